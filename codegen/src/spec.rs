@@ -1,0 +1,158 @@
+//! The JSON spec format, exactly as written in `api-spec/<service>/<version>.json`.
+//!
+//! These types only mirror the file; [`crate::model`] checks them and resolves names. Unknown
+//! fields are refused so that a misspelt key is reported instead of ignored.
+
+use serde::Deserialize;
+use serde_json::{Map, Value};
+
+/// One service version.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct SpecFile {
+    /// Editor hint pointing at the JSON Schema; ignored.
+    #[serde(rename = "$schema", default)]
+    pub schema: Option<String>,
+    /// Short service name, as in the credential scope (`dts`).
+    pub service: String,
+    /// API version, `YYYY-MM-DD`.
+    pub version: String,
+    /// Human-readable service name.
+    pub title: String,
+    /// Default host, `<prefix>.tencentcloudapi.com`.
+    pub host: String,
+    /// What the service does.
+    pub description: String,
+    /// The actions, in any order.
+    #[serde(default)]
+    pub actions: Vec<ActionSpec>,
+    /// Structures shared by the actions' members.
+    #[serde(default)]
+    pub structures: Vec<StructureSpec>,
+}
+
+/// One action (one API call).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ActionSpec {
+    /// PascalCase name sent as `X-TC-Action`.
+    pub name: String,
+    /// One line saying what the action does.
+    pub summary: String,
+    /// More detail; may span several paragraphs.
+    #[serde(default)]
+    pub description: String,
+    /// Documented limit in requests per second.
+    #[serde(default)]
+    pub rate_limit: Option<u32>,
+    /// Request members.
+    #[serde(default)]
+    pub input: Vec<MemberSpec>,
+    /// Response members, without `RequestId`, which every response has.
+    #[serde(default)]
+    pub output: Vec<MemberSpec>,
+    /// Error codes documented for the action.
+    #[serde(default)]
+    pub errors: Vec<ErrorSpec>,
+    /// Request and response examples.
+    #[serde(default)]
+    pub examples: Vec<ExampleSpec>,
+}
+
+/// A member of a request, a response or a structure.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct MemberSpec {
+    /// Wire name, exactly as sent and received.
+    pub name: String,
+    /// `string`, `integer`, `unsigned`, `float`, `boolean`, `list`, or a structure's name.
+    #[serde(rename = "type")]
+    pub ty: String,
+    /// For `list`: the element type (any type but `list`).
+    #[serde(default)]
+    pub items: Option<String>,
+    /// Whether the member must be sent (input) or is always present (output).
+    #[serde(default)]
+    pub required: bool,
+    /// Output only: the service may send `null` for it.
+    #[serde(default)]
+    pub nullable: bool,
+    /// What the member means.
+    pub description: String,
+    /// An example value.
+    #[serde(default)]
+    pub example: Option<Value>,
+    /// Allowed values, for an enum.
+    #[serde(default, rename = "enum")]
+    pub allowed: Option<EnumSpec>,
+    /// A hint for extra accessors: `percent` on a string holding a percentage.
+    #[serde(default)]
+    pub format: Option<String>,
+}
+
+/// A set of allowed values for a string or integer member.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct EnumSpec {
+    /// The Rust type name of the enum.
+    pub name: String,
+    /// Open sets (the default) keep values they do not list; closed sets accept only theirs.
+    #[serde(default = "default_open")]
+    pub open: bool,
+    /// The values.
+    pub values: Vec<EnumValueSpec>,
+}
+
+fn default_open() -> bool {
+    true
+}
+
+/// One allowed value.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct EnumValueSpec {
+    /// The value on the wire: a string or an integer.
+    pub value: Value,
+    /// The variant name; derived from string values when absent, required for integers.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// What the value means.
+    pub description: String,
+}
+
+/// A documented error code.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ErrorSpec {
+    /// The code, such as `ResourceNotFound.JobNotExist`.
+    pub code: String,
+    /// When the service answers with it.
+    pub description: String,
+}
+
+/// A request with the service's answer.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ExampleSpec {
+    /// Short title.
+    pub title: String,
+    /// What the example shows.
+    #[serde(default)]
+    pub description: String,
+    /// Request parameters.
+    pub input: Map<String, Value>,
+    /// The complete answer, `{"Response": {...}}`.
+    pub output: Value,
+}
+
+/// A named structure used by members.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct StructureSpec {
+    /// PascalCase type name.
+    pub name: String,
+    /// What the structure holds.
+    pub description: String,
+    /// Its members.
+    pub members: Vec<MemberSpec>,
+}

@@ -1,0 +1,400 @@
+//! What a call can fail with.
+//!
+//! Every call returns [`SdkError<E>`], where `E` is the action's generated error enum (for example
+//! `DescribeMigrateCheckJobError`). Errors reported by the service become
+//! [`SdkError::Service`], which keeps the code, the message, the RequestId and the action, and
+//! lets a caller `match` on the code through [`ServiceError::kind`].
+
+use std::fmt;
+
+/// The generated error enum of an action: one variant per error code the caller can tell apart.
+pub trait ErrorKind: fmt::Debug + Send + Sync + 'static {
+    /// Maps an error code from the service to its variant; an unknown code keeps its text.
+    fn from_code(code: &str) -> Self;
+}
+
+/// Why a call failed.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum SdkError<E> {
+    /// The request could not be built, so nothing was sent (a required member is missing).
+    Build(BuildError),
+    /// No complete answer arrived: the connection failed, timed out or broke off.
+    Transport(TransportError),
+    /// An answer arrived but it is not a valid API response (an HTTP error page, an empty or
+    /// truncated body, JSON of the wrong shape).
+    InvalidResponse(InvalidResponse),
+    /// The service answered with an error code.
+    Service(ServiceError<E>),
+}
+
+impl<E> SdkError<E> {
+    /// The service's error, when the service answered with one.
+    pub fn as_service_error(&self) -> Option<&ServiceError<E>> {
+        match self {
+            Self::Service(err) => Some(err),
+            _ => None,
+        }
+    }
+
+    /// The service's error code (`ResourceNotFound.JobNotExist`), when there is one.
+    pub fn code(&self) -> Option<&str> {
+        self.as_service_error().map(ServiceError::code)
+    }
+
+    /// The RequestId of the answer, when one was received.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::Service(err) => Some(err.request_id()),
+            Self::InvalidResponse(err) => err.request_id(),
+            Self::Build(_) | Self::Transport(_) => None,
+        }
+    }
+}
+
+impl<E> fmt::Display for SdkError<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Build(err) => err.fmt(f),
+            Self::Transport(err) => err.fmt(f),
+            Self::InvalidResponse(err) => err.fmt(f),
+            Self::Service(err) => err.fmt(f),
+        }
+    }
+}
+
+impl<E: fmt::Debug> std::error::Error for SdkError<E> {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Transport(err) => Some(err),
+            _ => None,
+        }
+    }
+}
+
+/// An error answered by the service: `{"Response": {"Error": {"Code", "Message"}, "RequestId"}}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServiceError<E> {
+    kind: E,
+    code: String,
+    message: String,
+    request_id: String,
+    action: &'static str,
+    http_status: u16,
+}
+
+impl<E> ServiceError<E> {
+    pub(crate) fn new(
+        kind: E,
+        code: String,
+        message: String,
+        request_id: String,
+        action: &'static str,
+        http_status: u16,
+    ) -> Self {
+        Self {
+            kind,
+            code,
+            message,
+            request_id,
+            action,
+            http_status,
+        }
+    }
+
+    /// The error code as a variant of the action's error enum, for `match`.
+    pub fn kind(&self) -> &E {
+        &self.kind
+    }
+
+    /// The error code exactly as the service sent it.
+    pub fn code(&self) -> &str {
+        &self.code
+    }
+
+    /// The service's message.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The RequestId, which Tencent Cloud support asks for.
+    pub fn request_id(&self) -> &str {
+        &self.request_id
+    }
+
+    /// The action that failed.
+    pub fn action(&self) -> &'static str {
+        self.action
+    }
+
+    /// The HTTP status of the answer (200 for almost every service error).
+    pub fn http_status(&self) -> u16 {
+        self.http_status
+    }
+}
+
+impl<E> fmt::Display for ServiceError<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} failed with {}: {} (RequestId: {})",
+            self.action, self.code, self.message, self.request_id
+        )
+    }
+}
+
+impl<E: fmt::Debug> std::error::Error for ServiceError<E> {}
+
+/// A request could not be built from what the caller gave.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BuildError {
+    structure: &'static str,
+    member: &'static str,
+    reason: BuildErrorReason,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum BuildErrorReason {
+    Missing,
+    Invalid(String),
+}
+
+impl BuildError {
+    /// A required member was not set.
+    pub fn missing(structure: &'static str, member: &'static str) -> Self {
+        Self {
+            structure,
+            member,
+            reason: BuildErrorReason::Missing,
+        }
+    }
+
+    pub(crate) fn invalid(structure: &'static str, detail: String) -> Self {
+        Self {
+            structure,
+            member: "",
+            reason: BuildErrorReason::Invalid(detail),
+        }
+    }
+
+    /// The structure being built (`DescribeMigrateCheckJobRequest`).
+    pub fn structure(&self) -> &'static str {
+        self.structure
+    }
+
+    /// The wire name of the member at fault (`JobId`), empty when the fault is not one member's.
+    pub fn member(&self) -> &'static str {
+        self.member
+    }
+}
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.reason {
+            BuildErrorReason::Missing => write!(
+                f,
+                "{}: required member `{}` was not set",
+                self.structure, self.member
+            ),
+            BuildErrorReason::Invalid(detail) => write!(f, "{}: {detail}", self.structure),
+        }
+    }
+}
+
+impl std::error::Error for BuildError {}
+
+/// The request was sent but no complete answer came back.
+#[derive(Debug)]
+pub struct TransportError {
+    action: &'static str,
+    url: String,
+    source: reqwest::Error,
+}
+
+impl TransportError {
+    pub(crate) fn new(action: &'static str, url: String, source: reqwest::Error) -> Self {
+        Self {
+            action,
+            url,
+            source,
+        }
+    }
+
+    /// The action whose request failed.
+    pub fn action(&self) -> &'static str {
+        self.action
+    }
+
+    /// Whether the time allowed for the request ran out.
+    pub fn is_timeout(&self) -> bool {
+        self.source.is_timeout()
+    }
+
+    /// Whether the connection could not be made.
+    pub fn is_connect(&self) -> bool {
+        self.source.is_connect()
+    }
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let what = if self.is_timeout() {
+            "timed out"
+        } else if self.is_connect() {
+            "could not connect"
+        } else {
+            "failed in transit"
+        };
+        write!(f, "{}: request to {} {what}", self.action, self.url)?;
+        // reqwest's own text repeats the URL; the innermost cause says what went wrong.
+        let mut cause: &dyn std::error::Error = &self.source;
+        while let Some(next) = cause.source() {
+            cause = next;
+        }
+        write!(f, ": {cause}")
+    }
+}
+
+impl std::error::Error for TransportError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.source)
+    }
+}
+
+/// What was wrong with an answer that is not a valid API response.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum InvalidResponseKind {
+    /// An HTTP status other than 200, without an API error in the body.
+    HttpStatus,
+    /// The body is empty.
+    Empty,
+    /// The body is not JSON (an HTML error page from a proxy, for instance).
+    NotJson,
+    /// The body is JSON that stops before its end.
+    Truncated,
+    /// The body is JSON but not of the shape the action's answer has; the detail names the member
+    /// path and what was expected.
+    Shape(String),
+}
+
+/// An answer that could not be understood.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvalidResponse {
+    action: &'static str,
+    http_status: u16,
+    kind: InvalidResponseKind,
+    request_id: Option<String>,
+    body_excerpt: String,
+}
+
+/// How much of an unusable body is kept for the error message.
+const EXCERPT_CHARS: usize = 200;
+
+impl InvalidResponse {
+    pub(crate) fn new(
+        action: &'static str,
+        http_status: u16,
+        kind: InvalidResponseKind,
+        request_id: Option<String>,
+        body: &[u8],
+    ) -> Self {
+        let text = String::from_utf8_lossy(body);
+        let mut body_excerpt: String = text.chars().take(EXCERPT_CHARS).collect();
+        if text.chars().nth(EXCERPT_CHARS).is_some() {
+            body_excerpt.push('…');
+        }
+        Self {
+            action,
+            http_status,
+            kind,
+            request_id,
+            body_excerpt,
+        }
+    }
+
+    /// What was wrong.
+    pub fn kind(&self) -> &InvalidResponseKind {
+        &self.kind
+    }
+
+    /// The HTTP status of the answer.
+    pub fn http_status(&self) -> u16 {
+        self.http_status
+    }
+
+    /// The action whose answer this was.
+    pub fn action(&self) -> &'static str {
+        self.action
+    }
+
+    /// The RequestId, when the body had one.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+
+    /// The start of the body, for diagnosis.
+    pub fn body_excerpt(&self) -> &str {
+        &self.body_excerpt
+    }
+}
+
+impl fmt::Display for InvalidResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: unusable answer (HTTP {}): ", self.action, self.http_status)?;
+        match &self.kind {
+            InvalidResponseKind::HttpStatus => write!(f, "error status")?,
+            InvalidResponseKind::Empty => write!(f, "empty body")?,
+            InvalidResponseKind::NotJson => write!(f, "body is not JSON")?,
+            InvalidResponseKind::Truncated => write!(f, "body is truncated JSON")?,
+            InvalidResponseKind::Shape(detail) => write!(f, "unexpected shape: {detail}")?,
+        }
+        if let Some(id) = &self.request_id {
+            write!(f, " (RequestId: {id})")?;
+        }
+        if !self.body_excerpt.is_empty() && self.kind != InvalidResponseKind::Empty {
+            write!(f, "; body starts with {:?}", self.body_excerpt)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for InvalidResponse {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, PartialEq)]
+    enum Kind {
+        NotFound,
+    }
+
+    #[test]
+    fn service_error_display_has_code_message_and_request_id() {
+        let err = ServiceError::new(
+            Kind::NotFound,
+            "ResourceNotFound.JobNotExist".to_owned(),
+            "job missing".to_owned(),
+            "req-1".to_owned(),
+            "DescribeMigrateCheckJob",
+            200,
+        );
+        assert_eq!(
+            err.to_string(),
+            "DescribeMigrateCheckJob failed with ResourceNotFound.JobNotExist: job missing (RequestId: req-1)"
+        );
+        let sdk: SdkError<Kind> = SdkError::Service(err);
+        assert_eq!(sdk.code(), Some("ResourceNotFound.JobNotExist"));
+        assert_eq!(sdk.request_id(), Some("req-1"));
+        assert_eq!(sdk.as_service_error().map(|e| e.kind()), Some(&Kind::NotFound));
+    }
+
+    #[test]
+    fn excerpt_is_bounded() {
+        let body = "x".repeat(1000);
+        let err = InvalidResponse::new("A", 502, InvalidResponseKind::NotJson, None, body.as_bytes());
+        assert_eq!(err.body_excerpt().chars().count(), EXCERPT_CHARS + 1);
+        assert!(err.to_string().contains("HTTP 502"));
+    }
+}

@@ -64,14 +64,8 @@ pub const COMMON_ERRORS: &[(&str, &str)] = &[
     ),
     ("LimitExceeded", "A quota would be exceeded."),
     ("MissingParameter", "A required parameter is missing."),
-    (
-        "NoSuchProduct",
-        "The product does not exist.",
-    ),
-    (
-        "NoSuchVersion",
-        "The API version does not exist.",
-    ),
+    ("NoSuchProduct", "The product does not exist."),
+    ("NoSuchVersion", "The API version does not exist."),
     (
         "RequestLimitExceeded",
         "Too many requests: the action's rate limit was exceeded.",
@@ -98,10 +92,7 @@ pub const COMMON_ERRORS: &[(&str, &str)] = &[
         "Not enough resources are available.",
     ),
     ("ResourceNotFound", "The resource does not exist."),
-    (
-        "ResourceUnavailable",
-        "The resource is not available now.",
-    ),
+    ("ResourceUnavailable", "The resource is not available now."),
     (
         "ResponseSizeLimitExceeded",
         "The answer would be larger than the service returns.",
@@ -110,11 +101,11 @@ pub const COMMON_ERRORS: &[(&str, &str)] = &[
         "ServiceUnavailable",
         "The service is temporarily unavailable.",
     ),
+    ("UnauthorizedOperation", "The operation is not authorized."),
     (
-        "UnauthorizedOperation",
-        "The operation is not authorized.",
+        "UnknownParameter",
+        "The request has a parameter the action does not define.",
     ),
-    ("UnknownParameter", "The request has a parameter the action does not define."),
     (
         "UnsupportedOperation",
         "The operation is not supported in the resource's current state.",

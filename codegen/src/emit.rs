@@ -63,8 +63,7 @@ pub fn generate(services: &[Service]) -> Result<BTreeMap<String, String>, EmitEr
         let newest = versions[versions.len() - 1];
         let modules = versions.iter().map(|v| {
             let ident = field_ident(&v.version_module);
-            let doc = doc(&format!("API version {}.", v.version));
-            quote! { #doc pub mod #ident; }
+            quote! { pub mod #ident; }
         });
         let title = inner_md(&format!(
             "{} (`{}`).\n\n{}",
@@ -298,8 +297,9 @@ fn action_module(service: &Service, action: &Action) -> TokenStream {
         ty: Type::String,
         required: true,
         nullable: false,
-        description: "The unique id of this request, which support asks for when tracing a problem."
-            .to_owned(),
+        description:
+            "The unique id of this request, which support asks for when tracing a problem."
+                .to_owned(),
         format: None,
         boxed: false,
     });
@@ -629,7 +629,10 @@ fn enum_tokens(def: &Enum) -> TokenStream {
     let is_methods = def.variants.iter().map(|variant| {
         let name = type_ident(&variant.name);
         let method = format_ident!("is_{}", snake_case(&variant.name));
-        let doc = md(&format!("Whether this is [`{0}`](Self::{0}).", variant.name));
+        let doc = md(&format!(
+            "Whether this is [`{0}`](Self::{0}).",
+            variant.name
+        ));
         quote! {
             #doc
             pub fn #method(&self) -> bool {
@@ -777,9 +780,7 @@ fn integer_enum_conversions(
         .collect();
     let to_value = pairs.iter().map(|(v, n)| quote! { Self::#v => #n });
     let from_value = pairs.iter().map(|(v, n)| quote! { #n => Self::#v });
-    let unknown_arm = def
-        .open
-        .then(|| quote! { Self::Unknown(value) => *value, });
+    let unknown_arm = def.open.then(|| quote! { Self::Unknown(value) => *value, });
     let common = quote! {
         impl #ident {
             /// The value as sent on the wire.
@@ -882,10 +883,7 @@ fn setter_param(field: &Field, types: Option<&TokenStream>) -> (TokenStream, Tok
     let (param, convert) = match &field.ty {
         Type::String | Type::Enum(_) => {
             let ty = rust_type(&field.ty, types);
-            (
-                quote!(impl ::std::convert::Into<#ty>),
-                quote!(value.into()),
-            )
+            (quote!(impl ::std::convert::Into<#ty>), quote!(value.into()))
         }
         Type::List(inner) if matches!(**inner, Type::String | Type::Enum(_)) => {
             let ty = rust_type(inner, types);

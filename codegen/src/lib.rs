@@ -30,11 +30,12 @@ pub fn load(path: &Path, display: &str) -> Result<Service, SpecErrors> {
 /// Checks spec text; see [`load`].
 pub fn parse(text: &str, display: &str) -> Result<Service, SpecErrors> {
     let mut deserializer = serde_json::Deserializer::from_str(text);
-    let spec: spec::SpecFile = serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
-        let path = err.path().to_string();
-        let location = if path == "." { String::new() } else { path };
-        single(display, &location, err.inner().to_string())
-    })?;
+    let spec: spec::SpecFile =
+        serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
+            let path = err.path().to_string();
+            let location = if path == "." { String::new() } else { path };
+            single(display, &location, err.inner().to_string())
+        })?;
     Service::from_spec(display, &spec)
 }
 

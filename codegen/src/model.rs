@@ -385,10 +385,7 @@ impl Context {
                 ),
             );
         } else if is_keyword(&spec.service) {
-            self.error(
-                "service",
-                format!("`{}` is a Rust keyword", spec.service),
-            );
+            self.error("service", format!("`{}` is a Rust keyword", spec.service));
         }
         let digits: String = spec.version.chars().filter(|c| *c != '-').collect();
         let version_ok = spec.version.len() == 10
@@ -519,7 +516,11 @@ impl Context {
                     .code
                     .bytes()
                     .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'_')
-                && error.code.bytes().next().is_some_and(|b| b.is_ascii_alphabetic());
+                && error
+                    .code
+                    .bytes()
+                    .next()
+                    .is_some_and(|b| b.is_ascii_alphabetic());
             if !valid {
                 self.error(
                     &here,
@@ -767,7 +768,10 @@ impl Context {
                         EnumRepr::Integer => "a 64-bit integer",
                         EnumRepr::Unsigned => "an unsigned 64-bit integer",
                     };
-                    self.error(&at, format!("the value must be {expected}, like the member"));
+                    self.error(
+                        &at,
+                        format!("the value must be {expected}, like the member"),
+                    );
                     continue;
                 }
             };
@@ -789,7 +793,10 @@ impl Context {
                 continue;
             }
             if name == "Unknown" {
-                self.error(&at, "the variant name `Unknown` is reserved for unlisted values");
+                self.error(
+                    &at,
+                    "the variant name `Unknown` is reserved for unlisted values",
+                );
                 continue;
             }
             if !names.insert(snake_case(&name)) {
@@ -815,10 +822,7 @@ impl Context {
         };
         if let Some(location) = self.structures.get(&spec.name) {
             let location = location.clone();
-            self.error(
-                &here,
-                format!("the name is already taken by {location}"),
-            );
+            self.error(&here, format!("the name is already taken by {location}"));
             return None;
         }
         match self.enums.get(&spec.name) {
@@ -842,7 +846,10 @@ impl Context {
     fn check_generated_names(&mut self, actions: &[Action]) {
         let mut taken: BTreeMap<String, String> = BTreeMap::new();
         for name in RESERVED_TYPE_NAMES {
-            taken.insert((*name).to_owned(), "the generated service module".to_owned());
+            taken.insert(
+                (*name).to_owned(),
+                "the generated service module".to_owned(),
+            );
         }
         let structures: Vec<(String, String)> = self
             .structures
@@ -913,7 +920,13 @@ impl Context {
                 &self.enums,
                 &mut problems,
             );
-            check_example_output(example, &action.output, structures, &self.enums, &mut problems);
+            check_example_output(
+                example,
+                &action.output,
+                structures,
+                &self.enums,
+                &mut problems,
+            );
             for problem in problems {
                 self.error(&location, problem);
             }
@@ -974,11 +987,20 @@ fn check_object(
         };
         if item.is_null() {
             if !field.nullable {
-                problems.push(format!("{path}.{key} is null but the member is not nullable"));
+                problems.push(format!(
+                    "{path}.{key} is null but the member is not nullable"
+                ));
             }
             continue;
         }
-        check_typed(&field.ty, item, &format!("{path}.{key}"), structures, enums, problems);
+        check_typed(
+            &field.ty,
+            item,
+            &format!("{path}.{key}"),
+            structures,
+            enums,
+            problems,
+        );
     }
 }
 
@@ -999,7 +1021,14 @@ fn check_typed(
         Type::List(inner) => match value.as_array() {
             Some(items) => {
                 for (i, item) in items.iter().enumerate() {
-                    check_typed(inner, item, &format!("{path}[{i}]"), structures, enums, problems);
+                    check_typed(
+                        inner,
+                        item,
+                        &format!("{path}[{i}]"),
+                        structures,
+                        enums,
+                        problems,
+                    );
                 }
             }
             None => problems.push(format!("{path} must be a list")),

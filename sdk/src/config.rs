@@ -213,7 +213,11 @@ impl ConfigError {
 
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "invalid configuration `{}`: {}", self.setting, self.reason)
+        write!(
+            f,
+            "invalid configuration `{}`: {}",
+            self.setting, self.reason
+        )
     }
 }
 

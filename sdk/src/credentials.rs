@@ -188,7 +188,10 @@ mod tests {
 
         let err = Credentials::from_lookup(lookup(&[(ENV_SECRET_ID, "AKIDx")])).unwrap_err();
         assert_eq!(err.source_name(), ENV_SECRET_KEY);
-        assert!(err.to_string().contains("TENCENTCLOUD_SECRET_KEY is not set"));
+        assert!(
+            err.to_string()
+                .contains("TENCENTCLOUD_SECRET_KEY is not set")
+        );
     }
 
     #[test]

@@ -341,7 +341,11 @@ impl InvalidResponse {
 
 impl fmt::Display for InvalidResponse {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: unusable answer (HTTP {}): ", self.action, self.http_status)?;
+        write!(
+            f,
+            "{}: unusable answer (HTTP {}): ",
+            self.action, self.http_status
+        )?;
         match &self.kind {
             InvalidResponseKind::HttpStatus => write!(f, "error status")?,
             InvalidResponseKind::Empty => write!(f, "empty body")?,
@@ -387,13 +391,22 @@ mod tests {
         let sdk: SdkError<Kind> = SdkError::Service(err);
         assert_eq!(sdk.code(), Some("ResourceNotFound.JobNotExist"));
         assert_eq!(sdk.request_id(), Some("req-1"));
-        assert_eq!(sdk.as_service_error().map(|e| e.kind()), Some(&Kind::NotFound));
+        assert_eq!(
+            sdk.as_service_error().map(|e| e.kind()),
+            Some(&Kind::NotFound)
+        );
     }
 
     #[test]
     fn excerpt_is_bounded() {
         let body = "x".repeat(1000);
-        let err = InvalidResponse::new("A", 502, InvalidResponseKind::NotJson, None, body.as_bytes());
+        let err = InvalidResponse::new(
+            "A",
+            502,
+            InvalidResponseKind::NotJson,
+            None,
+            body.as_bytes(),
+        );
         assert_eq!(err.body_excerpt().chars().count(), EXCERPT_CHARS + 1);
         assert!(err.to_string().contains("HTTP 502"));
     }

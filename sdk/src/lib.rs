@@ -43,6 +43,7 @@ pub mod error;
 pub mod runtime;
 pub mod signer;
 
+#[rustfmt::skip]
 mod services;
 
 pub use config::{Config, ConfigBuilder, ConfigError, Language};

@@ -129,9 +129,7 @@ fn codegen(options: &Options) -> Result<(), String> {
             drift.join("\n  ")
         ));
     }
-    if !options.check {
-        remove_empty_dirs(&options.out);
-    }
+    remove_empty_dirs(&options.out);
     println!(
         "generated {} files from {} spec(s); {} changed",
         files.len(),

@@ -94,7 +94,8 @@ impl Handle {
         let headers = self.headers::<A>(endpoint, &payload, timestamp)?;
 
         let url = endpoint.url().as_str();
-        let transport = |err| SdkError::Transport(TransportError::new(A::NAME, url.to_owned(), err));
+        let transport =
+            |err| SdkError::Transport(TransportError::new(A::NAME, url.to_owned(), err));
         let answer = inner
             .config
             .http

@@ -3,5 +3,4 @@
 //! Data Transmission Service (`dts`).
 //!
 //! Moves databases into Tencent Cloud (migration jobs with pre-flight checks) and streams their changes to subscribers.
-/// API version 2018-03-30.
 pub mod v20180330;

@@ -1,0 +1,137 @@
+//! The generated code behaves as the spec says, even with hostile names.
+
+use golden_compile::hostile::v20200101::{
+    CreateIPv6AddrError, DescribeThingsError, DescribeThingsRequest, DescribeThingsResponse, Level,
+    Mode, Node, State,
+};
+use tencentcloud_sdk::runtime::{Action, ErrorKind};
+
+#[test]
+fn request_uses_wire_names_and_leaves_out_unset_members() {
+    let request = DescribeThingsRequest::builder()
+        .r#type("t")
+        .self_(-1)
+        .r#match([Mode::Fast, Mode::SlowAndSteady])
+        .r#gen("g")
+        .r#loop(Level::High)
+        .ipv6_addr("::1")
+        .vpc_id("vpc-1")
+        .build()
+        .unwrap();
+    let json = serde_json::to_value(&request).unwrap();
+    assert_eq!(
+        json,
+        serde_json::json!({
+            "Type": "t",
+            "Self": -1,
+            "Match": ["fast", "slow-and-steady"],
+            "Gen": "g",
+            "Loop": -2,
+            "IPv6Addr": "::1",
+            "VpcID": "vpc-1"
+        })
+    );
+}
+
+#[test]
+fn missing_required_member_is_named() {
+    let err = DescribeThingsRequest::builder()
+        .limit(3)
+        .build()
+        .unwrap_err();
+    assert_eq!(err.member(), "Type");
+    assert_eq!(err.structure(), "DescribeThingsRequest");
+    assert!(err.to_string().contains("`Type`"), "{err}");
+}
+
+#[test]
+fn response_decodes_nested_recursive_and_unknown_values() {
+    let body = serde_json::json!({
+        "Result": { "Await": "3rd-party", "Dyn": ["a", "b"] },
+        "Items": [{
+            "Type": "x",
+            "SrcInfoMulti": [{ "Child": { "Super": "deep", "Crate": 7 }, "Async": 0.5 }]
+        }],
+        "TotalCount": null,
+        "Percent": "42",
+        "Box": true,
+        "SomethingNew": {"ignored": true},
+        "RequestId": "r-1"
+    });
+    let response: DescribeThingsResponse = serde_json::from_value(body).unwrap();
+    assert_eq!(response.result.r#await, State::ThirdParty);
+    assert!(response.result.r#await.is_third_party());
+    assert_eq!(
+        response.result.r#dyn.as_deref(),
+        Some(&["a".to_owned(), "b".to_owned()][..])
+    );
+    assert_eq!(response.total_count, None);
+    assert_eq!(response.percent_percent(), Some(42));
+    assert_eq!(response.r#box, Some(true));
+    let node = &response.items[0].src_info_multi.as_ref().unwrap()[0];
+    assert_eq!(node.r#async, Some(0.5));
+    let child: &Node = node.child.as_deref().unwrap();
+    assert_eq!(child.super_.as_deref(), Some("deep"));
+    assert_eq!(child.crate_, Some(7));
+    assert_eq!(response.request_id, "r-1");
+
+    let unknown: State = serde_json::from_value(serde_json::json!("archived")).unwrap();
+    assert_eq!(unknown, State::Unknown("archived".to_owned()));
+    assert_eq!(unknown.as_str(), "archived");
+    assert_eq!(
+        serde_json::to_value(&unknown).unwrap(),
+        serde_json::json!("archived")
+    );
+    let level: Level = serde_json::from_value(serde_json::json!(9)).unwrap();
+    assert_eq!(level, Level::Unknown(9));
+    assert_eq!(level.value(), 9);
+}
+
+#[test]
+fn closed_enums_refuse_unlisted_values() {
+    assert_eq!(Mode::try_from("fast").unwrap(), Mode::Fast);
+    let err = Mode::try_from("medium").unwrap_err();
+    assert_eq!(err.value(), "medium");
+    assert!(err.to_string().contains("Mode"), "{err}");
+    assert!(serde_json::from_value::<Mode>(serde_json::json!("medium")).is_err());
+}
+
+#[test]
+fn error_codes_map_to_variants_and_back() {
+    let cases = [
+        (
+            "ResourceNotFound.ThingNotExist",
+            DescribeThingsError::ResourceNotFoundThingNotExist,
+        ),
+        (
+            "InvalidParameterValue.Type",
+            DescribeThingsError::InvalidParameterValueType,
+        ),
+        (
+            "RequestLimitExceeded",
+            DescribeThingsError::RequestLimitExceeded,
+        ),
+        (
+            "AuthFailure.SignatureFailure",
+            DescribeThingsError::AuthFailureSignatureFailure,
+        ),
+    ];
+    for (code, variant) in cases {
+        let kind = DescribeThingsError::from_code(code);
+        assert_eq!(kind, variant);
+        assert_eq!(kind.code(), code);
+        assert_eq!(kind.to_string(), code);
+    }
+    let unknown = CreateIPv6AddrError::from_code("Brand.New");
+    assert_eq!(
+        unknown,
+        CreateIPv6AddrError::Unknown("Brand.New".to_owned())
+    );
+    assert_eq!(unknown.code(), "Brand.New");
+}
+
+#[test]
+fn actions_carry_name_and_rate_limit() {
+    assert_eq!(DescribeThingsRequest::NAME, "DescribeThings");
+    assert_eq!(DescribeThingsRequest::RATE_LIMIT, Some(5));
+}

@@ -1,0 +1,131 @@
+//! Golden tests: each fixture spec under `tests/fixtures/` generates exactly the files committed
+//! under `tests/golden/<fixture>/`. Run with `UPDATE_GOLDEN=1` to rewrite them after an intended
+//! change, then review the diff. The `golden-compile` crate compiles the golden output.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+fn fixtures() -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("fixture folder")
+        .map(|entry| entry.expect("fixture entry").path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "json"))
+        .collect();
+    paths.sort();
+    assert!(!paths.is_empty(), "no fixtures in {}", dir.display());
+    paths
+}
+
+fn generate(path: &Path) -> BTreeMap<String, String> {
+    let name = path.file_name().unwrap().to_string_lossy();
+    let display = format!("codegen/tests/fixtures/{name}");
+    let service = tencentcloud_codegen::load(path, &display)
+        .unwrap_or_else(|err| panic!("fixture does not load:\n{err}"));
+    tencentcloud_codegen::generate(&[service]).expect("fixture generates")
+}
+
+fn read_tree(dir: &Path) -> BTreeMap<String, String> {
+    let mut files = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(current) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&current) else {
+            continue;
+        };
+        for entry in entries {
+            let path = entry.expect("golden entry").path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let relative = path
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                files.insert(
+                    relative,
+                    std::fs::read_to_string(&path).expect("golden file"),
+                );
+            }
+        }
+    }
+    files
+}
+
+#[test]
+fn fixtures_match_their_golden_output() {
+    let update = std::env::var_os("UPDATE_GOLDEN").is_some();
+    for fixture in fixtures() {
+        let stem = fixture.file_stem().unwrap().to_string_lossy().into_owned();
+        let golden_dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/golden")
+            .join(&stem);
+        let generated = generate(&fixture);
+        if update {
+            let _ = std::fs::remove_dir_all(&golden_dir);
+            for (path, text) in &generated {
+                let target = golden_dir.join(path);
+                std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+                std::fs::write(target, text).unwrap();
+            }
+            continue;
+        }
+        let golden = read_tree(&golden_dir);
+        let generated_names: Vec<&String> = generated.keys().collect();
+        let golden_names: Vec<&String> = golden.keys().collect();
+        assert_eq!(
+            generated_names, golden_names,
+            "{stem}: the set of generated files changed (UPDATE_GOLDEN=1 rewrites the golden files)"
+        );
+        for (path, text) in &generated {
+            if golden[path] != *text {
+                let line = text
+                    .lines()
+                    .zip(golden[path].lines())
+                    .position(|(a, b)| a != b)
+                    .map_or_else(|| "the length".to_owned(), |n| format!("line {}", n + 1));
+                panic!(
+                    "{stem}/{path} differs from its golden copy at {line} (UPDATE_GOLDEN=1 rewrites the golden files)"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn output_is_deterministic() {
+    for fixture in fixtures() {
+        assert_eq!(generate(&fixture), generate(&fixture));
+    }
+}
+
+#[test]
+fn action_and_structure_order_in_the_spec_does_not_matter() {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hostile.json");
+    let text = std::fs::read_to_string(&fixture).unwrap();
+    let mut spec: serde_json::Value = serde_json::from_str(&text).unwrap();
+    spec["actions"].as_array_mut().unwrap().reverse();
+    spec["structures"].as_array_mut().unwrap().reverse();
+    let display = "codegen/tests/fixtures/hostile.json";
+    let reversed =
+        tencentcloud_codegen::parse(&serde_json::to_string(&spec).unwrap(), display).unwrap();
+    let original = tencentcloud_codegen::parse(&text, display).unwrap();
+    assert_eq!(
+        tencentcloud_codegen::generate(&[reversed]).unwrap(),
+        tencentcloud_codegen::generate(&[original]).unwrap()
+    );
+}
+
+#[test]
+fn every_generated_file_starts_with_the_generated_header() {
+    for fixture in fixtures() {
+        for (path, text) in generate(&fixture) {
+            let first = text.lines().next().unwrap_or_default();
+            assert!(
+                first.starts_with("// @generated by `cargo xtask codegen`")
+                    && first.contains("Do not edit"),
+                "{path}: {first}"
+            );
+        }
+    }
+}

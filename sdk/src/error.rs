@@ -137,9 +137,13 @@ impl<E> fmt::Display for ServiceError<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{} failed with {}: {} (RequestId: {})",
+            "{} failed with {}: {} (RequestId: {}",
             self.action, self.code, self.message, self.request_id
-        )
+        )?;
+        if self.http_status != 200 {
+            write!(f, ", HTTP {}", self.http_status)?;
+        }
+        f.write_str(")")
     }
 }
 

@@ -53,3 +53,8 @@ pub use error::{
 };
 #[allow(unused_imports)]
 pub use services::*;
+
+/// Compiles the Rust examples in the workspace README as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;

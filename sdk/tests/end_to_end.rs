@@ -95,7 +95,9 @@ async fn one_client_makes_consecutive_calls() {
     let server = Server::start([Reply::json(EXAMPLE_A), Reply::json(EXAMPLE_B)]).await;
     let client = client(&server);
     let first = describe(&client, "dts-1kl0iy0v").await.expect("first call");
-    let second = describe(&client, "dts-dau5czmd").await.expect("second call");
+    let second = describe(&client, "dts-dau5czmd")
+        .await
+        .expect("second call");
     assert!(first.check_flag.is_failed());
     assert!(second.check_flag.is_passed());
     let received = server.received();
@@ -258,7 +260,10 @@ async fn common_error_code_maps_to_its_variant() {
     );
     let (outcome, _) = one_call(Reply::json(body)).await;
     let err = service_error(outcome);
-    assert_eq!(err.kind(), &DescribeMigrateCheckJobError::RequestLimitExceeded);
+    assert_eq!(
+        err.kind(),
+        &DescribeMigrateCheckJobError::RequestLimitExceeded
+    );
     assert_eq!(err.request_id(), "req-rate");
     assert_eq!(err.action(), "DescribeMigrateCheckJob");
 }
@@ -367,9 +372,10 @@ async fn secrets_stay_out_of_debug_output() {
     // The id is not secret and helps diagnosis.
     assert!(format!("{client:?}").contains(SECRET_ID));
 
-    let wrong = Client::new(
-        config_with(&server, Credentials::new(SECRET_ID, WRONG_KEY).with_token(TOKEN)),
-    );
+    let wrong = Client::new(config_with(
+        &server,
+        Credentials::new(SECRET_ID, WRONG_KEY).with_token(TOKEN),
+    ));
     assert_no_secrets(&format!("{wrong:#?}"));
 }
 

@@ -7,7 +7,10 @@ use tencentcloud_sdk::dts::v20180330::{
 use tencentcloud_sdk::runtime::decode_response;
 
 fn examples() -> Vec<serde_json::Value> {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../api-spec/dts/2018-03-30.json");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../api-spec/dts/2018-03-30.json"
+    );
     let text = std::fs::read_to_string(path).expect("the DTS spec is readable");
     let spec: serde_json::Value = serde_json::from_str(&text).expect("the DTS spec is JSON");
     let action = spec["actions"]
@@ -66,7 +69,9 @@ fn example_inputs_are_what_the_builder_sends() {
     let examples = examples();
     assert_eq!(examples.len(), 2);
     for example in examples {
-        let job_id = example["input"]["JobId"].as_str().expect("JobId is a string");
+        let job_id = example["input"]["JobId"]
+            .as_str()
+            .expect("JobId is a string");
         let request = DescribeMigrateCheckJobRequest::builder()
             .job_id(job_id)
             .build()

@@ -7,6 +7,7 @@ use super::Action;
 use crate::error::{ErrorKind, InvalidResponse, InvalidResponseKind, SdkError, ServiceError};
 
 #[derive(Deserialize)]
+#[serde(expecting = "a JSON object with a `Response` member")]
 struct Envelope<'a> {
     #[serde(rename = "Response", borrow)]
     response: Option<&'a RawValue>,
@@ -14,6 +15,7 @@ struct Envelope<'a> {
 
 /// The part of every answer that says whether it is an error.
 #[derive(Deserialize)]
+#[serde(expecting = "an object")]
 struct Outcome {
     #[serde(rename = "Error")]
     error: Option<ErrorBody>,
@@ -22,6 +24,7 @@ struct Outcome {
 }
 
 #[derive(Deserialize)]
+#[serde(expecting = "an object with `Code` and `Message`")]
 struct ErrorBody {
     #[serde(rename = "Code")]
     code: String,
@@ -63,13 +66,27 @@ pub fn decode_response<A: Action>(
         Err(_) if !ok_status => return Err(invalid(InvalidResponseKind::HttpStatus, None)),
         Err(err) => return Err(invalid(classify(&err), None)),
     };
-    let Some(response) = envelope.response else {
-        let kind = if ok_status {
-            InvalidResponseKind::Shape("the body has no `Response` object".to_owned())
-        } else {
-            InvalidResponseKind::HttpStatus
-        };
-        return Err(invalid(kind, None));
+    // Serde would also read a struct from a JSON array; an answer is always an object.
+    let response = envelope
+        .response
+        .filter(|_| starts_with_brace(body))
+        .ok_or("the body is not a JSON object with a `Response` member")
+        .and_then(|response| {
+            if starts_with_brace(response.get().as_bytes()) {
+                Ok(response)
+            } else {
+                Err("`Response` is not an object")
+            }
+        });
+    let response = match response {
+        Ok(response) => response,
+        Err(_) if !ok_status => return Err(invalid(InvalidResponseKind::HttpStatus, None)),
+        Err(problem) => {
+            return Err(invalid(
+                InvalidResponseKind::Shape(problem.to_owned()),
+                None,
+            ));
+        }
     };
 
     let outcome: Outcome = match serde_json::from_str(response.get()) {
@@ -107,6 +124,10 @@ pub fn decode_response<A: Action>(
         };
         invalid(InvalidResponseKind::Shape(detail), outcome.request_id)
     })
+}
+
+fn starts_with_brace(bytes: &[u8]) -> bool {
+    bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{')
 }
 
 fn classify(err: &serde_json::Error) -> InvalidResponseKind {

@@ -223,6 +223,8 @@ impl Server {
         let accept = tokio::spawn(async move {
             loop {
                 let Ok((stream, _)) = listener.accept().await else {
+                    // Out of descriptors, say: do not spin.
+                    tokio::time::sleep(Duration::from_millis(10)).await;
                     continue;
                 };
                 tokio::spawn(serve(stream, Arc::clone(&shared)));
@@ -276,7 +278,9 @@ impl Drop for Server {
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     // A panicking test thread must not hide the data from the assertions that follow.
-    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 async fn serve(mut stream: TcpStream, state: Arc<State>) {
@@ -305,24 +309,24 @@ async fn serve(mut stream: TcpStream, state: Arc<State>) {
     };
     received.signature = verify_signature(&received, &state.keys);
 
-    let (reply, number) = {
+    let number = {
         let mut log = lock(&state.received);
         log.push(received.clone());
-        let number = log.len();
-        drop(log);
-        (lock(&state.script).pop_front(), number)
+        log.len()
     };
-    let reply = match (&received.signature, reply) {
-        (Err(reason), _) => Reply::service_error(
+    // A request that fails the signature check is refused without using a scripted reply.
+    let reply = match &received.signature {
+        Err(reason) => Reply::service_error(
             "AuthFailure.SignatureFailure",
             &format!("test server: {reason}"),
             &format!("test-server-signature-check-{number}"),
         ),
-        (Ok(()), Some(reply)) => reply,
-        (Ok(()), None) => Reply::text(
-            599,
-            format!("test server: no scripted reply left for request {number}"),
-        ),
+        Ok(()) => lock(&state.script).pop_front().unwrap_or_else(|| {
+            Reply::text(
+                599,
+                format!("test server: no scripted reply left for request {number}"),
+            )
+        }),
     };
     write_reply(&mut stream, reply).await;
 }
@@ -486,7 +490,9 @@ pub fn verify_signature(request: &Received, keys: &HashMap<String, String>) -> R
     let authorization = one("authorization")?;
     let rest = authorization
         .strip_prefix("TC3-HMAC-SHA256 ")
-        .ok_or_else(|| format!("Authorization does not start with the algorithm: {authorization:?}"))?;
+        .ok_or_else(|| {
+            format!("Authorization does not start with the algorithm: {authorization:?}")
+        })?;
     let mut fields = HashMap::new();
     for part in rest.split(", ") {
         let (name, value) = part
@@ -513,10 +519,14 @@ pub fn verify_signature(request: &Received, keys: &HashMap<String, String>) -> R
     }
     let scope: Vec<&str> = credential.split('/').collect();
     let [secret_id, date, service, terminator] = scope.as_slice() else {
-        return Err(format!("Credential {credential:?} is not id/date/service/tc3_request"));
+        return Err(format!(
+            "Credential {credential:?} is not id/date/service/tc3_request"
+        ));
     };
     if *terminator != "tc3_request" {
-        return Err(format!("Credential {credential:?} does not end in tc3_request"));
+        return Err(format!(
+            "Credential {credential:?} does not end in tc3_request"
+        ));
     }
     let secret_key = keys
         .get(*secret_id)
@@ -601,7 +611,11 @@ fn independent_signature(
         method.to_owned(),
         "/".to_owned(),
         query.to_owned(),
-        format!("content-type:{}\nhost:{}\n", content_type.to_ascii_lowercase(), host.to_ascii_lowercase()),
+        format!(
+            "content-type:{}\nhost:{}\n",
+            content_type.to_ascii_lowercase(),
+            host.to_ascii_lowercase()
+        ),
         "content-type;host".to_owned(),
         to_hex(&Sha256::digest(payload)),
     ]

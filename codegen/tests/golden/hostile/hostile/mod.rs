@@ -3,5 +3,4 @@
 //! Hostile names (`hostile`).
 //!
 //! A service whose names try to break the generator: keywords, prelude names, acronyms, digits, \[brackets\] and &lt;angle&gt; text.
-/// API version 2020-01-01.
 pub mod v20200101;

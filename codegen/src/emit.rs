@@ -616,7 +616,7 @@ fn accessor_tokens(target: &proc_macro2::Ident, fields: &[Field]) -> TokenStream
 
 fn enum_tokens(def: &Enum) -> TokenStream {
     let ident = type_ident(&def.name);
-    let enum_doc = doc(&format!("Values of: {}", def.description));
+    let enum_doc = doc(&def.description);
     let variants = def.variants.iter().map(|variant| {
         let name = type_ident(&variant.name);
         let doc = doc(&format!(
@@ -657,7 +657,7 @@ fn enum_tokens(def: &Enum) -> TokenStream {
     } else {
         quote!(#[serde(try_from = #wire_ty_text, into = #wire_ty_text)])
     };
-    let conversions = match def.repr {
+    let (accessor, conversions) = match def.repr {
         EnumRepr::String => string_enum_conversions(def, &ident),
         EnumRepr::Integer | EnumRepr::Unsigned => integer_enum_conversions(def, &ident, &wire_ty),
     };
@@ -672,6 +672,7 @@ fn enum_tokens(def: &Enum) -> TokenStream {
         }
 
         impl #ident {
+            #accessor
             #(#is_methods)*
         }
 
@@ -679,7 +680,8 @@ fn enum_tokens(def: &Enum) -> TokenStream {
     }
 }
 
-fn string_enum_conversions(def: &Enum, ident: &proc_macro2::Ident) -> TokenStream {
+/// The `as_str` accessor and the conversions of a string enum.
+fn string_enum_conversions(def: &Enum, ident: &proc_macro2::Ident) -> (TokenStream, TokenStream) {
     let name = &def.name;
     let pairs: Vec<(proc_macro2::Ident, String)> = def
         .variants
@@ -688,17 +690,16 @@ fn string_enum_conversions(def: &Enum, ident: &proc_macro2::Ident) -> TokenStrea
         .collect();
     let to_str = pairs.iter().map(|(v, text)| quote! { Self::#v => #text });
     let unknown_arm = def.open.then(|| quote! { Self::Unknown(value) => value, });
-    let common = quote! {
-        impl #ident {
-            /// The value as sent on the wire.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    #(#to_str,)*
-                    #unknown_arm
-                }
+    let accessor = quote! {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                #(#to_str,)*
+                #unknown_arm
             }
         }
-
+    };
+    let common = quote! {
         impl ::std::fmt::Display for #ident {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.as_str())
@@ -711,8 +712,11 @@ fn string_enum_conversions(def: &Enum, ident: &proc_macro2::Ident) -> TokenStrea
             }
         }
     };
-    if def.open {
-        let from_str = pairs.iter().map(|(v, text)| quote! { #text => Self::#v });
+    let conversions = if def.open {
+        let from_str: Vec<TokenStream> = pairs
+            .iter()
+            .map(|(v, text)| quote! { #text => Self::#v })
+            .collect();
         quote! {
             #common
 
@@ -727,7 +731,10 @@ fn string_enum_conversions(def: &Enum, ident: &proc_macro2::Ident) -> TokenStrea
 
             impl ::std::convert::From<::std::string::String> for #ident {
                 fn from(value: ::std::string::String) -> Self {
-                    Self::from(value.as_str())
+                    match value.as_str() {
+                        #(#from_str,)*
+                        _ => Self::Unknown(value),
+                    }
                 }
             }
         }
@@ -757,14 +764,16 @@ fn string_enum_conversions(def: &Enum, ident: &proc_macro2::Ident) -> TokenStrea
                 }
             }
         }
-    }
+    };
+    (accessor, conversions)
 }
 
+/// The `value` accessor and the conversions of an integer enum.
 fn integer_enum_conversions(
     def: &Enum,
     ident: &proc_macro2::Ident,
     wire_ty: &TokenStream,
-) -> TokenStream {
+) -> (TokenStream, TokenStream) {
     let name = &def.name;
     let pairs: Vec<(proc_macro2::Ident, Literal)> = def
         .variants
@@ -781,17 +790,16 @@ fn integer_enum_conversions(
     let to_value = pairs.iter().map(|(v, n)| quote! { Self::#v => #n });
     let from_value = pairs.iter().map(|(v, n)| quote! { #n => Self::#v });
     let unknown_arm = def.open.then(|| quote! { Self::Unknown(value) => *value, });
-    let common = quote! {
-        impl #ident {
-            /// The value as sent on the wire.
-            pub fn value(&self) -> #wire_ty {
-                match self {
-                    #(#to_value,)*
-                    #unknown_arm
-                }
+    let accessor = quote! {
+        /// The value as sent on the wire.
+        pub fn value(&self) -> #wire_ty {
+            match self {
+                #(#to_value,)*
+                #unknown_arm
             }
         }
-
+    };
+    let common = quote! {
         impl ::std::fmt::Display for #ident {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 ::std::fmt::Display::fmt(&self.value(), f)
@@ -804,7 +812,7 @@ fn integer_enum_conversions(
             }
         }
     };
-    if def.open {
+    let conversions = if def.open {
         quote! {
             #common
 
@@ -836,7 +844,8 @@ fn integer_enum_conversions(
                 }
             }
         }
-    }
+    };
+    (accessor, conversions)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -939,16 +948,24 @@ fn md(text: &str) -> TokenStream {
     quote! { #(#[doc = #lines])* }
 }
 
-/// Keeps spec prose from being read as links or HTML by rustdoc.
+/// Keeps spec prose plain text for rustdoc: no links, no HTML, and no code blocks (which rustdoc
+/// would compile as doctests), whether fenced or indented.
 fn escape_doc(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '[' => out.push_str("\\["),
-            ']' => out.push_str("\\]"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            other => out.push(other),
+    for (i, line) in text.lines().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        for c in line.trim_start().chars() {
+            match c {
+                '[' => out.push_str("\\["),
+                ']' => out.push_str("\\]"),
+                '<' => out.push_str("&lt;"),
+                '>' => out.push_str("&gt;"),
+                '`' if out.ends_with("``") => out.push_str("\\`"),
+                '~' if out.ends_with("~~") => out.push_str("\\~"),
+                other => out.push(other),
+            }
         }
     }
     out

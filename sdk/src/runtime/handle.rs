@@ -132,12 +132,14 @@ impl Handle {
 
         let mut headers = HeaderMap::with_capacity(10);
         let mut put = |name: HeaderName, value: &str, what: &'static str| {
-            let value = HeaderValue::from_str(value).map_err(|_| {
+            let mut value = HeaderValue::from_str(value).map_err(|_| {
                 SdkError::Build(BuildError::invalid(
                     A::NAME,
                     format!("{what} is not a valid HTTP header value"),
                 ))
             })?;
+            // Keeps the signature and the token out of HTTP/2 header compression tables.
+            value.set_sensitive(name == AUTHORIZATION || name.as_str() == "x-tc-token");
             headers.insert(name, value);
             Ok::<(), SdkError<A::Error>>(())
         };

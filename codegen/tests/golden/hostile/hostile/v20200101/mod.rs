@@ -61,6 +61,15 @@ impl Client {
     ///
     /// Second paragraph with a \[bracket\] and a &lt;tag&gt; that must stay plain text.
     ///
+    /// ``\`rust
+    /// fn not_rust( {
+    /// ``\`
+    ///
+    /// indented lines are not code either
+    /// ~~\~
+    /// nor is this
+    /// ~~\~
+    ///
     /// Rate limit: 5 requests per second per account.
     ///
     /// # Errors

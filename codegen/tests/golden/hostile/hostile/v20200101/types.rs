@@ -252,7 +252,7 @@ impl ResultBuilder {
         })
     }
 }
-/// Values of: An open integer enum.
+/// An open integer enum.
 #[derive(
     Debug,
     Clone,
@@ -274,16 +274,6 @@ pub enum Level {
     Unknown(i64),
 }
 impl Level {
-    /// Whether this is [`Low`](Self::Low).
-    pub fn is_low(&self) -> bool {
-        matches!(self, Self::Low)
-    }
-    /// Whether this is [`High`](Self::High).
-    pub fn is_high(&self) -> bool {
-        matches!(self, Self::High)
-    }
-}
-impl Level {
     /// The value as sent on the wire.
     pub fn value(&self) -> i64 {
         match self {
@@ -291,6 +281,14 @@ impl Level {
             Self::High => -2,
             Self::Unknown(value) => *value,
         }
+    }
+    /// Whether this is [`Low`](Self::Low).
+    pub fn is_low(&self) -> bool {
+        matches!(self, Self::Low)
+    }
+    /// Whether this is [`High`](Self::High).
+    pub fn is_high(&self) -> bool {
+        matches!(self, Self::High)
     }
 }
 impl ::std::fmt::Display for Level {
@@ -312,7 +310,7 @@ impl ::std::convert::From<i64> for Level {
         }
     }
 }
-/// Values of: A list of closed enum values.
+/// A list of closed enum values.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(try_from = "::std::string::String", into = "::std::string::String")]
 #[non_exhaustive]
@@ -323,6 +321,13 @@ pub enum Mode {
     SlowAndSteady,
 }
 impl Mode {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Fast => "fast",
+            Self::SlowAndSteady => "slow-and-steady",
+        }
+    }
     /// Whether this is [`Fast`](Self::Fast).
     pub fn is_fast(&self) -> bool {
         matches!(self, Self::Fast)
@@ -330,15 +335,6 @@ impl Mode {
     /// Whether this is [`SlowAndSteady`](Self::SlowAndSteady).
     pub fn is_slow_and_steady(&self) -> bool {
         matches!(self, Self::SlowAndSteady)
-    }
-}
-impl Mode {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Fast => "fast",
-            Self::SlowAndSteady => "slow-and-steady",
-        }
     }
 }
 impl ::std::fmt::Display for Mode {
@@ -373,7 +369,7 @@ impl ::std::convert::TryFrom<::std::string::String> for Mode {
         Self::try_from(value.as_str())
     }
 }
-/// Values of: An open string enum with values that are not identifiers.
+/// An open string enum with values that are not identifiers.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(from = "::std::string::String", into = "::std::string::String")]
 #[non_exhaustive]
@@ -388,6 +384,15 @@ pub enum State {
     Unknown(::std::string::String),
 }
 impl State {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ThirdParty => "3rd-party",
+            Self::InUse => "in-use",
+            Self::Ok => "ok",
+            Self::Unknown(value) => value,
+        }
+    }
     /// Whether this is [`ThirdParty`](Self::ThirdParty).
     pub fn is_third_party(&self) -> bool {
         matches!(self, Self::ThirdParty)
@@ -399,17 +404,6 @@ impl State {
     /// Whether this is [`Ok`](Self::Ok).
     pub fn is_ok(&self) -> bool {
         matches!(self, Self::Ok)
-    }
-}
-impl State {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ThirdParty => "3rd-party",
-            Self::InUse => "in-use",
-            Self::Ok => "ok",
-            Self::Unknown(value) => value,
-        }
     }
 }
 impl ::std::fmt::Display for State {
@@ -434,6 +428,11 @@ impl ::std::convert::From<&str> for State {
 }
 impl ::std::convert::From<::std::string::String> for State {
     fn from(value: ::std::string::String) -> Self {
-        Self::from(value.as_str())
+        match value.as_str() {
+            "3rd-party" => Self::ThirdParty,
+            "in-use" => Self::InUse,
+            "ok" => Self::Ok,
+            _ => Self::Unknown(value),
+        }
     }
 }

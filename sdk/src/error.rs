@@ -135,11 +135,12 @@ impl<E> ServiceError<E> {
 
 impl<E> fmt::Display for ServiceError<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} failed with {}: {} (RequestId: {}",
-            self.action, self.code, self.message, self.request_id
-        )?;
+        write!(f, "{} failed with {}: {} (", self.action, self.code, self.message)?;
+        if self.request_id.is_empty() {
+            f.write_str("no RequestId")?;
+        } else {
+            write!(f, "RequestId: {}", self.request_id)?;
+        }
         if self.http_status != 200 {
             write!(f, ", HTTP {}", self.http_status)?;
         }
@@ -398,6 +399,22 @@ mod tests {
         assert_eq!(
             sdk.as_service_error().map(|e| e.kind()),
             Some(&Kind::NotFound)
+        );
+    }
+
+    #[test]
+    fn service_error_display_without_request_id_and_with_an_error_status() {
+        let err = ServiceError::new(
+            Kind::NotFound,
+            "ServiceUnavailable".to_owned(),
+            "busy".to_owned(),
+            String::new(),
+            "DescribeMigrateCheckJob",
+            503,
+        );
+        assert_eq!(
+            err.to_string(),
+            "DescribeMigrateCheckJob failed with ServiceUnavailable: busy (no RequestId, HTTP 503)"
         );
     }
 

@@ -135,7 +135,11 @@ impl<E> ServiceError<E> {
 
 impl<E> fmt::Display for ServiceError<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} failed with {}: {} (", self.action, self.code, self.message)?;
+        write!(
+            f,
+            "{} failed with {}: {} (",
+            self.action, self.code, self.message
+        )?;
         if self.request_id.is_empty() {
             f.write_str("no RequestId")?;
         } else {

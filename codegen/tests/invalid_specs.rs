@@ -88,7 +88,7 @@ fn missing_field() {
     let message = errors_after(|s| {
         s["actions"][0].as_object_mut().unwrap().remove("summary");
     });
-    assert_reports(&message, &["actions[0]", "missing field `summary`"]);
+    assert_reports(&message, &["action DescribeJob: missing field `summary`"]);
 }
 
 #[test]
@@ -96,7 +96,7 @@ fn misspelt_key() {
     let message = errors_after(|s| s["actions"][0]["input"][0]["requird"] = json!(true));
     assert_reports(
         &message,
-        &["actions[0].input[0]", "unknown field `requird`"],
+        &["action DescribeJob, input.JobId.requird: unknown field `requird`"],
     );
 }
 
@@ -295,6 +295,22 @@ fn bad_structure_and_list_declarations() {
             "structure lowercase: the name must be a PascalCase identifier",
             "structure Tag.Values: a `list` needs `items`",
         ],
+    );
+}
+
+#[test]
+fn format_errors_inside_structures_and_enums_are_named_too() {
+    let message = errors_after(|s| s["structures"][0]["members"][0]["type"] = json!(5));
+    assert_reports(
+        &message,
+        &["structure Tag.Key.type: invalid type: integer `5`"],
+    );
+    let message = errors_after(|s| {
+        s["actions"][0]["output"][0]["enum"] = json!({"name": "S", "values": [{"value": "a"}]})
+    });
+    assert_reports(
+        &message,
+        &["action DescribeJob, output.Status.enum.values[0]: missing field `description`"],
     );
 }
 

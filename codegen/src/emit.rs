@@ -492,7 +492,7 @@ fn structure_tokens(
         let wire = &field.wire;
         let ty = stored_type(field, types);
         let doc = doc(&field.description);
-        if is_optional(field) {
+        if field.is_optional() {
             quote! {
                 #doc
                 #[serde(rename = #wire, default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -543,7 +543,7 @@ fn builder_tokens(
     let assignments = fields.iter().map(|field| {
         let name = field_ident(&field.snake);
         let wire = &field.wire;
-        if is_optional(field) {
+        if field.is_optional() {
             quote! { #name: self.#name, }
         } else {
             quote! {
@@ -591,7 +591,7 @@ fn accessor_tokens(target: &proc_macro2::Ident, fields: &[Field]) -> TokenStream
                 "`{}` as a number from 0 to 100; `None` when it is absent or not a percentage.",
                 field.wire
             ));
-            let value = if is_optional(field) {
+            let value = if field.is_optional() {
                 quote! { self.#name.as_deref().and_then(::tencentcloud_sdk::runtime::parse_percent) }
             } else {
                 quote! { ::tencentcloud_sdk::runtime::parse_percent(&self.#name) }
@@ -850,10 +850,6 @@ fn integer_enum_conversions(
 
 // ---------------------------------------------------------------------------------------------
 // Types and docs.
-
-fn is_optional(field: &Field) -> bool {
-    field.optional_in_output()
-}
 
 /// The Rust type of a value of `ty`, naming shared types through `types` when given.
 fn rust_type(ty: &Type, types: Option<&TokenStream>) -> TokenStream {

@@ -122,8 +122,8 @@ pub struct Field {
 }
 
 impl Field {
-    /// Whether the Rust field is an `Option` when decoded from a response.
-    pub fn optional_in_output(&self) -> bool {
+    /// Whether the Rust field is an `Option`: not required, or possibly `null`.
+    pub fn is_optional(&self) -> bool {
         !self.required || self.nullable
     }
 }

@@ -41,7 +41,14 @@ pub fn decode_response<A: Action>(
     http_status: u16,
     body: &[u8],
 ) -> Result<A::Output, SdkError<A::Error>> {
+    let ok_status = http_status == 200;
+    // Under an error status, whatever is wrong with the body, the status is the news.
     let invalid = |kind, request_id| {
+        let kind = if ok_status {
+            kind
+        } else {
+            InvalidResponseKind::HttpStatus
+        };
         SdkError::InvalidResponse(InvalidResponse::new(
             A::NAME,
             http_status,
@@ -50,56 +57,24 @@ pub fn decode_response<A: Action>(
             body,
         ))
     };
-    let ok_status = http_status == 200;
 
     if body.iter().all(u8::is_ascii_whitespace) {
-        let kind = if ok_status {
-            InvalidResponseKind::Empty
-        } else {
-            InvalidResponseKind::HttpStatus
-        };
-        return Err(invalid(kind, None));
+        return Err(invalid(InvalidResponseKind::Empty, None));
     }
-
-    let envelope: Envelope<'_> = match serde_json::from_slice(body) {
-        Ok(envelope) => envelope,
-        Err(_) if !ok_status => return Err(invalid(InvalidResponseKind::HttpStatus, None)),
-        Err(err) => return Err(invalid(classify(&err), None)),
-    };
+    let envelope: Envelope<'_> =
+        serde_json::from_slice(body).map_err(|err| invalid(classify(&err), None))?;
     // Serde would also read a struct from a JSON array; an answer is always an object.
-    let response = envelope
-        .response
-        .filter(|_| starts_with_brace(body))
-        .ok_or("the body is not a JSON object with a `Response` member")
-        .and_then(|response| {
-            if starts_with_brace(response.get().as_bytes()) {
-                Ok(response)
-            } else {
-                Err("`Response` is not an object")
-            }
-        });
-    let response = match response {
-        Ok(response) => response,
-        Err(_) if !ok_status => return Err(invalid(InvalidResponseKind::HttpStatus, None)),
-        Err(problem) => {
-            return Err(invalid(
-                InvalidResponseKind::Shape(problem.to_owned()),
-                None,
-            ));
-        }
+    if !starts_with_brace(body) {
+        return Err(invalid(shape("the body is not a JSON object"), None));
+    }
+    let Some(response) = envelope.response else {
+        return Err(invalid(shape("the body has no `Response` member"), None));
     };
-
-    let outcome: Outcome = match serde_json::from_str(response.get()) {
-        Ok(outcome) => outcome,
-        Err(err) => {
-            let kind = if ok_status {
-                InvalidResponseKind::Shape(format!("Response: {err}"))
-            } else {
-                InvalidResponseKind::HttpStatus
-            };
-            return Err(invalid(kind, None));
-        }
-    };
+    if !starts_with_brace(response.get().as_bytes()) {
+        return Err(invalid(shape("`Response` is not an object"), None));
+    }
+    let outcome: Outcome = serde_json::from_str(response.get())
+        .map_err(|err| invalid(shape(&format!("Response: {err}")), None))?;
     if let Some(error) = outcome.error {
         return Err(SdkError::Service(ServiceError::new(
             A::Error::from_code(&error.code),
@@ -124,6 +99,10 @@ pub fn decode_response<A: Action>(
         };
         invalid(InvalidResponseKind::Shape(detail), outcome.request_id)
     })
+}
+
+fn shape(detail: &str) -> InvalidResponseKind {
+    InvalidResponseKind::Shape(detail.to_owned())
 }
 
 fn starts_with_brace(bytes: &[u8]) -> bool {

@@ -9,7 +9,8 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use crate::model::{
-    Action, Enum, EnumRepr, ErrorCode, Field, Format, Service, Structure, Type, VariantValue,
+    Action, Enum, EnumRepr, ErrorCode, Field, Format, Pagination, Service, Structure, Type,
+    VariantValue,
 };
 use crate::names::{field_ident, snake_case, type_ident};
 
@@ -205,6 +206,12 @@ fn client_method(action: &Action) -> TokenStream {
             "\n\nRate limit: {limit} requests per second per account."
         ));
     }
+    if let Some(pagination) = &action.pagination {
+        extra.push_str(&format!(
+            "\n\nEach answer holds one page of `{}`; [`{call}::into_paginator`] reads them all.",
+            pagination.items.wire
+        ));
+    }
     let documented: Vec<&ErrorCode> = action.errors.iter().filter(|e| !e.common).collect();
     extra.push_str(&format!(
         "\n\n# Errors\n\nService errors arrive as [`SdkError::Service`](::tencentcloud_sdk::SdkError::Service) with a [`{error}`]."
@@ -271,13 +278,14 @@ fn action_module(service: &Service, action: &Action) -> TokenStream {
         request_doc,
         &action.input,
         types.as_ref(),
-        quote!(::serde::Serialize),
+        quote!(::serde::Serialize, ::serde::Deserialize),
+        quote!(#[serde(deny_unknown_fields)]),
     );
     let builder_tokens = builder_tokens(&request, &builder, &action.input, types.as_ref());
     let setters = action.input.iter().map(|field| {
         let ident = field_ident(&field.snake);
         let (param, _) = setter_param(field, types.as_ref());
-        let doc = doc(&field.description);
+        let doc = field_doc(field);
         quote! {
             #doc
             pub fn #ident(mut self, value: #param) -> Self {
@@ -308,7 +316,8 @@ fn action_module(service: &Service, action: &Action) -> TokenStream {
         response_doc,
         &response_fields,
         types.as_ref(),
-        quote!(::serde::Deserialize),
+        quote!(::serde::Serialize, ::serde::Deserialize),
+        TokenStream::new(),
     );
     let accessors = accessor_tokens(&response, &action.output);
     let error_enum = error_enum_tokens(&error, action);
@@ -322,6 +331,10 @@ fn action_module(service: &Service, action: &Action) -> TokenStream {
     let call_doc = md(&format!(
         "A `{name}` call being prepared: set members, then [`send`](Self::send) it."
     ));
+    let (paginated, into_paginator) = match &action.pagination {
+        Some(pagination) => pagination_tokens(&request, pagination, types.as_ref()),
+        None => (TokenStream::new(), TokenStream::new()),
+    };
 
     quote! {
         #module_doc
@@ -366,7 +379,11 @@ fn action_module(service: &Service, action: &Action) -> TokenStream {
                 let request = self.input.build().map_err(::tencentcloud_sdk::SdkError::Build)?;
                 self.handle.send(&request).await
             }
+
+            #into_paginator
         }
+
+        #paginated
 
         #response_struct
 
@@ -374,6 +391,87 @@ fn action_module(service: &Service, action: &Action) -> TokenStream {
 
         #error_enum
     }
+}
+
+/// The `Paginated` impl of a list action's request, and the call's `into_paginator`.
+fn pagination_tokens(
+    request: &proc_macro2::Ident,
+    pagination: &Pagination,
+    types: Option<&TokenStream>,
+) -> (TokenStream, TokenStream) {
+    let index = quote!(::tencentcloud_sdk::runtime::PageIndex);
+    let offset = field_ident(&pagination.offset.snake);
+    let items = field_ident(&pagination.items.snake);
+    let total = field_ident(&pagination.total_count.snake);
+    let item = rust_type(&pagination.item, types);
+    let (get_offset, set_offset) = if pagination.offset.is_optional() {
+        (
+            quote!(self.#offset.map_or(0, #index::to_offset)),
+            quote!(self.#offset = ::std::option::Option::Some(#index::from_offset(offset))),
+        )
+    } else {
+        (
+            quote!(#index::to_offset(self.#offset)),
+            quote!(self.#offset = #index::from_offset(offset)),
+        )
+    };
+    let (page_items, into_items) = if pagination.items.is_optional() {
+        (
+            quote!(page.#items.as_deref().unwrap_or(&[])),
+            quote!(page.#items.unwrap_or_default()),
+        )
+    } else {
+        (quote!(&page.#items), quote!(page.#items))
+    };
+    let total_count = if pagination.total_count.is_optional() {
+        quote!(page.#total.map(#index::to_offset))
+    } else {
+        quote!(::std::option::Option::Some(#index::to_offset(page.#total)))
+    };
+    let paginated = quote! {
+        impl ::tencentcloud_sdk::runtime::Paginated for #request {
+            type Item = #item;
+
+            fn offset(&self) -> u64 {
+                #get_offset
+            }
+
+            fn set_offset(&mut self, offset: u64) {
+                #set_offset;
+            }
+
+            fn page_items(page: &Self::Output) -> &[Self::Item] {
+                #page_items
+            }
+
+            fn into_items(page: Self::Output) -> ::std::vec::Vec<Self::Item> {
+                #into_items
+            }
+
+            fn total_count(page: &Self::Output) -> ::std::option::Option<u64> {
+                #total_count
+            }
+        }
+    };
+    let method_doc = md(&format!(
+        "Pages through `{items}` with as many requests as it takes, instead of sending one.\n\n\
+         Every request asks for `{limit}` items (the service's default when unset), starting at \
+         `{offset}` (0 when unset) and moving on by the size of each page. Paging stops once \
+         `{total}` items are reached, at an empty page, or at the first error. Read whole pages \
+         with [`next`](::tencentcloud_sdk::runtime::Paginator::next), or single items with \
+         [`items`](::tencentcloud_sdk::runtime::Paginator::items); both are also `Stream`s.",
+        items = pagination.items.wire,
+        limit = pagination.limit.wire,
+        offset = pagination.offset.wire,
+        total = pagination.total_count.wire,
+    ));
+    let into_paginator = quote! {
+        #method_doc
+        pub fn into_paginator(self) -> ::tencentcloud_sdk::runtime::Paginator<#request> {
+            ::tencentcloud_sdk::runtime::Paginator::new(self.handle, self.input.build())
+        }
+    };
+    (paginated, into_paginator)
 }
 
 fn error_enum_tokens(error: &proc_macro2::Ident, action: &Action) -> TokenStream {
@@ -460,6 +558,7 @@ fn shared_structure(structure: &Structure) -> TokenStream {
         &structure.fields,
         None,
         quote!(::serde::Serialize, ::serde::Deserialize),
+        TokenStream::new(),
     );
     let builder_tokens = builder_tokens(&ident, &builder, &structure.fields, None);
     let accessors = accessor_tokens(&ident, &structure.fields);
@@ -486,12 +585,13 @@ fn structure_tokens(
     fields: &[Field],
     types: Option<&TokenStream>,
     derives: TokenStream,
+    container: TokenStream,
 ) -> TokenStream {
     let fields = fields.iter().map(|field| {
         let name = field_ident(&field.snake);
         let wire = &field.wire;
         let ty = stored_type(field, types);
-        let doc = doc(&field.description);
+        let doc = field_doc(field);
         if field.is_optional() {
             quote! {
                 #doc
@@ -509,6 +609,7 @@ fn structure_tokens(
     quote! {
         #type_doc
         #[derive(Debug, Clone, PartialEq, #derives)]
+        #container
         #[non_exhaustive]
         pub struct #ident {
             #(#fields)*
@@ -531,7 +632,7 @@ fn builder_tokens(
     let setters = fields.iter().map(|field| {
         let name = field_ident(&field.snake);
         let (param, convert) = setter_param(field, types);
-        let doc = doc(&field.description);
+        let doc = field_doc(field);
         quote! {
             #doc
             pub fn #name(mut self, value: #param) -> Self {
@@ -918,6 +1019,17 @@ fn wire_text(value: &VariantValue) -> String {
         VariantValue::String(s) => s.clone(),
         VariantValue::Integer(n) => n.to_string(),
         VariantValue::Unsigned(n) => n.to_string(),
+    }
+}
+
+/// A member's docs, with what its format implies.
+fn field_doc(field: &Field) -> TokenStream {
+    match field.format {
+        Some(Format::Datetime) => md(&format!(
+            "{}\n\nA date and time written `YYYY-MM-DD hh:mm:ss`.",
+            escape_doc(&field.description)
+        )),
+        Some(Format::Percent) | None => doc(&field.description),
     }
 }
 

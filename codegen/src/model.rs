@@ -11,7 +11,9 @@ use serde_json::Value;
 
 use crate::common_errors::COMMON_ERRORS;
 use crate::names::{is_keyword, is_valid_identifier, pascal_case, snake_case};
-use crate::spec::{ActionSpec, EnumSpec, ExampleSpec, MemberSpec, SpecFile, StructureSpec};
+use crate::spec::{
+    ActionSpec, EnumSpec, ExampleSpec, MemberSpec, PaginationSpec, SpecFile, StructureSpec,
+};
 
 /// A problem in a spec file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -98,6 +100,23 @@ pub struct Action {
     pub errors: Vec<ErrorCode>,
     /// Examples, with their JSON pretty-printed.
     pub examples: Vec<Example>,
+    /// How the action pages through a list, when it does.
+    pub pagination: Option<Pagination>,
+}
+
+/// The members a paginated action pages with, resolved against its input and output.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pagination {
+    /// Input member holding the offset of the first item.
+    pub offset: Field,
+    /// Input member holding the page size.
+    pub limit: Field,
+    /// Output member holding the page's items.
+    pub items: Field,
+    /// The type of one item.
+    pub item: Type,
+    /// Output member holding the number of items across all pages.
+    pub total_count: Field,
 }
 
 /// A member with its resolved type.
@@ -154,6 +173,8 @@ pub enum Type {
 pub enum Format {
     /// A string holding a percentage: adds `<field>_percent() -> Option<u8>`.
     Percent,
+    /// A string holding a date and time, `YYYY-MM-DD hh:mm:ss`: noted in the docs.
+    Datetime,
 }
 
 /// A structure.
@@ -266,8 +287,9 @@ pub fn action_type_names(action: &str) -> [String; 5] {
 const RESERVED_TYPE_NAMES: &[&str] = &["Client", "SERVICE"];
 /// Client methods besides the actions.
 const RESERVED_METHODS: &[&str] = &["new", "config", "handle"];
-/// Builder and call methods besides the member setters.
-const RESERVED_SETTERS: &[&str] = &["build", "send", "new"];
+/// Builder and call methods besides the member setters; members with these names get a trailing
+/// underscore.
+const RESERVED_SETTERS: &[&str] = &["build", "send", "new", "into_paginator"];
 /// Action modules must not shadow the service module's own children.
 const RESERVED_MODULES: &[&str] = &["types"];
 
@@ -470,17 +492,10 @@ impl Context {
             &spec.output,
             Direction::Output,
         );
-        for field in &input {
-            if RESERVED_SETTERS.contains(&field.snake.as_str()) {
-                self.error(
-                    format!("{location}, input.{}", field.wire),
-                    format!(
-                        "the setter `{}` would clash with the builder's own method",
-                        field.snake
-                    ),
-                );
-            }
-        }
+        let pagination = spec
+            .pagination
+            .as_ref()
+            .and_then(|p| self.pagination(&location, p, &input, &output));
         let errors = self.error_codes(&location, spec);
         let examples = spec
             .examples
@@ -502,6 +517,61 @@ impl Context {
             output,
             errors,
             examples,
+            pagination,
+        })
+    }
+
+    fn pagination(
+        &mut self,
+        location: &str,
+        spec: &PaginationSpec,
+        input: &[Field],
+        output: &[Field],
+    ) -> Option<Pagination> {
+        let here = format!("{location}, pagination");
+        let mut find = |key: &str, wire: &str, fields: &[Field], side: &str| {
+            let found = fields.iter().find(|f| f.wire == wire).cloned();
+            if found.is_none() {
+                self.error(
+                    format!("{here}.{key}"),
+                    format!("`{wire}` is not an {side} member"),
+                );
+            }
+            found
+        };
+        let offset = find("offset", &spec.offset, input, "input");
+        let limit = find("limit", &spec.limit, input, "input");
+        let items = find("items", &spec.items, output, "output");
+        let total_count = find("totalCount", &spec.total_count, output, "output");
+        let (offset, limit, items, total_count) = (offset?, limit?, items?, total_count?);
+        let mut ok = true;
+        for (key, field) in [
+            ("offset", &offset),
+            ("limit", &limit),
+            ("totalCount", &total_count),
+        ] {
+            if !matches!(field.ty, Type::Integer | Type::Unsigned) {
+                self.error(
+                    format!("{here}.{key}"),
+                    format!("`{}` must be an integer or unsigned member", field.wire),
+                );
+                ok = false;
+            }
+        }
+        let Type::List(item) = &items.ty else {
+            self.error(
+                format!("{here}.items"),
+                format!("`{}` must be a list", items.wire),
+            );
+            return None;
+        };
+        let item = (**item).clone();
+        ok.then_some(Pagination {
+            offset,
+            limit,
+            items,
+            item,
+            total_count,
         })
     }
 
@@ -589,7 +659,10 @@ impl Context {
                 self.error(&here, "the member is defined twice");
                 continue;
             }
-            let snake = snake_case(&member.name);
+            let mut snake = snake_case(&member.name);
+            if RESERVED_SETTERS.contains(&snake.as_str()) {
+                snake.push('_');
+            }
             if let Some(other) = rust_names.insert(snake.clone(), member.name.clone()) {
                 self.error(
                     &here,
@@ -616,14 +689,18 @@ impl Context {
             let format = match member.format.as_deref() {
                 None => None,
                 Some("percent") if ty == Type::String => Some(Format::Percent),
-                Some("percent") => {
-                    self.error(&here, "format `percent` applies to string members only");
+                Some("datetime") if ty == Type::String => Some(Format::Datetime),
+                Some(known @ ("percent" | "datetime")) => {
+                    self.error(
+                        &here,
+                        format!("format `{known}` applies to string members only"),
+                    );
                     None
                 }
                 Some(other) => {
                     self.error(
                         &here,
-                        format!("unknown format `{other}` (known: `percent`)"),
+                        format!("unknown format `{other}` (known: `percent`, `datetime`)"),
                     );
                     None
                 }

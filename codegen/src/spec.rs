@@ -1,17 +1,18 @@
 //! The JSON spec format, exactly as written in `api-spec/<service>/<version>.json`.
 //!
 //! These types only mirror the file; [`crate::model`] checks them and resolves names. Unknown
-//! fields are refused so that a misspelt key is reported instead of ignored.
+//! fields are refused so that a misspelt key is reported instead of ignored. They also serialize
+//! back to the same format (defaults left out), which is how the importer writes specs.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 /// One service version.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct SpecFile {
     /// Editor hint pointing at the JSON Schema; ignored.
-    #[serde(rename = "$schema", default)]
+    #[serde(rename = "$schema", default, skip_serializing_if = "Option::is_none")]
     pub schema: Option<String>,
     /// Short service name, as in the credential scope (`dts`).
     pub service: String,
@@ -24,15 +25,15 @@ pub struct SpecFile {
     /// What the service does.
     pub description: String,
     /// The actions, in any order.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub actions: Vec<ActionSpec>,
     /// Structures shared by the actions' members.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub structures: Vec<StructureSpec>,
 }
 
 /// One action (one API call).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct ActionSpec {
     /// PascalCase name sent as `X-TC-Action`.
@@ -40,27 +41,30 @@ pub struct ActionSpec {
     /// One line saying what the action does.
     pub summary: String,
     /// More detail; may span several paragraphs.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub description: String,
     /// Documented limit in requests per second.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rate_limit: Option<u32>,
+    /// Which members page through a list, for actions that return one page at a time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pagination: Option<PaginationSpec>,
     /// Request members.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub input: Vec<MemberSpec>,
     /// Response members, without `RequestId`, which every response has.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub output: Vec<MemberSpec>,
     /// Error codes documented for the action.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<ErrorSpec>,
     /// Request and response examples.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub examples: Vec<ExampleSpec>,
 }
 
 /// A member of a request, a response or a structure.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct MemberSpec {
     /// Wire name, exactly as sent and received.
@@ -69,35 +73,35 @@ pub struct MemberSpec {
     #[serde(rename = "type")]
     pub ty: String,
     /// For `list`: the element type (any type but `list`).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub items: Option<String>,
     /// Whether the member must be sent (input) or is always present (output).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_false")]
     pub required: bool,
     /// Output only: the service may send `null` for it.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_false")]
     pub nullable: bool,
     /// What the member means.
     pub description: String,
     /// An example value.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub example: Option<Value>,
     /// Allowed values, for an enum.
-    #[serde(default, rename = "enum")]
+    #[serde(default, rename = "enum", skip_serializing_if = "Option::is_none")]
     pub allowed: Option<EnumSpec>,
-    /// A hint for extra accessors: `percent` on a string holding a percentage.
-    #[serde(default)]
+    /// What a string holds: `percent` (a percentage, which adds an accessor) or `datetime`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub format: Option<String>,
 }
 
 /// A set of allowed values for a string or integer member.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct EnumSpec {
     /// The Rust type name of the enum.
     pub name: String,
     /// Open sets (the default) keep values they do not list; closed sets accept only theirs.
-    #[serde(default = "default_open")]
+    #[serde(default = "default_open", skip_serializing_if = "is_true")]
     pub open: bool,
     /// The values.
     pub values: Vec<EnumValueSpec>,
@@ -107,21 +111,44 @@ fn default_open() -> bool {
     true
 }
 
+fn is_true(value: &bool) -> bool {
+    *value
+}
+
+fn is_false(value: &bool) -> bool {
+    !*value
+}
+
 /// One allowed value.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct EnumValueSpec {
     /// The value on the wire: a string or an integer.
     pub value: Value,
     /// The variant name; derived from string values when absent, required for integers.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// What the value means.
     pub description: String,
 }
 
+/// The members a paginated action pages with: it takes an offset and a page size, and answers
+/// with one page of a list and the total number of items.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct PaginationSpec {
+    /// Input member holding the index of the first item to return.
+    pub offset: String,
+    /// Input member holding the page size.
+    pub limit: String,
+    /// Output member holding the page's items, a list.
+    pub items: String,
+    /// Output member holding the number of items across all pages.
+    pub total_count: String,
+}
+
 /// A documented error code.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct ErrorSpec {
     /// The code, such as `ResourceNotFound.JobNotExist`.
@@ -131,13 +158,13 @@ pub struct ErrorSpec {
 }
 
 /// A request with the service's answer.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct ExampleSpec {
     /// Short title.
     pub title: String,
     /// What the example shows.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub description: String,
     /// Request parameters.
     pub input: Map<String, Value>,
@@ -146,7 +173,7 @@ pub struct ExampleSpec {
 }
 
 /// A named structure used by members.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct StructureSpec {
     /// PascalCase type name.

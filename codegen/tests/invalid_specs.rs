@@ -195,9 +195,6 @@ fn names_that_would_clash_in_rust() {
         s["structures"].as_array_mut().unwrap().push(json!({
             "name": "DescribeJobResponse", "description": "Clashes.", "members": []
         }));
-        s["actions"][0]["input"].as_array_mut().unwrap().push(
-            json!({"name": "Build", "type": "string", "description": "Clashes with build()."}),
-        );
         s["actions"]
             .as_array_mut()
             .unwrap()
@@ -207,7 +204,6 @@ fn names_that_would_clash_in_rust() {
         &message,
         &[
             "the generated type `DescribeJobResponse` clashes with structure DescribeJobResponse",
-            "input.Build: the setter `build` would clash",
             "action New: its method and module name `new` is reserved",
         ],
     );
@@ -318,4 +314,67 @@ fn format_errors_inside_structures_and_enums_are_named_too() {
 fn not_json_at_all() {
     let errors = tencentcloud_codegen::parse("{\"service\": ", FILE).unwrap_err();
     assert!(errors.to_string().starts_with(FILE), "{errors}");
+}
+
+#[test]
+fn pagination_must_name_fitting_members() {
+    let message = errors_after(|s| {
+        let action = &mut s["actions"][0];
+        action["input"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!({"name": "Limit", "type": "string", "description": "Not a number."}));
+        action["pagination"] = json!({
+            "offset": "Offset", "limit": "Limit", "items": "Status", "totalCount": "Total"
+        });
+    });
+    assert_reports(
+        &message,
+        &[
+            "action DescribeJob, pagination.offset: `Offset` is not an input member",
+            "action DescribeJob, pagination.totalCount: `Total` is not an output member",
+        ],
+    );
+
+    let message = errors_after(|s| {
+        let action = &mut s["actions"][0];
+        action["input"].as_array_mut().unwrap().extend([
+            json!({"name": "Offset", "type": "unsigned", "description": "Offset."}),
+            json!({"name": "Limit", "type": "string", "description": "Not a number."}),
+        ]);
+        action["output"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!({"name": "TotalCount", "type": "integer", "description": "Total."}));
+        action["pagination"] = json!({
+            "offset": "Offset", "limit": "Limit", "items": "Status", "totalCount": "TotalCount"
+        });
+    });
+    assert_reports(
+        &message,
+        &[
+            "action DescribeJob, pagination.limit: `Limit` must be an integer or unsigned member",
+            "action DescribeJob, pagination.items: `Status` must be a list",
+        ],
+    );
+}
+
+#[test]
+fn formats_apply_to_strings_only() {
+    let message = errors_after(|s| {
+        s["actions"][0]["input"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!({
+                "name": "Since", "type": "integer", "format": "datetime", "description": "When."
+            }));
+        s["actions"][0]["output"][0]["format"] = json!("date");
+    });
+    assert_reports(
+        &message,
+        &[
+            "action DescribeJob, input.Since: format `datetime` applies to string members only",
+            "action DescribeJob, output.Status: unknown format `date` (known: `percent`, `datetime`)",
+        ],
+    );
 }

@@ -4,7 +4,7 @@ use golden_compile::hostile::v20200101::{
     CreateIPv6AddrError, DescribeThingsError, DescribeThingsRequest, DescribeThingsResponse, Level,
     Mode, Node, State,
 };
-use tencentcloud_sdk::runtime::{Action, ErrorKind};
+use tencentcloud_sdk::runtime::{Action, ErrorKind, Paginated};
 
 #[test]
 fn request_uses_wire_names_and_leaves_out_unset_members() {
@@ -134,4 +134,70 @@ fn error_codes_map_to_variants_and_back() {
 fn actions_carry_name_and_rate_limit() {
     assert_eq!(DescribeThingsRequest::NAME, "DescribeThings");
     assert_eq!(DescribeThingsRequest::RATE_LIMIT, Some(5));
+}
+
+#[test]
+fn members_named_like_builder_methods_get_a_trailing_underscore() {
+    let request = DescribeThingsRequest::builder()
+        .r#type("t")
+        .new_("n")
+        .build_("b")
+        .since("2019-10-26 00:00:00")
+        .build()
+        .unwrap();
+    assert_eq!(
+        serde_json::to_value(&request).unwrap(),
+        serde_json::json!({"Type": "t", "New": "n", "Build": "b", "Since": "2019-10-26 00:00:00"})
+    );
+}
+
+#[test]
+fn requests_read_back_from_json_and_refuse_unknown_members() {
+    let json = serde_json::json!({"Type": "t", "Self": 4, "Match": ["fast"], "New": "n"});
+    let request: DescribeThingsRequest = serde_json::from_value(json.clone()).unwrap();
+    assert_eq!(request.self_, Some(4));
+    assert_eq!(serde_json::to_value(&request).unwrap(), json);
+
+    let err = serde_json::from_value::<DescribeThingsRequest>(
+        serde_json::json!({"Type": "t", "Typo": 1}),
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("unknown field `Typo`"), "{err}");
+    let err = serde_json::from_value::<DescribeThingsRequest>(serde_json::json!({"Self": 1}))
+        .unwrap_err();
+    assert!(err.to_string().contains("missing field `Type`"), "{err}");
+}
+
+#[test]
+fn the_paginated_request_pages_with_the_members_the_spec_names() {
+    let mut request = DescribeThingsRequest::builder()
+        .r#type("t")
+        .build()
+        .unwrap();
+    // `Self` is the offset: unset means 0, negative counts as 0.
+    assert_eq!(request.offset(), 0);
+    request.set_offset(40);
+    assert_eq!(request.self_, Some(40));
+    assert_eq!(request.offset(), 40);
+    request.self_ = Some(-5);
+    assert_eq!(request.offset(), 0);
+    request.set_offset(u64::MAX);
+    assert_eq!(request.self_, Some(i64::MAX));
+
+    let page: DescribeThingsResponse = serde_json::from_value(serde_json::json!({
+        "Result": {"Await": "a"},
+        "Items": [{"Type": "x"}, {"Type": "y"}],
+        "TotalCount": null,
+        "RequestId": "r"
+    }))
+    .unwrap();
+    assert_eq!(DescribeThingsRequest::page_items(&page).len(), 2);
+    // `TotalCount` is nullable here, so a page may not know the total.
+    assert_eq!(DescribeThingsRequest::total_count(&page), None);
+    let page: DescribeThingsResponse = serde_json::from_value(serde_json::json!({
+        "Result": {"Await": "a"}, "Items": [], "TotalCount": 7, "RequestId": "r"
+    }))
+    .unwrap();
+    assert_eq!(DescribeThingsRequest::total_count(&page), Some(7));
+    assert!(DescribeThingsRequest::into_items(page).is_empty());
 }

@@ -1,13 +1,16 @@
 //! The narrow interface between generated service code and the hand-written runtime.
 //!
 //! Generated code describes each action with [`Action`], each service version with [`ServiceInfo`],
-//! and sends requests through a [`Handle`]. Users rarely need this module directly.
+//! and sends requests through a [`Handle`]. List actions page with a [`Paginator`]. Users rarely
+//! need this module directly, except to name the paginator types.
 
 mod decode;
 mod handle;
+mod paginate;
 
 pub use decode::decode_response;
 pub use handle::Handle;
+pub use paginate::{Items, PageIndex, Paginated, Paginator};
 
 pub use crate::error::{BuildError, ErrorKind};
 

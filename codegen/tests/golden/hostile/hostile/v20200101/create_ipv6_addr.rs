@@ -2,7 +2,8 @@
 
 //! `CreateIPv6Addr` (hostile 2020-01-01): An action whose name holds an acronym with a digit.
 /// The parameters of `CreateIPv6Addr`, sent by [`Client::create_ipv6_addr`](super::Client::create_ipv6_addr).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateIPv6AddrRequest {
     /// Digits inside a word.
@@ -89,7 +90,7 @@ impl CreateIPv6AddrCall {
     }
 }
 /// The answer to `CreateIPv6Addr`, returned by [`Client::create_ipv6_addr`](super::Client::create_ipv6_addr).
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateIPv6AddrResponse {
     /// Several nodes.

@@ -2,7 +2,8 @@
 
 //! `DescribeThings` (hostile 2020-01-01): Lists things, with members named after keywords and prelude types.
 /// The parameters of `DescribeThings`, sent by [`Client::describe_things`](super::Client::describe_things).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct DescribeThingsRequest {
     /// A keyword as a member.
@@ -64,6 +65,29 @@ pub struct DescribeThingsRequest {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub vpc_id: ::std::option::Option<::std::string::String>,
+    /// Named like the call's constructor; the setter becomes new_.
+    #[serde(
+        rename = "New",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub new_: ::std::option::Option<::std::string::String>,
+    /// Named like the builder's last step; the setter becomes build_.
+    #[serde(
+        rename = "Build",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub build_: ::std::option::Option<::std::string::String>,
+    /// Only things changed after this time.
+    ///
+    /// A date and time written `YYYY-MM-DD hh:mm:ss`.
+    #[serde(
+        rename = "Since",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub since: ::std::option::Option<::std::string::String>,
 }
 impl DescribeThingsRequest {
     /// Starts building the parameters.
@@ -90,6 +114,9 @@ pub struct DescribeThingsRequestBuilder {
     r#loop: ::std::option::Option<super::types::Level>,
     ipv6_addr: ::std::option::Option<::std::string::String>,
     vpc_id: ::std::option::Option<::std::string::String>,
+    new_: ::std::option::Option<::std::string::String>,
+    build_: ::std::option::Option<::std::string::String>,
+    since: ::std::option::Option<::std::string::String>,
 }
 impl DescribeThingsRequestBuilder {
     /// A keyword as a member.
@@ -159,6 +186,32 @@ impl DescribeThingsRequestBuilder {
         self.vpc_id = ::std::option::Option::Some(value.into());
         self
     }
+    /// Named like the call's constructor; the setter becomes new_.
+    pub fn new_(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.new_ = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Named like the builder's last step; the setter becomes build_.
+    pub fn build_(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.build_ = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Only things changed after this time.
+    ///
+    /// A date and time written `YYYY-MM-DD hh:mm:ss`.
+    pub fn since(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.since = ::std::option::Option::Some(value.into());
+        self
+    }
     /// Checks that every required member is set and builds the value.
     pub fn build(
         self,
@@ -183,6 +236,9 @@ impl DescribeThingsRequestBuilder {
             r#loop: self.r#loop,
             ipv6_addr: self.ipv6_addr,
             vpc_id: self.vpc_id,
+            new_: self.new_,
+            build_: self.build_,
+            since: self.since,
         })
     }
 }
@@ -265,6 +321,32 @@ impl DescribeThingsCall {
         self.input = self.input.vpc_id(value);
         self
     }
+    /// Named like the call's constructor; the setter becomes new_.
+    pub fn new_(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.input = self.input.new_(value);
+        self
+    }
+    /// Named like the builder's last step; the setter becomes build_.
+    pub fn build_(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.input = self.input.build_(value);
+        self
+    }
+    /// Only things changed after this time.
+    ///
+    /// A date and time written `YYYY-MM-DD hh:mm:ss`.
+    pub fn since(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.input = self.input.since(value);
+        self
+    }
     /// Sends the request and waits for the answer.
     pub async fn send(
         self,
@@ -275,9 +357,37 @@ impl DescribeThingsCall {
         let request = self.input.build().map_err(::tencentcloud_sdk::SdkError::Build)?;
         self.handle.send(&request).await
     }
+    /// Pages through `Items` with as many requests as it takes, instead of sending one.
+    ///
+    /// Every request asks for `Limit` items (the service's default when unset), starting at `Self` (0 when unset) and moving on by the size of each page. Paging stops once `TotalCount` items are reached, at an empty page, or at the first error. Read whole pages with [`next`](::tencentcloud_sdk::runtime::Paginator::next), or single items with [`items`](::tencentcloud_sdk::runtime::Paginator::items); both are also `Stream`s.
+    pub fn into_paginator(
+        self,
+    ) -> ::tencentcloud_sdk::runtime::Paginator<DescribeThingsRequest> {
+        ::tencentcloud_sdk::runtime::Paginator::new(self.handle, self.input.build())
+    }
+}
+impl ::tencentcloud_sdk::runtime::Paginated for DescribeThingsRequest {
+    type Item = super::types::Option;
+    fn offset(&self) -> u64 {
+        self.self_.map_or(0, ::tencentcloud_sdk::runtime::PageIndex::to_offset)
+    }
+    fn set_offset(&mut self, offset: u64) {
+        self.self_ = ::std::option::Option::Some(
+            ::tencentcloud_sdk::runtime::PageIndex::from_offset(offset),
+        );
+    }
+    fn page_items(page: &Self::Output) -> &[Self::Item] {
+        &page.items
+    }
+    fn into_items(page: Self::Output) -> ::std::vec::Vec<Self::Item> {
+        page.items
+    }
+    fn total_count(page: &Self::Output) -> ::std::option::Option<u64> {
+        page.total_count.map(::tencentcloud_sdk::runtime::PageIndex::to_offset)
+    }
 }
 /// The answer to `DescribeThings`, returned by [`Client::describe_things`](super::Client::describe_things).
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeThingsResponse {
     /// A structure named Result.

@@ -72,6 +72,8 @@ impl Client {
     ///
     /// Rate limit: 5 requests per second per account.
     ///
+    /// Each answer holds one page of `Items`; [`DescribeThingsCall::into_paginator`] reads them all.
+    ///
     /// # Errors
     ///
     /// Service errors arrive as [`SdkError::Service`](::tencentcloud_sdk::SdkError::Service) with a [`DescribeThingsError`]. Besides the common codes, this action documents:

@@ -2,7 +2,8 @@
 
 //! `Ping` (hostile 2020-01-01): An action without members.
 /// The parameters of `Ping`, sent by [`Client::ping`](super::Client::ping).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct PingRequest {}
 impl PingRequest {
@@ -52,7 +53,7 @@ impl PingCall {
     }
 }
 /// The answer to `Ping`, returned by [`Client::ping`](super::Client::ping).
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PingResponse {
     /// The unique id of this request, which support asks for when tracing a problem.

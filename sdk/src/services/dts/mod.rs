@@ -3,4 +3,6 @@
 //! Data Transmission Service (`dts`).
 //!
 //! Moves databases into Tencent Cloud (migration jobs with pre-flight checks) and streams their changes to subscribers.
+//!
+//! This is the 2018-03-30 version of the API. A migration goes: CreateMigrateJob, CreateMigrateCheckJob, DescribeMigrateCheckJob until the check is over, ModifyMigrateJob if it failed, StartMigrateJob once it passed, then DescribeMigrateJobs to watch the job and CompleteMigrateJob, StopMigrateJob or DeleteMigrateJob to end it. A subscription goes: CreateSubscribe, ActivateSubscribe, DescribeSubscribes and DescribeSubscribeConf, the ModifySubscribe* actions or ResetSubscribe to change it, and IsolateSubscribe then OfflineIsolatedSubscribe to retire it.
 pub mod v20180330;

@@ -2,7 +2,8 @@
 
 //! `DescribeMigrateCheckJob` (dts 2018-03-30): Reports the state, progress and verdict of a migration job's pre-flight check.
 /// The parameters of `DescribeMigrateCheckJob`, sent by [`Client::describe_migrate_check_job`](super::Client::describe_migrate_check_job).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct DescribeMigrateCheckJobRequest {
     /// Id of the migration job whose check is reported.
@@ -89,7 +90,7 @@ impl DescribeMigrateCheckJobCall {
     }
 }
 /// The answer to `DescribeMigrateCheckJob`, returned by [`Client::describe_migrate_check_job`](super::Client::describe_migrate_check_job).
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeMigrateCheckJobResponse {
     /// Where the check stands.
@@ -131,6 +132,8 @@ pub enum DescribeMigrateCheckJobError {
     InvalidParameter,
     /// `ResourceNotFound.JobNotExist`: No migration job has this id.
     ResourceNotFoundJobNotExist,
+    /// `UnauthorizedOperation.NotEnoughPrivileges`: The caller lacks the CAM permission for this operation.
+    UnauthorizedOperationNotEnoughPrivileges,
     /// `AuthFailure.InvalidAuthorization`: The `Authorization` header is malformed.
     AuthFailureInvalidAuthorization,
     /// `AuthFailure.InvalidSecretId`: The secret id is not a valid API key (for example, not a cloud API key).
@@ -215,6 +218,9 @@ impl DescribeMigrateCheckJobError {
             Self::InternalErrorProtocolError => "InternalError.ProtocolError",
             Self::InvalidParameter => "InvalidParameter",
             Self::ResourceNotFoundJobNotExist => "ResourceNotFound.JobNotExist",
+            Self::UnauthorizedOperationNotEnoughPrivileges => {
+                "UnauthorizedOperation.NotEnoughPrivileges"
+            }
             Self::AuthFailureInvalidAuthorization => "AuthFailure.InvalidAuthorization",
             Self::AuthFailureInvalidSecretId => "AuthFailure.InvalidSecretId",
             Self::AuthFailureMfaFailure => "AuthFailure.MFAFailure",
@@ -269,6 +275,9 @@ impl ::tencentcloud_sdk::runtime::ErrorKind for DescribeMigrateCheckJobError {
             "InternalError.ProtocolError" => Self::InternalErrorProtocolError,
             "InvalidParameter" => Self::InvalidParameter,
             "ResourceNotFound.JobNotExist" => Self::ResourceNotFoundJobNotExist,
+            "UnauthorizedOperation.NotEnoughPrivileges" => {
+                Self::UnauthorizedOperationNotEnoughPrivileges
+            }
             "AuthFailure.InvalidAuthorization" => Self::AuthFailureInvalidAuthorization,
             "AuthFailure.InvalidSecretId" => Self::AuthFailureInvalidSecretId,
             "AuthFailure.MFAFailure" => Self::AuthFailureMfaFailure,

@@ -4,16 +4,150 @@
 //!
 //! Moves databases into Tencent Cloud (migration jobs with pre-flight checks) and streams their changes to subscribers.
 //!
+//! This is the 2018-03-30 version of the API. A migration goes: CreateMigrateJob, CreateMigrateCheckJob, DescribeMigrateCheckJob until the check is over, ModifyMigrateJob if it failed, StartMigrateJob once it passed, then DescribeMigrateJobs to watch the job and CompleteMigrateJob, StopMigrateJob or DeleteMigrateJob to end it. A subscription goes: CreateSubscribe, ActivateSubscribe, DescribeSubscribes and DescribeSubscribeConf, the ModifySubscribe* actions or ResetSubscribe to change it, and IsolateSubscribe then OfflineIsolatedSubscribe to retire it.
+//!
 //! Create a [`Client`] from a [`Config`](::tencentcloud_sdk::Config) and call one method per action.
 /// Structures and enums shared by the actions.
 pub mod types;
 pub use types::*;
+/// The `ActivateSubscribe` action.
+pub mod activate_subscribe;
+pub use activate_subscribe::{
+    ActivateSubscribeRequest, ActivateSubscribeRequestBuilder, ActivateSubscribeResponse,
+    ActivateSubscribeError, ActivateSubscribeCall,
+};
+/// The `CompleteMigrateJob` action.
+pub mod complete_migrate_job;
+pub use complete_migrate_job::{
+    CompleteMigrateJobRequest, CompleteMigrateJobRequestBuilder,
+    CompleteMigrateJobResponse, CompleteMigrateJobError, CompleteMigrateJobCall,
+};
+/// The `CreateMigrateCheckJob` action.
+pub mod create_migrate_check_job;
+pub use create_migrate_check_job::{
+    CreateMigrateCheckJobRequest, CreateMigrateCheckJobRequestBuilder,
+    CreateMigrateCheckJobResponse, CreateMigrateCheckJobError, CreateMigrateCheckJobCall,
+};
+/// The `CreateMigrateJob` action.
+pub mod create_migrate_job;
+pub use create_migrate_job::{
+    CreateMigrateJobRequest, CreateMigrateJobRequestBuilder, CreateMigrateJobResponse,
+    CreateMigrateJobError, CreateMigrateJobCall,
+};
+/// The `CreateSubscribe` action.
+pub mod create_subscribe;
+pub use create_subscribe::{
+    CreateSubscribeRequest, CreateSubscribeRequestBuilder, CreateSubscribeResponse,
+    CreateSubscribeError, CreateSubscribeCall,
+};
+/// The `DeleteMigrateJob` action.
+pub mod delete_migrate_job;
+pub use delete_migrate_job::{
+    DeleteMigrateJobRequest, DeleteMigrateJobRequestBuilder, DeleteMigrateJobResponse,
+    DeleteMigrateJobError, DeleteMigrateJobCall,
+};
+/// The `DescribeAsyncRequestInfo` action.
+pub mod describe_async_request_info;
+pub use describe_async_request_info::{
+    DescribeAsyncRequestInfoRequest, DescribeAsyncRequestInfoRequestBuilder,
+    DescribeAsyncRequestInfoResponse, DescribeAsyncRequestInfoError,
+    DescribeAsyncRequestInfoCall,
+};
 /// The `DescribeMigrateCheckJob` action.
 pub mod describe_migrate_check_job;
 pub use describe_migrate_check_job::{
     DescribeMigrateCheckJobRequest, DescribeMigrateCheckJobRequestBuilder,
     DescribeMigrateCheckJobResponse, DescribeMigrateCheckJobError,
     DescribeMigrateCheckJobCall,
+};
+/// The `DescribeMigrateJobs` action.
+pub mod describe_migrate_jobs;
+pub use describe_migrate_jobs::{
+    DescribeMigrateJobsRequest, DescribeMigrateJobsRequestBuilder,
+    DescribeMigrateJobsResponse, DescribeMigrateJobsError, DescribeMigrateJobsCall,
+};
+/// The `DescribeSubscribeConf` action.
+pub mod describe_subscribe_conf;
+pub use describe_subscribe_conf::{
+    DescribeSubscribeConfRequest, DescribeSubscribeConfRequestBuilder,
+    DescribeSubscribeConfResponse, DescribeSubscribeConfError, DescribeSubscribeConfCall,
+};
+/// The `DescribeSubscribes` action.
+pub mod describe_subscribes;
+pub use describe_subscribes::{
+    DescribeSubscribesRequest, DescribeSubscribesRequestBuilder,
+    DescribeSubscribesResponse, DescribeSubscribesError, DescribeSubscribesCall,
+};
+/// The `IsolateSubscribe` action.
+pub mod isolate_subscribe;
+pub use isolate_subscribe::{
+    IsolateSubscribeRequest, IsolateSubscribeRequestBuilder, IsolateSubscribeResponse,
+    IsolateSubscribeError, IsolateSubscribeCall,
+};
+/// The `ModifyMigrateJob` action.
+pub mod modify_migrate_job;
+pub use modify_migrate_job::{
+    ModifyMigrateJobRequest, ModifyMigrateJobRequestBuilder, ModifyMigrateJobResponse,
+    ModifyMigrateJobError, ModifyMigrateJobCall,
+};
+/// The `ModifySubscribeAutoRenewFlag` action.
+pub mod modify_subscribe_auto_renew_flag;
+pub use modify_subscribe_auto_renew_flag::{
+    ModifySubscribeAutoRenewFlagRequest, ModifySubscribeAutoRenewFlagRequestBuilder,
+    ModifySubscribeAutoRenewFlagResponse, ModifySubscribeAutoRenewFlagError,
+    ModifySubscribeAutoRenewFlagCall,
+};
+/// The `ModifySubscribeConsumeTime` action.
+pub mod modify_subscribe_consume_time;
+pub use modify_subscribe_consume_time::{
+    ModifySubscribeConsumeTimeRequest, ModifySubscribeConsumeTimeRequestBuilder,
+    ModifySubscribeConsumeTimeResponse, ModifySubscribeConsumeTimeError,
+    ModifySubscribeConsumeTimeCall,
+};
+/// The `ModifySubscribeName` action.
+pub mod modify_subscribe_name;
+pub use modify_subscribe_name::{
+    ModifySubscribeNameRequest, ModifySubscribeNameRequestBuilder,
+    ModifySubscribeNameResponse, ModifySubscribeNameError, ModifySubscribeNameCall,
+};
+/// The `ModifySubscribeObjects` action.
+pub mod modify_subscribe_objects;
+pub use modify_subscribe_objects::{
+    ModifySubscribeObjectsRequest, ModifySubscribeObjectsRequestBuilder,
+    ModifySubscribeObjectsResponse, ModifySubscribeObjectsError,
+    ModifySubscribeObjectsCall,
+};
+/// The `ModifySubscribeVipVport` action.
+pub mod modify_subscribe_vip_vport;
+pub use modify_subscribe_vip_vport::{
+    ModifySubscribeVipVportRequest, ModifySubscribeVipVportRequestBuilder,
+    ModifySubscribeVipVportResponse, ModifySubscribeVipVportError,
+    ModifySubscribeVipVportCall,
+};
+/// The `OfflineIsolatedSubscribe` action.
+pub mod offline_isolated_subscribe;
+pub use offline_isolated_subscribe::{
+    OfflineIsolatedSubscribeRequest, OfflineIsolatedSubscribeRequestBuilder,
+    OfflineIsolatedSubscribeResponse, OfflineIsolatedSubscribeError,
+    OfflineIsolatedSubscribeCall,
+};
+/// The `ResetSubscribe` action.
+pub mod reset_subscribe;
+pub use reset_subscribe::{
+    ResetSubscribeRequest, ResetSubscribeRequestBuilder, ResetSubscribeResponse,
+    ResetSubscribeError, ResetSubscribeCall,
+};
+/// The `StartMigrateJob` action.
+pub mod start_migrate_job;
+pub use start_migrate_job::{
+    StartMigrateJobRequest, StartMigrateJobRequestBuilder, StartMigrateJobResponse,
+    StartMigrateJobError, StartMigrateJobCall,
+};
+/// The `StopMigrateJob` action.
+pub mod stop_migrate_job;
+pub use stop_migrate_job::{
+    StopMigrateJobRequest, StopMigrateJobRequestBuilder, StopMigrateJobResponse,
+    StopMigrateJobError, StopMigrateJobCall,
 };
 /// This service version, as the runtime needs to reach it.
 pub static SERVICE: ::tencentcloud_sdk::runtime::ServiceInfo = ::tencentcloud_sdk::runtime::ServiceInfo {
@@ -41,6 +175,525 @@ impl Client {
     pub fn handle(&self) -> &::tencentcloud_sdk::runtime::Handle {
         &self.handle
     }
+    /// Configures a new subscription instance: binds it to a database instance and chooses what it carries.
+    ///
+    /// Only an instance that is not configured yet (`SubsStatus` `unconfigure`) can be configured; create one with CreateSubscribe, or reset a configured one with ResetSubscribe. The configuration runs asynchronously: poll the returned `AsyncRequestId` with DescribeAsyncRequestInfo, then read the result with DescribeSubscribeConf.
+    ///
+    /// Rate limit: 20 requests per second per account.
+    ///
+    /// # Errors
+    ///
+    /// Service errors arrive as [`SdkError::Service`](::tencentcloud_sdk::SdkError::Service) with a [`ActivateSubscribeError`]. Besides the common codes, this action documents:
+    ///
+    /// - [`InternalError`](ActivateSubscribeError::InternalError): The service failed internally.
+    /// - [`InternalError.DatabaseError`](ActivateSubscribeError::InternalErrorDatabaseError): The service could not reach its own database.
+    /// - [`InvalidParameter`](ActivateSubscribeError::InvalidParameter): A parameter is missing or malformed.
+    /// - [`InvalidParameter.InstanceNotFound`](ActivateSubscribeError::InvalidParameterInstanceNotFound): The database instance to subscribe to does not exist.
+    /// - [`InvalidParameterValue.DataConvertError`](ActivateSubscribeError::InvalidParameterValueDataConvertError): A parameter value could not be converted to the expected type.
+    /// - [`OperationDenied`](ActivateSubscribeError::OperationDenied): The operation is not allowed.
+    /// - [`OperationDenied.BizOperationDeniedError`](ActivateSubscribeError::OperationDeniedBizOperationDeniedError): The operation is not allowed for this resource.
+    /// - [`OperationDenied.OperationDenied`](ActivateSubscribeError::OperationDeniedOperationDenied): The operation is not allowed.
+    /// - [`OperationDenied.OperationDeniedError`](ActivateSubscribeError::OperationDeniedOperationDeniedError): The operation is not allowed.
+    /// - [`ResourceNotFound`](ActivateSubscribeError::ResourceNotFound): The resource does not exist.
+    /// - [`UnsupportedOperation`](ActivateSubscribeError::UnsupportedOperation): The operation is not supported.
+    ///
+    /// # Examples
+    ///
+    /// ## Example: Configure a subscription
+    ///
+    /// Binds a new subscription instance to a MySQL instance and subscribes to the whole instance; the configuration then runs as an asynchronous task.
+    ///
+    /// Request parameters:
+    ///
+    /// ```json
+    /// {
+    ///   "SubscribeId": "subs-ieuwi83j2e",
+    ///   "InstanceId": "cdb-9dijwkkw2",
+    ///   "SubscribeObjectType": 0
+    /// }
+    /// ```
+    ///
+    /// Answer:
+    ///
+    /// ```json
+    /// {
+    ///   "Response": {
+    ///     "AsyncRequestId": "cafebabe-254f-11ea-8995-e92c139e6978",
+    ///     "RequestId": "9iu7ueht-c38f-11ea-84e5-d5a93c1b919b"
+    ///   }
+    /// }
+    /// ```
+    pub fn activate_subscribe(&self) -> ActivateSubscribeCall {
+        ActivateSubscribeCall::new(self.handle.clone())
+    }
+    /// Completes a migration job that is ready to complete, ending its incremental sync.
+    ///
+    /// A job that migrates incremental changes keeps syncing until it is completed. Once DescribeMigrateJobs reports it ready to complete (status 8), call this to stop the incremental sync and finish the job; DescribeMigrateJobs then shows it completing (12) and finally successful (9). To abandon a job instead, use StopMigrateJob.
+    ///
+    /// Rate limit: 20 requests per second per account.
+    ///
+    /// # Errors
+    ///
+    /// Service errors arrive as [`SdkError::Service`](::tencentcloud_sdk::SdkError::Service) with a [`CompleteMigrateJobError`]. Besides the common codes, this action documents:
+    ///
+    /// - [`FailedOperation.NotAllowOperation`](CompleteMigrateJobError::FailedOperationNotAllowOperation): The job is not ready to complete (status 8).
+    /// - [`FailedOperation.StatusInConflict`](CompleteMigrateJobError::FailedOperationStatusInConflict): The resource's current state conflicts with this operation.
+    /// - [`InternalError.CeleryError`](CompleteMigrateJobError::InternalErrorCeleryError): The service's task queue failed.
+    /// - [`InternalError.DatabaseError`](CompleteMigrateJobError::InternalErrorDatabaseError): The service could not reach its own database.
+    /// - [`InternalError.DuplicateJob`](CompleteMigrateJobError::InternalErrorDuplicateJob): A job with the same settings already exists.
+    /// - [`InternalError.ProtocolError`](CompleteMigrateJobError::InternalErrorProtocolError): An internal call between the service's components failed.
+    /// - [`InternalError.UnknownError`](CompleteMigrateJobError::InternalErrorUnknownError): The service hit an unknown error.
+    /// - [`InvalidParameter`](CompleteMigrateJobError::InvalidParameter): A parameter is missing or malformed.
+    /// - [`OperationDenied.JobOperationDeniedError`](CompleteMigrateJobError::OperationDeniedJobOperationDeniedError): The migration job does not allow this operation in its current state.
+    /// - [`ResourceNotFound.BizResourceNotFoundError`](CompleteMigrateJobError::ResourceNotFoundBizResourceNotFoundError): The resource does not exist.
+    /// - [`ResourceNotFound.JobNotExist`](CompleteMigrateJobError::ResourceNotFoundJobNotExist): No migration job has this id.
+    /// - [`ResourceNotFound.ResourceNotFoundError`](CompleteMigrateJobError::ResourceNotFoundResourceNotFoundError): The resource does not exist.
+    /// - [`UnauthorizedOperation.NotEnoughPrivileges`](CompleteMigrateJobError::UnauthorizedOperationNotEnoughPrivileges): The caller lacks the CAM permission for this operation.
+    ///
+    /// # Examples
+    ///
+    /// ## Example: Complete a migration job
+    ///
+    /// Ends the incremental sync of a job that is ready to complete.
+    ///
+    /// Request parameters:
+    ///
+    /// ```json
+    /// {
+    ///   "JobId": "dts-1kl0iy0v"
+    /// }
+    /// ```
+    ///
+    /// Answer:
+    ///
+    /// ```json
+    /// {
+    ///   "Response": {
+    ///     "RequestId": "5268ea15-6636-44d1-89f9-e989d1c82e7d"
+    ///   }
+    /// }
+    /// ```
+    pub fn complete_migrate_job(&self) -> CompleteMigrateJobCall {
+        CompleteMigrateJobCall::new(self.handle.clone())
+    }
+    /// Starts the pre-flight check a migration job must pass before it can start.
+    ///
+    /// Every job must pass a check before StartMigrateJob accepts it, and must be checked again after any change made with ModifyMigrateJob. The check runs asynchronously: poll DescribeMigrateCheckJob until its `Status` is `finished`, then read `CheckFlag`.
+    ///
+    /// For jobs in the finance zone, send the request to `dts.ap-shenzhen-fsi.tencentcloudapi.com`.
+    ///
+    /// Rate limit: 20 requests per second per account.
+    ///
+    /// # Errors
+    ///
+    /// Service errors arrive as [`SdkError::Service`](::tencentcloud_sdk::SdkError::Service) with a [`CreateMigrateCheckJobError`]. Besides the common codes, this action documents:
+    ///
+    /// - [`FailedOperation.NotAllowOperation`](CreateMigrateCheckJobError::FailedOperationNotAllowOperation): The job or instance is in a state that does not allow this operation.
+    /// - [`FailedOperation.ProxyError`](CreateMigrateCheckJobError::FailedOperationProxyError): A call through the service's proxy failed.
+    /// - [`InternalError.AddTaskError`](CreateMigrateCheckJobError::InternalErrorAddTaskError): The service could not queue an asynchronous task.
+    /// - [`InternalError.CeleryError`](CreateMigrateCheckJobError::InternalErrorCeleryError): The service's task queue failed.
+    /// - [`InternalError.CgwSystemError`](CreateMigrateCheckJobError::InternalErrorCgwSystemError): An internal gateway of the service failed.
+    /// - [`InternalError.DatabaseError`](CreateMigrateCheckJobError::InternalErrorDatabaseError): The service could not reach its own database.
+    /// - [`InternalError.DuplicateJob`](CreateMigrateCheckJobError::InternalErrorDuplicateJob): A job with the same settings already exists.
+    /// - [`InternalError.LockError`](CreateMigrateCheckJobError::InternalErrorLockError): The service could not lock the job for the operation.
+    /// - [`InternalError.ProtocolError`](CreateMigrateCheckJobError::InternalErrorProtocolError): An internal call between the service's components failed.
+    /// - [`InternalError.UndefinedError`](CreateMigrateCheckJobError::InternalErrorUndefinedError): The service hit an error it does not classify.
+    /// - [`InternalError.UnknownError`](CreateMigrateCheckJobError::InternalErrorUnknownError): The service hit an unknown error.
+    /// - [`InvalidParameter`](CreateMigrateCheckJobError::InvalidParameter): A parameter is missing or malformed.
+    /// - [`InvalidParameter.InstanceNotFound`](CreateMigrateCheckJobError::InvalidParameterInstanceNotFound): The source or target instance of the job does not exist.
+    /// - [`InvalidParameter.InvalidIpAddress`](CreateMigrateCheckJobError::InvalidParameterInvalidIpAddress): An IP address given is not valid.
+    /// - [`LimitExceeded.MaxUnusedJobs`](CreateMigrateCheckJobError::LimitExceededMaxUnusedJobs): Too many migration jobs have been created and not used.
+    /// - [`OperationDenied`](CreateMigrateCheckJobError::OperationDenied): The operation is not allowed.
+    /// - [`OperationDenied.JobOperationDeniedError`](CreateMigrateCheckJobError::OperationDeniedJobOperationDeniedError): The migration job does not allow this operation in its current state.
+    /// - [`OperationDenied.OperationDeniedError`](CreateMigrateCheckJobError::OperationDeniedOperationDeniedError): The operation is not allowed.
+    /// - [`ResourceNotFound.JobNotExist`](CreateMigrateCheckJobError::ResourceNotFoundJobNotExist): No migration job has this id.
+    /// - [`UnauthorizedOperation.NotEnoughPrivileges`](CreateMigrateCheckJobError::UnauthorizedOperationNotEnoughPrivileges): The caller lacks the CAM permission for this operation.
+    /// - [`UnsupportedOperation.IntraNetUserNotTaggedError`](CreateMigrateCheckJobError::UnsupportedOperationIntraNetUserNotTaggedError): The internal-network account is not tagged as required for this operation.
+    ///
+    /// # Examples
+    ///
+    /// ## Example: Check a migration job
+    ///
+    /// Starts the check; poll DescribeMigrateCheckJob for its result.
+    ///
+    /// Request parameters:
+    ///
+    /// ```json
+    /// {
+    ///   "JobId": "dts-1kl0iy0v"
+    /// }
+    /// ```
+    ///
+    /// Answer:
+    ///
+    /// ```json
+    /// {
+    ///   "Response": {
+    ///     "RequestId": "46b45da1-3e8e-4ef2-8de8-b1bffa027385"
+    ///   }
+    /// }
+    /// ```
+    pub fn create_migrate_check_job(&self) -> CreateMigrateCheckJobCall {
+        CreateMigrateCheckJobCall::new(self.handle.clone())
+    }
+    /// Creates a data migration job from a source database to a TencentDB target.
+    ///
+    /// This is the first step of a migration: create the job, check it with CreateMigrateCheckJob, poll DescribeMigrateCheckJob, fix any problem with ModifyMigrateJob, then start it with StartMigrateJob and watch it with DescribeMigrateJobs.
+    ///
+    /// For jobs in the finance zone, send the request to `dts.ap-shenzhen-fsi.tencentcloudapi.com`.
+    ///
+    /// Rate limit: 20 requests per second per account.
+    ///
+    /// # Errors
+    ///
+    /// Service errors arrive as [`SdkError::Service`](::tencentcloud_sdk::SdkError::Service) with a [`CreateMigrateJobError`]. Besides the common codes, this action documents:
+    ///
+    /// - [`AuthFailure.UnauthorizedOperationError`](CreateMigrateJobError::AuthFailureUnauthorizedOperationError): The caller is not authorized for this operation.
+    /// - [`FailedOperation.NotAllowOperation`](CreateMigrateJobError::FailedOperationNotAllowOperation): The job or instance is in a state that does not allow this operation.
+    /// - [`InternalError.DatabaseError`](CreateMigrateJobError::InternalErrorDatabaseError): The service could not reach its own database.
+    /// - [`InternalError.DuplicateJob`](CreateMigrateJobError::InternalErrorDuplicateJob): A job with the same settings already exists.
+    /// - [`InternalError.InternalErrorError`](CreateMigrateJobError::InternalErrorInternalErrorError): The service failed internally.
+    /// - [`InternalError.InternalHttpServerError`](CreateMigrateJobError::InternalErrorInternalHttpServerError): An internal HTTP call of the service failed.
+    /// - [`InternalError.InternalInnerCommonError`](CreateMigrateJobError::InternalErrorInternalInnerCommonError): An internal component of the service failed.
+    /// - [`InternalError.ProtocolError`](CreateMigrateJobError::InternalErrorProtocolError): An internal call between the service's components failed.
+    /// - [`InternalError.UnknownError`](CreateMigrateJobError::InternalErrorUnknownError): The service hit an unknown error.
+    /// - [`InvalidParameter`](CreateMigrateJobError::InvalidParameter): A parameter is missing or malformed.
+    /// - [`InvalidParameter.BizInvalidParameterValueError`](CreateMigrateJobError::InvalidParameterBizInvalidParameterValueError): A parameter value is not valid for this operation.
+    /// - [`InvalidParameter.InvalidParameterError`](CreateMigrateJobError::InvalidParameterInvalidParameterError): A parameter is not valid.
+    /// - [`InvalidParameterValue.BizInvalidParameterValueError`](CreateMigrateJobError::InvalidParameterValueBizInvalidParameterValueError): A parameter value is not valid for this operation.
+    /// - [`InvalidParameterValue.DataConvertError`](CreateMigrateJobError::InvalidParameterValueDataConvertError): A parameter value could not be converted to the expected type.
+    /// - [`InvalidParameterValue.InvalidParameterValueError`](CreateMigrateJobError::InvalidParameterValueInvalidParameterValueError): A parameter value is not valid.
+    /// - [`LimitExceeded.MaxUnusedJobs`](CreateMigrateJobError::LimitExceededMaxUnusedJobs): Too many migration jobs have been created and not used.
+    /// - [`OperationDenied`](CreateMigrateJobError::OperationDenied): The operation is not allowed.
+    /// - [`OperationDenied.NotEnoughMoneyError`](CreateMigrateJobError::OperationDeniedNotEnoughMoneyError): The account balance is too low.
+    /// - [`OperationDenied.OperationDeniedError`](CreateMigrateJobError::OperationDeniedOperationDeniedError): The operation is not allowed.
+    /// - [`UnauthorizedOperation.NotEnoughPrivileges`](CreateMigrateJobError::UnauthorizedOperationNotEnoughPrivileges): The caller lacks the CAM permission for this operation.
+    ///
+    /// # Examples
+    ///
+    /// ## Example: Migrate a MySQL database reached over Direct Connect
+    ///
+    /// Migrates the full data of a self-built MySQL instance, reached from Guangzhou through a Direct Connect gateway, to the TencentDB instance cdb-d0dqi8nv in Shanghai, with a full consistency check.
+    ///
+    /// Request parameters:
+    ///
+    /// ```json
+    /// {
+    ///   "JobName": "Set an identifiable name",
+    ///   "SrcDatabaseType": "mysql",
+    ///   "SrcAccessType": "dcg",
+    ///   "SrcInfo": {
+    ///     "Supplier": "others",
+    ///     "UniqDcgId": "dcg-cyrjcc09",
+    ///     "VpcId": "vpc-72jblfaa",
+    ///     "SubnetId": "subnet-7raec42a",
+    ///     "Ip": "192.168.120.136",
+    ///     "Region": "ap-guangzhou",
+    ///     "User": "root",
+    ///     "Password": "yourPassword",
+    ///     "Port": 3306
+    ///   },
+    ///   "DstDatabaseType": "mysql",
+    ///   "DstAccessType": "cdb",
+    ///   "DstInfo": {
+    ///     "InstanceId": "cdb-d0dqi8nv",
+    ///     "Region": "ap-shanghai",
+    ///     "ReadOnly": 0,
+    ///     "User": "root",
+    ///     "Password": "yourPassword"
+    ///   },
+    ///   "DatabaseInfo": "[{\"Database\":\"test\",\"Table\":[\"user\",\"log\"]}]",
+    ///   "Tags": [
+    ///     {
+    ///       "TagKey": "Owner",
+    ///       "TagValue": "bob"
+    ///     }
+    ///   ],
+    ///   "MigrateOption": {
+    ///     "ExternParams": "{}",
+    ///     "MigrateObject": 1,
+    ///     "RunMode": 1,
+    ///     "ExpectTime": "2020-09-22 00:00:00",
+    ///     "ConsistencyType": 2,
+    ///     "MigrateType": 2,
+    ///     "IsOverrideRoot": 0
+    ///   }
+    /// }
+    /// ```
+    ///
+    /// Answer:
+    ///
+    /// ```json
+    /// {
+    ///   "Response": {
+    ///     "JobId": "dts-o3s1vxsp",
+    ///     "RequestId": "915bc42a-714f-4faa-915b-a51cc09f5714"
+    ///   }
+    /// }
+    /// ```
+    ///
+    /// ## Example: Migrate between two TencentDB for MySQL instances
+    ///
+    /// Migrates one TencentDB for MySQL instance to another without a consistency check.
+    ///
+    /// Request parameters:
+    ///
+    /// ```json
+    /// {
+    ///   "JobName": "Set an identifiable name",
+    ///   "SrcDatabaseType": "mysql",
+    ///   "SrcAccessType": "cdb",
+    ///   "SrcInfo": {
+    ///     "Supplier": "others",
+    ///     "InstanceId": "cdb-ieow93923",
+    ///     "User": "root",
+    ///     "Password": "yourPassword"
+    ///   },
+    ///   "DstDatabaseType": "mysql",
+    ///   "DstAccessType": "cdb",
+    ///   "DstInfo": {
+    ///     "InstanceId": "cdb-e78e0nnv",
+    ///     "Region": "ap-shanghai",
+    ///     "ReadOnly": 0,
+    ///     "User": "root",
+    ///     "Password": "yourPassword"
+    ///   },
+    ///   "DatabaseInfo": "[]",
+    ///   "Tags": [
+    ///     {
+    ///       "TagKey": "Owner",
+    ///       "TagValue": "bob"
+    ///     }
+    ///   ],
+    ///   "MigrateOption": {
+    ///     "ExternParams": "{}",
+    ///     "MigrateObject": 1,
+    ///     "RunMode": 1,
+    ///     "ExpectTime": "2020-09-22 00:00:00",
+    ///     "ConsistencyType": 5,
+    ///     "MigrateType": 2,
+    ///     "IsOverrideRoot": 0
+    ///   }
+    /// }
+    /// ```
+    ///
+    /// Answer:
+    ///
+    /// ```json
+    /// {
+    ///   "Response": {
+    ///     "JobId": "dts-46i7easd",
+    ///     "RequestId": "bc94c57b-9d69-11e9-84cb-256e968056b0"
+    ///   }
+    /// }
+    /// ```
+    ///
+    /// ## Example: Migrate a MySQL database over the public network
+    ///
+    /// Migrates the full data of a MySQL instance reached over the public network from Guangzhou to the TencentDB instance cdb-e78e0nnv in Shanghai, with a full consistency check.
+    ///
+    /// Request parameters:
+    ///
+    /// ```json
+    /// {
+    ///   "JobName": "Set an identifiable name",
+    ///   "SrcDatabaseType": "mysql",
+    ///   "SrcAccessType": "extranet",
+    ///   "SrcInfo": {
+    ///     "Supplier": "others",
+    ///     "Ip": "14.17.22.36",
+    ///     "Region": "ap-guangzhou",
+    ///     "User": "root",
+    ///     "Password": "yourPassword",
+    ///     "Port": 3306
+    ///   },
+    ///   "DstDatabaseType": "mysql",
+    ///   "DstAccessType": "cdb",
+    ///   "DstInfo": {
+    ///     "InstanceId": "cdb-e78e0nnv",
+    ///     "Region": "ap-shanghai",
+    ///     "ReadOnly": 0,
+    ///     "User": "root",
+    ///     "Password": "yourPassword"
+    ///   },
+    ///   "DatabaseInfo": "[]",
+    ///   "Tags": [
+    ///     {
+    ///       "TagKey": "Owner",
+    ///       "TagValue": "bob"
+    ///     }
+    ///   ],
+    ///   "MigrateOption": {
+    ///     "ExternParams": "{}",
+    ///     "MigrateObject": 1,
+    ///     "RunMode": 1,
+    ///     "ExpectTime": "2020-09-22 00:00:00",
+    ///     "ConsistencyType": 2,
+    ///     "MigrateType": 2,
+    ///     "IsOverrideRoot": 0
+    ///   }
+    /// }
+    /// ```
+    ///
+    /// Answer:
+    ///
+    /// ```json
+    /// {
+    ///   "Response": {
+    ///     "JobId": "dts-1kl0iy0v",
+    ///     "RequestId": "2201c42a-714f-4faa-915b-a51cc09f5cec"
+    ///   }
+    /// }
+    /// ```
+    pub fn create_migrate_job(&self) -> CreateMigrateJobCall {
+        CreateMigrateJobCall::new(self.handle.clone())
+    }
+    /// Buys data subscription instances.
+    ///
+    /// The new instances are not configured: bind each to a database instance with ActivateSubscribe, then find them with DescribeSubscribes.
+    ///
+    /// Rate limit: 20 requests per second per account.
+    ///
+    /// # Errors
+    ///
+    /// Service errors arrive as [`SdkError::Service`](::tencentcloud_sdk::SdkError::Service) with a [`CreateSubscribeError`]. Besides the common codes, this action documents:
+    ///
+    /// - [`InternalError`](CreateSubscribeError::InternalError): The service failed internally.
+    /// - [`InternalError.InternalTradeError`](CreateSubscribeError::InternalErrorInternalTradeError): The billing system failed while placing the order.
+    /// - [`InvalidParameter`](CreateSubscribeError::InvalidParameter): A parameter is missing or malformed.
+    /// - [`OperationDenied`](CreateSubscribeError::OperationDenied): The operation is not allowed.
+    /// - [`OperationDenied.OperationDenied`](CreateSubscribeError::OperationDeniedOperationDenied): The operation is not allowed.
+    /// - [`OperationDenied.OperationDeniedError`](CreateSubscribeError::OperationDeniedOperationDeniedError): The operation is not allowed.
+    ///
+    /// # Examples
+    ///
+    /// ## Example: Buy a subscription instance
+    ///
+    /// Buys one pay-as-you-go instance for MySQL.
+    ///
+    /// Request parameters:
+    ///
+    /// ```json
+    /// {
+    ///   "Product": "mysql",
+    ///   "PayType": 1
+    /// }
+    /// ```
+    ///
+    /// Answer:
+    ///
+    /// ```json
+    /// {
+    ///   "Response": {
+    ///     "SubscribeIds": [
+    ///       "subs-ieuwi83j2e"
+    ///     ],
+    ///     "RequestId": "14a719b5-ffb34ab6-816c43c1-8c6a23eb"
+    ///   }
+    /// }
+    /// ```
+    pub fn create_subscribe(&self) -> CreateSubscribeCall {
+        CreateSubscribeCall::new(self.handle.clone())
+    }
+    /// Deletes a migration job that is not in progress.
+    ///
+    /// Jobs that are checking (status 3), running (7), ready to complete (8), cancelling (11) or completing (12) cannot be deleted; cancel a running job with StopMigrateJob first.
+    ///
+    /// Rate limit: 20 requests per second per account.
+    ///
+    /// # Errors
+    ///
+    /// Service errors arrive as [`SdkError::Service`](::tencentcloud_sdk::SdkError::Service) with a [`DeleteMigrateJobError`]. Besides the common codes, this action documents:
+    ///
+    /// - [`FailedOperation.NotAllowOperation`](DeleteMigrateJobError::FailedOperationNotAllowOperation): The job is checking, running, ready, cancelling or completing, so it cannot be deleted.
+    /// - [`FailedOperation.StatusInConflict`](DeleteMigrateJobError::FailedOperationStatusInConflict): The resource's current state conflicts with this operation.
+    /// - [`InternalError`](DeleteMigrateJobError::InternalError): The service failed internally.
+    /// - [`InternalError.CeleryError`](DeleteMigrateJobError::InternalErrorCeleryError): The service's task queue failed.
+    /// - [`InternalError.DatabaseError`](DeleteMigrateJobError::InternalErrorDatabaseError): The service could not reach its own database.
+    /// - [`InternalError.DuplicateJob`](DeleteMigrateJobError::InternalErrorDuplicateJob): A job with the same settings already exists.
+    /// - [`InternalError.ProtocolError`](DeleteMigrateJobError::InternalErrorProtocolError): An internal call between the service's components failed.
+    /// - [`InternalError.UndefinedError`](DeleteMigrateJobError::InternalErrorUndefinedError): The service hit an error it does not classify.
+    /// - [`InternalError.UnknownError`](DeleteMigrateJobError::InternalErrorUnknownError): The service hit an unknown error.
+    /// - [`InvalidParameter`](DeleteMigrateJobError::InvalidParameter): A parameter is missing or malformed.
+    /// - [`OperationDenied`](DeleteMigrateJobError::OperationDenied): The operation is not allowed.
+    /// - [`OperationDenied.JobOperationDeniedError`](DeleteMigrateJobError::OperationDeniedJobOperationDeniedError): The migration job does not allow this operation in its current state.
+    /// - [`OperationDenied.MigrateServiceSupportError`](DeleteMigrateJobError::OperationDeniedMigrateServiceSupportError): The migration service does not support this operation.
+    /// - [`OperationDenied.OperationDenied`](DeleteMigrateJobError::OperationDeniedOperationDenied): The operation is not allowed.
+    /// - [`OperationDenied.OperationDeniedError`](DeleteMigrateJobError::OperationDeniedOperationDeniedError): The operation is not allowed.
+    /// - [`ResourceNotFound.JobNotExist`](DeleteMigrateJobError::ResourceNotFoundJobNotExist): No migration job has this id.
+    /// - [`UnauthorizedOperation.NotEnoughPrivileges`](DeleteMigrateJobError::UnauthorizedOperationNotEnoughPrivileges): The caller lacks the CAM permission for this operation.
+    /// - [`UnauthorizedOperation.UnauthorizedOperationError`](DeleteMigrateJobError::UnauthorizedOperationUnauthorizedOperationError): The caller is not authorized for this operation.
+    ///
+    /// # Examples
+    ///
+    /// ## Example: Delete a migration job
+    ///
+    /// Request parameters:
+    ///
+    /// ```json
+    /// {
+    ///   "JobId": "dts-1kl0iy0v"
+    /// }
+    /// ```
+    ///
+    /// Answer:
+    ///
+    /// ```json
+    /// {
+    ///   "Response": {
+    ///     "RequestId": "e15f9b4c-9841-40d2-a28b-dea284a17315"
+    ///   }
+    /// }
+    /// ```
+    pub fn delete_migrate_job(&self) -> DeleteMigrateJobCall {
+        DeleteMigrateJobCall::new(self.handle.clone())
+    }
+    /// Reports the outcome of an asynchronous subscription task.
+    ///
+    /// ActivateSubscribe and ModifySubscribeObjects return an `AsyncRequestId`; poll this action with it until `Status` is `success` or `failed`.
+    ///
+    /// Rate limit: 20 requests per second per account.
+    ///
+    /// # Errors
+    ///
+    /// Service errors arrive as [`SdkError::Service`](::tencentcloud_sdk::SdkError::Service) with a [`DescribeAsyncRequestInfoError`]. Besides the common codes, this action documents:
+    ///
+    /// - [`InternalError`](DescribeAsyncRequestInfoError::InternalError): The service failed internally.
+    /// - [`InvalidParameter`](DescribeAsyncRequestInfoError::InvalidParameter): A parameter is missing or malformed.
+    /// - [`OperationDenied.BizOperationDeniedError`](DescribeAsyncRequestInfoError::OperationDeniedBizOperationDeniedError): The operation is not allowed for this resource.
+    /// - [`OperationDenied.OperationDenied`](DescribeAsyncRequestInfoError::OperationDeniedOperationDenied): The operation is not allowed.
+    /// - [`OperationDenied.OperationDeniedError`](DescribeAsyncRequestInfoError::OperationDeniedOperationDeniedError): The operation is not allowed.
+    /// - [`ResourceNotFound`](DescribeAsyncRequestInfoError::ResourceNotFound): The resource does not exist.
+    /// - [`UnsupportedOperation`](DescribeAsyncRequestInfoError::UnsupportedOperation): The operation is not supported.
+    ///
+    /// # Examples
+    ///
+    /// ## Example: Query an asynchronous task
+    ///
+    /// The task has succeeded.
+    ///
+    /// Request parameters:
+    ///
+    /// ```json
+    /// {
+    ///   "AsyncRequestId": "cafebabe-254f-11ea-8995-e92c139e6918"
+    /// }
+    /// ```
+    ///
+    /// Answer:
+    ///
+    /// ```json
+    /// {
+    ///   "Response": {
+    ///     "Status": "success",
+    ///     "Info": "ok",
+    ///     "RequestId": "cafebabe-254f-11ea-8995-e92c139e6918"
+    ///   }
+    /// }
+    /// ```
+    pub fn describe_async_request_info(&self) -> DescribeAsyncRequestInfoCall {
+        DescribeAsyncRequestInfoCall::new(self.handle.clone())
+    }
     /// Reports the state, progress and verdict of a migration job's pre-flight check.
     ///
     /// Poll this after creating a check with CreateMigrateCheckJob. Once `Status` is `finished`, `CheckFlag` tells whether the job may start: when it passed, start the job with StartMigrateJob; when it failed, `ErrorMessage` says what to fix, which is done with ModifyMigrateJob or on the source and target instances before checking again.
@@ -56,6 +709,7 @@ impl Client {
     /// - [`InternalError.ProtocolError`](DescribeMigrateCheckJobError::InternalErrorProtocolError): An internal call between the service's components failed.
     /// - [`InvalidParameter`](DescribeMigrateCheckJobError::InvalidParameter): A parameter is missing or malformed.
     /// - [`ResourceNotFound.JobNotExist`](DescribeMigrateCheckJobError::ResourceNotFoundJobNotExist): No migration job has this id.
+    /// - [`UnauthorizedOperation.NotEnoughPrivileges`](DescribeMigrateCheckJobError::UnauthorizedOperationNotEnoughPrivileges): The caller lacks the CAM permission for this operation.
     ///
     /// # Examples
     ///
@@ -114,5 +768,1016 @@ impl Client {
     /// ```
     pub fn describe_migrate_check_job(&self) -> DescribeMigrateCheckJobCall {
         DescribeMigrateCheckJobCall::new(self.handle.clone())
+    }
+    /// Lists migration jobs, one page at a time.
+    ///
+    /// Use it to find job ids and to watch a started job: `Status` moves from running (7) to ready to complete (8) for incremental jobs, which then need CompleteMigrateJob, and ends as successful (9) or failed (10). `Detail` holds the progress.
+    ///
+    /// For jobs in the finance zone, send the request to `dts.ap-shenzhen-fsi.tencentcloudapi.com`.
+    ///
+    /// Rate limit: 100 requests per second per account.
+    ///
+    /// Each answer holds one page of `JobList`; [`DescribeMigrateJobsCall::into_paginator`] reads them all.
+    ///
+    /// # Errors
+    ///
+    /// Service errors arrive as [`SdkError::Service`](::tencentcloud_sdk::SdkError::Service) with a [`DescribeMigrateJobsError`]. Besides the common codes, this action documents:
+    ///
+    /// - [`AuthFailure.AuthFailureError`](DescribeMigrateJobsError::AuthFailureAuthFailureError): Authentication with the service failed.
+    /// - [`AuthFailure.UnauthorizedOperationError`](DescribeMigrateJobsError::AuthFailureUnauthorizedOperationError): The caller is not authorized for this operation.
+    /// - [`FailedOperation.NotAllowOperation`](DescribeMigrateJobsError::FailedOperationNotAllowOperation): The job or instance is in a state that does not allow this operation.
+    /// - [`InternalError.DatabaseError`](DescribeMigrateJobsError::InternalErrorDatabaseError): The service could not reach its own database.
+    /// - [`InternalError.InternalErrorError`](DescribeMigrateJobsError::InternalErrorInternalErrorError): The service failed internally.
+    /// - [`InternalError.ProtocolError`](DescribeMigrateJobsError::InternalErrorProtocolError): An internal call between the service's components failed.
+    /// - [`InternalError.UndefinedError`](DescribeMigrateJobsError::InternalErrorUndefinedError): The service hit an error it does not classify.
+    /// - [`InternalError.UnknownError`](DescribeMigrateJobsError::InternalErrorUnknownError): The service hit an unknown error.
+    /// - [`InvalidParameter`](DescribeMigrateJobsError::InvalidParameter): A parameter is missing or malformed.
+    /// - [`InvalidParameter.InvalidParameterError`](DescribeMigrateJobsError::InvalidParameterInvalidParameterError): A parameter is not valid.
+    /// - [`InvalidParameterValue.BizInvalidParameterValueError`](DescribeMigrateJobsError::InvalidParameterValueBizInvalidParameterValueError): A parameter value is not valid for this operation.
+    /// - [`InvalidParameterValue.DataConvertError`](DescribeMigrateJobsError::InvalidParameterValueDataConvertError): A parameter value could not be converted to the expected type.
+    /// - [`InvalidParameterValue.InvalidParameterValueError`](DescribeMigrateJobsError::InvalidParameterValueInvalidParameterValueError): A parameter value is not valid.
+    /// - [`RequestLimitExceeded.RequestLimitExceededError`](DescribeMigrateJobsError::RequestLimitExceededRequestLimitExceededError): Too many requests; slow down and retry.
+    /// - [`UnauthorizedOperation.NotEnoughPrivileges`](DescribeMigrateJobsError::UnauthorizedOperationNotEnoughPrivileges): The caller lacks the CAM permission for this operation.
+    ///
+    /// # Examples
+    ///
+    /// ## Example: List migration jobs
+    ///
+    /// The first page of jobs, newest first: one job that is still being created.
+    ///
+    /// Request parameters:
+    ///
+    /// ```json
+    /// {
+    ///   "Order": "CreateTime",
+    ///   "OrderSeq": "DESC",
+    ///   "Offset": 0,
+    ///   "Limit": 2
+    /// }
+    /// ```
+    ///
+    /// Answer:
+    ///
+    /// ```json
+    /// {
+    ///   "Response": {
+    ///     "TotalCount": 1,
+    ///     "JobList": [
+    ///       {
+    ///         "JobId": "dts-1kl0iy0v",
+    ///         "JobName": "userdts",
+    ///         "MigrateOption": {
+    ///           "RunMode": 1,
+    ///           "ExpectTime": "0000-00-00 00:00:00",
+    ///           "MigrateType": 2,
+    ///           "MigrateObject": 2,
+    ///           "ConsistencyType": 5,
+    ///           "IsOverrideRoot": 0,
+    ///           "ExternParams": "",
+    ///           "ConsistencyParams": {
+    ///             "SelectRowsPerTable": 0,
+    ///             "TablesSelectAll": 0,
+    ///             "TablesSelectCount": 0
+    ///           }
+    ///         },
+    ///         "SrcAccessType": "extranet",
+    ///         "SrcDatabaseType": "mysql",
+    ///         "SrcInfo": {
+    ///           "AccessKey": "",
+    ///           "Ip": "9.18.84.24",
+    ///           "Port": 10304,
+    ///           "User": "root",
+    ///           "Password": "",
+    ///           "RdsInstanceId": "",
+    ///           "CvmInstanceId": "",
+    ///           "UniqDcgId": "",
+    ///           "SubnetId": "",
+    ///           "UniqVpnGwId": "",
+    ///           "InstanceId": "",
+    ///           "Region": "ap-guangzhou",
+    ///           "VpcId": "",
+    ///           "CcnId": "",
+    ///           "EngineVersion": "",
+    ///           "Supplier": ""
+    ///         },
+    ///         "DstAccessType": "cdb",
+    ///         "DstDatabaseType": "mysql",
+    ///         "DstInfo": {
+    ///           "InstanceId": "cdb-l78e0nbv",
+    ///           "Ip": "",
+    ///           "Port": 0,
+    ///           "Region": "ap-shanghai",
+    ///           "ReadOnly": 0,
+    ///           "User": "",
+    ///           "Password": ""
+    ///         },
+    ///         "Tags": [
+    ///           {
+    ///             "TagKey": "Owner",
+    ///             "TagValue": "alice"
+    ///           }
+    ///         ],
+    ///         "Detail": {
+    ///           "StepAll": 0,
+    ///           "StepNow": 0,
+    ///           "Progress": "0",
+    ///           "CurrentStepProgress": "0",
+    ///           "MasterSlaveDistance": 0,
+    ///           "SecondsBehindMaster": 0,
+    ///           "StepInfo": []
+    ///         },
+    ///         "Status": 1,
+    ///         "DatabaseInfo": "",
+    ///         "CreateTime": "2018-05-24 15:06:03",
+    ///         "StartTime": "0000-00-00 00:00:00",
+    ///         "EndTime": "0000-00-00 00:00:00",
+    ///         "ErrorInfo": [],
+    ///         "SrcInfoMulti": []
+    ///       }
+    ///     ],
+    ///     "RequestId": "c032aab5-b56a-428d-9cf7-e5f324ee408b"
+    ///   }
+    /// }
+    /// ```
+    ///
+    /// ## Example: List migration jobs (older answer)
+    ///
+    /// The same listing as answered before the source and target accounts, CCN id, engine version, supplier and SrcInfoMulti were returned; those members may be absent.
+    ///
+    /// Request parameters:
+    ///
+    /// ```json
+    /// {
+    ///   "Order": "CreateTime",
+    ///   "OrderSeq": "DESC",
+    ///   "Offset": 0,
+    ///   "Limit": 2
+    /// }
+    /// ```
+    ///
+    /// Answer:
+    ///
+    /// ```json
+    /// {
+    ///   "Response": {
+    ///     "TotalCount": 1,
+    ///     "JobList": [
+    ///       {
+    ///         "JobId": "dts-1kl0iy0v",
+    ///         "JobName": "userdts",
+    ///         "MigrateOption": {
+    ///           "RunMode": 1,
+    ///           "ExpectTime": "0000-00-00 00:00:00",
+    ///           "MigrateType": 2,
+    ///           "MigrateObject": 2,
+    ///           "ConsistencyType": 5,
+    ///           "IsOverrideRoot": 0,
+    ///           "ExternParams": "[]",
+    ///           "ConsistencyParams": {
+    ///             "SelectRowsPerTable": 0,
+    ///             "TablesSelectAll": 0,
+    ///             "TablesSelectCount": 0
+    ///           }
+    ///         },
+    ///         "SrcAccessType": "extranet",
+    ///         "SrcDatabaseType": "mysql",
+    ///         "SrcInfo": {
+    ///           "AccessKey": "",
+    ///           "Ip": "9.18.84.24",
+    ///           "Port": 10304,
+    ///           "User": "root",
+    ///           "Password": "",
+    ///           "RdsInstanceId": "",
+    ///           "CvmInstanceId": "",
+    ///           "UniqDcgId": "",
+    ///           "SubnetId": "",
+    ///           "UniqVpnGwId": "",
+    ///           "InstanceId": "",
+    ///           "Region": "ap-guangzhou",
+    ///           "VpcId": ""
+    ///         },
+    ///         "DstAccessType": "cdb",
+    ///         "DstDatabaseType": "mysql",
+    ///         "DstInfo": {
+    ///           "InstanceId": "cdb-l78e0nbv",
+    ///           "Ip": "",
+    ///           "Port": 0,
+    ///           "Region": "ap-shanghai",
+    ///           "ReadOnly": 0
+    ///         },
+    ///         "Tags": [
+    ///           {
+    ///             "TagKey": "Owner",
+    ///             "TagValue": "alice"
+    ///           }
+    ///         ],
+    ///         "Detail": {
+    ///           "StepAll": 0,
+    ///           "StepNow": 0,
+    ///           "Progress": "0",
+    ///           "CurrentStepProgress": "0",
+    ///           "MasterSlaveDistance": 0,
+    ///           "SecondsBehindMaster": 0,
+    ///           "StepInfo": []
+    ///         },
+    ///         "Status": 1,
+    ///         "DatabaseInfo": "[]",
+    ///         "CreateTime": "2018-05-24 15:06:03",
+    ///         "StartTime": "0000-00-00 00:00:00",
+    ///         "EndTime": "0000-00-00 00:00:00",
+    ///         "ErrorInfo": []
+    ///       }
+    ///     ],
+    ///     "RequestId": "c032aab5-b56a-428d-9cf7-e5f324ee408b"
+    ///   }
+    /// }
+    /// ```
+    pub fn describe_migrate_jobs(&self) -> DescribeMigrateJobsCall {
+        DescribeMigrateJobsCall::new(self.handle.clone())
+    }
+    /// Describes the configuration of one subscription instance.
+    ///
+    /// Shows the bound database, the channel address, the subscribed objects and the lifecycle state; use it after ActivateSubscribe and the modify actions to see their effect.
+    ///
+    /// Rate limit: 20 requests per second per account.
+    ///
+    /// # Errors
+    ///
+    /// Service errors arrive as [`SdkError::Service`](::tencentcloud_sdk::SdkError::Service) with a [`DescribeSubscribeConfError`]. Besides the common codes, this action documents:
+    ///
+    /// - [`InternalError`](DescribeSubscribeConfError::InternalError): The service failed internally.
+    /// - [`InvalidParameter`](DescribeSubscribeConfError::InvalidParameter): A parameter is missing or malformed.
+    /// - [`InvalidParameterValue.InvalidParameterValue`](DescribeSubscribeConfError::InvalidParameterValueInvalidParameterValue): A parameter value is not valid.
+    /// - [`InvalidParameterValue.InvalidParameterValueError`](DescribeSubscribeConfError::InvalidParameterValueInvalidParameterValueError): A parameter value is not valid.
+    /// - [`ResourceNotFound`](DescribeSubscribeConfError::ResourceNotFound): The resource does not exist.
+    /// - [`ResourceNotFound.BizResourceNotFoundError`](DescribeSubscribeConfError::ResourceNotFoundBizResourceNotFoundError): The resource does not exist.
+    /// - [`ResourceNotFound.ResourceNotFound`](DescribeSubscribeConfError::ResourceNotFoundResourceNotFound): The resource does not exist.
+    /// - [`ResourceNotFound.ResourceNotFoundError`](DescribeSubscribeConfError::ResourceNotFoundResourceNotFoundError): The resource does not exist.
+    ///
+    /// # Examples
+    ///
+    /// ## Example: Describe a subscription
+    ///
+    /// A configured Kafka-edition subscription to one database.
+    ///
+    /// Request parameters:
+    ///
+    /// ```json
+    /// {
+    ///   "SubscribeId": "subs-ieuwi83j2e"
+    /// }
+    /// ```
+    ///
+    /// Answer:
+    ///
+    /// ```json
+    /// {
+    ///   "Response": {
+    ///     "ChannelId": "dts-channel-C9rS58f2rFx11ZEZ",
+    ///     "ConsumeStartTime": "2019-12-19 16:23:45",
+    ///     "CreateTime": "2019-12-20 14:59:07",
+    ///     "ExpireTime": "0000-00-00 00:00:00",
+    ///     "InstanceId": "cdb-forsubsc",
+    ///     "InstanceStatus": "running",
+    ///     "IsolateTime": "0000-00-00 00:00:00",
+    ///     "ModifyTime": "2019-12-20 18:06:26",
+    ///     "OfflineTime": "0000-00-00 00:00:00",
+    ///     "PayType": 1,
+    ///     "Product": "mysql",
+    ///     "Region": "ap-guangzhou",
+    ///     "RequestId": "e580eac0-26c7-11ea-8e66-910ac0afe95e",
+    ///     "SdkConsumedTime": "0000-00-00 00:00:00",
+    ///     "SdkHost": "",
+    ///     "Status": "normal",
+    ///     "SubsStatus": "configured",
+    ///     "SubscribeId": "subs-58zcu8bax0",
+    ///     "SubscribeName": "Test instance",
+    ///     "SubscribeObjectType": 3,
+    ///     "SubscribeObjects": [
+    ///       {
+    ///         "DatabaseName": "dts",
+    ///         "ObjectsType": 0,
+    ///         "TableNames": []
+    ///       }
+    ///     ],
+    ///     "UniqSubnetId": "subnet-4p1hpsj8",
+    ///     "SubscribeVersion": "kafka",
+    ///     "UniqVpcId": "vpc-fbg8gh1j",
+    ///     "Vip": "192.168.1.143",
+    ///     "Vport": 7507,
+    ///     "AutoRenewFlag": 0,
+    ///     "Errors": [
+    ///       {
+    ///         "Message": ""
+    ///       }
+    ///     ],
+    ///     "Tags": [
+    ///       {
+    ///         "TagKey": "userDefineKey",
+    ///         "TagValue": "userDefineValue"
+    ///       }
+    ///     ]
+    ///   }
+    /// }
+    /// ```
+    ///
+    /// ## Example: Describe a subscription whose table list is null
+    ///
+    /// The same subscription; the service sent null instead of an empty table list for a whole-database object.
+    ///
+    /// Request parameters:
+    ///
+    /// ```json
+    /// {
+    ///   "SubscribeId": "subs-ieuwi83j2e"
+    /// }
+    /// ```
+    ///
+    /// Answer:
+    ///
+    /// ```json
+    /// {
+    ///   "Response": {
+    ///     "ChannelId": "dts-channel-C9rS58f2rFx11ZEZ",
+    ///     "ConsumeStartTime": "2019-12-19 16:23:45",
+    ///     "CreateTime": "2019-12-20 14:59:07",
+    ///     "ExpireTime": "0000-00-00 00:00:00",
+    ///     "InstanceId": "cdb-forsubsc",
+    ///     "InstanceStatus": "running",
+    ///     "IsolateTime": "0000-00-00 00:00:00",
+    ///     "ModifyTime": "2019-12-20 18:06:26",
+    ///     "OfflineTime": "0000-00-00 00:00:00",
+    ///     "PayType": 1,
+    ///     "Product": "mysql",
+    ///     "Region": "ap-guangzhou",
+    ///     "RequestId": "e580eac0-26c7-11ea-8e66-910ac0afe95e",
+    ///     "SdkConsumedTime": "0000-00-00 00:00:00",
+    ///     "SdkHost": "",
+    ///     "Status": "normal",
+    ///     "SubsStatus": "configured",
+    ///     "SubscribeId": "subs-58zcu8bax0",
+    ///     "SubscribeName": "Test instance",
+    ///     "SubscribeObjectType": 3,
+    ///     "SubscribeObjects": [
+    ///       {
+    ///         "DatabaseName": "dts",
+    ///         "ObjectsType": 0,
+    ///         "TableNames": null
+    ///       }
+    ///     ],
+    ///     "UniqSubnetId": "subnet-4p1hpsj8",
+    ///     "SubscribeVersion": "kafka",
+    ///     "UniqVpcId": "vpc-fbg8gh1j",
+    ///     "Vip": "192.168.1.143",
+    ///     "Vport": 7507,
+    ///     "AutoRenewFlag": 0,
+    ///     "Errors": [
+    ///       {
+    ///         "Message": ""
+    ///       }
+    ///     ],
+    ///     "Tags": [
+    ///       {
+    ///         "TagKey": "userDefineKey",
+    ///         "TagValue": "userDefineValue"
+    ///       }
+    ///     ]
+    ///   }
+    /// }
+    /// ```
+    pub fn describe_subscribe_conf(&self) -> DescribeSubscribeConfCall {
+        DescribeSubscribeConfCall::new(self.handle.clone())
+    }
+    /// Lists data subscription instances, one page at a time.
+    ///
+    /// Returns 20 instances per page unless `Limit` says otherwise. Filters narrow the list by id, name, bound instance, state, edition or tag.
+    ///
+    /// Rate limit: 100 requests per second per account.
+    ///
+    /// Each answer holds one page of `Items`; [`DescribeSubscribesCall::into_paginator`] reads them all.
+    ///
+    /// # Errors
+    ///
+    /// Service errors arrive as [`SdkError::Service`](::tencentcloud_sdk::SdkError::Service) with a [`DescribeSubscribesError`]. Besides the common codes, this action documents:
+    ///
+    /// - [`AuthFailure.AuthFailureError`](DescribeSubscribesError::AuthFailureAuthFailureError): Authentication with the service failed.
+    /// - [`AuthFailure.UnauthorizedOperationError`](DescribeSubscribesError::AuthFailureUnauthorizedOperationError): The caller is not authorized for this operation.
+    /// - [`InternalError`](DescribeSubscribesError::InternalError): The service failed internally.
+    /// - [`InvalidParameter`](DescribeSubscribesError::InvalidParameter): A parameter is missing or malformed.
+    /// - [`InvalidParameterValue.InvalidParameterValueError`](DescribeSubscribesError::InvalidParameterValueInvalidParameterValueError): A parameter value is not valid.
+    ///
+    /// # Examples
+    ///
+    /// ## Example: List subscription instances
+    ///
+    /// Asks for one instance per page; two instances match in total.
+    ///
+    /// Request parameters:
+    ///
+    /// ```json
+    /// {
+    ///   "Status": [
+    ///     "isolated"
+    ///   ],
+    ///   "Offset": 0,
+    ///   "Limit": 1
+    /// }
+    /// ```
+    ///
+    /// Answer:
+    ///
+    /// ```json
+    /// {
+    ///   "Response": {
+    ///     "TotalCount": 2,
+    ///     "Items": [
+    ///       {
+    ///         "ChannelId": "dts-channel-C9rS58f2rFx11ZEZ",
+    ///         "ConsumeStartTime": "2019-12-19 16:23:45",
+    ///         "CreateTime": "2019-12-20 14:59:07",
+    ///         "ExpireTime": "0000-00-00 00:00:00",
+    ///         "InstanceId": "cdb-forsubsc",
+    ///         "InstanceStatus": "running",
+    ///         "IsolateTime": "0000-00-00 00:00:00",
+    ///         "ModifyTime": "2019-12-20 18:06:26",
+    ///         "OfflineTime": "0000-00-00 00:00:00",
+    ///         "PayType": 1,
+    ///         "Product": "mysql",
+    ///         "Region": "ap-guangzhou",
+    ///         "SdkConsumedTime": "0000-00-00 00:00:00",
+    ///         "Status": "normal",
+    ///         "SubsStatus": "configured",
+    ///         "SubscribeId": "subs-58zcu8bax0",
+    ///         "SubscribeName": "Test instance",
+    ///         "UniqSubnetId": "subnet-4p1hpsj8",
+    ///         "UniqVpcId": "vpc-fbg8gh1j",
+    ///         "Vip": "192.168.1.143",
+    ///         "Vport": 7507,
+    ///         "SubscribeVersion": "kafka",
+    ///         "AutoRenewFlag": 0,
+    ///         "Tags": [
+    ///           {
+    ///             "TagKey": "Owner",
+    ///             "TagValue": "jason"
+    ///           }
+    ///         ]
+    ///       }
+    ///     ],
+    ///     "RequestId": "14a719b5-ffb34ab6-816c43c1-8c6a23eb"
+    ///   }
+    /// }
+    /// ```
+    ///
+    /// ## Example: List subscription instances (older answer)
+    ///
+    /// The same listing as answered before edition, renewal flag and tags were returned; those members may be absent.
+    ///
+    /// Request parameters:
+    ///
+    /// ```json
+    /// {
+    ///   "Status": [
+    ///     "isolated"
+    ///   ],
+    ///   "Offset": 0,
+    ///   "Limit": 1
+    /// }
+    /// ```
+    ///
+    /// Answer:
+    ///
+    /// ```json
+    /// {
+    ///   "Response": {
+    ///     "TotalCount": 2,
+    ///     "Items": [
+    ///       {
+    ///         "ChannelId": "dts-channel-C9rS58f2rFx11ZEZ",
+    ///         "ConsumeStartTime": "2019-12-19 16:23:45",
+    ///         "CreateTime": "2019-12-20 14:59:07",
+    ///         "ExpireTime": "0000-00-00 00:00:00",
+    ///         "InstanceId": "cdb-forsubsc",
+    ///         "InstanceStatus": "running",
+    ///         "IsolateTime": "0000-00-00 00:00:00",
+    ///         "ModifyTime": "2019-12-20 18:06:26",
+    ///         "OfflineTime": "0000-00-00 00:00:00",
+    ///         "PayType": 1,
+    ///         "Product": "mysql",
+    ///         "Region": "ap-guangzhou",
+    ///         "SdkConsumedTime": "0000-00-00 00:00:00",
+    ///         "Status": "normal",
+    ///         "SubsStatus": "configured",
+    ///         "SubscribeId": "subs-58zcu8bax0",
+    ///         "SubscribeName": "Test instance",
+    ///         "UniqSubnetId": "subnet-4p1hpsj8",
+    ///         "UniqVpcId": "vpc-fbg8gh1j",
+    ///         "Vip": "192.168.1.143",
+    ///         "Vport": 7507
+    ///       }
+    ///     ],
+    ///     "RequestId": "14a719b5-ffb34ab6-816c43c1-8c6a23eb"
+    ///   }
+    /// }
+    /// ```
+    pub fn describe_subscribes(&self) -> DescribeSubscribesCall {
+        DescribeSubscribesCall::new(self.handle.clone())
+    }
+    /// Isolates a pay-as-you-go subscription instance, which stops it and its billing.
+    ///
+    /// After isolation the instance cannot be used and is no longer billed; take it offline for good with OfflineIsolatedSubscribe.
+    ///
+    /// Rate limit: 20 requests per second per account.
+    ///
+    /// # Errors
+    ///
+    /// Service errors arrive as [`SdkError::Service`](::tencentcloud_sdk::SdkError::Service) with a [`IsolateSubscribeError`]. Besides the common codes, this action documents:
+    ///
+    /// - [`InternalError.UnknownError`](IsolateSubscribeError::InternalErrorUnknownError): The service hit an unknown error.
+    /// - [`InvalidParameter`](IsolateSubscribeError::InvalidParameter): A parameter is missing or malformed.
+    /// - [`InvalidParameter.BizInvalidParameterValueError`](IsolateSubscribeError::InvalidParameterBizInvalidParameterValueError): A parameter value is not valid for this operation.
+    /// - [`InvalidParameterValue.InvalidParameterValueError`](IsolateSubscribeError::InvalidParameterValueInvalidParameterValueError): A parameter value is not valid.
+    /// - [`ResourceNotFound`](IsolateSubscribeError::ResourceNotFound): The resource does not exist.
+    /// - [`ResourceNotFound.BizResourceNotFoundError`](IsolateSubscribeError::ResourceNotFoundBizResourceNotFoundError): The resource does not exist.
+    /// - [`UnsupportedOperation`](IsolateSubscribeError::UnsupportedOperation): The operation is not supported.
+    ///
+    /// # Examples
+    ///
+    /// ## Example: Isolate a subscription instance
+    ///
+    /// Request parameters:
+    ///
+    /// ```json
+    /// {
+    ///   "SubscribeId": "subs-ieuwi83j2e"
+    /// }
+    /// ```
+    ///
+    /// Answer:
+    ///
+    /// ```json
+    /// {
+    ///   "Response": {
+    ///     "RequestId": "14a719b5-ffb34ab6-816c43c1-8c6a23eb"
+    ///   }
+    /// }
+    /// ```
+    pub fn isolate_subscribe(&self) -> IsolateSubscribeCall {
+        IsolateSubscribeCall::new(self.handle.clone())
+    }
+    /// Changes the settings of a migration job that is not running.
+    ///
+    /// Allowed while the job is being created (status 1), after its check passed (4) or failed (5), and after it failed (10). The source and target database types and the target region cannot change. A changed job must be checked again with CreateMigrateCheckJob before StartMigrateJob accepts it.
+    ///
+    /// For jobs in the finance zone, send the request to `dts.ap-shenzhen-fsi.tencentcloudapi.com`.
+    ///
+    /// Rate limit: 20 requests per second per account.
+    ///
+    /// # Errors
+    ///
+    /// Service errors arrive as [`SdkError::Service`](::tencentcloud_sdk::SdkError::Service) with a [`ModifyMigrateJobError`]. Besides the common codes, this action documents:
+    ///
+    /// - [`FailedOperation.NotAllowOperation`](ModifyMigrateJobError::FailedOperationNotAllowOperation): The job's state does not allow changes (only statuses 1, 4, 5 and 10 do).
+    /// - [`InternalError.DatabaseError`](ModifyMigrateJobError::InternalErrorDatabaseError): The service could not reach its own database.
+    /// - [`InternalError.DuplicateJob`](ModifyMigrateJobError::InternalErrorDuplicateJob): A job with the same settings already exists.
+    /// - [`InternalError.ProtocolError`](ModifyMigrateJobError::InternalErrorProtocolError): An internal call between the service's components failed.
+    /// - [`InternalError.UnknownError`](ModifyMigrateJobError::InternalErrorUnknownError): The service hit an unknown error.
+    /// - [`InvalidParameter`](ModifyMigrateJobError::InvalidParameter): A parameter is missing or malformed.
+    /// - [`InvalidParameterValue.BizInvalidParameterValueError`](ModifyMigrateJobError::InvalidParameterValueBizInvalidParameterValueError): A parameter value is not valid for this operation.
+    /// - [`InvalidParameterValue.DataConvertError`](ModifyMigrateJobError::InvalidParameterValueDataConvertError): A parameter value could not be converted to the expected type.
+    /// - [`ResourceNotFound.JobNotExist`](ModifyMigrateJobError::ResourceNotFoundJobNotExist): No migration job has this id.
+    /// - [`UnauthorizedOperation.NotEnoughPrivileges`](ModifyMigrateJobError::UnauthorizedOperationNotEnoughPrivileges): The caller lacks the CAM permission for this operation.
+    ///
+    /// # Examples
+    ///
+    /// ## Example: Change a migration job
+    ///
+    /// Switches the job dts-1kl0iy0v to a full migration of two selected tables (user and log in database test), without a consistency check.
+    ///
+    /// Request parameters:
+    ///
+    /// ```json
+    /// {
+    ///   "JobId": "dts-1kl0iy0v",
+    ///   "JobName": "userdts",
+    ///   "DatabaseInfo": "[{\"Database\":\"test\",\"Table\":[\"user\",\"log\"]}]",
+    ///   "MigrateOption": {
+    ///     "RunMode": 1,
+    ///     "MigrateType": 2,
+    ///     "MigrateObject": 2,
+    ///     "ConsistencyType": 5,
+    ///     "IsOverrideRoot": 0
+    ///   },
+    ///   "DstInfo": {
+    ///     "ReadOnly": 0,
+    ///     "Region": "ap-guangzhou"
+    ///   },
+    ///   "SrcInfo": {
+    ///     "Supplier": "others"
+    ///   }
+    /// }
+    /// ```
+    ///
+    /// Answer:
+    ///
+    /// ```json
+    /// {
+    ///   "Response": {
+    ///     "RequestId": "27ef2b7c-a786-48b4-9404-2f9baf3f4916"
+    ///   }
+    /// }
+    /// ```
+    pub fn modify_migrate_job(&self) -> ModifyMigrateJobCall {
+        ModifyMigrateJobCall::new(self.handle.clone())
+    }
+    /// Turns automatic renewal of a subscription instance on or off.
+    ///
+    /// Only prepaid instances renew; the flag has no effect on pay-as-you-go instances. DescribeSubscribeConf shows the current flag.
+    ///
+    /// Rate limit: 20 requests per second per account.
+    ///
+    /// # Errors
+    ///
+    /// Service errors arrive as [`SdkError::Service`](::tencentcloud_sdk::SdkError::Service) with a [`ModifySubscribeAutoRenewFlagError`]. Besides the common codes, this action documents:
+    ///
+    /// - [`InvalidParameter`](ModifySubscribeAutoRenewFlagError::InvalidParameter): A parameter is missing or malformed.
+    /// - [`InvalidParameter.InstanceNotFound`](ModifySubscribeAutoRenewFlagError::InvalidParameterInstanceNotFound): No subscription instance has this id.
+    /// - [`ResourceNotFound`](ModifySubscribeAutoRenewFlagError::ResourceNotFound): The resource does not exist.
+    ///
+    /// # Examples
+    ///
+    /// ## Example: Turn on automatic renewal
+    ///
+    /// Request parameters:
+    ///
+    /// ```json
+    /// {
+    ///   "SubscribeId": "subs-8392jd821u",
+    ///   "AutoRenewFlag": 1
+    /// }
+    /// ```
+    ///
+    /// Answer:
+    ///
+    /// ```json
+    /// {
+    ///   "Response": {
+    ///     "RequestId": "14a719b5-ffb34ab6-816c43c1-8c6a23eb"
+    ///   }
+    /// }
+    /// ```
+    pub fn modify_subscribe_auto_renew_flag(&self) -> ModifySubscribeAutoRenewFlagCall {
+        ModifySubscribeAutoRenewFlagCall::new(self.handle.clone())
+    }
+    /// Moves the point in time from which a subscription channel delivers data.
+    ///
+    /// After this, the SDK consuming the channel receives data from the new point, which must lie within the last 24 hours. Stop consumers before moving the point.
+    ///
+    /// Rate limit: 20 requests per second per account.
+    ///
+    /// # Errors
+    ///
+    /// Service errors arrive as [`SdkError::Service`](::tencentcloud_sdk::SdkError::Service) with a [`ModifySubscribeConsumeTimeError`]. Besides the common codes, this action documents:
+    ///
+    /// - [`FailedOperation.StatusInConflict`](ModifySubscribeConsumeTimeError::FailedOperationStatusInConflict): The resource's current state conflicts with this operation.
+    /// - [`FailedOperation.StatusInConflictError`](ModifySubscribeConsumeTimeError::FailedOperationStatusInConflictError): The resource's current state conflicts with this operation.
+    /// - [`InternalError`](ModifySubscribeConsumeTimeError::InternalError): The service failed internally.
+    /// - [`InvalidParameter`](ModifySubscribeConsumeTimeError::InvalidParameter): A parameter is missing or malformed.
+    /// - [`OperationDenied`](ModifySubscribeConsumeTimeError::OperationDenied): The operation is not allowed.
+    /// - [`ResourceNotFound`](ModifySubscribeConsumeTimeError::ResourceNotFound): The resource does not exist.
+    ///
+    /// # Examples
+    ///
+    /// ## Example: Move the consumption start point
+    ///
+    /// Makes the channel deliver data from the given time, so the SDK consumes from there.
+    ///
+    /// Request parameters:
+    ///
+    /// ```json
+    /// {
+    ///   "SubscribeId": "subs-ieuwi83j2e",
+    ///   "ConsumeStartTime": "2019-10-26 00:00:00"
+    /// }
+    /// ```
+    ///
+    /// Answer:
+    ///
+    /// ```json
+    /// {
+    ///   "Response": {
+    ///     "RequestId": "14a719b5-ffb34ab6-816c43c1-8c6a23eb"
+    ///   }
+    /// }
+    /// ```
+    pub fn modify_subscribe_consume_time(&self) -> ModifySubscribeConsumeTimeCall {
+        ModifySubscribeConsumeTimeCall::new(self.handle.clone())
+    }
+    /// Renames a subscription instance.
+    ///
+    /// The new name shows in DescribeSubscribes and DescribeSubscribeConf.
+    ///
+    /// Rate limit: 20 requests per second per account.
+    ///
+    /// # Errors
+    ///
+    /// Service errors arrive as [`SdkError::Service`](::tencentcloud_sdk::SdkError::Service) with a [`ModifySubscribeNameError`]. Besides the common codes, this action documents:
+    ///
+    /// - [`InternalError`](ModifySubscribeNameError::InternalError): The service failed internally.
+    /// - [`InvalidParameter`](ModifySubscribeNameError::InvalidParameter): A parameter is missing or malformed.
+    /// - [`InvalidParameterValue.InvalidParameterValueError`](ModifySubscribeNameError::InvalidParameterValueInvalidParameterValueError): A parameter value is not valid.
+    /// - [`ResourceNotFound`](ModifySubscribeNameError::ResourceNotFound): The resource does not exist.
+    ///
+    /// # Examples
+    ///
+    /// ## Example: Rename a subscription instance
+    ///
+    /// Request parameters:
+    ///
+    /// ```json
+    /// {
+    ///   "SubscribeId": "subs-ieuwi83j2e",
+    ///   "SubscribeName": "test"
+    /// }
+    /// ```
+    ///
+    /// Answer:
+    ///
+    /// ```json
+    /// {
+    ///   "Response": {
+    ///     "RequestId": "14a719b5-ffb34ab6-816c43c1-8c6a23eb"
+    ///   }
+    /// }
+    /// ```
+    pub fn modify_subscribe_name(&self) -> ModifySubscribeNameCall {
+        ModifySubscribeNameCall::new(self.handle.clone())
+    }
+    /// Changes which databases and tables a subscription carries.
+    ///
+    /// The change runs asynchronously: poll the returned `AsyncRequestId` with DescribeAsyncRequestInfo, then check the result with DescribeSubscribeConf.
+    ///
+    /// Rate limit: 20 requests per second per account.
+    ///
+    /// # Errors
+    ///
+    /// Service errors arrive as [`SdkError::Service`](::tencentcloud_sdk::SdkError::Service) with a [`ModifySubscribeObjectsError`]. Besides the common codes, this action documents:
+    ///
+    /// - [`FailedOperation.StatusInConflict`](ModifySubscribeObjectsError::FailedOperationStatusInConflict): The resource's current state conflicts with this operation.
+    /// - [`InternalError`](ModifySubscribeObjectsError::InternalError): The service failed internally.
+    /// - [`InvalidParameter`](ModifySubscribeObjectsError::InvalidParameter): A parameter is missing or malformed.
+    /// - [`OperationDenied`](ModifySubscribeObjectsError::OperationDenied): The operation is not allowed.
+    /// - [`ResourceNotFound`](ModifySubscribeObjectsError::ResourceNotFound): The resource does not exist.
+    /// - [`ResourceNotFound.BizResourceNotFoundError`](ModifySubscribeObjectsError::ResourceNotFoundBizResourceNotFoundError): The resource does not exist.
+    ///
+    /// # Examples
+    ///
+    /// ## Example: Subscribe to the whole instance
+    ///
+    /// Changes the subscription rule; the change runs as an asynchronous task.
+    ///
+    /// Request parameters:
+    ///
+    /// ```json
+    /// {
+    ///   "SubscribeId": "subs-ieuwi83j2e",
+    ///   "SubscribeObjectType": 0
+    /// }
+    /// ```
+    ///
+    /// Answer:
+    ///
+    /// ```json
+    /// {
+    ///   "Response": {
+    ///     "RequestId": "14a719b5-ffb34ab6-816c43c1-8c6a23eb",
+    ///     "AsyncRequestId": "19b514a7-816c43c1-ffb34ab6-8c6a23eb"
+    ///   }
+    /// }
+    /// ```
+    pub fn modify_subscribe_objects(&self) -> ModifySubscribeObjectsCall {
+        ModifySubscribeObjectsCall::new(self.handle.clone())
+    }
+    /// Changes the IP address, port or subnet of a subscription channel.
+    ///
+    /// Give at least one of `DstIp` and `DstPort`. When a subnet is given, the new IP address must lie in it.
+    ///
+    /// Rate limit: 20 requests per second per account.
+    ///
+    /// # Errors
+    ///
+    /// Service errors arrive as [`SdkError::Service`](::tencentcloud_sdk::SdkError::Service) with a [`ModifySubscribeVipVportError`]. Besides the common codes, this action documents:
+    ///
+    /// - [`FailedOperation.StatusInConflict`](ModifySubscribeVipVportError::FailedOperationStatusInConflict): The resource's current state conflicts with this operation.
+    /// - [`InternalError`](ModifySubscribeVipVportError::InternalError): The service failed internally.
+    /// - [`InvalidParameter`](ModifySubscribeVipVportError::InvalidParameter): A parameter is missing or malformed.
+    /// - [`ResourceNotFound`](ModifySubscribeVipVportError::ResourceNotFound): The resource does not exist.
+    ///
+    /// # Examples
+    ///
+    /// ## Example: Move a subscription channel
+    ///
+    /// Gives the channel a new subnet, IP address and port.
+    ///
+    /// Request parameters:
+    ///
+    /// ```json
+    /// {
+    ///   "SubscribeId": "subs-jvxbbos7c0",
+    ///   "DstUniqSubnetId": "subnet-njj6i45t",
+    ///   "DstIp": "10.0.0.37",
+    ///   "DstPort": 10086
+    /// }
+    /// ```
+    ///
+    /// Answer:
+    ///
+    /// ```json
+    /// {
+    ///   "Response": {
+    ///     "RequestId": "14a719b5-ffb34ab6-816c43c1-8c6a23eb"
+    ///   }
+    /// }
+    /// ```
+    pub fn modify_subscribe_vip_vport(&self) -> ModifySubscribeVipVportCall {
+        ModifySubscribeVipVportCall::new(self.handle.clone())
+    }
+    /// Takes an isolated subscription instance offline for good.
+    ///
+    /// Only an instance isolated with IsolateSubscribe can be taken offline. This cannot be undone.
+    ///
+    /// Rate limit: 20 requests per second per account.
+    ///
+    /// # Errors
+    ///
+    /// Service errors arrive as [`SdkError::Service`](::tencentcloud_sdk::SdkError::Service) with a [`OfflineIsolatedSubscribeError`]. Besides the common codes, this action documents:
+    ///
+    /// - [`FailedOperation.FailedOperationError`](OfflineIsolatedSubscribeError::FailedOperationFailedOperationError): The operation failed.
+    /// - [`FailedOperation.StatusInConflict`](OfflineIsolatedSubscribeError::FailedOperationStatusInConflict): The instance is not isolated.
+    /// - [`FailedOperation.StatusInConflictError`](OfflineIsolatedSubscribeError::FailedOperationStatusInConflictError): The resource's current state conflicts with this operation.
+    /// - [`InternalError`](OfflineIsolatedSubscribeError::InternalError): The service failed internally.
+    /// - [`InvalidParameter`](OfflineIsolatedSubscribeError::InvalidParameter): A parameter is missing or malformed.
+    /// - [`ResourceNotFound`](OfflineIsolatedSubscribeError::ResourceNotFound): The resource does not exist.
+    ///
+    /// # Examples
+    ///
+    /// ## Example: Take an isolated subscription instance offline
+    ///
+    /// Request parameters:
+    ///
+    /// ```json
+    /// {
+    ///   "SubscribeId": "subs-ieuwi83j2e"
+    /// }
+    /// ```
+    ///
+    /// Answer:
+    ///
+    /// ```json
+    /// {
+    ///   "Response": {
+    ///     "RequestId": "14a719b5-ffb34ab6-816c43c1-8c6a23eb"
+    ///   }
+    /// }
+    /// ```
+    pub fn offline_isolated_subscribe(&self) -> OfflineIsolatedSubscribeCall {
+        OfflineIsolatedSubscribeCall::new(self.handle.clone())
+    }
+    /// Resets a configured subscription instance so it can be configured again.
+    ///
+    /// After a reset the instance can be bound to another database instance with ActivateSubscribe.
+    ///
+    /// Rate limit: 20 requests per second per account.
+    ///
+    /// # Errors
+    ///
+    /// Service errors arrive as [`SdkError::Service`](::tencentcloud_sdk::SdkError::Service) with a [`ResetSubscribeError`]. Besides the common codes, this action documents:
+    ///
+    /// - [`FailedOperation.StatusInConflict`](ResetSubscribeError::FailedOperationStatusInConflict): The resource's current state conflicts with this operation.
+    /// - [`InternalError`](ResetSubscribeError::InternalError): The service failed internally.
+    /// - [`InvalidParameter`](ResetSubscribeError::InvalidParameter): A parameter is missing or malformed.
+    /// - [`OperationDenied`](ResetSubscribeError::OperationDenied): The operation is not allowed.
+    /// - [`ResourceNotFound`](ResetSubscribeError::ResourceNotFound): The resource does not exist.
+    ///
+    /// # Examples
+    ///
+    /// ## Example: Reset a subscription instance
+    ///
+    /// Request parameters:
+    ///
+    /// ```json
+    /// {
+    ///   "SubscribeId": "subs-ieuwi83j2e"
+    /// }
+    /// ```
+    ///
+    /// Answer:
+    ///
+    /// ```json
+    /// {
+    ///   "Response": {
+    ///     "RequestId": "14a719b5-ffb34ab6-816c43c1-8c6a23eb"
+    ///   }
+    /// }
+    /// ```
+    pub fn reset_subscribe(&self) -> ResetSubscribeCall {
+        ResetSubscribeCall::new(self.handle.clone())
+    }
+    /// Starts a migration job whose check has passed.
+    ///
+    /// The job must have passed its check: CreateMigrateCheckJob, then DescribeMigrateCheckJob until it reports success, so that DescribeMigrateJobs shows status 4. A job that runs immediately starts migrating at once; a scheduled job waits for its `ExpectTime`. Watch it with DescribeMigrateJobs; complete an incremental job with CompleteMigrateJob.
+    ///
+    /// Rate limit: 20 requests per second per account.
+    ///
+    /// # Errors
+    ///
+    /// Service errors arrive as [`SdkError::Service`](::tencentcloud_sdk::SdkError::Service) with a [`StartMigrateJobError`]. Besides the common codes, this action documents:
+    ///
+    /// - [`FailedOperation.NotAllowOperation`](StartMigrateJobError::FailedOperationNotAllowOperation): The job has not passed its check (status 4), so it cannot start.
+    /// - [`FailedOperation.StartJobFailed`](StartMigrateJobError::FailedOperationStartJobFailed): The job could not be started.
+    /// - [`FailedOperation.StatusInConflict`](StartMigrateJobError::FailedOperationStatusInConflict): The resource's current state conflicts with this operation.
+    /// - [`InternalError.AddTaskError`](StartMigrateJobError::InternalErrorAddTaskError): The service could not queue an asynchronous task.
+    /// - [`InternalError.DatabaseError`](StartMigrateJobError::InternalErrorDatabaseError): The service could not reach its own database.
+    /// - [`InternalError.DuplicateJob`](StartMigrateJobError::InternalErrorDuplicateJob): A job with the same settings already exists.
+    /// - [`InternalError.InternalErrorError`](StartMigrateJobError::InternalErrorInternalErrorError): The service failed internally.
+    /// - [`InternalError.InternalInnerCommonError`](StartMigrateJobError::InternalErrorInternalInnerCommonError): An internal component of the service failed.
+    /// - [`InternalError.LockError`](StartMigrateJobError::InternalErrorLockError): The service could not lock the job for the operation.
+    /// - [`InternalError.ProtocolError`](StartMigrateJobError::InternalErrorProtocolError): An internal call between the service's components failed.
+    /// - [`InternalError.UnknownError`](StartMigrateJobError::InternalErrorUnknownError): The service hit an unknown error.
+    /// - [`InvalidParameter`](StartMigrateJobError::InvalidParameter): A parameter is missing or malformed.
+    /// - [`LimitExceeded.MaxUnusedJobs`](StartMigrateJobError::LimitExceededMaxUnusedJobs): Too many migration jobs have been created and not used.
+    /// - [`OperationDenied.BizOperationDeniedError`](StartMigrateJobError::OperationDeniedBizOperationDeniedError): The operation is not allowed for this resource.
+    /// - [`OperationDenied.JobOperationDeniedError`](StartMigrateJobError::OperationDeniedJobOperationDeniedError): The migration job does not allow this operation in its current state.
+    /// - [`OperationDenied.OperationDeniedError`](StartMigrateJobError::OperationDeniedOperationDeniedError): The operation is not allowed.
+    /// - [`ResourceNotFound.JobNotExist`](StartMigrateJobError::ResourceNotFoundJobNotExist): No migration job has this id.
+    /// - [`UnauthorizedOperation.NotEnoughPrivileges`](StartMigrateJobError::UnauthorizedOperationNotEnoughPrivileges): The caller lacks the CAM permission for this operation.
+    ///
+    /// # Examples
+    ///
+    /// ## Example: Start a migration job
+    ///
+    /// Request parameters:
+    ///
+    /// ```json
+    /// {
+    ///   "JobId": "dts-1kl0iy0v"
+    /// }
+    /// ```
+    ///
+    /// Answer:
+    ///
+    /// ```json
+    /// {
+    ///   "Response": {
+    ///     "RequestId": "bab78b9b-ce8a-4645-bfb2-5b03397d6ea0"
+    ///   }
+    /// }
+    /// ```
+    pub fn start_migrate_job(&self) -> StartMigrateJobCall {
+        StartMigrateJobCall::new(self.handle.clone())
+    }
+    /// Cancels a running migration job.
+    ///
+    /// Allowed while DescribeMigrateJobs reports the job running (status 7) or ready to complete (8). A cancelled job ends as failed and cannot be resumed; delete it afterwards with DeleteMigrateJob if it is no longer needed.
+    ///
+    /// Rate limit: 20 requests per second per account.
+    ///
+    /// # Errors
+    ///
+    /// Service errors arrive as [`SdkError::Service`](::tencentcloud_sdk::SdkError::Service) with a [`StopMigrateJobError`]. Besides the common codes, this action documents:
+    ///
+    /// - [`FailedOperation.NotAllowOperation`](StopMigrateJobError::FailedOperationNotAllowOperation): The job is not running or ready to complete, so it cannot be cancelled.
+    /// - [`FailedOperation.StatusInConflict`](StopMigrateJobError::FailedOperationStatusInConflict): The resource's current state conflicts with this operation.
+    /// - [`InternalError.DatabaseError`](StopMigrateJobError::InternalErrorDatabaseError): The service could not reach its own database.
+    /// - [`InternalError.DuplicateJob`](StopMigrateJobError::InternalErrorDuplicateJob): A job with the same settings already exists.
+    /// - [`InternalError.ProtocolError`](StopMigrateJobError::InternalErrorProtocolError): An internal call between the service's components failed.
+    /// - [`InternalError.UnknownError`](StopMigrateJobError::InternalErrorUnknownError): The service hit an unknown error.
+    /// - [`InvalidParameter`](StopMigrateJobError::InvalidParameter): A parameter is missing or malformed.
+    /// - [`OperationDenied.JobOperationDeniedError`](StopMigrateJobError::OperationDeniedJobOperationDeniedError): The migration job does not allow this operation in its current state.
+    /// - [`ResourceNotFound.JobNotExist`](StopMigrateJobError::ResourceNotFoundJobNotExist): No migration job has this id.
+    /// - [`UnauthorizedOperation.NotEnoughPrivileges`](StopMigrateJobError::UnauthorizedOperationNotEnoughPrivileges): The caller lacks the CAM permission for this operation.
+    ///
+    /// # Examples
+    ///
+    /// ## Example: Cancel a migration job
+    ///
+    /// Request parameters:
+    ///
+    /// ```json
+    /// {
+    ///   "JobId": "dts-1kl0iy0v"
+    /// }
+    /// ```
+    ///
+    /// Answer:
+    ///
+    /// ```json
+    /// {
+    ///   "Response": {
+    ///     "RequestId": "22f6b9ca-e94d-4a4d-b48f-a5133e791374"
+    ///   }
+    /// }
+    /// ```
+    pub fn stop_migrate_job(&self) -> StopMigrateJobCall {
+        StopMigrateJobCall::new(self.handle.clone())
     }
 }

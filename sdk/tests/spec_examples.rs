@@ -1,18 +1,63 @@
 //! The examples kept in the DTS spec decode with the generated types to exactly the documented
 //! values, and their request parameters are what the builders send.
 
+mod examples_support;
+
+use examples_support::{DTS_ACTIONS, Verdict, check_dts_example};
+
 use tencentcloud_sdk::dts::v20180330::{
     CheckFlag, DescribeMigrateCheckJobRequest, DescribeMigrateCheckJobResponse, MigrateCheckStatus,
 };
 use tencentcloud_sdk::runtime::decode_response;
 
-fn examples() -> Vec<serde_json::Value> {
+fn spec() -> serde_json::Value {
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../api-spec/dts/2018-03-30.json"
     );
     let text = std::fs::read_to_string(path).expect("the DTS spec is readable");
-    let spec: serde_json::Value = serde_json::from_str(&text).expect("the DTS spec is JSON");
+    serde_json::from_str(&text).expect("the DTS spec is JSON")
+}
+
+#[test]
+fn every_example_in_the_spec_fits_the_generated_types() {
+    let spec = spec();
+    let actions = spec["actions"].as_array().expect("actions");
+    let mut names: Vec<&str> = actions.iter().filter_map(|a| a["name"].as_str()).collect();
+    names.sort_unstable();
+    assert_eq!(
+        names, DTS_ACTIONS,
+        "the test must know every action of the spec"
+    );
+
+    let mut checked = 0;
+    let mut failures = Vec::new();
+    for action in actions {
+        let name = action["name"].as_str().unwrap();
+        let examples = action["examples"]
+            .as_array()
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        assert!(!examples.is_empty(), "{name} has no example in the spec");
+        for example in examples {
+            let empty = serde_json::json!({});
+            let input = example.get("input").unwrap_or(&empty);
+            match check_dts_example(name, input, &example["output"]) {
+                Ok(Verdict::Decoded) => checked += 1,
+                Ok(Verdict::ServiceError(code)) => {
+                    failures.push(format!("{name}: example answer is an error ({code})"))
+                }
+                Err(problem) => failures.push(format!("{name} / {}: {problem}", example["title"])),
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    println!("{checked} examples of {} actions checked", names.len());
+    assert!(checked >= 28, "only {checked} examples were checked");
+}
+
+fn examples() -> Vec<serde_json::Value> {
+    let spec = spec();
     let action = spec["actions"]
         .as_array()
         .expect("actions")
@@ -94,4 +139,55 @@ fn check_flag_follows_the_service_reference() {
         assert_eq!(decoded.value(), value);
     }
     assert!(CheckFlag::NotChecked.is_not_checked());
+}
+
+#[test]
+fn the_example_check_catches_what_it_must() {
+    let answer = serde_json::json!({"Response": {
+        "Status": "finished", "ErrorCode": 0, "ErrorMessage": "ok", "Progress": "100",
+        "CheckFlag": 1, "RequestId": "r"
+    }});
+    let input = serde_json::json!({"JobId": "dts-1"});
+    assert_eq!(
+        check_dts_example("DescribeMigrateCheckJob", &input, &answer),
+        Ok(Verdict::Decoded)
+    );
+
+    // A member the spec does not know would be dropped by decoding: reported as a loss.
+    let mut extra = answer.clone();
+    extra["Response"]["Surprise"] = serde_json::json!(1);
+    let problem = check_dts_example("DescribeMigrateCheckJob", &input, &extra).unwrap_err();
+    assert!(problem.contains("lost or changed"), "{problem}");
+
+    // A parameter the action does not take, or of the wrong type, is refused.
+    let problem = check_dts_example(
+        "DescribeMigrateCheckJob",
+        &serde_json::json!({"JobID": "x"}),
+        &answer,
+    )
+    .unwrap_err();
+    assert!(problem.contains("unknown field `JobID`"), "{problem}");
+    let problem = check_dts_example(
+        "DescribeMigrateCheckJob",
+        &serde_json::json!({"JobId": 7}),
+        &answer,
+    )
+    .unwrap_err();
+    assert!(problem.contains("refuses"), "{problem}");
+
+    // An answer of the wrong shape does not decode, and says where.
+    let mut wrong = answer.clone();
+    wrong["Response"]["ErrorCode"] = serde_json::json!("zero");
+    let problem = check_dts_example("DescribeMigrateCheckJob", &input, &wrong).unwrap_err();
+    assert!(problem.contains("ErrorCode"), "{problem}");
+
+    // Error answers are recognised as such.
+    let error = serde_json::json!({"Response": {
+        "Error": {"Code": "ResourceNotFound.JobNotExist", "Message": "no"}, "RequestId": "r"
+    }});
+    assert_eq!(
+        check_dts_example("DescribeMigrateCheckJob", &input, &error),
+        Ok(Verdict::ServiceError("ResourceNotFound.JobNotExist".into()))
+    );
+    assert!(check_dts_example("NoSuchAction", &input, &answer).is_err());
 }

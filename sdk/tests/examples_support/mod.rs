@@ -1,0 +1,116 @@
+//! Checks one DTS example against the generated types, by action name: the request parameters
+//! must read into the request type and write back unchanged, and the answer must decode, keeping
+//! every value it holds.
+
+// Each test binary uses a different part of this module.
+#![allow(dead_code)]
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use tencentcloud_sdk::SdkError;
+use tencentcloud_sdk::dts::v20180330 as dts;
+use tencentcloud_sdk::runtime::{Action, decode_response};
+
+/// What checking one example found.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Verdict {
+    /// A successful answer that decoded with nothing lost.
+    Decoded,
+    /// An error answer that decoded into the action's error enum with this code.
+    ServiceError(String),
+}
+
+macro_rules! dts_actions {
+    ($($name:ident => $request:ident),* $(,)?) => {
+        /// Every action of DTS 2018-03-30 the SDK generates, by wire name.
+        pub const DTS_ACTIONS: &[&str] = &[$(stringify!($name)),*];
+
+        /// Checks `input` and `output` against the generated types of `action`.
+        pub fn check_dts_example(
+            action: &str,
+            input: &Value,
+            output: &Value,
+        ) -> Result<Verdict, String> {
+            $(
+                if action == stringify!($name) {
+                    return check::<dts::$request>(input, output);
+                }
+            )*
+            Err(format!("the SDK has no DTS action named {action}"))
+        }
+    };
+}
+
+dts_actions! {
+    ActivateSubscribe => ActivateSubscribeRequest,
+    CompleteMigrateJob => CompleteMigrateJobRequest,
+    CreateMigrateCheckJob => CreateMigrateCheckJobRequest,
+    CreateMigrateJob => CreateMigrateJobRequest,
+    CreateSubscribe => CreateSubscribeRequest,
+    DeleteMigrateJob => DeleteMigrateJobRequest,
+    DescribeAsyncRequestInfo => DescribeAsyncRequestInfoRequest,
+    DescribeMigrateCheckJob => DescribeMigrateCheckJobRequest,
+    DescribeMigrateJobs => DescribeMigrateJobsRequest,
+    DescribeSubscribeConf => DescribeSubscribeConfRequest,
+    DescribeSubscribes => DescribeSubscribesRequest,
+    IsolateSubscribe => IsolateSubscribeRequest,
+    ModifyMigrateJob => ModifyMigrateJobRequest,
+    ModifySubscribeAutoRenewFlag => ModifySubscribeAutoRenewFlagRequest,
+    ModifySubscribeConsumeTime => ModifySubscribeConsumeTimeRequest,
+    ModifySubscribeName => ModifySubscribeNameRequest,
+    ModifySubscribeObjects => ModifySubscribeObjectsRequest,
+    ModifySubscribeVipVport => ModifySubscribeVipVportRequest,
+    OfflineIsolatedSubscribe => OfflineIsolatedSubscribeRequest,
+    ResetSubscribe => ResetSubscribeRequest,
+    StartMigrateJob => StartMigrateJobRequest,
+    StopMigrateJob => StopMigrateJobRequest,
+}
+
+fn check<R>(input: &Value, output: &Value) -> Result<Verdict, String>
+where
+    R: Action + Serialize + DeserializeOwned,
+    R::Output: Serialize,
+{
+    let request: R = serde_json::from_value(input.clone())
+        .map_err(|err| format!("the request type refuses the parameters: {err}"))?;
+    let sent = serde_json::to_value(&request).map_err(|err| err.to_string())?;
+    if sent != *input {
+        return Err(format!(
+            "the request does not send what the example gives:\n  example: {input}\n  sent:    {sent}"
+        ));
+    }
+
+    let body = serde_json::to_vec(output).map_err(|err| err.to_string())?;
+    match decode_response::<R>(200, &body) {
+        Ok(answer) => {
+            let kept = serde_json::to_value(&answer).map_err(|err| err.to_string())?;
+            let given = without_nulls(&output["Response"]);
+            if kept != given {
+                return Err(format!(
+                    "decoding lost or changed something:\n  answer:  {given}\n  decoded: {kept}"
+                ));
+            }
+            Ok(Verdict::Decoded)
+        }
+        Err(SdkError::Service(err)) if output["Response"]["Error"].is_object() => {
+            Ok(Verdict::ServiceError(err.code().to_owned()))
+        }
+        Err(err) => Err(format!("the answer does not decode: {err}")),
+    }
+}
+
+/// `value` with every `null` object member removed: a decoded `None` is written back by leaving
+/// the member out.
+pub fn without_nulls(value: &Value) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k.clone(), without_nulls(v)))
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(without_nulls).collect()),
+        other => other.clone(),
+    }
+}

@@ -305,6 +305,7 @@ fn action_module(service: &Service, action: &Action) -> TokenStream {
         ty: Type::String,
         required: true,
         nullable: false,
+        sensitive: false,
         description:
             "The unique id of this request, which support asks for when tracing a problem."
                 .to_owned(),
@@ -587,6 +588,7 @@ fn structure_tokens(
     derives: TokenStream,
     container: TokenStream,
 ) -> TokenStream {
+    let field_list = fields;
     let fields = fields.iter().map(|field| {
         let name = field_ident(&field.snake);
         let wire = &field.wire;
@@ -606,15 +608,48 @@ fn structure_tokens(
             }
         }
     });
+    let (derive_debug, debug_impl) = debug_tokens(ident, field_list);
     quote! {
         #type_doc
-        #[derive(Debug, Clone, PartialEq, #derives)]
+        #[derive(#derive_debug Clone, PartialEq, #derives)]
         #container
         #[non_exhaustive]
         pub struct #ident {
             #(#fields)*
         }
+
+        #debug_impl
     }
+}
+
+/// `Debug` for a struct of `fields`: derived, unless a member is sensitive, in which case it is
+/// written out with `<redacted>` in place of each secret. Returns what to put in the derive list
+/// and the impl, one of which is empty.
+fn debug_tokens(ident: &proc_macro2::Ident, fields: &[Field]) -> (TokenStream, TokenStream) {
+    if !fields.iter().any(|field| field.sensitive) {
+        return (quote!(Debug,), TokenStream::new());
+    }
+    let name = ident.to_string();
+    let entries = fields.iter().map(|field| {
+        let member = field_ident(&field.snake);
+        let label = member.to_string();
+        let label = label.trim_start_matches("r#");
+        if field.sensitive {
+            quote! { .field(#label, &::tencentcloud_sdk::runtime::Redacted::of(&self.#member)) }
+        } else {
+            quote! { .field(#label, &self.#member) }
+        }
+    });
+    let debug_impl = quote! {
+        impl ::std::fmt::Debug for #ident {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct(#name)
+                    #(#entries)*
+                    .finish()
+            }
+        }
+    };
+    (TokenStream::new(), debug_impl)
 }
 
 fn builder_tokens(
@@ -657,13 +692,17 @@ fn builder_tokens(
     let builder_doc = md(&format!(
         "Builds a [`{target_name}`]; required members are checked by [`build`](Self::build)."
     ));
+    // The builder holds every member as an `Option`, so it redacts the same ones.
+    let (derive_debug, debug_impl) = debug_tokens(builder, fields);
     quote! {
         #builder_doc
-        #[derive(Debug, Clone, Default)]
+        #[derive(#derive_debug Clone, Default)]
         #[must_use]
         pub struct #builder {
             #(#slots)*
         }
+
+        #debug_impl
 
         impl #builder {
             #(#setters)*

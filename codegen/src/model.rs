@@ -132,6 +132,8 @@ pub struct Field {
     pub required: bool,
     /// The service may send `null` (output only).
     pub nullable: bool,
+    /// A secret, kept out of `Debug` output.
+    pub sensitive: bool,
     /// Description for rustdoc.
     pub description: String,
     /// Extra accessor to generate.
@@ -705,6 +707,9 @@ impl Context {
                     None
                 }
             };
+            if member.sensitive && ty != Type::String {
+                self.error(&here, "`sensitive` applies to string members only");
+            }
             if let Some(example) = &member.example {
                 let mut problems = Vec::new();
                 check_value_shape(&ty, example, "example", &mut problems);
@@ -718,6 +723,7 @@ impl Context {
                 ty,
                 required: member.required,
                 nullable: member.nullable,
+                sensitive: member.sensitive,
                 description: member.description.trim().to_owned(),
                 format,
                 boxed: false,

@@ -81,6 +81,9 @@ pub struct MemberSpec {
     /// Output only: the service may send `null` for it.
     #[serde(default, skip_serializing_if = "is_false")]
     pub nullable: bool,
+    /// A secret (a password, a key): `Debug` output shows `<redacted>` instead of the value.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub sensitive: bool,
     /// What the member means.
     pub description: String,
     /// An example value.

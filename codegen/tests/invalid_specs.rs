@@ -378,3 +378,19 @@ fn formats_apply_to_strings_only() {
         ],
     );
 }
+
+#[test]
+fn only_strings_can_be_sensitive() {
+    let message = errors_after(|s| {
+        s["actions"][0]["input"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!({
+                "name": "Pin", "type": "integer", "sensitive": true, "description": "A number."
+            }));
+    });
+    assert_reports(
+        &message,
+        &["action DescribeJob, input.Pin: `sensitive` applies to string members only"],
+    );
+}

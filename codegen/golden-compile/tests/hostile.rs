@@ -201,3 +201,31 @@ fn the_paginated_request_pages_with_the_members_the_spec_names() {
     assert_eq!(DescribeThingsRequest::total_count(&page), Some(7));
     assert!(DescribeThingsRequest::into_items(page).is_empty());
 }
+
+#[test]
+fn sensitive_members_are_redacted_in_debug_output() {
+    let builder = DescribeThingsRequest::builder()
+        .r#type("t")
+        .secret("hunter2");
+    let shown = format!("{builder:?}");
+    assert!(!shown.contains("hunter2"), "{shown}");
+    assert!(shown.contains("secret: <redacted>"), "{shown}");
+
+    let request = builder.build().unwrap();
+    for shown in [format!("{request:?}"), format!("{request:#?}")] {
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(shown.contains("<redacted>"), "{shown}");
+        // The other members are shown as usual, under their Rust names.
+        assert!(shown.contains("type: \"t\""), "{shown}");
+    }
+    // The secret is still sent.
+    assert_eq!(
+        serde_json::to_value(&request).unwrap()["Secret"],
+        serde_json::json!("hunter2")
+    );
+    let unset = DescribeThingsRequest::builder()
+        .r#type("t")
+        .build()
+        .unwrap();
+    assert!(format!("{unset:?}").contains("secret: None"));
+}

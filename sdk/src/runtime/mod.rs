@@ -40,6 +40,46 @@ pub trait Action: Serialize + Send + Sync {
     type Error: ErrorKind;
 }
 
+/// Stands in for a secret member (a database password, say) in generated `Debug` output: it shows
+/// `<redacted>` when the member holds a value and `None` when it is unset.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Redacted {
+    present: bool,
+}
+
+impl Redacted {
+    /// The stand-in for `value`, which may be an `Option` or a plain value.
+    pub fn of<T: MaybeSet>(value: &T) -> Self {
+        Self {
+            present: value.is_set(),
+        }
+    }
+}
+
+impl std::fmt::Debug for Redacted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.present { "<redacted>" } else { "None" })
+    }
+}
+
+/// Whether a member holds a value, for [`Redacted`]: an `Option` may be unset, a `String` is set.
+pub trait MaybeSet {
+    /// Whether there is a value to hide.
+    fn is_set(&self) -> bool;
+}
+
+impl<T> MaybeSet for Option<T> {
+    fn is_set(&self) -> bool {
+        self.is_some()
+    }
+}
+
+impl MaybeSet for String {
+    fn is_set(&self) -> bool {
+        true
+    }
+}
+
 /// A value outside a closed enum's list, refused when converting into that enum.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnknownValue {

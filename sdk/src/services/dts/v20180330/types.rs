@@ -81,7 +81,7 @@ impl ConsistencyParamsBuilder {
     }
 }
 /// The target instance of a migration job.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DstInfo {
     /// Region of the target instance, such as `ap-guangzhou`.
@@ -130,6 +130,22 @@ pub struct DstInfo {
     )]
     pub password: ::std::option::Option<::std::string::String>,
 }
+impl ::std::fmt::Debug for DstInfo {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DstInfo")
+            .field("region", &self.region)
+            .field("instance_id", &self.instance_id)
+            .field("ip", &self.ip)
+            .field("port", &self.port)
+            .field("read_only", &self.read_only)
+            .field("user", &self.user)
+            .field(
+                "password",
+                &::tencentcloud_sdk::runtime::Redacted::of(&self.password),
+            )
+            .finish()
+    }
+}
 impl DstInfo {
     /// Starts building one.
     pub fn builder() -> DstInfoBuilder {
@@ -137,7 +153,7 @@ impl DstInfo {
     }
 }
 /// Builds a [`DstInfo`]; required members are checked by [`build`](Self::build).
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[must_use]
 pub struct DstInfoBuilder {
     region: ::std::option::Option<::std::string::String>,
@@ -147,6 +163,22 @@ pub struct DstInfoBuilder {
     read_only: ::std::option::Option<TargetReadOnly>,
     user: ::std::option::Option<::std::string::String>,
     password: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for DstInfoBuilder {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DstInfoBuilder")
+            .field("region", &self.region)
+            .field("instance_id", &self.instance_id)
+            .field("ip", &self.ip)
+            .field("port", &self.port)
+            .field("read_only", &self.read_only)
+            .field("user", &self.user)
+            .field(
+                "password",
+                &::tencentcloud_sdk::runtime::Redacted::of(&self.password),
+            )
+            .finish()
+    }
 }
 impl DstInfoBuilder {
     /// Region of the target instance, such as `ap-guangzhou`.
@@ -1095,7 +1127,7 @@ impl MigrateStepDetailInfoBuilder {
     }
 }
 /// Connection details of a migration source; which fields apply depends on the access type.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SrcInfo {
     /// Alibaba Cloud AccessKey, for an ApsaraDB for RDS 5.6 source.
@@ -1211,6 +1243,34 @@ pub struct SrcInfo {
     )]
     pub engine_version: ::std::option::Option<::std::string::String>,
 }
+impl ::std::fmt::Debug for SrcInfo {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SrcInfo")
+            .field(
+                "access_key",
+                &::tencentcloud_sdk::runtime::Redacted::of(&self.access_key),
+            )
+            .field("ip", &self.ip)
+            .field("port", &self.port)
+            .field("user", &self.user)
+            .field(
+                "password",
+                &::tencentcloud_sdk::runtime::Redacted::of(&self.password),
+            )
+            .field("rds_instance_id", &self.rds_instance_id)
+            .field("cvm_instance_id", &self.cvm_instance_id)
+            .field("uniq_dcg_id", &self.uniq_dcg_id)
+            .field("vpc_id", &self.vpc_id)
+            .field("subnet_id", &self.subnet_id)
+            .field("uniq_vpn_gw_id", &self.uniq_vpn_gw_id)
+            .field("instance_id", &self.instance_id)
+            .field("region", &self.region)
+            .field("supplier", &self.supplier)
+            .field("ccn_id", &self.ccn_id)
+            .field("engine_version", &self.engine_version)
+            .finish()
+    }
+}
 impl SrcInfo {
     /// Starts building one.
     pub fn builder() -> SrcInfoBuilder {
@@ -1218,7 +1278,7 @@ impl SrcInfo {
     }
 }
 /// Builds a [`SrcInfo`]; required members are checked by [`build`](Self::build).
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[must_use]
 pub struct SrcInfoBuilder {
     access_key: ::std::option::Option<::std::string::String>,
@@ -1237,6 +1297,34 @@ pub struct SrcInfoBuilder {
     supplier: ::std::option::Option<SourceSupplier>,
     ccn_id: ::std::option::Option<::std::string::String>,
     engine_version: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for SrcInfoBuilder {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SrcInfoBuilder")
+            .field(
+                "access_key",
+                &::tencentcloud_sdk::runtime::Redacted::of(&self.access_key),
+            )
+            .field("ip", &self.ip)
+            .field("port", &self.port)
+            .field("user", &self.user)
+            .field(
+                "password",
+                &::tencentcloud_sdk::runtime::Redacted::of(&self.password),
+            )
+            .field("rds_instance_id", &self.rds_instance_id)
+            .field("cvm_instance_id", &self.cvm_instance_id)
+            .field("uniq_dcg_id", &self.uniq_dcg_id)
+            .field("vpc_id", &self.vpc_id)
+            .field("subnet_id", &self.subnet_id)
+            .field("uniq_vpn_gw_id", &self.uniq_vpn_gw_id)
+            .field("instance_id", &self.instance_id)
+            .field("region", &self.region)
+            .field("supplier", &self.supplier)
+            .field("ccn_id", &self.ccn_id)
+            .field("engine_version", &self.engine_version)
+            .finish()
+    }
 }
 impl SrcInfoBuilder {
     /// Alibaba Cloud AccessKey, for an ApsaraDB for RDS 5.6 source.

@@ -2,7 +2,7 @@
 
 //! `DescribeThings` (hostile 2020-01-01): Lists things, with members named after keywords and prelude types.
 /// The parameters of `DescribeThings`, sent by [`Client::describe_things`](super::Client::describe_things).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct DescribeThingsRequest {
@@ -79,6 +79,13 @@ pub struct DescribeThingsRequest {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub build_: ::std::option::Option<::std::string::String>,
+    /// Hidden from Debug output.
+    #[serde(
+        rename = "Secret",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub secret: ::std::option::Option<::std::string::String>,
     /// Only things changed after this time.
     ///
     /// A date and time written `YYYY-MM-DD hh:mm:ss`.
@@ -88,6 +95,25 @@ pub struct DescribeThingsRequest {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub since: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for DescribeThingsRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DescribeThingsRequest")
+            .field("type", &self.r#type)
+            .field("self_", &self.self_)
+            .field("match", &self.r#match)
+            .field("option", &self.option)
+            .field("limit", &self.limit)
+            .field("gen", &self.r#gen)
+            .field("loop", &self.r#loop)
+            .field("ipv6_addr", &self.ipv6_addr)
+            .field("vpc_id", &self.vpc_id)
+            .field("new_", &self.new_)
+            .field("build_", &self.build_)
+            .field("secret", &::tencentcloud_sdk::runtime::Redacted::of(&self.secret))
+            .field("since", &self.since)
+            .finish()
+    }
 }
 impl DescribeThingsRequest {
     /// Starts building the parameters.
@@ -102,7 +128,7 @@ impl ::tencentcloud_sdk::runtime::Action for DescribeThingsRequest {
     type Error = DescribeThingsError;
 }
 /// Builds a [`DescribeThingsRequest`]; required members are checked by [`build`](Self::build).
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[must_use]
 pub struct DescribeThingsRequestBuilder {
     r#type: ::std::option::Option<::std::string::String>,
@@ -116,7 +142,27 @@ pub struct DescribeThingsRequestBuilder {
     vpc_id: ::std::option::Option<::std::string::String>,
     new_: ::std::option::Option<::std::string::String>,
     build_: ::std::option::Option<::std::string::String>,
+    secret: ::std::option::Option<::std::string::String>,
     since: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for DescribeThingsRequestBuilder {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DescribeThingsRequestBuilder")
+            .field("type", &self.r#type)
+            .field("self_", &self.self_)
+            .field("match", &self.r#match)
+            .field("option", &self.option)
+            .field("limit", &self.limit)
+            .field("gen", &self.r#gen)
+            .field("loop", &self.r#loop)
+            .field("ipv6_addr", &self.ipv6_addr)
+            .field("vpc_id", &self.vpc_id)
+            .field("new_", &self.new_)
+            .field("build_", &self.build_)
+            .field("secret", &::tencentcloud_sdk::runtime::Redacted::of(&self.secret))
+            .field("since", &self.since)
+            .finish()
+    }
 }
 impl DescribeThingsRequestBuilder {
     /// A keyword as a member.
@@ -202,6 +248,14 @@ impl DescribeThingsRequestBuilder {
         self.build_ = ::std::option::Option::Some(value.into());
         self
     }
+    /// Hidden from Debug output.
+    pub fn secret(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.secret = ::std::option::Option::Some(value.into());
+        self
+    }
     /// Only things changed after this time.
     ///
     /// A date and time written `YYYY-MM-DD hh:mm:ss`.
@@ -238,6 +292,7 @@ impl DescribeThingsRequestBuilder {
             vpc_id: self.vpc_id,
             new_: self.new_,
             build_: self.build_,
+            secret: self.secret,
             since: self.since,
         })
     }
@@ -335,6 +390,14 @@ impl DescribeThingsCall {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.input = self.input.build_(value);
+        self
+    }
+    /// Hidden from Debug output.
+    pub fn secret(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.input = self.input.secret(value);
         self
     }
     /// Only things changed after this time.

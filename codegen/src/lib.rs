@@ -8,12 +8,15 @@
 //!    `prettyplease`, giving one text per output file in a deterministic order.
 //!
 //! `cargo xtask codegen` drives both over `api-spec/` and writes `sdk/src/services/`.
+//! [`tccli`] imports a service from the official Tencent Cloud CLI's description into a spec
+//! (`cargo xtask import-tccli`).
 
 pub mod common_errors;
 pub mod emit;
 pub mod model;
 pub mod names;
 pub mod spec;
+pub mod tccli;
 
 use std::path::Path;
 

@@ -2,6 +2,9 @@
 //!
 //! `cargo xtask codegen` regenerates `sdk/src/services/` from `api-spec/`;
 //! `cargo xtask codegen --check` changes nothing and fails when the committed code has drifted.
+//! `cargo xtask import-tccli <api.json>` turns tccli's description of a service into a spec.
+
+mod import;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -26,12 +29,21 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
+        Some("import-tccli") => {
+            match import::Options::parse(&args[1..]).and_then(|o| import::import_tccli(&o)) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(message) => {
+                    eprintln!("{message}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
         Some("help" | "--help" | "-h") => {
-            println!("{USAGE}");
+            println!("{USAGE}\n\n{}", import::USAGE);
             ExitCode::SUCCESS
         }
         _ => {
-            eprintln!("{USAGE}");
+            eprintln!("{USAGE}\n\n{}", import::USAGE);
             ExitCode::from(2)
         }
     }

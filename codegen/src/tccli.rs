@@ -156,6 +156,60 @@ pub fn import(
     })
 }
 
+/// One request example of an `examples.json`, with its parameters typed by the `api.json`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RequestExample {
+    /// The action it is filed under.
+    pub action: String,
+    /// Its title.
+    pub title: String,
+    /// The parameters as a typed JSON object, or why they do not fit the action's members.
+    pub parameters: Result<Map<String, Value>, String>,
+}
+
+/// Reads the request of every example in `examples`, typed by the members of `api`, whether or not
+/// an import would keep the example (its answer is not looked at). This is what a test needs to
+/// hold every documented request against generated request types.
+pub fn request_examples(
+    api: Source<'_>,
+    examples: Source<'_>,
+) -> Result<Vec<RequestExample>, SpecErrors> {
+    let spec = import(api, None, None)?.spec;
+    let root: Value = serde_json::from_str(examples.text).map_err(|err| {
+        SpecErrors(vec![SpecError {
+            file: examples.display.to_owned(),
+            location: String::new(),
+            message: format!("not JSON: {err}"),
+        }])
+    })?;
+    let types = Types::new(
+        spec.structures
+            .iter()
+            .map(|s| (s.name.clone(), s.members.clone())),
+    );
+    let mut found = Vec::new();
+    let actions = root.get("actions").and_then(Value::as_object);
+    for (name, list) in actions.into_iter().flatten() {
+        let list = list.as_array().map_or(&[][..], Vec::as_slice);
+        let action = spec.actions.iter().find(|a| &a.name == name);
+        for (index, example) in list.iter().enumerate() {
+            let parameters = match (action, example.get("input").and_then(Value::as_str)) {
+                (None, _) => Err("the api.json has no such action".to_owned()),
+                (_, None) => Err("`input` is missing or not a string".to_owned()),
+                (Some(action), Some(text)) => {
+                    example_input(text, action, &types).map(|(_, input)| input)
+                }
+            };
+            found.push(RequestExample {
+                action: name.clone(),
+                title: example_title(example, index),
+                parameters,
+            });
+        }
+    }
+    Ok(found)
+}
+
 /// Serializes the spec and runs it through the loader and the generator.
 fn check(spec: &SpecFile, display: &str) -> Result<String, SpecErrors> {
     let refused = |location: String, message: String| SpecError {

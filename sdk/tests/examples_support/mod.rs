@@ -26,20 +26,32 @@ macro_rules! dts_actions {
         /// Every action of DTS 2018-03-30 the SDK generates, by wire name.
         pub const DTS_ACTIONS: &[&str] = &[$(stringify!($name)),*];
 
-        /// Checks `input` and `output` against the generated types of `action`.
-        pub fn check_dts_example(
-            action: &str,
-            input: &Value,
-            output: &Value,
-        ) -> Result<Verdict, String> {
+        /// Checks request parameters against the request type of `action`.
+        pub fn check_dts_request(action: &str, input: &Value) -> Result<(), String> {
             $(
                 if action == stringify!($name) {
-                    return check::<dts::$request>(input, output);
+                    return check_request::<dts::$request>(input);
+                }
+            )*
+            Err(format!("the SDK has no DTS action named {action}"))
+        }
+
+        /// Checks an answer against the response and error types of `action`.
+        pub fn check_dts_answer(action: &str, output: &Value) -> Result<Verdict, String> {
+            $(
+                if action == stringify!($name) {
+                    return check_answer::<dts::$request>(output);
                 }
             )*
             Err(format!("the SDK has no DTS action named {action}"))
         }
     };
+}
+
+/// Checks both halves of an example of `action`.
+pub fn check_dts_example(action: &str, input: &Value, output: &Value) -> Result<Verdict, String> {
+    check_dts_request(action, input)?;
+    check_dts_answer(action, output)
 }
 
 dts_actions! {
@@ -67,10 +79,9 @@ dts_actions! {
     StopMigrateJob => StopMigrateJobRequest,
 }
 
-fn check<R>(input: &Value, output: &Value) -> Result<Verdict, String>
+fn check_request<R>(input: &Value) -> Result<(), String>
 where
     R: Action + Serialize + DeserializeOwned,
-    R::Output: Serialize,
 {
     let request: R = serde_json::from_value(input.clone())
         .map_err(|err| format!("the request type refuses the parameters: {err}"))?;
@@ -80,7 +91,14 @@ where
             "the request does not send what the example gives:\n  example: {input}\n  sent:    {sent}"
         ));
     }
+    Ok(())
+}
 
+fn check_answer<R>(output: &Value) -> Result<Verdict, String>
+where
+    R: Action,
+    R::Output: Serialize,
+{
     let body = serde_json::to_vec(output).map_err(|err| err.to_string())?;
     match decode_response::<R>(200, &body) {
         Ok(answer) => {

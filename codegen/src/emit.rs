@@ -139,7 +139,10 @@ fn service_module(service: &Service) -> TokenStream {
             pub use #module::{#(#names),*};
         }
     });
-    let methods = service.actions.iter().map(client_method);
+    let methods = service
+        .actions
+        .iter()
+        .map(|action| client_method(service, action));
     quote! {
         #module_doc
 
@@ -191,7 +194,7 @@ fn action_type_idents(action: &Action) -> Vec<proc_macro2::Ident> {
         .collect()
 }
 
-fn client_method(action: &Action) -> TokenStream {
+fn client_method(service: &Service, action: &Action) -> TokenStream {
     let method = field_ident(&action.snake);
     let call = format_ident!("{}Call", action.name);
     let error = format_ident!("{}Error", action.name);
@@ -238,10 +241,18 @@ fn client_method(action: &Action) -> TokenStream {
             example.input, example.output
         ));
     }
-    if !examples.is_empty() {
+    let snippet = action
+        .examples
+        .iter()
+        .find_map(|example| crate::snippet::example_call(service, action, &example.parameters));
+    if snippet.is_some() || !examples.is_empty() {
         extra.push_str("\n\n# Examples");
-        extra.push_str(&examples);
     }
+    if let Some(snippet) = snippet {
+        extra.push_str("\n\nThe call with the parameters of the first example below:\n\n");
+        extra.push_str(&snippet.join("\n"));
+    }
+    extra.push_str(&examples);
     let doc = md(&format!("{}{extra}", escape_doc(&text)));
     quote! {
         #doc

@@ -15,6 +15,7 @@ pub mod common_errors;
 pub mod emit;
 pub mod model;
 pub mod names;
+mod snippet;
 pub mod spec;
 pub mod tccli;
 

@@ -272,6 +272,8 @@ pub struct Example {
     pub input: String,
     /// The complete answer.
     pub output: String,
+    /// The request parameters as JSON, for writing them as Rust.
+    pub parameters: serde_json::Map<String, Value>,
 }
 
 /// Names of the generated items of an action, which specs must not reuse.
@@ -507,6 +509,7 @@ impl Context {
                 description: example.description.clone(),
                 input: pretty(&Value::Object(example.input.clone())),
                 output: pretty(&example.output),
+                parameters: example.input.clone(),
             })
             .collect();
         Some(Action {

@@ -199,6 +199,23 @@ impl Client {
     ///
     /// # Examples
     ///
+    /// The call with the parameters of the first example below:
+    ///
+    /// ```no_run
+    /// # use tencentcloud_sdk::dts::v20180330::*;
+    /// # async fn example(client: &tencentcloud_sdk::dts::v20180330::Client) -> ::std::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    /// let answer = client
+    ///     .activate_subscribe()
+    ///     .subscribe_id("subs-ieuwi83j2e")
+    ///     .instance_id("cdb-9dijwkkw2")
+    ///     .subscribe_object_type(SubscribeObjectType::WholeInstance)
+    ///     .send()
+    ///     .await?;
+    /// println!("RequestId: {}", answer.request_id);
+    /// # ::std::result::Result::Ok(())
+    /// # }
+    /// ```
+    ///
     /// ## Example: Configure a subscription
     ///
     /// Binds a new subscription instance to a MySQL instance and subscribes to the whole instance; the configuration then runs as an asynchronous task.
@@ -251,6 +268,21 @@ impl Client {
     /// - [`UnauthorizedOperation.NotEnoughPrivileges`](CompleteMigrateJobError::UnauthorizedOperationNotEnoughPrivileges): The caller lacks the CAM permission for this operation.
     ///
     /// # Examples
+    ///
+    /// The call with the parameters of the first example below:
+    ///
+    /// ```no_run
+    /// # use tencentcloud_sdk::dts::v20180330::*;
+    /// # async fn example(client: &tencentcloud_sdk::dts::v20180330::Client) -> ::std::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    /// let answer = client
+    ///     .complete_migrate_job()
+    ///     .job_id("dts-1kl0iy0v")
+    ///     .send()
+    ///     .await?;
+    /// println!("RequestId: {}", answer.request_id);
+    /// # ::std::result::Result::Ok(())
+    /// # }
+    /// ```
     ///
     /// ## Example: Complete a migration job
     ///
@@ -312,6 +344,21 @@ impl Client {
     ///
     /// # Examples
     ///
+    /// The call with the parameters of the first example below:
+    ///
+    /// ```no_run
+    /// # use tencentcloud_sdk::dts::v20180330::*;
+    /// # async fn example(client: &tencentcloud_sdk::dts::v20180330::Client) -> ::std::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    /// let answer = client
+    ///     .create_migrate_check_job()
+    ///     .job_id("dts-1kl0iy0v")
+    ///     .send()
+    ///     .await?;
+    /// println!("RequestId: {}", answer.request_id);
+    /// # ::std::result::Result::Ok(())
+    /// # }
+    /// ```
+    ///
     /// ## Example: Check a migration job
     ///
     /// Starts the check; poll DescribeMigrateCheckJob for its result.
@@ -370,6 +417,65 @@ impl Client {
     /// - [`UnauthorizedOperation.NotEnoughPrivileges`](CreateMigrateJobError::UnauthorizedOperationNotEnoughPrivileges): The caller lacks the CAM permission for this operation.
     ///
     /// # Examples
+    ///
+    /// The call with the parameters of the first example below:
+    ///
+    /// ```no_run
+    /// # use tencentcloud_sdk::dts::v20180330::*;
+    /// # async fn example(client: &tencentcloud_sdk::dts::v20180330::Client) -> ::std::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    /// let answer = client
+    ///     .create_migrate_job()
+    ///     .job_name("Set an identifiable name")
+    ///     .migrate_option(
+    ///         MigrateOption::builder()
+    ///             .run_mode(MigrateRunMode::Immediate)
+    ///             .expect_time("2020-09-22 00:00:00")
+    ///             .migrate_type(MigrateType::Full)
+    ///             .migrate_object(MigrateObject::WholeInstance)
+    ///             .consistency_type(ConsistencyType::Full)
+    ///             .is_override_root(OverrideRoot::Keep)
+    ///             .extern_params("{}")
+    ///             .build()?,
+    ///     )
+    ///     .src_database_type(DatabaseType::Mysql)
+    ///     .src_access_type(AccessType::Dcg)
+    ///     .src_info(
+    ///         SrcInfo::builder()
+    ///             .ip("192.168.120.136")
+    ///             .port(3306)
+    ///             .user("root")
+    ///             .password("yourPassword")
+    ///             .uniq_dcg_id("dcg-cyrjcc09")
+    ///             .vpc_id("vpc-72jblfaa")
+    ///             .subnet_id("subnet-7raec42a")
+    ///             .region("ap-guangzhou")
+    ///             .supplier(SourceSupplier::Others)
+    ///             .build()?,
+    ///     )
+    ///     .dst_database_type(DatabaseType::Mysql)
+    ///     .dst_access_type(AccessType::Cdb)
+    ///     .dst_info(
+    ///         DstInfo::builder()
+    ///             .region("ap-shanghai")
+    ///             .instance_id("cdb-d0dqi8nv")
+    ///             .read_only(TargetReadOnly::ReadWrite)
+    ///             .user("root")
+    ///             .password("yourPassword")
+    ///             .build()?,
+    ///     )
+    ///     .database_info("[{\"Database\":\"test\",\"Table\":[\"user\",\"log\"]}]")
+    ///     .tags([
+    ///         TagItem::builder()
+    ///             .tag_key("Owner")
+    ///             .tag_value("bob")
+    ///             .build()?,
+    ///     ])
+    ///     .send()
+    ///     .await?;
+    /// println!("RequestId: {}", answer.request_id);
+    /// # ::std::result::Result::Ok(())
+    /// # }
+    /// ```
     ///
     /// ## Example: Migrate a MySQL database reached over Direct Connect
     ///
@@ -567,6 +673,22 @@ impl Client {
     ///
     /// # Examples
     ///
+    /// The call with the parameters of the first example below:
+    ///
+    /// ```no_run
+    /// # use tencentcloud_sdk::dts::v20180330::*;
+    /// # async fn example(client: &tencentcloud_sdk::dts::v20180330::Client) -> ::std::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    /// let answer = client
+    ///     .create_subscribe()
+    ///     .product("mysql")
+    ///     .pay_type(PayType::PayAsYouGo)
+    ///     .send()
+    ///     .await?;
+    /// println!("RequestId: {}", answer.request_id);
+    /// # ::std::result::Result::Ok(())
+    /// # }
+    /// ```
+    ///
     /// ## Example: Buy a subscription instance
     ///
     /// Buys one pay-as-you-go instance for MySQL.
@@ -626,6 +748,21 @@ impl Client {
     ///
     /// # Examples
     ///
+    /// The call with the parameters of the first example below:
+    ///
+    /// ```no_run
+    /// # use tencentcloud_sdk::dts::v20180330::*;
+    /// # async fn example(client: &tencentcloud_sdk::dts::v20180330::Client) -> ::std::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    /// let answer = client
+    ///     .delete_migrate_job()
+    ///     .job_id("dts-1kl0iy0v")
+    ///     .send()
+    ///     .await?;
+    /// println!("RequestId: {}", answer.request_id);
+    /// # ::std::result::Result::Ok(())
+    /// # }
+    /// ```
+    ///
     /// ## Example: Delete a migration job
     ///
     /// Request parameters:
@@ -667,6 +804,21 @@ impl Client {
     /// - [`UnsupportedOperation`](DescribeAsyncRequestInfoError::UnsupportedOperation): The operation is not supported.
     ///
     /// # Examples
+    ///
+    /// The call with the parameters of the first example below:
+    ///
+    /// ```no_run
+    /// # use tencentcloud_sdk::dts::v20180330::*;
+    /// # async fn example(client: &tencentcloud_sdk::dts::v20180330::Client) -> ::std::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    /// let answer = client
+    ///     .describe_async_request_info()
+    ///     .async_request_id("cafebabe-254f-11ea-8995-e92c139e6918")
+    ///     .send()
+    ///     .await?;
+    /// println!("RequestId: {}", answer.request_id);
+    /// # ::std::result::Result::Ok(())
+    /// # }
+    /// ```
     ///
     /// ## Example: Query an asynchronous task
     ///
@@ -712,6 +864,21 @@ impl Client {
     /// - [`UnauthorizedOperation.NotEnoughPrivileges`](DescribeMigrateCheckJobError::UnauthorizedOperationNotEnoughPrivileges): The caller lacks the CAM permission for this operation.
     ///
     /// # Examples
+    ///
+    /// The call with the parameters of the first example below:
+    ///
+    /// ```no_run
+    /// # use tencentcloud_sdk::dts::v20180330::*;
+    /// # async fn example(client: &tencentcloud_sdk::dts::v20180330::Client) -> ::std::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    /// let answer = client
+    ///     .describe_migrate_check_job()
+    ///     .job_id("dts-1kl0iy0v")
+    ///     .send()
+    ///     .await?;
+    /// println!("RequestId: {}", answer.request_id);
+    /// # ::std::result::Result::Ok(())
+    /// # }
+    /// ```
     ///
     /// ## Example: A check that failed
     ///
@@ -800,6 +967,24 @@ impl Client {
     /// - [`UnauthorizedOperation.NotEnoughPrivileges`](DescribeMigrateJobsError::UnauthorizedOperationNotEnoughPrivileges): The caller lacks the CAM permission for this operation.
     ///
     /// # Examples
+    ///
+    /// The call with the parameters of the first example below:
+    ///
+    /// ```no_run
+    /// # use tencentcloud_sdk::dts::v20180330::*;
+    /// # async fn example(client: &tencentcloud_sdk::dts::v20180330::Client) -> ::std::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    /// let answer = client
+    ///     .describe_migrate_jobs()
+    ///     .order(MigrateJobOrderField::CreateTime)
+    ///     .order_seq(SortOrder::Desc)
+    ///     .offset(0)
+    ///     .limit(2)
+    ///     .send()
+    ///     .await?;
+    /// println!("RequestId: {}", answer.request_id);
+    /// # ::std::result::Result::Ok(())
+    /// # }
+    /// ```
     ///
     /// ## Example: List migration jobs
     ///
@@ -1016,6 +1201,21 @@ impl Client {
     ///
     /// # Examples
     ///
+    /// The call with the parameters of the first example below:
+    ///
+    /// ```no_run
+    /// # use tencentcloud_sdk::dts::v20180330::*;
+    /// # async fn example(client: &tencentcloud_sdk::dts::v20180330::Client) -> ::std::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    /// let answer = client
+    ///     .describe_subscribe_conf()
+    ///     .subscribe_id("subs-ieuwi83j2e")
+    ///     .send()
+    ///     .await?;
+    /// println!("RequestId: {}", answer.request_id);
+    /// # ::std::result::Result::Ok(())
+    /// # }
+    /// ```
+    ///
     /// ## Example: Describe a subscription
     ///
     /// A configured Kafka-edition subscription to one database.
@@ -1168,6 +1368,23 @@ impl Client {
     ///
     /// # Examples
     ///
+    /// The call with the parameters of the first example below:
+    ///
+    /// ```no_run
+    /// # use tencentcloud_sdk::dts::v20180330::*;
+    /// # async fn example(client: &tencentcloud_sdk::dts::v20180330::Client) -> ::std::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    /// let answer = client
+    ///     .describe_subscribes()
+    ///     .status([SubscribeStatus::Isolated])
+    ///     .offset(0)
+    ///     .limit(1)
+    ///     .send()
+    ///     .await?;
+    /// println!("RequestId: {}", answer.request_id);
+    /// # ::std::result::Result::Ok(())
+    /// # }
+    /// ```
+    ///
     /// ## Example: List subscription instances
     ///
     /// Asks for one instance per page; two instances match in total.
@@ -1302,6 +1519,21 @@ impl Client {
     ///
     /// # Examples
     ///
+    /// The call with the parameters of the first example below:
+    ///
+    /// ```no_run
+    /// # use tencentcloud_sdk::dts::v20180330::*;
+    /// # async fn example(client: &tencentcloud_sdk::dts::v20180330::Client) -> ::std::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    /// let answer = client
+    ///     .isolate_subscribe()
+    ///     .subscribe_id("subs-ieuwi83j2e")
+    ///     .send()
+    ///     .await?;
+    /// println!("RequestId: {}", answer.request_id);
+    /// # ::std::result::Result::Ok(())
+    /// # }
+    /// ```
+    ///
     /// ## Example: Isolate a subscription instance
     ///
     /// Request parameters:
@@ -1348,6 +1580,43 @@ impl Client {
     /// - [`UnauthorizedOperation.NotEnoughPrivileges`](ModifyMigrateJobError::UnauthorizedOperationNotEnoughPrivileges): The caller lacks the CAM permission for this operation.
     ///
     /// # Examples
+    ///
+    /// The call with the parameters of the first example below:
+    ///
+    /// ```no_run
+    /// # use tencentcloud_sdk::dts::v20180330::*;
+    /// # async fn example(client: &tencentcloud_sdk::dts::v20180330::Client) -> ::std::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    /// let answer = client
+    ///     .modify_migrate_job()
+    ///     .job_id("dts-1kl0iy0v")
+    ///     .job_name("userdts")
+    ///     .migrate_option(
+    ///         MigrateOption::builder()
+    ///             .run_mode(MigrateRunMode::Immediate)
+    ///             .migrate_type(MigrateType::Full)
+    ///             .migrate_object(MigrateObject::SelectedTables)
+    ///             .consistency_type(ConsistencyType::NoCheck)
+    ///             .is_override_root(OverrideRoot::Keep)
+    ///             .build()?,
+    ///     )
+    ///     .src_info(
+    ///         SrcInfo::builder()
+    ///             .supplier(SourceSupplier::Others)
+    ///             .build()?,
+    ///     )
+    ///     .dst_info(
+    ///         DstInfo::builder()
+    ///             .region("ap-guangzhou")
+    ///             .read_only(TargetReadOnly::ReadWrite)
+    ///             .build()?,
+    ///     )
+    ///     .database_info("[{\"Database\":\"test\",\"Table\":[\"user\",\"log\"]}]")
+    ///     .send()
+    ///     .await?;
+    /// println!("RequestId: {}", answer.request_id);
+    /// # ::std::result::Result::Ok(())
+    /// # }
+    /// ```
     ///
     /// ## Example: Change a migration job
     ///
@@ -1405,6 +1674,22 @@ impl Client {
     ///
     /// # Examples
     ///
+    /// The call with the parameters of the first example below:
+    ///
+    /// ```no_run
+    /// # use tencentcloud_sdk::dts::v20180330::*;
+    /// # async fn example(client: &tencentcloud_sdk::dts::v20180330::Client) -> ::std::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    /// let answer = client
+    ///     .modify_subscribe_auto_renew_flag()
+    ///     .subscribe_id("subs-8392jd821u")
+    ///     .auto_renew_flag(AutoRenewFlag::On)
+    ///     .send()
+    ///     .await?;
+    /// println!("RequestId: {}", answer.request_id);
+    /// # ::std::result::Result::Ok(())
+    /// # }
+    /// ```
+    ///
     /// ## Example: Turn on automatic renewal
     ///
     /// Request parameters:
@@ -1446,6 +1731,22 @@ impl Client {
     /// - [`ResourceNotFound`](ModifySubscribeConsumeTimeError::ResourceNotFound): The resource does not exist.
     ///
     /// # Examples
+    ///
+    /// The call with the parameters of the first example below:
+    ///
+    /// ```no_run
+    /// # use tencentcloud_sdk::dts::v20180330::*;
+    /// # async fn example(client: &tencentcloud_sdk::dts::v20180330::Client) -> ::std::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    /// let answer = client
+    ///     .modify_subscribe_consume_time()
+    ///     .subscribe_id("subs-ieuwi83j2e")
+    ///     .consume_start_time("2019-10-26 00:00:00")
+    ///     .send()
+    ///     .await?;
+    /// println!("RequestId: {}", answer.request_id);
+    /// # ::std::result::Result::Ok(())
+    /// # }
+    /// ```
     ///
     /// ## Example: Move the consumption start point
     ///
@@ -1489,6 +1790,22 @@ impl Client {
     ///
     /// # Examples
     ///
+    /// The call with the parameters of the first example below:
+    ///
+    /// ```no_run
+    /// # use tencentcloud_sdk::dts::v20180330::*;
+    /// # async fn example(client: &tencentcloud_sdk::dts::v20180330::Client) -> ::std::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    /// let answer = client
+    ///     .modify_subscribe_name()
+    ///     .subscribe_id("subs-ieuwi83j2e")
+    ///     .subscribe_name("test")
+    ///     .send()
+    ///     .await?;
+    /// println!("RequestId: {}", answer.request_id);
+    /// # ::std::result::Result::Ok(())
+    /// # }
+    /// ```
+    ///
     /// ## Example: Rename a subscription instance
     ///
     /// Request parameters:
@@ -1530,6 +1847,22 @@ impl Client {
     /// - [`ResourceNotFound.BizResourceNotFoundError`](ModifySubscribeObjectsError::ResourceNotFoundBizResourceNotFoundError): The resource does not exist.
     ///
     /// # Examples
+    ///
+    /// The call with the parameters of the first example below:
+    ///
+    /// ```no_run
+    /// # use tencentcloud_sdk::dts::v20180330::*;
+    /// # async fn example(client: &tencentcloud_sdk::dts::v20180330::Client) -> ::std::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    /// let answer = client
+    ///     .modify_subscribe_objects()
+    ///     .subscribe_id("subs-ieuwi83j2e")
+    ///     .subscribe_object_type(SubscribeObjectType::WholeInstance)
+    ///     .send()
+    ///     .await?;
+    /// println!("RequestId: {}", answer.request_id);
+    /// # ::std::result::Result::Ok(())
+    /// # }
+    /// ```
     ///
     /// ## Example: Subscribe to the whole instance
     ///
@@ -1573,6 +1906,24 @@ impl Client {
     /// - [`ResourceNotFound`](ModifySubscribeVipVportError::ResourceNotFound): The resource does not exist.
     ///
     /// # Examples
+    ///
+    /// The call with the parameters of the first example below:
+    ///
+    /// ```no_run
+    /// # use tencentcloud_sdk::dts::v20180330::*;
+    /// # async fn example(client: &tencentcloud_sdk::dts::v20180330::Client) -> ::std::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    /// let answer = client
+    ///     .modify_subscribe_vip_vport()
+    ///     .subscribe_id("subs-jvxbbos7c0")
+    ///     .dst_uniq_subnet_id("subnet-njj6i45t")
+    ///     .dst_ip("10.0.0.37")
+    ///     .dst_port(10086)
+    ///     .send()
+    ///     .await?;
+    /// println!("RequestId: {}", answer.request_id);
+    /// # ::std::result::Result::Ok(())
+    /// # }
+    /// ```
     ///
     /// ## Example: Move a subscription channel
     ///
@@ -1620,6 +1971,21 @@ impl Client {
     ///
     /// # Examples
     ///
+    /// The call with the parameters of the first example below:
+    ///
+    /// ```no_run
+    /// # use tencentcloud_sdk::dts::v20180330::*;
+    /// # async fn example(client: &tencentcloud_sdk::dts::v20180330::Client) -> ::std::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    /// let answer = client
+    ///     .offline_isolated_subscribe()
+    ///     .subscribe_id("subs-ieuwi83j2e")
+    ///     .send()
+    ///     .await?;
+    /// println!("RequestId: {}", answer.request_id);
+    /// # ::std::result::Result::Ok(())
+    /// # }
+    /// ```
+    ///
     /// ## Example: Take an isolated subscription instance offline
     ///
     /// Request parameters:
@@ -1659,6 +2025,21 @@ impl Client {
     /// - [`ResourceNotFound`](ResetSubscribeError::ResourceNotFound): The resource does not exist.
     ///
     /// # Examples
+    ///
+    /// The call with the parameters of the first example below:
+    ///
+    /// ```no_run
+    /// # use tencentcloud_sdk::dts::v20180330::*;
+    /// # async fn example(client: &tencentcloud_sdk::dts::v20180330::Client) -> ::std::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    /// let answer = client
+    ///     .reset_subscribe()
+    ///     .subscribe_id("subs-ieuwi83j2e")
+    ///     .send()
+    ///     .await?;
+    /// println!("RequestId: {}", answer.request_id);
+    /// # ::std::result::Result::Ok(())
+    /// # }
+    /// ```
     ///
     /// ## Example: Reset a subscription instance
     ///
@@ -1713,6 +2094,21 @@ impl Client {
     ///
     /// # Examples
     ///
+    /// The call with the parameters of the first example below:
+    ///
+    /// ```no_run
+    /// # use tencentcloud_sdk::dts::v20180330::*;
+    /// # async fn example(client: &tencentcloud_sdk::dts::v20180330::Client) -> ::std::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    /// let answer = client
+    ///     .start_migrate_job()
+    ///     .job_id("dts-1kl0iy0v")
+    ///     .send()
+    ///     .await?;
+    /// println!("RequestId: {}", answer.request_id);
+    /// # ::std::result::Result::Ok(())
+    /// # }
+    /// ```
+    ///
     /// ## Example: Start a migration job
     ///
     /// Request parameters:
@@ -1757,6 +2153,21 @@ impl Client {
     /// - [`UnauthorizedOperation.NotEnoughPrivileges`](StopMigrateJobError::UnauthorizedOperationNotEnoughPrivileges): The caller lacks the CAM permission for this operation.
     ///
     /// # Examples
+    ///
+    /// The call with the parameters of the first example below:
+    ///
+    /// ```no_run
+    /// # use tencentcloud_sdk::dts::v20180330::*;
+    /// # async fn example(client: &tencentcloud_sdk::dts::v20180330::Client) -> ::std::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    /// let answer = client
+    ///     .stop_migrate_job()
+    ///     .job_id("dts-1kl0iy0v")
+    ///     .send()
+    ///     .await?;
+    /// println!("RequestId: {}", answer.request_id);
+    /// # ::std::result::Result::Ok(())
+    /// # }
+    /// ```
     ///
     /// ## Example: Cancel a migration job
     ///

@@ -84,6 +84,23 @@ impl Client {
     ///
     /// # Examples
     ///
+    /// The call with the parameters of the first example below:
+    ///
+    /// ```no_run
+    /// # use tencentcloud_sdk::hostile::v20200101::*;
+    /// # async fn example(client: &tencentcloud_sdk::hostile::v20200101::Client) -> ::std::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+    /// let answer = client
+    ///     .describe_things()
+    ///     .r#type("a")
+    ///     .r#match([Mode::Fast])
+    ///     .limit(2)
+    ///     .send()
+    ///     .await?;
+    /// println!("RequestId: {}", answer.request_id);
+    /// # ::std::result::Result::Ok(())
+    /// # }
+    /// ```
+    ///
     /// ## Example: Two things
     ///
     /// Request parameters:

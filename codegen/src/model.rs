@@ -28,11 +28,22 @@ pub struct SpecError {
 
 impl fmt::Display for SpecError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.location.is_empty() {
-            write!(f, "{}: {}", self.file, self.message)
-        } else {
-            write!(f, "{}: {}: {}", self.file, self.location, self.message)
-        }
+        write_located(f, &self.file, &self.location, &self.message)
+    }
+}
+
+/// `file: location: message`, or `file: message` when there is no location: how the loader and
+/// the importer name a place.
+pub(crate) fn write_located(
+    f: &mut fmt::Formatter<'_>,
+    file: &str,
+    location: &str,
+    message: &str,
+) -> fmt::Result {
+    if location.is_empty() {
+        write!(f, "{file}: {message}")
+    } else {
+        write!(f, "{file}: {location}: {message}")
     }
 }
 

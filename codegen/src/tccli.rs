@@ -71,11 +71,7 @@ pub struct Warning {
 
 impl fmt::Display for Warning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.location.is_empty() {
-            write!(f, "{}: {}", self.file, self.message)
-        } else {
-            write!(f, "{}: {}: {}", self.file, self.location, self.message)
-        }
+        crate::model::write_located(f, &self.file, &self.location, &self.message)
     }
 }
 

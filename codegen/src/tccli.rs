@@ -98,6 +98,8 @@ pub enum WarningKind {
     ExampleLeftOut,
     /// An example kept in spite of a defect, such as a request naming another action.
     ExampleDefect,
+    /// A response member made nullable because an example answer holds `null` for it.
+    NullInExample,
 }
 
 impl WarningKind {
@@ -114,6 +116,7 @@ impl WarningKind {
             Self::RenamedStructure => "renamed structure",
             Self::ExampleLeftOut => "example left out",
             Self::ExampleDefect => "example defect",
+            Self::NullInExample => "made nullable by an example",
         }
     }
 }
@@ -1116,6 +1119,49 @@ impl Types {
         Ok(())
     }
 
+    /// The non-nullable members that hold `null` in `value`, an object of `members` belonging to
+    /// `owner` (a structure's name, or `None` for a response): `(owner, member)` pairs, found
+    /// down through structures and lists. Values of the wrong shape are left to the checks.
+    fn nulls(
+        &self,
+        owner: Option<&str>,
+        members: &[MemberSpec],
+        value: &Value,
+        found: &mut Vec<(Option<String>, String)>,
+    ) {
+        let Some(object) = value.as_object() else {
+            return;
+        };
+        for (key, item) in object {
+            let Some(member) = members.iter().find(|m| &m.name == key) else {
+                continue;
+            };
+            if item.is_null() {
+                if !member.nullable {
+                    found.push((owner.map(str::to_owned), key.clone()));
+                }
+                continue;
+            }
+            self.nulls_in(&Ty::of(member), item, found);
+        }
+    }
+
+    fn nulls_in(&self, ty: &Ty, value: &Value, found: &mut Vec<(Option<String>, String)>) {
+        match ty {
+            Ty::Struct(name) => {
+                if let Some(members) = self.structures.get(name) {
+                    self.nulls(Some(name), members, value, found);
+                }
+            }
+            Ty::List(inner) => {
+                for item in value.as_array().map_or(&[][..], Vec::as_slice) {
+                    self.nulls_in(inner, item, found);
+                }
+            }
+            _ => {}
+        }
+    }
+
     fn check(&self, ty: &Ty, value: &Value, path: &str) -> Result<(), String> {
         let ok = match ty {
             Ty::Struct(name) => {
@@ -1453,6 +1499,7 @@ impl Importer {
             self.error(file, "actions", "missing or not an object");
             return;
         };
+        self.learn_nulls(spec, file, actions);
         let types = Types::new(
             spec.structures
                 .iter()
@@ -1485,6 +1532,68 @@ impl Importer {
                         format!("{problem}; the example is left out"),
                     ),
                 }
+            }
+        }
+    }
+
+    /// Marks as nullable every response or structure member for which an example answer holds
+    /// `null`: the service evidently sends it, and tccli's `value_allowed_null` is not always
+    /// set where it should be. Each change is reported once, naming the first example showing it.
+    fn learn_nulls(&mut self, spec: &mut SpecFile, file: &str, actions: &Map<String, Value>) {
+        let types = Types::new(
+            spec.structures
+                .iter()
+                .map(|s| (s.name.clone(), s.members.clone())),
+        );
+        let mut found: BTreeMap<(Option<String>, String, String), String> = BTreeMap::new();
+        for (name, list) in actions {
+            let Some(action) = spec.actions.iter().find(|a| &a.name == name) else {
+                continue;
+            };
+            let list = list.as_array().map_or(&[][..], Vec::as_slice);
+            for (index, example) in list.iter().enumerate() {
+                let output = example.get("output").and_then(Value::as_str);
+                let Some(Ok(answer)) = output.map(serde_json::from_str::<Value>) else {
+                    continue;
+                };
+                let mut nulls = Vec::new();
+                types.nulls(None, &action.output, &answer["Response"], &mut nulls);
+                for (structure, member) in nulls {
+                    let title = example_title(example, index);
+                    found
+                        .entry((structure, name.clone(), member))
+                        .or_insert(title);
+                }
+            }
+        }
+        for ((structure, action, member), title) in found {
+            let (place, members) = match &structure {
+                Some(structure) => (
+                    format!("structure {structure}.{member}"),
+                    spec.structures
+                        .iter_mut()
+                        .find(|s| &s.name == structure)
+                        .map(|s| &mut s.members),
+                ),
+                None => (
+                    format!("action {action}, output.{member}"),
+                    spec.actions
+                        .iter_mut()
+                        .find(|a| a.name == action)
+                        .map(|a| &mut a.output),
+                ),
+            };
+            let target = members.and_then(|m| m.iter_mut().find(|m| m.name == member));
+            if let Some(target) = target.filter(|t| !t.nullable) {
+                target.nullable = true;
+                self.warn(
+                    file,
+                    WarningKind::NullInExample,
+                    place,
+                    format!(
+                        "made nullable: the answer of action {action}, example \"{title}\" holds null for it"
+                    ),
+                );
             }
         }
     }

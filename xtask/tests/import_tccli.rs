@@ -2,6 +2,7 @@
 //! member, the generated code of both imports compiled, broken and mutated input, and the
 //! command end to end.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::Instant;
@@ -81,6 +82,7 @@ fn assert_members(
     raw: &[Value],
     converted: &[MemberSpec],
     rule: impl Fn(&Value) -> (bool, bool),
+    learned: &BTreeSet<String>,
 ) {
     let raw: Vec<&Value> = raw.iter().filter(|m| m["name"] != "RequestId").collect();
     let names: Vec<&str> = raw.iter().map(|m| m["name"].as_str().unwrap()).collect();
@@ -97,7 +99,17 @@ fn assert_members(
             (&ty, &items, &format),
             "{at}"
         );
-        assert_eq!((member.required, member.nullable), rule(raw), "{at}");
+        let (required, mut nullable) = rule(raw);
+        // Members an example answer shows as null are made nullable, and say so.
+        let place = at.split_once(": ").map_or(at.as_str(), |(_, place)| place);
+        if learned.contains(place) {
+            nullable = true;
+        }
+        assert_eq!(
+            (member.required, member.nullable),
+            (required, nullable),
+            "{at}"
+        );
         assert_eq!(
             member.description,
             raw["document"].as_str().unwrap().trim(),
@@ -160,6 +172,12 @@ fn reference_imports_keep_every_action_member_and_structure() {
             ("dts", "2018-03-30")
         );
         assert_eq!(spec.host, "dts.tencentcloudapi.com");
+        let learned: BTreeSet<String> = import
+            .warnings
+            .iter()
+            .filter(|w| w.kind == WarningKind::NullInExample)
+            .map(|w| w.location.clone())
+            .collect();
 
         let mut io = Vec::new();
         for (name, action) in actions {
@@ -178,12 +196,14 @@ fn reference_imports_keep_every_action_member_and_structure() {
                 &members(input),
                 &converted.input,
                 input_rule,
+                &learned,
             );
             assert_members(
                 &format!("{context}, output"),
                 &members(output),
                 &converted.output,
                 output_rule,
+                &learned,
             );
             assert_eq!(
                 converted.summary,
@@ -210,6 +230,7 @@ fn reference_imports_keep_every_action_member_and_structure() {
                 object["members"].as_array().unwrap(),
                 &converted.members,
                 usage_rule(object["usage"].as_str().unwrap()),
+                &learned,
             );
         }
         assert_every_type_is_defined(spec, lang);
@@ -254,7 +275,7 @@ fn assert_every_type_is_defined(spec: &SpecFile, lang: &str) {
 fn reference_examples_are_typed_kept_or_reported() {
     let en = import_reference("en");
     let en = &en.import;
-    assert_eq!((en.examples_kept(), en.examples_dropped()), (20, 4));
+    assert_eq!((en.examples_kept(), en.examples_dropped()), (21, 3));
     assert_warned(
         en,
         "tccli-dts-v20180330-en/examples.json: action DescribeMigrateCheckJob, example \"Getting the migration check result - 2\": output is not JSON",
@@ -267,14 +288,17 @@ fn reference_examples_are_typed_kept_or_reported() {
         en,
         "tccli-dts-v20180330-en/examples.json: action DescribeAsyncRequestInfo, example \"Querying task execution result\": output.Response has no string `RequestId`",
     );
+    // tccli does not mark TableNames nullable, but the example answer holds null for it.
     assert_warned(
         en,
-        "action DescribeSubscribeConf, example \"Viewing subscription configuration details\": output.Response.SubscribeObjects[0].TableNames is null but the member is not nullable",
+        "tccli-dts-v20180330-en/examples.json: structure SubscribeObject.TableNames: made nullable: the answer of action DescribeSubscribeConf, example \"Viewing subscription configuration details\" holds null for it",
     );
+    assert_eq!(count(en, WarningKind::NullInExample), 1);
 
     let zh = import_reference("zh");
     let zh = &zh.import;
     assert_eq!((zh.examples_kept(), zh.examples_dropped()), (25, 0));
+    assert_eq!(count(zh, WarningKind::NullInExample), 0);
     assert_warned(
         zh,
         "tccli-dts-v20180330-zh/examples.json: action ModifySubscribeVipVport, example \"修改数据订阅实例的IP和端口号\": the request names action `ModifySubscribeName`, not ModifySubscribeVipVport",
@@ -292,7 +316,11 @@ fn reference_examples_are_typed_kept_or_reported() {
             "api.json: action DescribeMigrateJobs, input.TagFilters: example `无` is not a list of TagFilter objects",
         );
         assert_eq!(count(import, WarningKind::ExampleDefect), example_defects);
-        let expected = 2 + 30 + import.examples_dropped() + example_defects;
+        let expected = 2
+            + 30
+            + import.examples_dropped()
+            + example_defects
+            + count(import, WarningKind::NullInExample);
         assert_eq!(
             import.warnings.len(),
             expected,
@@ -763,6 +791,34 @@ fn examples_are_typed_or_left_out_and_reported() {
         &import,
         "examples.json: action DescribeNothing, example \"Orphan\": the api.json has no such action",
     );
+    tencentcloud_codegen::parse(&import.json, "thing.json").unwrap();
+}
+
+#[test]
+fn a_null_in_an_example_answer_makes_the_member_nullable() {
+    let answer =
+        r#"{"Response": {"TotalCount": null, "Things": [{"Id": null}], "RequestId": "r"}}"#;
+    let examples = json!({"actions": {"DescribeThings": [
+        {"title": "Nulls", "document": "", "input": "https://x/?Action=DescribeThings", "output": answer}
+    ]}});
+    let import = run_import(&small_api(), Some(&examples)).unwrap();
+    assert_eq!((import.examples_kept(), import.examples_dropped()), (1, 0));
+    let total = &import.spec.actions[0].output[0];
+    assert_eq!(total.name, "TotalCount");
+    assert!(total.nullable);
+    let thing = import
+        .spec
+        .structures
+        .iter()
+        .find(|s| s.name == "Thing")
+        .unwrap();
+    assert!(thing.members[0].nullable);
+    assert_warned(
+        &import,
+        "examples.json: action DescribeThings, output.TotalCount: made nullable: the answer of action DescribeThings, example \"Nulls\" holds null for it",
+    );
+    assert_warned(&import, "examples.json: structure Thing.Id: made nullable");
+    assert_eq!(count(&import, WarningKind::NullInExample), 2);
     tencentcloud_codegen::parse(&import.json, "thing.json").unwrap();
 }
 

@@ -1,8 +1,9 @@
 //! Error codes every Tencent Cloud API 3.0 action may answer with.
 //!
-//! Each action's generated error enum gets a variant for each of these, besides the codes its spec
-//! documents, so that callers can tell throttling, signature and parameter problems apart without
-//! comparing strings.
+//! They are generated once, as the variants of `tencentcloud_sdk::CommonError`, which each
+//! action's error enum holds in its `Common` variant beside the codes its spec documents, so that
+//! callers can tell throttling, signature and parameter problems apart without comparing strings,
+//! in the same way for every action.
 
 /// `(code, description)` pairs, in the order the variants are emitted.
 pub const COMMON_ERRORS: &[(&str, &str)] = &[

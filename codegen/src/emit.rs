@@ -8,11 +8,12 @@ use std::collections::BTreeMap;
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
+use crate::common_errors::COMMON_ERRORS;
 use crate::model::{
     Action, Enum, EnumRepr, ErrorCode, Field, Format, Pagination, Service, Structure, Type,
     VariantValue,
 };
-use crate::names::{field_ident, snake_case, type_ident};
+use crate::names::{field_ident, pascal_case, snake_case, type_ident};
 
 /// A generator bug: tokens that do not parse as Rust.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,10 +55,16 @@ pub fn generate(services: &[Service]) -> Result<BTreeMap<String, String>, EmitEr
         }
     });
     let top = quote! {
-        #![doc = " Generated service modules, each behind the Cargo feature named after its service."]
+        #![doc = " Generated service modules, each behind the Cargo feature named after its service, and the error codes they share."]
+        mod common_error;
+        pub use common_error::CommonError;
         #(#features)*
     };
     files.insert("mod.rs".to_owned(), render("mod.rs", &sources, top)?);
+    files.insert(
+        "common_error.rs".to_owned(),
+        render("common_error.rs", &sources, common_error_module())?,
+    );
 
     for (name, mut versions) in by_name {
         versions.sort_by(|a, b| a.version.cmp(&b.version));
@@ -215,17 +222,21 @@ fn client_method(service: &Service, action: &Action) -> TokenStream {
             pagination.items.wire
         ));
     }
-    let documented: Vec<&ErrorCode> = action.errors.iter().filter(|e| !e.common).collect();
     extra.push_str(&format!(
-        "\n\n# Errors\n\nService errors arrive as [`SdkError::Service`](::tencentcloud_sdk::SdkError::Service) with a [`{error}`]."
+        "\n\n# Errors\n\nService errors arrive as [`SdkError::Service`](::tencentcloud_sdk::SdkError::Service) with a [`{error}`]: \
+         one variant per code this action documents, and [`Common`]({error}::Common) for the codes any action may return."
     ));
-    if !documented.is_empty() {
-        extra.push_str(" Besides the common codes, this action documents:\n");
-        for code in documented {
+    if !action.errors.is_empty() {
+        extra.push_str(" The service documents these for this action:\n");
+        for code in &action.errors {
+            let target = if code.common {
+                format!("::tencentcloud_sdk::CommonError::{}", code.variant)
+            } else {
+                format!("{error}::{}", code.variant)
+            };
             extra.push_str(&format!(
-                "\n- [`{}`]({error}::{}): {}",
+                "\n- [`{}`]({target}): {}",
                 code.code,
-                code.variant,
                 escape_doc(&code.description)
             ));
         }
@@ -488,30 +499,49 @@ fn pagination_tokens(
 
 fn error_enum_tokens(error: &proc_macro2::Ident, action: &Action) -> TokenStream {
     let enum_doc = doc(&format!(
-        "The error codes of `{}`: those it documents, then the ones every action may return.",
+        "The error codes of `{}`: those it documents itself, then the common ones every action may return, then any other.",
         action.name
     ));
-    let variants = action.errors.iter().map(|code| {
+    let own: Vec<&ErrorCode> = action.errors.iter().filter(|e| !e.common).collect();
+    let variants = own.iter().map(|code| {
         let ident = type_ident(&code.variant);
         let doc = doc(&format!("`{}`: {}", code.code, code.description));
         quote! { #doc #ident }
     });
-    let to_code = action.errors.iter().map(|code| {
+    let to_code = own.iter().map(|code| {
         let ident = type_ident(&code.variant);
         let text = &code.code;
         quote! { Self::#ident => #text }
     });
-    let from_code = action.errors.iter().map(|code| {
-        let ident = type_ident(&code.variant);
-        let text = &code.code;
-        quote! { #text => Self::#ident }
-    });
+    let shared = quote! {
+        match ::tencentcloud_sdk::CommonError::from_code(code) {
+            ::std::option::Option::Some(common) => Self::Common(common),
+            ::std::option::Option::None => Self::Unknown(code.to_owned()),
+        }
+    };
+    let from_code = if own.is_empty() {
+        shared
+    } else {
+        let arms = own.iter().map(|code| {
+            let ident = type_ident(&code.variant);
+            let text = &code.code;
+            quote! { #text => Self::#ident }
+        });
+        quote! {
+            match code {
+                #(#arms,)*
+                _ => #shared,
+            }
+        }
+    };
     quote! {
         #enum_doc
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
         #[non_exhaustive]
         pub enum #error {
             #(#variants,)*
+            /// A code any action may answer with, such as `RequestLimitExceeded`.
+            Common(::tencentcloud_sdk::CommonError),
             /// A code this version of the SDK does not know, kept as sent.
             Unknown(::std::string::String),
         }
@@ -521,6 +551,7 @@ fn error_enum_tokens(error: &proc_macro2::Ident, action: &Action) -> TokenStream
             pub fn code(&self) -> &str {
                 match self {
                     #(#to_code,)*
+                    Self::Common(common) => common.code(),
                     Self::Unknown(code) => code,
                 }
             }
@@ -528,14 +559,66 @@ fn error_enum_tokens(error: &proc_macro2::Ident, action: &Action) -> TokenStream
 
         impl ::tencentcloud_sdk::runtime::ErrorKind for #error {
             fn from_code(code: &str) -> Self {
-                match code {
-                    #(#from_code,)*
-                    other => Self::Unknown(other.to_owned()),
-                }
+                #from_code
             }
         }
 
         impl ::std::fmt::Display for #error {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.code())
+            }
+        }
+    }
+}
+
+/// The enum of the error codes every action of every service may answer with, shared by all
+/// generated error enums through their `Common` variant.
+fn common_error_module() -> TokenStream {
+    let variants: Vec<(proc_macro2::Ident, &str, &str)> = COMMON_ERRORS
+        .iter()
+        .map(|(code, description)| (type_ident(&pascal_case(code)), *code, *description))
+        .collect();
+    let declarations = variants.iter().map(|(ident, code, description)| {
+        let doc = doc(&format!("`{code}`: {description}"));
+        quote! { #doc #ident }
+    });
+    let to_code = variants
+        .iter()
+        .map(|(ident, code, _)| quote! { Self::#ident => #code });
+    let from_code = variants
+        .iter()
+        .map(|(ident, code, _)| quote! { #code => Self::#ident });
+    quote! {
+        //! The error codes any action may answer with.
+
+        /// An error code every Tencent Cloud API 3.0 action may answer with: authentication,
+        /// throttling, parameter and availability problems. Each action's error enum holds these in
+        /// its `Common` variant, and [`ServiceError::common`](crate::ServiceError::common) finds
+        /// them without naming the action.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum CommonError {
+            #(#declarations,)*
+        }
+
+        impl CommonError {
+            /// The code as the service sends it.
+            pub fn code(&self) -> &'static str {
+                match self {
+                    #(#to_code,)*
+                }
+            }
+
+            /// The common error with this code, if it is one.
+            pub fn from_code(code: &str) -> ::std::option::Option<Self> {
+                ::std::option::Option::Some(match code {
+                    #(#from_code,)*
+                    _ => return ::std::option::Option::None,
+                })
+            }
+        }
+
+        impl ::std::fmt::Display for CommonError {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.code())
             }

@@ -107,7 +107,7 @@ pub struct Action {
     pub input: Vec<Field>,
     /// Response members in wire order, without `RequestId`.
     pub output: Vec<Field>,
-    /// Documented codes first, then the common codes not already documented.
+    /// The codes the spec documents, in its order; those that are common codes are marked.
     pub errors: Vec<ErrorCode>,
     /// Examples, with their JSON pretty-printed.
     pub examples: Vec<Example>,
@@ -268,7 +268,8 @@ pub struct ErrorCode {
     pub variant: String,
     /// Description for rustdoc.
     pub description: String,
-    /// One of the codes every action may answer with, not documented by this action's spec.
+    /// One of the codes every action may answer with: a variant of the shared `CommonError`
+    /// rather than of the action's own enum.
     pub common: bool,
 }
 
@@ -625,24 +626,18 @@ impl Context {
                 code: error.code.clone(),
                 variant: pascal_case(&error.code),
                 description: error.description.trim().to_owned(),
-                common: false,
+                common: COMMON_ERRORS.iter().any(|(code, _)| *code == error.code),
             });
         }
-        for (code, description) in COMMON_ERRORS {
-            if seen_codes.insert((*code).to_owned()) {
-                codes.push(ErrorCode {
-                    code: (*code).to_owned(),
-                    variant: pascal_case(code),
-                    description: (*description).to_owned(),
-                    common: true,
-                });
-            }
-        }
-        for code in &codes {
-            if code.variant == "Unknown" {
+        // Common codes are variants of `CommonError`, not of the action's enum.
+        for code in codes.iter().filter(|code| !code.common) {
+            if code.variant == "Unknown" || code.variant == "Common" {
                 self.error(
                     format!("{location}, errors.{}", code.code),
-                    "the variant name `Unknown` is reserved for codes the SDK does not know",
+                    format!(
+                        "the variant name `{}` is reserved (for codes the SDK does not know, and for the common codes)",
+                        code.variant
+                    ),
                 );
             }
             if let Some(other) = seen_variants.insert(code.variant.clone(), code.code.clone()) {

@@ -233,6 +233,8 @@ fn bad_and_duplicate_error_codes() {
         errors.push(json!({"code": "ResourceNotFound.JobNotExist", "description": "Twice."}));
         errors.push(json!({"code": "Bad Code!", "description": "Spaces."}));
         errors.push(json!({"code": "ResourceNotFoundJobNotExist", "description": "Same variant."}));
+        errors.push(json!({"code": "Common", "description": "Reserved."}));
+        errors.push(json!({"code": "Unknown", "description": "Reserved."}));
     });
     assert_reports(
         &message,
@@ -240,6 +242,8 @@ fn bad_and_duplicate_error_codes() {
             "errors.ResourceNotFound.JobNotExist: the error code is listed twice",
             "errors.Bad Code!: an error code is ASCII letters",
             "errors.ResourceNotFoundJobNotExist: its variant name `ResourceNotFoundJobNotExist` is the same as that of `ResourceNotFound.JobNotExist`",
+            "errors.Common: the variant name `Common` is reserved",
+            "errors.Unknown: the variant name `Unknown` is reserved",
         ],
     );
 }

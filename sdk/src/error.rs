@@ -42,6 +42,11 @@ impl<E> SdkError<E> {
         self.as_service_error().map(ServiceError::code)
     }
 
+    /// The service's error code as a [`CommonError`](crate::CommonError), when it is one.
+    pub fn common(&self) -> Option<crate::CommonError> {
+        self.as_service_error().and_then(ServiceError::common)
+    }
+
     /// The RequestId of the answer, when one was received.
     pub fn request_id(&self) -> Option<&str> {
         match self {
@@ -110,6 +115,12 @@ impl<E> ServiceError<E> {
     /// The error code exactly as the service sent it.
     pub fn code(&self) -> &str {
         &self.code
+    }
+
+    /// The code as a [`CommonError`](crate::CommonError), when it is one of the codes any action
+    /// may return (throttling, authentication, parameters): the same test for every action.
+    pub fn common(&self) -> Option<crate::CommonError> {
+        crate::CommonError::from_code(&self.code)
     }
 
     /// The service's message.

@@ -33,7 +33,7 @@
 //!
 //! Every action has a method on its service's `Client` returning a call to fill in and `send`;
 //! its docs give the rate limit, the error codes (variants of the action's error enum, so no
-//! string compares) and an example. List actions also page: `into_paginator()` turns the call
+//! string compares; codes any action may return are a [`CommonError`]) and an example. List actions also page: `into_paginator()` turns the call
 //! into a stream of pages or, with `.items()`, of items (see [`runtime::Paginator`]).
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]

@@ -113,7 +113,7 @@ async fn http_503_with_a_tencent_error_is_a_service_error() {
     };
     assert_eq!(
         err.kind(),
-        &DescribeMigrateCheckJobError::ServiceUnavailable
+        &DescribeMigrateCheckJobError::Common(tencentcloud_sdk::CommonError::ServiceUnavailable)
     );
     assert_eq!(err.http_status(), 503);
     assert_eq!(err.code(), "ServiceUnavailable");

@@ -11,7 +11,7 @@ use tencentcloud_sdk::dts::v20180330::{
     CheckFlag, Client, DescribeMigrateCheckJobError, DescribeMigrateCheckJobResponse,
     MigrateCheckStatus,
 };
-use tencentcloud_sdk::{Config, Credentials, SdkError};
+use tencentcloud_sdk::{CommonError, Config, Credentials, SdkError};
 
 const EXAMPLE_A: &str = r#"{"Response":{"CheckFlag":0,"ErrorCode":-1,"ErrorMessage":"The database table you selected does not exist. Please re-select. [The input parameter table cannot be found in the source instance]","Progress":"100","RequestId":"67b4cfcf-6957-48ae-b7ef-ba33209895e3","Status":"finished"}}"#;
 const EXAMPLE_B: &str = r#"{"Response":{"CheckFlag":1,"ErrorCode":0,"ErrorMessage":"ok","Progress":"100","RequestId":"336448b0-2a45-4be4-8356-c245eab5784f","Status":"finished"}}"#;
@@ -262,8 +262,9 @@ async fn common_error_code_maps_to_its_variant() {
     let err = service_error(outcome);
     assert_eq!(
         err.kind(),
-        &DescribeMigrateCheckJobError::RequestLimitExceeded
+        &DescribeMigrateCheckJobError::Common(CommonError::RequestLimitExceeded)
     );
+    assert_eq!(err.common(), Some(CommonError::RequestLimitExceeded));
     assert_eq!(err.request_id(), "req-rate");
     assert_eq!(err.action(), "DescribeMigrateCheckJob");
 }
@@ -310,7 +311,7 @@ async fn wrong_secret_key_fails_the_servers_signature_check() {
     let err = service_error(Err(sdk_error));
     assert_eq!(
         err.kind(),
-        &DescribeMigrateCheckJobError::AuthFailureSignatureFailure
+        &DescribeMigrateCheckJobError::Common(CommonError::AuthFailureSignatureFailure)
     );
     assert_eq!(err.code(), "AuthFailure.SignatureFailure");
     assert_eq!(err.action(), "DescribeMigrateCheckJob");
@@ -331,7 +332,7 @@ async fn unknown_secret_id_fails_the_servers_signature_check() {
     let err = service_error(outcome);
     assert_eq!(
         err.kind(),
-        &DescribeMigrateCheckJobError::AuthFailureSignatureFailure
+        &DescribeMigrateCheckJobError::Common(CommonError::AuthFailureSignatureFailure)
     );
     assert!(err.message().contains("unknown secret id"), "{err}");
     assert_error_hides_secrets(&err);

@@ -4,6 +4,7 @@ use golden_compile::hostile::v20200101::{
     CreateIPv6AddrError, DescribeThingsError, DescribeThingsRequest, DescribeThingsResponse, Level,
     Mode, Node, State,
 };
+use tencentcloud_sdk::CommonError;
 use tencentcloud_sdk::runtime::{Action, ErrorKind, Paginated};
 
 #[test]
@@ -109,11 +110,11 @@ fn error_codes_map_to_variants_and_back() {
         ),
         (
             "RequestLimitExceeded",
-            DescribeThingsError::RequestLimitExceeded,
+            DescribeThingsError::Common(CommonError::RequestLimitExceeded),
         ),
         (
             "AuthFailure.SignatureFailure",
-            DescribeThingsError::AuthFailureSignatureFailure,
+            DescribeThingsError::Common(CommonError::AuthFailureSignatureFailure),
         ),
     ];
     for (code, variant) in cases {

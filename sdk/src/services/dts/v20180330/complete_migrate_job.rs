@@ -122,7 +122,7 @@ pub struct CompleteMigrateJobResponse {
     #[serde(rename = "RequestId")]
     pub request_id: ::std::string::String,
 }
-/// The error codes of `CompleteMigrateJob`: those it documents, then the ones every action may return.
+/// The error codes of `CompleteMigrateJob`: those it documents itself, then the common ones every action may return, then any other.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CompleteMigrateJobError {
@@ -140,8 +140,6 @@ pub enum CompleteMigrateJobError {
     InternalErrorProtocolError,
     /// `InternalError.UnknownError`: The service hit an unknown error.
     InternalErrorUnknownError,
-    /// `InvalidParameter`: A parameter is missing or malformed.
-    InvalidParameter,
     /// `OperationDenied.JobOperationDeniedError`: The migration job does not allow this operation in its current state.
     OperationDeniedJobOperationDeniedError,
     /// `ResourceNotFound.BizResourceNotFoundError`: The resource does not exist.
@@ -152,78 +150,8 @@ pub enum CompleteMigrateJobError {
     ResourceNotFoundResourceNotFoundError,
     /// `UnauthorizedOperation.NotEnoughPrivileges`: The caller lacks the CAM permission for this operation.
     UnauthorizedOperationNotEnoughPrivileges,
-    /// `AuthFailure.InvalidAuthorization`: The `Authorization` header is malformed.
-    AuthFailureInvalidAuthorization,
-    /// `AuthFailure.InvalidSecretId`: The secret id is not a valid API key (for example, not a cloud API key).
-    AuthFailureInvalidSecretId,
-    /// `AuthFailure.MFAFailure`: Multi-factor authentication failed.
-    AuthFailureMfaFailure,
-    /// `AuthFailure.SecretIdNotFound`: The secret id does not exist or its key is disabled.
-    AuthFailureSecretIdNotFound,
-    /// `AuthFailure.SignatureExpire`: The request's timestamp is too far from the server's clock (more than five minutes).
-    AuthFailureSignatureExpire,
-    /// `AuthFailure.SignatureFailure`: The signature does not match: a wrong secret key or a request changed after signing.
-    AuthFailureSignatureFailure,
-    /// `AuthFailure.TokenFailure`: The session token is invalid or expired.
-    AuthFailureTokenFailure,
-    /// `AuthFailure.UnauthorizedOperation`: The credentials are not allowed to call this action.
-    AuthFailureUnauthorizedOperation,
-    /// `DryRunOperation`: A dry run would have succeeded.
-    DryRunOperation,
-    /// `FailedOperation`: The operation failed.
-    FailedOperation,
-    /// `InternalError`: The service failed internally.
-    InternalError,
-    /// `InvalidAction`: The action does not exist in this service version.
-    InvalidAction,
-    /// `InvalidParameterValue`: A parameter has a value the service does not accept.
-    InvalidParameterValue,
-    /// `InvalidRequest`: The request is malformed.
-    InvalidRequest,
-    /// `IpInBlacklist`: The caller's IP address is on the block list.
-    IpInBlacklist,
-    /// `IpNotInWhitelist`: The caller's IP address is not on the allow list.
-    IpNotInWhitelist,
-    /// `LimitExceeded`: A quota would be exceeded.
-    LimitExceeded,
-    /// `MissingParameter`: A required parameter is missing.
-    MissingParameter,
-    /// `NoSuchProduct`: The product does not exist.
-    NoSuchProduct,
-    /// `NoSuchVersion`: The API version does not exist.
-    NoSuchVersion,
-    /// `RequestLimitExceeded`: Too many requests: the action's rate limit was exceeded.
-    RequestLimitExceeded,
-    /// `RequestLimitExceeded.GlobalRegionUinLimitExceeded`: Too many requests from this account across regions.
-    RequestLimitExceededGlobalRegionUinLimitExceeded,
-    /// `RequestLimitExceeded.IPLimitExceeded`: Too many requests from this IP address.
-    RequestLimitExceededIpLimitExceeded,
-    /// `RequestLimitExceeded.UinLimitExceeded`: Too many requests from this account.
-    RequestLimitExceededUinLimitExceeded,
-    /// `RequestSizeLimitExceeded`: The request is larger than the service accepts.
-    RequestSizeLimitExceeded,
-    /// `ResourceInUse`: The resource is in use.
-    ResourceInUse,
-    /// `ResourceInsufficient`: Not enough resources are available.
-    ResourceInsufficient,
-    /// `ResourceNotFound`: The resource does not exist.
-    ResourceNotFound,
-    /// `ResourceUnavailable`: The resource is not available now.
-    ResourceUnavailable,
-    /// `ResponseSizeLimitExceeded`: The answer would be larger than the service returns.
-    ResponseSizeLimitExceeded,
-    /// `ServiceUnavailable`: The service is temporarily unavailable.
-    ServiceUnavailable,
-    /// `UnauthorizedOperation`: The operation is not authorized.
-    UnauthorizedOperation,
-    /// `UnknownParameter`: The request has a parameter the action does not define.
-    UnknownParameter,
-    /// `UnsupportedOperation`: The operation is not supported in the resource's current state.
-    UnsupportedOperation,
-    /// `UnsupportedProtocol`: The protocol is not supported (for example HTTP where HTTPS is required).
-    UnsupportedProtocol,
-    /// `UnsupportedRegion`: The action is not available in this region.
-    UnsupportedRegion,
+    /// A code any action may answer with, such as `RequestLimitExceeded`.
+    Common(::tencentcloud_sdk::CommonError),
     /// A code this version of the SDK does not know, kept as sent.
     Unknown(::std::string::String),
 }
@@ -238,7 +166,6 @@ impl CompleteMigrateJobError {
             Self::InternalErrorDuplicateJob => "InternalError.DuplicateJob",
             Self::InternalErrorProtocolError => "InternalError.ProtocolError",
             Self::InternalErrorUnknownError => "InternalError.UnknownError",
-            Self::InvalidParameter => "InvalidParameter",
             Self::OperationDeniedJobOperationDeniedError => {
                 "OperationDenied.JobOperationDeniedError"
             }
@@ -252,48 +179,7 @@ impl CompleteMigrateJobError {
             Self::UnauthorizedOperationNotEnoughPrivileges => {
                 "UnauthorizedOperation.NotEnoughPrivileges"
             }
-            Self::AuthFailureInvalidAuthorization => "AuthFailure.InvalidAuthorization",
-            Self::AuthFailureInvalidSecretId => "AuthFailure.InvalidSecretId",
-            Self::AuthFailureMfaFailure => "AuthFailure.MFAFailure",
-            Self::AuthFailureSecretIdNotFound => "AuthFailure.SecretIdNotFound",
-            Self::AuthFailureSignatureExpire => "AuthFailure.SignatureExpire",
-            Self::AuthFailureSignatureFailure => "AuthFailure.SignatureFailure",
-            Self::AuthFailureTokenFailure => "AuthFailure.TokenFailure",
-            Self::AuthFailureUnauthorizedOperation => "AuthFailure.UnauthorizedOperation",
-            Self::DryRunOperation => "DryRunOperation",
-            Self::FailedOperation => "FailedOperation",
-            Self::InternalError => "InternalError",
-            Self::InvalidAction => "InvalidAction",
-            Self::InvalidParameterValue => "InvalidParameterValue",
-            Self::InvalidRequest => "InvalidRequest",
-            Self::IpInBlacklist => "IpInBlacklist",
-            Self::IpNotInWhitelist => "IpNotInWhitelist",
-            Self::LimitExceeded => "LimitExceeded",
-            Self::MissingParameter => "MissingParameter",
-            Self::NoSuchProduct => "NoSuchProduct",
-            Self::NoSuchVersion => "NoSuchVersion",
-            Self::RequestLimitExceeded => "RequestLimitExceeded",
-            Self::RequestLimitExceededGlobalRegionUinLimitExceeded => {
-                "RequestLimitExceeded.GlobalRegionUinLimitExceeded"
-            }
-            Self::RequestLimitExceededIpLimitExceeded => {
-                "RequestLimitExceeded.IPLimitExceeded"
-            }
-            Self::RequestLimitExceededUinLimitExceeded => {
-                "RequestLimitExceeded.UinLimitExceeded"
-            }
-            Self::RequestSizeLimitExceeded => "RequestSizeLimitExceeded",
-            Self::ResourceInUse => "ResourceInUse",
-            Self::ResourceInsufficient => "ResourceInsufficient",
-            Self::ResourceNotFound => "ResourceNotFound",
-            Self::ResourceUnavailable => "ResourceUnavailable",
-            Self::ResponseSizeLimitExceeded => "ResponseSizeLimitExceeded",
-            Self::ServiceUnavailable => "ServiceUnavailable",
-            Self::UnauthorizedOperation => "UnauthorizedOperation",
-            Self::UnknownParameter => "UnknownParameter",
-            Self::UnsupportedOperation => "UnsupportedOperation",
-            Self::UnsupportedProtocol => "UnsupportedProtocol",
-            Self::UnsupportedRegion => "UnsupportedRegion",
+            Self::Common(common) => common.code(),
             Self::Unknown(code) => code,
         }
     }
@@ -308,7 +194,6 @@ impl ::tencentcloud_sdk::runtime::ErrorKind for CompleteMigrateJobError {
             "InternalError.DuplicateJob" => Self::InternalErrorDuplicateJob,
             "InternalError.ProtocolError" => Self::InternalErrorProtocolError,
             "InternalError.UnknownError" => Self::InternalErrorUnknownError,
-            "InvalidParameter" => Self::InvalidParameter,
             "OperationDenied.JobOperationDeniedError" => {
                 Self::OperationDeniedJobOperationDeniedError
             }
@@ -322,49 +207,12 @@ impl ::tencentcloud_sdk::runtime::ErrorKind for CompleteMigrateJobError {
             "UnauthorizedOperation.NotEnoughPrivileges" => {
                 Self::UnauthorizedOperationNotEnoughPrivileges
             }
-            "AuthFailure.InvalidAuthorization" => Self::AuthFailureInvalidAuthorization,
-            "AuthFailure.InvalidSecretId" => Self::AuthFailureInvalidSecretId,
-            "AuthFailure.MFAFailure" => Self::AuthFailureMfaFailure,
-            "AuthFailure.SecretIdNotFound" => Self::AuthFailureSecretIdNotFound,
-            "AuthFailure.SignatureExpire" => Self::AuthFailureSignatureExpire,
-            "AuthFailure.SignatureFailure" => Self::AuthFailureSignatureFailure,
-            "AuthFailure.TokenFailure" => Self::AuthFailureTokenFailure,
-            "AuthFailure.UnauthorizedOperation" => Self::AuthFailureUnauthorizedOperation,
-            "DryRunOperation" => Self::DryRunOperation,
-            "FailedOperation" => Self::FailedOperation,
-            "InternalError" => Self::InternalError,
-            "InvalidAction" => Self::InvalidAction,
-            "InvalidParameterValue" => Self::InvalidParameterValue,
-            "InvalidRequest" => Self::InvalidRequest,
-            "IpInBlacklist" => Self::IpInBlacklist,
-            "IpNotInWhitelist" => Self::IpNotInWhitelist,
-            "LimitExceeded" => Self::LimitExceeded,
-            "MissingParameter" => Self::MissingParameter,
-            "NoSuchProduct" => Self::NoSuchProduct,
-            "NoSuchVersion" => Self::NoSuchVersion,
-            "RequestLimitExceeded" => Self::RequestLimitExceeded,
-            "RequestLimitExceeded.GlobalRegionUinLimitExceeded" => {
-                Self::RequestLimitExceededGlobalRegionUinLimitExceeded
+            _ => {
+                match ::tencentcloud_sdk::CommonError::from_code(code) {
+                    ::std::option::Option::Some(common) => Self::Common(common),
+                    ::std::option::Option::None => Self::Unknown(code.to_owned()),
+                }
             }
-            "RequestLimitExceeded.IPLimitExceeded" => {
-                Self::RequestLimitExceededIpLimitExceeded
-            }
-            "RequestLimitExceeded.UinLimitExceeded" => {
-                Self::RequestLimitExceededUinLimitExceeded
-            }
-            "RequestSizeLimitExceeded" => Self::RequestSizeLimitExceeded,
-            "ResourceInUse" => Self::ResourceInUse,
-            "ResourceInsufficient" => Self::ResourceInsufficient,
-            "ResourceNotFound" => Self::ResourceNotFound,
-            "ResourceUnavailable" => Self::ResourceUnavailable,
-            "ResponseSizeLimitExceeded" => Self::ResponseSizeLimitExceeded,
-            "ServiceUnavailable" => Self::ServiceUnavailable,
-            "UnauthorizedOperation" => Self::UnauthorizedOperation,
-            "UnknownParameter" => Self::UnknownParameter,
-            "UnsupportedOperation" => Self::UnsupportedOperation,
-            "UnsupportedProtocol" => Self::UnsupportedProtocol,
-            "UnsupportedRegion" => Self::UnsupportedRegion,
-            other => Self::Unknown(other.to_owned()),
         }
     }
 }

@@ -183,19 +183,19 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// Service errors arrive as [`SdkError::Service`](::tencentcloud_sdk::SdkError::Service) with a [`ActivateSubscribeError`]. Besides the common codes, this action documents:
+    /// Service errors arrive as [`SdkError::Service`](::tencentcloud_sdk::SdkError::Service) with a [`ActivateSubscribeError`]: one variant per code this action documents, and [`Common`](ActivateSubscribeError::Common) for the codes any action may return. The service documents these for this action:
     ///
-    /// - [`InternalError`](ActivateSubscribeError::InternalError): The service failed internally.
+    /// - [`InternalError`](::tencentcloud_sdk::CommonError::InternalError): The service failed internally.
     /// - [`InternalError.DatabaseError`](ActivateSubscribeError::InternalErrorDatabaseError): The service could not reach its own database.
-    /// - [`InvalidParameter`](ActivateSubscribeError::InvalidParameter): A parameter is missing or malformed.
+    /// - [`InvalidParameter`](::tencentcloud_sdk::CommonError::InvalidParameter): A parameter is missing or malformed.
     /// - [`InvalidParameter.InstanceNotFound`](ActivateSubscribeError::InvalidParameterInstanceNotFound): The database instance to subscribe to does not exist.
     /// - [`InvalidParameterValue.DataConvertError`](ActivateSubscribeError::InvalidParameterValueDataConvertError): A parameter value could not be converted to the expected type.
     /// - [`OperationDenied`](ActivateSubscribeError::OperationDenied): The operation is not allowed.
     /// - [`OperationDenied.BizOperationDeniedError`](ActivateSubscribeError::OperationDeniedBizOperationDeniedError): The operation is not allowed for this resource.
     /// - [`OperationDenied.OperationDenied`](ActivateSubscribeError::OperationDeniedOperationDenied): The operation is not allowed.
     /// - [`OperationDenied.OperationDeniedError`](ActivateSubscribeError::OperationDeniedOperationDeniedError): The operation is not allowed.
-    /// - [`ResourceNotFound`](ActivateSubscribeError::ResourceNotFound): The resource does not exist.
-    /// - [`UnsupportedOperation`](ActivateSubscribeError::UnsupportedOperation): The operation is not supported.
+    /// - [`ResourceNotFound`](::tencentcloud_sdk::CommonError::ResourceNotFound): The resource does not exist.
+    /// - [`UnsupportedOperation`](::tencentcloud_sdk::CommonError::UnsupportedOperation): The operation is not supported.
     ///
     /// # Examples
     ///
@@ -251,7 +251,7 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// Service errors arrive as [`SdkError::Service`](::tencentcloud_sdk::SdkError::Service) with a [`CompleteMigrateJobError`]. Besides the common codes, this action documents:
+    /// Service errors arrive as [`SdkError::Service`](::tencentcloud_sdk::SdkError::Service) with a [`CompleteMigrateJobError`]: one variant per code this action documents, and [`Common`](CompleteMigrateJobError::Common) for the codes any action may return. The service documents these for this action:
     ///
     /// - [`FailedOperation.NotAllowOperation`](CompleteMigrateJobError::FailedOperationNotAllowOperation): The job is not ready to complete (status 8).
     /// - [`FailedOperation.StatusInConflict`](CompleteMigrateJobError::FailedOperationStatusInConflict): The resource's current state conflicts with this operation.
@@ -260,7 +260,7 @@ impl Client {
     /// - [`InternalError.DuplicateJob`](CompleteMigrateJobError::InternalErrorDuplicateJob): A job with the same settings already exists.
     /// - [`InternalError.ProtocolError`](CompleteMigrateJobError::InternalErrorProtocolError): An internal call between the service's components failed.
     /// - [`InternalError.UnknownError`](CompleteMigrateJobError::InternalErrorUnknownError): The service hit an unknown error.
-    /// - [`InvalidParameter`](CompleteMigrateJobError::InvalidParameter): A parameter is missing or malformed.
+    /// - [`InvalidParameter`](::tencentcloud_sdk::CommonError::InvalidParameter): A parameter is missing or malformed.
     /// - [`OperationDenied.JobOperationDeniedError`](CompleteMigrateJobError::OperationDeniedJobOperationDeniedError): The migration job does not allow this operation in its current state.
     /// - [`ResourceNotFound.BizResourceNotFoundError`](CompleteMigrateJobError::ResourceNotFoundBizResourceNotFoundError): The resource does not exist.
     /// - [`ResourceNotFound.JobNotExist`](CompleteMigrateJobError::ResourceNotFoundJobNotExist): No migration job has this id.
@@ -318,7 +318,7 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// Service errors arrive as [`SdkError::Service`](::tencentcloud_sdk::SdkError::Service) with a [`CreateMigrateCheckJobError`]. Besides the common codes, this action documents:
+    /// Service errors arrive as [`SdkError::Service`](::tencentcloud_sdk::SdkError::Service) with a [`CreateMigrateCheckJobError`]: one variant per code this action documents, and [`Common`](CreateMigrateCheckJobError::Common) for the codes any action may return. The service documents these for this action:
     ///
     /// - [`FailedOperation.NotAllowOperation`](CreateMigrateCheckJobError::FailedOperationNotAllowOperation): The job or instance is in a state that does not allow this operation.
     /// - [`FailedOperation.ProxyError`](CreateMigrateCheckJobError::FailedOperationProxyError): A call through the service's proxy failed.
@@ -331,7 +331,7 @@ impl Client {
     /// - [`InternalError.ProtocolError`](CreateMigrateCheckJobError::InternalErrorProtocolError): An internal call between the service's components failed.
     /// - [`InternalError.UndefinedError`](CreateMigrateCheckJobError::InternalErrorUndefinedError): The service hit an error it does not classify.
     /// - [`InternalError.UnknownError`](CreateMigrateCheckJobError::InternalErrorUnknownError): The service hit an unknown error.
-    /// - [`InvalidParameter`](CreateMigrateCheckJobError::InvalidParameter): A parameter is missing or malformed.
+    /// - [`InvalidParameter`](::tencentcloud_sdk::CommonError::InvalidParameter): A parameter is missing or malformed.
     /// - [`InvalidParameter.InstanceNotFound`](CreateMigrateCheckJobError::InvalidParameterInstanceNotFound): The source or target instance of the job does not exist.
     /// - [`InvalidParameter.InvalidIpAddress`](CreateMigrateCheckJobError::InvalidParameterInvalidIpAddress): An IP address given is not valid.
     /// - [`LimitExceeded.MaxUnusedJobs`](CreateMigrateCheckJobError::LimitExceededMaxUnusedJobs): Too many migration jobs have been created and not used.
@@ -393,7 +393,7 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// Service errors arrive as [`SdkError::Service`](::tencentcloud_sdk::SdkError::Service) with a [`CreateMigrateJobError`]. Besides the common codes, this action documents:
+    /// Service errors arrive as [`SdkError::Service`](::tencentcloud_sdk::SdkError::Service) with a [`CreateMigrateJobError`]: one variant per code this action documents, and [`Common`](CreateMigrateJobError::Common) for the codes any action may return. The service documents these for this action:
     ///
     /// - [`AuthFailure.UnauthorizedOperationError`](CreateMigrateJobError::AuthFailureUnauthorizedOperationError): The caller is not authorized for this operation.
     /// - [`FailedOperation.NotAllowOperation`](CreateMigrateJobError::FailedOperationNotAllowOperation): The job or instance is in a state that does not allow this operation.
@@ -404,7 +404,7 @@ impl Client {
     /// - [`InternalError.InternalInnerCommonError`](CreateMigrateJobError::InternalErrorInternalInnerCommonError): An internal component of the service failed.
     /// - [`InternalError.ProtocolError`](CreateMigrateJobError::InternalErrorProtocolError): An internal call between the service's components failed.
     /// - [`InternalError.UnknownError`](CreateMigrateJobError::InternalErrorUnknownError): The service hit an unknown error.
-    /// - [`InvalidParameter`](CreateMigrateJobError::InvalidParameter): A parameter is missing or malformed.
+    /// - [`InvalidParameter`](::tencentcloud_sdk::CommonError::InvalidParameter): A parameter is missing or malformed.
     /// - [`InvalidParameter.BizInvalidParameterValueError`](CreateMigrateJobError::InvalidParameterBizInvalidParameterValueError): A parameter value is not valid for this operation.
     /// - [`InvalidParameter.InvalidParameterError`](CreateMigrateJobError::InvalidParameterInvalidParameterError): A parameter is not valid.
     /// - [`InvalidParameterValue.BizInvalidParameterValueError`](CreateMigrateJobError::InvalidParameterValueBizInvalidParameterValueError): A parameter value is not valid for this operation.
@@ -662,11 +662,11 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// Service errors arrive as [`SdkError::Service`](::tencentcloud_sdk::SdkError::Service) with a [`CreateSubscribeError`]. Besides the common codes, this action documents:
+    /// Service errors arrive as [`SdkError::Service`](::tencentcloud_sdk::SdkError::Service) with a [`CreateSubscribeError`]: one variant per code this action documents, and [`Common`](CreateSubscribeError::Common) for the codes any action may return. The service documents these for this action:
     ///
-    /// - [`InternalError`](CreateSubscribeError::InternalError): The service failed internally.
+    /// - [`InternalError`](::tencentcloud_sdk::CommonError::InternalError): The service failed internally.
     /// - [`InternalError.InternalTradeError`](CreateSubscribeError::InternalErrorInternalTradeError): The billing system failed while placing the order.
-    /// - [`InvalidParameter`](CreateSubscribeError::InvalidParameter): A parameter is missing or malformed.
+    /// - [`InvalidParameter`](::tencentcloud_sdk::CommonError::InvalidParameter): A parameter is missing or malformed.
     /// - [`OperationDenied`](CreateSubscribeError::OperationDenied): The operation is not allowed.
     /// - [`OperationDenied.OperationDenied`](CreateSubscribeError::OperationDeniedOperationDenied): The operation is not allowed.
     /// - [`OperationDenied.OperationDeniedError`](CreateSubscribeError::OperationDeniedOperationDeniedError): The operation is not allowed.
@@ -725,18 +725,18 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// Service errors arrive as [`SdkError::Service`](::tencentcloud_sdk::SdkError::Service) with a [`DeleteMigrateJobError`]. Besides the common codes, this action documents:
+    /// Service errors arrive as [`SdkError::Service`](::tencentcloud_sdk::SdkError::Service) with a [`DeleteMigrateJobError`]: one variant per code this action documents, and [`Common`](DeleteMigrateJobError::Common) for the codes any action may return. The service documents these for this action:
     ///
     /// - [`FailedOperation.NotAllowOperation`](DeleteMigrateJobError::FailedOperationNotAllowOperation): The job is checking, running, ready, cancelling or completing, so it cannot be deleted.
     /// - [`FailedOperation.StatusInConflict`](DeleteMigrateJobError::FailedOperationStatusInConflict): The resource's current state conflicts with this operation.
-    /// - [`InternalError`](DeleteMigrateJobError::InternalError): The service failed internally.
+    /// - [`InternalError`](::tencentcloud_sdk::CommonError::InternalError): The service failed internally.
     /// - [`InternalError.CeleryError`](DeleteMigrateJobError::InternalErrorCeleryError): The service's task queue failed.
     /// - [`InternalError.DatabaseError`](DeleteMigrateJobError::InternalErrorDatabaseError): The service could not reach its own database.
     /// - [`InternalError.DuplicateJob`](DeleteMigrateJobError::InternalErrorDuplicateJob): A job with the same settings already exists.
     /// - [`InternalError.ProtocolError`](DeleteMigrateJobError::InternalErrorProtocolError): An internal call between the service's components failed.
     /// - [`InternalError.UndefinedError`](DeleteMigrateJobError::InternalErrorUndefinedError): The service hit an error it does not classify.
     /// - [`InternalError.UnknownError`](DeleteMigrateJobError::InternalErrorUnknownError): The service hit an unknown error.
-    /// - [`InvalidParameter`](DeleteMigrateJobError::InvalidParameter): A parameter is missing or malformed.
+    /// - [`InvalidParameter`](::tencentcloud_sdk::CommonError::InvalidParameter): A parameter is missing or malformed.
     /// - [`OperationDenied`](DeleteMigrateJobError::OperationDenied): The operation is not allowed.
     /// - [`OperationDenied.JobOperationDeniedError`](DeleteMigrateJobError::OperationDeniedJobOperationDeniedError): The migration job does not allow this operation in its current state.
     /// - [`OperationDenied.MigrateServiceSupportError`](DeleteMigrateJobError::OperationDeniedMigrateServiceSupportError): The migration service does not support this operation.
@@ -793,15 +793,15 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// Service errors arrive as [`SdkError::Service`](::tencentcloud_sdk::SdkError::Service) with a [`DescribeAsyncRequestInfoError`]. Besides the common codes, this action documents:
+    /// Service errors arrive as [`SdkError::Service`](::tencentcloud_sdk::SdkError::Service) with a [`DescribeAsyncRequestInfoError`]: one variant per code this action documents, and [`Common`](DescribeAsyncRequestInfoError::Common) for the codes any action may return. The service documents these for this action:
     ///
-    /// - [`InternalError`](DescribeAsyncRequestInfoError::InternalError): The service failed internally.
-    /// - [`InvalidParameter`](DescribeAsyncRequestInfoError::InvalidParameter): A parameter is missing or malformed.
+    /// - [`InternalError`](::tencentcloud_sdk::CommonError::InternalError): The service failed internally.
+    /// - [`InvalidParameter`](::tencentcloud_sdk::CommonError::InvalidParameter): A parameter is missing or malformed.
     /// - [`OperationDenied.BizOperationDeniedError`](DescribeAsyncRequestInfoError::OperationDeniedBizOperationDeniedError): The operation is not allowed for this resource.
     /// - [`OperationDenied.OperationDenied`](DescribeAsyncRequestInfoError::OperationDeniedOperationDenied): The operation is not allowed.
     /// - [`OperationDenied.OperationDeniedError`](DescribeAsyncRequestInfoError::OperationDeniedOperationDeniedError): The operation is not allowed.
-    /// - [`ResourceNotFound`](DescribeAsyncRequestInfoError::ResourceNotFound): The resource does not exist.
-    /// - [`UnsupportedOperation`](DescribeAsyncRequestInfoError::UnsupportedOperation): The operation is not supported.
+    /// - [`ResourceNotFound`](::tencentcloud_sdk::CommonError::ResourceNotFound): The resource does not exist.
+    /// - [`UnsupportedOperation`](::tencentcloud_sdk::CommonError::UnsupportedOperation): The operation is not supported.
     ///
     /// # Examples
     ///
@@ -854,12 +854,12 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// Service errors arrive as [`SdkError::Service`](::tencentcloud_sdk::SdkError::Service) with a [`DescribeMigrateCheckJobError`]. Besides the common codes, this action documents:
+    /// Service errors arrive as [`SdkError::Service`](::tencentcloud_sdk::SdkError::Service) with a [`DescribeMigrateCheckJobError`]: one variant per code this action documents, and [`Common`](DescribeMigrateCheckJobError::Common) for the codes any action may return. The service documents these for this action:
     ///
     /// - [`FailedOperation.NotAllowOperation`](DescribeMigrateCheckJobError::FailedOperationNotAllowOperation): The job is in a state that does not allow this operation.
     /// - [`InternalError.DatabaseError`](DescribeMigrateCheckJobError::InternalErrorDatabaseError): The service could not reach its own database.
     /// - [`InternalError.ProtocolError`](DescribeMigrateCheckJobError::InternalErrorProtocolError): An internal call between the service's components failed.
-    /// - [`InvalidParameter`](DescribeMigrateCheckJobError::InvalidParameter): A parameter is missing or malformed.
+    /// - [`InvalidParameter`](::tencentcloud_sdk::CommonError::InvalidParameter): A parameter is missing or malformed.
     /// - [`ResourceNotFound.JobNotExist`](DescribeMigrateCheckJobError::ResourceNotFoundJobNotExist): No migration job has this id.
     /// - [`UnauthorizedOperation.NotEnoughPrivileges`](DescribeMigrateCheckJobError::UnauthorizedOperationNotEnoughPrivileges): The caller lacks the CAM permission for this operation.
     ///
@@ -948,7 +948,7 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// Service errors arrive as [`SdkError::Service`](::tencentcloud_sdk::SdkError::Service) with a [`DescribeMigrateJobsError`]. Besides the common codes, this action documents:
+    /// Service errors arrive as [`SdkError::Service`](::tencentcloud_sdk::SdkError::Service) with a [`DescribeMigrateJobsError`]: one variant per code this action documents, and [`Common`](DescribeMigrateJobsError::Common) for the codes any action may return. The service documents these for this action:
     ///
     /// - [`AuthFailure.AuthFailureError`](DescribeMigrateJobsError::AuthFailureAuthFailureError): Authentication with the service failed.
     /// - [`AuthFailure.UnauthorizedOperationError`](DescribeMigrateJobsError::AuthFailureUnauthorizedOperationError): The caller is not authorized for this operation.
@@ -958,7 +958,7 @@ impl Client {
     /// - [`InternalError.ProtocolError`](DescribeMigrateJobsError::InternalErrorProtocolError): An internal call between the service's components failed.
     /// - [`InternalError.UndefinedError`](DescribeMigrateJobsError::InternalErrorUndefinedError): The service hit an error it does not classify.
     /// - [`InternalError.UnknownError`](DescribeMigrateJobsError::InternalErrorUnknownError): The service hit an unknown error.
-    /// - [`InvalidParameter`](DescribeMigrateJobsError::InvalidParameter): A parameter is missing or malformed.
+    /// - [`InvalidParameter`](::tencentcloud_sdk::CommonError::InvalidParameter): A parameter is missing or malformed.
     /// - [`InvalidParameter.InvalidParameterError`](DescribeMigrateJobsError::InvalidParameterInvalidParameterError): A parameter is not valid.
     /// - [`InvalidParameterValue.BizInvalidParameterValueError`](DescribeMigrateJobsError::InvalidParameterValueBizInvalidParameterValueError): A parameter value is not valid for this operation.
     /// - [`InvalidParameterValue.DataConvertError`](DescribeMigrateJobsError::InvalidParameterValueDataConvertError): A parameter value could not be converted to the expected type.
@@ -1188,13 +1188,13 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// Service errors arrive as [`SdkError::Service`](::tencentcloud_sdk::SdkError::Service) with a [`DescribeSubscribeConfError`]. Besides the common codes, this action documents:
+    /// Service errors arrive as [`SdkError::Service`](::tencentcloud_sdk::SdkError::Service) with a [`DescribeSubscribeConfError`]: one variant per code this action documents, and [`Common`](DescribeSubscribeConfError::Common) for the codes any action may return. The service documents these for this action:
     ///
-    /// - [`InternalError`](DescribeSubscribeConfError::InternalError): The service failed internally.
-    /// - [`InvalidParameter`](DescribeSubscribeConfError::InvalidParameter): A parameter is missing or malformed.
+    /// - [`InternalError`](::tencentcloud_sdk::CommonError::InternalError): The service failed internally.
+    /// - [`InvalidParameter`](::tencentcloud_sdk::CommonError::InvalidParameter): A parameter is missing or malformed.
     /// - [`InvalidParameterValue.InvalidParameterValue`](DescribeSubscribeConfError::InvalidParameterValueInvalidParameterValue): A parameter value is not valid.
     /// - [`InvalidParameterValue.InvalidParameterValueError`](DescribeSubscribeConfError::InvalidParameterValueInvalidParameterValueError): A parameter value is not valid.
-    /// - [`ResourceNotFound`](DescribeSubscribeConfError::ResourceNotFound): The resource does not exist.
+    /// - [`ResourceNotFound`](::tencentcloud_sdk::CommonError::ResourceNotFound): The resource does not exist.
     /// - [`ResourceNotFound.BizResourceNotFoundError`](DescribeSubscribeConfError::ResourceNotFoundBizResourceNotFoundError): The resource does not exist.
     /// - [`ResourceNotFound.ResourceNotFound`](DescribeSubscribeConfError::ResourceNotFoundResourceNotFound): The resource does not exist.
     /// - [`ResourceNotFound.ResourceNotFoundError`](DescribeSubscribeConfError::ResourceNotFoundResourceNotFoundError): The resource does not exist.
@@ -1358,12 +1358,12 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// Service errors arrive as [`SdkError::Service`](::tencentcloud_sdk::SdkError::Service) with a [`DescribeSubscribesError`]. Besides the common codes, this action documents:
+    /// Service errors arrive as [`SdkError::Service`](::tencentcloud_sdk::SdkError::Service) with a [`DescribeSubscribesError`]: one variant per code this action documents, and [`Common`](DescribeSubscribesError::Common) for the codes any action may return. The service documents these for this action:
     ///
     /// - [`AuthFailure.AuthFailureError`](DescribeSubscribesError::AuthFailureAuthFailureError): Authentication with the service failed.
     /// - [`AuthFailure.UnauthorizedOperationError`](DescribeSubscribesError::AuthFailureUnauthorizedOperationError): The caller is not authorized for this operation.
-    /// - [`InternalError`](DescribeSubscribesError::InternalError): The service failed internally.
-    /// - [`InvalidParameter`](DescribeSubscribesError::InvalidParameter): A parameter is missing or malformed.
+    /// - [`InternalError`](::tencentcloud_sdk::CommonError::InternalError): The service failed internally.
+    /// - [`InvalidParameter`](::tencentcloud_sdk::CommonError::InvalidParameter): A parameter is missing or malformed.
     /// - [`InvalidParameterValue.InvalidParameterValueError`](DescribeSubscribesError::InvalidParameterValueInvalidParameterValueError): A parameter value is not valid.
     ///
     /// # Examples
@@ -1507,15 +1507,15 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// Service errors arrive as [`SdkError::Service`](::tencentcloud_sdk::SdkError::Service) with a [`IsolateSubscribeError`]. Besides the common codes, this action documents:
+    /// Service errors arrive as [`SdkError::Service`](::tencentcloud_sdk::SdkError::Service) with a [`IsolateSubscribeError`]: one variant per code this action documents, and [`Common`](IsolateSubscribeError::Common) for the codes any action may return. The service documents these for this action:
     ///
     /// - [`InternalError.UnknownError`](IsolateSubscribeError::InternalErrorUnknownError): The service hit an unknown error.
-    /// - [`InvalidParameter`](IsolateSubscribeError::InvalidParameter): A parameter is missing or malformed.
+    /// - [`InvalidParameter`](::tencentcloud_sdk::CommonError::InvalidParameter): A parameter is missing or malformed.
     /// - [`InvalidParameter.BizInvalidParameterValueError`](IsolateSubscribeError::InvalidParameterBizInvalidParameterValueError): A parameter value is not valid for this operation.
     /// - [`InvalidParameterValue.InvalidParameterValueError`](IsolateSubscribeError::InvalidParameterValueInvalidParameterValueError): A parameter value is not valid.
-    /// - [`ResourceNotFound`](IsolateSubscribeError::ResourceNotFound): The resource does not exist.
+    /// - [`ResourceNotFound`](::tencentcloud_sdk::CommonError::ResourceNotFound): The resource does not exist.
     /// - [`ResourceNotFound.BizResourceNotFoundError`](IsolateSubscribeError::ResourceNotFoundBizResourceNotFoundError): The resource does not exist.
-    /// - [`UnsupportedOperation`](IsolateSubscribeError::UnsupportedOperation): The operation is not supported.
+    /// - [`UnsupportedOperation`](::tencentcloud_sdk::CommonError::UnsupportedOperation): The operation is not supported.
     ///
     /// # Examples
     ///
@@ -1566,14 +1566,14 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// Service errors arrive as [`SdkError::Service`](::tencentcloud_sdk::SdkError::Service) with a [`ModifyMigrateJobError`]. Besides the common codes, this action documents:
+    /// Service errors arrive as [`SdkError::Service`](::tencentcloud_sdk::SdkError::Service) with a [`ModifyMigrateJobError`]: one variant per code this action documents, and [`Common`](ModifyMigrateJobError::Common) for the codes any action may return. The service documents these for this action:
     ///
     /// - [`FailedOperation.NotAllowOperation`](ModifyMigrateJobError::FailedOperationNotAllowOperation): The job's state does not allow changes (only statuses 1, 4, 5 and 10 do).
     /// - [`InternalError.DatabaseError`](ModifyMigrateJobError::InternalErrorDatabaseError): The service could not reach its own database.
     /// - [`InternalError.DuplicateJob`](ModifyMigrateJobError::InternalErrorDuplicateJob): A job with the same settings already exists.
     /// - [`InternalError.ProtocolError`](ModifyMigrateJobError::InternalErrorProtocolError): An internal call between the service's components failed.
     /// - [`InternalError.UnknownError`](ModifyMigrateJobError::InternalErrorUnknownError): The service hit an unknown error.
-    /// - [`InvalidParameter`](ModifyMigrateJobError::InvalidParameter): A parameter is missing or malformed.
+    /// - [`InvalidParameter`](::tencentcloud_sdk::CommonError::InvalidParameter): A parameter is missing or malformed.
     /// - [`InvalidParameterValue.BizInvalidParameterValueError`](ModifyMigrateJobError::InvalidParameterValueBizInvalidParameterValueError): A parameter value is not valid for this operation.
     /// - [`InvalidParameterValue.DataConvertError`](ModifyMigrateJobError::InvalidParameterValueDataConvertError): A parameter value could not be converted to the expected type.
     /// - [`ResourceNotFound.JobNotExist`](ModifyMigrateJobError::ResourceNotFoundJobNotExist): No migration job has this id.
@@ -1666,11 +1666,11 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// Service errors arrive as [`SdkError::Service`](::tencentcloud_sdk::SdkError::Service) with a [`ModifySubscribeAutoRenewFlagError`]. Besides the common codes, this action documents:
+    /// Service errors arrive as [`SdkError::Service`](::tencentcloud_sdk::SdkError::Service) with a [`ModifySubscribeAutoRenewFlagError`]: one variant per code this action documents, and [`Common`](ModifySubscribeAutoRenewFlagError::Common) for the codes any action may return. The service documents these for this action:
     ///
-    /// - [`InvalidParameter`](ModifySubscribeAutoRenewFlagError::InvalidParameter): A parameter is missing or malformed.
+    /// - [`InvalidParameter`](::tencentcloud_sdk::CommonError::InvalidParameter): A parameter is missing or malformed.
     /// - [`InvalidParameter.InstanceNotFound`](ModifySubscribeAutoRenewFlagError::InvalidParameterInstanceNotFound): No subscription instance has this id.
-    /// - [`ResourceNotFound`](ModifySubscribeAutoRenewFlagError::ResourceNotFound): The resource does not exist.
+    /// - [`ResourceNotFound`](::tencentcloud_sdk::CommonError::ResourceNotFound): The resource does not exist.
     ///
     /// # Examples
     ///
@@ -1721,14 +1721,14 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// Service errors arrive as [`SdkError::Service`](::tencentcloud_sdk::SdkError::Service) with a [`ModifySubscribeConsumeTimeError`]. Besides the common codes, this action documents:
+    /// Service errors arrive as [`SdkError::Service`](::tencentcloud_sdk::SdkError::Service) with a [`ModifySubscribeConsumeTimeError`]: one variant per code this action documents, and [`Common`](ModifySubscribeConsumeTimeError::Common) for the codes any action may return. The service documents these for this action:
     ///
     /// - [`FailedOperation.StatusInConflict`](ModifySubscribeConsumeTimeError::FailedOperationStatusInConflict): The resource's current state conflicts with this operation.
     /// - [`FailedOperation.StatusInConflictError`](ModifySubscribeConsumeTimeError::FailedOperationStatusInConflictError): The resource's current state conflicts with this operation.
-    /// - [`InternalError`](ModifySubscribeConsumeTimeError::InternalError): The service failed internally.
-    /// - [`InvalidParameter`](ModifySubscribeConsumeTimeError::InvalidParameter): A parameter is missing or malformed.
+    /// - [`InternalError`](::tencentcloud_sdk::CommonError::InternalError): The service failed internally.
+    /// - [`InvalidParameter`](::tencentcloud_sdk::CommonError::InvalidParameter): A parameter is missing or malformed.
     /// - [`OperationDenied`](ModifySubscribeConsumeTimeError::OperationDenied): The operation is not allowed.
-    /// - [`ResourceNotFound`](ModifySubscribeConsumeTimeError::ResourceNotFound): The resource does not exist.
+    /// - [`ResourceNotFound`](::tencentcloud_sdk::CommonError::ResourceNotFound): The resource does not exist.
     ///
     /// # Examples
     ///
@@ -1781,12 +1781,12 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// Service errors arrive as [`SdkError::Service`](::tencentcloud_sdk::SdkError::Service) with a [`ModifySubscribeNameError`]. Besides the common codes, this action documents:
+    /// Service errors arrive as [`SdkError::Service`](::tencentcloud_sdk::SdkError::Service) with a [`ModifySubscribeNameError`]: one variant per code this action documents, and [`Common`](ModifySubscribeNameError::Common) for the codes any action may return. The service documents these for this action:
     ///
-    /// - [`InternalError`](ModifySubscribeNameError::InternalError): The service failed internally.
-    /// - [`InvalidParameter`](ModifySubscribeNameError::InvalidParameter): A parameter is missing or malformed.
+    /// - [`InternalError`](::tencentcloud_sdk::CommonError::InternalError): The service failed internally.
+    /// - [`InvalidParameter`](::tencentcloud_sdk::CommonError::InvalidParameter): A parameter is missing or malformed.
     /// - [`InvalidParameterValue.InvalidParameterValueError`](ModifySubscribeNameError::InvalidParameterValueInvalidParameterValueError): A parameter value is not valid.
-    /// - [`ResourceNotFound`](ModifySubscribeNameError::ResourceNotFound): The resource does not exist.
+    /// - [`ResourceNotFound`](::tencentcloud_sdk::CommonError::ResourceNotFound): The resource does not exist.
     ///
     /// # Examples
     ///
@@ -1837,13 +1837,13 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// Service errors arrive as [`SdkError::Service`](::tencentcloud_sdk::SdkError::Service) with a [`ModifySubscribeObjectsError`]. Besides the common codes, this action documents:
+    /// Service errors arrive as [`SdkError::Service`](::tencentcloud_sdk::SdkError::Service) with a [`ModifySubscribeObjectsError`]: one variant per code this action documents, and [`Common`](ModifySubscribeObjectsError::Common) for the codes any action may return. The service documents these for this action:
     ///
     /// - [`FailedOperation.StatusInConflict`](ModifySubscribeObjectsError::FailedOperationStatusInConflict): The resource's current state conflicts with this operation.
-    /// - [`InternalError`](ModifySubscribeObjectsError::InternalError): The service failed internally.
-    /// - [`InvalidParameter`](ModifySubscribeObjectsError::InvalidParameter): A parameter is missing or malformed.
+    /// - [`InternalError`](::tencentcloud_sdk::CommonError::InternalError): The service failed internally.
+    /// - [`InvalidParameter`](::tencentcloud_sdk::CommonError::InvalidParameter): A parameter is missing or malformed.
     /// - [`OperationDenied`](ModifySubscribeObjectsError::OperationDenied): The operation is not allowed.
-    /// - [`ResourceNotFound`](ModifySubscribeObjectsError::ResourceNotFound): The resource does not exist.
+    /// - [`ResourceNotFound`](::tencentcloud_sdk::CommonError::ResourceNotFound): The resource does not exist.
     /// - [`ResourceNotFound.BizResourceNotFoundError`](ModifySubscribeObjectsError::ResourceNotFoundBizResourceNotFoundError): The resource does not exist.
     ///
     /// # Examples
@@ -1898,12 +1898,12 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// Service errors arrive as [`SdkError::Service`](::tencentcloud_sdk::SdkError::Service) with a [`ModifySubscribeVipVportError`]. Besides the common codes, this action documents:
+    /// Service errors arrive as [`SdkError::Service`](::tencentcloud_sdk::SdkError::Service) with a [`ModifySubscribeVipVportError`]: one variant per code this action documents, and [`Common`](ModifySubscribeVipVportError::Common) for the codes any action may return. The service documents these for this action:
     ///
     /// - [`FailedOperation.StatusInConflict`](ModifySubscribeVipVportError::FailedOperationStatusInConflict): The resource's current state conflicts with this operation.
-    /// - [`InternalError`](ModifySubscribeVipVportError::InternalError): The service failed internally.
-    /// - [`InvalidParameter`](ModifySubscribeVipVportError::InvalidParameter): A parameter is missing or malformed.
-    /// - [`ResourceNotFound`](ModifySubscribeVipVportError::ResourceNotFound): The resource does not exist.
+    /// - [`InternalError`](::tencentcloud_sdk::CommonError::InternalError): The service failed internally.
+    /// - [`InvalidParameter`](::tencentcloud_sdk::CommonError::InvalidParameter): A parameter is missing or malformed.
+    /// - [`ResourceNotFound`](::tencentcloud_sdk::CommonError::ResourceNotFound): The resource does not exist.
     ///
     /// # Examples
     ///
@@ -1960,14 +1960,14 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// Service errors arrive as [`SdkError::Service`](::tencentcloud_sdk::SdkError::Service) with a [`OfflineIsolatedSubscribeError`]. Besides the common codes, this action documents:
+    /// Service errors arrive as [`SdkError::Service`](::tencentcloud_sdk::SdkError::Service) with a [`OfflineIsolatedSubscribeError`]: one variant per code this action documents, and [`Common`](OfflineIsolatedSubscribeError::Common) for the codes any action may return. The service documents these for this action:
     ///
     /// - [`FailedOperation.FailedOperationError`](OfflineIsolatedSubscribeError::FailedOperationFailedOperationError): The operation failed.
     /// - [`FailedOperation.StatusInConflict`](OfflineIsolatedSubscribeError::FailedOperationStatusInConflict): The instance is not isolated.
     /// - [`FailedOperation.StatusInConflictError`](OfflineIsolatedSubscribeError::FailedOperationStatusInConflictError): The resource's current state conflicts with this operation.
-    /// - [`InternalError`](OfflineIsolatedSubscribeError::InternalError): The service failed internally.
-    /// - [`InvalidParameter`](OfflineIsolatedSubscribeError::InvalidParameter): A parameter is missing or malformed.
-    /// - [`ResourceNotFound`](OfflineIsolatedSubscribeError::ResourceNotFound): The resource does not exist.
+    /// - [`InternalError`](::tencentcloud_sdk::CommonError::InternalError): The service failed internally.
+    /// - [`InvalidParameter`](::tencentcloud_sdk::CommonError::InvalidParameter): A parameter is missing or malformed.
+    /// - [`ResourceNotFound`](::tencentcloud_sdk::CommonError::ResourceNotFound): The resource does not exist.
     ///
     /// # Examples
     ///
@@ -2016,13 +2016,13 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// Service errors arrive as [`SdkError::Service`](::tencentcloud_sdk::SdkError::Service) with a [`ResetSubscribeError`]. Besides the common codes, this action documents:
+    /// Service errors arrive as [`SdkError::Service`](::tencentcloud_sdk::SdkError::Service) with a [`ResetSubscribeError`]: one variant per code this action documents, and [`Common`](ResetSubscribeError::Common) for the codes any action may return. The service documents these for this action:
     ///
     /// - [`FailedOperation.StatusInConflict`](ResetSubscribeError::FailedOperationStatusInConflict): The resource's current state conflicts with this operation.
-    /// - [`InternalError`](ResetSubscribeError::InternalError): The service failed internally.
-    /// - [`InvalidParameter`](ResetSubscribeError::InvalidParameter): A parameter is missing or malformed.
+    /// - [`InternalError`](::tencentcloud_sdk::CommonError::InternalError): The service failed internally.
+    /// - [`InvalidParameter`](::tencentcloud_sdk::CommonError::InvalidParameter): A parameter is missing or malformed.
     /// - [`OperationDenied`](ResetSubscribeError::OperationDenied): The operation is not allowed.
-    /// - [`ResourceNotFound`](ResetSubscribeError::ResourceNotFound): The resource does not exist.
+    /// - [`ResourceNotFound`](::tencentcloud_sdk::CommonError::ResourceNotFound): The resource does not exist.
     ///
     /// # Examples
     ///
@@ -2071,7 +2071,7 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// Service errors arrive as [`SdkError::Service`](::tencentcloud_sdk::SdkError::Service) with a [`StartMigrateJobError`]. Besides the common codes, this action documents:
+    /// Service errors arrive as [`SdkError::Service`](::tencentcloud_sdk::SdkError::Service) with a [`StartMigrateJobError`]: one variant per code this action documents, and [`Common`](StartMigrateJobError::Common) for the codes any action may return. The service documents these for this action:
     ///
     /// - [`FailedOperation.NotAllowOperation`](StartMigrateJobError::FailedOperationNotAllowOperation): The job has not passed its check (status 4), so it cannot start.
     /// - [`FailedOperation.StartJobFailed`](StartMigrateJobError::FailedOperationStartJobFailed): The job could not be started.
@@ -2084,7 +2084,7 @@ impl Client {
     /// - [`InternalError.LockError`](StartMigrateJobError::InternalErrorLockError): The service could not lock the job for the operation.
     /// - [`InternalError.ProtocolError`](StartMigrateJobError::InternalErrorProtocolError): An internal call between the service's components failed.
     /// - [`InternalError.UnknownError`](StartMigrateJobError::InternalErrorUnknownError): The service hit an unknown error.
-    /// - [`InvalidParameter`](StartMigrateJobError::InvalidParameter): A parameter is missing or malformed.
+    /// - [`InvalidParameter`](::tencentcloud_sdk::CommonError::InvalidParameter): A parameter is missing or malformed.
     /// - [`LimitExceeded.MaxUnusedJobs`](StartMigrateJobError::LimitExceededMaxUnusedJobs): Too many migration jobs have been created and not used.
     /// - [`OperationDenied.BizOperationDeniedError`](StartMigrateJobError::OperationDeniedBizOperationDeniedError): The operation is not allowed for this resource.
     /// - [`OperationDenied.JobOperationDeniedError`](StartMigrateJobError::OperationDeniedJobOperationDeniedError): The migration job does not allow this operation in its current state.
@@ -2139,7 +2139,7 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// Service errors arrive as [`SdkError::Service`](::tencentcloud_sdk::SdkError::Service) with a [`StopMigrateJobError`]. Besides the common codes, this action documents:
+    /// Service errors arrive as [`SdkError::Service`](::tencentcloud_sdk::SdkError::Service) with a [`StopMigrateJobError`]: one variant per code this action documents, and [`Common`](StopMigrateJobError::Common) for the codes any action may return. The service documents these for this action:
     ///
     /// - [`FailedOperation.NotAllowOperation`](StopMigrateJobError::FailedOperationNotAllowOperation): The job is not running or ready to complete, so it cannot be cancelled.
     /// - [`FailedOperation.StatusInConflict`](StopMigrateJobError::FailedOperationStatusInConflict): The resource's current state conflicts with this operation.
@@ -2147,7 +2147,7 @@ impl Client {
     /// - [`InternalError.DuplicateJob`](StopMigrateJobError::InternalErrorDuplicateJob): A job with the same settings already exists.
     /// - [`InternalError.ProtocolError`](StopMigrateJobError::InternalErrorProtocolError): An internal call between the service's components failed.
     /// - [`InternalError.UnknownError`](StopMigrateJobError::InternalErrorUnknownError): The service hit an unknown error.
-    /// - [`InvalidParameter`](StopMigrateJobError::InvalidParameter): A parameter is missing or malformed.
+    /// - [`InvalidParameter`](::tencentcloud_sdk::CommonError::InvalidParameter): A parameter is missing or malformed.
     /// - [`OperationDenied.JobOperationDeniedError`](StopMigrateJobError::OperationDeniedJobOperationDeniedError): The migration job does not allow this operation in its current state.
     /// - [`ResourceNotFound.JobNotExist`](StopMigrateJobError::ResourceNotFoundJobNotExist): No migration job has this id.
     /// - [`UnauthorizedOperation.NotEnoughPrivileges`](StopMigrateJobError::UnauthorizedOperationNotEnoughPrivileges): The caller lacks the CAM permission for this operation.

@@ -53,7 +53,7 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// Service errors arrive as [`SdkError::Service`](::tencentcloud_sdk::SdkError::Service) with a [`CreateIPv6AddrError`].
+    /// Service errors arrive as [`SdkError::Service`](::tencentcloud_sdk::SdkError::Service) with a [`CreateIPv6AddrError`]: one variant per code this action documents, and [`Common`](CreateIPv6AddrError::Common) for the codes any action may return.
     pub fn create_ipv6_addr(&self) -> CreateIPv6AddrCall {
         CreateIPv6AddrCall::new(self.handle.clone())
     }
@@ -76,11 +76,11 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// Service errors arrive as [`SdkError::Service`](::tencentcloud_sdk::SdkError::Service) with a [`DescribeThingsError`]. Besides the common codes, this action documents:
+    /// Service errors arrive as [`SdkError::Service`](::tencentcloud_sdk::SdkError::Service) with a [`DescribeThingsError`]: one variant per code this action documents, and [`Common`](DescribeThingsError::Common) for the codes any action may return. The service documents these for this action:
     ///
     /// - [`ResourceNotFound.ThingNotExist`](DescribeThingsError::ResourceNotFoundThingNotExist): No such thing.
     /// - [`InvalidParameterValue.Type`](DescribeThingsError::InvalidParameterValueType): The `Type` is wrong.
-    /// - [`RequestLimitExceeded`](DescribeThingsError::RequestLimitExceeded): A common code documented again; listed once.
+    /// - [`RequestLimitExceeded`](::tencentcloud_sdk::CommonError::RequestLimitExceeded): A common code documented again; listed once.
     ///
     /// # Examples
     ///
@@ -148,7 +148,7 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// Service errors arrive as [`SdkError::Service`](::tencentcloud_sdk::SdkError::Service) with a [`PingError`].
+    /// Service errors arrive as [`SdkError::Service`](::tencentcloud_sdk::SdkError::Service) with a [`PingError`]: one variant per code this action documents, and [`Common`](PingError::Common) for the codes any action may return.
     pub fn ping(&self) -> PingCall {
         PingCall::new(self.handle.clone())
     }

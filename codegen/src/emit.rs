@@ -252,16 +252,19 @@ fn client_method(service: &Service, action: &Action) -> TokenStream {
             example.input, example.output
         ));
     }
-    let snippet = action
-        .examples
-        .iter()
-        .find_map(|example| crate::snippet::example_call(service, action, &example.parameters));
+    let snippet = action.examples.iter().find_map(|example| {
+        crate::snippet::example_call(service, action, &example.parameters)
+            .map(|lines| (&example.title, lines))
+    });
     if snippet.is_some() || !examples.is_empty() {
         extra.push_str("\n\n# Examples");
     }
-    if let Some(snippet) = snippet {
-        extra.push_str("\n\nThe call with the parameters of the first example below:\n\n");
-        extra.push_str(&snippet.join("\n"));
+    if let Some((title, lines)) = snippet {
+        extra.push_str(&format!(
+            "\n\nThe call, with the parameters of the example \"{}\" below:\n\n",
+            escape_doc(title)
+        ));
+        extra.push_str(&lines.join("\n"));
     }
     extra.push_str(&examples);
     let doc = md(&format!("{}{extra}", escape_doc(&text)));

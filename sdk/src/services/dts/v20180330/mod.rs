@@ -199,7 +199,7 @@ impl Client {
     ///
     /// # Examples
     ///
-    /// The call with the parameters of the first example below:
+    /// The call, with the parameters of the example "Configure a subscription" below:
     ///
     /// ```no_run
     /// # use tencentcloud_sdk::dts::v20180330::*;
@@ -269,7 +269,7 @@ impl Client {
     ///
     /// # Examples
     ///
-    /// The call with the parameters of the first example below:
+    /// The call, with the parameters of the example "Complete a migration job" below:
     ///
     /// ```no_run
     /// # use tencentcloud_sdk::dts::v20180330::*;
@@ -344,7 +344,7 @@ impl Client {
     ///
     /// # Examples
     ///
-    /// The call with the parameters of the first example below:
+    /// The call, with the parameters of the example "Check a migration job" below:
     ///
     /// ```no_run
     /// # use tencentcloud_sdk::dts::v20180330::*;
@@ -418,7 +418,7 @@ impl Client {
     ///
     /// # Examples
     ///
-    /// The call with the parameters of the first example below:
+    /// The call, with the parameters of the example "Migrate a MySQL database reached over Direct Connect" below:
     ///
     /// ```no_run
     /// # use tencentcloud_sdk::dts::v20180330::*;
@@ -673,7 +673,7 @@ impl Client {
     ///
     /// # Examples
     ///
-    /// The call with the parameters of the first example below:
+    /// The call, with the parameters of the example "Buy a subscription instance" below:
     ///
     /// ```no_run
     /// # use tencentcloud_sdk::dts::v20180330::*;
@@ -748,7 +748,7 @@ impl Client {
     ///
     /// # Examples
     ///
-    /// The call with the parameters of the first example below:
+    /// The call, with the parameters of the example "Delete a migration job" below:
     ///
     /// ```no_run
     /// # use tencentcloud_sdk::dts::v20180330::*;
@@ -805,7 +805,7 @@ impl Client {
     ///
     /// # Examples
     ///
-    /// The call with the parameters of the first example below:
+    /// The call, with the parameters of the example "Query an asynchronous task" below:
     ///
     /// ```no_run
     /// # use tencentcloud_sdk::dts::v20180330::*;
@@ -865,7 +865,7 @@ impl Client {
     ///
     /// # Examples
     ///
-    /// The call with the parameters of the first example below:
+    /// The call, with the parameters of the example "A check that failed" below:
     ///
     /// ```no_run
     /// # use tencentcloud_sdk::dts::v20180330::*;
@@ -968,7 +968,7 @@ impl Client {
     ///
     /// # Examples
     ///
-    /// The call with the parameters of the first example below:
+    /// The call, with the parameters of the example "List migration jobs" below:
     ///
     /// ```no_run
     /// # use tencentcloud_sdk::dts::v20180330::*;
@@ -1201,7 +1201,7 @@ impl Client {
     ///
     /// # Examples
     ///
-    /// The call with the parameters of the first example below:
+    /// The call, with the parameters of the example "Describe a subscription" below:
     ///
     /// ```no_run
     /// # use tencentcloud_sdk::dts::v20180330::*;
@@ -1368,7 +1368,7 @@ impl Client {
     ///
     /// # Examples
     ///
-    /// The call with the parameters of the first example below:
+    /// The call, with the parameters of the example "List subscription instances" below:
     ///
     /// ```no_run
     /// # use tencentcloud_sdk::dts::v20180330::*;
@@ -1519,7 +1519,7 @@ impl Client {
     ///
     /// # Examples
     ///
-    /// The call with the parameters of the first example below:
+    /// The call, with the parameters of the example "Isolate a subscription instance" below:
     ///
     /// ```no_run
     /// # use tencentcloud_sdk::dts::v20180330::*;
@@ -1581,7 +1581,7 @@ impl Client {
     ///
     /// # Examples
     ///
-    /// The call with the parameters of the first example below:
+    /// The call, with the parameters of the example "Change a migration job" below:
     ///
     /// ```no_run
     /// # use tencentcloud_sdk::dts::v20180330::*;
@@ -1674,7 +1674,7 @@ impl Client {
     ///
     /// # Examples
     ///
-    /// The call with the parameters of the first example below:
+    /// The call, with the parameters of the example "Turn on automatic renewal" below:
     ///
     /// ```no_run
     /// # use tencentcloud_sdk::dts::v20180330::*;
@@ -1732,7 +1732,7 @@ impl Client {
     ///
     /// # Examples
     ///
-    /// The call with the parameters of the first example below:
+    /// The call, with the parameters of the example "Move the consumption start point" below:
     ///
     /// ```no_run
     /// # use tencentcloud_sdk::dts::v20180330::*;
@@ -1790,7 +1790,7 @@ impl Client {
     ///
     /// # Examples
     ///
-    /// The call with the parameters of the first example below:
+    /// The call, with the parameters of the example "Rename a subscription instance" below:
     ///
     /// ```no_run
     /// # use tencentcloud_sdk::dts::v20180330::*;
@@ -1848,7 +1848,7 @@ impl Client {
     ///
     /// # Examples
     ///
-    /// The call with the parameters of the first example below:
+    /// The call, with the parameters of the example "Subscribe to the whole instance" below:
     ///
     /// ```no_run
     /// # use tencentcloud_sdk::dts::v20180330::*;
@@ -1907,7 +1907,7 @@ impl Client {
     ///
     /// # Examples
     ///
-    /// The call with the parameters of the first example below:
+    /// The call, with the parameters of the example "Move a subscription channel" below:
     ///
     /// ```no_run
     /// # use tencentcloud_sdk::dts::v20180330::*;
@@ -1971,7 +1971,7 @@ impl Client {
     ///
     /// # Examples
     ///
-    /// The call with the parameters of the first example below:
+    /// The call, with the parameters of the example "Take an isolated subscription instance offline" below:
     ///
     /// ```no_run
     /// # use tencentcloud_sdk::dts::v20180330::*;
@@ -2026,7 +2026,7 @@ impl Client {
     ///
     /// # Examples
     ///
-    /// The call with the parameters of the first example below:
+    /// The call, with the parameters of the example "Reset a subscription instance" below:
     ///
     /// ```no_run
     /// # use tencentcloud_sdk::dts::v20180330::*;
@@ -2094,7 +2094,7 @@ impl Client {
     ///
     /// # Examples
     ///
-    /// The call with the parameters of the first example below:
+    /// The call, with the parameters of the example "Start a migration job" below:
     ///
     /// ```no_run
     /// # use tencentcloud_sdk::dts::v20180330::*;
@@ -2154,7 +2154,7 @@ impl Client {
     ///
     /// # Examples
     ///
-    /// The call with the parameters of the first example below:
+    /// The call, with the parameters of the example "Cancel a migration job" below:
     ///
     /// ```no_run
     /// # use tencentcloud_sdk::dts::v20180330::*;

@@ -84,7 +84,7 @@ impl Client {
     ///
     /// # Examples
     ///
-    /// The call with the parameters of the first example below:
+    /// The call, with the parameters of the example "Two things" below:
     ///
     /// ```no_run
     /// # use tencentcloud_sdk::hostile::v20200101::*;

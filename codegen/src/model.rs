@@ -10,7 +10,7 @@ use std::fmt;
 use serde_json::Value;
 
 use crate::common_errors::COMMON_ERRORS;
-use crate::names::{is_keyword, is_valid_identifier, pascal_case, snake_case};
+use crate::names::{is_keyword, is_type_name, is_valid_identifier, pascal_case, snake_case};
 use crate::spec::{
     ActionSpec, EnumSpec, ExampleSpec, MemberSpec, PaginationSpec, SpecFile, StructureSpec,
 };
@@ -1200,12 +1200,6 @@ fn reaches(edges: &BTreeMap<String, Vec<String>>, from: &str, to: &str) -> bool 
 
 fn pretty(value: &Value) -> String {
     serde_json::to_string_pretty(value).unwrap_or_else(|_| value.to_string())
-}
-
-fn is_type_name(name: &str) -> bool {
-    is_valid_identifier(name)
-        && name.bytes().next().is_some_and(|b| b.is_ascii_uppercase())
-        && !is_keyword(name)
 }
 
 fn is_wire_name(name: &str) -> bool {

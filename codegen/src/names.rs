@@ -135,6 +135,14 @@ pub fn pascal_case(name: &str) -> String {
     out
 }
 
+/// Whether `name` can be a generated type name: a PascalCase identifier (starting with an
+/// uppercase ASCII letter) that is not a keyword.
+pub fn is_type_name(name: &str) -> bool {
+    is_valid_identifier(name)
+        && name.bytes().next().is_some_and(|b| b.is_ascii_uppercase())
+        && !is_keyword(name)
+}
+
 /// Reports whether `s` is a plain ASCII identifier: non-empty, starting with a
 /// letter or `_`, continuing with letters, digits or `_`, and not just `_`.
 ///

@@ -17,7 +17,7 @@ use std::fmt;
 use serde_json::{Map, Number, Value};
 
 use crate::model::{SpecError, SpecErrors, action_type_names};
-use crate::names::{is_keyword, is_valid_identifier, pascal_case};
+use crate::names::{is_type_name, pascal_case};
 use crate::spec::{ActionSpec, ExampleSpec, MemberSpec, PaginationSpec, SpecFile, StructureSpec};
 
 /// One input file: its text, and how messages name it.
@@ -990,12 +990,6 @@ fn first_sentence(text: &str) -> String {
     .min()
     .unwrap_or(text.len());
     text.get(..end).unwrap_or(text).trim().to_owned()
-}
-
-fn is_type_name(name: &str) -> bool {
-    is_valid_identifier(name)
-        && name.bytes().next().is_some_and(|b| b.is_ascii_uppercase())
-        && !is_keyword(name)
 }
 
 /// Adds pagination when the action takes integer `Offset` and `Limit` and answers with an

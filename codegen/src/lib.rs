@@ -12,15 +12,19 @@
 //! (`cargo xtask import-tccli`).
 
 pub mod common_errors;
+#[cfg(feature = "emit")]
 pub mod emit;
 pub mod model;
 pub mod names;
+#[cfg(feature = "emit")]
 mod snippet;
 pub mod spec;
+#[cfg(feature = "emit")]
 pub mod tccli;
 
 use std::path::Path;
 
+#[cfg(feature = "emit")]
 pub use emit::{EmitError, generate};
 pub use model::{Service, SpecError, SpecErrors};
 

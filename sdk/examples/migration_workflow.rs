@@ -25,14 +25,16 @@ use tencentcloud_sdk::dts::v20180330::{
     AccessType, Client, DatabaseType, DstInfo, MigrateObject, MigrateOption, MigrateRunMode,
     MigrateType, SrcInfo,
 };
+use tencentcloud_sdk::waiters::dts::MigrateCheckVerdict;
 use tencentcloud_sdk::{Config, Credentials};
 
 const USAGE: &str = "usage: migration_workflow --source HOST:PORT --source-user USER \
 --target INSTANCE --target-region REGION --target-user USER [--databases JSON] \
 [--job-name NAME] [--region REGION] [--endpoint URL] [--poll-seconds N]";
 
-/// How often the check is polled unless `--poll-seconds` says otherwise; DescribeMigrateCheckJob
-/// allows 20 requests per second, so this is far from the limit.
+/// The first interval between polls of the check unless `--poll-seconds` says otherwise (the
+/// waiter lets it grow); DescribeMigrateCheckJob allows 20 requests per second, so this is far
+/// from the limit.
 const DEFAULT_POLL: Duration = Duration::from_secs(3);
 /// Longest wait for a check's verdict.
 const CHECK_DEADLINE: Duration = Duration::from_secs(30 * 60);
@@ -181,38 +183,32 @@ async fn run(args: Args) -> Result<ExitCode, Box<dyn std::error::Error>> {
         .await?;
     println!("check requested (RequestId {})", check.request_id);
 
-    // 3. Poll the check until it has a verdict.
-    let started = tokio::time::Instant::now();
-    let verdict = loop {
-        let check = client
-            .describe_migrate_check_job()
-            .job_id(&job_id)
-            .send()
-            .await?;
-        let progress = check
-            .progress_percent()
-            .map_or_else(|| check.progress.clone(), |p| format!("{p}%"));
-        println!("check {}: {progress}", check.status);
-        if check.status.is_finished() {
-            break check;
-        }
-        if started.elapsed() > CHECK_DEADLINE {
-            return Err(format!("no verdict for {job_id} after {CHECK_DEADLINE:?}").into());
-        }
-        tokio::time::sleep(args.poll).await;
-    };
+    // 3. Wait for the verdict: the waiter polls DescribeMigrateCheckJob for us.
+    let outcome = client
+        .wait_for_migrate_check(&job_id)
+        .poll_interval(args.poll)
+        .timeout(CHECK_DEADLINE)
+        .on_progress(|progress| println!("check {}: {}%", progress.status(), progress.percent()))
+        .await?;
 
     // 4. Start the job when the check passed; otherwise say what to fix.
-    if !verdict.check_flag.is_passed() {
-        eprintln!(
-            "check did not pass (CheckFlag {}): {} (ErrorCode {})",
-            verdict.check_flag, verdict.error_message, verdict.error_code
-        );
-        eprintln!(
-            "fix the source or target, or change the job with ModifyMigrateJob, then run \
-             CreateMigrateCheckJob for {job_id} again"
-        );
-        return Ok(ExitCode::FAILURE);
+    match outcome.verdict() {
+        MigrateCheckVerdict::Passed => {}
+        MigrateCheckVerdict::Failed {
+            error_code,
+            error_message,
+        } => {
+            eprintln!("check did not pass: {error_message} (ErrorCode {error_code})");
+            eprintln!(
+                "fix the source or target, or change the job with ModifyMigrateJob, then run \
+                 CreateMigrateCheckJob for {job_id} again"
+            );
+            return Ok(ExitCode::FAILURE);
+        }
+        other => {
+            eprintln!("check {other}: run CreateMigrateCheckJob for {job_id} again");
+            return Ok(ExitCode::FAILURE);
+        }
     }
     let start = client.start_migrate_job().job_id(&job_id).send().await?;
     println!("started {job_id} (RequestId {})", start.request_id);

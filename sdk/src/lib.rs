@@ -35,6 +35,7 @@
 //! its docs give the rate limit, the error codes (variants of the action's error enum, so no
 //! string compares; codes any action may return are a [`CommonError`]) and an example. List actions also page: `into_paginator()` turns the call
 //! into a stream of pages or, with `.items()`, of items (see [`runtime::Paginator`]).
+//! Long-running operations have waiters that poll until they are over (see [`waiters`]).
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
 
@@ -47,6 +48,7 @@ pub mod endpoint;
 pub mod error;
 pub mod runtime;
 pub mod signer;
+pub mod waiters;
 
 #[rustfmt::skip]
 mod services;

@@ -1,0 +1,450 @@
+//! The services the emulator answers for, read from the same specs the SDK is generated from,
+//! and the checks the API gateway makes against them: request parameters on the way in, and the
+//! emulator's own answers on the way out.
+
+use std::collections::HashMap;
+use std::fmt;
+
+use serde_json::{Map, Value};
+use tencentcloud_codegen::model::{Action, EnumRepr, Field, Service, Type, VariantValue};
+
+use crate::backend::{Answer, ApiError};
+
+/// Every spec under `api-spec/`, embedded at build time: `(path, text)`.
+const EMBEDDED: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/specs.rs"));
+
+/// The service versions the emulator knows, by service name and version.
+pub(crate) struct Catalog {
+    services: HashMap<(String, String), Service>,
+}
+
+/// A spec that could not be read.
+#[derive(Debug)]
+pub struct SpecError(pub(crate) String);
+
+impl fmt::Display for SpecError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for SpecError {}
+
+impl Catalog {
+    /// The embedded specs plus `extra` ones (`(name for messages, text)`); a later spec of the
+    /// same service version replaces an earlier one.
+    pub(crate) fn load(extra: &[(String, String)]) -> Result<Self, SpecError> {
+        let mut services = HashMap::new();
+        let embedded = EMBEDDED.iter().map(|&(name, text)| (name, text));
+        let added = extra
+            .iter()
+            .map(|(name, text)| (name.as_str(), text.as_str()));
+        for (name, text) in embedded.chain(added) {
+            let service = tencentcloud_codegen::parse(text, name)
+                .map_err(|errors| SpecError(errors.to_string()))?;
+            services.insert((service.name.clone(), service.version.clone()), service);
+        }
+        Ok(Self { services })
+    }
+
+    /// Whether any version of `service` is known.
+    pub(crate) fn has_service(&self, service: &str) -> bool {
+        self.services.keys().any(|(name, _)| name == service)
+    }
+
+    /// One service version.
+    pub(crate) fn service(&self, service: &str, version: &str) -> Option<&Service> {
+        self.services.get(&(service.to_owned(), version.to_owned()))
+    }
+}
+
+/// Finds an action of a service version.
+pub(crate) fn action<'a>(service: &'a Service, name: &str) -> Option<&'a Action> {
+    service.actions.iter().find(|action| action.name == name)
+}
+
+/// Checks request parameters against an action's input, the way the gateway does: unknown
+/// members, missing required ones, wrong JSON types and values outside a closed enum are refused
+/// with the code the cloud uses for each. A `null` counts as absent.
+pub(crate) fn check_request(
+    service: &Service,
+    action: &Action,
+    params: &Value,
+) -> Result<(), ApiError> {
+    let Value::Object(members) = params else {
+        return Err(ApiError::new(
+            "InvalidParameter",
+            "The request body must be a JSON object of parameters.",
+        ));
+    };
+    Walker {
+        service,
+        direction: Direction::Request,
+    }
+    .object(&action.input, members, "")
+}
+
+/// Checks an answer (without `RequestId`) against an action's output. A failure is a bug of the
+/// emulator, reported as `InternalError` by the caller.
+pub(crate) fn check_answer(
+    service: &Service,
+    action: &Action,
+    answer: &Answer,
+) -> Result<(), ApiError> {
+    Walker {
+        service,
+        direction: Direction::Answer,
+    }
+    .object(&action.output, answer, "")
+}
+
+/// A spec-shaped answer for an action no backend handles: its first successful example, or
+/// else the required members with empty values.
+pub(crate) fn synthesize_answer(service: &Service, action: &Action) -> Answer {
+    let from_example = action.examples.iter().find_map(|example| {
+        let mut answer: Value = serde_json::from_str(&example.output).ok()?;
+        let Value::Object(mut members) = answer.get_mut("Response")?.take() else {
+            return None;
+        };
+        if members.contains_key("Error") {
+            return None;
+        }
+        members.remove("RequestId");
+        check_answer(service, action, &members).ok()?;
+        Some(members)
+    });
+    from_example.unwrap_or_else(|| empty_object(service, &action.output))
+}
+
+fn empty_object(service: &Service, fields: &[Field]) -> Map<String, Value> {
+    fields
+        .iter()
+        .filter(|field| field.required)
+        .map(|field| (field.wire.clone(), empty_value(service, &field.ty)))
+        .collect()
+}
+
+fn empty_value(service: &Service, ty: &Type) -> Value {
+    match ty {
+        Type::String => Value::from(""),
+        Type::Integer | Type::Unsigned => Value::from(0),
+        Type::Float => Value::from(0.0),
+        Type::Boolean => Value::Bool(false),
+        Type::List(_) => Value::Array(Vec::new()),
+        Type::Struct(name) => match service.structures.iter().find(|s| &s.name == name) {
+            Some(structure) => Value::Object(empty_object(service, &structure.fields)),
+            None => Value::Object(Map::new()),
+        },
+        Type::Enum(name) => {
+            let first = service
+                .enums
+                .iter()
+                .find(|e| &e.name == name)
+                .and_then(|e| e.variants.first());
+            match first.map(|variant| &variant.value) {
+                Some(VariantValue::String(text)) => Value::from(text.as_str()),
+                Some(VariantValue::Integer(number)) => Value::from(*number),
+                Some(VariantValue::Unsigned(number)) => Value::from(*number),
+                None => Value::Null,
+            }
+        }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Direction {
+    Request,
+    Answer,
+}
+
+/// Walks a JSON value along the spec's types.
+struct Walker<'a> {
+    service: &'a Service,
+    direction: Direction,
+}
+
+impl Walker<'_> {
+    fn object(
+        &self,
+        fields: &[Field],
+        members: &Map<String, Value>,
+        prefix: &str,
+    ) -> Result<(), ApiError> {
+        for name in members.keys() {
+            if !fields.iter().any(|field| &field.wire == name) {
+                return Err(match self.direction {
+                    Direction::Request => ApiError::new(
+                        "UnknownParameter",
+                        format!("The parameter `{prefix}{name}` is not recognized."),
+                    ),
+                    Direction::Answer => internal(format!("unknown member `{prefix}{name}`")),
+                });
+            }
+        }
+        for field in fields {
+            let path = format!("{prefix}{}", field.wire);
+            match members.get(&field.wire) {
+                None | Some(Value::Null) if self.absent_is_fine(field, members) => {}
+                None | Some(Value::Null) => {
+                    return Err(match self.direction {
+                        Direction::Request => ApiError::new(
+                            "MissingParameter",
+                            format!("The request is missing the required parameter `{path}`."),
+                        ),
+                        Direction::Answer => internal(format!("required member `{path}` missing")),
+                    });
+                }
+                Some(value) => self.value(&field.ty, value, &path)?,
+            }
+        }
+        Ok(())
+    }
+
+    fn absent_is_fine(&self, field: &Field, members: &Map<String, Value>) -> bool {
+        match self.direction {
+            Direction::Request => !field.required,
+            // A nullable member may be sent as null but must still be sent when it is required.
+            Direction::Answer => {
+                !field.required || (field.nullable && members.contains_key(&field.wire))
+            }
+        }
+    }
+
+    fn value(&self, ty: &Type, value: &Value, path: &str) -> Result<(), ApiError> {
+        let fits = match ty {
+            Type::String => value.is_string(),
+            Type::Integer => value.is_i64(),
+            Type::Unsigned => value.is_u64(),
+            Type::Float => value.is_number(),
+            Type::Boolean => value.is_boolean(),
+            Type::List(item) => {
+                let Value::Array(items) = value else {
+                    return Err(self.wrong_type(path, "a list"));
+                };
+                for (index, element) in items.iter().enumerate() {
+                    self.value(item, element, &format!("{path}.{index}"))?;
+                }
+                true
+            }
+            Type::Struct(name) => {
+                let Value::Object(members) = value else {
+                    return Err(self.wrong_type(path, "an object"));
+                };
+                let Some(structure) = self.service.structures.iter().find(|s| &s.name == name)
+                else {
+                    return Err(internal(format!("structure {name} is not in the spec")));
+                };
+                return self.object(&structure.fields, members, &format!("{path}."));
+            }
+            Type::Enum(name) => return self.enum_value(name, value, path),
+        };
+        if fits {
+            Ok(())
+        } else {
+            Err(self.wrong_type(path, type_name(ty)))
+        }
+    }
+
+    fn enum_value(&self, name: &str, value: &Value, path: &str) -> Result<(), ApiError> {
+        let Some(definition) = self.service.enums.iter().find(|e| e.name == name) else {
+            return Err(internal(format!("enum {name} is not in the spec")));
+        };
+        let (fits, expected) = match definition.repr {
+            EnumRepr::String => (value.is_string(), "a string"),
+            EnumRepr::Integer => (value.is_i64(), "an integer"),
+            EnumRepr::Unsigned => (value.is_u64(), "a non-negative integer"),
+        };
+        if !fits {
+            return Err(self.wrong_type(path, expected));
+        }
+        let known = definition
+            .variants
+            .iter()
+            .any(|variant| match &variant.value {
+                VariantValue::String(text) => value.as_str() == Some(text),
+                VariantValue::Integer(number) => value.as_i64() == Some(*number),
+                VariantValue::Unsigned(number) => value.as_u64() == Some(*number),
+            });
+        if known || definition.open {
+            return Ok(());
+        }
+        let allowed: Vec<String> = definition
+            .variants
+            .iter()
+            .map(|variant| match &variant.value {
+                VariantValue::String(text) => text.clone(),
+                VariantValue::Integer(number) => number.to_string(),
+                VariantValue::Unsigned(number) => number.to_string(),
+            })
+            .collect();
+        Err(match self.direction {
+            Direction::Request => ApiError::new(
+                "InvalidParameterValue",
+                format!(
+                    "The value {value} of `{path}` is not one of: {}.",
+                    allowed.join(", ")
+                ),
+            ),
+            Direction::Answer => internal(format!("`{path}` = {value} is not a known value")),
+        })
+    }
+
+    fn wrong_type(&self, path: &str, expected: &str) -> ApiError {
+        match self.direction {
+            Direction::Request => ApiError::new(
+                "InvalidParameter",
+                format!("The parameter `{path}` must be {expected}."),
+            ),
+            Direction::Answer => internal(format!("`{path}` is not {expected}")),
+        }
+    }
+}
+
+fn type_name(ty: &Type) -> &'static str {
+    match ty {
+        Type::String => "a string",
+        Type::Integer => "an integer",
+        Type::Unsigned => "a non-negative integer",
+        Type::Float => "a number",
+        Type::Boolean => "a boolean",
+        Type::List(_) => "a list",
+        Type::Struct(_) | Type::Enum(_) => "an object",
+    }
+}
+
+fn internal(problem: String) -> ApiError {
+    ApiError::new(
+        "InternalError",
+        format!("The emulator produced an answer that breaks its spec: {problem}."),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn dts() -> (Catalog, &'static str) {
+        let catalog = Catalog::load(&[]).unwrap_or_else(|err| panic!("{err}"));
+        (catalog, "2018-03-30")
+    }
+
+    fn check(action_name: &str, params: Value) -> Result<(), ApiError> {
+        let (catalog, version) = dts();
+        let service = catalog.service("dts", version).expect("dts is embedded");
+        let action = action(service, action_name).expect("the action exists");
+        check_request(service, action, &params)
+    }
+
+    fn code(result: Result<(), ApiError>) -> String {
+        result.err().map(|err| err.code).unwrap_or_default()
+    }
+
+    #[test]
+    fn every_embedded_spec_loads() {
+        let (catalog, version) = dts();
+        assert!(catalog.has_service("dts"));
+        assert!(catalog.service("dts", version).is_some());
+        assert!(catalog.service("dts", "2099-01-01").is_none());
+    }
+
+    #[test]
+    fn requests_are_checked_member_by_member() {
+        assert_eq!(
+            check("DescribeMigrateCheckJob", json!({"JobId": "dts-1"})),
+            Ok(())
+        );
+        assert_eq!(
+            code(check("DescribeMigrateCheckJob", json!({}))),
+            "MissingParameter"
+        );
+        assert_eq!(
+            code(check("DescribeMigrateCheckJob", json!({"JobId": null}))),
+            "MissingParameter"
+        );
+        assert_eq!(
+            code(check("DescribeMigrateCheckJob", json!({"JobId": 7}))),
+            "InvalidParameter"
+        );
+        assert_eq!(
+            code(check(
+                "DescribeMigrateCheckJob",
+                json!({"JobId": "dts-1", "Jobid": "x"})
+            )),
+            "UnknownParameter"
+        );
+        assert_eq!(
+            code(check("DescribeMigrateCheckJob", json!(["JobId"]))),
+            "InvalidParameter"
+        );
+    }
+
+    #[test]
+    fn nested_members_are_named_by_their_path() {
+        let err = check(
+            "DescribeMigrateJobs",
+            json!({"TagFilters": [{"TagKey": "a"}, {"TagKey": 1}]}),
+        )
+        .expect_err("a number is not a tag key");
+        assert_eq!(err.code, "InvalidParameter");
+        assert!(
+            err.message.contains("`TagFilters.1.TagKey`"),
+            "{}",
+            err.message
+        );
+
+        let err = check(
+            "DescribeMigrateJobs",
+            json!({"TagFilters": [{"TagValue": ["x"]}]}),
+        )
+        .expect_err("TagKey is required");
+        assert_eq!(err.code, "MissingParameter");
+        assert!(
+            err.message.contains("`TagFilters.0.TagKey`"),
+            "{}",
+            err.message
+        );
+
+        assert_eq!(
+            code(check("DescribeMigrateJobs", json!({"Limit": -1}))),
+            "InvalidParameter"
+        );
+    }
+
+    #[test]
+    fn every_spec_example_request_is_accepted_and_its_answer_fits() {
+        let (catalog, version) = dts();
+        let service = catalog.service("dts", version).expect("dts is embedded");
+        let mut checked = 0;
+        for action in &service.actions {
+            for example in &action.examples {
+                let params = Value::Object(example.parameters.clone());
+                check_request(service, action, &params).unwrap_or_else(|err| {
+                    panic!("{} example {:?}: {err:?}", action.name, example.title)
+                });
+                checked += 1;
+            }
+            let answer = synthesize_answer(service, action);
+            check_answer(service, action, &answer)
+                .unwrap_or_else(|err| panic!("{} synthesized: {err:?}", action.name));
+        }
+        assert!(checked >= 22, "only {checked} examples");
+    }
+
+    #[test]
+    fn answers_must_carry_required_members_with_their_types() {
+        let (catalog, version) = dts();
+        let service = catalog.service("dts", version).expect("dts is embedded");
+        let action = action(service, "DescribeMigrateCheckJob").expect("exists");
+        let mut answer = synthesize_answer(service, action);
+        assert_eq!(check_answer(service, action, &answer), Ok(()));
+        answer.insert("Progress".into(), json!(50));
+        assert_eq!(
+            check_answer(service, action, &answer).map_err(|err| err.code),
+            Err("InternalError".to_owned())
+        );
+        answer.remove("Progress");
+        assert!(check_answer(service, action, &answer).is_err());
+    }
+}

@@ -1,0 +1,358 @@
+//! What happens to a request between the socket and a service's behaviour: faults, the
+//! gateway's checks in the cloud's order, the backend, and the answer in the cloud's format.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::Instant;
+
+use hyper::HeaderMap;
+use serde_json::{Map, Value, json};
+use tencentcloud_sdk::Credentials;
+
+use crate::auth::{self, Received};
+use crate::backend::{Answer, ApiError, Backend, Call, unix_now};
+use crate::catalog::{self, Catalog};
+use crate::faults::{Fault, FaultPicker};
+use crate::limits::{Limiter, RateLimits};
+
+/// The largest request body the cloud accepts.
+pub(crate) const MAX_BODY: usize = 10 * 1024 * 1024;
+
+/// A request as the gateway sees it.
+pub(crate) struct Incoming<'a> {
+    pub method: &'a str,
+    pub query: &'a str,
+    pub headers: &'a HeaderMap,
+    /// The body, or `None` when it was larger than [`MAX_BODY`].
+    pub body: Option<&'a [u8]>,
+}
+
+/// What goes back on the connection.
+pub(crate) enum Outcome {
+    /// An HTTP answer.
+    Answer {
+        status: u16,
+        content_type: &'static str,
+        body: Vec<u8>,
+    },
+    /// Close the connection without answering.
+    Drop,
+}
+
+/// Everything the emulator knows and keeps.
+pub(crate) struct Gateway {
+    pub catalog: Catalog,
+    pub credentials: HashMap<String, Credentials>,
+    pub backends: HashMap<(String, String), Box<dyn Backend>>,
+    pub rate_limits: RateLimits,
+    pub limiter: Limiter,
+    pub faults: FaultPicker,
+    pub calls: Mutex<HashMap<String, u64>>,
+    pub log: bool,
+}
+
+/// The parts of a request that passed the checks.
+struct Checked<'a> {
+    secret_id: &'a str,
+    service: &'a str,
+    version: &'a str,
+    action: &'a str,
+    region: &'a str,
+}
+
+impl Gateway {
+    /// Serves one request.
+    pub(crate) async fn serve(&self, request: Incoming<'_>) -> Outcome {
+        let action = header(request.headers, "x-tc-action");
+        match self.faults.pick(action) {
+            None => {}
+            Some(Fault::BadGateway) => return html(502, "502 Bad Gateway"),
+            Some(Fault::ServiceUnavailable) => return html(503, "503 Service Unavailable"),
+            Some(Fault::InternalError) => {
+                return self.finish(
+                    &request,
+                    Err(ApiError::new(
+                        "InternalError",
+                        "An internal error occurred (injected by the emulator).",
+                    )),
+                );
+            }
+            Some(Fault::RequestLimitExceeded) => {
+                return self.finish(
+                    &request,
+                    Err(ApiError::new(
+                        "RequestLimitExceeded",
+                        "Too many requests (injected by the emulator).",
+                    )),
+                );
+            }
+            Some(Fault::DropConnection) => return Outcome::Drop,
+            Some(Fault::DropAfterProcessing) => {
+                let _carried_out = self.process(&request);
+                return Outcome::Drop;
+            }
+            Some(Fault::Delay(delay)) => tokio::time::sleep(delay).await,
+        }
+        let result = self.process(&request);
+        self.finish(&request, result)
+    }
+
+    /// Writes the answer and, when asked, a log line (never with secrets).
+    fn finish(&self, request: &Incoming<'_>, result: Result<Answer, ApiError>) -> Outcome {
+        let request_id = request_id();
+        if self.log {
+            let action = header(request.headers, "x-tc-action").unwrap_or("-");
+            let region = header(request.headers, "x-tc-region").unwrap_or("-");
+            let verdict = result
+                .as_ref()
+                .map_or_else(|err| err.code.as_str(), |_| "ok");
+            eprintln!("{action} {region} -> {verdict} ({request_id})");
+        }
+        let response = match result {
+            Ok(mut members) => {
+                members.insert("RequestId".into(), Value::from(request_id));
+                json!({ "Response": members })
+            }
+            Err(err) => json!({
+                "Response": {
+                    "Error": { "Code": err.code, "Message": err.message },
+                    "RequestId": request_id,
+                }
+            }),
+        };
+        Outcome::Answer {
+            status: 200,
+            content_type: "application/json",
+            body: response.to_string().into_bytes(),
+        }
+    }
+
+    /// The gateway's checks, then the service.
+    fn process(&self, request: &Incoming<'_>) -> Result<Answer, ApiError> {
+        let checked = self.check(request)?;
+        let Some(service) = self.catalog.service(checked.service, checked.version) else {
+            return Err(ApiError::new("InternalError", "The service vanished."));
+        };
+        let Some(action) = catalog::action(service, checked.action) else {
+            return Err(ApiError::new("InternalError", "The action vanished."));
+        };
+        let params = parse_params(request.body)?;
+        catalog::check_request(service, action, &Value::Object(params.clone()))?;
+
+        let now = Instant::now();
+        if let Some(limit) = self.rate_limits.for_action(action.rate_limit) {
+            if !self
+                .limiter
+                .admit(checked.secret_id, checked.action, limit, now)
+            {
+                return Err(ApiError::new(
+                    "RequestLimitExceeded",
+                    format!(
+                        "{} allows {limit} requests per second for each secret id.",
+                        checked.action
+                    ),
+                ));
+            }
+        }
+        *self
+            .calls
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .entry(checked.action.to_owned())
+            .or_default() += 1;
+
+        let call = Call {
+            action: checked.action,
+            params: &params,
+            region: checked.region,
+            account: checked.secret_id,
+            now,
+            unix_time: unix_now(),
+        };
+        let backend = self
+            .backends
+            .get(&(checked.service.to_owned(), checked.version.to_owned()));
+        let answer = match backend.and_then(|backend| backend.call(&call)) {
+            Some(result) => result?,
+            None => catalog::synthesize_answer(service, action),
+        };
+        catalog::check_answer(service, action, &answer)?;
+        Ok(answer)
+    }
+
+    /// Authentication and routing, in the order the cloud reports problems.
+    fn check<'a>(&self, request: &'a Incoming<'_>) -> Result<Checked<'a>, ApiError> {
+        let headers = request.headers;
+        if request.method != "POST" {
+            return Err(ApiError::new(
+                "InvalidParameter",
+                format!(
+                    "The emulator takes POST requests with a JSON body, not {}.",
+                    request.method
+                ),
+            ));
+        }
+        let Some(body) = request.body else {
+            return Err(ApiError::new(
+                "RequestSizeLimitExceeded",
+                format!("The request body is larger than {MAX_BODY} bytes."),
+            ));
+        };
+        let required = |name: &'static str, shown: &str| {
+            header(headers, name).ok_or_else(|| {
+                ApiError::new(
+                    "MissingParameter",
+                    format!("The request is missing the `{shown}` header."),
+                )
+            })
+        };
+        let action = required("x-tc-action", "X-TC-Action")?;
+        let version = required("x-tc-version", "X-TC-Version")?;
+        let timestamp_text = required("x-tc-timestamp", "X-TC-Timestamp")?;
+        let timestamp: u64 = timestamp_text.parse().map_err(|_| {
+            ApiError::new(
+                "InvalidParameter",
+                format!("X-TC-Timestamp `{timestamp_text}` is not a Unix time in seconds."),
+            )
+        })?;
+        let authorization = header(headers, "authorization").ok_or_else(|| {
+            ApiError::new(
+                "AuthFailure.InvalidAuthorization",
+                "The request has no Authorization header.",
+            )
+        })?;
+        let auth = auth::parse(authorization)?;
+        auth::check_clock(timestamp, unix_now())?;
+        let credentials = self.credentials.get(auth.secret_id).ok_or_else(|| {
+            ApiError::new(
+                "AuthFailure.SecretIdNotFound",
+                "The secret id does not exist or its key is disabled.",
+            )
+        })?;
+        let content_type = header(headers, "content-type").unwrap_or("");
+        let received = Received {
+            method: request.method,
+            host: header(headers, "host").unwrap_or(""),
+            content_type,
+            query: request.query,
+            body,
+            unsigned_payload: header(headers, "x-tc-content-sha256") == Some("UNSIGNED-PAYLOAD"),
+            timestamp,
+        };
+        auth::verify(&auth, credentials, &received)?;
+        auth::check_token(credentials, header(headers, "x-tc-token"))?;
+
+        if !self.catalog.has_service(auth.service) {
+            return Err(ApiError::new(
+                "InvalidAction",
+                format!("The emulator serves no service `{}`.", auth.service),
+            ));
+        }
+        let Some(service) = self.catalog.service(auth.service, version) else {
+            return Err(ApiError::new(
+                "NoSuchVersion",
+                format!("Version {version} of {} does not exist.", auth.service),
+            ));
+        };
+        if catalog::action(service, action).is_none() {
+            return Err(ApiError::new(
+                "InvalidAction",
+                format!("{} {version} has no action `{action}`.", auth.service),
+            ));
+        }
+        let region = header(headers, "x-tc-region").unwrap_or("");
+        if region.is_empty() {
+            return Err(ApiError::new(
+                "MissingParameter",
+                "The request is missing the `X-TC-Region` header.",
+            ));
+        }
+        if !content_type
+            .split(';')
+            .next()
+            .is_some_and(|media| media.trim().eq_ignore_ascii_case("application/json"))
+        {
+            return Err(ApiError::new(
+                "InvalidParameter",
+                format!(
+                    "The emulator reads JSON bodies (Content-Type: application/json), not `{content_type}`."
+                ),
+            ));
+        }
+        Ok(Checked {
+            secret_id: auth.secret_id,
+            service: auth.service,
+            version,
+            action,
+            region,
+        })
+    }
+}
+
+/// The request parameters: the body as a JSON object.
+fn parse_params(body: Option<&[u8]>) -> Result<Map<String, Value>, ApiError> {
+    let body = body.unwrap_or_default();
+    match serde_json::from_slice::<Value>(body) {
+        Ok(Value::Object(params)) => Ok(params),
+        Ok(_) => Err(ApiError::new(
+            "InvalidParameter",
+            "The request body must be a JSON object of parameters.",
+        )),
+        Err(err) => Err(ApiError::new(
+            "InvalidParameter",
+            format!("The request body is not valid JSON: {err}."),
+        )),
+    }
+}
+
+/// A header's value, when it is present and readable text.
+fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers.get(name).and_then(|value| value.to_str().ok())
+}
+
+fn html(status: u16, title: &str) -> Outcome {
+    Outcome::Answer {
+        status,
+        content_type: "text/html",
+        body: format!(
+            "<html><head><title>{title}</title></head><body><center><h1>{title}</h1></center></body></html>\n"
+        )
+        .into_bytes(),
+    }
+}
+
+/// A new random RequestId, formatted like the cloud's (a version 4 UUID).
+fn request_id() -> String {
+    let high = fastrand::u64(..);
+    let low = fastrand::u64(..);
+    // Version 4 in the 13th hex digit, the RFC 4122 variant in the 17th.
+    let high = (high & 0xffff_ffff_ffff_0fff) | 0x0000_0000_0000_4000;
+    let low = (low & 0x3fff_ffff_ffff_ffff) | 0x8000_0000_0000_0000;
+    format!(
+        "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
+        high >> 32,
+        (high >> 16) & 0xffff,
+        high & 0xffff,
+        low >> 48,
+        low & 0xffff_ffff_ffff
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_ids_look_like_the_clouds() {
+        let first = request_id();
+        assert_eq!(first.len(), 36);
+        let groups: Vec<&str> = first.split('-').collect();
+        assert_eq!(
+            groups.iter().map(|g| g.len()).collect::<Vec<_>>(),
+            [8, 4, 4, 4, 12]
+        );
+        assert!(groups[2].starts_with('4'));
+        assert!(matches!(groups[3].as_bytes()[0], b'8' | b'9' | b'a' | b'b'));
+        assert_ne!(first, request_id());
+    }
+}

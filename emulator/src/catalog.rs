@@ -2,7 +2,7 @@
 //! and the checks the API gateway makes against them: request parameters on the way in, and the
 //! emulator's own answers on the way out.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
 use serde_json::{Map, Value};
@@ -96,6 +96,160 @@ pub(crate) fn check_answer(
         direction: Direction::Answer,
     }
     .object(&action.output, answer, "")
+}
+
+/// Reads the parameters of a GET request (`JobId=dts-1&TagFilters.0.TagKey=a`, URL-encoded)
+/// into JSON typed by the action's input, for [`check_request`] to check as it checks a JSON
+/// body. Members the spec does not know are kept as strings, so that they are reported as
+/// unknown rather than dropped.
+pub(crate) fn params_from_query(
+    service: &Service,
+    action: &Action,
+    query: &str,
+) -> Result<Map<String, Value>, ApiError> {
+    let mut root = BTreeMap::new();
+    for (key, value) in form_urlencoded::parse(query.as_bytes()) {
+        let mut node = &mut root;
+        let segments: Vec<&str> = key.split('.').collect();
+        let Some((last, parents)) = segments.split_last() else {
+            continue;
+        };
+        for segment in parents {
+            let child = node
+                .entry((*segment).to_owned())
+                .or_insert_with(|| Node::Branch(BTreeMap::new()));
+            let Node::Branch(children) = child else {
+                return Err(query_error(
+                    &key,
+                    "is given both as a value and as a list or object",
+                ));
+            };
+            node = children;
+        }
+        if node
+            .insert((*last).to_owned(), Node::Leaf(value.into_owned()))
+            .is_some()
+        {
+            return Err(query_error(
+                &key,
+                "is given twice or both as a value and as a list or object",
+            ));
+        }
+    }
+    let reader = QueryReader { service };
+    reader.object(&action.input, root, "")
+}
+
+/// A GET parameter tree before it is typed.
+enum Node {
+    Leaf(String),
+    Branch(BTreeMap<String, Node>),
+}
+
+struct QueryReader<'a> {
+    service: &'a Service,
+}
+
+impl QueryReader<'_> {
+    fn object(
+        &self,
+        fields: &[Field],
+        members: BTreeMap<String, Node>,
+        prefix: &str,
+    ) -> Result<Map<String, Value>, ApiError> {
+        let mut object = Map::new();
+        for (name, node) in members {
+            let path = format!("{prefix}{name}");
+            let value = match fields.iter().find(|field| field.wire == name) {
+                Some(field) => self.value(&field.ty, node, &path)?,
+                // Left for the spec check to report as unknown.
+                None => Value::String(String::new()),
+            };
+            object.insert(name, value);
+        }
+        Ok(object)
+    }
+
+    fn value(&self, ty: &Type, node: Node, path: &str) -> Result<Value, ApiError> {
+        match (ty, node) {
+            (Type::List(item), Node::Branch(children)) => {
+                let mut items = Vec::with_capacity(children.len());
+                let mut indexed: Vec<(usize, Node)> = Vec::with_capacity(children.len());
+                for (index, child) in children {
+                    let Ok(number) = index.parse::<usize>() else {
+                        return Err(query_error(
+                            path,
+                            "is a list: its members are numbered from 0",
+                        ));
+                    };
+                    indexed.push((number, child));
+                }
+                indexed.sort_by_key(|(number, _)| *number);
+                for (expected, (number, child)) in indexed.into_iter().enumerate() {
+                    if number != expected {
+                        return Err(query_error(
+                            path,
+                            "is a list: its members are numbered from 0 without gaps",
+                        ));
+                    }
+                    items.push(self.value(item, child, &format!("{path}.{number}"))?);
+                }
+                Ok(Value::Array(items))
+            }
+            (Type::Struct(name), Node::Branch(children)) => {
+                let fields = self
+                    .service
+                    .structures
+                    .iter()
+                    .find(|s| &s.name == name)
+                    .map_or(&[][..], |structure| &structure.fields[..]);
+                Ok(Value::Object(self.object(
+                    fields,
+                    children,
+                    &format!("{path}."),
+                )?))
+            }
+            (Type::List(_) | Type::Struct(_), Node::Leaf(_)) => Err(query_error(
+                path,
+                "must be given member by member (`Name.0=...`)",
+            )),
+            (_, Node::Branch(_)) => Err(query_error(path, "takes a single value")),
+            (ty, Node::Leaf(text)) => self.scalar(ty, text, path),
+        }
+    }
+
+    fn scalar(&self, ty: &Type, text: String, path: &str) -> Result<Value, ApiError> {
+        let repr = match ty {
+            Type::Enum(name) => match self.service.enums.iter().find(|e| &e.name == name) {
+                Some(definition) => match definition.repr {
+                    EnumRepr::String => &Type::String,
+                    EnumRepr::Integer => &Type::Integer,
+                    EnumRepr::Unsigned => &Type::Unsigned,
+                },
+                None => &Type::String,
+            },
+            other => other,
+        };
+        let value = match repr {
+            Type::Integer => text.parse::<i64>().ok().map(Value::from),
+            Type::Unsigned => text.parse::<u64>().ok().map(Value::from),
+            Type::Float => text
+                .parse::<f64>()
+                .ok()
+                .and_then(serde_json::Number::from_f64)
+                .map(Value::Number),
+            Type::Boolean => text.parse::<bool>().ok().map(Value::Bool),
+            _ => Some(Value::String(text)),
+        };
+        value.ok_or_else(|| query_error(path, &format!("must be {}", type_name(repr))))
+    }
+}
+
+fn query_error(path: &str, problem: &str) -> ApiError {
+    ApiError::new(
+        "InvalidParameter",
+        format!("The parameter `{path}` {problem}."),
+    )
 }
 
 /// A spec-shaped answer for an action no backend handles: its first successful example, or
@@ -430,6 +584,46 @@ mod tests {
                 .unwrap_or_else(|err| panic!("{} synthesized: {err:?}", action.name));
         }
         assert!(checked >= 22, "only {checked} examples");
+    }
+
+    #[test]
+    fn get_parameters_are_typed_by_the_spec() {
+        let (catalog, version) = dts();
+        let service = catalog.service("dts", version).expect("dts is embedded");
+        let action = action(service, "DescribeMigrateJobs").expect("exists");
+        let read = |query: &str| params_from_query(service, action, query);
+        let params = read("JobName=my%20job&Limit=10&TagFilters.0.TagKey=team&TagFilters.0.TagValue.0=db&TagFilters.0.TagValue.1=ops")
+            .expect("well formed");
+        assert_eq!(
+            Value::Object(params.clone()),
+            json!({
+                "JobName": "my job",
+                "Limit": 10,
+                "TagFilters": [{"TagKey": "team", "TagValue": ["db", "ops"]}],
+            })
+        );
+        assert_eq!(
+            check_request(service, action, &Value::Object(params)),
+            Ok(())
+        );
+
+        for (query, problem) in [
+            ("Limit=ten", "must be a non-negative integer"),
+            ("TagFilters.1.TagKey=a", "without gaps"),
+            ("TagFilters.x.TagKey=a", "numbered from 0"),
+            ("TagFilters=a", "member by member"),
+            ("Limit.0=1", "single value"),
+            ("Limit=1&Limit=2", "twice"),
+        ] {
+            let err = read(query).expect_err(query);
+            assert_eq!(err.code, "InvalidParameter", "{query}");
+            assert!(err.message.contains(problem), "{query}: {}", err.message);
+        }
+        let unknown = read("Colour=blue").expect("read");
+        assert_eq!(
+            check_request(service, action, &Value::Object(unknown)).map_err(|e| e.code),
+            Err("UnknownParameter".to_owned())
+        );
     }
 
     #[test]

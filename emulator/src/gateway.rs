@@ -136,7 +136,11 @@ impl Gateway {
         let Some(action) = catalog::action(service, checked.action) else {
             return Err(ApiError::new("InternalError", "The action vanished."));
         };
-        let params = parse_params(request.body)?;
+        let params = if request.method == "GET" {
+            catalog::params_from_query(service, action, request.query)?
+        } else {
+            parse_params(request.body)?
+        };
         catalog::check_request(service, action, &Value::Object(params.clone()))?;
 
         let now = Instant::now();
@@ -183,11 +187,11 @@ impl Gateway {
     /// Authentication and routing, in the order the cloud reports problems.
     fn check<'a>(&self, request: &'a Incoming<'_>) -> Result<Checked<'a>, ApiError> {
         let headers = request.headers;
-        if request.method != "POST" {
+        if request.method != "POST" && request.method != "GET" {
             return Err(ApiError::new(
                 "InvalidParameter",
                 format!(
-                    "The emulator takes POST requests with a JSON body, not {}.",
+                    "API 3.0 takes POST or GET requests, not {}.",
                     request.method
                 ),
             ));
@@ -267,10 +271,11 @@ impl Gateway {
                 "The request is missing the `X-TC-Region` header.",
             ));
         }
-        if !content_type
-            .split(';')
-            .next()
-            .is_some_and(|media| media.trim().eq_ignore_ascii_case("application/json"))
+        if request.method == "POST"
+            && !content_type
+                .split(';')
+                .next()
+                .is_some_and(|media| media.trim().eq_ignore_ascii_case("application/json"))
         {
             return Err(ApiError::new(
                 "InvalidParameter",

@@ -1,5 +1,6 @@
 //! The official Python SDK, unmodified, drives the whole DTS check flow against the emulator:
-//! its signatures verify, its answers parse, and a body changed after signing is refused.
+//! its signatures verify (POST with a JSON body, and GET with the parameters in the query), its
+//! answers parse, and a body changed after signing is refused.
 //!
 //! The interpreter is `TENCENTCLOUD_INTEROP_PYTHON` (`.ci/run` makes a virtualenv and sets it);
 //! without it the test makes the virtualenv itself with `tests/interop/setup-venv.sh`, which
@@ -81,6 +82,8 @@ async fn the_official_python_sdk_runs_the_check_flow() {
             "tampered-body",
             "wrong-key",
             "unknown-id",
+            "get-create",
+            "get-describe",
             "done"
         ],
         "{stdout}"
@@ -96,5 +99,5 @@ async fn the_official_python_sdk_runs_the_check_flow() {
     // The start that was allowed and the one refused for the failed check reached the service;
     // the tampered, wrongly signed and unknown-id requests were stopped at the gateway.
     assert_eq!(emulator.calls("StartMigrateJob"), 2);
-    assert_eq!(emulator.calls("CreateMigrateJob"), 2);
+    assert_eq!(emulator.calls("CreateMigrateJob"), 3);
 }

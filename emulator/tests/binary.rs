@@ -1,0 +1,199 @@
+//! The `tencentcloud-emulator` binary: the URL on the first line, several key pairs, options.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+
+use tencentcloud_sdk::dts::v20180330::Client;
+use tencentcloud_sdk::{Config, Credentials};
+
+/// The running binary; killed when dropped.
+struct Running {
+    child: Child,
+    url: String,
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start(args: &[&str]) -> Running {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tencentcloud-emulator"))
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the binary starts");
+    let stdout = child.stdout.take().expect("stdout is piped");
+    let mut first = String::new();
+    BufReader::new(stdout)
+        .read_line(&mut first)
+        .expect("a first line");
+    let url = first.trim().to_owned();
+    assert!(
+        url.starts_with("http://127.0.0.1:"),
+        "first line: {first:?}"
+    );
+    Running { child, url }
+}
+
+fn client(url: &str, credentials: Credentials) -> Client {
+    Client::new(
+        Config::builder()
+            .endpoint(url)
+            .credentials(credentials)
+            .region("ap-guangzhou")
+            .build()
+            .expect("a valid config"),
+    )
+}
+
+#[tokio::test]
+async fn serves_every_pair_it_was_given_each_as_its_own_account() {
+    let running = start(&[
+        "--secret-id",
+        "AKIDone",
+        "--secret-key",
+        "key-one",
+        "--secret-id",
+        "AKIDtwo",
+        "--secret-key",
+        "key-two",
+        "--token",
+        "token-two",
+        "--check-duration",
+        "100ms",
+    ]);
+    let one = client(&running.url, Credentials::new("AKIDone", "key-one"));
+    let two = client(
+        &running.url,
+        Credentials::new("AKIDtwo", "key-two").with_token("token-two"),
+    );
+    let created = one
+        .create_subscribe()
+        .product("mysql")
+        .pay_type(1)
+        .send()
+        .await
+        .expect("the first pair is accepted");
+    assert_eq!(created.subscribe_ids.map(|ids| ids.len()), Some(1));
+    let theirs = two
+        .describe_subscribes()
+        .send()
+        .await
+        .expect("the second pair, with its token, is accepted");
+    assert_eq!(theirs.total_count, 0, "accounts do not share resources");
+
+    let without_token = client(&running.url, Credentials::new("AKIDtwo", "key-two"));
+    let err = without_token
+        .describe_subscribes()
+        .send()
+        .await
+        .expect_err("the token is required");
+    assert_eq!(err.code(), Some("AuthFailure.TokenFailure"));
+    let stranger = client(&running.url, Credentials::new("AKIDthree", "key"));
+    let err = stranger
+        .describe_subscribes()
+        .send()
+        .await
+        .expect_err("an unknown pair");
+    assert_eq!(err.code(), Some("AuthFailure.SecretIdNotFound"));
+}
+
+#[tokio::test]
+async fn injects_the_faults_it_is_asked_for() {
+    let running = start(&[
+        "--secret-id",
+        "AKIDone",
+        "--secret-key",
+        "key-one",
+        "--fault",
+        "503=1",
+        "--fault-actions",
+        "DescribeSubscribes",
+    ]);
+    let one = client(&running.url, Credentials::new("AKIDone", "key-one"));
+    let err = one
+        .describe_subscribes()
+        .send()
+        .await
+        .expect_err("every request meets a 503");
+    let tencentcloud_sdk::SdkError::InvalidResponse(invalid) = &err else {
+        panic!("a 503 page is not an API answer: {err}");
+    };
+    assert_eq!(invalid.http_status(), 503);
+    one.describe_migrate_jobs()
+        .send()
+        .await
+        .expect("other actions are served");
+}
+
+#[test]
+fn bad_command_lines_are_refused_with_a_reason() {
+    for (args, expected) in [
+        (&[][..], "at least one --secret-id"),
+        (&["--secret-id", "AKID"][..], "has no --secret-key"),
+        (&["--secret-key", "k"][..], "must follow its --secret-id"),
+        (
+            &["--token", "t"][..],
+            "must follow a --secret-id/--secret-key pair",
+        ),
+        (
+            &[
+                "--secret-id",
+                "a",
+                "--secret-key",
+                "k",
+                "--fault",
+                "504=0.1",
+            ][..],
+            "is not a fault",
+        ),
+        (
+            &[
+                "--secret-id",
+                "a",
+                "--secret-key",
+                "k",
+                "--fault",
+                "502=0.7",
+                "--fault",
+                "503=0.7",
+            ][..],
+            "more than 1",
+        ),
+        (
+            &[
+                "--secret-id",
+                "a",
+                "--secret-key",
+                "k",
+                "--check-duration",
+                "soon",
+            ][..],
+            "not a duration",
+        ),
+        (
+            &["--secret-id", "a", "--secret-key", "k", "--addr", "nowhere"][..],
+            "not HOST:PORT",
+        ),
+        (&["--frobnicate"][..], "unknown option"),
+    ] {
+        let output = Command::new(env!("CARGO_BIN_EXE_tencentcloud-emulator"))
+            .args(args)
+            .output()
+            .expect("the binary runs");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!output.status.success(), "{args:?}");
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+        assert!(output.stdout.is_empty(), "{args:?}: no URL on failure");
+    }
+    let help = Command::new(env!("CARGO_BIN_EXE_tencentcloud-emulator"))
+        .arg("--help")
+        .output()
+        .expect("the binary runs");
+    assert!(help.status.success());
+    assert!(String::from_utf8_lossy(&help.stdout).contains("--fault KIND=FRACTION"));
+}

@@ -412,3 +412,37 @@ async fn only_the_api_path_is_served() {
         .expect("answered");
     assert_eq!(answer.status().as_u16(), 404);
 }
+
+#[tokio::test]
+async fn one_connection_carries_many_requests() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let emulator = emulator().await;
+    let mut stream = tokio::net::TcpStream::connect(emulator.addr())
+        .await
+        .expect("connects");
+    let request = format!(
+        "POST / HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{{}}",
+        emulator.addr()
+    );
+    let mut answers = Vec::new();
+    for _ in 0..3 {
+        stream
+            .write_all(request.as_bytes())
+            .await
+            .expect("the connection is still open");
+        // Each answer is small; read until its JSON body is complete.
+        let mut answer = Vec::new();
+        let mut chunk = [0u8; 4096];
+        while !answer.ends_with(b"}}") {
+            let read = stream.read(&mut chunk).await.expect("an answer");
+            assert!(read > 0, "the server closed the connection");
+            answer.extend_from_slice(&chunk[..read]);
+        }
+        answers.push(String::from_utf8_lossy(&answer).into_owned());
+    }
+    for answer in &answers {
+        assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+        assert!(answer.contains("\"MissingParameter\""), "{answer}");
+    }
+}

@@ -185,13 +185,19 @@ async fn run(args: Args) -> Result<ExitCode, Failure> {
         .map_err(run_error)?;
     println!("Created its check; waiting for the verdict.");
 
+    // Emulated checks take seconds, so polls stay frequent; real ones take minutes.
+    let max_poll = if args.target == Target::Local {
+        Duration::from_secs(1)
+    } else {
+        Duration::from_secs(5)
+    };
     let bar = progress_bar();
     let shown = bar.clone();
     let waited = client
         .wait_for_migrate_check(&job_id)
         .timeout(args.timeout)
         .poll_interval(Duration::from_millis(250))
-        .max_poll_interval(Duration::from_secs(5))
+        .max_poll_interval(max_poll)
         .on_progress(move |progress| {
             shown.set_message(progress.status().to_string());
             shown.set_position(u64::from(progress.percent()));

@@ -807,3 +807,38 @@ pub(super) fn describe(space: &mut Space, cx: &mut Context<'_, '_>) -> Result<An
         .collect();
     Ok(answer(json!({ "TotalCount": total, "JobList": list })))
 }
+
+#[cfg(test)]
+mod spec_values {
+    use tencentcloud_codegen::model::VariantValue;
+
+    use super::{ACCESS_TYPES, DATABASE_TYPES};
+    use crate::catalog::Catalog;
+
+    /// The values of a string enum of the DTS spec.
+    fn spec_values(name: &str) -> Vec<String> {
+        let catalog = Catalog::load(&[]).unwrap_or_else(|err| panic!("{err}"));
+        let service = catalog
+            .service("dts", "2018-03-30")
+            .expect("dts is embedded");
+        let definition = service
+            .enums
+            .iter()
+            .find(|e| e.name == name)
+            .unwrap_or_else(|| panic!("no enum {name}"));
+        definition
+            .variants
+            .iter()
+            .map(|variant| match &variant.value {
+                VariantValue::String(text) => text.clone(),
+                other => panic!("{name} has a non-string value {other:?}"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_accepted_values_are_the_specs() {
+        assert_eq!(spec_values("DatabaseType"), DATABASE_TYPES);
+        assert_eq!(spec_values("AccessType"), ACCESS_TYPES);
+    }
+}

@@ -14,6 +14,7 @@ use crate::backend::{Answer, ApiError, Backend, Call, unix_now};
 use crate::catalog::{self, Catalog};
 use crate::faults::{Fault, FaultPicker};
 use crate::limits::{Limiter, RateLimits};
+use tencentcloud_codegen::model::{Action, Service};
 
 /// The largest request body the cloud accepts.
 pub(crate) const MAX_BODY: usize = 10 * 1024 * 1024;
@@ -54,9 +55,10 @@ pub(crate) struct Gateway {
 /// The parts of a request that passed the checks.
 struct Checked<'a> {
     secret_id: &'a str,
-    service: &'a str,
-    version: &'a str,
-    action: &'a str,
+    /// The service version, as `(name, version)` and as its spec.
+    service: (&'a str, &'a str),
+    spec: &'a Service,
+    action: &'a Action,
     region: &'a str,
 }
 
@@ -130,30 +132,25 @@ impl Gateway {
     /// The gateway's checks, then the service.
     fn process(&self, request: &Incoming<'_>) -> Result<Answer, ApiError> {
         let checked = self.check(request)?;
-        let Some(service) = self.catalog.service(checked.service, checked.version) else {
-            return Err(ApiError::new("InternalError", "The service vanished."));
-        };
-        let Some(action) = catalog::action(service, checked.action) else {
-            return Err(ApiError::new("InternalError", "The action vanished."));
-        };
+        let (service, action) = (checked.spec, checked.action);
         let params = if request.method == "GET" {
             catalog::params_from_query(service, action, request.query)?
         } else {
             parse_params(request.body)?
         };
-        catalog::check_request(service, action, &Value::Object(params.clone()))?;
+        catalog::check_request(service, action, &params)?;
 
         let now = Instant::now();
         if let Some(limit) = self.rate_limits.for_action(action.rate_limit) {
             if !self
                 .limiter
-                .admit(checked.secret_id, checked.action, limit, now)
+                .admit(checked.secret_id, &action.name, limit, now)
             {
                 return Err(ApiError::new(
                     "RequestLimitExceeded",
                     format!(
                         "{} allows {limit} requests per second for each secret id.",
-                        checked.action
+                        action.name
                     ),
                 ));
             }
@@ -162,20 +159,19 @@ impl Gateway {
             .calls
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .entry(checked.action.to_owned())
+            .entry(action.name.clone())
             .or_default() += 1;
 
         let call = Call {
-            action: checked.action,
+            action: &action.name,
             params: &params,
             region: checked.region,
             account: checked.secret_id,
             now,
             unix_time: unix_now(),
         };
-        let backend = self
-            .backends
-            .get(&(checked.service.to_owned(), checked.version.to_owned()));
+        let (name, version) = checked.service;
+        let backend = self.backends.get(&(name.to_owned(), version.to_owned()));
         let answer = match backend.and_then(|backend| backend.call(&call)) {
             Some(result) => result?,
             None => catalog::synthesize_answer(service, action),
@@ -185,7 +181,7 @@ impl Gateway {
     }
 
     /// Authentication and routing, in the order the cloud reports problems.
-    fn check<'a>(&self, request: &'a Incoming<'_>) -> Result<Checked<'a>, ApiError> {
+    fn check<'a>(&'a self, request: &'a Incoming<'_>) -> Result<Checked<'a>, ApiError> {
         let headers = request.headers;
         if request.method != "POST" && request.method != "GET" {
             return Err(ApiError::new(
@@ -258,12 +254,12 @@ impl Gateway {
                 format!("Version {version} of {} does not exist.", auth.service),
             ));
         };
-        if catalog::action(service, action).is_none() {
+        let Some(definition) = catalog::action(service, action) else {
             return Err(ApiError::new(
                 "InvalidAction",
                 format!("{} {version} has no action `{action}`.", auth.service),
             ));
-        }
+        };
         let region = header(headers, "x-tc-region").unwrap_or("");
         if region.is_empty() {
             return Err(ApiError::new(
@@ -286,9 +282,9 @@ impl Gateway {
         }
         Ok(Checked {
             secret_id: auth.secret_id,
-            service: auth.service,
-            version,
-            action,
+            service: (auth.service, version),
+            spec: service,
+            action: definition,
             region,
         })
     }
@@ -346,6 +342,15 @@ fn request_id() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn parameters_are_a_json_object() {
+        assert!(parse_params(Some(br#"{"JobId": "dts-1"}"#)).is_ok());
+        for body in [&b"[\"JobId\"]"[..], b"\"JobId\"", b"{", b""] {
+            let err = parse_params(Some(body)).expect_err("not an object");
+            assert_eq!(err.code, "InvalidParameter");
+        }
+    }
 
     #[test]
     fn request_ids_look_like_the_clouds() {

@@ -216,6 +216,8 @@ fn client_method(service: &Service, action: &Action) -> TokenStream {
             "\n\nRate limit: {limit} requests per second per account."
         ));
     }
+    extra.push_str("\n\n");
+    extra.push_str(&retry_doc(action, &call));
     if let Some(pagination) = &action.pagination {
         extra.push_str(&format!(
             "\n\nEach answer holds one page of `{}`; [`{call}::into_paginator`] reads them all.",
@@ -274,6 +276,29 @@ fn client_method(service: &Service, action: &Action) -> TokenStream {
             #call::new(self.handle.clone())
         }
     }
+}
+
+/// One line of method docs: whether the runtime may send the request again after a failure that
+/// leaves its outcome unknown, and why.
+fn retry_doc(action: &Action, call: &proc_macro2::Ident) -> String {
+    const NOT_REPEATED: &str = "none once the request may have reached the service";
+    let why = match (
+        action.idempotent,
+        action.idempotent_in_spec,
+        action.client_token(),
+    ) {
+        (true, false, _) => "safe, as a read action".to_owned(),
+        (true, true, _) => "safe, as the API marks it idempotent".to_owned(),
+        (false, _, Some(token)) if token.required => format!(
+            "safe, as its [`ClientToken`]({call}::client_token) makes a repeat harmless (when not empty)"
+        ),
+        (false, _, Some(_)) => format!(
+            "safe only with a [`ClientToken`]({call}::client_token) set; without one, {NOT_REPEATED}"
+        ),
+        (false, true, None) => format!("{NOT_REPEATED}, as the API marks it not idempotent"),
+        (false, false, None) => format!("{NOT_REPEATED}, as repeating it could act twice"),
+    };
+    format!("Automatic retries: {why}.")
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -354,6 +379,8 @@ fn action_module(service: &Service, action: &Action) -> TokenStream {
         }
         None => quote!(::std::option::Option::None),
     };
+    let idempotent = action.idempotent;
+    let client_token = action.client_token().map(client_token_tokens);
     let call_doc = md(&format!(
         "A `{name}` call being prepared: set members, then [`send`](Self::send) it."
     ));
@@ -377,8 +404,10 @@ fn action_module(service: &Service, action: &Action) -> TokenStream {
         impl ::tencentcloud_sdk::runtime::Action for #request {
             const NAME: &'static str = #name;
             const RATE_LIMIT: ::std::option::Option<u32> = #rate_limit;
+            const IDEMPOTENT: bool = #idempotent;
             type Output = #response;
             type Error = #error;
+            #client_token
         }
 
         #builder_tokens
@@ -416,6 +445,21 @@ fn action_module(service: &Service, action: &Action) -> TokenStream {
         #accessors
 
         #error_enum
+    }
+}
+
+/// The `Action::client_token` of a request with a `ClientToken` string member.
+fn client_token_tokens(field: &Field) -> TokenStream {
+    let ident = field_ident(&field.snake);
+    let value = if field.is_optional() {
+        quote!(self.#ident.as_deref())
+    } else {
+        quote!(::std::option::Option::Some(self.#ident.as_str()))
+    };
+    quote! {
+        fn client_token(&self) -> ::std::option::Option<&str> {
+            #value
+        }
     }
 }
 

@@ -103,6 +103,12 @@ pub struct Action {
     pub description: String,
     /// Requests per second.
     pub rate_limit: Option<u32>,
+    /// Whether sending the request twice has the same effect as sending it once: the spec's
+    /// `idempotent` when given, else whether the name is a read action's ([`is_read_action`]).
+    pub idempotent: bool,
+    /// Whether [`idempotent`](Self::idempotent) was written in the spec rather than inferred
+    /// from the name.
+    pub idempotent_in_spec: bool,
     /// Request members in wire order.
     pub input: Vec<Field>,
     /// Response members in wire order, without `RequestId`.
@@ -113,6 +119,33 @@ pub struct Action {
     pub examples: Vec<Example>,
     /// How the action pages through a list, when it does.
     pub pagination: Option<Pagination>,
+}
+
+impl Action {
+    /// The request's `ClientToken` member, when it has one at the top level holding a string: the
+    /// service carries out requests with the same token only once, so a repeat is harmless.
+    pub fn client_token(&self) -> Option<&Field> {
+        self.input
+            .iter()
+            .find(|field| field.wire == CLIENT_TOKEN && field.ty == Type::String)
+    }
+}
+
+/// Wire name of the request member that makes a repeated request harmless.
+pub const CLIENT_TOKEN: &str = "ClientToken";
+
+/// Name prefixes of actions that only read, and so are safe to repeat.
+const READ_PREFIXES: &[&str] = &["Describe", "Get", "List", "Inquire"];
+
+/// Whether an action's name marks it as one that only reads: `Describe`, `Get`, `List` or
+/// `Inquire` as a whole word, that is followed by an uppercase letter or nothing
+/// (`DescribeJobs`, `InquirePriceCreateJob`), not by more of a word (`Getaway`, `Descriptor`).
+/// This is the idempotency of actions whose spec does not say.
+pub fn is_read_action(name: &str) -> bool {
+    READ_PREFIXES.iter().any(|prefix| {
+        name.strip_prefix(prefix)
+            .is_some_and(|rest| rest.bytes().next().is_none_or(|b| b.is_ascii_uppercase()))
+    })
 }
 
 /// The members a paginated action pages with, resolved against its input and output.
@@ -530,6 +563,10 @@ impl Context {
             summary: spec.summary.trim().to_owned(),
             description: spec.description.trim().to_owned(),
             rate_limit: spec.rate_limit,
+            idempotent: spec
+                .idempotent
+                .unwrap_or_else(|| is_read_action(&spec.name)),
+            idempotent_in_spec: spec.idempotent.is_some(),
             input,
             output,
             errors,
@@ -1204,4 +1241,37 @@ fn pretty(value: &Value) -> String {
 
 fn is_wire_name(name: &str) -> bool {
     is_valid_identifier(name) && name.bytes().next().is_some_and(|b| b.is_ascii_alphabetic())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_read_action;
+
+    #[test]
+    fn read_actions_are_named_by_a_whole_word_prefix() {
+        for name in [
+            "DescribeMigrateCheckJob",
+            "Describe",
+            "GetJob",
+            "Get",
+            "ListThings",
+            "InquirePriceCreate",
+            "DescribeIPv6Addr",
+        ] {
+            assert!(is_read_action(name), "{name} reads");
+        }
+        for name in [
+            "CreateMigrateJob",
+            "Descriptor",
+            "Getaway",
+            "Listen",
+            "Inquiry",
+            "Describe2",
+            "describeJob",
+            "ModifyDescribeFlag",
+            "",
+        ] {
+            assert!(!is_read_action(name), "{name} does not read");
+        }
+    }
 }

@@ -4,7 +4,7 @@
 //! fields are refused so that a misspelt key is reported instead of ignored. They also serialize
 //! back to the same format (defaults left out), which is how the importer writes specs.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
 
 /// One service version.
@@ -46,6 +46,15 @@ pub struct ActionSpec {
     /// Documented limit in requests per second.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rate_limit: Option<u32>,
+    /// Whether sending the request twice has the same effect as sending it once. When absent,
+    /// read actions (`Describe…`, `Get…`, `List…`, `Inquire…`) are idempotent and others are not;
+    /// see [`crate::model::is_read_action`]. Present, it must be a boolean (`null` is refused).
+    #[serde(
+        default,
+        deserialize_with = "present_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub idempotent: Option<bool>,
     /// Which members page through a list, for actions that return one page at a time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pagination: Option<PaginationSpec>,
@@ -120,6 +129,12 @@ fn is_true(value: &bool) -> bool {
 
 fn is_false(value: &bool) -> bool {
     !*value
+}
+
+/// An optional key that, when written, must hold a boolean: absence is `None` (through
+/// `#[serde(default)]`), while `null` is refused like any other non-boolean.
+fn present_bool<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<bool>, D::Error> {
+    bool::deserialize(deserializer).map(Some)
 }
 
 /// One allowed value.

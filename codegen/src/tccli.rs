@@ -626,6 +626,8 @@ impl Importer {
             summary,
             description: action.document.trim().to_owned(),
             rate_limit: None,
+            // The CLI's description says nothing about idempotency, so the name rule decides.
+            idempotent: None,
             pagination: None,
             input: Vec::new(),
             output: Vec::new(),

@@ -398,3 +398,18 @@ fn only_strings_can_be_sensitive() {
         &["action DescribeJob, input.Pin: `sensitive` applies to string members only"],
     );
 }
+
+#[test]
+fn idempotent_must_be_a_boolean() {
+    let message = errors_after(|s| s["actions"][0]["idempotent"] = json!("yes"));
+    assert_reports(
+        &message,
+        &["action DescribeJob.idempotent: invalid type: string \"yes\", expected a boolean"],
+    );
+    // Written, the key must hold a value: `null` does not mean "inferred".
+    let message = errors_after(|s| s["actions"][0]["idempotent"] = Value::Null);
+    assert_reports(
+        &message,
+        &["action DescribeJob.idempotent: invalid type: null, expected a boolean"],
+    );
+}

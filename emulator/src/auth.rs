@@ -6,7 +6,8 @@ use tencentcloud_sdk::signer::{self, ALGORITHM, SIGNED_HEADERS, SigningInput};
 
 use crate::backend::ApiError;
 
-/// How far `X-TC-Timestamp` may be from the emulator's clock, in seconds.
+/// How far `X-TC-Timestamp` may be from the emulator's clock (real time plus
+/// [`Builder::clock_offset`](crate::Builder::clock_offset)), in seconds.
 pub const MAX_CLOCK_SKEW: u64 = 300;
 
 /// The parts of an `Authorization` header.

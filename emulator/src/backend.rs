@@ -5,7 +5,7 @@
 //! parameters of an action its spec defines, and answers with the members of the action's
 //! output. The server then checks that answer against the spec as well.
 
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use std::time::Instant;
 
 use serde_json::{Map, Value};
 
@@ -24,7 +24,8 @@ pub struct Call<'a> {
     pub account: &'a str,
     /// A monotonic reading of the clock, for timing state changes.
     pub now: Instant,
-    /// Seconds since the Unix epoch, for the dates in answers.
+    /// Seconds since the Unix epoch on the emulator's clock (real time plus
+    /// [`Builder::clock_offset`](crate::Builder::clock_offset)), for the dates in answers.
     pub unix_time: u64,
 }
 
@@ -55,13 +56,6 @@ pub trait Backend: Send + Sync + 'static {
     /// Carries out one call. Returning `None` leaves the answer to the server, which makes one
     /// from the spec (the action's first example, or a minimal answer of the right shape).
     fn call(&self, call: &Call<'_>) -> Option<Result<Answer, ApiError>>;
-}
-
-/// Seconds since the Unix epoch now.
-pub(crate) fn unix_now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |elapsed| elapsed.as_secs())
 }
 
 /// A date and time as the cloud writes it, `YYYY-MM-DD hh:mm:ss`, in China Standard Time

@@ -2,11 +2,11 @@
 //! kinds of trouble a real endpoint gives.
 
 use std::fmt;
-use std::sync::Mutex;
+use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 /// One kind of failure.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Fault {
     /// HTTP 502 with an HTML body, as a load balancer sends when the service behind it fails.
@@ -147,11 +147,141 @@ impl Faults {
     }
 }
 
-/// Draws the fault, if any, of each request.
+/// How many requests met each fault so far; see
+/// [`Emulator::faults_injected`](crate::Emulator::faults_injected).
+///
+/// A request counts once it has drawn a fault, which the emulator then applies without
+/// exception: a delay counts as soon as it begins, even if the client gives up before it ends.
+/// Requests for actions left out by [`Faults::only_actions`] never draw, so never count.
+///
+/// Every fault the [`Faults`] were given is listed, in the order it was added, even while its
+/// count is zero. `Display` writes each with its count, named as `--fault` names it:
+/// `502: 12, 503: 9, delay:300ms: 4` (or `none` when no fault was given).
+///
+/// ```
+/// use std::time::Duration;
+/// use tencentcloud_emulator::{Fault, FaultCounts};
+///
+/// let counts = FaultCounts::default();
+/// assert_eq!(counts.total(), 0);
+/// assert_eq!(counts.get(Fault::Delay(Duration::from_millis(300))), 0);
+/// assert_eq!(counts.to_string(), "none");
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FaultCounts {
+    /// Each distinct fault given, in the order it was first added, and its count.
+    counts: Vec<(Fault, u64)>,
+}
+
+impl FaultCounts {
+    /// Zero for each distinct fault of `faults`.
+    fn listing(faults: &Faults) -> Self {
+        let mut counts: Vec<(Fault, u64)> = Vec::new();
+        for &(fault, _) in &faults.rules {
+            if !counts.iter().any(|&(listed, _)| listed == fault) {
+                counts.push((fault, 0));
+            }
+        }
+        Self { counts }
+    }
+
+    /// Counts one more request that met `fault`.
+    fn record(&mut self, fault: Fault) {
+        match self.counts.iter_mut().find(|(listed, _)| *listed == fault) {
+            Some((_, count)) => *count += 1,
+            None => self.counts.push((fault, 1)),
+        }
+    }
+
+    /// How many requests met any fault.
+    pub fn total(&self) -> u64 {
+        self.counts.iter().map(|&(_, count)| count).sum()
+    }
+
+    /// How many requests met exactly `fault` (for [`Fault::Delay`], a delay of exactly that
+    /// length; see [`FaultCounts::delays`] for all of them).
+    pub fn get(&self, fault: Fault) -> u64 {
+        self.counts
+            .iter()
+            .find(|&&(listed, _)| listed == fault)
+            .map_or(0, |&(_, count)| count)
+    }
+
+    /// How many requests were answered HTTP 502 ([`Fault::BadGateway`]).
+    pub fn bad_gateway(&self) -> u64 {
+        self.get(Fault::BadGateway)
+    }
+
+    /// How many requests were answered HTTP 503 ([`Fault::ServiceUnavailable`]).
+    pub fn service_unavailable(&self) -> u64 {
+        self.get(Fault::ServiceUnavailable)
+    }
+
+    /// How many requests were answered `InternalError` ([`Fault::InternalError`]).
+    pub fn internal_error(&self) -> u64 {
+        self.get(Fault::InternalError)
+    }
+
+    /// How many requests were answered `RequestLimitExceeded` on purpose
+    /// ([`Fault::RequestLimitExceeded`]; refusals by the real rate limits are not faults).
+    pub fn request_limit_exceeded(&self) -> u64 {
+        self.get(Fault::RequestLimitExceeded)
+    }
+
+    /// How many connections were closed before the request was carried out
+    /// ([`Fault::DropConnection`]).
+    pub fn drop_connection(&self) -> u64 {
+        self.get(Fault::DropConnection)
+    }
+
+    /// How many connections were closed after the request was handed to the service
+    /// ([`Fault::DropAfterProcessing`]).
+    pub fn drop_after_processing(&self) -> u64 {
+        self.get(Fault::DropAfterProcessing)
+    }
+
+    /// How many requests were delayed, whatever the length of the delay ([`Fault::Delay`]).
+    pub fn delays(&self) -> u64 {
+        self.counts
+            .iter()
+            .filter(|(fault, _)| matches!(fault, Fault::Delay(_)))
+            .map(|&(_, count)| count)
+            .sum()
+    }
+
+    /// Each fault given and how many requests met it, in the order the faults were added.
+    pub fn iter(&self) -> impl Iterator<Item = (Fault, u64)> + '_ {
+        self.counts.iter().copied()
+    }
+}
+
+impl fmt::Display for FaultCounts {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.counts.is_empty() {
+            return f.write_str("none");
+        }
+        for (index, (fault, count)) in self.counts.iter().enumerate() {
+            if index > 0 {
+                f.write_str(", ")?;
+            }
+            write!(f, "{fault}: {count}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Draws the fault, if any, of each request, and counts the faults drawn.
 #[derive(Debug)]
 pub(crate) struct FaultPicker {
     faults: Faults,
-    rng: Mutex<fastrand::Rng>,
+    draws: Mutex<Draws>,
+}
+
+/// What changes with each draw.
+#[derive(Debug)]
+struct Draws {
+    rng: fastrand::Rng,
+    counts: FaultCounts,
 }
 
 impl FaultPicker {
@@ -159,13 +289,14 @@ impl FaultPicker {
         let rng = faults
             .seed
             .map_or_else(fastrand::Rng::new, fastrand::Rng::with_seed);
+        let counts = FaultCounts::listing(&faults);
         Self {
             faults,
-            rng: Mutex::new(rng),
+            draws: Mutex::new(Draws { rng, counts }),
         }
     }
 
-    /// The fault a request for `action` meets, if any.
+    /// The fault a request for `action` meets, if any; it is counted as met.
     pub(crate) fn pick(&self, action: Option<&str>) -> Option<Fault> {
         if self.faults.is_none() {
             return None;
@@ -175,19 +306,28 @@ impl FaultPicker {
         {
             return None;
         }
-        let draw = self
-            .rng
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .f64();
+        let mut draws = self.lock();
+        let draw = draws.rng.f64();
         let mut bound = 0.0;
         for &(fault, fraction) in &self.faults.rules {
             bound += fraction;
             if draw < bound {
+                draws.counts.record(fault);
                 return Some(fault);
             }
         }
         None
+    }
+
+    /// How many requests met each fault so far.
+    pub(crate) fn counts(&self) -> FaultCounts {
+        self.lock().counts.clone()
+    }
+
+    /// The draws, even if a thread panicked while holding the lock (nothing in a draw can
+    /// leave them half-changed).
+    fn lock(&self) -> MutexGuard<'_, Draws> {
+        self.draws.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
 
@@ -253,12 +393,62 @@ mod tests {
         let draws = |picker: &FaultPicker| -> Vec<Option<Fault>> {
             (0..10_000).map(|_| picker.pick(Some("X"))).collect()
         };
-        let first = draws(&FaultPicker::new(faults.clone()));
+        let picker = FaultPicker::new(faults.clone());
+        let first = draws(&picker);
         assert_eq!(first, draws(&FaultPicker::new(faults)));
-        let count = |fault| first.iter().filter(|&&f| f == Some(fault)).count();
+        let count = |fault| first.iter().filter(|&&f| f == Some(fault)).count() as u64;
         // 10 000 draws: the counts are within a few standard deviations of 2 000 and 3 000.
         assert!((1_800..2_200).contains(&count(Fault::BadGateway)));
         assert!((2_750..3_250).contains(&count(Fault::DropConnection)));
+        // The picker counted exactly what it handed out.
+        let counts = picker.counts();
+        assert_eq!(counts.bad_gateway(), count(Fault::BadGateway));
+        assert_eq!(counts.drop_connection(), count(Fault::DropConnection));
+        assert_eq!(counts.total(), first.iter().flatten().count() as u64);
+    }
+
+    #[test]
+    fn counts_list_every_fault_given_once_in_order() {
+        let short = Fault::Delay(Duration::from_millis(100));
+        let long = Fault::Delay(Duration::from_millis(300));
+        let picker = FaultPicker::new(
+            Faults::none()
+                .with(Fault::ServiceUnavailable, 0.0)
+                .with(long, 0.5)
+                .with(Fault::BadGateway, 0.0)
+                .with(short, 0.5)
+                .with(long, 0.0),
+        );
+        assert_eq!(
+            picker.counts().to_string(),
+            "503: 0, delay:300ms: 0, 502: 0, delay:100ms: 0"
+        );
+        for _ in 0..50 {
+            assert!(matches!(picker.pick(None), Some(Fault::Delay(_))));
+        }
+        let counts = picker.counts();
+        assert_eq!(counts.delays(), 50);
+        assert_eq!(counts.get(short) + counts.get(long), 50);
+        assert_eq!(counts.total(), 50);
+        assert_eq!(counts.service_unavailable(), 0);
+        assert_eq!(counts.get(Fault::DropAfterProcessing), 0);
+        let listed: Vec<Fault> = counts.iter().map(|(fault, _)| fault).collect();
+        assert_eq!(
+            listed,
+            [Fault::ServiceUnavailable, long, Fault::BadGateway, short]
+        );
+        assert_eq!(
+            counts.to_string(),
+            format!(
+                "503: 0, delay:300ms: {}, 502: 0, delay:100ms: {}",
+                counts.get(long),
+                counts.get(short)
+            )
+        );
+        assert_eq!(
+            FaultPicker::new(Faults::none()).counts().to_string(),
+            "none"
+        );
     }
 
     #[test]

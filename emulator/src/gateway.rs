@@ -2,7 +2,7 @@
 //! gateway's checks in the cloud's order, the backend, and the answer in the cloud's format.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Instant;
 
 use hyper::HeaderMap;
@@ -10,8 +10,9 @@ use serde_json::{Map, Value, json};
 use tencentcloud_sdk::Credentials;
 
 use crate::auth::{self, Received};
-use crate::backend::{Answer, ApiError, Backend, Call, unix_now};
+use crate::backend::{Answer, ApiError, Backend, Call};
 use crate::catalog::{self, Catalog};
+use crate::clock::Clock;
 use crate::faults::{Fault, FaultPicker};
 use crate::limits::{Limiter, RateLimits};
 use tencentcloud_codegen::model::{Action, Service};
@@ -44,12 +45,23 @@ pub(crate) enum Outcome {
 pub(crate) struct Gateway {
     pub catalog: Catalog,
     pub credentials: HashMap<String, Credentials>,
-    pub backends: HashMap<(String, String), Box<dyn Backend>>,
+    pub backends: HashMap<(String, String), Arc<dyn Backend>>,
     pub rate_limits: RateLimits,
     pub limiter: Limiter,
     pub faults: FaultPicker,
-    pub calls: Mutex<HashMap<String, u64>>,
+    pub clock: Clock,
+    /// What became of the requests for each action, by name.
+    pub counts: Mutex<HashMap<String, ActionCounts>>,
     pub log: bool,
+}
+
+/// What became of the requests for one action.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct ActionCounts {
+    /// Passed every check of the gateway and were handed to the service.
+    pub reached: u64,
+    /// Of those, the ones the service carried out (it answered with success).
+    pub executed: u64,
 }
 
 /// The parts of a request that passed the checks.
@@ -155,12 +167,7 @@ impl Gateway {
                 ));
             }
         }
-        *self
-            .calls
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .entry(action.name.clone())
-            .or_default() += 1;
+        self.count(&action.name, |counts| counts.reached += 1);
 
         let call = Call {
             action: &action.name,
@@ -168,7 +175,7 @@ impl Gateway {
             region: checked.region,
             account: checked.secret_id,
             now,
-            unix_time: unix_now(),
+            unix_time: self.clock.unix_now(),
         };
         let (name, version) = checked.service;
         let backend = self.backends.get(&(name.to_owned(), version.to_owned()));
@@ -176,8 +183,29 @@ impl Gateway {
             Some(result) => result?,
             None => catalog::synthesize_answer(service, action),
         };
+        self.count(&action.name, |counts| counts.executed += 1);
         catalog::check_answer(service, action, &answer)?;
         Ok(answer)
+    }
+
+    /// What became of the requests for `action` so far.
+    pub(crate) fn counts(&self, action: &str) -> ActionCounts {
+        self.lock_counts().get(action).copied().unwrap_or_default()
+    }
+
+    /// Updates the counts of `action`.
+    fn count(&self, action: &str, update: impl FnOnce(&mut ActionCounts)) {
+        let mut counts = self.lock_counts();
+        match counts.get_mut(action) {
+            Some(entry) => update(entry),
+            None => update(counts.entry(action.to_owned()).or_default()),
+        }
+    }
+
+    /// The counts, even if a thread panicked while holding the lock (an update cannot be left
+    /// half done).
+    fn lock_counts(&self) -> MutexGuard<'_, HashMap<String, ActionCounts>> {
+        self.counts.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Authentication and routing, in the order the cloud reports problems.
@@ -222,7 +250,7 @@ impl Gateway {
             )
         })?;
         let auth = auth::parse(authorization)?;
-        auth::check_clock(timestamp, unix_now())?;
+        auth::check_clock(timestamp, self.clock.unix_now())?;
         let credentials = self.credentials.get(auth.secret_id).ok_or_else(|| {
             ApiError::new(
                 "AuthFailure.SecretIdNotFound",

@@ -11,6 +11,14 @@
 //!
 //! Official SDKs talk to it unchanged: point their endpoint at [`Emulator::url`].
 //!
+//! For tests of retries and clock handling, the emulator's clock can run ahead of or behind
+//! real time ([`Builder::clock_offset`]): the signature window, the dates in answers and the
+//! `Date` header of every answer follow it. What really happened is visible without going
+//! through the API, where faults would get in the way: how many requests reached the service
+//! and were carried out ([`Emulator::calls`], [`Emulator::executed`]), which faults were
+//! injected ([`Emulator::faults_injected`]) and which DTS migration jobs exist
+//! ([`Emulator::migrate_jobs`]).
+//!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! use std::time::Duration;
@@ -24,6 +32,7 @@
 //! let client = Client::new(emulator.sdk_config().build()?);
 //! let job = client.describe_migrate_jobs().send().await?;
 //! assert_eq!(job.total_count, 0);
+//! assert_eq!(emulator.executed("DescribeMigrateJobs"), 1);
 //! # Ok(())
 //! # }
 //! ```
@@ -34,6 +43,7 @@
 mod auth;
 pub mod backend;
 mod catalog;
+mod clock;
 pub mod dts;
 mod faults;
 mod gateway;
@@ -53,11 +63,12 @@ use tokio::task::JoinHandle;
 
 pub use auth::MAX_CLOCK_SKEW;
 pub use catalog::SpecError;
-pub use dts::{CheckPolicy, Dts, DtsSettings, FAIL_CHECK_MARKER};
-pub use faults::{Fault, Faults};
+pub use dts::{CheckPolicy, Dts, DtsSettings, FAIL_CHECK_MARKER, MigrateJobSummary};
+pub use faults::{Fault, FaultCounts, Faults};
 pub use limits::RateLimits;
 
 use crate::backend::Backend;
+use crate::clock::Clock;
 use crate::faults::FaultPicker;
 use crate::gateway::Gateway;
 use crate::limits::Limiter;
@@ -74,6 +85,7 @@ pub struct Builder {
     rate_limits: RateLimits,
     faults: Faults,
     specs: Vec<(String, String)>,
+    clock_offset: i64,
     log: bool,
 }
 
@@ -86,6 +98,7 @@ impl Default for Builder {
             rate_limits: RateLimits::default(),
             faults: Faults::none(),
             specs: Vec::new(),
+            clock_offset: 0,
             log: false,
         }
     }
@@ -147,6 +160,22 @@ impl Builder {
         self
     }
 
+    /// Runs the emulator's clock `seconds` ahead of real time (behind it when negative); 0 by
+    /// default. The clock is what `X-TC-Timestamp` must be within [`MAX_CLOCK_SKEW`] of
+    /// (`AuthFailure.SignatureExpire` otherwise), what backends see as
+    /// [`Call::unix_time`](backend::Call::unix_time) (so the dates in answers, such as a job's
+    /// `CreateTime`), and what the `Date` header of every answer shows. Durations are not
+    /// affected. [`Builder::start`] refuses an offset that puts the clock before 1970 or after
+    /// 9999.
+    ///
+    /// With an offset of 3600, a client signing with its own clock is refused, and one that
+    /// corrected its clock from the `Date` header, or signs with [`Emulator::unix_time`], is
+    /// served.
+    pub fn clock_offset(mut self, seconds: i64) -> Self {
+        self.clock_offset = seconds;
+        self
+    }
+
     /// Writes a line per request to stderr: action, region, result code and RequestId.
     pub fn log_requests(mut self, log: bool) -> Self {
         self.log = log;
@@ -156,6 +185,7 @@ impl Builder {
     /// Binds the address and starts serving on the current tokio runtime.
     pub async fn start(self) -> Result<Emulator, StartError> {
         self.faults.validate().map_err(StartError::Settings)?;
+        let clock = Clock::new(self.clock_offset).map_err(StartError::Settings)?;
         let catalog = catalog::Catalog::load(&self.specs).map_err(StartError::Spec)?;
         let mut credentials = self.credentials;
         if credentials.is_empty() {
@@ -172,10 +202,11 @@ impl Builder {
             .local_addr()
             .map_err(|err| StartError::Bind(self.addr, err))?;
 
-        let mut backends: HashMap<(String, String), Box<dyn Backend>> = HashMap::new();
+        let dts = Arc::new(Dts::new(self.dts));
+        let mut backends: HashMap<(String, String), Arc<dyn Backend>> = HashMap::new();
         backends.insert(
             ("dts".to_owned(), "2018-03-30".to_owned()),
-            Box::new(Dts::new(self.dts)),
+            Arc::clone(&dts) as Arc<dyn Backend>,
         );
         let gateway = Arc::new(Gateway {
             catalog,
@@ -187,7 +218,8 @@ impl Builder {
             rate_limits: self.rate_limits,
             limiter: Limiter::default(),
             faults: FaultPicker::new(self.faults),
-            calls: Mutex::new(HashMap::new()),
+            clock,
+            counts: Mutex::new(HashMap::new()),
             log: self.log,
         });
         let (shutdown, stop) = watch::channel(false);
@@ -197,6 +229,7 @@ impl Builder {
             url: server::url_of(addr),
             credentials,
             gateway,
+            dts,
             shutdown,
             task: Some(task),
         })
@@ -209,6 +242,8 @@ pub struct Emulator {
     url: String,
     credentials: Vec<Credentials>,
     gateway: Arc<Gateway>,
+    /// The DTS backend, also in the gateway's, for [`Emulator::migrate_jobs`].
+    dts: Arc<Dts>,
     shutdown: watch::Sender<bool>,
     task: Option<JoinHandle<()>>,
 }
@@ -258,15 +293,43 @@ impl Emulator {
             .region(DEFAULT_REGION)
     }
 
-    /// How many requests for `action` passed every check and reached the service so far.
+    /// How many requests for `action` (its name, as in `X-TC-Action`) reached the service so
+    /// far: they passed every check of the gateway (signature, clock, token, version, action,
+    /// parameters, rate limit) and were handed to the service, whatever it answered (an error
+    /// such as `ResourceNotFound.JobNotExist` counts).
+    ///
+    /// Faults: a request whose answer [`Fault::DropAfterProcessing`] dropped counts; one
+    /// delayed by [`Fault::Delay`] counts once the delay is over and it reaches the service
+    /// (not if its client closed the connection first); a request that met any other fault
+    /// never reached the gateway's checks and does not count.
     pub fn calls(&self, action: &str) -> u64 {
-        self.gateway
-            .calls
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .get(action)
-            .copied()
-            .unwrap_or(0)
+        self.gateway.counts(action).reached
+    }
+
+    /// How many requests for `action` the service carried out so far: of those counted by
+    /// [`Emulator::calls`], the ones it answered with success, so that a create made its
+    /// resource. Those whose answer [`Fault::DropAfterProcessing`] then dropped count too:
+    /// the client never learns of them, but they happened.
+    pub fn executed(&self, action: &str) -> u64 {
+        self.gateway.counts(action).executed
+    }
+
+    /// How many requests met each injected fault so far; see [`FaultCounts`].
+    pub fn faults_injected(&self) -> FaultCounts {
+        self.gateway.faults.counts()
+    }
+
+    /// The DTS migration jobs that the account of `secret_id` has in `region`, oldest first,
+    /// read from the emulator's state rather than through the API (so faults and rate limits
+    /// do not get in the way, and nothing changes). See [`Dts::migrate_jobs`].
+    pub fn migrate_jobs(&self, secret_id: &str, region: &str) -> Vec<MigrateJobSummary> {
+        self.dts.migrate_jobs(secret_id, region)
+    }
+
+    /// The emulator's clock now, in seconds since the Unix epoch: real time plus
+    /// [`Builder::clock_offset`]. Signing with it is always within the allowed skew.
+    pub fn unix_time(&self) -> u64 {
+        self.gateway.clock.unix_now()
     }
 
     /// Stops accepting, closes every connection and waits until the server is gone.

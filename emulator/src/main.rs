@@ -31,6 +31,9 @@ options:
                             internal-error, limit, drop, drop-after or delay:<N>ms; repeatable
   --fault-seed N            repeat the same sequence of faults from run to run
   --fault-actions A,B       inject faults only into these actions
+  --clock-offset SECONDS    run the emulator's clock this far ahead of real time (behind it
+                            when negative, e.g. -3600); it governs the 300 s signature window,
+                            the dates in answers and every answer's Date header [0]
   --spec FILE               also serve this spec (its actions answer with their examples)
   --log                     print a line per request on stderr
   -h, --help                show this text
@@ -157,6 +160,13 @@ fn parse(
             }
             "--fault-actions" => {
                 faults = faults.only_actions(value()?.split(',').map(str::trim));
+            }
+            "--clock-offset" => {
+                let text = value()?;
+                let seconds = text
+                    .parse()
+                    .map_err(|_| format!("--clock-offset {text}: not a whole number of seconds"))?;
+                builder = builder.clock_offset(seconds);
             }
             "--spec" => {
                 let path = value()?;

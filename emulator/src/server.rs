@@ -8,6 +8,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming as Body;
+use hyper::header::{CONTENT_TYPE, DATE, HeaderValue};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Request, Response, StatusCode};
@@ -16,6 +17,7 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinSet;
 
+use crate::clock::http_date;
 use crate::gateway::{Gateway, Incoming, MAX_BODY, Outcome};
 
 /// How long a client may take to send a request's head.
@@ -67,14 +69,31 @@ async fn serve_connection(stream: tokio::net::TcpStream, gateway: Arc<Gateway>) 
     builder
         .keep_alive(true)
         .timer(TokioTimer::new())
-        .header_read_timeout(HEADER_TIMEOUT);
+        .header_read_timeout(HEADER_TIMEOUT)
+        // Answers carry the emulator's clock (see `handle`); hyper's would be real time, so
+        // its own answers to broken HTTP carry no Date rather than a contradicting one.
+        .auto_date_header(false);
     // A connection that ends badly (a client that hangs up, a dropped answer) only ends itself.
     let _ = builder
         .serve_connection(TokioIo::new(stream), service)
         .await;
 }
 
+/// Answers one request, dated by the emulator's clock (offset included).
 async fn handle(
+    gateway: &Gateway,
+    request: Request<Body>,
+) -> Result<Response<Full<Bytes>>, Dropped> {
+    let mut response = respond(gateway, request).await?;
+    // An HTTP date is plain ASCII, so this always succeeds.
+    if let Ok(date) = HeaderValue::from_str(&http_date(gateway.clock.unix_now())) {
+        response.headers_mut().insert(DATE, date);
+    }
+    Ok(response)
+}
+
+/// The answer to one request, or `Dropped` to close the connection without one.
+async fn respond(
     gateway: &Gateway,
     request: Request<Body>,
 ) -> Result<Response<Full<Bytes>>, Dropped> {
@@ -107,10 +126,9 @@ async fn handle(
             let mut response = Response::new(Full::new(Bytes::from(body)));
             *response.status_mut() =
                 StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            response.headers_mut().insert(
-                hyper::header::CONTENT_TYPE,
-                hyper::header::HeaderValue::from_static(content_type),
-            );
+            response
+                .headers_mut()
+                .insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
             Ok(response)
         }
     }
@@ -119,10 +137,9 @@ async fn handle(
 fn plain(status: StatusCode, text: &'static str) -> Response<Full<Bytes>> {
     let mut response = Response::new(Full::new(Bytes::from_static(text.as_bytes())));
     *response.status_mut() = status;
-    response.headers_mut().insert(
-        hyper::header::CONTENT_TYPE,
-        hyper::header::HeaderValue::from_static("text/plain"),
-    );
+    response
+        .headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static("text/plain"));
     response
 }
 

@@ -130,6 +130,63 @@ async fn injects_the_faults_it_is_asked_for() {
         .expect("other actions are served");
 }
 
+#[tokio::test]
+async fn runs_its_clock_at_the_offset_it_is_given() {
+    use std::time::{SystemTime, UNIX_EPOCH};
+    use tencentcloud_sdk::signer::{self, SigningInput};
+
+    let running = start(&[
+        "--secret-id",
+        "AKIDone",
+        "--secret-key",
+        "key-one",
+        "--clock-offset",
+        "-7200",
+    ]);
+    let credentials = Credentials::new("AKIDone", "key-one");
+    let host = running.url.trim_start_matches("http://");
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_secs());
+    let http = reqwest::Client::new();
+    // Signed two hours ago, as the emulator's clock reads now; then signed with real time.
+    for (timestamp, expected) in [
+        (now - 7_200, None),
+        (now, Some("AuthFailure.SignatureExpire")),
+    ] {
+        let body = "{}";
+        let authorization = signer::authorization(&SigningInput {
+            credentials: &credentials,
+            service: "dts",
+            host,
+            method: "POST",
+            content_type: "application/json",
+            canonical_query: "",
+            payload: body.as_bytes(),
+            timestamp,
+        });
+        let answer = http
+            .post(&running.url)
+            .header("Content-Type", "application/json")
+            .header("Authorization", authorization)
+            .header("X-TC-Action", "DescribeSubscribes")
+            .header("X-TC-Version", "2018-03-30")
+            .header("X-TC-Region", "ap-guangzhou")
+            .header("X-TC-Timestamp", timestamp.to_string())
+            .body(body)
+            .send()
+            .await
+            .expect("answered");
+        let text = answer.text().await.expect("a body");
+        let value: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+        assert_eq!(
+            value["Response"]["Error"]["Code"].as_str(),
+            expected,
+            "{text}"
+        );
+    }
+}
+
 #[test]
 fn bad_command_lines_are_refused_with_a_reason() {
     for (args, expected) in [
@@ -179,6 +236,28 @@ fn bad_command_lines_are_refused_with_a_reason() {
             &["--secret-id", "a", "--secret-key", "k", "--addr", "nowhere"][..],
             "not HOST:PORT",
         ),
+        (
+            &[
+                "--secret-id",
+                "a",
+                "--secret-key",
+                "k",
+                "--clock-offset",
+                "1h",
+            ][..],
+            "not a whole number of seconds",
+        ),
+        (
+            &[
+                "--secret-id",
+                "a",
+                "--secret-key",
+                "k",
+                "--clock-offset",
+                "-99999999999",
+            ][..],
+            "outside the years 1970 to 9999",
+        ),
         (&["--frobnicate"][..], "unknown option"),
     ] {
         let output = Command::new(env!("CARGO_BIN_EXE_tencentcloud-emulator"))
@@ -195,5 +274,7 @@ fn bad_command_lines_are_refused_with_a_reason() {
         .output()
         .expect("the binary runs");
     assert!(help.status.success());
-    assert!(String::from_utf8_lossy(&help.stdout).contains("--fault KIND=FRACTION"));
+    let help = String::from_utf8_lossy(&help.stdout);
+    assert!(help.contains("--fault KIND=FRACTION"));
+    assert!(help.contains("--clock-offset SECONDS"));
 }

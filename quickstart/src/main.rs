@@ -4,13 +4,16 @@
 //! With no arguments it needs nothing: it starts the emulator in this process on loopback and
 //! uses the key pair the emulator made up. `--endpoint URL` sends the same calls to another
 //! endpoint (a standalone `tencentcloud-emulator`, say), and `--cloud` to the real API; both take
-//! the credentials from `TENCENTCLOUD_SECRET_ID` and `TENCENTCLOUD_SECRET_KEY`.
+//! their credentials from the SDK's default chain: the `TENCENTCLOUD_SECRET_ID`,
+//! `TENCENTCLOUD_SECRET_KEY` and `TENCENTCLOUD_SESSION_TOKEN` variables, then the credentials
+//! file, then the CVM instance role.
 
 use std::process::ExitCode;
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
 use tencentcloud_emulator::{Emulator, parse_duration};
+use tencentcloud_sdk::credentials::{DefaultCredentialsChain, ProvideCredentials};
 use tencentcloud_sdk::dts::v20180330::{
     AccessType, Client, DatabaseType, DstInfo, MigrateObject, MigrateOption, MigrateRunMode,
     MigrateType, SrcInfo,
@@ -29,8 +32,9 @@ credentials and no network needed.
 where to run:
   --endpoint URL        another endpoint, such as a tencentcloud-emulator binary
   --cloud               the real API (https://dts.tencentcloudapi.com/)
-                        (both read TENCENTCLOUD_SECRET_ID, TENCENTCLOUD_SECRET_KEY and
-                        TENCENTCLOUD_SESSION_TOKEN)
+                        (both take credentials from TENCENTCLOUD_SECRET_ID,
+                        TENCENTCLOUD_SECRET_KEY and TENCENTCLOUD_SESSION_TOKEN, else
+                        ~/.tencentcloud/credentials, else the CVM instance role)
   --region REGION       the region of the job [ap-guangzhou]
 
 the job:
@@ -147,16 +151,13 @@ async fn run(args: Args) -> Result<ExitCode, Failure> {
         }
         Target::Endpoint(url) => {
             println!("Using the endpoint {url}.");
-            Config::builder()
-                .credentials(env_credentials()?)
-                .endpoint(url)
-                .region(&args.region)
+            check_credentials().await?;
+            Config::builder().endpoint(url).region(&args.region)
         }
         Target::Cloud => {
             println!("Using the real DTS API in {}.", args.region);
-            Config::builder()
-                .credentials(env_credentials()?)
-                .region(&args.region)
+            check_credentials().await?;
+            Config::builder().region(&args.region)
         }
     };
     let client = Client::new(
@@ -309,13 +310,20 @@ async fn create_job(client: &Client, args: &Args, job_name: &str) -> Result<Stri
     Ok(job.job_id)
 }
 
-fn env_credentials() -> Result<Credentials, Failure> {
-    Credentials::from_env().map_err(|err| {
-        Failure::Setup(format!(
-            "{err}: export TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY for --endpoint or \
-             --cloud (or run without them to use the local emulator)"
-        ))
-    })
+/// Runs the default credentials chain once, so that missing credentials are reported before any
+/// call, with every source it tried. The configuration then uses the same chain.
+async fn check_credentials() -> Result<(), Failure> {
+    DefaultCredentialsChain::new()
+        .provide_credentials()
+        .await
+        .map(drop)
+        .map_err(|err| {
+            Failure::Setup(format!(
+                "{err}\n--endpoint and --cloud need credentials: export TENCENTCLOUD_SECRET_ID \
+                 and TENCENTCLOUD_SECRET_KEY, or write them to ~/.tencentcloud/credentials \
+                 (or run without either option to use the local emulator)"
+            ))
+        })
 }
 
 /// A bar on stderr, drawn only when stderr is a terminal.

@@ -9,6 +9,8 @@ fn quickstart(args: &[&str]) -> Output {
     quickstart_with(args, &[])
 }
 
+/// Runs the quickstart with only the given credential variables, and a home directory without a
+/// credentials file.
 fn quickstart_with(args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_quickstart"));
     command.args(args);
@@ -16,9 +18,13 @@ fn quickstart_with(args: &[&str], env: &[(&str, &str)]) -> Output {
         "TENCENTCLOUD_SECRET_ID",
         "TENCENTCLOUD_SECRET_KEY",
         "TENCENTCLOUD_SESSION_TOKEN",
+        "TENCENTCLOUD_CREDENTIALS_FILE",
     ] {
         command.env_remove(variable);
     }
+    let home = std::env::temp_dir().join(format!("quickstart-home-{}", std::process::id()));
+    std::fs::create_dir_all(&home).expect("a home directory");
+    command.env("HOME", &home);
     command.envs(env.iter().copied());
     command.output().expect("the quickstart runs")
 }
@@ -113,6 +119,9 @@ fn a_real_endpoint_needs_credentials_and_says_which() {
             "{args:?}: {stdout}\n{stderr}"
         );
         assert!(stderr.contains("TENCENTCLOUD_SECRET_ID"), "{stderr}");
+        // The default chain says what it tried.
+        assert!(stderr.contains("no credentials found"), "{stderr}");
+        assert!(stderr.contains("credentials file"), "{stderr}");
         assert!(!stdout.contains("Created"), "{stdout}");
     }
 }

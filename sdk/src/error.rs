@@ -26,6 +26,11 @@ pub enum SdkError<E> {
     InvalidResponse(InvalidResponse),
     /// The service answered with an error code.
     Service(ServiceError<E>),
+    /// No credentials could be had to sign the request, so nothing was sent.
+    Credentials(crate::CredentialsError),
+    /// The call's deadline ([`operation_timeout`](crate::ConfigBuilder::operation_timeout)) would
+    /// pass before the request could be sent.
+    Timeout(TimeoutError),
 }
 
 impl<E> SdkError<E> {
@@ -52,7 +57,7 @@ impl<E> SdkError<E> {
         match self {
             Self::Service(err) => Some(err.request_id()),
             Self::InvalidResponse(err) => err.request_id(),
-            Self::Build(_) | Self::Transport(_) => None,
+            Self::Build(_) | Self::Transport(_) | Self::Credentials(_) | Self::Timeout(_) => None,
         }
     }
 }
@@ -64,6 +69,8 @@ impl<E> fmt::Display for SdkError<E> {
             Self::Transport(err) => err.fmt(f),
             Self::InvalidResponse(err) => err.fmt(f),
             Self::Service(err) => err.fmt(f),
+            Self::Credentials(err) => err.fmt(f),
+            Self::Timeout(err) => err.fmt(f),
         }
     }
 }
@@ -72,10 +79,68 @@ impl<E: fmt::Debug> std::error::Error for SdkError<E> {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Self::Transport(err) => Some(err),
+            Self::Credentials(err) => Some(err),
             _ => None,
         }
     }
 }
+
+/// A call ran out of time before its request could be sent: the rate limit or the wait before a
+/// retry would have taken it past its deadline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TimeoutError {
+    action: &'static str,
+    deadline: std::time::Duration,
+    attempts: u32,
+    waiting_for: &'static str,
+}
+
+impl TimeoutError {
+    pub(crate) fn new(
+        action: &'static str,
+        deadline: std::time::Duration,
+        attempts: u32,
+        waiting_for: &'static str,
+    ) -> Self {
+        Self {
+            action,
+            deadline,
+            attempts,
+            waiting_for,
+        }
+    }
+
+    /// The action of the call.
+    pub fn action(&self) -> &'static str {
+        self.action
+    }
+
+    /// The deadline the call was given.
+    pub fn deadline(&self) -> std::time::Duration {
+        self.deadline
+    }
+
+    /// How many attempts were made before time ran out.
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
+}
+
+impl fmt::Display for TimeoutError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}: the call's deadline of {:?} would pass while waiting for {} ({} attempt{} made)",
+            self.action,
+            self.deadline,
+            self.waiting_for,
+            self.attempts,
+            if self.attempts == 1 { "" } else { "s" }
+        )
+    }
+}
+
+impl std::error::Error for TimeoutError {}
 
 /// An error answered by the service: `{"Response": {"Error": {"Code", "Message"}, "RequestId"}}`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -310,6 +375,19 @@ pub struct InvalidResponse {
 
 /// How much of an unusable body is kept for the error message.
 const EXCERPT_CHARS: usize = 200;
+/// How much of the explanation of a shape error is kept: serde quotes an unexpected string in
+/// full, and that string came from the network.
+const DETAIL_CHARS: usize = 300;
+/// How much of the RequestId of an unusable answer is shown (a real one has 36 characters).
+const REQUEST_ID_CHARS: usize = 100;
+
+/// The first `limit` characters of `text`, with `…` when something was cut.
+fn clip(text: &str, limit: usize) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(limit) {
+        Some((end, _)) => format!("{}…", &text[..end]).into(),
+        None => text.into(),
+    }
+}
 
 impl InvalidResponse {
     pub(crate) fn new(
@@ -320,10 +398,13 @@ impl InvalidResponse {
         body: &[u8],
     ) -> Self {
         let text = String::from_utf8_lossy(body);
-        let mut body_excerpt: String = text.chars().take(EXCERPT_CHARS).collect();
-        if text.chars().nth(EXCERPT_CHARS).is_some() {
-            body_excerpt.push('…');
-        }
+        let body_excerpt = clip(&text, EXCERPT_CHARS).into_owned();
+        let kind = match kind {
+            InvalidResponseKind::Shape(detail) => {
+                InvalidResponseKind::Shape(clip(&detail, DETAIL_CHARS).into_owned())
+            }
+            other => other,
+        };
         Self {
             action,
             http_status,
@@ -374,7 +455,7 @@ impl fmt::Display for InvalidResponse {
             InvalidResponseKind::Shape(detail) => write!(f, "unexpected shape: {detail}")?,
         }
         if let Some(id) = &self.request_id {
-            write!(f, " (RequestId: {id})")?;
+            write!(f, " (RequestId: {})", clip(id, REQUEST_ID_CHARS))?;
         }
         if !self.body_excerpt.is_empty() && self.kind != InvalidResponseKind::Empty {
             write!(f, "; body starts with {:?}", self.body_excerpt)?;
@@ -445,5 +526,26 @@ mod tests {
         );
         assert_eq!(err.body_excerpt().chars().count(), EXCERPT_CHARS + 1);
         assert!(err.to_string().contains("HTTP 502"));
+    }
+
+    #[test]
+    fn a_long_explanation_and_request_id_are_clipped() {
+        let detail = format!(
+            "Response.CheckFlag: invalid type: string {:?}",
+            "\u{7f}".repeat(5000)
+        );
+        let err = InvalidResponse::new(
+            "A",
+            200,
+            InvalidResponseKind::Shape(detail),
+            Some("r".repeat(10_000)),
+            b"{}",
+        );
+        let shown = err.to_string();
+        assert!(shown.len() < 2000, "{} bytes", shown.len());
+        assert!(shown.contains("Response.CheckFlag"), "{shown}");
+        assert_eq!(clip("abc", 3), "abc");
+        assert_eq!(clip("abcd", 3), "abc…");
+        assert_eq!(clip("日本語です", 2), "日本…");
     }
 }

@@ -42,10 +42,13 @@
 // Generated code names this crate by its absolute path, which also works inside it.
 extern crate self as tencentcloud_sdk;
 
+mod clock;
 pub mod config;
 pub mod credentials;
 pub mod endpoint;
 pub mod error;
+pub mod rate_limit;
+pub mod retry;
 pub mod runtime;
 pub mod signer;
 pub mod waiters;
@@ -56,8 +59,11 @@ mod services;
 pub use config::{Config, ConfigBuilder, ConfigError, Language};
 pub use credentials::{Credentials, CredentialsError};
 pub use error::{
-    BuildError, InvalidResponse, InvalidResponseKind, SdkError, ServiceError, TransportError,
+    BuildError, InvalidResponse, InvalidResponseKind, SdkError, ServiceError, TimeoutError,
+    TransportError,
 };
+pub use rate_limit::RateLimits;
+pub use retry::RetryConfig;
 #[allow(unused_imports)]
 pub use services::*;
 

@@ -364,7 +364,7 @@ async fn secrets_stay_out_of_debug_output() {
     let config = config(&server).build().unwrap();
     assert_no_secrets(&format!("{config:?}"));
     assert_no_secrets(&format!("{config:#?}"));
-    assert_no_secrets(&format!("{:?}", config.credentials()));
+    assert_no_secrets(&format!("{:?}", config.credentials_provider()));
     let client = Client::new(config.clone());
     assert_no_secrets(&format!("{client:?}"));
     assert_no_secrets(&format!("{client:#?}"));

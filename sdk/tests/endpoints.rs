@@ -105,8 +105,10 @@ fn bad_settings_fail_at_build_naming_the_setting() {
             "endpoint",
         ),
         (
-            "no credentials",
-            Config::builder().region("ap-guangzhou"),
+            "secret id without a key",
+            Config::builder()
+                .credentials(Credentials::new(SECRET_ID, ""))
+                .region("ap-guangzhou"),
             "credentials",
         ),
         (

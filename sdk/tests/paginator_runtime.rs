@@ -47,6 +47,7 @@ impl ErrorKind for ListThingsError {
 impl Action for ListThings {
     const NAME: &'static str = "ListThings";
     const RATE_LIMIT: Option<u32> = None;
+    const IDEMPOTENT: bool = true;
     type Output = ThingPage;
     type Error = ListThingsError;
 }

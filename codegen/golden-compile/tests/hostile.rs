@@ -1,8 +1,9 @@
 //! The generated code behaves as the spec says, even with hostile names.
 
 use golden_compile::hostile::v20200101::{
-    CreateIPv6AddrError, DescribeThingsError, DescribeThingsRequest, DescribeThingsResponse, Level,
-    Mode, Node, State,
+    CreateIPv6AddrError, CreateIPv6AddrRequest, CreateLabelRequest, DescribeThingsError,
+    DescribeThingsRequest, DescribeThingsResponse, GetawayRequest, Level,
+    ListAndClearAlertsRequest, Mode, Node, PingRequest, RunTaskRequest, State,
 };
 use tencentcloud_sdk::CommonError;
 use tencentcloud_sdk::runtime::{Action, ErrorKind, Paginated};
@@ -229,4 +230,67 @@ fn sensitive_members_are_redacted_in_debug_output() {
         .build()
         .unwrap();
     assert!(format!("{unset:?}").contains("secret: None"));
+}
+
+/// The generated constant, read through the trait as the runtime reads it.
+fn idempotent<A: Action>() -> bool {
+    A::IDEMPOTENT
+}
+
+#[test]
+fn idempotency_comes_from_the_name_unless_the_spec_says() {
+    // Read actions by name.
+    assert!(idempotent::<DescribeThingsRequest>());
+    // Not read actions: no prefix, or a prefix that is not a whole word.
+    assert!(!idempotent::<PingRequest>());
+    assert!(!idempotent::<CreateIPv6AddrRequest>());
+    assert!(!idempotent::<GetawayRequest>());
+    // Marked in the spec, against the name.
+    assert!(idempotent::<CreateLabelRequest>());
+    assert!(!idempotent::<ListAndClearAlertsRequest>());
+
+    let label = CreateLabelRequest::builder().name("l").build().unwrap();
+    assert_eq!(label.client_token(), None);
+    assert!(label.safe_to_repeat());
+    let ping = PingRequest::builder().build().unwrap();
+    assert!(!ping.safe_to_repeat());
+}
+
+#[test]
+fn a_client_token_makes_a_request_safe_to_repeat() {
+    let run = |token: Option<&str>| {
+        let builder = RunTaskRequest::builder().command("ls");
+        match token {
+            Some(token) => builder.client_token(token),
+            None => builder,
+        }
+        .build()
+        .unwrap()
+    };
+    let with_token = run(Some("t-1"));
+    assert_eq!(with_token.client_token(), Some("t-1"));
+    assert!(with_token.safe_to_repeat());
+    let without = run(None);
+    assert_eq!(without.client_token(), None);
+    assert!(!without.safe_to_repeat());
+    // An empty token deduplicates nothing.
+    let empty = run(Some(""));
+    assert_eq!(empty.client_token(), Some(""));
+    assert!(!empty.safe_to_repeat());
+
+    // A required token is always there.
+    let getaway = GetawayRequest::builder()
+        .client_token("t-2")
+        .build()
+        .unwrap();
+    assert_eq!(getaway.client_token(), Some("t-2"));
+    assert!(getaway.safe_to_repeat());
+
+    // A `ClientToken` that is not a string is not a client token.
+    let alerts = ListAndClearAlertsRequest::builder()
+        .client_token(7)
+        .build()
+        .unwrap();
+    assert_eq!(alerts.client_token(), None);
+    assert!(!alerts.safe_to_repeat());
 }

@@ -15,7 +15,7 @@ use super::params::{
     opt_object, opt_str, parse_cloud_datetime, req_str, tags_match, tags_param, without_nulls,
 };
 use super::timeline::{Check, CheckStage, MigrateKind, Point, Run, check_failure, schedule_delay};
-use super::{Context, DtsSettings, Space};
+use super::{Context, DtsSettings, MigrateJobSummary, Space};
 use crate::backend::{Answer, ApiError, cloud_datetime};
 
 /// No job with the given id exists in the caller's account and region.
@@ -301,6 +301,18 @@ impl Job {
             info["SrcInfoMulti"] = multi.clone();
         }
         info
+    }
+
+    /// The job as [`Dts::migrate_jobs`](super::Dts::migrate_jobs) shows it, settled at `now`
+    /// on a copy so that looking changes nothing.
+    pub(super) fn summary(&self, now: Instant, settings: &DtsSettings) -> MigrateJobSummary {
+        let mut settled = self.clone();
+        settled.settle(now, settings);
+        MigrateJobSummary {
+            job_id: settled.id,
+            job_name: settled.name,
+            status: settled.phase.status(),
+        }
     }
 
     /// Whether the job passes DescribeMigrateJobs' filters: `JobId` (exact), `JobName` (part

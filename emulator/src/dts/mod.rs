@@ -90,7 +90,7 @@ mod tests;
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Mutex, MutexGuard, PoisonError};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::backend::{Answer, ApiError, Backend, Call};
 
@@ -111,6 +111,20 @@ pub enum CheckPolicy {
     PassAll,
     /// Every check fails.
     FailAll,
+}
+
+/// A migration job as [`Dts::migrate_jobs`] shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct MigrateJobSummary {
+    /// `JobId`, such as `dts-1kl0iy0v`.
+    pub job_id: String,
+    /// `JobName`, as last created or modified.
+    pub job_name: String,
+    /// `Status`, as DescribeMigrateJobs would report it now: 1 creating, 3 checking, 4 check
+    /// passed, 5 check failed, 7 running, 8 ready to complete, 9 success, 10 failed,
+    /// 11 stopping, 12 completing (see the [module documentation](crate::dts)).
+    pub status: i64,
 }
 
 /// Timings and policies of the emulated DTS.
@@ -157,6 +171,23 @@ impl Dts {
     /// The timings and policies this backend was made with.
     pub fn settings(&self) -> &DtsSettings {
         &self.settings
+    }
+
+    /// The migration jobs `account` (a secret id) has in `region`, oldest first, without going
+    /// through the API: for tests that need to know what a run of calls really left behind,
+    /// such as whether a retried CreateMigrateJob made a second job. Looking changes nothing;
+    /// each job's status is the one DescribeMigrateJobs would report now.
+    pub fn migrate_jobs(&self, account: &str, region: &str) -> Vec<MigrateJobSummary> {
+        let now = Instant::now();
+        let state = self.lock();
+        let key = (account.to_owned(), region.to_owned());
+        state.spaces.get(&key).map_or_else(Vec::new, |space| {
+            space
+                .jobs
+                .iter()
+                .map(|job| job.summary(now, &self.settings))
+                .collect()
+        })
     }
 
     /// The state, even if a thread panicked while holding the lock: the handlers do not

@@ -41,6 +41,15 @@ pub fn decode_response<A: Action>(
     http_status: u16,
     body: &[u8],
 ) -> Result<A::Output, SdkError<A::Error>> {
+    decode_with_request_id::<A>(http_status, body).map(|(output, _)| output)
+}
+
+/// A decoded answer with its RequestId, or the error it held.
+pub(crate) type Decoded<A> =
+    Result<(<A as Action>::Output, Option<String>), SdkError<<A as Action>::Error>>;
+
+/// [`decode_response`], also giving the RequestId of a successful answer.
+pub(crate) fn decode_with_request_id<A: Action>(http_status: u16, body: &[u8]) -> Decoded<A> {
     let ok_status = http_status == 200;
     // Under an error status, whatever is wrong with the body, the status is the news.
     let invalid = |kind, request_id| {
@@ -90,15 +99,19 @@ pub fn decode_response<A: Action>(
     }
 
     let mut deserializer = serde_json::Deserializer::from_str(response.get());
-    serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
+    let output = serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
         let path = err.path().to_string();
         let detail = if path == "." {
             format!("Response: {}", err.inner())
         } else {
             format!("Response.{path}: {}", err.inner())
         };
-        invalid(InvalidResponseKind::Shape(detail), outcome.request_id)
-    })
+        invalid(
+            InvalidResponseKind::Shape(detail),
+            outcome.request_id.clone(),
+        )
+    })?;
+    Ok((output, outcome.request_id))
 }
 
 fn shape(detail: &str) -> InvalidResponseKind {

@@ -9,7 +9,7 @@ mod handle;
 mod paginate;
 
 pub use decode::decode_response;
-pub use handle::Handle;
+pub use handle::{CONTENT_TYPE_JSON, Handle, REQUEST_CLIENT};
 pub use paginate::{Items, PageIndex, Paginated, Paginator};
 
 pub use crate::error::{BuildError, ErrorKind};
@@ -34,10 +34,33 @@ pub trait Action: Serialize + Send + Sync {
     const NAME: &'static str;
     /// The documented rate limit in requests per second, when the spec gives one.
     const RATE_LIMIT: Option<u32>;
+    /// Whether sending the request twice has the same effect as sending it once, whatever it
+    /// holds. The spec says so with its `idempotent` key; without one, actions that only read
+    /// (named `Describe…`, `Get…`, `List…` or `Inquire…`) are idempotent and the others are not.
+    const IDEMPOTENT: bool;
     /// The decoded answer.
     type Output: DeserializeOwned + Send;
     /// The action's error enum.
     type Error: ErrorKind;
+
+    /// The request's `ClientToken`, for actions that take one: the service carries out the
+    /// requests that share a token only once, so repeating a request that holds one is harmless.
+    ///
+    /// `None` when the action has no such member or the request leaves it unset.
+    fn client_token(&self) -> Option<&str> {
+        None
+    }
+
+    /// Whether this request may be sent again after a failure that leaves its outcome unknown,
+    /// such as an `InternalError` or a connection lost once the request was sent: the runtime
+    /// retries such failures only when this holds.
+    ///
+    /// It holds for [idempotent](Self::IDEMPOTENT) actions, and for any request carrying a
+    /// non-empty [client token](Self::client_token). Failures showing that the service did not
+    /// act on the request, such as throttling, may be retried whatever this says.
+    fn safe_to_repeat(&self) -> bool {
+        Self::IDEMPOTENT || self.client_token().is_some_and(|token| !token.is_empty())
+    }
 }
 
 /// Stands in for a secret member (a database password, say) in generated `Debug` output: it shows

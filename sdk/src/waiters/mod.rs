@@ -38,7 +38,7 @@
 
 use std::time::Duration;
 
-use crate::error::{InvalidResponseKind, SdkError};
+use crate::error::SdkError;
 
 #[cfg(feature = "dts")]
 #[cfg_attr(docsrs, doc(cfg(feature = "dts")))]
@@ -222,29 +222,23 @@ impl Backoff {
 /// or a network problem. Waiters retry such errors until their deadline and return the others
 /// at once.
 ///
+/// These are the errors the runtime retries for a request that is safe to repeat (see
+/// [`retry::classify`](crate::retry::classify)), which every poll is: by the time a waiter sees
+/// one, the call's own retries have run out, and the waiter keeps going on its own schedule.
+///
 /// Transient:
 ///
 /// - service errors whose code is in the `RequestLimitExceeded`, `InternalError` or
 ///   `ServiceUnavailable` family (the code itself or `<family>.<detail>`; see
 ///   [`is_transient_code`]);
-/// - every [`Transport`](SdkError::Transport) error (timeouts, refused or broken connections):
-///   waiters only send read-only requests, so repeating one that may have reached the service is
-///   harmless;
+/// - every [`Transport`](SdkError::Transport) error (timeouts, refused or broken connections);
 /// - answers that are not API responses with HTTP 429, 502, 503 or 504 (a gateway or proxy
 ///   reporting overload or an unreachable backend).
 ///
-/// Final: [`Build`](SdkError::Build) errors, every other service error (a missing resource,
-/// `AuthFailure.*`, bad parameters, …) and every other unusable answer.
+/// Final: every other error: a request that could not be built, missing credentials, a missing
+/// resource, `AuthFailure.*`, bad parameters, other unusable answers.
 pub fn is_transient<E>(err: &SdkError<E>) -> bool {
-    match err {
-        SdkError::Service(service) => is_transient_code(service.code()),
-        SdkError::Transport(_) => true,
-        SdkError::InvalidResponse(invalid) => {
-            *invalid.kind() == InvalidResponseKind::HttpStatus
-                && matches!(invalid.http_status(), 429 | 502 | 503 | 504)
-        }
-        SdkError::Build(_) => false,
-    }
+    crate::retry::classify(err, true).is_retry()
 }
 
 /// Whether an error code names a temporary condition: its family (the part before the first
@@ -252,9 +246,8 @@ pub fn is_transient<E>(err: &SdkError<E>) -> bool {
 /// a list of codes, so that an action's own sub-codes (`InternalError.DatabaseError`) and codes
 /// newer than this SDK are covered too.
 pub fn is_transient_code(code: &str) -> bool {
-    let family = code.split_once('.').map_or(code, |(family, _)| family);
     matches!(
-        family,
+        crate::retry::code_family(code),
         "RequestLimitExceeded" | "InternalError" | "ServiceUnavailable"
     )
 }
@@ -262,7 +255,7 @@ pub fn is_transient_code(code: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::{InvalidResponse, ServiceError};
+    use crate::error::{InvalidResponse, InvalidResponseKind, ServiceError};
 
     const MS: Duration = Duration::from_millis(1);
 

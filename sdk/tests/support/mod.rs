@@ -23,7 +23,7 @@ use tokio::task::JoinHandle;
 
 use tencentcloud_sdk::dts::v20180330::Client;
 use tencentcloud_sdk::signer::{self, SigningInput};
-use tencentcloud_sdk::{Config, ConfigBuilder, Credentials, Language};
+use tencentcloud_sdk::{Config, ConfigBuilder, Credentials, Language, RateLimits, RetryConfig};
 
 /// The secret id the server knows.
 pub const SECRET_ID: &str = "AKIDtestSecretId0123456789abcdefEXAMPLE";
@@ -701,6 +701,9 @@ pub fn credentials() -> Credentials {
 }
 
 /// A configuration aimed at `server`: token, `ap-guangzhou`, English, a short timeout.
+///
+/// Retries and client-side rate limits are off, so that each call is exactly one request, as
+/// most scripts expect; the tests of those features turn them back on.
 pub fn config(server: &Server) -> ConfigBuilder {
     Config::builder()
         .credentials(credentials())
@@ -708,6 +711,8 @@ pub fn config(server: &Server) -> ConfigBuilder {
         .language(Language::EnUs)
         .endpoint(server.url())
         .timeout(CLIENT_TIMEOUT)
+        .retry(RetryConfig::disabled())
+        .rate_limits(RateLimits::disabled())
 }
 
 /// A client aimed at `server` with [`config`].

@@ -46,6 +46,7 @@ impl ActivateSubscribeRequest {
 impl ::tencentcloud_sdk::runtime::Action for ActivateSubscribeRequest {
     const NAME: &'static str = "ActivateSubscribe";
     const RATE_LIMIT: ::std::option::Option<u32> = ::std::option::Option::Some(20);
+    const IDEMPOTENT: bool = false;
     type Output = ActivateSubscribeResponse;
     type Error = ActivateSubscribeError;
 }

@@ -26,6 +26,7 @@ impl CompleteMigrateJobRequest {
 impl ::tencentcloud_sdk::runtime::Action for CompleteMigrateJobRequest {
     const NAME: &'static str = "CompleteMigrateJob";
     const RATE_LIMIT: ::std::option::Option<u32> = ::std::option::Option::Some(20);
+    const IDEMPOTENT: bool = false;
     type Output = CompleteMigrateJobResponse;
     type Error = CompleteMigrateJobError;
 }

@@ -19,6 +19,7 @@ impl CreateMigrateCheckJobRequest {
 impl ::tencentcloud_sdk::runtime::Action for CreateMigrateCheckJobRequest {
     const NAME: &'static str = "CreateMigrateCheckJob";
     const RATE_LIMIT: ::std::option::Option<u32> = ::std::option::Option::Some(20);
+    const IDEMPOTENT: bool = false;
     type Output = CreateMigrateCheckJobResponse;
     type Error = CreateMigrateCheckJobError;
 }

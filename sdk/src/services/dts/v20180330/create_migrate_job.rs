@@ -68,6 +68,7 @@ impl CreateMigrateJobRequest {
 impl ::tencentcloud_sdk::runtime::Action for CreateMigrateJobRequest {
     const NAME: &'static str = "CreateMigrateJob";
     const RATE_LIMIT: ::std::option::Option<u32> = ::std::option::Option::Some(20);
+    const IDEMPOTENT: bool = false;
     type Output = CreateMigrateJobResponse;
     type Error = CreateMigrateJobError;
 }

@@ -57,6 +57,7 @@ impl CreateSubscribeRequest {
 impl ::tencentcloud_sdk::runtime::Action for CreateSubscribeRequest {
     const NAME: &'static str = "CreateSubscribe";
     const RATE_LIMIT: ::std::option::Option<u32> = ::std::option::Option::Some(20);
+    const IDEMPOTENT: bool = false;
     type Output = CreateSubscribeResponse;
     type Error = CreateSubscribeError;
 }

@@ -19,6 +19,7 @@ impl DeleteMigrateJobRequest {
 impl ::tencentcloud_sdk::runtime::Action for DeleteMigrateJobRequest {
     const NAME: &'static str = "DeleteMigrateJob";
     const RATE_LIMIT: ::std::option::Option<u32> = ::std::option::Option::Some(20);
+    const IDEMPOTENT: bool = false;
     type Output = DeleteMigrateJobResponse;
     type Error = DeleteMigrateJobError;
 }

@@ -19,6 +19,7 @@ impl DescribeAsyncRequestInfoRequest {
 impl ::tencentcloud_sdk::runtime::Action for DescribeAsyncRequestInfoRequest {
     const NAME: &'static str = "DescribeAsyncRequestInfo";
     const RATE_LIMIT: ::std::option::Option<u32> = ::std::option::Option::Some(20);
+    const IDEMPOTENT: bool = true;
     type Output = DescribeAsyncRequestInfoResponse;
     type Error = DescribeAsyncRequestInfoError;
 }

@@ -19,6 +19,7 @@ impl DescribeMigrateCheckJobRequest {
 impl ::tencentcloud_sdk::runtime::Action for DescribeMigrateCheckJobRequest {
     const NAME: &'static str = "DescribeMigrateCheckJob";
     const RATE_LIMIT: ::std::option::Option<u32> = ::std::option::Option::Some(20);
+    const IDEMPOTENT: bool = true;
     type Output = DescribeMigrateCheckJobResponse;
     type Error = DescribeMigrateCheckJobError;
 }

@@ -65,6 +65,7 @@ impl DescribeMigrateJobsRequest {
 impl ::tencentcloud_sdk::runtime::Action for DescribeMigrateJobsRequest {
     const NAME: &'static str = "DescribeMigrateJobs";
     const RATE_LIMIT: ::std::option::Option<u32> = ::std::option::Option::Some(100);
+    const IDEMPOTENT: bool = true;
     type Output = DescribeMigrateJobsResponse;
     type Error = DescribeMigrateJobsError;
 }

@@ -19,6 +19,7 @@ impl DescribeSubscribeConfRequest {
 impl ::tencentcloud_sdk::runtime::Action for DescribeSubscribeConfRequest {
     const NAME: &'static str = "DescribeSubscribeConf";
     const RATE_LIMIT: ::std::option::Option<u32> = ::std::option::Option::Some(20);
+    const IDEMPOTENT: bool = true;
     type Output = DescribeSubscribeConfResponse;
     type Error = DescribeSubscribeConfError;
 }

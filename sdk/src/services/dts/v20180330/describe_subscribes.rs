@@ -107,6 +107,7 @@ impl DescribeSubscribesRequest {
 impl ::tencentcloud_sdk::runtime::Action for DescribeSubscribesRequest {
     const NAME: &'static str = "DescribeSubscribes";
     const RATE_LIMIT: ::std::option::Option<u32> = ::std::option::Option::Some(100);
+    const IDEMPOTENT: bool = true;
     type Output = DescribeSubscribesResponse;
     type Error = DescribeSubscribesError;
 }

@@ -19,6 +19,7 @@ impl IsolateSubscribeRequest {
 impl ::tencentcloud_sdk::runtime::Action for IsolateSubscribeRequest {
     const NAME: &'static str = "IsolateSubscribe";
     const RATE_LIMIT: ::std::option::Option<u32> = ::std::option::Option::Some(20);
+    const IDEMPOTENT: bool = false;
     type Output = IsolateSubscribeResponse;
     type Error = IsolateSubscribeError;
 }

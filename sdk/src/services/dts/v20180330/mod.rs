@@ -181,6 +181,8 @@ impl Client {
     ///
     /// Rate limit: 20 requests per second per account.
     ///
+    /// Automatic retries: none once the request may have reached the service, as repeating it could act twice.
+    ///
     /// # Errors
     ///
     /// Service errors arrive as [`SdkError::Service`](::tencentcloud_sdk::SdkError::Service) with a [`ActivateSubscribeError`]: one variant per code this action documents, and [`Common`](ActivateSubscribeError::Common) for the codes any action may return. The service documents these for this action:
@@ -249,6 +251,8 @@ impl Client {
     ///
     /// Rate limit: 20 requests per second per account.
     ///
+    /// Automatic retries: none once the request may have reached the service, as repeating it could act twice.
+    ///
     /// # Errors
     ///
     /// Service errors arrive as [`SdkError::Service`](::tencentcloud_sdk::SdkError::Service) with a [`CompleteMigrateJobError`]: one variant per code this action documents, and [`Common`](CompleteMigrateJobError::Common) for the codes any action may return. The service documents these for this action:
@@ -315,6 +319,8 @@ impl Client {
     /// For jobs in the finance zone, send the request to `dts.ap-shenzhen-fsi.tencentcloudapi.com`.
     ///
     /// Rate limit: 20 requests per second per account.
+    ///
+    /// Automatic retries: none once the request may have reached the service, as repeating it could act twice.
     ///
     /// # Errors
     ///
@@ -390,6 +396,8 @@ impl Client {
     /// For jobs in the finance zone, send the request to `dts.ap-shenzhen-fsi.tencentcloudapi.com`.
     ///
     /// Rate limit: 20 requests per second per account.
+    ///
+    /// Automatic retries: none once the request may have reached the service, as repeating it could act twice.
     ///
     /// # Errors
     ///
@@ -660,6 +668,8 @@ impl Client {
     ///
     /// Rate limit: 20 requests per second per account.
     ///
+    /// Automatic retries: none once the request may have reached the service, as repeating it could act twice.
+    ///
     /// # Errors
     ///
     /// Service errors arrive as [`SdkError::Service`](::tencentcloud_sdk::SdkError::Service) with a [`CreateSubscribeError`]: one variant per code this action documents, and [`Common`](CreateSubscribeError::Common) for the codes any action may return. The service documents these for this action:
@@ -722,6 +732,8 @@ impl Client {
     /// Jobs that are checking (status 3), running (7), ready to complete (8), cancelling (11) or completing (12) cannot be deleted; cancel a running job with StopMigrateJob first.
     ///
     /// Rate limit: 20 requests per second per account.
+    ///
+    /// Automatic retries: none once the request may have reached the service, as repeating it could act twice.
     ///
     /// # Errors
     ///
@@ -791,6 +803,8 @@ impl Client {
     ///
     /// Rate limit: 20 requests per second per account.
     ///
+    /// Automatic retries: safe, as a read action.
+    ///
     /// # Errors
     ///
     /// Service errors arrive as [`SdkError::Service`](::tencentcloud_sdk::SdkError::Service) with a [`DescribeAsyncRequestInfoError`]: one variant per code this action documents, and [`Common`](DescribeAsyncRequestInfoError::Common) for the codes any action may return. The service documents these for this action:
@@ -851,6 +865,8 @@ impl Client {
     /// Poll this after creating a check with CreateMigrateCheckJob. Once `Status` is `finished`, `CheckFlag` tells whether the job may start: when it passed, start the job with StartMigrateJob; when it failed, `ErrorMessage` says what to fix, which is done with ModifyMigrateJob or on the source and target instances before checking again.
     ///
     /// Rate limit: 20 requests per second per account.
+    ///
+    /// Automatic retries: safe, as a read action.
     ///
     /// # Errors
     ///
@@ -943,6 +959,8 @@ impl Client {
     /// For jobs in the finance zone, send the request to `dts.ap-shenzhen-fsi.tencentcloudapi.com`.
     ///
     /// Rate limit: 100 requests per second per account.
+    ///
+    /// Automatic retries: safe, as a read action.
     ///
     /// Each answer holds one page of `JobList`; [`DescribeMigrateJobsCall::into_paginator`] reads them all.
     ///
@@ -1186,6 +1204,8 @@ impl Client {
     ///
     /// Rate limit: 20 requests per second per account.
     ///
+    /// Automatic retries: safe, as a read action.
+    ///
     /// # Errors
     ///
     /// Service errors arrive as [`SdkError::Service`](::tencentcloud_sdk::SdkError::Service) with a [`DescribeSubscribeConfError`]: one variant per code this action documents, and [`Common`](DescribeSubscribeConfError::Common) for the codes any action may return. The service documents these for this action:
@@ -1354,6 +1374,8 @@ impl Client {
     ///
     /// Rate limit: 100 requests per second per account.
     ///
+    /// Automatic retries: safe, as a read action.
+    ///
     /// Each answer holds one page of `Items`; [`DescribeSubscribesCall::into_paginator`] reads them all.
     ///
     /// # Errors
@@ -1505,6 +1527,8 @@ impl Client {
     ///
     /// Rate limit: 20 requests per second per account.
     ///
+    /// Automatic retries: none once the request may have reached the service, as repeating it could act twice.
+    ///
     /// # Errors
     ///
     /// Service errors arrive as [`SdkError::Service`](::tencentcloud_sdk::SdkError::Service) with a [`IsolateSubscribeError`]: one variant per code this action documents, and [`Common`](IsolateSubscribeError::Common) for the codes any action may return. The service documents these for this action:
@@ -1563,6 +1587,8 @@ impl Client {
     /// For jobs in the finance zone, send the request to `dts.ap-shenzhen-fsi.tencentcloudapi.com`.
     ///
     /// Rate limit: 20 requests per second per account.
+    ///
+    /// Automatic retries: none once the request may have reached the service, as repeating it could act twice.
     ///
     /// # Errors
     ///
@@ -1664,6 +1690,8 @@ impl Client {
     ///
     /// Rate limit: 20 requests per second per account.
     ///
+    /// Automatic retries: none once the request may have reached the service, as repeating it could act twice.
+    ///
     /// # Errors
     ///
     /// Service errors arrive as [`SdkError::Service`](::tencentcloud_sdk::SdkError::Service) with a [`ModifySubscribeAutoRenewFlagError`]: one variant per code this action documents, and [`Common`](ModifySubscribeAutoRenewFlagError::Common) for the codes any action may return. The service documents these for this action:
@@ -1718,6 +1746,8 @@ impl Client {
     /// After this, the SDK consuming the channel receives data from the new point, which must lie within the last 24 hours. Stop consumers before moving the point.
     ///
     /// Rate limit: 20 requests per second per account.
+    ///
+    /// Automatic retries: none once the request may have reached the service, as repeating it could act twice.
     ///
     /// # Errors
     ///
@@ -1779,6 +1809,8 @@ impl Client {
     ///
     /// Rate limit: 20 requests per second per account.
     ///
+    /// Automatic retries: none once the request may have reached the service, as repeating it could act twice.
+    ///
     /// # Errors
     ///
     /// Service errors arrive as [`SdkError::Service`](::tencentcloud_sdk::SdkError::Service) with a [`ModifySubscribeNameError`]: one variant per code this action documents, and [`Common`](ModifySubscribeNameError::Common) for the codes any action may return. The service documents these for this action:
@@ -1834,6 +1866,8 @@ impl Client {
     /// The change runs asynchronously: poll the returned `AsyncRequestId` with DescribeAsyncRequestInfo, then check the result with DescribeSubscribeConf.
     ///
     /// Rate limit: 20 requests per second per account.
+    ///
+    /// Automatic retries: none once the request may have reached the service, as repeating it could act twice.
     ///
     /// # Errors
     ///
@@ -1895,6 +1929,8 @@ impl Client {
     /// Give at least one of `DstIp` and `DstPort`. When a subnet is given, the new IP address must lie in it.
     ///
     /// Rate limit: 20 requests per second per account.
+    ///
+    /// Automatic retries: none once the request may have reached the service, as repeating it could act twice.
     ///
     /// # Errors
     ///
@@ -1958,6 +1994,8 @@ impl Client {
     ///
     /// Rate limit: 20 requests per second per account.
     ///
+    /// Automatic retries: none once the request may have reached the service, as repeating it could act twice.
+    ///
     /// # Errors
     ///
     /// Service errors arrive as [`SdkError::Service`](::tencentcloud_sdk::SdkError::Service) with a [`OfflineIsolatedSubscribeError`]: one variant per code this action documents, and [`Common`](OfflineIsolatedSubscribeError::Common) for the codes any action may return. The service documents these for this action:
@@ -2014,6 +2052,8 @@ impl Client {
     ///
     /// Rate limit: 20 requests per second per account.
     ///
+    /// Automatic retries: none once the request may have reached the service, as repeating it could act twice.
+    ///
     /// # Errors
     ///
     /// Service errors arrive as [`SdkError::Service`](::tencentcloud_sdk::SdkError::Service) with a [`ResetSubscribeError`]: one variant per code this action documents, and [`Common`](ResetSubscribeError::Common) for the codes any action may return. The service documents these for this action:
@@ -2068,6 +2108,8 @@ impl Client {
     /// The job must have passed its check: CreateMigrateCheckJob, then DescribeMigrateCheckJob until it reports success, so that DescribeMigrateJobs shows status 4. A job that runs immediately starts migrating at once; a scheduled job waits for its `ExpectTime`. Watch it with DescribeMigrateJobs; complete an incremental job with CompleteMigrateJob.
     ///
     /// Rate limit: 20 requests per second per account.
+    ///
+    /// Automatic retries: none once the request may have reached the service, as repeating it could act twice.
     ///
     /// # Errors
     ///
@@ -2136,6 +2178,8 @@ impl Client {
     /// Allowed while DescribeMigrateJobs reports the job running (status 7) or ready to complete (8). A cancelled job ends as failed and cannot be resumed; delete it afterwards with DeleteMigrateJob if it is no longer needed.
     ///
     /// Rate limit: 20 requests per second per account.
+    ///
+    /// Automatic retries: none once the request may have reached the service, as repeating it could act twice.
     ///
     /// # Errors
     ///

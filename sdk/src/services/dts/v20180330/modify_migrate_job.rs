@@ -82,6 +82,7 @@ impl ModifyMigrateJobRequest {
 impl ::tencentcloud_sdk::runtime::Action for ModifyMigrateJobRequest {
     const NAME: &'static str = "ModifyMigrateJob";
     const RATE_LIMIT: ::std::option::Option<u32> = ::std::option::Option::Some(20);
+    const IDEMPOTENT: bool = false;
     type Output = ModifyMigrateJobResponse;
     type Error = ModifyMigrateJobError;
 }

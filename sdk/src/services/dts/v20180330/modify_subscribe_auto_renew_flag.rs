@@ -22,6 +22,7 @@ impl ModifySubscribeAutoRenewFlagRequest {
 impl ::tencentcloud_sdk::runtime::Action for ModifySubscribeAutoRenewFlagRequest {
     const NAME: &'static str = "ModifySubscribeAutoRenewFlag";
     const RATE_LIMIT: ::std::option::Option<u32> = ::std::option::Option::Some(20);
+    const IDEMPOTENT: bool = false;
     type Output = ModifySubscribeAutoRenewFlagResponse;
     type Error = ModifySubscribeAutoRenewFlagError;
 }

@@ -22,6 +22,7 @@ impl ModifySubscribeConsumeTimeRequest {
 impl ::tencentcloud_sdk::runtime::Action for ModifySubscribeConsumeTimeRequest {
     const NAME: &'static str = "ModifySubscribeConsumeTime";
     const RATE_LIMIT: ::std::option::Option<u32> = ::std::option::Option::Some(20);
+    const IDEMPOTENT: bool = false;
     type Output = ModifySubscribeConsumeTimeResponse;
     type Error = ModifySubscribeConsumeTimeError;
 }

@@ -22,6 +22,7 @@ impl ModifySubscribeNameRequest {
 impl ::tencentcloud_sdk::runtime::Action for ModifySubscribeNameRequest {
     const NAME: &'static str = "ModifySubscribeName";
     const RATE_LIMIT: ::std::option::Option<u32> = ::std::option::Option::Some(20);
+    const IDEMPOTENT: bool = false;
     type Output = ModifySubscribeNameResponse;
     type Error = ModifySubscribeNameError;
 }

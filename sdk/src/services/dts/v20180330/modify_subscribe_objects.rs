@@ -29,6 +29,7 @@ impl ModifySubscribeObjectsRequest {
 impl ::tencentcloud_sdk::runtime::Action for ModifySubscribeObjectsRequest {
     const NAME: &'static str = "ModifySubscribeObjects";
     const RATE_LIMIT: ::std::option::Option<u32> = ::std::option::Option::Some(20);
+    const IDEMPOTENT: bool = false;
     type Output = ModifySubscribeObjectsResponse;
     type Error = ModifySubscribeObjectsError;
 }

@@ -40,6 +40,7 @@ impl ModifySubscribeVipVportRequest {
 impl ::tencentcloud_sdk::runtime::Action for ModifySubscribeVipVportRequest {
     const NAME: &'static str = "ModifySubscribeVipVport";
     const RATE_LIMIT: ::std::option::Option<u32> = ::std::option::Option::Some(20);
+    const IDEMPOTENT: bool = false;
     type Output = ModifySubscribeVipVportResponse;
     type Error = ModifySubscribeVipVportError;
 }

@@ -19,6 +19,7 @@ impl OfflineIsolatedSubscribeRequest {
 impl ::tencentcloud_sdk::runtime::Action for OfflineIsolatedSubscribeRequest {
     const NAME: &'static str = "OfflineIsolatedSubscribe";
     const RATE_LIMIT: ::std::option::Option<u32> = ::std::option::Option::Some(20);
+    const IDEMPOTENT: bool = false;
     type Output = OfflineIsolatedSubscribeResponse;
     type Error = OfflineIsolatedSubscribeError;
 }

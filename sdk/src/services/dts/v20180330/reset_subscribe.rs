@@ -19,6 +19,7 @@ impl ResetSubscribeRequest {
 impl ::tencentcloud_sdk::runtime::Action for ResetSubscribeRequest {
     const NAME: &'static str = "ResetSubscribe";
     const RATE_LIMIT: ::std::option::Option<u32> = ::std::option::Option::Some(20);
+    const IDEMPOTENT: bool = false;
     type Output = ResetSubscribeResponse;
     type Error = ResetSubscribeError;
 }

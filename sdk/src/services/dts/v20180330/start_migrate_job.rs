@@ -19,6 +19,7 @@ impl StartMigrateJobRequest {
 impl ::tencentcloud_sdk::runtime::Action for StartMigrateJobRequest {
     const NAME: &'static str = "StartMigrateJob";
     const RATE_LIMIT: ::std::option::Option<u32> = ::std::option::Option::Some(20);
+    const IDEMPOTENT: bool = false;
     type Output = StartMigrateJobResponse;
     type Error = StartMigrateJobError;
 }

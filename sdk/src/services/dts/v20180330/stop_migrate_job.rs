@@ -19,6 +19,7 @@ impl StopMigrateJobRequest {
 impl ::tencentcloud_sdk::runtime::Action for StopMigrateJobRequest {
     const NAME: &'static str = "StopMigrateJob";
     const RATE_LIMIT: ::std::option::Option<u32> = ::std::option::Option::Some(20);
+    const IDEMPOTENT: bool = false;
     type Output = StopMigrateJobResponse;
     type Error = StopMigrateJobError;
 }

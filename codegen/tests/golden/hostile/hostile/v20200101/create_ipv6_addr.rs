@@ -19,6 +19,7 @@ impl CreateIPv6AddrRequest {
 impl ::tencentcloud_sdk::runtime::Action for CreateIPv6AddrRequest {
     const NAME: &'static str = "CreateIPv6Addr";
     const RATE_LIMIT: ::std::option::Option<u32> = ::std::option::Option::None;
+    const IDEMPOTENT: bool = false;
     type Output = CreateIPv6AddrResponse;
     type Error = CreateIPv6AddrError;
 }

@@ -124,6 +124,7 @@ impl DescribeThingsRequest {
 impl ::tencentcloud_sdk::runtime::Action for DescribeThingsRequest {
     const NAME: &'static str = "DescribeThings";
     const RATE_LIMIT: ::std::option::Option<u32> = ::std::option::Option::Some(5);
+    const IDEMPOTENT: bool = true;
     type Output = DescribeThingsResponse;
     type Error = DescribeThingsError;
 }

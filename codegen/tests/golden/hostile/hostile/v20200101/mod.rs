@@ -14,15 +14,37 @@ pub use create_ipv6_addr::{
     CreateIPv6AddrRequest, CreateIPv6AddrRequestBuilder, CreateIPv6AddrResponse,
     CreateIPv6AddrError, CreateIPv6AddrCall,
 };
+/// The `CreateLabel` action.
+pub mod create_label;
+pub use create_label::{
+    CreateLabelRequest, CreateLabelRequestBuilder, CreateLabelResponse, CreateLabelError,
+    CreateLabelCall,
+};
 /// The `DescribeThings` action.
 pub mod describe_things;
 pub use describe_things::{
     DescribeThingsRequest, DescribeThingsRequestBuilder, DescribeThingsResponse,
     DescribeThingsError, DescribeThingsCall,
 };
+/// The `Getaway` action.
+pub mod getaway;
+pub use getaway::{
+    GetawayRequest, GetawayRequestBuilder, GetawayResponse, GetawayError, GetawayCall,
+};
+/// The `ListAndClearAlerts` action.
+pub mod list_and_clear_alerts;
+pub use list_and_clear_alerts::{
+    ListAndClearAlertsRequest, ListAndClearAlertsRequestBuilder,
+    ListAndClearAlertsResponse, ListAndClearAlertsError, ListAndClearAlertsCall,
+};
 /// The `Ping` action.
 pub mod ping;
 pub use ping::{PingRequest, PingRequestBuilder, PingResponse, PingError, PingCall};
+/// The `RunTask` action.
+pub mod run_task;
+pub use run_task::{
+    RunTaskRequest, RunTaskRequestBuilder, RunTaskResponse, RunTaskError, RunTaskCall,
+};
 /// This service version, as the runtime needs to reach it.
 pub static SERVICE: ::tencentcloud_sdk::runtime::ServiceInfo = ::tencentcloud_sdk::runtime::ServiceInfo {
     name: "hostile",
@@ -51,11 +73,23 @@ impl Client {
     }
     /// An action whose name holds an acronym with a digit.
     ///
+    /// Automatic retries: none once the request may have reached the service, as repeating it could act twice.
+    ///
     /// # Errors
     ///
     /// Service errors arrive as [`SdkError::Service`](::tencentcloud_sdk::SdkError::Service) with a [`CreateIPv6AddrError`]: one variant per code this action documents, and [`Common`](CreateIPv6AddrError::Common) for the codes any action may return.
     pub fn create_ipv6_addr(&self) -> CreateIPv6AddrCall {
         CreateIPv6AddrCall::new(self.handle.clone())
+    }
+    /// A Create action the spec marks idempotent: creating a label that exists changes nothing.
+    ///
+    /// Automatic retries: safe, as the API marks it idempotent.
+    ///
+    /// # Errors
+    ///
+    /// Service errors arrive as [`SdkError::Service`](::tencentcloud_sdk::SdkError::Service) with a [`CreateLabelError`]: one variant per code this action documents, and [`Common`](CreateLabelError::Common) for the codes any action may return.
+    pub fn create_label(&self) -> CreateLabelCall {
+        CreateLabelCall::new(self.handle.clone())
     }
     /// Lists things, with members named after keywords and prelude types.
     ///
@@ -71,6 +105,8 @@ impl Client {
     /// ~~\~
     ///
     /// Rate limit: 5 requests per second per account.
+    ///
+    /// Automatic retries: safe, as a read action.
     ///
     /// Each answer holds one page of `Items`; [`DescribeThingsCall::into_paginator`] reads them all.
     ///
@@ -144,12 +180,44 @@ impl Client {
     pub fn describe_things(&self) -> DescribeThingsCall {
         DescribeThingsCall::new(self.handle.clone())
     }
+    /// Named like a read action but not one, with a client token it must always send.
+    ///
+    /// Automatic retries: safe, as its [`ClientToken`](GetawayCall::client_token) makes a repeat harmless (when not empty).
+    ///
+    /// # Errors
+    ///
+    /// Service errors arrive as [`SdkError::Service`](::tencentcloud_sdk::SdkError::Service) with a [`GetawayError`]: one variant per code this action documents, and [`Common`](GetawayError::Common) for the codes any action may return.
+    pub fn getaway(&self) -> GetawayCall {
+        GetawayCall::new(self.handle.clone())
+    }
+    /// Named like a read action, but the spec marks it not idempotent; its ClientToken is no string.
+    ///
+    /// Automatic retries: none once the request may have reached the service, as the API marks it not idempotent.
+    ///
+    /// # Errors
+    ///
+    /// Service errors arrive as [`SdkError::Service`](::tencentcloud_sdk::SdkError::Service) with a [`ListAndClearAlertsError`]: one variant per code this action documents, and [`Common`](ListAndClearAlertsError::Common) for the codes any action may return.
+    pub fn list_and_clear_alerts(&self) -> ListAndClearAlertsCall {
+        ListAndClearAlertsCall::new(self.handle.clone())
+    }
     /// An action without members.
+    ///
+    /// Automatic retries: none once the request may have reached the service, as repeating it could act twice.
     ///
     /// # Errors
     ///
     /// Service errors arrive as [`SdkError::Service`](::tencentcloud_sdk::SdkError::Service) with a [`PingError`]: one variant per code this action documents, and [`Common`](PingError::Common) for the codes any action may return.
     pub fn ping(&self) -> PingCall {
         PingCall::new(self.handle.clone())
+    }
+    /// An action made safe to repeat by an optional client token.
+    ///
+    /// Automatic retries: safe only with a [`ClientToken`](RunTaskCall::client_token) set; without one, none once the request may have reached the service.
+    ///
+    /// # Errors
+    ///
+    /// Service errors arrive as [`SdkError::Service`](::tencentcloud_sdk::SdkError::Service) with a [`RunTaskError`]: one variant per code this action documents, and [`Common`](RunTaskError::Common) for the codes any action may return.
+    pub fn run_task(&self) -> RunTaskCall {
+        RunTaskCall::new(self.handle.clone())
     }
 }

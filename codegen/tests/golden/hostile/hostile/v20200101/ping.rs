@@ -15,6 +15,7 @@ impl PingRequest {
 impl ::tencentcloud_sdk::runtime::Action for PingRequest {
     const NAME: &'static str = "Ping";
     const RATE_LIMIT: ::std::option::Option<u32> = ::std::option::Option::None;
+    const IDEMPOTENT: bool = false;
     type Output = PingResponse;
     type Error = PingError;
 }

@@ -1,0 +1,70 @@
+//! A machine whose clock is off by an hour still gets its requests through: the first answer's
+//! `Date` header corrects the clock, once, for every later request.
+
+use tencentcloud_emulator::Emulator;
+use tencentcloud_sdk::RetryConfig;
+use tencentcloud_sdk::dts::v20180330::Client;
+
+async fn check_with_clock_off_by(offset: i64) {
+    let emulator = Emulator::builder()
+        .clock_offset(offset)
+        .start()
+        .await
+        .expect("emulator");
+    // Retries are off: the clock correction happens anyway, as its own single resend.
+    let config = emulator
+        .sdk_config()
+        .retry(RetryConfig::disabled())
+        .build()
+        .expect("config");
+    let client = Client::new(config.clone());
+    assert_eq!(config.clock_offset(), 0);
+
+    let err = client
+        .describe_migrate_check_job()
+        .job_id("dts-00000001")
+        .send()
+        .await
+        .expect_err("the job does not exist");
+    // Past the signature check: the service looked for the job.
+    assert_eq!(err.code(), Some("ResourceNotFound.JobNotExist"), "{err}");
+    let learnt = config.clock_offset();
+    assert!(
+        (offset - 2..=offset + 2).contains(&learnt),
+        "offset {learnt}, expected {offset}"
+    );
+
+    // The next call, from a clone, is signed with the corrected clock at once.
+    let jobs = client
+        .clone()
+        .describe_migrate_jobs()
+        .send()
+        .await
+        .expect("listing jobs");
+    assert_eq!(jobs.total_count, 0);
+    assert_eq!(emulator.calls("DescribeMigrateCheckJob"), 1);
+    assert_eq!(emulator.calls("DescribeMigrateJobs"), 1);
+}
+
+#[tokio::test]
+async fn a_clock_an_hour_behind_is_corrected() {
+    check_with_clock_off_by(3600).await;
+}
+
+#[tokio::test]
+async fn a_clock_an_hour_ahead_is_corrected() {
+    check_with_clock_off_by(-3600).await;
+}
+
+#[tokio::test]
+async fn without_skew_nothing_changes() {
+    let emulator = Emulator::start().await.expect("emulator");
+    let config = emulator.sdk_config().build().expect("config");
+    let client = Client::new(config.clone());
+    client
+        .describe_migrate_jobs()
+        .send()
+        .await
+        .expect("listing jobs");
+    assert!(config.clock_offset().abs() <= 1);
+}

@@ -100,13 +100,11 @@ impl Default for RateLimits {
 /// The span of departures that one second of arrivals can hold, as a multiple of a second.
 const JITTER_WINDOW: f64 = 1.05;
 
-/// Identifies one bucket: service, action and the secret id that signs.
-type Key = (&'static str, &'static str, String);
-
-/// The buckets of one configuration, shared by its clients.
+/// The buckets of one configuration, shared by its clients: by service and action, then by the
+/// secret id that signs (two levels, so that a lookup needs no owned key).
 #[derive(Debug, Default)]
 pub(crate) struct RateLimiter {
-    buckets: Mutex<HashMap<Key, Bucket>>,
+    buckets: Mutex<HashMap<(&'static str, &'static str), HashMap<String, Bucket>>>,
 }
 
 /// A token bucket kept as the "theoretical arrival time" of the generic cell rate algorithm: the
@@ -134,11 +132,14 @@ impl RateLimiter {
             .buckets
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        // The map is keyed by owned ids; a lookup by borrowed parts would need a second key type
-        // for one allocation on a path that sends an HTTP request anyway.
-        let bucket = buckets
-            .entry((service, action, secret_id.to_owned()))
-            .or_insert(Bucket { next_free: now });
+        let by_secret_id = buckets.entry((service, action)).or_default();
+        if !by_secret_id.contains_key(secret_id) {
+            by_secret_id.insert(secret_id.to_owned(), Bucket { next_free: now });
+        }
+        let Some(bucket) = by_secret_id.get_mut(secret_id) else {
+            // Unreachable: the bucket was added just above.
+            return Duration::ZERO;
+        };
         let start = bucket.next_free.max(now);
         let send_at = start.checked_sub(tolerance).unwrap_or(now).max(now);
         bucket.next_free = start + interval;

@@ -255,6 +255,94 @@ mod tests {
         assert!(inverted.unwrap_err().contains("initial_backoff"));
     }
 
+    use crate::error::{InvalidResponse, InvalidResponseKind, ServiceError, TransportError};
+
+    fn service(code: &str) -> SdkError<()> {
+        SdkError::Service(ServiceError::new(
+            (),
+            code.to_owned(),
+            "message".to_owned(),
+            "req".to_owned(),
+            "CreateMigrateJob",
+            200,
+        ))
+    }
+
+    fn page(status: u16) -> SdkError<()> {
+        SdkError::InvalidResponse(InvalidResponse::new(
+            "CreateMigrateJob",
+            status,
+            InvalidResponseKind::HttpStatus,
+            None,
+            b"<html>busy</html>",
+        ))
+    }
+
+    /// Whether a failure is retried for an action that is safe to repeat, and for one that is not.
+    fn retried(err: &SdkError<()>) -> (bool, bool) {
+        (
+            classify(err, true).is_retry(),
+            classify(err, false).is_retry(),
+        )
+    }
+
+    #[test]
+    fn refusals_are_retried_for_every_action() {
+        for err in [
+            service("RequestLimitExceeded"),
+            service("RequestLimitExceeded.UinLimitExceeded"),
+            service("ServiceUnavailable"),
+            page(429),
+            page(503),
+        ] {
+            assert_eq!(retried(&err), (true, true), "{err}");
+        }
+    }
+
+    #[test]
+    fn what_may_have_run_is_retried_only_when_safe() {
+        for err in [
+            service("InternalError"),
+            service("InternalError.DatabaseError"),
+            page(502),
+            page(504),
+        ] {
+            assert_eq!(retried(&err), (true, false), "{err}");
+            assert!(matches!(
+                classify(&err, false),
+                RetryDecision::MayHaveRun(_)
+            ));
+        }
+    }
+
+    #[test]
+    fn other_failures_are_final() {
+        for err in [
+            service("ResourceNotFound.JobNotExist"),
+            service("AuthFailure.SignatureFailure"),
+            service("AuthFailure.SignatureExpire"),
+            service("InvalidParameter"),
+            service("LimitExceeded.MaxUnusedJobs"),
+            page(500),
+            page(404),
+            SdkError::Build(crate::BuildError::missing("Request", "JobId")),
+        ] {
+            assert_eq!(classify(&err, true), RetryDecision::Final, "{err}");
+        }
+    }
+
+    #[tokio::test]
+    async fn a_refused_connection_is_retried_even_for_a_create() {
+        // Nothing listens on a port just released, so the connection is refused.
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}/", listener.local_addr().unwrap());
+        drop(listener);
+        let source = reqwest::Client::new().post(&url).send().await.unwrap_err();
+        let err: SdkError<()> =
+            SdkError::Transport(TransportError::new("CreateMigrateJob", url, source));
+        assert_eq!(retried(&err), (true, true), "{err}");
+    }
+
     #[test]
     fn families() {
         assert_eq!(code_family("InternalError.DatabaseError"), "InternalError");

@@ -100,11 +100,14 @@ impl Default for RateLimits {
 /// The span of departures that one second of arrivals can hold, as a multiple of a second.
 const JITTER_WINDOW: f64 = 1.05;
 
+/// The buckets of one action (service and action name), by the secret id that signs.
+type ActionBuckets = HashMap<String, Bucket>;
+
 /// The buckets of one configuration, shared by its clients: by service and action, then by the
 /// secret id that signs (two levels, so that a lookup needs no owned key).
 #[derive(Debug, Default)]
 pub(crate) struct RateLimiter {
-    buckets: Mutex<HashMap<(&'static str, &'static str), HashMap<String, Bucket>>>,
+    buckets: Mutex<HashMap<(&'static str, &'static str), ActionBuckets>>,
 }
 
 /// A token bucket kept as the "theoretical arrival time" of the generic cell rate algorithm: the

@@ -4,11 +4,10 @@ mod support;
 
 use std::time::{Duration, Instant};
 
-use support::{Reply, Server, config, within_deadline};
+use support::{Reply, Server, config, migrate_job_call, within_deadline};
 use tencentcloud_sdk::dts::v20180330::{
-    AccessType, Client, CreateMigrateJobError, CreateMigrateJobResponse, DatabaseType,
-    DescribeMigrateCheckJobError, DescribeMigrateCheckJobResponse, DstInfo, MigrateOption,
-    MigrateRunMode, MigrateType, SrcInfo,
+    Client, CreateMigrateJobError, CreateMigrateJobResponse, DescribeMigrateCheckJobError,
+    DescribeMigrateCheckJobResponse,
 };
 use tencentcloud_sdk::{RetryConfig, SdkError};
 
@@ -36,37 +35,7 @@ async fn describe(
 async fn create(
     client: &Client,
 ) -> Result<CreateMigrateJobResponse, SdkError<CreateMigrateJobError>> {
-    let call = client
-        .create_migrate_job()
-        .job_name("retry-test")
-        .migrate_option(
-            MigrateOption::builder()
-                .run_mode(MigrateRunMode::Immediate)
-                .migrate_type(MigrateType::Full)
-                .build()
-                .expect("option"),
-        )
-        .src_database_type(DatabaseType::Mysql)
-        .src_access_type(AccessType::Extranet)
-        .src_info(
-            SrcInfo::builder()
-                .ip("203.0.113.7")
-                .port(3306)
-                .user("root")
-                .password("source-password")
-                .build()
-                .expect("source"),
-        )
-        .dst_database_type(DatabaseType::Mysql)
-        .dst_access_type(AccessType::Cdb)
-        .dst_info(
-            DstInfo::builder()
-                .region("ap-guangzhou")
-                .instance_id("cdb-e78e0nnv")
-                .build()
-                .expect("target"),
-        );
-    within_deadline(call.send()).await
+    within_deadline(migrate_job_call(client, "retry-test", "source-password").send()).await
 }
 
 fn gateway_page(status: u16) -> Reply {

@@ -3,14 +3,15 @@
 //!
 //! One test in this binary: it installs the process-wide subscriber.
 
+mod support;
+
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use support::migrate_job_call;
 use tencentcloud_emulator::{Emulator, Fault, Faults};
-use tencentcloud_sdk::dts::v20180330::{
-    AccessType, Client, DatabaseType, DstInfo, MigrateOption, MigrateRunMode, MigrateType, SrcInfo,
-};
+use tencentcloud_sdk::dts::v20180330::Client;
 use tencentcloud_sdk::waiters::dts::MigrateCheckVerdict;
 use tencentcloud_sdk::{Config, Credentials};
 use tracing_subscriber::util::SubscriberInitExt;
@@ -86,36 +87,7 @@ async fn no_secret_appears_in_any_trace_output() {
     );
     let client = Client::new(config);
 
-    let job = client
-        .create_migrate_job()
-        .job_name("trace-flow")
-        .migrate_option(
-            MigrateOption::builder()
-                .run_mode(MigrateRunMode::Immediate)
-                .migrate_type(MigrateType::Full)
-                .build()
-                .expect("option"),
-        )
-        .src_database_type(DatabaseType::Mysql)
-        .src_access_type(AccessType::Extranet)
-        .src_info(
-            SrcInfo::builder()
-                .ip("203.0.113.7")
-                .port(3306)
-                .user("root")
-                .password(SOURCE_PASSWORD)
-                .build()
-                .expect("source"),
-        )
-        .dst_database_type(DatabaseType::Mysql)
-        .dst_access_type(AccessType::Cdb)
-        .dst_info(
-            DstInfo::builder()
-                .region("ap-guangzhou")
-                .instance_id("cdb-e78e0nnv")
-                .build()
-                .expect("target"),
-        )
+    let job = migrate_job_call(&client, "trace-flow", SOURCE_PASSWORD)
         .send()
         .await
         .expect("create");

@@ -6,23 +6,23 @@
 //!
 //! Run with `--nocapture` to see the figures.
 
+mod support;
+
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
+use support::{REGION, migrate_job_call};
 use tencentcloud_emulator::{Emulator, Fault, Faults};
-use tencentcloud_sdk::dts::v20180330::{
-    AccessType, Client, DatabaseType, DstInfo, MigrateOption, MigrateRunMode, MigrateType, SrcInfo,
-};
+use tencentcloud_sdk::dts::v20180330::Client;
 use tencentcloud_sdk::{Config, Credentials, SdkError};
 use tracing::field::{Field, Visit};
 use tracing::instrument::WithSubscriber;
 use tracing::{Event, Subscriber};
 use tracing_subscriber::layer::{Context, Layer, SubscriberExt};
 
-const REGION: &str = "ap-guangzhou";
 /// Each lane is one account, working through its jobs one call at a time.
 const LANES: usize = 10;
 /// Jobs per lane; each job takes four calls.
@@ -156,36 +156,7 @@ async fn run_lane(client: Client, lane: usize) -> LaneReport {
     let started = Instant::now();
     for job in 0..JOBS_PER_LANE {
         let name = format!("lane{lane:02}-job{job:02}");
-        let created = client
-            .create_migrate_job()
-            .job_name(&name)
-            .migrate_option(
-                MigrateOption::builder()
-                    .run_mode(MigrateRunMode::Immediate)
-                    .migrate_type(MigrateType::Full)
-                    .build()
-                    .expect("option"),
-            )
-            .src_database_type(DatabaseType::Mysql)
-            .src_access_type(AccessType::Extranet)
-            .src_info(
-                SrcInfo::builder()
-                    .ip("203.0.113.7")
-                    .port(3306)
-                    .user("root")
-                    .password("source-password")
-                    .build()
-                    .expect("source"),
-            )
-            .dst_database_type(DatabaseType::Mysql)
-            .dst_access_type(AccessType::Cdb)
-            .dst_info(
-                DstInfo::builder()
-                    .region(REGION)
-                    .instance_id("cdb-e78e0nnv")
-                    .build()
-                    .expect("target"),
-            )
+        let created = migrate_job_call(&client, &name, "source-password")
             .send()
             .await;
         let job_id = match &created {

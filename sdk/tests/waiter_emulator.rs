@@ -1,13 +1,13 @@
 //! The migration-check waiter against the emulator: a check that passes, one that fails, a job
 //! never checked, and a check that outlasts the timeout.
 
+mod support;
+
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tencentcloud_emulator::{Emulator, FAIL_CHECK_MARKER};
-use tencentcloud_sdk::dts::v20180330::{
-    AccessType, Client, DatabaseType, DstInfo, MigrateOption, MigrateRunMode, MigrateType, SrcInfo,
-};
+use tencentcloud_sdk::dts::v20180330::Client;
 use tencentcloud_sdk::waiters::dts::MigrateCheckVerdict;
 
 async fn emulator(check: Duration) -> (Emulator, Client) {
@@ -22,36 +22,7 @@ async fn emulator(check: Duration) -> (Emulator, Client) {
 
 /// A job, not checked yet.
 async fn create_job(client: &Client, name: &str) -> String {
-    let job = client
-        .create_migrate_job()
-        .job_name(name)
-        .migrate_option(
-            MigrateOption::builder()
-                .run_mode(MigrateRunMode::Immediate)
-                .migrate_type(MigrateType::FullAndIncremental)
-                .build()
-                .expect("option"),
-        )
-        .src_database_type(DatabaseType::Mysql)
-        .src_access_type(AccessType::Extranet)
-        .src_info(
-            SrcInfo::builder()
-                .ip("203.0.113.7")
-                .port(3306)
-                .user("root")
-                .password("source-password")
-                .build()
-                .expect("source"),
-        )
-        .dst_database_type(DatabaseType::Mysql)
-        .dst_access_type(AccessType::Cdb)
-        .dst_info(
-            DstInfo::builder()
-                .region("ap-guangzhou")
-                .instance_id("cdb-e78e0nnv")
-                .build()
-                .expect("target"),
-        )
+    let job = support::migrate_job_call(client, name, "source-password")
         .send()
         .await
         .expect("the job is created");

@@ -21,7 +21,10 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinHandle;
 
-use tencentcloud_sdk::dts::v20180330::Client;
+use tencentcloud_sdk::dts::v20180330::{
+    AccessType, Client, CreateMigrateJobCall, DatabaseType, DstInfo, MigrateOption, MigrateRunMode,
+    MigrateType, SrcInfo,
+};
 use tencentcloud_sdk::signer::{self, SigningInput};
 use tencentcloud_sdk::{Config, ConfigBuilder, Credentials, Language, RateLimits, RetryConfig};
 
@@ -718,6 +721,46 @@ pub fn config(server: &Server) -> ConfigBuilder {
 /// A client aimed at `server` with [`config`].
 pub fn client(server: &Server) -> Client {
     Client::new(config(server).build().expect("test configuration builds"))
+}
+
+/// A CreateMigrateJob call with every required member set: a full migration, started at once,
+/// from a MySQL server on the internet whose root password is `source_password` into a TencentDB
+/// for MySQL instance.
+pub fn migrate_job_call(
+    client: &Client,
+    name: &str,
+    source_password: &str,
+) -> CreateMigrateJobCall {
+    client
+        .create_migrate_job()
+        .job_name(name)
+        .migrate_option(
+            MigrateOption::builder()
+                .run_mode(MigrateRunMode::Immediate)
+                .migrate_type(MigrateType::Full)
+                .build()
+                .expect("option"),
+        )
+        .src_database_type(DatabaseType::Mysql)
+        .src_access_type(AccessType::Extranet)
+        .src_info(
+            SrcInfo::builder()
+                .ip("203.0.113.7")
+                .port(3306)
+                .user("root")
+                .password(source_password)
+                .build()
+                .expect("source"),
+        )
+        .dst_database_type(DatabaseType::Mysql)
+        .dst_access_type(AccessType::Cdb)
+        .dst_info(
+            DstInfo::builder()
+                .region(REGION)
+                .instance_id("cdb-e78e0nnv")
+                .build()
+                .expect("target"),
+        )
 }
 
 /// Awaits a call, failing the test if it takes longer than [`CALL_DEADLINE`].

@@ -3,7 +3,10 @@
 //! `cargo xtask codegen` regenerates `sdk/src/services/` from `api-spec/`;
 //! `cargo xtask codegen --check` changes nothing and fails when the committed code has drifted.
 //! `cargo xtask import-tccli <api.json>` turns tccli's description of a service into a spec.
+//! `cargo xtask bench [--quick]` measures signing, calls, memory, code generation and compile
+//! time, and writes `target/bench/report.json`.
 
+mod bench;
 mod import;
 
 use std::collections::BTreeMap;
@@ -38,12 +41,19 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Some("bench") => match bench::Options::parse(&args[1..]).and_then(|o| bench::bench(&o)) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(message) => {
+                eprintln!("{message}");
+                ExitCode::FAILURE
+            }
+        },
         Some("help" | "--help" | "-h") => {
-            println!("{USAGE}\n\n{}", import::USAGE);
+            println!("{USAGE}\n\n{}\n\n{}", import::USAGE, bench::USAGE);
             ExitCode::SUCCESS
         }
         _ => {
-            eprintln!("{USAGE}\n\n{}", import::USAGE);
+            eprintln!("{USAGE}\n\n{}\n\n{}", import::USAGE, bench::USAGE);
             ExitCode::from(2)
         }
     }

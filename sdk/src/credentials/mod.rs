@@ -72,12 +72,13 @@ pub const ENV_CREDENTIALS_FILE: &str = "TENCENTCLOUD_CREDENTIALS_FILE";
 
 /// A secret id, secret key and, for temporary credentials, a session token and an expiry time.
 ///
-/// `Debug` shows the secret id but never the key or the token.
+/// `Debug` shows the secret id but never the key or the token. Cloning is cheap: the values are
+/// shared, not copied.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Credentials {
-    secret_id: String,
-    secret_key: String,
-    token: Option<String>,
+    secret_id: Arc<str>,
+    secret_key: Arc<str>,
+    token: Option<Arc<str>>,
     expires_at: Option<SystemTime>,
 }
 
@@ -87,8 +88,8 @@ impl Credentials {
     /// The values are checked when a [`Config`](crate::Config) is built with them.
     pub fn new(secret_id: impl Into<String>, secret_key: impl Into<String>) -> Self {
         Self {
-            secret_id: secret_id.into(),
-            secret_key: secret_key.into(),
+            secret_id: secret_id.into().into(),
+            secret_key: secret_key.into().into(),
             token: None,
             expires_at: None,
         }
@@ -97,7 +98,7 @@ impl Credentials {
     /// Adds the session token of temporary credentials (sent as `X-TC-Token`).
     #[must_use]
     pub fn with_token(mut self, token: impl Into<String>) -> Self {
-        self.token = Some(token.into());
+        self.token = Some(token.into().into());
         self
     }
 
@@ -134,6 +135,11 @@ impl Credentials {
         &self.secret_key
     }
 
+    /// The secret key as shared, so that a cache can tell it from another without copying it.
+    pub(crate) fn shared_secret_key(&self) -> &Arc<str> {
+        &self.secret_key
+    }
+
     /// The session token of temporary credentials.
     pub fn token(&self) -> Option<&str> {
         self.token.as_deref()
@@ -152,7 +158,7 @@ impl Credentials {
     pub fn validate(&self) -> Result<(), CredentialsError> {
         check_value("secret id", &self.secret_id)?;
         check_value("secret key", &self.secret_key)?;
-        if let Some(token) = &self.token {
+        if let Some(token) = self.token.as_deref() {
             check_value("session token", token)?;
         }
         Ok(())
@@ -198,7 +204,7 @@ fn describe_time(at: SystemTime) -> String {
 impl fmt::Debug for Credentials {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Credentials")
-            .field("secret_id", &self.secret_id)
+            .field("secret_id", &&*self.secret_id)
             .field("secret_key", &"<redacted>")
             .field("token", &self.token.as_ref().map(|_| "<redacted>"))
             .field("expires_at", &self.expires_at)

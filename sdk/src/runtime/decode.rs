@@ -98,19 +98,29 @@ pub(crate) fn decode_with_request_id<A: Action>(http_status: u16, body: &[u8]) -
         return Err(invalid(InvalidResponseKind::HttpStatus, outcome.request_id));
     }
 
-    let mut deserializer = serde_json::Deserializer::from_str(response.get());
-    let output = serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
-        let path = err.path().to_string();
-        let detail = if path == "." {
-            format!("Response: {}", err.inner())
-        } else {
-            format!("Response.{path}: {}", err.inner())
-        };
-        invalid(
-            InvalidResponseKind::Shape(detail),
-            outcome.request_id.clone(),
-        )
-    })?;
+    // The plain decoder is fast; only when it fails is the answer read again to name the path.
+    let output = match serde_json::from_str(response.get()) {
+        Ok(output) => output,
+        Err(_) => {
+            let mut deserializer = serde_json::Deserializer::from_str(response.get());
+            let err = match serde_path_to_error::deserialize::<_, A::Output>(&mut deserializer) {
+                Err(err) => err,
+                // Both read the same text with the same types, so this cannot succeed; if it
+                // did, the answer would be usable.
+                Ok(output) => return Ok((output, outcome.request_id)),
+            };
+            let path = err.path().to_string();
+            let detail = if path == "." {
+                format!("Response: {}", err.inner())
+            } else {
+                format!("Response.{path}: {}", err.inner())
+            };
+            return Err(invalid(
+                InvalidResponseKind::Shape(detail),
+                outcome.request_id,
+            ));
+        }
+    };
     Ok((output, outcome.request_id))
 }
 

@@ -2,9 +2,10 @@
 //! and clock correction around each call.
 
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
+use bytes::Bytes;
 use reqwest::header::{
     AUTHORIZATION, CONTENT_TYPE, DATE, HOST, HeaderMap, HeaderName, HeaderValue,
 };
@@ -19,7 +20,7 @@ use crate::credentials::{Credentials, ProvideCredentials};
 use crate::endpoint::Endpoint;
 use crate::error::{BuildError, SdkError, TimeoutError, TransportError};
 use crate::retry::{self, RetryDecision};
-use crate::signer::{self, SigningInput};
+use crate::signer::{self, SigningInput, SigningKey};
 
 /// The content type of every request body.
 pub const CONTENT_TYPE_JSON: &str = "application/json";
@@ -42,6 +43,67 @@ struct Inner {
     config: Config,
     service: &'static ServiceInfo,
     endpoint: Result<Endpoint, crate::ConfigError>,
+    /// Header values that are the same for every request, made once.
+    fixed: FixedHeaders,
+    /// The signing key of the last secret key and date seen: derived once a day, not per request.
+    signing_key: Mutex<Option<CachedKey>>,
+}
+
+/// Header values that depend only on the configuration; `None` when the setting cannot be a
+/// header value (reported when a request is made, as before).
+struct FixedHeaders {
+    host: Option<HeaderValue>,
+    region: Option<Result<HeaderValue, ()>>,
+    language: Option<HeaderValue>,
+}
+
+struct CachedKey {
+    secret_key: Arc<str>,
+    key: SigningKey,
+}
+
+/// A request that is signed and ready to send with any HTTP client: POST it to [`url`](Self::url)
+/// with these [`headers`](Self::headers) and this [`body`](Self::body) within five minutes of its
+/// timestamp. Made by [`Handle::presign`].
+///
+/// `Debug` leaves out the header values, which hold the signature and any session token.
+#[derive(Clone)]
+pub struct SignedRequest {
+    url: reqwest::Url,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+impl SignedRequest {
+    /// Where to POST it.
+    pub fn url(&self) -> &reqwest::Url {
+        &self.url
+    }
+
+    /// Every header to send, `Authorization` included.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The JSON body.
+    pub fn body(&self) -> &Bytes {
+        &self.body
+    }
+
+    /// The three parts, to hand to another HTTP client.
+    pub fn into_parts(self) -> (reqwest::Url, HeaderMap, Bytes) {
+        (self.url, self.headers, self.body)
+    }
+}
+
+impl fmt::Debug for SignedRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SignedRequest")
+            .field("url", &self.url.as_str())
+            .field("headers", &self.headers.keys().collect::<Vec<_>>())
+            .field("body_len", &self.body.len())
+            .finish()
+    }
 }
 
 impl fmt::Debug for Handle {
@@ -70,11 +132,26 @@ impl Handle {
             config.region.as_deref(),
             &config.endpoint,
         );
+        let fixed = FixedHeaders {
+            host: endpoint
+                .as_ref()
+                .ok()
+                .and_then(|endpoint| HeaderValue::from_str(endpoint.host()).ok()),
+            region: config
+                .region
+                .as_deref()
+                .map(|region| HeaderValue::from_str(region).map_err(drop)),
+            language: config
+                .language
+                .map(|language| HeaderValue::from_static(language.as_str())),
+        };
         Self {
             inner: Arc::new(Inner {
                 config,
                 service,
                 endpoint,
+                fixed,
+                signing_key: Mutex::new(None),
             }),
         }
     }
@@ -142,12 +219,7 @@ impl Handle {
             .endpoint
             .as_ref()
             .map_err(|err| SdkError::Build(BuildError::invalid(A::NAME, err.to_string())))?;
-        let payload = serde_json::to_vec(request).map_err(|err| {
-            SdkError::Build(BuildError::invalid(
-                A::NAME,
-                format!("could not be serialized: {err}"),
-            ))
-        })?;
+        let payload = serialize(request)?;
         let deadline = config.operation_timeout.map(|timeout| started + timeout);
         let out_of_time = |attempts, waiting_for| {
             SdkError::Timeout(TimeoutError::new(
@@ -275,7 +347,7 @@ impl Handle {
         &self,
         endpoint: &Endpoint,
         credentials: &Credentials,
-        payload: &[u8],
+        payload: &Bytes,
         timeout: Duration,
     ) -> Attempt<A> {
         let config = &self.inner.config;
@@ -297,7 +369,7 @@ impl Handle {
             .post(url.clone())
             .headers(headers)
             .timeout(timeout)
-            .body(payload.to_vec())
+            .body(payload.clone())
             .send()
             .await;
         let response = match response {
@@ -325,6 +397,93 @@ impl Handle {
         }
     }
 
+    /// Serializes and signs a request without sending it, with credentials from the configured
+    /// provider and the (corrected) current time, for sending with another HTTP client. Retries,
+    /// rate limits and timeouts are then the other client's business.
+    pub async fn presign<A: Action>(
+        &self,
+        request: &A,
+    ) -> Result<SignedRequest, SdkError<A::Error>> {
+        let credentials = self
+            .inner
+            .config
+            .credentials
+            .provide_credentials()
+            .await
+            .map_err(SdkError::Credentials)?;
+        let timestamp = self.inner.config.shared.clock.now();
+        self.sign_with(request, &credentials, timestamp)
+    }
+
+    /// Serializes and signs a request with the given credentials and timestamp, without sending
+    /// it: what every attempt of [`send`](Self::send) does before the request leaves.
+    pub fn sign_with<A: Action>(
+        &self,
+        request: &A,
+        credentials: &Credentials,
+        timestamp: u64,
+    ) -> Result<SignedRequest, SdkError<A::Error>> {
+        let endpoint = self
+            .inner
+            .endpoint
+            .as_ref()
+            .map_err(|err| SdkError::Build(BuildError::invalid(A::NAME, err.to_string())))?;
+        let body = serialize(request)?;
+        let headers = self.headers::<A>(endpoint, credentials, &body, timestamp)?;
+        Ok(SignedRequest {
+            url: endpoint.url().clone(),
+            headers,
+            body,
+        })
+    }
+
+    /// The `Authorization` header value, with the signing key derived at most once a day.
+    fn authorization(
+        &self,
+        endpoint: &Endpoint,
+        credentials: &Credentials,
+        payload: &[u8],
+        timestamp: u64,
+    ) -> String {
+        let inner = &*self.inner;
+        let input = SigningInput {
+            credentials,
+            service: inner.service.name,
+            host: endpoint.host(),
+            method: "POST",
+            content_type: CONTENT_TYPE_JSON,
+            canonical_query: "",
+            payload,
+            timestamp,
+        };
+        let secret_key = credentials.shared_secret_key();
+        let key = {
+            let mut cached = inner
+                .signing_key
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
+            match &*cached {
+                Some(entry)
+                    if entry.key.is_for_date_of(timestamp)
+                        && (Arc::ptr_eq(&entry.secret_key, secret_key)
+                            || entry.secret_key == *secret_key) =>
+                {
+                    entry.key.clone()
+                }
+                _ => {
+                    let date = signer::utc_date(timestamp);
+                    let key = SigningKey::derive(secret_key, &date, inner.service.name);
+                    *cached = Some(CachedKey {
+                        secret_key: Arc::clone(secret_key),
+                        key: key.clone(),
+                    });
+                    key
+                }
+            }
+        };
+        signer::authorization_with_key(&input, &key)
+    }
+
     /// The headers of one request, signed.
     fn headers<A: Action>(
         &self,
@@ -334,56 +493,70 @@ impl Handle {
         timestamp: u64,
     ) -> Result<HeaderMap, SdkError<A::Error>> {
         let inner = &*self.inner;
-        let authorization = signer::authorization(&SigningInput {
-            credentials,
-            service: inner.service.name,
-            host: endpoint.host(),
-            method: "POST",
-            content_type: CONTENT_TYPE_JSON,
-            canonical_query: "",
-            payload,
-            timestamp,
-        });
+        let invalid = |what: &str| {
+            SdkError::Build(BuildError::invalid(
+                A::NAME,
+                format!("{what} is not a valid HTTP header value"),
+            ))
+        };
+        let fixed = |text: &'static str, what: &str| {
+            if is_header_text(text) {
+                Ok(HeaderValue::from_static(text))
+            } else {
+                Err(invalid(what))
+            }
+        };
+        let mut authorization =
+            HeaderValue::try_from(self.authorization(endpoint, credentials, payload, timestamp))
+                .map_err(|_| invalid("the authorization"))?;
+        // Keeps the signature and the token out of HTTP/2 header compression tables.
+        authorization.set_sensitive(true);
 
         let mut headers = HeaderMap::with_capacity(10);
-        let mut put = |name: HeaderName, value: &str, what: &'static str| {
-            let mut value = HeaderValue::from_str(value).map_err(|_| {
-                SdkError::Build(BuildError::invalid(
-                    A::NAME,
-                    format!("{what} is not a valid HTTP header value"),
-                ))
-            })?;
-            // Keeps the signature and the token out of HTTP/2 header compression tables.
-            value.set_sensitive(name == AUTHORIZATION || name.as_str() == "x-tc-token");
-            headers.insert(name, value);
-            Ok::<(), SdkError<A::Error>>(())
-        };
-        put(HOST, endpoint.host(), "the host")?;
-        put(CONTENT_TYPE, CONTENT_TYPE_JSON, "the content type")?;
-        put(AUTHORIZATION, &authorization, "the authorization")?;
-        put(header("x-tc-action"), A::NAME, "the action")?;
-        put(header("x-tc-version"), inner.service.version, "the version")?;
-        put(
-            header("x-tc-timestamp"),
-            &timestamp.to_string(),
-            "the timestamp",
-        )?;
-        put(
-            header("x-tc-requestclient"),
-            REQUEST_CLIENT,
-            "the client name",
-        )?;
-        if let Some(region) = &inner.config.region {
-            put(header("x-tc-region"), region, "the region")?;
+        let host = inner
+            .fixed
+            .host
+            .clone()
+            .ok_or_else(|| invalid("the host"))?;
+        headers.insert(HOST, host);
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static(CONTENT_TYPE_JSON));
+        headers.insert(AUTHORIZATION, authorization);
+        headers.insert(X_TC_ACTION, fixed(A::NAME, "the action")?);
+        headers.insert(X_TC_VERSION, fixed(inner.service.version, "the version")?);
+        headers.insert(X_TC_TIMESTAMP, HeaderValue::from(timestamp));
+        headers.insert(X_TC_REQUESTCLIENT, HeaderValue::from_static(REQUEST_CLIENT));
+        if let Some(region) = &inner.fixed.region {
+            let region = region.clone().map_err(|()| invalid("the region"))?;
+            headers.insert(X_TC_REGION, region);
         }
         if let Some(token) = credentials.token() {
-            put(header("x-tc-token"), token, "the session token")?;
+            let mut token =
+                HeaderValue::from_str(token).map_err(|_| invalid("the session token"))?;
+            token.set_sensitive(true);
+            headers.insert(X_TC_TOKEN, token);
         }
-        if let Some(language) = inner.config.language {
-            put(header("x-tc-language"), language.as_str(), "the language")?;
+        if let Some(language) = &inner.fixed.language {
+            headers.insert(X_TC_LANGUAGE, language.clone());
         }
         Ok(headers)
     }
+}
+
+/// The request's JSON body.
+fn serialize<A: Action>(request: &A) -> Result<Bytes, SdkError<A::Error>> {
+    serde_json::to_vec(request).map(Bytes::from).map_err(|err| {
+        SdkError::Build(BuildError::invalid(
+            A::NAME,
+            format!("could not be serialized: {err}"),
+        ))
+    })
+}
+
+/// Whether `text` can be a header value as it is: visible ASCII and spaces, which
+/// `HeaderValue::from_static` requires.
+fn is_header_text(text: &str) -> bool {
+    text.bytes()
+        .all(|b| b == b' ' || b == b'\t' || (0x21..0x7f).contains(&b))
 }
 
 /// What a failure is called in the call's span: the service's code, or the kind of failure.
@@ -406,6 +579,11 @@ fn millis(duration: Duration) -> u64 {
     u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
 }
 
-fn header(name: &'static str) -> HeaderName {
-    HeaderName::from_static(name)
-}
+// Header names, checked when the crate compiles rather than on every request.
+const X_TC_ACTION: HeaderName = HeaderName::from_static("x-tc-action");
+const X_TC_VERSION: HeaderName = HeaderName::from_static("x-tc-version");
+const X_TC_TIMESTAMP: HeaderName = HeaderName::from_static("x-tc-timestamp");
+const X_TC_REQUESTCLIENT: HeaderName = HeaderName::from_static("x-tc-requestclient");
+const X_TC_REGION: HeaderName = HeaderName::from_static("x-tc-region");
+const X_TC_TOKEN: HeaderName = HeaderName::from_static("x-tc-token");
+const X_TC_LANGUAGE: HeaderName = HeaderName::from_static("x-tc-language");

@@ -9,7 +9,7 @@ mod handle;
 mod paginate;
 
 pub use decode::decode_response;
-pub use handle::{CONTENT_TYPE_JSON, Handle, REQUEST_CLIENT};
+pub use handle::{CONTENT_TYPE_JSON, Handle, REQUEST_CLIENT, SignedRequest};
 pub use paginate::{Items, PageIndex, Paginated, Paginator};
 
 pub use crate::error::{BuildError, ErrorKind};

@@ -31,8 +31,9 @@
 //!
 //! The signing key depends only on the secret key, the UTC date and the service, so a client
 //! derives it once a day ([`SigningKey::derive`]) and signs each request with
-//! [`authorization_with_key`], which streams the canonical request and the string to sign straight
-//! into the hashes and allocates only the header it returns.
+//! [`authorization_with_key`], or with a [`RequestSigner`] that has also hashed the part of the
+//! canonical request every request to one host shares. Either streams the canonical request and
+//! the string to sign straight into the hashes and allocates only the header it returns.
 
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::{Digest, Sha256};
@@ -138,70 +139,121 @@ impl std::fmt::Debug for SigningKey {
 /// the same as [`authorization`] gives when the key matches the credentials, the service and the
 /// timestamp's date.
 ///
-/// The credential scope names the timestamp's date, so a key derived for another date gives a
-/// header the service refuses; check [`SigningKey::is_for_date_of`] first.
+/// The credential scope names the key's date, so a key derived for another date than the
+/// timestamp's gives a header the service refuses; check [`SigningKey::is_for_date_of`] first.
 pub fn authorization_with_key(input: &SigningInput<'_>, key: &SigningKey) -> String {
-    let date = DateText::of(input.timestamp);
-    let mut timestamp_buffer = [0u8; 20];
-    let timestamp = decimal(input.timestamp, &mut timestamp_buffer);
-
-    // The canonical request, hashed as it is written.
-    let mut canonical = Sha256::new();
-    for part in [
-        input.method.as_bytes(),
-        b"\n/\n",
-        input.canonical_query.as_bytes(),
-        b"\ncontent-type:",
-        input.content_type.as_bytes(),
-        b"\nhost:",
-        input.host.as_bytes(),
-        b"\n\n",
-        SIGNED_HEADERS.as_bytes(),
-        b"\n",
-        &hex_array(&Sha256::digest(input.payload).into()),
-    ] {
-        canonical.update(part);
-    }
-    let canonical_hash = hex_array(&canonical.finalize().into());
-
-    // The string to sign, fed straight into the HMAC.
-    let mut mac = key.mac.clone();
-    for part in [
-        ALGORITHM.as_bytes(),
-        b"\n",
-        timestamp,
-        b"\n",
-        date.as_str().as_bytes(),
-        b"/",
-        input.service.as_bytes(),
-        b"/tc3_request\n",
-        &canonical_hash,
-    ] {
-        mac.update(part);
-    }
-    let signature = hex_array(&mac.finalize().into_bytes().into());
-
-    let secret_id = input.credentials.secret_id();
-    let mut header = String::with_capacity(
-        AUTHORIZATION_FIXED_LEN + secret_id.len() + input.service.len() + 10 + 64,
-    );
-    for part in [
-        ALGORITHM,
-        " Credential=",
-        secret_id,
-        "/",
-        date.as_str(),
-        "/",
+    RequestSigner::new(
+        input.method,
+        input.canonical_query,
+        input.content_type,
+        input.host,
+    )
+    .authorization(
+        key,
+        input.credentials.secret_id(),
         input.service,
-        "/tc3_request, SignedHeaders=",
-        SIGNED_HEADERS,
-        ", Signature=",
-        // Hex digits are ASCII.
-        std::str::from_utf8(&signature).unwrap_or_default(),
-    ] {
-        header.push_str(part);
+        input.payload,
+        input.timestamp,
+    )
+}
+
+/// Signs requests that share their method, query, content type and host, such as every POST a
+/// client sends to one endpoint: the part of the canonical request they have in common is hashed
+/// once, when the signer is made.
+#[derive(Clone)]
+pub struct RequestSigner {
+    /// SHA-256 after the canonical request's fixed part: method, path, query, the two signed
+    /// headers and the list of their names.
+    prefix: Sha256,
+}
+
+impl RequestSigner {
+    /// A signer for requests with this method, query string (without `?`), `Content-Type` and
+    /// `Host` (as sent, with a port when it is not the scheme's default).
+    pub fn new(method: &str, canonical_query: &str, content_type: &str, host: &str) -> Self {
+        let mut prefix = Sha256::new();
+        for part in [
+            method.as_bytes(),
+            b"\n/\n",
+            canonical_query.as_bytes(),
+            b"\ncontent-type:",
+            content_type.as_bytes(),
+            b"\nhost:",
+            host.as_bytes(),
+            b"\n\n",
+            SIGNED_HEADERS.as_bytes(),
+            b"\n",
+        ] {
+            prefix.update(part);
+        }
+        Self { prefix }
     }
-    header
+
+    /// The `Authorization` header value of a request with this body, sent at `timestamp` by
+    /// `secret_id` to `service`, signed with `key` (derived for that secret id's key, the
+    /// timestamp's UTC date and the service).
+    pub fn authorization(
+        &self,
+        key: &SigningKey,
+        secret_id: &str,
+        service: &str,
+        payload: &[u8],
+        timestamp: u64,
+    ) -> String {
+        // The key was derived for the timestamp's date, and the scope names that date.
+        let date = &key.date;
+        let mut timestamp_buffer = [0u8; 20];
+        let timestamp = decimal(timestamp, &mut timestamp_buffer);
+
+        // The canonical request ends with the payload's hash.
+        let mut canonical = self.prefix.clone();
+        canonical.update(hex_array(&Sha256::digest(payload).into()));
+        let canonical_hash = hex_array(&canonical.finalize().into());
+
+        // The string to sign, fed straight into the HMAC.
+        let mut mac = key.mac.clone();
+        for part in [
+            ALGORITHM.as_bytes(),
+            b"\n",
+            timestamp,
+            b"\n",
+            date.as_str().as_bytes(),
+            b"/",
+            service.as_bytes(),
+            b"/tc3_request\n",
+            &canonical_hash,
+        ] {
+            mac.update(part);
+        }
+        let signature = hex_array(&mac.finalize().into_bytes().into());
+
+        let mut header = String::with_capacity(
+            AUTHORIZATION_FIXED_LEN + secret_id.len() + date.as_str().len() + service.len() + 64,
+        );
+        for part in [
+            ALGORITHM,
+            " Credential=",
+            secret_id,
+            "/",
+            date.as_str(),
+            "/",
+            service,
+            "/tc3_request, SignedHeaders=",
+            SIGNED_HEADERS,
+            ", Signature=",
+            // Hex digits are ASCII.
+            std::str::from_utf8(&signature).unwrap_or_default(),
+        ] {
+            header.push_str(part);
+        }
+        header
+    }
+}
+
+impl std::fmt::Debug for RequestSigner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RequestSigner").finish_non_exhaustive()
+    }
 }
 
 /// The length of the fixed text of an `Authorization` header.
@@ -369,13 +421,23 @@ fn decimal(mut value: u64, buffer: &mut [u8; 20]) -> &[u8] {
     &buffer[start..]
 }
 
+/// The two lowercase hex digits of every byte.
+const HEX_PAIRS: [[u8; 2]; 256] = {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut pairs = [[0u8; 2]; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        pairs[byte] = [DIGITS[byte >> 4], DIGITS[byte & 0x0f]];
+        byte += 1;
+    }
+    pairs
+};
+
 /// Lowercase hex of a SHA-256 digest, on the stack.
 fn hex_array(bytes: &[u8; 32]) -> [u8; 64] {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut out = [0u8; 64];
-    for (i, byte) in bytes.iter().enumerate() {
-        out[2 * i] = DIGITS[usize::from(byte >> 4)];
-        out[2 * i + 1] = DIGITS[usize::from(byte & 0x0f)];
+    for (pair, byte) in out.chunks_exact_mut(2).zip(bytes) {
+        pair.copy_from_slice(&HEX_PAIRS[usize::from(*byte)]);
     }
     out
 }

@@ -20,7 +20,7 @@ use crate::credentials::{Credentials, ProvideCredentials};
 use crate::endpoint::Endpoint;
 use crate::error::{BuildError, SdkError, TimeoutError, TransportError};
 use crate::retry::{self, RetryDecision};
-use crate::signer::{self, SigningInput, SigningKey};
+use crate::signer::{self, RequestSigner, SigningKey};
 
 /// The content type of every request body.
 pub const CONTENT_TYPE_JSON: &str = "application/json";
@@ -43,23 +43,18 @@ struct Inner {
     config: Config,
     service: &'static ServiceInfo,
     endpoint: Result<Endpoint, crate::ConfigError>,
-    /// Header values that are the same for every request, made once.
-    fixed: FixedHeaders,
+    /// The headers that are the same for every request, made once and copied for each; or the
+    /// setting that cannot be a header value (reported when a request is made).
+    fixed_headers: Result<HeaderMap, &'static str>,
+    /// Signs for the endpoint's host, with the fixed part of the canonical request hashed once.
+    signer: Option<RequestSigner>,
     /// The signing key of the last secret key and date seen: derived once a day, not per request.
     signing_key: Mutex<Option<CachedKey>>,
 }
 
-/// Header values that depend only on the configuration; `None` when the setting cannot be a
-/// header value (reported when a request is made, as before).
-struct FixedHeaders {
-    host: Option<HeaderValue>,
-    region: Option<Result<HeaderValue, ()>>,
-    language: Option<HeaderValue>,
-}
-
 struct CachedKey {
     secret_key: Arc<str>,
-    key: SigningKey,
+    key: Arc<SigningKey>,
 }
 
 /// A request that is signed and ready to send with any HTTP client: POST it to [`url`](Self::url)
@@ -132,25 +127,18 @@ impl Handle {
             config.region.as_deref(),
             &config.endpoint,
         );
-        let fixed = FixedHeaders {
-            host: endpoint
-                .as_ref()
-                .ok()
-                .and_then(|endpoint| HeaderValue::from_str(endpoint.host()).ok()),
-            region: config
-                .region
-                .as_deref()
-                .map(|region| HeaderValue::from_str(region).map_err(drop)),
-            language: config
-                .language
-                .map(|language| HeaderValue::from_static(language.as_str())),
-        };
+        let fixed_headers = fixed_headers(&config, service, endpoint.as_ref().ok());
+        let signer = endpoint
+            .as_ref()
+            .ok()
+            .map(|endpoint| RequestSigner::new("POST", "", CONTENT_TYPE_JSON, endpoint.host()));
         Self {
             inner: Arc::new(Inner {
                 config,
                 service,
                 endpoint,
-                fixed,
+                fixed_headers,
+                signer,
                 signing_key: Mutex::new(None),
             }),
         }
@@ -446,16 +434,7 @@ impl Handle {
         timestamp: u64,
     ) -> String {
         let inner = &*self.inner;
-        let input = SigningInput {
-            credentials,
-            service: inner.service.name,
-            host: endpoint.host(),
-            method: "POST",
-            content_type: CONTENT_TYPE_JSON,
-            canonical_query: "",
-            payload,
-            timestamp,
-        };
+        let service = inner.service.name;
         let secret_key = credentials.shared_secret_key();
         let key = {
             let mut cached = inner
@@ -468,20 +447,29 @@ impl Handle {
                         && (Arc::ptr_eq(&entry.secret_key, secret_key)
                             || entry.secret_key == *secret_key) =>
                 {
-                    entry.key.clone()
+                    Arc::clone(&entry.key)
                 }
                 _ => {
                     let date = signer::utc_date(timestamp);
-                    let key = SigningKey::derive(secret_key, &date, inner.service.name);
+                    let key = Arc::new(SigningKey::derive(secret_key, &date, service));
                     *cached = Some(CachedKey {
                         secret_key: Arc::clone(secret_key),
-                        key: key.clone(),
+                        key: Arc::clone(&key),
                     });
                     key
                 }
             }
         };
-        signer::authorization_with_key(&input, &key)
+        let made_here;
+        let request_signer = match &inner.signer {
+            Some(request_signer) => request_signer,
+            // Only without an endpoint, and then nothing is signed; kept for completeness.
+            None => {
+                made_here = RequestSigner::new("POST", "", CONTENT_TYPE_JSON, endpoint.host());
+                &made_here
+            }
+        };
+        request_signer.authorization(&key, credentials.secret_id(), service, payload, timestamp)
     }
 
     /// The headers of one request, signed.
@@ -499,47 +487,56 @@ impl Handle {
                 format!("{what} is not a valid HTTP header value"),
             ))
         };
-        let fixed = |text: &'static str, what: &str| {
-            if is_header_text(text) {
-                Ok(HeaderValue::from_static(text))
-            } else {
-                Err(invalid(what))
-            }
-        };
+        let mut headers = inner.fixed_headers.clone().map_err(invalid)?;
+        if !is_header_text(A::NAME) {
+            return Err(invalid("the action"));
+        }
         let mut authorization =
             HeaderValue::try_from(self.authorization(endpoint, credentials, payload, timestamp))
                 .map_err(|_| invalid("the authorization"))?;
         // Keeps the signature and the token out of HTTP/2 header compression tables.
         authorization.set_sensitive(true);
 
-        let mut headers = HeaderMap::with_capacity(10);
-        let host = inner
-            .fixed
-            .host
-            .clone()
-            .ok_or_else(|| invalid("the host"))?;
-        headers.insert(HOST, host);
-        headers.insert(CONTENT_TYPE, HeaderValue::from_static(CONTENT_TYPE_JSON));
         headers.insert(AUTHORIZATION, authorization);
-        headers.insert(X_TC_ACTION, fixed(A::NAME, "the action")?);
-        headers.insert(X_TC_VERSION, fixed(inner.service.version, "the version")?);
+        headers.insert(X_TC_ACTION, HeaderValue::from_static(A::NAME));
         headers.insert(X_TC_TIMESTAMP, HeaderValue::from(timestamp));
-        headers.insert(X_TC_REQUESTCLIENT, HeaderValue::from_static(REQUEST_CLIENT));
-        if let Some(region) = &inner.fixed.region {
-            let region = region.clone().map_err(|()| invalid("the region"))?;
-            headers.insert(X_TC_REGION, region);
-        }
         if let Some(token) = credentials.token() {
             let mut token =
                 HeaderValue::from_str(token).map_err(|_| invalid("the session token"))?;
             token.set_sensitive(true);
             headers.insert(X_TC_TOKEN, token);
         }
-        if let Some(language) = &inner.fixed.language {
-            headers.insert(X_TC_LANGUAGE, language.clone());
-        }
         Ok(headers)
     }
+}
+
+/// The headers every request of a handle carries: host, content type, version, client name,
+/// region and language. Room is left for the four that change (authorization, action, timestamp
+/// and token), so that adding them does not grow the map.
+fn fixed_headers(
+    config: &Config,
+    service: &ServiceInfo,
+    endpoint: Option<&Endpoint>,
+) -> Result<HeaderMap, &'static str> {
+    let mut headers = HeaderMap::with_capacity(12);
+    let host = endpoint.ok_or("the host")?.host();
+    headers.insert(HOST, HeaderValue::from_str(host).map_err(|_| "the host")?);
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static(CONTENT_TYPE_JSON));
+    headers.insert(
+        X_TC_VERSION,
+        HeaderValue::from_str(service.version).map_err(|_| "the version")?,
+    );
+    headers.insert(X_TC_REQUESTCLIENT, HeaderValue::from_static(REQUEST_CLIENT));
+    if let Some(region) = &config.region {
+        headers.insert(
+            X_TC_REGION,
+            HeaderValue::from_str(region).map_err(|_| "the region")?,
+        );
+    }
+    if let Some(language) = config.language {
+        headers.insert(X_TC_LANGUAGE, HeaderValue::from_static(language.as_str()));
+    }
+    Ok(headers)
 }
 
 /// The request's JSON body.

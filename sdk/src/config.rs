@@ -284,7 +284,7 @@ impl ConfigBuilder {
                 credentials
                     .validate()
                     .map_err(|err| ConfigError::new("credentials", err.to_string()))?;
-                SharedCredentialsProvider::new(credentials)
+                SharedCredentialsProvider::new(credentials::Checked(credentials))
             }
             Some(CredentialsSource::Provider(provider)) => provider,
             None => {

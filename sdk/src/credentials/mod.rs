@@ -249,6 +249,28 @@ impl ProvideCredentials for Credentials {
     }
 }
 
+/// Fixed credentials that were checked when the configuration was built, so that they are not
+/// checked again for every request; only an expiry is still looked at.
+#[derive(Debug)]
+pub(crate) struct Checked(pub(crate) Credentials);
+
+impl ProvideCredentials for Checked {
+    fn provide_credentials(&self) -> ProvideFuture<'_> {
+        let credentials = &self.0;
+        let outcome = match credentials.expires_at {
+            Some(_) => credentials
+                .check_unexpired(SystemTime::now())
+                .map(|()| credentials.clone()),
+            None => Ok(credentials.clone()),
+        };
+        Box::pin(std::future::ready(outcome))
+    }
+
+    fn name(&self) -> &str {
+        self.0.name()
+    }
+}
+
 /// A provider that can be cloned cheaply and shared between clients and tasks.
 #[derive(Clone, Debug)]
 pub struct SharedCredentialsProvider(Arc<dyn ProvideCredentials>);

@@ -352,14 +352,16 @@ impl Handle {
         let url = endpoint.url();
         let transport =
             |err| SdkError::Transport(TransportError::new(A::NAME, url.to_string(), err));
-        let response = config
-            .http
-            .post(url.clone())
-            .headers(headers)
-            .timeout(timeout)
-            .body(payload.clone())
-            .send()
-            .await;
+        // The signed headers become the request's own map, rather than being copied into it one
+        // by one as `RequestBuilder::headers` would.
+        let response = match config.http.post(url.clone()).body(payload.clone()).build() {
+            Ok(mut request) => {
+                *request.headers_mut() = headers;
+                *request.timeout_mut() = Some(timeout);
+                config.http.execute(request).await
+            }
+            Err(err) => Err(err),
+        };
         let response = match response {
             Ok(response) => response,
             Err(err) => {

@@ -16,6 +16,7 @@ use super::decode::{Decoded, decode_with_request_id};
 use super::{Action, ServiceInfo};
 use crate::clock::parse_http_date;
 use crate::config::Config;
+use crate::config::ConfigError;
 use crate::credentials::{Credentials, ProvideCredentials};
 use crate::endpoint::Endpoint;
 use crate::error::{BuildError, SdkError, TimeoutError, TransportError};
@@ -42,14 +43,57 @@ pub struct Handle {
 struct Inner {
     config: Config,
     service: &'static ServiceInfo,
-    endpoint: Result<Endpoint, crate::ConfigError>,
-    /// The headers that are the same for every request, made once and copied for each; or the
-    /// setting that cannot be a header value (reported when a request is made).
-    fixed_headers: Result<HeaderMap, &'static str>,
-    /// Signs for the endpoint's host, with the fixed part of the canonical request hashed once.
-    signer: Option<RequestSigner>,
+    /// Where requests go and what they all share, or why the configuration gives no route
+    /// (reported when a request is made: making a client cannot fail).
+    route: Result<Route, ConfigError>,
     /// The signing key of the last secret key and date seen: derived once a day, not per request.
     signing_key: Mutex<Option<CachedKey>>,
+}
+
+/// What every request of a handle shares: where it goes, its fixed headers, and the signer that
+/// has hashed the fixed part of its canonical request.
+struct Route {
+    endpoint: Endpoint,
+    /// Host, content type, version, client name, region and language, made once and copied for
+    /// each request, with room for the four headers that change (authorization, action,
+    /// timestamp and token).
+    fixed_headers: HeaderMap,
+    signer: RequestSigner,
+}
+
+impl Route {
+    fn new(config: &Config, service: &ServiceInfo) -> Result<Self, ConfigError> {
+        let endpoint = Endpoint::resolve(
+            service.endpoint_prefix,
+            config.region.as_deref(),
+            &config.endpoint,
+        )?;
+        let value = |text: &str, setting: &'static str| {
+            HeaderValue::from_str(text).map_err(|_| {
+                ConfigError::new(
+                    setting,
+                    format!("`{text}` is not a valid HTTP header value"),
+                )
+            })
+        };
+        let mut fixed_headers = HeaderMap::with_capacity(12);
+        fixed_headers.insert(HOST, value(endpoint.host(), "endpoint")?);
+        fixed_headers.insert(CONTENT_TYPE, HeaderValue::from_static(CONTENT_TYPE_JSON));
+        fixed_headers.insert(X_TC_VERSION, value(service.version, "service version")?);
+        fixed_headers.insert(X_TC_REQUESTCLIENT, HeaderValue::from_static(REQUEST_CLIENT));
+        if let Some(region) = &config.region {
+            fixed_headers.insert(X_TC_REGION, value(region, "region")?);
+        }
+        if let Some(language) = config.language {
+            fixed_headers.insert(X_TC_LANGUAGE, HeaderValue::from_static(language.as_str()));
+        }
+        let signer = RequestSigner::new("POST", "", CONTENT_TYPE_JSON, endpoint.host());
+        Ok(Self {
+            endpoint,
+            fixed_headers,
+            signer,
+        })
+    }
 }
 
 struct CachedKey {
@@ -106,7 +150,7 @@ impl fmt::Debug for Handle {
         f.debug_struct("Handle")
             .field("service", &self.inner.service.name)
             .field("version", &self.inner.service.version)
-            .field("endpoint", &self.inner.endpoint)
+            .field("endpoint", &self.endpoint())
             .field("config", &self.inner.config)
             .finish()
     }
@@ -122,23 +166,12 @@ struct Attempt<A: Action> {
 impl Handle {
     /// Connects a service version with a configuration.
     pub fn new(config: Config, service: &'static ServiceInfo) -> Self {
-        let endpoint = Endpoint::resolve(
-            service.endpoint_prefix,
-            config.region.as_deref(),
-            &config.endpoint,
-        );
-        let fixed_headers = fixed_headers(&config, service, endpoint.as_ref().ok());
-        let signer = endpoint
-            .as_ref()
-            .ok()
-            .map(|endpoint| RequestSigner::new("POST", "", CONTENT_TYPE_JSON, endpoint.host()));
+        let route = Route::new(&config, service);
         Self {
             inner: Arc::new(Inner {
                 config,
                 service,
-                endpoint,
-                fixed_headers,
-                signer,
+                route,
                 signing_key: Mutex::new(None),
             }),
         }
@@ -155,8 +188,16 @@ impl Handle {
     }
 
     /// Where requests go, or why no endpoint could be made from the configuration.
-    pub fn endpoint(&self) -> Result<&Endpoint, &crate::ConfigError> {
-        self.inner.endpoint.as_ref()
+    pub fn endpoint(&self) -> Result<&Endpoint, &ConfigError> {
+        self.inner.route.as_ref().map(|route| &route.endpoint)
+    }
+
+    /// The route, or the configuration's mistake as a build error of action `A`.
+    fn route<A: Action>(&self) -> Result<&Route, SdkError<A::Error>> {
+        self.inner
+            .route
+            .as_ref()
+            .map_err(|err| SdkError::Build(BuildError::invalid(A::NAME, err.to_string())))
     }
 
     /// Sends one request and decodes its answer, with the configured retries, rate limit and
@@ -203,10 +244,7 @@ impl Handle {
     async fn send_with_retries<A: Action>(&self, request: &A, started: Instant) -> Decoded<A> {
         let inner = &*self.inner;
         let config = &inner.config;
-        let endpoint = inner
-            .endpoint
-            .as_ref()
-            .map_err(|err| SdkError::Build(BuildError::invalid(A::NAME, err.to_string())))?;
+        let route = self.route::<A>()?;
         let payload = serialize(request)?;
         let deadline = config.operation_timeout.map(|timeout| started + timeout);
         let out_of_time = |attempts, waiting_for| {
@@ -263,7 +301,7 @@ impl Handle {
             span.record("attempts", attempts);
             let attempt_started = Instant::now();
             let attempt = self
-                .attempt::<A>(endpoint, &credentials, &payload, timeout)
+                .attempt::<A>(route, &credentials, &payload, timeout)
                 .await;
             let err = match attempt.result {
                 Ok(answer) => {
@@ -333,14 +371,14 @@ impl Handle {
     /// Signs and sends the request once, and decodes the answer.
     async fn attempt<A: Action>(
         &self,
-        endpoint: &Endpoint,
+        route: &Route,
         credentials: &Credentials,
         payload: &Bytes,
         timeout: Duration,
     ) -> Attempt<A> {
         let config = &self.inner.config;
         let timestamp = config.shared.clock.now();
-        let headers = match self.headers::<A>(endpoint, credentials, payload, timestamp) {
+        let headers = match self.headers::<A>(route, credentials, payload, timestamp) {
             Ok(headers) => headers,
             Err(err) => {
                 return Attempt {
@@ -349,7 +387,7 @@ impl Handle {
                 };
             }
         };
-        let url = endpoint.url();
+        let url = route.endpoint.url();
         let transport =
             |err| SdkError::Transport(TransportError::new(A::NAME, url.to_string(), err));
         // The signed headers become the request's own map, rather than being copied into it one
@@ -413,15 +451,11 @@ impl Handle {
         credentials: &Credentials,
         timestamp: u64,
     ) -> Result<SignedRequest, SdkError<A::Error>> {
-        let endpoint = self
-            .inner
-            .endpoint
-            .as_ref()
-            .map_err(|err| SdkError::Build(BuildError::invalid(A::NAME, err.to_string())))?;
+        let route = self.route::<A>()?;
         let body = serialize(request)?;
-        let headers = self.headers::<A>(endpoint, credentials, &body, timestamp)?;
+        let headers = self.headers::<A>(route, credentials, &body, timestamp)?;
         Ok(SignedRequest {
-            url: endpoint.url().clone(),
+            url: route.endpoint.url().clone(),
             headers,
             body,
         })
@@ -430,7 +464,7 @@ impl Handle {
     /// The `Authorization` header value, with the signing key derived at most once a day.
     fn authorization(
         &self,
-        endpoint: &Endpoint,
+        route: &Route,
         credentials: &Credentials,
         payload: &[u8],
         timestamp: u64,
@@ -462,43 +496,35 @@ impl Handle {
                 }
             }
         };
-        let made_here;
-        let request_signer = match &inner.signer {
-            Some(request_signer) => request_signer,
-            // Only without an endpoint, and then nothing is signed; kept for completeness.
-            None => {
-                made_here = RequestSigner::new("POST", "", CONTENT_TYPE_JSON, endpoint.host());
-                &made_here
-            }
-        };
-        request_signer.authorization(&key, credentials.secret_id(), service, payload, timestamp)
+        route
+            .signer
+            .authorization(&key, credentials.secret_id(), service, payload, timestamp)
     }
 
     /// The headers of one request, signed.
     fn headers<A: Action>(
         &self,
-        endpoint: &Endpoint,
+        route: &Route,
         credentials: &Credentials,
         payload: &[u8],
         timestamp: u64,
     ) -> Result<HeaderMap, SdkError<A::Error>> {
-        let inner = &*self.inner;
         let invalid = |what: &str| {
             SdkError::Build(BuildError::invalid(
                 A::NAME,
                 format!("{what} is not a valid HTTP header value"),
             ))
         };
-        let mut headers = inner.fixed_headers.clone().map_err(invalid)?;
         if !is_header_text(A::NAME) {
             return Err(invalid("the action"));
         }
         let mut authorization =
-            HeaderValue::try_from(self.authorization(endpoint, credentials, payload, timestamp))
+            HeaderValue::try_from(self.authorization(route, credentials, payload, timestamp))
                 .map_err(|_| invalid("the authorization"))?;
         // Keeps the signature and the token out of HTTP/2 header compression tables.
         authorization.set_sensitive(true);
 
+        let mut headers = route.fixed_headers.clone();
         headers.insert(AUTHORIZATION, authorization);
         headers.insert(X_TC_ACTION, HeaderValue::from_static(A::NAME));
         headers.insert(X_TC_TIMESTAMP, HeaderValue::from(timestamp));
@@ -510,35 +536,6 @@ impl Handle {
         }
         Ok(headers)
     }
-}
-
-/// The headers every request of a handle carries: host, content type, version, client name,
-/// region and language. Room is left for the four that change (authorization, action, timestamp
-/// and token), so that adding them does not grow the map.
-fn fixed_headers(
-    config: &Config,
-    service: &ServiceInfo,
-    endpoint: Option<&Endpoint>,
-) -> Result<HeaderMap, &'static str> {
-    let mut headers = HeaderMap::with_capacity(12);
-    let host = endpoint.ok_or("the host")?.host();
-    headers.insert(HOST, HeaderValue::from_str(host).map_err(|_| "the host")?);
-    headers.insert(CONTENT_TYPE, HeaderValue::from_static(CONTENT_TYPE_JSON));
-    headers.insert(
-        X_TC_VERSION,
-        HeaderValue::from_str(service.version).map_err(|_| "the version")?,
-    );
-    headers.insert(X_TC_REQUESTCLIENT, HeaderValue::from_static(REQUEST_CLIENT));
-    if let Some(region) = &config.region {
-        headers.insert(
-            X_TC_REGION,
-            HeaderValue::from_str(region).map_err(|_| "the region")?,
-        );
-    }
-    if let Some(language) = config.language {
-        headers.insert(X_TC_LANGUAGE, HeaderValue::from_static(language.as_str()));
-    }
-    Ok(headers)
 }
 
 /// The request's JSON body.

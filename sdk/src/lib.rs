@@ -42,6 +42,7 @@
 // Generated code names this crate by its absolute path, which also works inside it.
 extern crate self as tencentcloud_sdk;
 
+pub mod calendar;
 mod clock;
 pub mod config;
 pub mod credentials;

@@ -39,6 +39,7 @@ use hmac::{Hmac, KeyInit, Mac};
 use sha2::{Digest, Sha256};
 
 use crate::Credentials;
+use crate::calendar::civil_from_days;
 
 /// The algorithm name that starts every TC3 `Authorization` header.
 pub const ALGORITHM: &str = "TC3-HMAC-SHA256";
@@ -311,29 +312,6 @@ pub fn sign(input: &SigningInput<'_>) -> SigningSteps {
 pub fn utc_date(timestamp: u64) -> String {
     let (year, month, day) = civil_from_days(timestamp / 86_400);
     format!("{year:04}-{month:02}-{day:02}")
-}
-
-/// Converts days since 1970-01-01 into a proleptic Gregorian (year, month, day).
-///
-/// Works in 400-year eras of 146 097 days, counting years from March so that the leap day falls at
-/// the end of the year.
-fn civil_from_days(days: u64) -> (u64, u64, u64) {
-    // Shift the epoch to 0000-03-01, the start of an era.
-    let z = days + 719_468;
-    let era = z / 146_097;
-    let day_of_era = z % 146_097;
-    let year_of_era =
-        (day_of_era - day_of_era / 1_460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let month_from_march = (5 * day_of_year + 2) / 153;
-    let day = day_of_year - (153 * month_from_march + 2) / 5 + 1;
-    let month = if month_from_march < 10 {
-        month_from_march + 3
-    } else {
-        month_from_march - 9
-    };
-    let year = year_of_era + era * 400 + u64::from(month <= 2);
-    (year, month, day)
 }
 
 fn keyed(key: &[u8]) -> Hmac<Sha256> {

@@ -6,6 +6,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Map, Value};
 
+use tencentcloud_sdk::calendar::{days_from_civil, days_in_month};
+
 use crate::backend::{Answer, ApiError, Call, cloud_datetime};
 
 /// How the cloud writes a date that has not happened (yet): a job not started, say.
@@ -108,7 +110,8 @@ pub(super) fn parse_cloud_datetime(text: &str) -> Option<u64> {
         return None;
     }
     let number = |range: std::ops::Range<usize>| text.get(range)?.parse::<i64>().ok();
-    let (year, month, day) = (number(0..4)?, number(5..7)?, number(8..10)?);
+    let small = |range: std::ops::Range<usize>| text.get(range)?.parse::<u32>().ok();
+    let (year, month, day) = (number(0..4)?, small(5..7)?, small(8..10)?);
     let (hour, minute, second) = (number(11..13)?, number(14..16)?, number(17..19)?);
     if !(1..=12).contains(&month)
         || day < 1
@@ -121,27 +124,6 @@ pub(super) fn parse_cloud_datetime(text: &str) -> Option<u64> {
     }
     let local = days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second;
     u64::try_from(local - 8 * 3600).ok()
-}
-
-/// The number of days in a month of the Gregorian calendar.
-fn days_in_month(year: i64, month: i64) -> i64 {
-    match month {
-        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
-
-/// Days from 1970-01-01 to a date of the proleptic Gregorian calendar.
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let year = if month <= 2 { year - 1 } else { year };
-    let era = year.div_euclid(400);
-    let year_of_era = year - era * 400;
-    let shifted_month = (month + 9) % 12;
-    let day_of_year = (153 * shifted_month + 2) / 5 + day - 1;
-    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-    era * 146_097 + day_of_era - 719_468
 }
 
 /// A moment read on both clocks of a call: the monotonic one that times state changes and the

@@ -14,7 +14,7 @@ use tracing::field::Empty;
 
 use super::decode::{Decoded, decode_with_request_id};
 use super::{Action, ServiceInfo};
-use crate::clock::parse_http_date;
+use crate::calendar::parse_http_date;
 use crate::config::Config;
 use crate::config::ConfigError;
 use crate::credentials::{Credentials, ProvideCredentials};

@@ -1,9 +1,18 @@
 //! From the model to Rust: tokens with `quote`, checked by `syn`, printed by `prettyplease`.
 //!
-//! Generated code names the runtime as `::tencentcloud_sdk::runtime` and the standard library by
-//! absolute paths, so spec names such as `Option` or `Result` cannot shadow anything.
+//! Each service version becomes two files: `mod.rs` (the client, one method per action, and per
+//! action its marker type, request setters and answer) and `types.rs` (the structures and enums
+//! the actions share). What every action needs alike lives in the runtime
+//! (`tencentcloud_sdk::runtime`, named `rt` in generated code): the generic `Call` and `Request`,
+//! the setter macros, the reading and writing of structures and the one send path. What is left
+//! per action is what differs: names, member lists and docs. That keeps the whole catalogue
+//! small enough to commit and quick to compile.
+//!
+//! Docs come from the spec's prose where it has some (the hand-written DTS spec) and are written
+//! from the facts otherwise (which members are required, what a string holds), with a link to the
+//! action's page in the API Explorer.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
@@ -37,7 +46,8 @@ impl std::fmt::Display for EmitError {
 impl std::error::Error for EmitError {}
 
 /// Generates every file for a set of service versions, keyed by path relative to the output
-/// folder (`dts/v20180330/mod.rs`). The map is ordered, so iteration is deterministic.
+/// folder (`dts/v20180330/mod.rs`). The map is ordered, so iteration is deterministic; the
+/// service versions are generated on as many threads as the machine has.
 pub fn generate(services: &[Service]) -> Result<BTreeMap<String, String>, EmitError> {
     let mut files = BTreeMap::new();
     let mut by_name: BTreeMap<&str, Vec<&Service>> = BTreeMap::new();
@@ -66,48 +76,90 @@ pub fn generate(services: &[Service]) -> Result<BTreeMap<String, String>, EmitEr
         render("common_error.rs", &sources, common_error_module())?,
     );
 
-    for (name, mut versions) in by_name {
+    for (name, versions) in &mut by_name {
         versions.sort_by(|a, b| a.version.cmp(&b.version));
-        let newest = versions[versions.len() - 1];
-        let modules = versions.iter().map(|v| {
-            let ident = field_ident(&v.version_module);
-            quote! { pub mod #ident; }
-        });
-        let title = inner_md(&format!(
-            "{} (`{}`).\n\n{}",
-            escape_doc(&newest.title),
-            newest.name,
-            escape_doc(&newest.description)
-        ));
-        let tokens = quote! { #title #(#modules)* };
-        let sources: Vec<&str> = versions.iter().map(|v| v.file.as_str()).collect();
         let path = format!("{name}/mod.rs");
-        let text = render(&path, &sources, tokens)?;
+        let text = render(&path, &sources_of(versions), service_root(versions))?;
         files.insert(path, text);
-        for service in versions {
-            emit_service(service, &mut files)?;
-        }
+    }
+
+    let jobs: Vec<&Service> = by_name.values().flatten().copied().collect();
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .clamp(1, 8);
+    let chunk = jobs.len().div_ceil(threads).max(1);
+    let results: Vec<Result<Vec<(String, String)>, EmitError>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = jobs
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    let mut out = Vec::new();
+                    for service in part {
+                        emit_service(service, &mut out)?;
+                    }
+                    Ok(out)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|handle| {
+                handle.join().unwrap_or_else(|_| {
+                    Err(EmitError {
+                        path: String::new(),
+                        message: "a generator thread panicked".to_owned(),
+                    })
+                })
+            })
+            .collect()
+    });
+    for result in results {
+        files.extend(result?);
     }
     Ok(files)
 }
 
-fn emit_service(service: &Service, files: &mut BTreeMap<String, String>) -> Result<(), EmitError> {
+fn sources_of<'a>(services: &[&'a Service]) -> Vec<&'a str> {
+    services.iter().map(|s| s.file.as_str()).collect()
+}
+
+/// `<service>/mod.rs`: what the service is, and its versions.
+fn service_root(versions: &[&Service]) -> TokenStream {
+    let newest = versions[versions.len() - 1];
+    let modules = versions.iter().map(|v| {
+        let ident = field_ident(&v.version_module);
+        quote! { pub mod #ident; }
+    });
+    let mut text = if newest.title.is_empty() {
+        format!("The `{}` service.", newest.name)
+    } else {
+        format!("{} (`{}`).", escape_doc(&newest.title), newest.name)
+    };
+    if !newest.description.is_empty() {
+        text.push_str(&format!("\n\n{}", escape_doc(&newest.description)));
+    }
+    let listed: Vec<String> = versions
+        .iter()
+        .map(|v| format!("[`{}`]({})", v.version, v.version_module))
+        .collect();
+    text.push_str(&format!(
+        "\n\nAPI versions: {}. The Cargo feature `{}` enables them all.",
+        listed.join(", "),
+        newest.name
+    ));
+    let title = inner_md(&text);
+    quote! { #title #(#modules)* }
+}
+
+fn emit_service(service: &Service, files: &mut Vec<(String, String)>) -> Result<(), EmitError> {
     let dir = format!("{}/{}", service.name, service.version_module);
     let sources = [service.file.as_str()];
-
     let path = format!("{dir}/mod.rs");
     let text = render(&path, &sources, service_module(service))?;
-    files.insert(path, text);
-
+    files.push((path, text));
     let path = format!("{dir}/types.rs");
     let text = render(&path, &sources, types_module(service))?;
-    files.insert(path, text);
-
-    for action in &service.actions {
-        let path = format!("{dir}/{}.rs", action.snake);
-        let text = render(&path, &sources, action_module(service, action))?;
-        files.insert(path, text);
-    }
+    files.push((path, text));
     Ok(())
 }
 
@@ -124,59 +176,171 @@ fn render(path: &str, sources: &[&str], tokens: TokenStream) -> Result<String, E
     ))
 }
 
+/// What generated code needs to know about a service as a whole.
+///
+/// How it names the standard library's types and variants: by their prelude names, unless the
+/// service defines a structure or enum of the same name (some have an `Option` or a `Result`),
+/// which would shadow them; then by their full paths. And which structures hold secrets,
+/// themselves or through the structures they hold, so that requests can hide them.
+struct Std {
+    shadowed: BTreeSet<String>,
+    secret_holders: BTreeSet<String>,
+}
+
+impl Std {
+    fn of(service: &Service) -> Self {
+        let shadowed = service
+            .structures
+            .iter()
+            .map(|s| s.name.clone())
+            .chain(service.enums.iter().map(|e| e.name.clone()))
+            .collect();
+        let mut secret_holders: BTreeSet<String> = BTreeSet::new();
+        loop {
+            let before = secret_holders.len();
+            for structure in &service.structures {
+                let holds = structure.fields.iter().any(|f| {
+                    f.sensitive || struct_of(&f.ty).is_some_and(|s| secret_holders.contains(s))
+                });
+                if holds {
+                    secret_holders.insert(structure.name.clone());
+                }
+            }
+            if secret_holders.len() == before {
+                break;
+            }
+        }
+        Self {
+            shadowed,
+            secret_holders,
+        }
+    }
+
+    /// Whether a value of `ty` holds a secret somewhere inside.
+    fn holds_secrets(&self, ty: &Type) -> bool {
+        struct_of(ty).is_some_and(|name| self.secret_holders.contains(name))
+    }
+
+    /// `short` when nothing shadows it, else `full`.
+    fn name(&self, short: &str, full: TokenStream) -> TokenStream {
+        if self.shadowed.contains(short) {
+            full
+        } else {
+            let ident = format_ident!("{short}");
+            quote!(#ident)
+        }
+    }
+
+    fn option(&self) -> TokenStream {
+        self.name("Option", quote!(::std::option::Option))
+    }
+
+    fn some(&self) -> TokenStream {
+        self.name("Some", quote!(::std::option::Option::Some))
+    }
+
+    fn string(&self) -> TokenStream {
+        self.name("String", quote!(::std::string::String))
+    }
+
+    fn vec(&self) -> TokenStream {
+        self.name("Vec", quote!(::std::vec::Vec))
+    }
+
+    fn boxed(&self) -> TokenStream {
+        self.name("Box", quote!(::std::boxed::Box))
+    }
+
+    fn result(&self) -> TokenStream {
+        self.name("Result", quote!(::std::result::Result))
+    }
+
+    fn ok(&self) -> TokenStream {
+        self.name("Ok", quote!(::std::result::Result::Ok))
+    }
+
+    fn err(&self) -> TokenStream {
+        self.name("Err", quote!(::std::result::Result::Err))
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
-// The service module: client, service description, re-exports.
+// The service version's module: client, service description, actions.
 
 fn service_module(service: &Service) -> TokenStream {
-    let module_doc = inner_md(&format!(
-        "{} (`{}`), API version {}.\n\n{}\n\nCreate a [`Client`] from a [`Config`](::tencentcloud_sdk::Config) and call one method per action.",
-        escape_doc(&service.title),
-        service.name,
-        service.version,
-        escape_doc(&service.description)
+    let mut text = if service.title.is_empty() {
+        format!("`{}`, API version {}.", service.name, service.version)
+    } else {
+        format!(
+            "{} (`{}`), API version {}.",
+            escape_doc(&service.title),
+            service.name,
+            service.version
+        )
+    };
+    if !service.description.is_empty() {
+        text.push_str(&format!("\n\n{}", escape_doc(&service.description)));
+    }
+    text.push_str(&format!(
+        "\n\nCreate a [`Client`] from a [`Config`](::tencentcloud_sdk::Config) and call one method per action ({} in all). \
+         Each method returns a call to fill in with one setter per member and `send`; its answer is the action's typed response. \
+         Setters and fields are the members' names in snake_case (`InstanceIds` is `instance_ids`); a field whose member is spelt \
+         otherwise gives the member's name in its doc. \
+         Read actions (`Describe…`, `Get…`, `List…`, `Inquire…`) are retried after any transient failure; others only when the \
+         request cannot have reached the service, or when it carries a `ClientToken`.",
+        service.actions.len()
     ));
+    if service.actions.iter().all(|a| a.errors.is_empty()) {
+        text.push_str(
+            " Service errors are [`Error`] codes: those this service documents, those any action may return, and any other.",
+        );
+    }
+    if !service.origin.is_empty() {
+        text.push_str(&format!(
+            "\n\nThe members and types come from {}; the official reference describes what each does.",
+            escape_doc(&service.origin)
+        ));
+    }
+    let module_doc = inner_md(&text);
+    let std = Std::of(service);
     let (name, version, prefix) = (&service.name, &service.version, &service.endpoint_prefix);
-    let modules = service.actions.iter().map(|action| {
-        let module = field_ident(&action.snake);
-        let doc = doc(&format!("The `{}` action.", action.name));
-        let names = action_type_idents(action);
-        quote! {
-            #doc
-            pub mod #module;
-            pub use #module::{#(#names),*};
-        }
-    });
-    let methods = service
-        .actions
-        .iter()
-        .map(|action| client_method(service, action));
+    let methods = service.actions.iter().map(|a| client_method(service, a));
+    let actions = service.actions.iter().map(|a| action_items(a, &std));
+    let error = error_enum_tokens(
+        &format_ident!("Error"),
+        &format!(
+            "The error codes of `{}` {}: those it documents, then the common ones every action may return, then any other.",
+            service.name, service.version
+        ),
+        &service.errors,
+        &std,
+    );
     quote! {
         #module_doc
+
+        use ::tencentcloud_sdk::runtime as rt;
 
         /// Structures and enums shared by the actions.
         pub mod types;
         pub use types::*;
 
-        #(#modules)*
-
         /// This service version, as the runtime needs to reach it.
-        pub static SERVICE: ::tencentcloud_sdk::runtime::ServiceInfo =
-            ::tencentcloud_sdk::runtime::ServiceInfo {
-                name: #name,
-                version: #version,
-                endpoint_prefix: #prefix,
-            };
+        pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
+            name: #name,
+            version: #version,
+            endpoint_prefix: #prefix,
+        };
 
         /// A client for this service version. Cheap to clone; clones share connections.
         #[derive(Debug, Clone)]
         pub struct Client {
-            handle: ::tencentcloud_sdk::runtime::Handle,
+            handle: rt::Handle,
         }
 
         impl Client {
             /// Creates a client with a configuration.
             pub fn new(config: ::tencentcloud_sdk::Config) -> Self {
-                Self { handle: ::tencentcloud_sdk::runtime::Handle::new(config, &SERVICE) }
+                Self { handle: rt::Handle::new(config, &SERVICE) }
             }
 
             /// The configuration requests are made with.
@@ -185,102 +349,141 @@ fn service_module(service: &Service) -> TokenStream {
             }
 
             /// The runtime handle that sends requests, for sending prepared requests directly.
-            pub fn handle(&self) -> &::tencentcloud_sdk::runtime::Handle {
+            pub fn handle(&self) -> &rt::Handle {
                 &self.handle
             }
 
             #(#methods)*
         }
+
+        #error
+
+        #(#actions)*
     }
 }
 
-fn action_type_idents(action: &Action) -> Vec<proc_macro2::Ident> {
-    crate::model::action_type_names(&action.name)
-        .iter()
-        .map(|name| type_ident(name))
-        .collect()
+/// The official reference page of an action: its API Explorer page.
+fn reference_url(service: &Service, action: &Action) -> String {
+    format!(
+        "https://console.cloud.tencent.com/api/explorer?Product={}&Version={}&Action={}",
+        service.name, service.version, action.name
+    )
 }
 
 fn client_method(service: &Service, action: &Action) -> TokenStream {
     let method = field_ident(&action.snake);
     let call = format_ident!("{}Call", action.name);
-    let error = format_ident!("{}Error", action.name);
-    let mut text = action.summary.clone();
+    let mut text = if action.summary.is_empty() {
+        format!("Calls `{}`.", action.name)
+    } else {
+        escape_doc(&action.summary)
+    };
     if !action.description.is_empty() {
-        text.push_str("\n\n");
-        text.push_str(&action.description);
+        text.push_str(&format!("\n\n{}", escape_doc(&action.description)));
     }
-    let mut extra = String::new();
+    match action.status.as_deref() {
+        Some("offline") => text.push_str("\n\nThe service has taken this action offline."),
+        Some(_) => text.push_str("\n\nThe service marks this action deprecated."),
+        None => {}
+    }
+    let required: Vec<String> = action
+        .input
+        .iter()
+        .filter(|f| f.required)
+        .map(|f| format!("`{}`", f.wire))
+        .collect();
+    let mut facts = Vec::new();
+    if !required.is_empty() {
+        facts.push(format!("Required: {}.", required.join(", ")));
+    }
     if let Some(limit) = action.rate_limit {
-        extra.push_str(&format!(
-            "\n\nRate limit: {limit} requests per second per account."
+        facts.push(format!(
+            "Rate limit: {limit} requests per second per account."
         ));
     }
-    extra.push_str("\n\n");
-    extra.push_str(&retry_doc(action, &call));
+    // The name rule (read actions are retried) is explained once, in the module's docs; an
+    // action says more only when its spec does.
+    if action.idempotent_in_spec || action.client_token().is_some() || !action.summary.is_empty() {
+        facts.push(retry_doc(action));
+    }
+    if !action.signed {
+        facts.push("Sent without a signature, so it needs no credentials.".to_owned());
+    }
+    if !facts.is_empty() {
+        text.push_str("\n\n");
+        text.push_str(&facts.join(" "));
+    }
     if let Some(pagination) = &action.pagination {
-        extra.push_str(&format!(
-            "\n\nEach answer holds one page of `{}`; [`{call}::into_paginator`] reads them all.",
+        text.push_str(&format!(
+            "\n\nEach answer holds one page of `{}`; [`into_paginator`]({call}::into_paginator) reads them all.",
             pagination.items.wire
         ));
     }
-    extra.push_str(&format!(
-        "\n\n# Errors\n\nService errors arrive as [`SdkError::Service`](::tencentcloud_sdk::SdkError::Service) with a [`{error}`]: \
-         one variant per code this action documents, and [`Common`]({error}::Common) for the codes any action may return."
-    ));
     if !action.errors.is_empty() {
-        extra.push_str(" The service documents these for this action:\n");
+        let error = format!("{}Error", action.name);
+        text.push_str(&format!(
+            "\n\n# Errors\n\nService errors arrive as [`SdkError::Service`](::tencentcloud_sdk::SdkError::Service) with a [`{error}`]: \
+             one variant per code this action documents, and [`Common`]({error}::Common) for the codes any action may return. \
+             The service documents these for this action:\n"
+        ));
         for code in &action.errors {
             let target = if code.common {
                 format!("::tencentcloud_sdk::CommonError::{}", code.variant)
             } else {
                 format!("{error}::{}", code.variant)
             };
-            extra.push_str(&format!(
-                "\n- [`{}`]({target}): {}",
-                code.code,
-                escape_doc(&code.description)
-            ));
+            text.push_str(&format!("\n- [`{}`]({target})", code.code));
+            if !code.description.is_empty() {
+                text.push_str(&format!(": {}", escape_doc(&code.description)));
+            }
         }
-    }
-    let mut examples = String::new();
-    for example in &action.examples {
-        examples.push_str(&format!("\n\n## Example: {}", escape_doc(&example.title)));
-        if !example.description.is_empty() {
-            examples.push_str(&format!("\n\n{}", escape_doc(&example.description)));
-        }
-        examples.push_str(&format!(
-            "\n\nRequest parameters:\n\n```json\n{}\n```\n\nAnswer:\n\n```json\n{}\n```",
-            example.input, example.output
-        ));
     }
     let snippet = action.examples.iter().find_map(|example| {
         crate::snippet::example_call(service, action, &example.parameters)
             .map(|lines| (&example.title, lines))
     });
-    if snippet.is_some() || !examples.is_empty() {
-        extra.push_str("\n\n# Examples");
+    if snippet.is_some() || !action.examples.is_empty() {
+        text.push_str("\n\n# Examples");
     }
     if let Some((title, lines)) = snippet {
-        extra.push_str(&format!(
+        text.push_str(&format!(
             "\n\nThe call, with the parameters of the example \"{}\" below:\n\n",
             escape_doc(title)
         ));
-        extra.push_str(&lines.join("\n"));
+        text.push_str(&lines.join("\n"));
     }
-    extra.push_str(&examples);
-    let doc = md(&format!("{}{extra}", escape_doc(&text)));
+    for example in &action.examples {
+        text.push_str(&format!("\n\n## Example: {}", escape_doc(&example.title)));
+        if !example.description.is_empty() {
+            text.push_str(&format!("\n\n{}", escape_doc(&example.description)));
+        }
+        text.push_str(&format!(
+            "\n\nRequest parameters:\n\n```json\n{}\n```\n\nAnswer:\n\n```json\n{}\n```",
+            example.input, example.output
+        ));
+    }
+    text.push_str(&format!(
+        "\n\n[Reference]({})",
+        reference_url(service, action)
+    ));
+    let doc = md(&text);
+    let deprecated = action
+        .status
+        .as_deref()
+        .map(|status| quote!(#[deprecated(note = #status)]));
     quote! {
         #doc
+        #deprecated
+        #[inline]
         pub fn #method(&self) -> #call {
-            #call::new(self.handle.clone())
+            #call::new(&self.handle)
         }
     }
 }
 
-/// One line of method docs: whether the runtime may send the request again after a failure that
-/// leaves its outcome unknown, and why.
-fn retry_doc(action: &Action, call: &proc_macro2::Ident) -> String {
+/// One sentence of method docs: whether the runtime may send the request again after a
+/// failure that leaves its outcome unknown, and why.
+fn retry_doc(action: &Action) -> String {
     const NOT_REPEATED: &str = "none once the request may have reached the service";
     let why = match (
         action.idempotent,
@@ -289,331 +492,282 @@ fn retry_doc(action: &Action, call: &proc_macro2::Ident) -> String {
     ) {
         (true, false, _) => "safe, as a read action".to_owned(),
         (true, true, _) => "safe, as the API marks it idempotent".to_owned(),
-        (false, _, Some(token)) if token.required => format!(
-            "safe, as its [`ClientToken`]({call}::client_token) makes a repeat harmless (when not empty)"
-        ),
-        (false, _, Some(_)) => format!(
-            "safe only with a [`ClientToken`]({call}::client_token) set; without one, {NOT_REPEATED}"
-        ),
+        (false, _, Some(token)) if token.required => {
+            "safe, as its `ClientToken` makes a repeat harmless (when not empty)".to_owned()
+        }
+        (false, _, Some(_)) => {
+            format!("safe only with a `ClientToken` set; without one, {NOT_REPEATED}")
+        }
         (false, true, None) => format!("{NOT_REPEATED}, as the API marks it not idempotent"),
         (false, false, None) => format!("{NOT_REPEATED}, as repeating it could act twice"),
     };
     format!("Automatic retries: {why}.")
 }
 
-// ---------------------------------------------------------------------------------------------
-// One action: request, builder, call, response and error enum.
-
-fn action_module(service: &Service, action: &Action) -> TokenStream {
+/// The items of one action: its marker type and `Action` impl with the request and call
+/// aliases (from `rt::action!`), the member setters, the answer, its own error enum when it
+/// documents codes, and paging.
+fn action_items(action: &Action, std: &Std) -> TokenStream {
     let name = &action.name;
+    let marker = type_ident(name);
     let request = format_ident!("{name}Request");
-    let builder = format_ident!("{name}RequestBuilder");
-    let response = format_ident!("{name}Response");
-    let error = format_ident!("{name}Error");
     let call = format_ident!("{name}Call");
-    let method = &action.snake;
-    let types = Some(quote!(super::types));
+    let response = format_ident!("{name}Response");
 
-    let module_doc = inner_md(&format!(
-        "`{name}` ({} {}): {}",
-        service.name,
-        service.version,
-        escape_doc(&action.summary)
-    ));
-    let request_doc = md(&format!(
-        "The parameters of `{name}`, sent by [`Client::{method}`](super::Client::{method})."
-    ));
-    let request_struct = structure_tokens(
-        &request,
-        request_doc,
-        &action.input,
-        types.as_ref(),
-        quote!(::serde::Serialize, ::serde::Deserialize),
-        quote!(#[serde(deny_unknown_fields)]),
-    );
-    let builder_tokens = builder_tokens(&request, &builder, &action.input, types.as_ref());
-    let setters = action.input.iter().map(|field| {
-        let ident = field_ident(&field.snake);
-        let (param, _) = setter_param(field, types.as_ref());
-        let doc = field_doc(field);
-        quote! {
-            #doc
-            pub fn #ident(mut self, value: #param) -> Self {
-                self.input = self.input.#ident(value);
-                self
-            }
+    let mut flags = Vec::new();
+    if action.idempotent {
+        flags.push(quote!(idempotent));
+    }
+    if let Some(limit) = action.rate_limit {
+        let limit = Literal::u32_unsuffixed(limit);
+        flags.push(quote!(rate_limit(#limit)));
+    }
+    let required: Vec<&str> = action
+        .input
+        .iter()
+        .filter(|f| f.required)
+        .map(|f| f.wire.as_str())
+        .collect();
+    if !required.is_empty() {
+        flags.push(quote!(required[#(#required),*]));
+    }
+    if action.client_token().is_some() {
+        flags.push(quote!(client_token));
+    }
+    if !action.signed {
+        flags.push(quote!(unsigned));
+    }
+    if action.multipart {
+        flags.push(quote!(multipart));
+    }
+
+    let (error, own_errors) = if action.errors.is_empty() {
+        (quote!(Error), TokenStream::new())
+    } else {
+        let ident = format_ident!("{name}Error");
+        let tokens = error_enum_tokens(
+            &ident,
+            &format!(
+                "The error codes of `{name}`: those it documents itself, then the common ones every action may return, then any other."
+            ),
+            &action.errors,
+            std,
+        );
+        (quote!(#ident), tokens)
+    };
+    let setters = action.input.iter().map(|f| request_setter(f, std));
+    let answer = response_tokens(action, &response, std);
+    let paging = action
+        .pagination
+        .as_ref()
+        .map(|p| pagination_tokens(&marker, &call, &response, p, std));
+
+    quote! {
+        rt::action!(#marker, #request, #call, #response, #error #(, #flags)*);
+
+        impl<T> #call<T> {
+            #(#setters)*
         }
-    });
 
-    let response_doc = md(&format!(
-        "The answer to `{name}`, returned by [`Client::{method}`](super::Client::{method})."
+        #answer
+        #own_errors
+        #paging
+    }
+}
+
+/// `rt::setter!(name, "Wire", kind)` with the member's own description when the spec has one.
+fn request_setter(field: &Field, std: &Std) -> TokenStream {
+    let name = field_ident(&field.snake);
+    let wire = &field.wire;
+    let kind = if field.sensitive {
+        quote!(secret)
+    } else if field.ty == Type::Binary {
+        quote!(binary)
+    } else {
+        match &field.ty {
+            Type::List(inner) => {
+                let inner = rust_type(inner, std);
+                quote!(list #inner)
+            }
+            other => rust_type(other, std),
+        }
+    };
+    let doc = field_doc_text(field, true);
+    let doc = (!doc.is_empty()).then(|| quote!(, #doc));
+    quote! { rt::setter!(#name, #wire, #kind #doc); }
+}
+
+/// What a member's doc says: the spec's description (or the wire name), whether a request needs
+/// it, and what its format means. `setter` gives the text of a setter, which starts with "Sets"
+/// when the spec has no description (the macro writes that one itself, so it is left empty).
+fn field_doc_text(field: &Field, setter: bool) -> String {
+    let mut notes = Vec::new();
+    match field.format {
+        Some(Format::Datetime) => notes.push("A date and time, `YYYY-MM-DD hh:mm:ss`."),
+        Some(Format::DatetimeIso) => notes.push("An ISO 8601 date and time."),
+        Some(Format::Date) => notes.push("A date, `YYYY-MM-DD`."),
+        Some(Format::Percent) | None => {}
+    }
+    if field.ty == Type::Binary {
+        notes.push("Sent as a file.");
+    }
+    if field.description.is_empty() {
+        // A name that says it all needs no doc: the setter macro writes its own, and a field
+        // named like its member (`instance_ids` for `InstanceIds`) has nothing to add.
+        if notes.is_empty() && (setter || named_like_member(field)) {
+            return String::new();
+        }
+        let lead = if setter {
+            format!("Sets `{}`.", field.wire)
+        } else {
+            format!("`{}`.", field.wire)
+        };
+        return std::iter::once(lead.as_str())
+            .chain(notes)
+            .collect::<Vec<_>>()
+            .join(" ");
+    }
+    let mut text = escape_doc(&field.description);
+    for note in notes {
+        text.push_str("\n\n");
+        text.push_str(note);
+    }
+    text
+}
+
+/// Whether the field's name is its member's name in snake_case, so that one tells the other:
+/// the member is the field's words, each capitalized (`instance_ids` for `InstanceIds`).
+fn named_like_member(field: &Field) -> bool {
+    let pascal: String = field
+        .snake
+        .split('_')
+        .map(|word| {
+            let mut chars = word.chars();
+            chars.next().map_or_else(String::new, |first| {
+                first.to_ascii_uppercase().to_string() + chars.as_str()
+            })
+        })
+        .collect();
+    pascal == field.wire
+}
+
+/// The answer of an action: its struct, how it is read, and its accessors.
+fn response_tokens(action: &Action, response: &proc_macro2::Ident, std: &Std) -> TokenStream {
+    let method = &action.snake;
+    let doc = md(&format!(
+        "The answer of [`Client::{method}`] (`{}`).",
+        action.name
     ));
-    let mut response_fields = action.output.clone();
-    response_fields.push(Field {
+    let request_id = Field {
         wire: "RequestId".to_owned(),
         snake: "request_id".to_owned(),
         ty: Type::String,
         required: true,
         nullable: false,
         sensitive: false,
-        description:
-            "The unique id of this request, which support asks for when tracing a problem."
-                .to_owned(),
+        description: "The RequestId of the answer.".to_owned(),
         format: None,
         boxed: false,
-    });
-    let response_struct = structure_tokens(
-        &response,
-        response_doc,
-        &response_fields,
-        types.as_ref(),
-        quote!(::serde::Serialize, ::serde::Deserialize),
-        TokenStream::new(),
-    );
-    let accessors = accessor_tokens(&response, &action.output);
-    let error_enum = error_enum_tokens(&error, action);
-    let rate_limit = match action.rate_limit {
-        Some(limit) => {
-            let limit = Literal::u32_unsuffixed(limit);
-            quote!(::std::option::Option::Some(#limit))
-        }
-        None => quote!(::std::option::Option::None),
     };
-    let idempotent = action.idempotent;
-    let client_token = action.client_token().map(client_token_tokens);
-    let call_doc = md(&format!(
-        "A `{name}` call being prepared: set members, then [`send`](Self::send) it."
-    ));
-    let (paginated, into_paginator) = match &action.pagination {
-        Some(pagination) => pagination_tokens(&request, pagination, types.as_ref()),
-        None => (TokenStream::new(), TokenStream::new()),
+    let mut fields = action.output.clone();
+    fields.push(request_id);
+    let answer = Structure {
+        name: response.to_string(),
+        description: String::new(),
+        fields,
+        input: false,
+        output: true,
     };
-
-    quote! {
-        #module_doc
-
-        #request_struct
-
-        impl #request {
-            /// Starts building the parameters.
-            pub fn builder() -> #builder {
-                #builder::default()
-            }
-        }
-
-        impl ::tencentcloud_sdk::runtime::Action for #request {
-            const NAME: &'static str = #name;
-            const RATE_LIMIT: ::std::option::Option<u32> = #rate_limit;
-            const IDEMPOTENT: bool = #idempotent;
-            type Output = #response;
-            type Error = #error;
-            #client_token
-        }
-
-        #builder_tokens
-
-        #call_doc
-        #[derive(Debug, Clone)]
-        #[must_use = "nothing is sent until `send` is awaited"]
-        pub struct #call {
-            handle: ::tencentcloud_sdk::runtime::Handle,
-            input: #builder,
-        }
-
-        impl #call {
-            pub(crate) fn new(handle: ::tencentcloud_sdk::runtime::Handle) -> Self {
-                Self { handle, input: #builder::default() }
-            }
-
-            #(#setters)*
-
-            /// Sends the request and waits for the answer.
-            pub async fn send(
-                self,
-            ) -> ::std::result::Result<#response, ::tencentcloud_sdk::SdkError<#error>> {
-                let request = self.input.build().map_err(::tencentcloud_sdk::SdkError::Build)?;
-                self.handle.send(&request).await
-            }
-
-            #into_paginator
-        }
-
-        #paginated
-
-        #response_struct
-
-        #accessors
-
-        #error_enum
-    }
+    struct_tokens(response, doc, &answer, true, std)
 }
 
-/// The `Action::client_token` of a request with a `ClientToken` string member.
-fn client_token_tokens(field: &Field) -> TokenStream {
-    let ident = field_ident(&field.snake);
-    let value = if field.is_optional() {
-        quote!(self.#ident.as_deref())
-    } else {
-        quote!(::std::option::Option::Some(self.#ident.as_str()))
-    };
-    quote! {
-        fn client_token(&self) -> ::std::option::Option<&str> {
-            #value
-        }
-    }
-}
-
-/// The `Paginated` impl of a list action's request, and the call's `into_paginator`.
+/// The `Paginated` impl of a list action.
 fn pagination_tokens(
-    request: &proc_macro2::Ident,
+    marker: &proc_macro2::Ident,
+    call: &proc_macro2::Ident,
+    response: &proc_macro2::Ident,
     pagination: &Pagination,
-    types: Option<&TokenStream>,
-) -> (TokenStream, TokenStream) {
-    let index = quote!(::tencentcloud_sdk::runtime::PageIndex);
-    let offset = field_ident(&pagination.offset.snake);
+    std: &Std,
+) -> TokenStream {
+    let offset = &pagination.offset.wire;
     let items = field_ident(&pagination.items.snake);
     let total = field_ident(&pagination.total_count.snake);
-    let item = rust_type(&pagination.item, types);
-    let (get_offset, set_offset) = if pagination.offset.is_optional() {
+    let item = rust_type(&pagination.item, std);
+    let (len, into) = if pagination.items.is_optional() {
         (
-            quote!(self.#offset.map_or(0, #index::to_offset)),
-            quote!(self.#offset = ::std::option::Option::Some(#index::from_offset(offset))),
-        )
-    } else {
-        (
-            quote!(#index::to_offset(self.#offset)),
-            quote!(self.#offset = #index::from_offset(offset)),
-        )
-    };
-    let (page_items, into_items) = if pagination.items.is_optional() {
-        (
-            quote!(page.#items.as_deref().unwrap_or(&[])),
+            quote!(page.#items.as_ref().map_or(0, ::std::vec::Vec::len)),
             quote!(page.#items.unwrap_or_default()),
         )
     } else {
-        (quote!(&page.#items), quote!(page.#items))
+        (quote!(page.#items.len()), quote!(page.#items))
     };
+    let some = std.some();
     let total_count = if pagination.total_count.is_optional() {
-        quote!(page.#total.map(#index::to_offset))
+        quote!(page.#total.map(rt::PageIndex::to_offset))
     } else {
-        quote!(::std::option::Option::Some(#index::to_offset(page.#total)))
+        quote!(#some(rt::PageIndex::to_offset(page.#total)))
     };
-    let paginated = quote! {
-        impl ::tencentcloud_sdk::runtime::Paginated for #request {
+    let (vec, option) = (std.vec(), std.option());
+    quote! {
+        impl rt::Paginated for #marker {
             type Item = #item;
+            const OFFSET: &'static str = #offset;
 
-            fn offset(&self) -> u64 {
-                #get_offset
+            fn page_len(page: &#response) -> usize {
+                #len
             }
 
-            fn set_offset(&mut self, offset: u64) {
-                #set_offset;
+            fn into_items(page: #response) -> #vec<#item> {
+                #into
             }
 
-            fn page_items(page: &Self::Output) -> &[Self::Item] {
-                #page_items
-            }
-
-            fn into_items(page: Self::Output) -> ::std::vec::Vec<Self::Item> {
-                #into_items
-            }
-
-            fn total_count(page: &Self::Output) -> ::std::option::Option<u64> {
+            fn total_count(page: &#response) -> #option<u64> {
                 #total_count
             }
         }
-    };
-    let method_doc = md(&format!(
-        "Pages through `{items}` with as many requests as it takes, instead of sending one.\n\n\
-         Every request asks for `{limit}` items (the service's default when unset), starting at \
-         `{offset}` (0 when unset) and moving on by the size of each page. Paging stops once \
-         `{total}` items are reached, at an empty page, or at the first error. Read whole pages \
-         with [`next`](::tencentcloud_sdk::runtime::Paginator::next), or single items with \
-         [`items`](::tencentcloud_sdk::runtime::Paginator::items); both are also `Stream`s.",
-        items = pagination.items.wire,
-        limit = pagination.limit.wire,
-        offset = pagination.offset.wire,
-        total = pagination.total_count.wire,
-    ));
-    let into_paginator = quote! {
-        #method_doc
-        pub fn into_paginator(self) -> ::tencentcloud_sdk::runtime::Paginator<#request> {
-            ::tencentcloud_sdk::runtime::Paginator::new(self.handle, self.input.build())
-        }
-    };
-    (paginated, into_paginator)
-}
 
-fn error_enum_tokens(error: &proc_macro2::Ident, action: &Action) -> TokenStream {
-    let enum_doc = doc(&format!(
-        "The error codes of `{}`: those it documents itself, then the common ones every action may return, then any other.",
-        action.name
-    ));
-    let own: Vec<&ErrorCode> = action.errors.iter().filter(|e| !e.common).collect();
-    let variants = own.iter().map(|code| {
-        let ident = type_ident(&code.variant);
-        let doc = doc(&format!("`{}`: {}", code.code, code.description));
-        quote! { #doc #ident }
-    });
-    let to_code = own.iter().map(|code| {
-        let ident = type_ident(&code.variant);
-        let text = &code.code;
-        quote! { Self::#ident => #text }
-    });
-    let shared = quote! {
-        match ::tencentcloud_sdk::CommonError::from_code(code) {
-            ::std::option::Option::Some(common) => Self::Common(common),
-            ::std::option::Option::None => Self::Unknown(code.to_owned()),
-        }
-    };
-    let from_code = if own.is_empty() {
-        shared
-    } else {
-        let arms = own.iter().map(|code| {
-            let ident = type_ident(&code.variant);
-            let text = &code.code;
-            quote! { #text => Self::#ident }
-        });
-        quote! {
-            match code {
-                #(#arms,)*
-                _ => #shared,
+        impl #call {
+            /// Pages through the answers with as many requests as it takes; see [`rt::Paginator`].
+            #[inline]
+            pub fn into_paginator(self) -> rt::Paginator<#marker> {
+                self.0.into_paginator()
             }
         }
-    };
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Error enums.
+
+fn error_enum_tokens(
+    error: &proc_macro2::Ident,
+    enum_doc: &str,
+    codes: &[ErrorCode],
+    std: &Std,
+) -> TokenStream {
+    let enum_doc = doc(enum_doc);
+    let variants = codes.iter().filter(|e| !e.common).map(|code| {
+        let ident = type_ident(&code.variant);
+        // `rt::ErrorCode` reads each variant's code from the start of its doc.
+        let text = if code.description.is_empty() {
+            format!("`{}`", code.code)
+        } else {
+            format!("`{}`: {}", code.code, escape_doc(&code.description))
+        };
+        let doc = md(&text);
+        quote! { #doc #ident }
+    });
+    let string = std.string();
     quote! {
         #enum_doc
-        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, rt::ErrorCode)]
         #[non_exhaustive]
         pub enum #error {
             #(#variants,)*
             /// A code any action may answer with, such as `RequestLimitExceeded`.
             Common(::tencentcloud_sdk::CommonError),
             /// A code this version of the SDK does not know, kept as sent.
-            Unknown(::std::string::String),
-        }
-
-        impl #error {
-            /// The code as the service sends it.
-            pub fn code(&self) -> &str {
-                match self {
-                    #(#to_code,)*
-                    Self::Common(common) => common.code(),
-                    Self::Unknown(code) => code,
-                }
-            }
-        }
-
-        impl ::tencentcloud_sdk::runtime::ErrorKind for #error {
-            fn from_code(code: &str) -> Self {
-                #from_code
-            }
-        }
-
-        impl ::std::fmt::Display for #error {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(self.code())
-            }
+            Unknown(#string),
         }
     }
 }
@@ -657,10 +811,10 @@ fn common_error_module() -> TokenStream {
             }
 
             /// The common error with this code, if it is one.
-            pub fn from_code(code: &str) -> ::std::option::Option<Self> {
-                ::std::option::Option::Some(match code {
+            pub fn from_code(code: &str) -> Option<Self> {
+                Some(match code {
                     #(#from_code,)*
-                    _ => return ::std::option::Option::None,
+                    _ => return None,
                 })
             }
         }
@@ -674,92 +828,132 @@ fn common_error_module() -> TokenStream {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Structures, builders and enums.
+// Structures and enums.
 
 fn types_module(service: &Service) -> TokenStream {
     let module_doc = inner_md(&format!(
-        "Structures and enums of {} API version {}.",
+        "Structures and enums of `{}` API version {}.",
         service.name, service.version
     ));
-    let structures = service.structures.iter().map(shared_structure);
-    let enums = service.enums.iter().map(enum_tokens);
+    let std = Std::of(service);
+    let structures = service
+        .structures
+        .iter()
+        .map(|s| shared_structure(service, s, &std));
+    let enums = service.enums.iter().map(|e| enum_tokens(e, &std));
+    let runtime = (!service.structures.is_empty() || !service.enums.is_empty()).then(|| {
+        quote!(
+            use ::tencentcloud_sdk::runtime as rt;
+        )
+    });
     quote! {
         #module_doc
+        #runtime
         #(#structures)*
         #(#enums)*
     }
 }
 
-fn shared_structure(structure: &Structure) -> TokenStream {
+fn shared_structure(service: &Service, structure: &Structure, std: &Std) -> TokenStream {
     let ident = type_ident(&structure.name);
-    let builder = format_ident!("{}Builder", structure.name);
-    let doc = doc(&structure.description);
-    let body = structure_tokens(
-        &ident,
-        doc,
-        &structure.fields,
-        None,
-        quote!(::serde::Serialize, ::serde::Deserialize),
-        TokenStream::new(),
-    );
-    let builder_tokens = builder_tokens(&ident, &builder, &structure.fields, None);
-    let accessors = accessor_tokens(&ident, &structure.fields);
-    quote! {
-        #body
-
-        impl #ident {
-            /// Starts building one.
-            pub fn builder() -> #builder {
-                #builder::default()
-            }
-        }
-
-        #builder_tokens
-
-        #accessors
+    let mut text = if structure.description.is_empty() {
+        format!("`{}`", structure.name)
+    } else {
+        escape_doc(&structure.description)
+    };
+    let place = match (structure.input, structure.output) {
+        (true, true) => "sent in requests and found in answers",
+        (true, false) => "sent in requests",
+        _ => "found in answers",
+    };
+    if structure.description.is_empty() {
+        text.push_str(&format!(
+            ", a structure of `{}` {} {place}.",
+            service.name, service.version
+        ));
+    } else {
+        text.push_str(&format!("\n\nA structure {place}."));
     }
+    if structure.input {
+        text.push_str(&format!(
+            " Build one with [`{0}::builder`]; every member is optional in the struct, and [`build`]({0}Builder::build) checks the required ones.",
+            structure.name
+        ));
+    }
+    let doc = md(&text);
+    struct_tokens(&ident, doc, structure, false, std)
 }
 
-/// A struct with serde names; optional members become `Option`.
-fn structure_tokens(
+/// The struct, deriving how it is read (`rt::Fields`, for structures found in answers) and
+/// written and built (`rt::Input`, for structures sent in requests), with its `Debug` and
+/// accessors.
+fn struct_tokens(
     ident: &proc_macro2::Ident,
     type_doc: TokenStream,
-    fields: &[Field],
-    types: Option<&TokenStream>,
-    derives: TokenStream,
-    container: TokenStream,
+    structure: &Structure,
+    response: bool,
+    std: &Std,
 ) -> TokenStream {
-    let field_list = fields;
-    let fields = fields.iter().map(|field| {
-        let name = field_ident(&field.snake);
-        let wire = &field.wire;
-        let ty = stored_type(field, types);
-        let doc = field_doc(field);
-        if field.is_optional() {
-            quote! {
-                #doc
-                #[serde(rename = #wire, default, skip_serializing_if = "::std::option::Option::is_none")]
-                pub #name: ::std::option::Option<#ty>,
+    let mut undocumented = false;
+    let fields: Vec<TokenStream> = structure
+        .fields
+        .iter()
+        .map(|field| {
+            let name = field_ident(&field.snake);
+            let ty = stored_type(field, std);
+            let text = field_doc_text(field, false);
+            undocumented |= text.is_empty();
+            let doc = md(&text);
+            let wire = &field.wire;
+            let rename = (!named_like_member(field)).then(|| quote!(#[tc(wire = #wire)]));
+            let required = (structure.input && field.required).then(|| quote!(#[tc(required)]));
+            let secret = if !structure.input {
+                TokenStream::new()
+            } else if field.sensitive {
+                quote!(#[tc(secret)])
+            } else if std.holds_secrets(&field.ty) {
+                quote!(#[tc(redact)])
+            } else {
+                TokenStream::new()
+            };
+            if structure.is_optional(field) {
+                let option = std.option();
+                quote! { #doc #rename #required #secret pub #name: #option<#ty>, }
+            } else {
+                quote! { #doc #rename #required #secret pub #name: #ty, }
             }
-        } else {
-            quote! {
-                #doc
-                #[serde(rename = #wire)]
-                pub #name: #ty,
-            }
-        }
-    });
-    let (derive_debug, debug_impl) = debug_tokens(ident, field_list);
+        })
+        .collect();
+    // Fields named after their members carry no doc of their own; the module says how the
+    // names relate.
+    let allow = undocumented.then(|| quote!(#[allow(missing_docs)]));
+    let (derive_debug, debug_impl) = debug_tokens(ident, &structure.fields);
+    let fields_derive = structure.output.then(|| quote!(, rt::Fields));
+    // A structure only sent can be read back too, with the SDK's `full-serde` feature.
+    let read_back = (!structure.output)
+        .then(|| quote!(#[cfg_attr(feature = "full-serde", derive(rt::Fields))]));
+    let input_derive = structure.input.then(|| quote!(, rt::Input));
+    let response = if response {
+        quote!(#[tc(response)])
+    } else if structure.input {
+        quote!(#[tc(input)])
+    } else {
+        TokenStream::new()
+    };
+    let accessors = accessor_tokens(ident, structure, std);
     quote! {
         #type_doc
-        #[derive(#derive_debug Clone, PartialEq, #derives)]
-        #container
+        #[derive(Clone, #derive_debug Default, PartialEq #fields_derive #input_derive)]
+        #read_back
+        #response
         #[non_exhaustive]
+        #allow
         pub struct #ident {
             #(#fields)*
         }
 
         #debug_impl
+        #accessors
     }
 }
 
@@ -776,7 +970,7 @@ fn debug_tokens(ident: &proc_macro2::Ident, fields: &[Field]) -> (TokenStream, T
         let label = member.to_string();
         let label = label.trim_start_matches("r#");
         if field.sensitive {
-            quote! { .field(#label, &::tencentcloud_sdk::runtime::Redacted::of(&self.#member)) }
+            quote! { .field(#label, &rt::Redacted::of(&self.#member)) }
         } else {
             quote! { .field(#label, &self.#member) }
         }
@@ -793,76 +987,11 @@ fn debug_tokens(ident: &proc_macro2::Ident, fields: &[Field]) -> (TokenStream, T
     (TokenStream::new(), debug_impl)
 }
 
-fn builder_tokens(
-    target: &proc_macro2::Ident,
-    builder: &proc_macro2::Ident,
-    fields: &[Field],
-    types: Option<&TokenStream>,
-) -> TokenStream {
-    let target_name = target.to_string();
-    let slots = fields.iter().map(|field| {
-        let name = field_ident(&field.snake);
-        let ty = stored_type(field, types);
-        quote! { #name: ::std::option::Option<#ty>, }
-    });
-    let setters = fields.iter().map(|field| {
-        let name = field_ident(&field.snake);
-        let (param, convert) = setter_param(field, types);
-        let doc = field_doc(field);
-        quote! {
-            #doc
-            pub fn #name(mut self, value: #param) -> Self {
-                self.#name = ::std::option::Option::Some(#convert);
-                self
-            }
-        }
-    });
-    let assignments = fields.iter().map(|field| {
-        let name = field_ident(&field.snake);
-        let wire = &field.wire;
-        if field.is_optional() {
-            quote! { #name: self.#name, }
-        } else {
-            quote! {
-                #name: self.#name.ok_or_else(|| {
-                    ::tencentcloud_sdk::runtime::BuildError::missing(#target_name, #wire)
-                })?,
-            }
-        }
-    });
-    let builder_doc = md(&format!(
-        "Builds a [`{target_name}`]; required members are checked by [`build`](Self::build)."
-    ));
-    // The builder holds every member as an `Option`, so it redacts the same ones.
-    let (derive_debug, debug_impl) = debug_tokens(builder, fields);
-    quote! {
-        #builder_doc
-        #[derive(#derive_debug Clone, Default)]
-        #[must_use]
-        pub struct #builder {
-            #(#slots)*
-        }
-
-        #debug_impl
-
-        impl #builder {
-            #(#setters)*
-
-            /// Checks that every required member is set and builds the value.
-            pub fn build(
-                self,
-            ) -> ::std::result::Result<#target, ::tencentcloud_sdk::runtime::BuildError> {
-                ::std::result::Result::Ok(#target {
-                    #(#assignments)*
-                })
-            }
-        }
-    }
-}
-
 /// Extra methods asked for by member formats.
-fn accessor_tokens(target: &proc_macro2::Ident, fields: &[Field]) -> TokenStream {
-    let methods: Vec<TokenStream> = fields
+fn accessor_tokens(target: &proc_macro2::Ident, structure: &Structure, std: &Std) -> TokenStream {
+    let option = std.option();
+    let methods: Vec<TokenStream> = structure
+        .fields
         .iter()
         .filter(|field| field.format == Some(Format::Percent))
         .map(|field| {
@@ -872,14 +1001,14 @@ fn accessor_tokens(target: &proc_macro2::Ident, fields: &[Field]) -> TokenStream
                 "`{}` as a number from 0 to 100; `None` when it is absent or not a percentage.",
                 field.wire
             ));
-            let value = if field.is_optional() {
-                quote! { self.#name.as_deref().and_then(::tencentcloud_sdk::runtime::parse_percent) }
+            let value = if structure.is_optional(field) {
+                quote! { self.#name.as_deref().and_then(rt::parse_percent) }
             } else {
-                quote! { ::tencentcloud_sdk::runtime::parse_percent(&self.#name) }
+                quote! { rt::parse_percent(&self.#name) }
             };
             quote! {
                 #doc
-                pub fn #method(&self) -> ::std::option::Option<u8> {
+                pub fn #method(&self) -> #option<u8> {
                     #value
                 }
             }
@@ -895,7 +1024,7 @@ fn accessor_tokens(target: &proc_macro2::Ident, fields: &[Field]) -> TokenStream
     }
 }
 
-fn enum_tokens(def: &Enum) -> TokenStream {
+fn enum_tokens(def: &Enum, std: &Std) -> TokenStream {
     let ident = type_ident(&def.name);
     let enum_doc = doc(&def.description);
     let variants = def.variants.iter().map(|variant| {
@@ -922,11 +1051,15 @@ fn enum_tokens(def: &Enum) -> TokenStream {
         }
     });
     let (wire_ty, copy) = match def.repr {
-        EnumRepr::String => (quote!(::std::string::String), quote!()),
+        EnumRepr::String => (std.string(), quote!()),
         EnumRepr::Integer => (quote!(i64), quote!(Copy,)),
         EnumRepr::Unsigned => (quote!(u64), quote!(Copy,)),
     };
-    let wire_ty_text = wire_ty.to_string().replace(' ', "");
+    let wire_ty_text = match def.repr {
+        EnumRepr::String => "::std::string::String",
+        EnumRepr::Integer => "i64",
+        EnumRepr::Unsigned => "u64",
+    };
     let unknown_variant = def.open.then(|| {
         quote! {
             /// A value this version of the SDK does not know, kept as received.
@@ -938,13 +1071,50 @@ fn enum_tokens(def: &Enum) -> TokenStream {
     } else {
         quote!(#[serde(try_from = #wire_ty_text, into = #wire_ty_text)])
     };
+    // Answers that lack the member still decode: an open enum defaults to an empty unknown
+    // value. Closed enums are only sent, inside optional members, and need no default.
+    let default = def.open.then(|| {
+        quote! {
+            impl ::std::default::Default for #ident {
+                fn default() -> Self {
+                    Self::Unknown(::std::default::Default::default())
+                }
+            }
+        }
+    });
+    // An open enum's setter also takes the value as it is sent: `"finished"`, or `1`.
+    let wire_members = def.open.then(|| match def.repr {
+        EnumRepr::String => quote! {
+            impl rt::IntoMember<#ident> for &str {
+                fn into_member(self) -> #ident {
+                    self.into()
+                }
+            }
+
+            impl rt::IntoMember<#ident> for #wire_ty {
+                fn into_member(self) -> #ident {
+                    self.into()
+                }
+            }
+        },
+        EnumRepr::Integer | EnumRepr::Unsigned => quote! {
+            impl rt::IntoMember<#ident> for #wire_ty {
+                fn into_member(self) -> #ident {
+                    self.into()
+                }
+            }
+        },
+    });
     let (accessor, conversions) = match def.repr {
-        EnumRepr::String => string_enum_conversions(def, &ident),
-        EnumRepr::Integer | EnumRepr::Unsigned => integer_enum_conversions(def, &ident, &wire_ty),
+        EnumRepr::String => string_enum_conversions(def, &ident, std),
+        EnumRepr::Integer | EnumRepr::Unsigned => {
+            integer_enum_conversions(def, &ident, &wire_ty, std)
+        }
     };
     quote! {
         #enum_doc
-        #[derive(Debug, Clone, #copy PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(Debug, Clone, #copy PartialEq, Eq, Hash, rt::serde::Serialize, rt::serde::Deserialize)]
+        #[serde(crate = "rt::serde")]
         #serde_attr
         #[non_exhaustive]
         pub enum #ident {
@@ -957,12 +1127,21 @@ fn enum_tokens(def: &Enum) -> TokenStream {
             #(#is_methods)*
         }
 
+        impl rt::Input for #ident {}
+
+        #default
+        #wire_members
         #conversions
     }
 }
 
 /// The `as_str` accessor and the conversions of a string enum.
-fn string_enum_conversions(def: &Enum, ident: &proc_macro2::Ident) -> (TokenStream, TokenStream) {
+fn string_enum_conversions(
+    def: &Enum,
+    ident: &proc_macro2::Ident,
+    std: &Std,
+) -> (TokenStream, TokenStream) {
+    let (string, result, ok, err) = (std.string(), std.result(), std.ok(), std.err());
     let name = &def.name;
     let pairs: Vec<(proc_macro2::Ident, String)> = def
         .variants
@@ -987,7 +1166,7 @@ fn string_enum_conversions(def: &Enum, ident: &proc_macro2::Ident) -> (TokenStre
             }
         }
 
-        impl ::std::convert::From<#ident> for ::std::string::String {
+        impl ::std::convert::From<#ident> for #string {
             fn from(value: #ident) -> Self {
                 value.as_str().to_owned()
             }
@@ -1010,8 +1189,8 @@ fn string_enum_conversions(def: &Enum, ident: &proc_macro2::Ident) -> (TokenStre
                 }
             }
 
-            impl ::std::convert::From<::std::string::String> for #ident {
-                fn from(value: ::std::string::String) -> Self {
+            impl ::std::convert::From<#string> for #ident {
+                fn from(value: #string) -> Self {
                     match value.as_str() {
                         #(#from_str,)*
                         _ => Self::Unknown(value),
@@ -1022,25 +1201,23 @@ fn string_enum_conversions(def: &Enum, ident: &proc_macro2::Ident) -> (TokenStre
     } else {
         let from_str = pairs
             .iter()
-            .map(|(v, text)| quote! { #text => ::std::result::Result::Ok(Self::#v) });
+            .map(|(v, text)| quote! { #text => #ok(Self::#v) });
         quote! {
             #common
 
             impl ::std::convert::TryFrom<&str> for #ident {
-                type Error = ::tencentcloud_sdk::runtime::UnknownValue;
-                fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
+                type Error = rt::UnknownValue;
+                fn try_from(value: &str) -> #result<Self, Self::Error> {
                     match value {
                         #(#from_str,)*
-                        other => ::std::result::Result::Err(
-                            ::tencentcloud_sdk::runtime::UnknownValue::new(#name, other),
-                        ),
+                        other => #err(rt::UnknownValue::new(#name, other)),
                     }
                 }
             }
 
-            impl ::std::convert::TryFrom<::std::string::String> for #ident {
-                type Error = ::tencentcloud_sdk::runtime::UnknownValue;
-                fn try_from(value: ::std::string::String) -> ::std::result::Result<Self, Self::Error> {
+            impl ::std::convert::TryFrom<#string> for #ident {
+                type Error = rt::UnknownValue;
+                fn try_from(value: #string) -> #result<Self, Self::Error> {
                     Self::try_from(value.as_str())
                 }
             }
@@ -1054,7 +1231,9 @@ fn integer_enum_conversions(
     def: &Enum,
     ident: &proc_macro2::Ident,
     wire_ty: &TokenStream,
+    std: &Std,
 ) -> (TokenStream, TokenStream) {
+    let (result, ok, err) = (std.result(), std.ok(), std.err());
     let name = &def.name;
     let pairs: Vec<(proc_macro2::Ident, Literal)> = def
         .variants
@@ -1107,20 +1286,16 @@ fn integer_enum_conversions(
             }
         }
     } else {
-        let from_value = pairs
-            .iter()
-            .map(|(v, n)| quote! { #n => ::std::result::Result::Ok(Self::#v) });
+        let from_value = pairs.iter().map(|(v, n)| quote! { #n => #ok(Self::#v) });
         quote! {
             #common
 
             impl ::std::convert::TryFrom<#wire_ty> for #ident {
-                type Error = ::tencentcloud_sdk::runtime::UnknownValue;
-                fn try_from(value: #wire_ty) -> ::std::result::Result<Self, Self::Error> {
+                type Error = rt::UnknownValue;
+                fn try_from(value: #wire_ty) -> #result<Self, Self::Error> {
                     match value {
                         #(#from_value,)*
-                        other => ::std::result::Result::Err(
-                            ::tencentcloud_sdk::runtime::UnknownValue::new(#name, &other.to_string()),
-                        ),
+                        other => #err(rt::UnknownValue::new(#name, &other.to_string())),
                     }
                 }
             }
@@ -1132,65 +1307,44 @@ fn integer_enum_conversions(
 // ---------------------------------------------------------------------------------------------
 // Types and docs.
 
-/// The Rust type of a value of `ty`, naming shared types through `types` when given.
-fn rust_type(ty: &Type, types: Option<&TokenStream>) -> TokenStream {
+/// The Rust type of a value of `ty`, as generated code names it (shared types by their name,
+/// which the service module imports from `types`).
+fn rust_type(ty: &Type, std: &Std) -> TokenStream {
     match ty {
-        Type::String => quote!(::std::string::String),
+        Type::String => std.string(),
         Type::Integer => quote!(i64),
         Type::Unsigned => quote!(u64),
         Type::Float => quote!(f64),
         Type::Boolean => quote!(bool),
+        Type::Binary => quote!(rt::Bytes),
         Type::Struct(name) | Type::Enum(name) => {
             let ident = type_ident(name);
-            match types {
-                Some(path) => quote!(#path::#ident),
-                None => quote!(#ident),
-            }
+            quote!(#ident)
         }
         Type::List(inner) => {
-            let inner = rust_type(inner, types);
-            quote!(::std::vec::Vec<#inner>)
+            let (vec, inner) = (std.vec(), rust_type(inner, std));
+            quote!(#vec<#inner>)
         }
+    }
+}
+
+/// The structure a type names, through lists.
+fn struct_of(ty: &Type) -> Option<&str> {
+    match ty {
+        Type::Struct(name) => Some(name),
+        Type::List(inner) => struct_of(inner),
+        _ => None,
     }
 }
 
 /// The type stored in the field (boxed where a structure contains itself).
-fn stored_type(field: &Field, types: Option<&TokenStream>) -> TokenStream {
-    let ty = rust_type(&field.ty, types);
+fn stored_type(field: &Field, std: &Std) -> TokenStream {
+    let ty = rust_type(&field.ty, std);
     if field.boxed {
-        quote!(::std::boxed::Box<#ty>)
+        let boxed = std.boxed();
+        quote!(#boxed<#ty>)
     } else {
         ty
-    }
-}
-
-/// The parameter type of a setter and the expression that turns `value` into the stored type.
-fn setter_param(field: &Field, types: Option<&TokenStream>) -> (TokenStream, TokenStream) {
-    let (param, convert) = match &field.ty {
-        Type::String | Type::Enum(_) => {
-            let ty = rust_type(&field.ty, types);
-            (quote!(impl ::std::convert::Into<#ty>), quote!(value.into()))
-        }
-        Type::List(inner) if matches!(**inner, Type::String | Type::Enum(_)) => {
-            let ty = rust_type(inner, types);
-            (
-                quote!(impl ::std::iter::IntoIterator<Item = impl ::std::convert::Into<#ty>>),
-                quote!(value.into_iter().map(::std::convert::Into::into).collect()),
-            )
-        }
-        Type::List(inner) => {
-            let ty = rust_type(inner, types);
-            (
-                quote!(impl ::std::iter::IntoIterator<Item = #ty>),
-                quote!(value.into_iter().collect()),
-            )
-        }
-        other => (rust_type(other, types), quote!(value)),
-    };
-    if field.boxed {
-        (param, quote!(::std::boxed::Box::new(#convert)))
-    } else {
-        (param, convert)
     }
 }
 
@@ -1199,17 +1353,6 @@ fn wire_text(value: &VariantValue) -> String {
         VariantValue::String(s) => s.clone(),
         VariantValue::Integer(n) => n.to_string(),
         VariantValue::Unsigned(n) => n.to_string(),
-    }
-}
-
-/// A member's docs, with what its format implies.
-fn field_doc(field: &Field) -> TokenStream {
-    match field.format {
-        Some(Format::Datetime) => md(&format!(
-            "{}\n\nA date and time written `YYYY-MM-DD hh:mm:ss`.",
-            escape_doc(&field.description)
-        )),
-        Some(Format::Percent) | None => doc(&field.description),
     }
 }
 

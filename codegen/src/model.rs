@@ -10,9 +10,10 @@ use std::fmt;
 use serde_json::Value;
 
 use crate::common_errors::COMMON_ERRORS;
-use crate::names::{is_keyword, is_type_name, is_valid_identifier, pascal_case, snake_case};
+use crate::names::{is_type_name, is_valid_identifier, pascal_case, snake_case};
 use crate::spec::{
-    ActionSpec, EnumSpec, ExampleSpec, MemberSpec, PaginationSpec, SpecFile, StructureSpec,
+    ActionSpec, EnumSpec, ErrorSpec, ExampleSpec, MemberSpec, PaginationSpec, SpecFile,
+    StructureSpec,
 };
 
 /// A problem in a spec file.
@@ -76,12 +77,16 @@ pub struct Service {
     pub version: String,
     /// Module name of the version (`v20180330`).
     pub version_module: String,
-    /// Human-readable name.
+    /// Human-readable name; empty when the spec carries facts only.
     pub title: String,
-    /// What the service does.
+    /// What the service does; empty when the spec carries facts only.
     pub description: String,
+    /// Where the spec's facts come from, when it was imported (`tccli 3.1.189.1`).
+    pub origin: String,
     /// First label of the default host.
     pub endpoint_prefix: String,
+    /// The error codes the service documents for every action, in the spec's order.
+    pub errors: Vec<ErrorCode>,
     /// Actions, sorted by name.
     pub actions: Vec<Action>,
     /// Structures, sorted by name.
@@ -97,10 +102,16 @@ pub struct Action {
     pub name: String,
     /// snake_case name of its client method and module.
     pub snake: String,
-    /// One-line summary.
+    /// One-line summary; empty when the spec carries facts only.
     pub summary: String,
     /// Longer description, possibly empty.
     pub description: String,
+    /// `deprecated` or `offline` when the service is retiring the action.
+    pub status: Option<String>,
+    /// Whether requests are signed (all but a few credential-making actions).
+    pub signed: bool,
+    /// Whether requests go as `multipart/form-data`: an input member holds bytes.
+    pub multipart: bool,
     /// Requests per second.
     pub rate_limit: Option<u32>,
     /// Whether sending the request twice has the same effect as sending it once: the spec's
@@ -113,7 +124,8 @@ pub struct Action {
     pub input: Vec<Field>,
     /// Response members in wire order, without `RequestId`.
     pub output: Vec<Field>,
-    /// The codes the spec documents, in its order; those that are common codes are marked.
+    /// The codes the spec documents for this action, in its order; those that are common codes
+    /// are marked. Empty when the action uses its service's codes.
     pub errors: Vec<ErrorCode>,
     /// Examples, with their JSON pretty-printed.
     pub examples: Vec<Example>,
@@ -168,7 +180,8 @@ pub struct Pagination {
 pub struct Field {
     /// Wire name.
     pub wire: String,
-    /// snake_case Rust name, before keyword escaping.
+    /// snake_case Rust name, before keyword escaping; made distinct from the other members' by a
+    /// number when two wire names give the same name (`UUI` and `Uui` give `uui` and `uui_2`).
     pub snake: String,
     /// Type.
     pub ty: Type,
@@ -206,6 +219,8 @@ pub enum Type {
     Float,
     /// Boolean.
     Boolean,
+    /// Raw bytes, sent as a file in a `multipart/form-data` request.
+    Binary,
     /// A structure, by name.
     Struct(String),
     /// An enum, by name.
@@ -221,6 +236,22 @@ pub enum Format {
     Percent,
     /// A string holding a date and time, `YYYY-MM-DD hh:mm:ss`: noted in the docs.
     Datetime,
+    /// A string holding an ISO 8601 date and time (`2020-09-22T00:00:00+00:00`).
+    DatetimeIso,
+    /// A string holding a date, `YYYY-MM-DD`.
+    Date,
+}
+
+impl Format {
+    /// The name of the format in specs.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Percent => "percent",
+            Format::Datetime => "datetime",
+            Format::DatetimeIso => "datetime_iso",
+            Format::Date => "date",
+        }
+    }
 }
 
 /// A structure.
@@ -228,10 +259,24 @@ pub enum Format {
 pub struct Structure {
     /// Type name.
     pub name: String,
-    /// Description for rustdoc.
+    /// Description for rustdoc; empty when the spec carries facts only.
     pub description: String,
     /// Members in wire order.
     pub fields: Vec<Field>,
+    /// Whether some request holds it, so that users build it: then every field is optional,
+    /// and it serializes.
+    pub input: bool,
+    /// Whether some answer holds it, so that it deserializes.
+    pub output: bool,
+}
+
+impl Structure {
+    /// Whether the field is an `Option` in this structure: every field of a structure that
+    /// requests hold (they are built member by member), the fields that lead back to their own
+    /// structure (a value cannot hold itself), and optional or nullable members of the others.
+    pub fn is_optional(&self, field: &Field) -> bool {
+        self.input || field.boxed || field.is_optional()
+    }
 }
 
 /// The wire type behind an enum.
@@ -321,24 +366,40 @@ pub struct Example {
     pub parameters: serde_json::Map<String, Value>,
 }
 
-/// Names of the generated items of an action, which specs must not reuse.
+/// Names of the generated items of an action, which specs must not reuse: the action itself,
+/// its request, call, response and error.
 pub fn action_type_names(action: &str) -> [String; 5] {
     [
+        action.to_owned(),
         format!("{action}Request"),
-        format!("{action}RequestBuilder"),
+        format!("{action}Call"),
         format!("{action}Response"),
         format!("{action}Error"),
-        format!("{action}Call"),
     ]
 }
 
-/// Type names the generated service module defines itself.
-const RESERVED_TYPE_NAMES: &[&str] = &["Client", "SERVICE"];
+/// Type names the generated service module defines itself (the client, the service, the
+/// service's error enum) or uses as a generic parameter (`T`, in `impl<T> XCall<T>`). Names of
+/// the standard library (`Option`, `Result`, ...) are allowed: a service that defines one gets
+/// generated code that names the standard item by its full path.
+pub const RESERVED_TYPE_NAMES: &[&str] = &["Client", "SERVICE", "Error", "T"];
 /// Client methods besides the actions.
 const RESERVED_METHODS: &[&str] = &["new", "config", "handle"];
-/// Builder and call methods besides the member setters; members with these names get a trailing
-/// underscore.
-const RESERVED_SETTERS: &[&str] = &["build", "send", "new", "into_paginator"];
+/// Methods of calls and builders besides the member setters, and names of trait methods that a
+/// setter would hide; members with these names get a trailing underscore.
+const RESERVED_SETTERS: &[&str] = &[
+    "build",
+    "send",
+    "new",
+    "into_paginator",
+    "param",
+    "params",
+    "set_member",
+    "set_secret_member",
+    "set_binary_member",
+    "clone",
+    "fmt",
+];
 /// Action modules must not shadow the service module's own children.
 const RESERVED_MODULES: &[&str] = &["types"];
 
@@ -362,10 +423,13 @@ impl Service {
             let fields = cx.fields(&location, &structure.members, Direction::Both);
             structures.push(Structure {
                 name: structure.name.clone(),
-                description: structure.description.clone(),
+                description: structure.description.trim().to_owned(),
                 fields,
+                input: false,
+                output: false,
             });
         }
+        let errors = cx.error_codes("errors", &spec.errors);
 
         let mut actions = Vec::new();
         let mut action_names = BTreeSet::new();
@@ -382,8 +446,10 @@ impl Service {
             }
         }
         actions.sort_by(|a, b| a.name.cmp(&b.name));
+        distinct_method_names(&mut actions);
         cx.check_generated_names(&actions);
         mark_boxed_fields(&mut structures);
+        mark_directions(&mut structures, &actions);
         structures.sort_by(|a, b| a.name.cmp(&b.name));
         for spec_action in &spec.actions {
             if let Some(action) = actions.iter().find(|a| a.name == spec_action.name) {
@@ -401,9 +467,11 @@ impl Service {
             name: spec.service.clone(),
             version: spec.version.clone(),
             version_module,
-            title: spec.title.clone(),
-            description: spec.description.clone(),
+            title: spec.title.trim().to_owned(),
+            description: spec.description.trim().to_owned(),
+            origin: spec.origin.trim().to_owned(),
             endpoint_prefix,
+            errors,
             actions,
             structures,
             enums,
@@ -447,6 +515,7 @@ impl Context {
                 .service
                 .bytes()
                 .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
+        // A service named like a keyword (`as`) gets a raw module name (`r#as`).
         if !service_ok {
             self.error(
                 "service",
@@ -455,8 +524,6 @@ impl Context {
                     spec.service
                 ),
             );
-        } else if is_keyword(&spec.service) {
-            self.error("service", format!("`{}` is a Rust keyword", spec.service));
         }
         let digits: String = spec.version.chars().filter(|c| *c != '-').collect();
         let version_ok = spec.version.len() == 10
@@ -489,12 +556,6 @@ impl Context {
                 ),
             );
         }
-        if spec.title.trim().is_empty() {
-            self.error("title", "must not be empty");
-        }
-        if spec.description.trim().is_empty() {
-            self.error("description", "must not be empty");
-        }
         (format!("v{digits}"), prefix)
     }
 
@@ -511,9 +572,6 @@ impl Context {
             self.error(&location, "the structure is defined twice");
             return;
         }
-        if structure.description.trim().is_empty() {
-            self.error(&location, "the description must not be empty");
-        }
         self.structures.insert(structure.name.clone(), location);
     }
 
@@ -525,9 +583,6 @@ impl Context {
                 "the name must be a PascalCase identifier (ASCII letters and digits, starting with an uppercase letter)",
             );
             return None;
-        }
-        if spec.summary.trim().is_empty() {
-            self.error(&location, "the summary must not be empty");
         }
         if spec.rate_limit == Some(0) {
             self.error(
@@ -545,7 +600,19 @@ impl Context {
             .pagination
             .as_ref()
             .and_then(|p| self.pagination(&location, p, &input, &output));
-        let errors = self.error_codes(&location, spec);
+        let errors = self.error_codes(&format!("{location}, errors"), &spec.errors);
+        let status = match spec.status.as_deref() {
+            None => None,
+            Some(known @ ("deprecated" | "offline")) => Some(known.to_owned()),
+            Some(other) => {
+                self.error(
+                    format!("{location}, status"),
+                    format!("unknown status `{other}` (known: `deprecated`, `offline`)"),
+                );
+                None
+            }
+        };
+        let multipart = input.iter().any(|field| field.ty == Type::Binary);
         let examples = spec
             .examples
             .iter()
@@ -562,6 +629,9 @@ impl Context {
             snake: snake_case(&spec.name),
             summary: spec.summary.trim().to_owned(),
             description: spec.description.trim().to_owned(),
+            status,
+            signed: spec.signed.unwrap_or(true),
+            multipart,
             rate_limit: spec.rate_limit,
             idempotent: spec
                 .idempotent
@@ -629,12 +699,12 @@ impl Context {
         })
     }
 
-    fn error_codes(&mut self, location: &str, spec: &ActionSpec) -> Vec<ErrorCode> {
+    /// Checks a list of error codes; `location` names the list (`errors`, or `action X, errors`).
+    fn error_codes(&mut self, location: &str, errors: &[ErrorSpec]) -> Vec<ErrorCode> {
         let mut codes = Vec::new();
         let mut seen_codes = BTreeSet::new();
-        let mut seen_variants = BTreeMap::new();
-        for error in &spec.errors {
-            let here = format!("{location}, errors.{}", error.code);
+        for error in errors {
+            let here = format!("{location}.{}", error.code);
             let valid = !error.code.is_empty()
                 && error
                     .code
@@ -656,9 +726,6 @@ impl Context {
                 self.error(&here, "the error code is listed twice");
                 continue;
             }
-            if error.description.trim().is_empty() {
-                self.error(&here, "the description must not be empty");
-            }
             codes.push(ErrorCode {
                 code: error.code.clone(),
                 variant: pascal_case(&error.code),
@@ -666,26 +733,12 @@ impl Context {
                 common: COMMON_ERRORS.iter().any(|(code, _)| *code == error.code),
             });
         }
-        // Common codes are variants of `CommonError`, not of the action's enum.
-        for code in codes.iter().filter(|code| !code.common) {
-            if code.variant == "Unknown" || code.variant == "Common" {
-                self.error(
-                    format!("{location}, errors.{}", code.code),
-                    format!(
-                        "the variant name `{}` is reserved (for codes the SDK does not know, and for the common codes)",
-                        code.variant
-                    ),
-                );
-            }
-            if let Some(other) = seen_variants.insert(code.variant.clone(), code.code.clone()) {
-                self.error(
-                    format!("{location}, errors.{}", code.code),
-                    format!(
-                        "its variant name `{}` is the same as that of `{other}`",
-                        code.variant
-                    ),
-                );
-            }
+        // Common codes are variants of `CommonError`, not of the action's enum. The others get
+        // distinct variant names: `Unknown` and `Common` are taken, and two codes that join to
+        // the same name (`Foo.IPv6` and `Foo.Ipv6`) are told apart by a number, in list order.
+        let mut taken: BTreeSet<String> = ["Unknown", "Common"].map(str::to_owned).into();
+        for code in codes.iter_mut().filter(|code| !code.common) {
+            code.variant = distinct(&code.variant, &mut taken, "");
         }
         codes
     }
@@ -693,7 +746,11 @@ impl Context {
     fn fields(&mut self, location: &str, members: &[MemberSpec], dir: Direction) -> Vec<Field> {
         let mut fields = Vec::new();
         let mut wire_names = BTreeSet::new();
-        let mut rust_names: BTreeMap<String, String> = BTreeMap::new();
+        let mut rust_names = BTreeSet::new();
+        if dir == Direction::Output {
+            // Every response has a `request_id` field for its RequestId.
+            rust_names.insert("request_id".to_owned());
+        }
         for member in members {
             let here = format!("{location}.{}", member.name);
             if !is_wire_name(&member.name) {
@@ -711,22 +768,13 @@ impl Context {
             if RESERVED_SETTERS.contains(&snake.as_str()) {
                 snake.push('_');
             }
-            if let Some(other) = rust_names.insert(snake.clone(), member.name.clone()) {
-                self.error(
-                    &here,
-                    format!("its Rust name `{snake}` is the same as that of member `{other}`"),
-                );
-                continue;
-            }
+            let snake = distinct(&snake, &mut rust_names, "_");
             if dir == Direction::Output && member.name == "RequestId" {
                 self.error(
                     &here,
                     "`RequestId` is part of every response and must not be declared",
                 );
                 continue;
-            }
-            if member.description.trim().is_empty() {
-                self.error(&here, "the description must not be empty");
             }
             if member.nullable && dir == Direction::Input {
                 self.error(&here, "`nullable` applies to output members only");
@@ -736,21 +784,38 @@ impl Context {
             };
             let format = match member.format.as_deref() {
                 None => None,
-                Some("percent") if ty == Type::String => Some(Format::Percent),
-                Some("datetime") if ty == Type::String => Some(Format::Datetime),
-                Some(known @ ("percent" | "datetime")) => {
-                    self.error(
-                        &here,
-                        format!("format `{known}` applies to string members only"),
-                    );
-                    None
-                }
-                Some(other) => {
-                    self.error(
-                        &here,
-                        format!("unknown format `{other}` (known: `percent`, `datetime`)"),
-                    );
-                    None
+                Some(name) => {
+                    let known = [
+                        Format::Percent,
+                        Format::Datetime,
+                        Format::DatetimeIso,
+                        Format::Date,
+                    ];
+                    let text = ty == Type::String || ty == Type::List(Box::new(Type::String));
+                    match known.into_iter().find(|format| format.name() == name) {
+                        Some(Format::Percent) if ty == Type::String => Some(Format::Percent),
+                        Some(Format::Percent) => {
+                            self.error(&here, "format `percent` applies to string members only");
+                            None
+                        }
+                        Some(format) if text => Some(format),
+                        Some(_) => {
+                            self.error(
+                                &here,
+                                format!("format `{name}` applies to string members only"),
+                            );
+                            None
+                        }
+                        None => {
+                            self.error(
+                                &here,
+                                format!(
+                                    "unknown format `{name}` (known: `percent`, `datetime`, `datetime_iso`, `date`)"
+                                ),
+                            );
+                            None
+                        }
+                    }
                 }
             };
             if member.sensitive && ty != Type::String {
@@ -823,12 +888,20 @@ impl Context {
             "unsigned" => Type::Unsigned,
             "float" => Type::Float,
             "boolean" => Type::Boolean,
+            "binary" if dir == Direction::Input => Type::Binary,
+            "binary" => {
+                self.error(
+                    here,
+                    "`binary` is for request members only (the file of an upload)",
+                );
+                return None;
+            }
             other if self.structures.contains_key(other) => Type::Struct(other.to_owned()),
             other => {
                 self.error(
                     here,
                     format!(
-                        "unknown type `{other}` (expected string, integer, unsigned, float, boolean, list or a structure defined in this file)"
+                        "unknown type `{other}` (expected string, integer, unsigned, float, boolean, binary, list or a structure defined in this file)"
                     ),
                 );
                 return None;
@@ -977,7 +1050,7 @@ impl Context {
         for name in RESERVED_TYPE_NAMES {
             taken.insert(
                 (*name).to_owned(),
-                "the generated service module".to_owned(),
+                "the generated service module (the name is reserved)".to_owned(),
             );
         }
         let structures: Vec<(String, String)> = self
@@ -1025,6 +1098,7 @@ impl Context {
                 );
             }
             if let Some(other) = modules.insert(action.snake.clone(), action.name.clone()) {
+                // `distinct_method_names` makes this impossible; kept as a guard.
                 self.error(
                     &location,
                     format!(
@@ -1185,6 +1259,7 @@ fn check_value_shape(ty: &Type, value: &Value, path: &str, problems: &mut Vec<St
         Type::Unsigned => (value.is_u64(), "an unsigned integer"),
         Type::Float => (value.is_number(), "a number"),
         Type::Boolean => (value.is_boolean(), "a boolean"),
+        Type::Binary => (value.is_string(), "a string"),
         Type::Struct(_) => (value.is_object(), "an object"),
         Type::List(_) => (value.is_array(), "a list"),
         Type::Enum(_) => (true, ""),
@@ -1233,6 +1308,83 @@ fn reaches(edges: &BTreeMap<String, Vec<String>>, from: &str, to: &str) -> bool 
         }
     }
     false
+}
+
+/// `name` if it is not taken yet, else `name` followed by `separator` and the first number from 2
+/// that makes it free; the result is marked taken. This is how names that Rust would not tell
+/// apart (members `UUI` and `Uui`, both `uui`) become distinct, deterministically: the first in
+/// the spec's order keeps the plain name.
+pub fn distinct(name: &str, taken: &mut BTreeSet<String>, separator: &str) -> String {
+    let mut candidate = name.to_owned();
+    let mut number = 2;
+    while taken.contains(&candidate) {
+        candidate = format!("{name}{separator}{number}");
+        number += 1;
+    }
+    taken.insert(candidate.clone());
+    candidate
+}
+
+/// Gives actions whose names are the same in snake_case (`DescribeIPs`, `DescribeIps`)
+/// distinct method names, in name order.
+fn distinct_method_names(actions: &mut [Action]) {
+    let mut taken = BTreeSet::new();
+    for action in actions.iter_mut() {
+        action.snake = distinct(&action.snake, &mut taken, "_");
+    }
+}
+
+/// Marks the structures that requests and answers hold, directly or through other structures.
+fn mark_directions(structures: &mut [Structure], actions: &[Action]) {
+    let index: BTreeMap<String, usize> = structures
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.name.clone(), i))
+        .collect();
+    let reached =
+        |start: Vec<&Type>, structures: &[Structure]| {
+            let mut seen = BTreeSet::new();
+            let mut stack: Vec<usize> = start
+                .into_iter()
+                .filter_map(|ty| struct_name(ty).and_then(|name| index.get(name).copied()))
+                .collect();
+            while let Some(i) = stack.pop() {
+                if seen.insert(i) {
+                    stack.extend(structures[i].fields.iter().filter_map(|f| {
+                        struct_name(&f.ty).and_then(|name| index.get(name).copied())
+                    }));
+                }
+            }
+            seen
+        };
+    let inputs = reached(
+        actions
+            .iter()
+            .flat_map(|a| a.input.iter().map(|f| &f.ty))
+            .collect(),
+        structures,
+    );
+    let outputs = reached(
+        actions
+            .iter()
+            .flat_map(|a| a.output.iter().map(|f| &f.ty))
+            .collect(),
+        structures,
+    );
+    for (i, structure) in structures.iter_mut().enumerate() {
+        structure.input = inputs.contains(&i);
+        // A structure no action uses is still readable, as answers would carry it.
+        structure.output = outputs.contains(&i) || !structure.input;
+    }
+}
+
+/// The structure a type names, through lists.
+fn struct_name(ty: &Type) -> Option<&str> {
+    match ty {
+        Type::Struct(name) => Some(name),
+        Type::List(inner) => struct_name(inner),
+        _ => None,
+    }
 }
 
 fn pretty(value: &Value) -> String {

@@ -21,7 +21,8 @@ pub fn example_call(
     let writer = Writer { service };
     let module = format!(
         "tencentcloud_sdk::{}::{}",
-        service.name, service.version_module
+        field_ident(&service.name),
+        service.version_module
     );
     let mut call = format!("let answer = client\n{INDENT}.{}()", setter(&action.snake));
     for field in &action.input {

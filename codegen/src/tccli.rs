@@ -16,7 +16,7 @@ use std::fmt;
 
 use serde_json::{Map, Number, Value};
 
-use crate::model::{SpecError, SpecErrors, action_type_names};
+use crate::model::{RESERVED_TYPE_NAMES, SpecError, SpecErrors, action_type_names};
 use crate::names::{is_type_name, pascal_case};
 use crate::spec::{ActionSpec, ExampleSpec, MemberSpec, PaginationSpec, SpecFile, StructureSpec};
 
@@ -78,8 +78,6 @@ impl fmt::Display for Warning {
 /// The sorts of [`Warning`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum WarningKind {
-    /// A member whose tccli type has no equivalent in the spec format; it was left out.
-    UnsupportedType,
     /// A member tccli marks `disabled`; it was kept.
     DisabledMember,
     /// A request member marked `value_allowed_null`, which requests cannot express; dropped.
@@ -100,13 +98,18 @@ pub enum WarningKind {
     ExampleDefect,
     /// A response member made nullable because an example answer holds `null` for it.
     NullInExample,
+    /// An action status the SDK does not know; the action is kept as in service.
+    UnknownStatus,
+    /// A name that Rust needs spelt differently, mapped deterministically (the wire name is
+    /// kept): a keyword, or a member whose snake_case name another member of the structure
+    /// already has.
+    MappedName,
 }
 
 impl WarningKind {
     /// A short lowercase label, for summaries.
     pub fn label(self) -> &'static str {
         match self {
-            Self::UnsupportedType => "unsupported type",
             Self::DisabledMember => "disabled member",
             Self::NullableInput => "nullable input",
             Self::MemberExample => "member example left out",
@@ -117,6 +120,8 @@ impl WarningKind {
             Self::ExampleLeftOut => "example left out",
             Self::ExampleDefect => "example defect",
             Self::NullInExample => "made nullable by an example",
+            Self::UnknownStatus => "unknown status",
+            Self::MappedName => "name mapped for Rust",
         }
     }
 }
@@ -131,23 +136,66 @@ pub fn import(
     examples: Option<Source<'_>>,
     title: Option<&str>,
 ) -> Result<Import, SpecErrors> {
+    let options = Options {
+        title,
+        ..Options::default()
+    };
+    import_with(api, examples, &options)
+}
+
+/// How an import is made.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options<'a> {
+    /// Overrides the service title (otherwise the file's `serviceNameCN`).
+    pub title: Option<&'a str>,
+    /// Keep only facts: names, types, required flags, nullability, structure, host, status and
+    /// error codes. The official prose (titles, descriptions, documents) and the official
+    /// examples are left out; `examples.json`, when given, is read only for the members its
+    /// answers show as `null`. This is how the catalogue is imported.
+    pub facts_only: bool,
+    /// Where the facts come from (`tccli 3.1.189.1`), written into the spec.
+    pub origin: Option<&'a str>,
+    /// The service version's error codes: the official Python SDK's `errorcodes.py`
+    /// (`NAME = 'Code'` lines; comments and blank lines are skipped).
+    pub error_codes: Option<Source<'a>>,
+    /// Skip running the generator over the result (the loader still checks it). The catalogue
+    /// import does, as `cargo xtask codegen` generates every spec afterwards anyway.
+    pub skip_generate: bool,
+}
+
+/// [`import`] with every option.
+pub fn import_with(
+    api: Source<'_>,
+    examples: Option<Source<'_>>,
+    options: &Options<'_>,
+) -> Result<Import, SpecErrors> {
     let mut cx = Importer {
         api: api.display.to_owned(),
         errors: Vec::new(),
         warnings: Vec::new(),
+        facts_only: options.facts_only,
     };
-    let spec = cx.read_api(api.text).map(|raw| cx.convert(&raw, title));
+    let spec = cx
+        .read_api(api.text)
+        .map(|raw| cx.convert(&raw, options.title));
     let mut spec = match spec {
         Some(spec) if cx.errors.is_empty() => spec,
         _ => return Err(SpecErrors(cx.errors)),
     };
+    if let Some(origin) = options.origin {
+        spec.origin = origin.to_owned();
+    }
+    if let Some(codes) = options.error_codes {
+        spec.errors = cx.error_codes(codes);
+    }
     if let Some(examples) = examples {
         cx.add_examples(&mut spec, examples);
     }
     if !cx.errors.is_empty() {
         return Err(SpecErrors(cx.errors));
     }
-    let json = check(&spec, api.display)?;
+    let (json, service) = check(&spec, api.display, !options.skip_generate)?;
+    cx.report_mapped_names(&service);
     Ok(Import {
         spec,
         json,
@@ -209,16 +257,19 @@ pub fn request_examples(
     Ok(found)
 }
 
-/// Serializes the spec and runs it through the loader and the generator.
-fn check(spec: &SpecFile, display: &str) -> Result<String, SpecErrors> {
+/// Serializes the spec and runs it through the loader and, with `generate`, the generator.
+fn check(
+    spec: &SpecFile,
+    display: &str,
+    generate: bool,
+) -> Result<(String, crate::Service), SpecErrors> {
     let refused = |location: String, message: String| SpecError {
         file: display.to_owned(),
         location,
         message: format!("the imported spec would be refused: {message}"),
     };
-    let mut json = serde_json::to_string_pretty(spec)
+    let json = crate::spec::to_json(spec)
         .map_err(|err| SpecErrors(vec![refused(String::new(), err.to_string())]))?;
-    json.push('\n');
     let service = crate::parse(&json, display).map_err(|errors| {
         SpecErrors(
             errors
@@ -228,9 +279,11 @@ fn check(spec: &SpecFile, display: &str) -> Result<String, SpecErrors> {
                 .collect(),
         )
     })?;
-    crate::generate(&[service])
-        .map_err(|err| SpecErrors(vec![refused(String::new(), err.to_string())]))?;
-    Ok(json)
+    if generate {
+        crate::generate(std::slice::from_ref(&service))
+            .map_err(|err| SpecErrors(vec![refused(String::new(), err.to_string())]))?;
+    }
+    Ok((json, service))
 }
 
 /// The schema reference every spec file starts with.
@@ -274,6 +327,8 @@ struct RawAction {
     document: String,
     input: String,
     output: String,
+    status: Option<String>,
+    skip_sign: bool,
 }
 
 struct RawObject {
@@ -337,6 +392,7 @@ struct Importer {
     api: String,
     errors: Vec<SpecError>,
     warnings: Vec<Warning>,
+    facts_only: bool,
 }
 
 impl Importer {
@@ -440,6 +496,8 @@ impl Importer {
                 document: text_of(action, "document").unwrap_or_default(),
                 input,
                 output,
+                status: text_of(action, "status"),
+                skip_sign: flag_of(action, "skip_sign"),
             });
         }
         read.sort_by(|a, b| a.name.cmp(&b.name));
@@ -583,9 +641,19 @@ impl Importer {
             schema: Some(SCHEMA.to_owned()),
             service: raw.service.clone(),
             version: raw.version.clone(),
-            title: service_title(raw, title),
+            title: if self.facts_only {
+                title.map(str::to_owned).unwrap_or_default()
+            } else {
+                service_title(raw, title)
+            },
             host: format!("{}.tencentcloudapi.com", raw.service),
-            description: service_description(raw),
+            description: if self.facts_only {
+                String::new()
+            } else {
+                service_description(raw)
+            },
+            origin: String::new(),
+            errors: Vec::new(),
             actions,
             structures,
         }
@@ -620,12 +688,35 @@ impl Importer {
             &format!("{location}, output"),
             renames,
         );
-        let summary = self.summary(action, &location);
+        let (summary, description) = if self.facts_only {
+            (String::new(), String::new())
+        } else {
+            (
+                self.summary(action, &location),
+                action.document.trim().to_owned(),
+            )
+        };
+        let status = match action.status.as_deref() {
+            None | Some("online") => None,
+            Some(known @ ("deprecated" | "offline")) => Some(known.to_owned()),
+            Some(other) => {
+                self.api_warn(
+                    WarningKind::UnknownStatus,
+                    &location,
+                    format!(
+                        "status `{other}` is not one the SDK knows; the action is kept as online"
+                    ),
+                );
+                None
+            }
+        };
         let spec = ActionSpec {
             name: action.name.clone(),
             summary,
-            description: action.document.trim().to_owned(),
+            description,
             rate_limit: None,
+            status,
+            signed: action.skip_sign.then_some(false),
             // The CLI's description says nothing about idempotency, so the name rule decides.
             idempotent: None,
             pagination: None,
@@ -682,7 +773,11 @@ impl Importer {
                 Role::Both
             }
         };
-        let description = self.documented(&object.document, &location);
+        let description = if self.facts_only {
+            String::new()
+        } else {
+            self.documented(&object.document, &location)
+        };
         let members = self.members(object, role, &location, renames);
         let spec = StructureSpec {
             name: renamed.to_owned(),
@@ -736,16 +831,9 @@ impl Importer {
         let (ty, items, format) = match map_type(&member.ty, &member.member, renames) {
             Ok(mapped) => mapped,
             Err(problem) => {
-                let consequence = if role.is_input() && member.required {
-                    " (it is required: requests will lack it)"
-                } else {
-                    ""
-                };
-                self.api_warn(
-                    WarningKind::UnsupportedType,
-                    here,
-                    format!("{problem}; the member is left out{consequence}"),
-                );
+                // Leaving the member out would make the SDK unable to send or read it, in
+                // silence: the import fails instead, naming it.
+                self.api_error(here, problem);
                 return None;
             }
         };
@@ -764,7 +852,11 @@ impl Importer {
             );
         }
         let (required, nullable) = role.flags(member);
-        let description = self.documented(&member.document, here);
+        let description = if self.facts_only {
+            String::new()
+        } else {
+            self.documented(&member.document, here)
+        };
         let sensitive = ty == "string" && names_a_secret(&member.name);
         Some(Draft {
             spec: MemberSpec {
@@ -779,7 +871,11 @@ impl Importer {
                 allowed: None,
                 format,
             },
-            example: member.example.clone(),
+            example: if self.facts_only {
+                None
+            } else {
+                member.example.clone()
+            },
             location: here.to_owned(),
         })
     }
@@ -808,7 +904,10 @@ impl Importer {
 
     /// Gives every structure a type name the loader accepts, renaming those that would clash.
     fn structure_names(&mut self, raw: &RawApi, structures: &[&str]) -> BTreeMap<String, String> {
-        let mut taken: BTreeSet<String> = ["Client", "SERVICE"].map(str::to_owned).into();
+        let mut taken: BTreeSet<String> = RESERVED_TYPE_NAMES
+            .iter()
+            .map(|n| (*n).to_owned())
+            .collect();
         for action in &raw.actions {
             taken.extend(action_type_names(&action.name));
         }
@@ -936,7 +1035,7 @@ fn map_type(
 ) -> Result<(String, Option<String>, Option<String>), String> {
     let scalar = |member: &str| -> Option<String> {
         let mapped = match member {
-            "string" | "datetime" => "string",
+            "string" | "datetime" | "datetime_iso" | "date" => "string",
             "int64" => "integer",
             "uint64" => "unsigned",
             "float" => "float",
@@ -947,12 +1046,19 @@ fn map_type(
     };
     let unsupported = || {
         format!(
-            "unsupported type `{ty}` with member `{member}` (neither a known scalar nor an object of this file)"
+            "type `{ty}` with member `{member}` cannot be mapped (neither a known scalar nor an object of this file); the import stops rather than leave the member out"
         )
+    };
+    let format_of = |member: &str| match member {
+        "datetime" | "datetime_iso" | "date" => Some(member.to_owned()),
+        _ => None,
     };
     let mapped = match (ty, member) {
         ("string", "string") => ("string".to_owned(), None, None),
-        ("string", "datetime") => ("string".to_owned(), None, Some("datetime".to_owned())),
+        ("string", format @ ("datetime" | "datetime_iso" | "date")) => {
+            ("string".to_owned(), None, Some(format.to_owned()))
+        }
+        ("binary", "binary") => ("binary".to_owned(), None, None),
         ("int", "int64") => ("integer".to_owned(), None, None),
         ("int", "uint64") => ("unsigned".to_owned(), None, None),
         ("float", "float") => ("float".to_owned(), None, None),
@@ -960,7 +1066,7 @@ fn map_type(
         ("list", inner) => (
             "list".to_owned(),
             Some(scalar(inner).ok_or_else(unsupported)?),
-            None,
+            format_of(inner),
         ),
         ("object", name) => (
             structures.get(name).cloned().ok_or_else(unsupported)?,
@@ -1480,6 +1586,110 @@ fn percent_decode(text: &str) -> String {
 }
 
 impl Importer {
+    /// The codes of an `errorcodes.py` of the official Python SDK: one `NAME = 'Code'` line per
+    /// code, with comments and blank lines between. A line of another shape, or a code that is
+    /// not one, fails the import with its line number.
+    fn error_codes(&mut self, source: Source<'_>) -> Vec<crate::spec::ErrorSpec> {
+        let mut codes = Vec::new();
+        let mut seen = BTreeSet::new();
+        for (index, line) in source.text.lines().enumerate() {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let here = format!("line {}", index + 1);
+            let code = line.split_once('=').and_then(|(name, value)| {
+                let value = value.trim();
+                let quoted = value
+                    .strip_prefix('\'')
+                    .and_then(|v| v.strip_suffix('\''))
+                    .or_else(|| value.strip_prefix('"').and_then(|v| v.strip_suffix('"')));
+                let name_ok = name
+                    .trim()
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'_');
+                quoted.filter(|_| name_ok)
+            });
+            let Some(code) = code else {
+                self.error(
+                    source.display,
+                    &here,
+                    "expected `NAME = 'Code'` (or a comment)",
+                );
+                continue;
+            };
+            let valid = code.bytes().next().is_some_and(|b| b.is_ascii_alphabetic())
+                && code
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'_');
+            if !valid {
+                self.error(
+                    source.display,
+                    &here,
+                    format!("`{code}` is not an error code (ASCII letters and digits separated by `.` or `_`)"),
+                );
+                continue;
+            }
+            if seen.insert(code.to_owned()) {
+                codes.push(crate::spec::ErrorSpec {
+                    code: code.to_owned(),
+                    description: String::new(),
+                });
+            }
+        }
+        codes
+    }
+
+    /// Reports the names that Rust spells differently from the wire: keywords, which become raw
+    /// identifiers (`r#type`), members whose snake_case name an earlier member of the same list
+    /// has (`uui_2`), and error codes that join to the same variant name.
+    fn report_mapped_names(&mut self, service: &crate::Service) {
+        let mut mapped = Vec::new();
+        let mut fields = |location: String, list: &[crate::model::Field]| {
+            for field in list {
+                let plain = crate::names::snake_case(&field.wire);
+                let ident = crate::names::field_ident(&field.snake).to_string();
+                if ident != plain {
+                    mapped.push((
+                        format!("{location}.{}", field.wire),
+                        format!(
+                            "the Rust name is `{ident}` (the wire name stays `{}`)",
+                            field.wire
+                        ),
+                    ));
+                }
+            }
+        };
+        for action in &service.actions {
+            fields(format!("action {}, input", action.name), &action.input);
+            fields(format!("action {}, output", action.name), &action.output);
+        }
+        for structure in &service.structures {
+            fields(format!("structure {}", structure.name), &structure.fields);
+        }
+        if crate::names::is_keyword(&service.name) {
+            mapped.push((
+                "service".to_owned(),
+                format!(
+                    "the module is `{}` (the service is still `{}` on the wire)",
+                    crate::names::field_ident(&service.name),
+                    service.name
+                ),
+            ));
+        }
+        for code in service.errors.iter().filter(|c| !c.common) {
+            if code.variant != crate::names::pascal_case(&code.code) {
+                mapped.push((
+                    format!("errors.{}", code.code),
+                    format!("the variant is `{}`", code.variant),
+                ));
+            }
+        }
+        for (location, message) in mapped {
+            self.api_warn(WarningKind::MappedName, location, message);
+        }
+    }
+
     /// Adds the examples of `examples.json` to the spec's actions, leaving out (and reporting)
     /// those that do not fit.
     fn add_examples(&mut self, spec: &mut SpecFile, examples: Source<'_>) {
@@ -1496,6 +1706,11 @@ impl Importer {
             return;
         };
         self.learn_nulls(spec, file, actions);
+        if self.facts_only {
+            // The examples are the service's own text; only what they prove (members that can
+            // be null) is kept.
+            return;
+        }
         let types = Types::new(
             spec.structures
                 .iter()

@@ -86,9 +86,44 @@ fn unknown_structure_inside_a_list() {
 #[test]
 fn missing_field() {
     let message = errors_after(|s| {
-        s["actions"][0].as_object_mut().unwrap().remove("summary");
+        s["actions"][0].as_object_mut().unwrap().remove("name");
     });
-    assert_reports(&message, &["action DescribeJob: missing field `summary`"]);
+    assert_reports(&message, &["action [0]: missing field `name`"]);
+    let message = errors_after(|s| {
+        s["actions"][0]["input"][0]
+            .as_object_mut()
+            .unwrap()
+            .remove("type");
+    });
+    assert_reports(
+        &message,
+        &["action DescribeJob, input.JobId: missing field `type`"],
+    );
+}
+
+#[test]
+fn prose_is_optional_so_that_a_spec_can_carry_facts_only() {
+    let mut spec = base();
+    for key in ["title", "description"] {
+        spec.as_object_mut().unwrap().remove(key);
+    }
+    spec["actions"][0]
+        .as_object_mut()
+        .unwrap()
+        .remove("summary");
+    for list in ["input", "output"] {
+        spec["actions"][0][list][0]
+            .as_object_mut()
+            .unwrap()
+            .remove("description");
+    }
+    spec["structures"][0]
+        .as_object_mut()
+        .unwrap()
+        .remove("description");
+    let service = tencentcloud_codegen::parse(&spec.to_string(), FILE).unwrap();
+    assert!(service.title.is_empty() && service.actions[0].summary.is_empty());
+    assert!(tencentcloud_codegen::generate(&[service]).is_ok());
 }
 
 #[test]
@@ -101,18 +136,49 @@ fn misspelt_key() {
 }
 
 #[test]
-fn duplicate_member_and_clashing_rust_names() {
+fn duplicate_member() {
     let message = errors_after(|s| {
         let input = s["actions"][0]["input"].as_array_mut().unwrap();
         input.push(json!({"name": "JobId", "type": "string", "description": "Again."}));
-        input.push(json!({"name": "JobID", "type": "string", "description": "Same Rust name."}));
     });
     assert_reports(
         &message,
-        &[
-            "action DescribeJob, input.JobId: the member is defined twice",
-            "action DescribeJob, input.JobID: its Rust name `job_id` is the same as that of member `JobId`",
-        ],
+        &["action DescribeJob, input.JobId: the member is defined twice"],
+    );
+}
+
+#[test]
+fn members_with_the_same_rust_name_are_numbered_in_spec_order() {
+    let mut spec = base();
+    let input = spec["actions"][0]["input"].as_array_mut().unwrap();
+    input.push(json!({"name": "JobID", "type": "string"}));
+    input.push(json!({"name": "Job_Id", "type": "string"}));
+    let output = spec["actions"][0]["output"].as_array_mut().unwrap();
+    // Every answer has a `request_id` field for its RequestId.
+    output.push(json!({"name": "RequestID", "type": "string"}));
+    let service = tencentcloud_codegen::parse(&spec.to_string(), FILE).unwrap();
+    let names = |fields: &[tencentcloud_codegen::model::Field]| {
+        fields
+            .iter()
+            .map(|f| (f.wire.clone(), f.snake.clone()))
+            .collect::<Vec<_>>()
+    };
+    let pairs = |list: &[(&str, &str)]| {
+        list.iter()
+            .map(|(w, s)| ((*w).to_owned(), (*s).to_owned()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        names(&service.actions[0].input),
+        pairs(&[
+            ("JobId", "job_id"),
+            ("JobID", "job_id_2"),
+            ("Job_Id", "job_id_3")
+        ])
+    );
+    assert_eq!(
+        names(&service.actions[0].output),
+        pairs(&[("Status", "status"), ("RequestID", "request_id_2")])
     );
 }
 
@@ -241,10 +307,37 @@ fn bad_and_duplicate_error_codes() {
         &[
             "errors.ResourceNotFound.JobNotExist: the error code is listed twice",
             "errors.Bad Code!: an error code is ASCII letters",
-            "errors.ResourceNotFoundJobNotExist: its variant name `ResourceNotFoundJobNotExist` is the same as that of `ResourceNotFound.JobNotExist`",
-            "errors.Common: the variant name `Common` is reserved",
-            "errors.Unknown: the variant name `Unknown` is reserved",
         ],
+    );
+}
+
+#[test]
+fn error_codes_that_join_to_one_variant_name_are_numbered() {
+    let mut spec = base();
+    let errors = spec["actions"][0]["errors"].as_array_mut().unwrap();
+    errors.push(json!({"code": "ResourceNotFoundJobNotExist"}));
+    errors.push(json!({"code": "Common"}));
+    errors.push(json!({"code": "Unknown"}));
+    let service = tencentcloud_codegen::parse(&spec.to_string(), FILE).unwrap();
+    let variants: Vec<(&str, &str)> = service.actions[0]
+        .errors
+        .iter()
+        .map(|e| (e.code.as_str(), e.variant.as_str()))
+        .collect();
+    assert_eq!(
+        variants,
+        [
+            (
+                "ResourceNotFound.JobNotExist",
+                "ResourceNotFoundJobNotExist"
+            ),
+            (
+                "ResourceNotFoundJobNotExist",
+                "ResourceNotFoundJobNotExist2"
+            ),
+            ("Common", "Common2"),
+            ("Unknown", "Unknown2"),
+        ]
     );
 }
 
@@ -372,13 +465,13 @@ fn formats_apply_to_strings_only() {
             .push(json!({
                 "name": "Since", "type": "integer", "format": "datetime", "description": "When."
             }));
-        s["actions"][0]["output"][0]["format"] = json!("date");
+        s["actions"][0]["output"][0]["format"] = json!("weekday");
     });
     assert_reports(
         &message,
         &[
             "action DescribeJob, input.Since: format `datetime` applies to string members only",
-            "action DescribeJob, output.Status: unknown format `date` (known: `percent`, `datetime`)",
+            "action DescribeJob, output.Status: unknown format `weekday` (known: `percent`, `datetime`, `datetime_iso`, `date`)",
         ],
     );
 }

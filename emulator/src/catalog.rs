@@ -274,7 +274,7 @@ fn empty_object(service: &Service, fields: &[Field]) -> Map<String, Value> {
 
 fn empty_value(service: &Service, ty: &Type) -> Value {
     match ty {
-        Type::String => Value::from(""),
+        Type::String | Type::Binary => Value::from(""),
         Type::Integer | Type::Unsigned => Value::from(0),
         Type::Float => Value::from(0.0),
         Type::Boolean => Value::Bool(false),
@@ -360,7 +360,8 @@ impl Walker<'_> {
 
     fn value(&self, ty: &Type, value: &Value, path: &str) -> Result<(), ApiError> {
         let fits = match ty {
-            Type::String => value.is_string(),
+            // A file arrives in a multipart body; in JSON only its text could.
+            Type::String | Type::Binary => value.is_string(),
             Type::Integer => value.is_i64(),
             Type::Unsigned => value.is_u64(),
             Type::Float => value.is_number(),
@@ -455,6 +456,7 @@ fn type_name(ty: &Type) -> &'static str {
         Type::Unsigned => "a non-negative integer",
         Type::Float => "a number",
         Type::Boolean => "a boolean",
+        Type::Binary => "a file",
         Type::List(_) => "a list",
         Type::Struct(_) | Type::Enum(_) => "an object",
     }

@@ -147,7 +147,7 @@ async fn authentication_failures_have_the_clouds_codes() {
     let mut other_scheme = base();
     other_scheme.authorization = Some("Basic dXNlcjpwYXNz".into());
     let mut wrong_service = base();
-    wrong_service.service = "cvm";
+    wrong_service.service = "nosuchservice";
     let mut other_content_type = base();
     other_content_type.content_type = "application/json; charset=utf-8";
 

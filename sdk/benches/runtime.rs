@@ -24,8 +24,9 @@ use serde_json::{Value, json};
 
 use tencentcloud_sdk::Credentials;
 use tencentcloud_sdk::dts::v20180330::{
-    AccessType, CreateMigrateJobRequest, DatabaseType, DescribeMigrateCheckJobRequest,
-    DescribeMigrateJobsRequest, DstInfo, MigrateOption, MigrateRunMode, MigrateType, SrcInfo,
+    AccessType, CreateMigrateJobRequest, DatabaseType, DescribeMigrateCheckJob,
+    DescribeMigrateCheckJobRequest, DescribeMigrateJobs, DstInfo, MigrateOption, MigrateRunMode,
+    MigrateType, SrcInfo,
 };
 use tencentcloud_sdk::runtime::decode_response;
 use tencentcloud_sdk::signer::{self, SigningInput, SigningKey};
@@ -226,36 +227,32 @@ fn bench_to_vec<T: serde::Serialize>(
 /// `decode/*`: answers through `decode_response`, as the client decodes every body it receives.
 fn decode(c: &mut Criterion) {
     let check_ok = CHECK_JOB_OK.as_bytes();
-    let check = decode_response::<DescribeMigrateCheckJobRequest>(200, check_ok)
+    let check = decode_response::<DescribeMigrateCheckJob>(200, check_ok)
         .expect("the check answer decodes");
     assert_eq!(check.request_id, "336448b0-2a45-4be4-8356-c245eab5784f");
 
     let page = migrate_jobs_page();
-    let jobs = decode_response::<DescribeMigrateJobsRequest>(200, &page).expect("the page decodes");
+    let jobs = decode_response::<DescribeMigrateJobs>(200, &page).expect("the page decodes");
     assert_eq!(jobs.job_list.len(), JOBS_PER_PAGE);
     assert_eq!(jobs.job_list[JOBS_PER_PAGE - 1].job_id, "dts-19l0iy0v");
 
     let error = CHECK_JOB_ERROR.as_bytes();
-    let failure = decode_response::<DescribeMigrateCheckJobRequest>(200, error)
+    let failure = decode_response::<DescribeMigrateCheckJob>(200, error)
         .expect_err("the error envelope is an error");
     assert_eq!(failure.code(), Some("ResourceNotFound.JobNotExist"));
 
     let mut group = c.benchmark_group("decode");
     group.throughput(Throughput::Bytes(check_ok.len() as u64));
     group.bench_function("describe_migrate_check_job_ok", |b| {
-        b.iter(|| {
-            decode_response::<DescribeMigrateCheckJobRequest>(black_box(200), black_box(check_ok))
-        })
+        b.iter(|| decode_response::<DescribeMigrateCheckJob>(black_box(200), black_box(check_ok)))
     });
     group.throughput(Throughput::Bytes(page.len() as u64));
     group.bench_function("describe_migrate_jobs_page", |b| {
-        b.iter(|| decode_response::<DescribeMigrateJobsRequest>(black_box(200), black_box(&page)))
+        b.iter(|| decode_response::<DescribeMigrateJobs>(black_box(200), black_box(&page)))
     });
     group.throughput(Throughput::Bytes(error.len() as u64));
     group.bench_function("service_error", |b| {
-        b.iter(|| {
-            decode_response::<DescribeMigrateCheckJobRequest>(black_box(200), black_box(error))
-        })
+        b.iter(|| decode_response::<DescribeMigrateCheckJob>(black_box(200), black_box(error)))
     });
     group.finish();
 }

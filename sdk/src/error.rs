@@ -209,6 +209,20 @@ impl<E> ServiceError<E> {
     }
 }
 
+impl ServiceError<()> {
+    /// The same error, with its code mapped to the action's error enum.
+    pub(crate) fn map_kind<E: ErrorKind>(self) -> ServiceError<E> {
+        ServiceError {
+            kind: E::from_code(&self.code),
+            code: self.code,
+            message: self.message,
+            request_id: self.request_id,
+            action: self.action,
+            http_status: self.http_status,
+        }
+    }
+}
+
 impl<E> fmt::Display for ServiceError<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(

@@ -19,7 +19,7 @@
 //!
 //! An action is *safe to repeat* when it only reads (its name starts with `Describe`, `Get`,
 //! `List` or `Inquire`), when its spec marks it idempotent, or when the request carries a client
-//! token (see [`Action::safe_to_repeat`](crate::runtime::Action::safe_to_repeat)). A create that
+//! token (see [`Request::safe_to_repeat`](crate::runtime::Request::safe_to_repeat)). A create that
 //! may have reached the service is therefore never sent twice: a second attempt could make a
 //! second resource.
 //!

@@ -3,7 +3,7 @@
 //! Deterministic: every truncation and a set of single-byte changes of real answers, plus
 //! pseudo-random bodies from a fixed seed.
 
-use tencentcloud_sdk::dts::v20180330::DescribeMigrateCheckJobRequest;
+use tencentcloud_sdk::dts::v20180330::DescribeMigrateCheckJob;
 use tencentcloud_sdk::runtime::decode_response;
 
 const ANSWERS: &[&str] = &[
@@ -12,7 +12,7 @@ const ANSWERS: &[&str] = &[
 ];
 
 fn decode(status: u16, body: &[u8]) -> bool {
-    decode_response::<DescribeMigrateCheckJobRequest>(status, body).is_ok()
+    decode_response::<DescribeMigrateCheckJob>(status, body).is_ok()
 }
 
 #[test]

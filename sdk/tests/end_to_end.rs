@@ -348,7 +348,7 @@ async fn missing_job_id_is_a_build_error_and_nothing_is_sent() {
         other => panic!("expected a build error, got {other:?}"),
     };
     assert_eq!(err.member(), "JobId");
-    assert_eq!(err.structure(), "DescribeMigrateCheckJobRequest");
+    assert_eq!(err.structure(), "DescribeMigrateCheckJob");
     let shown = err.to_string();
     assert!(shown.contains("JobId"), "{shown}");
     assert_error_hides_secrets(&err);

@@ -4,11 +4,10 @@
 mod support;
 
 use futures_util::StreamExt;
-use serde::{Deserialize, Serialize};
 use support::{Reply, Server, config, within_deadline};
 use tencentcloud_sdk::SdkError;
 use tencentcloud_sdk::runtime::{
-    Action, BuildError, ErrorKind, Handle, Paginated, Paginator, ServiceInfo,
+    self as rt, BuildError, ErrorKind, Handle, Paginated, Paginator, ServiceInfo,
 };
 
 static SERVICE: ServiceInfo = ServiceInfo {
@@ -17,24 +16,17 @@ static SERVICE: ServiceInfo = ServiceInfo {
     endpoint_prefix: "demo",
 };
 
-#[derive(Debug, Clone, Serialize)]
-struct ListThings {
-    #[serde(rename = "Offset", skip_serializing_if = "Option::is_none")]
-    offset: Option<i64>,
-    #[serde(rename = "Limit", skip_serializing_if = "Option::is_none")]
-    limit: Option<u64>,
-}
-
-#[derive(Debug, Deserialize)]
-struct ThingPage {
-    #[serde(rename = "Things", default)]
+/// One page of a hand-written list action, declared the way generated code declares answers.
+#[derive(Debug, Clone, Default, PartialEq, rt::Fields)]
+#[tc(response)]
+pub struct ThingPage {
     things: Option<Vec<String>>,
-    #[serde(rename = "TotalCount", default)]
     total_count: Option<u64>,
+    request_id: String,
 }
 
 #[derive(Debug, PartialEq)]
-enum ListThingsError {
+pub enum ListThingsError {
     Other(String),
 }
 
@@ -44,28 +36,26 @@ impl ErrorKind for ListThingsError {
     }
 }
 
-impl Action for ListThings {
-    const NAME: &'static str = "ListThings";
-    const RATE_LIMIT: Option<u32> = None;
-    const IDEMPOTENT: bool = true;
-    type Output = ThingPage;
-    type Error = ListThingsError;
+rt::action!(
+    ListThings,
+    ListThingsRequest,
+    ListThingsCall,
+    ThingPage,
+    ListThingsError,
+    idempotent
+);
+
+impl<T> ListThingsCall<T> {
+    rt::setter!(offset, "Offset", i64);
+    rt::setter!(limit, "Limit", u64);
 }
 
 impl Paginated for ListThings {
     type Item = String;
+    const OFFSET: &'static str = "Offset";
 
-    fn offset(&self) -> u64 {
-        self.offset
-            .map_or(0, tencentcloud_sdk::runtime::PageIndex::to_offset)
-    }
-
-    fn set_offset(&mut self, offset: u64) {
-        self.offset = Some(tencentcloud_sdk::runtime::PageIndex::from_offset(offset));
-    }
-
-    fn page_items(page: &ThingPage) -> &[String] {
-        page.things.as_deref().unwrap_or(&[])
+    fn page_len(page: &ThingPage) -> usize {
+        page.things.as_ref().map_or(0, Vec::len)
     }
 
     fn into_items(page: ThingPage) -> Vec<String> {
@@ -88,7 +78,14 @@ fn page(things: &[&str], total: Option<u64>) -> Reply {
 
 fn paginator(server: &Server, offset: Option<i64>, limit: Option<u64>) -> Paginator<ListThings> {
     let handle = Handle::new(config(server).build().unwrap(), &SERVICE);
-    Paginator::new(handle, Ok(ListThings { offset, limit }))
+    let mut request = ListThingsRequest::builder();
+    if let Some(offset) = offset {
+        request = request.offset(offset);
+    }
+    if let Some(limit) = limit {
+        request = request.limit(limit);
+    }
+    Paginator::new(handle, request.build())
 }
 
 /// The `(Offset, Limit)` of every request the server received, in order.

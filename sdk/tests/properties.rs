@@ -20,8 +20,8 @@ use proptest::sample::Index;
 use proptest::test_runner::Config as ProptestConfig;
 use serde_json::{Map, Value};
 use tencentcloud_sdk::dts::v20180330::{
-    CheckFlag, DescribeMigrateCheckJobError, DescribeMigrateCheckJobRequest,
-    DescribeMigrateJobsRequest, DescribeSubscribesRequest, MigrateCheckStatus,
+    CheckFlag, DescribeMigrateCheckJob, DescribeMigrateCheckJobError, DescribeMigrateJobs,
+    DescribeSubscribes, MigrateCheckStatus,
 };
 use tencentcloud_sdk::runtime::{Action, decode_response};
 use tencentcloud_sdk::signer::{self, ALGORITHM, SIGNED_HEADERS, SigningInput};
@@ -424,9 +424,9 @@ proptest! {
 
     #[test]
     fn any_body_decodes_to_a_value_or_an_error(status in http_status(), body in any_body()) {
-        decodes_or_errs::<DescribeMigrateCheckJobRequest>(status, &body)?;
-        decodes_or_errs::<DescribeMigrateJobsRequest>(status, &body)?;
-        decodes_or_errs::<DescribeSubscribesRequest>(status, &body)?;
+        decodes_or_errs::<DescribeMigrateCheckJob>(status, &body)?;
+        decodes_or_errs::<DescribeMigrateJobs>(status, &body)?;
+        decodes_or_errs::<DescribeSubscribes>(status, &body)?;
     }
 
     #[test]
@@ -463,7 +463,7 @@ proptest! {
         }
         let body = format!("{{\"Response\":{{{}}}}}", members.join(","));
 
-        let answer = decode_response::<DescribeMigrateCheckJobRequest>(200, body.as_bytes())
+        let answer = decode_response::<DescribeMigrateCheckJob>(200, body.as_bytes())
             .map_err(|err| TestCaseError::fail(format!("{err}\n{body}")))?;
         prop_assert_eq!(answer.status.as_str(), status.as_str());
         prop_assert_eq!(&answer.status, &MigrateCheckStatus::from(status.as_str()));
@@ -500,7 +500,7 @@ proptest! {
         let body = serde_json::to_vec(&serde_json::json!({ "Response": response }))
             .expect("a Value serializes");
 
-        let err = match decode_response::<DescribeMigrateCheckJobRequest>(status, &body) {
+        let err = match decode_response::<DescribeMigrateCheckJob>(status, &body) {
             Err(SdkError::Service(err)) => err,
             other => return Err(TestCaseError::fail(format!("not a service error: {other:?}"))),
         };

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use support::{Reply, SECRET_ID, Server, WRONG_KEY, assert_error_hides_secrets, client};
 use tencentcloud_sdk::dts::v20180330::{
-    Client, DescribeMigrateCheckJobError, DescribeMigrateCheckJobRequest, MigrateCheckStatus,
+    Client, DescribeMigrateCheckJob, DescribeMigrateCheckJobError, MigrateCheckStatus,
 };
 use tencentcloud_sdk::runtime::Action;
 use tencentcloud_sdk::waiters::dts::{
@@ -20,7 +20,7 @@ const JOB: &str = "dts-1";
 
 /// The shortest delay between polls: one request's share of `DescribeMigrateCheckJob`'s limit.
 fn floor() -> Duration {
-    let limit = <DescribeMigrateCheckJobRequest as Action>::RATE_LIMIT.unwrap_or(1);
+    let limit = DescribeMigrateCheckJob::INFO.rate_limit.unwrap_or(1);
     Duration::from_secs(1) / limit
 }
 

@@ -405,6 +405,8 @@ fn generated_code_of_both_imports_compiles() {
         format!(
             "[package]\nname = \"import-check\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
              # Not part of the project's workspace.\n[workspace]\n\n\
+             # Generated code reads the feature of the crate that holds it, as the SDK does.\n\
+             [features]\ndefault = [\"full-serde\"]\nfull-serde = [\"tencentcloud-sdk/full-serde\"]\n\n\
              [dependencies]\nserde = {{ version = \"1\", features = [\"derive\"] }}\n\
              tencentcloud-sdk = {{ path = {:?}, default-features = false }}\n",
             sdk.display().to_string()
@@ -607,7 +609,7 @@ fn an_action_whose_input_object_is_missing_is_an_error() {
 }
 
 #[test]
-fn a_member_of_an_unknown_type_is_left_out_and_reported() {
+fn a_member_of_an_unknown_type_fails_the_import_naming_it() {
     let mut api = small_api();
     let members = api["objects"]["DescribeThingsRequest"]["members"]
         .as_array_mut()
@@ -624,22 +626,41 @@ fn a_member_of_an_unknown_type_is_left_out_and_reported() {
         "Nobody",
         json!({"required": false}),
     ));
+    // Leaving them out would make the SDK unable to send them, in silence.
+    let err = run_import(&api, None).unwrap_err();
+    for expected in [
+        "api.json: action DescribeThings, input.Blob: type `binary` with member `bytes` cannot be mapped",
+        "api.json: action DescribeThings, input.Owner: type `object` with member `Nobody` cannot be mapped",
+    ] {
+        assert!(err.contains(expected), "{expected:?} not in:\n{err}");
+    }
+}
+
+#[test]
+fn every_member_type_of_the_catalogue_is_mapped_with_its_wire_form() {
+    let mut api = small_api();
+    let members = api["objects"]["DescribeThingsRequest"]["members"]
+        .as_array_mut()
+        .unwrap();
+    for (name, ty, inner) in [
+        ("When", "string", "datetime"),
+        ("WhenIso", "string", "datetime_iso"),
+        ("Day", "string", "date"),
+        ("Days", "list", "date"),
+        ("File", "binary", "binary"),
+    ] {
+        members.push(member(name, ty, inner, json!({"required": false})));
+    }
     let import = run_import(&api, None).unwrap();
-    assert_warned(
-        &import,
-        "api.json: action DescribeThings, input.Blob: unsupported type `binary` with member `bytes`",
-    );
-    assert_warned(
-        &import,
-        "api.json: action DescribeThings, input.Owner: unsupported type `object` with member `Nobody`",
-    );
-    assert_eq!(count(&import, WarningKind::UnsupportedType), 2);
-    assert!(
-        import.spec.actions[0]
-            .input
-            .iter()
-            .all(|m| m.name != "Blob" && m.name != "Owner")
-    );
+    let input = &import.spec.actions[0].input;
+    let find = |name: &str| input.iter().find(|m| m.name == name).unwrap();
+    assert_eq!(find("When").format.as_deref(), Some("datetime"));
+    assert_eq!(find("WhenIso").format.as_deref(), Some("datetime_iso"));
+    assert_eq!(find("Day").format.as_deref(), Some("date"));
+    assert_eq!(find("Days").ty, "list");
+    assert_eq!(find("Days").items.as_deref(), Some("string"));
+    assert_eq!(find("Days").format.as_deref(), Some("date"));
+    assert_eq!(find("File").ty, "binary");
 }
 
 #[test]
@@ -990,10 +1011,8 @@ fn the_command_imports_and_codegen_accepts_the_result() {
         manifest.as_os_str(),
     ]);
     assert!(output.status.success(), "{}", stderr(&output));
-    assert!(
-        out.join("dts/v20180330/modify_subscribe_vip_vport.rs")
-            .exists()
-    );
+    let generated = std::fs::read_to_string(out.join("dts/v20180330/mod.rs")).unwrap();
+    assert!(generated.contains("pub fn modify_subscribe_vip_vport("));
 
     let printed = xtask(&["import-tccli".as_ref(), dir.join("api.json").as_os_str()]);
     assert!(printed.status.success(), "{}", stderr(&printed));

@@ -1,12 +1,13 @@
 //! The generated code behaves as the spec says, even with hostile names.
 
 use golden_compile::hostile::v20200101::{
-    CreateIPv6AddrError, CreateIPv6AddrRequest, CreateLabelRequest, DescribeThingsError,
-    DescribeThingsRequest, DescribeThingsResponse, GetawayRequest, Level,
-    ListAndClearAlertsRequest, Mode, Node, PingRequest, RunTaskRequest, State,
+    CreateIPv6AddrRequest, CreateLabel, CreateLabelRequest, DescribeThings, DescribeThingsError,
+    DescribeThingsRequest, DescribeThingsResponse, Error, Getaway, GetawayRequest, Level,
+    ListAndClearAlerts, ListAndClearAlertsRequest, Mode, Node, Ping, PingRequest, RunTaskRequest,
+    State,
 };
 use tencentcloud_sdk::CommonError;
-use tencentcloud_sdk::runtime::{Action, ErrorKind, Paginated};
+use tencentcloud_sdk::runtime::{Action, ActionInfo, ErrorKind, Paginated};
 
 #[test]
 fn request_uses_wire_names_and_leaves_out_unset_members() {
@@ -18,6 +19,7 @@ fn request_uses_wire_names_and_leaves_out_unset_members() {
         .r#loop(Level::High)
         .ipv6_addr("::1")
         .vpc_id("vpc-1")
+        .limit(3)
         .build()
         .unwrap();
     let json = serde_json::to_value(&request).unwrap();
@@ -30,9 +32,13 @@ fn request_uses_wire_names_and_leaves_out_unset_members() {
             "Gen": "g",
             "Loop": -2,
             "IPv6Addr": "::1",
-            "VpcID": "vpc-1"
+            "VpcID": "vpc-1",
+            "Limit": 3
         })
     );
+    // The members go in the order they were set.
+    let names: Vec<&str> = request.params().names().collect();
+    assert_eq!(names[..3], ["Type", "Self", "Match"]);
 }
 
 #[test]
@@ -42,7 +48,7 @@ fn missing_required_member_is_named() {
         .build()
         .unwrap_err();
     assert_eq!(err.member(), "Type");
-    assert_eq!(err.structure(), "DescribeThingsRequest");
+    assert_eq!(err.structure(), "DescribeThings");
     assert!(err.to_string().contains("`Type`"), "{err}");
 }
 
@@ -90,6 +96,20 @@ fn response_decodes_nested_recursive_and_unknown_values() {
 }
 
 #[test]
+fn a_member_of_the_wrong_type_fails_the_decoding_and_a_missing_one_defaults() {
+    let err = serde_json::from_value::<DescribeThingsResponse>(serde_json::json!({
+        "Items": "not a list", "RequestId": "r"
+    }))
+    .unwrap_err();
+    assert!(err.to_string().contains("expected a sequence"), "{err}");
+    // A required member that is missing takes its default rather than failing the answer.
+    let response: DescribeThingsResponse =
+        serde_json::from_value(serde_json::json!({ "RequestId": "r" })).unwrap();
+    assert!(response.items.is_empty());
+    assert_eq!(response.result.r#await, State::Unknown(String::new()));
+}
+
+#[test]
 fn closed_enums_refuse_unlisted_values() {
     assert_eq!(Mode::try_from("fast").unwrap(), Mode::Fast);
     let err = Mode::try_from("medium").unwrap_err();
@@ -124,18 +144,18 @@ fn error_codes_map_to_variants_and_back() {
         assert_eq!(kind.code(), code);
         assert_eq!(kind.to_string(), code);
     }
-    let unknown = CreateIPv6AddrError::from_code("Brand.New");
-    assert_eq!(
-        unknown,
-        CreateIPv6AddrError::Unknown("Brand.New".to_owned())
-    );
+    // Actions that document no codes of their own answer with the service's enum.
+    let unknown = <<Ping as Action>::Error as ErrorKind>::from_code("Brand.New");
+    assert_eq!(unknown, Error::Unknown("Brand.New".to_owned()));
     assert_eq!(unknown.code(), "Brand.New");
 }
 
 #[test]
 fn actions_carry_name_and_rate_limit() {
-    assert_eq!(DescribeThingsRequest::NAME, "DescribeThings");
-    assert_eq!(DescribeThingsRequest::RATE_LIMIT, Some(5));
+    assert_eq!(info::<DescribeThings>().name, "DescribeThings");
+    assert_eq!(info::<DescribeThings>().rate_limit, Some(5));
+    assert_eq!(info::<DescribeThings>().required, ["Type"]);
+    assert!(info::<DescribeThings>().signed);
 }
 
 #[test]
@@ -154,38 +174,16 @@ fn members_named_like_builder_methods_get_a_trailing_underscore() {
 }
 
 #[test]
-fn requests_read_back_from_json_and_refuse_unknown_members() {
+fn requests_read_back_from_json() {
     let json = serde_json::json!({"Type": "t", "Self": 4, "Match": ["fast"], "New": "n"});
     let request: DescribeThingsRequest = serde_json::from_value(json.clone()).unwrap();
-    assert_eq!(request.self_, Some(4));
+    assert_eq!(request.params().get("Self"), Some(&serde_json::json!(4)));
     assert_eq!(serde_json::to_value(&request).unwrap(), json);
-
-    let err = serde_json::from_value::<DescribeThingsRequest>(
-        serde_json::json!({"Type": "t", "Typo": 1}),
-    )
-    .unwrap_err();
-    assert!(err.to_string().contains("unknown field `Typo`"), "{err}");
-    let err = serde_json::from_value::<DescribeThingsRequest>(serde_json::json!({"Self": 1}))
-        .unwrap_err();
-    assert!(err.to_string().contains("missing field `Type`"), "{err}");
 }
 
 #[test]
-fn the_paginated_request_pages_with_the_members_the_spec_names() {
-    let mut request = DescribeThingsRequest::builder()
-        .r#type("t")
-        .build()
-        .unwrap();
-    // `Self` is the offset: unset means 0, negative counts as 0.
-    assert_eq!(request.offset(), 0);
-    request.set_offset(40);
-    assert_eq!(request.self_, Some(40));
-    assert_eq!(request.offset(), 40);
-    request.self_ = Some(-5);
-    assert_eq!(request.offset(), 0);
-    request.set_offset(u64::MAX);
-    assert_eq!(request.self_, Some(i64::MAX));
-
+fn the_paginated_action_pages_with_the_members_the_spec_names() {
+    assert_eq!(<DescribeThings as Paginated>::OFFSET, "Self");
     let page: DescribeThingsResponse = serde_json::from_value(serde_json::json!({
         "Result": {"Await": "a"},
         "Items": [{"Type": "x"}, {"Type": "y"}],
@@ -193,76 +191,71 @@ fn the_paginated_request_pages_with_the_members_the_spec_names() {
         "RequestId": "r"
     }))
     .unwrap();
-    assert_eq!(DescribeThingsRequest::page_items(&page).len(), 2);
+    assert_eq!(DescribeThings::page_len(&page), 2);
     // `TotalCount` is nullable here, so a page may not know the total.
-    assert_eq!(DescribeThingsRequest::total_count(&page), None);
+    assert_eq!(DescribeThings::total_count(&page), None);
     let page: DescribeThingsResponse = serde_json::from_value(serde_json::json!({
         "Result": {"Await": "a"}, "Items": [], "TotalCount": 7, "RequestId": "r"
     }))
     .unwrap();
-    assert_eq!(DescribeThingsRequest::total_count(&page), Some(7));
-    assert!(DescribeThingsRequest::into_items(page).is_empty());
+    assert_eq!(DescribeThings::total_count(&page), Some(7));
+    assert!(DescribeThings::into_items(page).is_empty());
 }
 
 #[test]
 fn sensitive_members_are_redacted_in_debug_output() {
-    let builder = DescribeThingsRequest::builder()
+    let call = DescribeThingsRequest::builder()
         .r#type("t")
         .secret("hunter2");
-    let shown = format!("{builder:?}");
+    let shown = format!("{call:?}");
     assert!(!shown.contains("hunter2"), "{shown}");
-    assert!(shown.contains("secret: <redacted>"), "{shown}");
+    assert!(shown.contains("\"Secret\": <redacted>"), "{shown}");
 
-    let request = builder.build().unwrap();
+    let request = call.build().unwrap();
     for shown in [format!("{request:?}"), format!("{request:#?}")] {
         assert!(!shown.contains("hunter2"), "{shown}");
         assert!(shown.contains("<redacted>"), "{shown}");
-        // The other members are shown as usual, under their Rust names.
-        assert!(shown.contains("type: \"t\""), "{shown}");
+        // The other members are shown as usual, under their wire names.
+        assert!(shown.contains("\"Type\": String(\"t\")"), "{shown}");
     }
     // The secret is still sent.
     assert_eq!(
         serde_json::to_value(&request).unwrap()["Secret"],
         serde_json::json!("hunter2")
     );
-    let unset = DescribeThingsRequest::builder()
-        .r#type("t")
-        .build()
-        .unwrap();
-    assert!(format!("{unset:?}").contains("secret: None"));
-}
-
-/// The generated constant, read through the trait as the runtime reads it.
-fn idempotent<A: Action>() -> bool {
-    A::IDEMPOTENT
 }
 
 #[test]
 fn idempotency_comes_from_the_name_unless_the_spec_says() {
     // Read actions by name.
-    assert!(idempotent::<DescribeThingsRequest>());
+    assert!(info::<DescribeThings>().idempotent);
     // Not read actions: no prefix, or a prefix that is not a whole word.
-    assert!(!idempotent::<PingRequest>());
-    assert!(!idempotent::<CreateIPv6AddrRequest>());
-    assert!(!idempotent::<GetawayRequest>());
+    assert!(!info::<Ping>().idempotent);
+    assert!(!info::<golden_compile::hostile::v20200101::CreateIPv6Addr>().idempotent);
+    assert!(!info::<Getaway>().idempotent);
     // Marked in the spec, against the name.
-    assert!(idempotent::<CreateLabelRequest>());
-    assert!(!idempotent::<ListAndClearAlertsRequest>());
+    assert!(info::<CreateLabel>().idempotent);
+    assert!(!info::<ListAndClearAlerts>().idempotent);
 
     let label = CreateLabelRequest::builder().name("l").build().unwrap();
     assert_eq!(label.client_token(), None);
     assert!(label.safe_to_repeat());
     let ping = PingRequest::builder().build().unwrap();
     assert!(!ping.safe_to_repeat());
+    let addr = CreateIPv6AddrRequest::builder()
+        .md5_sum("x")
+        .build()
+        .unwrap();
+    assert!(!addr.safe_to_repeat());
 }
 
 #[test]
 fn a_client_token_makes_a_request_safe_to_repeat() {
     let run = |token: Option<&str>| {
-        let builder = RunTaskRequest::builder().command("ls");
+        let call = RunTaskRequest::builder().command("ls");
         match token {
-            Some(token) => builder.client_token(token),
-            None => builder,
+            Some(token) => call.client_token(token),
+            None => call,
         }
         .build()
         .unwrap()
@@ -293,4 +286,9 @@ fn a_client_token_makes_a_request_safe_to_repeat() {
         .unwrap();
     assert_eq!(alerts.client_token(), None);
     assert!(!alerts.safe_to_repeat());
+}
+
+/// How the runtime sees an action, read through the trait as the runtime reads it.
+fn info<A: Action>() -> ActionInfo {
+    A::INFO
 }

@@ -1,28 +1,21 @@
-//! Turning an HTTP answer into an action's output or error.
+//! Turning an HTTP answer into an action's output or error, in one pass over the body.
+//!
+//! The body is read once: the members of `Response` go straight into the output structure, and
+//! an `Error` member, when there is one, is read on the way. Only when that pass fails is the
+//! body looked at again, to say exactly what is wrong with it (which member, which shape).
+
+use std::fmt;
+use std::marker::PhantomData;
 
 use serde::Deserialize;
+use serde::de::{DeserializeOwned, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde_json::value::RawValue;
 
 use super::Action;
+use super::wire::{Key, Response, read_member};
 use crate::error::{ErrorKind, InvalidResponse, InvalidResponseKind, SdkError, ServiceError};
 
-#[derive(Deserialize)]
-#[serde(expecting = "a JSON object with a `Response` member")]
-struct Envelope<'a> {
-    #[serde(rename = "Response", borrow)]
-    response: Option<&'a RawValue>,
-}
-
-/// The part of every answer that says whether it is an error.
-#[derive(Deserialize)]
-#[serde(expecting = "an object")]
-struct Outcome {
-    #[serde(rename = "Error")]
-    error: Option<ErrorBody>,
-    #[serde(rename = "RequestId")]
-    request_id: Option<String>,
-}
-
+/// The `Error` member of a failed answer.
 #[derive(Deserialize)]
 #[serde(expecting = "an object with `Code` and `Message`")]
 struct ErrorBody {
@@ -41,15 +34,127 @@ pub fn decode_response<A: Action>(
     http_status: u16,
     body: &[u8],
 ) -> Result<A::Output, SdkError<A::Error>> {
-    decode_with_request_id::<A>(http_status, body).map(|(output, _)| output)
+    decode::<A::Output>(A::INFO.name, http_status, body).map_err(|err| err.map_kind())
 }
 
-/// A decoded answer with its RequestId, or the error it held.
-pub(crate) type Decoded<A> =
-    Result<(<A as Action>::Output, Option<String>), SdkError<<A as Action>::Error>>;
+/// Decodes an answer into `T`, leaving the error code unmapped.
+pub(crate) fn decode<T>(
+    action: &'static str,
+    http_status: u16,
+    body: &[u8],
+) -> Result<T, SdkError<()>>
+where
+    T: Response + DeserializeOwned,
+{
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let fast = EnvelopeSeed::<T>(PhantomData)
+        .deserialize(&mut deserializer)
+        .and_then(|decoded| deserializer.end().map(|()| decoded));
+    match fast {
+        Ok(Some((output, None))) if http_status == 200 && starts_with_brace(body) => Ok(output),
+        Ok(Some((output, Some(error)))) if starts_with_brace(body) => {
+            Err(SdkError::Service(ServiceError::new(
+                (),
+                error.code,
+                error.message,
+                output.request_id().to_owned(),
+                action,
+                http_status,
+            )))
+        }
+        // Something is off: find out exactly what, reading the body again.
+        _ => Err(diagnose::<T>(action, http_status, body)),
+    }
+}
 
-/// [`decode_response`], also giving the RequestId of a successful answer.
-pub(crate) fn decode_with_request_id<A: Action>(http_status: u16, body: &[u8]) -> Decoded<A> {
+/// A decoded `Response`: the output, and the error it held, if any.
+type Decoded<T> = Option<(T, Option<ErrorBody>)>;
+
+struct EnvelopeSeed<T>(PhantomData<fn() -> T>);
+
+impl<'de, T: Response> DeserializeSeed<'de> for EnvelopeSeed<T> {
+    type Value = Decoded<T>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Decoded<T>, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de, T: Response> Visitor<'de> for EnvelopeSeed<T> {
+    type Value = Decoded<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object with a `Response` member")
+    }
+
+    fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Decoded<T>, M::Error> {
+        let mut decoded = None;
+        while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
+            if key == "Response" && decoded.is_none() {
+                decoded = Some(map.next_value_seed(ResponseSeed::<T>(PhantomData))?);
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(decoded)
+    }
+}
+
+struct ResponseSeed<T>(PhantomData<fn() -> T>);
+
+impl<'de, T: Response> DeserializeSeed<'de> for ResponseSeed<T> {
+    type Value = (T, Option<ErrorBody>);
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de, T: Response> Visitor<'de> for ResponseSeed<T> {
+    type Value = (T, Option<ErrorBody>);
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object")
+    }
+
+    fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Self::Value, M::Error> {
+        let mut output = T::default();
+        let mut error = None;
+        while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
+            if key == "Error" {
+                error = Some(map.next_value::<ErrorBody>()?);
+            } else {
+                read_member(&mut map, &key, &mut output)?;
+            }
+        }
+        Ok((output, error))
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(expecting = "a JSON object with a `Response` member")]
+struct Envelope<'a> {
+    #[serde(rename = "Response", borrow)]
+    response: Option<&'a RawValue>,
+}
+
+/// The part of every answer that says whether it is an error.
+#[derive(Deserialize)]
+#[serde(expecting = "an object")]
+struct Outcome {
+    #[serde(rename = "Error")]
+    error: Option<ErrorBody>,
+    #[serde(rename = "RequestId")]
+    request_id: Option<String>,
+}
+
+/// Why an answer could not be decoded, found by reading it step by step. Only called when the
+/// one-pass decoder failed, so it does not need to be fast.
+fn diagnose<T: DeserializeOwned>(
+    action: &'static str,
+    http_status: u16,
+    body: &[u8],
+) -> SdkError<()> {
     let ok_status = http_status == 200;
     // Under an error status, whatever is wrong with the body, the status is the news.
     let invalid = |kind, request_id| {
@@ -59,7 +164,7 @@ pub(crate) fn decode_with_request_id<A: Action>(http_status: u16, body: &[u8]) -
             InvalidResponseKind::HttpStatus
         };
         SdkError::InvalidResponse(InvalidResponse::new(
-            A::NAME,
+            action,
             http_status,
             kind,
             request_id,
@@ -68,60 +173,54 @@ pub(crate) fn decode_with_request_id<A: Action>(http_status: u16, body: &[u8]) -
     };
 
     if body.iter().all(u8::is_ascii_whitespace) {
-        return Err(invalid(InvalidResponseKind::Empty, None));
+        return invalid(InvalidResponseKind::Empty, None);
     }
-    let envelope: Envelope<'_> =
-        serde_json::from_slice(body).map_err(|err| invalid(classify(&err), None))?;
+    let envelope: Envelope<'_> = match serde_json::from_slice(body) {
+        Ok(envelope) => envelope,
+        Err(err) => return invalid(classify(&err), None),
+    };
     // Serde would also read a struct from a JSON array; an answer is always an object.
     if !starts_with_brace(body) {
-        return Err(invalid(shape("the body is not a JSON object"), None));
+        return invalid(shape("the body is not a JSON object"), None);
     }
     let Some(response) = envelope.response else {
-        return Err(invalid(shape("the body has no `Response` member"), None));
+        return invalid(shape("the body has no `Response` member"), None);
     };
     if !starts_with_brace(response.get().as_bytes()) {
-        return Err(invalid(shape("`Response` is not an object"), None));
+        return invalid(shape("`Response` is not an object"), None);
     }
-    let outcome: Outcome = serde_json::from_str(response.get())
-        .map_err(|err| invalid(shape(&format!("Response: {err}")), None))?;
+    let outcome: Outcome = match serde_json::from_str(response.get()) {
+        Ok(outcome) => outcome,
+        Err(err) => return invalid(shape(&format!("Response: {err}")), None),
+    };
     if let Some(error) = outcome.error {
-        return Err(SdkError::Service(ServiceError::new(
-            A::Error::from_code(&error.code),
+        return SdkError::Service(ServiceError::new(
+            (),
             error.code,
             error.message,
             outcome.request_id.unwrap_or_default(),
-            A::NAME,
+            action,
             http_status,
-        )));
+        ));
     }
     if !ok_status {
-        return Err(invalid(InvalidResponseKind::HttpStatus, outcome.request_id));
+        return invalid(InvalidResponseKind::HttpStatus, outcome.request_id);
     }
-
-    // The plain decoder is fast; only when it fails is the answer read again to name the path.
-    let output = match serde_json::from_str(response.get()) {
-        Ok(output) => output,
-        Err(_) => {
-            let mut deserializer = serde_json::Deserializer::from_str(response.get());
-            let err = match serde_path_to_error::deserialize::<_, A::Output>(&mut deserializer) {
-                Err(err) => err,
-                // Both read the same text with the same types, so this cannot succeed; if it
-                // did, the answer would be usable.
-                Ok(output) => return Ok((output, outcome.request_id)),
-            };
+    let mut deserializer = serde_json::Deserializer::from_str(response.get());
+    let detail = match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
+        Err(err) => {
             let path = err.path().to_string();
-            let detail = if path == "." {
+            if path == "." {
                 format!("Response: {}", err.inner())
             } else {
                 format!("Response.{path}: {}", err.inner())
-            };
-            return Err(invalid(
-                InvalidResponseKind::Shape(detail),
-                outcome.request_id,
-            ));
+            }
         }
+        // The one-pass decoder failed on the same text, so this does not happen; if it did,
+        // the duplicate `Response` members the first pass skips would be the cause.
+        Ok(_) => "Response appears more than once".to_owned(),
     };
-    Ok((output, outcome.request_id))
+    invalid(InvalidResponseKind::Shape(detail), outcome.request_id)
 }
 
 fn shape(detail: &str) -> InvalidResponseKind {
@@ -138,5 +237,19 @@ fn classify(err: &serde_json::Error) -> InvalidResponseKind {
         Category::Eof => InvalidResponseKind::Truncated,
         Category::Syntax | Category::Io => InvalidResponseKind::NotJson,
         Category::Data => InvalidResponseKind::Shape(err.to_string()),
+    }
+}
+
+impl SdkError<()> {
+    /// The same error, with a service error's code mapped to the action's error enum.
+    pub(crate) fn map_kind<E: ErrorKind>(self) -> SdkError<E> {
+        match self {
+            SdkError::Service(err) => SdkError::Service(err.map_kind()),
+            SdkError::Build(err) => SdkError::Build(err),
+            SdkError::Transport(err) => SdkError::Transport(err),
+            SdkError::InvalidResponse(err) => SdkError::InvalidResponse(err),
+            SdkError::Credentials(err) => SdkError::Credentials(err),
+            SdkError::Timeout(err) => SdkError::Timeout(err),
+        }
     }
 }

@@ -1,8 +1,13 @@
 //! Sending a signed request and reading its answer: credentials, rate limit, signature, retries
 //! and clock correction around each call.
 
+use std::any::Any;
 use std::fmt;
+use std::future::Future;
+use std::marker::PhantomData;
+use std::pin::Pin;
 use std::sync::{Arc, Mutex, PoisonError};
+use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
@@ -12,8 +17,12 @@ use reqwest::header::{
 use tracing::Instrument;
 use tracing::field::Empty;
 
-use super::decode::{Decoded, decode_with_request_id};
-use super::{Action, ServiceInfo};
+use serde::de::DeserializeOwned;
+
+use super::decode::decode;
+use super::members::Request;
+use super::wire::Response;
+use super::{Action, ActionInfo, ServiceInfo};
 use crate::calendar::parse_http_date;
 use crate::config::Config;
 use crate::config::ConfigError;
@@ -156,9 +165,121 @@ impl fmt::Debug for Handle {
     }
 }
 
+/// A decoded answer of any action: the output, boxed so that the loop that sends requests is
+/// the same code for every action, with its RequestId.
+pub(crate) struct Answer {
+    value: Box<dyn Any + Send>,
+    request_id: String,
+}
+
+/// Reads an answer into an action's output type. Instantiated once per output type, it is the
+/// only part of sending that is.
+type Decoder = fn(&'static str, u16, &[u8]) -> Result<Answer, SdkError<()>>;
+
+fn decode_answer<T: Response + DeserializeOwned>(
+    action: &'static str,
+    http_status: u16,
+    body: &[u8],
+) -> Result<Answer, SdkError<()>> {
+    let output = decode::<T>(action, http_status, body)?;
+    Ok(Answer {
+        request_id: output.request_id().to_owned(),
+        value: Box::new(output),
+    })
+}
+
+/// A request ready to go: its action, its body and whether it may be sent twice.
+struct Outgoing {
+    info: ActionInfo,
+    body: Bytes,
+    /// `None` for JSON; the `multipart/form-data` type with its boundary otherwise.
+    content_type: Option<String>,
+    safe_to_repeat: bool,
+}
+
+impl Outgoing {
+    fn new<A: Action>(request: &Request<A>) -> Result<Self, BuildError> {
+        let (info, params) = (A::INFO, request.params());
+        let safe_to_repeat = request.safe_to_repeat();
+        let (body, content_type) = if info.multipart || params.has_binary() {
+            let boundary = super::multipart::boundary();
+            let body = super::multipart::body(params.parts(), &boundary);
+            (
+                body,
+                Some(format!("multipart/form-data; boundary={boundary}")),
+            )
+        } else {
+            let body = serde_json::to_vec(params).map_err(|err| {
+                BuildError::invalid(info.name, format!("could not be serialized: {err}"))
+            })?;
+            (body, None)
+        };
+        Ok(Self {
+            info,
+            body: Bytes::from(body),
+            content_type,
+            safe_to_repeat,
+        })
+    }
+}
+
+type CallFuture = Pin<Box<dyn Future<Output = Result<Answer, SdkError<()>>> + Send>>;
+
+/// The answer of a call of action `A` on its way: await it.
+///
+/// Everything a call does (credentials, rate limit, signing, retries) runs in one future shared
+/// by every action; this wrapper only gives the answer its type.
+#[must_use = "nothing is sent until the call is awaited"]
+pub struct Sending<A> {
+    future: CallFuture,
+    action: PhantomData<fn() -> A>,
+}
+
+impl<A: Action> Sending<A> {
+    fn new(future: CallFuture) -> Self {
+        Self {
+            future,
+            action: PhantomData,
+        }
+    }
+
+    fn failed(err: BuildError) -> Self {
+        Self::new(Box::pin(std::future::ready(Err(SdkError::Build(err)))))
+    }
+}
+
+impl<A: Action> Future for Sending<A> {
+    type Output = Result<A::Output, SdkError<A::Error>>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        self.get_mut().future.as_mut().poll(cx).map(|answer| {
+            let answer = answer.map_err(SdkError::map_kind)?;
+            answer
+                .value
+                .downcast::<A::Output>()
+                .map(|output| *output)
+                .map_err(|_| {
+                    // Each `Sending<A>` decodes with `A::Output`'s decoder, so this cannot happen.
+                    SdkError::Build(BuildError::invalid(
+                        A::INFO.name,
+                        "the answer was decoded as another type".to_owned(),
+                    ))
+                })
+        })
+    }
+}
+
+impl<A: Action> fmt::Debug for Sending<A> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Sending")
+            .field("action", &A::INFO.name)
+            .finish()
+    }
+}
+
 /// What one attempt brought back.
-struct Attempt<A: Action> {
-    result: Decoded<A>,
+struct Attempt {
+    result: Result<Answer, SdkError<()>>,
     /// The service's clock, from the answer's `Date` header.
     server_time: Option<u64>,
 }
@@ -192,25 +313,47 @@ impl Handle {
         self.inner.route.as_ref().map(|route| &route.endpoint)
     }
 
-    /// The route, or the configuration's mistake as a build error of action `A`.
-    fn route<A: Action>(&self) -> Result<&Route, SdkError<A::Error>> {
+    /// The route, or the configuration's mistake as a build error of `action`.
+    fn route(&self, action: &'static str) -> Result<&Route, SdkError<()>> {
         self.inner
             .route
             .as_ref()
-            .map_err(|err| SdkError::Build(BuildError::invalid(A::NAME, err.to_string())))
+            .map_err(|err| SdkError::Build(BuildError::invalid(action, err.to_string())))
     }
 
-    /// Sends one request and decodes its answer, with the configured retries, rate limit and
-    /// deadline, inside a `tencentcloud_call` tracing span.
+    /// Sends a built request and decodes its answer, with the configured retries, rate limit
+    /// and deadline, inside a `tencentcloud_call` tracing span.
     ///
     /// The span carries `service`, `version`, `action` and `region` from the start, and records
     /// `attempts`, `request_id`, `status` (`ok` or what failed) and `latency_ms` at the end.
-    pub async fn send<A: Action>(&self, request: &A) -> Result<A::Output, SdkError<A::Error>> {
+    pub fn send<A: Action>(&self, request: &Request<A>) -> Sending<A> {
+        self.send_checked(Ok(request.clone()))
+    }
+
+    /// Sends a request whose required members were checked, or fails with why they were not.
+    pub(crate) fn send_checked<A: Action>(
+        &self,
+        request: Result<Request<A>, BuildError>,
+    ) -> Sending<A> {
+        match request.and_then(|request| Outgoing::new(&request)) {
+            Ok(outgoing) => Sending::new(self.start(outgoing, decode_answer::<A::Output>)),
+            Err(err) => Sending::failed(err),
+        }
+    }
+
+    /// The future of a call; not generic, so that it is compiled once for every action.
+    fn start(&self, outgoing: Outgoing, decoder: Decoder) -> CallFuture {
+        let handle = self.clone();
+        Box::pin(async move { handle.call(outgoing, decoder).await })
+    }
+
+    /// The one loop every call of every action runs.
+    async fn call(&self, outgoing: Outgoing, decoder: Decoder) -> Result<Answer, SdkError<()>> {
         let span = tracing::debug_span!(
             "tencentcloud_call",
             service = self.inner.service.name,
             version = self.inner.service.version,
-            action = A::NAME,
+            action = outgoing.info.name,
             region = self.inner.config.region.as_deref().unwrap_or(""),
             attempts = Empty,
             request_id = Empty,
@@ -219,7 +362,7 @@ impl Handle {
         );
         let started = Instant::now();
         let outcome = self
-            .send_with_retries(request, started)
+            .send_with_retries(&outgoing, decoder, started)
             .instrument(span.clone())
             .await;
         if !span.is_disabled() {
@@ -228,7 +371,7 @@ impl Handle {
                 Err(err) => status_of(err),
             };
             let request_id = match &outcome {
-                Ok((_, id)) => id.as_deref(),
+                Ok(answer) => Some(answer.request_id.as_str()),
                 Err(err) => err.request_id(),
             };
             let request_id = request_id.unwrap_or("");
@@ -238,25 +381,30 @@ impl Handle {
             span.record("latency_ms", latency_ms);
             span.in_scope(|| tracing::debug!(status, request_id, latency_ms, "call finished"));
         }
-        outcome.map(|(output, _)| output)
+        outcome
     }
 
-    async fn send_with_retries<A: Action>(&self, request: &A, started: Instant) -> Decoded<A> {
+    async fn send_with_retries(
+        &self,
+        outgoing: &Outgoing,
+        decoder: Decoder,
+        started: Instant,
+    ) -> Result<Answer, SdkError<()>> {
         let inner = &*self.inner;
         let config = &inner.config;
-        let route = self.route::<A>()?;
-        let payload = serialize(request)?;
+        let info = &outgoing.info;
+        let route = self.route(info.name)?;
         let deadline = config.operation_timeout.map(|timeout| started + timeout);
         let out_of_time = |attempts, waiting_for| {
             SdkError::Timeout(TimeoutError::new(
-                A::NAME,
+                info.name,
                 config.operation_timeout.unwrap_or_default(),
                 attempts,
                 waiting_for,
             ))
         };
-        let safe_to_repeat = request.safe_to_repeat();
-        let bucket = config.rate_limits.bucket_for(A::RATE_LIMIT);
+        let safe_to_repeat = outgoing.safe_to_repeat;
+        let bucket = config.rate_limits.bucket_for(info.rate_limit);
         let span = tracing::Span::current();
         let mut rng = fastrand::Rng::new();
         let mut attempts = 0;
@@ -264,17 +412,24 @@ impl Handle {
         let mut failures = 0;
         let mut clock_corrected = false;
         loop {
-            let credentials = config
-                .credentials
-                .provide_credentials()
-                .await
-                .map_err(SdkError::Credentials)?;
+            // An action that is not signed (such as one that makes credentials) needs none.
+            let credentials = if info.signed {
+                Some(
+                    config
+                        .credentials
+                        .provide_credentials()
+                        .await
+                        .map_err(SdkError::Credentials)?,
+                )
+            } else {
+                None
+            };
             if let Some(bucket) = bucket {
                 let now = Instant::now();
                 let wait = config.shared.limiter.reserve(
                     inner.service.name,
-                    A::NAME,
-                    credentials.secret_id(),
+                    info.name,
+                    credentials.as_ref().map_or("", |c| c.secret_id()),
                     bucket,
                     now,
                 );
@@ -301,7 +456,7 @@ impl Handle {
             span.record("attempts", attempts);
             let attempt_started = Instant::now();
             let attempt = self
-                .attempt::<A>(route, &credentials, &payload, timeout)
+                .attempt(route, outgoing, credentials.as_ref(), decoder, timeout)
                 .await;
             let err = match attempt.result {
                 Ok(answer) => {
@@ -340,7 +495,7 @@ impl Handle {
                     tracing::debug!(
                         reason,
                         "not retried: the request may have been carried out, and {} is not safe to repeat",
-                        A::NAME
+                        info.name
                     );
                     return Err(err);
                 }
@@ -369,16 +524,18 @@ impl Handle {
     }
 
     /// Signs and sends the request once, and decodes the answer.
-    async fn attempt<A: Action>(
+    async fn attempt(
         &self,
         route: &Route,
-        credentials: &Credentials,
-        payload: &Bytes,
+        outgoing: &Outgoing,
+        credentials: Option<&Credentials>,
+        decoder: Decoder,
         timeout: Duration,
-    ) -> Attempt<A> {
+    ) -> Attempt {
         let config = &self.inner.config;
+        let action = outgoing.info.name;
         let timestamp = config.shared.clock.now();
-        let headers = match self.headers::<A>(route, credentials, payload, timestamp) {
+        let headers = match self.headers(route, outgoing, credentials, timestamp) {
             Ok(headers) => headers,
             Err(err) => {
                 return Attempt {
@@ -389,10 +546,15 @@ impl Handle {
         };
         let url = route.endpoint.url();
         let transport =
-            |err| SdkError::Transport(TransportError::new(A::NAME, url.to_string(), err));
+            |err| SdkError::Transport(TransportError::new(action, url.to_string(), err));
         // The signed headers become the request's own map, rather than being copied into it one
         // by one as `RequestBuilder::headers` would.
-        let response = match config.http.post(url.clone()).body(payload.clone()).build() {
+        let response = match config
+            .http
+            .post(url.clone())
+            .body(outgoing.body.clone())
+            .build()
+        {
             Ok(mut request) => {
                 *request.headers_mut() = headers;
                 *request.timeout_mut() = Some(timeout);
@@ -416,7 +578,7 @@ impl Handle {
             .and_then(|value| value.to_str().ok())
             .and_then(parse_http_date);
         let result = match response.bytes().await {
-            Ok(body) => decode_with_request_id::<A>(status, &body),
+            Ok(body) => decoder(action, status, &body),
             Err(err) => Err(transport(err)),
         };
         Attempt {
@@ -430,7 +592,7 @@ impl Handle {
     /// rate limits and timeouts are then the other client's business.
     pub async fn presign<A: Action>(
         &self,
-        request: &A,
+        request: &Request<A>,
     ) -> Result<SignedRequest, SdkError<A::Error>> {
         let credentials = self
             .inner
@@ -447,17 +609,27 @@ impl Handle {
     /// it: what every attempt of [`send`](Self::send) does before the request leaves.
     pub fn sign_with<A: Action>(
         &self,
-        request: &A,
+        request: &Request<A>,
         credentials: &Credentials,
         timestamp: u64,
     ) -> Result<SignedRequest, SdkError<A::Error>> {
-        let route = self.route::<A>()?;
-        let body = serialize(request)?;
-        let headers = self.headers::<A>(route, credentials, &body, timestamp)?;
+        let outgoing = Outgoing::new(request).map_err(SdkError::Build)?;
+        self.sign_outgoing(&outgoing, credentials, timestamp)
+            .map_err(SdkError::map_kind)
+    }
+
+    fn sign_outgoing(
+        &self,
+        outgoing: &Outgoing,
+        credentials: &Credentials,
+        timestamp: u64,
+    ) -> Result<SignedRequest, SdkError<()>> {
+        let route = self.route(outgoing.info.name)?;
+        let headers = self.headers(route, outgoing, Some(credentials), timestamp)?;
         Ok(SignedRequest {
             url: route.endpoint.url().clone(),
             headers,
-            body,
+            body: outgoing.body.clone(),
         })
     }
 
@@ -465,6 +637,7 @@ impl Handle {
     fn authorization(
         &self,
         route: &Route,
+        content_type: Option<&str>,
         credentials: &Credentials,
         payload: &[u8],
         timestamp: u64,
@@ -496,56 +669,63 @@ impl Handle {
                 }
             }
         };
-        route
-            .signer
-            .authorization(&key, credentials.secret_id(), service, payload, timestamp)
+        let secret_id = credentials.secret_id();
+        match content_type {
+            None => route
+                .signer
+                .authorization(&key, secret_id, service, payload, timestamp),
+            // Uploads are rare: their signer is made for the request, with its content type.
+            Some(content_type) => {
+                RequestSigner::new("POST", "", content_type, route.endpoint.host())
+                    .authorization(&key, secret_id, service, payload, timestamp)
+            }
+        }
     }
 
-    /// The headers of one request, signed.
-    fn headers<A: Action>(
+    /// The headers of one request, signed when it has credentials.
+    fn headers(
         &self,
         route: &Route,
-        credentials: &Credentials,
-        payload: &[u8],
+        outgoing: &Outgoing,
+        credentials: Option<&Credentials>,
         timestamp: u64,
-    ) -> Result<HeaderMap, SdkError<A::Error>> {
+    ) -> Result<HeaderMap, SdkError<()>> {
+        let action = outgoing.info.name;
         let invalid = |what: &str| {
             SdkError::Build(BuildError::invalid(
-                A::NAME,
+                action,
                 format!("{what} is not a valid HTTP header value"),
             ))
         };
-        if !is_header_text(A::NAME) {
+        if !is_header_text(action) {
             return Err(invalid("the action"));
         }
-        let mut authorization =
-            HeaderValue::try_from(self.authorization(route, credentials, payload, timestamp))
-                .map_err(|_| invalid("the authorization"))?;
-        // Keeps the signature and the token out of HTTP/2 header compression tables.
-        authorization.set_sensitive(true);
-
         let mut headers = route.fixed_headers.clone();
-        headers.insert(AUTHORIZATION, authorization);
-        headers.insert(X_TC_ACTION, HeaderValue::from_static(A::NAME));
-        headers.insert(X_TC_TIMESTAMP, HeaderValue::from(timestamp));
-        if let Some(token) = credentials.token() {
-            let mut token =
-                HeaderValue::from_str(token).map_err(|_| invalid("the session token"))?;
-            token.set_sensitive(true);
-            headers.insert(X_TC_TOKEN, token);
+        let content_type = outgoing.content_type.as_deref();
+        if let Some(content_type) = content_type {
+            let value =
+                HeaderValue::from_str(content_type).map_err(|_| invalid("the content type"))?;
+            headers.insert(CONTENT_TYPE, value);
         }
+        if let Some(credentials) = credentials {
+            let signature =
+                self.authorization(route, content_type, credentials, &outgoing.body, timestamp);
+            let mut authorization =
+                HeaderValue::try_from(signature).map_err(|_| invalid("the authorization"))?;
+            // Keeps the signature and the token out of HTTP/2 header compression tables.
+            authorization.set_sensitive(true);
+            headers.insert(AUTHORIZATION, authorization);
+            if let Some(token) = credentials.token() {
+                let mut token =
+                    HeaderValue::from_str(token).map_err(|_| invalid("the session token"))?;
+                token.set_sensitive(true);
+                headers.insert(X_TC_TOKEN, token);
+            }
+        }
+        headers.insert(X_TC_ACTION, HeaderValue::from_static(action));
+        headers.insert(X_TC_TIMESTAMP, HeaderValue::from(timestamp));
         Ok(headers)
     }
-}
-
-/// The request's JSON body.
-fn serialize<A: Action>(request: &A) -> Result<Bytes, SdkError<A::Error>> {
-    serde_json::to_vec(request).map(Bytes::from).map_err(|err| {
-        SdkError::Build(BuildError::invalid(
-            A::NAME,
-            format!("could not be serialized: {err}"),
-        ))
-    })
 }
 
 /// Whether `text` can be a header value as it is: visible ASCII and spaces, which

@@ -6,16 +6,31 @@
 
 mod decode;
 mod handle;
+mod members;
+mod multipart;
 mod paginate;
+mod wire;
 
+pub use bytes::Bytes;
 pub use decode::decode_response;
-pub use handle::{CONTENT_TYPE_JSON, Handle, REQUEST_CLIENT, SignedRequest};
+pub use handle::{CONTENT_TYPE_JSON, Handle, REQUEST_CLIENT, Sending, SignedRequest};
+pub use members::{Call, Input, IntoMember, Member, Params, Request, redact_member, redact_within};
+pub(crate) use members::short_type_name;
 pub use paginate::{Items, PageIndex, Paginated, Paginator};
+pub use wire::{Fields, Response, Slot, Writer, deserialize_fields};
 
+/// The derives of generated structures and error enums (see `tencentcloud-sdk-derive`).
+pub use tencentcloud_sdk_derive::{ErrorCode, Fields, Input};
+
+pub use crate::__action as action;
+pub use crate::__setter as setter;
 pub use crate::error::{BuildError, ErrorKind};
 
-use serde::Serialize;
-use serde::de::DeserializeOwned;
+#[doc(hidden)]
+pub use serde;
+pub use serde::de::MapAccess;
+#[doc(hidden)]
+pub use serde_json;
 
 /// A service version: the name in the credential scope, the API version and the host prefix.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,39 +43,99 @@ pub struct ServiceInfo {
     pub endpoint_prefix: &'static str,
 }
 
-/// A request type of one action of one service version.
-pub trait Action: Serialize + Send + Sync {
+/// Wire name of the request member that makes a repeated request harmless.
+pub const CLIENT_TOKEN: &str = "ClientToken";
+
+/// What the runtime needs to know about an action to send it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ActionInfo {
     /// The action's name, sent as `X-TC-Action`.
-    const NAME: &'static str;
-    /// The documented rate limit in requests per second, when the spec gives one.
-    const RATE_LIMIT: Option<u32>;
+    pub name: &'static str,
     /// Whether sending the request twice has the same effect as sending it once, whatever it
     /// holds. The spec says so with its `idempotent` key; without one, actions that only read
     /// (named `Describe…`, `Get…`, `List…` or `Inquire…`) are idempotent and the others are not.
-    const IDEMPOTENT: bool;
+    pub idempotent: bool,
+    /// The documented rate limit in requests per second, when the spec gives one.
+    pub rate_limit: Option<u32>,
+    /// The wire names of the members a request must set.
+    pub required: &'static [&'static str],
+    /// Whether the action takes a `ClientToken` string: the service carries out the requests
+    /// that share a non-empty token only once, so repeating a request that holds one is
+    /// harmless.
+    pub client_token: bool,
+    /// Whether requests are signed. A few actions (those that make temporary credentials from
+    /// another proof of identity) are sent without a signature.
+    pub signed: bool,
+    /// Whether requests go as `multipart/form-data` (actions that upload a file) rather than
+    /// JSON.
+    pub multipart: bool,
+}
+
+impl ActionInfo {
+    /// An action that is signed, sent as JSON, not idempotent, without limits or required
+    /// members; the other methods change one of these.
+    pub const fn new(name: &'static str) -> Self {
+        Self {
+            name,
+            idempotent: false,
+            rate_limit: None,
+            required: &[],
+            client_token: false,
+            signed: true,
+            multipart: false,
+        }
+    }
+
+    /// Marks the action idempotent.
+    pub const fn idempotent(mut self) -> Self {
+        self.idempotent = true;
+        self
+    }
+
+    /// Sets the documented rate limit.
+    pub const fn rate_limit(mut self, per_second: u32) -> Self {
+        self.rate_limit = Some(per_second);
+        self
+    }
+
+    /// Sets the required members.
+    pub const fn required(mut self, members: &'static [&'static str]) -> Self {
+        self.required = members;
+        self
+    }
+
+    /// Marks the action as taking a `ClientToken`.
+    pub const fn client_token(mut self) -> Self {
+        self.client_token = true;
+        self
+    }
+
+    /// Marks the action as sent without a signature.
+    pub const fn unsigned(mut self) -> Self {
+        self.signed = false;
+        self
+    }
+
+    /// Marks the action as sent as `multipart/form-data`.
+    pub const fn multipart(mut self) -> Self {
+        self.multipart = true;
+        self
+    }
+}
+
+/// One action of one service version. Generated code implements it on a type named after the
+/// action (`DescribeInstances`), which is never built: it only names the action in
+/// [`Request`], [`Call`] and [`Sending`]. See [`action!`](crate::runtime::action).
+pub trait Action: Sized + Send + Sync + 'static {
+    /// How to send the action.
+    const INFO: ActionInfo;
     /// The decoded answer.
-    type Output: DeserializeOwned + Send;
-    /// The action's error enum.
+    type Output: Response + serde::de::DeserializeOwned;
+    /// The error enum of the action (often shared by every action of its service).
     type Error: ErrorKind;
-
-    /// The request's `ClientToken`, for actions that take one: the service carries out the
-    /// requests that share a token only once, so repeating a request that holds one is harmless.
-    ///
-    /// `None` when the action has no such member or the request leaves it unset.
-    fn client_token(&self) -> Option<&str> {
-        None
-    }
-
-    /// Whether this request may be sent again after a failure that leaves its outcome unknown,
-    /// such as an `InternalError` or a connection lost once the request was sent: the runtime
-    /// retries such failures only when this holds.
-    ///
-    /// It holds for [idempotent](Self::IDEMPOTENT) actions, and for any request carrying a
-    /// non-empty [client token](Self::client_token). Failures showing that the service did not
-    /// act on the request, such as throttling, may be retried whatever this says.
-    fn safe_to_repeat(&self) -> bool {
-        Self::IDEMPOTENT || self.client_token().is_some_and(|token| !token.is_empty())
-    }
+    /// The action's own call type, which wraps a [`Call`] and adds a setter per member.
+    type Call<T>: From<Call<Self, T>>;
 }
 
 /// Stands in for a secret member (a database password, say) in generated `Debug` output: it shows

@@ -14,22 +14,19 @@ use std::task::{Context, Poll};
 
 use futures_core::Stream;
 
-use super::{Action, Handle};
+use super::{Action, Handle, Request, Sending};
 use crate::error::{BuildError, SdkError};
 
-/// A request of a paginated action: generated for actions whose spec declares `pagination`.
-pub trait Paginated: Action + Clone + 'static {
+/// A paginated action: generated for actions whose spec declares `pagination`.
+pub trait Paginated: Action {
     /// One item of a page.
-    type Item;
+    type Item: Send + 'static;
 
-    /// The offset this request asks for (0 when unset).
-    fn offset(&self) -> u64;
+    /// The wire name of the request member holding the offset of the first item.
+    const OFFSET: &'static str;
 
-    /// Asks for the page that starts at `offset`.
-    fn set_offset(&mut self, offset: u64);
-
-    /// The items of one page.
-    fn page_items(page: &Self::Output) -> &[Self::Item];
+    /// The number of items in a page.
+    fn page_len(page: &Self::Output) -> usize;
 
     /// Takes the items out of a page.
     fn into_items(page: Self::Output) -> Vec<Self::Item>;
@@ -42,17 +39,11 @@ pub trait Paginated: Action + Clone + 'static {
 pub trait PageIndex: Copy {
     /// The value as an offset; negative values count as 0.
     fn to_offset(self) -> u64;
-    /// An offset in this type, saturating at its maximum.
-    fn from_offset(offset: u64) -> Self;
 }
 
 impl PageIndex for u64 {
     fn to_offset(self) -> u64 {
         self
-    }
-
-    fn from_offset(offset: u64) -> Self {
-        offset
     }
 }
 
@@ -60,15 +51,19 @@ impl PageIndex for i64 {
     fn to_offset(self) -> u64 {
         u64::try_from(self).unwrap_or(0)
     }
-
-    fn from_offset(offset: u64) -> Self {
-        i64::try_from(offset).unwrap_or(i64::MAX)
-    }
 }
 
-type PageResult<R> = Result<<R as Action>::Output, SdkError<<R as Action>::Error>>;
-type ItemResult<R> = Result<<R as Paginated>::Item, SdkError<<R as Action>::Error>>;
-type PageFuture<R> = Pin<Box<dyn Future<Output = PageResult<R>> + Send>>;
+type PageResult<A> = Result<<A as Action>::Output, SdkError<<A as Action>::Error>>;
+type ItemResult<A> = Result<<A as Paginated>::Item, SdkError<<A as Action>::Error>>;
+
+/// The offset a request asks for: its offset member as a number, 0 when unset or negative.
+fn offset_of<A: Paginated>(request: &Request<A>) -> u64 {
+    request
+        .params()
+        .get(A::OFFSET)
+        .and_then(serde_json::Value::as_u64)
+        .unwrap_or(0)
+}
 
 /// A stream of the pages of a list action, one request per page.
 ///
@@ -77,48 +72,43 @@ type PageFuture<R> = Pin<Box<dyn Future<Output = PageResult<R>> + Send>>;
 /// same page size. Paging stops after the page that reaches the reported total count, after an
 /// empty page, or after an error, which is yielded as the last element.
 #[must_use = "a paginator sends nothing until it is polled"]
-pub struct Paginator<R: Paginated> {
+pub struct Paginator<A: Paginated> {
     handle: Handle,
-    state: State<R>,
+    state: State<A>,
 }
 
-enum State<R: Paginated> {
+enum State<A: Paginated> {
     /// The request for the next page, not sent yet.
-    Ready(R),
+    Ready(Request<A>),
     /// The builder refused the request; yielded once.
     Invalid(BuildError),
-    /// A page is on its way; `R` is the request that asked for it.
-    Waiting(R, PageFuture<R>),
+    /// A page is on its way; the request is the one that asked for it.
+    Waiting(Request<A>, Sending<A>),
     Done,
 }
 
-// The only pinned state is the boxed future, which is already `Unpin`.
-impl<R: Paginated> Unpin for Paginator<R> {}
+// The only pinned state is the call's future, which is boxed.
+impl<A: Paginated> Unpin for Paginator<A> {}
 
-impl<R: Paginated> fmt::Debug for Paginator<R> {
+impl<A: Paginated> fmt::Debug for Paginator<A> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let state = match &self.state {
-            State::Ready(request) => format!("ready at offset {}", request.offset()),
+            State::Ready(request) => format!("ready at offset {}", offset_of(request)),
             State::Invalid(_) => "invalid request".to_owned(),
-            State::Waiting(request, _) => format!("waiting for offset {}", request.offset()),
+            State::Waiting(request, _) => format!("waiting for offset {}", offset_of(request)),
             State::Done => "done".to_owned(),
         };
         f.debug_struct("Paginator")
-            .field("action", &R::NAME)
+            .field("action", &A::INFO.name)
             .field("state", &state)
             .finish()
     }
 }
 
-impl<R> Paginator<R>
-where
-    R: Paginated,
-    R::Output: 'static,
-    R::Error: Send + 'static,
-{
+impl<A: Paginated> Paginator<A> {
     /// Pages with `request` as the first page's request. A build error is yielded as the first
     /// and only element.
-    pub fn new(handle: Handle, request: Result<R, BuildError>) -> Self {
+    pub fn new(handle: Handle, request: Result<Request<A>, BuildError>) -> Self {
         let state = match request {
             Ok(request) => State::Ready(request),
             Err(err) => State::Invalid(err),
@@ -127,31 +117,29 @@ where
     }
 
     /// The next page, or `None` when paging is over.
-    pub async fn next(&mut self) -> Option<PageResult<R>> {
+    pub async fn next(&mut self) -> Option<PageResult<A>> {
         poll_fn(|cx| self.poll_page(cx)).await
     }
 
     /// Flattens the pages into a stream of their items.
-    pub fn items(self) -> Items<R> {
+    pub fn items(self) -> Items<A> {
         Items {
             pages: self,
             buffered: VecDeque::new(),
         }
     }
 
-    fn poll_page(&mut self, cx: &mut Context<'_>) -> Poll<Option<PageResult<R>>> {
+    fn poll_page(&mut self, cx: &mut Context<'_>) -> Poll<Option<PageResult<A>>> {
         loop {
             match std::mem::replace(&mut self.state, State::Done) {
                 State::Done => return Poll::Ready(None),
                 State::Invalid(err) => return Poll::Ready(Some(Err(SdkError::Build(err)))),
                 State::Ready(request) => {
-                    let handle = self.handle.clone();
-                    let sent = request.clone();
-                    let future: PageFuture<R> = Box::pin(async move { handle.send(&sent).await });
+                    let future = self.handle.send(&request);
                     self.state = State::Waiting(request, future);
                 }
                 State::Waiting(request, mut future) => {
-                    let page = match future.as_mut().poll(cx) {
+                    let page = match Pin::new(&mut future).poll(cx) {
                         Poll::Pending => {
                             self.state = State::Waiting(request, future);
                             return Poll::Pending;
@@ -159,9 +147,11 @@ where
                         Poll::Ready(Err(err)) => return Poll::Ready(Some(Err(err))),
                         Poll::Ready(Ok(page)) => page,
                     };
-                    if let Some(next) = next_offset::<R>(request.offset(), &page) {
+                    if let Some(next) = next_offset::<A>(offset_of(&request), &page) {
                         let mut request = request;
-                        request.set_offset(next);
+                        request
+                            .params_mut()
+                            .set(A::OFFSET, serde_json::Value::from(next));
                         self.state = State::Ready(request);
                     }
                     return Poll::Ready(Some(Ok(page)));
@@ -172,25 +162,20 @@ where
 }
 
 /// Where the page after `page` starts, or `None` when `page` was the last one.
-fn next_offset<R: Paginated>(offset: u64, page: &R::Output) -> Option<u64> {
-    let count = u64::try_from(R::page_items(page).len()).unwrap_or(u64::MAX);
+fn next_offset<A: Paginated>(offset: u64, page: &A::Output) -> Option<u64> {
+    let count = u64::try_from(A::page_len(page)).unwrap_or(u64::MAX);
     if count == 0 {
         return None;
     }
     let next = offset.saturating_add(count);
-    match R::total_count(page) {
+    match A::total_count(page) {
         Some(total) if next >= total => None,
         _ => Some(next),
     }
 }
 
-impl<R> Stream for Paginator<R>
-where
-    R: Paginated,
-    R::Output: 'static,
-    R::Error: Send + 'static,
-{
-    type Item = PageResult<R>;
+impl<A: Paginated> Stream for Paginator<A> {
+    type Item = PageResult<A>;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         self.get_mut().poll_page(cx)
@@ -199,14 +184,14 @@ where
 
 /// The items of every page of a list action, in order; see [`Paginator`].
 #[must_use = "a paginator sends nothing until it is polled"]
-pub struct Items<R: Paginated> {
-    pages: Paginator<R>,
-    buffered: VecDeque<R::Item>,
+pub struct Items<A: Paginated> {
+    pages: Paginator<A>,
+    buffered: VecDeque<A::Item>,
 }
 
-impl<R: Paginated> Unpin for Items<R> {}
+impl<A: Paginated> Unpin for Items<A> {}
 
-impl<R: Paginated> fmt::Debug for Items<R> {
+impl<A: Paginated> fmt::Debug for Items<A> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Items")
             .field("pages", &self.pages)
@@ -215,19 +200,14 @@ impl<R: Paginated> fmt::Debug for Items<R> {
     }
 }
 
-impl<R> Items<R>
-where
-    R: Paginated,
-    R::Output: 'static,
-    R::Error: Send + 'static,
-{
+impl<A: Paginated> Items<A> {
     /// The next item, or `None` when every page has been read.
-    pub async fn next(&mut self) -> Option<ItemResult<R>> {
+    pub async fn next(&mut self) -> Option<ItemResult<A>> {
         poll_fn(|cx| self.poll_item(cx)).await
     }
 
     /// Reads every remaining item; stops at the first error.
-    pub async fn try_collect(mut self) -> Result<Vec<R::Item>, SdkError<R::Error>> {
+    pub async fn try_collect(mut self) -> Result<Vec<A::Item>, SdkError<A::Error>> {
         let mut all = Vec::new();
         while let Some(item) = self.next().await {
             all.push(item?);
@@ -235,7 +215,7 @@ where
         Ok(all)
     }
 
-    fn poll_item(&mut self, cx: &mut Context<'_>) -> Poll<Option<ItemResult<R>>> {
+    fn poll_item(&mut self, cx: &mut Context<'_>) -> Poll<Option<ItemResult<A>>> {
         loop {
             if let Some(item) = self.buffered.pop_front() {
                 return Poll::Ready(Some(Ok(item)));
@@ -244,19 +224,14 @@ where
                 Poll::Pending => return Poll::Pending,
                 Poll::Ready(None) => return Poll::Ready(None),
                 Poll::Ready(Some(Err(err))) => return Poll::Ready(Some(Err(err))),
-                Poll::Ready(Some(Ok(page))) => self.buffered.extend(R::into_items(page)),
+                Poll::Ready(Some(Ok(page))) => self.buffered.extend(A::into_items(page)),
             }
         }
     }
 }
 
-impl<R> Stream for Items<R>
-where
-    R: Paginated,
-    R::Output: 'static,
-    R::Error: Send + 'static,
-{
-    type Item = ItemResult<R>;
+impl<A: Paginated> Stream for Items<A> {
+    type Item = ItemResult<A>;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         self.get_mut().poll_item(cx)

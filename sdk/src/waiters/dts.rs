@@ -13,8 +13,8 @@ use tokio::time::Instant;
 
 use super::{Backoff, NextPoll, PollSchedule, is_transient};
 use crate::dts::v20180330::{
-    CheckFlag, Client, DescribeMigrateCheckJobError, DescribeMigrateCheckJobRequest,
-    DescribeMigrateCheckJobResponse, MigrateCheckStatus,
+    CheckFlag, Client, DescribeMigrateCheckJob, DescribeMigrateCheckJobError,
+    DescribeMigrateCheckJobRequest, DescribeMigrateCheckJobResponse, MigrateCheckStatus,
 };
 use crate::error::SdkError;
 use crate::runtime::Action;
@@ -174,7 +174,7 @@ impl WaitForMigrateCheck {
             .build()
             .map_err(|err| WaitForMigrateCheckError::Call(SdkError::Build(err)))?;
         let schedule = PollSchedule::new(poll_interval, max_poll_interval)
-            .with_rate_limit(<DescribeMigrateCheckJobRequest as Action>::RATE_LIMIT);
+            .with_rate_limit(<DescribeMigrateCheckJob as Action>::INFO.rate_limit);
         let mut backoff = Backoff::new(schedule);
 
         let mut polls: u32 = 0;

@@ -81,7 +81,7 @@ impl PollSchedule {
     }
 
     /// Sets the floor to one request's share of a rate limit given in requests per second, as in
-    /// [`Action::RATE_LIMIT`](crate::runtime::Action::RATE_LIMIT): 50 ms for 20/s. No limit
+    /// [`ActionInfo::rate_limit`](crate::runtime::ActionInfo::rate_limit): 50 ms for 20/s. No limit
     /// (`None` or `Some(0)`) means no floor.
     pub fn with_rate_limit(self, per_second: Option<u32>) -> Self {
         self.with_floor(rate_limit_floor(per_second))

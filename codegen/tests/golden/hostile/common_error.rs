@@ -133,8 +133,8 @@ impl CommonError {
         }
     }
     /// The common error with this code, if it is one.
-    pub fn from_code(code: &str) -> ::std::option::Option<Self> {
-        ::std::option::Option::Some(
+    pub fn from_code(code: &str) -> Option<Self> {
+        Some(
             match code {
                 "AuthFailure.InvalidAuthorization" => {
                     Self::AuthFailureInvalidAuthorization
@@ -183,7 +183,7 @@ impl CommonError {
                 "UnsupportedOperation" => Self::UnsupportedOperation,
                 "UnsupportedProtocol" => Self::UnsupportedProtocol,
                 "UnsupportedRegion" => Self::UnsupportedRegion,
-                _ => return ::std::option::Option::None,
+                _ => return None,
             },
         )
     }

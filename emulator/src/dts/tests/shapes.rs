@@ -10,7 +10,9 @@ macro_rules! decode {
     ($request:ty, $params:expr, $answer:expr) => {{
         let params: &Value = &$params;
         let answer: &Answer = &$answer;
-        if let Err(err) = serde_json::from_value::<$request>(params.clone()) {
+        if let Err(err) =
+            serde_json::from_value::<tencentcloud_sdk::runtime::Request<$request>>(params.clone())
+        {
             panic!("bad test input for {}: {err}", stringify!($request));
         }
         let mut response = Map::new();
@@ -45,7 +47,7 @@ fn every_answer_fits_the_sdk_types() {
         covered.insert("DescribeMigrateJobs");
         let params = json!({ "Order": "CreateTime", "OrderSeq": "DESC", "Limit": 100 });
         let answer = emu.ok(at, "DescribeMigrateJobs", params.clone());
-        let output = decode!(sdk::DescribeMigrateJobsRequest, params, answer);
+        let output = decode!(sdk::DescribeMigrateJobs, params, answer);
         assert_eq!(output.job_list.len(), output.total_count as usize);
         output
     };
@@ -67,7 +69,7 @@ fn every_answer_fits_the_sdk_types() {
     full["SrcInfoMulti"] =
         json!([{ "Ip": "203.0.113.20", "Port": 3306, "User": "dts", "Password": "p" }]);
     full["DstInfo"]["ReadOnly"] = 1.into();
-    let (created, _) = run!(0.0, "CreateMigrateJob", sdk::CreateMigrateJobRequest, full);
+    let (created, _) = run!(0.0, "CreateMigrateJob", sdk::CreateMigrateJob, full);
     let incremental = created["JobId"].as_str().expect("id").to_owned();
     let failing = emu.create_job(0.0, job_params("fail-check", 2));
     let stopped = emu.create_job(0.0, job_params("stopped", 2));
@@ -81,7 +83,7 @@ fn every_answer_fits_the_sdk_types() {
     let (_, report) = run!(
         0.0,
         "DescribeMigrateCheckJob",
-        sdk::DescribeMigrateCheckJobRequest,
+        sdk::DescribeMigrateCheckJob,
         check(&incremental)
     );
     assert_eq!(report.status, sdk::MigrateCheckStatus::Unavailable);
@@ -89,7 +91,7 @@ fn every_answer_fits_the_sdk_types() {
         run!(
             0.0,
             "CreateMigrateCheckJob",
-            sdk::CreateMigrateCheckJobRequest,
+            sdk::CreateMigrateCheckJob,
             check(id)
         );
     }
@@ -98,31 +100,26 @@ fn every_answer_fits_the_sdk_types() {
         let (_, report) = run!(
             at,
             "DescribeMigrateCheckJob",
-            sdk::DescribeMigrateCheckJobRequest,
+            sdk::DescribeMigrateCheckJob,
             check(&incremental)
         );
         assert!(report.progress_percent().is_some());
         run!(
             at,
             "DescribeMigrateCheckJob",
-            sdk::DescribeMigrateCheckJobRequest,
+            sdk::DescribeMigrateCheckJob,
             check(&failing)
         );
     }
     let (_, report) = run!(
         10.0,
         "DescribeMigrateCheckJob",
-        sdk::DescribeMigrateCheckJobRequest,
+        sdk::DescribeMigrateCheckJob,
         check(&failing)
     );
     assert!(!report.check_flag.is_passed());
     for id in [&incremental, &stopped, &plain, &scheduled] {
-        run!(
-            10.0,
-            "StartMigrateJob",
-            sdk::StartMigrateJobRequest,
-            check(id)
-        );
+        run!(10.0, "StartMigrateJob", sdk::StartMigrateJob, check(id));
     }
     let running = list_jobs(&mut covered, 15.0);
     assert!(
@@ -131,18 +128,13 @@ fn every_answer_fits_the_sdk_types() {
             .iter()
             .any(|job| job.status == sdk::MigrateJobStatus::Running)
     );
-    run!(
-        15.0,
-        "StopMigrateJob",
-        sdk::StopMigrateJobRequest,
-        check(&stopped)
-    );
+    run!(15.0, "StopMigrateJob", sdk::StopMigrateJob, check(&stopped));
     list_jobs(&mut covered, 16.0);
     list_jobs(&mut covered, 40.0);
     run!(
         40.0,
         "CompleteMigrateJob",
-        sdk::CompleteMigrateJobRequest,
+        sdk::CompleteMigrateJob,
         json!({ "JobId": incremental, "CompleteMode": "waitForSync" })
     );
     let winding = list_jobs(&mut covered, 41.0);
@@ -161,7 +153,7 @@ fn every_answer_fits_the_sdk_types() {
     run!(
         50.0,
         "ModifyMigrateJob",
-        sdk::ModifyMigrateJobRequest,
+        sdk::ModifyMigrateJob,
         json!({
             "JobId": stopped,
             "JobName": "stopped-v2",
@@ -178,7 +170,7 @@ fn every_answer_fits_the_sdk_types() {
     run!(
         50.0,
         "DeleteMigrateJob",
-        sdk::DeleteMigrateJobRequest,
+        sdk::DeleteMigrateJob,
         check(&plain)
     );
     list_jobs(&mut covered, 51.0);
@@ -187,7 +179,7 @@ fn every_answer_fits_the_sdk_types() {
     let (_, created) = run!(
         60.0,
         "CreateSubscribe",
-        sdk::CreateSubscribeRequest,
+        sdk::CreateSubscribe,
         json!({
             "Product": "mysql",
             "PayType": 0,
@@ -202,7 +194,7 @@ fn every_answer_fits_the_sdk_types() {
     let (_, paid) = run!(
         60.0,
         "CreateSubscribe",
-        sdk::CreateSubscribeRequest,
+        sdk::CreateSubscribe,
         json!({ "Product": "mysql", "PayType": 1 })
     );
     let hourly = paid.subscribe_ids.expect("ids").remove(0);
@@ -210,14 +202,14 @@ fn every_answer_fits_the_sdk_types() {
     let (_, conf) = run!(
         60.0,
         "DescribeSubscribeConf",
-        sdk::DescribeSubscribeConfRequest,
+        sdk::DescribeSubscribeConf,
         one(&ids[0])
     );
     assert_eq!(conf.subs_status, sdk::SubsStatus::Unconfigured);
     let (_, activated) = run!(
         61.0,
         "ActivateSubscribe",
-        sdk::ActivateSubscribeRequest,
+        sdk::ActivateSubscribe,
         json!({
             "SubscribeId": ids[0],
             "InstanceId": "cdb-9dijwkkw2",
@@ -230,14 +222,14 @@ fn every_answer_fits_the_sdk_types() {
     let (_, task) = run!(
         61.0,
         "DescribeAsyncRequestInfo",
-        sdk::DescribeAsyncRequestInfoRequest,
+        sdk::DescribeAsyncRequestInfo,
         json!({ "AsyncRequestId": activated.async_request_id })
     );
     assert_eq!(task.status, Some(sdk::AsyncRequestStatus::Success));
     let (_, modified) = run!(
         62.0,
         "ModifySubscribeObjects",
-        sdk::ModifySubscribeObjectsRequest,
+        sdk::ModifySubscribeObjects,
         json!({
             "SubscribeId": ids[0],
             "SubscribeObjectType": 2,
@@ -247,19 +239,19 @@ fn every_answer_fits_the_sdk_types() {
     run!(
         62.0,
         "DescribeAsyncRequestInfo",
-        sdk::DescribeAsyncRequestInfoRequest,
+        sdk::DescribeAsyncRequestInfo,
         json!({ "AsyncRequestId": modified.async_request_id })
     );
     run!(
         62.0,
         "ModifySubscribeName",
-        sdk::ModifySubscribeNameRequest,
+        sdk::ModifySubscribeName,
         json!({ "SubscribeId": ids[0], "SubscribeName": "audit-2" })
     );
     run!(
         62.0,
         "ModifySubscribeConsumeTime",
-        sdk::ModifySubscribeConsumeTimeRequest,
+        sdk::ModifySubscribeConsumeTime,
         json!({
             "SubscribeId": ids[0],
             "ConsumeStartTime": cloud_datetime(UNIX0),
@@ -268,7 +260,7 @@ fn every_answer_fits_the_sdk_types() {
     run!(
         62.0,
         "ModifySubscribeVipVport",
-        sdk::ModifySubscribeVipVportRequest,
+        sdk::ModifySubscribeVipVport,
         json!({
             "SubscribeId": ids[0],
             "DstUniqSubnetId": "subnet-njj6i45t",
@@ -279,45 +271,40 @@ fn every_answer_fits_the_sdk_types() {
     run!(
         62.0,
         "ModifySubscribeAutoRenewFlag",
-        sdk::ModifySubscribeAutoRenewFlagRequest,
+        sdk::ModifySubscribeAutoRenewFlag,
         json!({ "SubscribeId": ids[0], "AutoRenewFlag": 0 })
     );
     let (_, conf) = run!(
         63.0,
         "DescribeSubscribeConf",
-        sdk::DescribeSubscribeConfRequest,
+        sdk::DescribeSubscribeConf,
         one(&ids[0])
     );
     assert_eq!(conf.subs_status, sdk::SubsStatus::Configured);
     assert_eq!(conf.subscribe_objects.len(), 1);
-    run!(
-        63.0,
-        "ResetSubscribe",
-        sdk::ResetSubscribeRequest,
-        one(&ids[1])
-    );
+    run!(63.0, "ResetSubscribe", sdk::ResetSubscribe, one(&ids[1]));
     run!(
         64.0,
         "IsolateSubscribe",
-        sdk::IsolateSubscribeRequest,
+        sdk::IsolateSubscribe,
         one(&hourly)
     );
     run!(
         64.0,
         "DescribeSubscribeConf",
-        sdk::DescribeSubscribeConfRequest,
+        sdk::DescribeSubscribeConf,
         one(&hourly)
     );
     run!(
         65.0,
         "OfflineIsolatedSubscribe",
-        sdk::OfflineIsolatedSubscribeRequest,
+        sdk::OfflineIsolatedSubscribe,
         one(&hourly)
     );
     let (_, listed) = run!(
         65.0,
         "DescribeSubscribes",
-        sdk::DescribeSubscribesRequest,
+        sdk::DescribeSubscribes,
         json!({
             "Offset": 0,
             "Limit": 100,
@@ -334,7 +321,7 @@ fn every_answer_fits_the_sdk_types() {
     let (_, everything) = run!(
         65.0,
         "DescribeSubscribes",
-        sdk::DescribeSubscribesRequest,
+        sdk::DescribeSubscribes,
         json!({})
     );
     assert_eq!(everything.items.len(), 3);

@@ -3,4 +3,6 @@
 //! Hostile names (`hostile`).
 //!
 //! A service whose names try to break the generator: keywords, prelude names, acronyms, digits, \[brackets\] and &lt;angle&gt; text.
+//!
+//! API versions: [`2020-01-01`](v20200101). The Cargo feature `hostile` enables them all.
 pub mod v20200101;

@@ -6,151 +6,13 @@
 //!
 //! This is the 2018-03-30 version of the API. A migration goes: CreateMigrateJob, CreateMigrateCheckJob, DescribeMigrateCheckJob until the check is over, ModifyMigrateJob if it failed, StartMigrateJob once it passed, then DescribeMigrateJobs to watch the job and CompleteMigrateJob, StopMigrateJob or DeleteMigrateJob to end it. A subscription goes: CreateSubscribe, ActivateSubscribe, DescribeSubscribes and DescribeSubscribeConf, the ModifySubscribe* actions or ResetSubscribe to change it, and IsolateSubscribe then OfflineIsolatedSubscribe to retire it.
 //!
-//! Create a [`Client`] from a [`Config`](::tencentcloud_sdk::Config) and call one method per action.
+//! Create a [`Client`] from a [`Config`](::tencentcloud_sdk::Config) and call one method per action (22 in all). Each method returns a call to fill in with one setter per member and `send`; its answer is the action's typed response. Setters and fields are the members' names in snake_case (`InstanceIds` is `instance_ids`); a field whose member is spelt otherwise gives the member's name in its doc. Read actions (`Describe…`, `Get…`, `List…`, `Inquire…`) are retried after any transient failure; others only when the request cannot have reached the service, or when it carries a `ClientToken`.
+use ::tencentcloud_sdk::runtime as rt;
 /// Structures and enums shared by the actions.
 pub mod types;
 pub use types::*;
-/// The `ActivateSubscribe` action.
-pub mod activate_subscribe;
-pub use activate_subscribe::{
-    ActivateSubscribeRequest, ActivateSubscribeRequestBuilder, ActivateSubscribeResponse,
-    ActivateSubscribeError, ActivateSubscribeCall,
-};
-/// The `CompleteMigrateJob` action.
-pub mod complete_migrate_job;
-pub use complete_migrate_job::{
-    CompleteMigrateJobRequest, CompleteMigrateJobRequestBuilder,
-    CompleteMigrateJobResponse, CompleteMigrateJobError, CompleteMigrateJobCall,
-};
-/// The `CreateMigrateCheckJob` action.
-pub mod create_migrate_check_job;
-pub use create_migrate_check_job::{
-    CreateMigrateCheckJobRequest, CreateMigrateCheckJobRequestBuilder,
-    CreateMigrateCheckJobResponse, CreateMigrateCheckJobError, CreateMigrateCheckJobCall,
-};
-/// The `CreateMigrateJob` action.
-pub mod create_migrate_job;
-pub use create_migrate_job::{
-    CreateMigrateJobRequest, CreateMigrateJobRequestBuilder, CreateMigrateJobResponse,
-    CreateMigrateJobError, CreateMigrateJobCall,
-};
-/// The `CreateSubscribe` action.
-pub mod create_subscribe;
-pub use create_subscribe::{
-    CreateSubscribeRequest, CreateSubscribeRequestBuilder, CreateSubscribeResponse,
-    CreateSubscribeError, CreateSubscribeCall,
-};
-/// The `DeleteMigrateJob` action.
-pub mod delete_migrate_job;
-pub use delete_migrate_job::{
-    DeleteMigrateJobRequest, DeleteMigrateJobRequestBuilder, DeleteMigrateJobResponse,
-    DeleteMigrateJobError, DeleteMigrateJobCall,
-};
-/// The `DescribeAsyncRequestInfo` action.
-pub mod describe_async_request_info;
-pub use describe_async_request_info::{
-    DescribeAsyncRequestInfoRequest, DescribeAsyncRequestInfoRequestBuilder,
-    DescribeAsyncRequestInfoResponse, DescribeAsyncRequestInfoError,
-    DescribeAsyncRequestInfoCall,
-};
-/// The `DescribeMigrateCheckJob` action.
-pub mod describe_migrate_check_job;
-pub use describe_migrate_check_job::{
-    DescribeMigrateCheckJobRequest, DescribeMigrateCheckJobRequestBuilder,
-    DescribeMigrateCheckJobResponse, DescribeMigrateCheckJobError,
-    DescribeMigrateCheckJobCall,
-};
-/// The `DescribeMigrateJobs` action.
-pub mod describe_migrate_jobs;
-pub use describe_migrate_jobs::{
-    DescribeMigrateJobsRequest, DescribeMigrateJobsRequestBuilder,
-    DescribeMigrateJobsResponse, DescribeMigrateJobsError, DescribeMigrateJobsCall,
-};
-/// The `DescribeSubscribeConf` action.
-pub mod describe_subscribe_conf;
-pub use describe_subscribe_conf::{
-    DescribeSubscribeConfRequest, DescribeSubscribeConfRequestBuilder,
-    DescribeSubscribeConfResponse, DescribeSubscribeConfError, DescribeSubscribeConfCall,
-};
-/// The `DescribeSubscribes` action.
-pub mod describe_subscribes;
-pub use describe_subscribes::{
-    DescribeSubscribesRequest, DescribeSubscribesRequestBuilder,
-    DescribeSubscribesResponse, DescribeSubscribesError, DescribeSubscribesCall,
-};
-/// The `IsolateSubscribe` action.
-pub mod isolate_subscribe;
-pub use isolate_subscribe::{
-    IsolateSubscribeRequest, IsolateSubscribeRequestBuilder, IsolateSubscribeResponse,
-    IsolateSubscribeError, IsolateSubscribeCall,
-};
-/// The `ModifyMigrateJob` action.
-pub mod modify_migrate_job;
-pub use modify_migrate_job::{
-    ModifyMigrateJobRequest, ModifyMigrateJobRequestBuilder, ModifyMigrateJobResponse,
-    ModifyMigrateJobError, ModifyMigrateJobCall,
-};
-/// The `ModifySubscribeAutoRenewFlag` action.
-pub mod modify_subscribe_auto_renew_flag;
-pub use modify_subscribe_auto_renew_flag::{
-    ModifySubscribeAutoRenewFlagRequest, ModifySubscribeAutoRenewFlagRequestBuilder,
-    ModifySubscribeAutoRenewFlagResponse, ModifySubscribeAutoRenewFlagError,
-    ModifySubscribeAutoRenewFlagCall,
-};
-/// The `ModifySubscribeConsumeTime` action.
-pub mod modify_subscribe_consume_time;
-pub use modify_subscribe_consume_time::{
-    ModifySubscribeConsumeTimeRequest, ModifySubscribeConsumeTimeRequestBuilder,
-    ModifySubscribeConsumeTimeResponse, ModifySubscribeConsumeTimeError,
-    ModifySubscribeConsumeTimeCall,
-};
-/// The `ModifySubscribeName` action.
-pub mod modify_subscribe_name;
-pub use modify_subscribe_name::{
-    ModifySubscribeNameRequest, ModifySubscribeNameRequestBuilder,
-    ModifySubscribeNameResponse, ModifySubscribeNameError, ModifySubscribeNameCall,
-};
-/// The `ModifySubscribeObjects` action.
-pub mod modify_subscribe_objects;
-pub use modify_subscribe_objects::{
-    ModifySubscribeObjectsRequest, ModifySubscribeObjectsRequestBuilder,
-    ModifySubscribeObjectsResponse, ModifySubscribeObjectsError,
-    ModifySubscribeObjectsCall,
-};
-/// The `ModifySubscribeVipVport` action.
-pub mod modify_subscribe_vip_vport;
-pub use modify_subscribe_vip_vport::{
-    ModifySubscribeVipVportRequest, ModifySubscribeVipVportRequestBuilder,
-    ModifySubscribeVipVportResponse, ModifySubscribeVipVportError,
-    ModifySubscribeVipVportCall,
-};
-/// The `OfflineIsolatedSubscribe` action.
-pub mod offline_isolated_subscribe;
-pub use offline_isolated_subscribe::{
-    OfflineIsolatedSubscribeRequest, OfflineIsolatedSubscribeRequestBuilder,
-    OfflineIsolatedSubscribeResponse, OfflineIsolatedSubscribeError,
-    OfflineIsolatedSubscribeCall,
-};
-/// The `ResetSubscribe` action.
-pub mod reset_subscribe;
-pub use reset_subscribe::{
-    ResetSubscribeRequest, ResetSubscribeRequestBuilder, ResetSubscribeResponse,
-    ResetSubscribeError, ResetSubscribeCall,
-};
-/// The `StartMigrateJob` action.
-pub mod start_migrate_job;
-pub use start_migrate_job::{
-    StartMigrateJobRequest, StartMigrateJobRequestBuilder, StartMigrateJobResponse,
-    StartMigrateJobError, StartMigrateJobCall,
-};
-/// The `StopMigrateJob` action.
-pub mod stop_migrate_job;
-pub use stop_migrate_job::{
-    StopMigrateJobRequest, StopMigrateJobRequestBuilder, StopMigrateJobResponse,
-    StopMigrateJobError, StopMigrateJobCall,
-};
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: ::tencentcloud_sdk::runtime::ServiceInfo = ::tencentcloud_sdk::runtime::ServiceInfo {
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
     name: "dts",
     version: "2018-03-30",
     endpoint_prefix: "dts",
@@ -158,13 +20,13 @@ pub static SERVICE: ::tencentcloud_sdk::runtime::ServiceInfo = ::tencentcloud_sd
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {
-    handle: ::tencentcloud_sdk::runtime::Handle,
+    handle: rt::Handle,
 }
 impl Client {
     /// Creates a client with a configuration.
     pub fn new(config: ::tencentcloud_sdk::Config) -> Self {
         Self {
-            handle: ::tencentcloud_sdk::runtime::Handle::new(config, &SERVICE),
+            handle: rt::Handle::new(config, &SERVICE),
         }
     }
     /// The configuration requests are made with.
@@ -172,16 +34,14 @@ impl Client {
         self.handle.config()
     }
     /// The runtime handle that sends requests, for sending prepared requests directly.
-    pub fn handle(&self) -> &::tencentcloud_sdk::runtime::Handle {
+    pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
     /// Configures a new subscription instance: binds it to a database instance and chooses what it carries.
     ///
     /// Only an instance that is not configured yet (`SubsStatus` `unconfigure`) can be configured; create one with CreateSubscribe, or reset a configured one with ResetSubscribe. The configuration runs asynchronously: poll the returned `AsyncRequestId` with DescribeAsyncRequestInfo, then read the result with DescribeSubscribeConf.
     ///
-    /// Rate limit: 20 requests per second per account.
-    ///
-    /// Automatic retries: none once the request may have reached the service, as repeating it could act twice.
+    /// Required: `SubscribeId`, `InstanceId`, `SubscribeObjectType`. Rate limit: 20 requests per second per account. Automatic retries: none once the request may have reached the service, as repeating it could act twice.
     ///
     /// # Errors
     ///
@@ -242,16 +102,17 @@ impl Client {
     ///   }
     /// }
     /// ```
+    ///
+    /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dts&Version=2018-03-30&Action=ActivateSubscribe)
+    #[inline]
     pub fn activate_subscribe(&self) -> ActivateSubscribeCall {
-        ActivateSubscribeCall::new(self.handle.clone())
+        ActivateSubscribeCall::new(&self.handle)
     }
     /// Completes a migration job that is ready to complete, ending its incremental sync.
     ///
     /// A job that migrates incremental changes keeps syncing until it is completed. Once DescribeMigrateJobs reports it ready to complete (status 8), call this to stop the incremental sync and finish the job; DescribeMigrateJobs then shows it completing (12) and finally successful (9). To abandon a job instead, use StopMigrateJob.
     ///
-    /// Rate limit: 20 requests per second per account.
-    ///
-    /// Automatic retries: none once the request may have reached the service, as repeating it could act twice.
+    /// Required: `JobId`. Rate limit: 20 requests per second per account. Automatic retries: none once the request may have reached the service, as repeating it could act twice.
     ///
     /// # Errors
     ///
@@ -309,8 +170,11 @@ impl Client {
     ///   }
     /// }
     /// ```
+    ///
+    /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dts&Version=2018-03-30&Action=CompleteMigrateJob)
+    #[inline]
     pub fn complete_migrate_job(&self) -> CompleteMigrateJobCall {
-        CompleteMigrateJobCall::new(self.handle.clone())
+        CompleteMigrateJobCall::new(&self.handle)
     }
     /// Starts the pre-flight check a migration job must pass before it can start.
     ///
@@ -318,9 +182,7 @@ impl Client {
     ///
     /// For jobs in the finance zone, send the request to `dts.ap-shenzhen-fsi.tencentcloudapi.com`.
     ///
-    /// Rate limit: 20 requests per second per account.
-    ///
-    /// Automatic retries: none once the request may have reached the service, as repeating it could act twice.
+    /// Required: `JobId`. Rate limit: 20 requests per second per account. Automatic retries: none once the request may have reached the service, as repeating it could act twice.
     ///
     /// # Errors
     ///
@@ -386,8 +248,11 @@ impl Client {
     ///   }
     /// }
     /// ```
+    ///
+    /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dts&Version=2018-03-30&Action=CreateMigrateCheckJob)
+    #[inline]
     pub fn create_migrate_check_job(&self) -> CreateMigrateCheckJobCall {
-        CreateMigrateCheckJobCall::new(self.handle.clone())
+        CreateMigrateCheckJobCall::new(&self.handle)
     }
     /// Creates a data migration job from a source database to a TencentDB target.
     ///
@@ -395,9 +260,7 @@ impl Client {
     ///
     /// For jobs in the finance zone, send the request to `dts.ap-shenzhen-fsi.tencentcloudapi.com`.
     ///
-    /// Rate limit: 20 requests per second per account.
-    ///
-    /// Automatic retries: none once the request may have reached the service, as repeating it could act twice.
+    /// Required: `JobName`, `MigrateOption`, `SrcDatabaseType`, `SrcAccessType`, `SrcInfo`, `DstDatabaseType`, `DstAccessType`, `DstInfo`. Rate limit: 20 requests per second per account. Automatic retries: none once the request may have reached the service, as repeating it could act twice.
     ///
     /// # Errors
     ///
@@ -659,16 +522,17 @@ impl Client {
     ///   }
     /// }
     /// ```
+    ///
+    /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dts&Version=2018-03-30&Action=CreateMigrateJob)
+    #[inline]
     pub fn create_migrate_job(&self) -> CreateMigrateJobCall {
-        CreateMigrateJobCall::new(self.handle.clone())
+        CreateMigrateJobCall::new(&self.handle)
     }
     /// Buys data subscription instances.
     ///
     /// The new instances are not configured: bind each to a database instance with ActivateSubscribe, then find them with DescribeSubscribes.
     ///
-    /// Rate limit: 20 requests per second per account.
-    ///
-    /// Automatic retries: none once the request may have reached the service, as repeating it could act twice.
+    /// Required: `Product`, `PayType`. Rate limit: 20 requests per second per account. Automatic retries: none once the request may have reached the service, as repeating it could act twice.
     ///
     /// # Errors
     ///
@@ -724,16 +588,17 @@ impl Client {
     ///   }
     /// }
     /// ```
+    ///
+    /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dts&Version=2018-03-30&Action=CreateSubscribe)
+    #[inline]
     pub fn create_subscribe(&self) -> CreateSubscribeCall {
-        CreateSubscribeCall::new(self.handle.clone())
+        CreateSubscribeCall::new(&self.handle)
     }
     /// Deletes a migration job that is not in progress.
     ///
     /// Jobs that are checking (status 3), running (7), ready to complete (8), cancelling (11) or completing (12) cannot be deleted; cancel a running job with StopMigrateJob first.
     ///
-    /// Rate limit: 20 requests per second per account.
-    ///
-    /// Automatic retries: none once the request may have reached the service, as repeating it could act twice.
+    /// Required: `JobId`. Rate limit: 20 requests per second per account. Automatic retries: none once the request may have reached the service, as repeating it could act twice.
     ///
     /// # Errors
     ///
@@ -794,16 +659,17 @@ impl Client {
     ///   }
     /// }
     /// ```
+    ///
+    /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dts&Version=2018-03-30&Action=DeleteMigrateJob)
+    #[inline]
     pub fn delete_migrate_job(&self) -> DeleteMigrateJobCall {
-        DeleteMigrateJobCall::new(self.handle.clone())
+        DeleteMigrateJobCall::new(&self.handle)
     }
     /// Reports the outcome of an asynchronous subscription task.
     ///
     /// ActivateSubscribe and ModifySubscribeObjects return an `AsyncRequestId`; poll this action with it until `Status` is `success` or `failed`.
     ///
-    /// Rate limit: 20 requests per second per account.
-    ///
-    /// Automatic retries: safe, as a read action.
+    /// Required: `AsyncRequestId`. Rate limit: 20 requests per second per account. Automatic retries: safe, as a read action.
     ///
     /// # Errors
     ///
@@ -857,16 +723,17 @@ impl Client {
     ///   }
     /// }
     /// ```
+    ///
+    /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dts&Version=2018-03-30&Action=DescribeAsyncRequestInfo)
+    #[inline]
     pub fn describe_async_request_info(&self) -> DescribeAsyncRequestInfoCall {
-        DescribeAsyncRequestInfoCall::new(self.handle.clone())
+        DescribeAsyncRequestInfoCall::new(&self.handle)
     }
     /// Reports the state, progress and verdict of a migration job's pre-flight check.
     ///
     /// Poll this after creating a check with CreateMigrateCheckJob. Once `Status` is `finished`, `CheckFlag` tells whether the job may start: when it passed, start the job with StartMigrateJob; when it failed, `ErrorMessage` says what to fix, which is done with ModifyMigrateJob or on the source and target instances before checking again.
     ///
-    /// Rate limit: 20 requests per second per account.
-    ///
-    /// Automatic retries: safe, as a read action.
+    /// Required: `JobId`. Rate limit: 20 requests per second per account. Automatic retries: safe, as a read action.
     ///
     /// # Errors
     ///
@@ -949,8 +816,11 @@ impl Client {
     ///   }
     /// }
     /// ```
+    ///
+    /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dts&Version=2018-03-30&Action=DescribeMigrateCheckJob)
+    #[inline]
     pub fn describe_migrate_check_job(&self) -> DescribeMigrateCheckJobCall {
-        DescribeMigrateCheckJobCall::new(self.handle.clone())
+        DescribeMigrateCheckJobCall::new(&self.handle)
     }
     /// Lists migration jobs, one page at a time.
     ///
@@ -958,11 +828,9 @@ impl Client {
     ///
     /// For jobs in the finance zone, send the request to `dts.ap-shenzhen-fsi.tencentcloudapi.com`.
     ///
-    /// Rate limit: 100 requests per second per account.
+    /// Rate limit: 100 requests per second per account. Automatic retries: safe, as a read action.
     ///
-    /// Automatic retries: safe, as a read action.
-    ///
-    /// Each answer holds one page of `JobList`; [`DescribeMigrateJobsCall::into_paginator`] reads them all.
+    /// Each answer holds one page of `JobList`; [`into_paginator`](DescribeMigrateJobsCall::into_paginator) reads them all.
     ///
     /// # Errors
     ///
@@ -1195,16 +1063,17 @@ impl Client {
     ///   }
     /// }
     /// ```
+    ///
+    /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dts&Version=2018-03-30&Action=DescribeMigrateJobs)
+    #[inline]
     pub fn describe_migrate_jobs(&self) -> DescribeMigrateJobsCall {
-        DescribeMigrateJobsCall::new(self.handle.clone())
+        DescribeMigrateJobsCall::new(&self.handle)
     }
     /// Describes the configuration of one subscription instance.
     ///
     /// Shows the bound database, the channel address, the subscribed objects and the lifecycle state; use it after ActivateSubscribe and the modify actions to see their effect.
     ///
-    /// Rate limit: 20 requests per second per account.
-    ///
-    /// Automatic retries: safe, as a read action.
+    /// Required: `SubscribeId`. Rate limit: 20 requests per second per account. Automatic retries: safe, as a read action.
     ///
     /// # Errors
     ///
@@ -1365,18 +1234,19 @@ impl Client {
     ///   }
     /// }
     /// ```
+    ///
+    /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dts&Version=2018-03-30&Action=DescribeSubscribeConf)
+    #[inline]
     pub fn describe_subscribe_conf(&self) -> DescribeSubscribeConfCall {
-        DescribeSubscribeConfCall::new(self.handle.clone())
+        DescribeSubscribeConfCall::new(&self.handle)
     }
     /// Lists data subscription instances, one page at a time.
     ///
     /// Returns 20 instances per page unless `Limit` says otherwise. Filters narrow the list by id, name, bound instance, state, edition or tag.
     ///
-    /// Rate limit: 100 requests per second per account.
+    /// Rate limit: 100 requests per second per account. Automatic retries: safe, as a read action.
     ///
-    /// Automatic retries: safe, as a read action.
-    ///
-    /// Each answer holds one page of `Items`; [`DescribeSubscribesCall::into_paginator`] reads them all.
+    /// Each answer holds one page of `Items`; [`into_paginator`](DescribeSubscribesCall::into_paginator) reads them all.
     ///
     /// # Errors
     ///
@@ -1518,16 +1388,17 @@ impl Client {
     ///   }
     /// }
     /// ```
+    ///
+    /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dts&Version=2018-03-30&Action=DescribeSubscribes)
+    #[inline]
     pub fn describe_subscribes(&self) -> DescribeSubscribesCall {
-        DescribeSubscribesCall::new(self.handle.clone())
+        DescribeSubscribesCall::new(&self.handle)
     }
     /// Isolates a pay-as-you-go subscription instance, which stops it and its billing.
     ///
     /// After isolation the instance cannot be used and is no longer billed; take it offline for good with OfflineIsolatedSubscribe.
     ///
-    /// Rate limit: 20 requests per second per account.
-    ///
-    /// Automatic retries: none once the request may have reached the service, as repeating it could act twice.
+    /// Required: `SubscribeId`. Rate limit: 20 requests per second per account. Automatic retries: none once the request may have reached the service, as repeating it could act twice.
     ///
     /// # Errors
     ///
@@ -1577,8 +1448,11 @@ impl Client {
     ///   }
     /// }
     /// ```
+    ///
+    /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dts&Version=2018-03-30&Action=IsolateSubscribe)
+    #[inline]
     pub fn isolate_subscribe(&self) -> IsolateSubscribeCall {
-        IsolateSubscribeCall::new(self.handle.clone())
+        IsolateSubscribeCall::new(&self.handle)
     }
     /// Changes the settings of a migration job that is not running.
     ///
@@ -1586,9 +1460,7 @@ impl Client {
     ///
     /// For jobs in the finance zone, send the request to `dts.ap-shenzhen-fsi.tencentcloudapi.com`.
     ///
-    /// Rate limit: 20 requests per second per account.
-    ///
-    /// Automatic retries: none once the request may have reached the service, as repeating it could act twice.
+    /// Required: `JobId`. Rate limit: 20 requests per second per account. Automatic retries: none once the request may have reached the service, as repeating it could act twice.
     ///
     /// # Errors
     ///
@@ -1681,16 +1553,17 @@ impl Client {
     ///   }
     /// }
     /// ```
+    ///
+    /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dts&Version=2018-03-30&Action=ModifyMigrateJob)
+    #[inline]
     pub fn modify_migrate_job(&self) -> ModifyMigrateJobCall {
-        ModifyMigrateJobCall::new(self.handle.clone())
+        ModifyMigrateJobCall::new(&self.handle)
     }
     /// Turns automatic renewal of a subscription instance on or off.
     ///
     /// Only prepaid instances renew; the flag has no effect on pay-as-you-go instances. DescribeSubscribeConf shows the current flag.
     ///
-    /// Rate limit: 20 requests per second per account.
-    ///
-    /// Automatic retries: none once the request may have reached the service, as repeating it could act twice.
+    /// Required: `SubscribeId`, `AutoRenewFlag`. Rate limit: 20 requests per second per account. Automatic retries: none once the request may have reached the service, as repeating it could act twice.
     ///
     /// # Errors
     ///
@@ -1738,16 +1611,17 @@ impl Client {
     ///   }
     /// }
     /// ```
+    ///
+    /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dts&Version=2018-03-30&Action=ModifySubscribeAutoRenewFlag)
+    #[inline]
     pub fn modify_subscribe_auto_renew_flag(&self) -> ModifySubscribeAutoRenewFlagCall {
-        ModifySubscribeAutoRenewFlagCall::new(self.handle.clone())
+        ModifySubscribeAutoRenewFlagCall::new(&self.handle)
     }
     /// Moves the point in time from which a subscription channel delivers data.
     ///
     /// After this, the SDK consuming the channel receives data from the new point, which must lie within the last 24 hours. Stop consumers before moving the point.
     ///
-    /// Rate limit: 20 requests per second per account.
-    ///
-    /// Automatic retries: none once the request may have reached the service, as repeating it could act twice.
+    /// Required: `SubscribeId`, `ConsumeStartTime`. Rate limit: 20 requests per second per account. Automatic retries: none once the request may have reached the service, as repeating it could act twice.
     ///
     /// # Errors
     ///
@@ -1800,16 +1674,17 @@ impl Client {
     ///   }
     /// }
     /// ```
+    ///
+    /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dts&Version=2018-03-30&Action=ModifySubscribeConsumeTime)
+    #[inline]
     pub fn modify_subscribe_consume_time(&self) -> ModifySubscribeConsumeTimeCall {
-        ModifySubscribeConsumeTimeCall::new(self.handle.clone())
+        ModifySubscribeConsumeTimeCall::new(&self.handle)
     }
     /// Renames a subscription instance.
     ///
     /// The new name shows in DescribeSubscribes and DescribeSubscribeConf.
     ///
-    /// Rate limit: 20 requests per second per account.
-    ///
-    /// Automatic retries: none once the request may have reached the service, as repeating it could act twice.
+    /// Required: `SubscribeId`, `SubscribeName`. Rate limit: 20 requests per second per account. Automatic retries: none once the request may have reached the service, as repeating it could act twice.
     ///
     /// # Errors
     ///
@@ -1858,16 +1733,17 @@ impl Client {
     ///   }
     /// }
     /// ```
+    ///
+    /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dts&Version=2018-03-30&Action=ModifySubscribeName)
+    #[inline]
     pub fn modify_subscribe_name(&self) -> ModifySubscribeNameCall {
-        ModifySubscribeNameCall::new(self.handle.clone())
+        ModifySubscribeNameCall::new(&self.handle)
     }
     /// Changes which databases and tables a subscription carries.
     ///
     /// The change runs asynchronously: poll the returned `AsyncRequestId` with DescribeAsyncRequestInfo, then check the result with DescribeSubscribeConf.
     ///
-    /// Rate limit: 20 requests per second per account.
-    ///
-    /// Automatic retries: none once the request may have reached the service, as repeating it could act twice.
+    /// Required: `SubscribeId`, `SubscribeObjectType`. Rate limit: 20 requests per second per account. Automatic retries: none once the request may have reached the service, as repeating it could act twice.
     ///
     /// # Errors
     ///
@@ -1921,16 +1797,17 @@ impl Client {
     ///   }
     /// }
     /// ```
+    ///
+    /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dts&Version=2018-03-30&Action=ModifySubscribeObjects)
+    #[inline]
     pub fn modify_subscribe_objects(&self) -> ModifySubscribeObjectsCall {
-        ModifySubscribeObjectsCall::new(self.handle.clone())
+        ModifySubscribeObjectsCall::new(&self.handle)
     }
     /// Changes the IP address, port or subnet of a subscription channel.
     ///
     /// Give at least one of `DstIp` and `DstPort`. When a subnet is given, the new IP address must lie in it.
     ///
-    /// Rate limit: 20 requests per second per account.
-    ///
-    /// Automatic retries: none once the request may have reached the service, as repeating it could act twice.
+    /// Required: `SubscribeId`. Rate limit: 20 requests per second per account. Automatic retries: none once the request may have reached the service, as repeating it could act twice.
     ///
     /// # Errors
     ///
@@ -1985,16 +1862,17 @@ impl Client {
     ///   }
     /// }
     /// ```
+    ///
+    /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dts&Version=2018-03-30&Action=ModifySubscribeVipVport)
+    #[inline]
     pub fn modify_subscribe_vip_vport(&self) -> ModifySubscribeVipVportCall {
-        ModifySubscribeVipVportCall::new(self.handle.clone())
+        ModifySubscribeVipVportCall::new(&self.handle)
     }
     /// Takes an isolated subscription instance offline for good.
     ///
     /// Only an instance isolated with IsolateSubscribe can be taken offline. This cannot be undone.
     ///
-    /// Rate limit: 20 requests per second per account.
-    ///
-    /// Automatic retries: none once the request may have reached the service, as repeating it could act twice.
+    /// Required: `SubscribeId`. Rate limit: 20 requests per second per account. Automatic retries: none once the request may have reached the service, as repeating it could act twice.
     ///
     /// # Errors
     ///
@@ -2043,16 +1921,17 @@ impl Client {
     ///   }
     /// }
     /// ```
+    ///
+    /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dts&Version=2018-03-30&Action=OfflineIsolatedSubscribe)
+    #[inline]
     pub fn offline_isolated_subscribe(&self) -> OfflineIsolatedSubscribeCall {
-        OfflineIsolatedSubscribeCall::new(self.handle.clone())
+        OfflineIsolatedSubscribeCall::new(&self.handle)
     }
     /// Resets a configured subscription instance so it can be configured again.
     ///
     /// After a reset the instance can be bound to another database instance with ActivateSubscribe.
     ///
-    /// Rate limit: 20 requests per second per account.
-    ///
-    /// Automatic retries: none once the request may have reached the service, as repeating it could act twice.
+    /// Required: `SubscribeId`. Rate limit: 20 requests per second per account. Automatic retries: none once the request may have reached the service, as repeating it could act twice.
     ///
     /// # Errors
     ///
@@ -2100,16 +1979,17 @@ impl Client {
     ///   }
     /// }
     /// ```
+    ///
+    /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dts&Version=2018-03-30&Action=ResetSubscribe)
+    #[inline]
     pub fn reset_subscribe(&self) -> ResetSubscribeCall {
-        ResetSubscribeCall::new(self.handle.clone())
+        ResetSubscribeCall::new(&self.handle)
     }
     /// Starts a migration job whose check has passed.
     ///
     /// The job must have passed its check: CreateMigrateCheckJob, then DescribeMigrateCheckJob until it reports success, so that DescribeMigrateJobs shows status 4. A job that runs immediately starts migrating at once; a scheduled job waits for its `ExpectTime`. Watch it with DescribeMigrateJobs; complete an incremental job with CompleteMigrateJob.
     ///
-    /// Rate limit: 20 requests per second per account.
-    ///
-    /// Automatic retries: none once the request may have reached the service, as repeating it could act twice.
+    /// Required: `JobId`. Rate limit: 20 requests per second per account. Automatic retries: none once the request may have reached the service, as repeating it could act twice.
     ///
     /// # Errors
     ///
@@ -2170,16 +2050,17 @@ impl Client {
     ///   }
     /// }
     /// ```
+    ///
+    /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dts&Version=2018-03-30&Action=StartMigrateJob)
+    #[inline]
     pub fn start_migrate_job(&self) -> StartMigrateJobCall {
-        StartMigrateJobCall::new(self.handle.clone())
+        StartMigrateJobCall::new(&self.handle)
     }
     /// Cancels a running migration job.
     ///
     /// Allowed while DescribeMigrateJobs reports the job running (status 7) or ready to complete (8). A cancelled job ends as failed and cannot be resumed; delete it afterwards with DeleteMigrateJob if it is no longer needed.
     ///
-    /// Rate limit: 20 requests per second per account.
-    ///
-    /// Automatic retries: none once the request may have reached the service, as repeating it could act twice.
+    /// Required: `JobId`. Rate limit: 20 requests per second per account. Automatic retries: none once the request may have reached the service, as repeating it could act twice.
     ///
     /// # Errors
     ///
@@ -2232,7 +2113,1253 @@ impl Client {
     ///   }
     /// }
     /// ```
+    ///
+    /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dts&Version=2018-03-30&Action=StopMigrateJob)
+    #[inline]
     pub fn stop_migrate_job(&self) -> StopMigrateJobCall {
-        StopMigrateJobCall::new(self.handle.clone())
+        StopMigrateJobCall::new(&self.handle)
     }
+}
+/// The error codes of `dts` 2018-03-30: those it documents, then the common ones every action may return, then any other.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, rt::ErrorCode)]
+#[non_exhaustive]
+pub enum Error {
+    /// A code any action may answer with, such as `RequestLimitExceeded`.
+    Common(::tencentcloud_sdk::CommonError),
+    /// A code this version of the SDK does not know, kept as sent.
+    Unknown(String),
+}
+rt::action!(
+    ActivateSubscribe, ActivateSubscribeRequest, ActivateSubscribeCall,
+    ActivateSubscribeResponse, ActivateSubscribeError, rate_limit(20),
+    required["SubscribeId", "InstanceId", "SubscribeObjectType"]
+);
+impl<T> ActivateSubscribeCall<T> {
+    rt::setter!(
+        subscribe_id, "SubscribeId", String,
+        "Id of the subscription instance to configure; it must not be configured yet."
+    );
+    rt::setter!(
+        instance_id, "InstanceId", String,
+        "Id of the database instance to subscribe to, such as `cdb-9dijwkkw2`."
+    );
+    rt::setter!(
+        subscribe_object_type, "SubscribeObjectType", SubscribeObjectType,
+        "What the subscription carries."
+    );
+    rt::setter!(
+        objects, "Objects", SubscribeObject,
+        "The databases or tables to subscribe to, when `SubscribeObjectType` is not 0 (whole instance)."
+    );
+    rt::setter!(
+        uniq_subnet_id, "UniqSubnetId", String,
+        "Subnet in which the subscription service is placed; by default the database instance's subnet."
+    );
+    rt::setter!(
+        vport, "Vport", i64, "Port of the subscription service; 7507 by default."
+    );
+}
+/// The answer of [`Client::activate_subscribe`] (`ActivateSubscribe`).
+#[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
+#[tc(response)]
+#[non_exhaustive]
+pub struct ActivateSubscribeResponse {
+    /// Id of the configuration task; poll it with DescribeAsyncRequestInfo.
+    pub async_request_id: String,
+    /// The RequestId of the answer.
+    pub request_id: String,
+}
+/// The error codes of `ActivateSubscribe`: those it documents itself, then the common ones every action may return, then any other.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, rt::ErrorCode)]
+#[non_exhaustive]
+pub enum ActivateSubscribeError {
+    /// `InternalError.DatabaseError`: The service could not reach its own database.
+    InternalErrorDatabaseError,
+    /// `InvalidParameter.InstanceNotFound`: The database instance to subscribe to does not exist.
+    InvalidParameterInstanceNotFound,
+    /// `InvalidParameterValue.DataConvertError`: A parameter value could not be converted to the expected type.
+    InvalidParameterValueDataConvertError,
+    /// `OperationDenied`: The operation is not allowed.
+    OperationDenied,
+    /// `OperationDenied.BizOperationDeniedError`: The operation is not allowed for this resource.
+    OperationDeniedBizOperationDeniedError,
+    /// `OperationDenied.OperationDenied`: The operation is not allowed.
+    OperationDeniedOperationDenied,
+    /// `OperationDenied.OperationDeniedError`: The operation is not allowed.
+    OperationDeniedOperationDeniedError,
+    /// A code any action may answer with, such as `RequestLimitExceeded`.
+    Common(::tencentcloud_sdk::CommonError),
+    /// A code this version of the SDK does not know, kept as sent.
+    Unknown(String),
+}
+rt::action!(
+    CompleteMigrateJob, CompleteMigrateJobRequest, CompleteMigrateJobCall,
+    CompleteMigrateJobResponse, CompleteMigrateJobError, rate_limit(20),
+    required["JobId"]
+);
+impl<T> CompleteMigrateJobCall<T> {
+    rt::setter!(
+        job_id, "JobId", String,
+        "Id of the migration job to complete; its status must be 8 (ready to complete)."
+    );
+    rt::setter!(
+        complete_mode, "CompleteMode", CompleteMode,
+        "How to finish; honoured only by legacy MySQL migration jobs. `waitForSync` (the default) waits until the target has caught up with the source; `immediately` stops without waiting."
+    );
+}
+/// The answer of [`Client::complete_migrate_job`] (`CompleteMigrateJob`).
+#[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
+#[tc(response)]
+#[non_exhaustive]
+pub struct CompleteMigrateJobResponse {
+    /// The RequestId of the answer.
+    pub request_id: String,
+}
+/// The error codes of `CompleteMigrateJob`: those it documents itself, then the common ones every action may return, then any other.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, rt::ErrorCode)]
+#[non_exhaustive]
+pub enum CompleteMigrateJobError {
+    /// `FailedOperation.NotAllowOperation`: The job is not ready to complete (status 8).
+    FailedOperationNotAllowOperation,
+    /// `FailedOperation.StatusInConflict`: The resource's current state conflicts with this operation.
+    FailedOperationStatusInConflict,
+    /// `InternalError.CeleryError`: The service's task queue failed.
+    InternalErrorCeleryError,
+    /// `InternalError.DatabaseError`: The service could not reach its own database.
+    InternalErrorDatabaseError,
+    /// `InternalError.DuplicateJob`: A job with the same settings already exists.
+    InternalErrorDuplicateJob,
+    /// `InternalError.ProtocolError`: An internal call between the service's components failed.
+    InternalErrorProtocolError,
+    /// `InternalError.UnknownError`: The service hit an unknown error.
+    InternalErrorUnknownError,
+    /// `OperationDenied.JobOperationDeniedError`: The migration job does not allow this operation in its current state.
+    OperationDeniedJobOperationDeniedError,
+    /// `ResourceNotFound.BizResourceNotFoundError`: The resource does not exist.
+    ResourceNotFoundBizResourceNotFoundError,
+    /// `ResourceNotFound.JobNotExist`: No migration job has this id.
+    ResourceNotFoundJobNotExist,
+    /// `ResourceNotFound.ResourceNotFoundError`: The resource does not exist.
+    ResourceNotFoundResourceNotFoundError,
+    /// `UnauthorizedOperation.NotEnoughPrivileges`: The caller lacks the CAM permission for this operation.
+    UnauthorizedOperationNotEnoughPrivileges,
+    /// A code any action may answer with, such as `RequestLimitExceeded`.
+    Common(::tencentcloud_sdk::CommonError),
+    /// A code this version of the SDK does not know, kept as sent.
+    Unknown(String),
+}
+rt::action!(
+    CreateMigrateCheckJob, CreateMigrateCheckJobRequest, CreateMigrateCheckJobCall,
+    CreateMigrateCheckJobResponse, CreateMigrateCheckJobError, rate_limit(20),
+    required["JobId"]
+);
+impl<T> CreateMigrateCheckJobCall<T> {
+    rt::setter!(job_id, "JobId", String, "Id of the migration job to check.");
+}
+/// The answer of [`Client::create_migrate_check_job`] (`CreateMigrateCheckJob`).
+#[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
+#[tc(response)]
+#[non_exhaustive]
+pub struct CreateMigrateCheckJobResponse {
+    /// The RequestId of the answer.
+    pub request_id: String,
+}
+/// The error codes of `CreateMigrateCheckJob`: those it documents itself, then the common ones every action may return, then any other.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, rt::ErrorCode)]
+#[non_exhaustive]
+pub enum CreateMigrateCheckJobError {
+    /// `FailedOperation.NotAllowOperation`: The job or instance is in a state that does not allow this operation.
+    FailedOperationNotAllowOperation,
+    /// `FailedOperation.ProxyError`: A call through the service's proxy failed.
+    FailedOperationProxyError,
+    /// `InternalError.AddTaskError`: The service could not queue an asynchronous task.
+    InternalErrorAddTaskError,
+    /// `InternalError.CeleryError`: The service's task queue failed.
+    InternalErrorCeleryError,
+    /// `InternalError.CgwSystemError`: An internal gateway of the service failed.
+    InternalErrorCgwSystemError,
+    /// `InternalError.DatabaseError`: The service could not reach its own database.
+    InternalErrorDatabaseError,
+    /// `InternalError.DuplicateJob`: A job with the same settings already exists.
+    InternalErrorDuplicateJob,
+    /// `InternalError.LockError`: The service could not lock the job for the operation.
+    InternalErrorLockError,
+    /// `InternalError.ProtocolError`: An internal call between the service's components failed.
+    InternalErrorProtocolError,
+    /// `InternalError.UndefinedError`: The service hit an error it does not classify.
+    InternalErrorUndefinedError,
+    /// `InternalError.UnknownError`: The service hit an unknown error.
+    InternalErrorUnknownError,
+    /// `InvalidParameter.InstanceNotFound`: The source or target instance of the job does not exist.
+    InvalidParameterInstanceNotFound,
+    /// `InvalidParameter.InvalidIpAddress`: An IP address given is not valid.
+    InvalidParameterInvalidIpAddress,
+    /// `LimitExceeded.MaxUnusedJobs`: Too many migration jobs have been created and not used.
+    LimitExceededMaxUnusedJobs,
+    /// `OperationDenied`: The operation is not allowed.
+    OperationDenied,
+    /// `OperationDenied.JobOperationDeniedError`: The migration job does not allow this operation in its current state.
+    OperationDeniedJobOperationDeniedError,
+    /// `OperationDenied.OperationDeniedError`: The operation is not allowed.
+    OperationDeniedOperationDeniedError,
+    /// `ResourceNotFound.JobNotExist`: No migration job has this id.
+    ResourceNotFoundJobNotExist,
+    /// `UnauthorizedOperation.NotEnoughPrivileges`: The caller lacks the CAM permission for this operation.
+    UnauthorizedOperationNotEnoughPrivileges,
+    /// `UnsupportedOperation.IntraNetUserNotTaggedError`: The internal-network account is not tagged as required for this operation.
+    UnsupportedOperationIntraNetUserNotTaggedError,
+    /// A code any action may answer with, such as `RequestLimitExceeded`.
+    Common(::tencentcloud_sdk::CommonError),
+    /// A code this version of the SDK does not know, kept as sent.
+    Unknown(String),
+}
+rt::action!(
+    CreateMigrateJob, CreateMigrateJobRequest, CreateMigrateJobCall,
+    CreateMigrateJobResponse, CreateMigrateJobError, rate_limit(20), required["JobName",
+    "MigrateOption", "SrcDatabaseType", "SrcAccessType", "SrcInfo", "DstDatabaseType",
+    "DstAccessType", "DstInfo"]
+);
+impl<T> CreateMigrateJobCall<T> {
+    rt::setter!(
+        job_name, "JobName", String, "A name for the job, to tell it apart in listings."
+    );
+    rt::setter!(
+        migrate_option, "MigrateOption", MigrateOption,
+        "How and when the job migrates: run mode, migration type, what to migrate and the consistency check."
+    );
+    rt::setter!(
+        src_database_type, "SrcDatabaseType", DatabaseType,
+        "Engine of the source database. Sources may be mysql, redis, mongodb, postgresql, mariadb, percona or sqlserver; which pairs a region supports is shown on the console's job creation page."
+    );
+    rt::setter!(
+        src_access_type, "SrcAccessType", AccessType,
+        "How DTS reaches the source database."
+    );
+    rt::setter!(
+        src_info, "SrcInfo", SrcInfo,
+        "Connection details of the source; which fields are needed depends on `SrcAccessType`."
+    );
+    rt::setter!(
+        dst_database_type, "DstDatabaseType", DatabaseType,
+        "Engine of the target database: mysql, redis, mongodb, postgresql, mariadb, percona, sqlserver or cynosdbmysql (TDSQL-C for MySQL), as the region supports."
+    );
+    rt::setter!(
+        dst_access_type, "DstAccessType", AccessType,
+        "How DTS reaches the target database; only `cdb` (a TencentDB instance) is accepted."
+    );
+    rt::setter!(
+        dst_info, "DstInfo", DstInfo,
+        "The target instance and the account DTS writes with."
+    );
+    rt::setter!(
+        database_info, "DatabaseInfo", String,
+        "The source databases and tables to migrate, as a JSON array in a string. Required when `MigrateOption.MigrateObject` is 2 (selected tables). Two-level engines take entries like `{\"Database\":\"db1\",\"Table\":\\[\"t1\",\"t2\"\\]}` (omit `Table` for a whole database); three-level engines add `\"Schema\":\"s1\"`."
+    );
+    rt::setter!(tags, "Tags", list TagItem, "Tags to attach to the migration job.");
+    rt::setter!(
+        src_node_type, "SrcNodeType", SrcNodeType,
+        "Topology of the source: `simple` (primary/replica, the default when empty) or `cluster`."
+    );
+    rt::setter!(
+        src_info_multi, "SrcInfoMulti", list SrcInfo,
+        "Connection details of each source node, for a source made of several nodes (such as a cluster); which fields are needed depends on `SrcAccessType`."
+    );
+}
+/// The answer of [`Client::create_migrate_job`] (`CreateMigrateJob`).
+#[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
+#[tc(response)]
+#[non_exhaustive]
+pub struct CreateMigrateJobResponse {
+    /// Id of the new migration job; pass it to CreateMigrateCheckJob next.
+    pub job_id: String,
+    /// The RequestId of the answer.
+    pub request_id: String,
+}
+/// The error codes of `CreateMigrateJob`: those it documents itself, then the common ones every action may return, then any other.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, rt::ErrorCode)]
+#[non_exhaustive]
+pub enum CreateMigrateJobError {
+    /// `AuthFailure.UnauthorizedOperationError`: The caller is not authorized for this operation.
+    AuthFailureUnauthorizedOperationError,
+    /// `FailedOperation.NotAllowOperation`: The job or instance is in a state that does not allow this operation.
+    FailedOperationNotAllowOperation,
+    /// `InternalError.DatabaseError`: The service could not reach its own database.
+    InternalErrorDatabaseError,
+    /// `InternalError.DuplicateJob`: A job with the same settings already exists.
+    InternalErrorDuplicateJob,
+    /// `InternalError.InternalErrorError`: The service failed internally.
+    InternalErrorInternalErrorError,
+    /// `InternalError.InternalHttpServerError`: An internal HTTP call of the service failed.
+    InternalErrorInternalHttpServerError,
+    /// `InternalError.InternalInnerCommonError`: An internal component of the service failed.
+    InternalErrorInternalInnerCommonError,
+    /// `InternalError.ProtocolError`: An internal call between the service's components failed.
+    InternalErrorProtocolError,
+    /// `InternalError.UnknownError`: The service hit an unknown error.
+    InternalErrorUnknownError,
+    /// `InvalidParameter.BizInvalidParameterValueError`: A parameter value is not valid for this operation.
+    InvalidParameterBizInvalidParameterValueError,
+    /// `InvalidParameter.InvalidParameterError`: A parameter is not valid.
+    InvalidParameterInvalidParameterError,
+    /// `InvalidParameterValue.BizInvalidParameterValueError`: A parameter value is not valid for this operation.
+    InvalidParameterValueBizInvalidParameterValueError,
+    /// `InvalidParameterValue.DataConvertError`: A parameter value could not be converted to the expected type.
+    InvalidParameterValueDataConvertError,
+    /// `InvalidParameterValue.InvalidParameterValueError`: A parameter value is not valid.
+    InvalidParameterValueInvalidParameterValueError,
+    /// `LimitExceeded.MaxUnusedJobs`: Too many migration jobs have been created and not used.
+    LimitExceededMaxUnusedJobs,
+    /// `OperationDenied`: The operation is not allowed.
+    OperationDenied,
+    /// `OperationDenied.NotEnoughMoneyError`: The account balance is too low.
+    OperationDeniedNotEnoughMoneyError,
+    /// `OperationDenied.OperationDeniedError`: The operation is not allowed.
+    OperationDeniedOperationDeniedError,
+    /// `UnauthorizedOperation.NotEnoughPrivileges`: The caller lacks the CAM permission for this operation.
+    UnauthorizedOperationNotEnoughPrivileges,
+    /// A code any action may answer with, such as `RequestLimitExceeded`.
+    Common(::tencentcloud_sdk::CommonError),
+    /// A code this version of the SDK does not know, kept as sent.
+    Unknown(String),
+}
+rt::action!(
+    CreateSubscribe, CreateSubscribeRequest, CreateSubscribeCall,
+    CreateSubscribeResponse, CreateSubscribeError, rate_limit(20), required["Product",
+    "PayType"]
+);
+impl<T> CreateSubscribeCall<T> {
+    rt::setter!(
+        product, "Product", String,
+        "Engine of the database to subscribe to; `mysql` is supported."
+    );
+    rt::setter!(pay_type, "PayType", PayType, "Billing mode of the new instances.");
+    rt::setter!(
+        duration, "Duration", i64,
+        "Purchase length in months, at most 120; required when `PayType` is 0 (prepaid)."
+    );
+    rt::setter!(
+        count, "Count", i64, "How many instances to create, from 1 (the default) to 10."
+    );
+    rt::setter!(
+        auto_renew, "AutoRenew", AutoRenewFlag,
+        "Whether prepaid instances renew automatically; 0 by default. Ignored for pay-as-you-go instances."
+    );
+    rt::setter!(tags, "Tags", list TagItem, "Tags to attach to the new instances.");
+    rt::setter!(name, "Name", String, "A name for the new instances.");
+}
+/// The answer of [`Client::create_subscribe`] (`CreateSubscribe`).
+#[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
+#[tc(response)]
+#[non_exhaustive]
+pub struct CreateSubscribeResponse {
+    /// Ids of the new subscription instances; configure each with ActivateSubscribe.
+    pub subscribe_ids: Option<Vec<String>>,
+    /// The RequestId of the answer.
+    pub request_id: String,
+}
+/// The error codes of `CreateSubscribe`: those it documents itself, then the common ones every action may return, then any other.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, rt::ErrorCode)]
+#[non_exhaustive]
+pub enum CreateSubscribeError {
+    /// `InternalError.InternalTradeError`: The billing system failed while placing the order.
+    InternalErrorInternalTradeError,
+    /// `OperationDenied`: The operation is not allowed.
+    OperationDenied,
+    /// `OperationDenied.OperationDenied`: The operation is not allowed.
+    OperationDeniedOperationDenied,
+    /// `OperationDenied.OperationDeniedError`: The operation is not allowed.
+    OperationDeniedOperationDeniedError,
+    /// A code any action may answer with, such as `RequestLimitExceeded`.
+    Common(::tencentcloud_sdk::CommonError),
+    /// A code this version of the SDK does not know, kept as sent.
+    Unknown(String),
+}
+rt::action!(
+    DeleteMigrateJob, DeleteMigrateJobRequest, DeleteMigrateJobCall,
+    DeleteMigrateJobResponse, DeleteMigrateJobError, rate_limit(20), required["JobId"]
+);
+impl<T> DeleteMigrateJobCall<T> {
+    rt::setter!(job_id, "JobId", String, "Id of the migration job to delete.");
+}
+/// The answer of [`Client::delete_migrate_job`] (`DeleteMigrateJob`).
+#[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
+#[tc(response)]
+#[non_exhaustive]
+pub struct DeleteMigrateJobResponse {
+    /// The RequestId of the answer.
+    pub request_id: String,
+}
+/// The error codes of `DeleteMigrateJob`: those it documents itself, then the common ones every action may return, then any other.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, rt::ErrorCode)]
+#[non_exhaustive]
+pub enum DeleteMigrateJobError {
+    /// `FailedOperation.NotAllowOperation`: The job is checking, running, ready, cancelling or completing, so it cannot be deleted.
+    FailedOperationNotAllowOperation,
+    /// `FailedOperation.StatusInConflict`: The resource's current state conflicts with this operation.
+    FailedOperationStatusInConflict,
+    /// `InternalError.CeleryError`: The service's task queue failed.
+    InternalErrorCeleryError,
+    /// `InternalError.DatabaseError`: The service could not reach its own database.
+    InternalErrorDatabaseError,
+    /// `InternalError.DuplicateJob`: A job with the same settings already exists.
+    InternalErrorDuplicateJob,
+    /// `InternalError.ProtocolError`: An internal call between the service's components failed.
+    InternalErrorProtocolError,
+    /// `InternalError.UndefinedError`: The service hit an error it does not classify.
+    InternalErrorUndefinedError,
+    /// `InternalError.UnknownError`: The service hit an unknown error.
+    InternalErrorUnknownError,
+    /// `OperationDenied`: The operation is not allowed.
+    OperationDenied,
+    /// `OperationDenied.JobOperationDeniedError`: The migration job does not allow this operation in its current state.
+    OperationDeniedJobOperationDeniedError,
+    /// `OperationDenied.MigrateServiceSupportError`: The migration service does not support this operation.
+    OperationDeniedMigrateServiceSupportError,
+    /// `OperationDenied.OperationDenied`: The operation is not allowed.
+    OperationDeniedOperationDenied,
+    /// `OperationDenied.OperationDeniedError`: The operation is not allowed.
+    OperationDeniedOperationDeniedError,
+    /// `ResourceNotFound.JobNotExist`: No migration job has this id.
+    ResourceNotFoundJobNotExist,
+    /// `UnauthorizedOperation.NotEnoughPrivileges`: The caller lacks the CAM permission for this operation.
+    UnauthorizedOperationNotEnoughPrivileges,
+    /// `UnauthorizedOperation.UnauthorizedOperationError`: The caller is not authorized for this operation.
+    UnauthorizedOperationUnauthorizedOperationError,
+    /// A code any action may answer with, such as `RequestLimitExceeded`.
+    Common(::tencentcloud_sdk::CommonError),
+    /// A code this version of the SDK does not know, kept as sent.
+    Unknown(String),
+}
+rt::action!(
+    DescribeAsyncRequestInfo, DescribeAsyncRequestInfoRequest,
+    DescribeAsyncRequestInfoCall, DescribeAsyncRequestInfoResponse,
+    DescribeAsyncRequestInfoError, idempotent, rate_limit(20), required["AsyncRequestId"]
+);
+impl<T> DescribeAsyncRequestInfoCall<T> {
+    rt::setter!(
+        async_request_id, "AsyncRequestId", String,
+        "Id of the asynchronous task, as returned by ActivateSubscribe or ModifySubscribeObjects."
+    );
+}
+/// The answer of [`Client::describe_async_request_info`] (`DescribeAsyncRequestInfo`).
+#[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
+#[tc(response)]
+#[non_exhaustive]
+pub struct DescribeAsyncRequestInfoResponse {
+    /// Message describing the task's result.
+    pub info: Option<String>,
+    /// State of the task.
+    pub status: Option<AsyncRequestStatus>,
+    /// The RequestId of the answer.
+    pub request_id: String,
+}
+/// The error codes of `DescribeAsyncRequestInfo`: those it documents itself, then the common ones every action may return, then any other.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, rt::ErrorCode)]
+#[non_exhaustive]
+pub enum DescribeAsyncRequestInfoError {
+    /// `OperationDenied.BizOperationDeniedError`: The operation is not allowed for this resource.
+    OperationDeniedBizOperationDeniedError,
+    /// `OperationDenied.OperationDenied`: The operation is not allowed.
+    OperationDeniedOperationDenied,
+    /// `OperationDenied.OperationDeniedError`: The operation is not allowed.
+    OperationDeniedOperationDeniedError,
+    /// A code any action may answer with, such as `RequestLimitExceeded`.
+    Common(::tencentcloud_sdk::CommonError),
+    /// A code this version of the SDK does not know, kept as sent.
+    Unknown(String),
+}
+rt::action!(
+    DescribeMigrateCheckJob, DescribeMigrateCheckJobRequest, DescribeMigrateCheckJobCall,
+    DescribeMigrateCheckJobResponse, DescribeMigrateCheckJobError, idempotent,
+    rate_limit(20), required["JobId"]
+);
+impl<T> DescribeMigrateCheckJobCall<T> {
+    rt::setter!(
+        job_id, "JobId", String, "Id of the migration job whose check is reported."
+    );
+}
+/// The answer of [`Client::describe_migrate_check_job`] (`DescribeMigrateCheckJob`).
+#[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
+#[tc(response)]
+#[non_exhaustive]
+pub struct DescribeMigrateCheckJobResponse {
+    /// Where the check stands.
+    pub status: MigrateCheckStatus,
+    /// Error code of the check itself: 0 when it found nothing wrong, non-zero (such as -1) when it found a problem.
+    pub error_code: i64,
+    /// What the check found, in the language of the request: `ok` when it passed, otherwise the problem to fix.
+    pub error_message: String,
+    /// How far the check has got, as a percentage written as a string ("30" is 30%).
+    pub progress: String,
+    /// The verdict of the check.
+    pub check_flag: CheckFlag,
+    /// The RequestId of the answer.
+    pub request_id: String,
+}
+impl DescribeMigrateCheckJobResponse {
+    /// `Progress` as a number from 0 to 100; `None` when it is absent or not a percentage.
+    pub fn progress_percent(&self) -> Option<u8> {
+        rt::parse_percent(&self.progress)
+    }
+}
+/// The error codes of `DescribeMigrateCheckJob`: those it documents itself, then the common ones every action may return, then any other.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, rt::ErrorCode)]
+#[non_exhaustive]
+pub enum DescribeMigrateCheckJobError {
+    /// `FailedOperation.NotAllowOperation`: The job is in a state that does not allow this operation.
+    FailedOperationNotAllowOperation,
+    /// `InternalError.DatabaseError`: The service could not reach its own database.
+    InternalErrorDatabaseError,
+    /// `InternalError.ProtocolError`: An internal call between the service's components failed.
+    InternalErrorProtocolError,
+    /// `ResourceNotFound.JobNotExist`: No migration job has this id.
+    ResourceNotFoundJobNotExist,
+    /// `UnauthorizedOperation.NotEnoughPrivileges`: The caller lacks the CAM permission for this operation.
+    UnauthorizedOperationNotEnoughPrivileges,
+    /// A code any action may answer with, such as `RequestLimitExceeded`.
+    Common(::tencentcloud_sdk::CommonError),
+    /// A code this version of the SDK does not know, kept as sent.
+    Unknown(String),
+}
+rt::action!(
+    DescribeMigrateJobs, DescribeMigrateJobsRequest, DescribeMigrateJobsCall,
+    DescribeMigrateJobsResponse, DescribeMigrateJobsError, idempotent, rate_limit(100)
+);
+impl<T> DescribeMigrateJobsCall<T> {
+    rt::setter!(job_id, "JobId", String, "Only the job with this id.");
+    rt::setter!(job_name, "JobName", String, "Only jobs with this name.");
+    rt::setter!(order, "Order", MigrateJobOrderField, "Field to sort the jobs by.");
+    rt::setter!(order_seq, "OrderSeq", SortOrder, "Sort direction.");
+    rt::setter!(
+        offset, "Offset", u64, "Index of the first job to return, from 0 (the default)."
+    );
+    rt::setter!(
+        limit, "Limit", u64, "Number of jobs to return, from 1 to 100; 20 by default."
+    );
+    rt::setter!(
+        tag_filters, "TagFilters", list TagFilter, "Only jobs carrying these tags."
+    );
+}
+/// The answer of [`Client::describe_migrate_jobs`] (`DescribeMigrateJobs`).
+#[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
+#[tc(response)]
+#[non_exhaustive]
+pub struct DescribeMigrateJobsResponse {
+    /// Number of jobs that match, across all pages.
+    pub total_count: u64,
+    /// The jobs on this page.
+    pub job_list: Vec<MigrateJobInfo>,
+    /// The RequestId of the answer.
+    pub request_id: String,
+}
+/// The error codes of `DescribeMigrateJobs`: those it documents itself, then the common ones every action may return, then any other.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, rt::ErrorCode)]
+#[non_exhaustive]
+pub enum DescribeMigrateJobsError {
+    /// `AuthFailure.AuthFailureError`: Authentication with the service failed.
+    AuthFailureAuthFailureError,
+    /// `AuthFailure.UnauthorizedOperationError`: The caller is not authorized for this operation.
+    AuthFailureUnauthorizedOperationError,
+    /// `FailedOperation.NotAllowOperation`: The job or instance is in a state that does not allow this operation.
+    FailedOperationNotAllowOperation,
+    /// `InternalError.DatabaseError`: The service could not reach its own database.
+    InternalErrorDatabaseError,
+    /// `InternalError.InternalErrorError`: The service failed internally.
+    InternalErrorInternalErrorError,
+    /// `InternalError.ProtocolError`: An internal call between the service's components failed.
+    InternalErrorProtocolError,
+    /// `InternalError.UndefinedError`: The service hit an error it does not classify.
+    InternalErrorUndefinedError,
+    /// `InternalError.UnknownError`: The service hit an unknown error.
+    InternalErrorUnknownError,
+    /// `InvalidParameter.InvalidParameterError`: A parameter is not valid.
+    InvalidParameterInvalidParameterError,
+    /// `InvalidParameterValue.BizInvalidParameterValueError`: A parameter value is not valid for this operation.
+    InvalidParameterValueBizInvalidParameterValueError,
+    /// `InvalidParameterValue.DataConvertError`: A parameter value could not be converted to the expected type.
+    InvalidParameterValueDataConvertError,
+    /// `InvalidParameterValue.InvalidParameterValueError`: A parameter value is not valid.
+    InvalidParameterValueInvalidParameterValueError,
+    /// `RequestLimitExceeded.RequestLimitExceededError`: Too many requests; slow down and retry.
+    RequestLimitExceededRequestLimitExceededError,
+    /// `UnauthorizedOperation.NotEnoughPrivileges`: The caller lacks the CAM permission for this operation.
+    UnauthorizedOperationNotEnoughPrivileges,
+    /// A code any action may answer with, such as `RequestLimitExceeded`.
+    Common(::tencentcloud_sdk::CommonError),
+    /// A code this version of the SDK does not know, kept as sent.
+    Unknown(String),
+}
+impl rt::Paginated for DescribeMigrateJobs {
+    type Item = MigrateJobInfo;
+    const OFFSET: &'static str = "Offset";
+    fn page_len(page: &DescribeMigrateJobsResponse) -> usize {
+        page.job_list.len()
+    }
+    fn into_items(page: DescribeMigrateJobsResponse) -> Vec<MigrateJobInfo> {
+        page.job_list
+    }
+    fn total_count(page: &DescribeMigrateJobsResponse) -> Option<u64> {
+        Some(rt::PageIndex::to_offset(page.total_count))
+    }
+}
+impl DescribeMigrateJobsCall {
+    /// Pages through the answers with as many requests as it takes; see [`rt::Paginator`].
+    #[inline]
+    pub fn into_paginator(self) -> rt::Paginator<DescribeMigrateJobs> {
+        self.0.into_paginator()
+    }
+}
+rt::action!(
+    DescribeSubscribeConf, DescribeSubscribeConfRequest, DescribeSubscribeConfCall,
+    DescribeSubscribeConfResponse, DescribeSubscribeConfError, idempotent,
+    rate_limit(20), required["SubscribeId"]
+);
+impl<T> DescribeSubscribeConfCall<T> {
+    rt::setter!(
+        subscribe_id, "SubscribeId", String,
+        "Id of the subscription instance to describe."
+    );
+}
+/// The answer of [`Client::describe_subscribe_conf`] (`DescribeSubscribeConf`).
+#[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
+#[tc(response)]
+#[non_exhaustive]
+pub struct DescribeSubscribeConfResponse {
+    /// Id of the subscription instance.
+    pub subscribe_id: String,
+    /// Name of the subscription instance.
+    pub subscribe_name: String,
+    /// Id of the subscription channel.
+    pub channel_id: String,
+    /// Engine of the subscribed database, such as `mysql`.
+    pub product: String,
+    /// Id of the subscribed database instance.
+    pub instance_id: String,
+    /// State of the subscribed database instance.
+    pub instance_status: SubscribedInstanceStatus,
+    /// Configuration state of the subscription.
+    pub subs_status: SubsStatus,
+    /// Lifecycle state of the subscription instance.
+    pub status: SubscribeStatus,
+    /// When the instance was created, `YYYY-MM-DD hh:mm:ss`.
+    pub create_time: String,
+    /// When the instance was isolated, `YYYY-MM-DD hh:mm:ss`; `0000-00-00 00:00:00` if never.
+    pub isolate_time: String,
+    /// When a prepaid instance expires, `YYYY-MM-DD hh:mm:ss`; `0000-00-00 00:00:00` if it does not.
+    pub expire_time: String,
+    /// When the instance was taken offline, `YYYY-MM-DD hh:mm:ss`; `0000-00-00 00:00:00` if never.
+    pub offline_time: String,
+    /// Point in time from which the channel delivers data, `YYYY-MM-DD hh:mm:ss`.
+    pub consume_start_time: String,
+    /// Billing mode of the instance.
+    pub pay_type: PayType,
+    /// IP address of the subscription channel.
+    pub vip: String,
+    /// Port of the subscription channel.
+    pub vport: i64,
+    /// Id of the VPC the channel is in.
+    pub uniq_vpc_id: String,
+    /// Id of the subnet the channel is in.
+    pub uniq_subnet_id: String,
+    /// Point in time the consuming SDK has reached, `YYYY-MM-DD hh:mm:ss`.
+    pub sdk_consumed_time: String,
+    /// IP address of the consuming SDK; empty when none is connected.
+    pub sdk_host: String,
+    /// What the subscription carries.
+    pub subscribe_object_type: SubscribeObjectType,
+    /// The subscribed databases and tables; empty when the whole instance is subscribed (`SubscribeObjectType` 0).
+    pub subscribe_objects: Vec<SubscribeObject>,
+    /// When the subscription was last changed, `YYYY-MM-DD hh:mm:ss`.
+    pub modify_time: String,
+    /// Region of the instance, such as `ap-guangzhou`.
+    pub region: String,
+    /// Tags of the subscription instance; may be null.
+    pub tags: Option<Vec<TagItem>>,
+    /// Whether the instance renews automatically; may be null.
+    pub auto_renew_flag: Option<AutoRenewFlag>,
+    /// Edition of the subscription.
+    pub subscribe_version: SubscribeVersion,
+    /// Problems found with the subscription configuration; may be null.
+    pub errors: Option<Vec<SubsErr>>,
+    /// The RequestId of the answer.
+    pub request_id: String,
+}
+/// The error codes of `DescribeSubscribeConf`: those it documents itself, then the common ones every action may return, then any other.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, rt::ErrorCode)]
+#[non_exhaustive]
+pub enum DescribeSubscribeConfError {
+    /// `InvalidParameterValue.InvalidParameterValue`: A parameter value is not valid.
+    InvalidParameterValueInvalidParameterValue,
+    /// `InvalidParameterValue.InvalidParameterValueError`: A parameter value is not valid.
+    InvalidParameterValueInvalidParameterValueError,
+    /// `ResourceNotFound.BizResourceNotFoundError`: The resource does not exist.
+    ResourceNotFoundBizResourceNotFoundError,
+    /// `ResourceNotFound.ResourceNotFound`: The resource does not exist.
+    ResourceNotFoundResourceNotFound,
+    /// `ResourceNotFound.ResourceNotFoundError`: The resource does not exist.
+    ResourceNotFoundResourceNotFoundError,
+    /// A code any action may answer with, such as `RequestLimitExceeded`.
+    Common(::tencentcloud_sdk::CommonError),
+    /// A code this version of the SDK does not know, kept as sent.
+    Unknown(String),
+}
+rt::action!(
+    DescribeSubscribes, DescribeSubscribesRequest, DescribeSubscribesCall,
+    DescribeSubscribesResponse, DescribeSubscribesError, idempotent, rate_limit(100)
+);
+impl<T> DescribeSubscribesCall<T> {
+    rt::setter!(subscribe_id, "SubscribeId", String, "Only the instance with this id.");
+    rt::setter!(
+        subscribe_name, "SubscribeName", String, "Only instances with this name."
+    );
+    rt::setter!(
+        instance_id, "InstanceId", String,
+        "Only instances bound to this database instance."
+    );
+    rt::setter!(
+        channel_id, "ChannelId", String, "Only the instance with this channel id."
+    );
+    rt::setter!(
+        pay_type, "PayType", PayTypeFilter,
+        "Only instances with this billing mode, written as a string."
+    );
+    rt::setter!(
+        product, "Product", String,
+        "Only instances subscribing to this engine, such as `mysql`."
+    );
+    rt::setter!(
+        status, "Status", list SubscribeStatus,
+        "Only instances in one of these lifecycle states."
+    );
+    rt::setter!(
+        subs_status, "SubsStatus", list SubsStatus,
+        "Only instances in one of these configuration states."
+    );
+    rt::setter!(
+        offset, "Offset", i64,
+        "Index of the first instance to return, from 0 (the default)."
+    );
+    rt::setter!(
+        limit, "Limit", i64,
+        "Number of instances to return, from 1 to 100; 20 by default."
+    );
+    rt::setter!(
+        order_direction, "OrderDirection", SortOrder,
+        "Direction of the sort by creation time; `DESC` (newest first) by default."
+    );
+    rt::setter!(
+        tag_filters, "TagFilters", list TagFilter, "Only instances carrying these tags."
+    );
+    rt::setter!(
+        subscribe_version, "SubscribeVersion", SubscribeVersion,
+        "Only instances of this edition."
+    );
+}
+/// The answer of [`Client::describe_subscribes`] (`DescribeSubscribes`).
+#[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
+#[tc(response)]
+#[non_exhaustive]
+pub struct DescribeSubscribesResponse {
+    /// Number of instances that match, across all pages.
+    pub total_count: i64,
+    /// The subscription instances on this page.
+    pub items: Vec<SubscribeInfo>,
+    /// The RequestId of the answer.
+    pub request_id: String,
+}
+/// The error codes of `DescribeSubscribes`: those it documents itself, then the common ones every action may return, then any other.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, rt::ErrorCode)]
+#[non_exhaustive]
+pub enum DescribeSubscribesError {
+    /// `AuthFailure.AuthFailureError`: Authentication with the service failed.
+    AuthFailureAuthFailureError,
+    /// `AuthFailure.UnauthorizedOperationError`: The caller is not authorized for this operation.
+    AuthFailureUnauthorizedOperationError,
+    /// `InvalidParameterValue.InvalidParameterValueError`: A parameter value is not valid.
+    InvalidParameterValueInvalidParameterValueError,
+    /// A code any action may answer with, such as `RequestLimitExceeded`.
+    Common(::tencentcloud_sdk::CommonError),
+    /// A code this version of the SDK does not know, kept as sent.
+    Unknown(String),
+}
+impl rt::Paginated for DescribeSubscribes {
+    type Item = SubscribeInfo;
+    const OFFSET: &'static str = "Offset";
+    fn page_len(page: &DescribeSubscribesResponse) -> usize {
+        page.items.len()
+    }
+    fn into_items(page: DescribeSubscribesResponse) -> Vec<SubscribeInfo> {
+        page.items
+    }
+    fn total_count(page: &DescribeSubscribesResponse) -> Option<u64> {
+        Some(rt::PageIndex::to_offset(page.total_count))
+    }
+}
+impl DescribeSubscribesCall {
+    /// Pages through the answers with as many requests as it takes; see [`rt::Paginator`].
+    #[inline]
+    pub fn into_paginator(self) -> rt::Paginator<DescribeSubscribes> {
+        self.0.into_paginator()
+    }
+}
+rt::action!(
+    IsolateSubscribe, IsolateSubscribeRequest, IsolateSubscribeCall,
+    IsolateSubscribeResponse, IsolateSubscribeError, rate_limit(20),
+    required["SubscribeId"]
+);
+impl<T> IsolateSubscribeCall<T> {
+    rt::setter!(
+        subscribe_id, "SubscribeId", String,
+        "Id of the pay-as-you-go subscription instance to isolate."
+    );
+}
+/// The answer of [`Client::isolate_subscribe`] (`IsolateSubscribe`).
+#[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
+#[tc(response)]
+#[non_exhaustive]
+pub struct IsolateSubscribeResponse {
+    /// The RequestId of the answer.
+    pub request_id: String,
+}
+/// The error codes of `IsolateSubscribe`: those it documents itself, then the common ones every action may return, then any other.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, rt::ErrorCode)]
+#[non_exhaustive]
+pub enum IsolateSubscribeError {
+    /// `InternalError.UnknownError`: The service hit an unknown error.
+    InternalErrorUnknownError,
+    /// `InvalidParameter.BizInvalidParameterValueError`: A parameter value is not valid for this operation.
+    InvalidParameterBizInvalidParameterValueError,
+    /// `InvalidParameterValue.InvalidParameterValueError`: A parameter value is not valid.
+    InvalidParameterValueInvalidParameterValueError,
+    /// `ResourceNotFound.BizResourceNotFoundError`: The resource does not exist.
+    ResourceNotFoundBizResourceNotFoundError,
+    /// A code any action may answer with, such as `RequestLimitExceeded`.
+    Common(::tencentcloud_sdk::CommonError),
+    /// A code this version of the SDK does not know, kept as sent.
+    Unknown(String),
+}
+rt::action!(
+    ModifyMigrateJob, ModifyMigrateJobRequest, ModifyMigrateJobCall,
+    ModifyMigrateJobResponse, ModifyMigrateJobError, rate_limit(20), required["JobId"]
+);
+impl<T> ModifyMigrateJobCall<T> {
+    rt::setter!(job_id, "JobId", String, "Id of the migration job to change.");
+    rt::setter!(job_name, "JobName", String, "New name of the job.");
+    rt::setter!(
+        migrate_option, "MigrateOption", MigrateOption, "New migration options."
+    );
+    rt::setter!(
+        src_access_type, "SrcAccessType", AccessType,
+        "New way for DTS to reach the source database."
+    );
+    rt::setter!(
+        src_info, "SrcInfo", SrcInfo,
+        "New connection details of the source; which fields are needed depends on `SrcAccessType`."
+    );
+    rt::setter!(
+        dst_access_type, "DstAccessType", AccessType,
+        "How DTS reaches the target database; only `cdb` is accepted."
+    );
+    rt::setter!(
+        dst_info, "DstInfo", DstInfo,
+        "New target details; the target's region cannot change."
+    );
+    rt::setter!(
+        database_info, "DatabaseInfo", String,
+        "The source databases and tables to migrate when `MigrateOption.MigrateObject` is 2 (selected tables), as a JSON array in a string; leave unset to migrate the whole instance. Two-level engines take entries like `{\"Database\":\"db1\",\"Table\":\\[\"t1\",\"t2\"\\]}`; three-level engines add `\"Schema\":\"s1\"`."
+    );
+    rt::setter!(
+        src_node_type, "SrcNodeType", SrcNodeType,
+        "Topology of the source: `simple` (primary/replica, the default when empty) or `cluster`."
+    );
+    rt::setter!(
+        src_info_multi, "SrcInfoMulti", list SrcInfo,
+        "Connection details of each source node, for a source made of several nodes (such as a cluster)."
+    );
+}
+/// The answer of [`Client::modify_migrate_job`] (`ModifyMigrateJob`).
+#[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
+#[tc(response)]
+#[non_exhaustive]
+pub struct ModifyMigrateJobResponse {
+    /// The RequestId of the answer.
+    pub request_id: String,
+}
+/// The error codes of `ModifyMigrateJob`: those it documents itself, then the common ones every action may return, then any other.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, rt::ErrorCode)]
+#[non_exhaustive]
+pub enum ModifyMigrateJobError {
+    /// `FailedOperation.NotAllowOperation`: The job's state does not allow changes (only statuses 1, 4, 5 and 10 do).
+    FailedOperationNotAllowOperation,
+    /// `InternalError.DatabaseError`: The service could not reach its own database.
+    InternalErrorDatabaseError,
+    /// `InternalError.DuplicateJob`: A job with the same settings already exists.
+    InternalErrorDuplicateJob,
+    /// `InternalError.ProtocolError`: An internal call between the service's components failed.
+    InternalErrorProtocolError,
+    /// `InternalError.UnknownError`: The service hit an unknown error.
+    InternalErrorUnknownError,
+    /// `InvalidParameterValue.BizInvalidParameterValueError`: A parameter value is not valid for this operation.
+    InvalidParameterValueBizInvalidParameterValueError,
+    /// `InvalidParameterValue.DataConvertError`: A parameter value could not be converted to the expected type.
+    InvalidParameterValueDataConvertError,
+    /// `ResourceNotFound.JobNotExist`: No migration job has this id.
+    ResourceNotFoundJobNotExist,
+    /// `UnauthorizedOperation.NotEnoughPrivileges`: The caller lacks the CAM permission for this operation.
+    UnauthorizedOperationNotEnoughPrivileges,
+    /// A code any action may answer with, such as `RequestLimitExceeded`.
+    Common(::tencentcloud_sdk::CommonError),
+    /// A code this version of the SDK does not know, kept as sent.
+    Unknown(String),
+}
+rt::action!(
+    ModifySubscribeAutoRenewFlag, ModifySubscribeAutoRenewFlagRequest,
+    ModifySubscribeAutoRenewFlagCall, ModifySubscribeAutoRenewFlagResponse,
+    ModifySubscribeAutoRenewFlagError, rate_limit(20), required["SubscribeId",
+    "AutoRenewFlag"]
+);
+impl<T> ModifySubscribeAutoRenewFlagCall<T> {
+    rt::setter!(
+        subscribe_id, "SubscribeId", String,
+        "Id of the subscription instance, such as `subs-8uey736k`."
+    );
+    rt::setter!(
+        auto_renew_flag, "AutoRenewFlag", AutoRenewFlag,
+        "Whether the instance should renew automatically."
+    );
+}
+/// The answer of [`Client::modify_subscribe_auto_renew_flag`] (`ModifySubscribeAutoRenewFlag`).
+#[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
+#[tc(response)]
+#[non_exhaustive]
+pub struct ModifySubscribeAutoRenewFlagResponse {
+    /// The RequestId of the answer.
+    pub request_id: String,
+}
+/// The error codes of `ModifySubscribeAutoRenewFlag`: those it documents itself, then the common ones every action may return, then any other.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, rt::ErrorCode)]
+#[non_exhaustive]
+pub enum ModifySubscribeAutoRenewFlagError {
+    /// `InvalidParameter.InstanceNotFound`: No subscription instance has this id.
+    InvalidParameterInstanceNotFound,
+    /// A code any action may answer with, such as `RequestLimitExceeded`.
+    Common(::tencentcloud_sdk::CommonError),
+    /// A code this version of the SDK does not know, kept as sent.
+    Unknown(String),
+}
+rt::action!(
+    ModifySubscribeConsumeTime, ModifySubscribeConsumeTimeRequest,
+    ModifySubscribeConsumeTimeCall, ModifySubscribeConsumeTimeResponse,
+    ModifySubscribeConsumeTimeError, rate_limit(20), required["SubscribeId",
+    "ConsumeStartTime"]
+);
+impl<T> ModifySubscribeConsumeTimeCall<T> {
+    rt::setter!(subscribe_id, "SubscribeId", String, "Id of the subscription instance.");
+    rt::setter!(
+        consume_start_time, "ConsumeStartTime", String,
+        "Point in time from which the channel should deliver data, `YYYY-MM-DD hh:mm:ss`; it must lie within the last 24 hours."
+    );
+}
+/// The answer of [`Client::modify_subscribe_consume_time`] (`ModifySubscribeConsumeTime`).
+#[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
+#[tc(response)]
+#[non_exhaustive]
+pub struct ModifySubscribeConsumeTimeResponse {
+    /// The RequestId of the answer.
+    pub request_id: String,
+}
+/// The error codes of `ModifySubscribeConsumeTime`: those it documents itself, then the common ones every action may return, then any other.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, rt::ErrorCode)]
+#[non_exhaustive]
+pub enum ModifySubscribeConsumeTimeError {
+    /// `FailedOperation.StatusInConflict`: The resource's current state conflicts with this operation.
+    FailedOperationStatusInConflict,
+    /// `FailedOperation.StatusInConflictError`: The resource's current state conflicts with this operation.
+    FailedOperationStatusInConflictError,
+    /// `OperationDenied`: The operation is not allowed.
+    OperationDenied,
+    /// A code any action may answer with, such as `RequestLimitExceeded`.
+    Common(::tencentcloud_sdk::CommonError),
+    /// A code this version of the SDK does not know, kept as sent.
+    Unknown(String),
+}
+rt::action!(
+    ModifySubscribeName, ModifySubscribeNameRequest, ModifySubscribeNameCall,
+    ModifySubscribeNameResponse, ModifySubscribeNameError, rate_limit(20),
+    required["SubscribeId", "SubscribeName"]
+);
+impl<T> ModifySubscribeNameCall<T> {
+    rt::setter!(subscribe_id, "SubscribeId", String, "Id of the subscription instance.");
+    rt::setter!(
+        subscribe_name, "SubscribeName", String, "New name, 1 to 60 characters."
+    );
+}
+/// The answer of [`Client::modify_subscribe_name`] (`ModifySubscribeName`).
+#[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
+#[tc(response)]
+#[non_exhaustive]
+pub struct ModifySubscribeNameResponse {
+    /// The RequestId of the answer.
+    pub request_id: String,
+}
+/// The error codes of `ModifySubscribeName`: those it documents itself, then the common ones every action may return, then any other.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, rt::ErrorCode)]
+#[non_exhaustive]
+pub enum ModifySubscribeNameError {
+    /// `InvalidParameterValue.InvalidParameterValueError`: A parameter value is not valid.
+    InvalidParameterValueInvalidParameterValueError,
+    /// A code any action may answer with, such as `RequestLimitExceeded`.
+    Common(::tencentcloud_sdk::CommonError),
+    /// A code this version of the SDK does not know, kept as sent.
+    Unknown(String),
+}
+rt::action!(
+    ModifySubscribeObjects, ModifySubscribeObjectsRequest, ModifySubscribeObjectsCall,
+    ModifySubscribeObjectsResponse, ModifySubscribeObjectsError, rate_limit(20),
+    required["SubscribeId", "SubscribeObjectType"]
+);
+impl<T> ModifySubscribeObjectsCall<T> {
+    rt::setter!(subscribe_id, "SubscribeId", String, "Id of the subscription instance.");
+    rt::setter!(
+        subscribe_object_type, "SubscribeObjectType", SubscribeObjectType,
+        "What the subscription should carry."
+    );
+    rt::setter!(
+        objects, "Objects", list SubscribeObject,
+        "The databases and tables to subscribe to, when `SubscribeObjectType` is not 0 (whole instance)."
+    );
+}
+/// The answer of [`Client::modify_subscribe_objects`] (`ModifySubscribeObjects`).
+#[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
+#[tc(response)]
+#[non_exhaustive]
+pub struct ModifySubscribeObjectsResponse {
+    /// Id of the asynchronous task applying the change; poll it with DescribeAsyncRequestInfo.
+    pub async_request_id: String,
+    /// The RequestId of the answer.
+    pub request_id: String,
+}
+/// The error codes of `ModifySubscribeObjects`: those it documents itself, then the common ones every action may return, then any other.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, rt::ErrorCode)]
+#[non_exhaustive]
+pub enum ModifySubscribeObjectsError {
+    /// `FailedOperation.StatusInConflict`: The resource's current state conflicts with this operation.
+    FailedOperationStatusInConflict,
+    /// `OperationDenied`: The operation is not allowed.
+    OperationDenied,
+    /// `ResourceNotFound.BizResourceNotFoundError`: The resource does not exist.
+    ResourceNotFoundBizResourceNotFoundError,
+    /// A code any action may answer with, such as `RequestLimitExceeded`.
+    Common(::tencentcloud_sdk::CommonError),
+    /// A code this version of the SDK does not know, kept as sent.
+    Unknown(String),
+}
+rt::action!(
+    ModifySubscribeVipVport, ModifySubscribeVipVportRequest, ModifySubscribeVipVportCall,
+    ModifySubscribeVipVportResponse, ModifySubscribeVipVportError, rate_limit(20),
+    required["SubscribeId"]
+);
+impl<T> ModifySubscribeVipVportCall<T> {
+    rt::setter!(subscribe_id, "SubscribeId", String, "Id of the subscription instance.");
+    rt::setter!(
+        dst_uniq_subnet_id, "DstUniqSubnetId", String,
+        "Subnet to move the channel to; when given, `DstIp` must lie in it."
+    );
+    rt::setter!(
+        dst_ip, "DstIp", String,
+        "New IP address of the channel. Give this, `DstPort`, or both."
+    );
+    rt::setter!(
+        dst_port, "DstPort", i64,
+        "New port of the channel, from 1025 to 65535. Give this, `DstIp`, or both."
+    );
+}
+/// The answer of [`Client::modify_subscribe_vip_vport`] (`ModifySubscribeVipVport`).
+#[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
+#[tc(response)]
+#[non_exhaustive]
+pub struct ModifySubscribeVipVportResponse {
+    /// The RequestId of the answer.
+    pub request_id: String,
+}
+/// The error codes of `ModifySubscribeVipVport`: those it documents itself, then the common ones every action may return, then any other.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, rt::ErrorCode)]
+#[non_exhaustive]
+pub enum ModifySubscribeVipVportError {
+    /// `FailedOperation.StatusInConflict`: The resource's current state conflicts with this operation.
+    FailedOperationStatusInConflict,
+    /// A code any action may answer with, such as `RequestLimitExceeded`.
+    Common(::tencentcloud_sdk::CommonError),
+    /// A code this version of the SDK does not know, kept as sent.
+    Unknown(String),
+}
+rt::action!(
+    OfflineIsolatedSubscribe, OfflineIsolatedSubscribeRequest,
+    OfflineIsolatedSubscribeCall, OfflineIsolatedSubscribeResponse,
+    OfflineIsolatedSubscribeError, rate_limit(20), required["SubscribeId"]
+);
+impl<T> OfflineIsolatedSubscribeCall<T> {
+    rt::setter!(
+        subscribe_id, "SubscribeId", String,
+        "Id of the isolated subscription instance to take offline."
+    );
+}
+/// The answer of [`Client::offline_isolated_subscribe`] (`OfflineIsolatedSubscribe`).
+#[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
+#[tc(response)]
+#[non_exhaustive]
+pub struct OfflineIsolatedSubscribeResponse {
+    /// The RequestId of the answer.
+    pub request_id: String,
+}
+/// The error codes of `OfflineIsolatedSubscribe`: those it documents itself, then the common ones every action may return, then any other.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, rt::ErrorCode)]
+#[non_exhaustive]
+pub enum OfflineIsolatedSubscribeError {
+    /// `FailedOperation.FailedOperationError`: The operation failed.
+    FailedOperationFailedOperationError,
+    /// `FailedOperation.StatusInConflict`: The instance is not isolated.
+    FailedOperationStatusInConflict,
+    /// `FailedOperation.StatusInConflictError`: The resource's current state conflicts with this operation.
+    FailedOperationStatusInConflictError,
+    /// A code any action may answer with, such as `RequestLimitExceeded`.
+    Common(::tencentcloud_sdk::CommonError),
+    /// A code this version of the SDK does not know, kept as sent.
+    Unknown(String),
+}
+rt::action!(
+    ResetSubscribe, ResetSubscribeRequest, ResetSubscribeCall, ResetSubscribeResponse,
+    ResetSubscribeError, rate_limit(20), required["SubscribeId"]
+);
+impl<T> ResetSubscribeCall<T> {
+    rt::setter!(
+        subscribe_id, "SubscribeId", String, "Id of the subscription instance to reset."
+    );
+}
+/// The answer of [`Client::reset_subscribe`] (`ResetSubscribe`).
+#[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
+#[tc(response)]
+#[non_exhaustive]
+pub struct ResetSubscribeResponse {
+    /// The RequestId of the answer.
+    pub request_id: String,
+}
+/// The error codes of `ResetSubscribe`: those it documents itself, then the common ones every action may return, then any other.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, rt::ErrorCode)]
+#[non_exhaustive]
+pub enum ResetSubscribeError {
+    /// `FailedOperation.StatusInConflict`: The resource's current state conflicts with this operation.
+    FailedOperationStatusInConflict,
+    /// `OperationDenied`: The operation is not allowed.
+    OperationDenied,
+    /// A code any action may answer with, such as `RequestLimitExceeded`.
+    Common(::tencentcloud_sdk::CommonError),
+    /// A code this version of the SDK does not know, kept as sent.
+    Unknown(String),
+}
+rt::action!(
+    StartMigrateJob, StartMigrateJobRequest, StartMigrateJobCall,
+    StartMigrateJobResponse, StartMigrateJobError, rate_limit(20), required["JobId"]
+);
+impl<T> StartMigrateJobCall<T> {
+    rt::setter!(
+        job_id, "JobId", String,
+        "Id of the migration job to start; its status must be 4 (check passed)."
+    );
+}
+/// The answer of [`Client::start_migrate_job`] (`StartMigrateJob`).
+#[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
+#[tc(response)]
+#[non_exhaustive]
+pub struct StartMigrateJobResponse {
+    /// The RequestId of the answer.
+    pub request_id: String,
+}
+/// The error codes of `StartMigrateJob`: those it documents itself, then the common ones every action may return, then any other.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, rt::ErrorCode)]
+#[non_exhaustive]
+pub enum StartMigrateJobError {
+    /// `FailedOperation.NotAllowOperation`: The job has not passed its check (status 4), so it cannot start.
+    FailedOperationNotAllowOperation,
+    /// `FailedOperation.StartJobFailed`: The job could not be started.
+    FailedOperationStartJobFailed,
+    /// `FailedOperation.StatusInConflict`: The resource's current state conflicts with this operation.
+    FailedOperationStatusInConflict,
+    /// `InternalError.AddTaskError`: The service could not queue an asynchronous task.
+    InternalErrorAddTaskError,
+    /// `InternalError.DatabaseError`: The service could not reach its own database.
+    InternalErrorDatabaseError,
+    /// `InternalError.DuplicateJob`: A job with the same settings already exists.
+    InternalErrorDuplicateJob,
+    /// `InternalError.InternalErrorError`: The service failed internally.
+    InternalErrorInternalErrorError,
+    /// `InternalError.InternalInnerCommonError`: An internal component of the service failed.
+    InternalErrorInternalInnerCommonError,
+    /// `InternalError.LockError`: The service could not lock the job for the operation.
+    InternalErrorLockError,
+    /// `InternalError.ProtocolError`: An internal call between the service's components failed.
+    InternalErrorProtocolError,
+    /// `InternalError.UnknownError`: The service hit an unknown error.
+    InternalErrorUnknownError,
+    /// `LimitExceeded.MaxUnusedJobs`: Too many migration jobs have been created and not used.
+    LimitExceededMaxUnusedJobs,
+    /// `OperationDenied.BizOperationDeniedError`: The operation is not allowed for this resource.
+    OperationDeniedBizOperationDeniedError,
+    /// `OperationDenied.JobOperationDeniedError`: The migration job does not allow this operation in its current state.
+    OperationDeniedJobOperationDeniedError,
+    /// `OperationDenied.OperationDeniedError`: The operation is not allowed.
+    OperationDeniedOperationDeniedError,
+    /// `ResourceNotFound.JobNotExist`: No migration job has this id.
+    ResourceNotFoundJobNotExist,
+    /// `UnauthorizedOperation.NotEnoughPrivileges`: The caller lacks the CAM permission for this operation.
+    UnauthorizedOperationNotEnoughPrivileges,
+    /// A code any action may answer with, such as `RequestLimitExceeded`.
+    Common(::tencentcloud_sdk::CommonError),
+    /// A code this version of the SDK does not know, kept as sent.
+    Unknown(String),
+}
+rt::action!(
+    StopMigrateJob, StopMigrateJobRequest, StopMigrateJobCall, StopMigrateJobResponse,
+    StopMigrateJobError, rate_limit(20), required["JobId"]
+);
+impl<T> StopMigrateJobCall<T> {
+    rt::setter!(
+        job_id, "JobId", String,
+        "Id of the migration job to cancel; its status must be 7 (running) or 8 (ready to complete)."
+    );
+}
+/// The answer of [`Client::stop_migrate_job`] (`StopMigrateJob`).
+#[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
+#[tc(response)]
+#[non_exhaustive]
+pub struct StopMigrateJobResponse {
+    /// The RequestId of the answer.
+    pub request_id: String,
+}
+/// The error codes of `StopMigrateJob`: those it documents itself, then the common ones every action may return, then any other.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, rt::ErrorCode)]
+#[non_exhaustive]
+pub enum StopMigrateJobError {
+    /// `FailedOperation.NotAllowOperation`: The job is not running or ready to complete, so it cannot be cancelled.
+    FailedOperationNotAllowOperation,
+    /// `FailedOperation.StatusInConflict`: The resource's current state conflicts with this operation.
+    FailedOperationStatusInConflict,
+    /// `InternalError.DatabaseError`: The service could not reach its own database.
+    InternalErrorDatabaseError,
+    /// `InternalError.DuplicateJob`: A job with the same settings already exists.
+    InternalErrorDuplicateJob,
+    /// `InternalError.ProtocolError`: An internal call between the service's components failed.
+    InternalErrorProtocolError,
+    /// `InternalError.UnknownError`: The service hit an unknown error.
+    InternalErrorUnknownError,
+    /// `OperationDenied.JobOperationDeniedError`: The migration job does not allow this operation in its current state.
+    OperationDeniedJobOperationDeniedError,
+    /// `ResourceNotFound.JobNotExist`: No migration job has this id.
+    ResourceNotFoundJobNotExist,
+    /// `UnauthorizedOperation.NotEnoughPrivileges`: The caller lacks the CAM permission for this operation.
+    UnauthorizedOperationNotEnoughPrivileges,
+    /// A code any action may answer with, such as `RequestLimitExceeded`.
+    Common(::tencentcloud_sdk::CommonError),
+    /// A code this version of the SDK does not know, kept as sent.
+    Unknown(String),
 }

@@ -4,49 +4,13 @@
 //!
 //! A service whose names try to break the generator: keywords, prelude names, acronyms, digits, \[brackets\] and &lt;angle&gt; text.
 //!
-//! Create a [`Client`] from a [`Config`](::tencentcloud_sdk::Config) and call one method per action.
+//! Create a [`Client`] from a [`Config`](::tencentcloud_sdk::Config) and call one method per action (7 in all). Each method returns a call to fill in with one setter per member and `send`; its answer is the action's typed response. Setters and fields are the members' names in snake_case (`InstanceIds` is `instance_ids`); a field whose member is spelt otherwise gives the member's name in its doc. Read actions (`Describe…`, `Get…`, `List…`, `Inquire…`) are retried after any transient failure; others only when the request cannot have reached the service, or when it carries a `ClientToken`.
+use ::tencentcloud_sdk::runtime as rt;
 /// Structures and enums shared by the actions.
 pub mod types;
 pub use types::*;
-/// The `CreateIPv6Addr` action.
-pub mod create_ipv6_addr;
-pub use create_ipv6_addr::{
-    CreateIPv6AddrRequest, CreateIPv6AddrRequestBuilder, CreateIPv6AddrResponse,
-    CreateIPv6AddrError, CreateIPv6AddrCall,
-};
-/// The `CreateLabel` action.
-pub mod create_label;
-pub use create_label::{
-    CreateLabelRequest, CreateLabelRequestBuilder, CreateLabelResponse, CreateLabelError,
-    CreateLabelCall,
-};
-/// The `DescribeThings` action.
-pub mod describe_things;
-pub use describe_things::{
-    DescribeThingsRequest, DescribeThingsRequestBuilder, DescribeThingsResponse,
-    DescribeThingsError, DescribeThingsCall,
-};
-/// The `Getaway` action.
-pub mod getaway;
-pub use getaway::{
-    GetawayRequest, GetawayRequestBuilder, GetawayResponse, GetawayError, GetawayCall,
-};
-/// The `ListAndClearAlerts` action.
-pub mod list_and_clear_alerts;
-pub use list_and_clear_alerts::{
-    ListAndClearAlertsRequest, ListAndClearAlertsRequestBuilder,
-    ListAndClearAlertsResponse, ListAndClearAlertsError, ListAndClearAlertsCall,
-};
-/// The `Ping` action.
-pub mod ping;
-pub use ping::{PingRequest, PingRequestBuilder, PingResponse, PingError, PingCall};
-/// The `RunTask` action.
-pub mod run_task;
-pub use run_task::{
-    RunTaskRequest, RunTaskRequestBuilder, RunTaskResponse, RunTaskError, RunTaskCall,
-};
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: ::tencentcloud_sdk::runtime::ServiceInfo = ::tencentcloud_sdk::runtime::ServiceInfo {
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
     name: "hostile",
     version: "2020-01-01",
     endpoint_prefix: "hostile",
@@ -54,13 +18,13 @@ pub static SERVICE: ::tencentcloud_sdk::runtime::ServiceInfo = ::tencentcloud_sd
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {
-    handle: ::tencentcloud_sdk::runtime::Handle,
+    handle: rt::Handle,
 }
 impl Client {
     /// Creates a client with a configuration.
     pub fn new(config: ::tencentcloud_sdk::Config) -> Self {
         Self {
-            handle: ::tencentcloud_sdk::runtime::Handle::new(config, &SERVICE),
+            handle: rt::Handle::new(config, &SERVICE),
         }
     }
     /// The configuration requests are made with.
@@ -68,28 +32,26 @@ impl Client {
         self.handle.config()
     }
     /// The runtime handle that sends requests, for sending prepared requests directly.
-    pub fn handle(&self) -> &::tencentcloud_sdk::runtime::Handle {
+    pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
     /// An action whose name holds an acronym with a digit.
     ///
-    /// Automatic retries: none once the request may have reached the service, as repeating it could act twice.
+    /// Required: `Md5Sum`. Automatic retries: none once the request may have reached the service, as repeating it could act twice.
     ///
-    /// # Errors
-    ///
-    /// Service errors arrive as [`SdkError::Service`](::tencentcloud_sdk::SdkError::Service) with a [`CreateIPv6AddrError`]: one variant per code this action documents, and [`Common`](CreateIPv6AddrError::Common) for the codes any action may return.
+    /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=hostile&Version=2020-01-01&Action=CreateIPv6Addr)
+    #[inline]
     pub fn create_ipv6_addr(&self) -> CreateIPv6AddrCall {
-        CreateIPv6AddrCall::new(self.handle.clone())
+        CreateIPv6AddrCall::new(&self.handle)
     }
     /// A Create action the spec marks idempotent: creating a label that exists changes nothing.
     ///
-    /// Automatic retries: safe, as the API marks it idempotent.
+    /// Required: `Name`. Automatic retries: safe, as the API marks it idempotent.
     ///
-    /// # Errors
-    ///
-    /// Service errors arrive as [`SdkError::Service`](::tencentcloud_sdk::SdkError::Service) with a [`CreateLabelError`]: one variant per code this action documents, and [`Common`](CreateLabelError::Common) for the codes any action may return.
+    /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=hostile&Version=2020-01-01&Action=CreateLabel)
+    #[inline]
     pub fn create_label(&self) -> CreateLabelCall {
-        CreateLabelCall::new(self.handle.clone())
+        CreateLabelCall::new(&self.handle)
     }
     /// Lists things, with members named after keywords and prelude types.
     ///
@@ -104,11 +66,9 @@ impl Client {
     /// nor is this
     /// ~~\~
     ///
-    /// Rate limit: 5 requests per second per account.
+    /// Required: `Type`. Rate limit: 5 requests per second per account. Automatic retries: safe, as a read action.
     ///
-    /// Automatic retries: safe, as a read action.
-    ///
-    /// Each answer holds one page of `Items`; [`DescribeThingsCall::into_paginator`] reads them all.
+    /// Each answer holds one page of `Items`; [`into_paginator`](DescribeThingsCall::into_paginator) reads them all.
     ///
     /// # Errors
     ///
@@ -177,47 +137,234 @@ impl Client {
     ///   }
     /// }
     /// ```
+    ///
+    /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=hostile&Version=2020-01-01&Action=DescribeThings)
+    #[inline]
     pub fn describe_things(&self) -> DescribeThingsCall {
-        DescribeThingsCall::new(self.handle.clone())
+        DescribeThingsCall::new(&self.handle)
     }
     /// Named like a read action but not one, with a client token it must always send.
     ///
-    /// Automatic retries: safe, as its [`ClientToken`](GetawayCall::client_token) makes a repeat harmless (when not empty).
+    /// Required: `ClientToken`. Automatic retries: safe, as its `ClientToken` makes a repeat harmless (when not empty).
     ///
-    /// # Errors
-    ///
-    /// Service errors arrive as [`SdkError::Service`](::tencentcloud_sdk::SdkError::Service) with a [`GetawayError`]: one variant per code this action documents, and [`Common`](GetawayError::Common) for the codes any action may return.
+    /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=hostile&Version=2020-01-01&Action=Getaway)
+    #[inline]
     pub fn getaway(&self) -> GetawayCall {
-        GetawayCall::new(self.handle.clone())
+        GetawayCall::new(&self.handle)
     }
     /// Named like a read action, but the spec marks it not idempotent; its ClientToken is no string.
     ///
     /// Automatic retries: none once the request may have reached the service, as the API marks it not idempotent.
     ///
-    /// # Errors
-    ///
-    /// Service errors arrive as [`SdkError::Service`](::tencentcloud_sdk::SdkError::Service) with a [`ListAndClearAlertsError`]: one variant per code this action documents, and [`Common`](ListAndClearAlertsError::Common) for the codes any action may return.
+    /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=hostile&Version=2020-01-01&Action=ListAndClearAlerts)
+    #[inline]
     pub fn list_and_clear_alerts(&self) -> ListAndClearAlertsCall {
-        ListAndClearAlertsCall::new(self.handle.clone())
+        ListAndClearAlertsCall::new(&self.handle)
     }
     /// An action without members.
     ///
     /// Automatic retries: none once the request may have reached the service, as repeating it could act twice.
     ///
-    /// # Errors
-    ///
-    /// Service errors arrive as [`SdkError::Service`](::tencentcloud_sdk::SdkError::Service) with a [`PingError`]: one variant per code this action documents, and [`Common`](PingError::Common) for the codes any action may return.
+    /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=hostile&Version=2020-01-01&Action=Ping)
+    #[inline]
     pub fn ping(&self) -> PingCall {
-        PingCall::new(self.handle.clone())
+        PingCall::new(&self.handle)
     }
     /// An action made safe to repeat by an optional client token.
     ///
-    /// Automatic retries: safe only with a [`ClientToken`](RunTaskCall::client_token) set; without one, none once the request may have reached the service.
+    /// Required: `Command`. Automatic retries: safe only with a `ClientToken` set; without one, none once the request may have reached the service.
     ///
-    /// # Errors
-    ///
-    /// Service errors arrive as [`SdkError::Service`](::tencentcloud_sdk::SdkError::Service) with a [`RunTaskError`]: one variant per code this action documents, and [`Common`](RunTaskError::Common) for the codes any action may return.
+    /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=hostile&Version=2020-01-01&Action=RunTask)
+    #[inline]
     pub fn run_task(&self) -> RunTaskCall {
-        RunTaskCall::new(self.handle.clone())
+        RunTaskCall::new(&self.handle)
     }
+}
+/// The error codes of `hostile` 2020-01-01: those it documents, then the common ones every action may return, then any other.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, rt::ErrorCode)]
+#[non_exhaustive]
+pub enum Error {
+    /// A code any action may answer with, such as `RequestLimitExceeded`.
+    Common(::tencentcloud_sdk::CommonError),
+    /// A code this version of the SDK does not know, kept as sent.
+    Unknown(String),
+}
+rt::action!(
+    CreateIPv6Addr, CreateIPv6AddrRequest, CreateIPv6AddrCall, CreateIPv6AddrResponse,
+    Error, required["Md5Sum"]
+);
+impl<T> CreateIPv6AddrCall<T> {
+    rt::setter!(md5_sum, "Md5Sum", String, "Digits inside a word.");
+}
+/// The answer of [`Client::create_ipv6_addr`] (`CreateIPv6Addr`).
+#[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
+#[tc(response)]
+#[non_exhaustive]
+pub struct CreateIPv6AddrResponse {
+    /// Several nodes.
+    pub src_info_multi: Vec<Node>,
+    /// The RequestId of the answer.
+    pub request_id: String,
+}
+rt::action!(
+    CreateLabel, CreateLabelRequest, CreateLabelCall, CreateLabelResponse, Error,
+    idempotent, required["Name"]
+);
+impl<T> CreateLabelCall<T> {
+    rt::setter!(name, "Name", String, "The label.");
+}
+/// The answer of [`Client::create_label`] (`CreateLabel`).
+#[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
+#[tc(response)]
+#[non_exhaustive]
+pub struct CreateLabelResponse {
+    /// The RequestId of the answer.
+    pub request_id: String,
+}
+rt::action!(
+    DescribeThings, DescribeThingsRequest, DescribeThingsCall, DescribeThingsResponse,
+    DescribeThingsError, idempotent, rate_limit(5), required["Type"]
+);
+impl<T> DescribeThingsCall<T> {
+    rt::setter!(r#type, "Type", String, "A keyword as a member.");
+    rt::setter!(self_, "Self", i64, "A keyword that cannot be a raw identifier.");
+    rt::setter!(r#match, "Match", list Mode, "A list of closed enum values.");
+    rt::setter!(option, "Option", Option, "A structure named after a prelude type.");
+    rt::setter!(limit, "Limit", u64, "An unsigned number.");
+    rt::setter!(r#gen, "Gen", String, "A keyword reserved in edition 2024.");
+    rt::setter!(r#loop, "Loop", Level, "An open integer enum.");
+    rt::setter!(ipv6_addr, "IPv6Addr", String, "An acronym with a digit.");
+    rt::setter!(vpc_id, "VpcID", String, "A trailing acronym.");
+    rt::setter!(
+        new_, "New", String,
+        "Named like the call's constructor; the setter becomes new_."
+    );
+    rt::setter!(
+        build_, "Build", String,
+        "Named like the builder's last step; the setter becomes build_."
+    );
+    rt::setter!(secret, "Secret", secret, "Hidden from Debug output.");
+    rt::setter!(
+        since, "Since", String,
+        "Only things changed after this time.\n\nA date and time, `YYYY-MM-DD hh:mm:ss`."
+    );
+}
+/// The answer of [`Client::describe_things`] (`DescribeThings`).
+#[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
+#[tc(response)]
+#[non_exhaustive]
+pub struct DescribeThingsResponse {
+    /// A structure named Result.
+    pub result: Result,
+    /// A list of structures.
+    pub items: Vec<Option>,
+    /// Required but may be null.
+    pub total_count: ::std::option::Option<u64>,
+    /// A float.
+    pub ratio: ::std::option::Option<f64>,
+    /// An optional percentage.
+    pub percent: ::std::option::Option<String>,
+    /// A keyword reserved for the future.
+    pub r#box: ::std::option::Option<bool>,
+    /// The RequestId of the answer.
+    pub request_id: String,
+}
+impl DescribeThingsResponse {
+    /// `Percent` as a number from 0 to 100; `None` when it is absent or not a percentage.
+    pub fn percent_percent(&self) -> ::std::option::Option<u8> {
+        self.percent.as_deref().and_then(rt::parse_percent)
+    }
+}
+/// The error codes of `DescribeThings`: those it documents itself, then the common ones every action may return, then any other.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, rt::ErrorCode)]
+#[non_exhaustive]
+pub enum DescribeThingsError {
+    /// `ResourceNotFound.ThingNotExist`: No such thing.
+    ResourceNotFoundThingNotExist,
+    /// `InvalidParameterValue.Type`: The `Type` is wrong.
+    InvalidParameterValueType,
+    /// A code any action may answer with, such as `RequestLimitExceeded`.
+    Common(::tencentcloud_sdk::CommonError),
+    /// A code this version of the SDK does not know, kept as sent.
+    Unknown(String),
+}
+impl rt::Paginated for DescribeThings {
+    type Item = Option;
+    const OFFSET: &'static str = "Self";
+    fn page_len(page: &DescribeThingsResponse) -> usize {
+        page.items.len()
+    }
+    fn into_items(page: DescribeThingsResponse) -> Vec<Option> {
+        page.items
+    }
+    fn total_count(page: &DescribeThingsResponse) -> ::std::option::Option<u64> {
+        page.total_count.map(rt::PageIndex::to_offset)
+    }
+}
+impl DescribeThingsCall {
+    /// Pages through the answers with as many requests as it takes; see [`rt::Paginator`].
+    #[inline]
+    pub fn into_paginator(self) -> rt::Paginator<DescribeThings> {
+        self.0.into_paginator()
+    }
+}
+rt::action!(
+    Getaway, GetawayRequest, GetawayCall, GetawayResponse, Error,
+    required["ClientToken"], client_token
+);
+impl<T> GetawayCall<T> {
+    rt::setter!(
+        client_token, "ClientToken", String, "Makes a repeated request harmless."
+    );
+}
+/// The answer of [`Client::getaway`] (`Getaway`).
+#[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
+#[tc(response)]
+#[non_exhaustive]
+pub struct GetawayResponse {
+    /// The RequestId of the answer.
+    pub request_id: String,
+}
+rt::action!(
+    ListAndClearAlerts, ListAndClearAlertsRequest, ListAndClearAlertsCall,
+    ListAndClearAlertsResponse, Error
+);
+impl<T> ListAndClearAlertsCall<T> {
+    rt::setter!(client_token, "ClientToken", i64, "A number, so not a client token.");
+}
+/// The answer of [`Client::list_and_clear_alerts`] (`ListAndClearAlerts`).
+#[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
+#[tc(response)]
+#[non_exhaustive]
+pub struct ListAndClearAlertsResponse {
+    /// The RequestId of the answer.
+    pub request_id: String,
+}
+rt::action!(Ping, PingRequest, PingCall, PingResponse, Error);
+impl<T> PingCall<T> {}
+/// The answer of [`Client::ping`] (`Ping`).
+#[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
+#[tc(response)]
+#[non_exhaustive]
+pub struct PingResponse {
+    /// The RequestId of the answer.
+    pub request_id: String,
+}
+rt::action!(
+    RunTask, RunTaskRequest, RunTaskCall, RunTaskResponse, Error, required["Command"],
+    client_token
+);
+impl<T> RunTaskCall<T> {
+    rt::setter!(
+        client_token, "ClientToken", String, "Makes a repeated request harmless."
+    );
+    rt::setter!(command, "Command", String, "What to run.");
+}
+/// The answer of [`Client::run_task`] (`RunTask`).
+#[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
+#[tc(response)]
+#[non_exhaustive]
+pub struct RunTaskResponse {
+    /// The RequestId of the answer.
+    pub request_id: String,
 }

@@ -1083,9 +1083,23 @@ fn map_type(
 /// tccli does not mark secrets; the name is all there is to go on.
 fn names_a_secret(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
-    ["password", "passwd", "secretkey", "privatekey", "accesskey"]
-        .iter()
-        .any(|word| lower.contains(word))
+    let whole = ["token", "secret"];
+    let parts = [
+        "password",
+        "passwd",
+        "secretkey",
+        "privatekey",
+        "accesskey",
+        "accesstoken",
+        "sessiontoken",
+        "securitytoken",
+        "apitoken",
+        "authtoken",
+        "tmptoken",
+        "clientsecret",
+        "appsecret",
+    ];
+    whole.contains(&lower.as_str()) || parts.iter().any(|part| lower.contains(part))
 }
 
 fn first_sentence(text: &str) -> String {

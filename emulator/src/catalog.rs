@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
+use std::sync::{LazyLock, OnceLock};
 
 use serde_json::{Map, Value};
 use tencentcloud_codegen::model::{Action, EnumRepr, Field, Service, Type, VariantValue};
@@ -13,9 +14,50 @@ use crate::backend::{Answer, ApiError};
 /// Every spec under `api-spec/`, embedded at build time: `(path, text)`.
 const EMBEDDED: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/specs.rs"));
 
+/// An embedded spec, read the first time a request needs it: with the whole catalogue embedded,
+/// reading every spec at start would cost more than most tests do. The result is kept for the
+/// process, so every emulator started in it shares the work.
+struct Embedded {
+    path: &'static str,
+    text: &'static str,
+    service: OnceLock<Result<Service, String>>,
+}
+
+impl Embedded {
+    fn service(&self) -> Result<&Service, SpecError> {
+        self.service
+            .get_or_init(|| {
+                tencentcloud_codegen::parse(self.text, self.path)
+                    .map_err(|errors| errors.to_string())
+            })
+            .as_ref()
+            .map_err(|err| SpecError(err.clone()))
+    }
+}
+
+/// The embedded specs by service and version, known from their paths
+/// (`api-spec/<service>/<YYYY-MM-DD>.json`) without reading them.
+static EMBEDDED_SPECS: LazyLock<HashMap<(String, String), Embedded>> = LazyLock::new(|| {
+    EMBEDDED
+        .iter()
+        .filter_map(|&(path, text)| {
+            let mut parts = path.trim_end_matches(".json").rsplit('/');
+            let version = parts.next()?.to_owned();
+            let service = parts.next()?.to_owned();
+            let entry = Embedded {
+                path,
+                text,
+                service: OnceLock::new(),
+            };
+            Some(((service, version), entry))
+        })
+        .collect()
+});
+
 /// The service versions the emulator knows, by service name and version.
 pub(crate) struct Catalog {
-    services: HashMap<(String, String), Service>,
+    /// Specs given when the emulator was started, read then; they replace embedded ones.
+    extra: HashMap<(String, String), Service>,
 }
 
 /// A spec that could not be read.
@@ -32,33 +74,39 @@ impl std::error::Error for SpecError {}
 
 impl Catalog {
     /// The embedded specs plus `extra` ones (`(name for messages, text)`); a later spec of the
-    /// same service version replaces an earlier one.
+    /// same service version replaces an earlier one. The extra specs are read and checked now;
+    /// the embedded ones when a request first needs them.
     pub(crate) fn load(extra: &[(String, String)]) -> Result<Self, SpecError> {
         let mut services = HashMap::new();
-        let embedded = EMBEDDED.iter().map(|&(name, text)| (name, text));
-        let added = extra
-            .iter()
-            .map(|(name, text)| (name.as_str(), text.as_str()));
-        for (name, text) in embedded.chain(added) {
+        for (name, text) in extra {
             let service = tencentcloud_codegen::parse(text, name)
                 .map_err(|errors| SpecError(errors.to_string()))?;
             services.insert((service.name.clone(), service.version.clone()), service);
         }
-        Ok(Self { services })
+        Ok(Self { extra: services })
     }
 
     /// Whether any version of `service` is known.
     pub(crate) fn has_service(&self, service: &str) -> bool {
-        self.services.keys().any(|(name, _)| name == service)
+        self.extra.keys().any(|(name, _)| name == service)
+            || EMBEDDED_SPECS.keys().any(|(name, _)| name == service)
     }
 
-    /// One service version.
-    pub(crate) fn service(&self, service: &str, version: &str) -> Option<&Service> {
-        self.services.get(&(service.to_owned(), version.to_owned()))
+    /// One service version; an error when its embedded spec does not read (a build that went
+    /// wrong: `cargo xtask codegen` checks every spec).
+    pub(crate) fn service(
+        &self,
+        service: &str,
+        version: &str,
+    ) -> Result<Option<&Service>, SpecError> {
+        let key = (service.to_owned(), version.to_owned());
+        if let Some(found) = self.extra.get(&key) {
+            return Ok(Some(found));
+        }
+        EMBEDDED_SPECS.get(&key).map(Embedded::service).transpose()
     }
 }
 
-/// Finds an action of a service version.
 pub(crate) fn action<'a>(service: &'a Service, name: &str) -> Option<&'a Action> {
     service.actions.iter().find(|action| action.name == name)
 }
@@ -482,7 +530,10 @@ mod tests {
 
     fn check(action_name: &str, params: Value) -> Result<(), ApiError> {
         let (catalog, version) = dts();
-        let service = catalog.service("dts", version).expect("dts is embedded");
+        let service = catalog
+            .service("dts", version)
+            .unwrap()
+            .expect("dts is embedded");
         let action = action(service, action_name).expect("the action exists");
         let Value::Object(params) = params else {
             panic!("parameters are an object: {params}");
@@ -498,8 +549,8 @@ mod tests {
     fn every_embedded_spec_loads() {
         let (catalog, version) = dts();
         assert!(catalog.has_service("dts"));
-        assert!(catalog.service("dts", version).is_some());
-        assert!(catalog.service("dts", "2099-01-01").is_none());
+        assert!(catalog.service("dts", version).unwrap().is_some());
+        assert!(catalog.service("dts", "2099-01-01").unwrap().is_none());
     }
 
     #[test]
@@ -564,7 +615,10 @@ mod tests {
     #[test]
     fn every_spec_example_request_is_accepted_and_its_answer_fits() {
         let (catalog, version) = dts();
-        let service = catalog.service("dts", version).expect("dts is embedded");
+        let service = catalog
+            .service("dts", version)
+            .unwrap()
+            .expect("dts is embedded");
         let mut checked = 0;
         for action in &service.actions {
             for example in &action.examples {
@@ -583,7 +637,10 @@ mod tests {
     #[test]
     fn get_parameters_are_typed_by_the_spec() {
         let (catalog, version) = dts();
-        let service = catalog.service("dts", version).expect("dts is embedded");
+        let service = catalog
+            .service("dts", version)
+            .unwrap()
+            .expect("dts is embedded");
         let action = action(service, "DescribeMigrateJobs").expect("exists");
         let read = |query: &str| params_from_query(service, action, query);
         let params = read("JobName=my%20job&Limit=10&TagFilters.0.TagKey=team&TagFilters.0.TagValue.0=db&TagFilters.0.TagValue.1=ops")
@@ -620,7 +677,10 @@ mod tests {
     #[test]
     fn answers_must_carry_required_members_with_their_types() {
         let (catalog, version) = dts();
-        let service = catalog.service("dts", version).expect("dts is embedded");
+        let service = catalog
+            .service("dts", version)
+            .unwrap()
+            .expect("dts is embedded");
         let action = action(service, "DescribeMigrateCheckJob").expect("exists");
         let mut answer = synthesize_answer(service, action);
         assert_eq!(check_answer(service, action, &answer), Ok(()));

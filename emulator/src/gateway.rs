@@ -276,7 +276,13 @@ impl Gateway {
                 format!("The emulator serves no service `{}`.", auth.service),
             ));
         }
-        let Some(service) = self.catalog.service(auth.service, version) else {
+        let service = self.catalog.service(auth.service, version).map_err(|err| {
+            ApiError::new(
+                "InternalError",
+                format!("The emulator's spec does not read: {err}"),
+            )
+        })?;
+        let Some(service) = service else {
             return Err(ApiError::new(
                 "NoSuchVersion",
                 format!("Version {version} of {} does not exist.", auth.service),

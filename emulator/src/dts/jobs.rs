@@ -832,6 +832,7 @@ mod spec_values {
         let catalog = Catalog::load(&[]).unwrap_or_else(|err| panic!("{err}"));
         let service = catalog
             .service("dts", "2018-03-30")
+            .unwrap()
             .expect("dts is embedded");
         let definition = service
             .enums

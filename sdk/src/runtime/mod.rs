@@ -14,8 +14,8 @@ mod wire;
 pub use bytes::Bytes;
 pub use decode::decode_response;
 pub use handle::{CONTENT_TYPE_JSON, Handle, REQUEST_CLIENT, Sending, SignedRequest};
-pub use members::{Call, Input, IntoMember, Member, Params, Request, redact_member, redact_within};
 pub(crate) use members::short_type_name;
+pub use members::{Call, Input, IntoMember, Member, Params, Request, redact_member, redact_within};
 pub use paginate::{Items, PageIndex, Paginated, Paginator};
 pub use wire::{Fields, Response, Slot, Writer, deserialize_fields};
 

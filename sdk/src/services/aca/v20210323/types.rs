@@ -12,14 +12,23 @@ pub struct Abnormals {
     pub abnormal_reason: Option<String>,
 }
 /// `CommonHeader`, a structure of `aca` 2021-03-23 sent in requests. Build one with [`CommonHeader::builder`]; every member is optional in the struct, and [`build`](CommonHeaderBuilder::build) checks the required ones.
-#[derive(Clone, Debug, Default, PartialEq, rt::Input)]
+#[derive(Clone, Default, PartialEq, rt::Input)]
 #[cfg_attr(feature = "full-serde", derive(rt::Fields))]
 #[tc(input)]
 #[non_exhaustive]
 #[allow(missing_docs)]
 pub struct CommonHeader {
     pub hospital_id: Option<String>,
+    #[tc(secret)]
     pub token: Option<String>,
+}
+impl ::std::fmt::Debug for CommonHeader {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CommonHeader")
+            .field("hospital_id", &self.hospital_id)
+            .field("token", &rt::Redacted::of(&self.token))
+            .finish()
+    }
 }
 /// `CriticalInfo`, a structure of `aca` 2021-03-23 found in answers.
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
@@ -267,13 +276,22 @@ pub struct LoginData {
     pub department_id: Option<String>,
 }
 /// `LoginDataResp`, a structure of `aca` 2021-03-23 found in answers.
-#[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
+#[derive(Clone, Default, PartialEq, rt::Fields)]
 #[non_exhaustive]
 #[allow(missing_docs)]
 pub struct LoginDataResp {
     pub token: Option<String>,
     pub expires_in: Option<i64>,
     pub timestamp: Option<i64>,
+}
+impl ::std::fmt::Debug for LoginDataResp {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("LoginDataResp")
+            .field("token", &rt::Redacted::of(&self.token))
+            .field("expires_in", &self.expires_in)
+            .field("timestamp", &self.timestamp)
+            .finish()
+    }
 }
 /// `LoginHeader`, a structure of `aca` 2021-03-23 sent in requests. Build one with [`LoginHeader::builder`]; every member is optional in the struct, and [`build`](LoginHeaderBuilder::build) checks the required ones.
 #[derive(Clone, Debug, Default, PartialEq, rt::Input)]
@@ -293,13 +311,21 @@ pub struct LoginHeader {
     pub platform_id: Option<String>,
 }
 /// `LoginOutData`, a structure of `aca` 2021-03-23 sent in requests. Build one with [`LoginOutData::builder`]; every member is optional in the struct, and [`build`](LoginOutDataBuilder::build) checks the required ones.
-#[derive(Clone, Debug, Default, PartialEq, rt::Input)]
+#[derive(Clone, Default, PartialEq, rt::Input)]
 #[cfg_attr(feature = "full-serde", derive(rt::Fields))]
 #[tc(input)]
 #[non_exhaustive]
 #[allow(missing_docs)]
 pub struct LoginOutData {
+    #[tc(secret)]
     pub token: Option<String>,
+}
+impl ::std::fmt::Debug for LoginOutData {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("LoginOutData")
+            .field("token", &rt::Redacted::of(&self.token))
+            .finish()
+    }
 }
 /// `LoginOutHeader`, a structure of `aca` 2021-03-23 sent in requests. Build one with [`LoginOutHeader::builder`]; every member is optional in the struct, and [`build`](LoginOutHeaderBuilder::build) checks the required ones.
 #[derive(Clone, Debug, Default, PartialEq, rt::Input)]

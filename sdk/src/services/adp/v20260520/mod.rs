@@ -1669,7 +1669,7 @@ impl<T> CreateWebSocketTokenCall<T> {
     rt::setter!(user_id, "UserId", String);
 }
 /// The answer of [`Client::create_web_socket_token`] (`CreateWebSocketToken`).
-#[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
+#[derive(Clone, Default, PartialEq, rt::Fields)]
 #[tc(response)]
 #[non_exhaustive]
 #[allow(missing_docs)]
@@ -1679,6 +1679,16 @@ pub struct CreateWebSocketTokenResponse {
     pub user_id: Option<String>,
     /// The RequestId of the answer.
     pub request_id: String,
+}
+impl ::std::fmt::Debug for CreateWebSocketTokenResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateWebSocketTokenResponse")
+            .field("app_id", &self.app_id)
+            .field("token", &rt::Redacted::of(&self.token))
+            .field("user_id", &self.user_id)
+            .field("request_id", &self.request_id)
+            .finish()
+    }
 }
 rt::action!(
     CreateWorkflowRun, CreateWorkflowRunRequest, CreateWorkflowRunCall,

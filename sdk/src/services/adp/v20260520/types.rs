@@ -914,6 +914,7 @@ pub struct AuthConfig {
     pub api_key_auth_config: Option<ApiKeyAuthConfig>,
     #[tc(redact)]
     pub cam_auth_config: Option<CamAuthConfig>,
+    #[tc(redact)]
     pub o_auth_config: Option<OAuthConfig>,
     pub access_key_auth_config: Option<AccessKeyAuthConfig>,
 }
@@ -1055,8 +1056,11 @@ pub struct ChannelSpec {
     pub channel_name: Option<String>,
     pub channel_type: Option<i64>,
     pub description: Option<String>,
+    #[tc(redact)]
     pub ding_talk: Option<DingTalkChannelConfig>,
+    #[tc(redact)]
     pub lark: Option<LarkChannelConfig>,
+    #[tc(redact)]
     pub line: Option<LineChannelConfig>,
     pub scene: Option<i64>,
     pub telegram: Option<TelegramChannelConfig>,
@@ -1496,13 +1500,22 @@ pub struct DigitalHumanConfig {
     pub preview_url: Option<String>,
 }
 /// `DingTalkChannelConfig`, a structure of `adp` 2026-05-20 sent in requests and found in answers. Build one with [`DingTalkChannelConfig::builder`]; every member is optional in the struct, and [`build`](DingTalkChannelConfigBuilder::build) checks the required ones.
-#[derive(Clone, Debug, Default, PartialEq, rt::Fields, rt::Input)]
+#[derive(Clone, Default, PartialEq, rt::Fields, rt::Input)]
 #[tc(input)]
 #[non_exhaustive]
 #[allow(missing_docs)]
 pub struct DingTalkChannelConfig {
     pub app_key: Option<String>,
+    #[tc(secret)]
     pub app_secret: Option<String>,
+}
+impl ::std::fmt::Debug for DingTalkChannelConfig {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DingTalkChannelConfig")
+            .field("app_key", &self.app_key)
+            .field("app_secret", &rt::Redacted::of(&self.app_secret))
+            .finish()
+    }
 }
 /// `Distribution`, a structure of `adp` 2026-05-20 found in answers.
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
@@ -2126,23 +2139,42 @@ pub struct LabelTermModifyItem {
     pub term_id: Option<String>,
 }
 /// `LarkChannelConfig`, a structure of `adp` 2026-05-20 sent in requests and found in answers. Build one with [`LarkChannelConfig::builder`]; every member is optional in the struct, and [`build`](LarkChannelConfigBuilder::build) checks the required ones.
-#[derive(Clone, Debug, Default, PartialEq, rt::Fields, rt::Input)]
+#[derive(Clone, Default, PartialEq, rt::Fields, rt::Input)]
 #[tc(input)]
 #[non_exhaustive]
 #[allow(missing_docs)]
 pub struct LarkChannelConfig {
     pub app_id: Option<String>,
+    #[tc(secret)]
     pub app_secret: Option<String>,
 }
+impl ::std::fmt::Debug for LarkChannelConfig {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("LarkChannelConfig")
+            .field("app_id", &self.app_id)
+            .field("app_secret", &rt::Redacted::of(&self.app_secret))
+            .finish()
+    }
+}
 /// `LineChannelConfig`, a structure of `adp` 2026-05-20 sent in requests and found in answers. Build one with [`LineChannelConfig::builder`]; every member is optional in the struct, and [`build`](LineChannelConfigBuilder::build) checks the required ones.
-#[derive(Clone, Debug, Default, PartialEq, rt::Fields, rt::Input)]
+#[derive(Clone, Default, PartialEq, rt::Fields, rt::Input)]
 #[tc(input)]
 #[non_exhaustive]
 #[allow(missing_docs)]
 pub struct LineChannelConfig {
+    #[tc(secret)]
     pub access_token: Option<String>,
     pub callback_url: Option<String>,
     pub channel_secret: Option<String>,
+}
+impl ::std::fmt::Debug for LineChannelConfig {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("LineChannelConfig")
+            .field("access_token", &rt::Redacted::of(&self.access_token))
+            .field("callback_url", &self.callback_url)
+            .field("channel_secret", &self.channel_secret)
+            .finish()
+    }
 }
 /// `MCPPluginConfig`, a structure of `adp` 2026-05-20 sent in requests and found in answers. Build one with [`MCPPluginConfig::builder`]; every member is optional in the struct, and [`build`](MCPPluginConfigBuilder::build) checks the required ones.
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields, rt::Input)]
@@ -2533,16 +2565,28 @@ pub struct NodeRunLog {
     pub log_ref: Option<String>,
 }
 /// `OAuthConfig`, a structure of `adp` 2026-05-20 sent in requests and found in answers. Build one with [`OAuthConfig::builder`]; every member is optional in the struct, and [`build`](OAuthConfigBuilder::build) checks the required ones.
-#[derive(Clone, Debug, Default, PartialEq, rt::Fields, rt::Input)]
+#[derive(Clone, Default, PartialEq, rt::Fields, rt::Input)]
 #[tc(input)]
 #[non_exhaustive]
 #[allow(missing_docs)]
 pub struct OAuthConfig {
     pub authorization_url: Option<String>,
     pub client_id: Option<String>,
+    #[tc(secret)]
     pub client_secret: Option<String>,
     pub scope_list: Option<Vec<String>>,
     pub token_url: Option<String>,
+}
+impl ::std::fmt::Debug for OAuthConfig {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("OAuthConfig")
+            .field("authorization_url", &self.authorization_url)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &rt::Redacted::of(&self.client_secret))
+            .field("scope_list", &self.scope_list)
+            .field("token_url", &self.token_url)
+            .finish()
+    }
 }
 /// `OnceSchedule`, a structure of `adp` 2026-05-20 sent in requests and found in answers. Build one with [`OnceSchedule::builder`]; every member is optional in the struct, and [`build`](OnceScheduleBuilder::build) checks the required ones.
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields, rt::Input)]

@@ -773,7 +773,7 @@ impl<T> AcquireDeploymentTokenCall<T> {
     rt::setter!(deployment_id, "DeploymentId", String);
 }
 /// The answer of [`Client::acquire_deployment_token`] (`AcquireDeploymentToken`).
-#[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
+#[derive(Clone, Default, PartialEq, rt::Fields)]
 #[tc(response)]
 #[non_exhaustive]
 #[allow(missing_docs)]
@@ -784,6 +784,15 @@ pub struct AcquireDeploymentTokenResponse {
     /// The RequestId of the answer.
     pub request_id: String,
 }
+impl ::std::fmt::Debug for AcquireDeploymentTokenResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AcquireDeploymentTokenResponse")
+            .field("token", &rt::Redacted::of(&self.token))
+            .field("expires_at", &self.expires_at)
+            .field("request_id", &self.request_id)
+            .finish()
+    }
+}
 rt::action!(
     AcquireSandboxInstanceToken, AcquireSandboxInstanceTokenRequest,
     AcquireSandboxInstanceTokenCall, AcquireSandboxInstanceTokenResponse, Error,
@@ -793,7 +802,7 @@ impl<T> AcquireSandboxInstanceTokenCall<T> {
     rt::setter!(instance_id, "InstanceId", String);
 }
 /// The answer of [`Client::acquire_sandbox_instance_token`] (`AcquireSandboxInstanceToken`).
-#[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
+#[derive(Clone, Default, PartialEq, rt::Fields)]
 #[tc(response)]
 #[non_exhaustive]
 #[allow(missing_docs)]
@@ -803,6 +812,16 @@ pub struct AcquireSandboxInstanceTokenResponse {
     pub traffic_token: Option<String>,
     /// The RequestId of the answer.
     pub request_id: String,
+}
+impl ::std::fmt::Debug for AcquireSandboxInstanceTokenResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AcquireSandboxInstanceTokenResponse")
+            .field("token", &rt::Redacted::of(&self.token))
+            .field("expires_at", &self.expires_at)
+            .field("traffic_token", &self.traffic_token)
+            .field("request_id", &self.request_id)
+            .finish()
+    }
 }
 rt::action!(
     AppendEvent, AppendEventRequest, AppendEventCall, AppendEventResponse, Error,

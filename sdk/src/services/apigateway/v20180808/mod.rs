@@ -3411,7 +3411,7 @@ rt::action!(
 impl<T> UpdateApiAppKeyCall<T> {
     rt::setter!(api_app_id, "ApiAppId", String);
     rt::setter!(api_app_key, "ApiAppKey", String);
-    rt::setter!(api_app_secret, "ApiAppSecret", String);
+    rt::setter!(api_app_secret, "ApiAppSecret", secret);
 }
 /// The answer of [`Client::update_api_app_key`] (`UpdateApiAppKey`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]

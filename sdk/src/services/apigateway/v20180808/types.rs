@@ -89,7 +89,7 @@ pub struct ApiAppApiInfos {
     pub api_app_api_set: Option<Vec<ApiAppApiInfo>>,
 }
 /// `ApiAppInfo`, a structure of `apigateway` 2018-08-08 found in answers.
-#[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
+#[derive(Clone, Default, PartialEq, rt::Fields)]
 #[non_exhaustive]
 #[allow(missing_docs)]
 pub struct ApiAppInfo {
@@ -102,6 +102,19 @@ pub struct ApiAppInfo {
     /// `ModifiedTime`. An ISO 8601 date and time.
     pub modified_time: Option<String>,
     pub api_app_key: Option<String>,
+}
+impl ::std::fmt::Debug for ApiAppInfo {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ApiAppInfo")
+            .field("api_app_name", &self.api_app_name)
+            .field("api_app_id", &self.api_app_id)
+            .field("api_app_secret", &rt::Redacted::of(&self.api_app_secret))
+            .field("api_app_desc", &self.api_app_desc)
+            .field("created_time", &self.created_time)
+            .field("modified_time", &self.modified_time)
+            .field("api_app_key", &self.api_app_key)
+            .finish()
+    }
 }
 /// `ApiAppInfos`, a structure of `apigateway` 2018-08-08 found in answers.
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]

@@ -32,7 +32,7 @@ pub struct AgentOperationConfigView {
     pub retention_operation: Option<String>,
 }
 /// `ApmAgentInfo`, a structure of `apm` 2021-06-22 found in answers.
-#[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
+#[derive(Clone, Default, PartialEq, rt::Fields)]
 #[non_exhaustive]
 #[allow(missing_docs)]
 pub struct ApmAgentInfo {
@@ -52,6 +52,18 @@ pub struct ApmAgentInfo {
     /// `PrivateLinkCollectorURL`.
     #[tc(wire = "PrivateLinkCollectorURL")]
     pub private_link_collector_url: String,
+}
+impl ::std::fmt::Debug for ApmAgentInfo {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ApmAgentInfo")
+            .field("agent_download_url", &self.agent_download_url)
+            .field("collector_url", &self.collector_url)
+            .field("token", &rt::Redacted::of(&self.token))
+            .field("public_collector_url", &self.public_collector_url)
+            .field("inner_collector_url", &self.inner_collector_url)
+            .field("private_link_collector_url", &self.private_link_collector_url)
+            .finish()
+    }
 }
 /// `ApmAppConfig`, a structure of `apm` 2021-06-22 found in answers.
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
@@ -233,7 +245,7 @@ pub struct ApmField {
     pub name_en: Option<String>,
 }
 /// `ApmInstanceDetail`, a structure of `apm` 2021-06-22 found in answers.
-#[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
+#[derive(Clone, Default, PartialEq, rt::Fields)]
 #[non_exhaustive]
 #[allow(missing_docs)]
 pub struct ApmInstanceDetail {
@@ -309,6 +321,95 @@ pub struct ApmInstanceDetail {
     pub cross_account_peer_id: Option<String>,
     pub token_display_protection: Option<i64>,
     pub span_status_config: Option<SpanStatusConfig>,
+}
+impl ::std::fmt::Debug for ApmInstanceDetail {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ApmInstanceDetail")
+            .field("instance_id", &self.instance_id)
+            .field("name", &self.name)
+            .field("description", &self.description)
+            .field("status", &self.status)
+            .field("region", &self.region)
+            .field("tags", &self.tags)
+            .field("app_id", &self.app_id)
+            .field("create_uin", &self.create_uin)
+            .field("amount_of_used_storage", &self.amount_of_used_storage)
+            .field("service_count", &self.service_count)
+            .field("count_of_report_span_per_day", &self.count_of_report_span_per_day)
+            .field("trace_duration", &self.trace_duration)
+            .field("span_daily_counters", &self.span_daily_counters)
+            .field("billing_instance", &self.billing_instance)
+            .field("err_rate_threshold", &self.err_rate_threshold)
+            .field("sample_rate", &self.sample_rate)
+            .field("error_sample", &self.error_sample)
+            .field("slow_request_saved_threshold", &self.slow_request_saved_threshold)
+            .field("log_region", &self.log_region)
+            .field("log_source", &self.log_source)
+            .field("is_related_log", &self.is_related_log)
+            .field("log_topic_id", &self.log_topic_id)
+            .field("client_count", &self.client_count)
+            .field("total_count", &self.total_count)
+            .field("log_set", &self.log_set)
+            .field("metric_duration", &self.metric_duration)
+            .field("custom_show_tags", &self.custom_show_tags)
+            .field("pay_mode", &self.pay_mode)
+            .field("pay_mode_effective", &self.pay_mode_effective)
+            .field(
+                "response_duration_warning_threshold",
+                &self.response_duration_warning_threshold,
+            )
+            .field("free", &self.free)
+            .field("default_tsf", &self.default_tsf)
+            .field("is_related_dashboard", &self.is_related_dashboard)
+            .field("dashboard_topic_id", &self.dashboard_topic_id)
+            .field(
+                "is_instrumentation_vulnerability_scan",
+                &self.is_instrumentation_vulnerability_scan,
+            )
+            .field("is_sql_injection_analysis", &self.is_sql_injection_analysis)
+            .field("stop_reason", &self.stop_reason)
+            .field(
+                "is_remote_command_execution_analysis",
+                &self.is_remote_command_execution_analysis,
+            )
+            .field("is_memory_hijacking_analysis", &self.is_memory_hijacking_analysis)
+            .field("log_index_type", &self.log_index_type)
+            .field("log_trace_id_key", &self.log_trace_id_key)
+            .field("is_delete_any_file_analysis", &self.is_delete_any_file_analysis)
+            .field("is_read_any_file_analysis", &self.is_read_any_file_analysis)
+            .field("is_upload_any_file_analysis", &self.is_upload_any_file_analysis)
+            .field("is_include_any_file_analysis", &self.is_include_any_file_analysis)
+            .field(
+                "is_directory_traversal_analysis",
+                &self.is_directory_traversal_analysis,
+            )
+            .field(
+                "is_template_engine_injection_analysis",
+                &self.is_template_engine_injection_analysis,
+            )
+            .field(
+                "is_script_engine_injection_analysis",
+                &self.is_script_engine_injection_analysis,
+            )
+            .field(
+                "is_expression_injection_analysis",
+                &self.is_expression_injection_analysis,
+            )
+            .field("is_jndi_injection_analysis", &self.is_jndi_injection_analysis)
+            .field("is_jni_injection_analysis", &self.is_jni_injection_analysis)
+            .field("is_webshell_backdoor_analysis", &self.is_webshell_backdoor_analysis)
+            .field("is_deserialization_analysis", &self.is_deserialization_analysis)
+            .field("token", &rt::Redacted::of(&self.token))
+            .field("url_long_segment_threshold", &self.url_long_segment_threshold)
+            .field("url_number_segment_threshold", &self.url_number_segment_threshold)
+            .field("log_span_id_key", &self.log_span_id_key)
+            .field("disable_ai_ability", &self.disable_ai_ability)
+            .field("cross_account_status", &self.cross_account_status)
+            .field("cross_account_peer_id", &self.cross_account_peer_id)
+            .field("token_display_protection", &self.token_display_protection)
+            .field("span_status_config", &self.span_status_config)
+            .finish()
+    }
 }
 /// `ApmMetricRecord`, a structure of `apm` 2021-06-22 found in answers.
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]

@@ -637,7 +637,7 @@ pub struct ReconnectionSetting {
     pub enable: Option<bool>,
 }
 /// `ReplayInformation`, a structure of `bh` 2023-04-18 found in answers.
-#[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
+#[derive(Clone, Default, PartialEq, rt::Fields)]
 #[non_exhaustive]
 #[allow(missing_docs)]
 pub struct ReplayInformation {
@@ -645,6 +645,16 @@ pub struct ReplayInformation {
     pub start_time: String,
     pub address: String,
     pub replay_type: Option<u64>,
+}
+impl ::std::fmt::Debug for ReplayInformation {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ReplayInformation")
+            .field("token", &rt::Redacted::of(&self.token))
+            .field("start_time", &self.start_time)
+            .field("address", &self.address)
+            .field("replay_type", &self.replay_type)
+            .finish()
+    }
 }
 /// `Resource`, a structure of `bh` 2023-04-18 found in answers.
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]

@@ -25,6 +25,7 @@ pub struct ApiDatasourceConfig {
     pub json_path_db_name_map: Option<String>,
     pub auth_api: Option<String>,
     pub app_key: Option<String>,
+    #[tc(secret)]
     pub app_secret: Option<String>,
     #[tc(secret)]
     pub secret_key: Option<String>,
@@ -48,7 +49,7 @@ impl ::std::fmt::Debug for ApiDatasourceConfig {
             .field("json_path_db_name_map", &self.json_path_db_name_map)
             .field("auth_api", &self.auth_api)
             .field("app_key", &self.app_key)
-            .field("app_secret", &self.app_secret)
+            .field("app_secret", &rt::Redacted::of(&self.app_secret))
             .field("secret_key", &rt::Redacted::of(&self.secret_key))
             .field("secret_iv", &self.secret_iv)
             .finish()

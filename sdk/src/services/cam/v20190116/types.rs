@@ -113,7 +113,7 @@ pub struct AttachedUserPolicyGroupInfo {
     pub group_name: Option<String>,
 }
 /// `AuthToken`, a structure of `cam` 2019-01-16 found in answers.
-#[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
+#[derive(Clone, Default, PartialEq, rt::Fields)]
 #[non_exhaustive]
 #[allow(missing_docs)]
 pub struct AuthToken {
@@ -123,6 +123,18 @@ pub struct AuthToken {
     pub last_rotation_time_cost: Option<i64>,
     pub rotation_status: Option<String>,
     pub rotation_message: Option<String>,
+}
+impl ::std::fmt::Debug for AuthToken {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AuthToken")
+            .field("token", &rt::Redacted::of(&self.token))
+            .field("current_time", &self.current_time)
+            .field("next_rotation_time", &self.next_rotation_time)
+            .field("last_rotation_time_cost", &self.last_rotation_time_cost)
+            .field("rotation_status", &self.rotation_status)
+            .field("rotation_message", &self.rotation_message)
+            .finish()
+    }
 }
 /// `GroupIdOfUidInfo`, a structure of `cam` 2019-01-16 sent in requests. Build one with [`GroupIdOfUidInfo::builder`]; every member is optional in the struct, and [`build`](GroupIdOfUidInfoBuilder::build) checks the required ones.
 #[derive(Clone, Debug, Default, PartialEq, rt::Input)]

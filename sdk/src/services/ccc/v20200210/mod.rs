@@ -1431,7 +1431,7 @@ impl<T> CreateSDKLoginTokenCall<T> {
     rt::setter!(only_once, "OnlyOnce", bool);
 }
 /// The answer of [`Client::create_sdk_login_token`] (`CreateSDKLoginToken`).
-#[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
+#[derive(Clone, Default, PartialEq, rt::Fields)]
 #[tc(response)]
 #[non_exhaustive]
 #[allow(missing_docs)]
@@ -1443,6 +1443,16 @@ pub struct CreateSDKLoginTokenResponse {
     pub sdk_url: String,
     /// The RequestId of the answer.
     pub request_id: String,
+}
+impl ::std::fmt::Debug for CreateSDKLoginTokenResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateSDKLoginTokenResponse")
+            .field("token", &rt::Redacted::of(&self.token))
+            .field("expired_time", &self.expired_time)
+            .field("sdk_url", &self.sdk_url)
+            .field("request_id", &self.request_id)
+            .finish()
+    }
 }
 rt::action!(
     CreateStaff, CreateStaffRequest, CreateStaffCall, CreateStaffResponse, Error,

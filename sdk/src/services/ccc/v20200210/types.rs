@@ -564,6 +564,7 @@ pub struct HttpCallbackConfig {
     pub basic_auth: Option<BasicAuth>,
     pub bearer_auth: Option<BearerAuth>,
     pub custom_auth: Option<HttpParams>,
+    #[tc(redact)]
     pub oauth2_auth: Option<OauthConfig>,
 }
 /// `HttpParams`, a structure of `ccc` 2020-02-10 sent in requests. Build one with [`HttpParams::builder`]; every member is optional in the struct, and [`build`](HttpParamsBuilder::build) checks the required ones.
@@ -665,7 +666,7 @@ pub struct NumberInfo {
     pub cost_type: Option<i64>,
 }
 /// `OauthConfig`, a structure of `ccc` 2020-02-10 sent in requests. Build one with [`OauthConfig::builder`]; every member is optional in the struct, and [`build`](OauthConfigBuilder::build) checks the required ones.
-#[derive(Clone, Debug, Default, PartialEq, rt::Input)]
+#[derive(Clone, Default, PartialEq, rt::Input)]
 #[cfg_attr(feature = "full-serde", derive(rt::Fields))]
 #[tc(input)]
 #[non_exhaustive]
@@ -675,7 +676,17 @@ pub struct OauthConfig {
     #[tc(wire = "TokenURL")]
     pub token_url: Option<String>,
     pub client_id: Option<String>,
+    #[tc(secret)]
     pub client_secret: Option<String>,
+}
+impl ::std::fmt::Debug for OauthConfig {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("OauthConfig")
+            .field("token_url", &self.token_url)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &rt::Redacted::of(&self.client_secret))
+            .finish()
+    }
 }
 /// `OwnNumberApplyDetailItem`, a structure of `ccc` 2020-02-10 sent in requests. Build one with [`OwnNumberApplyDetailItem::builder`]; every member is optional in the struct, and [`build`](OwnNumberApplyDetailItemBuilder::build) checks the required ones.
 #[derive(Clone, Debug, Default, PartialEq, rt::Input)]
@@ -1121,6 +1132,7 @@ pub struct TransferToAgentItem {
 #[non_exhaustive]
 #[allow(missing_docs)]
 pub struct TriggerStrategyItem {
+    #[tc(redact)]
     pub interface_config: Option<HttpCallbackConfig>,
     pub hangup_types: Option<Vec<String>>,
     pub call_tags: Option<Vec<RetryTagItem>>,

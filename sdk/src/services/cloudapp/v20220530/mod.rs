@@ -82,7 +82,7 @@ impl<T> DescribeLicenseCall<T> {
     rt::setter!(filters, "Filters", list Filter);
 }
 /// The answer of [`Client::describe_license`] (`DescribeLicense`).
-#[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
+#[derive(Clone, Default, PartialEq, rt::Fields)]
 #[tc(response)]
 #[non_exhaustive]
 #[allow(missing_docs)]
@@ -90,6 +90,14 @@ pub struct DescribeLicenseResponse {
     pub token: String,
     /// The RequestId of the answer.
     pub request_id: String,
+}
+impl ::std::fmt::Debug for DescribeLicenseResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DescribeLicenseResponse")
+            .field("token", &rt::Redacted::of(&self.token))
+            .field("request_id", &self.request_id)
+            .finish()
+    }
 }
 rt::action!(
     IssueLicense, IssueLicenseRequest, IssueLicenseCall, IssueLicenseResponse, Error,

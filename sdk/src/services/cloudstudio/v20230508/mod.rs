@@ -163,7 +163,7 @@ impl<T> CreateWorkspaceTokenCall<T> {
     rt::setter!(policies, "Policies", list String);
 }
 /// The answer of [`Client::create_workspace_token`] (`CreateWorkspaceToken`).
-#[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
+#[derive(Clone, Default, PartialEq, rt::Fields)]
 #[tc(response)]
 #[non_exhaustive]
 #[allow(missing_docs)]
@@ -172,6 +172,15 @@ pub struct CreateWorkspaceTokenResponse {
     pub expired_time: String,
     /// The RequestId of the answer.
     pub request_id: String,
+}
+impl ::std::fmt::Debug for CreateWorkspaceTokenResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateWorkspaceTokenResponse")
+            .field("token", &rt::Redacted::of(&self.token))
+            .field("expired_time", &self.expired_time)
+            .field("request_id", &self.request_id)
+            .finish()
+    }
 }
 rt::action!(
     DescribeConfig, DescribeConfigRequest, DescribeConfigCall, DescribeConfigResponse,

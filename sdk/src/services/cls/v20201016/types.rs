@@ -2044,7 +2044,7 @@ pub struct MultiTopicSearchInformation {
     pub context: Option<String>,
 }
 /// `NetInfo`, a structure of `cls` 2020-10-16 sent in requests and found in answers. Build one with [`NetInfo::builder`]; every member is optional in the struct, and [`build`](NetInfoBuilder::build) checks the required ones.
-#[derive(Clone, Debug, Default, PartialEq, rt::Fields, rt::Input)]
+#[derive(Clone, Default, PartialEq, rt::Fields, rt::Input)]
 #[tc(input)]
 #[non_exhaustive]
 #[allow(missing_docs)]
@@ -2054,6 +2054,7 @@ pub struct NetInfo {
     #[tc(required)]
     pub port: Option<u64>,
     #[tc(required)]
+    #[tc(secret)]
     pub token: Option<String>,
     #[tc(required)]
     pub net_type: Option<u64>,
@@ -2063,8 +2064,21 @@ pub struct NetInfo {
     #[tc(wire = "IsSSL")]
     pub is_ssl: Option<bool>,
 }
+impl ::std::fmt::Debug for NetInfo {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("NetInfo")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("token", &rt::Redacted::of(&self.token))
+            .field("net_type", &self.net_type)
+            .field("vpc_id", &self.vpc_id)
+            .field("virtual_gateway_type", &self.virtual_gateway_type)
+            .field("is_ssl", &self.is_ssl)
+            .finish()
+    }
+}
 /// `NetworkApplicationDetail`, a structure of `cls` 2020-10-16 found in answers.
-#[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
+#[derive(Clone, Default, PartialEq, rt::Fields)]
 #[non_exhaustive]
 #[allow(missing_docs)]
 pub struct NetworkApplicationDetail {
@@ -2078,6 +2092,22 @@ pub struct NetworkApplicationDetail {
     pub sub_uin: u64,
     pub create_time: u64,
     pub update_time: u64,
+}
+impl ::std::fmt::Debug for NetworkApplicationDetail {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("NetworkApplicationDetail")
+            .field("network_app_id", &self.network_app_id)
+            .field("name", &self.name)
+            .field("region", &self.region)
+            .field("topic_id", &self.topic_id)
+            .field("logset_id", &self.logset_id)
+            .field("token", &rt::Redacted::of(&self.token))
+            .field("uin", &self.uin)
+            .field("sub_uin", &self.sub_uin)
+            .field("create_time", &self.create_time)
+            .field("update_time", &self.update_time)
+            .finish()
+    }
 }
 /// `NetworkApplicationInfo`, a structure of `cls` 2020-10-16 found in answers.
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
@@ -2382,6 +2412,7 @@ pub struct RemoteWriteAuthInfo {
     pub username: Option<String>,
     #[tc(secret)]
     pub password: Option<String>,
+    #[tc(secret)]
     pub token: Option<String>,
 }
 impl ::std::fmt::Debug for RemoteWriteAuthInfo {
@@ -2389,7 +2420,7 @@ impl ::std::fmt::Debug for RemoteWriteAuthInfo {
         f.debug_struct("RemoteWriteAuthInfo")
             .field("username", &self.username)
             .field("password", &rt::Redacted::of(&self.password))
-            .field("token", &self.token)
+            .field("token", &rt::Redacted::of(&self.token))
             .finish()
     }
 }

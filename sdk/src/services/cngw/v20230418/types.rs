@@ -58,12 +58,20 @@ impl ::std::fmt::Debug for AIGWBasicCredentialConfig {
     }
 }
 /// `AIGWBearerTokenCredentialConfig`, a structure of `cngw` 2023-04-18 sent in requests and found in answers. Build one with [`AIGWBearerTokenCredentialConfig::builder`]; every member is optional in the struct, and [`build`](AIGWBearerTokenCredentialConfigBuilder::build) checks the required ones.
-#[derive(Clone, Debug, Default, PartialEq, rt::Fields, rt::Input)]
+#[derive(Clone, Default, PartialEq, rt::Fields, rt::Input)]
 #[tc(input)]
 #[non_exhaustive]
 #[allow(missing_docs)]
 pub struct AIGWBearerTokenCredentialConfig {
+    #[tc(secret)]
     pub token: Option<String>,
+}
+impl ::std::fmt::Debug for AIGWBearerTokenCredentialConfig {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AIGWBearerTokenCredentialConfig")
+            .field("token", &rt::Redacted::of(&self.token))
+            .finish()
+    }
 }
 /// `AIGWCAMCredentialConfig`, a structure of `cngw` 2023-04-18 sent in requests and found in answers. Build one with [`AIGWCAMCredentialConfig::builder`]; every member is optional in the struct, and [`build`](AIGWCAMCredentialConfigBuilder::build) checks the required ones.
 #[derive(Clone, Default, PartialEq, rt::Fields, rt::Input)]
@@ -192,7 +200,7 @@ pub struct AIGWGatewayVerifyConfig {
     pub o_auth_config: Option<AIGWGatewayVerifyOAuthConfig>,
 }
 /// `AIGWGatewayVerifyOAuthConfig`, a structure of `cngw` 2023-04-18 found in answers.
-#[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
+#[derive(Clone, Default, PartialEq, rt::Fields)]
 #[non_exhaustive]
 #[allow(missing_docs)]
 pub struct AIGWGatewayVerifyOAuthConfig {
@@ -207,6 +215,26 @@ pub struct AIGWGatewayVerifyOAuthConfig {
     pub introspection_cache_ttl: Option<u64>,
     pub scope_whitelist: Option<String>,
     pub token_header: Option<String>,
+}
+impl ::std::fmt::Debug for AIGWGatewayVerifyOAuthConfig {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AIGWGatewayVerifyOAuthConfig")
+            .field("verify_method", &self.verify_method)
+            .field("issuer", &self.issuer)
+            .field("jwks_uri", &self.jwks_uri)
+            .field("audience", &self.audience)
+            .field("jwks_cache_ttl", &self.jwks_cache_ttl)
+            .field("introspection_endpoint", &self.introspection_endpoint)
+            .field("introspection_client_id", &self.introspection_client_id)
+            .field(
+                "introspection_client_secret",
+                &rt::Redacted::of(&self.introspection_client_secret),
+            )
+            .field("introspection_cache_ttl", &self.introspection_cache_ttl)
+            .field("scope_whitelist", &self.scope_whitelist)
+            .field("token_header", &self.token_header)
+            .finish()
+    }
 }
 /// `AIGWHeaderRule`, a structure of `cngw` 2023-04-18 sent in requests and found in answers. Build one with [`AIGWHeaderRule::builder`]; every member is optional in the struct, and [`build`](AIGWHeaderRuleBuilder::build) checks the required ones.
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields, rt::Input)]
@@ -283,7 +311,7 @@ pub struct AIGWJWTAuthPluginConfig {
     pub run_on_pre_flight: Option<bool>,
 }
 /// `AIGWJWTCredentialConfig`, a structure of `cngw` 2023-04-18 sent in requests and found in answers. Build one with [`AIGWJWTCredentialConfig::builder`]; every member is optional in the struct, and [`build`](AIGWJWTCredentialConfigBuilder::build) checks the required ones.
-#[derive(Clone, Debug, Default, PartialEq, rt::Fields, rt::Input)]
+#[derive(Clone, Default, PartialEq, rt::Fields, rt::Input)]
 #[tc(input)]
 #[non_exhaustive]
 #[allow(missing_docs)]
@@ -295,7 +323,18 @@ pub struct AIGWJWTCredentialConfig {
     /// `RSAPublicKey`.
     #[tc(wire = "RSAPublicKey")]
     pub rsa_public_key: Option<String>,
+    #[tc(secret)]
     pub secret: Option<String>,
+}
+impl ::std::fmt::Debug for AIGWJWTCredentialConfig {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AIGWJWTCredentialConfig")
+            .field("algorithm", &self.algorithm)
+            .field("key", &self.key)
+            .field("rsa_public_key", &self.rsa_public_key)
+            .field("secret", &rt::Redacted::of(&self.secret))
+            .finish()
+    }
 }
 /// `AIGWKVMatch`, a structure of `cngw` 2023-04-18 sent in requests and found in answers. Build one with [`AIGWKVMatch::builder`]; every member is optional in the struct, and [`build`](AIGWKVMatchBuilder::build) checks the required ones.
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields, rt::Input)]
@@ -745,7 +784,7 @@ pub struct AIGWOAuthAuthPluginConfig {
     pub mandatory_scope: Option<bool>,
 }
 /// `AIGWOAuthCredentialConfig`, a structure of `cngw` 2023-04-18 sent in requests and found in answers. Build one with [`AIGWOAuthCredentialConfig::builder`]; every member is optional in the struct, and [`build`](AIGWOAuthCredentialConfigBuilder::build) checks the required ones.
-#[derive(Clone, Debug, Default, PartialEq, rt::Fields, rt::Input)]
+#[derive(Clone, Default, PartialEq, rt::Fields, rt::Input)]
 #[tc(input)]
 #[non_exhaustive]
 #[allow(missing_docs)]
@@ -753,13 +792,23 @@ pub struct AIGWOAuthCredentialConfig {
     #[tc(required)]
     pub client_id: Option<String>,
     #[tc(required)]
+    #[tc(secret)]
     pub client_secret: Option<String>,
     /// `RedirectURIs`.
     #[tc(wire = "RedirectURIs")]
     pub redirect_ur_is: Option<String>,
 }
+impl ::std::fmt::Debug for AIGWOAuthCredentialConfig {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AIGWOAuthCredentialConfig")
+            .field("client_id", &self.client_id)
+            .field("client_secret", &rt::Redacted::of(&self.client_secret))
+            .field("redirect_ur_is", &self.redirect_ur_is)
+            .finish()
+    }
+}
 /// `AIGWOIDCAuthPluginConfig`, a structure of `cngw` 2023-04-18 sent in requests and found in answers. Build one with [`AIGWOIDCAuthPluginConfig::builder`]; every member is optional in the struct, and [`build`](AIGWOIDCAuthPluginConfigBuilder::build) checks the required ones.
-#[derive(Clone, Debug, Default, PartialEq, rt::Fields, rt::Input)]
+#[derive(Clone, Default, PartialEq, rt::Fields, rt::Input)]
 #[tc(input)]
 #[non_exhaustive]
 #[allow(missing_docs)]
@@ -777,10 +826,32 @@ pub struct AIGWOIDCAuthPluginConfig {
     #[tc(wire = "IssuerURL")]
     pub issuer_url: Option<String>,
     pub client_id: Option<String>,
+    #[tc(secret)]
     pub client_secret: Option<String>,
 }
+impl ::std::fmt::Debug for AIGWOIDCAuthPluginConfig {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AIGWOIDCAuthPluginConfig")
+            .field("audience", &self.audience)
+            .field("bearer_only", &self.bearer_only)
+            .field("scopes", &self.scopes)
+            .field("consumer_claim", &self.consumer_claim)
+            .field("realm", &self.realm)
+            .field("timeout", &self.timeout)
+            .field("token_endpoint_auth_method", &self.token_endpoint_auth_method)
+            .field("introspection_endpoint", &self.introspection_endpoint)
+            .field(
+                "introspection_endpoint_auth_method",
+                &self.introspection_endpoint_auth_method,
+            )
+            .field("issuer_url", &self.issuer_url)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &rt::Redacted::of(&self.client_secret))
+            .finish()
+    }
+}
 /// `AIGWOIDCCredentialConfig`, a structure of `cngw` 2023-04-18 sent in requests and found in answers. Build one with [`AIGWOIDCCredentialConfig::builder`]; every member is optional in the struct, and [`build`](AIGWOIDCCredentialConfigBuilder::build) checks the required ones.
-#[derive(Clone, Debug, Default, PartialEq, rt::Fields, rt::Input)]
+#[derive(Clone, Default, PartialEq, rt::Fields, rt::Input)]
 #[tc(input)]
 #[non_exhaustive]
 #[allow(missing_docs)]
@@ -788,12 +859,23 @@ pub struct AIGWOIDCCredentialConfig {
     #[tc(required)]
     pub client_id: Option<String>,
     #[tc(required)]
+    #[tc(secret)]
     pub client_secret: Option<String>,
     /// `IssuerURL`.
     #[tc(wire = "IssuerURL")]
     #[tc(required)]
     pub issuer_url: Option<String>,
     pub consumer_claim_value: Option<String>,
+}
+impl ::std::fmt::Debug for AIGWOIDCCredentialConfig {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AIGWOIDCCredentialConfig")
+            .field("client_id", &self.client_id)
+            .field("client_secret", &rt::Redacted::of(&self.client_secret))
+            .field("issuer_url", &self.issuer_url)
+            .field("consumer_claim_value", &self.consumer_claim_value)
+            .finish()
+    }
 }
 /// `AIGWPriorityScheduleConfig`, a structure of `cngw` 2023-04-18 sent in requests and found in answers. Build one with [`AIGWPriorityScheduleConfig::builder`]; every member is optional in the struct, and [`build`](AIGWPriorityScheduleConfigBuilder::build) checks the required ones.
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields, rt::Input)]
@@ -1064,6 +1146,7 @@ pub struct CNAPIGwAIServiceSourceAuth {
     pub username: Option<String>,
     #[tc(secret)]
     pub password: Option<String>,
+    #[tc(secret)]
     pub access_token: Option<String>,
 }
 impl ::std::fmt::Debug for CNAPIGwAIServiceSourceAuth {
@@ -1071,7 +1154,7 @@ impl ::std::fmt::Debug for CNAPIGwAIServiceSourceAuth {
         f.debug_struct("CNAPIGwAIServiceSourceAuth")
             .field("username", &self.username)
             .field("password", &rt::Redacted::of(&self.password))
-            .field("access_token", &self.access_token)
+            .field("access_token", &rt::Redacted::of(&self.access_token))
             .finish()
     }
 }

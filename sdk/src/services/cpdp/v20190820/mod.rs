@@ -4244,7 +4244,7 @@ impl<T> CreatePayRollPreOrderCall<T> {
     rt::setter!(wechat_sub_app_id, "WechatSubAppId", String);
 }
 /// The answer of [`Client::create_pay_roll_pre_order`] (`CreatePayRollPreOrder`).
-#[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
+#[derive(Clone, Default, PartialEq, rt::Fields)]
 #[tc(response)]
 #[non_exhaustive]
 #[allow(missing_docs)]
@@ -4257,6 +4257,19 @@ pub struct CreatePayRollPreOrderResponse {
     pub token: Option<String>,
     /// The RequestId of the answer.
     pub request_id: String,
+}
+impl ::std::fmt::Debug for CreatePayRollPreOrderResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreatePayRollPreOrderResponse")
+            .field("auth_number", &self.auth_number)
+            .field("expire_time", &self.expire_time)
+            .field("merchant_id", &self.merchant_id)
+            .field("open_id", &self.open_id)
+            .field("sub_merchant_id", &self.sub_merchant_id)
+            .field("token", &rt::Redacted::of(&self.token))
+            .field("request_id", &self.request_id)
+            .finish()
+    }
 }
 rt::action!(
     CreatePayRollPreOrderWithAuth, CreatePayRollPreOrderWithAuthRequest,
@@ -4277,7 +4290,7 @@ impl<T> CreatePayRollPreOrderWithAuthCall<T> {
     rt::setter!(wechat_sub_app_id, "WechatSubAppId", String);
 }
 /// The answer of [`Client::create_pay_roll_pre_order_with_auth`] (`CreatePayRollPreOrderWithAuth`).
-#[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
+#[derive(Clone, Default, PartialEq, rt::Fields)]
 #[tc(response)]
 #[non_exhaustive]
 #[allow(missing_docs)]
@@ -4290,6 +4303,19 @@ pub struct CreatePayRollPreOrderWithAuthResponse {
     pub token: Option<String>,
     /// The RequestId of the answer.
     pub request_id: String,
+}
+impl ::std::fmt::Debug for CreatePayRollPreOrderWithAuthResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreatePayRollPreOrderWithAuthResponse")
+            .field("auth_number", &self.auth_number)
+            .field("expire_time", &self.expire_time)
+            .field("merchant_id", &self.merchant_id)
+            .field("open_id", &self.open_id)
+            .field("sub_merchant_id", &self.sub_merchant_id)
+            .field("token", &rt::Redacted::of(&self.token))
+            .field("request_id", &self.request_id)
+            .finish()
+    }
 }
 rt::action!(
     CreatePayRollToken, CreatePayRollTokenRequest, CreatePayRollTokenCall,
@@ -4306,7 +4332,7 @@ impl<T> CreatePayRollTokenCall<T> {
     rt::setter!(wechat_sub_app_id, "WechatSubAppId", String);
 }
 /// The answer of [`Client::create_pay_roll_token`] (`CreatePayRollToken`).
-#[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
+#[derive(Clone, Default, PartialEq, rt::Fields)]
 #[tc(response)]
 #[non_exhaustive]
 #[allow(missing_docs)]
@@ -4318,6 +4344,18 @@ pub struct CreatePayRollTokenResponse {
     pub token: Option<String>,
     /// The RequestId of the answer.
     pub request_id: String,
+}
+impl ::std::fmt::Debug for CreatePayRollTokenResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreatePayRollTokenResponse")
+            .field("expire_time", &self.expire_time)
+            .field("merchant_id", &self.merchant_id)
+            .field("open_id", &self.open_id)
+            .field("sub_merchant_id", &self.sub_merchant_id)
+            .field("token", &rt::Redacted::of(&self.token))
+            .field("request_id", &self.request_id)
+            .finish()
+    }
 }
 rt::action!(
     CreateRedInvoice, CreateRedInvoiceRequest, CreateRedInvoiceCall,

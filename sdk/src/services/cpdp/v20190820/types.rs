@@ -3181,7 +3181,7 @@ pub struct ViewShopResult {
     pub city_id: Option<String>,
 }
 /// `WechatPreAuthResult`, a structure of `cpdp` 2019-08-20 found in answers.
-#[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
+#[derive(Clone, Default, PartialEq, rt::Fields)]
 #[non_exhaustive]
 #[allow(missing_docs)]
 pub struct WechatPreAuthResult {
@@ -3191,6 +3191,18 @@ pub struct WechatPreAuthResult {
     pub sub_mch_id: Option<String>,
     pub token: Option<String>,
     pub expire: Option<i64>,
+}
+impl ::std::fmt::Debug for WechatPreAuthResult {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("WechatPreAuthResult")
+            .field("auth_no", &self.auth_no)
+            .field("open_id", &self.open_id)
+            .field("mch_id", &self.mch_id)
+            .field("sub_mch_id", &self.sub_mch_id)
+            .field("token", &rt::Redacted::of(&self.token))
+            .field("expire", &self.expire)
+            .finish()
+    }
 }
 /// `WithdrawBill`, a structure of `cpdp` 2019-08-20 sent in requests. Build one with [`WithdrawBill::builder`]; every member is optional in the struct, and [`build`](WithdrawBillBuilder::build) checks the required ones.
 #[derive(Clone, Debug, Default, PartialEq, rt::Input)]

@@ -8188,7 +8188,7 @@ impl<T> CreateIaCAccessTokenCall<T> {
     rt::setter!(period, "Period", u64);
 }
 /// The answer of [`Client::create_ia_c_access_token`] (`CreateIaCAccessToken`).
-#[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
+#[derive(Clone, Default, PartialEq, rt::Fields)]
 #[tc(response)]
 #[non_exhaustive]
 #[allow(missing_docs)]
@@ -8196,6 +8196,14 @@ pub struct CreateIaCAccessTokenResponse {
     pub token: String,
     /// The RequestId of the answer.
     pub request_id: String,
+}
+impl ::std::fmt::Debug for CreateIaCAccessTokenResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateIaCAccessTokenResponse")
+            .field("token", &rt::Redacted::of(&self.token))
+            .field("request_id", &self.request_id)
+            .finish()
+    }
 }
 rt::action!(
     CreateIaCFileExportJob, CreateIaCFileExportJobRequest, CreateIaCFileExportJobCall,
@@ -9999,11 +10007,11 @@ rt::action!(
 impl<T> DescribeAIAnalysisRobotInfoCall<T> {
     rt::setter!(access_type, "AccessType", i64);
     rt::setter!(account_id, "AccountId", String);
-    rt::setter!(secret, "Secret", String);
+    rt::setter!(secret, "Secret", secret);
     rt::setter!(bot_name, "BotName", String);
 }
 /// The answer of [`Client::describe_ai_analysis_robot_info`] (`DescribeAIAnalysisRobotInfo`).
-#[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
+#[derive(Clone, Default, PartialEq, rt::Fields)]
 #[tc(response)]
 #[non_exhaustive]
 #[allow(missing_docs)]
@@ -10019,6 +10027,18 @@ pub struct DescribeAIAnalysisRobotInfoResponse {
     pub qrcode_image_context: Option<String>,
     /// The RequestId of the answer.
     pub request_id: String,
+}
+impl ::std::fmt::Debug for DescribeAIAnalysisRobotInfoResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DescribeAIAnalysisRobotInfoResponse")
+            .field("url", &self.url)
+            .field("access_token", &rt::Redacted::of(&self.access_token))
+            .field("aes_key", &self.aes_key)
+            .field("bot_id", &self.bot_id)
+            .field("qrcode_image_context", &self.qrcode_image_context)
+            .field("request_id", &self.request_id)
+            .finish()
+    }
 }
 rt::action!(
     DescribeAIAnalysisSMTP, DescribeAIAnalysisSMTPRequest, DescribeAIAnalysisSMTPCall,

@@ -2057,7 +2057,7 @@ pub struct CFGViewCFGRisk {
     pub cfg_help_url: Option<String>,
 }
 /// `CICDToken`, a structure of `csip` 2022-11-21 found in answers.
-#[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
+#[derive(Clone, Default, PartialEq, rt::Fields)]
 #[non_exhaustive]
 #[allow(missing_docs)]
 pub struct CICDToken {
@@ -2069,6 +2069,20 @@ pub struct CICDToken {
     pub file_cnt: Option<u64>,
     pub last_scan_status: Option<String>,
     pub last_scan_time: Option<String>,
+}
+impl ::std::fmt::Debug for CICDToken {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CICDToken")
+            .field("id", &self.id)
+            .field("app_id", &self.app_id)
+            .field("name", &self.name)
+            .field("token", &rt::Redacted::of(&self.token))
+            .field("period", &self.period)
+            .field("file_cnt", &self.file_cnt)
+            .field("last_scan_status", &self.last_scan_status)
+            .field("last_scan_time", &self.last_scan_time)
+            .finish()
+    }
 }
 /// `CSIPMachineExtraInfo`, a structure of `csip` 2022-11-21 found in answers.
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]

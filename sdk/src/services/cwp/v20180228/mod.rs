@@ -5922,7 +5922,7 @@ impl<T> DescribeAgentInstallationTokenCall<T> {
     rt::setter!(expire_date, "ExpireDate", String);
 }
 /// The answer of [`Client::describe_agent_installation_token`] (`DescribeAgentInstallationToken`).
-#[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
+#[derive(Clone, Default, PartialEq, rt::Fields)]
 #[tc(response)]
 #[non_exhaustive]
 #[allow(missing_docs)]
@@ -5930,6 +5930,14 @@ pub struct DescribeAgentInstallationTokenResponse {
     pub token: String,
     /// The RequestId of the answer.
     pub request_id: String,
+}
+impl ::std::fmt::Debug for DescribeAgentInstallationTokenResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DescribeAgentInstallationTokenResponse")
+            .field("token", &rt::Redacted::of(&self.token))
+            .field("request_id", &self.request_id)
+            .finish()
+    }
 }
 rt::action!(
     DescribeAlarmIncidentNodes, DescribeAlarmIncidentNodesRequest,
@@ -8277,7 +8285,7 @@ impl<T> DescribeDirectConnectInstallCommandCall<T> {
     );
 }
 /// The answer of [`Client::describe_direct_connect_install_command`] (`DescribeDirectConnectInstallCommand`).
-#[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
+#[derive(Clone, Default, PartialEq, rt::Fields)]
 #[tc(response)]
 #[non_exhaustive]
 #[allow(missing_docs)]
@@ -8286,6 +8294,15 @@ pub struct DescribeDirectConnectInstallCommandResponse {
     pub token: String,
     /// The RequestId of the answer.
     pub request_id: String,
+}
+impl ::std::fmt::Debug for DescribeDirectConnectInstallCommandResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DescribeDirectConnectInstallCommandResponse")
+            .field("ip", &self.ip)
+            .field("token", &rt::Redacted::of(&self.token))
+            .field("request_id", &self.request_id)
+            .finish()
+    }
 }
 rt::action!(
     DescribeESAggregations, DescribeESAggregationsRequest, DescribeESAggregationsCall,

@@ -2020,7 +2020,7 @@ impl<T> ModifyOAuthSettingCall<T> {
     rt::setter!(enable, "Enable", bool);
     rt::setter!(auth_method, "AuthMethod", String);
     rt::setter!(client_id, "ClientId", String);
-    rt::setter!(client_secret, "ClientSecret", String);
+    rt::setter!(client_secret, "ClientSecret", secret);
     rt::setter!(code_url, "CodeUrl", String);
     rt::setter!(token_url, "TokenUrl", String);
     rt::setter!(user_info_url, "UserInfoUrl", String);

@@ -1448,7 +1448,7 @@ impl<T> CreateSqlFilterCall<T> {
     rt::setter!(filter_key, "FilterKey", String);
     rt::setter!(max_concurrency, "MaxConcurrency", i64);
     rt::setter!(duration, "Duration", i64);
-    rt::setter!(session_token, "SessionToken", String);
+    rt::setter!(session_token, "SessionToken", secret);
     rt::setter!(product, "Product", String);
 }
 /// The answer of [`Client::create_sql_filter`] (`CreateSqlFilter`).
@@ -1563,7 +1563,7 @@ rt::action!(
 impl<T> DeleteSqlFiltersCall<T> {
     rt::setter!(instance_id, "InstanceId", String);
     rt::setter!(filter_ids, "FilterIds", list i64);
-    rt::setter!(session_token, "SessionToken", String);
+    rt::setter!(session_token, "SessionToken", secret);
     rt::setter!(product, "Product", String);
 }
 /// The answer of [`Client::delete_sql_filters`] (`DeleteSqlFilters`).
@@ -3670,7 +3670,7 @@ impl<T> ModifySqlFiltersCall<T> {
     rt::setter!(instance_id, "InstanceId", String);
     rt::setter!(filter_ids, "FilterIds", list i64);
     rt::setter!(status, "Status", String);
-    rt::setter!(session_token, "SessionToken", String);
+    rt::setter!(session_token, "SessionToken", secret);
     rt::setter!(product, "Product", String);
 }
 /// The answer of [`Client::modify_sql_filters`] (`ModifySqlFilters`).
@@ -3788,7 +3788,7 @@ impl<T> VerifyUserAccountCall<T> {
     rt::setter!(product, "Product", String);
 }
 /// The answer of [`Client::verify_user_account`] (`VerifyUserAccount`).
-#[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
+#[derive(Clone, Default, PartialEq, rt::Fields)]
 #[tc(response)]
 #[non_exhaustive]
 #[allow(missing_docs)]
@@ -3796,4 +3796,12 @@ pub struct VerifyUserAccountResponse {
     pub session_token: String,
     /// The RequestId of the answer.
     pub request_id: String,
+}
+impl ::std::fmt::Debug for VerifyUserAccountResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("VerifyUserAccountResponse")
+            .field("session_token", &rt::Redacted::of(&self.session_token))
+            .field("request_id", &self.request_id)
+            .finish()
+    }
 }

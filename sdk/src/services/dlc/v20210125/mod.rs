@@ -8327,7 +8327,7 @@ impl ::std::fmt::Debug for DescribeResultDownloadResponse {
             .field("reason", &self.reason)
             .field("secret_id", &self.secret_id)
             .field("secret_key", &rt::Redacted::of(&self.secret_key))
-            .field("token", &self.token)
+            .field("token", &rt::Redacted::of(&self.token))
             .field("request_id", &self.request_id)
             .finish()
     }
@@ -12598,7 +12598,7 @@ impl<T> StopLabCall<T> {
     rt::setter!(id, "Id", String);
 }
 /// The answer of [`Client::stop_lab`] (`StopLab`).
-#[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
+#[derive(Clone, Default, PartialEq, rt::Fields)]
 #[tc(response)]
 #[non_exhaustive]
 #[allow(missing_docs)]
@@ -12634,6 +12634,42 @@ pub struct StopLabResponse {
     pub network_config: Option<String>,
     /// The RequestId of the answer.
     pub request_id: String,
+}
+impl ::std::fmt::Debug for StopLabResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("StopLabResponse")
+            .field("example_id", &self.example_id)
+            .field("services", &self.services)
+            .field("lab_image", &self.lab_image)
+            .field("id", &self.id)
+            .field("type", &self.r#type)
+            .field("name", &self.name)
+            .field("resource_partition_id", &self.resource_partition_id)
+            .field("resource_partition_name", &self.resource_partition_name)
+            .field("queue", &self.queue)
+            .field("app_id", &self.app_id)
+            .field("uin", &self.uin)
+            .field("sub_account_uin", &self.sub_account_uin)
+            .field("status", &self.status)
+            .field("create_time", &self.create_time)
+            .field("resource_config", &self.resource_config)
+            .field("image", &self.image)
+            .field("catalog", &self.catalog)
+            .field("history_url", &self.history_url)
+            .field("advanced_options", &self.advanced_options)
+            .field("priority", &self.priority)
+            .field("start_time", &self.start_time)
+            .field("tags", &self.tags)
+            .field("persistent_work_dir", &self.persistent_work_dir)
+            .field("enable_token", &self.enable_token)
+            .field("token", &rt::Redacted::of(&self.token))
+            .field("lab_image_pull_type", &self.lab_image_pull_type)
+            .field("sub_account_name", &self.sub_account_name)
+            .field("image_pull_type", &self.image_pull_type)
+            .field("network_config", &self.network_config)
+            .field("request_id", &self.request_id)
+            .finish()
+    }
 }
 rt::action!(
     StopMlflowServer, StopMlflowServerRequest, StopMlflowServerCall,

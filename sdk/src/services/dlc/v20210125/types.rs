@@ -1893,7 +1893,7 @@ pub struct KerberosInfo {
     pub service_principal: Option<String>,
 }
 /// `LabResponse`, a structure of `dlc` 2021-01-25 found in answers.
-#[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
+#[derive(Clone, Default, PartialEq, rt::Fields)]
 #[non_exhaustive]
 #[allow(missing_docs)]
 pub struct LabResponse {
@@ -1939,6 +1939,53 @@ pub struct LabResponse {
     pub token: Option<String>,
     pub network_config: Option<String>,
 }
+impl ::std::fmt::Debug for LabResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("LabResponse")
+            .field("example_id", &self.example_id)
+            .field("code_archive_url", &self.code_archive_url)
+            .field("services", &self.services)
+            .field("lab_image", &self.lab_image)
+            .field("lab_image_pull_policy", &self.lab_image_pull_policy)
+            .field("lab_image_pull_type", &self.lab_image_pull_type)
+            .field("id", &self.id)
+            .field("type", &self.r#type)
+            .field("name", &self.name)
+            .field("description", &self.description)
+            .field("resource_partition_id", &self.resource_partition_id)
+            .field("resource_partition_name", &self.resource_partition_name)
+            .field("queue", &self.queue)
+            .field("queue_alias", &self.queue_alias)
+            .field("app_id", &self.app_id)
+            .field("uin", &self.uin)
+            .field("sub_account_uin", &self.sub_account_uin)
+            .field("sub_account_name", &self.sub_account_name)
+            .field("status", &self.status)
+            .field("status_message", &self.status_message)
+            .field("create_time", &self.create_time)
+            .field("group_name", &self.group_name)
+            .field("group_id", &self.group_id)
+            .field("resource_config", &self.resource_config)
+            .field("resource_config_id", &self.resource_config_id)
+            .field("runtime_env", &self.runtime_env)
+            .field("image", &self.image)
+            .field("catalog", &self.catalog)
+            .field("history_url", &self.history_url)
+            .field("image_pull_policy", &self.image_pull_policy)
+            .field("image_pull_type", &self.image_pull_type)
+            .field("advanced_options", &self.advanced_options)
+            .field("priority", &self.priority)
+            .field("start_time", &self.start_time)
+            .field("stop_time", &self.stop_time)
+            .field("delete_time", &self.delete_time)
+            .field("tags", &self.tags)
+            .field("persistent_work_dir", &self.persistent_work_dir)
+            .field("enable_token", &self.enable_token)
+            .field("token", &rt::Redacted::of(&self.token))
+            .field("network_config", &self.network_config)
+            .finish()
+    }
+}
 /// `Label`, a structure of `dlc` 2021-01-25 sent in requests and found in answers. Build one with [`Label::builder`]; every member is optional in the struct, and [`build`](LabelBuilder::build) checks the required ones.
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields, rt::Input)]
 #[tc(input)]
@@ -1964,7 +2011,7 @@ impl ::std::fmt::Debug for LakeFileSystemToken {
         f.debug_struct("LakeFileSystemToken")
             .field("secret_id", &self.secret_id)
             .field("secret_key", &rt::Redacted::of(&self.secret_key))
-            .field("token", &self.token)
+            .field("token", &rt::Redacted::of(&self.token))
             .field("expired_time", &self.expired_time)
             .field("issue_time", &self.issue_time)
             .finish()

@@ -1481,7 +1481,7 @@ impl<T> DescribeMigrateDBInstancesCall<T> {
     rt::setter!(account_mode, "AccountMode", String);
     rt::setter!(tmp_secret_id, "TmpSecretId", String);
     rt::setter!(tmp_secret_key, "TmpSecretKey", secret);
-    rt::setter!(tmp_token, "TmpToken", String);
+    rt::setter!(tmp_token, "TmpToken", secret);
 }
 /// The answer of [`Client::describe_migrate_db_instances`] (`DescribeMigrateDBInstances`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]

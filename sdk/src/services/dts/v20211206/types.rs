@@ -273,6 +273,7 @@ pub struct DBInfo {
     pub tmp_secret_id: Option<String>,
     #[tc(secret)]
     pub tmp_secret_key: Option<String>,
+    #[tc(secret)]
     pub tmp_token: Option<String>,
     pub encrypt_conn: Option<String>,
     pub set_id: Option<String>,
@@ -299,7 +300,7 @@ impl ::std::fmt::Debug for DBInfo {
             .field("account_mode", &self.account_mode)
             .field("tmp_secret_id", &self.tmp_secret_id)
             .field("tmp_secret_key", &rt::Redacted::of(&self.tmp_secret_key))
-            .field("tmp_token", &self.tmp_token)
+            .field("tmp_token", &rt::Redacted::of(&self.tmp_token))
             .field("encrypt_conn", &self.encrypt_conn)
             .field("set_id", &self.set_id)
             .finish()
@@ -581,6 +582,7 @@ pub struct Endpoint {
     pub tmp_secret_id: Option<String>,
     #[tc(secret)]
     pub tmp_secret_key: Option<String>,
+    #[tc(secret)]
     pub tmp_token: Option<String>,
     pub encrypt_conn: Option<String>,
     pub database_net_env: Option<String>,
@@ -615,7 +617,7 @@ impl ::std::fmt::Debug for Endpoint {
             .field("role_external_id", &self.role_external_id)
             .field("tmp_secret_id", &self.tmp_secret_id)
             .field("tmp_secret_key", &rt::Redacted::of(&self.tmp_secret_key))
-            .field("tmp_token", &self.tmp_token)
+            .field("tmp_token", &rt::Redacted::of(&self.tmp_token))
             .field("encrypt_conn", &self.encrypt_conn)
             .field("database_net_env", &self.database_net_env)
             .field("ccn_owner_uin", &self.ccn_owner_uin)

@@ -907,7 +907,7 @@ impl<T> DescribeApplicationCall<T> {
     rt::setter!(client_id, "ClientId", String);
 }
 /// The answer of [`Client::describe_application`] (`DescribeApplication`).
-#[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
+#[derive(Clone, Default, PartialEq, rt::Fields)]
 #[tc(response)]
 #[non_exhaustive]
 #[allow(missing_docs)]
@@ -929,6 +929,28 @@ pub struct DescribeApplicationResponse {
     pub description: Option<String>,
     /// The RequestId of the answer.
     pub request_id: String,
+}
+impl ::std::fmt::Debug for DescribeApplicationResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DescribeApplicationResponse")
+            .field("key_id", &self.key_id)
+            .field("display_name", &self.display_name)
+            .field("last_modified_date", &self.last_modified_date)
+            .field("client_id", &self.client_id)
+            .field("application_type", &self.application_type)
+            .field("created_date", &self.created_date)
+            .field("application_id", &self.application_id)
+            .field("token_expired", &self.token_expired)
+            .field("client_secret", &rt::Redacted::of(&self.client_secret))
+            .field("public_key", &self.public_key)
+            .field("authorize_url", &self.authorize_url)
+            .field("icon_url", &self.icon_url)
+            .field("secure_level", &self.secure_level)
+            .field("app_status", &self.app_status)
+            .field("description", &self.description)
+            .field("request_id", &self.request_id)
+            .finish()
+    }
 }
 rt::action!(
     DescribeOrgNode, DescribeOrgNodeRequest, DescribeOrgNodeCall,

@@ -2082,7 +2082,7 @@ impl<T> DescribeDynamicInstanceDetailCall<T> {
     rt::setter!(ray_cluster_id, "RayClusterId", i64);
 }
 /// The answer of [`Client::describe_dynamic_instance_detail`] (`DescribeDynamicInstanceDetail`).
-#[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
+#[derive(Clone, Default, PartialEq, rt::Fields)]
 #[tc(response)]
 #[non_exhaustive]
 #[allow(missing_docs)]
@@ -2114,6 +2114,41 @@ pub struct DescribeDynamicInstanceDetailResponse {
     pub tensor_board_url: Option<String>,
     /// The RequestId of the answer.
     pub request_id: String,
+}
+impl ::std::fmt::Debug for DescribeDynamicInstanceDetailResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DescribeDynamicInstanceDetailResponse")
+            .field("ray_cluster_name", &self.ray_cluster_name)
+            .field("ray_cluster_id", &self.ray_cluster_id)
+            .field("submit_type", &self.submit_type)
+            .field("namespace", &self.namespace)
+            .field("create_time", &self.create_time)
+            .field("update_time", &self.update_time)
+            .field("labels", &self.labels)
+            .field("tolerations", &self.tolerations)
+            .field("env", &self.env)
+            .field(
+                "support_external_kerberos_service",
+                &self.support_external_kerberos_service,
+            )
+            .field("kerberos_cluster", &self.kerberos_cluster)
+            .field("token", &rt::Redacted::of(&self.token))
+            .field("head_group_spec", &self.head_group_spec)
+            .field("worker_group_specs", &self.worker_group_specs)
+            .field("storage_config_enabled", &self.storage_config_enabled)
+            .field("redis_instance", &self.redis_instance)
+            .field("custom_image", &self.custom_image)
+            .field("dashboard_url", &self.dashboard_url)
+            .field("total_pod_count", &self.total_pod_count)
+            .field("high_availability", &self.high_availability)
+            .field("persistent_volume", &self.persistent_volume)
+            .field("ray_cluster_yaml", &self.ray_cluster_yaml)
+            .field("image_info_v2", &self.image_info_v2)
+            .field("enable_history_server", &self.enable_history_server)
+            .field("tensor_board_url", &self.tensor_board_url)
+            .field("request_id", &self.request_id)
+            .finish()
+    }
 }
 rt::action!(
     DescribeDynamicInstanceList, DescribeDynamicInstanceListRequest,

@@ -25,14 +25,23 @@ pub struct AirflowDagSourceInput {
     pub git: Option<AirflowGitSource>,
 }
 /// `AirflowGitCredentialInput`, a structure of `emr` 2019-01-03 sent in requests. Build one with [`AirflowGitCredentialInput::builder`]; every member is optional in the struct, and [`build`](AirflowGitCredentialInputBuilder::build) checks the required ones.
-#[derive(Clone, Debug, Default, PartialEq, rt::Input)]
+#[derive(Clone, Default, PartialEq, rt::Input)]
 #[cfg_attr(feature = "full-serde", derive(rt::Fields))]
 #[tc(input)]
 #[non_exhaustive]
 #[allow(missing_docs)]
 pub struct AirflowGitCredentialInput {
     pub username: Option<String>,
+    #[tc(secret)]
     pub token: Option<String>,
+}
+impl ::std::fmt::Debug for AirflowGitCredentialInput {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AirflowGitCredentialInput")
+            .field("username", &self.username)
+            .field("token", &rt::Redacted::of(&self.token))
+            .finish()
+    }
 }
 /// `AirflowGitSource`, a structure of `emr` 2019-01-03 sent in requests. Build one with [`AirflowGitSource::builder`]; every member is optional in the struct, and [`build`](AirflowGitSourceBuilder::build) checks the required ones.
 #[derive(Clone, Debug, Default, PartialEq, rt::Input)]
@@ -266,16 +275,28 @@ impl ::std::fmt::Debug for COSSettings {
     }
 }
 /// `COSVolume`, a structure of `emr` 2019-01-03 sent in requests and found in answers. Build one with [`COSVolume::builder`]; every member is optional in the struct, and [`build`](COSVolumeBuilder::build) checks the required ones.
-#[derive(Clone, Debug, Default, PartialEq, rt::Fields, rt::Input)]
+#[derive(Clone, Default, PartialEq, rt::Fields, rt::Input)]
 #[tc(input)]
 #[non_exhaustive]
 #[allow(missing_docs)]
 pub struct COSVolume {
     pub volume_name: Option<String>,
+    #[tc(secret)]
     pub secret: Option<String>,
     pub region: Option<String>,
     pub bucket: Option<String>,
     pub sub_path: Option<String>,
+}
+impl ::std::fmt::Debug for COSVolume {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("COSVolume")
+            .field("volume_name", &self.volume_name)
+            .field("secret", &rt::Redacted::of(&self.secret))
+            .field("region", &self.region)
+            .field("bucket", &self.bucket)
+            .field("sub_path", &self.sub_path)
+            .finish()
+    }
 }
 /// `CapacityGlobalConfig`, a structure of `emr` 2019-01-03 found in answers.
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
@@ -801,6 +822,7 @@ pub struct DynamicInstanceForm {
     #[tc(wire = "SupportHA")]
     pub support_ha: Option<bool>,
     pub custom_image: Option<CustomImage>,
+    #[tc(redact)]
     pub dynamic_instance_groups: Option<Vec<DynamicInstanceGroup>>,
     /// `SupportPV`.
     #[tc(wire = "SupportPV")]
@@ -813,6 +835,7 @@ pub struct DynamicInstanceForm {
     pub cfs_volumes: Option<Vec<CFSVolume>>,
     /// `COSVolumes`.
     #[tc(wire = "COSVolumes")]
+    #[tc(redact)]
     pub cos_volumes: Option<Vec<COSVolume>>,
     pub volume_mounts: Option<Vec<VolumeMount>>,
     pub labels: Option<Vec<TkeLabel>>,
@@ -857,6 +880,7 @@ pub struct DynamicInstanceGroup {
     pub cfs_volumes: Option<Vec<CFSVolume>>,
     /// `COSVolumes`.
     #[tc(wire = "COSVolumes")]
+    #[tc(redact)]
     pub cos_volumes: Option<Vec<COSVolume>>,
     pub volume_mounts: Option<Vec<VolumeMount>>,
     pub labels: Option<Vec<TkeLabel>>,
@@ -1669,6 +1693,7 @@ pub struct MetricTags {
 pub struct ModifyDynamicInstanceForm {
     #[tc(required)]
     pub modify_scope: Option<i64>,
+    #[tc(redact)]
     pub add_dynamic_instance_group: Option<DynamicInstanceGroup>,
     /// `SupportPV`.
     #[tc(wire = "SupportPV")]
@@ -1681,6 +1706,7 @@ pub struct ModifyDynamicInstanceForm {
     pub cfs_volumes: Option<Vec<CFSVolume>>,
     /// `COSVolumes`.
     #[tc(wire = "COSVolumes")]
+    #[tc(redact)]
     pub cos_volumes: Option<Vec<COSVolume>>,
     pub volume_mounts: Option<Vec<VolumeMount>>,
     pub labels: Option<Vec<TkeLabel>>,
@@ -1688,6 +1714,7 @@ pub struct ModifyDynamicInstanceForm {
     pub envs: Option<Vec<NameValue>>,
     pub depend_services: Option<Vec<DependService>>,
     pub support_new_token: Option<bool>,
+    #[tc(redact)]
     pub modify_dynamic_instance_group: Option<DynamicInstanceGroup>,
     /// `CFSTurboVolumes`.
     #[tc(wire = "CFSTurboVolumes")]

@@ -236,7 +236,7 @@ pub struct BillUsageDetail {
     pub remark: ::std::option::Option<String>,
 }
 /// `CallbackInfo`, a structure of `ess` 2020-11-11 sent in requests. Build one with [`CallbackInfo::builder`]; every member is optional in the struct, and [`build`](CallbackInfoBuilder::build) checks the required ones.
-#[derive(Clone, Debug, Default, PartialEq, rt::Input)]
+#[derive(Clone, Default, PartialEq, rt::Input)]
 #[cfg_attr(feature = "full-serde", derive(rt::Fields))]
 #[tc(input)]
 #[non_exhaustive]
@@ -244,9 +244,20 @@ pub struct BillUsageDetail {
 pub struct CallbackInfo {
     #[tc(required)]
     pub callback_url: ::std::option::Option<String>,
+    #[tc(secret)]
     pub token: ::std::option::Option<String>,
     pub callback_key: ::std::option::Option<String>,
     pub callback_token: ::std::option::Option<String>,
+}
+impl ::std::fmt::Debug for CallbackInfo {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CallbackInfo")
+            .field("callback_url", &self.callback_url)
+            .field("token", &rt::Redacted::of(&self.token))
+            .field("callback_key", &self.callback_key)
+            .field("callback_token", &self.callback_token)
+            .finish()
+    }
 }
 /// `Caller`, a structure of `ess` 2020-11-11 sent in requests. Build one with [`Caller::builder`]; every member is optional in the struct, and [`build`](CallerBuilder::build) checks the required ones.
 #[derive(Clone, Debug, Default, PartialEq, rt::Input)]

@@ -1047,7 +1047,7 @@ rt::action!(
 );
 impl<T> GetNFCTokenCall<T> {}
 /// The answer of [`Client::get_nfc_token`] (`GetNFCToken`).
-#[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
+#[derive(Clone, Default, PartialEq, rt::Fields)]
 #[tc(response)]
 #[non_exhaustive]
 #[allow(missing_docs)]
@@ -1055,6 +1055,14 @@ pub struct GetNFCTokenResponse {
     pub token: Option<String>,
     /// The RequestId of the answer.
     pub request_id: String,
+}
+impl ::std::fmt::Debug for GetNFCTokenResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GetNFCTokenResponse")
+            .field("token", &rt::Redacted::of(&self.token))
+            .field("request_id", &self.request_id)
+            .finish()
+    }
 }
 rt::action!(
     GetWeChatBillDetails, GetWeChatBillDetailsRequest, GetWeChatBillDetailsCall,

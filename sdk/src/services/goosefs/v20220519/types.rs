@@ -48,7 +48,7 @@ pub struct ClientNodeAttribute {
     pub mount_points: Option<Vec<MountPointEntry>>,
 }
 /// `ClientToken`, a structure of `goosefs` 2022-05-19 found in answers.
-#[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
+#[derive(Clone, Default, PartialEq, rt::Fields)]
 #[non_exhaustive]
 #[allow(missing_docs)]
 pub struct ClientToken {
@@ -58,6 +58,16 @@ pub struct ClientToken {
     #[tc(wire = "GooseFSDirectory")]
     pub goose_fs_directory: Option<String>,
     pub token: Option<String>,
+}
+impl ::std::fmt::Debug for ClientToken {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ClientToken")
+            .field("node_ip", &self.node_ip)
+            .field("local_directory", &self.local_directory)
+            .field("goose_fs_directory", &self.goose_fs_directory)
+            .field("token", &rt::Redacted::of(&self.token))
+            .finish()
+    }
 }
 /// `ClusterMountAttr`, a structure of `goosefs` 2022-05-19 sent in requests and found in answers. Build one with [`ClusterMountAttr::builder`]; every member is optional in the struct, and [`build`](ClusterMountAttrBuilder::build) checks the required ones.
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields, rt::Input)]
@@ -363,12 +373,20 @@ pub struct PolicyRuleTaskAttribute {
     pub modify_time: Option<String>,
 }
 /// `RoleToken`, a structure of `goosefs` 2022-05-19 found in answers.
-#[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
+#[derive(Clone, Default, PartialEq, rt::Fields)]
 #[non_exhaustive]
 #[allow(missing_docs)]
 pub struct RoleToken {
     pub role_name: String,
     pub token: String,
+}
+impl ::std::fmt::Debug for RoleToken {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("RoleToken")
+            .field("role_name", &self.role_name)
+            .field("token", &rt::Redacted::of(&self.token))
+            .finish()
+    }
 }
 /// `RuleExecuteAttribute`, a structure of `goosefs` 2022-05-19 found in answers.
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]

@@ -1075,7 +1075,7 @@ impl<T> CreateAndroidInstanceAcceleratorTokenCall<T> {
     rt::setter!(expiration_duration, "ExpirationDuration", String);
 }
 /// The answer of [`Client::create_android_instance_accelerator_token`] (`CreateAndroidInstanceAcceleratorToken`).
-#[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
+#[derive(Clone, Default, PartialEq, rt::Fields)]
 #[tc(response)]
 #[non_exhaustive]
 #[allow(missing_docs)]
@@ -1085,6 +1085,16 @@ pub struct CreateAndroidInstanceAcceleratorTokenResponse {
     pub android_instance_errors: Option<Vec<AndroidInstanceError>>,
     /// The RequestId of the answer.
     pub request_id: String,
+}
+impl ::std::fmt::Debug for CreateAndroidInstanceAcceleratorTokenResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateAndroidInstanceAcceleratorTokenResponse")
+            .field("token", &rt::Redacted::of(&self.token))
+            .field("accelerator_info", &self.accelerator_info)
+            .field("android_instance_errors", &self.android_instance_errors)
+            .field("request_id", &self.request_id)
+            .finish()
+    }
 }
 rt::action!(
     CreateAndroidInstanceImage, CreateAndroidInstanceImageRequest,
@@ -1217,7 +1227,7 @@ impl<T> CreateAndroidInstancesAccessTokenCall<T> {
     rt::setter!(user_ip, "UserIP", String);
 }
 /// The answer of [`Client::create_android_instances_access_token`] (`CreateAndroidInstancesAccessToken`).
-#[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
+#[derive(Clone, Default, PartialEq, rt::Fields)]
 #[tc(response)]
 #[non_exhaustive]
 #[allow(missing_docs)]
@@ -1227,6 +1237,16 @@ pub struct CreateAndroidInstancesAccessTokenResponse {
     pub android_instance_errors: Option<Vec<AndroidInstanceError>>,
     /// The RequestId of the answer.
     pub request_id: String,
+}
+impl ::std::fmt::Debug for CreateAndroidInstancesAccessTokenResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateAndroidInstancesAccessTokenResponse")
+            .field("token", &rt::Redacted::of(&self.token))
+            .field("access_info", &self.access_info)
+            .field("android_instance_errors", &self.android_instance_errors)
+            .field("request_id", &self.request_id)
+            .finish()
+    }
 }
 rt::action!(
     CreateAndroidInstancesScreenshot, CreateAndroidInstancesScreenshotRequest,
@@ -1279,7 +1299,7 @@ impl ::std::fmt::Debug for CreateCosCredentialResponse {
         f.debug_struct("CreateCosCredentialResponse")
             .field("secret_id", &self.secret_id)
             .field("secret_key", &rt::Redacted::of(&self.secret_key))
-            .field("session_token", &self.session_token)
+            .field("session_token", &rt::Redacted::of(&self.session_token))
             .field("cos_bucket", &self.cos_bucket)
             .field("cos_region", &self.cos_region)
             .field("path", &self.path)
@@ -2229,7 +2249,7 @@ rt::action!(
     Error, required["AccessToken"]
 );
 impl<T> RenewAndroidInstancesAccessTokenCall<T> {
-    rt::setter!(access_token, "AccessToken", String);
+    rt::setter!(access_token, "AccessToken", secret);
     rt::setter!(expiration_duration, "ExpirationDuration", String);
 }
 /// The answer of [`Client::renew_android_instances_access_token`] (`RenewAndroidInstancesAccessToken`).

@@ -116,6 +116,7 @@ pub struct CosAuthMode {
     pub secret_id: Option<String>,
     #[tc(secret)]
     pub secret_key: Option<String>,
+    #[tc(secret)]
     pub token: Option<String>,
 }
 impl ::std::fmt::Debug for CosAuthMode {
@@ -125,7 +126,7 @@ impl ::std::fmt::Debug for CosAuthMode {
             .field("hosted_id", &self.hosted_id)
             .field("secret_id", &self.secret_id)
             .field("secret_key", &rt::Redacted::of(&self.secret_key))
-            .field("token", &self.token)
+            .field("token", &rt::Redacted::of(&self.token))
             .finish()
     }
 }

@@ -675,7 +675,7 @@ rt::action!(
     AppDeleteDeviceResponse, Error, required["AccessToken", "ProductId", "DeviceName"]
 );
 impl<T> AppDeleteDeviceCall<T> {
-    rt::setter!(access_token, "AccessToken", String);
+    rt::setter!(access_token, "AccessToken", secret);
     rt::setter!(product_id, "ProductId", String);
     rt::setter!(device_name, "DeviceName", String);
 }
@@ -692,7 +692,7 @@ rt::action!(
     required["AccessToken", "ProductId", "DeviceName"]
 );
 impl<T> AppGetDeviceCall<T> {
-    rt::setter!(access_token, "AccessToken", String);
+    rt::setter!(access_token, "AccessToken", secret);
     rt::setter!(product_id, "ProductId", String);
     rt::setter!(device_name, "DeviceName", String);
 }
@@ -711,7 +711,7 @@ rt::action!(
     AppGetDeviceDataResponse, Error, required["AccessToken", "ProductId", "DeviceName"]
 );
 impl<T> AppGetDeviceDataCall<T> {
-    rt::setter!(access_token, "AccessToken", String);
+    rt::setter!(access_token, "AccessToken", secret);
     rt::setter!(product_id, "ProductId", String);
     rt::setter!(device_name, "DeviceName", String);
 }
@@ -730,7 +730,7 @@ rt::action!(
     AppGetDeviceStatusesResponse, Error, required["AccessToken", "DeviceIds"]
 );
 impl<T> AppGetDeviceStatusesCall<T> {
-    rt::setter!(access_token, "AccessToken", String);
+    rt::setter!(access_token, "AccessToken", secret);
     rt::setter!(device_ids, "DeviceIds", list String);
 }
 /// The answer of [`Client::app_get_device_statuses`] (`AppGetDeviceStatuses`).
@@ -748,7 +748,7 @@ rt::action!(
     required["AccessToken"]
 );
 impl<T> AppGetDevicesCall<T> {
-    rt::setter!(access_token, "AccessToken", String);
+    rt::setter!(access_token, "AccessToken", secret);
 }
 /// The answer of [`Client::app_get_devices`] (`AppGetDevices`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
@@ -770,7 +770,7 @@ impl<T> AppGetTokenCall<T> {
     rt::setter!(expire, "Expire", u64);
 }
 /// The answer of [`Client::app_get_token`] (`AppGetToken`).
-#[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
+#[derive(Clone, Default, PartialEq, rt::Fields)]
 #[tc(response)]
 #[non_exhaustive]
 #[allow(missing_docs)]
@@ -779,12 +779,20 @@ pub struct AppGetTokenResponse {
     /// The RequestId of the answer.
     pub request_id: String,
 }
+impl ::std::fmt::Debug for AppGetTokenResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AppGetTokenResponse")
+            .field("access_token", &rt::Redacted::of(&self.access_token))
+            .field("request_id", &self.request_id)
+            .finish()
+    }
+}
 rt::action!(
     AppGetUser, AppGetUserRequest, AppGetUserCall, AppGetUserResponse, Error,
     required["AccessToken"]
 );
 impl<T> AppGetUserCall<T> {
-    rt::setter!(access_token, "AccessToken", String);
+    rt::setter!(access_token, "AccessToken", secret);
 }
 /// The answer of [`Client::app_get_user`] (`AppGetUser`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
@@ -802,7 +810,7 @@ rt::action!(
     "DeviceName", "ControlData"]
 );
 impl<T> AppIssueDeviceControlCall<T> {
-    rt::setter!(access_token, "AccessToken", String);
+    rt::setter!(access_token, "AccessToken", secret);
     rt::setter!(product_id, "ProductId", String);
     rt::setter!(device_name, "DeviceName", String);
     rt::setter!(control_data, "ControlData", String);
@@ -822,7 +830,7 @@ rt::action!(
     "NewPassword"]
 );
 impl<T> AppResetPasswordCall<T> {
-    rt::setter!(access_token, "AccessToken", String);
+    rt::setter!(access_token, "AccessToken", secret);
     rt::setter!(old_password, "OldPassword", secret);
     rt::setter!(new_password, "NewPassword", secret);
 }
@@ -839,7 +847,7 @@ rt::action!(
     AppSecureAddDeviceResponse, Error, required["AccessToken", "DeviceSignature"]
 );
 impl<T> AppSecureAddDeviceCall<T> {
-    rt::setter!(access_token, "AccessToken", String);
+    rt::setter!(access_token, "AccessToken", secret);
     rt::setter!(device_signature, "DeviceSignature", String);
 }
 /// The answer of [`Client::app_secure_add_device`] (`AppSecureAddDevice`).
@@ -857,7 +865,7 @@ rt::action!(
     AppUpdateDeviceResponse, Error, required["AccessToken", "ProductId", "DeviceName"]
 );
 impl<T> AppUpdateDeviceCall<T> {
-    rt::setter!(access_token, "AccessToken", String);
+    rt::setter!(access_token, "AccessToken", secret);
     rt::setter!(product_id, "ProductId", String);
     rt::setter!(device_name, "DeviceName", String);
     rt::setter!(alias_name, "AliasName", String);
@@ -877,7 +885,7 @@ rt::action!(
     required["AccessToken"]
 );
 impl<T> AppUpdateUserCall<T> {
-    rt::setter!(access_token, "AccessToken", String);
+    rt::setter!(access_token, "AccessToken", secret);
     rt::setter!(nick_name, "NickName", String);
 }
 /// The answer of [`Client::app_update_user`] (`AppUpdateUser`).

@@ -3958,7 +3958,7 @@ impl ::std::fmt::Debug for CreateTWeSeeDirectUploadCredentialResponse {
             .field("storage_bucket", &self.storage_bucket)
             .field("storage_path", &self.storage_path)
             .field("storage_region", &self.storage_region)
-            .field("token", &self.token)
+            .field("token", &rt::Redacted::of(&self.token))
             .field("request_id", &self.request_id)
             .finish()
     }

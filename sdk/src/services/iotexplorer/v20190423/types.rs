@@ -729,9 +729,9 @@ impl ::std::fmt::Debug for IotApplication {
             .field("description", &self.description)
             .field("dev_mode", &self.dev_mode)
             .field("ios_app_key", &self.ios_app_key)
-            .field("ios_app_secret", &self.ios_app_secret)
+            .field("ios_app_secret", &rt::Redacted::of(&self.ios_app_secret))
             .field("android_app_key", &self.android_app_key)
-            .field("android_app_secret", &self.android_app_secret)
+            .field("android_app_secret", &rt::Redacted::of(&self.android_app_secret))
             .field("products", &self.products)
             .field("create_time", &self.create_time)
             .field("project_id", &self.project_id)
@@ -739,7 +739,10 @@ impl ::std::fmt::Debug for IotApplication {
             .field("push_secret_key", &rt::Redacted::of(&self.push_secret_key))
             .field("push_environment", &self.push_environment)
             .field("mini_program_app_key", &self.mini_program_app_key)
-            .field("mini_program_app_secret", &self.mini_program_app_secret)
+            .field(
+                "mini_program_app_secret",
+                &rt::Redacted::of(&self.mini_program_app_secret),
+            )
             .field("tpn_si_os_access_id", &self.tpn_si_os_access_id)
             .field("tpn_si_os_secret_key", &rt::Redacted::of(&self.tpn_si_os_secret_key))
             .field("tpn_si_os_push_environment", &self.tpn_si_os_push_environment)

@@ -706,10 +706,10 @@ rt::action!(
 impl<T> CreateAnonymousAccessTokenCall<T> {
     rt::setter!(ttl_minutes, "TtlMinutes", i64);
     rt::setter!(tid, "Tid", String);
-    rt::setter!(old_access_token, "OldAccessToken", String);
+    rt::setter!(old_access_token, "OldAccessToken", secret);
 }
 /// The answer of [`Client::create_anonymous_access_token`] (`CreateAnonymousAccessToken`).
-#[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
+#[derive(Clone, Default, PartialEq, rt::Fields)]
 #[tc(response)]
 #[non_exhaustive]
 #[allow(missing_docs)]
@@ -719,6 +719,16 @@ pub struct CreateAnonymousAccessTokenResponse {
     pub expire_time: Option<i64>,
     /// The RequestId of the answer.
     pub request_id: String,
+}
+impl ::std::fmt::Debug for CreateAnonymousAccessTokenResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateAnonymousAccessTokenResponse")
+            .field("access_id", &self.access_id)
+            .field("access_token", &rt::Redacted::of(&self.access_token))
+            .field("expire_time", &self.expire_time)
+            .field("request_id", &self.request_id)
+            .finish()
+    }
 }
 rt::action!(
     CreateAppUsr, CreateAppUsrRequest, CreateAppUsrCall, CreateAppUsrResponse, Error,
@@ -753,7 +763,7 @@ impl<T> CreateBindingCall<T> {
     rt::setter!(bind_token, "BindToken", String);
 }
 /// The answer of [`Client::create_binding`] (`CreateBinding`).
-#[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
+#[derive(Clone, Default, PartialEq, rt::Fields)]
 #[tc(response)]
 #[non_exhaustive]
 #[allow(missing_docs)]
@@ -761,6 +771,14 @@ pub struct CreateBindingResponse {
     pub access_token: Option<String>,
     /// The RequestId of the answer.
     pub request_id: String,
+}
+impl ::std::fmt::Debug for CreateBindingResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateBindingResponse")
+            .field("access_token", &rt::Redacted::of(&self.access_token))
+            .field("request_id", &self.request_id)
+            .finish()
+    }
 }
 rt::action!(
     CreateDevToken, CreateDevTokenRequest, CreateDevTokenCall, CreateDevTokenResponse,
@@ -986,10 +1004,10 @@ impl<T> CreateUsrTokenCall<T> {
     rt::setter!(access_id, "AccessId", String);
     rt::setter!(unique_id, "UniqueId", String);
     rt::setter!(ttl_minutes, "TtlMinutes", u64);
-    rt::setter!(old_access_token, "OldAccessToken", String);
+    rt::setter!(old_access_token, "OldAccessToken", secret);
 }
 /// The answer of [`Client::create_usr_token`] (`CreateUsrToken`).
-#[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
+#[derive(Clone, Default, PartialEq, rt::Fields)]
 #[tc(response)]
 #[non_exhaustive]
 #[allow(missing_docs)]
@@ -1000,6 +1018,17 @@ pub struct CreateUsrTokenResponse {
     pub terminal_id: Option<String>,
     /// The RequestId of the answer.
     pub request_id: String,
+}
+impl ::std::fmt::Debug for CreateUsrTokenResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateUsrTokenResponse")
+            .field("access_id", &self.access_id)
+            .field("access_token", &rt::Redacted::of(&self.access_token))
+            .field("expire_time", &self.expire_time)
+            .field("terminal_id", &self.terminal_id)
+            .field("request_id", &self.request_id)
+            .finish()
+    }
 }
 rt::action!(
     DeleteAppUsr, DeleteAppUsrRequest, DeleteAppUsrCall, DeleteAppUsrResponse, Error,
@@ -1641,7 +1670,7 @@ impl<T> DescribeStreamCall<T> {
     rt::setter!(access_id, "AccessId", String);
     rt::setter!(protocol, "Protocol", String);
     rt::setter!(address, "Address", String);
-    rt::setter!(access_token, "AccessToken", String);
+    rt::setter!(access_token, "AccessToken", secret);
 }
 /// The answer of [`Client::describe_stream`] (`DescribeStream`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]

@@ -35,7 +35,7 @@ impl ::std::fmt::Debug for CertificateInfo {
         f.debug_struct("CertificateInfo")
             .field("secret_id", &self.secret_id)
             .field("secret_key", &rt::Redacted::of(&self.secret_key))
-            .field("token", &self.token)
+            .field("token", &rt::Redacted::of(&self.token))
             .field("expired_time", &self.expired_time)
             .finish()
     }
@@ -76,7 +76,7 @@ pub struct Data {
     pub audio_codec: Option<String>,
 }
 /// `DevTokenInfo`, a structure of `iotvideo` 2019-11-26 found in answers.
-#[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
+#[derive(Clone, Default, PartialEq, rt::Fields)]
 #[non_exhaustive]
 #[allow(missing_docs)]
 pub struct DevTokenInfo {
@@ -84,6 +84,16 @@ pub struct DevTokenInfo {
     pub tid: Option<String>,
     pub access_token: Option<String>,
     pub expire_time: Option<u64>,
+}
+impl ::std::fmt::Debug for DevTokenInfo {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DevTokenInfo")
+            .field("access_id", &self.access_id)
+            .field("tid", &self.tid)
+            .field("access_token", &rt::Redacted::of(&self.access_token))
+            .field("expire_time", &self.expire_time)
+            .finish()
+    }
 }
 /// `DeviceCertificate`, a structure of `iotvideo` 2019-11-26 found in answers.
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]

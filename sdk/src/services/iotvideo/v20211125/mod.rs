@@ -1365,7 +1365,7 @@ impl ::std::fmt::Debug for CreateCOSCredentialsResponse {
             .field("storage_path", &self.storage_path)
             .field("secret_id", &self.secret_id)
             .field("secret_key", &rt::Redacted::of(&self.secret_key))
-            .field("token", &self.token)
+            .field("token", &rt::Redacted::of(&self.token))
             .field("expired_time", &self.expired_time)
             .field("request_id", &self.request_id)
             .finish()

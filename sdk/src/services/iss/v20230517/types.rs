@@ -147,14 +147,24 @@ pub struct BitRateInfo {
     pub bitrate: f64,
 }
 /// `CallbackURL`, a structure of `iss` 2023-05-17 sent in requests and found in answers. Build one with [`CallbackURL::builder`]; every member is optional in the struct, and [`build`](CallbackURLBuilder::build) checks the required ones.
-#[derive(Clone, Debug, Default, PartialEq, rt::Fields, rt::Input)]
+#[derive(Clone, Default, PartialEq, rt::Fields, rt::Input)]
 #[tc(input)]
 #[non_exhaustive]
 #[allow(missing_docs)]
 pub struct CallbackURL {
     pub url: Option<String>,
+    #[tc(secret)]
     pub token: Option<String>,
     pub enable: Option<bool>,
+}
+impl ::std::fmt::Debug for CallbackURL {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CallbackURL")
+            .field("url", &self.url)
+            .field("token", &rt::Redacted::of(&self.token))
+            .field("enable", &self.enable)
+            .finish()
+    }
 }
 /// `ChannelAttrInfo`, a structure of `iss` 2023-05-17 found in answers.
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]

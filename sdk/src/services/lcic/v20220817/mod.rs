@@ -2099,7 +2099,7 @@ impl<T> GetEditVersionTokenCall<T> {
     rt::setter!(expire_seconds, "ExpireSeconds", i64);
 }
 /// The answer of [`Client::get_edit_version_token`] (`GetEditVersionToken`).
-#[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
+#[derive(Clone, Default, PartialEq, rt::Fields)]
 #[tc(response)]
 #[non_exhaustive]
 #[allow(missing_docs)]
@@ -2110,6 +2110,17 @@ pub struct GetEditVersionTokenResponse {
     pub version_no: Option<u64>,
     /// The RequestId of the answer.
     pub request_id: String,
+}
+impl ::std::fmt::Debug for GetEditVersionTokenResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GetEditVersionTokenResponse")
+            .field("token", &rt::Redacted::of(&self.token))
+            .field("room_id", &self.room_id)
+            .field("user_id", &self.user_id)
+            .field("version_no", &self.version_no)
+            .field("request_id", &self.request_id)
+            .finish()
+    }
 }
 rt::action!(
     GetPlaybackToken, GetPlaybackTokenRequest, GetPlaybackTokenCall,
@@ -2122,7 +2133,7 @@ impl<T> GetPlaybackTokenCall<T> {
     rt::setter!(expire_seconds, "ExpireSeconds", u64);
 }
 /// The answer of [`Client::get_playback_token`] (`GetPlaybackToken`).
-#[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
+#[derive(Clone, Default, PartialEq, rt::Fields)]
 #[tc(response)]
 #[non_exhaustive]
 #[allow(missing_docs)]
@@ -2132,6 +2143,16 @@ pub struct GetPlaybackTokenResponse {
     pub user_id: Option<String>,
     /// The RequestId of the answer.
     pub request_id: String,
+}
+impl ::std::fmt::Debug for GetPlaybackTokenResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GetPlaybackTokenResponse")
+            .field("token", &rt::Redacted::of(&self.token))
+            .field("room_id", &self.room_id)
+            .field("user_id", &self.user_id)
+            .field("request_id", &self.request_id)
+            .finish()
+    }
 }
 rt::action!(
     GetRoomEvent, GetRoomEventRequest, GetRoomEventCall, GetRoomEventResponse, Error,
@@ -2248,7 +2269,7 @@ impl<T> LoginOriginIdCall<T> {
     rt::setter!(origin_id, "OriginId", String);
 }
 /// The answer of [`Client::login_origin_id`] (`LoginOriginId`).
-#[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
+#[derive(Clone, Default, PartialEq, rt::Fields)]
 #[tc(response)]
 #[non_exhaustive]
 #[allow(missing_docs)]
@@ -2257,6 +2278,15 @@ pub struct LoginOriginIdResponse {
     pub token: String,
     /// The RequestId of the answer.
     pub request_id: String,
+}
+impl ::std::fmt::Debug for LoginOriginIdResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("LoginOriginIdResponse")
+            .field("user_id", &self.user_id)
+            .field("token", &rt::Redacted::of(&self.token))
+            .field("request_id", &self.request_id)
+            .finish()
+    }
 }
 rt::action!(
     LoginOriginIdWithRoom, LoginOriginIdWithRoomRequest, LoginOriginIdWithRoomCall,
@@ -2268,7 +2298,7 @@ impl<T> LoginOriginIdWithRoomCall<T> {
     rt::setter!(room_id, "RoomId", u64);
 }
 /// The answer of [`Client::login_origin_id_with_room`] (`LoginOriginIdWithRoom`).
-#[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
+#[derive(Clone, Default, PartialEq, rt::Fields)]
 #[tc(response)]
 #[non_exhaustive]
 #[allow(missing_docs)]
@@ -2278,6 +2308,15 @@ pub struct LoginOriginIdWithRoomResponse {
     /// The RequestId of the answer.
     pub request_id: String,
 }
+impl ::std::fmt::Debug for LoginOriginIdWithRoomResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("LoginOriginIdWithRoomResponse")
+            .field("user_id", &self.user_id)
+            .field("token", &rt::Redacted::of(&self.token))
+            .field("request_id", &self.request_id)
+            .finish()
+    }
+}
 rt::action!(
     LoginUser, LoginUserRequest, LoginUserCall, LoginUserResponse, Error,
     required["UserId"]
@@ -2286,7 +2325,7 @@ impl<T> LoginUserCall<T> {
     rt::setter!(user_id, "UserId", String);
 }
 /// The answer of [`Client::login_user`] (`LoginUser`).
-#[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
+#[derive(Clone, Default, PartialEq, rt::Fields)]
 #[tc(response)]
 #[non_exhaustive]
 #[allow(missing_docs)]
@@ -2295,6 +2334,15 @@ pub struct LoginUserResponse {
     pub token: String,
     /// The RequestId of the answer.
     pub request_id: String,
+}
+impl ::std::fmt::Debug for LoginUserResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("LoginUserResponse")
+            .field("user_id", &self.user_id)
+            .field("token", &rt::Redacted::of(&self.token))
+            .field("request_id", &self.request_id)
+            .finish()
+    }
 }
 rt::action!(
     LoginUserWithRoom, LoginUserWithRoomRequest, LoginUserWithRoomCall,
@@ -2305,7 +2353,7 @@ impl<T> LoginUserWithRoomCall<T> {
     rt::setter!(room_id, "RoomId", u64);
 }
 /// The answer of [`Client::login_user_with_room`] (`LoginUserWithRoom`).
-#[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
+#[derive(Clone, Default, PartialEq, rt::Fields)]
 #[tc(response)]
 #[non_exhaustive]
 #[allow(missing_docs)]
@@ -2314,6 +2362,15 @@ pub struct LoginUserWithRoomResponse {
     pub token: String,
     /// The RequestId of the answer.
     pub request_id: String,
+}
+impl ::std::fmt::Debug for LoginUserWithRoomResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("LoginUserWithRoomResponse")
+            .field("user_id", &self.user_id)
+            .field("token", &rt::Redacted::of(&self.token))
+            .field("request_id", &self.request_id)
+            .finish()
+    }
 }
 rt::action!(
     ModifyApp, ModifyAppRequest, ModifyAppCall, ModifyAppResponse, Error,
@@ -2445,7 +2502,7 @@ impl<T> RegisterUserCall<T> {
     rt::setter!(avatar, "Avatar", String);
 }
 /// The answer of [`Client::register_user`] (`RegisterUser`).
-#[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
+#[derive(Clone, Default, PartialEq, rt::Fields)]
 #[tc(response)]
 #[non_exhaustive]
 #[allow(missing_docs)]
@@ -2454,6 +2511,15 @@ pub struct RegisterUserResponse {
     pub token: String,
     /// The RequestId of the answer.
     pub request_id: String,
+}
+impl ::std::fmt::Debug for RegisterUserResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("RegisterUserResponse")
+            .field("user_id", &self.user_id)
+            .field("token", &rt::Redacted::of(&self.token))
+            .field("request_id", &self.request_id)
+            .finish()
+    }
 }
 rt::action!(
     SendRoomNormalMessage, SendRoomNormalMessageRequest, SendRoomNormalMessageCall,

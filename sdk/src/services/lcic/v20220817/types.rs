@@ -485,12 +485,20 @@ pub struct TextMsgContent {
     pub text: Option<String>,
 }
 /// `TokenResult`, a structure of `lcic` 2022-08-17 found in answers.
-#[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
+#[derive(Clone, Default, PartialEq, rt::Fields)]
 #[non_exhaustive]
 #[allow(missing_docs)]
 pub struct TokenResult {
     pub room_id: Option<u64>,
     pub token: Option<String>,
+}
+impl ::std::fmt::Debug for TokenResult {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("TokenResult")
+            .field("room_id", &self.room_id)
+            .field("token", &rt::Redacted::of(&self.token))
+            .finish()
+    }
 }
 /// `TransferItem`, a structure of `lcic` 2022-08-17 found in answers.
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]

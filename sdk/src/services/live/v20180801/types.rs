@@ -1801,6 +1801,7 @@ pub struct VideoRedrawCosInfo {
     pub tmp_secret_id: Option<String>,
     #[tc(secret)]
     pub tmp_secret_key: Option<String>,
+    #[tc(secret)]
     pub token: Option<String>,
 }
 impl ::std::fmt::Debug for VideoRedrawCosInfo {
@@ -1811,7 +1812,7 @@ impl ::std::fmt::Debug for VideoRedrawCosInfo {
             .field("dir", &self.dir)
             .field("tmp_secret_id", &self.tmp_secret_id)
             .field("tmp_secret_key", &rt::Redacted::of(&self.tmp_secret_key))
-            .field("token", &self.token)
+            .field("token", &rt::Redacted::of(&self.token))
             .finish()
     }
 }

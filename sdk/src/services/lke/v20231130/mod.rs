@@ -2328,7 +2328,7 @@ impl<T> GetWsTokenCall<T> {
     rt::setter!(visitor_labels, "VisitorLabels", list GetWsTokenReq_Label);
 }
 /// The answer of [`Client::get_ws_token`] (`GetWsToken`).
-#[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
+#[derive(Clone, Default, PartialEq, rt::Fields)]
 #[tc(response)]
 #[non_exhaustive]
 #[allow(missing_docs)]
@@ -2341,6 +2341,19 @@ pub struct GetWsTokenResponse {
     pub vision_model_input_limit: ::std::option::Option<i64>,
     /// The RequestId of the answer.
     pub request_id: String,
+}
+impl ::std::fmt::Debug for GetWsTokenResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GetWsTokenResponse")
+            .field("token", &rt::Redacted::of(&self.token))
+            .field("balance", &self.balance)
+            .field("input_len_limit", &self.input_len_limit)
+            .field("pattern", &self.pattern)
+            .field("single_workflow", &self.single_workflow)
+            .field("vision_model_input_limit", &self.vision_model_input_limit)
+            .field("request_id", &self.request_id)
+            .finish()
+    }
 }
 rt::action!(
     GroupDoc, GroupDocRequest, GroupDocCall, GroupDocResponse, Error,

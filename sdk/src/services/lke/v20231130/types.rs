@@ -701,7 +701,7 @@ pub struct Credentials {
 impl ::std::fmt::Debug for Credentials {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Credentials")
-            .field("token", &self.token)
+            .field("token", &rt::Redacted::of(&self.token))
             .field("tmp_secret_id", &self.tmp_secret_id)
             .field("tmp_secret_key", &rt::Redacted::of(&self.tmp_secret_key))
             .field("app_id", &self.app_id)

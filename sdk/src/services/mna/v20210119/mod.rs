@@ -752,7 +752,7 @@ impl<T> AddGatewayCall<T> {
     rt::setter!(region_id, "RegionId", String);
 }
 /// The answer of [`Client::add_gateway`] (`AddGateway`).
-#[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
+#[derive(Clone, Default, PartialEq, rt::Fields)]
 #[tc(response)]
 #[non_exhaustive]
 #[allow(missing_docs)]
@@ -763,6 +763,17 @@ pub struct AddGatewayResponse {
     pub telemetry_url: Option<String>,
     /// The RequestId of the answer.
     pub request_id: String,
+}
+impl ::std::fmt::Debug for AddGatewayResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AddGatewayResponse")
+            .field("gateway_id", &self.gateway_id)
+            .field("token", &rt::Redacted::of(&self.token))
+            .field("register_center_url", &self.register_center_url)
+            .field("telemetry_url", &self.telemetry_url)
+            .field("request_id", &self.request_id)
+            .finish()
+    }
 }
 rt::action!(
     AddGroup, AddGroupRequest, AddGroupCall, AddGroupResponse, Error,

@@ -170,7 +170,7 @@ pub struct GatewayClusterInfo {
     pub gateway_list: Option<Vec<GatewayInfo>>,
 }
 /// `GatewayInfo`, a structure of `mna` 2021-01-19 found in answers.
-#[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
+#[derive(Clone, Default, PartialEq, rt::Fields)]
 #[non_exhaustive]
 #[allow(missing_docs)]
 pub struct GatewayInfo {
@@ -184,6 +184,22 @@ pub struct GatewayInfo {
     pub token: Option<String>,
     pub register_center_url: Option<String>,
     pub telemetry_url: Option<String>,
+}
+impl ::std::fmt::Debug for GatewayInfo {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GatewayInfo")
+            .field("gateway_id", &self.gateway_id)
+            .field("gateway_name", &self.gateway_name)
+            .field("create_time", &self.create_time)
+            .field("status", &self.status)
+            .field("instance_size", &self.instance_size)
+            .field("gateway_ip", &self.gateway_ip)
+            .field("username", &self.username)
+            .field("token", &rt::Redacted::of(&self.token))
+            .field("register_center_url", &self.register_center_url)
+            .field("telemetry_url", &self.telemetry_url)
+            .finish()
+    }
 }
 /// `GroupInfo`, a structure of `mna` 2021-01-19 found in answers.
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]

@@ -1730,7 +1730,7 @@ pub struct PrometheusInstanceTenantUsage {
     pub fee: Option<f64>,
 }
 /// `PrometheusInstancesItem`, a structure of `monitor` 2018-07-24 found in answers.
-#[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
+#[derive(Clone, Default, PartialEq, rt::Fields)]
 #[non_exhaustive]
 #[allow(missing_docs)]
 pub struct PrometheusInstancesItem {
@@ -1769,6 +1769,43 @@ pub struct PrometheusInstancesItem {
     pub recording_rule_limit: Option<i64>,
     pub migration_type: Option<i64>,
     pub instance_attributes: Option<Vec<PrometheusRuleKV>>,
+}
+impl ::std::fmt::Debug for PrometheusInstancesItem {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PrometheusInstancesItem")
+            .field("instance_id", &self.instance_id)
+            .field("instance_name", &self.instance_name)
+            .field("instance_charge_type", &self.instance_charge_type)
+            .field("region_id", &self.region_id)
+            .field("zone", &self.zone)
+            .field("vpc_id", &self.vpc_id)
+            .field("subnet_id", &self.subnet_id)
+            .field("data_retention_time", &self.data_retention_time)
+            .field("instance_status", &self.instance_status)
+            .field("grafana_url", &self.grafana_url)
+            .field("created_at", &self.created_at)
+            .field("enable_grafana", &self.enable_grafana)
+            .field("ipv4_address", &self.ipv4_address)
+            .field("tag_specification", &self.tag_specification)
+            .field("expire_time", &self.expire_time)
+            .field("charge_status", &self.charge_status)
+            .field("spec_name", &self.spec_name)
+            .field("auto_renew_flag", &self.auto_renew_flag)
+            .field("is_near_expire", &self.is_near_expire)
+            .field("auth_token", &rt::Redacted::of(&self.auth_token))
+            .field("remote_write", &self.remote_write)
+            .field("api_root_path", &self.api_root_path)
+            .field("proxy_address", &self.proxy_address)
+            .field("grafana_status", &self.grafana_status)
+            .field("grafana_ip_white_list", &self.grafana_ip_white_list)
+            .field("grant", &self.grant)
+            .field("grafana_instance_id", &self.grafana_instance_id)
+            .field("alert_rule_limit", &self.alert_rule_limit)
+            .field("recording_rule_limit", &self.recording_rule_limit)
+            .field("migration_type", &self.migration_type)
+            .field("instance_attributes", &self.instance_attributes)
+            .finish()
+    }
 }
 /// `PrometheusInstancesOverview`, a structure of `monitor` 2018-07-24 found in answers.
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]

@@ -1086,7 +1086,7 @@ impl<T> CreateJWTAuthenticatorCall<T> {
     rt::setter!(instance_id, "InstanceId", String);
     rt::setter!(algorithm, "Algorithm", String);
     rt::setter!(from, "From", String);
-    rt::setter!(secret, "Secret", String);
+    rt::setter!(secret, "Secret", secret);
     rt::setter!(public_key, "PublicKey", String);
     rt::setter!(status, "Status", String);
     rt::setter!(remark, "Remark", String);
@@ -2417,7 +2417,7 @@ impl<T> ModifyJWTAuthenticatorCall<T> {
     rt::setter!(instance_id, "InstanceId", String);
     rt::setter!(algorithm, "Algorithm", String);
     rt::setter!(from, "From", String);
-    rt::setter!(secret, "Secret", String);
+    rt::setter!(secret, "Secret", secret);
     rt::setter!(public_key, "PublicKey", String);
     rt::setter!(status, "Status", String);
     rt::setter!(remark, "Remark", String);

@@ -120,7 +120,7 @@ impl ::std::fmt::Debug for Credentials {
         f.debug_struct("Credentials")
             .field("tmp_secret_id", &self.tmp_secret_id)
             .field("tmp_secret_key", &rt::Redacted::of(&self.tmp_secret_key))
-            .field("token", &self.token)
+            .field("token", &rt::Redacted::of(&self.token))
             .finish()
     }
 }

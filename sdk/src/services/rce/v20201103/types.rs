@@ -14,6 +14,7 @@ pub struct AccountInfo {
     /// `QQAccount`.
     #[tc(wire = "QQAccount")]
     pub qq_account: Option<QQAccountInfo>,
+    #[tc(redact)]
     pub we_chat_account: Option<WeChatAccountInfo>,
     pub other_account: Option<OtherAccountInfo>,
 }
@@ -171,6 +172,7 @@ pub struct InputImportNameListDataFront {
 #[allow(missing_docs)]
 pub struct InputManageMarketingRisk {
     #[tc(required)]
+    #[tc(redact)]
     pub account: Option<AccountInfo>,
     #[tc(required)]
     pub scene_code: Option<String>,
@@ -484,7 +486,7 @@ pub struct SponsorInfo {
     pub campaign_url: Option<String>,
 }
 /// `WeChatAccountInfo`, a structure of `rce` 2020-11-03 sent in requests. Build one with [`WeChatAccountInfo::builder`]; every member is optional in the struct, and [`build`](WeChatAccountInfoBuilder::build) checks the required ones.
-#[derive(Clone, Debug, Default, PartialEq, rt::Input)]
+#[derive(Clone, Default, PartialEq, rt::Input)]
 #[cfg_attr(feature = "full-serde", derive(rt::Fields))]
 #[tc(input)]
 #[non_exhaustive]
@@ -494,8 +496,22 @@ pub struct WeChatAccountInfo {
     pub we_chat_open_id: Option<String>,
     pub we_chat_sub_type: Option<u64>,
     pub rand_str: Option<String>,
+    #[tc(secret)]
     pub we_chat_access_token: Option<String>,
     pub associate_account: Option<String>,
     pub mobile_phone: Option<String>,
     pub device_id: Option<String>,
+}
+impl ::std::fmt::Debug for WeChatAccountInfo {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("WeChatAccountInfo")
+            .field("we_chat_open_id", &self.we_chat_open_id)
+            .field("we_chat_sub_type", &self.we_chat_sub_type)
+            .field("rand_str", &self.rand_str)
+            .field("we_chat_access_token", &rt::Redacted::of(&self.we_chat_access_token))
+            .field("associate_account", &self.associate_account)
+            .field("mobile_phone", &self.mobile_phone)
+            .field("device_id", &self.device_id)
+            .finish()
+    }
 }

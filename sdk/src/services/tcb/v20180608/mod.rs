@@ -1476,7 +1476,7 @@ impl ::std::fmt::Debug for AssumeRoleForAllocatedEnvResponse {
         f.debug_struct("AssumeRoleForAllocatedEnvResponse")
             .field("secret_id", &self.secret_id)
             .field("secret_key", &rt::Redacted::of(&self.secret_key))
-            .field("token", &self.token)
+            .field("token", &rt::Redacted::of(&self.token))
             .field("expired_time", &self.expired_time)
             .field("is_cache", &self.is_cache)
             .field("request_id", &self.request_id)

@@ -1506,7 +1506,7 @@ pub struct Provider {
     pub auto_sign_in_when_phone_number_match: Option<String>,
 }
 /// `ProviderConfig`, a structure of `tcb` 2018-06-08 sent in requests and found in answers. Build one with [`ProviderConfig::builder`]; every member is optional in the struct, and [`build`](ProviderConfigBuilder::build) checks the required ones.
-#[derive(Clone, Debug, Default, PartialEq, rt::Fields, rt::Input)]
+#[derive(Clone, Default, PartialEq, rt::Fields, rt::Input)]
 #[tc(input)]
 #[non_exhaustive]
 #[allow(missing_docs)]
@@ -1514,6 +1514,7 @@ pub struct ProviderConfig {
     pub issuer: Option<String>,
     pub jwks_uri: Option<String>,
     pub client_id: Option<String>,
+    #[tc(secret)]
     pub client_secret: Option<String>,
     pub redirect_uri: Option<String>,
     pub scope: Option<String>,
@@ -1524,16 +1525,39 @@ pub struct ProviderConfig {
     pub signout_endpoint: Option<String>,
     pub token_endpoint_auth_method: Option<String>,
     pub saml_metadata: Option<String>,
+    #[tc(redact)]
     pub request_parameters_map: Option<ProviderRequestParametersMap>,
     pub response_parameters_map: Option<ProviderResponseParametersMap>,
 }
+impl ::std::fmt::Debug for ProviderConfig {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ProviderConfig")
+            .field("issuer", &self.issuer)
+            .field("jwks_uri", &self.jwks_uri)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &rt::Redacted::of(&self.client_secret))
+            .field("redirect_uri", &self.redirect_uri)
+            .field("scope", &self.scope)
+            .field("authorization_endpoint", &self.authorization_endpoint)
+            .field("token_endpoint", &self.token_endpoint)
+            .field("userinfo_endpoint", &self.userinfo_endpoint)
+            .field("response_type", &self.response_type)
+            .field("signout_endpoint", &self.signout_endpoint)
+            .field("token_endpoint_auth_method", &self.token_endpoint_auth_method)
+            .field("saml_metadata", &self.saml_metadata)
+            .field("request_parameters_map", &self.request_parameters_map)
+            .field("response_parameters_map", &self.response_parameters_map)
+            .finish()
+    }
+}
 /// `ProviderRequestParametersMap`, a structure of `tcb` 2018-06-08 sent in requests and found in answers. Build one with [`ProviderRequestParametersMap::builder`]; every member is optional in the struct, and [`build`](ProviderRequestParametersMapBuilder::build) checks the required ones.
-#[derive(Clone, Debug, Default, PartialEq, rt::Fields, rt::Input)]
+#[derive(Clone, Default, PartialEq, rt::Fields, rt::Input)]
 #[tc(input)]
 #[non_exhaustive]
 #[allow(missing_docs)]
 pub struct ProviderRequestParametersMap {
     pub client_id: Option<String>,
+    #[tc(secret)]
     pub client_secret: Option<String>,
     pub redirect_uri: Option<String>,
     pub register_user_role_id: Option<String>,
@@ -1541,9 +1565,27 @@ pub struct ProviderRequestParametersMap {
     pub auth_position: Option<String>,
     pub grant_type: Option<String>,
     pub client_credentials: Option<String>,
+    #[tc(secret)]
     pub access_token: Option<String>,
     pub expires_in: Option<String>,
     pub register_user_type: Option<String>,
+}
+impl ::std::fmt::Debug for ProviderRequestParametersMap {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ProviderRequestParametersMap")
+            .field("client_id", &self.client_id)
+            .field("client_secret", &rt::Redacted::of(&self.client_secret))
+            .field("redirect_uri", &self.redirect_uri)
+            .field("register_user_role_id", &self.register_user_role_id)
+            .field("register_user_auto_license", &self.register_user_auto_license)
+            .field("auth_position", &self.auth_position)
+            .field("grant_type", &self.grant_type)
+            .field("client_credentials", &self.client_credentials)
+            .field("access_token", &rt::Redacted::of(&self.access_token))
+            .field("expires_in", &self.expires_in)
+            .field("register_user_type", &self.register_user_type)
+            .finish()
+    }
 }
 /// `ProviderResponseParametersMap`, a structure of `tcb` 2018-06-08 sent in requests and found in answers. Build one with [`ProviderResponseParametersMap::builder`]; every member is optional in the struct, and [`build`](ProviderResponseParametersMapBuilder::build) checks the required ones.
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields, rt::Input)]

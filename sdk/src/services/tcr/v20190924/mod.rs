@@ -1602,7 +1602,7 @@ impl<T> CreateInstanceTokenCall<T> {
     rt::setter!(desc, "Desc", String);
 }
 /// The answer of [`Client::create_instance_token`] (`CreateInstanceToken`).
-#[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
+#[derive(Clone, Default, PartialEq, rt::Fields)]
 #[tc(response)]
 #[non_exhaustive]
 #[allow(missing_docs)]
@@ -1613,6 +1613,17 @@ pub struct CreateInstanceTokenResponse {
     pub token_id: String,
     /// The RequestId of the answer.
     pub request_id: String,
+}
+impl ::std::fmt::Debug for CreateInstanceTokenResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateInstanceTokenResponse")
+            .field("username", &self.username)
+            .field("token", &rt::Redacted::of(&self.token))
+            .field("exp_time", &self.exp_time)
+            .field("token_id", &self.token_id)
+            .field("request_id", &self.request_id)
+            .finish()
+    }
 }
 rt::action!(
     CreateInternalEndpointDns, CreateInternalEndpointDnsRequest,
@@ -3580,7 +3591,7 @@ pub struct DownloadHelmChartResponse {
 impl ::std::fmt::Debug for DownloadHelmChartResponse {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("DownloadHelmChartResponse")
-            .field("tmp_token", &self.tmp_token)
+            .field("tmp_token", &rt::Redacted::of(&self.tmp_token))
             .field("tmp_secret_id", &self.tmp_secret_id)
             .field("tmp_secret_key", &rt::Redacted::of(&self.tmp_secret_key))
             .field("bucket", &self.bucket)

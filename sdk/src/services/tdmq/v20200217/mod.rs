@@ -2230,7 +2230,7 @@ impl<T> CreateRocketMQRoleCall<T> {
     rt::setter!(secret_key, "SecretKey", secret);
 }
 /// The answer of [`Client::create_rocket_mq_role`] (`CreateRocketMQRole`).
-#[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
+#[derive(Clone, Default, PartialEq, rt::Fields)]
 #[tc(response)]
 #[non_exhaustive]
 #[allow(missing_docs)]
@@ -2240,6 +2240,16 @@ pub struct CreateRocketMQRoleResponse {
     pub remark: Option<String>,
     /// The RequestId of the answer.
     pub request_id: String,
+}
+impl ::std::fmt::Debug for CreateRocketMQRoleResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateRocketMQRoleResponse")
+            .field("role_name", &self.role_name)
+            .field("token", &rt::Redacted::of(&self.token))
+            .field("remark", &self.remark)
+            .field("request_id", &self.request_id)
+            .finish()
+    }
 }
 rt::action!(
     CreateRocketMQRouterRule, CreateRocketMQRouterRuleRequest,
@@ -2342,7 +2352,7 @@ impl<T> CreateRoleCall<T> {
     rt::setter!(cluster_id, "ClusterId", String);
 }
 /// The answer of [`Client::create_role`] (`CreateRole`).
-#[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
+#[derive(Clone, Default, PartialEq, rt::Fields)]
 #[tc(response)]
 #[non_exhaustive]
 #[allow(missing_docs)]
@@ -2353,6 +2363,17 @@ pub struct CreateRoleResponse {
     pub environment_role_sets: Option<Vec<EnvironmentRoleSet>>,
     /// The RequestId of the answer.
     pub request_id: String,
+}
+impl ::std::fmt::Debug for CreateRoleResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateRoleResponse")
+            .field("role_name", &self.role_name)
+            .field("token", &rt::Redacted::of(&self.token))
+            .field("remark", &self.remark)
+            .field("environment_role_sets", &self.environment_role_sets)
+            .field("request_id", &self.request_id)
+            .finish()
+    }
 }
 rt::action!(
     CreateSubscription, CreateSubscriptionRequest, CreateSubscriptionCall,

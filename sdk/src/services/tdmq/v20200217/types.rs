@@ -1428,7 +1428,7 @@ pub struct RocketMQVipInstance {
     pub destroy_time: Option<u64>,
 }
 /// `Role`, a structure of `tdmq` 2020-02-17 found in answers.
-#[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
+#[derive(Clone, Default, PartialEq, rt::Fields)]
 #[non_exhaustive]
 #[allow(missing_docs)]
 pub struct Role {
@@ -1443,6 +1443,21 @@ pub struct Role {
     pub token_type: Option<String>,
     pub secret_name: Option<String>,
     pub rotate_freq: Option<u64>,
+}
+impl ::std::fmt::Debug for Role {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("Role")
+            .field("role_name", &self.role_name)
+            .field("token", &rt::Redacted::of(&self.token))
+            .field("remark", &self.remark)
+            .field("create_time", &self.create_time)
+            .field("update_time", &self.update_time)
+            .field("perm_type", &self.perm_type)
+            .field("token_type", &self.token_type)
+            .field("secret_name", &self.secret_name)
+            .field("rotate_freq", &self.rotate_freq)
+            .finish()
+    }
 }
 /// `RouterMessageServiceSource`, a structure of `tdmq` 2020-02-17 sent in requests. Build one with [`RouterMessageServiceSource::builder`]; every member is optional in the struct, and [`build`](RouterMessageServiceSourceBuilder::build) checks the required ones.
 #[derive(Clone, Default, PartialEq, rt::Input)]

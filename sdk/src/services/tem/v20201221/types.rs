@@ -25,7 +25,7 @@ impl ::std::fmt::Debug for CosToken {
             .field("region", &self.region)
             .field("tmp_secret_id", &self.tmp_secret_id)
             .field("tmp_secret_key", &rt::Redacted::of(&self.tmp_secret_key))
-            .field("session_token", &self.session_token)
+            .field("session_token", &rt::Redacted::of(&self.session_token))
             .field("start_time", &self.start_time)
             .field("expired_time", &self.expired_time)
             .field("full_path", &self.full_path)

@@ -55,7 +55,7 @@ impl ::std::fmt::Debug for CosToken {
             .field("region", &self.region)
             .field("tmp_secret_id", &self.tmp_secret_id)
             .field("tmp_secret_key", &rt::Redacted::of(&self.tmp_secret_key))
-            .field("session_token", &self.session_token)
+            .field("session_token", &rt::Redacted::of(&self.session_token))
             .field("start_time", &self.start_time)
             .field("expired_time", &self.expired_time)
             .field("full_path", &self.full_path)
@@ -360,6 +360,7 @@ pub struct LogOutputConf {
 pub struct MountedSettingConf {
     pub config_data_name: Option<String>,
     pub mounted_path: Option<String>,
+    #[tc(redact)]
     pub data: Option<Vec<Pair>>,
     pub secret_data_name: Option<String>,
 }
@@ -416,7 +417,7 @@ pub struct NodeInfo {
     pub cidr: Option<String>,
 }
 /// `Pair`, a structure of `tem` 2021-07-01 sent in requests and found in answers. Build one with [`Pair::builder`]; every member is optional in the struct, and [`build`](PairBuilder::build) checks the required ones.
-#[derive(Clone, Debug, Default, PartialEq, rt::Fields, rt::Input)]
+#[derive(Clone, Default, PartialEq, rt::Fields, rt::Input)]
 #[tc(input)]
 #[non_exhaustive]
 #[allow(missing_docs)]
@@ -427,7 +428,19 @@ pub struct Pair {
     pub value: Option<String>,
     pub r#type: Option<String>,
     pub config: Option<String>,
+    #[tc(secret)]
     pub secret: Option<String>,
+}
+impl ::std::fmt::Debug for Pair {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("Pair")
+            .field("key", &self.key)
+            .field("value", &self.value)
+            .field("type", &self.r#type)
+            .field("config", &self.config)
+            .field("secret", &rt::Redacted::of(&self.secret))
+            .finish()
+    }
 }
 /// `PortMapping`, a structure of `tem` 2021-07-01 sent in requests and found in answers. Build one with [`PortMapping::builder`]; every member is optional in the struct, and [`build`](PortMappingBuilder::build) checks the required ones.
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields, rt::Input)]

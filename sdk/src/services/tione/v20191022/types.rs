@@ -105,14 +105,23 @@ pub struct GitConfig {
     pub branch: Option<String>,
 }
 /// `GitSecret`, a structure of `tione` 2019-10-22 sent in requests. Build one with [`GitSecret::builder`]; every member is optional in the struct, and [`build`](GitSecretBuilder::build) checks the required ones.
-#[derive(Clone, Debug, Default, PartialEq, rt::Input)]
+#[derive(Clone, Default, PartialEq, rt::Input)]
 #[cfg_attr(feature = "full-serde", derive(rt::Fields))]
 #[tc(input)]
 #[non_exhaustive]
 #[allow(missing_docs)]
 pub struct GitSecret {
     pub no_secret: Option<bool>,
+    #[tc(secret)]
     pub secret: Option<String>,
+}
+impl ::std::fmt::Debug for GitSecret {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GitSecret")
+            .field("no_secret", &self.no_secret)
+            .field("secret", &rt::Redacted::of(&self.secret))
+            .finish()
+    }
 }
 /// `InputDataConfig`, a structure of `tione` 2019-10-22 sent in requests and found in answers. Build one with [`InputDataConfig::builder`]; every member is optional in the struct, and [`build`](InputDataConfigBuilder::build) checks the required ones.
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields, rt::Input)]

@@ -1554,7 +1554,7 @@ rt::action!(
 impl<T> DeleteModelServiceAuthTokenCall<T> {
     rt::setter!(service_group_id, "ServiceGroupId", String);
     rt::setter!(ti_project_id, "TiProjectId", String);
-    rt::setter!(auth_token_value, "AuthTokenValue", String);
+    rt::setter!(auth_token_value, "AuthTokenValue", secret);
 }
 /// The answer of [`Client::delete_model_service_auth_token`] (`DeleteModelServiceAuthToken`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]

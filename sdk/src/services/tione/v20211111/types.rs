@@ -1516,7 +1516,7 @@ pub struct Service {
     pub resource_supply_attribute: ::std::option::Option<ResourceSupplyAttribute>,
 }
 /// `ServiceCallInfo`, a structure of `tione` 2021-11-11 found in answers.
-#[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
+#[derive(Clone, Default, PartialEq, rt::Fields)]
 #[non_exhaustive]
 #[allow(missing_docs)]
 pub struct ServiceCallInfo {
@@ -1529,8 +1529,22 @@ pub struct ServiceCallInfo {
     pub app_secret: ::std::option::Option<String>,
     pub authorization_enable: ::std::option::Option<bool>,
 }
+impl ::std::fmt::Debug for ServiceCallInfo {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ServiceCallInfo")
+            .field("service_group_id", &self.service_group_id)
+            .field("inner_http_addr", &self.inner_http_addr)
+            .field("inner_https_addr", &self.inner_https_addr)
+            .field("outer_http_addr", &self.outer_http_addr)
+            .field("outer_https_addr", &self.outer_https_addr)
+            .field("app_key", &self.app_key)
+            .field("app_secret", &rt::Redacted::of(&self.app_secret))
+            .field("authorization_enable", &self.authorization_enable)
+            .finish()
+    }
+}
 /// `ServiceCallInfoV2`, a structure of `tione` 2021-11-11 found in answers.
-#[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
+#[derive(Clone, Default, PartialEq, rt::Fields)]
 #[non_exhaustive]
 #[allow(missing_docs)]
 pub struct ServiceCallInfoV2 {
@@ -1542,6 +1556,20 @@ pub struct ServiceCallInfoV2 {
     pub enable_limit: ::std::option::Option<bool>,
     pub grpc_host: ::std::option::Option<String>,
     pub gateway_config: ::std::option::Option<GatewayConfig>,
+}
+impl ::std::fmt::Debug for ServiceCallInfoV2 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ServiceCallInfoV2")
+            .field("service_group_id", &self.service_group_id)
+            .field("internet_endpoint", &self.internet_endpoint)
+            .field("authorization_enable", &self.authorization_enable)
+            .field("auth_token", &rt::Redacted::of(&self.auth_token))
+            .field("auth_tokens", &self.auth_tokens)
+            .field("enable_limit", &self.enable_limit)
+            .field("grpc_host", &self.grpc_host)
+            .field("gateway_config", &self.gateway_config)
+            .finish()
+    }
 }
 /// `ServiceEIP`, a structure of `tione` 2021-11-11 sent in requests and found in answers. Build one with [`ServiceEIP::builder`]; every member is optional in the struct, and [`build`](ServiceEIPBuilder::build) checks the required ones.
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields, rt::Input)]
@@ -1814,13 +1842,22 @@ pub struct TCPSocketAction {
     pub port: ::std::option::Option<i64>,
 }
 /// `TJCallInfo`, a structure of `tione` 2021-11-11 found in answers.
-#[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
+#[derive(Clone, Default, PartialEq, rt::Fields)]
 #[non_exhaustive]
 #[allow(missing_docs)]
 pub struct TJCallInfo {
     pub http_addr: ::std::option::Option<String>,
     pub token: ::std::option::Option<String>,
     pub call_example: ::std::option::Option<String>,
+}
+impl ::std::fmt::Debug for TJCallInfo {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("TJCallInfo")
+            .field("http_addr", &self.http_addr)
+            .field("token", &rt::Redacted::of(&self.token))
+            .field("call_example", &self.call_example)
+            .finish()
+    }
 }
 /// `Tag`, a structure of `tione` 2021-11-11 sent in requests and found in answers. Build one with [`Tag::builder`]; every member is optional in the struct, and [`build`](TagBuilder::build) checks the required ones.
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields, rt::Input)]

@@ -5991,7 +5991,7 @@ impl<T> DescribeExternalNodeScriptCall<T> {
     rt::setter!(internal, "Internal", bool);
 }
 /// The answer of [`Client::describe_external_node_script`] (`DescribeExternalNodeScript`).
-#[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
+#[derive(Clone, Default, PartialEq, rt::Fields)]
 #[tc(response)]
 #[non_exhaustive]
 #[allow(missing_docs)]
@@ -6001,6 +6001,16 @@ pub struct DescribeExternalNodeScriptResponse {
     pub command: String,
     /// The RequestId of the answer.
     pub request_id: String,
+}
+impl ::std::fmt::Debug for DescribeExternalNodeScriptResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DescribeExternalNodeScriptResponse")
+            .field("link", &self.link)
+            .field("token", &rt::Redacted::of(&self.token))
+            .field("command", &self.command)
+            .field("request_id", &self.request_id)
+            .finish()
+    }
 }
 rt::action!(
     DescribeExternalNodeSupportConfig, DescribeExternalNodeSupportConfigRequest,
@@ -7132,7 +7142,7 @@ impl<T> DescribeTKEEdgeScriptCall<T> {
     rt::setter!(script_version, "ScriptVersion", String);
 }
 /// The answer of [`Client::describe_tke_edge_script`] (`DescribeTKEEdgeScript`).
-#[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
+#[derive(Clone, Default, PartialEq, rt::Fields)]
 #[tc(response)]
 #[non_exhaustive]
 #[allow(missing_docs)]
@@ -7143,6 +7153,17 @@ pub struct DescribeTKEEdgeScriptResponse {
     pub script_version: Option<String>,
     /// The RequestId of the answer.
     pub request_id: String,
+}
+impl ::std::fmt::Debug for DescribeTKEEdgeScriptResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DescribeTKEEdgeScriptResponse")
+            .field("link", &self.link)
+            .field("token", &rt::Redacted::of(&self.token))
+            .field("command", &self.command)
+            .field("script_version", &self.script_version)
+            .field("request_id", &self.request_id)
+            .finish()
+    }
 }
 rt::action!(
     DescribeTasks, DescribeTasksRequest, DescribeTasksCall, DescribeTasksResponse, Error,

@@ -336,7 +336,7 @@ pub struct ClusterCondition {
     pub message: String,
 }
 /// `ClusterCredential`, a structure of `tke` 2018-05-25 found in answers.
-#[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
+#[derive(Clone, Default, PartialEq, rt::Fields)]
 #[non_exhaustive]
 #[allow(missing_docs)]
 pub struct ClusterCredential {
@@ -344,6 +344,14 @@ pub struct ClusterCredential {
     #[tc(wire = "CACert")]
     pub ca_cert: String,
     pub token: Option<String>,
+}
+impl ::std::fmt::Debug for ClusterCredential {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ClusterCredential")
+            .field("ca_cert", &self.ca_cert)
+            .field("token", &rt::Redacted::of(&self.token))
+            .finish()
+    }
 }
 /// `ClusterExternalConfig`, a structure of `tke` 2018-05-25 sent in requests. Build one with [`ClusterExternalConfig::builder`]; every member is optional in the struct, and [`build`](ClusterExternalConfigBuilder::build) checks the required ones.
 #[derive(Clone, Debug, Default, PartialEq, rt::Input)]

@@ -1564,7 +1564,7 @@ impl<T> DescribeTmpTokenCall<T> {
     rt::setter!(corp_id, "CorpId", u64);
 }
 /// The answer of [`Client::describe_tmp_token`] (`DescribeTmpToken`).
-#[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
+#[derive(Clone, Default, PartialEq, rt::Fields)]
 #[tc(response)]
 #[non_exhaustive]
 #[allow(missing_docs)]
@@ -1572,6 +1572,14 @@ pub struct DescribeTmpTokenResponse {
     pub token: String,
     /// The RequestId of the answer.
     pub request_id: String,
+}
+impl ::std::fmt::Debug for DescribeTmpTokenResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DescribeTmpTokenResponse")
+            .field("token", &rt::Redacted::of(&self.token))
+            .field("request_id", &self.request_id)
+            .finish()
+    }
 }
 rt::action!(
     DescribeTraceCodeById, DescribeTraceCodeByIdRequest, DescribeTraceCodeByIdCall,

@@ -35,7 +35,7 @@ pub struct BatchS3SourceInfo {
     pub is_cos: Option<i64>,
 }
 /// `CallbackInfo`, a structure of `trro` 2022-03-25 sent in requests. Build one with [`CallbackInfo::builder`]; every member is optional in the struct, and [`build`](CallbackInfoBuilder::build) checks the required ones.
-#[derive(Clone, Debug, Default, PartialEq, rt::Input)]
+#[derive(Clone, Default, PartialEq, rt::Input)]
 #[cfg_attr(feature = "full-serde", derive(rt::Fields))]
 #[tc(input)]
 #[non_exhaustive]
@@ -44,7 +44,16 @@ pub struct CallbackInfo {
     #[tc(required)]
     pub url: Option<String>,
     #[tc(required)]
+    #[tc(secret)]
     pub secret: Option<String>,
+}
+impl ::std::fmt::Debug for CallbackInfo {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CallbackInfo")
+            .field("url", &self.url)
+            .field("secret", &rt::Redacted::of(&self.secret))
+            .finish()
+    }
 }
 /// `CloudStorage`, a structure of `trro` 2022-03-25 sent in requests. Build one with [`CloudStorage::builder`]; every member is optional in the struct, and [`build`](CloudStorageBuilder::build) checks the required ones.
 #[derive(Clone, Default, PartialEq, rt::Input)]

@@ -58,7 +58,7 @@ pub struct AgentParams {
     pub max_idle_time: Option<u64>,
 }
 /// `AgoraParam`, a structure of `trtc` 2019-07-22 sent in requests. Build one with [`AgoraParam::builder`]; every member is optional in the struct, and [`build`](AgoraParamBuilder::build) checks the required ones.
-#[derive(Clone, Debug, Default, PartialEq, rt::Input)]
+#[derive(Clone, Default, PartialEq, rt::Input)]
 #[cfg_attr(feature = "full-serde", derive(rt::Fields))]
 #[tc(input)]
 #[non_exhaustive]
@@ -67,10 +67,24 @@ pub struct AgoraParam {
     pub app_id: Option<String>,
     pub channel: Option<String>,
     pub channel_profile: Option<u64>,
+    #[tc(secret)]
     pub token: Option<String>,
     pub uid: Option<u64>,
     pub trusted_user_id_list: Option<Vec<u64>>,
     pub untrusted_user_id_list: Option<Vec<u64>>,
+}
+impl ::std::fmt::Debug for AgoraParam {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AgoraParam")
+            .field("app_id", &self.app_id)
+            .field("channel", &self.channel)
+            .field("channel_profile", &self.channel_profile)
+            .field("token", &rt::Redacted::of(&self.token))
+            .field("uid", &self.uid)
+            .field("trusted_user_id_list", &self.trusted_user_id_list)
+            .field("untrusted_user_id_list", &self.untrusted_user_id_list)
+            .finish()
+    }
 }
 /// `AlignmentItem`, a structure of `trtc` 2019-07-22 found in answers.
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
@@ -357,6 +371,7 @@ pub struct ImageLocation {
 pub struct Input {
     pub url: Option<String>,
     pub format: Option<String>,
+    #[tc(redact)]
     pub agora_param: Option<AgoraParam>,
 }
 /// `InvokeLLM`, a structure of `trtc` 2019-07-22 sent in requests. Build one with [`InvokeLLM::builder`]; every member is optional in the struct, and [`build`](InvokeLLMBuilder::build) checks the required ones.

@@ -50,12 +50,20 @@ impl ::std::fmt::Debug for AIGWBasicCredentialConfig {
     }
 }
 /// `AIGWBearerTokenCredentialConfig`, a structure of `tse` 2020-12-07 sent in requests and found in answers. Build one with [`AIGWBearerTokenCredentialConfig::builder`]; every member is optional in the struct, and [`build`](AIGWBearerTokenCredentialConfigBuilder::build) checks the required ones.
-#[derive(Clone, Debug, Default, PartialEq, rt::Fields, rt::Input)]
+#[derive(Clone, Default, PartialEq, rt::Fields, rt::Input)]
 #[tc(input)]
 #[non_exhaustive]
 #[allow(missing_docs)]
 pub struct AIGWBearerTokenCredentialConfig {
+    #[tc(secret)]
     pub token: Option<String>,
+}
+impl ::std::fmt::Debug for AIGWBearerTokenCredentialConfig {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AIGWBearerTokenCredentialConfig")
+            .field("token", &rt::Redacted::of(&self.token))
+            .finish()
+    }
 }
 /// `AIGWCAMCredentialConfig`, a structure of `tse` 2020-12-07 sent in requests and found in answers. Build one with [`AIGWCAMCredentialConfig::builder`]; every member is optional in the struct, and [`build`](AIGWCAMCredentialConfigBuilder::build) checks the required ones.
 #[derive(Clone, Default, PartialEq, rt::Fields, rt::Input)]
@@ -175,7 +183,7 @@ pub struct AIGWIntentRouteRule {
     pub standard_model_name: Option<String>,
 }
 /// `AIGWJWTCredentialConfig`, a structure of `tse` 2020-12-07 sent in requests and found in answers. Build one with [`AIGWJWTCredentialConfig::builder`]; every member is optional in the struct, and [`build`](AIGWJWTCredentialConfigBuilder::build) checks the required ones.
-#[derive(Clone, Debug, Default, PartialEq, rt::Fields, rt::Input)]
+#[derive(Clone, Default, PartialEq, rt::Fields, rt::Input)]
 #[tc(input)]
 #[non_exhaustive]
 #[allow(missing_docs)]
@@ -187,7 +195,18 @@ pub struct AIGWJWTCredentialConfig {
     /// `RSAPublicKey`.
     #[tc(wire = "RSAPublicKey")]
     pub rsa_public_key: Option<String>,
+    #[tc(secret)]
     pub secret: Option<String>,
+}
+impl ::std::fmt::Debug for AIGWJWTCredentialConfig {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AIGWJWTCredentialConfig")
+            .field("algorithm", &self.algorithm)
+            .field("key", &self.key)
+            .field("rsa_public_key", &self.rsa_public_key)
+            .field("secret", &rt::Redacted::of(&self.secret))
+            .finish()
+    }
 }
 /// `AIGWKVMatch`, a structure of `tse` 2020-12-07 sent in requests and found in answers. Build one with [`AIGWKVMatch::builder`]; every member is optional in the struct, and [`build`](AIGWKVMatchBuilder::build) checks the required ones.
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields, rt::Input)]
@@ -336,7 +355,7 @@ pub struct AIGWModelScope {
     pub mag_refs: Option<Vec<String>>,
 }
 /// `AIGWOAuthCredentialConfig`, a structure of `tse` 2020-12-07 sent in requests and found in answers. Build one with [`AIGWOAuthCredentialConfig::builder`]; every member is optional in the struct, and [`build`](AIGWOAuthCredentialConfigBuilder::build) checks the required ones.
-#[derive(Clone, Debug, Default, PartialEq, rt::Fields, rt::Input)]
+#[derive(Clone, Default, PartialEq, rt::Fields, rt::Input)]
 #[tc(input)]
 #[non_exhaustive]
 #[allow(missing_docs)]
@@ -344,13 +363,23 @@ pub struct AIGWOAuthCredentialConfig {
     #[tc(required)]
     pub client_id: Option<String>,
     #[tc(required)]
+    #[tc(secret)]
     pub client_secret: Option<String>,
     /// `RedirectURIs`.
     #[tc(wire = "RedirectURIs")]
     pub redirect_ur_is: Option<String>,
 }
+impl ::std::fmt::Debug for AIGWOAuthCredentialConfig {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AIGWOAuthCredentialConfig")
+            .field("client_id", &self.client_id)
+            .field("client_secret", &rt::Redacted::of(&self.client_secret))
+            .field("redirect_ur_is", &self.redirect_ur_is)
+            .finish()
+    }
+}
 /// `AIGWOIDCCredentialConfig`, a structure of `tse` 2020-12-07 sent in requests and found in answers. Build one with [`AIGWOIDCCredentialConfig::builder`]; every member is optional in the struct, and [`build`](AIGWOIDCCredentialConfigBuilder::build) checks the required ones.
-#[derive(Clone, Debug, Default, PartialEq, rt::Fields, rt::Input)]
+#[derive(Clone, Default, PartialEq, rt::Fields, rt::Input)]
 #[tc(input)]
 #[non_exhaustive]
 #[allow(missing_docs)]
@@ -358,12 +387,23 @@ pub struct AIGWOIDCCredentialConfig {
     #[tc(required)]
     pub client_id: Option<String>,
     #[tc(required)]
+    #[tc(secret)]
     pub client_secret: Option<String>,
     /// `IssuerURL`.
     #[tc(wire = "IssuerURL")]
     #[tc(required)]
     pub issuer_url: Option<String>,
     pub consumer_claim_value: Option<String>,
+}
+impl ::std::fmt::Debug for AIGWOIDCCredentialConfig {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AIGWOIDCCredentialConfig")
+            .field("client_id", &self.client_id)
+            .field("client_secret", &rt::Redacted::of(&self.client_secret))
+            .field("issuer_url", &self.issuer_url)
+            .field("consumer_claim_value", &self.consumer_claim_value)
+            .finish()
+    }
 }
 /// `AIGWPriorityScheduleConfig`, a structure of `tse` 2020-12-07 sent in requests and found in answers. Build one with [`AIGWPriorityScheduleConfig::builder`]; every member is optional in the struct, and [`build`](AIGWPriorityScheduleConfigBuilder::build) checks the required ones.
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields, rt::Input)]
@@ -1635,6 +1675,7 @@ pub struct EngineAdmin {
     pub name: Option<String>,
     #[tc(secret)]
     pub password: Option<String>,
+    #[tc(secret)]
     pub token: Option<String>,
 }
 impl ::std::fmt::Debug for EngineAdmin {
@@ -1642,7 +1683,7 @@ impl ::std::fmt::Debug for EngineAdmin {
         f.debug_struct("EngineAdmin")
             .field("name", &self.name)
             .field("password", &rt::Redacted::of(&self.password))
-            .field("token", &self.token)
+            .field("token", &rt::Redacted::of(&self.token))
             .finish()
     }
 }
@@ -2758,6 +2799,7 @@ pub struct SourceInstanceAuth {
     pub username: Option<String>,
     #[tc(secret)]
     pub password: Option<String>,
+    #[tc(secret)]
     pub access_token: Option<String>,
 }
 impl ::std::fmt::Debug for SourceInstanceAuth {
@@ -2765,7 +2807,7 @@ impl ::std::fmt::Debug for SourceInstanceAuth {
         f.debug_struct("SourceInstanceAuth")
             .field("username", &self.username)
             .field("password", &rt::Redacted::of(&self.password))
-            .field("access_token", &self.access_token)
+            .field("access_token", &rt::Redacted::of(&self.access_token))
             .finish()
     }
 }

@@ -789,7 +789,7 @@ pub struct CosCredentials {
 impl ::std::fmt::Debug for CosCredentials {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CosCredentials")
-            .field("session_token", &self.session_token)
+            .field("session_token", &rt::Redacted::of(&self.session_token))
             .field("tmp_app_id", &self.tmp_app_id)
             .field("tmp_secret_id", &self.tmp_secret_id)
             .field("tmp_secret_key", &rt::Redacted::of(&self.tmp_secret_key))

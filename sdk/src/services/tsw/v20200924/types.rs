@@ -3,7 +3,7 @@
 //! Structures and enums of `tsw` API version 2020-09-24.
 use ::tencentcloud_sdk::runtime as rt;
 /// `AgentShell`, a structure of `tsw` 2020-09-24 found in answers.
-#[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
+#[derive(Clone, Default, PartialEq, rt::Fields)]
 #[non_exhaustive]
 #[allow(missing_docs)]
 pub struct AgentShell {
@@ -15,4 +15,18 @@ pub struct AgentShell {
     pub sky_walking_port: Option<String>,
     pub zipkin_port: Option<String>,
     pub jaeger_port: Option<String>,
+}
+impl ::std::fmt::Debug for AgentShell {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AgentShell")
+            .field("token", &rt::Redacted::of(&self.token))
+            .field("etl_ip", &self.etl_ip)
+            .field("etl_port", &self.etl_port)
+            .field("by_hand_access", &self.by_hand_access)
+            .field("by_shell_access", &self.by_shell_access)
+            .field("sky_walking_port", &self.sky_walking_port)
+            .field("zipkin_port", &self.zipkin_port)
+            .field("jaeger_port", &self.jaeger_port)
+            .finish()
+    }
 }

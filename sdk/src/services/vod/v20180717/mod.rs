@@ -2996,7 +2996,7 @@ impl<T> CreateAigcApiTokenCall<T> {
     rt::setter!(sub_app_id, "SubAppId", u64);
 }
 /// The answer of [`Client::create_aigc_api_token`] (`CreateAigcApiToken`).
-#[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
+#[derive(Clone, Default, PartialEq, rt::Fields)]
 #[tc(response)]
 #[non_exhaustive]
 #[allow(missing_docs)]
@@ -3004,6 +3004,14 @@ pub struct CreateAigcApiTokenResponse {
     pub api_token: Option<String>,
     /// The RequestId of the answer.
     pub request_id: String,
+}
+impl ::std::fmt::Debug for CreateAigcApiTokenResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateAigcApiTokenResponse")
+            .field("api_token", &rt::Redacted::of(&self.api_token))
+            .field("request_id", &self.request_id)
+            .finish()
+    }
 }
 rt::action!(
     CreateAigcAudioClone, CreateAigcAudioCloneRequest, CreateAigcAudioCloneCall,
@@ -3179,7 +3187,7 @@ impl<T> CreateAigcQuotaCall<T> {
     rt::setter!(sub_app_id, "SubAppId", u64);
     rt::setter!(quota_type, "QuotaType", String);
     rt::setter!(quota_limit, "QuotaLimit", u64);
-    rt::setter!(api_token, "ApiToken", String);
+    rt::setter!(api_token, "ApiToken", secret);
 }
 /// The answer of [`Client::create_aigc_quota`] (`CreateAigcQuota`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
@@ -4172,7 +4180,7 @@ rt::action!(
 );
 impl<T> DeleteAigcApiTokenCall<T> {
     rt::setter!(sub_app_id, "SubAppId", u64);
-    rt::setter!(api_token, "ApiToken", String);
+    rt::setter!(api_token, "ApiToken", secret);
 }
 /// The answer of [`Client::delete_aigc_api_token`] (`DeleteAigcApiToken`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
@@ -4189,7 +4197,7 @@ rt::action!(
 impl<T> DeleteAigcQuotaCall<T> {
     rt::setter!(sub_app_id, "SubAppId", u64);
     rt::setter!(quota_type, "QuotaType", String);
-    rt::setter!(api_token, "ApiToken", String);
+    rt::setter!(api_token, "ApiToken", secret);
 }
 /// The answer of [`Client::delete_aigc_quota`] (`DeleteAigcQuota`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
@@ -4929,7 +4937,7 @@ rt::action!(
 impl<T> DescribeAigcQuotasCall<T> {
     rt::setter!(sub_app_id, "SubAppId", u64);
     rt::setter!(quota_type, "QuotaType", String);
-    rt::setter!(api_token, "ApiToken", String);
+    rt::setter!(api_token, "ApiToken", secret);
     rt::setter!(limit, "Limit", u64);
     rt::setter!(offset, "Offset", u64);
 }
@@ -7316,7 +7324,7 @@ impl<T> ModifyAigcQuotaCall<T> {
     rt::setter!(sub_app_id, "SubAppId", u64);
     rt::setter!(quota_type, "QuotaType", String);
     rt::setter!(quota_limit, "QuotaLimit", u64);
-    rt::setter!(api_token, "ApiToken", String);
+    rt::setter!(api_token, "ApiToken", secret);
 }
 /// The answer of [`Client::modify_aigc_quota`] (`ModifyAigcQuota`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
@@ -8779,7 +8787,7 @@ rt::action!(
 );
 impl<T> UpdateAigcApiTokenCall<T> {
     rt::setter!(sub_app_id, "SubAppId", u64);
-    rt::setter!(api_token, "ApiToken", String);
+    rt::setter!(api_token, "ApiToken", secret);
     rt::setter!(action_type, "ActionType", String);
     rt::setter!(ext_info, "ExtInfo", String);
 }

@@ -1559,7 +1559,7 @@ pub struct AigcImageTaskOutputFileInfo {
     pub meta_data: MediaMetaData,
 }
 /// `AigcQuotaItem`, a structure of `vod` 2018-07-17 found in answers.
-#[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
+#[derive(Clone, Default, PartialEq, rt::Fields)]
 #[non_exhaustive]
 #[allow(missing_docs)]
 pub struct AigcQuotaItem {
@@ -1567,6 +1567,16 @@ pub struct AigcQuotaItem {
     pub api_token: Option<String>,
     pub quota_limit: u64,
     pub usage: u64,
+}
+impl ::std::fmt::Debug for AigcQuotaItem {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AigcQuotaItem")
+            .field("quota_type", &self.quota_type)
+            .field("api_token", &rt::Redacted::of(&self.api_token))
+            .field("quota_limit", &self.quota_limit)
+            .field("usage", &self.usage)
+            .finish()
+    }
 }
 /// `AigcTextDetail`, a structure of `vod` 2018-07-17 found in answers.
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
@@ -7021,7 +7031,7 @@ impl ::std::fmt::Debug for TempCertificate {
         f.debug_struct("TempCertificate")
             .field("secret_id", &self.secret_id)
             .field("secret_key", &rt::Redacted::of(&self.secret_key))
-            .field("token", &self.token)
+            .field("token", &rt::Redacted::of(&self.token))
             .field("expired_time", &self.expired_time)
             .finish()
     }

@@ -5844,7 +5844,7 @@ rt::action!(
 );
 impl<T> DescribeOfflineTaskTokenCall<T> {}
 /// The answer of [`Client::describe_offline_task_token`] (`DescribeOfflineTaskToken`).
-#[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
+#[derive(Clone, Default, PartialEq, rt::Fields)]
 #[tc(response)]
 #[non_exhaustive]
 #[allow(missing_docs)]
@@ -5853,6 +5853,15 @@ pub struct DescribeOfflineTaskTokenResponse {
     pub data: Option<String>,
     /// The RequestId of the answer.
     pub request_id: String,
+}
+impl ::std::fmt::Debug for DescribeOfflineTaskTokenResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DescribeOfflineTaskTokenResponse")
+            .field("token", &rt::Redacted::of(&self.token))
+            .field("data", &self.data)
+            .field("request_id", &self.request_id)
+            .finish()
+    }
 }
 rt::action!(
     DescribeOperateOpsTasks, DescribeOperateOpsTasksRequest, DescribeOperateOpsTasksCall,

@@ -961,7 +961,7 @@ impl ::std::fmt::Debug for CosTokenResponse {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CosTokenResponse")
             .field("id", &self.id)
-            .field("token", &self.token)
+            .field("token", &rt::Redacted::of(&self.token))
             .field("secret_id", &self.secret_id)
             .field("secret_key", &rt::Redacted::of(&self.secret_key))
             .field("response", &self.response)

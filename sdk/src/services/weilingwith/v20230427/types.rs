@@ -218,11 +218,18 @@ pub struct ApplicationLogo {
     pub url: Option<String>,
 }
 /// `ApplicationTokenInfo`, a structure of `weilingwith` 2023-04-27 found in answers.
-#[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
+#[derive(Clone, Default, PartialEq, rt::Fields)]
 #[non_exhaustive]
 #[allow(missing_docs)]
 pub struct ApplicationTokenInfo {
     pub token: Option<String>,
+}
+impl ::std::fmt::Debug for ApplicationTokenInfo {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ApplicationTokenInfo")
+            .field("token", &rt::Redacted::of(&self.token))
+            .finish()
+    }
 }
 /// `BatchCreateDeviceRes`, a structure of `weilingwith` 2023-04-27 found in answers.
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]

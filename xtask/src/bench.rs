@@ -94,7 +94,7 @@ impl Scale {
                 call_seconds: 1,
                 warmup_calls: 200,
                 memory_calls: 20_000,
-                codegen_runs: 3,
+                codegen_runs: 1,
             }
         } else {
             Scale {
@@ -103,7 +103,7 @@ impl Scale {
                 call_seconds: 5,
                 warmup_calls: 1_000,
                 memory_calls: 100_000,
-                codegen_runs: 11,
+                codegen_runs: 3,
             }
         }
     }
@@ -525,11 +525,18 @@ struct CallRuns {
     python_notes: String,
 }
 
-/// Seconds of a clean release build of the SDK and of its rebuild after one spec changed.
+/// Seconds of a clean release build of the SDK and of its rebuild after one spec changed, and
+/// of debug builds of the SDK crate alone with one service each.
 struct CompileTimes {
     clean: f64,
     incremental: f64,
+    /// `(service, actions, seconds, peak RSS in kB)`; the first has no service at all.
+    services: Vec<(&'static str, usize, f64, Option<f64>)>,
 }
+
+/// The services whose debug build is timed: none (the runtime alone), then the largest (csip,
+/// 751 actions) and two others the issue names.
+const TIMED_SERVICES: [&str; 4] = ["", "csip", "vpc", "cvm"];
 
 /// Builds the SDK in a target folder of its own, after removing it, then touches one spec,
 /// regenerates, touches the spec's generated module (as a changed spec rewrites it; unchanged
@@ -564,7 +571,90 @@ fn compile_times(root: &Path) -> Result<CompileTimes, String> {
     )?;
     touch(&root.join(TOUCHED_MODULE))?;
     let incremental = build()?;
-    Ok(CompileTimes { clean, incremental })
+
+    // Debug builds of the SDK crate alone (its dependencies built first, without incremental
+    // compilation, as a dependency is built): what each service adds to the runtime's own time.
+    let debug_target = root.join("target/bench/service-builds");
+    let mut services = Vec::new();
+    for service in TIMED_SERVICES {
+        let mut args = vec![
+            "build",
+            "--quiet",
+            "--lib",
+            "--package",
+            "tencentcloud-sdk",
+            "--no-default-features",
+        ];
+        if !service.is_empty() {
+            args.extend(["--features", service]);
+        }
+        run(
+            Command::new(cargo())
+                .args(&args)
+                .current_dir(root)
+                .env("CARGO_TARGET_DIR", &debug_target)
+                .env("CARGO_INCREMENTAL", "0"),
+            "cargo build -p tencentcloud-sdk",
+        )?;
+        touch(&root.join("sdk/src/lib.rs"))?;
+        progress(&format!(
+            "compile time: debug build of the SDK with {}",
+            if service.is_empty() {
+                "no service"
+            } else {
+                service
+            }
+        ));
+        let started = Instant::now();
+        // `/usr/bin/time` gives the compiler's peak memory where it is installed.
+        let timed = Path::new("/usr/bin/time").exists();
+        let mut command = if timed {
+            let mut command = Command::new("/usr/bin/time");
+            command.args(["-f", "max-rss-kb=%M"]).arg(cargo());
+            command
+        } else {
+            Command::new(cargo())
+        };
+        let output = command
+            .args(&args)
+            .current_dir(root)
+            .env("CARGO_TARGET_DIR", &debug_target)
+            .env("CARGO_INCREMENTAL", "0")
+            .output()
+            .map_err(|err| format!("cannot run cargo: {err}"))?;
+        let seconds = started.elapsed().as_secs_f64();
+        if !output.status.success() {
+            return Err(format!(
+                "the debug build with {service:?} failed:\n{}",
+                String::from_utf8_lossy(&output.stderr)
+            ));
+        }
+        let rss = String::from_utf8_lossy(&output.stderr)
+            .lines()
+            .find_map(|line| line.strip_prefix("max-rss-kb=")?.trim().parse().ok());
+        services.push((service, actions_of(root, service)?, seconds, rss));
+    }
+    Ok(CompileTimes {
+        clean,
+        incremental,
+        services,
+    })
+}
+
+/// The number of actions of a service across its spec versions (0 for none).
+fn actions_of(root: &Path, service: &str) -> Result<usize, String> {
+    if service.is_empty() {
+        return Ok(0);
+    }
+    let mut actions = 0;
+    for file in crate::sorted_entries(&root.join("api-spec").join(service))? {
+        let text = std::fs::read_to_string(&file)
+            .map_err(|err| format!("cannot read {}: {err}", file.display()))?;
+        let spec: Value = serde_json::from_str(&text)
+            .map_err(|err| format!("{}: not JSON: {err}", file.display()))?;
+        actions += spec["actions"].as_array().map_or(0, Vec::len);
+    }
+    Ok(actions)
 }
 
 fn touch(path: &Path) -> Result<(), String> {
@@ -714,6 +804,55 @@ impl Measured {
             "s",
             incremental,
         ));
+        if let Some(times) = &self.compile {
+            let runtime = times
+                .services
+                .first()
+                .map_or(0.0, |(_, _, seconds, _)| *seconds);
+            for (service, actions, seconds, rss) in &times.services {
+                let name = if service.is_empty() {
+                    "compile: debug build of the SDK crate, no service".to_owned()
+                } else {
+                    format!(
+                        "compile: debug build of the SDK crate with {service} ({actions} actions)"
+                    )
+                };
+                let mut figure = Figure::new(name, "s", *seconds);
+                if !service.is_empty() {
+                    figure = figure.target("≤ 20 s", |_, value| value <= 20.0);
+                }
+                figures.push(figure);
+                if let Some(rss) = rss {
+                    let mut figure = Figure::new(
+                        format!(
+                            "compile: peak RSS of that build ({})",
+                            if service.is_empty() {
+                                "no service"
+                            } else {
+                                service
+                            }
+                        ),
+                        "kB",
+                        *rss,
+                    );
+                    if !service.is_empty() {
+                        figure = figure.target("≤ 2 GB", |_, value| value <= 2_000_000.0);
+                    }
+                    figures.push(figure);
+                }
+                if *actions > 0 {
+                    let per_action = (seconds - runtime) * 1000.0 / *actions as f64;
+                    figures.push(
+                        Figure::new(
+                            format!("compile: cost per action ({service})"),
+                            "ms",
+                            per_action,
+                        )
+                        .target("≤ 15 ms", |_, value| value <= 15.0),
+                    );
+                }
+            }
+        }
         Ok((figures, problems))
     }
 }

@@ -194,6 +194,13 @@ fn check(
     if let Some(feature) = feature {
         command.args(["--features", feature]);
     }
+    // The SDK is checked afresh for each service, so each time is what that service costs.
+    let lib = root.join("sdk/src/lib.rs");
+    std::fs::File::options()
+        .append(true)
+        .open(&lib)
+        .and_then(|file| file.set_modified(std::time::SystemTime::now()))
+        .map_err(|err| format!("cannot touch {}: {err}", lib.display()))?;
     let started = Instant::now();
     let output = command
         .output()

@@ -133,15 +133,34 @@ pub fn load_specs(specs: &Path) -> Result<Vec<tencentcloud_codegen::Service>, St
             specs.display()
         ));
     }
+    // Loading is as much work as generating for the whole catalogue: one thread per core, each
+    // a run of files, in order.
+    let load = |path: &PathBuf| {
+        // Name specs the same way wherever the folder is, so the generated headers are stable.
+        let relative = path.strip_prefix(specs).unwrap_or(path);
+        let display = format!("api-spec/{}", relative.display()).replace('\\', "/");
+        tencentcloud_codegen::load(path, &display).map_err(|err| err.to_string())
+    };
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    let chunk = paths.len().div_ceil(threads.clamp(1, 8));
+    let loaded: Vec<Result<tencentcloud_codegen::Service, String>> = std::thread::scope(|scope| {
+        let jobs: Vec<_> = paths
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || part.iter().map(load).collect::<Vec<_>>()))
+            .collect();
+        jobs.into_iter()
+            .flat_map(|job| {
+                job.join()
+                    .unwrap_or_else(|_| vec![Err("a loading thread panicked".to_owned())])
+            })
+            .collect()
+    });
     let mut services = Vec::new();
     let mut errors = Vec::new();
-    for path in paths {
-        // Name specs the same way wherever the folder is, so the generated headers are stable.
-        let relative = path.strip_prefix(specs).unwrap_or(&path);
-        let display = format!("api-spec/{}", relative.display()).replace('\\', "/");
-        match tencentcloud_codegen::load(&path, &display) {
+    for result in loaded {
+        match result {
             Ok(service) => services.push(service),
-            Err(err) => errors.push(err.to_string()),
+            Err(err) => errors.push(err),
         }
     }
     if !errors.is_empty() {

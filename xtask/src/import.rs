@@ -9,6 +9,7 @@ use tencentcloud_codegen::tccli::{self, Source};
 /// Usage text of the subcommand.
 pub const USAGE: &str = "\
 usage: cargo xtask import-tccli <api.json> [--examples <examples.json>] [--out FILE] [--title TEXT]
+                                [--facts-only] [--error-codes errorcodes.py]
 
   <api.json>       tccli's description of one service version
                    (tccli/services/<service>/v<YYYYMMDD>/api.json)
@@ -16,6 +17,11 @@ usage: cargo xtask import-tccli <api.json> [--examples <examples.json>] [--out F
   --out FILE       write the spec here (save it as api-spec/<service>/<YYYY-MM-DD>.json)
                    instead of printing it
   --title TEXT     service title (default: the file's serviceNameCN, else the service name)
+  --facts-only     keep names, types, required flags, nullability, structure, host and status,
+                   and leave out the official descriptions and examples (as the catalogue does;
+                   examples.json is then read only for the members its answers show as null)
+  --error-codes F  the official Python SDK's errorcodes.py of the same version, whose codes
+                   become the service's error enum
 
 Warnings go to stderr; the exit code is 0 when the spec was produced, even with warnings.";
 
@@ -25,6 +31,8 @@ pub struct Options {
     examples: Option<PathBuf>,
     out: Option<PathBuf>,
     title: Option<String>,
+    facts_only: bool,
+    error_codes: Option<PathBuf>,
 }
 
 impl Options {
@@ -34,6 +42,8 @@ impl Options {
         let mut examples = None;
         let mut out = None;
         let mut title = None;
+        let mut facts_only = false;
+        let mut error_codes = None;
         let mut args = args.iter();
         while let Some(arg) = args.next() {
             let mut value = |name: &str| {
@@ -45,6 +55,8 @@ impl Options {
                 "--examples" => examples = Some(PathBuf::from(value("--examples")?)),
                 "--out" => out = Some(PathBuf::from(value("--out")?)),
                 "--title" => title = Some(value("--title")?),
+                "--facts-only" => facts_only = true,
+                "--error-codes" => error_codes = Some(PathBuf::from(value("--error-codes")?)),
                 other if other.starts_with("--") || api.is_some() => {
                     return Err(format!("unknown argument `{other}`\n\n{USAGE}"));
                 }
@@ -57,6 +69,8 @@ impl Options {
             examples,
             out,
             title,
+            facts_only,
+            error_codes,
         })
     }
 }
@@ -73,7 +87,20 @@ pub fn import_tccli(options: &Options) -> Result<(), String> {
         Some(path) => Some((read(path)?, path.display().to_string())),
         None => None,
     };
-    let imported = tccli::import(
+    let error_codes = match &options.error_codes {
+        Some(path) => Some((read(path)?, path.display().to_string())),
+        None => None,
+    };
+    let import_options = tccli::Options {
+        title: options.title.as_deref(),
+        facts_only: options.facts_only,
+        origin: None,
+        error_codes: error_codes
+            .as_ref()
+            .map(|(text, display)| Source { display, text }),
+        skip_generate: false,
+    };
+    let imported = tccli::import_with(
         Source {
             display: &api_display,
             text: &api_text,
@@ -81,7 +108,7 @@ pub fn import_tccli(options: &Options) -> Result<(), String> {
         examples
             .as_ref()
             .map(|(text, display)| Source { display, text }),
-        options.title.as_deref(),
+        &import_options,
     )
     .map_err(|errors| format!("import failed:\n{errors}"))?;
 

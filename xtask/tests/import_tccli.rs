@@ -1033,3 +1033,124 @@ fn the_command_imports_and_codegen_accepts_the_result() {
         stderr(&missing)
     );
 }
+
+#[test]
+fn structures_named_like_generated_items_are_renamed_and_standard_names_are_kept() {
+    let mut api = small_api();
+    let objects = api["objects"].as_object_mut().unwrap();
+    for name in ["Error", "Client", "Option", "Value"] {
+        objects.insert(
+            name.to_owned(),
+            json!({"document": "A trap.", "type": "object", "usage": "out", "members": [
+                member("Type", "string", "string", json!({"output_required": true}))
+            ]}),
+        );
+    }
+    let output = objects["DescribeThingsResponse"]["members"]
+        .as_array_mut()
+        .unwrap();
+    for name in ["Error", "Client", "Option", "Value"] {
+        output.push(member(
+            name,
+            "object",
+            name,
+            json!({"output_required": true}),
+        ));
+    }
+    let import = run_import(&api, None).unwrap();
+    let names: Vec<&str> = import
+        .spec
+        .structures
+        .iter()
+        .map(|s| s.name.as_str())
+        .collect();
+    // `Error` and `Client` are the service's own items; `Option` and `Value` are free.
+    for expected in ["ErrorObject", "ClientObject", "Option", "Value"] {
+        assert!(names.contains(&expected), "{expected} not in {names:?}");
+    }
+    let output = &import.spec.actions[0].output;
+    let type_of = |member: &str| output.iter().find(|m| m.name == member).unwrap().ty.clone();
+    assert_eq!(type_of("Error"), "ErrorObject");
+    assert_eq!(type_of("Client"), "ClientObject");
+    assert_eq!(type_of("Option"), "Option");
+    assert_eq!(count(&import, WarningKind::RenamedStructure), 2);
+    // The member `Type` is a keyword: mapped, and reported.
+    assert_warned(&import, "structure Option.Type: the Rust name is `r#type`");
+}
+
+#[test]
+fn facts_only_imports_keep_no_prose_and_no_examples() {
+    let api = small_api().to_string();
+    let examples = json!({"actions": {"DescribeThings": [{
+        "title": "One thing",
+        "input": "POST / HTTP/1.1\nHost: thing.tencentcloudapi.com\nX-TC-Action: DescribeThings\n\n{\"Filter\": {\"Name\": \"n\"}}",
+        "output": "{\"Response\": {\"TotalCount\": 1, \"Things\": [{\"Id\": \"t\", \"Size\": null}], \"RequestId\": \"r\"}}"
+    }]}})
+    .to_string();
+    let codes = "# comments are skipped\nFAILEDOPERATION = 'FailedOperation'\nRESOURCENOTFOUND_THING = 'ResourceNotFound.Thing'\n";
+    let import = tccli::import_with(
+        Source {
+            display: "api.json",
+            text: &api,
+        },
+        Some(Source {
+            display: "examples.json",
+            text: &examples,
+        }),
+        &tccli::Options {
+            facts_only: true,
+            origin: Some("a test"),
+            error_codes: Some(Source {
+                display: "errorcodes.py",
+                text: codes,
+            }),
+            ..tccli::Options::default()
+        },
+    )
+    .unwrap();
+    let spec = &import.spec;
+    assert!(spec.title.is_empty() && spec.description.is_empty());
+    assert_eq!(spec.origin, "a test");
+    let action = &spec.actions[0];
+    assert!(action.summary.is_empty() && action.description.is_empty());
+    assert!(action.examples.is_empty(), "no official example is copied");
+    let all_members = action
+        .input
+        .iter()
+        .chain(&action.output)
+        .chain(spec.structures.iter().flat_map(|s| &s.members));
+    for member in all_members {
+        assert!(member.description.is_empty(), "{}", member.name);
+        assert!(member.example.is_none(), "{}", member.name);
+    }
+    // What an example proves is kept: the service sends `null` for `Size`.
+    let thing = spec.structures.iter().find(|s| s.name == "Thing").unwrap();
+    assert!(thing.members.iter().any(|m| m.name == "Size" && m.nullable));
+    let codes: Vec<&str> = spec.errors.iter().map(|e| e.code.as_str()).collect();
+    assert_eq!(codes, ["FailedOperation", "ResourceNotFound.Thing"]);
+    // The text of the spec holds no prose either.
+    assert!(!import.json.contains("The Offset."), "{}", import.json);
+    assert!(!import.json.contains("Lists things"), "{}", import.json);
+
+    let bad = tccli::import_with(
+        Source {
+            display: "api.json",
+            text: &api,
+        },
+        None,
+        &tccli::Options {
+            facts_only: true,
+            error_codes: Some(Source {
+                display: "errorcodes.py",
+                text: "NOT A CODE LINE\n",
+            }),
+            ..tccli::Options::default()
+        },
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        bad.contains("errorcodes.py: line 1: expected `NAME = 'Code'`"),
+        "{bad}"
+    );
+}

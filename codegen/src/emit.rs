@@ -374,7 +374,7 @@ fn client_method(service: &Service, action: &Action) -> TokenStream {
     let method = field_ident(&action.snake);
     let call = format_ident!("{}Call", action.name);
     let mut text = if action.summary.is_empty() {
-        format!("Calls `{}`.", action.name)
+        format!("Calls `{0}`; the answer is a [`{0}Response`].", action.name)
     } else {
         escape_doc(&action.summary)
     };
@@ -555,7 +555,18 @@ fn action_items(action: &Action, std: &Std) -> TokenStream {
         );
         (quote!(#ident), tokens)
     };
-    let setters = action.input.iter().map(|f| request_setter(f, std));
+    let setters: Vec<TokenStream> = action
+        .input
+        .iter()
+        .map(|f| request_setter(f, std))
+        .collect();
+    let setters = (!setters.is_empty()).then(|| {
+        quote! {
+            impl<T> #call<T> {
+                #(#setters)*
+            }
+        }
+    });
     let answer = response_tokens(action, &response, std);
     let paging = action
         .pagination
@@ -565,9 +576,7 @@ fn action_items(action: &Action, std: &Std) -> TokenStream {
     quote! {
         rt::action!(#marker, #request, #call, #response, #error #(, #flags)*);
 
-        impl<T> #call<T> {
-            #(#setters)*
-        }
+        #setters
 
         #answer
         #own_errors

@@ -327,7 +327,10 @@ impl Handle {
     /// The span carries `service`, `version`, `action` and `region` from the start, and records
     /// `attempts`, `request_id`, `status` (`ok` or what failed) and `latency_ms` at the end.
     pub fn send<A: Action>(&self, request: &Request<A>) -> Sending<A> {
-        self.send_checked(Ok(request.clone()))
+        match Outgoing::new(request) {
+            Ok(outgoing) => Sending::new(self.start(outgoing, decode_answer::<A::Output>)),
+            Err(err) => Sending::failed(err),
+        }
     }
 
     /// Sends a request whose required members were checked, or fails with why they were not.
@@ -335,8 +338,8 @@ impl Handle {
         &self,
         request: Result<Request<A>, BuildError>,
     ) -> Sending<A> {
-        match request.and_then(|request| Outgoing::new(&request)) {
-            Ok(outgoing) => Sending::new(self.start(outgoing, decode_answer::<A::Output>)),
+        match request {
+            Ok(request) => self.send(&request),
             Err(err) => Sending::failed(err),
         }
     }

@@ -473,8 +473,8 @@ impl<A: Action> Call<A> {
 
     /// Checks the required members, then sends the request and waits for the answer.
     pub fn send(self) -> super::Sending<A> {
-        let request = self.check().map(Request::from_params);
-        self.target.send_checked(request)
+        let (target, request) = self.into_request();
+        target.send_checked(request)
     }
 
     /// Turns the call into a paginator that sends as many requests as it takes; see
@@ -483,15 +483,15 @@ impl<A: Action> Call<A> {
     where
         A: super::Paginated,
     {
-        let request = self.check().map(Request::from_params);
-        super::Paginator::new(self.target, request)
+        let (target, request) = self.into_request();
+        super::Paginator::new(target, request)
     }
 }
 
 impl<A: Action> Call<A, ()> {
     /// Checks that every required member is set and gives the request.
     pub fn build(self) -> Result<Request<A>, BuildError> {
-        self.check().map(Request::from_params)
+        self.into_request().1
     }
 }
 
@@ -504,15 +504,17 @@ impl<A: Action, T> Call<A, T> {
         }
     }
 
-    fn check(&self) -> Result<Params, BuildError> {
-        match A::INFO
+    /// The target, and the request once its required members are checked.
+    fn into_request(self) -> (T, Result<Request<A>, BuildError>) {
+        let missing = A::INFO
             .required
             .iter()
-            .find(|name| !self.params.contains(name))
-        {
+            .find(|name| !self.params.contains(name));
+        let request = match missing {
             Some(name) => Err(BuildError::missing(A::INFO.name, name)),
-            None => Ok(self.params.clone()),
-        }
+            None => Ok(Request::from_params(self.params)),
+        };
+        (self.target, request)
     }
 
     /// Sets a member by its wire name to any JSON value, bypassing the typed setters: for

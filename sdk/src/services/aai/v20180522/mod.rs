@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `Chat`.
+    /// Calls `Chat`; the answer is a [`ChatResponse`].
     ///
     /// Required: `Text`, `ProjectId`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn chat(&self) -> ChatCall {
         ChatCall::new(&self.handle)
     }
-    /// Calls `SentenceRecognition`.
+    /// Calls `SentenceRecognition`; the answer is a [`SentenceRecognitionResponse`].
     ///
     /// Required: `ProjectId`, `SubServiceType`, `EngSerViceType`, `SourceType`, `VoiceFormat`, `UsrAudioKey`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn sentence_recognition(&self) -> SentenceRecognitionCall {
         SentenceRecognitionCall::new(&self.handle)
     }
-    /// Calls `SimultaneousInterpreting`.
+    /// Calls `SimultaneousInterpreting`; the answer is a [`SimultaneousInterpretingResponse`].
     ///
     /// Required: `ProjectId`, `SubServiceType`, `RecEngineModelType`, `Data`, `DataLen`, `VoiceId`, `IsEnd`, `VoiceFormat`, `OpenTranslate`, `SourceLanguage`, `TargetLanguage`, `Seq`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn simultaneous_interpreting(&self) -> SimultaneousInterpretingCall {
         SimultaneousInterpretingCall::new(&self.handle)
     }
-    /// Calls `TextToVoice`.
+    /// Calls `TextToVoice`; the answer is a [`TextToVoiceResponse`].
     ///
     /// Required: `Text`, `SessionId`, `ModelType`.
     ///

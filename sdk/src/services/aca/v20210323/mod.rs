@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `GetDrugIndications`.
+    /// Calls `GetDrugIndications`; the answer is a [`GetDrugIndicationsResponse`].
     ///
     /// Required: `Header`, `Data`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn get_drug_indications(&self) -> GetDrugIndicationsCall {
         GetDrugIndicationsCall::new(&self.handle)
     }
-    /// Calls `LoginHisTool`.
+    /// Calls `LoginHisTool`; the answer is a [`LoginHisToolResponse`].
     ///
     /// Required: `Header`, `Data`.
     ///
@@ -53,21 +53,21 @@ impl Client {
     pub fn login_his_tool(&self) -> LoginHisToolCall {
         LoginHisToolCall::new(&self.handle)
     }
-    /// Calls `LoginOutHisTool`.
+    /// Calls `LoginOutHisTool`; the answer is a [`LoginOutHisToolResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=aca&Version=2021-03-23&Action=LoginOutHisTool)
     #[inline]
     pub fn login_out_his_tool(&self) -> LoginOutHisToolCall {
         LoginOutHisToolCall::new(&self.handle)
     }
-    /// Calls `SmartDrugInfo`.
+    /// Calls `SmartDrugInfo`; the answer is a [`SmartDrugInfoResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=aca&Version=2021-03-23&Action=SmartDrugInfo)
     #[inline]
     pub fn smart_drug_info(&self) -> SmartDrugInfoCall {
         SmartDrugInfoCall::new(&self.handle)
     }
-    /// Calls `SmartPredict`.
+    /// Calls `SmartPredict`; the answer is a [`SmartPredictResponse`].
     ///
     /// Required: `Header`, `Data`.
     ///
@@ -76,7 +76,7 @@ impl Client {
     pub fn smart_predict(&self) -> SmartPredictCall {
         SmartPredictCall::new(&self.handle)
     }
-    /// Calls `SyncDepartment`.
+    /// Calls `SyncDepartment`; the answer is a [`SyncDepartmentResponse`].
     ///
     /// Required: `Header`, `Data`.
     ///
@@ -85,7 +85,7 @@ impl Client {
     pub fn sync_department(&self) -> SyncDepartmentCall {
         SyncDepartmentCall::new(&self.handle)
     }
-    /// Calls `SyncStandardDict`.
+    /// Calls `SyncStandardDict`; the answer is a [`SyncStandardDictResponse`].
     ///
     /// Required: `Header`, `Data`.
     ///
@@ -94,7 +94,7 @@ impl Client {
     pub fn sync_standard_dict(&self) -> SyncStandardDictCall {
         SyncStandardDictCall::new(&self.handle)
     }
-    /// Calls `UploadDrugs`.
+    /// Calls `UploadDrugs`; the answer is a [`UploadDrugsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=aca&Version=2021-03-23&Action=UploadDrugs)
     #[inline]

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `CreateAppScanTask`.
+    /// Calls `CreateAppScanTask`; the answer is a [`CreateAppScanTaskResponse`].
     ///
     /// Required: `TaskType`, `Source`, `Platform`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn create_app_scan_task(&self) -> CreateAppScanTaskCall {
         CreateAppScanTaskCall::new(&self.handle)
     }
-    /// Calls `CreateAppScanTaskRepeat`.
+    /// Calls `CreateAppScanTaskRepeat`; the answer is a [`CreateAppScanTaskRepeatResponse`].
     ///
     /// Required: `Source`, `Platform`, `TaskType`, `OrgTaskID`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn create_app_scan_task_repeat(&self) -> CreateAppScanTaskRepeatCall {
         CreateAppScanTaskRepeatCall::new(&self.handle)
     }
-    /// Calls `DescribeChannelTaskReportUrl`.
+    /// Calls `DescribeChannelTaskReportUrl`; the answer is a [`DescribeChannelTaskReportUrlResponse`].
     ///
     /// Required: `Source`, `Platform`, `TaskID`, `TaskType`, `ReportType`, `AppMD5`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn describe_channel_task_report_url(&self) -> DescribeChannelTaskReportUrlCall {
         DescribeChannelTaskReportUrlCall::new(&self.handle)
     }
-    /// Calls `DescribeFileTicket`.
+    /// Calls `DescribeFileTicket`; the answer is a [`DescribeFileTicketResponse`].
     ///
     /// Required: `Source`, `Platform`.
     ///
@@ -71,14 +71,14 @@ impl Client {
     pub fn describe_file_ticket(&self) -> DescribeFileTicketCall {
         DescribeFileTicketCall::new(&self.handle)
     }
-    /// Calls `DescribeResourceUsageInfo`.
+    /// Calls `DescribeResourceUsageInfo`; the answer is a [`DescribeResourceUsageInfoResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=acp&Version=2022-01-05&Action=DescribeResourceUsageInfo)
     #[inline]
     pub fn describe_resource_usage_info(&self) -> DescribeResourceUsageInfoCall {
         DescribeResourceUsageInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeScanTaskList`.
+    /// Calls `DescribeScanTaskList`; the answer is a [`DescribeScanTaskListResponse`].
     ///
     /// Required: `Source`, `Platform`, `TaskStatuses`, `TaskTypes`, `PageNo`, `PageSize`.
     ///
@@ -87,7 +87,7 @@ impl Client {
     pub fn describe_scan_task_list(&self) -> DescribeScanTaskListCall {
         DescribeScanTaskListCall::new(&self.handle)
     }
-    /// Calls `DescribeScanTaskReportUrl`.
+    /// Calls `DescribeScanTaskReportUrl`; the answer is a [`DescribeScanTaskReportUrlResponse`].
     ///
     /// Required: `Source`, `Platform`, `TaskID`, `TaskType`, `ReportType`.
     ///
@@ -96,7 +96,7 @@ impl Client {
     pub fn describe_scan_task_report_url(&self) -> DescribeScanTaskReportUrlCall {
         DescribeScanTaskReportUrlCall::new(&self.handle)
     }
-    /// Calls `DescribeScanTaskStatus`.
+    /// Calls `DescribeScanTaskStatus`; the answer is a [`DescribeScanTaskStatusResponse`].
     ///
     /// Required: `Source`, `Platform`, `TaskID`, `TaskType`.
     ///

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `CallMCPTool`.
+    /// Calls `CallMCPTool`; the answer is a [`CallMCPToolResponse`].
     ///
     /// Required: `PluginId`, `ThreadId`, `ToolName`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn call_mcp_tool(&self) -> CallMCPToolCall {
         CallMCPToolCall::new(&self.handle)
     }
-    /// Calls `CheckLabel`.
+    /// Calls `CheckLabel`; the answer is a [`CheckLabelResponse`].
     ///
     /// Required: `KbId`, `TermList`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn check_label(&self) -> CheckLabelCall {
         CheckLabelCall::new(&self.handle)
     }
-    /// Calls `CopyAgentFromApp`.
+    /// Calls `CopyAgentFromApp`; the answer is a [`CopyAgentFromAppResponse`].
     ///
     /// Required: `AppId`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn copy_agent_from_app(&self) -> CopyAgentFromAppCall {
         CopyAgentFromAppCall::new(&self.handle)
     }
-    /// Calls `CopyApp`.
+    /// Calls `CopyApp`; the answer is a [`CopyAppResponse`].
     ///
     /// Required: `AppId`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn copy_app(&self) -> CopyAppCall {
         CopyAppCall::new(&self.handle)
     }
-    /// Calls `CreateAgent`.
+    /// Calls `CreateAgent`; the answer is a [`CreateAgentResponse`].
     ///
     /// Required: `AppId`.
     ///
@@ -80,7 +80,7 @@ impl Client {
     pub fn create_agent(&self) -> CreateAgentCall {
         CreateAgentCall::new(&self.handle)
     }
-    /// Calls `CreateApp`.
+    /// Calls `CreateApp`; the answer is a [`CreateAppResponse`].
     ///
     /// Required: `SpaceId`.
     ///
@@ -89,14 +89,14 @@ impl Client {
     pub fn create_app(&self) -> CreateAppCall {
         CreateAppCall::new(&self.handle)
     }
-    /// Calls `CreateAppTrigger`.
+    /// Calls `CreateAppTrigger`; the answer is a [`CreateAppTriggerResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=adp&Version=2026-05-20&Action=CreateAppTrigger)
     #[inline]
     pub fn create_app_trigger(&self) -> CreateAppTriggerCall {
         CreateAppTriggerCall::new(&self.handle)
     }
-    /// Calls `CreateCategory`.
+    /// Calls `CreateCategory`; the answer is a [`CreateCategoryResponse`].
     ///
     /// Required: `CategoryType`, `KbId`, `Name`.
     ///
@@ -105,7 +105,7 @@ impl Client {
     pub fn create_category(&self) -> CreateCategoryCall {
         CreateCategoryCall::new(&self.handle)
     }
-    /// Calls `CreateChannel`.
+    /// Calls `CreateChannel`; the answer is a [`CreateChannelResponse`].
     ///
     /// Required: `AppId`.
     ///
@@ -114,7 +114,7 @@ impl Client {
     pub fn create_channel(&self) -> CreateChannelCall {
         CreateChannelCall::new(&self.handle)
     }
-    /// Calls `CreateConversation`.
+    /// Calls `CreateConversation`; the answer is a [`CreateConversationResponse`].
     ///
     /// Required: `Type`.
     ///
@@ -123,7 +123,7 @@ impl Client {
     pub fn create_conversation(&self) -> CreateConversationCall {
         CreateConversationCall::new(&self.handle)
     }
-    /// Calls `CreateKB`.
+    /// Calls `CreateKB`; the answer is a [`CreateKBResponse`].
     ///
     /// Required: `KbType`, `SpaceId`, `Spec`.
     ///
@@ -132,7 +132,7 @@ impl Client {
     pub fn create_kb(&self) -> CreateKBCall {
         CreateKBCall::new(&self.handle)
     }
-    /// Calls `CreateLabel`.
+    /// Calls `CreateLabel`; the answer is a [`CreateLabelResponse`].
     ///
     /// Required: `KbId`, `Name`.
     ///
@@ -141,7 +141,7 @@ impl Client {
     pub fn create_label(&self) -> CreateLabelCall {
         CreateLabelCall::new(&self.handle)
     }
-    /// Calls `CreateMsgRecordCategory`.
+    /// Calls `CreateMsgRecordCategory`; the answer is a [`CreateMsgRecordCategoryResponse`].
     ///
     /// Required: `Name`, `AppId`.
     ///
@@ -150,7 +150,7 @@ impl Client {
     pub fn create_msg_record_category(&self) -> CreateMsgRecordCategoryCall {
         CreateMsgRecordCategoryCall::new(&self.handle)
     }
-    /// Calls `CreatePlugin`.
+    /// Calls `CreatePlugin`; the answer is a [`CreatePluginResponse`].
     ///
     /// Required: `Profile`, `Config`, `SpaceId`.
     ///
@@ -159,7 +159,7 @@ impl Client {
     pub fn create_plugin(&self) -> CreatePluginCall {
         CreatePluginCall::new(&self.handle)
     }
-    /// Calls `CreateQAGenerationTask`.
+    /// Calls `CreateQAGenerationTask`; the answer is a [`CreateQAGenerationTaskResponse`].
     ///
     /// Required: `DocIdList`, `KbId`.
     ///
@@ -168,7 +168,7 @@ impl Client {
     pub fn create_qa_generation_task(&self) -> CreateQAGenerationTaskCall {
         CreateQAGenerationTaskCall::new(&self.handle)
     }
-    /// Calls `CreateQAList`.
+    /// Calls `CreateQAList`; the answer is a [`CreateQAListResponse`].
     ///
     /// Required: `KbId`, `QaList`.
     ///
@@ -177,7 +177,7 @@ impl Client {
     pub fn create_qa_list(&self) -> CreateQAListCall {
         CreateQAListCall::new(&self.handle)
     }
-    /// Calls `CreateRelease`.
+    /// Calls `CreateRelease`; the answer is a [`CreateReleaseResponse`].
     ///
     /// Required: `AppId`.
     ///
@@ -186,7 +186,7 @@ impl Client {
     pub fn create_release(&self) -> CreateReleaseCall {
         CreateReleaseCall::new(&self.handle)
     }
-    /// Calls `CreateSimilarQuestion`.
+    /// Calls `CreateSimilarQuestion`; the answer is a [`CreateSimilarQuestionResponse`].
     ///
     /// Required: `KbId`, `Question`.
     ///
@@ -195,7 +195,7 @@ impl Client {
     pub fn create_similar_question(&self) -> CreateSimilarQuestionCall {
         CreateSimilarQuestionCall::new(&self.handle)
     }
-    /// Calls `CreateSkill`.
+    /// Calls `CreateSkill`; the answer is a [`CreateSkillResponse`].
     ///
     /// Required: `CreateType`, `FileUrl`, `SpaceId`.
     ///
@@ -204,7 +204,7 @@ impl Client {
     pub fn create_skill(&self) -> CreateSkillCall {
         CreateSkillCall::new(&self.handle)
     }
-    /// Calls `CreateSkillShare`.
+    /// Calls `CreateSkillShare`; the answer is a [`CreateSkillShareResponse`].
     ///
     /// Required: `ApplyRemark`, `SkillId`, `SpaceId`, `VersionId`.
     ///
@@ -213,14 +213,14 @@ impl Client {
     pub fn create_skill_share(&self) -> CreateSkillShareCall {
         CreateSkillShareCall::new(&self.handle)
     }
-    /// Calls `CreateSpace`.
+    /// Calls `CreateSpace`; the answer is a [`CreateSpaceResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=adp&Version=2026-05-20&Action=CreateSpace)
     #[inline]
     pub fn create_space(&self) -> CreateSpaceCall {
         CreateSpaceCall::new(&self.handle)
     }
-    /// Calls `CreateVariable`.
+    /// Calls `CreateVariable`; the answer is a [`CreateVariableResponse`].
     ///
     /// Required: `AppId`.
     ///
@@ -229,7 +229,7 @@ impl Client {
     pub fn create_variable(&self) -> CreateVariableCall {
         CreateVariableCall::new(&self.handle)
     }
-    /// Calls `CreateWebSocketToken`.
+    /// Calls `CreateWebSocketToken`; the answer is a [`CreateWebSocketTokenResponse`].
     ///
     /// Required: `Type`.
     ///
@@ -238,7 +238,7 @@ impl Client {
     pub fn create_web_socket_token(&self) -> CreateWebSocketTokenCall {
         CreateWebSocketTokenCall::new(&self.handle)
     }
-    /// Calls `CreateWorkflowRun`.
+    /// Calls `CreateWorkflowRun`; the answer is a [`CreateWorkflowRunResponse`].
     ///
     /// Required: `AppId`, `Domain`.
     ///
@@ -247,7 +247,7 @@ impl Client {
     pub fn create_workflow_run(&self) -> CreateWorkflowRunCall {
         CreateWorkflowRunCall::new(&self.handle)
     }
-    /// Calls `CreateWorkspaceCredential`.
+    /// Calls `CreateWorkspaceCredential`; the answer is a [`CreateWorkspaceCredentialResponse`].
     ///
     /// Required: `Type`, `WorkspaceId`.
     ///
@@ -256,7 +256,7 @@ impl Client {
     pub fn create_workspace_credential(&self) -> CreateWorkspaceCredentialCall {
         CreateWorkspaceCredentialCall::new(&self.handle)
     }
-    /// Calls `DeleteAgent`.
+    /// Calls `DeleteAgent`; the answer is a [`DeleteAgentResponse`].
     ///
     /// Required: `AppId`, `AgentId`.
     ///
@@ -265,7 +265,7 @@ impl Client {
     pub fn delete_agent(&self) -> DeleteAgentCall {
         DeleteAgentCall::new(&self.handle)
     }
-    /// Calls `DeleteApp`.
+    /// Calls `DeleteApp`; the answer is a [`DeleteAppResponse`].
     ///
     /// Required: `AppId`.
     ///
@@ -274,14 +274,14 @@ impl Client {
     pub fn delete_app(&self) -> DeleteAppCall {
         DeleteAppCall::new(&self.handle)
     }
-    /// Calls `DeleteAppTrigger`.
+    /// Calls `DeleteAppTrigger`; the answer is a [`DeleteAppTriggerResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=adp&Version=2026-05-20&Action=DeleteAppTrigger)
     #[inline]
     pub fn delete_app_trigger(&self) -> DeleteAppTriggerCall {
         DeleteAppTriggerCall::new(&self.handle)
     }
-    /// Calls `DeleteCategory`.
+    /// Calls `DeleteCategory`; the answer is a [`DeleteCategoryResponse`].
     ///
     /// Required: `CategoryId`, `CategoryType`, `KbId`.
     ///
@@ -290,7 +290,7 @@ impl Client {
     pub fn delete_category(&self) -> DeleteCategoryCall {
         DeleteCategoryCall::new(&self.handle)
     }
-    /// Calls `DeleteChannel`.
+    /// Calls `DeleteChannel`; the answer is a [`DeleteChannelResponse`].
     ///
     /// Required: `AppId`, `ChannelId`.
     ///
@@ -299,7 +299,7 @@ impl Client {
     pub fn delete_channel(&self) -> DeleteChannelCall {
         DeleteChannelCall::new(&self.handle)
     }
-    /// Calls `DeleteConversation`.
+    /// Calls `DeleteConversation`; the answer is a [`DeleteConversationResponse`].
     ///
     /// Required: `ConversationId`, `Type`.
     ///
@@ -308,7 +308,7 @@ impl Client {
     pub fn delete_conversation(&self) -> DeleteConversationCall {
         DeleteConversationCall::new(&self.handle)
     }
-    /// Calls `DeleteDocList`.
+    /// Calls `DeleteDocList`; the answer is a [`DeleteDocListResponse`].
     ///
     /// Required: `DocIdList`, `KbId`.
     ///
@@ -317,7 +317,7 @@ impl Client {
     pub fn delete_doc_list(&self) -> DeleteDocListCall {
         DeleteDocListCall::new(&self.handle)
     }
-    /// Calls `DeleteKB`.
+    /// Calls `DeleteKB`; the answer is a [`DeleteKBResponse`].
     ///
     /// Required: `KbId`.
     ///
@@ -326,7 +326,7 @@ impl Client {
     pub fn delete_kb(&self) -> DeleteKBCall {
         DeleteKBCall::new(&self.handle)
     }
-    /// Calls `DeleteLabelList`.
+    /// Calls `DeleteLabelList`; the answer is a [`DeleteLabelListResponse`].
     ///
     /// Required: `KbId`, `LabelIdList`.
     ///
@@ -335,7 +335,7 @@ impl Client {
     pub fn delete_label_list(&self) -> DeleteLabelListCall {
         DeleteLabelListCall::new(&self.handle)
     }
-    /// Calls `DeleteMsgRecordCategory`.
+    /// Calls `DeleteMsgRecordCategory`; the answer is a [`DeleteMsgRecordCategoryResponse`].
     ///
     /// Required: `AppId`, `CategoryId`.
     ///
@@ -344,7 +344,7 @@ impl Client {
     pub fn delete_msg_record_category(&self) -> DeleteMsgRecordCategoryCall {
         DeleteMsgRecordCategoryCall::new(&self.handle)
     }
-    /// Calls `DeletePlugin`.
+    /// Calls `DeletePlugin`; the answer is a [`DeletePluginResponse`].
     ///
     /// Required: `PluginId`.
     ///
@@ -353,7 +353,7 @@ impl Client {
     pub fn delete_plugin(&self) -> DeletePluginCall {
         DeletePluginCall::new(&self.handle)
     }
-    /// Calls `DeleteQAList`.
+    /// Calls `DeleteQAList`; the answer is a [`DeleteQAListResponse`].
     ///
     /// Required: `KbId`, `QaIdList`.
     ///
@@ -362,7 +362,7 @@ impl Client {
     pub fn delete_qa_list(&self) -> DeleteQAListCall {
         DeleteQAListCall::new(&self.handle)
     }
-    /// Calls `DeleteSkill`.
+    /// Calls `DeleteSkill`; the answer is a [`DeleteSkillResponse`].
     ///
     /// Required: `SkillId`, `SpaceId`.
     ///
@@ -371,7 +371,7 @@ impl Client {
     pub fn delete_skill(&self) -> DeleteSkillCall {
         DeleteSkillCall::new(&self.handle)
     }
-    /// Calls `DeleteSkillShare`.
+    /// Calls `DeleteSkillShare`; the answer is a [`DeleteSkillShareResponse`].
     ///
     /// Required: `ApplyRemark`, `SkillId`, `SpaceId`, `VersionId`.
     ///
@@ -380,14 +380,14 @@ impl Client {
     pub fn delete_skill_share(&self) -> DeleteSkillShareCall {
         DeleteSkillShareCall::new(&self.handle)
     }
-    /// Calls `DeleteSpace`.
+    /// Calls `DeleteSpace`; the answer is a [`DeleteSpaceResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=adp&Version=2026-05-20&Action=DeleteSpace)
     #[inline]
     pub fn delete_space(&self) -> DeleteSpaceCall {
         DeleteSpaceCall::new(&self.handle)
     }
-    /// Calls `DeleteVariable`.
+    /// Calls `DeleteVariable`; the answer is a [`DeleteVariableResponse`].
     ///
     /// Required: `AppId`, `VariableId`.
     ///
@@ -396,21 +396,21 @@ impl Client {
     pub fn delete_variable(&self) -> DeleteVariableCall {
         DeleteVariableCall::new(&self.handle)
     }
-    /// Calls `DescribeAccountList`.
+    /// Calls `DescribeAccountList`; the answer is a [`DescribeAccountListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=adp&Version=2026-05-20&Action=DescribeAccountList)
     #[inline]
     pub fn describe_account_list(&self) -> DescribeAccountListCall {
         DescribeAccountListCall::new(&self.handle)
     }
-    /// Calls `DescribeAgentDetail`.
+    /// Calls `DescribeAgentDetail`; the answer is a [`DescribeAgentDetailResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=adp&Version=2026-05-20&Action=DescribeAgentDetail)
     #[inline]
     pub fn describe_agent_detail(&self) -> DescribeAgentDetailCall {
         DescribeAgentDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeAgentReleasePreviewList`.
+    /// Calls `DescribeAgentReleasePreviewList`; the answer is a [`DescribeAgentReleasePreviewListResponse`].
     ///
     /// Required: `AppId`, `PageNumber`, `PageSize`.
     ///
@@ -421,14 +421,14 @@ impl Client {
     ) -> DescribeAgentReleasePreviewListCall {
         DescribeAgentReleasePreviewListCall::new(&self.handle)
     }
-    /// Calls `DescribeAgentSummaryList`.
+    /// Calls `DescribeAgentSummaryList`; the answer is a [`DescribeAgentSummaryListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=adp&Version=2026-05-20&Action=DescribeAgentSummaryList)
     #[inline]
     pub fn describe_agent_summary_list(&self) -> DescribeAgentSummaryListCall {
         DescribeAgentSummaryListCall::new(&self.handle)
     }
-    /// Calls `DescribeApp`.
+    /// Calls `DescribeApp`; the answer is a [`DescribeAppResponse`].
     ///
     /// Required: `AppId`.
     ///
@@ -437,7 +437,7 @@ impl Client {
     pub fn describe_app(&self) -> DescribeAppCall {
         DescribeAppCall::new(&self.handle)
     }
-    /// Calls `DescribeAppStatisticsOverview`.
+    /// Calls `DescribeAppStatisticsOverview`; the answer is a [`DescribeAppStatisticsOverviewResponse`].
     ///
     /// Required: `AppType`, `TimeRange`, `ViewScope`, `SpaceId`, `AppId`.
     ///
@@ -446,7 +446,7 @@ impl Client {
     pub fn describe_app_statistics_overview(&self) -> DescribeAppStatisticsOverviewCall {
         DescribeAppStatisticsOverviewCall::new(&self.handle)
     }
-    /// Calls `DescribeAppSummaryList`.
+    /// Calls `DescribeAppSummaryList`; the answer is a [`DescribeAppSummaryListResponse`].
     ///
     /// Required: `SpaceId`.
     ///
@@ -455,28 +455,28 @@ impl Client {
     pub fn describe_app_summary_list(&self) -> DescribeAppSummaryListCall {
         DescribeAppSummaryListCall::new(&self.handle)
     }
-    /// Calls `DescribeAppTrigger`.
+    /// Calls `DescribeAppTrigger`; the answer is a [`DescribeAppTriggerResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=adp&Version=2026-05-20&Action=DescribeAppTrigger)
     #[inline]
     pub fn describe_app_trigger(&self) -> DescribeAppTriggerCall {
         DescribeAppTriggerCall::new(&self.handle)
     }
-    /// Calls `DescribeAppTriggerInstance`.
+    /// Calls `DescribeAppTriggerInstance`; the answer is a [`DescribeAppTriggerInstanceResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=adp&Version=2026-05-20&Action=DescribeAppTriggerInstance)
     #[inline]
     pub fn describe_app_trigger_instance(&self) -> DescribeAppTriggerInstanceCall {
         DescribeAppTriggerInstanceCall::new(&self.handle)
     }
-    /// Calls `DescribeAppTriggerRunLogList`.
+    /// Calls `DescribeAppTriggerRunLogList`; the answer is a [`DescribeAppTriggerRunLogListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=adp&Version=2026-05-20&Action=DescribeAppTriggerRunLogList)
     #[inline]
     pub fn describe_app_trigger_run_log_list(&self) -> DescribeAppTriggerRunLogListCall {
         DescribeAppTriggerRunLogListCall::new(&self.handle)
     }
-    /// Calls `DescribeAppTriggerSummaryList`.
+    /// Calls `DescribeAppTriggerSummaryList`; the answer is a [`DescribeAppTriggerSummaryListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=adp&Version=2026-05-20&Action=DescribeAppTriggerSummaryList)
     #[inline]
@@ -485,21 +485,21 @@ impl Client {
     ) -> DescribeAppTriggerSummaryListCall {
         DescribeAppTriggerSummaryListCall::new(&self.handle)
     }
-    /// Calls `DescribeAuditLogList`.
+    /// Calls `DescribeAuditLogList`; the answer is a [`DescribeAuditLogListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=adp&Version=2026-05-20&Action=DescribeAuditLogList)
     #[inline]
     pub fn describe_audit_log_list(&self) -> DescribeAuditLogListCall {
         DescribeAuditLogListCall::new(&self.handle)
     }
-    /// Calls `DescribeAuditLogMeta`.
+    /// Calls `DescribeAuditLogMeta`; the answer is a [`DescribeAuditLogMetaResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=adp&Version=2026-05-20&Action=DescribeAuditLogMeta)
     #[inline]
     pub fn describe_audit_log_meta(&self) -> DescribeAuditLogMetaCall {
         DescribeAuditLogMetaCall::new(&self.handle)
     }
-    /// Calls `DescribeCategoryList`.
+    /// Calls `DescribeCategoryList`; the answer is a [`DescribeCategoryListResponse`].
     ///
     /// Required: `KbId`.
     ///
@@ -508,7 +508,7 @@ impl Client {
     pub fn describe_category_list(&self) -> DescribeCategoryListCall {
         DescribeCategoryListCall::new(&self.handle)
     }
-    /// Calls `DescribeChannel`.
+    /// Calls `DescribeChannel`; the answer is a [`DescribeChannelResponse`].
     ///
     /// Required: `AppId`, `ChannelId`.
     ///
@@ -517,7 +517,7 @@ impl Client {
     pub fn describe_channel(&self) -> DescribeChannelCall {
         DescribeChannelCall::new(&self.handle)
     }
-    /// Calls `DescribeChannelList`.
+    /// Calls `DescribeChannelList`; the answer is a [`DescribeChannelListResponse`].
     ///
     /// Required: `AppId`.
     ///
@@ -526,7 +526,7 @@ impl Client {
     pub fn describe_channel_list(&self) -> DescribeChannelListCall {
         DescribeChannelListCall::new(&self.handle)
     }
-    /// Calls `DescribeConcurrencyLimitDetailList`.
+    /// Calls `DescribeConcurrencyLimitDetailList`; the answer is a [`DescribeConcurrencyLimitDetailListResponse`].
     ///
     /// Required: `TimeRange`, `ViewScope`.
     ///
@@ -537,7 +537,7 @@ impl Client {
     ) -> DescribeConcurrencyLimitDetailListCall {
         DescribeConcurrencyLimitDetailListCall::new(&self.handle)
     }
-    /// Calls `DescribeConflictQA`.
+    /// Calls `DescribeConflictQA`; the answer is a [`DescribeConflictQAResponse`].
     ///
     /// Required: `ConflictGroupId`, `KbId`.
     ///
@@ -546,7 +546,7 @@ impl Client {
     pub fn describe_conflict_qa(&self) -> DescribeConflictQACall {
         DescribeConflictQACall::new(&self.handle)
     }
-    /// Calls `DescribeConflictQASummaryList`.
+    /// Calls `DescribeConflictQASummaryList`; the answer is a [`DescribeConflictQASummaryListResponse`].
     ///
     /// Required: `KbId`.
     ///
@@ -557,7 +557,7 @@ impl Client {
     ) -> DescribeConflictQASummaryListCall {
         DescribeConflictQASummaryListCall::new(&self.handle)
     }
-    /// Calls `DescribeConsumptionDetailList`.
+    /// Calls `DescribeConsumptionDetailList`; the answer is a [`DescribeConsumptionDetailListResponse`].
     ///
     /// Required: `TimeRange`, `ViewScope`.
     ///
@@ -566,7 +566,7 @@ impl Client {
     pub fn describe_consumption_detail_list(&self) -> DescribeConsumptionDetailListCall {
         DescribeConsumptionDetailListCall::new(&self.handle)
     }
-    /// Calls `DescribeConversation`.
+    /// Calls `DescribeConversation`; the answer is a [`DescribeConversationResponse`].
     ///
     /// Required: `ConversationId`, `Type`.
     ///
@@ -575,7 +575,7 @@ impl Client {
     pub fn describe_conversation(&self) -> DescribeConversationCall {
         DescribeConversationCall::new(&self.handle)
     }
-    /// Calls `DescribeConversationList`.
+    /// Calls `DescribeConversationList`; the answer is a [`DescribeConversationListResponse`].
     ///
     /// Required: `Type`.
     ///
@@ -584,7 +584,7 @@ impl Client {
     pub fn describe_conversation_list(&self) -> DescribeConversationListCall {
         DescribeConversationListCall::new(&self.handle)
     }
-    /// Calls `DescribeConversationMessageList`.
+    /// Calls `DescribeConversationMessageList`; the answer is a [`DescribeConversationMessageListResponse`].
     ///
     /// Required: `ConversationId`, `Type`.
     ///
@@ -595,7 +595,7 @@ impl Client {
     ) -> DescribeConversationMessageListCall {
         DescribeConversationMessageListCall::new(&self.handle)
     }
-    /// Calls `DescribeDoc`.
+    /// Calls `DescribeDoc`; the answer is a [`DescribeDocResponse`].
     ///
     /// Required: `DocId`, `KbId`.
     ///
@@ -604,7 +604,7 @@ impl Client {
     pub fn describe_doc(&self) -> DescribeDocCall {
         DescribeDocCall::new(&self.handle)
     }
-    /// Calls `DescribeDocSummaryList`.
+    /// Calls `DescribeDocSummaryList`; the answer is a [`DescribeDocSummaryListResponse`].
     ///
     /// Required: `KbId`.
     ///
@@ -613,7 +613,7 @@ impl Client {
     pub fn describe_doc_summary_list(&self) -> DescribeDocSummaryListCall {
         DescribeDocSummaryListCall::new(&self.handle)
     }
-    /// Calls `DescribeKB`.
+    /// Calls `DescribeKB`; the answer is a [`DescribeKBResponse`].
     ///
     /// Required: `KbId`.
     ///
@@ -622,7 +622,7 @@ impl Client {
     pub fn describe_kb(&self) -> DescribeKBCall {
         DescribeKBCall::new(&self.handle)
     }
-    /// Calls `DescribeKBSummaryList`.
+    /// Calls `DescribeKBSummaryList`; the answer is a [`DescribeKBSummaryListResponse`].
     ///
     /// Required: `SpaceId`.
     ///
@@ -631,7 +631,7 @@ impl Client {
     pub fn describe_kb_summary_list(&self) -> DescribeKBSummaryListCall {
         DescribeKBSummaryListCall::new(&self.handle)
     }
-    /// Calls `DescribeLabel`.
+    /// Calls `DescribeLabel`; the answer is a [`DescribeLabelResponse`].
     ///
     /// Required: `KbId`, `LabelId`.
     ///
@@ -640,7 +640,7 @@ impl Client {
     pub fn describe_label(&self) -> DescribeLabelCall {
         DescribeLabelCall::new(&self.handle)
     }
-    /// Calls `DescribeLabelSummaryList`.
+    /// Calls `DescribeLabelSummaryList`; the answer is a [`DescribeLabelSummaryListResponse`].
     ///
     /// Required: `KbId`.
     ///
@@ -649,7 +649,7 @@ impl Client {
     pub fn describe_label_summary_list(&self) -> DescribeLabelSummaryListCall {
         DescribeLabelSummaryListCall::new(&self.handle)
     }
-    /// Calls `DescribeLatestRelease`.
+    /// Calls `DescribeLatestRelease`; the answer is a [`DescribeLatestReleaseResponse`].
     ///
     /// Required: `AppId`.
     ///
@@ -658,7 +658,7 @@ impl Client {
     pub fn describe_latest_release(&self) -> DescribeLatestReleaseCall {
         DescribeLatestReleaseCall::new(&self.handle)
     }
-    /// Calls `DescribeMetricOverviewList`.
+    /// Calls `DescribeMetricOverviewList`; the answer is a [`DescribeMetricOverviewListResponse`].
     ///
     /// Required: `ResourceType`, `TimeRange`, `ViewScope`.
     ///
@@ -667,7 +667,7 @@ impl Client {
     pub fn describe_metric_overview_list(&self) -> DescribeMetricOverviewListCall {
         DescribeMetricOverviewListCall::new(&self.handle)
     }
-    /// Calls `DescribeModelList`.
+    /// Calls `DescribeModelList`; the answer is a [`DescribeModelListResponse`].
     ///
     /// Required: `ModelScene`.
     ///
@@ -676,7 +676,7 @@ impl Client {
     pub fn describe_model_list(&self) -> DescribeModelListCall {
         DescribeModelListCall::new(&self.handle)
     }
-    /// Calls `DescribeMsgRecordCategoryList`.
+    /// Calls `DescribeMsgRecordCategoryList`; the answer is a [`DescribeMsgRecordCategoryListResponse`].
     ///
     /// Required: `AppId`.
     ///
@@ -687,7 +687,7 @@ impl Client {
     ) -> DescribeMsgRecordCategoryListCall {
         DescribeMsgRecordCategoryListCall::new(&self.handle)
     }
-    /// Calls `DescribeMsgRecordList`.
+    /// Calls `DescribeMsgRecordList`; the answer is a [`DescribeMsgRecordListResponse`].
     ///
     /// Required: `AppId`.
     ///
@@ -696,14 +696,14 @@ impl Client {
     pub fn describe_msg_record_list(&self) -> DescribeMsgRecordListCall {
         DescribeMsgRecordListCall::new(&self.handle)
     }
-    /// Calls `DescribeNodeBatchRun`.
+    /// Calls `DescribeNodeBatchRun`; the answer is a [`DescribeNodeBatchRunResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=adp&Version=2026-05-20&Action=DescribeNodeBatchRun)
     #[inline]
     pub fn describe_node_batch_run(&self) -> DescribeNodeBatchRunCall {
         DescribeNodeBatchRunCall::new(&self.handle)
     }
-    /// Calls `DescribeNodeRunDetail`.
+    /// Calls `DescribeNodeRunDetail`; the answer is a [`DescribeNodeRunDetailResponse`].
     ///
     /// Required: `AppId`, `NodeRunId`.
     ///
@@ -712,7 +712,7 @@ impl Client {
     pub fn describe_node_run_detail(&self) -> DescribeNodeRunDetailCall {
         DescribeNodeRunDetailCall::new(&self.handle)
     }
-    /// Calls `DescribePlugin`.
+    /// Calls `DescribePlugin`; the answer is a [`DescribePluginResponse`].
     ///
     /// Required: `PluginId`, `SpaceId`.
     ///
@@ -721,7 +721,7 @@ impl Client {
     pub fn describe_plugin(&self) -> DescribePluginCall {
         DescribePluginCall::new(&self.handle)
     }
-    /// Calls `DescribePluginSummaryList`.
+    /// Calls `DescribePluginSummaryList`; the answer is a [`DescribePluginSummaryListResponse`].
     ///
     /// Required: `SpaceId`.
     ///
@@ -730,7 +730,7 @@ impl Client {
     pub fn describe_plugin_summary_list(&self) -> DescribePluginSummaryListCall {
         DescribePluginSummaryListCall::new(&self.handle)
     }
-    /// Calls `DescribeQA`.
+    /// Calls `DescribeQA`; the answer is a [`DescribeQAResponse`].
     ///
     /// Required: `KbId`, `QaId`.
     ///
@@ -739,7 +739,7 @@ impl Client {
     pub fn describe_qa(&self) -> DescribeQACall {
         DescribeQACall::new(&self.handle)
     }
-    /// Calls `DescribeQASummaryList`.
+    /// Calls `DescribeQASummaryList`; the answer is a [`DescribeQASummaryListResponse`].
     ///
     /// Required: `KbId`.
     ///
@@ -748,7 +748,7 @@ impl Client {
     pub fn describe_qa_summary_list(&self) -> DescribeQASummaryListCall {
         DescribeQASummaryListCall::new(&self.handle)
     }
-    /// Calls `DescribeReleaseList`.
+    /// Calls `DescribeReleaseList`; the answer is a [`DescribeReleaseListResponse`].
     ///
     /// Required: `AppId`.
     ///
@@ -757,7 +757,7 @@ impl Client {
     pub fn describe_release_list(&self) -> DescribeReleaseListCall {
         DescribeReleaseListCall::new(&self.handle)
     }
-    /// Calls `DescribeReleaseSummary`.
+    /// Calls `DescribeReleaseSummary`; the answer is a [`DescribeReleaseSummaryResponse`].
     ///
     /// Required: `AppId`, `ReleaseId`.
     ///
@@ -766,21 +766,21 @@ impl Client {
     pub fn describe_release_summary(&self) -> DescribeReleaseSummaryCall {
         DescribeReleaseSummaryCall::new(&self.handle)
     }
-    /// Calls `DescribeResourceSummary`.
+    /// Calls `DescribeResourceSummary`; the answer is a [`DescribeResourceSummaryResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=adp&Version=2026-05-20&Action=DescribeResourceSummary)
     #[inline]
     pub fn describe_resource_summary(&self) -> DescribeResourceSummaryCall {
         DescribeResourceSummaryCall::new(&self.handle)
     }
-    /// Calls `DescribeSkillCategoryList`.
+    /// Calls `DescribeSkillCategoryList`; the answer is a [`DescribeSkillCategoryListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=adp&Version=2026-05-20&Action=DescribeSkillCategoryList)
     #[inline]
     pub fn describe_skill_category_list(&self) -> DescribeSkillCategoryListCall {
         DescribeSkillCategoryListCall::new(&self.handle)
     }
-    /// Calls `DescribeSkillDetail`.
+    /// Calls `DescribeSkillDetail`; the answer is a [`DescribeSkillDetailResponse`].
     ///
     /// Required: `SkillId`, `SpaceId`.
     ///
@@ -789,7 +789,7 @@ impl Client {
     pub fn describe_skill_detail(&self) -> DescribeSkillDetailCall {
         DescribeSkillDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeSkillReferenceList`.
+    /// Calls `DescribeSkillReferenceList`; the answer is a [`DescribeSkillReferenceListResponse`].
     ///
     /// Required: `SkillId`, `SpaceId`.
     ///
@@ -798,7 +798,7 @@ impl Client {
     pub fn describe_skill_reference_list(&self) -> DescribeSkillReferenceListCall {
         DescribeSkillReferenceListCall::new(&self.handle)
     }
-    /// Calls `DescribeSkillSummaryList`.
+    /// Calls `DescribeSkillSummaryList`; the answer is a [`DescribeSkillSummaryListResponse`].
     ///
     /// Required: `SpaceId`.
     ///
@@ -807,14 +807,14 @@ impl Client {
     pub fn describe_skill_summary_list(&self) -> DescribeSkillSummaryListCall {
         DescribeSkillSummaryListCall::new(&self.handle)
     }
-    /// Calls `DescribeSpaceList`.
+    /// Calls `DescribeSpaceList`; the answer is a [`DescribeSpaceListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=adp&Version=2026-05-20&Action=DescribeSpaceList)
     #[inline]
     pub fn describe_space_list(&self) -> DescribeSpaceListCall {
         DescribeSpaceListCall::new(&self.handle)
     }
-    /// Calls `DescribeSystemVariableList`.
+    /// Calls `DescribeSystemVariableList`; the answer is a [`DescribeSystemVariableListResponse`].
     ///
     /// Required: `AppId`.
     ///
@@ -823,7 +823,7 @@ impl Client {
     pub fn describe_system_variable_list(&self) -> DescribeSystemVariableListCall {
         DescribeSystemVariableListCall::new(&self.handle)
     }
-    /// Calls `DescribeUsageDetailList`.
+    /// Calls `DescribeUsageDetailList`; the answer is a [`DescribeUsageDetailListResponse`].
     ///
     /// Required: `ResourceType`, `TimeRange`, `ViewScope`.
     ///
@@ -832,7 +832,7 @@ impl Client {
     pub fn describe_usage_detail_list(&self) -> DescribeUsageDetailListCall {
         DescribeUsageDetailListCall::new(&self.handle)
     }
-    /// Calls `DescribeUsageSummaryList`.
+    /// Calls `DescribeUsageSummaryList`; the answer is a [`DescribeUsageSummaryListResponse`].
     ///
     /// Required: `ResourceType`, `TimeRange`, `ViewScope`.
     ///
@@ -841,7 +841,7 @@ impl Client {
     pub fn describe_usage_summary_list(&self) -> DescribeUsageSummaryListCall {
         DescribeUsageSummaryListCall::new(&self.handle)
     }
-    /// Calls `DescribeVariable`.
+    /// Calls `DescribeVariable`; the answer is a [`DescribeVariableResponse`].
     ///
     /// Required: `AppId`, `VariableId`.
     ///
@@ -850,7 +850,7 @@ impl Client {
     pub fn describe_variable(&self) -> DescribeVariableCall {
         DescribeVariableCall::new(&self.handle)
     }
-    /// Calls `DescribeVariableList`.
+    /// Calls `DescribeVariableList`; the answer is a [`DescribeVariableListResponse`].
     ///
     /// Required: `AppId`.
     ///
@@ -859,7 +859,7 @@ impl Client {
     pub fn describe_variable_list(&self) -> DescribeVariableListCall {
         DescribeVariableListCall::new(&self.handle)
     }
-    /// Calls `DescribeWorkflowRun`.
+    /// Calls `DescribeWorkflowRun`; the answer is a [`DescribeWorkflowRunResponse`].
     ///
     /// Required: `AppId`, `WorkflowRunId`.
     ///
@@ -868,7 +868,7 @@ impl Client {
     pub fn describe_workflow_run(&self) -> DescribeWorkflowRunCall {
         DescribeWorkflowRunCall::new(&self.handle)
     }
-    /// Calls `DescribeWorkflowRunSummaryList`.
+    /// Calls `DescribeWorkflowRunSummaryList`; the answer is a [`DescribeWorkflowRunSummaryListResponse`].
     ///
     /// Required: `AppId`, `PageSize`, `PageNumber`, `Domain`.
     ///
@@ -879,7 +879,7 @@ impl Client {
     ) -> DescribeWorkflowRunSummaryListCall {
         DescribeWorkflowRunSummaryListCall::new(&self.handle)
     }
-    /// Calls `ExportQA`.
+    /// Calls `ExportQA`; the answer is a [`ExportQAResponse`].
     ///
     /// Required: `KbId`.
     ///
@@ -888,7 +888,7 @@ impl Client {
     pub fn export_qa(&self) -> ExportQACall {
         ExportQACall::new(&self.handle)
     }
-    /// Calls `FavoritePlugin`.
+    /// Calls `FavoritePlugin`; the answer is a [`FavoritePluginResponse`].
     ///
     /// Required: `PluginId`, `SpaceId`.
     ///
@@ -897,7 +897,7 @@ impl Client {
     pub fn favorite_plugin(&self) -> FavoritePluginCall {
         FavoritePluginCall::new(&self.handle)
     }
-    /// Calls `FavoriteSkill`.
+    /// Calls `FavoriteSkill`; the answer is a [`FavoriteSkillResponse`].
     ///
     /// Required: `SkillId`, `SpaceId`.
     ///
@@ -906,7 +906,7 @@ impl Client {
     pub fn favorite_skill(&self) -> FavoriteSkillCall {
         FavoriteSkillCall::new(&self.handle)
     }
-    /// Calls `ImportDocList`.
+    /// Calls `ImportDocList`; the answer is a [`ImportDocListResponse`].
     ///
     /// Required: `DocList`, `KbId`.
     ///
@@ -915,14 +915,14 @@ impl Client {
     pub fn import_doc_list(&self) -> ImportDocListCall {
         ImportDocListCall::new(&self.handle)
     }
-    /// Calls `ModifyAgent`.
+    /// Calls `ModifyAgent`; the answer is a [`ModifyAgentResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=adp&Version=2026-05-20&Action=ModifyAgent)
     #[inline]
     pub fn modify_agent(&self) -> ModifyAgentCall {
         ModifyAgentCall::new(&self.handle)
     }
-    /// Calls `ModifyApp`.
+    /// Calls `ModifyApp`; the answer is a [`ModifyAppResponse`].
     ///
     /// Required: `AppId`.
     ///
@@ -931,14 +931,14 @@ impl Client {
     pub fn modify_app(&self) -> ModifyAppCall {
         ModifyAppCall::new(&self.handle)
     }
-    /// Calls `ModifyAppTrigger`.
+    /// Calls `ModifyAppTrigger`; the answer is a [`ModifyAppTriggerResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=adp&Version=2026-05-20&Action=ModifyAppTrigger)
     #[inline]
     pub fn modify_app_trigger(&self) -> ModifyAppTriggerCall {
         ModifyAppTriggerCall::new(&self.handle)
     }
-    /// Calls `ModifyCategory`.
+    /// Calls `ModifyCategory`; the answer is a [`ModifyCategoryResponse`].
     ///
     /// Required: `CategoryId`, `CategoryType`, `Fields`, `KbId`, `UpdateMask`.
     ///
@@ -947,7 +947,7 @@ impl Client {
     pub fn modify_category(&self) -> ModifyCategoryCall {
         ModifyCategoryCall::new(&self.handle)
     }
-    /// Calls `ModifyChannel`.
+    /// Calls `ModifyChannel`; the answer is a [`ModifyChannelResponse`].
     ///
     /// Required: `AppId`, `ChannelId`.
     ///
@@ -956,7 +956,7 @@ impl Client {
     pub fn modify_channel(&self) -> ModifyChannelCall {
         ModifyChannelCall::new(&self.handle)
     }
-    /// Calls `ModifyConflictQA`.
+    /// Calls `ModifyConflictQA`; the answer is a [`ModifyConflictQAResponse`].
     ///
     /// Required: `KbId`.
     ///
@@ -965,7 +965,7 @@ impl Client {
     pub fn modify_conflict_qa(&self) -> ModifyConflictQACall {
         ModifyConflictQACall::new(&self.handle)
     }
-    /// Calls `ModifyConversation`.
+    /// Calls `ModifyConversation`; the answer is a [`ModifyConversationResponse`].
     ///
     /// Required: `Type`.
     ///
@@ -974,7 +974,7 @@ impl Client {
     pub fn modify_conversation(&self) -> ModifyConversationCall {
         ModifyConversationCall::new(&self.handle)
     }
-    /// Calls `ModifyDoc`.
+    /// Calls `ModifyDoc`; the answer is a [`ModifyDocResponse`].
     ///
     /// Required: `DocId`, `Fields`, `KbId`, `UpdateMask`.
     ///
@@ -983,7 +983,7 @@ impl Client {
     pub fn modify_doc(&self) -> ModifyDocCall {
         ModifyDocCall::new(&self.handle)
     }
-    /// Calls `ModifyDocList`.
+    /// Calls `ModifyDocList`; the answer is a [`ModifyDocListResponse`].
     ///
     /// Required: `DocIdList`, `KbId`.
     ///
@@ -992,7 +992,7 @@ impl Client {
     pub fn modify_doc_list(&self) -> ModifyDocListCall {
         ModifyDocListCall::new(&self.handle)
     }
-    /// Calls `ModifyKB`.
+    /// Calls `ModifyKB`; the answer is a [`ModifyKBResponse`].
     ///
     /// Required: `KbId`, `Spec`, `UpdateMask`.
     ///
@@ -1001,7 +1001,7 @@ impl Client {
     pub fn modify_kb(&self) -> ModifyKBCall {
         ModifyKBCall::new(&self.handle)
     }
-    /// Calls `ModifyLabel`.
+    /// Calls `ModifyLabel`; the answer is a [`ModifyLabelResponse`].
     ///
     /// Required: `Fields`, `KbId`, `LabelId`, `UpdateMask`.
     ///
@@ -1010,7 +1010,7 @@ impl Client {
     pub fn modify_label(&self) -> ModifyLabelCall {
         ModifyLabelCall::new(&self.handle)
     }
-    /// Calls `ModifyMsgRecordCategory`.
+    /// Calls `ModifyMsgRecordCategory`; the answer is a [`ModifyMsgRecordCategoryResponse`].
     ///
     /// Required: `AppId`, `CategoryId`, `Name`.
     ///
@@ -1019,7 +1019,7 @@ impl Client {
     pub fn modify_msg_record_category(&self) -> ModifyMsgRecordCategoryCall {
         ModifyMsgRecordCategoryCall::new(&self.handle)
     }
-    /// Calls `ModifyPlugin`.
+    /// Calls `ModifyPlugin`; the answer is a [`ModifyPluginResponse`].
     ///
     /// Required: `PluginId`, `PluginVersion`.
     ///
@@ -1028,7 +1028,7 @@ impl Client {
     pub fn modify_plugin(&self) -> ModifyPluginCall {
         ModifyPluginCall::new(&self.handle)
     }
-    /// Calls `ModifyQA`.
+    /// Calls `ModifyQA`; the answer is a [`ModifyQAResponse`].
     ///
     /// Required: `Fields`, `KbId`, `QaId`, `UpdateMask`.
     ///
@@ -1037,7 +1037,7 @@ impl Client {
     pub fn modify_qa(&self) -> ModifyQACall {
         ModifyQACall::new(&self.handle)
     }
-    /// Calls `ModifyQAList`.
+    /// Calls `ModifyQAList`; the answer is a [`ModifyQAListResponse`].
     ///
     /// Required: `KbId`, `QaIdList`.
     ///
@@ -1046,7 +1046,7 @@ impl Client {
     pub fn modify_qa_list(&self) -> ModifyQAListCall {
         ModifyQAListCall::new(&self.handle)
     }
-    /// Calls `ModifySkill`.
+    /// Calls `ModifySkill`; the answer is a [`ModifySkillResponse`].
     ///
     /// Required: `SkillId`, `SpaceId`.
     ///
@@ -1055,14 +1055,14 @@ impl Client {
     pub fn modify_skill(&self) -> ModifySkillCall {
         ModifySkillCall::new(&self.handle)
     }
-    /// Calls `ModifySpace`.
+    /// Calls `ModifySpace`; the answer is a [`ModifySpaceResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=adp&Version=2026-05-20&Action=ModifySpace)
     #[inline]
     pub fn modify_space(&self) -> ModifySpaceCall {
         ModifySpaceCall::new(&self.handle)
     }
-    /// Calls `ModifyVariable`.
+    /// Calls `ModifyVariable`; the answer is a [`ModifyVariableResponse`].
     ///
     /// Required: `AppId`.
     ///
@@ -1071,14 +1071,14 @@ impl Client {
     pub fn modify_variable(&self) -> ModifyVariableCall {
         ModifyVariableCall::new(&self.handle)
     }
-    /// Calls `PauseAppTrigger`.
+    /// Calls `PauseAppTrigger`; the answer is a [`PauseAppTriggerResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=adp&Version=2026-05-20&Action=PauseAppTrigger)
     #[inline]
     pub fn pause_app_trigger(&self) -> PauseAppTriggerCall {
         PauseAppTriggerCall::new(&self.handle)
     }
-    /// Calls `ReadMCPResource`.
+    /// Calls `ReadMCPResource`; the answer is a [`ReadMCPResourceResponse`].
     ///
     /// Required: `PluginId`, `ThreadId`, `Uri`.
     ///
@@ -1087,7 +1087,7 @@ impl Client {
     pub fn read_mcp_resource(&self) -> ReadMCPResourceCall {
         ReadMCPResourceCall::new(&self.handle)
     }
-    /// Calls `ReleaseSkill`.
+    /// Calls `ReleaseSkill`; the answer is a [`ReleaseSkillResponse`].
     ///
     /// Required: `SkillId`, `SpaceId`, `VersionId`.
     ///
@@ -1096,7 +1096,7 @@ impl Client {
     pub fn release_skill(&self) -> ReleaseSkillCall {
         ReleaseSkillCall::new(&self.handle)
     }
-    /// Calls `ResetConversation`.
+    /// Calls `ResetConversation`; the answer is a [`ResetConversationResponse`].
     ///
     /// Required: `ConversationId`, `Type`.
     ///
@@ -1105,14 +1105,14 @@ impl Client {
     pub fn reset_conversation(&self) -> ResetConversationCall {
         ResetConversationCall::new(&self.handle)
     }
-    /// Calls `ResumeAppTrigger`.
+    /// Calls `ResumeAppTrigger`; the answer is a [`ResumeAppTriggerResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=adp&Version=2026-05-20&Action=ResumeAppTrigger)
     #[inline]
     pub fn resume_app_trigger(&self) -> ResumeAppTriggerCall {
         ResumeAppTriggerCall::new(&self.handle)
     }
-    /// Calls `ResumeWorkflowRun`.
+    /// Calls `ResumeWorkflowRun`; the answer is a [`ResumeWorkflowRunResponse`].
     ///
     /// Required: `AppId`, `WorkflowRunId`.
     ///
@@ -1121,7 +1121,7 @@ impl Client {
     pub fn resume_workflow_run(&self) -> ResumeWorkflowRunCall {
         ResumeWorkflowRunCall::new(&self.handle)
     }
-    /// Calls `RetryRelease`.
+    /// Calls `RetryRelease`; the answer is a [`RetryReleaseResponse`].
     ///
     /// Required: `AppId`, `ReleaseId`.
     ///
@@ -1130,7 +1130,7 @@ impl Client {
     pub fn retry_release(&self) -> RetryReleaseCall {
         RetryReleaseCall::new(&self.handle)
     }
-    /// Calls `RollbackRelease`.
+    /// Calls `RollbackRelease`; the answer is a [`RollbackReleaseResponse`].
     ///
     /// Required: `AppId`, `ReleaseId`.
     ///
@@ -1139,28 +1139,28 @@ impl Client {
     pub fn rollback_release(&self) -> RollbackReleaseCall {
         RollbackReleaseCall::new(&self.handle)
     }
-    /// Calls `RunAppTriggerNow`.
+    /// Calls `RunAppTriggerNow`; the answer is a [`RunAppTriggerNowResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=adp&Version=2026-05-20&Action=RunAppTriggerNow)
     #[inline]
     pub fn run_app_trigger_now(&self) -> RunAppTriggerNowCall {
         RunAppTriggerNowCall::new(&self.handle)
     }
-    /// Calls `SaveWorkflowDebugContext`.
+    /// Calls `SaveWorkflowDebugContext`; the answer is a [`SaveWorkflowDebugContextResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=adp&Version=2026-05-20&Action=SaveWorkflowDebugContext)
     #[inline]
     pub fn save_workflow_debug_context(&self) -> SaveWorkflowDebugContextCall {
         SaveWorkflowDebugContextCall::new(&self.handle)
     }
-    /// Calls `SaveWorkflowToolNodeOutput`.
+    /// Calls `SaveWorkflowToolNodeOutput`; the answer is a [`SaveWorkflowToolNodeOutputResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=adp&Version=2026-05-20&Action=SaveWorkflowToolNodeOutput)
     #[inline]
     pub fn save_workflow_tool_node_output(&self) -> SaveWorkflowToolNodeOutputCall {
         SaveWorkflowToolNodeOutputCall::new(&self.handle)
     }
-    /// Calls `SearchKnowledge`.
+    /// Calls `SearchKnowledge`; the answer is a [`SearchKnowledgeResponse`].
     ///
     /// Required: `AdvancedConfig`, `Input`.
     ///
@@ -1169,7 +1169,7 @@ impl Client {
     pub fn search_knowledge(&self) -> SearchKnowledgeCall {
         SearchKnowledgeCall::new(&self.handle)
     }
-    /// Calls `StopWorkflowRunList`.
+    /// Calls `StopWorkflowRunList`; the answer is a [`StopWorkflowRunListResponse`].
     ///
     /// Required: `AppId`, `WorkflowRunIdList`.
     ///
@@ -1178,7 +1178,7 @@ impl Client {
     pub fn stop_workflow_run_list(&self) -> StopWorkflowRunListCall {
         StopWorkflowRunListCall::new(&self.handle)
     }
-    /// Calls `UnfavoritePlugin`.
+    /// Calls `UnfavoritePlugin`; the answer is a [`UnfavoritePluginResponse`].
     ///
     /// Required: `PluginId`, `SpaceId`.
     ///
@@ -1187,7 +1187,7 @@ impl Client {
     pub fn unfavorite_plugin(&self) -> UnfavoritePluginCall {
         UnfavoritePluginCall::new(&self.handle)
     }
-    /// Calls `UnfavoriteSkill`.
+    /// Calls `UnfavoriteSkill`; the answer is a [`UnfavoriteSkillResponse`].
     ///
     /// Required: `SkillId`, `SpaceId`.
     ///
@@ -2280,7 +2280,6 @@ rt::action!(
     DescribeAuditLogMeta, DescribeAuditLogMetaRequest, DescribeAuditLogMetaCall,
     DescribeAuditLogMetaResponse, Error, idempotent
 );
-impl<T> DescribeAuditLogMetaCall<T> {}
 /// The answer of [`Client::describe_audit_log_meta`] (`DescribeAuditLogMeta`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -2961,7 +2960,6 @@ rt::action!(
     DescribeResourceSummary, DescribeResourceSummaryRequest, DescribeResourceSummaryCall,
     DescribeResourceSummaryResponse, Error, idempotent
 );
-impl<T> DescribeResourceSummaryCall<T> {}
 /// The answer of [`Client::describe_resource_summary`] (`DescribeResourceSummary`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -2977,7 +2975,6 @@ rt::action!(
     DescribeSkillCategoryList, DescribeSkillCategoryListRequest,
     DescribeSkillCategoryListCall, DescribeSkillCategoryListResponse, Error, idempotent
 );
-impl<T> DescribeSkillCategoryListCall<T> {}
 /// The answer of [`Client::describe_skill_category_list`] (`DescribeSkillCategoryList`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

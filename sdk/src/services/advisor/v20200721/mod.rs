@@ -35,21 +35,21 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `CreateAdvisorAuthorization`.
+    /// Calls `CreateAdvisorAuthorization`; the answer is a [`CreateAdvisorAuthorizationResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=advisor&Version=2020-07-21&Action=CreateAdvisorAuthorization)
     #[inline]
     pub fn create_advisor_authorization(&self) -> CreateAdvisorAuthorizationCall {
         CreateAdvisorAuthorizationCall::new(&self.handle)
     }
-    /// Calls `DescribeStrategies`.
+    /// Calls `DescribeStrategies`; the answer is a [`DescribeStrategiesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=advisor&Version=2020-07-21&Action=DescribeStrategies)
     #[inline]
     pub fn describe_strategies(&self) -> DescribeStrategiesCall {
         DescribeStrategiesCall::new(&self.handle)
     }
-    /// Calls `DescribeTaskStrategyRisks`.
+    /// Calls `DescribeTaskStrategyRisks`; the answer is a [`DescribeTaskStrategyRisksResponse`].
     ///
     /// Required: `StrategyId`.
     ///
@@ -78,7 +78,6 @@ rt::action!(
     CreateAdvisorAuthorization, CreateAdvisorAuthorizationRequest,
     CreateAdvisorAuthorizationCall, CreateAdvisorAuthorizationResponse, Error
 );
-impl<T> CreateAdvisorAuthorizationCall<T> {}
 /// The answer of [`Client::create_advisor_authorization`] (`CreateAdvisorAuthorization`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -93,7 +92,6 @@ rt::action!(
     DescribeStrategies, DescribeStrategiesRequest, DescribeStrategiesCall,
     DescribeStrategiesResponse, Error, idempotent
 );
-impl<T> DescribeStrategiesCall<T> {}
 /// The answer of [`Client::describe_strategies`] (`DescribeStrategies`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `DescribeAntiFraud`.
+    /// Calls `DescribeAntiFraud`; the answer is a [`DescribeAntiFraudResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -45,14 +45,14 @@ impl Client {
     pub fn describe_anti_fraud(&self) -> DescribeAntiFraudCall {
         DescribeAntiFraudCall::new(&self.handle)
     }
-    /// Calls `GetAntiFraud`.
+    /// Calls `GetAntiFraud`; the answer is a [`GetAntiFraudResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=af&Version=2020-02-26&Action=GetAntiFraud)
     #[inline]
     pub fn get_anti_fraud(&self) -> GetAntiFraudCall {
         GetAntiFraudCall::new(&self.handle)
     }
-    /// Calls `QueryAntiFraud`.
+    /// Calls `QueryAntiFraud`; the answer is a [`QueryAntiFraudResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=af&Version=2020-02-26&Action=QueryAntiFraud)
     #[inline]

@@ -35,21 +35,21 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `GetAntiFraudVip`.
+    /// Calls `GetAntiFraudVip`; the answer is a [`GetAntiFraudVipResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=afc&Version=2020-02-26&Action=GetAntiFraudVip)
     #[inline]
     pub fn get_anti_fraud_vip(&self) -> GetAntiFraudVipCall {
         GetAntiFraudVipCall::new(&self.handle)
     }
-    /// Calls `QueryAntiFraudVip`.
+    /// Calls `QueryAntiFraudVip`; the answer is a [`QueryAntiFraudVipResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=afc&Version=2020-02-26&Action=QueryAntiFraudVip)
     #[inline]
     pub fn query_anti_fraud_vip(&self) -> QueryAntiFraudVipCall {
         QueryAntiFraudVipCall::new(&self.handle)
     }
-    /// Calls `TransportGeneralInterface`.
+    /// Calls `TransportGeneralInterface`; the answer is a [`TransportGeneralInterfaceResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=afc&Version=2020-02-26&Action=TransportGeneralInterface)
     #[inline]

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `AcquireDeploymentToken`.
+    /// Calls `AcquireDeploymentToken`; the answer is a [`AcquireDeploymentTokenResponse`].
     ///
     /// Required: `DeploymentId`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn acquire_deployment_token(&self) -> AcquireDeploymentTokenCall {
         AcquireDeploymentTokenCall::new(&self.handle)
     }
-    /// Calls `AcquireSandboxInstanceToken`.
+    /// Calls `AcquireSandboxInstanceToken`; the answer is a [`AcquireSandboxInstanceTokenResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn acquire_sandbox_instance_token(&self) -> AcquireSandboxInstanceTokenCall {
         AcquireSandboxInstanceTokenCall::new(&self.handle)
     }
-    /// Calls `AppendEvent`.
+    /// Calls `AppendEvent`; the answer is a [`AppendEventResponse`].
     ///
     /// Required: `SpaceId`, `UserId`, `SessionId`, `Event`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn append_event(&self) -> AppendEventCall {
         AppendEventCall::new(&self.handle)
     }
-    /// Calls `ApproveRegistryRecord`.
+    /// Calls `ApproveRegistryRecord`; the answer is a [`ApproveRegistryRecordResponse`].
     ///
     /// Required: `RegistryId`, `RecordId`, `VersionId`, `Comment`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn approve_registry_record(&self) -> ApproveRegistryRecordCall {
         ApproveRegistryRecordCall::new(&self.handle)
     }
-    /// Calls `CancelRegistryRecord`.
+    /// Calls `CancelRegistryRecord`; the answer is a [`CancelRegistryRecordResponse`].
     ///
     /// Required: `RegistryId`, `RecordId`, `VersionId`, `Comment`.
     ///
@@ -80,14 +80,14 @@ impl Client {
     pub fn cancel_registry_record(&self) -> CancelRegistryRecordCall {
         CancelRegistryRecordCall::new(&self.handle)
     }
-    /// Calls `CreateAPIKey`.
+    /// Calls `CreateAPIKey`; the answer is a [`CreateAPIKeyResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ags&Version=2025-09-20&Action=CreateAPIKey)
     #[inline]
     pub fn create_api_key(&self) -> CreateAPIKeyCall {
         CreateAPIKeyCall::new(&self.handle)
     }
-    /// Calls `CreateDeployment`.
+    /// Calls `CreateDeployment`; the answer is a [`CreateDeploymentResponse`].
     ///
     /// Required: `DeploymentName`.
     ///
@@ -96,7 +96,7 @@ impl Client {
     pub fn create_deployment(&self) -> CreateDeploymentCall {
         CreateDeploymentCall::new(&self.handle)
     }
-    /// Calls `CreatePreCacheImageTask`.
+    /// Calls `CreatePreCacheImageTask`; the answer is a [`CreatePreCacheImageTaskResponse`].
     ///
     /// Required: `Image`, `ImageRegistryType`.
     ///
@@ -105,7 +105,7 @@ impl Client {
     pub fn create_pre_cache_image_task(&self) -> CreatePreCacheImageTaskCall {
         CreatePreCacheImageTaskCall::new(&self.handle)
     }
-    /// Calls `CreateRegistry`.
+    /// Calls `CreateRegistry`; the answer is a [`CreateRegistryResponse`].
     ///
     /// Required: `Name`.
     ///
@@ -114,7 +114,7 @@ impl Client {
     pub fn create_registry(&self) -> CreateRegistryCall {
         CreateRegistryCall::new(&self.handle)
     }
-    /// Calls `CreateRegistryRecord`.
+    /// Calls `CreateRegistryRecord`; the answer is a [`CreateRegistryRecordResponse`].
     ///
     /// Required: `RegistryId`, `Name`, `DescriptorType`.
     ///
@@ -123,7 +123,7 @@ impl Client {
     pub fn create_registry_record(&self) -> CreateRegistryRecordCall {
         CreateRegistryRecordCall::new(&self.handle)
     }
-    /// Calls `CreateSandboxSnapshot`.
+    /// Calls `CreateSandboxSnapshot`; the answer is a [`CreateSandboxSnapshotResponse`].
     ///
     /// Automatic retries: safe only with a `ClientToken` set; without one, none once the request may have reached the service.
     ///
@@ -132,7 +132,7 @@ impl Client {
     pub fn create_sandbox_snapshot(&self) -> CreateSandboxSnapshotCall {
         CreateSandboxSnapshotCall::new(&self.handle)
     }
-    /// Calls `CreateSandboxTool`.
+    /// Calls `CreateSandboxTool`; the answer is a [`CreateSandboxToolResponse`].
     ///
     /// Required: `ToolName`, `ToolType`, `NetworkConfiguration`. Automatic retries: safe only with a `ClientToken` set; without one, none once the request may have reached the service.
     ///
@@ -141,7 +141,7 @@ impl Client {
     pub fn create_sandbox_tool(&self) -> CreateSandboxToolCall {
         CreateSandboxToolCall::new(&self.handle)
     }
-    /// Calls `CreateSession`.
+    /// Calls `CreateSession`; the answer is a [`CreateSessionResponse`].
     ///
     /// Required: `SpaceId`, `UserId`.
     ///
@@ -150,7 +150,7 @@ impl Client {
     pub fn create_session(&self) -> CreateSessionCall {
         CreateSessionCall::new(&self.handle)
     }
-    /// Calls `CreateSessionSpace`.
+    /// Calls `CreateSessionSpace`; the answer is a [`CreateSessionSpaceResponse`].
     ///
     /// Required: `Name`.
     ///
@@ -159,7 +159,7 @@ impl Client {
     pub fn create_session_space(&self) -> CreateSessionSpaceCall {
         CreateSessionSpaceCall::new(&self.handle)
     }
-    /// Calls `DeleteAPIKey`.
+    /// Calls `DeleteAPIKey`; the answer is a [`DeleteAPIKeyResponse`].
     ///
     /// Required: `KeyId`.
     ///
@@ -168,7 +168,7 @@ impl Client {
     pub fn delete_api_key(&self) -> DeleteAPIKeyCall {
         DeleteAPIKeyCall::new(&self.handle)
     }
-    /// Calls `DeleteDeployment`.
+    /// Calls `DeleteDeployment`; the answer is a [`DeleteDeploymentResponse`].
     ///
     /// Required: `DeploymentId`.
     ///
@@ -177,14 +177,14 @@ impl Client {
     pub fn delete_deployment(&self) -> DeleteDeploymentCall {
         DeleteDeploymentCall::new(&self.handle)
     }
-    /// Calls `DeletePreCacheImage`.
+    /// Calls `DeletePreCacheImage`; the answer is a [`DeletePreCacheImageResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ags&Version=2025-09-20&Action=DeletePreCacheImage)
     #[inline]
     pub fn delete_pre_cache_image(&self) -> DeletePreCacheImageCall {
         DeletePreCacheImageCall::new(&self.handle)
     }
-    /// Calls `DeleteRegistry`.
+    /// Calls `DeleteRegistry`; the answer is a [`DeleteRegistryResponse`].
     ///
     /// Required: `RegistryId`.
     ///
@@ -193,7 +193,7 @@ impl Client {
     pub fn delete_registry(&self) -> DeleteRegistryCall {
         DeleteRegistryCall::new(&self.handle)
     }
-    /// Calls `DeleteRegistryRecord`.
+    /// Calls `DeleteRegistryRecord`; the answer is a [`DeleteRegistryRecordResponse`].
     ///
     /// Required: `RegistryId`, `RecordId`.
     ///
@@ -202,7 +202,7 @@ impl Client {
     pub fn delete_registry_record(&self) -> DeleteRegistryRecordCall {
         DeleteRegistryRecordCall::new(&self.handle)
     }
-    /// Calls `DeleteSandboxSnapshot`.
+    /// Calls `DeleteSandboxSnapshot`; the answer is a [`DeleteSandboxSnapshotResponse`].
     ///
     /// Required: `SnapshotId`.
     ///
@@ -211,7 +211,7 @@ impl Client {
     pub fn delete_sandbox_snapshot(&self) -> DeleteSandboxSnapshotCall {
         DeleteSandboxSnapshotCall::new(&self.handle)
     }
-    /// Calls `DeleteSandboxTool`.
+    /// Calls `DeleteSandboxTool`; the answer is a [`DeleteSandboxToolResponse`].
     ///
     /// Required: `ToolId`.
     ///
@@ -220,7 +220,7 @@ impl Client {
     pub fn delete_sandbox_tool(&self) -> DeleteSandboxToolCall {
         DeleteSandboxToolCall::new(&self.handle)
     }
-    /// Calls `DeleteSession`.
+    /// Calls `DeleteSession`; the answer is a [`DeleteSessionResponse`].
     ///
     /// Required: `SpaceId`, `UserId`, `SessionId`.
     ///
@@ -229,7 +229,7 @@ impl Client {
     pub fn delete_session(&self) -> DeleteSessionCall {
         DeleteSessionCall::new(&self.handle)
     }
-    /// Calls `DeleteSessionSpace`.
+    /// Calls `DeleteSessionSpace`; the answer is a [`DeleteSessionSpaceResponse`].
     ///
     /// Required: `SpaceId`.
     ///
@@ -238,14 +238,14 @@ impl Client {
     pub fn delete_session_space(&self) -> DeleteSessionSpaceCall {
         DeleteSessionSpaceCall::new(&self.handle)
     }
-    /// Calls `DescribeAPIKeyList`.
+    /// Calls `DescribeAPIKeyList`; the answer is a [`DescribeAPIKeyListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ags&Version=2025-09-20&Action=DescribeAPIKeyList)
     #[inline]
     pub fn describe_api_key_list(&self) -> DescribeAPIKeyListCall {
         DescribeAPIKeyListCall::new(&self.handle)
     }
-    /// Calls `DescribeDeployment`.
+    /// Calls `DescribeDeployment`; the answer is a [`DescribeDeploymentResponse`].
     ///
     /// Required: `DeploymentId`.
     ///
@@ -254,7 +254,7 @@ impl Client {
     pub fn describe_deployment(&self) -> DescribeDeploymentCall {
         DescribeDeploymentCall::new(&self.handle)
     }
-    /// Calls `DescribeDeploymentList`.
+    /// Calls `DescribeDeploymentList`; the answer is a [`DescribeDeploymentListResponse`].
     ///
     /// Each answer holds one page of `DeploymentSet`; [`into_paginator`](DescribeDeploymentListCall::into_paginator) reads them all.
     ///
@@ -263,7 +263,7 @@ impl Client {
     pub fn describe_deployment_list(&self) -> DescribeDeploymentListCall {
         DescribeDeploymentListCall::new(&self.handle)
     }
-    /// Calls `DescribeEvents`.
+    /// Calls `DescribeEvents`; the answer is a [`DescribeEventsResponse`].
     ///
     /// Required: `SpaceId`, `UserId`, `SessionId`.
     ///
@@ -274,21 +274,21 @@ impl Client {
     pub fn describe_events(&self) -> DescribeEventsCall {
         DescribeEventsCall::new(&self.handle)
     }
-    /// Calls `DescribePreCacheImageList`.
+    /// Calls `DescribePreCacheImageList`; the answer is a [`DescribePreCacheImageListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ags&Version=2025-09-20&Action=DescribePreCacheImageList)
     #[inline]
     pub fn describe_pre_cache_image_list(&self) -> DescribePreCacheImageListCall {
         DescribePreCacheImageListCall::new(&self.handle)
     }
-    /// Calls `DescribePreCacheImageTask`.
+    /// Calls `DescribePreCacheImageTask`; the answer is a [`DescribePreCacheImageTaskResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ags&Version=2025-09-20&Action=DescribePreCacheImageTask)
     #[inline]
     pub fn describe_pre_cache_image_task(&self) -> DescribePreCacheImageTaskCall {
         DescribePreCacheImageTaskCall::new(&self.handle)
     }
-    /// Calls `DescribeQuotaOverview`.
+    /// Calls `DescribeQuotaOverview`; the answer is a [`DescribeQuotaOverviewResponse`].
     ///
     /// Each answer holds one page of `QuotaGroupSet`; [`into_paginator`](DescribeQuotaOverviewCall::into_paginator) reads them all.
     ///
@@ -297,7 +297,7 @@ impl Client {
     pub fn describe_quota_overview(&self) -> DescribeQuotaOverviewCall {
         DescribeQuotaOverviewCall::new(&self.handle)
     }
-    /// Calls `DescribeRegistry`.
+    /// Calls `DescribeRegistry`; the answer is a [`DescribeRegistryResponse`].
     ///
     /// Required: `RegistryId`.
     ///
@@ -306,7 +306,7 @@ impl Client {
     pub fn describe_registry(&self) -> DescribeRegistryCall {
         DescribeRegistryCall::new(&self.handle)
     }
-    /// Calls `DescribeRegistryAuditLogList`.
+    /// Calls `DescribeRegistryAuditLogList`; the answer is a [`DescribeRegistryAuditLogListResponse`].
     ///
     /// Required: `RegistryId`.
     ///
@@ -317,7 +317,7 @@ impl Client {
     pub fn describe_registry_audit_log_list(&self) -> DescribeRegistryAuditLogListCall {
         DescribeRegistryAuditLogListCall::new(&self.handle)
     }
-    /// Calls `DescribeRegistryList`.
+    /// Calls `DescribeRegistryList`; the answer is a [`DescribeRegistryListResponse`].
     ///
     /// Each answer holds one page of `RegistrySet`; [`into_paginator`](DescribeRegistryListCall::into_paginator) reads them all.
     ///
@@ -326,7 +326,7 @@ impl Client {
     pub fn describe_registry_list(&self) -> DescribeRegistryListCall {
         DescribeRegistryListCall::new(&self.handle)
     }
-    /// Calls `DescribeRegistryRecord`.
+    /// Calls `DescribeRegistryRecord`; the answer is a [`DescribeRegistryRecordResponse`].
     ///
     /// Required: `RegistryId`, `RecordId`.
     ///
@@ -335,7 +335,7 @@ impl Client {
     pub fn describe_registry_record(&self) -> DescribeRegistryRecordCall {
         DescribeRegistryRecordCall::new(&self.handle)
     }
-    /// Calls `DescribeRegistryRecordList`.
+    /// Calls `DescribeRegistryRecordList`; the answer is a [`DescribeRegistryRecordListResponse`].
     ///
     /// Required: `RegistryId`.
     ///
@@ -346,7 +346,7 @@ impl Client {
     pub fn describe_registry_record_list(&self) -> DescribeRegistryRecordListCall {
         DescribeRegistryRecordListCall::new(&self.handle)
     }
-    /// Calls `DescribeRegistryRecordVersionList`.
+    /// Calls `DescribeRegistryRecordVersionList`; the answer is a [`DescribeRegistryRecordVersionListResponse`].
     ///
     /// Required: `RegistryId`, `RecordId`.
     ///
@@ -359,7 +359,7 @@ impl Client {
     ) -> DescribeRegistryRecordVersionListCall {
         DescribeRegistryRecordVersionListCall::new(&self.handle)
     }
-    /// Calls `DescribeSandboxInstanceList`.
+    /// Calls `DescribeSandboxInstanceList`; the answer is a [`DescribeSandboxInstanceListResponse`].
     ///
     /// Each answer holds one page of `InstanceSet`; [`into_paginator`](DescribeSandboxInstanceListCall::into_paginator) reads them all.
     ///
@@ -368,7 +368,7 @@ impl Client {
     pub fn describe_sandbox_instance_list(&self) -> DescribeSandboxInstanceListCall {
         DescribeSandboxInstanceListCall::new(&self.handle)
     }
-    /// Calls `DescribeSandboxInstances`.
+    /// Calls `DescribeSandboxInstances`; the answer is a [`DescribeSandboxInstancesResponse`].
     ///
     /// Required: `InstanceIds`.
     ///
@@ -377,7 +377,7 @@ impl Client {
     pub fn describe_sandbox_instances(&self) -> DescribeSandboxInstancesCall {
         DescribeSandboxInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribeSandboxSnapshotList`.
+    /// Calls `DescribeSandboxSnapshotList`; the answer is a [`DescribeSandboxSnapshotListResponse`].
     ///
     /// Each answer holds one page of `SnapshotSet`; [`into_paginator`](DescribeSandboxSnapshotListCall::into_paginator) reads them all.
     ///
@@ -386,7 +386,7 @@ impl Client {
     pub fn describe_sandbox_snapshot_list(&self) -> DescribeSandboxSnapshotListCall {
         DescribeSandboxSnapshotListCall::new(&self.handle)
     }
-    /// Calls `DescribeSandboxToolList`.
+    /// Calls `DescribeSandboxToolList`; the answer is a [`DescribeSandboxToolListResponse`].
     ///
     /// Each answer holds one page of `SandboxToolSet`; [`into_paginator`](DescribeSandboxToolListCall::into_paginator) reads them all.
     ///
@@ -395,7 +395,7 @@ impl Client {
     pub fn describe_sandbox_tool_list(&self) -> DescribeSandboxToolListCall {
         DescribeSandboxToolListCall::new(&self.handle)
     }
-    /// Calls `DescribeSession`.
+    /// Calls `DescribeSession`; the answer is a [`DescribeSessionResponse`].
     ///
     /// Required: `SpaceId`, `UserId`, `SessionId`.
     ///
@@ -404,7 +404,7 @@ impl Client {
     pub fn describe_session(&self) -> DescribeSessionCall {
         DescribeSessionCall::new(&self.handle)
     }
-    /// Calls `DescribeSessionSpace`.
+    /// Calls `DescribeSessionSpace`; the answer is a [`DescribeSessionSpaceResponse`].
     ///
     /// Required: `SpaceId`.
     ///
@@ -413,7 +413,7 @@ impl Client {
     pub fn describe_session_space(&self) -> DescribeSessionSpaceCall {
         DescribeSessionSpaceCall::new(&self.handle)
     }
-    /// Calls `DescribeSessionSpaces`.
+    /// Calls `DescribeSessionSpaces`; the answer is a [`DescribeSessionSpacesResponse`].
     ///
     /// Each answer holds one page of `SessionSpaces`; [`into_paginator`](DescribeSessionSpacesCall::into_paginator) reads them all.
     ///
@@ -422,7 +422,7 @@ impl Client {
     pub fn describe_session_spaces(&self) -> DescribeSessionSpacesCall {
         DescribeSessionSpacesCall::new(&self.handle)
     }
-    /// Calls `DescribeSessions`.
+    /// Calls `DescribeSessions`; the answer is a [`DescribeSessionsResponse`].
     ///
     /// Required: `SpaceId`.
     ///
@@ -433,7 +433,7 @@ impl Client {
     pub fn describe_sessions(&self) -> DescribeSessionsCall {
         DescribeSessionsCall::new(&self.handle)
     }
-    /// Calls `GetSkillPackageDownloadURL`.
+    /// Calls `GetSkillPackageDownloadURL`; the answer is a [`GetSkillPackageDownloadURLResponse`].
     ///
     /// Required: `RegistryId`, `RecordId`.
     ///
@@ -442,7 +442,7 @@ impl Client {
     pub fn get_skill_package_download_url(&self) -> GetSkillPackageDownloadURLCall {
         GetSkillPackageDownloadURLCall::new(&self.handle)
     }
-    /// Calls `GetSkillPackageUploadURL`.
+    /// Calls `GetSkillPackageUploadURL`; the answer is a [`GetSkillPackageUploadURLResponse`].
     ///
     /// Required: `RegistryId`, `RecordId`, `VersionId`.
     ///
@@ -451,7 +451,7 @@ impl Client {
     pub fn get_skill_package_upload_url(&self) -> GetSkillPackageUploadURLCall {
         GetSkillPackageUploadURLCall::new(&self.handle)
     }
-    /// Calls `ModifyDeployment`.
+    /// Calls `ModifyDeployment`; the answer is a [`ModifyDeploymentResponse`].
     ///
     /// Required: `DeploymentId`.
     ///
@@ -460,7 +460,7 @@ impl Client {
     pub fn modify_deployment(&self) -> ModifyDeploymentCall {
         ModifyDeploymentCall::new(&self.handle)
     }
-    /// Calls `ModifySession`.
+    /// Calls `ModifySession`; the answer is a [`ModifySessionResponse`].
     ///
     /// Required: `SpaceId`, `UserId`, `SessionId`.
     ///
@@ -469,7 +469,7 @@ impl Client {
     pub fn modify_session(&self) -> ModifySessionCall {
         ModifySessionCall::new(&self.handle)
     }
-    /// Calls `ModifySessionSpace`.
+    /// Calls `ModifySessionSpace`; the answer is a [`ModifySessionSpaceResponse`].
     ///
     /// Required: `SpaceId`, `Name`.
     ///
@@ -478,7 +478,7 @@ impl Client {
     pub fn modify_session_space(&self) -> ModifySessionSpaceCall {
         ModifySessionSpaceCall::new(&self.handle)
     }
-    /// Calls `PauseSandboxInstance`.
+    /// Calls `PauseSandboxInstance`; the answer is a [`PauseSandboxInstanceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -487,7 +487,7 @@ impl Client {
     pub fn pause_sandbox_instance(&self) -> PauseSandboxInstanceCall {
         PauseSandboxInstanceCall::new(&self.handle)
     }
-    /// Calls `PreviewRegistryRecord`.
+    /// Calls `PreviewRegistryRecord`; the answer is a [`PreviewRegistryRecordResponse`].
     ///
     /// Required: `RegistryId`, `RecordId`.
     ///
@@ -496,7 +496,7 @@ impl Client {
     pub fn preview_registry_record(&self) -> PreviewRegistryRecordCall {
         PreviewRegistryRecordCall::new(&self.handle)
     }
-    /// Calls `RejectRegistryRecord`.
+    /// Calls `RejectRegistryRecord`; the answer is a [`RejectRegistryRecordResponse`].
     ///
     /// Required: `RegistryId`, `RecordId`, `VersionId`, `Comment`.
     ///
@@ -505,7 +505,7 @@ impl Client {
     pub fn reject_registry_record(&self) -> RejectRegistryRecordCall {
         RejectRegistryRecordCall::new(&self.handle)
     }
-    /// Calls `ResumeSandboxInstance`.
+    /// Calls `ResumeSandboxInstance`; the answer is a [`ResumeSandboxInstanceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -514,7 +514,7 @@ impl Client {
     pub fn resume_sandbox_instance(&self) -> ResumeSandboxInstanceCall {
         ResumeSandboxInstanceCall::new(&self.handle)
     }
-    /// Calls `StartSandboxInstance`.
+    /// Calls `StartSandboxInstance`; the answer is a [`StartSandboxInstanceResponse`].
     ///
     /// Automatic retries: safe only with a `ClientToken` set; without one, none once the request may have reached the service.
     ///
@@ -523,7 +523,7 @@ impl Client {
     pub fn start_sandbox_instance(&self) -> StartSandboxInstanceCall {
         StartSandboxInstanceCall::new(&self.handle)
     }
-    /// Calls `StopSandboxInstance`.
+    /// Calls `StopSandboxInstance`; the answer is a [`StopSandboxInstanceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -532,7 +532,7 @@ impl Client {
     pub fn stop_sandbox_instance(&self) -> StopSandboxInstanceCall {
         StopSandboxInstanceCall::new(&self.handle)
     }
-    /// Calls `SyncRegistryRecord`.
+    /// Calls `SyncRegistryRecord`; the answer is a [`SyncRegistryRecordResponse`].
     ///
     /// Required: `RegistryId`, `RecordId`.
     ///
@@ -541,7 +541,7 @@ impl Client {
     pub fn sync_registry_record(&self) -> SyncRegistryRecordCall {
         SyncRegistryRecordCall::new(&self.handle)
     }
-    /// Calls `UpdateRegistry`.
+    /// Calls `UpdateRegistry`; the answer is a [`UpdateRegistryResponse`].
     ///
     /// Required: `RegistryId`, `Description`.
     ///
@@ -550,7 +550,7 @@ impl Client {
     pub fn update_registry(&self) -> UpdateRegistryCall {
         UpdateRegistryCall::new(&self.handle)
     }
-    /// Calls `UpdateRegistryRecord`.
+    /// Calls `UpdateRegistryRecord`; the answer is a [`UpdateRegistryRecordResponse`].
     ///
     /// Required: `RegistryId`, `RecordId`.
     ///
@@ -559,7 +559,7 @@ impl Client {
     pub fn update_registry_record(&self) -> UpdateRegistryRecordCall {
         UpdateRegistryRecordCall::new(&self.handle)
     }
-    /// Calls `UpdateSandboxInstance`.
+    /// Calls `UpdateSandboxInstance`; the answer is a [`UpdateSandboxInstanceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -568,7 +568,7 @@ impl Client {
     pub fn update_sandbox_instance(&self) -> UpdateSandboxInstanceCall {
         UpdateSandboxInstanceCall::new(&self.handle)
     }
-    /// Calls `UpdateSandboxTool`.
+    /// Calls `UpdateSandboxTool`; the answer is a [`UpdateSandboxToolResponse`].
     ///
     /// Required: `ToolId`.
     ///
@@ -1245,7 +1245,6 @@ rt::action!(
     DescribeAPIKeyList, DescribeAPIKeyListRequest, DescribeAPIKeyListCall,
     DescribeAPIKeyListResponse, Error, idempotent
 );
-impl<T> DescribeAPIKeyListCall<T> {}
 /// The answer of [`Client::describe_api_key_list`] (`DescribeAPIKeyList`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `Convert3DFormat`.
+    /// Calls `Convert3DFormat`; the answer is a [`Convert3DFormatResponse`].
     ///
     /// Required: `File3D`, `Format`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn convert3_d_format(&self) -> Convert3DFormatCall {
         Convert3DFormatCall::new(&self.handle)
     }
-    /// Calls `DescribeAutoRiggingJob`.
+    /// Calls `DescribeAutoRiggingJob`; the answer is a [`DescribeAutoRiggingJobResponse`].
     ///
     /// Required: `JobId`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn describe_auto_rigging_job(&self) -> DescribeAutoRiggingJobCall {
         DescribeAutoRiggingJobCall::new(&self.handle)
     }
-    /// Calls `DescribeHunyuanTo3DMotionJob`.
+    /// Calls `DescribeHunyuanTo3DMotionJob`; the answer is a [`DescribeHunyuanTo3DMotionJobResponse`].
     ///
     /// Required: `JobId`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn describe_hunyuan_to3_d_motion_job(&self) -> DescribeHunyuanTo3DMotionJobCall {
         DescribeHunyuanTo3DMotionJobCall::new(&self.handle)
     }
-    /// Calls `DescribeHunyuanTo3DUVJob`.
+    /// Calls `DescribeHunyuanTo3DUVJob`; the answer is a [`DescribeHunyuanTo3DUVJobResponse`].
     ///
     /// Required: `JobId`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn describe_hunyuan_to3_duv_job(&self) -> DescribeHunyuanTo3DUVJobCall {
         DescribeHunyuanTo3DUVJobCall::new(&self.handle)
     }
-    /// Calls `DescribeProfileTo3DJob`.
+    /// Calls `DescribeProfileTo3DJob`; the answer is a [`DescribeProfileTo3DJobResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -81,21 +81,21 @@ impl Client {
     pub fn describe_profile_to3_d_job(&self) -> DescribeProfileTo3DJobCall {
         DescribeProfileTo3DJobCall::new(&self.handle)
     }
-    /// Calls `DescribeReduceFaceJob`.
+    /// Calls `DescribeReduceFaceJob`; the answer is a [`DescribeReduceFaceJobResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ai3d&Version=2025-05-13&Action=DescribeReduceFaceJob)
     #[inline]
     pub fn describe_reduce_face_job(&self) -> DescribeReduceFaceJobCall {
         DescribeReduceFaceJobCall::new(&self.handle)
     }
-    /// Calls `DescribeTextureTo3DJob`.
+    /// Calls `DescribeTextureTo3DJob`; the answer is a [`DescribeTextureTo3DJobResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ai3d&Version=2025-05-13&Action=DescribeTextureTo3DJob)
     #[inline]
     pub fn describe_texture_to3_d_job(&self) -> DescribeTextureTo3DJobCall {
         DescribeTextureTo3DJobCall::new(&self.handle)
     }
-    /// Calls `QueryHunyuan3DPartJob`.
+    /// Calls `QueryHunyuan3DPartJob`; the answer is a [`QueryHunyuan3DPartJobResponse`].
     ///
     /// Required: `JobId`.
     ///
@@ -104,7 +104,7 @@ impl Client {
     pub fn query_hunyuan3_d_part_job(&self) -> QueryHunyuan3DPartJobCall {
         QueryHunyuan3DPartJobCall::new(&self.handle)
     }
-    /// Calls `QueryHunyuanTo3DProJob`.
+    /// Calls `QueryHunyuanTo3DProJob`; the answer is a [`QueryHunyuanTo3DProJobResponse`].
     ///
     /// Required: `JobId`.
     ///
@@ -113,14 +113,14 @@ impl Client {
     pub fn query_hunyuan_to3_d_pro_job(&self) -> QueryHunyuanTo3DProJobCall {
         QueryHunyuanTo3DProJobCall::new(&self.handle)
     }
-    /// Calls `QueryHunyuanTo3DRapidJob`.
+    /// Calls `QueryHunyuanTo3DRapidJob`; the answer is a [`QueryHunyuanTo3DRapidJobResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ai3d&Version=2025-05-13&Action=QueryHunyuanTo3DRapidJob)
     #[inline]
     pub fn query_hunyuan_to3_d_rapid_job(&self) -> QueryHunyuanTo3DRapidJobCall {
         QueryHunyuanTo3DRapidJobCall::new(&self.handle)
     }
-    /// Calls `SubmitAutoRiggingJob`.
+    /// Calls `SubmitAutoRiggingJob`; the answer is a [`SubmitAutoRiggingJobResponse`].
     ///
     /// Required: `File3D`.
     ///
@@ -129,14 +129,14 @@ impl Client {
     pub fn submit_auto_rigging_job(&self) -> SubmitAutoRiggingJobCall {
         SubmitAutoRiggingJobCall::new(&self.handle)
     }
-    /// Calls `SubmitHunyuan3DPartJob`.
+    /// Calls `SubmitHunyuan3DPartJob`; the answer is a [`SubmitHunyuan3DPartJobResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ai3d&Version=2025-05-13&Action=SubmitHunyuan3DPartJob)
     #[inline]
     pub fn submit_hunyuan3_d_part_job(&self) -> SubmitHunyuan3DPartJobCall {
         SubmitHunyuan3DPartJobCall::new(&self.handle)
     }
-    /// Calls `SubmitHunyuanTo3DMotionJob`.
+    /// Calls `SubmitHunyuanTo3DMotionJob`; the answer is a [`SubmitHunyuanTo3DMotionJobResponse`].
     ///
     /// Required: `Prompt`.
     ///
@@ -145,28 +145,28 @@ impl Client {
     pub fn submit_hunyuan_to3_d_motion_job(&self) -> SubmitHunyuanTo3DMotionJobCall {
         SubmitHunyuanTo3DMotionJobCall::new(&self.handle)
     }
-    /// Calls `SubmitHunyuanTo3DProJob`.
+    /// Calls `SubmitHunyuanTo3DProJob`; the answer is a [`SubmitHunyuanTo3DProJobResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ai3d&Version=2025-05-13&Action=SubmitHunyuanTo3DProJob)
     #[inline]
     pub fn submit_hunyuan_to3_d_pro_job(&self) -> SubmitHunyuanTo3DProJobCall {
         SubmitHunyuanTo3DProJobCall::new(&self.handle)
     }
-    /// Calls `SubmitHunyuanTo3DRapidJob`.
+    /// Calls `SubmitHunyuanTo3DRapidJob`; the answer is a [`SubmitHunyuanTo3DRapidJobResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ai3d&Version=2025-05-13&Action=SubmitHunyuanTo3DRapidJob)
     #[inline]
     pub fn submit_hunyuan_to3_d_rapid_job(&self) -> SubmitHunyuanTo3DRapidJobCall {
         SubmitHunyuanTo3DRapidJobCall::new(&self.handle)
     }
-    /// Calls `SubmitHunyuanTo3DUVJob`.
+    /// Calls `SubmitHunyuanTo3DUVJob`; the answer is a [`SubmitHunyuanTo3DUVJobResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ai3d&Version=2025-05-13&Action=SubmitHunyuanTo3DUVJob)
     #[inline]
     pub fn submit_hunyuan_to3_duv_job(&self) -> SubmitHunyuanTo3DUVJobCall {
         SubmitHunyuanTo3DUVJobCall::new(&self.handle)
     }
-    /// Calls `SubmitProfileTo3DJob`.
+    /// Calls `SubmitProfileTo3DJob`; the answer is a [`SubmitProfileTo3DJobResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -176,7 +176,7 @@ impl Client {
     pub fn submit_profile_to3_d_job(&self) -> SubmitProfileTo3DJobCall {
         SubmitProfileTo3DJobCall::new(&self.handle)
     }
-    /// Calls `SubmitReduceFaceJob`.
+    /// Calls `SubmitReduceFaceJob`; the answer is a [`SubmitReduceFaceJobResponse`].
     ///
     /// Required: `File3D`.
     ///
@@ -185,7 +185,7 @@ impl Client {
     pub fn submit_reduce_face_job(&self) -> SubmitReduceFaceJobCall {
         SubmitReduceFaceJobCall::new(&self.handle)
     }
-    /// Calls `SubmitTextureTo3DJob`.
+    /// Calls `SubmitTextureTo3DJob`; the answer is a [`SubmitTextureTo3DJobResponse`].
     ///
     /// Required: `File3D`.
     ///

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `ChangeClothes`.
+    /// Calls `ChangeClothes`; the answer is a [`ChangeClothesResponse`].
     ///
     /// Required: `ModelUrl`, `ClothesUrl`, `ClothesType`.
     ///
@@ -44,21 +44,21 @@ impl Client {
     pub fn change_clothes(&self) -> ChangeClothesCall {
         ChangeClothesCall::new(&self.handle)
     }
-    /// Calls `GenerateAvatar`.
+    /// Calls `GenerateAvatar`; the answer is a [`GenerateAvatarResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=aiart&Version=2022-12-29&Action=GenerateAvatar)
     #[inline]
     pub fn generate_avatar(&self) -> GenerateAvatarCall {
         GenerateAvatarCall::new(&self.handle)
     }
-    /// Calls `ImageInpaintingRemoval`.
+    /// Calls `ImageInpaintingRemoval`; the answer is a [`ImageInpaintingRemovalResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=aiart&Version=2022-12-29&Action=ImageInpaintingRemoval)
     #[inline]
     pub fn image_inpainting_removal(&self) -> ImageInpaintingRemovalCall {
         ImageInpaintingRemovalCall::new(&self.handle)
     }
-    /// Calls `ImageOutpainting`.
+    /// Calls `ImageOutpainting`; the answer is a [`ImageOutpaintingResponse`].
     ///
     /// Required: `Ratio`.
     ///
@@ -67,7 +67,7 @@ impl Client {
     pub fn image_outpainting(&self) -> ImageOutpaintingCall {
         ImageOutpaintingCall::new(&self.handle)
     }
-    /// Calls `QueryDrawPortraitJob`.
+    /// Calls `QueryDrawPortraitJob`; the answer is a [`QueryDrawPortraitJobResponse`].
     ///
     /// Required: `JobId`.
     ///
@@ -76,7 +76,7 @@ impl Client {
     pub fn query_draw_portrait_job(&self) -> QueryDrawPortraitJobCall {
         QueryDrawPortraitJobCall::new(&self.handle)
     }
-    /// Calls `QueryGlamPicJob`.
+    /// Calls `QueryGlamPicJob`; the answer is a [`QueryGlamPicJobResponse`].
     ///
     /// Required: `JobId`.
     ///
@@ -85,7 +85,7 @@ impl Client {
     pub fn query_glam_pic_job(&self) -> QueryGlamPicJobCall {
         QueryGlamPicJobCall::new(&self.handle)
     }
-    /// Calls `QueryMemeJob`.
+    /// Calls `QueryMemeJob`; the answer is a [`QueryMemeJobResponse`].
     ///
     /// Required: `JobId`.
     ///
@@ -94,7 +94,7 @@ impl Client {
     pub fn query_meme_job(&self) -> QueryMemeJobCall {
         QueryMemeJobCall::new(&self.handle)
     }
-    /// Calls `QueryTextToImageProJob`.
+    /// Calls `QueryTextToImageProJob`; the answer is a [`QueryTextToImageProJobResponse`].
     ///
     /// Required: `JobId`.
     ///
@@ -103,7 +103,7 @@ impl Client {
     pub fn query_text_to_image_pro_job(&self) -> QueryTextToImageProJobCall {
         QueryTextToImageProJobCall::new(&self.handle)
     }
-    /// Calls `QueryTrainPortraitModelJob`.
+    /// Calls `QueryTrainPortraitModelJob`; the answer is a [`QueryTrainPortraitModelJobResponse`].
     ///
     /// Required: `ModelId`.
     ///
@@ -112,14 +112,14 @@ impl Client {
     pub fn query_train_portrait_model_job(&self) -> QueryTrainPortraitModelJobCall {
         QueryTrainPortraitModelJobCall::new(&self.handle)
     }
-    /// Calls `RefineImage`.
+    /// Calls `RefineImage`; the answer is a [`RefineImageResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=aiart&Version=2022-12-29&Action=RefineImage)
     #[inline]
     pub fn refine_image(&self) -> RefineImageCall {
         RefineImageCall::new(&self.handle)
     }
-    /// Calls `ReplaceBackground`.
+    /// Calls `ReplaceBackground`; the answer is a [`ReplaceBackgroundResponse`].
     ///
     /// Required: `ProductUrl`, `Prompt`.
     ///
@@ -128,7 +128,7 @@ impl Client {
     pub fn replace_background(&self) -> ReplaceBackgroundCall {
         ReplaceBackgroundCall::new(&self.handle)
     }
-    /// Calls `SketchToImage`.
+    /// Calls `SketchToImage`; the answer is a [`SketchToImageResponse`].
     ///
     /// Required: `Prompt`.
     ///
@@ -137,7 +137,7 @@ impl Client {
     pub fn sketch_to_image(&self) -> SketchToImageCall {
         SketchToImageCall::new(&self.handle)
     }
-    /// Calls `SubmitDrawPortraitJob`.
+    /// Calls `SubmitDrawPortraitJob`; the answer is a [`SubmitDrawPortraitJobResponse`].
     ///
     /// Required: `ModelId`, `StyleId`, `ImageNum`.
     ///
@@ -146,7 +146,7 @@ impl Client {
     pub fn submit_draw_portrait_job(&self) -> SubmitDrawPortraitJobCall {
         SubmitDrawPortraitJobCall::new(&self.handle)
     }
-    /// Calls `SubmitGlamPicJob`.
+    /// Calls `SubmitGlamPicJob`; the answer is a [`SubmitGlamPicJobResponse`].
     ///
     /// Required: `TemplateUrl`.
     ///
@@ -155,7 +155,7 @@ impl Client {
     pub fn submit_glam_pic_job(&self) -> SubmitGlamPicJobCall {
         SubmitGlamPicJobCall::new(&self.handle)
     }
-    /// Calls `SubmitMemeJob`.
+    /// Calls `SubmitMemeJob`; the answer is a [`SubmitMemeJobResponse`].
     ///
     /// Required: `Pose`.
     ///
@@ -164,7 +164,7 @@ impl Client {
     pub fn submit_meme_job(&self) -> SubmitMemeJobCall {
         SubmitMemeJobCall::new(&self.handle)
     }
-    /// Calls `SubmitTextToImageProJob`.
+    /// Calls `SubmitTextToImageProJob`; the answer is a [`SubmitTextToImageProJobResponse`].
     ///
     /// Required: `Prompt`.
     ///
@@ -173,7 +173,7 @@ impl Client {
     pub fn submit_text_to_image_pro_job(&self) -> SubmitTextToImageProJobCall {
         SubmitTextToImageProJobCall::new(&self.handle)
     }
-    /// Calls `SubmitTrainPortraitModelJob`.
+    /// Calls `SubmitTrainPortraitModelJob`; the answer is a [`SubmitTrainPortraitModelJobResponse`].
     ///
     /// Required: `ModelId`.
     ///
@@ -182,7 +182,7 @@ impl Client {
     pub fn submit_train_portrait_model_job(&self) -> SubmitTrainPortraitModelJobCall {
         SubmitTrainPortraitModelJobCall::new(&self.handle)
     }
-    /// Calls `UploadTrainPortraitImages`.
+    /// Calls `UploadTrainPortraitImages`; the answer is a [`UploadTrainPortraitImagesResponse`].
     ///
     /// Required: `ModelId`.
     ///

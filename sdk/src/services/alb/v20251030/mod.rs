@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `AddTargetsToTargetGroup`.
+    /// Calls `AddTargetsToTargetGroup`; the answer is a [`AddTargetsToTargetGroupResponse`].
     ///
     /// Required: `TargetGroupId`, `Targets`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn add_targets_to_target_group(&self) -> AddTargetsToTargetGroupCall {
         AddTargetsToTargetGroupCall::new(&self.handle)
     }
-    /// Calls `AssociateBandwidthPackageWithLoadBalancer`.
+    /// Calls `AssociateBandwidthPackageWithLoadBalancer`; the answer is a [`AssociateBandwidthPackageWithLoadBalancerResponse`].
     ///
     /// Required: `BandwidthPackageId`, `LoadBalancerId`. Automatic retries: safe only with a `ClientToken` set; without one, none once the request may have reached the service.
     ///
@@ -55,7 +55,7 @@ impl Client {
     ) -> AssociateBandwidthPackageWithLoadBalancerCall {
         AssociateBandwidthPackageWithLoadBalancerCall::new(&self.handle)
     }
-    /// Calls `AssociateListenerAdditionalCertificates`.
+    /// Calls `AssociateListenerAdditionalCertificates`; the answer is a [`AssociateListenerAdditionalCertificatesResponse`].
     ///
     /// Required: `CertificateIds`, `ListenerId`, `LoadBalancerId`. Automatic retries: safe only with a `ClientToken` set; without one, none once the request may have reached the service.
     ///
@@ -66,14 +66,14 @@ impl Client {
     ) -> AssociateListenerAdditionalCertificatesCall {
         AssociateListenerAdditionalCertificatesCall::new(&self.handle)
     }
-    /// Calls `CreateHealthCheckTemplate`.
+    /// Calls `CreateHealthCheckTemplate`; the answer is a [`CreateHealthCheckTemplateResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=alb&Version=2025-10-30&Action=CreateHealthCheckTemplate)
     #[inline]
     pub fn create_health_check_template(&self) -> CreateHealthCheckTemplateCall {
         CreateHealthCheckTemplateCall::new(&self.handle)
     }
-    /// Calls `CreateListener`.
+    /// Calls `CreateListener`; the answer is a [`CreateListenerResponse`].
     ///
     /// Required: `DefaultActions`, `ListenerPort`, `ListenerProtocol`, `LoadBalancerId`. Automatic retries: safe only with a `ClientToken` set; without one, none once the request may have reached the service.
     ///
@@ -82,7 +82,7 @@ impl Client {
     pub fn create_listener(&self) -> CreateListenerCall {
         CreateListenerCall::new(&self.handle)
     }
-    /// Calls `CreateLoadBalancer`.
+    /// Calls `CreateLoadBalancer`; the answer is a [`CreateLoadBalancerResponse`].
     ///
     /// Required: `AddressType`, `LoadBalancerBillingConfig`, `VpcId`, `ZoneMappings`. Automatic retries: safe only with a `ClientToken` set; without one, none once the request may have reached the service.
     ///
@@ -91,7 +91,7 @@ impl Client {
     pub fn create_load_balancer(&self) -> CreateLoadBalancerCall {
         CreateLoadBalancerCall::new(&self.handle)
     }
-    /// Calls `CreateRules`.
+    /// Calls `CreateRules`; the answer is a [`CreateRulesResponse`].
     ///
     /// Required: `ListenerId`, `LoadBalancerId`, `Rules`. Automatic retries: safe only with a `ClientToken` set; without one, none once the request may have reached the service.
     ///
@@ -100,7 +100,7 @@ impl Client {
     pub fn create_rules(&self) -> CreateRulesCall {
         CreateRulesCall::new(&self.handle)
     }
-    /// Calls `CreateSecurityPolicy`.
+    /// Calls `CreateSecurityPolicy`; the answer is a [`CreateSecurityPolicyResponse`].
     ///
     /// Required: `Ciphers`, `TLSVersions`. Automatic retries: safe only with a `ClientToken` set; without one, none once the request may have reached the service.
     ///
@@ -109,7 +109,7 @@ impl Client {
     pub fn create_security_policy(&self) -> CreateSecurityPolicyCall {
         CreateSecurityPolicyCall::new(&self.handle)
     }
-    /// Calls `CreateTargetGroup`.
+    /// Calls `CreateTargetGroup`; the answer is a [`CreateTargetGroupResponse`].
     ///
     /// Required: `TargetType`, `VpcId`.
     ///
@@ -118,7 +118,7 @@ impl Client {
     pub fn create_target_group(&self) -> CreateTargetGroupCall {
         CreateTargetGroupCall::new(&self.handle)
     }
-    /// Calls `DeleteHealthCheckTemplates`.
+    /// Calls `DeleteHealthCheckTemplates`; the answer is a [`DeleteHealthCheckTemplatesResponse`].
     ///
     /// Required: `HealthCheckTemplateIds`.
     ///
@@ -127,7 +127,7 @@ impl Client {
     pub fn delete_health_check_templates(&self) -> DeleteHealthCheckTemplatesCall {
         DeleteHealthCheckTemplatesCall::new(&self.handle)
     }
-    /// Calls `DeleteListener`.
+    /// Calls `DeleteListener`; the answer is a [`DeleteListenerResponse`].
     ///
     /// Required: `ListenerIds`, `LoadBalancerId`. Automatic retries: safe only with a `ClientToken` set; without one, none once the request may have reached the service.
     ///
@@ -136,7 +136,7 @@ impl Client {
     pub fn delete_listener(&self) -> DeleteListenerCall {
         DeleteListenerCall::new(&self.handle)
     }
-    /// Calls `DeleteLoadBalancers`.
+    /// Calls `DeleteLoadBalancers`; the answer is a [`DeleteLoadBalancersResponse`].
     ///
     /// Required: `LoadBalancerIds`. Automatic retries: safe only with a `ClientToken` set; without one, none once the request may have reached the service.
     ///
@@ -145,7 +145,7 @@ impl Client {
     pub fn delete_load_balancers(&self) -> DeleteLoadBalancersCall {
         DeleteLoadBalancersCall::new(&self.handle)
     }
-    /// Calls `DeleteRules`.
+    /// Calls `DeleteRules`; the answer is a [`DeleteRulesResponse`].
     ///
     /// Required: `ListenerId`, `LoadBalancerId`, `RuleIds`.
     ///
@@ -154,7 +154,7 @@ impl Client {
     pub fn delete_rules(&self) -> DeleteRulesCall {
         DeleteRulesCall::new(&self.handle)
     }
-    /// Calls `DeleteSecurityPolicy`.
+    /// Calls `DeleteSecurityPolicy`; the answer is a [`DeleteSecurityPolicyResponse`].
     ///
     /// Required: `SecurityPolicyIds`.
     ///
@@ -163,28 +163,28 @@ impl Client {
     pub fn delete_security_policy(&self) -> DeleteSecurityPolicyCall {
         DeleteSecurityPolicyCall::new(&self.handle)
     }
-    /// Calls `DeleteTargetGroups`.
+    /// Calls `DeleteTargetGroups`; the answer is a [`DeleteTargetGroupsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=alb&Version=2025-10-30&Action=DeleteTargetGroups)
     #[inline]
     pub fn delete_target_groups(&self) -> DeleteTargetGroupsCall {
         DeleteTargetGroupsCall::new(&self.handle)
     }
-    /// Calls `DescribeAsyncJobs`.
+    /// Calls `DescribeAsyncJobs`; the answer is a [`DescribeAsyncJobsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=alb&Version=2025-10-30&Action=DescribeAsyncJobs)
     #[inline]
     pub fn describe_async_jobs(&self) -> DescribeAsyncJobsCall {
         DescribeAsyncJobsCall::new(&self.handle)
     }
-    /// Calls `DescribeHealthCheckTemplates`.
+    /// Calls `DescribeHealthCheckTemplates`; the answer is a [`DescribeHealthCheckTemplatesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=alb&Version=2025-10-30&Action=DescribeHealthCheckTemplates)
     #[inline]
     pub fn describe_health_check_templates(&self) -> DescribeHealthCheckTemplatesCall {
         DescribeHealthCheckTemplatesCall::new(&self.handle)
     }
-    /// Calls `DescribeListenerCertificates`.
+    /// Calls `DescribeListenerCertificates`; the answer is a [`DescribeListenerCertificatesResponse`].
     ///
     /// Required: `CertificateType`, `ListenerId`, `LoadBalancerId`.
     ///
@@ -193,7 +193,7 @@ impl Client {
     pub fn describe_listener_certificates(&self) -> DescribeListenerCertificatesCall {
         DescribeListenerCertificatesCall::new(&self.handle)
     }
-    /// Calls `DescribeListenerDetail`.
+    /// Calls `DescribeListenerDetail`; the answer is a [`DescribeListenerDetailResponse`].
     ///
     /// Required: `ListenerId`, `LoadBalancerId`.
     ///
@@ -202,7 +202,7 @@ impl Client {
     pub fn describe_listener_detail(&self) -> DescribeListenerDetailCall {
         DescribeListenerDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeListenerHealthStatus`.
+    /// Calls `DescribeListenerHealthStatus`; the answer is a [`DescribeListenerHealthStatusResponse`].
     ///
     /// Required: `ListenerId`, `LoadBalancerId`.
     ///
@@ -211,7 +211,7 @@ impl Client {
     pub fn describe_listener_health_status(&self) -> DescribeListenerHealthStatusCall {
         DescribeListenerHealthStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeListeners`.
+    /// Calls `DescribeListeners`; the answer is a [`DescribeListenersResponse`].
     ///
     /// Required: `LoadBalancerId`.
     ///
@@ -220,7 +220,7 @@ impl Client {
     pub fn describe_listeners(&self) -> DescribeListenersCall {
         DescribeListenersCall::new(&self.handle)
     }
-    /// Calls `DescribeLoadBalancerDetail`.
+    /// Calls `DescribeLoadBalancerDetail`; the answer is a [`DescribeLoadBalancerDetailResponse`].
     ///
     /// Required: `LoadBalancerId`.
     ///
@@ -229,14 +229,14 @@ impl Client {
     pub fn describe_load_balancer_detail(&self) -> DescribeLoadBalancerDetailCall {
         DescribeLoadBalancerDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeLoadBalancers`.
+    /// Calls `DescribeLoadBalancers`; the answer is a [`DescribeLoadBalancersResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=alb&Version=2025-10-30&Action=DescribeLoadBalancers)
     #[inline]
     pub fn describe_load_balancers(&self) -> DescribeLoadBalancersCall {
         DescribeLoadBalancersCall::new(&self.handle)
     }
-    /// Calls `DescribeQuota`.
+    /// Calls `DescribeQuota`; the answer is a [`DescribeQuotaResponse`].
     ///
     /// Required: `QuotaTypes`.
     ///
@@ -245,7 +245,7 @@ impl Client {
     pub fn describe_quota(&self) -> DescribeQuotaCall {
         DescribeQuotaCall::new(&self.handle)
     }
-    /// Calls `DescribeRules`.
+    /// Calls `DescribeRules`; the answer is a [`DescribeRulesResponse`].
     ///
     /// Required: `ListenerId`, `LoadBalancerId`.
     ///
@@ -254,14 +254,14 @@ impl Client {
     pub fn describe_rules(&self) -> DescribeRulesCall {
         DescribeRulesCall::new(&self.handle)
     }
-    /// Calls `DescribeSecurityPolicies`.
+    /// Calls `DescribeSecurityPolicies`; the answer is a [`DescribeSecurityPoliciesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=alb&Version=2025-10-30&Action=DescribeSecurityPolicies)
     #[inline]
     pub fn describe_security_policies(&self) -> DescribeSecurityPoliciesCall {
         DescribeSecurityPoliciesCall::new(&self.handle)
     }
-    /// Calls `DescribeSecurityPolicyCapabilities`.
+    /// Calls `DescribeSecurityPolicyCapabilities`; the answer is a [`DescribeSecurityPolicyCapabilitiesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=alb&Version=2025-10-30&Action=DescribeSecurityPolicyCapabilities)
     #[inline]
@@ -270,7 +270,7 @@ impl Client {
     ) -> DescribeSecurityPolicyCapabilitiesCall {
         DescribeSecurityPolicyCapabilitiesCall::new(&self.handle)
     }
-    /// Calls `DescribeSecurityPolicyRelations`.
+    /// Calls `DescribeSecurityPolicyRelations`; the answer is a [`DescribeSecurityPolicyRelationsResponse`].
     ///
     /// Required: `SecurityPolicyIds`.
     ///
@@ -281,7 +281,7 @@ impl Client {
     ) -> DescribeSecurityPolicyRelationsCall {
         DescribeSecurityPolicyRelationsCall::new(&self.handle)
     }
-    /// Calls `DescribeSystemSecurityPolicies`.
+    /// Calls `DescribeSystemSecurityPolicies`; the answer is a [`DescribeSystemSecurityPoliciesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=alb&Version=2025-10-30&Action=DescribeSystemSecurityPolicies)
     #[inline]
@@ -290,7 +290,7 @@ impl Client {
     ) -> DescribeSystemSecurityPoliciesCall {
         DescribeSystemSecurityPoliciesCall::new(&self.handle)
     }
-    /// Calls `DescribeTargetGroupTargets`.
+    /// Calls `DescribeTargetGroupTargets`; the answer is a [`DescribeTargetGroupTargetsResponse`].
     ///
     /// Required: `TargetGroupId`.
     ///
@@ -299,28 +299,28 @@ impl Client {
     pub fn describe_target_group_targets(&self) -> DescribeTargetGroupTargetsCall {
         DescribeTargetGroupTargetsCall::new(&self.handle)
     }
-    /// Calls `DescribeTargetGroups`.
+    /// Calls `DescribeTargetGroups`; the answer is a [`DescribeTargetGroupsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=alb&Version=2025-10-30&Action=DescribeTargetGroups)
     #[inline]
     pub fn describe_target_groups(&self) -> DescribeTargetGroupsCall {
         DescribeTargetGroupsCall::new(&self.handle)
     }
-    /// Calls `DescribeTargetGroupsByTarget`.
+    /// Calls `DescribeTargetGroupsByTarget`; the answer is a [`DescribeTargetGroupsByTargetResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=alb&Version=2025-10-30&Action=DescribeTargetGroupsByTarget)
     #[inline]
     pub fn describe_target_groups_by_target(&self) -> DescribeTargetGroupsByTargetCall {
         DescribeTargetGroupsByTargetCall::new(&self.handle)
     }
-    /// Calls `DescribeZones`.
+    /// Calls `DescribeZones`; the answer is a [`DescribeZonesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=alb&Version=2025-10-30&Action=DescribeZones)
     #[inline]
     pub fn describe_zones(&self) -> DescribeZonesCall {
         DescribeZonesCall::new(&self.handle)
     }
-    /// Calls `DisassociateBandwidthPackageFromLoadBalancer`.
+    /// Calls `DisassociateBandwidthPackageFromLoadBalancer`; the answer is a [`DisassociateBandwidthPackageFromLoadBalancerResponse`].
     ///
     /// Required: `BandwidthPackageId`, `LoadBalancerId`. Automatic retries: safe only with a `ClientToken` set; without one, none once the request may have reached the service.
     ///
@@ -331,7 +331,7 @@ impl Client {
     ) -> DisassociateBandwidthPackageFromLoadBalancerCall {
         DisassociateBandwidthPackageFromLoadBalancerCall::new(&self.handle)
     }
-    /// Calls `DisassociateListenerAdditionalCertificates`.
+    /// Calls `DisassociateListenerAdditionalCertificates`; the answer is a [`DisassociateListenerAdditionalCertificatesResponse`].
     ///
     /// Required: `CertificateIds`, `ListenerId`, `LoadBalancerId`. Automatic retries: safe only with a `ClientToken` set; without one, none once the request may have reached the service.
     ///
@@ -342,7 +342,7 @@ impl Client {
     ) -> DisassociateListenerAdditionalCertificatesCall {
         DisassociateListenerAdditionalCertificatesCall::new(&self.handle)
     }
-    /// Calls `InquirePriceCreateLoadBalancer`.
+    /// Calls `InquirePriceCreateLoadBalancer`; the answer is a [`InquirePriceCreateLoadBalancerResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=alb&Version=2025-10-30&Action=InquirePriceCreateLoadBalancer)
     #[inline]
@@ -351,7 +351,7 @@ impl Client {
     ) -> InquirePriceCreateLoadBalancerCall {
         InquirePriceCreateLoadBalancerCall::new(&self.handle)
     }
-    /// Calls `ModifyHealthCheckTemplate`.
+    /// Calls `ModifyHealthCheckTemplate`; the answer is a [`ModifyHealthCheckTemplateResponse`].
     ///
     /// Required: `HealthCheckTemplateId`.
     ///
@@ -360,7 +360,7 @@ impl Client {
     pub fn modify_health_check_template(&self) -> ModifyHealthCheckTemplateCall {
         ModifyHealthCheckTemplateCall::new(&self.handle)
     }
-    /// Calls `ModifyListenerAttributes`.
+    /// Calls `ModifyListenerAttributes`; the answer is a [`ModifyListenerAttributesResponse`].
     ///
     /// Required: `ListenerId`, `LoadBalancerId`. Automatic retries: safe only with a `ClientToken` set; without one, none once the request may have reached the service.
     ///
@@ -369,7 +369,7 @@ impl Client {
     pub fn modify_listener_attributes(&self) -> ModifyListenerAttributesCall {
         ModifyListenerAttributesCall::new(&self.handle)
     }
-    /// Calls `ModifyLoadBalancerAddressType`.
+    /// Calls `ModifyLoadBalancerAddressType`; the answer is a [`ModifyLoadBalancerAddressTypeResponse`].
     ///
     /// Required: `AddressType`, `LoadBalancerId`.
     ///
@@ -380,7 +380,7 @@ impl Client {
     ) -> ModifyLoadBalancerAddressTypeCall {
         ModifyLoadBalancerAddressTypeCall::new(&self.handle)
     }
-    /// Calls `ModifyLoadBalancerAttributes`.
+    /// Calls `ModifyLoadBalancerAttributes`; the answer is a [`ModifyLoadBalancerAttributesResponse`].
     ///
     /// Required: `LoadBalancerId`. Automatic retries: safe only with a `ClientToken` set; without one, none once the request may have reached the service.
     ///
@@ -389,7 +389,7 @@ impl Client {
     pub fn modify_load_balancer_attributes(&self) -> ModifyLoadBalancerAttributesCall {
         ModifyLoadBalancerAttributesCall::new(&self.handle)
     }
-    /// Calls `ModifyLoadBalancerModificationProtection`.
+    /// Calls `ModifyLoadBalancerModificationProtection`; the answer is a [`ModifyLoadBalancerModificationProtectionResponse`].
     ///
     /// Required: `LoadBalancerId`, `ModificationProtectionEnabled`.
     ///
@@ -400,7 +400,7 @@ impl Client {
     ) -> ModifyLoadBalancerModificationProtectionCall {
         ModifyLoadBalancerModificationProtectionCall::new(&self.handle)
     }
-    /// Calls `ModifyRulesAttributes`.
+    /// Calls `ModifyRulesAttributes`; the answer is a [`ModifyRulesAttributesResponse`].
     ///
     /// Required: `ListenerId`, `LoadBalancerId`, `Rules`.
     ///
@@ -409,7 +409,7 @@ impl Client {
     pub fn modify_rules_attributes(&self) -> ModifyRulesAttributesCall {
         ModifyRulesAttributesCall::new(&self.handle)
     }
-    /// Calls `ModifySecurityPolicyAttributes`.
+    /// Calls `ModifySecurityPolicyAttributes`; the answer is a [`ModifySecurityPolicyAttributesResponse`].
     ///
     /// Required: `SecurityPolicyId`.
     ///
@@ -420,14 +420,14 @@ impl Client {
     ) -> ModifySecurityPolicyAttributesCall {
         ModifySecurityPolicyAttributesCall::new(&self.handle)
     }
-    /// Calls `ModifyTargetGroupAttributes`.
+    /// Calls `ModifyTargetGroupAttributes`; the answer is a [`ModifyTargetGroupAttributesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=alb&Version=2025-10-30&Action=ModifyTargetGroupAttributes)
     #[inline]
     pub fn modify_target_group_attributes(&self) -> ModifyTargetGroupAttributesCall {
         ModifyTargetGroupAttributesCall::new(&self.handle)
     }
-    /// Calls `ModifyTargetsInTargetGroup`.
+    /// Calls `ModifyTargetsInTargetGroup`; the answer is a [`ModifyTargetsInTargetGroupResponse`].
     ///
     /// Required: `TargetGroupId`, `Targets`.
     ///
@@ -436,7 +436,7 @@ impl Client {
     pub fn modify_targets_in_target_group(&self) -> ModifyTargetsInTargetGroupCall {
         ModifyTargetsInTargetGroupCall::new(&self.handle)
     }
-    /// Calls `NotifyUnbindTarget`.
+    /// Calls `NotifyUnbindTarget`; the answer is a [`NotifyUnbindTargetResponse`].
     ///
     /// Required: `Ips`, `NumericVpcId`.
     ///
@@ -445,7 +445,7 @@ impl Client {
     pub fn notify_unbind_target(&self) -> NotifyUnbindTargetCall {
         NotifyUnbindTargetCall::new(&self.handle)
     }
-    /// Calls `RemoveTargetsFromTargetGroup`.
+    /// Calls `RemoveTargetsFromTargetGroup`; the answer is a [`RemoveTargetsFromTargetGroupResponse`].
     ///
     /// Required: `TargetGroupId`, `Targets`.
     ///
@@ -454,7 +454,7 @@ impl Client {
     pub fn remove_targets_from_target_group(&self) -> RemoveTargetsFromTargetGroupCall {
         RemoveTargetsFromTargetGroupCall::new(&self.handle)
     }
-    /// Calls `SetLoadBalancerSecurityGroups`.
+    /// Calls `SetLoadBalancerSecurityGroups`; the answer is a [`SetLoadBalancerSecurityGroupsResponse`].
     ///
     /// Required: `LoadBalancerId`, `SecurityGroups`.
     ///
@@ -1143,7 +1143,6 @@ rt::action!(
     DescribeSecurityPolicyCapabilitiesCall, DescribeSecurityPolicyCapabilitiesResponse,
     Error, idempotent
 );
-impl<T> DescribeSecurityPolicyCapabilitiesCall<T> {}
 /// The answer of [`Client::describe_security_policy_capabilities`] (`DescribeSecurityPolicyCapabilities`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -1177,7 +1176,6 @@ rt::action!(
     DescribeSystemSecurityPoliciesCall, DescribeSystemSecurityPoliciesResponse, Error,
     idempotent
 );
-impl<T> DescribeSystemSecurityPoliciesCall<T> {}
 /// The answer of [`Client::describe_system_security_policies`] (`DescribeSystemSecurityPolicies`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -1256,7 +1254,6 @@ rt::action!(
     DescribeZones, DescribeZonesRequest, DescribeZonesCall, DescribeZonesResponse, Error,
     idempotent
 );
-impl<T> DescribeZonesCall<T> {}
 /// The answer of [`Client::describe_zones`] (`DescribeZones`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `BatchDescribeKTVMusicDetails`.
+    /// Calls `BatchDescribeKTVMusicDetails`; the answer is a [`BatchDescribeKTVMusicDetailsResponse`].
     ///
     /// Required: `MusicIds`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn batch_describe_ktv_music_details(&self) -> BatchDescribeKTVMusicDetailsCall {
         BatchDescribeKTVMusicDetailsCall::new(&self.handle)
     }
-    /// Calls `CreateKTVRobot`.
+    /// Calls `CreateKTVRobot`; the answer is a [`CreateKTVRobotResponse`].
     ///
     /// Required: `RTCSystem`, `JoinRoomInput`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn create_ktv_robot(&self) -> CreateKTVRobotCall {
         CreateKTVRobotCall::new(&self.handle)
     }
-    /// Calls `DescribeAuthInfo`.
+    /// Calls `DescribeAuthInfo`; the answer is a [`DescribeAuthInfoResponse`].
     ///
     /// Each answer holds one page of `AuthInfo`; [`into_paginator`](DescribeAuthInfoCall::into_paginator) reads them all.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn describe_auth_info(&self) -> DescribeAuthInfoCall {
         DescribeAuthInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudMusic`.
+    /// Calls `DescribeCloudMusic`; the answer is a [`DescribeCloudMusicResponse`].
     ///
     /// Required: `MusicId`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn describe_cloud_music(&self) -> DescribeCloudMusicCall {
         DescribeCloudMusicCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudMusicPurchased`.
+    /// Calls `DescribeCloudMusicPurchased`; the answer is a [`DescribeCloudMusicPurchasedResponse`].
     ///
     /// Required: `AuthInfoId`.
     ///
@@ -80,7 +80,7 @@ impl Client {
     pub fn describe_cloud_music_purchased(&self) -> DescribeCloudMusicPurchasedCall {
         DescribeCloudMusicPurchasedCall::new(&self.handle)
     }
-    /// Calls `DescribeItemById`.
+    /// Calls `DescribeItemById`; the answer is a [`DescribeItemByIdResponse`].
     ///
     /// Required: `ItemIDs`.
     ///
@@ -89,7 +89,7 @@ impl Client {
     pub fn describe_item_by_id(&self) -> DescribeItemByIdCall {
         DescribeItemByIdCall::new(&self.handle)
     }
-    /// Calls `DescribeItems`.
+    /// Calls `DescribeItems`; the answer is a [`DescribeItemsResponse`].
     ///
     /// Required: `Offset`, `Limit`.
     ///
@@ -98,7 +98,7 @@ impl Client {
     pub fn describe_items(&self) -> DescribeItemsCall {
         DescribeItemsCall::new(&self.handle)
     }
-    /// Calls `DescribeKTVMusicDetail`.
+    /// Calls `DescribeKTVMusicDetail`; the answer is a [`DescribeKTVMusicDetailResponse`].
     ///
     /// Required: `MusicId`.
     ///
@@ -107,14 +107,14 @@ impl Client {
     pub fn describe_ktv_music_detail(&self) -> DescribeKTVMusicDetailCall {
         DescribeKTVMusicDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeKTVMusicTags`.
+    /// Calls `DescribeKTVMusicTags`; the answer is a [`DescribeKTVMusicTagsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ame&Version=2019-09-16&Action=DescribeKTVMusicTags)
     #[inline]
     pub fn describe_ktv_music_tags(&self) -> DescribeKTVMusicTagsCall {
         DescribeKTVMusicTagsCall::new(&self.handle)
     }
-    /// Calls `DescribeKTVPlaylistDetail`.
+    /// Calls `DescribeKTVPlaylistDetail`; the answer is a [`DescribeKTVPlaylistDetailResponse`].
     ///
     /// Required: `PlaylistId`.
     ///
@@ -123,7 +123,7 @@ impl Client {
     pub fn describe_ktv_playlist_detail(&self) -> DescribeKTVPlaylistDetailCall {
         DescribeKTVPlaylistDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeKTVPlaylists`.
+    /// Calls `DescribeKTVPlaylists`; the answer is a [`DescribeKTVPlaylistsResponse`].
     ///
     /// Each answer holds one page of `PlaylistBaseInfoSet`; [`into_paginator`](DescribeKTVPlaylistsCall::into_paginator) reads them all.
     ///
@@ -132,7 +132,7 @@ impl Client {
     pub fn describe_ktv_playlists(&self) -> DescribeKTVPlaylistsCall {
         DescribeKTVPlaylistsCall::new(&self.handle)
     }
-    /// Calls `DescribeKTVRobots`.
+    /// Calls `DescribeKTVRobots`; the answer is a [`DescribeKTVRobotsResponse`].
     ///
     /// Each answer holds one page of `KTVRobotInfoSet`; [`into_paginator`](DescribeKTVRobotsCall::into_paginator) reads them all.
     ///
@@ -141,14 +141,14 @@ impl Client {
     pub fn describe_ktv_robots(&self) -> DescribeKTVRobotsCall {
         DescribeKTVRobotsCall::new(&self.handle)
     }
-    /// Calls `DescribeKTVSingerCategories`.
+    /// Calls `DescribeKTVSingerCategories`; the answer is a [`DescribeKTVSingerCategoriesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ame&Version=2019-09-16&Action=DescribeKTVSingerCategories)
     #[inline]
     pub fn describe_ktv_singer_categories(&self) -> DescribeKTVSingerCategoriesCall {
         DescribeKTVSingerCategoriesCall::new(&self.handle)
     }
-    /// Calls `DescribeKTVSingerMusics`.
+    /// Calls `DescribeKTVSingerMusics`; the answer is a [`DescribeKTVSingerMusicsResponse`].
     ///
     /// Required: `SingerId`.
     ///
@@ -159,7 +159,7 @@ impl Client {
     pub fn describe_ktv_singer_musics(&self) -> DescribeKTVSingerMusicsCall {
         DescribeKTVSingerMusicsCall::new(&self.handle)
     }
-    /// Calls `DescribeKTVSingers`.
+    /// Calls `DescribeKTVSingers`; the answer is a [`DescribeKTVSingersResponse`].
     ///
     /// Each answer holds one page of `KTVSingerInfoSet`; [`into_paginator`](DescribeKTVSingersCall::into_paginator) reads them all.
     ///
@@ -168,7 +168,7 @@ impl Client {
     pub fn describe_ktv_singers(&self) -> DescribeKTVSingersCall {
         DescribeKTVSingersCall::new(&self.handle)
     }
-    /// Calls `DescribeKTVSuggestions`.
+    /// Calls `DescribeKTVSuggestions`; the answer is a [`DescribeKTVSuggestionsResponse`].
     ///
     /// Required: `KeyWord`.
     ///
@@ -177,14 +177,14 @@ impl Client {
     pub fn describe_ktv_suggestions(&self) -> DescribeKTVSuggestionsCall {
         DescribeKTVSuggestionsCall::new(&self.handle)
     }
-    /// Calls `DescribeKTVTopList`.
+    /// Calls `DescribeKTVTopList`; the answer is a [`DescribeKTVTopListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ame&Version=2019-09-16&Action=DescribeKTVTopList)
     #[inline]
     pub fn describe_ktv_top_list(&self) -> DescribeKTVTopListCall {
         DescribeKTVTopListCall::new(&self.handle)
     }
-    /// Calls `DescribeLyric`.
+    /// Calls `DescribeLyric`; the answer is a [`DescribeLyricResponse`].
     ///
     /// Required: `ItemId`.
     ///
@@ -193,7 +193,7 @@ impl Client {
     pub fn describe_lyric(&self) -> DescribeLyricCall {
         DescribeLyricCall::new(&self.handle)
     }
-    /// Calls `DescribeMusic`.
+    /// Calls `DescribeMusic`; the answer is a [`DescribeMusicResponse`].
     ///
     /// Required: `ItemId`, `IdentityId`.
     ///
@@ -202,7 +202,7 @@ impl Client {
     pub fn describe_music(&self) -> DescribeMusicCall {
         DescribeMusicCall::new(&self.handle)
     }
-    /// Calls `DescribeMusicSaleStatus`.
+    /// Calls `DescribeMusicSaleStatus`; the answer is a [`DescribeMusicSaleStatusResponse`].
     ///
     /// Required: `MusicIds`, `PurchaseType`.
     ///
@@ -211,7 +211,7 @@ impl Client {
     pub fn describe_music_sale_status(&self) -> DescribeMusicSaleStatusCall {
         DescribeMusicSaleStatusCall::new(&self.handle)
     }
-    /// Calls `DescribePackageItems`.
+    /// Calls `DescribePackageItems`; the answer is a [`DescribePackageItemsResponse`].
     ///
     /// Required: `OrderId`.
     ///
@@ -220,14 +220,14 @@ impl Client {
     pub fn describe_package_items(&self) -> DescribePackageItemsCall {
         DescribePackageItemsCall::new(&self.handle)
     }
-    /// Calls `DescribePackages`.
+    /// Calls `DescribePackages`; the answer is a [`DescribePackagesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ame&Version=2019-09-16&Action=DescribePackages)
     #[inline]
     pub fn describe_packages(&self) -> DescribePackagesCall {
         DescribePackagesCall::new(&self.handle)
     }
-    /// Calls `DescribePkgOfflineMusic`.
+    /// Calls `DescribePkgOfflineMusic`; the answer is a [`DescribePkgOfflineMusicResponse`].
     ///
     /// Required: `PackageOrderId`.
     ///
@@ -238,7 +238,7 @@ impl Client {
     pub fn describe_pkg_offline_music(&self) -> DescribePkgOfflineMusicCall {
         DescribePkgOfflineMusicCall::new(&self.handle)
     }
-    /// Calls `DescribeStations`.
+    /// Calls `DescribeStations`; the answer is a [`DescribeStationsResponse`].
     ///
     /// Required: `Limit`, `Offset`.
     ///
@@ -247,7 +247,7 @@ impl Client {
     pub fn describe_stations(&self) -> DescribeStationsCall {
         DescribeStationsCall::new(&self.handle)
     }
-    /// Calls `DestroyKTVRobot`.
+    /// Calls `DestroyKTVRobot`; the answer is a [`DestroyKTVRobotResponse`].
     ///
     /// Required: `RobotId`.
     ///
@@ -256,7 +256,7 @@ impl Client {
     pub fn destroy_ktv_robot(&self) -> DestroyKTVRobotCall {
         DestroyKTVRobotCall::new(&self.handle)
     }
-    /// Calls `ModifyMusicOnShelves`.
+    /// Calls `ModifyMusicOnShelves`; the answer is a [`ModifyMusicOnShelvesResponse`].
     ///
     /// Required: `MusicDetailInfos`.
     ///
@@ -265,7 +265,7 @@ impl Client {
     pub fn modify_music_on_shelves(&self) -> ModifyMusicOnShelvesCall {
         ModifyMusicOnShelvesCall::new(&self.handle)
     }
-    /// Calls `PutMusicOnTheShelves`.
+    /// Calls `PutMusicOnTheShelves`; the answer is a [`PutMusicOnTheShelvesResponse`].
     ///
     /// Required: `MusicIds`.
     ///
@@ -274,7 +274,7 @@ impl Client {
     pub fn put_music_on_the_shelves(&self) -> PutMusicOnTheShelvesCall {
         PutMusicOnTheShelvesCall::new(&self.handle)
     }
-    /// Calls `ReportData`.
+    /// Calls `ReportData`; the answer is a [`ReportDataResponse`].
     ///
     /// Required: `ReportData`.
     ///
@@ -283,7 +283,7 @@ impl Client {
     pub fn report_data(&self) -> ReportDataCall {
         ReportDataCall::new(&self.handle)
     }
-    /// Calls `SearchKTVMusics`.
+    /// Calls `SearchKTVMusics`; the answer is a [`SearchKTVMusicsResponse`].
     ///
     /// Required: `KeyWord`, `Offset`, `Limit`.
     ///
@@ -294,7 +294,7 @@ impl Client {
     pub fn search_ktv_musics(&self) -> SearchKTVMusicsCall {
         SearchKTVMusicsCall::new(&self.handle)
     }
-    /// Calls `SyncKTVRobotCommand`.
+    /// Calls `SyncKTVRobotCommand`; the answer is a [`SyncKTVRobotCommandResponse`].
     ///
     /// Required: `RobotId`, `Command`.
     ///
@@ -303,7 +303,7 @@ impl Client {
     pub fn sync_ktv_robot_command(&self) -> SyncKTVRobotCommandCall {
         SyncKTVRobotCommandCall::new(&self.handle)
     }
-    /// Calls `TakeMusicOffShelves`.
+    /// Calls `TakeMusicOffShelves`; the answer is a [`TakeMusicOffShelvesResponse`].
     ///
     /// Required: `TakeMusicOffShelves`.
     ///
@@ -522,7 +522,6 @@ rt::action!(
     DescribeKTVMusicTags, DescribeKTVMusicTagsRequest, DescribeKTVMusicTagsCall,
     DescribeKTVMusicTagsResponse, Error, idempotent
 );
-impl<T> DescribeKTVMusicTagsCall<T> {}
 /// The answer of [`Client::describe_ktv_music_tags`] (`DescribeKTVMusicTags`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -645,7 +644,6 @@ rt::action!(
     DescribeKTVSingerCategoriesCall, DescribeKTVSingerCategoriesResponse, Error,
     idempotent
 );
-impl<T> DescribeKTVSingerCategoriesCall<T> {}
 /// The answer of [`Client::describe_ktv_singer_categories`] (`DescribeKTVSingerCategories`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

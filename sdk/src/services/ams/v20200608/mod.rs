@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `CancelTask`.
+    /// Calls `CancelTask`; the answer is a [`CancelTaskResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -44,14 +44,14 @@ impl Client {
     pub fn cancel_task(&self) -> CancelTaskCall {
         CancelTaskCall::new(&self.handle)
     }
-    /// Calls `CreateAudioModerationTask`.
+    /// Calls `CreateAudioModerationTask`; the answer is a [`CreateAudioModerationTaskResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ams&Version=2020-06-08&Action=CreateAudioModerationTask)
     #[inline]
     pub fn create_audio_moderation_task(&self) -> CreateAudioModerationTaskCall {
         CreateAudioModerationTaskCall::new(&self.handle)
     }
-    /// Calls `CreateBizConfig`.
+    /// Calls `CreateBizConfig`; the answer is a [`CreateBizConfigResponse`].
     ///
     /// Required: `BizType`, `MediaModeration`.
     ///
@@ -60,7 +60,7 @@ impl Client {
     pub fn create_biz_config(&self) -> CreateBizConfigCall {
         CreateBizConfigCall::new(&self.handle)
     }
-    /// Calls `DescribeAmsList`.
+    /// Calls `DescribeAmsList`; the answer is a [`DescribeAmsListResponse`].
     ///
     /// Required: `PageToken`, `Limit`, `PageDirection`.
     ///
@@ -69,7 +69,7 @@ impl Client {
     pub fn describe_ams_list(&self) -> DescribeAmsListCall {
         DescribeAmsListCall::new(&self.handle)
     }
-    /// Calls `DescribeAudioStat`.
+    /// Calls `DescribeAudioStat`; the answer is a [`DescribeAudioStatResponse`].
     ///
     /// Required: `AuditType`, `Filters`.
     ///
@@ -78,7 +78,7 @@ impl Client {
     pub fn describe_audio_stat(&self) -> DescribeAudioStatCall {
         DescribeAudioStatCall::new(&self.handle)
     }
-    /// Calls `DescribeBizConfig`.
+    /// Calls `DescribeBizConfig`; the answer is a [`DescribeBizConfigResponse`].
     ///
     /// Required: `BizType`.
     ///
@@ -87,7 +87,7 @@ impl Client {
     pub fn describe_biz_config(&self) -> DescribeBizConfigCall {
         DescribeBizConfigCall::new(&self.handle)
     }
-    /// Calls `DescribeTaskDetail`.
+    /// Calls `DescribeTaskDetail`; the answer is a [`DescribeTaskDetailResponse`].
     ///
     /// Required: `TaskId`.
     ///

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `CancelTask`.
+    /// Calls `CancelTask`; the answer is a [`CancelTaskResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn cancel_task(&self) -> CancelTaskCall {
         CancelTaskCall::new(&self.handle)
     }
-    /// Calls `CreateAudioModerationSyncTask`.
+    /// Calls `CreateAudioModerationSyncTask`; the answer is a [`CreateAudioModerationSyncTaskResponse`].
     ///
     /// Required: `BizType`, `DataId`, `FileFormat`.
     ///
@@ -55,7 +55,7 @@ impl Client {
     ) -> CreateAudioModerationSyncTaskCall {
         CreateAudioModerationSyncTaskCall::new(&self.handle)
     }
-    /// Calls `CreateAudioModerationTask`.
+    /// Calls `CreateAudioModerationTask`; the answer is a [`CreateAudioModerationTaskResponse`].
     ///
     /// Required: `Tasks`.
     ///
@@ -64,7 +64,7 @@ impl Client {
     pub fn create_audio_moderation_task(&self) -> CreateAudioModerationTaskCall {
         CreateAudioModerationTaskCall::new(&self.handle)
     }
-    /// Calls `DescribeTaskDetail`.
+    /// Calls `DescribeTaskDetail`; the answer is a [`DescribeTaskDetailResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -73,7 +73,7 @@ impl Client {
     pub fn describe_task_detail(&self) -> DescribeTaskDetailCall {
         DescribeTaskDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeTasks`.
+    /// Calls `DescribeTasks`; the answer is a [`DescribeTasksResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ams&Version=2020-12-29&Action=DescribeTasks)
     #[inline]

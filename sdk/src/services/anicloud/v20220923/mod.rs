@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `CheckAppidExist`.
+    /// Calls `CheckAppidExist`; the answer is a [`CheckAppidExistResponse`].
     ///
     /// Required: `SDKAppid`, `Type`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn check_appid_exist(&self) -> CheckAppidExistCall {
         CheckAppidExistCall::new(&self.handle)
     }
-    /// Calls `QueryResource`.
+    /// Calls `QueryResource`; the answer is a [`QueryResourceResponse`].
     ///
     /// Required: `Type`, `PageNumber`, `PageSize`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn query_resource(&self) -> QueryResourceCall {
         QueryResourceCall::new(&self.handle)
     }
-    /// Calls `QueryResourceInfo`.
+    /// Calls `QueryResourceInfo`; the answer is a [`QueryResourceInfoResponse`].
     ///
     /// Required: `InstanceId`.
     ///

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `AssociateDDoSEipAddress`.
+    /// Calls `AssociateDDoSEipAddress`; the answer is a [`AssociateDDoSEipAddressResponse`].
     ///
     /// Required: `InstanceId`, `Eip`, `CvmInstanceID`, `CvmRegion`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn associate_d_do_s_eip_address(&self) -> AssociateDDoSEipAddressCall {
         AssociateDDoSEipAddressCall::new(&self.handle)
     }
-    /// Calls `AssociateDDoSEipLoadBalancer`.
+    /// Calls `AssociateDDoSEipLoadBalancer`; the answer is a [`AssociateDDoSEipLoadBalancerResponse`].
     ///
     /// Required: `InstanceId`, `Eip`, `LoadBalancerID`, `LoadBalancerRegion`.
     ///
@@ -55,7 +55,7 @@ impl Client {
     ) -> AssociateDDoSEipLoadBalancerCall {
         AssociateDDoSEipLoadBalancerCall::new(&self.handle)
     }
-    /// Calls `CreateBgpInstance`.
+    /// Calls `CreateBgpInstance`; the answer is a [`CreateBgpInstanceResponse`].
     ///
     /// Required: `InstanceChargeType`, `PackageType`, `InstanceCount`.
     ///
@@ -64,7 +64,7 @@ impl Client {
     pub fn create_bgp_instance(&self) -> CreateBgpInstanceCall {
         CreateBgpInstanceCall::new(&self.handle)
     }
-    /// Calls `CreateBlackWhiteIpList`.
+    /// Calls `CreateBlackWhiteIpList`; the answer is a [`CreateBlackWhiteIpListResponse`].
     ///
     /// Required: `InstanceId`, `IpList`, `Type`.
     ///
@@ -73,7 +73,7 @@ impl Client {
     pub fn create_black_white_ip_list(&self) -> CreateBlackWhiteIpListCall {
         CreateBlackWhiteIpListCall::new(&self.handle)
     }
-    /// Calls `CreateBoundIP`.
+    /// Calls `CreateBoundIP`; the answer is a [`CreateBoundIPResponse`].
     ///
     /// Required: `Business`, `Id`.
     ///
@@ -82,7 +82,7 @@ impl Client {
     pub fn create_bound_ip(&self) -> CreateBoundIPCall {
         CreateBoundIPCall::new(&self.handle)
     }
-    /// Calls `CreateCCPrecisionPolicy`.
+    /// Calls `CreateCCPrecisionPolicy`; the answer is a [`CreateCCPrecisionPolicyResponse`].
     ///
     /// Required: `InstanceId`, `Ip`, `Protocol`, `Domain`, `PolicyAction`, `PolicyList`.
     ///
@@ -91,7 +91,7 @@ impl Client {
     pub fn create_cc_precision_policy(&self) -> CreateCCPrecisionPolicyCall {
         CreateCCPrecisionPolicyCall::new(&self.handle)
     }
-    /// Calls `CreateCCReqLimitPolicy`.
+    /// Calls `CreateCCReqLimitPolicy`; the answer is a [`CreateCCReqLimitPolicyResponse`].
     ///
     /// Required: `InstanceId`, `Ip`, `Protocol`, `Domain`, `Policy`.
     ///
@@ -100,7 +100,7 @@ impl Client {
     pub fn create_cc_req_limit_policy(&self) -> CreateCCReqLimitPolicyCall {
         CreateCCReqLimitPolicyCall::new(&self.handle)
     }
-    /// Calls `CreateCcBlackWhiteIpList`.
+    /// Calls `CreateCcBlackWhiteIpList`; the answer is a [`CreateCcBlackWhiteIpListResponse`].
     ///
     /// Required: `InstanceId`, `IpList`, `Type`, `Ip`, `Domain`, `Protocol`.
     ///
@@ -109,7 +109,7 @@ impl Client {
     pub fn create_cc_black_white_ip_list(&self) -> CreateCcBlackWhiteIpListCall {
         CreateCcBlackWhiteIpListCall::new(&self.handle)
     }
-    /// Calls `CreateCcGeoIPBlockConfig`.
+    /// Calls `CreateCcGeoIPBlockConfig`; the answer is a [`CreateCcGeoIPBlockConfigResponse`].
     ///
     /// Required: `InstanceId`, `IP`, `Domain`, `Protocol`, `CcGeoIPBlockConfig`.
     ///
@@ -118,7 +118,7 @@ impl Client {
     pub fn create_cc_geo_ip_block_config(&self) -> CreateCcGeoIPBlockConfigCall {
         CreateCcGeoIPBlockConfigCall::new(&self.handle)
     }
-    /// Calls `CreateDDoSAI`.
+    /// Calls `CreateDDoSAI`; the answer is a [`CreateDDoSAIResponse`].
     ///
     /// Required: `InstanceIdList`, `DDoSAI`.
     ///
@@ -127,7 +127,7 @@ impl Client {
     pub fn create_d_do_sai(&self) -> CreateDDoSAICall {
         CreateDDoSAICall::new(&self.handle)
     }
-    /// Calls `CreateDDoSBlackWhiteIpList`.
+    /// Calls `CreateDDoSBlackWhiteIpList`; the answer is a [`CreateDDoSBlackWhiteIpListResponse`].
     ///
     /// Required: `InstanceId`, `IpList`, `Type`.
     ///
@@ -136,7 +136,7 @@ impl Client {
     pub fn create_d_do_s_black_white_ip_list(&self) -> CreateDDoSBlackWhiteIpListCall {
         CreateDDoSBlackWhiteIpListCall::new(&self.handle)
     }
-    /// Calls `CreateDDoSConnectLimit`.
+    /// Calls `CreateDDoSConnectLimit`; the answer is a [`CreateDDoSConnectLimitResponse`].
     ///
     /// Required: `InstanceId`, `ConnectLimitConfig`.
     ///
@@ -145,7 +145,7 @@ impl Client {
     pub fn create_d_do_s_connect_limit(&self) -> CreateDDoSConnectLimitCall {
         CreateDDoSConnectLimitCall::new(&self.handle)
     }
-    /// Calls `CreateDDoSGeoIPBlockConfig`.
+    /// Calls `CreateDDoSGeoIPBlockConfig`; the answer is a [`CreateDDoSGeoIPBlockConfigResponse`].
     ///
     /// Required: `InstanceId`, `DDoSGeoIPBlockConfig`.
     ///
@@ -154,7 +154,7 @@ impl Client {
     pub fn create_d_do_s_geo_ip_block_config(&self) -> CreateDDoSGeoIPBlockConfigCall {
         CreateDDoSGeoIPBlockConfigCall::new(&self.handle)
     }
-    /// Calls `CreateDDoSSpeedLimitConfig`.
+    /// Calls `CreateDDoSSpeedLimitConfig`; the answer is a [`CreateDDoSSpeedLimitConfigResponse`].
     ///
     /// Required: `InstanceId`, `DDoSSpeedLimitConfig`.
     ///
@@ -163,7 +163,7 @@ impl Client {
     pub fn create_d_do_s_speed_limit_config(&self) -> CreateDDoSSpeedLimitConfigCall {
         CreateDDoSSpeedLimitConfigCall::new(&self.handle)
     }
-    /// Calls `CreateDefaultAlarmThreshold`.
+    /// Calls `CreateDefaultAlarmThreshold`; the answer is a [`CreateDefaultAlarmThresholdResponse`].
     ///
     /// Required: `DefaultAlarmConfig`, `InstanceType`.
     ///
@@ -172,7 +172,7 @@ impl Client {
     pub fn create_default_alarm_threshold(&self) -> CreateDefaultAlarmThresholdCall {
         CreateDefaultAlarmThresholdCall::new(&self.handle)
     }
-    /// Calls `CreateIPAlarmThresholdConfig`.
+    /// Calls `CreateIPAlarmThresholdConfig`; the answer is a [`CreateIPAlarmThresholdConfigResponse`].
     ///
     /// Required: `IpAlarmThresholdConfigList`.
     ///
@@ -181,7 +181,7 @@ impl Client {
     pub fn create_ip_alarm_threshold_config(&self) -> CreateIPAlarmThresholdConfigCall {
         CreateIPAlarmThresholdConfigCall::new(&self.handle)
     }
-    /// Calls `CreateL7RuleCerts`.
+    /// Calls `CreateL7RuleCerts`; the answer is a [`CreateL7RuleCertsResponse`].
     ///
     /// Required: `CertId`, `L7Rules`.
     ///
@@ -190,7 +190,7 @@ impl Client {
     pub fn create_l7_rule_certs(&self) -> CreateL7RuleCertsCall {
         CreateL7RuleCertsCall::new(&self.handle)
     }
-    /// Calls `CreateNewL7Rules`.
+    /// Calls `CreateNewL7Rules`; the answer is a [`CreateNewL7RulesResponse`].
     ///
     /// Required: `Rules`, `Business`, `IdList`, `VipList`.
     ///
@@ -199,7 +199,7 @@ impl Client {
     pub fn create_new_l7_rules(&self) -> CreateNewL7RulesCall {
         CreateNewL7RulesCall::new(&self.handle)
     }
-    /// Calls `CreatePacketFilterConfig`.
+    /// Calls `CreatePacketFilterConfig`; the answer is a [`CreatePacketFilterConfigResponse`].
     ///
     /// Required: `InstanceId`, `PacketFilterConfig`.
     ///
@@ -208,7 +208,7 @@ impl Client {
     pub fn create_packet_filter_config(&self) -> CreatePacketFilterConfigCall {
         CreatePacketFilterConfigCall::new(&self.handle)
     }
-    /// Calls `CreatePortAclConfig`.
+    /// Calls `CreatePortAclConfig`; the answer is a [`CreatePortAclConfigResponse`].
     ///
     /// Required: `InstanceId`, `AclConfig`.
     ///
@@ -217,7 +217,7 @@ impl Client {
     pub fn create_port_acl_config(&self) -> CreatePortAclConfigCall {
         CreatePortAclConfigCall::new(&self.handle)
     }
-    /// Calls `CreatePortAclConfigList`.
+    /// Calls `CreatePortAclConfigList`; the answer is a [`CreatePortAclConfigListResponse`].
     ///
     /// Required: `InstanceIdList`, `AclConfig`.
     ///
@@ -226,7 +226,7 @@ impl Client {
     pub fn create_port_acl_config_list(&self) -> CreatePortAclConfigListCall {
         CreatePortAclConfigListCall::new(&self.handle)
     }
-    /// Calls `CreateProtocolBlockConfig`.
+    /// Calls `CreateProtocolBlockConfig`; the answer is a [`CreateProtocolBlockConfigResponse`].
     ///
     /// Required: `InstanceId`, `ProtocolBlockConfig`.
     ///
@@ -235,14 +235,14 @@ impl Client {
     pub fn create_protocol_block_config(&self) -> CreateProtocolBlockConfigCall {
         CreateProtocolBlockConfigCall::new(&self.handle)
     }
-    /// Calls `CreateSchedulingDomain`.
+    /// Calls `CreateSchedulingDomain`; the answer is a [`CreateSchedulingDomainResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=antiddos&Version=2020-03-09&Action=CreateSchedulingDomain)
     #[inline]
     pub fn create_scheduling_domain(&self) -> CreateSchedulingDomainCall {
         CreateSchedulingDomainCall::new(&self.handle)
     }
-    /// Calls `CreateWaterPrintConfig`.
+    /// Calls `CreateWaterPrintConfig`; the answer is a [`CreateWaterPrintConfigResponse`].
     ///
     /// Required: `InstanceId`, `WaterPrintConfig`.
     ///
@@ -251,7 +251,7 @@ impl Client {
     pub fn create_water_print_config(&self) -> CreateWaterPrintConfigCall {
         CreateWaterPrintConfigCall::new(&self.handle)
     }
-    /// Calls `CreateWaterPrintKey`.
+    /// Calls `CreateWaterPrintKey`; the answer is a [`CreateWaterPrintKeyResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -260,7 +260,7 @@ impl Client {
     pub fn create_water_print_key(&self) -> CreateWaterPrintKeyCall {
         CreateWaterPrintKeyCall::new(&self.handle)
     }
-    /// Calls `DeleteCCLevelPolicy`.
+    /// Calls `DeleteCCLevelPolicy`; the answer is a [`DeleteCCLevelPolicyResponse`].
     ///
     /// Required: `InstanceId`, `Ip`, `Domain`, `Protocol`.
     ///
@@ -269,7 +269,7 @@ impl Client {
     pub fn delete_cc_level_policy(&self) -> DeleteCCLevelPolicyCall {
         DeleteCCLevelPolicyCall::new(&self.handle)
     }
-    /// Calls `DeleteCCPrecisionPolicy`.
+    /// Calls `DeleteCCPrecisionPolicy`; the answer is a [`DeleteCCPrecisionPolicyResponse`].
     ///
     /// Required: `InstanceId`, `PolicyId`.
     ///
@@ -278,7 +278,7 @@ impl Client {
     pub fn delete_cc_precision_policy(&self) -> DeleteCCPrecisionPolicyCall {
         DeleteCCPrecisionPolicyCall::new(&self.handle)
     }
-    /// Calls `DeleteCCRequestLimitPolicy`.
+    /// Calls `DeleteCCRequestLimitPolicy`; the answer is a [`DeleteCCRequestLimitPolicyResponse`].
     ///
     /// Required: `InstanceId`, `PolicyId`.
     ///
@@ -287,7 +287,7 @@ impl Client {
     pub fn delete_cc_request_limit_policy(&self) -> DeleteCCRequestLimitPolicyCall {
         DeleteCCRequestLimitPolicyCall::new(&self.handle)
     }
-    /// Calls `DeleteCCThresholdPolicy`.
+    /// Calls `DeleteCCThresholdPolicy`; the answer is a [`DeleteCCThresholdPolicyResponse`].
     ///
     /// Required: `InstanceId`, `Ip`, `Domain`, `Protocol`.
     ///
@@ -296,7 +296,7 @@ impl Client {
     pub fn delete_cc_threshold_policy(&self) -> DeleteCCThresholdPolicyCall {
         DeleteCCThresholdPolicyCall::new(&self.handle)
     }
-    /// Calls `DeleteCcBlackWhiteIpList`.
+    /// Calls `DeleteCcBlackWhiteIpList`; the answer is a [`DeleteCcBlackWhiteIpListResponse`].
     ///
     /// Required: `InstanceId`, `PolicyId`.
     ///
@@ -305,7 +305,7 @@ impl Client {
     pub fn delete_cc_black_white_ip_list(&self) -> DeleteCcBlackWhiteIpListCall {
         DeleteCcBlackWhiteIpListCall::new(&self.handle)
     }
-    /// Calls `DeleteCcGeoIPBlockConfig`.
+    /// Calls `DeleteCcGeoIPBlockConfig`; the answer is a [`DeleteCcGeoIPBlockConfigResponse`].
     ///
     /// Required: `InstanceId`, `CcGeoIPBlockConfig`.
     ///
@@ -314,7 +314,7 @@ impl Client {
     pub fn delete_cc_geo_ip_block_config(&self) -> DeleteCcGeoIPBlockConfigCall {
         DeleteCcGeoIPBlockConfigCall::new(&self.handle)
     }
-    /// Calls `DeleteDDoSBlackWhiteIpList`.
+    /// Calls `DeleteDDoSBlackWhiteIpList`; the answer is a [`DeleteDDoSBlackWhiteIpListResponse`].
     ///
     /// Required: `InstanceId`, `IpList`, `Type`.
     ///
@@ -323,7 +323,7 @@ impl Client {
     pub fn delete_d_do_s_black_white_ip_list(&self) -> DeleteDDoSBlackWhiteIpListCall {
         DeleteDDoSBlackWhiteIpListCall::new(&self.handle)
     }
-    /// Calls `DeleteDDoSGeoIPBlockConfig`.
+    /// Calls `DeleteDDoSGeoIPBlockConfig`; the answer is a [`DeleteDDoSGeoIPBlockConfigResponse`].
     ///
     /// Required: `InstanceId`, `DDoSGeoIPBlockConfig`.
     ///
@@ -332,7 +332,7 @@ impl Client {
     pub fn delete_d_do_s_geo_ip_block_config(&self) -> DeleteDDoSGeoIPBlockConfigCall {
         DeleteDDoSGeoIPBlockConfigCall::new(&self.handle)
     }
-    /// Calls `DeleteDDoSSpeedLimitConfig`.
+    /// Calls `DeleteDDoSSpeedLimitConfig`; the answer is a [`DeleteDDoSSpeedLimitConfigResponse`].
     ///
     /// Required: `InstanceId`, `DDoSSpeedLimitConfig`.
     ///
@@ -341,7 +341,7 @@ impl Client {
     pub fn delete_d_do_s_speed_limit_config(&self) -> DeleteDDoSSpeedLimitConfigCall {
         DeleteDDoSSpeedLimitConfigCall::new(&self.handle)
     }
-    /// Calls `DeletePacketFilterConfig`.
+    /// Calls `DeletePacketFilterConfig`; the answer is a [`DeletePacketFilterConfigResponse`].
     ///
     /// Required: `InstanceId`, `PacketFilterConfig`.
     ///
@@ -350,7 +350,7 @@ impl Client {
     pub fn delete_packet_filter_config(&self) -> DeletePacketFilterConfigCall {
         DeletePacketFilterConfigCall::new(&self.handle)
     }
-    /// Calls `DeletePortAclConfig`.
+    /// Calls `DeletePortAclConfig`; the answer is a [`DeletePortAclConfigResponse`].
     ///
     /// Required: `InstanceId`, `AclConfig`.
     ///
@@ -359,7 +359,7 @@ impl Client {
     pub fn delete_port_acl_config(&self) -> DeletePortAclConfigCall {
         DeletePortAclConfigCall::new(&self.handle)
     }
-    /// Calls `DeleteWaterPrintConfig`.
+    /// Calls `DeleteWaterPrintConfig`; the answer is a [`DeleteWaterPrintConfigResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -368,7 +368,7 @@ impl Client {
     pub fn delete_water_print_config(&self) -> DeleteWaterPrintConfigCall {
         DeleteWaterPrintConfigCall::new(&self.handle)
     }
-    /// Calls `DeleteWaterPrintKey`.
+    /// Calls `DeleteWaterPrintKey`; the answer is a [`DeleteWaterPrintKeyResponse`].
     ///
     /// Required: `InstanceId`, `KeyId`.
     ///
@@ -377,7 +377,7 @@ impl Client {
     pub fn delete_water_print_key(&self) -> DeleteWaterPrintKeyCall {
         DeleteWaterPrintKeyCall::new(&self.handle)
     }
-    /// Calls `DescribeBGPIPL7Rules`.
+    /// Calls `DescribeBGPIPL7Rules`; the answer is a [`DescribeBGPIPL7RulesResponse`].
     ///
     /// Required: `Business`.
     ///
@@ -386,14 +386,14 @@ impl Client {
     pub fn describe_bgpipl7_rules(&self) -> DescribeBGPIPL7RulesCall {
         DescribeBGPIPL7RulesCall::new(&self.handle)
     }
-    /// Calls `DescribeBasicDeviceStatus`.
+    /// Calls `DescribeBasicDeviceStatus`; the answer is a [`DescribeBasicDeviceStatusResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=antiddos&Version=2020-03-09&Action=DescribeBasicDeviceStatus)
     #[inline]
     pub fn describe_basic_device_status(&self) -> DescribeBasicDeviceStatusCall {
         DescribeBasicDeviceStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeBgpBizTrend`.
+    /// Calls `DescribeBgpBizTrend`; the answer is a [`DescribeBgpBizTrendResponse`].
     ///
     /// Required: `Business`, `StartTime`, `EndTime`, `MetricName`, `InstanceId`, `Flag`.
     ///
@@ -402,7 +402,7 @@ impl Client {
     pub fn describe_bgp_biz_trend(&self) -> DescribeBgpBizTrendCall {
         DescribeBgpBizTrendCall::new(&self.handle)
     }
-    /// Calls `DescribeBgpInstances`.
+    /// Calls `DescribeBgpInstances`; the answer is a [`DescribeBgpInstancesResponse`].
     ///
     /// Required: `FilterRegion`.
     ///
@@ -411,7 +411,7 @@ impl Client {
     pub fn describe_bgp_instances(&self) -> DescribeBgpInstancesCall {
         DescribeBgpInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribeBizHttpStatus`.
+    /// Calls `DescribeBizHttpStatus`; the answer is a [`DescribeBizHttpStatusResponse`].
     ///
     /// Required: `Statistics`, `Business`, `Period`, `StartTime`, `EndTime`, `Id`.
     ///
@@ -420,7 +420,7 @@ impl Client {
     pub fn describe_biz_http_status(&self) -> DescribeBizHttpStatusCall {
         DescribeBizHttpStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeBizMonitorTrend`.
+    /// Calls `DescribeBizMonitorTrend`; the answer is a [`DescribeBizMonitorTrendResponse`].
     ///
     /// Required: `Business`, `StartTime`, `EndTime`, `Id`, `MetricName`, `Period`.
     ///
@@ -429,7 +429,7 @@ impl Client {
     pub fn describe_biz_monitor_trend(&self) -> DescribeBizMonitorTrendCall {
         DescribeBizMonitorTrendCall::new(&self.handle)
     }
-    /// Calls `DescribeBizTrend`.
+    /// Calls `DescribeBizTrend`; the answer is a [`DescribeBizTrendResponse`].
     ///
     /// Required: `Statistics`, `Business`, `Period`, `StartTime`, `EndTime`, `Id`, `MetricName`.
     ///
@@ -438,7 +438,7 @@ impl Client {
     pub fn describe_biz_trend(&self) -> DescribeBizTrendCall {
         DescribeBizTrendCall::new(&self.handle)
     }
-    /// Calls `DescribeCCLevelList`.
+    /// Calls `DescribeCCLevelList`; the answer is a [`DescribeCCLevelListResponse`].
     ///
     /// Required: `Business`, `Offset`, `Limit`.
     ///
@@ -447,7 +447,7 @@ impl Client {
     pub fn describe_cc_level_list(&self) -> DescribeCCLevelListCall {
         DescribeCCLevelListCall::new(&self.handle)
     }
-    /// Calls `DescribeCCLevelPolicy`.
+    /// Calls `DescribeCCLevelPolicy`; the answer is a [`DescribeCCLevelPolicyResponse`].
     ///
     /// Required: `InstanceId`, `Ip`, `Domain`, `Protocol`.
     ///
@@ -456,7 +456,7 @@ impl Client {
     pub fn describe_cc_level_policy(&self) -> DescribeCCLevelPolicyCall {
         DescribeCCLevelPolicyCall::new(&self.handle)
     }
-    /// Calls `DescribeCCPrecisionPlyList`.
+    /// Calls `DescribeCCPrecisionPlyList`; the answer is a [`DescribeCCPrecisionPlyListResponse`].
     ///
     /// Required: `Business`, `Offset`, `Limit`.
     ///
@@ -465,7 +465,7 @@ impl Client {
     pub fn describe_cc_precision_ply_list(&self) -> DescribeCCPrecisionPlyListCall {
         DescribeCCPrecisionPlyListCall::new(&self.handle)
     }
-    /// Calls `DescribeCCReqLimitPolicyList`.
+    /// Calls `DescribeCCReqLimitPolicyList`; the answer is a [`DescribeCCReqLimitPolicyListResponse`].
     ///
     /// Required: `Business`, `Offset`, `Limit`.
     ///
@@ -474,7 +474,7 @@ impl Client {
     pub fn describe_cc_req_limit_policy_list(&self) -> DescribeCCReqLimitPolicyListCall {
         DescribeCCReqLimitPolicyListCall::new(&self.handle)
     }
-    /// Calls `DescribeCCThresholdList`.
+    /// Calls `DescribeCCThresholdList`; the answer is a [`DescribeCCThresholdListResponse`].
     ///
     /// Required: `Business`, `Offset`, `Limit`.
     ///
@@ -483,7 +483,7 @@ impl Client {
     pub fn describe_cc_threshold_list(&self) -> DescribeCCThresholdListCall {
         DescribeCCThresholdListCall::new(&self.handle)
     }
-    /// Calls `DescribeCCTrend`.
+    /// Calls `DescribeCCTrend`; the answer is a [`DescribeCCTrendResponse`].
     ///
     /// Required: `Business`, `Ip`, `Period`, `StartTime`, `EndTime`, `MetricName`.
     ///
@@ -492,7 +492,7 @@ impl Client {
     pub fn describe_cc_trend(&self) -> DescribeCCTrendCall {
         DescribeCCTrendCall::new(&self.handle)
     }
-    /// Calls `DescribeCcBlackWhiteIpList`.
+    /// Calls `DescribeCcBlackWhiteIpList`; the answer is a [`DescribeCcBlackWhiteIpListResponse`].
     ///
     /// Required: `Business`, `InstanceId`, `Offset`, `Limit`.
     ///
@@ -501,7 +501,7 @@ impl Client {
     pub fn describe_cc_black_white_ip_list(&self) -> DescribeCcBlackWhiteIpListCall {
         DescribeCcBlackWhiteIpListCall::new(&self.handle)
     }
-    /// Calls `DescribeCcGeoIPBlockConfigList`.
+    /// Calls `DescribeCcGeoIPBlockConfigList`; the answer is a [`DescribeCcGeoIPBlockConfigListResponse`].
     ///
     /// Required: `Business`, `Offset`, `Limit`.
     ///
@@ -512,7 +512,7 @@ impl Client {
     ) -> DescribeCcGeoIPBlockConfigListCall {
         DescribeCcGeoIPBlockConfigListCall::new(&self.handle)
     }
-    /// Calls `DescribeDDoSBlackWhiteIpList`.
+    /// Calls `DescribeDDoSBlackWhiteIpList`; the answer is a [`DescribeDDoSBlackWhiteIpListResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -523,7 +523,7 @@ impl Client {
     ) -> DescribeDDoSBlackWhiteIpListCall {
         DescribeDDoSBlackWhiteIpListCall::new(&self.handle)
     }
-    /// Calls `DescribeDDoSConnectLimitList`.
+    /// Calls `DescribeDDoSConnectLimitList`; the answer is a [`DescribeDDoSConnectLimitListResponse`].
     ///
     /// Required: `Offset`, `Limit`.
     ///
@@ -534,7 +534,7 @@ impl Client {
     ) -> DescribeDDoSConnectLimitListCall {
         DescribeDDoSConnectLimitListCall::new(&self.handle)
     }
-    /// Calls `DescribeDDoSTrend`.
+    /// Calls `DescribeDDoSTrend`; the answer is a [`DescribeDDoSTrendResponse`].
     ///
     /// Required: `Business`, `Ip`, `Period`, `StartTime`, `EndTime`, `MetricName`.
     ///
@@ -543,7 +543,7 @@ impl Client {
     pub fn describe_d_do_s_trend(&self) -> DescribeDDoSTrendCall {
         DescribeDDoSTrendCall::new(&self.handle)
     }
-    /// Calls `DescribeDefaultAlarmThreshold`.
+    /// Calls `DescribeDefaultAlarmThreshold`; the answer is a [`DescribeDefaultAlarmThresholdResponse`].
     ///
     /// Required: `InstanceType`, `FilterAlarmType`.
     ///
@@ -552,14 +552,14 @@ impl Client {
     pub fn describe_default_alarm_threshold(&self) -> DescribeDefaultAlarmThresholdCall {
         DescribeDefaultAlarmThresholdCall::new(&self.handle)
     }
-    /// Calls `DescribeIpBlockList`.
+    /// Calls `DescribeIpBlockList`; the answer is a [`DescribeIpBlockListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=antiddos&Version=2020-03-09&Action=DescribeIpBlockList)
     #[inline]
     pub fn describe_ip_block_list(&self) -> DescribeIpBlockListCall {
         DescribeIpBlockListCall::new(&self.handle)
     }
-    /// Calls `DescribeL7RulesBySSLCertId`.
+    /// Calls `DescribeL7RulesBySSLCertId`; the answer is a [`DescribeL7RulesBySSLCertIdResponse`].
     ///
     /// Required: `Status`, `CertIds`.
     ///
@@ -568,7 +568,7 @@ impl Client {
     pub fn describe_l7_rules_by_ssl_cert_id(&self) -> DescribeL7RulesBySSLCertIdCall {
         DescribeL7RulesBySSLCertIdCall::new(&self.handle)
     }
-    /// Calls `DescribeListBGPIPInstances`.
+    /// Calls `DescribeListBGPIPInstances`; the answer is a [`DescribeListBGPIPInstancesResponse`].
     ///
     /// Required: `Offset`, `Limit`.
     ///
@@ -577,7 +577,7 @@ impl Client {
     pub fn describe_list_bgpip_instances(&self) -> DescribeListBGPIPInstancesCall {
         DescribeListBGPIPInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribeListBGPInstances`.
+    /// Calls `DescribeListBGPInstances`; the answer is a [`DescribeListBGPInstancesResponse`].
     ///
     /// Required: `Offset`, `Limit`.
     ///
@@ -586,7 +586,7 @@ impl Client {
     pub fn describe_list_bgp_instances(&self) -> DescribeListBGPInstancesCall {
         DescribeListBGPInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribeListBlackWhiteIpList`.
+    /// Calls `DescribeListBlackWhiteIpList`; the answer is a [`DescribeListBlackWhiteIpListResponse`].
     ///
     /// Required: `Offset`, `Limit`, `FilterInstanceId`.
     ///
@@ -595,7 +595,7 @@ impl Client {
     pub fn describe_list_black_white_ip_list(&self) -> DescribeListBlackWhiteIpListCall {
         DescribeListBlackWhiteIpListCall::new(&self.handle)
     }
-    /// Calls `DescribeListDDoSAI`.
+    /// Calls `DescribeListDDoSAI`; the answer is a [`DescribeListDDoSAIResponse`].
     ///
     /// Required: `Offset`, `Limit`, `FilterInstanceId`.
     ///
@@ -604,7 +604,7 @@ impl Client {
     pub fn describe_list_d_do_sai(&self) -> DescribeListDDoSAICall {
         DescribeListDDoSAICall::new(&self.handle)
     }
-    /// Calls `DescribeListDDoSGeoIPBlockConfig`.
+    /// Calls `DescribeListDDoSGeoIPBlockConfig`; the answer is a [`DescribeListDDoSGeoIPBlockConfigResponse`].
     ///
     /// Required: `Offset`, `Limit`, `FilterInstanceId`.
     ///
@@ -615,7 +615,7 @@ impl Client {
     ) -> DescribeListDDoSGeoIPBlockConfigCall {
         DescribeListDDoSGeoIPBlockConfigCall::new(&self.handle)
     }
-    /// Calls `DescribeListDDoSSpeedLimitConfig`.
+    /// Calls `DescribeListDDoSSpeedLimitConfig`; the answer is a [`DescribeListDDoSSpeedLimitConfigResponse`].
     ///
     /// Required: `Offset`, `Limit`, `FilterInstanceId`.
     ///
@@ -626,7 +626,7 @@ impl Client {
     ) -> DescribeListDDoSSpeedLimitConfigCall {
         DescribeListDDoSSpeedLimitConfigCall::new(&self.handle)
     }
-    /// Calls `DescribeListIPAlarmConfig`.
+    /// Calls `DescribeListIPAlarmConfig`; the answer is a [`DescribeListIPAlarmConfigResponse`].
     ///
     /// Required: `Offset`, `Limit`, `FilterInstanceId`, `FilterAlarmType`.
     ///
@@ -635,14 +635,14 @@ impl Client {
     pub fn describe_list_ip_alarm_config(&self) -> DescribeListIPAlarmConfigCall {
         DescribeListIPAlarmConfigCall::new(&self.handle)
     }
-    /// Calls `DescribeListListener`.
+    /// Calls `DescribeListListener`; the answer is a [`DescribeListListenerResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=antiddos&Version=2020-03-09&Action=DescribeListListener)
     #[inline]
     pub fn describe_list_listener(&self) -> DescribeListListenerCall {
         DescribeListListenerCall::new(&self.handle)
     }
-    /// Calls `DescribeListPacketFilterConfig`.
+    /// Calls `DescribeListPacketFilterConfig`; the answer is a [`DescribeListPacketFilterConfigResponse`].
     ///
     /// Required: `Offset`, `Limit`, `FilterInstanceId`.
     ///
@@ -653,7 +653,7 @@ impl Client {
     ) -> DescribeListPacketFilterConfigCall {
         DescribeListPacketFilterConfigCall::new(&self.handle)
     }
-    /// Calls `DescribeListPortAclList`.
+    /// Calls `DescribeListPortAclList`; the answer is a [`DescribeListPortAclListResponse`].
     ///
     /// Required: `Offset`, `Limit`, `FilterInstanceId`.
     ///
@@ -662,7 +662,7 @@ impl Client {
     pub fn describe_list_port_acl_list(&self) -> DescribeListPortAclListCall {
         DescribeListPortAclListCall::new(&self.handle)
     }
-    /// Calls `DescribeListProtectThresholdConfigNew`.
+    /// Calls `DescribeListProtectThresholdConfigNew`; the answer is a [`DescribeListProtectThresholdConfigNewResponse`].
     ///
     /// Required: `Offset`, `Limit`, `FilterInstanceId`.
     ///
@@ -673,7 +673,7 @@ impl Client {
     ) -> DescribeListProtectThresholdConfigNewCall {
         DescribeListProtectThresholdConfigNewCall::new(&self.handle)
     }
-    /// Calls `DescribeListProtocolBlockConfig`.
+    /// Calls `DescribeListProtocolBlockConfig`; the answer is a [`DescribeListProtocolBlockConfigResponse`].
     ///
     /// Required: `Offset`, `Limit`, `FilterInstanceId`.
     ///
@@ -684,7 +684,7 @@ impl Client {
     ) -> DescribeListProtocolBlockConfigCall {
         DescribeListProtocolBlockConfigCall::new(&self.handle)
     }
-    /// Calls `DescribeListSchedulingDomain`.
+    /// Calls `DescribeListSchedulingDomain`; the answer is a [`DescribeListSchedulingDomainResponse`].
     ///
     /// Required: `Offset`, `Limit`.
     ///
@@ -693,7 +693,7 @@ impl Client {
     pub fn describe_list_scheduling_domain(&self) -> DescribeListSchedulingDomainCall {
         DescribeListSchedulingDomainCall::new(&self.handle)
     }
-    /// Calls `DescribeListWaterPrintConfig`.
+    /// Calls `DescribeListWaterPrintConfig`; the answer is a [`DescribeListWaterPrintConfigResponse`].
     ///
     /// Required: `Offset`, `Limit`, `FilterInstanceId`.
     ///
@@ -702,7 +702,7 @@ impl Client {
     pub fn describe_list_water_print_config(&self) -> DescribeListWaterPrintConfigCall {
         DescribeListWaterPrintConfigCall::new(&self.handle)
     }
-    /// Calls `DescribeNewL7Rules`.
+    /// Calls `DescribeNewL7Rules`; the answer is a [`DescribeNewL7RulesResponse`].
     ///
     /// Required: `Business`.
     ///
@@ -711,7 +711,7 @@ impl Client {
     pub fn describe_new_l7_rules(&self) -> DescribeNewL7RulesCall {
         DescribeNewL7RulesCall::new(&self.handle)
     }
-    /// Calls `DescribeNewL7RulesErrHealth`.
+    /// Calls `DescribeNewL7RulesErrHealth`; the answer is a [`DescribeNewL7RulesErrHealthResponse`].
     ///
     /// Required: `Business`.
     ///
@@ -720,7 +720,7 @@ impl Client {
     pub fn describe_new_l7_rules_err_health(&self) -> DescribeNewL7RulesErrHealthCall {
         DescribeNewL7RulesErrHealthCall::new(&self.handle)
     }
-    /// Calls `DescribeOverviewAttackTrend`.
+    /// Calls `DescribeOverviewAttackTrend`; the answer is a [`DescribeOverviewAttackTrendResponse`].
     ///
     /// Required: `Type`, `Dimension`, `Period`, `StartTime`, `EndTime`.
     ///
@@ -729,7 +729,7 @@ impl Client {
     pub fn describe_overview_attack_trend(&self) -> DescribeOverviewAttackTrendCall {
         DescribeOverviewAttackTrendCall::new(&self.handle)
     }
-    /// Calls `DescribeOverviewCCTrend`.
+    /// Calls `DescribeOverviewCCTrend`; the answer is a [`DescribeOverviewCCTrendResponse`].
     ///
     /// Required: `Period`, `StartTime`, `EndTime`, `MetricName`.
     ///
@@ -738,7 +738,7 @@ impl Client {
     pub fn describe_overview_cc_trend(&self) -> DescribeOverviewCCTrendCall {
         DescribeOverviewCCTrendCall::new(&self.handle)
     }
-    /// Calls `DescribeOverviewDDoSEventList`.
+    /// Calls `DescribeOverviewDDoSEventList`; the answer is a [`DescribeOverviewDDoSEventListResponse`].
     ///
     /// Required: `StartTime`, `EndTime`.
     ///
@@ -749,7 +749,7 @@ impl Client {
     ) -> DescribeOverviewDDoSEventListCall {
         DescribeOverviewDDoSEventListCall::new(&self.handle)
     }
-    /// Calls `DescribeOverviewDDoSTrend`.
+    /// Calls `DescribeOverviewDDoSTrend`; the answer is a [`DescribeOverviewDDoSTrendResponse`].
     ///
     /// Required: `Period`, `StartTime`, `EndTime`, `MetricName`.
     ///
@@ -758,7 +758,7 @@ impl Client {
     pub fn describe_overview_d_do_s_trend(&self) -> DescribeOverviewDDoSTrendCall {
         DescribeOverviewDDoSTrendCall::new(&self.handle)
     }
-    /// Calls `DescribeOverviewIndex`.
+    /// Calls `DescribeOverviewIndex`; the answer is a [`DescribeOverviewIndexResponse`].
     ///
     /// Required: `StartTime`, `EndTime`.
     ///
@@ -767,14 +767,14 @@ impl Client {
     pub fn describe_overview_index(&self) -> DescribeOverviewIndexCall {
         DescribeOverviewIndexCall::new(&self.handle)
     }
-    /// Calls `DescribePendingRiskInfo`.
+    /// Calls `DescribePendingRiskInfo`; the answer is a [`DescribePendingRiskInfoResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=antiddos&Version=2020-03-09&Action=DescribePendingRiskInfo)
     #[inline]
     pub fn describe_pending_risk_info(&self) -> DescribePendingRiskInfoCall {
         DescribePendingRiskInfoCall::new(&self.handle)
     }
-    /// Calls `DisassociateDDoSEipAddress`.
+    /// Calls `DisassociateDDoSEipAddress`; the answer is a [`DisassociateDDoSEipAddressResponse`].
     ///
     /// Required: `InstanceId`, `Eip`.
     ///
@@ -783,7 +783,7 @@ impl Client {
     pub fn disassociate_d_do_s_eip_address(&self) -> DisassociateDDoSEipAddressCall {
         DisassociateDDoSEipAddressCall::new(&self.handle)
     }
-    /// Calls `ModifyCCLevelPolicy`.
+    /// Calls `ModifyCCLevelPolicy`; the answer is a [`ModifyCCLevelPolicyResponse`].
     ///
     /// Required: `InstanceId`, `Ip`, `Domain`, `Protocol`, `Level`.
     ///
@@ -792,7 +792,7 @@ impl Client {
     pub fn modify_cc_level_policy(&self) -> ModifyCCLevelPolicyCall {
         ModifyCCLevelPolicyCall::new(&self.handle)
     }
-    /// Calls `ModifyCCPrecisionPolicy`.
+    /// Calls `ModifyCCPrecisionPolicy`; the answer is a [`ModifyCCPrecisionPolicyResponse`].
     ///
     /// Required: `InstanceId`, `PolicyId`, `PolicyAction`, `PolicyList`.
     ///
@@ -801,7 +801,7 @@ impl Client {
     pub fn modify_cc_precision_policy(&self) -> ModifyCCPrecisionPolicyCall {
         ModifyCCPrecisionPolicyCall::new(&self.handle)
     }
-    /// Calls `ModifyCCReqLimitPolicy`.
+    /// Calls `ModifyCCReqLimitPolicy`; the answer is a [`ModifyCCReqLimitPolicyResponse`].
     ///
     /// Required: `InstanceId`, `PolicyId`, `Policy`.
     ///
@@ -810,7 +810,7 @@ impl Client {
     pub fn modify_cc_req_limit_policy(&self) -> ModifyCCReqLimitPolicyCall {
         ModifyCCReqLimitPolicyCall::new(&self.handle)
     }
-    /// Calls `ModifyCCThresholdPolicy`.
+    /// Calls `ModifyCCThresholdPolicy`; the answer is a [`ModifyCCThresholdPolicyResponse`].
     ///
     /// Required: `InstanceId`, `Ip`, `Domain`, `Protocol`, `Threshold`.
     ///
@@ -819,7 +819,7 @@ impl Client {
     pub fn modify_cc_threshold_policy(&self) -> ModifyCCThresholdPolicyCall {
         ModifyCCThresholdPolicyCall::new(&self.handle)
     }
-    /// Calls `ModifyCcBlackWhiteIpList`.
+    /// Calls `ModifyCcBlackWhiteIpList`; the answer is a [`ModifyCcBlackWhiteIpListResponse`].
     ///
     /// Required: `InstanceId`, `IpList`, `Type`, `PolicyId`.
     ///
@@ -828,7 +828,7 @@ impl Client {
     pub fn modify_cc_black_white_ip_list(&self) -> ModifyCcBlackWhiteIpListCall {
         ModifyCcBlackWhiteIpListCall::new(&self.handle)
     }
-    /// Calls `ModifyDDoSBlackWhiteIpList`.
+    /// Calls `ModifyDDoSBlackWhiteIpList`; the answer is a [`ModifyDDoSBlackWhiteIpListResponse`].
     ///
     /// Required: `InstanceId`, `OldIpType`, `OldIp`, `NewIpType`, `NewIp`.
     ///
@@ -837,7 +837,7 @@ impl Client {
     pub fn modify_d_do_s_black_white_ip_list(&self) -> ModifyDDoSBlackWhiteIpListCall {
         ModifyDDoSBlackWhiteIpListCall::new(&self.handle)
     }
-    /// Calls `ModifyDDoSGeoIPBlockConfig`.
+    /// Calls `ModifyDDoSGeoIPBlockConfig`; the answer is a [`ModifyDDoSGeoIPBlockConfigResponse`].
     ///
     /// Required: `InstanceId`, `DDoSGeoIPBlockConfig`.
     ///
@@ -846,7 +846,7 @@ impl Client {
     pub fn modify_d_do_s_geo_ip_block_config(&self) -> ModifyDDoSGeoIPBlockConfigCall {
         ModifyDDoSGeoIPBlockConfigCall::new(&self.handle)
     }
-    /// Calls `ModifyDDoSLevel`.
+    /// Calls `ModifyDDoSLevel`; the answer is a [`ModifyDDoSLevelResponse`].
     ///
     /// Required: `Id`, `Business`, `Method`.
     ///
@@ -855,7 +855,7 @@ impl Client {
     pub fn modify_d_do_s_level(&self) -> ModifyDDoSLevelCall {
         ModifyDDoSLevelCall::new(&self.handle)
     }
-    /// Calls `ModifyDDoSSpeedLimitConfig`.
+    /// Calls `ModifyDDoSSpeedLimitConfig`; the answer is a [`ModifyDDoSSpeedLimitConfigResponse`].
     ///
     /// Required: `InstanceId`, `DDoSSpeedLimitConfig`.
     ///
@@ -864,7 +864,7 @@ impl Client {
     pub fn modify_d_do_s_speed_limit_config(&self) -> ModifyDDoSSpeedLimitConfigCall {
         ModifyDDoSSpeedLimitConfigCall::new(&self.handle)
     }
-    /// Calls `ModifyDDoSThreshold`.
+    /// Calls `ModifyDDoSThreshold`; the answer is a [`ModifyDDoSThresholdResponse`].
     ///
     /// Required: `Threshold`, `Id`, `Business`.
     ///
@@ -873,7 +873,7 @@ impl Client {
     pub fn modify_d_do_s_threshold(&self) -> ModifyDDoSThresholdCall {
         ModifyDDoSThresholdCall::new(&self.handle)
     }
-    /// Calls `ModifyDomainUsrName`.
+    /// Calls `ModifyDomainUsrName`; the answer is a [`ModifyDomainUsrNameResponse`].
     ///
     /// Required: `DomainName`, `DomainUserName`.
     ///
@@ -882,7 +882,7 @@ impl Client {
     pub fn modify_domain_usr_name(&self) -> ModifyDomainUsrNameCall {
         ModifyDomainUsrNameCall::new(&self.handle)
     }
-    /// Calls `ModifyNewDomainRules`.
+    /// Calls `ModifyNewDomainRules`; the answer is a [`ModifyNewDomainRulesResponse`].
     ///
     /// Required: `Business`, `Id`, `Rule`.
     ///
@@ -891,7 +891,7 @@ impl Client {
     pub fn modify_new_domain_rules(&self) -> ModifyNewDomainRulesCall {
         ModifyNewDomainRulesCall::new(&self.handle)
     }
-    /// Calls `ModifyPacketFilterConfig`.
+    /// Calls `ModifyPacketFilterConfig`; the answer is a [`ModifyPacketFilterConfigResponse`].
     ///
     /// Required: `InstanceId`, `PacketFilterConfig`.
     ///
@@ -900,7 +900,7 @@ impl Client {
     pub fn modify_packet_filter_config(&self) -> ModifyPacketFilterConfigCall {
         ModifyPacketFilterConfigCall::new(&self.handle)
     }
-    /// Calls `ModifyPortAclConfig`.
+    /// Calls `ModifyPortAclConfig`; the answer is a [`ModifyPortAclConfigResponse`].
     ///
     /// Required: `InstanceId`, `OldAclConfig`, `NewAclConfig`.
     ///
@@ -909,7 +909,7 @@ impl Client {
     pub fn modify_port_acl_config(&self) -> ModifyPortAclConfigCall {
         ModifyPortAclConfigCall::new(&self.handle)
     }
-    /// Calls `SwitchWaterPrintConfig`.
+    /// Calls `SwitchWaterPrintConfig`; the answer is a [`SwitchWaterPrintConfigResponse`].
     ///
     /// Required: `InstanceId`, `OpenStatus`.
     ///
@@ -2146,7 +2146,6 @@ rt::action!(
     DescribeIpBlockList, DescribeIpBlockListRequest, DescribeIpBlockListCall,
     DescribeIpBlockListResponse, Error, idempotent
 );
-impl<T> DescribeIpBlockListCall<T> {}
 /// The answer of [`Client::describe_ip_block_list`] (`DescribeIpBlockList`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -2366,7 +2365,6 @@ rt::action!(
     DescribeListListener, DescribeListListenerRequest, DescribeListListenerCall,
     DescribeListListenerResponse, Error, idempotent
 );
-impl<T> DescribeListListenerCall<T> {}
 /// The answer of [`Client::describe_list_listener`] (`DescribeListListener`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -2703,7 +2701,6 @@ rt::action!(
     DescribePendingRiskInfo, DescribePendingRiskInfoRequest, DescribePendingRiskInfoCall,
     DescribePendingRiskInfoResponse, Error, idempotent
 );
-impl<T> DescribePendingRiskInfoCall<T> {}
 /// The answer of [`Client::describe_pending_risk_info`] (`DescribePendingRiskInfo`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `DescribeDDoSBlockRecords`.
+    /// Calls `DescribeDDoSBlockRecords`; the answer is a [`DescribeDDoSBlockRecordsResponse`].
     ///
     /// Required: `StartTime`, `EndTime`.
     ///
@@ -46,7 +46,7 @@ impl Client {
     pub fn describe_d_do_s_block_records(&self) -> DescribeDDoSBlockRecordsCall {
         DescribeDDoSBlockRecordsCall::new(&self.handle)
     }
-    /// Calls `UnblockResources`.
+    /// Calls `UnblockResources`; the answer is a [`UnblockResourcesResponse`].
     ///
     /// Required: `Resources`.
     ///

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `BatchDescribeOrderCertificate`.
+    /// Calls `BatchDescribeOrderCertificate`; the answer is a [`BatchDescribeOrderCertificateResponse`].
     ///
     /// Required: `OrderIds`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn batch_describe_order_certificate(&self) -> BatchDescribeOrderCertificateCall {
         BatchDescribeOrderCertificateCall::new(&self.handle)
     }
-    /// Calls `BatchDescribeOrderImage`.
+    /// Calls `BatchDescribeOrderImage`; the answer is a [`BatchDescribeOrderImageResponse`].
     ///
     /// Required: `OrderIds`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn batch_describe_order_image(&self) -> BatchDescribeOrderImageCall {
         BatchDescribeOrderImageCall::new(&self.handle)
     }
-    /// Calls `CreateOrderAndDownloads`.
+    /// Calls `CreateOrderAndDownloads`; the answer is a [`CreateOrderAndDownloadsResponse`].
     ///
     /// Required: `ImageInfos`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn create_order_and_downloads(&self) -> CreateOrderAndDownloadsCall {
         CreateOrderAndDownloadsCall::new(&self.handle)
     }
-    /// Calls `CreateOrderAndPay`.
+    /// Calls `CreateOrderAndPay`; the answer is a [`CreateOrderAndPayResponse`].
     ///
     /// Required: `ImageId`, `AuthUserId`, `MarshalId`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn create_order_and_pay(&self) -> CreateOrderAndPayCall {
         CreateOrderAndPayCall::new(&self.handle)
     }
-    /// Calls `DescribeAuthUsers`.
+    /// Calls `DescribeAuthUsers`; the answer is a [`DescribeAuthUsersResponse`].
     ///
     /// Required: `Limit`, `Offset`.
     ///
@@ -82,7 +82,7 @@ impl Client {
     pub fn describe_auth_users(&self) -> DescribeAuthUsersCall {
         DescribeAuthUsersCall::new(&self.handle)
     }
-    /// Calls `DescribeDownloadInfos`.
+    /// Calls `DescribeDownloadInfos`; the answer is a [`DescribeDownloadInfosResponse`].
     ///
     /// Each answer holds one page of `DownloadInfos`; [`into_paginator`](DescribeDownloadInfosCall::into_paginator) reads them all.
     ///
@@ -91,7 +91,7 @@ impl Client {
     pub fn describe_download_infos(&self) -> DescribeDownloadInfosCall {
         DescribeDownloadInfosCall::new(&self.handle)
     }
-    /// Calls `DescribeImage`.
+    /// Calls `DescribeImage`; the answer is a [`DescribeImageResponse`].
     ///
     /// Required: `ImageId`.
     ///
@@ -100,7 +100,7 @@ impl Client {
     pub fn describe_image(&self) -> DescribeImageCall {
         DescribeImageCall::new(&self.handle)
     }
-    /// Calls `DescribeImages`.
+    /// Calls `DescribeImages`; the answer is a [`DescribeImagesResponse`].
     ///
     /// Required: `Offset`, `Limit`, `Keyword`.
     ///

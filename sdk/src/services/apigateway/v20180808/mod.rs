@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `AttachPlugin`.
+    /// Calls `AttachPlugin`; the answer is a [`AttachPluginResponse`].
     ///
     /// Required: `PluginId`, `ServiceId`, `EnvironmentName`, `ApiIds`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn attach_plugin(&self) -> AttachPluginCall {
         AttachPluginCall::new(&self.handle)
     }
-    /// Calls `BindApiApp`.
+    /// Calls `BindApiApp`; the answer is a [`BindApiAppResponse`].
     ///
     /// Required: `ApiAppId`, `Environment`, `ServiceId`, `ApiId`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn bind_api_app(&self) -> BindApiAppCall {
         BindApiAppCall::new(&self.handle)
     }
-    /// Calls `BindEnvironment`.
+    /// Calls `BindEnvironment`; the answer is a [`BindEnvironmentResponse`].
     ///
     /// Required: `UsagePlanIds`, `BindType`, `Environment`, `ServiceId`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn bind_environment(&self) -> BindEnvironmentCall {
         BindEnvironmentCall::new(&self.handle)
     }
-    /// Calls `BindIPStrategy`.
+    /// Calls `BindIPStrategy`; the answer is a [`BindIPStrategyResponse`].
     ///
     /// Required: `ServiceId`, `StrategyId`, `EnvironmentName`, `BindApiIds`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn bind_ip_strategy(&self) -> BindIPStrategyCall {
         BindIPStrategyCall::new(&self.handle)
     }
-    /// Calls `BindSecretIds`.
+    /// Calls `BindSecretIds`; the answer is a [`BindSecretIdsResponse`].
     ///
     /// Required: `UsagePlanId`, `AccessKeyIds`.
     ///
@@ -80,7 +80,7 @@ impl Client {
     pub fn bind_secret_ids(&self) -> BindSecretIdsCall {
         BindSecretIdsCall::new(&self.handle)
     }
-    /// Calls `BindSubDomain`.
+    /// Calls `BindSubDomain`; the answer is a [`BindSubDomainResponse`].
     ///
     /// Required: `ServiceId`, `SubDomain`, `Protocol`, `NetType`, `IsDefaultMapping`, `NetSubDomain`.
     ///
@@ -89,7 +89,7 @@ impl Client {
     pub fn bind_sub_domain(&self) -> BindSubDomainCall {
         BindSubDomainCall::new(&self.handle)
     }
-    /// Calls `BuildAPIDoc`.
+    /// Calls `BuildAPIDoc`; the answer is a [`BuildAPIDocResponse`].
     ///
     /// Required: `ApiDocId`.
     ///
@@ -98,7 +98,7 @@ impl Client {
     pub fn build_api_doc(&self) -> BuildAPIDocCall {
         BuildAPIDocCall::new(&self.handle)
     }
-    /// Calls `CreateAPIDoc`.
+    /// Calls `CreateAPIDoc`; the answer is a [`CreateAPIDocResponse`].
     ///
     /// Required: `ApiDocName`, `ServiceId`, `Environment`, `ApiIds`.
     ///
@@ -107,7 +107,7 @@ impl Client {
     pub fn create_api_doc(&self) -> CreateAPIDocCall {
         CreateAPIDocCall::new(&self.handle)
     }
-    /// Calls `CreateApi`.
+    /// Calls `CreateApi`; the answer is a [`CreateApiResponse`].
     ///
     /// Required: `ServiceId`, `ServiceType`, `ServiceTimeout`, `Protocol`, `RequestConfig`.
     ///
@@ -116,7 +116,7 @@ impl Client {
     pub fn create_api(&self) -> CreateApiCall {
         CreateApiCall::new(&self.handle)
     }
-    /// Calls `CreateApiApp`.
+    /// Calls `CreateApiApp`; the answer is a [`CreateApiAppResponse`].
     ///
     /// Required: `ApiAppName`.
     ///
@@ -125,7 +125,7 @@ impl Client {
     pub fn create_api_app(&self) -> CreateApiAppCall {
         CreateApiAppCall::new(&self.handle)
     }
-    /// Calls `CreateApiKey`.
+    /// Calls `CreateApiKey`; the answer is a [`CreateApiKeyResponse`].
     ///
     /// Required: `SecretName`.
     ///
@@ -134,7 +134,7 @@ impl Client {
     pub fn create_api_key(&self) -> CreateApiKeyCall {
         CreateApiKeyCall::new(&self.handle)
     }
-    /// Calls `CreateExclusiveInstances`.
+    /// Calls `CreateExclusiveInstances`; the answer is a [`CreateExclusiveInstancesResponse`].
     ///
     /// Required: `Zones`, `InstanceType`, `NetworkConfig`, `VpcConfig`, `PayMode`.
     ///
@@ -143,7 +143,7 @@ impl Client {
     pub fn create_exclusive_instances(&self) -> CreateExclusiveInstancesCall {
         CreateExclusiveInstancesCall::new(&self.handle)
     }
-    /// Calls `CreateIPStrategy`.
+    /// Calls `CreateIPStrategy`; the answer is a [`CreateIPStrategyResponse`].
     ///
     /// Required: `ServiceId`, `StrategyName`, `StrategyType`, `StrategyData`.
     ///
@@ -152,7 +152,7 @@ impl Client {
     pub fn create_ip_strategy(&self) -> CreateIPStrategyCall {
         CreateIPStrategyCall::new(&self.handle)
     }
-    /// Calls `CreatePlugin`.
+    /// Calls `CreatePlugin`; the answer is a [`CreatePluginResponse`].
     ///
     /// Required: `PluginName`, `PluginType`, `PluginData`.
     ///
@@ -161,7 +161,7 @@ impl Client {
     pub fn create_plugin(&self) -> CreatePluginCall {
         CreatePluginCall::new(&self.handle)
     }
-    /// Calls `CreateService`.
+    /// Calls `CreateService`; the answer is a [`CreateServiceResponse`].
     ///
     /// Required: `ServiceName`, `Protocol`.
     ///
@@ -170,7 +170,7 @@ impl Client {
     pub fn create_service(&self) -> CreateServiceCall {
         CreateServiceCall::new(&self.handle)
     }
-    /// Calls `CreateUpstream`.
+    /// Calls `CreateUpstream`; the answer is a [`CreateUpstreamResponse`].
     ///
     /// Required: `Scheme`, `Algorithm`, `UniqVpcId`.
     ///
@@ -179,7 +179,7 @@ impl Client {
     pub fn create_upstream(&self) -> CreateUpstreamCall {
         CreateUpstreamCall::new(&self.handle)
     }
-    /// Calls `CreateUsagePlan`.
+    /// Calls `CreateUsagePlan`; the answer is a [`CreateUsagePlanResponse`].
     ///
     /// Required: `UsagePlanName`.
     ///
@@ -188,7 +188,7 @@ impl Client {
     pub fn create_usage_plan(&self) -> CreateUsagePlanCall {
         CreateUsagePlanCall::new(&self.handle)
     }
-    /// Calls `DeleteAPIDoc`.
+    /// Calls `DeleteAPIDoc`; the answer is a [`DeleteAPIDocResponse`].
     ///
     /// Required: `ApiDocId`.
     ///
@@ -197,7 +197,7 @@ impl Client {
     pub fn delete_api_doc(&self) -> DeleteAPIDocCall {
         DeleteAPIDocCall::new(&self.handle)
     }
-    /// Calls `DeleteApi`.
+    /// Calls `DeleteApi`; the answer is a [`DeleteApiResponse`].
     ///
     /// Required: `ServiceId`, `ApiId`.
     ///
@@ -206,7 +206,7 @@ impl Client {
     pub fn delete_api(&self) -> DeleteApiCall {
         DeleteApiCall::new(&self.handle)
     }
-    /// Calls `DeleteApiApp`.
+    /// Calls `DeleteApiApp`; the answer is a [`DeleteApiAppResponse`].
     ///
     /// Required: `ApiAppId`.
     ///
@@ -215,7 +215,7 @@ impl Client {
     pub fn delete_api_app(&self) -> DeleteApiAppCall {
         DeleteApiAppCall::new(&self.handle)
     }
-    /// Calls `DeleteApiKey`.
+    /// Calls `DeleteApiKey`; the answer is a [`DeleteApiKeyResponse`].
     ///
     /// Required: `AccessKeyId`.
     ///
@@ -224,7 +224,7 @@ impl Client {
     pub fn delete_api_key(&self) -> DeleteApiKeyCall {
         DeleteApiKeyCall::new(&self.handle)
     }
-    /// Calls `DeleteIPStrategy`.
+    /// Calls `DeleteIPStrategy`; the answer is a [`DeleteIPStrategyResponse`].
     ///
     /// Required: `ServiceId`, `StrategyId`.
     ///
@@ -233,7 +233,7 @@ impl Client {
     pub fn delete_ip_strategy(&self) -> DeleteIPStrategyCall {
         DeleteIPStrategyCall::new(&self.handle)
     }
-    /// Calls `DeletePlugin`.
+    /// Calls `DeletePlugin`; the answer is a [`DeletePluginResponse`].
     ///
     /// Required: `PluginId`.
     ///
@@ -242,7 +242,7 @@ impl Client {
     pub fn delete_plugin(&self) -> DeletePluginCall {
         DeletePluginCall::new(&self.handle)
     }
-    /// Calls `DeleteService`.
+    /// Calls `DeleteService`; the answer is a [`DeleteServiceResponse`].
     ///
     /// Required: `ServiceId`.
     ///
@@ -251,7 +251,7 @@ impl Client {
     pub fn delete_service(&self) -> DeleteServiceCall {
         DeleteServiceCall::new(&self.handle)
     }
-    /// Calls `DeleteServiceSubDomainMapping`.
+    /// Calls `DeleteServiceSubDomainMapping`; the answer is a [`DeleteServiceSubDomainMappingResponse`].
     ///
     /// Required: `ServiceId`, `SubDomain`, `Environment`.
     ///
@@ -262,7 +262,7 @@ impl Client {
     ) -> DeleteServiceSubDomainMappingCall {
         DeleteServiceSubDomainMappingCall::new(&self.handle)
     }
-    /// Calls `DeleteUpstream`.
+    /// Calls `DeleteUpstream`; the answer is a [`DeleteUpstreamResponse`].
     ///
     /// Required: `UpstreamId`.
     ///
@@ -271,7 +271,7 @@ impl Client {
     pub fn delete_upstream(&self) -> DeleteUpstreamCall {
         DeleteUpstreamCall::new(&self.handle)
     }
-    /// Calls `DeleteUsagePlan`.
+    /// Calls `DeleteUsagePlan`; the answer is a [`DeleteUsagePlanResponse`].
     ///
     /// Required: `UsagePlanId`.
     ///
@@ -280,7 +280,7 @@ impl Client {
     pub fn delete_usage_plan(&self) -> DeleteUsagePlanCall {
         DeleteUsagePlanCall::new(&self.handle)
     }
-    /// Calls `DemoteServiceUsagePlan`.
+    /// Calls `DemoteServiceUsagePlan`; the answer is a [`DemoteServiceUsagePlanResponse`].
     ///
     /// Required: `UsagePlanId`, `ServiceId`, `Environment`.
     ///
@@ -289,7 +289,7 @@ impl Client {
     pub fn demote_service_usage_plan(&self) -> DemoteServiceUsagePlanCall {
         DemoteServiceUsagePlanCall::new(&self.handle)
     }
-    /// Calls `DescribeAPIDocDetail`.
+    /// Calls `DescribeAPIDocDetail`; the answer is a [`DescribeAPIDocDetailResponse`].
     ///
     /// Required: `ApiDocId`.
     ///
@@ -298,14 +298,14 @@ impl Client {
     pub fn describe_api_doc_detail(&self) -> DescribeAPIDocDetailCall {
         DescribeAPIDocDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeAPIDocs`.
+    /// Calls `DescribeAPIDocs`; the answer is a [`DescribeAPIDocsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=apigateway&Version=2018-08-08&Action=DescribeAPIDocs)
     #[inline]
     pub fn describe_api_docs(&self) -> DescribeAPIDocsCall {
         DescribeAPIDocsCall::new(&self.handle)
     }
-    /// Calls `DescribeAllPluginApis`.
+    /// Calls `DescribeAllPluginApis`; the answer is a [`DescribeAllPluginApisResponse`].
     ///
     /// Required: `ServiceId`, `PluginId`, `EnvironmentName`.
     ///
@@ -314,7 +314,7 @@ impl Client {
     pub fn describe_all_plugin_apis(&self) -> DescribeAllPluginApisCall {
         DescribeAllPluginApisCall::new(&self.handle)
     }
-    /// Calls `DescribeApi`.
+    /// Calls `DescribeApi`; the answer is a [`DescribeApiResponse`].
     ///
     /// Required: `ServiceId`, `ApiId`.
     ///
@@ -323,7 +323,7 @@ impl Client {
     pub fn describe_api(&self) -> DescribeApiCall {
         DescribeApiCall::new(&self.handle)
     }
-    /// Calls `DescribeApiAppBindApisStatus`.
+    /// Calls `DescribeApiAppBindApisStatus`; the answer is a [`DescribeApiAppBindApisStatusResponse`].
     ///
     /// Required: `ApiAppId`.
     ///
@@ -332,14 +332,14 @@ impl Client {
     pub fn describe_api_app_bind_apis_status(&self) -> DescribeApiAppBindApisStatusCall {
         DescribeApiAppBindApisStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeApiAppsStatus`.
+    /// Calls `DescribeApiAppsStatus`; the answer is a [`DescribeApiAppsStatusResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=apigateway&Version=2018-08-08&Action=DescribeApiAppsStatus)
     #[inline]
     pub fn describe_api_apps_status(&self) -> DescribeApiAppsStatusCall {
         DescribeApiAppsStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeApiBindApiAppsStatus`.
+    /// Calls `DescribeApiBindApiAppsStatus`; the answer is a [`DescribeApiBindApiAppsStatusResponse`].
     ///
     /// Required: `ServiceId`, `ApiIds`.
     ///
@@ -348,7 +348,7 @@ impl Client {
     pub fn describe_api_bind_api_apps_status(&self) -> DescribeApiBindApiAppsStatusCall {
         DescribeApiBindApiAppsStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeApiEnvironmentStrategy`.
+    /// Calls `DescribeApiEnvironmentStrategy`; the answer is a [`DescribeApiEnvironmentStrategyResponse`].
     ///
     /// Required: `ServiceId`.
     ///
@@ -359,7 +359,7 @@ impl Client {
     ) -> DescribeApiEnvironmentStrategyCall {
         DescribeApiEnvironmentStrategyCall::new(&self.handle)
     }
-    /// Calls `DescribeApiForApiApp`.
+    /// Calls `DescribeApiForApiApp`; the answer is a [`DescribeApiForApiAppResponse`].
     ///
     /// Required: `ServiceId`, `ApiId`, `ApiRegion`.
     ///
@@ -368,7 +368,7 @@ impl Client {
     pub fn describe_api_for_api_app(&self) -> DescribeApiForApiAppCall {
         DescribeApiForApiAppCall::new(&self.handle)
     }
-    /// Calls `DescribeApiKey`.
+    /// Calls `DescribeApiKey`; the answer is a [`DescribeApiKeyResponse`].
     ///
     /// Required: `AccessKeyId`.
     ///
@@ -377,14 +377,14 @@ impl Client {
     pub fn describe_api_key(&self) -> DescribeApiKeyCall {
         DescribeApiKeyCall::new(&self.handle)
     }
-    /// Calls `DescribeApiKeysStatus`.
+    /// Calls `DescribeApiKeysStatus`; the answer is a [`DescribeApiKeysStatusResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=apigateway&Version=2018-08-08&Action=DescribeApiKeysStatus)
     #[inline]
     pub fn describe_api_keys_status(&self) -> DescribeApiKeysStatusCall {
         DescribeApiKeysStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeApiUsagePlan`.
+    /// Calls `DescribeApiUsagePlan`; the answer is a [`DescribeApiUsagePlanResponse`].
     ///
     /// Required: `ServiceId`.
     ///
@@ -393,7 +393,7 @@ impl Client {
     pub fn describe_api_usage_plan(&self) -> DescribeApiUsagePlanCall {
         DescribeApiUsagePlanCall::new(&self.handle)
     }
-    /// Calls `DescribeApisStatus`.
+    /// Calls `DescribeApisStatus`; the answer is a [`DescribeApisStatusResponse`].
     ///
     /// Required: `ServiceId`.
     ///
@@ -402,7 +402,7 @@ impl Client {
     pub fn describe_apis_status(&self) -> DescribeApisStatusCall {
         DescribeApisStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeExclusiveInstanceDetail`.
+    /// Calls `DescribeExclusiveInstanceDetail`; the answer is a [`DescribeExclusiveInstanceDetailResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -413,7 +413,7 @@ impl Client {
     ) -> DescribeExclusiveInstanceDetailCall {
         DescribeExclusiveInstanceDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeExclusiveInstanceRegions`.
+    /// Calls `DescribeExclusiveInstanceRegions`; the answer is a [`DescribeExclusiveInstanceRegionsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=apigateway&Version=2018-08-08&Action=DescribeExclusiveInstanceRegions)
     #[inline]
@@ -422,7 +422,7 @@ impl Client {
     ) -> DescribeExclusiveInstanceRegionsCall {
         DescribeExclusiveInstanceRegionsCall::new(&self.handle)
     }
-    /// Calls `DescribeExclusiveInstances`.
+    /// Calls `DescribeExclusiveInstances`; the answer is a [`DescribeExclusiveInstancesResponse`].
     ///
     /// Required: `Limit`, `Offset`.
     ///
@@ -431,7 +431,7 @@ impl Client {
     pub fn describe_exclusive_instances(&self) -> DescribeExclusiveInstancesCall {
         DescribeExclusiveInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribeExclusiveInstancesStatus`.
+    /// Calls `DescribeExclusiveInstancesStatus`; the answer is a [`DescribeExclusiveInstancesStatusResponse`].
     ///
     /// Required: `Limit`, `Offset`.
     ///
@@ -442,7 +442,7 @@ impl Client {
     ) -> DescribeExclusiveInstancesStatusCall {
         DescribeExclusiveInstancesStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeIPStrategy`.
+    /// Calls `DescribeIPStrategy`; the answer is a [`DescribeIPStrategyResponse`].
     ///
     /// Required: `ServiceId`, `StrategyId`.
     ///
@@ -451,7 +451,7 @@ impl Client {
     pub fn describe_ip_strategy(&self) -> DescribeIPStrategyCall {
         DescribeIPStrategyCall::new(&self.handle)
     }
-    /// Calls `DescribeIPStrategyApisStatus`.
+    /// Calls `DescribeIPStrategyApisStatus`; the answer is a [`DescribeIPStrategyApisStatusResponse`].
     ///
     /// Required: `ServiceId`, `StrategyId`, `EnvironmentName`.
     ///
@@ -460,7 +460,7 @@ impl Client {
     pub fn describe_ip_strategy_apis_status(&self) -> DescribeIPStrategyApisStatusCall {
         DescribeIPStrategyApisStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeIPStrategysStatus`.
+    /// Calls `DescribeIPStrategysStatus`; the answer is a [`DescribeIPStrategysStatusResponse`].
     ///
     /// Required: `ServiceId`.
     ///
@@ -469,7 +469,7 @@ impl Client {
     pub fn describe_ip_strategys_status(&self) -> DescribeIPStrategysStatusCall {
         DescribeIPStrategysStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeInstancesNetworkConfig`.
+    /// Calls `DescribeInstancesNetworkConfig`; the answer is a [`DescribeInstancesNetworkConfigResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=apigateway&Version=2018-08-08&Action=DescribeInstancesNetworkConfig)
     #[inline]
@@ -478,7 +478,7 @@ impl Client {
     ) -> DescribeInstancesNetworkConfigCall {
         DescribeInstancesNetworkConfigCall::new(&self.handle)
     }
-    /// Calls `DescribeLogSearch`.
+    /// Calls `DescribeLogSearch`; the answer is a [`DescribeLogSearchResponse`].
     ///
     /// Required: `StartTime`, `EndTime`, `ServiceId`.
     ///
@@ -487,7 +487,7 @@ impl Client {
     pub fn describe_log_search(&self) -> DescribeLogSearchCall {
         DescribeLogSearchCall::new(&self.handle)
     }
-    /// Calls `DescribePlugin`.
+    /// Calls `DescribePlugin`; the answer is a [`DescribePluginResponse`].
     ///
     /// Required: `PluginId`.
     ///
@@ -496,7 +496,7 @@ impl Client {
     pub fn describe_plugin(&self) -> DescribePluginCall {
         DescribePluginCall::new(&self.handle)
     }
-    /// Calls `DescribePluginApis`.
+    /// Calls `DescribePluginApis`; the answer is a [`DescribePluginApisResponse`].
     ///
     /// Required: `PluginId`.
     ///
@@ -505,14 +505,14 @@ impl Client {
     pub fn describe_plugin_apis(&self) -> DescribePluginApisCall {
         DescribePluginApisCall::new(&self.handle)
     }
-    /// Calls `DescribePlugins`.
+    /// Calls `DescribePlugins`; the answer is a [`DescribePluginsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=apigateway&Version=2018-08-08&Action=DescribePlugins)
     #[inline]
     pub fn describe_plugins(&self) -> DescribePluginsCall {
         DescribePluginsCall::new(&self.handle)
     }
-    /// Calls `DescribePluginsByApi`.
+    /// Calls `DescribePluginsByApi`; the answer is a [`DescribePluginsByApiResponse`].
     ///
     /// Required: `ApiId`, `ServiceId`.
     ///
@@ -521,7 +521,7 @@ impl Client {
     pub fn describe_plugins_by_api(&self) -> DescribePluginsByApiCall {
         DescribePluginsByApiCall::new(&self.handle)
     }
-    /// Calls `DescribeService`.
+    /// Calls `DescribeService`; the answer is a [`DescribeServiceResponse`].
     ///
     /// Required: `ServiceId`.
     ///
@@ -530,7 +530,7 @@ impl Client {
     pub fn describe_service(&self) -> DescribeServiceCall {
         DescribeServiceCall::new(&self.handle)
     }
-    /// Calls `DescribeServiceEnvironmentList`.
+    /// Calls `DescribeServiceEnvironmentList`; the answer is a [`DescribeServiceEnvironmentListResponse`].
     ///
     /// Required: `ServiceId`.
     ///
@@ -541,7 +541,7 @@ impl Client {
     ) -> DescribeServiceEnvironmentListCall {
         DescribeServiceEnvironmentListCall::new(&self.handle)
     }
-    /// Calls `DescribeServiceEnvironmentReleaseHistory`.
+    /// Calls `DescribeServiceEnvironmentReleaseHistory`; the answer is a [`DescribeServiceEnvironmentReleaseHistoryResponse`].
     ///
     /// Required: `ServiceId`.
     ///
@@ -552,7 +552,7 @@ impl Client {
     ) -> DescribeServiceEnvironmentReleaseHistoryCall {
         DescribeServiceEnvironmentReleaseHistoryCall::new(&self.handle)
     }
-    /// Calls `DescribeServiceEnvironmentStrategy`.
+    /// Calls `DescribeServiceEnvironmentStrategy`; the answer is a [`DescribeServiceEnvironmentStrategyResponse`].
     ///
     /// Required: `ServiceId`.
     ///
@@ -563,7 +563,7 @@ impl Client {
     ) -> DescribeServiceEnvironmentStrategyCall {
         DescribeServiceEnvironmentStrategyCall::new(&self.handle)
     }
-    /// Calls `DescribeServiceForApiApp`.
+    /// Calls `DescribeServiceForApiApp`; the answer is a [`DescribeServiceForApiAppResponse`].
     ///
     /// Required: `ServiceId`, `ApiRegion`.
     ///
@@ -572,7 +572,7 @@ impl Client {
     pub fn describe_service_for_api_app(&self) -> DescribeServiceForApiAppCall {
         DescribeServiceForApiAppCall::new(&self.handle)
     }
-    /// Calls `DescribeServiceReleaseVersion`.
+    /// Calls `DescribeServiceReleaseVersion`; the answer is a [`DescribeServiceReleaseVersionResponse`].
     ///
     /// Required: `ServiceId`.
     ///
@@ -581,7 +581,7 @@ impl Client {
     pub fn describe_service_release_version(&self) -> DescribeServiceReleaseVersionCall {
         DescribeServiceReleaseVersionCall::new(&self.handle)
     }
-    /// Calls `DescribeServiceSubDomainMappings`.
+    /// Calls `DescribeServiceSubDomainMappings`; the answer is a [`DescribeServiceSubDomainMappingsResponse`].
     ///
     /// Required: `ServiceId`, `SubDomain`.
     ///
@@ -592,7 +592,7 @@ impl Client {
     ) -> DescribeServiceSubDomainMappingsCall {
         DescribeServiceSubDomainMappingsCall::new(&self.handle)
     }
-    /// Calls `DescribeServiceSubDomains`.
+    /// Calls `DescribeServiceSubDomains`; the answer is a [`DescribeServiceSubDomainsResponse`].
     ///
     /// Required: `ServiceId`.
     ///
@@ -601,7 +601,7 @@ impl Client {
     pub fn describe_service_sub_domains(&self) -> DescribeServiceSubDomainsCall {
         DescribeServiceSubDomainsCall::new(&self.handle)
     }
-    /// Calls `DescribeServiceUsagePlan`.
+    /// Calls `DescribeServiceUsagePlan`; the answer is a [`DescribeServiceUsagePlanResponse`].
     ///
     /// Required: `ServiceId`.
     ///
@@ -610,14 +610,14 @@ impl Client {
     pub fn describe_service_usage_plan(&self) -> DescribeServiceUsagePlanCall {
         DescribeServiceUsagePlanCall::new(&self.handle)
     }
-    /// Calls `DescribeServicesStatus`.
+    /// Calls `DescribeServicesStatus`; the answer is a [`DescribeServicesStatusResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=apigateway&Version=2018-08-08&Action=DescribeServicesStatus)
     #[inline]
     pub fn describe_services_status(&self) -> DescribeServicesStatusCall {
         DescribeServicesStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeUpstreamBindApis`.
+    /// Calls `DescribeUpstreamBindApis`; the answer is a [`DescribeUpstreamBindApisResponse`].
     ///
     /// Required: `Limit`, `Offset`, `UpstreamId`.
     ///
@@ -626,7 +626,7 @@ impl Client {
     pub fn describe_upstream_bind_apis(&self) -> DescribeUpstreamBindApisCall {
         DescribeUpstreamBindApisCall::new(&self.handle)
     }
-    /// Calls `DescribeUpstreams`.
+    /// Calls `DescribeUpstreams`; the answer is a [`DescribeUpstreamsResponse`].
     ///
     /// Required: `Limit`, `Offset`.
     ///
@@ -635,7 +635,7 @@ impl Client {
     pub fn describe_upstreams(&self) -> DescribeUpstreamsCall {
         DescribeUpstreamsCall::new(&self.handle)
     }
-    /// Calls `DescribeUsagePlan`.
+    /// Calls `DescribeUsagePlan`; the answer is a [`DescribeUsagePlanResponse`].
     ///
     /// Required: `UsagePlanId`.
     ///
@@ -644,7 +644,7 @@ impl Client {
     pub fn describe_usage_plan(&self) -> DescribeUsagePlanCall {
         DescribeUsagePlanCall::new(&self.handle)
     }
-    /// Calls `DescribeUsagePlanEnvironments`.
+    /// Calls `DescribeUsagePlanEnvironments`; the answer is a [`DescribeUsagePlanEnvironmentsResponse`].
     ///
     /// Required: `UsagePlanId`, `BindType`.
     ///
@@ -653,7 +653,7 @@ impl Client {
     pub fn describe_usage_plan_environments(&self) -> DescribeUsagePlanEnvironmentsCall {
         DescribeUsagePlanEnvironmentsCall::new(&self.handle)
     }
-    /// Calls `DescribeUsagePlanSecretIds`.
+    /// Calls `DescribeUsagePlanSecretIds`; the answer is a [`DescribeUsagePlanSecretIdsResponse`].
     ///
     /// Required: `UsagePlanId`.
     ///
@@ -662,14 +662,14 @@ impl Client {
     pub fn describe_usage_plan_secret_ids(&self) -> DescribeUsagePlanSecretIdsCall {
         DescribeUsagePlanSecretIdsCall::new(&self.handle)
     }
-    /// Calls `DescribeUsagePlansStatus`.
+    /// Calls `DescribeUsagePlansStatus`; the answer is a [`DescribeUsagePlansStatusResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=apigateway&Version=2018-08-08&Action=DescribeUsagePlansStatus)
     #[inline]
     pub fn describe_usage_plans_status(&self) -> DescribeUsagePlansStatusCall {
         DescribeUsagePlansStatusCall::new(&self.handle)
     }
-    /// Calls `DetachPlugin`.
+    /// Calls `DetachPlugin`; the answer is a [`DetachPluginResponse`].
     ///
     /// Required: `PluginId`, `ServiceId`, `EnvironmentName`, `ApiId`.
     ///
@@ -678,7 +678,7 @@ impl Client {
     pub fn detach_plugin(&self) -> DetachPluginCall {
         DetachPluginCall::new(&self.handle)
     }
-    /// Calls `DisableApiKey`.
+    /// Calls `DisableApiKey`; the answer is a [`DisableApiKeyResponse`].
     ///
     /// Required: `AccessKeyId`.
     ///
@@ -687,7 +687,7 @@ impl Client {
     pub fn disable_api_key(&self) -> DisableApiKeyCall {
         DisableApiKeyCall::new(&self.handle)
     }
-    /// Calls `EnableApiKey`.
+    /// Calls `EnableApiKey`; the answer is a [`EnableApiKeyResponse`].
     ///
     /// Required: `AccessKeyId`.
     ///
@@ -696,7 +696,7 @@ impl Client {
     pub fn enable_api_key(&self) -> EnableApiKeyCall {
         EnableApiKeyCall::new(&self.handle)
     }
-    /// Calls `ImportOpenApi`.
+    /// Calls `ImportOpenApi`; the answer is a [`ImportOpenApiResponse`].
     ///
     /// Required: `ServiceId`, `Content`.
     ///
@@ -705,7 +705,7 @@ impl Client {
     pub fn import_open_api(&self) -> ImportOpenApiCall {
         ImportOpenApiCall::new(&self.handle)
     }
-    /// Calls `ModifyAPIDoc`.
+    /// Calls `ModifyAPIDoc`; the answer is a [`ModifyAPIDocResponse`].
     ///
     /// Required: `ApiDocName`, `ServiceId`, `Environment`, `ApiIds`, `ApiDocId`.
     ///
@@ -714,7 +714,7 @@ impl Client {
     pub fn modify_api_doc(&self) -> ModifyAPIDocCall {
         ModifyAPIDocCall::new(&self.handle)
     }
-    /// Calls `ModifyApi`.
+    /// Calls `ModifyApi`; the answer is a [`ModifyApiResponse`].
     ///
     /// Required: `ServiceId`, `ServiceType`, `RequestConfig`, `ApiId`.
     ///
@@ -723,7 +723,7 @@ impl Client {
     pub fn modify_api(&self) -> ModifyApiCall {
         ModifyApiCall::new(&self.handle)
     }
-    /// Calls `ModifyApiApp`.
+    /// Calls `ModifyApiApp`; the answer is a [`ModifyApiAppResponse`].
     ///
     /// Required: `ApiAppId`.
     ///
@@ -732,7 +732,7 @@ impl Client {
     pub fn modify_api_app(&self) -> ModifyApiAppCall {
         ModifyApiAppCall::new(&self.handle)
     }
-    /// Calls `ModifyApiEnvironmentStrategy`.
+    /// Calls `ModifyApiEnvironmentStrategy`; the answer is a [`ModifyApiEnvironmentStrategyResponse`].
     ///
     /// Required: `ServiceId`, `Strategy`, `EnvironmentName`, `ApiIds`.
     ///
@@ -741,7 +741,7 @@ impl Client {
     pub fn modify_api_environment_strategy(&self) -> ModifyApiEnvironmentStrategyCall {
         ModifyApiEnvironmentStrategyCall::new(&self.handle)
     }
-    /// Calls `ModifyApiIncrement`.
+    /// Calls `ModifyApiIncrement`; the answer is a [`ModifyApiIncrementResponse`].
     ///
     /// Required: `ServiceId`, `ApiId`, `BusinessType`.
     ///
@@ -750,7 +750,7 @@ impl Client {
     pub fn modify_api_increment(&self) -> ModifyApiIncrementCall {
         ModifyApiIncrementCall::new(&self.handle)
     }
-    /// Calls `ModifyExclusiveInstance`.
+    /// Calls `ModifyExclusiveInstance`; the answer is a [`ModifyExclusiveInstanceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -759,7 +759,7 @@ impl Client {
     pub fn modify_exclusive_instance(&self) -> ModifyExclusiveInstanceCall {
         ModifyExclusiveInstanceCall::new(&self.handle)
     }
-    /// Calls `ModifyIPStrategy`.
+    /// Calls `ModifyIPStrategy`; the answer is a [`ModifyIPStrategyResponse`].
     ///
     /// Required: `ServiceId`, `StrategyId`, `StrategyData`.
     ///
@@ -768,7 +768,7 @@ impl Client {
     pub fn modify_ip_strategy(&self) -> ModifyIPStrategyCall {
         ModifyIPStrategyCall::new(&self.handle)
     }
-    /// Calls `ModifyPlugin`.
+    /// Calls `ModifyPlugin`; the answer is a [`ModifyPluginResponse`].
     ///
     /// Required: `PluginId`.
     ///
@@ -777,7 +777,7 @@ impl Client {
     pub fn modify_plugin(&self) -> ModifyPluginCall {
         ModifyPluginCall::new(&self.handle)
     }
-    /// Calls `ModifyService`.
+    /// Calls `ModifyService`; the answer is a [`ModifyServiceResponse`].
     ///
     /// Required: `ServiceId`.
     ///
@@ -786,7 +786,7 @@ impl Client {
     pub fn modify_service(&self) -> ModifyServiceCall {
         ModifyServiceCall::new(&self.handle)
     }
-    /// Calls `ModifyServiceEnvironmentStrategy`.
+    /// Calls `ModifyServiceEnvironmentStrategy`; the answer is a [`ModifyServiceEnvironmentStrategyResponse`].
     ///
     /// Required: `ServiceId`, `Strategy`, `EnvironmentNames`.
     ///
@@ -797,7 +797,7 @@ impl Client {
     ) -> ModifyServiceEnvironmentStrategyCall {
         ModifyServiceEnvironmentStrategyCall::new(&self.handle)
     }
-    /// Calls `ModifySubDomain`.
+    /// Calls `ModifySubDomain`; the answer is a [`ModifySubDomainResponse`].
     ///
     /// Required: `ServiceId`, `SubDomain`, `IsDefaultMapping`.
     ///
@@ -806,7 +806,7 @@ impl Client {
     pub fn modify_sub_domain(&self) -> ModifySubDomainCall {
         ModifySubDomainCall::new(&self.handle)
     }
-    /// Calls `ModifyUpstream`.
+    /// Calls `ModifyUpstream`; the answer is a [`ModifyUpstreamResponse`].
     ///
     /// Required: `UpstreamId`.
     ///
@@ -815,7 +815,7 @@ impl Client {
     pub fn modify_upstream(&self) -> ModifyUpstreamCall {
         ModifyUpstreamCall::new(&self.handle)
     }
-    /// Calls `ModifyUsagePlan`.
+    /// Calls `ModifyUsagePlan`; the answer is a [`ModifyUsagePlanResponse`].
     ///
     /// Required: `UsagePlanId`.
     ///
@@ -824,7 +824,7 @@ impl Client {
     pub fn modify_usage_plan(&self) -> ModifyUsagePlanCall {
         ModifyUsagePlanCall::new(&self.handle)
     }
-    /// Calls `ReleaseService`.
+    /// Calls `ReleaseService`; the answer is a [`ReleaseServiceResponse`].
     ///
     /// Required: `ServiceId`, `EnvironmentName`, `ReleaseDesc`.
     ///
@@ -833,7 +833,7 @@ impl Client {
     pub fn release_service(&self) -> ReleaseServiceCall {
         ReleaseServiceCall::new(&self.handle)
     }
-    /// Calls `ResetAPIDocPassword`.
+    /// Calls `ResetAPIDocPassword`; the answer is a [`ResetAPIDocPasswordResponse`].
     ///
     /// Required: `ApiDocId`.
     ///
@@ -842,7 +842,7 @@ impl Client {
     pub fn reset_api_doc_password(&self) -> ResetAPIDocPasswordCall {
         ResetAPIDocPasswordCall::new(&self.handle)
     }
-    /// Calls `UnBindEnvironment`.
+    /// Calls `UnBindEnvironment`; the answer is a [`UnBindEnvironmentResponse`].
     ///
     /// Required: `BindType`, `UsagePlanIds`, `Environment`, `ServiceId`.
     ///
@@ -851,7 +851,7 @@ impl Client {
     pub fn un_bind_environment(&self) -> UnBindEnvironmentCall {
         UnBindEnvironmentCall::new(&self.handle)
     }
-    /// Calls `UnBindIPStrategy`.
+    /// Calls `UnBindIPStrategy`; the answer is a [`UnBindIPStrategyResponse`].
     ///
     /// Required: `ServiceId`, `StrategyId`, `EnvironmentName`, `UnBindApiIds`.
     ///
@@ -860,7 +860,7 @@ impl Client {
     pub fn un_bind_ip_strategy(&self) -> UnBindIPStrategyCall {
         UnBindIPStrategyCall::new(&self.handle)
     }
-    /// Calls `UnBindSecretIds`.
+    /// Calls `UnBindSecretIds`; the answer is a [`UnBindSecretIdsResponse`].
     ///
     /// Required: `UsagePlanId`, `AccessKeyIds`.
     ///
@@ -869,7 +869,7 @@ impl Client {
     pub fn un_bind_secret_ids(&self) -> UnBindSecretIdsCall {
         UnBindSecretIdsCall::new(&self.handle)
     }
-    /// Calls `UnBindSubDomain`.
+    /// Calls `UnBindSubDomain`; the answer is a [`UnBindSubDomainResponse`].
     ///
     /// Required: `ServiceId`, `SubDomain`.
     ///
@@ -878,7 +878,7 @@ impl Client {
     pub fn un_bind_sub_domain(&self) -> UnBindSubDomainCall {
         UnBindSubDomainCall::new(&self.handle)
     }
-    /// Calls `UnReleaseService`.
+    /// Calls `UnReleaseService`; the answer is a [`UnReleaseServiceResponse`].
     ///
     /// Required: `ServiceId`, `EnvironmentName`.
     ///
@@ -887,7 +887,7 @@ impl Client {
     pub fn un_release_service(&self) -> UnReleaseServiceCall {
         UnReleaseServiceCall::new(&self.handle)
     }
-    /// Calls `UnbindApiApp`.
+    /// Calls `UnbindApiApp`; the answer is a [`UnbindApiAppResponse`].
     ///
     /// Required: `ApiAppId`, `Environment`, `ServiceId`, `ApiId`.
     ///
@@ -896,7 +896,7 @@ impl Client {
     pub fn unbind_api_app(&self) -> UnbindApiAppCall {
         UnbindApiAppCall::new(&self.handle)
     }
-    /// Calls `UpdateApiAppKey`.
+    /// Calls `UpdateApiAppKey`; the answer is a [`UpdateApiAppKeyResponse`].
     ///
     /// Required: `ApiAppId`, `ApiAppKey`.
     ///
@@ -905,7 +905,7 @@ impl Client {
     pub fn update_api_app_key(&self) -> UpdateApiAppKeyCall {
         UpdateApiAppKeyCall::new(&self.handle)
     }
-    /// Calls `UpdateApiKey`.
+    /// Calls `UpdateApiKey`; the answer is a [`UpdateApiKeyResponse`].
     ///
     /// Required: `AccessKeyId`.
     ///
@@ -914,7 +914,7 @@ impl Client {
     pub fn update_api_key(&self) -> UpdateApiKeyCall {
         UpdateApiKeyCall::new(&self.handle)
     }
-    /// Calls `UpdateService`.
+    /// Calls `UpdateService`; the answer is a [`UpdateServiceResponse`].
     ///
     /// Required: `ServiceId`, `EnvironmentName`, `VersionName`.
     ///
@@ -2206,7 +2206,6 @@ rt::action!(
     DescribeExclusiveInstanceRegionsCall, DescribeExclusiveInstanceRegionsResponse,
     Error, idempotent
 );
-impl<T> DescribeExclusiveInstanceRegionsCall<T> {}
 /// The answer of [`Client::describe_exclusive_instance_regions`] (`DescribeExclusiveInstanceRegions`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

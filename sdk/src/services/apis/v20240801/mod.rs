@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `CreateAgentApp`.
+    /// Calls `CreateAgentApp`; the answer is a [`CreateAgentAppResponse`].
     ///
     /// Required: `InstanceID`, `Name`, `AuthType`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn create_agent_app(&self) -> CreateAgentAppCall {
         CreateAgentAppCall::new(&self.handle)
     }
-    /// Calls `CreateAgentAppMcpServers`.
+    /// Calls `CreateAgentAppMcpServers`; the answer is a [`CreateAgentAppMcpServersResponse`].
     ///
     /// Required: `InstanceID`, `ID`, `McpServers`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn create_agent_app_mcp_servers(&self) -> CreateAgentAppMcpServersCall {
         CreateAgentAppMcpServersCall::new(&self.handle)
     }
-    /// Calls `CreateAgentAppModelServices`.
+    /// Calls `CreateAgentAppModelServices`; the answer is a [`CreateAgentAppModelServicesResponse`].
     ///
     /// Required: `InstanceID`, `ID`, `ModelServices`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn create_agent_app_model_services(&self) -> CreateAgentAppModelServicesCall {
         CreateAgentAppModelServicesCall::new(&self.handle)
     }
-    /// Calls `CreateAgentAppServices`.
+    /// Calls `CreateAgentAppServices`; the answer is a [`CreateAgentAppServicesResponse`].
     ///
     /// Required: `InstanceID`, `ID`, `Services`.
     ///
@@ -71,14 +71,14 @@ impl Client {
     pub fn create_agent_app_services(&self) -> CreateAgentAppServicesCall {
         CreateAgentAppServicesCall::new(&self.handle)
     }
-    /// Calls `CreateAgentCredential`.
+    /// Calls `CreateAgentCredential`; the answer is a [`CreateAgentCredentialResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=apis&Version=2024-08-01&Action=CreateAgentCredential)
     #[inline]
     pub fn create_agent_credential(&self) -> CreateAgentCredentialCall {
         CreateAgentCredentialCall::new(&self.handle)
     }
-    /// Calls `CreateMcpServer`.
+    /// Calls `CreateMcpServer`; the answer is a [`CreateMcpServerResponse`].
     ///
     /// Required: `Mode`, `McpVersion`, `InstanceID`, `Name`, `Description`.
     ///
@@ -87,7 +87,7 @@ impl Client {
     pub fn create_mcp_server(&self) -> CreateMcpServerCall {
         CreateMcpServerCall::new(&self.handle)
     }
-    /// Calls `CreateModel`.
+    /// Calls `CreateModel`; the answer is a [`CreateModelResponse`].
     ///
     /// Required: `InstanceID`, `Name`.
     ///
@@ -96,7 +96,7 @@ impl Client {
     pub fn create_model(&self) -> CreateModelCall {
         CreateModelCall::new(&self.handle)
     }
-    /// Calls `CreateModelService`.
+    /// Calls `CreateModelService`; the answer is a [`CreateModelServiceResponse`].
     ///
     /// Required: `InstanceID`, `Name`, `Description`, `PubPath`, `TargetModels`.
     ///
@@ -105,14 +105,14 @@ impl Client {
     pub fn create_model_service(&self) -> CreateModelServiceCall {
         CreateModelServiceCall::new(&self.handle)
     }
-    /// Calls `CreateService`.
+    /// Calls `CreateService`; the answer is a [`CreateServiceResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=apis&Version=2024-08-01&Action=CreateService)
     #[inline]
     pub fn create_service(&self) -> CreateServiceCall {
         CreateServiceCall::new(&self.handle)
     }
-    /// Calls `DeleteAgentApp`.
+    /// Calls `DeleteAgentApp`; the answer is a [`DeleteAgentAppResponse`].
     ///
     /// Required: `InstanceID`, `ID`.
     ///
@@ -121,7 +121,7 @@ impl Client {
     pub fn delete_agent_app(&self) -> DeleteAgentAppCall {
         DeleteAgentAppCall::new(&self.handle)
     }
-    /// Calls `DeleteAgentAppMcpServers`.
+    /// Calls `DeleteAgentAppMcpServers`; the answer is a [`DeleteAgentAppMcpServersResponse`].
     ///
     /// Required: `InstanceID`, `ID`, `McpServerIDs`.
     ///
@@ -130,7 +130,7 @@ impl Client {
     pub fn delete_agent_app_mcp_servers(&self) -> DeleteAgentAppMcpServersCall {
         DeleteAgentAppMcpServersCall::new(&self.handle)
     }
-    /// Calls `DeleteAgentAppModelServices`.
+    /// Calls `DeleteAgentAppModelServices`; the answer is a [`DeleteAgentAppModelServicesResponse`].
     ///
     /// Required: `InstanceID`, `ID`, `ModelServiceIDs`.
     ///
@@ -139,7 +139,7 @@ impl Client {
     pub fn delete_agent_app_model_services(&self) -> DeleteAgentAppModelServicesCall {
         DeleteAgentAppModelServicesCall::new(&self.handle)
     }
-    /// Calls `DeleteAgentAppServices`.
+    /// Calls `DeleteAgentAppServices`; the answer is a [`DeleteAgentAppServicesResponse`].
     ///
     /// Required: `InstanceID`, `ID`, `ServiceIDs`.
     ///
@@ -148,14 +148,14 @@ impl Client {
     pub fn delete_agent_app_services(&self) -> DeleteAgentAppServicesCall {
         DeleteAgentAppServicesCall::new(&self.handle)
     }
-    /// Calls `DeleteAgentCredential`.
+    /// Calls `DeleteAgentCredential`; the answer is a [`DeleteAgentCredentialResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=apis&Version=2024-08-01&Action=DeleteAgentCredential)
     #[inline]
     pub fn delete_agent_credential(&self) -> DeleteAgentCredentialCall {
         DeleteAgentCredentialCall::new(&self.handle)
     }
-    /// Calls `DeleteMcpServer`.
+    /// Calls `DeleteMcpServer`; the answer is a [`DeleteMcpServerResponse`].
     ///
     /// Required: `InstanceID`, `ID`.
     ///
@@ -164,7 +164,7 @@ impl Client {
     pub fn delete_mcp_server(&self) -> DeleteMcpServerCall {
         DeleteMcpServerCall::new(&self.handle)
     }
-    /// Calls `DeleteModel`.
+    /// Calls `DeleteModel`; the answer is a [`DeleteModelResponse`].
     ///
     /// Required: `InstanceID`, `IDs`.
     ///
@@ -173,7 +173,7 @@ impl Client {
     pub fn delete_model(&self) -> DeleteModelCall {
         DeleteModelCall::new(&self.handle)
     }
-    /// Calls `DeleteModelService`.
+    /// Calls `DeleteModelService`; the answer is a [`DeleteModelServiceResponse`].
     ///
     /// Required: `InstanceID`, `ID`.
     ///
@@ -182,14 +182,14 @@ impl Client {
     pub fn delete_model_service(&self) -> DeleteModelServiceCall {
         DeleteModelServiceCall::new(&self.handle)
     }
-    /// Calls `DeleteService`.
+    /// Calls `DeleteService`; the answer is a [`DeleteServiceResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=apis&Version=2024-08-01&Action=DeleteService)
     #[inline]
     pub fn delete_service(&self) -> DeleteServiceCall {
         DeleteServiceCall::new(&self.handle)
     }
-    /// Calls `DescribeAgentApp`.
+    /// Calls `DescribeAgentApp`; the answer is a [`DescribeAgentAppResponse`].
     ///
     /// Required: `InstanceID`, `ID`.
     ///
@@ -198,7 +198,7 @@ impl Client {
     pub fn describe_agent_app(&self) -> DescribeAgentAppCall {
         DescribeAgentAppCall::new(&self.handle)
     }
-    /// Calls `DescribeAgentAppMcpServers`.
+    /// Calls `DescribeAgentAppMcpServers`; the answer is a [`DescribeAgentAppMcpServersResponse`].
     ///
     /// Required: `Limit`.
     ///
@@ -207,7 +207,7 @@ impl Client {
     pub fn describe_agent_app_mcp_servers(&self) -> DescribeAgentAppMcpServersCall {
         DescribeAgentAppMcpServersCall::new(&self.handle)
     }
-    /// Calls `DescribeAgentAppModelServices`.
+    /// Calls `DescribeAgentAppModelServices`; the answer is a [`DescribeAgentAppModelServicesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=apis&Version=2024-08-01&Action=DescribeAgentAppModelServices)
     #[inline]
@@ -216,7 +216,7 @@ impl Client {
     ) -> DescribeAgentAppModelServicesCall {
         DescribeAgentAppModelServicesCall::new(&self.handle)
     }
-    /// Calls `DescribeAgentAppServices`.
+    /// Calls `DescribeAgentAppServices`; the answer is a [`DescribeAgentAppServicesResponse`].
     ///
     /// Required: `Limit`.
     ///
@@ -225,7 +225,7 @@ impl Client {
     pub fn describe_agent_app_services(&self) -> DescribeAgentAppServicesCall {
         DescribeAgentAppServicesCall::new(&self.handle)
     }
-    /// Calls `DescribeAgentApps`.
+    /// Calls `DescribeAgentApps`; the answer is a [`DescribeAgentAppsResponse`].
     ///
     /// Required: `Limit`.
     ///
@@ -234,21 +234,21 @@ impl Client {
     pub fn describe_agent_apps(&self) -> DescribeAgentAppsCall {
         DescribeAgentAppsCall::new(&self.handle)
     }
-    /// Calls `DescribeAgentCredential`.
+    /// Calls `DescribeAgentCredential`; the answer is a [`DescribeAgentCredentialResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=apis&Version=2024-08-01&Action=DescribeAgentCredential)
     #[inline]
     pub fn describe_agent_credential(&self) -> DescribeAgentCredentialCall {
         DescribeAgentCredentialCall::new(&self.handle)
     }
-    /// Calls `DescribeAgentCredentials`.
+    /// Calls `DescribeAgentCredentials`; the answer is a [`DescribeAgentCredentialsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=apis&Version=2024-08-01&Action=DescribeAgentCredentials)
     #[inline]
     pub fn describe_agent_credentials(&self) -> DescribeAgentCredentialsCall {
         DescribeAgentCredentialsCall::new(&self.handle)
     }
-    /// Calls `DescribeMcpServer`.
+    /// Calls `DescribeMcpServer`; the answer is a [`DescribeMcpServerResponse`].
     ///
     /// Required: `InstanceID`, `ID`.
     ///
@@ -257,7 +257,7 @@ impl Client {
     pub fn describe_mcp_server(&self) -> DescribeMcpServerCall {
         DescribeMcpServerCall::new(&self.handle)
     }
-    /// Calls `DescribeMcpServers`.
+    /// Calls `DescribeMcpServers`; the answer is a [`DescribeMcpServersResponse`].
     ///
     /// Required: `Limit`.
     ///
@@ -266,7 +266,7 @@ impl Client {
     pub fn describe_mcp_servers(&self) -> DescribeMcpServersCall {
         DescribeMcpServersCall::new(&self.handle)
     }
-    /// Calls `DescribeModel`.
+    /// Calls `DescribeModel`; the answer is a [`DescribeModelResponse`].
     ///
     /// Required: `InstanceID`, `ID`.
     ///
@@ -275,7 +275,7 @@ impl Client {
     pub fn describe_model(&self) -> DescribeModelCall {
         DescribeModelCall::new(&self.handle)
     }
-    /// Calls `DescribeModelService`.
+    /// Calls `DescribeModelService`; the answer is a [`DescribeModelServiceResponse`].
     ///
     /// Required: `InstanceID`, `ID`.
     ///
@@ -284,7 +284,7 @@ impl Client {
     pub fn describe_model_service(&self) -> DescribeModelServiceCall {
         DescribeModelServiceCall::new(&self.handle)
     }
-    /// Calls `DescribeModelServices`.
+    /// Calls `DescribeModelServices`; the answer is a [`DescribeModelServicesResponse`].
     ///
     /// Required: `InstanceID`.
     ///
@@ -293,7 +293,7 @@ impl Client {
     pub fn describe_model_services(&self) -> DescribeModelServicesCall {
         DescribeModelServicesCall::new(&self.handle)
     }
-    /// Calls `DescribeModels`.
+    /// Calls `DescribeModels`; the answer is a [`DescribeModelsResponse`].
     ///
     /// Required: `InstanceID`.
     ///
@@ -302,21 +302,21 @@ impl Client {
     pub fn describe_models(&self) -> DescribeModelsCall {
         DescribeModelsCall::new(&self.handle)
     }
-    /// Calls `DescribeService`.
+    /// Calls `DescribeService`; the answer is a [`DescribeServiceResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=apis&Version=2024-08-01&Action=DescribeService)
     #[inline]
     pub fn describe_service(&self) -> DescribeServiceCall {
         DescribeServiceCall::new(&self.handle)
     }
-    /// Calls `DescribeServices`.
+    /// Calls `DescribeServices`; the answer is a [`DescribeServicesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=apis&Version=2024-08-01&Action=DescribeServices)
     #[inline]
     pub fn describe_services(&self) -> DescribeServicesCall {
         DescribeServicesCall::new(&self.handle)
     }
-    /// Calls `ModifyAgentApp`.
+    /// Calls `ModifyAgentApp`; the answer is a [`ModifyAgentAppResponse`].
     ///
     /// Required: `InstanceID`, `ID`.
     ///
@@ -325,7 +325,7 @@ impl Client {
     pub fn modify_agent_app(&self) -> ModifyAgentAppCall {
         ModifyAgentAppCall::new(&self.handle)
     }
-    /// Calls `ModifyAgentAppModelServices`.
+    /// Calls `ModifyAgentAppModelServices`; the answer is a [`ModifyAgentAppModelServicesResponse`].
     ///
     /// Required: `InstanceID`, `ID`, `ModelServices`.
     ///
@@ -334,14 +334,14 @@ impl Client {
     pub fn modify_agent_app_model_services(&self) -> ModifyAgentAppModelServicesCall {
         ModifyAgentAppModelServicesCall::new(&self.handle)
     }
-    /// Calls `ModifyAgentCredential`.
+    /// Calls `ModifyAgentCredential`; the answer is a [`ModifyAgentCredentialResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=apis&Version=2024-08-01&Action=ModifyAgentCredential)
     #[inline]
     pub fn modify_agent_credential(&self) -> ModifyAgentCredentialCall {
         ModifyAgentCredentialCall::new(&self.handle)
     }
-    /// Calls `ModifyMcpServer`.
+    /// Calls `ModifyMcpServer`; the answer is a [`ModifyMcpServerResponse`].
     ///
     /// Required: `ID`, `Mode`, `McpVersion`, `InstanceID`, `Name`.
     ///
@@ -350,7 +350,7 @@ impl Client {
     pub fn modify_mcp_server(&self) -> ModifyMcpServerCall {
         ModifyMcpServerCall::new(&self.handle)
     }
-    /// Calls `ModifyModel`.
+    /// Calls `ModifyModel`; the answer is a [`ModifyModelResponse`].
     ///
     /// Required: `InstanceID`, `ID`.
     ///
@@ -359,7 +359,7 @@ impl Client {
     pub fn modify_model(&self) -> ModifyModelCall {
         ModifyModelCall::new(&self.handle)
     }
-    /// Calls `ModifyModelService`.
+    /// Calls `ModifyModelService`; the answer is a [`ModifyModelServiceResponse`].
     ///
     /// Required: `InstanceID`, `ID`.
     ///
@@ -368,7 +368,7 @@ impl Client {
     pub fn modify_model_service(&self) -> ModifyModelServiceCall {
         ModifyModelServiceCall::new(&self.handle)
     }
-    /// Calls `ModifyService`.
+    /// Calls `ModifyService`; the answer is a [`ModifyServiceResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=apis&Version=2024-08-01&Action=ModifyService)
     #[inline]
@@ -470,7 +470,6 @@ rt::action!(
     CreateAgentCredential, CreateAgentCredentialRequest, CreateAgentCredentialCall,
     CreateAgentCredentialResponse, Error
 );
-impl<T> CreateAgentCredentialCall<T> {}
 /// The answer of [`Client::create_agent_credential`] (`CreateAgentCredential`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -610,7 +609,6 @@ pub struct CreateModelServiceResponse {
 rt::action!(
     CreateService, CreateServiceRequest, CreateServiceCall, CreateServiceResponse, Error
 );
-impl<T> CreateServiceCall<T> {}
 /// The answer of [`Client::create_service`] (`CreateService`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -700,7 +698,6 @@ rt::action!(
     DeleteAgentCredential, DeleteAgentCredentialRequest, DeleteAgentCredentialCall,
     DeleteAgentCredentialResponse, Error
 );
-impl<T> DeleteAgentCredentialCall<T> {}
 /// The answer of [`Client::delete_agent_credential`] (`DeleteAgentCredential`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -825,7 +822,6 @@ rt::action!(
     DescribeAgentAppModelServicesCall, DescribeAgentAppModelServicesResponse, Error,
     idempotent
 );
-impl<T> DescribeAgentAppModelServicesCall<T> {}
 /// The answer of [`Client::describe_agent_app_model_services`] (`DescribeAgentAppModelServices`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -890,7 +886,6 @@ rt::action!(
     DescribeAgentCredential, DescribeAgentCredentialRequest, DescribeAgentCredentialCall,
     DescribeAgentCredentialResponse, Error, idempotent
 );
-impl<T> DescribeAgentCredentialCall<T> {}
 /// The answer of [`Client::describe_agent_credential`] (`DescribeAgentCredential`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -903,7 +898,6 @@ rt::action!(
     DescribeAgentCredentials, DescribeAgentCredentialsRequest,
     DescribeAgentCredentialsCall, DescribeAgentCredentialsResponse, Error, idempotent
 );
-impl<T> DescribeAgentCredentialsCall<T> {}
 /// The answer of [`Client::describe_agent_credentials`] (`DescribeAgentCredentials`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -1062,7 +1056,6 @@ rt::action!(
     DescribeServices, DescribeServicesRequest, DescribeServicesCall,
     DescribeServicesResponse, Error, idempotent
 );
-impl<T> DescribeServicesCall<T> {}
 /// The answer of [`Client::describe_services`] (`DescribeServices`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -1117,7 +1110,6 @@ rt::action!(
     ModifyAgentCredential, ModifyAgentCredentialRequest, ModifyAgentCredentialCall,
     ModifyAgentCredentialResponse, Error
 );
-impl<T> ModifyAgentCredentialCall<T> {}
 /// The answer of [`Client::modify_agent_credential`] (`ModifyAgentCredential`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `CreateApmInstance`.
+    /// Calls `CreateApmInstance`; the answer is a [`CreateApmInstanceResponse`].
     ///
     /// Required: `Name`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn create_apm_instance(&self) -> CreateApmInstanceCall {
         CreateApmInstanceCall::new(&self.handle)
     }
-    /// Calls `CreateApmPrometheusRule`.
+    /// Calls `CreateApmPrometheusRule`; the answer is a [`CreateApmPrometheusRuleResponse`].
     ///
     /// Required: `Name`, `ServiceName`, `MetricMatchType`, `MetricNameRule`, `InstanceId`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn create_apm_prometheus_rule(&self) -> CreateApmPrometheusRuleCall {
         CreateApmPrometheusRuleCall::new(&self.handle)
     }
-    /// Calls `CreateApmSampleConfig`.
+    /// Calls `CreateApmSampleConfig`; the answer is a [`CreateApmSampleConfigResponse`].
     ///
     /// Required: `InstanceId`, `SampleRate`, `ServiceName`, `SampleName`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn create_apm_sample_config(&self) -> CreateApmSampleConfigCall {
         CreateApmSampleConfigCall::new(&self.handle)
     }
-    /// Calls `CreateProfileTask`.
+    /// Calls `CreateProfileTask`; the answer is a [`CreateProfileTaskResponse`].
     ///
     /// Required: `ServiceName`, `InstanceId`, `ServiceInstance`, `Event`, `Duration`, `AllTimes`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn create_profile_task(&self) -> CreateProfileTaskCall {
         CreateProfileTaskCall::new(&self.handle)
     }
-    /// Calls `DeleteApmSampleConfig`.
+    /// Calls `DeleteApmSampleConfig`; the answer is a [`DeleteApmSampleConfigResponse`].
     ///
     /// Required: `InstanceId`, `SampleName`.
     ///
@@ -80,7 +80,7 @@ impl Client {
     pub fn delete_apm_sample_config(&self) -> DeleteApmSampleConfigCall {
         DeleteApmSampleConfigCall::new(&self.handle)
     }
-    /// Calls `DescribeApmAgent`.
+    /// Calls `DescribeApmAgent`; the answer is a [`DescribeApmAgentResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -89,7 +89,7 @@ impl Client {
     pub fn describe_apm_agent(&self) -> DescribeApmAgentCall {
         DescribeApmAgentCall::new(&self.handle)
     }
-    /// Calls `DescribeApmAllVulCount`.
+    /// Calls `DescribeApmAllVulCount`; the answer is a [`DescribeApmAllVulCountResponse`].
     ///
     /// Required: `StartTime`, `EndTime`.
     ///
@@ -98,7 +98,7 @@ impl Client {
     pub fn describe_apm_all_vul_count(&self) -> DescribeApmAllVulCountCall {
         DescribeApmAllVulCountCall::new(&self.handle)
     }
-    /// Calls `DescribeApmApplicationConfig`.
+    /// Calls `DescribeApmApplicationConfig`; the answer is a [`DescribeApmApplicationConfigResponse`].
     ///
     /// Required: `InstanceId`, `ServiceName`.
     ///
@@ -107,7 +107,7 @@ impl Client {
     pub fn describe_apm_application_config(&self) -> DescribeApmApplicationConfigCall {
         DescribeApmApplicationConfigCall::new(&self.handle)
     }
-    /// Calls `DescribeApmAssociation`.
+    /// Calls `DescribeApmAssociation`; the answer is a [`DescribeApmAssociationResponse`].
     ///
     /// Required: `ProductName`, `InstanceId`.
     ///
@@ -116,14 +116,14 @@ impl Client {
     pub fn describe_apm_association(&self) -> DescribeApmAssociationCall {
         DescribeApmAssociationCall::new(&self.handle)
     }
-    /// Calls `DescribeApmInstances`.
+    /// Calls `DescribeApmInstances`; the answer is a [`DescribeApmInstancesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=apm&Version=2021-06-22&Action=DescribeApmInstances)
     #[inline]
     pub fn describe_apm_instances(&self) -> DescribeApmInstancesCall {
         DescribeApmInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribeApmPrometheusRule`.
+    /// Calls `DescribeApmPrometheusRule`; the answer is a [`DescribeApmPrometheusRuleResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -132,7 +132,7 @@ impl Client {
     pub fn describe_apm_prometheus_rule(&self) -> DescribeApmPrometheusRuleCall {
         DescribeApmPrometheusRuleCall::new(&self.handle)
     }
-    /// Calls `DescribeApmSQLInjectionDetail`.
+    /// Calls `DescribeApmSQLInjectionDetail`; the answer is a [`DescribeApmSQLInjectionDetailResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -143,7 +143,7 @@ impl Client {
     ) -> DescribeApmSQLInjectionDetailCall {
         DescribeApmSQLInjectionDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeApmSampleConfig`.
+    /// Calls `DescribeApmSampleConfig`; the answer is a [`DescribeApmSampleConfigResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -152,7 +152,7 @@ impl Client {
     pub fn describe_apm_sample_config(&self) -> DescribeApmSampleConfigCall {
         DescribeApmSampleConfigCall::new(&self.handle)
     }
-    /// Calls `DescribeApmServiceMetric`.
+    /// Calls `DescribeApmServiceMetric`; the answer is a [`DescribeApmServiceMetricResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -161,7 +161,7 @@ impl Client {
     pub fn describe_apm_service_metric(&self) -> DescribeApmServiceMetricCall {
         DescribeApmServiceMetricCall::new(&self.handle)
     }
-    /// Calls `DescribeApmVulnerabilityCount`.
+    /// Calls `DescribeApmVulnerabilityCount`; the answer is a [`DescribeApmVulnerabilityCountResponse`].
     ///
     /// Required: `InstanceId`, `ServiceName`, `StartTime`.
     ///
@@ -170,7 +170,7 @@ impl Client {
     pub fn describe_apm_vulnerability_count(&self) -> DescribeApmVulnerabilityCountCall {
         DescribeApmVulnerabilityCountCall::new(&self.handle)
     }
-    /// Calls `DescribeApmVulnerabilityDetail`.
+    /// Calls `DescribeApmVulnerabilityDetail`; the answer is a [`DescribeApmVulnerabilityDetailResponse`].
     ///
     /// Required: `StartTime`, `EndTime`, `InstanceId`.
     ///
@@ -181,7 +181,7 @@ impl Client {
     ) -> DescribeApmVulnerabilityDetailCall {
         DescribeApmVulnerabilityDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeGeneralApmApplicationConfig`.
+    /// Calls `DescribeGeneralApmApplicationConfig`; the answer is a [`DescribeGeneralApmApplicationConfigResponse`].
     ///
     /// Required: `ServiceName`, `InstanceId`.
     ///
@@ -192,7 +192,7 @@ impl Client {
     ) -> DescribeGeneralApmApplicationConfigCall {
         DescribeGeneralApmApplicationConfigCall::new(&self.handle)
     }
-    /// Calls `DescribeGeneralMetricData`.
+    /// Calls `DescribeGeneralMetricData`; the answer is a [`DescribeGeneralMetricDataResponse`].
     ///
     /// Required: `Metrics`, `InstanceId`, `ViewName`, `Filters`.
     ///
@@ -201,7 +201,7 @@ impl Client {
     pub fn describe_general_metric_data(&self) -> DescribeGeneralMetricDataCall {
         DescribeGeneralMetricDataCall::new(&self.handle)
     }
-    /// Calls `DescribeGeneralOTSpanList`.
+    /// Calls `DescribeGeneralOTSpanList`; the answer is a [`DescribeGeneralOTSpanListResponse`].
     ///
     /// Required: `InstanceId`, `StartTime`, `EndTime`.
     ///
@@ -210,7 +210,7 @@ impl Client {
     pub fn describe_general_ot_span_list(&self) -> DescribeGeneralOTSpanListCall {
         DescribeGeneralOTSpanListCall::new(&self.handle)
     }
-    /// Calls `DescribeGeneralSpanList`.
+    /// Calls `DescribeGeneralSpanList`; the answer is a [`DescribeGeneralSpanListResponse`].
     ///
     /// Required: `InstanceId`, `StartTime`, `EndTime`.
     ///
@@ -221,7 +221,7 @@ impl Client {
     pub fn describe_general_span_list(&self) -> DescribeGeneralSpanListCall {
         DescribeGeneralSpanListCall::new(&self.handle)
     }
-    /// Calls `DescribeMetricRecords`.
+    /// Calls `DescribeMetricRecords`; the answer is a [`DescribeMetricRecordsResponse`].
     ///
     /// Required: `InstanceId`, `Metrics`, `StartTime`, `EndTime`, `GroupBy`.
     ///
@@ -232,7 +232,7 @@ impl Client {
     pub fn describe_metric_records(&self) -> DescribeMetricRecordsCall {
         DescribeMetricRecordsCall::new(&self.handle)
     }
-    /// Calls `DescribeOPRAllVulCount`.
+    /// Calls `DescribeOPRAllVulCount`; the answer is a [`DescribeOPRAllVulCountResponse`].
     ///
     /// Required: `StartTime`, `EndTime`.
     ///
@@ -241,7 +241,7 @@ impl Client {
     pub fn describe_opr_all_vul_count(&self) -> DescribeOPRAllVulCountCall {
         DescribeOPRAllVulCountCall::new(&self.handle)
     }
-    /// Calls `DescribeRelatedServicesOnTrace`.
+    /// Calls `DescribeRelatedServicesOnTrace`; the answer is a [`DescribeRelatedServicesOnTraceResponse`].
     ///
     /// Required: `InstanceId`, `StartTime`, `EndTime`.
     ///
@@ -252,7 +252,7 @@ impl Client {
     ) -> DescribeRelatedServicesOnTraceCall {
         DescribeRelatedServicesOnTraceCall::new(&self.handle)
     }
-    /// Calls `DescribeServiceOverview`.
+    /// Calls `DescribeServiceOverview`; the answer is a [`DescribeServiceOverviewResponse`].
     ///
     /// Required: `InstanceId`, `Metrics`, `StartTime`, `EndTime`, `GroupBy`.
     ///
@@ -261,7 +261,7 @@ impl Client {
     pub fn describe_service_overview(&self) -> DescribeServiceOverviewCall {
         DescribeServiceOverviewCall::new(&self.handle)
     }
-    /// Calls `DescribeSpanTreeByID`.
+    /// Calls `DescribeSpanTreeByID`; the answer is a [`DescribeSpanTreeByIDResponse`].
     ///
     /// Required: `InstanceId`, `Filters`, `StartTime`, `EndTime`.
     ///
@@ -270,7 +270,7 @@ impl Client {
     pub fn describe_span_tree_by_id(&self) -> DescribeSpanTreeByIDCall {
         DescribeSpanTreeByIDCall::new(&self.handle)
     }
-    /// Calls `DescribeTagValues`.
+    /// Calls `DescribeTagValues`; the answer is a [`DescribeTagValuesResponse`].
     ///
     /// Required: `InstanceId`, `TagKey`, `StartTime`, `EndTime`.
     ///
@@ -279,7 +279,7 @@ impl Client {
     pub fn describe_tag_values(&self) -> DescribeTagValuesCall {
         DescribeTagValuesCall::new(&self.handle)
     }
-    /// Calls `DescribeTopologyNew`.
+    /// Calls `DescribeTopologyNew`; the answer is a [`DescribeTopologyNewResponse`].
     ///
     /// Required: `InstanceId`, `StartTime`, `EndTime`.
     ///
@@ -288,7 +288,7 @@ impl Client {
     pub fn describe_topology_new(&self) -> DescribeTopologyNewCall {
         DescribeTopologyNewCall::new(&self.handle)
     }
-    /// Calls `ModifyApmApplicationConfig`.
+    /// Calls `ModifyApmApplicationConfig`; the answer is a [`ModifyApmApplicationConfigResponse`].
     ///
     /// Required: `InstanceId`, `ServiceName`, `UrlConvergenceSwitch`.
     ///
@@ -297,7 +297,7 @@ impl Client {
     pub fn modify_apm_application_config(&self) -> ModifyApmApplicationConfigCall {
         ModifyApmApplicationConfigCall::new(&self.handle)
     }
-    /// Calls `ModifyApmAssociation`.
+    /// Calls `ModifyApmAssociation`; the answer is a [`ModifyApmAssociationResponse`].
     ///
     /// Required: `ProductName`, `Status`, `InstanceId`.
     ///
@@ -306,7 +306,7 @@ impl Client {
     pub fn modify_apm_association(&self) -> ModifyApmAssociationCall {
         ModifyApmAssociationCall::new(&self.handle)
     }
-    /// Calls `ModifyApmInstance`.
+    /// Calls `ModifyApmInstance`; the answer is a [`ModifyApmInstanceResponse`].
     ///
     /// Required: `InstanceId`, `Name`.
     ///
@@ -315,7 +315,7 @@ impl Client {
     pub fn modify_apm_instance(&self) -> ModifyApmInstanceCall {
         ModifyApmInstanceCall::new(&self.handle)
     }
-    /// Calls `ModifyApmPrometheusRule`.
+    /// Calls `ModifyApmPrometheusRule`; the answer is a [`ModifyApmPrometheusRuleResponse`].
     ///
     /// Required: `Id`, `InstanceId`.
     ///
@@ -324,7 +324,7 @@ impl Client {
     pub fn modify_apm_prometheus_rule(&self) -> ModifyApmPrometheusRuleCall {
         ModifyApmPrometheusRuleCall::new(&self.handle)
     }
-    /// Calls `ModifyApmSampleConfig`.
+    /// Calls `ModifyApmSampleConfig`; the answer is a [`ModifyApmSampleConfigResponse`].
     ///
     /// Required: `InstanceId`, `SampleName`, `SampleRate`.
     ///
@@ -333,7 +333,7 @@ impl Client {
     pub fn modify_apm_sample_config(&self) -> ModifyApmSampleConfigCall {
         ModifyApmSampleConfigCall::new(&self.handle)
     }
-    /// Calls `ModifyApmService`.
+    /// Calls `ModifyApmService`; the answer is a [`ModifyApmServiceResponse`].
     ///
     /// Required: `ServiceID`.
     ///
@@ -342,7 +342,7 @@ impl Client {
     pub fn modify_apm_service(&self) -> ModifyApmServiceCall {
         ModifyApmServiceCall::new(&self.handle)
     }
-    /// Calls `ModifyGeneralApmApplicationConfig`.
+    /// Calls `ModifyGeneralApmApplicationConfig`; the answer is a [`ModifyGeneralApmApplicationConfigResponse`].
     ///
     /// Required: `InstanceId`, `Tags`, `ServiceNames`.
     ///
@@ -353,14 +353,14 @@ impl Client {
     ) -> ModifyGeneralApmApplicationConfigCall {
         ModifyGeneralApmApplicationConfigCall::new(&self.handle)
     }
-    /// Calls `OpenApmPaidVersion`.
+    /// Calls `OpenApmPaidVersion`; the answer is a [`OpenApmPaidVersionResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=apm&Version=2021-06-22&Action=OpenApmPaidVersion)
     #[inline]
     pub fn open_apm_paid_version(&self) -> OpenApmPaidVersionCall {
         OpenApmPaidVersionCall::new(&self.handle)
     }
-    /// Calls `TerminateApmInstance`.
+    /// Calls `TerminateApmInstance`; the answer is a [`TerminateApmInstanceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -1491,7 +1491,6 @@ rt::action!(
     OpenApmPaidVersion, OpenApmPaidVersionRequest, OpenApmPaidVersionCall,
     OpenApmPaidVersionResponse, Error
 );
-impl<T> OpenApmPaidVersionCall<T> {}
 /// The answer of [`Client::open_apm_paid_version`] (`OpenApmPaidVersion`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `AttachInstances`.
+    /// Calls `AttachInstances`; the answer is a [`AttachInstancesResponse`].
     ///
     /// Required: `AutoScalingGroupId`, `InstanceIds`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn attach_instances(&self) -> AttachInstancesCall {
         AttachInstancesCall::new(&self.handle)
     }
-    /// Calls `AttachLoadBalancers`.
+    /// Calls `AttachLoadBalancers`; the answer is a [`AttachLoadBalancersResponse`].
     ///
     /// Required: `AutoScalingGroupId`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn attach_load_balancers(&self) -> AttachLoadBalancersCall {
         AttachLoadBalancersCall::new(&self.handle)
     }
-    /// Calls `CancelInstanceRefresh`.
+    /// Calls `CancelInstanceRefresh`; the answer is a [`CancelInstanceRefreshResponse`].
     ///
     /// Required: `AutoScalingGroupId`, `RefreshActivityId`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn cancel_instance_refresh(&self) -> CancelInstanceRefreshCall {
         CancelInstanceRefreshCall::new(&self.handle)
     }
-    /// Calls `ClearLaunchConfigurationAttributes`.
+    /// Calls `ClearLaunchConfigurationAttributes`; the answer is a [`ClearLaunchConfigurationAttributesResponse`].
     ///
     /// Required: `LaunchConfigurationId`.
     ///
@@ -73,7 +73,7 @@ impl Client {
     ) -> ClearLaunchConfigurationAttributesCall {
         ClearLaunchConfigurationAttributesCall::new(&self.handle)
     }
-    /// Calls `CompleteLifecycleAction`.
+    /// Calls `CompleteLifecycleAction`; the answer is a [`CompleteLifecycleActionResponse`].
     ///
     /// Required: `LifecycleHookId`, `LifecycleActionResult`.
     ///
@@ -82,7 +82,7 @@ impl Client {
     pub fn complete_lifecycle_action(&self) -> CompleteLifecycleActionCall {
         CompleteLifecycleActionCall::new(&self.handle)
     }
-    /// Calls `CreateAutoScalingGroup`.
+    /// Calls `CreateAutoScalingGroup`; the answer is a [`CreateAutoScalingGroupResponse`].
     ///
     /// Required: `AutoScalingGroupName`, `LaunchConfigurationId`, `MaxSize`, `MinSize`, `VpcId`.
     ///
@@ -91,7 +91,7 @@ impl Client {
     pub fn create_auto_scaling_group(&self) -> CreateAutoScalingGroupCall {
         CreateAutoScalingGroupCall::new(&self.handle)
     }
-    /// Calls `CreateAutoScalingGroupFromInstance`.
+    /// Calls `CreateAutoScalingGroupFromInstance`; the answer is a [`CreateAutoScalingGroupFromInstanceResponse`].
     ///
     /// Required: `AutoScalingGroupName`, `InstanceId`, `MinSize`, `MaxSize`.
     ///
@@ -102,7 +102,7 @@ impl Client {
     ) -> CreateAutoScalingGroupFromInstanceCall {
         CreateAutoScalingGroupFromInstanceCall::new(&self.handle)
     }
-    /// Calls `CreateLaunchConfiguration`.
+    /// Calls `CreateLaunchConfiguration`; the answer is a [`CreateLaunchConfigurationResponse`].
     ///
     /// Required: `LaunchConfigurationName`.
     ///
@@ -111,7 +111,7 @@ impl Client {
     pub fn create_launch_configuration(&self) -> CreateLaunchConfigurationCall {
         CreateLaunchConfigurationCall::new(&self.handle)
     }
-    /// Calls `CreateLifecycleHook`.
+    /// Calls `CreateLifecycleHook`; the answer is a [`CreateLifecycleHookResponse`].
     ///
     /// Required: `AutoScalingGroupId`, `LifecycleHookName`, `LifecycleTransition`.
     ///
@@ -120,7 +120,7 @@ impl Client {
     pub fn create_lifecycle_hook(&self) -> CreateLifecycleHookCall {
         CreateLifecycleHookCall::new(&self.handle)
     }
-    /// Calls `CreateNotificationConfiguration`.
+    /// Calls `CreateNotificationConfiguration`; the answer is a [`CreateNotificationConfigurationResponse`].
     ///
     /// Required: `AutoScalingGroupId`, `NotificationTypes`.
     ///
@@ -131,7 +131,7 @@ impl Client {
     ) -> CreateNotificationConfigurationCall {
         CreateNotificationConfigurationCall::new(&self.handle)
     }
-    /// Calls `CreateScalingPolicy`.
+    /// Calls `CreateScalingPolicy`; the answer is a [`CreateScalingPolicyResponse`].
     ///
     /// Required: `AutoScalingGroupId`, `ScalingPolicyName`.
     ///
@@ -140,7 +140,7 @@ impl Client {
     pub fn create_scaling_policy(&self) -> CreateScalingPolicyCall {
         CreateScalingPolicyCall::new(&self.handle)
     }
-    /// Calls `CreateScheduledAction`.
+    /// Calls `CreateScheduledAction`; the answer is a [`CreateScheduledActionResponse`].
     ///
     /// Required: `AutoScalingGroupId`, `ScheduledActionName`, `MinSize`, `StartTime`, `DesiredCapacity`, `MaxSize`.
     ///
@@ -149,7 +149,7 @@ impl Client {
     pub fn create_scheduled_action(&self) -> CreateScheduledActionCall {
         CreateScheduledActionCall::new(&self.handle)
     }
-    /// Calls `DeleteAutoScalingGroup`.
+    /// Calls `DeleteAutoScalingGroup`; the answer is a [`DeleteAutoScalingGroupResponse`].
     ///
     /// Required: `AutoScalingGroupId`.
     ///
@@ -158,7 +158,7 @@ impl Client {
     pub fn delete_auto_scaling_group(&self) -> DeleteAutoScalingGroupCall {
         DeleteAutoScalingGroupCall::new(&self.handle)
     }
-    /// Calls `DeleteLaunchConfiguration`.
+    /// Calls `DeleteLaunchConfiguration`; the answer is a [`DeleteLaunchConfigurationResponse`].
     ///
     /// Required: `LaunchConfigurationId`.
     ///
@@ -167,7 +167,7 @@ impl Client {
     pub fn delete_launch_configuration(&self) -> DeleteLaunchConfigurationCall {
         DeleteLaunchConfigurationCall::new(&self.handle)
     }
-    /// Calls `DeleteLifecycleHook`.
+    /// Calls `DeleteLifecycleHook`; the answer is a [`DeleteLifecycleHookResponse`].
     ///
     /// Required: `LifecycleHookId`.
     ///
@@ -176,7 +176,7 @@ impl Client {
     pub fn delete_lifecycle_hook(&self) -> DeleteLifecycleHookCall {
         DeleteLifecycleHookCall::new(&self.handle)
     }
-    /// Calls `DeleteNotificationConfiguration`.
+    /// Calls `DeleteNotificationConfiguration`; the answer is a [`DeleteNotificationConfigurationResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=as&Version=2018-04-19&Action=DeleteNotificationConfiguration)
     #[inline]
@@ -185,7 +185,7 @@ impl Client {
     ) -> DeleteNotificationConfigurationCall {
         DeleteNotificationConfigurationCall::new(&self.handle)
     }
-    /// Calls `DeleteScalingPolicy`.
+    /// Calls `DeleteScalingPolicy`; the answer is a [`DeleteScalingPolicyResponse`].
     ///
     /// Required: `AutoScalingPolicyId`.
     ///
@@ -194,7 +194,7 @@ impl Client {
     pub fn delete_scaling_policy(&self) -> DeleteScalingPolicyCall {
         DeleteScalingPolicyCall::new(&self.handle)
     }
-    /// Calls `DeleteScheduledAction`.
+    /// Calls `DeleteScheduledAction`; the answer is a [`DeleteScheduledActionResponse`].
     ///
     /// Required: `ScheduledActionId`.
     ///
@@ -203,14 +203,14 @@ impl Client {
     pub fn delete_scheduled_action(&self) -> DeleteScheduledActionCall {
         DeleteScheduledActionCall::new(&self.handle)
     }
-    /// Calls `DescribeAccountLimits`.
+    /// Calls `DescribeAccountLimits`; the answer is a [`DescribeAccountLimitsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=as&Version=2018-04-19&Action=DescribeAccountLimits)
     #[inline]
     pub fn describe_account_limits(&self) -> DescribeAccountLimitsCall {
         DescribeAccountLimitsCall::new(&self.handle)
     }
-    /// Calls `DescribeAutoScalingActivities`.
+    /// Calls `DescribeAutoScalingActivities`; the answer is a [`DescribeAutoScalingActivitiesResponse`].
     ///
     /// Each answer holds one page of `ActivitySet`; [`into_paginator`](DescribeAutoScalingActivitiesCall::into_paginator) reads them all.
     ///
@@ -219,7 +219,7 @@ impl Client {
     pub fn describe_auto_scaling_activities(&self) -> DescribeAutoScalingActivitiesCall {
         DescribeAutoScalingActivitiesCall::new(&self.handle)
     }
-    /// Calls `DescribeAutoScalingAdvices`.
+    /// Calls `DescribeAutoScalingAdvices`; the answer is a [`DescribeAutoScalingAdvicesResponse`].
     ///
     /// Required: `AutoScalingGroupIds`.
     ///
@@ -228,7 +228,7 @@ impl Client {
     pub fn describe_auto_scaling_advices(&self) -> DescribeAutoScalingAdvicesCall {
         DescribeAutoScalingAdvicesCall::new(&self.handle)
     }
-    /// Calls `DescribeAutoScalingGroupLastActivities`.
+    /// Calls `DescribeAutoScalingGroupLastActivities`; the answer is a [`DescribeAutoScalingGroupLastActivitiesResponse`].
     ///
     /// Required: `AutoScalingGroupIds`.
     ///
@@ -239,7 +239,7 @@ impl Client {
     ) -> DescribeAutoScalingGroupLastActivitiesCall {
         DescribeAutoScalingGroupLastActivitiesCall::new(&self.handle)
     }
-    /// Calls `DescribeAutoScalingGroups`.
+    /// Calls `DescribeAutoScalingGroups`; the answer is a [`DescribeAutoScalingGroupsResponse`].
     ///
     /// Each answer holds one page of `AutoScalingGroupSet`; [`into_paginator`](DescribeAutoScalingGroupsCall::into_paginator) reads them all.
     ///
@@ -248,7 +248,7 @@ impl Client {
     pub fn describe_auto_scaling_groups(&self) -> DescribeAutoScalingGroupsCall {
         DescribeAutoScalingGroupsCall::new(&self.handle)
     }
-    /// Calls `DescribeAutoScalingInstances`.
+    /// Calls `DescribeAutoScalingInstances`; the answer is a [`DescribeAutoScalingInstancesResponse`].
     ///
     /// Each answer holds one page of `AutoScalingInstanceSet`; [`into_paginator`](DescribeAutoScalingInstancesCall::into_paginator) reads them all.
     ///
@@ -257,7 +257,7 @@ impl Client {
     pub fn describe_auto_scaling_instances(&self) -> DescribeAutoScalingInstancesCall {
         DescribeAutoScalingInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribeLaunchConfigurations`.
+    /// Calls `DescribeLaunchConfigurations`; the answer is a [`DescribeLaunchConfigurationsResponse`].
     ///
     /// Each answer holds one page of `LaunchConfigurationSet`; [`into_paginator`](DescribeLaunchConfigurationsCall::into_paginator) reads them all.
     ///
@@ -266,7 +266,7 @@ impl Client {
     pub fn describe_launch_configurations(&self) -> DescribeLaunchConfigurationsCall {
         DescribeLaunchConfigurationsCall::new(&self.handle)
     }
-    /// Calls `DescribeLifecycleHooks`.
+    /// Calls `DescribeLifecycleHooks`; the answer is a [`DescribeLifecycleHooksResponse`].
     ///
     /// Each answer holds one page of `LifecycleHookSet`; [`into_paginator`](DescribeLifecycleHooksCall::into_paginator) reads them all.
     ///
@@ -275,7 +275,7 @@ impl Client {
     pub fn describe_lifecycle_hooks(&self) -> DescribeLifecycleHooksCall {
         DescribeLifecycleHooksCall::new(&self.handle)
     }
-    /// Calls `DescribeNotificationConfigurations`.
+    /// Calls `DescribeNotificationConfigurations`; the answer is a [`DescribeNotificationConfigurationsResponse`].
     ///
     /// Each answer holds one page of `AutoScalingNotificationSet`; [`into_paginator`](DescribeNotificationConfigurationsCall::into_paginator) reads them all.
     ///
@@ -286,7 +286,7 @@ impl Client {
     ) -> DescribeNotificationConfigurationsCall {
         DescribeNotificationConfigurationsCall::new(&self.handle)
     }
-    /// Calls `DescribeRefreshActivities`.
+    /// Calls `DescribeRefreshActivities`; the answer is a [`DescribeRefreshActivitiesResponse`].
     ///
     /// Each answer holds one page of `RefreshActivitySet`; [`into_paginator`](DescribeRefreshActivitiesCall::into_paginator) reads them all.
     ///
@@ -295,7 +295,7 @@ impl Client {
     pub fn describe_refresh_activities(&self) -> DescribeRefreshActivitiesCall {
         DescribeRefreshActivitiesCall::new(&self.handle)
     }
-    /// Calls `DescribeScalingPolicies`.
+    /// Calls `DescribeScalingPolicies`; the answer is a [`DescribeScalingPoliciesResponse`].
     ///
     /// Each answer holds one page of `ScalingPolicySet`; [`into_paginator`](DescribeScalingPoliciesCall::into_paginator) reads them all.
     ///
@@ -304,7 +304,7 @@ impl Client {
     pub fn describe_scaling_policies(&self) -> DescribeScalingPoliciesCall {
         DescribeScalingPoliciesCall::new(&self.handle)
     }
-    /// Calls `DescribeScheduledActions`.
+    /// Calls `DescribeScheduledActions`; the answer is a [`DescribeScheduledActionsResponse`].
     ///
     /// Each answer holds one page of `ScheduledActionSet`; [`into_paginator`](DescribeScheduledActionsCall::into_paginator) reads them all.
     ///
@@ -313,7 +313,7 @@ impl Client {
     pub fn describe_scheduled_actions(&self) -> DescribeScheduledActionsCall {
         DescribeScheduledActionsCall::new(&self.handle)
     }
-    /// Calls `DetachInstances`.
+    /// Calls `DetachInstances`; the answer is a [`DetachInstancesResponse`].
     ///
     /// Required: `AutoScalingGroupId`, `InstanceIds`.
     ///
@@ -322,7 +322,7 @@ impl Client {
     pub fn detach_instances(&self) -> DetachInstancesCall {
         DetachInstancesCall::new(&self.handle)
     }
-    /// Calls `DetachLoadBalancers`.
+    /// Calls `DetachLoadBalancers`; the answer is a [`DetachLoadBalancersResponse`].
     ///
     /// Required: `AutoScalingGroupId`.
     ///
@@ -331,7 +331,7 @@ impl Client {
     pub fn detach_load_balancers(&self) -> DetachLoadBalancersCall {
         DetachLoadBalancersCall::new(&self.handle)
     }
-    /// Calls `DisableAutoScalingGroup`.
+    /// Calls `DisableAutoScalingGroup`; the answer is a [`DisableAutoScalingGroupResponse`].
     ///
     /// Required: `AutoScalingGroupId`.
     ///
@@ -340,7 +340,7 @@ impl Client {
     pub fn disable_auto_scaling_group(&self) -> DisableAutoScalingGroupCall {
         DisableAutoScalingGroupCall::new(&self.handle)
     }
-    /// Calls `EnableAutoScalingGroup`.
+    /// Calls `EnableAutoScalingGroup`; the answer is a [`EnableAutoScalingGroupResponse`].
     ///
     /// Required: `AutoScalingGroupId`.
     ///
@@ -349,7 +349,7 @@ impl Client {
     pub fn enable_auto_scaling_group(&self) -> EnableAutoScalingGroupCall {
         EnableAutoScalingGroupCall::new(&self.handle)
     }
-    /// Calls `EnterStandby`.
+    /// Calls `EnterStandby`; the answer is a [`EnterStandbyResponse`].
     ///
     /// Required: `AutoScalingGroupId`, `InstanceIds`.
     ///
@@ -358,7 +358,7 @@ impl Client {
     pub fn enter_standby(&self) -> EnterStandbyCall {
         EnterStandbyCall::new(&self.handle)
     }
-    /// Calls `ExecuteScalingPolicy`.
+    /// Calls `ExecuteScalingPolicy`; the answer is a [`ExecuteScalingPolicyResponse`].
     ///
     /// Required: `AutoScalingPolicyId`.
     ///
@@ -367,7 +367,7 @@ impl Client {
     pub fn execute_scaling_policy(&self) -> ExecuteScalingPolicyCall {
         ExecuteScalingPolicyCall::new(&self.handle)
     }
-    /// Calls `ExitStandby`.
+    /// Calls `ExitStandby`; the answer is a [`ExitStandbyResponse`].
     ///
     /// Required: `AutoScalingGroupId`, `InstanceIds`.
     ///
@@ -376,7 +376,7 @@ impl Client {
     pub fn exit_standby(&self) -> ExitStandbyCall {
         ExitStandbyCall::new(&self.handle)
     }
-    /// Calls `ModifyAutoScalingGroup`.
+    /// Calls `ModifyAutoScalingGroup`; the answer is a [`ModifyAutoScalingGroupResponse`].
     ///
     /// Required: `AutoScalingGroupId`.
     ///
@@ -385,7 +385,7 @@ impl Client {
     pub fn modify_auto_scaling_group(&self) -> ModifyAutoScalingGroupCall {
         ModifyAutoScalingGroupCall::new(&self.handle)
     }
-    /// Calls `ModifyDesiredCapacity`.
+    /// Calls `ModifyDesiredCapacity`; the answer is a [`ModifyDesiredCapacityResponse`].
     ///
     /// Required: `AutoScalingGroupId`, `DesiredCapacity`.
     ///
@@ -394,7 +394,7 @@ impl Client {
     pub fn modify_desired_capacity(&self) -> ModifyDesiredCapacityCall {
         ModifyDesiredCapacityCall::new(&self.handle)
     }
-    /// Calls `ModifyLaunchConfigurationAttributes`.
+    /// Calls `ModifyLaunchConfigurationAttributes`; the answer is a [`ModifyLaunchConfigurationAttributesResponse`].
     ///
     /// Required: `LaunchConfigurationId`.
     ///
@@ -405,7 +405,7 @@ impl Client {
     ) -> ModifyLaunchConfigurationAttributesCall {
         ModifyLaunchConfigurationAttributesCall::new(&self.handle)
     }
-    /// Calls `ModifyLifecycleHook`.
+    /// Calls `ModifyLifecycleHook`; the answer is a [`ModifyLifecycleHookResponse`].
     ///
     /// Required: `LifecycleHookId`.
     ///
@@ -414,7 +414,7 @@ impl Client {
     pub fn modify_lifecycle_hook(&self) -> ModifyLifecycleHookCall {
         ModifyLifecycleHookCall::new(&self.handle)
     }
-    /// Calls `ModifyLoadBalancerTargetAttributes`.
+    /// Calls `ModifyLoadBalancerTargetAttributes`; the answer is a [`ModifyLoadBalancerTargetAttributesResponse`].
     ///
     /// Required: `AutoScalingGroupId`, `ForwardLoadBalancers`.
     ///
@@ -425,7 +425,7 @@ impl Client {
     ) -> ModifyLoadBalancerTargetAttributesCall {
         ModifyLoadBalancerTargetAttributesCall::new(&self.handle)
     }
-    /// Calls `ModifyLoadBalancers`.
+    /// Calls `ModifyLoadBalancers`; the answer is a [`ModifyLoadBalancersResponse`].
     ///
     /// Required: `AutoScalingGroupId`.
     ///
@@ -434,7 +434,7 @@ impl Client {
     pub fn modify_load_balancers(&self) -> ModifyLoadBalancersCall {
         ModifyLoadBalancersCall::new(&self.handle)
     }
-    /// Calls `ModifyNotificationConfiguration`.
+    /// Calls `ModifyNotificationConfiguration`; the answer is a [`ModifyNotificationConfigurationResponse`].
     ///
     /// Required: `AutoScalingNotificationId`.
     ///
@@ -445,7 +445,7 @@ impl Client {
     ) -> ModifyNotificationConfigurationCall {
         ModifyNotificationConfigurationCall::new(&self.handle)
     }
-    /// Calls `ModifyScalingPolicy`.
+    /// Calls `ModifyScalingPolicy`; the answer is a [`ModifyScalingPolicyResponse`].
     ///
     /// Required: `AutoScalingPolicyId`.
     ///
@@ -454,7 +454,7 @@ impl Client {
     pub fn modify_scaling_policy(&self) -> ModifyScalingPolicyCall {
         ModifyScalingPolicyCall::new(&self.handle)
     }
-    /// Calls `ModifyScheduledAction`.
+    /// Calls `ModifyScheduledAction`; the answer is a [`ModifyScheduledActionResponse`].
     ///
     /// Required: `ScheduledActionId`.
     ///
@@ -463,7 +463,7 @@ impl Client {
     pub fn modify_scheduled_action(&self) -> ModifyScheduledActionCall {
         ModifyScheduledActionCall::new(&self.handle)
     }
-    /// Calls `RemoveInstances`.
+    /// Calls `RemoveInstances`; the answer is a [`RemoveInstancesResponse`].
     ///
     /// Required: `AutoScalingGroupId`, `InstanceIds`.
     ///
@@ -472,7 +472,7 @@ impl Client {
     pub fn remove_instances(&self) -> RemoveInstancesCall {
         RemoveInstancesCall::new(&self.handle)
     }
-    /// Calls `ResumeInstanceRefresh`.
+    /// Calls `ResumeInstanceRefresh`; the answer is a [`ResumeInstanceRefreshResponse`].
     ///
     /// Required: `AutoScalingGroupId`, `RefreshActivityId`.
     ///
@@ -481,7 +481,7 @@ impl Client {
     pub fn resume_instance_refresh(&self) -> ResumeInstanceRefreshCall {
         ResumeInstanceRefreshCall::new(&self.handle)
     }
-    /// Calls `RollbackInstanceRefresh`.
+    /// Calls `RollbackInstanceRefresh`; the answer is a [`RollbackInstanceRefreshResponse`].
     ///
     /// Required: `AutoScalingGroupId`, `RefreshSettings`, `OriginRefreshActivityId`.
     ///
@@ -490,7 +490,7 @@ impl Client {
     pub fn rollback_instance_refresh(&self) -> RollbackInstanceRefreshCall {
         RollbackInstanceRefreshCall::new(&self.handle)
     }
-    /// Calls `ScaleInInstances`.
+    /// Calls `ScaleInInstances`; the answer is a [`ScaleInInstancesResponse`].
     ///
     /// Required: `AutoScalingGroupId`, `ScaleInNumber`.
     ///
@@ -499,7 +499,7 @@ impl Client {
     pub fn scale_in_instances(&self) -> ScaleInInstancesCall {
         ScaleInInstancesCall::new(&self.handle)
     }
-    /// Calls `ScaleOutInstances`.
+    /// Calls `ScaleOutInstances`; the answer is a [`ScaleOutInstancesResponse`].
     ///
     /// Required: `AutoScalingGroupId`, `ScaleOutNumber`.
     ///
@@ -508,7 +508,7 @@ impl Client {
     pub fn scale_out_instances(&self) -> ScaleOutInstancesCall {
         ScaleOutInstancesCall::new(&self.handle)
     }
-    /// Calls `SetInstancesProtection`.
+    /// Calls `SetInstancesProtection`; the answer is a [`SetInstancesProtectionResponse`].
     ///
     /// Required: `AutoScalingGroupId`, `InstanceIds`, `ProtectedFromScaleIn`.
     ///
@@ -517,7 +517,7 @@ impl Client {
     pub fn set_instances_protection(&self) -> SetInstancesProtectionCall {
         SetInstancesProtectionCall::new(&self.handle)
     }
-    /// Calls `StartAutoScalingInstances`.
+    /// Calls `StartAutoScalingInstances`; the answer is a [`StartAutoScalingInstancesResponse`].
     ///
     /// Required: `AutoScalingGroupId`, `InstanceIds`.
     ///
@@ -526,7 +526,7 @@ impl Client {
     pub fn start_auto_scaling_instances(&self) -> StartAutoScalingInstancesCall {
         StartAutoScalingInstancesCall::new(&self.handle)
     }
-    /// Calls `StartInstanceRefresh`.
+    /// Calls `StartInstanceRefresh`; the answer is a [`StartInstanceRefreshResponse`].
     ///
     /// Required: `AutoScalingGroupId`, `RefreshSettings`.
     ///
@@ -535,7 +535,7 @@ impl Client {
     pub fn start_instance_refresh(&self) -> StartInstanceRefreshCall {
         StartInstanceRefreshCall::new(&self.handle)
     }
-    /// Calls `StopAutoScalingInstances`.
+    /// Calls `StopAutoScalingInstances`; the answer is a [`StopAutoScalingInstancesResponse`].
     ///
     /// Required: `AutoScalingGroupId`, `InstanceIds`.
     ///
@@ -544,7 +544,7 @@ impl Client {
     pub fn stop_auto_scaling_instances(&self) -> StopAutoScalingInstancesCall {
         StopAutoScalingInstancesCall::new(&self.handle)
     }
-    /// Calls `StopInstanceRefresh`.
+    /// Calls `StopInstanceRefresh`; the answer is a [`StopInstanceRefreshResponse`].
     ///
     /// Required: `AutoScalingGroupId`, `RefreshActivityId`.
     ///
@@ -553,7 +553,7 @@ impl Client {
     pub fn stop_instance_refresh(&self) -> StopInstanceRefreshCall {
         StopInstanceRefreshCall::new(&self.handle)
     }
-    /// Calls `UpgradeLaunchConfiguration`.
+    /// Calls `UpgradeLaunchConfiguration`; the answer is a [`UpgradeLaunchConfigurationResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -565,7 +565,7 @@ impl Client {
     pub fn upgrade_launch_configuration(&self) -> UpgradeLaunchConfigurationCall {
         UpgradeLaunchConfigurationCall::new(&self.handle)
     }
-    /// Calls `UpgradeLifecycleHook`.
+    /// Calls `UpgradeLifecycleHook`; the answer is a [`UpgradeLifecycleHookResponse`].
     ///
     /// Required: `LifecycleHookId`, `LifecycleHookName`, `LifecycleTransition`.
     ///
@@ -1368,7 +1368,6 @@ rt::action!(
     DescribeAccountLimits, DescribeAccountLimitsRequest, DescribeAccountLimitsCall,
     DescribeAccountLimitsResponse, Error, idempotent
 );
-impl<T> DescribeAccountLimitsCall<T> {}
 /// The answer of [`Client::describe_account_limits`] (`DescribeAccountLimits`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

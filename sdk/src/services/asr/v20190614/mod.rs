@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `CloseAsyncRecognitionTask`.
+    /// Calls `CloseAsyncRecognitionTask`; the answer is a [`CloseAsyncRecognitionTaskResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn close_async_recognition_task(&self) -> CloseAsyncRecognitionTaskCall {
         CloseAsyncRecognitionTaskCall::new(&self.handle)
     }
-    /// Calls `CreateAsrKeyWordLib`.
+    /// Calls `CreateAsrKeyWordLib`; the answer is a [`CreateAsrKeyWordLibResponse`].
     ///
     /// Required: `Name`, `KeyWordFile`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn create_asr_key_word_lib(&self) -> CreateAsrKeyWordLibCall {
         CreateAsrKeyWordLibCall::new(&self.handle)
     }
-    /// Calls `CreateAsrVocab`.
+    /// Calls `CreateAsrVocab`; the answer is a [`CreateAsrVocabResponse`].
     ///
     /// Required: `Name`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn create_asr_vocab(&self) -> CreateAsrVocabCall {
         CreateAsrVocabCall::new(&self.handle)
     }
-    /// Calls `CreateAsyncRecognitionTask`.
+    /// Calls `CreateAsyncRecognitionTask`; the answer is a [`CreateAsyncRecognitionTaskResponse`].
     ///
     /// Required: `EngineType`, `Url`, `CallbackUrl`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn create_async_recognition_task(&self) -> CreateAsyncRecognitionTaskCall {
         CreateAsyncRecognitionTaskCall::new(&self.handle)
     }
-    /// Calls `CreateCustomization`.
+    /// Calls `CreateCustomization`; the answer is a [`CreateCustomizationResponse`].
     ///
     /// Required: `ModelName`, `TextUrl`, `ModelType`.
     ///
@@ -80,7 +80,7 @@ impl Client {
     pub fn create_customization(&self) -> CreateCustomizationCall {
         CreateCustomizationCall::new(&self.handle)
     }
-    /// Calls `CreateRecTask`.
+    /// Calls `CreateRecTask`; the answer is a [`CreateRecTaskResponse`].
     ///
     /// Required: `EngineModelType`, `ChannelNum`, `ResTextFormat`, `SourceType`.
     ///
@@ -89,7 +89,7 @@ impl Client {
     pub fn create_rec_task(&self) -> CreateRecTaskCall {
         CreateRecTaskCall::new(&self.handle)
     }
-    /// Calls `DeleteAsrKeyWordLib`.
+    /// Calls `DeleteAsrKeyWordLib`; the answer is a [`DeleteAsrKeyWordLibResponse`].
     ///
     /// Required: `KeyWordLibId`.
     ///
@@ -98,7 +98,7 @@ impl Client {
     pub fn delete_asr_key_word_lib(&self) -> DeleteAsrKeyWordLibCall {
         DeleteAsrKeyWordLibCall::new(&self.handle)
     }
-    /// Calls `DeleteAsrVocab`.
+    /// Calls `DeleteAsrVocab`; the answer is a [`DeleteAsrVocabResponse`].
     ///
     /// Required: `VocabId`.
     ///
@@ -107,7 +107,7 @@ impl Client {
     pub fn delete_asr_vocab(&self) -> DeleteAsrVocabCall {
         DeleteAsrVocabCall::new(&self.handle)
     }
-    /// Calls `DeleteCustomization`.
+    /// Calls `DeleteCustomization`; the answer is a [`DeleteCustomizationResponse`].
     ///
     /// Required: `ModelId`.
     ///
@@ -116,14 +116,14 @@ impl Client {
     pub fn delete_customization(&self) -> DeleteCustomizationCall {
         DeleteCustomizationCall::new(&self.handle)
     }
-    /// Calls `DescribeAsyncRecognitionTasks`.
+    /// Calls `DescribeAsyncRecognitionTasks`; the answer is a [`DescribeAsyncRecognitionTasksResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=asr&Version=2019-06-14&Action=DescribeAsyncRecognitionTasks)
     #[inline]
     pub fn describe_async_recognition_tasks(&self) -> DescribeAsyncRecognitionTasksCall {
         DescribeAsyncRecognitionTasksCall::new(&self.handle)
     }
-    /// Calls `DescribeTaskStatus`.
+    /// Calls `DescribeTaskStatus`; the answer is a [`DescribeTaskStatusResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -132,7 +132,7 @@ impl Client {
     pub fn describe_task_status(&self) -> DescribeTaskStatusCall {
         DescribeTaskStatusCall::new(&self.handle)
     }
-    /// Calls `DownloadAsrVocab`.
+    /// Calls `DownloadAsrVocab`; the answer is a [`DownloadAsrVocabResponse`].
     ///
     /// Required: `VocabId`.
     ///
@@ -141,7 +141,7 @@ impl Client {
     pub fn download_asr_vocab(&self) -> DownloadAsrVocabCall {
         DownloadAsrVocabCall::new(&self.handle)
     }
-    /// Calls `DownloadCustomization`.
+    /// Calls `DownloadCustomization`; the answer is a [`DownloadCustomizationResponse`].
     ///
     /// Required: `ModelId`.
     ///
@@ -150,14 +150,14 @@ impl Client {
     pub fn download_customization(&self) -> DownloadCustomizationCall {
         DownloadCustomizationCall::new(&self.handle)
     }
-    /// Calls `GetAsrKeyWordLibList`.
+    /// Calls `GetAsrKeyWordLibList`; the answer is a [`GetAsrKeyWordLibListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=asr&Version=2019-06-14&Action=GetAsrKeyWordLibList)
     #[inline]
     pub fn get_asr_key_word_lib_list(&self) -> GetAsrKeyWordLibListCall {
         GetAsrKeyWordLibListCall::new(&self.handle)
     }
-    /// Calls `GetAsrVocab`.
+    /// Calls `GetAsrVocab`; the answer is a [`GetAsrVocabResponse`].
     ///
     /// Required: `VocabId`.
     ///
@@ -166,7 +166,7 @@ impl Client {
     pub fn get_asr_vocab(&self) -> GetAsrVocabCall {
         GetAsrVocabCall::new(&self.handle)
     }
-    /// Calls `GetAsrVocabList`.
+    /// Calls `GetAsrVocabList`; the answer is a [`GetAsrVocabListResponse`].
     ///
     /// Each answer holds one page of `VocabList`; [`into_paginator`](GetAsrVocabListCall::into_paginator) reads them all.
     ///
@@ -175,7 +175,7 @@ impl Client {
     pub fn get_asr_vocab_list(&self) -> GetAsrVocabListCall {
         GetAsrVocabListCall::new(&self.handle)
     }
-    /// Calls `GetCustomizationList`.
+    /// Calls `GetCustomizationList`; the answer is a [`GetCustomizationListResponse`].
     ///
     /// Each answer holds one page of `Data`; [`into_paginator`](GetCustomizationListCall::into_paginator) reads them all.
     ///
@@ -184,7 +184,7 @@ impl Client {
     pub fn get_customization_list(&self) -> GetCustomizationListCall {
         GetCustomizationListCall::new(&self.handle)
     }
-    /// Calls `GetModelInfo`.
+    /// Calls `GetModelInfo`; the answer is a [`GetModelInfoResponse`].
     ///
     /// Required: `ModelId`.
     ///
@@ -193,7 +193,7 @@ impl Client {
     pub fn get_model_info(&self) -> GetModelInfoCall {
         GetModelInfoCall::new(&self.handle)
     }
-    /// Calls `GetUsageByDate`.
+    /// Calls `GetUsageByDate`; the answer is a [`GetUsageByDateResponse`].
     ///
     /// Required: `BizNameList`, `StartDate`, `EndDate`.
     ///
@@ -202,7 +202,7 @@ impl Client {
     pub fn get_usage_by_date(&self) -> GetUsageByDateCall {
         GetUsageByDateCall::new(&self.handle)
     }
-    /// Calls `ModifyCustomization`.
+    /// Calls `ModifyCustomization`; the answer is a [`ModifyCustomizationResponse`].
     ///
     /// Required: `ModelId`.
     ///
@@ -211,7 +211,7 @@ impl Client {
     pub fn modify_customization(&self) -> ModifyCustomizationCall {
         ModifyCustomizationCall::new(&self.handle)
     }
-    /// Calls `ModifyCustomizationState`.
+    /// Calls `ModifyCustomizationState`; the answer is a [`ModifyCustomizationStateResponse`].
     ///
     /// Required: `ModelId`, `ToState`.
     ///
@@ -220,7 +220,7 @@ impl Client {
     pub fn modify_customization_state(&self) -> ModifyCustomizationStateCall {
         ModifyCustomizationStateCall::new(&self.handle)
     }
-    /// Calls `SentenceRecognition`.
+    /// Calls `SentenceRecognition`; the answer is a [`SentenceRecognitionResponse`].
     ///
     /// Required: `EngSerViceType`, `SourceType`, `VoiceFormat`.
     ///
@@ -229,7 +229,7 @@ impl Client {
     pub fn sentence_recognition(&self) -> SentenceRecognitionCall {
         SentenceRecognitionCall::new(&self.handle)
     }
-    /// Calls `SetVocabState`.
+    /// Calls `SetVocabState`; the answer is a [`SetVocabStateResponse`].
     ///
     /// Required: `VocabId`, `State`.
     ///
@@ -238,7 +238,7 @@ impl Client {
     pub fn set_vocab_state(&self) -> SetVocabStateCall {
         SetVocabStateCall::new(&self.handle)
     }
-    /// Calls `UpdateAsrKeyWordLib`.
+    /// Calls `UpdateAsrKeyWordLib`; the answer is a [`UpdateAsrKeyWordLibResponse`].
     ///
     /// Required: `KeyWordLibId`, `Name`, `KeyWordFile`.
     ///
@@ -247,7 +247,7 @@ impl Client {
     pub fn update_asr_key_word_lib(&self) -> UpdateAsrKeyWordLibCall {
         UpdateAsrKeyWordLibCall::new(&self.handle)
     }
-    /// Calls `UpdateAsrVocab`.
+    /// Calls `UpdateAsrVocab`; the answer is a [`UpdateAsrVocabResponse`].
     ///
     /// Required: `VocabId`.
     ///
@@ -256,7 +256,7 @@ impl Client {
     pub fn update_asr_vocab(&self) -> UpdateAsrVocabCall {
         UpdateAsrVocabCall::new(&self.handle)
     }
-    /// Calls `VoicePrintCompare`.
+    /// Calls `VoicePrintCompare`; the answer is a [`VoicePrintCompareResponse`].
     ///
     /// Required: `VoiceFormat`, `SampleRate`, `SrcAudioData`, `DestAudioData`.
     ///
@@ -265,21 +265,21 @@ impl Client {
     pub fn voice_print_compare(&self) -> VoicePrintCompareCall {
         VoicePrintCompareCall::new(&self.handle)
     }
-    /// Calls `VoicePrintCount`.
+    /// Calls `VoicePrintCount`; the answer is a [`VoicePrintCountResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=asr&Version=2019-06-14&Action=VoicePrintCount)
     #[inline]
     pub fn voice_print_count(&self) -> VoicePrintCountCall {
         VoicePrintCountCall::new(&self.handle)
     }
-    /// Calls `VoicePrintDelete`.
+    /// Calls `VoicePrintDelete`; the answer is a [`VoicePrintDeleteResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=asr&Version=2019-06-14&Action=VoicePrintDelete)
     #[inline]
     pub fn voice_print_delete(&self) -> VoicePrintDeleteCall {
         VoicePrintDeleteCall::new(&self.handle)
     }
-    /// Calls `VoicePrintEnroll`.
+    /// Calls `VoicePrintEnroll`; the answer is a [`VoicePrintEnrollResponse`].
     ///
     /// Required: `VoiceFormat`, `SampleRate`.
     ///
@@ -288,14 +288,14 @@ impl Client {
     pub fn voice_print_enroll(&self) -> VoicePrintEnrollCall {
         VoicePrintEnrollCall::new(&self.handle)
     }
-    /// Calls `VoicePrintGroupList`.
+    /// Calls `VoicePrintGroupList`; the answer is a [`VoicePrintGroupListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=asr&Version=2019-06-14&Action=VoicePrintGroupList)
     #[inline]
     pub fn voice_print_group_list(&self) -> VoicePrintGroupListCall {
         VoicePrintGroupListCall::new(&self.handle)
     }
-    /// Calls `VoicePrintGroupVerify`.
+    /// Calls `VoicePrintGroupVerify`; the answer is a [`VoicePrintGroupVerifyResponse`].
     ///
     /// Required: `VoiceFormat`, `SampleRate`, `Data`, `GroupId`, `TopN`.
     ///
@@ -304,7 +304,7 @@ impl Client {
     pub fn voice_print_group_verify(&self) -> VoicePrintGroupVerifyCall {
         VoicePrintGroupVerifyCall::new(&self.handle)
     }
-    /// Calls `VoicePrintUpdate`.
+    /// Calls `VoicePrintUpdate`; the answer is a [`VoicePrintUpdateResponse`].
     ///
     /// Required: `VoiceFormat`, `SampleRate`, `VoicePrintId`.
     ///
@@ -313,7 +313,7 @@ impl Client {
     pub fn voice_print_update(&self) -> VoicePrintUpdateCall {
         VoicePrintUpdateCall::new(&self.handle)
     }
-    /// Calls `VoicePrintVerify`.
+    /// Calls `VoicePrintVerify`; the answer is a [`VoicePrintVerifyResponse`].
     ///
     /// Required: `VoiceFormat`, `SampleRate`, `VoicePrintId`.
     ///
@@ -659,7 +659,6 @@ rt::action!(
     DescribeAsyncRecognitionTasksCall, DescribeAsyncRecognitionTasksResponse, Error,
     idempotent
 );
-impl<T> DescribeAsyncRecognitionTasksCall<T> {}
 /// The answer of [`Client::describe_async_recognition_tasks`] (`DescribeAsyncRecognitionTasks`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -1103,7 +1102,6 @@ rt::action!(
     VoicePrintGroupList, VoicePrintGroupListRequest, VoicePrintGroupListCall,
     VoicePrintGroupListResponse, Error
 );
-impl<T> VoicePrintGroupListCall<T> {}
 /// The answer of [`Client::voice_print_group_list`] (`VoicePrintGroupList`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `CreateFlowService`.
+    /// Calls `CreateFlowService`; the answer is a [`CreateFlowServiceResponse`].
     ///
     /// Required: `Definition`, `FlowServiceName`, `IsNewRole`, `Type`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn create_flow_service(&self) -> CreateFlowServiceCall {
         CreateFlowServiceCall::new(&self.handle)
     }
-    /// Calls `DescribeExecution`.
+    /// Calls `DescribeExecution`; the answer is a [`DescribeExecutionResponse`].
     ///
     /// Required: `ExecutionResourceName`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn describe_execution(&self) -> DescribeExecutionCall {
         DescribeExecutionCall::new(&self.handle)
     }
-    /// Calls `DescribeExecutionHistory`.
+    /// Calls `DescribeExecutionHistory`; the answer is a [`DescribeExecutionHistoryResponse`].
     ///
     /// Required: `ExecutionResourceName`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn describe_execution_history(&self) -> DescribeExecutionHistoryCall {
         DescribeExecutionHistoryCall::new(&self.handle)
     }
-    /// Calls `DescribeExecutions`.
+    /// Calls `DescribeExecutions`; the answer is a [`DescribeExecutionsResponse`].
     ///
     /// Required: `StateMachineResourceName`, `PageSize`, `PageIndex`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn describe_executions(&self) -> DescribeExecutionsCall {
         DescribeExecutionsCall::new(&self.handle)
     }
-    /// Calls `DescribeFlowServiceDetail`.
+    /// Calls `DescribeFlowServiceDetail`; the answer is a [`DescribeFlowServiceDetailResponse`].
     ///
     /// Required: `FlowServiceResource`.
     ///
@@ -80,7 +80,7 @@ impl Client {
     pub fn describe_flow_service_detail(&self) -> DescribeFlowServiceDetailCall {
         DescribeFlowServiceDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeFlowServices`.
+    /// Calls `DescribeFlowServices`; the answer is a [`DescribeFlowServicesResponse`].
     ///
     /// Each answer holds one page of `FlowServiceSet`; [`into_paginator`](DescribeFlowServicesCall::into_paginator) reads them all.
     ///
@@ -89,7 +89,7 @@ impl Client {
     pub fn describe_flow_services(&self) -> DescribeFlowServicesCall {
         DescribeFlowServicesCall::new(&self.handle)
     }
-    /// Calls `ModifyFlowService`.
+    /// Calls `ModifyFlowService`; the answer is a [`ModifyFlowServiceResponse`].
     ///
     /// Required: `FlowServiceResource`, `Definition`, `FlowServiceName`, `FlowServiceChineseName`, `IsNewRole`, `Type`, `RoleResource`.
     ///
@@ -98,7 +98,7 @@ impl Client {
     pub fn modify_flow_service(&self) -> ModifyFlowServiceCall {
         ModifyFlowServiceCall::new(&self.handle)
     }
-    /// Calls `StartExecution`.
+    /// Calls `StartExecution`; the answer is a [`StartExecutionResponse`].
     ///
     /// Required: `StateMachineResourceName`.
     ///
@@ -107,7 +107,7 @@ impl Client {
     pub fn start_execution(&self) -> StartExecutionCall {
         StartExecutionCall::new(&self.handle)
     }
-    /// Calls `StopExecution`.
+    /// Calls `StopExecution`; the answer is a [`StopExecutionResponse`].
     ///
     /// Required: `ExecutionQrn`.
     ///

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `CreateWeappQRUrl`.
+    /// Calls `CreateWeappQRUrl`; the answer is a [`CreateWeappQRUrlResponse`].
     ///
     /// Required: `SessionKey`.
     ///
@@ -44,14 +44,14 @@ impl Client {
     pub fn create_weapp_qr_url(&self) -> CreateWeappQRUrlCall {
         CreateWeappQRUrlCall::new(&self.handle)
     }
-    /// Calls `DescribeGetAuthInfo`.
+    /// Calls `DescribeGetAuthInfo`; the answer is a [`DescribeGetAuthInfoResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ba&Version=2020-07-20&Action=DescribeGetAuthInfo)
     #[inline]
     pub fn describe_get_auth_info(&self) -> DescribeGetAuthInfoCall {
         DescribeGetAuthInfoCall::new(&self.handle)
     }
-    /// Calls `SyncIcpOrderWebInfo`.
+    /// Calls `SyncIcpOrderWebInfo`; the answer is a [`SyncIcpOrderWebInfoResponse`].
     ///
     /// Required: `IcpOrderId`, `SourceWebId`, `TargetWebIds`, `SyncFields`.
     ///
@@ -93,7 +93,6 @@ rt::action!(
     DescribeGetAuthInfo, DescribeGetAuthInfoRequest, DescribeGetAuthInfoCall,
     DescribeGetAuthInfoResponse, Error, idempotent
 );
-impl<T> DescribeGetAuthInfoCall<T> {}
 /// The answer of [`Client::describe_get_auth_info`] (`DescribeGetAuthInfo`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `AttachInstances`.
+    /// Calls `AttachInstances`; the answer is a [`AttachInstancesResponse`].
     ///
     /// Required: `EnvId`, `Instances`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn attach_instances(&self) -> AttachInstancesCall {
         AttachInstancesCall::new(&self.handle)
     }
-    /// Calls `CreateComputeEnv`.
+    /// Calls `CreateComputeEnv`; the answer is a [`CreateComputeEnvResponse`].
     ///
     /// Required: `ComputeEnv`, `Placement`. Automatic retries: safe only with a `ClientToken` set; without one, none once the request may have reached the service.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn create_compute_env(&self) -> CreateComputeEnvCall {
         CreateComputeEnvCall::new(&self.handle)
     }
-    /// Calls `CreateTaskTemplate`.
+    /// Calls `CreateTaskTemplate`; the answer is a [`CreateTaskTemplateResponse`].
     ///
     /// Required: `TaskTemplateName`, `TaskTemplateInfo`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn create_task_template(&self) -> CreateTaskTemplateCall {
         CreateTaskTemplateCall::new(&self.handle)
     }
-    /// Calls `DeleteComputeEnv`.
+    /// Calls `DeleteComputeEnv`; the answer is a [`DeleteComputeEnvResponse`].
     ///
     /// Required: `EnvId`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn delete_compute_env(&self) -> DeleteComputeEnvCall {
         DeleteComputeEnvCall::new(&self.handle)
     }
-    /// Calls `DeleteJob`.
+    /// Calls `DeleteJob`; the answer is a [`DeleteJobResponse`].
     ///
     /// Required: `JobId`.
     ///
@@ -80,7 +80,7 @@ impl Client {
     pub fn delete_job(&self) -> DeleteJobCall {
         DeleteJobCall::new(&self.handle)
     }
-    /// Calls `DeleteTaskTemplates`.
+    /// Calls `DeleteTaskTemplates`; the answer is a [`DeleteTaskTemplatesResponse`].
     ///
     /// Required: `TaskTemplateIds`.
     ///
@@ -89,7 +89,7 @@ impl Client {
     pub fn delete_task_templates(&self) -> DeleteTaskTemplatesCall {
         DeleteTaskTemplatesCall::new(&self.handle)
     }
-    /// Calls `DescribeAvailableCvmInstanceTypes`.
+    /// Calls `DescribeAvailableCvmInstanceTypes`; the answer is a [`DescribeAvailableCvmInstanceTypesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=batch&Version=2017-03-12&Action=DescribeAvailableCvmInstanceTypes)
     #[inline]
@@ -98,7 +98,7 @@ impl Client {
     ) -> DescribeAvailableCvmInstanceTypesCall {
         DescribeAvailableCvmInstanceTypesCall::new(&self.handle)
     }
-    /// Calls `DescribeComputeEnv`.
+    /// Calls `DescribeComputeEnv`; the answer is a [`DescribeComputeEnvResponse`].
     ///
     /// Required: `EnvId`.
     ///
@@ -107,7 +107,7 @@ impl Client {
     pub fn describe_compute_env(&self) -> DescribeComputeEnvCall {
         DescribeComputeEnvCall::new(&self.handle)
     }
-    /// Calls `DescribeComputeEnvActivities`.
+    /// Calls `DescribeComputeEnvActivities`; the answer is a [`DescribeComputeEnvActivitiesResponse`].
     ///
     /// Required: `EnvId`.
     ///
@@ -118,7 +118,7 @@ impl Client {
     pub fn describe_compute_env_activities(&self) -> DescribeComputeEnvActivitiesCall {
         DescribeComputeEnvActivitiesCall::new(&self.handle)
     }
-    /// Calls `DescribeComputeEnvCreateInfo`.
+    /// Calls `DescribeComputeEnvCreateInfo`; the answer is a [`DescribeComputeEnvCreateInfoResponse`].
     ///
     /// Required: `EnvId`.
     ///
@@ -127,7 +127,7 @@ impl Client {
     pub fn describe_compute_env_create_info(&self) -> DescribeComputeEnvCreateInfoCall {
         DescribeComputeEnvCreateInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeComputeEnvCreateInfos`.
+    /// Calls `DescribeComputeEnvCreateInfos`; the answer is a [`DescribeComputeEnvCreateInfosResponse`].
     ///
     /// Each answer holds one page of `ComputeEnvCreateInfoSet`; [`into_paginator`](DescribeComputeEnvCreateInfosCall::into_paginator) reads them all.
     ///
@@ -138,7 +138,7 @@ impl Client {
     ) -> DescribeComputeEnvCreateInfosCall {
         DescribeComputeEnvCreateInfosCall::new(&self.handle)
     }
-    /// Calls `DescribeComputeEnvs`.
+    /// Calls `DescribeComputeEnvs`; the answer is a [`DescribeComputeEnvsResponse`].
     ///
     /// Each answer holds one page of `ComputeEnvSet`; [`into_paginator`](DescribeComputeEnvsCall::into_paginator) reads them all.
     ///
@@ -147,7 +147,7 @@ impl Client {
     pub fn describe_compute_envs(&self) -> DescribeComputeEnvsCall {
         DescribeComputeEnvsCall::new(&self.handle)
     }
-    /// Calls `DescribeCvmZoneInstanceConfigInfos`.
+    /// Calls `DescribeCvmZoneInstanceConfigInfos`; the answer is a [`DescribeCvmZoneInstanceConfigInfosResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=batch&Version=2017-03-12&Action=DescribeCvmZoneInstanceConfigInfos)
     #[inline]
@@ -156,14 +156,14 @@ impl Client {
     ) -> DescribeCvmZoneInstanceConfigInfosCall {
         DescribeCvmZoneInstanceConfigInfosCall::new(&self.handle)
     }
-    /// Calls `DescribeInstanceCategories`.
+    /// Calls `DescribeInstanceCategories`; the answer is a [`DescribeInstanceCategoriesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=batch&Version=2017-03-12&Action=DescribeInstanceCategories)
     #[inline]
     pub fn describe_instance_categories(&self) -> DescribeInstanceCategoriesCall {
         DescribeInstanceCategoriesCall::new(&self.handle)
     }
-    /// Calls `DescribeJob`.
+    /// Calls `DescribeJob`; the answer is a [`DescribeJobResponse`].
     ///
     /// Required: `JobId`.
     ///
@@ -172,7 +172,7 @@ impl Client {
     pub fn describe_job(&self) -> DescribeJobCall {
         DescribeJobCall::new(&self.handle)
     }
-    /// Calls `DescribeJobMonitorData`.
+    /// Calls `DescribeJobMonitorData`; the answer is a [`DescribeJobMonitorDataResponse`].
     ///
     /// Required: `JobId`, `TaskName`, `TaskInstanceIndex`, `MetricName`.
     ///
@@ -181,7 +181,7 @@ impl Client {
     pub fn describe_job_monitor_data(&self) -> DescribeJobMonitorDataCall {
         DescribeJobMonitorDataCall::new(&self.handle)
     }
-    /// Calls `DescribeJobSubmitInfo`.
+    /// Calls `DescribeJobSubmitInfo`; the answer is a [`DescribeJobSubmitInfoResponse`].
     ///
     /// Required: `JobId`.
     ///
@@ -190,7 +190,7 @@ impl Client {
     pub fn describe_job_submit_info(&self) -> DescribeJobSubmitInfoCall {
         DescribeJobSubmitInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeJobs`.
+    /// Calls `DescribeJobs`; the answer is a [`DescribeJobsResponse`].
     ///
     /// Each answer holds one page of `JobSet`; [`into_paginator`](DescribeJobsCall::into_paginator) reads them all.
     ///
@@ -199,7 +199,7 @@ impl Client {
     pub fn describe_jobs(&self) -> DescribeJobsCall {
         DescribeJobsCall::new(&self.handle)
     }
-    /// Calls `DescribeTask`.
+    /// Calls `DescribeTask`; the answer is a [`DescribeTaskResponse`].
     ///
     /// Required: `JobId`, `TaskName`.
     ///
@@ -208,7 +208,7 @@ impl Client {
     pub fn describe_task(&self) -> DescribeTaskCall {
         DescribeTaskCall::new(&self.handle)
     }
-    /// Calls `DescribeTaskLogs`.
+    /// Calls `DescribeTaskLogs`; the answer is a [`DescribeTaskLogsResponse`].
     ///
     /// Required: `JobId`, `TaskName`.
     ///
@@ -219,7 +219,7 @@ impl Client {
     pub fn describe_task_logs(&self) -> DescribeTaskLogsCall {
         DescribeTaskLogsCall::new(&self.handle)
     }
-    /// Calls `DescribeTaskTemplates`.
+    /// Calls `DescribeTaskTemplates`; the answer is a [`DescribeTaskTemplatesResponse`].
     ///
     /// Each answer holds one page of `TaskTemplateSet`; [`into_paginator`](DescribeTaskTemplatesCall::into_paginator) reads them all.
     ///
@@ -228,7 +228,7 @@ impl Client {
     pub fn describe_task_templates(&self) -> DescribeTaskTemplatesCall {
         DescribeTaskTemplatesCall::new(&self.handle)
     }
-    /// Calls `DetachInstances`.
+    /// Calls `DetachInstances`; the answer is a [`DetachInstancesResponse`].
     ///
     /// Required: `EnvId`, `InstanceIds`.
     ///
@@ -237,7 +237,7 @@ impl Client {
     pub fn detach_instances(&self) -> DetachInstancesCall {
         DetachInstancesCall::new(&self.handle)
     }
-    /// Calls `ModifyComputeEnv`.
+    /// Calls `ModifyComputeEnv`; the answer is a [`ModifyComputeEnvResponse`].
     ///
     /// Required: `EnvId`.
     ///
@@ -246,7 +246,7 @@ impl Client {
     pub fn modify_compute_env(&self) -> ModifyComputeEnvCall {
         ModifyComputeEnvCall::new(&self.handle)
     }
-    /// Calls `ModifyTaskTemplate`.
+    /// Calls `ModifyTaskTemplate`; the answer is a [`ModifyTaskTemplateResponse`].
     ///
     /// Required: `TaskTemplateId`.
     ///
@@ -255,7 +255,7 @@ impl Client {
     pub fn modify_task_template(&self) -> ModifyTaskTemplateCall {
         ModifyTaskTemplateCall::new(&self.handle)
     }
-    /// Calls `RetryJobs`.
+    /// Calls `RetryJobs`; the answer is a [`RetryJobsResponse`].
     ///
     /// Required: `JobIds`.
     ///
@@ -264,7 +264,7 @@ impl Client {
     pub fn retry_jobs(&self) -> RetryJobsCall {
         RetryJobsCall::new(&self.handle)
     }
-    /// Calls `SubmitJob`.
+    /// Calls `SubmitJob`; the answer is a [`SubmitJobResponse`].
     ///
     /// Required: `Placement`, `Job`. Automatic retries: safe only with a `ClientToken` set; without one, none once the request may have reached the service.
     ///
@@ -273,7 +273,7 @@ impl Client {
     pub fn submit_job(&self) -> SubmitJobCall {
         SubmitJobCall::new(&self.handle)
     }
-    /// Calls `TerminateComputeNode`.
+    /// Calls `TerminateComputeNode`; the answer is a [`TerminateComputeNodeResponse`].
     ///
     /// Required: `EnvId`, `ComputeNodeId`.
     ///
@@ -282,7 +282,7 @@ impl Client {
     pub fn terminate_compute_node(&self) -> TerminateComputeNodeCall {
         TerminateComputeNodeCall::new(&self.handle)
     }
-    /// Calls `TerminateComputeNodes`.
+    /// Calls `TerminateComputeNodes`; the answer is a [`TerminateComputeNodesResponse`].
     ///
     /// Required: `EnvId`, `ComputeNodeIds`.
     ///
@@ -291,7 +291,7 @@ impl Client {
     pub fn terminate_compute_nodes(&self) -> TerminateComputeNodesCall {
         TerminateComputeNodesCall::new(&self.handle)
     }
-    /// Calls `TerminateJob`.
+    /// Calls `TerminateJob`; the answer is a [`TerminateJobResponse`].
     ///
     /// Required: `JobId`.
     ///
@@ -300,7 +300,7 @@ impl Client {
     pub fn terminate_job(&self) -> TerminateJobCall {
         TerminateJobCall::new(&self.handle)
     }
-    /// Calls `TerminateTaskInstance`.
+    /// Calls `TerminateTaskInstance`; the answer is a [`TerminateTaskInstanceResponse`].
     ///
     /// Required: `JobId`, `TaskName`, `TaskInstanceIndex`.
     ///
@@ -778,7 +778,6 @@ rt::action!(
     DescribeInstanceCategories, DescribeInstanceCategoriesRequest,
     DescribeInstanceCategoriesCall, DescribeInstanceCategoriesResponse, Error, idempotent
 );
-impl<T> DescribeInstanceCategoriesCall<T> {}
 /// The answer of [`Client::describe_instance_categories`] (`DescribeInstanceCategories`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

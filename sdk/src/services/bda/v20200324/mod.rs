@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `CreateSegmentationTask`.
+    /// Calls `CreateSegmentationTask`; the answer is a [`CreateSegmentationTaskResponse`].
     ///
     /// Required: `VideoUrl`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn create_segmentation_task(&self) -> CreateSegmentationTaskCall {
         CreateSegmentationTaskCall::new(&self.handle)
     }
-    /// Calls `DescribeSegmentationTask`.
+    /// Calls `DescribeSegmentationTask`; the answer is a [`DescribeSegmentationTaskResponse`].
     ///
     /// Required: `TaskID`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn describe_segmentation_task(&self) -> DescribeSegmentationTaskCall {
         DescribeSegmentationTaskCall::new(&self.handle)
     }
-    /// Calls `SegmentCustomizedPortraitPic`.
+    /// Calls `SegmentCustomizedPortraitPic`; the answer is a [`SegmentCustomizedPortraitPicResponse`].
     ///
     /// Required: `SegmentationOptions`.
     ///
@@ -62,14 +62,14 @@ impl Client {
     pub fn segment_customized_portrait_pic(&self) -> SegmentCustomizedPortraitPicCall {
         SegmentCustomizedPortraitPicCall::new(&self.handle)
     }
-    /// Calls `SegmentPortraitPic`.
+    /// Calls `SegmentPortraitPic`; the answer is a [`SegmentPortraitPicResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=bda&Version=2020-03-24&Action=SegmentPortraitPic)
     #[inline]
     pub fn segment_portrait_pic(&self) -> SegmentPortraitPicCall {
         SegmentPortraitPicCall::new(&self.handle)
     }
-    /// Calls `TerminateSegmentationTask`.
+    /// Calls `TerminateSegmentationTask`; the answer is a [`TerminateSegmentationTaskResponse`].
     ///
     /// Required: `TaskID`.
     ///

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `ApplyBackupGroup`.
+    /// Calls `ApplyBackupGroup`; the answer is a [`ApplyBackupGroupResponse`].
     ///
     /// Required: `BackupGroupId`, `ApplyDisks`.
     ///
@@ -44,14 +44,14 @@ impl Client {
     pub fn apply_backup_group(&self) -> ApplyBackupGroupCall {
         ApplyBackupGroupCall::new(&self.handle)
     }
-    /// Calls `BindAutoBackupPolicy`.
+    /// Calls `BindAutoBackupPolicy`; the answer is a [`BindAutoBackupPolicyResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=bdrc&Version=2026-03-30&Action=BindAutoBackupPolicy)
     #[inline]
     pub fn bind_auto_backup_policy(&self) -> BindAutoBackupPolicyCall {
         BindAutoBackupPolicyCall::new(&self.handle)
     }
-    /// Calls `CreateAutoBackupPolicy`.
+    /// Calls `CreateAutoBackupPolicy`; the answer is a [`CreateAutoBackupPolicyResponse`].
     ///
     /// Required: `Policy`.
     ///
@@ -60,7 +60,7 @@ impl Client {
     pub fn create_auto_backup_policy(&self) -> CreateAutoBackupPolicyCall {
         CreateAutoBackupPolicyCall::new(&self.handle)
     }
-    /// Calls `CreateBackupGroup`.
+    /// Calls `CreateBackupGroup`; the answer is a [`CreateBackupGroupResponse`].
     ///
     /// Required: `DiskIds`.
     ///
@@ -69,14 +69,14 @@ impl Client {
     pub fn create_backup_group(&self) -> CreateBackupGroupCall {
         CreateBackupGroupCall::new(&self.handle)
     }
-    /// Calls `CreateBackupVault`.
+    /// Calls `CreateBackupVault`; the answer is a [`CreateBackupVaultResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=bdrc&Version=2026-03-30&Action=CreateBackupVault)
     #[inline]
     pub fn create_backup_vault(&self) -> CreateBackupVaultCall {
         CreateBackupVaultCall::new(&self.handle)
     }
-    /// Calls `CreateDisasterRecoveryProtectGroup`.
+    /// Calls `CreateDisasterRecoveryProtectGroup`; the answer is a [`CreateDisasterRecoveryProtectGroupResponse`].
     ///
     /// Required: `SitePairId`, `ProtectGroupType`, `RecoveryPointObjective`.
     ///
@@ -87,7 +87,7 @@ impl Client {
     ) -> CreateDisasterRecoveryProtectGroupCall {
         CreateDisasterRecoveryProtectGroupCall::new(&self.handle)
     }
-    /// Calls `CreateDisasterRecoverySitePair`.
+    /// Calls `CreateDisasterRecoverySitePair`; the answer is a [`CreateDisasterRecoverySitePairResponse`].
     ///
     /// Required: `DisasterRecoveryType`, `SourceRegion`, `SourceZone`, `TargetRegion`, `TargetZone`, `SourceVpc`, `TargetVpc`, `SitePairProductType`.
     ///
@@ -98,7 +98,7 @@ impl Client {
     ) -> CreateDisasterRecoverySitePairCall {
         CreateDisasterRecoverySitePairCall::new(&self.handle)
     }
-    /// Calls `CreateDisasterRecoveryVpcMapping`.
+    /// Calls `CreateDisasterRecoveryVpcMapping`; the answer is a [`CreateDisasterRecoveryVpcMappingResponse`].
     ///
     /// Required: `SourceVpcId`, `SourceSubnetId`, `TargetVpcId`, `TargetSubnetId`, `SitePairId`.
     ///
@@ -109,7 +109,7 @@ impl Client {
     ) -> CreateDisasterRecoveryVpcMappingCall {
         CreateDisasterRecoveryVpcMappingCall::new(&self.handle)
     }
-    /// Calls `CreateFileBackup`.
+    /// Calls `CreateFileBackup`; the answer is a [`CreateFileBackupResponse`].
     ///
     /// Required: `ResourceId`.
     ///
@@ -118,7 +118,7 @@ impl Client {
     pub fn create_file_backup(&self) -> CreateFileBackupCall {
         CreateFileBackupCall::new(&self.handle)
     }
-    /// Calls `CreateFileBackupPlan`.
+    /// Calls `CreateFileBackupPlan`; the answer is a [`CreateFileBackupPlanResponse`].
     ///
     /// Required: `PolicyId`.
     ///
@@ -127,14 +127,14 @@ impl Client {
     pub fn create_file_backup_plan(&self) -> CreateFileBackupPlanCall {
         CreateFileBackupPlanCall::new(&self.handle)
     }
-    /// Calls `CreateFileRestoreTask`.
+    /// Calls `CreateFileRestoreTask`; the answer is a [`CreateFileRestoreTaskResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=bdrc&Version=2026-03-30&Action=CreateFileRestoreTask)
     #[inline]
     pub fn create_file_restore_task(&self) -> CreateFileRestoreTaskCall {
         CreateFileRestoreTaskCall::new(&self.handle)
     }
-    /// Calls `CreateInstanceCopyPair`.
+    /// Calls `CreateInstanceCopyPair`; the answer is a [`CreateInstanceCopyPairResponse`].
     ///
     /// Required: `ProtectGroupId`, `CreateTargetInstanceParameters`. Automatic retries: safe only with a `ClientToken` set; without one, none once the request may have reached the service.
     ///
@@ -143,7 +143,7 @@ impl Client {
     pub fn create_instance_copy_pair(&self) -> CreateInstanceCopyPairCall {
         CreateInstanceCopyPairCall::new(&self.handle)
     }
-    /// Calls `CreateInstanceDrillPairs`.
+    /// Calls `CreateInstanceDrillPairs`; the answer is a [`CreateInstanceDrillPairsResponse`].
     ///
     /// Required: `ProtectGroupId`, `DrillPairGroupVpc`.
     ///
@@ -152,7 +152,7 @@ impl Client {
     pub fn create_instance_drill_pairs(&self) -> CreateInstanceDrillPairsCall {
         CreateInstanceDrillPairsCall::new(&self.handle)
     }
-    /// Calls `CreateSecurityGroupMapping`.
+    /// Calls `CreateSecurityGroupMapping`; the answer is a [`CreateSecurityGroupMappingResponse`].
     ///
     /// Required: `SrcSecurityGroupId`, `TargetSecurityGroupId`, `SitePairId`.
     ///
@@ -161,7 +161,7 @@ impl Client {
     pub fn create_security_group_mapping(&self) -> CreateSecurityGroupMappingCall {
         CreateSecurityGroupMappingCall::new(&self.handle)
     }
-    /// Calls `DeleteAutoBackupPolicies`.
+    /// Calls `DeleteAutoBackupPolicies`; the answer is a [`DeleteAutoBackupPoliciesResponse`].
     ///
     /// Required: `AutoBackupPolicyIds`.
     ///
@@ -170,7 +170,7 @@ impl Client {
     pub fn delete_auto_backup_policies(&self) -> DeleteAutoBackupPoliciesCall {
         DeleteAutoBackupPoliciesCall::new(&self.handle)
     }
-    /// Calls `DeleteBackupGroups`.
+    /// Calls `DeleteBackupGroups`; the answer is a [`DeleteBackupGroupsResponse`].
     ///
     /// Required: `BackupGroupIds`.
     ///
@@ -179,7 +179,7 @@ impl Client {
     pub fn delete_backup_groups(&self) -> DeleteBackupGroupsCall {
         DeleteBackupGroupsCall::new(&self.handle)
     }
-    /// Calls `DeleteBackupVaults`.
+    /// Calls `DeleteBackupVaults`; the answer is a [`DeleteBackupVaultsResponse`].
     ///
     /// Required: `VaultIds`.
     ///
@@ -188,7 +188,7 @@ impl Client {
     pub fn delete_backup_vaults(&self) -> DeleteBackupVaultsCall {
         DeleteBackupVaultsCall::new(&self.handle)
     }
-    /// Calls `DeleteCopyPairs`.
+    /// Calls `DeleteCopyPairs`; the answer is a [`DeleteCopyPairsResponse`].
     ///
     /// Required: `CopyPairIds`, `CopyPairType`.
     ///
@@ -197,7 +197,7 @@ impl Client {
     pub fn delete_copy_pairs(&self) -> DeleteCopyPairsCall {
         DeleteCopyPairsCall::new(&self.handle)
     }
-    /// Calls `DeleteDisasterRecoveryProtectGroups`.
+    /// Calls `DeleteDisasterRecoveryProtectGroups`; the answer is a [`DeleteDisasterRecoveryProtectGroupsResponse`].
     ///
     /// Required: `ProtectGroups`.
     ///
@@ -208,7 +208,7 @@ impl Client {
     ) -> DeleteDisasterRecoveryProtectGroupsCall {
         DeleteDisasterRecoveryProtectGroupsCall::new(&self.handle)
     }
-    /// Calls `DeleteDisasterRecoverySitePairs`.
+    /// Calls `DeleteDisasterRecoverySitePairs`; the answer is a [`DeleteDisasterRecoverySitePairsResponse`].
     ///
     /// Required: `SitePairIds`.
     ///
@@ -219,7 +219,7 @@ impl Client {
     ) -> DeleteDisasterRecoverySitePairsCall {
         DeleteDisasterRecoverySitePairsCall::new(&self.handle)
     }
-    /// Calls `DeleteDisasterRecoveryVpcMapping`.
+    /// Calls `DeleteDisasterRecoveryVpcMapping`; the answer is a [`DeleteDisasterRecoveryVpcMappingResponse`].
     ///
     /// Required: `VpcMappingIds`.
     ///
@@ -230,7 +230,7 @@ impl Client {
     ) -> DeleteDisasterRecoveryVpcMappingCall {
         DeleteDisasterRecoveryVpcMappingCall::new(&self.handle)
     }
-    /// Calls `DeleteDrillPairs`.
+    /// Calls `DeleteDrillPairs`; the answer is a [`DeleteDrillPairsResponse`].
     ///
     /// Required: `DrillPairType`.
     ///
@@ -239,7 +239,7 @@ impl Client {
     pub fn delete_drill_pairs(&self) -> DeleteDrillPairsCall {
         DeleteDrillPairsCall::new(&self.handle)
     }
-    /// Calls `DeleteFileBackupPlans`.
+    /// Calls `DeleteFileBackupPlans`; the answer is a [`DeleteFileBackupPlansResponse`].
     ///
     /// Required: `PlanIds`.
     ///
@@ -248,14 +248,14 @@ impl Client {
     pub fn delete_file_backup_plans(&self) -> DeleteFileBackupPlansCall {
         DeleteFileBackupPlansCall::new(&self.handle)
     }
-    /// Calls `DeleteFileBackups`.
+    /// Calls `DeleteFileBackups`; the answer is a [`DeleteFileBackupsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=bdrc&Version=2026-03-30&Action=DeleteFileBackups)
     #[inline]
     pub fn delete_file_backups(&self) -> DeleteFileBackupsCall {
         DeleteFileBackupsCall::new(&self.handle)
     }
-    /// Calls `DeleteSecurityGroupMapping`.
+    /// Calls `DeleteSecurityGroupMapping`; the answer is a [`DeleteSecurityGroupMappingResponse`].
     ///
     /// Required: `SitePairId`, `SecurityGroupMappingIds`.
     ///
@@ -264,7 +264,7 @@ impl Client {
     pub fn delete_security_group_mapping(&self) -> DeleteSecurityGroupMappingCall {
         DeleteSecurityGroupMappingCall::new(&self.handle)
     }
-    /// Calls `DescribeAutoBackupPolicies`.
+    /// Calls `DescribeAutoBackupPolicies`; the answer is a [`DescribeAutoBackupPoliciesResponse`].
     ///
     /// Each answer holds one page of `AutoBackupPolicySet`; [`into_paginator`](DescribeAutoBackupPoliciesCall::into_paginator) reads them all.
     ///
@@ -273,7 +273,7 @@ impl Client {
     pub fn describe_auto_backup_policies(&self) -> DescribeAutoBackupPoliciesCall {
         DescribeAutoBackupPoliciesCall::new(&self.handle)
     }
-    /// Calls `DescribeBackupGroupRollbackTasks`.
+    /// Calls `DescribeBackupGroupRollbackTasks`; the answer is a [`DescribeBackupGroupRollbackTasksResponse`].
     ///
     /// Each answer holds one page of `RollbackTaskSet`; [`into_paginator`](DescribeBackupGroupRollbackTasksCall::into_paginator) reads them all.
     ///
@@ -284,7 +284,7 @@ impl Client {
     ) -> DescribeBackupGroupRollbackTasksCall {
         DescribeBackupGroupRollbackTasksCall::new(&self.handle)
     }
-    /// Calls `DescribeBackupGroups`.
+    /// Calls `DescribeBackupGroups`; the answer is a [`DescribeBackupGroupsResponse`].
     ///
     /// Each answer holds one page of `BackupGroupSet`; [`into_paginator`](DescribeBackupGroupsCall::into_paginator) reads them all.
     ///
@@ -293,7 +293,7 @@ impl Client {
     pub fn describe_backup_groups(&self) -> DescribeBackupGroupsCall {
         DescribeBackupGroupsCall::new(&self.handle)
     }
-    /// Calls `DescribeBackupGroupsDeniedActions`.
+    /// Calls `DescribeBackupGroupsDeniedActions`; the answer is a [`DescribeBackupGroupsDeniedActionsResponse`].
     ///
     /// Required: `BackupGroupIds`.
     ///
@@ -304,7 +304,7 @@ impl Client {
     ) -> DescribeBackupGroupsDeniedActionsCall {
         DescribeBackupGroupsDeniedActionsCall::new(&self.handle)
     }
-    /// Calls `DescribeBackupInstances`.
+    /// Calls `DescribeBackupInstances`; the answer is a [`DescribeBackupInstancesResponse`].
     ///
     /// Each answer holds one page of `BackupInstanceSet`; [`into_paginator`](DescribeBackupInstancesCall::into_paginator) reads them all.
     ///
@@ -313,14 +313,14 @@ impl Client {
     pub fn describe_backup_instances(&self) -> DescribeBackupInstancesCall {
         DescribeBackupInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribeBackupOverviewGeneral`.
+    /// Calls `DescribeBackupOverviewGeneral`; the answer is a [`DescribeBackupOverviewGeneralResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=bdrc&Version=2026-03-30&Action=DescribeBackupOverviewGeneral)
     #[inline]
     pub fn describe_backup_overview_general(&self) -> DescribeBackupOverviewGeneralCall {
         DescribeBackupOverviewGeneralCall::new(&self.handle)
     }
-    /// Calls `DescribeBackupPlans`.
+    /// Calls `DescribeBackupPlans`; the answer is a [`DescribeBackupPlansResponse`].
     ///
     /// Each answer holds one page of `BackupPlanSet`; [`into_paginator`](DescribeBackupPlansCall::into_paginator) reads them all.
     ///
@@ -329,7 +329,7 @@ impl Client {
     pub fn describe_backup_plans(&self) -> DescribeBackupPlansCall {
         DescribeBackupPlansCall::new(&self.handle)
     }
-    /// Calls `DescribeBackupVaults`.
+    /// Calls `DescribeBackupVaults`; the answer is a [`DescribeBackupVaultsResponse`].
     ///
     /// Each answer holds one page of `BackupVaultSet`; [`into_paginator`](DescribeBackupVaultsCall::into_paginator) reads them all.
     ///
@@ -338,7 +338,7 @@ impl Client {
     pub fn describe_backup_vaults(&self) -> DescribeBackupVaultsCall {
         DescribeBackupVaultsCall::new(&self.handle)
     }
-    /// Calls `DescribeBackupVaultsDeniedActions`.
+    /// Calls `DescribeBackupVaultsDeniedActions`; the answer is a [`DescribeBackupVaultsDeniedActionsResponse`].
     ///
     /// Required: `VaultIds`.
     ///
@@ -349,7 +349,7 @@ impl Client {
     ) -> DescribeBackupVaultsDeniedActionsCall {
         DescribeBackupVaultsDeniedActionsCall::new(&self.handle)
     }
-    /// Calls `DescribeCommonBackupPoints`.
+    /// Calls `DescribeCommonBackupPoints`; the answer is a [`DescribeCommonBackupPointsResponse`].
     ///
     /// Required: `InstanceIds`.
     ///
@@ -358,7 +358,7 @@ impl Client {
     pub fn describe_common_backup_points(&self) -> DescribeCommonBackupPointsCall {
         DescribeCommonBackupPointsCall::new(&self.handle)
     }
-    /// Calls `DescribeCopyPairs`.
+    /// Calls `DescribeCopyPairs`; the answer is a [`DescribeCopyPairsResponse`].
     ///
     /// Required: `CopyPairType`.
     ///
@@ -369,7 +369,7 @@ impl Client {
     pub fn describe_copy_pairs(&self) -> DescribeCopyPairsCall {
         DescribeCopyPairsCall::new(&self.handle)
     }
-    /// Calls `DescribeCopyPairsDeniedActions`.
+    /// Calls `DescribeCopyPairsDeniedActions`; the answer is a [`DescribeCopyPairsDeniedActionsResponse`].
     ///
     /// Required: `CopyPairIds`, `CopyPairType`.
     ///
@@ -380,7 +380,7 @@ impl Client {
     ) -> DescribeCopyPairsDeniedActionsCall {
         DescribeCopyPairsDeniedActionsCall::new(&self.handle)
     }
-    /// Calls `DescribeDisasterRecoveryDrillGroups`.
+    /// Calls `DescribeDisasterRecoveryDrillGroups`; the answer is a [`DescribeDisasterRecoveryDrillGroupsResponse`].
     ///
     /// Required: `DrillGroupType`.
     ///
@@ -393,7 +393,7 @@ impl Client {
     ) -> DescribeDisasterRecoveryDrillGroupsCall {
         DescribeDisasterRecoveryDrillGroupsCall::new(&self.handle)
     }
-    /// Calls `DescribeDisasterRecoveryOverview`.
+    /// Calls `DescribeDisasterRecoveryOverview`; the answer is a [`DescribeDisasterRecoveryOverviewResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=bdrc&Version=2026-03-30&Action=DescribeDisasterRecoveryOverview)
     #[inline]
@@ -402,7 +402,7 @@ impl Client {
     ) -> DescribeDisasterRecoveryOverviewCall {
         DescribeDisasterRecoveryOverviewCall::new(&self.handle)
     }
-    /// Calls `DescribeDisasterRecoveryProtectGroups`.
+    /// Calls `DescribeDisasterRecoveryProtectGroups`; the answer is a [`DescribeDisasterRecoveryProtectGroupsResponse`].
     ///
     /// Required: `ProtectGroupType`.
     ///
@@ -415,7 +415,7 @@ impl Client {
     ) -> DescribeDisasterRecoveryProtectGroupsCall {
         DescribeDisasterRecoveryProtectGroupsCall::new(&self.handle)
     }
-    /// Calls `DescribeDisasterRecoverySitePairs`.
+    /// Calls `DescribeDisasterRecoverySitePairs`; the answer is a [`DescribeDisasterRecoverySitePairsResponse`].
     ///
     /// Required: `SitePairType`.
     ///
@@ -428,7 +428,7 @@ impl Client {
     ) -> DescribeDisasterRecoverySitePairsCall {
         DescribeDisasterRecoverySitePairsCall::new(&self.handle)
     }
-    /// Calls `DescribeDisasterRecoverySitePairsDeniedActions`.
+    /// Calls `DescribeDisasterRecoverySitePairsDeniedActions`; the answer is a [`DescribeDisasterRecoverySitePairsDeniedActionsResponse`].
     ///
     /// Required: `SitePairIds`.
     ///
@@ -439,7 +439,7 @@ impl Client {
     ) -> DescribeDisasterRecoverySitePairsDeniedActionsCall {
         DescribeDisasterRecoverySitePairsDeniedActionsCall::new(&self.handle)
     }
-    /// Calls `DescribeDisasterRecoverySupportRegion`.
+    /// Calls `DescribeDisasterRecoverySupportRegion`; the answer is a [`DescribeDisasterRecoverySupportRegionResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=bdrc&Version=2026-03-30&Action=DescribeDisasterRecoverySupportRegion)
     #[inline]
@@ -448,7 +448,7 @@ impl Client {
     ) -> DescribeDisasterRecoverySupportRegionCall {
         DescribeDisasterRecoverySupportRegionCall::new(&self.handle)
     }
-    /// Calls `DescribeDisks`.
+    /// Calls `DescribeDisks`; the answer is a [`DescribeDisksResponse`].
     ///
     /// Required: `DiskIds`, `DiskRegion`.
     ///
@@ -457,7 +457,7 @@ impl Client {
     pub fn describe_disks(&self) -> DescribeDisksCall {
         DescribeDisksCall::new(&self.handle)
     }
-    /// Calls `DescribeDrillPairs`.
+    /// Calls `DescribeDrillPairs`; the answer is a [`DescribeDrillPairsResponse`].
     ///
     /// Required: `DrillPairType`.
     ///
@@ -468,7 +468,7 @@ impl Client {
     pub fn describe_drill_pairs(&self) -> DescribeDrillPairsCall {
         DescribeDrillPairsCall::new(&self.handle)
     }
-    /// Calls `DescribeDrillPairsDeniedActions`.
+    /// Calls `DescribeDrillPairsDeniedActions`; the answer is a [`DescribeDrillPairsDeniedActionsResponse`].
     ///
     /// Required: `DrillPairType`, `DrillPairIds`.
     ///
@@ -479,14 +479,14 @@ impl Client {
     ) -> DescribeDrillPairsDeniedActionsCall {
         DescribeDrillPairsDeniedActionsCall::new(&self.handle)
     }
-    /// Calls `DescribeFileBackupObjects`.
+    /// Calls `DescribeFileBackupObjects`; the answer is a [`DescribeFileBackupObjectsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=bdrc&Version=2026-03-30&Action=DescribeFileBackupObjects)
     #[inline]
     pub fn describe_file_backup_objects(&self) -> DescribeFileBackupObjectsCall {
         DescribeFileBackupObjectsCall::new(&self.handle)
     }
-    /// Calls `DescribeFileBackupPlans`.
+    /// Calls `DescribeFileBackupPlans`; the answer is a [`DescribeFileBackupPlansResponse`].
     ///
     /// Each answer holds one page of `PlanSet`; [`into_paginator`](DescribeFileBackupPlansCall::into_paginator) reads them all.
     ///
@@ -495,7 +495,7 @@ impl Client {
     pub fn describe_file_backup_plans(&self) -> DescribeFileBackupPlansCall {
         DescribeFileBackupPlansCall::new(&self.handle)
     }
-    /// Calls `DescribeFileBackups`.
+    /// Calls `DescribeFileBackups`; the answer is a [`DescribeFileBackupsResponse`].
     ///
     /// Each answer holds one page of `BackupSet`; [`into_paginator`](DescribeFileBackupsCall::into_paginator) reads them all.
     ///
@@ -504,7 +504,7 @@ impl Client {
     pub fn describe_file_backups(&self) -> DescribeFileBackupsCall {
         DescribeFileBackupsCall::new(&self.handle)
     }
-    /// Calls `DescribeFileBackupsDeniedActions`.
+    /// Calls `DescribeFileBackupsDeniedActions`; the answer is a [`DescribeFileBackupsDeniedActionsResponse`].
     ///
     /// Required: `BackupIds`.
     ///
@@ -515,7 +515,7 @@ impl Client {
     ) -> DescribeFileBackupsDeniedActionsCall {
         DescribeFileBackupsDeniedActionsCall::new(&self.handle)
     }
-    /// Calls `DescribeFileRestoreTasks`.
+    /// Calls `DescribeFileRestoreTasks`; the answer is a [`DescribeFileRestoreTasksResponse`].
     ///
     /// Each answer holds one page of `RestoreTaskSet`; [`into_paginator`](DescribeFileRestoreTasksCall::into_paginator) reads them all.
     ///
@@ -524,14 +524,14 @@ impl Client {
     pub fn describe_file_restore_tasks(&self) -> DescribeFileRestoreTasksCall {
         DescribeFileRestoreTasksCall::new(&self.handle)
     }
-    /// Calls `DescribeJobs`.
+    /// Calls `DescribeJobs`; the answer is a [`DescribeJobsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=bdrc&Version=2026-03-30&Action=DescribeJobs)
     #[inline]
     pub fn describe_jobs(&self) -> DescribeJobsCall {
         DescribeJobsCall::new(&self.handle)
     }
-    /// Calls `DescribePriceCreateCopyPairs`.
+    /// Calls `DescribePriceCreateCopyPairs`; the answer is a [`DescribePriceCreateCopyPairsResponse`].
     ///
     /// Required: `DataCapacities`.
     ///
@@ -540,7 +540,7 @@ impl Client {
     pub fn describe_price_create_copy_pairs(&self) -> DescribePriceCreateCopyPairsCall {
         DescribePriceCreateCopyPairsCall::new(&self.handle)
     }
-    /// Calls `DescribeProtectGroupsDeniedActions`.
+    /// Calls `DescribeProtectGroupsDeniedActions`; the answer is a [`DescribeProtectGroupsDeniedActionsResponse`].
     ///
     /// Required: `ProtectGroupIds`.
     ///
@@ -551,7 +551,7 @@ impl Client {
     ) -> DescribeProtectGroupsDeniedActionsCall {
         DescribeProtectGroupsDeniedActionsCall::new(&self.handle)
     }
-    /// Calls `DescribeProtectedInstances`.
+    /// Calls `DescribeProtectedInstances`; the answer is a [`DescribeProtectedInstancesResponse`].
     ///
     /// Each answer holds one page of `InstanceSet`; [`into_paginator`](DescribeProtectedInstancesCall::into_paginator) reads them all.
     ///
@@ -560,7 +560,7 @@ impl Client {
     pub fn describe_protected_instances(&self) -> DescribeProtectedInstancesCall {
         DescribeProtectedInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribeSecurityGroupMappings`.
+    /// Calls `DescribeSecurityGroupMappings`; the answer is a [`DescribeSecurityGroupMappingsResponse`].
     ///
     /// Required: `SitePairId`.
     ///
@@ -571,7 +571,7 @@ impl Client {
     pub fn describe_security_group_mappings(&self) -> DescribeSecurityGroupMappingsCall {
         DescribeSecurityGroupMappingsCall::new(&self.handle)
     }
-    /// Calls `DescribeVpcMappings`.
+    /// Calls `DescribeVpcMappings`; the answer is a [`DescribeVpcMappingsResponse`].
     ///
     /// Required: `SitePairId`.
     ///
@@ -582,7 +582,7 @@ impl Client {
     pub fn describe_vpc_mappings(&self) -> DescribeVpcMappingsCall {
         DescribeVpcMappingsCall::new(&self.handle)
     }
-    /// Calls `FinishFailoverCopyPairs`.
+    /// Calls `FinishFailoverCopyPairs`; the answer is a [`FinishFailoverCopyPairsResponse`].
     ///
     /// Required: `CopyPairIds`, `CopyPairType`.
     ///
@@ -591,7 +591,7 @@ impl Client {
     pub fn finish_failover_copy_pairs(&self) -> FinishFailoverCopyPairsCall {
         FinishFailoverCopyPairsCall::new(&self.handle)
     }
-    /// Calls `ModifyAutoBackupPolicyAttribute`.
+    /// Calls `ModifyAutoBackupPolicyAttribute`; the answer is a [`ModifyAutoBackupPolicyAttributeResponse`].
     ///
     /// Required: `AutoBackupPolicyId`.
     ///
@@ -602,7 +602,7 @@ impl Client {
     ) -> ModifyAutoBackupPolicyAttributeCall {
         ModifyAutoBackupPolicyAttributeCall::new(&self.handle)
     }
-    /// Calls `ModifyBackupAttribute`.
+    /// Calls `ModifyBackupAttribute`; the answer is a [`ModifyBackupAttributeResponse`].
     ///
     /// Required: `BackupId`.
     ///
@@ -611,7 +611,7 @@ impl Client {
     pub fn modify_backup_attribute(&self) -> ModifyBackupAttributeCall {
         ModifyBackupAttributeCall::new(&self.handle)
     }
-    /// Calls `ModifyBackupVaultAttribute`.
+    /// Calls `ModifyBackupVaultAttribute`; the answer is a [`ModifyBackupVaultAttributeResponse`].
     ///
     /// Required: `VaultId`.
     ///
@@ -620,7 +620,7 @@ impl Client {
     pub fn modify_backup_vault_attribute(&self) -> ModifyBackupVaultAttributeCall {
         ModifyBackupVaultAttributeCall::new(&self.handle)
     }
-    /// Calls `ModifyCopyPairAttribute`.
+    /// Calls `ModifyCopyPairAttribute`; the answer is a [`ModifyCopyPairAttributeResponse`].
     ///
     /// Required: `CopyPairId`.
     ///
@@ -629,7 +629,7 @@ impl Client {
     pub fn modify_copy_pair_attribute(&self) -> ModifyCopyPairAttributeCall {
         ModifyCopyPairAttributeCall::new(&self.handle)
     }
-    /// Calls `ModifyDrillGroupAttribute`.
+    /// Calls `ModifyDrillGroupAttribute`; the answer is a [`ModifyDrillGroupAttributeResponse`].
     ///
     /// Required: `DrillGroupId`.
     ///
@@ -638,7 +638,7 @@ impl Client {
     pub fn modify_drill_group_attribute(&self) -> ModifyDrillGroupAttributeCall {
         ModifyDrillGroupAttributeCall::new(&self.handle)
     }
-    /// Calls `ModifyDrillPairAttribute`.
+    /// Calls `ModifyDrillPairAttribute`; the answer is a [`ModifyDrillPairAttributeResponse`].
     ///
     /// Required: `DrillPairId`.
     ///
@@ -647,7 +647,7 @@ impl Client {
     pub fn modify_drill_pair_attribute(&self) -> ModifyDrillPairAttributeCall {
         ModifyDrillPairAttributeCall::new(&self.handle)
     }
-    /// Calls `ModifyFileBackupAttribute`.
+    /// Calls `ModifyFileBackupAttribute`; the answer is a [`ModifyFileBackupAttributeResponse`].
     ///
     /// Required: `BackupId`.
     ///
@@ -656,14 +656,14 @@ impl Client {
     pub fn modify_file_backup_attribute(&self) -> ModifyFileBackupAttributeCall {
         ModifyFileBackupAttributeCall::new(&self.handle)
     }
-    /// Calls `ModifyFileBackupPlan`.
+    /// Calls `ModifyFileBackupPlan`; the answer is a [`ModifyFileBackupPlanResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=bdrc&Version=2026-03-30&Action=ModifyFileBackupPlan)
     #[inline]
     pub fn modify_file_backup_plan(&self) -> ModifyFileBackupPlanCall {
         ModifyFileBackupPlanCall::new(&self.handle)
     }
-    /// Calls `ModifyProtectGroupAttribute`.
+    /// Calls `ModifyProtectGroupAttribute`; the answer is a [`ModifyProtectGroupAttributeResponse`].
     ///
     /// Required: `ProtectGroupId`.
     ///
@@ -672,7 +672,7 @@ impl Client {
     pub fn modify_protect_group_attribute(&self) -> ModifyProtectGroupAttributeCall {
         ModifyProtectGroupAttributeCall::new(&self.handle)
     }
-    /// Calls `ModifySitePairAttribute`.
+    /// Calls `ModifySitePairAttribute`; the answer is a [`ModifySitePairAttributeResponse`].
     ///
     /// Required: `SitePairId`.
     ///
@@ -681,28 +681,28 @@ impl Client {
     pub fn modify_site_pair_attribute(&self) -> ModifySitePairAttributeCall {
         ModifySitePairAttributeCall::new(&self.handle)
     }
-    /// Calls `ReportAgentMetrics`.
+    /// Calls `ReportAgentMetrics`; the answer is a [`ReportAgentMetricsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=bdrc&Version=2026-03-30&Action=ReportAgentMetrics)
     #[inline]
     pub fn report_agent_metrics(&self) -> ReportAgentMetricsCall {
         ReportAgentMetricsCall::new(&self.handle)
     }
-    /// Calls `ReportGatewayHeartbeat`.
+    /// Calls `ReportGatewayHeartbeat`; the answer is a [`ReportGatewayHeartbeatResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=bdrc&Version=2026-03-30&Action=ReportGatewayHeartbeat)
     #[inline]
     pub fn report_gateway_heartbeat(&self) -> ReportGatewayHeartbeatCall {
         ReportGatewayHeartbeatCall::new(&self.handle)
     }
-    /// Calls `ReportJobProgress`.
+    /// Calls `ReportJobProgress`; the answer is a [`ReportJobProgressResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=bdrc&Version=2026-03-30&Action=ReportJobProgress)
     #[inline]
     pub fn report_job_progress(&self) -> ReportJobProgressCall {
         ReportJobProgressCall::new(&self.handle)
     }
-    /// Calls `RunCopyPairTasks`.
+    /// Calls `RunCopyPairTasks`; the answer is a [`RunCopyPairTasksResponse`].
     ///
     /// Required: `CopyPairIds`, `CopyPairType`.
     ///
@@ -711,7 +711,7 @@ impl Client {
     pub fn run_copy_pair_tasks(&self) -> RunCopyPairTasksCall {
         RunCopyPairTasksCall::new(&self.handle)
     }
-    /// Calls `RunFailoverCopyPairs`.
+    /// Calls `RunFailoverCopyPairs`; the answer is a [`RunFailoverCopyPairsResponse`].
     ///
     /// Required: `CopyPairIds`, `CopyPairType`, `FailoverType`.
     ///
@@ -720,7 +720,7 @@ impl Client {
     pub fn run_failover_copy_pairs(&self) -> RunFailoverCopyPairsCall {
         RunFailoverCopyPairsCall::new(&self.handle)
     }
-    /// Calls `RunInstancesWithBackupGroup`.
+    /// Calls `RunInstancesWithBackupGroup`; the answer is a [`RunInstancesWithBackupGroupResponse`].
     ///
     /// Required: `BackupGroupId`.
     ///
@@ -729,7 +729,7 @@ impl Client {
     pub fn run_instances_with_backup_group(&self) -> RunInstancesWithBackupGroupCall {
         RunInstancesWithBackupGroupCall::new(&self.handle)
     }
-    /// Calls `StopCopyPairTasks`.
+    /// Calls `StopCopyPairTasks`; the answer is a [`StopCopyPairTasksResponse`].
     ///
     /// Required: `CopyPairIds`, `CopyPairType`.
     ///
@@ -738,7 +738,7 @@ impl Client {
     pub fn stop_copy_pair_tasks(&self) -> StopCopyPairTasksCall {
         StopCopyPairTasksCall::new(&self.handle)
     }
-    /// Calls `UnbindAutoBackupPolicy`.
+    /// Calls `UnbindAutoBackupPolicy`; the answer is a [`UnbindAutoBackupPolicyResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=bdrc&Version=2026-03-30&Action=UnbindAutoBackupPolicy)
     #[inline]
@@ -931,7 +931,6 @@ rt::action!(
     BindAutoBackupPolicy, BindAutoBackupPolicyRequest, BindAutoBackupPolicyCall,
     BindAutoBackupPolicyResponse, Error
 );
-impl<T> BindAutoBackupPolicyCall<T> {}
 /// The answer of [`Client::bind_auto_backup_policy`] (`BindAutoBackupPolicy`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -1361,7 +1360,6 @@ rt::action!(
     DeleteFileBackups, DeleteFileBackupsRequest, DeleteFileBackupsCall,
     DeleteFileBackupsResponse, Error
 );
-impl<T> DeleteFileBackupsCall<T> {}
 /// The answer of [`Client::delete_file_backups`] (`DeleteFileBackups`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -2071,7 +2069,6 @@ rt::action!(
     DescribeFileBackupObjects, DescribeFileBackupObjectsRequest,
     DescribeFileBackupObjectsCall, DescribeFileBackupObjectsResponse, Error, idempotent
 );
-impl<T> DescribeFileBackupObjectsCall<T> {}
 /// The answer of [`Client::describe_file_backup_objects`] (`DescribeFileBackupObjects`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -2230,7 +2227,6 @@ rt::action!(
     DescribeJobs, DescribeJobsRequest, DescribeJobsCall, DescribeJobsResponse, Error,
     idempotent
 );
-impl<T> DescribeJobsCall<T> {}
 /// The answer of [`Client::describe_jobs`] (`DescribeJobs`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -2619,7 +2615,6 @@ rt::action!(
     ReportAgentMetrics, ReportAgentMetricsRequest, ReportAgentMetricsCall,
     ReportAgentMetricsResponse, Error
 );
-impl<T> ReportAgentMetricsCall<T> {}
 /// The answer of [`Client::report_agent_metrics`] (`ReportAgentMetrics`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -2632,7 +2627,6 @@ rt::action!(
     ReportGatewayHeartbeat, ReportGatewayHeartbeatRequest, ReportGatewayHeartbeatCall,
     ReportGatewayHeartbeatResponse, Error
 );
-impl<T> ReportGatewayHeartbeatCall<T> {}
 /// The answer of [`Client::report_gateway_heartbeat`] (`ReportGatewayHeartbeat`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -2645,7 +2639,6 @@ rt::action!(
     ReportJobProgress, ReportJobProgressRequest, ReportJobProgressCall,
     ReportJobProgressResponse, Error
 );
-impl<T> ReportJobProgressCall<T> {}
 /// The answer of [`Client::report_job_progress`] (`ReportJobProgress`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -2730,7 +2723,6 @@ rt::action!(
     UnbindAutoBackupPolicy, UnbindAutoBackupPolicyRequest, UnbindAutoBackupPolicyCall,
     UnbindAutoBackupPolicyResponse, Error
 );
-impl<T> UnbindAutoBackupPolicyCall<T> {}
 /// The answer of [`Client::unbind_auto_backup_policy`] (`UnbindAutoBackupPolicy`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `AccessDevices`.
+    /// Calls `AccessDevices`; the answer is a [`AccessDevicesResponse`].
     ///
     /// Required: `Account`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn access_devices(&self) -> AccessDevicesCall {
         AccessDevicesCall::new(&self.handle)
     }
-    /// Calls `AddDeviceGroupMembers`.
+    /// Calls `AddDeviceGroupMembers`; the answer is a [`AddDeviceGroupMembersResponse`].
     ///
     /// Required: `Id`, `MemberIdSet`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn add_device_group_members(&self) -> AddDeviceGroupMembersCall {
         AddDeviceGroupMembersCall::new(&self.handle)
     }
-    /// Calls `AddUserGroupMembers`.
+    /// Calls `AddUserGroupMembers`; the answer is a [`AddUserGroupMembersResponse`].
     ///
     /// Required: `Id`, `MemberIdSet`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn add_user_group_members(&self) -> AddUserGroupMembersCall {
         AddUserGroupMembersCall::new(&self.handle)
     }
-    /// Calls `BindDeviceAccountKubeconfig`.
+    /// Calls `BindDeviceAccountKubeconfig`; the answer is a [`BindDeviceAccountKubeconfigResponse`].
     ///
     /// Required: `Id`, `Kubeconfig`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn bind_device_account_kubeconfig(&self) -> BindDeviceAccountKubeconfigCall {
         BindDeviceAccountKubeconfigCall::new(&self.handle)
     }
-    /// Calls `BindDeviceAccountPassword`.
+    /// Calls `BindDeviceAccountPassword`; the answer is a [`BindDeviceAccountPasswordResponse`].
     ///
     /// Required: `Id`, `Password`.
     ///
@@ -80,7 +80,7 @@ impl Client {
     pub fn bind_device_account_password(&self) -> BindDeviceAccountPasswordCall {
         BindDeviceAccountPasswordCall::new(&self.handle)
     }
-    /// Calls `BindDeviceAccountPrivateKey`.
+    /// Calls `BindDeviceAccountPrivateKey`; the answer is a [`BindDeviceAccountPrivateKeyResponse`].
     ///
     /// Required: `Id`, `PrivateKey`.
     ///
@@ -89,7 +89,7 @@ impl Client {
     pub fn bind_device_account_private_key(&self) -> BindDeviceAccountPrivateKeyCall {
         BindDeviceAccountPrivateKeyCall::new(&self.handle)
     }
-    /// Calls `BindDeviceResource`.
+    /// Calls `BindDeviceResource`; the answer is a [`BindDeviceResourceResponse`].
     ///
     /// Required: `DeviceIdSet`.
     ///
@@ -98,7 +98,7 @@ impl Client {
     pub fn bind_device_resource(&self) -> BindDeviceResourceCall {
         BindDeviceResourceCall::new(&self.handle)
     }
-    /// Calls `CheckLDAPConnection`.
+    /// Calls `CheckLDAPConnection`; the answer is a [`CheckLDAPConnectionResponse`].
     ///
     /// Required: `Enable`, `Ip`, `Port`, `EnableSSL`, `BaseDN`, `AdminAccount`, `AdminPassword`.
     ///
@@ -107,7 +107,7 @@ impl Client {
     pub fn check_ldap_connection(&self) -> CheckLDAPConnectionCall {
         CheckLDAPConnectionCall::new(&self.handle)
     }
-    /// Calls `CreateAccessWhiteListRule`.
+    /// Calls `CreateAccessWhiteListRule`; the answer is a [`CreateAccessWhiteListRuleResponse`].
     ///
     /// Required: `Source`.
     ///
@@ -116,7 +116,7 @@ impl Client {
     pub fn create_access_white_list_rule(&self) -> CreateAccessWhiteListRuleCall {
         CreateAccessWhiteListRuleCall::new(&self.handle)
     }
-    /// Calls `CreateAcl`.
+    /// Calls `CreateAcl`; the answer is a [`CreateAclResponse`].
     ///
     /// Required: `Name`, `AllowDiskRedirect`, `AllowAnyAccount`.
     ///
@@ -125,7 +125,7 @@ impl Client {
     pub fn create_acl(&self) -> CreateAclCall {
         CreateAclCall::new(&self.handle)
     }
-    /// Calls `CreateAssetSyncJob`.
+    /// Calls `CreateAssetSyncJob`; the answer is a [`CreateAssetSyncJobResponse`].
     ///
     /// Required: `Category`.
     ///
@@ -134,7 +134,7 @@ impl Client {
     pub fn create_asset_sync_job(&self) -> CreateAssetSyncJobCall {
         CreateAssetSyncJobCall::new(&self.handle)
     }
-    /// Calls `CreateChangePwdTask`.
+    /// Calls `CreateChangePwdTask`; the answer is a [`CreateChangePwdTaskResponse`].
     ///
     /// Required: `TaskName`, `DeviceIdSet`, `AccountSet`, `ChangeMethod`, `AuthGenerationStrategy`.
     ///
@@ -143,7 +143,7 @@ impl Client {
     pub fn create_change_pwd_task(&self) -> CreateChangePwdTaskCall {
         CreateChangePwdTaskCall::new(&self.handle)
     }
-    /// Calls `CreateCmdTemplate`.
+    /// Calls `CreateCmdTemplate`; the answer is a [`CreateCmdTemplateResponse`].
     ///
     /// Required: `Name`, `CmdList`.
     ///
@@ -152,7 +152,7 @@ impl Client {
     pub fn create_cmd_template(&self) -> CreateCmdTemplateCall {
         CreateCmdTemplateCall::new(&self.handle)
     }
-    /// Calls `CreateDeviceAccount`.
+    /// Calls `CreateDeviceAccount`; the answer is a [`CreateDeviceAccountResponse`].
     ///
     /// Required: `DeviceId`, `Account`.
     ///
@@ -161,7 +161,7 @@ impl Client {
     pub fn create_device_account(&self) -> CreateDeviceAccountCall {
         CreateDeviceAccountCall::new(&self.handle)
     }
-    /// Calls `CreateDeviceGroup`.
+    /// Calls `CreateDeviceGroup`; the answer is a [`CreateDeviceGroupResponse`].
     ///
     /// Required: `Name`.
     ///
@@ -170,7 +170,7 @@ impl Client {
     pub fn create_device_group(&self) -> CreateDeviceGroupCall {
         CreateDeviceGroupCall::new(&self.handle)
     }
-    /// Calls `CreateOperationTask`.
+    /// Calls `CreateOperationTask`; the answer is a [`CreateOperationTaskResponse`].
     ///
     /// Required: `Name`, `Type`, `Account`, `Timeout`, `Script`, `DeviceIdSet`.
     ///
@@ -179,7 +179,7 @@ impl Client {
     pub fn create_operation_task(&self) -> CreateOperationTaskCall {
         CreateOperationTaskCall::new(&self.handle)
     }
-    /// Calls `CreateResource`.
+    /// Calls `CreateResource`; the answer is a [`CreateResourceResponse`].
     ///
     /// Required: `DeployRegion`, `VpcId`, `SubnetId`, `ResourceEdition`, `ResourceNode`, `TimeUnit`, `TimeSpan`, `PayMode`, `AutoRenewFlag`.
     ///
@@ -188,7 +188,7 @@ impl Client {
     pub fn create_resource(&self) -> CreateResourceCall {
         CreateResourceCall::new(&self.handle)
     }
-    /// Calls `CreateSyncUserTask`.
+    /// Calls `CreateSyncUserTask`; the answer is a [`CreateSyncUserTaskResponse`].
     ///
     /// Required: `UserKind`.
     ///
@@ -197,7 +197,7 @@ impl Client {
     pub fn create_sync_user_task(&self) -> CreateSyncUserTaskCall {
         CreateSyncUserTaskCall::new(&self.handle)
     }
-    /// Calls `CreateUser`.
+    /// Calls `CreateUser`; the answer is a [`CreateUserResponse`].
     ///
     /// Required: `UserName`, `RealName`.
     ///
@@ -206,7 +206,7 @@ impl Client {
     pub fn create_user(&self) -> CreateUserCall {
         CreateUserCall::new(&self.handle)
     }
-    /// Calls `CreateUserDirectory`.
+    /// Calls `CreateUserDirectory`; the answer is a [`CreateUserDirectoryResponse`].
     ///
     /// Required: `DirId`, `DirName`, `UserOrgSet`, `Source`, `SourceName`.
     ///
@@ -215,7 +215,7 @@ impl Client {
     pub fn create_user_directory(&self) -> CreateUserDirectoryCall {
         CreateUserDirectoryCall::new(&self.handle)
     }
-    /// Calls `CreateUserGroup`.
+    /// Calls `CreateUserGroup`; the answer is a [`CreateUserGroupResponse`].
     ///
     /// Required: `Name`.
     ///
@@ -224,7 +224,7 @@ impl Client {
     pub fn create_user_group(&self) -> CreateUserGroupCall {
         CreateUserGroupCall::new(&self.handle)
     }
-    /// Calls `DeleteAccessWhiteListRules`.
+    /// Calls `DeleteAccessWhiteListRules`; the answer is a [`DeleteAccessWhiteListRulesResponse`].
     ///
     /// Required: `IdSet`.
     ///
@@ -233,7 +233,7 @@ impl Client {
     pub fn delete_access_white_list_rules(&self) -> DeleteAccessWhiteListRulesCall {
         DeleteAccessWhiteListRulesCall::new(&self.handle)
     }
-    /// Calls `DeleteAcls`.
+    /// Calls `DeleteAcls`; the answer is a [`DeleteAclsResponse`].
     ///
     /// Required: `IdSet`.
     ///
@@ -242,7 +242,7 @@ impl Client {
     pub fn delete_acls(&self) -> DeleteAclsCall {
         DeleteAclsCall::new(&self.handle)
     }
-    /// Calls `DeleteChangePwdTask`.
+    /// Calls `DeleteChangePwdTask`; the answer is a [`DeleteChangePwdTaskResponse`].
     ///
     /// Required: `IdSet`.
     ///
@@ -251,7 +251,7 @@ impl Client {
     pub fn delete_change_pwd_task(&self) -> DeleteChangePwdTaskCall {
         DeleteChangePwdTaskCall::new(&self.handle)
     }
-    /// Calls `DeleteCmdTemplates`.
+    /// Calls `DeleteCmdTemplates`; the answer is a [`DeleteCmdTemplatesResponse`].
     ///
     /// Required: `IdSet`.
     ///
@@ -260,7 +260,7 @@ impl Client {
     pub fn delete_cmd_templates(&self) -> DeleteCmdTemplatesCall {
         DeleteCmdTemplatesCall::new(&self.handle)
     }
-    /// Calls `DeleteDeviceAccounts`.
+    /// Calls `DeleteDeviceAccounts`; the answer is a [`DeleteDeviceAccountsResponse`].
     ///
     /// Required: `IdSet`.
     ///
@@ -269,7 +269,7 @@ impl Client {
     pub fn delete_device_accounts(&self) -> DeleteDeviceAccountsCall {
         DeleteDeviceAccountsCall::new(&self.handle)
     }
-    /// Calls `DeleteDeviceGroupMembers`.
+    /// Calls `DeleteDeviceGroupMembers`; the answer is a [`DeleteDeviceGroupMembersResponse`].
     ///
     /// Required: `Id`, `MemberIdSet`.
     ///
@@ -278,7 +278,7 @@ impl Client {
     pub fn delete_device_group_members(&self) -> DeleteDeviceGroupMembersCall {
         DeleteDeviceGroupMembersCall::new(&self.handle)
     }
-    /// Calls `DeleteDeviceGroups`.
+    /// Calls `DeleteDeviceGroups`; the answer is a [`DeleteDeviceGroupsResponse`].
     ///
     /// Required: `IdSet`.
     ///
@@ -287,7 +287,7 @@ impl Client {
     pub fn delete_device_groups(&self) -> DeleteDeviceGroupsCall {
         DeleteDeviceGroupsCall::new(&self.handle)
     }
-    /// Calls `DeleteDevices`.
+    /// Calls `DeleteDevices`; the answer is a [`DeleteDevicesResponse`].
     ///
     /// Required: `IdSet`.
     ///
@@ -296,7 +296,7 @@ impl Client {
     pub fn delete_devices(&self) -> DeleteDevicesCall {
         DeleteDevicesCall::new(&self.handle)
     }
-    /// Calls `DeleteOperationTasks`.
+    /// Calls `DeleteOperationTasks`; the answer is a [`DeleteOperationTasksResponse`].
     ///
     /// Required: `IdSet`.
     ///
@@ -305,7 +305,7 @@ impl Client {
     pub fn delete_operation_tasks(&self) -> DeleteOperationTasksCall {
         DeleteOperationTasksCall::new(&self.handle)
     }
-    /// Calls `DeleteUserDirectory`.
+    /// Calls `DeleteUserDirectory`; the answer is a [`DeleteUserDirectoryResponse`].
     ///
     /// Required: `IdSet`.
     ///
@@ -314,7 +314,7 @@ impl Client {
     pub fn delete_user_directory(&self) -> DeleteUserDirectoryCall {
         DeleteUserDirectoryCall::new(&self.handle)
     }
-    /// Calls `DeleteUserGroupMembers`.
+    /// Calls `DeleteUserGroupMembers`; the answer is a [`DeleteUserGroupMembersResponse`].
     ///
     /// Required: `Id`, `MemberIdSet`.
     ///
@@ -323,7 +323,7 @@ impl Client {
     pub fn delete_user_group_members(&self) -> DeleteUserGroupMembersCall {
         DeleteUserGroupMembersCall::new(&self.handle)
     }
-    /// Calls `DeleteUserGroups`.
+    /// Calls `DeleteUserGroups`; the answer is a [`DeleteUserGroupsResponse`].
     ///
     /// Required: `IdSet`.
     ///
@@ -332,7 +332,7 @@ impl Client {
     pub fn delete_user_groups(&self) -> DeleteUserGroupsCall {
         DeleteUserGroupsCall::new(&self.handle)
     }
-    /// Calls `DeleteUsers`.
+    /// Calls `DeleteUsers`; the answer is a [`DeleteUsersResponse`].
     ///
     /// Required: `IdSet`.
     ///
@@ -341,7 +341,7 @@ impl Client {
     pub fn delete_users(&self) -> DeleteUsersCall {
         DeleteUsersCall::new(&self.handle)
     }
-    /// Calls `DeployResource`.
+    /// Calls `DeployResource`; the answer is a [`DeployResourceResponse`].
     ///
     /// Required: `ResourceId`, `ApCode`, `Zone`, `VpcId`, `SubnetId`, `CidrBlock`.
     ///
@@ -350,7 +350,7 @@ impl Client {
     pub fn deploy_resource(&self) -> DeployResourceCall {
         DeployResourceCall::new(&self.handle)
     }
-    /// Calls `DescribeAccessWhiteListRules`.
+    /// Calls `DescribeAccessWhiteListRules`; the answer is a [`DescribeAccessWhiteListRulesResponse`].
     ///
     /// Each answer holds one page of `AccessWhiteListRuleSet`; [`into_paginator`](DescribeAccessWhiteListRulesCall::into_paginator) reads them all.
     ///
@@ -359,14 +359,14 @@ impl Client {
     pub fn describe_access_white_list_rules(&self) -> DescribeAccessWhiteListRulesCall {
         DescribeAccessWhiteListRulesCall::new(&self.handle)
     }
-    /// Calls `DescribeAccountGroups`.
+    /// Calls `DescribeAccountGroups`; the answer is a [`DescribeAccountGroupsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=bh&Version=2023-04-18&Action=DescribeAccountGroups)
     #[inline]
     pub fn describe_account_groups(&self) -> DescribeAccountGroupsCall {
         DescribeAccountGroupsCall::new(&self.handle)
     }
-    /// Calls `DescribeAcls`.
+    /// Calls `DescribeAcls`; the answer is a [`DescribeAclsResponse`].
     ///
     /// Each answer holds one page of `AclSet`; [`into_paginator`](DescribeAclsCall::into_paginator) reads them all.
     ///
@@ -375,14 +375,14 @@ impl Client {
     pub fn describe_acls(&self) -> DescribeAclsCall {
         DescribeAclsCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetSyncFlag`.
+    /// Calls `DescribeAssetSyncFlag`; the answer is a [`DescribeAssetSyncFlagResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=bh&Version=2023-04-18&Action=DescribeAssetSyncFlag)
     #[inline]
     pub fn describe_asset_sync_flag(&self) -> DescribeAssetSyncFlagCall {
         DescribeAssetSyncFlagCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetSyncStatus`.
+    /// Calls `DescribeAssetSyncStatus`; the answer is a [`DescribeAssetSyncStatusResponse`].
     ///
     /// Required: `Category`.
     ///
@@ -391,7 +391,7 @@ impl Client {
     pub fn describe_asset_sync_status(&self) -> DescribeAssetSyncStatusCall {
         DescribeAssetSyncStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeChangePwdTask`.
+    /// Calls `DescribeChangePwdTask`; the answer is a [`DescribeChangePwdTaskResponse`].
     ///
     /// Each answer holds one page of `Tasks`; [`into_paginator`](DescribeChangePwdTaskCall::into_paginator) reads them all.
     ///
@@ -400,7 +400,7 @@ impl Client {
     pub fn describe_change_pwd_task(&self) -> DescribeChangePwdTaskCall {
         DescribeChangePwdTaskCall::new(&self.handle)
     }
-    /// Calls `DescribeChangePwdTaskDetail`.
+    /// Calls `DescribeChangePwdTaskDetail`; the answer is a [`DescribeChangePwdTaskDetailResponse`].
     ///
     /// Required: `OperationId`.
     ///
@@ -411,7 +411,7 @@ impl Client {
     pub fn describe_change_pwd_task_detail(&self) -> DescribeChangePwdTaskDetailCall {
         DescribeChangePwdTaskDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeCmdTemplates`.
+    /// Calls `DescribeCmdTemplates`; the answer is a [`DescribeCmdTemplatesResponse`].
     ///
     /// Each answer holds one page of `CmdTemplateSet`; [`into_paginator`](DescribeCmdTemplatesCall::into_paginator) reads them all.
     ///
@@ -420,14 +420,14 @@ impl Client {
     pub fn describe_cmd_templates(&self) -> DescribeCmdTemplatesCall {
         DescribeCmdTemplatesCall::new(&self.handle)
     }
-    /// Calls `DescribeDepartments`.
+    /// Calls `DescribeDepartments`; the answer is a [`DescribeDepartmentsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=bh&Version=2023-04-18&Action=DescribeDepartments)
     #[inline]
     pub fn describe_departments(&self) -> DescribeDepartmentsCall {
         DescribeDepartmentsCall::new(&self.handle)
     }
-    /// Calls `DescribeDeviceAccounts`.
+    /// Calls `DescribeDeviceAccounts`; the answer is a [`DescribeDeviceAccountsResponse`].
     ///
     /// Each answer holds one page of `DeviceAccountSet`; [`into_paginator`](DescribeDeviceAccountsCall::into_paginator) reads them all.
     ///
@@ -436,21 +436,21 @@ impl Client {
     pub fn describe_device_accounts(&self) -> DescribeDeviceAccountsCall {
         DescribeDeviceAccountsCall::new(&self.handle)
     }
-    /// Calls `DescribeDeviceCount`.
+    /// Calls `DescribeDeviceCount`; the answer is a [`DescribeDeviceCountResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=bh&Version=2023-04-18&Action=DescribeDeviceCount)
     #[inline]
     pub fn describe_device_count(&self) -> DescribeDeviceCountCall {
         DescribeDeviceCountCall::new(&self.handle)
     }
-    /// Calls `DescribeDeviceCountSummary`.
+    /// Calls `DescribeDeviceCountSummary`; the answer is a [`DescribeDeviceCountSummaryResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=bh&Version=2023-04-18&Action=DescribeDeviceCountSummary)
     #[inline]
     pub fn describe_device_count_summary(&self) -> DescribeDeviceCountSummaryCall {
         DescribeDeviceCountSummaryCall::new(&self.handle)
     }
-    /// Calls `DescribeDeviceGroupMembers`.
+    /// Calls `DescribeDeviceGroupMembers`; the answer is a [`DescribeDeviceGroupMembersResponse`].
     ///
     /// Required: `Bound`.
     ///
@@ -461,7 +461,7 @@ impl Client {
     pub fn describe_device_group_members(&self) -> DescribeDeviceGroupMembersCall {
         DescribeDeviceGroupMembersCall::new(&self.handle)
     }
-    /// Calls `DescribeDeviceGroups`.
+    /// Calls `DescribeDeviceGroups`; the answer is a [`DescribeDeviceGroupsResponse`].
     ///
     /// Each answer holds one page of `GroupSet`; [`into_paginator`](DescribeDeviceGroupsCall::into_paginator) reads them all.
     ///
@@ -470,7 +470,7 @@ impl Client {
     pub fn describe_device_groups(&self) -> DescribeDeviceGroupsCall {
         DescribeDeviceGroupsCall::new(&self.handle)
     }
-    /// Calls `DescribeDevices`.
+    /// Calls `DescribeDevices`; the answer is a [`DescribeDevicesResponse`].
     ///
     /// Each answer holds one page of `DeviceSet`; [`into_paginator`](DescribeDevicesCall::into_paginator) reads them all.
     ///
@@ -479,7 +479,7 @@ impl Client {
     pub fn describe_devices(&self) -> DescribeDevicesCall {
         DescribeDevicesCall::new(&self.handle)
     }
-    /// Calls `DescribeDomains`.
+    /// Calls `DescribeDomains`; the answer is a [`DescribeDomainsResponse`].
     ///
     /// Each answer holds one page of `DomainSet`; [`into_paginator`](DescribeDomainsCall::into_paginator) reads them all.
     ///
@@ -488,7 +488,7 @@ impl Client {
     pub fn describe_domains(&self) -> DescribeDomainsCall {
         DescribeDomainsCall::new(&self.handle)
     }
-    /// Calls `DescribeLDAPUnitSet`.
+    /// Calls `DescribeLDAPUnitSet`; the answer is a [`DescribeLDAPUnitSetResponse`].
     ///
     /// Required: `Enable`, `Ip`, `Port`, `EnableSSL`, `BaseDN`, `AdminAccount`, `AdminPassword`, `AttributeUserName`, `AttributeUnit`.
     ///
@@ -497,7 +497,7 @@ impl Client {
     pub fn describe_ldap_unit_set(&self) -> DescribeLDAPUnitSetCall {
         DescribeLDAPUnitSetCall::new(&self.handle)
     }
-    /// Calls `DescribeLoginEvent`.
+    /// Calls `DescribeLoginEvent`; the answer is a [`DescribeLoginEventResponse`].
     ///
     /// Each answer holds one page of `LoginEventSet`; [`into_paginator`](DescribeLoginEventCall::into_paginator) reads them all.
     ///
@@ -506,7 +506,7 @@ impl Client {
     pub fn describe_login_event(&self) -> DescribeLoginEventCall {
         DescribeLoginEventCall::new(&self.handle)
     }
-    /// Calls `DescribeOperationEvent`.
+    /// Calls `DescribeOperationEvent`; the answer is a [`DescribeOperationEventResponse`].
     ///
     /// Each answer holds one page of `OperationEventSet`; [`into_paginator`](DescribeOperationEventCall::into_paginator) reads them all.
     ///
@@ -515,7 +515,7 @@ impl Client {
     pub fn describe_operation_event(&self) -> DescribeOperationEventCall {
         DescribeOperationEventCall::new(&self.handle)
     }
-    /// Calls `DescribeOperationTask`.
+    /// Calls `DescribeOperationTask`; the answer is a [`DescribeOperationTaskResponse`].
     ///
     /// Each answer holds one page of `OperationTasks`; [`into_paginator`](DescribeOperationTaskCall::into_paginator) reads them all.
     ///
@@ -524,7 +524,7 @@ impl Client {
     pub fn describe_operation_task(&self) -> DescribeOperationTaskCall {
         DescribeOperationTaskCall::new(&self.handle)
     }
-    /// Calls `DescribeResources`.
+    /// Calls `DescribeResources`; the answer is a [`DescribeResourcesResponse`].
     ///
     /// Each answer holds one page of `ResourceSet`; [`into_paginator`](DescribeResourcesCall::into_paginator) reads them all.
     ///
@@ -533,21 +533,21 @@ impl Client {
     pub fn describe_resources(&self) -> DescribeResourcesCall {
         DescribeResourcesCall::new(&self.handle)
     }
-    /// Calls `DescribeSecuritySetting`.
+    /// Calls `DescribeSecuritySetting`; the answer is a [`DescribeSecuritySettingResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=bh&Version=2023-04-18&Action=DescribeSecuritySetting)
     #[inline]
     pub fn describe_security_setting(&self) -> DescribeSecuritySettingCall {
         DescribeSecuritySettingCall::new(&self.handle)
     }
-    /// Calls `DescribeSourceTypes`.
+    /// Calls `DescribeSourceTypes`; the answer is a [`DescribeSourceTypesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=bh&Version=2023-04-18&Action=DescribeSourceTypes)
     #[inline]
     pub fn describe_source_types(&self) -> DescribeSourceTypesCall {
         DescribeSourceTypesCall::new(&self.handle)
     }
-    /// Calls `DescribeUserDirectory`.
+    /// Calls `DescribeUserDirectory`; the answer is a [`DescribeUserDirectoryResponse`].
     ///
     /// Each answer holds one page of `UserDirSet`; [`into_paginator`](DescribeUserDirectoryCall::into_paginator) reads them all.
     ///
@@ -556,7 +556,7 @@ impl Client {
     pub fn describe_user_directory(&self) -> DescribeUserDirectoryCall {
         DescribeUserDirectoryCall::new(&self.handle)
     }
-    /// Calls `DescribeUserGroupMembers`.
+    /// Calls `DescribeUserGroupMembers`; the answer is a [`DescribeUserGroupMembersResponse`].
     ///
     /// Required: `Id`, `Bound`.
     ///
@@ -567,7 +567,7 @@ impl Client {
     pub fn describe_user_group_members(&self) -> DescribeUserGroupMembersCall {
         DescribeUserGroupMembersCall::new(&self.handle)
     }
-    /// Calls `DescribeUserGroups`.
+    /// Calls `DescribeUserGroups`; the answer is a [`DescribeUserGroupsResponse`].
     ///
     /// Each answer holds one page of `GroupSet`; [`into_paginator`](DescribeUserGroupsCall::into_paginator) reads them all.
     ///
@@ -576,7 +576,7 @@ impl Client {
     pub fn describe_user_groups(&self) -> DescribeUserGroupsCall {
         DescribeUserGroupsCall::new(&self.handle)
     }
-    /// Calls `DescribeUserSyncStatus`.
+    /// Calls `DescribeUserSyncStatus`; the answer is a [`DescribeUserSyncStatusResponse`].
     ///
     /// Required: `UserKind`.
     ///
@@ -585,7 +585,7 @@ impl Client {
     pub fn describe_user_sync_status(&self) -> DescribeUserSyncStatusCall {
         DescribeUserSyncStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeUsers`.
+    /// Calls `DescribeUsers`; the answer is a [`DescribeUsersResponse`].
     ///
     /// Each answer holds one page of `UserSet`; [`into_paginator`](DescribeUsersCall::into_paginator) reads them all.
     ///
@@ -594,7 +594,7 @@ impl Client {
     pub fn describe_users(&self) -> DescribeUsersCall {
         DescribeUsersCall::new(&self.handle)
     }
-    /// Calls `DisableClientTcpAccess`.
+    /// Calls `DisableClientTcpAccess`; the answer is a [`DisableClientTcpAccessResponse`].
     ///
     /// Required: `ResourceId`.
     ///
@@ -603,7 +603,7 @@ impl Client {
     pub fn disable_client_tcp_access(&self) -> DisableClientTcpAccessCall {
         DisableClientTcpAccessCall::new(&self.handle)
     }
-    /// Calls `DisableExternalAccess`.
+    /// Calls `DisableExternalAccess`; the answer is a [`DisableExternalAccessResponse`].
     ///
     /// Required: `ResourceId`.
     ///
@@ -612,14 +612,14 @@ impl Client {
     pub fn disable_external_access(&self) -> DisableExternalAccessCall {
         DisableExternalAccessCall::new(&self.handle)
     }
-    /// Calls `DisableIntranetAccess`.
+    /// Calls `DisableIntranetAccess`; the answer is a [`DisableIntranetAccessResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=bh&Version=2023-04-18&Action=DisableIntranetAccess)
     #[inline]
     pub fn disable_intranet_access(&self) -> DisableIntranetAccessCall {
         DisableIntranetAccessCall::new(&self.handle)
     }
-    /// Calls `DisableWebAccess`.
+    /// Calls `DisableWebAccess`; the answer is a [`DisableWebAccessResponse`].
     ///
     /// Required: `ResourceId`.
     ///
@@ -628,7 +628,7 @@ impl Client {
     pub fn disable_web_access(&self) -> DisableWebAccessCall {
         DisableWebAccessCall::new(&self.handle)
     }
-    /// Calls `EnableClientTcpAccess`.
+    /// Calls `EnableClientTcpAccess`; the answer is a [`EnableClientTcpAccessResponse`].
     ///
     /// Required: `ResourceId`.
     ///
@@ -637,7 +637,7 @@ impl Client {
     pub fn enable_client_tcp_access(&self) -> EnableClientTcpAccessCall {
         EnableClientTcpAccessCall::new(&self.handle)
     }
-    /// Calls `EnableExternalAccess`.
+    /// Calls `EnableExternalAccess`; the answer is a [`EnableExternalAccessResponse`].
     ///
     /// Required: `ResourceId`.
     ///
@@ -646,14 +646,14 @@ impl Client {
     pub fn enable_external_access(&self) -> EnableExternalAccessCall {
         EnableExternalAccessCall::new(&self.handle)
     }
-    /// Calls `EnableIntranetAccess`.
+    /// Calls `EnableIntranetAccess`; the answer is a [`EnableIntranetAccessResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=bh&Version=2023-04-18&Action=EnableIntranetAccess)
     #[inline]
     pub fn enable_intranet_access(&self) -> EnableIntranetAccessCall {
         EnableIntranetAccessCall::new(&self.handle)
     }
-    /// Calls `EnableWebAccess`.
+    /// Calls `EnableWebAccess`; the answer is a [`EnableWebAccessResponse`].
     ///
     /// Required: `ResourceId`.
     ///
@@ -662,7 +662,7 @@ impl Client {
     pub fn enable_web_access(&self) -> EnableWebAccessCall {
         EnableWebAccessCall::new(&self.handle)
     }
-    /// Calls `ImportExternalDevice`.
+    /// Calls `ImportExternalDevice`; the answer is a [`ImportExternalDeviceResponse`].
     ///
     /// Required: `DeviceSet`.
     ///
@@ -671,7 +671,7 @@ impl Client {
     pub fn import_external_device(&self) -> ImportExternalDeviceCall {
         ImportExternalDeviceCall::new(&self.handle)
     }
-    /// Calls `ModifyAccessWhiteListAutoStatus`.
+    /// Calls `ModifyAccessWhiteListAutoStatus`; the answer is a [`ModifyAccessWhiteListAutoStatusResponse`].
     ///
     /// Required: `AllowAuto`.
     ///
@@ -682,7 +682,7 @@ impl Client {
     ) -> ModifyAccessWhiteListAutoStatusCall {
         ModifyAccessWhiteListAutoStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyAccessWhiteListRule`.
+    /// Calls `ModifyAccessWhiteListRule`; the answer is a [`ModifyAccessWhiteListRuleResponse`].
     ///
     /// Required: `Id`, `Source`.
     ///
@@ -691,7 +691,7 @@ impl Client {
     pub fn modify_access_white_list_rule(&self) -> ModifyAccessWhiteListRuleCall {
         ModifyAccessWhiteListRuleCall::new(&self.handle)
     }
-    /// Calls `ModifyAccessWhiteListStatus`.
+    /// Calls `ModifyAccessWhiteListStatus`; the answer is a [`ModifyAccessWhiteListStatusResponse`].
     ///
     /// Required: `AllowAny`.
     ///
@@ -700,7 +700,7 @@ impl Client {
     pub fn modify_access_white_list_status(&self) -> ModifyAccessWhiteListStatusCall {
         ModifyAccessWhiteListStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyAcl`.
+    /// Calls `ModifyAcl`; the answer is a [`ModifyAclResponse`].
     ///
     /// Required: `Name`, `AllowDiskRedirect`, `AllowAnyAccount`, `Id`.
     ///
@@ -709,7 +709,7 @@ impl Client {
     pub fn modify_acl(&self) -> ModifyAclCall {
         ModifyAclCall::new(&self.handle)
     }
-    /// Calls `ModifyAssetSyncFlag`.
+    /// Calls `ModifyAssetSyncFlag`; the answer is a [`ModifyAssetSyncFlagResponse`].
     ///
     /// Required: `AutoSync`.
     ///
@@ -718,14 +718,14 @@ impl Client {
     pub fn modify_asset_sync_flag(&self) -> ModifyAssetSyncFlagCall {
         ModifyAssetSyncFlagCall::new(&self.handle)
     }
-    /// Calls `ModifyAuthModeSetting`.
+    /// Calls `ModifyAuthModeSetting`; the answer is a [`ModifyAuthModeSettingResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=bh&Version=2023-04-18&Action=ModifyAuthModeSetting)
     #[inline]
     pub fn modify_auth_mode_setting(&self) -> ModifyAuthModeSettingCall {
         ModifyAuthModeSettingCall::new(&self.handle)
     }
-    /// Calls `ModifyChangePwdTask`.
+    /// Calls `ModifyChangePwdTask`; the answer is a [`ModifyChangePwdTaskResponse`].
     ///
     /// Required: `OperationId`, `DeviceIdSet`, `AccountSet`, `ModifyType`, `ChangeMethod`, `AuthGenerationStrategy`.
     ///
@@ -734,7 +734,7 @@ impl Client {
     pub fn modify_change_pwd_task(&self) -> ModifyChangePwdTaskCall {
         ModifyChangePwdTaskCall::new(&self.handle)
     }
-    /// Calls `ModifyCmdTemplate`.
+    /// Calls `ModifyCmdTemplate`; the answer is a [`ModifyCmdTemplateResponse`].
     ///
     /// Required: `Name`, `CmdList`, `Id`.
     ///
@@ -743,7 +743,7 @@ impl Client {
     pub fn modify_cmd_template(&self) -> ModifyCmdTemplateCall {
         ModifyCmdTemplateCall::new(&self.handle)
     }
-    /// Calls `ModifyDevice`.
+    /// Calls `ModifyDevice`; the answer is a [`ModifyDeviceResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -752,7 +752,7 @@ impl Client {
     pub fn modify_device(&self) -> ModifyDeviceCall {
         ModifyDeviceCall::new(&self.handle)
     }
-    /// Calls `ModifyDeviceGroup`.
+    /// Calls `ModifyDeviceGroup`; the answer is a [`ModifyDeviceGroupResponse`].
     ///
     /// Required: `Name`, `Id`.
     ///
@@ -761,7 +761,7 @@ impl Client {
     pub fn modify_device_group(&self) -> ModifyDeviceGroupCall {
         ModifyDeviceGroupCall::new(&self.handle)
     }
-    /// Calls `ModifyLDAPSetting`.
+    /// Calls `ModifyLDAPSetting`; the answer is a [`ModifyLDAPSettingResponse`].
     ///
     /// Required: `Enable`.
     ///
@@ -770,7 +770,7 @@ impl Client {
     pub fn modify_ldap_setting(&self) -> ModifyLDAPSettingCall {
         ModifyLDAPSettingCall::new(&self.handle)
     }
-    /// Calls `ModifyOAuthSetting`.
+    /// Calls `ModifyOAuthSetting`; the answer is a [`ModifyOAuthSettingResponse`].
     ///
     /// Required: `Enable`.
     ///
@@ -779,7 +779,7 @@ impl Client {
     pub fn modify_o_auth_setting(&self) -> ModifyOAuthSettingCall {
         ModifyOAuthSettingCall::new(&self.handle)
     }
-    /// Calls `ModifyOperationTask`.
+    /// Calls `ModifyOperationTask`; the answer is a [`ModifyOperationTaskResponse`].
     ///
     /// Required: `Id`, `Name`, `Type`, `Account`, `Timeout`, `Script`, `DeviceIdSet`.
     ///
@@ -788,7 +788,7 @@ impl Client {
     pub fn modify_operation_task(&self) -> ModifyOperationTaskCall {
         ModifyOperationTaskCall::new(&self.handle)
     }
-    /// Calls `ModifyReconnectionSetting`.
+    /// Calls `ModifyReconnectionSetting`; the answer is a [`ModifyReconnectionSettingResponse`].
     ///
     /// Required: `ReconnectionMaxCount`, `Enable`.
     ///
@@ -797,7 +797,7 @@ impl Client {
     pub fn modify_reconnection_setting(&self) -> ModifyReconnectionSettingCall {
         ModifyReconnectionSettingCall::new(&self.handle)
     }
-    /// Calls `ModifyResource`.
+    /// Calls `ModifyResource`; the answer is a [`ModifyResourceResponse`].
     ///
     /// Required: `ResourceId`.
     ///
@@ -806,7 +806,7 @@ impl Client {
     pub fn modify_resource(&self) -> ModifyResourceCall {
         ModifyResourceCall::new(&self.handle)
     }
-    /// Calls `ModifyUser`.
+    /// Calls `ModifyUser`; the answer is a [`ModifyUserResponse`].
     ///
     /// Required: `Id`, `RealName`.
     ///
@@ -815,7 +815,7 @@ impl Client {
     pub fn modify_user(&self) -> ModifyUserCall {
         ModifyUserCall::new(&self.handle)
     }
-    /// Calls `ModifyUserDirectory`.
+    /// Calls `ModifyUserDirectory`; the answer is a [`ModifyUserDirectoryResponse`].
     ///
     /// Required: `Id`, `UserOrgSet`.
     ///
@@ -824,7 +824,7 @@ impl Client {
     pub fn modify_user_directory(&self) -> ModifyUserDirectoryCall {
         ModifyUserDirectoryCall::new(&self.handle)
     }
-    /// Calls `ModifyUserGroup`.
+    /// Calls `ModifyUserGroup`; the answer is a [`ModifyUserGroupResponse`].
     ///
     /// Required: `Id`, `Name`.
     ///
@@ -833,7 +833,7 @@ impl Client {
     pub fn modify_user_group(&self) -> ModifyUserGroupCall {
         ModifyUserGroupCall::new(&self.handle)
     }
-    /// Calls `ReplaySession`.
+    /// Calls `ReplaySession`; the answer is a [`ReplaySessionResponse`].
     ///
     /// Required: `Sid`.
     ///
@@ -842,7 +842,7 @@ impl Client {
     pub fn replay_session(&self) -> ReplaySessionCall {
         ReplaySessionCall::new(&self.handle)
     }
-    /// Calls `ResetDeviceAccountPassword`.
+    /// Calls `ResetDeviceAccountPassword`; the answer is a [`ResetDeviceAccountPasswordResponse`].
     ///
     /// Required: `IdSet`.
     ///
@@ -851,7 +851,7 @@ impl Client {
     pub fn reset_device_account_password(&self) -> ResetDeviceAccountPasswordCall {
         ResetDeviceAccountPasswordCall::new(&self.handle)
     }
-    /// Calls `ResetDeviceAccountPrivateKey`.
+    /// Calls `ResetDeviceAccountPrivateKey`; the answer is a [`ResetDeviceAccountPrivateKeyResponse`].
     ///
     /// Required: `IdSet`.
     ///
@@ -860,7 +860,7 @@ impl Client {
     pub fn reset_device_account_private_key(&self) -> ResetDeviceAccountPrivateKeyCall {
         ResetDeviceAccountPrivateKeyCall::new(&self.handle)
     }
-    /// Calls `ResetUser`.
+    /// Calls `ResetUser`; the answer is a [`ResetUserResponse`].
     ///
     /// Required: `IdSet`.
     ///
@@ -869,7 +869,7 @@ impl Client {
     pub fn reset_user(&self) -> ResetUserCall {
         ResetUserCall::new(&self.handle)
     }
-    /// Calls `RunChangePwdTask`.
+    /// Calls `RunChangePwdTask`; the answer is a [`RunChangePwdTaskResponse`].
     ///
     /// Required: `OperationId`.
     ///
@@ -878,7 +878,7 @@ impl Client {
     pub fn run_change_pwd_task(&self) -> RunChangePwdTaskCall {
         RunChangePwdTaskCall::new(&self.handle)
     }
-    /// Calls `RunOperationTask`.
+    /// Calls `RunOperationTask`; the answer is a [`RunOperationTaskResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -887,7 +887,7 @@ impl Client {
     pub fn run_operation_task(&self) -> RunOperationTaskCall {
         RunOperationTaskCall::new(&self.handle)
     }
-    /// Calls `SearchAuditLog`.
+    /// Calls `SearchAuditLog`; the answer is a [`SearchAuditLogResponse`].
     ///
     /// Required: `StartTime`.
     ///
@@ -896,7 +896,7 @@ impl Client {
     pub fn search_audit_log(&self) -> SearchAuditLogCall {
         SearchAuditLogCall::new(&self.handle)
     }
-    /// Calls `SearchCommand`.
+    /// Calls `SearchCommand`; the answer is a [`SearchCommandResponse`].
     ///
     /// Required: `StartTime`.
     ///
@@ -907,7 +907,7 @@ impl Client {
     pub fn search_command(&self) -> SearchCommandCall {
         SearchCommandCall::new(&self.handle)
     }
-    /// Calls `SearchCommandBySid`.
+    /// Calls `SearchCommandBySid`; the answer is a [`SearchCommandBySidResponse`].
     ///
     /// Required: `Sid`.
     ///
@@ -918,7 +918,7 @@ impl Client {
     pub fn search_command_by_sid(&self) -> SearchCommandBySidCall {
         SearchCommandBySidCall::new(&self.handle)
     }
-    /// Calls `SearchFile`.
+    /// Calls `SearchFile`; the answer is a [`SearchFileResponse`].
     ///
     /// Required: `StartTime`.
     ///
@@ -929,7 +929,7 @@ impl Client {
     pub fn search_file(&self) -> SearchFileCall {
         SearchFileCall::new(&self.handle)
     }
-    /// Calls `SearchFileBySid`.
+    /// Calls `SearchFileBySid`; the answer is a [`SearchFileBySidResponse`].
     ///
     /// Required: `Sid`, `AuditLog`.
     ///
@@ -940,7 +940,7 @@ impl Client {
     pub fn search_file_by_sid(&self) -> SearchFileBySidCall {
         SearchFileBySidCall::new(&self.handle)
     }
-    /// Calls `SearchSession`.
+    /// Calls `SearchSession`; the answer is a [`SearchSessionResponse`].
     ///
     /// Each answer holds one page of `SessionSet`; [`into_paginator`](SearchSessionCall::into_paginator) reads them all.
     ///
@@ -949,7 +949,7 @@ impl Client {
     pub fn search_session(&self) -> SearchSessionCall {
         SearchSessionCall::new(&self.handle)
     }
-    /// Calls `SearchSessionCommand`.
+    /// Calls `SearchSessionCommand`; the answer is a [`SearchSessionCommandResponse`].
     ///
     /// Required: `Cmd`, `StartTime`.
     ///
@@ -958,7 +958,7 @@ impl Client {
     pub fn search_session_command(&self) -> SearchSessionCommandCall {
         SearchSessionCommandCall::new(&self.handle)
     }
-    /// Calls `SearchSubtaskResultById`.
+    /// Calls `SearchSubtaskResultById`; the answer is a [`SearchSubtaskResultByIdResponse`].
     ///
     /// Each answer holds one page of `SubtaskResult`; [`into_paginator`](SearchSubtaskResultByIdCall::into_paginator) reads them all.
     ///
@@ -967,7 +967,7 @@ impl Client {
     pub fn search_subtask_result_by_id(&self) -> SearchSubtaskResultByIdCall {
         SearchSubtaskResultByIdCall::new(&self.handle)
     }
-    /// Calls `SearchTaskResult`.
+    /// Calls `SearchTaskResult`; the answer is a [`SearchTaskResultResponse`].
     ///
     /// Each answer holds one page of `TaskResult`; [`into_paginator`](SearchTaskResultCall::into_paginator) reads them all.
     ///
@@ -976,14 +976,14 @@ impl Client {
     pub fn search_task_result(&self) -> SearchTaskResultCall {
         SearchTaskResultCall::new(&self.handle)
     }
-    /// Calls `SetLDAPSyncFlag`.
+    /// Calls `SetLDAPSyncFlag`; the answer is a [`SetLDAPSyncFlagResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=bh&Version=2023-04-18&Action=SetLDAPSyncFlag)
     #[inline]
     pub fn set_ldap_sync_flag(&self) -> SetLDAPSyncFlagCall {
         SetLDAPSyncFlagCall::new(&self.handle)
     }
-    /// Calls `SyncDevicesToIOA`.
+    /// Calls `SyncDevicesToIOA`; the answer is a [`SyncDevicesToIOAResponse`].
     ///
     /// Required: `DeviceIdSet`.
     ///
@@ -992,7 +992,7 @@ impl Client {
     pub fn sync_devices_to_ioa(&self) -> SyncDevicesToIOACall {
         SyncDevicesToIOACall::new(&self.handle)
     }
-    /// Calls `SyncUserToIOA`.
+    /// Calls `SyncUserToIOA`; the answer is a [`SyncUserToIOAResponse`].
     ///
     /// Required: `UserIdSet`.
     ///
@@ -1001,7 +1001,7 @@ impl Client {
     pub fn sync_user_to_ioa(&self) -> SyncUserToIOACall {
         SyncUserToIOACall::new(&self.handle)
     }
-    /// Calls `UnlockUser`.
+    /// Calls `UnlockUser`; the answer is a [`UnlockUserResponse`].
     ///
     /// Required: `IdSet`.
     ///
@@ -1898,7 +1898,6 @@ rt::action!(
     DescribeAssetSyncFlag, DescribeAssetSyncFlagRequest, DescribeAssetSyncFlagCall,
     DescribeAssetSyncFlagResponse, Error, idempotent
 );
-impl<T> DescribeAssetSyncFlagCall<T> {}
 /// The answer of [`Client::describe_asset_sync_flag`] (`DescribeAssetSyncFlag`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -2059,7 +2058,6 @@ rt::action!(
     DescribeDepartments, DescribeDepartmentsRequest, DescribeDepartmentsCall,
     DescribeDepartmentsResponse, Error, idempotent
 );
-impl<T> DescribeDepartmentsCall<T> {}
 /// The answer of [`Client::describe_departments`] (`DescribeDepartments`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -2137,7 +2135,6 @@ rt::action!(
     DescribeDeviceCountSummary, DescribeDeviceCountSummaryRequest,
     DescribeDeviceCountSummaryCall, DescribeDeviceCountSummaryResponse, Error, idempotent
 );
-impl<T> DescribeDeviceCountSummaryCall<T> {}
 /// The answer of [`Client::describe_device_count_summary`] (`DescribeDeviceCountSummary`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -2556,7 +2553,6 @@ rt::action!(
     DescribeSecuritySetting, DescribeSecuritySettingRequest, DescribeSecuritySettingCall,
     DescribeSecuritySettingResponse, Error, idempotent
 );
-impl<T> DescribeSecuritySettingCall<T> {}
 /// The answer of [`Client::describe_security_setting`] (`DescribeSecuritySetting`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -2571,7 +2567,6 @@ rt::action!(
     DescribeSourceTypes, DescribeSourceTypesRequest, DescribeSourceTypesCall,
     DescribeSourceTypesResponse, Error, idempotent
 );
-impl<T> DescribeSourceTypesCall<T> {}
 /// The answer of [`Client::describe_source_types`] (`DescribeSourceTypes`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -3836,7 +3831,6 @@ rt::action!(
     SetLDAPSyncFlag, SetLDAPSyncFlagRequest, SetLDAPSyncFlagCall,
     SetLDAPSyncFlagResponse, Error
 );
-impl<T> SetLDAPSyncFlagCall<T> {}
 /// The answer of [`Client::set_ldap_sync_flag`] (`SetLDAPSyncFlag`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

@@ -35,14 +35,14 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `ApplyEmbedInterval`.
+    /// Calls `ApplyEmbedInterval`; the answer is a [`ApplyEmbedIntervalResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=bi&Version=2022-01-05&Action=ApplyEmbedInterval)
     #[inline]
     pub fn apply_embed_interval(&self) -> ApplyEmbedIntervalCall {
         ApplyEmbedIntervalCall::new(&self.handle)
     }
-    /// Calls `ClearEmbedToken`.
+    /// Calls `ClearEmbedToken`; the answer is a [`ClearEmbedTokenResponse`].
     ///
     /// Required: `ProjectId`, `UserCorpId`, `Scope`.
     ///
@@ -51,21 +51,21 @@ impl Client {
     pub fn clear_embed_token(&self) -> ClearEmbedTokenCall {
         ClearEmbedTokenCall::new(&self.handle)
     }
-    /// Calls `CreateAuthApiKey`.
+    /// Calls `CreateAuthApiKey`; the answer is a [`CreateAuthApiKeyResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=bi&Version=2022-01-05&Action=CreateAuthApiKey)
     #[inline]
     pub fn create_auth_api_key(&self) -> CreateAuthApiKeyCall {
         CreateAuthApiKeyCall::new(&self.handle)
     }
-    /// Calls `CreateCorpTag`.
+    /// Calls `CreateCorpTag`; the answer is a [`CreateCorpTagResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=bi&Version=2022-01-05&Action=CreateCorpTag)
     #[inline]
     pub fn create_corp_tag(&self) -> CreateCorpTagCall {
         CreateCorpTagCall::new(&self.handle)
     }
-    /// Calls `CreateDataTable`.
+    /// Calls `CreateDataTable`; the answer is a [`CreateDataTableResponse`].
     ///
     /// Required: `Type`, `Name`, `ProjectId`.
     ///
@@ -74,7 +74,7 @@ impl Client {
     pub fn create_data_table(&self) -> CreateDataTableCall {
         CreateDataTableCall::new(&self.handle)
     }
-    /// Calls `CreateDatasource`.
+    /// Calls `CreateDatasource`; the answer is a [`CreateDatasourceResponse`].
     ///
     /// Required: `DbHost`, `DbPort`, `ServiceType`, `DbType`, `Charset`, `DbUser`, `DbPwd`, `DbName`, `SourceName`, `ProjectId`.
     ///
@@ -83,7 +83,7 @@ impl Client {
     pub fn create_datasource(&self) -> CreateDatasourceCall {
         CreateDatasourceCall::new(&self.handle)
     }
-    /// Calls `CreateDatasourceCloud`.
+    /// Calls `CreateDatasourceCloud`; the answer is a [`CreateDatasourceCloudResponse`].
     ///
     /// Required: `ServiceType`, `DbType`, `Charset`, `DbUser`, `DbPwd`, `DbName`, `SourceName`, `ProjectId`.
     ///
@@ -92,21 +92,21 @@ impl Client {
     pub fn create_datasource_cloud(&self) -> CreateDatasourceCloudCall {
         CreateDatasourceCloudCall::new(&self.handle)
     }
-    /// Calls `CreateEmbedToken`.
+    /// Calls `CreateEmbedToken`; the answer is a [`CreateEmbedTokenResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=bi&Version=2022-01-05&Action=CreateEmbedToken)
     #[inline]
     pub fn create_embed_token(&self) -> CreateEmbedTokenCall {
         CreateEmbedTokenCall::new(&self.handle)
     }
-    /// Calls `CreatePermissionRanks`.
+    /// Calls `CreatePermissionRanks`; the answer is a [`CreatePermissionRanksResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=bi&Version=2022-01-05&Action=CreatePermissionRanks)
     #[inline]
     pub fn create_permission_ranks(&self) -> CreatePermissionRanksCall {
         CreatePermissionRanksCall::new(&self.handle)
     }
-    /// Calls `CreateProject`.
+    /// Calls `CreateProject`; the answer is a [`CreateProjectResponse`].
     ///
     /// Required: `Name`, `ColorCode`.
     ///
@@ -115,42 +115,42 @@ impl Client {
     pub fn create_project(&self) -> CreateProjectCall {
         CreateProjectCall::new(&self.handle)
     }
-    /// Calls `CreateTagTable`.
+    /// Calls `CreateTagTable`; the answer is a [`CreateTagTableResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=bi&Version=2022-01-05&Action=CreateTagTable)
     #[inline]
     pub fn create_tag_table(&self) -> CreateTagTableCall {
         CreateTagTableCall::new(&self.handle)
     }
-    /// Calls `CreateUserGroup`.
+    /// Calls `CreateUserGroup`; the answer is a [`CreateUserGroupResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=bi&Version=2022-01-05&Action=CreateUserGroup)
     #[inline]
     pub fn create_user_group(&self) -> CreateUserGroupCall {
         CreateUserGroupCall::new(&self.handle)
     }
-    /// Calls `CreateUserGroupMember`.
+    /// Calls `CreateUserGroupMember`; the answer is a [`CreateUserGroupMemberResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=bi&Version=2022-01-05&Action=CreateUserGroupMember)
     #[inline]
     pub fn create_user_group_member(&self) -> CreateUserGroupMemberCall {
         CreateUserGroupMemberCall::new(&self.handle)
     }
-    /// Calls `CreateUserRole`.
+    /// Calls `CreateUserRole`; the answer is a [`CreateUserRoleResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=bi&Version=2022-01-05&Action=CreateUserRole)
     #[inline]
     pub fn create_user_role(&self) -> CreateUserRoleCall {
         CreateUserRoleCall::new(&self.handle)
     }
-    /// Calls `CreateUserRoleProject`.
+    /// Calls `CreateUserRoleProject`; the answer is a [`CreateUserRoleProjectResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=bi&Version=2022-01-05&Action=CreateUserRoleProject)
     #[inline]
     pub fn create_user_role_project(&self) -> CreateUserRoleProjectCall {
         CreateUserRoleProjectCall::new(&self.handle)
     }
-    /// Calls `DeleteAuthApiKey`.
+    /// Calls `DeleteAuthApiKey`; the answer is a [`DeleteAuthApiKeyResponse`].
     ///
     /// Required: `ApiKey`.
     ///
@@ -159,7 +159,7 @@ impl Client {
     pub fn delete_auth_api_key(&self) -> DeleteAuthApiKeyCall {
         DeleteAuthApiKeyCall::new(&self.handle)
     }
-    /// Calls `DeleteDatasource`.
+    /// Calls `DeleteDatasource`; the answer is a [`DeleteDatasourceResponse`].
     ///
     /// Required: `Id`, `ProjectId`.
     ///
@@ -168,7 +168,7 @@ impl Client {
     pub fn delete_datasource(&self) -> DeleteDatasourceCall {
         DeleteDatasourceCall::new(&self.handle)
     }
-    /// Calls `DeleteProject`.
+    /// Calls `DeleteProject`; the answer is a [`DeleteProjectResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -177,21 +177,21 @@ impl Client {
     pub fn delete_project(&self) -> DeleteProjectCall {
         DeleteProjectCall::new(&self.handle)
     }
-    /// Calls `DeleteUserGroup`.
+    /// Calls `DeleteUserGroup`; the answer is a [`DeleteUserGroupResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=bi&Version=2022-01-05&Action=DeleteUserGroup)
     #[inline]
     pub fn delete_user_group(&self) -> DeleteUserGroupCall {
         DeleteUserGroupCall::new(&self.handle)
     }
-    /// Calls `DeleteUserGroupMember`.
+    /// Calls `DeleteUserGroupMember`; the answer is a [`DeleteUserGroupMemberResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=bi&Version=2022-01-05&Action=DeleteUserGroupMember)
     #[inline]
     pub fn delete_user_group_member(&self) -> DeleteUserGroupMemberCall {
         DeleteUserGroupMemberCall::new(&self.handle)
     }
-    /// Calls `DeleteUserRole`.
+    /// Calls `DeleteUserRole`; the answer is a [`DeleteUserRoleResponse`].
     ///
     /// Required: `UserId`.
     ///
@@ -200,7 +200,7 @@ impl Client {
     pub fn delete_user_role(&self) -> DeleteUserRoleCall {
         DeleteUserRoleCall::new(&self.handle)
     }
-    /// Calls `DeleteUserRoleProject`.
+    /// Calls `DeleteUserRoleProject`; the answer is a [`DeleteUserRoleProjectResponse`].
     ///
     /// Required: `ProjectId`, `UserId`.
     ///
@@ -209,7 +209,7 @@ impl Client {
     pub fn delete_user_role_project(&self) -> DeleteUserRoleProjectCall {
         DeleteUserRoleProjectCall::new(&self.handle)
     }
-    /// Calls `DescribeAuthApiKeyInfo`.
+    /// Calls `DescribeAuthApiKeyInfo`; the answer is a [`DescribeAuthApiKeyInfoResponse`].
     ///
     /// Required: `ApiKey`.
     ///
@@ -218,14 +218,14 @@ impl Client {
     pub fn describe_auth_api_key_info(&self) -> DescribeAuthApiKeyInfoCall {
         DescribeAuthApiKeyInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeAuthApiKeyList`.
+    /// Calls `DescribeAuthApiKeyList`; the answer is a [`DescribeAuthApiKeyListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=bi&Version=2022-01-05&Action=DescribeAuthApiKeyList)
     #[inline]
     pub fn describe_auth_api_key_list(&self) -> DescribeAuthApiKeyListCall {
         DescribeAuthApiKeyListCall::new(&self.handle)
     }
-    /// Calls `DescribeDatasourceList`.
+    /// Calls `DescribeDatasourceList`; the answer is a [`DescribeDatasourceListResponse`].
     ///
     /// Required: `ProjectId`.
     ///
@@ -234,7 +234,7 @@ impl Client {
     pub fn describe_datasource_list(&self) -> DescribeDatasourceListCall {
         DescribeDatasourceListCall::new(&self.handle)
     }
-    /// Calls `DescribePageWidgetList`.
+    /// Calls `DescribePageWidgetList`; the answer is a [`DescribePageWidgetListResponse`].
     ///
     /// Required: `ProjectId`, `PageId`.
     ///
@@ -243,14 +243,14 @@ impl Client {
     pub fn describe_page_widget_list(&self) -> DescribePageWidgetListCall {
         DescribePageWidgetListCall::new(&self.handle)
     }
-    /// Calls `DescribePermissionRanksInfo`.
+    /// Calls `DescribePermissionRanksInfo`; the answer is a [`DescribePermissionRanksInfoResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=bi&Version=2022-01-05&Action=DescribePermissionRanksInfo)
     #[inline]
     pub fn describe_permission_ranks_info(&self) -> DescribePermissionRanksInfoCall {
         DescribePermissionRanksInfoCall::new(&self.handle)
     }
-    /// Calls `DescribePermissionRoleInfo`.
+    /// Calls `DescribePermissionRoleInfo`; the answer is a [`DescribePermissionRoleInfoResponse`].
     ///
     /// Required: `ProjectId`.
     ///
@@ -259,14 +259,14 @@ impl Client {
     pub fn describe_permission_role_info(&self) -> DescribePermissionRoleInfoCall {
         DescribePermissionRoleInfoCall::new(&self.handle)
     }
-    /// Calls `DescribePermissionStatusInfo`.
+    /// Calls `DescribePermissionStatusInfo`; the answer is a [`DescribePermissionStatusInfoResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=bi&Version=2022-01-05&Action=DescribePermissionStatusInfo)
     #[inline]
     pub fn describe_permission_status_info(&self) -> DescribePermissionStatusInfoCall {
         DescribePermissionStatusInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeProjectInfo`.
+    /// Calls `DescribeProjectInfo`; the answer is a [`DescribeProjectInfoResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -275,14 +275,14 @@ impl Client {
     pub fn describe_project_info(&self) -> DescribeProjectInfoCall {
         DescribeProjectInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeProjectList`.
+    /// Calls `DescribeProjectList`; the answer is a [`DescribeProjectListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=bi&Version=2022-01-05&Action=DescribeProjectList)
     #[inline]
     pub fn describe_project_list(&self) -> DescribeProjectListCall {
         DescribeProjectListCall::new(&self.handle)
     }
-    /// Calls `DescribeResourceUserGroupPageList`.
+    /// Calls `DescribeResourceUserGroupPageList`; the answer is a [`DescribeResourceUserGroupPageListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=bi&Version=2022-01-05&Action=DescribeResourceUserGroupPageList)
     #[inline]
@@ -291,42 +291,42 @@ impl Client {
     ) -> DescribeResourceUserGroupPageListCall {
         DescribeResourceUserGroupPageListCall::new(&self.handle)
     }
-    /// Calls `DescribeSourceFieldList`.
+    /// Calls `DescribeSourceFieldList`; the answer is a [`DescribeSourceFieldListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=bi&Version=2022-01-05&Action=DescribeSourceFieldList)
     #[inline]
     pub fn describe_source_field_list(&self) -> DescribeSourceFieldListCall {
         DescribeSourceFieldListCall::new(&self.handle)
     }
-    /// Calls `DescribeUserGroupInfo`.
+    /// Calls `DescribeUserGroupInfo`; the answer is a [`DescribeUserGroupInfoResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=bi&Version=2022-01-05&Action=DescribeUserGroupInfo)
     #[inline]
     pub fn describe_user_group_info(&self) -> DescribeUserGroupInfoCall {
         DescribeUserGroupInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeUserGroupMemberList`.
+    /// Calls `DescribeUserGroupMemberList`; the answer is a [`DescribeUserGroupMemberListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=bi&Version=2022-01-05&Action=DescribeUserGroupMemberList)
     #[inline]
     pub fn describe_user_group_member_list(&self) -> DescribeUserGroupMemberListCall {
         DescribeUserGroupMemberListCall::new(&self.handle)
     }
-    /// Calls `DescribeUserGroupTreeList`.
+    /// Calls `DescribeUserGroupTreeList`; the answer is a [`DescribeUserGroupTreeListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=bi&Version=2022-01-05&Action=DescribeUserGroupTreeList)
     #[inline]
     pub fn describe_user_group_tree_list(&self) -> DescribeUserGroupTreeListCall {
         DescribeUserGroupTreeListCall::new(&self.handle)
     }
-    /// Calls `DescribeUserProjectList`.
+    /// Calls `DescribeUserProjectList`; the answer is a [`DescribeUserProjectListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=bi&Version=2022-01-05&Action=DescribeUserProjectList)
     #[inline]
     pub fn describe_user_project_list(&self) -> DescribeUserProjectListCall {
         DescribeUserProjectListCall::new(&self.handle)
     }
-    /// Calls `DescribeUserRoleList`.
+    /// Calls `DescribeUserRoleList`; the answer is a [`DescribeUserRoleListResponse`].
     ///
     /// Required: `PageNo`, `PageSize`.
     ///
@@ -335,7 +335,7 @@ impl Client {
     pub fn describe_user_role_list(&self) -> DescribeUserRoleListCall {
         DescribeUserRoleListCall::new(&self.handle)
     }
-    /// Calls `DescribeUserRoleProjectList`.
+    /// Calls `DescribeUserRoleProjectList`; the answer is a [`DescribeUserRoleProjectListResponse`].
     ///
     /// Required: `PageNo`, `PageSize`, `ProjectId`.
     ///
@@ -344,14 +344,14 @@ impl Client {
     pub fn describe_user_role_project_list(&self) -> DescribeUserRoleProjectListCall {
         DescribeUserRoleProjectListCall::new(&self.handle)
     }
-    /// Calls `EditCorpTag`.
+    /// Calls `EditCorpTag`; the answer is a [`EditCorpTagResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=bi&Version=2022-01-05&Action=EditCorpTag)
     #[inline]
     pub fn edit_corp_tag(&self) -> EditCorpTagCall {
         EditCorpTagCall::new(&self.handle)
     }
-    /// Calls `ExportScreenPage`.
+    /// Calls `ExportScreenPage`; the answer is a [`ExportScreenPageResponse`].
     ///
     /// Required: `ProjectId`, `PageId`.
     ///
@@ -360,7 +360,7 @@ impl Client {
     pub fn export_screen_page(&self) -> ExportScreenPageCall {
         ExportScreenPageCall::new(&self.handle)
     }
-    /// Calls `ModifyAuthApiKey`.
+    /// Calls `ModifyAuthApiKey`; the answer is a [`ModifyAuthApiKeyResponse`].
     ///
     /// Required: `ApiKey`.
     ///
@@ -369,7 +369,7 @@ impl Client {
     pub fn modify_auth_api_key(&self) -> ModifyAuthApiKeyCall {
         ModifyAuthApiKeyCall::new(&self.handle)
     }
-    /// Calls `ModifyDatasource`.
+    /// Calls `ModifyDatasource`; the answer is a [`ModifyDatasourceResponse`].
     ///
     /// Required: `DbHost`, `DbPort`, `ServiceType`, `DbType`, `Charset`, `DbUser`, `DbPwd`, `DbName`, `SourceName`, `Id`, `ProjectId`.
     ///
@@ -378,7 +378,7 @@ impl Client {
     pub fn modify_datasource(&self) -> ModifyDatasourceCall {
         ModifyDatasourceCall::new(&self.handle)
     }
-    /// Calls `ModifyDatasourceCloud`.
+    /// Calls `ModifyDatasourceCloud`; the answer is a [`ModifyDatasourceCloudResponse`].
     ///
     /// Required: `ServiceType`, `DbType`, `Charset`, `DbUser`, `DbPwd`, `DbName`, `SourceName`, `ProjectId`, `Id`.
     ///
@@ -387,7 +387,7 @@ impl Client {
     pub fn modify_datasource_cloud(&self) -> ModifyDatasourceCloudCall {
         ModifyDatasourceCloudCall::new(&self.handle)
     }
-    /// Calls `ModifyProject`.
+    /// Calls `ModifyProject`; the answer is a [`ModifyProjectResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -396,21 +396,21 @@ impl Client {
     pub fn modify_project(&self) -> ModifyProjectCall {
         ModifyProjectCall::new(&self.handle)
     }
-    /// Calls `ModifyResourceUser`.
+    /// Calls `ModifyResourceUser`; the answer is a [`ModifyResourceUserResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=bi&Version=2022-01-05&Action=ModifyResourceUser)
     #[inline]
     pub fn modify_resource_user(&self) -> ModifyResourceUserCall {
         ModifyResourceUserCall::new(&self.handle)
     }
-    /// Calls `ModifyResourceUserGroup`.
+    /// Calls `ModifyResourceUserGroup`; the answer is a [`ModifyResourceUserGroupResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=bi&Version=2022-01-05&Action=ModifyResourceUserGroup)
     #[inline]
     pub fn modify_resource_user_group(&self) -> ModifyResourceUserGroupCall {
         ModifyResourceUserGroupCall::new(&self.handle)
     }
-    /// Calls `ModifyResourceUserGroupResource`.
+    /// Calls `ModifyResourceUserGroupResource`; the answer is a [`ModifyResourceUserGroupResourceResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=bi&Version=2022-01-05&Action=ModifyResourceUserGroupResource)
     #[inline]
@@ -419,49 +419,49 @@ impl Client {
     ) -> ModifyResourceUserGroupResourceCall {
         ModifyResourceUserGroupResourceCall::new(&self.handle)
     }
-    /// Calls `ModifyTagTable`.
+    /// Calls `ModifyTagTable`; the answer is a [`ModifyTagTableResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=bi&Version=2022-01-05&Action=ModifyTagTable)
     #[inline]
     pub fn modify_tag_table(&self) -> ModifyTagTableCall {
         ModifyTagTableCall::new(&self.handle)
     }
-    /// Calls `ModifyUserDetailInfo`.
+    /// Calls `ModifyUserDetailInfo`; the answer is a [`ModifyUserDetailInfoResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=bi&Version=2022-01-05&Action=ModifyUserDetailInfo)
     #[inline]
     pub fn modify_user_detail_info(&self) -> ModifyUserDetailInfoCall {
         ModifyUserDetailInfoCall::new(&self.handle)
     }
-    /// Calls `ModifyUserGroup`.
+    /// Calls `ModifyUserGroup`; the answer is a [`ModifyUserGroupResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=bi&Version=2022-01-05&Action=ModifyUserGroup)
     #[inline]
     pub fn modify_user_group(&self) -> ModifyUserGroupCall {
         ModifyUserGroupCall::new(&self.handle)
     }
-    /// Calls `ModifyUserRole`.
+    /// Calls `ModifyUserRole`; the answer is a [`ModifyUserRoleResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=bi&Version=2022-01-05&Action=ModifyUserRole)
     #[inline]
     pub fn modify_user_role(&self) -> ModifyUserRoleCall {
         ModifyUserRoleCall::new(&self.handle)
     }
-    /// Calls `ModifyUserRoleProject`.
+    /// Calls `ModifyUserRoleProject`; the answer is a [`ModifyUserRoleProjectResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=bi&Version=2022-01-05&Action=ModifyUserRoleProject)
     #[inline]
     pub fn modify_user_role_project(&self) -> ModifyUserRoleProjectCall {
         ModifyUserRoleProjectCall::new(&self.handle)
     }
-    /// Calls `ModifyUserTag`.
+    /// Calls `ModifyUserTag`; the answer is a [`ModifyUserTagResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=bi&Version=2022-01-05&Action=ModifyUserTag)
     #[inline]
     pub fn modify_user_tag(&self) -> ModifyUserTagCall {
         ModifyUserTagCall::new(&self.handle)
     }
-    /// Calls `QueryUserGroupMember`.
+    /// Calls `QueryUserGroupMember`; the answer is a [`QueryUserGroupMemberResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=bi&Version=2022-01-05&Action=QueryUserGroupMember)
     #[inline]

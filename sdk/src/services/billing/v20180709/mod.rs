@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `CreateAllocationRule`.
+    /// Calls `CreateAllocationRule`; the answer is a [`CreateAllocationRuleResponse`].
     ///
     /// Required: `RuleList`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn create_allocation_rule(&self) -> CreateAllocationRuleCall {
         CreateAllocationRuleCall::new(&self.handle)
     }
-    /// Calls `CreateAllocationTag`.
+    /// Calls `CreateAllocationTag`; the answer is a [`CreateAllocationTagResponse`].
     ///
     /// Required: `TagKey`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn create_allocation_tag(&self) -> CreateAllocationTagCall {
         CreateAllocationTagCall::new(&self.handle)
     }
-    /// Calls `CreateAllocationUnit`.
+    /// Calls `CreateAllocationUnit`; the answer is a [`CreateAllocationUnitResponse`].
     ///
     /// Required: `ParentId`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn create_allocation_unit(&self) -> CreateAllocationUnitCall {
         CreateAllocationUnitCall::new(&self.handle)
     }
-    /// Calls `CreateBudget`.
+    /// Calls `CreateBudget`; the answer is a [`CreateBudgetResponse`].
     ///
     /// Required: `BudgetName`, `CycleType`, `PeriodBegin`, `PeriodEnd`, `PlanType`, `BudgetQuota`, `BillType`, `FeeType`, `WarnJson`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn create_budget(&self) -> CreateBudgetCall {
         CreateBudgetCall::new(&self.handle)
     }
-    /// Calls `CreateGatherRule`.
+    /// Calls `CreateGatherRule`; the answer is a [`CreateGatherRuleResponse`].
     ///
     /// Required: `Id`, `RuleList`.
     ///
@@ -80,7 +80,7 @@ impl Client {
     pub fn create_gather_rule(&self) -> CreateGatherRuleCall {
         CreateGatherRuleCall::new(&self.handle)
     }
-    /// Calls `CreateInstance`.
+    /// Calls `CreateInstance`; the answer is a [`CreateInstanceResponse`].
     ///
     /// Required: `ClientToken`, `ProductCode`, `SubProductCode`, `RegionCode`, `ZoneCode`, `PayMode`, `Parameter`. Automatic retries: safe, as its `ClientToken` makes a repeat harmless (when not empty).
     ///
@@ -89,7 +89,7 @@ impl Client {
     pub fn create_instance(&self) -> CreateInstanceCall {
         CreateInstanceCall::new(&self.handle)
     }
-    /// Calls `DeleteAllocationRule`.
+    /// Calls `DeleteAllocationRule`; the answer is a [`DeleteAllocationRuleResponse`].
     ///
     /// Required: `RuleId`.
     ///
@@ -98,7 +98,7 @@ impl Client {
     pub fn delete_allocation_rule(&self) -> DeleteAllocationRuleCall {
         DeleteAllocationRuleCall::new(&self.handle)
     }
-    /// Calls `DeleteAllocationTag`.
+    /// Calls `DeleteAllocationTag`; the answer is a [`DeleteAllocationTagResponse`].
     ///
     /// Required: `TagKey`.
     ///
@@ -107,7 +107,7 @@ impl Client {
     pub fn delete_allocation_tag(&self) -> DeleteAllocationTagCall {
         DeleteAllocationTagCall::new(&self.handle)
     }
-    /// Calls `DeleteAllocationUnit`.
+    /// Calls `DeleteAllocationUnit`; the answer is a [`DeleteAllocationUnitResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -116,7 +116,7 @@ impl Client {
     pub fn delete_allocation_unit(&self) -> DeleteAllocationUnitCall {
         DeleteAllocationUnitCall::new(&self.handle)
     }
-    /// Calls `DeleteBudget`.
+    /// Calls `DeleteBudget`; the answer is a [`DeleteBudgetResponse`].
     ///
     /// Required: `BudgetIds`.
     ///
@@ -125,7 +125,7 @@ impl Client {
     pub fn delete_budget(&self) -> DeleteBudgetCall {
         DeleteBudgetCall::new(&self.handle)
     }
-    /// Calls `DeleteGatherRule`.
+    /// Calls `DeleteGatherRule`; the answer is a [`DeleteGatherRuleResponse`].
     ///
     /// Required: `RuleId`.
     ///
@@ -134,28 +134,28 @@ impl Client {
     pub fn delete_gather_rule(&self) -> DeleteGatherRuleCall {
         DeleteGatherRuleCall::new(&self.handle)
     }
-    /// Calls `DescribeAccountBalance`.
+    /// Calls `DescribeAccountBalance`; the answer is a [`DescribeAccountBalanceResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=billing&Version=2018-07-09&Action=DescribeAccountBalance)
     #[inline]
     pub fn describe_account_balance(&self) -> DescribeAccountBalanceCall {
         DescribeAccountBalanceCall::new(&self.handle)
     }
-    /// Calls `DescribeAccountWarning`.
+    /// Calls `DescribeAccountWarning`; the answer is a [`DescribeAccountWarningResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=billing&Version=2018-07-09&Action=DescribeAccountWarning)
     #[inline]
     pub fn describe_account_warning(&self) -> DescribeAccountWarningCall {
         DescribeAccountWarningCall::new(&self.handle)
     }
-    /// Calls `DescribeAllocateConditions`.
+    /// Calls `DescribeAllocateConditions`; the answer is a [`DescribeAllocateConditionsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=billing&Version=2018-07-09&Action=DescribeAllocateConditions)
     #[inline]
     pub fn describe_allocate_conditions(&self) -> DescribeAllocateConditionsCall {
         DescribeAllocateConditionsCall::new(&self.handle)
     }
-    /// Calls `DescribeAllocationBillConditions`.
+    /// Calls `DescribeAllocationBillConditions`; the answer is a [`DescribeAllocationBillConditionsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=billing&Version=2018-07-09&Action=DescribeAllocationBillConditions)
     #[inline]
@@ -164,7 +164,7 @@ impl Client {
     ) -> DescribeAllocationBillConditionsCall {
         DescribeAllocationBillConditionsCall::new(&self.handle)
     }
-    /// Calls `DescribeAllocationBillDetail`.
+    /// Calls `DescribeAllocationBillDetail`; the answer is a [`DescribeAllocationBillDetailResponse`].
     ///
     /// Required: `Limit`, `Offset`.
     ///
@@ -173,7 +173,7 @@ impl Client {
     pub fn describe_allocation_bill_detail(&self) -> DescribeAllocationBillDetailCall {
         DescribeAllocationBillDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeAllocationMonthOverview`.
+    /// Calls `DescribeAllocationMonthOverview`; the answer is a [`DescribeAllocationMonthOverviewResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=billing&Version=2018-07-09&Action=DescribeAllocationMonthOverview)
     #[inline]
@@ -182,7 +182,7 @@ impl Client {
     ) -> DescribeAllocationMonthOverviewCall {
         DescribeAllocationMonthOverviewCall::new(&self.handle)
     }
-    /// Calls `DescribeAllocationOverview`.
+    /// Calls `DescribeAllocationOverview`; the answer is a [`DescribeAllocationOverviewResponse`].
     ///
     /// Required: `Limit`, `Offset`.
     ///
@@ -191,7 +191,7 @@ impl Client {
     pub fn describe_allocation_overview(&self) -> DescribeAllocationOverviewCall {
         DescribeAllocationOverviewCall::new(&self.handle)
     }
-    /// Calls `DescribeAllocationRuleDetail`.
+    /// Calls `DescribeAllocationRuleDetail`; the answer is a [`DescribeAllocationRuleDetailResponse`].
     ///
     /// Required: `RuleId`.
     ///
@@ -200,7 +200,7 @@ impl Client {
     pub fn describe_allocation_rule_detail(&self) -> DescribeAllocationRuleDetailCall {
         DescribeAllocationRuleDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeAllocationRuleSummary`.
+    /// Calls `DescribeAllocationRuleSummary`; the answer is a [`DescribeAllocationRuleSummaryResponse`].
     ///
     /// Required: `Limit`, `Offset`.
     ///
@@ -209,7 +209,7 @@ impl Client {
     pub fn describe_allocation_rule_summary(&self) -> DescribeAllocationRuleSummaryCall {
         DescribeAllocationRuleSummaryCall::new(&self.handle)
     }
-    /// Calls `DescribeAllocationSummaryByBusiness`.
+    /// Calls `DescribeAllocationSummaryByBusiness`; the answer is a [`DescribeAllocationSummaryByBusinessResponse`].
     ///
     /// Required: `Limit`, `Offset`.
     ///
@@ -220,7 +220,7 @@ impl Client {
     ) -> DescribeAllocationSummaryByBusinessCall {
         DescribeAllocationSummaryByBusinessCall::new(&self.handle)
     }
-    /// Calls `DescribeAllocationSummaryByItem`.
+    /// Calls `DescribeAllocationSummaryByItem`; the answer is a [`DescribeAllocationSummaryByItemResponse`].
     ///
     /// Required: `Limit`, `Offset`.
     ///
@@ -231,7 +231,7 @@ impl Client {
     ) -> DescribeAllocationSummaryByItemCall {
         DescribeAllocationSummaryByItemCall::new(&self.handle)
     }
-    /// Calls `DescribeAllocationSummaryByResource`.
+    /// Calls `DescribeAllocationSummaryByResource`; the answer is a [`DescribeAllocationSummaryByResourceResponse`].
     ///
     /// Required: `Limit`, `Offset`.
     ///
@@ -242,14 +242,14 @@ impl Client {
     ) -> DescribeAllocationSummaryByResourceCall {
         DescribeAllocationSummaryByResourceCall::new(&self.handle)
     }
-    /// Calls `DescribeAllocationTree`.
+    /// Calls `DescribeAllocationTree`; the answer is a [`DescribeAllocationTreeResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=billing&Version=2018-07-09&Action=DescribeAllocationTree)
     #[inline]
     pub fn describe_allocation_tree(&self) -> DescribeAllocationTreeCall {
         DescribeAllocationTreeCall::new(&self.handle)
     }
-    /// Calls `DescribeAllocationTrendByMonth`.
+    /// Calls `DescribeAllocationTrendByMonth`; the answer is a [`DescribeAllocationTrendByMonthResponse`].
     ///
     /// Required: `Month`, `TreeNodeUniqKey`.
     ///
@@ -260,7 +260,7 @@ impl Client {
     ) -> DescribeAllocationTrendByMonthCall {
         DescribeAllocationTrendByMonthCall::new(&self.handle)
     }
-    /// Calls `DescribeAllocationUnitDetail`.
+    /// Calls `DescribeAllocationUnitDetail`; the answer is a [`DescribeAllocationUnitDetailResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -269,14 +269,14 @@ impl Client {
     pub fn describe_allocation_unit_detail(&self) -> DescribeAllocationUnitDetailCall {
         DescribeAllocationUnitDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeBillAdjustInfo`.
+    /// Calls `DescribeBillAdjustInfo`; the answer is a [`DescribeBillAdjustInfoResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=billing&Version=2018-07-09&Action=DescribeBillAdjustInfo)
     #[inline]
     pub fn describe_bill_adjust_info(&self) -> DescribeBillAdjustInfoCall {
         DescribeBillAdjustInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeBillDetail`.
+    /// Calls `DescribeBillDetail`; the answer is a [`DescribeBillDetailResponse`].
     ///
     /// Required: `Offset`, `Limit`.
     ///
@@ -285,7 +285,7 @@ impl Client {
     pub fn describe_bill_detail(&self) -> DescribeBillDetailCall {
         DescribeBillDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeBillDetailForOrganization`.
+    /// Calls `DescribeBillDetailForOrganization`; the answer is a [`DescribeBillDetailForOrganizationResponse`].
     ///
     /// Required: `Offset`, `Limit`.
     ///
@@ -296,7 +296,7 @@ impl Client {
     ) -> DescribeBillDetailForOrganizationCall {
         DescribeBillDetailForOrganizationCall::new(&self.handle)
     }
-    /// Calls `DescribeBillDownloadUrl`.
+    /// Calls `DescribeBillDownloadUrl`; the answer is a [`DescribeBillDownloadUrlResponse`].
     ///
     /// Required: `FileType`, `Month`.
     ///
@@ -305,7 +305,7 @@ impl Client {
     pub fn describe_bill_download_url(&self) -> DescribeBillDownloadUrlCall {
         DescribeBillDownloadUrlCall::new(&self.handle)
     }
-    /// Calls `DescribeBillList`.
+    /// Calls `DescribeBillList`; the answer is a [`DescribeBillListResponse`].
     ///
     /// Required: `StartTime`, `EndTime`, `Offset`, `Limit`.
     ///
@@ -314,7 +314,7 @@ impl Client {
     pub fn describe_bill_list(&self) -> DescribeBillListCall {
         DescribeBillListCall::new(&self.handle)
     }
-    /// Calls `DescribeBillResourceSummary`.
+    /// Calls `DescribeBillResourceSummary`; the answer is a [`DescribeBillResourceSummaryResponse`].
     ///
     /// Required: `Offset`, `Limit`, `Month`.
     ///
@@ -323,7 +323,7 @@ impl Client {
     pub fn describe_bill_resource_summary(&self) -> DescribeBillResourceSummaryCall {
         DescribeBillResourceSummaryCall::new(&self.handle)
     }
-    /// Calls `DescribeBillResourceSummaryForOrganization`.
+    /// Calls `DescribeBillResourceSummaryForOrganization`; the answer is a [`DescribeBillResourceSummaryForOrganizationResponse`].
     ///
     /// Required: `Offset`, `Limit`, `Month`.
     ///
@@ -334,7 +334,7 @@ impl Client {
     ) -> DescribeBillResourceSummaryForOrganizationCall {
         DescribeBillResourceSummaryForOrganizationCall::new(&self.handle)
     }
-    /// Calls `DescribeBillSummary`.
+    /// Calls `DescribeBillSummary`; the answer is a [`DescribeBillSummaryResponse`].
     ///
     /// Required: `Month`, `GroupType`.
     ///
@@ -343,7 +343,7 @@ impl Client {
     pub fn describe_bill_summary(&self) -> DescribeBillSummaryCall {
         DescribeBillSummaryCall::new(&self.handle)
     }
-    /// Calls `DescribeBillSummaryByPayMode`.
+    /// Calls `DescribeBillSummaryByPayMode`; the answer is a [`DescribeBillSummaryByPayModeResponse`].
     ///
     /// Required: `BeginTime`, `EndTime`.
     ///
@@ -352,7 +352,7 @@ impl Client {
     pub fn describe_bill_summary_by_pay_mode(&self) -> DescribeBillSummaryByPayModeCall {
         DescribeBillSummaryByPayModeCall::new(&self.handle)
     }
-    /// Calls `DescribeBillSummaryByProduct`.
+    /// Calls `DescribeBillSummaryByProduct`; the answer is a [`DescribeBillSummaryByProductResponse`].
     ///
     /// Required: `BeginTime`, `EndTime`.
     ///
@@ -361,7 +361,7 @@ impl Client {
     pub fn describe_bill_summary_by_product(&self) -> DescribeBillSummaryByProductCall {
         DescribeBillSummaryByProductCall::new(&self.handle)
     }
-    /// Calls `DescribeBillSummaryByProject`.
+    /// Calls `DescribeBillSummaryByProject`; the answer is a [`DescribeBillSummaryByProjectResponse`].
     ///
     /// Required: `BeginTime`, `EndTime`.
     ///
@@ -370,7 +370,7 @@ impl Client {
     pub fn describe_bill_summary_by_project(&self) -> DescribeBillSummaryByProjectCall {
         DescribeBillSummaryByProjectCall::new(&self.handle)
     }
-    /// Calls `DescribeBillSummaryByRegion`.
+    /// Calls `DescribeBillSummaryByRegion`; the answer is a [`DescribeBillSummaryByRegionResponse`].
     ///
     /// Required: `BeginTime`, `EndTime`.
     ///
@@ -379,7 +379,7 @@ impl Client {
     pub fn describe_bill_summary_by_region(&self) -> DescribeBillSummaryByRegionCall {
         DescribeBillSummaryByRegionCall::new(&self.handle)
     }
-    /// Calls `DescribeBillSummaryByTag`.
+    /// Calls `DescribeBillSummaryByTag`; the answer is a [`DescribeBillSummaryByTagResponse`].
     ///
     /// Required: `BeginTime`, `EndTime`, `TagKey`.
     ///
@@ -388,7 +388,7 @@ impl Client {
     pub fn describe_bill_summary_by_tag(&self) -> DescribeBillSummaryByTagCall {
         DescribeBillSummaryByTagCall::new(&self.handle)
     }
-    /// Calls `DescribeBillSummaryForOrganization`.
+    /// Calls `DescribeBillSummaryForOrganization`; the answer is a [`DescribeBillSummaryForOrganizationResponse`].
     ///
     /// Required: `Month`, `GroupType`.
     ///
@@ -399,7 +399,7 @@ impl Client {
     ) -> DescribeBillSummaryForOrganizationCall {
         DescribeBillSummaryForOrganizationCall::new(&self.handle)
     }
-    /// Calls `DescribeBudget`.
+    /// Calls `DescribeBudget`; the answer is a [`DescribeBudgetResponse`].
     ///
     /// Required: `PageNo`, `PageSize`.
     ///
@@ -408,7 +408,7 @@ impl Client {
     pub fn describe_budget(&self) -> DescribeBudgetCall {
         DescribeBudgetCall::new(&self.handle)
     }
-    /// Calls `DescribeBudgetOperationLog`.
+    /// Calls `DescribeBudgetOperationLog`; the answer is a [`DescribeBudgetOperationLogResponse`].
     ///
     /// Required: `PageNo`, `PageSize`, `BudgetId`.
     ///
@@ -417,7 +417,7 @@ impl Client {
     pub fn describe_budget_operation_log(&self) -> DescribeBudgetOperationLogCall {
         DescribeBudgetOperationLogCall::new(&self.handle)
     }
-    /// Calls `DescribeBudgetRemindRecordList`.
+    /// Calls `DescribeBudgetRemindRecordList`; the answer is a [`DescribeBudgetRemindRecordListResponse`].
     ///
     /// Required: `PageNo`, `PageSize`, `BudgetId`.
     ///
@@ -428,7 +428,7 @@ impl Client {
     ) -> DescribeBudgetRemindRecordListCall {
         DescribeBudgetRemindRecordListCall::new(&self.handle)
     }
-    /// Calls `DescribeCostDetail`.
+    /// Calls `DescribeCostDetail`; the answer is a [`DescribeCostDetailResponse`].
     ///
     /// Required: `Limit`, `Offset`.
     ///
@@ -437,7 +437,7 @@ impl Client {
     pub fn describe_cost_detail(&self) -> DescribeCostDetailCall {
         DescribeCostDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeCostExplorerSummary`.
+    /// Calls `DescribeCostExplorerSummary`; the answer is a [`DescribeCostExplorerSummaryResponse`].
     ///
     /// Required: `BeginTime`, `EndTime`, `BillType`, `PeriodType`, `Dimensions`, `FeeType`, `PageSize`, `PageNo`.
     ///
@@ -446,7 +446,7 @@ impl Client {
     pub fn describe_cost_explorer_summary(&self) -> DescribeCostExplorerSummaryCall {
         DescribeCostExplorerSummaryCall::new(&self.handle)
     }
-    /// Calls `DescribeCostSummaryByProduct`.
+    /// Calls `DescribeCostSummaryByProduct`; the answer is a [`DescribeCostSummaryByProductResponse`].
     ///
     /// Required: `BeginTime`, `EndTime`, `Limit`, `Offset`.
     ///
@@ -455,7 +455,7 @@ impl Client {
     pub fn describe_cost_summary_by_product(&self) -> DescribeCostSummaryByProductCall {
         DescribeCostSummaryByProductCall::new(&self.handle)
     }
-    /// Calls `DescribeCostSummaryByProject`.
+    /// Calls `DescribeCostSummaryByProject`; the answer is a [`DescribeCostSummaryByProjectResponse`].
     ///
     /// Required: `BeginTime`, `EndTime`, `Limit`, `Offset`.
     ///
@@ -464,7 +464,7 @@ impl Client {
     pub fn describe_cost_summary_by_project(&self) -> DescribeCostSummaryByProjectCall {
         DescribeCostSummaryByProjectCall::new(&self.handle)
     }
-    /// Calls `DescribeCostSummaryByRegion`.
+    /// Calls `DescribeCostSummaryByRegion`; the answer is a [`DescribeCostSummaryByRegionResponse`].
     ///
     /// Required: `BeginTime`, `EndTime`, `Limit`, `Offset`.
     ///
@@ -473,7 +473,7 @@ impl Client {
     pub fn describe_cost_summary_by_region(&self) -> DescribeCostSummaryByRegionCall {
         DescribeCostSummaryByRegionCall::new(&self.handle)
     }
-    /// Calls `DescribeCostSummaryByResource`.
+    /// Calls `DescribeCostSummaryByResource`; the answer is a [`DescribeCostSummaryByResourceResponse`].
     ///
     /// Required: `BeginTime`, `EndTime`, `Limit`, `Offset`.
     ///
@@ -484,7 +484,7 @@ impl Client {
     ) -> DescribeCostSummaryByResourceCall {
         DescribeCostSummaryByResourceCall::new(&self.handle)
     }
-    /// Calls `DescribeCostSummaryByTag`.
+    /// Calls `DescribeCostSummaryByTag`; the answer is a [`DescribeCostSummaryByTagResponse`].
     ///
     /// Required: `BeginTime`, `EndTime`, `TagKey`.
     ///
@@ -493,7 +493,7 @@ impl Client {
     pub fn describe_cost_summary_by_tag(&self) -> DescribeCostSummaryByTagCall {
         DescribeCostSummaryByTagCall::new(&self.handle)
     }
-    /// Calls `DescribeDealsByCond`.
+    /// Calls `DescribeDealsByCond`; the answer is a [`DescribeDealsByCondResponse`].
     ///
     /// Required: `StartTime`, `EndTime`, `Limit`.
     ///
@@ -504,7 +504,7 @@ impl Client {
     pub fn describe_deals_by_cond(&self) -> DescribeDealsByCondCall {
         DescribeDealsByCondCall::new(&self.handle)
     }
-    /// Calls `DescribeDosageCosDetailByDate`.
+    /// Calls `DescribeDosageCosDetailByDate`; the answer is a [`DescribeDosageCosDetailByDateResponse`].
     ///
     /// Required: `StartDate`, `EndDate`, `BucketName`.
     ///
@@ -515,7 +515,7 @@ impl Client {
     ) -> DescribeDosageCosDetailByDateCall {
         DescribeDosageCosDetailByDateCall::new(&self.handle)
     }
-    /// Calls `DescribeDosageDetailByDate`.
+    /// Calls `DescribeDosageDetailByDate`; the answer is a [`DescribeDosageDetailByDateResponse`].
     ///
     /// Required: `StartDate`, `EndDate`, `ProductCode`, `Domain`.
     ///
@@ -524,7 +524,7 @@ impl Client {
     pub fn describe_dosage_detail_by_date(&self) -> DescribeDosageDetailByDateCall {
         DescribeDosageDetailByDateCall::new(&self.handle)
     }
-    /// Calls `DescribeDosageDetailList`.
+    /// Calls `DescribeDosageDetailList`; the answer is a [`DescribeDosageDetailListResponse`].
     ///
     /// Required: `StartTime`, `EndTime`, `ProductCode`, `Offset`, `Limit`.
     ///
@@ -533,7 +533,7 @@ impl Client {
     pub fn describe_dosage_detail_list(&self) -> DescribeDosageDetailListCall {
         DescribeDosageDetailListCall::new(&self.handle)
     }
-    /// Calls `DescribeGatherResource`.
+    /// Calls `DescribeGatherResource`; the answer is a [`DescribeGatherResourceResponse`].
     ///
     /// Required: `Limit`, `Offset`.
     ///
@@ -542,7 +542,7 @@ impl Client {
     pub fn describe_gather_resource(&self) -> DescribeGatherResourceCall {
         DescribeGatherResourceCall::new(&self.handle)
     }
-    /// Calls `DescribeGatherRuleDetail`.
+    /// Calls `DescribeGatherRuleDetail`; the answer is a [`DescribeGatherRuleDetailResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -551,7 +551,7 @@ impl Client {
     pub fn describe_gather_rule_detail(&self) -> DescribeGatherRuleDetailCall {
         DescribeGatherRuleDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeOrgMemberAccountBalance`.
+    /// Calls `DescribeOrgMemberAccountBalance`; the answer is a [`DescribeOrgMemberAccountBalanceResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=billing&Version=2018-07-09&Action=DescribeOrgMemberAccountBalance)
     #[inline]
@@ -560,7 +560,7 @@ impl Client {
     ) -> DescribeOrgMemberAccountBalanceCall {
         DescribeOrgMemberAccountBalanceCall::new(&self.handle)
     }
-    /// Calls `DescribeRenewInstances`.
+    /// Calls `DescribeRenewInstances`; the answer is a [`DescribeRenewInstancesResponse`].
     ///
     /// Required: `MaxResults`.
     ///
@@ -569,7 +569,7 @@ impl Client {
     pub fn describe_renew_instances(&self) -> DescribeRenewInstancesCall {
         DescribeRenewInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribeSavingPlanResourceInfo`.
+    /// Calls `DescribeSavingPlanResourceInfo`; the answer is a [`DescribeSavingPlanResourceInfoResponse`].
     ///
     /// Required: `Limit`, `Offset`.
     ///
@@ -580,7 +580,7 @@ impl Client {
     ) -> DescribeSavingPlanResourceInfoCall {
         DescribeSavingPlanResourceInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeTagList`.
+    /// Calls `DescribeTagList`; the answer is a [`DescribeTagListResponse`].
     ///
     /// Required: `Limit`, `Offset`.
     ///
@@ -589,7 +589,7 @@ impl Client {
     pub fn describe_tag_list(&self) -> DescribeTagListCall {
         DescribeTagListCall::new(&self.handle)
     }
-    /// Calls `DescribeVoucherInfo`.
+    /// Calls `DescribeVoucherInfo`; the answer is a [`DescribeVoucherInfoResponse`].
     ///
     /// Required: `Limit`, `Offset`.
     ///
@@ -600,7 +600,7 @@ impl Client {
     pub fn describe_voucher_info(&self) -> DescribeVoucherInfoCall {
         DescribeVoucherInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeVoucherUsageDetails`.
+    /// Calls `DescribeVoucherUsageDetails`; the answer is a [`DescribeVoucherUsageDetailsResponse`].
     ///
     /// Required: `Limit`, `Offset`, `VoucherId`.
     ///
@@ -611,7 +611,7 @@ impl Client {
     pub fn describe_voucher_usage_details(&self) -> DescribeVoucherUsageDetailsCall {
         DescribeVoucherUsageDetailsCall::new(&self.handle)
     }
-    /// Calls `ModifyAccountWarning`.
+    /// Calls `ModifyAccountWarning`; the answer is a [`ModifyAccountWarningResponse`].
     ///
     /// Required: `Threshold`, `Open`.
     ///
@@ -620,7 +620,7 @@ impl Client {
     pub fn modify_account_warning(&self) -> ModifyAccountWarningCall {
         ModifyAccountWarningCall::new(&self.handle)
     }
-    /// Calls `ModifyAllocationRule`.
+    /// Calls `ModifyAllocationRule`; the answer is a [`ModifyAllocationRuleResponse`].
     ///
     /// Required: `RuleId`, `Name`, `Type`, `RuleDetail`.
     ///
@@ -629,7 +629,7 @@ impl Client {
     pub fn modify_allocation_rule(&self) -> ModifyAllocationRuleCall {
         ModifyAllocationRuleCall::new(&self.handle)
     }
-    /// Calls `ModifyAllocationUnit`.
+    /// Calls `ModifyAllocationUnit`; the answer is a [`ModifyAllocationUnitResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -638,7 +638,7 @@ impl Client {
     pub fn modify_allocation_unit(&self) -> ModifyAllocationUnitCall {
         ModifyAllocationUnitCall::new(&self.handle)
     }
-    /// Calls `ModifyBudget`.
+    /// Calls `ModifyBudget`; the answer is a [`ModifyBudgetResponse`].
     ///
     /// Required: `BudgetId`, `BudgetName`, `CycleType`, `PeriodBegin`, `PeriodEnd`, `PlanType`, `BudgetQuota`, `BillType`, `FeeType`, `WarnJson`.
     ///
@@ -647,7 +647,7 @@ impl Client {
     pub fn modify_budget(&self) -> ModifyBudgetCall {
         ModifyBudgetCall::new(&self.handle)
     }
-    /// Calls `ModifyGatherRule`.
+    /// Calls `ModifyGatherRule`; the answer is a [`ModifyGatherRuleResponse`].
     ///
     /// Required: `Id`, `RuleDetail`.
     ///
@@ -656,14 +656,14 @@ impl Client {
     pub fn modify_gather_rule(&self) -> ModifyGatherRuleCall {
         ModifyGatherRuleCall::new(&self.handle)
     }
-    /// Calls `PayDeals`.
+    /// Calls `PayDeals`; the answer is a [`PayDealsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=billing&Version=2018-07-09&Action=PayDeals)
     #[inline]
     pub fn pay_deals(&self) -> PayDealsCall {
         PayDealsCall::new(&self.handle)
     }
-    /// Calls `RefundInstance`.
+    /// Calls `RefundInstance`; the answer is a [`RefundInstanceResponse`].
     ///
     /// Required: `ClientToken`, `ProductCode`, `SubProductCode`, `InstanceId`, `RegionCode`. Automatic retries: safe, as its `ClientToken` makes a repeat harmless (when not empty).
     ///
@@ -672,7 +672,7 @@ impl Client {
     pub fn refund_instance(&self) -> RefundInstanceCall {
         RefundInstanceCall::new(&self.handle)
     }
-    /// Calls `RenewInstance`.
+    /// Calls `RenewInstance`; the answer is a [`RenewInstanceResponse`].
     ///
     /// Required: `ClientToken`, `ProductCode`, `SubProductCode`, `RegionCode`, `InstanceId`. Automatic retries: safe, as its `ClientToken` makes a repeat harmless (when not empty).
     ///
@@ -681,7 +681,7 @@ impl Client {
     pub fn renew_instance(&self) -> RenewInstanceCall {
         RenewInstanceCall::new(&self.handle)
     }
-    /// Calls `SetRenewal`.
+    /// Calls `SetRenewal`; the answer is a [`SetRenewalResponse`].
     ///
     /// Required: `ProductCode`, `RegionCode`, `InstanceId`, `RenewFlag`.
     ///
@@ -1020,7 +1020,6 @@ rt::action!(
     DescribeAccountWarning, DescribeAccountWarningRequest, DescribeAccountWarningCall,
     DescribeAccountWarningResponse, Error, idempotent
 );
-impl<T> DescribeAccountWarningCall<T> {}
 /// The answer of [`Client::describe_account_warning`] (`DescribeAccountWarning`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

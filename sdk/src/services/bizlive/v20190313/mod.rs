@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `CreateSession`.
+    /// Calls `CreateSession`; the answer is a [`CreateSessionResponse`].
     ///
     /// Required: `ClientSession`, `GameId`, `UserId`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn create_session(&self) -> CreateSessionCall {
         CreateSessionCall::new(&self.handle)
     }
-    /// Calls `DescribeStreamPlayInfoList`.
+    /// Calls `DescribeStreamPlayInfoList`; the answer is a [`DescribeStreamPlayInfoListResponse`].
     ///
     /// Required: `EndTime`, `PlayDomain`, `StartTime`.
     ///
@@ -53,14 +53,14 @@ impl Client {
     pub fn describe_stream_play_info_list(&self) -> DescribeStreamPlayInfoListCall {
         DescribeStreamPlayInfoListCall::new(&self.handle)
     }
-    /// Calls `DescribeWorkers`.
+    /// Calls `DescribeWorkers`; the answer is a [`DescribeWorkersResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=bizlive&Version=2019-03-13&Action=DescribeWorkers)
     #[inline]
     pub fn describe_workers(&self) -> DescribeWorkersCall {
         DescribeWorkersCall::new(&self.handle)
     }
-    /// Calls `ForbidLiveStream`.
+    /// Calls `ForbidLiveStream`; the answer is a [`ForbidLiveStreamResponse`].
     ///
     /// Required: `AppName`, `DomainName`, `StreamName`.
     ///
@@ -69,7 +69,7 @@ impl Client {
     pub fn forbid_live_stream(&self) -> ForbidLiveStreamCall {
         ForbidLiveStreamCall::new(&self.handle)
     }
-    /// Calls `RegisterIM`.
+    /// Calls `RegisterIM`; the answer is a [`RegisterIMResponse`].
     ///
     /// Required: `Nickname`, `UserId`.
     ///
@@ -78,7 +78,7 @@ impl Client {
     pub fn register_im(&self) -> RegisterIMCall {
         RegisterIMCall::new(&self.handle)
     }
-    /// Calls `StopGame`.
+    /// Calls `StopGame`; the answer is a [`StopGameResponse`].
     ///
     /// Required: `UserId`.
     ///
@@ -171,7 +171,6 @@ rt::action!(
     DescribeWorkers, DescribeWorkersRequest, DescribeWorkersCall,
     DescribeWorkersResponse, Error, idempotent
 );
-impl<T> DescribeWorkersCall<T> {}
 /// The answer of [`Client::describe_workers`] (`DescribeWorkers`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `AttachCamRole`.
+    /// Calls `AttachCamRole`; the answer is a [`AttachCamRoleResponse`].
     ///
     /// Required: `InstanceId`, `RoleName`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn attach_cam_role(&self) -> AttachCamRoleCall {
         AttachCamRoleCall::new(&self.handle)
     }
-    /// Calls `BindPsaTag`.
+    /// Calls `BindPsaTag`; the answer is a [`BindPsaTagResponse`].
     ///
     /// Required: `PsaId`, `TagKey`, `TagValue`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn bind_psa_tag(&self) -> BindPsaTagCall {
         BindPsaTagCall::new(&self.handle)
     }
-    /// Calls `BuyDevices`.
+    /// Calls `BuyDevices`; the answer is a [`BuyDevicesResponse`].
     ///
     /// Required: `Zone`, `OsTypeId`, `RaidId`, `GoodsCount`, `VpcId`, `SubnetId`, `DeviceClassCode`, `TimeUnit`, `TimeSpan`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn buy_devices(&self) -> BuyDevicesCall {
         BuyDevicesCall::new(&self.handle)
     }
-    /// Calls `CreateCustomImage`.
+    /// Calls `CreateCustomImage`; the answer is a [`CreateCustomImageResponse`].
     ///
     /// Required: `InstanceId`, `ImageName`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn create_custom_image(&self) -> CreateCustomImageCall {
         CreateCustomImageCall::new(&self.handle)
     }
-    /// Calls `CreatePsaRegulation`.
+    /// Calls `CreatePsaRegulation`; the answer is a [`CreatePsaRegulationResponse`].
     ///
     /// Required: `PsaName`, `TaskTypeIds`.
     ///
@@ -80,7 +80,7 @@ impl Client {
     pub fn create_psa_regulation(&self) -> CreatePsaRegulationCall {
         CreatePsaRegulationCall::new(&self.handle)
     }
-    /// Calls `CreateSpotDevice`.
+    /// Calls `CreateSpotDevice`; the answer is a [`CreateSpotDeviceResponse`].
     ///
     /// Required: `Zone`, `ComputeType`, `OsTypeId`, `VpcId`, `SubnetId`, `GoodsNum`, `SpotStrategy`.
     ///
@@ -89,7 +89,7 @@ impl Client {
     pub fn create_spot_device(&self) -> CreateSpotDeviceCall {
         CreateSpotDeviceCall::new(&self.handle)
     }
-    /// Calls `CreateUserCmd`.
+    /// Calls `CreateUserCmd`; the answer is a [`CreateUserCmdResponse`].
     ///
     /// Required: `Alias`, `OsType`, `Content`.
     ///
@@ -98,7 +98,7 @@ impl Client {
     pub fn create_user_cmd(&self) -> CreateUserCmdCall {
         CreateUserCmdCall::new(&self.handle)
     }
-    /// Calls `DeleteCustomImages`.
+    /// Calls `DeleteCustomImages`; the answer is a [`DeleteCustomImagesResponse`].
     ///
     /// Required: `ImageIds`.
     ///
@@ -107,7 +107,7 @@ impl Client {
     pub fn delete_custom_images(&self) -> DeleteCustomImagesCall {
         DeleteCustomImagesCall::new(&self.handle)
     }
-    /// Calls `DeletePsaRegulation`.
+    /// Calls `DeletePsaRegulation`; the answer is a [`DeletePsaRegulationResponse`].
     ///
     /// Required: `PsaId`.
     ///
@@ -116,7 +116,7 @@ impl Client {
     pub fn delete_psa_regulation(&self) -> DeletePsaRegulationCall {
         DeletePsaRegulationCall::new(&self.handle)
     }
-    /// Calls `DeleteUserCmds`.
+    /// Calls `DeleteUserCmds`; the answer is a [`DeleteUserCmdsResponse`].
     ///
     /// Required: `CmdIds`.
     ///
@@ -125,7 +125,7 @@ impl Client {
     pub fn delete_user_cmds(&self) -> DeleteUserCmdsCall {
         DeleteUserCmdsCall::new(&self.handle)
     }
-    /// Calls `DescribeCustomImageProcess`.
+    /// Calls `DescribeCustomImageProcess`; the answer is a [`DescribeCustomImageProcessResponse`].
     ///
     /// Required: `ImageId`.
     ///
@@ -134,7 +134,7 @@ impl Client {
     pub fn describe_custom_image_process(&self) -> DescribeCustomImageProcessCall {
         DescribeCustomImageProcessCall::new(&self.handle)
     }
-    /// Calls `DescribeCustomImages`.
+    /// Calls `DescribeCustomImages`; the answer is a [`DescribeCustomImagesResponse`].
     ///
     /// Required: `Offset`, `Limit`.
     ///
@@ -145,21 +145,21 @@ impl Client {
     pub fn describe_custom_images(&self) -> DescribeCustomImagesCall {
         DescribeCustomImagesCall::new(&self.handle)
     }
-    /// Calls `DescribeDeviceClass`.
+    /// Calls `DescribeDeviceClass`; the answer is a [`DescribeDeviceClassResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=bm&Version=2018-04-23&Action=DescribeDeviceClass)
     #[inline]
     pub fn describe_device_class(&self) -> DescribeDeviceClassCall {
         DescribeDeviceClassCall::new(&self.handle)
     }
-    /// Calls `DescribeDeviceClassPartition`.
+    /// Calls `DescribeDeviceClassPartition`; the answer is a [`DescribeDeviceClassPartitionResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=bm&Version=2018-04-23&Action=DescribeDeviceClassPartition)
     #[inline]
     pub fn describe_device_class_partition(&self) -> DescribeDeviceClassPartitionCall {
         DescribeDeviceClassPartitionCall::new(&self.handle)
     }
-    /// Calls `DescribeDeviceHardwareInfo`.
+    /// Calls `DescribeDeviceHardwareInfo`; the answer is a [`DescribeDeviceHardwareInfoResponse`].
     ///
     /// Required: `InstanceIds`.
     ///
@@ -168,7 +168,7 @@ impl Client {
     pub fn describe_device_hardware_info(&self) -> DescribeDeviceHardwareInfoCall {
         DescribeDeviceHardwareInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeDeviceInventory`.
+    /// Calls `DescribeDeviceInventory`; the answer is a [`DescribeDeviceInventoryResponse`].
     ///
     /// Required: `Zone`.
     ///
@@ -177,7 +177,7 @@ impl Client {
     pub fn describe_device_inventory(&self) -> DescribeDeviceInventoryCall {
         DescribeDeviceInventoryCall::new(&self.handle)
     }
-    /// Calls `DescribeDeviceOperationLog`.
+    /// Calls `DescribeDeviceOperationLog`; the answer is a [`DescribeDeviceOperationLogResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -188,7 +188,7 @@ impl Client {
     pub fn describe_device_operation_log(&self) -> DescribeDeviceOperationLogCall {
         DescribeDeviceOperationLogCall::new(&self.handle)
     }
-    /// Calls `DescribeDevicePartition`.
+    /// Calls `DescribeDevicePartition`; the answer is a [`DescribeDevicePartitionResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -197,7 +197,7 @@ impl Client {
     pub fn describe_device_partition(&self) -> DescribeDevicePartitionCall {
         DescribeDevicePartitionCall::new(&self.handle)
     }
-    /// Calls `DescribeDevicePosition`.
+    /// Calls `DescribeDevicePosition`; the answer is a [`DescribeDevicePositionResponse`].
     ///
     /// Each answer holds one page of `DevicePositionInfoSet`; [`into_paginator`](DescribeDevicePositionCall::into_paginator) reads them all.
     ///
@@ -206,7 +206,7 @@ impl Client {
     pub fn describe_device_position(&self) -> DescribeDevicePositionCall {
         DescribeDevicePositionCall::new(&self.handle)
     }
-    /// Calls `DescribeDevicePriceInfo`.
+    /// Calls `DescribeDevicePriceInfo`; the answer is a [`DescribeDevicePriceInfoResponse`].
     ///
     /// Required: `InstanceIds`.
     ///
@@ -215,7 +215,7 @@ impl Client {
     pub fn describe_device_price_info(&self) -> DescribeDevicePriceInfoCall {
         DescribeDevicePriceInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeDevices`.
+    /// Calls `DescribeDevices`; the answer is a [`DescribeDevicesResponse`].
     ///
     /// Required: `Offset`, `Limit`.
     ///
@@ -226,14 +226,14 @@ impl Client {
     pub fn describe_devices(&self) -> DescribeDevicesCall {
         DescribeDevicesCall::new(&self.handle)
     }
-    /// Calls `DescribeHardwareSpecification`.
+    /// Calls `DescribeHardwareSpecification`; the answer is a [`DescribeHardwareSpecificationResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=bm&Version=2018-04-23&Action=DescribeHardwareSpecification)
     #[inline]
     pub fn describe_hardware_specification(&self) -> DescribeHardwareSpecificationCall {
         DescribeHardwareSpecificationCall::new(&self.handle)
     }
-    /// Calls `DescribeHostedDeviceOutBandInfo`.
+    /// Calls `DescribeHostedDeviceOutBandInfo`; the answer is a [`DescribeHostedDeviceOutBandInfoResponse`].
     ///
     /// Required: `InstanceIds`, `Zone`.
     ///
@@ -244,7 +244,7 @@ impl Client {
     ) -> DescribeHostedDeviceOutBandInfoCall {
         DescribeHostedDeviceOutBandInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeOperationResult`.
+    /// Calls `DescribeOperationResult`; the answer is a [`DescribeOperationResultResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -253,14 +253,14 @@ impl Client {
     pub fn describe_operation_result(&self) -> DescribeOperationResultCall {
         DescribeOperationResultCall::new(&self.handle)
     }
-    /// Calls `DescribeOsInfo`.
+    /// Calls `DescribeOsInfo`; the answer is a [`DescribeOsInfoResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=bm&Version=2018-04-23&Action=DescribeOsInfo)
     #[inline]
     pub fn describe_os_info(&self) -> DescribeOsInfoCall {
         DescribeOsInfoCall::new(&self.handle)
     }
-    /// Calls `DescribePsaRegulations`.
+    /// Calls `DescribePsaRegulations`; the answer is a [`DescribePsaRegulationsResponse`].
     ///
     /// Required: `Limit`, `Offset`.
     ///
@@ -271,21 +271,21 @@ impl Client {
     pub fn describe_psa_regulations(&self) -> DescribePsaRegulationsCall {
         DescribePsaRegulationsCall::new(&self.handle)
     }
-    /// Calls `DescribeRegions`.
+    /// Calls `DescribeRegions`; the answer is a [`DescribeRegionsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=bm&Version=2018-04-23&Action=DescribeRegions)
     #[inline]
     pub fn describe_regions(&self) -> DescribeRegionsCall {
         DescribeRegionsCall::new(&self.handle)
     }
-    /// Calls `DescribeRepairTaskConstant`.
+    /// Calls `DescribeRepairTaskConstant`; the answer is a [`DescribeRepairTaskConstantResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=bm&Version=2018-04-23&Action=DescribeRepairTaskConstant)
     #[inline]
     pub fn describe_repair_task_constant(&self) -> DescribeRepairTaskConstantCall {
         DescribeRepairTaskConstantCall::new(&self.handle)
     }
-    /// Calls `DescribeTaskInfo`.
+    /// Calls `DescribeTaskInfo`; the answer is a [`DescribeTaskInfoResponse`].
     ///
     /// Required: `Offset`, `Limit`.
     ///
@@ -296,7 +296,7 @@ impl Client {
     pub fn describe_task_info(&self) -> DescribeTaskInfoCall {
         DescribeTaskInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeTaskOperationLog`.
+    /// Calls `DescribeTaskOperationLog`; the answer is a [`DescribeTaskOperationLogResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -305,7 +305,7 @@ impl Client {
     pub fn describe_task_operation_log(&self) -> DescribeTaskOperationLogCall {
         DescribeTaskOperationLogCall::new(&self.handle)
     }
-    /// Calls `DescribeUserCmdTaskInfo`.
+    /// Calls `DescribeUserCmdTaskInfo`; the answer is a [`DescribeUserCmdTaskInfoResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -316,7 +316,7 @@ impl Client {
     pub fn describe_user_cmd_task_info(&self) -> DescribeUserCmdTaskInfoCall {
         DescribeUserCmdTaskInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeUserCmdTasks`.
+    /// Calls `DescribeUserCmdTasks`; the answer is a [`DescribeUserCmdTasksResponse`].
     ///
     /// Required: `Offset`, `Limit`.
     ///
@@ -327,7 +327,7 @@ impl Client {
     pub fn describe_user_cmd_tasks(&self) -> DescribeUserCmdTasksCall {
         DescribeUserCmdTasksCall::new(&self.handle)
     }
-    /// Calls `DescribeUserCmds`.
+    /// Calls `DescribeUserCmds`; the answer is a [`DescribeUserCmdsResponse`].
     ///
     /// Required: `Offset`, `Limit`.
     ///
@@ -338,7 +338,7 @@ impl Client {
     pub fn describe_user_cmds(&self) -> DescribeUserCmdsCall {
         DescribeUserCmdsCall::new(&self.handle)
     }
-    /// Calls `DetachCamRole`.
+    /// Calls `DetachCamRole`; the answer is a [`DetachCamRoleResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -347,7 +347,7 @@ impl Client {
     pub fn detach_cam_role(&self) -> DetachCamRoleCall {
         DetachCamRoleCall::new(&self.handle)
     }
-    /// Calls `ModifyCustomImageAttribute`.
+    /// Calls `ModifyCustomImageAttribute`; the answer is a [`ModifyCustomImageAttributeResponse`].
     ///
     /// Required: `ImageId`.
     ///
@@ -356,7 +356,7 @@ impl Client {
     pub fn modify_custom_image_attribute(&self) -> ModifyCustomImageAttributeCall {
         ModifyCustomImageAttributeCall::new(&self.handle)
     }
-    /// Calls `ModifyDeviceAliases`.
+    /// Calls `ModifyDeviceAliases`; the answer is a [`ModifyDeviceAliasesResponse`].
     ///
     /// Required: `DeviceAliases`.
     ///
@@ -365,7 +365,7 @@ impl Client {
     pub fn modify_device_aliases(&self) -> ModifyDeviceAliasesCall {
         ModifyDeviceAliasesCall::new(&self.handle)
     }
-    /// Calls `ModifyDeviceAutoRenewFlag`.
+    /// Calls `ModifyDeviceAutoRenewFlag`; the answer is a [`ModifyDeviceAutoRenewFlagResponse`].
     ///
     /// Required: `AutoRenewFlag`, `InstanceIds`.
     ///
@@ -374,7 +374,7 @@ impl Client {
     pub fn modify_device_auto_renew_flag(&self) -> ModifyDeviceAutoRenewFlagCall {
         ModifyDeviceAutoRenewFlagCall::new(&self.handle)
     }
-    /// Calls `ModifyLanIp`.
+    /// Calls `ModifyLanIp`; the answer is a [`ModifyLanIpResponse`].
     ///
     /// Required: `InstanceId`, `VpcId`, `SubnetId`.
     ///
@@ -383,7 +383,7 @@ impl Client {
     pub fn modify_lan_ip(&self) -> ModifyLanIpCall {
         ModifyLanIpCall::new(&self.handle)
     }
-    /// Calls `ModifyPayModePre2Post`.
+    /// Calls `ModifyPayModePre2Post`; the answer is a [`ModifyPayModePre2PostResponse`].
     ///
     /// Required: `InstanceIds`.
     ///
@@ -392,7 +392,7 @@ impl Client {
     pub fn modify_pay_mode_pre2_post(&self) -> ModifyPayModePre2PostCall {
         ModifyPayModePre2PostCall::new(&self.handle)
     }
-    /// Calls `ModifyPsaRegulation`.
+    /// Calls `ModifyPsaRegulation`; the answer is a [`ModifyPsaRegulationResponse`].
     ///
     /// Required: `PsaId`.
     ///
@@ -401,7 +401,7 @@ impl Client {
     pub fn modify_psa_regulation(&self) -> ModifyPsaRegulationCall {
         ModifyPsaRegulationCall::new(&self.handle)
     }
-    /// Calls `ModifyUserCmd`.
+    /// Calls `ModifyUserCmd`; the answer is a [`ModifyUserCmdResponse`].
     ///
     /// Required: `CmdId`.
     ///
@@ -410,7 +410,7 @@ impl Client {
     pub fn modify_user_cmd(&self) -> ModifyUserCmdCall {
         ModifyUserCmdCall::new(&self.handle)
     }
-    /// Calls `OfflineDevices`.
+    /// Calls `OfflineDevices`; the answer is a [`OfflineDevicesResponse`].
     ///
     /// Required: `InstanceIds`.
     ///
@@ -419,7 +419,7 @@ impl Client {
     pub fn offline_devices(&self) -> OfflineDevicesCall {
         OfflineDevicesCall::new(&self.handle)
     }
-    /// Calls `RebootDevices`.
+    /// Calls `RebootDevices`; the answer is a [`RebootDevicesResponse`].
     ///
     /// Required: `InstanceIds`.
     ///
@@ -428,7 +428,7 @@ impl Client {
     pub fn reboot_devices(&self) -> RebootDevicesCall {
         RebootDevicesCall::new(&self.handle)
     }
-    /// Calls `RecoverDevices`.
+    /// Calls `RecoverDevices`; the answer is a [`RecoverDevicesResponse`].
     ///
     /// Required: `InstanceIds`.
     ///
@@ -437,7 +437,7 @@ impl Client {
     pub fn recover_devices(&self) -> RecoverDevicesCall {
         RecoverDevicesCall::new(&self.handle)
     }
-    /// Calls `ReloadDeviceOs`.
+    /// Calls `ReloadDeviceOs`; the answer is a [`ReloadDeviceOsResponse`].
     ///
     /// Required: `InstanceId`, `Password`.
     ///
@@ -446,7 +446,7 @@ impl Client {
     pub fn reload_device_os(&self) -> ReloadDeviceOsCall {
         ReloadDeviceOsCall::new(&self.handle)
     }
-    /// Calls `RepairTaskControl`.
+    /// Calls `RepairTaskControl`; the answer is a [`RepairTaskControlResponse`].
     ///
     /// Required: `TaskId`, `Operate`.
     ///
@@ -455,7 +455,7 @@ impl Client {
     pub fn repair_task_control(&self) -> RepairTaskControlCall {
         RepairTaskControlCall::new(&self.handle)
     }
-    /// Calls `ResetDevicePassword`.
+    /// Calls `ResetDevicePassword`; the answer is a [`ResetDevicePasswordResponse`].
     ///
     /// Required: `InstanceIds`, `Password`.
     ///
@@ -464,7 +464,7 @@ impl Client {
     pub fn reset_device_password(&self) -> ResetDevicePasswordCall {
         ResetDevicePasswordCall::new(&self.handle)
     }
-    /// Calls `ReturnDevices`.
+    /// Calls `ReturnDevices`; the answer is a [`ReturnDevicesResponse`].
     ///
     /// Required: `InstanceIds`.
     ///
@@ -473,7 +473,7 @@ impl Client {
     pub fn return_devices(&self) -> ReturnDevicesCall {
         ReturnDevicesCall::new(&self.handle)
     }
-    /// Calls `RunUserCmd`.
+    /// Calls `RunUserCmd`; the answer is a [`RunUserCmdResponse`].
     ///
     /// Required: `CmdId`, `UserName`, `Password`, `InstanceIds`.
     ///
@@ -482,7 +482,7 @@ impl Client {
     pub fn run_user_cmd(&self) -> RunUserCmdCall {
         RunUserCmdCall::new(&self.handle)
     }
-    /// Calls `SetOutBandVpnAuthPassword`.
+    /// Calls `SetOutBandVpnAuthPassword`; the answer is a [`SetOutBandVpnAuthPasswordResponse`].
     ///
     /// Required: `Password`, `Operate`.
     ///
@@ -491,7 +491,7 @@ impl Client {
     pub fn set_out_band_vpn_auth_password(&self) -> SetOutBandVpnAuthPasswordCall {
         SetOutBandVpnAuthPasswordCall::new(&self.handle)
     }
-    /// Calls `ShutdownDevices`.
+    /// Calls `ShutdownDevices`; the answer is a [`ShutdownDevicesResponse`].
     ///
     /// Required: `InstanceIds`.
     ///
@@ -500,7 +500,7 @@ impl Client {
     pub fn shutdown_devices(&self) -> ShutdownDevicesCall {
         ShutdownDevicesCall::new(&self.handle)
     }
-    /// Calls `StartDevices`.
+    /// Calls `StartDevices`; the answer is a [`StartDevicesResponse`].
     ///
     /// Required: `InstanceIds`.
     ///
@@ -509,7 +509,7 @@ impl Client {
     pub fn start_devices(&self) -> StartDevicesCall {
         StartDevicesCall::new(&self.handle)
     }
-    /// Calls `UnbindPsaTag`.
+    /// Calls `UnbindPsaTag`; the answer is a [`UnbindPsaTagResponse`].
     ///
     /// Required: `PsaId`, `TagKey`, `TagValue`.
     ///
@@ -1109,7 +1109,6 @@ rt::action!(
     DescribeHardwareSpecificationCall, DescribeHardwareSpecificationResponse, Error,
     idempotent
 );
-impl<T> DescribeHardwareSpecificationCall<T> {}
 /// The answer of [`Client::describe_hardware_specification`] (`DescribeHardwareSpecification`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -1241,7 +1240,6 @@ rt::action!(
     DescribeRepairTaskConstant, DescribeRepairTaskConstantRequest,
     DescribeRepairTaskConstantCall, DescribeRepairTaskConstantResponse, Error, idempotent
 );
-impl<T> DescribeRepairTaskConstantCall<T> {}
 /// The answer of [`Client::describe_repair_task_constant`] (`DescribeRepairTaskConstant`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

@@ -35,42 +35,42 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `CreateBPFakeURL`.
+    /// Calls `CreateBPFakeURL`; the answer is a [`CreateBPFakeURLResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=bma&Version=2021-06-24&Action=CreateBPFakeURL)
     #[inline]
     pub fn create_bp_fake_url(&self) -> CreateBPFakeURLCall {
         CreateBPFakeURLCall::new(&self.handle)
     }
-    /// Calls `CreateBPFalseTicket`.
+    /// Calls `CreateBPFalseTicket`; the answer is a [`CreateBPFalseTicketResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=bma&Version=2021-06-24&Action=CreateBPFalseTicket)
     #[inline]
     pub fn create_bp_false_ticket(&self) -> CreateBPFalseTicketCall {
         CreateBPFalseTicketCall::new(&self.handle)
     }
-    /// Calls `CreateBPOfflineAttachment`.
+    /// Calls `CreateBPOfflineAttachment`; the answer is a [`CreateBPOfflineAttachmentResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=bma&Version=2021-06-24&Action=CreateBPOfflineAttachment)
     #[inline]
     pub fn create_bp_offline_attachment(&self) -> CreateBPOfflineAttachmentCall {
         CreateBPOfflineAttachmentCall::new(&self.handle)
     }
-    /// Calls `CreateBPOfflineTicket`.
+    /// Calls `CreateBPOfflineTicket`; the answer is a [`CreateBPOfflineTicketResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=bma&Version=2021-06-24&Action=CreateBPOfflineTicket)
     #[inline]
     pub fn create_bp_offline_ticket(&self) -> CreateBPOfflineTicketCall {
         CreateBPOfflineTicketCall::new(&self.handle)
     }
-    /// Calls `CreateBPProtectURLs`.
+    /// Calls `CreateBPProtectURLs`; the answer is a [`CreateBPProtectURLsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=bma&Version=2021-06-24&Action=CreateBPProtectURLs)
     #[inline]
     pub fn create_bp_protect_ur_ls(&self) -> CreateBPProtectURLsCall {
         CreateBPProtectURLsCall::new(&self.handle)
     }
-    /// Calls `CreateCRBlock`.
+    /// Calls `CreateCRBlock`; the answer is a [`CreateCRBlockResponse`].
     ///
     /// Required: `WorkId`, `TortUrl`.
     ///
@@ -79,7 +79,7 @@ impl Client {
     pub fn create_cr_block(&self) -> CreateCRBlockCall {
         CreateCRBlockCall::new(&self.handle)
     }
-    /// Calls `CreateCRCompanyVerify`.
+    /// Calls `CreateCRCompanyVerify`; the answer is a [`CreateCRCompanyVerifyResponse`].
     ///
     /// Required: `CompanyName`.
     ///
@@ -88,7 +88,7 @@ impl Client {
     pub fn create_cr_company_verify(&self) -> CreateCRCompanyVerifyCall {
         CreateCRCompanyVerifyCall::new(&self.handle)
     }
-    /// Calls `CreateCRDesktopCode`.
+    /// Calls `CreateCRDesktopCode`; the answer is a [`CreateCRDesktopCodeResponse`].
     ///
     /// Required: `TortId`, `DesktopCode`.
     ///
@@ -97,7 +97,7 @@ impl Client {
     pub fn create_cr_desktop_code(&self) -> CreateCRDesktopCodeCall {
         CreateCRDesktopCodeCall::new(&self.handle)
     }
-    /// Calls `CreateCRRight`.
+    /// Calls `CreateCRRight`; the answer is a [`CreateCRRightResponse`].
     ///
     /// Required: `WorkId`, `TortUrl`.
     ///
@@ -106,7 +106,7 @@ impl Client {
     pub fn create_cr_right(&self) -> CreateCRRightCall {
         CreateCRRightCall::new(&self.handle)
     }
-    /// Calls `CreateCRRightFile`.
+    /// Calls `CreateCRRightFile`; the answer is a [`CreateCRRightFileResponse`].
     ///
     /// Required: `WorkId`, `FileList`.
     ///
@@ -115,7 +115,7 @@ impl Client {
     pub fn create_cr_right_file(&self) -> CreateCRRightFileCall {
         CreateCRRightFileCall::new(&self.handle)
     }
-    /// Calls `CreateCRTort`.
+    /// Calls `CreateCRTort`; the answer is a [`CreateCRTortResponse`].
     ///
     /// Required: `WorkId`, `TortURL`.
     ///
@@ -124,7 +124,7 @@ impl Client {
     pub fn create_cr_tort(&self) -> CreateCRTortCall {
         CreateCRTortCall::new(&self.handle)
     }
-    /// Calls `CreateCRUserVerify`.
+    /// Calls `CreateCRUserVerify`; the answer is a [`CreateCRUserVerifyResponse`].
     ///
     /// Required: `UserName`, `UserID`, `UserPhone`.
     ///
@@ -133,7 +133,7 @@ impl Client {
     pub fn create_cr_user_verify(&self) -> CreateCRUserVerifyCall {
         CreateCRUserVerifyCall::new(&self.handle)
     }
-    /// Calls `CreateCRWork`.
+    /// Calls `CreateCRWork`; the answer is a [`CreateCRWorkResponse`].
     ///
     /// Required: `WorkName`, `WorkCategory`, `WorkType`.
     ///
@@ -142,35 +142,35 @@ impl Client {
     pub fn create_cr_work(&self) -> CreateCRWorkCall {
         CreateCRWorkCall::new(&self.handle)
     }
-    /// Calls `DescribeBPCompanyInfo`.
+    /// Calls `DescribeBPCompanyInfo`; the answer is a [`DescribeBPCompanyInfoResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=bma&Version=2021-06-24&Action=DescribeBPCompanyInfo)
     #[inline]
     pub fn describe_bp_company_info(&self) -> DescribeBPCompanyInfoCall {
         DescribeBPCompanyInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeBPFakeURLs`.
+    /// Calls `DescribeBPFakeURLs`; the answer is a [`DescribeBPFakeURLsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=bma&Version=2021-06-24&Action=DescribeBPFakeURLs)
     #[inline]
     pub fn describe_bp_fake_ur_ls(&self) -> DescribeBPFakeURLsCall {
         DescribeBPFakeURLsCall::new(&self.handle)
     }
-    /// Calls `DescribeBPProtectURLs`.
+    /// Calls `DescribeBPProtectURLs`; the answer is a [`DescribeBPProtectURLsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=bma&Version=2021-06-24&Action=DescribeBPProtectURLs)
     #[inline]
     pub fn describe_bp_protect_ur_ls(&self) -> DescribeBPProtectURLsCall {
         DescribeBPProtectURLsCall::new(&self.handle)
     }
-    /// Calls `DescribeBPReportFakeURLs`.
+    /// Calls `DescribeBPReportFakeURLs`; the answer is a [`DescribeBPReportFakeURLsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=bma&Version=2021-06-24&Action=DescribeBPReportFakeURLs)
     #[inline]
     pub fn describe_bp_report_fake_ur_ls(&self) -> DescribeBPReportFakeURLsCall {
         DescribeBPReportFakeURLsCall::new(&self.handle)
     }
-    /// Calls `DescribeCRMonitorDetail`.
+    /// Calls `DescribeCRMonitorDetail`; the answer is a [`DescribeCRMonitorDetailResponse`].
     ///
     /// Required: `WorkId`.
     ///
@@ -179,14 +179,14 @@ impl Client {
     pub fn describe_cr_monitor_detail(&self) -> DescribeCRMonitorDetailCall {
         DescribeCRMonitorDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeCRMonitors`.
+    /// Calls `DescribeCRMonitors`; the answer is a [`DescribeCRMonitorsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=bma&Version=2021-06-24&Action=DescribeCRMonitors)
     #[inline]
     pub fn describe_cr_monitors(&self) -> DescribeCRMonitorsCall {
         DescribeCRMonitorsCall::new(&self.handle)
     }
-    /// Calls `DescribeCRObtainDetail`.
+    /// Calls `DescribeCRObtainDetail`; the answer is a [`DescribeCRObtainDetailResponse`].
     ///
     /// Required: `TortId`.
     ///
@@ -195,7 +195,7 @@ impl Client {
     pub fn describe_cr_obtain_detail(&self) -> DescribeCRObtainDetailCall {
         DescribeCRObtainDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeCRWorkInfo`.
+    /// Calls `DescribeCRWorkInfo`; the answer is a [`DescribeCRWorkInfoResponse`].
     ///
     /// Required: `WorkId`.
     ///
@@ -204,14 +204,14 @@ impl Client {
     pub fn describe_cr_work_info(&self) -> DescribeCRWorkInfoCall {
         DescribeCRWorkInfoCall::new(&self.handle)
     }
-    /// Calls `ModifyBPOfflineAttachment`.
+    /// Calls `ModifyBPOfflineAttachment`; the answer is a [`ModifyBPOfflineAttachmentResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=bma&Version=2021-06-24&Action=ModifyBPOfflineAttachment)
     #[inline]
     pub fn modify_bp_offline_attachment(&self) -> ModifyBPOfflineAttachmentCall {
         ModifyBPOfflineAttachmentCall::new(&self.handle)
     }
-    /// Calls `ModifyCRBlockStatus`.
+    /// Calls `ModifyCRBlockStatus`; the answer is a [`ModifyCRBlockStatusResponse`].
     ///
     /// Required: `TortId`.
     ///
@@ -220,7 +220,7 @@ impl Client {
     pub fn modify_cr_block_status(&self) -> ModifyCRBlockStatusCall {
         ModifyCRBlockStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyCRMonitor`.
+    /// Calls `ModifyCRMonitor`; the answer is a [`ModifyCRMonitorResponse`].
     ///
     /// Required: `WorkId`, `MonitorStatus`.
     ///
@@ -229,7 +229,7 @@ impl Client {
     pub fn modify_cr_monitor(&self) -> ModifyCRMonitorCall {
         ModifyCRMonitorCall::new(&self.handle)
     }
-    /// Calls `ModifyCRObtainStatus`.
+    /// Calls `ModifyCRObtainStatus`; the answer is a [`ModifyCRObtainStatusResponse`].
     ///
     /// Required: `TortId`, `ObtainType`, `ObtainDuration`.
     ///
@@ -238,7 +238,7 @@ impl Client {
     pub fn modify_cr_obtain_status(&self) -> ModifyCRObtainStatusCall {
         ModifyCRObtainStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyCRRightStatus`.
+    /// Calls `ModifyCRRightStatus`; the answer is a [`ModifyCRRightStatusResponse`].
     ///
     /// Required: `TortId`.
     ///
@@ -247,14 +247,14 @@ impl Client {
     pub fn modify_cr_right_status(&self) -> ModifyCRRightStatusCall {
         ModifyCRRightStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyCRWhiteList`.
+    /// Calls `ModifyCRWhiteList`; the answer is a [`ModifyCRWhiteListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=bma&Version=2021-06-24&Action=ModifyCRWhiteList)
     #[inline]
     pub fn modify_cr_white_list(&self) -> ModifyCRWhiteListCall {
         ModifyCRWhiteListCall::new(&self.handle)
     }
-    /// Calls `UpdateCRWork`.
+    /// Calls `UpdateCRWork`; the answer is a [`UpdateCRWorkResponse`].
     ///
     /// Required: `WorkId`.
     ///
@@ -594,7 +594,6 @@ rt::action!(
     DescribeBPCompanyInfo, DescribeBPCompanyInfoRequest, DescribeBPCompanyInfoCall,
     DescribeBPCompanyInfoResponse, Error, idempotent
 );
-impl<T> DescribeBPCompanyInfoCall<T> {}
 /// The answer of [`Client::describe_bp_company_info`] (`DescribeBPCompanyInfo`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `CreateBPBrand`.
+    /// Calls `CreateBPBrand`; the answer is a [`CreateBPBrandResponse`].
     ///
     /// Required: `BrandName`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn create_bp_brand(&self) -> CreateBPBrandCall {
         CreateBPBrandCall::new(&self.handle)
     }
-    /// Calls `CreateBPFakeAPP`.
+    /// Calls `CreateBPFakeAPP`; the answer is a [`CreateBPFakeAPPResponse`].
     ///
     /// Required: `CompanyId`, `FakeAPPName`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn create_bp_fake_app(&self) -> CreateBPFakeAPPCall {
         CreateBPFakeAPPCall::new(&self.handle)
     }
-    /// Calls `CreateBPFakeAPPList`.
+    /// Calls `CreateBPFakeAPPList`; the answer is a [`CreateBPFakeAPPListResponse`].
     ///
     /// Required: `FakeAPPs`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn create_bp_fake_app_list(&self) -> CreateBPFakeAPPListCall {
         CreateBPFakeAPPListCall::new(&self.handle)
     }
-    /// Calls `CreateBPFakeURL`.
+    /// Calls `CreateBPFakeURL`; the answer is a [`CreateBPFakeURLResponse`].
     ///
     /// Required: `CompanyId`, `FakeURL`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn create_bp_fake_url(&self) -> CreateBPFakeURLCall {
         CreateBPFakeURLCall::new(&self.handle)
     }
-    /// Calls `CreateBPFakeURLs`.
+    /// Calls `CreateBPFakeURLs`; the answer is a [`CreateBPFakeURLsResponse`].
     ///
     /// Required: `FakeURLs`.
     ///
@@ -80,7 +80,7 @@ impl Client {
     pub fn create_bp_fake_ur_ls(&self) -> CreateBPFakeURLsCall {
         CreateBPFakeURLsCall::new(&self.handle)
     }
-    /// Calls `CreateBPWhiteList`.
+    /// Calls `CreateBPWhiteList`; the answer is a [`CreateBPWhiteListResponse`].
     ///
     /// Required: `CompanyId`, `WhiteListType`, `WhiteLists`.
     ///
@@ -89,7 +89,7 @@ impl Client {
     pub fn create_bp_white_list(&self) -> CreateBPWhiteListCall {
         CreateBPWhiteListCall::new(&self.handle)
     }
-    /// Calls `DeleteBPWhiteList`.
+    /// Calls `DeleteBPWhiteList`; the answer is a [`DeleteBPWhiteListResponse`].
     ///
     /// Required: `WhiteListId`.
     ///
@@ -98,28 +98,28 @@ impl Client {
     pub fn delete_bp_white_list(&self) -> DeleteBPWhiteListCall {
         DeleteBPWhiteListCall::new(&self.handle)
     }
-    /// Calls `DescribeBPBrands`.
+    /// Calls `DescribeBPBrands`; the answer is a [`DescribeBPBrandsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=bma&Version=2022-11-15&Action=DescribeBPBrands)
     #[inline]
     pub fn describe_bp_brands(&self) -> DescribeBPBrandsCall {
         DescribeBPBrandsCall::new(&self.handle)
     }
-    /// Calls `DescribeBPFakeAPPList`.
+    /// Calls `DescribeBPFakeAPPList`; the answer is a [`DescribeBPFakeAPPListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=bma&Version=2022-11-15&Action=DescribeBPFakeAPPList)
     #[inline]
     pub fn describe_bp_fake_app_list(&self) -> DescribeBPFakeAPPListCall {
         DescribeBPFakeAPPListCall::new(&self.handle)
     }
-    /// Calls `DescribeBPFakeURLs`.
+    /// Calls `DescribeBPFakeURLs`; the answer is a [`DescribeBPFakeURLsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=bma&Version=2022-11-15&Action=DescribeBPFakeURLs)
     #[inline]
     pub fn describe_bp_fake_ur_ls(&self) -> DescribeBPFakeURLsCall {
         DescribeBPFakeURLsCall::new(&self.handle)
     }
-    /// Calls `DescribeBPWhiteLists`.
+    /// Calls `DescribeBPWhiteLists`; the answer is a [`DescribeBPWhiteListsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=bma&Version=2022-11-15&Action=DescribeBPWhiteLists)
     #[inline]
@@ -309,7 +309,6 @@ rt::action!(
     DescribeBPBrands, DescribeBPBrandsRequest, DescribeBPBrandsCall,
     DescribeBPBrandsResponse, Error, idempotent
 );
-impl<T> DescribeBPBrandsCall<T> {}
 /// The answer of [`Client::describe_bp_brands`] (`DescribeBPBrands`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

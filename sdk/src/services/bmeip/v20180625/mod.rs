@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `BindEipAcls`.
+    /// Calls `BindEipAcls`; the answer is a [`BindEipAclsResponse`].
     ///
     /// Required: `EipIdAclIdList`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn bind_eip_acls(&self) -> BindEipAclsCall {
         BindEipAclsCall::new(&self.handle)
     }
-    /// Calls `BindHosted`.
+    /// Calls `BindHosted`; the answer is a [`BindHostedResponse`].
     ///
     /// Required: `EipId`, `InstanceId`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn bind_hosted(&self) -> BindHostedCall {
         BindHostedCall::new(&self.handle)
     }
-    /// Calls `BindRs`.
+    /// Calls `BindRs`; the answer is a [`BindRsResponse`].
     ///
     /// Required: `EipId`, `InstanceId`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn bind_rs(&self) -> BindRsCall {
         BindRsCall::new(&self.handle)
     }
-    /// Calls `BindVpcIp`.
+    /// Calls `BindVpcIp`; the answer is a [`BindVpcIpResponse`].
     ///
     /// Required: `EipId`, `VpcId`, `VpcIp`.
     ///
@@ -71,14 +71,14 @@ impl Client {
     pub fn bind_vpc_ip(&self) -> BindVpcIpCall {
         BindVpcIpCall::new(&self.handle)
     }
-    /// Calls `CreateEip`.
+    /// Calls `CreateEip`; the answer is a [`CreateEipResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=bmeip&Version=2018-06-25&Action=CreateEip)
     #[inline]
     pub fn create_eip(&self) -> CreateEipCall {
         CreateEipCall::new(&self.handle)
     }
-    /// Calls `CreateEipAcl`.
+    /// Calls `CreateEipAcl`; the answer is a [`CreateEipAclResponse`].
     ///
     /// Required: `AclName`, `Status`.
     ///
@@ -87,7 +87,7 @@ impl Client {
     pub fn create_eip_acl(&self) -> CreateEipAclCall {
         CreateEipAclCall::new(&self.handle)
     }
-    /// Calls `DeleteEip`.
+    /// Calls `DeleteEip`; the answer is a [`DeleteEipResponse`].
     ///
     /// Required: `EipIds`.
     ///
@@ -96,7 +96,7 @@ impl Client {
     pub fn delete_eip(&self) -> DeleteEipCall {
         DeleteEipCall::new(&self.handle)
     }
-    /// Calls `DeleteEipAcl`.
+    /// Calls `DeleteEipAcl`; the answer is a [`DeleteEipAclResponse`].
     ///
     /// Required: `AclId`.
     ///
@@ -105,7 +105,7 @@ impl Client {
     pub fn delete_eip_acl(&self) -> DeleteEipAclCall {
         DeleteEipAclCall::new(&self.handle)
     }
-    /// Calls `DescribeEipAcls`.
+    /// Calls `DescribeEipAcls`; the answer is a [`DescribeEipAclsResponse`].
     ///
     /// Each answer holds one page of `EipAclList`; [`into_paginator`](DescribeEipAclsCall::into_paginator) reads them all.
     ///
@@ -114,14 +114,14 @@ impl Client {
     pub fn describe_eip_acls(&self) -> DescribeEipAclsCall {
         DescribeEipAclsCall::new(&self.handle)
     }
-    /// Calls `DescribeEipQuota`.
+    /// Calls `DescribeEipQuota`; the answer is a [`DescribeEipQuotaResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=bmeip&Version=2018-06-25&Action=DescribeEipQuota)
     #[inline]
     pub fn describe_eip_quota(&self) -> DescribeEipQuotaCall {
         DescribeEipQuotaCall::new(&self.handle)
     }
-    /// Calls `DescribeEipTask`.
+    /// Calls `DescribeEipTask`; the answer is a [`DescribeEipTaskResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -130,7 +130,7 @@ impl Client {
     pub fn describe_eip_task(&self) -> DescribeEipTaskCall {
         DescribeEipTaskCall::new(&self.handle)
     }
-    /// Calls `DescribeEips`.
+    /// Calls `DescribeEips`; the answer is a [`DescribeEipsResponse`].
     ///
     /// Each answer holds one page of `EipSet`; [`into_paginator`](DescribeEipsCall::into_paginator) reads them all.
     ///
@@ -139,7 +139,7 @@ impl Client {
     pub fn describe_eips(&self) -> DescribeEipsCall {
         DescribeEipsCall::new(&self.handle)
     }
-    /// Calls `ModifyEipAcl`.
+    /// Calls `ModifyEipAcl`; the answer is a [`ModifyEipAclResponse`].
     ///
     /// Required: `AclId`.
     ///
@@ -148,7 +148,7 @@ impl Client {
     pub fn modify_eip_acl(&self) -> ModifyEipAclCall {
         ModifyEipAclCall::new(&self.handle)
     }
-    /// Calls `ModifyEipCharge`.
+    /// Calls `ModifyEipCharge`; the answer is a [`ModifyEipChargeResponse`].
     ///
     /// Required: `PayMode`.
     ///
@@ -157,7 +157,7 @@ impl Client {
     pub fn modify_eip_charge(&self) -> ModifyEipChargeCall {
         ModifyEipChargeCall::new(&self.handle)
     }
-    /// Calls `ModifyEipName`.
+    /// Calls `ModifyEipName`; the answer is a [`ModifyEipNameResponse`].
     ///
     /// Required: `EipId`, `EipName`.
     ///
@@ -166,7 +166,7 @@ impl Client {
     pub fn modify_eip_name(&self) -> ModifyEipNameCall {
         ModifyEipNameCall::new(&self.handle)
     }
-    /// Calls `UnbindEipAcls`.
+    /// Calls `UnbindEipAcls`; the answer is a [`UnbindEipAclsResponse`].
     ///
     /// Required: `EipIdAclIdList`.
     ///
@@ -175,7 +175,7 @@ impl Client {
     pub fn unbind_eip_acls(&self) -> UnbindEipAclsCall {
         UnbindEipAclsCall::new(&self.handle)
     }
-    /// Calls `UnbindHosted`.
+    /// Calls `UnbindHosted`; the answer is a [`UnbindHostedResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -184,7 +184,7 @@ impl Client {
     pub fn unbind_hosted(&self) -> UnbindHostedCall {
         UnbindHostedCall::new(&self.handle)
     }
-    /// Calls `UnbindRs`.
+    /// Calls `UnbindRs`; the answer is a [`UnbindRsResponse`].
     ///
     /// Required: `EipId`, `InstanceId`.
     ///
@@ -193,7 +193,7 @@ impl Client {
     pub fn unbind_rs(&self) -> UnbindRsCall {
         UnbindRsCall::new(&self.handle)
     }
-    /// Calls `UnbindRsList`.
+    /// Calls `UnbindRsList`; the answer is a [`UnbindRsListResponse`].
     ///
     /// Required: `EipRsList`.
     ///
@@ -202,7 +202,7 @@ impl Client {
     pub fn unbind_rs_list(&self) -> UnbindRsListCall {
         UnbindRsListCall::new(&self.handle)
     }
-    /// Calls `UnbindVpcIp`.
+    /// Calls `UnbindVpcIp`; the answer is a [`UnbindVpcIpResponse`].
     ///
     /// Required: `EipId`, `VpcId`, `VpcIp`.
     ///
@@ -416,7 +416,6 @@ rt::action!(
     DescribeEipQuota, DescribeEipQuotaRequest, DescribeEipQuotaCall,
     DescribeEipQuotaResponse, Error, idempotent
 );
-impl<T> DescribeEipQuotaCall<T> {}
 /// The answer of [`Client::describe_eip_quota`] (`DescribeEipQuota`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `BindL4Backends`.
+    /// Calls `BindL4Backends`; the answer is a [`BindL4BackendsResponse`].
     ///
     /// Required: `LoadBalancerId`, `ListenerId`, `BackendSet`, `BindType`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn bind_l4_backends(&self) -> BindL4BackendsCall {
         BindL4BackendsCall::new(&self.handle)
     }
-    /// Calls `BindL7Backends`.
+    /// Calls `BindL7Backends`; the answer is a [`BindL7BackendsResponse`].
     ///
     /// Required: `LoadBalancerId`, `ListenerId`, `DomainId`, `LocationId`, `BackendSet`, `BindType`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn bind_l7_backends(&self) -> BindL7BackendsCall {
         BindL7BackendsCall::new(&self.handle)
     }
-    /// Calls `BindTrafficMirrorListeners`.
+    /// Calls `BindTrafficMirrorListeners`; the answer is a [`BindTrafficMirrorListenersResponse`].
     ///
     /// Required: `TrafficMirrorId`, `ListenerIds`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn bind_traffic_mirror_listeners(&self) -> BindTrafficMirrorListenersCall {
         BindTrafficMirrorListenersCall::new(&self.handle)
     }
-    /// Calls `BindTrafficMirrorReceivers`.
+    /// Calls `BindTrafficMirrorReceivers`; the answer is a [`BindTrafficMirrorReceiversResponse`].
     ///
     /// Required: `TrafficMirrorId`, `ReceiverSet`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn bind_traffic_mirror_receivers(&self) -> BindTrafficMirrorReceiversCall {
         BindTrafficMirrorReceiversCall::new(&self.handle)
     }
-    /// Calls `CreateL4Listeners`.
+    /// Calls `CreateL4Listeners`; the answer is a [`CreateL4ListenersResponse`].
     ///
     /// Required: `LoadBalancerId`, `ListenerSet`.
     ///
@@ -80,7 +80,7 @@ impl Client {
     pub fn create_l4_listeners(&self) -> CreateL4ListenersCall {
         CreateL4ListenersCall::new(&self.handle)
     }
-    /// Calls `CreateL7Listeners`.
+    /// Calls `CreateL7Listeners`; the answer is a [`CreateL7ListenersResponse`].
     ///
     /// Required: `LoadBalancerId`, `ListenerSet`.
     ///
@@ -89,7 +89,7 @@ impl Client {
     pub fn create_l7_listeners(&self) -> CreateL7ListenersCall {
         CreateL7ListenersCall::new(&self.handle)
     }
-    /// Calls `CreateL7Rules`.
+    /// Calls `CreateL7Rules`; the answer is a [`CreateL7RulesResponse`].
     ///
     /// Required: `LoadBalancerId`, `ListenerId`, `RuleSet`.
     ///
@@ -98,7 +98,7 @@ impl Client {
     pub fn create_l7_rules(&self) -> CreateL7RulesCall {
         CreateL7RulesCall::new(&self.handle)
     }
-    /// Calls `CreateLoadBalancers`.
+    /// Calls `CreateLoadBalancers`; the answer is a [`CreateLoadBalancersResponse`].
     ///
     /// Required: `VpcId`, `LoadBalancerType`.
     ///
@@ -107,7 +107,7 @@ impl Client {
     pub fn create_load_balancers(&self) -> CreateLoadBalancersCall {
         CreateLoadBalancersCall::new(&self.handle)
     }
-    /// Calls `CreateTrafficMirror`.
+    /// Calls `CreateTrafficMirror`; the answer is a [`CreateTrafficMirrorResponse`].
     ///
     /// Required: `Alias`, `VpcId`.
     ///
@@ -116,7 +116,7 @@ impl Client {
     pub fn create_traffic_mirror(&self) -> CreateTrafficMirrorCall {
         CreateTrafficMirrorCall::new(&self.handle)
     }
-    /// Calls `DeleteL7Domains`.
+    /// Calls `DeleteL7Domains`; the answer is a [`DeleteL7DomainsResponse`].
     ///
     /// Required: `LoadBalancerId`, `ListenerId`, `DomainIds`.
     ///
@@ -125,7 +125,7 @@ impl Client {
     pub fn delete_l7_domains(&self) -> DeleteL7DomainsCall {
         DeleteL7DomainsCall::new(&self.handle)
     }
-    /// Calls `DeleteL7Rules`.
+    /// Calls `DeleteL7Rules`; the answer is a [`DeleteL7RulesResponse`].
     ///
     /// Required: `LoadBalancerId`, `ListenerId`, `DomainId`, `LocationIds`.
     ///
@@ -134,7 +134,7 @@ impl Client {
     pub fn delete_l7_rules(&self) -> DeleteL7RulesCall {
         DeleteL7RulesCall::new(&self.handle)
     }
-    /// Calls `DeleteListeners`.
+    /// Calls `DeleteListeners`; the answer is a [`DeleteListenersResponse`].
     ///
     /// Required: `LoadBalancerId`, `ListenerIds`.
     ///
@@ -143,7 +143,7 @@ impl Client {
     pub fn delete_listeners(&self) -> DeleteListenersCall {
         DeleteListenersCall::new(&self.handle)
     }
-    /// Calls `DeleteLoadBalancer`.
+    /// Calls `DeleteLoadBalancer`; the answer is a [`DeleteLoadBalancerResponse`].
     ///
     /// Required: `LoadBalancerId`.
     ///
@@ -152,7 +152,7 @@ impl Client {
     pub fn delete_load_balancer(&self) -> DeleteLoadBalancerCall {
         DeleteLoadBalancerCall::new(&self.handle)
     }
-    /// Calls `DeleteTrafficMirror`.
+    /// Calls `DeleteTrafficMirror`; the answer is a [`DeleteTrafficMirrorResponse`].
     ///
     /// Required: `TrafficMirrorIds`.
     ///
@@ -161,7 +161,7 @@ impl Client {
     pub fn delete_traffic_mirror(&self) -> DeleteTrafficMirrorCall {
         DeleteTrafficMirrorCall::new(&self.handle)
     }
-    /// Calls `DescribeCertDetail`.
+    /// Calls `DescribeCertDetail`; the answer is a [`DescribeCertDetailResponse`].
     ///
     /// Required: `CertId`.
     ///
@@ -170,7 +170,7 @@ impl Client {
     pub fn describe_cert_detail(&self) -> DescribeCertDetailCall {
         DescribeCertDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeDevicesBindInfo`.
+    /// Calls `DescribeDevicesBindInfo`; the answer is a [`DescribeDevicesBindInfoResponse`].
     ///
     /// Required: `VpcId`, `InstanceIds`.
     ///
@@ -179,7 +179,7 @@ impl Client {
     pub fn describe_devices_bind_info(&self) -> DescribeDevicesBindInfoCall {
         DescribeDevicesBindInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeL4Backends`.
+    /// Calls `DescribeL4Backends`; the answer is a [`DescribeL4BackendsResponse`].
     ///
     /// Required: `LoadBalancerId`, `ListenerId`.
     ///
@@ -188,7 +188,7 @@ impl Client {
     pub fn describe_l4_backends(&self) -> DescribeL4BackendsCall {
         DescribeL4BackendsCall::new(&self.handle)
     }
-    /// Calls `DescribeL4ListenerInfo`.
+    /// Calls `DescribeL4ListenerInfo`; the answer is a [`DescribeL4ListenerInfoResponse`].
     ///
     /// Required: `LoadBalancerId`.
     ///
@@ -197,7 +197,7 @@ impl Client {
     pub fn describe_l4_listener_info(&self) -> DescribeL4ListenerInfoCall {
         DescribeL4ListenerInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeL4Listeners`.
+    /// Calls `DescribeL4Listeners`; the answer is a [`DescribeL4ListenersResponse`].
     ///
     /// Required: `LoadBalancerId`.
     ///
@@ -206,7 +206,7 @@ impl Client {
     pub fn describe_l4_listeners(&self) -> DescribeL4ListenersCall {
         DescribeL4ListenersCall::new(&self.handle)
     }
-    /// Calls `DescribeL7Backends`.
+    /// Calls `DescribeL7Backends`; the answer is a [`DescribeL7BackendsResponse`].
     ///
     /// Required: `LoadBalancerId`, `ListenerId`.
     ///
@@ -215,7 +215,7 @@ impl Client {
     pub fn describe_l7_backends(&self) -> DescribeL7BackendsCall {
         DescribeL7BackendsCall::new(&self.handle)
     }
-    /// Calls `DescribeL7ListenerInfo`.
+    /// Calls `DescribeL7ListenerInfo`; the answer is a [`DescribeL7ListenerInfoResponse`].
     ///
     /// Required: `LoadBalancerId`.
     ///
@@ -224,7 +224,7 @@ impl Client {
     pub fn describe_l7_listener_info(&self) -> DescribeL7ListenerInfoCall {
         DescribeL7ListenerInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeL7Listeners`.
+    /// Calls `DescribeL7Listeners`; the answer is a [`DescribeL7ListenersResponse`].
     ///
     /// Required: `LoadBalancerId`.
     ///
@@ -233,7 +233,7 @@ impl Client {
     pub fn describe_l7_listeners(&self) -> DescribeL7ListenersCall {
         DescribeL7ListenersCall::new(&self.handle)
     }
-    /// Calls `DescribeL7ListenersEx`.
+    /// Calls `DescribeL7ListenersEx`; the answer is a [`DescribeL7ListenersExResponse`].
     ///
     /// Required: `TrafficMirrorId`, `VpcId`.
     ///
@@ -244,7 +244,7 @@ impl Client {
     pub fn describe_l7_listeners_ex(&self) -> DescribeL7ListenersExCall {
         DescribeL7ListenersExCall::new(&self.handle)
     }
-    /// Calls `DescribeL7Rules`.
+    /// Calls `DescribeL7Rules`; the answer is a [`DescribeL7RulesResponse`].
     ///
     /// Required: `LoadBalancerId`, `ListenerId`.
     ///
@@ -253,7 +253,7 @@ impl Client {
     pub fn describe_l7_rules(&self) -> DescribeL7RulesCall {
         DescribeL7RulesCall::new(&self.handle)
     }
-    /// Calls `DescribeLoadBalancerPortInfo`.
+    /// Calls `DescribeLoadBalancerPortInfo`; the answer is a [`DescribeLoadBalancerPortInfoResponse`].
     ///
     /// Required: `LoadBalancerId`.
     ///
@@ -262,7 +262,7 @@ impl Client {
     pub fn describe_load_balancer_port_info(&self) -> DescribeLoadBalancerPortInfoCall {
         DescribeLoadBalancerPortInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeLoadBalancerTaskResult`.
+    /// Calls `DescribeLoadBalancerTaskResult`; the answer is a [`DescribeLoadBalancerTaskResultResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -273,7 +273,7 @@ impl Client {
     ) -> DescribeLoadBalancerTaskResultCall {
         DescribeLoadBalancerTaskResultCall::new(&self.handle)
     }
-    /// Calls `DescribeLoadBalancers`.
+    /// Calls `DescribeLoadBalancers`; the answer is a [`DescribeLoadBalancersResponse`].
     ///
     /// Each answer holds one page of `LoadBalancerSet`; [`into_paginator`](DescribeLoadBalancersCall::into_paginator) reads them all.
     ///
@@ -282,7 +282,7 @@ impl Client {
     pub fn describe_load_balancers(&self) -> DescribeLoadBalancersCall {
         DescribeLoadBalancersCall::new(&self.handle)
     }
-    /// Calls `DescribeTrafficMirrorListeners`.
+    /// Calls `DescribeTrafficMirrorListeners`; the answer is a [`DescribeTrafficMirrorListenersResponse`].
     ///
     /// Required: `TrafficMirrorId`.
     ///
@@ -295,7 +295,7 @@ impl Client {
     ) -> DescribeTrafficMirrorListenersCall {
         DescribeTrafficMirrorListenersCall::new(&self.handle)
     }
-    /// Calls `DescribeTrafficMirrorReceiverHealthStatus`.
+    /// Calls `DescribeTrafficMirrorReceiverHealthStatus`; the answer is a [`DescribeTrafficMirrorReceiverHealthStatusResponse`].
     ///
     /// Required: `TrafficMirrorId`, `ReceiverSet`.
     ///
@@ -306,7 +306,7 @@ impl Client {
     ) -> DescribeTrafficMirrorReceiverHealthStatusCall {
         DescribeTrafficMirrorReceiverHealthStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeTrafficMirrorReceivers`.
+    /// Calls `DescribeTrafficMirrorReceivers`; the answer is a [`DescribeTrafficMirrorReceiversResponse`].
     ///
     /// Required: `TrafficMirrorId`.
     ///
@@ -319,7 +319,7 @@ impl Client {
     ) -> DescribeTrafficMirrorReceiversCall {
         DescribeTrafficMirrorReceiversCall::new(&self.handle)
     }
-    /// Calls `DescribeTrafficMirrors`.
+    /// Calls `DescribeTrafficMirrors`; the answer is a [`DescribeTrafficMirrorsResponse`].
     ///
     /// Each answer holds one page of `TrafficMirrorSet`; [`into_paginator`](DescribeTrafficMirrorsCall::into_paginator) reads them all.
     ///
@@ -328,7 +328,7 @@ impl Client {
     pub fn describe_traffic_mirrors(&self) -> DescribeTrafficMirrorsCall {
         DescribeTrafficMirrorsCall::new(&self.handle)
     }
-    /// Calls `ModifyL4BackendPort`.
+    /// Calls `ModifyL4BackendPort`; the answer is a [`ModifyL4BackendPortResponse`].
     ///
     /// Required: `LoadBalancerId`, `ListenerId`, `InstanceId`, `Port`, `NewPort`, `BindType`.
     ///
@@ -337,7 +337,7 @@ impl Client {
     pub fn modify_l4_backend_port(&self) -> ModifyL4BackendPortCall {
         ModifyL4BackendPortCall::new(&self.handle)
     }
-    /// Calls `ModifyL4BackendProbePort`.
+    /// Calls `ModifyL4BackendProbePort`; the answer is a [`ModifyL4BackendProbePortResponse`].
     ///
     /// Required: `LoadBalancerId`, `ListenerId`, `InstanceId`, `Port`, `ProbePort`, `BindType`.
     ///
@@ -346,7 +346,7 @@ impl Client {
     pub fn modify_l4_backend_probe_port(&self) -> ModifyL4BackendProbePortCall {
         ModifyL4BackendProbePortCall::new(&self.handle)
     }
-    /// Calls `ModifyL4BackendWeight`.
+    /// Calls `ModifyL4BackendWeight`; the answer is a [`ModifyL4BackendWeightResponse`].
     ///
     /// Required: `LoadBalancerId`, `ListenerId`, `InstanceId`, `Weight`, `Port`, `BindType`.
     ///
@@ -355,7 +355,7 @@ impl Client {
     pub fn modify_l4_backend_weight(&self) -> ModifyL4BackendWeightCall {
         ModifyL4BackendWeightCall::new(&self.handle)
     }
-    /// Calls `ModifyL4Listener`.
+    /// Calls `ModifyL4Listener`; the answer is a [`ModifyL4ListenerResponse`].
     ///
     /// Required: `LoadBalancerId`, `ListenerId`.
     ///
@@ -364,7 +364,7 @@ impl Client {
     pub fn modify_l4_listener(&self) -> ModifyL4ListenerCall {
         ModifyL4ListenerCall::new(&self.handle)
     }
-    /// Calls `ModifyL7BackendPort`.
+    /// Calls `ModifyL7BackendPort`; the answer is a [`ModifyL7BackendPortResponse`].
     ///
     /// Required: `LoadBalancerId`, `ListenerId`, `DomainId`, `LocationId`, `InstanceId`, `Port`, `NewPort`, `BindType`.
     ///
@@ -373,7 +373,7 @@ impl Client {
     pub fn modify_l7_backend_port(&self) -> ModifyL7BackendPortCall {
         ModifyL7BackendPortCall::new(&self.handle)
     }
-    /// Calls `ModifyL7BackendWeight`.
+    /// Calls `ModifyL7BackendWeight`; the answer is a [`ModifyL7BackendWeightResponse`].
     ///
     /// Required: `LoadBalancerId`, `ListenerId`, `DomainId`, `LocationId`, `InstanceId`, `Weight`, `Port`, `BindType`.
     ///
@@ -382,7 +382,7 @@ impl Client {
     pub fn modify_l7_backend_weight(&self) -> ModifyL7BackendWeightCall {
         ModifyL7BackendWeightCall::new(&self.handle)
     }
-    /// Calls `ModifyL7Listener`.
+    /// Calls `ModifyL7Listener`; the answer is a [`ModifyL7ListenerResponse`].
     ///
     /// Required: `LoadBalancerId`, `ListenerId`.
     ///
@@ -391,7 +391,7 @@ impl Client {
     pub fn modify_l7_listener(&self) -> ModifyL7ListenerCall {
         ModifyL7ListenerCall::new(&self.handle)
     }
-    /// Calls `ModifyL7Locations`.
+    /// Calls `ModifyL7Locations`; the answer is a [`ModifyL7LocationsResponse`].
     ///
     /// Required: `LoadBalancerId`, `ListenerId`, `RuleSet`.
     ///
@@ -400,7 +400,7 @@ impl Client {
     pub fn modify_l7_locations(&self) -> ModifyL7LocationsCall {
         ModifyL7LocationsCall::new(&self.handle)
     }
-    /// Calls `ModifyLoadBalancer`.
+    /// Calls `ModifyLoadBalancer`; the answer is a [`ModifyLoadBalancerResponse`].
     ///
     /// Required: `LoadBalancerId`.
     ///
@@ -409,7 +409,7 @@ impl Client {
     pub fn modify_load_balancer(&self) -> ModifyLoadBalancerCall {
         ModifyLoadBalancerCall::new(&self.handle)
     }
-    /// Calls `ModifyLoadBalancerChargeMode`.
+    /// Calls `ModifyLoadBalancerChargeMode`; the answer is a [`ModifyLoadBalancerChargeModeResponse`].
     ///
     /// Required: `LoadBalancerId`, `PayMode`.
     ///
@@ -418,7 +418,7 @@ impl Client {
     pub fn modify_load_balancer_charge_mode(&self) -> ModifyLoadBalancerChargeModeCall {
         ModifyLoadBalancerChargeModeCall::new(&self.handle)
     }
-    /// Calls `ReplaceCert`.
+    /// Calls `ReplaceCert`; the answer is a [`ReplaceCertResponse`].
     ///
     /// Required: `OldCertId`, `NewCert`.
     ///
@@ -427,7 +427,7 @@ impl Client {
     pub fn replace_cert(&self) -> ReplaceCertCall {
         ReplaceCertCall::new(&self.handle)
     }
-    /// Calls `SetTrafficMirrorAlias`.
+    /// Calls `SetTrafficMirrorAlias`; the answer is a [`SetTrafficMirrorAliasResponse`].
     ///
     /// Required: `TrafficMirrorId`, `Alias`.
     ///
@@ -436,7 +436,7 @@ impl Client {
     pub fn set_traffic_mirror_alias(&self) -> SetTrafficMirrorAliasCall {
         SetTrafficMirrorAliasCall::new(&self.handle)
     }
-    /// Calls `SetTrafficMirrorHealthSwitch`.
+    /// Calls `SetTrafficMirrorHealthSwitch`; the answer is a [`SetTrafficMirrorHealthSwitchResponse`].
     ///
     /// Required: `TrafficMirrorId`, `HealthSwitch`.
     ///
@@ -445,7 +445,7 @@ impl Client {
     pub fn set_traffic_mirror_health_switch(&self) -> SetTrafficMirrorHealthSwitchCall {
         SetTrafficMirrorHealthSwitchCall::new(&self.handle)
     }
-    /// Calls `UnbindL4Backends`.
+    /// Calls `UnbindL4Backends`; the answer is a [`UnbindL4BackendsResponse`].
     ///
     /// Required: `LoadBalancerId`, `ListenerId`, `BackendSet`, `BindType`.
     ///
@@ -454,7 +454,7 @@ impl Client {
     pub fn unbind_l4_backends(&self) -> UnbindL4BackendsCall {
         UnbindL4BackendsCall::new(&self.handle)
     }
-    /// Calls `UnbindL7Backends`.
+    /// Calls `UnbindL7Backends`; the answer is a [`UnbindL7BackendsResponse`].
     ///
     /// Required: `LoadBalancerId`, `ListenerId`, `DomainId`, `LocationId`, `BackendSet`, `BindType`.
     ///
@@ -463,7 +463,7 @@ impl Client {
     pub fn unbind_l7_backends(&self) -> UnbindL7BackendsCall {
         UnbindL7BackendsCall::new(&self.handle)
     }
-    /// Calls `UnbindTrafficMirrorListeners`.
+    /// Calls `UnbindTrafficMirrorListeners`; the answer is a [`UnbindTrafficMirrorListenersResponse`].
     ///
     /// Required: `TrafficMirrorId`, `ListenerIds`.
     ///
@@ -472,7 +472,7 @@ impl Client {
     pub fn unbind_traffic_mirror_listeners(&self) -> UnbindTrafficMirrorListenersCall {
         UnbindTrafficMirrorListenersCall::new(&self.handle)
     }
-    /// Calls `UnbindTrafficMirrorReceivers`.
+    /// Calls `UnbindTrafficMirrorReceivers`; the answer is a [`UnbindTrafficMirrorReceiversResponse`].
     ///
     /// Required: `TrafficMirrorId`, `ReceiverSet`.
     ///
@@ -481,7 +481,7 @@ impl Client {
     pub fn unbind_traffic_mirror_receivers(&self) -> UnbindTrafficMirrorReceiversCall {
         UnbindTrafficMirrorReceiversCall::new(&self.handle)
     }
-    /// Calls `UploadCert`.
+    /// Calls `UploadCert`; the answer is a [`UploadCertResponse`].
     ///
     /// Required: `CertType`, `Cert`.
     ///

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `AcceptVpcPeerConnection`.
+    /// Calls `AcceptVpcPeerConnection`; the answer is a [`AcceptVpcPeerConnectionResponse`].
     ///
     /// Required: `VpcPeerConnectionId`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn accept_vpc_peer_connection(&self) -> AcceptVpcPeerConnectionCall {
         AcceptVpcPeerConnectionCall::new(&self.handle)
     }
-    /// Calls `AsyncRegisterIps`.
+    /// Calls `AsyncRegisterIps`; the answer is a [`AsyncRegisterIpsResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -56,7 +56,7 @@ impl Client {
     pub fn async_register_ips(&self) -> AsyncRegisterIpsCall {
         AsyncRegisterIpsCall::new(&self.handle)
     }
-    /// Calls `BindEipsToNatGateway`.
+    /// Calls `BindEipsToNatGateway`; the answer is a [`BindEipsToNatGatewayResponse`].
     ///
     /// Required: `NatId`, `VpcId`.
     ///
@@ -65,7 +65,7 @@ impl Client {
     pub fn bind_eips_to_nat_gateway(&self) -> BindEipsToNatGatewayCall {
         BindEipsToNatGatewayCall::new(&self.handle)
     }
-    /// Calls `BindIpsToNatGateway`.
+    /// Calls `BindIpsToNatGateway`; the answer is a [`BindIpsToNatGatewayResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -77,7 +77,7 @@ impl Client {
     pub fn bind_ips_to_nat_gateway(&self) -> BindIpsToNatGatewayCall {
         BindIpsToNatGatewayCall::new(&self.handle)
     }
-    /// Calls `BindSubnetsToNatGateway`.
+    /// Calls `BindSubnetsToNatGateway`; the answer is a [`BindSubnetsToNatGatewayResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -89,7 +89,7 @@ impl Client {
     pub fn bind_subnets_to_nat_gateway(&self) -> BindSubnetsToNatGatewayCall {
         BindSubnetsToNatGatewayCall::new(&self.handle)
     }
-    /// Calls `CreateCustomerGateway`.
+    /// Calls `CreateCustomerGateway`; the answer is a [`CreateCustomerGatewayResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -101,7 +101,7 @@ impl Client {
     pub fn create_customer_gateway(&self) -> CreateCustomerGatewayCall {
         CreateCustomerGatewayCall::new(&self.handle)
     }
-    /// Calls `CreateDockerSubnetWithVlan`.
+    /// Calls `CreateDockerSubnetWithVlan`; the answer is a [`CreateDockerSubnetWithVlanResponse`].
     ///
     /// Required: `VpcId`, `SubnetSet`.
     ///
@@ -110,7 +110,7 @@ impl Client {
     pub fn create_docker_subnet_with_vlan(&self) -> CreateDockerSubnetWithVlanCall {
         CreateDockerSubnetWithVlanCall::new(&self.handle)
     }
-    /// Calls `CreateHostedInterface`.
+    /// Calls `CreateHostedInterface`; the answer is a [`CreateHostedInterfaceResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -122,7 +122,7 @@ impl Client {
     pub fn create_hosted_interface(&self) -> CreateHostedInterfaceCall {
         CreateHostedInterfaceCall::new(&self.handle)
     }
-    /// Calls `CreateInterfaces`.
+    /// Calls `CreateInterfaces`; the answer is a [`CreateInterfacesResponse`].
     ///
     /// Required: `InstanceIds`, `VpcId`, `SubnetId`.
     ///
@@ -131,7 +131,7 @@ impl Client {
     pub fn create_interfaces(&self) -> CreateInterfacesCall {
         CreateInterfacesCall::new(&self.handle)
     }
-    /// Calls `CreateNatGateway`.
+    /// Calls `CreateNatGateway`; the answer is a [`CreateNatGatewayResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -143,7 +143,7 @@ impl Client {
     pub fn create_nat_gateway(&self) -> CreateNatGatewayCall {
         CreateNatGatewayCall::new(&self.handle)
     }
-    /// Calls `CreateRoutePolicies`.
+    /// Calls `CreateRoutePolicies`; the answer is a [`CreateRoutePoliciesResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -155,7 +155,7 @@ impl Client {
     pub fn create_route_policies(&self) -> CreateRoutePoliciesCall {
         CreateRoutePoliciesCall::new(&self.handle)
     }
-    /// Calls `CreateSubnet`.
+    /// Calls `CreateSubnet`; the answer is a [`CreateSubnetResponse`].
     ///
     /// Required: `VpcId`, `SubnetSet`.
     ///
@@ -164,7 +164,7 @@ impl Client {
     pub fn create_subnet(&self) -> CreateSubnetCall {
         CreateSubnetCall::new(&self.handle)
     }
-    /// Calls `CreateVirtualSubnetWithVlan`.
+    /// Calls `CreateVirtualSubnetWithVlan`; the answer is a [`CreateVirtualSubnetWithVlanResponse`].
     ///
     /// Required: `VpcId`, `SubnetSet`.
     ///
@@ -173,7 +173,7 @@ impl Client {
     pub fn create_virtual_subnet_with_vlan(&self) -> CreateVirtualSubnetWithVlanCall {
         CreateVirtualSubnetWithVlanCall::new(&self.handle)
     }
-    /// Calls `CreateVpc`.
+    /// Calls `CreateVpc`; the answer is a [`CreateVpcResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -185,7 +185,7 @@ impl Client {
     pub fn create_vpc(&self) -> CreateVpcCall {
         CreateVpcCall::new(&self.handle)
     }
-    /// Calls `CreateVpcPeerConnection`.
+    /// Calls `CreateVpcPeerConnection`; the answer is a [`CreateVpcPeerConnectionResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -197,7 +197,7 @@ impl Client {
     pub fn create_vpc_peer_connection(&self) -> CreateVpcPeerConnectionCall {
         CreateVpcPeerConnectionCall::new(&self.handle)
     }
-    /// Calls `DeleteCustomerGateway`.
+    /// Calls `DeleteCustomerGateway`; the answer is a [`DeleteCustomerGatewayResponse`].
     ///
     /// Required: `CustomerGatewayId`.
     ///
@@ -206,7 +206,7 @@ impl Client {
     pub fn delete_customer_gateway(&self) -> DeleteCustomerGatewayCall {
         DeleteCustomerGatewayCall::new(&self.handle)
     }
-    /// Calls `DeleteHostedInterface`.
+    /// Calls `DeleteHostedInterface`; the answer is a [`DeleteHostedInterfaceResponse`].
     ///
     /// Required: `InstanceIds`, `VpcId`, `SubnetId`.
     ///
@@ -215,7 +215,7 @@ impl Client {
     pub fn delete_hosted_interface(&self) -> DeleteHostedInterfaceCall {
         DeleteHostedInterfaceCall::new(&self.handle)
     }
-    /// Calls `DeleteHostedInterfaces`.
+    /// Calls `DeleteHostedInterfaces`; the answer is a [`DeleteHostedInterfacesResponse`].
     ///
     /// Required: `InstanceId`, `SubnetIds`.
     ///
@@ -224,7 +224,7 @@ impl Client {
     pub fn delete_hosted_interfaces(&self) -> DeleteHostedInterfacesCall {
         DeleteHostedInterfacesCall::new(&self.handle)
     }
-    /// Calls `DeleteInterfaces`.
+    /// Calls `DeleteInterfaces`; the answer is a [`DeleteInterfacesResponse`].
     ///
     /// Required: `InstanceId`, `SubnetIds`.
     ///
@@ -233,7 +233,7 @@ impl Client {
     pub fn delete_interfaces(&self) -> DeleteInterfacesCall {
         DeleteInterfacesCall::new(&self.handle)
     }
-    /// Calls `DeleteNatGateway`.
+    /// Calls `DeleteNatGateway`; the answer is a [`DeleteNatGatewayResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -245,7 +245,7 @@ impl Client {
     pub fn delete_nat_gateway(&self) -> DeleteNatGatewayCall {
         DeleteNatGatewayCall::new(&self.handle)
     }
-    /// Calls `DeleteRoutePolicy`.
+    /// Calls `DeleteRoutePolicy`; the answer is a [`DeleteRoutePolicyResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -257,7 +257,7 @@ impl Client {
     pub fn delete_route_policy(&self) -> DeleteRoutePolicyCall {
         DeleteRoutePolicyCall::new(&self.handle)
     }
-    /// Calls `DeleteSubnet`.
+    /// Calls `DeleteSubnet`; the answer is a [`DeleteSubnetResponse`].
     ///
     /// Required: `VpcId`, `SubnetId`.
     ///
@@ -266,7 +266,7 @@ impl Client {
     pub fn delete_subnet(&self) -> DeleteSubnetCall {
         DeleteSubnetCall::new(&self.handle)
     }
-    /// Calls `DeleteVirtualIp`.
+    /// Calls `DeleteVirtualIp`; the answer is a [`DeleteVirtualIpResponse`].
     ///
     /// Required: `VpcId`, `Ips`.
     ///
@@ -275,7 +275,7 @@ impl Client {
     pub fn delete_virtual_ip(&self) -> DeleteVirtualIpCall {
         DeleteVirtualIpCall::new(&self.handle)
     }
-    /// Calls `DeleteVpc`.
+    /// Calls `DeleteVpc`; the answer is a [`DeleteVpcResponse`].
     ///
     /// Required: `VpcId`.
     ///
@@ -284,7 +284,7 @@ impl Client {
     pub fn delete_vpc(&self) -> DeleteVpcCall {
         DeleteVpcCall::new(&self.handle)
     }
-    /// Calls `DeleteVpcPeerConnection`.
+    /// Calls `DeleteVpcPeerConnection`; the answer is a [`DeleteVpcPeerConnectionResponse`].
     ///
     /// Required: `VpcPeerConnectionId`.
     ///
@@ -293,7 +293,7 @@ impl Client {
     pub fn delete_vpc_peer_connection(&self) -> DeleteVpcPeerConnectionCall {
         DeleteVpcPeerConnectionCall::new(&self.handle)
     }
-    /// Calls `DeleteVpnConnection`.
+    /// Calls `DeleteVpnConnection`; the answer is a [`DeleteVpnConnectionResponse`].
     ///
     /// Required: `VpnConnectionId`.
     ///
@@ -302,7 +302,7 @@ impl Client {
     pub fn delete_vpn_connection(&self) -> DeleteVpnConnectionCall {
         DeleteVpnConnectionCall::new(&self.handle)
     }
-    /// Calls `DeleteVpnGateway`.
+    /// Calls `DeleteVpnGateway`; the answer is a [`DeleteVpnGatewayResponse`].
     ///
     /// Required: `VpnGatewayId`.
     ///
@@ -311,7 +311,7 @@ impl Client {
     pub fn delete_vpn_gateway(&self) -> DeleteVpnGatewayCall {
         DeleteVpnGatewayCall::new(&self.handle)
     }
-    /// Calls `DeregisterIps`.
+    /// Calls `DeregisterIps`; the answer is a [`DeregisterIpsResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -323,7 +323,7 @@ impl Client {
     pub fn deregister_ips(&self) -> DeregisterIpsCall {
         DeregisterIpsCall::new(&self.handle)
     }
-    /// Calls `DescribeCustomerGateways`.
+    /// Calls `DescribeCustomerGateways`; the answer is a [`DescribeCustomerGatewaysResponse`].
     ///
     /// Each answer holds one page of `CustomerGatewaySet`; [`into_paginator`](DescribeCustomerGatewaysCall::into_paginator) reads them all.
     ///
@@ -332,7 +332,7 @@ impl Client {
     pub fn describe_customer_gateways(&self) -> DescribeCustomerGatewaysCall {
         DescribeCustomerGatewaysCall::new(&self.handle)
     }
-    /// Calls `DescribeNatGateways`.
+    /// Calls `DescribeNatGateways`; the answer is a [`DescribeNatGatewaysResponse`].
     ///
     /// Each answer holds one page of `NatGatewayInfoSet`; [`into_paginator`](DescribeNatGatewaysCall::into_paginator) reads them all.
     ///
@@ -341,7 +341,7 @@ impl Client {
     pub fn describe_nat_gateways(&self) -> DescribeNatGatewaysCall {
         DescribeNatGatewaysCall::new(&self.handle)
     }
-    /// Calls `DescribeNatSubnets`.
+    /// Calls `DescribeNatSubnets`; the answer is a [`DescribeNatSubnetsResponse`].
     ///
     /// Required: `NatId`, `VpcId`.
     ///
@@ -350,7 +350,7 @@ impl Client {
     pub fn describe_nat_subnets(&self) -> DescribeNatSubnetsCall {
         DescribeNatSubnetsCall::new(&self.handle)
     }
-    /// Calls `DescribeRoutePolicies`.
+    /// Calls `DescribeRoutePolicies`; the answer is a [`DescribeRoutePoliciesResponse`].
     ///
     /// Required: `RouteTableId`.
     ///
@@ -361,7 +361,7 @@ impl Client {
     pub fn describe_route_policies(&self) -> DescribeRoutePoliciesCall {
         DescribeRoutePoliciesCall::new(&self.handle)
     }
-    /// Calls `DescribeRouteTables`.
+    /// Calls `DescribeRouteTables`; the answer is a [`DescribeRouteTablesResponse`].
     ///
     /// Each answer holds one page of `RouteTableSet`; [`into_paginator`](DescribeRouteTablesCall::into_paginator) reads them all.
     ///
@@ -370,7 +370,7 @@ impl Client {
     pub fn describe_route_tables(&self) -> DescribeRouteTablesCall {
         DescribeRouteTablesCall::new(&self.handle)
     }
-    /// Calls `DescribeSubnetAvailableIps`.
+    /// Calls `DescribeSubnetAvailableIps`; the answer is a [`DescribeSubnetAvailableIpsResponse`].
     ///
     /// Required: `SubnetId`.
     ///
@@ -379,7 +379,7 @@ impl Client {
     pub fn describe_subnet_available_ips(&self) -> DescribeSubnetAvailableIpsCall {
         DescribeSubnetAvailableIpsCall::new(&self.handle)
     }
-    /// Calls `DescribeSubnetByDevice`.
+    /// Calls `DescribeSubnetByDevice`; the answer is a [`DescribeSubnetByDeviceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -390,7 +390,7 @@ impl Client {
     pub fn describe_subnet_by_device(&self) -> DescribeSubnetByDeviceCall {
         DescribeSubnetByDeviceCall::new(&self.handle)
     }
-    /// Calls `DescribeSubnetByHostedDevice`.
+    /// Calls `DescribeSubnetByHostedDevice`; the answer is a [`DescribeSubnetByHostedDeviceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -401,7 +401,7 @@ impl Client {
     pub fn describe_subnet_by_hosted_device(&self) -> DescribeSubnetByHostedDeviceCall {
         DescribeSubnetByHostedDeviceCall::new(&self.handle)
     }
-    /// Calls `DescribeSubnets`.
+    /// Calls `DescribeSubnets`; the answer is a [`DescribeSubnetsResponse`].
     ///
     /// Each answer holds one page of `SubnetSet`; [`into_paginator`](DescribeSubnetsCall::into_paginator) reads them all.
     ///
@@ -410,7 +410,7 @@ impl Client {
     pub fn describe_subnets(&self) -> DescribeSubnetsCall {
         DescribeSubnetsCall::new(&self.handle)
     }
-    /// Calls `DescribeTaskStatus`.
+    /// Calls `DescribeTaskStatus`; the answer is a [`DescribeTaskStatusResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -419,7 +419,7 @@ impl Client {
     pub fn describe_task_status(&self) -> DescribeTaskStatusCall {
         DescribeTaskStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeVpcPeerConnections`.
+    /// Calls `DescribeVpcPeerConnections`; the answer is a [`DescribeVpcPeerConnectionsResponse`].
     ///
     /// Each answer holds one page of `VpcPeerConnectionSet`; [`into_paginator`](DescribeVpcPeerConnectionsCall::into_paginator) reads them all.
     ///
@@ -428,7 +428,7 @@ impl Client {
     pub fn describe_vpc_peer_connections(&self) -> DescribeVpcPeerConnectionsCall {
         DescribeVpcPeerConnectionsCall::new(&self.handle)
     }
-    /// Calls `DescribeVpcQuota`.
+    /// Calls `DescribeVpcQuota`; the answer is a [`DescribeVpcQuotaResponse`].
     ///
     /// Required: `TypeIds`.
     ///
@@ -437,7 +437,7 @@ impl Client {
     pub fn describe_vpc_quota(&self) -> DescribeVpcQuotaCall {
         DescribeVpcQuotaCall::new(&self.handle)
     }
-    /// Calls `DescribeVpcResource`.
+    /// Calls `DescribeVpcResource`; the answer is a [`DescribeVpcResourceResponse`].
     ///
     /// Each answer holds one page of `VpcResourceSet`; [`into_paginator`](DescribeVpcResourceCall::into_paginator) reads them all.
     ///
@@ -446,7 +446,7 @@ impl Client {
     pub fn describe_vpc_resource(&self) -> DescribeVpcResourceCall {
         DescribeVpcResourceCall::new(&self.handle)
     }
-    /// Calls `DescribeVpcView`.
+    /// Calls `DescribeVpcView`; the answer is a [`DescribeVpcViewResponse`].
     ///
     /// Required: `VpcId`.
     ///
@@ -455,14 +455,14 @@ impl Client {
     pub fn describe_vpc_view(&self) -> DescribeVpcViewCall {
         DescribeVpcViewCall::new(&self.handle)
     }
-    /// Calls `DescribeVpcs`.
+    /// Calls `DescribeVpcs`; the answer is a [`DescribeVpcsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=bmvpc&Version=2018-06-25&Action=DescribeVpcs)
     #[inline]
     pub fn describe_vpcs(&self) -> DescribeVpcsCall {
         DescribeVpcsCall::new(&self.handle)
     }
-    /// Calls `DescribeVpnConnections`.
+    /// Calls `DescribeVpnConnections`; the answer is a [`DescribeVpnConnectionsResponse`].
     ///
     /// Each answer holds one page of `VpnConnectionSet`; [`into_paginator`](DescribeVpnConnectionsCall::into_paginator) reads them all.
     ///
@@ -471,7 +471,7 @@ impl Client {
     pub fn describe_vpn_connections(&self) -> DescribeVpnConnectionsCall {
         DescribeVpnConnectionsCall::new(&self.handle)
     }
-    /// Calls `DescribeVpnGateways`.
+    /// Calls `DescribeVpnGateways`; the answer is a [`DescribeVpnGatewaysResponse`].
     ///
     /// Each answer holds one page of `VpnGatewaySet`; [`into_paginator`](DescribeVpnGatewaysCall::into_paginator) reads them all.
     ///
@@ -480,7 +480,7 @@ impl Client {
     pub fn describe_vpn_gateways(&self) -> DescribeVpnGatewaysCall {
         DescribeVpnGatewaysCall::new(&self.handle)
     }
-    /// Calls `DownloadCustomerGatewayConfiguration`.
+    /// Calls `DownloadCustomerGatewayConfiguration`; the answer is a [`DownloadCustomerGatewayConfigurationResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -494,7 +494,7 @@ impl Client {
     ) -> DownloadCustomerGatewayConfigurationCall {
         DownloadCustomerGatewayConfigurationCall::new(&self.handle)
     }
-    /// Calls `ModifyCustomerGatewayAttribute`.
+    /// Calls `ModifyCustomerGatewayAttribute`; the answer is a [`ModifyCustomerGatewayAttributeResponse`].
     ///
     /// Required: `CustomerGatewayId`, `CustomerGatewayName`.
     ///
@@ -505,7 +505,7 @@ impl Client {
     ) -> ModifyCustomerGatewayAttributeCall {
         ModifyCustomerGatewayAttributeCall::new(&self.handle)
     }
-    /// Calls `ModifyRoutePolicy`.
+    /// Calls `ModifyRoutePolicy`; the answer is a [`ModifyRoutePolicyResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -517,7 +517,7 @@ impl Client {
     pub fn modify_route_policy(&self) -> ModifyRoutePolicyCall {
         ModifyRoutePolicyCall::new(&self.handle)
     }
-    /// Calls `ModifyRouteTable`.
+    /// Calls `ModifyRouteTable`; the answer is a [`ModifyRouteTableResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -529,7 +529,7 @@ impl Client {
     pub fn modify_route_table(&self) -> ModifyRouteTableCall {
         ModifyRouteTableCall::new(&self.handle)
     }
-    /// Calls `ModifySubnetAttribute`.
+    /// Calls `ModifySubnetAttribute`; the answer is a [`ModifySubnetAttributeResponse`].
     ///
     /// Required: `VpcId`, `SubnetId`, `SubnetName`.
     ///
@@ -538,7 +538,7 @@ impl Client {
     pub fn modify_subnet_attribute(&self) -> ModifySubnetAttributeCall {
         ModifySubnetAttributeCall::new(&self.handle)
     }
-    /// Calls `ModifySubnetDHCPRelay`.
+    /// Calls `ModifySubnetDHCPRelay`; the answer is a [`ModifySubnetDHCPRelayResponse`].
     ///
     /// Required: `VpcId`, `SubnetId`, `EnableDHCP`.
     ///
@@ -547,7 +547,7 @@ impl Client {
     pub fn modify_subnet_dhcp_relay(&self) -> ModifySubnetDHCPRelayCall {
         ModifySubnetDHCPRelayCall::new(&self.handle)
     }
-    /// Calls `ModifyVpcAttribute`.
+    /// Calls `ModifyVpcAttribute`; the answer is a [`ModifyVpcAttributeResponse`].
     ///
     /// Required: `VpcId`.
     ///
@@ -556,7 +556,7 @@ impl Client {
     pub fn modify_vpc_attribute(&self) -> ModifyVpcAttributeCall {
         ModifyVpcAttributeCall::new(&self.handle)
     }
-    /// Calls `ModifyVpcPeerConnection`.
+    /// Calls `ModifyVpcPeerConnection`; the answer is a [`ModifyVpcPeerConnectionResponse`].
     ///
     /// Required: `VpcPeerConnectionId`.
     ///
@@ -565,7 +565,7 @@ impl Client {
     pub fn modify_vpc_peer_connection(&self) -> ModifyVpcPeerConnectionCall {
         ModifyVpcPeerConnectionCall::new(&self.handle)
     }
-    /// Calls `ModifyVpnConnectionAttribute`.
+    /// Calls `ModifyVpnConnectionAttribute`; the answer is a [`ModifyVpnConnectionAttributeResponse`].
     ///
     /// Required: `VpnConnectionId`, `VpcId`.
     ///
@@ -574,7 +574,7 @@ impl Client {
     pub fn modify_vpn_connection_attribute(&self) -> ModifyVpnConnectionAttributeCall {
         ModifyVpnConnectionAttributeCall::new(&self.handle)
     }
-    /// Calls `ModifyVpnGatewayAttribute`.
+    /// Calls `ModifyVpnGatewayAttribute`; the answer is a [`ModifyVpnGatewayAttributeResponse`].
     ///
     /// Required: `VpnGatewayId`, `VpnGatewayName`.
     ///
@@ -583,7 +583,7 @@ impl Client {
     pub fn modify_vpn_gateway_attribute(&self) -> ModifyVpnGatewayAttributeCall {
         ModifyVpnGatewayAttributeCall::new(&self.handle)
     }
-    /// Calls `RejectVpcPeerConnection`.
+    /// Calls `RejectVpcPeerConnection`; the answer is a [`RejectVpcPeerConnectionResponse`].
     ///
     /// Required: `VpcPeerConnectionId`.
     ///
@@ -592,7 +592,7 @@ impl Client {
     pub fn reject_vpc_peer_connection(&self) -> RejectVpcPeerConnectionCall {
         RejectVpcPeerConnectionCall::new(&self.handle)
     }
-    /// Calls `ResetVpnConnection`.
+    /// Calls `ResetVpnConnection`; the answer is a [`ResetVpnConnectionResponse`].
     ///
     /// Required: `VpcId`, `VpnConnectionId`.
     ///
@@ -601,7 +601,7 @@ impl Client {
     pub fn reset_vpn_connection(&self) -> ResetVpnConnectionCall {
         ResetVpnConnectionCall::new(&self.handle)
     }
-    /// Calls `UnbindEipsFromNatGateway`.
+    /// Calls `UnbindEipsFromNatGateway`; the answer is a [`UnbindEipsFromNatGatewayResponse`].
     ///
     /// Required: `NatId`, `VpcId`, `AssignedEips`.
     ///
@@ -610,7 +610,7 @@ impl Client {
     pub fn unbind_eips_from_nat_gateway(&self) -> UnbindEipsFromNatGatewayCall {
         UnbindEipsFromNatGatewayCall::new(&self.handle)
     }
-    /// Calls `UnbindIpsFromNatGateway`.
+    /// Calls `UnbindIpsFromNatGateway`; the answer is a [`UnbindIpsFromNatGatewayResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -622,7 +622,7 @@ impl Client {
     pub fn unbind_ips_from_nat_gateway(&self) -> UnbindIpsFromNatGatewayCall {
         UnbindIpsFromNatGatewayCall::new(&self.handle)
     }
-    /// Calls `UnbindSubnetsFromNatGateway`.
+    /// Calls `UnbindSubnetsFromNatGateway`; the answer is a [`UnbindSubnetsFromNatGatewayResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -634,7 +634,7 @@ impl Client {
     pub fn unbind_subnets_from_nat_gateway(&self) -> UnbindSubnetsFromNatGatewayCall {
         UnbindSubnetsFromNatGatewayCall::new(&self.handle)
     }
-    /// Calls `UpgradeNatGateway`.
+    /// Calls `UpgradeNatGateway`; the answer is a [`UpgradeNatGatewayResponse`].
     ///
     /// The service marks this action deprecated.
     ///

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `GetBpaasApproveDetail`.
+    /// Calls `GetBpaasApproveDetail`; the answer is a [`GetBpaasApproveDetailResponse`].
     ///
     /// Required: `ApproveId`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn get_bpaas_approve_detail(&self) -> GetBpaasApproveDetailCall {
         GetBpaasApproveDetailCall::new(&self.handle)
     }
-    /// Calls `OutApproveBpaasApplication`.
+    /// Calls `OutApproveBpaasApplication`; the answer is a [`OutApproveBpaasApplicationResponse`].
     ///
     /// Required: `Status`, `ApproveId`.
     ///

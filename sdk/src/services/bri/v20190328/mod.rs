@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `DescribeBRI`.
+    /// Calls `DescribeBRI`; the answer is a [`DescribeBRIResponse`].
     ///
     /// The service marks this action deprecated.
     ///

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `DescribeKBComponent`.
+    /// Calls `DescribeKBComponent`; the answer is a [`DescribeKBComponentResponse`].
     ///
     /// Required: `PURL`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn describe_kb_component(&self) -> DescribeKBComponentCall {
         DescribeKBComponentCall::new(&self.handle)
     }
-    /// Calls `DescribeKBComponentVersionList`.
+    /// Calls `DescribeKBComponentVersionList`; the answer is a [`DescribeKBComponentVersionListResponse`].
     ///
     /// Required: `PURL`.
     ///
@@ -55,7 +55,7 @@ impl Client {
     ) -> DescribeKBComponentVersionListCall {
         DescribeKBComponentVersionListCall::new(&self.handle)
     }
-    /// Calls `DescribeKBComponentVulnerability`.
+    /// Calls `DescribeKBComponentVulnerability`; the answer is a [`DescribeKBComponentVulnerabilityResponse`].
     ///
     /// Required: `PURL`.
     ///
@@ -66,28 +66,28 @@ impl Client {
     ) -> DescribeKBComponentVulnerabilityCall {
         DescribeKBComponentVulnerabilityCall::new(&self.handle)
     }
-    /// Calls `DescribeKBLicense`.
+    /// Calls `DescribeKBLicense`; the answer is a [`DescribeKBLicenseResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=bsca&Version=2021-08-11&Action=DescribeKBLicense)
     #[inline]
     pub fn describe_kb_license(&self) -> DescribeKBLicenseCall {
         DescribeKBLicenseCall::new(&self.handle)
     }
-    /// Calls `DescribeKBVulnerability`.
+    /// Calls `DescribeKBVulnerability`; the answer is a [`DescribeKBVulnerabilityResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=bsca&Version=2021-08-11&Action=DescribeKBVulnerability)
     #[inline]
     pub fn describe_kb_vulnerability(&self) -> DescribeKBVulnerabilityCall {
         DescribeKBVulnerabilityCall::new(&self.handle)
     }
-    /// Calls `MatchKBPURLList`.
+    /// Calls `MatchKBPURLList`; the answer is a [`MatchKBPURLListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=bsca&Version=2021-08-11&Action=MatchKBPURLList)
     #[inline]
     pub fn match_kbpurl_list(&self) -> MatchKBPURLListCall {
         MatchKBPURLListCall::new(&self.handle)
     }
-    /// Calls `SearchKBComponent`.
+    /// Calls `SearchKBComponent`; the answer is a [`SearchKBComponentResponse`].
     ///
     /// Required: `Query`.
     ///

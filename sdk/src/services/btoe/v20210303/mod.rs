@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `CreateAudioDeposit`.
+    /// Calls `CreateAudioDeposit`; the answer is a [`CreateAudioDepositResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -47,7 +47,7 @@ impl Client {
     pub fn create_audio_deposit(&self) -> CreateAudioDepositCall {
         CreateAudioDepositCall::new(&self.handle)
     }
-    /// Calls `CreateDataDeposit`.
+    /// Calls `CreateDataDeposit`; the answer is a [`CreateDataDepositResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -59,7 +59,7 @@ impl Client {
     pub fn create_data_deposit(&self) -> CreateDataDepositCall {
         CreateDataDepositCall::new(&self.handle)
     }
-    /// Calls `CreateDocDeposit`.
+    /// Calls `CreateDocDeposit`; the answer is a [`CreateDocDepositResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn create_doc_deposit(&self) -> CreateDocDepositCall {
         CreateDocDepositCall::new(&self.handle)
     }
-    /// Calls `CreateHashDeposit`.
+    /// Calls `CreateHashDeposit`; the answer is a [`CreateHashDepositResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -83,7 +83,7 @@ impl Client {
     pub fn create_hash_deposit(&self) -> CreateHashDepositCall {
         CreateHashDepositCall::new(&self.handle)
     }
-    /// Calls `CreateHashDepositNoCert`.
+    /// Calls `CreateHashDepositNoCert`; the answer is a [`CreateHashDepositNoCertResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -95,7 +95,7 @@ impl Client {
     pub fn create_hash_deposit_no_cert(&self) -> CreateHashDepositNoCertCall {
         CreateHashDepositNoCertCall::new(&self.handle)
     }
-    /// Calls `CreateHashDepositNoSeal`.
+    /// Calls `CreateHashDepositNoSeal`; the answer is a [`CreateHashDepositNoSealResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -107,7 +107,7 @@ impl Client {
     pub fn create_hash_deposit_no_seal(&self) -> CreateHashDepositNoSealCall {
         CreateHashDepositNoSealCall::new(&self.handle)
     }
-    /// Calls `CreateImageDeposit`.
+    /// Calls `CreateImageDeposit`; the answer is a [`CreateImageDepositResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -119,7 +119,7 @@ impl Client {
     pub fn create_image_deposit(&self) -> CreateImageDepositCall {
         CreateImageDepositCall::new(&self.handle)
     }
-    /// Calls `CreateVideoDeposit`.
+    /// Calls `CreateVideoDeposit`; the answer is a [`CreateVideoDepositResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -131,7 +131,7 @@ impl Client {
     pub fn create_video_deposit(&self) -> CreateVideoDepositCall {
         CreateVideoDepositCall::new(&self.handle)
     }
-    /// Calls `CreateWebpageDeposit`.
+    /// Calls `CreateWebpageDeposit`; the answer is a [`CreateWebpageDepositResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -143,7 +143,7 @@ impl Client {
     pub fn create_webpage_deposit(&self) -> CreateWebpageDepositCall {
         CreateWebpageDepositCall::new(&self.handle)
     }
-    /// Calls `GetDepositCert`.
+    /// Calls `GetDepositCert`; the answer is a [`GetDepositCertResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -155,7 +155,7 @@ impl Client {
     pub fn get_deposit_cert(&self) -> GetDepositCertCall {
         GetDepositCertCall::new(&self.handle)
     }
-    /// Calls `GetDepositFile`.
+    /// Calls `GetDepositFile`; the answer is a [`GetDepositFileResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -167,7 +167,7 @@ impl Client {
     pub fn get_deposit_file(&self) -> GetDepositFileCall {
         GetDepositFileCall::new(&self.handle)
     }
-    /// Calls `GetDepositInfo`.
+    /// Calls `GetDepositInfo`; the answer is a [`GetDepositInfoResponse`].
     ///
     /// The service marks this action deprecated.
     ///

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `CreateVerifyReport`.
+    /// Calls `CreateVerifyReport`; the answer is a [`CreateVerifyReportResponse`].
     ///
     /// Required: `ApplyCustomerType`, `ApplyCustomerName`, `ApplyName`, `ApplyMobile`, `FileId`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn create_verify_report(&self) -> CreateVerifyReportCall {
         CreateVerifyReportCall::new(&self.handle)
     }
-    /// Calls `DescribeVerifyReport`.
+    /// Calls `DescribeVerifyReport`; the answer is a [`DescribeVerifyReportResponse`].
     ///
     /// Required: `SignatureId`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn describe_verify_report(&self) -> DescribeVerifyReportCall {
         DescribeVerifyReportCall::new(&self.handle)
     }
-    /// Calls `UploadFile`.
+    /// Calls `UploadFile`; the answer is a [`UploadFileResponse`].
     ///
     /// Required: `FileInfos`.
     ///

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `AddUser`.
+    /// Calls `AddUser`; the answer is a [`AddUserResponse`].
     ///
     /// Required: `Name`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn add_user(&self) -> AddUserCall {
         AddUserCall::new(&self.handle)
     }
-    /// Calls `AddUserToGroup`.
+    /// Calls `AddUserToGroup`; the answer is a [`AddUserToGroupResponse`].
     ///
     /// Required: `Info`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn add_user_to_group(&self) -> AddUserToGroupCall {
         AddUserToGroupCall::new(&self.handle)
     }
-    /// Calls `AttachGroupPolicy`.
+    /// Calls `AttachGroupPolicy`; the answer is a [`AttachGroupPolicyResponse`].
     ///
     /// Required: `PolicyId`, `AttachGroupId`.
     ///
@@ -62,14 +62,14 @@ impl Client {
     pub fn attach_group_policy(&self) -> AttachGroupPolicyCall {
         AttachGroupPolicyCall::new(&self.handle)
     }
-    /// Calls `AttachRolePolicy`.
+    /// Calls `AttachRolePolicy`; the answer is a [`AttachRolePolicyResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cam&Version=2019-01-16&Action=AttachRolePolicy)
     #[inline]
     pub fn attach_role_policy(&self) -> AttachRolePolicyCall {
         AttachRolePolicyCall::new(&self.handle)
     }
-    /// Calls `AttachUserPolicy`.
+    /// Calls `AttachUserPolicy`; the answer is a [`AttachUserPolicyResponse`].
     ///
     /// Required: `PolicyId`, `AttachUin`.
     ///
@@ -78,7 +78,7 @@ impl Client {
     pub fn attach_user_policy(&self) -> AttachUserPolicyCall {
         AttachUserPolicyCall::new(&self.handle)
     }
-    /// Calls `BuildDataFlowAuthToken`.
+    /// Calls `BuildDataFlowAuthToken`; the answer is a [`BuildDataFlowAuthTokenResponse`].
     ///
     /// Required: `ResourceId`, `ResourceRegion`, `ResourceAccount`.
     ///
@@ -87,7 +87,7 @@ impl Client {
     pub fn build_data_flow_auth_token(&self) -> BuildDataFlowAuthTokenCall {
         BuildDataFlowAuthTokenCall::new(&self.handle)
     }
-    /// Calls `ConsumeCustomMFAToken`.
+    /// Calls `ConsumeCustomMFAToken`; the answer is a [`ConsumeCustomMFATokenResponse`].
     ///
     /// Required: `MFAToken`.
     ///
@@ -96,14 +96,14 @@ impl Client {
     pub fn consume_custom_mfa_token(&self) -> ConsumeCustomMFATokenCall {
         ConsumeCustomMFATokenCall::new(&self.handle)
     }
-    /// Calls `CreateAccessKey`.
+    /// Calls `CreateAccessKey`; the answer is a [`CreateAccessKeyResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cam&Version=2019-01-16&Action=CreateAccessKey)
     #[inline]
     pub fn create_access_key(&self) -> CreateAccessKeyCall {
         CreateAccessKeyCall::new(&self.handle)
     }
-    /// Calls `CreateGroup`.
+    /// Calls `CreateGroup`; the answer is a [`CreateGroupResponse`].
     ///
     /// Required: `GroupName`.
     ///
@@ -112,7 +112,7 @@ impl Client {
     pub fn create_group(&self) -> CreateGroupCall {
         CreateGroupCall::new(&self.handle)
     }
-    /// Calls `CreateMessageReceiver`.
+    /// Calls `CreateMessageReceiver`; the answer is a [`CreateMessageReceiverResponse`].
     ///
     /// Required: `Name`, `CountryCode`, `Email`, `PhoneNumber`.
     ///
@@ -121,7 +121,7 @@ impl Client {
     pub fn create_message_receiver(&self) -> CreateMessageReceiverCall {
         CreateMessageReceiverCall::new(&self.handle)
     }
-    /// Calls `CreateOIDCConfig`.
+    /// Calls `CreateOIDCConfig`; the answer is a [`CreateOIDCConfigResponse`].
     ///
     /// Required: `IdentityUrl`, `ClientId`, `Name`, `IdentityKey`.
     ///
@@ -130,7 +130,7 @@ impl Client {
     pub fn create_oidc_config(&self) -> CreateOIDCConfigCall {
         CreateOIDCConfigCall::new(&self.handle)
     }
-    /// Calls `CreatePolicy`.
+    /// Calls `CreatePolicy`; the answer is a [`CreatePolicyResponse`].
     ///
     /// Required: `PolicyName`, `PolicyDocument`.
     ///
@@ -139,7 +139,7 @@ impl Client {
     pub fn create_policy(&self) -> CreatePolicyCall {
         CreatePolicyCall::new(&self.handle)
     }
-    /// Calls `CreatePolicyVersion`.
+    /// Calls `CreatePolicyVersion`; the answer is a [`CreatePolicyVersionResponse`].
     ///
     /// Required: `PolicyId`, `PolicyDocument`, `SetAsDefault`.
     ///
@@ -148,7 +148,7 @@ impl Client {
     pub fn create_policy_version(&self) -> CreatePolicyVersionCall {
         CreatePolicyVersionCall::new(&self.handle)
     }
-    /// Calls `CreateRole`.
+    /// Calls `CreateRole`; the answer is a [`CreateRoleResponse`].
     ///
     /// Required: `RoleName`, `PolicyDocument`.
     ///
@@ -157,7 +157,7 @@ impl Client {
     pub fn create_role(&self) -> CreateRoleCall {
         CreateRoleCall::new(&self.handle)
     }
-    /// Calls `CreateSAMLProvider`.
+    /// Calls `CreateSAMLProvider`; the answer is a [`CreateSAMLProviderResponse`].
     ///
     /// Required: `Name`, `Description`, `SAMLMetadataDocument`.
     ///
@@ -166,7 +166,7 @@ impl Client {
     pub fn create_saml_provider(&self) -> CreateSAMLProviderCall {
         CreateSAMLProviderCall::new(&self.handle)
     }
-    /// Calls `CreateServiceLinkedRole`.
+    /// Calls `CreateServiceLinkedRole`; the answer is a [`CreateServiceLinkedRoleResponse`].
     ///
     /// Required: `QCSServiceName`.
     ///
@@ -175,7 +175,7 @@ impl Client {
     pub fn create_service_linked_role(&self) -> CreateServiceLinkedRoleCall {
         CreateServiceLinkedRoleCall::new(&self.handle)
     }
-    /// Calls `CreateSubAccountLoginIpPolicy`.
+    /// Calls `CreateSubAccountLoginIpPolicy`; the answer is a [`CreateSubAccountLoginIpPolicyResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cam&Version=2019-01-16&Action=CreateSubAccountLoginIpPolicy)
     #[inline]
@@ -184,7 +184,7 @@ impl Client {
     ) -> CreateSubAccountLoginIpPolicyCall {
         CreateSubAccountLoginIpPolicyCall::new(&self.handle)
     }
-    /// Calls `CreateUserOIDCConfig`.
+    /// Calls `CreateUserOIDCConfig`; the answer is a [`CreateUserOIDCConfigResponse`].
     ///
     /// Required: `IdentityUrl`, `ClientId`, `AuthorizationEndpoint`, `ResponseType`, `ResponseMode`, `MappingFiled`, `IdentityKey`.
     ///
@@ -193,7 +193,7 @@ impl Client {
     pub fn create_user_oidc_config(&self) -> CreateUserOIDCConfigCall {
         CreateUserOIDCConfigCall::new(&self.handle)
     }
-    /// Calls `CreateUserSAMLConfig`.
+    /// Calls `CreateUserSAMLConfig`; the answer is a [`CreateUserSAMLConfigResponse`].
     ///
     /// Required: `SAMLMetadataDocument`.
     ///
@@ -202,7 +202,7 @@ impl Client {
     pub fn create_user_saml_config(&self) -> CreateUserSAMLConfigCall {
         CreateUserSAMLConfigCall::new(&self.handle)
     }
-    /// Calls `DeleteAccessKey`.
+    /// Calls `DeleteAccessKey`; the answer is a [`DeleteAccessKeyResponse`].
     ///
     /// Required: `AccessKeyId`.
     ///
@@ -211,7 +211,7 @@ impl Client {
     pub fn delete_access_key(&self) -> DeleteAccessKeyCall {
         DeleteAccessKeyCall::new(&self.handle)
     }
-    /// Calls `DeleteGroup`.
+    /// Calls `DeleteGroup`; the answer is a [`DeleteGroupResponse`].
     ///
     /// Required: `GroupId`.
     ///
@@ -220,7 +220,7 @@ impl Client {
     pub fn delete_group(&self) -> DeleteGroupCall {
         DeleteGroupCall::new(&self.handle)
     }
-    /// Calls `DeleteMessageReceiver`.
+    /// Calls `DeleteMessageReceiver`; the answer is a [`DeleteMessageReceiverResponse`].
     ///
     /// Required: `Name`.
     ///
@@ -229,7 +229,7 @@ impl Client {
     pub fn delete_message_receiver(&self) -> DeleteMessageReceiverCall {
         DeleteMessageReceiverCall::new(&self.handle)
     }
-    /// Calls `DeleteOIDCConfig`.
+    /// Calls `DeleteOIDCConfig`; the answer is a [`DeleteOIDCConfigResponse`].
     ///
     /// Required: `Name`.
     ///
@@ -238,7 +238,7 @@ impl Client {
     pub fn delete_oidc_config(&self) -> DeleteOIDCConfigCall {
         DeleteOIDCConfigCall::new(&self.handle)
     }
-    /// Calls `DeletePolicy`.
+    /// Calls `DeletePolicy`; the answer is a [`DeletePolicyResponse`].
     ///
     /// Required: `PolicyId`.
     ///
@@ -247,7 +247,7 @@ impl Client {
     pub fn delete_policy(&self) -> DeletePolicyCall {
         DeletePolicyCall::new(&self.handle)
     }
-    /// Calls `DeletePolicyVersion`.
+    /// Calls `DeletePolicyVersion`; the answer is a [`DeletePolicyVersionResponse`].
     ///
     /// Required: `PolicyId`, `VersionId`.
     ///
@@ -256,21 +256,21 @@ impl Client {
     pub fn delete_policy_version(&self) -> DeletePolicyVersionCall {
         DeletePolicyVersionCall::new(&self.handle)
     }
-    /// Calls `DeleteRole`.
+    /// Calls `DeleteRole`; the answer is a [`DeleteRoleResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cam&Version=2019-01-16&Action=DeleteRole)
     #[inline]
     pub fn delete_role(&self) -> DeleteRoleCall {
         DeleteRoleCall::new(&self.handle)
     }
-    /// Calls `DeleteRolePermissionsBoundary`.
+    /// Calls `DeleteRolePermissionsBoundary`; the answer is a [`DeleteRolePermissionsBoundaryResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cam&Version=2019-01-16&Action=DeleteRolePermissionsBoundary)
     #[inline]
     pub fn delete_role_permissions_boundary(&self) -> DeleteRolePermissionsBoundaryCall {
         DeleteRolePermissionsBoundaryCall::new(&self.handle)
     }
-    /// Calls `DeleteSAMLProvider`.
+    /// Calls `DeleteSAMLProvider`; the answer is a [`DeleteSAMLProviderResponse`].
     ///
     /// Required: `Name`.
     ///
@@ -279,7 +279,7 @@ impl Client {
     pub fn delete_saml_provider(&self) -> DeleteSAMLProviderCall {
         DeleteSAMLProviderCall::new(&self.handle)
     }
-    /// Calls `DeleteServiceLinkedRole`.
+    /// Calls `DeleteServiceLinkedRole`; the answer is a [`DeleteServiceLinkedRoleResponse`].
     ///
     /// Required: `RoleName`.
     ///
@@ -288,7 +288,7 @@ impl Client {
     pub fn delete_service_linked_role(&self) -> DeleteServiceLinkedRoleCall {
         DeleteServiceLinkedRoleCall::new(&self.handle)
     }
-    /// Calls `DeleteUser`.
+    /// Calls `DeleteUser`; the answer is a [`DeleteUserResponse`].
     ///
     /// Required: `Name`.
     ///
@@ -297,7 +297,7 @@ impl Client {
     pub fn delete_user(&self) -> DeleteUserCall {
         DeleteUserCall::new(&self.handle)
     }
-    /// Calls `DeleteUserPermissionsBoundary`.
+    /// Calls `DeleteUserPermissionsBoundary`; the answer is a [`DeleteUserPermissionsBoundaryResponse`].
     ///
     /// Required: `TargetUin`.
     ///
@@ -306,7 +306,7 @@ impl Client {
     pub fn delete_user_permissions_boundary(&self) -> DeleteUserPermissionsBoundaryCall {
         DeleteUserPermissionsBoundaryCall::new(&self.handle)
     }
-    /// Calls `DescribeOIDCConfig`.
+    /// Calls `DescribeOIDCConfig`; the answer is a [`DescribeOIDCConfigResponse`].
     ///
     /// Required: `Name`.
     ///
@@ -315,7 +315,7 @@ impl Client {
     pub fn describe_oidc_config(&self) -> DescribeOIDCConfigCall {
         DescribeOIDCConfigCall::new(&self.handle)
     }
-    /// Calls `DescribeRoleList`.
+    /// Calls `DescribeRoleList`; the answer is a [`DescribeRoleListResponse`].
     ///
     /// Required: `Page`, `Rp`.
     ///
@@ -324,14 +324,14 @@ impl Client {
     pub fn describe_role_list(&self) -> DescribeRoleListCall {
         DescribeRoleListCall::new(&self.handle)
     }
-    /// Calls `DescribeSafeAuthFlag`.
+    /// Calls `DescribeSafeAuthFlag`; the answer is a [`DescribeSafeAuthFlagResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cam&Version=2019-01-16&Action=DescribeSafeAuthFlag)
     #[inline]
     pub fn describe_safe_auth_flag(&self) -> DescribeSafeAuthFlagCall {
         DescribeSafeAuthFlagCall::new(&self.handle)
     }
-    /// Calls `DescribeSafeAuthFlagColl`.
+    /// Calls `DescribeSafeAuthFlagColl`; the answer is a [`DescribeSafeAuthFlagCollResponse`].
     ///
     /// Required: `SubUin`.
     ///
@@ -340,14 +340,14 @@ impl Client {
     pub fn describe_safe_auth_flag_coll(&self) -> DescribeSafeAuthFlagCollCall {
         DescribeSafeAuthFlagCollCall::new(&self.handle)
     }
-    /// Calls `DescribeSafeAuthFlagIntl`.
+    /// Calls `DescribeSafeAuthFlagIntl`; the answer is a [`DescribeSafeAuthFlagIntlResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cam&Version=2019-01-16&Action=DescribeSafeAuthFlagIntl)
     #[inline]
     pub fn describe_safe_auth_flag_intl(&self) -> DescribeSafeAuthFlagIntlCall {
         DescribeSafeAuthFlagIntlCall::new(&self.handle)
     }
-    /// Calls `DescribeSubAccounts`.
+    /// Calls `DescribeSubAccounts`; the answer is a [`DescribeSubAccountsResponse`].
     ///
     /// Required: `FilterSubAccountUin`.
     ///
@@ -356,21 +356,21 @@ impl Client {
     pub fn describe_sub_accounts(&self) -> DescribeSubAccountsCall {
         DescribeSubAccountsCall::new(&self.handle)
     }
-    /// Calls `DescribeUserOIDCConfig`.
+    /// Calls `DescribeUserOIDCConfig`; the answer is a [`DescribeUserOIDCConfigResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cam&Version=2019-01-16&Action=DescribeUserOIDCConfig)
     #[inline]
     pub fn describe_user_oidc_config(&self) -> DescribeUserOIDCConfigCall {
         DescribeUserOIDCConfigCall::new(&self.handle)
     }
-    /// Calls `DescribeUserSAMLConfig`.
+    /// Calls `DescribeUserSAMLConfig`; the answer is a [`DescribeUserSAMLConfigResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cam&Version=2019-01-16&Action=DescribeUserSAMLConfig)
     #[inline]
     pub fn describe_user_saml_config(&self) -> DescribeUserSAMLConfigCall {
         DescribeUserSAMLConfigCall::new(&self.handle)
     }
-    /// Calls `DetachGroupPolicy`.
+    /// Calls `DetachGroupPolicy`; the answer is a [`DetachGroupPolicyResponse`].
     ///
     /// Required: `PolicyId`, `DetachGroupId`.
     ///
@@ -379,14 +379,14 @@ impl Client {
     pub fn detach_group_policy(&self) -> DetachGroupPolicyCall {
         DetachGroupPolicyCall::new(&self.handle)
     }
-    /// Calls `DetachRolePolicy`.
+    /// Calls `DetachRolePolicy`; the answer is a [`DetachRolePolicyResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cam&Version=2019-01-16&Action=DetachRolePolicy)
     #[inline]
     pub fn detach_role_policy(&self) -> DetachRolePolicyCall {
         DetachRolePolicyCall::new(&self.handle)
     }
-    /// Calls `DetachUserPolicy`.
+    /// Calls `DetachUserPolicy`; the answer is a [`DetachUserPolicyResponse`].
     ///
     /// Required: `PolicyId`, `DetachUin`.
     ///
@@ -395,21 +395,21 @@ impl Client {
     pub fn detach_user_policy(&self) -> DetachUserPolicyCall {
         DetachUserPolicyCall::new(&self.handle)
     }
-    /// Calls `DisableUserSSO`.
+    /// Calls `DisableUserSSO`; the answer is a [`DisableUserSSOResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cam&Version=2019-01-16&Action=DisableUserSSO)
     #[inline]
     pub fn disable_user_sso(&self) -> DisableUserSSOCall {
         DisableUserSSOCall::new(&self.handle)
     }
-    /// Calls `GetAccountSummary`.
+    /// Calls `GetAccountSummary`; the answer is a [`GetAccountSummaryResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cam&Version=2019-01-16&Action=GetAccountSummary)
     #[inline]
     pub fn get_account_summary(&self) -> GetAccountSummaryCall {
         GetAccountSummaryCall::new(&self.handle)
     }
-    /// Calls `GetCustomMFATokenInfo`.
+    /// Calls `GetCustomMFATokenInfo`; the answer is a [`GetCustomMFATokenInfoResponse`].
     ///
     /// Required: `MFAToken`.
     ///
@@ -418,7 +418,7 @@ impl Client {
     pub fn get_custom_mfa_token_info(&self) -> GetCustomMFATokenInfoCall {
         GetCustomMFATokenInfoCall::new(&self.handle)
     }
-    /// Calls `GetGroup`.
+    /// Calls `GetGroup`; the answer is a [`GetGroupResponse`].
     ///
     /// Required: `GroupId`.
     ///
@@ -427,14 +427,14 @@ impl Client {
     pub fn get_group(&self) -> GetGroupCall {
         GetGroupCall::new(&self.handle)
     }
-    /// Calls `GetPasswordRules`.
+    /// Calls `GetPasswordRules`; the answer is a [`GetPasswordRulesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cam&Version=2019-01-16&Action=GetPasswordRules)
     #[inline]
     pub fn get_password_rules(&self) -> GetPasswordRulesCall {
         GetPasswordRulesCall::new(&self.handle)
     }
-    /// Calls `GetPolicy`.
+    /// Calls `GetPolicy`; the answer is a [`GetPolicyResponse`].
     ///
     /// Required: `PolicyId`.
     ///
@@ -443,7 +443,7 @@ impl Client {
     pub fn get_policy(&self) -> GetPolicyCall {
         GetPolicyCall::new(&self.handle)
     }
-    /// Calls `GetPolicyVersion`.
+    /// Calls `GetPolicyVersion`; the answer is a [`GetPolicyVersionResponse`].
     ///
     /// Required: `PolicyId`, `VersionId`.
     ///
@@ -452,14 +452,14 @@ impl Client {
     pub fn get_policy_version(&self) -> GetPolicyVersionCall {
         GetPolicyVersionCall::new(&self.handle)
     }
-    /// Calls `GetRole`.
+    /// Calls `GetRole`; the answer is a [`GetRoleResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cam&Version=2019-01-16&Action=GetRole)
     #[inline]
     pub fn get_role(&self) -> GetRoleCall {
         GetRoleCall::new(&self.handle)
     }
-    /// Calls `GetRolePermissionBoundary`.
+    /// Calls `GetRolePermissionBoundary`; the answer is a [`GetRolePermissionBoundaryResponse`].
     ///
     /// Required: `RoleId`.
     ///
@@ -468,7 +468,7 @@ impl Client {
     pub fn get_role_permission_boundary(&self) -> GetRolePermissionBoundaryCall {
         GetRolePermissionBoundaryCall::new(&self.handle)
     }
-    /// Calls `GetSAMLProvider`.
+    /// Calls `GetSAMLProvider`; the answer is a [`GetSAMLProviderResponse`].
     ///
     /// Required: `Name`.
     ///
@@ -477,7 +477,7 @@ impl Client {
     pub fn get_saml_provider(&self) -> GetSAMLProviderCall {
         GetSAMLProviderCall::new(&self.handle)
     }
-    /// Calls `GetSecurityLastUsed`.
+    /// Calls `GetSecurityLastUsed`; the answer is a [`GetSecurityLastUsedResponse`].
     ///
     /// Required: `SecretIdList`.
     ///
@@ -486,7 +486,7 @@ impl Client {
     pub fn get_security_last_used(&self) -> GetSecurityLastUsedCall {
         GetSecurityLastUsedCall::new(&self.handle)
     }
-    /// Calls `GetServiceLinkedRoleDeletionStatus`.
+    /// Calls `GetServiceLinkedRoleDeletionStatus`; the answer is a [`GetServiceLinkedRoleDeletionStatusResponse`].
     ///
     /// Required: `DeletionTaskId`.
     ///
@@ -497,7 +497,7 @@ impl Client {
     ) -> GetServiceLinkedRoleDeletionStatusCall {
         GetServiceLinkedRoleDeletionStatusCall::new(&self.handle)
     }
-    /// Calls `GetUser`.
+    /// Calls `GetUser`; the answer is a [`GetUserResponse`].
     ///
     /// Required: `Name`.
     ///
@@ -506,14 +506,14 @@ impl Client {
     pub fn get_user(&self) -> GetUserCall {
         GetUserCall::new(&self.handle)
     }
-    /// Calls `GetUserAppId`.
+    /// Calls `GetUserAppId`; the answer is a [`GetUserAppIdResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cam&Version=2019-01-16&Action=GetUserAppId)
     #[inline]
     pub fn get_user_app_id(&self) -> GetUserAppIdCall {
         GetUserAppIdCall::new(&self.handle)
     }
-    /// Calls `GetUserPermissionBoundary`.
+    /// Calls `GetUserPermissionBoundary`; the answer is a [`GetUserPermissionBoundaryResponse`].
     ///
     /// Required: `TargetUin`.
     ///
@@ -522,21 +522,21 @@ impl Client {
     pub fn get_user_permission_boundary(&self) -> GetUserPermissionBoundaryCall {
         GetUserPermissionBoundaryCall::new(&self.handle)
     }
-    /// Calls `ListAccessKeys`.
+    /// Calls `ListAccessKeys`; the answer is a [`ListAccessKeysResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cam&Version=2019-01-16&Action=ListAccessKeys)
     #[inline]
     pub fn list_access_keys(&self) -> ListAccessKeysCall {
         ListAccessKeysCall::new(&self.handle)
     }
-    /// Calls `ListAccounts`.
+    /// Calls `ListAccounts`; the answer is a [`ListAccountsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cam&Version=2019-01-16&Action=ListAccounts)
     #[inline]
     pub fn list_accounts(&self) -> ListAccountsCall {
         ListAccountsCall::new(&self.handle)
     }
-    /// Calls `ListAttachedGroupPolicies`.
+    /// Calls `ListAttachedGroupPolicies`; the answer is a [`ListAttachedGroupPoliciesResponse`].
     ///
     /// Required: `TargetGroupId`.
     ///
@@ -545,7 +545,7 @@ impl Client {
     pub fn list_attached_group_policies(&self) -> ListAttachedGroupPoliciesCall {
         ListAttachedGroupPoliciesCall::new(&self.handle)
     }
-    /// Calls `ListAttachedRolePolicies`.
+    /// Calls `ListAttachedRolePolicies`; the answer is a [`ListAttachedRolePoliciesResponse`].
     ///
     /// Required: `Page`, `Rp`.
     ///
@@ -554,7 +554,7 @@ impl Client {
     pub fn list_attached_role_policies(&self) -> ListAttachedRolePoliciesCall {
         ListAttachedRolePoliciesCall::new(&self.handle)
     }
-    /// Calls `ListAttachedUserAllPolicies`.
+    /// Calls `ListAttachedUserAllPolicies`; the answer is a [`ListAttachedUserAllPoliciesResponse`].
     ///
     /// Required: `TargetUin`, `Rp`, `Page`, `AttachType`.
     ///
@@ -563,7 +563,7 @@ impl Client {
     pub fn list_attached_user_all_policies(&self) -> ListAttachedUserAllPoliciesCall {
         ListAttachedUserAllPoliciesCall::new(&self.handle)
     }
-    /// Calls `ListAttachedUserPolicies`.
+    /// Calls `ListAttachedUserPolicies`; the answer is a [`ListAttachedUserPoliciesResponse`].
     ///
     /// Required: `TargetUin`.
     ///
@@ -572,14 +572,14 @@ impl Client {
     pub fn list_attached_user_policies(&self) -> ListAttachedUserPoliciesCall {
         ListAttachedUserPoliciesCall::new(&self.handle)
     }
-    /// Calls `ListCollaborators`.
+    /// Calls `ListCollaborators`; the answer is a [`ListCollaboratorsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cam&Version=2019-01-16&Action=ListCollaborators)
     #[inline]
     pub fn list_collaborators(&self) -> ListCollaboratorsCall {
         ListCollaboratorsCall::new(&self.handle)
     }
-    /// Calls `ListEntitiesForPolicy`.
+    /// Calls `ListEntitiesForPolicy`; the answer is a [`ListEntitiesForPolicyResponse`].
     ///
     /// Required: `PolicyId`.
     ///
@@ -588,28 +588,28 @@ impl Client {
     pub fn list_entities_for_policy(&self) -> ListEntitiesForPolicyCall {
         ListEntitiesForPolicyCall::new(&self.handle)
     }
-    /// Calls `ListGroups`.
+    /// Calls `ListGroups`; the answer is a [`ListGroupsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cam&Version=2019-01-16&Action=ListGroups)
     #[inline]
     pub fn list_groups(&self) -> ListGroupsCall {
         ListGroupsCall::new(&self.handle)
     }
-    /// Calls `ListGroupsForUser`.
+    /// Calls `ListGroupsForUser`; the answer is a [`ListGroupsForUserResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cam&Version=2019-01-16&Action=ListGroupsForUser)
     #[inline]
     pub fn list_groups_for_user(&self) -> ListGroupsForUserCall {
         ListGroupsForUserCall::new(&self.handle)
     }
-    /// Calls `ListPolicies`.
+    /// Calls `ListPolicies`; the answer is a [`ListPoliciesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cam&Version=2019-01-16&Action=ListPolicies)
     #[inline]
     pub fn list_policies(&self) -> ListPoliciesCall {
         ListPoliciesCall::new(&self.handle)
     }
-    /// Calls `ListPoliciesGrantingServiceAccess`.
+    /// Calls `ListPoliciesGrantingServiceAccess`; the answer is a [`ListPoliciesGrantingServiceAccessResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cam&Version=2019-01-16&Action=ListPoliciesGrantingServiceAccess)
     #[inline]
@@ -618,7 +618,7 @@ impl Client {
     ) -> ListPoliciesGrantingServiceAccessCall {
         ListPoliciesGrantingServiceAccessCall::new(&self.handle)
     }
-    /// Calls `ListPolicyVersions`.
+    /// Calls `ListPolicyVersions`; the answer is a [`ListPolicyVersionsResponse`].
     ///
     /// Required: `PolicyId`.
     ///
@@ -627,7 +627,7 @@ impl Client {
     pub fn list_policy_versions(&self) -> ListPolicyVersionsCall {
         ListPolicyVersionsCall::new(&self.handle)
     }
-    /// Calls `ListReceiver`.
+    /// Calls `ListReceiver`; the answer is a [`ListReceiverResponse`].
     ///
     /// Each answer holds one page of `Receivers`; [`into_paginator`](ListReceiverCall::into_paginator) reads them all.
     ///
@@ -636,21 +636,21 @@ impl Client {
     pub fn list_receiver(&self) -> ListReceiverCall {
         ListReceiverCall::new(&self.handle)
     }
-    /// Calls `ListSAMLProviders`.
+    /// Calls `ListSAMLProviders`; the answer is a [`ListSAMLProvidersResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cam&Version=2019-01-16&Action=ListSAMLProviders)
     #[inline]
     pub fn list_saml_providers(&self) -> ListSAMLProvidersCall {
         ListSAMLProvidersCall::new(&self.handle)
     }
-    /// Calls `ListUsers`.
+    /// Calls `ListUsers`; the answer is a [`ListUsersResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cam&Version=2019-01-16&Action=ListUsers)
     #[inline]
     pub fn list_users(&self) -> ListUsersCall {
         ListUsersCall::new(&self.handle)
     }
-    /// Calls `ListUsersForGroup`.
+    /// Calls `ListUsersForGroup`; the answer is a [`ListUsersForGroupResponse`].
     ///
     /// Required: `GroupId`.
     ///
@@ -659,7 +659,7 @@ impl Client {
     pub fn list_users_for_group(&self) -> ListUsersForGroupCall {
         ListUsersForGroupCall::new(&self.handle)
     }
-    /// Calls `ListWeChatWorkSubAccounts`.
+    /// Calls `ListWeChatWorkSubAccounts`; the answer is a [`ListWeChatWorkSubAccountsResponse`].
     ///
     /// Required: `Offset`, `Limit`.
     ///
@@ -670,7 +670,7 @@ impl Client {
     pub fn list_we_chat_work_sub_accounts(&self) -> ListWeChatWorkSubAccountsCall {
         ListWeChatWorkSubAccountsCall::new(&self.handle)
     }
-    /// Calls `PutRolePermissionsBoundary`.
+    /// Calls `PutRolePermissionsBoundary`; the answer is a [`PutRolePermissionsBoundaryResponse`].
     ///
     /// Required: `PolicyId`.
     ///
@@ -679,7 +679,7 @@ impl Client {
     pub fn put_role_permissions_boundary(&self) -> PutRolePermissionsBoundaryCall {
         PutRolePermissionsBoundaryCall::new(&self.handle)
     }
-    /// Calls `PutUserPermissionsBoundary`.
+    /// Calls `PutUserPermissionsBoundary`; the answer is a [`PutUserPermissionsBoundaryResponse`].
     ///
     /// Required: `TargetUin`, `PolicyId`.
     ///
@@ -688,7 +688,7 @@ impl Client {
     pub fn put_user_permissions_boundary(&self) -> PutUserPermissionsBoundaryCall {
         PutUserPermissionsBoundaryCall::new(&self.handle)
     }
-    /// Calls `RemoveUserFromGroup`.
+    /// Calls `RemoveUserFromGroup`; the answer is a [`RemoveUserFromGroupResponse`].
     ///
     /// Required: `Info`.
     ///
@@ -697,7 +697,7 @@ impl Client {
     pub fn remove_user_from_group(&self) -> RemoveUserFromGroupCall {
         RemoveUserFromGroupCall::new(&self.handle)
     }
-    /// Calls `SetDefaultPolicyVersion`.
+    /// Calls `SetDefaultPolicyVersion`; the answer is a [`SetDefaultPolicyVersionResponse`].
     ///
     /// Required: `PolicyId`, `VersionId`.
     ///
@@ -706,14 +706,14 @@ impl Client {
     pub fn set_default_policy_version(&self) -> SetDefaultPolicyVersionCall {
         SetDefaultPolicyVersionCall::new(&self.handle)
     }
-    /// Calls `SetMfaFlag`.
+    /// Calls `SetMfaFlag`; the answer is a [`SetMfaFlagResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cam&Version=2019-01-16&Action=SetMfaFlag)
     #[inline]
     pub fn set_mfa_flag(&self) -> SetMfaFlagCall {
         SetMfaFlagCall::new(&self.handle)
     }
-    /// Calls `TagRole`.
+    /// Calls `TagRole`; the answer is a [`TagRoleResponse`].
     ///
     /// Required: `Tags`.
     ///
@@ -722,7 +722,7 @@ impl Client {
     pub fn tag_role(&self) -> TagRoleCall {
         TagRoleCall::new(&self.handle)
     }
-    /// Calls `UntagRole`.
+    /// Calls `UntagRole`; the answer is a [`UntagRoleResponse`].
     ///
     /// Required: `TagKeys`.
     ///
@@ -731,7 +731,7 @@ impl Client {
     pub fn untag_role(&self) -> UntagRoleCall {
         UntagRoleCall::new(&self.handle)
     }
-    /// Calls `UpdateAccessKey`.
+    /// Calls `UpdateAccessKey`; the answer is a [`UpdateAccessKeyResponse`].
     ///
     /// Required: `AccessKeyId`, `Status`.
     ///
@@ -740,7 +740,7 @@ impl Client {
     pub fn update_access_key(&self) -> UpdateAccessKeyCall {
         UpdateAccessKeyCall::new(&self.handle)
     }
-    /// Calls `UpdateAssumeRolePolicy`.
+    /// Calls `UpdateAssumeRolePolicy`; the answer is a [`UpdateAssumeRolePolicyResponse`].
     ///
     /// Required: `PolicyDocument`.
     ///
@@ -749,7 +749,7 @@ impl Client {
     pub fn update_assume_role_policy(&self) -> UpdateAssumeRolePolicyCall {
         UpdateAssumeRolePolicyCall::new(&self.handle)
     }
-    /// Calls `UpdateGroup`.
+    /// Calls `UpdateGroup`; the answer is a [`UpdateGroupResponse`].
     ///
     /// Required: `GroupId`.
     ///
@@ -758,7 +758,7 @@ impl Client {
     pub fn update_group(&self) -> UpdateGroupCall {
         UpdateGroupCall::new(&self.handle)
     }
-    /// Calls `UpdateOIDCConfig`.
+    /// Calls `UpdateOIDCConfig`; the answer is a [`UpdateOIDCConfigResponse`].
     ///
     /// Required: `IdentityUrl`, `ClientId`, `Name`, `IdentityKey`.
     ///
@@ -767,7 +767,7 @@ impl Client {
     pub fn update_oidc_config(&self) -> UpdateOIDCConfigCall {
         UpdateOIDCConfigCall::new(&self.handle)
     }
-    /// Calls `UpdatePasswordRules`.
+    /// Calls `UpdatePasswordRules`; the answer is a [`UpdatePasswordRulesResponse`].
     ///
     /// Required: `Rules`.
     ///
@@ -776,14 +776,14 @@ impl Client {
     pub fn update_password_rules(&self) -> UpdatePasswordRulesCall {
         UpdatePasswordRulesCall::new(&self.handle)
     }
-    /// Calls `UpdatePolicy`.
+    /// Calls `UpdatePolicy`; the answer is a [`UpdatePolicyResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cam&Version=2019-01-16&Action=UpdatePolicy)
     #[inline]
     pub fn update_policy(&self) -> UpdatePolicyCall {
         UpdatePolicyCall::new(&self.handle)
     }
-    /// Calls `UpdateRoleConsoleLogin`.
+    /// Calls `UpdateRoleConsoleLogin`; the answer is a [`UpdateRoleConsoleLoginResponse`].
     ///
     /// Required: `ConsoleLogin`.
     ///
@@ -792,7 +792,7 @@ impl Client {
     pub fn update_role_console_login(&self) -> UpdateRoleConsoleLoginCall {
         UpdateRoleConsoleLoginCall::new(&self.handle)
     }
-    /// Calls `UpdateRoleDescription`.
+    /// Calls `UpdateRoleDescription`; the answer is a [`UpdateRoleDescriptionResponse`].
     ///
     /// Required: `Description`.
     ///
@@ -801,7 +801,7 @@ impl Client {
     pub fn update_role_description(&self) -> UpdateRoleDescriptionCall {
         UpdateRoleDescriptionCall::new(&self.handle)
     }
-    /// Calls `UpdateRoleSessionDuration`.
+    /// Calls `UpdateRoleSessionDuration`; the answer is a [`UpdateRoleSessionDurationResponse`].
     ///
     /// Required: `SessionDuration`.
     ///
@@ -810,7 +810,7 @@ impl Client {
     pub fn update_role_session_duration(&self) -> UpdateRoleSessionDurationCall {
         UpdateRoleSessionDurationCall::new(&self.handle)
     }
-    /// Calls `UpdateSAMLProvider`.
+    /// Calls `UpdateSAMLProvider`; the answer is a [`UpdateSAMLProviderResponse`].
     ///
     /// Required: `Name`.
     ///
@@ -819,7 +819,7 @@ impl Client {
     pub fn update_saml_provider(&self) -> UpdateSAMLProviderCall {
         UpdateSAMLProviderCall::new(&self.handle)
     }
-    /// Calls `UpdateUser`.
+    /// Calls `UpdateUser`; the answer is a [`UpdateUserResponse`].
     ///
     /// Required: `Name`.
     ///
@@ -828,7 +828,7 @@ impl Client {
     pub fn update_user(&self) -> UpdateUserCall {
         UpdateUserCall::new(&self.handle)
     }
-    /// Calls `UpdateUserOIDCConfig`.
+    /// Calls `UpdateUserOIDCConfig`; the answer is a [`UpdateUserOIDCConfigResponse`].
     ///
     /// Required: `IdentityUrl`, `ClientId`, `AuthorizationEndpoint`, `ResponseType`, `ResponseMode`, `MappingFiled`, `IdentityKey`.
     ///
@@ -837,7 +837,7 @@ impl Client {
     pub fn update_user_oidc_config(&self) -> UpdateUserOIDCConfigCall {
         UpdateUserOIDCConfigCall::new(&self.handle)
     }
-    /// Calls `UpdateUserSAMLConfig`.
+    /// Calls `UpdateUserSAMLConfig`; the answer is a [`UpdateUserSAMLConfigResponse`].
     ///
     /// Required: `Operate`.
     ///
@@ -1711,7 +1711,6 @@ rt::action!(
     DescribeSafeAuthFlag, DescribeSafeAuthFlagRequest, DescribeSafeAuthFlagCall,
     DescribeSafeAuthFlagResponse, Error, idempotent
 );
-impl<T> DescribeSafeAuthFlagCall<T> {}
 /// The answer of [`Client::describe_safe_auth_flag`] (`DescribeSafeAuthFlag`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -1750,7 +1749,6 @@ rt::action!(
     DescribeSafeAuthFlagIntl, DescribeSafeAuthFlagIntlRequest,
     DescribeSafeAuthFlagIntlCall, DescribeSafeAuthFlagIntlResponse, Error, idempotent
 );
-impl<T> DescribeSafeAuthFlagIntlCall<T> {}
 /// The answer of [`Client::describe_safe_auth_flag_intl`] (`DescribeSafeAuthFlagIntl`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -1784,7 +1782,6 @@ rt::action!(
     DescribeUserOIDCConfig, DescribeUserOIDCConfigRequest, DescribeUserOIDCConfigCall,
     DescribeUserOIDCConfigResponse, Error, idempotent
 );
-impl<T> DescribeUserOIDCConfigCall<T> {}
 /// The answer of [`Client::describe_user_oidc_config`] (`DescribeUserOIDCConfig`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -1810,7 +1807,6 @@ rt::action!(
     DescribeUserSAMLConfig, DescribeUserSAMLConfigRequest, DescribeUserSAMLConfigCall,
     DescribeUserSAMLConfigResponse, Error, idempotent
 );
-impl<T> DescribeUserSAMLConfigCall<T> {}
 /// The answer of [`Client::describe_user_saml_config`] (`DescribeUserSAMLConfig`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -1879,7 +1875,6 @@ rt::action!(
     DisableUserSSO, DisableUserSSORequest, DisableUserSSOCall, DisableUserSSOResponse,
     Error
 );
-impl<T> DisableUserSSOCall<T> {}
 /// The answer of [`Client::disable_user_sso`] (`DisableUserSSO`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -1892,7 +1887,6 @@ rt::action!(
     GetAccountSummary, GetAccountSummaryRequest, GetAccountSummaryCall,
     GetAccountSummaryResponse, Error, idempotent
 );
-impl<T> GetAccountSummaryCall<T> {}
 /// The answer of [`Client::get_account_summary`] (`GetAccountSummary`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -1952,7 +1946,6 @@ rt::action!(
     GetPasswordRules, GetPasswordRulesRequest, GetPasswordRulesCall,
     GetPasswordRulesResponse, Error, idempotent
 );
-impl<T> GetPasswordRulesCall<T> {}
 /// The answer of [`Client::get_password_rules`] (`GetPasswordRules`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -2143,7 +2136,6 @@ rt::action!(
     GetUserAppId, GetUserAppIdRequest, GetUserAppIdCall, GetUserAppIdResponse, Error,
     idempotent
 );
-impl<T> GetUserAppIdCall<T> {}
 /// The answer of [`Client::get_user_app_id`] (`GetUserAppId`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -2490,7 +2482,6 @@ rt::action!(
     ListSAMLProviders, ListSAMLProvidersRequest, ListSAMLProvidersCall,
     ListSAMLProvidersResponse, Error, idempotent
 );
-impl<T> ListSAMLProvidersCall<T> {}
 /// The answer of [`Client::list_saml_providers`] (`ListSAMLProviders`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -2507,7 +2498,6 @@ pub struct ListSAMLProvidersResponse {
 rt::action!(
     ListUsers, ListUsersRequest, ListUsersCall, ListUsersResponse, Error, idempotent
 );
-impl<T> ListUsersCall<T> {}
 /// The answer of [`Client::list_users`] (`ListUsers`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `DescribeCaptchaAppIdInfo`.
+    /// Calls `DescribeCaptchaAppIdInfo`; the answer is a [`DescribeCaptchaAppIdInfoResponse`].
     ///
     /// Required: `CaptchaAppId`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn describe_captcha_app_id_info(&self) -> DescribeCaptchaAppIdInfoCall {
         DescribeCaptchaAppIdInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeCaptchaData`.
+    /// Calls `DescribeCaptchaData`; the answer is a [`DescribeCaptchaDataResponse`].
     ///
     /// Required: `CaptchaAppId`, `Start`, `End`, `Type`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn describe_captcha_data(&self) -> DescribeCaptchaDataCall {
         DescribeCaptchaDataCall::new(&self.handle)
     }
-    /// Calls `DescribeCaptchaDataSum`.
+    /// Calls `DescribeCaptchaDataSum`; the answer is a [`DescribeCaptchaDataSumResponse`].
     ///
     /// Required: `CaptchaAppId`, `Start`, `End`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn describe_captcha_data_sum(&self) -> DescribeCaptchaDataSumCall {
         DescribeCaptchaDataSumCall::new(&self.handle)
     }
-    /// Calls `DescribeCaptchaMiniData`.
+    /// Calls `DescribeCaptchaMiniData`; the answer is a [`DescribeCaptchaMiniDataResponse`].
     ///
     /// Required: `CaptchaAppId`, `Start`, `End`, `Type`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn describe_captcha_mini_data(&self) -> DescribeCaptchaMiniDataCall {
         DescribeCaptchaMiniDataCall::new(&self.handle)
     }
-    /// Calls `DescribeCaptchaMiniDataSum`.
+    /// Calls `DescribeCaptchaMiniDataSum`; the answer is a [`DescribeCaptchaMiniDataSumResponse`].
     ///
     /// Required: `CaptchaAppId`, `Start`, `End`.
     ///
@@ -80,7 +80,7 @@ impl Client {
     pub fn describe_captcha_mini_data_sum(&self) -> DescribeCaptchaMiniDataSumCall {
         DescribeCaptchaMiniDataSumCall::new(&self.handle)
     }
-    /// Calls `DescribeCaptchaMiniOperData`.
+    /// Calls `DescribeCaptchaMiniOperData`; the answer is a [`DescribeCaptchaMiniOperDataResponse`].
     ///
     /// Required: `CaptchaAppId`, `Start`, `Type`.
     ///
@@ -89,7 +89,7 @@ impl Client {
     pub fn describe_captcha_mini_oper_data(&self) -> DescribeCaptchaMiniOperDataCall {
         DescribeCaptchaMiniOperDataCall::new(&self.handle)
     }
-    /// Calls `DescribeCaptchaMiniResult`.
+    /// Calls `DescribeCaptchaMiniResult`; the answer is a [`DescribeCaptchaMiniResultResponse`].
     ///
     /// Required: `CaptchaType`, `Ticket`, `UserIp`, `CaptchaAppId`, `AppSecretKey`.
     ///
@@ -98,7 +98,7 @@ impl Client {
     pub fn describe_captcha_mini_result(&self) -> DescribeCaptchaMiniResultCall {
         DescribeCaptchaMiniResultCall::new(&self.handle)
     }
-    /// Calls `DescribeCaptchaMiniRiskResult`.
+    /// Calls `DescribeCaptchaMiniRiskResult`; the answer is a [`DescribeCaptchaMiniRiskResultResponse`].
     ///
     /// Required: `CaptchaType`, `Ticket`, `UserIp`, `CaptchaAppId`, `AppSecretKey`.
     ///
@@ -109,7 +109,7 @@ impl Client {
     ) -> DescribeCaptchaMiniRiskResultCall {
         DescribeCaptchaMiniRiskResultCall::new(&self.handle)
     }
-    /// Calls `DescribeCaptchaOperData`.
+    /// Calls `DescribeCaptchaOperData`; the answer is a [`DescribeCaptchaOperDataResponse`].
     ///
     /// Required: `CaptchaAppId`, `Start`, `Type`.
     ///
@@ -118,7 +118,7 @@ impl Client {
     pub fn describe_captcha_oper_data(&self) -> DescribeCaptchaOperDataCall {
         DescribeCaptchaOperDataCall::new(&self.handle)
     }
-    /// Calls `DescribeCaptchaRceResult`.
+    /// Calls `DescribeCaptchaRceResult`; the answer is a [`DescribeCaptchaRceResultResponse`].
     ///
     /// Required: `CaptchaType`, `Ticket`, `UserIp`, `Randstr`, `CaptchaAppId`, `AppSecretKey`.
     ///
@@ -127,7 +127,7 @@ impl Client {
     pub fn describe_captcha_rce_result(&self) -> DescribeCaptchaRceResultCall {
         DescribeCaptchaRceResultCall::new(&self.handle)
     }
-    /// Calls `DescribeCaptchaResult`.
+    /// Calls `DescribeCaptchaResult`; the answer is a [`DescribeCaptchaResultResponse`].
     ///
     /// Required: `CaptchaType`, `Ticket`, `UserIp`, `Randstr`, `CaptchaAppId`, `AppSecretKey`.
     ///
@@ -136,7 +136,7 @@ impl Client {
     pub fn describe_captcha_result(&self) -> DescribeCaptchaResultCall {
         DescribeCaptchaResultCall::new(&self.handle)
     }
-    /// Calls `DescribeCaptchaTicketData`.
+    /// Calls `DescribeCaptchaTicketData`; the answer is a [`DescribeCaptchaTicketDataResponse`].
     ///
     /// Required: `CaptchaAppId`, `Start`.
     ///
@@ -145,14 +145,14 @@ impl Client {
     pub fn describe_captcha_ticket_data(&self) -> DescribeCaptchaTicketDataCall {
         DescribeCaptchaTicketDataCall::new(&self.handle)
     }
-    /// Calls `DescribeCaptchaUserAllAppId`.
+    /// Calls `DescribeCaptchaUserAllAppId`; the answer is a [`DescribeCaptchaUserAllAppIdResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=captcha&Version=2019-07-22&Action=DescribeCaptchaUserAllAppId)
     #[inline]
     pub fn describe_captcha_user_all_app_id(&self) -> DescribeCaptchaUserAllAppIdCall {
         DescribeCaptchaUserAllAppIdCall::new(&self.handle)
     }
-    /// Calls `GetRequestStatistics`.
+    /// Calls `GetRequestStatistics`; the answer is a [`GetRequestStatisticsResponse`].
     ///
     /// Required: `CaptchaAppId`, `StartTimeStr`, `EndTimeStr`, `Dimension`.
     ///
@@ -161,7 +161,7 @@ impl Client {
     pub fn get_request_statistics(&self) -> GetRequestStatisticsCall {
         GetRequestStatisticsCall::new(&self.handle)
     }
-    /// Calls `GetTicketStatistics`.
+    /// Calls `GetTicketStatistics`; the answer is a [`GetTicketStatisticsResponse`].
     ///
     /// Required: `CaptchaAppId`, `StartTimeStr`, `EndTimeStr`, `Dimension`.
     ///
@@ -170,7 +170,7 @@ impl Client {
     pub fn get_ticket_statistics(&self) -> GetTicketStatisticsCall {
         GetTicketStatisticsCall::new(&self.handle)
     }
-    /// Calls `GetTotalRequestStatistics`.
+    /// Calls `GetTotalRequestStatistics`; the answer is a [`GetTotalRequestStatisticsResponse`].
     ///
     /// Required: `StartTimeStr`, `EndTimeStr`, `Dimension`.
     ///
@@ -179,7 +179,7 @@ impl Client {
     pub fn get_total_request_statistics(&self) -> GetTotalRequestStatisticsCall {
         GetTotalRequestStatisticsCall::new(&self.handle)
     }
-    /// Calls `GetTotalTicketStatistics`.
+    /// Calls `GetTotalTicketStatistics`; the answer is a [`GetTotalTicketStatisticsResponse`].
     ///
     /// Required: `StartTimeStr`, `EndTimeStr`, `Dimension`.
     ///
@@ -188,7 +188,7 @@ impl Client {
     pub fn get_total_ticket_statistics(&self) -> GetTotalTicketStatisticsCall {
         GetTotalTicketStatisticsCall::new(&self.handle)
     }
-    /// Calls `UpdateCaptchaAppIdInfo`.
+    /// Calls `UpdateCaptchaAppIdInfo`; the answer is a [`UpdateCaptchaAppIdInfoResponse`].
     ///
     /// Required: `CaptchaAppId`, `AppName`, `DomainLimit`, `SceneType`, `CapType`, `EvilInterceptGrade`, `SmartVerify`, `SmartEngine`, `SchemeColor`, `CaptchaLanguage`, `MailAlarm`, `TopFullScreen`, `TrafficThreshold`.
     ///
@@ -547,7 +547,6 @@ rt::action!(
     DescribeCaptchaUserAllAppIdCall, DescribeCaptchaUserAllAppIdResponse, Error,
     idempotent
 );
-impl<T> DescribeCaptchaUserAllAppIdCall<T> {}
 /// The answer of [`Client::describe_captcha_user_all_app_id`] (`DescribeCaptchaUserAllAppId`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

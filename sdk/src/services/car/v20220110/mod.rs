@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `ApplyConcurrent`.
+    /// Calls `ApplyConcurrent`; the answer is a [`ApplyConcurrentResponse`].
     ///
     /// Required: `UserId`, `UserIp`, `ProjectId`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn apply_concurrent(&self) -> ApplyConcurrentCall {
         ApplyConcurrentCall::new(&self.handle)
     }
-    /// Calls `CreateSession`.
+    /// Calls `CreateSession`; the answer is a [`CreateSessionResponse`].
     ///
     /// Required: `UserId`, `UserIp`.
     ///
@@ -53,14 +53,14 @@ impl Client {
     pub fn create_session(&self) -> CreateSessionCall {
         CreateSessionCall::new(&self.handle)
     }
-    /// Calls `DescribeConcurrentCount`.
+    /// Calls `DescribeConcurrentCount`; the answer is a [`DescribeConcurrentCountResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=car&Version=2022-01-10&Action=DescribeConcurrentCount)
     #[inline]
     pub fn describe_concurrent_count(&self) -> DescribeConcurrentCountCall {
         DescribeConcurrentCountCall::new(&self.handle)
     }
-    /// Calls `DestroySession`.
+    /// Calls `DestroySession`; the answer is a [`DestroySessionResponse`].
     ///
     /// Required: `UserId`.
     ///
@@ -69,7 +69,7 @@ impl Client {
     pub fn destroy_session(&self) -> DestroySessionCall {
         DestroySessionCall::new(&self.handle)
     }
-    /// Calls `StartPublishStream`.
+    /// Calls `StartPublishStream`; the answer is a [`StartPublishStreamResponse`].
     ///
     /// Required: `UserId`.
     ///
@@ -78,7 +78,7 @@ impl Client {
     pub fn start_publish_stream(&self) -> StartPublishStreamCall {
         StartPublishStreamCall::new(&self.handle)
     }
-    /// Calls `StartPublishStreamWithURL`.
+    /// Calls `StartPublishStreamWithURL`; the answer is a [`StartPublishStreamWithURLResponse`].
     ///
     /// Required: `UserId`, `PublishStreamURL`.
     ///
@@ -87,7 +87,7 @@ impl Client {
     pub fn start_publish_stream_with_url(&self) -> StartPublishStreamWithURLCall {
         StartPublishStreamWithURLCall::new(&self.handle)
     }
-    /// Calls `StopPublishStream`.
+    /// Calls `StopPublishStream`; the answer is a [`StopPublishStreamResponse`].
     ///
     /// Required: `UserId`.
     ///

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `CreateProbeTasks`.
+    /// Calls `CreateProbeTasks`; the answer is a [`CreateProbeTasksResponse`].
     ///
     /// Required: `BatchTasks`, `TaskType`, `Nodes`, `Interval`, `Parameters`, `TaskCategory`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn create_probe_tasks(&self) -> CreateProbeTasksCall {
         CreateProbeTasksCall::new(&self.handle)
     }
-    /// Calls `DeleteProbeTask`.
+    /// Calls `DeleteProbeTask`; the answer is a [`DeleteProbeTaskResponse`].
     ///
     /// Required: `TaskIds`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn delete_probe_task(&self) -> DeleteProbeTaskCall {
         DeleteProbeTaskCall::new(&self.handle)
     }
-    /// Calls `DescribeDetailedSingleProbeData`.
+    /// Calls `DescribeDetailedSingleProbeData`; the answer is a [`DescribeDetailedSingleProbeDataResponse`].
     ///
     /// Required: `BeginTime`, `EndTime`, `TaskType`, `SortField`, `Ascending`, `SelectedFields`, `Offset`, `Limit`.
     ///
@@ -64,7 +64,7 @@ impl Client {
     ) -> DescribeDetailedSingleProbeDataCall {
         DescribeDetailedSingleProbeDataCall::new(&self.handle)
     }
-    /// Calls `DescribeInstantTasks`.
+    /// Calls `DescribeInstantTasks`; the answer is a [`DescribeInstantTasksResponse`].
     ///
     /// Required: `Limit`, `Offset`.
     ///
@@ -73,49 +73,49 @@ impl Client {
     pub fn describe_instant_tasks(&self) -> DescribeInstantTasksCall {
         DescribeInstantTasksCall::new(&self.handle)
     }
-    /// Calls `DescribeNodeGroups`.
+    /// Calls `DescribeNodeGroups`; the answer is a [`DescribeNodeGroupsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cat&Version=2018-04-09&Action=DescribeNodeGroups)
     #[inline]
     pub fn describe_node_groups(&self) -> DescribeNodeGroupsCall {
         DescribeNodeGroupsCall::new(&self.handle)
     }
-    /// Calls `DescribeNodes`.
+    /// Calls `DescribeNodes`; the answer is a [`DescribeNodesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cat&Version=2018-04-09&Action=DescribeNodes)
     #[inline]
     pub fn describe_nodes(&self) -> DescribeNodesCall {
         DescribeNodesCall::new(&self.handle)
     }
-    /// Calls `DescribeProbeMetricData`.
+    /// Calls `DescribeProbeMetricData`; the answer is a [`DescribeProbeMetricDataResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cat&Version=2018-04-09&Action=DescribeProbeMetricData)
     #[inline]
     pub fn describe_probe_metric_data(&self) -> DescribeProbeMetricDataCall {
         DescribeProbeMetricDataCall::new(&self.handle)
     }
-    /// Calls `DescribeProbeMetricTagValues`.
+    /// Calls `DescribeProbeMetricTagValues`; the answer is a [`DescribeProbeMetricTagValuesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cat&Version=2018-04-09&Action=DescribeProbeMetricTagValues)
     #[inline]
     pub fn describe_probe_metric_tag_values(&self) -> DescribeProbeMetricTagValuesCall {
         DescribeProbeMetricTagValuesCall::new(&self.handle)
     }
-    /// Calls `DescribeProbeNodes`.
+    /// Calls `DescribeProbeNodes`; the answer is a [`DescribeProbeNodesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cat&Version=2018-04-09&Action=DescribeProbeNodes)
     #[inline]
     pub fn describe_probe_nodes(&self) -> DescribeProbeNodesCall {
         DescribeProbeNodesCall::new(&self.handle)
     }
-    /// Calls `DescribeProbeTasks`.
+    /// Calls `DescribeProbeTasks`; the answer is a [`DescribeProbeTasksResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cat&Version=2018-04-09&Action=DescribeProbeTasks)
     #[inline]
     pub fn describe_probe_tasks(&self) -> DescribeProbeTasksCall {
         DescribeProbeTasksCall::new(&self.handle)
     }
-    /// Calls `ResumeProbeTask`.
+    /// Calls `ResumeProbeTask`; the answer is a [`ResumeProbeTaskResponse`].
     ///
     /// Required: `TaskIds`.
     ///
@@ -124,7 +124,7 @@ impl Client {
     pub fn resume_probe_task(&self) -> ResumeProbeTaskCall {
         ResumeProbeTaskCall::new(&self.handle)
     }
-    /// Calls `SuspendProbeTask`.
+    /// Calls `SuspendProbeTask`; the answer is a [`SuspendProbeTaskResponse`].
     ///
     /// Required: `TaskIds`.
     ///
@@ -133,7 +133,7 @@ impl Client {
     pub fn suspend_probe_task(&self) -> SuspendProbeTaskCall {
         SuspendProbeTaskCall::new(&self.handle)
     }
-    /// Calls `UpdateProbeTaskAttributes`.
+    /// Calls `UpdateProbeTaskAttributes`; the answer is a [`UpdateProbeTaskAttributesResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -142,7 +142,7 @@ impl Client {
     pub fn update_probe_task_attributes(&self) -> UpdateProbeTaskAttributesCall {
         UpdateProbeTaskAttributesCall::new(&self.handle)
     }
-    /// Calls `UpdateProbeTaskConfigurationList`.
+    /// Calls `UpdateProbeTaskConfigurationList`; the answer is a [`UpdateProbeTaskConfigurationListResponse`].
     ///
     /// Required: `TaskIds`, `Nodes`, `Interval`, `Parameters`.
     ///

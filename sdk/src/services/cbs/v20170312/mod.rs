@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `ApplyDiskBackup`.
+    /// Calls `ApplyDiskBackup`; the answer is a [`ApplyDiskBackupResponse`].
     ///
     /// Required: `DiskBackupId`, `DiskId`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn apply_disk_backup(&self) -> ApplyDiskBackupCall {
         ApplyDiskBackupCall::new(&self.handle)
     }
-    /// Calls `ApplySnapshot`.
+    /// Calls `ApplySnapshot`; the answer is a [`ApplySnapshotResponse`].
     ///
     /// Required: `SnapshotId`, `DiskId`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn apply_snapshot(&self) -> ApplySnapshotCall {
         ApplySnapshotCall::new(&self.handle)
     }
-    /// Calls `ApplySnapshotGroup`.
+    /// Calls `ApplySnapshotGroup`; the answer is a [`ApplySnapshotGroupResponse`].
     ///
     /// Required: `SnapshotGroupId`, `ApplyDisks`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn apply_snapshot_group(&self) -> ApplySnapshotGroupCall {
         ApplySnapshotGroupCall::new(&self.handle)
     }
-    /// Calls `AttachDisks`.
+    /// Calls `AttachDisks`; the answer is a [`AttachDisksResponse`].
     ///
     /// Required: `InstanceId`, `DiskIds`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn attach_disks(&self) -> AttachDisksCall {
         AttachDisksCall::new(&self.handle)
     }
-    /// Calls `AttachRemoteDisks`.
+    /// Calls `AttachRemoteDisks`; the answer is a [`AttachRemoteDisksResponse`].
     ///
     /// Required: `InstanceId`, `RemoteDiskIds`.
     ///
@@ -80,7 +80,7 @@ impl Client {
     pub fn attach_remote_disks(&self) -> AttachRemoteDisksCall {
         AttachRemoteDisksCall::new(&self.handle)
     }
-    /// Calls `BindAutoSnapshotPolicy`.
+    /// Calls `BindAutoSnapshotPolicy`; the answer is a [`BindAutoSnapshotPolicyResponse`].
     ///
     /// Required: `AutoSnapshotPolicyId`.
     ///
@@ -89,7 +89,7 @@ impl Client {
     pub fn bind_auto_snapshot_policy(&self) -> BindAutoSnapshotPolicyCall {
         BindAutoSnapshotPolicyCall::new(&self.handle)
     }
-    /// Calls `CopyAutoSnapshotPolicyCrossAccount`.
+    /// Calls `CopyAutoSnapshotPolicyCrossAccount`; the answer is a [`CopyAutoSnapshotPolicyCrossAccountResponse`].
     ///
     /// Required: `AutoSnapshotPolicyIds`, `TargetAccountUin`.
     ///
@@ -100,7 +100,7 @@ impl Client {
     ) -> CopyAutoSnapshotPolicyCrossAccountCall {
         CopyAutoSnapshotPolicyCrossAccountCall::new(&self.handle)
     }
-    /// Calls `CopySnapshotCrossRegions`.
+    /// Calls `CopySnapshotCrossRegions`; the answer is a [`CopySnapshotCrossRegionsResponse`].
     ///
     /// Required: `DestinationRegions`.
     ///
@@ -109,7 +109,7 @@ impl Client {
     pub fn copy_snapshot_cross_regions(&self) -> CopySnapshotCrossRegionsCall {
         CopySnapshotCrossRegionsCall::new(&self.handle)
     }
-    /// Calls `CreateAutoSnapshotPolicy`.
+    /// Calls `CreateAutoSnapshotPolicy`; the answer is a [`CreateAutoSnapshotPolicyResponse`].
     ///
     /// Required: `Policy`.
     ///
@@ -118,7 +118,7 @@ impl Client {
     pub fn create_auto_snapshot_policy(&self) -> CreateAutoSnapshotPolicyCall {
         CreateAutoSnapshotPolicyCall::new(&self.handle)
     }
-    /// Calls `CreateDiskBackup`.
+    /// Calls `CreateDiskBackup`; the answer is a [`CreateDiskBackupResponse`].
     ///
     /// Required: `DiskId`.
     ///
@@ -127,7 +127,7 @@ impl Client {
     pub fn create_disk_backup(&self) -> CreateDiskBackupCall {
         CreateDiskBackupCall::new(&self.handle)
     }
-    /// Calls `CreateDisks`.
+    /// Calls `CreateDisks`; the answer is a [`CreateDisksResponse`].
     ///
     /// Required: `Placement`, `DiskChargeType`, `DiskType`. Automatic retries: safe only with a `ClientToken` set; without one, none once the request may have reached the service.
     ///
@@ -136,7 +136,7 @@ impl Client {
     pub fn create_disks(&self) -> CreateDisksCall {
         CreateDisksCall::new(&self.handle)
     }
-    /// Calls `CreateRemoteDisks`.
+    /// Calls `CreateRemoteDisks`; the answer is a [`CreateRemoteDisksResponse`].
     ///
     /// Required: `DiskChargeType`, `DiskSize`, `InstanceId`, `Placement`.
     ///
@@ -145,14 +145,14 @@ impl Client {
     pub fn create_remote_disks(&self) -> CreateRemoteDisksCall {
         CreateRemoteDisksCall::new(&self.handle)
     }
-    /// Calls `CreateSnapshot`.
+    /// Calls `CreateSnapshot`; the answer is a [`CreateSnapshotResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cbs&Version=2017-03-12&Action=CreateSnapshot)
     #[inline]
     pub fn create_snapshot(&self) -> CreateSnapshotCall {
         CreateSnapshotCall::new(&self.handle)
     }
-    /// Calls `CreateSnapshotGroup`.
+    /// Calls `CreateSnapshotGroup`; the answer is a [`CreateSnapshotGroupResponse`].
     ///
     /// Required: `DiskIds`.
     ///
@@ -161,7 +161,7 @@ impl Client {
     pub fn create_snapshot_group(&self) -> CreateSnapshotGroupCall {
         CreateSnapshotGroupCall::new(&self.handle)
     }
-    /// Calls `DeleteAutoSnapshotPolicies`.
+    /// Calls `DeleteAutoSnapshotPolicies`; the answer is a [`DeleteAutoSnapshotPoliciesResponse`].
     ///
     /// Required: `AutoSnapshotPolicyIds`.
     ///
@@ -170,7 +170,7 @@ impl Client {
     pub fn delete_auto_snapshot_policies(&self) -> DeleteAutoSnapshotPoliciesCall {
         DeleteAutoSnapshotPoliciesCall::new(&self.handle)
     }
-    /// Calls `DeleteDiskBackups`.
+    /// Calls `DeleteDiskBackups`; the answer is a [`DeleteDiskBackupsResponse`].
     ///
     /// Required: `DiskBackupIds`.
     ///
@@ -179,14 +179,14 @@ impl Client {
     pub fn delete_disk_backups(&self) -> DeleteDiskBackupsCall {
         DeleteDiskBackupsCall::new(&self.handle)
     }
-    /// Calls `DeleteSnapshotGroup`.
+    /// Calls `DeleteSnapshotGroup`; the answer is a [`DeleteSnapshotGroupResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cbs&Version=2017-03-12&Action=DeleteSnapshotGroup)
     #[inline]
     pub fn delete_snapshot_group(&self) -> DeleteSnapshotGroupCall {
         DeleteSnapshotGroupCall::new(&self.handle)
     }
-    /// Calls `DeleteSnapshots`.
+    /// Calls `DeleteSnapshots`; the answer is a [`DeleteSnapshotsResponse`].
     ///
     /// Required: `SnapshotIds`.
     ///
@@ -195,7 +195,7 @@ impl Client {
     pub fn delete_snapshots(&self) -> DeleteSnapshotsCall {
         DeleteSnapshotsCall::new(&self.handle)
     }
-    /// Calls `DescribeAutoSnapshotPolicies`.
+    /// Calls `DescribeAutoSnapshotPolicies`; the answer is a [`DescribeAutoSnapshotPoliciesResponse`].
     ///
     /// Each answer holds one page of `AutoSnapshotPolicySet`; [`into_paginator`](DescribeAutoSnapshotPoliciesCall::into_paginator) reads them all.
     ///
@@ -204,7 +204,7 @@ impl Client {
     pub fn describe_auto_snapshot_policies(&self) -> DescribeAutoSnapshotPoliciesCall {
         DescribeAutoSnapshotPoliciesCall::new(&self.handle)
     }
-    /// Calls `DescribeDedicatedClusterDiskStatistics`.
+    /// Calls `DescribeDedicatedClusterDiskStatistics`; the answer is a [`DescribeDedicatedClusterDiskStatisticsResponse`].
     ///
     /// Required: `DedicatedClusterId`.
     ///
@@ -215,7 +215,7 @@ impl Client {
     ) -> DescribeDedicatedClusterDiskStatisticsCall {
         DescribeDedicatedClusterDiskStatisticsCall::new(&self.handle)
     }
-    /// Calls `DescribeDiskAssociatedAutoSnapshotPolicy`.
+    /// Calls `DescribeDiskAssociatedAutoSnapshotPolicy`; the answer is a [`DescribeDiskAssociatedAutoSnapshotPolicyResponse`].
     ///
     /// Required: `DiskId`.
     ///
@@ -226,7 +226,7 @@ impl Client {
     ) -> DescribeDiskAssociatedAutoSnapshotPolicyCall {
         DescribeDiskAssociatedAutoSnapshotPolicyCall::new(&self.handle)
     }
-    /// Calls `DescribeDiskBackups`.
+    /// Calls `DescribeDiskBackups`; the answer is a [`DescribeDiskBackupsResponse`].
     ///
     /// Each answer holds one page of `DiskBackupSet`; [`into_paginator`](DescribeDiskBackupsCall::into_paginator) reads them all.
     ///
@@ -235,7 +235,7 @@ impl Client {
     pub fn describe_disk_backups(&self) -> DescribeDiskBackupsCall {
         DescribeDiskBackupsCall::new(&self.handle)
     }
-    /// Calls `DescribeDiskConfigQuota`.
+    /// Calls `DescribeDiskConfigQuota`; the answer is a [`DescribeDiskConfigQuotaResponse`].
     ///
     /// Required: `InquiryType`.
     ///
@@ -244,14 +244,14 @@ impl Client {
     pub fn describe_disk_config_quota(&self) -> DescribeDiskConfigQuotaCall {
         DescribeDiskConfigQuotaCall::new(&self.handle)
     }
-    /// Calls `DescribeDiskStoragePool`.
+    /// Calls `DescribeDiskStoragePool`; the answer is a [`DescribeDiskStoragePoolResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cbs&Version=2017-03-12&Action=DescribeDiskStoragePool)
     #[inline]
     pub fn describe_disk_storage_pool(&self) -> DescribeDiskStoragePoolCall {
         DescribeDiskStoragePoolCall::new(&self.handle)
     }
-    /// Calls `DescribeDisks`.
+    /// Calls `DescribeDisks`; the answer is a [`DescribeDisksResponse`].
     ///
     /// Each answer holds one page of `DiskSet`; [`into_paginator`](DescribeDisksCall::into_paginator) reads them all.
     ///
@@ -260,7 +260,7 @@ impl Client {
     pub fn describe_disks(&self) -> DescribeDisksCall {
         DescribeDisksCall::new(&self.handle)
     }
-    /// Calls `DescribeInstancesDiskNum`.
+    /// Calls `DescribeInstancesDiskNum`; the answer is a [`DescribeInstancesDiskNumResponse`].
     ///
     /// Required: `InstanceIds`.
     ///
@@ -269,7 +269,7 @@ impl Client {
     pub fn describe_instances_disk_num(&self) -> DescribeInstancesDiskNumCall {
         DescribeInstancesDiskNumCall::new(&self.handle)
     }
-    /// Calls `DescribeRemoteDiskConfigQuota`.
+    /// Calls `DescribeRemoteDiskConfigQuota`; the answer is a [`DescribeRemoteDiskConfigQuotaResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cbs&Version=2017-03-12&Action=DescribeRemoteDiskConfigQuota)
     #[inline]
@@ -278,14 +278,14 @@ impl Client {
     ) -> DescribeRemoteDiskConfigQuotaCall {
         DescribeRemoteDiskConfigQuotaCall::new(&self.handle)
     }
-    /// Calls `DescribeRemoteDisks`.
+    /// Calls `DescribeRemoteDisks`; the answer is a [`DescribeRemoteDisksResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cbs&Version=2017-03-12&Action=DescribeRemoteDisks)
     #[inline]
     pub fn describe_remote_disks(&self) -> DescribeRemoteDisksCall {
         DescribeRemoteDisksCall::new(&self.handle)
     }
-    /// Calls `DescribeRemoteDisksDeniedActions`.
+    /// Calls `DescribeRemoteDisksDeniedActions`; the answer is a [`DescribeRemoteDisksDeniedActionsResponse`].
     ///
     /// Required: `RemoteDiskIds`.
     ///
@@ -296,7 +296,7 @@ impl Client {
     ) -> DescribeRemoteDisksDeniedActionsCall {
         DescribeRemoteDisksDeniedActionsCall::new(&self.handle)
     }
-    /// Calls `DescribeSnapshotGroups`.
+    /// Calls `DescribeSnapshotGroups`; the answer is a [`DescribeSnapshotGroupsResponse`].
     ///
     /// Each answer holds one page of `SnapshotGroupSet`; [`into_paginator`](DescribeSnapshotGroupsCall::into_paginator) reads them all.
     ///
@@ -305,14 +305,14 @@ impl Client {
     pub fn describe_snapshot_groups(&self) -> DescribeSnapshotGroupsCall {
         DescribeSnapshotGroupsCall::new(&self.handle)
     }
-    /// Calls `DescribeSnapshotOverview`.
+    /// Calls `DescribeSnapshotOverview`; the answer is a [`DescribeSnapshotOverviewResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cbs&Version=2017-03-12&Action=DescribeSnapshotOverview)
     #[inline]
     pub fn describe_snapshot_overview(&self) -> DescribeSnapshotOverviewCall {
         DescribeSnapshotOverviewCall::new(&self.handle)
     }
-    /// Calls `DescribeSnapshotSharePermission`.
+    /// Calls `DescribeSnapshotSharePermission`; the answer is a [`DescribeSnapshotSharePermissionResponse`].
     ///
     /// Required: `SnapshotId`.
     ///
@@ -323,7 +323,7 @@ impl Client {
     ) -> DescribeSnapshotSharePermissionCall {
         DescribeSnapshotSharePermissionCall::new(&self.handle)
     }
-    /// Calls `DescribeSnapshots`.
+    /// Calls `DescribeSnapshots`; the answer is a [`DescribeSnapshotsResponse`].
     ///
     /// Each answer holds one page of `SnapshotSet`; [`into_paginator`](DescribeSnapshotsCall::into_paginator) reads them all.
     ///
@@ -332,7 +332,7 @@ impl Client {
     pub fn describe_snapshots(&self) -> DescribeSnapshotsCall {
         DescribeSnapshotsCall::new(&self.handle)
     }
-    /// Calls `DetachDisks`.
+    /// Calls `DetachDisks`; the answer is a [`DetachDisksResponse`].
     ///
     /// Required: `DiskIds`.
     ///
@@ -341,7 +341,7 @@ impl Client {
     pub fn detach_disks(&self) -> DetachDisksCall {
         DetachDisksCall::new(&self.handle)
     }
-    /// Calls `DetachRemoteDisks`.
+    /// Calls `DetachRemoteDisks`; the answer is a [`DetachRemoteDisksResponse`].
     ///
     /// Required: `InstanceId`, `RemoteDiskIds`.
     ///
@@ -350,7 +350,7 @@ impl Client {
     pub fn detach_remote_disks(&self) -> DetachRemoteDisksCall {
         DetachRemoteDisksCall::new(&self.handle)
     }
-    /// Calls `GetSnapOverview`.
+    /// Calls `GetSnapOverview`; the answer is a [`GetSnapOverviewResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -360,7 +360,7 @@ impl Client {
     pub fn get_snap_overview(&self) -> GetSnapOverviewCall {
         GetSnapOverviewCall::new(&self.handle)
     }
-    /// Calls `InitializeDisks`.
+    /// Calls `InitializeDisks`; the answer is a [`InitializeDisksResponse`].
     ///
     /// Required: `DiskIds`.
     ///
@@ -369,7 +369,7 @@ impl Client {
     pub fn initialize_disks(&self) -> InitializeDisksCall {
         InitializeDisksCall::new(&self.handle)
     }
-    /// Calls `InquirePriceCreateRemoteDisks`.
+    /// Calls `InquirePriceCreateRemoteDisks`; the answer is a [`InquirePriceCreateRemoteDisksResponse`].
     ///
     /// Required: `DiskChargeType`, `DiskSize`.
     ///
@@ -380,7 +380,7 @@ impl Client {
     ) -> InquirePriceCreateRemoteDisksCall {
         InquirePriceCreateRemoteDisksCall::new(&self.handle)
     }
-    /// Calls `InquirePriceModifyDiskBackupQuota`.
+    /// Calls `InquirePriceModifyDiskBackupQuota`; the answer is a [`InquirePriceModifyDiskBackupQuotaResponse`].
     ///
     /// Required: `DiskId`, `DiskBackupQuota`.
     ///
@@ -391,7 +391,7 @@ impl Client {
     ) -> InquirePriceModifyDiskBackupQuotaCall {
         InquirePriceModifyDiskBackupQuotaCall::new(&self.handle)
     }
-    /// Calls `InquirePriceModifyDiskExtraPerformance`.
+    /// Calls `InquirePriceModifyDiskExtraPerformance`; the answer is a [`InquirePriceModifyDiskExtraPerformanceResponse`].
     ///
     /// Required: `ThroughputPerformance`, `DiskId`.
     ///
@@ -402,7 +402,7 @@ impl Client {
     ) -> InquirePriceModifyDiskExtraPerformanceCall {
         InquirePriceModifyDiskExtraPerformanceCall::new(&self.handle)
     }
-    /// Calls `InquirePriceRenewRemoteDisks`.
+    /// Calls `InquirePriceRenewRemoteDisks`; the answer is a [`InquirePriceRenewRemoteDisksResponse`].
     ///
     /// Required: `DiskChargePrepaidSet`, `RemoteDiskIds`.
     ///
@@ -411,7 +411,7 @@ impl Client {
     pub fn inquire_price_renew_remote_disks(&self) -> InquirePriceRenewRemoteDisksCall {
         InquirePriceRenewRemoteDisksCall::new(&self.handle)
     }
-    /// Calls `InquiryPriceCreateDisks`.
+    /// Calls `InquiryPriceCreateDisks`; the answer is a [`InquiryPriceCreateDisksResponse`].
     ///
     /// Required: `DiskChargeType`, `DiskType`, `DiskSize`.
     ///
@@ -420,7 +420,7 @@ impl Client {
     pub fn inquiry_price_create_disks(&self) -> InquiryPriceCreateDisksCall {
         InquiryPriceCreateDisksCall::new(&self.handle)
     }
-    /// Calls `InquiryPriceRenewDisks`.
+    /// Calls `InquiryPriceRenewDisks`; the answer is a [`InquiryPriceRenewDisksResponse`].
     ///
     /// Required: `DiskIds`.
     ///
@@ -429,7 +429,7 @@ impl Client {
     pub fn inquiry_price_renew_disks(&self) -> InquiryPriceRenewDisksCall {
         InquiryPriceRenewDisksCall::new(&self.handle)
     }
-    /// Calls `InquiryPriceResizeDisk`.
+    /// Calls `InquiryPriceResizeDisk`; the answer is a [`InquiryPriceResizeDiskResponse`].
     ///
     /// Required: `DiskSize`.
     ///
@@ -438,7 +438,7 @@ impl Client {
     pub fn inquiry_price_resize_disk(&self) -> InquiryPriceResizeDiskCall {
         InquiryPriceResizeDiskCall::new(&self.handle)
     }
-    /// Calls `ModifyAutoSnapshotPolicyAttribute`.
+    /// Calls `ModifyAutoSnapshotPolicyAttribute`; the answer is a [`ModifyAutoSnapshotPolicyAttributeResponse`].
     ///
     /// Required: `AutoSnapshotPolicyId`.
     ///
@@ -449,7 +449,7 @@ impl Client {
     ) -> ModifyAutoSnapshotPolicyAttributeCall {
         ModifyAutoSnapshotPolicyAttributeCall::new(&self.handle)
     }
-    /// Calls `ModifyDiskAttributes`.
+    /// Calls `ModifyDiskAttributes`; the answer is a [`ModifyDiskAttributesResponse`].
     ///
     /// Required: `DiskIds`.
     ///
@@ -458,7 +458,7 @@ impl Client {
     pub fn modify_disk_attributes(&self) -> ModifyDiskAttributesCall {
         ModifyDiskAttributesCall::new(&self.handle)
     }
-    /// Calls `ModifyDiskBackupQuota`.
+    /// Calls `ModifyDiskBackupQuota`; the answer is a [`ModifyDiskBackupQuotaResponse`].
     ///
     /// Required: `DiskId`, `DiskBackupQuota`.
     ///
@@ -467,7 +467,7 @@ impl Client {
     pub fn modify_disk_backup_quota(&self) -> ModifyDiskBackupQuotaCall {
         ModifyDiskBackupQuotaCall::new(&self.handle)
     }
-    /// Calls `ModifyDiskExtraPerformance`.
+    /// Calls `ModifyDiskExtraPerformance`; the answer is a [`ModifyDiskExtraPerformanceResponse`].
     ///
     /// Required: `ThroughputPerformance`, `DiskId`.
     ///
@@ -476,7 +476,7 @@ impl Client {
     pub fn modify_disk_extra_performance(&self) -> ModifyDiskExtraPerformanceCall {
         ModifyDiskExtraPerformanceCall::new(&self.handle)
     }
-    /// Calls `ModifyDisksChargeType`.
+    /// Calls `ModifyDisksChargeType`; the answer is a [`ModifyDisksChargeTypeResponse`].
     ///
     /// Required: `DiskIds`.
     ///
@@ -485,7 +485,7 @@ impl Client {
     pub fn modify_disks_charge_type(&self) -> ModifyDisksChargeTypeCall {
         ModifyDisksChargeTypeCall::new(&self.handle)
     }
-    /// Calls `ModifyDisksRenewFlag`.
+    /// Calls `ModifyDisksRenewFlag`; the answer is a [`ModifyDisksRenewFlagResponse`].
     ///
     /// Required: `DiskIds`, `RenewFlag`.
     ///
@@ -494,7 +494,7 @@ impl Client {
     pub fn modify_disks_renew_flag(&self) -> ModifyDisksRenewFlagCall {
         ModifyDisksRenewFlagCall::new(&self.handle)
     }
-    /// Calls `ModifyRemoteDiskAttributes`.
+    /// Calls `ModifyRemoteDiskAttributes`; the answer is a [`ModifyRemoteDiskAttributesResponse`].
     ///
     /// Required: `RemoteDiskIds`.
     ///
@@ -503,7 +503,7 @@ impl Client {
     pub fn modify_remote_disk_attributes(&self) -> ModifyRemoteDiskAttributesCall {
         ModifyRemoteDiskAttributesCall::new(&self.handle)
     }
-    /// Calls `ModifySnapshotAttribute`.
+    /// Calls `ModifySnapshotAttribute`; the answer is a [`ModifySnapshotAttributeResponse`].
     ///
     /// Required: `SnapshotId`.
     ///
@@ -512,7 +512,7 @@ impl Client {
     pub fn modify_snapshot_attribute(&self) -> ModifySnapshotAttributeCall {
         ModifySnapshotAttributeCall::new(&self.handle)
     }
-    /// Calls `ModifySnapshotsSharePermission`.
+    /// Calls `ModifySnapshotsSharePermission`; the answer is a [`ModifySnapshotsSharePermissionResponse`].
     ///
     /// Required: `SnapshotIds`, `AccountIds`, `Permission`.
     ///
@@ -523,7 +523,7 @@ impl Client {
     ) -> ModifySnapshotsSharePermissionCall {
         ModifySnapshotsSharePermissionCall::new(&self.handle)
     }
-    /// Calls `RenewDisk`.
+    /// Calls `RenewDisk`; the answer is a [`RenewDiskResponse`].
     ///
     /// Required: `DiskChargePrepaid`, `DiskId`.
     ///
@@ -532,7 +532,7 @@ impl Client {
     pub fn renew_disk(&self) -> RenewDiskCall {
         RenewDiskCall::new(&self.handle)
     }
-    /// Calls `RenewRemoteDisk`.
+    /// Calls `RenewRemoteDisk`; the answer is a [`RenewRemoteDiskResponse`].
     ///
     /// Required: `DiskChargePrepaid`, `RemoteDiskId`.
     ///
@@ -541,7 +541,7 @@ impl Client {
     pub fn renew_remote_disk(&self) -> RenewRemoteDiskCall {
         RenewRemoteDiskCall::new(&self.handle)
     }
-    /// Calls `ResizeDisk`.
+    /// Calls `ResizeDisk`; the answer is a [`ResizeDiskResponse`].
     ///
     /// Required: `DiskSize`.
     ///
@@ -550,7 +550,7 @@ impl Client {
     pub fn resize_disk(&self) -> ResizeDiskCall {
         ResizeDiskCall::new(&self.handle)
     }
-    /// Calls `SwitchParameterCreateRemoteDisks`.
+    /// Calls `SwitchParameterCreateRemoteDisks`; the answer is a [`SwitchParameterCreateRemoteDisksResponse`].
     ///
     /// Required: `Placement`.
     ///
@@ -561,7 +561,7 @@ impl Client {
     ) -> SwitchParameterCreateRemoteDisksCall {
         SwitchParameterCreateRemoteDisksCall::new(&self.handle)
     }
-    /// Calls `SwitchParameterRenewRemoteDisks`.
+    /// Calls `SwitchParameterRenewRemoteDisks`; the answer is a [`SwitchParameterRenewRemoteDisksResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cbs&Version=2017-03-12&Action=SwitchParameterRenewRemoteDisks)
     #[inline]
@@ -570,7 +570,7 @@ impl Client {
     ) -> SwitchParameterRenewRemoteDisksCall {
         SwitchParameterRenewRemoteDisksCall::new(&self.handle)
     }
-    /// Calls `TerminateDisks`.
+    /// Calls `TerminateDisks`; the answer is a [`TerminateDisksResponse`].
     ///
     /// Required: `DiskIds`.
     ///
@@ -579,7 +579,7 @@ impl Client {
     pub fn terminate_disks(&self) -> TerminateDisksCall {
         TerminateDisksCall::new(&self.handle)
     }
-    /// Calls `TerminateRemoteDisks`.
+    /// Calls `TerminateRemoteDisks`; the answer is a [`TerminateRemoteDisksResponse`].
     ///
     /// Required: `RemoteDiskIds`.
     ///
@@ -588,7 +588,7 @@ impl Client {
     pub fn terminate_remote_disks(&self) -> TerminateRemoteDisksCall {
         TerminateRemoteDisksCall::new(&self.handle)
     }
-    /// Calls `UnbindAutoSnapshotPolicy`.
+    /// Calls `UnbindAutoSnapshotPolicy`; the answer is a [`UnbindAutoSnapshotPolicyResponse`].
     ///
     /// Required: `AutoSnapshotPolicyId`.
     ///
@@ -1435,7 +1435,6 @@ rt::action!(
     DescribeSnapshotOverview, DescribeSnapshotOverviewRequest,
     DescribeSnapshotOverviewCall, DescribeSnapshotOverviewResponse, Error, idempotent
 );
-impl<T> DescribeSnapshotOverviewCall<T> {}
 /// The answer of [`Client::describe_snapshot_overview`] (`DescribeSnapshotOverview`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -1547,7 +1546,6 @@ rt::action!(
     GetSnapOverview, GetSnapOverviewRequest, GetSnapOverviewCall,
     GetSnapOverviewResponse, Error, idempotent
 );
-impl<T> GetSnapOverviewCall<T> {}
 /// The answer of [`Client::get_snap_overview`] (`GetSnapOverview`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -1953,7 +1951,6 @@ rt::action!(
     SwitchParameterRenewRemoteDisks, SwitchParameterRenewRemoteDisksRequest,
     SwitchParameterRenewRemoteDisksCall, SwitchParameterRenewRemoteDisksResponse, Error
 );
-impl<T> SwitchParameterRenewRemoteDisksCall<T> {}
 /// The answer of [`Client::switch_parameter_renew_remote_disks`] (`SwitchParameterRenewRemoteDisks`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `AbortAgentCruiseDialingCampaign`.
+    /// Calls `AbortAgentCruiseDialingCampaign`; the answer is a [`AbortAgentCruiseDialingCampaignResponse`].
     ///
     /// Required: `SdkAppId`, `CampaignId`.
     ///
@@ -46,7 +46,7 @@ impl Client {
     ) -> AbortAgentCruiseDialingCampaignCall {
         AbortAgentCruiseDialingCampaignCall::new(&self.handle)
     }
-    /// Calls `AbortPredictiveDialingCampaign`.
+    /// Calls `AbortPredictiveDialingCampaign`; the answer is a [`AbortPredictiveDialingCampaignResponse`].
     ///
     /// Required: `SdkAppId`, `CampaignId`.
     ///
@@ -57,7 +57,7 @@ impl Client {
     ) -> AbortPredictiveDialingCampaignCall {
         AbortPredictiveDialingCampaignCall::new(&self.handle)
     }
-    /// Calls `BindNumberCallInInterface`.
+    /// Calls `BindNumberCallInInterface`; the answer is a [`BindNumberCallInInterfaceResponse`].
     ///
     /// Required: `SdkAppId`, `Number`.
     ///
@@ -66,7 +66,7 @@ impl Client {
     pub fn bind_number_call_in_interface(&self) -> BindNumberCallInInterfaceCall {
         BindNumberCallInInterfaceCall::new(&self.handle)
     }
-    /// Calls `BindNumberCallOutSkillGroup`.
+    /// Calls `BindNumberCallOutSkillGroup`; the answer is a [`BindNumberCallOutSkillGroupResponse`].
     ///
     /// Required: `SdkAppId`, `Number`, `SkillGroupIds`.
     ///
@@ -75,7 +75,7 @@ impl Client {
     pub fn bind_number_call_out_skill_group(&self) -> BindNumberCallOutSkillGroupCall {
         BindNumberCallOutSkillGroupCall::new(&self.handle)
     }
-    /// Calls `BindStaffSkillGroupList`.
+    /// Calls `BindStaffSkillGroupList`; the answer is a [`BindStaffSkillGroupListResponse`].
     ///
     /// Required: `SdkAppId`, `StaffEmail`, `StaffSkillGroupList`.
     ///
@@ -84,7 +84,7 @@ impl Client {
     pub fn bind_staff_skill_group_list(&self) -> BindStaffSkillGroupListCall {
         BindStaffSkillGroupListCall::new(&self.handle)
     }
-    /// Calls `ControlAIConversation`.
+    /// Calls `ControlAIConversation`; the answer is a [`ControlAIConversationResponse`].
     ///
     /// Required: `SessionId`, `SdkAppId`.
     ///
@@ -93,7 +93,7 @@ impl Client {
     pub fn control_ai_conversation(&self) -> ControlAIConversationCall {
         ControlAIConversationCall::new(&self.handle)
     }
-    /// Calls `CreateAIAgentCall`.
+    /// Calls `CreateAIAgentCall`; the answer is a [`CreateAIAgentCallResponse`].
     ///
     /// Required: `SdkAppId`, `AIAgentId`, `Callee`.
     ///
@@ -102,7 +102,7 @@ impl Client {
     pub fn create_ai_agent_call(&self) -> CreateAIAgentCallCall {
         CreateAIAgentCallCall::new(&self.handle)
     }
-    /// Calls `CreateAICall`.
+    /// Calls `CreateAICall`; the answer is a [`CreateAICallResponse`].
     ///
     /// Required: `SdkAppId`, `Callee`, `LLMType`, `APIKey`, `APIUrl`.
     ///
@@ -111,7 +111,7 @@ impl Client {
     pub fn create_ai_call(&self) -> CreateAICallCall {
         CreateAICallCall::new(&self.handle)
     }
-    /// Calls `CreateAdminURL`.
+    /// Calls `CreateAdminURL`; the answer is a [`CreateAdminURLResponse`].
     ///
     /// Required: `SdkAppId`, `SeatUserId`.
     ///
@@ -120,7 +120,7 @@ impl Client {
     pub fn create_admin_url(&self) -> CreateAdminURLCall {
         CreateAdminURLCall::new(&self.handle)
     }
-    /// Calls `CreateAgentCruiseDialingCampaign`.
+    /// Calls `CreateAgentCruiseDialingCampaign`; the answer is a [`CreateAgentCruiseDialingCampaignResponse`].
     ///
     /// Required: `SdkAppId`, `Name`, `Agent`, `ConcurrencyNumber`, `StartTime`, `EndTime`.
     ///
@@ -131,7 +131,7 @@ impl Client {
     ) -> CreateAgentCruiseDialingCampaignCall {
         CreateAgentCruiseDialingCampaignCall::new(&self.handle)
     }
-    /// Calls `CreateAutoCalloutTask`.
+    /// Calls `CreateAutoCalloutTask`; the answer is a [`CreateAutoCalloutTaskResponse`].
     ///
     /// Required: `SdkAppId`, `NotBefore`, `Callees`, `Callers`.
     ///
@@ -140,7 +140,7 @@ impl Client {
     pub fn create_auto_callout_task(&self) -> CreateAutoCalloutTaskCall {
         CreateAutoCalloutTaskCall::new(&self.handle)
     }
-    /// Calls `CreateCCCSkillGroup`.
+    /// Calls `CreateCCCSkillGroup`; the answer is a [`CreateCCCSkillGroupResponse`].
     ///
     /// Required: `SdkAppId`, `SkillGroupName`, `SkillGroupType`.
     ///
@@ -149,7 +149,7 @@ impl Client {
     pub fn create_ccc_skill_group(&self) -> CreateCCCSkillGroupCall {
         CreateCCCSkillGroupCall::new(&self.handle)
     }
-    /// Calls `CreateCallOutSession`.
+    /// Calls `CreateCallOutSession`; the answer is a [`CreateCallOutSessionResponse`].
     ///
     /// Required: `SdkAppId`, `UserId`, `Callee`.
     ///
@@ -158,7 +158,7 @@ impl Client {
     pub fn create_call_out_session(&self) -> CreateCallOutSessionCall {
         CreateCallOutSessionCall::new(&self.handle)
     }
-    /// Calls `CreateCarrierPrivilegeNumberApplicant`.
+    /// Calls `CreateCarrierPrivilegeNumberApplicant`; the answer is a [`CreateCarrierPrivilegeNumberApplicantResponse`].
     ///
     /// Required: `SdkAppId`, `Callers`, `Callees`.
     ///
@@ -169,7 +169,7 @@ impl Client {
     ) -> CreateCarrierPrivilegeNumberApplicantCall {
         CreateCarrierPrivilegeNumberApplicantCall::new(&self.handle)
     }
-    /// Calls `CreateCompanyApply`.
+    /// Calls `CreateCompanyApply`; the answer is a [`CreateCompanyApplyResponse`].
     ///
     /// Required: `CompanyInfo`.
     ///
@@ -178,7 +178,7 @@ impl Client {
     pub fn create_company_apply(&self) -> CreateCompanyApplyCall {
         CreateCompanyApplyCall::new(&self.handle)
     }
-    /// Calls `CreateExtension`.
+    /// Calls `CreateExtension`; the answer is a [`CreateExtensionResponse`].
     ///
     /// Required: `SdkAppId`, `ExtensionId`, `ExtensionName`.
     ///
@@ -187,7 +187,7 @@ impl Client {
     pub fn create_extension(&self) -> CreateExtensionCall {
         CreateExtensionCall::new(&self.handle)
     }
-    /// Calls `CreateIVRSession`.
+    /// Calls `CreateIVRSession`; the answer is a [`CreateIVRSessionResponse`].
     ///
     /// Required: `SdkAppId`, `Callee`, `IVRId`.
     ///
@@ -196,7 +196,7 @@ impl Client {
     pub fn create_ivr_session(&self) -> CreateIVRSessionCall {
         CreateIVRSessionCall::new(&self.handle)
     }
-    /// Calls `CreateOwnNumberApply`.
+    /// Calls `CreateOwnNumberApply`; the answer is a [`CreateOwnNumberApplyResponse`].
     ///
     /// Required: `SdkAppId`, `SipTrunkId`, `DetailList`.
     ///
@@ -205,7 +205,7 @@ impl Client {
     pub fn create_own_number_apply(&self) -> CreateOwnNumberApplyCall {
         CreateOwnNumberApplyCall::new(&self.handle)
     }
-    /// Calls `CreatePredictiveDialingCampaign`.
+    /// Calls `CreatePredictiveDialingCampaign`; the answer is a [`CreatePredictiveDialingCampaignResponse`].
     ///
     /// Required: `SdkAppId`, `Name`, `Callees`, `Callers`, `CallOrder`, `SkillGroupId`, `Priority`, `ExpectedAbandonRate`, `RetryInterval`, `StartTime`, `EndTime`.
     ///
@@ -216,7 +216,7 @@ impl Client {
     ) -> CreatePredictiveDialingCampaignCall {
         CreatePredictiveDialingCampaignCall::new(&self.handle)
     }
-    /// Calls `CreateSDKLoginToken`.
+    /// Calls `CreateSDKLoginToken`; the answer is a [`CreateSDKLoginTokenResponse`].
     ///
     /// Required: `SdkAppId`, `SeatUserId`.
     ///
@@ -225,7 +225,7 @@ impl Client {
     pub fn create_sdk_login_token(&self) -> CreateSDKLoginTokenCall {
         CreateSDKLoginTokenCall::new(&self.handle)
     }
-    /// Calls `CreateStaff`.
+    /// Calls `CreateStaff`; the answer is a [`CreateStaffResponse`].
     ///
     /// Required: `SdkAppId`, `Staffs`.
     ///
@@ -234,7 +234,7 @@ impl Client {
     pub fn create_staff(&self) -> CreateStaffCall {
         CreateStaffCall::new(&self.handle)
     }
-    /// Calls `CreateUserSig`.
+    /// Calls `CreateUserSig`; the answer is a [`CreateUserSigResponse`].
     ///
     /// Required: `SdkAppId`, `Uid`, `ClientData`, `ExpiredTime`.
     ///
@@ -243,7 +243,7 @@ impl Client {
     pub fn create_user_sig(&self) -> CreateUserSigCall {
         CreateUserSigCall::new(&self.handle)
     }
-    /// Calls `DeleteCCCSkillGroup`.
+    /// Calls `DeleteCCCSkillGroup`; the answer is a [`DeleteCCCSkillGroupResponse`].
     ///
     /// Required: `SdkAppId`, `SkillGroupId`.
     ///
@@ -252,7 +252,7 @@ impl Client {
     pub fn delete_ccc_skill_group(&self) -> DeleteCCCSkillGroupCall {
         DeleteCCCSkillGroupCall::new(&self.handle)
     }
-    /// Calls `DeleteExtension`.
+    /// Calls `DeleteExtension`; the answer is a [`DeleteExtensionResponse`].
     ///
     /// Required: `SdkAppId`, `ExtensionId`.
     ///
@@ -261,7 +261,7 @@ impl Client {
     pub fn delete_extension(&self) -> DeleteExtensionCall {
         DeleteExtensionCall::new(&self.handle)
     }
-    /// Calls `DeletePredictiveDialingCampaign`.
+    /// Calls `DeletePredictiveDialingCampaign`; the answer is a [`DeletePredictiveDialingCampaignResponse`].
     ///
     /// Required: `SdkAppId`, `CampaignId`.
     ///
@@ -272,7 +272,7 @@ impl Client {
     ) -> DeletePredictiveDialingCampaignCall {
         DeletePredictiveDialingCampaignCall::new(&self.handle)
     }
-    /// Calls `DeleteStaff`.
+    /// Calls `DeleteStaff`; the answer is a [`DeleteStaffResponse`].
     ///
     /// Required: `SdkAppId`, `StaffList`.
     ///
@@ -281,7 +281,7 @@ impl Client {
     pub fn delete_staff(&self) -> DeleteStaffCall {
         DeleteStaffCall::new(&self.handle)
     }
-    /// Calls `DescribeAIAgentInfoList`.
+    /// Calls `DescribeAIAgentInfoList`; the answer is a [`DescribeAIAgentInfoListResponse`].
     ///
     /// Required: `SdkAppId`, `PageSize`, `PageNumber`.
     ///
@@ -290,7 +290,7 @@ impl Client {
     pub fn describe_ai_agent_info_list(&self) -> DescribeAIAgentInfoListCall {
         DescribeAIAgentInfoListCall::new(&self.handle)
     }
-    /// Calls `DescribeAIAnalysisResult`.
+    /// Calls `DescribeAIAnalysisResult`; the answer is a [`DescribeAIAnalysisResultResponse`].
     ///
     /// Required: `SdkAppId`, `SessionId`, `StartTime`, `EndTime`.
     ///
@@ -299,7 +299,7 @@ impl Client {
     pub fn describe_ai_analysis_result(&self) -> DescribeAIAnalysisResultCall {
         DescribeAIAnalysisResultCall::new(&self.handle)
     }
-    /// Calls `DescribeAICallExtractResult`.
+    /// Calls `DescribeAICallExtractResult`; the answer is a [`DescribeAICallExtractResultResponse`].
     ///
     /// Required: `SdkAppId`, `SessionId`, `StartTime`, `EndTime`.
     ///
@@ -308,7 +308,7 @@ impl Client {
     pub fn describe_ai_call_extract_result(&self) -> DescribeAICallExtractResultCall {
         DescribeAICallExtractResultCall::new(&self.handle)
     }
-    /// Calls `DescribeAICallInteractionRecords`.
+    /// Calls `DescribeAICallInteractionRecords`; the answer is a [`DescribeAICallInteractionRecordsResponse`].
     ///
     /// Required: `SdkAppId`, `SessionId`.
     ///
@@ -319,7 +319,7 @@ impl Client {
     ) -> DescribeAICallInteractionRecordsCall {
         DescribeAICallInteractionRecordsCall::new(&self.handle)
     }
-    /// Calls `DescribeAILatency`.
+    /// Calls `DescribeAILatency`; the answer is a [`DescribeAILatencyResponse`].
     ///
     /// Required: `SdkAppId`, `SessionId`, `StartTime`, `EndTime`.
     ///
@@ -328,7 +328,7 @@ impl Client {
     pub fn describe_ai_latency(&self) -> DescribeAILatencyCall {
         DescribeAILatencyCall::new(&self.handle)
     }
-    /// Calls `DescribeActiveCarrierPrivilegeNumber`.
+    /// Calls `DescribeActiveCarrierPrivilegeNumber`; the answer is a [`DescribeActiveCarrierPrivilegeNumberResponse`].
     ///
     /// Required: `SdkAppId`.
     ///
@@ -339,7 +339,7 @@ impl Client {
     ) -> DescribeActiveCarrierPrivilegeNumberCall {
         DescribeActiveCarrierPrivilegeNumberCall::new(&self.handle)
     }
-    /// Calls `DescribeAgentCruiseDialingCampaign`.
+    /// Calls `DescribeAgentCruiseDialingCampaign`; the answer is a [`DescribeAgentCruiseDialingCampaignResponse`].
     ///
     /// Required: `SdkAppId`, `CampaignId`.
     ///
@@ -350,7 +350,7 @@ impl Client {
     ) -> DescribeAgentCruiseDialingCampaignCall {
         DescribeAgentCruiseDialingCampaignCall::new(&self.handle)
     }
-    /// Calls `DescribeAutoCalloutTask`.
+    /// Calls `DescribeAutoCalloutTask`; the answer is a [`DescribeAutoCalloutTaskResponse`].
     ///
     /// Required: `SdkAppId`, `TaskId`.
     ///
@@ -359,7 +359,7 @@ impl Client {
     pub fn describe_auto_callout_task(&self) -> DescribeAutoCalloutTaskCall {
         DescribeAutoCalloutTaskCall::new(&self.handle)
     }
-    /// Calls `DescribeAutoCalloutTasks`.
+    /// Calls `DescribeAutoCalloutTasks`; the answer is a [`DescribeAutoCalloutTasksResponse`].
     ///
     /// Required: `SdkAppId`, `PageSize`, `PageNumber`.
     ///
@@ -368,14 +368,14 @@ impl Client {
     pub fn describe_auto_callout_tasks(&self) -> DescribeAutoCalloutTasksCall {
         DescribeAutoCalloutTasksCall::new(&self.handle)
     }
-    /// Calls `DescribeCCCBuyInfoList`.
+    /// Calls `DescribeCCCBuyInfoList`; the answer is a [`DescribeCCCBuyInfoListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ccc&Version=2020-02-10&Action=DescribeCCCBuyInfoList)
     #[inline]
     pub fn describe_ccc_buy_info_list(&self) -> DescribeCCCBuyInfoListCall {
         DescribeCCCBuyInfoListCall::new(&self.handle)
     }
-    /// Calls `DescribeCallInMetrics`.
+    /// Calls `DescribeCallInMetrics`; the answer is a [`DescribeCallInMetricsResponse`].
     ///
     /// Required: `SdkAppId`.
     ///
@@ -384,7 +384,7 @@ impl Client {
     pub fn describe_call_in_metrics(&self) -> DescribeCallInMetricsCall {
         DescribeCallInMetricsCall::new(&self.handle)
     }
-    /// Calls `DescribeCarrierPrivilegeNumberApplicants`.
+    /// Calls `DescribeCarrierPrivilegeNumberApplicants`; the answer is a [`DescribeCarrierPrivilegeNumberApplicantsResponse`].
     ///
     /// Required: `SdkAppId`.
     ///
@@ -395,7 +395,7 @@ impl Client {
     ) -> DescribeCarrierPrivilegeNumberApplicantsCall {
         DescribeCarrierPrivilegeNumberApplicantsCall::new(&self.handle)
     }
-    /// Calls `DescribeChatMessages`.
+    /// Calls `DescribeChatMessages`; the answer is a [`DescribeChatMessagesResponse`].
     ///
     /// Required: `SdkAppId`.
     ///
@@ -406,7 +406,7 @@ impl Client {
     pub fn describe_chat_messages(&self) -> DescribeChatMessagesCall {
         DescribeChatMessagesCall::new(&self.handle)
     }
-    /// Calls `DescribeCompanyList`.
+    /// Calls `DescribeCompanyList`; the answer is a [`DescribeCompanyListResponse`].
     ///
     /// Required: `PageSize`, `PageNumber`.
     ///
@@ -415,7 +415,7 @@ impl Client {
     pub fn describe_company_list(&self) -> DescribeCompanyListCall {
         DescribeCompanyListCall::new(&self.handle)
     }
-    /// Calls `DescribeExtension`.
+    /// Calls `DescribeExtension`; the answer is a [`DescribeExtensionResponse`].
     ///
     /// Required: `SdkAppId`, `ExtensionId`.
     ///
@@ -424,7 +424,7 @@ impl Client {
     pub fn describe_extension(&self) -> DescribeExtensionCall {
         DescribeExtensionCall::new(&self.handle)
     }
-    /// Calls `DescribeExtensions`.
+    /// Calls `DescribeExtensions`; the answer is a [`DescribeExtensionsResponse`].
     ///
     /// Required: `SdkAppId`, `PageNumber`.
     ///
@@ -433,7 +433,7 @@ impl Client {
     pub fn describe_extensions(&self) -> DescribeExtensionsCall {
         DescribeExtensionsCall::new(&self.handle)
     }
-    /// Calls `DescribeFlashSMSList`.
+    /// Calls `DescribeFlashSMSList`; the answer is a [`DescribeFlashSMSListResponse`].
     ///
     /// Required: `SdkAppId`, `StartTimestamp`, `EndTimestamp`.
     ///
@@ -442,7 +442,7 @@ impl Client {
     pub fn describe_flash_sms_list(&self) -> DescribeFlashSMSListCall {
         DescribeFlashSMSListCall::new(&self.handle)
     }
-    /// Calls `DescribeIMCdrList`.
+    /// Calls `DescribeIMCdrList`; the answer is a [`DescribeIMCdrListResponse`].
     ///
     /// Required: `SdkAppId`, `StartTimestamp`, `EndTimestamp`.
     ///
@@ -453,7 +453,7 @@ impl Client {
     pub fn describe_im_cdr_list(&self) -> DescribeIMCdrListCall {
         DescribeIMCdrListCall::new(&self.handle)
     }
-    /// Calls `DescribeIMCdrs`.
+    /// Calls `DescribeIMCdrs`; the answer is a [`DescribeIMCdrsResponse`].
     ///
     /// Required: `StartTimestamp`, `EndTimestamp`.
     ///
@@ -462,7 +462,7 @@ impl Client {
     pub fn describe_im_cdrs(&self) -> DescribeIMCdrsCall {
         DescribeIMCdrsCall::new(&self.handle)
     }
-    /// Calls `DescribeIvrAudioList`.
+    /// Calls `DescribeIvrAudioList`; the answer is a [`DescribeIvrAudioListResponse`].
     ///
     /// Required: `SdkAppId`, `PageSize`, `PageNumber`.
     ///
@@ -471,7 +471,7 @@ impl Client {
     pub fn describe_ivr_audio_list(&self) -> DescribeIvrAudioListCall {
         DescribeIvrAudioListCall::new(&self.handle)
     }
-    /// Calls `DescribeNumbers`.
+    /// Calls `DescribeNumbers`; the answer is a [`DescribeNumbersResponse`].
     ///
     /// Required: `SdkAppId`.
     ///
@@ -480,7 +480,7 @@ impl Client {
     pub fn describe_numbers(&self) -> DescribeNumbersCall {
         DescribeNumbersCall::new(&self.handle)
     }
-    /// Calls `DescribePSTNActiveSessionList`.
+    /// Calls `DescribePSTNActiveSessionList`; the answer is a [`DescribePSTNActiveSessionListResponse`].
     ///
     /// Required: `SdkAppId`, `Offset`, `Limit`.
     ///
@@ -491,7 +491,7 @@ impl Client {
     ) -> DescribePSTNActiveSessionListCall {
         DescribePSTNActiveSessionListCall::new(&self.handle)
     }
-    /// Calls `DescribePredictiveDialingCampaign`.
+    /// Calls `DescribePredictiveDialingCampaign`; the answer is a [`DescribePredictiveDialingCampaignResponse`].
     ///
     /// Required: `SdkAppId`, `CampaignId`.
     ///
@@ -502,7 +502,7 @@ impl Client {
     ) -> DescribePredictiveDialingCampaignCall {
         DescribePredictiveDialingCampaignCall::new(&self.handle)
     }
-    /// Calls `DescribePredictiveDialingCampaigns`.
+    /// Calls `DescribePredictiveDialingCampaigns`; the answer is a [`DescribePredictiveDialingCampaignsResponse`].
     ///
     /// Required: `SdkAppId`, `PageSize`, `PageNumber`.
     ///
@@ -513,7 +513,7 @@ impl Client {
     ) -> DescribePredictiveDialingCampaignsCall {
         DescribePredictiveDialingCampaignsCall::new(&self.handle)
     }
-    /// Calls `DescribePredictiveDialingSessions`.
+    /// Calls `DescribePredictiveDialingSessions`; the answer is a [`DescribePredictiveDialingSessionsResponse`].
     ///
     /// Required: `SdkAppId`, `CampaignId`, `PageSize`, `PageNumber`.
     ///
@@ -524,7 +524,7 @@ impl Client {
     ) -> DescribePredictiveDialingSessionsCall {
         DescribePredictiveDialingSessionsCall::new(&self.handle)
     }
-    /// Calls `DescribeProtectedTelCdr`.
+    /// Calls `DescribeProtectedTelCdr`; the answer is a [`DescribeProtectedTelCdrResponse`].
     ///
     /// Required: `StartTimeStamp`, `EndTimeStamp`, `SdkAppId`, `PageSize`, `PageNumber`.
     ///
@@ -533,7 +533,7 @@ impl Client {
     pub fn describe_protected_tel_cdr(&self) -> DescribeProtectedTelCdrCall {
         DescribeProtectedTelCdrCall::new(&self.handle)
     }
-    /// Calls `DescribeSessionDetail`.
+    /// Calls `DescribeSessionDetail`; the answer is a [`DescribeSessionDetailResponse`].
     ///
     /// Required: `SdkAppId`, `SessionId`, `StartTimestamp`, `EndTimestamp`.
     ///
@@ -542,7 +542,7 @@ impl Client {
     pub fn describe_session_detail(&self) -> DescribeSessionDetailCall {
         DescribeSessionDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeSkillGroupInfoList`.
+    /// Calls `DescribeSkillGroupInfoList`; the answer is a [`DescribeSkillGroupInfoListResponse`].
     ///
     /// Required: `SdkAppId`, `PageSize`, `PageNumber`.
     ///
@@ -551,7 +551,7 @@ impl Client {
     pub fn describe_skill_group_info_list(&self) -> DescribeSkillGroupInfoListCall {
         DescribeSkillGroupInfoListCall::new(&self.handle)
     }
-    /// Calls `DescribeStaffInfoList`.
+    /// Calls `DescribeStaffInfoList`; the answer is a [`DescribeStaffInfoListResponse`].
     ///
     /// Required: `SdkAppId`, `PageSize`, `PageNumber`.
     ///
@@ -560,7 +560,7 @@ impl Client {
     pub fn describe_staff_info_list(&self) -> DescribeStaffInfoListCall {
         DescribeStaffInfoListCall::new(&self.handle)
     }
-    /// Calls `DescribeStaffStatusHistory`.
+    /// Calls `DescribeStaffStatusHistory`; the answer is a [`DescribeStaffStatusHistoryResponse`].
     ///
     /// Required: `SdkAppId`, `StaffUserId`, `StartTimestamp`, `EndTimestamp`.
     ///
@@ -569,7 +569,7 @@ impl Client {
     pub fn describe_staff_status_history(&self) -> DescribeStaffStatusHistoryCall {
         DescribeStaffStatusHistoryCall::new(&self.handle)
     }
-    /// Calls `DescribeStaffStatusMetrics`.
+    /// Calls `DescribeStaffStatusMetrics`; the answer is a [`DescribeStaffStatusMetricsResponse`].
     ///
     /// Required: `SdkAppId`.
     ///
@@ -578,7 +578,7 @@ impl Client {
     pub fn describe_staff_status_metrics(&self) -> DescribeStaffStatusMetricsCall {
         DescribeStaffStatusMetricsCall::new(&self.handle)
     }
-    /// Calls `DescribeTelCallInfo`.
+    /// Calls `DescribeTelCallInfo`; the answer is a [`DescribeTelCallInfoResponse`].
     ///
     /// Required: `StartTimeStamp`, `EndTimeStamp`, `SdkAppIdList`.
     ///
@@ -587,7 +587,7 @@ impl Client {
     pub fn describe_tel_call_info(&self) -> DescribeTelCallInfoCall {
         DescribeTelCallInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeTelCdr`.
+    /// Calls `DescribeTelCdr`; the answer is a [`DescribeTelCdrResponse`].
     ///
     /// Required: `StartTimeStamp`, `EndTimeStamp`, `SdkAppId`, `PageSize`, `PageNumber`.
     ///
@@ -596,7 +596,7 @@ impl Client {
     pub fn describe_tel_cdr(&self) -> DescribeTelCdrCall {
         DescribeTelCdrCall::new(&self.handle)
     }
-    /// Calls `DescribeTelRecordAsr`.
+    /// Calls `DescribeTelRecordAsr`; the answer is a [`DescribeTelRecordAsrResponse`].
     ///
     /// Required: `SdkAppId`, `SessionId`.
     ///
@@ -605,7 +605,7 @@ impl Client {
     pub fn describe_tel_record_asr(&self) -> DescribeTelRecordAsrCall {
         DescribeTelRecordAsrCall::new(&self.handle)
     }
-    /// Calls `DescribeTelSession`.
+    /// Calls `DescribeTelSession`; the answer is a [`DescribeTelSessionResponse`].
     ///
     /// Required: `SdkAppId`, `SessionId`.
     ///
@@ -614,7 +614,7 @@ impl Client {
     pub fn describe_tel_session(&self) -> DescribeTelSessionCall {
         DescribeTelSessionCall::new(&self.handle)
     }
-    /// Calls `DisableCCCPhoneNumber`.
+    /// Calls `DisableCCCPhoneNumber`; the answer is a [`DisableCCCPhoneNumberResponse`].
     ///
     /// Required: `PhoneNumbers`, `Disabled`.
     ///
@@ -623,7 +623,7 @@ impl Client {
     pub fn disable_ccc_phone_number(&self) -> DisableCCCPhoneNumberCall {
         DisableCCCPhoneNumberCall::new(&self.handle)
     }
-    /// Calls `ForceMemberOffline`.
+    /// Calls `ForceMemberOffline`; the answer is a [`ForceMemberOfflineResponse`].
     ///
     /// Required: `SdkAppId`, `UserId`.
     ///
@@ -632,7 +632,7 @@ impl Client {
     pub fn force_member_offline(&self) -> ForceMemberOfflineCall {
         ForceMemberOfflineCall::new(&self.handle)
     }
-    /// Calls `HangUpCall`.
+    /// Calls `HangUpCall`; the answer is a [`HangUpCallResponse`].
     ///
     /// Required: `SdkAppId`, `SessionId`.
     ///
@@ -641,7 +641,7 @@ impl Client {
     pub fn hang_up_call(&self) -> HangUpCallCall {
         HangUpCallCall::new(&self.handle)
     }
-    /// Calls `ModifyCompanyApply`.
+    /// Calls `ModifyCompanyApply`; the answer is a [`ModifyCompanyApplyResponse`].
     ///
     /// Required: `ApplyId`, `CompanyInfo`.
     ///
@@ -650,7 +650,7 @@ impl Client {
     pub fn modify_company_apply(&self) -> ModifyCompanyApplyCall {
         ModifyCompanyApplyCall::new(&self.handle)
     }
-    /// Calls `ModifyExtension`.
+    /// Calls `ModifyExtension`; the answer is a [`ModifyExtensionResponse`].
     ///
     /// Required: `SdkAppId`, `ExtensionId`.
     ///
@@ -659,7 +659,7 @@ impl Client {
     pub fn modify_extension(&self) -> ModifyExtensionCall {
         ModifyExtensionCall::new(&self.handle)
     }
-    /// Calls `ModifyOwnNumberApply`.
+    /// Calls `ModifyOwnNumberApply`; the answer is a [`ModifyOwnNumberApplyResponse`].
     ///
     /// Required: `SdkAppId`, `DetailList`.
     ///
@@ -668,7 +668,7 @@ impl Client {
     pub fn modify_own_number_apply(&self) -> ModifyOwnNumberApplyCall {
         ModifyOwnNumberApplyCall::new(&self.handle)
     }
-    /// Calls `ModifyStaff`.
+    /// Calls `ModifyStaff`; the answer is a [`ModifyStaffResponse`].
     ///
     /// Required: `SdkAppId`, `Email`.
     ///
@@ -677,7 +677,7 @@ impl Client {
     pub fn modify_staff(&self) -> ModifyStaffCall {
         ModifyStaffCall::new(&self.handle)
     }
-    /// Calls `ModifyStaffPassword`.
+    /// Calls `ModifyStaffPassword`; the answer is a [`ModifyStaffPasswordResponse`].
     ///
     /// Required: `SdkAppId`, `Email`, `Password`.
     ///
@@ -686,7 +686,7 @@ impl Client {
     pub fn modify_staff_password(&self) -> ModifyStaffPasswordCall {
         ModifyStaffPasswordCall::new(&self.handle)
     }
-    /// Calls `PauseAutoCalloutTask`.
+    /// Calls `PauseAutoCalloutTask`; the answer is a [`PauseAutoCalloutTaskResponse`].
     ///
     /// Required: `TaskId`, `SdkAppId`.
     ///
@@ -695,7 +695,7 @@ impl Client {
     pub fn pause_auto_callout_task(&self) -> PauseAutoCalloutTaskCall {
         PauseAutoCalloutTaskCall::new(&self.handle)
     }
-    /// Calls `PausePredictiveDialingCampaign`.
+    /// Calls `PausePredictiveDialingCampaign`; the answer is a [`PausePredictiveDialingCampaignResponse`].
     ///
     /// Required: `SdkAppId`, `CampaignId`.
     ///
@@ -706,7 +706,7 @@ impl Client {
     ) -> PausePredictiveDialingCampaignCall {
         PausePredictiveDialingCampaignCall::new(&self.handle)
     }
-    /// Calls `PlaySoundCall`.
+    /// Calls `PlaySoundCall`; the answer is a [`PlaySoundCallResponse`].
     ///
     /// Required: `SdkAppId`, `SessionId`.
     ///
@@ -715,7 +715,7 @@ impl Client {
     pub fn play_sound_call(&self) -> PlaySoundCallCall {
         PlaySoundCallCall::new(&self.handle)
     }
-    /// Calls `ResetExtensionPassword`.
+    /// Calls `ResetExtensionPassword`; the answer is a [`ResetExtensionPasswordResponse`].
     ///
     /// Required: `SdkAppId`, `ExtensionId`.
     ///
@@ -724,7 +724,7 @@ impl Client {
     pub fn reset_extension_password(&self) -> ResetExtensionPasswordCall {
         ResetExtensionPasswordCall::new(&self.handle)
     }
-    /// Calls `RestoreMemberOnline`.
+    /// Calls `RestoreMemberOnline`; the answer is a [`RestoreMemberOnlineResponse`].
     ///
     /// Required: `SdkAppId`, `UserId`.
     ///
@@ -733,7 +733,7 @@ impl Client {
     pub fn restore_member_online(&self) -> RestoreMemberOnlineCall {
         RestoreMemberOnlineCall::new(&self.handle)
     }
-    /// Calls `ResumeAutoCalloutTask`.
+    /// Calls `ResumeAutoCalloutTask`; the answer is a [`ResumeAutoCalloutTaskResponse`].
     ///
     /// Required: `TaskId`, `SdkAppId`.
     ///
@@ -742,7 +742,7 @@ impl Client {
     pub fn resume_auto_callout_task(&self) -> ResumeAutoCalloutTaskCall {
         ResumeAutoCalloutTaskCall::new(&self.handle)
     }
-    /// Calls `ResumePredictiveDialingCampaign`.
+    /// Calls `ResumePredictiveDialingCampaign`; the answer is a [`ResumePredictiveDialingCampaignResponse`].
     ///
     /// Required: `SdkAppId`, `CampaignId`.
     ///
@@ -753,7 +753,7 @@ impl Client {
     ) -> ResumePredictiveDialingCampaignCall {
         ResumePredictiveDialingCampaignCall::new(&self.handle)
     }
-    /// Calls `SetStaffStatus`.
+    /// Calls `SetStaffStatus`; the answer is a [`SetStaffStatusResponse`].
     ///
     /// Required: `SdkAppId`, `StaffStatusList`.
     ///
@@ -762,7 +762,7 @@ impl Client {
     pub fn set_staff_status(&self) -> SetStaffStatusCall {
         SetStaffStatusCall::new(&self.handle)
     }
-    /// Calls `StopAutoCalloutTask`.
+    /// Calls `StopAutoCalloutTask`; the answer is a [`StopAutoCalloutTaskResponse`].
     ///
     /// Required: `SdkAppId`, `TaskId`.
     ///
@@ -771,7 +771,7 @@ impl Client {
     pub fn stop_auto_callout_task(&self) -> StopAutoCalloutTaskCall {
         StopAutoCalloutTaskCall::new(&self.handle)
     }
-    /// Calls `TransferToManual`.
+    /// Calls `TransferToManual`; the answer is a [`TransferToManualResponse`].
     ///
     /// Required: `SdkAppId`, `SessionId`, `SkillGroupId`.
     ///
@@ -780,7 +780,7 @@ impl Client {
     pub fn transfer_to_manual(&self) -> TransferToManualCall {
         TransferToManualCall::new(&self.handle)
     }
-    /// Calls `UnbindNumberCallOutSkillGroup`.
+    /// Calls `UnbindNumberCallOutSkillGroup`; the answer is a [`UnbindNumberCallOutSkillGroupResponse`].
     ///
     /// Required: `SdkAppId`, `Number`, `SkillGroupIds`.
     ///
@@ -791,7 +791,7 @@ impl Client {
     ) -> UnbindNumberCallOutSkillGroupCall {
         UnbindNumberCallOutSkillGroupCall::new(&self.handle)
     }
-    /// Calls `UnbindStaffSkillGroupList`.
+    /// Calls `UnbindStaffSkillGroupList`; the answer is a [`UnbindStaffSkillGroupListResponse`].
     ///
     /// Required: `SdkAppId`, `StaffEmail`, `SkillGroupList`.
     ///
@@ -800,7 +800,7 @@ impl Client {
     pub fn unbind_staff_skill_group_list(&self) -> UnbindStaffSkillGroupListCall {
         UnbindStaffSkillGroupListCall::new(&self.handle)
     }
-    /// Calls `UpdateCCCSkillGroup`.
+    /// Calls `UpdateCCCSkillGroup`; the answer is a [`UpdateCCCSkillGroupResponse`].
     ///
     /// Required: `SdkAppId`, `SkillGroupID`.
     ///
@@ -809,7 +809,7 @@ impl Client {
     pub fn update_ccc_skill_group(&self) -> UpdateCCCSkillGroupCall {
         UpdateCCCSkillGroupCall::new(&self.handle)
     }
-    /// Calls `UpdatePredictiveDialingCampaign`.
+    /// Calls `UpdatePredictiveDialingCampaign`; the answer is a [`UpdatePredictiveDialingCampaignResponse`].
     ///
     /// Required: `SdkAppId`, `CampaignId`, `Name`, `Callees`, `Callers`, `CallOrder`, `SkillGroupId`, `Priority`, `ExpectedAbandonRate`, `RetryInterval`, `StartTime`, `EndTime`.
     ///
@@ -820,7 +820,7 @@ impl Client {
     ) -> UpdatePredictiveDialingCampaignCall {
         UpdatePredictiveDialingCampaignCall::new(&self.handle)
     }
-    /// Calls `UploadIvrAudio`.
+    /// Calls `UploadIvrAudio`; the answer is a [`UploadIvrAudioResponse`].
     ///
     /// Required: `SdkAppId`, `AudioList`.
     ///

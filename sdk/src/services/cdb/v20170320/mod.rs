@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `AddTimeWindow`.
+    /// Calls `AddTimeWindow`; the answer is a [`AddTimeWindowResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn add_time_window(&self) -> AddTimeWindowCall {
         AddTimeWindowCall::new(&self.handle)
     }
-    /// Calls `AdjustCdbProxy`.
+    /// Calls `AdjustCdbProxy`; the answer is a [`AdjustCdbProxyResponse`].
     ///
     /// Required: `InstanceId`, `ProxyGroupId`, `ProxyNodeCustom`, `ReloadBalance`, `UpgradeTime`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn adjust_cdb_proxy(&self) -> AdjustCdbProxyCall {
         AdjustCdbProxyCall::new(&self.handle)
     }
-    /// Calls `AdjustCdbProxyAddress`.
+    /// Calls `AdjustCdbProxyAddress`; the answer is a [`AdjustCdbProxyAddressResponse`].
     ///
     /// Required: `ProxyGroupId`, `WeightMode`, `IsKickOut`, `MinCount`, `MaxDelay`, `FailOver`, `AutoAddRo`, `ReadOnly`, `ProxyAddressId`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn adjust_cdb_proxy_address(&self) -> AdjustCdbProxyAddressCall {
         AdjustCdbProxyAddressCall::new(&self.handle)
     }
-    /// Calls `AnalyzeAuditLogs`.
+    /// Calls `AnalyzeAuditLogs`; the answer is a [`AnalyzeAuditLogsResponse`].
     ///
     /// Required: `InstanceId`, `StartTime`, `EndTime`, `AggregationConditions`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn analyze_audit_logs(&self) -> AnalyzeAuditLogsCall {
         AnalyzeAuditLogsCall::new(&self.handle)
     }
-    /// Calls `AssociateSecurityGroups`.
+    /// Calls `AssociateSecurityGroups`; the answer is a [`AssociateSecurityGroupsResponse`].
     ///
     /// Required: `SecurityGroupId`, `InstanceIds`.
     ///
@@ -80,7 +80,7 @@ impl Client {
     pub fn associate_security_groups(&self) -> AssociateSecurityGroupsCall {
         AssociateSecurityGroupsCall::new(&self.handle)
     }
-    /// Calls `BalanceRoGroupLoad`.
+    /// Calls `BalanceRoGroupLoad`; the answer is a [`BalanceRoGroupLoadResponse`].
     ///
     /// Required: `RoGroupId`.
     ///
@@ -89,7 +89,7 @@ impl Client {
     pub fn balance_ro_group_load(&self) -> BalanceRoGroupLoadCall {
         BalanceRoGroupLoadCall::new(&self.handle)
     }
-    /// Calls `CheckMigrateCluster`.
+    /// Calls `CheckMigrateCluster`; the answer is a [`CheckMigrateClusterResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -98,7 +98,7 @@ impl Client {
     pub fn check_migrate_cluster(&self) -> CheckMigrateClusterCall {
         CheckMigrateClusterCall::new(&self.handle)
     }
-    /// Calls `CloseAuditService`.
+    /// Calls `CloseAuditService`; the answer is a [`CloseAuditServiceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -107,7 +107,7 @@ impl Client {
     pub fn close_audit_service(&self) -> CloseAuditServiceCall {
         CloseAuditServiceCall::new(&self.handle)
     }
-    /// Calls `CloseCDBProxy`.
+    /// Calls `CloseCDBProxy`; the answer is a [`CloseCDBProxyResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -116,7 +116,7 @@ impl Client {
     pub fn close_cdb_proxy(&self) -> CloseCDBProxyCall {
         CloseCDBProxyCall::new(&self.handle)
     }
-    /// Calls `CloseCdbProxyAddress`.
+    /// Calls `CloseCdbProxyAddress`; the answer is a [`CloseCdbProxyAddressResponse`].
     ///
     /// Required: `ProxyGroupId`, `ProxyAddressId`.
     ///
@@ -125,14 +125,14 @@ impl Client {
     pub fn close_cdb_proxy_address(&self) -> CloseCdbProxyAddressCall {
         CloseCdbProxyAddressCall::new(&self.handle)
     }
-    /// Calls `CloseSSL`.
+    /// Calls `CloseSSL`; the answer is a [`CloseSSLResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cdb&Version=2017-03-20&Action=CloseSSL)
     #[inline]
     pub fn close_ssl(&self) -> CloseSSLCall {
         CloseSSLCall::new(&self.handle)
     }
-    /// Calls `CloseWanService`.
+    /// Calls `CloseWanService`; the answer is a [`CloseWanServiceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -141,7 +141,7 @@ impl Client {
     pub fn close_wan_service(&self) -> CloseWanServiceCall {
         CloseWanServiceCall::new(&self.handle)
     }
-    /// Calls `CreateAccounts`.
+    /// Calls `CreateAccounts`; the answer is a [`CreateAccountsResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -150,7 +150,7 @@ impl Client {
     pub fn create_accounts(&self) -> CreateAccountsCall {
         CreateAccountsCall::new(&self.handle)
     }
-    /// Calls `CreateAuditLogFile`.
+    /// Calls `CreateAuditLogFile`; the answer is a [`CreateAuditLogFileResponse`].
     ///
     /// Required: `InstanceId`, `StartTime`, `EndTime`.
     ///
@@ -159,7 +159,7 @@ impl Client {
     pub fn create_audit_log_file(&self) -> CreateAuditLogFileCall {
         CreateAuditLogFileCall::new(&self.handle)
     }
-    /// Calls `CreateAuditPolicy`.
+    /// Calls `CreateAuditPolicy`; the answer is a [`CreateAuditPolicyResponse`].
     ///
     /// Required: `Name`, `RuleId`, `InstanceId`.
     ///
@@ -168,7 +168,7 @@ impl Client {
     pub fn create_audit_policy(&self) -> CreateAuditPolicyCall {
         CreateAuditPolicyCall::new(&self.handle)
     }
-    /// Calls `CreateAuditRule`.
+    /// Calls `CreateAuditRule`; the answer is a [`CreateAuditRuleResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -180,7 +180,7 @@ impl Client {
     pub fn create_audit_rule(&self) -> CreateAuditRuleCall {
         CreateAuditRuleCall::new(&self.handle)
     }
-    /// Calls `CreateAuditRuleTemplate`.
+    /// Calls `CreateAuditRuleTemplate`; the answer is a [`CreateAuditRuleTemplateResponse`].
     ///
     /// Required: `RuleFilters`, `RuleTemplateName`.
     ///
@@ -189,7 +189,7 @@ impl Client {
     pub fn create_audit_rule_template(&self) -> CreateAuditRuleTemplateCall {
         CreateAuditRuleTemplateCall::new(&self.handle)
     }
-    /// Calls `CreateBackup`.
+    /// Calls `CreateBackup`; the answer is a [`CreateBackupResponse`].
     ///
     /// Required: `InstanceId`, `BackupMethod`.
     ///
@@ -198,7 +198,7 @@ impl Client {
     pub fn create_backup(&self) -> CreateBackupCall {
         CreateBackupCall::new(&self.handle)
     }
-    /// Calls `CreateCdbProxy`.
+    /// Calls `CreateCdbProxy`; the answer is a [`CreateCdbProxyResponse`].
     ///
     /// Required: `InstanceId`, `UniqVpcId`, `UniqSubnetId`, `ProxyNodeCustom`.
     ///
@@ -207,7 +207,7 @@ impl Client {
     pub fn create_cdb_proxy(&self) -> CreateCdbProxyCall {
         CreateCdbProxyCall::new(&self.handle)
     }
-    /// Calls `CreateCdbProxyAddress`.
+    /// Calls `CreateCdbProxyAddress`; the answer is a [`CreateCdbProxyAddressResponse`].
     ///
     /// Required: `ProxyGroupId`, `WeightMode`, `IsKickOut`, `MinCount`, `MaxDelay`, `FailOver`, `AutoAddRo`, `ReadOnly`, `TransSplit`, `ProxyAllocation`, `UniqVpcId`, `UniqSubnetId`.
     ///
@@ -216,7 +216,7 @@ impl Client {
     pub fn create_cdb_proxy_address(&self) -> CreateCdbProxyAddressCall {
         CreateCdbProxyAddressCall::new(&self.handle)
     }
-    /// Calls `CreateCloneInstance`.
+    /// Calls `CreateCloneInstance`; the answer is a [`CreateCloneInstanceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -225,7 +225,7 @@ impl Client {
     pub fn create_clone_instance(&self) -> CreateCloneInstanceCall {
         CreateCloneInstanceCall::new(&self.handle)
     }
-    /// Calls `CreateDBImportJob`.
+    /// Calls `CreateDBImportJob`; the answer is a [`CreateDBImportJobResponse`].
     ///
     /// Required: `InstanceId`, `User`.
     ///
@@ -234,7 +234,7 @@ impl Client {
     pub fn create_db_import_job(&self) -> CreateDBImportJobCall {
         CreateDBImportJobCall::new(&self.handle)
     }
-    /// Calls `CreateDBInstance`.
+    /// Calls `CreateDBInstance`; the answer is a [`CreateDBInstanceResponse`].
     ///
     /// Required: `Memory`, `Volume`, `Period`, `GoodsNum`. Automatic retries: safe only with a `ClientToken` set; without one, none once the request may have reached the service.
     ///
@@ -243,7 +243,7 @@ impl Client {
     pub fn create_db_instance(&self) -> CreateDBInstanceCall {
         CreateDBInstanceCall::new(&self.handle)
     }
-    /// Calls `CreateDBInstanceHour`.
+    /// Calls `CreateDBInstanceHour`; the answer is a [`CreateDBInstanceHourResponse`].
     ///
     /// Required: `GoodsNum`, `Memory`, `Volume`. Automatic retries: safe only with a `ClientToken` set; without one, none once the request may have reached the service.
     ///
@@ -252,7 +252,7 @@ impl Client {
     pub fn create_db_instance_hour(&self) -> CreateDBInstanceHourCall {
         CreateDBInstanceHourCall::new(&self.handle)
     }
-    /// Calls `CreateDatabase`.
+    /// Calls `CreateDatabase`; the answer is a [`CreateDatabaseResponse`].
     ///
     /// Required: `InstanceId`, `DBName`, `CharacterSetName`.
     ///
@@ -261,7 +261,7 @@ impl Client {
     pub fn create_database(&self) -> CreateDatabaseCall {
         CreateDatabaseCall::new(&self.handle)
     }
-    /// Calls `CreateDeployGroup`.
+    /// Calls `CreateDeployGroup`; the answer is a [`CreateDeployGroupResponse`].
     ///
     /// Required: `DeployGroupName`.
     ///
@@ -270,7 +270,7 @@ impl Client {
     pub fn create_deploy_group(&self) -> CreateDeployGroupCall {
         CreateDeployGroupCall::new(&self.handle)
     }
-    /// Calls `CreateParamTemplate`.
+    /// Calls `CreateParamTemplate`; the answer is a [`CreateParamTemplateResponse`].
     ///
     /// Required: `Name`.
     ///
@@ -279,7 +279,7 @@ impl Client {
     pub fn create_param_template(&self) -> CreateParamTemplateCall {
         CreateParamTemplateCall::new(&self.handle)
     }
-    /// Calls `CreateRoInstanceIp`.
+    /// Calls `CreateRoInstanceIp`; the answer is a [`CreateRoInstanceIpResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -288,7 +288,7 @@ impl Client {
     pub fn create_ro_instance_ip(&self) -> CreateRoInstanceIpCall {
         CreateRoInstanceIpCall::new(&self.handle)
     }
-    /// Calls `CreateRotationPassword`.
+    /// Calls `CreateRotationPassword`; the answer is a [`CreateRotationPasswordResponse`].
     ///
     /// Required: `InstanceId`, `Accounts`.
     ///
@@ -297,7 +297,7 @@ impl Client {
     pub fn create_rotation_password(&self) -> CreateRotationPasswordCall {
         CreateRotationPasswordCall::new(&self.handle)
     }
-    /// Calls `DeleteAccounts`.
+    /// Calls `DeleteAccounts`; the answer is a [`DeleteAccountsResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -306,7 +306,7 @@ impl Client {
     pub fn delete_accounts(&self) -> DeleteAccountsCall {
         DeleteAccountsCall::new(&self.handle)
     }
-    /// Calls `DeleteAuditLogFile`.
+    /// Calls `DeleteAuditLogFile`; the answer is a [`DeleteAuditLogFileResponse`].
     ///
     /// Required: `FileName`, `InstanceId`.
     ///
@@ -315,7 +315,7 @@ impl Client {
     pub fn delete_audit_log_file(&self) -> DeleteAuditLogFileCall {
         DeleteAuditLogFileCall::new(&self.handle)
     }
-    /// Calls `DeleteAuditPolicy`.
+    /// Calls `DeleteAuditPolicy`; the answer is a [`DeleteAuditPolicyResponse`].
     ///
     /// Required: `PolicyId`.
     ///
@@ -324,7 +324,7 @@ impl Client {
     pub fn delete_audit_policy(&self) -> DeleteAuditPolicyCall {
         DeleteAuditPolicyCall::new(&self.handle)
     }
-    /// Calls `DeleteAuditRule`.
+    /// Calls `DeleteAuditRule`; the answer is a [`DeleteAuditRuleResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -336,7 +336,7 @@ impl Client {
     pub fn delete_audit_rule(&self) -> DeleteAuditRuleCall {
         DeleteAuditRuleCall::new(&self.handle)
     }
-    /// Calls `DeleteAuditRuleTemplates`.
+    /// Calls `DeleteAuditRuleTemplates`; the answer is a [`DeleteAuditRuleTemplatesResponse`].
     ///
     /// Required: `RuleTemplateIds`.
     ///
@@ -345,7 +345,7 @@ impl Client {
     pub fn delete_audit_rule_templates(&self) -> DeleteAuditRuleTemplatesCall {
         DeleteAuditRuleTemplatesCall::new(&self.handle)
     }
-    /// Calls `DeleteBackup`.
+    /// Calls `DeleteBackup`; the answer is a [`DeleteBackupResponse`].
     ///
     /// Required: `InstanceId`, `BackupId`.
     ///
@@ -354,7 +354,7 @@ impl Client {
     pub fn delete_backup(&self) -> DeleteBackupCall {
         DeleteBackupCall::new(&self.handle)
     }
-    /// Calls `DeleteDatabase`.
+    /// Calls `DeleteDatabase`; the answer is a [`DeleteDatabaseResponse`].
     ///
     /// Required: `InstanceId`, `DBName`.
     ///
@@ -363,7 +363,7 @@ impl Client {
     pub fn delete_database(&self) -> DeleteDatabaseCall {
         DeleteDatabaseCall::new(&self.handle)
     }
-    /// Calls `DeleteDeployGroups`.
+    /// Calls `DeleteDeployGroups`; the answer is a [`DeleteDeployGroupsResponse`].
     ///
     /// Required: `DeployGroupIds`.
     ///
@@ -372,7 +372,7 @@ impl Client {
     pub fn delete_deploy_groups(&self) -> DeleteDeployGroupsCall {
         DeleteDeployGroupsCall::new(&self.handle)
     }
-    /// Calls `DeleteParamTemplate`.
+    /// Calls `DeleteParamTemplate`; the answer is a [`DeleteParamTemplateResponse`].
     ///
     /// Required: `TemplateId`.
     ///
@@ -381,7 +381,7 @@ impl Client {
     pub fn delete_param_template(&self) -> DeleteParamTemplateCall {
         DeleteParamTemplateCall::new(&self.handle)
     }
-    /// Calls `DeleteRotationPassword`.
+    /// Calls `DeleteRotationPassword`; the answer is a [`DeleteRotationPasswordResponse`].
     ///
     /// Required: `InstanceId`, `User`, `Host`, `Password`.
     ///
@@ -390,7 +390,7 @@ impl Client {
     pub fn delete_rotation_password(&self) -> DeleteRotationPasswordCall {
         DeleteRotationPasswordCall::new(&self.handle)
     }
-    /// Calls `DeleteTimeWindow`.
+    /// Calls `DeleteTimeWindow`; the answer is a [`DeleteTimeWindowResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -399,7 +399,7 @@ impl Client {
     pub fn delete_time_window(&self) -> DeleteTimeWindowCall {
         DeleteTimeWindowCall::new(&self.handle)
     }
-    /// Calls `DescribeAccountPrivileges`.
+    /// Calls `DescribeAccountPrivileges`; the answer is a [`DescribeAccountPrivilegesResponse`].
     ///
     /// Required: `InstanceId`, `User`, `Host`.
     ///
@@ -408,7 +408,7 @@ impl Client {
     pub fn describe_account_privileges(&self) -> DescribeAccountPrivilegesCall {
         DescribeAccountPrivilegesCall::new(&self.handle)
     }
-    /// Calls `DescribeAccounts`.
+    /// Calls `DescribeAccounts`; the answer is a [`DescribeAccountsResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -419,7 +419,7 @@ impl Client {
     pub fn describe_accounts(&self) -> DescribeAccountsCall {
         DescribeAccountsCall::new(&self.handle)
     }
-    /// Calls `DescribeAsyncRequestInfo`.
+    /// Calls `DescribeAsyncRequestInfo`; the answer is a [`DescribeAsyncRequestInfoResponse`].
     ///
     /// Required: `AsyncRequestId`.
     ///
@@ -428,7 +428,7 @@ impl Client {
     pub fn describe_async_request_info(&self) -> DescribeAsyncRequestInfoCall {
         DescribeAsyncRequestInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeAuditConfig`.
+    /// Calls `DescribeAuditConfig`; the answer is a [`DescribeAuditConfigResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -437,7 +437,7 @@ impl Client {
     pub fn describe_audit_config(&self) -> DescribeAuditConfigCall {
         DescribeAuditConfigCall::new(&self.handle)
     }
-    /// Calls `DescribeAuditInstanceList`.
+    /// Calls `DescribeAuditInstanceList`; the answer is a [`DescribeAuditInstanceListResponse`].
     ///
     /// Each answer holds one page of `Items`; [`into_paginator`](DescribeAuditInstanceListCall::into_paginator) reads them all.
     ///
@@ -446,7 +446,7 @@ impl Client {
     pub fn describe_audit_instance_list(&self) -> DescribeAuditInstanceListCall {
         DescribeAuditInstanceListCall::new(&self.handle)
     }
-    /// Calls `DescribeAuditLogFiles`.
+    /// Calls `DescribeAuditLogFiles`; the answer is a [`DescribeAuditLogFilesResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -457,7 +457,7 @@ impl Client {
     pub fn describe_audit_log_files(&self) -> DescribeAuditLogFilesCall {
         DescribeAuditLogFilesCall::new(&self.handle)
     }
-    /// Calls `DescribeAuditLogs`.
+    /// Calls `DescribeAuditLogs`; the answer is a [`DescribeAuditLogsResponse`].
     ///
     /// Required: `InstanceId`, `StartTime`, `EndTime`.
     ///
@@ -468,7 +468,7 @@ impl Client {
     pub fn describe_audit_logs(&self) -> DescribeAuditLogsCall {
         DescribeAuditLogsCall::new(&self.handle)
     }
-    /// Calls `DescribeAuditPolicies`.
+    /// Calls `DescribeAuditPolicies`; the answer is a [`DescribeAuditPoliciesResponse`].
     ///
     /// Each answer holds one page of `Items`; [`into_paginator`](DescribeAuditPoliciesCall::into_paginator) reads them all.
     ///
@@ -477,7 +477,7 @@ impl Client {
     pub fn describe_audit_policies(&self) -> DescribeAuditPoliciesCall {
         DescribeAuditPoliciesCall::new(&self.handle)
     }
-    /// Calls `DescribeAuditRuleTemplateModifyHistory`.
+    /// Calls `DescribeAuditRuleTemplateModifyHistory`; the answer is a [`DescribeAuditRuleTemplateModifyHistoryResponse`].
     ///
     /// Each answer holds one page of `Items`; [`into_paginator`](DescribeAuditRuleTemplateModifyHistoryCall::into_paginator) reads them all.
     ///
@@ -488,7 +488,7 @@ impl Client {
     ) -> DescribeAuditRuleTemplateModifyHistoryCall {
         DescribeAuditRuleTemplateModifyHistoryCall::new(&self.handle)
     }
-    /// Calls `DescribeAuditRuleTemplates`.
+    /// Calls `DescribeAuditRuleTemplates`; the answer is a [`DescribeAuditRuleTemplatesResponse`].
     ///
     /// Each answer holds one page of `Items`; [`into_paginator`](DescribeAuditRuleTemplatesCall::into_paginator) reads them all.
     ///
@@ -497,7 +497,7 @@ impl Client {
     pub fn describe_audit_rule_templates(&self) -> DescribeAuditRuleTemplatesCall {
         DescribeAuditRuleTemplatesCall::new(&self.handle)
     }
-    /// Calls `DescribeAuditRules`.
+    /// Calls `DescribeAuditRules`; the answer is a [`DescribeAuditRulesResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -509,7 +509,7 @@ impl Client {
     pub fn describe_audit_rules(&self) -> DescribeAuditRulesCall {
         DescribeAuditRulesCall::new(&self.handle)
     }
-    /// Calls `DescribeBackupConfig`.
+    /// Calls `DescribeBackupConfig`; the answer is a [`DescribeBackupConfigResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -518,7 +518,7 @@ impl Client {
     pub fn describe_backup_config(&self) -> DescribeBackupConfigCall {
         DescribeBackupConfigCall::new(&self.handle)
     }
-    /// Calls `DescribeBackupDecryptionKey`.
+    /// Calls `DescribeBackupDecryptionKey`; the answer is a [`DescribeBackupDecryptionKeyResponse`].
     ///
     /// Required: `InstanceId`, `BackupId`.
     ///
@@ -527,7 +527,7 @@ impl Client {
     pub fn describe_backup_decryption_key(&self) -> DescribeBackupDecryptionKeyCall {
         DescribeBackupDecryptionKeyCall::new(&self.handle)
     }
-    /// Calls `DescribeBackupDownloadRestriction`.
+    /// Calls `DescribeBackupDownloadRestriction`; the answer is a [`DescribeBackupDownloadRestrictionResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cdb&Version=2017-03-20&Action=DescribeBackupDownloadRestriction)
     #[inline]
@@ -536,7 +536,7 @@ impl Client {
     ) -> DescribeBackupDownloadRestrictionCall {
         DescribeBackupDownloadRestrictionCall::new(&self.handle)
     }
-    /// Calls `DescribeBackupEncryptionStatus`.
+    /// Calls `DescribeBackupEncryptionStatus`; the answer is a [`DescribeBackupEncryptionStatusResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -547,7 +547,7 @@ impl Client {
     ) -> DescribeBackupEncryptionStatusCall {
         DescribeBackupEncryptionStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeBackupOverview`.
+    /// Calls `DescribeBackupOverview`; the answer is a [`DescribeBackupOverviewResponse`].
     ///
     /// Required: `Product`.
     ///
@@ -556,7 +556,7 @@ impl Client {
     pub fn describe_backup_overview(&self) -> DescribeBackupOverviewCall {
         DescribeBackupOverviewCall::new(&self.handle)
     }
-    /// Calls `DescribeBackupSummaries`.
+    /// Calls `DescribeBackupSummaries`; the answer is a [`DescribeBackupSummariesResponse`].
     ///
     /// Required: `Product`.
     ///
@@ -567,7 +567,7 @@ impl Client {
     pub fn describe_backup_summaries(&self) -> DescribeBackupSummariesCall {
         DescribeBackupSummariesCall::new(&self.handle)
     }
-    /// Calls `DescribeBackups`.
+    /// Calls `DescribeBackups`; the answer is a [`DescribeBackupsResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -578,7 +578,7 @@ impl Client {
     pub fn describe_backups(&self) -> DescribeBackupsCall {
         DescribeBackupsCall::new(&self.handle)
     }
-    /// Calls `DescribeBinlogBackupOverview`.
+    /// Calls `DescribeBinlogBackupOverview`; the answer is a [`DescribeBinlogBackupOverviewResponse`].
     ///
     /// Required: `Product`.
     ///
@@ -587,7 +587,7 @@ impl Client {
     pub fn describe_binlog_backup_overview(&self) -> DescribeBinlogBackupOverviewCall {
         DescribeBinlogBackupOverviewCall::new(&self.handle)
     }
-    /// Calls `DescribeBinlogs`.
+    /// Calls `DescribeBinlogs`; the answer is a [`DescribeBinlogsResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -598,7 +598,7 @@ impl Client {
     pub fn describe_binlogs(&self) -> DescribeBinlogsCall {
         DescribeBinlogsCall::new(&self.handle)
     }
-    /// Calls `DescribeCPUExpandStrategyInfo`.
+    /// Calls `DescribeCPUExpandStrategyInfo`; the answer is a [`DescribeCPUExpandStrategyInfoResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -609,7 +609,7 @@ impl Client {
     ) -> DescribeCPUExpandStrategyInfoCall {
         DescribeCPUExpandStrategyInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeCdbProxyInfo`.
+    /// Calls `DescribeCdbProxyInfo`; the answer is a [`DescribeCdbProxyInfoResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -618,14 +618,14 @@ impl Client {
     pub fn describe_cdb_proxy_info(&self) -> DescribeCdbProxyInfoCall {
         DescribeCdbProxyInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeCdbZoneConfig`.
+    /// Calls `DescribeCdbZoneConfig`; the answer is a [`DescribeCdbZoneConfigResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cdb&Version=2017-03-20&Action=DescribeCdbZoneConfig)
     #[inline]
     pub fn describe_cdb_zone_config(&self) -> DescribeCdbZoneConfigCall {
         DescribeCdbZoneConfigCall::new(&self.handle)
     }
-    /// Calls `DescribeCloneList`.
+    /// Calls `DescribeCloneList`; the answer is a [`DescribeCloneListResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -636,7 +636,7 @@ impl Client {
     pub fn describe_clone_list(&self) -> DescribeCloneListCall {
         DescribeCloneListCall::new(&self.handle)
     }
-    /// Calls `DescribeClusterInfo`.
+    /// Calls `DescribeClusterInfo`; the answer is a [`DescribeClusterInfoResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -645,7 +645,7 @@ impl Client {
     pub fn describe_cluster_info(&self) -> DescribeClusterInfoCall {
         DescribeClusterInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeCpuExpandHistory`.
+    /// Calls `DescribeCpuExpandHistory`; the answer is a [`DescribeCpuExpandHistoryResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -656,7 +656,7 @@ impl Client {
     pub fn describe_cpu_expand_history(&self) -> DescribeCpuExpandHistoryCall {
         DescribeCpuExpandHistoryCall::new(&self.handle)
     }
-    /// Calls `DescribeDBFeatures`.
+    /// Calls `DescribeDBFeatures`; the answer is a [`DescribeDBFeaturesResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -665,7 +665,7 @@ impl Client {
     pub fn describe_db_features(&self) -> DescribeDBFeaturesCall {
         DescribeDBFeaturesCall::new(&self.handle)
     }
-    /// Calls `DescribeDBImportRecords`.
+    /// Calls `DescribeDBImportRecords`; the answer is a [`DescribeDBImportRecordsResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -676,7 +676,7 @@ impl Client {
     pub fn describe_db_import_records(&self) -> DescribeDBImportRecordsCall {
         DescribeDBImportRecordsCall::new(&self.handle)
     }
-    /// Calls `DescribeDBInstanceCharset`.
+    /// Calls `DescribeDBInstanceCharset`; the answer is a [`DescribeDBInstanceCharsetResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -685,7 +685,7 @@ impl Client {
     pub fn describe_db_instance_charset(&self) -> DescribeDBInstanceCharsetCall {
         DescribeDBInstanceCharsetCall::new(&self.handle)
     }
-    /// Calls `DescribeDBInstanceConfig`.
+    /// Calls `DescribeDBInstanceConfig`; the answer is a [`DescribeDBInstanceConfigResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -694,7 +694,7 @@ impl Client {
     pub fn describe_db_instance_config(&self) -> DescribeDBInstanceConfigCall {
         DescribeDBInstanceConfigCall::new(&self.handle)
     }
-    /// Calls `DescribeDBInstanceGTID`.
+    /// Calls `DescribeDBInstanceGTID`; the answer is a [`DescribeDBInstanceGTIDResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -703,7 +703,7 @@ impl Client {
     pub fn describe_db_instance_gtid(&self) -> DescribeDBInstanceGTIDCall {
         DescribeDBInstanceGTIDCall::new(&self.handle)
     }
-    /// Calls `DescribeDBInstanceInfo`.
+    /// Calls `DescribeDBInstanceInfo`; the answer is a [`DescribeDBInstanceInfoResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -712,7 +712,7 @@ impl Client {
     pub fn describe_db_instance_info(&self) -> DescribeDBInstanceInfoCall {
         DescribeDBInstanceInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeDBInstanceLogToCLS`.
+    /// Calls `DescribeDBInstanceLogToCLS`; the answer is a [`DescribeDBInstanceLogToCLSResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -721,7 +721,7 @@ impl Client {
     pub fn describe_db_instance_log_to_cls(&self) -> DescribeDBInstanceLogToCLSCall {
         DescribeDBInstanceLogToCLSCall::new(&self.handle)
     }
-    /// Calls `DescribeDBInstanceRebootTime`.
+    /// Calls `DescribeDBInstanceRebootTime`; the answer is a [`DescribeDBInstanceRebootTimeResponse`].
     ///
     /// Required: `InstanceIds`.
     ///
@@ -730,7 +730,7 @@ impl Client {
     pub fn describe_db_instance_reboot_time(&self) -> DescribeDBInstanceRebootTimeCall {
         DescribeDBInstanceRebootTimeCall::new(&self.handle)
     }
-    /// Calls `DescribeDBInstances`.
+    /// Calls `DescribeDBInstances`; the answer is a [`DescribeDBInstancesResponse`].
     ///
     /// Each answer holds one page of `Items`; [`into_paginator`](DescribeDBInstancesCall::into_paginator) reads them all.
     ///
@@ -739,7 +739,7 @@ impl Client {
     pub fn describe_db_instances(&self) -> DescribeDBInstancesCall {
         DescribeDBInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribeDBPrice`.
+    /// Calls `DescribeDBPrice`; the answer is a [`DescribeDBPriceResponse`].
     ///
     /// Required: `Period`.
     ///
@@ -748,7 +748,7 @@ impl Client {
     pub fn describe_db_price(&self) -> DescribeDBPriceCall {
         DescribeDBPriceCall::new(&self.handle)
     }
-    /// Calls `DescribeDBSecurityGroups`.
+    /// Calls `DescribeDBSecurityGroups`; the answer is a [`DescribeDBSecurityGroupsResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -757,7 +757,7 @@ impl Client {
     pub fn describe_db_security_groups(&self) -> DescribeDBSecurityGroupsCall {
         DescribeDBSecurityGroupsCall::new(&self.handle)
     }
-    /// Calls `DescribeDBSwitchRecords`.
+    /// Calls `DescribeDBSwitchRecords`; the answer is a [`DescribeDBSwitchRecordsResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -768,7 +768,7 @@ impl Client {
     pub fn describe_db_switch_records(&self) -> DescribeDBSwitchRecordsCall {
         DescribeDBSwitchRecordsCall::new(&self.handle)
     }
-    /// Calls `DescribeDataBackupOverview`.
+    /// Calls `DescribeDataBackupOverview`; the answer is a [`DescribeDataBackupOverviewResponse`].
     ///
     /// Required: `Product`.
     ///
@@ -777,7 +777,7 @@ impl Client {
     pub fn describe_data_backup_overview(&self) -> DescribeDataBackupOverviewCall {
         DescribeDataBackupOverviewCall::new(&self.handle)
     }
-    /// Calls `DescribeDatabases`.
+    /// Calls `DescribeDatabases`; the answer is a [`DescribeDatabasesResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -786,21 +786,21 @@ impl Client {
     pub fn describe_databases(&self) -> DescribeDatabasesCall {
         DescribeDatabasesCall::new(&self.handle)
     }
-    /// Calls `DescribeDefaultParams`.
+    /// Calls `DescribeDefaultParams`; the answer is a [`DescribeDefaultParamsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cdb&Version=2017-03-20&Action=DescribeDefaultParams)
     #[inline]
     pub fn describe_default_params(&self) -> DescribeDefaultParamsCall {
         DescribeDefaultParamsCall::new(&self.handle)
     }
-    /// Calls `DescribeDeployGroupList`.
+    /// Calls `DescribeDeployGroupList`; the answer is a [`DescribeDeployGroupListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cdb&Version=2017-03-20&Action=DescribeDeployGroupList)
     #[inline]
     pub fn describe_deploy_group_list(&self) -> DescribeDeployGroupListCall {
         DescribeDeployGroupListCall::new(&self.handle)
     }
-    /// Calls `DescribeDeviceMonitorInfo`.
+    /// Calls `DescribeDeviceMonitorInfo`; the answer is a [`DescribeDeviceMonitorInfoResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -809,7 +809,7 @@ impl Client {
     pub fn describe_device_monitor_info(&self) -> DescribeDeviceMonitorInfoCall {
         DescribeDeviceMonitorInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeErrorLogData`.
+    /// Calls `DescribeErrorLogData`; the answer is a [`DescribeErrorLogDataResponse`].
     ///
     /// Required: `InstanceId`, `StartTime`, `EndTime`.
     ///
@@ -820,7 +820,7 @@ impl Client {
     pub fn describe_error_log_data(&self) -> DescribeErrorLogDataCall {
         DescribeErrorLogDataCall::new(&self.handle)
     }
-    /// Calls `DescribeInstanceAlarmEvents`.
+    /// Calls `DescribeInstanceAlarmEvents`; the answer is a [`DescribeInstanceAlarmEventsResponse`].
     ///
     /// Required: `InstanceId`, `StartTime`, `EndTime`.
     ///
@@ -829,7 +829,7 @@ impl Client {
     pub fn describe_instance_alarm_events(&self) -> DescribeInstanceAlarmEventsCall {
         DescribeInstanceAlarmEventsCall::new(&self.handle)
     }
-    /// Calls `DescribeInstanceParamRecords`.
+    /// Calls `DescribeInstanceParamRecords`; the answer is a [`DescribeInstanceParamRecordsResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -840,7 +840,7 @@ impl Client {
     pub fn describe_instance_param_records(&self) -> DescribeInstanceParamRecordsCall {
         DescribeInstanceParamRecordsCall::new(&self.handle)
     }
-    /// Calls `DescribeInstanceParams`.
+    /// Calls `DescribeInstanceParams`; the answer is a [`DescribeInstanceParamsResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -849,7 +849,7 @@ impl Client {
     pub fn describe_instance_params(&self) -> DescribeInstanceParamsCall {
         DescribeInstanceParamsCall::new(&self.handle)
     }
-    /// Calls `DescribeInstancePasswordComplexity`.
+    /// Calls `DescribeInstancePasswordComplexity`; the answer is a [`DescribeInstancePasswordComplexityResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -860,7 +860,7 @@ impl Client {
     ) -> DescribeInstancePasswordComplexityCall {
         DescribeInstancePasswordComplexityCall::new(&self.handle)
     }
-    /// Calls `DescribeInstanceUpgradeCheckJob`.
+    /// Calls `DescribeInstanceUpgradeCheckJob`; the answer is a [`DescribeInstanceUpgradeCheckJobResponse`].
     ///
     /// Required: `InstanceId`, `DstMysqlVersion`.
     ///
@@ -871,7 +871,7 @@ impl Client {
     ) -> DescribeInstanceUpgradeCheckJobCall {
         DescribeInstanceUpgradeCheckJobCall::new(&self.handle)
     }
-    /// Calls `DescribeInstanceUpgradeType`.
+    /// Calls `DescribeInstanceUpgradeType`; the answer is a [`DescribeInstanceUpgradeTypeResponse`].
     ///
     /// Required: `InstanceId`, `DstCpu`, `DstMemory`, `DstDisk`.
     ///
@@ -880,7 +880,7 @@ impl Client {
     pub fn describe_instance_upgrade_type(&self) -> DescribeInstanceUpgradeTypeCall {
         DescribeInstanceUpgradeTypeCall::new(&self.handle)
     }
-    /// Calls `DescribeLocalBinlogConfig`.
+    /// Calls `DescribeLocalBinlogConfig`; the answer is a [`DescribeLocalBinlogConfigResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -889,7 +889,7 @@ impl Client {
     pub fn describe_local_binlog_config(&self) -> DescribeLocalBinlogConfigCall {
         DescribeLocalBinlogConfigCall::new(&self.handle)
     }
-    /// Calls `DescribeParamTemplateInfo`.
+    /// Calls `DescribeParamTemplateInfo`; the answer is a [`DescribeParamTemplateInfoResponse`].
     ///
     /// Required: `TemplateId`.
     ///
@@ -898,21 +898,21 @@ impl Client {
     pub fn describe_param_template_info(&self) -> DescribeParamTemplateInfoCall {
         DescribeParamTemplateInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeParamTemplates`.
+    /// Calls `DescribeParamTemplates`; the answer is a [`DescribeParamTemplatesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cdb&Version=2017-03-20&Action=DescribeParamTemplates)
     #[inline]
     pub fn describe_param_templates(&self) -> DescribeParamTemplatesCall {
         DescribeParamTemplatesCall::new(&self.handle)
     }
-    /// Calls `DescribeProjectSecurityGroups`.
+    /// Calls `DescribeProjectSecurityGroups`; the answer is a [`DescribeProjectSecurityGroupsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cdb&Version=2017-03-20&Action=DescribeProjectSecurityGroups)
     #[inline]
     pub fn describe_project_security_groups(&self) -> DescribeProjectSecurityGroupsCall {
         DescribeProjectSecurityGroupsCall::new(&self.handle)
     }
-    /// Calls `DescribeProxyCustomConf`.
+    /// Calls `DescribeProxyCustomConf`; the answer is a [`DescribeProxyCustomConfResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -921,7 +921,7 @@ impl Client {
     pub fn describe_proxy_custom_conf(&self) -> DescribeProxyCustomConfCall {
         DescribeProxyCustomConfCall::new(&self.handle)
     }
-    /// Calls `DescribeProxySupportParam`.
+    /// Calls `DescribeProxySupportParam`; the answer is a [`DescribeProxySupportParamResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -930,7 +930,7 @@ impl Client {
     pub fn describe_proxy_support_param(&self) -> DescribeProxySupportParamCall {
         DescribeProxySupportParamCall::new(&self.handle)
     }
-    /// Calls `DescribeRemoteBackupConfig`.
+    /// Calls `DescribeRemoteBackupConfig`; the answer is a [`DescribeRemoteBackupConfigResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -939,7 +939,7 @@ impl Client {
     pub fn describe_remote_backup_config(&self) -> DescribeRemoteBackupConfigCall {
         DescribeRemoteBackupConfigCall::new(&self.handle)
     }
-    /// Calls `DescribeRoGroups`.
+    /// Calls `DescribeRoGroups`; the answer is a [`DescribeRoGroupsResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -948,14 +948,14 @@ impl Client {
     pub fn describe_ro_groups(&self) -> DescribeRoGroupsCall {
         DescribeRoGroupsCall::new(&self.handle)
     }
-    /// Calls `DescribeRoMinScale`.
+    /// Calls `DescribeRoMinScale`; the answer is a [`DescribeRoMinScaleResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cdb&Version=2017-03-20&Action=DescribeRoMinScale)
     #[inline]
     pub fn describe_ro_min_scale(&self) -> DescribeRoMinScaleCall {
         DescribeRoMinScaleCall::new(&self.handle)
     }
-    /// Calls `DescribeRollbackRangeTime`.
+    /// Calls `DescribeRollbackRangeTime`; the answer is a [`DescribeRollbackRangeTimeResponse`].
     ///
     /// Required: `InstanceIds`.
     ///
@@ -964,7 +964,7 @@ impl Client {
     pub fn describe_rollback_range_time(&self) -> DescribeRollbackRangeTimeCall {
         DescribeRollbackRangeTimeCall::new(&self.handle)
     }
-    /// Calls `DescribeRollbackTaskDetail`.
+    /// Calls `DescribeRollbackTaskDetail`; the answer is a [`DescribeRollbackTaskDetailResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -975,14 +975,14 @@ impl Client {
     pub fn describe_rollback_task_detail(&self) -> DescribeRollbackTaskDetailCall {
         DescribeRollbackTaskDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeSSLStatus`.
+    /// Calls `DescribeSSLStatus`; the answer is a [`DescribeSSLStatusResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cdb&Version=2017-03-20&Action=DescribeSSLStatus)
     #[inline]
     pub fn describe_ssl_status(&self) -> DescribeSSLStatusCall {
         DescribeSSLStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeSlowLogData`.
+    /// Calls `DescribeSlowLogData`; the answer is a [`DescribeSlowLogDataResponse`].
     ///
     /// Required: `InstanceId`, `StartTime`, `EndTime`.
     ///
@@ -993,7 +993,7 @@ impl Client {
     pub fn describe_slow_log_data(&self) -> DescribeSlowLogDataCall {
         DescribeSlowLogDataCall::new(&self.handle)
     }
-    /// Calls `DescribeSlowLogs`.
+    /// Calls `DescribeSlowLogs`; the answer is a [`DescribeSlowLogsResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -1004,7 +1004,7 @@ impl Client {
     pub fn describe_slow_logs(&self) -> DescribeSlowLogsCall {
         DescribeSlowLogsCall::new(&self.handle)
     }
-    /// Calls `DescribeSupportedPrivileges`.
+    /// Calls `DescribeSupportedPrivileges`; the answer is a [`DescribeSupportedPrivilegesResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -1013,7 +1013,7 @@ impl Client {
     pub fn describe_supported_privileges(&self) -> DescribeSupportedPrivilegesCall {
         DescribeSupportedPrivilegesCall::new(&self.handle)
     }
-    /// Calls `DescribeTableColumns`.
+    /// Calls `DescribeTableColumns`; the answer is a [`DescribeTableColumnsResponse`].
     ///
     /// Required: `InstanceId`, `Database`, `Table`.
     ///
@@ -1022,7 +1022,7 @@ impl Client {
     pub fn describe_table_columns(&self) -> DescribeTableColumnsCall {
         DescribeTableColumnsCall::new(&self.handle)
     }
-    /// Calls `DescribeTables`.
+    /// Calls `DescribeTables`; the answer is a [`DescribeTablesResponse`].
     ///
     /// Required: `InstanceId`, `Database`.
     ///
@@ -1033,7 +1033,7 @@ impl Client {
     pub fn describe_tables(&self) -> DescribeTablesCall {
         DescribeTablesCall::new(&self.handle)
     }
-    /// Calls `DescribeTagsOfInstanceIds`.
+    /// Calls `DescribeTagsOfInstanceIds`; the answer is a [`DescribeTagsOfInstanceIdsResponse`].
     ///
     /// Required: `InstanceIds`.
     ///
@@ -1042,7 +1042,7 @@ impl Client {
     pub fn describe_tags_of_instance_ids(&self) -> DescribeTagsOfInstanceIdsCall {
         DescribeTagsOfInstanceIdsCall::new(&self.handle)
     }
-    /// Calls `DescribeTasks`.
+    /// Calls `DescribeTasks`; the answer is a [`DescribeTasksResponse`].
     ///
     /// Each answer holds one page of `Items`; [`into_paginator`](DescribeTasksCall::into_paginator) reads them all.
     ///
@@ -1051,7 +1051,7 @@ impl Client {
     pub fn describe_tasks(&self) -> DescribeTasksCall {
         DescribeTasksCall::new(&self.handle)
     }
-    /// Calls `DescribeTimeWindow`.
+    /// Calls `DescribeTimeWindow`; the answer is a [`DescribeTimeWindowResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -1060,7 +1060,7 @@ impl Client {
     pub fn describe_time_window(&self) -> DescribeTimeWindowCall {
         DescribeTimeWindowCall::new(&self.handle)
     }
-    /// Calls `DescribeUploadedFiles`.
+    /// Calls `DescribeUploadedFiles`; the answer is a [`DescribeUploadedFilesResponse`].
     ///
     /// Required: `Path`.
     ///
@@ -1071,7 +1071,7 @@ impl Client {
     pub fn describe_uploaded_files(&self) -> DescribeUploadedFilesCall {
         DescribeUploadedFilesCall::new(&self.handle)
     }
-    /// Calls `DisassociateSecurityGroups`.
+    /// Calls `DisassociateSecurityGroups`; the answer is a [`DisassociateSecurityGroupsResponse`].
     ///
     /// Required: `SecurityGroupId`, `InstanceIds`.
     ///
@@ -1080,7 +1080,7 @@ impl Client {
     pub fn disassociate_security_groups(&self) -> DisassociateSecurityGroupsCall {
         DisassociateSecurityGroupsCall::new(&self.handle)
     }
-    /// Calls `InquiryPriceUpgradeInstances`.
+    /// Calls `InquiryPriceUpgradeInstances`; the answer is a [`InquiryPriceUpgradeInstancesResponse`].
     ///
     /// Required: `InstanceId`, `Memory`, `Volume`.
     ///
@@ -1089,7 +1089,7 @@ impl Client {
     pub fn inquiry_price_upgrade_instances(&self) -> InquiryPriceUpgradeInstancesCall {
         InquiryPriceUpgradeInstancesCall::new(&self.handle)
     }
-    /// Calls `IsolateDBInstance`.
+    /// Calls `IsolateDBInstance`; the answer is a [`IsolateDBInstanceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -1098,7 +1098,7 @@ impl Client {
     pub fn isolate_db_instance(&self) -> IsolateDBInstanceCall {
         IsolateDBInstanceCall::new(&self.handle)
     }
-    /// Calls `ModifyAccountDescription`.
+    /// Calls `ModifyAccountDescription`; the answer is a [`ModifyAccountDescriptionResponse`].
     ///
     /// Required: `InstanceId`, `Accounts`.
     ///
@@ -1107,7 +1107,7 @@ impl Client {
     pub fn modify_account_description(&self) -> ModifyAccountDescriptionCall {
         ModifyAccountDescriptionCall::new(&self.handle)
     }
-    /// Calls `ModifyAccountHost`.
+    /// Calls `ModifyAccountHost`; the answer is a [`ModifyAccountHostResponse`].
     ///
     /// Required: `InstanceId`, `User`, `Host`, `NewHost`.
     ///
@@ -1116,7 +1116,7 @@ impl Client {
     pub fn modify_account_host(&self) -> ModifyAccountHostCall {
         ModifyAccountHostCall::new(&self.handle)
     }
-    /// Calls `ModifyAccountMaxUserConnections`.
+    /// Calls `ModifyAccountMaxUserConnections`; the answer is a [`ModifyAccountMaxUserConnectionsResponse`].
     ///
     /// Required: `Accounts`, `InstanceId`, `MaxUserConnections`.
     ///
@@ -1127,7 +1127,7 @@ impl Client {
     ) -> ModifyAccountMaxUserConnectionsCall {
         ModifyAccountMaxUserConnectionsCall::new(&self.handle)
     }
-    /// Calls `ModifyAccountPassword`.
+    /// Calls `ModifyAccountPassword`; the answer is a [`ModifyAccountPasswordResponse`].
     ///
     /// Required: `InstanceId`, `NewPassword`, `Accounts`.
     ///
@@ -1136,7 +1136,7 @@ impl Client {
     pub fn modify_account_password(&self) -> ModifyAccountPasswordCall {
         ModifyAccountPasswordCall::new(&self.handle)
     }
-    /// Calls `ModifyAccountPrivileges`.
+    /// Calls `ModifyAccountPrivileges`; the answer is a [`ModifyAccountPrivilegesResponse`].
     ///
     /// Required: `InstanceId`, `Accounts`.
     ///
@@ -1145,7 +1145,7 @@ impl Client {
     pub fn modify_account_privileges(&self) -> ModifyAccountPrivilegesCall {
         ModifyAccountPrivilegesCall::new(&self.handle)
     }
-    /// Calls `ModifyAuditConfig`.
+    /// Calls `ModifyAuditConfig`; the answer is a [`ModifyAuditConfigResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -1154,7 +1154,7 @@ impl Client {
     pub fn modify_audit_config(&self) -> ModifyAuditConfigCall {
         ModifyAuditConfigCall::new(&self.handle)
     }
-    /// Calls `ModifyAuditRule`.
+    /// Calls `ModifyAuditRule`; the answer is a [`ModifyAuditRuleResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -1166,7 +1166,7 @@ impl Client {
     pub fn modify_audit_rule(&self) -> ModifyAuditRuleCall {
         ModifyAuditRuleCall::new(&self.handle)
     }
-    /// Calls `ModifyAuditRuleTemplates`.
+    /// Calls `ModifyAuditRuleTemplates`; the answer is a [`ModifyAuditRuleTemplatesResponse`].
     ///
     /// Required: `RuleTemplateIds`.
     ///
@@ -1175,7 +1175,7 @@ impl Client {
     pub fn modify_audit_rule_templates(&self) -> ModifyAuditRuleTemplatesCall {
         ModifyAuditRuleTemplatesCall::new(&self.handle)
     }
-    /// Calls `ModifyAuditService`.
+    /// Calls `ModifyAuditService`; the answer is a [`ModifyAuditServiceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -1184,7 +1184,7 @@ impl Client {
     pub fn modify_audit_service(&self) -> ModifyAuditServiceCall {
         ModifyAuditServiceCall::new(&self.handle)
     }
-    /// Calls `ModifyAutoRenewFlag`.
+    /// Calls `ModifyAutoRenewFlag`; the answer is a [`ModifyAutoRenewFlagResponse`].
     ///
     /// Required: `InstanceIds`, `AutoRenew`.
     ///
@@ -1193,7 +1193,7 @@ impl Client {
     pub fn modify_auto_renew_flag(&self) -> ModifyAutoRenewFlagCall {
         ModifyAutoRenewFlagCall::new(&self.handle)
     }
-    /// Calls `ModifyBackupConfig`.
+    /// Calls `ModifyBackupConfig`; the answer is a [`ModifyBackupConfigResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -1202,7 +1202,7 @@ impl Client {
     pub fn modify_backup_config(&self) -> ModifyBackupConfigCall {
         ModifyBackupConfigCall::new(&self.handle)
     }
-    /// Calls `ModifyBackupDownloadRestriction`.
+    /// Calls `ModifyBackupDownloadRestriction`; the answer is a [`ModifyBackupDownloadRestrictionResponse`].
     ///
     /// Required: `LimitType`.
     ///
@@ -1213,7 +1213,7 @@ impl Client {
     ) -> ModifyBackupDownloadRestrictionCall {
         ModifyBackupDownloadRestrictionCall::new(&self.handle)
     }
-    /// Calls `ModifyBackupEncryptionStatus`.
+    /// Calls `ModifyBackupEncryptionStatus`; the answer is a [`ModifyBackupEncryptionStatusResponse`].
     ///
     /// Required: `InstanceId`, `EncryptionStatus`.
     ///
@@ -1222,7 +1222,7 @@ impl Client {
     pub fn modify_backup_encryption_status(&self) -> ModifyBackupEncryptionStatusCall {
         ModifyBackupEncryptionStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyCdbProxyAddressDesc`.
+    /// Calls `ModifyCdbProxyAddressDesc`; the answer is a [`ModifyCdbProxyAddressDescResponse`].
     ///
     /// Required: `ProxyGroupId`, `ProxyAddressId`.
     ///
@@ -1231,7 +1231,7 @@ impl Client {
     pub fn modify_cdb_proxy_address_desc(&self) -> ModifyCdbProxyAddressDescCall {
         ModifyCdbProxyAddressDescCall::new(&self.handle)
     }
-    /// Calls `ModifyCdbProxyAddressVipAndVPort`.
+    /// Calls `ModifyCdbProxyAddressVipAndVPort`; the answer is a [`ModifyCdbProxyAddressVipAndVPortResponse`].
     ///
     /// Required: `ProxyGroupId`, `ProxyAddressId`, `UniqVpcId`, `UniqSubnetId`.
     ///
@@ -1242,7 +1242,7 @@ impl Client {
     ) -> ModifyCdbProxyAddressVipAndVPortCall {
         ModifyCdbProxyAddressVipAndVPortCall::new(&self.handle)
     }
-    /// Calls `ModifyCdbProxyParam`.
+    /// Calls `ModifyCdbProxyParam`; the answer is a [`ModifyCdbProxyParamResponse`].
     ///
     /// Required: `InstanceId`, `ProxyGroupId`, `ConnectionPoolLimit`.
     ///
@@ -1251,7 +1251,7 @@ impl Client {
     pub fn modify_cdb_proxy_param(&self) -> ModifyCdbProxyParamCall {
         ModifyCdbProxyParamCall::new(&self.handle)
     }
-    /// Calls `ModifyDBInstanceLogToCLS`.
+    /// Calls `ModifyDBInstanceLogToCLS`; the answer is a [`ModifyDBInstanceLogToCLSResponse`].
     ///
     /// Required: `InstanceId`, `LogType`, `Status`.
     ///
@@ -1260,7 +1260,7 @@ impl Client {
     pub fn modify_db_instance_log_to_cls(&self) -> ModifyDBInstanceLogToCLSCall {
         ModifyDBInstanceLogToCLSCall::new(&self.handle)
     }
-    /// Calls `ModifyDBInstanceModes`.
+    /// Calls `ModifyDBInstanceModes`; the answer is a [`ModifyDBInstanceModesResponse`].
     ///
     /// Required: `InstanceId`, `Mode`.
     ///
@@ -1269,7 +1269,7 @@ impl Client {
     pub fn modify_db_instance_modes(&self) -> ModifyDBInstanceModesCall {
         ModifyDBInstanceModesCall::new(&self.handle)
     }
-    /// Calls `ModifyDBInstanceName`.
+    /// Calls `ModifyDBInstanceName`; the answer is a [`ModifyDBInstanceNameResponse`].
     ///
     /// Required: `InstanceId`, `InstanceName`.
     ///
@@ -1278,7 +1278,7 @@ impl Client {
     pub fn modify_db_instance_name(&self) -> ModifyDBInstanceNameCall {
         ModifyDBInstanceNameCall::new(&self.handle)
     }
-    /// Calls `ModifyDBInstanceProject`.
+    /// Calls `ModifyDBInstanceProject`; the answer is a [`ModifyDBInstanceProjectResponse`].
     ///
     /// Required: `InstanceIds`.
     ///
@@ -1287,7 +1287,7 @@ impl Client {
     pub fn modify_db_instance_project(&self) -> ModifyDBInstanceProjectCall {
         ModifyDBInstanceProjectCall::new(&self.handle)
     }
-    /// Calls `ModifyDBInstanceReadOnlyStatus`.
+    /// Calls `ModifyDBInstanceReadOnlyStatus`; the answer is a [`ModifyDBInstanceReadOnlyStatusResponse`].
     ///
     /// Required: `InstanceId`, `ReadOnly`.
     ///
@@ -1298,7 +1298,7 @@ impl Client {
     ) -> ModifyDBInstanceReadOnlyStatusCall {
         ModifyDBInstanceReadOnlyStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyDBInstanceSecurityGroups`.
+    /// Calls `ModifyDBInstanceSecurityGroups`; the answer is a [`ModifyDBInstanceSecurityGroupsResponse`].
     ///
     /// Required: `InstanceId`, `SecurityGroupIds`.
     ///
@@ -1309,7 +1309,7 @@ impl Client {
     ) -> ModifyDBInstanceSecurityGroupsCall {
         ModifyDBInstanceSecurityGroupsCall::new(&self.handle)
     }
-    /// Calls `ModifyDBInstanceVipVport`.
+    /// Calls `ModifyDBInstanceVipVport`; the answer is a [`ModifyDBInstanceVipVportResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -1318,7 +1318,7 @@ impl Client {
     pub fn modify_db_instance_vip_vport(&self) -> ModifyDBInstanceVipVportCall {
         ModifyDBInstanceVipVportCall::new(&self.handle)
     }
-    /// Calls `ModifyInstanceChargeType`.
+    /// Calls `ModifyInstanceChargeType`; the answer is a [`ModifyInstanceChargeTypeResponse`].
     ///
     /// Required: `InstanceId`, `InstanceChargeType`.
     ///
@@ -1327,7 +1327,7 @@ impl Client {
     pub fn modify_instance_charge_type(&self) -> ModifyInstanceChargeTypeCall {
         ModifyInstanceChargeTypeCall::new(&self.handle)
     }
-    /// Calls `ModifyInstanceDestroyProtect`.
+    /// Calls `ModifyInstanceDestroyProtect`; the answer is a [`ModifyInstanceDestroyProtectResponse`].
     ///
     /// Required: `InstanceIds`, `DestroyProtect`.
     ///
@@ -1336,7 +1336,7 @@ impl Client {
     pub fn modify_instance_destroy_protect(&self) -> ModifyInstanceDestroyProtectCall {
         ModifyInstanceDestroyProtectCall::new(&self.handle)
     }
-    /// Calls `ModifyInstanceParam`.
+    /// Calls `ModifyInstanceParam`; the answer is a [`ModifyInstanceParamResponse`].
     ///
     /// Required: `InstanceIds`.
     ///
@@ -1345,7 +1345,7 @@ impl Client {
     pub fn modify_instance_param(&self) -> ModifyInstanceParamCall {
         ModifyInstanceParamCall::new(&self.handle)
     }
-    /// Calls `ModifyInstancePasswordComplexity`.
+    /// Calls `ModifyInstancePasswordComplexity`; the answer is a [`ModifyInstancePasswordComplexityResponse`].
     ///
     /// Required: `InstanceIds`.
     ///
@@ -1356,7 +1356,7 @@ impl Client {
     ) -> ModifyInstancePasswordComplexityCall {
         ModifyInstancePasswordComplexityCall::new(&self.handle)
     }
-    /// Calls `ModifyInstanceTag`.
+    /// Calls `ModifyInstanceTag`; the answer is a [`ModifyInstanceTagResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -1365,7 +1365,7 @@ impl Client {
     pub fn modify_instance_tag(&self) -> ModifyInstanceTagCall {
         ModifyInstanceTagCall::new(&self.handle)
     }
-    /// Calls `ModifyLocalBinlogConfig`.
+    /// Calls `ModifyLocalBinlogConfig`; the answer is a [`ModifyLocalBinlogConfigResponse`].
     ///
     /// Required: `InstanceId`, `SaveHours`, `MaxUsage`.
     ///
@@ -1374,7 +1374,7 @@ impl Client {
     pub fn modify_local_binlog_config(&self) -> ModifyLocalBinlogConfigCall {
         ModifyLocalBinlogConfigCall::new(&self.handle)
     }
-    /// Calls `ModifyNameOrDescByDpId`.
+    /// Calls `ModifyNameOrDescByDpId`; the answer is a [`ModifyNameOrDescByDpIdResponse`].
     ///
     /// Required: `DeployGroupId`.
     ///
@@ -1383,7 +1383,7 @@ impl Client {
     pub fn modify_name_or_desc_by_dp_id(&self) -> ModifyNameOrDescByDpIdCall {
         ModifyNameOrDescByDpIdCall::new(&self.handle)
     }
-    /// Calls `ModifyParamTemplate`.
+    /// Calls `ModifyParamTemplate`; the answer is a [`ModifyParamTemplateResponse`].
     ///
     /// Required: `TemplateId`.
     ///
@@ -1392,7 +1392,7 @@ impl Client {
     pub fn modify_param_template(&self) -> ModifyParamTemplateCall {
         ModifyParamTemplateCall::new(&self.handle)
     }
-    /// Calls `ModifyProtectMode`.
+    /// Calls `ModifyProtectMode`; the answer is a [`ModifyProtectModeResponse`].
     ///
     /// Required: `ProtectMode`, `InstanceId`.
     ///
@@ -1401,7 +1401,7 @@ impl Client {
     pub fn modify_protect_mode(&self) -> ModifyProtectModeCall {
         ModifyProtectModeCall::new(&self.handle)
     }
-    /// Calls `ModifyRemoteBackupConfig`.
+    /// Calls `ModifyRemoteBackupConfig`; the answer is a [`ModifyRemoteBackupConfigResponse`].
     ///
     /// Required: `InstanceId`, `RemoteBackupSave`, `RemoteBinlogSave`, `RemoteRegion`, `ExpireDays`.
     ///
@@ -1410,7 +1410,7 @@ impl Client {
     pub fn modify_remote_backup_config(&self) -> ModifyRemoteBackupConfigCall {
         ModifyRemoteBackupConfigCall::new(&self.handle)
     }
-    /// Calls `ModifyRoGroupInfo`.
+    /// Calls `ModifyRoGroupInfo`; the answer is a [`ModifyRoGroupInfoResponse`].
     ///
     /// Required: `RoGroupId`.
     ///
@@ -1419,7 +1419,7 @@ impl Client {
     pub fn modify_ro_group_info(&self) -> ModifyRoGroupInfoCall {
         ModifyRoGroupInfoCall::new(&self.handle)
     }
-    /// Calls `ModifyRoGroupVipVport`.
+    /// Calls `ModifyRoGroupVipVport`; the answer is a [`ModifyRoGroupVipVportResponse`].
     ///
     /// Required: `UGroupId`.
     ///
@@ -1428,7 +1428,7 @@ impl Client {
     pub fn modify_ro_group_vip_vport(&self) -> ModifyRoGroupVipVportCall {
         ModifyRoGroupVipVportCall::new(&self.handle)
     }
-    /// Calls `ModifyTimeWindow`.
+    /// Calls `ModifyTimeWindow`; the answer is a [`ModifyTimeWindowResponse`].
     ///
     /// Required: `InstanceId`, `TimeRanges`.
     ///
@@ -1437,7 +1437,7 @@ impl Client {
     pub fn modify_time_window(&self) -> ModifyTimeWindowCall {
         ModifyTimeWindowCall::new(&self.handle)
     }
-    /// Calls `OfflineIsolatedInstances`.
+    /// Calls `OfflineIsolatedInstances`; the answer is a [`OfflineIsolatedInstancesResponse`].
     ///
     /// Required: `InstanceIds`.
     ///
@@ -1446,7 +1446,7 @@ impl Client {
     pub fn offline_isolated_instances(&self) -> OfflineIsolatedInstancesCall {
         OfflineIsolatedInstancesCall::new(&self.handle)
     }
-    /// Calls `OpenAuditService`.
+    /// Calls `OpenAuditService`; the answer is a [`OpenAuditServiceResponse`].
     ///
     /// Required: `InstanceId`, `LogExpireDay`.
     ///
@@ -1455,7 +1455,7 @@ impl Client {
     pub fn open_audit_service(&self) -> OpenAuditServiceCall {
         OpenAuditServiceCall::new(&self.handle)
     }
-    /// Calls `OpenDBInstanceEncryption`.
+    /// Calls `OpenDBInstanceEncryption`; the answer is a [`OpenDBInstanceEncryptionResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -1464,7 +1464,7 @@ impl Client {
     pub fn open_db_instance_encryption(&self) -> OpenDBInstanceEncryptionCall {
         OpenDBInstanceEncryptionCall::new(&self.handle)
     }
-    /// Calls `OpenDBInstanceGTID`.
+    /// Calls `OpenDBInstanceGTID`; the answer is a [`OpenDBInstanceGTIDResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -1473,14 +1473,14 @@ impl Client {
     pub fn open_db_instance_gtid(&self) -> OpenDBInstanceGTIDCall {
         OpenDBInstanceGTIDCall::new(&self.handle)
     }
-    /// Calls `OpenSSL`.
+    /// Calls `OpenSSL`; the answer is a [`OpenSSLResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cdb&Version=2017-03-20&Action=OpenSSL)
     #[inline]
     pub fn open_ssl(&self) -> OpenSSLCall {
         OpenSSLCall::new(&self.handle)
     }
-    /// Calls `OpenWanService`.
+    /// Calls `OpenWanService`; the answer is a [`OpenWanServiceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -1489,7 +1489,7 @@ impl Client {
     pub fn open_wan_service(&self) -> OpenWanServiceCall {
         OpenWanServiceCall::new(&self.handle)
     }
-    /// Calls `ReleaseIsolatedDBInstances`.
+    /// Calls `ReleaseIsolatedDBInstances`; the answer is a [`ReleaseIsolatedDBInstancesResponse`].
     ///
     /// Required: `InstanceIds`.
     ///
@@ -1498,7 +1498,7 @@ impl Client {
     pub fn release_isolated_db_instances(&self) -> ReleaseIsolatedDBInstancesCall {
         ReleaseIsolatedDBInstancesCall::new(&self.handle)
     }
-    /// Calls `ReloadBalanceProxyNode`.
+    /// Calls `ReloadBalanceProxyNode`; the answer is a [`ReloadBalanceProxyNodeResponse`].
     ///
     /// Required: `ProxyGroupId`.
     ///
@@ -1507,7 +1507,7 @@ impl Client {
     pub fn reload_balance_proxy_node(&self) -> ReloadBalanceProxyNodeCall {
         ReloadBalanceProxyNodeCall::new(&self.handle)
     }
-    /// Calls `RenewDBInstance`.
+    /// Calls `RenewDBInstance`; the answer is a [`RenewDBInstanceResponse`].
     ///
     /// Required: `InstanceId`, `TimeSpan`.
     ///
@@ -1516,7 +1516,7 @@ impl Client {
     pub fn renew_db_instance(&self) -> RenewDBInstanceCall {
         RenewDBInstanceCall::new(&self.handle)
     }
-    /// Calls `ResetPassword`.
+    /// Calls `ResetPassword`; the answer is a [`ResetPasswordResponse`].
     ///
     /// Required: `InstanceId`, `User`, `Host`.
     ///
@@ -1525,7 +1525,7 @@ impl Client {
     pub fn reset_password(&self) -> ResetPasswordCall {
         ResetPasswordCall::new(&self.handle)
     }
-    /// Calls `ResetRootAccount`.
+    /// Calls `ResetRootAccount`; the answer is a [`ResetRootAccountResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -1534,7 +1534,7 @@ impl Client {
     pub fn reset_root_account(&self) -> ResetRootAccountCall {
         ResetRootAccountCall::new(&self.handle)
     }
-    /// Calls `RestartDBInstances`.
+    /// Calls `RestartDBInstances`; the answer is a [`RestartDBInstancesResponse`].
     ///
     /// Required: `InstanceIds`.
     ///
@@ -1543,7 +1543,7 @@ impl Client {
     pub fn restart_db_instances(&self) -> RestartDBInstancesCall {
         RestartDBInstancesCall::new(&self.handle)
     }
-    /// Calls `StartBatchRollback`.
+    /// Calls `StartBatchRollback`; the answer is a [`StartBatchRollbackResponse`].
     ///
     /// Required: `Instances`.
     ///
@@ -1552,7 +1552,7 @@ impl Client {
     pub fn start_batch_rollback(&self) -> StartBatchRollbackCall {
         StartBatchRollbackCall::new(&self.handle)
     }
-    /// Calls `StartCpuExpand`.
+    /// Calls `StartCpuExpand`; the answer is a [`StartCpuExpandResponse`].
     ///
     /// Required: `InstanceId`, `Type`.
     ///
@@ -1561,7 +1561,7 @@ impl Client {
     pub fn start_cpu_expand(&self) -> StartCpuExpandCall {
         StartCpuExpandCall::new(&self.handle)
     }
-    /// Calls `StartReplication`.
+    /// Calls `StartReplication`; the answer is a [`StartReplicationResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -1570,7 +1570,7 @@ impl Client {
     pub fn start_replication(&self) -> StartReplicationCall {
         StartReplicationCall::new(&self.handle)
     }
-    /// Calls `StopCpuExpand`.
+    /// Calls `StopCpuExpand`; the answer is a [`StopCpuExpandResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -1579,7 +1579,7 @@ impl Client {
     pub fn stop_cpu_expand(&self) -> StopCpuExpandCall {
         StopCpuExpandCall::new(&self.handle)
     }
-    /// Calls `StopDBImportJob`.
+    /// Calls `StopDBImportJob`; the answer is a [`StopDBImportJobResponse`].
     ///
     /// Required: `AsyncRequestId`.
     ///
@@ -1588,7 +1588,7 @@ impl Client {
     pub fn stop_db_import_job(&self) -> StopDBImportJobCall {
         StopDBImportJobCall::new(&self.handle)
     }
-    /// Calls `StopReplication`.
+    /// Calls `StopReplication`; the answer is a [`StopReplicationResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -1597,7 +1597,7 @@ impl Client {
     pub fn stop_replication(&self) -> StopReplicationCall {
         StopReplicationCall::new(&self.handle)
     }
-    /// Calls `StopRollback`.
+    /// Calls `StopRollback`; the answer is a [`StopRollbackResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -1606,7 +1606,7 @@ impl Client {
     pub fn stop_rollback(&self) -> StopRollbackCall {
         StopRollbackCall::new(&self.handle)
     }
-    /// Calls `SubmitInstanceUpgradeCheckJob`.
+    /// Calls `SubmitInstanceUpgradeCheckJob`; the answer is a [`SubmitInstanceUpgradeCheckJobResponse`].
     ///
     /// Required: `InstanceId`, `DstMysqlVersion`.
     ///
@@ -1617,7 +1617,7 @@ impl Client {
     ) -> SubmitInstanceUpgradeCheckJobCall {
         SubmitInstanceUpgradeCheckJobCall::new(&self.handle)
     }
-    /// Calls `SwitchCDBProxy`.
+    /// Calls `SwitchCDBProxy`; the answer is a [`SwitchCDBProxyResponse`].
     ///
     /// Required: `InstanceId`, `ProxyGroupId`.
     ///
@@ -1626,7 +1626,7 @@ impl Client {
     pub fn switch_cdb_proxy(&self) -> SwitchCDBProxyCall {
         SwitchCDBProxyCall::new(&self.handle)
     }
-    /// Calls `SwitchDBInstanceMasterSlave`.
+    /// Calls `SwitchDBInstanceMasterSlave`; the answer is a [`SwitchDBInstanceMasterSlaveResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -1635,7 +1635,7 @@ impl Client {
     pub fn switch_db_instance_master_slave(&self) -> SwitchDBInstanceMasterSlaveCall {
         SwitchDBInstanceMasterSlaveCall::new(&self.handle)
     }
-    /// Calls `SwitchDrInstanceToMaster`.
+    /// Calls `SwitchDrInstanceToMaster`; the answer is a [`SwitchDrInstanceToMasterResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -1644,7 +1644,7 @@ impl Client {
     pub fn switch_dr_instance_to_master(&self) -> SwitchDrInstanceToMasterCall {
         SwitchDrInstanceToMasterCall::new(&self.handle)
     }
-    /// Calls `SwitchForUpgrade`.
+    /// Calls `SwitchForUpgrade`; the answer is a [`SwitchForUpgradeResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -1653,7 +1653,7 @@ impl Client {
     pub fn switch_for_upgrade(&self) -> SwitchForUpgradeCall {
         SwitchForUpgradeCall::new(&self.handle)
     }
-    /// Calls `UpgradeCDBProxyVersion`.
+    /// Calls `UpgradeCDBProxyVersion`; the answer is a [`UpgradeCDBProxyVersionResponse`].
     ///
     /// Required: `InstanceId`, `ProxyGroupId`, `SrcProxyVersion`, `DstProxyVersion`, `UpgradeTime`.
     ///
@@ -1662,7 +1662,7 @@ impl Client {
     pub fn upgrade_cdb_proxy_version(&self) -> UpgradeCDBProxyVersionCall {
         UpgradeCDBProxyVersionCall::new(&self.handle)
     }
-    /// Calls `UpgradeDBInstance`.
+    /// Calls `UpgradeDBInstance`; the answer is a [`UpgradeDBInstanceResponse`].
     ///
     /// Required: `InstanceId`, `Memory`, `Volume`.
     ///
@@ -1671,7 +1671,7 @@ impl Client {
     pub fn upgrade_db_instance(&self) -> UpgradeDBInstanceCall {
         UpgradeDBInstanceCall::new(&self.handle)
     }
-    /// Calls `UpgradeDBInstanceEngineVersion`.
+    /// Calls `UpgradeDBInstanceEngineVersion`; the answer is a [`UpgradeDBInstanceEngineVersionResponse`].
     ///
     /// Required: `InstanceId`, `EngineVersion`.
     ///
@@ -1682,7 +1682,7 @@ impl Client {
     ) -> UpgradeDBInstanceEngineVersionCall {
         UpgradeDBInstanceEngineVersionCall::new(&self.handle)
     }
-    /// Calls `UpgradeRoGroup`.
+    /// Calls `UpgradeRoGroup`; the answer is a [`UpgradeRoGroupResponse`].
     ///
     /// Required: `InstanceId`, `UniqRoGroupId`.
     ///
@@ -1691,7 +1691,7 @@ impl Client {
     pub fn upgrade_ro_group(&self) -> UpgradeRoGroupCall {
         UpgradeRoGroupCall::new(&self.handle)
     }
-    /// Calls `VerifyRootAccount`.
+    /// Calls `VerifyRootAccount`; the answer is a [`VerifyRootAccountResponse`].
     ///
     /// Required: `InstanceId`, `Password`.
     ///
@@ -3466,7 +3466,6 @@ rt::action!(
     DescribeBackupDownloadRestrictionCall, DescribeBackupDownloadRestrictionResponse,
     Error, idempotent
 );
-impl<T> DescribeBackupDownloadRestrictionCall<T> {}
 /// The answer of [`Client::describe_backup_download_restriction`] (`DescribeBackupDownloadRestriction`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -3719,7 +3718,6 @@ rt::action!(
     DescribeCdbZoneConfig, DescribeCdbZoneConfigRequest, DescribeCdbZoneConfigCall,
     DescribeCdbZoneConfigResponse, Error, idempotent
 );
-impl<T> DescribeCdbZoneConfigCall<T> {}
 /// The answer of [`Client::describe_cdb_zone_config`] (`DescribeCdbZoneConfig`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

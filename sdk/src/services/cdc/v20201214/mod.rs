@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `CreateDedicatedCluster`.
+    /// Calls `CreateDedicatedCluster`; the answer is a [`CreateDedicatedClusterResponse`].
     ///
     /// Required: `SiteId`, `Name`, `Zone`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn create_dedicated_cluster(&self) -> CreateDedicatedClusterCall {
         CreateDedicatedClusterCall::new(&self.handle)
     }
-    /// Calls `CreateDedicatedClusterImageCache`.
+    /// Calls `CreateDedicatedClusterImageCache`; the answer is a [`CreateDedicatedClusterImageCacheResponse`].
     ///
     /// Required: `DedicatedClusterId`, `ImageId`.
     ///
@@ -55,7 +55,7 @@ impl Client {
     ) -> CreateDedicatedClusterImageCacheCall {
         CreateDedicatedClusterImageCacheCall::new(&self.handle)
     }
-    /// Calls `CreateDedicatedClusterOrder`.
+    /// Calls `CreateDedicatedClusterOrder`; the answer is a [`CreateDedicatedClusterOrderResponse`].
     ///
     /// Required: `DedicatedClusterId`.
     ///
@@ -64,7 +64,7 @@ impl Client {
     pub fn create_dedicated_cluster_order(&self) -> CreateDedicatedClusterOrderCall {
         CreateDedicatedClusterOrderCall::new(&self.handle)
     }
-    /// Calls `CreateSite`.
+    /// Calls `CreateSite`; the answer is a [`CreateSiteResponse`].
     ///
     /// Required: `Name`, `Country`, `Province`, `City`, `AddressLine`.
     ///
@@ -73,7 +73,7 @@ impl Client {
     pub fn create_site(&self) -> CreateSiteCall {
         CreateSiteCall::new(&self.handle)
     }
-    /// Calls `DeleteDedicatedClusterImageCache`.
+    /// Calls `DeleteDedicatedClusterImageCache`; the answer is a [`DeleteDedicatedClusterImageCacheResponse`].
     ///
     /// Required: `DedicatedClusterId`, `ImageId`.
     ///
@@ -84,7 +84,7 @@ impl Client {
     ) -> DeleteDedicatedClusterImageCacheCall {
         DeleteDedicatedClusterImageCacheCall::new(&self.handle)
     }
-    /// Calls `DeleteDedicatedClusters`.
+    /// Calls `DeleteDedicatedClusters`; the answer is a [`DeleteDedicatedClustersResponse`].
     ///
     /// Required: `DedicatedClusterIds`.
     ///
@@ -93,7 +93,7 @@ impl Client {
     pub fn delete_dedicated_clusters(&self) -> DeleteDedicatedClustersCall {
         DeleteDedicatedClustersCall::new(&self.handle)
     }
-    /// Calls `DeleteSites`.
+    /// Calls `DeleteSites`; the answer is a [`DeleteSitesResponse`].
     ///
     /// Required: `SiteIds`.
     ///
@@ -102,7 +102,7 @@ impl Client {
     pub fn delete_sites(&self) -> DeleteSitesCall {
         DeleteSitesCall::new(&self.handle)
     }
-    /// Calls `DescribeDedicatedClusterCbsStatistics`.
+    /// Calls `DescribeDedicatedClusterCbsStatistics`; the answer is a [`DescribeDedicatedClusterCbsStatisticsResponse`].
     ///
     /// Required: `DedicatedClusterId`.
     ///
@@ -115,7 +115,7 @@ impl Client {
     ) -> DescribeDedicatedClusterCbsStatisticsCall {
         DescribeDedicatedClusterCbsStatisticsCall::new(&self.handle)
     }
-    /// Calls `DescribeDedicatedClusterCosCapacity`.
+    /// Calls `DescribeDedicatedClusterCosCapacity`; the answer is a [`DescribeDedicatedClusterCosCapacityResponse`].
     ///
     /// Required: `DedicatedClusterId`.
     ///
@@ -126,7 +126,7 @@ impl Client {
     ) -> DescribeDedicatedClusterCosCapacityCall {
         DescribeDedicatedClusterCosCapacityCall::new(&self.handle)
     }
-    /// Calls `DescribeDedicatedClusterHostStatistics`.
+    /// Calls `DescribeDedicatedClusterHostStatistics`; the answer is a [`DescribeDedicatedClusterHostStatisticsResponse`].
     ///
     /// Required: `DedicatedClusterId`.
     ///
@@ -137,7 +137,7 @@ impl Client {
     ) -> DescribeDedicatedClusterHostStatisticsCall {
         DescribeDedicatedClusterHostStatisticsCall::new(&self.handle)
     }
-    /// Calls `DescribeDedicatedClusterHosts`.
+    /// Calls `DescribeDedicatedClusterHosts`; the answer is a [`DescribeDedicatedClusterHostsResponse`].
     ///
     /// Required: `DedicatedClusterId`.
     ///
@@ -148,7 +148,7 @@ impl Client {
     pub fn describe_dedicated_cluster_hosts(&self) -> DescribeDedicatedClusterHostsCall {
         DescribeDedicatedClusterHostsCall::new(&self.handle)
     }
-    /// Calls `DescribeDedicatedClusterInstanceTypes`.
+    /// Calls `DescribeDedicatedClusterInstanceTypes`; the answer is a [`DescribeDedicatedClusterInstanceTypesResponse`].
     ///
     /// Required: `DedicatedClusterId`.
     ///
@@ -159,7 +159,7 @@ impl Client {
     ) -> DescribeDedicatedClusterInstanceTypesCall {
         DescribeDedicatedClusterInstanceTypesCall::new(&self.handle)
     }
-    /// Calls `DescribeDedicatedClusterOrders`.
+    /// Calls `DescribeDedicatedClusterOrders`; the answer is a [`DescribeDedicatedClusterOrdersResponse`].
     ///
     /// Each answer holds one page of `DedicatedClusterOrderSet`; [`into_paginator`](DescribeDedicatedClusterOrdersCall::into_paginator) reads them all.
     ///
@@ -170,7 +170,7 @@ impl Client {
     ) -> DescribeDedicatedClusterOrdersCall {
         DescribeDedicatedClusterOrdersCall::new(&self.handle)
     }
-    /// Calls `DescribeDedicatedClusterOverview`.
+    /// Calls `DescribeDedicatedClusterOverview`; the answer is a [`DescribeDedicatedClusterOverviewResponse`].
     ///
     /// Required: `DedicatedClusterId`.
     ///
@@ -181,7 +181,7 @@ impl Client {
     ) -> DescribeDedicatedClusterOverviewCall {
         DescribeDedicatedClusterOverviewCall::new(&self.handle)
     }
-    /// Calls `DescribeDedicatedClusterTypes`.
+    /// Calls `DescribeDedicatedClusterTypes`; the answer is a [`DescribeDedicatedClusterTypesResponse`].
     ///
     /// Each answer holds one page of `DedicatedClusterTypeSet`; [`into_paginator`](DescribeDedicatedClusterTypesCall::into_paginator) reads them all.
     ///
@@ -190,7 +190,7 @@ impl Client {
     pub fn describe_dedicated_cluster_types(&self) -> DescribeDedicatedClusterTypesCall {
         DescribeDedicatedClusterTypesCall::new(&self.handle)
     }
-    /// Calls `DescribeDedicatedClusters`.
+    /// Calls `DescribeDedicatedClusters`; the answer is a [`DescribeDedicatedClustersResponse`].
     ///
     /// Each answer holds one page of `DedicatedClusterSet`; [`into_paginator`](DescribeDedicatedClustersCall::into_paginator) reads them all.
     ///
@@ -199,7 +199,7 @@ impl Client {
     pub fn describe_dedicated_clusters(&self) -> DescribeDedicatedClustersCall {
         DescribeDedicatedClustersCall::new(&self.handle)
     }
-    /// Calls `DescribeDedicatedSupportedZones`.
+    /// Calls `DescribeDedicatedSupportedZones`; the answer is a [`DescribeDedicatedSupportedZonesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cdc&Version=2020-12-14&Action=DescribeDedicatedSupportedZones)
     #[inline]
@@ -208,14 +208,14 @@ impl Client {
     ) -> DescribeDedicatedSupportedZonesCall {
         DescribeDedicatedSupportedZonesCall::new(&self.handle)
     }
-    /// Calls `DescribeEdgeHostVm`.
+    /// Calls `DescribeEdgeHostVm`; the answer is a [`DescribeEdgeHostVmResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cdc&Version=2020-12-14&Action=DescribeEdgeHostVm)
     #[inline]
     pub fn describe_edge_host_vm(&self) -> DescribeEdgeHostVmCall {
         DescribeEdgeHostVmCall::new(&self.handle)
     }
-    /// Calls `DescribeSites`.
+    /// Calls `DescribeSites`; the answer is a [`DescribeSitesResponse`].
     ///
     /// Each answer holds one page of `SiteSet`; [`into_paginator`](DescribeSitesCall::into_paginator) reads them all.
     ///
@@ -224,7 +224,7 @@ impl Client {
     pub fn describe_sites(&self) -> DescribeSitesCall {
         DescribeSitesCall::new(&self.handle)
     }
-    /// Calls `DescribeSitesDetail`.
+    /// Calls `DescribeSitesDetail`; the answer is a [`DescribeSitesDetailResponse`].
     ///
     /// Each answer holds one page of `SiteDetailSet`; [`into_paginator`](DescribeSitesDetailCall::into_paginator) reads them all.
     ///
@@ -233,7 +233,7 @@ impl Client {
     pub fn describe_sites_detail(&self) -> DescribeSitesDetailCall {
         DescribeSitesDetailCall::new(&self.handle)
     }
-    /// Calls `ModifyDedicatedClusterInfo`.
+    /// Calls `ModifyDedicatedClusterInfo`; the answer is a [`ModifyDedicatedClusterInfoResponse`].
     ///
     /// Required: `DedicatedClusterId`.
     ///
@@ -242,7 +242,7 @@ impl Client {
     pub fn modify_dedicated_cluster_info(&self) -> ModifyDedicatedClusterInfoCall {
         ModifyDedicatedClusterInfoCall::new(&self.handle)
     }
-    /// Calls `ModifyOrderStatus`.
+    /// Calls `ModifyOrderStatus`; the answer is a [`ModifyOrderStatusResponse`].
     ///
     /// Required: `Status`.
     ///
@@ -251,7 +251,7 @@ impl Client {
     pub fn modify_order_status(&self) -> ModifyOrderStatusCall {
         ModifyOrderStatusCall::new(&self.handle)
     }
-    /// Calls `ModifySiteDeviceInfo`.
+    /// Calls `ModifySiteDeviceInfo`; the answer is a [`ModifySiteDeviceInfoResponse`].
     ///
     /// Required: `SiteId`.
     ///
@@ -260,7 +260,7 @@ impl Client {
     pub fn modify_site_device_info(&self) -> ModifySiteDeviceInfoCall {
         ModifySiteDeviceInfoCall::new(&self.handle)
     }
-    /// Calls `ModifySiteInfo`.
+    /// Calls `ModifySiteInfo`; the answer is a [`ModifySiteInfoResponse`].
     ///
     /// Required: `SiteId`.
     ///
@@ -810,7 +810,6 @@ rt::action!(
     DescribeEdgeHostVm, DescribeEdgeHostVmRequest, DescribeEdgeHostVmCall,
     DescribeEdgeHostVmResponse, Error, idempotent
 );
-impl<T> DescribeEdgeHostVmCall<T> {}
 /// The answer of [`Client::describe_edge_host_vm`] (`DescribeEdgeHostVm`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

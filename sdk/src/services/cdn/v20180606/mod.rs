@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `AddCLSTopicDomains`.
+    /// Calls `AddCLSTopicDomains`; the answer is a [`AddCLSTopicDomainsResponse`].
     ///
     /// Required: `LogsetId`, `TopicId`, `DomainAreaConfigs`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn add_cls_topic_domains(&self) -> AddCLSTopicDomainsCall {
         AddCLSTopicDomainsCall::new(&self.handle)
     }
-    /// Calls `AddCdnDomain`.
+    /// Calls `AddCdnDomain`; the answer is a [`AddCdnDomainResponse`].
     ///
     /// Required: `Domain`, `ServiceType`, `Origin`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn add_cdn_domain(&self) -> AddCdnDomainCall {
         AddCdnDomainCall::new(&self.handle)
     }
-    /// Calls `CreateClsLogTopic`.
+    /// Calls `CreateClsLogTopic`; the answer is a [`CreateClsLogTopicResponse`].
     ///
     /// Required: `TopicName`, `LogsetId`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn create_cls_log_topic(&self) -> CreateClsLogTopicCall {
         CreateClsLogTopicCall::new(&self.handle)
     }
-    /// Calls `CreateEdgePackTask`.
+    /// Calls `CreateEdgePackTask`; the answer is a [`CreateEdgePackTaskResponse`].
     ///
     /// Required: `CosBucket`, `CosUriFrom`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn create_edge_pack_task(&self) -> CreateEdgePackTaskCall {
         CreateEdgePackTaskCall::new(&self.handle)
     }
-    /// Calls `CreateVerifyRecord`.
+    /// Calls `CreateVerifyRecord`; the answer is a [`CreateVerifyRecordResponse`].
     ///
     /// Required: `Domain`.
     ///
@@ -80,7 +80,7 @@ impl Client {
     pub fn create_verify_record(&self) -> CreateVerifyRecordCall {
         CreateVerifyRecordCall::new(&self.handle)
     }
-    /// Calls `DeleteCdnDomain`.
+    /// Calls `DeleteCdnDomain`; the answer is a [`DeleteCdnDomainResponse`].
     ///
     /// Required: `Domain`.
     ///
@@ -89,7 +89,7 @@ impl Client {
     pub fn delete_cdn_domain(&self) -> DeleteCdnDomainCall {
         DeleteCdnDomainCall::new(&self.handle)
     }
-    /// Calls `DeleteClsLogTopic`.
+    /// Calls `DeleteClsLogTopic`; the answer is a [`DeleteClsLogTopicResponse`].
     ///
     /// Required: `TopicId`, `LogsetId`.
     ///
@@ -98,7 +98,7 @@ impl Client {
     pub fn delete_cls_log_topic(&self) -> DeleteClsLogTopicCall {
         DeleteClsLogTopicCall::new(&self.handle)
     }
-    /// Calls `DescribeBillingData`.
+    /// Calls `DescribeBillingData`; the answer is a [`DescribeBillingDataResponse`].
     ///
     /// Required: `StartTime`, `EndTime`.
     ///
@@ -107,7 +107,7 @@ impl Client {
     pub fn describe_billing_data(&self) -> DescribeBillingDataCall {
         DescribeBillingDataCall::new(&self.handle)
     }
-    /// Calls `DescribeCdnData`.
+    /// Calls `DescribeCdnData`; the answer is a [`DescribeCdnDataResponse`].
     ///
     /// Required: `StartTime`, `EndTime`, `Metric`.
     ///
@@ -116,7 +116,7 @@ impl Client {
     pub fn describe_cdn_data(&self) -> DescribeCdnDataCall {
         DescribeCdnDataCall::new(&self.handle)
     }
-    /// Calls `DescribeCdnDomainLogs`.
+    /// Calls `DescribeCdnDomainLogs`; the answer is a [`DescribeCdnDomainLogsResponse`].
     ///
     /// Required: `Domain`, `StartTime`, `EndTime`.
     ///
@@ -127,7 +127,7 @@ impl Client {
     pub fn describe_cdn_domain_logs(&self) -> DescribeCdnDomainLogsCall {
         DescribeCdnDomainLogsCall::new(&self.handle)
     }
-    /// Calls `DescribeCdnIp`.
+    /// Calls `DescribeCdnIp`; the answer is a [`DescribeCdnIpResponse`].
     ///
     /// Required: `Ips`.
     ///
@@ -136,21 +136,21 @@ impl Client {
     pub fn describe_cdn_ip(&self) -> DescribeCdnIpCall {
         DescribeCdnIpCall::new(&self.handle)
     }
-    /// Calls `DescribeCdnOriginIp`.
+    /// Calls `DescribeCdnOriginIp`; the answer is a [`DescribeCdnOriginIpResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cdn&Version=2018-06-06&Action=DescribeCdnOriginIp)
     #[inline]
     pub fn describe_cdn_origin_ip(&self) -> DescribeCdnOriginIpCall {
         DescribeCdnOriginIpCall::new(&self.handle)
     }
-    /// Calls `DescribeCertDomains`.
+    /// Calls `DescribeCertDomains`; the answer is a [`DescribeCertDomainsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cdn&Version=2018-06-06&Action=DescribeCertDomains)
     #[inline]
     pub fn describe_cert_domains(&self) -> DescribeCertDomainsCall {
         DescribeCertDomainsCall::new(&self.handle)
     }
-    /// Calls `DescribeDistrictIspData`.
+    /// Calls `DescribeDistrictIspData`; the answer is a [`DescribeDistrictIspDataResponse`].
     ///
     /// Required: `Domains`, `StartTime`, `EndTime`, `Metric`.
     ///
@@ -159,21 +159,21 @@ impl Client {
     pub fn describe_district_isp_data(&self) -> DescribeDistrictIspDataCall {
         DescribeDistrictIspDataCall::new(&self.handle)
     }
-    /// Calls `DescribeDomains`.
+    /// Calls `DescribeDomains`; the answer is a [`DescribeDomainsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cdn&Version=2018-06-06&Action=DescribeDomains)
     #[inline]
     pub fn describe_domains(&self) -> DescribeDomainsCall {
         DescribeDomainsCall::new(&self.handle)
     }
-    /// Calls `DescribeDomainsConfig`.
+    /// Calls `DescribeDomainsConfig`; the answer is a [`DescribeDomainsConfigResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cdn&Version=2018-06-06&Action=DescribeDomainsConfig)
     #[inline]
     pub fn describe_domains_config(&self) -> DescribeDomainsConfigCall {
         DescribeDomainsConfigCall::new(&self.handle)
     }
-    /// Calls `DescribeEdgePackTaskStatus`.
+    /// Calls `DescribeEdgePackTaskStatus`; the answer is a [`DescribeEdgePackTaskStatusResponse`].
     ///
     /// Required: `StartTime`, `EndTime`.
     ///
@@ -184,7 +184,7 @@ impl Client {
     pub fn describe_edge_pack_task_status(&self) -> DescribeEdgePackTaskStatusCall {
         DescribeEdgePackTaskStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeHttpsPackages`.
+    /// Calls `DescribeHttpsPackages`; the answer is a [`DescribeHttpsPackagesResponse`].
     ///
     /// Each answer holds one page of `HttpsPackages`; [`into_paginator`](DescribeHttpsPackagesCall::into_paginator) reads them all.
     ///
@@ -193,7 +193,7 @@ impl Client {
     pub fn describe_https_packages(&self) -> DescribeHttpsPackagesCall {
         DescribeHttpsPackagesCall::new(&self.handle)
     }
-    /// Calls `DescribeImageConfig`.
+    /// Calls `DescribeImageConfig`; the answer is a [`DescribeImageConfigResponse`].
     ///
     /// Required: `Domain`.
     ///
@@ -202,7 +202,7 @@ impl Client {
     pub fn describe_image_config(&self) -> DescribeImageConfigCall {
         DescribeImageConfigCall::new(&self.handle)
     }
-    /// Calls `DescribeIpStatus`.
+    /// Calls `DescribeIpStatus`; the answer is a [`DescribeIpStatusResponse`].
     ///
     /// Required: `Domain`.
     ///
@@ -211,7 +211,7 @@ impl Client {
     pub fn describe_ip_status(&self) -> DescribeIpStatusCall {
         DescribeIpStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeIpVisit`.
+    /// Calls `DescribeIpVisit`; the answer is a [`DescribeIpVisitResponse`].
     ///
     /// Required: `StartTime`, `EndTime`.
     ///
@@ -220,7 +220,7 @@ impl Client {
     pub fn describe_ip_visit(&self) -> DescribeIpVisitCall {
         DescribeIpVisitCall::new(&self.handle)
     }
-    /// Calls `DescribeMapInfo`.
+    /// Calls `DescribeMapInfo`; the answer is a [`DescribeMapInfoResponse`].
     ///
     /// Required: `Name`.
     ///
@@ -229,7 +229,7 @@ impl Client {
     pub fn describe_map_info(&self) -> DescribeMapInfoCall {
         DescribeMapInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeOriginData`.
+    /// Calls `DescribeOriginData`; the answer is a [`DescribeOriginDataResponse`].
     ///
     /// Required: `StartTime`, `EndTime`, `Metric`.
     ///
@@ -238,21 +238,21 @@ impl Client {
     pub fn describe_origin_data(&self) -> DescribeOriginDataCall {
         DescribeOriginDataCall::new(&self.handle)
     }
-    /// Calls `DescribePayType`.
+    /// Calls `DescribePayType`; the answer is a [`DescribePayTypeResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cdn&Version=2018-06-06&Action=DescribePayType)
     #[inline]
     pub fn describe_pay_type(&self) -> DescribePayTypeCall {
         DescribePayTypeCall::new(&self.handle)
     }
-    /// Calls `DescribePurgeQuota`.
+    /// Calls `DescribePurgeQuota`; the answer is a [`DescribePurgeQuotaResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cdn&Version=2018-06-06&Action=DescribePurgeQuota)
     #[inline]
     pub fn describe_purge_quota(&self) -> DescribePurgeQuotaCall {
         DescribePurgeQuotaCall::new(&self.handle)
     }
-    /// Calls `DescribePurgeTasks`.
+    /// Calls `DescribePurgeTasks`; the answer is a [`DescribePurgeTasksResponse`].
     ///
     /// Each answer holds one page of `PurgeLogs`; [`into_paginator`](DescribePurgeTasksCall::into_paginator) reads them all.
     ///
@@ -261,14 +261,14 @@ impl Client {
     pub fn describe_purge_tasks(&self) -> DescribePurgeTasksCall {
         DescribePurgeTasksCall::new(&self.handle)
     }
-    /// Calls `DescribePushQuota`.
+    /// Calls `DescribePushQuota`; the answer is a [`DescribePushQuotaResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cdn&Version=2018-06-06&Action=DescribePushQuota)
     #[inline]
     pub fn describe_push_quota(&self) -> DescribePushQuotaCall {
         DescribePushQuotaCall::new(&self.handle)
     }
-    /// Calls `DescribePushTasks`.
+    /// Calls `DescribePushTasks`; the answer is a [`DescribePushTasksResponse`].
     ///
     /// Each answer holds one page of `PushLogs`; [`into_paginator`](DescribePushTasksCall::into_paginator) reads them all.
     ///
@@ -277,7 +277,7 @@ impl Client {
     pub fn describe_push_tasks(&self) -> DescribePushTasksCall {
         DescribePushTasksCall::new(&self.handle)
     }
-    /// Calls `DescribeReportData`.
+    /// Calls `DescribeReportData`; the answer is a [`DescribeReportDataResponse`].
     ///
     /// Required: `StartTime`, `EndTime`, `ReportType`, `Area`.
     ///
@@ -286,7 +286,7 @@ impl Client {
     pub fn describe_report_data(&self) -> DescribeReportDataCall {
         DescribeReportDataCall::new(&self.handle)
     }
-    /// Calls `DescribeTopData`.
+    /// Calls `DescribeTopData`; the answer is a [`DescribeTopDataResponse`].
     ///
     /// Required: `StartTime`, `EndTime`, `Metric`, `Filter`.
     ///
@@ -295,7 +295,7 @@ impl Client {
     pub fn describe_top_data(&self) -> DescribeTopDataCall {
         DescribeTopDataCall::new(&self.handle)
     }
-    /// Calls `DescribeTrafficPackages`.
+    /// Calls `DescribeTrafficPackages`; the answer is a [`DescribeTrafficPackagesResponse`].
     ///
     /// Each answer holds one page of `TrafficPackages`; [`into_paginator`](DescribeTrafficPackagesCall::into_paginator) reads them all.
     ///
@@ -304,7 +304,7 @@ impl Client {
     pub fn describe_traffic_packages(&self) -> DescribeTrafficPackagesCall {
         DescribeTrafficPackagesCall::new(&self.handle)
     }
-    /// Calls `DescribeUrlViolations`.
+    /// Calls `DescribeUrlViolations`; the answer is a [`DescribeUrlViolationsResponse`].
     ///
     /// Each answer holds one page of `UrlRecordList`; [`into_paginator`](DescribeUrlViolationsCall::into_paginator) reads them all.
     ///
@@ -313,7 +313,7 @@ impl Client {
     pub fn describe_url_violations(&self) -> DescribeUrlViolationsCall {
         DescribeUrlViolationsCall::new(&self.handle)
     }
-    /// Calls `DisableClsLogTopic`.
+    /// Calls `DisableClsLogTopic`; the answer is a [`DisableClsLogTopicResponse`].
     ///
     /// Required: `LogsetId`, `TopicId`.
     ///
@@ -322,7 +322,7 @@ impl Client {
     pub fn disable_cls_log_topic(&self) -> DisableClsLogTopicCall {
         DisableClsLogTopicCall::new(&self.handle)
     }
-    /// Calls `DuplicateDomainConfig`.
+    /// Calls `DuplicateDomainConfig`; the answer is a [`DuplicateDomainConfigResponse`].
     ///
     /// Required: `Domain`, `ReferenceDomain`.
     ///
@@ -331,7 +331,7 @@ impl Client {
     pub fn duplicate_domain_config(&self) -> DuplicateDomainConfigCall {
         DuplicateDomainConfigCall::new(&self.handle)
     }
-    /// Calls `EnableClsLogTopic`.
+    /// Calls `EnableClsLogTopic`; the answer is a [`EnableClsLogTopicResponse`].
     ///
     /// Required: `LogsetId`, `TopicId`.
     ///
@@ -340,14 +340,14 @@ impl Client {
     pub fn enable_cls_log_topic(&self) -> EnableClsLogTopicCall {
         EnableClsLogTopicCall::new(&self.handle)
     }
-    /// Calls `ListClsLogTopics`.
+    /// Calls `ListClsLogTopics`; the answer is a [`ListClsLogTopicsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cdn&Version=2018-06-06&Action=ListClsLogTopics)
     #[inline]
     pub fn list_cls_log_topics(&self) -> ListClsLogTopicsCall {
         ListClsLogTopicsCall::new(&self.handle)
     }
-    /// Calls `ListClsTopicDomains`.
+    /// Calls `ListClsTopicDomains`; the answer is a [`ListClsTopicDomainsResponse`].
     ///
     /// Required: `LogsetId`, `TopicId`.
     ///
@@ -356,7 +356,7 @@ impl Client {
     pub fn list_cls_topic_domains(&self) -> ListClsTopicDomainsCall {
         ListClsTopicDomainsCall::new(&self.handle)
     }
-    /// Calls `ListTopClsLogData`.
+    /// Calls `ListTopClsLogData`; the answer is a [`ListTopClsLogDataResponse`].
     ///
     /// Required: `LogsetId`, `TopicIds`, `StartTime`, `EndTime`, `Domain`, `Url`.
     ///
@@ -365,7 +365,7 @@ impl Client {
     pub fn list_top_cls_log_data(&self) -> ListTopClsLogDataCall {
         ListTopClsLogDataCall::new(&self.handle)
     }
-    /// Calls `ListTopData`.
+    /// Calls `ListTopData`; the answer is a [`ListTopDataResponse`].
     ///
     /// Required: `StartTime`, `EndTime`, `Metric`, `Filter`.
     ///
@@ -374,7 +374,7 @@ impl Client {
     pub fn list_top_data(&self) -> ListTopDataCall {
         ListTopDataCall::new(&self.handle)
     }
-    /// Calls `ManageClsTopicDomains`.
+    /// Calls `ManageClsTopicDomains`; the answer is a [`ManageClsTopicDomainsResponse`].
     ///
     /// Required: `LogsetId`, `TopicId`.
     ///
@@ -383,7 +383,7 @@ impl Client {
     pub fn manage_cls_topic_domains(&self) -> ManageClsTopicDomainsCall {
         ManageClsTopicDomainsCall::new(&self.handle)
     }
-    /// Calls `ModifyDomainConfig`.
+    /// Calls `ModifyDomainConfig`; the answer is a [`ModifyDomainConfigResponse`].
     ///
     /// Required: `Domain`, `Route`, `Value`.
     ///
@@ -392,7 +392,7 @@ impl Client {
     pub fn modify_domain_config(&self) -> ModifyDomainConfigCall {
         ModifyDomainConfigCall::new(&self.handle)
     }
-    /// Calls `ModifyPurgeFetchTaskStatus`.
+    /// Calls `ModifyPurgeFetchTaskStatus`; the answer is a [`ModifyPurgeFetchTaskStatusResponse`].
     ///
     /// Required: `ExecutionTime`, `ExecutionStatus`, `Id`.
     ///
@@ -401,7 +401,7 @@ impl Client {
     pub fn modify_purge_fetch_task_status(&self) -> ModifyPurgeFetchTaskStatusCall {
         ModifyPurgeFetchTaskStatusCall::new(&self.handle)
     }
-    /// Calls `PurgePathCache`.
+    /// Calls `PurgePathCache`; the answer is a [`PurgePathCacheResponse`].
     ///
     /// Required: `Paths`, `FlushType`.
     ///
@@ -410,7 +410,7 @@ impl Client {
     pub fn purge_path_cache(&self) -> PurgePathCacheCall {
         PurgePathCacheCall::new(&self.handle)
     }
-    /// Calls `PurgeUrlsCache`.
+    /// Calls `PurgeUrlsCache`; the answer is a [`PurgeUrlsCacheResponse`].
     ///
     /// Required: `Urls`.
     ///
@@ -419,7 +419,7 @@ impl Client {
     pub fn purge_urls_cache(&self) -> PurgeUrlsCacheCall {
         PurgeUrlsCacheCall::new(&self.handle)
     }
-    /// Calls `PushUrlsCache`.
+    /// Calls `PushUrlsCache`; the answer is a [`PushUrlsCacheResponse`].
     ///
     /// Required: `Urls`.
     ///
@@ -428,7 +428,7 @@ impl Client {
     pub fn push_urls_cache(&self) -> PushUrlsCacheCall {
         PushUrlsCacheCall::new(&self.handle)
     }
-    /// Calls `SearchClsLog`.
+    /// Calls `SearchClsLog`; the answer is a [`SearchClsLogResponse`].
     ///
     /// Required: `LogsetId`, `TopicIds`, `StartTime`, `EndTime`, `Limit`.
     ///
@@ -437,7 +437,7 @@ impl Client {
     pub fn search_cls_log(&self) -> SearchClsLogCall {
         SearchClsLogCall::new(&self.handle)
     }
-    /// Calls `StartCdnDomain`.
+    /// Calls `StartCdnDomain`; the answer is a [`StartCdnDomainResponse`].
     ///
     /// Required: `Domain`.
     ///
@@ -446,7 +446,7 @@ impl Client {
     pub fn start_cdn_domain(&self) -> StartCdnDomainCall {
         StartCdnDomainCall::new(&self.handle)
     }
-    /// Calls `StopCdnDomain`.
+    /// Calls `StopCdnDomain`; the answer is a [`StopCdnDomainResponse`].
     ///
     /// Required: `Domain`.
     ///
@@ -455,7 +455,7 @@ impl Client {
     pub fn stop_cdn_domain(&self) -> StopCdnDomainCall {
         StopCdnDomainCall::new(&self.handle)
     }
-    /// Calls `UpdateDomainConfig`.
+    /// Calls `UpdateDomainConfig`; the answer is a [`UpdateDomainConfigResponse`].
     ///
     /// Required: `Domain`.
     ///
@@ -464,7 +464,7 @@ impl Client {
     pub fn update_domain_config(&self) -> UpdateDomainConfigCall {
         UpdateDomainConfigCall::new(&self.handle)
     }
-    /// Calls `UpdateImageConfig`.
+    /// Calls `UpdateImageConfig`; the answer is a [`UpdateImageConfigResponse`].
     ///
     /// Required: `Domain`.
     ///
@@ -473,7 +473,7 @@ impl Client {
     pub fn update_image_config(&self) -> UpdateImageConfigCall {
         UpdateImageConfigCall::new(&self.handle)
     }
-    /// Calls `UpdatePayType`.
+    /// Calls `UpdatePayType`; the answer is a [`UpdatePayTypeResponse`].
     ///
     /// Required: `Area`, `PayType`.
     ///
@@ -482,7 +482,7 @@ impl Client {
     pub fn update_pay_type(&self) -> UpdatePayTypeCall {
         UpdatePayTypeCall::new(&self.handle)
     }
-    /// Calls `VerifyDomainRecord`.
+    /// Calls `VerifyDomainRecord`; the answer is a [`VerifyDomainRecordResponse`].
     ///
     /// Required: `Domain`.
     ///
@@ -1153,7 +1153,6 @@ rt::action!(
     DescribeCdnOriginIp, DescribeCdnOriginIpRequest, DescribeCdnOriginIpCall,
     DescribeCdnOriginIpResponse, Error, idempotent
 );
-impl<T> DescribeCdnOriginIpCall<T> {}
 /// The answer of [`Client::describe_cdn_origin_ip`] (`DescribeCdnOriginIp`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -1497,7 +1496,6 @@ rt::action!(
     DescribePurgeQuota, DescribePurgeQuotaRequest, DescribePurgeQuotaCall,
     DescribePurgeQuotaResponse, Error, idempotent
 );
-impl<T> DescribePurgeQuotaCall<T> {}
 /// The answer of [`Client::describe_purge_quota`] (`DescribePurgeQuota`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -1565,7 +1563,6 @@ rt::action!(
     DescribePushQuota, DescribePushQuotaRequest, DescribePushQuotaCall,
     DescribePushQuotaResponse, Error, idempotent
 );
-impl<T> DescribePushQuotaCall<T> {}
 /// The answer of [`Client::describe_push_quota`] (`DescribePushQuota`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

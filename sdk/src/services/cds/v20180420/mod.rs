@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `CreateReportPdf`.
+    /// Calls `CreateReportPdf`; the answer is a [`CreateReportPdfResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -44,14 +44,14 @@ impl Client {
     pub fn create_report_pdf(&self) -> CreateReportPdfCall {
         CreateReportPdfCall::new(&self.handle)
     }
-    /// Calls `CreateTimerReport`.
+    /// Calls `CreateTimerReport`; the answer is a [`CreateTimerReportResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cds&Version=2018-04-20&Action=CreateTimerReport)
     #[inline]
     pub fn create_timer_report(&self) -> CreateTimerReportCall {
         CreateTimerReportCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetsList`.
+    /// Calls `DescribeAssetsList`; the answer is a [`DescribeAssetsListResponse`].
     ///
     /// Each answer holds one page of `List`; [`into_paginator`](DescribeAssetsListCall::into_paginator) reads them all.
     ///
@@ -60,14 +60,14 @@ impl Client {
     pub fn describe_assets_list(&self) -> DescribeAssetsListCall {
         DescribeAssetsListCall::new(&self.handle)
     }
-    /// Calls `DescribeDbauditInstanceType`.
+    /// Calls `DescribeDbauditInstanceType`; the answer is a [`DescribeDbauditInstanceTypeResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cds&Version=2018-04-20&Action=DescribeDbauditInstanceType)
     #[inline]
     pub fn describe_dbaudit_instance_type(&self) -> DescribeDbauditInstanceTypeCall {
         DescribeDbauditInstanceTypeCall::new(&self.handle)
     }
-    /// Calls `DescribeDbauditInstances`.
+    /// Calls `DescribeDbauditInstances`; the answer is a [`DescribeDbauditInstancesResponse`].
     ///
     /// Each answer holds one page of `CdsAuditInstanceSet`; [`into_paginator`](DescribeDbauditInstancesCall::into_paginator) reads them all.
     ///
@@ -76,14 +76,14 @@ impl Client {
     pub fn describe_dbaudit_instances(&self) -> DescribeDbauditInstancesCall {
         DescribeDbauditInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribeDbauditUsedRegions`.
+    /// Calls `DescribeDbauditUsedRegions`; the answer is a [`DescribeDbauditUsedRegionsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cds&Version=2018-04-20&Action=DescribeDbauditUsedRegions)
     #[inline]
     pub fn describe_dbaudit_used_regions(&self) -> DescribeDbauditUsedRegionsCall {
         DescribeDbauditUsedRegionsCall::new(&self.handle)
     }
-    /// Calls `DescribeReportList`.
+    /// Calls `DescribeReportList`; the answer is a [`DescribeReportListResponse`].
     ///
     /// Each answer holds one page of `List`; [`into_paginator`](DescribeReportListCall::into_paginator) reads them all.
     ///
@@ -92,7 +92,7 @@ impl Client {
     pub fn describe_report_list(&self) -> DescribeReportListCall {
         DescribeReportListCall::new(&self.handle)
     }
-    /// Calls `DescribeReportMissionList`.
+    /// Calls `DescribeReportMissionList`; the answer is a [`DescribeReportMissionListResponse`].
     ///
     /// Each answer holds one page of `List`; [`into_paginator`](DescribeReportMissionListCall::into_paginator) reads them all.
     ///
@@ -101,7 +101,7 @@ impl Client {
     pub fn describe_report_mission_list(&self) -> DescribeReportMissionListCall {
         DescribeReportMissionListCall::new(&self.handle)
     }
-    /// Calls `InquiryPriceDbauditInstance`.
+    /// Calls `InquiryPriceDbauditInstance`; the answer is a [`InquiryPriceDbauditInstanceResponse`].
     ///
     /// Required: `InstanceVersion`, `InquiryType`, `TimeSpan`, `TimeUnit`, `ServiceRegion`.
     ///
@@ -110,7 +110,7 @@ impl Client {
     pub fn inquiry_price_dbaudit_instance(&self) -> InquiryPriceDbauditInstanceCall {
         InquiryPriceDbauditInstanceCall::new(&self.handle)
     }
-    /// Calls `ModifyDbauditInstancesRenewFlag`.
+    /// Calls `ModifyDbauditInstancesRenewFlag`; the answer is a [`ModifyDbauditInstancesRenewFlagResponse`].
     ///
     /// Required: `InstanceId`, `AutoRenewFlag`.
     ///
@@ -252,7 +252,6 @@ rt::action!(
     DescribeDbauditInstanceTypeCall, DescribeDbauditInstanceTypeResponse, Error,
     idempotent
 );
-impl<T> DescribeDbauditInstanceTypeCall<T> {}
 /// The answer of [`Client::describe_dbaudit_instance_type`] (`DescribeDbauditInstanceType`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -307,7 +306,6 @@ rt::action!(
     DescribeDbauditUsedRegions, DescribeDbauditUsedRegionsRequest,
     DescribeDbauditUsedRegionsCall, DescribeDbauditUsedRegionsResponse, Error, idempotent
 );
-impl<T> DescribeDbauditUsedRegionsCall<T> {}
 /// The answer of [`Client::describe_dbaudit_used_regions`] (`DescribeDbauditUsedRegions`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

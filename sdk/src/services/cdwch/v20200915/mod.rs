@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `ActionAlterCkUser`.
+    /// Calls `ActionAlterCkUser`; the answer is a [`ActionAlterCkUserResponse`].
     ///
     /// Required: `UserInfo`, `ApiType`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn action_alter_ck_user(&self) -> ActionAlterCkUserCall {
         ActionAlterCkUserCall::new(&self.handle)
     }
-    /// Calls `CreateBackUpSchedule`.
+    /// Calls `CreateBackUpSchedule`; the answer is a [`CreateBackUpScheduleResponse`].
     ///
     /// Required: `InstanceId`, `ScheduleType`, `OperationType`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn create_back_up_schedule(&self) -> CreateBackUpScheduleCall {
         CreateBackUpScheduleCall::new(&self.handle)
     }
-    /// Calls `CreateInstanceNew`.
+    /// Calls `CreateInstanceNew`; the answer is a [`CreateInstanceNewResponse`].
     ///
     /// Required: `Zone`, `HaFlag`, `UserVPCId`, `UserSubnetId`, `ProductVersion`, `ChargeProperties`, `InstanceName`, `DataSpec`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn create_instance_new(&self) -> CreateInstanceNewCall {
         CreateInstanceNewCall::new(&self.handle)
     }
-    /// Calls `DeleteBackUpData`.
+    /// Calls `DeleteBackUpData`; the answer is a [`DeleteBackUpDataResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn delete_back_up_data(&self) -> DeleteBackUpDataCall {
         DeleteBackUpDataCall::new(&self.handle)
     }
-    /// Calls `DescribeBackUpJob`.
+    /// Calls `DescribeBackUpJob`; the answer is a [`DescribeBackUpJobResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -80,7 +80,7 @@ impl Client {
     pub fn describe_back_up_job(&self) -> DescribeBackUpJobCall {
         DescribeBackUpJobCall::new(&self.handle)
     }
-    /// Calls `DescribeBackUpJobDetail`.
+    /// Calls `DescribeBackUpJobDetail`; the answer is a [`DescribeBackUpJobDetailResponse`].
     ///
     /// Required: `InstanceId`, `BackUpJobId`.
     ///
@@ -89,7 +89,7 @@ impl Client {
     pub fn describe_back_up_job_detail(&self) -> DescribeBackUpJobDetailCall {
         DescribeBackUpJobDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeBackUpSchedule`.
+    /// Calls `DescribeBackUpSchedule`; the answer is a [`DescribeBackUpScheduleResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -98,7 +98,7 @@ impl Client {
     pub fn describe_back_up_schedule(&self) -> DescribeBackUpScheduleCall {
         DescribeBackUpScheduleCall::new(&self.handle)
     }
-    /// Calls `DescribeBackUpTables`.
+    /// Calls `DescribeBackUpTables`; the answer is a [`DescribeBackUpTablesResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -107,7 +107,7 @@ impl Client {
     pub fn describe_back_up_tables(&self) -> DescribeBackUpTablesCall {
         DescribeBackUpTablesCall::new(&self.handle)
     }
-    /// Calls `DescribeCNInstances`.
+    /// Calls `DescribeCNInstances`; the answer is a [`DescribeCNInstancesResponse`].
     ///
     /// Each answer holds one page of `InstancesList`; [`into_paginator`](DescribeCNInstancesCall::into_paginator) reads them all.
     ///
@@ -116,7 +116,7 @@ impl Client {
     pub fn describe_cn_instances(&self) -> DescribeCNInstancesCall {
         DescribeCNInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribeCkSqlApis`.
+    /// Calls `DescribeCkSqlApis`; the answer is a [`DescribeCkSqlApisResponse`].
     ///
     /// Required: `InstanceId`, `ApiType`.
     ///
@@ -125,7 +125,7 @@ impl Client {
     pub fn describe_ck_sql_apis(&self) -> DescribeCkSqlApisCall {
         DescribeCkSqlApisCall::new(&self.handle)
     }
-    /// Calls `DescribeClusterConfigs`.
+    /// Calls `DescribeClusterConfigs`; the answer is a [`DescribeClusterConfigsResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -134,7 +134,7 @@ impl Client {
     pub fn describe_cluster_configs(&self) -> DescribeClusterConfigsCall {
         DescribeClusterConfigsCall::new(&self.handle)
     }
-    /// Calls `DescribeEventTasks`.
+    /// Calls `DescribeEventTasks`; the answer is a [`DescribeEventTasksResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -143,7 +143,7 @@ impl Client {
     pub fn describe_event_tasks(&self) -> DescribeEventTasksCall {
         DescribeEventTasksCall::new(&self.handle)
     }
-    /// Calls `DescribeInstance`.
+    /// Calls `DescribeInstance`; the answer is a [`DescribeInstanceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -152,7 +152,7 @@ impl Client {
     pub fn describe_instance(&self) -> DescribeInstanceCall {
         DescribeInstanceCall::new(&self.handle)
     }
-    /// Calls `DescribeInstanceClusters`.
+    /// Calls `DescribeInstanceClusters`; the answer is a [`DescribeInstanceClustersResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -161,7 +161,7 @@ impl Client {
     pub fn describe_instance_clusters(&self) -> DescribeInstanceClustersCall {
         DescribeInstanceClustersCall::new(&self.handle)
     }
-    /// Calls `DescribeInstanceKeyValConfigs`.
+    /// Calls `DescribeInstanceKeyValConfigs`; the answer is a [`DescribeInstanceKeyValConfigsResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -172,7 +172,7 @@ impl Client {
     ) -> DescribeInstanceKeyValConfigsCall {
         DescribeInstanceKeyValConfigsCall::new(&self.handle)
     }
-    /// Calls `DescribeInstanceNodes`.
+    /// Calls `DescribeInstanceNodes`; the answer is a [`DescribeInstanceNodesResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -183,7 +183,7 @@ impl Client {
     pub fn describe_instance_nodes(&self) -> DescribeInstanceNodesCall {
         DescribeInstanceNodesCall::new(&self.handle)
     }
-    /// Calls `DescribeInstanceShards`.
+    /// Calls `DescribeInstanceShards`; the answer is a [`DescribeInstanceShardsResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -192,7 +192,7 @@ impl Client {
     pub fn describe_instance_shards(&self) -> DescribeInstanceShardsCall {
         DescribeInstanceShardsCall::new(&self.handle)
     }
-    /// Calls `DescribeInstanceState`.
+    /// Calls `DescribeInstanceState`; the answer is a [`DescribeInstanceStateResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -201,7 +201,7 @@ impl Client {
     pub fn describe_instance_state(&self) -> DescribeInstanceStateCall {
         DescribeInstanceStateCall::new(&self.handle)
     }
-    /// Calls `DescribeInstancesNew`.
+    /// Calls `DescribeInstancesNew`; the answer is a [`DescribeInstancesNewResponse`].
     ///
     /// Each answer holds one page of `InstancesList`; [`into_paginator`](DescribeInstancesNewCall::into_paginator) reads them all.
     ///
@@ -210,7 +210,7 @@ impl Client {
     pub fn describe_instances_new(&self) -> DescribeInstancesNewCall {
         DescribeInstancesNewCall::new(&self.handle)
     }
-    /// Calls `DescribeSpec`.
+    /// Calls `DescribeSpec`; the answer is a [`DescribeSpecResponse`].
     ///
     /// Required: `Zone`.
     ///
@@ -219,7 +219,7 @@ impl Client {
     pub fn describe_spec(&self) -> DescribeSpecCall {
         DescribeSpecCall::new(&self.handle)
     }
-    /// Calls `DestroyInstance`.
+    /// Calls `DestroyInstance`; the answer is a [`DestroyInstanceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -228,7 +228,7 @@ impl Client {
     pub fn destroy_instance(&self) -> DestroyInstanceCall {
         DestroyInstanceCall::new(&self.handle)
     }
-    /// Calls `ModifyClusterConfigs`.
+    /// Calls `ModifyClusterConfigs`; the answer is a [`ModifyClusterConfigsResponse`].
     ///
     /// Required: `InstanceId`, `ModifyConfContext`.
     ///
@@ -237,7 +237,7 @@ impl Client {
     pub fn modify_cluster_configs(&self) -> ModifyClusterConfigsCall {
         ModifyClusterConfigsCall::new(&self.handle)
     }
-    /// Calls `ModifyInstanceKeyValConfigs`.
+    /// Calls `ModifyInstanceKeyValConfigs`; the answer is a [`ModifyInstanceKeyValConfigsResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -246,7 +246,7 @@ impl Client {
     pub fn modify_instance_key_val_configs(&self) -> ModifyInstanceKeyValConfigsCall {
         ModifyInstanceKeyValConfigsCall::new(&self.handle)
     }
-    /// Calls `ModifyUserNewPrivilege`.
+    /// Calls `ModifyUserNewPrivilege`; the answer is a [`ModifyUserNewPrivilegeResponse`].
     ///
     /// Required: `InstanceId`, `Cluster`, `UserName`, `AllDatabase`.
     ///
@@ -255,7 +255,7 @@ impl Client {
     pub fn modify_user_new_privilege(&self) -> ModifyUserNewPrivilegeCall {
         ModifyUserNewPrivilegeCall::new(&self.handle)
     }
-    /// Calls `OpenBackUp`.
+    /// Calls `OpenBackUp`; the answer is a [`OpenBackUpResponse`].
     ///
     /// Required: `InstanceId`, `OperationType`, `CosBucketName`.
     ///
@@ -264,7 +264,7 @@ impl Client {
     pub fn open_back_up(&self) -> OpenBackUpCall {
         OpenBackUpCall::new(&self.handle)
     }
-    /// Calls `RecoverBackUpJob`.
+    /// Calls `RecoverBackUpJob`; the answer is a [`RecoverBackUpJobResponse`].
     ///
     /// Required: `InstanceId`, `BackUpJobId`.
     ///
@@ -273,7 +273,7 @@ impl Client {
     pub fn recover_back_up_job(&self) -> RecoverBackUpJobCall {
         RecoverBackUpJobCall::new(&self.handle)
     }
-    /// Calls `ResizeDisk`.
+    /// Calls `ResizeDisk`; the answer is a [`ResizeDiskResponse`].
     ///
     /// Required: `InstanceId`, `Type`, `DiskSize`.
     ///
@@ -282,7 +282,7 @@ impl Client {
     pub fn resize_disk(&self) -> ResizeDiskCall {
         ResizeDiskCall::new(&self.handle)
     }
-    /// Calls `RestartInstance`.
+    /// Calls `RestartInstance`; the answer is a [`RestartInstanceResponse`].
     ///
     /// Required: `InstanceId`, `NodeType`, `NodeIpList`.
     ///
@@ -291,7 +291,7 @@ impl Client {
     pub fn restart_instance(&self) -> RestartInstanceCall {
         RestartInstanceCall::new(&self.handle)
     }
-    /// Calls `ScaleCNOutUpInstance`.
+    /// Calls `ScaleCNOutUpInstance`; the answer is a [`ScaleCNOutUpInstanceResponse`].
     ///
     /// Required: `InstanceId`, `VirtualCluster`, `UserSubnetID`, `NewCount`, `NewSpecName`.
     ///
@@ -300,7 +300,7 @@ impl Client {
     pub fn scale_cn_out_up_instance(&self) -> ScaleCNOutUpInstanceCall {
         ScaleCNOutUpInstanceCall::new(&self.handle)
     }
-    /// Calls `ScaleOutInstance`.
+    /// Calls `ScaleOutInstance`; the answer is a [`ScaleOutInstanceResponse`].
     ///
     /// Required: `InstanceId`, `Type`, `NodeCount`.
     ///
@@ -309,7 +309,7 @@ impl Client {
     pub fn scale_out_instance(&self) -> ScaleOutInstanceCall {
         ScaleOutInstanceCall::new(&self.handle)
     }
-    /// Calls `ScaleUpInstance`.
+    /// Calls `ScaleUpInstance`; the answer is a [`ScaleUpInstanceResponse`].
     ///
     /// Required: `InstanceId`, `Type`, `SpecName`, `ScaleUpEnableRolling`.
     ///

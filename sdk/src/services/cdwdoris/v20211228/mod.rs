@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `ActionAlterUser`.
+    /// Calls `ActionAlterUser`; the answer is a [`ActionAlterUserResponse`].
     ///
     /// Required: `UserInfo`, `ApiType`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn action_alter_user(&self) -> ActionAlterUserCall {
         ActionAlterUserCall::new(&self.handle)
     }
-    /// Calls `CancelBackupJob`.
+    /// Calls `CancelBackupJob`; the answer is a [`CancelBackupJobResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn cancel_backup_job(&self) -> CancelBackupJobCall {
         CancelBackupJobCall::new(&self.handle)
     }
-    /// Calls `CheckCoolDownWorkingVariableConfigCorrect`.
+    /// Calls `CheckCoolDownWorkingVariableConfigCorrect`; the answer is a [`CheckCoolDownWorkingVariableConfigCorrectResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cdwdoris&Version=2021-12-28&Action=CheckCoolDownWorkingVariableConfigCorrect)
     #[inline]
@@ -62,7 +62,7 @@ impl Client {
     ) -> CheckCoolDownWorkingVariableConfigCorrectCall {
         CheckCoolDownWorkingVariableConfigCorrectCall::new(&self.handle)
     }
-    /// Calls `CreateBackUpSchedule`.
+    /// Calls `CreateBackUpSchedule`; the answer is a [`CreateBackUpScheduleResponse`].
     ///
     /// Required: `InstanceId`, `OperationType`.
     ///
@@ -71,14 +71,14 @@ impl Client {
     pub fn create_back_up_schedule(&self) -> CreateBackUpScheduleCall {
         CreateBackUpScheduleCall::new(&self.handle)
     }
-    /// Calls `CreateCoolDownPolicy`.
+    /// Calls `CreateCoolDownPolicy`; the answer is a [`CreateCoolDownPolicyResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cdwdoris&Version=2021-12-28&Action=CreateCoolDownPolicy)
     #[inline]
     pub fn create_cool_down_policy(&self) -> CreateCoolDownPolicyCall {
         CreateCoolDownPolicyCall::new(&self.handle)
     }
-    /// Calls `CreateInstanceNew`.
+    /// Calls `CreateInstanceNew`; the answer is a [`CreateInstanceNewResponse`].
     ///
     /// Required: `Zone`, `FeSpec`, `BeSpec`, `HaFlag`, `UserVPCId`, `UserSubnetId`, `ProductVersion`, `ChargeProperties`, `InstanceName`, `DorisUserPwd`.
     ///
@@ -87,7 +87,7 @@ impl Client {
     pub fn create_instance_new(&self) -> CreateInstanceNewCall {
         CreateInstanceNewCall::new(&self.handle)
     }
-    /// Calls `CreateWorkloadGroup`.
+    /// Calls `CreateWorkloadGroup`; the answer is a [`CreateWorkloadGroupResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -96,7 +96,7 @@ impl Client {
     pub fn create_workload_group(&self) -> CreateWorkloadGroupCall {
         CreateWorkloadGroupCall::new(&self.handle)
     }
-    /// Calls `DeleteBackUpData`.
+    /// Calls `DeleteBackUpData`; the answer is a [`DeleteBackUpDataResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -105,7 +105,7 @@ impl Client {
     pub fn delete_back_up_data(&self) -> DeleteBackUpDataCall {
         DeleteBackUpDataCall::new(&self.handle)
     }
-    /// Calls `DeleteWorkloadGroup`.
+    /// Calls `DeleteWorkloadGroup`; the answer is a [`DeleteWorkloadGroupResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -114,14 +114,14 @@ impl Client {
     pub fn delete_workload_group(&self) -> DeleteWorkloadGroupCall {
         DeleteWorkloadGroupCall::new(&self.handle)
     }
-    /// Calls `DescribeAreaRegion`.
+    /// Calls `DescribeAreaRegion`; the answer is a [`DescribeAreaRegionResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cdwdoris&Version=2021-12-28&Action=DescribeAreaRegion)
     #[inline]
     pub fn describe_area_region(&self) -> DescribeAreaRegionCall {
         DescribeAreaRegionCall::new(&self.handle)
     }
-    /// Calls `DescribeBackUpJob`.
+    /// Calls `DescribeBackUpJob`; the answer is a [`DescribeBackUpJobResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -130,7 +130,7 @@ impl Client {
     pub fn describe_back_up_job(&self) -> DescribeBackUpJobCall {
         DescribeBackUpJobCall::new(&self.handle)
     }
-    /// Calls `DescribeBackUpJobDetail`.
+    /// Calls `DescribeBackUpJobDetail`; the answer is a [`DescribeBackUpJobDetailResponse`].
     ///
     /// Required: `InstanceId`, `BackUpJobId`.
     ///
@@ -139,14 +139,14 @@ impl Client {
     pub fn describe_back_up_job_detail(&self) -> DescribeBackUpJobDetailCall {
         DescribeBackUpJobDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeBackUpSchedules`.
+    /// Calls `DescribeBackUpSchedules`; the answer is a [`DescribeBackUpSchedulesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cdwdoris&Version=2021-12-28&Action=DescribeBackUpSchedules)
     #[inline]
     pub fn describe_back_up_schedules(&self) -> DescribeBackUpSchedulesCall {
         DescribeBackUpSchedulesCall::new(&self.handle)
     }
-    /// Calls `DescribeBackUpTables`.
+    /// Calls `DescribeBackUpTables`; the answer is a [`DescribeBackUpTablesResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -155,7 +155,7 @@ impl Client {
     pub fn describe_back_up_tables(&self) -> DescribeBackUpTablesCall {
         DescribeBackUpTablesCall::new(&self.handle)
     }
-    /// Calls `DescribeBackUpTaskDetail`.
+    /// Calls `DescribeBackUpTaskDetail`; the answer is a [`DescribeBackUpTaskDetailResponse`].
     ///
     /// Required: `InstanceId`, `BackUpJobId`.
     ///
@@ -164,7 +164,7 @@ impl Client {
     pub fn describe_back_up_task_detail(&self) -> DescribeBackUpTaskDetailCall {
         DescribeBackUpTaskDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeClusterConfigs`.
+    /// Calls `DescribeClusterConfigs`; the answer is a [`DescribeClusterConfigsResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -173,7 +173,7 @@ impl Client {
     pub fn describe_cluster_configs(&self) -> DescribeClusterConfigsCall {
         DescribeClusterConfigsCall::new(&self.handle)
     }
-    /// Calls `DescribeClusterConfigsHistory`.
+    /// Calls `DescribeClusterConfigsHistory`; the answer is a [`DescribeClusterConfigsHistoryResponse`].
     ///
     /// Required: `InstanceId`, `Offset`, `Limit`, `StartTime`, `EndTime`.
     ///
@@ -184,28 +184,28 @@ impl Client {
     pub fn describe_cluster_configs_history(&self) -> DescribeClusterConfigsHistoryCall {
         DescribeClusterConfigsHistoryCall::new(&self.handle)
     }
-    /// Calls `DescribeCoolDownBackends`.
+    /// Calls `DescribeCoolDownBackends`; the answer is a [`DescribeCoolDownBackendsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cdwdoris&Version=2021-12-28&Action=DescribeCoolDownBackends)
     #[inline]
     pub fn describe_cool_down_backends(&self) -> DescribeCoolDownBackendsCall {
         DescribeCoolDownBackendsCall::new(&self.handle)
     }
-    /// Calls `DescribeCoolDownPolicies`.
+    /// Calls `DescribeCoolDownPolicies`; the answer is a [`DescribeCoolDownPoliciesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cdwdoris&Version=2021-12-28&Action=DescribeCoolDownPolicies)
     #[inline]
     pub fn describe_cool_down_policies(&self) -> DescribeCoolDownPoliciesCall {
         DescribeCoolDownPoliciesCall::new(&self.handle)
     }
-    /// Calls `DescribeCoolDownTableData`.
+    /// Calls `DescribeCoolDownTableData`; the answer is a [`DescribeCoolDownTableDataResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cdwdoris&Version=2021-12-28&Action=DescribeCoolDownTableData)
     #[inline]
     pub fn describe_cool_down_table_data(&self) -> DescribeCoolDownTableDataCall {
         DescribeCoolDownTableDataCall::new(&self.handle)
     }
-    /// Calls `DescribeDatabaseAuditDownload`.
+    /// Calls `DescribeDatabaseAuditDownload`; the answer is a [`DescribeDatabaseAuditDownloadResponse`].
     ///
     /// Required: `InstanceId`, `StartTime`, `EndTime`, `PageSize`, `PageNum`.
     ///
@@ -214,7 +214,7 @@ impl Client {
     pub fn describe_database_audit_download(&self) -> DescribeDatabaseAuditDownloadCall {
         DescribeDatabaseAuditDownloadCall::new(&self.handle)
     }
-    /// Calls `DescribeDatabaseAuditRecords`.
+    /// Calls `DescribeDatabaseAuditRecords`; the answer is a [`DescribeDatabaseAuditRecordsResponse`].
     ///
     /// Required: `InstanceId`, `StartTime`, `EndTime`, `PageSize`, `PageNum`.
     ///
@@ -223,7 +223,7 @@ impl Client {
     pub fn describe_database_audit_records(&self) -> DescribeDatabaseAuditRecordsCall {
         DescribeDatabaseAuditRecordsCall::new(&self.handle)
     }
-    /// Calls `DescribeInstance`.
+    /// Calls `DescribeInstance`; the answer is a [`DescribeInstanceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -232,7 +232,7 @@ impl Client {
     pub fn describe_instance(&self) -> DescribeInstanceCall {
         DescribeInstanceCall::new(&self.handle)
     }
-    /// Calls `DescribeInstanceNodes`.
+    /// Calls `DescribeInstanceNodes`; the answer is a [`DescribeInstanceNodesResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -241,7 +241,7 @@ impl Client {
     pub fn describe_instance_nodes(&self) -> DescribeInstanceNodesCall {
         DescribeInstanceNodesCall::new(&self.handle)
     }
-    /// Calls `DescribeInstanceNodesInfo`.
+    /// Calls `DescribeInstanceNodesInfo`; the answer is a [`DescribeInstanceNodesInfoResponse`].
     ///
     /// Required: `InstanceID`.
     ///
@@ -250,7 +250,7 @@ impl Client {
     pub fn describe_instance_nodes_info(&self) -> DescribeInstanceNodesInfoCall {
         DescribeInstanceNodesInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeInstanceNodesRole`.
+    /// Calls `DescribeInstanceNodesRole`; the answer is a [`DescribeInstanceNodesRoleResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -259,7 +259,7 @@ impl Client {
     pub fn describe_instance_nodes_role(&self) -> DescribeInstanceNodesRoleCall {
         DescribeInstanceNodesRoleCall::new(&self.handle)
     }
-    /// Calls `DescribeInstanceOperations`.
+    /// Calls `DescribeInstanceOperations`; the answer is a [`DescribeInstanceOperationsResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -270,7 +270,7 @@ impl Client {
     pub fn describe_instance_operations(&self) -> DescribeInstanceOperationsCall {
         DescribeInstanceOperationsCall::new(&self.handle)
     }
-    /// Calls `DescribeInstanceState`.
+    /// Calls `DescribeInstanceState`; the answer is a [`DescribeInstanceStateResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -279,7 +279,7 @@ impl Client {
     pub fn describe_instance_state(&self) -> DescribeInstanceStateCall {
         DescribeInstanceStateCall::new(&self.handle)
     }
-    /// Calls `DescribeInstanceUsedSubnets`.
+    /// Calls `DescribeInstanceUsedSubnets`; the answer is a [`DescribeInstanceUsedSubnetsResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -288,7 +288,7 @@ impl Client {
     pub fn describe_instance_used_subnets(&self) -> DescribeInstanceUsedSubnetsCall {
         DescribeInstanceUsedSubnetsCall::new(&self.handle)
     }
-    /// Calls `DescribeInstances`.
+    /// Calls `DescribeInstances`; the answer is a [`DescribeInstancesResponse`].
     ///
     /// Each answer holds one page of `InstancesList`; [`into_paginator`](DescribeInstancesCall::into_paginator) reads them all.
     ///
@@ -297,14 +297,14 @@ impl Client {
     pub fn describe_instances(&self) -> DescribeInstancesCall {
         DescribeInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribeInstancesHealthState`.
+    /// Calls `DescribeInstancesHealthState`; the answer is a [`DescribeInstancesHealthStateResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cdwdoris&Version=2021-12-28&Action=DescribeInstancesHealthState)
     #[inline]
     pub fn describe_instances_health_state(&self) -> DescribeInstancesHealthStateCall {
         DescribeInstancesHealthStateCall::new(&self.handle)
     }
-    /// Calls `DescribeRestoreTaskDetail`.
+    /// Calls `DescribeRestoreTaskDetail`; the answer is a [`DescribeRestoreTaskDetailResponse`].
     ///
     /// Required: `InstanceId`, `BackUpJobId`.
     ///
@@ -313,7 +313,7 @@ impl Client {
     pub fn describe_restore_task_detail(&self) -> DescribeRestoreTaskDetailCall {
         DescribeRestoreTaskDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeSlowQueryRecords`.
+    /// Calls `DescribeSlowQueryRecords`; the answer is a [`DescribeSlowQueryRecordsResponse`].
     ///
     /// Required: `InstanceId`, `QueryDurationMs`, `StartTime`, `EndTime`, `PageSize`, `PageNum`.
     ///
@@ -322,7 +322,7 @@ impl Client {
     pub fn describe_slow_query_records(&self) -> DescribeSlowQueryRecordsCall {
         DescribeSlowQueryRecordsCall::new(&self.handle)
     }
-    /// Calls `DescribeSlowQueryRecordsDownload`.
+    /// Calls `DescribeSlowQueryRecordsDownload`; the answer is a [`DescribeSlowQueryRecordsDownloadResponse`].
     ///
     /// Required: `InstanceId`, `QueryDurationMs`, `StartTime`, `EndTime`.
     ///
@@ -333,7 +333,7 @@ impl Client {
     ) -> DescribeSlowQueryRecordsDownloadCall {
         DescribeSlowQueryRecordsDownloadCall::new(&self.handle)
     }
-    /// Calls `DescribeSpec`.
+    /// Calls `DescribeSpec`; the answer is a [`DescribeSpecResponse`].
     ///
     /// Required: `Zone`.
     ///
@@ -342,7 +342,7 @@ impl Client {
     pub fn describe_spec(&self) -> DescribeSpecCall {
         DescribeSpecCall::new(&self.handle)
     }
-    /// Calls `DescribeSqlApis`.
+    /// Calls `DescribeSqlApis`; the answer is a [`DescribeSqlApisResponse`].
     ///
     /// Required: `InstanceId`, `ApiType`.
     ///
@@ -351,7 +351,7 @@ impl Client {
     pub fn describe_sql_apis(&self) -> DescribeSqlApisCall {
         DescribeSqlApisCall::new(&self.handle)
     }
-    /// Calls `DescribeTableList`.
+    /// Calls `DescribeTableList`; the answer is a [`DescribeTableListResponse`].
     ///
     /// Required: `InstanceId`, `DbName`.
     ///
@@ -360,7 +360,7 @@ impl Client {
     pub fn describe_table_list(&self) -> DescribeTableListCall {
         DescribeTableListCall::new(&self.handle)
     }
-    /// Calls `DescribeUserBindWorkloadGroup`.
+    /// Calls `DescribeUserBindWorkloadGroup`; the answer is a [`DescribeUserBindWorkloadGroupResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cdwdoris&Version=2021-12-28&Action=DescribeUserBindWorkloadGroup)
     #[inline]
@@ -369,7 +369,7 @@ impl Client {
     ) -> DescribeUserBindWorkloadGroupCall {
         DescribeUserBindWorkloadGroupCall::new(&self.handle)
     }
-    /// Calls `DescribeWorkloadGroup`.
+    /// Calls `DescribeWorkloadGroup`; the answer is a [`DescribeWorkloadGroupResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -378,7 +378,7 @@ impl Client {
     pub fn describe_workload_group(&self) -> DescribeWorkloadGroupCall {
         DescribeWorkloadGroupCall::new(&self.handle)
     }
-    /// Calls `DestroyInstance`.
+    /// Calls `DestroyInstance`; the answer is a [`DestroyInstanceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -387,7 +387,7 @@ impl Client {
     pub fn destroy_instance(&self) -> DestroyInstanceCall {
         DestroyInstanceCall::new(&self.handle)
     }
-    /// Calls `ModifyClusterConfigs`.
+    /// Calls `ModifyClusterConfigs`; the answer is a [`ModifyClusterConfigsResponse`].
     ///
     /// Required: `InstanceId`, `ModifyConfContext`.
     ///
@@ -396,14 +396,14 @@ impl Client {
     pub fn modify_cluster_configs(&self) -> ModifyClusterConfigsCall {
         ModifyClusterConfigsCall::new(&self.handle)
     }
-    /// Calls `ModifyCoolDownPolicy`.
+    /// Calls `ModifyCoolDownPolicy`; the answer is a [`ModifyCoolDownPolicyResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cdwdoris&Version=2021-12-28&Action=ModifyCoolDownPolicy)
     #[inline]
     pub fn modify_cool_down_policy(&self) -> ModifyCoolDownPolicyCall {
         ModifyCoolDownPolicyCall::new(&self.handle)
     }
-    /// Calls `ModifyInstance`.
+    /// Calls `ModifyInstance`; the answer is a [`ModifyInstanceResponse`].
     ///
     /// Required: `InstanceId`, `InstanceName`.
     ///
@@ -412,7 +412,7 @@ impl Client {
     pub fn modify_instance(&self) -> ModifyInstanceCall {
         ModifyInstanceCall::new(&self.handle)
     }
-    /// Calls `ModifyInstanceKeyValConfigs`.
+    /// Calls `ModifyInstanceKeyValConfigs`; the answer is a [`ModifyInstanceKeyValConfigsResponse`].
     ///
     /// Required: `InstanceId`, `FileName`.
     ///
@@ -421,7 +421,7 @@ impl Client {
     pub fn modify_instance_key_val_configs(&self) -> ModifyInstanceKeyValConfigsCall {
         ModifyInstanceKeyValConfigsCall::new(&self.handle)
     }
-    /// Calls `ModifyNodeStatus`.
+    /// Calls `ModifyNodeStatus`; the answer is a [`ModifyNodeStatusResponse`].
     ///
     /// Required: `InstanceId`, `NodeInfos`, `OperationCode`.
     ///
@@ -430,7 +430,7 @@ impl Client {
     pub fn modify_node_status(&self) -> ModifyNodeStatusCall {
         ModifyNodeStatusCall::new(&self.handle)
     }
-    /// Calls `ModifySecurityGroups`.
+    /// Calls `ModifySecurityGroups`; the answer is a [`ModifySecurityGroupsResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -439,7 +439,7 @@ impl Client {
     pub fn modify_security_groups(&self) -> ModifySecurityGroupsCall {
         ModifySecurityGroupsCall::new(&self.handle)
     }
-    /// Calls `ModifyUserBindWorkloadGroup`.
+    /// Calls `ModifyUserBindWorkloadGroup`; the answer is a [`ModifyUserBindWorkloadGroupResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -448,7 +448,7 @@ impl Client {
     pub fn modify_user_bind_workload_group(&self) -> ModifyUserBindWorkloadGroupCall {
         ModifyUserBindWorkloadGroupCall::new(&self.handle)
     }
-    /// Calls `ModifyUserPrivilegesV3`.
+    /// Calls `ModifyUserPrivilegesV3`; the answer is a [`ModifyUserPrivilegesV3Response`].
     ///
     /// Required: `InstanceId`, `UserName`.
     ///
@@ -457,7 +457,7 @@ impl Client {
     pub fn modify_user_privileges_v3(&self) -> ModifyUserPrivilegesV3Call {
         ModifyUserPrivilegesV3Call::new(&self.handle)
     }
-    /// Calls `ModifyWorkloadGroup`.
+    /// Calls `ModifyWorkloadGroup`; the answer is a [`ModifyWorkloadGroupResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -466,7 +466,7 @@ impl Client {
     pub fn modify_workload_group(&self) -> ModifyWorkloadGroupCall {
         ModifyWorkloadGroupCall::new(&self.handle)
     }
-    /// Calls `ModifyWorkloadGroupStatus`.
+    /// Calls `ModifyWorkloadGroupStatus`; the answer is a [`ModifyWorkloadGroupStatusResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -475,21 +475,21 @@ impl Client {
     pub fn modify_workload_group_status(&self) -> ModifyWorkloadGroupStatusCall {
         ModifyWorkloadGroupStatusCall::new(&self.handle)
     }
-    /// Calls `OpenCoolDown`.
+    /// Calls `OpenCoolDown`; the answer is a [`OpenCoolDownResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cdwdoris&Version=2021-12-28&Action=OpenCoolDown)
     #[inline]
     pub fn open_cool_down(&self) -> OpenCoolDownCall {
         OpenCoolDownCall::new(&self.handle)
     }
-    /// Calls `OpenCoolDownPolicy`.
+    /// Calls `OpenCoolDownPolicy`; the answer is a [`OpenCoolDownPolicyResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cdwdoris&Version=2021-12-28&Action=OpenCoolDownPolicy)
     #[inline]
     pub fn open_cool_down_policy(&self) -> OpenCoolDownPolicyCall {
         OpenCoolDownPolicyCall::new(&self.handle)
     }
-    /// Calls `RecoverBackUpJob`.
+    /// Calls `RecoverBackUpJob`; the answer is a [`RecoverBackUpJobResponse`].
     ///
     /// Required: `InstanceId`, `BackUpJobId`.
     ///
@@ -498,7 +498,7 @@ impl Client {
     pub fn recover_back_up_job(&self) -> RecoverBackUpJobCall {
         RecoverBackUpJobCall::new(&self.handle)
     }
-    /// Calls `ReduceInstance`.
+    /// Calls `ReduceInstance`; the answer is a [`ReduceInstanceResponse`].
     ///
     /// Required: `InstanceId`, `DelHosts`, `Type`, `HaType`.
     ///
@@ -507,7 +507,7 @@ impl Client {
     pub fn reduce_instance(&self) -> ReduceInstanceCall {
         ReduceInstanceCall::new(&self.handle)
     }
-    /// Calls `ResizeDisk`.
+    /// Calls `ResizeDisk`; the answer is a [`ResizeDiskResponse`].
     ///
     /// Required: `InstanceId`, `Type`, `DiskSize`.
     ///
@@ -516,7 +516,7 @@ impl Client {
     pub fn resize_disk(&self) -> ResizeDiskCall {
         ResizeDiskCall::new(&self.handle)
     }
-    /// Calls `RestartClusterForConfigs`.
+    /// Calls `RestartClusterForConfigs`; the answer is a [`RestartClusterForConfigsResponse`].
     ///
     /// Required: `InstanceId`, `ConfigName`.
     ///
@@ -525,7 +525,7 @@ impl Client {
     pub fn restart_cluster_for_configs(&self) -> RestartClusterForConfigsCall {
         RestartClusterForConfigsCall::new(&self.handle)
     }
-    /// Calls `RestartClusterForNode`.
+    /// Calls `RestartClusterForNode`; the answer is a [`RestartClusterForNodeResponse`].
     ///
     /// Required: `InstanceId`, `ConfigName`.
     ///
@@ -534,7 +534,7 @@ impl Client {
     pub fn restart_cluster_for_node(&self) -> RestartClusterForNodeCall {
         RestartClusterForNodeCall::new(&self.handle)
     }
-    /// Calls `ScaleOutInstance`.
+    /// Calls `ScaleOutInstance`; the answer is a [`ScaleOutInstanceResponse`].
     ///
     /// Required: `InstanceId`, `Type`, `NodeCount`.
     ///
@@ -543,7 +543,7 @@ impl Client {
     pub fn scale_out_instance(&self) -> ScaleOutInstanceCall {
         ScaleOutInstanceCall::new(&self.handle)
     }
-    /// Calls `ScaleUpInstance`.
+    /// Calls `ScaleUpInstance`; the answer is a [`ScaleUpInstanceResponse`].
     ///
     /// Required: `InstanceId`, `SpecName`, `Type`.
     ///
@@ -552,7 +552,7 @@ impl Client {
     pub fn scale_up_instance(&self) -> ScaleUpInstanceCall {
         ScaleUpInstanceCall::new(&self.handle)
     }
-    /// Calls `UpdateCoolDown`.
+    /// Calls `UpdateCoolDown`; the answer is a [`UpdateCoolDownResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cdwdoris&Version=2021-12-28&Action=UpdateCoolDown)
     #[inline]

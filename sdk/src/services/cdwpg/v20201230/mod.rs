@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `CreateInstanceByApi`.
+    /// Calls `CreateInstanceByApi`; the answer is a [`CreateInstanceByApiResponse`].
     ///
     /// Required: `InstanceName`, `Zone`, `UserVPCId`, `UserSubnetId`, `ChargeProperties`, `AdminPassword`, `Resources`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn create_instance_by_api(&self) -> CreateInstanceByApiCall {
         CreateInstanceByApiCall::new(&self.handle)
     }
-    /// Calls `DescribeAccounts`.
+    /// Calls `DescribeAccounts`; the answer is a [`DescribeAccountsResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -55,7 +55,7 @@ impl Client {
     pub fn describe_accounts(&self) -> DescribeAccountsCall {
         DescribeAccountsCall::new(&self.handle)
     }
-    /// Calls `DescribeDBConfigHistory`.
+    /// Calls `DescribeDBConfigHistory`; the answer is a [`DescribeDBConfigHistoryResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -66,7 +66,7 @@ impl Client {
     pub fn describe_db_config_history(&self) -> DescribeDBConfigHistoryCall {
         DescribeDBConfigHistoryCall::new(&self.handle)
     }
-    /// Calls `DescribeDBParams`.
+    /// Calls `DescribeDBParams`; the answer is a [`DescribeDBParamsResponse`].
     ///
     /// Each answer holds one page of `Items`; [`into_paginator`](DescribeDBParamsCall::into_paginator) reads them all.
     ///
@@ -75,7 +75,7 @@ impl Client {
     pub fn describe_db_params(&self) -> DescribeDBParamsCall {
         DescribeDBParamsCall::new(&self.handle)
     }
-    /// Calls `DescribeErrorLog`.
+    /// Calls `DescribeErrorLog`; the answer is a [`DescribeErrorLogResponse`].
     ///
     /// Required: `InstanceId`, `StartTime`, `EndTime`.
     ///
@@ -86,7 +86,7 @@ impl Client {
     pub fn describe_error_log(&self) -> DescribeErrorLogCall {
         DescribeErrorLogCall::new(&self.handle)
     }
-    /// Calls `DescribeInstance`.
+    /// Calls `DescribeInstance`; the answer is a [`DescribeInstanceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -95,7 +95,7 @@ impl Client {
     pub fn describe_instance(&self) -> DescribeInstanceCall {
         DescribeInstanceCall::new(&self.handle)
     }
-    /// Calls `DescribeInstanceInfo`.
+    /// Calls `DescribeInstanceInfo`; the answer is a [`DescribeInstanceInfoResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -104,7 +104,7 @@ impl Client {
     pub fn describe_instance_info(&self) -> DescribeInstanceInfoCall {
         DescribeInstanceInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeInstanceNodes`.
+    /// Calls `DescribeInstanceNodes`; the answer is a [`DescribeInstanceNodesResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -113,7 +113,7 @@ impl Client {
     pub fn describe_instance_nodes(&self) -> DescribeInstanceNodesCall {
         DescribeInstanceNodesCall::new(&self.handle)
     }
-    /// Calls `DescribeInstanceOperations`.
+    /// Calls `DescribeInstanceOperations`; the answer is a [`DescribeInstanceOperationsResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -124,14 +124,14 @@ impl Client {
     pub fn describe_instance_operations(&self) -> DescribeInstanceOperationsCall {
         DescribeInstanceOperationsCall::new(&self.handle)
     }
-    /// Calls `DescribeInstanceState`.
+    /// Calls `DescribeInstanceState`; the answer is a [`DescribeInstanceStateResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cdwpg&Version=2020-12-30&Action=DescribeInstanceState)
     #[inline]
     pub fn describe_instance_state(&self) -> DescribeInstanceStateCall {
         DescribeInstanceStateCall::new(&self.handle)
     }
-    /// Calls `DescribeInstances`.
+    /// Calls `DescribeInstances`; the answer is a [`DescribeInstancesResponse`].
     ///
     /// Each answer holds one page of `InstancesList`; [`into_paginator`](DescribeInstancesCall::into_paginator) reads them all.
     ///
@@ -140,7 +140,7 @@ impl Client {
     pub fn describe_instances(&self) -> DescribeInstancesCall {
         DescribeInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribeSimpleInstances`.
+    /// Calls `DescribeSimpleInstances`; the answer is a [`DescribeSimpleInstancesResponse`].
     ///
     /// Each answer holds one page of `InstancesList`; [`into_paginator`](DescribeSimpleInstancesCall::into_paginator) reads them all.
     ///
@@ -149,7 +149,7 @@ impl Client {
     pub fn describe_simple_instances(&self) -> DescribeSimpleInstancesCall {
         DescribeSimpleInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribeSlowLog`.
+    /// Calls `DescribeSlowLog`; the answer is a [`DescribeSlowLogResponse`].
     ///
     /// Required: `InstanceId`, `StartTime`, `EndTime`.
     ///
@@ -158,7 +158,7 @@ impl Client {
     pub fn describe_slow_log(&self) -> DescribeSlowLogCall {
         DescribeSlowLogCall::new(&self.handle)
     }
-    /// Calls `DescribeUpgradeList`.
+    /// Calls `DescribeUpgradeList`; the answer is a [`DescribeUpgradeListResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -167,7 +167,7 @@ impl Client {
     pub fn describe_upgrade_list(&self) -> DescribeUpgradeListCall {
         DescribeUpgradeListCall::new(&self.handle)
     }
-    /// Calls `DescribeUserHbaConfig`.
+    /// Calls `DescribeUserHbaConfig`; the answer is a [`DescribeUserHbaConfigResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -176,7 +176,7 @@ impl Client {
     pub fn describe_user_hba_config(&self) -> DescribeUserHbaConfigCall {
         DescribeUserHbaConfigCall::new(&self.handle)
     }
-    /// Calls `DestroyInstanceByApi`.
+    /// Calls `DestroyInstanceByApi`; the answer is a [`DestroyInstanceByApiResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -185,14 +185,14 @@ impl Client {
     pub fn destroy_instance_by_api(&self) -> DestroyInstanceByApiCall {
         DestroyInstanceByApiCall::new(&self.handle)
     }
-    /// Calls `ModifyDBParameters`.
+    /// Calls `ModifyDBParameters`; the answer is a [`ModifyDBParametersResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cdwpg&Version=2020-12-30&Action=ModifyDBParameters)
     #[inline]
     pub fn modify_db_parameters(&self) -> ModifyDBParametersCall {
         ModifyDBParametersCall::new(&self.handle)
     }
-    /// Calls `ModifyInstance`.
+    /// Calls `ModifyInstance`; the answer is a [`ModifyInstanceResponse`].
     ///
     /// Required: `InstanceId`, `InstanceName`.
     ///
@@ -201,7 +201,7 @@ impl Client {
     pub fn modify_instance(&self) -> ModifyInstanceCall {
         ModifyInstanceCall::new(&self.handle)
     }
-    /// Calls `ModifyUserHba`.
+    /// Calls `ModifyUserHba`; the answer is a [`ModifyUserHbaResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -210,7 +210,7 @@ impl Client {
     pub fn modify_user_hba(&self) -> ModifyUserHbaCall {
         ModifyUserHbaCall::new(&self.handle)
     }
-    /// Calls `ResetAccountPassword`.
+    /// Calls `ResetAccountPassword`; the answer is a [`ResetAccountPasswordResponse`].
     ///
     /// Required: `InstanceId`, `UserName`, `NewPassword`.
     ///
@@ -219,7 +219,7 @@ impl Client {
     pub fn reset_account_password(&self) -> ResetAccountPasswordCall {
         ResetAccountPasswordCall::new(&self.handle)
     }
-    /// Calls `RestartInstance`.
+    /// Calls `RestartInstance`; the answer is a [`RestartInstanceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -228,7 +228,7 @@ impl Client {
     pub fn restart_instance(&self) -> RestartInstanceCall {
         RestartInstanceCall::new(&self.handle)
     }
-    /// Calls `ScaleOutInstance`.
+    /// Calls `ScaleOutInstance`; the answer is a [`ScaleOutInstanceResponse`].
     ///
     /// Required: `InstanceId`, `NodeType`, `ScaleOutCount`.
     ///
@@ -237,7 +237,7 @@ impl Client {
     pub fn scale_out_instance(&self) -> ScaleOutInstanceCall {
         ScaleOutInstanceCall::new(&self.handle)
     }
-    /// Calls `ScaleUpInstance`.
+    /// Calls `ScaleUpInstance`; the answer is a [`ScaleUpInstanceResponse`].
     ///
     /// Required: `InstanceId`, `Case`, `ModifySpec`.
     ///
@@ -246,7 +246,7 @@ impl Client {
     pub fn scale_up_instance(&self) -> ScaleUpInstanceCall {
         ScaleUpInstanceCall::new(&self.handle)
     }
-    /// Calls `UpgradeInstance`.
+    /// Calls `UpgradeInstance`; the answer is a [`UpgradeInstanceResponse`].
     ///
     /// Required: `InstanceId`, `PackageVersion`.
     ///

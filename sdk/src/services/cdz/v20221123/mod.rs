@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `DescribeCloudDedicatedZoneHosts`.
+    /// Calls `DescribeCloudDedicatedZoneHosts`; the answer is a [`DescribeCloudDedicatedZoneHostsResponse`].
     ///
     /// Required: `CloudDedicatedZoneID`.
     ///
@@ -46,7 +46,7 @@ impl Client {
     ) -> DescribeCloudDedicatedZoneHostsCall {
         DescribeCloudDedicatedZoneHostsCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudDedicatedZoneResourceSummary`.
+    /// Calls `DescribeCloudDedicatedZoneResourceSummary`; the answer is a [`DescribeCloudDedicatedZoneResourceSummaryResponse`].
     ///
     /// Required: `CdzId`.
     ///

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `CreateEtcdInstance`.
+    /// Calls `CreateEtcdInstance`; the answer is a [`CreateEtcdInstanceResponse`].
     ///
     /// Required: `Name`, `VpcId`, `ServiceSubnetId`, `SubnetIds`, `EtcdVersion`, `Size`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn create_etcd_instance(&self) -> CreateEtcdInstanceCall {
         CreateEtcdInstanceCall::new(&self.handle)
     }
-    /// Calls `CreateEtcdSnapshot`.
+    /// Calls `CreateEtcdSnapshot`; the answer is a [`CreateEtcdSnapshotResponse`].
     ///
     /// Required: `InstanceId`, `SnapshotName`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn create_etcd_snapshot(&self) -> CreateEtcdSnapshotCall {
         CreateEtcdSnapshotCall::new(&self.handle)
     }
-    /// Calls `CreateEtcdSnapshotPolicy`.
+    /// Calls `CreateEtcdSnapshotPolicy`; the answer is a [`CreateEtcdSnapshotPolicyResponse`].
     ///
     /// Required: `InstanceId`, `SnapshotPolicyName`.
     ///
@@ -62,14 +62,14 @@ impl Client {
     pub fn create_etcd_snapshot_policy(&self) -> CreateEtcdSnapshotPolicyCall {
         CreateEtcdSnapshotPolicyCall::new(&self.handle)
     }
-    /// Calls `DescribeEtcdAvailableVersions`.
+    /// Calls `DescribeEtcdAvailableVersions`; the answer is a [`DescribeEtcdAvailableVersionsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cetcd&Version=2022-03-25&Action=DescribeEtcdAvailableVersions)
     #[inline]
     pub fn describe_etcd_available_versions(&self) -> DescribeEtcdAvailableVersionsCall {
         DescribeEtcdAvailableVersionsCall::new(&self.handle)
     }
-    /// Calls `DescribeEtcdCreatingProgress`.
+    /// Calls `DescribeEtcdCreatingProgress`; the answer is a [`DescribeEtcdCreatingProgressResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -78,7 +78,7 @@ impl Client {
     pub fn describe_etcd_creating_progress(&self) -> DescribeEtcdCreatingProgressCall {
         DescribeEtcdCreatingProgressCall::new(&self.handle)
     }
-    /// Calls `DescribeEtcdCredentials`.
+    /// Calls `DescribeEtcdCredentials`; the answer is a [`DescribeEtcdCredentialsResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -87,7 +87,7 @@ impl Client {
     pub fn describe_etcd_credentials(&self) -> DescribeEtcdCredentialsCall {
         DescribeEtcdCredentialsCall::new(&self.handle)
     }
-    /// Calls `DescribeEtcdInstances`.
+    /// Calls `DescribeEtcdInstances`; the answer is a [`DescribeEtcdInstancesResponse`].
     ///
     /// Each answer holds one page of `Etcds`; [`into_paginator`](DescribeEtcdInstancesCall::into_paginator) reads them all.
     ///
@@ -96,21 +96,21 @@ impl Client {
     pub fn describe_etcd_instances(&self) -> DescribeEtcdInstancesCall {
         DescribeEtcdInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribeEtcdQuota`.
+    /// Calls `DescribeEtcdQuota`; the answer is a [`DescribeEtcdQuotaResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cetcd&Version=2022-03-25&Action=DescribeEtcdQuota)
     #[inline]
     pub fn describe_etcd_quota(&self) -> DescribeEtcdQuotaCall {
         DescribeEtcdQuotaCall::new(&self.handle)
     }
-    /// Calls `DescribeEtcdRegions`.
+    /// Calls `DescribeEtcdRegions`; the answer is a [`DescribeEtcdRegionsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cetcd&Version=2022-03-25&Action=DescribeEtcdRegions)
     #[inline]
     pub fn describe_etcd_regions(&self) -> DescribeEtcdRegionsCall {
         DescribeEtcdRegionsCall::new(&self.handle)
     }
-    /// Calls `DescribeEtcdSnapshotPolicies`.
+    /// Calls `DescribeEtcdSnapshotPolicies`; the answer is a [`DescribeEtcdSnapshotPoliciesResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -119,7 +119,7 @@ impl Client {
     pub fn describe_etcd_snapshot_policies(&self) -> DescribeEtcdSnapshotPoliciesCall {
         DescribeEtcdSnapshotPoliciesCall::new(&self.handle)
     }
-    /// Calls `DescribeEtcdSnapshots`.
+    /// Calls `DescribeEtcdSnapshots`; the answer is a [`DescribeEtcdSnapshotsResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -128,14 +128,14 @@ impl Client {
     pub fn describe_etcd_snapshots(&self) -> DescribeEtcdSnapshotsCall {
         DescribeEtcdSnapshotsCall::new(&self.handle)
     }
-    /// Calls `DescribeEtcdTasks`.
+    /// Calls `DescribeEtcdTasks`; the answer is a [`DescribeEtcdTasksResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cetcd&Version=2022-03-25&Action=DescribeEtcdTasks)
     #[inline]
     pub fn describe_etcd_tasks(&self) -> DescribeEtcdTasksCall {
         DescribeEtcdTasksCall::new(&self.handle)
     }
-    /// Calls `DescribeRPCMethodList`.
+    /// Calls `DescribeRPCMethodList`; the answer is a [`DescribeRPCMethodListResponse`].
     ///
     /// Required: `InstanceId`, `PodName`.
     ///
@@ -144,7 +144,7 @@ impl Client {
     pub fn describe_rpc_method_list(&self) -> DescribeRPCMethodListCall {
         DescribeRPCMethodListCall::new(&self.handle)
     }
-    /// Calls `DisableEtcdInstanceDeletionProtection`.
+    /// Calls `DisableEtcdInstanceDeletionProtection`; the answer is a [`DisableEtcdInstanceDeletionProtectionResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -155,7 +155,7 @@ impl Client {
     ) -> DisableEtcdInstanceDeletionProtectionCall {
         DisableEtcdInstanceDeletionProtectionCall::new(&self.handle)
     }
-    /// Calls `EnableEtcdInstanceDeletionProtection`.
+    /// Calls `EnableEtcdInstanceDeletionProtection`; the answer is a [`EnableEtcdInstanceDeletionProtectionResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -166,7 +166,7 @@ impl Client {
     ) -> EnableEtcdInstanceDeletionProtectionCall {
         EnableEtcdInstanceDeletionProtectionCall::new(&self.handle)
     }
-    /// Calls `ModifyEtcdAttribute`.
+    /// Calls `ModifyEtcdAttribute`; the answer is a [`ModifyEtcdAttributeResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -175,7 +175,7 @@ impl Client {
     pub fn modify_etcd_attribute(&self) -> ModifyEtcdAttributeCall {
         ModifyEtcdAttributeCall::new(&self.handle)
     }
-    /// Calls `ModifyEtcdConfiguration`.
+    /// Calls `ModifyEtcdConfiguration`; the answer is a [`ModifyEtcdConfigurationResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -184,7 +184,7 @@ impl Client {
     pub fn modify_etcd_configuration(&self) -> ModifyEtcdConfigurationCall {
         ModifyEtcdConfigurationCall::new(&self.handle)
     }
-    /// Calls `ModifyEtcdSnapshotPolicy`.
+    /// Calls `ModifyEtcdSnapshotPolicy`; the answer is a [`ModifyEtcdSnapshotPolicyResponse`].
     ///
     /// Required: `InstanceId`, `SnapshotPolicyName`, `BackupSettings`.
     ///
@@ -193,7 +193,7 @@ impl Client {
     pub fn modify_etcd_snapshot_policy(&self) -> ModifyEtcdSnapshotPolicyCall {
         ModifyEtcdSnapshotPolicyCall::new(&self.handle)
     }
-    /// Calls `ResizeEtcdInstance`.
+    /// Calls `ResizeEtcdInstance`; the answer is a [`ResizeEtcdInstanceResponse`].
     ///
     /// Required: `InstanceId`, `Size`.
     ///
@@ -202,7 +202,7 @@ impl Client {
     pub fn resize_etcd_instance(&self) -> ResizeEtcdInstanceCall {
         ResizeEtcdInstanceCall::new(&self.handle)
     }
-    /// Calls `UpgradeEtcdInstance`.
+    /// Calls `UpgradeEtcdInstance`; the answer is a [`UpgradeEtcdInstanceResponse`].
     ///
     /// Required: `InstanceId`, `EtcdVersion`.
     ///
@@ -307,7 +307,6 @@ rt::action!(
     DescribeEtcdAvailableVersionsCall, DescribeEtcdAvailableVersionsResponse, Error,
     idempotent
 );
-impl<T> DescribeEtcdAvailableVersionsCall<T> {}
 /// The answer of [`Client::describe_etcd_available_versions`] (`DescribeEtcdAvailableVersions`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -398,7 +397,6 @@ rt::action!(
     DescribeEtcdQuota, DescribeEtcdQuotaRequest, DescribeEtcdQuotaCall,
     DescribeEtcdQuotaResponse, Error, idempotent
 );
-impl<T> DescribeEtcdQuotaCall<T> {}
 /// The answer of [`Client::describe_etcd_quota`] (`DescribeEtcdQuota`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -413,7 +411,6 @@ rt::action!(
     DescribeEtcdRegions, DescribeEtcdRegionsRequest, DescribeEtcdRegionsCall,
     DescribeEtcdRegionsResponse, Error, idempotent
 );
-impl<T> DescribeEtcdRegionsCall<T> {}
 /// The answer of [`Client::describe_etcd_regions`] (`DescribeEtcdRegions`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

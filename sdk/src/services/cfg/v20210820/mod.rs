@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `CreateTaskFromAction`.
+    /// Calls `CreateTaskFromAction`; the answer is a [`CreateTaskFromActionResponse`].
     ///
     /// Required: `TaskActionId`, `TaskInstances`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn create_task_from_action(&self) -> CreateTaskFromActionCall {
         CreateTaskFromActionCall::new(&self.handle)
     }
-    /// Calls `CreateTaskFromMultiAction`.
+    /// Calls `CreateTaskFromMultiAction`; the answer is a [`CreateTaskFromMultiActionResponse`].
     ///
     /// Required: `TaskInstances`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn create_task_from_multi_action(&self) -> CreateTaskFromMultiActionCall {
         CreateTaskFromMultiActionCall::new(&self.handle)
     }
-    /// Calls `CreateTaskFromTemplate`.
+    /// Calls `CreateTaskFromTemplate`; the answer is a [`CreateTaskFromTemplateResponse`].
     ///
     /// Required: `TemplateId`, `TaskConfig`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn create_task_from_template(&self) -> CreateTaskFromTemplateCall {
         CreateTaskFromTemplateCall::new(&self.handle)
     }
-    /// Calls `DeleteTask`.
+    /// Calls `DeleteTask`; the answer is a [`DeleteTaskResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn delete_task(&self) -> DeleteTaskCall {
         DeleteTaskCall::new(&self.handle)
     }
-    /// Calls `DescribeActionFieldConfigList`.
+    /// Calls `DescribeActionFieldConfigList`; the answer is a [`DescribeActionFieldConfigListResponse`].
     ///
     /// Required: `ActionIds`, `ObjectTypeId`.
     ///
@@ -82,7 +82,7 @@ impl Client {
     ) -> DescribeActionFieldConfigListCall {
         DescribeActionFieldConfigListCall::new(&self.handle)
     }
-    /// Calls `DescribeActionLibraryList`.
+    /// Calls `DescribeActionLibraryList`; the answer is a [`DescribeActionLibraryListResponse`].
     ///
     /// Required: `Limit`, `Offset`, `ObjectType`.
     ///
@@ -91,14 +91,14 @@ impl Client {
     pub fn describe_action_library_list(&self) -> DescribeActionLibraryListCall {
         DescribeActionLibraryListCall::new(&self.handle)
     }
-    /// Calls `DescribeObjectTypeList`.
+    /// Calls `DescribeObjectTypeList`; the answer is a [`DescribeObjectTypeListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cfg&Version=2021-08-20&Action=DescribeObjectTypeList)
     #[inline]
     pub fn describe_object_type_list(&self) -> DescribeObjectTypeListCall {
         DescribeObjectTypeListCall::new(&self.handle)
     }
-    /// Calls `DescribeTask`.
+    /// Calls `DescribeTask`; the answer is a [`DescribeTaskResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -107,7 +107,7 @@ impl Client {
     pub fn describe_task(&self) -> DescribeTaskCall {
         DescribeTaskCall::new(&self.handle)
     }
-    /// Calls `DescribeTaskExecuteLogs`.
+    /// Calls `DescribeTaskExecuteLogs`; the answer is a [`DescribeTaskExecuteLogsResponse`].
     ///
     /// Required: `TaskId`, `Limit`, `Offset`.
     ///
@@ -116,7 +116,7 @@ impl Client {
     pub fn describe_task_execute_logs(&self) -> DescribeTaskExecuteLogsCall {
         DescribeTaskExecuteLogsCall::new(&self.handle)
     }
-    /// Calls `DescribeTaskList`.
+    /// Calls `DescribeTaskList`; the answer is a [`DescribeTaskListResponse`].
     ///
     /// Required: `Limit`, `Offset`.
     ///
@@ -125,7 +125,7 @@ impl Client {
     pub fn describe_task_list(&self) -> DescribeTaskListCall {
         DescribeTaskListCall::new(&self.handle)
     }
-    /// Calls `DescribeTaskPolicyTriggerLog`.
+    /// Calls `DescribeTaskPolicyTriggerLog`; the answer is a [`DescribeTaskPolicyTriggerLogResponse`].
     ///
     /// Required: `TaskId`, `Page`, `PageSize`.
     ///
@@ -134,7 +134,7 @@ impl Client {
     pub fn describe_task_policy_trigger_log(&self) -> DescribeTaskPolicyTriggerLogCall {
         DescribeTaskPolicyTriggerLogCall::new(&self.handle)
     }
-    /// Calls `DescribeTemplate`.
+    /// Calls `DescribeTemplate`; the answer is a [`DescribeTemplateResponse`].
     ///
     /// Required: `TemplateId`.
     ///
@@ -143,7 +143,7 @@ impl Client {
     pub fn describe_template(&self) -> DescribeTemplateCall {
         DescribeTemplateCall::new(&self.handle)
     }
-    /// Calls `DescribeTemplateList`.
+    /// Calls `DescribeTemplateList`; the answer is a [`DescribeTemplateListResponse`].
     ///
     /// Required: `Limit`, `Offset`.
     ///
@@ -152,7 +152,7 @@ impl Client {
     pub fn describe_template_list(&self) -> DescribeTemplateListCall {
         DescribeTemplateListCall::new(&self.handle)
     }
-    /// Calls `ExecuteTask`.
+    /// Calls `ExecuteTask`; the answer is a [`ExecuteTaskResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -161,7 +161,7 @@ impl Client {
     pub fn execute_task(&self) -> ExecuteTaskCall {
         ExecuteTaskCall::new(&self.handle)
     }
-    /// Calls `ExecuteTaskInstance`.
+    /// Calls `ExecuteTaskInstance`; the answer is a [`ExecuteTaskInstanceResponse`].
     ///
     /// Required: `TaskId`, `TaskActionId`, `TaskInstanceIds`, `IsOperateAll`, `ActionType`, `TaskGroupId`.
     ///
@@ -170,7 +170,7 @@ impl Client {
     pub fn execute_task_instance(&self) -> ExecuteTaskInstanceCall {
         ExecuteTaskInstanceCall::new(&self.handle)
     }
-    /// Calls `ModifyTaskRunStatus`.
+    /// Calls `ModifyTaskRunStatus`; the answer is a [`ModifyTaskRunStatusResponse`].
     ///
     /// Required: `TaskId`, `Status`.
     ///
@@ -179,7 +179,7 @@ impl Client {
     pub fn modify_task_run_status(&self) -> ModifyTaskRunStatusCall {
         ModifyTaskRunStatusCall::new(&self.handle)
     }
-    /// Calls `TriggerPolicy`.
+    /// Calls `TriggerPolicy`; the answer is a [`TriggerPolicyResponse`].
     ///
     /// Required: `TaskId`, `Name`, `Content`, `TriggerType`.
     ///

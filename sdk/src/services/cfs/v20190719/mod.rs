@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `ApplyPathLifecyclePolicy`.
+    /// Calls `ApplyPathLifecyclePolicy`; the answer is a [`ApplyPathLifecyclePolicyResponse`].
     ///
     /// Required: `LifecyclePolicyID`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn apply_path_lifecycle_policy(&self) -> ApplyPathLifecyclePolicyCall {
         ApplyPathLifecyclePolicyCall::new(&self.handle)
     }
-    /// Calls `BindAutoSnapshotPolicy`.
+    /// Calls `BindAutoSnapshotPolicy`; the answer is a [`BindAutoSnapshotPolicyResponse`].
     ///
     /// Required: `AutoSnapshotPolicyId`, `FileSystemIds`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn bind_auto_snapshot_policy(&self) -> BindAutoSnapshotPolicyCall {
         BindAutoSnapshotPolicyCall::new(&self.handle)
     }
-    /// Calls `CreateAccessCert`.
+    /// Calls `CreateAccessCert`; the answer is a [`CreateAccessCertResponse`].
     ///
     /// Required: `CertDesc`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn create_access_cert(&self) -> CreateAccessCertCall {
         CreateAccessCertCall::new(&self.handle)
     }
-    /// Calls `CreateAutoSnapshotPolicy`.
+    /// Calls `CreateAutoSnapshotPolicy`; the answer is a [`CreateAutoSnapshotPolicyResponse`].
     ///
     /// Required: `Hour`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn create_auto_snapshot_policy(&self) -> CreateAutoSnapshotPolicyCall {
         CreateAutoSnapshotPolicyCall::new(&self.handle)
     }
-    /// Calls `CreateCfsFileSystem`.
+    /// Calls `CreateCfsFileSystem`; the answer is a [`CreateCfsFileSystemResponse`].
     ///
     /// Required: `Zone`, `NetInterface`, `PGroupId`. Automatic retries: safe only with a `ClientToken` set; without one, none once the request may have reached the service.
     ///
@@ -80,7 +80,7 @@ impl Client {
     pub fn create_cfs_file_system(&self) -> CreateCfsFileSystemCall {
         CreateCfsFileSystemCall::new(&self.handle)
     }
-    /// Calls `CreateCfsPGroup`.
+    /// Calls `CreateCfsPGroup`; the answer is a [`CreateCfsPGroupResponse`].
     ///
     /// Required: `Name`.
     ///
@@ -89,7 +89,7 @@ impl Client {
     pub fn create_cfs_p_group(&self) -> CreateCfsPGroupCall {
         CreateCfsPGroupCall::new(&self.handle)
     }
-    /// Calls `CreateCfsRule`.
+    /// Calls `CreateCfsRule`; the answer is a [`CreateCfsRuleResponse`].
     ///
     /// Required: `PGroupId`, `AuthClientIp`, `Priority`.
     ///
@@ -98,7 +98,7 @@ impl Client {
     pub fn create_cfs_rule(&self) -> CreateCfsRuleCall {
         CreateCfsRuleCall::new(&self.handle)
     }
-    /// Calls `CreateCfsSnapshot`.
+    /// Calls `CreateCfsSnapshot`; the answer is a [`CreateCfsSnapshotResponse`].
     ///
     /// Required: `FileSystemId`.
     ///
@@ -107,7 +107,7 @@ impl Client {
     pub fn create_cfs_snapshot(&self) -> CreateCfsSnapshotCall {
         CreateCfsSnapshotCall::new(&self.handle)
     }
-    /// Calls `CreateDataFlow`.
+    /// Calls `CreateDataFlow`; the answer is a [`CreateDataFlowResponse`].
     ///
     /// Required: `FileSystemId`, `SourceStorageType`, `SourceStorageAddress`, `SourcePath`, `TargetPath`, `SecretId`, `SecretKey`.
     ///
@@ -116,7 +116,7 @@ impl Client {
     pub fn create_data_flow(&self) -> CreateDataFlowCall {
         CreateDataFlowCall::new(&self.handle)
     }
-    /// Calls `CreateDataRetrieval`.
+    /// Calls `CreateDataRetrieval`; the answer is a [`CreateDataRetrievalResponse`].
     ///
     /// Required: `FileSystemId`, `DataRetrievalName`.
     ///
@@ -125,7 +125,7 @@ impl Client {
     pub fn create_data_retrieval(&self) -> CreateDataRetrievalCall {
         CreateDataRetrievalCall::new(&self.handle)
     }
-    /// Calls `CreateLifecycleDataTask`.
+    /// Calls `CreateLifecycleDataTask`; the answer is a [`CreateLifecycleDataTaskResponse`].
     ///
     /// Required: `FileSystemId`, `Type`, `TaskName`.
     ///
@@ -134,7 +134,7 @@ impl Client {
     pub fn create_lifecycle_data_task(&self) -> CreateLifecycleDataTaskCall {
         CreateLifecycleDataTaskCall::new(&self.handle)
     }
-    /// Calls `CreateLifecyclePolicy`.
+    /// Calls `CreateLifecyclePolicy`; the answer is a [`CreateLifecyclePolicyResponse`].
     ///
     /// Required: `LifecyclePolicyName`, `LifecycleRules`.
     ///
@@ -143,7 +143,7 @@ impl Client {
     pub fn create_lifecycle_policy(&self) -> CreateLifecyclePolicyCall {
         CreateLifecyclePolicyCall::new(&self.handle)
     }
-    /// Calls `CreateLifecyclePolicyDownloadTask`.
+    /// Calls `CreateLifecyclePolicyDownloadTask`; the answer is a [`CreateLifecyclePolicyDownloadTaskResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cfs&Version=2019-07-19&Action=CreateLifecyclePolicyDownloadTask)
     #[inline]
@@ -152,7 +152,7 @@ impl Client {
     ) -> CreateLifecyclePolicyDownloadTaskCall {
         CreateLifecyclePolicyDownloadTaskCall::new(&self.handle)
     }
-    /// Calls `CreateMigrationTask`.
+    /// Calls `CreateMigrationTask`; the answer is a [`CreateMigrationTaskResponse`].
     ///
     /// Required: `TaskName`, `MigrationType`, `MigrationMode`, `SrcSecretId`, `SrcSecretKey`, `FileSystemId`, `FsPath`, `CoverType`, `SrcService`.
     ///
@@ -161,7 +161,7 @@ impl Client {
     pub fn create_migration_task(&self) -> CreateMigrationTaskCall {
         CreateMigrationTaskCall::new(&self.handle)
     }
-    /// Calls `DeleteAutoSnapshotPolicy`.
+    /// Calls `DeleteAutoSnapshotPolicy`; the answer is a [`DeleteAutoSnapshotPolicyResponse`].
     ///
     /// Required: `AutoSnapshotPolicyId`.
     ///
@@ -170,7 +170,7 @@ impl Client {
     pub fn delete_auto_snapshot_policy(&self) -> DeleteAutoSnapshotPolicyCall {
         DeleteAutoSnapshotPolicyCall::new(&self.handle)
     }
-    /// Calls `DeleteCfsFileSystem`.
+    /// Calls `DeleteCfsFileSystem`; the answer is a [`DeleteCfsFileSystemResponse`].
     ///
     /// Required: `FileSystemId`.
     ///
@@ -179,7 +179,7 @@ impl Client {
     pub fn delete_cfs_file_system(&self) -> DeleteCfsFileSystemCall {
         DeleteCfsFileSystemCall::new(&self.handle)
     }
-    /// Calls `DeleteCfsPGroup`.
+    /// Calls `DeleteCfsPGroup`; the answer is a [`DeleteCfsPGroupResponse`].
     ///
     /// Required: `PGroupId`.
     ///
@@ -188,7 +188,7 @@ impl Client {
     pub fn delete_cfs_p_group(&self) -> DeleteCfsPGroupCall {
         DeleteCfsPGroupCall::new(&self.handle)
     }
-    /// Calls `DeleteCfsRule`.
+    /// Calls `DeleteCfsRule`; the answer is a [`DeleteCfsRuleResponse`].
     ///
     /// Required: `PGroupId`, `RuleId`.
     ///
@@ -197,14 +197,14 @@ impl Client {
     pub fn delete_cfs_rule(&self) -> DeleteCfsRuleCall {
         DeleteCfsRuleCall::new(&self.handle)
     }
-    /// Calls `DeleteCfsSnapshot`.
+    /// Calls `DeleteCfsSnapshot`; the answer is a [`DeleteCfsSnapshotResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cfs&Version=2019-07-19&Action=DeleteCfsSnapshot)
     #[inline]
     pub fn delete_cfs_snapshot(&self) -> DeleteCfsSnapshotCall {
         DeleteCfsSnapshotCall::new(&self.handle)
     }
-    /// Calls `DeleteDataFlow`.
+    /// Calls `DeleteDataFlow`; the answer is a [`DeleteDataFlowResponse`].
     ///
     /// Required: `DataFlowId`.
     ///
@@ -213,7 +213,7 @@ impl Client {
     pub fn delete_data_flow(&self) -> DeleteDataFlowCall {
         DeleteDataFlowCall::new(&self.handle)
     }
-    /// Calls `DeleteDataRetrieval`.
+    /// Calls `DeleteDataRetrieval`; the answer is a [`DeleteDataRetrievalResponse`].
     ///
     /// Required: `DataRetrievalId`.
     ///
@@ -222,7 +222,7 @@ impl Client {
     pub fn delete_data_retrieval(&self) -> DeleteDataRetrievalCall {
         DeleteDataRetrievalCall::new(&self.handle)
     }
-    /// Calls `DeleteLifecyclePolicy`.
+    /// Calls `DeleteLifecyclePolicy`; the answer is a [`DeleteLifecyclePolicyResponse`].
     ///
     /// Required: `LifecyclePolicyID`.
     ///
@@ -231,7 +231,7 @@ impl Client {
     pub fn delete_lifecycle_policy(&self) -> DeleteLifecyclePolicyCall {
         DeleteLifecyclePolicyCall::new(&self.handle)
     }
-    /// Calls `DeleteMigrationTask`.
+    /// Calls `DeleteMigrationTask`; the answer is a [`DeleteMigrationTaskResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -240,7 +240,7 @@ impl Client {
     pub fn delete_migration_task(&self) -> DeleteMigrationTaskCall {
         DeleteMigrationTaskCall::new(&self.handle)
     }
-    /// Calls `DeleteUserQuota`.
+    /// Calls `DeleteUserQuota`; the answer is a [`DeleteUserQuotaResponse`].
     ///
     /// Required: `FileSystemId`, `UserType`.
     ///
@@ -249,7 +249,7 @@ impl Client {
     pub fn delete_user_quota(&self) -> DeleteUserQuotaCall {
         DeleteUserQuotaCall::new(&self.handle)
     }
-    /// Calls `DescribeAutoSnapshotPolicies`.
+    /// Calls `DescribeAutoSnapshotPolicies`; the answer is a [`DescribeAutoSnapshotPoliciesResponse`].
     ///
     /// Each answer holds one page of `AutoSnapshotPolicies`; [`into_paginator`](DescribeAutoSnapshotPoliciesCall::into_paginator) reads them all.
     ///
@@ -258,14 +258,14 @@ impl Client {
     pub fn describe_auto_snapshot_policies(&self) -> DescribeAutoSnapshotPoliciesCall {
         DescribeAutoSnapshotPoliciesCall::new(&self.handle)
     }
-    /// Calls `DescribeAvailableZoneInfo`.
+    /// Calls `DescribeAvailableZoneInfo`; the answer is a [`DescribeAvailableZoneInfoResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cfs&Version=2019-07-19&Action=DescribeAvailableZoneInfo)
     #[inline]
     pub fn describe_available_zone_info(&self) -> DescribeAvailableZoneInfoCall {
         DescribeAvailableZoneInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeBucketList`.
+    /// Calls `DescribeBucketList`; the answer is a [`DescribeBucketListResponse`].
     ///
     /// Required: `SrcService`, `SrcSecretId`, `SrcSecretKey`.
     ///
@@ -274,7 +274,7 @@ impl Client {
     pub fn describe_bucket_list(&self) -> DescribeBucketListCall {
         DescribeBucketListCall::new(&self.handle)
     }
-    /// Calls `DescribeCfsFileSystemClients`.
+    /// Calls `DescribeCfsFileSystemClients`; the answer is a [`DescribeCfsFileSystemClientsResponse`].
     ///
     /// Required: `FileSystemId`.
     ///
@@ -285,7 +285,7 @@ impl Client {
     pub fn describe_cfs_file_system_clients(&self) -> DescribeCfsFileSystemClientsCall {
         DescribeCfsFileSystemClientsCall::new(&self.handle)
     }
-    /// Calls `DescribeCfsFileSystems`.
+    /// Calls `DescribeCfsFileSystems`; the answer is a [`DescribeCfsFileSystemsResponse`].
     ///
     /// Each answer holds one page of `FileSystems`; [`into_paginator`](DescribeCfsFileSystemsCall::into_paginator) reads them all.
     ///
@@ -294,14 +294,14 @@ impl Client {
     pub fn describe_cfs_file_systems(&self) -> DescribeCfsFileSystemsCall {
         DescribeCfsFileSystemsCall::new(&self.handle)
     }
-    /// Calls `DescribeCfsPGroups`.
+    /// Calls `DescribeCfsPGroups`; the answer is a [`DescribeCfsPGroupsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cfs&Version=2019-07-19&Action=DescribeCfsPGroups)
     #[inline]
     pub fn describe_cfs_p_groups(&self) -> DescribeCfsPGroupsCall {
         DescribeCfsPGroupsCall::new(&self.handle)
     }
-    /// Calls `DescribeCfsRules`.
+    /// Calls `DescribeCfsRules`; the answer is a [`DescribeCfsRulesResponse`].
     ///
     /// Required: `PGroupId`.
     ///
@@ -310,21 +310,21 @@ impl Client {
     pub fn describe_cfs_rules(&self) -> DescribeCfsRulesCall {
         DescribeCfsRulesCall::new(&self.handle)
     }
-    /// Calls `DescribeCfsServiceStatus`.
+    /// Calls `DescribeCfsServiceStatus`; the answer is a [`DescribeCfsServiceStatusResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cfs&Version=2019-07-19&Action=DescribeCfsServiceStatus)
     #[inline]
     pub fn describe_cfs_service_status(&self) -> DescribeCfsServiceStatusCall {
         DescribeCfsServiceStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeCfsSnapshotOverview`.
+    /// Calls `DescribeCfsSnapshotOverview`; the answer is a [`DescribeCfsSnapshotOverviewResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cfs&Version=2019-07-19&Action=DescribeCfsSnapshotOverview)
     #[inline]
     pub fn describe_cfs_snapshot_overview(&self) -> DescribeCfsSnapshotOverviewCall {
         DescribeCfsSnapshotOverviewCall::new(&self.handle)
     }
-    /// Calls `DescribeCfsSnapshots`.
+    /// Calls `DescribeCfsSnapshots`; the answer is a [`DescribeCfsSnapshotsResponse`].
     ///
     /// Each answer holds one page of `Snapshots`; [`into_paginator`](DescribeCfsSnapshotsCall::into_paginator) reads them all.
     ///
@@ -333,7 +333,7 @@ impl Client {
     pub fn describe_cfs_snapshots(&self) -> DescribeCfsSnapshotsCall {
         DescribeCfsSnapshotsCall::new(&self.handle)
     }
-    /// Calls `DescribeDataFlow`.
+    /// Calls `DescribeDataFlow`; the answer is a [`DescribeDataFlowResponse`].
     ///
     /// Each answer holds one page of `DataFlows`; [`into_paginator`](DescribeDataFlowCall::into_paginator) reads them all.
     ///
@@ -342,7 +342,7 @@ impl Client {
     pub fn describe_data_flow(&self) -> DescribeDataFlowCall {
         DescribeDataFlowCall::new(&self.handle)
     }
-    /// Calls `DescribeDataRetrieval`.
+    /// Calls `DescribeDataRetrieval`; the answer is a [`DescribeDataRetrievalResponse`].
     ///
     /// Each answer holds one page of `DataRetrievals`; [`into_paginator`](DescribeDataRetrievalCall::into_paginator) reads them all.
     ///
@@ -351,7 +351,7 @@ impl Client {
     pub fn describe_data_retrieval(&self) -> DescribeDataRetrievalCall {
         DescribeDataRetrievalCall::new(&self.handle)
     }
-    /// Calls `DescribeDataRetrievalTask`.
+    /// Calls `DescribeDataRetrievalTask`; the answer is a [`DescribeDataRetrievalTaskResponse`].
     ///
     /// Required: `StartTime`, `EndTime`, `DataRetrievalId`.
     ///
@@ -362,7 +362,7 @@ impl Client {
     pub fn describe_data_retrieval_task(&self) -> DescribeDataRetrievalTaskCall {
         DescribeDataRetrievalTaskCall::new(&self.handle)
     }
-    /// Calls `DescribeLifecycleDataTask`.
+    /// Calls `DescribeLifecycleDataTask`; the answer is a [`DescribeLifecycleDataTaskResponse`].
     ///
     /// Required: `StartTime`, `EndTime`.
     ///
@@ -373,14 +373,14 @@ impl Client {
     pub fn describe_lifecycle_data_task(&self) -> DescribeLifecycleDataTaskCall {
         DescribeLifecycleDataTaskCall::new(&self.handle)
     }
-    /// Calls `DescribeLifecyclePolicies`.
+    /// Calls `DescribeLifecyclePolicies`; the answer is a [`DescribeLifecyclePoliciesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cfs&Version=2019-07-19&Action=DescribeLifecyclePolicies)
     #[inline]
     pub fn describe_lifecycle_policies(&self) -> DescribeLifecyclePoliciesCall {
         DescribeLifecyclePoliciesCall::new(&self.handle)
     }
-    /// Calls `DescribeMigrationTasks`.
+    /// Calls `DescribeMigrationTasks`; the answer is a [`DescribeMigrationTasksResponse`].
     ///
     /// Each answer holds one page of `MigrationTasks`; [`into_paginator`](DescribeMigrationTasksCall::into_paginator) reads them all.
     ///
@@ -389,7 +389,7 @@ impl Client {
     pub fn describe_migration_tasks(&self) -> DescribeMigrationTasksCall {
         DescribeMigrationTasksCall::new(&self.handle)
     }
-    /// Calls `DescribeMountTargets`.
+    /// Calls `DescribeMountTargets`; the answer is a [`DescribeMountTargetsResponse`].
     ///
     /// Required: `FileSystemId`.
     ///
@@ -398,7 +398,7 @@ impl Client {
     pub fn describe_mount_targets(&self) -> DescribeMountTargetsCall {
         DescribeMountTargetsCall::new(&self.handle)
     }
-    /// Calls `DescribeSnapshotOperationLogs`.
+    /// Calls `DescribeSnapshotOperationLogs`; the answer is a [`DescribeSnapshotOperationLogsResponse`].
     ///
     /// Required: `SnapshotId`, `StartTime`, `EndTime`.
     ///
@@ -407,7 +407,7 @@ impl Client {
     pub fn describe_snapshot_operation_logs(&self) -> DescribeSnapshotOperationLogsCall {
         DescribeSnapshotOperationLogsCall::new(&self.handle)
     }
-    /// Calls `DescribeUserQuota`.
+    /// Calls `DescribeUserQuota`; the answer is a [`DescribeUserQuotaResponse`].
     ///
     /// Required: `FileSystemId`.
     ///
@@ -418,7 +418,7 @@ impl Client {
     pub fn describe_user_quota(&self) -> DescribeUserQuotaCall {
         DescribeUserQuotaCall::new(&self.handle)
     }
-    /// Calls `DoDirectoryOperation`.
+    /// Calls `DoDirectoryOperation`; the answer is a [`DoDirectoryOperationResponse`].
     ///
     /// Required: `FileSystemId`, `OpetationType`, `DirectoryPath`.
     ///
@@ -427,7 +427,7 @@ impl Client {
     pub fn do_directory_operation(&self) -> DoDirectoryOperationCall {
         DoDirectoryOperationCall::new(&self.handle)
     }
-    /// Calls `ModifyDataFlow`.
+    /// Calls `ModifyDataFlow`; the answer is a [`ModifyDataFlowResponse`].
     ///
     /// Required: `DataFlowId`, `FileSystemId`.
     ///
@@ -436,7 +436,7 @@ impl Client {
     pub fn modify_data_flow(&self) -> ModifyDataFlowCall {
         ModifyDataFlowCall::new(&self.handle)
     }
-    /// Calls `ModifyDataRetrieval`.
+    /// Calls `ModifyDataRetrieval`; the answer is a [`ModifyDataRetrievalResponse`].
     ///
     /// Required: `DataRetrievalId`.
     ///
@@ -445,7 +445,7 @@ impl Client {
     pub fn modify_data_retrieval(&self) -> ModifyDataRetrievalCall {
         ModifyDataRetrievalCall::new(&self.handle)
     }
-    /// Calls `ModifyFileSystemAutoScaleUpRule`.
+    /// Calls `ModifyFileSystemAutoScaleUpRule`; the answer is a [`ModifyFileSystemAutoScaleUpRuleResponse`].
     ///
     /// Required: `FileSystemId`, `ScaleUpThreshold`, `TargetThreshold`.
     ///
@@ -456,7 +456,7 @@ impl Client {
     ) -> ModifyFileSystemAutoScaleUpRuleCall {
         ModifyFileSystemAutoScaleUpRuleCall::new(&self.handle)
     }
-    /// Calls `ModifyLifecyclePolicy`.
+    /// Calls `ModifyLifecyclePolicy`; the answer is a [`ModifyLifecyclePolicyResponse`].
     ///
     /// Required: `LifecyclePolicyName`, `LifecycleRules`, `LifecyclePolicyID`.
     ///
@@ -465,7 +465,7 @@ impl Client {
     pub fn modify_lifecycle_policy(&self) -> ModifyLifecyclePolicyCall {
         ModifyLifecyclePolicyCall::new(&self.handle)
     }
-    /// Calls `OverrideCfsRules`.
+    /// Calls `OverrideCfsRules`; the answer is a [`OverrideCfsRulesResponse`].
     ///
     /// Required: `PermissionGroupId`, `RuleList`.
     ///
@@ -474,7 +474,7 @@ impl Client {
     pub fn override_cfs_rules(&self) -> OverrideCfsRulesCall {
         OverrideCfsRulesCall::new(&self.handle)
     }
-    /// Calls `RunDataRetrievalTask`.
+    /// Calls `RunDataRetrievalTask`; the answer is a [`RunDataRetrievalTaskResponse`].
     ///
     /// Required: `DataRetrievalId`.
     ///
@@ -483,7 +483,7 @@ impl Client {
     pub fn run_data_retrieval_task(&self) -> RunDataRetrievalTaskCall {
         RunDataRetrievalTaskCall::new(&self.handle)
     }
-    /// Calls `ScaleUpFileSystem`.
+    /// Calls `ScaleUpFileSystem`; the answer is a [`ScaleUpFileSystemResponse`].
     ///
     /// Required: `FileSystemId`, `TargetCapacity`.
     ///
@@ -492,7 +492,7 @@ impl Client {
     pub fn scale_up_file_system(&self) -> ScaleUpFileSystemCall {
         ScaleUpFileSystemCall::new(&self.handle)
     }
-    /// Calls `SetUserQuota`.
+    /// Calls `SetUserQuota`; the answer is a [`SetUserQuotaResponse`].
     ///
     /// Required: `FileSystemId`, `UserType`.
     ///
@@ -501,14 +501,14 @@ impl Client {
     pub fn set_user_quota(&self) -> SetUserQuotaCall {
         SetUserQuotaCall::new(&self.handle)
     }
-    /// Calls `SignUpCfsService`.
+    /// Calls `SignUpCfsService`; the answer is a [`SignUpCfsServiceResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cfs&Version=2019-07-19&Action=SignUpCfsService)
     #[inline]
     pub fn sign_up_cfs_service(&self) -> SignUpCfsServiceCall {
         SignUpCfsServiceCall::new(&self.handle)
     }
-    /// Calls `StopLifecycleDataTask`.
+    /// Calls `StopLifecycleDataTask`; the answer is a [`StopLifecycleDataTaskResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -517,7 +517,7 @@ impl Client {
     pub fn stop_lifecycle_data_task(&self) -> StopLifecycleDataTaskCall {
         StopLifecycleDataTaskCall::new(&self.handle)
     }
-    /// Calls `StopMigrationTask`.
+    /// Calls `StopMigrationTask`; the answer is a [`StopMigrationTaskResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -526,7 +526,7 @@ impl Client {
     pub fn stop_migration_task(&self) -> StopMigrationTaskCall {
         StopMigrationTaskCall::new(&self.handle)
     }
-    /// Calls `UnbindAutoSnapshotPolicy`.
+    /// Calls `UnbindAutoSnapshotPolicy`; the answer is a [`UnbindAutoSnapshotPolicyResponse`].
     ///
     /// Required: `FileSystemIds`, `AutoSnapshotPolicyId`.
     ///
@@ -535,7 +535,7 @@ impl Client {
     pub fn unbind_auto_snapshot_policy(&self) -> UnbindAutoSnapshotPolicyCall {
         UnbindAutoSnapshotPolicyCall::new(&self.handle)
     }
-    /// Calls `UpdateAutoSnapshotPolicy`.
+    /// Calls `UpdateAutoSnapshotPolicy`; the answer is a [`UpdateAutoSnapshotPolicyResponse`].
     ///
     /// Required: `AutoSnapshotPolicyId`.
     ///
@@ -544,7 +544,7 @@ impl Client {
     pub fn update_auto_snapshot_policy(&self) -> UpdateAutoSnapshotPolicyCall {
         UpdateAutoSnapshotPolicyCall::new(&self.handle)
     }
-    /// Calls `UpdateCfsFileSystemName`.
+    /// Calls `UpdateCfsFileSystemName`; the answer is a [`UpdateCfsFileSystemNameResponse`].
     ///
     /// Required: `FileSystemId`.
     ///
@@ -553,7 +553,7 @@ impl Client {
     pub fn update_cfs_file_system_name(&self) -> UpdateCfsFileSystemNameCall {
         UpdateCfsFileSystemNameCall::new(&self.handle)
     }
-    /// Calls `UpdateCfsFileSystemPGroup`.
+    /// Calls `UpdateCfsFileSystemPGroup`; the answer is a [`UpdateCfsFileSystemPGroupResponse`].
     ///
     /// Required: `PGroupId`, `FileSystemId`.
     ///
@@ -562,7 +562,7 @@ impl Client {
     pub fn update_cfs_file_system_p_group(&self) -> UpdateCfsFileSystemPGroupCall {
         UpdateCfsFileSystemPGroupCall::new(&self.handle)
     }
-    /// Calls `UpdateCfsFileSystemSizeLimit`.
+    /// Calls `UpdateCfsFileSystemSizeLimit`; the answer is a [`UpdateCfsFileSystemSizeLimitResponse`].
     ///
     /// Required: `FsLimit`, `FileSystemId`.
     ///
@@ -571,7 +571,7 @@ impl Client {
     pub fn update_cfs_file_system_size_limit(&self) -> UpdateCfsFileSystemSizeLimitCall {
         UpdateCfsFileSystemSizeLimitCall::new(&self.handle)
     }
-    /// Calls `UpdateCfsPGroup`.
+    /// Calls `UpdateCfsPGroup`; the answer is a [`UpdateCfsPGroupResponse`].
     ///
     /// Required: `PGroupId`.
     ///
@@ -580,7 +580,7 @@ impl Client {
     pub fn update_cfs_p_group(&self) -> UpdateCfsPGroupCall {
         UpdateCfsPGroupCall::new(&self.handle)
     }
-    /// Calls `UpdateCfsRule`.
+    /// Calls `UpdateCfsRule`; the answer is a [`UpdateCfsRuleResponse`].
     ///
     /// Required: `PGroupId`, `RuleId`.
     ///
@@ -589,7 +589,7 @@ impl Client {
     pub fn update_cfs_rule(&self) -> UpdateCfsRuleCall {
         UpdateCfsRuleCall::new(&self.handle)
     }
-    /// Calls `UpdateCfsSnapshotAttribute`.
+    /// Calls `UpdateCfsSnapshotAttribute`; the answer is a [`UpdateCfsSnapshotAttributeResponse`].
     ///
     /// Required: `SnapshotId`.
     ///
@@ -598,7 +598,7 @@ impl Client {
     pub fn update_cfs_snapshot_attribute(&self) -> UpdateCfsSnapshotAttributeCall {
         UpdateCfsSnapshotAttributeCall::new(&self.handle)
     }
-    /// Calls `UpdateFileSystemBandwidthLimit`.
+    /// Calls `UpdateFileSystemBandwidthLimit`; the answer is a [`UpdateFileSystemBandwidthLimitResponse`].
     ///
     /// Required: `FileSystemId`, `BandwidthLimit`.
     ///
@@ -1519,7 +1519,6 @@ rt::action!(
     DescribeAvailableZoneInfo, DescribeAvailableZoneInfoRequest,
     DescribeAvailableZoneInfoCall, DescribeAvailableZoneInfoResponse, Error, idempotent
 );
-impl<T> DescribeAvailableZoneInfoCall<T> {}
 /// The answer of [`Client::describe_available_zone_info`] (`DescribeAvailableZoneInfo`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -1641,7 +1640,6 @@ rt::action!(
     DescribeCfsPGroups, DescribeCfsPGroupsRequest, DescribeCfsPGroupsCall,
     DescribeCfsPGroupsResponse, Error, idempotent
 );
-impl<T> DescribeCfsPGroupsCall<T> {}
 /// The answer of [`Client::describe_cfs_p_groups`] (`DescribeCfsPGroups`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -1673,7 +1671,6 @@ rt::action!(
     DescribeCfsServiceStatus, DescribeCfsServiceStatusRequest,
     DescribeCfsServiceStatusCall, DescribeCfsServiceStatusResponse, Error, idempotent
 );
-impl<T> DescribeCfsServiceStatusCall<T> {}
 /// The answer of [`Client::describe_cfs_service_status`] (`DescribeCfsServiceStatus`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -1689,7 +1686,6 @@ rt::action!(
     DescribeCfsSnapshotOverviewCall, DescribeCfsSnapshotOverviewResponse, Error,
     idempotent
 );
-impl<T> DescribeCfsSnapshotOverviewCall<T> {}
 /// The answer of [`Client::describe_cfs_snapshot_overview`] (`DescribeCfsSnapshotOverview`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -2258,7 +2254,6 @@ rt::action!(
     SignUpCfsService, SignUpCfsServiceRequest, SignUpCfsServiceCall,
     SignUpCfsServiceResponse, Error
 );
-impl<T> SignUpCfsServiceCall<T> {}
 /// The answer of [`Client::sign_up_cfs_service`] (`SignUpCfsService`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `AddAclRule`.
+    /// Calls `AddAclRule`; the answer is a [`AddAclRuleResponse`].
     ///
     /// Required: `Rules`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn add_acl_rule(&self) -> AddAclRuleCall {
         AddAclRuleCall::new(&self.handle)
     }
-    /// Calls `AddEnterpriseSecurityGroupRules`.
+    /// Calls `AddEnterpriseSecurityGroupRules`; the answer is a [`AddEnterpriseSecurityGroupRulesResponse`].
     ///
     /// Required: `Data`. Automatic retries: safe only with a `ClientToken` set; without one, none once the request may have reached the service.
     ///
@@ -55,7 +55,7 @@ impl Client {
     ) -> AddEnterpriseSecurityGroupRulesCall {
         AddEnterpriseSecurityGroupRulesCall::new(&self.handle)
     }
-    /// Calls `AddNatAcRule`.
+    /// Calls `AddNatAcRule`; the answer is a [`AddNatAcRuleResponse`].
     ///
     /// Required: `Rules`.
     ///
@@ -64,7 +64,7 @@ impl Client {
     pub fn add_nat_ac_rule(&self) -> AddNatAcRuleCall {
         AddNatAcRuleCall::new(&self.handle)
     }
-    /// Calls `AddVpcAcRule`.
+    /// Calls `AddVpcAcRule`; the answer is a [`AddVpcAcRuleResponse`].
     ///
     /// Required: `Rules`.
     ///
@@ -73,7 +73,7 @@ impl Client {
     pub fn add_vpc_ac_rule(&self) -> AddVpcAcRuleCall {
         AddVpcAcRuleCall::new(&self.handle)
     }
-    /// Calls `CheckClusterNatFwPreAccess`.
+    /// Calls `CheckClusterNatFwPreAccess`; the answer is a [`CheckClusterNatFwPreAccessResponse`].
     ///
     /// Required: `NatCcnSwitch`, `CheckMode`.
     ///
@@ -82,7 +82,7 @@ impl Client {
     pub fn check_cluster_nat_fw_pre_access(&self) -> CheckClusterNatFwPreAccessCall {
         CheckClusterNatFwPreAccessCall::new(&self.handle)
     }
-    /// Calls `CheckClusterVpcFwPreAccess`.
+    /// Calls `CheckClusterVpcFwPreAccess`; the answer is a [`CheckClusterVpcFwPreAccessResponse`].
     ///
     /// Required: `CcnSwitch`, `CheckMode`.
     ///
@@ -91,7 +91,7 @@ impl Client {
     pub fn check_cluster_vpc_fw_pre_access(&self) -> CheckClusterVpcFwPreAccessCall {
         CheckClusterVpcFwPreAccessCall::new(&self.handle)
     }
-    /// Calls `CloseClusterNatFwSwitch`.
+    /// Calls `CloseClusterNatFwSwitch`; the answer is a [`CloseClusterNatFwSwitchResponse`].
     ///
     /// Required: `NatInsId`, `CcnId`.
     ///
@@ -100,7 +100,7 @@ impl Client {
     pub fn close_cluster_nat_fw_switch(&self) -> CloseClusterNatFwSwitchCall {
         CloseClusterNatFwSwitchCall::new(&self.handle)
     }
-    /// Calls `CreateAcRules`.
+    /// Calls `CreateAcRules`; the answer is a [`CreateAcRulesResponse`].
     ///
     /// Required: `Data`.
     ///
@@ -109,7 +109,7 @@ impl Client {
     pub fn create_ac_rules(&self) -> CreateAcRulesCall {
         CreateAcRulesCall::new(&self.handle)
     }
-    /// Calls `CreateAddressTemplate`.
+    /// Calls `CreateAddressTemplate`; the answer is a [`CreateAddressTemplateResponse`].
     ///
     /// Required: `Name`, `Detail`, `IpString`, `Type`.
     ///
@@ -118,7 +118,7 @@ impl Client {
     pub fn create_address_template(&self) -> CreateAddressTemplateCall {
         CreateAddressTemplateCall::new(&self.handle)
     }
-    /// Calls `CreateAlertCenterIsolate`.
+    /// Calls `CreateAlertCenterIsolate`; the answer is a [`CreateAlertCenterIsolateResponse`].
     ///
     /// Required: `HandleAssetList`, `HandleTime`, `AlertDirection`, `IsolateType`.
     ///
@@ -127,7 +127,7 @@ impl Client {
     pub fn create_alert_center_isolate(&self) -> CreateAlertCenterIsolateCall {
         CreateAlertCenterIsolateCall::new(&self.handle)
     }
-    /// Calls `CreateAlertCenterOmit`.
+    /// Calls `CreateAlertCenterOmit`; the answer is a [`CreateAlertCenterOmitResponse`].
     ///
     /// Required: `HandleIdList`, `TableType`.
     ///
@@ -136,7 +136,7 @@ impl Client {
     pub fn create_alert_center_omit(&self) -> CreateAlertCenterOmitCall {
         CreateAlertCenterOmitCall::new(&self.handle)
     }
-    /// Calls `CreateAlertCenterRule`.
+    /// Calls `CreateAlertCenterRule`; the answer is a [`CreateAlertCenterRuleResponse`].
     ///
     /// Required: `HandleTime`, `HandleType`, `AlertDirection`, `HandleDirection`.
     ///
@@ -145,7 +145,7 @@ impl Client {
     pub fn create_alert_center_rule(&self) -> CreateAlertCenterRuleCall {
         CreateAlertCenterRuleCall::new(&self.handle)
     }
-    /// Calls `CreateAlertCenterRuleAsync`.
+    /// Calls `CreateAlertCenterRuleAsync`; the answer is a [`CreateAlertCenterRuleAsyncResponse`].
     ///
     /// Required: `AlertDirection`, `HandleDirection`, `HandleTime`, `HandleType`.
     ///
@@ -154,7 +154,7 @@ impl Client {
     pub fn create_alert_center_rule_async(&self) -> CreateAlertCenterRuleAsyncCall {
         CreateAlertCenterRuleAsyncCall::new(&self.handle)
     }
-    /// Calls `CreateBlockIgnoreRuleList`.
+    /// Calls `CreateBlockIgnoreRuleList`; the answer is a [`CreateBlockIgnoreRuleListResponse`].
     ///
     /// Required: `Rules`, `RuleType`.
     ///
@@ -163,7 +163,7 @@ impl Client {
     pub fn create_block_ignore_rule_list(&self) -> CreateBlockIgnoreRuleListCall {
         CreateBlockIgnoreRuleListCall::new(&self.handle)
     }
-    /// Calls `CreateBlockIgnoreRuleNew`.
+    /// Calls `CreateBlockIgnoreRuleNew`; the answer is a [`CreateBlockIgnoreRuleNewResponse`].
     ///
     /// Required: `RuleType`, `Rules`.
     ///
@@ -172,7 +172,7 @@ impl Client {
     pub fn create_block_ignore_rule_new(&self) -> CreateBlockIgnoreRuleNewCall {
         CreateBlockIgnoreRuleNewCall::new(&self.handle)
     }
-    /// Calls `CreateChooseVpcs`.
+    /// Calls `CreateChooseVpcs`; the answer is a [`CreateChooseVpcsResponse`].
     ///
     /// Required: `VpcList`, `AllZoneList`.
     ///
@@ -181,7 +181,7 @@ impl Client {
     pub fn create_choose_vpcs(&self) -> CreateChooseVpcsCall {
         CreateChooseVpcsCall::new(&self.handle)
     }
-    /// Calls `CreateDatabaseWhiteListRules`.
+    /// Calls `CreateDatabaseWhiteListRules`; the answer is a [`CreateDatabaseWhiteListRulesResponse`].
     ///
     /// Required: `DatabaseWhiteListRuleData`.
     ///
@@ -190,7 +190,7 @@ impl Client {
     pub fn create_database_white_list_rules(&self) -> CreateDatabaseWhiteListRulesCall {
         CreateDatabaseWhiteListRulesCall::new(&self.handle)
     }
-    /// Calls `CreateNatFwDnatRule`.
+    /// Calls `CreateNatFwDnatRule`; the answer is a [`CreateNatFwDnatRuleResponse`].
     ///
     /// Required: `Mode`.
     ///
@@ -199,7 +199,7 @@ impl Client {
     pub fn create_nat_fw_dnat_rule(&self) -> CreateNatFwDnatRuleCall {
         CreateNatFwDnatRuleCall::new(&self.handle)
     }
-    /// Calls `CreateNatFwInstance`.
+    /// Calls `CreateNatFwInstance`; the answer is a [`CreateNatFwInstanceResponse`].
     ///
     /// Required: `Name`, `Width`, `Mode`.
     ///
@@ -208,7 +208,7 @@ impl Client {
     pub fn create_nat_fw_instance(&self) -> CreateNatFwInstanceCall {
         CreateNatFwInstanceCall::new(&self.handle)
     }
-    /// Calls `CreateNatFwInstanceWithDomain`.
+    /// Calls `CreateNatFwInstanceWithDomain`; the answer is a [`CreateNatFwInstanceWithDomainResponse`].
     ///
     /// Required: `Name`, `Width`, `Mode`.
     ///
@@ -219,7 +219,7 @@ impl Client {
     ) -> CreateNatFwInstanceWithDomainCall {
         CreateNatFwInstanceWithDomainCall::new(&self.handle)
     }
-    /// Calls `CreateSecurityGroupRules`.
+    /// Calls `CreateSecurityGroupRules`; the answer is a [`CreateSecurityGroupRulesResponse`].
     ///
     /// Required: `Data`, `Direction`.
     ///
@@ -228,7 +228,7 @@ impl Client {
     pub fn create_security_group_rules(&self) -> CreateSecurityGroupRulesCall {
         CreateSecurityGroupRulesCall::new(&self.handle)
     }
-    /// Calls `CreateVpcFwGroup`.
+    /// Calls `CreateVpcFwGroup`; the answer is a [`CreateVpcFwGroupResponse`].
     ///
     /// Required: `Name`, `Mode`, `VpcFwInstances`, `SwitchMode`, `FwVpcCidr`.
     ///
@@ -237,7 +237,7 @@ impl Client {
     pub fn create_vpc_fw_group(&self) -> CreateVpcFwGroupCall {
         CreateVpcFwGroupCall::new(&self.handle)
     }
-    /// Calls `CreateWhiteRule`.
+    /// Calls `CreateWhiteRule`; the answer is a [`CreateWhiteRuleResponse`].
     ///
     /// Required: `RuleType`, `Rules`.
     ///
@@ -246,7 +246,7 @@ impl Client {
     pub fn create_white_rule(&self) -> CreateWhiteRuleCall {
         CreateWhiteRuleCall::new(&self.handle)
     }
-    /// Calls `DeleteAcRule`.
+    /// Calls `DeleteAcRule`; the answer is a [`DeleteAcRuleResponse`].
     ///
     /// Required: `Id`, `Direction`.
     ///
@@ -255,7 +255,7 @@ impl Client {
     pub fn delete_ac_rule(&self) -> DeleteAcRuleCall {
         DeleteAcRuleCall::new(&self.handle)
     }
-    /// Calls `DeleteAddressTemplate`.
+    /// Calls `DeleteAddressTemplate`; the answer is a [`DeleteAddressTemplateResponse`].
     ///
     /// Required: `Uuid`.
     ///
@@ -264,7 +264,7 @@ impl Client {
     pub fn delete_address_template(&self) -> DeleteAddressTemplateCall {
         DeleteAddressTemplateCall::new(&self.handle)
     }
-    /// Calls `DeleteBlockIgnoreRuleList`.
+    /// Calls `DeleteBlockIgnoreRuleList`; the answer is a [`DeleteBlockIgnoreRuleListResponse`].
     ///
     /// Required: `Rules`, `RuleType`.
     ///
@@ -273,7 +273,7 @@ impl Client {
     pub fn delete_block_ignore_rule_list(&self) -> DeleteBlockIgnoreRuleListCall {
         DeleteBlockIgnoreRuleListCall::new(&self.handle)
     }
-    /// Calls `DeleteBlockIgnoreRuleNew`.
+    /// Calls `DeleteBlockIgnoreRuleNew`; the answer is a [`DeleteBlockIgnoreRuleNewResponse`].
     ///
     /// Required: `DeleteAll`.
     ///
@@ -282,7 +282,7 @@ impl Client {
     pub fn delete_block_ignore_rule_new(&self) -> DeleteBlockIgnoreRuleNewCall {
         DeleteBlockIgnoreRuleNewCall::new(&self.handle)
     }
-    /// Calls `DeleteNatFwDnatRule`.
+    /// Calls `DeleteNatFwDnatRule`; the answer is a [`DeleteNatFwDnatRuleResponse`].
     ///
     /// Required: `Mode`.
     ///
@@ -291,7 +291,7 @@ impl Client {
     pub fn delete_nat_fw_dnat_rule(&self) -> DeleteNatFwDnatRuleCall {
         DeleteNatFwDnatRuleCall::new(&self.handle)
     }
-    /// Calls `DeleteNatFwInstance`.
+    /// Calls `DeleteNatFwInstance`; the answer is a [`DeleteNatFwInstanceResponse`].
     ///
     /// Required: `CfwInstance`.
     ///
@@ -300,7 +300,7 @@ impl Client {
     pub fn delete_nat_fw_instance(&self) -> DeleteNatFwInstanceCall {
         DeleteNatFwInstanceCall::new(&self.handle)
     }
-    /// Calls `DeleteRemoteAccessDomain`.
+    /// Calls `DeleteRemoteAccessDomain`; the answer is a [`DeleteRemoteAccessDomainResponse`].
     ///
     /// Required: `AccessDomainList`.
     ///
@@ -309,7 +309,7 @@ impl Client {
     pub fn delete_remote_access_domain(&self) -> DeleteRemoteAccessDomainCall {
         DeleteRemoteAccessDomainCall::new(&self.handle)
     }
-    /// Calls `DeleteResourceGroup`.
+    /// Calls `DeleteResourceGroup`; the answer is a [`DeleteResourceGroupResponse`].
     ///
     /// Required: `GroupId`.
     ///
@@ -318,7 +318,7 @@ impl Client {
     pub fn delete_resource_group(&self) -> DeleteResourceGroupCall {
         DeleteResourceGroupCall::new(&self.handle)
     }
-    /// Calls `DeleteSecurityGroupRule`.
+    /// Calls `DeleteSecurityGroupRule`; the answer is a [`DeleteSecurityGroupRuleResponse`].
     ///
     /// Required: `Id`, `Area`, `Direction`.
     ///
@@ -327,35 +327,35 @@ impl Client {
     pub fn delete_security_group_rule(&self) -> DeleteSecurityGroupRuleCall {
         DeleteSecurityGroupRuleCall::new(&self.handle)
     }
-    /// Calls `DeleteVpcFwGroup`.
+    /// Calls `DeleteVpcFwGroup`; the answer is a [`DeleteVpcFwGroupResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cfw&Version=2019-09-04&Action=DeleteVpcFwGroup)
     #[inline]
     pub fn delete_vpc_fw_group(&self) -> DeleteVpcFwGroupCall {
         DeleteVpcFwGroupCall::new(&self.handle)
     }
-    /// Calls `DeleteWhiteRule`.
+    /// Calls `DeleteWhiteRule`; the answer is a [`DeleteWhiteRuleResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cfw&Version=2019-09-04&Action=DeleteWhiteRule)
     #[inline]
     pub fn delete_white_rule(&self) -> DeleteWhiteRuleCall {
         DeleteWhiteRuleCall::new(&self.handle)
     }
-    /// Calls `DescribeAcLists`.
+    /// Calls `DescribeAcLists`; the answer is a [`DescribeAcListsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cfw&Version=2019-09-04&Action=DescribeAcLists)
     #[inline]
     pub fn describe_ac_lists(&self) -> DescribeAcListsCall {
         DescribeAcListsCall::new(&self.handle)
     }
-    /// Calls `DescribeAclRegInfo`.
+    /// Calls `DescribeAclRegInfo`; the answer is a [`DescribeAclRegInfoResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cfw&Version=2019-09-04&Action=DescribeAclRegInfo)
     #[inline]
     pub fn describe_acl_reg_info(&self) -> DescribeAclRegInfoCall {
         DescribeAclRegInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeAclRule`.
+    /// Calls `DescribeAclRule`; the answer is a [`DescribeAclRuleResponse`].
     ///
     /// Required: `Limit`, `Offset`.
     ///
@@ -364,21 +364,21 @@ impl Client {
     pub fn describe_acl_rule(&self) -> DescribeAclRuleCall {
         DescribeAclRuleCall::new(&self.handle)
     }
-    /// Calls `DescribeAddressTemplateList`.
+    /// Calls `DescribeAddressTemplateList`; the answer is a [`DescribeAddressTemplateListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cfw&Version=2019-09-04&Action=DescribeAddressTemplateList)
     #[inline]
     pub fn describe_address_template_list(&self) -> DescribeAddressTemplateListCall {
         DescribeAddressTemplateListCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetSync`.
+    /// Calls `DescribeAssetSync`; the answer is a [`DescribeAssetSyncResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cfw&Version=2019-09-04&Action=DescribeAssetSync)
     #[inline]
     pub fn describe_asset_sync(&self) -> DescribeAssetSyncCall {
         DescribeAssetSyncCall::new(&self.handle)
     }
-    /// Calls `DescribeAssociatedInstanceList`.
+    /// Calls `DescribeAssociatedInstanceList`; the answer is a [`DescribeAssociatedInstanceListResponse`].
     ///
     /// Required: `Offset`, `Limit`, `Area`.
     ///
@@ -389,7 +389,7 @@ impl Client {
     ) -> DescribeAssociatedInstanceListCall {
         DescribeAssociatedInstanceListCall::new(&self.handle)
     }
-    /// Calls `DescribeBlockByIpTimesList`.
+    /// Calls `DescribeBlockByIpTimesList`; the answer is a [`DescribeBlockByIpTimesListResponse`].
     ///
     /// Required: `EndTime`, `Ip`, `StartTime`.
     ///
@@ -398,7 +398,7 @@ impl Client {
     pub fn describe_block_by_ip_times_list(&self) -> DescribeBlockByIpTimesListCall {
         DescribeBlockByIpTimesListCall::new(&self.handle)
     }
-    /// Calls `DescribeBlockIgnoreList`.
+    /// Calls `DescribeBlockIgnoreList`; the answer is a [`DescribeBlockIgnoreListResponse`].
     ///
     /// Required: `Limit`, `Offset`, `Direction`, `Order`, `By`, `ShowType`.
     ///
@@ -407,7 +407,7 @@ impl Client {
     pub fn describe_block_ignore_list(&self) -> DescribeBlockIgnoreListCall {
         DescribeBlockIgnoreListCall::new(&self.handle)
     }
-    /// Calls `DescribeBlockList`.
+    /// Calls `DescribeBlockList`; the answer is a [`DescribeBlockListResponse`].
     ///
     /// Required: `Offset`, `Limit`, `StatTimeSpan`, `StartTime`, `EndTime`.
     ///
@@ -416,7 +416,7 @@ impl Client {
     pub fn describe_block_list(&self) -> DescribeBlockListCall {
         DescribeBlockListCall::new(&self.handle)
     }
-    /// Calls `DescribeBlockStaticList`.
+    /// Calls `DescribeBlockStaticList`; the answer is a [`DescribeBlockStaticListResponse`].
     ///
     /// Required: `EndTime`, `QueryType`, `StartTime`, `Top`.
     ///
@@ -425,7 +425,7 @@ impl Client {
     pub fn describe_block_static_list(&self) -> DescribeBlockStaticListCall {
         DescribeBlockStaticListCall::new(&self.handle)
     }
-    /// Calls `DescribeCcnAssociatedInstances`.
+    /// Calls `DescribeCcnAssociatedInstances`; the answer is a [`DescribeCcnAssociatedInstancesResponse`].
     ///
     /// Required: `CcnId`.
     ///
@@ -436,7 +436,7 @@ impl Client {
     ) -> DescribeCcnAssociatedInstancesCall {
         DescribeCcnAssociatedInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribeCcnInstanceRegionStatus`.
+    /// Calls `DescribeCcnInstanceRegionStatus`; the answer is a [`DescribeCcnInstanceRegionStatusResponse`].
     ///
     /// Required: `CcnId`.
     ///
@@ -447,14 +447,14 @@ impl Client {
     ) -> DescribeCcnInstanceRegionStatusCall {
         DescribeCcnInstanceRegionStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeCcnVpcFwPolicyLimit`.
+    /// Calls `DescribeCcnVpcFwPolicyLimit`; the answer is a [`DescribeCcnVpcFwPolicyLimitResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cfw&Version=2019-09-04&Action=DescribeCcnVpcFwPolicyLimit)
     #[inline]
     pub fn describe_ccn_vpc_fw_policy_limit(&self) -> DescribeCcnVpcFwPolicyLimitCall {
         DescribeCcnVpcFwPolicyLimitCall::new(&self.handle)
     }
-    /// Calls `DescribeCcnVpcFwSwitch`.
+    /// Calls `DescribeCcnVpcFwSwitch`; the answer is a [`DescribeCcnVpcFwSwitchResponse`].
     ///
     /// Required: `CcnId`.
     ///
@@ -463,14 +463,14 @@ impl Client {
     pub fn describe_ccn_vpc_fw_switch(&self) -> DescribeCcnVpcFwSwitchCall {
         DescribeCcnVpcFwSwitchCall::new(&self.handle)
     }
-    /// Calls `DescribeCfwAlerts`.
+    /// Calls `DescribeCfwAlerts`; the answer is a [`DescribeCfwAlertsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cfw&Version=2019-09-04&Action=DescribeCfwAlerts)
     #[inline]
     pub fn describe_cfw_alerts(&self) -> DescribeCfwAlertsCall {
         DescribeCfwAlertsCall::new(&self.handle)
     }
-    /// Calls `DescribeCfwAnalysisData`.
+    /// Calls `DescribeCfwAnalysisData`; the answer is a [`DescribeCfwAnalysisDataResponse`].
     ///
     /// Required: `Scenario`.
     ///
@@ -479,14 +479,14 @@ impl Client {
     pub fn describe_cfw_analysis_data(&self) -> DescribeCfwAnalysisDataCall {
         DescribeCfwAnalysisDataCall::new(&self.handle)
     }
-    /// Calls `DescribeCfwAssets`.
+    /// Calls `DescribeCfwAssets`; the answer is a [`DescribeCfwAssetsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cfw&Version=2019-09-04&Action=DescribeCfwAssets)
     #[inline]
     pub fn describe_cfw_assets(&self) -> DescribeCfwAssetsCall {
         DescribeCfwAssetsCall::new(&self.handle)
     }
-    /// Calls `DescribeCfwEips`.
+    /// Calls `DescribeCfwEips`; the answer is a [`DescribeCfwEipsResponse`].
     ///
     /// Required: `Mode`, `NatGatewayId`.
     ///
@@ -495,28 +495,28 @@ impl Client {
     pub fn describe_cfw_eips(&self) -> DescribeCfwEipsCall {
         DescribeCfwEipsCall::new(&self.handle)
     }
-    /// Calls `DescribeCfwInsStatus`.
+    /// Calls `DescribeCfwInsStatus`; the answer is a [`DescribeCfwInsStatusResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cfw&Version=2019-09-04&Action=DescribeCfwInsStatus)
     #[inline]
     pub fn describe_cfw_ins_status(&self) -> DescribeCfwInsStatusCall {
         DescribeCfwInsStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeCfwLogs`.
+    /// Calls `DescribeCfwLogs`; the answer is a [`DescribeCfwLogsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cfw&Version=2019-09-04&Action=DescribeCfwLogs)
     #[inline]
     pub fn describe_cfw_logs(&self) -> DescribeCfwLogsCall {
         DescribeCfwLogsCall::new(&self.handle)
     }
-    /// Calls `DescribeCfwRiskOverview`.
+    /// Calls `DescribeCfwRiskOverview`; the answer is a [`DescribeCfwRiskOverviewResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cfw&Version=2019-09-04&Action=DescribeCfwRiskOverview)
     #[inline]
     pub fn describe_cfw_risk_overview(&self) -> DescribeCfwRiskOverviewCall {
         DescribeCfwRiskOverviewCall::new(&self.handle)
     }
-    /// Calls `DescribeCfwRuleOptimization`.
+    /// Calls `DescribeCfwRuleOptimization`; the answer is a [`DescribeCfwRuleOptimizationResponse`].
     ///
     /// Required: `RuleType`.
     ///
@@ -525,7 +525,7 @@ impl Client {
     pub fn describe_cfw_rule_optimization(&self) -> DescribeCfwRuleOptimizationCall {
         DescribeCfwRuleOptimizationCall::new(&self.handle)
     }
-    /// Calls `DescribeCfwRules`.
+    /// Calls `DescribeCfwRules`; the answer is a [`DescribeCfwRulesResponse`].
     ///
     /// Required: `RuleType`.
     ///
@@ -534,7 +534,7 @@ impl Client {
     pub fn describe_cfw_rules(&self) -> DescribeCfwRulesCall {
         DescribeCfwRulesCall::new(&self.handle)
     }
-    /// Calls `DescribeCfwStatusMonitor`.
+    /// Calls `DescribeCfwStatusMonitor`; the answer is a [`DescribeCfwStatusMonitorResponse`].
     ///
     /// Required: `Op`, `FirewallType`.
     ///
@@ -543,14 +543,14 @@ impl Client {
     pub fn describe_cfw_status_monitor(&self) -> DescribeCfwStatusMonitorCall {
         DescribeCfwStatusMonitorCall::new(&self.handle)
     }
-    /// Calls `DescribeCfwSwitches`.
+    /// Calls `DescribeCfwSwitches`; the answer is a [`DescribeCfwSwitchesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cfw&Version=2019-09-04&Action=DescribeCfwSwitches)
     #[inline]
     pub fn describe_cfw_switches(&self) -> DescribeCfwSwitchesCall {
         DescribeCfwSwitchesCall::new(&self.handle)
     }
-    /// Calls `DescribeClusterNatCcnFwSwitchList`.
+    /// Calls `DescribeClusterNatCcnFwSwitchList`; the answer is a [`DescribeClusterNatCcnFwSwitchListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cfw&Version=2019-09-04&Action=DescribeClusterNatCcnFwSwitchList)
     #[inline]
@@ -559,28 +559,28 @@ impl Client {
     ) -> DescribeClusterNatCcnFwSwitchListCall {
         DescribeClusterNatCcnFwSwitchListCall::new(&self.handle)
     }
-    /// Calls `DescribeClusterVpcFwSwitchs`.
+    /// Calls `DescribeClusterVpcFwSwitchs`; the answer is a [`DescribeClusterVpcFwSwitchsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cfw&Version=2019-09-04&Action=DescribeClusterVpcFwSwitchs)
     #[inline]
     pub fn describe_cluster_vpc_fw_switchs(&self) -> DescribeClusterVpcFwSwitchsCall {
         DescribeClusterVpcFwSwitchsCall::new(&self.handle)
     }
-    /// Calls `DescribeDefenseSwitch`.
+    /// Calls `DescribeDefenseSwitch`; the answer is a [`DescribeDefenseSwitchResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cfw&Version=2019-09-04&Action=DescribeDefenseSwitch)
     #[inline]
     pub fn describe_defense_switch(&self) -> DescribeDefenseSwitchCall {
         DescribeDefenseSwitchCall::new(&self.handle)
     }
-    /// Calls `DescribeEdgeIpSimple`.
+    /// Calls `DescribeEdgeIpSimple`; the answer is a [`DescribeEdgeIpSimpleResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cfw&Version=2019-09-04&Action=DescribeEdgeIpSimple)
     #[inline]
     pub fn describe_edge_ip_simple(&self) -> DescribeEdgeIpSimpleCall {
         DescribeEdgeIpSimpleCall::new(&self.handle)
     }
-    /// Calls `DescribeEnterpriseSGRuleProgress`.
+    /// Calls `DescribeEnterpriseSGRuleProgress`; the answer is a [`DescribeEnterpriseSGRuleProgressResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cfw&Version=2019-09-04&Action=DescribeEnterpriseSGRuleProgress)
     #[inline]
@@ -589,7 +589,7 @@ impl Client {
     ) -> DescribeEnterpriseSGRuleProgressCall {
         DescribeEnterpriseSGRuleProgressCall::new(&self.handle)
     }
-    /// Calls `DescribeEnterpriseSecurityGroupRule`.
+    /// Calls `DescribeEnterpriseSecurityGroupRule`; the answer is a [`DescribeEnterpriseSecurityGroupRuleResponse`].
     ///
     /// Required: `PageNo`, `PageSize`.
     ///
@@ -600,7 +600,7 @@ impl Client {
     ) -> DescribeEnterpriseSecurityGroupRuleCall {
         DescribeEnterpriseSecurityGroupRuleCall::new(&self.handle)
     }
-    /// Calls `DescribeEnterpriseSecurityGroupRuleList`.
+    /// Calls `DescribeEnterpriseSecurityGroupRuleList`; the answer is a [`DescribeEnterpriseSecurityGroupRuleListResponse`].
     ///
     /// Required: `Limit`, `Offset`.
     ///
@@ -611,21 +611,21 @@ impl Client {
     ) -> DescribeEnterpriseSecurityGroupRuleListCall {
         DescribeEnterpriseSecurityGroupRuleListCall::new(&self.handle)
     }
-    /// Calls `DescribeFwEdgeIps`.
+    /// Calls `DescribeFwEdgeIps`; the answer is a [`DescribeFwEdgeIpsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cfw&Version=2019-09-04&Action=DescribeFwEdgeIps)
     #[inline]
     pub fn describe_fw_edge_ips(&self) -> DescribeFwEdgeIpsCall {
         DescribeFwEdgeIpsCall::new(&self.handle)
     }
-    /// Calls `DescribeFwGroupIdNames`.
+    /// Calls `DescribeFwGroupIdNames`; the answer is a [`DescribeFwGroupIdNamesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cfw&Version=2019-09-04&Action=DescribeFwGroupIdNames)
     #[inline]
     pub fn describe_fw_group_id_names(&self) -> DescribeFwGroupIdNamesCall {
         DescribeFwGroupIdNamesCall::new(&self.handle)
     }
-    /// Calls `DescribeFwGroupInstanceInfo`.
+    /// Calls `DescribeFwGroupInstanceInfo`; the answer is a [`DescribeFwGroupInstanceInfoResponse`].
     ///
     /// Required: `Limit`, `Offset`.
     ///
@@ -634,21 +634,21 @@ impl Client {
     pub fn describe_fw_group_instance_info(&self) -> DescribeFwGroupInstanceInfoCall {
         DescribeFwGroupInstanceInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeFwSyncStatus`.
+    /// Calls `DescribeFwSyncStatus`; the answer is a [`DescribeFwSyncStatusResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cfw&Version=2019-09-04&Action=DescribeFwSyncStatus)
     #[inline]
     pub fn describe_fw_sync_status(&self) -> DescribeFwSyncStatusCall {
         DescribeFwSyncStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeGuideScanInfo`.
+    /// Calls `DescribeGuideScanInfo`; the answer is a [`DescribeGuideScanInfoResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cfw&Version=2019-09-04&Action=DescribeGuideScanInfo)
     #[inline]
     pub fn describe_guide_scan_info(&self) -> DescribeGuideScanInfoCall {
         DescribeGuideScanInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeIPStatusList`.
+    /// Calls `DescribeIPStatusList`; the answer is a [`DescribeIPStatusListResponse`].
     ///
     /// Required: `IPList`.
     ///
@@ -657,14 +657,14 @@ impl Client {
     pub fn describe_ip_status_list(&self) -> DescribeIPStatusListCall {
         DescribeIPStatusListCall::new(&self.handle)
     }
-    /// Calls `DescribeIpsModeSwitch`.
+    /// Calls `DescribeIpsModeSwitch`; the answer is a [`DescribeIpsModeSwitchResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cfw&Version=2019-09-04&Action=DescribeIpsModeSwitch)
     #[inline]
     pub fn describe_ips_mode_switch(&self) -> DescribeIpsModeSwitchCall {
         DescribeIpsModeSwitchCall::new(&self.handle)
     }
-    /// Calls `DescribeIpsRuleListNew`.
+    /// Calls `DescribeIpsRuleListNew`; the answer is a [`DescribeIpsRuleListNewResponse`].
     ///
     /// Required: `Limit`, `Offset`.
     ///
@@ -673,14 +673,14 @@ impl Client {
     pub fn describe_ips_rule_list_new(&self) -> DescribeIpsRuleListNewCall {
         DescribeIpsRuleListNewCall::new(&self.handle)
     }
-    /// Calls `DescribeLogStorageStatistic`.
+    /// Calls `DescribeLogStorageStatistic`; the answer is a [`DescribeLogStorageStatisticResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cfw&Version=2019-09-04&Action=DescribeLogStorageStatistic)
     #[inline]
     pub fn describe_log_storage_statistic(&self) -> DescribeLogStorageStatisticCall {
         DescribeLogStorageStatisticCall::new(&self.handle)
     }
-    /// Calls `DescribeLogs`.
+    /// Calls `DescribeLogs`; the answer is a [`DescribeLogsResponse`].
     ///
     /// Required: `Index`, `Limit`, `Offset`, `StartTime`, `EndTime`.
     ///
@@ -689,7 +689,7 @@ impl Client {
     pub fn describe_logs(&self) -> DescribeLogsCall {
         DescribeLogsCall::new(&self.handle)
     }
-    /// Calls `DescribeNDRAssetIdentificationCursorList`.
+    /// Calls `DescribeNDRAssetIdentificationCursorList`; the answer is a [`DescribeNDRAssetIdentificationCursorListResponse`].
     ///
     /// Required: `Limit`.
     ///
@@ -700,7 +700,7 @@ impl Client {
     ) -> DescribeNDRAssetIdentificationCursorListCall {
         DescribeNDRAssetIdentificationCursorListCall::new(&self.handle)
     }
-    /// Calls `DescribeNDRAssetIdentificationList`.
+    /// Calls `DescribeNDRAssetIdentificationList`; the answer is a [`DescribeNDRAssetIdentificationListResponse`].
     ///
     /// Required: `Limit`, `Offset`.
     ///
@@ -711,7 +711,7 @@ impl Client {
     ) -> DescribeNDRAssetIdentificationListCall {
         DescribeNDRAssetIdentificationListCall::new(&self.handle)
     }
-    /// Calls `DescribeNDRDataLeakOutAlertDetail`.
+    /// Calls `DescribeNDRDataLeakOutAlertDetail`; the answer is a [`DescribeNDRDataLeakOutAlertDetailResponse`].
     ///
     /// Required: `RiskId`.
     ///
@@ -722,7 +722,7 @@ impl Client {
     ) -> DescribeNDRDataLeakOutAlertDetailCall {
         DescribeNDRDataLeakOutAlertDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeNDRDataLeakOutAlertList`.
+    /// Calls `DescribeNDRDataLeakOutAlertList`; the answer is a [`DescribeNDRDataLeakOutAlertListResponse`].
     ///
     /// Required: `Limit`, `Offset`.
     ///
@@ -733,7 +733,7 @@ impl Client {
     ) -> DescribeNDRDataLeakOutAlertListCall {
         DescribeNDRDataLeakOutAlertListCall::new(&self.handle)
     }
-    /// Calls `DescribeNatAcRule`.
+    /// Calls `DescribeNatAcRule`; the answer is a [`DescribeNatAcRuleResponse`].
     ///
     /// Required: `Limit`, `Offset`.
     ///
@@ -742,7 +742,7 @@ impl Client {
     pub fn describe_nat_ac_rule(&self) -> DescribeNatAcRuleCall {
         DescribeNatAcRuleCall::new(&self.handle)
     }
-    /// Calls `DescribeNatCcnFwSwitch`.
+    /// Calls `DescribeNatCcnFwSwitch`; the answer is a [`DescribeNatCcnFwSwitchResponse`].
     ///
     /// Required: `NatInsId`, `CcnId`.
     ///
@@ -751,7 +751,7 @@ impl Client {
     pub fn describe_nat_ccn_fw_switch(&self) -> DescribeNatCcnFwSwitchCall {
         DescribeNatCcnFwSwitchCall::new(&self.handle)
     }
-    /// Calls `DescribeNatFwClusterRegionStatus`.
+    /// Calls `DescribeNatFwClusterRegionStatus`; the answer is a [`DescribeNatFwClusterRegionStatusResponse`].
     ///
     /// Required: `NatClusterRegionStatusQueryList`.
     ///
@@ -762,28 +762,28 @@ impl Client {
     ) -> DescribeNatFwClusterRegionStatusCall {
         DescribeNatFwClusterRegionStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeNatFwDnatRule`.
+    /// Calls `DescribeNatFwDnatRule`; the answer is a [`DescribeNatFwDnatRuleResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cfw&Version=2019-09-04&Action=DescribeNatFwDnatRule)
     #[inline]
     pub fn describe_nat_fw_dnat_rule(&self) -> DescribeNatFwDnatRuleCall {
         DescribeNatFwDnatRuleCall::new(&self.handle)
     }
-    /// Calls `DescribeNatFwInfoCount`.
+    /// Calls `DescribeNatFwInfoCount`; the answer is a [`DescribeNatFwInfoCountResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cfw&Version=2019-09-04&Action=DescribeNatFwInfoCount)
     #[inline]
     pub fn describe_nat_fw_info_count(&self) -> DescribeNatFwInfoCountCall {
         DescribeNatFwInfoCountCall::new(&self.handle)
     }
-    /// Calls `DescribeNatFwInstance`.
+    /// Calls `DescribeNatFwInstance`; the answer is a [`DescribeNatFwInstanceResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cfw&Version=2019-09-04&Action=DescribeNatFwInstance)
     #[inline]
     pub fn describe_nat_fw_instance(&self) -> DescribeNatFwInstanceCall {
         DescribeNatFwInstanceCall::new(&self.handle)
     }
-    /// Calls `DescribeNatFwInstanceWithRegion`.
+    /// Calls `DescribeNatFwInstanceWithRegion`; the answer is a [`DescribeNatFwInstanceWithRegionResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cfw&Version=2019-09-04&Action=DescribeNatFwInstanceWithRegion)
     #[inline]
@@ -792,14 +792,14 @@ impl Client {
     ) -> DescribeNatFwInstanceWithRegionCall {
         DescribeNatFwInstanceWithRegionCall::new(&self.handle)
     }
-    /// Calls `DescribeNatFwInstancesInfo`.
+    /// Calls `DescribeNatFwInstancesInfo`; the answer is a [`DescribeNatFwInstancesInfoResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cfw&Version=2019-09-04&Action=DescribeNatFwInstancesInfo)
     #[inline]
     pub fn describe_nat_fw_instances_info(&self) -> DescribeNatFwInstancesInfoCall {
         DescribeNatFwInstancesInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeNatFwSwitch`.
+    /// Calls `DescribeNatFwSwitch`; the answer is a [`DescribeNatFwSwitchResponse`].
     ///
     /// Required: `Offset`, `Limit`.
     ///
@@ -808,7 +808,7 @@ impl Client {
     pub fn describe_nat_fw_switch(&self) -> DescribeNatFwSwitchCall {
         DescribeNatFwSwitchCall::new(&self.handle)
     }
-    /// Calls `DescribeNatFwVpcDnsLst`.
+    /// Calls `DescribeNatFwVpcDnsLst`; the answer is a [`DescribeNatFwVpcDnsLstResponse`].
     ///
     /// Required: `NatFwInsId`.
     ///
@@ -817,14 +817,14 @@ impl Client {
     pub fn describe_nat_fw_vpc_dns_lst(&self) -> DescribeNatFwVpcDnsLstCall {
         DescribeNatFwVpcDnsLstCall::new(&self.handle)
     }
-    /// Calls `DescribeNatRuleScopes`.
+    /// Calls `DescribeNatRuleScopes`; the answer is a [`DescribeNatRuleScopesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cfw&Version=2019-09-04&Action=DescribeNatRuleScopes)
     #[inline]
     pub fn describe_nat_rule_scopes(&self) -> DescribeNatRuleScopesCall {
         DescribeNatRuleScopesCall::new(&self.handle)
     }
-    /// Calls `DescribeOfflineExportTask`.
+    /// Calls `DescribeOfflineExportTask`; the answer is a [`DescribeOfflineExportTaskResponse`].
     ///
     /// Required: `Limit`, `Offset`.
     ///
@@ -833,7 +833,7 @@ impl Client {
     pub fn describe_offline_export_task(&self) -> DescribeOfflineExportTaskCall {
         DescribeOfflineExportTaskCall::new(&self.handle)
     }
-    /// Calls `DescribeOfflineExportTemporaryCredentials`.
+    /// Calls `DescribeOfflineExportTemporaryCredentials`; the answer is a [`DescribeOfflineExportTemporaryCredentialsResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -844,14 +844,14 @@ impl Client {
     ) -> DescribeOfflineExportTemporaryCredentialsCall {
         DescribeOfflineExportTemporaryCredentialsCall::new(&self.handle)
     }
-    /// Calls `DescribeOverviewResourceQuota`.
+    /// Calls `DescribeOverviewResourceQuota`; the answer is a [`DescribeOverviewResourceQuotaResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cfw&Version=2019-09-04&Action=DescribeOverviewResourceQuota)
     #[inline]
     pub fn describe_overview_resource_quota(&self) -> DescribeOverviewResourceQuotaCall {
         DescribeOverviewResourceQuotaCall::new(&self.handle)
     }
-    /// Calls `DescribeResourceGroup`.
+    /// Calls `DescribeResourceGroup`; the answer is a [`DescribeResourceGroupResponse`].
     ///
     /// Required: `QueryType`.
     ///
@@ -860,7 +860,7 @@ impl Client {
     pub fn describe_resource_group(&self) -> DescribeResourceGroupCall {
         DescribeResourceGroupCall::new(&self.handle)
     }
-    /// Calls `DescribeResourceGroupNew`.
+    /// Calls `DescribeResourceGroupNew`; the answer is a [`DescribeResourceGroupNewResponse`].
     ///
     /// Required: `QueryType`.
     ///
@@ -869,14 +869,14 @@ impl Client {
     pub fn describe_resource_group_new(&self) -> DescribeResourceGroupNewCall {
         DescribeResourceGroupNewCall::new(&self.handle)
     }
-    /// Calls `DescribeRuleOverview`.
+    /// Calls `DescribeRuleOverview`; the answer is a [`DescribeRuleOverviewResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cfw&Version=2019-09-04&Action=DescribeRuleOverview)
     #[inline]
     pub fn describe_rule_overview(&self) -> DescribeRuleOverviewCall {
         DescribeRuleOverviewCall::new(&self.handle)
     }
-    /// Calls `DescribeSecurityGroupList`.
+    /// Calls `DescribeSecurityGroupList`; the answer is a [`DescribeSecurityGroupListResponse`].
     ///
     /// Required: `Direction`, `Area`.
     ///
@@ -885,7 +885,7 @@ impl Client {
     pub fn describe_security_group_list(&self) -> DescribeSecurityGroupListCall {
         DescribeSecurityGroupListCall::new(&self.handle)
     }
-    /// Calls `DescribeSecurityGroupRegionList`.
+    /// Calls `DescribeSecurityGroupRegionList`; the answer is a [`DescribeSecurityGroupRegionListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cfw&Version=2019-09-04&Action=DescribeSecurityGroupRegionList)
     #[inline]
@@ -894,35 +894,35 @@ impl Client {
     ) -> DescribeSecurityGroupRegionListCall {
         DescribeSecurityGroupRegionListCall::new(&self.handle)
     }
-    /// Calls `DescribeSerialRegion`.
+    /// Calls `DescribeSerialRegion`; the answer is a [`DescribeSerialRegionResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cfw&Version=2019-09-04&Action=DescribeSerialRegion)
     #[inline]
     pub fn describe_serial_region(&self) -> DescribeSerialRegionCall {
         DescribeSerialRegionCall::new(&self.handle)
     }
-    /// Calls `DescribeSourceAsset`.
+    /// Calls `DescribeSourceAsset`; the answer is a [`DescribeSourceAssetResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cfw&Version=2019-09-04&Action=DescribeSourceAsset)
     #[inline]
     pub fn describe_source_asset(&self) -> DescribeSourceAssetCall {
         DescribeSourceAssetCall::new(&self.handle)
     }
-    /// Calls `DescribeSwitchError`.
+    /// Calls `DescribeSwitchError`; the answer is a [`DescribeSwitchErrorResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cfw&Version=2019-09-04&Action=DescribeSwitchError)
     #[inline]
     pub fn describe_switch_error(&self) -> DescribeSwitchErrorCall {
         DescribeSwitchErrorCall::new(&self.handle)
     }
-    /// Calls `DescribeSwitchLists`.
+    /// Calls `DescribeSwitchLists`; the answer is a [`DescribeSwitchListsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cfw&Version=2019-09-04&Action=DescribeSwitchLists)
     #[inline]
     pub fn describe_switch_lists(&self) -> DescribeSwitchListsCall {
         DescribeSwitchListsCall::new(&self.handle)
     }
-    /// Calls `DescribeTLogInfo`.
+    /// Calls `DescribeTLogInfo`; the answer is a [`DescribeTLogInfoResponse`].
     ///
     /// Required: `EndTime`, `QueryType`, `StartTime`.
     ///
@@ -931,7 +931,7 @@ impl Client {
     pub fn describe_t_log_info(&self) -> DescribeTLogInfoCall {
         DescribeTLogInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeTLogIpList`.
+    /// Calls `DescribeTLogIpList`; the answer is a [`DescribeTLogIpListResponse`].
     ///
     /// Required: `EndTime`, `QueryType`, `StartTime`, `Top`.
     ///
@@ -940,14 +940,14 @@ impl Client {
     pub fn describe_t_log_ip_list(&self) -> DescribeTLogIpListCall {
         DescribeTLogIpListCall::new(&self.handle)
     }
-    /// Calls `DescribeTableStatus`.
+    /// Calls `DescribeTableStatus`; the answer is a [`DescribeTableStatusResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cfw&Version=2019-09-04&Action=DescribeTableStatus)
     #[inline]
     pub fn describe_table_status(&self) -> DescribeTableStatusCall {
         DescribeTableStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeUnHandleEventTabList`.
+    /// Calls `DescribeUnHandleEventTabList`; the answer is a [`DescribeUnHandleEventTabListResponse`].
     ///
     /// Required: `StartTime`, `EndTime`.
     ///
@@ -956,7 +956,7 @@ impl Client {
     pub fn describe_un_handle_event_tab_list(&self) -> DescribeUnHandleEventTabListCall {
         DescribeUnHandleEventTabListCall::new(&self.handle)
     }
-    /// Calls `DescribeVpcAcRule`.
+    /// Calls `DescribeVpcAcRule`; the answer is a [`DescribeVpcAcRuleResponse`].
     ///
     /// Required: `Limit`, `Offset`.
     ///
@@ -965,7 +965,7 @@ impl Client {
     pub fn describe_vpc_ac_rule(&self) -> DescribeVpcAcRuleCall {
         DescribeVpcAcRuleCall::new(&self.handle)
     }
-    /// Calls `DescribeVpcAclEdgeRange`.
+    /// Calls `DescribeVpcAclEdgeRange`; the answer is a [`DescribeVpcAclEdgeRangeResponse`].
     ///
     /// Required: `FromList`.
     ///
@@ -976,7 +976,7 @@ impl Client {
     pub fn describe_vpc_acl_edge_range(&self) -> DescribeVpcAclEdgeRangeCall {
         DescribeVpcAclEdgeRangeCall::new(&self.handle)
     }
-    /// Calls `DescribeVpcFwCcnPolicyWhiteList`.
+    /// Calls `DescribeVpcFwCcnPolicyWhiteList`; the answer is a [`DescribeVpcFwCcnPolicyWhiteListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cfw&Version=2019-09-04&Action=DescribeVpcFwCcnPolicyWhiteList)
     #[inline]
@@ -985,7 +985,7 @@ impl Client {
     ) -> DescribeVpcFwCcnPolicyWhiteListCall {
         DescribeVpcFwCcnPolicyWhiteListCall::new(&self.handle)
     }
-    /// Calls `DescribeVpcFwGroupSwitch`.
+    /// Calls `DescribeVpcFwGroupSwitch`; the answer is a [`DescribeVpcFwGroupSwitchResponse`].
     ///
     /// Required: `Limit`, `Offset`.
     ///
@@ -994,7 +994,7 @@ impl Client {
     pub fn describe_vpc_fw_group_switch(&self) -> DescribeVpcFwGroupSwitchCall {
         DescribeVpcFwGroupSwitchCall::new(&self.handle)
     }
-    /// Calls `DescribeVpcFwIpStat`.
+    /// Calls `DescribeVpcFwIpStat`; the answer is a [`DescribeVpcFwIpStatResponse`].
     ///
     /// Required: `Limit`, `Offset`.
     ///
@@ -1003,7 +1003,7 @@ impl Client {
     pub fn describe_vpc_fw_ip_stat(&self) -> DescribeVpcFwIpStatCall {
         DescribeVpcFwIpStatCall::new(&self.handle)
     }
-    /// Calls `ExpandCfwVertical`.
+    /// Calls `ExpandCfwVertical`; the answer is a [`ExpandCfwVerticalResponse`].
     ///
     /// Required: `FwType`, `Width`.
     ///
@@ -1012,7 +1012,7 @@ impl Client {
     pub fn expand_cfw_vertical(&self) -> ExpandCfwVerticalCall {
         ExpandCfwVerticalCall::new(&self.handle)
     }
-    /// Calls `ExportLogsOffline`.
+    /// Calls `ExportLogsOffline`; the answer is a [`ExportLogsOfflineResponse`].
     ///
     /// Required: `Index`, `StartTime`, `EndTime`, `TaskName`, `DataFormat`, `CompressionFormat`, `Order`, `Length`.
     ///
@@ -1021,7 +1021,7 @@ impl Client {
     pub fn export_logs_offline(&self) -> ExportLogsOfflineCall {
         ExportLogsOfflineCall::new(&self.handle)
     }
-    /// Calls `ModifyAcRule`.
+    /// Calls `ModifyAcRule`; the answer is a [`ModifyAcRuleResponse`].
     ///
     /// Required: `Data`.
     ///
@@ -1030,7 +1030,7 @@ impl Client {
     pub fn modify_ac_rule(&self) -> ModifyAcRuleCall {
         ModifyAcRuleCall::new(&self.handle)
     }
-    /// Calls `ModifyAclRule`.
+    /// Calls `ModifyAclRule`; the answer is a [`ModifyAclRuleResponse`].
     ///
     /// Required: `Rules`.
     ///
@@ -1039,7 +1039,7 @@ impl Client {
     pub fn modify_acl_rule(&self) -> ModifyAclRuleCall {
         ModifyAclRuleCall::new(&self.handle)
     }
-    /// Calls `ModifyAddressTemplate`.
+    /// Calls `ModifyAddressTemplate`; the answer is a [`ModifyAddressTemplateResponse`].
     ///
     /// Required: `Uuid`, `Name`, `Detail`, `IpString`, `Type`.
     ///
@@ -1048,7 +1048,7 @@ impl Client {
     pub fn modify_address_template(&self) -> ModifyAddressTemplateCall {
         ModifyAddressTemplateCall::new(&self.handle)
     }
-    /// Calls `ModifyAllPublicIPSwitchStatus`.
+    /// Calls `ModifyAllPublicIPSwitchStatus`; the answer is a [`ModifyAllPublicIPSwitchStatusResponse`].
     ///
     /// Required: `Status`.
     ///
@@ -1059,7 +1059,7 @@ impl Client {
     ) -> ModifyAllPublicIPSwitchStatusCall {
         ModifyAllPublicIPSwitchStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyAllRuleStatus`.
+    /// Calls `ModifyAllRuleStatus`; the answer is a [`ModifyAllRuleStatusResponse`].
     ///
     /// Required: `Status`.
     ///
@@ -1068,7 +1068,7 @@ impl Client {
     pub fn modify_all_rule_status(&self) -> ModifyAllRuleStatusCall {
         ModifyAllRuleStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyAssetScan`.
+    /// Calls `ModifyAssetScan`; the answer is a [`ModifyAssetScanResponse`].
     ///
     /// Required: `ScanRange`, `ScanDeep`, `RangeType`.
     ///
@@ -1077,14 +1077,14 @@ impl Client {
     pub fn modify_asset_scan(&self) -> ModifyAssetScanCall {
         ModifyAssetScanCall::new(&self.handle)
     }
-    /// Calls `ModifyAssetSync`.
+    /// Calls `ModifyAssetSync`; the answer is a [`ModifyAssetSyncResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cfw&Version=2019-09-04&Action=ModifyAssetSync)
     #[inline]
     pub fn modify_asset_sync(&self) -> ModifyAssetSyncCall {
         ModifyAssetSyncCall::new(&self.handle)
     }
-    /// Calls `ModifyBlockIgnoreList`.
+    /// Calls `ModifyBlockIgnoreList`; the answer is a [`ModifyBlockIgnoreListResponse`].
     ///
     /// Required: `RuleType`, `IOC`, `IocAction`.
     ///
@@ -1093,7 +1093,7 @@ impl Client {
     pub fn modify_block_ignore_list(&self) -> ModifyBlockIgnoreListCall {
         ModifyBlockIgnoreListCall::new(&self.handle)
     }
-    /// Calls `ModifyBlockIgnoreRule`.
+    /// Calls `ModifyBlockIgnoreRule`; the answer is a [`ModifyBlockIgnoreRuleResponse`].
     ///
     /// Required: `Rule`, `RuleType`.
     ///
@@ -1102,7 +1102,7 @@ impl Client {
     pub fn modify_block_ignore_rule(&self) -> ModifyBlockIgnoreRuleCall {
         ModifyBlockIgnoreRuleCall::new(&self.handle)
     }
-    /// Calls `ModifyBlockIgnoreRuleNew`.
+    /// Calls `ModifyBlockIgnoreRuleNew`; the answer is a [`ModifyBlockIgnoreRuleNewResponse`].
     ///
     /// Required: `Rule`, `RuleType`.
     ///
@@ -1111,7 +1111,7 @@ impl Client {
     pub fn modify_block_ignore_rule_new(&self) -> ModifyBlockIgnoreRuleNewCall {
         ModifyBlockIgnoreRuleNewCall::new(&self.handle)
     }
-    /// Calls `ModifyBlockTop`.
+    /// Calls `ModifyBlockTop`; the answer is a [`ModifyBlockTopResponse`].
     ///
     /// Required: `OpeType`, `UniqueId`.
     ///
@@ -1120,7 +1120,7 @@ impl Client {
     pub fn modify_block_top(&self) -> ModifyBlockTopCall {
         ModifyBlockTopCall::new(&self.handle)
     }
-    /// Calls `ModifyClusterFwBypass`.
+    /// Calls `ModifyClusterFwBypass`; the answer is a [`ModifyClusterFwBypassResponse`].
     ///
     /// Required: `FwType`, `CcnId`, `Enable`.
     ///
@@ -1129,7 +1129,7 @@ impl Client {
     pub fn modify_cluster_fw_bypass(&self) -> ModifyClusterFwBypassCall {
         ModifyClusterFwBypassCall::new(&self.handle)
     }
-    /// Calls `ModifyClusterNatFwSwitch`.
+    /// Calls `ModifyClusterNatFwSwitch`; the answer is a [`ModifyClusterNatFwSwitchResponse`].
     ///
     /// Required: `NatCcnSwitch`.
     ///
@@ -1138,7 +1138,7 @@ impl Client {
     pub fn modify_cluster_nat_fw_switch(&self) -> ModifyClusterNatFwSwitchCall {
         ModifyClusterNatFwSwitchCall::new(&self.handle)
     }
-    /// Calls `ModifyClusterVpcFwSwitch`.
+    /// Calls `ModifyClusterVpcFwSwitch`; the answer is a [`ModifyClusterVpcFwSwitchResponse`].
     ///
     /// Required: `Enable`.
     ///
@@ -1147,7 +1147,7 @@ impl Client {
     pub fn modify_cluster_vpc_fw_switch(&self) -> ModifyClusterVpcFwSwitchCall {
         ModifyClusterVpcFwSwitchCall::new(&self.handle)
     }
-    /// Calls `ModifyEWRuleStatus`.
+    /// Calls `ModifyEWRuleStatus`; the answer is a [`ModifyEWRuleStatusResponse`].
     ///
     /// Required: `EdgeId`, `Status`, `Direction`, `RuleSequence`, `RuleType`.
     ///
@@ -1156,14 +1156,14 @@ impl Client {
     pub fn modify_ew_rule_status(&self) -> ModifyEWRuleStatusCall {
         ModifyEWRuleStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyEdgeIpSwitch`.
+    /// Calls `ModifyEdgeIpSwitch`; the answer is a [`ModifyEdgeIpSwitchResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cfw&Version=2019-09-04&Action=ModifyEdgeIpSwitch)
     #[inline]
     pub fn modify_edge_ip_switch(&self) -> ModifyEdgeIpSwitchCall {
         ModifyEdgeIpSwitchCall::new(&self.handle)
     }
-    /// Calls `ModifyEnterpriseSecurityDispatchStatus`.
+    /// Calls `ModifyEnterpriseSecurityDispatchStatus`; the answer is a [`ModifyEnterpriseSecurityDispatchStatusResponse`].
     ///
     /// Required: `Status`.
     ///
@@ -1174,7 +1174,7 @@ impl Client {
     ) -> ModifyEnterpriseSecurityDispatchStatusCall {
         ModifyEnterpriseSecurityDispatchStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyEnterpriseSecurityGroupRule`.
+    /// Calls `ModifyEnterpriseSecurityGroupRule`; the answer is a [`ModifyEnterpriseSecurityGroupRuleResponse`].
     ///
     /// Required: `ModifyType`, `RuleUuid`.
     ///
@@ -1185,7 +1185,7 @@ impl Client {
     ) -> ModifyEnterpriseSecurityGroupRuleCall {
         ModifyEnterpriseSecurityGroupRuleCall::new(&self.handle)
     }
-    /// Calls `ModifyFwGroupSwitch`.
+    /// Calls `ModifyFwGroupSwitch`; the answer is a [`ModifyFwGroupSwitchResponse`].
     ///
     /// Required: `Enable`, `AllSwitch`.
     ///
@@ -1194,14 +1194,14 @@ impl Client {
     pub fn modify_fw_group_switch(&self) -> ModifyFwGroupSwitchCall {
         ModifyFwGroupSwitchCall::new(&self.handle)
     }
-    /// Calls `ModifyIpsModeSwitch`.
+    /// Calls `ModifyIpsModeSwitch`; the answer is a [`ModifyIpsModeSwitchResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cfw&Version=2019-09-04&Action=ModifyIpsModeSwitch)
     #[inline]
     pub fn modify_ips_mode_switch(&self) -> ModifyIpsModeSwitchCall {
         ModifyIpsModeSwitchCall::new(&self.handle)
     }
-    /// Calls `ModifyIsolateTable`.
+    /// Calls `ModifyIsolateTable`; the answer is a [`ModifyIsolateTableResponse`].
     ///
     /// Required: `ButtonAction`, `InstanceID`.
     ///
@@ -1210,7 +1210,7 @@ impl Client {
     pub fn modify_isolate_table(&self) -> ModifyIsolateTableCall {
         ModifyIsolateTableCall::new(&self.handle)
     }
-    /// Calls `ModifyNatAcRule`.
+    /// Calls `ModifyNatAcRule`; the answer is a [`ModifyNatAcRuleResponse`].
     ///
     /// Required: `Rules`.
     ///
@@ -1219,7 +1219,7 @@ impl Client {
     pub fn modify_nat_ac_rule(&self) -> ModifyNatAcRuleCall {
         ModifyNatAcRuleCall::new(&self.handle)
     }
-    /// Calls `ModifyNatFwReSelect`.
+    /// Calls `ModifyNatFwReSelect`; the answer is a [`ModifyNatFwReSelectResponse`].
     ///
     /// Required: `Mode`, `CfwInstance`.
     ///
@@ -1228,7 +1228,7 @@ impl Client {
     pub fn modify_nat_fw_re_select(&self) -> ModifyNatFwReSelectCall {
         ModifyNatFwReSelectCall::new(&self.handle)
     }
-    /// Calls `ModifyNatFwSwitch`.
+    /// Calls `ModifyNatFwSwitch`; the answer is a [`ModifyNatFwSwitchResponse`].
     ///
     /// Required: `Enable`.
     ///
@@ -1237,7 +1237,7 @@ impl Client {
     pub fn modify_nat_fw_switch(&self) -> ModifyNatFwSwitchCall {
         ModifyNatFwSwitchCall::new(&self.handle)
     }
-    /// Calls `ModifyNatFwVpcDnsSwitch`.
+    /// Calls `ModifyNatFwVpcDnsSwitch`; the answer is a [`ModifyNatFwVpcDnsSwitchResponse`].
     ///
     /// Required: `NatFwInsId`, `DnsVpcSwitchLst`.
     ///
@@ -1246,7 +1246,7 @@ impl Client {
     pub fn modify_nat_fw_vpc_dns_switch(&self) -> ModifyNatFwVpcDnsSwitchCall {
         ModifyNatFwVpcDnsSwitchCall::new(&self.handle)
     }
-    /// Calls `ModifyNatInstance`.
+    /// Calls `ModifyNatInstance`; the answer is a [`ModifyNatInstanceResponse`].
     ///
     /// Required: `InstanceName`.
     ///
@@ -1255,7 +1255,7 @@ impl Client {
     pub fn modify_nat_instance(&self) -> ModifyNatInstanceCall {
         ModifyNatInstanceCall::new(&self.handle)
     }
-    /// Calls `ModifyNatSequenceRules`.
+    /// Calls `ModifyNatSequenceRules`; the answer is a [`ModifyNatSequenceRulesResponse`].
     ///
     /// Required: `RuleChangeItems`, `Direction`.
     ///
@@ -1264,7 +1264,7 @@ impl Client {
     pub fn modify_nat_sequence_rules(&self) -> ModifyNatSequenceRulesCall {
         ModifyNatSequenceRulesCall::new(&self.handle)
     }
-    /// Calls `ModifyResourceGroup`.
+    /// Calls `ModifyResourceGroup`; the answer is a [`ModifyResourceGroupResponse`].
     ///
     /// Required: `GroupId`, `GroupName`, `ParentId`.
     ///
@@ -1273,14 +1273,14 @@ impl Client {
     pub fn modify_resource_group(&self) -> ModifyResourceGroupCall {
         ModifyResourceGroupCall::new(&self.handle)
     }
-    /// Calls `ModifyRunSyncAsset`.
+    /// Calls `ModifyRunSyncAsset`; the answer is a [`ModifyRunSyncAssetResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cfw&Version=2019-09-04&Action=ModifyRunSyncAsset)
     #[inline]
     pub fn modify_run_sync_asset(&self) -> ModifyRunSyncAssetCall {
         ModifyRunSyncAssetCall::new(&self.handle)
     }
-    /// Calls `ModifySecurityGroupItemRuleStatus`.
+    /// Calls `ModifySecurityGroupItemRuleStatus`; the answer is a [`ModifySecurityGroupItemRuleStatusResponse`].
     ///
     /// Required: `Direction`, `Status`, `RuleSequence`.
     ///
@@ -1291,7 +1291,7 @@ impl Client {
     ) -> ModifySecurityGroupItemRuleStatusCall {
         ModifySecurityGroupItemRuleStatusCall::new(&self.handle)
     }
-    /// Calls `ModifySecurityGroupRule`.
+    /// Calls `ModifySecurityGroupRule`; the answer is a [`ModifySecurityGroupRuleResponse`].
     ///
     /// Required: `Direction`, `Enable`, `Data`, `SgRuleOriginSequence`.
     ///
@@ -1300,7 +1300,7 @@ impl Client {
     pub fn modify_security_group_rule(&self) -> ModifySecurityGroupRuleCall {
         ModifySecurityGroupRuleCall::new(&self.handle)
     }
-    /// Calls `ModifySecurityGroupSequenceRules`.
+    /// Calls `ModifySecurityGroupSequenceRules`; the answer is a [`ModifySecurityGroupSequenceRulesResponse`].
     ///
     /// Required: `Direction`, `Data`.
     ///
@@ -1311,7 +1311,7 @@ impl Client {
     ) -> ModifySecurityGroupSequenceRulesCall {
         ModifySecurityGroupSequenceRulesCall::new(&self.handle)
     }
-    /// Calls `ModifySequenceAclRules`.
+    /// Calls `ModifySequenceAclRules`; the answer is a [`ModifySequenceAclRulesResponse`].
     ///
     /// Required: `RuleChangeItems`, `Direction`.
     ///
@@ -1320,28 +1320,28 @@ impl Client {
     pub fn modify_sequence_acl_rules(&self) -> ModifySequenceAclRulesCall {
         ModifySequenceAclRulesCall::new(&self.handle)
     }
-    /// Calls `ModifySequenceRules`.
+    /// Calls `ModifySequenceRules`; the answer is a [`ModifySequenceRulesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cfw&Version=2019-09-04&Action=ModifySequenceRules)
     #[inline]
     pub fn modify_sequence_rules(&self) -> ModifySequenceRulesCall {
         ModifySequenceRulesCall::new(&self.handle)
     }
-    /// Calls `ModifyStorageSetting`.
+    /// Calls `ModifyStorageSetting`; the answer is a [`ModifyStorageSettingResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cfw&Version=2019-09-04&Action=ModifyStorageSetting)
     #[inline]
     pub fn modify_storage_setting(&self) -> ModifyStorageSettingCall {
         ModifyStorageSettingCall::new(&self.handle)
     }
-    /// Calls `ModifyTableStatus`.
+    /// Calls `ModifyTableStatus`; the answer is a [`ModifyTableStatusResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cfw&Version=2019-09-04&Action=ModifyTableStatus)
     #[inline]
     pub fn modify_table_status(&self) -> ModifyTableStatusCall {
         ModifyTableStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyVpcAcRule`.
+    /// Calls `ModifyVpcAcRule`; the answer is a [`ModifyVpcAcRuleResponse`].
     ///
     /// Required: `Rules`.
     ///
@@ -1350,7 +1350,7 @@ impl Client {
     pub fn modify_vpc_ac_rule(&self) -> ModifyVpcAcRuleCall {
         ModifyVpcAcRuleCall::new(&self.handle)
     }
-    /// Calls `ModifyVpcFwGroup`.
+    /// Calls `ModifyVpcFwGroup`; the answer is a [`ModifyVpcFwGroupResponse`].
     ///
     /// Required: `FwGroupId`.
     ///
@@ -1359,14 +1359,14 @@ impl Client {
     pub fn modify_vpc_fw_group(&self) -> ModifyVpcFwGroupCall {
         ModifyVpcFwGroupCall::new(&self.handle)
     }
-    /// Calls `ModifyVpcFwSequenceRules`.
+    /// Calls `ModifyVpcFwSequenceRules`; the answer is a [`ModifyVpcFwSequenceRulesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cfw&Version=2019-09-04&Action=ModifyVpcFwSequenceRules)
     #[inline]
     pub fn modify_vpc_fw_sequence_rules(&self) -> ModifyVpcFwSequenceRulesCall {
         ModifyVpcFwSequenceRulesCall::new(&self.handle)
     }
-    /// Calls `ModifyWhiteRule`.
+    /// Calls `ModifyWhiteRule`; the answer is a [`ModifyWhiteRuleResponse`].
     ///
     /// Required: `Rule`, `RuleType`.
     ///
@@ -1375,7 +1375,7 @@ impl Client {
     pub fn modify_white_rule(&self) -> ModifyWhiteRuleCall {
         ModifyWhiteRuleCall::new(&self.handle)
     }
-    /// Calls `OpenClusterNatFwSwitch`.
+    /// Calls `OpenClusterNatFwSwitch`; the answer is a [`OpenClusterNatFwSwitchResponse`].
     ///
     /// Required: `NatCcnSwitch`.
     ///
@@ -1384,7 +1384,7 @@ impl Client {
     pub fn open_cluster_nat_fw_switch(&self) -> OpenClusterNatFwSwitchCall {
         OpenClusterNatFwSwitchCall::new(&self.handle)
     }
-    /// Calls `RemoveAcRule`.
+    /// Calls `RemoveAcRule`; the answer is a [`RemoveAcRuleResponse`].
     ///
     /// Required: `RuleUuid`.
     ///
@@ -1393,7 +1393,7 @@ impl Client {
     pub fn remove_ac_rule(&self) -> RemoveAcRuleCall {
         RemoveAcRuleCall::new(&self.handle)
     }
-    /// Calls `RemoveAclRule`.
+    /// Calls `RemoveAclRule`; the answer is a [`RemoveAclRuleResponse`].
     ///
     /// Required: `RuleUuid`.
     ///
@@ -1402,7 +1402,7 @@ impl Client {
     pub fn remove_acl_rule(&self) -> RemoveAclRuleCall {
         RemoveAclRuleCall::new(&self.handle)
     }
-    /// Calls `RemoveEnterpriseSecurityGroupRule`.
+    /// Calls `RemoveEnterpriseSecurityGroupRule`; the answer is a [`RemoveEnterpriseSecurityGroupRuleResponse`].
     ///
     /// Required: `RemoveType`, `RuleUuid`.
     ///
@@ -1413,7 +1413,7 @@ impl Client {
     ) -> RemoveEnterpriseSecurityGroupRuleCall {
         RemoveEnterpriseSecurityGroupRuleCall::new(&self.handle)
     }
-    /// Calls `RemoveNatAcRule`.
+    /// Calls `RemoveNatAcRule`; the answer is a [`RemoveNatAcRuleResponse`].
     ///
     /// Required: `RuleUuid`.
     ///
@@ -1422,7 +1422,7 @@ impl Client {
     pub fn remove_nat_ac_rule(&self) -> RemoveNatAcRuleCall {
         RemoveNatAcRuleCall::new(&self.handle)
     }
-    /// Calls `RemoveOfflineExportTask`.
+    /// Calls `RemoveOfflineExportTask`; the answer is a [`RemoveOfflineExportTaskResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -1431,7 +1431,7 @@ impl Client {
     pub fn remove_offline_export_task(&self) -> RemoveOfflineExportTaskCall {
         RemoveOfflineExportTaskCall::new(&self.handle)
     }
-    /// Calls `RemoveVpcAcRule`.
+    /// Calls `RemoveVpcAcRule`; the answer is a [`RemoveVpcAcRuleResponse`].
     ///
     /// Required: `RuleUuids`.
     ///
@@ -1440,7 +1440,7 @@ impl Client {
     pub fn remove_vpc_ac_rule(&self) -> RemoveVpcAcRuleCall {
         RemoveVpcAcRuleCall::new(&self.handle)
     }
-    /// Calls `SearchLog`.
+    /// Calls `SearchLog`; the answer is a [`SearchLogResponse`].
     ///
     /// Required: `From`, `To`, `Query`.
     ///
@@ -1449,7 +1449,7 @@ impl Client {
     pub fn search_log(&self) -> SearchLogCall {
         SearchLogCall::new(&self.handle)
     }
-    /// Calls `SetNatFwDnatRule`.
+    /// Calls `SetNatFwDnatRule`; the answer is a [`SetNatFwDnatRuleResponse`].
     ///
     /// Required: `Mode`, `OperationType`.
     ///
@@ -1458,7 +1458,7 @@ impl Client {
     pub fn set_nat_fw_dnat_rule(&self) -> SetNatFwDnatRuleCall {
         SetNatFwDnatRuleCall::new(&self.handle)
     }
-    /// Calls `SetNatFwEip`.
+    /// Calls `SetNatFwEip`; the answer is a [`SetNatFwEipResponse`].
     ///
     /// Required: `OperationType`, `CfwInstance`.
     ///
@@ -1467,7 +1467,7 @@ impl Client {
     pub fn set_nat_fw_eip(&self) -> SetNatFwEipCall {
         SetNatFwEipCall::new(&self.handle)
     }
-    /// Calls `StopSecurityGroupRuleDispatch`.
+    /// Calls `StopSecurityGroupRuleDispatch`; the answer is a [`StopSecurityGroupRuleDispatchResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cfw&Version=2019-09-04&Action=StopSecurityGroupRuleDispatch)
     #[inline]
@@ -1476,7 +1476,7 @@ impl Client {
     ) -> StopSecurityGroupRuleDispatchCall {
         StopSecurityGroupRuleDispatchCall::new(&self.handle)
     }
-    /// Calls `SyncFwOperate`.
+    /// Calls `SyncFwOperate`; the answer is a [`SyncFwOperateResponse`].
     ///
     /// Required: `SyncType`.
     ///
@@ -1485,7 +1485,7 @@ impl Client {
     pub fn sync_fw_operate(&self) -> SyncFwOperateCall {
         SyncFwOperateCall::new(&self.handle)
     }
-    /// Calls `UpdateCheckCcnNonDirectFlag`.
+    /// Calls `UpdateCheckCcnNonDirectFlag`; the answer is a [`UpdateCheckCcnNonDirectFlagResponse`].
     ///
     /// Required: `CcnId`.
     ///
@@ -1494,7 +1494,7 @@ impl Client {
     pub fn update_check_ccn_non_direct_flag(&self) -> UpdateCheckCcnNonDirectFlagCall {
         UpdateCheckCcnNonDirectFlagCall::new(&self.handle)
     }
-    /// Calls `UpdateClusterVpcFw`.
+    /// Calls `UpdateClusterVpcFw`; the answer is a [`UpdateClusterVpcFwResponse`].
     ///
     /// Required: `CcnSwitch`.
     ///
@@ -2394,7 +2394,6 @@ rt::action!(
     DescribeAssetSync, DescribeAssetSyncRequest, DescribeAssetSyncCall,
     DescribeAssetSyncResponse, Error, idempotent
 );
-impl<T> DescribeAssetSyncCall<T> {}
 /// The answer of [`Client::describe_asset_sync`] (`DescribeAssetSync`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -2593,7 +2592,6 @@ rt::action!(
     DescribeCcnVpcFwPolicyLimitCall, DescribeCcnVpcFwPolicyLimitResponse, Error,
     idempotent
 );
-impl<T> DescribeCcnVpcFwPolicyLimitCall<T> {}
 /// The answer of [`Client::describe_ccn_vpc_fw_policy_limit`] (`DescribeCcnVpcFwPolicyLimit`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -2726,7 +2724,6 @@ rt::action!(
     DescribeCfwInsStatus, DescribeCfwInsStatusRequest, DescribeCfwInsStatusCall,
     DescribeCfwInsStatusResponse, Error, idempotent
 );
-impl<T> DescribeCfwInsStatusCall<T> {}
 /// The answer of [`Client::describe_cfw_ins_status`] (`DescribeCfwInsStatus`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -2872,7 +2869,6 @@ rt::action!(
     DescribeCfwSwitches, DescribeCfwSwitchesRequest, DescribeCfwSwitchesCall,
     DescribeCfwSwitchesResponse, Error, idempotent
 );
-impl<T> DescribeCfwSwitchesCall<T> {}
 /// The answer of [`Client::describe_cfw_switches`] (`DescribeCfwSwitches`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -2937,7 +2933,6 @@ rt::action!(
     DescribeDefenseSwitch, DescribeDefenseSwitchRequest, DescribeDefenseSwitchCall,
     DescribeDefenseSwitchResponse, Error, idempotent
 );
-impl<T> DescribeDefenseSwitchCall<T> {}
 /// The answer of [`Client::describe_defense_switch`] (`DescribeDefenseSwitch`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -2981,7 +2976,6 @@ rt::action!(
     DescribeEnterpriseSGRuleProgressCall, DescribeEnterpriseSGRuleProgressResponse,
     Error, idempotent
 );
-impl<T> DescribeEnterpriseSGRuleProgressCall<T> {}
 /// The answer of [`Client::describe_enterprise_sg_rule_progress`] (`DescribeEnterpriseSGRuleProgress`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -3143,7 +3137,6 @@ rt::action!(
     DescribeGuideScanInfo, DescribeGuideScanInfoRequest, DescribeGuideScanInfoCall,
     DescribeGuideScanInfoResponse, Error, idempotent
 );
-impl<T> DescribeGuideScanInfoCall<T> {}
 /// The answer of [`Client::describe_guide_scan_info`] (`DescribeGuideScanInfo`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -3177,7 +3170,6 @@ rt::action!(
     DescribeIpsModeSwitch, DescribeIpsModeSwitchRequest, DescribeIpsModeSwitchCall,
     DescribeIpsModeSwitchResponse, Error, idempotent
 );
-impl<T> DescribeIpsModeSwitchCall<T> {}
 /// The answer of [`Client::describe_ips_mode_switch`] (`DescribeIpsModeSwitch`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -3528,7 +3520,6 @@ rt::action!(
     DescribeNatFwInfoCount, DescribeNatFwInfoCountRequest, DescribeNatFwInfoCountCall,
     DescribeNatFwInfoCountResponse, Error, idempotent
 );
-impl<T> DescribeNatFwInfoCountCall<T> {}
 /// The answer of [`Client::describe_nat_fw_info_count`] (`DescribeNatFwInfoCount`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -3546,7 +3537,6 @@ rt::action!(
     DescribeNatFwInstance, DescribeNatFwInstanceRequest, DescribeNatFwInstanceCall,
     DescribeNatFwInstanceResponse, Error, idempotent
 );
-impl<T> DescribeNatFwInstanceCall<T> {}
 /// The answer of [`Client::describe_nat_fw_instance`] (`DescribeNatFwInstance`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -3563,7 +3553,6 @@ rt::action!(
     DescribeNatFwInstanceWithRegionCall, DescribeNatFwInstanceWithRegionResponse, Error,
     idempotent
 );
-impl<T> DescribeNatFwInstanceWithRegionCall<T> {}
 /// The answer of [`Client::describe_nat_fw_instance_with_region`] (`DescribeNatFwInstanceWithRegion`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -3648,7 +3637,6 @@ rt::action!(
     DescribeNatRuleScopes, DescribeNatRuleScopesRequest, DescribeNatRuleScopesCall,
     DescribeNatRuleScopesResponse, Error, idempotent
 );
-impl<T> DescribeNatRuleScopesCall<T> {}
 /// The answer of [`Client::describe_nat_rule_scopes`] (`DescribeNatRuleScopes`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -3823,7 +3811,6 @@ rt::action!(
     DescribeSecurityGroupRegionListCall, DescribeSecurityGroupRegionListResponse, Error,
     idempotent
 );
-impl<T> DescribeSecurityGroupRegionListCall<T> {}
 /// The answer of [`Client::describe_security_group_region_list`] (`DescribeSecurityGroupRegionList`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -3839,7 +3826,6 @@ rt::action!(
     DescribeSerialRegion, DescribeSerialRegionRequest, DescribeSerialRegionCall,
     DescribeSerialRegionResponse, Error, idempotent
 );
-impl<T> DescribeSerialRegionCall<T> {}
 /// The answer of [`Client::describe_serial_region`] (`DescribeSerialRegion`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -4089,7 +4075,6 @@ rt::action!(
     DescribeVpcFwCcnPolicyWhiteListCall, DescribeVpcFwCcnPolicyWhiteListResponse, Error,
     idempotent
 );
-impl<T> DescribeVpcFwCcnPolicyWhiteListCall<T> {}
 /// The answer of [`Client::describe_vpc_fw_ccn_policy_white_list`] (`DescribeVpcFwCcnPolicyWhiteList`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -4340,7 +4325,6 @@ rt::action!(
     ModifyAssetSync, ModifyAssetSyncRequest, ModifyAssetSyncCall,
     ModifyAssetSyncResponse, Error
 );
-impl<T> ModifyAssetSyncCall<T> {}
 /// The answer of [`Client::modify_asset_sync`] (`ModifyAssetSync`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -4856,7 +4840,6 @@ rt::action!(
     ModifyStorageSetting, ModifyStorageSettingRequest, ModifyStorageSettingCall,
     ModifyStorageSettingResponse, Error
 );
-impl<T> ModifyStorageSettingCall<T> {}
 /// The answer of [`Client::modify_storage_setting`] (`ModifyStorageSetting`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

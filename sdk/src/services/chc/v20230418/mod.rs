@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `ConfirmCommonServiceWorkOrder`.
+    /// Calls `ConfirmCommonServiceWorkOrder`; the answer is a [`ConfirmCommonServiceWorkOrderResponse`].
     ///
     /// Required: `OrderId`.
     ///
@@ -46,7 +46,7 @@ impl Client {
     ) -> ConfirmCommonServiceWorkOrderCall {
         ConfirmCommonServiceWorkOrderCall::new(&self.handle)
     }
-    /// Calls `CreateCommonServiceWorkOrder`.
+    /// Calls `CreateCommonServiceWorkOrder`; the answer is a [`CreateCommonServiceWorkOrderResponse`].
     ///
     /// Required: `DevicePositionSet`, `ServiceLevel`, `PreAuthorization`, `ContactName`, `ContactPhone`, `DeviceType`, `Instructions`.
     ///
@@ -55,7 +55,7 @@ impl Client {
     pub fn create_common_service_work_order(&self) -> CreateCommonServiceWorkOrderCall {
         CreateCommonServiceWorkOrderCall::new(&self.handle)
     }
-    /// Calls `CreateModelEvaluationWorkOrder`.
+    /// Calls `CreateModelEvaluationWorkOrder`; the answer is a [`CreateModelEvaluationWorkOrderResponse`].
     ///
     /// Required: `ModelSet`, `CampusId`, `DeviceType`.
     ///
@@ -66,7 +66,7 @@ impl Client {
     ) -> CreateModelEvaluationWorkOrderCall {
         CreateModelEvaluationWorkOrderCall::new(&self.handle)
     }
-    /// Calls `CreateMovingWorkOrder`.
+    /// Calls `CreateMovingWorkOrder`; the answer is a [`CreateMovingWorkOrderResponse`].
     ///
     /// Required: `IdcId`, `DeviceType`, `WithPowerOn`, `DeviceMovingList`.
     ///
@@ -75,7 +75,7 @@ impl Client {
     pub fn create_moving_work_order(&self) -> CreateMovingWorkOrderCall {
         CreateMovingWorkOrderCall::new(&self.handle)
     }
-    /// Calls `CreateNetDeviceModel`.
+    /// Calls `CreateNetDeviceModel`; the answer is a [`CreateNetDeviceModelResponse`].
     ///
     /// Required: `ModelDetail`.
     ///
@@ -84,7 +84,7 @@ impl Client {
     pub fn create_net_device_model(&self) -> CreateNetDeviceModelCall {
         CreateNetDeviceModelCall::new(&self.handle)
     }
-    /// Calls `CreatePersonnelVisitWorkOrder`.
+    /// Calls `CreatePersonnelVisitWorkOrder`; the answer is a [`CreatePersonnelVisitWorkOrderResponse`].
     ///
     /// Required: `PersonnelSet`, `IdcId`, `IdcUnitIdSet`, `EnterStartTime`, `EnterEndTime`, `VisitReason`, `VisitRemark`.
     ///
@@ -95,7 +95,7 @@ impl Client {
     ) -> CreatePersonnelVisitWorkOrderCall {
         CreatePersonnelVisitWorkOrderCall::new(&self.handle)
     }
-    /// Calls `CreatePowerOffWorkOrder`.
+    /// Calls `CreatePowerOffWorkOrder`; the answer is a [`CreatePowerOffWorkOrderResponse`].
     ///
     /// Required: `IdcId`, `DeviceType`, `IsPowerOffConfirm`, `DeviceSnList`.
     ///
@@ -104,7 +104,7 @@ impl Client {
     pub fn create_power_off_work_order(&self) -> CreatePowerOffWorkOrderCall {
         CreatePowerOffWorkOrderCall::new(&self.handle)
     }
-    /// Calls `CreatePowerOnWorkOrder`.
+    /// Calls `CreatePowerOnWorkOrder`; the answer is a [`CreatePowerOnWorkOrderResponse`].
     ///
     /// Required: `IdcId`, `DeviceType`, `DeviceSnList`.
     ///
@@ -113,7 +113,7 @@ impl Client {
     pub fn create_power_on_work_order(&self) -> CreatePowerOnWorkOrderCall {
         CreatePowerOnWorkOrderCall::new(&self.handle)
     }
-    /// Calls `CreateQuitWorkOrder`.
+    /// Calls `CreateQuitWorkOrder`; the answer is a [`CreateQuitWorkOrderResponse`].
     ///
     /// Required: `IdcId`, `DeviceType`, `StuffOption`, `IsPowerOffConfirm`, `DeviceSnList`, `HandoverMethod`.
     ///
@@ -122,7 +122,7 @@ impl Client {
     pub fn create_quit_work_order(&self) -> CreateQuitWorkOrderCall {
         CreateQuitWorkOrderCall::new(&self.handle)
     }
-    /// Calls `CreateRackOffWorkOrder`.
+    /// Calls `CreateRackOffWorkOrder`; the answer is a [`CreateRackOffWorkOrderResponse`].
     ///
     /// Required: `IdcId`, `DeviceType`, `StuffOption`, `IsPowerOffConfirm`, `DeviceSnList`.
     ///
@@ -131,7 +131,7 @@ impl Client {
     pub fn create_rack_off_work_order(&self) -> CreateRackOffWorkOrderCall {
         CreateRackOffWorkOrderCall::new(&self.handle)
     }
-    /// Calls `CreateRackOnWorkOrder`.
+    /// Calls `CreateRackOnWorkOrder`; the answer is a [`CreateRackOnWorkOrderResponse`].
     ///
     /// Required: `IdcId`, `DeviceType`, `StuffOption`, `WithPowerOn`, `DeviceRackOnList`.
     ///
@@ -140,7 +140,7 @@ impl Client {
     pub fn create_rack_on_work_order(&self) -> CreateRackOnWorkOrderCall {
         CreateRackOnWorkOrderCall::new(&self.handle)
     }
-    /// Calls `CreateReceivingWorkOrder`.
+    /// Calls `CreateReceivingWorkOrder`; the answer is a [`CreateReceivingWorkOrderResponse`].
     ///
     /// Required: `IdcId`, `DeviceType`, `EntryTime`, `ReceivingOperation`.
     ///
@@ -149,7 +149,7 @@ impl Client {
     pub fn create_receiving_work_order(&self) -> CreateReceivingWorkOrderCall {
         CreateReceivingWorkOrderCall::new(&self.handle)
     }
-    /// Calls `CreateServerModel`.
+    /// Calls `CreateServerModel`; the answer is a [`CreateServerModelResponse`].
     ///
     /// Required: `ModelDetail`.
     ///
@@ -158,7 +158,7 @@ impl Client {
     pub fn create_server_model(&self) -> CreateServerModelCall {
         CreateServerModelCall::new(&self.handle)
     }
-    /// Calls `CreateSpeciallyQuitWorkOrder`.
+    /// Calls `CreateSpeciallyQuitWorkOrder`; the answer is a [`CreateSpeciallyQuitWorkOrderResponse`].
     ///
     /// Required: `IdcId`, `DeviceType`, `HandoverMethod`.
     ///
@@ -167,7 +167,7 @@ impl Client {
     pub fn create_specially_quit_work_order(&self) -> CreateSpeciallyQuitWorkOrderCall {
         CreateSpeciallyQuitWorkOrderCall::new(&self.handle)
     }
-    /// Calls `DescribeAvailableModelList`.
+    /// Calls `DescribeAvailableModelList`; the answer is a [`DescribeAvailableModelListResponse`].
     ///
     /// Required: `IdcId`, `DeviceType`.
     ///
@@ -176,14 +176,14 @@ impl Client {
     pub fn describe_available_model_list(&self) -> DescribeAvailableModelListCall {
         DescribeAvailableModelListCall::new(&self.handle)
     }
-    /// Calls `DescribeCampusList`.
+    /// Calls `DescribeCampusList`; the answer is a [`DescribeCampusListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=chc&Version=2023-04-18&Action=DescribeCampusList)
     #[inline]
     pub fn describe_campus_list(&self) -> DescribeCampusListCall {
         DescribeCampusListCall::new(&self.handle)
     }
-    /// Calls `DescribeCommonServiceWorkOrderDetail`.
+    /// Calls `DescribeCommonServiceWorkOrderDetail`; the answer is a [`DescribeCommonServiceWorkOrderDetailResponse`].
     ///
     /// Required: `OrderId`.
     ///
@@ -194,14 +194,14 @@ impl Client {
     ) -> DescribeCommonServiceWorkOrderDetailCall {
         DescribeCommonServiceWorkOrderDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeCustomerInfo`.
+    /// Calls `DescribeCustomerInfo`; the answer is a [`DescribeCustomerInfoResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=chc&Version=2023-04-18&Action=DescribeCustomerInfo)
     #[inline]
     pub fn describe_customer_info(&self) -> DescribeCustomerInfoCall {
         DescribeCustomerInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeDeviceList`.
+    /// Calls `DescribeDeviceList`; the answer is a [`DescribeDeviceListResponse`].
     ///
     /// Required: `DeviceType`.
     ///
@@ -210,7 +210,7 @@ impl Client {
     pub fn describe_device_list(&self) -> DescribeDeviceListCall {
         DescribeDeviceListCall::new(&self.handle)
     }
-    /// Calls `DescribeDeviceWorkOrderDetail`.
+    /// Calls `DescribeDeviceWorkOrderDetail`; the answer is a [`DescribeDeviceWorkOrderDetailResponse`].
     ///
     /// Required: `OrderId`.
     ///
@@ -221,28 +221,28 @@ impl Client {
     ) -> DescribeDeviceWorkOrderDetailCall {
         DescribeDeviceWorkOrderDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeIdcUnitAssetDetail`.
+    /// Calls `DescribeIdcUnitAssetDetail`; the answer is a [`DescribeIdcUnitAssetDetailResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=chc&Version=2023-04-18&Action=DescribeIdcUnitAssetDetail)
     #[inline]
     pub fn describe_idc_unit_asset_detail(&self) -> DescribeIdcUnitAssetDetailCall {
         DescribeIdcUnitAssetDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeIdcUnitDetail`.
+    /// Calls `DescribeIdcUnitDetail`; the answer is a [`DescribeIdcUnitDetailResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=chc&Version=2023-04-18&Action=DescribeIdcUnitDetail)
     #[inline]
     pub fn describe_idc_unit_detail(&self) -> DescribeIdcUnitDetailCall {
         DescribeIdcUnitDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeIdcs`.
+    /// Calls `DescribeIdcs`; the answer is a [`DescribeIdcsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=chc&Version=2023-04-18&Action=DescribeIdcs)
     #[inline]
     pub fn describe_idcs(&self) -> DescribeIdcsCall {
         DescribeIdcsCall::new(&self.handle)
     }
-    /// Calls `DescribeModel`.
+    /// Calls `DescribeModel`; the answer is a [`DescribeModelResponse`].
     ///
     /// Required: `DevModel`, `CampusId`, `DeviceType`.
     ///
@@ -251,7 +251,7 @@ impl Client {
     pub fn describe_model(&self) -> DescribeModelCall {
         DescribeModelCall::new(&self.handle)
     }
-    /// Calls `DescribeModelEvaluationWorkOrderDetail`.
+    /// Calls `DescribeModelEvaluationWorkOrderDetail`; the answer is a [`DescribeModelEvaluationWorkOrderDetailResponse`].
     ///
     /// Required: `OrderId`.
     ///
@@ -262,7 +262,7 @@ impl Client {
     ) -> DescribeModelEvaluationWorkOrderDetailCall {
         DescribeModelEvaluationWorkOrderDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeModelTemplate`.
+    /// Calls `DescribeModelTemplate`; the answer is a [`DescribeModelTemplateResponse`].
     ///
     /// Required: `DeviceType`.
     ///
@@ -271,7 +271,7 @@ impl Client {
     pub fn describe_model_template(&self) -> DescribeModelTemplateCall {
         DescribeModelTemplateCall::new(&self.handle)
     }
-    /// Calls `DescribeModelVersionList`.
+    /// Calls `DescribeModelVersionList`; the answer is a [`DescribeModelVersionListResponse`].
     ///
     /// Required: `DeviceType`.
     ///
@@ -280,7 +280,7 @@ impl Client {
     pub fn describe_model_version_list(&self) -> DescribeModelVersionListCall {
         DescribeModelVersionListCall::new(&self.handle)
     }
-    /// Calls `DescribePersonnelVisitWorkOrderDetail`.
+    /// Calls `DescribePersonnelVisitWorkOrderDetail`; the answer is a [`DescribePersonnelVisitWorkOrderDetailResponse`].
     ///
     /// Required: `OrderId`.
     ///
@@ -291,28 +291,28 @@ impl Client {
     ) -> DescribePersonnelVisitWorkOrderDetailCall {
         DescribePersonnelVisitWorkOrderDetailCall::new(&self.handle)
     }
-    /// Calls `DescribePositionStatusSummary`.
+    /// Calls `DescribePositionStatusSummary`; the answer is a [`DescribePositionStatusSummaryResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=chc&Version=2023-04-18&Action=DescribePositionStatusSummary)
     #[inline]
     pub fn describe_position_status_summary(&self) -> DescribePositionStatusSummaryCall {
         DescribePositionStatusSummaryCall::new(&self.handle)
     }
-    /// Calls `DescribePositions`.
+    /// Calls `DescribePositions`; the answer is a [`DescribePositionsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=chc&Version=2023-04-18&Action=DescribePositions)
     #[inline]
     pub fn describe_positions(&self) -> DescribePositionsCall {
         DescribePositionsCall::new(&self.handle)
     }
-    /// Calls `DescribeRacks`.
+    /// Calls `DescribeRacks`; the answer is a [`DescribeRacksResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=chc&Version=2023-04-18&Action=DescribeRacks)
     #[inline]
     pub fn describe_racks(&self) -> DescribeRacksCall {
         DescribeRacksCall::new(&self.handle)
     }
-    /// Calls `DescribeRacksDistribution`.
+    /// Calls `DescribeRacksDistribution`; the answer is a [`DescribeRacksDistributionResponse`].
     ///
     /// Required: `IdcUnitId`.
     ///
@@ -321,14 +321,14 @@ impl Client {
     pub fn describe_racks_distribution(&self) -> DescribeRacksDistributionCall {
         DescribeRacksDistributionCall::new(&self.handle)
     }
-    /// Calls `DescribeResourceUsage`.
+    /// Calls `DescribeResourceUsage`; the answer is a [`DescribeResourceUsageResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=chc&Version=2023-04-18&Action=DescribeResourceUsage)
     #[inline]
     pub fn describe_resource_usage(&self) -> DescribeResourceUsageCall {
         DescribeResourceUsageCall::new(&self.handle)
     }
-    /// Calls `DescribeWorkOrderCarCollectList`.
+    /// Calls `DescribeWorkOrderCarCollectList`; the answer is a [`DescribeWorkOrderCarCollectListResponse`].
     ///
     /// Each answer holds one page of `CarSet`; [`into_paginator`](DescribeWorkOrderCarCollectListCall::into_paginator) reads them all.
     ///
@@ -339,7 +339,7 @@ impl Client {
     ) -> DescribeWorkOrderCarCollectListCall {
         DescribeWorkOrderCarCollectListCall::new(&self.handle)
     }
-    /// Calls `DescribeWorkOrderContactCollectList`.
+    /// Calls `DescribeWorkOrderContactCollectList`; the answer is a [`DescribeWorkOrderContactCollectListResponse`].
     ///
     /// Each answer holds one page of `ContactSet`; [`into_paginator`](DescribeWorkOrderContactCollectListCall::into_paginator) reads them all.
     ///
@@ -350,7 +350,7 @@ impl Client {
     ) -> DescribeWorkOrderContactCollectListCall {
         DescribeWorkOrderContactCollectListCall::new(&self.handle)
     }
-    /// Calls `DescribeWorkOrderList`.
+    /// Calls `DescribeWorkOrderList`; the answer is a [`DescribeWorkOrderListResponse`].
     ///
     /// Each answer holds one page of `WorkOrderSet`; [`into_paginator`](DescribeWorkOrderListCall::into_paginator) reads them all.
     ///
@@ -359,7 +359,7 @@ impl Client {
     pub fn describe_work_order_list(&self) -> DescribeWorkOrderListCall {
         DescribeWorkOrderListCall::new(&self.handle)
     }
-    /// Calls `DescribeWorkOrderPersonnelCollectList`.
+    /// Calls `DescribeWorkOrderPersonnelCollectList`; the answer is a [`DescribeWorkOrderPersonnelCollectListResponse`].
     ///
     /// Each answer holds one page of `PersonnelSet`; [`into_paginator`](DescribeWorkOrderPersonnelCollectListCall::into_paginator) reads them all.
     ///
@@ -370,21 +370,21 @@ impl Client {
     ) -> DescribeWorkOrderPersonnelCollectListCall {
         DescribeWorkOrderPersonnelCollectListCall::new(&self.handle)
     }
-    /// Calls `DescribeWorkOrderStatistics`.
+    /// Calls `DescribeWorkOrderStatistics`; the answer is a [`DescribeWorkOrderStatisticsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=chc&Version=2023-04-18&Action=DescribeWorkOrderStatistics)
     #[inline]
     pub fn describe_work_order_statistics(&self) -> DescribeWorkOrderStatisticsCall {
         DescribeWorkOrderStatisticsCall::new(&self.handle)
     }
-    /// Calls `DescribeWorkOrderTypes`.
+    /// Calls `DescribeWorkOrderTypes`; the answer is a [`DescribeWorkOrderTypesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=chc&Version=2023-04-18&Action=DescribeWorkOrderTypes)
     #[inline]
     pub fn describe_work_order_types(&self) -> DescribeWorkOrderTypesCall {
         DescribeWorkOrderTypesCall::new(&self.handle)
     }
-    /// Calls `ExportCustomerWorkOrderDetail`.
+    /// Calls `ExportCustomerWorkOrderDetail`; the answer is a [`ExportCustomerWorkOrderDetailResponse`].
     ///
     /// Required: `BeginDateTime`, `EndDateTime`.
     ///
@@ -395,7 +395,7 @@ impl Client {
     ) -> ExportCustomerWorkOrderDetailCall {
         ExportCustomerWorkOrderDetailCall::new(&self.handle)
     }
-    /// Calls `ModifyWorkOrderTypeCollectFlag`.
+    /// Calls `ModifyWorkOrderTypeCollectFlag`; the answer is a [`ModifyWorkOrderTypeCollectFlagResponse`].
     ///
     /// Required: `WorkOrderType`.
     ///
@@ -776,7 +776,6 @@ rt::action!(
     DescribeCampusList, DescribeCampusListRequest, DescribeCampusListCall,
     DescribeCampusListResponse, Error, idempotent
 );
-impl<T> DescribeCampusListCall<T> {}
 /// The answer of [`Client::describe_campus_list`] (`DescribeCampusList`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -813,7 +812,6 @@ rt::action!(
     DescribeCustomerInfo, DescribeCustomerInfoRequest, DescribeCustomerInfoCall,
     DescribeCustomerInfoResponse, Error, idempotent
 );
-impl<T> DescribeCustomerInfoCall<T> {}
 /// The answer of [`Client::describe_customer_info`] (`DescribeCustomerInfo`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -913,7 +911,6 @@ rt::action!(
     DescribeIdcs, DescribeIdcsRequest, DescribeIdcsCall, DescribeIdcsResponse, Error,
     idempotent
 );
-impl<T> DescribeIdcsCall<T> {}
 /// The answer of [`Client::describe_idcs`] (`DescribeIdcs`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -1310,7 +1307,6 @@ rt::action!(
     DescribeWorkOrderStatisticsCall, DescribeWorkOrderStatisticsResponse, Error,
     idempotent
 );
-impl<T> DescribeWorkOrderStatisticsCall<T> {}
 /// The answer of [`Client::describe_work_order_statistics`] (`DescribeWorkOrderStatistics`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -1332,7 +1328,6 @@ rt::action!(
     DescribeWorkOrderTypes, DescribeWorkOrderTypesRequest, DescribeWorkOrderTypesCall,
     DescribeWorkOrderTypesResponse, Error, idempotent
 );
-impl<T> DescribeWorkOrderTypesCall<T> {}
 /// The answer of [`Client::describe_work_order_types`] (`DescribeWorkOrderTypes`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `CreateAccessGroup`.
+    /// Calls `CreateAccessGroup`; the answer is a [`CreateAccessGroupResponse`].
     ///
     /// The service has taken this action offline.
     ///
@@ -47,7 +47,7 @@ impl Client {
     pub fn create_access_group(&self) -> CreateAccessGroupCall {
         CreateAccessGroupCall::new(&self.handle)
     }
-    /// Calls `CreateAccessRules`.
+    /// Calls `CreateAccessRules`; the answer is a [`CreateAccessRulesResponse`].
     ///
     /// The service has taken this action offline.
     ///
@@ -59,7 +59,7 @@ impl Client {
     pub fn create_access_rules(&self) -> CreateAccessRulesCall {
         CreateAccessRulesCall::new(&self.handle)
     }
-    /// Calls `CreateFileSystem`.
+    /// Calls `CreateFileSystem`; the answer is a [`CreateFileSystemResponse`].
     ///
     /// The service has taken this action offline.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn create_file_system(&self) -> CreateFileSystemCall {
         CreateFileSystemCall::new(&self.handle)
     }
-    /// Calls `CreateLifeCycleRules`.
+    /// Calls `CreateLifeCycleRules`; the answer is a [`CreateLifeCycleRulesResponse`].
     ///
     /// The service has taken this action offline.
     ///
@@ -83,7 +83,7 @@ impl Client {
     pub fn create_life_cycle_rules(&self) -> CreateLifeCycleRulesCall {
         CreateLifeCycleRulesCall::new(&self.handle)
     }
-    /// Calls `CreateMountPoint`.
+    /// Calls `CreateMountPoint`; the answer is a [`CreateMountPointResponse`].
     ///
     /// The service has taken this action offline.
     ///
@@ -95,7 +95,7 @@ impl Client {
     pub fn create_mount_point(&self) -> CreateMountPointCall {
         CreateMountPointCall::new(&self.handle)
     }
-    /// Calls `CreateRestoreTasks`.
+    /// Calls `CreateRestoreTasks`; the answer is a [`CreateRestoreTasksResponse`].
     ///
     /// The service has taken this action offline.
     ///
@@ -107,7 +107,7 @@ impl Client {
     pub fn create_restore_tasks(&self) -> CreateRestoreTasksCall {
         CreateRestoreTasksCall::new(&self.handle)
     }
-    /// Calls `DeleteAccessGroup`.
+    /// Calls `DeleteAccessGroup`; the answer is a [`DeleteAccessGroupResponse`].
     ///
     /// The service has taken this action offline.
     ///
@@ -119,7 +119,7 @@ impl Client {
     pub fn delete_access_group(&self) -> DeleteAccessGroupCall {
         DeleteAccessGroupCall::new(&self.handle)
     }
-    /// Calls `DeleteAccessRules`.
+    /// Calls `DeleteAccessRules`; the answer is a [`DeleteAccessRulesResponse`].
     ///
     /// The service has taken this action offline.
     ///
@@ -131,7 +131,7 @@ impl Client {
     pub fn delete_access_rules(&self) -> DeleteAccessRulesCall {
         DeleteAccessRulesCall::new(&self.handle)
     }
-    /// Calls `DeleteFileSystem`.
+    /// Calls `DeleteFileSystem`; the answer is a [`DeleteFileSystemResponse`].
     ///
     /// The service has taken this action offline.
     ///
@@ -143,7 +143,7 @@ impl Client {
     pub fn delete_file_system(&self) -> DeleteFileSystemCall {
         DeleteFileSystemCall::new(&self.handle)
     }
-    /// Calls `DeleteLifeCycleRules`.
+    /// Calls `DeleteLifeCycleRules`; the answer is a [`DeleteLifeCycleRulesResponse`].
     ///
     /// The service has taken this action offline.
     ///
@@ -155,7 +155,7 @@ impl Client {
     pub fn delete_life_cycle_rules(&self) -> DeleteLifeCycleRulesCall {
         DeleteLifeCycleRulesCall::new(&self.handle)
     }
-    /// Calls `DeleteMountPoint`.
+    /// Calls `DeleteMountPoint`; the answer is a [`DeleteMountPointResponse`].
     ///
     /// The service has taken this action offline.
     ///
@@ -167,7 +167,7 @@ impl Client {
     pub fn delete_mount_point(&self) -> DeleteMountPointCall {
         DeleteMountPointCall::new(&self.handle)
     }
-    /// Calls `DescribeAccessGroups`.
+    /// Calls `DescribeAccessGroups`; the answer is a [`DescribeAccessGroupsResponse`].
     ///
     /// The service has taken this action offline.
     ///
@@ -177,7 +177,7 @@ impl Client {
     pub fn describe_access_groups(&self) -> DescribeAccessGroupsCall {
         DescribeAccessGroupsCall::new(&self.handle)
     }
-    /// Calls `DescribeAccessRules`.
+    /// Calls `DescribeAccessRules`; the answer is a [`DescribeAccessRulesResponse`].
     ///
     /// The service has taken this action offline.
     ///
@@ -189,7 +189,7 @@ impl Client {
     pub fn describe_access_rules(&self) -> DescribeAccessRulesCall {
         DescribeAccessRulesCall::new(&self.handle)
     }
-    /// Calls `DescribeFileSystem`.
+    /// Calls `DescribeFileSystem`; the answer is a [`DescribeFileSystemResponse`].
     ///
     /// The service has taken this action offline.
     ///
@@ -201,7 +201,7 @@ impl Client {
     pub fn describe_file_system(&self) -> DescribeFileSystemCall {
         DescribeFileSystemCall::new(&self.handle)
     }
-    /// Calls `DescribeFileSystems`.
+    /// Calls `DescribeFileSystems`; the answer is a [`DescribeFileSystemsResponse`].
     ///
     /// The service has taken this action offline.
     ///
@@ -211,7 +211,7 @@ impl Client {
     pub fn describe_file_systems(&self) -> DescribeFileSystemsCall {
         DescribeFileSystemsCall::new(&self.handle)
     }
-    /// Calls `DescribeLifeCycleRules`.
+    /// Calls `DescribeLifeCycleRules`; the answer is a [`DescribeLifeCycleRulesResponse`].
     ///
     /// The service has taken this action offline.
     ///
@@ -223,7 +223,7 @@ impl Client {
     pub fn describe_life_cycle_rules(&self) -> DescribeLifeCycleRulesCall {
         DescribeLifeCycleRulesCall::new(&self.handle)
     }
-    /// Calls `DescribeMountPoint`.
+    /// Calls `DescribeMountPoint`; the answer is a [`DescribeMountPointResponse`].
     ///
     /// The service has taken this action offline.
     ///
@@ -235,7 +235,7 @@ impl Client {
     pub fn describe_mount_point(&self) -> DescribeMountPointCall {
         DescribeMountPointCall::new(&self.handle)
     }
-    /// Calls `DescribeMountPoints`.
+    /// Calls `DescribeMountPoints`; the answer is a [`DescribeMountPointsResponse`].
     ///
     /// The service has taken this action offline.
     ///
@@ -245,7 +245,7 @@ impl Client {
     pub fn describe_mount_points(&self) -> DescribeMountPointsCall {
         DescribeMountPointsCall::new(&self.handle)
     }
-    /// Calls `DescribeResourceTags`.
+    /// Calls `DescribeResourceTags`; the answer is a [`DescribeResourceTagsResponse`].
     ///
     /// The service has taken this action offline.
     ///
@@ -257,7 +257,7 @@ impl Client {
     pub fn describe_resource_tags(&self) -> DescribeResourceTagsCall {
         DescribeResourceTagsCall::new(&self.handle)
     }
-    /// Calls `DescribeRestoreTasks`.
+    /// Calls `DescribeRestoreTasks`; the answer is a [`DescribeRestoreTasksResponse`].
     ///
     /// The service has taken this action offline.
     ///
@@ -269,7 +269,7 @@ impl Client {
     pub fn describe_restore_tasks(&self) -> DescribeRestoreTasksCall {
         DescribeRestoreTasksCall::new(&self.handle)
     }
-    /// Calls `ModifyAccessGroup`.
+    /// Calls `ModifyAccessGroup`; the answer is a [`ModifyAccessGroupResponse`].
     ///
     /// The service has taken this action offline.
     ///
@@ -281,7 +281,7 @@ impl Client {
     pub fn modify_access_group(&self) -> ModifyAccessGroupCall {
         ModifyAccessGroupCall::new(&self.handle)
     }
-    /// Calls `ModifyAccessRules`.
+    /// Calls `ModifyAccessRules`; the answer is a [`ModifyAccessRulesResponse`].
     ///
     /// The service has taken this action offline.
     ///
@@ -293,7 +293,7 @@ impl Client {
     pub fn modify_access_rules(&self) -> ModifyAccessRulesCall {
         ModifyAccessRulesCall::new(&self.handle)
     }
-    /// Calls `ModifyFileSystem`.
+    /// Calls `ModifyFileSystem`; the answer is a [`ModifyFileSystemResponse`].
     ///
     /// The service has taken this action offline.
     ///
@@ -305,7 +305,7 @@ impl Client {
     pub fn modify_file_system(&self) -> ModifyFileSystemCall {
         ModifyFileSystemCall::new(&self.handle)
     }
-    /// Calls `ModifyLifeCycleRules`.
+    /// Calls `ModifyLifeCycleRules`; the answer is a [`ModifyLifeCycleRulesResponse`].
     ///
     /// The service has taken this action offline.
     ///
@@ -317,7 +317,7 @@ impl Client {
     pub fn modify_life_cycle_rules(&self) -> ModifyLifeCycleRulesCall {
         ModifyLifeCycleRulesCall::new(&self.handle)
     }
-    /// Calls `ModifyMountPoint`.
+    /// Calls `ModifyMountPoint`; the answer is a [`ModifyMountPointResponse`].
     ///
     /// The service has taken this action offline.
     ///
@@ -329,7 +329,7 @@ impl Client {
     pub fn modify_mount_point(&self) -> ModifyMountPointCall {
         ModifyMountPointCall::new(&self.handle)
     }
-    /// Calls `ModifyResourceTags`.
+    /// Calls `ModifyResourceTags`; the answer is a [`ModifyResourceTagsResponse`].
     ///
     /// The service has taken this action offline.
     ///

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `AssociateAccessGroups`.
+    /// Calls `AssociateAccessGroups`; the answer is a [`AssociateAccessGroupsResponse`].
     ///
     /// Required: `MountPointId`, `AccessGroupIds`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn associate_access_groups(&self) -> AssociateAccessGroupsCall {
         AssociateAccessGroupsCall::new(&self.handle)
     }
-    /// Calls `CreateAccessGroup`.
+    /// Calls `CreateAccessGroup`; the answer is a [`CreateAccessGroupResponse`].
     ///
     /// Required: `AccessGroupName`, `VpcType`, `VpcId`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn create_access_group(&self) -> CreateAccessGroupCall {
         CreateAccessGroupCall::new(&self.handle)
     }
-    /// Calls `CreateAccessRules`.
+    /// Calls `CreateAccessRules`; the answer is a [`CreateAccessRulesResponse`].
     ///
     /// Required: `AccessRules`, `AccessGroupId`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn create_access_rules(&self) -> CreateAccessRulesCall {
         CreateAccessRulesCall::new(&self.handle)
     }
-    /// Calls `CreateFileSystem`.
+    /// Calls `CreateFileSystem`; the answer is a [`CreateFileSystemResponse`].
     ///
     /// Required: `FileSystemName`, `PosixAcl`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn create_file_system(&self) -> CreateFileSystemCall {
         CreateFileSystemCall::new(&self.handle)
     }
-    /// Calls `CreateLifeCycleRules`.
+    /// Calls `CreateLifeCycleRules`; the answer is a [`CreateLifeCycleRulesResponse`].
     ///
     /// Required: `FileSystemId`, `LifeCycleRules`.
     ///
@@ -80,7 +80,7 @@ impl Client {
     pub fn create_life_cycle_rules(&self) -> CreateLifeCycleRulesCall {
         CreateLifeCycleRulesCall::new(&self.handle)
     }
-    /// Calls `CreateMountPoint`.
+    /// Calls `CreateMountPoint`; the answer is a [`CreateMountPointResponse`].
     ///
     /// Required: `MountPointName`, `FileSystemId`, `MountPointStatus`.
     ///
@@ -89,7 +89,7 @@ impl Client {
     pub fn create_mount_point(&self) -> CreateMountPointCall {
         CreateMountPointCall::new(&self.handle)
     }
-    /// Calls `CreatePathProtectionRule`.
+    /// Calls `CreatePathProtectionRule`; the answer is a [`CreatePathProtectionRuleResponse`].
     ///
     /// Required: `FileSystemId`, `Name`, `Path`, `Status`.
     ///
@@ -98,7 +98,7 @@ impl Client {
     pub fn create_path_protection_rule(&self) -> CreatePathProtectionRuleCall {
         CreatePathProtectionRuleCall::new(&self.handle)
     }
-    /// Calls `CreateRestoreTasks`.
+    /// Calls `CreateRestoreTasks`; the answer is a [`CreateRestoreTasksResponse`].
     ///
     /// Required: `FileSystemId`, `RestoreTasks`.
     ///
@@ -107,7 +107,7 @@ impl Client {
     pub fn create_restore_tasks(&self) -> CreateRestoreTasksCall {
         CreateRestoreTasksCall::new(&self.handle)
     }
-    /// Calls `CreateTrashConfig`.
+    /// Calls `CreateTrashConfig`; the answer is a [`CreateTrashConfigResponse`].
     ///
     /// Required: `FileSystemId`, `ReservedDays`, `Status`.
     ///
@@ -116,7 +116,7 @@ impl Client {
     pub fn create_trash_config(&self) -> CreateTrashConfigCall {
         CreateTrashConfigCall::new(&self.handle)
     }
-    /// Calls `DeleteAccessGroup`.
+    /// Calls `DeleteAccessGroup`; the answer is a [`DeleteAccessGroupResponse`].
     ///
     /// Required: `AccessGroupId`.
     ///
@@ -125,7 +125,7 @@ impl Client {
     pub fn delete_access_group(&self) -> DeleteAccessGroupCall {
         DeleteAccessGroupCall::new(&self.handle)
     }
-    /// Calls `DeleteAccessRules`.
+    /// Calls `DeleteAccessRules`; the answer is a [`DeleteAccessRulesResponse`].
     ///
     /// Required: `AccessRuleIds`.
     ///
@@ -134,7 +134,7 @@ impl Client {
     pub fn delete_access_rules(&self) -> DeleteAccessRulesCall {
         DeleteAccessRulesCall::new(&self.handle)
     }
-    /// Calls `DeleteFileSystem`.
+    /// Calls `DeleteFileSystem`; the answer is a [`DeleteFileSystemResponse`].
     ///
     /// Required: `FileSystemId`.
     ///
@@ -143,7 +143,7 @@ impl Client {
     pub fn delete_file_system(&self) -> DeleteFileSystemCall {
         DeleteFileSystemCall::new(&self.handle)
     }
-    /// Calls `DeleteLifeCycleRules`.
+    /// Calls `DeleteLifeCycleRules`; the answer is a [`DeleteLifeCycleRulesResponse`].
     ///
     /// Required: `LifeCycleRuleIds`.
     ///
@@ -152,7 +152,7 @@ impl Client {
     pub fn delete_life_cycle_rules(&self) -> DeleteLifeCycleRulesCall {
         DeleteLifeCycleRulesCall::new(&self.handle)
     }
-    /// Calls `DeleteMountPoint`.
+    /// Calls `DeleteMountPoint`; the answer is a [`DeleteMountPointResponse`].
     ///
     /// Required: `MountPointId`.
     ///
@@ -161,7 +161,7 @@ impl Client {
     pub fn delete_mount_point(&self) -> DeleteMountPointCall {
         DeleteMountPointCall::new(&self.handle)
     }
-    /// Calls `DeletePathProtectionRule`.
+    /// Calls `DeletePathProtectionRule`; the answer is a [`DeletePathProtectionRuleResponse`].
     ///
     /// Required: `PathProtectionRuleId`.
     ///
@@ -170,7 +170,7 @@ impl Client {
     pub fn delete_path_protection_rule(&self) -> DeletePathProtectionRuleCall {
         DeletePathProtectionRuleCall::new(&self.handle)
     }
-    /// Calls `DeleteTrashConfig`.
+    /// Calls `DeleteTrashConfig`; the answer is a [`DeleteTrashConfigResponse`].
     ///
     /// Required: `FileSystemId`.
     ///
@@ -179,7 +179,7 @@ impl Client {
     pub fn delete_trash_config(&self) -> DeleteTrashConfigCall {
         DeleteTrashConfigCall::new(&self.handle)
     }
-    /// Calls `DescribeAccessGroup`.
+    /// Calls `DescribeAccessGroup`; the answer is a [`DescribeAccessGroupResponse`].
     ///
     /// Required: `AccessGroupId`.
     ///
@@ -188,14 +188,14 @@ impl Client {
     pub fn describe_access_group(&self) -> DescribeAccessGroupCall {
         DescribeAccessGroupCall::new(&self.handle)
     }
-    /// Calls `DescribeAccessGroups`.
+    /// Calls `DescribeAccessGroups`; the answer is a [`DescribeAccessGroupsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=chdfs&Version=2020-11-12&Action=DescribeAccessGroups)
     #[inline]
     pub fn describe_access_groups(&self) -> DescribeAccessGroupsCall {
         DescribeAccessGroupsCall::new(&self.handle)
     }
-    /// Calls `DescribeAccessRules`.
+    /// Calls `DescribeAccessRules`; the answer is a [`DescribeAccessRulesResponse`].
     ///
     /// Required: `AccessGroupId`.
     ///
@@ -204,7 +204,7 @@ impl Client {
     pub fn describe_access_rules(&self) -> DescribeAccessRulesCall {
         DescribeAccessRulesCall::new(&self.handle)
     }
-    /// Calls `DescribeFileSystem`.
+    /// Calls `DescribeFileSystem`; the answer is a [`DescribeFileSystemResponse`].
     ///
     /// Required: `FileSystemId`.
     ///
@@ -213,14 +213,14 @@ impl Client {
     pub fn describe_file_system(&self) -> DescribeFileSystemCall {
         DescribeFileSystemCall::new(&self.handle)
     }
-    /// Calls `DescribeFileSystems`.
+    /// Calls `DescribeFileSystems`; the answer is a [`DescribeFileSystemsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=chdfs&Version=2020-11-12&Action=DescribeFileSystems)
     #[inline]
     pub fn describe_file_systems(&self) -> DescribeFileSystemsCall {
         DescribeFileSystemsCall::new(&self.handle)
     }
-    /// Calls `DescribeLifeCycleRules`.
+    /// Calls `DescribeLifeCycleRules`; the answer is a [`DescribeLifeCycleRulesResponse`].
     ///
     /// Required: `FileSystemId`.
     ///
@@ -229,7 +229,7 @@ impl Client {
     pub fn describe_life_cycle_rules(&self) -> DescribeLifeCycleRulesCall {
         DescribeLifeCycleRulesCall::new(&self.handle)
     }
-    /// Calls `DescribeMountPoint`.
+    /// Calls `DescribeMountPoint`; the answer is a [`DescribeMountPointResponse`].
     ///
     /// Required: `MountPointId`.
     ///
@@ -238,14 +238,14 @@ impl Client {
     pub fn describe_mount_point(&self) -> DescribeMountPointCall {
         DescribeMountPointCall::new(&self.handle)
     }
-    /// Calls `DescribeMountPoints`.
+    /// Calls `DescribeMountPoints`; the answer is a [`DescribeMountPointsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=chdfs&Version=2020-11-12&Action=DescribeMountPoints)
     #[inline]
     pub fn describe_mount_points(&self) -> DescribeMountPointsCall {
         DescribeMountPointsCall::new(&self.handle)
     }
-    /// Calls `DescribePathProtectionRules`.
+    /// Calls `DescribePathProtectionRules`; the answer is a [`DescribePathProtectionRulesResponse`].
     ///
     /// Required: `FileSystemId`.
     ///
@@ -254,7 +254,7 @@ impl Client {
     pub fn describe_path_protection_rules(&self) -> DescribePathProtectionRulesCall {
         DescribePathProtectionRulesCall::new(&self.handle)
     }
-    /// Calls `DescribeResourceTags`.
+    /// Calls `DescribeResourceTags`; the answer is a [`DescribeResourceTagsResponse`].
     ///
     /// Required: `FileSystemId`.
     ///
@@ -263,7 +263,7 @@ impl Client {
     pub fn describe_resource_tags(&self) -> DescribeResourceTagsCall {
         DescribeResourceTagsCall::new(&self.handle)
     }
-    /// Calls `DescribeRestoreTasks`.
+    /// Calls `DescribeRestoreTasks`; the answer is a [`DescribeRestoreTasksResponse`].
     ///
     /// Required: `FileSystemId`.
     ///
@@ -272,7 +272,7 @@ impl Client {
     pub fn describe_restore_tasks(&self) -> DescribeRestoreTasksCall {
         DescribeRestoreTasksCall::new(&self.handle)
     }
-    /// Calls `DescribeTrashConfig`.
+    /// Calls `DescribeTrashConfig`; the answer is a [`DescribeTrashConfigResponse`].
     ///
     /// Required: `FileSystemId`.
     ///
@@ -281,7 +281,7 @@ impl Client {
     pub fn describe_trash_config(&self) -> DescribeTrashConfigCall {
         DescribeTrashConfigCall::new(&self.handle)
     }
-    /// Calls `DisassociateAccessGroups`.
+    /// Calls `DisassociateAccessGroups`; the answer is a [`DisassociateAccessGroupsResponse`].
     ///
     /// Required: `MountPointId`, `AccessGroupIds`.
     ///
@@ -290,7 +290,7 @@ impl Client {
     pub fn disassociate_access_groups(&self) -> DisassociateAccessGroupsCall {
         DisassociateAccessGroupsCall::new(&self.handle)
     }
-    /// Calls `ModifyAccessGroup`.
+    /// Calls `ModifyAccessGroup`; the answer is a [`ModifyAccessGroupResponse`].
     ///
     /// Required: `AccessGroupId`.
     ///
@@ -299,7 +299,7 @@ impl Client {
     pub fn modify_access_group(&self) -> ModifyAccessGroupCall {
         ModifyAccessGroupCall::new(&self.handle)
     }
-    /// Calls `ModifyAccessRules`.
+    /// Calls `ModifyAccessRules`; the answer is a [`ModifyAccessRulesResponse`].
     ///
     /// Required: `AccessRules`.
     ///
@@ -308,7 +308,7 @@ impl Client {
     pub fn modify_access_rules(&self) -> ModifyAccessRulesCall {
         ModifyAccessRulesCall::new(&self.handle)
     }
-    /// Calls `ModifyFileSystem`.
+    /// Calls `ModifyFileSystem`; the answer is a [`ModifyFileSystemResponse`].
     ///
     /// Required: `FileSystemId`.
     ///
@@ -317,7 +317,7 @@ impl Client {
     pub fn modify_file_system(&self) -> ModifyFileSystemCall {
         ModifyFileSystemCall::new(&self.handle)
     }
-    /// Calls `ModifyLifeCycleRules`.
+    /// Calls `ModifyLifeCycleRules`; the answer is a [`ModifyLifeCycleRulesResponse`].
     ///
     /// Required: `LifeCycleRules`.
     ///
@@ -326,7 +326,7 @@ impl Client {
     pub fn modify_life_cycle_rules(&self) -> ModifyLifeCycleRulesCall {
         ModifyLifeCycleRulesCall::new(&self.handle)
     }
-    /// Calls `ModifyMountPoint`.
+    /// Calls `ModifyMountPoint`; the answer is a [`ModifyMountPointResponse`].
     ///
     /// Required: `MountPointId`.
     ///
@@ -335,7 +335,7 @@ impl Client {
     pub fn modify_mount_point(&self) -> ModifyMountPointCall {
         ModifyMountPointCall::new(&self.handle)
     }
-    /// Calls `ModifyPathProtectionRule`.
+    /// Calls `ModifyPathProtectionRule`; the answer is a [`ModifyPathProtectionRuleResponse`].
     ///
     /// Required: `PathProtectionRuleId`.
     ///
@@ -344,7 +344,7 @@ impl Client {
     pub fn modify_path_protection_rule(&self) -> ModifyPathProtectionRuleCall {
         ModifyPathProtectionRuleCall::new(&self.handle)
     }
-    /// Calls `ModifyResourceTags`.
+    /// Calls `ModifyResourceTags`; the answer is a [`ModifyResourceTagsResponse`].
     ///
     /// Required: `FileSystemId`.
     ///
@@ -353,7 +353,7 @@ impl Client {
     pub fn modify_resource_tags(&self) -> ModifyResourceTagsCall {
         ModifyResourceTagsCall::new(&self.handle)
     }
-    /// Calls `ModifyTrashConfig`.
+    /// Calls `ModifyTrashConfig`; the answer is a [`ModifyTrashConfigResponse`].
     ///
     /// Required: `FileSystemId`.
     ///

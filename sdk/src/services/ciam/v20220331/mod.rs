@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `CreateApiImportUserJob`.
+    /// Calls `CreateApiImportUserJob`; the answer is a [`CreateApiImportUserJobResponse`].
     ///
     /// Required: `UserStoreId`, `DataFlowUserCreateList`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn create_api_import_user_job(&self) -> CreateApiImportUserJobCall {
         CreateApiImportUserJobCall::new(&self.handle)
     }
-    /// Calls `CreateFileExportUserJob`.
+    /// Calls `CreateFileExportUserJob`; the answer is a [`CreateFileExportUserJobResponse`].
     ///
     /// Required: `UserStoreId`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn create_file_export_user_job(&self) -> CreateFileExportUserJobCall {
         CreateFileExportUserJobCall::new(&self.handle)
     }
-    /// Calls `CreateUser`.
+    /// Calls `CreateUser`; the answer is a [`CreateUserResponse`].
     ///
     /// Required: `UserStoreId`, `PhoneNumber`, `Email`, `Password`, `UserName`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn create_user(&self) -> CreateUserCall {
         CreateUserCall::new(&self.handle)
     }
-    /// Calls `CreateUserGroup`.
+    /// Calls `CreateUserGroup`; the answer is a [`CreateUserGroupResponse`].
     ///
     /// Required: `DisplayName`, `UserStoreId`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn create_user_group(&self) -> CreateUserGroupCall {
         CreateUserGroupCall::new(&self.handle)
     }
-    /// Calls `CreateUserStore`.
+    /// Calls `CreateUserStore`; the answer is a [`CreateUserStoreResponse`].
     ///
     /// Required: `UserPoolName`.
     ///
@@ -80,7 +80,7 @@ impl Client {
     pub fn create_user_store(&self) -> CreateUserStoreCall {
         CreateUserStoreCall::new(&self.handle)
     }
-    /// Calls `DeleteUserGroups`.
+    /// Calls `DeleteUserGroups`; the answer is a [`DeleteUserGroupsResponse`].
     ///
     /// Required: `UserGroupIds`, `UserStoreId`.
     ///
@@ -89,7 +89,7 @@ impl Client {
     pub fn delete_user_groups(&self) -> DeleteUserGroupsCall {
         DeleteUserGroupsCall::new(&self.handle)
     }
-    /// Calls `DeleteUserStore`.
+    /// Calls `DeleteUserStore`; the answer is a [`DeleteUserStoreResponse`].
     ///
     /// Required: `UserPoolId`.
     ///
@@ -98,7 +98,7 @@ impl Client {
     pub fn delete_user_store(&self) -> DeleteUserStoreCall {
         DeleteUserStoreCall::new(&self.handle)
     }
-    /// Calls `DeleteUsers`.
+    /// Calls `DeleteUsers`; the answer is a [`DeleteUsersResponse`].
     ///
     /// Required: `UserStoreId`, `UserIds`.
     ///
@@ -107,7 +107,7 @@ impl Client {
     pub fn delete_users(&self) -> DeleteUsersCall {
         DeleteUsersCall::new(&self.handle)
     }
-    /// Calls `DescribeUser`.
+    /// Calls `DescribeUser`; the answer is a [`DescribeUserResponse`].
     ///
     /// Required: `UserStoreId`, `Pageable`.
     ///
@@ -116,7 +116,7 @@ impl Client {
     pub fn describe_user(&self) -> DescribeUserCall {
         DescribeUserCall::new(&self.handle)
     }
-    /// Calls `DescribeUserById`.
+    /// Calls `DescribeUserById`; the answer is a [`DescribeUserByIdResponse`].
     ///
     /// Required: `UserStoreId`, `UserId`.
     ///
@@ -125,7 +125,7 @@ impl Client {
     pub fn describe_user_by_id(&self) -> DescribeUserByIdCall {
         DescribeUserByIdCall::new(&self.handle)
     }
-    /// Calls `LinkAccount`.
+    /// Calls `LinkAccount`; the answer is a [`LinkAccountResponse`].
     ///
     /// Required: `UserStoreId`, `PrimaryUserId`, `SecondaryUserId`, `UserLinkedOnAttribute`.
     ///
@@ -134,7 +134,7 @@ impl Client {
     pub fn link_account(&self) -> LinkAccountCall {
         LinkAccountCall::new(&self.handle)
     }
-    /// Calls `ListJobs`.
+    /// Calls `ListJobs`; the answer is a [`ListJobsResponse`].
     ///
     /// Required: `UserStoreId`.
     ///
@@ -143,7 +143,7 @@ impl Client {
     pub fn list_jobs(&self) -> ListJobsCall {
         ListJobsCall::new(&self.handle)
     }
-    /// Calls `ListLogMessageByCondition`.
+    /// Calls `ListLogMessageByCondition`; the answer is a [`ListLogMessageByConditionResponse`].
     ///
     /// Required: `UserStoreId`, `Pageable`, `StartTime`.
     ///
@@ -152,7 +152,7 @@ impl Client {
     pub fn list_log_message_by_condition(&self) -> ListLogMessageByConditionCall {
         ListLogMessageByConditionCall::new(&self.handle)
     }
-    /// Calls `ListUser`.
+    /// Calls `ListUser`; the answer is a [`ListUserResponse`].
     ///
     /// Required: `UserStoreId`, `Pageable`.
     ///
@@ -161,7 +161,7 @@ impl Client {
     pub fn list_user(&self) -> ListUserCall {
         ListUserCall::new(&self.handle)
     }
-    /// Calls `ListUserByProperty`.
+    /// Calls `ListUserByProperty`; the answer is a [`ListUserByPropertyResponse`].
     ///
     /// Required: `UserStoreId`, `PropertyCode`, `PropertyValue`.
     ///
@@ -170,7 +170,7 @@ impl Client {
     pub fn list_user_by_property(&self) -> ListUserByPropertyCall {
         ListUserByPropertyCall::new(&self.handle)
     }
-    /// Calls `ListUserGroups`.
+    /// Calls `ListUserGroups`; the answer is a [`ListUserGroupsResponse`].
     ///
     /// Required: `UserStoreId`, `Pageable`.
     ///
@@ -179,14 +179,14 @@ impl Client {
     pub fn list_user_groups(&self) -> ListUserGroupsCall {
         ListUserGroupsCall::new(&self.handle)
     }
-    /// Calls `ListUserStore`.
+    /// Calls `ListUserStore`; the answer is a [`ListUserStoreResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ciam&Version=2022-03-31&Action=ListUserStore)
     #[inline]
     pub fn list_user_store(&self) -> ListUserStoreCall {
         ListUserStoreCall::new(&self.handle)
     }
-    /// Calls `ResetPassword`.
+    /// Calls `ResetPassword`; the answer is a [`ResetPasswordResponse`].
     ///
     /// Required: `UserId`, `UserStoreId`.
     ///
@@ -195,7 +195,7 @@ impl Client {
     pub fn reset_password(&self) -> ResetPasswordCall {
         ResetPasswordCall::new(&self.handle)
     }
-    /// Calls `SetPassword`.
+    /// Calls `SetPassword`; the answer is a [`SetPasswordResponse`].
     ///
     /// Required: `UserStoreId`, `UserId`, `Password`.
     ///
@@ -204,7 +204,7 @@ impl Client {
     pub fn set_password(&self) -> SetPasswordCall {
         SetPasswordCall::new(&self.handle)
     }
-    /// Calls `UpdateUser`.
+    /// Calls `UpdateUser`; the answer is a [`UpdateUserResponse`].
     ///
     /// Required: `UserId`, `UserStoreId`.
     ///
@@ -213,7 +213,7 @@ impl Client {
     pub fn update_user(&self) -> UpdateUserCall {
         UpdateUserCall::new(&self.handle)
     }
-    /// Calls `UpdateUserGroup`.
+    /// Calls `UpdateUserGroup`; the answer is a [`UpdateUserGroupResponse`].
     ///
     /// Required: `UserGroupId`, `DisplayName`, `UserStoreId`.
     ///
@@ -222,7 +222,7 @@ impl Client {
     pub fn update_user_group(&self) -> UpdateUserGroupCall {
         UpdateUserGroupCall::new(&self.handle)
     }
-    /// Calls `UpdateUserStatus`.
+    /// Calls `UpdateUserStatus`; the answer is a [`UpdateUserStatusResponse`].
     ///
     /// Required: `UserStoreId`, `UserId`, `Status`.
     ///
@@ -231,7 +231,7 @@ impl Client {
     pub fn update_user_status(&self) -> UpdateUserStatusCall {
         UpdateUserStatusCall::new(&self.handle)
     }
-    /// Calls `UpdateUserStore`.
+    /// Calls `UpdateUserStore`; the answer is a [`UpdateUserStoreResponse`].
     ///
     /// Required: `UserPoolId`.
     ///
@@ -687,7 +687,6 @@ rt::action!(
     ListUserStore, ListUserStoreRequest, ListUserStoreCall, ListUserStoreResponse, Error,
     idempotent
 );
-impl<T> ListUserStoreCall<T> {}
 /// The answer of [`Client::list_user_store`] (`ListUserStore`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

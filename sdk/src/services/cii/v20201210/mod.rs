@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `CreateStructureTask`.
+    /// Calls `CreateStructureTask`; the answer is a [`CreateStructureTaskResponse`].
     ///
     /// Required: `PolicyId`, `CustomerId`, `CustomerName`, `TaskType`, `Year`, `FileList`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn create_structure_task(&self) -> CreateStructureTaskCall {
         CreateStructureTaskCall::new(&self.handle)
     }
-    /// Calls `DescribeStructCompareData`.
+    /// Calls `DescribeStructCompareData`; the answer is a [`DescribeStructCompareDataResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn describe_struct_compare_data(&self) -> DescribeStructCompareDataCall {
         DescribeStructCompareDataCall::new(&self.handle)
     }
-    /// Calls `DescribeStructureTaskResult`.
+    /// Calls `DescribeStructureTaskResult`; the answer is a [`DescribeStructureTaskResultResponse`].
     ///
     /// Required: `TaskId`.
     ///

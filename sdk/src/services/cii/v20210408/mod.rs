@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `AddSubStructureTasks`.
+    /// Calls `AddSubStructureTasks`; the answer is a [`AddSubStructureTasksResponse`].
     ///
     /// Required: `MainTaskId`, `TaskInfos`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn add_sub_structure_tasks(&self) -> AddSubStructureTasksCall {
         AddSubStructureTasksCall::new(&self.handle)
     }
-    /// Calls `CreateAutoClassifyStructureTask`.
+    /// Calls `CreateAutoClassifyStructureTask`; the answer is a [`CreateAutoClassifyStructureTaskResponse`].
     ///
     /// Required: `ServiceType`, `TaskInfos`.
     ///
@@ -55,7 +55,7 @@ impl Client {
     ) -> CreateAutoClassifyStructureTaskCall {
         CreateAutoClassifyStructureTaskCall::new(&self.handle)
     }
-    /// Calls `CreateStructureTask`.
+    /// Calls `CreateStructureTask`; the answer is a [`CreateStructureTaskResponse`].
     ///
     /// Required: `ServiceType`, `TaskInfos`.
     ///
@@ -64,7 +64,7 @@ impl Client {
     pub fn create_structure_task(&self) -> CreateStructureTaskCall {
         CreateStructureTaskCall::new(&self.handle)
     }
-    /// Calls `CreateUnderwriteTaskById`.
+    /// Calls `CreateUnderwriteTaskById`; the answer is a [`CreateUnderwriteTaskByIdResponse`].
     ///
     /// Required: `MainTaskIds`.
     ///
@@ -73,7 +73,7 @@ impl Client {
     pub fn create_underwrite_task_by_id(&self) -> CreateUnderwriteTaskByIdCall {
         CreateUnderwriteTaskByIdCall::new(&self.handle)
     }
-    /// Calls `DescribeMachineUnderwrite`.
+    /// Calls `DescribeMachineUnderwrite`; the answer is a [`DescribeMachineUnderwriteResponse`].
     ///
     /// Required: `UnderwriteTaskId`.
     ///
@@ -82,7 +82,7 @@ impl Client {
     pub fn describe_machine_underwrite(&self) -> DescribeMachineUnderwriteCall {
         DescribeMachineUnderwriteCall::new(&self.handle)
     }
-    /// Calls `DescribeQualityScore`.
+    /// Calls `DescribeQualityScore`; the answer is a [`DescribeQualityScoreResponse`].
     ///
     /// Required: `File`.
     ///
@@ -91,7 +91,7 @@ impl Client {
     pub fn describe_quality_score(&self) -> DescribeQualityScoreCall {
         DescribeQualityScoreCall::new(&self.handle)
     }
-    /// Calls `DescribeReportClassify`.
+    /// Calls `DescribeReportClassify`; the answer is a [`DescribeReportClassifyResponse`].
     ///
     /// Required: `ServiceType`, `FileList`.
     ///
@@ -100,21 +100,21 @@ impl Client {
     pub fn describe_report_classify(&self) -> DescribeReportClassifyCall {
         DescribeReportClassifyCall::new(&self.handle)
     }
-    /// Calls `DescribeStructCompareData`.
+    /// Calls `DescribeStructCompareData`; the answer is a [`DescribeStructCompareDataResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cii&Version=2021-04-08&Action=DescribeStructCompareData)
     #[inline]
     pub fn describe_struct_compare_data(&self) -> DescribeStructCompareDataCall {
         DescribeStructCompareDataCall::new(&self.handle)
     }
-    /// Calls `DescribeStructureDifference`.
+    /// Calls `DescribeStructureDifference`; the answer is a [`DescribeStructureDifferenceResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cii&Version=2021-04-08&Action=DescribeStructureDifference)
     #[inline]
     pub fn describe_structure_difference(&self) -> DescribeStructureDifferenceCall {
         DescribeStructureDifferenceCall::new(&self.handle)
     }
-    /// Calls `DescribeStructureResult`.
+    /// Calls `DescribeStructureResult`; the answer is a [`DescribeStructureResultResponse`].
     ///
     /// Required: `MainTaskId`.
     ///
@@ -123,7 +123,7 @@ impl Client {
     pub fn describe_structure_result(&self) -> DescribeStructureResultCall {
         DescribeStructureResultCall::new(&self.handle)
     }
-    /// Calls `DescribeStructureTaskResult`.
+    /// Calls `DescribeStructureTaskResult`; the answer is a [`DescribeStructureTaskResultResponse`].
     ///
     /// Required: `MainTaskId`.
     ///
@@ -132,14 +132,14 @@ impl Client {
     pub fn describe_structure_task_result(&self) -> DescribeStructureTaskResultCall {
         DescribeStructureTaskResultCall::new(&self.handle)
     }
-    /// Calls `DescribeUnderwriteTask`.
+    /// Calls `DescribeUnderwriteTask`; the answer is a [`DescribeUnderwriteTaskResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cii&Version=2021-04-08&Action=DescribeUnderwriteTask)
     #[inline]
     pub fn describe_underwrite_task(&self) -> DescribeUnderwriteTaskCall {
         DescribeUnderwriteTaskCall::new(&self.handle)
     }
-    /// Calls `UploadMedicalFile`.
+    /// Calls `UploadMedicalFile`; the answer is a [`UploadMedicalFileResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cii&Version=2021-04-08&Action=UploadMedicalFile)
     #[inline]

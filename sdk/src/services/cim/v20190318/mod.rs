@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `DescribeSdkAppid`.
+    /// Calls `DescribeSdkAppid`; the answer is a [`DescribeSdkAppidResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cim&Version=2019-03-18&Action=DescribeSdkAppid)
     #[inline]
@@ -56,7 +56,6 @@ rt::action!(
     DescribeSdkAppid, DescribeSdkAppidRequest, DescribeSdkAppidCall,
     DescribeSdkAppidResponse, Error, idempotent
 );
-impl<T> DescribeSdkAppidCall<T> {}
 /// The answer of [`Client::describe_sdk_appid`] (`DescribeSdkAppid`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

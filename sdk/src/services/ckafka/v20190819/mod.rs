@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `AssociateRoutesSecurityGroup`.
+    /// Calls `AssociateRoutesSecurityGroup`; the answer is a [`AssociateRoutesSecurityGroupResponse`].
     ///
     /// Required: `InstanceRoutes`, `SecurityGroupId`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn associate_routes_security_group(&self) -> AssociateRoutesSecurityGroupCall {
         AssociateRoutesSecurityGroupCall::new(&self.handle)
     }
-    /// Calls `AuthorizeToken`.
+    /// Calls `AuthorizeToken`; the answer is a [`AuthorizeTokenResponse`].
     ///
     /// Required: `InstanceId`, `User`, `Tokens`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn authorize_token(&self) -> AuthorizeTokenCall {
         AuthorizeTokenCall::new(&self.handle)
     }
-    /// Calls `BatchCreateAcl`.
+    /// Calls `BatchCreateAcl`; the answer is a [`BatchCreateAclResponse`].
     ///
     /// Required: `InstanceId`, `ResourceType`, `ResourceNames`, `RuleList`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn batch_create_acl(&self) -> BatchCreateAclCall {
         BatchCreateAclCall::new(&self.handle)
     }
-    /// Calls `BatchModifyGroupOffsets`.
+    /// Calls `BatchModifyGroupOffsets`; the answer is a [`BatchModifyGroupOffsetsResponse`].
     ///
     /// Required: `GroupName`, `InstanceId`, `Partitions`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn batch_modify_group_offsets(&self) -> BatchModifyGroupOffsetsCall {
         BatchModifyGroupOffsetsCall::new(&self.handle)
     }
-    /// Calls `BatchModifyTopicAttributes`.
+    /// Calls `BatchModifyTopicAttributes`; the answer is a [`BatchModifyTopicAttributesResponse`].
     ///
     /// Required: `InstanceId`, `Topic`.
     ///
@@ -80,7 +80,7 @@ impl Client {
     pub fn batch_modify_topic_attributes(&self) -> BatchModifyTopicAttributesCall {
         BatchModifyTopicAttributesCall::new(&self.handle)
     }
-    /// Calls `CancelAuthorizationToken`.
+    /// Calls `CancelAuthorizationToken`; the answer is a [`CancelAuthorizationTokenResponse`].
     ///
     /// Required: `InstanceId`, `User`, `Tokens`.
     ///
@@ -89,7 +89,7 @@ impl Client {
     pub fn cancel_authorization_token(&self) -> CancelAuthorizationTokenCall {
         CancelAuthorizationTokenCall::new(&self.handle)
     }
-    /// Calls `CheckCdcCluster`.
+    /// Calls `CheckCdcCluster`; the answer is a [`CheckCdcClusterResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -98,7 +98,7 @@ impl Client {
     pub fn check_cdc_cluster(&self) -> CheckCdcClusterCall {
         CheckCdcClusterCall::new(&self.handle)
     }
-    /// Calls `CreateAcl`.
+    /// Calls `CreateAcl`; the answer is a [`CreateAclResponse`].
     ///
     /// Required: `InstanceId`, `ResourceType`, `Operation`, `PermissionType`.
     ///
@@ -107,7 +107,7 @@ impl Client {
     pub fn create_acl(&self) -> CreateAclCall {
         CreateAclCall::new(&self.handle)
     }
-    /// Calls `CreateAclRule`.
+    /// Calls `CreateAclRule`; the answer is a [`CreateAclRuleResponse`].
     ///
     /// Required: `InstanceId`, `ResourceType`, `PatternType`, `RuleName`, `RuleList`.
     ///
@@ -116,7 +116,7 @@ impl Client {
     pub fn create_acl_rule(&self) -> CreateAclRuleCall {
         CreateAclRuleCall::new(&self.handle)
     }
-    /// Calls `CreateCdcCluster`.
+    /// Calls `CreateCdcCluster`; the answer is a [`CreateCdcClusterResponse`].
     ///
     /// Required: `CdcId`, `CdcVpcId`, `CdcSubnetId`, `ZoneId`, `Bandwidth`, `DiskSize`, `DiskType`, `SystemDiskType`.
     ///
@@ -125,7 +125,7 @@ impl Client {
     pub fn create_cdc_cluster(&self) -> CreateCdcClusterCall {
         CreateCdcClusterCall::new(&self.handle)
     }
-    /// Calls `CreateConnectResource`.
+    /// Calls `CreateConnectResource`; the answer is a [`CreateConnectResourceResponse`].
     ///
     /// Required: `ResourceName`, `Type`.
     ///
@@ -134,7 +134,7 @@ impl Client {
     pub fn create_connect_resource(&self) -> CreateConnectResourceCall {
         CreateConnectResourceCall::new(&self.handle)
     }
-    /// Calls `CreateConsumer`.
+    /// Calls `CreateConsumer`; the answer is a [`CreateConsumerResponse`].
     ///
     /// Required: `InstanceId`, `GroupName`.
     ///
@@ -143,7 +143,7 @@ impl Client {
     pub fn create_consumer(&self) -> CreateConsumerCall {
         CreateConsumerCall::new(&self.handle)
     }
-    /// Calls `CreateDatahubTask`.
+    /// Calls `CreateDatahubTask`; the answer is a [`CreateDatahubTaskResponse`].
     ///
     /// Required: `TaskName`, `TaskType`.
     ///
@@ -152,7 +152,7 @@ impl Client {
     pub fn create_datahub_task(&self) -> CreateDatahubTaskCall {
         CreateDatahubTaskCall::new(&self.handle)
     }
-    /// Calls `CreateDatahubTopic`.
+    /// Calls `CreateDatahubTopic`; the answer is a [`CreateDatahubTopicResponse`].
     ///
     /// Required: `Name`, `PartitionNum`, `RetentionMs`.
     ///
@@ -161,7 +161,7 @@ impl Client {
     pub fn create_datahub_topic(&self) -> CreateDatahubTopicCall {
         CreateDatahubTopicCall::new(&self.handle)
     }
-    /// Calls `CreateInstancePre`.
+    /// Calls `CreateInstancePre`; the answer is a [`CreateInstancePreResponse`].
     ///
     /// Required: `InstanceName`, `ZoneId`, `Period`, `InstanceType`, `VpcId`, `SubnetId`.
     ///
@@ -170,7 +170,7 @@ impl Client {
     pub fn create_instance_pre(&self) -> CreateInstancePreCall {
         CreateInstancePreCall::new(&self.handle)
     }
-    /// Calls `CreateMetaAndDataSyncDatahubTask`.
+    /// Calls `CreateMetaAndDataSyncDatahubTask`; the answer is a [`CreateMetaAndDataSyncDatahubTaskResponse`].
     ///
     /// Required: `TaskName`, `SourceResourceId`, `TargetResourceId`.
     ///
@@ -181,7 +181,7 @@ impl Client {
     ) -> CreateMetaAndDataSyncDatahubTaskCall {
         CreateMetaAndDataSyncDatahubTaskCall::new(&self.handle)
     }
-    /// Calls `CreateMetaDataAndOffsetSyncDatahubTask`.
+    /// Calls `CreateMetaDataAndOffsetSyncDatahubTask`; the answer is a [`CreateMetaDataAndOffsetSyncDatahubTaskResponse`].
     ///
     /// Required: `TaskName`, `SourceResourceId`, `TargetResourceId`.
     ///
@@ -192,7 +192,7 @@ impl Client {
     ) -> CreateMetaDataAndOffsetSyncDatahubTaskCall {
         CreateMetaDataAndOffsetSyncDatahubTaskCall::new(&self.handle)
     }
-    /// Calls `CreateMetaSyncDatahubTask`.
+    /// Calls `CreateMetaSyncDatahubTask`; the answer is a [`CreateMetaSyncDatahubTaskResponse`].
     ///
     /// Required: `TaskName`, `SourceResourceId`, `TargetResourceId`.
     ///
@@ -201,7 +201,7 @@ impl Client {
     pub fn create_meta_sync_datahub_task(&self) -> CreateMetaSyncDatahubTaskCall {
         CreateMetaSyncDatahubTaskCall::new(&self.handle)
     }
-    /// Calls `CreatePartition`.
+    /// Calls `CreatePartition`; the answer is a [`CreatePartitionResponse`].
     ///
     /// Required: `InstanceId`, `TopicName`, `PartitionNum`.
     ///
@@ -210,7 +210,7 @@ impl Client {
     pub fn create_partition(&self) -> CreatePartitionCall {
         CreatePartitionCall::new(&self.handle)
     }
-    /// Calls `CreatePostPaidInstance`.
+    /// Calls `CreatePostPaidInstance`; the answer is a [`CreatePostPaidInstanceResponse`].
     ///
     /// Required: `VpcId`, `SubnetId`.
     ///
@@ -219,7 +219,7 @@ impl Client {
     pub fn create_post_paid_instance(&self) -> CreatePostPaidInstanceCall {
         CreatePostPaidInstanceCall::new(&self.handle)
     }
-    /// Calls `CreatePrometheus`.
+    /// Calls `CreatePrometheus`; the answer is a [`CreatePrometheusResponse`].
     ///
     /// Required: `InstanceId`, `VpcId`, `SubnetId`.
     ///
@@ -228,7 +228,7 @@ impl Client {
     pub fn create_prometheus(&self) -> CreatePrometheusCall {
         CreatePrometheusCall::new(&self.handle)
     }
-    /// Calls `CreateRoute`.
+    /// Calls `CreateRoute`; the answer is a [`CreateRouteResponse`].
     ///
     /// Required: `InstanceId`, `VipType`.
     ///
@@ -237,7 +237,7 @@ impl Client {
     pub fn create_route(&self) -> CreateRouteCall {
         CreateRouteCall::new(&self.handle)
     }
-    /// Calls `CreateThrottleRule`.
+    /// Calls `CreateThrottleRule`; the answer is a [`CreateThrottleRuleResponse`].
     ///
     /// Required: `InstanceId`, `ThrottleType`.
     ///
@@ -246,7 +246,7 @@ impl Client {
     pub fn create_throttle_rule(&self) -> CreateThrottleRuleCall {
         CreateThrottleRuleCall::new(&self.handle)
     }
-    /// Calls `CreateToken`.
+    /// Calls `CreateToken`; the answer is a [`CreateTokenResponse`].
     ///
     /// Required: `InstanceId`, `User`.
     ///
@@ -255,7 +255,7 @@ impl Client {
     pub fn create_token(&self) -> CreateTokenCall {
         CreateTokenCall::new(&self.handle)
     }
-    /// Calls `CreateTopic`.
+    /// Calls `CreateTopic`; the answer is a [`CreateTopicResponse`].
     ///
     /// Required: `InstanceId`, `TopicName`, `PartitionNum`, `ReplicaNum`.
     ///
@@ -264,7 +264,7 @@ impl Client {
     pub fn create_topic(&self) -> CreateTopicCall {
         CreateTopicCall::new(&self.handle)
     }
-    /// Calls `CreateTopicIpWhiteList`.
+    /// Calls `CreateTopicIpWhiteList`; the answer is a [`CreateTopicIpWhiteListResponse`].
     ///
     /// Required: `InstanceId`, `TopicName`, `IpWhiteList`.
     ///
@@ -273,7 +273,7 @@ impl Client {
     pub fn create_topic_ip_white_list(&self) -> CreateTopicIpWhiteListCall {
         CreateTopicIpWhiteListCall::new(&self.handle)
     }
-    /// Calls `CreateUser`.
+    /// Calls `CreateUser`; the answer is a [`CreateUserResponse`].
     ///
     /// Required: `InstanceId`, `Name`.
     ///
@@ -282,7 +282,7 @@ impl Client {
     pub fn create_user(&self) -> CreateUserCall {
         CreateUserCall::new(&self.handle)
     }
-    /// Calls `DeleteAcl`.
+    /// Calls `DeleteAcl`; the answer is a [`DeleteAclResponse`].
     ///
     /// Required: `InstanceId`, `ResourceType`, `ResourceName`, `Operation`, `PermissionType`.
     ///
@@ -291,7 +291,7 @@ impl Client {
     pub fn delete_acl(&self) -> DeleteAclCall {
         DeleteAclCall::new(&self.handle)
     }
-    /// Calls `DeleteAclRule`.
+    /// Calls `DeleteAclRule`; the answer is a [`DeleteAclRuleResponse`].
     ///
     /// Required: `InstanceId`, `RuleName`.
     ///
@@ -300,7 +300,7 @@ impl Client {
     pub fn delete_acl_rule(&self) -> DeleteAclRuleCall {
         DeleteAclRuleCall::new(&self.handle)
     }
-    /// Calls `DeleteConnectResource`.
+    /// Calls `DeleteConnectResource`; the answer is a [`DeleteConnectResourceResponse`].
     ///
     /// Required: `ResourceId`.
     ///
@@ -309,7 +309,7 @@ impl Client {
     pub fn delete_connect_resource(&self) -> DeleteConnectResourceCall {
         DeleteConnectResourceCall::new(&self.handle)
     }
-    /// Calls `DeleteDatahubTask`.
+    /// Calls `DeleteDatahubTask`; the answer is a [`DeleteDatahubTaskResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -318,7 +318,7 @@ impl Client {
     pub fn delete_datahub_task(&self) -> DeleteDatahubTaskCall {
         DeleteDatahubTaskCall::new(&self.handle)
     }
-    /// Calls `DeleteDatahubTopic`.
+    /// Calls `DeleteDatahubTopic`; the answer is a [`DeleteDatahubTopicResponse`].
     ///
     /// Required: `Name`.
     ///
@@ -327,7 +327,7 @@ impl Client {
     pub fn delete_datahub_topic(&self) -> DeleteDatahubTopicCall {
         DeleteDatahubTopicCall::new(&self.handle)
     }
-    /// Calls `DeleteGroup`.
+    /// Calls `DeleteGroup`; the answer is a [`DeleteGroupResponse`].
     ///
     /// Required: `InstanceId`, `Group`.
     ///
@@ -336,7 +336,7 @@ impl Client {
     pub fn delete_group(&self) -> DeleteGroupCall {
         DeleteGroupCall::new(&self.handle)
     }
-    /// Calls `DeleteGroupSubscribeTopic`.
+    /// Calls `DeleteGroupSubscribeTopic`; the answer is a [`DeleteGroupSubscribeTopicResponse`].
     ///
     /// Required: `InstanceId`, `Group`, `Topic`.
     ///
@@ -345,7 +345,7 @@ impl Client {
     pub fn delete_group_subscribe_topic(&self) -> DeleteGroupSubscribeTopicCall {
         DeleteGroupSubscribeTopicCall::new(&self.handle)
     }
-    /// Calls `DeleteInstancePost`.
+    /// Calls `DeleteInstancePost`; the answer is a [`DeleteInstancePostResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -354,7 +354,7 @@ impl Client {
     pub fn delete_instance_post(&self) -> DeleteInstancePostCall {
         DeleteInstancePostCall::new(&self.handle)
     }
-    /// Calls `DeleteInstancePre`.
+    /// Calls `DeleteInstancePre`; the answer is a [`DeleteInstancePreResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -363,7 +363,7 @@ impl Client {
     pub fn delete_instance_pre(&self) -> DeleteInstancePreCall {
         DeleteInstancePreCall::new(&self.handle)
     }
-    /// Calls `DeleteRoute`.
+    /// Calls `DeleteRoute`; the answer is a [`DeleteRouteResponse`].
     ///
     /// Required: `InstanceId`, `RouteId`.
     ///
@@ -372,7 +372,7 @@ impl Client {
     pub fn delete_route(&self) -> DeleteRouteCall {
         DeleteRouteCall::new(&self.handle)
     }
-    /// Calls `DeleteRouteTriggerTime`.
+    /// Calls `DeleteRouteTriggerTime`; the answer is a [`DeleteRouteTriggerTimeResponse`].
     ///
     /// Required: `InstanceId`, `DelayTime`.
     ///
@@ -381,7 +381,7 @@ impl Client {
     pub fn delete_route_trigger_time(&self) -> DeleteRouteTriggerTimeCall {
         DeleteRouteTriggerTimeCall::new(&self.handle)
     }
-    /// Calls `DeleteThrottleRule`.
+    /// Calls `DeleteThrottleRule`; the answer is a [`DeleteThrottleRuleResponse`].
     ///
     /// Required: `ThrottleRuleId`, `InstanceId`.
     ///
@@ -390,7 +390,7 @@ impl Client {
     pub fn delete_throttle_rule(&self) -> DeleteThrottleRuleCall {
         DeleteThrottleRuleCall::new(&self.handle)
     }
-    /// Calls `DeleteTopic`.
+    /// Calls `DeleteTopic`; the answer is a [`DeleteTopicResponse`].
     ///
     /// Required: `InstanceId`, `TopicName`.
     ///
@@ -399,7 +399,7 @@ impl Client {
     pub fn delete_topic(&self) -> DeleteTopicCall {
         DeleteTopicCall::new(&self.handle)
     }
-    /// Calls `DeleteUser`.
+    /// Calls `DeleteUser`; the answer is a [`DeleteUserResponse`].
     ///
     /// Required: `InstanceId`, `Name`.
     ///
@@ -408,7 +408,7 @@ impl Client {
     pub fn delete_user(&self) -> DeleteUserCall {
         DeleteUserCall::new(&self.handle)
     }
-    /// Calls `DescribeACL`.
+    /// Calls `DescribeACL`; the answer is a [`DescribeACLResponse`].
     ///
     /// Required: `InstanceId`, `ResourceType`.
     ///
@@ -417,7 +417,7 @@ impl Client {
     pub fn describe_acl(&self) -> DescribeACLCall {
         DescribeACLCall::new(&self.handle)
     }
-    /// Calls `DescribeAccessPolicy`.
+    /// Calls `DescribeAccessPolicy`; the answer is a [`DescribeAccessPolicyResponse`].
     ///
     /// Required: `InstanceId`, `RouteId`.
     ///
@@ -426,7 +426,7 @@ impl Client {
     pub fn describe_access_policy(&self) -> DescribeAccessPolicyCall {
         DescribeAccessPolicyCall::new(&self.handle)
     }
-    /// Calls `DescribeAclRule`.
+    /// Calls `DescribeAclRule`; the answer is a [`DescribeAclRuleResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -435,7 +435,7 @@ impl Client {
     pub fn describe_acl_rule(&self) -> DescribeAclRuleCall {
         DescribeAclRuleCall::new(&self.handle)
     }
-    /// Calls `DescribeCkafkaVersion`.
+    /// Calls `DescribeCkafkaVersion`; the answer is a [`DescribeCkafkaVersionResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -444,14 +444,14 @@ impl Client {
     pub fn describe_ckafka_version(&self) -> DescribeCkafkaVersionCall {
         DescribeCkafkaVersionCall::new(&self.handle)
     }
-    /// Calls `DescribeCkafkaZone`.
+    /// Calls `DescribeCkafkaZone`; the answer is a [`DescribeCkafkaZoneResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ckafka&Version=2019-08-19&Action=DescribeCkafkaZone)
     #[inline]
     pub fn describe_ckafka_zone(&self) -> DescribeCkafkaZoneCall {
         DescribeCkafkaZoneCall::new(&self.handle)
     }
-    /// Calls `DescribeConnectResource`.
+    /// Calls `DescribeConnectResource`; the answer is a [`DescribeConnectResourceResponse`].
     ///
     /// Required: `ResourceId`.
     ///
@@ -460,14 +460,14 @@ impl Client {
     pub fn describe_connect_resource(&self) -> DescribeConnectResourceCall {
         DescribeConnectResourceCall::new(&self.handle)
     }
-    /// Calls `DescribeConnectResources`.
+    /// Calls `DescribeConnectResources`; the answer is a [`DescribeConnectResourcesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ckafka&Version=2019-08-19&Action=DescribeConnectResources)
     #[inline]
     pub fn describe_connect_resources(&self) -> DescribeConnectResourcesCall {
         DescribeConnectResourcesCall::new(&self.handle)
     }
-    /// Calls `DescribeConsumerGroup`.
+    /// Calls `DescribeConsumerGroup`; the answer is a [`DescribeConsumerGroupResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -476,7 +476,7 @@ impl Client {
     pub fn describe_consumer_group(&self) -> DescribeConsumerGroupCall {
         DescribeConsumerGroupCall::new(&self.handle)
     }
-    /// Calls `DescribeCvmInfo`.
+    /// Calls `DescribeCvmInfo`; the answer is a [`DescribeCvmInfoResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -485,7 +485,7 @@ impl Client {
     pub fn describe_cvm_info(&self) -> DescribeCvmInfoCall {
         DescribeCvmInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeDatahubGroupOffsets`.
+    /// Calls `DescribeDatahubGroupOffsets`; the answer is a [`DescribeDatahubGroupOffsetsResponse`].
     ///
     /// Required: `Name`, `Group`.
     ///
@@ -494,7 +494,7 @@ impl Client {
     pub fn describe_datahub_group_offsets(&self) -> DescribeDatahubGroupOffsetsCall {
         DescribeDatahubGroupOffsetsCall::new(&self.handle)
     }
-    /// Calls `DescribeDatahubTask`.
+    /// Calls `DescribeDatahubTask`; the answer is a [`DescribeDatahubTaskResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -503,14 +503,14 @@ impl Client {
     pub fn describe_datahub_task(&self) -> DescribeDatahubTaskCall {
         DescribeDatahubTaskCall::new(&self.handle)
     }
-    /// Calls `DescribeDatahubTasks`.
+    /// Calls `DescribeDatahubTasks`; the answer is a [`DescribeDatahubTasksResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ckafka&Version=2019-08-19&Action=DescribeDatahubTasks)
     #[inline]
     pub fn describe_datahub_tasks(&self) -> DescribeDatahubTasksCall {
         DescribeDatahubTasksCall::new(&self.handle)
     }
-    /// Calls `DescribeDatahubTopic`.
+    /// Calls `DescribeDatahubTopic`; the answer is a [`DescribeDatahubTopicResponse`].
     ///
     /// Required: `Name`.
     ///
@@ -519,14 +519,14 @@ impl Client {
     pub fn describe_datahub_topic(&self) -> DescribeDatahubTopicCall {
         DescribeDatahubTopicCall::new(&self.handle)
     }
-    /// Calls `DescribeDatahubTopics`.
+    /// Calls `DescribeDatahubTopics`; the answer is a [`DescribeDatahubTopicsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ckafka&Version=2019-08-19&Action=DescribeDatahubTopics)
     #[inline]
     pub fn describe_datahub_topics(&self) -> DescribeDatahubTopicsCall {
         DescribeDatahubTopicsCall::new(&self.handle)
     }
-    /// Calls `DescribeGroup`.
+    /// Calls `DescribeGroup`; the answer is a [`DescribeGroupResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -535,7 +535,7 @@ impl Client {
     pub fn describe_group(&self) -> DescribeGroupCall {
         DescribeGroupCall::new(&self.handle)
     }
-    /// Calls `DescribeGroupInfo`.
+    /// Calls `DescribeGroupInfo`; the answer is a [`DescribeGroupInfoResponse`].
     ///
     /// Required: `InstanceId`, `GroupList`.
     ///
@@ -544,7 +544,7 @@ impl Client {
     pub fn describe_group_info(&self) -> DescribeGroupInfoCall {
         DescribeGroupInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeGroupOffsets`.
+    /// Calls `DescribeGroupOffsets`; the answer is a [`DescribeGroupOffsetsResponse`].
     ///
     /// Required: `InstanceId`, `Group`.
     ///
@@ -553,7 +553,7 @@ impl Client {
     pub fn describe_group_offsets(&self) -> DescribeGroupOffsetsCall {
         DescribeGroupOffsetsCall::new(&self.handle)
     }
-    /// Calls `DescribeInstanceAttributes`.
+    /// Calls `DescribeInstanceAttributes`; the answer is a [`DescribeInstanceAttributesResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -562,21 +562,21 @@ impl Client {
     pub fn describe_instance_attributes(&self) -> DescribeInstanceAttributesCall {
         DescribeInstanceAttributesCall::new(&self.handle)
     }
-    /// Calls `DescribeInstances`.
+    /// Calls `DescribeInstances`; the answer is a [`DescribeInstancesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ckafka&Version=2019-08-19&Action=DescribeInstances)
     #[inline]
     pub fn describe_instances(&self) -> DescribeInstancesCall {
         DescribeInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribeInstancesDetail`.
+    /// Calls `DescribeInstancesDetail`; the answer is a [`DescribeInstancesDetailResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ckafka&Version=2019-08-19&Action=DescribeInstancesDetail)
     #[inline]
     pub fn describe_instances_detail(&self) -> DescribeInstancesDetailCall {
         DescribeInstancesDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeModifyType`.
+    /// Calls `DescribeModifyType`; the answer is a [`DescribeModifyTypeResponse`].
     ///
     /// Required: `InstanceId`, `BandWidth`, `DiskSize`, `DiskType`, `Partition`, `Topic`, `Type`.
     ///
@@ -585,7 +585,7 @@ impl Client {
     pub fn describe_modify_type(&self) -> DescribeModifyTypeCall {
         DescribeModifyTypeCall::new(&self.handle)
     }
-    /// Calls `DescribePrometheus`.
+    /// Calls `DescribePrometheus`; the answer is a [`DescribePrometheusResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -594,14 +594,14 @@ impl Client {
     pub fn describe_prometheus(&self) -> DescribePrometheusCall {
         DescribePrometheusCall::new(&self.handle)
     }
-    /// Calls `DescribeRegion`.
+    /// Calls `DescribeRegion`; the answer is a [`DescribeRegionResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ckafka&Version=2019-08-19&Action=DescribeRegion)
     #[inline]
     pub fn describe_region(&self) -> DescribeRegionCall {
         DescribeRegionCall::new(&self.handle)
     }
-    /// Calls `DescribeRoute`.
+    /// Calls `DescribeRoute`; the answer is a [`DescribeRouteResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -610,14 +610,14 @@ impl Client {
     pub fn describe_route(&self) -> DescribeRouteCall {
         DescribeRouteCall::new(&self.handle)
     }
-    /// Calls `DescribeSecurityGroupRoutes`.
+    /// Calls `DescribeSecurityGroupRoutes`; the answer is a [`DescribeSecurityGroupRoutesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ckafka&Version=2019-08-19&Action=DescribeSecurityGroupRoutes)
     #[inline]
     pub fn describe_security_group_routes(&self) -> DescribeSecurityGroupRoutesCall {
         DescribeSecurityGroupRoutesCall::new(&self.handle)
     }
-    /// Calls `DescribeTaskStatus`.
+    /// Calls `DescribeTaskStatus`; the answer is a [`DescribeTaskStatusResponse`].
     ///
     /// Required: `FlowId`.
     ///
@@ -626,7 +626,7 @@ impl Client {
     pub fn describe_task_status(&self) -> DescribeTaskStatusCall {
         DescribeTaskStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeThrottleRules`.
+    /// Calls `DescribeThrottleRules`; the answer is a [`DescribeThrottleRulesResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -635,7 +635,7 @@ impl Client {
     pub fn describe_throttle_rules(&self) -> DescribeThrottleRulesCall {
         DescribeThrottleRulesCall::new(&self.handle)
     }
-    /// Calls `DescribeTopic`.
+    /// Calls `DescribeTopic`; the answer is a [`DescribeTopicResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -644,7 +644,7 @@ impl Client {
     pub fn describe_topic(&self) -> DescribeTopicCall {
         DescribeTopicCall::new(&self.handle)
     }
-    /// Calls `DescribeTopicAttributes`.
+    /// Calls `DescribeTopicAttributes`; the answer is a [`DescribeTopicAttributesResponse`].
     ///
     /// Required: `InstanceId`, `TopicName`.
     ///
@@ -653,7 +653,7 @@ impl Client {
     pub fn describe_topic_attributes(&self) -> DescribeTopicAttributesCall {
         DescribeTopicAttributesCall::new(&self.handle)
     }
-    /// Calls `DescribeTopicDetail`.
+    /// Calls `DescribeTopicDetail`; the answer is a [`DescribeTopicDetailResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -662,7 +662,7 @@ impl Client {
     pub fn describe_topic_detail(&self) -> DescribeTopicDetailCall {
         DescribeTopicDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeTopicFlowRanking`.
+    /// Calls `DescribeTopicFlowRanking`; the answer is a [`DescribeTopicFlowRankingResponse`].
     ///
     /// Required: `InstanceId`, `RankingType`.
     ///
@@ -671,7 +671,7 @@ impl Client {
     pub fn describe_topic_flow_ranking(&self) -> DescribeTopicFlowRankingCall {
         DescribeTopicFlowRankingCall::new(&self.handle)
     }
-    /// Calls `DescribeTopicProduceConnection`.
+    /// Calls `DescribeTopicProduceConnection`; the answer is a [`DescribeTopicProduceConnectionResponse`].
     ///
     /// Required: `InstanceId`, `TopicName`.
     ///
@@ -682,7 +682,7 @@ impl Client {
     ) -> DescribeTopicProduceConnectionCall {
         DescribeTopicProduceConnectionCall::new(&self.handle)
     }
-    /// Calls `DescribeTopicSubscribeGroup`.
+    /// Calls `DescribeTopicSubscribeGroup`; the answer is a [`DescribeTopicSubscribeGroupResponse`].
     ///
     /// Required: `InstanceId`, `TopicName`.
     ///
@@ -691,7 +691,7 @@ impl Client {
     pub fn describe_topic_subscribe_group(&self) -> DescribeTopicSubscribeGroupCall {
         DescribeTopicSubscribeGroupCall::new(&self.handle)
     }
-    /// Calls `DescribeTopicSyncReplica`.
+    /// Calls `DescribeTopicSyncReplica`; the answer is a [`DescribeTopicSyncReplicaResponse`].
     ///
     /// Required: `InstanceId`, `TopicName`.
     ///
@@ -700,14 +700,14 @@ impl Client {
     pub fn describe_topic_sync_replica(&self) -> DescribeTopicSyncReplicaCall {
         DescribeTopicSyncReplicaCall::new(&self.handle)
     }
-    /// Calls `DescribeTypeInstances`.
+    /// Calls `DescribeTypeInstances`; the answer is a [`DescribeTypeInstancesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ckafka&Version=2019-08-19&Action=DescribeTypeInstances)
     #[inline]
     pub fn describe_type_instances(&self) -> DescribeTypeInstancesCall {
         DescribeTypeInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribeUser`.
+    /// Calls `DescribeUser`; the answer is a [`DescribeUserResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -716,7 +716,7 @@ impl Client {
     pub fn describe_user(&self) -> DescribeUserCall {
         DescribeUserCall::new(&self.handle)
     }
-    /// Calls `DisassociateRoutesSecurityGroup`.
+    /// Calls `DisassociateRoutesSecurityGroup`; the answer is a [`DisassociateRoutesSecurityGroupResponse`].
     ///
     /// Required: `InstanceRoutes`, `SecurityGroupId`.
     ///
@@ -727,7 +727,7 @@ impl Client {
     ) -> DisassociateRoutesSecurityGroupCall {
         DisassociateRoutesSecurityGroupCall::new(&self.handle)
     }
-    /// Calls `FetchDatahubMessageByOffset`.
+    /// Calls `FetchDatahubMessageByOffset`; the answer is a [`FetchDatahubMessageByOffsetResponse`].
     ///
     /// Required: `Name`, `Partition`, `Offset`.
     ///
@@ -736,7 +736,7 @@ impl Client {
     pub fn fetch_datahub_message_by_offset(&self) -> FetchDatahubMessageByOffsetCall {
         FetchDatahubMessageByOffsetCall::new(&self.handle)
     }
-    /// Calls `FetchLatestDatahubMessageList`.
+    /// Calls `FetchLatestDatahubMessageList`; the answer is a [`FetchLatestDatahubMessageListResponse`].
     ///
     /// Required: `Name`, `Partition`.
     ///
@@ -747,7 +747,7 @@ impl Client {
     ) -> FetchLatestDatahubMessageListCall {
         FetchLatestDatahubMessageListCall::new(&self.handle)
     }
-    /// Calls `FetchMessageByOffset`.
+    /// Calls `FetchMessageByOffset`; the answer is a [`FetchMessageByOffsetResponse`].
     ///
     /// Required: `InstanceId`, `Topic`, `Partition`, `Offset`.
     ///
@@ -756,7 +756,7 @@ impl Client {
     pub fn fetch_message_by_offset(&self) -> FetchMessageByOffsetCall {
         FetchMessageByOffsetCall::new(&self.handle)
     }
-    /// Calls `FetchMessageListByOffset`.
+    /// Calls `FetchMessageListByOffset`; the answer is a [`FetchMessageListByOffsetResponse`].
     ///
     /// Required: `InstanceId`, `Topic`, `Partition`, `Offset`.
     ///
@@ -765,7 +765,7 @@ impl Client {
     pub fn fetch_message_list_by_offset(&self) -> FetchMessageListByOffsetCall {
         FetchMessageListByOffsetCall::new(&self.handle)
     }
-    /// Calls `FetchMessageListByTimestamp`.
+    /// Calls `FetchMessageListByTimestamp`; the answer is a [`FetchMessageListByTimestampResponse`].
     ///
     /// Required: `InstanceId`, `Topic`.
     ///
@@ -774,7 +774,7 @@ impl Client {
     pub fn fetch_message_list_by_timestamp(&self) -> FetchMessageListByTimestampCall {
         FetchMessageListByTimestampCall::new(&self.handle)
     }
-    /// Calls `InquireCkafkaPrice`.
+    /// Calls `InquireCkafkaPrice`; the answer is a [`InquireCkafkaPriceResponse`].
     ///
     /// Required: `InstanceType`.
     ///
@@ -783,7 +783,7 @@ impl Client {
     pub fn inquire_ckafka_price(&self) -> InquireCkafkaPriceCall {
         InquireCkafkaPriceCall::new(&self.handle)
     }
-    /// Calls `InstanceScalingDown`.
+    /// Calls `InstanceScalingDown`; the answer is a [`InstanceScalingDownResponse`].
     ///
     /// Required: `InstanceId`, `UpgradeStrategy`.
     ///
@@ -792,7 +792,7 @@ impl Client {
     pub fn instance_scaling_down(&self) -> InstanceScalingDownCall {
         InstanceScalingDownCall::new(&self.handle)
     }
-    /// Calls `IsolatedInstancePre`.
+    /// Calls `IsolatedInstancePre`; the answer is a [`IsolatedInstancePreResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -801,7 +801,7 @@ impl Client {
     pub fn isolated_instance_pre(&self) -> IsolatedInstancePreCall {
         IsolatedInstancePreCall::new(&self.handle)
     }
-    /// Calls `ModifyAccessPolicy`.
+    /// Calls `ModifyAccessPolicy`; the answer is a [`ModifyAccessPolicyResponse`].
     ///
     /// Required: `InstanceId`, `RouteId`.
     ///
@@ -810,7 +810,7 @@ impl Client {
     pub fn modify_access_policy(&self) -> ModifyAccessPolicyCall {
         ModifyAccessPolicyCall::new(&self.handle)
     }
-    /// Calls `ModifyAclRule`.
+    /// Calls `ModifyAclRule`; the answer is a [`ModifyAclRuleResponse`].
     ///
     /// Required: `InstanceId`, `RuleName`.
     ///
@@ -819,7 +819,7 @@ impl Client {
     pub fn modify_acl_rule(&self) -> ModifyAclRuleCall {
         ModifyAclRuleCall::new(&self.handle)
     }
-    /// Calls `ModifyConnectResource`.
+    /// Calls `ModifyConnectResource`; the answer is a [`ModifyConnectResourceResponse`].
     ///
     /// Required: `ResourceId`.
     ///
@@ -828,7 +828,7 @@ impl Client {
     pub fn modify_connect_resource(&self) -> ModifyConnectResourceCall {
         ModifyConnectResourceCall::new(&self.handle)
     }
-    /// Calls `ModifyDatahubTask`.
+    /// Calls `ModifyDatahubTask`; the answer is a [`ModifyDatahubTaskResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -837,7 +837,7 @@ impl Client {
     pub fn modify_datahub_task(&self) -> ModifyDatahubTaskCall {
         ModifyDatahubTaskCall::new(&self.handle)
     }
-    /// Calls `ModifyDatahubTopic`.
+    /// Calls `ModifyDatahubTopic`; the answer is a [`ModifyDatahubTopicResponse`].
     ///
     /// Required: `Name`, `RetentionMs`.
     ///
@@ -846,7 +846,7 @@ impl Client {
     pub fn modify_datahub_topic(&self) -> ModifyDatahubTopicCall {
         ModifyDatahubTopicCall::new(&self.handle)
     }
-    /// Calls `ModifyGroupOffsets`.
+    /// Calls `ModifyGroupOffsets`; the answer is a [`ModifyGroupOffsetsResponse`].
     ///
     /// Required: `InstanceId`, `Group`, `Strategy`, `Topics`.
     ///
@@ -855,7 +855,7 @@ impl Client {
     pub fn modify_group_offsets(&self) -> ModifyGroupOffsetsCall {
         ModifyGroupOffsetsCall::new(&self.handle)
     }
-    /// Calls `ModifyInstanceAttributes`.
+    /// Calls `ModifyInstanceAttributes`; the answer is a [`ModifyInstanceAttributesResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -864,7 +864,7 @@ impl Client {
     pub fn modify_instance_attributes(&self) -> ModifyInstanceAttributesCall {
         ModifyInstanceAttributesCall::new(&self.handle)
     }
-    /// Calls `ModifyInstancePre`.
+    /// Calls `ModifyInstancePre`; the answer is a [`ModifyInstancePreResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -873,7 +873,7 @@ impl Client {
     pub fn modify_instance_pre(&self) -> ModifyInstancePreCall {
         ModifyInstancePreCall::new(&self.handle)
     }
-    /// Calls `ModifyPassword`.
+    /// Calls `ModifyPassword`; the answer is a [`ModifyPasswordResponse`].
     ///
     /// Required: `InstanceId`, `Name`, `Password`, `PasswordNew`.
     ///
@@ -882,7 +882,7 @@ impl Client {
     pub fn modify_password(&self) -> ModifyPasswordCall {
         ModifyPasswordCall::new(&self.handle)
     }
-    /// Calls `ModifyRouteSecurityGroups`.
+    /// Calls `ModifyRouteSecurityGroups`; the answer is a [`ModifyRouteSecurityGroupsResponse`].
     ///
     /// Required: `InstanceRoute`.
     ///
@@ -891,7 +891,7 @@ impl Client {
     pub fn modify_route_security_groups(&self) -> ModifyRouteSecurityGroupsCall {
         ModifyRouteSecurityGroupsCall::new(&self.handle)
     }
-    /// Calls `ModifyRoutineMaintenanceTask`.
+    /// Calls `ModifyRoutineMaintenanceTask`; the answer is a [`ModifyRoutineMaintenanceTaskResponse`].
     ///
     /// Required: `InstanceId`, `MaintenanceType`, `MaintenanceSubtype`.
     ///
@@ -900,7 +900,7 @@ impl Client {
     pub fn modify_routine_maintenance_task(&self) -> ModifyRoutineMaintenanceTaskCall {
         ModifyRoutineMaintenanceTaskCall::new(&self.handle)
     }
-    /// Calls `ModifyThrottleRule`.
+    /// Calls `ModifyThrottleRule`; the answer is a [`ModifyThrottleRuleResponse`].
     ///
     /// Required: `ThrottleRuleId`, `InstanceId`.
     ///
@@ -909,7 +909,7 @@ impl Client {
     pub fn modify_throttle_rule(&self) -> ModifyThrottleRuleCall {
         ModifyThrottleRuleCall::new(&self.handle)
     }
-    /// Calls `ModifyTopicAttributes`.
+    /// Calls `ModifyTopicAttributes`; the answer is a [`ModifyTopicAttributesResponse`].
     ///
     /// Required: `InstanceId`, `TopicName`.
     ///
@@ -918,7 +918,7 @@ impl Client {
     pub fn modify_topic_attributes(&self) -> ModifyTopicAttributesCall {
         ModifyTopicAttributesCall::new(&self.handle)
     }
-    /// Calls `PauseDatahubTask`.
+    /// Calls `PauseDatahubTask`; the answer is a [`PauseDatahubTaskResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -927,7 +927,7 @@ impl Client {
     pub fn pause_datahub_task(&self) -> PauseDatahubTaskCall {
         PauseDatahubTaskCall::new(&self.handle)
     }
-    /// Calls `RenewCkafkaInstance`.
+    /// Calls `RenewCkafkaInstance`; the answer is a [`RenewCkafkaInstanceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -936,7 +936,7 @@ impl Client {
     pub fn renew_ckafka_instance(&self) -> RenewCkafkaInstanceCall {
         RenewCkafkaInstanceCall::new(&self.handle)
     }
-    /// Calls `RestartDatahubTask`.
+    /// Calls `RestartDatahubTask`; the answer is a [`RestartDatahubTaskResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -945,7 +945,7 @@ impl Client {
     pub fn restart_datahub_task(&self) -> RestartDatahubTaskCall {
         RestartDatahubTaskCall::new(&self.handle)
     }
-    /// Calls `ResumeDatahubTask`.
+    /// Calls `ResumeDatahubTask`; the answer is a [`ResumeDatahubTaskResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -954,7 +954,7 @@ impl Client {
     pub fn resume_datahub_task(&self) -> ResumeDatahubTaskCall {
         ResumeDatahubTaskCall::new(&self.handle)
     }
-    /// Calls `SendMessage`.
+    /// Calls `SendMessage`; the answer is a [`SendMessageResponse`].
     ///
     /// Required: `DataHubId`, `Message`.
     ///
@@ -963,7 +963,7 @@ impl Client {
     pub fn send_message(&self) -> SendMessageCall {
         SendMessageCall::new(&self.handle)
     }
-    /// Calls `UpgradeBrokerVersion`.
+    /// Calls `UpgradeBrokerVersion`; the answer is a [`UpgradeBrokerVersionResponse`].
     ///
     /// Required: `InstanceId`, `Type`, `SourceVersion`, `TargetVersion`.
     ///

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `AddModelKey`.
+    /// Calls `AddModelKey`; the answer is a [`AddModelKeyResponse`].
     ///
     /// Required: `ServiceProviderId`, `Keys`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn add_model_key(&self) -> AddModelKeyCall {
         AddModelKeyCall::new(&self.handle)
     }
-    /// Calls `AddModelRewrite`.
+    /// Calls `AddModelRewrite`; the answer is a [`AddModelRewriteResponse`].
     ///
     /// Required: `ModelRouterId`, `SourceModel`, `TargetModel`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn add_model_rewrite(&self) -> AddModelRewriteCall {
         AddModelRewriteCall::new(&self.handle)
     }
-    /// Calls `AssociateBudget`.
+    /// Calls `AssociateBudget`; the answer is a [`AssociateBudgetResponse`].
     ///
     /// Required: `BudgetId`, `Resources`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn associate_budget(&self) -> AssociateBudgetCall {
         AssociateBudgetCall::new(&self.handle)
     }
-    /// Calls `AssociateCustomizedConfig`.
+    /// Calls `AssociateCustomizedConfig`; the answer is a [`AssociateCustomizedConfigResponse`].
     ///
     /// Required: `UconfigId`, `BindList`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn associate_customized_config(&self) -> AssociateCustomizedConfigCall {
         AssociateCustomizedConfigCall::new(&self.handle)
     }
-    /// Calls `AssociateModelRouterGuardrails`.
+    /// Calls `AssociateModelRouterGuardrails`; the answer is a [`AssociateModelRouterGuardrailsResponse`].
     ///
     /// Required: `Guardrails`, `ModelRouterId`.
     ///
@@ -82,7 +82,7 @@ impl Client {
     ) -> AssociateModelRouterGuardrailsCall {
         AssociateModelRouterGuardrailsCall::new(&self.handle)
     }
-    /// Calls `AssociateModelsToModelRouter`.
+    /// Calls `AssociateModelsToModelRouter`; the answer is a [`AssociateModelsToModelRouterResponse`].
     ///
     /// Required: `ModelRouterId`.
     ///
@@ -91,7 +91,7 @@ impl Client {
     pub fn associate_models_to_model_router(&self) -> AssociateModelsToModelRouterCall {
         AssociateModelsToModelRouterCall::new(&self.handle)
     }
-    /// Calls `AssociateTargetGroups`.
+    /// Calls `AssociateTargetGroups`; the answer is a [`AssociateTargetGroupsResponse`].
     ///
     /// Required: `Associations`.
     ///
@@ -100,7 +100,7 @@ impl Client {
     pub fn associate_target_groups(&self) -> AssociateTargetGroupsCall {
         AssociateTargetGroupsCall::new(&self.handle)
     }
-    /// Calls `AutoRewrite`.
+    /// Calls `AutoRewrite`; the answer is a [`AutoRewriteResponse`].
     ///
     /// Required: `LoadBalancerId`, `ListenerId`.
     ///
@@ -109,7 +109,7 @@ impl Client {
     pub fn auto_rewrite(&self) -> AutoRewriteCall {
         AutoRewriteCall::new(&self.handle)
     }
-    /// Calls `BatchDeregisterTargets`.
+    /// Calls `BatchDeregisterTargets`; the answer is a [`BatchDeregisterTargetsResponse`].
     ///
     /// Required: `LoadBalancerId`, `Targets`.
     ///
@@ -118,7 +118,7 @@ impl Client {
     pub fn batch_deregister_targets(&self) -> BatchDeregisterTargetsCall {
         BatchDeregisterTargetsCall::new(&self.handle)
     }
-    /// Calls `BatchModifyTargetTag`.
+    /// Calls `BatchModifyTargetTag`; the answer is a [`BatchModifyTargetTagResponse`].
     ///
     /// Required: `LoadBalancerId`, `ModifyList`.
     ///
@@ -127,7 +127,7 @@ impl Client {
     pub fn batch_modify_target_tag(&self) -> BatchModifyTargetTagCall {
         BatchModifyTargetTagCall::new(&self.handle)
     }
-    /// Calls `BatchModifyTargetWeight`.
+    /// Calls `BatchModifyTargetWeight`; the answer is a [`BatchModifyTargetWeightResponse`].
     ///
     /// Required: `LoadBalancerId`, `ModifyList`.
     ///
@@ -136,7 +136,7 @@ impl Client {
     pub fn batch_modify_target_weight(&self) -> BatchModifyTargetWeightCall {
         BatchModifyTargetWeightCall::new(&self.handle)
     }
-    /// Calls `BatchRegisterTargets`.
+    /// Calls `BatchRegisterTargets`; the answer is a [`BatchRegisterTargetsResponse`].
     ///
     /// Required: `LoadBalancerId`, `Targets`.
     ///
@@ -145,14 +145,14 @@ impl Client {
     pub fn batch_register_targets(&self) -> BatchRegisterTargetsCall {
         BatchRegisterTargetsCall::new(&self.handle)
     }
-    /// Calls `ChatCompletions`.
+    /// Calls `ChatCompletions`; the answer is a [`ChatCompletionsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=clb&Version=2018-03-17&Action=ChatCompletions)
     #[inline]
     pub fn chat_completions(&self) -> ChatCompletionsCall {
         ChatCompletionsCall::new(&self.handle)
     }
-    /// Calls `CloneLoadBalancer`.
+    /// Calls `CloneLoadBalancer`; the answer is a [`CloneLoadBalancerResponse`].
     ///
     /// Required: `LoadBalancerId`.
     ///
@@ -161,7 +161,7 @@ impl Client {
     pub fn clone_load_balancer(&self) -> CloneLoadBalancerCall {
         CloneLoadBalancerCall::new(&self.handle)
     }
-    /// Calls `CreateBYOKNetwork`.
+    /// Calls `CreateBYOKNetwork`; the answer is a [`CreateBYOKNetworkResponse`].
     ///
     /// Required: `SubnetId`, `VpcId`.
     ///
@@ -170,21 +170,21 @@ impl Client {
     pub fn create_byok_network(&self) -> CreateBYOKNetworkCall {
         CreateBYOKNetworkCall::new(&self.handle)
     }
-    /// Calls `CreateBudget`.
+    /// Calls `CreateBudget`; the answer is a [`CreateBudgetResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=clb&Version=2018-03-17&Action=CreateBudget)
     #[inline]
     pub fn create_budget(&self) -> CreateBudgetCall {
         CreateBudgetCall::new(&self.handle)
     }
-    /// Calls `CreateClsLogSet`.
+    /// Calls `CreateClsLogSet`; the answer is a [`CreateClsLogSetResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=clb&Version=2018-03-17&Action=CreateClsLogSet)
     #[inline]
     pub fn create_cls_log_set(&self) -> CreateClsLogSetCall {
         CreateClsLogSetCall::new(&self.handle)
     }
-    /// Calls `CreateIntentRouter`.
+    /// Calls `CreateIntentRouter`; the answer is a [`CreateIntentRouterResponse`].
     ///
     /// Required: `ModelRouterId`, `RouteName`, `Tiers`.
     ///
@@ -193,7 +193,7 @@ impl Client {
     pub fn create_intent_router(&self) -> CreateIntentRouterCall {
         CreateIntentRouterCall::new(&self.handle)
     }
-    /// Calls `CreateKey`.
+    /// Calls `CreateKey`; the answer is a [`CreateKeyResponse`].
     ///
     /// Required: `ModelRouterId`.
     ///
@@ -202,7 +202,7 @@ impl Client {
     pub fn create_key(&self) -> CreateKeyCall {
         CreateKeyCall::new(&self.handle)
     }
-    /// Calls `CreateKeys`.
+    /// Calls `CreateKeys`; the answer is a [`CreateKeysResponse`].
     ///
     /// Required: `ModelRouterId`.
     ///
@@ -211,7 +211,7 @@ impl Client {
     pub fn create_keys(&self) -> CreateKeysCall {
         CreateKeysCall::new(&self.handle)
     }
-    /// Calls `CreateListener`.
+    /// Calls `CreateListener`; the answer is a [`CreateListenerResponse`].
     ///
     /// Required: `LoadBalancerId`, `Ports`, `Protocol`.
     ///
@@ -220,7 +220,7 @@ impl Client {
     pub fn create_listener(&self) -> CreateListenerCall {
         CreateListenerCall::new(&self.handle)
     }
-    /// Calls `CreateLoadBalancer`.
+    /// Calls `CreateLoadBalancer`; the answer is a [`CreateLoadBalancerResponse`].
     ///
     /// Required: `LoadBalancerType`. Automatic retries: safe only with a `ClientToken` set; without one, none once the request may have reached the service.
     ///
@@ -229,7 +229,7 @@ impl Client {
     pub fn create_load_balancer(&self) -> CreateLoadBalancerCall {
         CreateLoadBalancerCall::new(&self.handle)
     }
-    /// Calls `CreateLoadBalancerSnatIps`.
+    /// Calls `CreateLoadBalancerSnatIps`; the answer is a [`CreateLoadBalancerSnatIpsResponse`].
     ///
     /// Required: `LoadBalancerId`, `SnatIps`.
     ///
@@ -238,7 +238,7 @@ impl Client {
     pub fn create_load_balancer_snat_ips(&self) -> CreateLoadBalancerSnatIpsCall {
         CreateLoadBalancerSnatIpsCall::new(&self.handle)
     }
-    /// Calls `CreateModel`.
+    /// Calls `CreateModel`; the answer is a [`CreateModelResponse`].
     ///
     /// Required: `AccessType`.
     ///
@@ -247,7 +247,7 @@ impl Client {
     pub fn create_model(&self) -> CreateModelCall {
         CreateModelCall::new(&self.handle)
     }
-    /// Calls `CreateModelRouter`.
+    /// Calls `CreateModelRouter`; the answer is a [`CreateModelRouterResponse`].
     ///
     /// Required: `ModelRouterType`. Automatic retries: safe only with a `ClientToken` set; without one, none once the request may have reached the service.
     ///
@@ -256,7 +256,7 @@ impl Client {
     pub fn create_model_router(&self) -> CreateModelRouterCall {
         CreateModelRouterCall::new(&self.handle)
     }
-    /// Calls `CreateModelRouterResourcePackage`.
+    /// Calls `CreateModelRouterResourcePackage`; the answer is a [`CreateModelRouterResourcePackageResponse`].
     ///
     /// Required: `ModelRouterResourcePackageAmount`.
     ///
@@ -267,7 +267,7 @@ impl Client {
     ) -> CreateModelRouterResourcePackageCall {
         CreateModelRouterResourcePackageCall::new(&self.handle)
     }
-    /// Calls `CreateRule`.
+    /// Calls `CreateRule`; the answer is a [`CreateRuleResponse`].
     ///
     /// Required: `LoadBalancerId`, `ListenerId`, `Rules`.
     ///
@@ -276,14 +276,14 @@ impl Client {
     pub fn create_rule(&self) -> CreateRuleCall {
         CreateRuleCall::new(&self.handle)
     }
-    /// Calls `CreateTargetGroup`.
+    /// Calls `CreateTargetGroup`; the answer is a [`CreateTargetGroupResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=clb&Version=2018-03-17&Action=CreateTargetGroup)
     #[inline]
     pub fn create_target_group(&self) -> CreateTargetGroupCall {
         CreateTargetGroupCall::new(&self.handle)
     }
-    /// Calls `CreateTopic`.
+    /// Calls `CreateTopic`; the answer is a [`CreateTopicResponse`].
     ///
     /// Required: `TopicName`.
     ///
@@ -292,7 +292,7 @@ impl Client {
     pub fn create_topic(&self) -> CreateTopicCall {
         CreateTopicCall::new(&self.handle)
     }
-    /// Calls `CreateUserGroup`.
+    /// Calls `CreateUserGroup`; the answer is a [`CreateUserGroupResponse`].
     ///
     /// Required: `ModelRouterId`, `UserGroupName`.
     ///
@@ -301,7 +301,7 @@ impl Client {
     pub fn create_user_group(&self) -> CreateUserGroupCall {
         CreateUserGroupCall::new(&self.handle)
     }
-    /// Calls `DeleteBudgets`.
+    /// Calls `DeleteBudgets`; the answer is a [`DeleteBudgetsResponse`].
     ///
     /// Required: `BudgetIds`.
     ///
@@ -310,7 +310,7 @@ impl Client {
     pub fn delete_budgets(&self) -> DeleteBudgetsCall {
         DeleteBudgetsCall::new(&self.handle)
     }
-    /// Calls `DeleteIntentRouter`.
+    /// Calls `DeleteIntentRouter`; the answer is a [`DeleteIntentRouterResponse`].
     ///
     /// Required: `ModelRouterId`, `IntentRouterId`.
     ///
@@ -319,7 +319,7 @@ impl Client {
     pub fn delete_intent_router(&self) -> DeleteIntentRouterCall {
         DeleteIntentRouterCall::new(&self.handle)
     }
-    /// Calls `DeleteKeys`.
+    /// Calls `DeleteKeys`; the answer is a [`DeleteKeysResponse`].
     ///
     /// Required: `ModelRouterId`, `KeyIds`.
     ///
@@ -328,7 +328,7 @@ impl Client {
     pub fn delete_keys(&self) -> DeleteKeysCall {
         DeleteKeysCall::new(&self.handle)
     }
-    /// Calls `DeleteListener`.
+    /// Calls `DeleteListener`; the answer is a [`DeleteListenerResponse`].
     ///
     /// Required: `LoadBalancerId`, `ListenerId`.
     ///
@@ -337,7 +337,7 @@ impl Client {
     pub fn delete_listener(&self) -> DeleteListenerCall {
         DeleteListenerCall::new(&self.handle)
     }
-    /// Calls `DeleteLoadBalancer`.
+    /// Calls `DeleteLoadBalancer`; the answer is a [`DeleteLoadBalancerResponse`].
     ///
     /// Required: `LoadBalancerIds`.
     ///
@@ -346,7 +346,7 @@ impl Client {
     pub fn delete_load_balancer(&self) -> DeleteLoadBalancerCall {
         DeleteLoadBalancerCall::new(&self.handle)
     }
-    /// Calls `DeleteLoadBalancerListeners`.
+    /// Calls `DeleteLoadBalancerListeners`; the answer is a [`DeleteLoadBalancerListenersResponse`].
     ///
     /// Required: `LoadBalancerId`.
     ///
@@ -355,7 +355,7 @@ impl Client {
     pub fn delete_load_balancer_listeners(&self) -> DeleteLoadBalancerListenersCall {
         DeleteLoadBalancerListenersCall::new(&self.handle)
     }
-    /// Calls `DeleteLoadBalancerSnatIps`.
+    /// Calls `DeleteLoadBalancerSnatIps`; the answer is a [`DeleteLoadBalancerSnatIpsResponse`].
     ///
     /// Required: `LoadBalancerId`, `Ips`.
     ///
@@ -364,7 +364,7 @@ impl Client {
     pub fn delete_load_balancer_snat_ips(&self) -> DeleteLoadBalancerSnatIpsCall {
         DeleteLoadBalancerSnatIpsCall::new(&self.handle)
     }
-    /// Calls `DeleteModel`.
+    /// Calls `DeleteModel`; the answer is a [`DeleteModelResponse`].
     ///
     /// Required: `ServiceProviderIds`.
     ///
@@ -373,14 +373,14 @@ impl Client {
     pub fn delete_model(&self) -> DeleteModelCall {
         DeleteModelCall::new(&self.handle)
     }
-    /// Calls `DeleteModelRouters`.
+    /// Calls `DeleteModelRouters`; the answer is a [`DeleteModelRoutersResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=clb&Version=2018-03-17&Action=DeleteModelRouters)
     #[inline]
     pub fn delete_model_routers(&self) -> DeleteModelRoutersCall {
         DeleteModelRoutersCall::new(&self.handle)
     }
-    /// Calls `DeleteRewrite`.
+    /// Calls `DeleteRewrite`; the answer is a [`DeleteRewriteResponse`].
     ///
     /// Required: `LoadBalancerId`, `SourceListenerId`, `TargetListenerId`, `RewriteInfos`.
     ///
@@ -389,7 +389,7 @@ impl Client {
     pub fn delete_rewrite(&self) -> DeleteRewriteCall {
         DeleteRewriteCall::new(&self.handle)
     }
-    /// Calls `DeleteRule`.
+    /// Calls `DeleteRule`; the answer is a [`DeleteRuleResponse`].
     ///
     /// Required: `LoadBalancerId`, `ListenerId`.
     ///
@@ -398,7 +398,7 @@ impl Client {
     pub fn delete_rule(&self) -> DeleteRuleCall {
         DeleteRuleCall::new(&self.handle)
     }
-    /// Calls `DeleteTargetGroups`.
+    /// Calls `DeleteTargetGroups`; the answer is a [`DeleteTargetGroupsResponse`].
     ///
     /// Required: `TargetGroupIds`.
     ///
@@ -407,7 +407,7 @@ impl Client {
     pub fn delete_target_groups(&self) -> DeleteTargetGroupsCall {
         DeleteTargetGroupsCall::new(&self.handle)
     }
-    /// Calls `DeleteUserGroups`.
+    /// Calls `DeleteUserGroups`; the answer is a [`DeleteUserGroupsResponse`].
     ///
     /// Required: `ModelRouterId`, `UserGroupIds`.
     ///
@@ -416,7 +416,7 @@ impl Client {
     pub fn delete_user_groups(&self) -> DeleteUserGroupsCall {
         DeleteUserGroupsCall::new(&self.handle)
     }
-    /// Calls `DeregisterFunctionTargets`.
+    /// Calls `DeregisterFunctionTargets`; the answer is a [`DeregisterFunctionTargetsResponse`].
     ///
     /// Required: `LoadBalancerId`, `ListenerId`, `FunctionTargets`.
     ///
@@ -425,7 +425,7 @@ impl Client {
     pub fn deregister_function_targets(&self) -> DeregisterFunctionTargetsCall {
         DeregisterFunctionTargetsCall::new(&self.handle)
     }
-    /// Calls `DeregisterModelsFromServiceProvider`.
+    /// Calls `DeregisterModelsFromServiceProvider`; the answer is a [`DeregisterModelsFromServiceProviderResponse`].
     ///
     /// Required: `ServiceProviderId`.
     ///
@@ -436,7 +436,7 @@ impl Client {
     ) -> DeregisterModelsFromServiceProviderCall {
         DeregisterModelsFromServiceProviderCall::new(&self.handle)
     }
-    /// Calls `DeregisterTargetGroupInstances`.
+    /// Calls `DeregisterTargetGroupInstances`; the answer is a [`DeregisterTargetGroupInstancesResponse`].
     ///
     /// Required: `TargetGroupId`, `TargetGroupInstances`.
     ///
@@ -447,7 +447,7 @@ impl Client {
     ) -> DeregisterTargetGroupInstancesCall {
         DeregisterTargetGroupInstancesCall::new(&self.handle)
     }
-    /// Calls `DeregisterTargets`.
+    /// Calls `DeregisterTargets`; the answer is a [`DeregisterTargetsResponse`].
     ///
     /// Required: `LoadBalancerId`, `ListenerId`, `Targets`.
     ///
@@ -456,7 +456,7 @@ impl Client {
     pub fn deregister_targets(&self) -> DeregisterTargetsCall {
         DeregisterTargetsCall::new(&self.handle)
     }
-    /// Calls `DeregisterTargetsFromClassicalLB`.
+    /// Calls `DeregisterTargetsFromClassicalLB`; the answer is a [`DeregisterTargetsFromClassicalLBResponse`].
     ///
     /// Required: `LoadBalancerId`, `InstanceIds`.
     ///
@@ -467,7 +467,7 @@ impl Client {
     ) -> DeregisterTargetsFromClassicalLBCall {
         DeregisterTargetsFromClassicalLBCall::new(&self.handle)
     }
-    /// Calls `DescribeAssociatedModelAvailability`.
+    /// Calls `DescribeAssociatedModelAvailability`; the answer is a [`DescribeAssociatedModelAvailabilityResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=clb&Version=2018-03-17&Action=DescribeAssociatedModelAvailability)
     #[inline]
@@ -476,14 +476,14 @@ impl Client {
     ) -> DescribeAssociatedModelAvailabilityCall {
         DescribeAssociatedModelAvailabilityCall::new(&self.handle)
     }
-    /// Calls `DescribeAsyncJobs`.
+    /// Calls `DescribeAsyncJobs`; the answer is a [`DescribeAsyncJobsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=clb&Version=2018-03-17&Action=DescribeAsyncJobs)
     #[inline]
     pub fn describe_async_jobs(&self) -> DescribeAsyncJobsCall {
         DescribeAsyncJobsCall::new(&self.handle)
     }
-    /// Calls `DescribeBlockIPList`.
+    /// Calls `DescribeBlockIPList`; the answer is a [`DescribeBlockIPListResponse`].
     ///
     /// Required: `LoadBalancerId`.
     ///
@@ -492,7 +492,7 @@ impl Client {
     pub fn describe_block_ip_list(&self) -> DescribeBlockIPListCall {
         DescribeBlockIPListCall::new(&self.handle)
     }
-    /// Calls `DescribeBlockIPTask`.
+    /// Calls `DescribeBlockIPTask`; the answer is a [`DescribeBlockIPTaskResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -501,7 +501,7 @@ impl Client {
     pub fn describe_block_ip_task(&self) -> DescribeBlockIPTaskCall {
         DescribeBlockIPTaskCall::new(&self.handle)
     }
-    /// Calls `DescribeBudgetAssociations`.
+    /// Calls `DescribeBudgetAssociations`; the answer is a [`DescribeBudgetAssociationsResponse`].
     ///
     /// Required: `BudgetId`.
     ///
@@ -512,7 +512,7 @@ impl Client {
     pub fn describe_budget_associations(&self) -> DescribeBudgetAssociationsCall {
         DescribeBudgetAssociationsCall::new(&self.handle)
     }
-    /// Calls `DescribeBudgets`.
+    /// Calls `DescribeBudgets`; the answer is a [`DescribeBudgetsResponse`].
     ///
     /// Each answer holds one page of `BudgetSet`; [`into_paginator`](DescribeBudgetsCall::into_paginator) reads them all.
     ///
@@ -521,7 +521,7 @@ impl Client {
     pub fn describe_budgets(&self) -> DescribeBudgetsCall {
         DescribeBudgetsCall::new(&self.handle)
     }
-    /// Calls `DescribeClassicalLBByInstanceId`.
+    /// Calls `DescribeClassicalLBByInstanceId`; the answer is a [`DescribeClassicalLBByInstanceIdResponse`].
     ///
     /// Required: `InstanceIds`.
     ///
@@ -532,7 +532,7 @@ impl Client {
     ) -> DescribeClassicalLBByInstanceIdCall {
         DescribeClassicalLBByInstanceIdCall::new(&self.handle)
     }
-    /// Calls `DescribeClassicalLBHealthStatus`.
+    /// Calls `DescribeClassicalLBHealthStatus`; the answer is a [`DescribeClassicalLBHealthStatusResponse`].
     ///
     /// Required: `LoadBalancerId`.
     ///
@@ -543,7 +543,7 @@ impl Client {
     ) -> DescribeClassicalLBHealthStatusCall {
         DescribeClassicalLBHealthStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeClassicalLBListeners`.
+    /// Calls `DescribeClassicalLBListeners`; the answer is a [`DescribeClassicalLBListenersResponse`].
     ///
     /// Required: `LoadBalancerId`.
     ///
@@ -552,7 +552,7 @@ impl Client {
     pub fn describe_classical_lb_listeners(&self) -> DescribeClassicalLBListenersCall {
         DescribeClassicalLBListenersCall::new(&self.handle)
     }
-    /// Calls `DescribeClassicalLBTargets`.
+    /// Calls `DescribeClassicalLBTargets`; the answer is a [`DescribeClassicalLBTargetsResponse`].
     ///
     /// Required: `LoadBalancerId`.
     ///
@@ -561,14 +561,14 @@ impl Client {
     pub fn describe_classical_lb_targets(&self) -> DescribeClassicalLBTargetsCall {
         DescribeClassicalLBTargetsCall::new(&self.handle)
     }
-    /// Calls `DescribeClsLogSet`.
+    /// Calls `DescribeClsLogSet`; the answer is a [`DescribeClsLogSetResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=clb&Version=2018-03-17&Action=DescribeClsLogSet)
     #[inline]
     pub fn describe_cls_log_set(&self) -> DescribeClsLogSetCall {
         DescribeClsLogSetCall::new(&self.handle)
     }
-    /// Calls `DescribeClusterResources`.
+    /// Calls `DescribeClusterResources`; the answer is a [`DescribeClusterResourcesResponse`].
     ///
     /// Each answer holds one page of `ClusterResourceSet`; [`into_paginator`](DescribeClusterResourcesCall::into_paginator) reads them all.
     ///
@@ -577,7 +577,7 @@ impl Client {
     pub fn describe_cluster_resources(&self) -> DescribeClusterResourcesCall {
         DescribeClusterResourcesCall::new(&self.handle)
     }
-    /// Calls `DescribeCrossTargets`.
+    /// Calls `DescribeCrossTargets`; the answer is a [`DescribeCrossTargetsResponse`].
     ///
     /// Each answer holds one page of `CrossTargetSet`; [`into_paginator`](DescribeCrossTargetsCall::into_paginator) reads them all.
     ///
@@ -586,7 +586,7 @@ impl Client {
     pub fn describe_cross_targets(&self) -> DescribeCrossTargetsCall {
         DescribeCrossTargetsCall::new(&self.handle)
     }
-    /// Calls `DescribeCustomizedConfigAssociateList`.
+    /// Calls `DescribeCustomizedConfigAssociateList`; the answer is a [`DescribeCustomizedConfigAssociateListResponse`].
     ///
     /// Each answer holds one page of `BindList`; [`into_paginator`](DescribeCustomizedConfigAssociateListCall::into_paginator) reads them all.
     ///
@@ -597,7 +597,7 @@ impl Client {
     ) -> DescribeCustomizedConfigAssociateListCall {
         DescribeCustomizedConfigAssociateListCall::new(&self.handle)
     }
-    /// Calls `DescribeCustomizedConfigList`.
+    /// Calls `DescribeCustomizedConfigList`; the answer is a [`DescribeCustomizedConfigListResponse`].
     ///
     /// Required: `ConfigType`.
     ///
@@ -608,7 +608,7 @@ impl Client {
     pub fn describe_customized_config_list(&self) -> DescribeCustomizedConfigListCall {
         DescribeCustomizedConfigListCall::new(&self.handle)
     }
-    /// Calls `DescribeExclusiveClusters`.
+    /// Calls `DescribeExclusiveClusters`; the answer is a [`DescribeExclusiveClustersResponse`].
     ///
     /// Each answer holds one page of `ClusterSet`; [`into_paginator`](DescribeExclusiveClustersCall::into_paginator) reads them all.
     ///
@@ -617,7 +617,7 @@ impl Client {
     pub fn describe_exclusive_clusters(&self) -> DescribeExclusiveClustersCall {
         DescribeExclusiveClustersCall::new(&self.handle)
     }
-    /// Calls `DescribeIdleLoadBalancers`.
+    /// Calls `DescribeIdleLoadBalancers`; the answer is a [`DescribeIdleLoadBalancersResponse`].
     ///
     /// Each answer holds one page of `IdleLoadBalancers`; [`into_paginator`](DescribeIdleLoadBalancersCall::into_paginator) reads them all.
     ///
@@ -626,14 +626,14 @@ impl Client {
     pub fn describe_idle_load_balancers(&self) -> DescribeIdleLoadBalancersCall {
         DescribeIdleLoadBalancersCall::new(&self.handle)
     }
-    /// Calls `DescribeIntentRouterTiers`.
+    /// Calls `DescribeIntentRouterTiers`; the answer is a [`DescribeIntentRouterTiersResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=clb&Version=2018-03-17&Action=DescribeIntentRouterTiers)
     #[inline]
     pub fn describe_intent_router_tiers(&self) -> DescribeIntentRouterTiersCall {
         DescribeIntentRouterTiersCall::new(&self.handle)
     }
-    /// Calls `DescribeIntentRouters`.
+    /// Calls `DescribeIntentRouters`; the answer is a [`DescribeIntentRoutersResponse`].
     ///
     /// Required: `ModelRouterId`.
     ///
@@ -642,7 +642,7 @@ impl Client {
     pub fn describe_intent_routers(&self) -> DescribeIntentRoutersCall {
         DescribeIntentRoutersCall::new(&self.handle)
     }
-    /// Calls `DescribeKeys`.
+    /// Calls `DescribeKeys`; the answer is a [`DescribeKeysResponse`].
     ///
     /// Required: `ModelRouterId`.
     ///
@@ -653,7 +653,7 @@ impl Client {
     pub fn describe_keys(&self) -> DescribeKeysCall {
         DescribeKeysCall::new(&self.handle)
     }
-    /// Calls `DescribeLBListeners`.
+    /// Calls `DescribeLBListeners`; the answer is a [`DescribeLBListenersResponse`].
     ///
     /// Required: `Backends`.
     ///
@@ -662,7 +662,7 @@ impl Client {
     pub fn describe_lb_listeners(&self) -> DescribeLBListenersCall {
         DescribeLBListenersCall::new(&self.handle)
     }
-    /// Calls `DescribeLBOperateProtect`.
+    /// Calls `DescribeLBOperateProtect`; the answer is a [`DescribeLBOperateProtectResponse`].
     ///
     /// Required: `LoadBalancerIds`.
     ///
@@ -671,7 +671,7 @@ impl Client {
     pub fn describe_lb_operate_protect(&self) -> DescribeLBOperateProtectCall {
         DescribeLBOperateProtectCall::new(&self.handle)
     }
-    /// Calls `DescribeListeners`.
+    /// Calls `DescribeListeners`; the answer is a [`DescribeListenersResponse`].
     ///
     /// Required: `LoadBalancerId`.
     ///
@@ -680,7 +680,7 @@ impl Client {
     pub fn describe_listeners(&self) -> DescribeListenersCall {
         DescribeListenersCall::new(&self.handle)
     }
-    /// Calls `DescribeLoadBalancerListByCertId`.
+    /// Calls `DescribeLoadBalancerListByCertId`; the answer is a [`DescribeLoadBalancerListByCertIdResponse`].
     ///
     /// Required: `CertIds`.
     ///
@@ -691,21 +691,21 @@ impl Client {
     ) -> DescribeLoadBalancerListByCertIdCall {
         DescribeLoadBalancerListByCertIdCall::new(&self.handle)
     }
-    /// Calls `DescribeLoadBalancerOverview`.
+    /// Calls `DescribeLoadBalancerOverview`; the answer is a [`DescribeLoadBalancerOverviewResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=clb&Version=2018-03-17&Action=DescribeLoadBalancerOverview)
     #[inline]
     pub fn describe_load_balancer_overview(&self) -> DescribeLoadBalancerOverviewCall {
         DescribeLoadBalancerOverviewCall::new(&self.handle)
     }
-    /// Calls `DescribeLoadBalancerTraffic`.
+    /// Calls `DescribeLoadBalancerTraffic`; the answer is a [`DescribeLoadBalancerTrafficResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=clb&Version=2018-03-17&Action=DescribeLoadBalancerTraffic)
     #[inline]
     pub fn describe_load_balancer_traffic(&self) -> DescribeLoadBalancerTrafficCall {
         DescribeLoadBalancerTrafficCall::new(&self.handle)
     }
-    /// Calls `DescribeLoadBalancers`.
+    /// Calls `DescribeLoadBalancers`; the answer is a [`DescribeLoadBalancersResponse`].
     ///
     /// Each answer holds one page of `LoadBalancerSet`; [`into_paginator`](DescribeLoadBalancersCall::into_paginator) reads them all.
     ///
@@ -714,7 +714,7 @@ impl Client {
     pub fn describe_load_balancers(&self) -> DescribeLoadBalancersCall {
         DescribeLoadBalancersCall::new(&self.handle)
     }
-    /// Calls `DescribeLoadBalancersDetail`.
+    /// Calls `DescribeLoadBalancersDetail`; the answer is a [`DescribeLoadBalancersDetailResponse`].
     ///
     /// Each answer holds one page of `LoadBalancerDetailSet`; [`into_paginator`](DescribeLoadBalancersDetailCall::into_paginator) reads them all.
     ///
@@ -723,7 +723,7 @@ impl Client {
     pub fn describe_load_balancers_detail(&self) -> DescribeLoadBalancersDetailCall {
         DescribeLoadBalancersDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeModelAliases`.
+    /// Calls `DescribeModelAliases`; the answer is a [`DescribeModelAliasesResponse`].
     ///
     /// Each answer holds one page of `ModelAliasSet`; [`into_paginator`](DescribeModelAliasesCall::into_paginator) reads them all.
     ///
@@ -732,7 +732,7 @@ impl Client {
     pub fn describe_model_aliases(&self) -> DescribeModelAliasesCall {
         DescribeModelAliasesCall::new(&self.handle)
     }
-    /// Calls `DescribeModelAssociations`.
+    /// Calls `DescribeModelAssociations`; the answer is a [`DescribeModelAssociationsResponse`].
     ///
     /// Required: `ModelRouterId`.
     ///
@@ -743,7 +743,7 @@ impl Client {
     pub fn describe_model_associations(&self) -> DescribeModelAssociationsCall {
         DescribeModelAssociationsCall::new(&self.handle)
     }
-    /// Calls `DescribeModelKeys`.
+    /// Calls `DescribeModelKeys`; the answer is a [`DescribeModelKeysResponse`].
     ///
     /// Each answer holds one page of `Models`; [`into_paginator`](DescribeModelKeysCall::into_paginator) reads them all.
     ///
@@ -752,7 +752,7 @@ impl Client {
     pub fn describe_model_keys(&self) -> DescribeModelKeysCall {
         DescribeModelKeysCall::new(&self.handle)
     }
-    /// Calls `DescribeModelNames`.
+    /// Calls `DescribeModelNames`; the answer is a [`DescribeModelNamesResponse`].
     ///
     /// Each answer holds one page of `ModelNames`; [`into_paginator`](DescribeModelNamesCall::into_paginator) reads them all.
     ///
@@ -761,7 +761,7 @@ impl Client {
     pub fn describe_model_names(&self) -> DescribeModelNamesCall {
         DescribeModelNamesCall::new(&self.handle)
     }
-    /// Calls `DescribeModelRewrite`.
+    /// Calls `DescribeModelRewrite`; the answer is a [`DescribeModelRewriteResponse`].
     ///
     /// Required: `ModelRouterId`.
     ///
@@ -770,7 +770,7 @@ impl Client {
     pub fn describe_model_rewrite(&self) -> DescribeModelRewriteCall {
         DescribeModelRewriteCall::new(&self.handle)
     }
-    /// Calls `DescribeModelRouterDetail`.
+    /// Calls `DescribeModelRouterDetail`; the answer is a [`DescribeModelRouterDetailResponse`].
     ///
     /// Required: `ModelRouterId`.
     ///
@@ -779,7 +779,7 @@ impl Client {
     pub fn describe_model_router_detail(&self) -> DescribeModelRouterDetailCall {
         DescribeModelRouterDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeModelRouterGuardrails`.
+    /// Calls `DescribeModelRouterGuardrails`; the answer is a [`DescribeModelRouterGuardrailsResponse`].
     ///
     /// Required: `ModelRouterId`.
     ///
@@ -788,7 +788,7 @@ impl Client {
     pub fn describe_model_router_guardrails(&self) -> DescribeModelRouterGuardrailsCall {
         DescribeModelRouterGuardrailsCall::new(&self.handle)
     }
-    /// Calls `DescribeModelRouterLogs`.
+    /// Calls `DescribeModelRouterLogs`; the answer is a [`DescribeModelRouterLogsResponse`].
     ///
     /// Required: `ModelRouterId`.
     ///
@@ -797,7 +797,7 @@ impl Client {
     pub fn describe_model_router_logs(&self) -> DescribeModelRouterLogsCall {
         DescribeModelRouterLogsCall::new(&self.handle)
     }
-    /// Calls `DescribeModelRouterQuota`.
+    /// Calls `DescribeModelRouterQuota`; the answer is a [`DescribeModelRouterQuotaResponse`].
     ///
     /// Required: `QuotaTypes`.
     ///
@@ -806,7 +806,7 @@ impl Client {
     pub fn describe_model_router_quota(&self) -> DescribeModelRouterQuotaCall {
         DescribeModelRouterQuotaCall::new(&self.handle)
     }
-    /// Calls `DescribeModelRouterResourcePackageDeduction`.
+    /// Calls `DescribeModelRouterResourcePackageDeduction`; the answer is a [`DescribeModelRouterResourcePackageDeductionResponse`].
     ///
     /// Required: `DeductionTimeBegin`, `DeductionTimeEnd`, `ModelRouterResourcePackageId`.
     ///
@@ -819,7 +819,7 @@ impl Client {
     ) -> DescribeModelRouterResourcePackageDeductionCall {
         DescribeModelRouterResourcePackageDeductionCall::new(&self.handle)
     }
-    /// Calls `DescribeModelRouterResourcePackages`.
+    /// Calls `DescribeModelRouterResourcePackages`; the answer is a [`DescribeModelRouterResourcePackagesResponse`].
     ///
     /// Each answer holds one page of `ModelRouterResourcePackageSet`; [`into_paginator`](DescribeModelRouterResourcePackagesCall::into_paginator) reads them all.
     ///
@@ -830,7 +830,7 @@ impl Client {
     ) -> DescribeModelRouterResourcePackagesCall {
         DescribeModelRouterResourcePackagesCall::new(&self.handle)
     }
-    /// Calls `DescribeModelRouters`.
+    /// Calls `DescribeModelRouters`; the answer is a [`DescribeModelRoutersResponse`].
     ///
     /// Each answer holds one page of `ModelRouterSet`; [`into_paginator`](DescribeModelRoutersCall::into_paginator) reads them all.
     ///
@@ -839,14 +839,14 @@ impl Client {
     pub fn describe_model_routers(&self) -> DescribeModelRoutersCall {
         DescribeModelRoutersCall::new(&self.handle)
     }
-    /// Calls `DescribeQuota`.
+    /// Calls `DescribeQuota`; the answer is a [`DescribeQuotaResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=clb&Version=2018-03-17&Action=DescribeQuota)
     #[inline]
     pub fn describe_quota(&self) -> DescribeQuotaCall {
         DescribeQuotaCall::new(&self.handle)
     }
-    /// Calls `DescribeResources`.
+    /// Calls `DescribeResources`; the answer is a [`DescribeResourcesResponse`].
     ///
     /// Each answer holds one page of `ZoneResourceSet`; [`into_paginator`](DescribeResourcesCall::into_paginator) reads them all.
     ///
@@ -855,7 +855,7 @@ impl Client {
     pub fn describe_resources(&self) -> DescribeResourcesCall {
         DescribeResourcesCall::new(&self.handle)
     }
-    /// Calls `DescribeRewrite`.
+    /// Calls `DescribeRewrite`; the answer is a [`DescribeRewriteResponse`].
     ///
     /// Required: `LoadBalancerId`.
     ///
@@ -864,7 +864,7 @@ impl Client {
     pub fn describe_rewrite(&self) -> DescribeRewriteCall {
         DescribeRewriteCall::new(&self.handle)
     }
-    /// Calls `DescribeServiceProviderHealthStatus`.
+    /// Calls `DescribeServiceProviderHealthStatus`; the answer is a [`DescribeServiceProviderHealthStatusResponse`].
     ///
     /// Required: `ServiceProviderId`.
     ///
@@ -877,14 +877,14 @@ impl Client {
     ) -> DescribeServiceProviderHealthStatusCall {
         DescribeServiceProviderHealthStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeSupportedProviders`.
+    /// Calls `DescribeSupportedProviders`; the answer is a [`DescribeSupportedProvidersResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=clb&Version=2018-03-17&Action=DescribeSupportedProviders)
     #[inline]
     pub fn describe_supported_providers(&self) -> DescribeSupportedProvidersCall {
         DescribeSupportedProvidersCall::new(&self.handle)
     }
-    /// Calls `DescribeTargetGroupInstanceStatus`.
+    /// Calls `DescribeTargetGroupInstanceStatus`; the answer is a [`DescribeTargetGroupInstanceStatusResponse`].
     ///
     /// Required: `TargetGroupId`.
     ///
@@ -895,7 +895,7 @@ impl Client {
     ) -> DescribeTargetGroupInstanceStatusCall {
         DescribeTargetGroupInstanceStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeTargetGroupInstances`.
+    /// Calls `DescribeTargetGroupInstances`; the answer is a [`DescribeTargetGroupInstancesResponse`].
     ///
     /// Required: `Filters`.
     ///
@@ -906,7 +906,7 @@ impl Client {
     pub fn describe_target_group_instances(&self) -> DescribeTargetGroupInstancesCall {
         DescribeTargetGroupInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribeTargetGroupList`.
+    /// Calls `DescribeTargetGroupList`; the answer is a [`DescribeTargetGroupListResponse`].
     ///
     /// Each answer holds one page of `TargetGroupSet`; [`into_paginator`](DescribeTargetGroupListCall::into_paginator) reads them all.
     ///
@@ -915,7 +915,7 @@ impl Client {
     pub fn describe_target_group_list(&self) -> DescribeTargetGroupListCall {
         DescribeTargetGroupListCall::new(&self.handle)
     }
-    /// Calls `DescribeTargetGroups`.
+    /// Calls `DescribeTargetGroups`; the answer is a [`DescribeTargetGroupsResponse`].
     ///
     /// Each answer holds one page of `TargetGroupSet`; [`into_paginator`](DescribeTargetGroupsCall::into_paginator) reads them all.
     ///
@@ -924,7 +924,7 @@ impl Client {
     pub fn describe_target_groups(&self) -> DescribeTargetGroupsCall {
         DescribeTargetGroupsCall::new(&self.handle)
     }
-    /// Calls `DescribeTargetHealth`.
+    /// Calls `DescribeTargetHealth`; the answer is a [`DescribeTargetHealthResponse`].
     ///
     /// Required: `LoadBalancerIds`.
     ///
@@ -933,7 +933,7 @@ impl Client {
     pub fn describe_target_health(&self) -> DescribeTargetHealthCall {
         DescribeTargetHealthCall::new(&self.handle)
     }
-    /// Calls `DescribeTargets`.
+    /// Calls `DescribeTargets`; the answer is a [`DescribeTargetsResponse`].
     ///
     /// Required: `LoadBalancerId`.
     ///
@@ -942,21 +942,21 @@ impl Client {
     pub fn describe_targets(&self) -> DescribeTargetsCall {
         DescribeTargetsCall::new(&self.handle)
     }
-    /// Calls `DescribeTaskStatus`.
+    /// Calls `DescribeTaskStatus`; the answer is a [`DescribeTaskStatusResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=clb&Version=2018-03-17&Action=DescribeTaskStatus)
     #[inline]
     pub fn describe_task_status(&self) -> DescribeTaskStatusCall {
         DescribeTaskStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeUpperModels`.
+    /// Calls `DescribeUpperModels`; the answer is a [`DescribeUpperModelsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=clb&Version=2018-03-17&Action=DescribeUpperModels)
     #[inline]
     pub fn describe_upper_models(&self) -> DescribeUpperModelsCall {
         DescribeUpperModelsCall::new(&self.handle)
     }
-    /// Calls `DescribeUserGroups`.
+    /// Calls `DescribeUserGroups`; the answer is a [`DescribeUserGroupsResponse`].
     ///
     /// Required: `ModelRouterId`.
     ///
@@ -967,7 +967,7 @@ impl Client {
     pub fn describe_user_groups(&self) -> DescribeUserGroupsCall {
         DescribeUserGroupsCall::new(&self.handle)
     }
-    /// Calls `DisassociateBudget`.
+    /// Calls `DisassociateBudget`; the answer is a [`DisassociateBudgetResponse`].
     ///
     /// Required: `BudgetId`, `Resources`.
     ///
@@ -976,7 +976,7 @@ impl Client {
     pub fn disassociate_budget(&self) -> DisassociateBudgetCall {
         DisassociateBudgetCall::new(&self.handle)
     }
-    /// Calls `DisassociateCustomizedConfig`.
+    /// Calls `DisassociateCustomizedConfig`; the answer is a [`DisassociateCustomizedConfigResponse`].
     ///
     /// Required: `UconfigId`, `BindList`.
     ///
@@ -985,7 +985,7 @@ impl Client {
     pub fn disassociate_customized_config(&self) -> DisassociateCustomizedConfigCall {
         DisassociateCustomizedConfigCall::new(&self.handle)
     }
-    /// Calls `DisassociateModelRouterGuardrails`.
+    /// Calls `DisassociateModelRouterGuardrails`; the answer is a [`DisassociateModelRouterGuardrailsResponse`].
     ///
     /// Required: `Guardrails`, `ModelRouterId`.
     ///
@@ -996,7 +996,7 @@ impl Client {
     ) -> DisassociateModelRouterGuardrailsCall {
         DisassociateModelRouterGuardrailsCall::new(&self.handle)
     }
-    /// Calls `DisassociateModelsFromModelRouter`.
+    /// Calls `DisassociateModelsFromModelRouter`; the answer is a [`DisassociateModelsFromModelRouterResponse`].
     ///
     /// Required: `ModelRouterId`.
     ///
@@ -1007,7 +1007,7 @@ impl Client {
     ) -> DisassociateModelsFromModelRouterCall {
         DisassociateModelsFromModelRouterCall::new(&self.handle)
     }
-    /// Calls `DisassociateTargetGroups`.
+    /// Calls `DisassociateTargetGroups`; the answer is a [`DisassociateTargetGroupsResponse`].
     ///
     /// Required: `Associations`.
     ///
@@ -1016,7 +1016,7 @@ impl Client {
     pub fn disassociate_target_groups(&self) -> DisassociateTargetGroupsCall {
         DisassociateTargetGroupsCall::new(&self.handle)
     }
-    /// Calls `InquirePriceCreateModelRouterResourcePackage`.
+    /// Calls `InquirePriceCreateModelRouterResourcePackage`; the answer is a [`InquirePriceCreateModelRouterResourcePackageResponse`].
     ///
     /// Required: `ModelRouterResourcePackageAmount`.
     ///
@@ -1027,7 +1027,7 @@ impl Client {
     ) -> InquirePriceCreateModelRouterResourcePackageCall {
         InquirePriceCreateModelRouterResourcePackageCall::new(&self.handle)
     }
-    /// Calls `InquirePriceRefundModelRouterResourcePackage`.
+    /// Calls `InquirePriceRefundModelRouterResourcePackage`; the answer is a [`InquirePriceRefundModelRouterResourcePackageResponse`].
     ///
     /// Required: `ModelRouterResourcePackageIds`.
     ///
@@ -1038,7 +1038,7 @@ impl Client {
     ) -> InquirePriceRefundModelRouterResourcePackageCall {
         InquirePriceRefundModelRouterResourcePackageCall::new(&self.handle)
     }
-    /// Calls `InquiryPriceCreateLoadBalancer`.
+    /// Calls `InquiryPriceCreateLoadBalancer`; the answer is a [`InquiryPriceCreateLoadBalancerResponse`].
     ///
     /// Required: `LoadBalancerType`, `LoadBalancerChargeType`.
     ///
@@ -1049,7 +1049,7 @@ impl Client {
     ) -> InquiryPriceCreateLoadBalancerCall {
         InquiryPriceCreateLoadBalancerCall::new(&self.handle)
     }
-    /// Calls `InquiryPriceModifyLoadBalancer`.
+    /// Calls `InquiryPriceModifyLoadBalancer`; the answer is a [`InquiryPriceModifyLoadBalancerResponse`].
     ///
     /// Required: `LoadBalancerId`, `InternetAccessible`.
     ///
@@ -1060,7 +1060,7 @@ impl Client {
     ) -> InquiryPriceModifyLoadBalancerCall {
         InquiryPriceModifyLoadBalancerCall::new(&self.handle)
     }
-    /// Calls `InquiryPriceRefundLoadBalancer`.
+    /// Calls `InquiryPriceRefundLoadBalancer`; the answer is a [`InquiryPriceRefundLoadBalancerResponse`].
     ///
     /// Required: `LoadBalancerId`.
     ///
@@ -1071,7 +1071,7 @@ impl Client {
     ) -> InquiryPriceRefundLoadBalancerCall {
         InquiryPriceRefundLoadBalancerCall::new(&self.handle)
     }
-    /// Calls `InquiryPriceRenewLoadBalancer`.
+    /// Calls `InquiryPriceRenewLoadBalancer`; the answer is a [`InquiryPriceRenewLoadBalancerResponse`].
     ///
     /// Required: `LoadBalancerId`, `LoadBalancerChargePrepaid`.
     ///
@@ -1082,7 +1082,7 @@ impl Client {
     ) -> InquiryPriceRenewLoadBalancerCall {
         InquiryPriceRenewLoadBalancerCall::new(&self.handle)
     }
-    /// Calls `ManualRewrite`.
+    /// Calls `ManualRewrite`; the answer is a [`ManualRewriteResponse`].
     ///
     /// Required: `LoadBalancerId`, `SourceListenerId`, `TargetListenerId`, `RewriteInfos`.
     ///
@@ -1091,7 +1091,7 @@ impl Client {
     pub fn manual_rewrite(&self) -> ManualRewriteCall {
         ManualRewriteCall::new(&self.handle)
     }
-    /// Calls `MigrateClassicalLoadBalancers`.
+    /// Calls `MigrateClassicalLoadBalancers`; the answer is a [`MigrateClassicalLoadBalancersResponse`].
     ///
     /// Required: `LoadBalancerIds`.
     ///
@@ -1100,7 +1100,7 @@ impl Client {
     pub fn migrate_classical_load_balancers(&self) -> MigrateClassicalLoadBalancersCall {
         MigrateClassicalLoadBalancersCall::new(&self.handle)
     }
-    /// Calls `ModifyBlockIPList`.
+    /// Calls `ModifyBlockIPList`; the answer is a [`ModifyBlockIPListResponse`].
     ///
     /// Required: `LoadBalancerIds`, `Type`, `ClientIPField`.
     ///
@@ -1109,7 +1109,7 @@ impl Client {
     pub fn modify_block_ip_list(&self) -> ModifyBlockIPListCall {
         ModifyBlockIPListCall::new(&self.handle)
     }
-    /// Calls `ModifyBudgetAttributes`.
+    /// Calls `ModifyBudgetAttributes`; the answer is a [`ModifyBudgetAttributesResponse`].
     ///
     /// Required: `BudgetId`.
     ///
@@ -1118,7 +1118,7 @@ impl Client {
     pub fn modify_budget_attributes(&self) -> ModifyBudgetAttributesCall {
         ModifyBudgetAttributesCall::new(&self.handle)
     }
-    /// Calls `ModifyDomain`.
+    /// Calls `ModifyDomain`; the answer is a [`ModifyDomainResponse`].
     ///
     /// Required: `LoadBalancerId`, `ListenerId`, `Domain`, `NewDomain`.
     ///
@@ -1127,7 +1127,7 @@ impl Client {
     pub fn modify_domain(&self) -> ModifyDomainCall {
         ModifyDomainCall::new(&self.handle)
     }
-    /// Calls `ModifyDomainAttributes`.
+    /// Calls `ModifyDomainAttributes`; the answer is a [`ModifyDomainAttributesResponse`].
     ///
     /// Required: `LoadBalancerId`, `ListenerId`, `Domain`.
     ///
@@ -1136,7 +1136,7 @@ impl Client {
     pub fn modify_domain_attributes(&self) -> ModifyDomainAttributesCall {
         ModifyDomainAttributesCall::new(&self.handle)
     }
-    /// Calls `ModifyFunctionTargets`.
+    /// Calls `ModifyFunctionTargets`; the answer is a [`ModifyFunctionTargetsResponse`].
     ///
     /// Required: `LoadBalancerId`, `ListenerId`, `FunctionTargets`.
     ///
@@ -1145,7 +1145,7 @@ impl Client {
     pub fn modify_function_targets(&self) -> ModifyFunctionTargetsCall {
         ModifyFunctionTargetsCall::new(&self.handle)
     }
-    /// Calls `ModifyIntentRouterAttribute`.
+    /// Calls `ModifyIntentRouterAttribute`; the answer is a [`ModifyIntentRouterAttributeResponse`].
     ///
     /// Required: `IntentRouterId`, `ModelRouterId`.
     ///
@@ -1154,7 +1154,7 @@ impl Client {
     pub fn modify_intent_router_attribute(&self) -> ModifyIntentRouterAttributeCall {
         ModifyIntentRouterAttributeCall::new(&self.handle)
     }
-    /// Calls `ModifyKeyAttributes`.
+    /// Calls `ModifyKeyAttributes`; the answer is a [`ModifyKeyAttributesResponse`].
     ///
     /// Required: `ModelRouterId`, `KeyId`.
     ///
@@ -1163,7 +1163,7 @@ impl Client {
     pub fn modify_key_attributes(&self) -> ModifyKeyAttributesCall {
         ModifyKeyAttributesCall::new(&self.handle)
     }
-    /// Calls `ModifyKeysBlockStatus`.
+    /// Calls `ModifyKeysBlockStatus`; the answer is a [`ModifyKeysBlockStatusResponse`].
     ///
     /// Required: `ModelRouterId`, `Blocked`.
     ///
@@ -1172,7 +1172,7 @@ impl Client {
     pub fn modify_keys_block_status(&self) -> ModifyKeysBlockStatusCall {
         ModifyKeysBlockStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyKeysUserGroup`.
+    /// Calls `ModifyKeysUserGroup`; the answer is a [`ModifyKeysUserGroupResponse`].
     ///
     /// Required: `ModelRouterId`, `UserGroupId`, `KeyIds`.
     ///
@@ -1181,7 +1181,7 @@ impl Client {
     pub fn modify_keys_user_group(&self) -> ModifyKeysUserGroupCall {
         ModifyKeysUserGroupCall::new(&self.handle)
     }
-    /// Calls `ModifyListener`.
+    /// Calls `ModifyListener`; the answer is a [`ModifyListenerResponse`].
     ///
     /// Required: `LoadBalancerId`, `ListenerId`.
     ///
@@ -1190,7 +1190,7 @@ impl Client {
     pub fn modify_listener(&self) -> ModifyListenerCall {
         ModifyListenerCall::new(&self.handle)
     }
-    /// Calls `ModifyLoadBalancerAttributes`.
+    /// Calls `ModifyLoadBalancerAttributes`; the answer is a [`ModifyLoadBalancerAttributesResponse`].
     ///
     /// Required: `LoadBalancerId`.
     ///
@@ -1199,7 +1199,7 @@ impl Client {
     pub fn modify_load_balancer_attributes(&self) -> ModifyLoadBalancerAttributesCall {
         ModifyLoadBalancerAttributesCall::new(&self.handle)
     }
-    /// Calls `ModifyLoadBalancerMixIpTarget`.
+    /// Calls `ModifyLoadBalancerMixIpTarget`; the answer is a [`ModifyLoadBalancerMixIpTargetResponse`].
     ///
     /// Required: `LoadBalancerIds`, `MixIpTarget`.
     ///
@@ -1210,7 +1210,7 @@ impl Client {
     ) -> ModifyLoadBalancerMixIpTargetCall {
         ModifyLoadBalancerMixIpTargetCall::new(&self.handle)
     }
-    /// Calls `ModifyLoadBalancerSla`.
+    /// Calls `ModifyLoadBalancerSla`; the answer is a [`ModifyLoadBalancerSlaResponse`].
     ///
     /// Required: `LoadBalancerSla`.
     ///
@@ -1219,7 +1219,7 @@ impl Client {
     pub fn modify_load_balancer_sla(&self) -> ModifyLoadBalancerSlaCall {
         ModifyLoadBalancerSlaCall::new(&self.handle)
     }
-    /// Calls `ModifyLoadBalancersProject`.
+    /// Calls `ModifyLoadBalancersProject`; the answer is a [`ModifyLoadBalancersProjectResponse`].
     ///
     /// Required: `LoadBalancerIds`, `ProjectId`.
     ///
@@ -1228,7 +1228,7 @@ impl Client {
     pub fn modify_load_balancers_project(&self) -> ModifyLoadBalancersProjectCall {
         ModifyLoadBalancersProjectCall::new(&self.handle)
     }
-    /// Calls `ModifyModelAliasAttributes`.
+    /// Calls `ModifyModelAliasAttributes`; the answer is a [`ModifyModelAliasAttributesResponse`].
     ///
     /// Required: `ModelAliasNames`.
     ///
@@ -1237,7 +1237,7 @@ impl Client {
     pub fn modify_model_alias_attributes(&self) -> ModifyModelAliasAttributesCall {
         ModifyModelAliasAttributesCall::new(&self.handle)
     }
-    /// Calls `ModifyModelAttributes`.
+    /// Calls `ModifyModelAttributes`; the answer is a [`ModifyModelAttributesResponse`].
     ///
     /// Required: `ServiceProviderId`.
     ///
@@ -1246,7 +1246,7 @@ impl Client {
     pub fn modify_model_attributes(&self) -> ModifyModelAttributesCall {
         ModifyModelAttributesCall::new(&self.handle)
     }
-    /// Calls `ModifyModelRouterAttributes`.
+    /// Calls `ModifyModelRouterAttributes`; the answer is a [`ModifyModelRouterAttributesResponse`].
     ///
     /// Required: `ModelRouterId`.
     ///
@@ -1255,7 +1255,7 @@ impl Client {
     pub fn modify_model_router_attributes(&self) -> ModifyModelRouterAttributesCall {
         ModifyModelRouterAttributesCall::new(&self.handle)
     }
-    /// Calls `ModifyModelRouterGuardrails`.
+    /// Calls `ModifyModelRouterGuardrails`; the answer is a [`ModifyModelRouterGuardrailsResponse`].
     ///
     /// Required: `Guardrails`, `ModelRouterId`.
     ///
@@ -1264,7 +1264,7 @@ impl Client {
     pub fn modify_model_router_guardrails(&self) -> ModifyModelRouterGuardrailsCall {
         ModifyModelRouterGuardrailsCall::new(&self.handle)
     }
-    /// Calls `ModifyModelRouterSecurityGroups`.
+    /// Calls `ModifyModelRouterSecurityGroups`; the answer is a [`ModifyModelRouterSecurityGroupsResponse`].
     ///
     /// Required: `ModelRouterId`, `SecurityGroups`.
     ///
@@ -1275,7 +1275,7 @@ impl Client {
     ) -> ModifyModelRouterSecurityGroupsCall {
         ModifyModelRouterSecurityGroupsCall::new(&self.handle)
     }
-    /// Calls `ModifyRule`.
+    /// Calls `ModifyRule`; the answer is a [`ModifyRuleResponse`].
     ///
     /// Required: `LoadBalancerId`, `ListenerId`, `LocationId`.
     ///
@@ -1284,7 +1284,7 @@ impl Client {
     pub fn modify_rule(&self) -> ModifyRuleCall {
         ModifyRuleCall::new(&self.handle)
     }
-    /// Calls `ModifyServiceProviderModelAttributes`.
+    /// Calls `ModifyServiceProviderModelAttributes`; the answer is a [`ModifyServiceProviderModelAttributesResponse`].
     ///
     /// Required: `ServiceProviderId`, `ModelName`.
     ///
@@ -1295,7 +1295,7 @@ impl Client {
     ) -> ModifyServiceProviderModelAttributesCall {
         ModifyServiceProviderModelAttributesCall::new(&self.handle)
     }
-    /// Calls `ModifyTargetGroupAttribute`.
+    /// Calls `ModifyTargetGroupAttribute`; the answer is a [`ModifyTargetGroupAttributeResponse`].
     ///
     /// Required: `TargetGroupId`.
     ///
@@ -1304,7 +1304,7 @@ impl Client {
     pub fn modify_target_group_attribute(&self) -> ModifyTargetGroupAttributeCall {
         ModifyTargetGroupAttributeCall::new(&self.handle)
     }
-    /// Calls `ModifyTargetGroupInstancesPort`.
+    /// Calls `ModifyTargetGroupInstancesPort`; the answer is a [`ModifyTargetGroupInstancesPortResponse`].
     ///
     /// Required: `TargetGroupId`, `TargetGroupInstances`.
     ///
@@ -1315,7 +1315,7 @@ impl Client {
     ) -> ModifyTargetGroupInstancesPortCall {
         ModifyTargetGroupInstancesPortCall::new(&self.handle)
     }
-    /// Calls `ModifyTargetGroupInstancesWeight`.
+    /// Calls `ModifyTargetGroupInstancesWeight`; the answer is a [`ModifyTargetGroupInstancesWeightResponse`].
     ///
     /// Required: `TargetGroupId`, `TargetGroupInstances`.
     ///
@@ -1326,7 +1326,7 @@ impl Client {
     ) -> ModifyTargetGroupInstancesWeightCall {
         ModifyTargetGroupInstancesWeightCall::new(&self.handle)
     }
-    /// Calls `ModifyTargetPort`.
+    /// Calls `ModifyTargetPort`; the answer is a [`ModifyTargetPortResponse`].
     ///
     /// Required: `LoadBalancerId`, `ListenerId`, `Targets`, `NewPort`.
     ///
@@ -1335,7 +1335,7 @@ impl Client {
     pub fn modify_target_port(&self) -> ModifyTargetPortCall {
         ModifyTargetPortCall::new(&self.handle)
     }
-    /// Calls `ModifyTargetWeight`.
+    /// Calls `ModifyTargetWeight`; the answer is a [`ModifyTargetWeightResponse`].
     ///
     /// Required: `LoadBalancerId`, `ListenerId`, `Targets`.
     ///
@@ -1344,7 +1344,7 @@ impl Client {
     pub fn modify_target_weight(&self) -> ModifyTargetWeightCall {
         ModifyTargetWeightCall::new(&self.handle)
     }
-    /// Calls `ModifyUserGroupAttributes`.
+    /// Calls `ModifyUserGroupAttributes`; the answer is a [`ModifyUserGroupAttributesResponse`].
     ///
     /// Required: `ModelRouterId`, `UserGroupId`.
     ///
@@ -1353,7 +1353,7 @@ impl Client {
     pub fn modify_user_group_attributes(&self) -> ModifyUserGroupAttributesCall {
         ModifyUserGroupAttributesCall::new(&self.handle)
     }
-    /// Calls `RefundModelRouterResourcePackage`.
+    /// Calls `RefundModelRouterResourcePackage`; the answer is a [`RefundModelRouterResourcePackageResponse`].
     ///
     /// Required: `ModelRouterResourcePackageIds`.
     ///
@@ -1364,7 +1364,7 @@ impl Client {
     ) -> RefundModelRouterResourcePackageCall {
         RefundModelRouterResourcePackageCall::new(&self.handle)
     }
-    /// Calls `RegenerateKeys`.
+    /// Calls `RegenerateKeys`; the answer is a [`RegenerateKeysResponse`].
     ///
     /// Required: `ModelRouterId`.
     ///
@@ -1373,7 +1373,7 @@ impl Client {
     pub fn regenerate_keys(&self) -> RegenerateKeysCall {
         RegenerateKeysCall::new(&self.handle)
     }
-    /// Calls `RegisterFunctionTargets`.
+    /// Calls `RegisterFunctionTargets`; the answer is a [`RegisterFunctionTargetsResponse`].
     ///
     /// Required: `LoadBalancerId`, `ListenerId`, `FunctionTargets`.
     ///
@@ -1382,7 +1382,7 @@ impl Client {
     pub fn register_function_targets(&self) -> RegisterFunctionTargetsCall {
         RegisterFunctionTargetsCall::new(&self.handle)
     }
-    /// Calls `RegisterModelsToServiceProvider`.
+    /// Calls `RegisterModelsToServiceProvider`; the answer is a [`RegisterModelsToServiceProviderResponse`].
     ///
     /// Required: `ServiceProviderId`.
     ///
@@ -1393,7 +1393,7 @@ impl Client {
     ) -> RegisterModelsToServiceProviderCall {
         RegisterModelsToServiceProviderCall::new(&self.handle)
     }
-    /// Calls `RegisterTargetGroupInstances`.
+    /// Calls `RegisterTargetGroupInstances`; the answer is a [`RegisterTargetGroupInstancesResponse`].
     ///
     /// Required: `TargetGroupId`, `TargetGroupInstances`.
     ///
@@ -1402,7 +1402,7 @@ impl Client {
     pub fn register_target_group_instances(&self) -> RegisterTargetGroupInstancesCall {
         RegisterTargetGroupInstancesCall::new(&self.handle)
     }
-    /// Calls `RegisterTargets`.
+    /// Calls `RegisterTargets`; the answer is a [`RegisterTargetsResponse`].
     ///
     /// Required: `LoadBalancerId`, `ListenerId`, `Targets`.
     ///
@@ -1411,7 +1411,7 @@ impl Client {
     pub fn register_targets(&self) -> RegisterTargetsCall {
         RegisterTargetsCall::new(&self.handle)
     }
-    /// Calls `RegisterTargetsWithClassicalLB`.
+    /// Calls `RegisterTargetsWithClassicalLB`; the answer is a [`RegisterTargetsWithClassicalLBResponse`].
     ///
     /// Required: `LoadBalancerId`, `Targets`.
     ///
@@ -1422,7 +1422,7 @@ impl Client {
     ) -> RegisterTargetsWithClassicalLBCall {
         RegisterTargetsWithClassicalLBCall::new(&self.handle)
     }
-    /// Calls `RemoveModelKey`.
+    /// Calls `RemoveModelKey`; the answer is a [`RemoveModelKeyResponse`].
     ///
     /// Required: `ServiceProviderId`, `KeyIds`.
     ///
@@ -1431,7 +1431,7 @@ impl Client {
     pub fn remove_model_key(&self) -> RemoveModelKeyCall {
         RemoveModelKeyCall::new(&self.handle)
     }
-    /// Calls `RemoveModelRewrite`.
+    /// Calls `RemoveModelRewrite`; the answer is a [`RemoveModelRewriteResponse`].
     ///
     /// Required: `ModelRouterId`, `SourceModel`.
     ///
@@ -1440,7 +1440,7 @@ impl Client {
     pub fn remove_model_rewrite(&self) -> RemoveModelRewriteCall {
         RemoveModelRewriteCall::new(&self.handle)
     }
-    /// Calls `RenewLoadBalancers`.
+    /// Calls `RenewLoadBalancers`; the answer is a [`RenewLoadBalancersResponse`].
     ///
     /// Required: `LoadBalancerIds`, `LBChargePrepaid`.
     ///
@@ -1449,7 +1449,7 @@ impl Client {
     pub fn renew_load_balancers(&self) -> RenewLoadBalancersCall {
         RenewLoadBalancersCall::new(&self.handle)
     }
-    /// Calls `ReplaceCertForLoadBalancers`.
+    /// Calls `ReplaceCertForLoadBalancers`; the answer is a [`ReplaceCertForLoadBalancersResponse`].
     ///
     /// Required: `OldCertificateId`, `Certificate`.
     ///
@@ -1458,7 +1458,7 @@ impl Client {
     pub fn replace_cert_for_load_balancers(&self) -> ReplaceCertForLoadBalancersCall {
         ReplaceCertForLoadBalancersCall::new(&self.handle)
     }
-    /// Calls `SetCustomizedConfigForLoadBalancer`.
+    /// Calls `SetCustomizedConfigForLoadBalancer`; the answer is a [`SetCustomizedConfigForLoadBalancerResponse`].
     ///
     /// Required: `OperationType`.
     ///
@@ -1469,7 +1469,7 @@ impl Client {
     ) -> SetCustomizedConfigForLoadBalancerCall {
         SetCustomizedConfigForLoadBalancerCall::new(&self.handle)
     }
-    /// Calls `SetLoadBalancerClsLog`.
+    /// Calls `SetLoadBalancerClsLog`; the answer is a [`SetLoadBalancerClsLogResponse`].
     ///
     /// Required: `LoadBalancerId`, `LogSetId`, `LogTopicId`.
     ///
@@ -1478,7 +1478,7 @@ impl Client {
     pub fn set_load_balancer_cls_log(&self) -> SetLoadBalancerClsLogCall {
         SetLoadBalancerClsLogCall::new(&self.handle)
     }
-    /// Calls `SetLoadBalancerSecurityGroups`.
+    /// Calls `SetLoadBalancerSecurityGroups`; the answer is a [`SetLoadBalancerSecurityGroupsResponse`].
     ///
     /// Required: `LoadBalancerId`.
     ///
@@ -1489,7 +1489,7 @@ impl Client {
     ) -> SetLoadBalancerSecurityGroupsCall {
         SetLoadBalancerSecurityGroupsCall::new(&self.handle)
     }
-    /// Calls `SetLoadBalancerStartStatus`.
+    /// Calls `SetLoadBalancerStartStatus`; the answer is a [`SetLoadBalancerStartStatusResponse`].
     ///
     /// Required: `OperationType`, `LoadBalancerId`.
     ///
@@ -1498,7 +1498,7 @@ impl Client {
     pub fn set_load_balancer_start_status(&self) -> SetLoadBalancerStartStatusCall {
         SetLoadBalancerStartStatusCall::new(&self.handle)
     }
-    /// Calls `SetSecurityGroupForLoadbalancers`.
+    /// Calls `SetSecurityGroupForLoadbalancers`; the answer is a [`SetSecurityGroupForLoadbalancersResponse`].
     ///
     /// Required: `SecurityGroup`, `OperationType`, `LoadBalancerIds`.
     ///
@@ -1509,7 +1509,7 @@ impl Client {
     ) -> SetSecurityGroupForLoadbalancersCall {
         SetSecurityGroupForLoadbalancersCall::new(&self.handle)
     }
-    /// Calls `TestModelInputModalities`.
+    /// Calls `TestModelInputModalities`; the answer is a [`TestModelInputModalitiesResponse`].
     ///
     /// Required: `Model`.
     ///
@@ -1518,7 +1518,7 @@ impl Client {
     pub fn test_model_input_modalities(&self) -> TestModelInputModalitiesCall {
         TestModelInputModalitiesCall::new(&self.handle)
     }
-    /// Calls `TestServiceProviderConnection`.
+    /// Calls `TestServiceProviderConnection`; the answer is a [`TestServiceProviderConnectionResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=clb&Version=2018-03-17&Action=TestServiceProviderConnection)
     #[inline]
@@ -2898,7 +2898,6 @@ rt::action!(
     DescribeClsLogSet, DescribeClsLogSetRequest, DescribeClsLogSetCall,
     DescribeClsLogSetResponse, Error, idempotent
 );
-impl<T> DescribeClsLogSetCall<T> {}
 /// The answer of [`Client::describe_cls_log_set`] (`DescribeClsLogSet`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -3162,7 +3161,6 @@ rt::action!(
     DescribeIntentRouterTiers, DescribeIntentRouterTiersRequest,
     DescribeIntentRouterTiersCall, DescribeIntentRouterTiersResponse, Error, idempotent
 );
-impl<T> DescribeIntentRouterTiersCall<T> {}
 /// The answer of [`Client::describe_intent_router_tiers`] (`DescribeIntentRouterTiers`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -3314,7 +3312,6 @@ rt::action!(
     DescribeLoadBalancerOverviewCall, DescribeLoadBalancerOverviewResponse, Error,
     idempotent
 );
-impl<T> DescribeLoadBalancerOverviewCall<T> {}
 /// The answer of [`Client::describe_load_balancer_overview`] (`DescribeLoadBalancerOverview`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -3868,7 +3865,6 @@ rt::action!(
     DescribeQuota, DescribeQuotaRequest, DescribeQuotaCall, DescribeQuotaResponse, Error,
     idempotent
 );
-impl<T> DescribeQuotaCall<T> {}
 /// The answer of [`Client::describe_quota`] (`DescribeQuota`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -3985,7 +3981,6 @@ rt::action!(
     DescribeSupportedProviders, DescribeSupportedProvidersRequest,
     DescribeSupportedProvidersCall, DescribeSupportedProvidersResponse, Error, idempotent
 );
-impl<T> DescribeSupportedProvidersCall<T> {}
 /// The answer of [`Client::describe_supported_providers`] (`DescribeSupportedProviders`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

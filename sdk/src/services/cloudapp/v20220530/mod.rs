@@ -35,14 +35,14 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `DescribeLicense`.
+    /// Calls `DescribeLicense`; the answer is a [`DescribeLicenseResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cloudapp&Version=2022-05-30&Action=DescribeLicense)
     #[inline]
     pub fn describe_license(&self) -> DescribeLicenseCall {
         DescribeLicenseCall::new(&self.handle)
     }
-    /// Calls `IssueLicense`.
+    /// Calls `IssueLicense`; the answer is a [`IssueLicenseResponse`].
     ///
     /// Required: `CloudappId`, `LicenseId`, `LicenseData`.
     ///
@@ -51,7 +51,7 @@ impl Client {
     pub fn issue_license(&self) -> IssueLicenseCall {
         IssueLicenseCall::new(&self.handle)
     }
-    /// Calls `VerifyLicense`.
+    /// Calls `VerifyLicense`; the answer is a [`VerifyLicenseResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cloudapp&Version=2022-05-30&Action=VerifyLicense)
     #[inline]
@@ -124,7 +124,6 @@ pub struct IssueLicenseResponse {
 rt::action!(
     VerifyLicense, VerifyLicenseRequest, VerifyLicenseCall, VerifyLicenseResponse, Error
 );
-impl<T> VerifyLicenseCall<T> {}
 /// The answer of [`Client::verify_license`] (`VerifyLicense`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

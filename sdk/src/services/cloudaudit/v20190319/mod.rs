@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `CreateAuditTrack`.
+    /// Calls `CreateAuditTrack`; the answer is a [`CreateAuditTrackResponse`].
     ///
     /// Required: `Name`, `Status`, `Storage`, `ActionType`, `ResourceType`, `EventNames`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn create_audit_track(&self) -> CreateAuditTrackCall {
         CreateAuditTrackCall::new(&self.handle)
     }
-    /// Calls `CreateEventsAuditTrack`.
+    /// Calls `CreateEventsAuditTrack`; the answer is a [`CreateEventsAuditTrackResponse`].
     ///
     /// Required: `Name`, `Status`, `Storage`, `Filters`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn create_events_audit_track(&self) -> CreateEventsAuditTrackCall {
         CreateEventsAuditTrackCall::new(&self.handle)
     }
-    /// Calls `DeleteAuditTrack`.
+    /// Calls `DeleteAuditTrack`; the answer is a [`DeleteAuditTrackResponse`].
     ///
     /// Required: `TrackId`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn delete_audit_track(&self) -> DeleteAuditTrackCall {
         DeleteAuditTrackCall::new(&self.handle)
     }
-    /// Calls `DescribeAudit`.
+    /// Calls `DescribeAudit`; the answer is a [`DescribeAuditResponse`].
     ///
     /// Required: `AuditName`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn describe_audit(&self) -> DescribeAuditCall {
         DescribeAuditCall::new(&self.handle)
     }
-    /// Calls `DescribeAuditTrack`.
+    /// Calls `DescribeAuditTrack`; the answer is a [`DescribeAuditTrackResponse`].
     ///
     /// Required: `TrackId`.
     ///
@@ -80,7 +80,7 @@ impl Client {
     pub fn describe_audit_track(&self) -> DescribeAuditTrackCall {
         DescribeAuditTrackCall::new(&self.handle)
     }
-    /// Calls `DescribeAuditTracks`.
+    /// Calls `DescribeAuditTracks`; the answer is a [`DescribeAuditTracksResponse`].
     ///
     /// Required: `PageNumber`, `PageSize`.
     ///
@@ -89,7 +89,7 @@ impl Client {
     pub fn describe_audit_tracks(&self) -> DescribeAuditTracksCall {
         DescribeAuditTracksCall::new(&self.handle)
     }
-    /// Calls `DescribeEvents`.
+    /// Calls `DescribeEvents`; the answer is a [`DescribeEventsResponse`].
     ///
     /// Required: `StartTime`, `EndTime`.
     ///
@@ -98,42 +98,42 @@ impl Client {
     pub fn describe_events(&self) -> DescribeEventsCall {
         DescribeEventsCall::new(&self.handle)
     }
-    /// Calls `GetAttributeKey`.
+    /// Calls `GetAttributeKey`; the answer is a [`GetAttributeKeyResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cloudaudit&Version=2019-03-19&Action=GetAttributeKey)
     #[inline]
     pub fn get_attribute_key(&self) -> GetAttributeKeyCall {
         GetAttributeKeyCall::new(&self.handle)
     }
-    /// Calls `InquireAuditCredit`.
+    /// Calls `InquireAuditCredit`; the answer is a [`InquireAuditCreditResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cloudaudit&Version=2019-03-19&Action=InquireAuditCredit)
     #[inline]
     pub fn inquire_audit_credit(&self) -> InquireAuditCreditCall {
         InquireAuditCreditCall::new(&self.handle)
     }
-    /// Calls `ListAudits`.
+    /// Calls `ListAudits`; the answer is a [`ListAuditsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cloudaudit&Version=2019-03-19&Action=ListAudits)
     #[inline]
     pub fn list_audits(&self) -> ListAuditsCall {
         ListAuditsCall::new(&self.handle)
     }
-    /// Calls `ListCmqEnableRegion`.
+    /// Calls `ListCmqEnableRegion`; the answer is a [`ListCmqEnableRegionResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cloudaudit&Version=2019-03-19&Action=ListCmqEnableRegion)
     #[inline]
     pub fn list_cmq_enable_region(&self) -> ListCmqEnableRegionCall {
         ListCmqEnableRegionCall::new(&self.handle)
     }
-    /// Calls `ListCosEnableRegion`.
+    /// Calls `ListCosEnableRegion`; the answer is a [`ListCosEnableRegionResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cloudaudit&Version=2019-03-19&Action=ListCosEnableRegion)
     #[inline]
     pub fn list_cos_enable_region(&self) -> ListCosEnableRegionCall {
         ListCosEnableRegionCall::new(&self.handle)
     }
-    /// Calls `ListKeyAliasByRegion`.
+    /// Calls `ListKeyAliasByRegion`; the answer is a [`ListKeyAliasByRegionResponse`].
     ///
     /// Required: `KmsRegion`.
     ///
@@ -144,7 +144,7 @@ impl Client {
     pub fn list_key_alias_by_region(&self) -> ListKeyAliasByRegionCall {
         ListKeyAliasByRegionCall::new(&self.handle)
     }
-    /// Calls `LookUpEvents`.
+    /// Calls `LookUpEvents`; the answer is a [`LookUpEventsResponse`].
     ///
     /// Required: `StartTime`, `EndTime`.
     ///
@@ -153,7 +153,7 @@ impl Client {
     pub fn look_up_events(&self) -> LookUpEventsCall {
         LookUpEventsCall::new(&self.handle)
     }
-    /// Calls `ModifyAuditTrack`.
+    /// Calls `ModifyAuditTrack`; the answer is a [`ModifyAuditTrackResponse`].
     ///
     /// Required: `TrackId`.
     ///
@@ -162,7 +162,7 @@ impl Client {
     pub fn modify_audit_track(&self) -> ModifyAuditTrackCall {
         ModifyAuditTrackCall::new(&self.handle)
     }
-    /// Calls `ModifyEventsAuditTrack`.
+    /// Calls `ModifyEventsAuditTrack`; the answer is a [`ModifyEventsAuditTrackResponse`].
     ///
     /// Required: `TrackId`.
     ///
@@ -171,7 +171,7 @@ impl Client {
     pub fn modify_events_audit_track(&self) -> ModifyEventsAuditTrackCall {
         ModifyEventsAuditTrackCall::new(&self.handle)
     }
-    /// Calls `StartLogging`.
+    /// Calls `StartLogging`; the answer is a [`StartLoggingResponse`].
     ///
     /// Required: `AuditName`.
     ///
@@ -180,7 +180,7 @@ impl Client {
     pub fn start_logging(&self) -> StartLoggingCall {
         StartLoggingCall::new(&self.handle)
     }
-    /// Calls `StopLogging`.
+    /// Calls `StopLogging`; the answer is a [`StopLoggingResponse`].
     ///
     /// Required: `AuditName`.
     ///
@@ -189,7 +189,7 @@ impl Client {
     pub fn stop_logging(&self) -> StopLoggingCall {
         StopLoggingCall::new(&self.handle)
     }
-    /// Calls `UpdateAudit`.
+    /// Calls `UpdateAudit`; the answer is a [`UpdateAuditResponse`].
     ///
     /// Required: `AuditName`.
     ///
@@ -463,7 +463,6 @@ rt::action!(
     InquireAuditCredit, InquireAuditCreditRequest, InquireAuditCreditCall,
     InquireAuditCreditResponse, Error, idempotent
 );
-impl<T> InquireAuditCreditCall<T> {}
 /// The answer of [`Client::inquire_audit_credit`] (`InquireAuditCredit`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -477,7 +476,6 @@ pub struct InquireAuditCreditResponse {
 rt::action!(
     ListAudits, ListAuditsRequest, ListAuditsCall, ListAuditsResponse, Error, idempotent
 );
-impl<T> ListAuditsCall<T> {}
 /// The answer of [`Client::list_audits`] (`ListAudits`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `DescribeHSMBySubnetId`.
+    /// Calls `DescribeHSMBySubnetId`; the answer is a [`DescribeHSMBySubnetIdResponse`].
     ///
     /// Required: `SubnetId`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn describe_hsm_by_subnet_id(&self) -> DescribeHSMBySubnetIdCall {
         DescribeHSMBySubnetIdCall::new(&self.handle)
     }
-    /// Calls `DescribeHSMByVpcId`.
+    /// Calls `DescribeHSMByVpcId`; the answer is a [`DescribeHSMByVpcIdResponse`].
     ///
     /// Required: `VpcId`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn describe_hsm_by_vpc_id(&self) -> DescribeHSMByVpcIdCall {
         DescribeHSMByVpcIdCall::new(&self.handle)
     }
-    /// Calls `DescribeSubnet`.
+    /// Calls `DescribeSubnet`; the answer is a [`DescribeSubnetResponse`].
     ///
     /// Required: `Limit`, `Offset`, `VpcId`.
     ///
@@ -64,14 +64,14 @@ impl Client {
     pub fn describe_subnet(&self) -> DescribeSubnetCall {
         DescribeSubnetCall::new(&self.handle)
     }
-    /// Calls `DescribeSupportedHsm`.
+    /// Calls `DescribeSupportedHsm`; the answer is a [`DescribeSupportedHsmResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cloudhsm&Version=2019-11-12&Action=DescribeSupportedHsm)
     #[inline]
     pub fn describe_supported_hsm(&self) -> DescribeSupportedHsmCall {
         DescribeSupportedHsmCall::new(&self.handle)
     }
-    /// Calls `DescribeUsg`.
+    /// Calls `DescribeUsg`; the answer is a [`DescribeUsgResponse`].
     ///
     /// Required: `Offset`, `Limit`.
     ///
@@ -82,7 +82,7 @@ impl Client {
     pub fn describe_usg(&self) -> DescribeUsgCall {
         DescribeUsgCall::new(&self.handle)
     }
-    /// Calls `DescribeUsgRule`.
+    /// Calls `DescribeUsgRule`; the answer is a [`DescribeUsgRuleResponse`].
     ///
     /// Required: `SgIds`.
     ///
@@ -91,7 +91,7 @@ impl Client {
     pub fn describe_usg_rule(&self) -> DescribeUsgRuleCall {
         DescribeUsgRuleCall::new(&self.handle)
     }
-    /// Calls `DescribeVpc`.
+    /// Calls `DescribeVpc`; the answer is a [`DescribeVpcResponse`].
     ///
     /// Required: `Offset`, `Limit`.
     ///
@@ -102,7 +102,7 @@ impl Client {
     pub fn describe_vpc(&self) -> DescribeVpcCall {
         DescribeVpcCall::new(&self.handle)
     }
-    /// Calls `DescribeVsmAttributes`.
+    /// Calls `DescribeVsmAttributes`; the answer is a [`DescribeVsmAttributesResponse`].
     ///
     /// Required: `ResourceId`.
     ///
@@ -111,7 +111,7 @@ impl Client {
     pub fn describe_vsm_attributes(&self) -> DescribeVsmAttributesCall {
         DescribeVsmAttributesCall::new(&self.handle)
     }
-    /// Calls `DescribeVsms`.
+    /// Calls `DescribeVsms`; the answer is a [`DescribeVsmsResponse`].
     ///
     /// Required: `Offset`, `Limit`.
     ///
@@ -122,14 +122,14 @@ impl Client {
     pub fn describe_vsms(&self) -> DescribeVsmsCall {
         DescribeVsmsCall::new(&self.handle)
     }
-    /// Calls `GetAlarmEvent`.
+    /// Calls `GetAlarmEvent`; the answer is a [`GetAlarmEventResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cloudhsm&Version=2019-11-12&Action=GetAlarmEvent)
     #[inline]
     pub fn get_alarm_event(&self) -> GetAlarmEventCall {
         GetAlarmEventCall::new(&self.handle)
     }
-    /// Calls `GetVsmMonitorInfo`.
+    /// Calls `GetVsmMonitorInfo`; the answer is a [`GetVsmMonitorInfoResponse`].
     ///
     /// Required: `ResourceId`.
     ///
@@ -138,7 +138,7 @@ impl Client {
     pub fn get_vsm_monitor_info(&self) -> GetVsmMonitorInfoCall {
         GetVsmMonitorInfoCall::new(&self.handle)
     }
-    /// Calls `InquiryPriceBuyVsm`.
+    /// Calls `InquiryPriceBuyVsm`; the answer is a [`InquiryPriceBuyVsmResponse`].
     ///
     /// Required: `GoodsNum`, `PayMode`, `TimeSpan`, `TimeUnit`, `Type`, `HsmType`.
     ///
@@ -147,7 +147,7 @@ impl Client {
     pub fn inquiry_price_buy_vsm(&self) -> InquiryPriceBuyVsmCall {
         InquiryPriceBuyVsmCall::new(&self.handle)
     }
-    /// Calls `ModifyAlarmEvent`.
+    /// Calls `ModifyAlarmEvent`; the answer is a [`ModifyAlarmEventResponse`].
     ///
     /// Required: `Event`, `Limit`, `Status`.
     ///
@@ -156,7 +156,7 @@ impl Client {
     pub fn modify_alarm_event(&self) -> ModifyAlarmEventCall {
         ModifyAlarmEventCall::new(&self.handle)
     }
-    /// Calls `ModifyVsmAttributes`.
+    /// Calls `ModifyVsmAttributes`; the answer is a [`ModifyVsmAttributesResponse`].
     ///
     /// Required: `ResourceId`, `Type`.
     ///
@@ -460,7 +460,6 @@ rt::action!(
     GetAlarmEvent, GetAlarmEventRequest, GetAlarmEventCall, GetAlarmEventResponse, Error,
     idempotent
 );
-impl<T> GetAlarmEventCall<T> {}
 /// The answer of [`Client::get_alarm_event`] (`GetAlarmEvent`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

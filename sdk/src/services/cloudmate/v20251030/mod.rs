@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `CloudMateAgent`.
+    /// Calls `CloudMateAgent`; the answer is a [`CloudMateAgentResponse`].
     ///
     /// Required: `WorkspaceId`, `Message`.
     ///

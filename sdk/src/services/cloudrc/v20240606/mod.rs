@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `DescribeResource`.
+    /// Calls `DescribeResource`; the answer is a [`DescribeResourceResponse`].
     ///
     /// Required: `ResourceType`, `RegionCode`, `ResourceId`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn describe_resource(&self) -> DescribeResourceCall {
         DescribeResourceCall::new(&self.handle)
     }
-    /// Calls `SearchResources`.
+    /// Calls `SearchResources`; the answer is a [`SearchResourcesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cloudrc&Version=2024-06-06&Action=SearchResources)
     #[inline]

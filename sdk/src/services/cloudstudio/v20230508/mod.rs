@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `CreateWorkspace`.
+    /// Calls `CreateWorkspace`; the answer is a [`CreateWorkspaceResponse`].
     ///
     /// Required: `Name`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn create_workspace(&self) -> CreateWorkspaceCall {
         CreateWorkspaceCall::new(&self.handle)
     }
-    /// Calls `CreateWorkspaceToken`.
+    /// Calls `CreateWorkspaceToken`; the answer is a [`CreateWorkspaceTokenResponse`].
     ///
     /// Required: `SpaceKey`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn create_workspace_token(&self) -> CreateWorkspaceTokenCall {
         CreateWorkspaceTokenCall::new(&self.handle)
     }
-    /// Calls `DescribeConfig`.
+    /// Calls `DescribeConfig`; the answer is a [`DescribeConfigResponse`].
     ///
     /// Required: `Name`.
     ///
@@ -62,21 +62,21 @@ impl Client {
     pub fn describe_config(&self) -> DescribeConfigCall {
         DescribeConfigCall::new(&self.handle)
     }
-    /// Calls `DescribeImages`.
+    /// Calls `DescribeImages`; the answer is a [`DescribeImagesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cloudstudio&Version=2023-05-08&Action=DescribeImages)
     #[inline]
     pub fn describe_images(&self) -> DescribeImagesCall {
         DescribeImagesCall::new(&self.handle)
     }
-    /// Calls `DescribeWorkspaces`.
+    /// Calls `DescribeWorkspaces`; the answer is a [`DescribeWorkspacesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cloudstudio&Version=2023-05-08&Action=DescribeWorkspaces)
     #[inline]
     pub fn describe_workspaces(&self) -> DescribeWorkspacesCall {
         DescribeWorkspacesCall::new(&self.handle)
     }
-    /// Calls `ModifyWorkspace`.
+    /// Calls `ModifyWorkspace`; the answer is a [`ModifyWorkspaceResponse`].
     ///
     /// Required: `SpaceKey`.
     ///
@@ -85,7 +85,7 @@ impl Client {
     pub fn modify_workspace(&self) -> ModifyWorkspaceCall {
         ModifyWorkspaceCall::new(&self.handle)
     }
-    /// Calls `RemoveWorkspace`.
+    /// Calls `RemoveWorkspace`; the answer is a [`RemoveWorkspaceResponse`].
     ///
     /// Required: `SpaceKey`.
     ///
@@ -94,7 +94,7 @@ impl Client {
     pub fn remove_workspace(&self) -> RemoveWorkspaceCall {
         RemoveWorkspaceCall::new(&self.handle)
     }
-    /// Calls `RunWorkspace`.
+    /// Calls `RunWorkspace`; the answer is a [`RunWorkspaceResponse`].
     ///
     /// Required: `SpaceKey`.
     ///
@@ -103,7 +103,7 @@ impl Client {
     pub fn run_workspace(&self) -> RunWorkspaceCall {
         RunWorkspaceCall::new(&self.handle)
     }
-    /// Calls `StopWorkspace`.
+    /// Calls `StopWorkspace`; the answer is a [`StopWorkspaceResponse`].
     ///
     /// Required: `SpaceKey`.
     ///
@@ -203,7 +203,6 @@ rt::action!(
     DescribeImages, DescribeImagesRequest, DescribeImagesCall, DescribeImagesResponse,
     Error, idempotent
 );
-impl<T> DescribeImagesCall<T> {}
 /// The answer of [`Client::describe_images`] (`DescribeImages`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `AddMachineGroupInfo`.
+    /// Calls `AddMachineGroupInfo`; the answer is a [`AddMachineGroupInfoResponse`].
     ///
     /// Required: `GroupId`, `MachineGroupType`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn add_machine_group_info(&self) -> AddMachineGroupInfoCall {
         AddMachineGroupInfoCall::new(&self.handle)
     }
-    /// Calls `ApplyConfigToMachineGroup`.
+    /// Calls `ApplyConfigToMachineGroup`; the answer is a [`ApplyConfigToMachineGroupResponse`].
     ///
     /// Required: `ConfigId`, `GroupId`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn apply_config_to_machine_group(&self) -> ApplyConfigToMachineGroupCall {
         ApplyConfigToMachineGroupCall::new(&self.handle)
     }
-    /// Calls `CancelRebuildIndexTask`.
+    /// Calls `CancelRebuildIndexTask`; the answer is a [`CancelRebuildIndexTaskResponse`].
     ///
     /// Required: `TopicId`, `TaskId`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn cancel_rebuild_index_task(&self) -> CancelRebuildIndexTaskCall {
         CancelRebuildIndexTaskCall::new(&self.handle)
     }
-    /// Calls `ChatCompletions`.
+    /// Calls `ChatCompletions`; the answer is a [`ChatCompletionsResponse`].
     ///
     /// Required: `Model`, `Messages`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn chat_completions(&self) -> ChatCompletionsCall {
         ChatCompletionsCall::new(&self.handle)
     }
-    /// Calls `CheckFunction`.
+    /// Calls `CheckFunction`; the answer is a [`CheckFunctionResponse`].
     ///
     /// Required: `EtlContent`.
     ///
@@ -80,7 +80,7 @@ impl Client {
     pub fn check_function(&self) -> CheckFunctionCall {
         CheckFunctionCall::new(&self.handle)
     }
-    /// Calls `CheckRechargeKafkaServer`.
+    /// Calls `CheckRechargeKafkaServer`; the answer is a [`CheckRechargeKafkaServerResponse`].
     ///
     /// Required: `KafkaType`.
     ///
@@ -89,7 +89,7 @@ impl Client {
     pub fn check_recharge_kafka_server(&self) -> CheckRechargeKafkaServerCall {
         CheckRechargeKafkaServerCall::new(&self.handle)
     }
-    /// Calls `CloseKafkaConsumer`.
+    /// Calls `CloseKafkaConsumer`; the answer is a [`CloseKafkaConsumerResponse`].
     ///
     /// Required: `FromTopicId`.
     ///
@@ -98,7 +98,7 @@ impl Client {
     pub fn close_kafka_consumer(&self) -> CloseKafkaConsumerCall {
         CloseKafkaConsumerCall::new(&self.handle)
     }
-    /// Calls `CommitConsumerOffsets`.
+    /// Calls `CommitConsumerOffsets`; the answer is a [`CommitConsumerOffsetsResponse`].
     ///
     /// Required: `ConsumerGroup`, `Consumer`, `LogsetId`, `TopicPartitionOffsetsInfo`.
     ///
@@ -107,7 +107,7 @@ impl Client {
     pub fn commit_consumer_offsets(&self) -> CommitConsumerOffsetsCall {
         CommitConsumerOffsetsCall::new(&self.handle)
     }
-    /// Calls `CreateAgentApplication`.
+    /// Calls `CreateAgentApplication`; the answer is a [`CreateAgentApplicationResponse`].
     ///
     /// Required: `ApplicationName`, `AccessType`.
     ///
@@ -116,7 +116,7 @@ impl Client {
     pub fn create_agent_application(&self) -> CreateAgentApplicationCall {
         CreateAgentApplicationCall::new(&self.handle)
     }
-    /// Calls `CreateAlarm`.
+    /// Calls `CreateAlarm`; the answer is a [`CreateAlarmResponse`].
     ///
     /// Required: `Name`, `AlarmTargets`, `MonitorTime`, `TriggerCount`, `AlarmPeriod`.
     ///
@@ -125,7 +125,7 @@ impl Client {
     pub fn create_alarm(&self) -> CreateAlarmCall {
         CreateAlarmCall::new(&self.handle)
     }
-    /// Calls `CreateAlarmNotice`.
+    /// Calls `CreateAlarmNotice`; the answer is a [`CreateAlarmNoticeResponse`].
     ///
     /// Required: `Name`.
     ///
@@ -134,7 +134,7 @@ impl Client {
     pub fn create_alarm_notice(&self) -> CreateAlarmNoticeCall {
         CreateAlarmNoticeCall::new(&self.handle)
     }
-    /// Calls `CreateAlarmShield`.
+    /// Calls `CreateAlarmShield`; the answer is a [`CreateAlarmShieldResponse`].
     ///
     /// Required: `AlarmNoticeId`, `StartTime`, `EndTime`, `Type`, `Reason`.
     ///
@@ -143,7 +143,7 @@ impl Client {
     pub fn create_alarm_shield(&self) -> CreateAlarmShieldCall {
         CreateAlarmShieldCall::new(&self.handle)
     }
-    /// Calls `CreateCLSDeliverTask`.
+    /// Calls `CreateCLSDeliverTask`; the answer is a [`CreateCLSDeliverTaskResponse`].
     ///
     /// Required: `TaskName`, `SourceTopicConfig`, `TargetTopicConfig`, `DeliverRule`, `Compliance`.
     ///
@@ -152,7 +152,7 @@ impl Client {
     pub fn create_cls_deliver_task(&self) -> CreateCLSDeliverTaskCall {
         CreateCLSDeliverTaskCall::new(&self.handle)
     }
-    /// Calls `CreateCloudProductLogCollection`.
+    /// Calls `CreateCloudProductLogCollection`; the answer is a [`CreateCloudProductLogCollectionResponse`].
     ///
     /// Required: `InstanceId`, `AssumerName`, `LogType`, `CloudProductRegion`, `ClsRegion`.
     ///
@@ -163,7 +163,7 @@ impl Client {
     ) -> CreateCloudProductLogCollectionCall {
         CreateCloudProductLogCollectionCall::new(&self.handle)
     }
-    /// Calls `CreateConfig`.
+    /// Calls `CreateConfig`; the answer is a [`CreateConfigResponse`].
     ///
     /// Required: `Name`, `Output`.
     ///
@@ -172,7 +172,7 @@ impl Client {
     pub fn create_config(&self) -> CreateConfigCall {
         CreateConfigCall::new(&self.handle)
     }
-    /// Calls `CreateConfigExtra`.
+    /// Calls `CreateConfigExtra`; the answer is a [`CreateConfigExtraResponse`].
     ///
     /// Required: `Name`, `TopicId`, `Type`, `LogType`, `ConfigFlag`, `LogsetId`, `LogsetName`, `TopicName`.
     ///
@@ -181,7 +181,7 @@ impl Client {
     pub fn create_config_extra(&self) -> CreateConfigExtraCall {
         CreateConfigExtraCall::new(&self.handle)
     }
-    /// Calls `CreateConsole`.
+    /// Calls `CreateConsole`; the answer is a [`CreateConsoleResponse`].
     ///
     /// Required: `AccessMode`, `LoginMode`, `DomainPrefix`.
     ///
@@ -190,7 +190,7 @@ impl Client {
     pub fn create_console(&self) -> CreateConsoleCall {
         CreateConsoleCall::new(&self.handle)
     }
-    /// Calls `CreateConsoleSharing`.
+    /// Calls `CreateConsoleSharing`; the answer is a [`CreateConsoleSharingResponse`].
     ///
     /// Required: `SharingConfig`.
     ///
@@ -199,7 +199,7 @@ impl Client {
     pub fn create_console_sharing(&self) -> CreateConsoleSharingCall {
         CreateConsoleSharingCall::new(&self.handle)
     }
-    /// Calls `CreateConsumer`.
+    /// Calls `CreateConsumer`; the answer is a [`CreateConsumerResponse`].
     ///
     /// Required: `TopicId`.
     ///
@@ -208,7 +208,7 @@ impl Client {
     pub fn create_consumer(&self) -> CreateConsumerCall {
         CreateConsumerCall::new(&self.handle)
     }
-    /// Calls `CreateConsumerGroup`.
+    /// Calls `CreateConsumerGroup`; the answer is a [`CreateConsumerGroupResponse`].
     ///
     /// Required: `ConsumerGroup`, `Timeout`, `Topics`, `LogsetId`.
     ///
@@ -217,7 +217,7 @@ impl Client {
     pub fn create_consumer_group(&self) -> CreateConsumerGroupCall {
         CreateConsumerGroupCall::new(&self.handle)
     }
-    /// Calls `CreateCosRecharge`.
+    /// Calls `CreateCosRecharge`; the answer is a [`CreateCosRechargeResponse`].
     ///
     /// Required: `TopicId`, `LogsetId`, `Name`, `Bucket`, `BucketRegion`, `LogType`.
     ///
@@ -226,7 +226,7 @@ impl Client {
     pub fn create_cos_recharge(&self) -> CreateCosRechargeCall {
         CreateCosRechargeCall::new(&self.handle)
     }
-    /// Calls `CreateDashboard`.
+    /// Calls `CreateDashboard`; the answer is a [`CreateDashboardResponse`].
     ///
     /// Required: `DashboardName`.
     ///
@@ -235,7 +235,7 @@ impl Client {
     pub fn create_dashboard(&self) -> CreateDashboardCall {
         CreateDashboardCall::new(&self.handle)
     }
-    /// Calls `CreateDashboardSubscribe`.
+    /// Calls `CreateDashboardSubscribe`; the answer is a [`CreateDashboardSubscribeResponse`].
     ///
     /// Required: `Name`, `DashboardId`, `Cron`, `SubscribeData`.
     ///
@@ -244,7 +244,7 @@ impl Client {
     pub fn create_dashboard_subscribe(&self) -> CreateDashboardSubscribeCall {
         CreateDashboardSubscribeCall::new(&self.handle)
     }
-    /// Calls `CreateDataTransform`.
+    /// Calls `CreateDataTransform`; the answer is a [`CreateDataTransformResponse`].
     ///
     /// Required: `FuncType`, `SrcTopicId`, `Name`, `EtlContent`, `TaskType`.
     ///
@@ -253,7 +253,7 @@ impl Client {
     pub fn create_data_transform(&self) -> CreateDataTransformCall {
         CreateDataTransformCall::new(&self.handle)
     }
-    /// Calls `CreateDeliverCloudFunction`.
+    /// Calls `CreateDeliverCloudFunction`; the answer is a [`CreateDeliverCloudFunctionResponse`].
     ///
     /// Required: `TopicId`, `FunctionName`, `Namespace`, `Qualifier`.
     ///
@@ -262,7 +262,7 @@ impl Client {
     pub fn create_deliver_cloud_function(&self) -> CreateDeliverCloudFunctionCall {
         CreateDeliverCloudFunctionCall::new(&self.handle)
     }
-    /// Calls `CreateDlcDeliver`.
+    /// Calls `CreateDlcDeliver`; the answer is a [`CreateDlcDeliverResponse`].
     ///
     /// Required: `TopicId`, `Name`, `DeliverType`, `StartTime`, `DlcInfo`.
     ///
@@ -271,7 +271,7 @@ impl Client {
     pub fn create_dlc_deliver(&self) -> CreateDlcDeliverCall {
         CreateDlcDeliverCall::new(&self.handle)
     }
-    /// Calls `CreateEsRecharge`.
+    /// Calls `CreateEsRecharge`; the answer is a [`CreateEsRechargeResponse`].
     ///
     /// Required: `TopicId`, `Name`, `Index`, `Query`, `EsInfo`, `ImportInfo`, `TimeInfo`.
     ///
@@ -280,7 +280,7 @@ impl Client {
     pub fn create_es_recharge(&self) -> CreateEsRechargeCall {
         CreateEsRechargeCall::new(&self.handle)
     }
-    /// Calls `CreateExport`.
+    /// Calls `CreateExport`; the answer is a [`CreateExportResponse`].
     ///
     /// Required: `TopicId`, `Count`, `Query`, `From`, `To`.
     ///
@@ -289,7 +289,7 @@ impl Client {
     pub fn create_export(&self) -> CreateExportCall {
         CreateExportCall::new(&self.handle)
     }
-    /// Calls `CreateHostMetricConfig`.
+    /// Calls `CreateHostMetricConfig`; the answer is a [`CreateHostMetricConfigResponse`].
     ///
     /// Required: `TopicId`, `Name`, `MachineGroupIds`, `Interval`, `HostMetricItems`.
     ///
@@ -298,7 +298,7 @@ impl Client {
     pub fn create_host_metric_config(&self) -> CreateHostMetricConfigCall {
         CreateHostMetricConfigCall::new(&self.handle)
     }
-    /// Calls `CreateIndex`.
+    /// Calls `CreateIndex`; the answer is a [`CreateIndexResponse`].
     ///
     /// Required: `TopicId`, `Rule`.
     ///
@@ -307,7 +307,7 @@ impl Client {
     pub fn create_index(&self) -> CreateIndexCall {
         CreateIndexCall::new(&self.handle)
     }
-    /// Calls `CreateKafkaRecharge`.
+    /// Calls `CreateKafkaRecharge`; the answer is a [`CreateKafkaRechargeResponse`].
     ///
     /// Required: `TopicId`, `Name`, `KafkaType`, `UserKafkaTopics`, `Offset`, `LogRechargeRule`.
     ///
@@ -316,7 +316,7 @@ impl Client {
     pub fn create_kafka_recharge(&self) -> CreateKafkaRechargeCall {
         CreateKafkaRechargeCall::new(&self.handle)
     }
-    /// Calls `CreateLogset`.
+    /// Calls `CreateLogset`; the answer is a [`CreateLogsetResponse`].
     ///
     /// Required: `LogsetName`.
     ///
@@ -325,7 +325,7 @@ impl Client {
     pub fn create_logset(&self) -> CreateLogsetCall {
         CreateLogsetCall::new(&self.handle)
     }
-    /// Calls `CreateMachineGroup`.
+    /// Calls `CreateMachineGroup`; the answer is a [`CreateMachineGroupResponse`].
     ///
     /// Required: `GroupName`, `MachineGroupType`.
     ///
@@ -334,7 +334,7 @@ impl Client {
     pub fn create_machine_group(&self) -> CreateMachineGroupCall {
         CreateMachineGroupCall::new(&self.handle)
     }
-    /// Calls `CreateMetricConfig`.
+    /// Calls `CreateMetricConfig`; the answer is a [`CreateMetricConfigResponse`].
     ///
     /// Required: `TopicId`, `Source`, `GroupIds`, `Type`, `Flag`.
     ///
@@ -343,7 +343,7 @@ impl Client {
     pub fn create_metric_config(&self) -> CreateMetricConfigCall {
         CreateMetricConfigCall::new(&self.handle)
     }
-    /// Calls `CreateMetricSubscribe`.
+    /// Calls `CreateMetricSubscribe`; the answer is a [`CreateMetricSubscribeResponse`].
     ///
     /// Required: `Name`, `TopicId`, `Namespace`, `Metrics`, `InstanceInfo`.
     ///
@@ -352,7 +352,7 @@ impl Client {
     pub fn create_metric_subscribe(&self) -> CreateMetricSubscribeCall {
         CreateMetricSubscribeCall::new(&self.handle)
     }
-    /// Calls `CreateNetworkApplication`.
+    /// Calls `CreateNetworkApplication`; the answer is a [`CreateNetworkApplicationResponse`].
     ///
     /// Required: `Name`, `LogsetId`, `TopicName`.
     ///
@@ -361,7 +361,7 @@ impl Client {
     pub fn create_network_application(&self) -> CreateNetworkApplicationCall {
         CreateNetworkApplicationCall::new(&self.handle)
     }
-    /// Calls `CreateNoticeContent`.
+    /// Calls `CreateNoticeContent`; the answer is a [`CreateNoticeContentResponse`].
     ///
     /// Required: `Name`.
     ///
@@ -370,7 +370,7 @@ impl Client {
     pub fn create_notice_content(&self) -> CreateNoticeContentCall {
         CreateNoticeContentCall::new(&self.handle)
     }
-    /// Calls `CreateRebuildIndexTask`.
+    /// Calls `CreateRebuildIndexTask`; the answer is a [`CreateRebuildIndexTaskResponse`].
     ///
     /// Required: `TopicId`, `StartTime`, `EndTime`.
     ///
@@ -379,7 +379,7 @@ impl Client {
     pub fn create_rebuild_index_task(&self) -> CreateRebuildIndexTaskCall {
         CreateRebuildIndexTaskCall::new(&self.handle)
     }
-    /// Calls `CreateRecordingRuleTask`.
+    /// Calls `CreateRecordingRuleTask`; the answer is a [`CreateRecordingRuleTaskResponse`].
     ///
     /// Required: `TopicId`, `DstTopicId`, `Name`, `EnableFlag`, `ProcessStartTime`, `ProcessPeriod`, `ProcessDelay`, `RecordingRuleContent`, `MetricName`.
     ///
@@ -388,7 +388,7 @@ impl Client {
     pub fn create_recording_rule_task(&self) -> CreateRecordingRuleTaskCall {
         CreateRecordingRuleTaskCall::new(&self.handle)
     }
-    /// Calls `CreateRecordingRuleYamlTask`.
+    /// Calls `CreateRecordingRuleYamlTask`; the answer is a [`CreateRecordingRuleYamlTaskResponse`].
     ///
     /// Required: `TopicId`, `DstTopicId`, `EnableFlag`, `ProcessStartTime`, `ProcessPeriod`, `ProcessDelay`, `YamlConfigName`, `YamlContent`.
     ///
@@ -397,7 +397,7 @@ impl Client {
     pub fn create_recording_rule_yaml_task(&self) -> CreateRecordingRuleYamlTaskCall {
         CreateRecordingRuleYamlTaskCall::new(&self.handle)
     }
-    /// Calls `CreateRemoteWriteTask`.
+    /// Calls `CreateRemoteWriteTask`; the answer is a [`CreateRemoteWriteTaskResponse`].
     ///
     /// Required: `TopicId`, `Name`, `Target`, `RemoteWriteURL`, `AuthType`, `NetType`.
     ///
@@ -406,7 +406,7 @@ impl Client {
     pub fn create_remote_write_task(&self) -> CreateRemoteWriteTaskCall {
         CreateRemoteWriteTaskCall::new(&self.handle)
     }
-    /// Calls `CreateResourceGraph`.
+    /// Calls `CreateResourceGraph`; the answer is a [`CreateResourceGraphResponse`].
     ///
     /// Required: `Name`.
     ///
@@ -415,7 +415,7 @@ impl Client {
     pub fn create_resource_graph(&self) -> CreateResourceGraphCall {
         CreateResourceGraphCall::new(&self.handle)
     }
-    /// Calls `CreateResourceGraphProductIngestTask`.
+    /// Calls `CreateResourceGraphProductIngestTask`; the answer is a [`CreateResourceGraphProductIngestTaskResponse`].
     ///
     /// Required: `ResourceGraphId`, `Name`, `CloudProduct`, `SelectionMode`.
     ///
@@ -426,7 +426,7 @@ impl Client {
     ) -> CreateResourceGraphProductIngestTaskCall {
         CreateResourceGraphProductIngestTaskCall::new(&self.handle)
     }
-    /// Calls `CreateS3Recharge`.
+    /// Calls `CreateS3Recharge`; the answer is a [`CreateS3RechargeResponse`].
     ///
     /// Required: `TopicId`, `Name`, `Bucket`, `S3Region`, `AccessKeyId`, `SecretAccessKey`, `LogType`.
     ///
@@ -435,7 +435,7 @@ impl Client {
     pub fn create_s3_recharge(&self) -> CreateS3RechargeCall {
         CreateS3RechargeCall::new(&self.handle)
     }
-    /// Calls `CreateScheduledSql`.
+    /// Calls `CreateScheduledSql`; the answer is a [`CreateScheduledSqlResponse`].
     ///
     /// Required: `SrcTopicId`, `Name`, `EnableFlag`, `DstResource`, `ScheduledSqlContent`, `ProcessStartTime`, `ProcessType`, `ProcessPeriod`, `ProcessTimeWindow`, `ProcessDelay`, `SrcTopicRegion`.
     ///
@@ -444,7 +444,7 @@ impl Client {
     pub fn create_scheduled_sql(&self) -> CreateScheduledSqlCall {
         CreateScheduledSqlCall::new(&self.handle)
     }
-    /// Calls `CreateSearchView`.
+    /// Calls `CreateSearchView`; the answer is a [`CreateSearchViewResponse`].
     ///
     /// Required: `LogsetId`, `LogsetRegion`, `ViewName`, `ViewType`, `Topics`.
     ///
@@ -453,7 +453,7 @@ impl Client {
     pub fn create_search_view(&self) -> CreateSearchViewCall {
         CreateSearchViewCall::new(&self.handle)
     }
-    /// Calls `CreateShipper`.
+    /// Calls `CreateShipper`; the answer is a [`CreateShipperResponse`].
     ///
     /// Required: `TopicId`, `Bucket`, `Prefix`, `ShipperName`.
     ///
@@ -462,7 +462,7 @@ impl Client {
     pub fn create_shipper(&self) -> CreateShipperCall {
         CreateShipperCall::new(&self.handle)
     }
-    /// Calls `CreateSplunkDeliver`.
+    /// Calls `CreateSplunkDeliver`; the answer is a [`CreateSplunkDeliverResponse`].
     ///
     /// Required: `TopicId`, `Name`, `NetInfo`, `MetadataInfo`.
     ///
@@ -471,7 +471,7 @@ impl Client {
     pub fn create_splunk_deliver(&self) -> CreateSplunkDeliverCall {
         CreateSplunkDeliverCall::new(&self.handle)
     }
-    /// Calls `CreateTopic`.
+    /// Calls `CreateTopic`; the answer is a [`CreateTopicResponse`].
     ///
     /// Required: `LogsetId`, `TopicName`.
     ///
@@ -480,7 +480,7 @@ impl Client {
     pub fn create_topic(&self) -> CreateTopicCall {
         CreateTopicCall::new(&self.handle)
     }
-    /// Calls `CreateWebCallback`.
+    /// Calls `CreateWebCallback`; the answer is a [`CreateWebCallbackResponse`].
     ///
     /// Required: `Name`, `Type`, `Webhook`.
     ///
@@ -489,7 +489,7 @@ impl Client {
     pub fn create_web_callback(&self) -> CreateWebCallbackCall {
         CreateWebCallbackCall::new(&self.handle)
     }
-    /// Calls `DeleteAgentApplication`.
+    /// Calls `DeleteAgentApplication`; the answer is a [`DeleteAgentApplicationResponse`].
     ///
     /// Required: `ApplicationId`.
     ///
@@ -498,7 +498,7 @@ impl Client {
     pub fn delete_agent_application(&self) -> DeleteAgentApplicationCall {
         DeleteAgentApplicationCall::new(&self.handle)
     }
-    /// Calls `DeleteAlarm`.
+    /// Calls `DeleteAlarm`; the answer is a [`DeleteAlarmResponse`].
     ///
     /// Required: `AlarmId`.
     ///
@@ -507,7 +507,7 @@ impl Client {
     pub fn delete_alarm(&self) -> DeleteAlarmCall {
         DeleteAlarmCall::new(&self.handle)
     }
-    /// Calls `DeleteAlarmNotice`.
+    /// Calls `DeleteAlarmNotice`; the answer is a [`DeleteAlarmNoticeResponse`].
     ///
     /// Required: `AlarmNoticeId`.
     ///
@@ -516,7 +516,7 @@ impl Client {
     pub fn delete_alarm_notice(&self) -> DeleteAlarmNoticeCall {
         DeleteAlarmNoticeCall::new(&self.handle)
     }
-    /// Calls `DeleteAlarmShield`.
+    /// Calls `DeleteAlarmShield`; the answer is a [`DeleteAlarmShieldResponse`].
     ///
     /// Required: `TaskId`, `AlarmNoticeId`.
     ///
@@ -525,7 +525,7 @@ impl Client {
     pub fn delete_alarm_shield(&self) -> DeleteAlarmShieldCall {
         DeleteAlarmShieldCall::new(&self.handle)
     }
-    /// Calls `DeleteCLSDeliverTask`.
+    /// Calls `DeleteCLSDeliverTask`; the answer is a [`DeleteCLSDeliverTaskResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -534,7 +534,7 @@ impl Client {
     pub fn delete_cls_deliver_task(&self) -> DeleteCLSDeliverTaskCall {
         DeleteCLSDeliverTaskCall::new(&self.handle)
     }
-    /// Calls `DeleteCloudProductLogCollection`.
+    /// Calls `DeleteCloudProductLogCollection`; the answer is a [`DeleteCloudProductLogCollectionResponse`].
     ///
     /// Required: `InstanceId`, `AssumerName`, `LogType`, `CloudProductRegion`.
     ///
@@ -545,7 +545,7 @@ impl Client {
     ) -> DeleteCloudProductLogCollectionCall {
         DeleteCloudProductLogCollectionCall::new(&self.handle)
     }
-    /// Calls `DeleteConfig`.
+    /// Calls `DeleteConfig`; the answer is a [`DeleteConfigResponse`].
     ///
     /// Required: `ConfigId`.
     ///
@@ -554,7 +554,7 @@ impl Client {
     pub fn delete_config(&self) -> DeleteConfigCall {
         DeleteConfigCall::new(&self.handle)
     }
-    /// Calls `DeleteConfigExtra`.
+    /// Calls `DeleteConfigExtra`; the answer is a [`DeleteConfigExtraResponse`].
     ///
     /// Required: `ConfigExtraId`.
     ///
@@ -563,7 +563,7 @@ impl Client {
     pub fn delete_config_extra(&self) -> DeleteConfigExtraCall {
         DeleteConfigExtraCall::new(&self.handle)
     }
-    /// Calls `DeleteConfigFromMachineGroup`.
+    /// Calls `DeleteConfigFromMachineGroup`; the answer is a [`DeleteConfigFromMachineGroupResponse`].
     ///
     /// Required: `GroupId`, `ConfigId`.
     ///
@@ -572,7 +572,7 @@ impl Client {
     pub fn delete_config_from_machine_group(&self) -> DeleteConfigFromMachineGroupCall {
         DeleteConfigFromMachineGroupCall::new(&self.handle)
     }
-    /// Calls `DeleteConsole`.
+    /// Calls `DeleteConsole`; the answer is a [`DeleteConsoleResponse`].
     ///
     /// Required: `ConsoleId`.
     ///
@@ -581,7 +581,7 @@ impl Client {
     pub fn delete_console(&self) -> DeleteConsoleCall {
         DeleteConsoleCall::new(&self.handle)
     }
-    /// Calls `DeleteConsoleSharing`.
+    /// Calls `DeleteConsoleSharing`; the answer is a [`DeleteConsoleSharingResponse`].
     ///
     /// Required: `SharingId`.
     ///
@@ -590,7 +590,7 @@ impl Client {
     pub fn delete_console_sharing(&self) -> DeleteConsoleSharingCall {
         DeleteConsoleSharingCall::new(&self.handle)
     }
-    /// Calls `DeleteConsumer`.
+    /// Calls `DeleteConsumer`; the answer is a [`DeleteConsumerResponse`].
     ///
     /// Required: `TopicId`.
     ///
@@ -599,7 +599,7 @@ impl Client {
     pub fn delete_consumer(&self) -> DeleteConsumerCall {
         DeleteConsumerCall::new(&self.handle)
     }
-    /// Calls `DeleteConsumerGroup`.
+    /// Calls `DeleteConsumerGroup`; the answer is a [`DeleteConsumerGroupResponse`].
     ///
     /// Required: `ConsumerGroup`, `LogsetId`.
     ///
@@ -608,7 +608,7 @@ impl Client {
     pub fn delete_consumer_group(&self) -> DeleteConsumerGroupCall {
         DeleteConsumerGroupCall::new(&self.handle)
     }
-    /// Calls `DeleteCosRecharge`.
+    /// Calls `DeleteCosRecharge`; the answer is a [`DeleteCosRechargeResponse`].
     ///
     /// Required: `Id`, `TopicId`.
     ///
@@ -617,7 +617,7 @@ impl Client {
     pub fn delete_cos_recharge(&self) -> DeleteCosRechargeCall {
         DeleteCosRechargeCall::new(&self.handle)
     }
-    /// Calls `DeleteDashboard`.
+    /// Calls `DeleteDashboard`; the answer is a [`DeleteDashboardResponse`].
     ///
     /// Required: `DashboardId`.
     ///
@@ -626,7 +626,7 @@ impl Client {
     pub fn delete_dashboard(&self) -> DeleteDashboardCall {
         DeleteDashboardCall::new(&self.handle)
     }
-    /// Calls `DeleteDashboardSubscribe`.
+    /// Calls `DeleteDashboardSubscribe`; the answer is a [`DeleteDashboardSubscribeResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -635,7 +635,7 @@ impl Client {
     pub fn delete_dashboard_subscribe(&self) -> DeleteDashboardSubscribeCall {
         DeleteDashboardSubscribeCall::new(&self.handle)
     }
-    /// Calls `DeleteDataTransform`.
+    /// Calls `DeleteDataTransform`; the answer is a [`DeleteDataTransformResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -644,7 +644,7 @@ impl Client {
     pub fn delete_data_transform(&self) -> DeleteDataTransformCall {
         DeleteDataTransformCall::new(&self.handle)
     }
-    /// Calls `DeleteDlcDeliver`.
+    /// Calls `DeleteDlcDeliver`; the answer is a [`DeleteDlcDeliverResponse`].
     ///
     /// Required: `TopicId`, `TaskId`.
     ///
@@ -653,7 +653,7 @@ impl Client {
     pub fn delete_dlc_deliver(&self) -> DeleteDlcDeliverCall {
         DeleteDlcDeliverCall::new(&self.handle)
     }
-    /// Calls `DeleteEsRecharge`.
+    /// Calls `DeleteEsRecharge`; the answer is a [`DeleteEsRechargeResponse`].
     ///
     /// Required: `TaskId`, `TopicId`.
     ///
@@ -662,7 +662,7 @@ impl Client {
     pub fn delete_es_recharge(&self) -> DeleteEsRechargeCall {
         DeleteEsRechargeCall::new(&self.handle)
     }
-    /// Calls `DeleteExport`.
+    /// Calls `DeleteExport`; the answer is a [`DeleteExportResponse`].
     ///
     /// Required: `ExportId`.
     ///
@@ -671,7 +671,7 @@ impl Client {
     pub fn delete_export(&self) -> DeleteExportCall {
         DeleteExportCall::new(&self.handle)
     }
-    /// Calls `DeleteHostMetricConfig`.
+    /// Calls `DeleteHostMetricConfig`; the answer is a [`DeleteHostMetricConfigResponse`].
     ///
     /// Required: `TopicId`, `ConfigId`.
     ///
@@ -680,7 +680,7 @@ impl Client {
     pub fn delete_host_metric_config(&self) -> DeleteHostMetricConfigCall {
         DeleteHostMetricConfigCall::new(&self.handle)
     }
-    /// Calls `DeleteIndex`.
+    /// Calls `DeleteIndex`; the answer is a [`DeleteIndexResponse`].
     ///
     /// Required: `TopicId`.
     ///
@@ -689,7 +689,7 @@ impl Client {
     pub fn delete_index(&self) -> DeleteIndexCall {
         DeleteIndexCall::new(&self.handle)
     }
-    /// Calls `DeleteKafkaRecharge`.
+    /// Calls `DeleteKafkaRecharge`; the answer is a [`DeleteKafkaRechargeResponse`].
     ///
     /// Required: `Id`, `TopicId`.
     ///
@@ -698,7 +698,7 @@ impl Client {
     pub fn delete_kafka_recharge(&self) -> DeleteKafkaRechargeCall {
         DeleteKafkaRechargeCall::new(&self.handle)
     }
-    /// Calls `DeleteLog`.
+    /// Calls `DeleteLog`; the answer is a [`DeleteLogResponse`].
     ///
     /// Required: `TopicId`, `From`, `To`, `QueryString`.
     ///
@@ -707,7 +707,7 @@ impl Client {
     pub fn delete_log(&self) -> DeleteLogCall {
         DeleteLogCall::new(&self.handle)
     }
-    /// Calls `DeleteLogset`.
+    /// Calls `DeleteLogset`; the answer is a [`DeleteLogsetResponse`].
     ///
     /// Required: `LogsetId`.
     ///
@@ -716,7 +716,7 @@ impl Client {
     pub fn delete_logset(&self) -> DeleteLogsetCall {
         DeleteLogsetCall::new(&self.handle)
     }
-    /// Calls `DeleteMachineGroup`.
+    /// Calls `DeleteMachineGroup`; the answer is a [`DeleteMachineGroupResponse`].
     ///
     /// Required: `GroupId`.
     ///
@@ -725,7 +725,7 @@ impl Client {
     pub fn delete_machine_group(&self) -> DeleteMachineGroupCall {
         DeleteMachineGroupCall::new(&self.handle)
     }
-    /// Calls `DeleteMachineGroupInfo`.
+    /// Calls `DeleteMachineGroupInfo`; the answer is a [`DeleteMachineGroupInfoResponse`].
     ///
     /// Required: `GroupId`, `MachineGroupType`.
     ///
@@ -734,7 +734,7 @@ impl Client {
     pub fn delete_machine_group_info(&self) -> DeleteMachineGroupInfoCall {
         DeleteMachineGroupInfoCall::new(&self.handle)
     }
-    /// Calls `DeleteMetricConfig`.
+    /// Calls `DeleteMetricConfig`; the answer is a [`DeleteMetricConfigResponse`].
     ///
     /// Required: `TopicId`, `ConfigId`.
     ///
@@ -743,7 +743,7 @@ impl Client {
     pub fn delete_metric_config(&self) -> DeleteMetricConfigCall {
         DeleteMetricConfigCall::new(&self.handle)
     }
-    /// Calls `DeleteMetricSubscribe`.
+    /// Calls `DeleteMetricSubscribe`; the answer is a [`DeleteMetricSubscribeResponse`].
     ///
     /// Required: `TaskId`, `TopicId`.
     ///
@@ -752,7 +752,7 @@ impl Client {
     pub fn delete_metric_subscribe(&self) -> DeleteMetricSubscribeCall {
         DeleteMetricSubscribeCall::new(&self.handle)
     }
-    /// Calls `DeleteNetworkApplication`.
+    /// Calls `DeleteNetworkApplication`; the answer is a [`DeleteNetworkApplicationResponse`].
     ///
     /// Required: `NetworkAppId`.
     ///
@@ -761,7 +761,7 @@ impl Client {
     pub fn delete_network_application(&self) -> DeleteNetworkApplicationCall {
         DeleteNetworkApplicationCall::new(&self.handle)
     }
-    /// Calls `DeleteNoticeContent`.
+    /// Calls `DeleteNoticeContent`; the answer is a [`DeleteNoticeContentResponse`].
     ///
     /// Required: `NoticeContentId`.
     ///
@@ -770,7 +770,7 @@ impl Client {
     pub fn delete_notice_content(&self) -> DeleteNoticeContentCall {
         DeleteNoticeContentCall::new(&self.handle)
     }
-    /// Calls `DeleteRecordingRuleTask`.
+    /// Calls `DeleteRecordingRuleTask`; the answer is a [`DeleteRecordingRuleTaskResponse`].
     ///
     /// Required: `TaskId`, `TopicId`.
     ///
@@ -779,7 +779,7 @@ impl Client {
     pub fn delete_recording_rule_task(&self) -> DeleteRecordingRuleTaskCall {
         DeleteRecordingRuleTaskCall::new(&self.handle)
     }
-    /// Calls `DeleteRecordingRuleYamlTask`.
+    /// Calls `DeleteRecordingRuleYamlTask`; the answer is a [`DeleteRecordingRuleYamlTaskResponse`].
     ///
     /// Required: `YamlId`, `TopicId`.
     ///
@@ -788,7 +788,7 @@ impl Client {
     pub fn delete_recording_rule_yaml_task(&self) -> DeleteRecordingRuleYamlTaskCall {
         DeleteRecordingRuleYamlTaskCall::new(&self.handle)
     }
-    /// Calls `DeleteRemoteWriteTask`.
+    /// Calls `DeleteRemoteWriteTask`; the answer is a [`DeleteRemoteWriteTaskResponse`].
     ///
     /// Required: `TaskId`, `TopicId`.
     ///
@@ -797,7 +797,7 @@ impl Client {
     pub fn delete_remote_write_task(&self) -> DeleteRemoteWriteTaskCall {
         DeleteRemoteWriteTaskCall::new(&self.handle)
     }
-    /// Calls `DeleteResourceGraph`.
+    /// Calls `DeleteResourceGraph`; the answer is a [`DeleteResourceGraphResponse`].
     ///
     /// Required: `ResourceGraphId`.
     ///
@@ -806,7 +806,7 @@ impl Client {
     pub fn delete_resource_graph(&self) -> DeleteResourceGraphCall {
         DeleteResourceGraphCall::new(&self.handle)
     }
-    /// Calls `DeleteResourceGraphProductIngestTask`.
+    /// Calls `DeleteResourceGraphProductIngestTask`; the answer is a [`DeleteResourceGraphProductIngestTaskResponse`].
     ///
     /// Required: `ResourceGraphId`, `TaskId`.
     ///
@@ -817,7 +817,7 @@ impl Client {
     ) -> DeleteResourceGraphProductIngestTaskCall {
         DeleteResourceGraphProductIngestTaskCall::new(&self.handle)
     }
-    /// Calls `DeleteS3Recharge`.
+    /// Calls `DeleteS3Recharge`; the answer is a [`DeleteS3RechargeResponse`].
     ///
     /// Required: `TaskId`, `TopicId`.
     ///
@@ -826,7 +826,7 @@ impl Client {
     pub fn delete_s3_recharge(&self) -> DeleteS3RechargeCall {
         DeleteS3RechargeCall::new(&self.handle)
     }
-    /// Calls `DeleteScheduledSql`.
+    /// Calls `DeleteScheduledSql`; the answer is a [`DeleteScheduledSqlResponse`].
     ///
     /// Required: `TaskId`, `SrcTopicId`.
     ///
@@ -835,7 +835,7 @@ impl Client {
     pub fn delete_scheduled_sql(&self) -> DeleteScheduledSqlCall {
         DeleteScheduledSqlCall::new(&self.handle)
     }
-    /// Calls `DeleteSearchView`.
+    /// Calls `DeleteSearchView`; the answer is a [`DeleteSearchViewResponse`].
     ///
     /// Required: `ViewId`.
     ///
@@ -844,7 +844,7 @@ impl Client {
     pub fn delete_search_view(&self) -> DeleteSearchViewCall {
         DeleteSearchViewCall::new(&self.handle)
     }
-    /// Calls `DeleteShipper`.
+    /// Calls `DeleteShipper`; the answer is a [`DeleteShipperResponse`].
     ///
     /// Required: `ShipperId`.
     ///
@@ -853,7 +853,7 @@ impl Client {
     pub fn delete_shipper(&self) -> DeleteShipperCall {
         DeleteShipperCall::new(&self.handle)
     }
-    /// Calls `DeleteSplunkDeliver`.
+    /// Calls `DeleteSplunkDeliver`; the answer is a [`DeleteSplunkDeliverResponse`].
     ///
     /// Required: `TaskId`, `TopicId`.
     ///
@@ -862,7 +862,7 @@ impl Client {
     pub fn delete_splunk_deliver(&self) -> DeleteSplunkDeliverCall {
         DeleteSplunkDeliverCall::new(&self.handle)
     }
-    /// Calls `DeleteTopic`.
+    /// Calls `DeleteTopic`; the answer is a [`DeleteTopicResponse`].
     ///
     /// Required: `TopicId`.
     ///
@@ -871,7 +871,7 @@ impl Client {
     pub fn delete_topic(&self) -> DeleteTopicCall {
         DeleteTopicCall::new(&self.handle)
     }
-    /// Calls `DeleteWebCallback`.
+    /// Calls `DeleteWebCallback`; the answer is a [`DeleteWebCallbackResponse`].
     ///
     /// Required: `WebCallbackId`.
     ///
@@ -880,14 +880,14 @@ impl Client {
     pub fn delete_web_callback(&self) -> DeleteWebCallbackCall {
         DeleteWebCallbackCall::new(&self.handle)
     }
-    /// Calls `DescribeAgentApplications`.
+    /// Calls `DescribeAgentApplications`; the answer is a [`DescribeAgentApplicationsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cls&Version=2020-10-16&Action=DescribeAgentApplications)
     #[inline]
     pub fn describe_agent_applications(&self) -> DescribeAgentApplicationsCall {
         DescribeAgentApplicationsCall::new(&self.handle)
     }
-    /// Calls `DescribeAgentConfigs`.
+    /// Calls `DescribeAgentConfigs`; the answer is a [`DescribeAgentConfigsResponse`].
     ///
     /// Required: `AgentVersion`, `AgentIp`.
     ///
@@ -896,7 +896,7 @@ impl Client {
     pub fn describe_agent_configs(&self) -> DescribeAgentConfigsCall {
         DescribeAgentConfigsCall::new(&self.handle)
     }
-    /// Calls `DescribeAlarmNotices`.
+    /// Calls `DescribeAlarmNotices`; the answer is a [`DescribeAlarmNoticesResponse`].
     ///
     /// Each answer holds one page of `AlarmNotices`; [`into_paginator`](DescribeAlarmNoticesCall::into_paginator) reads them all.
     ///
@@ -905,7 +905,7 @@ impl Client {
     pub fn describe_alarm_notices(&self) -> DescribeAlarmNoticesCall {
         DescribeAlarmNoticesCall::new(&self.handle)
     }
-    /// Calls `DescribeAlarmShields`.
+    /// Calls `DescribeAlarmShields`; the answer is a [`DescribeAlarmShieldsResponse`].
     ///
     /// Required: `AlarmNoticeId`.
     ///
@@ -916,7 +916,7 @@ impl Client {
     pub fn describe_alarm_shields(&self) -> DescribeAlarmShieldsCall {
         DescribeAlarmShieldsCall::new(&self.handle)
     }
-    /// Calls `DescribeAlarms`.
+    /// Calls `DescribeAlarms`; the answer is a [`DescribeAlarmsResponse`].
     ///
     /// Each answer holds one page of `Alarms`; [`into_paginator`](DescribeAlarmsCall::into_paginator) reads them all.
     ///
@@ -925,7 +925,7 @@ impl Client {
     pub fn describe_alarms(&self) -> DescribeAlarmsCall {
         DescribeAlarmsCall::new(&self.handle)
     }
-    /// Calls `DescribeAlertRecordHistory`.
+    /// Calls `DescribeAlertRecordHistory`; the answer is a [`DescribeAlertRecordHistoryResponse`].
     ///
     /// Required: `From`, `To`, `Offset`, `Limit`.
     ///
@@ -936,14 +936,14 @@ impl Client {
     pub fn describe_alert_record_history(&self) -> DescribeAlertRecordHistoryCall {
         DescribeAlertRecordHistoryCall::new(&self.handle)
     }
-    /// Calls `DescribeCLSDeliverTasks`.
+    /// Calls `DescribeCLSDeliverTasks`; the answer is a [`DescribeCLSDeliverTasksResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cls&Version=2020-10-16&Action=DescribeCLSDeliverTasks)
     #[inline]
     pub fn describe_cls_deliver_tasks(&self) -> DescribeCLSDeliverTasksCall {
         DescribeCLSDeliverTasksCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudProductLogTasks`.
+    /// Calls `DescribeCloudProductLogTasks`; the answer is a [`DescribeCloudProductLogTasksResponse`].
     ///
     /// Each answer holds one page of `Tasks`; [`into_paginator`](DescribeCloudProductLogTasksCall::into_paginator) reads them all.
     ///
@@ -952,7 +952,7 @@ impl Client {
     pub fn describe_cloud_product_log_tasks(&self) -> DescribeCloudProductLogTasksCall {
         DescribeCloudProductLogTasksCall::new(&self.handle)
     }
-    /// Calls `DescribeClusterBaseMetricConfigs`.
+    /// Calls `DescribeClusterBaseMetricConfigs`; the answer is a [`DescribeClusterBaseMetricConfigsResponse`].
     ///
     /// Required: `GroupId`.
     ///
@@ -965,7 +965,7 @@ impl Client {
     ) -> DescribeClusterBaseMetricConfigsCall {
         DescribeClusterBaseMetricConfigsCall::new(&self.handle)
     }
-    /// Calls `DescribeClusterMetricConfigs`.
+    /// Calls `DescribeClusterMetricConfigs`; the answer is a [`DescribeClusterMetricConfigsResponse`].
     ///
     /// Required: `GroupId`.
     ///
@@ -976,7 +976,7 @@ impl Client {
     pub fn describe_cluster_metric_configs(&self) -> DescribeClusterMetricConfigsCall {
         DescribeClusterMetricConfigsCall::new(&self.handle)
     }
-    /// Calls `DescribeConfigExtras`.
+    /// Calls `DescribeConfigExtras`; the answer is a [`DescribeConfigExtrasResponse`].
     ///
     /// Each answer holds one page of `Configs`; [`into_paginator`](DescribeConfigExtrasCall::into_paginator) reads them all.
     ///
@@ -985,7 +985,7 @@ impl Client {
     pub fn describe_config_extras(&self) -> DescribeConfigExtrasCall {
         DescribeConfigExtrasCall::new(&self.handle)
     }
-    /// Calls `DescribeConfigMachineGroups`.
+    /// Calls `DescribeConfigMachineGroups`; the answer is a [`DescribeConfigMachineGroupsResponse`].
     ///
     /// Required: `ConfigId`.
     ///
@@ -994,7 +994,7 @@ impl Client {
     pub fn describe_config_machine_groups(&self) -> DescribeConfigMachineGroupsCall {
         DescribeConfigMachineGroupsCall::new(&self.handle)
     }
-    /// Calls `DescribeConfigs`.
+    /// Calls `DescribeConfigs`; the answer is a [`DescribeConfigsResponse`].
     ///
     /// Each answer holds one page of `Configs`; [`into_paginator`](DescribeConfigsCall::into_paginator) reads them all.
     ///
@@ -1003,14 +1003,14 @@ impl Client {
     pub fn describe_configs(&self) -> DescribeConfigsCall {
         DescribeConfigsCall::new(&self.handle)
     }
-    /// Calls `DescribeConsoleSharingList`.
+    /// Calls `DescribeConsoleSharingList`; the answer is a [`DescribeConsoleSharingListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cls&Version=2020-10-16&Action=DescribeConsoleSharingList)
     #[inline]
     pub fn describe_console_sharing_list(&self) -> DescribeConsoleSharingListCall {
         DescribeConsoleSharingListCall::new(&self.handle)
     }
-    /// Calls `DescribeConsoles`.
+    /// Calls `DescribeConsoles`; the answer is a [`DescribeConsolesResponse`].
     ///
     /// Each answer holds one page of `Consoles`; [`into_paginator`](DescribeConsolesCall::into_paginator) reads them all.
     ///
@@ -1019,7 +1019,7 @@ impl Client {
     pub fn describe_consoles(&self) -> DescribeConsolesCall {
         DescribeConsolesCall::new(&self.handle)
     }
-    /// Calls `DescribeConsumer`.
+    /// Calls `DescribeConsumer`; the answer is a [`DescribeConsumerResponse`].
     ///
     /// Required: `TopicId`.
     ///
@@ -1028,7 +1028,7 @@ impl Client {
     pub fn describe_consumer(&self) -> DescribeConsumerCall {
         DescribeConsumerCall::new(&self.handle)
     }
-    /// Calls `DescribeConsumerGroups`.
+    /// Calls `DescribeConsumerGroups`; the answer is a [`DescribeConsumerGroupsResponse`].
     ///
     /// Required: `LogsetId`.
     ///
@@ -1037,7 +1037,7 @@ impl Client {
     pub fn describe_consumer_groups(&self) -> DescribeConsumerGroupsCall {
         DescribeConsumerGroupsCall::new(&self.handle)
     }
-    /// Calls `DescribeConsumerOffsets`.
+    /// Calls `DescribeConsumerOffsets`; the answer is a [`DescribeConsumerOffsetsResponse`].
     ///
     /// Required: `ConsumerGroup`, `From`, `LogsetId`.
     ///
@@ -1046,14 +1046,14 @@ impl Client {
     pub fn describe_consumer_offsets(&self) -> DescribeConsumerOffsetsCall {
         DescribeConsumerOffsetsCall::new(&self.handle)
     }
-    /// Calls `DescribeConsumerPreview`.
+    /// Calls `DescribeConsumerPreview`; the answer is a [`DescribeConsumerPreviewResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cls&Version=2020-10-16&Action=DescribeConsumerPreview)
     #[inline]
     pub fn describe_consumer_preview(&self) -> DescribeConsumerPreviewCall {
         DescribeConsumerPreviewCall::new(&self.handle)
     }
-    /// Calls `DescribeConsumers`.
+    /// Calls `DescribeConsumers`; the answer is a [`DescribeConsumersResponse`].
     ///
     /// Each answer holds one page of `Consumers`; [`into_paginator`](DescribeConsumersCall::into_paginator) reads them all.
     ///
@@ -1062,7 +1062,7 @@ impl Client {
     pub fn describe_consumers(&self) -> DescribeConsumersCall {
         DescribeConsumersCall::new(&self.handle)
     }
-    /// Calls `DescribeCosRecharges`.
+    /// Calls `DescribeCosRecharges`; the answer is a [`DescribeCosRechargesResponse`].
     ///
     /// Required: `TopicId`.
     ///
@@ -1071,7 +1071,7 @@ impl Client {
     pub fn describe_cos_recharges(&self) -> DescribeCosRechargesCall {
         DescribeCosRechargesCall::new(&self.handle)
     }
-    /// Calls `DescribeDashboardSubscribes`.
+    /// Calls `DescribeDashboardSubscribes`; the answer is a [`DescribeDashboardSubscribesResponse`].
     ///
     /// Each answer holds one page of `DashboardSubscribeInfos`; [`into_paginator`](DescribeDashboardSubscribesCall::into_paginator) reads them all.
     ///
@@ -1080,7 +1080,7 @@ impl Client {
     pub fn describe_dashboard_subscribes(&self) -> DescribeDashboardSubscribesCall {
         DescribeDashboardSubscribesCall::new(&self.handle)
     }
-    /// Calls `DescribeDashboards`.
+    /// Calls `DescribeDashboards`; the answer is a [`DescribeDashboardsResponse`].
     ///
     /// Each answer holds one page of `DashboardInfos`; [`into_paginator`](DescribeDashboardsCall::into_paginator) reads them all.
     ///
@@ -1089,7 +1089,7 @@ impl Client {
     pub fn describe_dashboards(&self) -> DescribeDashboardsCall {
         DescribeDashboardsCall::new(&self.handle)
     }
-    /// Calls `DescribeDataTransformInfo`.
+    /// Calls `DescribeDataTransformInfo`; the answer is a [`DescribeDataTransformInfoResponse`].
     ///
     /// Each answer holds one page of `DataTransformTaskInfos`; [`into_paginator`](DescribeDataTransformInfoCall::into_paginator) reads them all.
     ///
@@ -1098,7 +1098,7 @@ impl Client {
     pub fn describe_data_transform_info(&self) -> DescribeDataTransformInfoCall {
         DescribeDataTransformInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeDlcDelivers`.
+    /// Calls `DescribeDlcDelivers`; the answer is a [`DescribeDlcDeliversResponse`].
     ///
     /// Required: `TopicId`.
     ///
@@ -1107,7 +1107,7 @@ impl Client {
     pub fn describe_dlc_delivers(&self) -> DescribeDlcDeliversCall {
         DescribeDlcDeliversCall::new(&self.handle)
     }
-    /// Calls `DescribeEsRechargePreview`.
+    /// Calls `DescribeEsRechargePreview`; the answer is a [`DescribeEsRechargePreviewResponse`].
     ///
     /// Required: `Name`, `TopicId`, `Index`, `Query`, `EsInfo`, `ImportInfo`, `TimeInfo`.
     ///
@@ -1116,7 +1116,7 @@ impl Client {
     pub fn describe_es_recharge_preview(&self) -> DescribeEsRechargePreviewCall {
         DescribeEsRechargePreviewCall::new(&self.handle)
     }
-    /// Calls `DescribeEsRecharges`.
+    /// Calls `DescribeEsRecharges`; the answer is a [`DescribeEsRechargesResponse`].
     ///
     /// Required: `TopicId`.
     ///
@@ -1127,7 +1127,7 @@ impl Client {
     pub fn describe_es_recharges(&self) -> DescribeEsRechargesCall {
         DescribeEsRechargesCall::new(&self.handle)
     }
-    /// Calls `DescribeExports`.
+    /// Calls `DescribeExports`; the answer is a [`DescribeExportsResponse`].
     ///
     /// Required: `TopicId`.
     ///
@@ -1138,7 +1138,7 @@ impl Client {
     pub fn describe_exports(&self) -> DescribeExportsCall {
         DescribeExportsCall::new(&self.handle)
     }
-    /// Calls `DescribeHostMetricConfigs`.
+    /// Calls `DescribeHostMetricConfigs`; the answer is a [`DescribeHostMetricConfigsResponse`].
     ///
     /// Required: `TopicId`.
     ///
@@ -1149,7 +1149,7 @@ impl Client {
     pub fn describe_host_metric_configs(&self) -> DescribeHostMetricConfigsCall {
         DescribeHostMetricConfigsCall::new(&self.handle)
     }
-    /// Calls `DescribeIndex`.
+    /// Calls `DescribeIndex`; the answer is a [`DescribeIndexResponse`].
     ///
     /// Required: `TopicId`.
     ///
@@ -1158,7 +1158,7 @@ impl Client {
     pub fn describe_index(&self) -> DescribeIndexCall {
         DescribeIndexCall::new(&self.handle)
     }
-    /// Calls `DescribeKafkaConsumer`.
+    /// Calls `DescribeKafkaConsumer`; the answer is a [`DescribeKafkaConsumerResponse`].
     ///
     /// Required: `FromTopicId`.
     ///
@@ -1167,7 +1167,7 @@ impl Client {
     pub fn describe_kafka_consumer(&self) -> DescribeKafkaConsumerCall {
         DescribeKafkaConsumerCall::new(&self.handle)
     }
-    /// Calls `DescribeKafkaConsumerGroupDetail`.
+    /// Calls `DescribeKafkaConsumerGroupDetail`; the answer is a [`DescribeKafkaConsumerGroupDetailResponse`].
     ///
     /// Required: `TopicId`, `Group`.
     ///
@@ -1178,7 +1178,7 @@ impl Client {
     ) -> DescribeKafkaConsumerGroupDetailCall {
         DescribeKafkaConsumerGroupDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeKafkaConsumerGroupList`.
+    /// Calls `DescribeKafkaConsumerGroupList`; the answer is a [`DescribeKafkaConsumerGroupListResponse`].
     ///
     /// Required: `TopicId`.
     ///
@@ -1189,21 +1189,21 @@ impl Client {
     ) -> DescribeKafkaConsumerGroupListCall {
         DescribeKafkaConsumerGroupListCall::new(&self.handle)
     }
-    /// Calls `DescribeKafkaConsumerPreview`.
+    /// Calls `DescribeKafkaConsumerPreview`; the answer is a [`DescribeKafkaConsumerPreviewResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cls&Version=2020-10-16&Action=DescribeKafkaConsumerPreview)
     #[inline]
     pub fn describe_kafka_consumer_preview(&self) -> DescribeKafkaConsumerPreviewCall {
         DescribeKafkaConsumerPreviewCall::new(&self.handle)
     }
-    /// Calls `DescribeKafkaConsumerTopics`.
+    /// Calls `DescribeKafkaConsumerTopics`; the answer is a [`DescribeKafkaConsumerTopicsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cls&Version=2020-10-16&Action=DescribeKafkaConsumerTopics)
     #[inline]
     pub fn describe_kafka_consumer_topics(&self) -> DescribeKafkaConsumerTopicsCall {
         DescribeKafkaConsumerTopicsCall::new(&self.handle)
     }
-    /// Calls `DescribeKafkaRecharges`.
+    /// Calls `DescribeKafkaRecharges`; the answer is a [`DescribeKafkaRechargesResponse`].
     ///
     /// Required: `TopicId`.
     ///
@@ -1212,7 +1212,7 @@ impl Client {
     pub fn describe_kafka_recharges(&self) -> DescribeKafkaRechargesCall {
         DescribeKafkaRechargesCall::new(&self.handle)
     }
-    /// Calls `DescribeLogContext`.
+    /// Calls `DescribeLogContext`; the answer is a [`DescribeLogContextResponse`].
     ///
     /// Required: `TopicId`, `BTime`, `PkgId`, `PkgLogId`.
     ///
@@ -1221,7 +1221,7 @@ impl Client {
     pub fn describe_log_context(&self) -> DescribeLogContextCall {
         DescribeLogContextCall::new(&self.handle)
     }
-    /// Calls `DescribeLogHistogram`.
+    /// Calls `DescribeLogHistogram`; the answer is a [`DescribeLogHistogramResponse`].
     ///
     /// Required: `From`, `To`, `Query`.
     ///
@@ -1230,7 +1230,7 @@ impl Client {
     pub fn describe_log_histogram(&self) -> DescribeLogHistogramCall {
         DescribeLogHistogramCall::new(&self.handle)
     }
-    /// Calls `DescribeLogsets`.
+    /// Calls `DescribeLogsets`; the answer is a [`DescribeLogsetsResponse`].
     ///
     /// Each answer holds one page of `Logsets`; [`into_paginator`](DescribeLogsetsCall::into_paginator) reads them all.
     ///
@@ -1239,7 +1239,7 @@ impl Client {
     pub fn describe_logsets(&self) -> DescribeLogsetsCall {
         DescribeLogsetsCall::new(&self.handle)
     }
-    /// Calls `DescribeMachineGroupConfigs`.
+    /// Calls `DescribeMachineGroupConfigs`; the answer is a [`DescribeMachineGroupConfigsResponse`].
     ///
     /// Required: `GroupId`.
     ///
@@ -1248,7 +1248,7 @@ impl Client {
     pub fn describe_machine_group_configs(&self) -> DescribeMachineGroupConfigsCall {
         DescribeMachineGroupConfigsCall::new(&self.handle)
     }
-    /// Calls `DescribeMachineGroups`.
+    /// Calls `DescribeMachineGroups`; the answer is a [`DescribeMachineGroupsResponse`].
     ///
     /// Each answer holds one page of `MachineGroups`; [`into_paginator`](DescribeMachineGroupsCall::into_paginator) reads them all.
     ///
@@ -1257,7 +1257,7 @@ impl Client {
     pub fn describe_machine_groups(&self) -> DescribeMachineGroupsCall {
         DescribeMachineGroupsCall::new(&self.handle)
     }
-    /// Calls `DescribeMachines`.
+    /// Calls `DescribeMachines`; the answer is a [`DescribeMachinesResponse`].
     ///
     /// Required: `GroupId`.
     ///
@@ -1268,7 +1268,7 @@ impl Client {
     pub fn describe_machines(&self) -> DescribeMachinesCall {
         DescribeMachinesCall::new(&self.handle)
     }
-    /// Calls `DescribeMetricCorrectDimension`.
+    /// Calls `DescribeMetricCorrectDimension`; the answer is a [`DescribeMetricCorrectDimensionResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cls&Version=2020-10-16&Action=DescribeMetricCorrectDimension)
     #[inline]
@@ -1277,7 +1277,7 @@ impl Client {
     ) -> DescribeMetricCorrectDimensionCall {
         DescribeMetricCorrectDimensionCall::new(&self.handle)
     }
-    /// Calls `DescribeMetricSubscribePreview`.
+    /// Calls `DescribeMetricSubscribePreview`; the answer is a [`DescribeMetricSubscribePreviewResponse`].
     ///
     /// Required: `Namespace`, `Metrics`, `InstanceInfo`.
     ///
@@ -1288,7 +1288,7 @@ impl Client {
     ) -> DescribeMetricSubscribePreviewCall {
         DescribeMetricSubscribePreviewCall::new(&self.handle)
     }
-    /// Calls `DescribeMetricSubscribes`.
+    /// Calls `DescribeMetricSubscribes`; the answer is a [`DescribeMetricSubscribesResponse`].
     ///
     /// Required: `TopicId`.
     ///
@@ -1299,7 +1299,7 @@ impl Client {
     pub fn describe_metric_subscribes(&self) -> DescribeMetricSubscribesCall {
         DescribeMetricSubscribesCall::new(&self.handle)
     }
-    /// Calls `DescribeNetworkApplicationDetail`.
+    /// Calls `DescribeNetworkApplicationDetail`; the answer is a [`DescribeNetworkApplicationDetailResponse`].
     ///
     /// Required: `NetworkAppId`.
     ///
@@ -1310,14 +1310,14 @@ impl Client {
     ) -> DescribeNetworkApplicationDetailCall {
         DescribeNetworkApplicationDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeNetworkApplications`.
+    /// Calls `DescribeNetworkApplications`; the answer is a [`DescribeNetworkApplicationsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cls&Version=2020-10-16&Action=DescribeNetworkApplications)
     #[inline]
     pub fn describe_network_applications(&self) -> DescribeNetworkApplicationsCall {
         DescribeNetworkApplicationsCall::new(&self.handle)
     }
-    /// Calls `DescribeNoticeContents`.
+    /// Calls `DescribeNoticeContents`; the answer is a [`DescribeNoticeContentsResponse`].
     ///
     /// Each answer holds one page of `NoticeContents`; [`into_paginator`](DescribeNoticeContentsCall::into_paginator) reads them all.
     ///
@@ -1326,7 +1326,7 @@ impl Client {
     pub fn describe_notice_contents(&self) -> DescribeNoticeContentsCall {
         DescribeNoticeContentsCall::new(&self.handle)
     }
-    /// Calls `DescribePartitions`.
+    /// Calls `DescribePartitions`; the answer is a [`DescribePartitionsResponse`].
     ///
     /// Required: `TopicId`.
     ///
@@ -1335,7 +1335,7 @@ impl Client {
     pub fn describe_partitions(&self) -> DescribePartitionsCall {
         DescribePartitionsCall::new(&self.handle)
     }
-    /// Calls `DescribeRebuildIndexTasks`.
+    /// Calls `DescribeRebuildIndexTasks`; the answer is a [`DescribeRebuildIndexTasksResponse`].
     ///
     /// Required: `TopicId`.
     ///
@@ -1344,7 +1344,7 @@ impl Client {
     pub fn describe_rebuild_index_tasks(&self) -> DescribeRebuildIndexTasksCall {
         DescribeRebuildIndexTasksCall::new(&self.handle)
     }
-    /// Calls `DescribeRecordingRuleTask`.
+    /// Calls `DescribeRecordingRuleTask`; the answer is a [`DescribeRecordingRuleTaskResponse`].
     ///
     /// Required: `TopicId`, `Offset`, `Limit`.
     ///
@@ -1355,7 +1355,7 @@ impl Client {
     pub fn describe_recording_rule_task(&self) -> DescribeRecordingRuleTaskCall {
         DescribeRecordingRuleTaskCall::new(&self.handle)
     }
-    /// Calls `DescribeRecordingRuleYamlTask`.
+    /// Calls `DescribeRecordingRuleYamlTask`; the answer is a [`DescribeRecordingRuleYamlTaskResponse`].
     ///
     /// Required: `TopicId`, `Offset`, `Limit`.
     ///
@@ -1368,7 +1368,7 @@ impl Client {
     ) -> DescribeRecordingRuleYamlTaskCall {
         DescribeRecordingRuleYamlTaskCall::new(&self.handle)
     }
-    /// Calls `DescribeRemoteWriteTasks`.
+    /// Calls `DescribeRemoteWriteTasks`; the answer is a [`DescribeRemoteWriteTasksResponse`].
     ///
     /// Each answer holds one page of `Infos`; [`into_paginator`](DescribeRemoteWriteTasksCall::into_paginator) reads them all.
     ///
@@ -1377,7 +1377,7 @@ impl Client {
     pub fn describe_remote_write_tasks(&self) -> DescribeRemoteWriteTasksCall {
         DescribeRemoteWriteTasksCall::new(&self.handle)
     }
-    /// Calls `DescribeResourceGraphDetail`.
+    /// Calls `DescribeResourceGraphDetail`; the answer is a [`DescribeResourceGraphDetailResponse`].
     ///
     /// Required: `ResourceGraphId`.
     ///
@@ -1386,7 +1386,7 @@ impl Client {
     pub fn describe_resource_graph_detail(&self) -> DescribeResourceGraphDetailCall {
         DescribeResourceGraphDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeResourceGraphEntities`.
+    /// Calls `DescribeResourceGraphEntities`; the answer is a [`DescribeResourceGraphEntitiesResponse`].
     ///
     /// Required: `ResourceGraphId`.
     ///
@@ -1395,7 +1395,7 @@ impl Client {
     pub fn describe_resource_graph_entities(&self) -> DescribeResourceGraphEntitiesCall {
         DescribeResourceGraphEntitiesCall::new(&self.handle)
     }
-    /// Calls `DescribeResourceGraphEntityDependency`.
+    /// Calls `DescribeResourceGraphEntityDependency`; the answer is a [`DescribeResourceGraphEntityDependencyResponse`].
     ///
     /// Required: `ResourceGraphId`, `EntityId`.
     ///
@@ -1406,7 +1406,7 @@ impl Client {
     ) -> DescribeResourceGraphEntityDependencyCall {
         DescribeResourceGraphEntityDependencyCall::new(&self.handle)
     }
-    /// Calls `DescribeResourceGraphEntityDetail`.
+    /// Calls `DescribeResourceGraphEntityDetail`; the answer is a [`DescribeResourceGraphEntityDetailResponse`].
     ///
     /// Required: `EntityId`, `ResourceGraphId`.
     ///
@@ -1417,7 +1417,7 @@ impl Client {
     ) -> DescribeResourceGraphEntityDetailCall {
         DescribeResourceGraphEntityDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeResourceGraphFailureDetail`.
+    /// Calls `DescribeResourceGraphFailureDetail`; the answer is a [`DescribeResourceGraphFailureDetailResponse`].
     ///
     /// Required: `ResourceGraphId`.
     ///
@@ -1428,7 +1428,7 @@ impl Client {
     ) -> DescribeResourceGraphFailureDetailCall {
         DescribeResourceGraphFailureDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeResourceGraphIngestTaskFailureDetail`.
+    /// Calls `DescribeResourceGraphIngestTaskFailureDetail`; the answer is a [`DescribeResourceGraphIngestTaskFailureDetailResponse`].
     ///
     /// Required: `ResourceGraphId`, `TaskId`.
     ///
@@ -1439,7 +1439,7 @@ impl Client {
     ) -> DescribeResourceGraphIngestTaskFailureDetailCall {
         DescribeResourceGraphIngestTaskFailureDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeResourceGraphProductIngestTaskDetail`.
+    /// Calls `DescribeResourceGraphProductIngestTaskDetail`; the answer is a [`DescribeResourceGraphProductIngestTaskDetailResponse`].
     ///
     /// Required: `ResourceGraphId`, `TaskId`.
     ///
@@ -1450,7 +1450,7 @@ impl Client {
     ) -> DescribeResourceGraphProductIngestTaskDetailCall {
         DescribeResourceGraphProductIngestTaskDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeResourceGraphProductIngestTaskList`.
+    /// Calls `DescribeResourceGraphProductIngestTaskList`; the answer is a [`DescribeResourceGraphProductIngestTaskListResponse`].
     ///
     /// Required: `ResourceGraphId`.
     ///
@@ -1463,7 +1463,7 @@ impl Client {
     ) -> DescribeResourceGraphProductIngestTaskListCall {
         DescribeResourceGraphProductIngestTaskListCall::new(&self.handle)
     }
-    /// Calls `DescribeResourceGraphTkeClusterStatus`.
+    /// Calls `DescribeResourceGraphTkeClusterStatus`; the answer is a [`DescribeResourceGraphTkeClusterStatusResponse`].
     ///
     /// Required: `ClusterIds`.
     ///
@@ -1474,7 +1474,7 @@ impl Client {
     ) -> DescribeResourceGraphTkeClusterStatusCall {
         DescribeResourceGraphTkeClusterStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeResourceGraphs`.
+    /// Calls `DescribeResourceGraphs`; the answer is a [`DescribeResourceGraphsResponse`].
     ///
     /// Each answer holds one page of `ResourceGraphInfos`; [`into_paginator`](DescribeResourceGraphsCall::into_paginator) reads them all.
     ///
@@ -1483,7 +1483,7 @@ impl Client {
     pub fn describe_resource_graphs(&self) -> DescribeResourceGraphsCall {
         DescribeResourceGraphsCall::new(&self.handle)
     }
-    /// Calls `DescribeS3Recharges`.
+    /// Calls `DescribeS3Recharges`; the answer is a [`DescribeS3RechargesResponse`].
     ///
     /// Required: `TopicId`.
     ///
@@ -1492,7 +1492,7 @@ impl Client {
     pub fn describe_s3_recharges(&self) -> DescribeS3RechargesCall {
         DescribeS3RechargesCall::new(&self.handle)
     }
-    /// Calls `DescribeScheduledSqlInfo`.
+    /// Calls `DescribeScheduledSqlInfo`; the answer is a [`DescribeScheduledSqlInfoResponse`].
     ///
     /// Each answer holds one page of `ScheduledSqlTaskInfos`; [`into_paginator`](DescribeScheduledSqlInfoCall::into_paginator) reads them all.
     ///
@@ -1501,14 +1501,14 @@ impl Client {
     pub fn describe_scheduled_sql_info(&self) -> DescribeScheduledSqlInfoCall {
         DescribeScheduledSqlInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeSearchViews`.
+    /// Calls `DescribeSearchViews`; the answer is a [`DescribeSearchViewsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cls&Version=2020-10-16&Action=DescribeSearchViews)
     #[inline]
     pub fn describe_search_views(&self) -> DescribeSearchViewsCall {
         DescribeSearchViewsCall::new(&self.handle)
     }
-    /// Calls `DescribeShipperTasks`.
+    /// Calls `DescribeShipperTasks`; the answer is a [`DescribeShipperTasksResponse`].
     ///
     /// Required: `ShipperId`, `StartTime`, `EndTime`.
     ///
@@ -1517,7 +1517,7 @@ impl Client {
     pub fn describe_shipper_tasks(&self) -> DescribeShipperTasksCall {
         DescribeShipperTasksCall::new(&self.handle)
     }
-    /// Calls `DescribeShippers`.
+    /// Calls `DescribeShippers`; the answer is a [`DescribeShippersResponse`].
     ///
     /// Each answer holds one page of `Shippers`; [`into_paginator`](DescribeShippersCall::into_paginator) reads them all.
     ///
@@ -1526,7 +1526,7 @@ impl Client {
     pub fn describe_shippers(&self) -> DescribeShippersCall {
         DescribeShippersCall::new(&self.handle)
     }
-    /// Calls `DescribeSplunkDelivers`.
+    /// Calls `DescribeSplunkDelivers`; the answer is a [`DescribeSplunkDeliversResponse`].
     ///
     /// Required: `TopicId`.
     ///
@@ -1535,7 +1535,7 @@ impl Client {
     pub fn describe_splunk_delivers(&self) -> DescribeSplunkDeliversCall {
         DescribeSplunkDeliversCall::new(&self.handle)
     }
-    /// Calls `DescribeSplunkPreview`.
+    /// Calls `DescribeSplunkPreview`; the answer is a [`DescribeSplunkPreviewResponse`].
     ///
     /// Required: `TopicId`, `MetadataInfo`.
     ///
@@ -1544,7 +1544,7 @@ impl Client {
     pub fn describe_splunk_preview(&self) -> DescribeSplunkPreviewCall {
         DescribeSplunkPreviewCall::new(&self.handle)
     }
-    /// Calls `DescribeTopicBaseMetricConfigs`.
+    /// Calls `DescribeTopicBaseMetricConfigs`; the answer is a [`DescribeTopicBaseMetricConfigsResponse`].
     ///
     /// Required: `TopicId`.
     ///
@@ -1557,7 +1557,7 @@ impl Client {
     ) -> DescribeTopicBaseMetricConfigsCall {
         DescribeTopicBaseMetricConfigsCall::new(&self.handle)
     }
-    /// Calls `DescribeTopicMetricConfigs`.
+    /// Calls `DescribeTopicMetricConfigs`; the answer is a [`DescribeTopicMetricConfigsResponse`].
     ///
     /// Required: `TopicId`.
     ///
@@ -1568,7 +1568,7 @@ impl Client {
     pub fn describe_topic_metric_configs(&self) -> DescribeTopicMetricConfigsCall {
         DescribeTopicMetricConfigsCall::new(&self.handle)
     }
-    /// Calls `DescribeTopics`.
+    /// Calls `DescribeTopics`; the answer is a [`DescribeTopicsResponse`].
     ///
     /// Each answer holds one page of `Topics`; [`into_paginator`](DescribeTopicsCall::into_paginator) reads them all.
     ///
@@ -1577,7 +1577,7 @@ impl Client {
     pub fn describe_topics(&self) -> DescribeTopicsCall {
         DescribeTopicsCall::new(&self.handle)
     }
-    /// Calls `DescribeWebCallbacks`.
+    /// Calls `DescribeWebCallbacks`; the answer is a [`DescribeWebCallbacksResponse`].
     ///
     /// Each answer holds one page of `WebCallbacks`; [`into_paginator`](DescribeWebCallbacksCall::into_paginator) reads them all.
     ///
@@ -1586,7 +1586,7 @@ impl Client {
     pub fn describe_web_callbacks(&self) -> DescribeWebCallbacksCall {
         DescribeWebCallbacksCall::new(&self.handle)
     }
-    /// Calls `EstimateRebuildIndexTask`.
+    /// Calls `EstimateRebuildIndexTask`; the answer is a [`EstimateRebuildIndexTaskResponse`].
     ///
     /// Required: `TopicId`, `StartTime`, `EndTime`.
     ///
@@ -1595,7 +1595,7 @@ impl Client {
     pub fn estimate_rebuild_index_task(&self) -> EstimateRebuildIndexTaskCall {
         EstimateRebuildIndexTaskCall::new(&self.handle)
     }
-    /// Calls `GetAlarmLog`.
+    /// Calls `GetAlarmLog`; the answer is a [`GetAlarmLogResponse`].
     ///
     /// Required: `From`, `To`.
     ///
@@ -1604,14 +1604,14 @@ impl Client {
     pub fn get_alarm_log(&self) -> GetAlarmLogCall {
         GetAlarmLogCall::new(&self.handle)
     }
-    /// Calls `GetClsService`.
+    /// Calls `GetClsService`; the answer is a [`GetClsServiceResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cls&Version=2020-10-16&Action=GetClsService)
     #[inline]
     pub fn get_cls_service(&self) -> GetClsServiceCall {
         GetClsServiceCall::new(&self.handle)
     }
-    /// Calls `GetMetricLabelValues`.
+    /// Calls `GetMetricLabelValues`; the answer is a [`GetMetricLabelValuesResponse`].
     ///
     /// Required: `TopicId`, `LabelName`.
     ///
@@ -1620,7 +1620,7 @@ impl Client {
     pub fn get_metric_label_values(&self) -> GetMetricLabelValuesCall {
         GetMetricLabelValuesCall::new(&self.handle)
     }
-    /// Calls `MergePartition`.
+    /// Calls `MergePartition`; the answer is a [`MergePartitionResponse`].
     ///
     /// Required: `TopicId`, `PartitionId`.
     ///
@@ -1629,7 +1629,7 @@ impl Client {
     pub fn merge_partition(&self) -> MergePartitionCall {
         MergePartitionCall::new(&self.handle)
     }
-    /// Calls `ModifyAgentApplication`.
+    /// Calls `ModifyAgentApplication`; the answer is a [`ModifyAgentApplicationResponse`].
     ///
     /// Required: `ApplicationId`, `ApplicationName`.
     ///
@@ -1638,7 +1638,7 @@ impl Client {
     pub fn modify_agent_application(&self) -> ModifyAgentApplicationCall {
         ModifyAgentApplicationCall::new(&self.handle)
     }
-    /// Calls `ModifyAlarm`.
+    /// Calls `ModifyAlarm`; the answer is a [`ModifyAlarmResponse`].
     ///
     /// Required: `AlarmId`.
     ///
@@ -1647,7 +1647,7 @@ impl Client {
     pub fn modify_alarm(&self) -> ModifyAlarmCall {
         ModifyAlarmCall::new(&self.handle)
     }
-    /// Calls `ModifyAlarmNotice`.
+    /// Calls `ModifyAlarmNotice`; the answer is a [`ModifyAlarmNoticeResponse`].
     ///
     /// Required: `AlarmNoticeId`.
     ///
@@ -1656,7 +1656,7 @@ impl Client {
     pub fn modify_alarm_notice(&self) -> ModifyAlarmNoticeCall {
         ModifyAlarmNoticeCall::new(&self.handle)
     }
-    /// Calls `ModifyAlarmShield`.
+    /// Calls `ModifyAlarmShield`; the answer is a [`ModifyAlarmShieldResponse`].
     ///
     /// Required: `TaskId`, `AlarmNoticeId`.
     ///
@@ -1665,7 +1665,7 @@ impl Client {
     pub fn modify_alarm_shield(&self) -> ModifyAlarmShieldCall {
         ModifyAlarmShieldCall::new(&self.handle)
     }
-    /// Calls `ModifyCLSDeliverTask`.
+    /// Calls `ModifyCLSDeliverTask`; the answer is a [`ModifyCLSDeliverTaskResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -1674,7 +1674,7 @@ impl Client {
     pub fn modify_cls_deliver_task(&self) -> ModifyCLSDeliverTaskCall {
         ModifyCLSDeliverTaskCall::new(&self.handle)
     }
-    /// Calls `ModifyCloudProductLogCollection`.
+    /// Calls `ModifyCloudProductLogCollection`; the answer is a [`ModifyCloudProductLogCollectionResponse`].
     ///
     /// Required: `InstanceId`, `AssumerName`, `LogType`, `CloudProductRegion`.
     ///
@@ -1685,7 +1685,7 @@ impl Client {
     ) -> ModifyCloudProductLogCollectionCall {
         ModifyCloudProductLogCollectionCall::new(&self.handle)
     }
-    /// Calls `ModifyConfig`.
+    /// Calls `ModifyConfig`; the answer is a [`ModifyConfigResponse`].
     ///
     /// Required: `ConfigId`.
     ///
@@ -1694,7 +1694,7 @@ impl Client {
     pub fn modify_config(&self) -> ModifyConfigCall {
         ModifyConfigCall::new(&self.handle)
     }
-    /// Calls `ModifyConfigExtra`.
+    /// Calls `ModifyConfigExtra`; the answer is a [`ModifyConfigExtraResponse`].
     ///
     /// Required: `ConfigExtraId`.
     ///
@@ -1703,7 +1703,7 @@ impl Client {
     pub fn modify_config_extra(&self) -> ModifyConfigExtraCall {
         ModifyConfigExtraCall::new(&self.handle)
     }
-    /// Calls `ModifyConsole`.
+    /// Calls `ModifyConsole`; the answer is a [`ModifyConsoleResponse`].
     ///
     /// Required: `ConsoleId`.
     ///
@@ -1712,7 +1712,7 @@ impl Client {
     pub fn modify_console(&self) -> ModifyConsoleCall {
         ModifyConsoleCall::new(&self.handle)
     }
-    /// Calls `ModifyConsoleSharing`.
+    /// Calls `ModifyConsoleSharing`; the answer is a [`ModifyConsoleSharingResponse`].
     ///
     /// Required: `SharingId`, `DurationMilliseconds`.
     ///
@@ -1721,7 +1721,7 @@ impl Client {
     pub fn modify_console_sharing(&self) -> ModifyConsoleSharingCall {
         ModifyConsoleSharingCall::new(&self.handle)
     }
-    /// Calls `ModifyConsumer`.
+    /// Calls `ModifyConsumer`; the answer is a [`ModifyConsumerResponse`].
     ///
     /// Required: `TopicId`.
     ///
@@ -1730,7 +1730,7 @@ impl Client {
     pub fn modify_consumer(&self) -> ModifyConsumerCall {
         ModifyConsumerCall::new(&self.handle)
     }
-    /// Calls `ModifyConsumerGroup`.
+    /// Calls `ModifyConsumerGroup`; the answer is a [`ModifyConsumerGroupResponse`].
     ///
     /// Required: `ConsumerGroup`, `Timeout`, `Topics`, `LogsetId`.
     ///
@@ -1739,7 +1739,7 @@ impl Client {
     pub fn modify_consumer_group(&self) -> ModifyConsumerGroupCall {
         ModifyConsumerGroupCall::new(&self.handle)
     }
-    /// Calls `ModifyCosRecharge`.
+    /// Calls `ModifyCosRecharge`; the answer is a [`ModifyCosRechargeResponse`].
     ///
     /// Required: `Id`, `TopicId`.
     ///
@@ -1748,7 +1748,7 @@ impl Client {
     pub fn modify_cos_recharge(&self) -> ModifyCosRechargeCall {
         ModifyCosRechargeCall::new(&self.handle)
     }
-    /// Calls `ModifyDashboard`.
+    /// Calls `ModifyDashboard`; the answer is a [`ModifyDashboardResponse`].
     ///
     /// Required: `DashboardId`.
     ///
@@ -1757,7 +1757,7 @@ impl Client {
     pub fn modify_dashboard(&self) -> ModifyDashboardCall {
         ModifyDashboardCall::new(&self.handle)
     }
-    /// Calls `ModifyDashboardSubscribe`.
+    /// Calls `ModifyDashboardSubscribe`; the answer is a [`ModifyDashboardSubscribeResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -1766,7 +1766,7 @@ impl Client {
     pub fn modify_dashboard_subscribe(&self) -> ModifyDashboardSubscribeCall {
         ModifyDashboardSubscribeCall::new(&self.handle)
     }
-    /// Calls `ModifyDataTransform`.
+    /// Calls `ModifyDataTransform`; the answer is a [`ModifyDataTransformResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -1775,7 +1775,7 @@ impl Client {
     pub fn modify_data_transform(&self) -> ModifyDataTransformCall {
         ModifyDataTransformCall::new(&self.handle)
     }
-    /// Calls `ModifyDlcDeliver`.
+    /// Calls `ModifyDlcDeliver`; the answer is a [`ModifyDlcDeliverResponse`].
     ///
     /// Required: `TopicId`, `TaskId`.
     ///
@@ -1784,7 +1784,7 @@ impl Client {
     pub fn modify_dlc_deliver(&self) -> ModifyDlcDeliverCall {
         ModifyDlcDeliverCall::new(&self.handle)
     }
-    /// Calls `ModifyEsRecharge`.
+    /// Calls `ModifyEsRecharge`; the answer is a [`ModifyEsRechargeResponse`].
     ///
     /// Required: `TaskId`, `TopicId`.
     ///
@@ -1793,7 +1793,7 @@ impl Client {
     pub fn modify_es_recharge(&self) -> ModifyEsRechargeCall {
         ModifyEsRechargeCall::new(&self.handle)
     }
-    /// Calls `ModifyHostMetricConfig`.
+    /// Calls `ModifyHostMetricConfig`; the answer is a [`ModifyHostMetricConfigResponse`].
     ///
     /// Required: `TopicId`, `ConfigId`.
     ///
@@ -1802,7 +1802,7 @@ impl Client {
     pub fn modify_host_metric_config(&self) -> ModifyHostMetricConfigCall {
         ModifyHostMetricConfigCall::new(&self.handle)
     }
-    /// Calls `ModifyIndex`.
+    /// Calls `ModifyIndex`; the answer is a [`ModifyIndexResponse`].
     ///
     /// Required: `TopicId`.
     ///
@@ -1811,7 +1811,7 @@ impl Client {
     pub fn modify_index(&self) -> ModifyIndexCall {
         ModifyIndexCall::new(&self.handle)
     }
-    /// Calls `ModifyKafkaConsumer`.
+    /// Calls `ModifyKafkaConsumer`; the answer is a [`ModifyKafkaConsumerResponse`].
     ///
     /// Required: `FromTopicId`.
     ///
@@ -1820,7 +1820,7 @@ impl Client {
     pub fn modify_kafka_consumer(&self) -> ModifyKafkaConsumerCall {
         ModifyKafkaConsumerCall::new(&self.handle)
     }
-    /// Calls `ModifyKafkaConsumerGroupOffset`.
+    /// Calls `ModifyKafkaConsumerGroupOffset`; the answer is a [`ModifyKafkaConsumerGroupOffsetResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cls&Version=2020-10-16&Action=ModifyKafkaConsumerGroupOffset)
     #[inline]
@@ -1829,7 +1829,7 @@ impl Client {
     ) -> ModifyKafkaConsumerGroupOffsetCall {
         ModifyKafkaConsumerGroupOffsetCall::new(&self.handle)
     }
-    /// Calls `ModifyKafkaRecharge`.
+    /// Calls `ModifyKafkaRecharge`; the answer is a [`ModifyKafkaRechargeResponse`].
     ///
     /// Required: `Id`, `TopicId`.
     ///
@@ -1838,7 +1838,7 @@ impl Client {
     pub fn modify_kafka_recharge(&self) -> ModifyKafkaRechargeCall {
         ModifyKafkaRechargeCall::new(&self.handle)
     }
-    /// Calls `ModifyLog`.
+    /// Calls `ModifyLog`; the answer is a [`ModifyLogResponse`].
     ///
     /// Required: `TopicId`, `From`, `To`, `QueryString`, `ModifyMode`, `ModifyContent`.
     ///
@@ -1847,7 +1847,7 @@ impl Client {
     pub fn modify_log(&self) -> ModifyLogCall {
         ModifyLogCall::new(&self.handle)
     }
-    /// Calls `ModifyLogset`.
+    /// Calls `ModifyLogset`; the answer is a [`ModifyLogsetResponse`].
     ///
     /// Required: `LogsetId`.
     ///
@@ -1856,7 +1856,7 @@ impl Client {
     pub fn modify_logset(&self) -> ModifyLogsetCall {
         ModifyLogsetCall::new(&self.handle)
     }
-    /// Calls `ModifyMachineGroup`.
+    /// Calls `ModifyMachineGroup`; the answer is a [`ModifyMachineGroupResponse`].
     ///
     /// Required: `GroupId`.
     ///
@@ -1865,7 +1865,7 @@ impl Client {
     pub fn modify_machine_group(&self) -> ModifyMachineGroupCall {
         ModifyMachineGroupCall::new(&self.handle)
     }
-    /// Calls `ModifyMetricConfig`.
+    /// Calls `ModifyMetricConfig`; the answer is a [`ModifyMetricConfigResponse`].
     ///
     /// Required: `TopicId`, `ConfigId`.
     ///
@@ -1874,7 +1874,7 @@ impl Client {
     pub fn modify_metric_config(&self) -> ModifyMetricConfigCall {
         ModifyMetricConfigCall::new(&self.handle)
     }
-    /// Calls `ModifyMetricSubscribe`.
+    /// Calls `ModifyMetricSubscribe`; the answer is a [`ModifyMetricSubscribeResponse`].
     ///
     /// Required: `TopicId`, `TaskId`.
     ///
@@ -1883,7 +1883,7 @@ impl Client {
     pub fn modify_metric_subscribe(&self) -> ModifyMetricSubscribeCall {
         ModifyMetricSubscribeCall::new(&self.handle)
     }
-    /// Calls `ModifyNetworkApplication`.
+    /// Calls `ModifyNetworkApplication`; the answer is a [`ModifyNetworkApplicationResponse`].
     ///
     /// Required: `NetworkAppId`.
     ///
@@ -1892,7 +1892,7 @@ impl Client {
     pub fn modify_network_application(&self) -> ModifyNetworkApplicationCall {
         ModifyNetworkApplicationCall::new(&self.handle)
     }
-    /// Calls `ModifyNoticeContent`.
+    /// Calls `ModifyNoticeContent`; the answer is a [`ModifyNoticeContentResponse`].
     ///
     /// Required: `NoticeContentId`.
     ///
@@ -1901,7 +1901,7 @@ impl Client {
     pub fn modify_notice_content(&self) -> ModifyNoticeContentCall {
         ModifyNoticeContentCall::new(&self.handle)
     }
-    /// Calls `ModifyRecordingRuleTask`.
+    /// Calls `ModifyRecordingRuleTask`; the answer is a [`ModifyRecordingRuleTaskResponse`].
     ///
     /// Required: `TaskId`, `TopicId`.
     ///
@@ -1910,7 +1910,7 @@ impl Client {
     pub fn modify_recording_rule_task(&self) -> ModifyRecordingRuleTaskCall {
         ModifyRecordingRuleTaskCall::new(&self.handle)
     }
-    /// Calls `ModifyRecordingRuleYamlTask`.
+    /// Calls `ModifyRecordingRuleYamlTask`; the answer is a [`ModifyRecordingRuleYamlTaskResponse`].
     ///
     /// Required: `YamlID`, `TopicId`.
     ///
@@ -1919,7 +1919,7 @@ impl Client {
     pub fn modify_recording_rule_yaml_task(&self) -> ModifyRecordingRuleYamlTaskCall {
         ModifyRecordingRuleYamlTaskCall::new(&self.handle)
     }
-    /// Calls `ModifyRemoteWriteTask`.
+    /// Calls `ModifyRemoteWriteTask`; the answer is a [`ModifyRemoteWriteTaskResponse`].
     ///
     /// Required: `TaskId`, `TopicId`.
     ///
@@ -1928,7 +1928,7 @@ impl Client {
     pub fn modify_remote_write_task(&self) -> ModifyRemoteWriteTaskCall {
         ModifyRemoteWriteTaskCall::new(&self.handle)
     }
-    /// Calls `ModifyResourceGraph`.
+    /// Calls `ModifyResourceGraph`; the answer is a [`ModifyResourceGraphResponse`].
     ///
     /// Required: `ResourceGraphId`.
     ///
@@ -1937,7 +1937,7 @@ impl Client {
     pub fn modify_resource_graph(&self) -> ModifyResourceGraphCall {
         ModifyResourceGraphCall::new(&self.handle)
     }
-    /// Calls `ModifyResourceGraphEntityTopicsRelation`.
+    /// Calls `ModifyResourceGraphEntityTopicsRelation`; the answer is a [`ModifyResourceGraphEntityTopicsRelationResponse`].
     ///
     /// Required: `ResourceGraphId`, `EntityId`.
     ///
@@ -1948,7 +1948,7 @@ impl Client {
     ) -> ModifyResourceGraphEntityTopicsRelationCall {
         ModifyResourceGraphEntityTopicsRelationCall::new(&self.handle)
     }
-    /// Calls `ModifyResourceGraphProductIngestTask`.
+    /// Calls `ModifyResourceGraphProductIngestTask`; the answer is a [`ModifyResourceGraphProductIngestTaskResponse`].
     ///
     /// Required: `ResourceGraphId`, `TaskId`.
     ///
@@ -1959,7 +1959,7 @@ impl Client {
     ) -> ModifyResourceGraphProductIngestTaskCall {
         ModifyResourceGraphProductIngestTaskCall::new(&self.handle)
     }
-    /// Calls `ModifyS3Recharge`.
+    /// Calls `ModifyS3Recharge`; the answer is a [`ModifyS3RechargeResponse`].
     ///
     /// Required: `TaskId`, `TopicId`.
     ///
@@ -1968,7 +1968,7 @@ impl Client {
     pub fn modify_s3_recharge(&self) -> ModifyS3RechargeCall {
         ModifyS3RechargeCall::new(&self.handle)
     }
-    /// Calls `ModifyScheduledSql`.
+    /// Calls `ModifyScheduledSql`; the answer is a [`ModifyScheduledSqlResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -1977,7 +1977,7 @@ impl Client {
     pub fn modify_scheduled_sql(&self) -> ModifyScheduledSqlCall {
         ModifyScheduledSqlCall::new(&self.handle)
     }
-    /// Calls `ModifySearchView`.
+    /// Calls `ModifySearchView`; the answer is a [`ModifySearchViewResponse`].
     ///
     /// Required: `ViewId`.
     ///
@@ -1986,7 +1986,7 @@ impl Client {
     pub fn modify_search_view(&self) -> ModifySearchViewCall {
         ModifySearchViewCall::new(&self.handle)
     }
-    /// Calls `ModifyShipper`.
+    /// Calls `ModifyShipper`; the answer is a [`ModifyShipperResponse`].
     ///
     /// Required: `ShipperId`.
     ///
@@ -1995,7 +1995,7 @@ impl Client {
     pub fn modify_shipper(&self) -> ModifyShipperCall {
         ModifyShipperCall::new(&self.handle)
     }
-    /// Calls `ModifySplunkDeliver`.
+    /// Calls `ModifySplunkDeliver`; the answer is a [`ModifySplunkDeliverResponse`].
     ///
     /// Required: `TaskId`, `TopicId`.
     ///
@@ -2004,7 +2004,7 @@ impl Client {
     pub fn modify_splunk_deliver(&self) -> ModifySplunkDeliverCall {
         ModifySplunkDeliverCall::new(&self.handle)
     }
-    /// Calls `ModifyTopic`.
+    /// Calls `ModifyTopic`; the answer is a [`ModifyTopicResponse`].
     ///
     /// Required: `TopicId`.
     ///
@@ -2013,7 +2013,7 @@ impl Client {
     pub fn modify_topic(&self) -> ModifyTopicCall {
         ModifyTopicCall::new(&self.handle)
     }
-    /// Calls `ModifyWebCallback`.
+    /// Calls `ModifyWebCallback`; the answer is a [`ModifyWebCallbackResponse`].
     ///
     /// Required: `WebCallbackId`.
     ///
@@ -2022,7 +2022,7 @@ impl Client {
     pub fn modify_web_callback(&self) -> ModifyWebCallbackCall {
         ModifyWebCallbackCall::new(&self.handle)
     }
-    /// Calls `OpenClawService`.
+    /// Calls `OpenClawService`; the answer is a [`OpenClawServiceResponse`].
     ///
     /// Required: `Tag`.
     ///
@@ -2031,14 +2031,14 @@ impl Client {
     pub fn open_claw_service(&self) -> OpenClawServiceCall {
         OpenClawServiceCall::new(&self.handle)
     }
-    /// Calls `OpenClsService`.
+    /// Calls `OpenClsService`; the answer is a [`OpenClsServiceResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cls&Version=2020-10-16&Action=OpenClsService)
     #[inline]
     pub fn open_cls_service(&self) -> OpenClsServiceCall {
         OpenClsServiceCall::new(&self.handle)
     }
-    /// Calls `OpenKafkaConsumer`.
+    /// Calls `OpenKafkaConsumer`; the answer is a [`OpenKafkaConsumerResponse`].
     ///
     /// Required: `FromTopicId`.
     ///
@@ -2047,7 +2047,7 @@ impl Client {
     pub fn open_kafka_consumer(&self) -> OpenKafkaConsumerCall {
         OpenKafkaConsumerCall::new(&self.handle)
     }
-    /// Calls `PreviewKafkaRecharge`.
+    /// Calls `PreviewKafkaRecharge`; the answer is a [`PreviewKafkaRechargeResponse`].
     ///
     /// Required: `PreviewType`, `KafkaType`, `UserKafkaTopics`, `Offset`.
     ///
@@ -2056,7 +2056,7 @@ impl Client {
     pub fn preview_kafka_recharge(&self) -> PreviewKafkaRechargeCall {
         PreviewKafkaRechargeCall::new(&self.handle)
     }
-    /// Calls `QueryMetric`.
+    /// Calls `QueryMetric`; the answer is a [`QueryMetricResponse`].
     ///
     /// Required: `Query`, `TopicId`.
     ///
@@ -2065,7 +2065,7 @@ impl Client {
     pub fn query_metric(&self) -> QueryMetricCall {
         QueryMetricCall::new(&self.handle)
     }
-    /// Calls `QueryRangeMetric`.
+    /// Calls `QueryRangeMetric`; the answer is a [`QueryRangeMetricResponse`].
     ///
     /// Required: `TopicId`, `Query`, `Start`, `End`, `Step`.
     ///
@@ -2074,7 +2074,7 @@ impl Client {
     pub fn query_range_metric(&self) -> QueryRangeMetricCall {
         QueryRangeMetricCall::new(&self.handle)
     }
-    /// Calls `RetryResourceGraph`.
+    /// Calls `RetryResourceGraph`; the answer is a [`RetryResourceGraphResponse`].
     ///
     /// Required: `ResourceGraphId`.
     ///
@@ -2083,7 +2083,7 @@ impl Client {
     pub fn retry_resource_graph(&self) -> RetryResourceGraphCall {
         RetryResourceGraphCall::new(&self.handle)
     }
-    /// Calls `RetryResourceGraphProductIngestTask`.
+    /// Calls `RetryResourceGraphProductIngestTask`; the answer is a [`RetryResourceGraphProductIngestTaskResponse`].
     ///
     /// Required: `ResourceGraphId`, `TaskId`.
     ///
@@ -2094,7 +2094,7 @@ impl Client {
     ) -> RetryResourceGraphProductIngestTaskCall {
         RetryResourceGraphProductIngestTaskCall::new(&self.handle)
     }
-    /// Calls `RetryShipperTask`.
+    /// Calls `RetryShipperTask`; the answer is a [`RetryShipperTaskResponse`].
     ///
     /// Required: `ShipperId`, `TaskId`.
     ///
@@ -2103,7 +2103,7 @@ impl Client {
     pub fn retry_shipper_task(&self) -> RetryShipperTaskCall {
         RetryShipperTaskCall::new(&self.handle)
     }
-    /// Calls `SearchCosRechargeInfo`.
+    /// Calls `SearchCosRechargeInfo`; the answer is a [`SearchCosRechargeInfoResponse`].
     ///
     /// Required: `TopicId`, `LogsetId`, `Name`, `Bucket`, `BucketRegion`.
     ///
@@ -2112,7 +2112,7 @@ impl Client {
     pub fn search_cos_recharge_info(&self) -> SearchCosRechargeInfoCall {
         SearchCosRechargeInfoCall::new(&self.handle)
     }
-    /// Calls `SearchDashboardSubscribe`.
+    /// Calls `SearchDashboardSubscribe`; the answer is a [`SearchDashboardSubscribeResponse`].
     ///
     /// Required: `DashboardId`, `SubscribeData`.
     ///
@@ -2121,7 +2121,7 @@ impl Client {
     pub fn search_dashboard_subscribe(&self) -> SearchDashboardSubscribeCall {
         SearchDashboardSubscribeCall::new(&self.handle)
     }
-    /// Calls `SearchLog`.
+    /// Calls `SearchLog`; the answer is a [`SearchLogResponse`].
     ///
     /// Required: `From`, `To`.
     ///
@@ -2130,7 +2130,7 @@ impl Client {
     pub fn search_log(&self) -> SearchLogCall {
         SearchLogCall::new(&self.handle)
     }
-    /// Calls `SearchS3RechargeInfo`.
+    /// Calls `SearchS3RechargeInfo`; the answer is a [`SearchS3RechargeInfoResponse`].
     ///
     /// Required: `TopicId`, `Name`, `Bucket`, `S3Region`, `AccessKeyId`, `SecretAccessKey`.
     ///
@@ -2139,7 +2139,7 @@ impl Client {
     pub fn search_s3_recharge_info(&self) -> SearchS3RechargeInfoCall {
         SearchS3RechargeInfoCall::new(&self.handle)
     }
-    /// Calls `SendConsumerHeartbeat`.
+    /// Calls `SendConsumerHeartbeat`; the answer is a [`SendConsumerHeartbeatResponse`].
     ///
     /// Required: `ConsumerGroup`, `Consumer`, `LogsetId`, `TopicPartitionsInfo`.
     ///
@@ -2148,7 +2148,7 @@ impl Client {
     pub fn send_consumer_heartbeat(&self) -> SendConsumerHeartbeatCall {
         SendConsumerHeartbeatCall::new(&self.handle)
     }
-    /// Calls `SplitPartition`.
+    /// Calls `SplitPartition`; the answer is a [`SplitPartitionResponse`].
     ///
     /// Required: `TopicId`, `PartitionId`.
     ///
@@ -2157,7 +2157,7 @@ impl Client {
     pub fn split_partition(&self) -> SplitPartitionCall {
         SplitPartitionCall::new(&self.handle)
     }
-    /// Calls `UploadLog`.
+    /// Calls `UploadLog`; the answer is a [`UploadLogResponse`].
     ///
     /// Required: `TopicId`.
     ///
@@ -4786,7 +4786,6 @@ rt::action!(
     DescribeConsoleSharingList, DescribeConsoleSharingListRequest,
     DescribeConsoleSharingListCall, DescribeConsoleSharingListResponse, Error, idempotent
 );
-impl<T> DescribeConsoleSharingListCall<T> {}
 /// The answer of [`Client::describe_console_sharing_list`] (`DescribeConsoleSharingList`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -4913,7 +4912,6 @@ rt::action!(
     DescribeConsumerPreview, DescribeConsumerPreviewRequest, DescribeConsumerPreviewCall,
     DescribeConsumerPreviewResponse, Error, idempotent
 );
-impl<T> DescribeConsumerPreviewCall<T> {}
 /// The answer of [`Client::describe_consumer_preview`] (`DescribeConsumerPreview`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -5377,7 +5375,6 @@ rt::action!(
     DescribeKafkaConsumerPreviewCall, DescribeKafkaConsumerPreviewResponse, Error,
     idempotent
 );
-impl<T> DescribeKafkaConsumerPreviewCall<T> {}
 /// The answer of [`Client::describe_kafka_consumer_preview`] (`DescribeKafkaConsumerPreview`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -5391,7 +5388,6 @@ rt::action!(
     DescribeKafkaConsumerTopicsCall, DescribeKafkaConsumerTopicsResponse, Error,
     idempotent
 );
-impl<T> DescribeKafkaConsumerTopicsCall<T> {}
 /// The answer of [`Client::describe_kafka_consumer_topics`] (`DescribeKafkaConsumerTopics`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -5621,7 +5617,6 @@ rt::action!(
     DescribeMetricCorrectDimensionCall, DescribeMetricCorrectDimensionResponse, Error,
     idempotent
 );
-impl<T> DescribeMetricCorrectDimensionCall<T> {}
 /// The answer of [`Client::describe_metric_correct_dimension`] (`DescribeMetricCorrectDimension`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -6617,7 +6612,6 @@ rt::action!(
     GetClsService, GetClsServiceRequest, GetClsServiceCall, GetClsServiceResponse, Error,
     idempotent
 );
-impl<T> GetClsServiceCall<T> {}
 /// The answer of [`Client::get_cls_service`] (`GetClsService`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -7165,7 +7159,6 @@ rt::action!(
     ModifyKafkaConsumerGroupOffset, ModifyKafkaConsumerGroupOffsetRequest,
     ModifyKafkaConsumerGroupOffsetCall, ModifyKafkaConsumerGroupOffsetResponse, Error
 );
-impl<T> ModifyKafkaConsumerGroupOffsetCall<T> {}
 /// The answer of [`Client::modify_kafka_consumer_group_offset`] (`ModifyKafkaConsumerGroupOffset`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -7711,7 +7704,6 @@ rt::action!(
     OpenClsService, OpenClsServiceRequest, OpenClsServiceCall, OpenClsServiceResponse,
     Error
 );
-impl<T> OpenClsServiceCall<T> {}
 /// The answer of [`Client::open_cls_service`] (`OpenClsService`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `AddTeamMember`.
+    /// Calls `AddTeamMember`; the answer is a [`AddTeamMemberResponse`].
     ///
     /// Required: `Platform`, `TeamId`, `TeamMembers`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn add_team_member(&self) -> AddTeamMemberCall {
         AddTeamMemberCall::new(&self.handle)
     }
-    /// Calls `CopyProject`.
+    /// Calls `CopyProject`; the answer is a [`CopyProjectResponse`].
     ///
     /// Required: `Platform`, `ProjectId`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn copy_project(&self) -> CopyProjectCall {
         CopyProjectCall::new(&self.handle)
     }
-    /// Calls `CreateClass`.
+    /// Calls `CreateClass`; the answer is a [`CreateClassResponse`].
     ///
     /// Required: `Platform`, `Owner`, `ClassPath`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn create_class(&self) -> CreateClassCall {
         CreateClassCall::new(&self.handle)
     }
-    /// Calls `CreateLink`.
+    /// Calls `CreateLink`; the answer is a [`CreateLinkResponse`].
     ///
     /// Required: `Platform`, `Type`, `Name`, `Owner`, `DestinationId`, `DestinationOwner`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn create_link(&self) -> CreateLinkCall {
         CreateLinkCall::new(&self.handle)
     }
-    /// Calls `CreateProject`.
+    /// Calls `CreateProject`; the answer is a [`CreateProjectResponse`].
     ///
     /// Required: `Platform`, `Name`, `Owner`, `Category`.
     ///
@@ -80,7 +80,7 @@ impl Client {
     pub fn create_project(&self) -> CreateProjectCall {
         CreateProjectCall::new(&self.handle)
     }
-    /// Calls `CreateTeam`.
+    /// Calls `CreateTeam`; the answer is a [`CreateTeamResponse`].
     ///
     /// Required: `Platform`, `Name`, `OwnerId`.
     ///
@@ -89,7 +89,7 @@ impl Client {
     pub fn create_team(&self) -> CreateTeamCall {
         CreateTeamCall::new(&self.handle)
     }
-    /// Calls `CreateVideoEncodingPreset`.
+    /// Calls `CreateVideoEncodingPreset`; the answer is a [`CreateVideoEncodingPresetResponse`].
     ///
     /// Required: `Platform`, `Name`.
     ///
@@ -98,7 +98,7 @@ impl Client {
     pub fn create_video_encoding_preset(&self) -> CreateVideoEncodingPresetCall {
         CreateVideoEncodingPresetCall::new(&self.handle)
     }
-    /// Calls `DeleteAccount`.
+    /// Calls `DeleteAccount`; the answer is a [`DeleteAccountResponse`].
     ///
     /// Required: `Platform`, `UserId`.
     ///
@@ -107,7 +107,7 @@ impl Client {
     pub fn delete_account(&self) -> DeleteAccountCall {
         DeleteAccountCall::new(&self.handle)
     }
-    /// Calls `DeleteClass`.
+    /// Calls `DeleteClass`; the answer is a [`DeleteClassResponse`].
     ///
     /// Required: `Platform`, `Owner`, `ClassPath`.
     ///
@@ -116,7 +116,7 @@ impl Client {
     pub fn delete_class(&self) -> DeleteClassCall {
         DeleteClassCall::new(&self.handle)
     }
-    /// Calls `DeleteLoginStatus`.
+    /// Calls `DeleteLoginStatus`; the answer is a [`DeleteLoginStatusResponse`].
     ///
     /// Required: `Platform`, `UserIds`.
     ///
@@ -125,7 +125,7 @@ impl Client {
     pub fn delete_login_status(&self) -> DeleteLoginStatusCall {
         DeleteLoginStatusCall::new(&self.handle)
     }
-    /// Calls `DeleteMaterial`.
+    /// Calls `DeleteMaterial`; the answer is a [`DeleteMaterialResponse`].
     ///
     /// Required: `Platform`, `MaterialId`.
     ///
@@ -134,7 +134,7 @@ impl Client {
     pub fn delete_material(&self) -> DeleteMaterialCall {
         DeleteMaterialCall::new(&self.handle)
     }
-    /// Calls `DeleteProject`.
+    /// Calls `DeleteProject`; the answer is a [`DeleteProjectResponse`].
     ///
     /// Required: `Platform`, `ProjectId`.
     ///
@@ -143,7 +143,7 @@ impl Client {
     pub fn delete_project(&self) -> DeleteProjectCall {
         DeleteProjectCall::new(&self.handle)
     }
-    /// Calls `DeleteTeam`.
+    /// Calls `DeleteTeam`; the answer is a [`DeleteTeamResponse`].
     ///
     /// Required: `Platform`, `TeamId`.
     ///
@@ -152,7 +152,7 @@ impl Client {
     pub fn delete_team(&self) -> DeleteTeamCall {
         DeleteTeamCall::new(&self.handle)
     }
-    /// Calls `DeleteTeamMembers`.
+    /// Calls `DeleteTeamMembers`; the answer is a [`DeleteTeamMembersResponse`].
     ///
     /// Required: `Platform`, `TeamId`, `MemberIds`.
     ///
@@ -161,7 +161,7 @@ impl Client {
     pub fn delete_team_members(&self) -> DeleteTeamMembersCall {
         DeleteTeamMembersCall::new(&self.handle)
     }
-    /// Calls `DeleteVideoEncodingPreset`.
+    /// Calls `DeleteVideoEncodingPreset`; the answer is a [`DeleteVideoEncodingPresetResponse`].
     ///
     /// Required: `Platform`, `Id`.
     ///
@@ -170,7 +170,7 @@ impl Client {
     pub fn delete_video_encoding_preset(&self) -> DeleteVideoEncodingPresetCall {
         DeleteVideoEncodingPresetCall::new(&self.handle)
     }
-    /// Calls `DescribeAccounts`.
+    /// Calls `DescribeAccounts`; the answer is a [`DescribeAccountsResponse`].
     ///
     /// Required: `Platform`.
     ///
@@ -181,7 +181,7 @@ impl Client {
     pub fn describe_accounts(&self) -> DescribeAccountsCall {
         DescribeAccountsCall::new(&self.handle)
     }
-    /// Calls `DescribeClass`.
+    /// Calls `DescribeClass`; the answer is a [`DescribeClassResponse`].
     ///
     /// Required: `Platform`, `Owner`.
     ///
@@ -190,7 +190,7 @@ impl Client {
     pub fn describe_class(&self) -> DescribeClassCall {
         DescribeClassCall::new(&self.handle)
     }
-    /// Calls `DescribeJoinTeams`.
+    /// Calls `DescribeJoinTeams`; the answer is a [`DescribeJoinTeamsResponse`].
     ///
     /// Required: `Platform`, `MemberId`.
     ///
@@ -201,7 +201,7 @@ impl Client {
     pub fn describe_join_teams(&self) -> DescribeJoinTeamsCall {
         DescribeJoinTeamsCall::new(&self.handle)
     }
-    /// Calls `DescribeLoginStatus`.
+    /// Calls `DescribeLoginStatus`; the answer is a [`DescribeLoginStatusResponse`].
     ///
     /// Required: `Platform`, `UserIds`.
     ///
@@ -210,7 +210,7 @@ impl Client {
     pub fn describe_login_status(&self) -> DescribeLoginStatusCall {
         DescribeLoginStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeMaterials`.
+    /// Calls `DescribeMaterials`; the answer is a [`DescribeMaterialsResponse`].
     ///
     /// Required: `Platform`, `MaterialIds`.
     ///
@@ -219,7 +219,7 @@ impl Client {
     pub fn describe_materials(&self) -> DescribeMaterialsCall {
         DescribeMaterialsCall::new(&self.handle)
     }
-    /// Calls `DescribePlatforms`.
+    /// Calls `DescribePlatforms`; the answer is a [`DescribePlatformsResponse`].
     ///
     /// Each answer holds one page of `PlatformInfoSet`; [`into_paginator`](DescribePlatformsCall::into_paginator) reads them all.
     ///
@@ -228,7 +228,7 @@ impl Client {
     pub fn describe_platforms(&self) -> DescribePlatformsCall {
         DescribePlatformsCall::new(&self.handle)
     }
-    /// Calls `DescribeProjects`.
+    /// Calls `DescribeProjects`; the answer is a [`DescribeProjectsResponse`].
     ///
     /// Required: `Platform`.
     ///
@@ -239,7 +239,7 @@ impl Client {
     pub fn describe_projects(&self) -> DescribeProjectsCall {
         DescribeProjectsCall::new(&self.handle)
     }
-    /// Calls `DescribeResourceAuthorization`.
+    /// Calls `DescribeResourceAuthorization`; the answer is a [`DescribeResourceAuthorizationResponse`].
     ///
     /// Required: `Platform`.
     ///
@@ -248,7 +248,7 @@ impl Client {
     pub fn describe_resource_authorization(&self) -> DescribeResourceAuthorizationCall {
         DescribeResourceAuthorizationCall::new(&self.handle)
     }
-    /// Calls `DescribeSharedSpace`.
+    /// Calls `DescribeSharedSpace`; the answer is a [`DescribeSharedSpaceResponse`].
     ///
     /// Required: `Platform`, `Authorizee`.
     ///
@@ -257,7 +257,7 @@ impl Client {
     pub fn describe_shared_space(&self) -> DescribeSharedSpaceCall {
         DescribeSharedSpaceCall::new(&self.handle)
     }
-    /// Calls `DescribeTaskDetail`.
+    /// Calls `DescribeTaskDetail`; the answer is a [`DescribeTaskDetailResponse`].
     ///
     /// Required: `Platform`, `TaskId`.
     ///
@@ -266,7 +266,7 @@ impl Client {
     pub fn describe_task_detail(&self) -> DescribeTaskDetailCall {
         DescribeTaskDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeTasks`.
+    /// Calls `DescribeTasks`; the answer is a [`DescribeTasksResponse`].
     ///
     /// Required: `Platform`.
     ///
@@ -277,7 +277,7 @@ impl Client {
     pub fn describe_tasks(&self) -> DescribeTasksCall {
         DescribeTasksCall::new(&self.handle)
     }
-    /// Calls `DescribeTeamMembers`.
+    /// Calls `DescribeTeamMembers`; the answer is a [`DescribeTeamMembersResponse`].
     ///
     /// Required: `Platform`, `TeamId`.
     ///
@@ -288,7 +288,7 @@ impl Client {
     pub fn describe_team_members(&self) -> DescribeTeamMembersCall {
         DescribeTeamMembersCall::new(&self.handle)
     }
-    /// Calls `DescribeTeams`.
+    /// Calls `DescribeTeams`; the answer is a [`DescribeTeamsResponse`].
     ///
     /// Required: `Platform`.
     ///
@@ -299,7 +299,7 @@ impl Client {
     pub fn describe_teams(&self) -> DescribeTeamsCall {
         DescribeTeamsCall::new(&self.handle)
     }
-    /// Calls `DescribeVideoEncodingPresets`.
+    /// Calls `DescribeVideoEncodingPresets`; the answer is a [`DescribeVideoEncodingPresetsResponse`].
     ///
     /// Required: `Platform`.
     ///
@@ -310,7 +310,7 @@ impl Client {
     pub fn describe_video_encoding_presets(&self) -> DescribeVideoEncodingPresetsCall {
         DescribeVideoEncodingPresetsCall::new(&self.handle)
     }
-    /// Calls `ExportVideoByEditorTrackData`.
+    /// Calls `ExportVideoByEditorTrackData`; the answer is a [`ExportVideoByEditorTrackDataResponse`].
     ///
     /// Required: `Platform`, `Definition`, `ExportDestination`, `TrackData`.
     ///
@@ -319,7 +319,7 @@ impl Client {
     pub fn export_video_by_editor_track_data(&self) -> ExportVideoByEditorTrackDataCall {
         ExportVideoByEditorTrackDataCall::new(&self.handle)
     }
-    /// Calls `ExportVideoByTemplate`.
+    /// Calls `ExportVideoByTemplate`; the answer is a [`ExportVideoByTemplateResponse`].
     ///
     /// Required: `Platform`, `TemplateId`, `Definition`, `ExportDestination`.
     ///
@@ -328,7 +328,7 @@ impl Client {
     pub fn export_video_by_template(&self) -> ExportVideoByTemplateCall {
         ExportVideoByTemplateCall::new(&self.handle)
     }
-    /// Calls `ExportVideoByVideoSegmentationData`.
+    /// Calls `ExportVideoByVideoSegmentationData`; the answer is a [`ExportVideoByVideoSegmentationDataResponse`].
     ///
     /// Required: `Platform`, `ProjectId`, `SegmentGroupId`, `SegmentIds`, `Definition`, `ExportDestination`.
     ///
@@ -339,7 +339,7 @@ impl Client {
     ) -> ExportVideoByVideoSegmentationDataCall {
         ExportVideoByVideoSegmentationDataCall::new(&self.handle)
     }
-    /// Calls `ExportVideoEditProject`.
+    /// Calls `ExportVideoEditProject`; the answer is a [`ExportVideoEditProjectResponse`].
     ///
     /// Required: `Platform`, `ProjectId`, `Definition`, `ExportDestination`.
     ///
@@ -348,7 +348,7 @@ impl Client {
     pub fn export_video_edit_project(&self) -> ExportVideoEditProjectCall {
         ExportVideoEditProjectCall::new(&self.handle)
     }
-    /// Calls `FlattenListMedia`.
+    /// Calls `FlattenListMedia`; the answer is a [`FlattenListMediaResponse`].
     ///
     /// Required: `Platform`, `ClassPath`, `Owner`.
     ///
@@ -359,7 +359,7 @@ impl Client {
     pub fn flatten_list_media(&self) -> FlattenListMediaCall {
         FlattenListMediaCall::new(&self.handle)
     }
-    /// Calls `ForbidAccount`.
+    /// Calls `ForbidAccount`; the answer is a [`ForbidAccountResponse`].
     ///
     /// Required: `Platform`, `UserId`.
     ///
@@ -368,7 +368,7 @@ impl Client {
     pub fn forbid_account(&self) -> ForbidAccountCall {
         ForbidAccountCall::new(&self.handle)
     }
-    /// Calls `GenerateVideoSegmentationSchemeByAi`.
+    /// Calls `GenerateVideoSegmentationSchemeByAi`; the answer is a [`GenerateVideoSegmentationSchemeByAiResponse`].
     ///
     /// Required: `Platform`, `ProjectId`.
     ///
@@ -379,7 +379,7 @@ impl Client {
     ) -> GenerateVideoSegmentationSchemeByAiCall {
         GenerateVideoSegmentationSchemeByAiCall::new(&self.handle)
     }
-    /// Calls `GrantResourceAuthorization`.
+    /// Calls `GrantResourceAuthorization`; the answer is a [`GrantResourceAuthorizationResponse`].
     ///
     /// Required: `Platform`, `Owner`, `Resources`, `Authorizees`, `Permissions`.
     ///
@@ -388,7 +388,7 @@ impl Client {
     pub fn grant_resource_authorization(&self) -> GrantResourceAuthorizationCall {
         GrantResourceAuthorizationCall::new(&self.handle)
     }
-    /// Calls `HandleMediaCastProject`.
+    /// Calls `HandleMediaCastProject`; the answer is a [`HandleMediaCastProjectResponse`].
     ///
     /// Required: `Platform`, `ProjectId`, `Operation`.
     ///
@@ -397,7 +397,7 @@ impl Client {
     pub fn handle_media_cast_project(&self) -> HandleMediaCastProjectCall {
         HandleMediaCastProjectCall::new(&self.handle)
     }
-    /// Calls `HandleStreamConnectProject`.
+    /// Calls `HandleStreamConnectProject`; the answer is a [`HandleStreamConnectProjectResponse`].
     ///
     /// Required: `Platform`, `ProjectId`, `Operation`.
     ///
@@ -406,7 +406,7 @@ impl Client {
     pub fn handle_stream_connect_project(&self) -> HandleStreamConnectProjectCall {
         HandleStreamConnectProjectCall::new(&self.handle)
     }
-    /// Calls `ImportMaterial`.
+    /// Calls `ImportMaterial`; the answer is a [`ImportMaterialResponse`].
     ///
     /// Required: `Platform`, `Owner`, `Name`.
     ///
@@ -415,7 +415,7 @@ impl Client {
     pub fn import_material(&self) -> ImportMaterialCall {
         ImportMaterialCall::new(&self.handle)
     }
-    /// Calls `ImportMediaToProject`.
+    /// Calls `ImportMediaToProject`; the answer is a [`ImportMediaToProjectResponse`].
     ///
     /// Required: `Platform`, `ProjectId`.
     ///
@@ -424,7 +424,7 @@ impl Client {
     pub fn import_media_to_project(&self) -> ImportMediaToProjectCall {
         ImportMediaToProjectCall::new(&self.handle)
     }
-    /// Calls `ListMedia`.
+    /// Calls `ListMedia`; the answer is a [`ListMediaResponse`].
     ///
     /// Required: `Platform`, `ClassPath`, `Owner`.
     ///
@@ -433,7 +433,7 @@ impl Client {
     pub fn list_media(&self) -> ListMediaCall {
         ListMediaCall::new(&self.handle)
     }
-    /// Calls `ModifyMaterial`.
+    /// Calls `ModifyMaterial`; the answer is a [`ModifyMaterialResponse`].
     ///
     /// Required: `Platform`, `MaterialId`.
     ///
@@ -442,7 +442,7 @@ impl Client {
     pub fn modify_material(&self) -> ModifyMaterialCall {
         ModifyMaterialCall::new(&self.handle)
     }
-    /// Calls `ModifyProject`.
+    /// Calls `ModifyProject`; the answer is a [`ModifyProjectResponse`].
     ///
     /// Required: `Platform`, `ProjectId`.
     ///
@@ -451,7 +451,7 @@ impl Client {
     pub fn modify_project(&self) -> ModifyProjectCall {
         ModifyProjectCall::new(&self.handle)
     }
-    /// Calls `ModifyTeam`.
+    /// Calls `ModifyTeam`; the answer is a [`ModifyTeamResponse`].
     ///
     /// Required: `Platform`, `TeamId`.
     ///
@@ -460,7 +460,7 @@ impl Client {
     pub fn modify_team(&self) -> ModifyTeamCall {
         ModifyTeamCall::new(&self.handle)
     }
-    /// Calls `ModifyTeamMember`.
+    /// Calls `ModifyTeamMember`; the answer is a [`ModifyTeamMemberResponse`].
     ///
     /// Required: `Platform`, `TeamId`, `MemberId`.
     ///
@@ -469,7 +469,7 @@ impl Client {
     pub fn modify_team_member(&self) -> ModifyTeamMemberCall {
         ModifyTeamMemberCall::new(&self.handle)
     }
-    /// Calls `ModifyVideoEncodingPreset`.
+    /// Calls `ModifyVideoEncodingPreset`; the answer is a [`ModifyVideoEncodingPresetResponse`].
     ///
     /// Required: `Platform`, `Id`.
     ///
@@ -478,7 +478,7 @@ impl Client {
     pub fn modify_video_encoding_preset(&self) -> ModifyVideoEncodingPresetCall {
         ModifyVideoEncodingPresetCall::new(&self.handle)
     }
-    /// Calls `MoveClass`.
+    /// Calls `MoveClass`; the answer is a [`MoveClassResponse`].
     ///
     /// Required: `Platform`, `Owner`, `SourceClassPath`, `DestinationClassPath`.
     ///
@@ -487,7 +487,7 @@ impl Client {
     pub fn move_class(&self) -> MoveClassCall {
         MoveClassCall::new(&self.handle)
     }
-    /// Calls `MoveResource`.
+    /// Calls `MoveResource`; the answer is a [`MoveResourceResponse`].
     ///
     /// Required: `Platform`, `SourceResource`, `DestinationResource`.
     ///
@@ -496,7 +496,7 @@ impl Client {
     pub fn move_resource(&self) -> MoveResourceCall {
         MoveResourceCall::new(&self.handle)
     }
-    /// Calls `ParseEvent`.
+    /// Calls `ParseEvent`; the answer is a [`ParseEventResponse`].
     ///
     /// Required: `Platform`, `EventContent`.
     ///
@@ -505,7 +505,7 @@ impl Client {
     pub fn parse_event(&self) -> ParseEventCall {
         ParseEventCall::new(&self.handle)
     }
-    /// Calls `RevokeResourceAuthorization`.
+    /// Calls `RevokeResourceAuthorization`; the answer is a [`RevokeResourceAuthorizationResponse`].
     ///
     /// Required: `Platform`, `Owner`, `Resources`, `Authorizees`, `Permissions`.
     ///
@@ -514,7 +514,7 @@ impl Client {
     pub fn revoke_resource_authorization(&self) -> RevokeResourceAuthorizationCall {
         RevokeResourceAuthorizationCall::new(&self.handle)
     }
-    /// Calls `SearchMaterial`.
+    /// Calls `SearchMaterial`; the answer is a [`SearchMaterialResponse`].
     ///
     /// Required: `Platform`, `SearchScopes`.
     ///

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `DescribeQueueDetail`.
+    /// Calls `DescribeQueueDetail`; the answer is a [`DescribeQueueDetailResponse`].
     ///
     /// Each answer holds one page of `QueueSet`; [`into_paginator`](DescribeQueueDetailCall::into_paginator) reads them all.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn describe_queue_detail(&self) -> DescribeQueueDetailCall {
         DescribeQueueDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeTopicDetail`.
+    /// Calls `DescribeTopicDetail`; the answer is a [`DescribeTopicDetailResponse`].
     ///
     /// Each answer holds one page of `TopicSet`; [`into_paginator`](DescribeTopicDetailCall::into_paginator) reads them all.
     ///

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `CreateKeywordsSamples`.
+    /// Calls `CreateKeywordsSamples`; the answer is a [`CreateKeywordsSamplesResponse`].
     ///
     /// Required: `UserKeywords`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn create_keywords_samples(&self) -> CreateKeywordsSamplesCall {
         CreateKeywordsSamplesCall::new(&self.handle)
     }
-    /// Calls `DeleteLibSamples`.
+    /// Calls `DeleteLibSamples`; the answer is a [`DeleteLibSamplesResponse`].
     ///
     /// Required: `SampleIDs`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn delete_lib_samples(&self) -> DeleteLibSamplesCall {
         DeleteLibSamplesCall::new(&self.handle)
     }
-    /// Calls `DescribeKeywordsLibs`.
+    /// Calls `DescribeKeywordsLibs`; the answer is a [`DescribeKeywordsLibsResponse`].
     ///
     /// Required: `Limit`, `Offset`.
     ///
@@ -64,7 +64,7 @@ impl Client {
     pub fn describe_keywords_libs(&self) -> DescribeKeywordsLibsCall {
         DescribeKeywordsLibsCall::new(&self.handle)
     }
-    /// Calls `DescribeLibSamples`.
+    /// Calls `DescribeLibSamples`; the answer is a [`DescribeLibSamplesResponse`].
     ///
     /// Required: `Limit`, `Offset`.
     ///
@@ -75,14 +75,14 @@ impl Client {
     pub fn describe_lib_samples(&self) -> DescribeLibSamplesCall {
         DescribeLibSamplesCall::new(&self.handle)
     }
-    /// Calls `ImageModeration`.
+    /// Calls `ImageModeration`; the answer is a [`ImageModerationResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cms&Version=2019-03-21&Action=ImageModeration)
     #[inline]
     pub fn image_moderation(&self) -> ImageModerationCall {
         ImageModerationCall::new(&self.handle)
     }
-    /// Calls `TextModeration`.
+    /// Calls `TextModeration`; the answer is a [`TextModerationResponse`].
     ///
     /// Required: `Content`.
     ///

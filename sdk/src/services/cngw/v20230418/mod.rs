@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `AddCloudNativeAPIGatewayConsumerGroupAuth`.
+    /// Calls `AddCloudNativeAPIGatewayConsumerGroupAuth`; the answer is a [`AddCloudNativeAPIGatewayConsumerGroupAuthResponse`].
     ///
     /// Required: `GatewayId`, `ResourceType`, `ResourceId`, `ConsumerGroupIds`.
     ///
@@ -46,7 +46,7 @@ impl Client {
     ) -> AddCloudNativeAPIGatewayConsumerGroupAuthCall {
         AddCloudNativeAPIGatewayConsumerGroupAuthCall::new(&self.handle)
     }
-    /// Calls `AddCloudNativeAPIGatewayConsumerInGroup`.
+    /// Calls `AddCloudNativeAPIGatewayConsumerInGroup`; the answer is a [`AddCloudNativeAPIGatewayConsumerInGroupResponse`].
     ///
     /// Required: `GatewayId`, `ConsumerGroupId`, `ConsumerIds`.
     ///
@@ -57,7 +57,7 @@ impl Client {
     ) -> AddCloudNativeAPIGatewayConsumerInGroupCall {
         AddCloudNativeAPIGatewayConsumerInGroupCall::new(&self.handle)
     }
-    /// Calls `BindCloudNativeAPIGatewaySecretKey`.
+    /// Calls `BindCloudNativeAPIGatewaySecretKey`; the answer is a [`BindCloudNativeAPIGatewaySecretKeyResponse`].
     ///
     /// Required: `GatewayId`, `ResourceType`, `ResourceIds`, `SecretKeyId`.
     ///
@@ -68,7 +68,7 @@ impl Client {
     ) -> BindCloudNativeAPIGatewaySecretKeyCall {
         BindCloudNativeAPIGatewaySecretKeyCall::new(&self.handle)
     }
-    /// Calls `CheckCloudNativeAPIGatewayMCPRouteMatch`.
+    /// Calls `CheckCloudNativeAPIGatewayMCPRouteMatch`; the answer is a [`CheckCloudNativeAPIGatewayMCPRouteMatchResponse`].
     ///
     /// Required: `GatewayId`, `ServerId`.
     ///
@@ -79,7 +79,7 @@ impl Client {
     ) -> CheckCloudNativeAPIGatewayMCPRouteMatchCall {
         CheckCloudNativeAPIGatewayMCPRouteMatchCall::new(&self.handle)
     }
-    /// Calls `CheckCloudNativeAPIGatewayMCPToolVersionExist`.
+    /// Calls `CheckCloudNativeAPIGatewayMCPToolVersionExist`; the answer is a [`CheckCloudNativeAPIGatewayMCPToolVersionExistResponse`].
     ///
     /// Required: `GatewayId`, `ServerId`, `ToolId`, `ToolVersion`.
     ///
@@ -90,7 +90,7 @@ impl Client {
     ) -> CheckCloudNativeAPIGatewayMCPToolVersionExistCall {
         CheckCloudNativeAPIGatewayMCPToolVersionExistCall::new(&self.handle)
     }
-    /// Calls `CompareCloudNativeAPIGatewayMCPToolVersion`.
+    /// Calls `CompareCloudNativeAPIGatewayMCPToolVersion`; the answer is a [`CompareCloudNativeAPIGatewayMCPToolVersionResponse`].
     ///
     /// Required: `BaseVersion`, `GatewayId`, `ServerId`, `TargetVersion`, `ToolId`.
     ///
@@ -101,7 +101,7 @@ impl Client {
     ) -> CompareCloudNativeAPIGatewayMCPToolVersionCall {
         CompareCloudNativeAPIGatewayMCPToolVersionCall::new(&self.handle)
     }
-    /// Calls `CreateCloudNativeAPIGatewayAIServiceSource`.
+    /// Calls `CreateCloudNativeAPIGatewayAIServiceSource`; the answer is a [`CreateCloudNativeAPIGatewayAIServiceSourceResponse`].
     ///
     /// Required: `GatewayId`, `SourceType`.
     ///
@@ -112,7 +112,7 @@ impl Client {
     ) -> CreateCloudNativeAPIGatewayAIServiceSourceCall {
         CreateCloudNativeAPIGatewayAIServiceSourceCall::new(&self.handle)
     }
-    /// Calls `CreateCloudNativeAPIGatewayConsumer`.
+    /// Calls `CreateCloudNativeAPIGatewayConsumer`; the answer is a [`CreateCloudNativeAPIGatewayConsumerResponse`].
     ///
     /// Required: `GatewayId`, `Name`.
     ///
@@ -123,7 +123,7 @@ impl Client {
     ) -> CreateCloudNativeAPIGatewayConsumerCall {
         CreateCloudNativeAPIGatewayConsumerCall::new(&self.handle)
     }
-    /// Calls `CreateCloudNativeAPIGatewayConsumerGroup`.
+    /// Calls `CreateCloudNativeAPIGatewayConsumerGroup`; the answer is a [`CreateCloudNativeAPIGatewayConsumerGroupResponse`].
     ///
     /// Required: `GatewayId`, `Name`, `Status`.
     ///
@@ -134,7 +134,7 @@ impl Client {
     ) -> CreateCloudNativeAPIGatewayConsumerGroupCall {
         CreateCloudNativeAPIGatewayConsumerGroupCall::new(&self.handle)
     }
-    /// Calls `CreateCloudNativeAPIGatewayLLMModelAPI`.
+    /// Calls `CreateCloudNativeAPIGatewayLLMModelAPI`; the answer is a [`CreateCloudNativeAPIGatewayLLMModelAPIResponse`].
     ///
     /// Required: `GatewayId`, `Name`, `SceneType`, `RequestProtocol`, `ListModelServiceId`, `RouteList`.
     ///
@@ -145,7 +145,7 @@ impl Client {
     ) -> CreateCloudNativeAPIGatewayLLMModelAPICall {
         CreateCloudNativeAPIGatewayLLMModelAPICall::new(&self.handle)
     }
-    /// Calls `CreateCloudNativeAPIGatewayLLMModelService`.
+    /// Calls `CreateCloudNativeAPIGatewayLLMModelService`; the answer is a [`CreateCloudNativeAPIGatewayLLMModelServiceResponse`].
     ///
     /// Required: `GatewayId`, `Name`, `ServiceType`, `ModelProvider`, `ModelProtocol`, `ModelSelector`.
     ///
@@ -156,7 +156,7 @@ impl Client {
     ) -> CreateCloudNativeAPIGatewayLLMModelServiceCall {
         CreateCloudNativeAPIGatewayLLMModelServiceCall::new(&self.handle)
     }
-    /// Calls `CreateCloudNativeAPIGatewayMCPRoute`.
+    /// Calls `CreateCloudNativeAPIGatewayMCPRoute`; the answer is a [`CreateCloudNativeAPIGatewayMCPRouteResponse`].
     ///
     /// Required: `GatewayId`, `ServerId`.
     ///
@@ -167,7 +167,7 @@ impl Client {
     ) -> CreateCloudNativeAPIGatewayMCPRouteCall {
         CreateCloudNativeAPIGatewayMCPRouteCall::new(&self.handle)
     }
-    /// Calls `CreateCloudNativeAPIGatewayMCPServer`.
+    /// Calls `CreateCloudNativeAPIGatewayMCPServer`; the answer is a [`CreateCloudNativeAPIGatewayMCPServerResponse`].
     ///
     /// Required: `GatewayId`, `Name`, `DisplayName`, `ServerType`, `Transport`, `UpstreamType`.
     ///
@@ -178,7 +178,7 @@ impl Client {
     ) -> CreateCloudNativeAPIGatewayMCPServerCall {
         CreateCloudNativeAPIGatewayMCPServerCall::new(&self.handle)
     }
-    /// Calls `CreateCloudNativeAPIGatewayMCPTool`.
+    /// Calls `CreateCloudNativeAPIGatewayMCPTool`; the answer is a [`CreateCloudNativeAPIGatewayMCPToolResponse`].
     ///
     /// Required: `ContentType`.
     ///
@@ -189,7 +189,7 @@ impl Client {
     ) -> CreateCloudNativeAPIGatewayMCPToolCall {
         CreateCloudNativeAPIGatewayMCPToolCall::new(&self.handle)
     }
-    /// Calls `CreateCloudNativeAPIGatewaySecretKey`.
+    /// Calls `CreateCloudNativeAPIGatewaySecretKey`; the answer is a [`CreateCloudNativeAPIGatewaySecretKeyResponse`].
     ///
     /// Required: `GatewayId`, `GenerateType`, `Name`, `ResourceType`, `SecretType`.
     ///
@@ -200,7 +200,7 @@ impl Client {
     ) -> CreateCloudNativeAPIGatewaySecretKeyCall {
         CreateCloudNativeAPIGatewaySecretKeyCall::new(&self.handle)
     }
-    /// Calls `DeleteCloudNativeAPIGatewayAIServiceSource`.
+    /// Calls `DeleteCloudNativeAPIGatewayAIServiceSource`; the answer is a [`DeleteCloudNativeAPIGatewayAIServiceSourceResponse`].
     ///
     /// Required: `GatewayId`.
     ///
@@ -211,7 +211,7 @@ impl Client {
     ) -> DeleteCloudNativeAPIGatewayAIServiceSourceCall {
         DeleteCloudNativeAPIGatewayAIServiceSourceCall::new(&self.handle)
     }
-    /// Calls `DeleteCloudNativeAPIGatewayConsumer`.
+    /// Calls `DeleteCloudNativeAPIGatewayConsumer`; the answer is a [`DeleteCloudNativeAPIGatewayConsumerResponse`].
     ///
     /// Required: `GatewayId`, `ConsumerId`.
     ///
@@ -222,7 +222,7 @@ impl Client {
     ) -> DeleteCloudNativeAPIGatewayConsumerCall {
         DeleteCloudNativeAPIGatewayConsumerCall::new(&self.handle)
     }
-    /// Calls `DeleteCloudNativeAPIGatewayConsumerGroup`.
+    /// Calls `DeleteCloudNativeAPIGatewayConsumerGroup`; the answer is a [`DeleteCloudNativeAPIGatewayConsumerGroupResponse`].
     ///
     /// Required: `GatewayId`, `ConsumerGroupId`.
     ///
@@ -233,7 +233,7 @@ impl Client {
     ) -> DeleteCloudNativeAPIGatewayConsumerGroupCall {
         DeleteCloudNativeAPIGatewayConsumerGroupCall::new(&self.handle)
     }
-    /// Calls `DeleteCloudNativeAPIGatewayLLMModelAPI`.
+    /// Calls `DeleteCloudNativeAPIGatewayLLMModelAPI`; the answer is a [`DeleteCloudNativeAPIGatewayLLMModelAPIResponse`].
     ///
     /// Required: `GatewayId`, `ModelAPIId`.
     ///
@@ -244,7 +244,7 @@ impl Client {
     ) -> DeleteCloudNativeAPIGatewayLLMModelAPICall {
         DeleteCloudNativeAPIGatewayLLMModelAPICall::new(&self.handle)
     }
-    /// Calls `DeleteCloudNativeAPIGatewayLLMModelService`.
+    /// Calls `DeleteCloudNativeAPIGatewayLLMModelService`; the answer is a [`DeleteCloudNativeAPIGatewayLLMModelServiceResponse`].
     ///
     /// Required: `GatewayId`, `ModelServiceId`.
     ///
@@ -255,7 +255,7 @@ impl Client {
     ) -> DeleteCloudNativeAPIGatewayLLMModelServiceCall {
         DeleteCloudNativeAPIGatewayLLMModelServiceCall::new(&self.handle)
     }
-    /// Calls `DeleteCloudNativeAPIGatewayMCPRoute`.
+    /// Calls `DeleteCloudNativeAPIGatewayMCPRoute`; the answer is a [`DeleteCloudNativeAPIGatewayMCPRouteResponse`].
     ///
     /// Required: `GatewayId`, `RouteId`, `ServerId`.
     ///
@@ -266,7 +266,7 @@ impl Client {
     ) -> DeleteCloudNativeAPIGatewayMCPRouteCall {
         DeleteCloudNativeAPIGatewayMCPRouteCall::new(&self.handle)
     }
-    /// Calls `DeleteCloudNativeAPIGatewayMCPServer`.
+    /// Calls `DeleteCloudNativeAPIGatewayMCPServer`; the answer is a [`DeleteCloudNativeAPIGatewayMCPServerResponse`].
     ///
     /// Required: `GatewayId`, `ServerId`.
     ///
@@ -277,7 +277,7 @@ impl Client {
     ) -> DeleteCloudNativeAPIGatewayMCPServerCall {
         DeleteCloudNativeAPIGatewayMCPServerCall::new(&self.handle)
     }
-    /// Calls `DeleteCloudNativeAPIGatewayMCPTool`.
+    /// Calls `DeleteCloudNativeAPIGatewayMCPTool`; the answer is a [`DeleteCloudNativeAPIGatewayMCPToolResponse`].
     ///
     /// Required: `GatewayId`, `ToolId`, `ServerId`.
     ///
@@ -288,7 +288,7 @@ impl Client {
     ) -> DeleteCloudNativeAPIGatewayMCPToolCall {
         DeleteCloudNativeAPIGatewayMCPToolCall::new(&self.handle)
     }
-    /// Calls `DeleteCloudNativeAPIGatewayMCPToolVersion`.
+    /// Calls `DeleteCloudNativeAPIGatewayMCPToolVersion`; the answer is a [`DeleteCloudNativeAPIGatewayMCPToolVersionResponse`].
     ///
     /// Required: `GatewayId`, `ServerId`, `ToolId`, `ToolVersion`.
     ///
@@ -299,7 +299,7 @@ impl Client {
     ) -> DeleteCloudNativeAPIGatewayMCPToolVersionCall {
         DeleteCloudNativeAPIGatewayMCPToolVersionCall::new(&self.handle)
     }
-    /// Calls `DeleteCloudNativeAPIGatewaySecretKey`.
+    /// Calls `DeleteCloudNativeAPIGatewaySecretKey`; the answer is a [`DeleteCloudNativeAPIGatewaySecretKeyResponse`].
     ///
     /// Required: `GatewayId`, `SecretKeyId`.
     ///
@@ -310,7 +310,7 @@ impl Client {
     ) -> DeleteCloudNativeAPIGatewaySecretKeyCall {
         DeleteCloudNativeAPIGatewaySecretKeyCall::new(&self.handle)
     }
-    /// Calls `DescribeCNGWServicesWithRoutes`.
+    /// Calls `DescribeCNGWServicesWithRoutes`; the answer is a [`DescribeCNGWServicesWithRoutesResponse`].
     ///
     /// Required: `GatewayId`.
     ///
@@ -321,7 +321,7 @@ impl Client {
     ) -> DescribeCNGWServicesWithRoutesCall {
         DescribeCNGWServicesWithRoutesCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudNativeAPIGatewayAIQuota`.
+    /// Calls `DescribeCloudNativeAPIGatewayAIQuota`; the answer is a [`DescribeCloudNativeAPIGatewayAIQuotaResponse`].
     ///
     /// Required: `GatewayId`, `Id`.
     ///
@@ -332,7 +332,7 @@ impl Client {
     ) -> DescribeCloudNativeAPIGatewayAIQuotaCall {
         DescribeCloudNativeAPIGatewayAIQuotaCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudNativeAPIGatewayAIQuotaList`.
+    /// Calls `DescribeCloudNativeAPIGatewayAIQuotaList`; the answer is a [`DescribeCloudNativeAPIGatewayAIQuotaListResponse`].
     ///
     /// Required: `GatewayId`, `Offset`, `Limit`.
     ///
@@ -343,7 +343,7 @@ impl Client {
     ) -> DescribeCloudNativeAPIGatewayAIQuotaListCall {
         DescribeCloudNativeAPIGatewayAIQuotaListCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudNativeAPIGatewayAIServiceSourceList`.
+    /// Calls `DescribeCloudNativeAPIGatewayAIServiceSourceList`; the answer is a [`DescribeCloudNativeAPIGatewayAIServiceSourceListResponse`].
     ///
     /// Required: `GatewayId`, `Limit`, `Offset`.
     ///
@@ -354,7 +354,7 @@ impl Client {
     ) -> DescribeCloudNativeAPIGatewayAIServiceSourceListCall {
         DescribeCloudNativeAPIGatewayAIServiceSourceListCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudNativeAPIGatewayConsumer`.
+    /// Calls `DescribeCloudNativeAPIGatewayConsumer`; the answer is a [`DescribeCloudNativeAPIGatewayConsumerResponse`].
     ///
     /// Required: `GatewayId`, `ConsumerId`.
     ///
@@ -365,7 +365,7 @@ impl Client {
     ) -> DescribeCloudNativeAPIGatewayConsumerCall {
         DescribeCloudNativeAPIGatewayConsumerCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudNativeAPIGatewayConsumerGroup`.
+    /// Calls `DescribeCloudNativeAPIGatewayConsumerGroup`; the answer is a [`DescribeCloudNativeAPIGatewayConsumerGroupResponse`].
     ///
     /// Required: `GatewayId`, `ConsumerGroupId`.
     ///
@@ -376,7 +376,7 @@ impl Client {
     ) -> DescribeCloudNativeAPIGatewayConsumerGroupCall {
         DescribeCloudNativeAPIGatewayConsumerGroupCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudNativeAPIGatewayLLMModelAPI`.
+    /// Calls `DescribeCloudNativeAPIGatewayLLMModelAPI`; the answer is a [`DescribeCloudNativeAPIGatewayLLMModelAPIResponse`].
     ///
     /// Required: `GatewayId`, `ModelAPIId`.
     ///
@@ -387,7 +387,7 @@ impl Client {
     ) -> DescribeCloudNativeAPIGatewayLLMModelAPICall {
         DescribeCloudNativeAPIGatewayLLMModelAPICall::new(&self.handle)
     }
-    /// Calls `DescribeCloudNativeAPIGatewayLLMModelAPIs`.
+    /// Calls `DescribeCloudNativeAPIGatewayLLMModelAPIs`; the answer is a [`DescribeCloudNativeAPIGatewayLLMModelAPIsResponse`].
     ///
     /// Required: `GatewayId`.
     ///
@@ -398,7 +398,7 @@ impl Client {
     ) -> DescribeCloudNativeAPIGatewayLLMModelAPIsCall {
         DescribeCloudNativeAPIGatewayLLMModelAPIsCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudNativeAPIGatewayLLMModelService`.
+    /// Calls `DescribeCloudNativeAPIGatewayLLMModelService`; the answer is a [`DescribeCloudNativeAPIGatewayLLMModelServiceResponse`].
     ///
     /// Required: `GatewayId`, `ModelServiceId`.
     ///
@@ -409,7 +409,7 @@ impl Client {
     ) -> DescribeCloudNativeAPIGatewayLLMModelServiceCall {
         DescribeCloudNativeAPIGatewayLLMModelServiceCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudNativeAPIGatewayLLMModelServices`.
+    /// Calls `DescribeCloudNativeAPIGatewayLLMModelServices`; the answer is a [`DescribeCloudNativeAPIGatewayLLMModelServicesResponse`].
     ///
     /// Required: `GatewayId`.
     ///
@@ -420,7 +420,7 @@ impl Client {
     ) -> DescribeCloudNativeAPIGatewayLLMModelServicesCall {
         DescribeCloudNativeAPIGatewayLLMModelServicesCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudNativeAPIGatewayLLMTokenUsageList`.
+    /// Calls `DescribeCloudNativeAPIGatewayLLMTokenUsageList`; the answer is a [`DescribeCloudNativeAPIGatewayLLMTokenUsageListResponse`].
     ///
     /// Required: `GatewayId`, `StartTime`, `EndTime`.
     ///
@@ -431,7 +431,7 @@ impl Client {
     ) -> DescribeCloudNativeAPIGatewayLLMTokenUsageListCall {
         DescribeCloudNativeAPIGatewayLLMTokenUsageListCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudNativeAPIGatewayLLMTokenUsageStatistics`.
+    /// Calls `DescribeCloudNativeAPIGatewayLLMTokenUsageStatistics`; the answer is a [`DescribeCloudNativeAPIGatewayLLMTokenUsageStatisticsResponse`].
     ///
     /// Required: `GatewayId`, `StartTime`, `EndTime`.
     ///
@@ -442,7 +442,7 @@ impl Client {
     ) -> DescribeCloudNativeAPIGatewayLLMTokenUsageStatisticsCall {
         DescribeCloudNativeAPIGatewayLLMTokenUsageStatisticsCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudNativeAPIGatewayMCPRouteList`.
+    /// Calls `DescribeCloudNativeAPIGatewayMCPRouteList`; the answer is a [`DescribeCloudNativeAPIGatewayMCPRouteListResponse`].
     ///
     /// Required: `GatewayId`, `ServerId`.
     ///
@@ -453,7 +453,7 @@ impl Client {
     ) -> DescribeCloudNativeAPIGatewayMCPRouteListCall {
         DescribeCloudNativeAPIGatewayMCPRouteListCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudNativeAPIGatewayMCPServer`.
+    /// Calls `DescribeCloudNativeAPIGatewayMCPServer`; the answer is a [`DescribeCloudNativeAPIGatewayMCPServerResponse`].
     ///
     /// Required: `GatewayId`, `ServerId`.
     ///
@@ -464,7 +464,7 @@ impl Client {
     ) -> DescribeCloudNativeAPIGatewayMCPServerCall {
         DescribeCloudNativeAPIGatewayMCPServerCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudNativeAPIGatewayMCPServerACL`.
+    /// Calls `DescribeCloudNativeAPIGatewayMCPServerACL`; the answer is a [`DescribeCloudNativeAPIGatewayMCPServerACLResponse`].
     ///
     /// Required: `GatewayId`, `ServerId`.
     ///
@@ -475,7 +475,7 @@ impl Client {
     ) -> DescribeCloudNativeAPIGatewayMCPServerACLCall {
         DescribeCloudNativeAPIGatewayMCPServerACLCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudNativeAPIGatewayMCPServerAuth`.
+    /// Calls `DescribeCloudNativeAPIGatewayMCPServerAuth`; the answer is a [`DescribeCloudNativeAPIGatewayMCPServerAuthResponse`].
     ///
     /// Required: `GatewayId`, `ServerId`.
     ///
@@ -486,7 +486,7 @@ impl Client {
     ) -> DescribeCloudNativeAPIGatewayMCPServerAuthCall {
         DescribeCloudNativeAPIGatewayMCPServerAuthCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudNativeAPIGatewayMCPServerList`.
+    /// Calls `DescribeCloudNativeAPIGatewayMCPServerList`; the answer is a [`DescribeCloudNativeAPIGatewayMCPServerListResponse`].
     ///
     /// Required: `GatewayId`, `Limit`, `Offset`.
     ///
@@ -497,7 +497,7 @@ impl Client {
     ) -> DescribeCloudNativeAPIGatewayMCPServerListCall {
         DescribeCloudNativeAPIGatewayMCPServerListCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudNativeAPIGatewayMCPTool`.
+    /// Calls `DescribeCloudNativeAPIGatewayMCPTool`; the answer is a [`DescribeCloudNativeAPIGatewayMCPToolResponse`].
     ///
     /// Required: `GatewayId`, `ServerId`, `ToolId`.
     ///
@@ -508,7 +508,7 @@ impl Client {
     ) -> DescribeCloudNativeAPIGatewayMCPToolCall {
         DescribeCloudNativeAPIGatewayMCPToolCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudNativeAPIGatewayMCPToolACLList`.
+    /// Calls `DescribeCloudNativeAPIGatewayMCPToolACLList`; the answer is a [`DescribeCloudNativeAPIGatewayMCPToolACLListResponse`].
     ///
     /// Required: `GatewayId`, `ServerId`, `Limit`, `Offset`.
     ///
@@ -519,7 +519,7 @@ impl Client {
     ) -> DescribeCloudNativeAPIGatewayMCPToolACLListCall {
         DescribeCloudNativeAPIGatewayMCPToolACLListCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudNativeAPIGatewayMCPToolImportTask`.
+    /// Calls `DescribeCloudNativeAPIGatewayMCPToolImportTask`; the answer is a [`DescribeCloudNativeAPIGatewayMCPToolImportTaskResponse`].
     ///
     /// Required: `GatewayId`, `MCPServerId`.
     ///
@@ -530,7 +530,7 @@ impl Client {
     ) -> DescribeCloudNativeAPIGatewayMCPToolImportTaskCall {
         DescribeCloudNativeAPIGatewayMCPToolImportTaskCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudNativeAPIGatewayMCPToolList`.
+    /// Calls `DescribeCloudNativeAPIGatewayMCPToolList`; the answer is a [`DescribeCloudNativeAPIGatewayMCPToolListResponse`].
     ///
     /// Required: `GatewayId`, `ServerId`, `Limit`, `Offset`.
     ///
@@ -541,7 +541,7 @@ impl Client {
     ) -> DescribeCloudNativeAPIGatewayMCPToolListCall {
         DescribeCloudNativeAPIGatewayMCPToolListCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudNativeAPIGatewayMCPToolVersion`.
+    /// Calls `DescribeCloudNativeAPIGatewayMCPToolVersion`; the answer is a [`DescribeCloudNativeAPIGatewayMCPToolVersionResponse`].
     ///
     /// Required: `GatewayId`, `ServerId`, `ToolId`, `ToolVersion`.
     ///
@@ -552,7 +552,7 @@ impl Client {
     ) -> DescribeCloudNativeAPIGatewayMCPToolVersionCall {
         DescribeCloudNativeAPIGatewayMCPToolVersionCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudNativeAPIGatewayMCPToolVersionList`.
+    /// Calls `DescribeCloudNativeAPIGatewayMCPToolVersionList`; the answer is a [`DescribeCloudNativeAPIGatewayMCPToolVersionListResponse`].
     ///
     /// Required: `GatewayId`, `ServerId`, `ToolId`.
     ///
@@ -563,7 +563,7 @@ impl Client {
     ) -> DescribeCloudNativeAPIGatewayMCPToolVersionListCall {
         DescribeCloudNativeAPIGatewayMCPToolVersionListCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudNativeAPIGatewayMCPToolsFromFile`.
+    /// Calls `DescribeCloudNativeAPIGatewayMCPToolsFromFile`; the answer is a [`DescribeCloudNativeAPIGatewayMCPToolsFromFileResponse`].
     ///
     /// Required: `Content`, `Format`, `GatewayId`, `MCPServerId`.
     ///
@@ -574,7 +574,7 @@ impl Client {
     ) -> DescribeCloudNativeAPIGatewayMCPToolsFromFileCall {
         DescribeCloudNativeAPIGatewayMCPToolsFromFileCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudNativeAPIGatewaySecretKey`.
+    /// Calls `DescribeCloudNativeAPIGatewaySecretKey`; the answer is a [`DescribeCloudNativeAPIGatewaySecretKeyResponse`].
     ///
     /// Required: `GatewayId`, `SecretKeyId`.
     ///
@@ -585,7 +585,7 @@ impl Client {
     ) -> DescribeCloudNativeAPIGatewaySecretKeyCall {
         DescribeCloudNativeAPIGatewaySecretKeyCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudNativeAPIGatewaySecretKeyList`.
+    /// Calls `DescribeCloudNativeAPIGatewaySecretKeyList`; the answer is a [`DescribeCloudNativeAPIGatewaySecretKeyListResponse`].
     ///
     /// Required: `GatewayId`, `Limit`, `Offset`.
     ///
@@ -596,7 +596,7 @@ impl Client {
     ) -> DescribeCloudNativeAPIGatewaySecretKeyListCall {
         DescribeCloudNativeAPIGatewaySecretKeyListCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudNativeAPIGatewaySecretKeyValue`.
+    /// Calls `DescribeCloudNativeAPIGatewaySecretKeyValue`; the answer is a [`DescribeCloudNativeAPIGatewaySecretKeyValueResponse`].
     ///
     /// Required: `GatewayId`, `SecretKeyId`.
     ///
@@ -607,7 +607,7 @@ impl Client {
     ) -> DescribeCloudNativeAPIGatewaySecretKeyValueCall {
         DescribeCloudNativeAPIGatewaySecretKeyValueCall::new(&self.handle)
     }
-    /// Calls `ModifyCloudNativeAPIGatewayAIServiceSource`.
+    /// Calls `ModifyCloudNativeAPIGatewayAIServiceSource`; the answer is a [`ModifyCloudNativeAPIGatewayAIServiceSourceResponse`].
     ///
     /// Required: `GatewayId`, `SourceName`.
     ///
@@ -618,7 +618,7 @@ impl Client {
     ) -> ModifyCloudNativeAPIGatewayAIServiceSourceCall {
         ModifyCloudNativeAPIGatewayAIServiceSourceCall::new(&self.handle)
     }
-    /// Calls `ModifyCloudNativeAPIGatewayConsumer`.
+    /// Calls `ModifyCloudNativeAPIGatewayConsumer`; the answer is a [`ModifyCloudNativeAPIGatewayConsumerResponse`].
     ///
     /// Required: `GatewayId`, `ConsumerId`, `Name`.
     ///
@@ -629,7 +629,7 @@ impl Client {
     ) -> ModifyCloudNativeAPIGatewayConsumerCall {
         ModifyCloudNativeAPIGatewayConsumerCall::new(&self.handle)
     }
-    /// Calls `ModifyCloudNativeAPIGatewayConsumerGroup`.
+    /// Calls `ModifyCloudNativeAPIGatewayConsumerGroup`; the answer is a [`ModifyCloudNativeAPIGatewayConsumerGroupResponse`].
     ///
     /// Required: `GatewayId`, `ConsumerGroupId`, `Name`, `Status`.
     ///
@@ -640,7 +640,7 @@ impl Client {
     ) -> ModifyCloudNativeAPIGatewayConsumerGroupCall {
         ModifyCloudNativeAPIGatewayConsumerGroupCall::new(&self.handle)
     }
-    /// Calls `ModifyCloudNativeAPIGatewayLLMModelAPI`.
+    /// Calls `ModifyCloudNativeAPIGatewayLLMModelAPI`; the answer is a [`ModifyCloudNativeAPIGatewayLLMModelAPIResponse`].
     ///
     /// Required: `GatewayId`, `ModelAPIId`.
     ///
@@ -651,7 +651,7 @@ impl Client {
     ) -> ModifyCloudNativeAPIGatewayLLMModelAPICall {
         ModifyCloudNativeAPIGatewayLLMModelAPICall::new(&self.handle)
     }
-    /// Calls `ModifyCloudNativeAPIGatewayLLMModelService`.
+    /// Calls `ModifyCloudNativeAPIGatewayLLMModelService`; the answer is a [`ModifyCloudNativeAPIGatewayLLMModelServiceResponse`].
     ///
     /// Required: `GatewayId`, `ModelServiceId`.
     ///
@@ -662,7 +662,7 @@ impl Client {
     ) -> ModifyCloudNativeAPIGatewayLLMModelServiceCall {
         ModifyCloudNativeAPIGatewayLLMModelServiceCall::new(&self.handle)
     }
-    /// Calls `ModifyCloudNativeAPIGatewayMCPRoute`.
+    /// Calls `ModifyCloudNativeAPIGatewayMCPRoute`; the answer is a [`ModifyCloudNativeAPIGatewayMCPRouteResponse`].
     ///
     /// Required: `GatewayId`, `RouteId`, `ServerId`.
     ///
@@ -673,7 +673,7 @@ impl Client {
     ) -> ModifyCloudNativeAPIGatewayMCPRouteCall {
         ModifyCloudNativeAPIGatewayMCPRouteCall::new(&self.handle)
     }
-    /// Calls `ModifyCloudNativeAPIGatewayMCPRouteStatus`.
+    /// Calls `ModifyCloudNativeAPIGatewayMCPRouteStatus`; the answer is a [`ModifyCloudNativeAPIGatewayMCPRouteStatusResponse`].
     ///
     /// Required: `GatewayId`, `RouteId`, `ServerId`, `Status`.
     ///
@@ -684,7 +684,7 @@ impl Client {
     ) -> ModifyCloudNativeAPIGatewayMCPRouteStatusCall {
         ModifyCloudNativeAPIGatewayMCPRouteStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyCloudNativeAPIGatewayMCPServer`.
+    /// Calls `ModifyCloudNativeAPIGatewayMCPServer`; the answer is a [`ModifyCloudNativeAPIGatewayMCPServerResponse`].
     ///
     /// Required: `GatewayId`, `DisplayName`, `ServerId`, `UpstreamType`.
     ///
@@ -695,7 +695,7 @@ impl Client {
     ) -> ModifyCloudNativeAPIGatewayMCPServerCall {
         ModifyCloudNativeAPIGatewayMCPServerCall::new(&self.handle)
     }
-    /// Calls `ModifyCloudNativeAPIGatewayMCPServerACL`.
+    /// Calls `ModifyCloudNativeAPIGatewayMCPServerACL`; the answer is a [`ModifyCloudNativeAPIGatewayMCPServerACLResponse`].
     ///
     /// Required: `GatewayId`, `ServerId`, `ACLType`.
     ///
@@ -706,7 +706,7 @@ impl Client {
     ) -> ModifyCloudNativeAPIGatewayMCPServerACLCall {
         ModifyCloudNativeAPIGatewayMCPServerACLCall::new(&self.handle)
     }
-    /// Calls `ModifyCloudNativeAPIGatewayMCPServerAuth`.
+    /// Calls `ModifyCloudNativeAPIGatewayMCPServerAuth`; the answer is a [`ModifyCloudNativeAPIGatewayMCPServerAuthResponse`].
     ///
     /// Required: `GatewayId`, `ServerId`, `AuthType`.
     ///
@@ -717,7 +717,7 @@ impl Client {
     ) -> ModifyCloudNativeAPIGatewayMCPServerAuthCall {
         ModifyCloudNativeAPIGatewayMCPServerAuthCall::new(&self.handle)
     }
-    /// Calls `ModifyCloudNativeAPIGatewayMCPServerStatus`.
+    /// Calls `ModifyCloudNativeAPIGatewayMCPServerStatus`; the answer is a [`ModifyCloudNativeAPIGatewayMCPServerStatusResponse`].
     ///
     /// Required: `GatewayId`, `ServerId`, `Status`.
     ///
@@ -728,7 +728,7 @@ impl Client {
     ) -> ModifyCloudNativeAPIGatewayMCPServerStatusCall {
         ModifyCloudNativeAPIGatewayMCPServerStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyCloudNativeAPIGatewayMCPTool`.
+    /// Calls `ModifyCloudNativeAPIGatewayMCPTool`; the answer is a [`ModifyCloudNativeAPIGatewayMCPToolResponse`].
     ///
     /// Required: `GatewayId`, `ServerId`, `ToolId`, `Name`, `Path`, `ContentType`, `Method`.
     ///
@@ -739,7 +739,7 @@ impl Client {
     ) -> ModifyCloudNativeAPIGatewayMCPToolCall {
         ModifyCloudNativeAPIGatewayMCPToolCall::new(&self.handle)
     }
-    /// Calls `ModifyCloudNativeAPIGatewayMCPToolACL`.
+    /// Calls `ModifyCloudNativeAPIGatewayMCPToolACL`; the answer is a [`ModifyCloudNativeAPIGatewayMCPToolACLResponse`].
     ///
     /// Required: `GatewayId`, `ServerId`, `ToolId`, `ACLType`.
     ///
@@ -750,7 +750,7 @@ impl Client {
     ) -> ModifyCloudNativeAPIGatewayMCPToolACLCall {
         ModifyCloudNativeAPIGatewayMCPToolACLCall::new(&self.handle)
     }
-    /// Calls `ModifyCloudNativeAPIGatewayMCPToolStatus`.
+    /// Calls `ModifyCloudNativeAPIGatewayMCPToolStatus`; the answer is a [`ModifyCloudNativeAPIGatewayMCPToolStatusResponse`].
     ///
     /// Required: `GatewayId`, `ServerId`, `Status`, `ToolId`.
     ///
@@ -761,7 +761,7 @@ impl Client {
     ) -> ModifyCloudNativeAPIGatewayMCPToolStatusCall {
         ModifyCloudNativeAPIGatewayMCPToolStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyCloudNativeAPIGatewaySecretKey`.
+    /// Calls `ModifyCloudNativeAPIGatewaySecretKey`; the answer is a [`ModifyCloudNativeAPIGatewaySecretKeyResponse`].
     ///
     /// Required: `GatewayId`, `Name`, `SecretKeyId`.
     ///
@@ -772,7 +772,7 @@ impl Client {
     ) -> ModifyCloudNativeAPIGatewaySecretKeyCall {
         ModifyCloudNativeAPIGatewaySecretKeyCall::new(&self.handle)
     }
-    /// Calls `RemoveCloudNativeAPIGatewayConsumerGroupAuth`.
+    /// Calls `RemoveCloudNativeAPIGatewayConsumerGroupAuth`; the answer is a [`RemoveCloudNativeAPIGatewayConsumerGroupAuthResponse`].
     ///
     /// Required: `GatewayId`, `ResourceType`, `ResourceId`, `ConsumerGroupIds`.
     ///
@@ -783,7 +783,7 @@ impl Client {
     ) -> RemoveCloudNativeAPIGatewayConsumerGroupAuthCall {
         RemoveCloudNativeAPIGatewayConsumerGroupAuthCall::new(&self.handle)
     }
-    /// Calls `RemoveCloudNativeAPIGatewayConsumerInGroup`.
+    /// Calls `RemoveCloudNativeAPIGatewayConsumerInGroup`; the answer is a [`RemoveCloudNativeAPIGatewayConsumerInGroupResponse`].
     ///
     /// Required: `GatewayId`, `ConsumerGroupId`, `ConsumerIds`.
     ///
@@ -794,7 +794,7 @@ impl Client {
     ) -> RemoveCloudNativeAPIGatewayConsumerInGroupCall {
         RemoveCloudNativeAPIGatewayConsumerInGroupCall::new(&self.handle)
     }
-    /// Calls `RollbackCloudNativeAPIGatewayMCPToolVersion`.
+    /// Calls `RollbackCloudNativeAPIGatewayMCPToolVersion`; the answer is a [`RollbackCloudNativeAPIGatewayMCPToolVersionResponse`].
     ///
     /// Required: `GatewayId`, `ServerId`, `ToolId`, `ToolVersion`.
     ///
@@ -805,7 +805,7 @@ impl Client {
     ) -> RollbackCloudNativeAPIGatewayMCPToolVersionCall {
         RollbackCloudNativeAPIGatewayMCPToolVersionCall::new(&self.handle)
     }
-    /// Calls `UnbindCloudNativeAPIGatewaySecretKey`.
+    /// Calls `UnbindCloudNativeAPIGatewaySecretKey`; the answer is a [`UnbindCloudNativeAPIGatewaySecretKeyResponse`].
     ///
     /// Required: `GatewayId`, `ResourceType`, `ResourceIds`, `SecretKeyId`.
     ///
@@ -816,7 +816,7 @@ impl Client {
     ) -> UnbindCloudNativeAPIGatewaySecretKeyCall {
         UnbindCloudNativeAPIGatewaySecretKeyCall::new(&self.handle)
     }
-    /// Calls `UpdateCloudNativeAPIGatewayMCPTools`.
+    /// Calls `UpdateCloudNativeAPIGatewayMCPTools`; the answer is a [`UpdateCloudNativeAPIGatewayMCPToolsResponse`].
     ///
     /// Required: `GatewayId`, `MCPServerId`, `Tools`.
     ///

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `AddAggregateCompliancePack`.
+    /// Calls `AddAggregateCompliancePack`; the answer is a [`AddAggregateCompliancePackResponse`].
     ///
     /// Required: `ConfigRules`, `RiskLevel`, `CompliancePackName`, `AccountGroupId`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn add_aggregate_compliance_pack(&self) -> AddAggregateCompliancePackCall {
         AddAggregateCompliancePackCall::new(&self.handle)
     }
-    /// Calls `AddAggregateConfigRule`.
+    /// Calls `AddAggregateConfigRule`; the answer is a [`AddAggregateConfigRuleResponse`].
     ///
     /// Required: `Identifier`, `IdentifierType`, `RuleName`, `ResourceType`, `TriggerType`, `RiskLevel`, `AccountGroupId`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn add_aggregate_config_rule(&self) -> AddAggregateConfigRuleCall {
         AddAggregateConfigRuleCall::new(&self.handle)
     }
-    /// Calls `AddAlarmPolicy`.
+    /// Calls `AddAlarmPolicy`; the answer is a [`AddAlarmPolicyResponse`].
     ///
     /// Required: `Name`, `Type`, `EventScope`, `RiskLevel`, `NoticeTime`, `NotificationMechanism`, `Status`, `NoticePeriod`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn add_alarm_policy(&self) -> AddAlarmPolicyCall {
         AddAlarmPolicyCall::new(&self.handle)
     }
-    /// Calls `AddCompliancePack`.
+    /// Calls `AddCompliancePack`; the answer is a [`AddCompliancePackResponse`].
     ///
     /// Required: `ConfigRules`, `RiskLevel`, `CompliancePackName`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn add_compliance_pack(&self) -> AddCompliancePackCall {
         AddCompliancePackCall::new(&self.handle)
     }
-    /// Calls `AddConfigRule`.
+    /// Calls `AddConfigRule`; the answer is a [`AddConfigRuleResponse`].
     ///
     /// Required: `Identifier`, `IdentifierType`, `RuleName`, `ResourceType`, `TriggerType`, `RiskLevel`.
     ///
@@ -80,7 +80,7 @@ impl Client {
     pub fn add_config_rule(&self) -> AddConfigRuleCall {
         AddConfigRuleCall::new(&self.handle)
     }
-    /// Calls `CloseAggregateConfigRule`.
+    /// Calls `CloseAggregateConfigRule`; the answer is a [`CloseAggregateConfigRuleResponse`].
     ///
     /// Required: `RuleId`, `AccountGroupId`.
     ///
@@ -89,14 +89,14 @@ impl Client {
     pub fn close_aggregate_config_rule(&self) -> CloseAggregateConfigRuleCall {
         CloseAggregateConfigRuleCall::new(&self.handle)
     }
-    /// Calls `CloseConfigRecorder`.
+    /// Calls `CloseConfigRecorder`; the answer is a [`CloseConfigRecorderResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=config&Version=2022-08-02&Action=CloseConfigRecorder)
     #[inline]
     pub fn close_config_recorder(&self) -> CloseConfigRecorderCall {
         CloseConfigRecorderCall::new(&self.handle)
     }
-    /// Calls `CloseConfigRule`.
+    /// Calls `CloseConfigRule`; the answer is a [`CloseConfigRuleResponse`].
     ///
     /// Required: `RuleId`.
     ///
@@ -105,7 +105,7 @@ impl Client {
     pub fn close_config_rule(&self) -> CloseConfigRuleCall {
         CloseConfigRuleCall::new(&self.handle)
     }
-    /// Calls `CreateAggregator`.
+    /// Calls `CreateAggregator`; the answer is a [`CreateAggregatorResponse`].
     ///
     /// Required: `Name`, `Description`, `Type`.
     ///
@@ -114,7 +114,7 @@ impl Client {
     pub fn create_aggregator(&self) -> CreateAggregatorCall {
         CreateAggregatorCall::new(&self.handle)
     }
-    /// Calls `CreateRemediation`.
+    /// Calls `CreateRemediation`; the answer is a [`CreateRemediationResponse`].
     ///
     /// Required: `RuleId`, `RemediationType`, `RemediationTemplateId`, `InvokeType`.
     ///
@@ -123,7 +123,7 @@ impl Client {
     pub fn create_remediation(&self) -> CreateRemediationCall {
         CreateRemediationCall::new(&self.handle)
     }
-    /// Calls `DeleteAggregateCompliancePack`.
+    /// Calls `DeleteAggregateCompliancePack`; the answer is a [`DeleteAggregateCompliancePackResponse`].
     ///
     /// Required: `CompliancePackId`, `AccountGroupId`.
     ///
@@ -132,7 +132,7 @@ impl Client {
     pub fn delete_aggregate_compliance_pack(&self) -> DeleteAggregateCompliancePackCall {
         DeleteAggregateCompliancePackCall::new(&self.handle)
     }
-    /// Calls `DeleteAggregateConfigRule`.
+    /// Calls `DeleteAggregateConfigRule`; the answer is a [`DeleteAggregateConfigRuleResponse`].
     ///
     /// Required: `RuleId`, `AccountGroupId`.
     ///
@@ -141,7 +141,7 @@ impl Client {
     pub fn delete_aggregate_config_rule(&self) -> DeleteAggregateConfigRuleCall {
         DeleteAggregateConfigRuleCall::new(&self.handle)
     }
-    /// Calls `DeleteAggregators`.
+    /// Calls `DeleteAggregators`; the answer is a [`DeleteAggregatorsResponse`].
     ///
     /// Required: `AccountGroupId`, `OwnerUin`.
     ///
@@ -150,7 +150,7 @@ impl Client {
     pub fn delete_aggregators(&self) -> DeleteAggregatorsCall {
         DeleteAggregatorsCall::new(&self.handle)
     }
-    /// Calls `DeleteAlarmPolicy`.
+    /// Calls `DeleteAlarmPolicy`; the answer is a [`DeleteAlarmPolicyResponse`].
     ///
     /// Required: `AlarmPolicyId`.
     ///
@@ -159,7 +159,7 @@ impl Client {
     pub fn delete_alarm_policy(&self) -> DeleteAlarmPolicyCall {
         DeleteAlarmPolicyCall::new(&self.handle)
     }
-    /// Calls `DeleteCompliancePack`.
+    /// Calls `DeleteCompliancePack`; the answer is a [`DeleteCompliancePackResponse`].
     ///
     /// Required: `CompliancePackId`.
     ///
@@ -168,7 +168,7 @@ impl Client {
     pub fn delete_compliance_pack(&self) -> DeleteCompliancePackCall {
         DeleteCompliancePackCall::new(&self.handle)
     }
-    /// Calls `DeleteConfigRule`.
+    /// Calls `DeleteConfigRule`; the answer is a [`DeleteConfigRuleResponse`].
     ///
     /// Required: `RuleId`.
     ///
@@ -177,7 +177,7 @@ impl Client {
     pub fn delete_config_rule(&self) -> DeleteConfigRuleCall {
         DeleteConfigRuleCall::new(&self.handle)
     }
-    /// Calls `DeleteRemediations`.
+    /// Calls `DeleteRemediations`; the answer is a [`DeleteRemediationsResponse`].
     ///
     /// Required: `RemediationIds`.
     ///
@@ -186,7 +186,7 @@ impl Client {
     pub fn delete_remediations(&self) -> DeleteRemediationsCall {
         DeleteRemediationsCall::new(&self.handle)
     }
-    /// Calls `DescribeAggregateCompliancePack`.
+    /// Calls `DescribeAggregateCompliancePack`; the answer is a [`DescribeAggregateCompliancePackResponse`].
     ///
     /// Required: `AccountGroupId`.
     ///
@@ -197,7 +197,7 @@ impl Client {
     ) -> DescribeAggregateCompliancePackCall {
         DescribeAggregateCompliancePackCall::new(&self.handle)
     }
-    /// Calls `DescribeAggregateConfigDeliver`.
+    /// Calls `DescribeAggregateConfigDeliver`; the answer is a [`DescribeAggregateConfigDeliverResponse`].
     ///
     /// Required: `AccountGroupId`.
     ///
@@ -208,7 +208,7 @@ impl Client {
     ) -> DescribeAggregateConfigDeliverCall {
         DescribeAggregateConfigDeliverCall::new(&self.handle)
     }
-    /// Calls `DescribeAggregateConfigRule`.
+    /// Calls `DescribeAggregateConfigRule`; the answer is a [`DescribeAggregateConfigRuleResponse`].
     ///
     /// Required: `RuleId`, `AccountGroupId`.
     ///
@@ -217,7 +217,7 @@ impl Client {
     pub fn describe_aggregate_config_rule(&self) -> DescribeAggregateConfigRuleCall {
         DescribeAggregateConfigRuleCall::new(&self.handle)
     }
-    /// Calls `DescribeAggregateDiscoveredResource`.
+    /// Calls `DescribeAggregateDiscoveredResource`; the answer is a [`DescribeAggregateDiscoveredResourceResponse`].
     ///
     /// Required: `ResourceId`, `ResourceType`, `ResourceRegion`, `AccountGroupId`, `ResourceOwnerId`.
     ///
@@ -228,7 +228,7 @@ impl Client {
     ) -> DescribeAggregateDiscoveredResourceCall {
         DescribeAggregateDiscoveredResourceCall::new(&self.handle)
     }
-    /// Calls `DescribeAggregator`.
+    /// Calls `DescribeAggregator`; the answer is a [`DescribeAggregatorResponse`].
     ///
     /// Required: `AccountGroupId`, `OwnerUin`.
     ///
@@ -237,28 +237,28 @@ impl Client {
     pub fn describe_aggregator(&self) -> DescribeAggregatorCall {
         DescribeAggregatorCall::new(&self.handle)
     }
-    /// Calls `DescribeCompliancePack`.
+    /// Calls `DescribeCompliancePack`; the answer is a [`DescribeCompliancePackResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=config&Version=2022-08-02&Action=DescribeCompliancePack)
     #[inline]
     pub fn describe_compliance_pack(&self) -> DescribeCompliancePackCall {
         DescribeCompliancePackCall::new(&self.handle)
     }
-    /// Calls `DescribeConfigDeliver`.
+    /// Calls `DescribeConfigDeliver`; the answer is a [`DescribeConfigDeliverResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=config&Version=2022-08-02&Action=DescribeConfigDeliver)
     #[inline]
     pub fn describe_config_deliver(&self) -> DescribeConfigDeliverCall {
         DescribeConfigDeliverCall::new(&self.handle)
     }
-    /// Calls `DescribeConfigRecorder`.
+    /// Calls `DescribeConfigRecorder`; the answer is a [`DescribeConfigRecorderResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=config&Version=2022-08-02&Action=DescribeConfigRecorder)
     #[inline]
     pub fn describe_config_recorder(&self) -> DescribeConfigRecorderCall {
         DescribeConfigRecorderCall::new(&self.handle)
     }
-    /// Calls `DescribeConfigRule`.
+    /// Calls `DescribeConfigRule`; the answer is a [`DescribeConfigRuleResponse`].
     ///
     /// Required: `RuleId`.
     ///
@@ -267,7 +267,7 @@ impl Client {
     pub fn describe_config_rule(&self) -> DescribeConfigRuleCall {
         DescribeConfigRuleCall::new(&self.handle)
     }
-    /// Calls `DescribeDiscoveredResource`.
+    /// Calls `DescribeDiscoveredResource`; the answer is a [`DescribeDiscoveredResourceResponse`].
     ///
     /// Required: `ResourceId`, `ResourceType`, `ResourceRegion`.
     ///
@@ -276,7 +276,7 @@ impl Client {
     pub fn describe_discovered_resource(&self) -> DescribeDiscoveredResourceCall {
         DescribeDiscoveredResourceCall::new(&self.handle)
     }
-    /// Calls `DescribeSystemCompliancePack`.
+    /// Calls `DescribeSystemCompliancePack`; the answer is a [`DescribeSystemCompliancePackResponse`].
     ///
     /// Required: `CompliancePackId`.
     ///
@@ -285,14 +285,14 @@ impl Client {
     pub fn describe_system_compliance_pack(&self) -> DescribeSystemCompliancePackCall {
         DescribeSystemCompliancePackCall::new(&self.handle)
     }
-    /// Calls `DescribeSystemRule`.
+    /// Calls `DescribeSystemRule`; the answer is a [`DescribeSystemRuleResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=config&Version=2022-08-02&Action=DescribeSystemRule)
     #[inline]
     pub fn describe_system_rule(&self) -> DescribeSystemRuleCall {
         DescribeSystemRuleCall::new(&self.handle)
     }
-    /// Calls `DetachAggregateConfigRuleToCompliancePack`.
+    /// Calls `DetachAggregateConfigRuleToCompliancePack`; the answer is a [`DetachAggregateConfigRuleToCompliancePackResponse`].
     ///
     /// Required: `CompliancePackId`, `ConfigRuleId`, `AccountGroupId`.
     ///
@@ -303,7 +303,7 @@ impl Client {
     ) -> DetachAggregateConfigRuleToCompliancePackCall {
         DetachAggregateConfigRuleToCompliancePackCall::new(&self.handle)
     }
-    /// Calls `DetachConfigRuleToCompliancePack`.
+    /// Calls `DetachConfigRuleToCompliancePack`; the answer is a [`DetachConfigRuleToCompliancePackResponse`].
     ///
     /// Required: `CompliancePackId`, `ConfigRuleId`.
     ///
@@ -314,7 +314,7 @@ impl Client {
     ) -> DetachConfigRuleToCompliancePackCall {
         DetachConfigRuleToCompliancePackCall::new(&self.handle)
     }
-    /// Calls `ListAggregateCompliancePacks`.
+    /// Calls `ListAggregateCompliancePacks`; the answer is a [`ListAggregateCompliancePacksResponse`].
     ///
     /// Required: `Limit`, `Offset`, `AccountGroupId`.
     ///
@@ -323,7 +323,7 @@ impl Client {
     pub fn list_aggregate_compliance_packs(&self) -> ListAggregateCompliancePacksCall {
         ListAggregateCompliancePacksCall::new(&self.handle)
     }
-    /// Calls `ListAggregateConfigRuleEvaluationResults`.
+    /// Calls `ListAggregateConfigRuleEvaluationResults`; the answer is a [`ListAggregateConfigRuleEvaluationResultsResponse`].
     ///
     /// Required: `ConfigRuleId`, `Limit`, `Offset`, `AccountGroupId`.
     ///
@@ -334,7 +334,7 @@ impl Client {
     ) -> ListAggregateConfigRuleEvaluationResultsCall {
         ListAggregateConfigRuleEvaluationResultsCall::new(&self.handle)
     }
-    /// Calls `ListAggregateConfigRuleResourceEvaluationResults`.
+    /// Calls `ListAggregateConfigRuleResourceEvaluationResults`; the answer is a [`ListAggregateConfigRuleResourceEvaluationResultsResponse`].
     ///
     /// Each answer holds one page of `Items`; [`into_paginator`](ListAggregateConfigRuleResourceEvaluationResultsCall::into_paginator) reads them all.
     ///
@@ -345,7 +345,7 @@ impl Client {
     ) -> ListAggregateConfigRuleResourceEvaluationResultsCall {
         ListAggregateConfigRuleResourceEvaluationResultsCall::new(&self.handle)
     }
-    /// Calls `ListAggregateConfigRules`.
+    /// Calls `ListAggregateConfigRules`; the answer is a [`ListAggregateConfigRulesResponse`].
     ///
     /// Required: `Limit`, `Offset`, `AccountGroupId`.
     ///
@@ -354,7 +354,7 @@ impl Client {
     pub fn list_aggregate_config_rules(&self) -> ListAggregateConfigRulesCall {
         ListAggregateConfigRulesCall::new(&self.handle)
     }
-    /// Calls `ListAggregateDiscoveredResources`.
+    /// Calls `ListAggregateDiscoveredResources`; the answer is a [`ListAggregateDiscoveredResourcesResponse`].
     ///
     /// Required: `MaxResults`, `AccountGroupId`.
     ///
@@ -365,7 +365,7 @@ impl Client {
     ) -> ListAggregateDiscoveredResourcesCall {
         ListAggregateDiscoveredResourcesCall::new(&self.handle)
     }
-    /// Calls `ListAggregators`.
+    /// Calls `ListAggregators`; the answer is a [`ListAggregatorsResponse`].
     ///
     /// Required: `Limit`, `Offset`.
     ///
@@ -374,7 +374,7 @@ impl Client {
     pub fn list_aggregators(&self) -> ListAggregatorsCall {
         ListAggregatorsCall::new(&self.handle)
     }
-    /// Calls `ListAlarmPolicy`.
+    /// Calls `ListAlarmPolicy`; the answer is a [`ListAlarmPolicyResponse`].
     ///
     /// Required: `Offset`, `Limit`.
     ///
@@ -383,7 +383,7 @@ impl Client {
     pub fn list_alarm_policy(&self) -> ListAlarmPolicyCall {
         ListAlarmPolicyCall::new(&self.handle)
     }
-    /// Calls `ListCompliancePacks`.
+    /// Calls `ListCompliancePacks`; the answer is a [`ListCompliancePacksResponse`].
     ///
     /// Required: `Limit`, `Offset`.
     ///
@@ -392,7 +392,7 @@ impl Client {
     pub fn list_compliance_packs(&self) -> ListCompliancePacksCall {
         ListCompliancePacksCall::new(&self.handle)
     }
-    /// Calls `ListConfigRuleEvaluationResults`.
+    /// Calls `ListConfigRuleEvaluationResults`; the answer is a [`ListConfigRuleEvaluationResultsResponse`].
     ///
     /// Required: `ConfigRuleId`, `Limit`, `Offset`.
     ///
@@ -403,7 +403,7 @@ impl Client {
     ) -> ListConfigRuleEvaluationResultsCall {
         ListConfigRuleEvaluationResultsCall::new(&self.handle)
     }
-    /// Calls `ListConfigRuleResourceEvaluationResults`.
+    /// Calls `ListConfigRuleResourceEvaluationResults`; the answer is a [`ListConfigRuleResourceEvaluationResultsResponse`].
     ///
     /// Each answer holds one page of `Items`; [`into_paginator`](ListConfigRuleResourceEvaluationResultsCall::into_paginator) reads them all.
     ///
@@ -414,7 +414,7 @@ impl Client {
     ) -> ListConfigRuleResourceEvaluationResultsCall {
         ListConfigRuleResourceEvaluationResultsCall::new(&self.handle)
     }
-    /// Calls `ListConfigRules`.
+    /// Calls `ListConfigRules`; the answer is a [`ListConfigRulesResponse`].
     ///
     /// Required: `Limit`, `Offset`.
     ///
@@ -423,7 +423,7 @@ impl Client {
     pub fn list_config_rules(&self) -> ListConfigRulesCall {
         ListConfigRulesCall::new(&self.handle)
     }
-    /// Calls `ListDiscoveredResources`.
+    /// Calls `ListDiscoveredResources`; the answer is a [`ListDiscoveredResourcesResponse`].
     ///
     /// Required: `MaxResults`.
     ///
@@ -432,7 +432,7 @@ impl Client {
     pub fn list_discovered_resources(&self) -> ListDiscoveredResourcesCall {
         ListDiscoveredResourcesCall::new(&self.handle)
     }
-    /// Calls `ListRemediationExecutions`.
+    /// Calls `ListRemediationExecutions`; the answer is a [`ListRemediationExecutionsResponse`].
     ///
     /// Required: `RuleId`.
     ///
@@ -441,21 +441,21 @@ impl Client {
     pub fn list_remediation_executions(&self) -> ListRemediationExecutionsCall {
         ListRemediationExecutionsCall::new(&self.handle)
     }
-    /// Calls `ListRemediations`.
+    /// Calls `ListRemediations`; the answer is a [`ListRemediationsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=config&Version=2022-08-02&Action=ListRemediations)
     #[inline]
     pub fn list_remediations(&self) -> ListRemediationsCall {
         ListRemediationsCall::new(&self.handle)
     }
-    /// Calls `ListResourceTypes`.
+    /// Calls `ListResourceTypes`; the answer is a [`ListResourceTypesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=config&Version=2022-08-02&Action=ListResourceTypes)
     #[inline]
     pub fn list_resource_types(&self) -> ListResourceTypesCall {
         ListResourceTypesCall::new(&self.handle)
     }
-    /// Calls `ListSystemCompliancePacks`.
+    /// Calls `ListSystemCompliancePacks`; the answer is a [`ListSystemCompliancePacksResponse`].
     ///
     /// Required: `Limit`, `Offset`.
     ///
@@ -464,7 +464,7 @@ impl Client {
     pub fn list_system_compliance_packs(&self) -> ListSystemCompliancePacksCall {
         ListSystemCompliancePacksCall::new(&self.handle)
     }
-    /// Calls `ListSystemRules`.
+    /// Calls `ListSystemRules`; the answer is a [`ListSystemRulesResponse`].
     ///
     /// Required: `Limit`, `Offset`.
     ///
@@ -473,7 +473,7 @@ impl Client {
     pub fn list_system_rules(&self) -> ListSystemRulesCall {
         ListSystemRulesCall::new(&self.handle)
     }
-    /// Calls `OpenAggregateConfigRule`.
+    /// Calls `OpenAggregateConfigRule`; the answer is a [`OpenAggregateConfigRuleResponse`].
     ///
     /// Required: `RuleId`, `AccountGroupId`.
     ///
@@ -482,14 +482,14 @@ impl Client {
     pub fn open_aggregate_config_rule(&self) -> OpenAggregateConfigRuleCall {
         OpenAggregateConfigRuleCall::new(&self.handle)
     }
-    /// Calls `OpenConfigRecorder`.
+    /// Calls `OpenConfigRecorder`; the answer is a [`OpenConfigRecorderResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=config&Version=2022-08-02&Action=OpenConfigRecorder)
     #[inline]
     pub fn open_config_recorder(&self) -> OpenConfigRecorderCall {
         OpenConfigRecorderCall::new(&self.handle)
     }
-    /// Calls `OpenConfigRule`.
+    /// Calls `OpenConfigRule`; the answer is a [`OpenConfigRuleResponse`].
     ///
     /// Required: `RuleId`.
     ///
@@ -498,7 +498,7 @@ impl Client {
     pub fn open_config_rule(&self) -> OpenConfigRuleCall {
         OpenConfigRuleCall::new(&self.handle)
     }
-    /// Calls `PutEvaluations`.
+    /// Calls `PutEvaluations`; the answer is a [`PutEvaluationsResponse`].
     ///
     /// Required: `ResultToken`, `Evaluations`.
     ///
@@ -507,7 +507,7 @@ impl Client {
     pub fn put_evaluations(&self) -> PutEvaluationsCall {
         PutEvaluationsCall::new(&self.handle)
     }
-    /// Calls `StartAggregateConfigRuleEvaluation`.
+    /// Calls `StartAggregateConfigRuleEvaluation`; the answer is a [`StartAggregateConfigRuleEvaluationResponse`].
     ///
     /// Required: `TriggerType`, `AccountGroupId`.
     ///
@@ -518,14 +518,14 @@ impl Client {
     ) -> StartAggregateConfigRuleEvaluationCall {
         StartAggregateConfigRuleEvaluationCall::new(&self.handle)
     }
-    /// Calls `StartConfigRuleEvaluation`.
+    /// Calls `StartConfigRuleEvaluation`; the answer is a [`StartConfigRuleEvaluationResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=config&Version=2022-08-02&Action=StartConfigRuleEvaluation)
     #[inline]
     pub fn start_config_rule_evaluation(&self) -> StartConfigRuleEvaluationCall {
         StartConfigRuleEvaluationCall::new(&self.handle)
     }
-    /// Calls `StartRemediation`.
+    /// Calls `StartRemediation`; the answer is a [`StartRemediationResponse`].
     ///
     /// Required: `RuleId`.
     ///
@@ -534,7 +534,7 @@ impl Client {
     pub fn start_remediation(&self) -> StartRemediationCall {
         StartRemediationCall::new(&self.handle)
     }
-    /// Calls `UpdateAggregateCompliancePack`.
+    /// Calls `UpdateAggregateCompliancePack`; the answer is a [`UpdateAggregateCompliancePackResponse`].
     ///
     /// Required: `CompliancePackName`, `RiskLevel`, `CompliancePackId`, `ConfigRules`, `AccountGroupId`.
     ///
@@ -543,7 +543,7 @@ impl Client {
     pub fn update_aggregate_compliance_pack(&self) -> UpdateAggregateCompliancePackCall {
         UpdateAggregateCompliancePackCall::new(&self.handle)
     }
-    /// Calls `UpdateAggregateCompliancePackStatus`.
+    /// Calls `UpdateAggregateCompliancePackStatus`; the answer is a [`UpdateAggregateCompliancePackStatusResponse`].
     ///
     /// Required: `CompliancePackId`, `Status`, `AccountGroupId`.
     ///
@@ -554,7 +554,7 @@ impl Client {
     ) -> UpdateAggregateCompliancePackStatusCall {
         UpdateAggregateCompliancePackStatusCall::new(&self.handle)
     }
-    /// Calls `UpdateAggregateConfigDeliver`.
+    /// Calls `UpdateAggregateConfigDeliver`; the answer is a [`UpdateAggregateConfigDeliverResponse`].
     ///
     /// Required: `Status`, `AccountGroupId`.
     ///
@@ -563,7 +563,7 @@ impl Client {
     pub fn update_aggregate_config_deliver(&self) -> UpdateAggregateConfigDeliverCall {
         UpdateAggregateConfigDeliverCall::new(&self.handle)
     }
-    /// Calls `UpdateAggregateConfigRule`.
+    /// Calls `UpdateAggregateConfigRule`; the answer is a [`UpdateAggregateConfigRuleResponse`].
     ///
     /// Required: `TriggerType`, `RiskLevel`, `RuleId`, `AccountGroupId`.
     ///
@@ -572,7 +572,7 @@ impl Client {
     pub fn update_aggregate_config_rule(&self) -> UpdateAggregateConfigRuleCall {
         UpdateAggregateConfigRuleCall::new(&self.handle)
     }
-    /// Calls `UpdateAggregator`.
+    /// Calls `UpdateAggregator`; the answer is a [`UpdateAggregatorResponse`].
     ///
     /// Required: `Name`, `Description`, `AccountGroupId`, `OwnerUin`.
     ///
@@ -581,7 +581,7 @@ impl Client {
     pub fn update_aggregator(&self) -> UpdateAggregatorCall {
         UpdateAggregatorCall::new(&self.handle)
     }
-    /// Calls `UpdateAlarmPolicy`.
+    /// Calls `UpdateAlarmPolicy`; the answer is a [`UpdateAlarmPolicyResponse`].
     ///
     /// Required: `AlarmPolicyId`.
     ///
@@ -590,7 +590,7 @@ impl Client {
     pub fn update_alarm_policy(&self) -> UpdateAlarmPolicyCall {
         UpdateAlarmPolicyCall::new(&self.handle)
     }
-    /// Calls `UpdateCompliancePack`.
+    /// Calls `UpdateCompliancePack`; the answer is a [`UpdateCompliancePackResponse`].
     ///
     /// Required: `CompliancePackName`, `RiskLevel`, `CompliancePackId`, `ConfigRules`.
     ///
@@ -599,7 +599,7 @@ impl Client {
     pub fn update_compliance_pack(&self) -> UpdateCompliancePackCall {
         UpdateCompliancePackCall::new(&self.handle)
     }
-    /// Calls `UpdateCompliancePackStatus`.
+    /// Calls `UpdateCompliancePackStatus`; the answer is a [`UpdateCompliancePackStatusResponse`].
     ///
     /// Required: `CompliancePackId`, `Status`.
     ///
@@ -608,7 +608,7 @@ impl Client {
     pub fn update_compliance_pack_status(&self) -> UpdateCompliancePackStatusCall {
         UpdateCompliancePackStatusCall::new(&self.handle)
     }
-    /// Calls `UpdateConfigDeliver`.
+    /// Calls `UpdateConfigDeliver`; the answer is a [`UpdateConfigDeliverResponse`].
     ///
     /// Required: `Status`.
     ///
@@ -617,14 +617,14 @@ impl Client {
     pub fn update_config_deliver(&self) -> UpdateConfigDeliverCall {
         UpdateConfigDeliverCall::new(&self.handle)
     }
-    /// Calls `UpdateConfigRecorder`.
+    /// Calls `UpdateConfigRecorder`; the answer is a [`UpdateConfigRecorderResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=config&Version=2022-08-02&Action=UpdateConfigRecorder)
     #[inline]
     pub fn update_config_recorder(&self) -> UpdateConfigRecorderCall {
         UpdateConfigRecorderCall::new(&self.handle)
     }
-    /// Calls `UpdateConfigRule`.
+    /// Calls `UpdateConfigRule`; the answer is a [`UpdateConfigRuleResponse`].
     ///
     /// Required: `TriggerType`, `RiskLevel`, `RuleId`.
     ///
@@ -633,7 +633,7 @@ impl Client {
     pub fn update_config_rule(&self) -> UpdateConfigRuleCall {
         UpdateConfigRuleCall::new(&self.handle)
     }
-    /// Calls `UpdateRemediation`.
+    /// Calls `UpdateRemediation`; the answer is a [`UpdateRemediationResponse`].
     ///
     /// Required: `RemediationId`.
     ///
@@ -853,7 +853,6 @@ rt::action!(
     CloseConfigRecorder, CloseConfigRecorderRequest, CloseConfigRecorderCall,
     CloseConfigRecorderResponse, Error
 );
-impl<T> CloseConfigRecorderCall<T> {}
 /// The answer of [`Client::close_config_recorder`] (`CloseConfigRecorder`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -1178,7 +1177,6 @@ rt::action!(
     DescribeConfigDeliver, DescribeConfigDeliverRequest, DescribeConfigDeliverCall,
     DescribeConfigDeliverResponse, Error, idempotent
 );
-impl<T> DescribeConfigDeliverCall<T> {}
 /// The answer of [`Client::describe_config_deliver`] (`DescribeConfigDeliver`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -1199,7 +1197,6 @@ rt::action!(
     DescribeConfigRecorder, DescribeConfigRecorderRequest, DescribeConfigRecorderCall,
     DescribeConfigRecorderResponse, Error, idempotent
 );
-impl<T> DescribeConfigRecorderCall<T> {}
 /// The answer of [`Client::describe_config_recorder`] (`DescribeConfigRecorder`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -1722,7 +1719,6 @@ rt::action!(
     ListResourceTypes, ListResourceTypesRequest, ListResourceTypesCall,
     ListResourceTypesResponse, Error, idempotent
 );
-impl<T> ListResourceTypesCall<T> {}
 /// The answer of [`Client::list_resource_types`] (`ListResourceTypes`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `BatchApplyAccountBaselines`.
+    /// Calls `BatchApplyAccountBaselines`; the answer is a [`BatchApplyAccountBaselinesResponse`].
     ///
     /// Required: `MemberUinList`, `BaselineConfigItems`.
     ///
@@ -44,14 +44,14 @@ impl Client {
     pub fn batch_apply_account_baselines(&self) -> BatchApplyAccountBaselinesCall {
         BatchApplyAccountBaselinesCall::new(&self.handle)
     }
-    /// Calls `GetAccountFactoryBaseline`.
+    /// Calls `GetAccountFactoryBaseline`; the answer is a [`GetAccountFactoryBaselineResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=controlcenter&Version=2023-01-10&Action=GetAccountFactoryBaseline)
     #[inline]
     pub fn get_account_factory_baseline(&self) -> GetAccountFactoryBaselineCall {
         GetAccountFactoryBaselineCall::new(&self.handle)
     }
-    /// Calls `ListAccountFactoryBaselineItems`.
+    /// Calls `ListAccountFactoryBaselineItems`; the answer is a [`ListAccountFactoryBaselineItemsResponse`].
     ///
     /// Required: `Limit`, `Offset`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     ) -> ListAccountFactoryBaselineItemsCall {
         ListAccountFactoryBaselineItemsCall::new(&self.handle)
     }
-    /// Calls `ListDeployStepTasks`.
+    /// Calls `ListDeployStepTasks`; the answer is a [`ListDeployStepTasksResponse`].
     ///
     /// Required: `Identifier`, `Limit`, `Offset`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn list_deploy_step_tasks(&self) -> ListDeployStepTasksCall {
         ListDeployStepTasksCall::new(&self.handle)
     }
-    /// Calls `UpdateAccountFactoryBaseline`.
+    /// Calls `UpdateAccountFactoryBaseline`; the answer is a [`UpdateAccountFactoryBaselineResponse`].
     ///
     /// Required: `Name`.
     ///
@@ -141,7 +141,6 @@ rt::action!(
     GetAccountFactoryBaseline, GetAccountFactoryBaselineRequest,
     GetAccountFactoryBaselineCall, GetAccountFactoryBaselineResponse, Error, idempotent
 );
-impl<T> GetAccountFactoryBaselineCall<T> {}
 /// The answer of [`Client::get_account_factory_baseline`] (`GetAccountFactoryBaseline`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `AddContract`.
+    /// Calls `AddContract`; the answer is a [`AddContractResponse`].
     ///
     /// Required: `OpenId`, `OpenKey`, `OutContractId`, `Code`, `PaymentId`, `PaymentClassificationId`, `PaymentClassificationLimit`, `MerchantNo`, `Fee`, `StartDate`, `EndDate`, `SignMan`, `SignName`, `SignDate`, `AutoSign`, `Contact`, `ContactTelephone`, `PictureOne`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn add_contract(&self) -> AddContractCall {
         AddContractCall::new(&self.handle)
     }
-    /// Calls `AddFlexFundingAccount`.
+    /// Calls `AddFlexFundingAccount`; the answer is a [`AddFlexFundingAccountResponse`].
     ///
     /// Required: `FundingAccountType`, `FundingAccountName`, `FundingAccountNo`, `PhoneNo`, `PayeeId`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn add_flex_funding_account(&self) -> AddFlexFundingAccountCall {
         AddFlexFundingAccountCall::new(&self.handle)
     }
-    /// Calls `AddFlexIdInfo`.
+    /// Calls `AddFlexIdInfo`; the answer is a [`AddFlexIdInfoResponse`].
     ///
     /// Required: `IdType`, `IdNo`, `PayeeId`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn add_flex_id_info(&self) -> AddFlexIdInfoCall {
         AddFlexIdInfoCall::new(&self.handle)
     }
-    /// Calls `AddFlexPhoneNo`.
+    /// Calls `AddFlexPhoneNo`; the answer is a [`AddFlexPhoneNoResponse`].
     ///
     /// Required: `PhoneNo`, `PayeeId`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn add_flex_phone_no(&self) -> AddFlexPhoneNoCall {
         AddFlexPhoneNoCall::new(&self.handle)
     }
-    /// Calls `AddMerchant`.
+    /// Calls `AddMerchant`; the answer is a [`AddMerchantResponse`].
     ///
     /// Required: `OpenId`, `OpenKey`, `OutMerchantId`, `MerchantName`, `BusinessLicenseType`, `BusinessLicenseNo`, `BusinessLicensePicture`, `BusinessLicenseStartDate`, `BusinessLicenseEndDate`, `ClassificationIds`, `BrandName`, `Telephone`, `CityId`, `Address`, `OpenHours`, `AccountType`, `BankNo`, `BankName`, `AccountNo`, `AccountName`, `BossIdType`, `BossIdNo`, `BossName`, `BossSex`, `BossIdCountry`, `BossPositive`, `BossBack`, `BossStartDate`, `BossEndDate`, `LicencePicture`.
     ///
@@ -80,7 +80,7 @@ impl Client {
     pub fn add_merchant(&self) -> AddMerchantCall {
         AddMerchantCall::new(&self.handle)
     }
-    /// Calls `AddShop`.
+    /// Calls `AddShop`; the answer is a [`AddShopResponse`].
     ///
     /// Required: `OpenId`, `OpenKey`, `OutShopId`, `ShopName`, `ShopFullName`, `MerchantNo`, `Telephone`, `OpenHours`, `CityId`, `Address`, `PictureOne`, `PictureTwo`, `PictureThree`.
     ///
@@ -89,7 +89,7 @@ impl Client {
     pub fn add_shop(&self) -> AddShopCall {
         AddShopCall::new(&self.handle)
     }
-    /// Calls `ApplyApplicationMaterial`.
+    /// Calls `ApplyApplicationMaterial`; the answer is a [`ApplyApplicationMaterialResponse`].
     ///
     /// Required: `TransactionId`, `DeclareId`, `PayerId`, `SourceCurrency`, `TargetCurrency`, `TradeCode`.
     ///
@@ -98,7 +98,7 @@ impl Client {
     pub fn apply_application_material(&self) -> ApplyApplicationMaterialCall {
         ApplyApplicationMaterialCall::new(&self.handle)
     }
-    /// Calls `ApplyFlexPayment`.
+    /// Calls `ApplyFlexPayment`; the answer is a [`ApplyFlexPaymentResponse`].
     ///
     /// Required: `PayeeId`, `IncomeType`, `AmountBeforeTax`, `OutOrderId`, `FundingAccountInfo`.
     ///
@@ -107,7 +107,7 @@ impl Client {
     pub fn apply_flex_payment(&self) -> ApplyFlexPaymentCall {
         ApplyFlexPaymentCall::new(&self.handle)
     }
-    /// Calls `ApplyFlexSettlement`.
+    /// Calls `ApplyFlexSettlement`; the answer is a [`ApplyFlexSettlementResponse`].
     ///
     /// Required: `PayeeId`, `IncomeType`, `AmountBeforeTax`, `OutOrderId`, `Remark`.
     ///
@@ -116,7 +116,7 @@ impl Client {
     pub fn apply_flex_settlement(&self) -> ApplyFlexSettlementCall {
         ApplyFlexSettlementCall::new(&self.handle)
     }
-    /// Calls `ApplyFlexWechatPreAuth`.
+    /// Calls `ApplyFlexWechatPreAuth`; the answer is a [`ApplyFlexWechatPreAuthResponse`].
     ///
     /// Required: `AuthNo`, `OpenId`, `ProjectName`, `EmployerName`, `UserName`, `IdNo`, `EmploymentType`, `AuthType`, `Environment`.
     ///
@@ -125,7 +125,7 @@ impl Client {
     pub fn apply_flex_wechat_pre_auth(&self) -> ApplyFlexWechatPreAuthCall {
         ApplyFlexWechatPreAuthCall::new(&self.handle)
     }
-    /// Calls `ApplyOpenBankOrderDetailReceipt`.
+    /// Calls `ApplyOpenBankOrderDetailReceipt`; the answer is a [`ApplyOpenBankOrderDetailReceiptResponse`].
     ///
     /// Required: `OutApplyId`, `ChannelMerchantId`, `ChannelSubMerchantId`, `ChannelName`, `PaymentMethod`, `ChannelOrderId`.
     ///
@@ -136,7 +136,7 @@ impl Client {
     ) -> ApplyOpenBankOrderDetailReceiptCall {
         ApplyOpenBankOrderDetailReceiptCall::new(&self.handle)
     }
-    /// Calls `ApplyOpenBankSettleOrder`.
+    /// Calls `ApplyOpenBankSettleOrder`; the answer is a [`ApplyOpenBankSettleOrderResponse`].
     ///
     /// Required: `ChannelMerchantId`, `OutSettleId`, `SettleAmount`, `ChannelName`.
     ///
@@ -145,7 +145,7 @@ impl Client {
     pub fn apply_open_bank_settle_order(&self) -> ApplyOpenBankSettleOrderCall {
         ApplyOpenBankSettleOrderCall::new(&self.handle)
     }
-    /// Calls `ApplyOpenBankSubMerchantSignOnline`.
+    /// Calls `ApplyOpenBankSubMerchantSignOnline`; the answer is a [`ApplyOpenBankSubMerchantSignOnlineResponse`].
     ///
     /// Required: `ChannelMerchantId`, `ChannelName`.
     ///
@@ -156,7 +156,7 @@ impl Client {
     ) -> ApplyOpenBankSubMerchantSignOnlineCall {
         ApplyOpenBankSubMerchantSignOnlineCall::new(&self.handle)
     }
-    /// Calls `ApplyOutwardOrder`.
+    /// Calls `ApplyOutwardOrder`; the answer is a [`ApplyOutwardOrderResponse`].
     ///
     /// Required: `TransactionId`, `PricingCurrency`, `SourceCurrency`, `TargetCurrency`, `PayeeType`, `PayeeAccount`.
     ///
@@ -165,7 +165,7 @@ impl Client {
     pub fn apply_outward_order(&self) -> ApplyOutwardOrderCall {
         ApplyOutwardOrderCall::new(&self.handle)
     }
-    /// Calls `ApplyPayerInfo`.
+    /// Calls `ApplyPayerInfo`; the answer is a [`ApplyPayerInfoResponse`].
     ///
     /// Required: `PayerId`, `PayerType`, `PayerName`, `PayerIdType`, `PayerIdNo`, `PayerCountryCode`.
     ///
@@ -174,7 +174,7 @@ impl Client {
     pub fn apply_payer_info(&self) -> ApplyPayerInfoCall {
         ApplyPayerInfoCall::new(&self.handle)
     }
-    /// Calls `ApplyReWithdrawal`.
+    /// Calls `ApplyReWithdrawal`; the answer is a [`ApplyReWithdrawalResponse`].
     ///
     /// Required: `BusinessType`, `MidasSecretId`, `MidasSignature`, `Body`, `MidasAppId`.
     ///
@@ -183,7 +183,7 @@ impl Client {
     pub fn apply_re_withdrawal(&self) -> ApplyReWithdrawalCall {
         ApplyReWithdrawalCall::new(&self.handle)
     }
-    /// Calls `ApplyReconciliationFile`.
+    /// Calls `ApplyReconciliationFile`; the answer is a [`ApplyReconciliationFileResponse`].
     ///
     /// Required: `ApplyFileType`, `ApplyFileDate`, `BankAccountNumber`.
     ///
@@ -192,7 +192,7 @@ impl Client {
     pub fn apply_reconciliation_file(&self) -> ApplyReconciliationFileCall {
         ApplyReconciliationFileCall::new(&self.handle)
     }
-    /// Calls `ApplyTrade`.
+    /// Calls `ApplyTrade`; the answer is a [`ApplyTradeResponse`].
     ///
     /// Required: `TradeFileId`, `TradeOrderId`, `PayerId`, `PayeeName`, `PayeeCountryCode`, `TradeType`, `TradeTime`, `TradeCurrency`, `TradeAmount`, `TradeName`, `TradeCount`.
     ///
@@ -201,7 +201,7 @@ impl Client {
     pub fn apply_trade(&self) -> ApplyTradeCall {
         ApplyTradeCall::new(&self.handle)
     }
-    /// Calls `ApplyWithdrawal`.
+    /// Calls `ApplyWithdrawal`; the answer is a [`ApplyWithdrawalResponse`].
     ///
     /// Required: `MidasAppId`, `SubAppId`, `SettleAcctNo`, `SettleAcctName`, `CurrencyType`, `CurrencyUnit`, `CurrencyAmt`, `TranWebName`, `IdType`, `IdCode`, `MidasSecretId`, `MidasSignature`.
     ///
@@ -210,7 +210,7 @@ impl Client {
     pub fn apply_withdrawal(&self) -> ApplyWithdrawalCall {
         ApplyWithdrawalCall::new(&self.handle)
     }
-    /// Calls `BindAccount`.
+    /// Calls `BindAccount`; the answer is a [`BindAccountResponse`].
     ///
     /// Required: `AnchorId`, `TransferType`, `AccountNo`, `PhoneNum`.
     ///
@@ -219,7 +219,7 @@ impl Client {
     pub fn bind_account(&self) -> BindAccountCall {
         BindAccountCall::new(&self.handle)
     }
-    /// Calls `BindAcct`.
+    /// Calls `BindAcct`; the answer is a [`BindAcctResponse`].
     ///
     /// Required: `MidasAppId`, `SubAppId`, `BindType`, `SettleAcctNo`, `SettleAcctName`, `SettleAcctType`, `IdType`, `IdCode`, `AcctBranchName`, `MidasSecretId`, `MidasSignature`.
     ///
@@ -228,7 +228,7 @@ impl Client {
     pub fn bind_acct(&self) -> BindAcctCall {
         BindAcctCall::new(&self.handle)
     }
-    /// Calls `BindOpenBankExternalSubMerchantBankAccount`.
+    /// Calls `BindOpenBankExternalSubMerchantBankAccount`; the answer is a [`BindOpenBankExternalSubMerchantBankAccountResponse`].
     ///
     /// Required: `ChannelMerchantId`, `ChannelSubMerchantId`, `ChannelName`, `PaymentMethod`, `ExternalSubMerchantBindBankAccountData`, `OutApplyId`.
     ///
@@ -239,7 +239,7 @@ impl Client {
     ) -> BindOpenBankExternalSubMerchantBankAccountCall {
         BindOpenBankExternalSubMerchantBankAccountCall::new(&self.handle)
     }
-    /// Calls `BindOpenBankProfitSharePayee`.
+    /// Calls `BindOpenBankProfitSharePayee`; the answer is a [`BindOpenBankProfitSharePayeeResponse`].
     ///
     /// Required: `ChannelMerchantId`, `AccountNo`, `ChannelName`.
     ///
@@ -248,7 +248,7 @@ impl Client {
     pub fn bind_open_bank_profit_share_payee(&self) -> BindOpenBankProfitSharePayeeCall {
         BindOpenBankProfitSharePayeeCall::new(&self.handle)
     }
-    /// Calls `BindRelateAccReUnionPay`.
+    /// Calls `BindRelateAccReUnionPay`; the answer is a [`BindRelateAccReUnionPayResponse`].
     ///
     /// Required: `MrchCode`, `TranNetMemberCode`, `MemberAcctNo`, `MessageCheckCode`.
     ///
@@ -257,7 +257,7 @@ impl Client {
     pub fn bind_relate_acc_re_union_pay(&self) -> BindRelateAccReUnionPayCall {
         BindRelateAccReUnionPayCall::new(&self.handle)
     }
-    /// Calls `BindRelateAcctSmallAmount`.
+    /// Calls `BindRelateAcctSmallAmount`; the answer is a [`BindRelateAcctSmallAmountResponse`].
     ///
     /// Required: `MrchCode`, `TranNetMemberCode`, `MemberName`, `MemberGlobalType`, `MemberGlobalId`, `MemberAcctNo`, `BankType`, `AcctOpenBranchName`, `Mobile`.
     ///
@@ -266,7 +266,7 @@ impl Client {
     pub fn bind_relate_acct_small_amount(&self) -> BindRelateAcctSmallAmountCall {
         BindRelateAcctSmallAmountCall::new(&self.handle)
     }
-    /// Calls `BindRelateAcctUnionPay`.
+    /// Calls `BindRelateAcctUnionPay`; the answer is a [`BindRelateAcctUnionPayResponse`].
     ///
     /// Required: `TranNetMemberCode`, `MemberName`, `MemberGlobalType`, `MemberGlobalId`, `MemberAcctNo`, `BankType`, `AcctOpenBranchName`, `Mobile`, `MrchCode`.
     ///
@@ -275,7 +275,7 @@ impl Client {
     pub fn bind_relate_acct_union_pay(&self) -> BindRelateAcctUnionPayCall {
         BindRelateAcctUnionPayCall::new(&self.handle)
     }
-    /// Calls `CheckAcct`.
+    /// Calls `CheckAcct`; the answer is a [`CheckAcctResponse`].
     ///
     /// Required: `MidasAppId`, `SubAppId`, `BindType`, `SettleAcctNo`, `MidasSecretId`, `MidasSignature`.
     ///
@@ -284,7 +284,7 @@ impl Client {
     pub fn check_acct(&self) -> CheckAcctCall {
         CheckAcctCall::new(&self.handle)
     }
-    /// Calls `CheckAmount`.
+    /// Calls `CheckAmount`; the answer is a [`CheckAmountResponse`].
     ///
     /// Required: `MrchCode`, `TranNetMemberCode`, `TakeCashAcctNo`, `AuthAmt`, `Ccy`.
     ///
@@ -293,7 +293,7 @@ impl Client {
     pub fn check_amount(&self) -> CheckAmountCall {
         CheckAmountCall::new(&self.handle)
     }
-    /// Calls `CloseCloudOrder`.
+    /// Calls `CloseCloudOrder`; the answer is a [`CloseCloudOrderResponse`].
     ///
     /// Required: `MidasAppId`, `UserId`, `OutTradeNo`.
     ///
@@ -302,7 +302,7 @@ impl Client {
     pub fn close_cloud_order(&self) -> CloseCloudOrderCall {
         CloseCloudOrderCall::new(&self.handle)
     }
-    /// Calls `CloseOpenBankPaymentOrder`.
+    /// Calls `CloseOpenBankPaymentOrder`; the answer is a [`CloseOpenBankPaymentOrderResponse`].
     ///
     /// Required: `ChannelMerchantId`.
     ///
@@ -311,7 +311,7 @@ impl Client {
     pub fn close_open_bank_payment_order(&self) -> CloseOpenBankPaymentOrderCall {
         CloseOpenBankPaymentOrderCall::new(&self.handle)
     }
-    /// Calls `CloseOrder`.
+    /// Calls `CloseOrder`; the answer is a [`CloseOrderResponse`].
     ///
     /// Required: `MidasAppId`, `UserId`, `MidasSecretId`, `MidasSignature`.
     ///
@@ -320,7 +320,7 @@ impl Client {
     pub fn close_order(&self) -> CloseOrderCall {
         CloseOrderCall::new(&self.handle)
     }
-    /// Calls `ConfirmOrder`.
+    /// Calls `ConfirmOrder`; the answer is a [`ConfirmOrderResponse`].
     ///
     /// Required: `MerchantAppId`, `OrderNo`.
     ///
@@ -329,7 +329,7 @@ impl Client {
     pub fn confirm_order(&self) -> ConfirmOrderCall {
         ConfirmOrderCall::new(&self.handle)
     }
-    /// Calls `ContractOrder`.
+    /// Calls `ContractOrder`; the answer is a [`ContractOrderResponse`].
     ///
     /// Required: `CurrencyType`, `MidasAppId`, `OutTradeNo`, `ProductDetail`, `ProductId`, `ProductName`, `TotalAmt`, `UserId`, `RealChannel`, `OriginalAmt`, `MidasSecretId`, `MidasSignature`, `ContractNotifyUrl`.
     ///
@@ -338,7 +338,7 @@ impl Client {
     pub fn contract_order(&self) -> ContractOrderCall {
         ContractOrderCall::new(&self.handle)
     }
-    /// Calls `CreateAcct`.
+    /// Calls `CreateAcct`; the answer is a [`CreateAcctResponse`].
     ///
     /// Required: `MidasAppId`, `SubMchId`, `SubMchName`, `Address`, `Contact`, `Mobile`, `Email`, `MidasSecretId`, `MidasSignature`.
     ///
@@ -347,7 +347,7 @@ impl Client {
     pub fn create_acct(&self) -> CreateAcctCall {
         CreateAcctCall::new(&self.handle)
     }
-    /// Calls `CreateAgentTaxPaymentInfos`.
+    /// Calls `CreateAgentTaxPaymentInfos`; the answer is a [`CreateAgentTaxPaymentInfosResponse`].
     ///
     /// Required: `AgentId`, `Channel`, `Type`, `RawElectronicCertUrl`, `FileName`, `AgentTaxPaymentInfos`.
     ///
@@ -356,7 +356,7 @@ impl Client {
     pub fn create_agent_tax_payment_infos(&self) -> CreateAgentTaxPaymentInfosCall {
         CreateAgentTaxPaymentInfosCall::new(&self.handle)
     }
-    /// Calls `CreateAnchor`.
+    /// Calls `CreateAnchor`; the answer is a [`CreateAnchorResponse`].
     ///
     /// Required: `AnchorUid`, `AnchorName`, `AnchorPhone`, `AnchorEmail`, `AnchorAddress`, `AnchorIdNo`, `AnchorType`.
     ///
@@ -365,7 +365,7 @@ impl Client {
     pub fn create_anchor(&self) -> CreateAnchorCall {
         CreateAnchorCall::new(&self.handle)
     }
-    /// Calls `CreateBatchPayment`.
+    /// Calls `CreateBatchPayment`; the answer is a [`CreateBatchPaymentResponse`].
     ///
     /// Required: `TransferType`, `RecipientList`.
     ///
@@ -374,7 +374,7 @@ impl Client {
     pub fn create_batch_payment(&self) -> CreateBatchPaymentCall {
         CreateBatchPaymentCall::new(&self.handle)
     }
-    /// Calls `CreateCloudSubMerchant`.
+    /// Calls `CreateCloudSubMerchant`; the answer is a [`CreateCloudSubMerchantResponse`].
     ///
     /// Required: `MidasAppId`, `ParentAppId`, `SubMchName`, `SubMchDescription`.
     ///
@@ -383,7 +383,7 @@ impl Client {
     pub fn create_cloud_sub_merchant(&self) -> CreateCloudSubMerchantCall {
         CreateCloudSubMerchantCall::new(&self.handle)
     }
-    /// Calls `CreateCustAcctId`.
+    /// Calls `CreateCustAcctId`; the answer is a [`CreateCustAcctIdResponse`].
     ///
     /// Required: `FunctionFlag`, `FundSummaryAcctNo`, `TranNetMemberCode`, `MemberProperty`, `Mobile`, `MrchCode`, `SelfBusiness`, `ContactName`, `SubAcctName`, `SubAcctShortName`, `SubAcctType`.
     ///
@@ -392,7 +392,7 @@ impl Client {
     pub fn create_cust_acct_id(&self) -> CreateCustAcctIdCall {
         CreateCustAcctIdCall::new(&self.handle)
     }
-    /// Calls `CreateExternalAnchor`.
+    /// Calls `CreateExternalAnchor`; the answer is a [`CreateExternalAnchorResponse`].
     ///
     /// Required: `Uid`, `Name`, `IdNo`.
     ///
@@ -401,7 +401,7 @@ impl Client {
     pub fn create_external_anchor(&self) -> CreateExternalAnchorCall {
         CreateExternalAnchorCall::new(&self.handle)
     }
-    /// Calls `CreateFlexPayee`.
+    /// Calls `CreateFlexPayee`; the answer is a [`CreateFlexPayeeResponse`].
     ///
     /// Required: `OutUserId`, `Name`, `IdNo`, `AccountName`, `ServiceProviderId`, `TaxInfo`, `IdType`.
     ///
@@ -410,7 +410,7 @@ impl Client {
     pub fn create_flex_payee(&self) -> CreateFlexPayeeCall {
         CreateFlexPayeeCall::new(&self.handle)
     }
-    /// Calls `CreateInvoice`.
+    /// Calls `CreateInvoice`; the answer is a [`CreateInvoiceResponse`].
     ///
     /// Required: `InvoicePlatformId`, `TitleType`, `BuyerTitle`, `OrderId`, `AmountHasTax`, `TaxAmount`, `AmountWithoutTax`, `SellerTaxpayerNum`.
     ///
@@ -419,7 +419,7 @@ impl Client {
     pub fn create_invoice(&self) -> CreateInvoiceCall {
         CreateInvoiceCall::new(&self.handle)
     }
-    /// Calls `CreateInvoiceV2`.
+    /// Calls `CreateInvoiceV2`; the answer is a [`CreateInvoiceV2Response`].
     ///
     /// Required: `InvoicePlatformId`, `TitleType`, `BuyerTitle`, `OrderId`, `AmountHasTax`, `TaxAmount`, `AmountWithoutTax`, `SellerTaxpayerNum`.
     ///
@@ -428,7 +428,7 @@ impl Client {
     pub fn create_invoice_v2(&self) -> CreateInvoiceV2Call {
         CreateInvoiceV2Call::new(&self.handle)
     }
-    /// Calls `CreateMerchant`.
+    /// Calls `CreateMerchant`; the answer is a [`CreateMerchantResponse`].
     ///
     /// Required: `InvoicePlatformId`, `TaxpayerName`, `TaxpayerNum`, `LegalPersonName`, `ContactsName`, `Phone`, `Address`, `RegionCode`, `CityName`, `Drawer`, `TaxRegistrationCertificate`.
     ///
@@ -437,7 +437,7 @@ impl Client {
     pub fn create_merchant(&self) -> CreateMerchantCall {
         CreateMerchantCall::new(&self.handle)
     }
-    /// Calls `CreateOpenBankAggregatedSubMerchantRegistration`.
+    /// Calls `CreateOpenBankAggregatedSubMerchantRegistration`; the answer is a [`CreateOpenBankAggregatedSubMerchantRegistrationResponse`].
     ///
     /// Required: `OutRegistrationNo`, `ChannelMerchantId`, `OutSubMerchantId`, `ChannelName`, `OutSubMerchantType`, `OutSubMerchantName`, `LegalPersonInfo`, `BusinessLicenseInfo`, `InterConnectionSubMerchantData`.
     ///
@@ -448,7 +448,7 @@ impl Client {
     ) -> CreateOpenBankAggregatedSubMerchantRegistrationCall {
         CreateOpenBankAggregatedSubMerchantRegistrationCall::new(&self.handle)
     }
-    /// Calls `CreateOpenBankExternalSubMerchantAccountBook`.
+    /// Calls `CreateOpenBankExternalSubMerchantAccountBook`; the answer is a [`CreateOpenBankExternalSubMerchantAccountBookResponse`].
     ///
     /// Required: `OutAccountBookId`, `ChannelMerchantId`, `ChannelSubMerchantId`, `ChannelName`, `PaymentMethod`.
     ///
@@ -459,7 +459,7 @@ impl Client {
     ) -> CreateOpenBankExternalSubMerchantAccountBookCall {
         CreateOpenBankExternalSubMerchantAccountBookCall::new(&self.handle)
     }
-    /// Calls `CreateOpenBankExternalSubMerchantRegistration`.
+    /// Calls `CreateOpenBankExternalSubMerchantRegistration`; the answer is a [`CreateOpenBankExternalSubMerchantRegistrationResponse`].
     ///
     /// Required: `OutRegistrationNo`, `ChannelMerchantId`, `OutSubMerchantId`, `ChannelName`, `PaymentMethod`, `BusinessLicenseNumber`, `OutSubMerchantName`.
     ///
@@ -470,7 +470,7 @@ impl Client {
     ) -> CreateOpenBankExternalSubMerchantRegistrationCall {
         CreateOpenBankExternalSubMerchantRegistrationCall::new(&self.handle)
     }
-    /// Calls `CreateOpenBankGlobalPaymentOrder`.
+    /// Calls `CreateOpenBankGlobalPaymentOrder`; the answer is a [`CreateOpenBankGlobalPaymentOrderResponse`].
     ///
     /// Required: `ChannelMerchantId`, `ChannelName`, `PayType`, `OutOrderId`, `TotalAmount`, `Currency`.
     ///
@@ -481,7 +481,7 @@ impl Client {
     ) -> CreateOpenBankGlobalPaymentOrderCall {
         CreateOpenBankGlobalPaymentOrderCall::new(&self.handle)
     }
-    /// Calls `CreateOpenBankMerchant`.
+    /// Calls `CreateOpenBankMerchant`; the answer is a [`CreateOpenBankMerchantResponse`].
     ///
     /// Required: `OutMerchantId`, `ChannelName`, `OutMerchantName`, `ExternalMerchantInfo`.
     ///
@@ -490,7 +490,7 @@ impl Client {
     pub fn create_open_bank_merchant(&self) -> CreateOpenBankMerchantCall {
         CreateOpenBankMerchantCall::new(&self.handle)
     }
-    /// Calls `CreateOpenBankPaymentOrder`.
+    /// Calls `CreateOpenBankPaymentOrder`; the answer is a [`CreateOpenBankPaymentOrderResponse`].
     ///
     /// Required: `ChannelMerchantId`, `ChannelName`, `PaymentMethod`, `PaymentMode`, `OutOrderId`, `TotalAmount`, `Currency`, `PayerInfo`, `PayeeInfo`.
     ///
@@ -499,7 +499,7 @@ impl Client {
     pub fn create_open_bank_payment_order(&self) -> CreateOpenBankPaymentOrderCall {
         CreateOpenBankPaymentOrderCall::new(&self.handle)
     }
-    /// Calls `CreateOpenBankRechargeOrder`.
+    /// Calls `CreateOpenBankRechargeOrder`; the answer is a [`CreateOpenBankRechargeOrderResponse`].
     ///
     /// Required: `ChannelMerchantId`, `OutOrderId`, `TotalAmount`, `Currency`, `ExpireTime`, `ChannelName`, `PaymentMethod`, `PayeeInfo`, `ChannelSubMerchantId`.
     ///
@@ -508,7 +508,7 @@ impl Client {
     pub fn create_open_bank_recharge_order(&self) -> CreateOpenBankRechargeOrderCall {
         CreateOpenBankRechargeOrderCall::new(&self.handle)
     }
-    /// Calls `CreateOpenBankSubMerchantRateConfigure`.
+    /// Calls `CreateOpenBankSubMerchantRateConfigure`; the answer is a [`CreateOpenBankSubMerchantRateConfigureResponse`].
     ///
     /// Required: `ChannelRegistrationNo`, `OutProductFeeNo`, `ChannelMerchantId`, `ChannelSubMerchantId`, `ChannelName`, `PayType`, `PayChannel`, `FeeMode`, `FeeValue`.
     ///
@@ -519,7 +519,7 @@ impl Client {
     ) -> CreateOpenBankSubMerchantRateConfigureCall {
         CreateOpenBankSubMerchantRateConfigureCall::new(&self.handle)
     }
-    /// Calls `CreateOpenBankUnifiedOrder`.
+    /// Calls `CreateOpenBankUnifiedOrder`; the answer is a [`CreateOpenBankUnifiedOrderResponse`].
     ///
     /// Required: `ChannelMerchantId`, `ChannelName`, `PayType`, `OutOrderId`, `TotalAmount`, `Currency`.
     ///
@@ -528,7 +528,7 @@ impl Client {
     pub fn create_open_bank_unified_order(&self) -> CreateOpenBankUnifiedOrderCall {
         CreateOpenBankUnifiedOrderCall::new(&self.handle)
     }
-    /// Calls `CreateOpenBankVerificationOrder`.
+    /// Calls `CreateOpenBankVerificationOrder`; the answer is a [`CreateOpenBankVerificationOrderResponse`].
     ///
     /// Required: `ChannelMerchantId`, `OutVerificationId`, `VerificationAmount`.
     ///
@@ -539,7 +539,7 @@ impl Client {
     ) -> CreateOpenBankVerificationOrderCall {
         CreateOpenBankVerificationOrderCall::new(&self.handle)
     }
-    /// Calls `CreateOrder`.
+    /// Calls `CreateOrder`; the answer is a [`CreateOrderResponse`].
     ///
     /// Required: `ChannelCode`, `MerchantAppId`, `Amount`, `TraceNo`, `NotifyUrl`, `ReturnUrl`.
     ///
@@ -548,7 +548,7 @@ impl Client {
     pub fn create_order(&self) -> CreateOrderCall {
         CreateOrderCall::new(&self.handle)
     }
-    /// Calls `CreatePayMerchant`.
+    /// Calls `CreatePayMerchant`; the answer is a [`CreatePayMerchantResponse`].
     ///
     /// Required: `PlatformCode`, `ChannelMerchantNo`, `ChannelCheckFlag`, `MerchantName`.
     ///
@@ -557,7 +557,7 @@ impl Client {
     pub fn create_pay_merchant(&self) -> CreatePayMerchantCall {
         CreatePayMerchantCall::new(&self.handle)
     }
-    /// Calls `CreatePayRollPreOrder`.
+    /// Calls `CreatePayRollPreOrder`; the answer is a [`CreatePayRollPreOrderResponse`].
     ///
     /// Required: `OpenId`, `SubMerchantId`, `AuthNumber`, `ProjectName`, `CompanyName`.
     ///
@@ -566,7 +566,7 @@ impl Client {
     pub fn create_pay_roll_pre_order(&self) -> CreatePayRollPreOrderCall {
         CreatePayRollPreOrderCall::new(&self.handle)
     }
-    /// Calls `CreatePayRollPreOrderWithAuth`.
+    /// Calls `CreatePayRollPreOrderWithAuth`; the answer is a [`CreatePayRollPreOrderWithAuthResponse`].
     ///
     /// Required: `OpenId`, `SubMerchantId`, `AuthNumber`, `ProjectName`, `CompanyName`, `UserName`, `IdNo`, `EmploymentType`.
     ///
@@ -577,7 +577,7 @@ impl Client {
     ) -> CreatePayRollPreOrderWithAuthCall {
         CreatePayRollPreOrderWithAuthCall::new(&self.handle)
     }
-    /// Calls `CreatePayRollToken`.
+    /// Calls `CreatePayRollToken`; the answer is a [`CreatePayRollTokenResponse`].
     ///
     /// Required: `OpenId`, `SubMerchantId`, `UserName`, `IdNo`, `EmploymentType`.
     ///
@@ -586,7 +586,7 @@ impl Client {
     pub fn create_pay_roll_token(&self) -> CreatePayRollTokenCall {
         CreatePayRollTokenCall::new(&self.handle)
     }
-    /// Calls `CreateRedInvoice`.
+    /// Calls `CreateRedInvoice`; the answer is a [`CreateRedInvoiceResponse`].
     ///
     /// Required: `InvoicePlatformId`, `Invoices`.
     ///
@@ -595,7 +595,7 @@ impl Client {
     pub fn create_red_invoice(&self) -> CreateRedInvoiceCall {
         CreateRedInvoiceCall::new(&self.handle)
     }
-    /// Calls `CreateRedInvoiceV2`.
+    /// Calls `CreateRedInvoiceV2`; the answer is a [`CreateRedInvoiceV2Response`].
     ///
     /// Required: `InvoicePlatformId`, `OrderId`.
     ///
@@ -604,7 +604,7 @@ impl Client {
     pub fn create_red_invoice_v2(&self) -> CreateRedInvoiceV2Call {
         CreateRedInvoiceV2Call::new(&self.handle)
     }
-    /// Calls `CreateSinglePayment`.
+    /// Calls `CreateSinglePayment`; the answer is a [`CreateSinglePaymentResponse`].
     ///
     /// Required: `TransferType`, `OrderId`, `TransferAmount`, `AnchorId`.
     ///
@@ -613,7 +613,7 @@ impl Client {
     pub fn create_single_payment(&self) -> CreateSinglePaymentCall {
         CreateSinglePaymentCall::new(&self.handle)
     }
-    /// Calls `CreateTransferBatch`.
+    /// Calls `CreateTransferBatch`; the answer is a [`CreateTransferBatchResponse`].
     ///
     /// Required: `MerchantId`, `TransferDetails`, `MerchantAppId`, `MerchantBatchNo`, `BatchName`, `BatchRemark`, `TotalAmount`, `TotalNum`.
     ///
@@ -622,7 +622,7 @@ impl Client {
     pub fn create_transfer_batch(&self) -> CreateTransferBatchCall {
         CreateTransferBatchCall::new(&self.handle)
     }
-    /// Calls `DeduceQuota`.
+    /// Calls `DeduceQuota`; the answer is a [`DeduceQuotaResponse`].
     ///
     /// Required: `AnchorId`, `Amount`, `OrderId`.
     ///
@@ -631,7 +631,7 @@ impl Client {
     pub fn deduce_quota(&self) -> DeduceQuotaCall {
         DeduceQuotaCall::new(&self.handle)
     }
-    /// Calls `DeleteAgentTaxPaymentInfo`.
+    /// Calls `DeleteAgentTaxPaymentInfo`; the answer is a [`DeleteAgentTaxPaymentInfoResponse`].
     ///
     /// Required: `BatchNum`.
     ///
@@ -640,7 +640,7 @@ impl Client {
     pub fn delete_agent_tax_payment_info(&self) -> DeleteAgentTaxPaymentInfoCall {
         DeleteAgentTaxPaymentInfoCall::new(&self.handle)
     }
-    /// Calls `DeleteAgentTaxPaymentInfos`.
+    /// Calls `DeleteAgentTaxPaymentInfos`; the answer is a [`DeleteAgentTaxPaymentInfosResponse`].
     ///
     /// Required: `BatchNum`.
     ///
@@ -649,7 +649,7 @@ impl Client {
     pub fn delete_agent_tax_payment_infos(&self) -> DeleteAgentTaxPaymentInfosCall {
         DeleteAgentTaxPaymentInfosCall::new(&self.handle)
     }
-    /// Calls `DescribeChargeDetail`.
+    /// Calls `DescribeChargeDetail`; the answer is a [`DescribeChargeDetailResponse`].
     ///
     /// Required: `RequestType`, `MerchantCode`, `PayChannel`, `PayChannelSubId`, `OrderId`, `BankAccountNumber`, `AcquiringChannelType`, `PlatformShortNumber`, `MidasSecretId`, `MidasAppId`, `MidasSignature`, `TransSequenceNumber`, `MidasEnvironment`.
     ///
@@ -658,7 +658,7 @@ impl Client {
     pub fn describe_charge_detail(&self) -> DescribeChargeDetailCall {
         DescribeChargeDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeOrderStatus`.
+    /// Calls `DescribeOrderStatus`; the answer is a [`DescribeOrderStatusResponse`].
     ///
     /// Required: `RequestType`, `MerchantCode`, `PayChannel`, `PayChannelSubId`, `OrderId`, `BankAccountNumber`, `PlatformShortNumber`, `QueryType`, `TransSequenceNumber`, `MidasSignature`, `MidasAppId`, `MidasSecretId`, `MidasEnvironment`.
     ///
@@ -667,7 +667,7 @@ impl Client {
     pub fn describe_order_status(&self) -> DescribeOrderStatusCall {
         DescribeOrderStatusCall::new(&self.handle)
     }
-    /// Calls `DistributeAccreditQuery`.
+    /// Calls `DistributeAccreditQuery`; the answer is a [`DistributeAccreditQueryResponse`].
     ///
     /// Required: `OpenId`, `OpenKey`.
     ///
@@ -676,7 +676,7 @@ impl Client {
     pub fn distribute_accredit_query(&self) -> DistributeAccreditQueryCall {
         DistributeAccreditQueryCall::new(&self.handle)
     }
-    /// Calls `DistributeAccreditTlinx`.
+    /// Calls `DistributeAccreditTlinx`; the answer is a [`DistributeAccreditTlinxResponse`].
     ///
     /// Required: `OpenId`, `OpenKey`, `AuthType`.
     ///
@@ -685,7 +685,7 @@ impl Client {
     pub fn distribute_accredit_tlinx(&self) -> DistributeAccreditTlinxCall {
         DistributeAccreditTlinxCall::new(&self.handle)
     }
-    /// Calls `DistributeAddReceiver`.
+    /// Calls `DistributeAddReceiver`; the answer is a [`DistributeAddReceiverResponse`].
     ///
     /// Required: `OpenId`, `OpenKey`, `MerchantNo`.
     ///
@@ -694,7 +694,7 @@ impl Client {
     pub fn distribute_add_receiver(&self) -> DistributeAddReceiverCall {
         DistributeAddReceiverCall::new(&self.handle)
     }
-    /// Calls `DistributeApply`.
+    /// Calls `DistributeApply`; the answer is a [`DistributeApplyResponse`].
     ///
     /// Required: `OpenId`, `OpenKey`, `OutDistributeNo`, `Details`.
     ///
@@ -703,7 +703,7 @@ impl Client {
     pub fn distribute_apply(&self) -> DistributeApplyCall {
         DistributeApplyCall::new(&self.handle)
     }
-    /// Calls `DistributeCancel`.
+    /// Calls `DistributeCancel`; the answer is a [`DistributeCancelResponse`].
     ///
     /// Required: `OpenId`, `OpenKey`, `OrderNo`.
     ///
@@ -712,7 +712,7 @@ impl Client {
     pub fn distribute_cancel(&self) -> DistributeCancelCall {
         DistributeCancelCall::new(&self.handle)
     }
-    /// Calls `DistributeQuery`.
+    /// Calls `DistributeQuery`; the answer is a [`DistributeQueryResponse`].
     ///
     /// Required: `OpenId`, `OpenKey`, `Type`.
     ///
@@ -721,7 +721,7 @@ impl Client {
     pub fn distribute_query(&self) -> DistributeQueryCall {
         DistributeQueryCall::new(&self.handle)
     }
-    /// Calls `DistributeQueryReceiver`.
+    /// Calls `DistributeQueryReceiver`; the answer is a [`DistributeQueryReceiverResponse`].
     ///
     /// Required: `OpenId`, `OpenKey`.
     ///
@@ -730,7 +730,7 @@ impl Client {
     pub fn distribute_query_receiver(&self) -> DistributeQueryReceiverCall {
         DistributeQueryReceiverCall::new(&self.handle)
     }
-    /// Calls `DistributeRemoveReceiver`.
+    /// Calls `DistributeRemoveReceiver`; the answer is a [`DistributeRemoveReceiverResponse`].
     ///
     /// Required: `OpenId`, `OpenKey`, `MerchantNo`.
     ///
@@ -739,7 +739,7 @@ impl Client {
     pub fn distribute_remove_receiver(&self) -> DistributeRemoveReceiverCall {
         DistributeRemoveReceiverCall::new(&self.handle)
     }
-    /// Calls `DownloadBill`.
+    /// Calls `DownloadBill`; the answer is a [`DownloadBillResponse`].
     ///
     /// Required: `StateDate`, `MidasAppId`, `MidasSecretId`, `MidasSignature`.
     ///
@@ -748,7 +748,7 @@ impl Client {
     pub fn download_bill(&self) -> DownloadBillCall {
         DownloadBillCall::new(&self.handle)
     }
-    /// Calls `DownloadOrgFile`.
+    /// Calls `DownloadOrgFile`; the answer is a [`DownloadOrgFileResponse`].
     ///
     /// Required: `OpenId`, `OpenKey`.
     ///
@@ -757,7 +757,7 @@ impl Client {
     pub fn download_org_file(&self) -> DownloadOrgFileCall {
         DownloadOrgFileCall::new(&self.handle)
     }
-    /// Calls `DownloadReconciliationUrl`.
+    /// Calls `DownloadReconciliationUrl`; the answer is a [`DownloadReconciliationUrlResponse`].
     ///
     /// Required: `MainAppId`, `AppCode`, `BillDate`.
     ///
@@ -766,7 +766,7 @@ impl Client {
     pub fn download_reconciliation_url(&self) -> DownloadReconciliationUrlCall {
         DownloadReconciliationUrlCall::new(&self.handle)
     }
-    /// Calls `ExecuteMemberTransaction`.
+    /// Calls `ExecuteMemberTransaction`; the answer is a [`ExecuteMemberTransactionResponse`].
     ///
     /// Required: `RequestType`, `MerchantCode`, `PayChannel`, `PayChannelSubId`, `OutTransNetMemberCode`, `OutSubAccountName`, `InSubAccountName`, `OutSubAccountNumber`, `InSubAccountNumber`, `BankAccountNumber`, `CurrencyUnit`, `CurrencyType`, `CurrencyAmount`, `OrderId`, `MidasAppId`, `MidasSecretId`, `MidasSignature`, `TransSequenceNumber`, `InTransNetMemberCode`, `MidasEnvironment`.
     ///
@@ -775,7 +775,7 @@ impl Client {
     pub fn execute_member_transaction(&self) -> ExecuteMemberTransactionCall {
         ExecuteMemberTransactionCall::new(&self.handle)
     }
-    /// Calls `FreezeFlexBalance`.
+    /// Calls `FreezeFlexBalance`; the answer is a [`FreezeFlexBalanceResponse`].
     ///
     /// Required: `PayeeId`, `AmountBeforeTax`, `IncomeType`, `OutOrderId`, `OperationType`.
     ///
@@ -784,7 +784,7 @@ impl Client {
     pub fn freeze_flex_balance(&self) -> FreezeFlexBalanceCall {
         FreezeFlexBalanceCall::new(&self.handle)
     }
-    /// Calls `GetBillDownloadUrl`.
+    /// Calls `GetBillDownloadUrl`; the answer is a [`GetBillDownloadUrlResponse`].
     ///
     /// Required: `OpenId`, `OpenKey`, `Day`.
     ///
@@ -793,7 +793,7 @@ impl Client {
     pub fn get_bill_download_url(&self) -> GetBillDownloadUrlCall {
         GetBillDownloadUrlCall::new(&self.handle)
     }
-    /// Calls `GetDistributeBillDownloadUrl`.
+    /// Calls `GetDistributeBillDownloadUrl`; the answer is a [`GetDistributeBillDownloadUrlResponse`].
     ///
     /// Required: `OpenId`, `OpenKey`, `Day`.
     ///
@@ -802,7 +802,7 @@ impl Client {
     pub fn get_distribute_bill_download_url(&self) -> GetDistributeBillDownloadUrlCall {
         GetDistributeBillDownloadUrlCall::new(&self.handle)
     }
-    /// Calls `GetPayRollAuth`.
+    /// Calls `GetPayRollAuth`; the answer is a [`GetPayRollAuthResponse`].
     ///
     /// Required: `OpenId`, `SubMerchantId`.
     ///
@@ -811,7 +811,7 @@ impl Client {
     pub fn get_pay_roll_auth(&self) -> GetPayRollAuthCall {
         GetPayRollAuthCall::new(&self.handle)
     }
-    /// Calls `GetPayRollAuthList`.
+    /// Calls `GetPayRollAuthList`; the answer is a [`GetPayRollAuthListResponse`].
     ///
     /// Required: `OpenId`, `SubMerchantId`, `AuthDate`, `Offset`, `Limit`.
     ///
@@ -820,7 +820,7 @@ impl Client {
     pub fn get_pay_roll_auth_list(&self) -> GetPayRollAuthListCall {
         GetPayRollAuthListCall::new(&self.handle)
     }
-    /// Calls `GetPayRollAuthResult`.
+    /// Calls `GetPayRollAuthResult`; the answer is a [`GetPayRollAuthResultResponse`].
     ///
     /// Required: `AuthNumber`, `SubMerchantId`.
     ///
@@ -829,7 +829,7 @@ impl Client {
     pub fn get_pay_roll_auth_result(&self) -> GetPayRollAuthResultCall {
         GetPayRollAuthResultCall::new(&self.handle)
     }
-    /// Calls `MigrateOrderRefund`.
+    /// Calls `MigrateOrderRefund`; the answer is a [`MigrateOrderRefundResponse`].
     ///
     /// Required: `MerchantId`, `PayChannel`, `PayOrderId`, `RefundOrderId`, `RefundAmt`, `ThirdChannelOrderId`.
     ///
@@ -838,7 +838,7 @@ impl Client {
     pub fn migrate_order_refund(&self) -> MigrateOrderRefundCall {
         MigrateOrderRefundCall::new(&self.handle)
     }
-    /// Calls `MigrateOrderRefundQuery`.
+    /// Calls `MigrateOrderRefundQuery`; the answer is a [`MigrateOrderRefundQueryResponse`].
     ///
     /// Required: `MerchantId`, `PayChannel`, `RefundOrderId`, `TradeSerialNo`.
     ///
@@ -847,7 +847,7 @@ impl Client {
     pub fn migrate_order_refund_query(&self) -> MigrateOrderRefundQueryCall {
         MigrateOrderRefundQueryCall::new(&self.handle)
     }
-    /// Calls `ModifyAgentTaxPaymentInfo`.
+    /// Calls `ModifyAgentTaxPaymentInfo`; the answer is a [`ModifyAgentTaxPaymentInfoResponse`].
     ///
     /// Required: `BatchNum`, `RawElectronicCertUrl`.
     ///
@@ -856,7 +856,7 @@ impl Client {
     pub fn modify_agent_tax_payment_info(&self) -> ModifyAgentTaxPaymentInfoCall {
         ModifyAgentTaxPaymentInfoCall::new(&self.handle)
     }
-    /// Calls `ModifyBindedAccount`.
+    /// Calls `ModifyBindedAccount`; the answer is a [`ModifyBindedAccountResponse`].
     ///
     /// Required: `AnchorId`, `TransferType`, `AccountNo`, `PhoneNum`.
     ///
@@ -865,7 +865,7 @@ impl Client {
     pub fn modify_binded_account(&self) -> ModifyBindedAccountCall {
         ModifyBindedAccountCall::new(&self.handle)
     }
-    /// Calls `ModifyFlexFundingAccount`.
+    /// Calls `ModifyFlexFundingAccount`; the answer is a [`ModifyFlexFundingAccountResponse`].
     ///
     /// Required: `PayeeId`, `FundingAccountBindSerialNo`, `FundingAccountType`, `PhoneNo`, `FundingAccountName`, `FundingAccountNo`.
     ///
@@ -874,7 +874,7 @@ impl Client {
     pub fn modify_flex_funding_account(&self) -> ModifyFlexFundingAccountCall {
         ModifyFlexFundingAccountCall::new(&self.handle)
     }
-    /// Calls `ModifyFlexPayeeAccountRightStatus`.
+    /// Calls `ModifyFlexPayeeAccountRightStatus`; the answer is a [`ModifyFlexPayeeAccountRightStatusResponse`].
     ///
     /// Required: `PayeeId`, `AccountRightType`, `AccountRightStatus`.
     ///
@@ -885,7 +885,7 @@ impl Client {
     ) -> ModifyFlexPayeeAccountRightStatusCall {
         ModifyFlexPayeeAccountRightStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyMerchant`.
+    /// Calls `ModifyMerchant`; the answer is a [`ModifyMerchantResponse`].
     ///
     /// Required: `MerchantAppId`, `MerchantName`, `BusinessPayFlag`.
     ///
@@ -894,7 +894,7 @@ impl Client {
     pub fn modify_merchant(&self) -> ModifyMerchantCall {
         ModifyMerchantCall::new(&self.handle)
     }
-    /// Calls `ModifyMntMbrBindRelateAcctBankCode`.
+    /// Calls `ModifyMntMbrBindRelateAcctBankCode`; the answer is a [`ModifyMntMbrBindRelateAcctBankCodeResponse`].
     ///
     /// Required: `MrchCode`, `SubAcctNo`, `MemberBindAcctNo`, `AcctOpenBranchName`.
     ///
@@ -905,7 +905,7 @@ impl Client {
     ) -> ModifyMntMbrBindRelateAcctBankCodeCall {
         ModifyMntMbrBindRelateAcctBankCodeCall::new(&self.handle)
     }
-    /// Calls `QueryAcctBinding`.
+    /// Calls `QueryAcctBinding`; the answer is a [`QueryAcctBindingResponse`].
     ///
     /// Required: `MidasAppId`, `SubAppId`, `MidasSecretId`, `MidasSignature`.
     ///
@@ -914,7 +914,7 @@ impl Client {
     pub fn query_acct_binding(&self) -> QueryAcctBindingCall {
         QueryAcctBindingCall::new(&self.handle)
     }
-    /// Calls `QueryAcctInfo`.
+    /// Calls `QueryAcctInfo`; the answer is a [`QueryAcctInfoResponse`].
     ///
     /// Required: `MidasAppId`, `SubMchId`, `MidasSecretId`, `MidasSignature`.
     ///
@@ -923,7 +923,7 @@ impl Client {
     pub fn query_acct_info(&self) -> QueryAcctInfoCall {
         QueryAcctInfoCall::new(&self.handle)
     }
-    /// Calls `QueryAcctInfoList`.
+    /// Calls `QueryAcctInfoList`; the answer is a [`QueryAcctInfoListResponse`].
     ///
     /// Required: `MidasAppId`, `QueryAcctBeginTime`, `QueryAcctEndTime`, `PageOffset`, `MidasSecretId`, `MidasSignature`.
     ///
@@ -932,7 +932,7 @@ impl Client {
     pub fn query_acct_info_list(&self) -> QueryAcctInfoListCall {
         QueryAcctInfoListCall::new(&self.handle)
     }
-    /// Calls `QueryAgentStatements`.
+    /// Calls `QueryAgentStatements`; the answer is a [`QueryAgentStatementsResponse`].
     ///
     /// Required: `Date`, `Type`.
     ///
@@ -941,7 +941,7 @@ impl Client {
     pub fn query_agent_statements(&self) -> QueryAgentStatementsCall {
         QueryAgentStatementsCall::new(&self.handle)
     }
-    /// Calls `QueryAgentTaxPaymentBatch`.
+    /// Calls `QueryAgentTaxPaymentBatch`; the answer is a [`QueryAgentTaxPaymentBatchResponse`].
     ///
     /// Required: `BatchNum`.
     ///
@@ -950,7 +950,7 @@ impl Client {
     pub fn query_agent_tax_payment_batch(&self) -> QueryAgentTaxPaymentBatchCall {
         QueryAgentTaxPaymentBatchCall::new(&self.handle)
     }
-    /// Calls `QueryAnchorContractInfo`.
+    /// Calls `QueryAnchorContractInfo`; the answer is a [`QueryAnchorContractInfoResponse`].
     ///
     /// Required: `BeginTime`, `EndTime`.
     ///
@@ -959,7 +959,7 @@ impl Client {
     pub fn query_anchor_contract_info(&self) -> QueryAnchorContractInfoCall {
         QueryAnchorContractInfoCall::new(&self.handle)
     }
-    /// Calls `QueryApplicationMaterial`.
+    /// Calls `QueryApplicationMaterial`; the answer is a [`QueryApplicationMaterialResponse`].
     ///
     /// Required: `DeclareId`.
     ///
@@ -968,7 +968,7 @@ impl Client {
     pub fn query_application_material(&self) -> QueryApplicationMaterialCall {
         QueryApplicationMaterialCall::new(&self.handle)
     }
-    /// Calls `QueryAssignment`.
+    /// Calls `QueryAssignment`; the answer is a [`QueryAssignmentResponse`].
     ///
     /// Required: `AnchorId`.
     ///
@@ -977,7 +977,7 @@ impl Client {
     pub fn query_assignment(&self) -> QueryAssignmentCall {
         QueryAssignmentCall::new(&self.handle)
     }
-    /// Calls `QueryBalance`.
+    /// Calls `QueryBalance`; the answer is a [`QueryBalanceResponse`].
     ///
     /// Required: `MidasAppId`, `SubAppId`, `QueryFlag`, `PageOffset`, `MidasSecretId`, `MidasSignature`.
     ///
@@ -986,7 +986,7 @@ impl Client {
     pub fn query_balance(&self) -> QueryBalanceCall {
         QueryBalanceCall::new(&self.handle)
     }
-    /// Calls `QueryBankClear`.
+    /// Calls `QueryBankClear`; the answer is a [`QueryBankClearResponse`].
     ///
     /// Required: `MrchCode`, `FunctionFlag`, `PageNum`.
     ///
@@ -995,7 +995,7 @@ impl Client {
     pub fn query_bank_clear(&self) -> QueryBankClearCall {
         QueryBankClearCall::new(&self.handle)
     }
-    /// Calls `QueryBankTransactionDetails`.
+    /// Calls `QueryBankTransactionDetails`; the answer is a [`QueryBankTransactionDetailsResponse`].
     ///
     /// Required: `MrchCode`, `FunctionFlag`, `SubAcctNo`, `QueryFlag`, `PageNum`.
     ///
@@ -1004,7 +1004,7 @@ impl Client {
     pub fn query_bank_transaction_details(&self) -> QueryBankTransactionDetailsCall {
         QueryBankTransactionDetailsCall::new(&self.handle)
     }
-    /// Calls `QueryBankWithdrawCashDetails`.
+    /// Calls `QueryBankWithdrawCashDetails`; the answer is a [`QueryBankWithdrawCashDetailsResponse`].
     ///
     /// Required: `MrchCode`, `FunctionFlag`, `SubAcctNo`, `QueryFlag`, `PageNum`.
     ///
@@ -1013,7 +1013,7 @@ impl Client {
     pub fn query_bank_withdraw_cash_details(&self) -> QueryBankWithdrawCashDetailsCall {
         QueryBankWithdrawCashDetailsCall::new(&self.handle)
     }
-    /// Calls `QueryBatchPaymentResult`.
+    /// Calls `QueryBatchPaymentResult`; the answer is a [`QueryBatchPaymentResultResponse`].
     ///
     /// Required: `BatchId`.
     ///
@@ -1022,7 +1022,7 @@ impl Client {
     pub fn query_batch_payment_result(&self) -> QueryBatchPaymentResultCall {
         QueryBatchPaymentResultCall::new(&self.handle)
     }
-    /// Calls `QueryBillDownloadURL`.
+    /// Calls `QueryBillDownloadURL`; the answer is a [`QueryBillDownloadURLResponse`].
     ///
     /// Required: `MerchantId`, `TransferType`, `BillDate`.
     ///
@@ -1031,7 +1031,7 @@ impl Client {
     pub fn query_bill_download_url(&self) -> QueryBillDownloadURLCall {
         QueryBillDownloadURLCall::new(&self.handle)
     }
-    /// Calls `QueryCityCode`.
+    /// Calls `QueryCityCode`; the answer is a [`QueryCityCodeResponse`].
     ///
     /// Required: `OpenId`, `OpenKey`.
     ///
@@ -1040,7 +1040,7 @@ impl Client {
     pub fn query_city_code(&self) -> QueryCityCodeCall {
         QueryCityCodeCall::new(&self.handle)
     }
-    /// Calls `QueryCloudChannelData`.
+    /// Calls `QueryCloudChannelData`; the answer is a [`QueryCloudChannelDataResponse`].
     ///
     /// Required: `MidasAppId`, `OutOrderNo`, `ExternalChannelDataType`.
     ///
@@ -1049,7 +1049,7 @@ impl Client {
     pub fn query_cloud_channel_data(&self) -> QueryCloudChannelDataCall {
         QueryCloudChannelDataCall::new(&self.handle)
     }
-    /// Calls `QueryCloudOrder`.
+    /// Calls `QueryCloudOrder`; the answer is a [`QueryCloudOrderResponse`].
     ///
     /// Required: `MidasAppId`, `UserId`, `Type`.
     ///
@@ -1058,7 +1058,7 @@ impl Client {
     pub fn query_cloud_order(&self) -> QueryCloudOrderCall {
         QueryCloudOrderCall::new(&self.handle)
     }
-    /// Calls `QueryCloudRefundOrder`.
+    /// Calls `QueryCloudRefundOrder`; the answer is a [`QueryCloudRefundOrderResponse`].
     ///
     /// Required: `MidasAppId`, `UserId`, `RefundId`.
     ///
@@ -1067,7 +1067,7 @@ impl Client {
     pub fn query_cloud_refund_order(&self) -> QueryCloudRefundOrderCall {
         QueryCloudRefundOrderCall::new(&self.handle)
     }
-    /// Calls `QueryCommonTransferRecharge`.
+    /// Calls `QueryCommonTransferRecharge`; the answer is a [`QueryCommonTransferRechargeResponse`].
     ///
     /// Required: `MrchCode`, `FunctionFlag`, `StartDate`, `EndDate`, `PageNum`.
     ///
@@ -1076,7 +1076,7 @@ impl Client {
     pub fn query_common_transfer_recharge(&self) -> QueryCommonTransferRechargeCall {
         QueryCommonTransferRechargeCall::new(&self.handle)
     }
-    /// Calls `QueryCompanyTitle`.
+    /// Calls `QueryCompanyTitle`; the answer is a [`QueryCompanyTitleResponse`].
     ///
     /// Required: `CompanyTitleKeyword`, `InvoicePlatformId`, `SellerTaxpayerNum`.
     ///
@@ -1085,7 +1085,7 @@ impl Client {
     pub fn query_company_title(&self) -> QueryCompanyTitleCall {
         QueryCompanyTitleCall::new(&self.handle)
     }
-    /// Calls `QueryContract`.
+    /// Calls `QueryContract`; the answer is a [`QueryContractResponse`].
     ///
     /// Required: `MidasAppId`, `UserId`, `Channel`, `ContractQueryMode`, `MidasSignature`, `MidasSecretId`.
     ///
@@ -1094,7 +1094,7 @@ impl Client {
     pub fn query_contract(&self) -> QueryContractCall {
         QueryContractCall::new(&self.handle)
     }
-    /// Calls `QueryContractPayFee`.
+    /// Calls `QueryContractPayFee`; the answer is a [`QueryContractPayFeeResponse`].
     ///
     /// Required: `OpenId`, `OpenKey`, `PaymentId`.
     ///
@@ -1103,7 +1103,7 @@ impl Client {
     pub fn query_contract_pay_fee(&self) -> QueryContractPayFeeCall {
         QueryContractPayFeeCall::new(&self.handle)
     }
-    /// Calls `QueryContractPayWayList`.
+    /// Calls `QueryContractPayWayList`; the answer is a [`QueryContractPayWayListResponse`].
     ///
     /// Required: `OpenId`, `OpenKey`.
     ///
@@ -1112,7 +1112,7 @@ impl Client {
     pub fn query_contract_pay_way_list(&self) -> QueryContractPayWayListCall {
         QueryContractPayWayListCall::new(&self.handle)
     }
-    /// Calls `QueryContractRelateShop`.
+    /// Calls `QueryContractRelateShop`; the answer is a [`QueryContractRelateShopResponse`].
     ///
     /// Required: `OpenId`, `OpenKey`, `ContractId`.
     ///
@@ -1121,7 +1121,7 @@ impl Client {
     pub fn query_contract_relate_shop(&self) -> QueryContractRelateShopCall {
         QueryContractRelateShopCall::new(&self.handle)
     }
-    /// Calls `QueryCustAcctIdBalance`.
+    /// Calls `QueryCustAcctIdBalance`; the answer is a [`QueryCustAcctIdBalanceResponse`].
     ///
     /// Required: `MrchCode`, `QueryFlag`, `PageNum`.
     ///
@@ -1130,7 +1130,7 @@ impl Client {
     pub fn query_cust_acct_id_balance(&self) -> QueryCustAcctIdBalanceCall {
         QueryCustAcctIdBalanceCall::new(&self.handle)
     }
-    /// Calls `QueryDownloadBillURL`.
+    /// Calls `QueryDownloadBillURL`; the answer is a [`QueryDownloadBillURLResponse`].
     ///
     /// Required: `MerchantAppId`, `ChannelCode`, `BillDate`.
     ///
@@ -1139,7 +1139,7 @@ impl Client {
     pub fn query_download_bill_url(&self) -> QueryDownloadBillURLCall {
         QueryDownloadBillURLCall::new(&self.handle)
     }
-    /// Calls `QueryExceedingInfo`.
+    /// Calls `QueryExceedingInfo`; the answer is a [`QueryExceedingInfoResponse`].
     ///
     /// Required: `TimeStr`.
     ///
@@ -1148,7 +1148,7 @@ impl Client {
     pub fn query_exceeding_info(&self) -> QueryExceedingInfoCall {
         QueryExceedingInfoCall::new(&self.handle)
     }
-    /// Calls `QueryExchangeRate`.
+    /// Calls `QueryExchangeRate`; the answer is a [`QueryExchangeRateResponse`].
     ///
     /// Required: `SourceCurrency`.
     ///
@@ -1157,7 +1157,7 @@ impl Client {
     pub fn query_exchange_rate(&self) -> QueryExchangeRateCall {
         QueryExchangeRateCall::new(&self.handle)
     }
-    /// Calls `QueryFinancialDataUrl`.
+    /// Calls `QueryFinancialDataUrl`; the answer is a [`QueryFinancialDataUrlResponse`].
     ///
     /// Required: `EndTime`, `StartTime`, `DataType`.
     ///
@@ -1166,7 +1166,7 @@ impl Client {
     pub fn query_financial_data_url(&self) -> QueryFinancialDataUrlCall {
         QueryFinancialDataUrlCall::new(&self.handle)
     }
-    /// Calls `QueryFlexAmountBeforeTax`.
+    /// Calls `QueryFlexAmountBeforeTax`; the answer is a [`QueryFlexAmountBeforeTaxResponse`].
     ///
     /// Required: `PayeeId`, `IncomeType`, `AmountAfterTax`.
     ///
@@ -1175,7 +1175,7 @@ impl Client {
     pub fn query_flex_amount_before_tax(&self) -> QueryFlexAmountBeforeTaxCall {
         QueryFlexAmountBeforeTaxCall::new(&self.handle)
     }
-    /// Calls `QueryFlexBillDownloadUrl`.
+    /// Calls `QueryFlexBillDownloadUrl`; the answer is a [`QueryFlexBillDownloadUrlResponse`].
     ///
     /// Required: `BillDate`, `BillType`.
     ///
@@ -1184,7 +1184,7 @@ impl Client {
     pub fn query_flex_bill_download_url(&self) -> QueryFlexBillDownloadUrlCall {
         QueryFlexBillDownloadUrlCall::new(&self.handle)
     }
-    /// Calls `QueryFlexFreezeOrderList`.
+    /// Calls `QueryFlexFreezeOrderList`; the answer is a [`QueryFlexFreezeOrderListResponse`].
     ///
     /// Required: `PayeeId`, `OperationType`, `StartTime`, `EndTime`, `PageNumber`.
     ///
@@ -1193,7 +1193,7 @@ impl Client {
     pub fn query_flex_freeze_order_list(&self) -> QueryFlexFreezeOrderListCall {
         QueryFlexFreezeOrderListCall::new(&self.handle)
     }
-    /// Calls `QueryFlexOrderSummaryList`.
+    /// Calls `QueryFlexOrderSummaryList`; the answer is a [`QueryFlexOrderSummaryListResponse`].
     ///
     /// Required: `SummaryDate`, `PageNumber`, `OrderType`.
     ///
@@ -1202,7 +1202,7 @@ impl Client {
     pub fn query_flex_order_summary_list(&self) -> QueryFlexOrderSummaryListCall {
         QueryFlexOrderSummaryListCall::new(&self.handle)
     }
-    /// Calls `QueryFlexPayeeAccountBalance`.
+    /// Calls `QueryFlexPayeeAccountBalance`; the answer is a [`QueryFlexPayeeAccountBalanceResponse`].
     ///
     /// Required: `PayeeId`, `IncomeType`.
     ///
@@ -1211,14 +1211,14 @@ impl Client {
     pub fn query_flex_payee_account_balance(&self) -> QueryFlexPayeeAccountBalanceCall {
         QueryFlexPayeeAccountBalanceCall::new(&self.handle)
     }
-    /// Calls `QueryFlexPayeeAccountInfo`.
+    /// Calls `QueryFlexPayeeAccountInfo`; the answer is a [`QueryFlexPayeeAccountInfoResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cpdp&Version=2019-08-20&Action=QueryFlexPayeeAccountInfo)
     #[inline]
     pub fn query_flex_payee_account_info(&self) -> QueryFlexPayeeAccountInfoCall {
         QueryFlexPayeeAccountInfoCall::new(&self.handle)
     }
-    /// Calls `QueryFlexPayeeAccountList`.
+    /// Calls `QueryFlexPayeeAccountList`; the answer is a [`QueryFlexPayeeAccountListResponse`].
     ///
     /// Required: `PropertyInfo`.
     ///
@@ -1227,14 +1227,14 @@ impl Client {
     pub fn query_flex_payee_account_list(&self) -> QueryFlexPayeeAccountListCall {
         QueryFlexPayeeAccountListCall::new(&self.handle)
     }
-    /// Calls `QueryFlexPayeeInfo`.
+    /// Calls `QueryFlexPayeeInfo`; the answer is a [`QueryFlexPayeeInfoResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cpdp&Version=2019-08-20&Action=QueryFlexPayeeInfo)
     #[inline]
     pub fn query_flex_payee_info(&self) -> QueryFlexPayeeInfoCall {
         QueryFlexPayeeInfoCall::new(&self.handle)
     }
-    /// Calls `QueryFlexPaymentOrderList`.
+    /// Calls `QueryFlexPaymentOrderList`; the answer is a [`QueryFlexPaymentOrderListResponse`].
     ///
     /// Required: `StartTime`, `EndTime`, `PageNumber`.
     ///
@@ -1243,14 +1243,14 @@ impl Client {
     pub fn query_flex_payment_order_list(&self) -> QueryFlexPaymentOrderListCall {
         QueryFlexPaymentOrderListCall::new(&self.handle)
     }
-    /// Calls `QueryFlexPaymentOrderStatus`.
+    /// Calls `QueryFlexPaymentOrderStatus`; the answer is a [`QueryFlexPaymentOrderStatusResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cpdp&Version=2019-08-20&Action=QueryFlexPaymentOrderStatus)
     #[inline]
     pub fn query_flex_payment_order_status(&self) -> QueryFlexPaymentOrderStatusCall {
         QueryFlexPaymentOrderStatusCall::new(&self.handle)
     }
-    /// Calls `QueryFlexPlatformAccountBalance`.
+    /// Calls `QueryFlexPlatformAccountBalance`; the answer is a [`QueryFlexPlatformAccountBalanceResponse`].
     ///
     /// Required: `IncomeType`.
     ///
@@ -1261,7 +1261,7 @@ impl Client {
     ) -> QueryFlexPlatformAccountBalanceCall {
         QueryFlexPlatformAccountBalanceCall::new(&self.handle)
     }
-    /// Calls `QueryFlexServiceProviderAccountBalance`.
+    /// Calls `QueryFlexServiceProviderAccountBalance`; the answer is a [`QueryFlexServiceProviderAccountBalanceResponse`].
     ///
     /// Required: `ServiceProviderId`.
     ///
@@ -1272,7 +1272,7 @@ impl Client {
     ) -> QueryFlexServiceProviderAccountBalanceCall {
         QueryFlexServiceProviderAccountBalanceCall::new(&self.handle)
     }
-    /// Calls `QueryFlexSettlementOrderList`.
+    /// Calls `QueryFlexSettlementOrderList`; the answer is a [`QueryFlexSettlementOrderListResponse`].
     ///
     /// Required: `PayeeId`, `StartTime`, `EndTime`, `PageNumber`.
     ///
@@ -1281,7 +1281,7 @@ impl Client {
     pub fn query_flex_settlement_order_list(&self) -> QueryFlexSettlementOrderListCall {
         QueryFlexSettlementOrderListCall::new(&self.handle)
     }
-    /// Calls `QueryFlexWechatAuthResult`.
+    /// Calls `QueryFlexWechatAuthResult`; the answer is a [`QueryFlexWechatAuthResultResponse`].
     ///
     /// Required: `AuthNo`.
     ///
@@ -1290,7 +1290,7 @@ impl Client {
     pub fn query_flex_wechat_auth_result(&self) -> QueryFlexWechatAuthResultCall {
         QueryFlexWechatAuthResultCall::new(&self.handle)
     }
-    /// Calls `QueryFundsTransactionDetails`.
+    /// Calls `QueryFundsTransactionDetails`; the answer is a [`QueryFundsTransactionDetailsResponse`].
     ///
     /// Required: `QueryDateType`, `QueryTranType`, `BankAccountNumber`, `SubAccountNumber`, `PageOffSet`.
     ///
@@ -1299,7 +1299,7 @@ impl Client {
     pub fn query_funds_transaction_details(&self) -> QueryFundsTransactionDetailsCall {
         QueryFundsTransactionDetailsCall::new(&self.handle)
     }
-    /// Calls `QueryInvoice`.
+    /// Calls `QueryInvoice`; the answer is a [`QueryInvoiceResponse`].
     ///
     /// Required: `InvoicePlatformId`, `OrderId`.
     ///
@@ -1308,7 +1308,7 @@ impl Client {
     pub fn query_invoice(&self) -> QueryInvoiceCall {
         QueryInvoiceCall::new(&self.handle)
     }
-    /// Calls `QueryInvoiceV2`.
+    /// Calls `QueryInvoiceV2`; the answer is a [`QueryInvoiceV2Response`].
     ///
     /// Required: `InvoicePlatformId`, `OrderId`.
     ///
@@ -1317,7 +1317,7 @@ impl Client {
     pub fn query_invoice_v2(&self) -> QueryInvoiceV2Call {
         QueryInvoiceV2Call::new(&self.handle)
     }
-    /// Calls `QueryMaliciousRegistration`.
+    /// Calls `QueryMaliciousRegistration`; the answer is a [`QueryMaliciousRegistrationResponse`].
     ///
     /// Required: `MerchantId`, `MerchantName`, `CompanyName`, `RegAddress`, `RegTime`.
     ///
@@ -1326,7 +1326,7 @@ impl Client {
     pub fn query_malicious_registration(&self) -> QueryMaliciousRegistrationCall {
         QueryMaliciousRegistrationCall::new(&self.handle)
     }
-    /// Calls `QueryMemberBind`.
+    /// Calls `QueryMemberBind`; the answer is a [`QueryMemberBindResponse`].
     ///
     /// Required: `MrchCode`, `QueryFlag`, `PageNum`.
     ///
@@ -1335,7 +1335,7 @@ impl Client {
     pub fn query_member_bind(&self) -> QueryMemberBindCall {
         QueryMemberBindCall::new(&self.handle)
     }
-    /// Calls `QueryMemberTransaction`.
+    /// Calls `QueryMemberTransaction`; the answer is a [`QueryMemberTransactionResponse`].
     ///
     /// Required: `MrchCode`, `FunctionFlag`, `OutSubAcctNo`, `OutMemberCode`, `OutSubAcctName`, `InSubAcctNo`, `InMemberCode`, `InSubAcctName`, `TranAmt`, `TranFee`, `TranType`, `Ccy`.
     ///
@@ -1344,7 +1344,7 @@ impl Client {
     pub fn query_member_transaction(&self) -> QueryMemberTransactionCall {
         QueryMemberTransactionCall::new(&self.handle)
     }
-    /// Calls `QueryMemberTransactionDetails`.
+    /// Calls `QueryMemberTransactionDetails`; the answer is a [`QueryMemberTransactionDetailsResponse`].
     ///
     /// Required: `QueryDateType`, `QueryTranType`, `BankAccountNumber`, `SubAccountNumber`, `PageOffSet`.
     ///
@@ -1353,7 +1353,7 @@ impl Client {
     pub fn query_member_transaction_details(&self) -> QueryMemberTransactionDetailsCall {
         QueryMemberTransactionDetailsCall::new(&self.handle)
     }
-    /// Calls `QueryMerchant`.
+    /// Calls `QueryMerchant`; the answer is a [`QueryMerchantResponse`].
     ///
     /// Required: `MerchantAppId`.
     ///
@@ -1362,7 +1362,7 @@ impl Client {
     pub fn query_merchant(&self) -> QueryMerchantCall {
         QueryMerchantCall::new(&self.handle)
     }
-    /// Calls `QueryMerchantBalance`.
+    /// Calls `QueryMerchantBalance`; the answer is a [`QueryMerchantBalanceResponse`].
     ///
     /// Required: `Currency`.
     ///
@@ -1371,7 +1371,7 @@ impl Client {
     pub fn query_merchant_balance(&self) -> QueryMerchantBalanceCall {
         QueryMerchantBalanceCall::new(&self.handle)
     }
-    /// Calls `QueryMerchantClassification`.
+    /// Calls `QueryMerchantClassification`; the answer is a [`QueryMerchantClassificationResponse`].
     ///
     /// Required: `OpenId`, `OpenKey`.
     ///
@@ -1380,7 +1380,7 @@ impl Client {
     pub fn query_merchant_classification(&self) -> QueryMerchantClassificationCall {
         QueryMerchantClassificationCall::new(&self.handle)
     }
-    /// Calls `QueryMerchantInfoForManagement`.
+    /// Calls `QueryMerchantInfoForManagement`; the answer is a [`QueryMerchantInfoForManagementResponse`].
     ///
     /// Required: `InvoicePlatformId`, `Offset`, `Limit`.
     ///
@@ -1391,7 +1391,7 @@ impl Client {
     ) -> QueryMerchantInfoForManagementCall {
         QueryMerchantInfoForManagementCall::new(&self.handle)
     }
-    /// Calls `QueryMerchantOrder`.
+    /// Calls `QueryMerchantOrder`; the answer is a [`QueryMerchantOrderResponse`].
     ///
     /// Required: `MerchantAppId`, `OrderNo`.
     ///
@@ -1400,7 +1400,7 @@ impl Client {
     pub fn query_merchant_order(&self) -> QueryMerchantOrderCall {
         QueryMerchantOrderCall::new(&self.handle)
     }
-    /// Calls `QueryMerchantPayWayList`.
+    /// Calls `QueryMerchantPayWayList`; the answer is a [`QueryMerchantPayWayListResponse`].
     ///
     /// Required: `OpenId`, `OpenKey`, `PayType`.
     ///
@@ -1409,7 +1409,7 @@ impl Client {
     pub fn query_merchant_pay_way_list(&self) -> QueryMerchantPayWayListCall {
         QueryMerchantPayWayListCall::new(&self.handle)
     }
-    /// Calls `QueryOpenBankBankAccountBalance`.
+    /// Calls `QueryOpenBankBankAccountBalance`; the answer is a [`QueryOpenBankBankAccountBalanceResponse`].
     ///
     /// Required: `ChannelMerchantId`, `ChannelSubMerchantId`, `ChannelName`, `PaymentMethod`, `BindSerialNo`.
     ///
@@ -1420,7 +1420,7 @@ impl Client {
     ) -> QueryOpenBankBankAccountBalanceCall {
         QueryOpenBankBankAccountBalanceCall::new(&self.handle)
     }
-    /// Calls `QueryOpenBankBankBranchList`.
+    /// Calls `QueryOpenBankBankBranchList`; the answer is a [`QueryOpenBankBankBranchListResponse`].
     ///
     /// Required: `ChannelMerchantId`, `ChannelName`, `PaymentMethod`, `BankBranchName`, `BankAbbreviation`, `PageNumber`.
     ///
@@ -1429,7 +1429,7 @@ impl Client {
     pub fn query_open_bank_bank_branch_list(&self) -> QueryOpenBankBankBranchListCall {
         QueryOpenBankBankBranchListCall::new(&self.handle)
     }
-    /// Calls `QueryOpenBankBillDataPage`.
+    /// Calls `QueryOpenBankBillDataPage`; the answer is a [`QueryOpenBankBillDataPageResponse`].
     ///
     /// Required: `ChannelMerchantId`, `BillDate`, `ChannelName`, `PageNo`, `PageSize`.
     ///
@@ -1438,7 +1438,7 @@ impl Client {
     pub fn query_open_bank_bill_data_page(&self) -> QueryOpenBankBillDataPageCall {
         QueryOpenBankBillDataPageCall::new(&self.handle)
     }
-    /// Calls `QueryOpenBankBindExternalSubMerchantBankAccount`.
+    /// Calls `QueryOpenBankBindExternalSubMerchantBankAccount`; the answer is a [`QueryOpenBankBindExternalSubMerchantBankAccountResponse`].
     ///
     /// Required: `ChannelSubMerchantId`, `ChannelMerchantId`.
     ///
@@ -1449,7 +1449,7 @@ impl Client {
     ) -> QueryOpenBankBindExternalSubMerchantBankAccountCall {
         QueryOpenBankBindExternalSubMerchantBankAccountCall::new(&self.handle)
     }
-    /// Calls `QueryOpenBankDailyReceiptDownloadUrl`.
+    /// Calls `QueryOpenBankDailyReceiptDownloadUrl`; the answer is a [`QueryOpenBankDailyReceiptDownloadUrlResponse`].
     ///
     /// Required: `ChannelMerchantId`, `ChannelSubMerchantId`, `ChannelName`, `PaymentMethod`, `BindSerialNo`, `QueryDate`.
     ///
@@ -1460,7 +1460,7 @@ impl Client {
     ) -> QueryOpenBankDailyReceiptDownloadUrlCall {
         QueryOpenBankDailyReceiptDownloadUrlCall::new(&self.handle)
     }
-    /// Calls `QueryOpenBankDownLoadUrl`.
+    /// Calls `QueryOpenBankDownLoadUrl`; the answer is a [`QueryOpenBankDownLoadUrlResponse`].
     ///
     /// Required: `ChannelMerchantId`, `BillDate`.
     ///
@@ -1469,7 +1469,7 @@ impl Client {
     pub fn query_open_bank_down_load_url(&self) -> QueryOpenBankDownLoadUrlCall {
         QueryOpenBankDownLoadUrlCall::new(&self.handle)
     }
-    /// Calls `QueryOpenBankExternalSubAccountBookBalance`.
+    /// Calls `QueryOpenBankExternalSubAccountBookBalance`; the answer is a [`QueryOpenBankExternalSubAccountBookBalanceResponse`].
     ///
     /// Required: `ChannelMerchantId`, `ChannelSubMerchantId`, `ChannelName`, `PaymentMethod`.
     ///
@@ -1480,7 +1480,7 @@ impl Client {
     ) -> QueryOpenBankExternalSubAccountBookBalanceCall {
         QueryOpenBankExternalSubAccountBookBalanceCall::new(&self.handle)
     }
-    /// Calls `QueryOpenBankExternalSubMerchantBankAccount`.
+    /// Calls `QueryOpenBankExternalSubMerchantBankAccount`; the answer is a [`QueryOpenBankExternalSubMerchantBankAccountResponse`].
     ///
     /// Required: `ChannelMerchantId`, `ChannelSubMerchantId`, `ChannelName`, `PaymentMethod`.
     ///
@@ -1491,7 +1491,7 @@ impl Client {
     ) -> QueryOpenBankExternalSubMerchantBankAccountCall {
         QueryOpenBankExternalSubMerchantBankAccountCall::new(&self.handle)
     }
-    /// Calls `QueryOpenBankExternalSubMerchantRegistration`.
+    /// Calls `QueryOpenBankExternalSubMerchantRegistration`; the answer is a [`QueryOpenBankExternalSubMerchantRegistrationResponse`].
     ///
     /// Required: `ChannelMerchantId`.
     ///
@@ -1502,7 +1502,7 @@ impl Client {
     ) -> QueryOpenBankExternalSubMerchantRegistrationCall {
         QueryOpenBankExternalSubMerchantRegistrationCall::new(&self.handle)
     }
-    /// Calls `QueryOpenBankOrderDetailReceiptInfo`.
+    /// Calls `QueryOpenBankOrderDetailReceiptInfo`; the answer is a [`QueryOpenBankOrderDetailReceiptInfoResponse`].
     ///
     /// Required: `ChannelMerchantId`, `ChannelSubMerchantId`, `ChannelName`, `PaymentMethod`.
     ///
@@ -1513,7 +1513,7 @@ impl Client {
     ) -> QueryOpenBankOrderDetailReceiptInfoCall {
         QueryOpenBankOrderDetailReceiptInfoCall::new(&self.handle)
     }
-    /// Calls `QueryOpenBankPaymentOrder`.
+    /// Calls `QueryOpenBankPaymentOrder`; the answer is a [`QueryOpenBankPaymentOrderResponse`].
     ///
     /// Required: `ChannelMerchantId`, `OutOrderId`, `ChannelOrderId`.
     ///
@@ -1522,7 +1522,7 @@ impl Client {
     pub fn query_open_bank_payment_order(&self) -> QueryOpenBankPaymentOrderCall {
         QueryOpenBankPaymentOrderCall::new(&self.handle)
     }
-    /// Calls `QueryOpenBankProfitSharePayee`.
+    /// Calls `QueryOpenBankProfitSharePayee`; the answer is a [`QueryOpenBankProfitSharePayeeResponse`].
     ///
     /// Required: `ChannelMerchantId`.
     ///
@@ -1533,7 +1533,7 @@ impl Client {
     ) -> QueryOpenBankProfitSharePayeeCall {
         QueryOpenBankProfitSharePayeeCall::new(&self.handle)
     }
-    /// Calls `QueryOpenBankRefundOrder`.
+    /// Calls `QueryOpenBankRefundOrder`; the answer is a [`QueryOpenBankRefundOrderResponse`].
     ///
     /// Required: `ChannelMerchantId`.
     ///
@@ -1542,7 +1542,7 @@ impl Client {
     pub fn query_open_bank_refund_order(&self) -> QueryOpenBankRefundOrderCall {
         QueryOpenBankRefundOrderCall::new(&self.handle)
     }
-    /// Calls `QueryOpenBankSettleOrder`.
+    /// Calls `QueryOpenBankSettleOrder`; the answer is a [`QueryOpenBankSettleOrderResponse`].
     ///
     /// Required: `ChannelMerchantId`.
     ///
@@ -1551,7 +1551,7 @@ impl Client {
     pub fn query_open_bank_settle_order(&self) -> QueryOpenBankSettleOrderCall {
         QueryOpenBankSettleOrderCall::new(&self.handle)
     }
-    /// Calls `QueryOpenBankSubMerchantCredential`.
+    /// Calls `QueryOpenBankSubMerchantCredential`; the answer is a [`QueryOpenBankSubMerchantCredentialResponse`].
     ///
     /// Required: `ChannelMerchantId`, `ChannelSubMerchantId`, `ChannelName`.
     ///
@@ -1562,7 +1562,7 @@ impl Client {
     ) -> QueryOpenBankSubMerchantCredentialCall {
         QueryOpenBankSubMerchantCredentialCall::new(&self.handle)
     }
-    /// Calls `QueryOpenBankSubMerchantRateConfigure`.
+    /// Calls `QueryOpenBankSubMerchantRateConfigure`; the answer is a [`QueryOpenBankSubMerchantRateConfigureResponse`].
     ///
     /// Required: `ChannelRegistrationNo`, `ChannelMerchantId`, `ChannelSubMerchantId`, `ChannelName`.
     ///
@@ -1573,7 +1573,7 @@ impl Client {
     ) -> QueryOpenBankSubMerchantRateConfigureCall {
         QueryOpenBankSubMerchantRateConfigureCall::new(&self.handle)
     }
-    /// Calls `QueryOpenBankSubMerchantSignOnline`.
+    /// Calls `QueryOpenBankSubMerchantSignOnline`; the answer is a [`QueryOpenBankSubMerchantSignOnlineResponse`].
     ///
     /// Required: `ChannelMerchantId`, `ChannelName`.
     ///
@@ -1584,7 +1584,7 @@ impl Client {
     ) -> QueryOpenBankSubMerchantSignOnlineCall {
         QueryOpenBankSubMerchantSignOnlineCall::new(&self.handle)
     }
-    /// Calls `QueryOpenBankSupportBankList`.
+    /// Calls `QueryOpenBankSupportBankList`; the answer is a [`QueryOpenBankSupportBankListResponse`].
     ///
     /// Required: `ChannelMerchantId`, `ChannelName`, `PaymentMethod`.
     ///
@@ -1593,7 +1593,7 @@ impl Client {
     pub fn query_open_bank_support_bank_list(&self) -> QueryOpenBankSupportBankListCall {
         QueryOpenBankSupportBankListCall::new(&self.handle)
     }
-    /// Calls `QueryOpenBankUnbindExternalSubMerchantBankAccount`.
+    /// Calls `QueryOpenBankUnbindExternalSubMerchantBankAccount`; the answer is a [`QueryOpenBankUnbindExternalSubMerchantBankAccountResponse`].
     ///
     /// Required: `ChannelSubMerchantId`, `ChannelMerchantId`.
     ///
@@ -1604,7 +1604,7 @@ impl Client {
     ) -> QueryOpenBankUnbindExternalSubMerchantBankAccountCall {
         QueryOpenBankUnbindExternalSubMerchantBankAccountCall::new(&self.handle)
     }
-    /// Calls `QueryOpenBankVerificationOrder`.
+    /// Calls `QueryOpenBankVerificationOrder`; the answer is a [`QueryOpenBankVerificationOrderResponse`].
     ///
     /// Required: `ChannelMerchantId`.
     ///
@@ -1615,7 +1615,7 @@ impl Client {
     ) -> QueryOpenBankVerificationOrderCall {
         QueryOpenBankVerificationOrderCall::new(&self.handle)
     }
-    /// Calls `QueryOrder`.
+    /// Calls `QueryOrder`; the answer is a [`QueryOrderResponse`].
     ///
     /// Required: `MidasAppId`, `UserId`, `Type`, `MidasSecretId`, `MidasSignature`.
     ///
@@ -1624,7 +1624,7 @@ impl Client {
     pub fn query_order(&self) -> QueryOrderCall {
         QueryOrderCall::new(&self.handle)
     }
-    /// Calls `QueryOrderStatus`.
+    /// Calls `QueryOrderStatus`; the answer is a [`QueryOrderStatusResponse`].
     ///
     /// Required: `OpenId`, `OpenKey`, `DeveloperNo`.
     ///
@@ -1633,7 +1633,7 @@ impl Client {
     pub fn query_order_status(&self) -> QueryOrderStatusCall {
         QueryOrderStatusCall::new(&self.handle)
     }
-    /// Calls `QueryOutwardOrder`.
+    /// Calls `QueryOutwardOrder`; the answer is a [`QueryOutwardOrderResponse`].
     ///
     /// Required: `TransactionId`.
     ///
@@ -1642,7 +1642,7 @@ impl Client {
     pub fn query_outward_order(&self) -> QueryOutwardOrderCall {
         QueryOutwardOrderCall::new(&self.handle)
     }
-    /// Calls `QueryPayerInfo`.
+    /// Calls `QueryPayerInfo`; the answer is a [`QueryPayerInfoResponse`].
     ///
     /// Required: `PayerId`.
     ///
@@ -1651,7 +1651,7 @@ impl Client {
     pub fn query_payer_info(&self) -> QueryPayerInfoCall {
         QueryPayerInfoCall::new(&self.handle)
     }
-    /// Calls `QueryReconciliationDocument`.
+    /// Calls `QueryReconciliationDocument`; the answer is a [`QueryReconciliationDocumentResponse`].
     ///
     /// Required: `MrchCode`, `FileType`, `FileDate`.
     ///
@@ -1660,7 +1660,7 @@ impl Client {
     pub fn query_reconciliation_document(&self) -> QueryReconciliationDocumentCall {
         QueryReconciliationDocumentCall::new(&self.handle)
     }
-    /// Calls `QueryReconciliationFileApplyInfo`.
+    /// Calls `QueryReconciliationFileApplyInfo`; the answer is a [`QueryReconciliationFileApplyInfoResponse`].
     ///
     /// Required: `ApplyFileId`.
     ///
@@ -1671,7 +1671,7 @@ impl Client {
     ) -> QueryReconciliationFileApplyInfoCall {
         QueryReconciliationFileApplyInfoCall::new(&self.handle)
     }
-    /// Calls `QueryRefund`.
+    /// Calls `QueryRefund`; the answer is a [`QueryRefundResponse`].
     ///
     /// Required: `UserId`, `RefundId`, `MidasAppId`, `MidasSecretId`, `MidasSignature`.
     ///
@@ -1680,7 +1680,7 @@ impl Client {
     pub fn query_refund(&self) -> QueryRefundCall {
         QueryRefundCall::new(&self.handle)
     }
-    /// Calls `QueryShopOpenId`.
+    /// Calls `QueryShopOpenId`; the answer is a [`QueryShopOpenIdResponse`].
     ///
     /// Required: `OpenId`, `OpenKey`, `ShopNo`.
     ///
@@ -1689,7 +1689,7 @@ impl Client {
     pub fn query_shop_open_id(&self) -> QueryShopOpenIdCall {
         QueryShopOpenIdCall::new(&self.handle)
     }
-    /// Calls `QuerySinglePaymentResult`.
+    /// Calls `QuerySinglePaymentResult`; the answer is a [`QuerySinglePaymentResultResponse`].
     ///
     /// Required: `TransferType`.
     ///
@@ -1698,7 +1698,7 @@ impl Client {
     pub fn query_single_payment_result(&self) -> QuerySinglePaymentResultCall {
         QuerySinglePaymentResultCall::new(&self.handle)
     }
-    /// Calls `QuerySingleTransactionStatus`.
+    /// Calls `QuerySingleTransactionStatus`; the answer is a [`QuerySingleTransactionStatusResponse`].
     ///
     /// Required: `MrchCode`, `FunctionFlag`, `TranNetSeqNo`.
     ///
@@ -1707,7 +1707,7 @@ impl Client {
     pub fn query_single_transaction_status(&self) -> QuerySingleTransactionStatusCall {
         QuerySingleTransactionStatusCall::new(&self.handle)
     }
-    /// Calls `QuerySmallAmountTransfer`.
+    /// Calls `QuerySmallAmountTransfer`; the answer is a [`QuerySmallAmountTransferResponse`].
     ///
     /// Required: `MrchCode`, `OldTranSeqNo`, `TranDate`.
     ///
@@ -1716,7 +1716,7 @@ impl Client {
     pub fn query_small_amount_transfer(&self) -> QuerySmallAmountTransferCall {
         QuerySmallAmountTransferCall::new(&self.handle)
     }
-    /// Calls `QueryTrade`.
+    /// Calls `QueryTrade`; the answer is a [`QueryTradeResponse`].
     ///
     /// Required: `TradeFileId`.
     ///
@@ -1725,7 +1725,7 @@ impl Client {
     pub fn query_trade(&self) -> QueryTradeCall {
         QueryTradeCall::new(&self.handle)
     }
-    /// Calls `QueryTransferBatch`.
+    /// Calls `QueryTransferBatch`; the answer is a [`QueryTransferBatchResponse`].
     ///
     /// Required: `MerchantId`, `NeedQueryDetail`.
     ///
@@ -1734,7 +1734,7 @@ impl Client {
     pub fn query_transfer_batch(&self) -> QueryTransferBatchCall {
         QueryTransferBatchCall::new(&self.handle)
     }
-    /// Calls `QueryTransferDetail`.
+    /// Calls `QueryTransferDetail`; the answer is a [`QueryTransferDetailResponse`].
     ///
     /// Required: `MerchantId`.
     ///
@@ -1743,7 +1743,7 @@ impl Client {
     pub fn query_transfer_detail(&self) -> QueryTransferDetailCall {
         QueryTransferDetailCall::new(&self.handle)
     }
-    /// Calls `QueryTransferResult`.
+    /// Calls `QueryTransferResult`; the answer is a [`QueryTransferResultResponse`].
     ///
     /// Required: `MerchantId`, `MerchantAppId`, `TransferType`.
     ///
@@ -1752,7 +1752,7 @@ impl Client {
     pub fn query_transfer_result(&self) -> QueryTransferResultCall {
         QueryTransferResultCall::new(&self.handle)
     }
-    /// Calls `RechargeByThirdPay`.
+    /// Calls `RechargeByThirdPay`; the answer is a [`RechargeByThirdPayResponse`].
     ///
     /// Required: `RequestType`, `MerchantCode`, `PayChannel`, `PayChannelSubId`, `OrderId`, `BankAccountNumber`, `PlatformShortNumber`, `MidasSecretId`, `MidasAppId`, `MidasSignature`, `TransSequenceNumber`, `BankSubAccountNumber`, `TransFee`, `ThirdPayChannel`, `ThirdPayChannelMerchantCode`, `ThirdPayChannelOrderId`, `CurrencyAmount`, `CurrencyUnit`, `CurrencyType`, `TransNetMemberCode`, `MidasEnvironment`.
     ///
@@ -1761,7 +1761,7 @@ impl Client {
     pub fn recharge_by_third_pay(&self) -> RechargeByThirdPayCall {
         RechargeByThirdPayCall::new(&self.handle)
     }
-    /// Calls `RechargeMemberThirdPay`.
+    /// Calls `RechargeMemberThirdPay`; the answer is a [`RechargeMemberThirdPayResponse`].
     ///
     /// Required: `TranNetMemberCode`, `MemberFillAmt`, `Commission`, `Ccy`, `PayChannelType`, `PayChannelAssignMerNo`, `PayChannelTranSeqNo`, `EjzbOrderNo`, `MrchCode`.
     ///
@@ -1770,7 +1770,7 @@ impl Client {
     pub fn recharge_member_third_pay(&self) -> RechargeMemberThirdPayCall {
         RechargeMemberThirdPayCall::new(&self.handle)
     }
-    /// Calls `Refund`.
+    /// Calls `Refund`; the answer is a [`RefundResponse`].
     ///
     /// Required: `UserId`, `RefundId`, `MidasAppId`, `TotalRefundAmt`, `MidasSecretId`, `MidasSignature`.
     ///
@@ -1779,7 +1779,7 @@ impl Client {
     pub fn refund(&self) -> RefundCall {
         RefundCall::new(&self.handle)
     }
-    /// Calls `RefundCloudOrder`.
+    /// Calls `RefundCloudOrder`; the answer is a [`RefundCloudOrderResponse`].
     ///
     /// Required: `MidasAppId`, `UserId`, `RefundId`, `TotalRefundAmt`, `OutTradeNo`.
     ///
@@ -1788,7 +1788,7 @@ impl Client {
     pub fn refund_cloud_order(&self) -> RefundCloudOrderCall {
         RefundCloudOrderCall::new(&self.handle)
     }
-    /// Calls `RefundMemberTransaction`.
+    /// Calls `RefundMemberTransaction`; the answer is a [`RefundMemberTransactionResponse`].
     ///
     /// Required: `OutSubAccountName`, `InSubAccountName`, `PayChannelSubId`, `OutSubAccountNumber`, `MidasSignature`, `InSubAccountNumber`, `MidasSecretId`, `BankAccountNumber`, `OldTransSequenceNumber`, `MerchantCode`, `RequestType`, `CurrencyAmount`, `TransSequenceNumber`, `PayChannel`, `OldOrderId`, `MidasAppId`, `OrderId`, `MidasEnvironment`.
     ///
@@ -1797,7 +1797,7 @@ impl Client {
     pub fn refund_member_transaction(&self) -> RefundMemberTransactionCall {
         RefundMemberTransactionCall::new(&self.handle)
     }
-    /// Calls `RefundOpenBankOrder`.
+    /// Calls `RefundOpenBankOrder`; the answer is a [`RefundOpenBankOrderResponse`].
     ///
     /// Required: `OutRefundId`, `RefundAmount`.
     ///
@@ -1806,7 +1806,7 @@ impl Client {
     pub fn refund_open_bank_order(&self) -> RefundOpenBankOrderCall {
         RefundOpenBankOrderCall::new(&self.handle)
     }
-    /// Calls `RefundOrder`.
+    /// Calls `RefundOrder`; the answer is a [`RefundOrderResponse`].
     ///
     /// Required: `MerchantAppId`, `OrderNo`.
     ///
@@ -1815,7 +1815,7 @@ impl Client {
     pub fn refund_order(&self) -> RefundOrderCall {
         RefundOrderCall::new(&self.handle)
     }
-    /// Calls `RefundTlinxOrder`.
+    /// Calls `RefundTlinxOrder`; the answer is a [`RefundTlinxOrderResponse`].
     ///
     /// Required: `OpenId`, `OpenKey`, `DeveloperNo`, `RefundOutNo`, `RefundOrderName`, `RefundAmount`, `ShopPassword`.
     ///
@@ -1824,7 +1824,7 @@ impl Client {
     pub fn refund_tlinx_order(&self) -> RefundTlinxOrderCall {
         RefundTlinxOrderCall::new(&self.handle)
     }
-    /// Calls `RegisterBehavior`.
+    /// Calls `RegisterBehavior`; the answer is a [`RegisterBehaviorResponse`].
     ///
     /// Required: `MidasAppId`, `SubAppId`, `MidasSecretId`, `MidasSignature`, `FunctionFlag`.
     ///
@@ -1833,7 +1833,7 @@ impl Client {
     pub fn register_behavior(&self) -> RegisterBehaviorCall {
         RegisterBehaviorCall::new(&self.handle)
     }
-    /// Calls `RegisterBill`.
+    /// Calls `RegisterBill`; the answer is a [`RegisterBillResponse`].
     ///
     /// Required: `RequestType`, `MerchantCode`, `PayChannel`, `PayChannelSubId`, `OrderId`, `BankAccountNo`, `PlatformShortNo`, `MidasSecretId`, `MidasAppId`, `MidasSignature`, `TransSeqNo`, `TranFee`, `OrderAmt`, `BankSubAccountNo`, `TranNetMemberCode`, `TranType`.
     ///
@@ -1842,7 +1842,7 @@ impl Client {
     pub fn register_bill(&self) -> RegisterBillCall {
         RegisterBillCall::new(&self.handle)
     }
-    /// Calls `RegisterBillSupportWithdraw`.
+    /// Calls `RegisterBillSupportWithdraw`; the answer is a [`RegisterBillSupportWithdrawResponse`].
     ///
     /// Required: `TranNetMemberCode`, `OrderNo`, `SuspendAmt`, `TranFee`, `MrchCode`.
     ///
@@ -1851,7 +1851,7 @@ impl Client {
     pub fn register_bill_support_withdraw(&self) -> RegisterBillSupportWithdrawCall {
         RegisterBillSupportWithdrawCall::new(&self.handle)
     }
-    /// Calls `ReviseMbrProperty`.
+    /// Calls `ReviseMbrProperty`; the answer is a [`ReviseMbrPropertyResponse`].
     ///
     /// Required: `MrchCode`, `SubAcctNo`, `MemberProperty`.
     ///
@@ -1860,7 +1860,7 @@ impl Client {
     pub fn revise_mbr_property(&self) -> ReviseMbrPropertyCall {
         ReviseMbrPropertyCall::new(&self.handle)
     }
-    /// Calls `RevokeMemberRechargeThirdPay`.
+    /// Calls `RevokeMemberRechargeThirdPay`; the answer is a [`RevokeMemberRechargeThirdPayResponse`].
     ///
     /// Required: `OldFillFrontSeqNo`, `OldFillPayChannelType`, `OldPayChannelTranSeqNo`, `OldFillEjzbOrderNo`, `ApplyCancelMemberAmt`, `ApplyCancelCommission`, `MrchCode`.
     ///
@@ -1869,7 +1869,7 @@ impl Client {
     pub fn revoke_member_recharge_third_pay(&self) -> RevokeMemberRechargeThirdPayCall {
         RevokeMemberRechargeThirdPayCall::new(&self.handle)
     }
-    /// Calls `RevokeRechargeByThirdPay`.
+    /// Calls `RevokeRechargeByThirdPay`; the answer is a [`RevokeRechargeByThirdPayResponse`].
     ///
     /// Required: `RequestType`, `MerchantCode`, `PayChannel`, `PayChannelSubId`, `OrderId`, `BankAccountNumber`, `PlatformShortNumber`, `MidasSecretId`, `MidasAppId`, `MidasSignature`, `TransSequenceNumber`, `TransFee`, `ThirdPayChannel`, `ThirdPayChannelOrderId`, `OldFrontSequenceNumber`, `CurrencyAmount`, `CurrencyUnit`, `CurrencyType`, `MidasEnvironment`.
     ///
@@ -1878,7 +1878,7 @@ impl Client {
     pub fn revoke_recharge_by_third_pay(&self) -> RevokeRechargeByThirdPayCall {
         RevokeRechargeByThirdPayCall::new(&self.handle)
     }
-    /// Calls `SyncContractData`.
+    /// Calls `SyncContractData`; the answer is a [`SyncContractDataResponse`].
     ///
     /// Required: `MidasAppId`, `UserId`, `Channel`, `OutContractCode`, `ContractStatus`, `ContractSyncInfo`, `MidasSignature`, `MidasSecretId`.
     ///
@@ -1887,7 +1887,7 @@ impl Client {
     pub fn sync_contract_data(&self) -> SyncContractDataCall {
         SyncContractDataCall::new(&self.handle)
     }
-    /// Calls `TerminateContract`.
+    /// Calls `TerminateContract`; the answer is a [`TerminateContractResponse`].
     ///
     /// Required: `MidasAppId`, `UserId`, `Channel`, `TerminateMode`, `MidasSecretId`, `MidasSignature`.
     ///
@@ -1896,7 +1896,7 @@ impl Client {
     pub fn terminate_contract(&self) -> TerminateContractCall {
         TerminateContractCall::new(&self.handle)
     }
-    /// Calls `TransferSinglePay`.
+    /// Calls `TransferSinglePay`; the answer is a [`TransferSinglePayResponse`].
     ///
     /// Required: `MerchantId`, `MerchantAppId`, `TransferType`, `OrderId`, `TransferAmount`, `PayeeId`.
     ///
@@ -1905,7 +1905,7 @@ impl Client {
     pub fn transfer_single_pay(&self) -> TransferSinglePayCall {
         TransferSinglePayCall::new(&self.handle)
     }
-    /// Calls `UnBindAcct`.
+    /// Calls `UnBindAcct`; the answer is a [`UnBindAcctResponse`].
     ///
     /// Required: `MidasAppId`, `SubAppId`, `SettleAcctNo`, `MidasSecretId`, `MidasSignature`.
     ///
@@ -1914,7 +1914,7 @@ impl Client {
     pub fn un_bind_acct(&self) -> UnBindAcctCall {
         UnBindAcctCall::new(&self.handle)
     }
-    /// Calls `UnbindOpenBankExternalSubMerchantBankAccount`.
+    /// Calls `UnbindOpenBankExternalSubMerchantBankAccount`; the answer is a [`UnbindOpenBankExternalSubMerchantBankAccountResponse`].
     ///
     /// Required: `ChannelMerchantId`, `ChannelSubMerchantId`, `ChannelName`, `PaymentMethod`, `BindSerialNo`, `OutApplyId`.
     ///
@@ -1925,7 +1925,7 @@ impl Client {
     ) -> UnbindOpenBankExternalSubMerchantBankAccountCall {
         UnbindOpenBankExternalSubMerchantBankAccountCall::new(&self.handle)
     }
-    /// Calls `UnbindRelateAcct`.
+    /// Calls `UnbindRelateAcct`; the answer is a [`UnbindRelateAcctResponse`].
     ///
     /// Required: `MrchCode`, `FunctionFlag`, `TranNetMemberCode`, `MemberAcctNo`.
     ///
@@ -1934,7 +1934,7 @@ impl Client {
     pub fn unbind_relate_acct(&self) -> UnbindRelateAcctCall {
         UnbindRelateAcctCall::new(&self.handle)
     }
-    /// Calls `UnifiedCloudOrder`.
+    /// Calls `UnifiedCloudOrder`; the answer is a [`UnifiedCloudOrderResponse`].
     ///
     /// Required: `MidasAppId`, `UserId`, `OutTradeNo`, `CurrencyType`, `ProductId`, `ProductName`, `ProductDetail`, `OriginalAmt`, `TotalAmt`.
     ///
@@ -1943,7 +1943,7 @@ impl Client {
     pub fn unified_cloud_order(&self) -> UnifiedCloudOrderCall {
         UnifiedCloudOrderCall::new(&self.handle)
     }
-    /// Calls `UnifiedOrder`.
+    /// Calls `UnifiedOrder`; the answer is a [`UnifiedOrderResponse`].
     ///
     /// Required: `CurrencyType`, `MidasAppId`, `OutTradeNo`, `ProductDetail`, `ProductId`, `ProductName`, `TotalAmt`, `UserId`, `RealChannel`, `OriginalAmt`, `MidasSecretId`, `MidasSignature`.
     ///
@@ -1952,7 +1952,7 @@ impl Client {
     pub fn unified_order(&self) -> UnifiedOrderCall {
         UnifiedOrderCall::new(&self.handle)
     }
-    /// Calls `UnifiedTlinxOrder`.
+    /// Calls `UnifiedTlinxOrder`; the answer is a [`UnifiedTlinxOrderResponse`].
     ///
     /// Required: `OpenId`, `OpenKey`, `DeveloperNo`, `PayTag`, `TradeAmount`, `NotifyUrl`.
     ///
@@ -1961,7 +1961,7 @@ impl Client {
     pub fn unified_tlinx_order(&self) -> UnifiedTlinxOrderCall {
         UnifiedTlinxOrderCall::new(&self.handle)
     }
-    /// Calls `UploadExternalAnchorInfo`.
+    /// Calls `UploadExternalAnchorInfo`; the answer is a [`UploadExternalAnchorInfoResponse`].
     ///
     /// Required: `AnchorId`.
     ///
@@ -1970,7 +1970,7 @@ impl Client {
     pub fn upload_external_anchor_info(&self) -> UploadExternalAnchorInfoCall {
         UploadExternalAnchorInfoCall::new(&self.handle)
     }
-    /// Calls `UploadFile`.
+    /// Calls `UploadFile`; the answer is a [`UploadFileResponse`].
     ///
     /// Required: `FileName`, `FileType`.
     ///
@@ -1979,7 +1979,7 @@ impl Client {
     pub fn upload_file(&self) -> UploadFileCall {
         UploadFileCall::new(&self.handle)
     }
-    /// Calls `UploadOpenBankSubMerchantCredential`.
+    /// Calls `UploadOpenBankSubMerchantCredential`; the answer is a [`UploadOpenBankSubMerchantCredentialResponse`].
     ///
     /// Required: `ChannelMerchantId`, `ChannelSubMerchantId`, `ChannelName`, `OutApplyId`, `CredentialType`, `FileType`.
     ///
@@ -1990,7 +1990,7 @@ impl Client {
     ) -> UploadOpenBankSubMerchantCredentialCall {
         UploadOpenBankSubMerchantCredentialCall::new(&self.handle)
     }
-    /// Calls `UploadOrgFile`.
+    /// Calls `UploadOrgFile`; the answer is a [`UploadOrgFileResponse`].
     ///
     /// Required: `OpenId`, `OpenKey`, `Storage`, `FileMd5`, `FileContent`, `FileExtension`.
     ///
@@ -1999,7 +1999,7 @@ impl Client {
     pub fn upload_org_file(&self) -> UploadOrgFileCall {
         UploadOrgFileCall::new(&self.handle)
     }
-    /// Calls `UploadTaxList`.
+    /// Calls `UploadTaxList`; the answer is a [`UploadTaxListResponse`].
     ///
     /// Required: `Channel`, `BeginMonth`, `EndMonth`, `FileUrl`.
     ///
@@ -2008,7 +2008,7 @@ impl Client {
     pub fn upload_tax_list(&self) -> UploadTaxListCall {
         UploadTaxListCall::new(&self.handle)
     }
-    /// Calls `UploadTaxPayment`.
+    /// Calls `UploadTaxPayment`; the answer is a [`UploadTaxPaymentResponse`].
     ///
     /// Required: `Channel`, `TaxId`, `FileUrl`.
     ///
@@ -2017,7 +2017,7 @@ impl Client {
     pub fn upload_tax_payment(&self) -> UploadTaxPaymentCall {
         UploadTaxPaymentCall::new(&self.handle)
     }
-    /// Calls `VerifyOpenBankAccount`.
+    /// Calls `VerifyOpenBankAccount`; the answer is a [`VerifyOpenBankAccountResponse`].
     ///
     /// Required: `ChannelMerchantId`, `ChannelName`, `PayeeInfo`.
     ///
@@ -2026,7 +2026,7 @@ impl Client {
     pub fn verify_open_bank_account(&self) -> VerifyOpenBankAccountCall {
         VerifyOpenBankAccountCall::new(&self.handle)
     }
-    /// Calls `ViewContract`.
+    /// Calls `ViewContract`; the answer is a [`ViewContractResponse`].
     ///
     /// Required: `OpenId`, `OpenKey`.
     ///
@@ -2035,7 +2035,7 @@ impl Client {
     pub fn view_contract(&self) -> ViewContractCall {
         ViewContractCall::new(&self.handle)
     }
-    /// Calls `ViewMerchant`.
+    /// Calls `ViewMerchant`; the answer is a [`ViewMerchantResponse`].
     ///
     /// Required: `OpenId`, `OpenKey`.
     ///
@@ -2044,7 +2044,7 @@ impl Client {
     pub fn view_merchant(&self) -> ViewMerchantCall {
         ViewMerchantCall::new(&self.handle)
     }
-    /// Calls `ViewShop`.
+    /// Calls `ViewShop`; the answer is a [`ViewShopResponse`].
     ///
     /// Required: `OpenId`, `OpenKey`.
     ///
@@ -2053,7 +2053,7 @@ impl Client {
     pub fn view_shop(&self) -> ViewShopCall {
         ViewShopCall::new(&self.handle)
     }
-    /// Calls `WithdrawCashMembership`.
+    /// Calls `WithdrawCashMembership`; the answer is a [`WithdrawCashMembershipResponse`].
     ///
     /// Required: `MrchCode`, `TranWebName`, `MemberGlobalType`, `MemberGlobalId`, `TranNetMemberCode`, `MemberName`, `TakeCashAcctNo`, `OutAmtAcctName`, `Ccy`, `CashAmt`.
     ///

@@ -35,14 +35,14 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `AccessAIAnalysisSMTP`.
+    /// Calls `AccessAIAnalysisSMTP`; the answer is a [`AccessAIAnalysisSMTPResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=AccessAIAnalysisSMTP)
     #[inline]
     pub fn access_ai_analysis_smtp(&self) -> AccessAIAnalysisSMTPCall {
         AccessAIAnalysisSMTPCall::new(&self.handle)
     }
-    /// Calls `AddDspmAssetManager`.
+    /// Calls `AddDspmAssetManager`; the answer is a [`AddDspmAssetManagerResponse`].
     ///
     /// Required: `IdentifyIds`, `AssetId`.
     ///
@@ -51,7 +51,7 @@ impl Client {
     pub fn add_dspm_asset_manager(&self) -> AddDspmAssetManagerCall {
         AddDspmAssetManagerCall::new(&self.handle)
     }
-    /// Calls `AddImageRegistry`.
+    /// Calls `AddImageRegistry`; the answer is a [`AddImageRegistryResponse`].
     ///
     /// Required: `Name`.
     ///
@@ -60,7 +60,7 @@ impl Client {
     pub fn add_image_registry(&self) -> AddImageRegistryCall {
         AddImageRegistryCall::new(&self.handle)
     }
-    /// Calls `AddLoginWhiteLists`.
+    /// Calls `AddLoginWhiteLists`; the answer is a [`AddLoginWhiteListsResponse`].
     ///
     /// Required: `HostLoginWhiteObj`.
     ///
@@ -69,21 +69,21 @@ impl Client {
     pub fn add_login_white_lists(&self) -> AddLoginWhiteListsCall {
         AddLoginWhiteListsCall::new(&self.handle)
     }
-    /// Calls `AddNewBindRoleUser`.
+    /// Calls `AddNewBindRoleUser`; the answer is a [`AddNewBindRoleUserResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=AddNewBindRoleUser)
     #[inline]
     pub fn add_new_bind_role_user(&self) -> AddNewBindRoleUserCall {
         AddNewBindRoleUserCall::new(&self.handle)
     }
-    /// Calls `AddVulWhitelist`.
+    /// Calls `AddVulWhitelist`; the answer is a [`AddVulWhitelistResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=AddVulWhitelist)
     #[inline]
     pub fn add_vul_whitelist(&self) -> AddVulWhitelistCall {
         AddVulWhitelistCall::new(&self.handle)
     }
-    /// Calls `BatchModifyBaselinePolicy`.
+    /// Calls `BatchModifyBaselinePolicy`; the answer is a [`BatchModifyBaselinePolicyResponse`].
     ///
     /// Required: `PolicyIDList`, `CycleScanConf`.
     ///
@@ -92,7 +92,7 @@ impl Client {
     pub fn batch_modify_baseline_policy(&self) -> BatchModifyBaselinePolicyCall {
         BatchModifyBaselinePolicyCall::new(&self.handle)
     }
-    /// Calls `BatchModifyImageRegistryTimedScanTaskConfig`.
+    /// Calls `BatchModifyImageRegistryTimedScanTaskConfig`; the answer is a [`BatchModifyImageRegistryTimedScanTaskConfigResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=BatchModifyImageRegistryTimedScanTaskConfig)
     #[inline]
@@ -101,7 +101,7 @@ impl Client {
     ) -> BatchModifyImageRegistryTimedScanTaskConfigCall {
         BatchModifyImageRegistryTimedScanTaskConfigCall::new(&self.handle)
     }
-    /// Calls `BatchModifyImageSensitiveWhitelist`.
+    /// Calls `BatchModifyImageSensitiveWhitelist`; the answer is a [`BatchModifyImageSensitiveWhitelistResponse`].
     ///
     /// Required: `RuleId`.
     ///
@@ -112,7 +112,7 @@ impl Client {
     ) -> BatchModifyImageSensitiveWhitelistCall {
         BatchModifyImageSensitiveWhitelistCall::new(&self.handle)
     }
-    /// Calls `BatchModifyImageVirusWhitelist`.
+    /// Calls `BatchModifyImageVirusWhitelist`; the answer is a [`BatchModifyImageVirusWhitelistResponse`].
     ///
     /// Required: `RuleId`.
     ///
@@ -123,7 +123,7 @@ impl Client {
     ) -> BatchModifyImageVirusWhitelistCall {
         BatchModifyImageVirusWhitelistCall::new(&self.handle)
     }
-    /// Calls `BatchModifyImageVulWhitelist`.
+    /// Calls `BatchModifyImageVulWhitelist`; the answer is a [`BatchModifyImageVulWhitelistResponse`].
     ///
     /// Required: `RuleId`.
     ///
@@ -132,7 +132,7 @@ impl Client {
     pub fn batch_modify_image_vul_whitelist(&self) -> BatchModifyImageVulWhitelistCall {
         BatchModifyImageVulWhitelistCall::new(&self.handle)
     }
-    /// Calls `CancelEdrAlertIgnore`.
+    /// Calls `CancelEdrAlertIgnore`; the answer is a [`CancelEdrAlertIgnoreResponse`].
     ///
     /// Required: `Targets`.
     ///
@@ -141,14 +141,14 @@ impl Client {
     pub fn cancel_edr_alert_ignore(&self) -> CancelEdrAlertIgnoreCall {
         CancelEdrAlertIgnoreCall::new(&self.handle)
     }
-    /// Calls `CheckCWPExposePathPermission`.
+    /// Calls `CheckCWPExposePathPermission`; the answer is a [`CheckCWPExposePathPermissionResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=CheckCWPExposePathPermission)
     #[inline]
     pub fn check_cwp_expose_path_permission(&self) -> CheckCWPExposePathPermissionCall {
         CheckCWPExposePathPermissionCall::new(&self.handle)
     }
-    /// Calls `CheckImageRegistryInstanceNameDuplicate`.
+    /// Calls `CheckImageRegistryInstanceNameDuplicate`; the answer is a [`CheckImageRegistryInstanceNameDuplicateResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=CheckImageRegistryInstanceNameDuplicate)
     #[inline]
@@ -157,14 +157,14 @@ impl Client {
     ) -> CheckImageRegistryInstanceNameDuplicateCall {
         CheckImageRegistryInstanceNameDuplicateCall::new(&self.handle)
     }
-    /// Calls `CheckIsUltimateVersion`.
+    /// Calls `CheckIsUltimateVersion`; the answer is a [`CheckIsUltimateVersionResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=CheckIsUltimateVersion)
     #[inline]
     pub fn check_is_ultimate_version(&self) -> CheckIsUltimateVersionCall {
         CheckIsUltimateVersionCall::new(&self.handle)
     }
-    /// Calls `CheckRisk`.
+    /// Calls `CheckRisk`; the answer is a [`CheckRiskResponse`].
     ///
     /// Required: `RiskDetailId`.
     ///
@@ -173,7 +173,7 @@ impl Client {
     pub fn check_risk(&self) -> CheckRiskCall {
         CheckRiskCall::new(&self.handle)
     }
-    /// Calls `CopyBaselinePolicy`.
+    /// Calls `CopyBaselinePolicy`; the answer is a [`CopyBaselinePolicyResponse`].
     ///
     /// Required: `PolicyID`, `TargetAppIDList`.
     ///
@@ -182,35 +182,35 @@ impl Client {
     pub fn copy_baseline_policy(&self) -> CopyBaselinePolicyCall {
         CopyBaselinePolicyCall::new(&self.handle)
     }
-    /// Calls `CreateAISchedule`.
+    /// Calls `CreateAISchedule`; the answer is a [`CreateAIScheduleResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=CreateAISchedule)
     #[inline]
     pub fn create_ai_schedule(&self) -> CreateAIScheduleCall {
         CreateAIScheduleCall::new(&self.handle)
     }
-    /// Calls `CreateAccessKeyCheckTask`.
+    /// Calls `CreateAccessKeyCheckTask`; the answer is a [`CreateAccessKeyCheckTaskResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=CreateAccessKeyCheckTask)
     #[inline]
     pub fn create_access_key_check_task(&self) -> CreateAccessKeyCheckTaskCall {
         CreateAccessKeyCheckTaskCall::new(&self.handle)
     }
-    /// Calls `CreateAccessKeySyncTask`.
+    /// Calls `CreateAccessKeySyncTask`; the answer is a [`CreateAccessKeySyncTaskResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=CreateAccessKeySyncTask)
     #[inline]
     pub fn create_access_key_sync_task(&self) -> CreateAccessKeySyncTaskCall {
         CreateAccessKeySyncTaskCall::new(&self.handle)
     }
-    /// Calls `CreateAllAssetsExportJob`.
+    /// Calls `CreateAllAssetsExportJob`; the answer is a [`CreateAllAssetsExportJobResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=CreateAllAssetsExportJob)
     #[inline]
     pub fn create_all_assets_export_job(&self) -> CreateAllAssetsExportJobCall {
         CreateAllAssetsExportJobCall::new(&self.handle)
     }
-    /// Calls `CreateAssetComponentListExportJob`.
+    /// Calls `CreateAssetComponentListExportJob`; the answer is a [`CreateAssetComponentListExportJobResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=CreateAssetComponentListExportJob)
     #[inline]
@@ -219,7 +219,7 @@ impl Client {
     ) -> CreateAssetComponentListExportJobCall {
         CreateAssetComponentListExportJobCall::new(&self.handle)
     }
-    /// Calls `CreateAssetComponentRelatedImageListExportJob`.
+    /// Calls `CreateAssetComponentRelatedImageListExportJob`; the answer is a [`CreateAssetComponentRelatedImageListExportJobResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=CreateAssetComponentRelatedImageListExportJob)
     #[inline]
@@ -228,7 +228,7 @@ impl Client {
     ) -> CreateAssetComponentRelatedImageListExportJobCall {
         CreateAssetComponentRelatedImageListExportJobCall::new(&self.handle)
     }
-    /// Calls `CreateAssetFilterView`.
+    /// Calls `CreateAssetFilterView`; the answer is a [`CreateAssetFilterViewResponse`].
     ///
     /// Required: `ViewName`.
     ///
@@ -237,21 +237,21 @@ impl Client {
     pub fn create_asset_filter_view(&self) -> CreateAssetFilterViewCall {
         CreateAssetFilterViewCall::new(&self.handle)
     }
-    /// Calls `CreateAssetProcessExportJob`.
+    /// Calls `CreateAssetProcessExportJob`; the answer is a [`CreateAssetProcessExportJobResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=CreateAssetProcessExportJob)
     #[inline]
     pub fn create_asset_process_export_job(&self) -> CreateAssetProcessExportJobCall {
         CreateAssetProcessExportJobCall::new(&self.handle)
     }
-    /// Calls `CreateAssetSyncTask`.
+    /// Calls `CreateAssetSyncTask`; the answer is a [`CreateAssetSyncTaskResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=CreateAssetSyncTask)
     #[inline]
     pub fn create_asset_sync_task(&self) -> CreateAssetSyncTaskCall {
         CreateAssetSyncTaskCall::new(&self.handle)
     }
-    /// Calls `CreateAssetTag`.
+    /// Calls `CreateAssetTag`; the answer is a [`CreateAssetTagResponse`].
     ///
     /// Required: `Key`, `Value`.
     ///
@@ -260,7 +260,7 @@ impl Client {
     pub fn create_asset_tag(&self) -> CreateAssetTagCall {
         CreateAssetTagCall::new(&self.handle)
     }
-    /// Calls `CreateAssetViewRisksExportJob`.
+    /// Calls `CreateAssetViewRisksExportJob`; the answer is a [`CreateAssetViewRisksExportJobResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=CreateAssetViewRisksExportJob)
     #[inline]
@@ -269,7 +269,7 @@ impl Client {
     ) -> CreateAssetViewRisksExportJobCall {
         CreateAssetViewRisksExportJobCall::new(&self.handle)
     }
-    /// Calls `CreateBaselineAggregatedItemExportJob`.
+    /// Calls `CreateBaselineAggregatedItemExportJob`; the answer is a [`CreateBaselineAggregatedItemExportJobResponse`].
     ///
     /// Required: `PolicyID`, `ParentCategoryID`.
     ///
@@ -280,7 +280,7 @@ impl Client {
     ) -> CreateBaselineAggregatedItemExportJobCall {
         CreateBaselineAggregatedItemExportJobCall::new(&self.handle)
     }
-    /// Calls `CreateBaselineFixRecordExportJob`.
+    /// Calls `CreateBaselineFixRecordExportJob`; the answer is a [`CreateBaselineFixRecordExportJobResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=CreateBaselineFixRecordExportJob)
     #[inline]
@@ -289,7 +289,7 @@ impl Client {
     ) -> CreateBaselineFixRecordExportJobCall {
         CreateBaselineFixRecordExportJobCall::new(&self.handle)
     }
-    /// Calls `CreateBaselineMainTaskExportJob`.
+    /// Calls `CreateBaselineMainTaskExportJob`; the answer is a [`CreateBaselineMainTaskExportJobResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=CreateBaselineMainTaskExportJob)
     #[inline]
@@ -298,7 +298,7 @@ impl Client {
     ) -> CreateBaselineMainTaskExportJobCall {
         CreateBaselineMainTaskExportJobCall::new(&self.handle)
     }
-    /// Calls `CreateCFGRiskPDFReportExportJob`.
+    /// Calls `CreateCFGRiskPDFReportExportJob`; the answer is a [`CreateCFGRiskPDFReportExportJobResponse`].
     ///
     /// Required: `StandardID`.
     ///
@@ -309,14 +309,14 @@ impl Client {
     ) -> CreateCFGRiskPDFReportExportJobCall {
         CreateCFGRiskPDFReportExportJobCall::new(&self.handle)
     }
-    /// Calls `CreateCFGRisksExportJob`.
+    /// Calls `CreateCFGRisksExportJob`; the answer is a [`CreateCFGRisksExportJobResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=CreateCFGRisksExportJob)
     #[inline]
     pub fn create_cfg_risks_export_job(&self) -> CreateCFGRisksExportJobCall {
         CreateCFGRisksExportJobCall::new(&self.handle)
     }
-    /// Calls `CreateCSIPManualMalwareScan`.
+    /// Calls `CreateCSIPManualMalwareScan`; the answer is a [`CreateCSIPManualMalwareScanResponse`].
     ///
     /// Required: `ScanPattern`, `Scope`.
     ///
@@ -325,7 +325,7 @@ impl Client {
     pub fn create_csip_manual_malware_scan(&self) -> CreateCSIPManualMalwareScanCall {
         CreateCSIPManualMalwareScanCall::new(&self.handle)
     }
-    /// Calls `CreateCheckViewRisksExportJob`.
+    /// Calls `CreateCheckViewRisksExportJob`; the answer is a [`CreateCheckViewRisksExportJobResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=CreateCheckViewRisksExportJob)
     #[inline]
@@ -334,21 +334,21 @@ impl Client {
     ) -> CreateCheckViewRisksExportJobCall {
         CreateCheckViewRisksExportJobCall::new(&self.handle)
     }
-    /// Calls `CreateCloudFunctionExportJob`.
+    /// Calls `CreateCloudFunctionExportJob`; the answer is a [`CreateCloudFunctionExportJobResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=CreateCloudFunctionExportJob)
     #[inline]
     pub fn create_cloud_function_export_job(&self) -> CreateCloudFunctionExportJobCall {
         CreateCloudFunctionExportJobCall::new(&self.handle)
     }
-    /// Calls `CreateClusterAssetSyncTask`.
+    /// Calls `CreateClusterAssetSyncTask`; the answer is a [`CreateClusterAssetSyncTaskResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=CreateClusterAssetSyncTask)
     #[inline]
     pub fn create_cluster_asset_sync_task(&self) -> CreateClusterAssetSyncTaskCall {
         CreateClusterAssetSyncTaskCall::new(&self.handle)
     }
-    /// Calls `CreateClusterContainerListExportJob`.
+    /// Calls `CreateClusterContainerListExportJob`; the answer is a [`CreateClusterContainerListExportJobResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=CreateClusterContainerListExportJob)
     #[inline]
@@ -357,14 +357,14 @@ impl Client {
     ) -> CreateClusterContainerListExportJobCall {
         CreateClusterContainerListExportJobCall::new(&self.handle)
     }
-    /// Calls `CreateClusterListExportJob`.
+    /// Calls `CreateClusterListExportJob`; the answer is a [`CreateClusterListExportJobResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=CreateClusterListExportJob)
     #[inline]
     pub fn create_cluster_list_export_job(&self) -> CreateClusterListExportJobCall {
         CreateClusterListExportJobCall::new(&self.handle)
     }
-    /// Calls `CreateClusterNamespaceListExportJob`.
+    /// Calls `CreateClusterNamespaceListExportJob`; the answer is a [`CreateClusterNamespaceListExportJobResponse`].
     ///
     /// Required: `ClusterCaMD5`.
     ///
@@ -375,7 +375,7 @@ impl Client {
     ) -> CreateClusterNamespaceListExportJobCall {
         CreateClusterNamespaceListExportJobCall::new(&self.handle)
     }
-    /// Calls `CreateClusterNodeListExportJob`.
+    /// Calls `CreateClusterNodeListExportJob`; the answer is a [`CreateClusterNodeListExportJobResponse`].
     ///
     /// Required: `ClusterCaMD5`.
     ///
@@ -386,7 +386,7 @@ impl Client {
     ) -> CreateClusterNodeListExportJobCall {
         CreateClusterNodeListExportJobCall::new(&self.handle)
     }
-    /// Calls `CreateComplianceRiskExportJob`.
+    /// Calls `CreateComplianceRiskExportJob`; the answer is a [`CreateComplianceRiskExportJobResponse`].
     ///
     /// Required: `StandardID`.
     ///
@@ -397,14 +397,14 @@ impl Client {
     ) -> CreateComplianceRiskExportJobCall {
         CreateComplianceRiskExportJobCall::new(&self.handle)
     }
-    /// Calls `CreateCosAssetSyncTask`.
+    /// Calls `CreateCosAssetSyncTask`; the answer is a [`CreateCosAssetSyncTaskResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=CreateCosAssetSyncTask)
     #[inline]
     pub fn create_cos_asset_sync_task(&self) -> CreateCosAssetSyncTaskCall {
         CreateCosAssetSyncTaskCall::new(&self.handle)
     }
-    /// Calls `CreateCosObjectScanTask`.
+    /// Calls `CreateCosObjectScanTask`; the answer is a [`CreateCosObjectScanTaskResponse`].
     ///
     /// Required: `TaskType`.
     ///
@@ -413,7 +413,7 @@ impl Client {
     pub fn create_cos_object_scan_task(&self) -> CreateCosObjectScanTaskCall {
         CreateCosObjectScanTaskCall::new(&self.handle)
     }
-    /// Calls `CreateCosPolicy`.
+    /// Calls `CreateCosPolicy`; the answer is a [`CreateCosPolicyResponse`].
     ///
     /// Required: `CosPolicyInfo`.
     ///
@@ -422,14 +422,14 @@ impl Client {
     pub fn create_cos_policy(&self) -> CreateCosPolicyCall {
         CreateCosPolicyCall::new(&self.handle)
     }
-    /// Calls `CreateCosRiskScanTask`.
+    /// Calls `CreateCosRiskScanTask`; the answer is a [`CreateCosRiskScanTaskResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=CreateCosRiskScanTask)
     #[inline]
     pub fn create_cos_risk_scan_task(&self) -> CreateCosRiskScanTaskCall {
         CreateCosRiskScanTaskCall::new(&self.handle)
     }
-    /// Calls `CreateDomainAndIp`.
+    /// Calls `CreateDomainAndIp`; the answer is a [`CreateDomainAndIpResponse`].
     ///
     /// Required: `Content`.
     ///
@@ -438,14 +438,14 @@ impl Client {
     pub fn create_domain_and_ip(&self) -> CreateDomainAndIpCall {
         CreateDomainAndIpCall::new(&self.handle)
     }
-    /// Calls `CreateDspmAccessExportJob`.
+    /// Calls `CreateDspmAccessExportJob`; the answer is a [`CreateDspmAccessExportJobResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=CreateDspmAccessExportJob)
     #[inline]
     pub fn create_dspm_access_export_job(&self) -> CreateDspmAccessExportJobCall {
         CreateDspmAccessExportJobCall::new(&self.handle)
     }
-    /// Calls `CreateDspmApplyOrder`.
+    /// Calls `CreateDspmApplyOrder`; the answer is a [`CreateDspmApplyOrderResponse`].
     ///
     /// Required: `AssetId`, `ApplyType`.
     ///
@@ -454,7 +454,7 @@ impl Client {
     pub fn create_dspm_apply_order(&self) -> CreateDspmApplyOrderCall {
         CreateDspmApplyOrderCall::new(&self.handle)
     }
-    /// Calls `CreateDspmApproveHistoryExportJob`.
+    /// Calls `CreateDspmApproveHistoryExportJob`; the answer is a [`CreateDspmApproveHistoryExportJobResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=CreateDspmApproveHistoryExportJob)
     #[inline]
@@ -463,7 +463,7 @@ impl Client {
     ) -> CreateDspmApproveHistoryExportJobCall {
         CreateDspmApproveHistoryExportJobCall::new(&self.handle)
     }
-    /// Calls `CreateDspmAssetAccessTopologyExportJob`.
+    /// Calls `CreateDspmAssetAccessTopologyExportJob`; the answer is a [`CreateDspmAssetAccessTopologyExportJobResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=CreateDspmAssetAccessTopologyExportJob)
     #[inline]
@@ -472,7 +472,7 @@ impl Client {
     ) -> CreateDspmAssetAccessTopologyExportJobCall {
         CreateDspmAssetAccessTopologyExportJobCall::new(&self.handle)
     }
-    /// Calls `CreateDspmAssetIdentifyInfoExportJob`.
+    /// Calls `CreateDspmAssetIdentifyInfoExportJob`; the answer is a [`CreateDspmAssetIdentifyInfoExportJobResponse`].
     ///
     /// Required: `AssetId`.
     ///
@@ -483,14 +483,14 @@ impl Client {
     ) -> CreateDspmAssetIdentifyInfoExportJobCall {
         CreateDspmAssetIdentifyInfoExportJobCall::new(&self.handle)
     }
-    /// Calls `CreateDspmAssetsExportJob`.
+    /// Calls `CreateDspmAssetsExportJob`; the answer is a [`CreateDspmAssetsExportJobResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=CreateDspmAssetsExportJob)
     #[inline]
     pub fn create_dspm_assets_export_job(&self) -> CreateDspmAssetsExportJobCall {
         CreateDspmAssetsExportJobCall::new(&self.handle)
     }
-    /// Calls `CreateDspmAuditFilterStrategy`.
+    /// Calls `CreateDspmAuditFilterStrategy`; the answer is a [`CreateDspmAuditFilterStrategyResponse`].
     ///
     /// Required: `Name`, `Rule`, `IsEnabled`.
     ///
@@ -501,14 +501,14 @@ impl Client {
     ) -> CreateDspmAuditFilterStrategyCall {
         CreateDspmAuditFilterStrategyCall::new(&self.handle)
     }
-    /// Calls `CreateDspmExportTask`.
+    /// Calls `CreateDspmExportTask`; the answer is a [`CreateDspmExportTaskResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=CreateDspmExportTask)
     #[inline]
     pub fn create_dspm_export_task(&self) -> CreateDspmExportTaskCall {
         CreateDspmExportTaskCall::new(&self.handle)
     }
-    /// Calls `CreateDspmIdentifyCategory`.
+    /// Calls `CreateDspmIdentifyCategory`; the answer is a [`CreateDspmIdentifyCategoryResponse`].
     ///
     /// Required: `Name`.
     ///
@@ -517,7 +517,7 @@ impl Client {
     pub fn create_dspm_identify_category(&self) -> CreateDspmIdentifyCategoryCall {
         CreateDspmIdentifyCategoryCall::new(&self.handle)
     }
-    /// Calls `CreateDspmIdentifyComplianceCategoryRelation`.
+    /// Calls `CreateDspmIdentifyComplianceCategoryRelation`; the answer is a [`CreateDspmIdentifyComplianceCategoryRelationResponse`].
     ///
     /// Required: `ComplianceId`, `CategoryId`, `ParentCategoryId`.
     ///
@@ -528,7 +528,7 @@ impl Client {
     ) -> CreateDspmIdentifyComplianceCategoryRelationCall {
         CreateDspmIdentifyComplianceCategoryRelationCall::new(&self.handle)
     }
-    /// Calls `CreateDspmIdentifyComplianceGroup`.
+    /// Calls `CreateDspmIdentifyComplianceGroup`; the answer is a [`CreateDspmIdentifyComplianceGroupResponse`].
     ///
     /// Required: `Name`.
     ///
@@ -539,7 +539,7 @@ impl Client {
     ) -> CreateDspmIdentifyComplianceGroupCall {
         CreateDspmIdentifyComplianceGroupCall::new(&self.handle)
     }
-    /// Calls `CreateDspmIdentifyComplianceGroupCopy`.
+    /// Calls `CreateDspmIdentifyComplianceGroupCopy`; the answer is a [`CreateDspmIdentifyComplianceGroupCopyResponse`].
     ///
     /// Required: `FromId`.
     ///
@@ -550,7 +550,7 @@ impl Client {
     ) -> CreateDspmIdentifyComplianceGroupCopyCall {
         CreateDspmIdentifyComplianceGroupCopyCall::new(&self.handle)
     }
-    /// Calls `CreateDspmIdentifyComplianceRuleRelation`.
+    /// Calls `CreateDspmIdentifyComplianceRuleRelation`; the answer is a [`CreateDspmIdentifyComplianceRuleRelationResponse`].
     ///
     /// Required: `ComplianceId`, `CategoryId`, `Rules`.
     ///
@@ -561,7 +561,7 @@ impl Client {
     ) -> CreateDspmIdentifyComplianceRuleRelationCall {
         CreateDspmIdentifyComplianceRuleRelationCall::new(&self.handle)
     }
-    /// Calls `CreateDspmIdentifyInfoListExportJob`.
+    /// Calls `CreateDspmIdentifyInfoListExportJob`; the answer is a [`CreateDspmIdentifyInfoListExportJobResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=CreateDspmIdentifyInfoListExportJob)
     #[inline]
@@ -570,7 +570,7 @@ impl Client {
     ) -> CreateDspmIdentifyInfoListExportJobCall {
         CreateDspmIdentifyInfoListExportJobCall::new(&self.handle)
     }
-    /// Calls `CreateDspmIdentifyLevelGroup`.
+    /// Calls `CreateDspmIdentifyLevelGroup`; the answer is a [`CreateDspmIdentifyLevelGroupResponse`].
     ///
     /// Required: `Name`.
     ///
@@ -579,7 +579,7 @@ impl Client {
     pub fn create_dspm_identify_level_group(&self) -> CreateDspmIdentifyLevelGroupCall {
         CreateDspmIdentifyLevelGroupCall::new(&self.handle)
     }
-    /// Calls `CreateDspmIdentifyRule`.
+    /// Calls `CreateDspmIdentifyRule`; the answer is a [`CreateDspmIdentifyRuleResponse`].
     ///
     /// Required: `Name`.
     ///
@@ -588,7 +588,7 @@ impl Client {
     pub fn create_dspm_identify_rule(&self) -> CreateDspmIdentifyRuleCall {
         CreateDspmIdentifyRuleCall::new(&self.handle)
     }
-    /// Calls `CreateDspmPersonalIdentify`.
+    /// Calls `CreateDspmPersonalIdentify`; the answer is a [`CreateDspmPersonalIdentifyResponse`].
     ///
     /// Required: `Phone`, `Name`.
     ///
@@ -597,21 +597,21 @@ impl Client {
     pub fn create_dspm_personal_identify(&self) -> CreateDspmPersonalIdentifyCall {
         CreateDspmPersonalIdentifyCall::new(&self.handle)
     }
-    /// Calls `CreateDspmResource`.
+    /// Calls `CreateDspmResource`; the answer is a [`CreateDspmResourceResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=CreateDspmResource)
     #[inline]
     pub fn create_dspm_resource(&self) -> CreateDspmResourceCall {
         CreateDspmResourceCall::new(&self.handle)
     }
-    /// Calls `CreateDspmRiskExportJob`.
+    /// Calls `CreateDspmRiskExportJob`; the answer is a [`CreateDspmRiskExportJobResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=CreateDspmRiskExportJob)
     #[inline]
     pub fn create_dspm_risk_export_job(&self) -> CreateDspmRiskExportJobCall {
         CreateDspmRiskExportJobCall::new(&self.handle)
     }
-    /// Calls `CreateDspmRiskStrategy`.
+    /// Calls `CreateDspmRiskStrategy`; the answer is a [`CreateDspmRiskStrategyResponse`].
     ///
     /// Required: `Name`, `Rule`.
     ///
@@ -620,14 +620,14 @@ impl Client {
     pub fn create_dspm_risk_strategy(&self) -> CreateDspmRiskStrategyCall {
         CreateDspmRiskStrategyCall::new(&self.handle)
     }
-    /// Calls `CreateDspmWhitelistStrategy`.
+    /// Calls `CreateDspmWhitelistStrategy`; the answer is a [`CreateDspmWhitelistStrategyResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=CreateDspmWhitelistStrategy)
     #[inline]
     pub fn create_dspm_whitelist_strategy(&self) -> CreateDspmWhitelistStrategyCall {
         CreateDspmWhitelistStrategyCall::new(&self.handle)
     }
-    /// Calls `CreateDynamicAssetsExportJob`.
+    /// Calls `CreateDynamicAssetsExportJob`; the answer is a [`CreateDynamicAssetsExportJobResponse`].
     ///
     /// Required: `Provider`, `AssetType`.
     ///
@@ -636,7 +636,7 @@ impl Client {
     pub fn create_dynamic_assets_export_job(&self) -> CreateDynamicAssetsExportJobCall {
         CreateDynamicAssetsExportJobCall::new(&self.handle)
     }
-    /// Calls `CreateEDRManualScan`.
+    /// Calls `CreateEDRManualScan`; the answer is a [`CreateEDRManualScanResponse`].
     ///
     /// Required: `AssetSelectionType`, `ScanType`.
     ///
@@ -645,35 +645,35 @@ impl Client {
     pub fn create_edr_manual_scan(&self) -> CreateEDRManualScanCall {
         CreateEDRManualScanCall::new(&self.handle)
     }
-    /// Calls `CreateEdrAlertExportJob`.
+    /// Calls `CreateEdrAlertExportJob`; the answer is a [`CreateEdrAlertExportJobResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=CreateEdrAlertExportJob)
     #[inline]
     pub fn create_edr_alert_export_job(&self) -> CreateEdrAlertExportJobCall {
         CreateEdrAlertExportJobCall::new(&self.handle)
     }
-    /// Calls `CreateEdrLessAlertExportJob`.
+    /// Calls `CreateEdrLessAlertExportJob`; the answer is a [`CreateEdrLessAlertExportJobResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=CreateEdrLessAlertExportJob)
     #[inline]
     pub fn create_edr_less_alert_export_job(&self) -> CreateEdrLessAlertExportJobCall {
         CreateEdrLessAlertExportJobCall::new(&self.handle)
     }
-    /// Calls `CreateExposureAutoTagRule`.
+    /// Calls `CreateExposureAutoTagRule`; the answer is a [`CreateExposureAutoTagRuleResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=CreateExposureAutoTagRule)
     #[inline]
     pub fn create_exposure_auto_tag_rule(&self) -> CreateExposureAutoTagRuleCall {
         CreateExposureAutoTagRuleCall::new(&self.handle)
     }
-    /// Calls `CreateExposuresExportJob`.
+    /// Calls `CreateExposuresExportJob`; the answer is a [`CreateExposuresExportJobResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=CreateExposuresExportJob)
     #[inline]
     pub fn create_exposures_export_job(&self) -> CreateExposuresExportJobCall {
         CreateExposuresExportJobCall::new(&self.handle)
     }
-    /// Calls `CreateHighBaseLineRisksExportJob`.
+    /// Calls `CreateHighBaseLineRisksExportJob`; the answer is a [`CreateHighBaseLineRisksExportJobResponse`].
     ///
     /// Required: `CloudAccountID`.
     ///
@@ -684,7 +684,7 @@ impl Client {
     ) -> CreateHighBaseLineRisksExportJobCall {
         CreateHighBaseLineRisksExportJobCall::new(&self.handle)
     }
-    /// Calls `CreateHostImageListExportJob`.
+    /// Calls `CreateHostImageListExportJob`; the answer is a [`CreateHostImageListExportJobResponse`].
     ///
     /// Required: `ClusterCaMD5`.
     ///
@@ -693,7 +693,7 @@ impl Client {
     pub fn create_host_image_list_export_job(&self) -> CreateHostImageListExportJobCall {
         CreateHostImageListExportJobCall::new(&self.handle)
     }
-    /// Calls `CreateHostVulExportJob`.
+    /// Calls `CreateHostVulExportJob`; the answer is a [`CreateHostVulExportJobResponse`].
     ///
     /// Required: `BusinessAction`.
     ///
@@ -702,7 +702,7 @@ impl Client {
     pub fn create_host_vul_export_job(&self) -> CreateHostVulExportJobCall {
         CreateHostVulExportJobCall::new(&self.handle)
     }
-    /// Calls `CreateIaCAccessToken`.
+    /// Calls `CreateIaCAccessToken`; the answer is a [`CreateIaCAccessTokenResponse`].
     ///
     /// Required: `Name`, `Period`.
     ///
@@ -711,14 +711,14 @@ impl Client {
     pub fn create_ia_c_access_token(&self) -> CreateIaCAccessTokenCall {
         CreateIaCAccessTokenCall::new(&self.handle)
     }
-    /// Calls `CreateIaCFileExportJob`.
+    /// Calls `CreateIaCFileExportJob`; the answer is a [`CreateIaCFileExportJobResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=CreateIaCFileExportJob)
     #[inline]
     pub fn create_ia_c_file_export_job(&self) -> CreateIaCFileExportJobCall {
         CreateIaCFileExportJobCall::new(&self.handle)
     }
-    /// Calls `CreateIaCFileReScanTask`.
+    /// Calls `CreateIaCFileReScanTask`; the answer is a [`CreateIaCFileReScanTaskResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -727,7 +727,7 @@ impl Client {
     pub fn create_ia_c_file_re_scan_task(&self) -> CreateIaCFileReScanTaskCall {
         CreateIaCFileReScanTaskCall::new(&self.handle)
     }
-    /// Calls `CreateImageAssetListExportJob`.
+    /// Calls `CreateImageAssetListExportJob`; the answer is a [`CreateImageAssetListExportJobResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=CreateImageAssetListExportJob)
     #[inline]
@@ -736,7 +736,7 @@ impl Client {
     ) -> CreateImageAssetListExportJobCall {
         CreateImageAssetListExportJobCall::new(&self.handle)
     }
-    /// Calls `CreateImageAssociatedContainerListExportJob`.
+    /// Calls `CreateImageAssociatedContainerListExportJob`; the answer is a [`CreateImageAssociatedContainerListExportJobResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=CreateImageAssociatedContainerListExportJob)
     #[inline]
@@ -745,7 +745,7 @@ impl Client {
     ) -> CreateImageAssociatedContainerListExportJobCall {
         CreateImageAssociatedContainerListExportJobCall::new(&self.handle)
     }
-    /// Calls `CreateImageAssociatedHostListExportJob`.
+    /// Calls `CreateImageAssociatedHostListExportJob`; the answer is a [`CreateImageAssociatedHostListExportJobResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=CreateImageAssociatedHostListExportJob)
     #[inline]
@@ -754,7 +754,7 @@ impl Client {
     ) -> CreateImageAssociatedHostListExportJobCall {
         CreateImageAssociatedHostListExportJobCall::new(&self.handle)
     }
-    /// Calls `CreateImageComponentListExportJob`.
+    /// Calls `CreateImageComponentListExportJob`; the answer is a [`CreateImageComponentListExportJobResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -765,7 +765,7 @@ impl Client {
     ) -> CreateImageComponentListExportJobCall {
         CreateImageComponentListExportJobCall::new(&self.handle)
     }
-    /// Calls `CreateImageLayerVulListExportJob`.
+    /// Calls `CreateImageLayerVulListExportJob`; the answer is a [`CreateImageLayerVulListExportJobResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=CreateImageLayerVulListExportJob)
     #[inline]
@@ -774,7 +774,7 @@ impl Client {
     ) -> CreateImageLayerVulListExportJobCall {
         CreateImageLayerVulListExportJobCall::new(&self.handle)
     }
-    /// Calls `CreateImageRegistryConnectivityTask`.
+    /// Calls `CreateImageRegistryConnectivityTask`; the answer is a [`CreateImageRegistryConnectivityTaskResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=CreateImageRegistryConnectivityTask)
     #[inline]
@@ -783,7 +783,7 @@ impl Client {
     ) -> CreateImageRegistryConnectivityTaskCall {
         CreateImageRegistryConnectivityTaskCall::new(&self.handle)
     }
-    /// Calls `CreateImageRegistryListExportJob`.
+    /// Calls `CreateImageRegistryListExportJob`; the answer is a [`CreateImageRegistryListExportJobResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=CreateImageRegistryListExportJob)
     #[inline]
@@ -792,14 +792,14 @@ impl Client {
     ) -> CreateImageRegistryListExportJobCall {
         CreateImageRegistryListExportJobCall::new(&self.handle)
     }
-    /// Calls `CreateImageRegistryScanTask`.
+    /// Calls `CreateImageRegistryScanTask`; the answer is a [`CreateImageRegistryScanTaskResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=CreateImageRegistryScanTask)
     #[inline]
     pub fn create_image_registry_scan_task(&self) -> CreateImageRegistryScanTaskCall {
         CreateImageRegistryScanTaskCall::new(&self.handle)
     }
-    /// Calls `CreateImageRegistryTimedScanTaskConfig`.
+    /// Calls `CreateImageRegistryTimedScanTaskConfig`; the answer is a [`CreateImageRegistryTimedScanTaskConfigResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=CreateImageRegistryTimedScanTaskConfig)
     #[inline]
@@ -808,7 +808,7 @@ impl Client {
     ) -> CreateImageRegistryTimedScanTaskConfigCall {
         CreateImageRegistryTimedScanTaskConfigCall::new(&self.handle)
     }
-    /// Calls `CreateImageSensitiveInfoListExportJob`.
+    /// Calls `CreateImageSensitiveInfoListExportJob`; the answer is a [`CreateImageSensitiveInfoListExportJobResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=CreateImageSensitiveInfoListExportJob)
     #[inline]
@@ -817,14 +817,14 @@ impl Client {
     ) -> CreateImageSensitiveInfoListExportJobCall {
         CreateImageSensitiveInfoListExportJobCall::new(&self.handle)
     }
-    /// Calls `CreateImageSensitiveWhitelist`.
+    /// Calls `CreateImageSensitiveWhitelist`; the answer is a [`CreateImageSensitiveWhitelistResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=CreateImageSensitiveWhitelist)
     #[inline]
     pub fn create_image_sensitive_whitelist(&self) -> CreateImageSensitiveWhitelistCall {
         CreateImageSensitiveWhitelistCall::new(&self.handle)
     }
-    /// Calls `CreateImageVirusListExportJob`.
+    /// Calls `CreateImageVirusListExportJob`; the answer is a [`CreateImageVirusListExportJobResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=CreateImageVirusListExportJob)
     #[inline]
@@ -833,21 +833,21 @@ impl Client {
     ) -> CreateImageVirusListExportJobCall {
         CreateImageVirusListExportJobCall::new(&self.handle)
     }
-    /// Calls `CreateImageVirusWhitelist`.
+    /// Calls `CreateImageVirusWhitelist`; the answer is a [`CreateImageVirusWhitelistResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=CreateImageVirusWhitelist)
     #[inline]
     pub fn create_image_virus_whitelist(&self) -> CreateImageVirusWhitelistCall {
         CreateImageVirusWhitelistCall::new(&self.handle)
     }
-    /// Calls `CreateImageVulListExportJob`.
+    /// Calls `CreateImageVulListExportJob`; the answer is a [`CreateImageVulListExportJobResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=CreateImageVulListExportJob)
     #[inline]
     pub fn create_image_vul_list_export_job(&self) -> CreateImageVulListExportJobCall {
         CreateImageVulListExportJobCall::new(&self.handle)
     }
-    /// Calls `CreateImageVulSummaryListExportJob`.
+    /// Calls `CreateImageVulSummaryListExportJob`; the answer is a [`CreateImageVulSummaryListExportJobResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=CreateImageVulSummaryListExportJob)
     #[inline]
@@ -856,14 +856,14 @@ impl Client {
     ) -> CreateImageVulSummaryListExportJobCall {
         CreateImageVulSummaryListExportJobCall::new(&self.handle)
     }
-    /// Calls `CreateImageVulWhitelist`.
+    /// Calls `CreateImageVulWhitelist`; the answer is a [`CreateImageVulWhitelistResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=CreateImageVulWhitelist)
     #[inline]
     pub fn create_image_vul_whitelist(&self) -> CreateImageVulWhitelistCall {
         CreateImageVulWhitelistCall::new(&self.handle)
     }
-    /// Calls `CreatePodContainerListExportJob`.
+    /// Calls `CreatePodContainerListExportJob`; the answer is a [`CreatePodContainerListExportJobResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=CreatePodContainerListExportJob)
     #[inline]
@@ -872,7 +872,7 @@ impl Client {
     ) -> CreatePodContainerListExportJobCall {
         CreatePodContainerListExportJobCall::new(&self.handle)
     }
-    /// Calls `CreatePodServiceListExportJob`.
+    /// Calls `CreatePodServiceListExportJob`; the answer is a [`CreatePodServiceListExportJobResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=CreatePodServiceListExportJob)
     #[inline]
@@ -881,14 +881,14 @@ impl Client {
     ) -> CreatePodServiceListExportJobCall {
         CreatePodServiceListExportJobCall::new(&self.handle)
     }
-    /// Calls `CreatePublicAssetsExportJob`.
+    /// Calls `CreatePublicAssetsExportJob`; the answer is a [`CreatePublicAssetsExportJobResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=CreatePublicAssetsExportJob)
     #[inline]
     pub fn create_public_assets_export_job(&self) -> CreatePublicAssetsExportJobCall {
         CreatePublicAssetsExportJobCall::new(&self.handle)
     }
-    /// Calls `CreateRiskCenterScanTask`.
+    /// Calls `CreateRiskCenterScanTask`; the answer is a [`CreateRiskCenterScanTaskResponse`].
     ///
     /// Required: `TaskName`, `ScanAssetType`, `ScanItem`, `ScanPlanType`.
     ///
@@ -897,7 +897,7 @@ impl Client {
     pub fn create_risk_center_scan_task(&self) -> CreateRiskCenterScanTaskCall {
         CreateRiskCenterScanTaskCall::new(&self.handle)
     }
-    /// Calls `CreateRiskDetailExportJob`.
+    /// Calls `CreateRiskDetailExportJob`; the answer is a [`CreateRiskDetailExportJobResponse`].
     ///
     /// Required: `RiskRuleId`.
     ///
@@ -906,7 +906,7 @@ impl Client {
     pub fn create_risk_detail_export_job(&self) -> CreateRiskDetailExportJobCall {
         CreateRiskDetailExportJobCall::new(&self.handle)
     }
-    /// Calls `CreateSandboxACLRule`.
+    /// Calls `CreateSandboxACLRule`; the answer is a [`CreateSandboxACLRuleResponse`].
     ///
     /// Required: `RuleName`, `Level`, `BelongAssetType`, `EffectScope`, `Status`, `RuleAction`.
     ///
@@ -915,7 +915,7 @@ impl Client {
     pub fn create_sandbox_acl_rule(&self) -> CreateSandboxACLRuleCall {
         CreateSandboxACLRuleCall::new(&self.handle)
     }
-    /// Calls `CreateSandboxDLPRule`.
+    /// Calls `CreateSandboxDLPRule`; the answer is a [`CreateSandboxDLPRuleResponse`].
     ///
     /// Required: `RuleName`, `Level`, `RuleAction`, `BelongAssetType`, `EffectScope`, `Status`.
     ///
@@ -924,14 +924,14 @@ impl Client {
     pub fn create_sandbox_dlp_rule(&self) -> CreateSandboxDLPRuleCall {
         CreateSandboxDLPRuleCall::new(&self.handle)
     }
-    /// Calls `CreateSandboxFileRule`.
+    /// Calls `CreateSandboxFileRule`; the answer is a [`CreateSandboxFileRuleResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=CreateSandboxFileRule)
     #[inline]
     pub fn create_sandbox_file_rule(&self) -> CreateSandboxFileRuleCall {
         CreateSandboxFileRuleCall::new(&self.handle)
     }
-    /// Calls `CreateSandboxLLMAuditRule`.
+    /// Calls `CreateSandboxLLMAuditRule`; the answer is a [`CreateSandboxLLMAuditRuleResponse`].
     ///
     /// Required: `RuleName`, `Level`, `BelongAssetType`, `SystemRuleIDList`, `EffectScope`, `Status`, `RuleAction`.
     ///
@@ -940,21 +940,21 @@ impl Client {
     pub fn create_sandbox_llm_audit_rule(&self) -> CreateSandboxLLMAuditRuleCall {
         CreateSandboxLLMAuditRuleCall::new(&self.handle)
     }
-    /// Calls `CreateScanStatisticExportJob`.
+    /// Calls `CreateScanStatisticExportJob`; the answer is a [`CreateScanStatisticExportJobResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=CreateScanStatisticExportJob)
     #[inline]
     pub fn create_scan_statistic_export_job(&self) -> CreateScanStatisticExportJobCall {
         CreateScanStatisticExportJobCall::new(&self.handle)
     }
-    /// Calls `CreateScanTask`.
+    /// Calls `CreateScanTask`; the answer is a [`CreateScanTaskResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=CreateScanTask)
     #[inline]
     pub fn create_scan_task(&self) -> CreateScanTaskCall {
         CreateScanTaskCall::new(&self.handle)
     }
-    /// Calls `CreateSkillScan`.
+    /// Calls `CreateSkillScan`; the answer is a [`CreateSkillScanResponse`].
     ///
     /// Required: `FileBase64`.
     ///
@@ -963,7 +963,7 @@ impl Client {
     pub fn create_skill_scan(&self) -> CreateSkillScanCall {
         CreateSkillScanCall::new(&self.handle)
     }
-    /// Calls `CreateVulFixRetryTask`.
+    /// Calls `CreateVulFixRetryTask`; the answer is a [`CreateVulFixRetryTaskResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -972,7 +972,7 @@ impl Client {
     pub fn create_vul_fix_retry_task(&self) -> CreateVulFixRetryTaskCall {
         CreateVulFixRetryTaskCall::new(&self.handle)
     }
-    /// Calls `CreateVulFixTask`.
+    /// Calls `CreateVulFixTask`; the answer is a [`CreateVulFixTaskResponse`].
     ///
     /// Required: `FixItems`.
     ///
@@ -981,21 +981,21 @@ impl Client {
     pub fn create_vul_fix_task(&self) -> CreateVulFixTaskCall {
         CreateVulFixTaskCall::new(&self.handle)
     }
-    /// Calls `CreateVulFixedExportJob`.
+    /// Calls `CreateVulFixedExportJob`; the answer is a [`CreateVulFixedExportJobResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=CreateVulFixedExportJob)
     #[inline]
     pub fn create_vul_fixed_export_job(&self) -> CreateVulFixedExportJobCall {
         CreateVulFixedExportJobCall::new(&self.handle)
     }
-    /// Calls `CreateVulReScan`.
+    /// Calls `CreateVulReScan`; the answer is a [`CreateVulReScanResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=CreateVulReScan)
     #[inline]
     pub fn create_vul_re_scan(&self) -> CreateVulReScanCall {
         CreateVulReScanCall::new(&self.handle)
     }
-    /// Calls `CreateVulRisksExportJob`.
+    /// Calls `CreateVulRisksExportJob`; the answer is a [`CreateVulRisksExportJobResponse`].
     ///
     /// Required: `CloudAccountID`.
     ///
@@ -1004,7 +1004,7 @@ impl Client {
     pub fn create_vul_risks_export_job(&self) -> CreateVulRisksExportJobCall {
         CreateVulRisksExportJobCall::new(&self.handle)
     }
-    /// Calls `CreateVulScanManual`.
+    /// Calls `CreateVulScanManual`; the answer is a [`CreateVulScanManualResponse`].
     ///
     /// Required: `Timeout`, `AssetRange`.
     ///
@@ -1013,21 +1013,21 @@ impl Client {
     pub fn create_vul_scan_manual(&self) -> CreateVulScanManualCall {
         CreateVulScanManualCall::new(&self.handle)
     }
-    /// Calls `DeleteAIAnalysisSMTPAccess`.
+    /// Calls `DeleteAIAnalysisSMTPAccess`; the answer is a [`DeleteAIAnalysisSMTPAccessResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DeleteAIAnalysisSMTPAccess)
     #[inline]
     pub fn delete_ai_analysis_smtp_access(&self) -> DeleteAIAnalysisSMTPAccessCall {
         DeleteAIAnalysisSMTPAccessCall::new(&self.handle)
     }
-    /// Calls `DeleteAISchedule`.
+    /// Calls `DeleteAISchedule`; the answer is a [`DeleteAIScheduleResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DeleteAISchedule)
     #[inline]
     pub fn delete_ai_schedule(&self) -> DeleteAIScheduleCall {
         DeleteAIScheduleCall::new(&self.handle)
     }
-    /// Calls `DeleteAssetFilterView`.
+    /// Calls `DeleteAssetFilterView`; the answer is a [`DeleteAssetFilterViewResponse`].
     ///
     /// Required: `ViewID`.
     ///
@@ -1036,7 +1036,7 @@ impl Client {
     pub fn delete_asset_filter_view(&self) -> DeleteAssetFilterViewCall {
         DeleteAssetFilterViewCall::new(&self.handle)
     }
-    /// Calls `DeleteAssetTag`.
+    /// Calls `DeleteAssetTag`; the answer is a [`DeleteAssetTagResponse`].
     ///
     /// Required: `TagID`.
     ///
@@ -1045,7 +1045,7 @@ impl Client {
     pub fn delete_asset_tag(&self) -> DeleteAssetTagCall {
         DeleteAssetTagCall::new(&self.handle)
     }
-    /// Calls `DeleteBaselineSelfDefinedPolicyList`.
+    /// Calls `DeleteBaselineSelfDefinedPolicyList`; the answer is a [`DeleteBaselineSelfDefinedPolicyListResponse`].
     ///
     /// Required: `PolicyIDList`.
     ///
@@ -1056,7 +1056,7 @@ impl Client {
     ) -> DeleteBaselineSelfDefinedPolicyListCall {
         DeleteBaselineSelfDefinedPolicyListCall::new(&self.handle)
     }
-    /// Calls `DeleteCSIPMalwareScanTask`.
+    /// Calls `DeleteCSIPMalwareScanTask`; the answer is a [`DeleteCSIPMalwareScanTaskResponse`].
     ///
     /// Required: `TaskIds`.
     ///
@@ -1065,14 +1065,14 @@ impl Client {
     pub fn delete_csip_malware_scan_task(&self) -> DeleteCSIPMalwareScanTaskCall {
         DeleteCSIPMalwareScanTaskCall::new(&self.handle)
     }
-    /// Calls `DeleteCluster`.
+    /// Calls `DeleteCluster`; the answer is a [`DeleteClusterResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DeleteCluster)
     #[inline]
     pub fn delete_cluster(&self) -> DeleteClusterCall {
         DeleteClusterCall::new(&self.handle)
     }
-    /// Calls `DeleteCosAkAsset`.
+    /// Calls `DeleteCosAkAsset`; the answer is a [`DeleteCosAkAssetResponse`].
     ///
     /// Required: `CosAkSet`.
     ///
@@ -1081,28 +1081,28 @@ impl Client {
     pub fn delete_cos_ak_asset(&self) -> DeleteCosAkAssetCall {
         DeleteCosAkAssetCall::new(&self.handle)
     }
-    /// Calls `DeleteCosPolicy`.
+    /// Calls `DeleteCosPolicy`; the answer is a [`DeleteCosPolicyResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DeleteCosPolicy)
     #[inline]
     pub fn delete_cos_policy(&self) -> DeleteCosPolicyCall {
         DeleteCosPolicyCall::new(&self.handle)
     }
-    /// Calls `DeleteDomainAndIp`.
+    /// Calls `DeleteDomainAndIp`; the answer is a [`DeleteDomainAndIpResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DeleteDomainAndIp)
     #[inline]
     pub fn delete_domain_and_ip(&self) -> DeleteDomainAndIpCall {
         DeleteDomainAndIpCall::new(&self.handle)
     }
-    /// Calls `DeleteDspmApplyOrder`.
+    /// Calls `DeleteDspmApplyOrder`; the answer is a [`DeleteDspmApplyOrderResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DeleteDspmApplyOrder)
     #[inline]
     pub fn delete_dspm_apply_order(&self) -> DeleteDspmApplyOrderCall {
         DeleteDspmApplyOrderCall::new(&self.handle)
     }
-    /// Calls `DeleteDspmAssetAccount`.
+    /// Calls `DeleteDspmAssetAccount`; the answer is a [`DeleteDspmAssetAccountResponse`].
     ///
     /// Required: `AssetId`, `Account`.
     ///
@@ -1111,7 +1111,7 @@ impl Client {
     pub fn delete_dspm_asset_account(&self) -> DeleteDspmAssetAccountCall {
         DeleteDspmAssetAccountCall::new(&self.handle)
     }
-    /// Calls `DeleteDspmAuditFilterStrategy`.
+    /// Calls `DeleteDspmAuditFilterStrategy`; the answer is a [`DeleteDspmAuditFilterStrategyResponse`].
     ///
     /// Required: `AuditFilterStrategyId`.
     ///
@@ -1122,7 +1122,7 @@ impl Client {
     ) -> DeleteDspmAuditFilterStrategyCall {
         DeleteDspmAuditFilterStrategyCall::new(&self.handle)
     }
-    /// Calls `DeleteDspmBackupLogList`.
+    /// Calls `DeleteDspmBackupLogList`; the answer is a [`DeleteDspmBackupLogListResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -1131,21 +1131,21 @@ impl Client {
     pub fn delete_dspm_backup_log_list(&self) -> DeleteDspmBackupLogListCall {
         DeleteDspmBackupLogListCall::new(&self.handle)
     }
-    /// Calls `DeleteDspmCkafkaConfig`.
+    /// Calls `DeleteDspmCkafkaConfig`; the answer is a [`DeleteDspmCkafkaConfigResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DeleteDspmCkafkaConfig)
     #[inline]
     pub fn delete_dspm_ckafka_config(&self) -> DeleteDspmCkafkaConfigCall {
         DeleteDspmCkafkaConfigCall::new(&self.handle)
     }
-    /// Calls `DeleteDspmExportTask`.
+    /// Calls `DeleteDspmExportTask`; the answer is a [`DeleteDspmExportTaskResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DeleteDspmExportTask)
     #[inline]
     pub fn delete_dspm_export_task(&self) -> DeleteDspmExportTaskCall {
         DeleteDspmExportTaskCall::new(&self.handle)
     }
-    /// Calls `DeleteDspmIdentifyCategory`.
+    /// Calls `DeleteDspmIdentifyCategory`; the answer is a [`DeleteDspmIdentifyCategoryResponse`].
     ///
     /// Required: `Ids`.
     ///
@@ -1154,7 +1154,7 @@ impl Client {
     pub fn delete_dspm_identify_category(&self) -> DeleteDspmIdentifyCategoryCall {
         DeleteDspmIdentifyCategoryCall::new(&self.handle)
     }
-    /// Calls `DeleteDspmIdentifyComplianceCategoryRelation`.
+    /// Calls `DeleteDspmIdentifyComplianceCategoryRelation`; the answer is a [`DeleteDspmIdentifyComplianceCategoryRelationResponse`].
     ///
     /// Required: `ComplianceId`, `CategoryId`.
     ///
@@ -1165,7 +1165,7 @@ impl Client {
     ) -> DeleteDspmIdentifyComplianceCategoryRelationCall {
         DeleteDspmIdentifyComplianceCategoryRelationCall::new(&self.handle)
     }
-    /// Calls `DeleteDspmIdentifyComplianceGroup`.
+    /// Calls `DeleteDspmIdentifyComplianceGroup`; the answer is a [`DeleteDspmIdentifyComplianceGroupResponse`].
     ///
     /// Required: `Ids`.
     ///
@@ -1176,7 +1176,7 @@ impl Client {
     ) -> DeleteDspmIdentifyComplianceGroupCall {
         DeleteDspmIdentifyComplianceGroupCall::new(&self.handle)
     }
-    /// Calls `DeleteDspmIdentifyComplianceRuleRelation`.
+    /// Calls `DeleteDspmIdentifyComplianceRuleRelation`; the answer is a [`DeleteDspmIdentifyComplianceRuleRelationResponse`].
     ///
     /// Required: `ComplianceId`, `CategoryId`, `RuleIds`.
     ///
@@ -1187,7 +1187,7 @@ impl Client {
     ) -> DeleteDspmIdentifyComplianceRuleRelationCall {
         DeleteDspmIdentifyComplianceRuleRelationCall::new(&self.handle)
     }
-    /// Calls `DeleteDspmIdentifyLevelGroup`.
+    /// Calls `DeleteDspmIdentifyLevelGroup`; the answer is a [`DeleteDspmIdentifyLevelGroupResponse`].
     ///
     /// Required: `Ids`.
     ///
@@ -1196,7 +1196,7 @@ impl Client {
     pub fn delete_dspm_identify_level_group(&self) -> DeleteDspmIdentifyLevelGroupCall {
         DeleteDspmIdentifyLevelGroupCall::new(&self.handle)
     }
-    /// Calls `DeleteDspmIdentifyRule`.
+    /// Calls `DeleteDspmIdentifyRule`; the answer is a [`DeleteDspmIdentifyRuleResponse`].
     ///
     /// Required: `Ids`.
     ///
@@ -1205,7 +1205,7 @@ impl Client {
     pub fn delete_dspm_identify_rule(&self) -> DeleteDspmIdentifyRuleCall {
         DeleteDspmIdentifyRuleCall::new(&self.handle)
     }
-    /// Calls `DeleteDspmPersonalIdentify`.
+    /// Calls `DeleteDspmPersonalIdentify`; the answer is a [`DeleteDspmPersonalIdentifyResponse`].
     ///
     /// Required: `PersonId`.
     ///
@@ -1214,7 +1214,7 @@ impl Client {
     pub fn delete_dspm_personal_identify(&self) -> DeleteDspmPersonalIdentifyCall {
         DeleteDspmPersonalIdentifyCall::new(&self.handle)
     }
-    /// Calls `DeleteDspmRestoreLogList`.
+    /// Calls `DeleteDspmRestoreLogList`; the answer is a [`DeleteDspmRestoreLogListResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -1223,7 +1223,7 @@ impl Client {
     pub fn delete_dspm_restore_log_list(&self) -> DeleteDspmRestoreLogListCall {
         DeleteDspmRestoreLogListCall::new(&self.handle)
     }
-    /// Calls `DeleteDspmRiskStrategy`.
+    /// Calls `DeleteDspmRiskStrategy`; the answer is a [`DeleteDspmRiskStrategyResponse`].
     ///
     /// Required: `StrategyId`.
     ///
@@ -1232,7 +1232,7 @@ impl Client {
     pub fn delete_dspm_risk_strategy(&self) -> DeleteDspmRiskStrategyCall {
         DeleteDspmRiskStrategyCall::new(&self.handle)
     }
-    /// Calls `DeleteDspmShareUserData`.
+    /// Calls `DeleteDspmShareUserData`; the answer is a [`DeleteDspmShareUserDataResponse`].
     ///
     /// Required: `DeleteDataAppId`.
     ///
@@ -1241,14 +1241,14 @@ impl Client {
     pub fn delete_dspm_share_user_data(&self) -> DeleteDspmShareUserDataCall {
         DeleteDspmShareUserDataCall::new(&self.handle)
     }
-    /// Calls `DeleteDspmWhitelistStrategy`.
+    /// Calls `DeleteDspmWhitelistStrategy`; the answer is a [`DeleteDspmWhitelistStrategyResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DeleteDspmWhitelistStrategy)
     #[inline]
     pub fn delete_dspm_whitelist_strategy(&self) -> DeleteDspmWhitelistStrategyCall {
         DeleteDspmWhitelistStrategyCall::new(&self.handle)
     }
-    /// Calls `DeleteEDRRules`.
+    /// Calls `DeleteEDRRules`; the answer is a [`DeleteEDRRulesResponse`].
     ///
     /// Required: `RuleIDs`, `RuleType`.
     ///
@@ -1257,7 +1257,7 @@ impl Client {
     pub fn delete_edr_rules(&self) -> DeleteEDRRulesCall {
         DeleteEDRRulesCall::new(&self.handle)
     }
-    /// Calls `DeleteEDRScanTask`.
+    /// Calls `DeleteEDRScanTask`; the answer is a [`DeleteEDRScanTaskResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -1266,7 +1266,7 @@ impl Client {
     pub fn delete_edr_scan_task(&self) -> DeleteEDRScanTaskCall {
         DeleteEDRScanTaskCall::new(&self.handle)
     }
-    /// Calls `DeleteEdrLogCollectPaths`.
+    /// Calls `DeleteEdrLogCollectPaths`; the answer is a [`DeleteEdrLogCollectPathsResponse`].
     ///
     /// Required: `Ids`.
     ///
@@ -1275,7 +1275,7 @@ impl Client {
     pub fn delete_edr_log_collect_paths(&self) -> DeleteEdrLogCollectPathsCall {
         DeleteEdrLogCollectPathsCall::new(&self.handle)
     }
-    /// Calls `DeleteExposureAutoTagRule`.
+    /// Calls `DeleteExposureAutoTagRule`; the answer is a [`DeleteExposureAutoTagRuleResponse`].
     ///
     /// Required: `RuleIDs`.
     ///
@@ -1284,7 +1284,7 @@ impl Client {
     pub fn delete_exposure_auto_tag_rule(&self) -> DeleteExposureAutoTagRuleCall {
         DeleteExposureAutoTagRuleCall::new(&self.handle)
     }
-    /// Calls `DeleteIaCAccessToken`.
+    /// Calls `DeleteIaCAccessToken`; the answer is a [`DeleteIaCAccessTokenResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -1293,7 +1293,7 @@ impl Client {
     pub fn delete_ia_c_access_token(&self) -> DeleteIaCAccessTokenCall {
         DeleteIaCAccessTokenCall::new(&self.handle)
     }
-    /// Calls `DeleteIaCFile`.
+    /// Calls `DeleteIaCFile`; the answer is a [`DeleteIaCFileResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -1302,7 +1302,7 @@ impl Client {
     pub fn delete_ia_c_file(&self) -> DeleteIaCFileCall {
         DeleteIaCFileCall::new(&self.handle)
     }
-    /// Calls `DeleteImageRegistry`.
+    /// Calls `DeleteImageRegistry`; the answer is a [`DeleteImageRegistryResponse`].
     ///
     /// Required: `RegistryId`.
     ///
@@ -1311,14 +1311,14 @@ impl Client {
     pub fn delete_image_registry(&self) -> DeleteImageRegistryCall {
         DeleteImageRegistryCall::new(&self.handle)
     }
-    /// Calls `DeleteImageRegistryScanTask`.
+    /// Calls `DeleteImageRegistryScanTask`; the answer is a [`DeleteImageRegistryScanTaskResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DeleteImageRegistryScanTask)
     #[inline]
     pub fn delete_image_registry_scan_task(&self) -> DeleteImageRegistryScanTaskCall {
         DeleteImageRegistryScanTaskCall::new(&self.handle)
     }
-    /// Calls `DeleteImageRegistryTimedScanTaskConfig`.
+    /// Calls `DeleteImageRegistryTimedScanTaskConfig`; the answer is a [`DeleteImageRegistryTimedScanTaskConfigResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DeleteImageRegistryTimedScanTaskConfig)
     #[inline]
@@ -1327,28 +1327,28 @@ impl Client {
     ) -> DeleteImageRegistryTimedScanTaskConfigCall {
         DeleteImageRegistryTimedScanTaskConfigCall::new(&self.handle)
     }
-    /// Calls `DeleteImageSensitiveWhitelist`.
+    /// Calls `DeleteImageSensitiveWhitelist`; the answer is a [`DeleteImageSensitiveWhitelistResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DeleteImageSensitiveWhitelist)
     #[inline]
     pub fn delete_image_sensitive_whitelist(&self) -> DeleteImageSensitiveWhitelistCall {
         DeleteImageSensitiveWhitelistCall::new(&self.handle)
     }
-    /// Calls `DeleteImageVirusWhitelist`.
+    /// Calls `DeleteImageVirusWhitelist`; the answer is a [`DeleteImageVirusWhitelistResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DeleteImageVirusWhitelist)
     #[inline]
     pub fn delete_image_virus_whitelist(&self) -> DeleteImageVirusWhitelistCall {
         DeleteImageVirusWhitelistCall::new(&self.handle)
     }
-    /// Calls `DeleteImageVulWhitelist`.
+    /// Calls `DeleteImageVulWhitelist`; the answer is a [`DeleteImageVulWhitelistResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DeleteImageVulWhitelist)
     #[inline]
     pub fn delete_image_vul_whitelist(&self) -> DeleteImageVulWhitelistCall {
         DeleteImageVulWhitelistCall::new(&self.handle)
     }
-    /// Calls `DeleteLoginWhiteList`.
+    /// Calls `DeleteLoginWhiteList`; the answer is a [`DeleteLoginWhiteListResponse`].
     ///
     /// Required: `Ids`.
     ///
@@ -1357,7 +1357,7 @@ impl Client {
     pub fn delete_login_white_list(&self) -> DeleteLoginWhiteListCall {
         DeleteLoginWhiteListCall::new(&self.handle)
     }
-    /// Calls `DeleteMachineClearHistory`.
+    /// Calls `DeleteMachineClearHistory`; the answer is a [`DeleteMachineClearHistoryResponse`].
     ///
     /// Required: `Ids`.
     ///
@@ -1366,7 +1366,7 @@ impl Client {
     pub fn delete_machine_clear_history(&self) -> DeleteMachineClearHistoryCall {
         DeleteMachineClearHistoryCall::new(&self.handle)
     }
-    /// Calls `DeleteRiskScanTask`.
+    /// Calls `DeleteRiskScanTask`; the answer is a [`DeleteRiskScanTaskResponse`].
     ///
     /// Required: `TaskIdList`.
     ///
@@ -1375,7 +1375,7 @@ impl Client {
     pub fn delete_risk_scan_task(&self) -> DeleteRiskScanTaskCall {
         DeleteRiskScanTaskCall::new(&self.handle)
     }
-    /// Calls `DeleteSandboxACLRule`.
+    /// Calls `DeleteSandboxACLRule`; the answer is a [`DeleteSandboxACLRuleResponse`].
     ///
     /// Required: `IDList`.
     ///
@@ -1384,7 +1384,7 @@ impl Client {
     pub fn delete_sandbox_acl_rule(&self) -> DeleteSandboxACLRuleCall {
         DeleteSandboxACLRuleCall::new(&self.handle)
     }
-    /// Calls `DeleteSandboxDLPRule`.
+    /// Calls `DeleteSandboxDLPRule`; the answer is a [`DeleteSandboxDLPRuleResponse`].
     ///
     /// Required: `IDList`.
     ///
@@ -1393,14 +1393,14 @@ impl Client {
     pub fn delete_sandbox_dlp_rule(&self) -> DeleteSandboxDLPRuleCall {
         DeleteSandboxDLPRuleCall::new(&self.handle)
     }
-    /// Calls `DeleteSandboxFileRule`.
+    /// Calls `DeleteSandboxFileRule`; the answer is a [`DeleteSandboxFileRuleResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DeleteSandboxFileRule)
     #[inline]
     pub fn delete_sandbox_file_rule(&self) -> DeleteSandboxFileRuleCall {
         DeleteSandboxFileRuleCall::new(&self.handle)
     }
-    /// Calls `DeleteSandboxLLMAuditRule`.
+    /// Calls `DeleteSandboxLLMAuditRule`; the answer is a [`DeleteSandboxLLMAuditRuleResponse`].
     ///
     /// Required: `IDList`.
     ///
@@ -1409,14 +1409,14 @@ impl Client {
     pub fn delete_sandbox_llm_audit_rule(&self) -> DeleteSandboxLLMAuditRuleCall {
         DeleteSandboxLLMAuditRuleCall::new(&self.handle)
     }
-    /// Calls `DeleteVulWhitelist`.
+    /// Calls `DeleteVulWhitelist`; the answer is a [`DeleteVulWhitelistResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DeleteVulWhitelist)
     #[inline]
     pub fn delete_vul_whitelist(&self) -> DeleteVulWhitelistCall {
         DeleteVulWhitelistCall::new(&self.handle)
     }
-    /// Calls `DeleteWebhookPolicies`.
+    /// Calls `DeleteWebhookPolicies`; the answer is a [`DeleteWebhookPoliciesResponse`].
     ///
     /// Required: `IDList`.
     ///
@@ -1425,7 +1425,7 @@ impl Client {
     pub fn delete_webhook_policies(&self) -> DeleteWebhookPoliciesCall {
         DeleteWebhookPoliciesCall::new(&self.handle)
     }
-    /// Calls `DeleteWebhookReceivers`.
+    /// Calls `DeleteWebhookReceivers`; the answer is a [`DeleteWebhookReceiversResponse`].
     ///
     /// Required: `IDList`.
     ///
@@ -1434,14 +1434,14 @@ impl Client {
     pub fn delete_webhook_receivers(&self) -> DeleteWebhookReceiversCall {
         DeleteWebhookReceiversCall::new(&self.handle)
     }
-    /// Calls `DescribeAIAgentAssetList`.
+    /// Calls `DescribeAIAgentAssetList`; the answer is a [`DescribeAIAgentAssetListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeAIAgentAssetList)
     #[inline]
     pub fn describe_ai_agent_asset_list(&self) -> DescribeAIAgentAssetListCall {
         DescribeAIAgentAssetListCall::new(&self.handle)
     }
-    /// Calls `DescribeAIAgentCredentialList`.
+    /// Calls `DescribeAIAgentCredentialList`; the answer is a [`DescribeAIAgentCredentialListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeAIAgentCredentialList)
     #[inline]
@@ -1450,7 +1450,7 @@ impl Client {
     ) -> DescribeAIAgentCredentialListCall {
         DescribeAIAgentCredentialListCall::new(&self.handle)
     }
-    /// Calls `DescribeAIAgentCredentialLocationList`.
+    /// Calls `DescribeAIAgentCredentialLocationList`; the answer is a [`DescribeAIAgentCredentialLocationListResponse`].
     ///
     /// Required: `ID`.
     ///
@@ -1463,14 +1463,14 @@ impl Client {
     ) -> DescribeAIAgentCredentialLocationListCall {
         DescribeAIAgentCredentialLocationListCall::new(&self.handle)
     }
-    /// Calls `DescribeAIAgentSkillList`.
+    /// Calls `DescribeAIAgentSkillList`; the answer is a [`DescribeAIAgentSkillListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeAIAgentSkillList)
     #[inline]
     pub fn describe_ai_agent_skill_list(&self) -> DescribeAIAgentSkillListCall {
         DescribeAIAgentSkillListCall::new(&self.handle)
     }
-    /// Calls `DescribeAIAnalysisFileDownloadURL`.
+    /// Calls `DescribeAIAnalysisFileDownloadURL`; the answer is a [`DescribeAIAnalysisFileDownloadURLResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeAIAnalysisFileDownloadURL)
     #[inline]
@@ -1479,14 +1479,14 @@ impl Client {
     ) -> DescribeAIAnalysisFileDownloadURLCall {
         DescribeAIAnalysisFileDownloadURLCall::new(&self.handle)
     }
-    /// Calls `DescribeAIAnalysisHistory`.
+    /// Calls `DescribeAIAnalysisHistory`; the answer is a [`DescribeAIAnalysisHistoryResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeAIAnalysisHistory)
     #[inline]
     pub fn describe_ai_analysis_history(&self) -> DescribeAIAnalysisHistoryCall {
         DescribeAIAnalysisHistoryCall::new(&self.handle)
     }
-    /// Calls `DescribeAIAnalysisRecommendQuestions`.
+    /// Calls `DescribeAIAnalysisRecommendQuestions`; the answer is a [`DescribeAIAnalysisRecommendQuestionsResponse`].
     ///
     /// Required: `SessionID`.
     ///
@@ -1497,28 +1497,28 @@ impl Client {
     ) -> DescribeAIAnalysisRecommendQuestionsCall {
         DescribeAIAnalysisRecommendQuestionsCall::new(&self.handle)
     }
-    /// Calls `DescribeAIAnalysisRobotInfo`.
+    /// Calls `DescribeAIAnalysisRobotInfo`; the answer is a [`DescribeAIAnalysisRobotInfoResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeAIAnalysisRobotInfo)
     #[inline]
     pub fn describe_ai_analysis_robot_info(&self) -> DescribeAIAnalysisRobotInfoCall {
         DescribeAIAnalysisRobotInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeAIAnalysisSMTP`.
+    /// Calls `DescribeAIAnalysisSMTP`; the answer is a [`DescribeAIAnalysisSMTPResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeAIAnalysisSMTP)
     #[inline]
     pub fn describe_ai_analysis_smtp(&self) -> DescribeAIAnalysisSMTPCall {
         DescribeAIAnalysisSMTPCall::new(&self.handle)
     }
-    /// Calls `DescribeAILinkSetting`.
+    /// Calls `DescribeAILinkSetting`; the answer is a [`DescribeAILinkSettingResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeAILinkSetting)
     #[inline]
     pub fn describe_ai_link_setting(&self) -> DescribeAILinkSettingCall {
         DescribeAILinkSettingCall::new(&self.handle)
     }
-    /// Calls `DescribeAIScheduleList`.
+    /// Calls `DescribeAIScheduleList`; the answer is a [`DescribeAIScheduleListResponse`].
     ///
     /// Each answer holds one page of `ScheduleSet`; [`into_paginator`](DescribeAIScheduleListCall::into_paginator) reads them all.
     ///
@@ -1527,7 +1527,7 @@ impl Client {
     pub fn describe_ai_schedule_list(&self) -> DescribeAIScheduleListCall {
         DescribeAIScheduleListCall::new(&self.handle)
     }
-    /// Calls `DescribeAISchedulePlanList`.
+    /// Calls `DescribeAISchedulePlanList`; the answer is a [`DescribeAISchedulePlanListResponse`].
     ///
     /// Each answer holds one page of `PlanSet`; [`into_paginator`](DescribeAISchedulePlanListCall::into_paginator) reads them all.
     ///
@@ -1536,21 +1536,21 @@ impl Client {
     pub fn describe_ai_schedule_plan_list(&self) -> DescribeAISchedulePlanListCall {
         DescribeAISchedulePlanListCall::new(&self.handle)
     }
-    /// Calls `DescribeAIScheduleStats`.
+    /// Calls `DescribeAIScheduleStats`; the answer is a [`DescribeAIScheduleStatsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeAIScheduleStats)
     #[inline]
     pub fn describe_ai_schedule_stats(&self) -> DescribeAIScheduleStatsCall {
         DescribeAIScheduleStatsCall::new(&self.handle)
     }
-    /// Calls `DescribeAIScheduleTaskDetail`.
+    /// Calls `DescribeAIScheduleTaskDetail`; the answer is a [`DescribeAIScheduleTaskDetailResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeAIScheduleTaskDetail)
     #[inline]
     pub fn describe_ai_schedule_task_detail(&self) -> DescribeAIScheduleTaskDetailCall {
         DescribeAIScheduleTaskDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeAIScheduleTaskList`.
+    /// Calls `DescribeAIScheduleTaskList`; the answer is a [`DescribeAIScheduleTaskListResponse`].
     ///
     /// Each answer holds one page of `TaskSet`; [`into_paginator`](DescribeAIScheduleTaskListCall::into_paginator) reads them all.
     ///
@@ -1559,7 +1559,7 @@ impl Client {
     pub fn describe_ai_schedule_task_list(&self) -> DescribeAIScheduleTaskListCall {
         DescribeAIScheduleTaskListCall::new(&self.handle)
     }
-    /// Calls `DescribeAKAnalysisDetail`.
+    /// Calls `DescribeAKAnalysisDetail`; the answer is a [`DescribeAKAnalysisDetailResponse`].
     ///
     /// Required: `ID`.
     ///
@@ -1568,7 +1568,7 @@ impl Client {
     pub fn describe_ak_analysis_detail(&self) -> DescribeAKAnalysisDetailCall {
         DescribeAKAnalysisDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeAbTestUser`.
+    /// Calls `DescribeAbTestUser`; the answer is a [`DescribeAbTestUserResponse`].
     ///
     /// Required: `ProjectName`, `UserAppIds`.
     ///
@@ -1577,7 +1577,7 @@ impl Client {
     pub fn describe_ab_test_user(&self) -> DescribeAbTestUserCall {
         DescribeAbTestUserCall::new(&self.handle)
     }
-    /// Calls `DescribeAbnormalCallRecord`.
+    /// Calls `DescribeAbnormalCallRecord`; the answer is a [`DescribeAbnormalCallRecordResponse`].
     ///
     /// Required: `AlarmRuleID`.
     ///
@@ -1586,14 +1586,14 @@ impl Client {
     pub fn describe_abnormal_call_record(&self) -> DescribeAbnormalCallRecordCall {
         DescribeAbnormalCallRecordCall::new(&self.handle)
     }
-    /// Calls `DescribeAccessKeyAlarm`.
+    /// Calls `DescribeAccessKeyAlarm`; the answer is a [`DescribeAccessKeyAlarmResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeAccessKeyAlarm)
     #[inline]
     pub fn describe_access_key_alarm(&self) -> DescribeAccessKeyAlarmCall {
         DescribeAccessKeyAlarmCall::new(&self.handle)
     }
-    /// Calls `DescribeAccessKeyAlarmDetail`.
+    /// Calls `DescribeAccessKeyAlarmDetail`; the answer is a [`DescribeAccessKeyAlarmDetailResponse`].
     ///
     /// Required: `ID`.
     ///
@@ -1602,21 +1602,21 @@ impl Client {
     pub fn describe_access_key_alarm_detail(&self) -> DescribeAccessKeyAlarmDetailCall {
         DescribeAccessKeyAlarmDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeAccessKeyAsset`.
+    /// Calls `DescribeAccessKeyAsset`; the answer is a [`DescribeAccessKeyAssetResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeAccessKeyAsset)
     #[inline]
     pub fn describe_access_key_asset(&self) -> DescribeAccessKeyAssetCall {
         DescribeAccessKeyAssetCall::new(&self.handle)
     }
-    /// Calls `DescribeAccessKeyRisk`.
+    /// Calls `DescribeAccessKeyRisk`; the answer is a [`DescribeAccessKeyRiskResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeAccessKeyRisk)
     #[inline]
     pub fn describe_access_key_risk(&self) -> DescribeAccessKeyRiskCall {
         DescribeAccessKeyRiskCall::new(&self.handle)
     }
-    /// Calls `DescribeAccessKeyRiskDetail`.
+    /// Calls `DescribeAccessKeyRiskDetail`; the answer is a [`DescribeAccessKeyRiskDetailResponse`].
     ///
     /// Required: `ID`.
     ///
@@ -1625,7 +1625,7 @@ impl Client {
     pub fn describe_access_key_risk_detail(&self) -> DescribeAccessKeyRiskDetailCall {
         DescribeAccessKeyRiskDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeAccessKeyUserDetail`.
+    /// Calls `DescribeAccessKeyUserDetail`; the answer is a [`DescribeAccessKeyUserDetailResponse`].
     ///
     /// Required: `SubUin`.
     ///
@@ -1634,42 +1634,42 @@ impl Client {
     pub fn describe_access_key_user_detail(&self) -> DescribeAccessKeyUserDetailCall {
         DescribeAccessKeyUserDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeAccessKeyUserList`.
+    /// Calls `DescribeAccessKeyUserList`; the answer is a [`DescribeAccessKeyUserListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeAccessKeyUserList)
     #[inline]
     pub fn describe_access_key_user_list(&self) -> DescribeAccessKeyUserListCall {
         DescribeAccessKeyUserListCall::new(&self.handle)
     }
-    /// Calls `DescribeAccessKeyWhiteList`.
+    /// Calls `DescribeAccessKeyWhiteList`; the answer is a [`DescribeAccessKeyWhiteListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeAccessKeyWhiteList)
     #[inline]
     pub fn describe_access_key_white_list(&self) -> DescribeAccessKeyWhiteListCall {
         DescribeAccessKeyWhiteListCall::new(&self.handle)
     }
-    /// Calls `DescribeAgentConfigSetting`.
+    /// Calls `DescribeAgentConfigSetting`; the answer is a [`DescribeAgentConfigSettingResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeAgentConfigSetting)
     #[inline]
     pub fn describe_agent_config_setting(&self) -> DescribeAgentConfigSettingCall {
         DescribeAgentConfigSettingCall::new(&self.handle)
     }
-    /// Calls `DescribeAgentRunMode`.
+    /// Calls `DescribeAgentRunMode`; the answer is a [`DescribeAgentRunModeResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeAgentRunMode)
     #[inline]
     pub fn describe_agent_run_mode(&self) -> DescribeAgentRunModeCall {
         DescribeAgentRunModeCall::new(&self.handle)
     }
-    /// Calls `DescribeAgentRunPolicy`.
+    /// Calls `DescribeAgentRunPolicy`; the answer is a [`DescribeAgentRunPolicyResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeAgentRunPolicy)
     #[inline]
     pub fn describe_agent_run_policy(&self) -> DescribeAgentRunPolicyCall {
         DescribeAgentRunPolicyCall::new(&self.handle)
     }
-    /// Calls `DescribeAlertList`.
+    /// Calls `DescribeAlertList`; the answer is a [`DescribeAlertListResponse`].
     ///
     /// Required: `Filter`.
     ///
@@ -1678,14 +1678,14 @@ impl Client {
     pub fn describe_alert_list(&self) -> DescribeAlertListCall {
         DescribeAlertListCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetComponentList`.
+    /// Calls `DescribeAssetComponentList`; the answer is a [`DescribeAssetComponentListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeAssetComponentList)
     #[inline]
     pub fn describe_asset_component_list(&self) -> DescribeAssetComponentListCall {
         DescribeAssetComponentListCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetComponentRelatedImageList`.
+    /// Calls `DescribeAssetComponentRelatedImageList`; the answer is a [`DescribeAssetComponentRelatedImageListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeAssetComponentRelatedImageList)
     #[inline]
@@ -1694,7 +1694,7 @@ impl Client {
     ) -> DescribeAssetComponentRelatedImageListCall {
         DescribeAssetComponentRelatedImageListCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetDetail`.
+    /// Calls `DescribeAssetDetail`; the answer is a [`DescribeAssetDetailResponse`].
     ///
     /// Required: `AssetID`.
     ///
@@ -1703,14 +1703,14 @@ impl Client {
     pub fn describe_asset_detail(&self) -> DescribeAssetDetailCall {
         DescribeAssetDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetFilterViews`.
+    /// Calls `DescribeAssetFilterViews`; the answer is a [`DescribeAssetFilterViewsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeAssetFilterViews)
     #[inline]
     pub fn describe_asset_filter_views(&self) -> DescribeAssetFilterViewsCall {
         DescribeAssetFilterViewsCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetInfo`.
+    /// Calls `DescribeAssetInfo`; the answer is a [`DescribeAssetInfoResponse`].
     ///
     /// Required: `AssetID`.
     ///
@@ -1719,21 +1719,21 @@ impl Client {
     pub fn describe_asset_info(&self) -> DescribeAssetInfoCall {
         DescribeAssetInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetLastSyncTime`.
+    /// Calls `DescribeAssetLastSyncTime`; the answer is a [`DescribeAssetLastSyncTimeResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeAssetLastSyncTime)
     #[inline]
     pub fn describe_asset_last_sync_time(&self) -> DescribeAssetLastSyncTimeCall {
         DescribeAssetLastSyncTimeCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetOverview`.
+    /// Calls `DescribeAssetOverview`; the answer is a [`DescribeAssetOverviewResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeAssetOverview)
     #[inline]
     pub fn describe_asset_overview(&self) -> DescribeAssetOverviewCall {
         DescribeAssetOverviewCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetProcessList`.
+    /// Calls `DescribeAssetProcessList`; the answer is a [`DescribeAssetProcessListResponse`].
     ///
     /// Each answer holds one page of `AssetProcessList`; [`into_paginator`](DescribeAssetProcessListCall::into_paginator) reads them all.
     ///
@@ -1742,7 +1742,7 @@ impl Client {
     pub fn describe_asset_process_list(&self) -> DescribeAssetProcessListCall {
         DescribeAssetProcessListCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetRiskDetail`.
+    /// Calls `DescribeAssetRiskDetail`; the answer is a [`DescribeAssetRiskDetailResponse`].
     ///
     /// Required: `AssetRIDs`.
     ///
@@ -1751,14 +1751,14 @@ impl Client {
     pub fn describe_asset_risk_detail(&self) -> DescribeAssetRiskDetailCall {
         DescribeAssetRiskDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetRiskList`.
+    /// Calls `DescribeAssetRiskList`; the answer is a [`DescribeAssetRiskListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeAssetRiskList)
     #[inline]
     pub fn describe_asset_risk_list(&self) -> DescribeAssetRiskListCall {
         DescribeAssetRiskListCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetSyncTaskStatus`.
+    /// Calls `DescribeAssetSyncTaskStatus`; the answer is a [`DescribeAssetSyncTaskStatusResponse`].
     ///
     /// Required: `TaskIDs`.
     ///
@@ -1767,49 +1767,49 @@ impl Client {
     pub fn describe_asset_sync_task_status(&self) -> DescribeAssetSyncTaskStatusCall {
         DescribeAssetSyncTaskStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetTagAttributes`.
+    /// Calls `DescribeAssetTagAttributes`; the answer is a [`DescribeAssetTagAttributesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeAssetTagAttributes)
     #[inline]
     pub fn describe_asset_tag_attributes(&self) -> DescribeAssetTagAttributesCall {
         DescribeAssetTagAttributesCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetTagTree`.
+    /// Calls `DescribeAssetTagTree`; the answer is a [`DescribeAssetTagTreeResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeAssetTagTree)
     #[inline]
     pub fn describe_asset_tag_tree(&self) -> DescribeAssetTagTreeCall {
         DescribeAssetTagTreeCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetTags`.
+    /// Calls `DescribeAssetTags`; the answer is a [`DescribeAssetTagsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeAssetTags)
     #[inline]
     pub fn describe_asset_tags(&self) -> DescribeAssetTagsCall {
         DescribeAssetTagsCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetTree`.
+    /// Calls `DescribeAssetTree`; the answer is a [`DescribeAssetTreeResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeAssetTree)
     #[inline]
     pub fn describe_asset_tree(&self) -> DescribeAssetTreeCall {
         DescribeAssetTreeCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetViewVulRiskList`.
+    /// Calls `DescribeAssetViewVulRiskList`; the answer is a [`DescribeAssetViewVulRiskListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeAssetViewVulRiskList)
     #[inline]
     pub fn describe_asset_view_vul_risk_list(&self) -> DescribeAssetViewVulRiskListCall {
         DescribeAssetViewVulRiskListCall::new(&self.handle)
     }
-    /// Calls `DescribeAssumeRole`.
+    /// Calls `DescribeAssumeRole`; the answer is a [`DescribeAssumeRoleResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeAssumeRole)
     #[inline]
     pub fn describe_assume_role(&self) -> DescribeAssumeRoleCall {
         DescribeAssumeRoleCall::new(&self.handle)
     }
-    /// Calls `DescribeBackendScanEngineRegionList`.
+    /// Calls `DescribeBackendScanEngineRegionList`; the answer is a [`DescribeBackendScanEngineRegionListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeBackendScanEngineRegionList)
     #[inline]
@@ -1818,21 +1818,21 @@ impl Client {
     ) -> DescribeBackendScanEngineRegionListCall {
         DescribeBackendScanEngineRegionListCall::new(&self.handle)
     }
-    /// Calls `DescribeBanMode`.
+    /// Calls `DescribeBanMode`; the answer is a [`DescribeBanModeResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeBanMode)
     #[inline]
     pub fn describe_ban_mode(&self) -> DescribeBanModeCall {
         DescribeBanModeCall::new(&self.handle)
     }
-    /// Calls `DescribeBanStatus`.
+    /// Calls `DescribeBanStatus`; the answer is a [`DescribeBanStatusResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeBanStatus)
     #[inline]
     pub fn describe_ban_status(&self) -> DescribeBanStatusCall {
         DescribeBanStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeBaselineAggregatedItemList`.
+    /// Calls `DescribeBaselineAggregatedItemList`; the answer is a [`DescribeBaselineAggregatedItemListResponse`].
     ///
     /// Required: `PolicyID`, `ParentCategoryID`.
     ///
@@ -1843,7 +1843,7 @@ impl Client {
     ) -> DescribeBaselineAggregatedItemListCall {
         DescribeBaselineAggregatedItemListCall::new(&self.handle)
     }
-    /// Calls `DescribeBaselineAggregatedPolicyList`.
+    /// Calls `DescribeBaselineAggregatedPolicyList`; the answer is a [`DescribeBaselineAggregatedPolicyListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeBaselineAggregatedPolicyList)
     #[inline]
@@ -1852,7 +1852,7 @@ impl Client {
     ) -> DescribeBaselineAggregatedPolicyListCall {
         DescribeBaselineAggregatedPolicyListCall::new(&self.handle)
     }
-    /// Calls `DescribeBaselineCalculatingStatisticsPolicyIDList`.
+    /// Calls `DescribeBaselineCalculatingStatisticsPolicyIDList`; the answer is a [`DescribeBaselineCalculatingStatisticsPolicyIDListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeBaselineCalculatingStatisticsPolicyIDList)
     #[inline]
@@ -1861,7 +1861,7 @@ impl Client {
     ) -> DescribeBaselineCalculatingStatisticsPolicyIDListCall {
         DescribeBaselineCalculatingStatisticsPolicyIDListCall::new(&self.handle)
     }
-    /// Calls `DescribeBaselineCategoryItemList`.
+    /// Calls `DescribeBaselineCategoryItemList`; the answer is a [`DescribeBaselineCategoryItemListResponse`].
     ///
     /// Each answer holds one page of `ItemList`; [`into_paginator`](DescribeBaselineCategoryItemListCall::into_paginator) reads them all.
     ///
@@ -1872,7 +1872,7 @@ impl Client {
     ) -> DescribeBaselineCategoryItemListCall {
         DescribeBaselineCategoryItemListCall::new(&self.handle)
     }
-    /// Calls `DescribeBaselineFixRecordList`.
+    /// Calls `DescribeBaselineFixRecordList`; the answer is a [`DescribeBaselineFixRecordListResponse`].
     ///
     /// Each answer holds one page of `List`; [`into_paginator`](DescribeBaselineFixRecordListCall::into_paginator) reads them all.
     ///
@@ -1883,7 +1883,7 @@ impl Client {
     ) -> DescribeBaselineFixRecordListCall {
         DescribeBaselineFixRecordListCall::new(&self.handle)
     }
-    /// Calls `DescribeBaselineItemRiskList`.
+    /// Calls `DescribeBaselineItemRiskList`; the answer is a [`DescribeBaselineItemRiskListResponse`].
     ///
     /// Required: `PolicyID`, `ParentCategoryID`, `ItemID`.
     ///
@@ -1894,7 +1894,7 @@ impl Client {
     pub fn describe_baseline_item_risk_list(&self) -> DescribeBaselineItemRiskListCall {
         DescribeBaselineItemRiskListCall::new(&self.handle)
     }
-    /// Calls `DescribeBaselineMainTaskItemList`.
+    /// Calls `DescribeBaselineMainTaskItemList`; the answer is a [`DescribeBaselineMainTaskItemListResponse`].
     ///
     /// Required: `MainTaskID`.
     ///
@@ -1907,7 +1907,7 @@ impl Client {
     ) -> DescribeBaselineMainTaskItemListCall {
         DescribeBaselineMainTaskItemListCall::new(&self.handle)
     }
-    /// Calls `DescribeBaselineMainTaskList`.
+    /// Calls `DescribeBaselineMainTaskList`; the answer is a [`DescribeBaselineMainTaskListResponse`].
     ///
     /// Each answer holds one page of `List`; [`into_paginator`](DescribeBaselineMainTaskListCall::into_paginator) reads them all.
     ///
@@ -1916,14 +1916,14 @@ impl Client {
     pub fn describe_baseline_main_task_list(&self) -> DescribeBaselineMainTaskListCall {
         DescribeBaselineMainTaskListCall::new(&self.handle)
     }
-    /// Calls `DescribeBaselineOverview`.
+    /// Calls `DescribeBaselineOverview`; the answer is a [`DescribeBaselineOverviewResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeBaselineOverview)
     #[inline]
     pub fn describe_baseline_overview(&self) -> DescribeBaselineOverviewCall {
         DescribeBaselineOverviewCall::new(&self.handle)
     }
-    /// Calls `DescribeBaselinePolicyCategoryList`.
+    /// Calls `DescribeBaselinePolicyCategoryList`; the answer is a [`DescribeBaselinePolicyCategoryListResponse`].
     ///
     /// Required: `PolicyID`.
     ///
@@ -1934,7 +1934,7 @@ impl Client {
     ) -> DescribeBaselinePolicyCategoryListCall {
         DescribeBaselinePolicyCategoryListCall::new(&self.handle)
     }
-    /// Calls `DescribeBaselinePolicyItemList`.
+    /// Calls `DescribeBaselinePolicyItemList`; the answer is a [`DescribeBaselinePolicyItemListResponse`].
     ///
     /// Required: `PolicyID`.
     ///
@@ -1947,7 +1947,7 @@ impl Client {
     ) -> DescribeBaselinePolicyItemListCall {
         DescribeBaselinePolicyItemListCall::new(&self.handle)
     }
-    /// Calls `DescribeBaselinePolicyList`.
+    /// Calls `DescribeBaselinePolicyList`; the answer is a [`DescribeBaselinePolicyListResponse`].
     ///
     /// Required: `PolicyType`.
     ///
@@ -1958,7 +1958,7 @@ impl Client {
     pub fn describe_baseline_policy_list(&self) -> DescribeBaselinePolicyListCall {
         DescribeBaselinePolicyListCall::new(&self.handle)
     }
-    /// Calls `DescribeBaselinePolicyNameExistAppidList`.
+    /// Calls `DescribeBaselinePolicyNameExistAppidList`; the answer is a [`DescribeBaselinePolicyNameExistAppidListResponse`].
     ///
     /// Required: `PolicyName`.
     ///
@@ -1969,7 +1969,7 @@ impl Client {
     ) -> DescribeBaselinePolicyNameExistAppidListCall {
         DescribeBaselinePolicyNameExistAppidListCall::new(&self.handle)
     }
-    /// Calls `DescribeBaselineSubTaskList`.
+    /// Calls `DescribeBaselineSubTaskList`; the answer is a [`DescribeBaselineSubTaskListResponse`].
     ///
     /// Required: `TaskID`.
     ///
@@ -1980,14 +1980,14 @@ impl Client {
     pub fn describe_baseline_sub_task_list(&self) -> DescribeBaselineSubTaskListCall {
         DescribeBaselineSubTaskListCall::new(&self.handle)
     }
-    /// Calls `DescribeBaselineSyncConf`.
+    /// Calls `DescribeBaselineSyncConf`; the answer is a [`DescribeBaselineSyncConfResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeBaselineSyncConf)
     #[inline]
     pub fn describe_baseline_sync_conf(&self) -> DescribeBaselineSyncConfCall {
         DescribeBaselineSyncConfCall::new(&self.handle)
     }
-    /// Calls `DescribeBaselineSystemCategoryList`.
+    /// Calls `DescribeBaselineSystemCategoryList`; the answer is a [`DescribeBaselineSystemCategoryListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeBaselineSystemCategoryList)
     #[inline]
@@ -1996,7 +1996,7 @@ impl Client {
     ) -> DescribeBaselineSystemCategoryListCall {
         DescribeBaselineSystemCategoryListCall::new(&self.handle)
     }
-    /// Calls `DescribeBaselineUserOtherConf`.
+    /// Calls `DescribeBaselineUserOtherConf`; the answer is a [`DescribeBaselineUserOtherConfResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeBaselineUserOtherConf)
     #[inline]
@@ -2005,7 +2005,7 @@ impl Client {
     ) -> DescribeBaselineUserOtherConfCall {
         DescribeBaselineUserOtherConfCall::new(&self.handle)
     }
-    /// Calls `DescribeBaselineUserWeakPasswordConf`.
+    /// Calls `DescribeBaselineUserWeakPasswordConf`; the answer is a [`DescribeBaselineUserWeakPasswordConfResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeBaselineUserWeakPasswordConf)
     #[inline]
@@ -2014,14 +2014,14 @@ impl Client {
     ) -> DescribeBaselineUserWeakPasswordConfCall {
         DescribeBaselineUserWeakPasswordConfCall::new(&self.handle)
     }
-    /// Calls `DescribeBruteAttackRules`.
+    /// Calls `DescribeBruteAttackRules`; the answer is a [`DescribeBruteAttackRulesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeBruteAttackRules)
     #[inline]
     pub fn describe_brute_attack_rules(&self) -> DescribeBruteAttackRulesCall {
         DescribeBruteAttackRulesCall::new(&self.handle)
     }
-    /// Calls `DescribeBucketInvokeIpList`.
+    /// Calls `DescribeBucketInvokeIpList`; the answer is a [`DescribeBucketInvokeIpListResponse`].
     ///
     /// Required: `RelAppId`, `BucketName`.
     ///
@@ -2030,7 +2030,7 @@ impl Client {
     pub fn describe_bucket_invoke_ip_list(&self) -> DescribeBucketInvokeIpListCall {
         DescribeBucketInvokeIpListCall::new(&self.handle)
     }
-    /// Calls `DescribeCFGRiskReportStatistics`.
+    /// Calls `DescribeCFGRiskReportStatistics`; the answer is a [`DescribeCFGRiskReportStatisticsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeCFGRiskReportStatistics)
     #[inline]
@@ -2039,21 +2039,21 @@ impl Client {
     ) -> DescribeCFGRiskReportStatisticsCall {
         DescribeCFGRiskReportStatisticsCall::new(&self.handle)
     }
-    /// Calls `DescribeCFGRiskStatistics`.
+    /// Calls `DescribeCFGRiskStatistics`; the answer is a [`DescribeCFGRiskStatisticsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeCFGRiskStatistics)
     #[inline]
     pub fn describe_cfg_risk_statistics(&self) -> DescribeCFGRiskStatisticsCall {
         DescribeCFGRiskStatisticsCall::new(&self.handle)
     }
-    /// Calls `DescribeCFWAssetStatistics`.
+    /// Calls `DescribeCFWAssetStatistics`; the answer is a [`DescribeCFWAssetStatisticsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeCFWAssetStatistics)
     #[inline]
     pub fn describe_cfw_asset_statistics(&self) -> DescribeCFWAssetStatisticsCall {
         DescribeCFWAssetStatisticsCall::new(&self.handle)
     }
-    /// Calls `DescribeCLSLogIndexV3`.
+    /// Calls `DescribeCLSLogIndexV3`; the answer is a [`DescribeCLSLogIndexV3Response`].
     ///
     /// Required: `Filters`.
     ///
@@ -2064,7 +2064,7 @@ impl Client {
     pub fn describe_cls_log_index_v3(&self) -> DescribeCLSLogIndexV3Call {
         DescribeCLSLogIndexV3Call::new(&self.handle)
     }
-    /// Calls `DescribeCLSLogListV3`.
+    /// Calls `DescribeCLSLogListV3`; the answer is a [`DescribeCLSLogListV3Response`].
     ///
     /// Required: `From`, `To`, `Query`, `SyntaxRule`.
     ///
@@ -2073,14 +2073,14 @@ impl Client {
     pub fn describe_cls_log_list_v3(&self) -> DescribeCLSLogListV3Call {
         DescribeCLSLogListV3Call::new(&self.handle)
     }
-    /// Calls `DescribeCSCPayInfo`.
+    /// Calls `DescribeCSCPayInfo`; the answer is a [`DescribeCSCPayInfoResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeCSCPayInfo)
     #[inline]
     pub fn describe_csc_pay_info(&self) -> DescribeCSCPayInfoCall {
         DescribeCSCPayInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeCSIPLicenseBindSchedule`.
+    /// Calls `DescribeCSIPLicenseBindSchedule`; the answer is a [`DescribeCSIPLicenseBindScheduleResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -2091,7 +2091,7 @@ impl Client {
     ) -> DescribeCSIPLicenseBindScheduleCall {
         DescribeCSIPLicenseBindScheduleCall::new(&self.handle)
     }
-    /// Calls `DescribeCSIPMalwareScanTaskDetail`.
+    /// Calls `DescribeCSIPMalwareScanTaskDetail`; the answer is a [`DescribeCSIPMalwareScanTaskDetailResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -2102,7 +2102,7 @@ impl Client {
     ) -> DescribeCSIPMalwareScanTaskDetailCall {
         DescribeCSIPMalwareScanTaskDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeCSIPMalwareScanTaskProgress`.
+    /// Calls `DescribeCSIPMalwareScanTaskProgress`; the answer is a [`DescribeCSIPMalwareScanTaskProgressResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeCSIPMalwareScanTaskProgress)
     #[inline]
@@ -2111,21 +2111,21 @@ impl Client {
     ) -> DescribeCSIPMalwareScanTaskProgressCall {
         DescribeCSIPMalwareScanTaskProgressCall::new(&self.handle)
     }
-    /// Calls `DescribeCSIPRiskStatistics`.
+    /// Calls `DescribeCSIPRiskStatistics`; the answer is a [`DescribeCSIPRiskStatisticsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeCSIPRiskStatistics)
     #[inline]
     pub fn describe_csip_risk_statistics(&self) -> DescribeCSIPRiskStatisticsCall {
         DescribeCSIPRiskStatisticsCall::new(&self.handle)
     }
-    /// Calls `DescribeCSPMPayInfo`.
+    /// Calls `DescribeCSPMPayInfo`; the answer is a [`DescribeCSPMPayInfoResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeCSPMPayInfo)
     #[inline]
     pub fn describe_cspm_pay_info(&self) -> DescribeCSPMPayInfoCall {
         DescribeCSPMPayInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeCVMAssetInfo`.
+    /// Calls `DescribeCVMAssetInfo`; the answer is a [`DescribeCVMAssetInfoResponse`].
     ///
     /// Required: `AssetId`.
     ///
@@ -2134,14 +2134,14 @@ impl Client {
     pub fn describe_cvm_asset_info(&self) -> DescribeCVMAssetInfoCall {
         DescribeCVMAssetInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeCVMAssets`.
+    /// Calls `DescribeCVMAssets`; the answer is a [`DescribeCVMAssetsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeCVMAssets)
     #[inline]
     pub fn describe_cvm_assets(&self) -> DescribeCVMAssetsCall {
         DescribeCVMAssetsCall::new(&self.handle)
     }
-    /// Calls `DescribeCWPExposePath`.
+    /// Calls `DescribeCWPExposePath`; the answer is a [`DescribeCWPExposePathResponse`].
     ///
     /// Required: `AssetID`, `AssetAppID`.
     ///
@@ -2150,7 +2150,7 @@ impl Client {
     pub fn describe_cwp_expose_path(&self) -> DescribeCWPExposePathCall {
         DescribeCWPExposePathCall::new(&self.handle)
     }
-    /// Calls `DescribeCWPExposures`.
+    /// Calls `DescribeCWPExposures`; the answer is a [`DescribeCWPExposuresResponse`].
     ///
     /// Required: `AssetID`, `AssetAppID`.
     ///
@@ -2161,7 +2161,7 @@ impl Client {
     pub fn describe_cwp_exposures(&self) -> DescribeCWPExposuresCall {
         DescribeCWPExposuresCall::new(&self.handle)
     }
-    /// Calls `DescribeCWPLicenseBindSchedule`.
+    /// Calls `DescribeCWPLicenseBindSchedule`; the answer is a [`DescribeCWPLicenseBindScheduleResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -2174,28 +2174,28 @@ impl Client {
     ) -> DescribeCWPLicenseBindScheduleCall {
         DescribeCWPLicenseBindScheduleCall::new(&self.handle)
     }
-    /// Calls `DescribeCWPMachineDetail`.
+    /// Calls `DescribeCWPMachineDetail`; the answer is a [`DescribeCWPMachineDetailResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeCWPMachineDetail)
     #[inline]
     pub fn describe_cwp_machine_detail(&self) -> DescribeCWPMachineDetailCall {
         DescribeCWPMachineDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeCWPMachineOsList`.
+    /// Calls `DescribeCWPMachineOsList`; the answer is a [`DescribeCWPMachineOsListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeCWPMachineOsList)
     #[inline]
     pub fn describe_cwp_machine_os_list(&self) -> DescribeCWPMachineOsListCall {
         DescribeCWPMachineOsListCall::new(&self.handle)
     }
-    /// Calls `DescribeCWPMachines`.
+    /// Calls `DescribeCWPMachines`; the answer is a [`DescribeCWPMachinesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeCWPMachines)
     #[inline]
     pub fn describe_cwp_machines(&self) -> DescribeCWPMachinesCall {
         DescribeCWPMachinesCall::new(&self.handle)
     }
-    /// Calls `DescribeCWPOrderList`.
+    /// Calls `DescribeCWPOrderList`; the answer is a [`DescribeCWPOrderListResponse`].
     ///
     /// Each answer holds one page of `List`; [`into_paginator`](DescribeCWPOrderListCall::into_paginator) reads them all.
     ///
@@ -2204,7 +2204,7 @@ impl Client {
     pub fn describe_cwp_order_list(&self) -> DescribeCWPOrderListCall {
         DescribeCWPOrderListCall::new(&self.handle)
     }
-    /// Calls `DescribeCWPScanIpInfo`.
+    /// Calls `DescribeCWPScanIpInfo`; the answer is a [`DescribeCWPScanIpInfoResponse`].
     ///
     /// Required: `IP`.
     ///
@@ -2213,7 +2213,7 @@ impl Client {
     pub fn describe_cwp_scan_ip_info(&self) -> DescribeCWPScanIpInfoCall {
         DescribeCWPScanIpInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeCWPTaskDuration`.
+    /// Calls `DescribeCWPTaskDuration`; the answer is a [`DescribeCWPTaskDurationResponse`].
     ///
     /// Required: `UuidCnt`.
     ///
@@ -2222,14 +2222,14 @@ impl Client {
     pub fn describe_cwp_task_duration(&self) -> DescribeCWPTaskDurationCall {
         DescribeCWPTaskDurationCall::new(&self.handle)
     }
-    /// Calls `DescribeCallRecord`.
+    /// Calls `DescribeCallRecord`; the answer is a [`DescribeCallRecordResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeCallRecord)
     #[inline]
     pub fn describe_call_record(&self) -> DescribeCallRecordCall {
         DescribeCallRecordCall::new(&self.handle)
     }
-    /// Calls `DescribeCheckConnectivityHostList`.
+    /// Calls `DescribeCheckConnectivityHostList`; the answer is a [`DescribeCheckConnectivityHostListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeCheckConnectivityHostList)
     #[inline]
@@ -2238,14 +2238,14 @@ impl Client {
     ) -> DescribeCheckConnectivityHostListCall {
         DescribeCheckConnectivityHostListCall::new(&self.handle)
     }
-    /// Calls `DescribeCheckViewRisks`.
+    /// Calls `DescribeCheckViewRisks`; the answer is a [`DescribeCheckViewRisksResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeCheckViewRisks)
     #[inline]
     pub fn describe_check_view_risks(&self) -> DescribeCheckViewRisksCall {
         DescribeCheckViewRisksCall::new(&self.handle)
     }
-    /// Calls `DescribeClbListenerList`.
+    /// Calls `DescribeClbListenerList`; the answer is a [`DescribeClbListenerListResponse`].
     ///
     /// Required: `AssetID`.
     ///
@@ -2256,7 +2256,7 @@ impl Client {
     pub fn describe_clb_listener_list(&self) -> DescribeClbListenerListCall {
         DescribeClbListenerListCall::new(&self.handle)
     }
-    /// Calls `DescribeClbListenerRules`.
+    /// Calls `DescribeClbListenerRules`; the answer is a [`DescribeClbListenerRulesResponse`].
     ///
     /// Required: `AssetID`.
     ///
@@ -2267,7 +2267,7 @@ impl Client {
     pub fn describe_clb_listener_rules(&self) -> DescribeClbListenerRulesCall {
         DescribeClbListenerRulesCall::new(&self.handle)
     }
-    /// Calls `DescribeClbTargets`.
+    /// Calls `DescribeClbTargets`; the answer is a [`DescribeClbTargetsResponse`].
     ///
     /// Required: `AssetID`, `TargetType`.
     ///
@@ -2276,28 +2276,28 @@ impl Client {
     pub fn describe_clb_targets(&self) -> DescribeClbTargetsCall {
         DescribeClbTargetsCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudAssets`.
+    /// Calls `DescribeCloudAssets`; the answer is a [`DescribeCloudAssetsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeCloudAssets)
     #[inline]
     pub fn describe_cloud_assets(&self) -> DescribeCloudAssetsCall {
         DescribeCloudAssetsCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudFunctionList`.
+    /// Calls `DescribeCloudFunctionList`; the answer is a [`DescribeCloudFunctionListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeCloudFunctionList)
     #[inline]
     pub fn describe_cloud_function_list(&self) -> DescribeCloudFunctionListCall {
         DescribeCloudFunctionListCall::new(&self.handle)
     }
-    /// Calls `DescribeClusterAssetList`.
+    /// Calls `DescribeClusterAssetList`; the answer is a [`DescribeClusterAssetListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeClusterAssetList)
     #[inline]
     pub fn describe_cluster_asset_list(&self) -> DescribeClusterAssetListCall {
         DescribeClusterAssetListCall::new(&self.handle)
     }
-    /// Calls `DescribeClusterAssetSyncTaskStatus`.
+    /// Calls `DescribeClusterAssetSyncTaskStatus`; the answer is a [`DescribeClusterAssetSyncTaskStatusResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -2308,14 +2308,14 @@ impl Client {
     ) -> DescribeClusterAssetSyncTaskStatusCall {
         DescribeClusterAssetSyncTaskStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeClusterAssets`.
+    /// Calls `DescribeClusterAssets`; the answer is a [`DescribeClusterAssetsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeClusterAssets)
     #[inline]
     pub fn describe_cluster_assets(&self) -> DescribeClusterAssetsCall {
         DescribeClusterAssetsCall::new(&self.handle)
     }
-    /// Calls `DescribeClusterContainerAppList`.
+    /// Calls `DescribeClusterContainerAppList`; the answer is a [`DescribeClusterContainerAppListResponse`].
     ///
     /// Required: `ContainerId`.
     ///
@@ -2326,7 +2326,7 @@ impl Client {
     ) -> DescribeClusterContainerAppListCall {
         DescribeClusterContainerAppListCall::new(&self.handle)
     }
-    /// Calls `DescribeClusterContainerComponentList`.
+    /// Calls `DescribeClusterContainerComponentList`; the answer is a [`DescribeClusterContainerComponentListResponse`].
     ///
     /// Required: `ContainerId`.
     ///
@@ -2337,7 +2337,7 @@ impl Client {
     ) -> DescribeClusterContainerComponentListCall {
         DescribeClusterContainerComponentListCall::new(&self.handle)
     }
-    /// Calls `DescribeClusterContainerDetail`.
+    /// Calls `DescribeClusterContainerDetail`; the answer is a [`DescribeClusterContainerDetailResponse`].
     ///
     /// Required: `ContainerId`.
     ///
@@ -2348,14 +2348,14 @@ impl Client {
     ) -> DescribeClusterContainerDetailCall {
         DescribeClusterContainerDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeClusterContainerList`.
+    /// Calls `DescribeClusterContainerList`; the answer is a [`DescribeClusterContainerListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeClusterContainerList)
     #[inline]
     pub fn describe_cluster_container_list(&self) -> DescribeClusterContainerListCall {
         DescribeClusterContainerListCall::new(&self.handle)
     }
-    /// Calls `DescribeClusterContainerPortList`.
+    /// Calls `DescribeClusterContainerPortList`; the answer is a [`DescribeClusterContainerPortListResponse`].
     ///
     /// Required: `ContainerId`.
     ///
@@ -2366,7 +2366,7 @@ impl Client {
     ) -> DescribeClusterContainerPortListCall {
         DescribeClusterContainerPortListCall::new(&self.handle)
     }
-    /// Calls `DescribeClusterContainerProcessList`.
+    /// Calls `DescribeClusterContainerProcessList`; the answer is a [`DescribeClusterContainerProcessListResponse`].
     ///
     /// Required: `ContainerId`.
     ///
@@ -2377,7 +2377,7 @@ impl Client {
     ) -> DescribeClusterContainerProcessListCall {
         DescribeClusterContainerProcessListCall::new(&self.handle)
     }
-    /// Calls `DescribeClusterContainerWebServiceList`.
+    /// Calls `DescribeClusterContainerWebServiceList`; the answer is a [`DescribeClusterContainerWebServiceListResponse`].
     ///
     /// Required: `ContainerId`.
     ///
@@ -2388,14 +2388,14 @@ impl Client {
     ) -> DescribeClusterContainerWebServiceListCall {
         DescribeClusterContainerWebServiceListCall::new(&self.handle)
     }
-    /// Calls `DescribeClusterDetail`.
+    /// Calls `DescribeClusterDetail`; the answer is a [`DescribeClusterDetailResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeClusterDetail)
     #[inline]
     pub fn describe_cluster_detail(&self) -> DescribeClusterDetailCall {
         DescribeClusterDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeClusterInstallCommand`.
+    /// Calls `DescribeClusterInstallCommand`; the answer is a [`DescribeClusterInstallCommandResponse`].
     ///
     /// Required: `IsCloud`.
     ///
@@ -2404,28 +2404,28 @@ impl Client {
     pub fn describe_cluster_install_command(&self) -> DescribeClusterInstallCommandCall {
         DescribeClusterInstallCommandCall::new(&self.handle)
     }
-    /// Calls `DescribeClusterNamespaceList`.
+    /// Calls `DescribeClusterNamespaceList`; the answer is a [`DescribeClusterNamespaceListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeClusterNamespaceList)
     #[inline]
     pub fn describe_cluster_namespace_list(&self) -> DescribeClusterNamespaceListCall {
         DescribeClusterNamespaceListCall::new(&self.handle)
     }
-    /// Calls `DescribeClusterNodeList`.
+    /// Calls `DescribeClusterNodeList`; the answer is a [`DescribeClusterNodeListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeClusterNodeList)
     #[inline]
     pub fn describe_cluster_node_list(&self) -> DescribeClusterNodeListCall {
         DescribeClusterNodeListCall::new(&self.handle)
     }
-    /// Calls `DescribeClusterPodAssets`.
+    /// Calls `DescribeClusterPodAssets`; the answer is a [`DescribeClusterPodAssetsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeClusterPodAssets)
     #[inline]
     pub fn describe_cluster_pod_assets(&self) -> DescribeClusterPodAssetsCall {
         DescribeClusterPodAssetsCall::new(&self.handle)
     }
-    /// Calls `DescribeClusterPodDetail`.
+    /// Calls `DescribeClusterPodDetail`; the answer is a [`DescribeClusterPodDetailResponse`].
     ///
     /// Required: `UniqueID`.
     ///
@@ -2434,28 +2434,28 @@ impl Client {
     pub fn describe_cluster_pod_detail(&self) -> DescribeClusterPodDetailCall {
         DescribeClusterPodDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeClusterPodList`.
+    /// Calls `DescribeClusterPodList`; the answer is a [`DescribeClusterPodListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeClusterPodList)
     #[inline]
     pub fn describe_cluster_pod_list(&self) -> DescribeClusterPodListCall {
         DescribeClusterPodListCall::new(&self.handle)
     }
-    /// Calls `DescribeClusterServiceList`.
+    /// Calls `DescribeClusterServiceList`; the answer is a [`DescribeClusterServiceListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeClusterServiceList)
     #[inline]
     pub fn describe_cluster_service_list(&self) -> DescribeClusterServiceListCall {
         DescribeClusterServiceListCall::new(&self.handle)
     }
-    /// Calls `DescribeClusterSummary`.
+    /// Calls `DescribeClusterSummary`; the answer is a [`DescribeClusterSummaryResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeClusterSummary)
     #[inline]
     pub fn describe_cluster_summary(&self) -> DescribeClusterSummaryCall {
         DescribeClusterSummaryCall::new(&self.handle)
     }
-    /// Calls `DescribeClusterSuperNodeInfo`.
+    /// Calls `DescribeClusterSuperNodeInfo`; the answer is a [`DescribeClusterSuperNodeInfoResponse`].
     ///
     /// Required: `NodeUniqueID`.
     ///
@@ -2464,14 +2464,14 @@ impl Client {
     pub fn describe_cluster_super_node_info(&self) -> DescribeClusterSuperNodeInfoCall {
         DescribeClusterSuperNodeInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeComplianceOverview`.
+    /// Calls `DescribeComplianceOverview`; the answer is a [`DescribeComplianceOverviewResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeComplianceOverview)
     #[inline]
     pub fn describe_compliance_overview(&self) -> DescribeComplianceOverviewCall {
         DescribeComplianceOverviewCall::new(&self.handle)
     }
-    /// Calls `DescribeComplianceRiskList`.
+    /// Calls `DescribeComplianceRiskList`; the answer is a [`DescribeComplianceRiskListResponse`].
     ///
     /// Required: `StandardID`.
     ///
@@ -2480,7 +2480,7 @@ impl Client {
     pub fn describe_compliance_risk_list(&self) -> DescribeComplianceRiskListCall {
         DescribeComplianceRiskListCall::new(&self.handle)
     }
-    /// Calls `DescribeComplianceStandardTermTree`.
+    /// Calls `DescribeComplianceStandardTermTree`; the answer is a [`DescribeComplianceStandardTermTreeResponse`].
     ///
     /// Required: `StandardID`.
     ///
@@ -2491,21 +2491,21 @@ impl Client {
     ) -> DescribeComplianceStandardTermTreeCall {
         DescribeComplianceStandardTermTreeCall::new(&self.handle)
     }
-    /// Calls `DescribeComplianceStatistics`.
+    /// Calls `DescribeComplianceStatistics`; the answer is a [`DescribeComplianceStatisticsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeComplianceStatistics)
     #[inline]
     pub fn describe_compliance_statistics(&self) -> DescribeComplianceStatisticsCall {
         DescribeComplianceStatisticsCall::new(&self.handle)
     }
-    /// Calls `DescribeConfigCheckRules`.
+    /// Calls `DescribeConfigCheckRules`; the answer is a [`DescribeConfigCheckRulesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeConfigCheckRules)
     #[inline]
     pub fn describe_config_check_rules(&self) -> DescribeConfigCheckRulesCall {
         DescribeConfigCheckRulesCall::new(&self.handle)
     }
-    /// Calls `DescribeCosAccessPermission`.
+    /// Calls `DescribeCosAccessPermission`; the answer is a [`DescribeCosAccessPermissionResponse`].
     ///
     /// Required: `RelAppId`, `BucketName`, `RelUin`.
     ///
@@ -2514,7 +2514,7 @@ impl Client {
     pub fn describe_cos_access_permission(&self) -> DescribeCosAccessPermissionCall {
         DescribeCosAccessPermissionCall::new(&self.handle)
     }
-    /// Calls `DescribeCosAccessPermissions`.
+    /// Calls `DescribeCosAccessPermissions`; the answer is a [`DescribeCosAccessPermissionsResponse`].
     ///
     /// Required: `RelAppId`, `BucketName`.
     ///
@@ -2523,21 +2523,21 @@ impl Client {
     pub fn describe_cos_access_permissions(&self) -> DescribeCosAccessPermissionsCall {
         DescribeCosAccessPermissionsCall::new(&self.handle)
     }
-    /// Calls `DescribeCosActionList`.
+    /// Calls `DescribeCosActionList`; the answer is a [`DescribeCosActionListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeCosActionList)
     #[inline]
     pub fn describe_cos_action_list(&self) -> DescribeCosActionListCall {
         DescribeCosActionListCall::new(&self.handle)
     }
-    /// Calls `DescribeCosAkAsset`.
+    /// Calls `DescribeCosAkAsset`; the answer is a [`DescribeCosAkAssetResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeCosAkAsset)
     #[inline]
     pub fn describe_cos_ak_asset(&self) -> DescribeCosAkAssetCall {
         DescribeCosAkAssetCall::new(&self.handle)
     }
-    /// Calls `DescribeCosAkInvokeIpList`.
+    /// Calls `DescribeCosAkInvokeIpList`; the answer is a [`DescribeCosAkInvokeIpListResponse`].
     ///
     /// Required: `RelAppId`, `Ak`.
     ///
@@ -2546,21 +2546,21 @@ impl Client {
     pub fn describe_cos_ak_invoke_ip_list(&self) -> DescribeCosAkInvokeIpListCall {
         DescribeCosAkInvokeIpListCall::new(&self.handle)
     }
-    /// Calls `DescribeCosAlarmList`.
+    /// Calls `DescribeCosAlarmList`; the answer is a [`DescribeCosAlarmListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeCosAlarmList)
     #[inline]
     pub fn describe_cos_alarm_list(&self) -> DescribeCosAlarmListCall {
         DescribeCosAlarmListCall::new(&self.handle)
     }
-    /// Calls `DescribeCosAlarmTrendData`.
+    /// Calls `DescribeCosAlarmTrendData`; the answer is a [`DescribeCosAlarmTrendDataResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeCosAlarmTrendData)
     #[inline]
     pub fn describe_cos_alarm_trend_data(&self) -> DescribeCosAlarmTrendDataCall {
         DescribeCosAlarmTrendDataCall::new(&self.handle)
     }
-    /// Calls `DescribeCosAsset`.
+    /// Calls `DescribeCosAsset`; the answer is a [`DescribeCosAssetResponse`].
     ///
     /// Required: `Filter`.
     ///
@@ -2569,21 +2569,21 @@ impl Client {
     pub fn describe_cos_asset(&self) -> DescribeCosAssetCall {
         DescribeCosAssetCall::new(&self.handle)
     }
-    /// Calls `DescribeCosAssetSyncTask`.
+    /// Calls `DescribeCosAssetSyncTask`; the answer is a [`DescribeCosAssetSyncTaskResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeCosAssetSyncTask)
     #[inline]
     pub fn describe_cos_asset_sync_task(&self) -> DescribeCosAssetSyncTaskCall {
         DescribeCosAssetSyncTaskCall::new(&self.handle)
     }
-    /// Calls `DescribeCosAuditAppIdList`.
+    /// Calls `DescribeCosAuditAppIdList`; the answer is a [`DescribeCosAuditAppIdListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeCosAuditAppIdList)
     #[inline]
     pub fn describe_cos_audit_app_id_list(&self) -> DescribeCosAuditAppIdListCall {
         DescribeCosAuditAppIdListCall::new(&self.handle)
     }
-    /// Calls `DescribeCosAuditDictionaryList`.
+    /// Calls `DescribeCosAuditDictionaryList`; the answer is a [`DescribeCosAuditDictionaryListResponse`].
     ///
     /// Required: `DictType`.
     ///
@@ -2594,35 +2594,35 @@ impl Client {
     ) -> DescribeCosAuditDictionaryListCall {
         DescribeCosAuditDictionaryListCall::new(&self.handle)
     }
-    /// Calls `DescribeCosAuditPayInfo`.
+    /// Calls `DescribeCosAuditPayInfo`; the answer is a [`DescribeCosAuditPayInfoResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeCosAuditPayInfo)
     #[inline]
     pub fn describe_cos_audit_pay_info(&self) -> DescribeCosAuditPayInfoCall {
         DescribeCosAuditPayInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeCosBucketBillingInfo`.
+    /// Calls `DescribeCosBucketBillingInfo`; the answer is a [`DescribeCosBucketBillingInfoResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeCosBucketBillingInfo)
     #[inline]
     pub fn describe_cos_bucket_billing_info(&self) -> DescribeCosBucketBillingInfoCall {
         DescribeCosBucketBillingInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeCosBucketList`.
+    /// Calls `DescribeCosBucketList`; the answer is a [`DescribeCosBucketListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeCosBucketList)
     #[inline]
     pub fn describe_cos_bucket_list(&self) -> DescribeCosBucketListCall {
         DescribeCosBucketListCall::new(&self.handle)
     }
-    /// Calls `DescribeCosBucketRisk`.
+    /// Calls `DescribeCosBucketRisk`; the answer is a [`DescribeCosBucketRiskResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeCosBucketRisk)
     #[inline]
     pub fn describe_cos_bucket_risk(&self) -> DescribeCosBucketRiskCall {
         DescribeCosBucketRiskCall::new(&self.handle)
     }
-    /// Calls `DescribeCosIdentifyFileList`.
+    /// Calls `DescribeCosIdentifyFileList`; the answer is a [`DescribeCosIdentifyFileListResponse`].
     ///
     /// Required: `BucketName`.
     ///
@@ -2631,7 +2631,7 @@ impl Client {
     pub fn describe_cos_identify_file_list(&self) -> DescribeCosIdentifyFileListCall {
         DescribeCosIdentifyFileListCall::new(&self.handle)
     }
-    /// Calls `DescribeCosInvokeUa`.
+    /// Calls `DescribeCosInvokeUa`; the answer is a [`DescribeCosInvokeUaResponse`].
     ///
     /// Required: `RelAppId`.
     ///
@@ -2640,7 +2640,7 @@ impl Client {
     pub fn describe_cos_invoke_ua(&self) -> DescribeCosInvokeUaCall {
         DescribeCosInvokeUaCall::new(&self.handle)
     }
-    /// Calls `DescribeCosIpInvokeLog`.
+    /// Calls `DescribeCosIpInvokeLog`; the answer is a [`DescribeCosIpInvokeLogResponse`].
     ///
     /// Required: `RelAppId`.
     ///
@@ -2649,7 +2649,7 @@ impl Client {
     pub fn describe_cos_ip_invoke_log(&self) -> DescribeCosIpInvokeLogCall {
         DescribeCosIpInvokeLogCall::new(&self.handle)
     }
-    /// Calls `DescribeCosIpInvokeRecordFile`.
+    /// Calls `DescribeCosIpInvokeRecordFile`; the answer is a [`DescribeCosIpInvokeRecordFileResponse`].
     ///
     /// Required: `RelAppId`.
     ///
@@ -2660,7 +2660,7 @@ impl Client {
     ) -> DescribeCosIpInvokeRecordFileCall {
         DescribeCosIpInvokeRecordFileCall::new(&self.handle)
     }
-    /// Calls `DescribeCosObjectScanTask`.
+    /// Calls `DescribeCosObjectScanTask`; the answer is a [`DescribeCosObjectScanTaskResponse`].
     ///
     /// Required: `TaskType`.
     ///
@@ -2669,21 +2669,21 @@ impl Client {
     pub fn describe_cos_object_scan_task(&self) -> DescribeCosObjectScanTaskCall {
         DescribeCosObjectScanTaskCall::new(&self.handle)
     }
-    /// Calls `DescribeCosOverview`.
+    /// Calls `DescribeCosOverview`; the answer is a [`DescribeCosOverviewResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeCosOverview)
     #[inline]
     pub fn describe_cos_overview(&self) -> DescribeCosOverviewCall {
         DescribeCosOverviewCall::new(&self.handle)
     }
-    /// Calls `DescribeCosPolicy`.
+    /// Calls `DescribeCosPolicy`; the answer is a [`DescribeCosPolicyResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeCosPolicy)
     #[inline]
     pub fn describe_cos_policy(&self) -> DescribeCosPolicyCall {
         DescribeCosPolicyCall::new(&self.handle)
     }
-    /// Calls `DescribeCosRiskActionList`.
+    /// Calls `DescribeCosRiskActionList`; the answer is a [`DescribeCosRiskActionListResponse`].
     ///
     /// Required: `RelAppId`, `PolicyId`, `BucketName`.
     ///
@@ -2692,7 +2692,7 @@ impl Client {
     pub fn describe_cos_risk_action_list(&self) -> DescribeCosRiskActionListCall {
         DescribeCosRiskActionListCall::new(&self.handle)
     }
-    /// Calls `DescribeCosRiskEvidence`.
+    /// Calls `DescribeCosRiskEvidence`; the answer is a [`DescribeCosRiskEvidenceResponse`].
     ///
     /// Required: `RelAppId`, `PolicyId`, `BucketName`.
     ///
@@ -2701,14 +2701,14 @@ impl Client {
     pub fn describe_cos_risk_evidence(&self) -> DescribeCosRiskEvidenceCall {
         DescribeCosRiskEvidenceCall::new(&self.handle)
     }
-    /// Calls `DescribeCosRiskScanTask`.
+    /// Calls `DescribeCosRiskScanTask`; the answer is a [`DescribeCosRiskScanTaskResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeCosRiskScanTask)
     #[inline]
     pub fn describe_cos_risk_scan_task(&self) -> DescribeCosRiskScanTaskCall {
         DescribeCosRiskScanTaskCall::new(&self.handle)
     }
-    /// Calls `DescribeCosRoleAccessPermission`.
+    /// Calls `DescribeCosRoleAccessPermission`; the answer is a [`DescribeCosRoleAccessPermissionResponse`].
     ///
     /// Required: `RelAppId`, `RelRoleId`, `BucketName`.
     ///
@@ -2719,7 +2719,7 @@ impl Client {
     ) -> DescribeCosRoleAccessPermissionCall {
         DescribeCosRoleAccessPermissionCall::new(&self.handle)
     }
-    /// Calls `DescribeCosRoleAccessPermissions`.
+    /// Calls `DescribeCosRoleAccessPermissions`; the answer is a [`DescribeCosRoleAccessPermissionsResponse`].
     ///
     /// Required: `RelAppId`, `BucketName`.
     ///
@@ -2730,42 +2730,42 @@ impl Client {
     ) -> DescribeCosRoleAccessPermissionsCall {
         DescribeCosRoleAccessPermissionsCall::new(&self.handle)
     }
-    /// Calls `DescribeCosSourceIp`.
+    /// Calls `DescribeCosSourceIp`; the answer is a [`DescribeCosSourceIpResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeCosSourceIp)
     #[inline]
     pub fn describe_cos_source_ip(&self) -> DescribeCosSourceIpCall {
         DescribeCosSourceIpCall::new(&self.handle)
     }
-    /// Calls `DescribeCspmShardConfig`.
+    /// Calls `DescribeCspmShardConfig`; the answer is a [`DescribeCspmShardConfigResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeCspmShardConfig)
     #[inline]
     pub fn describe_cspm_shard_config(&self) -> DescribeCspmShardConfigCall {
         DescribeCspmShardConfigCall::new(&self.handle)
     }
-    /// Calls `DescribeCustomAssetTagCount`.
+    /// Calls `DescribeCustomAssetTagCount`; the answer is a [`DescribeCustomAssetTagCountResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeCustomAssetTagCount)
     #[inline]
     pub fn describe_custom_asset_tag_count(&self) -> DescribeCustomAssetTagCountCall {
         DescribeCustomAssetTagCountCall::new(&self.handle)
     }
-    /// Calls `DescribeCustomRiskRuleDetail`.
+    /// Calls `DescribeCustomRiskRuleDetail`; the answer is a [`DescribeCustomRiskRuleDetailResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeCustomRiskRuleDetail)
     #[inline]
     pub fn describe_custom_risk_rule_detail(&self) -> DescribeCustomRiskRuleDetailCall {
         DescribeCustomRiskRuleDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeCustomRiskRules`.
+    /// Calls `DescribeCustomRiskRules`; the answer is a [`DescribeCustomRiskRulesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeCustomRiskRules)
     #[inline]
     pub fn describe_custom_risk_rules(&self) -> DescribeCustomRiskRulesCall {
         DescribeCustomRiskRulesCall::new(&self.handle)
     }
-    /// Calls `DescribeDbAssetInfo`.
+    /// Calls `DescribeDbAssetInfo`; the answer is a [`DescribeDbAssetInfoResponse`].
     ///
     /// Required: `AssetId`.
     ///
@@ -2774,14 +2774,14 @@ impl Client {
     pub fn describe_db_asset_info(&self) -> DescribeDbAssetInfoCall {
         DescribeDbAssetInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeDbAssets`.
+    /// Calls `DescribeDbAssets`; the answer is a [`DescribeDbAssetsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeDbAssets)
     #[inline]
     pub fn describe_db_assets(&self) -> DescribeDbAssetsCall {
         DescribeDbAssetsCall::new(&self.handle)
     }
-    /// Calls `DescribeDefaultSecurityScoreRule`.
+    /// Calls `DescribeDefaultSecurityScoreRule`; the answer is a [`DescribeDefaultSecurityScoreRuleResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeDefaultSecurityScoreRule)
     #[inline]
@@ -2790,21 +2790,21 @@ impl Client {
     ) -> DescribeDefaultSecurityScoreRuleCall {
         DescribeDefaultSecurityScoreRuleCall::new(&self.handle)
     }
-    /// Calls `DescribeDomainAssets`.
+    /// Calls `DescribeDomainAssets`; the answer is a [`DescribeDomainAssetsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeDomainAssets)
     #[inline]
     pub fn describe_domain_assets(&self) -> DescribeDomainAssetsCall {
         DescribeDomainAssetsCall::new(&self.handle)
     }
-    /// Calls `DescribeDspmAccessRecord`.
+    /// Calls `DescribeDspmAccessRecord`; the answer is a [`DescribeDspmAccessRecordResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeDspmAccessRecord)
     #[inline]
     pub fn describe_dspm_access_record(&self) -> DescribeDspmAccessRecordCall {
         DescribeDspmAccessRecordCall::new(&self.handle)
     }
-    /// Calls `DescribeDspmAccessTopologyAccounts`.
+    /// Calls `DescribeDspmAccessTopologyAccounts`; the answer is a [`DescribeDspmAccessTopologyAccountsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeDspmAccessTopologyAccounts)
     #[inline]
@@ -2813,7 +2813,7 @@ impl Client {
     ) -> DescribeDspmAccessTopologyAccountsCall {
         DescribeDspmAccessTopologyAccountsCall::new(&self.handle)
     }
-    /// Calls `DescribeDspmAccessTopologyAssets`.
+    /// Calls `DescribeDspmAccessTopologyAssets`; the answer is a [`DescribeDspmAccessTopologyAssetsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeDspmAccessTopologyAssets)
     #[inline]
@@ -2822,7 +2822,7 @@ impl Client {
     ) -> DescribeDspmAccessTopologyAssetsCall {
         DescribeDspmAccessTopologyAssetsCall::new(&self.handle)
     }
-    /// Calls `DescribeDspmAccessTopologyIps`.
+    /// Calls `DescribeDspmAccessTopologyIps`; the answer is a [`DescribeDspmAccessTopologyIpsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeDspmAccessTopologyIps)
     #[inline]
@@ -2831,35 +2831,35 @@ impl Client {
     ) -> DescribeDspmAccessTopologyIpsCall {
         DescribeDspmAccessTopologyIpsCall::new(&self.handle)
     }
-    /// Calls `DescribeDspmApplyHistory`.
+    /// Calls `DescribeDspmApplyHistory`; the answer is a [`DescribeDspmApplyHistoryResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeDspmApplyHistory)
     #[inline]
     pub fn describe_dspm_apply_history(&self) -> DescribeDspmApplyHistoryCall {
         DescribeDspmApplyHistoryCall::new(&self.handle)
     }
-    /// Calls `DescribeDspmApplyOrderList`.
+    /// Calls `DescribeDspmApplyOrderList`; the answer is a [`DescribeDspmApplyOrderListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeDspmApplyOrderList)
     #[inline]
     pub fn describe_dspm_apply_order_list(&self) -> DescribeDspmApplyOrderListCall {
         DescribeDspmApplyOrderListCall::new(&self.handle)
     }
-    /// Calls `DescribeDspmApproveHistory`.
+    /// Calls `DescribeDspmApproveHistory`; the answer is a [`DescribeDspmApproveHistoryResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeDspmApproveHistory)
     #[inline]
     pub fn describe_dspm_approve_history(&self) -> DescribeDspmApproveHistoryCall {
         DescribeDspmApproveHistoryCall::new(&self.handle)
     }
-    /// Calls `DescribeDspmApproveOrderList`.
+    /// Calls `DescribeDspmApproveOrderList`; the answer is a [`DescribeDspmApproveOrderListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeDspmApproveOrderList)
     #[inline]
     pub fn describe_dspm_approve_order_list(&self) -> DescribeDspmApproveOrderListCall {
         DescribeDspmApproveOrderListCall::new(&self.handle)
     }
-    /// Calls `DescribeDspmAssetAccessTopology`.
+    /// Calls `DescribeDspmAssetAccessTopology`; the answer is a [`DescribeDspmAssetAccessTopologyResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeDspmAssetAccessTopology)
     #[inline]
@@ -2868,7 +2868,7 @@ impl Client {
     ) -> DescribeDspmAssetAccessTopologyCall {
         DescribeDspmAssetAccessTopologyCall::new(&self.handle)
     }
-    /// Calls `DescribeDspmAssetAccountIdentify`.
+    /// Calls `DescribeDspmAssetAccountIdentify`; the answer is a [`DescribeDspmAssetAccountIdentifyResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeDspmAssetAccountIdentify)
     #[inline]
@@ -2877,7 +2877,7 @@ impl Client {
     ) -> DescribeDspmAssetAccountIdentifyCall {
         DescribeDspmAssetAccountIdentifyCall::new(&self.handle)
     }
-    /// Calls `DescribeDspmAssetAccountPresetPrivileges`.
+    /// Calls `DescribeDspmAssetAccountPresetPrivileges`; the answer is a [`DescribeDspmAssetAccountPresetPrivilegesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeDspmAssetAccountPresetPrivileges)
     #[inline]
@@ -2886,7 +2886,7 @@ impl Client {
     ) -> DescribeDspmAssetAccountPresetPrivilegesCall {
         DescribeDspmAssetAccountPresetPrivilegesCall::new(&self.handle)
     }
-    /// Calls `DescribeDspmAssetAccountRecycledPrivileges`.
+    /// Calls `DescribeDspmAssetAccountRecycledPrivileges`; the answer is a [`DescribeDspmAssetAccountRecycledPrivilegesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeDspmAssetAccountRecycledPrivileges)
     #[inline]
@@ -2895,14 +2895,14 @@ impl Client {
     ) -> DescribeDspmAssetAccountRecycledPrivilegesCall {
         DescribeDspmAssetAccountRecycledPrivilegesCall::new(&self.handle)
     }
-    /// Calls `DescribeDspmAssetAccounts`.
+    /// Calls `DescribeDspmAssetAccounts`; the answer is a [`DescribeDspmAssetAccountsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeDspmAssetAccounts)
     #[inline]
     pub fn describe_dspm_asset_accounts(&self) -> DescribeDspmAssetAccountsCall {
         DescribeDspmAssetAccountsCall::new(&self.handle)
     }
-    /// Calls `DescribeDspmAssetDatabaseList`.
+    /// Calls `DescribeDspmAssetDatabaseList`; the answer is a [`DescribeDspmAssetDatabaseListResponse`].
     ///
     /// Required: `AssetId`.
     ///
@@ -2913,7 +2913,7 @@ impl Client {
     ) -> DescribeDspmAssetDatabaseListCall {
         DescribeDspmAssetDatabaseListCall::new(&self.handle)
     }
-    /// Calls `DescribeDspmAssetDatabases`.
+    /// Calls `DescribeDspmAssetDatabases`; the answer is a [`DescribeDspmAssetDatabasesResponse`].
     ///
     /// Required: `AssetId`.
     ///
@@ -2922,7 +2922,7 @@ impl Client {
     pub fn describe_dspm_asset_databases(&self) -> DescribeDspmAssetDatabasesCall {
         DescribeDspmAssetDatabasesCall::new(&self.handle)
     }
-    /// Calls `DescribeDspmAssetFieldList`.
+    /// Calls `DescribeDspmAssetFieldList`; the answer is a [`DescribeDspmAssetFieldListResponse`].
     ///
     /// Required: `AssetId`, `DbName`, `TableName`.
     ///
@@ -2931,7 +2931,7 @@ impl Client {
     pub fn describe_dspm_asset_field_list(&self) -> DescribeDspmAssetFieldListCall {
         DescribeDspmAssetFieldListCall::new(&self.handle)
     }
-    /// Calls `DescribeDspmAssetFieldSamples`.
+    /// Calls `DescribeDspmAssetFieldSamples`; the answer is a [`DescribeDspmAssetFieldSamplesResponse`].
     ///
     /// Required: `AssetId`, `DbName`, `TableName`, `FieldName`.
     ///
@@ -2942,7 +2942,7 @@ impl Client {
     ) -> DescribeDspmAssetFieldSamplesCall {
         DescribeDspmAssetFieldSamplesCall::new(&self.handle)
     }
-    /// Calls `DescribeDspmAssetIdentifyInfoList`.
+    /// Calls `DescribeDspmAssetIdentifyInfoList`; the answer is a [`DescribeDspmAssetIdentifyInfoListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeDspmAssetIdentifyInfoList)
     #[inline]
@@ -2951,14 +2951,14 @@ impl Client {
     ) -> DescribeDspmAssetIdentifyInfoListCall {
         DescribeDspmAssetIdentifyInfoListCall::new(&self.handle)
     }
-    /// Calls `DescribeDspmAssetIds`.
+    /// Calls `DescribeDspmAssetIds`; the answer is a [`DescribeDspmAssetIdsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeDspmAssetIds)
     #[inline]
     pub fn describe_dspm_asset_ids(&self) -> DescribeDspmAssetIdsCall {
         DescribeDspmAssetIdsCall::new(&self.handle)
     }
-    /// Calls `DescribeDspmAssetLoginCredential`.
+    /// Calls `DescribeDspmAssetLoginCredential`; the answer is a [`DescribeDspmAssetLoginCredentialResponse`].
     ///
     /// Required: `AssetId`.
     ///
@@ -2969,7 +2969,7 @@ impl Client {
     ) -> DescribeDspmAssetLoginCredentialCall {
         DescribeDspmAssetLoginCredentialCall::new(&self.handle)
     }
-    /// Calls `DescribeDspmAssetSecurityAnalyseStatus`.
+    /// Calls `DescribeDspmAssetSecurityAnalyseStatus`; the answer is a [`DescribeDspmAssetSecurityAnalyseStatusResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeDspmAssetSecurityAnalyseStatus)
     #[inline]
@@ -2978,7 +2978,7 @@ impl Client {
     ) -> DescribeDspmAssetSecurityAnalyseStatusCall {
         DescribeDspmAssetSecurityAnalyseStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeDspmAssetSupportedPrivileges`.
+    /// Calls `DescribeDspmAssetSupportedPrivileges`; the answer is a [`DescribeDspmAssetSupportedPrivilegesResponse`].
     ///
     /// Required: `AssetId`.
     ///
@@ -2989,7 +2989,7 @@ impl Client {
     ) -> DescribeDspmAssetSupportedPrivilegesCall {
         DescribeDspmAssetSupportedPrivilegesCall::new(&self.handle)
     }
-    /// Calls `DescribeDspmAssetTableList`.
+    /// Calls `DescribeDspmAssetTableList`; the answer is a [`DescribeDspmAssetTableListResponse`].
     ///
     /// Required: `AssetId`, `DbName`.
     ///
@@ -2998,14 +2998,14 @@ impl Client {
     pub fn describe_dspm_asset_table_list(&self) -> DescribeDspmAssetTableListCall {
         DescribeDspmAssetTableListCall::new(&self.handle)
     }
-    /// Calls `DescribeDspmAssets`.
+    /// Calls `DescribeDspmAssets`; the answer is a [`DescribeDspmAssetsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeDspmAssets)
     #[inline]
     pub fn describe_dspm_assets(&self) -> DescribeDspmAssetsCall {
         DescribeDspmAssetsCall::new(&self.handle)
     }
-    /// Calls `DescribeDspmAuditFilterStrategy`.
+    /// Calls `DescribeDspmAuditFilterStrategy`; the answer is a [`DescribeDspmAuditFilterStrategyResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeDspmAuditFilterStrategy)
     #[inline]
@@ -3014,7 +3014,7 @@ impl Client {
     ) -> DescribeDspmAuditFilterStrategyCall {
         DescribeDspmAuditFilterStrategyCall::new(&self.handle)
     }
-    /// Calls `DescribeDspmBackupLogList`.
+    /// Calls `DescribeDspmBackupLogList`; the answer is a [`DescribeDspmBackupLogListResponse`].
     ///
     /// Required: `Limit`, `Offset`.
     ///
@@ -3025,14 +3025,14 @@ impl Client {
     pub fn describe_dspm_backup_log_list(&self) -> DescribeDspmBackupLogListCall {
         DescribeDspmBackupLogListCall::new(&self.handle)
     }
-    /// Calls `DescribeDspmBackupSetting`.
+    /// Calls `DescribeDspmBackupSetting`; the answer is a [`DescribeDspmBackupSettingResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeDspmBackupSetting)
     #[inline]
     pub fn describe_dspm_backup_setting(&self) -> DescribeDspmBackupSettingCall {
         DescribeDspmBackupSettingCall::new(&self.handle)
     }
-    /// Calls `DescribeDspmCkafkaRouteList`.
+    /// Calls `DescribeDspmCkafkaRouteList`; the answer is a [`DescribeDspmCkafkaRouteListResponse`].
     ///
     /// Required: `VipType`, `RegionId`, `InstanceId`.
     ///
@@ -3041,7 +3041,7 @@ impl Client {
     pub fn describe_dspm_ckafka_route_list(&self) -> DescribeDspmCkafkaRouteListCall {
         DescribeDspmCkafkaRouteListCall::new(&self.handle)
     }
-    /// Calls `DescribeDspmCkafkaTopicList`.
+    /// Calls `DescribeDspmCkafkaTopicList`; the answer is a [`DescribeDspmCkafkaTopicListResponse`].
     ///
     /// Required: `VipType`, `RegionId`, `InstanceId`, `InstanceName`.
     ///
@@ -3050,7 +3050,7 @@ impl Client {
     pub fn describe_dspm_ckafka_topic_list(&self) -> DescribeDspmCkafkaTopicListCall {
         DescribeDspmCkafkaTopicListCall::new(&self.handle)
     }
-    /// Calls `DescribeDspmDictionaryList`.
+    /// Calls `DescribeDspmDictionaryList`; the answer is a [`DescribeDspmDictionaryListResponse`].
     ///
     /// Required: `DictType`.
     ///
@@ -3059,14 +3059,14 @@ impl Client {
     pub fn describe_dspm_dictionary_list(&self) -> DescribeDspmDictionaryListCall {
         DescribeDspmDictionaryListCall::new(&self.handle)
     }
-    /// Calls `DescribeDspmExportTask`.
+    /// Calls `DescribeDspmExportTask`; the answer is a [`DescribeDspmExportTaskResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeDspmExportTask)
     #[inline]
     pub fn describe_dspm_export_task(&self) -> DescribeDspmExportTaskCall {
         DescribeDspmExportTaskCall::new(&self.handle)
     }
-    /// Calls `DescribeDspmIdentifyCategoryList`.
+    /// Calls `DescribeDspmIdentifyCategoryList`; the answer is a [`DescribeDspmIdentifyCategoryListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeDspmIdentifyCategoryList)
     #[inline]
@@ -3075,7 +3075,7 @@ impl Client {
     ) -> DescribeDspmIdentifyCategoryListCall {
         DescribeDspmIdentifyCategoryListCall::new(&self.handle)
     }
-    /// Calls `DescribeDspmIdentifyComplianceCategoryRuleList`.
+    /// Calls `DescribeDspmIdentifyComplianceCategoryRuleList`; the answer is a [`DescribeDspmIdentifyComplianceCategoryRuleListResponse`].
     ///
     /// Required: `ComplianceId`, `CategoryId`.
     ///
@@ -3086,7 +3086,7 @@ impl Client {
     ) -> DescribeDspmIdentifyComplianceCategoryRuleListCall {
         DescribeDspmIdentifyComplianceCategoryRuleListCall::new(&self.handle)
     }
-    /// Calls `DescribeDspmIdentifyComplianceGroupDetail`.
+    /// Calls `DescribeDspmIdentifyComplianceGroupDetail`; the answer is a [`DescribeDspmIdentifyComplianceGroupDetailResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeDspmIdentifyComplianceGroupDetail)
     #[inline]
@@ -3095,7 +3095,7 @@ impl Client {
     ) -> DescribeDspmIdentifyComplianceGroupDetailCall {
         DescribeDspmIdentifyComplianceGroupDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeDspmIdentifyComplianceGroupList`.
+    /// Calls `DescribeDspmIdentifyComplianceGroupList`; the answer is a [`DescribeDspmIdentifyComplianceGroupListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeDspmIdentifyComplianceGroupList)
     #[inline]
@@ -3104,7 +3104,7 @@ impl Client {
     ) -> DescribeDspmIdentifyComplianceGroupListCall {
         DescribeDspmIdentifyComplianceGroupListCall::new(&self.handle)
     }
-    /// Calls `DescribeDspmIdentifyDistributionStatistics`.
+    /// Calls `DescribeDspmIdentifyDistributionStatistics`; the answer is a [`DescribeDspmIdentifyDistributionStatisticsResponse`].
     ///
     /// Required: `StatType`.
     ///
@@ -3115,28 +3115,28 @@ impl Client {
     ) -> DescribeDspmIdentifyDistributionStatisticsCall {
         DescribeDspmIdentifyDistributionStatisticsCall::new(&self.handle)
     }
-    /// Calls `DescribeDspmIdentifyIdList`.
+    /// Calls `DescribeDspmIdentifyIdList`; the answer is a [`DescribeDspmIdentifyIdListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeDspmIdentifyIdList)
     #[inline]
     pub fn describe_dspm_identify_id_list(&self) -> DescribeDspmIdentifyIdListCall {
         DescribeDspmIdentifyIdListCall::new(&self.handle)
     }
-    /// Calls `DescribeDspmIdentifyInfo`.
+    /// Calls `DescribeDspmIdentifyInfo`; the answer is a [`DescribeDspmIdentifyInfoResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeDspmIdentifyInfo)
     #[inline]
     pub fn describe_dspm_identify_info(&self) -> DescribeDspmIdentifyInfoCall {
         DescribeDspmIdentifyInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeDspmIdentifyInfoList`.
+    /// Calls `DescribeDspmIdentifyInfoList`; the answer is a [`DescribeDspmIdentifyInfoListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeDspmIdentifyInfoList)
     #[inline]
     pub fn describe_dspm_identify_info_list(&self) -> DescribeDspmIdentifyInfoListCall {
         DescribeDspmIdentifyInfoListCall::new(&self.handle)
     }
-    /// Calls `DescribeDspmIdentifyLevelGroupList`.
+    /// Calls `DescribeDspmIdentifyLevelGroupList`; the answer is a [`DescribeDspmIdentifyLevelGroupListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeDspmIdentifyLevelGroupList)
     #[inline]
@@ -3145,7 +3145,7 @@ impl Client {
     ) -> DescribeDspmIdentifyLevelGroupListCall {
         DescribeDspmIdentifyLevelGroupListCall::new(&self.handle)
     }
-    /// Calls `DescribeDspmIdentifyRuleDetail`.
+    /// Calls `DescribeDspmIdentifyRuleDetail`; the answer is a [`DescribeDspmIdentifyRuleDetailResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -3156,14 +3156,14 @@ impl Client {
     ) -> DescribeDspmIdentifyRuleDetailCall {
         DescribeDspmIdentifyRuleDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeDspmIdentifyRuleList`.
+    /// Calls `DescribeDspmIdentifyRuleList`; the answer is a [`DescribeDspmIdentifyRuleListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeDspmIdentifyRuleList)
     #[inline]
     pub fn describe_dspm_identify_rule_list(&self) -> DescribeDspmIdentifyRuleListCall {
         DescribeDspmIdentifyRuleListCall::new(&self.handle)
     }
-    /// Calls `DescribeDspmIdentifyRuleTestResult`.
+    /// Calls `DescribeDspmIdentifyRuleTestResult`; the answer is a [`DescribeDspmIdentifyRuleTestResultResponse`].
     ///
     /// Required: `RuleType`.
     ///
@@ -3174,14 +3174,14 @@ impl Client {
     ) -> DescribeDspmIdentifyRuleTestResultCall {
         DescribeDspmIdentifyRuleTestResultCall::new(&self.handle)
     }
-    /// Calls `DescribeDspmLogDeliveryType`.
+    /// Calls `DescribeDspmLogDeliveryType`; the answer is a [`DescribeDspmLogDeliveryTypeResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeDspmLogDeliveryType)
     #[inline]
     pub fn describe_dspm_log_delivery_type(&self) -> DescribeDspmLogDeliveryTypeCall {
         DescribeDspmLogDeliveryTypeCall::new(&self.handle)
     }
-    /// Calls `DescribeDspmLogList`.
+    /// Calls `DescribeDspmLogList`; the answer is a [`DescribeDspmLogListResponse`].
     ///
     /// Each answer holds one page of `List`; [`into_paginator`](DescribeDspmLogListCall::into_paginator) reads them all.
     ///
@@ -3190,7 +3190,7 @@ impl Client {
     pub fn describe_dspm_log_list(&self) -> DescribeDspmLogListCall {
         DescribeDspmLogListCall::new(&self.handle)
     }
-    /// Calls `DescribeDspmLogTypeConfigList`.
+    /// Calls `DescribeDspmLogTypeConfigList`; the answer is a [`DescribeDspmLogTypeConfigListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeDspmLogTypeConfigList)
     #[inline]
@@ -3199,14 +3199,14 @@ impl Client {
     ) -> DescribeDspmLogTypeConfigListCall {
         DescribeDspmLogTypeConfigListCall::new(&self.handle)
     }
-    /// Calls `DescribeDspmPayInfo`.
+    /// Calls `DescribeDspmPayInfo`; the answer is a [`DescribeDspmPayInfoResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeDspmPayInfo)
     #[inline]
     pub fn describe_dspm_pay_info(&self) -> DescribeDspmPayInfoCall {
         DescribeDspmPayInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeDspmPersonApplyHistory`.
+    /// Calls `DescribeDspmPersonApplyHistory`; the answer is a [`DescribeDspmPersonApplyHistoryResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeDspmPersonApplyHistory)
     #[inline]
@@ -3215,7 +3215,7 @@ impl Client {
     ) -> DescribeDspmPersonApplyHistoryCall {
         DescribeDspmPersonApplyHistoryCall::new(&self.handle)
     }
-    /// Calls `DescribeDspmPersonalIdentifyList`.
+    /// Calls `DescribeDspmPersonalIdentifyList`; the answer is a [`DescribeDspmPersonalIdentifyListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeDspmPersonalIdentifyList)
     #[inline]
@@ -3224,35 +3224,35 @@ impl Client {
     ) -> DescribeDspmPersonalIdentifyListCall {
         DescribeDspmPersonalIdentifyListCall::new(&self.handle)
     }
-    /// Calls `DescribeDspmResource`.
+    /// Calls `DescribeDspmResource`; the answer is a [`DescribeDspmResourceResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeDspmResource)
     #[inline]
     pub fn describe_dspm_resource(&self) -> DescribeDspmResourceCall {
         DescribeDspmResourceCall::new(&self.handle)
     }
-    /// Calls `DescribeDspmRisk`.
+    /// Calls `DescribeDspmRisk`; the answer is a [`DescribeDspmRiskResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeDspmRisk)
     #[inline]
     pub fn describe_dspm_risk(&self) -> DescribeDspmRiskCall {
         DescribeDspmRiskCall::new(&self.handle)
     }
-    /// Calls `DescribeDspmRiskDetail`.
+    /// Calls `DescribeDspmRiskDetail`; the answer is a [`DescribeDspmRiskDetailResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeDspmRiskDetail)
     #[inline]
     pub fn describe_dspm_risk_detail(&self) -> DescribeDspmRiskDetailCall {
         DescribeDspmRiskDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeDspmRiskStrategy`.
+    /// Calls `DescribeDspmRiskStrategy`; the answer is a [`DescribeDspmRiskStrategyResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeDspmRiskStrategy)
     #[inline]
     pub fn describe_dspm_risk_strategy(&self) -> DescribeDspmRiskStrategyCall {
         DescribeDspmRiskStrategyCall::new(&self.handle)
     }
-    /// Calls `DescribeDspmRiskStrategyGroup`.
+    /// Calls `DescribeDspmRiskStrategyGroup`; the answer is a [`DescribeDspmRiskStrategyGroupResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeDspmRiskStrategyGroup)
     #[inline]
@@ -3261,14 +3261,14 @@ impl Client {
     ) -> DescribeDspmRiskStrategyGroupCall {
         DescribeDspmRiskStrategyGroupCall::new(&self.handle)
     }
-    /// Calls `DescribeDspmRiskTendency`.
+    /// Calls `DescribeDspmRiskTendency`; the answer is a [`DescribeDspmRiskTendencyResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeDspmRiskTendency)
     #[inline]
     pub fn describe_dspm_risk_tendency(&self) -> DescribeDspmRiskTendencyCall {
         DescribeDspmRiskTendencyCall::new(&self.handle)
     }
-    /// Calls `DescribeDspmSessionList`.
+    /// Calls `DescribeDspmSessionList`; the answer is a [`DescribeDspmSessionListResponse`].
     ///
     /// Each answer holds one page of `List`; [`into_paginator`](DescribeDspmSessionListCall::into_paginator) reads them all.
     ///
@@ -3277,14 +3277,14 @@ impl Client {
     pub fn describe_dspm_session_list(&self) -> DescribeDspmSessionListCall {
         DescribeDspmSessionListCall::new(&self.handle)
     }
-    /// Calls `DescribeDspmStatistics`.
+    /// Calls `DescribeDspmStatistics`; the answer is a [`DescribeDspmStatisticsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeDspmStatistics)
     #[inline]
     pub fn describe_dspm_statistics(&self) -> DescribeDspmStatisticsCall {
         DescribeDspmStatisticsCall::new(&self.handle)
     }
-    /// Calls `DescribeDspmSupportedAssetType`.
+    /// Calls `DescribeDspmSupportedAssetType`; the answer is a [`DescribeDspmSupportedAssetTypeResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeDspmSupportedAssetType)
     #[inline]
@@ -3293,21 +3293,21 @@ impl Client {
     ) -> DescribeDspmSupportedAssetTypeCall {
         DescribeDspmSupportedAssetTypeCall::new(&self.handle)
     }
-    /// Calls `DescribeDspmSyncAssetsStatus`.
+    /// Calls `DescribeDspmSyncAssetsStatus`; the answer is a [`DescribeDspmSyncAssetsStatusResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeDspmSyncAssetsStatus)
     #[inline]
     pub fn describe_dspm_sync_assets_status(&self) -> DescribeDspmSyncAssetsStatusCall {
         DescribeDspmSyncAssetsStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeDspmSyncUsersStatus`.
+    /// Calls `DescribeDspmSyncUsersStatus`; the answer is a [`DescribeDspmSyncUsersStatusResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeDspmSyncUsersStatus)
     #[inline]
     pub fn describe_dspm_sync_users_status(&self) -> DescribeDspmSyncUsersStatusCall {
         DescribeDspmSyncUsersStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeDspmUserCkafkaInstanceList`.
+    /// Calls `DescribeDspmUserCkafkaInstanceList`; the answer is a [`DescribeDspmUserCkafkaInstanceListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeDspmUserCkafkaInstanceList)
     #[inline]
@@ -3316,14 +3316,14 @@ impl Client {
     ) -> DescribeDspmUserCkafkaInstanceListCall {
         DescribeDspmUserCkafkaInstanceListCall::new(&self.handle)
     }
-    /// Calls `DescribeDspmWhitelistStrategy`.
+    /// Calls `DescribeDspmWhitelistStrategy`; the answer is a [`DescribeDspmWhitelistStrategyResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeDspmWhitelistStrategy)
     #[inline]
     pub fn describe_dspm_whitelist_strategy(&self) -> DescribeDspmWhitelistStrategyCall {
         DescribeDspmWhitelistStrategyCall::new(&self.handle)
     }
-    /// Calls `DescribeDynamicAssets`.
+    /// Calls `DescribeDynamicAssets`; the answer is a [`DescribeDynamicAssetsResponse`].
     ///
     /// Required: `Provider`, `AssetType`.
     ///
@@ -3332,21 +3332,21 @@ impl Client {
     pub fn describe_dynamic_assets(&self) -> DescribeDynamicAssetsCall {
         DescribeDynamicAssetsCall::new(&self.handle)
     }
-    /// Calls `DescribeEDRRuleList`.
+    /// Calls `DescribeEDRRuleList`; the answer is a [`DescribeEDRRuleListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeEDRRuleList)
     #[inline]
     pub fn describe_edr_rule_list(&self) -> DescribeEDRRuleListCall {
         DescribeEDRRuleListCall::new(&self.handle)
     }
-    /// Calls `DescribeEDRScanRecordList`.
+    /// Calls `DescribeEDRScanRecordList`; the answer is a [`DescribeEDRScanRecordListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeEDRScanRecordList)
     #[inline]
     pub fn describe_edr_scan_record_list(&self) -> DescribeEDRScanRecordListCall {
         DescribeEDRScanRecordListCall::new(&self.handle)
     }
-    /// Calls `DescribeEDRScanTaskDetail`.
+    /// Calls `DescribeEDRScanTaskDetail`; the answer is a [`DescribeEDRScanTaskDetailResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -3355,7 +3355,7 @@ impl Client {
     pub fn describe_edr_scan_task_detail(&self) -> DescribeEDRScanTaskDetailCall {
         DescribeEDRScanTaskDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeEdrAlertCountForAsset`.
+    /// Calls `DescribeEdrAlertCountForAsset`; the answer is a [`DescribeEdrAlertCountForAssetResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeEdrAlertCountForAsset)
     #[inline]
@@ -3364,7 +3364,7 @@ impl Client {
     ) -> DescribeEdrAlertCountForAssetCall {
         DescribeEdrAlertCountForAssetCall::new(&self.handle)
     }
-    /// Calls `DescribeEdrAlertCountForContainer`.
+    /// Calls `DescribeEdrAlertCountForContainer`; the answer is a [`DescribeEdrAlertCountForContainerResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeEdrAlertCountForContainer)
     #[inline]
@@ -3373,7 +3373,7 @@ impl Client {
     ) -> DescribeEdrAlertCountForContainerCall {
         DescribeEdrAlertCountForContainerCall::new(&self.handle)
     }
-    /// Calls `DescribeEdrAlertInfo`.
+    /// Calls `DescribeEdrAlertInfo`; the answer is a [`DescribeEdrAlertInfoResponse`].
     ///
     /// Required: `Target`.
     ///
@@ -3382,14 +3382,14 @@ impl Client {
     pub fn describe_edr_alert_info(&self) -> DescribeEdrAlertInfoCall {
         DescribeEdrAlertInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeEdrAlertList`.
+    /// Calls `DescribeEdrAlertList`; the answer is a [`DescribeEdrAlertListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeEdrAlertList)
     #[inline]
     pub fn describe_edr_alert_list(&self) -> DescribeEdrAlertListCall {
         DescribeEdrAlertListCall::new(&self.handle)
     }
-    /// Calls `DescribeEdrAlertMultiAttackStages`.
+    /// Calls `DescribeEdrAlertMultiAttackStages`; the answer is a [`DescribeEdrAlertMultiAttackStagesResponse`].
     ///
     /// Required: `Targets`.
     ///
@@ -3400,14 +3400,14 @@ impl Client {
     ) -> DescribeEdrAlertMultiAttackStagesCall {
         DescribeEdrAlertMultiAttackStagesCall::new(&self.handle)
     }
-    /// Calls `DescribeEdrAlertSummary`.
+    /// Calls `DescribeEdrAlertSummary`; the answer is a [`DescribeEdrAlertSummaryResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeEdrAlertSummary)
     #[inline]
     pub fn describe_edr_alert_summary(&self) -> DescribeEdrAlertSummaryCall {
         DescribeEdrAlertSummaryCall::new(&self.handle)
     }
-    /// Calls `DescribeEdrAlertThreatTags`.
+    /// Calls `DescribeEdrAlertThreatTags`; the answer is a [`DescribeEdrAlertThreatTagsResponse`].
     ///
     /// Required: `Targets`.
     ///
@@ -3416,7 +3416,7 @@ impl Client {
     pub fn describe_edr_alert_threat_tags(&self) -> DescribeEdrAlertThreatTagsCall {
         DescribeEdrAlertThreatTagsCall::new(&self.handle)
     }
-    /// Calls `DescribeEdrExcludeNetworkSegments`.
+    /// Calls `DescribeEdrExcludeNetworkSegments`; the answer is a [`DescribeEdrExcludeNetworkSegmentsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeEdrExcludeNetworkSegments)
     #[inline]
@@ -3425,7 +3425,7 @@ impl Client {
     ) -> DescribeEdrExcludeNetworkSegmentsCall {
         DescribeEdrExcludeNetworkSegmentsCall::new(&self.handle)
     }
-    /// Calls `DescribeEdrExportJobDownloadURL`.
+    /// Calls `DescribeEdrExportJobDownloadURL`; the answer is a [`DescribeEdrExportJobDownloadURLResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeEdrExportJobDownloadURL)
     #[inline]
@@ -3434,7 +3434,7 @@ impl Client {
     ) -> DescribeEdrExportJobDownloadURLCall {
         DescribeEdrExportJobDownloadURLCall::new(&self.handle)
     }
-    /// Calls `DescribeEdrExportJobList`.
+    /// Calls `DescribeEdrExportJobList`; the answer is a [`DescribeEdrExportJobListResponse`].
     ///
     /// Each answer holds one page of `List`; [`into_paginator`](DescribeEdrExportJobListCall::into_paginator) reads them all.
     ///
@@ -3443,7 +3443,7 @@ impl Client {
     pub fn describe_edr_export_job_list(&self) -> DescribeEdrExportJobListCall {
         DescribeEdrExportJobListCall::new(&self.handle)
     }
-    /// Calls `DescribeEdrLogCollectPaths`.
+    /// Calls `DescribeEdrLogCollectPaths`; the answer is a [`DescribeEdrLogCollectPathsResponse`].
     ///
     /// Each answer holds one page of `Paths`; [`into_paginator`](DescribeEdrLogCollectPathsCall::into_paginator) reads them all.
     ///
@@ -3452,7 +3452,7 @@ impl Client {
     pub fn describe_edr_log_collect_paths(&self) -> DescribeEdrLogCollectPathsCall {
         DescribeEdrLogCollectPathsCall::new(&self.handle)
     }
-    /// Calls `DescribeExportJobDownloadURL`.
+    /// Calls `DescribeExportJobDownloadURL`; the answer is a [`DescribeExportJobDownloadURLResponse`].
     ///
     /// Required: `JobID`.
     ///
@@ -3461,7 +3461,7 @@ impl Client {
     pub fn describe_export_job_download_url(&self) -> DescribeExportJobDownloadURLCall {
         DescribeExportJobDownloadURLCall::new(&self.handle)
     }
-    /// Calls `DescribeExportJobManageList`.
+    /// Calls `DescribeExportJobManageList`; the answer is a [`DescribeExportJobManageListResponse`].
     ///
     /// Each answer holds one page of `List`; [`into_paginator`](DescribeExportJobManageListCall::into_paginator) reads them all.
     ///
@@ -3470,42 +3470,42 @@ impl Client {
     pub fn describe_export_job_manage_list(&self) -> DescribeExportJobManageListCall {
         DescribeExportJobManageListCall::new(&self.handle)
     }
-    /// Calls `DescribeExposeAssetCategory`.
+    /// Calls `DescribeExposeAssetCategory`; the answer is a [`DescribeExposeAssetCategoryResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeExposeAssetCategory)
     #[inline]
     pub fn describe_expose_asset_category(&self) -> DescribeExposeAssetCategoryCall {
         DescribeExposeAssetCategoryCall::new(&self.handle)
     }
-    /// Calls `DescribeExposePath`.
+    /// Calls `DescribeExposePath`; the answer is a [`DescribeExposePathResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeExposePath)
     #[inline]
     pub fn describe_expose_path(&self) -> DescribeExposePathCall {
         DescribeExposePathCall::new(&self.handle)
     }
-    /// Calls `DescribeExposeRiskStatistics`.
+    /// Calls `DescribeExposeRiskStatistics`; the answer is a [`DescribeExposeRiskStatisticsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeExposeRiskStatistics)
     #[inline]
     pub fn describe_expose_risk_statistics(&self) -> DescribeExposeRiskStatisticsCall {
         DescribeExposeRiskStatisticsCall::new(&self.handle)
     }
-    /// Calls `DescribeExposeRisks`.
+    /// Calls `DescribeExposeRisks`; the answer is a [`DescribeExposeRisksResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeExposeRisks)
     #[inline]
     pub fn describe_expose_risks(&self) -> DescribeExposeRisksCall {
         DescribeExposeRisksCall::new(&self.handle)
     }
-    /// Calls `DescribeExposeRules`.
+    /// Calls `DescribeExposeRules`; the answer is a [`DescribeExposeRulesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeExposeRules)
     #[inline]
     pub fn describe_expose_rules(&self) -> DescribeExposeRulesCall {
         DescribeExposeRulesCall::new(&self.handle)
     }
-    /// Calls `DescribeExposureAutoTagAttribute`.
+    /// Calls `DescribeExposureAutoTagAttribute`; the answer is a [`DescribeExposureAutoTagAttributeResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeExposureAutoTagAttribute)
     #[inline]
@@ -3514,7 +3514,7 @@ impl Client {
     ) -> DescribeExposureAutoTagAttributeCall {
         DescribeExposureAutoTagAttributeCall::new(&self.handle)
     }
-    /// Calls `DescribeExposureAutoTagRules`.
+    /// Calls `DescribeExposureAutoTagRules`; the answer is a [`DescribeExposureAutoTagRulesResponse`].
     ///
     /// Each answer holds one page of `RuleList`; [`into_paginator`](DescribeExposureAutoTagRulesCall::into_paginator) reads them all.
     ///
@@ -3523,14 +3523,14 @@ impl Client {
     pub fn describe_exposure_auto_tag_rules(&self) -> DescribeExposureAutoTagRulesCall {
         DescribeExposureAutoTagRulesCall::new(&self.handle)
     }
-    /// Calls `DescribeExposureTrend`.
+    /// Calls `DescribeExposureTrend`; the answer is a [`DescribeExposureTrendResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeExposureTrend)
     #[inline]
     pub fn describe_exposure_trend(&self) -> DescribeExposureTrendCall {
         DescribeExposureTrendCall::new(&self.handle)
     }
-    /// Calls `DescribeExposures`.
+    /// Calls `DescribeExposures`; the answer is a [`DescribeExposuresResponse`].
     ///
     /// Each answer holds one page of `ExposeList`; [`into_paginator`](DescribeExposuresCall::into_paginator) reads them all.
     ///
@@ -3539,14 +3539,14 @@ impl Client {
     pub fn describe_exposures(&self) -> DescribeExposuresCall {
         DescribeExposuresCall::new(&self.handle)
     }
-    /// Calls `DescribeGatewayAssets`.
+    /// Calls `DescribeGatewayAssets`; the answer is a [`DescribeGatewayAssetsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeGatewayAssets)
     #[inline]
     pub fn describe_gateway_assets(&self) -> DescribeGatewayAssetsCall {
         DescribeGatewayAssetsCall::new(&self.handle)
     }
-    /// Calls `DescribeHighBaseLineRiskList`.
+    /// Calls `DescribeHighBaseLineRiskList`; the answer is a [`DescribeHighBaseLineRiskListResponse`].
     ///
     /// Each answer holds one page of `HighBaseLineRiskList`; [`into_paginator`](DescribeHighBaseLineRiskListCall::into_paginator) reads them all.
     ///
@@ -3555,7 +3555,7 @@ impl Client {
     pub fn describe_high_base_line_risk_list(&self) -> DescribeHighBaseLineRiskListCall {
         DescribeHighBaseLineRiskListCall::new(&self.handle)
     }
-    /// Calls `DescribeHostKBRiskList`.
+    /// Calls `DescribeHostKBRiskList`; the answer is a [`DescribeHostKBRiskListResponse`].
     ///
     /// Each answer holds one page of `List`; [`into_paginator`](DescribeHostKBRiskListCall::into_paginator) reads them all.
     ///
@@ -3564,21 +3564,21 @@ impl Client {
     pub fn describe_host_kb_risk_list(&self) -> DescribeHostKBRiskListCall {
         DescribeHostKBRiskListCall::new(&self.handle)
     }
-    /// Calls `DescribeHostVulItemVPRInfo`.
+    /// Calls `DescribeHostVulItemVPRInfo`; the answer is a [`DescribeHostVulItemVPRInfoResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeHostVulItemVPRInfo)
     #[inline]
     pub fn describe_host_vul_item_vpr_info(&self) -> DescribeHostVulItemVPRInfoCall {
         DescribeHostVulItemVPRInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeHostVulOverview`.
+    /// Calls `DescribeHostVulOverview`; the answer is a [`DescribeHostVulOverviewResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeHostVulOverview)
     #[inline]
     pub fn describe_host_vul_overview(&self) -> DescribeHostVulOverviewCall {
         DescribeHostVulOverviewCall::new(&self.handle)
     }
-    /// Calls `DescribeHostVulRiskList`.
+    /// Calls `DescribeHostVulRiskList`; the answer is a [`DescribeHostVulRiskListResponse`].
     ///
     /// Each answer holds one page of `List`; [`into_paginator`](DescribeHostVulRiskListCall::into_paginator) reads them all.
     ///
@@ -3587,21 +3587,21 @@ impl Client {
     pub fn describe_host_vul_risk_list(&self) -> DescribeHostVulRiskListCall {
         DescribeHostVulRiskListCall::new(&self.handle)
     }
-    /// Calls `DescribeIaCFileList`.
+    /// Calls `DescribeIaCFileList`; the answer is a [`DescribeIaCFileListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeIaCFileList)
     #[inline]
     pub fn describe_ia_c_file_list(&self) -> DescribeIaCFileListCall {
         DescribeIaCFileListCall::new(&self.handle)
     }
-    /// Calls `DescribeIaCFileOverview`.
+    /// Calls `DescribeIaCFileOverview`; the answer is a [`DescribeIaCFileOverviewResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeIaCFileOverview)
     #[inline]
     pub fn describe_ia_c_file_overview(&self) -> DescribeIaCFileOverviewCall {
         DescribeIaCFileOverviewCall::new(&self.handle)
     }
-    /// Calls `DescribeIaCFileReport`.
+    /// Calls `DescribeIaCFileReport`; the answer is a [`DescribeIaCFileReportResponse`].
     ///
     /// Required: `AssetId`.
     ///
@@ -3610,28 +3610,28 @@ impl Client {
     pub fn describe_ia_c_file_report(&self) -> DescribeIaCFileReportCall {
         DescribeIaCFileReportCall::new(&self.handle)
     }
-    /// Calls `DescribeIaCTokenList`.
+    /// Calls `DescribeIaCTokenList`; the answer is a [`DescribeIaCTokenListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeIaCTokenList)
     #[inline]
     pub fn describe_ia_c_token_list(&self) -> DescribeIaCTokenListCall {
         DescribeIaCTokenListCall::new(&self.handle)
     }
-    /// Calls `DescribeImageAssetDetail`.
+    /// Calls `DescribeImageAssetDetail`; the answer is a [`DescribeImageAssetDetailResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeImageAssetDetail)
     #[inline]
     pub fn describe_image_asset_detail(&self) -> DescribeImageAssetDetailCall {
         DescribeImageAssetDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeImageAssetList`.
+    /// Calls `DescribeImageAssetList`; the answer is a [`DescribeImageAssetListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeImageAssetList)
     #[inline]
     pub fn describe_image_asset_list(&self) -> DescribeImageAssetListCall {
         DescribeImageAssetListCall::new(&self.handle)
     }
-    /// Calls `DescribeImageAssociatedAssetCount`.
+    /// Calls `DescribeImageAssociatedAssetCount`; the answer is a [`DescribeImageAssociatedAssetCountResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeImageAssociatedAssetCount)
     #[inline]
@@ -3640,7 +3640,7 @@ impl Client {
     ) -> DescribeImageAssociatedAssetCountCall {
         DescribeImageAssociatedAssetCountCall::new(&self.handle)
     }
-    /// Calls `DescribeImageAssociatedContainerList`.
+    /// Calls `DescribeImageAssociatedContainerList`; the answer is a [`DescribeImageAssociatedContainerListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeImageAssociatedContainerList)
     #[inline]
@@ -3649,7 +3649,7 @@ impl Client {
     ) -> DescribeImageAssociatedContainerListCall {
         DescribeImageAssociatedContainerListCall::new(&self.handle)
     }
-    /// Calls `DescribeImageAssociatedHostList`.
+    /// Calls `DescribeImageAssociatedHostList`; the answer is a [`DescribeImageAssociatedHostListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeImageAssociatedHostList)
     #[inline]
@@ -3658,7 +3658,7 @@ impl Client {
     ) -> DescribeImageAssociatedHostListCall {
         DescribeImageAssociatedHostListCall::new(&self.handle)
     }
-    /// Calls `DescribeImageComponentList`.
+    /// Calls `DescribeImageComponentList`; the answer is a [`DescribeImageComponentListResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -3667,14 +3667,14 @@ impl Client {
     pub fn describe_image_component_list(&self) -> DescribeImageComponentListCall {
         DescribeImageComponentListCall::new(&self.handle)
     }
-    /// Calls `DescribeImageExportJobList`.
+    /// Calls `DescribeImageExportJobList`; the answer is a [`DescribeImageExportJobListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeImageExportJobList)
     #[inline]
     pub fn describe_image_export_job_list(&self) -> DescribeImageExportJobListCall {
         DescribeImageExportJobListCall::new(&self.handle)
     }
-    /// Calls `DescribeImageLayerList`.
+    /// Calls `DescribeImageLayerList`; the answer is a [`DescribeImageLayerListResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -3683,14 +3683,14 @@ impl Client {
     pub fn describe_image_layer_list(&self) -> DescribeImageLayerListCall {
         DescribeImageLayerListCall::new(&self.handle)
     }
-    /// Calls `DescribeImageLayerVulList`.
+    /// Calls `DescribeImageLayerVulList`; the answer is a [`DescribeImageLayerVulListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeImageLayerVulList)
     #[inline]
     pub fn describe_image_layer_vul_list(&self) -> DescribeImageLayerVulListCall {
         DescribeImageLayerVulListCall::new(&self.handle)
     }
-    /// Calls `DescribeImageRegistryAssetOverview`.
+    /// Calls `DescribeImageRegistryAssetOverview`; the answer is a [`DescribeImageRegistryAssetOverviewResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeImageRegistryAssetOverview)
     #[inline]
@@ -3699,7 +3699,7 @@ impl Client {
     ) -> DescribeImageRegistryAssetOverviewCall {
         DescribeImageRegistryAssetOverviewCall::new(&self.handle)
     }
-    /// Calls `DescribeImageRegistryConnectivityTaskResult`.
+    /// Calls `DescribeImageRegistryConnectivityTaskResult`; the answer is a [`DescribeImageRegistryConnectivityTaskResultResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeImageRegistryConnectivityTaskResult)
     #[inline]
@@ -3708,14 +3708,14 @@ impl Client {
     ) -> DescribeImageRegistryConnectivityTaskResultCall {
         DescribeImageRegistryConnectivityTaskResultCall::new(&self.handle)
     }
-    /// Calls `DescribeImageRegistryList`.
+    /// Calls `DescribeImageRegistryList`; the answer is a [`DescribeImageRegistryListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeImageRegistryList)
     #[inline]
     pub fn describe_image_registry_list(&self) -> DescribeImageRegistryListCall {
         DescribeImageRegistryListCall::new(&self.handle)
     }
-    /// Calls `DescribeImageRegistryNamespaceList`.
+    /// Calls `DescribeImageRegistryNamespaceList`; the answer is a [`DescribeImageRegistryNamespaceListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeImageRegistryNamespaceList)
     #[inline]
@@ -3724,7 +3724,7 @@ impl Client {
     ) -> DescribeImageRegistryNamespaceListCall {
         DescribeImageRegistryNamespaceListCall::new(&self.handle)
     }
-    /// Calls `DescribeImageRegistryScanSubTaskList`.
+    /// Calls `DescribeImageRegistryScanSubTaskList`; the answer is a [`DescribeImageRegistryScanSubTaskListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeImageRegistryScanSubTaskList)
     #[inline]
@@ -3733,7 +3733,7 @@ impl Client {
     ) -> DescribeImageRegistryScanSubTaskListCall {
         DescribeImageRegistryScanSubTaskListCall::new(&self.handle)
     }
-    /// Calls `DescribeImageRegistryScanTaskList`.
+    /// Calls `DescribeImageRegistryScanTaskList`; the answer is a [`DescribeImageRegistryScanTaskListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeImageRegistryScanTaskList)
     #[inline]
@@ -3742,7 +3742,7 @@ impl Client {
     ) -> DescribeImageRegistryScanTaskListCall {
         DescribeImageRegistryScanTaskListCall::new(&self.handle)
     }
-    /// Calls `DescribeImageRegistryTimedScanTaskConfig`.
+    /// Calls `DescribeImageRegistryTimedScanTaskConfig`; the answer is a [`DescribeImageRegistryTimedScanTaskConfigResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeImageRegistryTimedScanTaskConfig)
     #[inline]
@@ -3751,7 +3751,7 @@ impl Client {
     ) -> DescribeImageRegistryTimedScanTaskConfigCall {
         DescribeImageRegistryTimedScanTaskConfigCall::new(&self.handle)
     }
-    /// Calls `DescribeImageRegistryTimedScanTaskPreview`.
+    /// Calls `DescribeImageRegistryTimedScanTaskPreview`; the answer is a [`DescribeImageRegistryTimedScanTaskPreviewResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeImageRegistryTimedScanTaskPreview)
     #[inline]
@@ -3760,7 +3760,7 @@ impl Client {
     ) -> DescribeImageRegistryTimedScanTaskPreviewCall {
         DescribeImageRegistryTimedScanTaskPreviewCall::new(&self.handle)
     }
-    /// Calls `DescribeImageSensitiveInfoList`.
+    /// Calls `DescribeImageSensitiveInfoList`; the answer is a [`DescribeImageSensitiveInfoListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeImageSensitiveInfoList)
     #[inline]
@@ -3769,7 +3769,7 @@ impl Client {
     ) -> DescribeImageSensitiveInfoListCall {
         DescribeImageSensitiveInfoListCall::new(&self.handle)
     }
-    /// Calls `DescribeImageSensitiveWhitelist`.
+    /// Calls `DescribeImageSensitiveWhitelist`; the answer is a [`DescribeImageSensitiveWhitelistResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeImageSensitiveWhitelist)
     #[inline]
@@ -3778,21 +3778,21 @@ impl Client {
     ) -> DescribeImageSensitiveWhitelistCall {
         DescribeImageSensitiveWhitelistCall::new(&self.handle)
     }
-    /// Calls `DescribeImageVirusList`.
+    /// Calls `DescribeImageVirusList`; the answer is a [`DescribeImageVirusListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeImageVirusList)
     #[inline]
     pub fn describe_image_virus_list(&self) -> DescribeImageVirusListCall {
         DescribeImageVirusListCall::new(&self.handle)
     }
-    /// Calls `DescribeImageVirusWhitelist`.
+    /// Calls `DescribeImageVirusWhitelist`; the answer is a [`DescribeImageVirusWhitelistResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeImageVirusWhitelist)
     #[inline]
     pub fn describe_image_virus_whitelist(&self) -> DescribeImageVirusWhitelistCall {
         DescribeImageVirusWhitelistCall::new(&self.handle)
     }
-    /// Calls `DescribeImageVirusWhitelistDetail`.
+    /// Calls `DescribeImageVirusWhitelistDetail`; the answer is a [`DescribeImageVirusWhitelistDetailResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeImageVirusWhitelistDetail)
     #[inline]
@@ -3801,42 +3801,42 @@ impl Client {
     ) -> DescribeImageVirusWhitelistDetailCall {
         DescribeImageVirusWhitelistDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeImageVulList`.
+    /// Calls `DescribeImageVulList`; the answer is a [`DescribeImageVulListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeImageVulList)
     #[inline]
     pub fn describe_image_vul_list(&self) -> DescribeImageVulListCall {
         DescribeImageVulListCall::new(&self.handle)
     }
-    /// Calls `DescribeImageVulSummaryList`.
+    /// Calls `DescribeImageVulSummaryList`; the answer is a [`DescribeImageVulSummaryListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeImageVulSummaryList)
     #[inline]
     pub fn describe_image_vul_summary_list(&self) -> DescribeImageVulSummaryListCall {
         DescribeImageVulSummaryListCall::new(&self.handle)
     }
-    /// Calls `DescribeImageVulWhitelist`.
+    /// Calls `DescribeImageVulWhitelist`; the answer is a [`DescribeImageVulWhitelistResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeImageVulWhitelist)
     #[inline]
     pub fn describe_image_vul_whitelist(&self) -> DescribeImageVulWhitelistCall {
         DescribeImageVulWhitelistCall::new(&self.handle)
     }
-    /// Calls `DescribeIpInvokeRecord`.
+    /// Calls `DescribeIpInvokeRecord`; the answer is a [`DescribeIpInvokeRecordResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeIpInvokeRecord)
     #[inline]
     pub fn describe_ip_invoke_record(&self) -> DescribeIpInvokeRecordCall {
         DescribeIpInvokeRecordCall::new(&self.handle)
     }
-    /// Calls `DescribeIpInvokeRecordDetail`.
+    /// Calls `DescribeIpInvokeRecordDetail`; the answer is a [`DescribeIpInvokeRecordDetailResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeIpInvokeRecordDetail)
     #[inline]
     pub fn describe_ip_invoke_record_detail(&self) -> DescribeIpInvokeRecordDetailCall {
         DescribeIpInvokeRecordDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeKBDetail`.
+    /// Calls `DescribeKBDetail`; the answer is a [`DescribeKBDetailResponse`].
     ///
     /// Required: `KBID`.
     ///
@@ -3845,7 +3845,7 @@ impl Client {
     pub fn describe_kb_detail(&self) -> DescribeKBDetailCall {
         DescribeKBDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeKBUpdatableMachineList`.
+    /// Calls `DescribeKBUpdatableMachineList`; the answer is a [`DescribeKBUpdatableMachineListResponse`].
     ///
     /// Required: `KBIds`.
     ///
@@ -3856,7 +3856,7 @@ impl Client {
     ) -> DescribeKBUpdatableMachineListCall {
         DescribeKBUpdatableMachineListCall::new(&self.handle)
     }
-    /// Calls `DescribeKeySandboxCredential`.
+    /// Calls `DescribeKeySandboxCredential`; the answer is a [`DescribeKeySandboxCredentialResponse`].
     ///
     /// Required: `CredentialId`.
     ///
@@ -3865,7 +3865,7 @@ impl Client {
     pub fn describe_key_sandbox_credential(&self) -> DescribeKeySandboxCredentialCall {
         DescribeKeySandboxCredentialCall::new(&self.handle)
     }
-    /// Calls `DescribeKeySandboxCredentialList`.
+    /// Calls `DescribeKeySandboxCredentialList`; the answer is a [`DescribeKeySandboxCredentialListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeKeySandboxCredentialList)
     #[inline]
@@ -3874,21 +3874,21 @@ impl Client {
     ) -> DescribeKeySandboxCredentialListCall {
         DescribeKeySandboxCredentialListCall::new(&self.handle)
     }
-    /// Calls `DescribeLastScanTaskInfo`.
+    /// Calls `DescribeLastScanTaskInfo`; the answer is a [`DescribeLastScanTaskInfoResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeLastScanTaskInfo)
     #[inline]
     pub fn describe_last_scan_task_info(&self) -> DescribeLastScanTaskInfoCall {
         DescribeLastScanTaskInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeLicenseStatus`.
+    /// Calls `DescribeLicenseStatus`; the answer is a [`DescribeLicenseStatusResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeLicenseStatus)
     #[inline]
     pub fn describe_license_status(&self) -> DescribeLicenseStatusCall {
         DescribeLicenseStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeLighthouseFirewallRules`.
+    /// Calls `DescribeLighthouseFirewallRules`; the answer is a [`DescribeLighthouseFirewallRulesResponse`].
     ///
     /// Required: `AssetID`.
     ///
@@ -3899,28 +3899,28 @@ impl Client {
     ) -> DescribeLighthouseFirewallRulesCall {
         DescribeLighthouseFirewallRulesCall::new(&self.handle)
     }
-    /// Calls `DescribeListenerList`.
+    /// Calls `DescribeListenerList`; the answer is a [`DescribeListenerListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeListenerList)
     #[inline]
     pub fn describe_listener_list(&self) -> DescribeListenerListCall {
         DescribeListenerListCall::new(&self.handle)
     }
-    /// Calls `DescribeLoginTypeGlobalConf`.
+    /// Calls `DescribeLoginTypeGlobalConf`; the answer is a [`DescribeLoginTypeGlobalConfResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeLoginTypeGlobalConf)
     #[inline]
     pub fn describe_login_type_global_conf(&self) -> DescribeLoginTypeGlobalConfCall {
         DescribeLoginTypeGlobalConfCall::new(&self.handle)
     }
-    /// Calls `DescribeLoginTypeHost`.
+    /// Calls `DescribeLoginTypeHost`; the answer is a [`DescribeLoginTypeHostResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeLoginTypeHost)
     #[inline]
     pub fn describe_login_type_host(&self) -> DescribeLoginTypeHostCall {
         DescribeLoginTypeHostCall::new(&self.handle)
     }
-    /// Calls `DescribeLoginWhiteCombinedList`.
+    /// Calls `DescribeLoginWhiteCombinedList`; the answer is a [`DescribeLoginWhiteCombinedListResponse`].
     ///
     /// Each answer holds one page of `LoginWhiteCombinedInfos`; [`into_paginator`](DescribeLoginWhiteCombinedListCall::into_paginator) reads them all.
     ///
@@ -3931,7 +3931,7 @@ impl Client {
     ) -> DescribeLoginWhiteCombinedListCall {
         DescribeLoginWhiteCombinedListCall::new(&self.handle)
     }
-    /// Calls `DescribeLoginWhiteHostList`.
+    /// Calls `DescribeLoginWhiteHostList`; the answer is a [`DescribeLoginWhiteHostListResponse`].
     ///
     /// Required: `Id`, `Limit`, `Offset`.
     ///
@@ -3942,7 +3942,7 @@ impl Client {
     pub fn describe_login_white_host_list(&self) -> DescribeLoginWhiteHostListCall {
         DescribeLoginWhiteHostListCall::new(&self.handle)
     }
-    /// Calls `DescribeMachineClearHistory`.
+    /// Calls `DescribeMachineClearHistory`; the answer is a [`DescribeMachineClearHistoryResponse`].
     ///
     /// Each answer holds one page of `List`; [`into_paginator`](DescribeMachineClearHistoryCall::into_paginator) reads them all.
     ///
@@ -3951,21 +3951,21 @@ impl Client {
     pub fn describe_machine_clear_history(&self) -> DescribeMachineClearHistoryCall {
         DescribeMachineClearHistoryCall::new(&self.handle)
     }
-    /// Calls `DescribeMachineGeneral`.
+    /// Calls `DescribeMachineGeneral`; the answer is a [`DescribeMachineGeneralResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeMachineGeneral)
     #[inline]
     pub fn describe_machine_general(&self) -> DescribeMachineGeneralCall {
         DescribeMachineGeneralCall::new(&self.handle)
     }
-    /// Calls `DescribeMachineLoginType`.
+    /// Calls `DescribeMachineLoginType`; the answer is a [`DescribeMachineLoginTypeResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeMachineLoginType)
     #[inline]
     pub fn describe_machine_login_type(&self) -> DescribeMachineLoginTypeCall {
         DescribeMachineLoginTypeCall::new(&self.handle)
     }
-    /// Calls `DescribeMalwareTimingScanSetting`.
+    /// Calls `DescribeMalwareTimingScanSetting`; the answer is a [`DescribeMalwareTimingScanSettingResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeMalwareTimingScanSetting)
     #[inline]
@@ -3974,14 +3974,14 @@ impl Client {
     ) -> DescribeMalwareTimingScanSettingCall {
         DescribeMalwareTimingScanSettingCall::new(&self.handle)
     }
-    /// Calls `DescribeMandatoryVulSet`.
+    /// Calls `DescribeMandatoryVulSet`; the answer is a [`DescribeMandatoryVulSetResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeMandatoryVulSet)
     #[inline]
     pub fn describe_mandatory_vul_set(&self) -> DescribeMandatoryVulSetCall {
         DescribeMandatoryVulSetCall::new(&self.handle)
     }
-    /// Calls `DescribeModifyMachinesLoginTypeTasks`.
+    /// Calls `DescribeModifyMachinesLoginTypeTasks`; the answer is a [`DescribeModifyMachinesLoginTypeTasksResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeModifyMachinesLoginTypeTasks)
     #[inline]
@@ -3990,35 +3990,35 @@ impl Client {
     ) -> DescribeModifyMachinesLoginTypeTasksCall {
         DescribeModifyMachinesLoginTypeTasksCall::new(&self.handle)
     }
-    /// Calls `DescribeMultiCloudAssetCount`.
+    /// Calls `DescribeMultiCloudAssetCount`; the answer is a [`DescribeMultiCloudAssetCountResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeMultiCloudAssetCount)
     #[inline]
     pub fn describe_multi_cloud_asset_count(&self) -> DescribeMultiCloudAssetCountCall {
         DescribeMultiCloudAssetCountCall::new(&self.handle)
     }
-    /// Calls `DescribeNFSScanConf`.
+    /// Calls `DescribeNFSScanConf`; the answer is a [`DescribeNFSScanConfResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeNFSScanConf)
     #[inline]
     pub fn describe_nfs_scan_conf(&self) -> DescribeNFSScanConfCall {
         DescribeNFSScanConfCall::new(&self.handle)
     }
-    /// Calls `DescribeNFSScanHost`.
+    /// Calls `DescribeNFSScanHost`; the answer is a [`DescribeNFSScanHostResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeNFSScanHost)
     #[inline]
     pub fn describe_nfs_scan_host(&self) -> DescribeNFSScanHostCall {
         DescribeNFSScanHostCall::new(&self.handle)
     }
-    /// Calls `DescribeNICAssets`.
+    /// Calls `DescribeNICAssets`; the answer is a [`DescribeNICAssetsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeNICAssets)
     #[inline]
     pub fn describe_nic_assets(&self) -> DescribeNICAssetsCall {
         DescribeNICAssetsCall::new(&self.handle)
     }
-    /// Calls `DescribeNatRules`.
+    /// Calls `DescribeNatRules`; the answer is a [`DescribeNatRulesResponse`].
     ///
     /// Required: `AssetID`.
     ///
@@ -4027,14 +4027,14 @@ impl Client {
     pub fn describe_nat_rules(&self) -> DescribeNatRulesCall {
         DescribeNatRulesCall::new(&self.handle)
     }
-    /// Calls `DescribeNetAttackSetting`.
+    /// Calls `DescribeNetAttackSetting`; the answer is a [`DescribeNetAttackSettingResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeNetAttackSetting)
     #[inline]
     pub fn describe_net_attack_setting(&self) -> DescribeNetAttackSettingCall {
         DescribeNetAttackSettingCall::new(&self.handle)
     }
-    /// Calls `DescribeNotifyAgentOfflineDuration`.
+    /// Calls `DescribeNotifyAgentOfflineDuration`; the answer is a [`DescribeNotifyAgentOfflineDurationResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeNotifyAgentOfflineDuration)
     #[inline]
@@ -4043,63 +4043,63 @@ impl Client {
     ) -> DescribeNotifyAgentOfflineDurationCall {
         DescribeNotifyAgentOfflineDurationCall::new(&self.handle)
     }
-    /// Calls `DescribeNotifyAssetConfig`.
+    /// Calls `DescribeNotifyAssetConfig`; the answer is a [`DescribeNotifyAssetConfigResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeNotifyAssetConfig)
     #[inline]
     pub fn describe_notify_asset_config(&self) -> DescribeNotifyAssetConfigCall {
         DescribeNotifyAssetConfigCall::new(&self.handle)
     }
-    /// Calls `DescribeNotifySetting`.
+    /// Calls `DescribeNotifySetting`; the answer is a [`DescribeNotifySettingResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeNotifySetting)
     #[inline]
     pub fn describe_notify_setting(&self) -> DescribeNotifySettingCall {
         DescribeNotifySettingCall::new(&self.handle)
     }
-    /// Calls `DescribeNotifySettingAk`.
+    /// Calls `DescribeNotifySettingAk`; the answer is a [`DescribeNotifySettingAkResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeNotifySettingAk)
     #[inline]
     pub fn describe_notify_setting_ak(&self) -> DescribeNotifySettingAkCall {
         DescribeNotifySettingAkCall::new(&self.handle)
     }
-    /// Calls `DescribeNotifySettingAlert`.
+    /// Calls `DescribeNotifySettingAlert`; the answer is a [`DescribeNotifySettingAlertResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeNotifySettingAlert)
     #[inline]
     pub fn describe_notify_setting_alert(&self) -> DescribeNotifySettingAlertCall {
         DescribeNotifySettingAlertCall::new(&self.handle)
     }
-    /// Calls `DescribeOrganizationInfo`.
+    /// Calls `DescribeOrganizationInfo`; the answer is a [`DescribeOrganizationInfoResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeOrganizationInfo)
     #[inline]
     pub fn describe_organization_info(&self) -> DescribeOrganizationInfoCall {
         DescribeOrganizationInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeOrganizationUserInfo`.
+    /// Calls `DescribeOrganizationUserInfo`; the answer is a [`DescribeOrganizationUserInfoResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeOrganizationUserInfo)
     #[inline]
     pub fn describe_organization_user_info(&self) -> DescribeOrganizationUserInfoCall {
         DescribeOrganizationUserInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeOtherCloudAssets`.
+    /// Calls `DescribeOtherCloudAssets`; the answer is a [`DescribeOtherCloudAssetsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeOtherCloudAssets)
     #[inline]
     pub fn describe_other_cloud_assets(&self) -> DescribeOtherCloudAssetsCall {
         DescribeOtherCloudAssetsCall::new(&self.handle)
     }
-    /// Calls `DescribePodContainerList`.
+    /// Calls `DescribePodContainerList`; the answer is a [`DescribePodContainerListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribePodContainerList)
     #[inline]
     pub fn describe_pod_container_list(&self) -> DescribePodContainerListCall {
         DescribePodContainerListCall::new(&self.handle)
     }
-    /// Calls `DescribePolicyHitData`.
+    /// Calls `DescribePolicyHitData`; the answer is a [`DescribePolicyHitDataResponse`].
     ///
     /// Required: `IndexTimestamp`.
     ///
@@ -4108,7 +4108,7 @@ impl Client {
     pub fn describe_policy_hit_data(&self) -> DescribePolicyHitDataCall {
         DescribePolicyHitDataCall::new(&self.handle)
     }
-    /// Calls `DescribePortDetectList`.
+    /// Calls `DescribePortDetectList`; the answer is a [`DescribePortDetectListResponse`].
     ///
     /// Required: `ExposureID`.
     ///
@@ -4119,14 +4119,14 @@ impl Client {
     pub fn describe_port_detect_list(&self) -> DescribePortDetectListCall {
         DescribePortDetectListCall::new(&self.handle)
     }
-    /// Calls `DescribePortScanTaskCount`.
+    /// Calls `DescribePortScanTaskCount`; the answer is a [`DescribePortScanTaskCountResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribePortScanTaskCount)
     #[inline]
     pub fn describe_port_scan_task_count(&self) -> DescribePortScanTaskCountCall {
         DescribePortScanTaskCountCall::new(&self.handle)
     }
-    /// Calls `DescribePreventUninstallGlobalConf`.
+    /// Calls `DescribePreventUninstallGlobalConf`; the answer is a [`DescribePreventUninstallGlobalConfResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribePreventUninstallGlobalConf)
     #[inline]
@@ -4135,14 +4135,14 @@ impl Client {
     ) -> DescribePreventUninstallGlobalConfCall {
         DescribePreventUninstallGlobalConfCall::new(&self.handle)
     }
-    /// Calls `DescribePreventUninstallHost`.
+    /// Calls `DescribePreventUninstallHost`; the answer is a [`DescribePreventUninstallHostResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribePreventUninstallHost)
     #[inline]
     pub fn describe_prevent_uninstall_host(&self) -> DescribePreventUninstallHostCall {
         DescribePreventUninstallHostCall::new(&self.handle)
     }
-    /// Calls `DescribeProcessDaemonGlobalConf`.
+    /// Calls `DescribeProcessDaemonGlobalConf`; the answer is a [`DescribeProcessDaemonGlobalConfResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeProcessDaemonGlobalConf)
     #[inline]
@@ -4151,28 +4151,28 @@ impl Client {
     ) -> DescribeProcessDaemonGlobalConfCall {
         DescribeProcessDaemonGlobalConfCall::new(&self.handle)
     }
-    /// Calls `DescribeProcessDaemonHost`.
+    /// Calls `DescribeProcessDaemonHost`; the answer is a [`DescribeProcessDaemonHostResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeProcessDaemonHost)
     #[inline]
     pub fn describe_process_daemon_host(&self) -> DescribeProcessDaemonHostCall {
         DescribeProcessDaemonHostCall::new(&self.handle)
     }
-    /// Calls `DescribePublicCloudAssets`.
+    /// Calls `DescribePublicCloudAssets`; the answer is a [`DescribePublicCloudAssetsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribePublicCloudAssets)
     #[inline]
     pub fn describe_public_cloud_assets(&self) -> DescribePublicCloudAssetsCall {
         DescribePublicCloudAssetsCall::new(&self.handle)
     }
-    /// Calls `DescribePublicIpAssets`.
+    /// Calls `DescribePublicIpAssets`; the answer is a [`DescribePublicIpAssetsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribePublicIpAssets)
     #[inline]
     pub fn describe_public_ip_assets(&self) -> DescribePublicIpAssetsCall {
         DescribePublicIpAssetsCall::new(&self.handle)
     }
-    /// Calls `DescribeRaspLicenseList`.
+    /// Calls `DescribeRaspLicenseList`; the answer is a [`DescribeRaspLicenseListResponse`].
     ///
     /// Each answer holds one page of `List`; [`into_paginator`](DescribeRaspLicenseListCall::into_paginator) reads them all.
     ///
@@ -4181,28 +4181,28 @@ impl Client {
     pub fn describe_rasp_license_list(&self) -> DescribeRaspLicenseListCall {
         DescribeRaspLicenseListCall::new(&self.handle)
     }
-    /// Calls `DescribeRegistryOverview`.
+    /// Calls `DescribeRegistryOverview`; the answer is a [`DescribeRegistryOverviewResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeRegistryOverview)
     #[inline]
     pub fn describe_registry_overview(&self) -> DescribeRegistryOverviewCall {
         DescribeRegistryOverviewCall::new(&self.handle)
     }
-    /// Calls `DescribeRegistryRegionList`.
+    /// Calls `DescribeRegistryRegionList`; the answer is a [`DescribeRegistryRegionListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeRegistryRegionList)
     #[inline]
     pub fn describe_registry_region_list(&self) -> DescribeRegistryRegionListCall {
         DescribeRegistryRegionListCall::new(&self.handle)
     }
-    /// Calls `DescribeRepositoryImageAssets`.
+    /// Calls `DescribeRepositoryImageAssets`; the answer is a [`DescribeRepositoryImageAssetsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeRepositoryImageAssets)
     #[inline]
     pub fn describe_repository_image_assets(&self) -> DescribeRepositoryImageAssetsCall {
         DescribeRepositoryImageAssetsCall::new(&self.handle)
     }
-    /// Calls `DescribeReverseShellSystemPolicyConfig`.
+    /// Calls `DescribeReverseShellSystemPolicyConfig`; the answer is a [`DescribeReverseShellSystemPolicyConfigResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeReverseShellSystemPolicyConfig)
     #[inline]
@@ -4211,7 +4211,7 @@ impl Client {
     ) -> DescribeReverseShellSystemPolicyConfigCall {
         DescribeReverseShellSystemPolicyConfigCall::new(&self.handle)
     }
-    /// Calls `DescribeRiskBucketList`.
+    /// Calls `DescribeRiskBucketList`; the answer is a [`DescribeRiskBucketListResponse`].
     ///
     /// Required: `RelAppId`, `PolicyId`.
     ///
@@ -4220,7 +4220,7 @@ impl Client {
     pub fn describe_risk_bucket_list(&self) -> DescribeRiskBucketListCall {
         DescribeRiskBucketListCall::new(&self.handle)
     }
-    /// Calls `DescribeRiskCallRecord`.
+    /// Calls `DescribeRiskCallRecord`; the answer is a [`DescribeRiskCallRecordResponse`].
     ///
     /// Required: `RiskID`.
     ///
@@ -4229,7 +4229,7 @@ impl Client {
     pub fn describe_risk_call_record(&self) -> DescribeRiskCallRecordCall {
         DescribeRiskCallRecordCall::new(&self.handle)
     }
-    /// Calls `DescribeRiskCenterAssetViewCFGRiskList`.
+    /// Calls `DescribeRiskCenterAssetViewCFGRiskList`; the answer is a [`DescribeRiskCenterAssetViewCFGRiskListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeRiskCenterAssetViewCFGRiskList)
     #[inline]
@@ -4238,7 +4238,7 @@ impl Client {
     ) -> DescribeRiskCenterAssetViewCFGRiskListCall {
         DescribeRiskCenterAssetViewCFGRiskListCall::new(&self.handle)
     }
-    /// Calls `DescribeRiskCenterAssetViewPortRiskList`.
+    /// Calls `DescribeRiskCenterAssetViewPortRiskList`; the answer is a [`DescribeRiskCenterAssetViewPortRiskListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeRiskCenterAssetViewPortRiskList)
     #[inline]
@@ -4247,7 +4247,7 @@ impl Client {
     ) -> DescribeRiskCenterAssetViewPortRiskListCall {
         DescribeRiskCenterAssetViewPortRiskListCall::new(&self.handle)
     }
-    /// Calls `DescribeRiskCenterAssetViewVULRiskList`.
+    /// Calls `DescribeRiskCenterAssetViewVULRiskList`; the answer is a [`DescribeRiskCenterAssetViewVULRiskListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeRiskCenterAssetViewVULRiskList)
     #[inline]
@@ -4256,7 +4256,7 @@ impl Client {
     ) -> DescribeRiskCenterAssetViewVULRiskListCall {
         DescribeRiskCenterAssetViewVULRiskListCall::new(&self.handle)
     }
-    /// Calls `DescribeRiskCenterAssetViewWeakPasswordRiskList`.
+    /// Calls `DescribeRiskCenterAssetViewWeakPasswordRiskList`; the answer is a [`DescribeRiskCenterAssetViewWeakPasswordRiskListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeRiskCenterAssetViewWeakPasswordRiskList)
     #[inline]
@@ -4265,7 +4265,7 @@ impl Client {
     ) -> DescribeRiskCenterAssetViewWeakPasswordRiskListCall {
         DescribeRiskCenterAssetViewWeakPasswordRiskListCall::new(&self.handle)
     }
-    /// Calls `DescribeRiskCenterCFGViewCFGRiskList`.
+    /// Calls `DescribeRiskCenterCFGViewCFGRiskList`; the answer is a [`DescribeRiskCenterCFGViewCFGRiskListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeRiskCenterCFGViewCFGRiskList)
     #[inline]
@@ -4274,7 +4274,7 @@ impl Client {
     ) -> DescribeRiskCenterCFGViewCFGRiskListCall {
         DescribeRiskCenterCFGViewCFGRiskListCall::new(&self.handle)
     }
-    /// Calls `DescribeRiskCenterPortViewPortRiskList`.
+    /// Calls `DescribeRiskCenterPortViewPortRiskList`; the answer is a [`DescribeRiskCenterPortViewPortRiskListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeRiskCenterPortViewPortRiskList)
     #[inline]
@@ -4283,7 +4283,7 @@ impl Client {
     ) -> DescribeRiskCenterPortViewPortRiskListCall {
         DescribeRiskCenterPortViewPortRiskListCall::new(&self.handle)
     }
-    /// Calls `DescribeRiskCenterRiskTrendAnalysis`.
+    /// Calls `DescribeRiskCenterRiskTrendAnalysis`; the answer is a [`DescribeRiskCenterRiskTrendAnalysisResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeRiskCenterRiskTrendAnalysis)
     #[inline]
@@ -4292,7 +4292,7 @@ impl Client {
     ) -> DescribeRiskCenterRiskTrendAnalysisCall {
         DescribeRiskCenterRiskTrendAnalysisCall::new(&self.handle)
     }
-    /// Calls `DescribeRiskCenterServerRiskList`.
+    /// Calls `DescribeRiskCenterServerRiskList`; the answer is a [`DescribeRiskCenterServerRiskListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeRiskCenterServerRiskList)
     #[inline]
@@ -4301,7 +4301,7 @@ impl Client {
     ) -> DescribeRiskCenterServerRiskListCall {
         DescribeRiskCenterServerRiskListCall::new(&self.handle)
     }
-    /// Calls `DescribeRiskCenterVULViewVULRiskList`.
+    /// Calls `DescribeRiskCenterVULViewVULRiskList`; the answer is a [`DescribeRiskCenterVULViewVULRiskListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeRiskCenterVULViewVULRiskList)
     #[inline]
@@ -4310,7 +4310,7 @@ impl Client {
     ) -> DescribeRiskCenterVULViewVULRiskListCall {
         DescribeRiskCenterVULViewVULRiskListCall::new(&self.handle)
     }
-    /// Calls `DescribeRiskCenterWebsiteRiskList`.
+    /// Calls `DescribeRiskCenterWebsiteRiskList`; the answer is a [`DescribeRiskCenterWebsiteRiskListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeRiskCenterWebsiteRiskList)
     #[inline]
@@ -4319,7 +4319,7 @@ impl Client {
     ) -> DescribeRiskCenterWebsiteRiskListCall {
         DescribeRiskCenterWebsiteRiskListCall::new(&self.handle)
     }
-    /// Calls `DescribeRiskDetailList`.
+    /// Calls `DescribeRiskDetailList`; the answer is a [`DescribeRiskDetailListResponse`].
     ///
     /// Required: `RiskRuleId`.
     ///
@@ -4330,14 +4330,14 @@ impl Client {
     pub fn describe_risk_detail_list(&self) -> DescribeRiskDetailListCall {
         DescribeRiskDetailListCall::new(&self.handle)
     }
-    /// Calls `DescribeRiskItemList`.
+    /// Calls `DescribeRiskItemList`; the answer is a [`DescribeRiskItemListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeRiskItemList)
     #[inline]
     pub fn describe_risk_item_list(&self) -> DescribeRiskItemListCall {
         DescribeRiskItemListCall::new(&self.handle)
     }
-    /// Calls `DescribeRiskRuleDetail`.
+    /// Calls `DescribeRiskRuleDetail`; the answer is a [`DescribeRiskRuleDetailResponse`].
     ///
     /// Required: `RiskRuleId`.
     ///
@@ -4346,28 +4346,28 @@ impl Client {
     pub fn describe_risk_rule_detail(&self) -> DescribeRiskRuleDetailCall {
         DescribeRiskRuleDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeRiskRules`.
+    /// Calls `DescribeRiskRules`; the answer is a [`DescribeRiskRulesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeRiskRules)
     #[inline]
     pub fn describe_risk_rules(&self) -> DescribeRiskRulesCall {
         DescribeRiskRulesCall::new(&self.handle)
     }
-    /// Calls `DescribeRiskScanCronConfig`.
+    /// Calls `DescribeRiskScanCronConfig`; the answer is a [`DescribeRiskScanCronConfigResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeRiskScanCronConfig)
     #[inline]
     pub fn describe_risk_scan_cron_config(&self) -> DescribeRiskScanCronConfigCall {
         DescribeRiskScanCronConfigCall::new(&self.handle)
     }
-    /// Calls `DescribeRiskTrendData`.
+    /// Calls `DescribeRiskTrendData`; the answer is a [`DescribeRiskTrendDataResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeRiskTrendData)
     #[inline]
     pub fn describe_risk_trend_data(&self) -> DescribeRiskTrendDataCall {
         DescribeRiskTrendDataCall::new(&self.handle)
     }
-    /// Calls `DescribeSCFAliasList`.
+    /// Calls `DescribeSCFAliasList`; the answer is a [`DescribeSCFAliasListResponse`].
     ///
     /// Required: `SCFRegion`, `Namespace`, `FunctionName`, `Limit`.
     ///
@@ -4378,7 +4378,7 @@ impl Client {
     pub fn describe_scf_alias_list(&self) -> DescribeSCFAliasListCall {
         DescribeSCFAliasListCall::new(&self.handle)
     }
-    /// Calls `DescribeSCFFunctionList`.
+    /// Calls `DescribeSCFFunctionList`; the answer is a [`DescribeSCFFunctionListResponse`].
     ///
     /// Required: `SCFRegion`, `Namespace`, `Limit`.
     ///
@@ -4389,7 +4389,7 @@ impl Client {
     pub fn describe_scf_function_list(&self) -> DescribeSCFFunctionListCall {
         DescribeSCFFunctionListCall::new(&self.handle)
     }
-    /// Calls `DescribeSCFFunctionVersionList`.
+    /// Calls `DescribeSCFFunctionVersionList`; the answer is a [`DescribeSCFFunctionVersionListResponse`].
     ///
     /// Required: `SCFRegion`, `Namespace`, `FunctionName`, `Limit`.
     ///
@@ -4402,7 +4402,7 @@ impl Client {
     ) -> DescribeSCFFunctionVersionListCall {
         DescribeSCFFunctionVersionListCall::new(&self.handle)
     }
-    /// Calls `DescribeSCFNamespaceList`.
+    /// Calls `DescribeSCFNamespaceList`; the answer is a [`DescribeSCFNamespaceListResponse`].
     ///
     /// Required: `SCFRegion`, `Limit`.
     ///
@@ -4413,7 +4413,7 @@ impl Client {
     pub fn describe_scf_namespace_list(&self) -> DescribeSCFNamespaceListCall {
         DescribeSCFNamespaceListCall::new(&self.handle)
     }
-    /// Calls `DescribeSandboxACLAlertList`.
+    /// Calls `DescribeSandboxACLAlertList`; the answer is a [`DescribeSandboxACLAlertListResponse`].
     ///
     /// Each answer holds one page of `Data`; [`into_paginator`](DescribeSandboxACLAlertListCall::into_paginator) reads them all.
     ///
@@ -4422,7 +4422,7 @@ impl Client {
     pub fn describe_sandbox_acl_alert_list(&self) -> DescribeSandboxACLAlertListCall {
         DescribeSandboxACLAlertListCall::new(&self.handle)
     }
-    /// Calls `DescribeSandboxACLRuleList`.
+    /// Calls `DescribeSandboxACLRuleList`; the answer is a [`DescribeSandboxACLRuleListResponse`].
     ///
     /// Each answer holds one page of `Data`; [`into_paginator`](DescribeSandboxACLRuleListCall::into_paginator) reads them all.
     ///
@@ -4431,7 +4431,7 @@ impl Client {
     pub fn describe_sandbox_acl_rule_list(&self) -> DescribeSandboxACLRuleListCall {
         DescribeSandboxACLRuleListCall::new(&self.handle)
     }
-    /// Calls `DescribeSandboxACLSystemRuleList`.
+    /// Calls `DescribeSandboxACLSystemRuleList`; the answer is a [`DescribeSandboxACLSystemRuleListResponse`].
     ///
     /// Each answer holds one page of `Data`; [`into_paginator`](DescribeSandboxACLSystemRuleListCall::into_paginator) reads them all.
     ///
@@ -4442,7 +4442,7 @@ impl Client {
     ) -> DescribeSandboxACLSystemRuleListCall {
         DescribeSandboxACLSystemRuleListCall::new(&self.handle)
     }
-    /// Calls `DescribeSandboxDLPAlertList`.
+    /// Calls `DescribeSandboxDLPAlertList`; the answer is a [`DescribeSandboxDLPAlertListResponse`].
     ///
     /// Each answer holds one page of `Data`; [`into_paginator`](DescribeSandboxDLPAlertListCall::into_paginator) reads them all.
     ///
@@ -4451,7 +4451,7 @@ impl Client {
     pub fn describe_sandbox_dlp_alert_list(&self) -> DescribeSandboxDLPAlertListCall {
         DescribeSandboxDLPAlertListCall::new(&self.handle)
     }
-    /// Calls `DescribeSandboxDLPRuleList`.
+    /// Calls `DescribeSandboxDLPRuleList`; the answer is a [`DescribeSandboxDLPRuleListResponse`].
     ///
     /// Each answer holds one page of `Data`; [`into_paginator`](DescribeSandboxDLPRuleListCall::into_paginator) reads them all.
     ///
@@ -4460,7 +4460,7 @@ impl Client {
     pub fn describe_sandbox_dlp_rule_list(&self) -> DescribeSandboxDLPRuleListCall {
         DescribeSandboxDLPRuleListCall::new(&self.handle)
     }
-    /// Calls `DescribeSandboxDLPSystemRuleList`.
+    /// Calls `DescribeSandboxDLPSystemRuleList`; the answer is a [`DescribeSandboxDLPSystemRuleListResponse`].
     ///
     /// Each answer holds one page of `Data`; [`into_paginator`](DescribeSandboxDLPSystemRuleListCall::into_paginator) reads them all.
     ///
@@ -4471,14 +4471,14 @@ impl Client {
     ) -> DescribeSandboxDLPSystemRuleListCall {
         DescribeSandboxDLPSystemRuleListCall::new(&self.handle)
     }
-    /// Calls `DescribeSandboxFileRuleList`.
+    /// Calls `DescribeSandboxFileRuleList`; the answer is a [`DescribeSandboxFileRuleListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeSandboxFileRuleList)
     #[inline]
     pub fn describe_sandbox_file_rule_list(&self) -> DescribeSandboxFileRuleListCall {
         DescribeSandboxFileRuleListCall::new(&self.handle)
     }
-    /// Calls `DescribeSandboxLLMAuditAlertList`.
+    /// Calls `DescribeSandboxLLMAuditAlertList`; the answer is a [`DescribeSandboxLLMAuditAlertListResponse`].
     ///
     /// Each answer holds one page of `Data`; [`into_paginator`](DescribeSandboxLLMAuditAlertListCall::into_paginator) reads them all.
     ///
@@ -4489,7 +4489,7 @@ impl Client {
     ) -> DescribeSandboxLLMAuditAlertListCall {
         DescribeSandboxLLMAuditAlertListCall::new(&self.handle)
     }
-    /// Calls `DescribeSandboxLLMAuditRuleList`.
+    /// Calls `DescribeSandboxLLMAuditRuleList`; the answer is a [`DescribeSandboxLLMAuditRuleListResponse`].
     ///
     /// Each answer holds one page of `Data`; [`into_paginator`](DescribeSandboxLLMAuditRuleListCall::into_paginator) reads them all.
     ///
@@ -4500,7 +4500,7 @@ impl Client {
     ) -> DescribeSandboxLLMAuditRuleListCall {
         DescribeSandboxLLMAuditRuleListCall::new(&self.handle)
     }
-    /// Calls `DescribeSandboxLLMAuditSystemRuleList`.
+    /// Calls `DescribeSandboxLLMAuditSystemRuleList`; the answer is a [`DescribeSandboxLLMAuditSystemRuleListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeSandboxLLMAuditSystemRuleList)
     #[inline]
@@ -4509,28 +4509,28 @@ impl Client {
     ) -> DescribeSandboxLLMAuditSystemRuleListCall {
         DescribeSandboxLLMAuditSystemRuleListCall::new(&self.handle)
     }
-    /// Calls `DescribeScanReportList`.
+    /// Calls `DescribeScanReportList`; the answer is a [`DescribeScanReportListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeScanReportList)
     #[inline]
     pub fn describe_scan_report_list(&self) -> DescribeScanReportListCall {
         DescribeScanReportListCall::new(&self.handle)
     }
-    /// Calls `DescribeScanStatistic`.
+    /// Calls `DescribeScanStatistic`; the answer is a [`DescribeScanStatisticResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeScanStatistic)
     #[inline]
     pub fn describe_scan_statistic(&self) -> DescribeScanStatisticCall {
         DescribeScanStatisticCall::new(&self.handle)
     }
-    /// Calls `DescribeScanTaskList`.
+    /// Calls `DescribeScanTaskList`; the answer is a [`DescribeScanTaskListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeScanTaskList)
     #[inline]
     pub fn describe_scan_task_list(&self) -> DescribeScanTaskListCall {
         DescribeScanTaskListCall::new(&self.handle)
     }
-    /// Calls `DescribeScanTaskRecordList`.
+    /// Calls `DescribeScanTaskRecordList`; the answer is a [`DescribeScanTaskRecordListResponse`].
     ///
     /// Each answer holds one page of `TaskRecordList`; [`into_paginator`](DescribeScanTaskRecordListCall::into_paginator) reads them all.
     ///
@@ -4539,7 +4539,7 @@ impl Client {
     pub fn describe_scan_task_record_list(&self) -> DescribeScanTaskRecordListCall {
         DescribeScanTaskRecordListCall::new(&self.handle)
     }
-    /// Calls `DescribeScfCustomDomainEndpoints`.
+    /// Calls `DescribeScfCustomDomainEndpoints`; the answer is a [`DescribeScfCustomDomainEndpointsResponse`].
     ///
     /// Required: `AssetID`.
     ///
@@ -4550,7 +4550,7 @@ impl Client {
     ) -> DescribeScfCustomDomainEndpointsCall {
         DescribeScfCustomDomainEndpointsCall::new(&self.handle)
     }
-    /// Calls `DescribeSearchBugInfo`.
+    /// Calls `DescribeSearchBugInfo`; the answer is a [`DescribeSearchBugInfoResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -4559,7 +4559,7 @@ impl Client {
     pub fn describe_search_bug_info(&self) -> DescribeSearchBugInfoCall {
         DescribeSearchBugInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeSecurityGroupPolicy`.
+    /// Calls `DescribeSecurityGroupPolicy`; the answer is a [`DescribeSecurityGroupPolicyResponse`].
     ///
     /// Required: `Provider`, `AssetID`, `AssetType`.
     ///
@@ -4568,28 +4568,28 @@ impl Client {
     pub fn describe_security_group_policy(&self) -> DescribeSecurityGroupPolicyCall {
         DescribeSecurityGroupPolicyCall::new(&self.handle)
     }
-    /// Calls `DescribeSecurityRiskTrend`.
+    /// Calls `DescribeSecurityRiskTrend`; the answer is a [`DescribeSecurityRiskTrendResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeSecurityRiskTrend)
     #[inline]
     pub fn describe_security_risk_trend(&self) -> DescribeSecurityRiskTrendCall {
         DescribeSecurityRiskTrendCall::new(&self.handle)
     }
-    /// Calls `DescribeSecurityScoreOverview`.
+    /// Calls `DescribeSecurityScoreOverview`; the answer is a [`DescribeSecurityScoreOverviewResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeSecurityScoreOverview)
     #[inline]
     pub fn describe_security_score_overview(&self) -> DescribeSecurityScoreOverviewCall {
         DescribeSecurityScoreOverviewCall::new(&self.handle)
     }
-    /// Calls `DescribeSecurityScoreRule`.
+    /// Calls `DescribeSecurityScoreRule`; the answer is a [`DescribeSecurityScoreRuleResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeSecurityScoreRule)
     #[inline]
     pub fn describe_security_score_rule(&self) -> DescribeSecurityScoreRuleCall {
         DescribeSecurityScoreRuleCall::new(&self.handle)
     }
-    /// Calls `DescribeSkillScanAlertDetail`.
+    /// Calls `DescribeSkillScanAlertDetail`; the answer is a [`DescribeSkillScanAlertDetailResponse`].
     ///
     /// Required: `ID`.
     ///
@@ -4598,21 +4598,21 @@ impl Client {
     pub fn describe_skill_scan_alert_detail(&self) -> DescribeSkillScanAlertDetailCall {
         DescribeSkillScanAlertDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeSkillScanAlertList`.
+    /// Calls `DescribeSkillScanAlertList`; the answer is a [`DescribeSkillScanAlertListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeSkillScanAlertList)
     #[inline]
     pub fn describe_skill_scan_alert_list(&self) -> DescribeSkillScanAlertListCall {
         DescribeSkillScanAlertListCall::new(&self.handle)
     }
-    /// Calls `DescribeSkillScanPayInfo`.
+    /// Calls `DescribeSkillScanPayInfo`; the answer is a [`DescribeSkillScanPayInfoResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeSkillScanPayInfo)
     #[inline]
     pub fn describe_skill_scan_pay_info(&self) -> DescribeSkillScanPayInfoCall {
         DescribeSkillScanPayInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeSkillScanResult`.
+    /// Calls `DescribeSkillScanResult`; the answer is a [`DescribeSkillScanResultResponse`].
     ///
     /// Required: `ContentHash`, `EngineVersion`.
     ///
@@ -4621,7 +4621,7 @@ impl Client {
     pub fn describe_skill_scan_result(&self) -> DescribeSkillScanResultCall {
         DescribeSkillScanResultCall::new(&self.handle)
     }
-    /// Calls `DescribeSkillScanTaskList`.
+    /// Calls `DescribeSkillScanTaskList`; the answer is a [`DescribeSkillScanTaskListResponse`].
     ///
     /// Each answer holds one page of `TaskList`; [`into_paginator`](DescribeSkillScanTaskListCall::into_paginator) reads them all.
     ///
@@ -4630,14 +4630,14 @@ impl Client {
     pub fn describe_skill_scan_task_list(&self) -> DescribeSkillScanTaskListCall {
         DescribeSkillScanTaskListCall::new(&self.handle)
     }
-    /// Calls `DescribeSourceIPAsset`.
+    /// Calls `DescribeSourceIPAsset`; the answer is a [`DescribeSourceIPAssetResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeSourceIPAsset)
     #[inline]
     pub fn describe_source_ip_asset(&self) -> DescribeSourceIPAssetCall {
         DescribeSourceIPAssetCall::new(&self.handle)
     }
-    /// Calls `DescribeSourceIPDetail`.
+    /// Calls `DescribeSourceIPDetail`; the answer is a [`DescribeSourceIPDetailResponse`].
     ///
     /// Required: `ID`.
     ///
@@ -4646,42 +4646,42 @@ impl Client {
     pub fn describe_source_ip_detail(&self) -> DescribeSourceIPDetailCall {
         DescribeSourceIPDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeSubUserInfo`.
+    /// Calls `DescribeSubUserInfo`; the answer is a [`DescribeSubUserInfoResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeSubUserInfo)
     #[inline]
     pub fn describe_sub_user_info(&self) -> DescribeSubUserInfoCall {
         DescribeSubUserInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeSubnetAssets`.
+    /// Calls `DescribeSubnetAssets`; the answer is a [`DescribeSubnetAssetsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeSubnetAssets)
     #[inline]
     pub fn describe_subnet_assets(&self) -> DescribeSubnetAssetsCall {
         DescribeSubnetAssetsCall::new(&self.handle)
     }
-    /// Calls `DescribeTCRInstanceList`.
+    /// Calls `DescribeTCRInstanceList`; the answer is a [`DescribeTCRInstanceListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeTCRInstanceList)
     #[inline]
     pub fn describe_tcr_instance_list(&self) -> DescribeTCRInstanceListCall {
         DescribeTCRInstanceListCall::new(&self.handle)
     }
-    /// Calls `DescribeTagRuleAssets`.
+    /// Calls `DescribeTagRuleAssets`; the answer is a [`DescribeTagRuleAssetsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeTagRuleAssets)
     #[inline]
     pub fn describe_tag_rule_assets(&self) -> DescribeTagRuleAssetsCall {
         DescribeTagRuleAssetsCall::new(&self.handle)
     }
-    /// Calls `DescribeTaskLogList`.
+    /// Calls `DescribeTaskLogList`; the answer is a [`DescribeTaskLogListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeTaskLogList)
     #[inline]
     pub fn describe_task_log_list(&self) -> DescribeTaskLogListCall {
         DescribeTaskLogListCall::new(&self.handle)
     }
-    /// Calls `DescribeTaskLogURL`.
+    /// Calls `DescribeTaskLogURL`; the answer is a [`DescribeTaskLogURLResponse`].
     ///
     /// Required: `Type`.
     ///
@@ -4690,14 +4690,14 @@ impl Client {
     pub fn describe_task_log_url(&self) -> DescribeTaskLogURLCall {
         DescribeTaskLogURLCall::new(&self.handle)
     }
-    /// Calls `DescribeTaskPredictCostQuota`.
+    /// Calls `DescribeTaskPredictCostQuota`; the answer is a [`DescribeTaskPredictCostQuotaResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeTaskPredictCostQuota)
     #[inline]
     pub fn describe_task_predict_cost_quota(&self) -> DescribeTaskPredictCostQuotaCall {
         DescribeTaskPredictCostQuotaCall::new(&self.handle)
     }
-    /// Calls `DescribeTopAttackInfo`.
+    /// Calls `DescribeTopAttackInfo`; the answer is a [`DescribeTopAttackInfoResponse`].
     ///
     /// Required: `StartTime`, `EndTime`, `QueryType`.
     ///
@@ -4706,42 +4706,42 @@ impl Client {
     pub fn describe_top_attack_info(&self) -> DescribeTopAttackInfoCall {
         DescribeTopAttackInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeUebaBehaviorSummary`.
+    /// Calls `DescribeUebaBehaviorSummary`; the answer is a [`DescribeUebaBehaviorSummaryResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeUebaBehaviorSummary)
     #[inline]
     pub fn describe_ueba_behavior_summary(&self) -> DescribeUebaBehaviorSummaryCall {
         DescribeUebaBehaviorSummaryCall::new(&self.handle)
     }
-    /// Calls `DescribeUebaRule`.
+    /// Calls `DescribeUebaRule`; the answer is a [`DescribeUebaRuleResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeUebaRule)
     #[inline]
     pub fn describe_ueba_rule(&self) -> DescribeUebaRuleCall {
         DescribeUebaRuleCall::new(&self.handle)
     }
-    /// Calls `DescribeUebaUserSummary`.
+    /// Calls `DescribeUebaUserSummary`; the answer is a [`DescribeUebaUserSummaryResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeUebaUserSummary)
     #[inline]
     pub fn describe_ueba_user_summary(&self) -> DescribeUebaUserSummaryCall {
         DescribeUebaUserSummaryCall::new(&self.handle)
     }
-    /// Calls `DescribeUserAKInfoList`.
+    /// Calls `DescribeUserAKInfoList`; the answer is a [`DescribeUserAKInfoListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeUserAKInfoList)
     #[inline]
     pub fn describe_user_ak_info_list(&self) -> DescribeUserAKInfoListCall {
         DescribeUserAKInfoListCall::new(&self.handle)
     }
-    /// Calls `DescribeUserCSPMInfoList`.
+    /// Calls `DescribeUserCSPMInfoList`; the answer is a [`DescribeUserCSPMInfoListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeUserCSPMInfoList)
     #[inline]
     pub fn describe_user_cspm_info_list(&self) -> DescribeUserCSPMInfoListCall {
         DescribeUserCSPMInfoListCall::new(&self.handle)
     }
-    /// Calls `DescribeUserCallRecord`.
+    /// Calls `DescribeUserCallRecord`; the answer is a [`DescribeUserCallRecordResponse`].
     ///
     /// Required: `SubUin`.
     ///
@@ -4750,28 +4750,28 @@ impl Client {
     pub fn describe_user_call_record(&self) -> DescribeUserCallRecordCall {
         DescribeUserCallRecordCall::new(&self.handle)
     }
-    /// Calls `DescribeUserDspmInfoList`.
+    /// Calls `DescribeUserDspmInfoList`; the answer is a [`DescribeUserDspmInfoListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeUserDspmInfoList)
     #[inline]
     pub fn describe_user_dspm_info_list(&self) -> DescribeUserDspmInfoListCall {
         DescribeUserDspmInfoListCall::new(&self.handle)
     }
-    /// Calls `DescribeUserInfo`.
+    /// Calls `DescribeUserInfo`; the answer is a [`DescribeUserInfoResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeUserInfo)
     #[inline]
     pub fn describe_user_info(&self) -> DescribeUserInfoCall {
         DescribeUserInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeVULList`.
+    /// Calls `DescribeVULList`; the answer is a [`DescribeVULListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeVULList)
     #[inline]
     pub fn describe_vul_list(&self) -> DescribeVULListCall {
         DescribeVULListCall::new(&self.handle)
     }
-    /// Calls `DescribeVULRiskAdvanceCFGList`.
+    /// Calls `DescribeVULRiskAdvanceCFGList`; the answer is a [`DescribeVULRiskAdvanceCFGListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeVULRiskAdvanceCFGList)
     #[inline]
@@ -4780,21 +4780,21 @@ impl Client {
     ) -> DescribeVULRiskAdvanceCFGListCall {
         DescribeVULRiskAdvanceCFGListCall::new(&self.handle)
     }
-    /// Calls `DescribeVULRiskDetail`.
+    /// Calls `DescribeVULRiskDetail`; the answer is a [`DescribeVULRiskDetailResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeVULRiskDetail)
     #[inline]
     pub fn describe_vul_risk_detail(&self) -> DescribeVULRiskDetailCall {
         DescribeVULRiskDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeVdbAndPocInfo`.
+    /// Calls `DescribeVdbAndPocInfo`; the answer is a [`DescribeVdbAndPocInfoResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeVdbAndPocInfo)
     #[inline]
     pub fn describe_vdb_and_poc_info(&self) -> DescribeVdbAndPocInfoCall {
         DescribeVdbAndPocInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeVoucherEligibility`.
+    /// Calls `DescribeVoucherEligibility`; the answer is a [`DescribeVoucherEligibilityResponse`].
     ///
     /// Required: `ActivityID`, `ActID`.
     ///
@@ -4803,14 +4803,14 @@ impl Client {
     pub fn describe_voucher_eligibility(&self) -> DescribeVoucherEligibilityCall {
         DescribeVoucherEligibilityCall::new(&self.handle)
     }
-    /// Calls `DescribeVpcAssets`.
+    /// Calls `DescribeVpcAssets`; the answer is a [`DescribeVpcAssetsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeVpcAssets)
     #[inline]
     pub fn describe_vpc_assets(&self) -> DescribeVpcAssetsCall {
         DescribeVpcAssetsCall::new(&self.handle)
     }
-    /// Calls `DescribeVulComponentRelateHost`.
+    /// Calls `DescribeVulComponentRelateHost`; the answer is a [`DescribeVulComponentRelateHostResponse`].
     ///
     /// Required: `VulID`, `Name`.
     ///
@@ -4823,7 +4823,7 @@ impl Client {
     ) -> DescribeVulComponentRelateHostCall {
         DescribeVulComponentRelateHostCall::new(&self.handle)
     }
-    /// Calls `DescribeVulFixTaskDetail`.
+    /// Calls `DescribeVulFixTaskDetail`; the answer is a [`DescribeVulFixTaskDetailResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -4834,7 +4834,7 @@ impl Client {
     pub fn describe_vul_fix_task_detail(&self) -> DescribeVulFixTaskDetailCall {
         DescribeVulFixTaskDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeVulFixTaskList`.
+    /// Calls `DescribeVulFixTaskList`; the answer is a [`DescribeVulFixTaskListResponse`].
     ///
     /// Each answer holds one page of `Data`; [`into_paginator`](DescribeVulFixTaskListCall::into_paginator) reads them all.
     ///
@@ -4843,7 +4843,7 @@ impl Client {
     pub fn describe_vul_fix_task_list(&self) -> DescribeVulFixTaskListCall {
         DescribeVulFixTaskListCall::new(&self.handle)
     }
-    /// Calls `DescribeVulFixableMachineList`.
+    /// Calls `DescribeVulFixableMachineList`; the answer is a [`DescribeVulFixableMachineListResponse`].
     ///
     /// Required: `VulIds`.
     ///
@@ -4854,7 +4854,7 @@ impl Client {
     ) -> DescribeVulFixableMachineListCall {
         DescribeVulFixableMachineListCall::new(&self.handle)
     }
-    /// Calls `DescribeVulFixedHostDetail`.
+    /// Calls `DescribeVulFixedHostDetail`; the answer is a [`DescribeVulFixedHostDetailResponse`].
     ///
     /// Required: `VulId`, `InstanceId`.
     ///
@@ -4865,7 +4865,7 @@ impl Client {
     pub fn describe_vul_fixed_host_detail(&self) -> DescribeVulFixedHostDetailCall {
         DescribeVulFixedHostDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeVulFixedList`.
+    /// Calls `DescribeVulFixedList`; the answer is a [`DescribeVulFixedListResponse`].
     ///
     /// Each answer holds one page of `Data`; [`into_paginator`](DescribeVulFixedListCall::into_paginator) reads them all.
     ///
@@ -4874,7 +4874,7 @@ impl Client {
     pub fn describe_vul_fixed_list(&self) -> DescribeVulFixedListCall {
         DescribeVulFixedListCall::new(&self.handle)
     }
-    /// Calls `DescribeVulHostRelateComponent`.
+    /// Calls `DescribeVulHostRelateComponent`; the answer is a [`DescribeVulHostRelateComponentResponse`].
     ///
     /// Required: `VulID`, `InstanceID`.
     ///
@@ -4885,14 +4885,14 @@ impl Client {
     ) -> DescribeVulHostRelateComponentCall {
         DescribeVulHostRelateComponentCall::new(&self.handle)
     }
-    /// Calls `DescribeVulIgnoreRuleList`.
+    /// Calls `DescribeVulIgnoreRuleList`; the answer is a [`DescribeVulIgnoreRuleListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeVulIgnoreRuleList)
     #[inline]
     pub fn describe_vul_ignore_rule_list(&self) -> DescribeVulIgnoreRuleListCall {
         DescribeVulIgnoreRuleListCall::new(&self.handle)
     }
-    /// Calls `DescribeVulItemList`.
+    /// Calls `DescribeVulItemList`; the answer is a [`DescribeVulItemListResponse`].
     ///
     /// Each answer holds one page of `List`; [`into_paginator`](DescribeVulItemListCall::into_paginator) reads them all.
     ///
@@ -4901,14 +4901,14 @@ impl Client {
     pub fn describe_vul_item_list(&self) -> DescribeVulItemListCall {
         DescribeVulItemListCall::new(&self.handle)
     }
-    /// Calls `DescribeVulLabelList`.
+    /// Calls `DescribeVulLabelList`; the answer is a [`DescribeVulLabelListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeVulLabelList)
     #[inline]
     pub fn describe_vul_label_list(&self) -> DescribeVulLabelListCall {
         DescribeVulLabelListCall::new(&self.handle)
     }
-    /// Calls `DescribeVulRiskList`.
+    /// Calls `DescribeVulRiskList`; the answer is a [`DescribeVulRiskListResponse`].
     ///
     /// Each answer holds one page of `VulRiskList`; [`into_paginator`](DescribeVulRiskListCall::into_paginator) reads them all.
     ///
@@ -4917,7 +4917,7 @@ impl Client {
     pub fn describe_vul_risk_list(&self) -> DescribeVulRiskListCall {
         DescribeVulRiskListCall::new(&self.handle)
     }
-    /// Calls `DescribeVulRiskRelateComponent`.
+    /// Calls `DescribeVulRiskRelateComponent`; the answer is a [`DescribeVulRiskRelateComponentResponse`].
     ///
     /// Required: `VulID`.
     ///
@@ -4928,7 +4928,7 @@ impl Client {
     ) -> DescribeVulRiskRelateComponentCall {
         DescribeVulRiskRelateComponentCall::new(&self.handle)
     }
-    /// Calls `DescribeVulRiskRelateHost`.
+    /// Calls `DescribeVulRiskRelateHost`; the answer is a [`DescribeVulRiskRelateHostResponse`].
     ///
     /// Required: `KBID`, `VulID`.
     ///
@@ -4939,14 +4939,14 @@ impl Client {
     pub fn describe_vul_risk_relate_host(&self) -> DescribeVulRiskRelateHostCall {
         DescribeVulRiskRelateHostCall::new(&self.handle)
     }
-    /// Calls `DescribeVulScanPeriodic`.
+    /// Calls `DescribeVulScanPeriodic`; the answer is a [`DescribeVulScanPeriodicResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeVulScanPeriodic)
     #[inline]
     pub fn describe_vul_scan_periodic(&self) -> DescribeVulScanPeriodicCall {
         DescribeVulScanPeriodicCall::new(&self.handle)
     }
-    /// Calls `DescribeVulScanTaskDetail`.
+    /// Calls `DescribeVulScanTaskDetail`; the answer is a [`DescribeVulScanTaskDetailResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -4955,21 +4955,21 @@ impl Client {
     pub fn describe_vul_scan_task_detail(&self) -> DescribeVulScanTaskDetailCall {
         DescribeVulScanTaskDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeVulScanTaskList`.
+    /// Calls `DescribeVulScanTaskList`; the answer is a [`DescribeVulScanTaskListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeVulScanTaskList)
     #[inline]
     pub fn describe_vul_scan_task_list(&self) -> DescribeVulScanTaskListCall {
         DescribeVulScanTaskListCall::new(&self.handle)
     }
-    /// Calls `DescribeVulViewVulRiskList`.
+    /// Calls `DescribeVulViewVulRiskList`; the answer is a [`DescribeVulViewVulRiskListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DescribeVulViewVulRiskList)
     #[inline]
     pub fn describe_vul_view_vul_risk_list(&self) -> DescribeVulViewVulRiskListCall {
         DescribeVulViewVulRiskListCall::new(&self.handle)
     }
-    /// Calls `DescribeWebhookPolicyList`.
+    /// Calls `DescribeWebhookPolicyList`; the answer is a [`DescribeWebhookPolicyListResponse`].
     ///
     /// Each answer holds one page of `Data`; [`into_paginator`](DescribeWebhookPolicyListCall::into_paginator) reads them all.
     ///
@@ -4978,7 +4978,7 @@ impl Client {
     pub fn describe_webhook_policy_list(&self) -> DescribeWebhookPolicyListCall {
         DescribeWebhookPolicyListCall::new(&self.handle)
     }
-    /// Calls `DescribeWebhookReceiverList`.
+    /// Calls `DescribeWebhookReceiverList`; the answer is a [`DescribeWebhookReceiverListResponse`].
     ///
     /// Each answer holds one page of `Data`; [`into_paginator`](DescribeWebhookReceiverListCall::into_paginator) reads them all.
     ///
@@ -4987,28 +4987,28 @@ impl Client {
     pub fn describe_webhook_receiver_list(&self) -> DescribeWebhookReceiverListCall {
         DescribeWebhookReceiverListCall::new(&self.handle)
     }
-    /// Calls `DisableAISchedule`.
+    /// Calls `DisableAISchedule`; the answer is a [`DisableAIScheduleResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DisableAISchedule)
     #[inline]
     pub fn disable_ai_schedule(&self) -> DisableAIScheduleCall {
         DisableAIScheduleCall::new(&self.handle)
     }
-    /// Calls `DownloadDspmExportLog`.
+    /// Calls `DownloadDspmExportLog`; the answer is a [`DownloadDspmExportLogResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=DownloadDspmExportLog)
     #[inline]
     pub fn download_dspm_export_log(&self) -> DownloadDspmExportLogCall {
         DownloadDspmExportLogCall::new(&self.handle)
     }
-    /// Calls `EnableAISchedule`.
+    /// Calls `EnableAISchedule`; the answer is a [`EnableAIScheduleResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=EnableAISchedule)
     #[inline]
     pub fn enable_ai_schedule(&self) -> EnableAIScheduleCall {
         EnableAIScheduleCall::new(&self.handle)
     }
-    /// Calls `ExportCSIPMalwareScanTaskDetail`.
+    /// Calls `ExportCSIPMalwareScanTaskDetail`; the answer is a [`ExportCSIPMalwareScanTaskDetailResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -5019,7 +5019,7 @@ impl Client {
     ) -> ExportCSIPMalwareScanTaskDetailCall {
         ExportCSIPMalwareScanTaskDetailCall::new(&self.handle)
     }
-    /// Calls `ExportClientSettingHostList`.
+    /// Calls `ExportClientSettingHostList`; the answer is a [`ExportClientSettingHostListResponse`].
     ///
     /// Required: `BusiType`.
     ///
@@ -5028,14 +5028,14 @@ impl Client {
     pub fn export_client_setting_host_list(&self) -> ExportClientSettingHostListCall {
         ExportClientSettingHostListCall::new(&self.handle)
     }
-    /// Calls `ExportEDRRules`.
+    /// Calls `ExportEDRRules`; the answer is a [`ExportEDRRulesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=ExportEDRRules)
     #[inline]
     pub fn export_edr_rules(&self) -> ExportEDRRulesCall {
         ExportEDRRulesCall::new(&self.handle)
     }
-    /// Calls `ExportTasks`.
+    /// Calls `ExportTasks`; the answer is a [`ExportTasksResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -5044,7 +5044,7 @@ impl Client {
     pub fn export_tasks(&self) -> ExportTasksCall {
         ExportTasksCall::new(&self.handle)
     }
-    /// Calls `InstallClusterAgent`.
+    /// Calls `InstallClusterAgent`; the answer is a [`InstallClusterAgentResponse`].
     ///
     /// Required: `ClusterCaMD5List`.
     ///
@@ -5053,7 +5053,7 @@ impl Client {
     pub fn install_cluster_agent(&self) -> InstallClusterAgentCall {
         InstallClusterAgentCall::new(&self.handle)
     }
-    /// Calls `InstallKeySandboxSkill`.
+    /// Calls `InstallKeySandboxSkill`; the answer is a [`InstallKeySandboxSkillResponse`].
     ///
     /// Required: `InstanceIdList`.
     ///
@@ -5062,7 +5062,7 @@ impl Client {
     pub fn install_key_sandbox_skill(&self) -> InstallKeySandboxSkillCall {
         InstallKeySandboxSkillCall::new(&self.handle)
     }
-    /// Calls `InstallSandboxPlugin`.
+    /// Calls `InstallSandboxPlugin`; the answer is a [`InstallSandboxPluginResponse`].
     ///
     /// Required: `BelongAssetType`, `EffectScope`.
     ///
@@ -5071,7 +5071,7 @@ impl Client {
     pub fn install_sandbox_plugin(&self) -> InstallSandboxPluginCall {
         InstallSandboxPluginCall::new(&self.handle)
     }
-    /// Calls `ModifyAILinkSetting`.
+    /// Calls `ModifyAILinkSetting`; the answer is a [`ModifyAILinkSettingResponse`].
     ///
     /// Required: `AILinkEnable`.
     ///
@@ -5080,35 +5080,35 @@ impl Client {
     pub fn modify_ai_link_setting(&self) -> ModifyAILinkSettingCall {
         ModifyAILinkSettingCall::new(&self.handle)
     }
-    /// Calls `ModifyAISchedule`.
+    /// Calls `ModifyAISchedule`; the answer is a [`ModifyAIScheduleResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=ModifyAISchedule)
     #[inline]
     pub fn modify_ai_schedule(&self) -> ModifyAIScheduleCall {
         ModifyAIScheduleCall::new(&self.handle)
     }
-    /// Calls `ModifyAgentConfigSetting`.
+    /// Calls `ModifyAgentConfigSetting`; the answer is a [`ModifyAgentConfigSettingResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=ModifyAgentConfigSetting)
     #[inline]
     pub fn modify_agent_config_setting(&self) -> ModifyAgentConfigSettingCall {
         ModifyAgentConfigSettingCall::new(&self.handle)
     }
-    /// Calls `ModifyAgentRunMode`.
+    /// Calls `ModifyAgentRunMode`; the answer is a [`ModifyAgentRunModeResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=ModifyAgentRunMode)
     #[inline]
     pub fn modify_agent_run_mode(&self) -> ModifyAgentRunModeCall {
         ModifyAgentRunModeCall::new(&self.handle)
     }
-    /// Calls `ModifyAgentRunPolicy`.
+    /// Calls `ModifyAgentRunPolicy`; the answer is a [`ModifyAgentRunPolicyResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=ModifyAgentRunPolicy)
     #[inline]
     pub fn modify_agent_run_policy(&self) -> ModifyAgentRunPolicyCall {
         ModifyAgentRunPolicyCall::new(&self.handle)
     }
-    /// Calls `ModifyAlarmRiskStatus`.
+    /// Calls `ModifyAlarmRiskStatus`; the answer is a [`ModifyAlarmRiskStatusResponse`].
     ///
     /// Required: `AlarmRiskIdSet`, `AlarmRiskType`, `HandleStatus`.
     ///
@@ -5117,7 +5117,7 @@ impl Client {
     pub fn modify_alarm_risk_status(&self) -> ModifyAlarmRiskStatusCall {
         ModifyAlarmRiskStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyAssetCoreAttribute`.
+    /// Calls `ModifyAssetCoreAttribute`; the answer is a [`ModifyAssetCoreAttributeResponse`].
     ///
     /// Required: `OperateType`, `InstanceIDs`.
     ///
@@ -5126,7 +5126,7 @@ impl Client {
     pub fn modify_asset_core_attribute(&self) -> ModifyAssetCoreAttributeCall {
         ModifyAssetCoreAttributeCall::new(&self.handle)
     }
-    /// Calls `ModifyAssetFilterView`.
+    /// Calls `ModifyAssetFilterView`; the answer is a [`ModifyAssetFilterViewResponse`].
     ///
     /// Required: `ViewID`.
     ///
@@ -5135,7 +5135,7 @@ impl Client {
     pub fn modify_asset_filter_view(&self) -> ModifyAssetFilterViewCall {
         ModifyAssetFilterViewCall::new(&self.handle)
     }
-    /// Calls `ModifyAssetTag`.
+    /// Calls `ModifyAssetTag`; the answer is a [`ModifyAssetTagResponse`].
     ///
     /// Required: `Key`, `Value`, `TagID`.
     ///
@@ -5144,21 +5144,21 @@ impl Client {
     pub fn modify_asset_tag(&self) -> ModifyAssetTagCall {
         ModifyAssetTagCall::new(&self.handle)
     }
-    /// Calls `ModifyAssetTags`.
+    /// Calls `ModifyAssetTags`; the answer is a [`ModifyAssetTagsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=ModifyAssetTags)
     #[inline]
     pub fn modify_asset_tags(&self) -> ModifyAssetTagsCall {
         ModifyAssetTagsCall::new(&self.handle)
     }
-    /// Calls `ModifyAssetTagsByAssetInfo`.
+    /// Calls `ModifyAssetTagsByAssetInfo`; the answer is a [`ModifyAssetTagsByAssetInfoResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=ModifyAssetTagsByAssetInfo)
     #[inline]
     pub fn modify_asset_tags_by_asset_info(&self) -> ModifyAssetTagsByAssetInfoCall {
         ModifyAssetTagsByAssetInfoCall::new(&self.handle)
     }
-    /// Calls `ModifyBanMode`.
+    /// Calls `ModifyBanMode`; the answer is a [`ModifyBanModeResponse`].
     ///
     /// Required: `Mode`.
     ///
@@ -5167,7 +5167,7 @@ impl Client {
     pub fn modify_ban_mode(&self) -> ModifyBanModeCall {
         ModifyBanModeCall::new(&self.handle)
     }
-    /// Calls `ModifyBaselinePolicy`.
+    /// Calls `ModifyBaselinePolicy`; the answer is a [`ModifyBaselinePolicyResponse`].
     ///
     /// Required: `Policy`.
     ///
@@ -5176,7 +5176,7 @@ impl Client {
     pub fn modify_baseline_policy(&self) -> ModifyBaselinePolicyCall {
         ModifyBaselinePolicyCall::new(&self.handle)
     }
-    /// Calls `ModifyBaselinePolicyEnable`.
+    /// Calls `ModifyBaselinePolicyEnable`; the answer is a [`ModifyBaselinePolicyEnableResponse`].
     ///
     /// Required: `PolicyIDList`, `PolicyType`, `Enable`.
     ///
@@ -5185,7 +5185,7 @@ impl Client {
     pub fn modify_baseline_policy_enable(&self) -> ModifyBaselinePolicyEnableCall {
         ModifyBaselinePolicyEnableCall::new(&self.handle)
     }
-    /// Calls `ModifyBaselineSyncConf`.
+    /// Calls `ModifyBaselineSyncConf`; the answer is a [`ModifyBaselineSyncConfResponse`].
     ///
     /// Required: `SyncConf`.
     ///
@@ -5194,7 +5194,7 @@ impl Client {
     pub fn modify_baseline_sync_conf(&self) -> ModifyBaselineSyncConfCall {
         ModifyBaselineSyncConfCall::new(&self.handle)
     }
-    /// Calls `ModifyBaselineUserOtherConf`.
+    /// Calls `ModifyBaselineUserOtherConf`; the answer is a [`ModifyBaselineUserOtherConfResponse`].
     ///
     /// Required: `UserConf`.
     ///
@@ -5203,7 +5203,7 @@ impl Client {
     pub fn modify_baseline_user_other_conf(&self) -> ModifyBaselineUserOtherConfCall {
         ModifyBaselineUserOtherConfCall::new(&self.handle)
     }
-    /// Calls `ModifyBaselineUserWeakPasswordConf`.
+    /// Calls `ModifyBaselineUserWeakPasswordConf`; the answer is a [`ModifyBaselineUserWeakPasswordConfResponse`].
     ///
     /// Required: `UserConf`.
     ///
@@ -5214,14 +5214,14 @@ impl Client {
     ) -> ModifyBaselineUserWeakPasswordConfCall {
         ModifyBaselineUserWeakPasswordConfCall::new(&self.handle)
     }
-    /// Calls `ModifyBruteAttackBanStatus`.
+    /// Calls `ModifyBruteAttackBanStatus`; the answer is a [`ModifyBruteAttackBanStatusResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=ModifyBruteAttackBanStatus)
     #[inline]
     pub fn modify_brute_attack_ban_status(&self) -> ModifyBruteAttackBanStatusCall {
         ModifyBruteAttackBanStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyBruteAttackRules`.
+    /// Calls `ModifyBruteAttackRules`; the answer is a [`ModifyBruteAttackRulesResponse`].
     ///
     /// Required: `Rules`.
     ///
@@ -5230,7 +5230,7 @@ impl Client {
     pub fn modify_brute_attack_rules(&self) -> ModifyBruteAttackRulesCall {
         ModifyBruteAttackRulesCall::new(&self.handle)
     }
-    /// Calls `ModifyCSIPLicenseBinds`.
+    /// Calls `ModifyCSIPLicenseBinds`; the answer is a [`ModifyCSIPLicenseBindsResponse`].
     ///
     /// Required: `ResourceId`.
     ///
@@ -5239,14 +5239,14 @@ impl Client {
     pub fn modify_csip_license_binds(&self) -> ModifyCSIPLicenseBindsCall {
         ModifyCSIPLicenseBindsCall::new(&self.handle)
     }
-    /// Calls `ModifyCSIPLicenseUnBinds`.
+    /// Calls `ModifyCSIPLicenseUnBinds`; the answer is a [`ModifyCSIPLicenseUnBindsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=ModifyCSIPLicenseUnBinds)
     #[inline]
     pub fn modify_csip_license_un_binds(&self) -> ModifyCSIPLicenseUnBindsCall {
         ModifyCSIPLicenseUnBindsCall::new(&self.handle)
     }
-    /// Calls `ModifyCSIPRaspLicenseBinds`.
+    /// Calls `ModifyCSIPRaspLicenseBinds`; the answer is a [`ModifyCSIPRaspLicenseBindsResponse`].
     ///
     /// Required: `ResourceId`, `LicenseType`, `AssetType`.
     ///
@@ -5255,14 +5255,14 @@ impl Client {
     pub fn modify_csip_rasp_license_binds(&self) -> ModifyCSIPRaspLicenseBindsCall {
         ModifyCSIPRaspLicenseBindsCall::new(&self.handle)
     }
-    /// Calls `ModifyCSIPRaspLicenseUnBinds`.
+    /// Calls `ModifyCSIPRaspLicenseUnBinds`; the answer is a [`ModifyCSIPRaspLicenseUnBindsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=ModifyCSIPRaspLicenseUnBinds)
     #[inline]
     pub fn modify_csip_rasp_license_un_binds(&self) -> ModifyCSIPRaspLicenseUnBindsCall {
         ModifyCSIPRaspLicenseUnBindsCall::new(&self.handle)
     }
-    /// Calls `ModifyClusterDefendStatus`.
+    /// Calls `ModifyClusterDefendStatus`; the answer is a [`ModifyClusterDefendStatusResponse`].
     ///
     /// Required: `DefendStatus`.
     ///
@@ -5271,7 +5271,7 @@ impl Client {
     pub fn modify_cluster_defend_status(&self) -> ModifyClusterDefendStatusCall {
         ModifyClusterDefendStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyCosAuditBucketMonitorStatus`.
+    /// Calls `ModifyCosAuditBucketMonitorStatus`; the answer is a [`ModifyCosAuditBucketMonitorStatusResponse`].
     ///
     /// Required: `BucketNameSet`, `MonitorStatus`.
     ///
@@ -5282,7 +5282,7 @@ impl Client {
     ) -> ModifyCosAuditBucketMonitorStatusCall {
         ModifyCosAuditBucketMonitorStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyCosAuditMonitorAccount`.
+    /// Calls `ModifyCosAuditMonitorAccount`; the answer is a [`ModifyCosAuditMonitorAccountResponse`].
     ///
     /// Required: `ResourceId`.
     ///
@@ -5291,7 +5291,7 @@ impl Client {
     pub fn modify_cos_audit_monitor_account(&self) -> ModifyCosAuditMonitorAccountCall {
         ModifyCosAuditMonitorAccountCall::new(&self.handle)
     }
-    /// Calls `ModifyCosAuditObjectIdentifyStatus`.
+    /// Calls `ModifyCosAuditObjectIdentifyStatus`; the answer is a [`ModifyCosAuditObjectIdentifyStatusResponse`].
     ///
     /// Required: `ResourceId`, `TextIdentifyStatus`, `ImageIdentifyStatus`.
     ///
@@ -5302,7 +5302,7 @@ impl Client {
     ) -> ModifyCosAuditObjectIdentifyStatusCall {
         ModifyCosAuditObjectIdentifyStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyCosAuditObjectSampleRate`.
+    /// Calls `ModifyCosAuditObjectSampleRate`; the answer is a [`ModifyCosAuditObjectSampleRateResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=ModifyCosAuditObjectSampleRate)
     #[inline]
@@ -5311,7 +5311,7 @@ impl Client {
     ) -> ModifyCosAuditObjectSampleRateCall {
         ModifyCosAuditObjectSampleRateCall::new(&self.handle)
     }
-    /// Calls `ModifyCosMarkInfo`.
+    /// Calls `ModifyCosMarkInfo`; the answer is a [`ModifyCosMarkInfoResponse`].
     ///
     /// Required: `BucketNameSet`, `MarkInfo`.
     ///
@@ -5320,7 +5320,7 @@ impl Client {
     pub fn modify_cos_mark_info(&self) -> ModifyCosMarkInfoCall {
         ModifyCosMarkInfoCall::new(&self.handle)
     }
-    /// Calls `ModifyCspmShardConfig`.
+    /// Calls `ModifyCspmShardConfig`; the answer is a [`ModifyCspmShardConfigResponse`].
     ///
     /// Required: `AutoShardStatus`.
     ///
@@ -5329,14 +5329,14 @@ impl Client {
     pub fn modify_cspm_shard_config(&self) -> ModifyCspmShardConfigCall {
         ModifyCspmShardConfigCall::new(&self.handle)
     }
-    /// Calls `ModifyDspmAccessRecord`.
+    /// Calls `ModifyDspmAccessRecord`; the answer is a [`ModifyDspmAccessRecordResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=ModifyDspmAccessRecord)
     #[inline]
     pub fn modify_dspm_access_record(&self) -> ModifyDspmAccessRecordCall {
         ModifyDspmAccessRecordCall::new(&self.handle)
     }
-    /// Calls `ModifyDspmApplyingIdentifyComplianceGroup`.
+    /// Calls `ModifyDspmApplyingIdentifyComplianceGroup`; the answer is a [`ModifyDspmApplyingIdentifyComplianceGroupResponse`].
     ///
     /// Required: `ComplianceId`.
     ///
@@ -5347,7 +5347,7 @@ impl Client {
     ) -> ModifyDspmApplyingIdentifyComplianceGroupCall {
         ModifyDspmApplyingIdentifyComplianceGroupCall::new(&self.handle)
     }
-    /// Calls `ModifyDspmApproveStatus`.
+    /// Calls `ModifyDspmApproveStatus`; the answer is a [`ModifyDspmApproveStatusResponse`].
     ///
     /// Required: `OrderId`, `Status`.
     ///
@@ -5356,7 +5356,7 @@ impl Client {
     pub fn modify_dspm_approve_status(&self) -> ModifyDspmApproveStatusCall {
         ModifyDspmApproveStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyDspmAssetAccount`.
+    /// Calls `ModifyDspmAssetAccount`; the answer is a [`ModifyDspmAssetAccountResponse`].
     ///
     /// Required: `AssetId`, `Account`.
     ///
@@ -5365,7 +5365,7 @@ impl Client {
     pub fn modify_dspm_asset_account(&self) -> ModifyDspmAssetAccountCall {
         ModifyDspmAssetAccountCall::new(&self.handle)
     }
-    /// Calls `ModifyDspmAssetAccountPrivileges`.
+    /// Calls `ModifyDspmAssetAccountPrivileges`; the answer is a [`ModifyDspmAssetAccountPrivilegesResponse`].
     ///
     /// Required: `AssetId`, `Account`.
     ///
@@ -5376,7 +5376,7 @@ impl Client {
     ) -> ModifyDspmAssetAccountPrivilegesCall {
         ModifyDspmAssetAccountPrivilegesCall::new(&self.handle)
     }
-    /// Calls `ModifyDspmAssetDataScanTask`.
+    /// Calls `ModifyDspmAssetDataScanTask`; the answer is a [`ModifyDspmAssetDataScanTaskResponse`].
     ///
     /// Required: `AssetIds`, `IsScheduled`, `IsAgreeAuth`, `IsRunAtOnce`.
     ///
@@ -5385,7 +5385,7 @@ impl Client {
     pub fn modify_dspm_asset_data_scan_task(&self) -> ModifyDspmAssetDataScanTaskCall {
         ModifyDspmAssetDataScanTaskCall::new(&self.handle)
     }
-    /// Calls `ModifyDspmAssetDataScanTaskStatus`.
+    /// Calls `ModifyDspmAssetDataScanTaskStatus`; the answer is a [`ModifyDspmAssetDataScanTaskStatusResponse`].
     ///
     /// Required: `TaskIds`, `Status`.
     ///
@@ -5396,7 +5396,7 @@ impl Client {
     ) -> ModifyDspmAssetDataScanTaskStatusCall {
         ModifyDspmAssetDataScanTaskStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyDspmAssetLogDeliverySwitch`.
+    /// Calls `ModifyDspmAssetLogDeliverySwitch`; the answer is a [`ModifyDspmAssetLogDeliverySwitchResponse`].
     ///
     /// Required: `AssetId`.
     ///
@@ -5407,7 +5407,7 @@ impl Client {
     ) -> ModifyDspmAssetLogDeliverySwitchCall {
         ModifyDspmAssetLogDeliverySwitchCall::new(&self.handle)
     }
-    /// Calls `ModifyDspmAssetSecurityAnalysisSwitch`.
+    /// Calls `ModifyDspmAssetSecurityAnalysisSwitch`; the answer is a [`ModifyDspmAssetSecurityAnalysisSwitchResponse`].
     ///
     /// Required: `Instances`.
     ///
@@ -5418,7 +5418,7 @@ impl Client {
     ) -> ModifyDspmAssetSecurityAnalysisSwitchCall {
         ModifyDspmAssetSecurityAnalysisSwitchCall::new(&self.handle)
     }
-    /// Calls `ModifyDspmAuditFilterStrategy`.
+    /// Calls `ModifyDspmAuditFilterStrategy`; the answer is a [`ModifyDspmAuditFilterStrategyResponse`].
     ///
     /// Required: `AuditFilterStrategyId`.
     ///
@@ -5429,14 +5429,14 @@ impl Client {
     ) -> ModifyDspmAuditFilterStrategyCall {
         ModifyDspmAuditFilterStrategyCall::new(&self.handle)
     }
-    /// Calls `ModifyDspmBackupSetting`.
+    /// Calls `ModifyDspmBackupSetting`; the answer is a [`ModifyDspmBackupSettingResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=ModifyDspmBackupSetting)
     #[inline]
     pub fn modify_dspm_backup_setting(&self) -> ModifyDspmBackupSettingCall {
         ModifyDspmBackupSettingCall::new(&self.handle)
     }
-    /// Calls `ModifyDspmCkafkaSave`.
+    /// Calls `ModifyDspmCkafkaSave`; the answer is a [`ModifyDspmCkafkaSaveResponse`].
     ///
     /// Required: `VipType`, `RegionId`, `InstanceId`, `InstanceName`, `RouteInfo`, `Username`, `Password`, `LogDeliveryInfo`.
     ///
@@ -5445,7 +5445,7 @@ impl Client {
     pub fn modify_dspm_ckafka_save(&self) -> ModifyDspmCkafkaSaveCall {
         ModifyDspmCkafkaSaveCall::new(&self.handle)
     }
-    /// Calls `ModifyDspmCkafkaStart`.
+    /// Calls `ModifyDspmCkafkaStart`; the answer is a [`ModifyDspmCkafkaStartResponse`].
     ///
     /// Required: `LogDeliveryInfo`.
     ///
@@ -5454,7 +5454,7 @@ impl Client {
     pub fn modify_dspm_ckafka_start(&self) -> ModifyDspmCkafkaStartCall {
         ModifyDspmCkafkaStartCall::new(&self.handle)
     }
-    /// Calls `ModifyDspmCkafkaStop`.
+    /// Calls `ModifyDspmCkafkaStop`; the answer is a [`ModifyDspmCkafkaStopResponse`].
     ///
     /// Required: `LogDeliveryInfo`.
     ///
@@ -5463,7 +5463,7 @@ impl Client {
     pub fn modify_dspm_ckafka_stop(&self) -> ModifyDspmCkafkaStopCall {
         ModifyDspmCkafkaStopCall::new(&self.handle)
     }
-    /// Calls `ModifyDspmIdentifyCategory`.
+    /// Calls `ModifyDspmIdentifyCategory`; the answer is a [`ModifyDspmIdentifyCategoryResponse`].
     ///
     /// Required: `Id`, `Name`.
     ///
@@ -5472,7 +5472,7 @@ impl Client {
     pub fn modify_dspm_identify_category(&self) -> ModifyDspmIdentifyCategoryCall {
         ModifyDspmIdentifyCategoryCall::new(&self.handle)
     }
-    /// Calls `ModifyDspmIdentifyComplianceGroup`.
+    /// Calls `ModifyDspmIdentifyComplianceGroup`; the answer is a [`ModifyDspmIdentifyComplianceGroupResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -5483,7 +5483,7 @@ impl Client {
     ) -> ModifyDspmIdentifyComplianceGroupCall {
         ModifyDspmIdentifyComplianceGroupCall::new(&self.handle)
     }
-    /// Calls `ModifyDspmIdentifyComplianceGroupStatus`.
+    /// Calls `ModifyDspmIdentifyComplianceGroupStatus`; the answer is a [`ModifyDspmIdentifyComplianceGroupStatusResponse`].
     ///
     /// Required: `Id`, `Status`.
     ///
@@ -5494,7 +5494,7 @@ impl Client {
     ) -> ModifyDspmIdentifyComplianceGroupStatusCall {
         ModifyDspmIdentifyComplianceGroupStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyDspmIdentifyComplianceRuleLevelInfo`.
+    /// Calls `ModifyDspmIdentifyComplianceRuleLevelInfo`; the answer is a [`ModifyDspmIdentifyComplianceRuleLevelInfoResponse`].
     ///
     /// Required: `ComplianceId`, `RuleId`, `LevelId`.
     ///
@@ -5505,7 +5505,7 @@ impl Client {
     ) -> ModifyDspmIdentifyComplianceRuleLevelInfoCall {
         ModifyDspmIdentifyComplianceRuleLevelInfoCall::new(&self.handle)
     }
-    /// Calls `ModifyDspmIdentifyInfo`.
+    /// Calls `ModifyDspmIdentifyInfo`; the answer is a [`ModifyDspmIdentifyInfoResponse`].
     ///
     /// Required: `Subject`.
     ///
@@ -5514,7 +5514,7 @@ impl Client {
     pub fn modify_dspm_identify_info(&self) -> ModifyDspmIdentifyInfoCall {
         ModifyDspmIdentifyInfoCall::new(&self.handle)
     }
-    /// Calls `ModifyDspmIdentifyLevelGroup`.
+    /// Calls `ModifyDspmIdentifyLevelGroup`; the answer is a [`ModifyDspmIdentifyLevelGroupResponse`].
     ///
     /// Required: `Id`, `Name`.
     ///
@@ -5523,7 +5523,7 @@ impl Client {
     pub fn modify_dspm_identify_level_group(&self) -> ModifyDspmIdentifyLevelGroupCall {
         ModifyDspmIdentifyLevelGroupCall::new(&self.handle)
     }
-    /// Calls `ModifyDspmIdentifyLevelItem`.
+    /// Calls `ModifyDspmIdentifyLevelItem`; the answer is a [`ModifyDspmIdentifyLevelItemResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -5532,7 +5532,7 @@ impl Client {
     pub fn modify_dspm_identify_level_item(&self) -> ModifyDspmIdentifyLevelItemCall {
         ModifyDspmIdentifyLevelItemCall::new(&self.handle)
     }
-    /// Calls `ModifyDspmIdentifyRule`.
+    /// Calls `ModifyDspmIdentifyRule`; the answer is a [`ModifyDspmIdentifyRuleResponse`].
     ///
     /// Required: `Id`, `Name`.
     ///
@@ -5541,7 +5541,7 @@ impl Client {
     pub fn modify_dspm_identify_rule(&self) -> ModifyDspmIdentifyRuleCall {
         ModifyDspmIdentifyRuleCall::new(&self.handle)
     }
-    /// Calls `ModifyDspmIdentifyRuleStatus`.
+    /// Calls `ModifyDspmIdentifyRuleStatus`; the answer is a [`ModifyDspmIdentifyRuleStatusResponse`].
     ///
     /// Required: `Ids`, `Status`.
     ///
@@ -5550,7 +5550,7 @@ impl Client {
     pub fn modify_dspm_identify_rule_status(&self) -> ModifyDspmIdentifyRuleStatusCall {
         ModifyDspmIdentifyRuleStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyDspmIpInfo`.
+    /// Calls `ModifyDspmIpInfo`; the answer is a [`ModifyDspmIpInfoResponse`].
     ///
     /// Required: `Ip`.
     ///
@@ -5559,7 +5559,7 @@ impl Client {
     pub fn modify_dspm_ip_info(&self) -> ModifyDspmIpInfoCall {
         ModifyDspmIpInfoCall::new(&self.handle)
     }
-    /// Calls `ModifyDspmLogDeliveryType`.
+    /// Calls `ModifyDspmLogDeliveryType`; the answer is a [`ModifyDspmLogDeliveryTypeResponse`].
     ///
     /// Required: `LogType`, `TopicId`, `TopicName`.
     ///
@@ -5568,7 +5568,7 @@ impl Client {
     pub fn modify_dspm_log_delivery_type(&self) -> ModifyDspmLogDeliveryTypeCall {
         ModifyDspmLogDeliveryTypeCall::new(&self.handle)
     }
-    /// Calls `ModifyDspmPersonalIdentify`.
+    /// Calls `ModifyDspmPersonalIdentify`; the answer is a [`ModifyDspmPersonalIdentifyResponse`].
     ///
     /// Required: `PersonId`.
     ///
@@ -5577,7 +5577,7 @@ impl Client {
     pub fn modify_dspm_personal_identify(&self) -> ModifyDspmPersonalIdentifyCall {
         ModifyDspmPersonalIdentifyCall::new(&self.handle)
     }
-    /// Calls `ModifyDspmRestoreLogTask`.
+    /// Calls `ModifyDspmRestoreLogTask`; the answer is a [`ModifyDspmRestoreLogTaskResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -5586,7 +5586,7 @@ impl Client {
     pub fn modify_dspm_restore_log_task(&self) -> ModifyDspmRestoreLogTaskCall {
         ModifyDspmRestoreLogTaskCall::new(&self.handle)
     }
-    /// Calls `ModifyDspmRiskInfo`.
+    /// Calls `ModifyDspmRiskInfo`; the answer is a [`ModifyDspmRiskInfoResponse`].
     ///
     /// Required: `RiskId`.
     ///
@@ -5595,21 +5595,21 @@ impl Client {
     pub fn modify_dspm_risk_info(&self) -> ModifyDspmRiskInfoCall {
         ModifyDspmRiskInfoCall::new(&self.handle)
     }
-    /// Calls `ModifyDspmRiskStrategy`.
+    /// Calls `ModifyDspmRiskStrategy`; the answer is a [`ModifyDspmRiskStrategyResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=ModifyDspmRiskStrategy)
     #[inline]
     pub fn modify_dspm_risk_strategy(&self) -> ModifyDspmRiskStrategyCall {
         ModifyDspmRiskStrategyCall::new(&self.handle)
     }
-    /// Calls `ModifyDspmWhitelistStrategy`.
+    /// Calls `ModifyDspmWhitelistStrategy`; the answer is a [`ModifyDspmWhitelistStrategyResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=ModifyDspmWhitelistStrategy)
     #[inline]
     pub fn modify_dspm_whitelist_strategy(&self) -> ModifyDspmWhitelistStrategyCall {
         ModifyDspmWhitelistStrategyCall::new(&self.handle)
     }
-    /// Calls `ModifyEDRRule`.
+    /// Calls `ModifyEDRRule`; the answer is a [`ModifyEDRRuleResponse`].
     ///
     /// Required: `RuleType`, `AlertAction`, `CWPScope`, `TCSSScope`, `Status`.
     ///
@@ -5618,7 +5618,7 @@ impl Client {
     pub fn modify_edr_rule(&self) -> ModifyEDRRuleCall {
         ModifyEDRRuleCall::new(&self.handle)
     }
-    /// Calls `ModifyEDRRuleStatus`.
+    /// Calls `ModifyEDRRuleStatus`; the answer is a [`ModifyEDRRuleStatusResponse`].
     ///
     /// Required: `Status`, `RuleIDs`, `RuleType`.
     ///
@@ -5627,7 +5627,7 @@ impl Client {
     pub fn modify_edr_rule_status(&self) -> ModifyEDRRuleStatusCall {
         ModifyEDRRuleStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyEDRRulesAction`.
+    /// Calls `ModifyEDRRulesAction`; the answer is a [`ModifyEDRRulesActionResponse`].
     ///
     /// Required: `RuleIDs`, `AlertAction`, `TargetAppIDs`.
     ///
@@ -5636,7 +5636,7 @@ impl Client {
     pub fn modify_edr_rules_action(&self) -> ModifyEDRRulesActionCall {
         ModifyEDRRulesActionCall::new(&self.handle)
     }
-    /// Calls `ModifyEdrAlertIsolation`.
+    /// Calls `ModifyEdrAlertIsolation`; the answer is a [`ModifyEdrAlertIsolationResponse`].
     ///
     /// Required: `Targets`, `Status`.
     ///
@@ -5645,7 +5645,7 @@ impl Client {
     pub fn modify_edr_alert_isolation(&self) -> ModifyEdrAlertIsolationCall {
         ModifyEdrAlertIsolationCall::new(&self.handle)
     }
-    /// Calls `ModifyEdrAlertPermanentIgnore`.
+    /// Calls `ModifyEdrAlertPermanentIgnore`; the answer is a [`ModifyEdrAlertPermanentIgnoreResponse`].
     ///
     /// Required: `Targets`.
     ///
@@ -5656,7 +5656,7 @@ impl Client {
     ) -> ModifyEdrAlertPermanentIgnoreCall {
         ModifyEdrAlertPermanentIgnoreCall::new(&self.handle)
     }
-    /// Calls `ModifyEdrAlertStatus`.
+    /// Calls `ModifyEdrAlertStatus`; the answer is a [`ModifyEdrAlertStatusResponse`].
     ///
     /// Required: `Targets`, `Status`.
     ///
@@ -5665,7 +5665,7 @@ impl Client {
     pub fn modify_edr_alert_status(&self) -> ModifyEdrAlertStatusCall {
         ModifyEdrAlertStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyEdrExcludeNetworkSegments`.
+    /// Calls `ModifyEdrExcludeNetworkSegments`; the answer is a [`ModifyEdrExcludeNetworkSegmentsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=ModifyEdrExcludeNetworkSegments)
     #[inline]
@@ -5674,14 +5674,14 @@ impl Client {
     ) -> ModifyEdrExcludeNetworkSegmentsCall {
         ModifyEdrExcludeNetworkSegmentsCall::new(&self.handle)
     }
-    /// Calls `ModifyEdrLogCollectPath`.
+    /// Calls `ModifyEdrLogCollectPath`; the answer is a [`ModifyEdrLogCollectPathResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=ModifyEdrLogCollectPath)
     #[inline]
     pub fn modify_edr_log_collect_path(&self) -> ModifyEdrLogCollectPathCall {
         ModifyEdrLogCollectPathCall::new(&self.handle)
     }
-    /// Calls `ModifyExposureAutoTagRule`.
+    /// Calls `ModifyExposureAutoTagRule`; the answer is a [`ModifyExposureAutoTagRuleResponse`].
     ///
     /// Required: `RuleName`, `Tag`, `RuleID`.
     ///
@@ -5690,7 +5690,7 @@ impl Client {
     pub fn modify_exposure_auto_tag_rule(&self) -> ModifyExposureAutoTagRuleCall {
         ModifyExposureAutoTagRuleCall::new(&self.handle)
     }
-    /// Calls `ModifyExposureAutoTagRuleStatus`.
+    /// Calls `ModifyExposureAutoTagRuleStatus`; the answer is a [`ModifyExposureAutoTagRuleStatusResponse`].
     ///
     /// Required: `RuleID`, `Enable`.
     ///
@@ -5701,7 +5701,7 @@ impl Client {
     ) -> ModifyExposureAutoTagRuleStatusCall {
         ModifyExposureAutoTagRuleStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyExposureTag`.
+    /// Calls `ModifyExposureTag`; the answer is a [`ModifyExposureTagResponse`].
     ///
     /// Required: `ExposureIDs`, `Tag`.
     ///
@@ -5710,7 +5710,7 @@ impl Client {
     pub fn modify_exposure_tag(&self) -> ModifyExposureTagCall {
         ModifyExposureTagCall::new(&self.handle)
     }
-    /// Calls `ModifyIaCTokenPeriod`.
+    /// Calls `ModifyIaCTokenPeriod`; the answer is a [`ModifyIaCTokenPeriodResponse`].
     ///
     /// Required: `Id`, `Period`.
     ///
@@ -5719,14 +5719,14 @@ impl Client {
     pub fn modify_ia_c_token_period(&self) -> ModifyIaCTokenPeriodCall {
         ModifyIaCTokenPeriodCall::new(&self.handle)
     }
-    /// Calls `ModifyImageRegistry`.
+    /// Calls `ModifyImageRegistry`; the answer is a [`ModifyImageRegistryResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=ModifyImageRegistry)
     #[inline]
     pub fn modify_image_registry(&self) -> ModifyImageRegistryCall {
         ModifyImageRegistryCall::new(&self.handle)
     }
-    /// Calls `ModifyImageRegistryTimedScanTaskConfig`.
+    /// Calls `ModifyImageRegistryTimedScanTaskConfig`; the answer is a [`ModifyImageRegistryTimedScanTaskConfigResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=ModifyImageRegistryTimedScanTaskConfig)
     #[inline]
@@ -5735,7 +5735,7 @@ impl Client {
     ) -> ModifyImageRegistryTimedScanTaskConfigCall {
         ModifyImageRegistryTimedScanTaskConfigCall::new(&self.handle)
     }
-    /// Calls `ModifyImageSensitiveWhitelist`.
+    /// Calls `ModifyImageSensitiveWhitelist`; the answer is a [`ModifyImageSensitiveWhitelistResponse`].
     ///
     /// Required: `RuleId`.
     ///
@@ -5744,7 +5744,7 @@ impl Client {
     pub fn modify_image_sensitive_whitelist(&self) -> ModifyImageSensitiveWhitelistCall {
         ModifyImageSensitiveWhitelistCall::new(&self.handle)
     }
-    /// Calls `ModifyImageVirusWhitelist`.
+    /// Calls `ModifyImageVirusWhitelist`; the answer is a [`ModifyImageVirusWhitelistResponse`].
     ///
     /// Required: `RuleId`.
     ///
@@ -5753,7 +5753,7 @@ impl Client {
     pub fn modify_image_virus_whitelist(&self) -> ModifyImageVirusWhitelistCall {
         ModifyImageVirusWhitelistCall::new(&self.handle)
     }
-    /// Calls `ModifyImageVulWhitelist`.
+    /// Calls `ModifyImageVulWhitelist`; the answer is a [`ModifyImageVulWhitelistResponse`].
     ///
     /// Required: `RuleId`.
     ///
@@ -5762,7 +5762,7 @@ impl Client {
     pub fn modify_image_vul_whitelist(&self) -> ModifyImageVulWhitelistCall {
         ModifyImageVulWhitelistCall::new(&self.handle)
     }
-    /// Calls `ModifyLoginWhiteRecord`.
+    /// Calls `ModifyLoginWhiteRecord`; the answer is a [`ModifyLoginWhiteRecordResponse`].
     ///
     /// Required: `UserName`, `SrcIp`, `StartTime`, `EndTime`, `Remark`, `IsGlobal`, `Id`.
     ///
@@ -5771,7 +5771,7 @@ impl Client {
     pub fn modify_login_white_record(&self) -> ModifyLoginWhiteRecordCall {
         ModifyLoginWhiteRecordCall::new(&self.handle)
     }
-    /// Calls `ModifyMachineAutoClearConfig`.
+    /// Calls `ModifyMachineAutoClearConfig`; the answer is a [`ModifyMachineAutoClearConfigResponse`].
     ///
     /// Required: `ClearRule`.
     ///
@@ -5780,7 +5780,7 @@ impl Client {
     pub fn modify_machine_auto_clear_config(&self) -> ModifyMachineAutoClearConfigCall {
         ModifyMachineAutoClearConfigCall::new(&self.handle)
     }
-    /// Calls `ModifyMachineRemark`.
+    /// Calls `ModifyMachineRemark`; the answer is a [`ModifyMachineRemarkResponse`].
     ///
     /// Required: `InstanceId`, `Remark`.
     ///
@@ -5789,7 +5789,7 @@ impl Client {
     pub fn modify_machine_remark(&self) -> ModifyMachineRemarkCall {
         ModifyMachineRemarkCall::new(&self.handle)
     }
-    /// Calls `ModifyMachinesLoginType`.
+    /// Calls `ModifyMachinesLoginType`; the answer is a [`ModifyMachinesLoginTypeResponse`].
     ///
     /// Required: `LoginType`.
     ///
@@ -5798,7 +5798,7 @@ impl Client {
     pub fn modify_machines_login_type(&self) -> ModifyMachinesLoginTypeCall {
         ModifyMachinesLoginTypeCall::new(&self.handle)
     }
-    /// Calls `ModifyMalwareTimingScanSettings`.
+    /// Calls `ModifyMalwareTimingScanSettings`; the answer is a [`ModifyMalwareTimingScanSettingsResponse`].
     ///
     /// Required: `Cycle`, `StartTime`, `EndTime`.
     ///
@@ -5809,7 +5809,7 @@ impl Client {
     ) -> ModifyMalwareTimingScanSettingsCall {
         ModifyMalwareTimingScanSettingsCall::new(&self.handle)
     }
-    /// Calls `ModifyNFSScanConf`.
+    /// Calls `ModifyNFSScanConf`; the answer is a [`ModifyNFSScanConfResponse`].
     ///
     /// Required: `Enable`, `Scope`.
     ///
@@ -5818,14 +5818,14 @@ impl Client {
     pub fn modify_nfs_scan_conf(&self) -> ModifyNFSScanConfCall {
         ModifyNFSScanConfCall::new(&self.handle)
     }
-    /// Calls `ModifyNFSScanHost`.
+    /// Calls `ModifyNFSScanHost`; the answer is a [`ModifyNFSScanHostResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=ModifyNFSScanHost)
     #[inline]
     pub fn modify_nfs_scan_host(&self) -> ModifyNFSScanHostCall {
         ModifyNFSScanHostCall::new(&self.handle)
     }
-    /// Calls `ModifyNetAttackSetting`.
+    /// Calls `ModifyNetAttackSetting`; the answer is a [`ModifyNetAttackSettingResponse`].
     ///
     /// Required: `NetAttackEnable`.
     ///
@@ -5834,7 +5834,7 @@ impl Client {
     pub fn modify_net_attack_setting(&self) -> ModifyNetAttackSettingCall {
         ModifyNetAttackSettingCall::new(&self.handle)
     }
-    /// Calls `ModifyNotifyAgentOfflineDuration`.
+    /// Calls `ModifyNotifyAgentOfflineDuration`; the answer is a [`ModifyNotifyAgentOfflineDurationResponse`].
     ///
     /// Required: `Duration`.
     ///
@@ -5845,35 +5845,35 @@ impl Client {
     ) -> ModifyNotifyAgentOfflineDurationCall {
         ModifyNotifyAgentOfflineDurationCall::new(&self.handle)
     }
-    /// Calls `ModifyNotifyAssetConfig`.
+    /// Calls `ModifyNotifyAssetConfig`; the answer is a [`ModifyNotifyAssetConfigResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=ModifyNotifyAssetConfig)
     #[inline]
     pub fn modify_notify_asset_config(&self) -> ModifyNotifyAssetConfigCall {
         ModifyNotifyAssetConfigCall::new(&self.handle)
     }
-    /// Calls `ModifyNotifyMember`.
+    /// Calls `ModifyNotifyMember`; the answer is a [`ModifyNotifyMemberResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=ModifyNotifyMember)
     #[inline]
     pub fn modify_notify_member(&self) -> ModifyNotifyMemberCall {
         ModifyNotifyMemberCall::new(&self.handle)
     }
-    /// Calls `ModifyNotifySetting`.
+    /// Calls `ModifyNotifySetting`; the answer is a [`ModifyNotifySettingResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=ModifyNotifySetting)
     #[inline]
     pub fn modify_notify_setting(&self) -> ModifyNotifySettingCall {
         ModifyNotifySettingCall::new(&self.handle)
     }
-    /// Calls `ModifyNotifySettingAk`.
+    /// Calls `ModifyNotifySettingAk`; the answer is a [`ModifyNotifySettingAkResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=ModifyNotifySettingAk)
     #[inline]
     pub fn modify_notify_setting_ak(&self) -> ModifyNotifySettingAkCall {
         ModifyNotifySettingAkCall::new(&self.handle)
     }
-    /// Calls `ModifyNotifySettingAlert`.
+    /// Calls `ModifyNotifySettingAlert`; the answer is a [`ModifyNotifySettingAlertResponse`].
     ///
     /// Required: `Settings`.
     ///
@@ -5882,7 +5882,7 @@ impl Client {
     pub fn modify_notify_setting_alert(&self) -> ModifyNotifySettingAlertCall {
         ModifyNotifySettingAlertCall::new(&self.handle)
     }
-    /// Calls `ModifyOrganizationAccountStatus`.
+    /// Calls `ModifyOrganizationAccountStatus`; the answer is a [`ModifyOrganizationAccountStatusResponse`].
     ///
     /// Required: `Status`.
     ///
@@ -5893,14 +5893,14 @@ impl Client {
     ) -> ModifyOrganizationAccountStatusCall {
         ModifyOrganizationAccountStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyPayConfig`.
+    /// Calls `ModifyPayConfig`; the answer is a [`ModifyPayConfigResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=ModifyPayConfig)
     #[inline]
     pub fn modify_pay_config(&self) -> ModifyPayConfigCall {
         ModifyPayConfigCall::new(&self.handle)
     }
-    /// Calls `ModifyPolicyStatus`.
+    /// Calls `ModifyPolicyStatus`; the answer is a [`ModifyPolicyStatusResponse`].
     ///
     /// Required: `PolicyIdSet`, `Status`.
     ///
@@ -5909,7 +5909,7 @@ impl Client {
     pub fn modify_policy_status(&self) -> ModifyPolicyStatusCall {
         ModifyPolicyStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyProtectionSetting`.
+    /// Calls `ModifyProtectionSetting`; the answer is a [`ModifyProtectionSettingResponse`].
     ///
     /// Required: `AssetType`.
     ///
@@ -5918,7 +5918,7 @@ impl Client {
     pub fn modify_protection_setting(&self) -> ModifyProtectionSettingCall {
         ModifyProtectionSettingCall::new(&self.handle)
     }
-    /// Calls `ModifyRaspLicenseBinds`.
+    /// Calls `ModifyRaspLicenseBinds`; the answer is a [`ModifyRaspLicenseBindsResponse`].
     ///
     /// Required: `AssetType`, `ResourceID`, `InquireKey`.
     ///
@@ -5927,7 +5927,7 @@ impl Client {
     pub fn modify_rasp_license_binds(&self) -> ModifyRaspLicenseBindsCall {
         ModifyRaspLicenseBindsCall::new(&self.handle)
     }
-    /// Calls `ModifyReverseShellSystemPolicyConfig`.
+    /// Calls `ModifyReverseShellSystemPolicyConfig`; the answer is a [`ModifyReverseShellSystemPolicyConfigResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=ModifyReverseShellSystemPolicyConfig)
     #[inline]
@@ -5936,7 +5936,7 @@ impl Client {
     ) -> ModifyReverseShellSystemPolicyConfigCall {
         ModifyReverseShellSystemPolicyConfigCall::new(&self.handle)
     }
-    /// Calls `ModifyRiskCenterRiskStatus`.
+    /// Calls `ModifyRiskCenterRiskStatus`; the answer is a [`ModifyRiskCenterRiskStatusResponse`].
     ///
     /// Required: `RiskStatusKeys`, `Status`, `Type`.
     ///
@@ -5945,7 +5945,7 @@ impl Client {
     pub fn modify_risk_center_risk_status(&self) -> ModifyRiskCenterRiskStatusCall {
         ModifyRiskCenterRiskStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyRiskCenterScanTask`.
+    /// Calls `ModifyRiskCenterScanTask`; the answer is a [`ModifyRiskCenterScanTaskResponse`].
     ///
     /// Required: `TaskName`, `ScanAssetType`, `ScanItem`, `ScanPlanType`, `TaskId`.
     ///
@@ -5954,14 +5954,14 @@ impl Client {
     pub fn modify_risk_center_scan_task(&self) -> ModifyRiskCenterScanTaskCall {
         ModifyRiskCenterScanTaskCall::new(&self.handle)
     }
-    /// Calls `ModifyRiskScanCronConfig`.
+    /// Calls `ModifyRiskScanCronConfig`; the answer is a [`ModifyRiskScanCronConfigResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=ModifyRiskScanCronConfig)
     #[inline]
     pub fn modify_risk_scan_cron_config(&self) -> ModifyRiskScanCronConfigCall {
         ModifyRiskScanCronConfigCall::new(&self.handle)
     }
-    /// Calls `ModifySandboxACLRule`.
+    /// Calls `ModifySandboxACLRule`; the answer is a [`ModifySandboxACLRuleResponse`].
     ///
     /// Required: `ID`.
     ///
@@ -5970,7 +5970,7 @@ impl Client {
     pub fn modify_sandbox_acl_rule(&self) -> ModifySandboxACLRuleCall {
         ModifySandboxACLRuleCall::new(&self.handle)
     }
-    /// Calls `ModifySandboxACLRuleStatus`.
+    /// Calls `ModifySandboxACLRuleStatus`; the answer is a [`ModifySandboxACLRuleStatusResponse`].
     ///
     /// Required: `IDList`, `Status`.
     ///
@@ -5979,7 +5979,7 @@ impl Client {
     pub fn modify_sandbox_acl_rule_status(&self) -> ModifySandboxACLRuleStatusCall {
         ModifySandboxACLRuleStatusCall::new(&self.handle)
     }
-    /// Calls `ModifySandboxAlertStatus`.
+    /// Calls `ModifySandboxAlertStatus`; the answer is a [`ModifySandboxAlertStatusResponse`].
     ///
     /// Required: `AlertType`, `BelongAssetType`, `IDList`, `Status`.
     ///
@@ -5988,7 +5988,7 @@ impl Client {
     pub fn modify_sandbox_alert_status(&self) -> ModifySandboxAlertStatusCall {
         ModifySandboxAlertStatusCall::new(&self.handle)
     }
-    /// Calls `ModifySandboxDLPRule`.
+    /// Calls `ModifySandboxDLPRule`; the answer is a [`ModifySandboxDLPRuleResponse`].
     ///
     /// Required: `ID`.
     ///
@@ -5997,7 +5997,7 @@ impl Client {
     pub fn modify_sandbox_dlp_rule(&self) -> ModifySandboxDLPRuleCall {
         ModifySandboxDLPRuleCall::new(&self.handle)
     }
-    /// Calls `ModifySandboxDLPRuleStatus`.
+    /// Calls `ModifySandboxDLPRuleStatus`; the answer is a [`ModifySandboxDLPRuleStatusResponse`].
     ///
     /// Required: `IDList`, `Status`.
     ///
@@ -6006,14 +6006,14 @@ impl Client {
     pub fn modify_sandbox_dlp_rule_status(&self) -> ModifySandboxDLPRuleStatusCall {
         ModifySandboxDLPRuleStatusCall::new(&self.handle)
     }
-    /// Calls `ModifySandboxFileRule`.
+    /// Calls `ModifySandboxFileRule`; the answer is a [`ModifySandboxFileRuleResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=ModifySandboxFileRule)
     #[inline]
     pub fn modify_sandbox_file_rule(&self) -> ModifySandboxFileRuleCall {
         ModifySandboxFileRuleCall::new(&self.handle)
     }
-    /// Calls `ModifySandboxFileRuleStatus`.
+    /// Calls `ModifySandboxFileRuleStatus`; the answer is a [`ModifySandboxFileRuleStatusResponse`].
     ///
     /// Required: `IDList`, `Status`.
     ///
@@ -6022,7 +6022,7 @@ impl Client {
     pub fn modify_sandbox_file_rule_status(&self) -> ModifySandboxFileRuleStatusCall {
         ModifySandboxFileRuleStatusCall::new(&self.handle)
     }
-    /// Calls `ModifySandboxLLMAuditRule`.
+    /// Calls `ModifySandboxLLMAuditRule`; the answer is a [`ModifySandboxLLMAuditRuleResponse`].
     ///
     /// Required: `ID`.
     ///
@@ -6031,7 +6031,7 @@ impl Client {
     pub fn modify_sandbox_llm_audit_rule(&self) -> ModifySandboxLLMAuditRuleCall {
         ModifySandboxLLMAuditRuleCall::new(&self.handle)
     }
-    /// Calls `ModifySandboxLLMAuditRuleStatus`.
+    /// Calls `ModifySandboxLLMAuditRuleStatus`; the answer is a [`ModifySandboxLLMAuditRuleStatusResponse`].
     ///
     /// Required: `IDList`, `Status`.
     ///
@@ -6042,7 +6042,7 @@ impl Client {
     ) -> ModifySandboxLLMAuditRuleStatusCall {
         ModifySandboxLLMAuditRuleStatusCall::new(&self.handle)
     }
-    /// Calls `ModifySecurityScoreRule`.
+    /// Calls `ModifySecurityScoreRule`; the answer is a [`ModifySecurityScoreRuleResponse`].
     ///
     /// Required: `Rules`.
     ///
@@ -6051,28 +6051,28 @@ impl Client {
     pub fn modify_security_score_rule(&self) -> ModifySecurityScoreRuleCall {
         ModifySecurityScoreRuleCall::new(&self.handle)
     }
-    /// Calls `ModifyShareUserAK`.
+    /// Calls `ModifyShareUserAK`; the answer is a [`ModifyShareUserAKResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=ModifyShareUserAK)
     #[inline]
     pub fn modify_share_user_ak(&self) -> ModifyShareUserAKCall {
         ModifyShareUserAKCall::new(&self.handle)
     }
-    /// Calls `ModifyShareUserCSPM`.
+    /// Calls `ModifyShareUserCSPM`; the answer is a [`ModifyShareUserCSPMResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=ModifyShareUserCSPM)
     #[inline]
     pub fn modify_share_user_cspm(&self) -> ModifyShareUserCSPMCall {
         ModifyShareUserCSPMCall::new(&self.handle)
     }
-    /// Calls `ModifyShareUserDspm`.
+    /// Calls `ModifyShareUserDspm`; the answer is a [`ModifyShareUserDspmResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=ModifyShareUserDspm)
     #[inline]
     pub fn modify_share_user_dspm(&self) -> ModifyShareUserDspmCall {
         ModifyShareUserDspmCall::new(&self.handle)
     }
-    /// Calls `ModifySkillScanAlertStatus`.
+    /// Calls `ModifySkillScanAlertStatus`; the answer is a [`ModifySkillScanAlertStatusResponse`].
     ///
     /// Required: `IDs`, `Status`.
     ///
@@ -6081,7 +6081,7 @@ impl Client {
     pub fn modify_skill_scan_alert_status(&self) -> ModifySkillScanAlertStatusCall {
         ModifySkillScanAlertStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyUebaRuleSwitch`.
+    /// Calls `ModifyUebaRuleSwitch`; the answer is a [`ModifyUebaRuleSwitchResponse`].
     ///
     /// Required: `RuleID`, `Status`.
     ///
@@ -6090,7 +6090,7 @@ impl Client {
     pub fn modify_ueba_rule_switch(&self) -> ModifyUebaRuleSwitchCall {
         ModifyUebaRuleSwitchCall::new(&self.handle)
     }
-    /// Calls `ModifyVulScanPeriodic`.
+    /// Calls `ModifyVulScanPeriodic`; the answer is a [`ModifyVulScanPeriodicResponse`].
     ///
     /// Required: `Status`, `VulCategory`, `Level`, `Method`, `StartTime`, `EndTime`, `AssetRange`, `CycleType`, `Timeout`.
     ///
@@ -6099,21 +6099,21 @@ impl Client {
     pub fn modify_vul_scan_periodic(&self) -> ModifyVulScanPeriodicCall {
         ModifyVulScanPeriodicCall::new(&self.handle)
     }
-    /// Calls `ModifyVulWhitelistConfig`.
+    /// Calls `ModifyVulWhitelistConfig`; the answer is a [`ModifyVulWhitelistConfigResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=ModifyVulWhitelistConfig)
     #[inline]
     pub fn modify_vul_whitelist_config(&self) -> ModifyVulWhitelistConfigCall {
         ModifyVulWhitelistConfigCall::new(&self.handle)
     }
-    /// Calls `ModifyVulWhitelistSwitch`.
+    /// Calls `ModifyVulWhitelistSwitch`; the answer is a [`ModifyVulWhitelistSwitchResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=ModifyVulWhitelistSwitch)
     #[inline]
     pub fn modify_vul_whitelist_switch(&self) -> ModifyVulWhitelistSwitchCall {
         ModifyVulWhitelistSwitchCall::new(&self.handle)
     }
-    /// Calls `ModifyWebhookPolicy`.
+    /// Calls `ModifyWebhookPolicy`; the answer is a [`ModifyWebhookPolicyResponse`].
     ///
     /// Required: `Name`, `Status`, `NotifyItems`, `AssetScope`, `ReceiveFormat`, `ReceiverIDList`.
     ///
@@ -6122,7 +6122,7 @@ impl Client {
     pub fn modify_webhook_policy(&self) -> ModifyWebhookPolicyCall {
         ModifyWebhookPolicyCall::new(&self.handle)
     }
-    /// Calls `ModifyWebhookPolicyStatus`.
+    /// Calls `ModifyWebhookPolicyStatus`; the answer is a [`ModifyWebhookPolicyStatusResponse`].
     ///
     /// Required: `ID`, `Status`.
     ///
@@ -6131,7 +6131,7 @@ impl Client {
     pub fn modify_webhook_policy_status(&self) -> ModifyWebhookPolicyStatusCall {
         ModifyWebhookPolicyStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyWebhookReceiver`.
+    /// Calls `ModifyWebhookReceiver`; the answer is a [`ModifyWebhookReceiverResponse`].
     ///
     /// Required: `Name`, `Type`.
     ///
@@ -6140,7 +6140,7 @@ impl Client {
     pub fn modify_webhook_receiver(&self) -> ModifyWebhookReceiverCall {
         ModifyWebhookReceiverCall::new(&self.handle)
     }
-    /// Calls `OperateRisk`.
+    /// Calls `OperateRisk`; the answer is a [`OperateRiskResponse`].
     ///
     /// Required: `RiskRuleId`, `RiskIdList`, `OperationType`.
     ///
@@ -6149,7 +6149,7 @@ impl Client {
     pub fn operate_risk(&self) -> OperateRiskCall {
         OperateRiskCall::new(&self.handle)
     }
-    /// Calls `OperateRiskRulePolicy`.
+    /// Calls `OperateRiskRulePolicy`; the answer is a [`OperateRiskRulePolicyResponse`].
     ///
     /// Required: `OperateType`.
     ///
@@ -6158,7 +6158,7 @@ impl Client {
     pub fn operate_risk_rule_policy(&self) -> OperateRiskRulePolicyCall {
         OperateRiskRulePolicyCall::new(&self.handle)
     }
-    /// Calls `ResetDspmAssetAccountPassword`.
+    /// Calls `ResetDspmAssetAccountPassword`; the answer is a [`ResetDspmAssetAccountPasswordResponse`].
     ///
     /// Required: `AssetId`, `Account`.
     ///
@@ -6169,14 +6169,14 @@ impl Client {
     ) -> ResetDspmAssetAccountPasswordCall {
         ResetDspmAssetAccountPasswordCall::new(&self.handle)
     }
-    /// Calls `RetryDspmExportLog`.
+    /// Calls `RetryDspmExportLog`; the answer is a [`RetryDspmExportLogResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=RetryDspmExportLog)
     #[inline]
     pub fn retry_dspm_export_log(&self) -> RetryDspmExportLogCall {
         RetryDspmExportLogCall::new(&self.handle)
     }
-    /// Calls `RevertDspmAssetAccount`.
+    /// Calls `RevertDspmAssetAccount`; the answer is a [`RevertDspmAssetAccountResponse`].
     ///
     /// Required: `AssetId`, `Account`.
     ///
@@ -6185,7 +6185,7 @@ impl Client {
     pub fn revert_dspm_asset_account(&self) -> RevertDspmAssetAccountCall {
         RevertDspmAssetAccountCall::new(&self.handle)
     }
-    /// Calls `ScanBaselineAssetItemList`.
+    /// Calls `ScanBaselineAssetItemList`; the answer is a [`ScanBaselineAssetItemListResponse`].
     ///
     /// Required: `PolicyType`, `PolicyID`, `ParentCategoryID`, `ItemIDList`, `AssetID`.
     ///
@@ -6194,7 +6194,7 @@ impl Client {
     pub fn scan_baseline_asset_item_list(&self) -> ScanBaselineAssetItemListCall {
         ScanBaselineAssetItemListCall::new(&self.handle)
     }
-    /// Calls `ScanBaselineItemList`.
+    /// Calls `ScanBaselineItemList`; the answer is a [`ScanBaselineItemListResponse`].
     ///
     /// Required: `PolicyType`, `PolicyID`, `ParentCategoryID`, `ItemIDList`.
     ///
@@ -6203,7 +6203,7 @@ impl Client {
     pub fn scan_baseline_item_list(&self) -> ScanBaselineItemListCall {
         ScanBaselineItemListCall::new(&self.handle)
     }
-    /// Calls `ScanBaselinePolicyList`.
+    /// Calls `ScanBaselinePolicyList`; the answer is a [`ScanBaselinePolicyListResponse`].
     ///
     /// Required: `PolicyType`, `PolicyIDList`.
     ///
@@ -6212,7 +6212,7 @@ impl Client {
     pub fn scan_baseline_policy_list(&self) -> ScanBaselinePolicyListCall {
         ScanBaselinePolicyListCall::new(&self.handle)
     }
-    /// Calls `ScanBaselineRiskList`.
+    /// Calls `ScanBaselineRiskList`; the answer is a [`ScanBaselineRiskListResponse`].
     ///
     /// Required: `PolicyType`, `PolicyID`, `ParentCategoryID`, `RiskIDList`, `ItemID`.
     ///
@@ -6221,7 +6221,7 @@ impl Client {
     pub fn scan_baseline_risk_list(&self) -> ScanBaselineRiskListCall {
         ScanBaselineRiskListCall::new(&self.handle)
     }
-    /// Calls `ScanCSIPTaskAgain`.
+    /// Calls `ScanCSIPTaskAgain`; the answer is a [`ScanCSIPTaskAgainResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -6230,7 +6230,7 @@ impl Client {
     pub fn scan_csip_task_again(&self) -> ScanCSIPTaskAgainCall {
         ScanCSIPTaskAgainCall::new(&self.handle)
     }
-    /// Calls `ScanEDRTaskAgain`.
+    /// Calls `ScanEDRTaskAgain`; the answer is a [`ScanEDRTaskAgainResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -6239,7 +6239,7 @@ impl Client {
     pub fn scan_edr_task_again(&self) -> ScanEDRTaskAgainCall {
         ScanEDRTaskAgainCall::new(&self.handle)
     }
-    /// Calls `SendDspmAssetLoginSmsCode`.
+    /// Calls `SendDspmAssetLoginSmsCode`; the answer is a [`SendDspmAssetLoginSmsCodeResponse`].
     ///
     /// Required: `PersonId`, `AssetId`.
     ///
@@ -6248,7 +6248,7 @@ impl Client {
     pub fn send_dspm_asset_login_sms_code(&self) -> SendDspmAssetLoginSmsCodeCall {
         SendDspmAssetLoginSmsCodeCall::new(&self.handle)
     }
-    /// Calls `SendDspmCkafkaTest`.
+    /// Calls `SendDspmCkafkaTest`; the answer is a [`SendDspmCkafkaTestResponse`].
     ///
     /// Required: `VipType`, `InstanceId`.
     ///
@@ -6257,7 +6257,7 @@ impl Client {
     pub fn send_dspm_ckafka_test(&self) -> SendDspmCkafkaTestCall {
         SendDspmCkafkaTestCall::new(&self.handle)
     }
-    /// Calls `StartOrModifyPreventUninstall`.
+    /// Calls `StartOrModifyPreventUninstall`; the answer is a [`StartOrModifyPreventUninstallResponse`].
     ///
     /// Required: `From`, `Scope`.
     ///
@@ -6268,7 +6268,7 @@ impl Client {
     ) -> StartOrModifyPreventUninstallCall {
         StartOrModifyPreventUninstallCall::new(&self.handle)
     }
-    /// Calls `StartOrModifyProcessDaemon`.
+    /// Calls `StartOrModifyProcessDaemon`; the answer is a [`StartOrModifyProcessDaemonResponse`].
     ///
     /// Required: `From`, `Scope`.
     ///
@@ -6277,7 +6277,7 @@ impl Client {
     pub fn start_or_modify_process_daemon(&self) -> StartOrModifyProcessDaemonCall {
         StartOrModifyProcessDaemonCall::new(&self.handle)
     }
-    /// Calls `StopBaselineScanTask`.
+    /// Calls `StopBaselineScanTask`; the answer is a [`StopBaselineScanTaskResponse`].
     ///
     /// Required: `TaskID`.
     ///
@@ -6286,7 +6286,7 @@ impl Client {
     pub fn stop_baseline_scan_task(&self) -> StopBaselineScanTaskCall {
         StopBaselineScanTaskCall::new(&self.handle)
     }
-    /// Calls `StopCSIPManualMalwareScan`.
+    /// Calls `StopCSIPManualMalwareScan`; the answer is a [`StopCSIPManualMalwareScanResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -6295,7 +6295,7 @@ impl Client {
     pub fn stop_csip_manual_malware_scan(&self) -> StopCSIPManualMalwareScanCall {
         StopCSIPManualMalwareScanCall::new(&self.handle)
     }
-    /// Calls `StopEDRScanTask`.
+    /// Calls `StopEDRScanTask`; the answer is a [`StopEDRScanTaskResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -6304,14 +6304,14 @@ impl Client {
     pub fn stop_edr_scan_task(&self) -> StopEDRScanTaskCall {
         StopEDRScanTaskCall::new(&self.handle)
     }
-    /// Calls `StopImageRegistryScanTask`.
+    /// Calls `StopImageRegistryScanTask`; the answer is a [`StopImageRegistryScanTaskResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=StopImageRegistryScanTask)
     #[inline]
     pub fn stop_image_registry_scan_task(&self) -> StopImageRegistryScanTaskCall {
         StopImageRegistryScanTaskCall::new(&self.handle)
     }
-    /// Calls `StopPreventUninstall`.
+    /// Calls `StopPreventUninstall`; the answer is a [`StopPreventUninstallResponse`].
     ///
     /// Required: `StopGlobal`.
     ///
@@ -6320,7 +6320,7 @@ impl Client {
     pub fn stop_prevent_uninstall(&self) -> StopPreventUninstallCall {
         StopPreventUninstallCall::new(&self.handle)
     }
-    /// Calls `StopProcessDaemon`.
+    /// Calls `StopProcessDaemon`; the answer is a [`StopProcessDaemonResponse`].
     ///
     /// Required: `StopGlobal`.
     ///
@@ -6329,7 +6329,7 @@ impl Client {
     pub fn stop_process_daemon(&self) -> StopProcessDaemonCall {
         StopProcessDaemonCall::new(&self.handle)
     }
-    /// Calls `StopRiskCenterTask`.
+    /// Calls `StopRiskCenterTask`; the answer is a [`StopRiskCenterTaskResponse`].
     ///
     /// Required: `TaskIdList`.
     ///
@@ -6338,35 +6338,35 @@ impl Client {
     pub fn stop_risk_center_task(&self) -> StopRiskCenterTaskCall {
         StopRiskCenterTaskCall::new(&self.handle)
     }
-    /// Calls `StopVulScanTask`.
+    /// Calls `StopVulScanTask`; the answer is a [`StopVulScanTaskResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=StopVulScanTask)
     #[inline]
     pub fn stop_vul_scan_task(&self) -> StopVulScanTaskCall {
         StopVulScanTaskCall::new(&self.handle)
     }
-    /// Calls `SyncDspmAssets`.
+    /// Calls `SyncDspmAssets`; the answer is a [`SyncDspmAssetsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=SyncDspmAssets)
     #[inline]
     pub fn sync_dspm_assets(&self) -> SyncDspmAssetsCall {
         SyncDspmAssetsCall::new(&self.handle)
     }
-    /// Calls `SyncDspmUsers`.
+    /// Calls `SyncDspmUsers`; the answer is a [`SyncDspmUsersResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=SyncDspmUsers)
     #[inline]
     pub fn sync_dspm_users(&self) -> SyncDspmUsersCall {
         SyncDspmUsersCall::new(&self.handle)
     }
-    /// Calls `SyncImageRegistry`.
+    /// Calls `SyncImageRegistry`; the answer is a [`SyncImageRegistryResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csip&Version=2022-11-21&Action=SyncImageRegistry)
     #[inline]
     pub fn sync_image_registry(&self) -> SyncImageRegistryCall {
         SyncImageRegistryCall::new(&self.handle)
     }
-    /// Calls `TestWebhookReceiver`.
+    /// Calls `TestWebhookReceiver`; the answer is a [`TestWebhookReceiverResponse`].
     ///
     /// Required: `ID`.
     ///
@@ -6375,7 +6375,7 @@ impl Client {
     pub fn test_webhook_receiver(&self) -> TestWebhookReceiverCall {
         TestWebhookReceiverCall::new(&self.handle)
     }
-    /// Calls `UninstallClusterAgent`.
+    /// Calls `UninstallClusterAgent`; the answer is a [`UninstallClusterAgentResponse`].
     ///
     /// Required: `ClusterCaMD5List`.
     ///
@@ -6384,7 +6384,7 @@ impl Client {
     pub fn uninstall_cluster_agent(&self) -> UninstallClusterAgentCall {
         UninstallClusterAgentCall::new(&self.handle)
     }
-    /// Calls `UninstallKeySandboxSkill`.
+    /// Calls `UninstallKeySandboxSkill`; the answer is a [`UninstallKeySandboxSkillResponse`].
     ///
     /// Required: `InstanceIdList`.
     ///
@@ -6393,7 +6393,7 @@ impl Client {
     pub fn uninstall_key_sandbox_skill(&self) -> UninstallKeySandboxSkillCall {
         UninstallKeySandboxSkillCall::new(&self.handle)
     }
-    /// Calls `UpdateAccessKeyAlarmStatus`.
+    /// Calls `UpdateAccessKeyAlarmStatus`; the answer is a [`UpdateAccessKeyAlarmStatusResponse`].
     ///
     /// Required: `Status`.
     ///
@@ -6402,7 +6402,7 @@ impl Client {
     pub fn update_access_key_alarm_status(&self) -> UpdateAccessKeyAlarmStatusCall {
         UpdateAccessKeyAlarmStatusCall::new(&self.handle)
     }
-    /// Calls `UpdateAccessKeyRemark`.
+    /// Calls `UpdateAccessKeyRemark`; the answer is a [`UpdateAccessKeyRemarkResponse`].
     ///
     /// Required: `Remark`.
     ///
@@ -6411,7 +6411,7 @@ impl Client {
     pub fn update_access_key_remark(&self) -> UpdateAccessKeyRemarkCall {
         UpdateAccessKeyRemarkCall::new(&self.handle)
     }
-    /// Calls `UpdateAlertStatusList`.
+    /// Calls `UpdateAlertStatusList`; the answer is a [`UpdateAlertStatusListResponse`].
     ///
     /// Required: `ID`, `OperateType`.
     ///
@@ -6420,7 +6420,7 @@ impl Client {
     pub fn update_alert_status_list(&self) -> UpdateAlertStatusListCall {
         UpdateAlertStatusListCall::new(&self.handle)
     }
-    /// Calls `UpdateClusterOwner`.
+    /// Calls `UpdateClusterOwner`; the answer is a [`UpdateClusterOwnerResponse`].
     ///
     /// Required: `ClusterCaMD5List`.
     ///
@@ -6429,7 +6429,7 @@ impl Client {
     pub fn update_cluster_owner(&self) -> UpdateClusterOwnerCall {
         UpdateClusterOwnerCall::new(&self.handle)
     }
-    /// Calls `VerifyDspmAssetLoginCode`.
+    /// Calls `VerifyDspmAssetLoginCode`; the answer is a [`VerifyDspmAssetLoginCodeResponse`].
     ///
     /// Required: `PersonId`, `AssetId`, `Code`.
     ///
@@ -6605,7 +6605,6 @@ rt::action!(
     AddNewBindRoleUser, AddNewBindRoleUserRequest, AddNewBindRoleUserCall,
     AddNewBindRoleUserResponse, Error
 );
-impl<T> AddNewBindRoleUserCall<T> {}
 /// The answer of [`Client::add_new_bind_role_user`] (`AddNewBindRoleUser`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -6791,7 +6790,6 @@ rt::action!(
     CheckIsUltimateVersion, CheckIsUltimateVersionRequest, CheckIsUltimateVersionCall,
     CheckIsUltimateVersionResponse, Error
 );
-impl<T> CheckIsUltimateVersionCall<T> {}
 /// The answer of [`Client::check_is_ultimate_version`] (`CheckIsUltimateVersion`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -7877,7 +7875,6 @@ rt::action!(
     CreateDspmResource, CreateDspmResourceRequest, CreateDspmResourceCall,
     CreateDspmResourceResponse, Error
 );
-impl<T> CreateDspmResourceCall<T> {}
 /// The answer of [`Client::create_dspm_resource`] (`CreateDspmResource`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -9018,7 +9015,6 @@ rt::action!(
     DeleteAIAnalysisSMTPAccess, DeleteAIAnalysisSMTPAccessRequest,
     DeleteAIAnalysisSMTPAccessCall, DeleteAIAnalysisSMTPAccessResponse, Error
 );
-impl<T> DeleteAIAnalysisSMTPAccessCall<T> {}
 /// The answer of [`Client::delete_ai_analysis_smtp_access`] (`DeleteAIAnalysisSMTPAccess`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -10044,7 +10040,6 @@ rt::action!(
     DescribeAIAnalysisSMTP, DescribeAIAnalysisSMTPRequest, DescribeAIAnalysisSMTPCall,
     DescribeAIAnalysisSMTPResponse, Error, idempotent
 );
-impl<T> DescribeAIAnalysisSMTPCall<T> {}
 /// The answer of [`Client::describe_ai_analysis_smtp`] (`DescribeAIAnalysisSMTP`).
 #[derive(Clone, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -10190,7 +10185,6 @@ rt::action!(
     DescribeAIScheduleStats, DescribeAIScheduleStatsRequest, DescribeAIScheduleStatsCall,
     DescribeAIScheduleStatsResponse, Error, idempotent
 );
-impl<T> DescribeAIScheduleStatsCall<T> {}
 /// The answer of [`Client::describe_ai_schedule_stats`] (`DescribeAIScheduleStats`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -11530,7 +11524,6 @@ rt::action!(
     DescribeBaselineSystemCategoryListCall, DescribeBaselineSystemCategoryListResponse,
     Error, idempotent
 );
-impl<T> DescribeBaselineSystemCategoryListCall<T> {}
 /// The answer of [`Client::describe_baseline_system_category_list`] (`DescribeBaselineSystemCategoryList`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -11661,7 +11654,6 @@ rt::action!(
     DescribeCFWAssetStatistics, DescribeCFWAssetStatisticsRequest,
     DescribeCFWAssetStatisticsCall, DescribeCFWAssetStatisticsResponse, Error, idempotent
 );
-impl<T> DescribeCFWAssetStatisticsCall<T> {}
 /// The answer of [`Client::describe_cfw_asset_statistics`] (`DescribeCFWAssetStatistics`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -13355,7 +13347,6 @@ rt::action!(
     DescribeCosAuditAppIdList, DescribeCosAuditAppIdListRequest,
     DescribeCosAuditAppIdListCall, DescribeCosAuditAppIdListResponse, Error, idempotent
 );
-impl<T> DescribeCosAuditAppIdListCall<T> {}
 /// The answer of [`Client::describe_cos_audit_app_id_list`] (`DescribeCosAuditAppIdList`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -13389,7 +13380,6 @@ rt::action!(
     DescribeCosAuditPayInfo, DescribeCosAuditPayInfoRequest, DescribeCosAuditPayInfoCall,
     DescribeCosAuditPayInfoResponse, Error, idempotent
 );
-impl<T> DescribeCosAuditPayInfoCall<T> {}
 /// The answer of [`Client::describe_cos_audit_pay_info`] (`DescribeCosAuditPayInfo`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -13723,7 +13713,6 @@ rt::action!(
     DescribeCspmShardConfig, DescribeCspmShardConfigRequest, DescribeCspmShardConfigCall,
     DescribeCspmShardConfigResponse, Error, idempotent
 );
-impl<T> DescribeCspmShardConfigCall<T> {}
 /// The answer of [`Client::describe_cspm_shard_config`] (`DescribeCspmShardConfig`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -15037,7 +15026,6 @@ rt::action!(
     DescribeDspmResource, DescribeDspmResourceRequest, DescribeDspmResourceCall,
     DescribeDspmResourceResponse, Error, idempotent
 );
-impl<T> DescribeDspmResourceCall<T> {}
 /// The answer of [`Client::describe_dspm_resource`] (`DescribeDspmResource`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -15267,7 +15255,6 @@ rt::action!(
     DescribeDspmSyncAssetsStatusCall, DescribeDspmSyncAssetsStatusResponse, Error,
     idempotent
 );
-impl<T> DescribeDspmSyncAssetsStatusCall<T> {}
 /// The answer of [`Client::describe_dspm_sync_assets_status`] (`DescribeDspmSyncAssetsStatus`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -15283,7 +15270,6 @@ rt::action!(
     DescribeDspmSyncUsersStatusCall, DescribeDspmSyncUsersStatusResponse, Error,
     idempotent
 );
-impl<T> DescribeDspmSyncUsersStatusCall<T> {}
 /// The answer of [`Client::describe_dspm_sync_users_status`] (`DescribeDspmSyncUsersStatus`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -16938,7 +16924,6 @@ rt::action!(
     DescribeLicenseStatus, DescribeLicenseStatusRequest, DescribeLicenseStatusCall,
     DescribeLicenseStatusResponse, Error, idempotent
 );
-impl<T> DescribeLicenseStatusCall<T> {}
 /// The answer of [`Client::describe_license_status`] (`DescribeLicenseStatus`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -17452,7 +17437,6 @@ rt::action!(
     DescribeNotifyAgentOfflineDurationCall, DescribeNotifyAgentOfflineDurationResponse,
     Error, idempotent
 );
-impl<T> DescribeNotifyAgentOfflineDurationCall<T> {}
 /// The answer of [`Client::describe_notify_agent_offline_duration`] (`DescribeNotifyAgentOfflineDuration`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -17484,7 +17468,6 @@ rt::action!(
     DescribeNotifySetting, DescribeNotifySettingRequest, DescribeNotifySettingCall,
     DescribeNotifySettingResponse, Error, idempotent
 );
-impl<T> DescribeNotifySettingCall<T> {}
 /// The answer of [`Client::describe_notify_setting`] (`DescribeNotifySetting`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -17500,7 +17483,6 @@ rt::action!(
     DescribeNotifySettingAk, DescribeNotifySettingAkRequest, DescribeNotifySettingAkCall,
     DescribeNotifySettingAkResponse, Error, idempotent
 );
-impl<T> DescribeNotifySettingAkCall<T> {}
 /// The answer of [`Client::describe_notify_setting_ak`] (`DescribeNotifySettingAk`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -17519,7 +17501,6 @@ rt::action!(
     DescribeNotifySettingAlert, DescribeNotifySettingAlertRequest,
     DescribeNotifySettingAlertCall, DescribeNotifySettingAlertResponse, Error, idempotent
 );
-impl<T> DescribeNotifySettingAlertCall<T> {}
 /// The answer of [`Client::describe_notify_setting_alert`] (`DescribeNotifySettingAlert`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -18385,7 +18366,6 @@ rt::action!(
     DescribeRiskScanCronConfig, DescribeRiskScanCronConfigRequest,
     DescribeRiskScanCronConfigCall, DescribeRiskScanCronConfigResponse, Error, idempotent
 );
-impl<T> DescribeRiskScanCronConfigCall<T> {}
 /// The answer of [`Client::describe_risk_scan_cron_config`] (`DescribeRiskScanCronConfig`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -18956,7 +18936,6 @@ rt::action!(
     DescribeSandboxLLMAuditSystemRuleListCall,
     DescribeSandboxLLMAuditSystemRuleListResponse, Error, idempotent
 );
-impl<T> DescribeSandboxLLMAuditSystemRuleListCall<T> {}
 /// The answer of [`Client::describe_sandbox_llm_audit_system_rule_list`] (`DescribeSandboxLLMAuditSystemRuleList`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -19298,7 +19277,6 @@ rt::action!(
     DescribeSkillScanPayInfo, DescribeSkillScanPayInfoRequest,
     DescribeSkillScanPayInfoCall, DescribeSkillScanPayInfoResponse, Error, idempotent
 );
-impl<T> DescribeSkillScanPayInfoCall<T> {}
 /// The answer of [`Client::describe_skill_scan_pay_info`] (`DescribeSkillScanPayInfo`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -19751,7 +19729,6 @@ rt::action!(
     DescribeUserInfo, DescribeUserInfoRequest, DescribeUserInfoCall,
     DescribeUserInfoResponse, Error, idempotent
 );
-impl<T> DescribeUserInfoCall<T> {}
 /// The answer of [`Client::describe_user_info`] (`DescribeUserInfo`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -19843,7 +19820,6 @@ rt::action!(
     DescribeVdbAndPocInfo, DescribeVdbAndPocInfoRequest, DescribeVdbAndPocInfoCall,
     DescribeVdbAndPocInfoResponse, Error, idempotent
 );
-impl<T> DescribeVdbAndPocInfoCall<T> {}
 /// The answer of [`Client::describe_vdb_and_poc_info`] (`DescribeVdbAndPocInfo`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -20240,7 +20216,6 @@ rt::action!(
     DescribeVulLabelList, DescribeVulLabelListRequest, DescribeVulLabelListCall,
     DescribeVulLabelListResponse, Error, idempotent
 );
-impl<T> DescribeVulLabelListCall<T> {}
 /// The answer of [`Client::describe_vul_label_list`] (`DescribeVulLabelList`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -23726,7 +23701,6 @@ pub struct SyncDspmAssetsResponse {
 rt::action!(
     SyncDspmUsers, SyncDspmUsersRequest, SyncDspmUsersCall, SyncDspmUsersResponse, Error
 );
-impl<T> SyncDspmUsersCall<T> {}
 /// The answer of [`Client::sync_dspm_users`] (`SyncDspmUsers`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

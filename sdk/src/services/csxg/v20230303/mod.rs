@@ -35,35 +35,35 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `Create5GInstance`.
+    /// Calls `Create5GInstance`; the answer is a [`Create5GInstanceResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csxg&Version=2023-03-03&Action=Create5GInstance)
     #[inline]
     pub fn create5_g_instance(&self) -> Create5GInstanceCall {
         Create5GInstanceCall::new(&self.handle)
     }
-    /// Calls `Delete5GInstance`.
+    /// Calls `Delete5GInstance`; the answer is a [`Delete5GInstanceResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csxg&Version=2023-03-03&Action=Delete5GInstance)
     #[inline]
     pub fn delete5_g_instance(&self) -> Delete5GInstanceCall {
         Delete5GInstanceCall::new(&self.handle)
     }
-    /// Calls `Describe5GAPNs`.
+    /// Calls `Describe5GAPNs`; the answer is a [`Describe5GAPNsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csxg&Version=2023-03-03&Action=Describe5GAPNs)
     #[inline]
     pub fn describe5_gap_ns(&self) -> Describe5GAPNsCall {
         Describe5GAPNsCall::new(&self.handle)
     }
-    /// Calls `Describe5GInstances`.
+    /// Calls `Describe5GInstances`; the answer is a [`Describe5GInstancesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csxg&Version=2023-03-03&Action=Describe5GInstances)
     #[inline]
     pub fn describe5_g_instances(&self) -> Describe5GInstancesCall {
         Describe5GInstancesCall::new(&self.handle)
     }
-    /// Calls `Modify5GInstanceAttribute`.
+    /// Calls `Modify5GInstanceAttribute`; the answer is a [`Modify5GInstanceAttributeResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=csxg&Version=2023-03-03&Action=Modify5GInstanceAttribute)
     #[inline]
@@ -90,7 +90,6 @@ rt::action!(
     Create5GInstance, Create5GInstanceRequest, Create5GInstanceCall,
     Create5GInstanceResponse, Error
 );
-impl<T> Create5GInstanceCall<T> {}
 /// The answer of [`Client::create5_g_instance`] (`Create5GInstance`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -103,7 +102,6 @@ rt::action!(
     Delete5GInstance, Delete5GInstanceRequest, Delete5GInstanceCall,
     Delete5GInstanceResponse, Error
 );
-impl<T> Delete5GInstanceCall<T> {}
 /// The answer of [`Client::delete5_g_instance`] (`Delete5GInstance`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -116,7 +114,6 @@ rt::action!(
     Describe5GAPNs, Describe5GAPNsRequest, Describe5GAPNsCall, Describe5GAPNsResponse,
     Error
 );
-impl<T> Describe5GAPNsCall<T> {}
 /// The answer of [`Client::describe5_gap_ns`] (`Describe5GAPNs`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -129,7 +126,6 @@ rt::action!(
     Describe5GInstances, Describe5GInstancesRequest, Describe5GInstancesCall,
     Describe5GInstancesResponse, Error
 );
-impl<T> Describe5GInstancesCall<T> {}
 /// The answer of [`Client::describe5_g_instances`] (`Describe5GInstances`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -142,7 +138,6 @@ rt::action!(
     Modify5GInstanceAttribute, Modify5GInstanceAttributeRequest,
     Modify5GInstanceAttributeCall, Modify5GInstanceAttributeResponse, Error
 );
-impl<T> Modify5GInstanceAttributeCall<T> {}
 /// The answer of [`Client::modify5_g_instance_attribute`] (`Modify5GInstanceAttribute`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

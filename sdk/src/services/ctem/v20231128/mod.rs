@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `CreateApp`.
+    /// Calls `CreateApp`; the answer is a [`CreateAppResponse`].
     ///
     /// Required: `CustomerId`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn create_app(&self) -> CreateAppCall {
         CreateAppCall::new(&self.handle)
     }
-    /// Calls `CreateAsset`.
+    /// Calls `CreateAsset`; the answer is a [`CreateAssetResponse`].
     ///
     /// Required: `Ip`, `CustomerId`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn create_asset(&self) -> CreateAssetCall {
         CreateAssetCall::new(&self.handle)
     }
-    /// Calls `CreateCustomer`.
+    /// Calls `CreateCustomer`; the answer is a [`CreateCustomerResponse`].
     ///
     /// Required: `Name`, `ScanType`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn create_customer(&self) -> CreateCustomerCall {
         CreateCustomerCall::new(&self.handle)
     }
-    /// Calls `CreateDomain`.
+    /// Calls `CreateDomain`; the answer is a [`CreateDomainResponse`].
     ///
     /// Required: `CustomerId`, `Domain`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn create_domain(&self) -> CreateDomainCall {
         CreateDomainCall::new(&self.handle)
     }
-    /// Calls `CreateEnterprise`.
+    /// Calls `CreateEnterprise`; the answer is a [`CreateEnterpriseResponse`].
     ///
     /// Required: `CustomerId`, `Name`.
     ///
@@ -80,7 +80,7 @@ impl Client {
     pub fn create_enterprise(&self) -> CreateEnterpriseCall {
         CreateEnterpriseCall::new(&self.handle)
     }
-    /// Calls `CreateHttp`.
+    /// Calls `CreateHttp`; the answer is a [`CreateHttpResponse`].
     ///
     /// Required: `CustomerId`, `Url`.
     ///
@@ -89,7 +89,7 @@ impl Client {
     pub fn create_http(&self) -> CreateHttpCall {
         CreateHttpCall::new(&self.handle)
     }
-    /// Calls `CreateJobRecord`.
+    /// Calls `CreateJobRecord`; the answer is a [`CreateJobRecordResponse`].
     ///
     /// Required: `CustomerId`, `TaskType`.
     ///
@@ -98,7 +98,7 @@ impl Client {
     pub fn create_job_record(&self) -> CreateJobRecordCall {
         CreateJobRecordCall::new(&self.handle)
     }
-    /// Calls `CreateManage`.
+    /// Calls `CreateManage`; the answer is a [`CreateManageResponse`].
     ///
     /// Required: `CustomerId`, `Url`.
     ///
@@ -107,7 +107,7 @@ impl Client {
     pub fn create_manage(&self) -> CreateManageCall {
         CreateManageCall::new(&self.handle)
     }
-    /// Calls `CreatePort`.
+    /// Calls `CreatePort`; the answer is a [`CreatePortResponse`].
     ///
     /// Required: `CustomerId`, `Port`, `Asset`, `IsHighRisk`.
     ///
@@ -116,7 +116,7 @@ impl Client {
     pub fn create_port(&self) -> CreatePortCall {
         CreatePortCall::new(&self.handle)
     }
-    /// Calls `CreateSeeds`.
+    /// Calls `CreateSeeds`; the answer is a [`CreateSeedsResponse`].
     ///
     /// Required: `CustomerId`.
     ///
@@ -125,7 +125,7 @@ impl Client {
     pub fn create_seeds(&self) -> CreateSeedsCall {
         CreateSeedsCall::new(&self.handle)
     }
-    /// Calls `CreateSubDomain`.
+    /// Calls `CreateSubDomain`; the answer is a [`CreateSubDomainResponse`].
     ///
     /// Required: `CustomerId`, `SubDomain`.
     ///
@@ -134,7 +134,7 @@ impl Client {
     pub fn create_sub_domain(&self) -> CreateSubDomainCall {
         CreateSubDomainCall::new(&self.handle)
     }
-    /// Calls `CreateSuspiciousAsset`.
+    /// Calls `CreateSuspiciousAsset`; the answer is a [`CreateSuspiciousAssetResponse`].
     ///
     /// Required: `CustomerId`.
     ///
@@ -143,7 +143,7 @@ impl Client {
     pub fn create_suspicious_asset(&self) -> CreateSuspiciousAssetCall {
         CreateSuspiciousAssetCall::new(&self.handle)
     }
-    /// Calls `CreateWechatApplet`.
+    /// Calls `CreateWechatApplet`; the answer is a [`CreateWechatAppletResponse`].
     ///
     /// Required: `CustomerId`.
     ///
@@ -152,7 +152,7 @@ impl Client {
     pub fn create_wechat_applet(&self) -> CreateWechatAppletCall {
         CreateWechatAppletCall::new(&self.handle)
     }
-    /// Calls `CreateWechatOfficialAccount`.
+    /// Calls `CreateWechatOfficialAccount`; the answer is a [`CreateWechatOfficialAccountResponse`].
     ///
     /// Required: `CustomerId`.
     ///
@@ -161,7 +161,7 @@ impl Client {
     pub fn create_wechat_official_account(&self) -> CreateWechatOfficialAccountCall {
         CreateWechatOfficialAccountCall::new(&self.handle)
     }
-    /// Calls `DeleteApps`.
+    /// Calls `DeleteApps`; the answer is a [`DeleteAppsResponse`].
     ///
     /// Required: `Ids`.
     ///
@@ -170,7 +170,7 @@ impl Client {
     pub fn delete_apps(&self) -> DeleteAppsCall {
         DeleteAppsCall::new(&self.handle)
     }
-    /// Calls `DeleteAssets`.
+    /// Calls `DeleteAssets`; the answer is a [`DeleteAssetsResponse`].
     ///
     /// Required: `Ids`.
     ///
@@ -179,7 +179,7 @@ impl Client {
     pub fn delete_assets(&self) -> DeleteAssetsCall {
         DeleteAssetsCall::new(&self.handle)
     }
-    /// Calls `DeleteDomains`.
+    /// Calls `DeleteDomains`; the answer is a [`DeleteDomainsResponse`].
     ///
     /// Required: `Ids`.
     ///
@@ -188,7 +188,7 @@ impl Client {
     pub fn delete_domains(&self) -> DeleteDomainsCall {
         DeleteDomainsCall::new(&self.handle)
     }
-    /// Calls `DeleteEnterprises`.
+    /// Calls `DeleteEnterprises`; the answer is a [`DeleteEnterprisesResponse`].
     ///
     /// Required: `Ids`.
     ///
@@ -197,7 +197,7 @@ impl Client {
     pub fn delete_enterprises(&self) -> DeleteEnterprisesCall {
         DeleteEnterprisesCall::new(&self.handle)
     }
-    /// Calls `DeleteHttps`.
+    /// Calls `DeleteHttps`; the answer is a [`DeleteHttpsResponse`].
     ///
     /// Required: `Ids`.
     ///
@@ -206,7 +206,7 @@ impl Client {
     pub fn delete_https(&self) -> DeleteHttpsCall {
         DeleteHttpsCall::new(&self.handle)
     }
-    /// Calls `DeleteManages`.
+    /// Calls `DeleteManages`; the answer is a [`DeleteManagesResponse`].
     ///
     /// Required: `Ids`.
     ///
@@ -215,7 +215,7 @@ impl Client {
     pub fn delete_manages(&self) -> DeleteManagesCall {
         DeleteManagesCall::new(&self.handle)
     }
-    /// Calls `DeletePorts`.
+    /// Calls `DeletePorts`; the answer is a [`DeletePortsResponse`].
     ///
     /// Required: `Ids`.
     ///
@@ -224,7 +224,7 @@ impl Client {
     pub fn delete_ports(&self) -> DeletePortsCall {
         DeletePortsCall::new(&self.handle)
     }
-    /// Calls `DeleteSeeds`.
+    /// Calls `DeleteSeeds`; the answer is a [`DeleteSeedsResponse`].
     ///
     /// Required: `Ids`.
     ///
@@ -233,7 +233,7 @@ impl Client {
     pub fn delete_seeds(&self) -> DeleteSeedsCall {
         DeleteSeedsCall::new(&self.handle)
     }
-    /// Calls `DeleteSubDomains`.
+    /// Calls `DeleteSubDomains`; the answer is a [`DeleteSubDomainsResponse`].
     ///
     /// Required: `Ids`.
     ///
@@ -242,7 +242,7 @@ impl Client {
     pub fn delete_sub_domains(&self) -> DeleteSubDomainsCall {
         DeleteSubDomainsCall::new(&self.handle)
     }
-    /// Calls `DeleteSuspiciousAssets`.
+    /// Calls `DeleteSuspiciousAssets`; the answer is a [`DeleteSuspiciousAssetsResponse`].
     ///
     /// Required: `Ids`.
     ///
@@ -251,7 +251,7 @@ impl Client {
     pub fn delete_suspicious_assets(&self) -> DeleteSuspiciousAssetsCall {
         DeleteSuspiciousAssetsCall::new(&self.handle)
     }
-    /// Calls `DeleteWechatApplets`.
+    /// Calls `DeleteWechatApplets`; the answer is a [`DeleteWechatAppletsResponse`].
     ///
     /// Required: `Ids`.
     ///
@@ -260,7 +260,7 @@ impl Client {
     pub fn delete_wechat_applets(&self) -> DeleteWechatAppletsCall {
         DeleteWechatAppletsCall::new(&self.handle)
     }
-    /// Calls `DeleteWechatOfficialAccounts`.
+    /// Calls `DeleteWechatOfficialAccounts`; the answer is a [`DeleteWechatOfficialAccountsResponse`].
     ///
     /// Required: `Ids`.
     ///
@@ -269,105 +269,105 @@ impl Client {
     pub fn delete_wechat_official_accounts(&self) -> DeleteWechatOfficialAccountsCall {
         DeleteWechatOfficialAccountsCall::new(&self.handle)
     }
-    /// Calls `DescribeApiSecs`.
+    /// Calls `DescribeApiSecs`; the answer is a [`DescribeApiSecsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ctem&Version=2023-11-28&Action=DescribeApiSecs)
     #[inline]
     pub fn describe_api_secs(&self) -> DescribeApiSecsCall {
         DescribeApiSecsCall::new(&self.handle)
     }
-    /// Calls `DescribeApps`.
+    /// Calls `DescribeApps`; the answer is a [`DescribeAppsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ctem&Version=2023-11-28&Action=DescribeApps)
     #[inline]
     pub fn describe_apps(&self) -> DescribeAppsCall {
         DescribeAppsCall::new(&self.handle)
     }
-    /// Calls `DescribeAssets`.
+    /// Calls `DescribeAssets`; the answer is a [`DescribeAssetsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ctem&Version=2023-11-28&Action=DescribeAssets)
     #[inline]
     pub fn describe_assets(&self) -> DescribeAssetsCall {
         DescribeAssetsCall::new(&self.handle)
     }
-    /// Calls `DescribeConfigs`.
+    /// Calls `DescribeConfigs`; the answer is a [`DescribeConfigsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ctem&Version=2023-11-28&Action=DescribeConfigs)
     #[inline]
     pub fn describe_configs(&self) -> DescribeConfigsCall {
         DescribeConfigsCall::new(&self.handle)
     }
-    /// Calls `DescribeCustomers`.
+    /// Calls `DescribeCustomers`; the answer is a [`DescribeCustomersResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ctem&Version=2023-11-28&Action=DescribeCustomers)
     #[inline]
     pub fn describe_customers(&self) -> DescribeCustomersCall {
         DescribeCustomersCall::new(&self.handle)
     }
-    /// Calls `DescribeDarkWebs`.
+    /// Calls `DescribeDarkWebs`; the answer is a [`DescribeDarkWebsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ctem&Version=2023-11-28&Action=DescribeDarkWebs)
     #[inline]
     pub fn describe_dark_webs(&self) -> DescribeDarkWebsCall {
         DescribeDarkWebsCall::new(&self.handle)
     }
-    /// Calls `DescribeDomains`.
+    /// Calls `DescribeDomains`; the answer is a [`DescribeDomainsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ctem&Version=2023-11-28&Action=DescribeDomains)
     #[inline]
     pub fn describe_domains(&self) -> DescribeDomainsCall {
         DescribeDomainsCall::new(&self.handle)
     }
-    /// Calls `DescribeEnterprises`.
+    /// Calls `DescribeEnterprises`; the answer is a [`DescribeEnterprisesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ctem&Version=2023-11-28&Action=DescribeEnterprises)
     #[inline]
     pub fn describe_enterprises(&self) -> DescribeEnterprisesCall {
         DescribeEnterprisesCall::new(&self.handle)
     }
-    /// Calls `DescribeFakeApps`.
+    /// Calls `DescribeFakeApps`; the answer is a [`DescribeFakeAppsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ctem&Version=2023-11-28&Action=DescribeFakeApps)
     #[inline]
     pub fn describe_fake_apps(&self) -> DescribeFakeAppsCall {
         DescribeFakeAppsCall::new(&self.handle)
     }
-    /// Calls `DescribeFakeMiniPrograms`.
+    /// Calls `DescribeFakeMiniPrograms`; the answer is a [`DescribeFakeMiniProgramsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ctem&Version=2023-11-28&Action=DescribeFakeMiniPrograms)
     #[inline]
     pub fn describe_fake_mini_programs(&self) -> DescribeFakeMiniProgramsCall {
         DescribeFakeMiniProgramsCall::new(&self.handle)
     }
-    /// Calls `DescribeFakeWebsites`.
+    /// Calls `DescribeFakeWebsites`; the answer is a [`DescribeFakeWebsitesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ctem&Version=2023-11-28&Action=DescribeFakeWebsites)
     #[inline]
     pub fn describe_fake_websites(&self) -> DescribeFakeWebsitesCall {
         DescribeFakeWebsitesCall::new(&self.handle)
     }
-    /// Calls `DescribeFakeWechatOfficials`.
+    /// Calls `DescribeFakeWechatOfficials`; the answer is a [`DescribeFakeWechatOfficialsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ctem&Version=2023-11-28&Action=DescribeFakeWechatOfficials)
     #[inline]
     pub fn describe_fake_wechat_officials(&self) -> DescribeFakeWechatOfficialsCall {
         DescribeFakeWechatOfficialsCall::new(&self.handle)
     }
-    /// Calls `DescribeGithubs`.
+    /// Calls `DescribeGithubs`; the answer is a [`DescribeGithubsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ctem&Version=2023-11-28&Action=DescribeGithubs)
     #[inline]
     pub fn describe_githubs(&self) -> DescribeGithubsCall {
         DescribeGithubsCall::new(&self.handle)
     }
-    /// Calls `DescribeHttps`.
+    /// Calls `DescribeHttps`; the answer is a [`DescribeHttpsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ctem&Version=2023-11-28&Action=DescribeHttps)
     #[inline]
     pub fn describe_https(&self) -> DescribeHttpsCall {
         DescribeHttpsCall::new(&self.handle)
     }
-    /// Calls `DescribeJobRecordDetails`.
+    /// Calls `DescribeJobRecordDetails`; the answer is a [`DescribeJobRecordDetailsResponse`].
     ///
     /// Required: `Module`, `Id`.
     ///
@@ -376,56 +376,56 @@ impl Client {
     pub fn describe_job_record_details(&self) -> DescribeJobRecordDetailsCall {
         DescribeJobRecordDetailsCall::new(&self.handle)
     }
-    /// Calls `DescribeJobRecords`.
+    /// Calls `DescribeJobRecords`; the answer is a [`DescribeJobRecordsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ctem&Version=2023-11-28&Action=DescribeJobRecords)
     #[inline]
     pub fn describe_job_records(&self) -> DescribeJobRecordsCall {
         DescribeJobRecordsCall::new(&self.handle)
     }
-    /// Calls `DescribeLeakageCodes`.
+    /// Calls `DescribeLeakageCodes`; the answer is a [`DescribeLeakageCodesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ctem&Version=2023-11-28&Action=DescribeLeakageCodes)
     #[inline]
     pub fn describe_leakage_codes(&self) -> DescribeLeakageCodesCall {
         DescribeLeakageCodesCall::new(&self.handle)
     }
-    /// Calls `DescribeLeakageDatas`.
+    /// Calls `DescribeLeakageDatas`; the answer is a [`DescribeLeakageDatasResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ctem&Version=2023-11-28&Action=DescribeLeakageDatas)
     #[inline]
     pub fn describe_leakage_datas(&self) -> DescribeLeakageDatasCall {
         DescribeLeakageDatasCall::new(&self.handle)
     }
-    /// Calls `DescribeLeakageEmails`.
+    /// Calls `DescribeLeakageEmails`; the answer is a [`DescribeLeakageEmailsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ctem&Version=2023-11-28&Action=DescribeLeakageEmails)
     #[inline]
     pub fn describe_leakage_emails(&self) -> DescribeLeakageEmailsCall {
         DescribeLeakageEmailsCall::new(&self.handle)
     }
-    /// Calls `DescribeManages`.
+    /// Calls `DescribeManages`; the answer is a [`DescribeManagesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ctem&Version=2023-11-28&Action=DescribeManages)
     #[inline]
     pub fn describe_manages(&self) -> DescribeManagesCall {
         DescribeManagesCall::new(&self.handle)
     }
-    /// Calls `DescribeNetDisks`.
+    /// Calls `DescribeNetDisks`; the answer is a [`DescribeNetDisksResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ctem&Version=2023-11-28&Action=DescribeNetDisks)
     #[inline]
     pub fn describe_net_disks(&self) -> DescribeNetDisksCall {
         DescribeNetDisksCall::new(&self.handle)
     }
-    /// Calls `DescribePorts`.
+    /// Calls `DescribePorts`; the answer is a [`DescribePortsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ctem&Version=2023-11-28&Action=DescribePorts)
     #[inline]
     pub fn describe_ports(&self) -> DescribePortsCall {
         DescribePortsCall::new(&self.handle)
     }
-    /// Calls `DescribeSeeds`.
+    /// Calls `DescribeSeeds`; the answer is a [`DescribeSeedsResponse`].
     ///
     /// Required: `CustomerId`.
     ///
@@ -434,49 +434,49 @@ impl Client {
     pub fn describe_seeds(&self) -> DescribeSeedsCall {
         DescribeSeedsCall::new(&self.handle)
     }
-    /// Calls `DescribeSensitiveInfos`.
+    /// Calls `DescribeSensitiveInfos`; the answer is a [`DescribeSensitiveInfosResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ctem&Version=2023-11-28&Action=DescribeSensitiveInfos)
     #[inline]
     pub fn describe_sensitive_infos(&self) -> DescribeSensitiveInfosCall {
         DescribeSensitiveInfosCall::new(&self.handle)
     }
-    /// Calls `DescribeSubDomains`.
+    /// Calls `DescribeSubDomains`; the answer is a [`DescribeSubDomainsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ctem&Version=2023-11-28&Action=DescribeSubDomains)
     #[inline]
     pub fn describe_sub_domains(&self) -> DescribeSubDomainsCall {
         DescribeSubDomainsCall::new(&self.handle)
     }
-    /// Calls `DescribeSuspiciousAssets`.
+    /// Calls `DescribeSuspiciousAssets`; the answer is a [`DescribeSuspiciousAssetsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ctem&Version=2023-11-28&Action=DescribeSuspiciousAssets)
     #[inline]
     pub fn describe_suspicious_assets(&self) -> DescribeSuspiciousAssetsCall {
         DescribeSuspiciousAssetsCall::new(&self.handle)
     }
-    /// Calls `DescribeVuls`.
+    /// Calls `DescribeVuls`; the answer is a [`DescribeVulsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ctem&Version=2023-11-28&Action=DescribeVuls)
     #[inline]
     pub fn describe_vuls(&self) -> DescribeVulsCall {
         DescribeVulsCall::new(&self.handle)
     }
-    /// Calls `DescribeWeakPasswords`.
+    /// Calls `DescribeWeakPasswords`; the answer is a [`DescribeWeakPasswordsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ctem&Version=2023-11-28&Action=DescribeWeakPasswords)
     #[inline]
     pub fn describe_weak_passwords(&self) -> DescribeWeakPasswordsCall {
         DescribeWeakPasswordsCall::new(&self.handle)
     }
-    /// Calls `DescribeWechatApplets`.
+    /// Calls `DescribeWechatApplets`; the answer is a [`DescribeWechatAppletsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ctem&Version=2023-11-28&Action=DescribeWechatApplets)
     #[inline]
     pub fn describe_wechat_applets(&self) -> DescribeWechatAppletsCall {
         DescribeWechatAppletsCall::new(&self.handle)
     }
-    /// Calls `DescribeWechatOfficialAccounts`.
+    /// Calls `DescribeWechatOfficialAccounts`; the answer is a [`DescribeWechatOfficialAccountsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ctem&Version=2023-11-28&Action=DescribeWechatOfficialAccounts)
     #[inline]
@@ -485,7 +485,7 @@ impl Client {
     ) -> DescribeWechatOfficialAccountsCall {
         DescribeWechatOfficialAccountsCall::new(&self.handle)
     }
-    /// Calls `IgnoreData`.
+    /// Calls `IgnoreData`; the answer is a [`IgnoreDataResponse`].
     ///
     /// Required: `Ids`, `Module`.
     ///
@@ -494,7 +494,7 @@ impl Client {
     pub fn ignore_data(&self) -> IgnoreDataCall {
         IgnoreDataCall::new(&self.handle)
     }
-    /// Calls `ModifyCustomer`.
+    /// Calls `ModifyCustomer`; the answer is a [`ModifyCustomerResponse`].
     ///
     /// Required: `Name`, `Percent`, `ScanType`, `Id`.
     ///
@@ -503,7 +503,7 @@ impl Client {
     pub fn modify_customer(&self) -> ModifyCustomerCall {
         ModifyCustomerCall::new(&self.handle)
     }
-    /// Calls `ModifyLabel`.
+    /// Calls `ModifyLabel`; the answer is a [`ModifyLabelResponse`].
     ///
     /// Required: `Module`.
     ///
@@ -512,7 +512,7 @@ impl Client {
     pub fn modify_label(&self) -> ModifyLabelCall {
         ModifyLabelCall::new(&self.handle)
     }
-    /// Calls `ModifySeedStatus`.
+    /// Calls `ModifySeedStatus`; the answer is a [`ModifySeedStatusResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -521,7 +521,7 @@ impl Client {
     pub fn modify_seed_status(&self) -> ModifySeedStatusCall {
         ModifySeedStatusCall::new(&self.handle)
     }
-    /// Calls `StopJobRecord`.
+    /// Calls `StopJobRecord`; the answer is a [`StopJobRecordResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ctem&Version=2023-11-28&Action=StopJobRecord)
     #[inline]

@@ -35,14 +35,14 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `DescribeClusterDetail`.
+    /// Calls `DescribeClusterDetail`; the answer is a [`DescribeClusterDetailResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ctsdb&Version=2023-02-02&Action=DescribeClusterDetail)
     #[inline]
     pub fn describe_cluster_detail(&self) -> DescribeClusterDetailCall {
         DescribeClusterDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeClusters`.
+    /// Calls `DescribeClusters`; the answer is a [`DescribeClustersResponse`].
     ///
     /// Required: `PageNumber`, `PageSize`.
     ///
@@ -51,7 +51,7 @@ impl Client {
     pub fn describe_clusters(&self) -> DescribeClustersCall {
         DescribeClustersCall::new(&self.handle)
     }
-    /// Calls `DescribeDatabases`.
+    /// Calls `DescribeDatabases`; the answer is a [`DescribeDatabasesResponse`].
     ///
     /// Required: `Database`.
     ///

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `AllocateHosts`.
+    /// Calls `AllocateHosts`; the answer is a [`AllocateHostsResponse`].
     ///
     /// Required: `Placement`. Automatic retries: safe only with a `ClientToken` set; without one, none once the request may have reached the service.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn allocate_hosts(&self) -> AllocateHostsCall {
         AllocateHostsCall::new(&self.handle)
     }
-    /// Calls `AssociateInstancesKeyPairs`.
+    /// Calls `AssociateInstancesKeyPairs`; the answer is a [`AssociateInstancesKeyPairsResponse`].
     ///
     /// Required: `InstanceIds`, `KeyIds`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn associate_instances_key_pairs(&self) -> AssociateInstancesKeyPairsCall {
         AssociateInstancesKeyPairsCall::new(&self.handle)
     }
-    /// Calls `AssociateSecurityGroups`.
+    /// Calls `AssociateSecurityGroups`; the answer is a [`AssociateSecurityGroupsResponse`].
     ///
     /// Required: `SecurityGroupIds`, `InstanceIds`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn associate_security_groups(&self) -> AssociateSecurityGroupsCall {
         AssociateSecurityGroupsCall::new(&self.handle)
     }
-    /// Calls `ConfigureChcAssistVpc`.
+    /// Calls `ConfigureChcAssistVpc`; the answer is a [`ConfigureChcAssistVpcResponse`].
     ///
     /// Required: `ChcIds`, `BmcVirtualPrivateCloud`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn configure_chc_assist_vpc(&self) -> ConfigureChcAssistVpcCall {
         ConfigureChcAssistVpcCall::new(&self.handle)
     }
-    /// Calls `ConfigureChcDeployVpc`.
+    /// Calls `ConfigureChcDeployVpc`; the answer is a [`ConfigureChcDeployVpcResponse`].
     ///
     /// Required: `ChcIds`, `DeployVirtualPrivateCloud`.
     ///
@@ -80,7 +80,7 @@ impl Client {
     pub fn configure_chc_deploy_vpc(&self) -> ConfigureChcDeployVpcCall {
         ConfigureChcDeployVpcCall::new(&self.handle)
     }
-    /// Calls `ConvertOperatingSystems`.
+    /// Calls `ConvertOperatingSystems`; the answer is a [`ConvertOperatingSystemsResponse`].
     ///
     /// Required: `InstanceIds`.
     ///
@@ -89,7 +89,7 @@ impl Client {
     pub fn convert_operating_systems(&self) -> ConvertOperatingSystemsCall {
         ConvertOperatingSystemsCall::new(&self.handle)
     }
-    /// Calls `CreateDisasterRecoverGroup`.
+    /// Calls `CreateDisasterRecoverGroup`; the answer is a [`CreateDisasterRecoverGroupResponse`].
     ///
     /// Required: `Name`, `Type`. Automatic retries: safe only with a `ClientToken` set; without one, none once the request may have reached the service.
     ///
@@ -98,7 +98,7 @@ impl Client {
     pub fn create_disaster_recover_group(&self) -> CreateDisasterRecoverGroupCall {
         CreateDisasterRecoverGroupCall::new(&self.handle)
     }
-    /// Calls `CreateHpcCluster`.
+    /// Calls `CreateHpcCluster`; the answer is a [`CreateHpcClusterResponse`].
     ///
     /// Required: `Zone`, `Name`.
     ///
@@ -107,7 +107,7 @@ impl Client {
     pub fn create_hpc_cluster(&self) -> CreateHpcClusterCall {
         CreateHpcClusterCall::new(&self.handle)
     }
-    /// Calls `CreateImage`.
+    /// Calls `CreateImage`; the answer is a [`CreateImageResponse`].
     ///
     /// Required: `ImageName`.
     ///
@@ -116,7 +116,7 @@ impl Client {
     pub fn create_image(&self) -> CreateImageCall {
         CreateImageCall::new(&self.handle)
     }
-    /// Calls `CreateKeyPair`.
+    /// Calls `CreateKeyPair`; the answer is a [`CreateKeyPairResponse`].
     ///
     /// Required: `KeyName`, `ProjectId`.
     ///
@@ -125,7 +125,7 @@ impl Client {
     pub fn create_key_pair(&self) -> CreateKeyPairCall {
         CreateKeyPairCall::new(&self.handle)
     }
-    /// Calls `CreateLaunchTemplate`.
+    /// Calls `CreateLaunchTemplate`; the answer is a [`CreateLaunchTemplateResponse`].
     ///
     /// Required: `LaunchTemplateName`, `Placement`, `ImageId`. Automatic retries: safe only with a `ClientToken` set; without one, none once the request may have reached the service.
     ///
@@ -134,7 +134,7 @@ impl Client {
     pub fn create_launch_template(&self) -> CreateLaunchTemplateCall {
         CreateLaunchTemplateCall::new(&self.handle)
     }
-    /// Calls `CreateLaunchTemplateVersion`.
+    /// Calls `CreateLaunchTemplateVersion`; the answer is a [`CreateLaunchTemplateVersionResponse`].
     ///
     /// Required: `Placement`, `LaunchTemplateId`. Automatic retries: safe only with a `ClientToken` set; without one, none once the request may have reached the service.
     ///
@@ -143,7 +143,7 @@ impl Client {
     pub fn create_launch_template_version(&self) -> CreateLaunchTemplateVersionCall {
         CreateLaunchTemplateVersionCall::new(&self.handle)
     }
-    /// Calls `DeleteDisasterRecoverGroups`.
+    /// Calls `DeleteDisasterRecoverGroups`; the answer is a [`DeleteDisasterRecoverGroupsResponse`].
     ///
     /// Required: `DisasterRecoverGroupIds`.
     ///
@@ -152,7 +152,7 @@ impl Client {
     pub fn delete_disaster_recover_groups(&self) -> DeleteDisasterRecoverGroupsCall {
         DeleteDisasterRecoverGroupsCall::new(&self.handle)
     }
-    /// Calls `DeleteHpcClusters`.
+    /// Calls `DeleteHpcClusters`; the answer is a [`DeleteHpcClustersResponse`].
     ///
     /// Required: `HpcClusterIds`.
     ///
@@ -161,7 +161,7 @@ impl Client {
     pub fn delete_hpc_clusters(&self) -> DeleteHpcClustersCall {
         DeleteHpcClustersCall::new(&self.handle)
     }
-    /// Calls `DeleteImages`.
+    /// Calls `DeleteImages`; the answer is a [`DeleteImagesResponse`].
     ///
     /// Required: `ImageIds`.
     ///
@@ -170,7 +170,7 @@ impl Client {
     pub fn delete_images(&self) -> DeleteImagesCall {
         DeleteImagesCall::new(&self.handle)
     }
-    /// Calls `DeleteInstancesActionTimer`.
+    /// Calls `DeleteInstancesActionTimer`; the answer is a [`DeleteInstancesActionTimerResponse`].
     ///
     /// Required: `ActionTimerIds`.
     ///
@@ -179,7 +179,7 @@ impl Client {
     pub fn delete_instances_action_timer(&self) -> DeleteInstancesActionTimerCall {
         DeleteInstancesActionTimerCall::new(&self.handle)
     }
-    /// Calls `DeleteInstancesDisasterRecoverGroups`.
+    /// Calls `DeleteInstancesDisasterRecoverGroups`; the answer is a [`DeleteInstancesDisasterRecoverGroupsResponse`].
     ///
     /// Required: `InstanceIds`, `DisasterRecoverGroupIds`.
     ///
@@ -190,7 +190,7 @@ impl Client {
     ) -> DeleteInstancesDisasterRecoverGroupsCall {
         DeleteInstancesDisasterRecoverGroupsCall::new(&self.handle)
     }
-    /// Calls `DeleteKeyPairs`.
+    /// Calls `DeleteKeyPairs`; the answer is a [`DeleteKeyPairsResponse`].
     ///
     /// Required: `KeyIds`.
     ///
@@ -199,7 +199,7 @@ impl Client {
     pub fn delete_key_pairs(&self) -> DeleteKeyPairsCall {
         DeleteKeyPairsCall::new(&self.handle)
     }
-    /// Calls `DeleteLaunchTemplate`.
+    /// Calls `DeleteLaunchTemplate`; the answer is a [`DeleteLaunchTemplateResponse`].
     ///
     /// Required: `LaunchTemplateId`.
     ///
@@ -208,7 +208,7 @@ impl Client {
     pub fn delete_launch_template(&self) -> DeleteLaunchTemplateCall {
         DeleteLaunchTemplateCall::new(&self.handle)
     }
-    /// Calls `DeleteLaunchTemplateVersions`.
+    /// Calls `DeleteLaunchTemplateVersions`; the answer is a [`DeleteLaunchTemplateVersionsResponse`].
     ///
     /// Required: `LaunchTemplateId`, `LaunchTemplateVersions`.
     ///
@@ -217,14 +217,14 @@ impl Client {
     pub fn delete_launch_template_versions(&self) -> DeleteLaunchTemplateVersionsCall {
         DeleteLaunchTemplateVersionsCall::new(&self.handle)
     }
-    /// Calls `DescribeAccountQuota`.
+    /// Calls `DescribeAccountQuota`; the answer is a [`DescribeAccountQuotaResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cvm&Version=2017-03-12&Action=DescribeAccountQuota)
     #[inline]
     pub fn describe_account_quota(&self) -> DescribeAccountQuotaCall {
         DescribeAccountQuotaCall::new(&self.handle)
     }
-    /// Calls `DescribeChcDeniedActions`.
+    /// Calls `DescribeChcDeniedActions`; the answer is a [`DescribeChcDeniedActionsResponse`].
     ///
     /// Required: `ChcIds`.
     ///
@@ -233,7 +233,7 @@ impl Client {
     pub fn describe_chc_denied_actions(&self) -> DescribeChcDeniedActionsCall {
         DescribeChcDeniedActionsCall::new(&self.handle)
     }
-    /// Calls `DescribeChcHosts`.
+    /// Calls `DescribeChcHosts`; the answer is a [`DescribeChcHostsResponse`].
     ///
     /// Each answer holds one page of `ChcHostSet`; [`into_paginator`](DescribeChcHostsCall::into_paginator) reads them all.
     ///
@@ -242,7 +242,7 @@ impl Client {
     pub fn describe_chc_hosts(&self) -> DescribeChcHostsCall {
         DescribeChcHostsCall::new(&self.handle)
     }
-    /// Calls `DescribeDisasterRecoverGroupQuota`.
+    /// Calls `DescribeDisasterRecoverGroupQuota`; the answer is a [`DescribeDisasterRecoverGroupQuotaResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cvm&Version=2017-03-12&Action=DescribeDisasterRecoverGroupQuota)
     #[inline]
@@ -251,7 +251,7 @@ impl Client {
     ) -> DescribeDisasterRecoverGroupQuotaCall {
         DescribeDisasterRecoverGroupQuotaCall::new(&self.handle)
     }
-    /// Calls `DescribeDisasterRecoverGroups`.
+    /// Calls `DescribeDisasterRecoverGroups`; the answer is a [`DescribeDisasterRecoverGroupsResponse`].
     ///
     /// Each answer holds one page of `DisasterRecoverGroupSet`; [`into_paginator`](DescribeDisasterRecoverGroupsCall::into_paginator) reads them all.
     ///
@@ -260,7 +260,7 @@ impl Client {
     pub fn describe_disaster_recover_groups(&self) -> DescribeDisasterRecoverGroupsCall {
         DescribeDisasterRecoverGroupsCall::new(&self.handle)
     }
-    /// Calls `DescribeHosts`.
+    /// Calls `DescribeHosts`; the answer is a [`DescribeHostsResponse`].
     ///
     /// Each answer holds one page of `HostSet`; [`into_paginator`](DescribeHostsCall::into_paginator) reads them all.
     ///
@@ -269,7 +269,7 @@ impl Client {
     pub fn describe_hosts(&self) -> DescribeHostsCall {
         DescribeHostsCall::new(&self.handle)
     }
-    /// Calls `DescribeHpcClusters`.
+    /// Calls `DescribeHpcClusters`; the answer is a [`DescribeHpcClustersResponse`].
     ///
     /// Each answer holds one page of `HpcClusterSet`; [`into_paginator`](DescribeHpcClustersCall::into_paginator) reads them all.
     ///
@@ -278,21 +278,21 @@ impl Client {
     pub fn describe_hpc_clusters(&self) -> DescribeHpcClustersCall {
         DescribeHpcClustersCall::new(&self.handle)
     }
-    /// Calls `DescribeImageFromFamily`.
+    /// Calls `DescribeImageFromFamily`; the answer is a [`DescribeImageFromFamilyResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cvm&Version=2017-03-12&Action=DescribeImageFromFamily)
     #[inline]
     pub fn describe_image_from_family(&self) -> DescribeImageFromFamilyCall {
         DescribeImageFromFamilyCall::new(&self.handle)
     }
-    /// Calls `DescribeImageQuota`.
+    /// Calls `DescribeImageQuota`; the answer is a [`DescribeImageQuotaResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cvm&Version=2017-03-12&Action=DescribeImageQuota)
     #[inline]
     pub fn describe_image_quota(&self) -> DescribeImageQuotaCall {
         DescribeImageQuotaCall::new(&self.handle)
     }
-    /// Calls `DescribeImageSharePermission`.
+    /// Calls `DescribeImageSharePermission`; the answer is a [`DescribeImageSharePermissionResponse`].
     ///
     /// Required: `ImageId`.
     ///
@@ -301,7 +301,7 @@ impl Client {
     pub fn describe_image_share_permission(&self) -> DescribeImageSharePermissionCall {
         DescribeImageSharePermissionCall::new(&self.handle)
     }
-    /// Calls `DescribeImages`.
+    /// Calls `DescribeImages`; the answer is a [`DescribeImagesResponse`].
     ///
     /// Each answer holds one page of `ImageSet`; [`into_paginator`](DescribeImagesCall::into_paginator) reads them all.
     ///
@@ -310,21 +310,21 @@ impl Client {
     pub fn describe_images(&self) -> DescribeImagesCall {
         DescribeImagesCall::new(&self.handle)
     }
-    /// Calls `DescribeImportImageOs`.
+    /// Calls `DescribeImportImageOs`; the answer is a [`DescribeImportImageOsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cvm&Version=2017-03-12&Action=DescribeImportImageOs)
     #[inline]
     pub fn describe_import_image_os(&self) -> DescribeImportImageOsCall {
         DescribeImportImageOsCall::new(&self.handle)
     }
-    /// Calls `DescribeInstanceFamilyConfigs`.
+    /// Calls `DescribeInstanceFamilyConfigs`; the answer is a [`DescribeInstanceFamilyConfigsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cvm&Version=2017-03-12&Action=DescribeInstanceFamilyConfigs)
     #[inline]
     pub fn describe_instance_family_configs(&self) -> DescribeInstanceFamilyConfigsCall {
         DescribeInstanceFamilyConfigsCall::new(&self.handle)
     }
-    /// Calls `DescribeInstanceInternetBandwidthConfigs`.
+    /// Calls `DescribeInstanceInternetBandwidthConfigs`; the answer is a [`DescribeInstanceInternetBandwidthConfigsResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -335,14 +335,14 @@ impl Client {
     ) -> DescribeInstanceInternetBandwidthConfigsCall {
         DescribeInstanceInternetBandwidthConfigsCall::new(&self.handle)
     }
-    /// Calls `DescribeInstanceTypeConfigs`.
+    /// Calls `DescribeInstanceTypeConfigs`; the answer is a [`DescribeInstanceTypeConfigsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cvm&Version=2017-03-12&Action=DescribeInstanceTypeConfigs)
     #[inline]
     pub fn describe_instance_type_configs(&self) -> DescribeInstanceTypeConfigsCall {
         DescribeInstanceTypeConfigsCall::new(&self.handle)
     }
-    /// Calls `DescribeInstanceVncUrl`.
+    /// Calls `DescribeInstanceVncUrl`; the answer is a [`DescribeInstanceVncUrlResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -351,7 +351,7 @@ impl Client {
     pub fn describe_instance_vnc_url(&self) -> DescribeInstanceVncUrlCall {
         DescribeInstanceVncUrlCall::new(&self.handle)
     }
-    /// Calls `DescribeInstances`.
+    /// Calls `DescribeInstances`; the answer is a [`DescribeInstancesResponse`].
     ///
     /// Each answer holds one page of `InstanceSet`; [`into_paginator`](DescribeInstancesCall::into_paginator) reads them all.
     ///
@@ -360,14 +360,14 @@ impl Client {
     pub fn describe_instances(&self) -> DescribeInstancesCall {
         DescribeInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribeInstancesActionTimer`.
+    /// Calls `DescribeInstancesActionTimer`; the answer is a [`DescribeInstancesActionTimerResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cvm&Version=2017-03-12&Action=DescribeInstancesActionTimer)
     #[inline]
     pub fn describe_instances_action_timer(&self) -> DescribeInstancesActionTimerCall {
         DescribeInstancesActionTimerCall::new(&self.handle)
     }
-    /// Calls `DescribeInstancesAttributes`.
+    /// Calls `DescribeInstancesAttributes`; the answer is a [`DescribeInstancesAttributesResponse`].
     ///
     /// Required: `Attributes`, `InstanceIds`.
     ///
@@ -376,7 +376,7 @@ impl Client {
     pub fn describe_instances_attributes(&self) -> DescribeInstancesAttributesCall {
         DescribeInstancesAttributesCall::new(&self.handle)
     }
-    /// Calls `DescribeInstancesModification`.
+    /// Calls `DescribeInstancesModification`; the answer is a [`DescribeInstancesModificationResponse`].
     ///
     /// Required: `InstanceIds`.
     ///
@@ -385,7 +385,7 @@ impl Client {
     pub fn describe_instances_modification(&self) -> DescribeInstancesModificationCall {
         DescribeInstancesModificationCall::new(&self.handle)
     }
-    /// Calls `DescribeInstancesOperationLimit`.
+    /// Calls `DescribeInstancesOperationLimit`; the answer is a [`DescribeInstancesOperationLimitResponse`].
     ///
     /// Required: `InstanceIds`, `Operation`.
     ///
@@ -396,7 +396,7 @@ impl Client {
     ) -> DescribeInstancesOperationLimitCall {
         DescribeInstancesOperationLimitCall::new(&self.handle)
     }
-    /// Calls `DescribeInstancesStatus`.
+    /// Calls `DescribeInstancesStatus`; the answer is a [`DescribeInstancesStatusResponse`].
     ///
     /// Each answer holds one page of `InstanceStatusSet`; [`into_paginator`](DescribeInstancesStatusCall::into_paginator) reads them all.
     ///
@@ -405,7 +405,7 @@ impl Client {
     pub fn describe_instances_status(&self) -> DescribeInstancesStatusCall {
         DescribeInstancesStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeInternetChargeTypeConfigs`.
+    /// Calls `DescribeInternetChargeTypeConfigs`; the answer is a [`DescribeInternetChargeTypeConfigsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cvm&Version=2017-03-12&Action=DescribeInternetChargeTypeConfigs)
     #[inline]
@@ -414,7 +414,7 @@ impl Client {
     ) -> DescribeInternetChargeTypeConfigsCall {
         DescribeInternetChargeTypeConfigsCall::new(&self.handle)
     }
-    /// Calls `DescribeKeyPairs`.
+    /// Calls `DescribeKeyPairs`; the answer is a [`DescribeKeyPairsResponse`].
     ///
     /// Each answer holds one page of `KeyPairSet`; [`into_paginator`](DescribeKeyPairsCall::into_paginator) reads them all.
     ///
@@ -423,7 +423,7 @@ impl Client {
     pub fn describe_key_pairs(&self) -> DescribeKeyPairsCall {
         DescribeKeyPairsCall::new(&self.handle)
     }
-    /// Calls `DescribeLaunchTemplateVersions`.
+    /// Calls `DescribeLaunchTemplateVersions`; the answer is a [`DescribeLaunchTemplateVersionsResponse`].
     ///
     /// Required: `LaunchTemplateId`.
     ///
@@ -436,7 +436,7 @@ impl Client {
     ) -> DescribeLaunchTemplateVersionsCall {
         DescribeLaunchTemplateVersionsCall::new(&self.handle)
     }
-    /// Calls `DescribeLaunchTemplates`.
+    /// Calls `DescribeLaunchTemplates`; the answer is a [`DescribeLaunchTemplatesResponse`].
     ///
     /// Each answer holds one page of `LaunchTemplateSet`; [`into_paginator`](DescribeLaunchTemplatesCall::into_paginator) reads them all.
     ///
@@ -445,14 +445,14 @@ impl Client {
     pub fn describe_launch_templates(&self) -> DescribeLaunchTemplatesCall {
         DescribeLaunchTemplatesCall::new(&self.handle)
     }
-    /// Calls `DescribeRegions`.
+    /// Calls `DescribeRegions`; the answer is a [`DescribeRegionsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cvm&Version=2017-03-12&Action=DescribeRegions)
     #[inline]
     pub fn describe_regions(&self) -> DescribeRegionsCall {
         DescribeRegionsCall::new(&self.handle)
     }
-    /// Calls `DescribeResourcePoolPackInstances`.
+    /// Calls `DescribeResourcePoolPackInstances`; the answer is a [`DescribeResourcePoolPackInstancesResponse`].
     ///
     /// Required: `DedicatedResourcePackIds`.
     ///
@@ -463,7 +463,7 @@ impl Client {
     ) -> DescribeResourcePoolPackInstancesCall {
         DescribeResourcePoolPackInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribeResourcePoolPackTypeConfigs`.
+    /// Calls `DescribeResourcePoolPackTypeConfigs`; the answer is a [`DescribeResourcePoolPackTypeConfigsResponse`].
     ///
     /// Required: `Filters`.
     ///
@@ -474,14 +474,14 @@ impl Client {
     ) -> DescribeResourcePoolPackTypeConfigsCall {
         DescribeResourcePoolPackTypeConfigsCall::new(&self.handle)
     }
-    /// Calls `DescribeResourcePoolPacks`.
+    /// Calls `DescribeResourcePoolPacks`; the answer is a [`DescribeResourcePoolPacksResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cvm&Version=2017-03-12&Action=DescribeResourcePoolPacks)
     #[inline]
     pub fn describe_resource_pool_packs(&self) -> DescribeResourcePoolPacksCall {
         DescribeResourcePoolPacksCall::new(&self.handle)
     }
-    /// Calls `DescribeTaskInfo`.
+    /// Calls `DescribeTaskInfo`; the answer is a [`DescribeTaskInfoResponse`].
     ///
     /// Required: `Limit`, `Offset`.
     ///
@@ -492,7 +492,7 @@ impl Client {
     pub fn describe_task_info(&self) -> DescribeTaskInfoCall {
         DescribeTaskInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeZoneInstanceConfigInfos`.
+    /// Calls `DescribeZoneInstanceConfigInfos`; the answer is a [`DescribeZoneInstanceConfigInfosResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cvm&Version=2017-03-12&Action=DescribeZoneInstanceConfigInfos)
     #[inline]
@@ -501,14 +501,14 @@ impl Client {
     ) -> DescribeZoneInstanceConfigInfosCall {
         DescribeZoneInstanceConfigInfosCall::new(&self.handle)
     }
-    /// Calls `DescribeZones`.
+    /// Calls `DescribeZones`; the answer is a [`DescribeZonesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cvm&Version=2017-03-12&Action=DescribeZones)
     #[inline]
     pub fn describe_zones(&self) -> DescribeZonesCall {
         DescribeZonesCall::new(&self.handle)
     }
-    /// Calls `DisassociateInstancesKeyPairs`.
+    /// Calls `DisassociateInstancesKeyPairs`; the answer is a [`DisassociateInstancesKeyPairsResponse`].
     ///
     /// Required: `InstanceIds`, `KeyIds`.
     ///
@@ -517,7 +517,7 @@ impl Client {
     pub fn disassociate_instances_key_pairs(&self) -> DisassociateInstancesKeyPairsCall {
         DisassociateInstancesKeyPairsCall::new(&self.handle)
     }
-    /// Calls `DisassociateSecurityGroups`.
+    /// Calls `DisassociateSecurityGroups`; the answer is a [`DisassociateSecurityGroupsResponse`].
     ///
     /// Required: `SecurityGroupIds`, `InstanceIds`.
     ///
@@ -526,7 +526,7 @@ impl Client {
     pub fn disassociate_security_groups(&self) -> DisassociateSecurityGroupsCall {
         DisassociateSecurityGroupsCall::new(&self.handle)
     }
-    /// Calls `EnterRescueMode`.
+    /// Calls `EnterRescueMode`; the answer is a [`EnterRescueModeResponse`].
     ///
     /// Required: `InstanceId`, `Password`.
     ///
@@ -535,7 +535,7 @@ impl Client {
     pub fn enter_rescue_mode(&self) -> EnterRescueModeCall {
         EnterRescueModeCall::new(&self.handle)
     }
-    /// Calls `ExitRescueMode`.
+    /// Calls `ExitRescueMode`; the answer is a [`ExitRescueModeResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -544,7 +544,7 @@ impl Client {
     pub fn exit_rescue_mode(&self) -> ExitRescueModeCall {
         ExitRescueModeCall::new(&self.handle)
     }
-    /// Calls `ExportImages`.
+    /// Calls `ExportImages`; the answer is a [`ExportImagesResponse`].
     ///
     /// Required: `BucketName`.
     ///
@@ -553,7 +553,7 @@ impl Client {
     pub fn export_images(&self) -> ExportImagesCall {
         ExportImagesCall::new(&self.handle)
     }
-    /// Calls `ImportImage`.
+    /// Calls `ImportImage`; the answer is a [`ImportImageResponse`].
     ///
     /// Required: `Architecture`, `OsType`, `OsVersion`, `ImageUrl`, `ImageName`.
     ///
@@ -562,7 +562,7 @@ impl Client {
     pub fn import_image(&self) -> ImportImageCall {
         ImportImageCall::new(&self.handle)
     }
-    /// Calls `ImportInstancesActionTimer`.
+    /// Calls `ImportInstancesActionTimer`; the answer is a [`ImportInstancesActionTimerResponse`].
     ///
     /// Required: `InstanceIds`, `ActionTimer`.
     ///
@@ -571,7 +571,7 @@ impl Client {
     pub fn import_instances_action_timer(&self) -> ImportInstancesActionTimerCall {
         ImportInstancesActionTimerCall::new(&self.handle)
     }
-    /// Calls `ImportKeyPair`.
+    /// Calls `ImportKeyPair`; the answer is a [`ImportKeyPairResponse`].
     ///
     /// Required: `KeyName`, `ProjectId`, `PublicKey`.
     ///
@@ -580,7 +580,7 @@ impl Client {
     pub fn import_key_pair(&self) -> ImportKeyPairCall {
         ImportKeyPairCall::new(&self.handle)
     }
-    /// Calls `InquirePricePurchaseResourcePoolPacks`.
+    /// Calls `InquirePricePurchaseResourcePoolPacks`; the answer is a [`InquirePricePurchaseResourcePoolPacksResponse`].
     ///
     /// Required: `Zone`, `InstanceType`, `InstanceCount`, `Period`.
     ///
@@ -591,7 +591,7 @@ impl Client {
     ) -> InquirePricePurchaseResourcePoolPacksCall {
         InquirePricePurchaseResourcePoolPacksCall::new(&self.handle)
     }
-    /// Calls `InquiryPriceModifyInstancesChargeType`.
+    /// Calls `InquiryPriceModifyInstancesChargeType`; the answer is a [`InquiryPriceModifyInstancesChargeTypeResponse`].
     ///
     /// Required: `InstanceIds`, `InstanceChargeType`.
     ///
@@ -602,7 +602,7 @@ impl Client {
     ) -> InquiryPriceModifyInstancesChargeTypeCall {
         InquiryPriceModifyInstancesChargeTypeCall::new(&self.handle)
     }
-    /// Calls `InquiryPriceRenewHosts`.
+    /// Calls `InquiryPriceRenewHosts`; the answer is a [`InquiryPriceRenewHostsResponse`].
     ///
     /// Required: `HostIds`, `HostChargePrepaid`.
     ///
@@ -611,7 +611,7 @@ impl Client {
     pub fn inquiry_price_renew_hosts(&self) -> InquiryPriceRenewHostsCall {
         InquiryPriceRenewHostsCall::new(&self.handle)
     }
-    /// Calls `InquiryPriceRenewInstances`.
+    /// Calls `InquiryPriceRenewInstances`; the answer is a [`InquiryPriceRenewInstancesResponse`].
     ///
     /// Required: `InstanceIds`, `InstanceChargePrepaid`.
     ///
@@ -620,7 +620,7 @@ impl Client {
     pub fn inquiry_price_renew_instances(&self) -> InquiryPriceRenewInstancesCall {
         InquiryPriceRenewInstancesCall::new(&self.handle)
     }
-    /// Calls `InquiryPriceResetInstance`.
+    /// Calls `InquiryPriceResetInstance`; the answer is a [`InquiryPriceResetInstanceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -629,7 +629,7 @@ impl Client {
     pub fn inquiry_price_reset_instance(&self) -> InquiryPriceResetInstanceCall {
         InquiryPriceResetInstanceCall::new(&self.handle)
     }
-    /// Calls `InquiryPriceResetInstancesInternetMaxBandwidth`.
+    /// Calls `InquiryPriceResetInstancesInternetMaxBandwidth`; the answer is a [`InquiryPriceResetInstancesInternetMaxBandwidthResponse`].
     ///
     /// Required: `InstanceIds`, `InternetAccessible`.
     ///
@@ -640,7 +640,7 @@ impl Client {
     ) -> InquiryPriceResetInstancesInternetMaxBandwidthCall {
         InquiryPriceResetInstancesInternetMaxBandwidthCall::new(&self.handle)
     }
-    /// Calls `InquiryPriceResetInstancesType`.
+    /// Calls `InquiryPriceResetInstancesType`; the answer is a [`InquiryPriceResetInstancesTypeResponse`].
     ///
     /// Required: `InstanceIds`, `InstanceType`.
     ///
@@ -651,7 +651,7 @@ impl Client {
     ) -> InquiryPriceResetInstancesTypeCall {
         InquiryPriceResetInstancesTypeCall::new(&self.handle)
     }
-    /// Calls `InquiryPriceResizeInstanceDisks`.
+    /// Calls `InquiryPriceResizeInstanceDisks`; the answer is a [`InquiryPriceResizeInstanceDisksResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -662,7 +662,7 @@ impl Client {
     ) -> InquiryPriceResizeInstanceDisksCall {
         InquiryPriceResizeInstanceDisksCall::new(&self.handle)
     }
-    /// Calls `InquiryPriceRunInstances`.
+    /// Calls `InquiryPriceRunInstances`; the answer is a [`InquiryPriceRunInstancesResponse`].
     ///
     /// Required: `Placement`, `ImageId`. Automatic retries: safe only with a `ClientToken` set; without one, none once the request may have reached the service.
     ///
@@ -671,7 +671,7 @@ impl Client {
     pub fn inquiry_price_run_instances(&self) -> InquiryPriceRunInstancesCall {
         InquiryPriceRunInstancesCall::new(&self.handle)
     }
-    /// Calls `InquiryPriceTerminateInstances`.
+    /// Calls `InquiryPriceTerminateInstances`; the answer is a [`InquiryPriceTerminateInstancesResponse`].
     ///
     /// Required: `InstanceIds`.
     ///
@@ -682,7 +682,7 @@ impl Client {
     ) -> InquiryPriceTerminateInstancesCall {
         InquiryPriceTerminateInstancesCall::new(&self.handle)
     }
-    /// Calls `ModifyChcAttribute`.
+    /// Calls `ModifyChcAttribute`; the answer is a [`ModifyChcAttributeResponse`].
     ///
     /// Required: `ChcIds`.
     ///
@@ -691,7 +691,7 @@ impl Client {
     pub fn modify_chc_attribute(&self) -> ModifyChcAttributeCall {
         ModifyChcAttributeCall::new(&self.handle)
     }
-    /// Calls `ModifyChcNetworkMode`.
+    /// Calls `ModifyChcNetworkMode`; the answer is a [`ModifyChcNetworkModeResponse`].
     ///
     /// Required: `ChcIds`, `NetworkMode`.
     ///
@@ -700,7 +700,7 @@ impl Client {
     pub fn modify_chc_network_mode(&self) -> ModifyChcNetworkModeCall {
         ModifyChcNetworkModeCall::new(&self.handle)
     }
-    /// Calls `ModifyDisasterRecoverGroupAttribute`.
+    /// Calls `ModifyDisasterRecoverGroupAttribute`; the answer is a [`ModifyDisasterRecoverGroupAttributeResponse`].
     ///
     /// Required: `DisasterRecoverGroupId`, `Name`.
     ///
@@ -711,7 +711,7 @@ impl Client {
     ) -> ModifyDisasterRecoverGroupAttributeCall {
         ModifyDisasterRecoverGroupAttributeCall::new(&self.handle)
     }
-    /// Calls `ModifyHostsAttribute`.
+    /// Calls `ModifyHostsAttribute`; the answer is a [`ModifyHostsAttributeResponse`].
     ///
     /// Required: `HostIds`.
     ///
@@ -720,7 +720,7 @@ impl Client {
     pub fn modify_hosts_attribute(&self) -> ModifyHostsAttributeCall {
         ModifyHostsAttributeCall::new(&self.handle)
     }
-    /// Calls `ModifyHpcClusterAttribute`.
+    /// Calls `ModifyHpcClusterAttribute`; the answer is a [`ModifyHpcClusterAttributeResponse`].
     ///
     /// Required: `HpcClusterId`.
     ///
@@ -729,7 +729,7 @@ impl Client {
     pub fn modify_hpc_cluster_attribute(&self) -> ModifyHpcClusterAttributeCall {
         ModifyHpcClusterAttributeCall::new(&self.handle)
     }
-    /// Calls `ModifyImageAttribute`.
+    /// Calls `ModifyImageAttribute`; the answer is a [`ModifyImageAttributeResponse`].
     ///
     /// Required: `ImageId`.
     ///
@@ -738,7 +738,7 @@ impl Client {
     pub fn modify_image_attribute(&self) -> ModifyImageAttributeCall {
         ModifyImageAttributeCall::new(&self.handle)
     }
-    /// Calls `ModifyImageSharePermission`.
+    /// Calls `ModifyImageSharePermission`; the answer is a [`ModifyImageSharePermissionResponse`].
     ///
     /// Required: `ImageId`, `AccountIds`, `Permission`.
     ///
@@ -747,7 +747,7 @@ impl Client {
     pub fn modify_image_share_permission(&self) -> ModifyImageSharePermissionCall {
         ModifyImageSharePermissionCall::new(&self.handle)
     }
-    /// Calls `ModifyInstanceDiskType`.
+    /// Calls `ModifyInstanceDiskType`; the answer is a [`ModifyInstanceDiskTypeResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -756,7 +756,7 @@ impl Client {
     pub fn modify_instance_disk_type(&self) -> ModifyInstanceDiskTypeCall {
         ModifyInstanceDiskTypeCall::new(&self.handle)
     }
-    /// Calls `ModifyInstancesAttribute`.
+    /// Calls `ModifyInstancesAttribute`; the answer is a [`ModifyInstancesAttributeResponse`].
     ///
     /// Required: `InstanceIds`.
     ///
@@ -765,7 +765,7 @@ impl Client {
     pub fn modify_instances_attribute(&self) -> ModifyInstancesAttributeCall {
         ModifyInstancesAttributeCall::new(&self.handle)
     }
-    /// Calls `ModifyInstancesChargeType`.
+    /// Calls `ModifyInstancesChargeType`; the answer is a [`ModifyInstancesChargeTypeResponse`].
     ///
     /// Required: `InstanceIds`, `InstanceChargeType`.
     ///
@@ -774,7 +774,7 @@ impl Client {
     pub fn modify_instances_charge_type(&self) -> ModifyInstancesChargeTypeCall {
         ModifyInstancesChargeTypeCall::new(&self.handle)
     }
-    /// Calls `ModifyInstancesDisasterRecoverGroup`.
+    /// Calls `ModifyInstancesDisasterRecoverGroup`; the answer is a [`ModifyInstancesDisasterRecoverGroupResponse`].
     ///
     /// Required: `InstanceIds`.
     ///
@@ -785,7 +785,7 @@ impl Client {
     ) -> ModifyInstancesDisasterRecoverGroupCall {
         ModifyInstancesDisasterRecoverGroupCall::new(&self.handle)
     }
-    /// Calls `ModifyInstancesProject`.
+    /// Calls `ModifyInstancesProject`; the answer is a [`ModifyInstancesProjectResponse`].
     ///
     /// Required: `InstanceIds`, `ProjectId`.
     ///
@@ -794,7 +794,7 @@ impl Client {
     pub fn modify_instances_project(&self) -> ModifyInstancesProjectCall {
         ModifyInstancesProjectCall::new(&self.handle)
     }
-    /// Calls `ModifyInstancesRenewFlag`.
+    /// Calls `ModifyInstancesRenewFlag`; the answer is a [`ModifyInstancesRenewFlagResponse`].
     ///
     /// Required: `InstanceIds`, `RenewFlag`.
     ///
@@ -803,7 +803,7 @@ impl Client {
     pub fn modify_instances_renew_flag(&self) -> ModifyInstancesRenewFlagCall {
         ModifyInstancesRenewFlagCall::new(&self.handle)
     }
-    /// Calls `ModifyInstancesVpcAttribute`.
+    /// Calls `ModifyInstancesVpcAttribute`; the answer is a [`ModifyInstancesVpcAttributeResponse`].
     ///
     /// Required: `InstanceIds`, `VirtualPrivateCloud`.
     ///
@@ -812,7 +812,7 @@ impl Client {
     pub fn modify_instances_vpc_attribute(&self) -> ModifyInstancesVpcAttributeCall {
         ModifyInstancesVpcAttributeCall::new(&self.handle)
     }
-    /// Calls `ModifyKeyPairAttribute`.
+    /// Calls `ModifyKeyPairAttribute`; the answer is a [`ModifyKeyPairAttributeResponse`].
     ///
     /// Required: `KeyId`.
     ///
@@ -821,7 +821,7 @@ impl Client {
     pub fn modify_key_pair_attribute(&self) -> ModifyKeyPairAttributeCall {
         ModifyKeyPairAttributeCall::new(&self.handle)
     }
-    /// Calls `ModifyLaunchTemplateDefaultVersion`.
+    /// Calls `ModifyLaunchTemplateDefaultVersion`; the answer is a [`ModifyLaunchTemplateDefaultVersionResponse`].
     ///
     /// Required: `LaunchTemplateId`, `DefaultVersion`.
     ///
@@ -832,7 +832,7 @@ impl Client {
     ) -> ModifyLaunchTemplateDefaultVersionCall {
         ModifyLaunchTemplateDefaultVersionCall::new(&self.handle)
     }
-    /// Calls `ProgramFpgaImage`.
+    /// Calls `ProgramFpgaImage`; the answer is a [`ProgramFpgaImageResponse`].
     ///
     /// Required: `InstanceId`, `FPGAUrl`.
     ///
@@ -841,7 +841,7 @@ impl Client {
     pub fn program_fpga_image(&self) -> ProgramFpgaImageCall {
         ProgramFpgaImageCall::new(&self.handle)
     }
-    /// Calls `PurchaseResourcePoolPacks`.
+    /// Calls `PurchaseResourcePoolPacks`; the answer is a [`PurchaseResourcePoolPacksResponse`].
     ///
     /// Required: `Zone`, `InstanceType`, `InstanceCount`, `Period`.
     ///
@@ -850,7 +850,7 @@ impl Client {
     pub fn purchase_resource_pool_packs(&self) -> PurchaseResourcePoolPacksCall {
         PurchaseResourcePoolPacksCall::new(&self.handle)
     }
-    /// Calls `RebootInstances`.
+    /// Calls `RebootInstances`; the answer is a [`RebootInstancesResponse`].
     ///
     /// Required: `InstanceIds`.
     ///
@@ -859,7 +859,7 @@ impl Client {
     pub fn reboot_instances(&self) -> RebootInstancesCall {
         RebootInstancesCall::new(&self.handle)
     }
-    /// Calls `RemoveChcAssistVpc`.
+    /// Calls `RemoveChcAssistVpc`; the answer is a [`RemoveChcAssistVpcResponse`].
     ///
     /// Required: `ChcIds`.
     ///
@@ -868,7 +868,7 @@ impl Client {
     pub fn remove_chc_assist_vpc(&self) -> RemoveChcAssistVpcCall {
         RemoveChcAssistVpcCall::new(&self.handle)
     }
-    /// Calls `RemoveChcDeployVpc`.
+    /// Calls `RemoveChcDeployVpc`; the answer is a [`RemoveChcDeployVpcResponse`].
     ///
     /// Required: `ChcIds`.
     ///
@@ -877,7 +877,7 @@ impl Client {
     pub fn remove_chc_deploy_vpc(&self) -> RemoveChcDeployVpcCall {
         RemoveChcDeployVpcCall::new(&self.handle)
     }
-    /// Calls `RenewHosts`.
+    /// Calls `RenewHosts`; the answer is a [`RenewHostsResponse`].
     ///
     /// Required: `HostIds`, `HostChargePrepaid`.
     ///
@@ -886,7 +886,7 @@ impl Client {
     pub fn renew_hosts(&self) -> RenewHostsCall {
         RenewHostsCall::new(&self.handle)
     }
-    /// Calls `RenewInstances`.
+    /// Calls `RenewInstances`; the answer is a [`RenewInstancesResponse`].
     ///
     /// Required: `InstanceIds`.
     ///
@@ -895,7 +895,7 @@ impl Client {
     pub fn renew_instances(&self) -> RenewInstancesCall {
         RenewInstancesCall::new(&self.handle)
     }
-    /// Calls `RepairTaskControl`.
+    /// Calls `RepairTaskControl`; the answer is a [`RepairTaskControlResponse`].
     ///
     /// Required: `Product`, `InstanceIds`, `TaskId`, `Operate`.
     ///
@@ -904,7 +904,7 @@ impl Client {
     pub fn repair_task_control(&self) -> RepairTaskControlCall {
         RepairTaskControlCall::new(&self.handle)
     }
-    /// Calls `ResetInstance`.
+    /// Calls `ResetInstance`; the answer is a [`ResetInstanceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -913,7 +913,7 @@ impl Client {
     pub fn reset_instance(&self) -> ResetInstanceCall {
         ResetInstanceCall::new(&self.handle)
     }
-    /// Calls `ResetInstancesInternetMaxBandwidth`.
+    /// Calls `ResetInstancesInternetMaxBandwidth`; the answer is a [`ResetInstancesInternetMaxBandwidthResponse`].
     ///
     /// Required: `InstanceIds`, `InternetAccessible`.
     ///
@@ -924,7 +924,7 @@ impl Client {
     ) -> ResetInstancesInternetMaxBandwidthCall {
         ResetInstancesInternetMaxBandwidthCall::new(&self.handle)
     }
-    /// Calls `ResetInstancesPassword`.
+    /// Calls `ResetInstancesPassword`; the answer is a [`ResetInstancesPasswordResponse`].
     ///
     /// Required: `InstanceIds`, `Password`.
     ///
@@ -933,7 +933,7 @@ impl Client {
     pub fn reset_instances_password(&self) -> ResetInstancesPasswordCall {
         ResetInstancesPasswordCall::new(&self.handle)
     }
-    /// Calls `ResetInstancesType`.
+    /// Calls `ResetInstancesType`; the answer is a [`ResetInstancesTypeResponse`].
     ///
     /// Required: `InstanceIds`, `InstanceType`.
     ///
@@ -942,7 +942,7 @@ impl Client {
     pub fn reset_instances_type(&self) -> ResetInstancesTypeCall {
         ResetInstancesTypeCall::new(&self.handle)
     }
-    /// Calls `ResizeInstanceDisks`.
+    /// Calls `ResizeInstanceDisks`; the answer is a [`ResizeInstanceDisksResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -951,7 +951,7 @@ impl Client {
     pub fn resize_instance_disks(&self) -> ResizeInstanceDisksCall {
         ResizeInstanceDisksCall::new(&self.handle)
     }
-    /// Calls `RunInstances`.
+    /// Calls `RunInstances`; the answer is a [`RunInstancesResponse`].
     ///
     /// Automatic retries: safe only with a `ClientToken` set; without one, none once the request may have reached the service.
     ///
@@ -960,7 +960,7 @@ impl Client {
     pub fn run_instances(&self) -> RunInstancesCall {
         RunInstancesCall::new(&self.handle)
     }
-    /// Calls `StartInstances`.
+    /// Calls `StartInstances`; the answer is a [`StartInstancesResponse`].
     ///
     /// Required: `InstanceIds`.
     ///
@@ -969,7 +969,7 @@ impl Client {
     pub fn start_instances(&self) -> StartInstancesCall {
         StartInstancesCall::new(&self.handle)
     }
-    /// Calls `StopInstances`.
+    /// Calls `StopInstances`; the answer is a [`StopInstancesResponse`].
     ///
     /// Required: `InstanceIds`.
     ///
@@ -978,7 +978,7 @@ impl Client {
     pub fn stop_instances(&self) -> StopInstancesCall {
         StopInstancesCall::new(&self.handle)
     }
-    /// Calls `SyncImages`.
+    /// Calls `SyncImages`; the answer is a [`SyncImagesResponse`].
     ///
     /// Required: `ImageIds`, `DestinationRegions`.
     ///
@@ -987,7 +987,7 @@ impl Client {
     pub fn sync_images(&self) -> SyncImagesCall {
         SyncImagesCall::new(&self.handle)
     }
-    /// Calls `TerminateInstances`.
+    /// Calls `TerminateInstances`; the answer is a [`TerminateInstancesResponse`].
     ///
     /// Required: `InstanceIds`.
     ///
@@ -996,7 +996,7 @@ impl Client {
     pub fn terminate_instances(&self) -> TerminateInstancesCall {
         TerminateInstancesCall::new(&self.handle)
     }
-    /// Calls `TerminateResourcePoolPacks`.
+    /// Calls `TerminateResourcePoolPacks`; the answer is a [`TerminateResourcePoolPacksResponse`].
     ///
     /// Required: `DedicatedResourcePackIds`.
     ///
@@ -2384,7 +2384,6 @@ rt::action!(
     DescribeDisasterRecoverGroupQuotaCall, DescribeDisasterRecoverGroupQuotaResponse,
     Error, idempotent
 );
-impl<T> DescribeDisasterRecoverGroupQuotaCall<T> {}
 /// The answer of [`Client::describe_disaster_recover_group_quota`] (`DescribeDisasterRecoverGroupQuota`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -2552,7 +2551,6 @@ rt::action!(
     DescribeImageQuota, DescribeImageQuotaRequest, DescribeImageQuotaCall,
     DescribeImageQuotaResponse, Error, idempotent
 );
-impl<T> DescribeImageQuotaCall<T> {}
 /// The answer of [`Client::describe_image_quota`] (`DescribeImageQuota`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -2627,7 +2625,6 @@ rt::action!(
     DescribeImportImageOs, DescribeImportImageOsRequest, DescribeImportImageOsCall,
     DescribeImportImageOsResponse, Error, idempotent
 );
-impl<T> DescribeImportImageOsCall<T> {}
 /// The answer of [`Client::describe_import_image_os`] (`DescribeImportImageOs`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -2644,7 +2641,6 @@ rt::action!(
     DescribeInstanceFamilyConfigsCall, DescribeInstanceFamilyConfigsResponse, Error,
     idempotent
 );
-impl<T> DescribeInstanceFamilyConfigsCall<T> {}
 /// The answer of [`Client::describe_instance_family_configs`] (`DescribeInstanceFamilyConfigs`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -2877,7 +2873,6 @@ rt::action!(
     DescribeInternetChargeTypeConfigsCall, DescribeInternetChargeTypeConfigsResponse,
     Error, idempotent
 );
-impl<T> DescribeInternetChargeTypeConfigsCall<T> {}
 /// The answer of [`Client::describe_internet_charge_type_configs`] (`DescribeInternetChargeTypeConfigs`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -3021,7 +3016,6 @@ rt::action!(
     DescribeRegions, DescribeRegionsRequest, DescribeRegionsCall,
     DescribeRegionsResponse, Error, idempotent
 );
-impl<T> DescribeRegionsCall<T> {}
 /// The answer of [`Client::describe_regions`] (`DescribeRegions`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -3166,7 +3160,6 @@ rt::action!(
     DescribeZones, DescribeZonesRequest, DescribeZonesCall, DescribeZonesResponse, Error,
     idempotent
 );
-impl<T> DescribeZonesCall<T> {}
 /// The answer of [`Client::describe_zones`] (`DescribeZones`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `AddLoginWhiteLists`.
+    /// Calls `AddLoginWhiteLists`; the answer is a [`AddLoginWhiteListsResponse`].
     ///
     /// Required: `HostLoginWhiteObj`.
     ///
@@ -44,14 +44,14 @@ impl Client {
     pub fn add_login_white_lists(&self) -> AddLoginWhiteListsCall {
         AddLoginWhiteListsCall::new(&self.handle)
     }
-    /// Calls `AddVulIgnoreRule`.
+    /// Calls `AddVulIgnoreRule`; the answer is a [`AddVulIgnoreRuleResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=AddVulIgnoreRule)
     #[inline]
     pub fn add_vul_ignore_rule(&self) -> AddVulIgnoreRuleCall {
         AddVulIgnoreRuleCall::new(&self.handle)
     }
-    /// Calls `ChangeRuleEventsIgnoreStatus`.
+    /// Calls `ChangeRuleEventsIgnoreStatus`; the answer is a [`ChangeRuleEventsIgnoreStatusResponse`].
     ///
     /// Required: `IgnoreStatus`.
     ///
@@ -60,7 +60,7 @@ impl Client {
     pub fn change_rule_events_ignore_status(&self) -> ChangeRuleEventsIgnoreStatusCall {
         ChangeRuleEventsIgnoreStatusCall::new(&self.handle)
     }
-    /// Calls `ChangeStrategyEnableStatus`.
+    /// Calls `ChangeStrategyEnableStatus`; the answer is a [`ChangeStrategyEnableStatusResponse`].
     ///
     /// Required: `StrategyId`, `Status`.
     ///
@@ -69,7 +69,7 @@ impl Client {
     pub fn change_strategy_enable_status(&self) -> ChangeStrategyEnableStatusCall {
         ChangeStrategyEnableStatusCall::new(&self.handle)
     }
-    /// Calls `CheckBashPolicyParams`.
+    /// Calls `CheckBashPolicyParams`; the answer is a [`CheckBashPolicyParamsResponse`].
     ///
     /// Required: `CheckField`.
     ///
@@ -78,7 +78,7 @@ impl Client {
     pub fn check_bash_policy_params(&self) -> CheckBashPolicyParamsCall {
         CheckBashPolicyParamsCall::new(&self.handle)
     }
-    /// Calls `CheckBashRuleParams`.
+    /// Calls `CheckBashRuleParams`; the answer is a [`CheckBashRuleParamsResponse`].
     ///
     /// Required: `CheckField`.
     ///
@@ -87,21 +87,21 @@ impl Client {
     pub fn check_bash_rule_params(&self) -> CheckBashRuleParamsCall {
         CheckBashRuleParamsCall::new(&self.handle)
     }
-    /// Calls `CheckFileTamperRule`.
+    /// Calls `CheckFileTamperRule`; the answer is a [`CheckFileTamperRuleResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=CheckFileTamperRule)
     #[inline]
     pub fn check_file_tamper_rule(&self) -> CheckFileTamperRuleCall {
         CheckFileTamperRuleCall::new(&self.handle)
     }
-    /// Calls `CheckFirstScanBaseline`.
+    /// Calls `CheckFirstScanBaseline`; the answer is a [`CheckFirstScanBaselineResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=CheckFirstScanBaseline)
     #[inline]
     pub fn check_first_scan_baseline(&self) -> CheckFirstScanBaselineCall {
         CheckFirstScanBaselineCall::new(&self.handle)
     }
-    /// Calls `CheckLogKafkaConnectionState`.
+    /// Calls `CheckLogKafkaConnectionState`; the answer is a [`CheckLogKafkaConnectionStateResponse`].
     ///
     /// Required: `AccessType`, `AccessAddr`, `Username`, `HasPwd`, `Pwd`, `KafkaId`, `InsVersion`.
     ///
@@ -110,14 +110,14 @@ impl Client {
     pub fn check_log_kafka_connection_state(&self) -> CheckLogKafkaConnectionStateCall {
         CheckLogKafkaConnectionStateCall::new(&self.handle)
     }
-    /// Calls `ClearLocalStorage`.
+    /// Calls `ClearLocalStorage`; the answer is a [`ClearLocalStorageResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=ClearLocalStorage)
     #[inline]
     pub fn clear_local_storage(&self) -> ClearLocalStorageCall {
         ClearLocalStorageCall::new(&self.handle)
     }
-    /// Calls `CreateBanWhiteList`.
+    /// Calls `CreateBanWhiteList`; the answer is a [`CreateBanWhiteListResponse`].
     ///
     /// Required: `Rules`.
     ///
@@ -126,7 +126,7 @@ impl Client {
     pub fn create_ban_white_list(&self) -> CreateBanWhiteListCall {
         CreateBanWhiteListCall::new(&self.handle)
     }
-    /// Calls `CreateBaselineStrategy`.
+    /// Calls `CreateBaselineStrategy`; the answer is a [`CreateBaselineStrategyResponse`].
     ///
     /// Required: `StrategyName`, `ScanCycle`, `ScanAt`, `CategoryIds`, `IsGlobal`, `MachineType`, `RegionCode`.
     ///
@@ -135,7 +135,7 @@ impl Client {
     pub fn create_baseline_strategy(&self) -> CreateBaselineStrategyCall {
         CreateBaselineStrategyCall::new(&self.handle)
     }
-    /// Calls `CreateBuyBindTask`.
+    /// Calls `CreateBuyBindTask`; the answer is a [`CreateBuyBindTaskResponse`].
     ///
     /// Required: `DealName`, `LicenseType`.
     ///
@@ -144,7 +144,7 @@ impl Client {
     pub fn create_buy_bind_task(&self) -> CreateBuyBindTaskCall {
         CreateBuyBindTaskCall::new(&self.handle)
     }
-    /// Calls `CreateEmergencyVulScan`.
+    /// Calls `CreateEmergencyVulScan`; the answer is a [`CreateEmergencyVulScanResponse`].
     ///
     /// Required: `VulId`.
     ///
@@ -153,7 +153,7 @@ impl Client {
     pub fn create_emergency_vul_scan(&self) -> CreateEmergencyVulScanCall {
         CreateEmergencyVulScanCall::new(&self.handle)
     }
-    /// Calls `CreateIncidentBacktracking`.
+    /// Calls `CreateIncidentBacktracking`; the answer is a [`CreateIncidentBacktrackingResponse`].
     ///
     /// Required: `Quuid`.
     ///
@@ -162,14 +162,14 @@ impl Client {
     pub fn create_incident_backtracking(&self) -> CreateIncidentBacktrackingCall {
         CreateIncidentBacktrackingCall::new(&self.handle)
     }
-    /// Calls `CreateLicenseOrder`.
+    /// Calls `CreateLicenseOrder`; the answer is a [`CreateLicenseOrderResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=CreateLicenseOrder)
     #[inline]
     pub fn create_license_order(&self) -> CreateLicenseOrderCall {
         CreateLicenseOrderCall::new(&self.handle)
     }
-    /// Calls `CreateLogExport`.
+    /// Calls `CreateLogExport`; the answer is a [`CreateLogExportResponse`].
     ///
     /// Required: `Count`, `StartTime`, `EndTime`.
     ///
@@ -178,7 +178,7 @@ impl Client {
     pub fn create_log_export(&self) -> CreateLogExportCall {
         CreateLogExportCall::new(&self.handle)
     }
-    /// Calls `CreateMaliciousRequestWhiteList`.
+    /// Calls `CreateMaliciousRequestWhiteList`; the answer is a [`CreateMaliciousRequestWhiteListResponse`].
     ///
     /// Required: `Domain`.
     ///
@@ -189,7 +189,7 @@ impl Client {
     ) -> CreateMaliciousRequestWhiteListCall {
         CreateMaliciousRequestWhiteListCall::new(&self.handle)
     }
-    /// Calls `CreateMalwareWhiteList`.
+    /// Calls `CreateMalwareWhiteList`; the answer is a [`CreateMalwareWhiteListResponse`].
     ///
     /// Required: `Mode`.
     ///
@@ -198,7 +198,7 @@ impl Client {
     pub fn create_malware_white_list(&self) -> CreateMalwareWhiteListCall {
         CreateMalwareWhiteListCall::new(&self.handle)
     }
-    /// Calls `CreateNetAttackWhiteList`.
+    /// Calls `CreateNetAttackWhiteList`; the answer is a [`CreateNetAttackWhiteListResponse`].
     ///
     /// Required: `Scope`, `SrcIp`.
     ///
@@ -207,7 +207,7 @@ impl Client {
     pub fn create_net_attack_white_list(&self) -> CreateNetAttackWhiteListCall {
         CreateNetAttackWhiteListCall::new(&self.handle)
     }
-    /// Calls `CreateProtectServer`.
+    /// Calls `CreateProtectServer`; the answer is a [`CreateProtectServerResponse`].
     ///
     /// Required: `ProtectDir`, `ProtectHostConfig`.
     ///
@@ -216,7 +216,7 @@ impl Client {
     pub fn create_protect_server(&self) -> CreateProtectServerCall {
         CreateProtectServerCall::new(&self.handle)
     }
-    /// Calls `CreateRansomDefenseStrategy`.
+    /// Calls `CreateRansomDefenseStrategy`; the answer is a [`CreateRansomDefenseStrategyResponse`].
     ///
     /// Required: `Name`, `Hour`.
     ///
@@ -225,7 +225,7 @@ impl Client {
     pub fn create_ransom_defense_strategy(&self) -> CreateRansomDefenseStrategyCall {
         CreateRansomDefenseStrategyCall::new(&self.handle)
     }
-    /// Calls `CreateScanMalwareSetting`.
+    /// Calls `CreateScanMalwareSetting`; the answer is a [`CreateScanMalwareSettingResponse`].
     ///
     /// Required: `ScanPattern`, `HostType`.
     ///
@@ -234,7 +234,7 @@ impl Client {
     pub fn create_scan_malware_setting(&self) -> CreateScanMalwareSettingCall {
         CreateScanMalwareSettingCall::new(&self.handle)
     }
-    /// Calls `CreateSearchLog`.
+    /// Calls `CreateSearchLog`; the answer is a [`CreateSearchLogResponse`].
     ///
     /// Required: `SearchContent`.
     ///
@@ -243,7 +243,7 @@ impl Client {
     pub fn create_search_log(&self) -> CreateSearchLogCall {
         CreateSearchLogCall::new(&self.handle)
     }
-    /// Calls `CreateSearchTemplate`.
+    /// Calls `CreateSearchTemplate`; the answer is a [`CreateSearchTemplateResponse`].
     ///
     /// Required: `SearchTemplate`.
     ///
@@ -252,7 +252,7 @@ impl Client {
     pub fn create_search_template(&self) -> CreateSearchTemplateCall {
         CreateSearchTemplateCall::new(&self.handle)
     }
-    /// Calls `CreateVulFix`.
+    /// Calls `CreateVulFix`; the answer is a [`CreateVulFixResponse`].
     ///
     /// Required: `CreateVulFixTaskQuuids`, `SaveDays`.
     ///
@@ -261,7 +261,7 @@ impl Client {
     pub fn create_vul_fix(&self) -> CreateVulFixCall {
         CreateVulFixCall::new(&self.handle)
     }
-    /// Calls `CreateWhiteListOrder`.
+    /// Calls `CreateWhiteListOrder`; the answer is a [`CreateWhiteListOrderResponse`].
     ///
     /// Required: `LicenseType`, `LicenseNum`, `Deadline`, `RuleName`, `SourceType`.
     ///
@@ -270,14 +270,14 @@ impl Client {
     pub fn create_white_list_order(&self) -> CreateWhiteListOrderCall {
         CreateWhiteListOrderCall::new(&self.handle)
     }
-    /// Calls `DeleteAllJavaMemShells`.
+    /// Calls `DeleteAllJavaMemShells`; the answer is a [`DeleteAllJavaMemShellsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DeleteAllJavaMemShells)
     #[inline]
     pub fn delete_all_java_mem_shells(&self) -> DeleteAllJavaMemShellsCall {
         DeleteAllJavaMemShellsCall::new(&self.handle)
     }
-    /// Calls `DeleteBanWhiteList`.
+    /// Calls `DeleteBanWhiteList`; the answer is a [`DeleteBanWhiteListResponse`].
     ///
     /// Required: `Ids`.
     ///
@@ -286,7 +286,7 @@ impl Client {
     pub fn delete_ban_white_list(&self) -> DeleteBanWhiteListCall {
         DeleteBanWhiteListCall::new(&self.handle)
     }
-    /// Calls `DeleteBaselinePolicy`.
+    /// Calls `DeleteBaselinePolicy`; the answer is a [`DeleteBaselinePolicyResponse`].
     ///
     /// Required: `PolicyIds`.
     ///
@@ -295,7 +295,7 @@ impl Client {
     pub fn delete_baseline_policy(&self) -> DeleteBaselinePolicyCall {
         DeleteBaselinePolicyCall::new(&self.handle)
     }
-    /// Calls `DeleteBaselineRule`.
+    /// Calls `DeleteBaselineRule`; the answer is a [`DeleteBaselineRuleResponse`].
     ///
     /// Required: `RuleId`.
     ///
@@ -304,7 +304,7 @@ impl Client {
     pub fn delete_baseline_rule(&self) -> DeleteBaselineRuleCall {
         DeleteBaselineRuleCall::new(&self.handle)
     }
-    /// Calls `DeleteBaselineRuleIgnore`.
+    /// Calls `DeleteBaselineRuleIgnore`; the answer is a [`DeleteBaselineRuleIgnoreResponse`].
     ///
     /// Required: `RuleIds`.
     ///
@@ -313,7 +313,7 @@ impl Client {
     pub fn delete_baseline_rule_ignore(&self) -> DeleteBaselineRuleIgnoreCall {
         DeleteBaselineRuleIgnoreCall::new(&self.handle)
     }
-    /// Calls `DeleteBaselineStrategy`.
+    /// Calls `DeleteBaselineStrategy`; the answer is a [`DeleteBaselineStrategyResponse`].
     ///
     /// Required: `StrategyId`.
     ///
@@ -322,7 +322,7 @@ impl Client {
     pub fn delete_baseline_strategy(&self) -> DeleteBaselineStrategyCall {
         DeleteBaselineStrategyCall::new(&self.handle)
     }
-    /// Calls `DeleteBaselineWeakPassword`.
+    /// Calls `DeleteBaselineWeakPassword`; the answer is a [`DeleteBaselineWeakPasswordResponse`].
     ///
     /// Required: `PasswordIds`.
     ///
@@ -331,14 +331,14 @@ impl Client {
     pub fn delete_baseline_weak_password(&self) -> DeleteBaselineWeakPasswordCall {
         DeleteBaselineWeakPasswordCall::new(&self.handle)
     }
-    /// Calls `DeleteBashEvents`.
+    /// Calls `DeleteBashEvents`; the answer is a [`DeleteBashEventsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DeleteBashEvents)
     #[inline]
     pub fn delete_bash_events(&self) -> DeleteBashEventsCall {
         DeleteBashEventsCall::new(&self.handle)
     }
-    /// Calls `DeleteBashPolicies`.
+    /// Calls `DeleteBashPolicies`; the answer is a [`DeleteBashPoliciesResponse`].
     ///
     /// Required: `Ids`.
     ///
@@ -347,7 +347,7 @@ impl Client {
     pub fn delete_bash_policies(&self) -> DeleteBashPoliciesCall {
         DeleteBashPoliciesCall::new(&self.handle)
     }
-    /// Calls `DeleteBashRules`.
+    /// Calls `DeleteBashRules`; the answer is a [`DeleteBashRulesResponse`].
     ///
     /// Required: `Ids`.
     ///
@@ -356,14 +356,14 @@ impl Client {
     pub fn delete_bash_rules(&self) -> DeleteBashRulesCall {
         DeleteBashRulesCall::new(&self.handle)
     }
-    /// Calls `DeleteBruteAttacks`.
+    /// Calls `DeleteBruteAttacks`; the answer is a [`DeleteBruteAttacksResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DeleteBruteAttacks)
     #[inline]
     pub fn delete_brute_attacks(&self) -> DeleteBruteAttacksCall {
         DeleteBruteAttacksCall::new(&self.handle)
     }
-    /// Calls `DeleteLicenseRecord`.
+    /// Calls `DeleteLicenseRecord`; the answer is a [`DeleteLicenseRecordResponse`].
     ///
     /// Required: `LicenseId`, `LicenseType`, `ResourceId`.
     ///
@@ -372,14 +372,14 @@ impl Client {
     pub fn delete_license_record(&self) -> DeleteLicenseRecordCall {
         DeleteLicenseRecordCall::new(&self.handle)
     }
-    /// Calls `DeleteLicenseRecordAll`.
+    /// Calls `DeleteLicenseRecordAll`; the answer is a [`DeleteLicenseRecordAllResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DeleteLicenseRecordAll)
     #[inline]
     pub fn delete_license_record_all(&self) -> DeleteLicenseRecordAllCall {
         DeleteLicenseRecordAllCall::new(&self.handle)
     }
-    /// Calls `DeleteLogExport`.
+    /// Calls `DeleteLogExport`; the answer is a [`DeleteLogExportResponse`].
     ///
     /// Required: `ExportId`.
     ///
@@ -388,7 +388,7 @@ impl Client {
     pub fn delete_log_export(&self) -> DeleteLogExportCall {
         DeleteLogExportCall::new(&self.handle)
     }
-    /// Calls `DeleteLoginWhiteList`.
+    /// Calls `DeleteLoginWhiteList`; the answer is a [`DeleteLoginWhiteListResponse`].
     ///
     /// Required: `Ids`.
     ///
@@ -397,7 +397,7 @@ impl Client {
     pub fn delete_login_white_list(&self) -> DeleteLoginWhiteListCall {
         DeleteLoginWhiteListCall::new(&self.handle)
     }
-    /// Calls `DeleteMachine`.
+    /// Calls `DeleteMachine`; the answer is a [`DeleteMachineResponse`].
     ///
     /// Required: `Uuid`.
     ///
@@ -406,7 +406,7 @@ impl Client {
     pub fn delete_machine(&self) -> DeleteMachineCall {
         DeleteMachineCall::new(&self.handle)
     }
-    /// Calls `DeleteMachineClearHistory`.
+    /// Calls `DeleteMachineClearHistory`; the answer is a [`DeleteMachineClearHistoryResponse`].
     ///
     /// Required: `Ids`.
     ///
@@ -415,7 +415,7 @@ impl Client {
     pub fn delete_machine_clear_history(&self) -> DeleteMachineClearHistoryCall {
         DeleteMachineClearHistoryCall::new(&self.handle)
     }
-    /// Calls `DeleteMachineTag`.
+    /// Calls `DeleteMachineTag`; the answer is a [`DeleteMachineTagResponse`].
     ///
     /// Required: `Rid`.
     ///
@@ -424,7 +424,7 @@ impl Client {
     pub fn delete_machine_tag(&self) -> DeleteMachineTagCall {
         DeleteMachineTagCall::new(&self.handle)
     }
-    /// Calls `DeleteMaliciousRequestWhiteList`.
+    /// Calls `DeleteMaliciousRequestWhiteList`; the answer is a [`DeleteMaliciousRequestWhiteListResponse`].
     ///
     /// Required: `Ids`.
     ///
@@ -435,21 +435,21 @@ impl Client {
     ) -> DeleteMaliciousRequestWhiteListCall {
         DeleteMaliciousRequestWhiteListCall::new(&self.handle)
     }
-    /// Calls `DeleteMaliciousRequests`.
+    /// Calls `DeleteMaliciousRequests`; the answer is a [`DeleteMaliciousRequestsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DeleteMaliciousRequests)
     #[inline]
     pub fn delete_malicious_requests(&self) -> DeleteMaliciousRequestsCall {
         DeleteMaliciousRequestsCall::new(&self.handle)
     }
-    /// Calls `DeleteMalwareScanTask`.
+    /// Calls `DeleteMalwareScanTask`; the answer is a [`DeleteMalwareScanTaskResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DeleteMalwareScanTask)
     #[inline]
     pub fn delete_malware_scan_task(&self) -> DeleteMalwareScanTaskCall {
         DeleteMalwareScanTaskCall::new(&self.handle)
     }
-    /// Calls `DeleteMalwareWhiteList`.
+    /// Calls `DeleteMalwareWhiteList`; the answer is a [`DeleteMalwareWhiteListResponse`].
     ///
     /// Required: `Ids`.
     ///
@@ -458,14 +458,14 @@ impl Client {
     pub fn delete_malware_white_list(&self) -> DeleteMalwareWhiteListCall {
         DeleteMalwareWhiteListCall::new(&self.handle)
     }
-    /// Calls `DeleteMalwares`.
+    /// Calls `DeleteMalwares`; the answer is a [`DeleteMalwaresResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DeleteMalwares)
     #[inline]
     pub fn delete_malwares(&self) -> DeleteMalwaresCall {
         DeleteMalwaresCall::new(&self.handle)
     }
-    /// Calls `DeleteNetAttackWhiteList`.
+    /// Calls `DeleteNetAttackWhiteList`; the answer is a [`DeleteNetAttackWhiteListResponse`].
     ///
     /// Required: `Ids`.
     ///
@@ -474,21 +474,21 @@ impl Client {
     pub fn delete_net_attack_white_list(&self) -> DeleteNetAttackWhiteListCall {
         DeleteNetAttackWhiteListCall::new(&self.handle)
     }
-    /// Calls `DeleteNonlocalLoginPlaces`.
+    /// Calls `DeleteNonlocalLoginPlaces`; the answer is a [`DeleteNonlocalLoginPlacesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DeleteNonlocalLoginPlaces)
     #[inline]
     pub fn delete_nonlocal_login_places(&self) -> DeleteNonlocalLoginPlacesCall {
         DeleteNonlocalLoginPlacesCall::new(&self.handle)
     }
-    /// Calls `DeletePrivilegeEvents`.
+    /// Calls `DeletePrivilegeEvents`; the answer is a [`DeletePrivilegeEventsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DeletePrivilegeEvents)
     #[inline]
     pub fn delete_privilege_events(&self) -> DeletePrivilegeEventsCall {
         DeletePrivilegeEventsCall::new(&self.handle)
     }
-    /// Calls `DeletePrivilegeRules`.
+    /// Calls `DeletePrivilegeRules`; the answer is a [`DeletePrivilegeRulesResponse`].
     ///
     /// Required: `Ids`.
     ///
@@ -497,7 +497,7 @@ impl Client {
     pub fn delete_privilege_rules(&self) -> DeletePrivilegeRulesCall {
         DeletePrivilegeRulesCall::new(&self.handle)
     }
-    /// Calls `DeleteProtectDir`.
+    /// Calls `DeleteProtectDir`; the answer is a [`DeleteProtectDirResponse`].
     ///
     /// Required: `Ids`.
     ///
@@ -506,7 +506,7 @@ impl Client {
     pub fn delete_protect_dir(&self) -> DeleteProtectDirCall {
         DeleteProtectDirCall::new(&self.handle)
     }
-    /// Calls `DeleteRaspRules`.
+    /// Calls `DeleteRaspRules`; the answer is a [`DeleteRaspRulesResponse`].
     ///
     /// Required: `IDs`.
     ///
@@ -515,14 +515,14 @@ impl Client {
     pub fn delete_rasp_rules(&self) -> DeleteRaspRulesCall {
         DeleteRaspRulesCall::new(&self.handle)
     }
-    /// Calls `DeleteReverseShellEvents`.
+    /// Calls `DeleteReverseShellEvents`; the answer is a [`DeleteReverseShellEventsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DeleteReverseShellEvents)
     #[inline]
     pub fn delete_reverse_shell_events(&self) -> DeleteReverseShellEventsCall {
         DeleteReverseShellEventsCall::new(&self.handle)
     }
-    /// Calls `DeleteReverseShellRules`.
+    /// Calls `DeleteReverseShellRules`; the answer is a [`DeleteReverseShellRulesResponse`].
     ///
     /// Required: `Ids`.
     ///
@@ -531,21 +531,21 @@ impl Client {
     pub fn delete_reverse_shell_rules(&self) -> DeleteReverseShellRulesCall {
         DeleteReverseShellRulesCall::new(&self.handle)
     }
-    /// Calls `DeleteRiskDnsEvent`.
+    /// Calls `DeleteRiskDnsEvent`; the answer is a [`DeleteRiskDnsEventResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DeleteRiskDnsEvent)
     #[inline]
     pub fn delete_risk_dns_event(&self) -> DeleteRiskDnsEventCall {
         DeleteRiskDnsEventCall::new(&self.handle)
     }
-    /// Calls `DeleteRiskDnsPolicy`.
+    /// Calls `DeleteRiskDnsPolicy`; the answer is a [`DeleteRiskDnsPolicyResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DeleteRiskDnsPolicy)
     #[inline]
     pub fn delete_risk_dns_policy(&self) -> DeleteRiskDnsPolicyCall {
         DeleteRiskDnsPolicyCall::new(&self.handle)
     }
-    /// Calls `DeleteScanTask`.
+    /// Calls `DeleteScanTask`; the answer is a [`DeleteScanTaskResponse`].
     ///
     /// Required: `TaskId`, `ModuleType`.
     ///
@@ -554,7 +554,7 @@ impl Client {
     pub fn delete_scan_task(&self) -> DeleteScanTaskCall {
         DeleteScanTaskCall::new(&self.handle)
     }
-    /// Calls `DeleteSearchTemplate`.
+    /// Calls `DeleteSearchTemplate`; the answer is a [`DeleteSearchTemplateResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -563,7 +563,7 @@ impl Client {
     pub fn delete_search_template(&self) -> DeleteSearchTemplateCall {
         DeleteSearchTemplateCall::new(&self.handle)
     }
-    /// Calls `DeleteTags`.
+    /// Calls `DeleteTags`; the answer is a [`DeleteTagsResponse`].
     ///
     /// Required: `Ids`.
     ///
@@ -572,21 +572,21 @@ impl Client {
     pub fn delete_tags(&self) -> DeleteTagsCall {
         DeleteTagsCall::new(&self.handle)
     }
-    /// Calls `DeleteWebHookPolicy`.
+    /// Calls `DeleteWebHookPolicy`; the answer is a [`DeleteWebHookPolicyResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DeleteWebHookPolicy)
     #[inline]
     pub fn delete_web_hook_policy(&self) -> DeleteWebHookPolicyCall {
         DeleteWebHookPolicyCall::new(&self.handle)
     }
-    /// Calls `DeleteWebHookReceiver`.
+    /// Calls `DeleteWebHookReceiver`; the answer is a [`DeleteWebHookReceiverResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DeleteWebHookReceiver)
     #[inline]
     pub fn delete_web_hook_receiver(&self) -> DeleteWebHookReceiverCall {
         DeleteWebHookReceiverCall::new(&self.handle)
     }
-    /// Calls `DeleteWebHookRule`.
+    /// Calls `DeleteWebHookRule`; the answer is a [`DeleteWebHookRuleResponse`].
     ///
     /// Required: `Ids`.
     ///
@@ -595,28 +595,28 @@ impl Client {
     pub fn delete_web_hook_rule(&self) -> DeleteWebHookRuleCall {
         DeleteWebHookRuleCall::new(&self.handle)
     }
-    /// Calls `DeleteWebPageEventLog`.
+    /// Calls `DeleteWebPageEventLog`; the answer is a [`DeleteWebPageEventLogResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DeleteWebPageEventLog)
     #[inline]
     pub fn delete_web_page_event_log(&self) -> DeleteWebPageEventLogCall {
         DeleteWebPageEventLogCall::new(&self.handle)
     }
-    /// Calls `DescribeABTestConfig`.
+    /// Calls `DescribeABTestConfig`; the answer is a [`DescribeABTestConfigResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeABTestConfig)
     #[inline]
     pub fn describe_ab_test_config(&self) -> DescribeABTestConfigCall {
         DescribeABTestConfigCall::new(&self.handle)
     }
-    /// Calls `DescribeAESKey`.
+    /// Calls `DescribeAESKey`; the answer is a [`DescribeAESKeyResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeAESKey)
     #[inline]
     pub fn describe_aes_key(&self) -> DescribeAESKeyCall {
         DescribeAESKeyCall::new(&self.handle)
     }
-    /// Calls `DescribeAccountStatistics`.
+    /// Calls `DescribeAccountStatistics`; the answer is a [`DescribeAccountStatisticsResponse`].
     ///
     /// Each answer holds one page of `AccountStatistics`; [`into_paginator`](DescribeAccountStatisticsCall::into_paginator) reads them all.
     ///
@@ -625,7 +625,7 @@ impl Client {
     pub fn describe_account_statistics(&self) -> DescribeAccountStatisticsCall {
         DescribeAccountStatisticsCall::new(&self.handle)
     }
-    /// Calls `DescribeAgentInstallCommand`.
+    /// Calls `DescribeAgentInstallCommand`; the answer is a [`DescribeAgentInstallCommandResponse`].
     ///
     /// Required: `IsCloud`, `NetType`.
     ///
@@ -634,7 +634,7 @@ impl Client {
     pub fn describe_agent_install_command(&self) -> DescribeAgentInstallCommandCall {
         DescribeAgentInstallCommandCall::new(&self.handle)
     }
-    /// Calls `DescribeAgentInstallationToken`.
+    /// Calls `DescribeAgentInstallationToken`; the answer is a [`DescribeAgentInstallationTokenResponse`].
     ///
     /// Required: `ExpireDate`.
     ///
@@ -645,7 +645,7 @@ impl Client {
     ) -> DescribeAgentInstallationTokenCall {
         DescribeAgentInstallationTokenCall::new(&self.handle)
     }
-    /// Calls `DescribeAlarmIncidentNodes`.
+    /// Calls `DescribeAlarmIncidentNodes`; the answer is a [`DescribeAlarmIncidentNodesResponse`].
     ///
     /// Required: `Uuid`, `AlarmVid`, `AlarmTime`.
     ///
@@ -654,7 +654,7 @@ impl Client {
     pub fn describe_alarm_incident_nodes(&self) -> DescribeAlarmIncidentNodesCall {
         DescribeAlarmIncidentNodesCall::new(&self.handle)
     }
-    /// Calls `DescribeAlarmVertexId`.
+    /// Calls `DescribeAlarmVertexId`; the answer is a [`DescribeAlarmVertexIdResponse`].
     ///
     /// Required: `Uuid`, `StartTime`, `EndTime`.
     ///
@@ -663,21 +663,21 @@ impl Client {
     pub fn describe_alarm_vertex_id(&self) -> DescribeAlarmVertexIdCall {
         DescribeAlarmVertexIdCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetAppCount`.
+    /// Calls `DescribeAssetAppCount`; the answer is a [`DescribeAssetAppCountResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeAssetAppCount)
     #[inline]
     pub fn describe_asset_app_count(&self) -> DescribeAssetAppCountCall {
         DescribeAssetAppCountCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetAppList`.
+    /// Calls `DescribeAssetAppList`; the answer is a [`DescribeAssetAppListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeAssetAppList)
     #[inline]
     pub fn describe_asset_app_list(&self) -> DescribeAssetAppListCall {
         DescribeAssetAppListCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetAppProcessList`.
+    /// Calls `DescribeAssetAppProcessList`; the answer is a [`DescribeAssetAppProcessListResponse`].
     ///
     /// Required: `Quuid`, `Uuid`, `Name`.
     ///
@@ -686,7 +686,7 @@ impl Client {
     pub fn describe_asset_app_process_list(&self) -> DescribeAssetAppProcessListCall {
         DescribeAssetAppProcessListCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetCoreModuleInfo`.
+    /// Calls `DescribeAssetCoreModuleInfo`; the answer is a [`DescribeAssetCoreModuleInfoResponse`].
     ///
     /// Required: `Quuid`, `Uuid`, `Id`.
     ///
@@ -695,21 +695,21 @@ impl Client {
     pub fn describe_asset_core_module_info(&self) -> DescribeAssetCoreModuleInfoCall {
         DescribeAssetCoreModuleInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetCoreModuleList`.
+    /// Calls `DescribeAssetCoreModuleList`; the answer is a [`DescribeAssetCoreModuleListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeAssetCoreModuleList)
     #[inline]
     pub fn describe_asset_core_module_list(&self) -> DescribeAssetCoreModuleListCall {
         DescribeAssetCoreModuleListCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetDatabaseCount`.
+    /// Calls `DescribeAssetDatabaseCount`; the answer is a [`DescribeAssetDatabaseCountResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeAssetDatabaseCount)
     #[inline]
     pub fn describe_asset_database_count(&self) -> DescribeAssetDatabaseCountCall {
         DescribeAssetDatabaseCountCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetDatabaseInfo`.
+    /// Calls `DescribeAssetDatabaseInfo`; the answer is a [`DescribeAssetDatabaseInfoResponse`].
     ///
     /// Required: `Quuid`, `Uuid`, `Id`.
     ///
@@ -718,14 +718,14 @@ impl Client {
     pub fn describe_asset_database_info(&self) -> DescribeAssetDatabaseInfoCall {
         DescribeAssetDatabaseInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetDatabaseList`.
+    /// Calls `DescribeAssetDatabaseList`; the answer is a [`DescribeAssetDatabaseListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeAssetDatabaseList)
     #[inline]
     pub fn describe_asset_database_list(&self) -> DescribeAssetDatabaseListCall {
         DescribeAssetDatabaseListCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetDiskList`.
+    /// Calls `DescribeAssetDiskList`; the answer is a [`DescribeAssetDiskListResponse`].
     ///
     /// Required: `Quuid`, `Uuid`.
     ///
@@ -734,14 +734,14 @@ impl Client {
     pub fn describe_asset_disk_list(&self) -> DescribeAssetDiskListCall {
         DescribeAssetDiskListCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetEnvList`.
+    /// Calls `DescribeAssetEnvList`; the answer is a [`DescribeAssetEnvListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeAssetEnvList)
     #[inline]
     pub fn describe_asset_env_list(&self) -> DescribeAssetEnvListCall {
         DescribeAssetEnvListCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetHostTotalCount`.
+    /// Calls `DescribeAssetHostTotalCount`; the answer is a [`DescribeAssetHostTotalCountResponse`].
     ///
     /// Required: `Uuid`, `Quuid`.
     ///
@@ -750,21 +750,21 @@ impl Client {
     pub fn describe_asset_host_total_count(&self) -> DescribeAssetHostTotalCountCall {
         DescribeAssetHostTotalCountCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetInfo`.
+    /// Calls `DescribeAssetInfo`; the answer is a [`DescribeAssetInfoResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeAssetInfo)
     #[inline]
     pub fn describe_asset_info(&self) -> DescribeAssetInfoCall {
         DescribeAssetInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetInitServiceList`.
+    /// Calls `DescribeAssetInitServiceList`; the answer is a [`DescribeAssetInitServiceListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeAssetInitServiceList)
     #[inline]
     pub fn describe_asset_init_service_list(&self) -> DescribeAssetInitServiceListCall {
         DescribeAssetInitServiceListCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetJarInfo`.
+    /// Calls `DescribeAssetJarInfo`; the answer is a [`DescribeAssetJarInfoResponse`].
     ///
     /// Required: `Quuid`, `Uuid`, `Id`.
     ///
@@ -773,21 +773,21 @@ impl Client {
     pub fn describe_asset_jar_info(&self) -> DescribeAssetJarInfoCall {
         DescribeAssetJarInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetJarList`.
+    /// Calls `DescribeAssetJarList`; the answer is a [`DescribeAssetJarListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeAssetJarList)
     #[inline]
     pub fn describe_asset_jar_list(&self) -> DescribeAssetJarListCall {
         DescribeAssetJarListCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetLoadInfo`.
+    /// Calls `DescribeAssetLoadInfo`; the answer is a [`DescribeAssetLoadInfoResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeAssetLoadInfo)
     #[inline]
     pub fn describe_asset_load_info(&self) -> DescribeAssetLoadInfoCall {
         DescribeAssetLoadInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetMachineDetail`.
+    /// Calls `DescribeAssetMachineDetail`; the answer is a [`DescribeAssetMachineDetailResponse`].
     ///
     /// Required: `Quuid`, `Uuid`.
     ///
@@ -796,56 +796,56 @@ impl Client {
     pub fn describe_asset_machine_detail(&self) -> DescribeAssetMachineDetailCall {
         DescribeAssetMachineDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetMachineList`.
+    /// Calls `DescribeAssetMachineList`; the answer is a [`DescribeAssetMachineListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeAssetMachineList)
     #[inline]
     pub fn describe_asset_machine_list(&self) -> DescribeAssetMachineListCall {
         DescribeAssetMachineListCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetMachineTagTop`.
+    /// Calls `DescribeAssetMachineTagTop`; the answer is a [`DescribeAssetMachineTagTopResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeAssetMachineTagTop)
     #[inline]
     pub fn describe_asset_machine_tag_top(&self) -> DescribeAssetMachineTagTopCall {
         DescribeAssetMachineTagTopCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetPlanTaskList`.
+    /// Calls `DescribeAssetPlanTaskList`; the answer is a [`DescribeAssetPlanTaskListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeAssetPlanTaskList)
     #[inline]
     pub fn describe_asset_plan_task_list(&self) -> DescribeAssetPlanTaskListCall {
         DescribeAssetPlanTaskListCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetPortCount`.
+    /// Calls `DescribeAssetPortCount`; the answer is a [`DescribeAssetPortCountResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeAssetPortCount)
     #[inline]
     pub fn describe_asset_port_count(&self) -> DescribeAssetPortCountCall {
         DescribeAssetPortCountCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetPortInfoList`.
+    /// Calls `DescribeAssetPortInfoList`; the answer is a [`DescribeAssetPortInfoListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeAssetPortInfoList)
     #[inline]
     pub fn describe_asset_port_info_list(&self) -> DescribeAssetPortInfoListCall {
         DescribeAssetPortInfoListCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetProcessCount`.
+    /// Calls `DescribeAssetProcessCount`; the answer is a [`DescribeAssetProcessCountResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeAssetProcessCount)
     #[inline]
     pub fn describe_asset_process_count(&self) -> DescribeAssetProcessCountCall {
         DescribeAssetProcessCountCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetProcessInfoList`.
+    /// Calls `DescribeAssetProcessInfoList`; the answer is a [`DescribeAssetProcessInfoListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeAssetProcessInfoList)
     #[inline]
     pub fn describe_asset_process_info_list(&self) -> DescribeAssetProcessInfoListCall {
         DescribeAssetProcessInfoListCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetRecentMachineInfo`.
+    /// Calls `DescribeAssetRecentMachineInfo`; the answer is a [`DescribeAssetRecentMachineInfoResponse`].
     ///
     /// Required: `BeginDate`, `EndDate`.
     ///
@@ -856,7 +856,7 @@ impl Client {
     ) -> DescribeAssetRecentMachineInfoCall {
         DescribeAssetRecentMachineInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetSystemPackageList`.
+    /// Calls `DescribeAssetSystemPackageList`; the answer is a [`DescribeAssetSystemPackageListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeAssetSystemPackageList)
     #[inline]
@@ -865,35 +865,35 @@ impl Client {
     ) -> DescribeAssetSystemPackageListCall {
         DescribeAssetSystemPackageListCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetTotalCount`.
+    /// Calls `DescribeAssetTotalCount`; the answer is a [`DescribeAssetTotalCountResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeAssetTotalCount)
     #[inline]
     pub fn describe_asset_total_count(&self) -> DescribeAssetTotalCountCall {
         DescribeAssetTotalCountCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetTypeTop`.
+    /// Calls `DescribeAssetTypeTop`; the answer is a [`DescribeAssetTypeTopResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeAssetTypeTop)
     #[inline]
     pub fn describe_asset_type_top(&self) -> DescribeAssetTypeTopCall {
         DescribeAssetTypeTopCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetTypes`.
+    /// Calls `DescribeAssetTypes`; the answer is a [`DescribeAssetTypesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeAssetTypes)
     #[inline]
     pub fn describe_asset_types(&self) -> DescribeAssetTypesCall {
         DescribeAssetTypesCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetUserCount`.
+    /// Calls `DescribeAssetUserCount`; the answer is a [`DescribeAssetUserCountResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeAssetUserCount)
     #[inline]
     pub fn describe_asset_user_count(&self) -> DescribeAssetUserCountCall {
         DescribeAssetUserCountCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetUserInfo`.
+    /// Calls `DescribeAssetUserInfo`; the answer is a [`DescribeAssetUserInfoResponse`].
     ///
     /// Required: `Quuid`, `Uuid`, `Name`.
     ///
@@ -902,7 +902,7 @@ impl Client {
     pub fn describe_asset_user_info(&self) -> DescribeAssetUserInfoCall {
         DescribeAssetUserInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetUserKeyList`.
+    /// Calls `DescribeAssetUserKeyList`; the answer is a [`DescribeAssetUserKeyListResponse`].
     ///
     /// Required: `Quuid`, `Uuid`, `Name`.
     ///
@@ -911,28 +911,28 @@ impl Client {
     pub fn describe_asset_user_key_list(&self) -> DescribeAssetUserKeyListCall {
         DescribeAssetUserKeyListCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetUserList`.
+    /// Calls `DescribeAssetUserList`; the answer is a [`DescribeAssetUserListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeAssetUserList)
     #[inline]
     pub fn describe_asset_user_list(&self) -> DescribeAssetUserListCall {
         DescribeAssetUserListCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetWebAppCount`.
+    /// Calls `DescribeAssetWebAppCount`; the answer is a [`DescribeAssetWebAppCountResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeAssetWebAppCount)
     #[inline]
     pub fn describe_asset_web_app_count(&self) -> DescribeAssetWebAppCountCall {
         DescribeAssetWebAppCountCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetWebAppList`.
+    /// Calls `DescribeAssetWebAppList`; the answer is a [`DescribeAssetWebAppListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeAssetWebAppList)
     #[inline]
     pub fn describe_asset_web_app_list(&self) -> DescribeAssetWebAppListCall {
         DescribeAssetWebAppListCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetWebAppPluginList`.
+    /// Calls `DescribeAssetWebAppPluginList`; the answer is a [`DescribeAssetWebAppPluginListResponse`].
     ///
     /// Required: `Quuid`, `Uuid`, `Id`.
     ///
@@ -943,21 +943,21 @@ impl Client {
     ) -> DescribeAssetWebAppPluginListCall {
         DescribeAssetWebAppPluginListCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetWebFrameCount`.
+    /// Calls `DescribeAssetWebFrameCount`; the answer is a [`DescribeAssetWebFrameCountResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeAssetWebFrameCount)
     #[inline]
     pub fn describe_asset_web_frame_count(&self) -> DescribeAssetWebFrameCountCall {
         DescribeAssetWebFrameCountCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetWebFrameList`.
+    /// Calls `DescribeAssetWebFrameList`; the answer is a [`DescribeAssetWebFrameListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeAssetWebFrameList)
     #[inline]
     pub fn describe_asset_web_frame_list(&self) -> DescribeAssetWebFrameListCall {
         DescribeAssetWebFrameListCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetWebLocationCount`.
+    /// Calls `DescribeAssetWebLocationCount`; the answer is a [`DescribeAssetWebLocationCountResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeAssetWebLocationCount)
     #[inline]
@@ -966,7 +966,7 @@ impl Client {
     ) -> DescribeAssetWebLocationCountCall {
         DescribeAssetWebLocationCountCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetWebLocationInfo`.
+    /// Calls `DescribeAssetWebLocationInfo`; the answer is a [`DescribeAssetWebLocationInfoResponse`].
     ///
     /// Required: `Quuid`, `Uuid`, `Id`.
     ///
@@ -975,14 +975,14 @@ impl Client {
     pub fn describe_asset_web_location_info(&self) -> DescribeAssetWebLocationInfoCall {
         DescribeAssetWebLocationInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetWebLocationList`.
+    /// Calls `DescribeAssetWebLocationList`; the answer is a [`DescribeAssetWebLocationListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeAssetWebLocationList)
     #[inline]
     pub fn describe_asset_web_location_list(&self) -> DescribeAssetWebLocationListCall {
         DescribeAssetWebLocationListCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetWebLocationPathList`.
+    /// Calls `DescribeAssetWebLocationPathList`; the answer is a [`DescribeAssetWebLocationPathListResponse`].
     ///
     /// Required: `Quuid`, `Uuid`, `Id`, `Limit`, `Offset`.
     ///
@@ -993,14 +993,14 @@ impl Client {
     ) -> DescribeAssetWebLocationPathListCall {
         DescribeAssetWebLocationPathListCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetWebServiceCount`.
+    /// Calls `DescribeAssetWebServiceCount`; the answer is a [`DescribeAssetWebServiceCountResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeAssetWebServiceCount)
     #[inline]
     pub fn describe_asset_web_service_count(&self) -> DescribeAssetWebServiceCountCall {
         DescribeAssetWebServiceCountCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetWebServiceInfoList`.
+    /// Calls `DescribeAssetWebServiceInfoList`; the answer is a [`DescribeAssetWebServiceInfoListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeAssetWebServiceInfoList)
     #[inline]
@@ -1009,7 +1009,7 @@ impl Client {
     ) -> DescribeAssetWebServiceInfoListCall {
         DescribeAssetWebServiceInfoListCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetWebServiceProcessList`.
+    /// Calls `DescribeAssetWebServiceProcessList`; the answer is a [`DescribeAssetWebServiceProcessListResponse`].
     ///
     /// Required: `Quuid`, `Uuid`, `Id`.
     ///
@@ -1020,7 +1020,7 @@ impl Client {
     ) -> DescribeAssetWebServiceProcessListCall {
         DescribeAssetWebServiceProcessListCall::new(&self.handle)
     }
-    /// Calls `DescribeAttackEventInfo`.
+    /// Calls `DescribeAttackEventInfo`; the answer is a [`DescribeAttackEventInfoResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -1029,7 +1029,7 @@ impl Client {
     pub fn describe_attack_event_info(&self) -> DescribeAttackEventInfoCall {
         DescribeAttackEventInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeAttackEvents`.
+    /// Calls `DescribeAttackEvents`; the answer is a [`DescribeAttackEventsResponse`].
     ///
     /// Each answer holds one page of `List`; [`into_paginator`](DescribeAttackEventsCall::into_paginator) reads them all.
     ///
@@ -1038,28 +1038,28 @@ impl Client {
     pub fn describe_attack_events(&self) -> DescribeAttackEventsCall {
         DescribeAttackEventsCall::new(&self.handle)
     }
-    /// Calls `DescribeAttackStatistics`.
+    /// Calls `DescribeAttackStatistics`; the answer is a [`DescribeAttackStatisticsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeAttackStatistics)
     #[inline]
     pub fn describe_attack_statistics(&self) -> DescribeAttackStatisticsCall {
         DescribeAttackStatisticsCall::new(&self.handle)
     }
-    /// Calls `DescribeAttackTop`.
+    /// Calls `DescribeAttackTop`; the answer is a [`DescribeAttackTopResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeAttackTop)
     #[inline]
     pub fn describe_attack_top(&self) -> DescribeAttackTopCall {
         DescribeAttackTopCall::new(&self.handle)
     }
-    /// Calls `DescribeAttackTrends`.
+    /// Calls `DescribeAttackTrends`; the answer is a [`DescribeAttackTrendsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeAttackTrends)
     #[inline]
     pub fn describe_attack_trends(&self) -> DescribeAttackTrendsCall {
         DescribeAttackTrendsCall::new(&self.handle)
     }
-    /// Calls `DescribeAttackType`.
+    /// Calls `DescribeAttackType`; the answer is a [`DescribeAttackTypeResponse`].
     ///
     /// Required: `Filters`.
     ///
@@ -1070,21 +1070,21 @@ impl Client {
     pub fn describe_attack_type(&self) -> DescribeAttackTypeCall {
         DescribeAttackTypeCall::new(&self.handle)
     }
-    /// Calls `DescribeAttackVulTypeList`.
+    /// Calls `DescribeAttackVulTypeList`; the answer is a [`DescribeAttackVulTypeListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeAttackVulTypeList)
     #[inline]
     pub fn describe_attack_vul_type_list(&self) -> DescribeAttackVulTypeListCall {
         DescribeAttackVulTypeListCall::new(&self.handle)
     }
-    /// Calls `DescribeBanMode`.
+    /// Calls `DescribeBanMode`; the answer is a [`DescribeBanModeResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeBanMode)
     #[inline]
     pub fn describe_ban_mode(&self) -> DescribeBanModeCall {
         DescribeBanModeCall::new(&self.handle)
     }
-    /// Calls `DescribeBanRegions`.
+    /// Calls `DescribeBanRegions`; the answer is a [`DescribeBanRegionsResponse`].
     ///
     /// Required: `Mode`.
     ///
@@ -1093,14 +1093,14 @@ impl Client {
     pub fn describe_ban_regions(&self) -> DescribeBanRegionsCall {
         DescribeBanRegionsCall::new(&self.handle)
     }
-    /// Calls `DescribeBanStatus`.
+    /// Calls `DescribeBanStatus`; the answer is a [`DescribeBanStatusResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeBanStatus)
     #[inline]
     pub fn describe_ban_status(&self) -> DescribeBanStatusCall {
         DescribeBanStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeBanWhiteList`.
+    /// Calls `DescribeBanWhiteList`; the answer is a [`DescribeBanWhiteListResponse`].
     ///
     /// Each answer holds one page of `WhiteList`; [`into_paginator`](DescribeBanWhiteListCall::into_paginator) reads them all.
     ///
@@ -1109,7 +1109,7 @@ impl Client {
     pub fn describe_ban_white_list(&self) -> DescribeBanWhiteListCall {
         DescribeBanWhiteListCall::new(&self.handle)
     }
-    /// Calls `DescribeBaselineAnalysisData`.
+    /// Calls `DescribeBaselineAnalysisData`; the answer is a [`DescribeBaselineAnalysisDataResponse`].
     ///
     /// Required: `StrategyId`.
     ///
@@ -1118,14 +1118,14 @@ impl Client {
     pub fn describe_baseline_analysis_data(&self) -> DescribeBaselineAnalysisDataCall {
         DescribeBaselineAnalysisDataCall::new(&self.handle)
     }
-    /// Calls `DescribeBaselineBasicInfo`.
+    /// Calls `DescribeBaselineBasicInfo`; the answer is a [`DescribeBaselineBasicInfoResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeBaselineBasicInfo)
     #[inline]
     pub fn describe_baseline_basic_info(&self) -> DescribeBaselineBasicInfoCall {
         DescribeBaselineBasicInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeBaselineDefaultStrategyList`.
+    /// Calls `DescribeBaselineDefaultStrategyList`; the answer is a [`DescribeBaselineDefaultStrategyListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeBaselineDefaultStrategyList)
     #[inline]
@@ -1134,7 +1134,7 @@ impl Client {
     ) -> DescribeBaselineDefaultStrategyListCall {
         DescribeBaselineDefaultStrategyListCall::new(&self.handle)
     }
-    /// Calls `DescribeBaselineDetail`.
+    /// Calls `DescribeBaselineDetail`; the answer is a [`DescribeBaselineDetailResponse`].
     ///
     /// Required: `BaselineId`.
     ///
@@ -1143,14 +1143,14 @@ impl Client {
     pub fn describe_baseline_detail(&self) -> DescribeBaselineDetailCall {
         DescribeBaselineDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeBaselineDetectList`.
+    /// Calls `DescribeBaselineDetectList`; the answer is a [`DescribeBaselineDetectListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeBaselineDetectList)
     #[inline]
     pub fn describe_baseline_detect_list(&self) -> DescribeBaselineDetectListCall {
         DescribeBaselineDetectListCall::new(&self.handle)
     }
-    /// Calls `DescribeBaselineDetectOverview`.
+    /// Calls `DescribeBaselineDetectOverview`; the answer is a [`DescribeBaselineDetectOverviewResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeBaselineDetectOverview)
     #[inline]
@@ -1159,14 +1159,14 @@ impl Client {
     ) -> DescribeBaselineDetectOverviewCall {
         DescribeBaselineDetectOverviewCall::new(&self.handle)
     }
-    /// Calls `DescribeBaselineDownloadList`.
+    /// Calls `DescribeBaselineDownloadList`; the answer is a [`DescribeBaselineDownloadListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeBaselineDownloadList)
     #[inline]
     pub fn describe_baseline_download_list(&self) -> DescribeBaselineDownloadListCall {
         DescribeBaselineDownloadListCall::new(&self.handle)
     }
-    /// Calls `DescribeBaselineEffectHostList`.
+    /// Calls `DescribeBaselineEffectHostList`; the answer is a [`DescribeBaselineEffectHostListResponse`].
     ///
     /// Required: `Limit`, `Offset`, `BaselineId`.
     ///
@@ -1179,14 +1179,14 @@ impl Client {
     ) -> DescribeBaselineEffectHostListCall {
         DescribeBaselineEffectHostListCall::new(&self.handle)
     }
-    /// Calls `DescribeBaselineFixList`.
+    /// Calls `DescribeBaselineFixList`; the answer is a [`DescribeBaselineFixListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeBaselineFixList)
     #[inline]
     pub fn describe_baseline_fix_list(&self) -> DescribeBaselineFixListCall {
         DescribeBaselineFixListCall::new(&self.handle)
     }
-    /// Calls `DescribeBaselineHostDetectList`.
+    /// Calls `DescribeBaselineHostDetectList`; the answer is a [`DescribeBaselineHostDetectListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeBaselineHostDetectList)
     #[inline]
@@ -1195,7 +1195,7 @@ impl Client {
     ) -> DescribeBaselineHostDetectListCall {
         DescribeBaselineHostDetectListCall::new(&self.handle)
     }
-    /// Calls `DescribeBaselineHostIgnoreList`.
+    /// Calls `DescribeBaselineHostIgnoreList`; the answer is a [`DescribeBaselineHostIgnoreListResponse`].
     ///
     /// Required: `RuleID`.
     ///
@@ -1206,14 +1206,14 @@ impl Client {
     ) -> DescribeBaselineHostIgnoreListCall {
         DescribeBaselineHostIgnoreListCall::new(&self.handle)
     }
-    /// Calls `DescribeBaselineHostRiskTop`.
+    /// Calls `DescribeBaselineHostRiskTop`; the answer is a [`DescribeBaselineHostRiskTopResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeBaselineHostRiskTop)
     #[inline]
     pub fn describe_baseline_host_risk_top(&self) -> DescribeBaselineHostRiskTopCall {
         DescribeBaselineHostRiskTopCall::new(&self.handle)
     }
-    /// Calls `DescribeBaselineHostTop`.
+    /// Calls `DescribeBaselineHostTop`; the answer is a [`DescribeBaselineHostTopResponse`].
     ///
     /// Required: `Top`, `StrategyId`.
     ///
@@ -1222,7 +1222,7 @@ impl Client {
     pub fn describe_baseline_host_top(&self) -> DescribeBaselineHostTopCall {
         DescribeBaselineHostTopCall::new(&self.handle)
     }
-    /// Calls `DescribeBaselineItemDetectList`.
+    /// Calls `DescribeBaselineItemDetectList`; the answer is a [`DescribeBaselineItemDetectListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeBaselineItemDetectList)
     #[inline]
@@ -1231,7 +1231,7 @@ impl Client {
     ) -> DescribeBaselineItemDetectListCall {
         DescribeBaselineItemDetectListCall::new(&self.handle)
     }
-    /// Calls `DescribeBaselineItemIgnoreList`.
+    /// Calls `DescribeBaselineItemIgnoreList`; the answer is a [`DescribeBaselineItemIgnoreListResponse`].
     ///
     /// Required: `RuleID`.
     ///
@@ -1242,28 +1242,28 @@ impl Client {
     ) -> DescribeBaselineItemIgnoreListCall {
         DescribeBaselineItemIgnoreListCall::new(&self.handle)
     }
-    /// Calls `DescribeBaselineItemInfo`.
+    /// Calls `DescribeBaselineItemInfo`; the answer is a [`DescribeBaselineItemInfoResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeBaselineItemInfo)
     #[inline]
     pub fn describe_baseline_item_info(&self) -> DescribeBaselineItemInfoCall {
         DescribeBaselineItemInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeBaselineItemList`.
+    /// Calls `DescribeBaselineItemList`; the answer is a [`DescribeBaselineItemListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeBaselineItemList)
     #[inline]
     pub fn describe_baseline_item_list(&self) -> DescribeBaselineItemListCall {
         DescribeBaselineItemListCall::new(&self.handle)
     }
-    /// Calls `DescribeBaselineItemRiskTop`.
+    /// Calls `DescribeBaselineItemRiskTop`; the answer is a [`DescribeBaselineItemRiskTopResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeBaselineItemRiskTop)
     #[inline]
     pub fn describe_baseline_item_risk_top(&self) -> DescribeBaselineItemRiskTopCall {
         DescribeBaselineItemRiskTopCall::new(&self.handle)
     }
-    /// Calls `DescribeBaselineList`.
+    /// Calls `DescribeBaselineList`; the answer is a [`DescribeBaselineListResponse`].
     ///
     /// Required: `Limit`, `Offset`.
     ///
@@ -1274,14 +1274,14 @@ impl Client {
     pub fn describe_baseline_list(&self) -> DescribeBaselineListCall {
         DescribeBaselineListCall::new(&self.handle)
     }
-    /// Calls `DescribeBaselinePolicyList`.
+    /// Calls `DescribeBaselinePolicyList`; the answer is a [`DescribeBaselinePolicyListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeBaselinePolicyList)
     #[inline]
     pub fn describe_baseline_policy_list(&self) -> DescribeBaselinePolicyListCall {
         DescribeBaselinePolicyListCall::new(&self.handle)
     }
-    /// Calls `DescribeBaselineRule`.
+    /// Calls `DescribeBaselineRule`; the answer is a [`DescribeBaselineRuleResponse`].
     ///
     /// Required: `BaselineId`, `Limit`, `Offset`.
     ///
@@ -1292,7 +1292,7 @@ impl Client {
     pub fn describe_baseline_rule(&self) -> DescribeBaselineRuleCall {
         DescribeBaselineRuleCall::new(&self.handle)
     }
-    /// Calls `DescribeBaselineRuleCategoryList`.
+    /// Calls `DescribeBaselineRuleCategoryList`; the answer is a [`DescribeBaselineRuleCategoryListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeBaselineRuleCategoryList)
     #[inline]
@@ -1301,7 +1301,7 @@ impl Client {
     ) -> DescribeBaselineRuleCategoryListCall {
         DescribeBaselineRuleCategoryListCall::new(&self.handle)
     }
-    /// Calls `DescribeBaselineRuleDetectList`.
+    /// Calls `DescribeBaselineRuleDetectList`; the answer is a [`DescribeBaselineRuleDetectListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeBaselineRuleDetectList)
     #[inline]
@@ -1310,7 +1310,7 @@ impl Client {
     ) -> DescribeBaselineRuleDetectListCall {
         DescribeBaselineRuleDetectListCall::new(&self.handle)
     }
-    /// Calls `DescribeBaselineRuleIgnoreList`.
+    /// Calls `DescribeBaselineRuleIgnoreList`; the answer is a [`DescribeBaselineRuleIgnoreListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeBaselineRuleIgnoreList)
     #[inline]
@@ -1319,14 +1319,14 @@ impl Client {
     ) -> DescribeBaselineRuleIgnoreListCall {
         DescribeBaselineRuleIgnoreListCall::new(&self.handle)
     }
-    /// Calls `DescribeBaselineRuleList`.
+    /// Calls `DescribeBaselineRuleList`; the answer is a [`DescribeBaselineRuleListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeBaselineRuleList)
     #[inline]
     pub fn describe_baseline_rule_list(&self) -> DescribeBaselineRuleListCall {
         DescribeBaselineRuleListCall::new(&self.handle)
     }
-    /// Calls `DescribeBaselineScanSchedule`.
+    /// Calls `DescribeBaselineScanSchedule`; the answer is a [`DescribeBaselineScanScheduleResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -1335,7 +1335,7 @@ impl Client {
     pub fn describe_baseline_scan_schedule(&self) -> DescribeBaselineScanScheduleCall {
         DescribeBaselineScanScheduleCall::new(&self.handle)
     }
-    /// Calls `DescribeBaselineStrategyDetail`.
+    /// Calls `DescribeBaselineStrategyDetail`; the answer is a [`DescribeBaselineStrategyDetailResponse`].
     ///
     /// Required: `StrategyId`.
     ///
@@ -1346,7 +1346,7 @@ impl Client {
     ) -> DescribeBaselineStrategyDetailCall {
         DescribeBaselineStrategyDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeBaselineStrategyList`.
+    /// Calls `DescribeBaselineStrategyList`; the answer is a [`DescribeBaselineStrategyListResponse`].
     ///
     /// Required: `Limit`, `Offset`, `Enabled`.
     ///
@@ -1357,7 +1357,7 @@ impl Client {
     pub fn describe_baseline_strategy_list(&self) -> DescribeBaselineStrategyListCall {
         DescribeBaselineStrategyListCall::new(&self.handle)
     }
-    /// Calls `DescribeBaselineTop`.
+    /// Calls `DescribeBaselineTop`; the answer is a [`DescribeBaselineTopResponse`].
     ///
     /// Required: `Top`, `StrategyId`.
     ///
@@ -1366,7 +1366,7 @@ impl Client {
     pub fn describe_baseline_top(&self) -> DescribeBaselineTopCall {
         DescribeBaselineTopCall::new(&self.handle)
     }
-    /// Calls `DescribeBaselineWeakPasswordList`.
+    /// Calls `DescribeBaselineWeakPasswordList`; the answer is a [`DescribeBaselineWeakPasswordListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeBaselineWeakPasswordList)
     #[inline]
@@ -1375,7 +1375,7 @@ impl Client {
     ) -> DescribeBaselineWeakPasswordListCall {
         DescribeBaselineWeakPasswordListCall::new(&self.handle)
     }
-    /// Calls `DescribeBashEvents`.
+    /// Calls `DescribeBashEvents`; the answer is a [`DescribeBashEventsResponse`].
     ///
     /// Each answer holds one page of `List`; [`into_paginator`](DescribeBashEventsCall::into_paginator) reads them all.
     ///
@@ -1384,7 +1384,7 @@ impl Client {
     pub fn describe_bash_events(&self) -> DescribeBashEventsCall {
         DescribeBashEventsCall::new(&self.handle)
     }
-    /// Calls `DescribeBashEventsInfo`.
+    /// Calls `DescribeBashEventsInfo`; the answer is a [`DescribeBashEventsInfoResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -1393,7 +1393,7 @@ impl Client {
     pub fn describe_bash_events_info(&self) -> DescribeBashEventsInfoCall {
         DescribeBashEventsInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeBashEventsInfoNew`.
+    /// Calls `DescribeBashEventsInfoNew`; the answer is a [`DescribeBashEventsInfoNewResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -1402,7 +1402,7 @@ impl Client {
     pub fn describe_bash_events_info_new(&self) -> DescribeBashEventsInfoNewCall {
         DescribeBashEventsInfoNewCall::new(&self.handle)
     }
-    /// Calls `DescribeBashEventsNew`.
+    /// Calls `DescribeBashEventsNew`; the answer is a [`DescribeBashEventsNewResponse`].
     ///
     /// Each answer holds one page of `List`; [`into_paginator`](DescribeBashEventsNewCall::into_paginator) reads them all.
     ///
@@ -1411,7 +1411,7 @@ impl Client {
     pub fn describe_bash_events_new(&self) -> DescribeBashEventsNewCall {
         DescribeBashEventsNewCall::new(&self.handle)
     }
-    /// Calls `DescribeBashPolicies`.
+    /// Calls `DescribeBashPolicies`; the answer is a [`DescribeBashPoliciesResponse`].
     ///
     /// Each answer holds one page of `List`; [`into_paginator`](DescribeBashPoliciesCall::into_paginator) reads them all.
     ///
@@ -1420,7 +1420,7 @@ impl Client {
     pub fn describe_bash_policies(&self) -> DescribeBashPoliciesCall {
         DescribeBashPoliciesCall::new(&self.handle)
     }
-    /// Calls `DescribeBashRules`.
+    /// Calls `DescribeBashRules`; the answer is a [`DescribeBashRulesResponse`].
     ///
     /// Required: `Type`.
     ///
@@ -1431,7 +1431,7 @@ impl Client {
     pub fn describe_bash_rules(&self) -> DescribeBashRulesCall {
         DescribeBashRulesCall::new(&self.handle)
     }
-    /// Calls `DescribeBruteAttackList`.
+    /// Calls `DescribeBruteAttackList`; the answer is a [`DescribeBruteAttackListResponse`].
     ///
     /// Each answer holds one page of `BruteAttackList`; [`into_paginator`](DescribeBruteAttackListCall::into_paginator) reads them all.
     ///
@@ -1440,14 +1440,14 @@ impl Client {
     pub fn describe_brute_attack_list(&self) -> DescribeBruteAttackListCall {
         DescribeBruteAttackListCall::new(&self.handle)
     }
-    /// Calls `DescribeBruteAttackRules`.
+    /// Calls `DescribeBruteAttackRules`; the answer is a [`DescribeBruteAttackRulesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeBruteAttackRules)
     #[inline]
     pub fn describe_brute_attack_rules(&self) -> DescribeBruteAttackRulesCall {
         DescribeBruteAttackRulesCall::new(&self.handle)
     }
-    /// Calls `DescribeCanFixVulMachine`.
+    /// Calls `DescribeCanFixVulMachine`; the answer is a [`DescribeCanFixVulMachineResponse`].
     ///
     /// Required: `VulIds`.
     ///
@@ -1456,7 +1456,7 @@ impl Client {
     pub fn describe_can_fix_vul_machine(&self) -> DescribeCanFixVulMachineCall {
         DescribeCanFixVulMachineCall::new(&self.handle)
     }
-    /// Calls `DescribeCanNotSeparateMachine`.
+    /// Calls `DescribeCanNotSeparateMachine`; the answer is a [`DescribeCanNotSeparateMachineResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeCanNotSeparateMachine)
     #[inline]
@@ -1465,7 +1465,7 @@ impl Client {
     ) -> DescribeCanNotSeparateMachineCall {
         DescribeCanNotSeparateMachineCall::new(&self.handle)
     }
-    /// Calls `DescribeClientException`.
+    /// Calls `DescribeClientException`; the answer is a [`DescribeClientExceptionResponse`].
     ///
     /// Required: `ExceptionType`, `Offset`, `Limit`.
     ///
@@ -1476,7 +1476,7 @@ impl Client {
     pub fn describe_client_exception(&self) -> DescribeClientExceptionCall {
         DescribeClientExceptionCall::new(&self.handle)
     }
-    /// Calls `DescribeDefenceEventDetail`.
+    /// Calls `DescribeDefenceEventDetail`; the answer is a [`DescribeDefenceEventDetailResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -1485,7 +1485,7 @@ impl Client {
     pub fn describe_defence_event_detail(&self) -> DescribeDefenceEventDetailCall {
         DescribeDefenceEventDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeDirectConnectInstallCommand`.
+    /// Calls `DescribeDirectConnectInstallCommand`; the answer is a [`DescribeDirectConnectInstallCommandResponse`].
     ///
     /// Required: `RegionCode`, `VpcId`, `ExpireDate`.
     ///
@@ -1496,7 +1496,7 @@ impl Client {
     ) -> DescribeDirectConnectInstallCommandCall {
         DescribeDirectConnectInstallCommandCall::new(&self.handle)
     }
-    /// Calls `DescribeESAggregations`.
+    /// Calls `DescribeESAggregations`; the answer is a [`DescribeESAggregationsResponse`].
     ///
     /// Required: `Query`.
     ///
@@ -1505,7 +1505,7 @@ impl Client {
     pub fn describe_es_aggregations(&self) -> DescribeESAggregationsCall {
         DescribeESAggregationsCall::new(&self.handle)
     }
-    /// Calls `DescribeEmergencyVulList`.
+    /// Calls `DescribeEmergencyVulList`; the answer is a [`DescribeEmergencyVulListResponse`].
     ///
     /// Each answer holds one page of `List`; [`into_paginator`](DescribeEmergencyVulListCall::into_paginator) reads them all.
     ///
@@ -1514,7 +1514,7 @@ impl Client {
     pub fn describe_emergency_vul_list(&self) -> DescribeEmergencyVulListCall {
         DescribeEmergencyVulListCall::new(&self.handle)
     }
-    /// Calls `DescribeEventByTable`.
+    /// Calls `DescribeEventByTable`; the answer is a [`DescribeEventByTableResponse`].
     ///
     /// Required: `TableName`, `Ids`.
     ///
@@ -1523,7 +1523,7 @@ impl Client {
     pub fn describe_event_by_table(&self) -> DescribeEventByTableCall {
         DescribeEventByTableCall::new(&self.handle)
     }
-    /// Calls `DescribeExportMachines`.
+    /// Calls `DescribeExportMachines`; the answer is a [`DescribeExportMachinesResponse`].
     ///
     /// Required: `MachineType`, `MachineRegion`.
     ///
@@ -1532,7 +1532,7 @@ impl Client {
     pub fn describe_export_machines(&self) -> DescribeExportMachinesCall {
         DescribeExportMachinesCall::new(&self.handle)
     }
-    /// Calls `DescribeFastAnalysis`.
+    /// Calls `DescribeFastAnalysis`; the answer is a [`DescribeFastAnalysisResponse`].
     ///
     /// Required: `From`, `To`, `Query`, `FieldName`.
     ///
@@ -1541,7 +1541,7 @@ impl Client {
     pub fn describe_fast_analysis(&self) -> DescribeFastAnalysisCall {
         DescribeFastAnalysisCall::new(&self.handle)
     }
-    /// Calls `DescribeFileTamperEventRuleInfo`.
+    /// Calls `DescribeFileTamperEventRuleInfo`; the answer is a [`DescribeFileTamperEventRuleInfoResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -1552,7 +1552,7 @@ impl Client {
     ) -> DescribeFileTamperEventRuleInfoCall {
         DescribeFileTamperEventRuleInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeFileTamperEvents`.
+    /// Calls `DescribeFileTamperEvents`; the answer is a [`DescribeFileTamperEventsResponse`].
     ///
     /// Each answer holds one page of `List`; [`into_paginator`](DescribeFileTamperEventsCall::into_paginator) reads them all.
     ///
@@ -1561,7 +1561,7 @@ impl Client {
     pub fn describe_file_tamper_events(&self) -> DescribeFileTamperEventsCall {
         DescribeFileTamperEventsCall::new(&self.handle)
     }
-    /// Calls `DescribeFileTamperRuleCount`.
+    /// Calls `DescribeFileTamperRuleCount`; the answer is a [`DescribeFileTamperRuleCountResponse`].
     ///
     /// Required: `Uuids`.
     ///
@@ -1570,7 +1570,7 @@ impl Client {
     pub fn describe_file_tamper_rule_count(&self) -> DescribeFileTamperRuleCountCall {
         DescribeFileTamperRuleCountCall::new(&self.handle)
     }
-    /// Calls `DescribeFileTamperRuleInfo`.
+    /// Calls `DescribeFileTamperRuleInfo`; the answer is a [`DescribeFileTamperRuleInfoResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -1579,7 +1579,7 @@ impl Client {
     pub fn describe_file_tamper_rule_info(&self) -> DescribeFileTamperRuleInfoCall {
         DescribeFileTamperRuleInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeFileTamperRules`.
+    /// Calls `DescribeFileTamperRules`; the answer is a [`DescribeFileTamperRulesResponse`].
     ///
     /// Each answer holds one page of `List`; [`into_paginator`](DescribeFileTamperRulesCall::into_paginator) reads them all.
     ///
@@ -1588,14 +1588,14 @@ impl Client {
     pub fn describe_file_tamper_rules(&self) -> DescribeFileTamperRulesCall {
         DescribeFileTamperRulesCall::new(&self.handle)
     }
-    /// Calls `DescribeGeneralStat`.
+    /// Calls `DescribeGeneralStat`; the answer is a [`DescribeGeneralStatResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeGeneralStat)
     #[inline]
     pub fn describe_general_stat(&self) -> DescribeGeneralStatCall {
         DescribeGeneralStatCall::new(&self.handle)
     }
-    /// Calls `DescribeHistoryAccounts`.
+    /// Calls `DescribeHistoryAccounts`; the answer is a [`DescribeHistoryAccountsResponse`].
     ///
     /// Required: `Uuid`.
     ///
@@ -1606,21 +1606,21 @@ impl Client {
     pub fn describe_history_accounts(&self) -> DescribeHistoryAccountsCall {
         DescribeHistoryAccountsCall::new(&self.handle)
     }
-    /// Calls `DescribeHistoryService`.
+    /// Calls `DescribeHistoryService`; the answer is a [`DescribeHistoryServiceResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeHistoryService)
     #[inline]
     pub fn describe_history_service(&self) -> DescribeHistoryServiceCall {
         DescribeHistoryServiceCall::new(&self.handle)
     }
-    /// Calls `DescribeHostInfo`.
+    /// Calls `DescribeHostInfo`; the answer is a [`DescribeHostInfoResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeHostInfo)
     #[inline]
     pub fn describe_host_info(&self) -> DescribeHostInfoCall {
         DescribeHostInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeHostLoginList`.
+    /// Calls `DescribeHostLoginList`; the answer is a [`DescribeHostLoginListResponse`].
     ///
     /// Each answer holds one page of `HostLoginList`; [`into_paginator`](DescribeHostLoginListCall::into_paginator) reads them all.
     ///
@@ -1629,14 +1629,14 @@ impl Client {
     pub fn describe_host_login_list(&self) -> DescribeHostLoginListCall {
         DescribeHostLoginListCall::new(&self.handle)
     }
-    /// Calls `DescribeHotVulTop`.
+    /// Calls `DescribeHotVulTop`; the answer is a [`DescribeHotVulTopResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeHotVulTop)
     #[inline]
     pub fn describe_hot_vul_top(&self) -> DescribeHotVulTopCall {
         DescribeHotVulTopCall::new(&self.handle)
     }
-    /// Calls `DescribeIgnoreBaselineRule`.
+    /// Calls `DescribeIgnoreBaselineRule`; the answer is a [`DescribeIgnoreBaselineRuleResponse`].
     ///
     /// Required: `Limit`, `Offset`.
     ///
@@ -1647,7 +1647,7 @@ impl Client {
     pub fn describe_ignore_baseline_rule(&self) -> DescribeIgnoreBaselineRuleCall {
         DescribeIgnoreBaselineRuleCall::new(&self.handle)
     }
-    /// Calls `DescribeIgnoreHostAndItemConfig`.
+    /// Calls `DescribeIgnoreHostAndItemConfig`; the answer is a [`DescribeIgnoreHostAndItemConfigResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeIgnoreHostAndItemConfig)
     #[inline]
@@ -1656,7 +1656,7 @@ impl Client {
     ) -> DescribeIgnoreHostAndItemConfigCall {
         DescribeIgnoreHostAndItemConfigCall::new(&self.handle)
     }
-    /// Calls `DescribeIgnoreRuleEffectHostList`.
+    /// Calls `DescribeIgnoreRuleEffectHostList`; the answer is a [`DescribeIgnoreRuleEffectHostListResponse`].
     ///
     /// Required: `Limit`, `Offset`, `RuleId`.
     ///
@@ -1669,7 +1669,7 @@ impl Client {
     ) -> DescribeIgnoreRuleEffectHostListCall {
         DescribeIgnoreRuleEffectHostListCall::new(&self.handle)
     }
-    /// Calls `DescribeImportMachineInfo`.
+    /// Calls `DescribeImportMachineInfo`; the answer is a [`DescribeImportMachineInfoResponse`].
     ///
     /// Required: `MachineList`, `ImportType`.
     ///
@@ -1678,7 +1678,7 @@ impl Client {
     pub fn describe_import_machine_info(&self) -> DescribeImportMachineInfoCall {
         DescribeImportMachineInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeInjectRiskyServiceSwitch`.
+    /// Calls `DescribeInjectRiskyServiceSwitch`; the answer is a [`DescribeInjectRiskyServiceSwitchResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeInjectRiskyServiceSwitch)
     #[inline]
@@ -1687,7 +1687,7 @@ impl Client {
     ) -> DescribeInjectRiskyServiceSwitchCall {
         DescribeInjectRiskyServiceSwitchCall::new(&self.handle)
     }
-    /// Calls `DescribeJavaMemShellInfo`.
+    /// Calls `DescribeJavaMemShellInfo`; the answer is a [`DescribeJavaMemShellInfoResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -1696,7 +1696,7 @@ impl Client {
     pub fn describe_java_mem_shell_info(&self) -> DescribeJavaMemShellInfoCall {
         DescribeJavaMemShellInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeJavaMemShellList`.
+    /// Calls `DescribeJavaMemShellList`; the answer is a [`DescribeJavaMemShellListResponse`].
     ///
     /// Each answer holds one page of `List`; [`into_paginator`](DescribeJavaMemShellListCall::into_paginator) reads them all.
     ///
@@ -1705,7 +1705,7 @@ impl Client {
     pub fn describe_java_mem_shell_list(&self) -> DescribeJavaMemShellListCall {
         DescribeJavaMemShellListCall::new(&self.handle)
     }
-    /// Calls `DescribeJavaMemShellPluginInfo`.
+    /// Calls `DescribeJavaMemShellPluginInfo`; the answer is a [`DescribeJavaMemShellPluginInfoResponse`].
     ///
     /// Required: `Quuid`.
     ///
@@ -1718,7 +1718,7 @@ impl Client {
     ) -> DescribeJavaMemShellPluginInfoCall {
         DescribeJavaMemShellPluginInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeJavaMemShellPluginList`.
+    /// Calls `DescribeJavaMemShellPluginList`; the answer is a [`DescribeJavaMemShellPluginListResponse`].
     ///
     /// Each answer holds one page of `List`; [`into_paginator`](DescribeJavaMemShellPluginListCall::into_paginator) reads them all.
     ///
@@ -1729,14 +1729,14 @@ impl Client {
     ) -> DescribeJavaMemShellPluginListCall {
         DescribeJavaMemShellPluginListCall::new(&self.handle)
     }
-    /// Calls `DescribeLicense`.
+    /// Calls `DescribeLicense`; the answer is a [`DescribeLicenseResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeLicense)
     #[inline]
     pub fn describe_license(&self) -> DescribeLicenseCall {
         DescribeLicenseCall::new(&self.handle)
     }
-    /// Calls `DescribeLicenseBindList`.
+    /// Calls `DescribeLicenseBindList`; the answer is a [`DescribeLicenseBindListResponse`].
     ///
     /// Required: `LicenseId`, `LicenseType`, `ResourceId`.
     ///
@@ -1747,7 +1747,7 @@ impl Client {
     pub fn describe_license_bind_list(&self) -> DescribeLicenseBindListCall {
         DescribeLicenseBindListCall::new(&self.handle)
     }
-    /// Calls `DescribeLicenseBindSchedule`.
+    /// Calls `DescribeLicenseBindSchedule`; the answer is a [`DescribeLicenseBindScheduleResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -1758,14 +1758,14 @@ impl Client {
     pub fn describe_license_bind_schedule(&self) -> DescribeLicenseBindScheduleCall {
         DescribeLicenseBindScheduleCall::new(&self.handle)
     }
-    /// Calls `DescribeLicenseGeneral`.
+    /// Calls `DescribeLicenseGeneral`; the answer is a [`DescribeLicenseGeneralResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeLicenseGeneral)
     #[inline]
     pub fn describe_license_general(&self) -> DescribeLicenseGeneralCall {
         DescribeLicenseGeneralCall::new(&self.handle)
     }
-    /// Calls `DescribeLicenseList`.
+    /// Calls `DescribeLicenseList`; the answer is a [`DescribeLicenseListResponse`].
     ///
     /// Each answer holds one page of `List`; [`into_paginator`](DescribeLicenseListCall::into_paginator) reads them all.
     ///
@@ -1774,7 +1774,7 @@ impl Client {
     pub fn describe_license_list(&self) -> DescribeLicenseListCall {
         DescribeLicenseListCall::new(&self.handle)
     }
-    /// Calls `DescribeLicenseWhiteConfig`.
+    /// Calls `DescribeLicenseWhiteConfig`; the answer is a [`DescribeLicenseWhiteConfigResponse`].
     ///
     /// Required: `RuleName`.
     ///
@@ -1783,7 +1783,7 @@ impl Client {
     pub fn describe_license_white_config(&self) -> DescribeLicenseWhiteConfigCall {
         DescribeLicenseWhiteConfigCall::new(&self.handle)
     }
-    /// Calls `DescribeLogDeliveryKafkaOptions`.
+    /// Calls `DescribeLogDeliveryKafkaOptions`; the answer is a [`DescribeLogDeliveryKafkaOptionsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeLogDeliveryKafkaOptions)
     #[inline]
@@ -1792,7 +1792,7 @@ impl Client {
     ) -> DescribeLogDeliveryKafkaOptionsCall {
         DescribeLogDeliveryKafkaOptionsCall::new(&self.handle)
     }
-    /// Calls `DescribeLogExports`.
+    /// Calls `DescribeLogExports`; the answer is a [`DescribeLogExportsResponse`].
     ///
     /// Required: `Offset`.
     ///
@@ -1803,7 +1803,7 @@ impl Client {
     pub fn describe_log_exports(&self) -> DescribeLogExportsCall {
         DescribeLogExportsCall::new(&self.handle)
     }
-    /// Calls `DescribeLogHistogram`.
+    /// Calls `DescribeLogHistogram`; the answer is a [`DescribeLogHistogramResponse`].
     ///
     /// Required: `StartTime`, `EndTime`, `QueryString`, `Interval`.
     ///
@@ -1812,63 +1812,63 @@ impl Client {
     pub fn describe_log_histogram(&self) -> DescribeLogHistogramCall {
         DescribeLogHistogramCall::new(&self.handle)
     }
-    /// Calls `DescribeLogIndex`.
+    /// Calls `DescribeLogIndex`; the answer is a [`DescribeLogIndexResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeLogIndex)
     #[inline]
     pub fn describe_log_index(&self) -> DescribeLogIndexCall {
         DescribeLogIndexCall::new(&self.handle)
     }
-    /// Calls `DescribeLogKafkaDeliverInfo`.
+    /// Calls `DescribeLogKafkaDeliverInfo`; the answer is a [`DescribeLogKafkaDeliverInfoResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeLogKafkaDeliverInfo)
     #[inline]
     pub fn describe_log_kafka_deliver_info(&self) -> DescribeLogKafkaDeliverInfoCall {
         DescribeLogKafkaDeliverInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeLogStorageConfig`.
+    /// Calls `DescribeLogStorageConfig`; the answer is a [`DescribeLogStorageConfigResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeLogStorageConfig)
     #[inline]
     pub fn describe_log_storage_config(&self) -> DescribeLogStorageConfigCall {
         DescribeLogStorageConfigCall::new(&self.handle)
     }
-    /// Calls `DescribeLogStorageRecord`.
+    /// Calls `DescribeLogStorageRecord`; the answer is a [`DescribeLogStorageRecordResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeLogStorageRecord)
     #[inline]
     pub fn describe_log_storage_record(&self) -> DescribeLogStorageRecordCall {
         DescribeLogStorageRecordCall::new(&self.handle)
     }
-    /// Calls `DescribeLogStorageStatistic`.
+    /// Calls `DescribeLogStorageStatistic`; the answer is a [`DescribeLogStorageStatisticResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeLogStorageStatistic)
     #[inline]
     pub fn describe_log_storage_statistic(&self) -> DescribeLogStorageStatisticCall {
         DescribeLogStorageStatisticCall::new(&self.handle)
     }
-    /// Calls `DescribeLogType`.
+    /// Calls `DescribeLogType`; the answer is a [`DescribeLogTypeResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeLogType)
     #[inline]
     pub fn describe_log_type(&self) -> DescribeLogTypeCall {
         DescribeLogTypeCall::new(&self.handle)
     }
-    /// Calls `DescribeLoginTypeGlobalConf`.
+    /// Calls `DescribeLoginTypeGlobalConf`; the answer is a [`DescribeLoginTypeGlobalConfResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeLoginTypeGlobalConf)
     #[inline]
     pub fn describe_login_type_global_conf(&self) -> DescribeLoginTypeGlobalConfCall {
         DescribeLoginTypeGlobalConfCall::new(&self.handle)
     }
-    /// Calls `DescribeLoginTypeHost`.
+    /// Calls `DescribeLoginTypeHost`; the answer is a [`DescribeLoginTypeHostResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeLoginTypeHost)
     #[inline]
     pub fn describe_login_type_host(&self) -> DescribeLoginTypeHostCall {
         DescribeLoginTypeHostCall::new(&self.handle)
     }
-    /// Calls `DescribeLoginWhiteCombinedList`.
+    /// Calls `DescribeLoginWhiteCombinedList`; the answer is a [`DescribeLoginWhiteCombinedListResponse`].
     ///
     /// Each answer holds one page of `LoginWhiteCombinedInfos`; [`into_paginator`](DescribeLoginWhiteCombinedListCall::into_paginator) reads them all.
     ///
@@ -1879,7 +1879,7 @@ impl Client {
     ) -> DescribeLoginWhiteCombinedListCall {
         DescribeLoginWhiteCombinedListCall::new(&self.handle)
     }
-    /// Calls `DescribeLoginWhiteHostList`.
+    /// Calls `DescribeLoginWhiteHostList`; the answer is a [`DescribeLoginWhiteHostListResponse`].
     ///
     /// Required: `Id`, `Limit`, `Offset`.
     ///
@@ -1890,7 +1890,7 @@ impl Client {
     pub fn describe_login_white_host_list(&self) -> DescribeLoginWhiteHostListCall {
         DescribeLoginWhiteHostListCall::new(&self.handle)
     }
-    /// Calls `DescribeLoginWhiteList`.
+    /// Calls `DescribeLoginWhiteList`; the answer is a [`DescribeLoginWhiteListResponse`].
     ///
     /// Each answer holds one page of `LoginWhiteLists`; [`into_paginator`](DescribeLoginWhiteListCall::into_paginator) reads them all.
     ///
@@ -1899,7 +1899,7 @@ impl Client {
     pub fn describe_login_white_list(&self) -> DescribeLoginWhiteListCall {
         DescribeLoginWhiteListCall::new(&self.handle)
     }
-    /// Calls `DescribeMachineClearHistory`.
+    /// Calls `DescribeMachineClearHistory`; the answer is a [`DescribeMachineClearHistoryResponse`].
     ///
     /// Each answer holds one page of `List`; [`into_paginator`](DescribeMachineClearHistoryCall::into_paginator) reads them all.
     ///
@@ -1908,14 +1908,14 @@ impl Client {
     pub fn describe_machine_clear_history(&self) -> DescribeMachineClearHistoryCall {
         DescribeMachineClearHistoryCall::new(&self.handle)
     }
-    /// Calls `DescribeMachineDefenseCnt`.
+    /// Calls `DescribeMachineDefenseCnt`; the answer is a [`DescribeMachineDefenseCntResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeMachineDefenseCnt)
     #[inline]
     pub fn describe_machine_defense_cnt(&self) -> DescribeMachineDefenseCntCall {
         DescribeMachineDefenseCntCall::new(&self.handle)
     }
-    /// Calls `DescribeMachineFileTamperRules`.
+    /// Calls `DescribeMachineFileTamperRules`; the answer is a [`DescribeMachineFileTamperRulesResponse`].
     ///
     /// Required: `Uuid`.
     ///
@@ -1928,21 +1928,21 @@ impl Client {
     ) -> DescribeMachineFileTamperRulesCall {
         DescribeMachineFileTamperRulesCall::new(&self.handle)
     }
-    /// Calls `DescribeMachineGeneral`.
+    /// Calls `DescribeMachineGeneral`; the answer is a [`DescribeMachineGeneralResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeMachineGeneral)
     #[inline]
     pub fn describe_machine_general(&self) -> DescribeMachineGeneralCall {
         DescribeMachineGeneralCall::new(&self.handle)
     }
-    /// Calls `DescribeMachineInfo`.
+    /// Calls `DescribeMachineInfo`; the answer is a [`DescribeMachineInfoResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeMachineInfo)
     #[inline]
     pub fn describe_machine_info(&self) -> DescribeMachineInfoCall {
         DescribeMachineInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeMachineLicenseDetail`.
+    /// Calls `DescribeMachineLicenseDetail`; the answer is a [`DescribeMachineLicenseDetailResponse`].
     ///
     /// Required: `Quuids`.
     ///
@@ -1951,7 +1951,7 @@ impl Client {
     pub fn describe_machine_license_detail(&self) -> DescribeMachineLicenseDetailCall {
         DescribeMachineLicenseDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeMachineList`.
+    /// Calls `DescribeMachineList`; the answer is a [`DescribeMachineListResponse`].
     ///
     /// Required: `MachineType`, `MachineRegion`.
     ///
@@ -1962,35 +1962,35 @@ impl Client {
     pub fn describe_machine_list(&self) -> DescribeMachineListCall {
         DescribeMachineListCall::new(&self.handle)
     }
-    /// Calls `DescribeMachineOsList`.
+    /// Calls `DescribeMachineOsList`; the answer is a [`DescribeMachineOsListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeMachineOsList)
     #[inline]
     pub fn describe_machine_os_list(&self) -> DescribeMachineOsListCall {
         DescribeMachineOsListCall::new(&self.handle)
     }
-    /// Calls `DescribeMachineRegionList`.
+    /// Calls `DescribeMachineRegionList`; the answer is a [`DescribeMachineRegionListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeMachineRegionList)
     #[inline]
     pub fn describe_machine_region_list(&self) -> DescribeMachineRegionListCall {
         DescribeMachineRegionListCall::new(&self.handle)
     }
-    /// Calls `DescribeMachineRegions`.
+    /// Calls `DescribeMachineRegions`; the answer is a [`DescribeMachineRegionsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeMachineRegions)
     #[inline]
     pub fn describe_machine_regions(&self) -> DescribeMachineRegionsCall {
         DescribeMachineRegionsCall::new(&self.handle)
     }
-    /// Calls `DescribeMachineRiskCnt`.
+    /// Calls `DescribeMachineRiskCnt`; the answer is a [`DescribeMachineRiskCntResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeMachineRiskCnt)
     #[inline]
     pub fn describe_machine_risk_cnt(&self) -> DescribeMachineRiskCntCall {
         DescribeMachineRiskCntCall::new(&self.handle)
     }
-    /// Calls `DescribeMachineSnapshot`.
+    /// Calls `DescribeMachineSnapshot`; the answer is a [`DescribeMachineSnapshotResponse`].
     ///
     /// Required: `Quuids`, `Type`, `Limit`, `Offset`.
     ///
@@ -2001,7 +2001,7 @@ impl Client {
     pub fn describe_machine_snapshot(&self) -> DescribeMachineSnapshotCall {
         DescribeMachineSnapshotCall::new(&self.handle)
     }
-    /// Calls `DescribeMachines`.
+    /// Calls `DescribeMachines`; the answer is a [`DescribeMachinesResponse`].
     ///
     /// Required: `MachineType`, `MachineRegion`.
     ///
@@ -2012,7 +2012,7 @@ impl Client {
     pub fn describe_machines(&self) -> DescribeMachinesCall {
         DescribeMachinesCall::new(&self.handle)
     }
-    /// Calls `DescribeMachinesSimple`.
+    /// Calls `DescribeMachinesSimple`; the answer is a [`DescribeMachinesSimpleResponse`].
     ///
     /// Required: `MachineType`, `MachineRegion`.
     ///
@@ -2023,7 +2023,7 @@ impl Client {
     pub fn describe_machines_simple(&self) -> DescribeMachinesSimpleCall {
         DescribeMachinesSimpleCall::new(&self.handle)
     }
-    /// Calls `DescribeMalWareList`.
+    /// Calls `DescribeMalWareList`; the answer is a [`DescribeMalWareListResponse`].
     ///
     /// Each answer holds one page of `MalWareList`; [`into_paginator`](DescribeMalWareListCall::into_paginator) reads them all.
     ///
@@ -2032,7 +2032,7 @@ impl Client {
     pub fn describe_mal_ware_list(&self) -> DescribeMalWareListCall {
         DescribeMalWareListCall::new(&self.handle)
     }
-    /// Calls `DescribeMaliciousRequestWhiteList`.
+    /// Calls `DescribeMaliciousRequestWhiteList`; the answer is a [`DescribeMaliciousRequestWhiteListResponse`].
     ///
     /// Required: `Limit`, `Offset`.
     ///
@@ -2045,7 +2045,7 @@ impl Client {
     ) -> DescribeMaliciousRequestWhiteListCall {
         DescribeMaliciousRequestWhiteListCall::new(&self.handle)
     }
-    /// Calls `DescribeMalwareFile`.
+    /// Calls `DescribeMalwareFile`; the answer is a [`DescribeMalwareFileResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -2054,7 +2054,7 @@ impl Client {
     pub fn describe_malware_file(&self) -> DescribeMalwareFileCall {
         DescribeMalwareFileCall::new(&self.handle)
     }
-    /// Calls `DescribeMalwareInfo`.
+    /// Calls `DescribeMalwareInfo`; the answer is a [`DescribeMalwareInfoResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -2063,21 +2063,21 @@ impl Client {
     pub fn describe_malware_info(&self) -> DescribeMalwareInfoCall {
         DescribeMalwareInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeMalwareRiskOverview`.
+    /// Calls `DescribeMalwareRiskOverview`; the answer is a [`DescribeMalwareRiskOverviewResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeMalwareRiskOverview)
     #[inline]
     pub fn describe_malware_risk_overview(&self) -> DescribeMalwareRiskOverviewCall {
         DescribeMalwareRiskOverviewCall::new(&self.handle)
     }
-    /// Calls `DescribeMalwareRiskWarning`.
+    /// Calls `DescribeMalwareRiskWarning`; the answer is a [`DescribeMalwareRiskWarningResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeMalwareRiskWarning)
     #[inline]
     pub fn describe_malware_risk_warning(&self) -> DescribeMalwareRiskWarningCall {
         DescribeMalwareRiskWarningCall::new(&self.handle)
     }
-    /// Calls `DescribeMalwareTimingScanSetting`.
+    /// Calls `DescribeMalwareTimingScanSetting`; the answer is a [`DescribeMalwareTimingScanSettingResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeMalwareTimingScanSetting)
     #[inline]
@@ -2086,7 +2086,7 @@ impl Client {
     ) -> DescribeMalwareTimingScanSettingCall {
         DescribeMalwareTimingScanSettingCall::new(&self.handle)
     }
-    /// Calls `DescribeMalwareWhiteList`.
+    /// Calls `DescribeMalwareWhiteList`; the answer is a [`DescribeMalwareWhiteListResponse`].
     ///
     /// Each answer holds one page of `WhiteList`; [`into_paginator`](DescribeMalwareWhiteListCall::into_paginator) reads them all.
     ///
@@ -2095,7 +2095,7 @@ impl Client {
     pub fn describe_malware_white_list(&self) -> DescribeMalwareWhiteListCall {
         DescribeMalwareWhiteListCall::new(&self.handle)
     }
-    /// Calls `DescribeMalwareWhiteListAffectList`.
+    /// Calls `DescribeMalwareWhiteListAffectList`; the answer is a [`DescribeMalwareWhiteListAffectListResponse`].
     ///
     /// Required: `WhiteListId`.
     ///
@@ -2108,7 +2108,7 @@ impl Client {
     ) -> DescribeMalwareWhiteListAffectListCall {
         DescribeMalwareWhiteListAffectListCall::new(&self.handle)
     }
-    /// Calls `DescribeMemShellRules`.
+    /// Calls `DescribeMemShellRules`; the answer is a [`DescribeMemShellRulesResponse`].
     ///
     /// Each answer holds one page of `List`; [`into_paginator`](DescribeMemShellRulesCall::into_paginator) reads them all.
     ///
@@ -2117,14 +2117,14 @@ impl Client {
     pub fn describe_mem_shell_rules(&self) -> DescribeMemShellRulesCall {
         DescribeMemShellRulesCall::new(&self.handle)
     }
-    /// Calls `DescribeNetAttackSetting`.
+    /// Calls `DescribeNetAttackSetting`; the answer is a [`DescribeNetAttackSettingResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeNetAttackSetting)
     #[inline]
     pub fn describe_net_attack_setting(&self) -> DescribeNetAttackSettingCall {
         DescribeNetAttackSettingCall::new(&self.handle)
     }
-    /// Calls `DescribeNetAttackWhiteList`.
+    /// Calls `DescribeNetAttackWhiteList`; the answer is a [`DescribeNetAttackWhiteListResponse`].
     ///
     /// Each answer holds one page of `WhiteList`; [`into_paginator`](DescribeNetAttackWhiteListCall::into_paginator) reads them all.
     ///
@@ -2133,7 +2133,7 @@ impl Client {
     pub fn describe_net_attack_white_list(&self) -> DescribeNetAttackWhiteListCall {
         DescribeNetAttackWhiteListCall::new(&self.handle)
     }
-    /// Calls `DescribeOpenPortStatistics`.
+    /// Calls `DescribeOpenPortStatistics`; the answer is a [`DescribeOpenPortStatisticsResponse`].
     ///
     /// Each answer holds one page of `OpenPortStatistics`; [`into_paginator`](DescribeOpenPortStatisticsCall::into_paginator) reads them all.
     ///
@@ -2142,14 +2142,14 @@ impl Client {
     pub fn describe_open_port_statistics(&self) -> DescribeOpenPortStatisticsCall {
         DescribeOpenPortStatisticsCall::new(&self.handle)
     }
-    /// Calls `DescribeOverviewStatistics`.
+    /// Calls `DescribeOverviewStatistics`; the answer is a [`DescribeOverviewStatisticsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeOverviewStatistics)
     #[inline]
     pub fn describe_overview_statistics(&self) -> DescribeOverviewStatisticsCall {
         DescribeOverviewStatisticsCall::new(&self.handle)
     }
-    /// Calls `DescribePatchEffectHostList`.
+    /// Calls `DescribePatchEffectHostList`; the answer is a [`DescribePatchEffectHostListResponse`].
     ///
     /// Required: `KbId`, `Limit`, `Offset`.
     ///
@@ -2160,7 +2160,7 @@ impl Client {
     pub fn describe_patch_effect_host_list(&self) -> DescribePatchEffectHostListCall {
         DescribePatchEffectHostListCall::new(&self.handle)
     }
-    /// Calls `DescribePatchInfo`.
+    /// Calls `DescribePatchInfo`; the answer is a [`DescribePatchInfoResponse`].
     ///
     /// Required: `KbId`.
     ///
@@ -2169,7 +2169,7 @@ impl Client {
     pub fn describe_patch_info(&self) -> DescribePatchInfoCall {
         DescribePatchInfoCall::new(&self.handle)
     }
-    /// Calls `DescribePrivilegeEventInfo`.
+    /// Calls `DescribePrivilegeEventInfo`; the answer is a [`DescribePrivilegeEventInfoResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -2178,7 +2178,7 @@ impl Client {
     pub fn describe_privilege_event_info(&self) -> DescribePrivilegeEventInfoCall {
         DescribePrivilegeEventInfoCall::new(&self.handle)
     }
-    /// Calls `DescribePrivilegeEvents`.
+    /// Calls `DescribePrivilegeEvents`; the answer is a [`DescribePrivilegeEventsResponse`].
     ///
     /// Each answer holds one page of `List`; [`into_paginator`](DescribePrivilegeEventsCall::into_paginator) reads them all.
     ///
@@ -2187,7 +2187,7 @@ impl Client {
     pub fn describe_privilege_events(&self) -> DescribePrivilegeEventsCall {
         DescribePrivilegeEventsCall::new(&self.handle)
     }
-    /// Calls `DescribePrivilegeRules`.
+    /// Calls `DescribePrivilegeRules`; the answer is a [`DescribePrivilegeRulesResponse`].
     ///
     /// Each answer holds one page of `List`; [`into_paginator`](DescribePrivilegeRulesCall::into_paginator) reads them all.
     ///
@@ -2196,14 +2196,14 @@ impl Client {
     pub fn describe_privilege_rules(&self) -> DescribePrivilegeRulesCall {
         DescribePrivilegeRulesCall::new(&self.handle)
     }
-    /// Calls `DescribeProVersionInfo`.
+    /// Calls `DescribeProVersionInfo`; the answer is a [`DescribeProVersionInfoResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeProVersionInfo)
     #[inline]
     pub fn describe_pro_version_info(&self) -> DescribeProVersionInfoCall {
         DescribeProVersionInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeProVersionStatus`.
+    /// Calls `DescribeProVersionStatus`; the answer is a [`DescribeProVersionStatusResponse`].
     ///
     /// Required: `Uuid`.
     ///
@@ -2212,7 +2212,7 @@ impl Client {
     pub fn describe_pro_version_status(&self) -> DescribeProVersionStatusCall {
         DescribeProVersionStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeProcessStatistics`.
+    /// Calls `DescribeProcessStatistics`; the answer is a [`DescribeProcessStatisticsResponse`].
     ///
     /// Each answer holds one page of `ProcessStatistics`; [`into_paginator`](DescribeProcessStatisticsCall::into_paginator) reads them all.
     ///
@@ -2221,14 +2221,14 @@ impl Client {
     pub fn describe_process_statistics(&self) -> DescribeProcessStatisticsCall {
         DescribeProcessStatisticsCall::new(&self.handle)
     }
-    /// Calls `DescribeProductStatus`.
+    /// Calls `DescribeProductStatus`; the answer is a [`DescribeProductStatusResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeProductStatus)
     #[inline]
     pub fn describe_product_status(&self) -> DescribeProductStatusCall {
         DescribeProductStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeProtectDirList`.
+    /// Calls `DescribeProtectDirList`; the answer is a [`DescribeProtectDirListResponse`].
     ///
     /// Required: `Limit`, `Offset`.
     ///
@@ -2239,7 +2239,7 @@ impl Client {
     pub fn describe_protect_dir_list(&self) -> DescribeProtectDirListCall {
         DescribeProtectDirListCall::new(&self.handle)
     }
-    /// Calls `DescribeProtectDirRelatedServer`.
+    /// Calls `DescribeProtectDirRelatedServer`; the answer is a [`DescribeProtectDirRelatedServerResponse`].
     ///
     /// Required: `Id`, `Limit`, `Offset`.
     ///
@@ -2252,7 +2252,7 @@ impl Client {
     ) -> DescribeProtectDirRelatedServerCall {
         DescribeProtectDirRelatedServerCall::new(&self.handle)
     }
-    /// Calls `DescribePublicProxyInstallCommand`.
+    /// Calls `DescribePublicProxyInstallCommand`; the answer is a [`DescribePublicProxyInstallCommandResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribePublicProxyInstallCommand)
     #[inline]
@@ -2261,7 +2261,7 @@ impl Client {
     ) -> DescribePublicProxyInstallCommandCall {
         DescribePublicProxyInstallCommandCall::new(&self.handle)
     }
-    /// Calls `DescribeRansomDefenseBackupList`.
+    /// Calls `DescribeRansomDefenseBackupList`; the answer is a [`DescribeRansomDefenseBackupListResponse`].
     ///
     /// Required: `Limit`, `Offset`, `Quuid`.
     ///
@@ -2274,7 +2274,7 @@ impl Client {
     ) -> DescribeRansomDefenseBackupListCall {
         DescribeRansomDefenseBackupListCall::new(&self.handle)
     }
-    /// Calls `DescribeRansomDefenseEventsList`.
+    /// Calls `DescribeRansomDefenseEventsList`; the answer is a [`DescribeRansomDefenseEventsListResponse`].
     ///
     /// Required: `Limit`, `Offset`.
     ///
@@ -2287,7 +2287,7 @@ impl Client {
     ) -> DescribeRansomDefenseEventsListCall {
         DescribeRansomDefenseEventsListCall::new(&self.handle)
     }
-    /// Calls `DescribeRansomDefenseMachineList`.
+    /// Calls `DescribeRansomDefenseMachineList`; the answer is a [`DescribeRansomDefenseMachineListResponse`].
     ///
     /// Required: `Limit`, `Offset`.
     ///
@@ -2300,7 +2300,7 @@ impl Client {
     ) -> DescribeRansomDefenseMachineListCall {
         DescribeRansomDefenseMachineListCall::new(&self.handle)
     }
-    /// Calls `DescribeRansomDefenseMachineStrategyInfo`.
+    /// Calls `DescribeRansomDefenseMachineStrategyInfo`; the answer is a [`DescribeRansomDefenseMachineStrategyInfoResponse`].
     ///
     /// Required: `Quuids`.
     ///
@@ -2311,7 +2311,7 @@ impl Client {
     ) -> DescribeRansomDefenseMachineStrategyInfoCall {
         DescribeRansomDefenseMachineStrategyInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeRansomDefenseRollBackTaskList`.
+    /// Calls `DescribeRansomDefenseRollBackTaskList`; the answer is a [`DescribeRansomDefenseRollBackTaskListResponse`].
     ///
     /// Required: `Limit`, `Offset`.
     ///
@@ -2324,14 +2324,14 @@ impl Client {
     ) -> DescribeRansomDefenseRollBackTaskListCall {
         DescribeRansomDefenseRollBackTaskListCall::new(&self.handle)
     }
-    /// Calls `DescribeRansomDefenseState`.
+    /// Calls `DescribeRansomDefenseState`; the answer is a [`DescribeRansomDefenseStateResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeRansomDefenseState)
     #[inline]
     pub fn describe_ransom_defense_state(&self) -> DescribeRansomDefenseStateCall {
         DescribeRansomDefenseStateCall::new(&self.handle)
     }
-    /// Calls `DescribeRansomDefenseStrategyDetail`.
+    /// Calls `DescribeRansomDefenseStrategyDetail`; the answer is a [`DescribeRansomDefenseStrategyDetailResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -2342,7 +2342,7 @@ impl Client {
     ) -> DescribeRansomDefenseStrategyDetailCall {
         DescribeRansomDefenseStrategyDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeRansomDefenseStrategyList`.
+    /// Calls `DescribeRansomDefenseStrategyList`; the answer is a [`DescribeRansomDefenseStrategyListResponse`].
     ///
     /// Required: `Limit`, `Offset`.
     ///
@@ -2355,7 +2355,7 @@ impl Client {
     ) -> DescribeRansomDefenseStrategyListCall {
         DescribeRansomDefenseStrategyListCall::new(&self.handle)
     }
-    /// Calls `DescribeRansomDefenseStrategyMachines`.
+    /// Calls `DescribeRansomDefenseStrategyMachines`; the answer is a [`DescribeRansomDefenseStrategyMachinesResponse`].
     ///
     /// Required: `Limit`, `Offset`.
     ///
@@ -2368,14 +2368,14 @@ impl Client {
     ) -> DescribeRansomDefenseStrategyMachinesCall {
         DescribeRansomDefenseStrategyMachinesCall::new(&self.handle)
     }
-    /// Calls `DescribeRansomDefenseTrend`.
+    /// Calls `DescribeRansomDefenseTrend`; the answer is a [`DescribeRansomDefenseTrendResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeRansomDefenseTrend)
     #[inline]
     pub fn describe_ransom_defense_trend(&self) -> DescribeRansomDefenseTrendCall {
         DescribeRansomDefenseTrendCall::new(&self.handle)
     }
-    /// Calls `DescribeRaspEventCWP`.
+    /// Calls `DescribeRaspEventCWP`; the answer is a [`DescribeRaspEventCWPResponse`].
     ///
     /// Each answer holds one page of `List`; [`into_paginator`](DescribeRaspEventCWPCall::into_paginator) reads them all.
     ///
@@ -2384,21 +2384,21 @@ impl Client {
     pub fn describe_rasp_event_cwp(&self) -> DescribeRaspEventCWPCall {
         DescribeRaspEventCWPCall::new(&self.handle)
     }
-    /// Calls `DescribeRaspEventDetailCWP`.
+    /// Calls `DescribeRaspEventDetailCWP`; the answer is a [`DescribeRaspEventDetailCWPResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeRaspEventDetailCWP)
     #[inline]
     pub fn describe_rasp_event_detail_cwp(&self) -> DescribeRaspEventDetailCWPCall {
         DescribeRaspEventDetailCWPCall::new(&self.handle)
     }
-    /// Calls `DescribeRaspEventDetailTCSS`.
+    /// Calls `DescribeRaspEventDetailTCSS`; the answer is a [`DescribeRaspEventDetailTCSSResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeRaspEventDetailTCSS)
     #[inline]
     pub fn describe_rasp_event_detail_tcss(&self) -> DescribeRaspEventDetailTCSSCall {
         DescribeRaspEventDetailTCSSCall::new(&self.handle)
     }
-    /// Calls `DescribeRaspEventTCSS`.
+    /// Calls `DescribeRaspEventTCSS`; the answer is a [`DescribeRaspEventTCSSResponse`].
     ///
     /// Each answer holds one page of `List`; [`into_paginator`](DescribeRaspEventTCSSCall::into_paginator) reads them all.
     ///
@@ -2407,7 +2407,7 @@ impl Client {
     pub fn describe_rasp_event_tcss(&self) -> DescribeRaspEventTCSSCall {
         DescribeRaspEventTCSSCall::new(&self.handle)
     }
-    /// Calls `DescribeRaspLicenseList`.
+    /// Calls `DescribeRaspLicenseList`; the answer is a [`DescribeRaspLicenseListResponse`].
     ///
     /// Each answer holds one page of `List`; [`into_paginator`](DescribeRaspLicenseListCall::into_paginator) reads them all.
     ///
@@ -2416,14 +2416,14 @@ impl Client {
     pub fn describe_rasp_license_list(&self) -> DescribeRaspLicenseListCall {
         DescribeRaspLicenseListCall::new(&self.handle)
     }
-    /// Calls `DescribeRaspMaxCpu`.
+    /// Calls `DescribeRaspMaxCpu`; the answer is a [`DescribeRaspMaxCpuResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeRaspMaxCpu)
     #[inline]
     pub fn describe_rasp_max_cpu(&self) -> DescribeRaspMaxCpuCall {
         DescribeRaspMaxCpuCall::new(&self.handle)
     }
-    /// Calls `DescribeRaspMemShellDetailTCSS`.
+    /// Calls `DescribeRaspMemShellDetailTCSS`; the answer is a [`DescribeRaspMemShellDetailTCSSResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeRaspMemShellDetailTCSS)
     #[inline]
@@ -2432,7 +2432,7 @@ impl Client {
     ) -> DescribeRaspMemShellDetailTCSSCall {
         DescribeRaspMemShellDetailTCSSCall::new(&self.handle)
     }
-    /// Calls `DescribeRaspMemShellListTCSS`.
+    /// Calls `DescribeRaspMemShellListTCSS`; the answer is a [`DescribeRaspMemShellListTCSSResponse`].
     ///
     /// Each answer holds one page of `List`; [`into_paginator`](DescribeRaspMemShellListTCSSCall::into_paginator) reads them all.
     ///
@@ -2441,7 +2441,7 @@ impl Client {
     pub fn describe_rasp_mem_shell_list_tcss(&self) -> DescribeRaspMemShellListTCSSCall {
         DescribeRaspMemShellListTCSSCall::new(&self.handle)
     }
-    /// Calls `DescribeRaspPluginList`.
+    /// Calls `DescribeRaspPluginList`; the answer is a [`DescribeRaspPluginListResponse`].
     ///
     /// Each answer holds one page of `List`; [`into_paginator`](DescribeRaspPluginListCall::into_paginator) reads them all.
     ///
@@ -2450,7 +2450,7 @@ impl Client {
     pub fn describe_rasp_plugin_list(&self) -> DescribeRaspPluginListCall {
         DescribeRaspPluginListCall::new(&self.handle)
     }
-    /// Calls `DescribeRaspRuleVuls`.
+    /// Calls `DescribeRaspRuleVuls`; the answer is a [`DescribeRaspRuleVulsResponse`].
     ///
     /// Required: `Filters`.
     ///
@@ -2461,7 +2461,7 @@ impl Client {
     pub fn describe_rasp_rule_vuls(&self) -> DescribeRaspRuleVulsCall {
         DescribeRaspRuleVulsCall::new(&self.handle)
     }
-    /// Calls `DescribeRaspRules`.
+    /// Calls `DescribeRaspRules`; the answer is a [`DescribeRaspRulesResponse`].
     ///
     /// Each answer holds one page of `List`; [`into_paginator`](DescribeRaspRulesCall::into_paginator) reads them all.
     ///
@@ -2470,14 +2470,14 @@ impl Client {
     pub fn describe_rasp_rules(&self) -> DescribeRaspRulesCall {
         DescribeRaspRulesCall::new(&self.handle)
     }
-    /// Calls `DescribeRecommendedProtectCpu`.
+    /// Calls `DescribeRecommendedProtectCpu`; the answer is a [`DescribeRecommendedProtectCpuResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeRecommendedProtectCpu)
     #[inline]
     pub fn describe_recommended_protect_cpu(&self) -> DescribeRecommendedProtectCpuCall {
         DescribeRecommendedProtectCpuCall::new(&self.handle)
     }
-    /// Calls `DescribeReverseShellEventInfo`.
+    /// Calls `DescribeReverseShellEventInfo`; the answer is a [`DescribeReverseShellEventInfoResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -2488,7 +2488,7 @@ impl Client {
     ) -> DescribeReverseShellEventInfoCall {
         DescribeReverseShellEventInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeReverseShellEvents`.
+    /// Calls `DescribeReverseShellEvents`; the answer is a [`DescribeReverseShellEventsResponse`].
     ///
     /// Each answer holds one page of `List`; [`into_paginator`](DescribeReverseShellEventsCall::into_paginator) reads them all.
     ///
@@ -2497,7 +2497,7 @@ impl Client {
     pub fn describe_reverse_shell_events(&self) -> DescribeReverseShellEventsCall {
         DescribeReverseShellEventsCall::new(&self.handle)
     }
-    /// Calls `DescribeReverseShellRules`.
+    /// Calls `DescribeReverseShellRules`; the answer is a [`DescribeReverseShellRulesResponse`].
     ///
     /// Each answer holds one page of `List`; [`into_paginator`](DescribeReverseShellRulesCall::into_paginator) reads them all.
     ///
@@ -2506,7 +2506,7 @@ impl Client {
     pub fn describe_reverse_shell_rules(&self) -> DescribeReverseShellRulesCall {
         DescribeReverseShellRulesCall::new(&self.handle)
     }
-    /// Calls `DescribeReverseShellRulesAggregation`.
+    /// Calls `DescribeReverseShellRulesAggregation`; the answer is a [`DescribeReverseShellRulesAggregationResponse`].
     ///
     /// Each answer holds one page of `List`; [`into_paginator`](DescribeReverseShellRulesAggregationCall::into_paginator) reads them all.
     ///
@@ -2517,7 +2517,7 @@ impl Client {
     ) -> DescribeReverseShellRulesAggregationCall {
         DescribeReverseShellRulesAggregationCall::new(&self.handle)
     }
-    /// Calls `DescribeReverseShellSystemPolicyConfig`.
+    /// Calls `DescribeReverseShellSystemPolicyConfig`; the answer is a [`DescribeReverseShellSystemPolicyConfigResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeReverseShellSystemPolicyConfig)
     #[inline]
@@ -2526,7 +2526,7 @@ impl Client {
     ) -> DescribeReverseShellSystemPolicyConfigCall {
         DescribeReverseShellSystemPolicyConfigCall::new(&self.handle)
     }
-    /// Calls `DescribeRiskBatchStatus`.
+    /// Calls `DescribeRiskBatchStatus`; the answer is a [`DescribeRiskBatchStatusResponse`].
     ///
     /// Required: `RiskType`.
     ///
@@ -2535,7 +2535,7 @@ impl Client {
     pub fn describe_risk_batch_status(&self) -> DescribeRiskBatchStatusCall {
         DescribeRiskBatchStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeRiskDnsEventInfo`.
+    /// Calls `DescribeRiskDnsEventInfo`; the answer is a [`DescribeRiskDnsEventInfoResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -2544,7 +2544,7 @@ impl Client {
     pub fn describe_risk_dns_event_info(&self) -> DescribeRiskDnsEventInfoCall {
         DescribeRiskDnsEventInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeRiskDnsEventList`.
+    /// Calls `DescribeRiskDnsEventList`; the answer is a [`DescribeRiskDnsEventListResponse`].
     ///
     /// Each answer holds one page of `List`; [`into_paginator`](DescribeRiskDnsEventListCall::into_paginator) reads them all.
     ///
@@ -2553,7 +2553,7 @@ impl Client {
     pub fn describe_risk_dns_event_list(&self) -> DescribeRiskDnsEventListCall {
         DescribeRiskDnsEventListCall::new(&self.handle)
     }
-    /// Calls `DescribeRiskDnsInfo`.
+    /// Calls `DescribeRiskDnsInfo`; the answer is a [`DescribeRiskDnsInfoResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -2562,7 +2562,7 @@ impl Client {
     pub fn describe_risk_dns_info(&self) -> DescribeRiskDnsInfoCall {
         DescribeRiskDnsInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeRiskDnsList`.
+    /// Calls `DescribeRiskDnsList`; the answer is a [`DescribeRiskDnsListResponse`].
     ///
     /// Each answer holds one page of `RiskDnsList`; [`into_paginator`](DescribeRiskDnsListCall::into_paginator) reads them all.
     ///
@@ -2571,7 +2571,7 @@ impl Client {
     pub fn describe_risk_dns_list(&self) -> DescribeRiskDnsListCall {
         DescribeRiskDnsListCall::new(&self.handle)
     }
-    /// Calls `DescribeRiskDnsPolicyList`.
+    /// Calls `DescribeRiskDnsPolicyList`; the answer is a [`DescribeRiskDnsPolicyListResponse`].
     ///
     /// Each answer holds one page of `List`; [`into_paginator`](DescribeRiskDnsPolicyListCall::into_paginator) reads them all.
     ///
@@ -2580,7 +2580,7 @@ impl Client {
     pub fn describe_risk_dns_policy_list(&self) -> DescribeRiskDnsPolicyListCall {
         DescribeRiskDnsPolicyListCall::new(&self.handle)
     }
-    /// Calls `DescribeRiskProcessEvents`.
+    /// Calls `DescribeRiskProcessEvents`; the answer is a [`DescribeRiskProcessEventsResponse`].
     ///
     /// Each answer holds one page of `List`; [`into_paginator`](DescribeRiskProcessEventsCall::into_paginator) reads them all.
     ///
@@ -2589,21 +2589,21 @@ impl Client {
     pub fn describe_risk_process_events(&self) -> DescribeRiskProcessEventsCall {
         DescribeRiskProcessEventsCall::new(&self.handle)
     }
-    /// Calls `DescribeSafeInfo`.
+    /// Calls `DescribeSafeInfo`; the answer is a [`DescribeSafeInfoResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeSafeInfo)
     #[inline]
     pub fn describe_safe_info(&self) -> DescribeSafeInfoCall {
         DescribeSafeInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeScanMalwareSchedule`.
+    /// Calls `DescribeScanMalwareSchedule`; the answer is a [`DescribeScanMalwareScheduleResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeScanMalwareSchedule)
     #[inline]
     pub fn describe_scan_malware_schedule(&self) -> DescribeScanMalwareScheduleCall {
         DescribeScanMalwareScheduleCall::new(&self.handle)
     }
-    /// Calls `DescribeScanSchedule`.
+    /// Calls `DescribeScanSchedule`; the answer is a [`DescribeScanScheduleResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -2612,7 +2612,7 @@ impl Client {
     pub fn describe_scan_schedule(&self) -> DescribeScanScheduleCall {
         DescribeScanScheduleCall::new(&self.handle)
     }
-    /// Calls `DescribeScanState`.
+    /// Calls `DescribeScanState`; the answer is a [`DescribeScanStateResponse`].
     ///
     /// Required: `ModuleType`.
     ///
@@ -2621,7 +2621,7 @@ impl Client {
     pub fn describe_scan_state(&self) -> DescribeScanStateCall {
         DescribeScanStateCall::new(&self.handle)
     }
-    /// Calls `DescribeScanTaskDetails`.
+    /// Calls `DescribeScanTaskDetails`; the answer is a [`DescribeScanTaskDetailsResponse`].
     ///
     /// Required: `ModuleType`, `TaskId`.
     ///
@@ -2630,7 +2630,7 @@ impl Client {
     pub fn describe_scan_task_details(&self) -> DescribeScanTaskDetailsCall {
         DescribeScanTaskDetailsCall::new(&self.handle)
     }
-    /// Calls `DescribeScanTaskStatus`.
+    /// Calls `DescribeScanTaskStatus`; the answer is a [`DescribeScanTaskStatusResponse`].
     ///
     /// Required: `ModuleType`.
     ///
@@ -2639,56 +2639,56 @@ impl Client {
     pub fn describe_scan_task_status(&self) -> DescribeScanTaskStatusCall {
         DescribeScanTaskStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeScanVulSetting`.
+    /// Calls `DescribeScanVulSetting`; the answer is a [`DescribeScanVulSettingResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeScanVulSetting)
     #[inline]
     pub fn describe_scan_vul_setting(&self) -> DescribeScanVulSettingCall {
         DescribeScanVulSettingCall::new(&self.handle)
     }
-    /// Calls `DescribeScreenAttackHotspot`.
+    /// Calls `DescribeScreenAttackHotspot`; the answer is a [`DescribeScreenAttackHotspotResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeScreenAttackHotspot)
     #[inline]
     pub fn describe_screen_attack_hotspot(&self) -> DescribeScreenAttackHotspotCall {
         DescribeScreenAttackHotspotCall::new(&self.handle)
     }
-    /// Calls `DescribeScreenBroadcasts`.
+    /// Calls `DescribeScreenBroadcasts`; the answer is a [`DescribeScreenBroadcastsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeScreenBroadcasts)
     #[inline]
     pub fn describe_screen_broadcasts(&self) -> DescribeScreenBroadcastsCall {
         DescribeScreenBroadcastsCall::new(&self.handle)
     }
-    /// Calls `DescribeScreenDefenseTrends`.
+    /// Calls `DescribeScreenDefenseTrends`; the answer is a [`DescribeScreenDefenseTrendsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeScreenDefenseTrends)
     #[inline]
     pub fn describe_screen_defense_trends(&self) -> DescribeScreenDefenseTrendsCall {
         DescribeScreenDefenseTrendsCall::new(&self.handle)
     }
-    /// Calls `DescribeScreenEmergentMsg`.
+    /// Calls `DescribeScreenEmergentMsg`; the answer is a [`DescribeScreenEmergentMsgResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeScreenEmergentMsg)
     #[inline]
     pub fn describe_screen_emergent_msg(&self) -> DescribeScreenEmergentMsgCall {
         DescribeScreenEmergentMsgCall::new(&self.handle)
     }
-    /// Calls `DescribeScreenEventsCnt`.
+    /// Calls `DescribeScreenEventsCnt`; the answer is a [`DescribeScreenEventsCntResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeScreenEventsCnt)
     #[inline]
     pub fn describe_screen_events_cnt(&self) -> DescribeScreenEventsCntCall {
         DescribeScreenEventsCntCall::new(&self.handle)
     }
-    /// Calls `DescribeScreenGeneralStat`.
+    /// Calls `DescribeScreenGeneralStat`; the answer is a [`DescribeScreenGeneralStatResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeScreenGeneralStat)
     #[inline]
     pub fn describe_screen_general_stat(&self) -> DescribeScreenGeneralStatCall {
         DescribeScreenGeneralStatCall::new(&self.handle)
     }
-    /// Calls `DescribeScreenHostInvasion`.
+    /// Calls `DescribeScreenHostInvasion`; the answer is a [`DescribeScreenHostInvasionResponse`].
     ///
     /// Required: `Quuid`.
     ///
@@ -2697,35 +2697,35 @@ impl Client {
     pub fn describe_screen_host_invasion(&self) -> DescribeScreenHostInvasionCall {
         DescribeScreenHostInvasionCall::new(&self.handle)
     }
-    /// Calls `DescribeScreenMachineRegions`.
+    /// Calls `DescribeScreenMachineRegions`; the answer is a [`DescribeScreenMachineRegionsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeScreenMachineRegions)
     #[inline]
     pub fn describe_screen_machine_regions(&self) -> DescribeScreenMachineRegionsCall {
         DescribeScreenMachineRegionsCall::new(&self.handle)
     }
-    /// Calls `DescribeScreenMachines`.
+    /// Calls `DescribeScreenMachines`; the answer is a [`DescribeScreenMachinesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeScreenMachines)
     #[inline]
     pub fn describe_screen_machines(&self) -> DescribeScreenMachinesCall {
         DescribeScreenMachinesCall::new(&self.handle)
     }
-    /// Calls `DescribeScreenProtectionCnt`.
+    /// Calls `DescribeScreenProtectionCnt`; the answer is a [`DescribeScreenProtectionCntResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeScreenProtectionCnt)
     #[inline]
     pub fn describe_screen_protection_cnt(&self) -> DescribeScreenProtectionCntCall {
         DescribeScreenProtectionCntCall::new(&self.handle)
     }
-    /// Calls `DescribeScreenProtectionStat`.
+    /// Calls `DescribeScreenProtectionStat`; the answer is a [`DescribeScreenProtectionStatResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeScreenProtectionStat)
     #[inline]
     pub fn describe_screen_protection_stat(&self) -> DescribeScreenProtectionStatCall {
         DescribeScreenProtectionStatCall::new(&self.handle)
     }
-    /// Calls `DescribeScreenRiskAssetsTop`.
+    /// Calls `DescribeScreenRiskAssetsTop`; the answer is a [`DescribeScreenRiskAssetsTopResponse`].
     ///
     /// Required: `BusinessType`.
     ///
@@ -2734,14 +2734,14 @@ impl Client {
     pub fn describe_screen_risk_assets_top(&self) -> DescribeScreenRiskAssetsTopCall {
         DescribeScreenRiskAssetsTopCall::new(&self.handle)
     }
-    /// Calls `DescribeSearchLogs`.
+    /// Calls `DescribeSearchLogs`; the answer is a [`DescribeSearchLogsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeSearchLogs)
     #[inline]
     pub fn describe_search_logs(&self) -> DescribeSearchLogsCall {
         DescribeSearchLogsCall::new(&self.handle)
     }
-    /// Calls `DescribeSearchTemplates`.
+    /// Calls `DescribeSearchTemplates`; the answer is a [`DescribeSearchTemplatesResponse`].
     ///
     /// Each answer holds one page of `List`; [`into_paginator`](DescribeSearchTemplatesCall::into_paginator) reads them all.
     ///
@@ -2750,7 +2750,7 @@ impl Client {
     pub fn describe_search_templates(&self) -> DescribeSearchTemplatesCall {
         DescribeSearchTemplatesCall::new(&self.handle)
     }
-    /// Calls `DescribeSecurityBroadcastInfo`.
+    /// Calls `DescribeSecurityBroadcastInfo`; the answer is a [`DescribeSecurityBroadcastInfoResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -2759,7 +2759,7 @@ impl Client {
     pub fn describe_security_broadcast_info(&self) -> DescribeSecurityBroadcastInfoCall {
         DescribeSecurityBroadcastInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeSecurityBroadcasts`.
+    /// Calls `DescribeSecurityBroadcasts`; the answer is a [`DescribeSecurityBroadcastsResponse`].
     ///
     /// Each answer holds one page of `List`; [`into_paginator`](DescribeSecurityBroadcastsCall::into_paginator) reads them all.
     ///
@@ -2768,7 +2768,7 @@ impl Client {
     pub fn describe_security_broadcasts(&self) -> DescribeSecurityBroadcastsCall {
         DescribeSecurityBroadcastsCall::new(&self.handle)
     }
-    /// Calls `DescribeSecurityDynamics`.
+    /// Calls `DescribeSecurityDynamics`; the answer is a [`DescribeSecurityDynamicsResponse`].
     ///
     /// Each answer holds one page of `SecurityDynamics`; [`into_paginator`](DescribeSecurityDynamicsCall::into_paginator) reads them all.
     ///
@@ -2777,21 +2777,21 @@ impl Client {
     pub fn describe_security_dynamics(&self) -> DescribeSecurityDynamicsCall {
         DescribeSecurityDynamicsCall::new(&self.handle)
     }
-    /// Calls `DescribeSecurityEventStat`.
+    /// Calls `DescribeSecurityEventStat`; the answer is a [`DescribeSecurityEventStatResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeSecurityEventStat)
     #[inline]
     pub fn describe_security_event_stat(&self) -> DescribeSecurityEventStatCall {
         DescribeSecurityEventStatCall::new(&self.handle)
     }
-    /// Calls `DescribeSecurityEventsCnt`.
+    /// Calls `DescribeSecurityEventsCnt`; the answer is a [`DescribeSecurityEventsCntResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeSecurityEventsCnt)
     #[inline]
     pub fn describe_security_events_cnt(&self) -> DescribeSecurityEventsCntCall {
         DescribeSecurityEventsCntCall::new(&self.handle)
     }
-    /// Calls `DescribeSecurityTrends`.
+    /// Calls `DescribeSecurityTrends`; the answer is a [`DescribeSecurityTrendsResponse`].
     ///
     /// Required: `BeginDate`, `EndDate`.
     ///
@@ -2800,7 +2800,7 @@ impl Client {
     pub fn describe_security_trends(&self) -> DescribeSecurityTrendsCall {
         DescribeSecurityTrendsCall::new(&self.handle)
     }
-    /// Calls `DescribeServerRelatedDirInfo`.
+    /// Calls `DescribeServerRelatedDirInfo`; the answer is a [`DescribeServerRelatedDirInfoResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -2809,7 +2809,7 @@ impl Client {
     pub fn describe_server_related_dir_info(&self) -> DescribeServerRelatedDirInfoCall {
         DescribeServerRelatedDirInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeServersAndRiskAndFirstInfo`.
+    /// Calls `DescribeServersAndRiskAndFirstInfo`; the answer is a [`DescribeServersAndRiskAndFirstInfoResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeServersAndRiskAndFirstInfo)
     #[inline]
@@ -2818,7 +2818,7 @@ impl Client {
     ) -> DescribeServersAndRiskAndFirstInfoCall {
         DescribeServersAndRiskAndFirstInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeShellPolicyList`.
+    /// Calls `DescribeShellPolicyList`; the answer is a [`DescribeShellPolicyListResponse`].
     ///
     /// Each answer holds one page of `List`; [`into_paginator`](DescribeShellPolicyListCall::into_paginator) reads them all.
     ///
@@ -2827,7 +2827,7 @@ impl Client {
     pub fn describe_shell_policy_list(&self) -> DescribeShellPolicyListCall {
         DescribeShellPolicyListCall::new(&self.handle)
     }
-    /// Calls `DescribeSkillInfo`.
+    /// Calls `DescribeSkillInfo`; the answer is a [`DescribeSkillInfoResponse`].
     ///
     /// Required: `Ids`.
     ///
@@ -2836,7 +2836,7 @@ impl Client {
     pub fn describe_skill_info(&self) -> DescribeSkillInfoCall {
         DescribeSkillInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeStrategyExist`.
+    /// Calls `DescribeStrategyExist`; the answer is a [`DescribeStrategyExistResponse`].
     ///
     /// Required: `StrategyName`.
     ///
@@ -2845,7 +2845,7 @@ impl Client {
     pub fn describe_strategy_exist(&self) -> DescribeStrategyExistCall {
         DescribeStrategyExistCall::new(&self.handle)
     }
-    /// Calls `DescribeTagMachines`.
+    /// Calls `DescribeTagMachines`; the answer is a [`DescribeTagMachinesResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -2854,28 +2854,28 @@ impl Client {
     pub fn describe_tag_machines(&self) -> DescribeTagMachinesCall {
         DescribeTagMachinesCall::new(&self.handle)
     }
-    /// Calls `DescribeTags`.
+    /// Calls `DescribeTags`; the answer is a [`DescribeTagsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeTags)
     #[inline]
     pub fn describe_tags(&self) -> DescribeTagsCall {
         DescribeTagsCall::new(&self.handle)
     }
-    /// Calls `DescribeTrialReport`.
+    /// Calls `DescribeTrialReport`; the answer is a [`DescribeTrialReportResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeTrialReport)
     #[inline]
     pub fn describe_trial_report(&self) -> DescribeTrialReportCall {
         DescribeTrialReportCall::new(&self.handle)
     }
-    /// Calls `DescribeUndoVulCounts`.
+    /// Calls `DescribeUndoVulCounts`; the answer is a [`DescribeUndoVulCountsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeUndoVulCounts)
     #[inline]
     pub fn describe_undo_vul_counts(&self) -> DescribeUndoVulCountsCall {
         DescribeUndoVulCountsCall::new(&self.handle)
     }
-    /// Calls `DescribeUsersConfig`.
+    /// Calls `DescribeUsersConfig`; the answer is a [`DescribeUsersConfigResponse`].
     ///
     /// Required: `ConfigName`.
     ///
@@ -2884,7 +2884,7 @@ impl Client {
     pub fn describe_users_config(&self) -> DescribeUsersConfigCall {
         DescribeUsersConfigCall::new(&self.handle)
     }
-    /// Calls `DescribeUsualLoginPlaces`.
+    /// Calls `DescribeUsualLoginPlaces`; the answer is a [`DescribeUsualLoginPlacesResponse`].
     ///
     /// Required: `Uuid`.
     ///
@@ -2893,28 +2893,28 @@ impl Client {
     pub fn describe_usual_login_places(&self) -> DescribeUsualLoginPlacesCall {
         DescribeUsualLoginPlacesCall::new(&self.handle)
     }
-    /// Calls `DescribeVdbAndPocInfo`.
+    /// Calls `DescribeVdbAndPocInfo`; the answer is a [`DescribeVdbAndPocInfoResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeVdbAndPocInfo)
     #[inline]
     pub fn describe_vdb_and_poc_info(&self) -> DescribeVdbAndPocInfoCall {
         DescribeVdbAndPocInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeVersionCompareChart`.
+    /// Calls `DescribeVersionCompareChart`; the answer is a [`DescribeVersionCompareChartResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeVersionCompareChart)
     #[inline]
     pub fn describe_version_compare_chart(&self) -> DescribeVersionCompareChartCall {
         DescribeVersionCompareChartCall::new(&self.handle)
     }
-    /// Calls `DescribeVersionStatistics`.
+    /// Calls `DescribeVersionStatistics`; the answer is a [`DescribeVersionStatisticsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeVersionStatistics)
     #[inline]
     pub fn describe_version_statistics(&self) -> DescribeVersionStatisticsCall {
         DescribeVersionStatisticsCall::new(&self.handle)
     }
-    /// Calls `DescribeVertexDetail`.
+    /// Calls `DescribeVertexDetail`; the answer is a [`DescribeVertexDetailResponse`].
     ///
     /// Required: `VertexIds`, `IncidentId`, `TableName`.
     ///
@@ -2923,14 +2923,14 @@ impl Client {
     pub fn describe_vertex_detail(&self) -> DescribeVertexDetailCall {
         DescribeVertexDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeVulCountByDates`.
+    /// Calls `DescribeVulCountByDates`; the answer is a [`DescribeVulCountByDatesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeVulCountByDates)
     #[inline]
     pub fn describe_vul_count_by_dates(&self) -> DescribeVulCountByDatesCall {
         DescribeVulCountByDatesCall::new(&self.handle)
     }
-    /// Calls `DescribeVulCveIdInfo`.
+    /// Calls `DescribeVulCveIdInfo`; the answer is a [`DescribeVulCveIdInfoResponse`].
     ///
     /// Required: `CveIds`.
     ///
@@ -2939,7 +2939,7 @@ impl Client {
     pub fn describe_vul_cve_id_info(&self) -> DescribeVulCveIdInfoCall {
         DescribeVulCveIdInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeVulDefenceEvent`.
+    /// Calls `DescribeVulDefenceEvent`; the answer is a [`DescribeVulDefenceEventResponse`].
     ///
     /// Each answer holds one page of `List`; [`into_paginator`](DescribeVulDefenceEventCall::into_paginator) reads them all.
     ///
@@ -2948,7 +2948,7 @@ impl Client {
     pub fn describe_vul_defence_event(&self) -> DescribeVulDefenceEventCall {
         DescribeVulDefenceEventCall::new(&self.handle)
     }
-    /// Calls `DescribeVulDefenceList`.
+    /// Calls `DescribeVulDefenceList`; the answer is a [`DescribeVulDefenceListResponse`].
     ///
     /// Each answer holds one page of `List`; [`into_paginator`](DescribeVulDefenceListCall::into_paginator) reads them all.
     ///
@@ -2957,14 +2957,14 @@ impl Client {
     pub fn describe_vul_defence_list(&self) -> DescribeVulDefenceListCall {
         DescribeVulDefenceListCall::new(&self.handle)
     }
-    /// Calls `DescribeVulDefenceOverview`.
+    /// Calls `DescribeVulDefenceOverview`; the answer is a [`DescribeVulDefenceOverviewResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeVulDefenceOverview)
     #[inline]
     pub fn describe_vul_defence_overview(&self) -> DescribeVulDefenceOverviewCall {
         DescribeVulDefenceOverviewCall::new(&self.handle)
     }
-    /// Calls `DescribeVulDefenceOverviewCount`.
+    /// Calls `DescribeVulDefenceOverviewCount`; the answer is a [`DescribeVulDefenceOverviewCountResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeVulDefenceOverviewCount)
     #[inline]
@@ -2973,7 +2973,7 @@ impl Client {
     ) -> DescribeVulDefenceOverviewCountCall {
         DescribeVulDefenceOverviewCountCall::new(&self.handle)
     }
-    /// Calls `DescribeVulDefencePluginDetail`.
+    /// Calls `DescribeVulDefencePluginDetail`; the answer is a [`DescribeVulDefencePluginDetailResponse`].
     ///
     /// Required: `Quuid`.
     ///
@@ -2986,7 +2986,7 @@ impl Client {
     ) -> DescribeVulDefencePluginDetailCall {
         DescribeVulDefencePluginDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeVulDefencePluginExceptionCount`.
+    /// Calls `DescribeVulDefencePluginExceptionCount`; the answer is a [`DescribeVulDefencePluginExceptionCountResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeVulDefencePluginExceptionCount)
     #[inline]
@@ -2995,7 +2995,7 @@ impl Client {
     ) -> DescribeVulDefencePluginExceptionCountCall {
         DescribeVulDefencePluginExceptionCountCall::new(&self.handle)
     }
-    /// Calls `DescribeVulDefencePluginStatus`.
+    /// Calls `DescribeVulDefencePluginStatus`; the answer is a [`DescribeVulDefencePluginStatusResponse`].
     ///
     /// Each answer holds one page of `List`; [`into_paginator`](DescribeVulDefencePluginStatusCall::into_paginator) reads them all.
     ///
@@ -3006,14 +3006,14 @@ impl Client {
     ) -> DescribeVulDefencePluginStatusCall {
         DescribeVulDefencePluginStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeVulDefenceSetting`.
+    /// Calls `DescribeVulDefenceSetting`; the answer is a [`DescribeVulDefenceSettingResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeVulDefenceSetting)
     #[inline]
     pub fn describe_vul_defence_setting(&self) -> DescribeVulDefenceSettingCall {
         DescribeVulDefenceSettingCall::new(&self.handle)
     }
-    /// Calls `DescribeVulDefenceSettingList`.
+    /// Calls `DescribeVulDefenceSettingList`; the answer is a [`DescribeVulDefenceSettingListResponse`].
     ///
     /// Each answer holds one page of `List`; [`into_paginator`](DescribeVulDefenceSettingListCall::into_paginator) reads them all.
     ///
@@ -3024,7 +3024,7 @@ impl Client {
     ) -> DescribeVulDefenceSettingListCall {
         DescribeVulDefenceSettingListCall::new(&self.handle)
     }
-    /// Calls `DescribeVulEffectHostList`.
+    /// Calls `DescribeVulEffectHostList`; the answer is a [`DescribeVulEffectHostListResponse`].
     ///
     /// Required: `Limit`, `Offset`, `VulId`.
     ///
@@ -3035,7 +3035,7 @@ impl Client {
     pub fn describe_vul_effect_host_list(&self) -> DescribeVulEffectHostListCall {
         DescribeVulEffectHostListCall::new(&self.handle)
     }
-    /// Calls `DescribeVulEffectModules`.
+    /// Calls `DescribeVulEffectModules`; the answer is a [`DescribeVulEffectModulesResponse`].
     ///
     /// Required: `Limit`, `Offset`, `VulId`.
     ///
@@ -3046,28 +3046,28 @@ impl Client {
     pub fn describe_vul_effect_modules(&self) -> DescribeVulEffectModulesCall {
         DescribeVulEffectModulesCall::new(&self.handle)
     }
-    /// Calls `DescribeVulEmergentMsg`.
+    /// Calls `DescribeVulEmergentMsg`; the answer is a [`DescribeVulEmergentMsgResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeVulEmergentMsg)
     #[inline]
     pub fn describe_vul_emergent_msg(&self) -> DescribeVulEmergentMsgCall {
         DescribeVulEmergentMsgCall::new(&self.handle)
     }
-    /// Calls `DescribeVulFixStatus`.
+    /// Calls `DescribeVulFixStatus`; the answer is a [`DescribeVulFixStatusResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeVulFixStatus)
     #[inline]
     pub fn describe_vul_fix_status(&self) -> DescribeVulFixStatusCall {
         DescribeVulFixStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeVulHostCountScanTime`.
+    /// Calls `DescribeVulHostCountScanTime`; the answer is a [`DescribeVulHostCountScanTimeResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeVulHostCountScanTime)
     #[inline]
     pub fn describe_vul_host_count_scan_time(&self) -> DescribeVulHostCountScanTimeCall {
         DescribeVulHostCountScanTimeCall::new(&self.handle)
     }
-    /// Calls `DescribeVulHostTop`.
+    /// Calls `DescribeVulHostTop`; the answer is a [`DescribeVulHostTopResponse`].
     ///
     /// Required: `Top`.
     ///
@@ -3076,7 +3076,7 @@ impl Client {
     pub fn describe_vul_host_top(&self) -> DescribeVulHostTopCall {
         DescribeVulHostTopCall::new(&self.handle)
     }
-    /// Calls `DescribeVulInfoCvss`.
+    /// Calls `DescribeVulInfoCvss`; the answer is a [`DescribeVulInfoCvssResponse`].
     ///
     /// Required: `VulId`.
     ///
@@ -3085,21 +3085,21 @@ impl Client {
     pub fn describe_vul_info_cvss(&self) -> DescribeVulInfoCvssCall {
         DescribeVulInfoCvssCall::new(&self.handle)
     }
-    /// Calls `DescribeVulLabels`.
+    /// Calls `DescribeVulLabels`; the answer is a [`DescribeVulLabelsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeVulLabels)
     #[inline]
     pub fn describe_vul_labels(&self) -> DescribeVulLabelsCall {
         DescribeVulLabelsCall::new(&self.handle)
     }
-    /// Calls `DescribeVulLevelCount`.
+    /// Calls `DescribeVulLevelCount`; the answer is a [`DescribeVulLevelCountResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeVulLevelCount)
     #[inline]
     pub fn describe_vul_level_count(&self) -> DescribeVulLevelCountCall {
         DescribeVulLevelCountCall::new(&self.handle)
     }
-    /// Calls `DescribeVulList`.
+    /// Calls `DescribeVulList`; the answer is a [`DescribeVulListResponse`].
     ///
     /// Each answer holds one page of `VulInfoList`; [`into_paginator`](DescribeVulListCall::into_paginator) reads them all.
     ///
@@ -3108,14 +3108,14 @@ impl Client {
     pub fn describe_vul_list(&self) -> DescribeVulListCall {
         DescribeVulListCall::new(&self.handle)
     }
-    /// Calls `DescribeVulOverview`.
+    /// Calls `DescribeVulOverview`; the answer is a [`DescribeVulOverviewResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeVulOverview)
     #[inline]
     pub fn describe_vul_overview(&self) -> DescribeVulOverviewCall {
         DescribeVulOverviewCall::new(&self.handle)
     }
-    /// Calls `DescribeVulStoreList`.
+    /// Calls `DescribeVulStoreList`; the answer is a [`DescribeVulStoreListResponse`].
     ///
     /// Each answer holds one page of `List`; [`into_paginator`](DescribeVulStoreListCall::into_paginator) reads them all.
     ///
@@ -3124,7 +3124,7 @@ impl Client {
     pub fn describe_vul_store_list(&self) -> DescribeVulStoreListCall {
         DescribeVulStoreListCall::new(&self.handle)
     }
-    /// Calls `DescribeVulTop`.
+    /// Calls `DescribeVulTop`; the answer is a [`DescribeVulTopResponse`].
     ///
     /// Required: `Top`.
     ///
@@ -3133,14 +3133,14 @@ impl Client {
     pub fn describe_vul_top(&self) -> DescribeVulTopCall {
         DescribeVulTopCall::new(&self.handle)
     }
-    /// Calls `DescribeVulTrend`.
+    /// Calls `DescribeVulTrend`; the answer is a [`DescribeVulTrendResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeVulTrend)
     #[inline]
     pub fn describe_vul_trend(&self) -> DescribeVulTrendCall {
         DescribeVulTrendCall::new(&self.handle)
     }
-    /// Calls `DescribeWarningHostConfig`.
+    /// Calls `DescribeWarningHostConfig`; the answer is a [`DescribeWarningHostConfigResponse`].
     ///
     /// Required: `Type`.
     ///
@@ -3149,14 +3149,14 @@ impl Client {
     pub fn describe_warning_host_config(&self) -> DescribeWarningHostConfigCall {
         DescribeWarningHostConfigCall::new(&self.handle)
     }
-    /// Calls `DescribeWarningList`.
+    /// Calls `DescribeWarningList`; the answer is a [`DescribeWarningListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeWarningList)
     #[inline]
     pub fn describe_warning_list(&self) -> DescribeWarningListCall {
         DescribeWarningListCall::new(&self.handle)
     }
-    /// Calls `DescribeWebHookPolicy`.
+    /// Calls `DescribeWebHookPolicy`; the answer is a [`DescribeWebHookPolicyResponse`].
     ///
     /// Each answer holds one page of `List`; [`into_paginator`](DescribeWebHookPolicyCall::into_paginator) reads them all.
     ///
@@ -3165,7 +3165,7 @@ impl Client {
     pub fn describe_web_hook_policy(&self) -> DescribeWebHookPolicyCall {
         DescribeWebHookPolicyCall::new(&self.handle)
     }
-    /// Calls `DescribeWebHookReceiver`.
+    /// Calls `DescribeWebHookReceiver`; the answer is a [`DescribeWebHookReceiverResponse`].
     ///
     /// Each answer holds one page of `List`; [`into_paginator`](DescribeWebHookReceiverCall::into_paginator) reads them all.
     ///
@@ -3174,21 +3174,21 @@ impl Client {
     pub fn describe_web_hook_receiver(&self) -> DescribeWebHookReceiverCall {
         DescribeWebHookReceiverCall::new(&self.handle)
     }
-    /// Calls `DescribeWebHookReceiverUsage`.
+    /// Calls `DescribeWebHookReceiverUsage`; the answer is a [`DescribeWebHookReceiverUsageResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeWebHookReceiverUsage)
     #[inline]
     pub fn describe_web_hook_receiver_usage(&self) -> DescribeWebHookReceiverUsageCall {
         DescribeWebHookReceiverUsageCall::new(&self.handle)
     }
-    /// Calls `DescribeWebHookRule`.
+    /// Calls `DescribeWebHookRule`; the answer is a [`DescribeWebHookRuleResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeWebHookRule)
     #[inline]
     pub fn describe_web_hook_rule(&self) -> DescribeWebHookRuleCall {
         DescribeWebHookRuleCall::new(&self.handle)
     }
-    /// Calls `DescribeWebHookRules`.
+    /// Calls `DescribeWebHookRules`; the answer is a [`DescribeWebHookRulesResponse`].
     ///
     /// Each answer holds one page of `List`; [`into_paginator`](DescribeWebHookRulesCall::into_paginator) reads them all.
     ///
@@ -3197,7 +3197,7 @@ impl Client {
     pub fn describe_web_hook_rules(&self) -> DescribeWebHookRulesCall {
         DescribeWebHookRulesCall::new(&self.handle)
     }
-    /// Calls `DescribeWebPageEventList`.
+    /// Calls `DescribeWebPageEventList`; the answer is a [`DescribeWebPageEventListResponse`].
     ///
     /// Each answer holds one page of `List`; [`into_paginator`](DescribeWebPageEventListCall::into_paginator) reads them all.
     ///
@@ -3206,28 +3206,28 @@ impl Client {
     pub fn describe_web_page_event_list(&self) -> DescribeWebPageEventListCall {
         DescribeWebPageEventListCall::new(&self.handle)
     }
-    /// Calls `DescribeWebPageGeneralize`.
+    /// Calls `DescribeWebPageGeneralize`; the answer is a [`DescribeWebPageGeneralizeResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeWebPageGeneralize)
     #[inline]
     pub fn describe_web_page_generalize(&self) -> DescribeWebPageGeneralizeCall {
         DescribeWebPageGeneralizeCall::new(&self.handle)
     }
-    /// Calls `DescribeWebPageProtectStat`.
+    /// Calls `DescribeWebPageProtectStat`; the answer is a [`DescribeWebPageProtectStatResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeWebPageProtectStat)
     #[inline]
     pub fn describe_web_page_protect_stat(&self) -> DescribeWebPageProtectStatCall {
         DescribeWebPageProtectStatCall::new(&self.handle)
     }
-    /// Calls `DescribeWebPageServiceInfo`.
+    /// Calls `DescribeWebPageServiceInfo`; the answer is a [`DescribeWebPageServiceInfoResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=DescribeWebPageServiceInfo)
     #[inline]
     pub fn describe_web_page_service_info(&self) -> DescribeWebPageServiceInfoCall {
         DescribeWebPageServiceInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeWindowsPatchList`.
+    /// Calls `DescribeWindowsPatchList`; the answer is a [`DescribeWindowsPatchListResponse`].
     ///
     /// Each answer holds one page of `PatchInfoList`; [`into_paginator`](DescribeWindowsPatchListCall::into_paginator) reads them all.
     ///
@@ -3236,7 +3236,7 @@ impl Client {
     pub fn describe_windows_patch_list(&self) -> DescribeWindowsPatchListCall {
         DescribeWindowsPatchListCall::new(&self.handle)
     }
-    /// Calls `DescribeYDRaspBlackWhite`.
+    /// Calls `DescribeYDRaspBlackWhite`; the answer is a [`DescribeYDRaspBlackWhiteResponse`].
     ///
     /// Each answer holds one page of `List`; [`into_paginator`](DescribeYDRaspBlackWhiteCall::into_paginator) reads them all.
     ///
@@ -3245,7 +3245,7 @@ impl Client {
     pub fn describe_yd_rasp_black_white(&self) -> DescribeYDRaspBlackWhiteCall {
         DescribeYDRaspBlackWhiteCall::new(&self.handle)
     }
-    /// Calls `DestroyOrder`.
+    /// Calls `DestroyOrder`; the answer is a [`DestroyOrderResponse`].
     ///
     /// Required: `ResourceId`, `LicenseType`.
     ///
@@ -3254,28 +3254,28 @@ impl Client {
     pub fn destroy_order(&self) -> DestroyOrderCall {
         DestroyOrderCall::new(&self.handle)
     }
-    /// Calls `EditBashRules`.
+    /// Calls `EditBashRules`; the answer is a [`EditBashRulesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=EditBashRules)
     #[inline]
     pub fn edit_bash_rules(&self) -> EditBashRulesCall {
         EditBashRulesCall::new(&self.handle)
     }
-    /// Calls `EditPrivilegeRules`.
+    /// Calls `EditPrivilegeRules`; the answer is a [`EditPrivilegeRulesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=EditPrivilegeRules)
     #[inline]
     pub fn edit_privilege_rules(&self) -> EditPrivilegeRulesCall {
         EditPrivilegeRulesCall::new(&self.handle)
     }
-    /// Calls `EditReverseShellRules`.
+    /// Calls `EditReverseShellRules`; the answer is a [`EditReverseShellRulesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=EditReverseShellRules)
     #[inline]
     pub fn edit_reverse_shell_rules(&self) -> EditReverseShellRulesCall {
         EditReverseShellRulesCall::new(&self.handle)
     }
-    /// Calls `EditTags`.
+    /// Calls `EditTags`; the answer is a [`EditTagsResponse`].
     ///
     /// Required: `Name`.
     ///
@@ -3284,49 +3284,49 @@ impl Client {
     pub fn edit_tags(&self) -> EditTagsCall {
         EditTagsCall::new(&self.handle)
     }
-    /// Calls `ExportAssetAppList`.
+    /// Calls `ExportAssetAppList`; the answer is a [`ExportAssetAppListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=ExportAssetAppList)
     #[inline]
     pub fn export_asset_app_list(&self) -> ExportAssetAppListCall {
         ExportAssetAppListCall::new(&self.handle)
     }
-    /// Calls `ExportAssetCoreModuleList`.
+    /// Calls `ExportAssetCoreModuleList`; the answer is a [`ExportAssetCoreModuleListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=ExportAssetCoreModuleList)
     #[inline]
     pub fn export_asset_core_module_list(&self) -> ExportAssetCoreModuleListCall {
         ExportAssetCoreModuleListCall::new(&self.handle)
     }
-    /// Calls `ExportAssetDatabaseList`.
+    /// Calls `ExportAssetDatabaseList`; the answer is a [`ExportAssetDatabaseListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=ExportAssetDatabaseList)
     #[inline]
     pub fn export_asset_database_list(&self) -> ExportAssetDatabaseListCall {
         ExportAssetDatabaseListCall::new(&self.handle)
     }
-    /// Calls `ExportAssetEnvList`.
+    /// Calls `ExportAssetEnvList`; the answer is a [`ExportAssetEnvListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=ExportAssetEnvList)
     #[inline]
     pub fn export_asset_env_list(&self) -> ExportAssetEnvListCall {
         ExportAssetEnvListCall::new(&self.handle)
     }
-    /// Calls `ExportAssetInitServiceList`.
+    /// Calls `ExportAssetInitServiceList`; the answer is a [`ExportAssetInitServiceListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=ExportAssetInitServiceList)
     #[inline]
     pub fn export_asset_init_service_list(&self) -> ExportAssetInitServiceListCall {
         ExportAssetInitServiceListCall::new(&self.handle)
     }
-    /// Calls `ExportAssetJarList`.
+    /// Calls `ExportAssetJarList`; the answer is a [`ExportAssetJarListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=ExportAssetJarList)
     #[inline]
     pub fn export_asset_jar_list(&self) -> ExportAssetJarListCall {
         ExportAssetJarListCall::new(&self.handle)
     }
-    /// Calls `ExportAssetMachineDetail`.
+    /// Calls `ExportAssetMachineDetail`; the answer is a [`ExportAssetMachineDetailResponse`].
     ///
     /// Required: `Quuid`, `Uuid`.
     ///
@@ -3335,35 +3335,35 @@ impl Client {
     pub fn export_asset_machine_detail(&self) -> ExportAssetMachineDetailCall {
         ExportAssetMachineDetailCall::new(&self.handle)
     }
-    /// Calls `ExportAssetMachineList`.
+    /// Calls `ExportAssetMachineList`; the answer is a [`ExportAssetMachineListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=ExportAssetMachineList)
     #[inline]
     pub fn export_asset_machine_list(&self) -> ExportAssetMachineListCall {
         ExportAssetMachineListCall::new(&self.handle)
     }
-    /// Calls `ExportAssetPlanTaskList`.
+    /// Calls `ExportAssetPlanTaskList`; the answer is a [`ExportAssetPlanTaskListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=ExportAssetPlanTaskList)
     #[inline]
     pub fn export_asset_plan_task_list(&self) -> ExportAssetPlanTaskListCall {
         ExportAssetPlanTaskListCall::new(&self.handle)
     }
-    /// Calls `ExportAssetPortInfoList`.
+    /// Calls `ExportAssetPortInfoList`; the answer is a [`ExportAssetPortInfoListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=ExportAssetPortInfoList)
     #[inline]
     pub fn export_asset_port_info_list(&self) -> ExportAssetPortInfoListCall {
         ExportAssetPortInfoListCall::new(&self.handle)
     }
-    /// Calls `ExportAssetProcessInfoList`.
+    /// Calls `ExportAssetProcessInfoList`; the answer is a [`ExportAssetProcessInfoListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=ExportAssetProcessInfoList)
     #[inline]
     pub fn export_asset_process_info_list(&self) -> ExportAssetProcessInfoListCall {
         ExportAssetProcessInfoListCall::new(&self.handle)
     }
-    /// Calls `ExportAssetRecentMachineInfo`.
+    /// Calls `ExportAssetRecentMachineInfo`; the answer is a [`ExportAssetRecentMachineInfoResponse`].
     ///
     /// Required: `BeginDate`, `EndDate`.
     ///
@@ -3372,42 +3372,42 @@ impl Client {
     pub fn export_asset_recent_machine_info(&self) -> ExportAssetRecentMachineInfoCall {
         ExportAssetRecentMachineInfoCall::new(&self.handle)
     }
-    /// Calls `ExportAssetSystemPackageList`.
+    /// Calls `ExportAssetSystemPackageList`; the answer is a [`ExportAssetSystemPackageListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=ExportAssetSystemPackageList)
     #[inline]
     pub fn export_asset_system_package_list(&self) -> ExportAssetSystemPackageListCall {
         ExportAssetSystemPackageListCall::new(&self.handle)
     }
-    /// Calls `ExportAssetUserList`.
+    /// Calls `ExportAssetUserList`; the answer is a [`ExportAssetUserListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=ExportAssetUserList)
     #[inline]
     pub fn export_asset_user_list(&self) -> ExportAssetUserListCall {
         ExportAssetUserListCall::new(&self.handle)
     }
-    /// Calls `ExportAssetWebAppList`.
+    /// Calls `ExportAssetWebAppList`; the answer is a [`ExportAssetWebAppListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=ExportAssetWebAppList)
     #[inline]
     pub fn export_asset_web_app_list(&self) -> ExportAssetWebAppListCall {
         ExportAssetWebAppListCall::new(&self.handle)
     }
-    /// Calls `ExportAssetWebFrameList`.
+    /// Calls `ExportAssetWebFrameList`; the answer is a [`ExportAssetWebFrameListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=ExportAssetWebFrameList)
     #[inline]
     pub fn export_asset_web_frame_list(&self) -> ExportAssetWebFrameListCall {
         ExportAssetWebFrameListCall::new(&self.handle)
     }
-    /// Calls `ExportAssetWebLocationList`.
+    /// Calls `ExportAssetWebLocationList`; the answer is a [`ExportAssetWebLocationListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=ExportAssetWebLocationList)
     #[inline]
     pub fn export_asset_web_location_list(&self) -> ExportAssetWebLocationListCall {
         ExportAssetWebLocationListCall::new(&self.handle)
     }
-    /// Calls `ExportAssetWebServiceInfoList`.
+    /// Calls `ExportAssetWebServiceInfoList`; the answer is a [`ExportAssetWebServiceInfoListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=ExportAssetWebServiceInfoList)
     #[inline]
@@ -3416,14 +3416,14 @@ impl Client {
     ) -> ExportAssetWebServiceInfoListCall {
         ExportAssetWebServiceInfoListCall::new(&self.handle)
     }
-    /// Calls `ExportAttackEvents`.
+    /// Calls `ExportAttackEvents`; the answer is a [`ExportAttackEventsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=ExportAttackEvents)
     #[inline]
     pub fn export_attack_events(&self) -> ExportAttackEventsCall {
         ExportAttackEventsCall::new(&self.handle)
     }
-    /// Calls `ExportBaselineEffectHostList`.
+    /// Calls `ExportBaselineEffectHostList`; the answer is a [`ExportBaselineEffectHostListResponse`].
     ///
     /// Required: `BaselineId`.
     ///
@@ -3432,49 +3432,49 @@ impl Client {
     pub fn export_baseline_effect_host_list(&self) -> ExportBaselineEffectHostListCall {
         ExportBaselineEffectHostListCall::new(&self.handle)
     }
-    /// Calls `ExportBaselineFixList`.
+    /// Calls `ExportBaselineFixList`; the answer is a [`ExportBaselineFixListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=ExportBaselineFixList)
     #[inline]
     pub fn export_baseline_fix_list(&self) -> ExportBaselineFixListCall {
         ExportBaselineFixListCall::new(&self.handle)
     }
-    /// Calls `ExportBaselineHostDetectList`.
+    /// Calls `ExportBaselineHostDetectList`; the answer is a [`ExportBaselineHostDetectListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=ExportBaselineHostDetectList)
     #[inline]
     pub fn export_baseline_host_detect_list(&self) -> ExportBaselineHostDetectListCall {
         ExportBaselineHostDetectListCall::new(&self.handle)
     }
-    /// Calls `ExportBaselineItemDetectList`.
+    /// Calls `ExportBaselineItemDetectList`; the answer is a [`ExportBaselineItemDetectListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=ExportBaselineItemDetectList)
     #[inline]
     pub fn export_baseline_item_detect_list(&self) -> ExportBaselineItemDetectListCall {
         ExportBaselineItemDetectListCall::new(&self.handle)
     }
-    /// Calls `ExportBaselineItemList`.
+    /// Calls `ExportBaselineItemList`; the answer is a [`ExportBaselineItemListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=ExportBaselineItemList)
     #[inline]
     pub fn export_baseline_item_list(&self) -> ExportBaselineItemListCall {
         ExportBaselineItemListCall::new(&self.handle)
     }
-    /// Calls `ExportBaselineList`.
+    /// Calls `ExportBaselineList`; the answer is a [`ExportBaselineListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=ExportBaselineList)
     #[inline]
     pub fn export_baseline_list(&self) -> ExportBaselineListCall {
         ExportBaselineListCall::new(&self.handle)
     }
-    /// Calls `ExportBaselineRuleDetectList`.
+    /// Calls `ExportBaselineRuleDetectList`; the answer is a [`ExportBaselineRuleDetectListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=ExportBaselineRuleDetectList)
     #[inline]
     pub fn export_baseline_rule_detect_list(&self) -> ExportBaselineRuleDetectListCall {
         ExportBaselineRuleDetectListCall::new(&self.handle)
     }
-    /// Calls `ExportBaselineWeakPasswordList`.
+    /// Calls `ExportBaselineWeakPasswordList`; the answer is a [`ExportBaselineWeakPasswordListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=ExportBaselineWeakPasswordList)
     #[inline]
@@ -3483,56 +3483,56 @@ impl Client {
     ) -> ExportBaselineWeakPasswordListCall {
         ExportBaselineWeakPasswordListCall::new(&self.handle)
     }
-    /// Calls `ExportBashEvents`.
+    /// Calls `ExportBashEvents`; the answer is a [`ExportBashEventsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=ExportBashEvents)
     #[inline]
     pub fn export_bash_events(&self) -> ExportBashEventsCall {
         ExportBashEventsCall::new(&self.handle)
     }
-    /// Calls `ExportBashEventsNew`.
+    /// Calls `ExportBashEventsNew`; the answer is a [`ExportBashEventsNewResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=ExportBashEventsNew)
     #[inline]
     pub fn export_bash_events_new(&self) -> ExportBashEventsNewCall {
         ExportBashEventsNewCall::new(&self.handle)
     }
-    /// Calls `ExportBashPolicies`.
+    /// Calls `ExportBashPolicies`; the answer is a [`ExportBashPoliciesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=ExportBashPolicies)
     #[inline]
     pub fn export_bash_policies(&self) -> ExportBashPoliciesCall {
         ExportBashPoliciesCall::new(&self.handle)
     }
-    /// Calls `ExportBruteAttacks`.
+    /// Calls `ExportBruteAttacks`; the answer is a [`ExportBruteAttacksResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=ExportBruteAttacks)
     #[inline]
     pub fn export_brute_attacks(&self) -> ExportBruteAttacksCall {
         ExportBruteAttacksCall::new(&self.handle)
     }
-    /// Calls `ExportFileTamperEvents`.
+    /// Calls `ExportFileTamperEvents`; the answer is a [`ExportFileTamperEventsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=ExportFileTamperEvents)
     #[inline]
     pub fn export_file_tamper_events(&self) -> ExportFileTamperEventsCall {
         ExportFileTamperEventsCall::new(&self.handle)
     }
-    /// Calls `ExportFileTamperRules`.
+    /// Calls `ExportFileTamperRules`; the answer is a [`ExportFileTamperRulesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=ExportFileTamperRules)
     #[inline]
     pub fn export_file_tamper_rules(&self) -> ExportFileTamperRulesCall {
         ExportFileTamperRulesCall::new(&self.handle)
     }
-    /// Calls `ExportIgnoreBaselineRule`.
+    /// Calls `ExportIgnoreBaselineRule`; the answer is a [`ExportIgnoreBaselineRuleResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=ExportIgnoreBaselineRule)
     #[inline]
     pub fn export_ignore_baseline_rule(&self) -> ExportIgnoreBaselineRuleCall {
         ExportIgnoreBaselineRuleCall::new(&self.handle)
     }
-    /// Calls `ExportIgnoreRuleEffectHostList`.
+    /// Calls `ExportIgnoreRuleEffectHostList`; the answer is a [`ExportIgnoreRuleEffectHostListResponse`].
     ///
     /// Required: `RuleId`.
     ///
@@ -3543,49 +3543,49 @@ impl Client {
     ) -> ExportIgnoreRuleEffectHostListCall {
         ExportIgnoreRuleEffectHostListCall::new(&self.handle)
     }
-    /// Calls `ExportJavaMemShellPlugins`.
+    /// Calls `ExportJavaMemShellPlugins`; the answer is a [`ExportJavaMemShellPluginsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=ExportJavaMemShellPlugins)
     #[inline]
     pub fn export_java_mem_shell_plugins(&self) -> ExportJavaMemShellPluginsCall {
         ExportJavaMemShellPluginsCall::new(&self.handle)
     }
-    /// Calls `ExportJavaMemShells`.
+    /// Calls `ExportJavaMemShells`; the answer is a [`ExportJavaMemShellsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=ExportJavaMemShells)
     #[inline]
     pub fn export_java_mem_shells(&self) -> ExportJavaMemShellsCall {
         ExportJavaMemShellsCall::new(&self.handle)
     }
-    /// Calls `ExportLicenseDetail`.
+    /// Calls `ExportLicenseDetail`; the answer is a [`ExportLicenseDetailResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=ExportLicenseDetail)
     #[inline]
     pub fn export_license_detail(&self) -> ExportLicenseDetailCall {
         ExportLicenseDetailCall::new(&self.handle)
     }
-    /// Calls `ExportMaliciousRequests`.
+    /// Calls `ExportMaliciousRequests`; the answer is a [`ExportMaliciousRequestsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=ExportMaliciousRequests)
     #[inline]
     pub fn export_malicious_requests(&self) -> ExportMaliciousRequestsCall {
         ExportMaliciousRequestsCall::new(&self.handle)
     }
-    /// Calls `ExportMalwares`.
+    /// Calls `ExportMalwares`; the answer is a [`ExportMalwaresResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=ExportMalwares)
     #[inline]
     pub fn export_malwares(&self) -> ExportMalwaresCall {
         ExportMalwaresCall::new(&self.handle)
     }
-    /// Calls `ExportNonlocalLoginPlaces`.
+    /// Calls `ExportNonlocalLoginPlaces`; the answer is a [`ExportNonlocalLoginPlacesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=ExportNonlocalLoginPlaces)
     #[inline]
     pub fn export_nonlocal_login_places(&self) -> ExportNonlocalLoginPlacesCall {
         ExportNonlocalLoginPlacesCall::new(&self.handle)
     }
-    /// Calls `ExportPatchEffectHostList`.
+    /// Calls `ExportPatchEffectHostList`; the answer is a [`ExportPatchEffectHostListResponse`].
     ///
     /// Required: `KbId`.
     ///
@@ -3594,21 +3594,21 @@ impl Client {
     pub fn export_patch_effect_host_list(&self) -> ExportPatchEffectHostListCall {
         ExportPatchEffectHostListCall::new(&self.handle)
     }
-    /// Calls `ExportPrivilegeEvents`.
+    /// Calls `ExportPrivilegeEvents`; the answer is a [`ExportPrivilegeEventsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=ExportPrivilegeEvents)
     #[inline]
     pub fn export_privilege_events(&self) -> ExportPrivilegeEventsCall {
         ExportPrivilegeEventsCall::new(&self.handle)
     }
-    /// Calls `ExportProtectDirList`.
+    /// Calls `ExportProtectDirList`; the answer is a [`ExportProtectDirListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=ExportProtectDirList)
     #[inline]
     pub fn export_protect_dir_list(&self) -> ExportProtectDirListCall {
         ExportProtectDirListCall::new(&self.handle)
     }
-    /// Calls `ExportRansomDefenseBackupList`.
+    /// Calls `ExportRansomDefenseBackupList`; the answer is a [`ExportRansomDefenseBackupListResponse`].
     ///
     /// Required: `Quuid`.
     ///
@@ -3619,7 +3619,7 @@ impl Client {
     ) -> ExportRansomDefenseBackupListCall {
         ExportRansomDefenseBackupListCall::new(&self.handle)
     }
-    /// Calls `ExportRansomDefenseEventsList`.
+    /// Calls `ExportRansomDefenseEventsList`; the answer is a [`ExportRansomDefenseEventsListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=ExportRansomDefenseEventsList)
     #[inline]
@@ -3628,7 +3628,7 @@ impl Client {
     ) -> ExportRansomDefenseEventsListCall {
         ExportRansomDefenseEventsListCall::new(&self.handle)
     }
-    /// Calls `ExportRansomDefenseMachineList`.
+    /// Calls `ExportRansomDefenseMachineList`; the answer is a [`ExportRansomDefenseMachineListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=ExportRansomDefenseMachineList)
     #[inline]
@@ -3637,7 +3637,7 @@ impl Client {
     ) -> ExportRansomDefenseMachineListCall {
         ExportRansomDefenseMachineListCall::new(&self.handle)
     }
-    /// Calls `ExportRansomDefenseStrategyList`.
+    /// Calls `ExportRansomDefenseStrategyList`; the answer is a [`ExportRansomDefenseStrategyListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=ExportRansomDefenseStrategyList)
     #[inline]
@@ -3646,7 +3646,7 @@ impl Client {
     ) -> ExportRansomDefenseStrategyListCall {
         ExportRansomDefenseStrategyListCall::new(&self.handle)
     }
-    /// Calls `ExportRansomDefenseStrategyMachines`.
+    /// Calls `ExportRansomDefenseStrategyMachines`; the answer is a [`ExportRansomDefenseStrategyMachinesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=ExportRansomDefenseStrategyMachines)
     #[inline]
@@ -3655,35 +3655,35 @@ impl Client {
     ) -> ExportRansomDefenseStrategyMachinesCall {
         ExportRansomDefenseStrategyMachinesCall::new(&self.handle)
     }
-    /// Calls `ExportReverseShellEvents`.
+    /// Calls `ExportReverseShellEvents`; the answer is a [`ExportReverseShellEventsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=ExportReverseShellEvents)
     #[inline]
     pub fn export_reverse_shell_events(&self) -> ExportReverseShellEventsCall {
         ExportReverseShellEventsCall::new(&self.handle)
     }
-    /// Calls `ExportRiskDnsEventList`.
+    /// Calls `ExportRiskDnsEventList`; the answer is a [`ExportRiskDnsEventListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=ExportRiskDnsEventList)
     #[inline]
     pub fn export_risk_dns_event_list(&self) -> ExportRiskDnsEventListCall {
         ExportRiskDnsEventListCall::new(&self.handle)
     }
-    /// Calls `ExportRiskDnsPolicyList`.
+    /// Calls `ExportRiskDnsPolicyList`; the answer is a [`ExportRiskDnsPolicyListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=ExportRiskDnsPolicyList)
     #[inline]
     pub fn export_risk_dns_policy_list(&self) -> ExportRiskDnsPolicyListCall {
         ExportRiskDnsPolicyListCall::new(&self.handle)
     }
-    /// Calls `ExportRiskProcessEvents`.
+    /// Calls `ExportRiskProcessEvents`; the answer is a [`ExportRiskProcessEventsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=ExportRiskProcessEvents)
     #[inline]
     pub fn export_risk_process_events(&self) -> ExportRiskProcessEventsCall {
         ExportRiskProcessEventsCall::new(&self.handle)
     }
-    /// Calls `ExportScanTaskDetails`.
+    /// Calls `ExportScanTaskDetails`; the answer is a [`ExportScanTaskDetailsResponse`].
     ///
     /// Required: `TaskId`, `ModuleType`.
     ///
@@ -3692,7 +3692,7 @@ impl Client {
     pub fn export_scan_task_details(&self) -> ExportScanTaskDetailsCall {
         ExportScanTaskDetailsCall::new(&self.handle)
     }
-    /// Calls `ExportSecurityTrends`.
+    /// Calls `ExportSecurityTrends`; the answer is a [`ExportSecurityTrendsResponse`].
     ///
     /// Required: `BeginDate`, `EndDate`.
     ///
@@ -3701,7 +3701,7 @@ impl Client {
     pub fn export_security_trends(&self) -> ExportSecurityTrendsCall {
         ExportSecurityTrendsCall::new(&self.handle)
     }
-    /// Calls `ExportTasks`.
+    /// Calls `ExportTasks`; the answer is a [`ExportTasksResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -3710,28 +3710,28 @@ impl Client {
     pub fn export_tasks(&self) -> ExportTasksCall {
         ExportTasksCall::new(&self.handle)
     }
-    /// Calls `ExportVulDefenceEvent`.
+    /// Calls `ExportVulDefenceEvent`; the answer is a [`ExportVulDefenceEventResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=ExportVulDefenceEvent)
     #[inline]
     pub fn export_vul_defence_event(&self) -> ExportVulDefenceEventCall {
         ExportVulDefenceEventCall::new(&self.handle)
     }
-    /// Calls `ExportVulDefenceList`.
+    /// Calls `ExportVulDefenceList`; the answer is a [`ExportVulDefenceListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=ExportVulDefenceList)
     #[inline]
     pub fn export_vul_defence_list(&self) -> ExportVulDefenceListCall {
         ExportVulDefenceListCall::new(&self.handle)
     }
-    /// Calls `ExportVulDefencePluginEvent`.
+    /// Calls `ExportVulDefencePluginEvent`; the answer is a [`ExportVulDefencePluginEventResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=ExportVulDefencePluginEvent)
     #[inline]
     pub fn export_vul_defence_plugin_event(&self) -> ExportVulDefencePluginEventCall {
         ExportVulDefencePluginEventCall::new(&self.handle)
     }
-    /// Calls `ExportVulDetectionExcel`.
+    /// Calls `ExportVulDetectionExcel`; the answer is a [`ExportVulDetectionExcelResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -3740,7 +3740,7 @@ impl Client {
     pub fn export_vul_detection_excel(&self) -> ExportVulDetectionExcelCall {
         ExportVulDetectionExcelCall::new(&self.handle)
     }
-    /// Calls `ExportVulDetectionReport`.
+    /// Calls `ExportVulDetectionReport`; the answer is a [`ExportVulDetectionReportResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -3749,7 +3749,7 @@ impl Client {
     pub fn export_vul_detection_report(&self) -> ExportVulDetectionReportCall {
         ExportVulDetectionReportCall::new(&self.handle)
     }
-    /// Calls `ExportVulEffectHostList`.
+    /// Calls `ExportVulEffectHostList`; the answer is a [`ExportVulEffectHostListResponse`].
     ///
     /// Required: `VulId`.
     ///
@@ -3758,7 +3758,7 @@ impl Client {
     pub fn export_vul_effect_host_list(&self) -> ExportVulEffectHostListCall {
         ExportVulEffectHostListCall::new(&self.handle)
     }
-    /// Calls `ExportVulInfo`.
+    /// Calls `ExportVulInfo`; the answer is a [`ExportVulInfoResponse`].
     ///
     /// Required: `VulId`.
     ///
@@ -3767,28 +3767,28 @@ impl Client {
     pub fn export_vul_info(&self) -> ExportVulInfoCall {
         ExportVulInfoCall::new(&self.handle)
     }
-    /// Calls `ExportVulList`.
+    /// Calls `ExportVulList`; the answer is a [`ExportVulListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=ExportVulList)
     #[inline]
     pub fn export_vul_list(&self) -> ExportVulListCall {
         ExportVulListCall::new(&self.handle)
     }
-    /// Calls `ExportWebPageEventList`.
+    /// Calls `ExportWebPageEventList`; the answer is a [`ExportWebPageEventListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=ExportWebPageEventList)
     #[inline]
     pub fn export_web_page_event_list(&self) -> ExportWebPageEventListCall {
         ExportWebPageEventListCall::new(&self.handle)
     }
-    /// Calls `ExportWindowsPatchList`.
+    /// Calls `ExportWindowsPatchList`; the answer is a [`ExportWindowsPatchListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=ExportWindowsPatchList)
     #[inline]
     pub fn export_windows_patch_list(&self) -> ExportWindowsPatchListCall {
         ExportWindowsPatchListCall::new(&self.handle)
     }
-    /// Calls `FixBaselineDetect`.
+    /// Calls `FixBaselineDetect`; the answer is a [`FixBaselineDetectResponse`].
     ///
     /// Required: `HostId`, `ItemId`.
     ///
@@ -3797,7 +3797,7 @@ impl Client {
     pub fn fix_baseline_detect(&self) -> FixBaselineDetectCall {
         FixBaselineDetectCall::new(&self.handle)
     }
-    /// Calls `GetLocalStorageItem`.
+    /// Calls `GetLocalStorageItem`; the answer is a [`GetLocalStorageItemResponse`].
     ///
     /// Required: `Key`.
     ///
@@ -3806,14 +3806,14 @@ impl Client {
     pub fn get_local_storage_item(&self) -> GetLocalStorageItemCall {
         GetLocalStorageItemCall::new(&self.handle)
     }
-    /// Calls `KeysLocalStorage`.
+    /// Calls `KeysLocalStorage`; the answer is a [`KeysLocalStorageResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=KeysLocalStorage)
     #[inline]
     pub fn keys_local_storage(&self) -> KeysLocalStorageCall {
         KeysLocalStorageCall::new(&self.handle)
     }
-    /// Calls `ModifyAutoOpenProVersionConfig`.
+    /// Calls `ModifyAutoOpenProVersionConfig`; the answer is a [`ModifyAutoOpenProVersionConfigResponse`].
     ///
     /// Required: `Status`.
     ///
@@ -3824,7 +3824,7 @@ impl Client {
     ) -> ModifyAutoOpenProVersionConfigCall {
         ModifyAutoOpenProVersionConfigCall::new(&self.handle)
     }
-    /// Calls `ModifyBanMode`.
+    /// Calls `ModifyBanMode`; the answer is a [`ModifyBanModeResponse`].
     ///
     /// Required: `Mode`.
     ///
@@ -3833,7 +3833,7 @@ impl Client {
     pub fn modify_ban_mode(&self) -> ModifyBanModeCall {
         ModifyBanModeCall::new(&self.handle)
     }
-    /// Calls `ModifyBanStatus`.
+    /// Calls `ModifyBanStatus`; the answer is a [`ModifyBanStatusResponse`].
     ///
     /// Required: `Status`.
     ///
@@ -3842,7 +3842,7 @@ impl Client {
     pub fn modify_ban_status(&self) -> ModifyBanStatusCall {
         ModifyBanStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyBanWhiteList`.
+    /// Calls `ModifyBanWhiteList`; the answer is a [`ModifyBanWhiteListResponse`].
     ///
     /// Required: `Rules`.
     ///
@@ -3851,7 +3851,7 @@ impl Client {
     pub fn modify_ban_white_list(&self) -> ModifyBanWhiteListCall {
         ModifyBanWhiteListCall::new(&self.handle)
     }
-    /// Calls `ModifyBaselinePolicy`.
+    /// Calls `ModifyBaselinePolicy`; the answer is a [`ModifyBaselinePolicyResponse`].
     ///
     /// Required: `Data`.
     ///
@@ -3860,7 +3860,7 @@ impl Client {
     pub fn modify_baseline_policy(&self) -> ModifyBaselinePolicyCall {
         ModifyBaselinePolicyCall::new(&self.handle)
     }
-    /// Calls `ModifyBaselinePolicyState`.
+    /// Calls `ModifyBaselinePolicyState`; the answer is a [`ModifyBaselinePolicyStateResponse`].
     ///
     /// Required: `PolicyId`, `IsEnabled`.
     ///
@@ -3869,7 +3869,7 @@ impl Client {
     pub fn modify_baseline_policy_state(&self) -> ModifyBaselinePolicyStateCall {
         ModifyBaselinePolicyStateCall::new(&self.handle)
     }
-    /// Calls `ModifyBaselineRule`.
+    /// Calls `ModifyBaselineRule`; the answer is a [`ModifyBaselineRuleResponse`].
     ///
     /// Required: `Data`.
     ///
@@ -3878,7 +3878,7 @@ impl Client {
     pub fn modify_baseline_rule(&self) -> ModifyBaselineRuleCall {
         ModifyBaselineRuleCall::new(&self.handle)
     }
-    /// Calls `ModifyBaselineRuleIgnore`.
+    /// Calls `ModifyBaselineRuleIgnore`; the answer is a [`ModifyBaselineRuleIgnoreResponse`].
     ///
     /// Required: `RuleName`, `AssetType`.
     ///
@@ -3887,7 +3887,7 @@ impl Client {
     pub fn modify_baseline_rule_ignore(&self) -> ModifyBaselineRuleIgnoreCall {
         ModifyBaselineRuleIgnoreCall::new(&self.handle)
     }
-    /// Calls `ModifyBaselineWeakPassword`.
+    /// Calls `ModifyBaselineWeakPassword`; the answer is a [`ModifyBaselineWeakPasswordResponse`].
     ///
     /// Required: `Data`.
     ///
@@ -3896,7 +3896,7 @@ impl Client {
     pub fn modify_baseline_weak_password(&self) -> ModifyBaselineWeakPasswordCall {
         ModifyBaselineWeakPasswordCall::new(&self.handle)
     }
-    /// Calls `ModifyBashPolicy`.
+    /// Calls `ModifyBashPolicy`; the answer is a [`ModifyBashPolicyResponse`].
     ///
     /// Required: `Policy`.
     ///
@@ -3905,7 +3905,7 @@ impl Client {
     pub fn modify_bash_policy(&self) -> ModifyBashPolicyCall {
         ModifyBashPolicyCall::new(&self.handle)
     }
-    /// Calls `ModifyBashPolicyStatus`.
+    /// Calls `ModifyBashPolicyStatus`; the answer is a [`ModifyBashPolicyStatusResponse`].
     ///
     /// Required: `Id`, `Enable`.
     ///
@@ -3914,7 +3914,7 @@ impl Client {
     pub fn modify_bash_policy_status(&self) -> ModifyBashPolicyStatusCall {
         ModifyBashPolicyStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyBruteAttackRules`.
+    /// Calls `ModifyBruteAttackRules`; the answer is a [`ModifyBruteAttackRulesResponse`].
     ///
     /// Required: `Rules`.
     ///
@@ -3923,14 +3923,14 @@ impl Client {
     pub fn modify_brute_attack_rules(&self) -> ModifyBruteAttackRulesCall {
         ModifyBruteAttackRulesCall::new(&self.handle)
     }
-    /// Calls `ModifyEventAttackStatus`.
+    /// Calls `ModifyEventAttackStatus`; the answer is a [`ModifyEventAttackStatusResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=ModifyEventAttackStatus)
     #[inline]
     pub fn modify_event_attack_status(&self) -> ModifyEventAttackStatusCall {
         ModifyEventAttackStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyFileTamperEvents`.
+    /// Calls `ModifyFileTamperEvents`; the answer is a [`ModifyFileTamperEventsResponse`].
     ///
     /// Required: `Status`, `Ids`.
     ///
@@ -3939,7 +3939,7 @@ impl Client {
     pub fn modify_file_tamper_events(&self) -> ModifyFileTamperEventsCall {
         ModifyFileTamperEventsCall::new(&self.handle)
     }
-    /// Calls `ModifyFileTamperRule`.
+    /// Calls `ModifyFileTamperRule`; the answer is a [`ModifyFileTamperRuleResponse`].
     ///
     /// Required: `Name`, `Rules`, `IsGlobal`, `Status`.
     ///
@@ -3948,7 +3948,7 @@ impl Client {
     pub fn modify_file_tamper_rule(&self) -> ModifyFileTamperRuleCall {
         ModifyFileTamperRuleCall::new(&self.handle)
     }
-    /// Calls `ModifyFileTamperRuleStatus`.
+    /// Calls `ModifyFileTamperRuleStatus`; the answer is a [`ModifyFileTamperRuleStatusResponse`].
     ///
     /// Required: `Status`, `Ids`, `RuleCategory`.
     ///
@@ -3957,7 +3957,7 @@ impl Client {
     pub fn modify_file_tamper_rule_status(&self) -> ModifyFileTamperRuleStatusCall {
         ModifyFileTamperRuleStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyJavaMemShellPluginSwitch`.
+    /// Calls `ModifyJavaMemShellPluginSwitch`; the answer is a [`ModifyJavaMemShellPluginSwitchResponse`].
     ///
     /// Required: `Quuids`, `JavaShellStatus`.
     ///
@@ -3968,7 +3968,7 @@ impl Client {
     ) -> ModifyJavaMemShellPluginSwitchCall {
         ModifyJavaMemShellPluginSwitchCall::new(&self.handle)
     }
-    /// Calls `ModifyJavaMemShellsStatus`.
+    /// Calls `ModifyJavaMemShellsStatus`; the answer is a [`ModifyJavaMemShellsStatusResponse`].
     ///
     /// Required: `Status`.
     ///
@@ -3977,7 +3977,7 @@ impl Client {
     pub fn modify_java_mem_shells_status(&self) -> ModifyJavaMemShellsStatusCall {
         ModifyJavaMemShellsStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyLicenseBinds`.
+    /// Calls `ModifyLicenseBinds`; the answer is a [`ModifyLicenseBindsResponse`].
     ///
     /// Required: `ResourceId`, `LicenseType`.
     ///
@@ -3986,7 +3986,7 @@ impl Client {
     pub fn modify_license_binds(&self) -> ModifyLicenseBindsCall {
         ModifyLicenseBindsCall::new(&self.handle)
     }
-    /// Calls `ModifyLicenseOrder`.
+    /// Calls `ModifyLicenseOrder`; the answer is a [`ModifyLicenseOrderResponse`].
     ///
     /// Required: `ResourceId`.
     ///
@@ -3995,7 +3995,7 @@ impl Client {
     pub fn modify_license_order(&self) -> ModifyLicenseOrderCall {
         ModifyLicenseOrderCall::new(&self.handle)
     }
-    /// Calls `ModifyLicenseUnBinds`.
+    /// Calls `ModifyLicenseUnBinds`; the answer is a [`ModifyLicenseUnBindsResponse`].
     ///
     /// Required: `ResourceId`, `LicenseType`.
     ///
@@ -4004,7 +4004,7 @@ impl Client {
     pub fn modify_license_un_binds(&self) -> ModifyLicenseUnBindsCall {
         ModifyLicenseUnBindsCall::new(&self.handle)
     }
-    /// Calls `ModifyLogKafkaAccess`.
+    /// Calls `ModifyLogKafkaAccess`; the answer is a [`ModifyLogKafkaAccessResponse`].
     ///
     /// Required: `KafkaEnvName`, `KafkaId`, `AccessType`, `AccessAddr`, `Username`, `HasPwd`, `DeliverTypeDetails`, `InsVersion`, `Zone`, `Az`, `VpcId`, `SubnetId`, `DeliverStatus`, `BandWidth`, `DiskSize`.
     ///
@@ -4013,7 +4013,7 @@ impl Client {
     pub fn modify_log_kafka_access(&self) -> ModifyLogKafkaAccessCall {
         ModifyLogKafkaAccessCall::new(&self.handle)
     }
-    /// Calls `ModifyLogKafkaDeliverType`.
+    /// Calls `ModifyLogKafkaDeliverType`; the answer is a [`ModifyLogKafkaDeliverTypeResponse`].
     ///
     /// Required: `SecurityType`, `LogType`, `Switch`, `TopicId`, `TopicName`.
     ///
@@ -4022,7 +4022,7 @@ impl Client {
     pub fn modify_log_kafka_deliver_type(&self) -> ModifyLogKafkaDeliverTypeCall {
         ModifyLogKafkaDeliverTypeCall::new(&self.handle)
     }
-    /// Calls `ModifyLogKafkaState`.
+    /// Calls `ModifyLogKafkaState`; the answer is a [`ModifyLogKafkaStateResponse`].
     ///
     /// Required: `KafkaEnvName`, `KafkaId`, `AccessType`, `AccessAddr`, `Username`, `Zone`, `Az`, `VpcId`, `SubnetId`, `DeliverStatus`, `InsVersion`, `BandWidth`, `DiskSize`.
     ///
@@ -4031,7 +4031,7 @@ impl Client {
     pub fn modify_log_kafka_state(&self) -> ModifyLogKafkaStateCall {
         ModifyLogKafkaStateCall::new(&self.handle)
     }
-    /// Calls `ModifyLogStorageConfig`.
+    /// Calls `ModifyLogStorageConfig`; the answer is a [`ModifyLogStorageConfigResponse`].
     ///
     /// Required: `IsModifyPeriod`.
     ///
@@ -4040,7 +4040,7 @@ impl Client {
     pub fn modify_log_storage_config(&self) -> ModifyLogStorageConfigCall {
         ModifyLogStorageConfigCall::new(&self.handle)
     }
-    /// Calls `ModifyLoginWhiteInfo`.
+    /// Calls `ModifyLoginWhiteInfo`; the answer is a [`ModifyLoginWhiteInfoResponse`].
     ///
     /// Required: `HostLoginWhiteObj`.
     ///
@@ -4049,7 +4049,7 @@ impl Client {
     pub fn modify_login_white_info(&self) -> ModifyLoginWhiteInfoCall {
         ModifyLoginWhiteInfoCall::new(&self.handle)
     }
-    /// Calls `ModifyLoginWhiteRecord`.
+    /// Calls `ModifyLoginWhiteRecord`; the answer is a [`ModifyLoginWhiteRecordResponse`].
     ///
     /// Required: `UserName`, `SrcIp`, `StartTime`, `EndTime`, `Remark`, `IsGlobal`, `Id`.
     ///
@@ -4058,7 +4058,7 @@ impl Client {
     pub fn modify_login_white_record(&self) -> ModifyLoginWhiteRecordCall {
         ModifyLoginWhiteRecordCall::new(&self.handle)
     }
-    /// Calls `ModifyMachineAutoClearConfig`.
+    /// Calls `ModifyMachineAutoClearConfig`; the answer is a [`ModifyMachineAutoClearConfigResponse`].
     ///
     /// Required: `ClearRule`.
     ///
@@ -4067,7 +4067,7 @@ impl Client {
     pub fn modify_machine_auto_clear_config(&self) -> ModifyMachineAutoClearConfigCall {
         ModifyMachineAutoClearConfigCall::new(&self.handle)
     }
-    /// Calls `ModifyMachineRemark`.
+    /// Calls `ModifyMachineRemark`; the answer is a [`ModifyMachineRemarkResponse`].
     ///
     /// Required: `Quuid`.
     ///
@@ -4076,7 +4076,7 @@ impl Client {
     pub fn modify_machine_remark(&self) -> ModifyMachineRemarkCall {
         ModifyMachineRemarkCall::new(&self.handle)
     }
-    /// Calls `ModifyMaliciousRequestWhiteList`.
+    /// Calls `ModifyMaliciousRequestWhiteList`; the answer is a [`ModifyMaliciousRequestWhiteListResponse`].
     ///
     /// Required: `Id`, `Domain`.
     ///
@@ -4087,7 +4087,7 @@ impl Client {
     ) -> ModifyMaliciousRequestWhiteListCall {
         ModifyMaliciousRequestWhiteListCall::new(&self.handle)
     }
-    /// Calls `ModifyMalwareTimingScanSettings`.
+    /// Calls `ModifyMalwareTimingScanSettings`; the answer is a [`ModifyMalwareTimingScanSettingsResponse`].
     ///
     /// Required: `CheckPattern`, `StartTime`, `EndTime`, `IsGlobal`, `EnableScan`, `MonitoringPattern`, `Cycle`, `RealTimeMonitoring`.
     ///
@@ -4098,7 +4098,7 @@ impl Client {
     ) -> ModifyMalwareTimingScanSettingsCall {
         ModifyMalwareTimingScanSettingsCall::new(&self.handle)
     }
-    /// Calls `ModifyMalwareWhiteList`.
+    /// Calls `ModifyMalwareWhiteList`; the answer is a [`ModifyMalwareWhiteListResponse`].
     ///
     /// Required: `Mode`, `Id`.
     ///
@@ -4107,7 +4107,7 @@ impl Client {
     pub fn modify_malware_white_list(&self) -> ModifyMalwareWhiteListCall {
         ModifyMalwareWhiteListCall::new(&self.handle)
     }
-    /// Calls `ModifyNetAttackSetting`.
+    /// Calls `ModifyNetAttackSetting`; the answer is a [`ModifyNetAttackSettingResponse`].
     ///
     /// Required: `NetAttackEnable`, `NetAttackAlarmStatus`.
     ///
@@ -4116,7 +4116,7 @@ impl Client {
     pub fn modify_net_attack_setting(&self) -> ModifyNetAttackSettingCall {
         ModifyNetAttackSettingCall::new(&self.handle)
     }
-    /// Calls `ModifyNetAttackWhiteList`.
+    /// Calls `ModifyNetAttackWhiteList`; the answer is a [`ModifyNetAttackWhiteListResponse`].
     ///
     /// Required: `Scope`, `SrcIp`, `DealOldEvents`, `Id`.
     ///
@@ -4125,7 +4125,7 @@ impl Client {
     pub fn modify_net_attack_white_list(&self) -> ModifyNetAttackWhiteListCall {
         ModifyNetAttackWhiteListCall::new(&self.handle)
     }
-    /// Calls `ModifyOrderAttribute`.
+    /// Calls `ModifyOrderAttribute`; the answer is a [`ModifyOrderAttributeResponse`].
     ///
     /// Required: `LicenseType`, `ResourceId`, `AttrName`, `AttrValue`.
     ///
@@ -4134,7 +4134,7 @@ impl Client {
     pub fn modify_order_attribute(&self) -> ModifyOrderAttributeCall {
         ModifyOrderAttributeCall::new(&self.handle)
     }
-    /// Calls `ModifyRansomDefenseEventsStatus`.
+    /// Calls `ModifyRansomDefenseEventsStatus`; the answer is a [`ModifyRansomDefenseEventsStatusResponse`].
     ///
     /// Required: `Ids`, `Status`.
     ///
@@ -4145,7 +4145,7 @@ impl Client {
     ) -> ModifyRansomDefenseEventsStatusCall {
         ModifyRansomDefenseEventsStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyRansomDefenseStrategyStatus`.
+    /// Calls `ModifyRansomDefenseStrategyStatus`; the answer is a [`ModifyRansomDefenseStrategyStatusResponse`].
     ///
     /// Required: `IsAll`, `Status`.
     ///
@@ -4156,21 +4156,21 @@ impl Client {
     ) -> ModifyRansomDefenseStrategyStatusCall {
         ModifyRansomDefenseStrategyStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyRaspMaxCpu`.
+    /// Calls `ModifyRaspMaxCpu`; the answer is a [`ModifyRaspMaxCpuResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=ModifyRaspMaxCpu)
     #[inline]
     pub fn modify_rasp_max_cpu(&self) -> ModifyRaspMaxCpuCall {
         ModifyRaspMaxCpuCall::new(&self.handle)
     }
-    /// Calls `ModifyRaspRules`.
+    /// Calls `ModifyRaspRules`; the answer is a [`ModifyRaspRulesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=ModifyRaspRules)
     #[inline]
     pub fn modify_rasp_rules(&self) -> ModifyRaspRulesCall {
         ModifyRaspRulesCall::new(&self.handle)
     }
-    /// Calls `ModifyReverseShellRulesAggregation`.
+    /// Calls `ModifyReverseShellRulesAggregation`; the answer is a [`ModifyReverseShellRulesAggregationResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=ModifyReverseShellRulesAggregation)
     #[inline]
@@ -4179,7 +4179,7 @@ impl Client {
     ) -> ModifyReverseShellRulesAggregationCall {
         ModifyReverseShellRulesAggregationCall::new(&self.handle)
     }
-    /// Calls `ModifyRiskDnsPolicy`.
+    /// Calls `ModifyRiskDnsPolicy`; the answer is a [`ModifyRiskDnsPolicyResponse`].
     ///
     /// Required: `Data`.
     ///
@@ -4188,7 +4188,7 @@ impl Client {
     pub fn modify_risk_dns_policy(&self) -> ModifyRiskDnsPolicyCall {
         ModifyRiskDnsPolicyCall::new(&self.handle)
     }
-    /// Calls `ModifyRiskDnsPolicyStatus`.
+    /// Calls `ModifyRiskDnsPolicyStatus`; the answer is a [`ModifyRiskDnsPolicyStatusResponse`].
     ///
     /// Required: `PolicyId`, `IsEnabled`.
     ///
@@ -4197,7 +4197,7 @@ impl Client {
     pub fn modify_risk_dns_policy_status(&self) -> ModifyRiskDnsPolicyStatusCall {
         ModifyRiskDnsPolicyStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyRiskEventsStatus`.
+    /// Calls `ModifyRiskEventsStatus`; the answer is a [`ModifyRiskEventsStatusResponse`].
     ///
     /// Required: `Operate`, `RiskType`.
     ///
@@ -4206,7 +4206,7 @@ impl Client {
     pub fn modify_risk_events_status(&self) -> ModifyRiskEventsStatusCall {
         ModifyRiskEventsStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyUsersConfig`.
+    /// Calls `ModifyUsersConfig`; the answer is a [`ModifyUsersConfigResponse`].
     ///
     /// Required: `ConfigName`, `ConfigValue`.
     ///
@@ -4215,7 +4215,7 @@ impl Client {
     pub fn modify_users_config(&self) -> ModifyUsersConfigCall {
         ModifyUsersConfigCall::new(&self.handle)
     }
-    /// Calls `ModifyVulDefenceEventStatus`.
+    /// Calls `ModifyVulDefenceEventStatus`; the answer is a [`ModifyVulDefenceEventStatusResponse`].
     ///
     /// Required: `Ids`, `Status`.
     ///
@@ -4224,7 +4224,7 @@ impl Client {
     pub fn modify_vul_defence_event_status(&self) -> ModifyVulDefenceEventStatusCall {
         ModifyVulDefenceEventStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyVulDefenceSetting`.
+    /// Calls `ModifyVulDefenceSetting`; the answer is a [`ModifyVulDefenceSettingResponse`].
     ///
     /// Required: `Enable`, `Scope`.
     ///
@@ -4233,7 +4233,7 @@ impl Client {
     pub fn modify_vul_defence_setting(&self) -> ModifyVulDefenceSettingCall {
         ModifyVulDefenceSettingCall::new(&self.handle)
     }
-    /// Calls `ModifyWarningHostConfig`.
+    /// Calls `ModifyWarningHostConfig`; the answer is a [`ModifyWarningHostConfigResponse`].
     ///
     /// Required: `Type`, `HostRange`.
     ///
@@ -4242,7 +4242,7 @@ impl Client {
     pub fn modify_warning_host_config(&self) -> ModifyWarningHostConfigCall {
         ModifyWarningHostConfigCall::new(&self.handle)
     }
-    /// Calls `ModifyWarningSetting`.
+    /// Calls `ModifyWarningSetting`; the answer is a [`ModifyWarningSettingResponse`].
     ///
     /// Required: `WarningObjects`.
     ///
@@ -4251,14 +4251,14 @@ impl Client {
     pub fn modify_warning_setting(&self) -> ModifyWarningSettingCall {
         ModifyWarningSettingCall::new(&self.handle)
     }
-    /// Calls `ModifyWebHookPolicy`.
+    /// Calls `ModifyWebHookPolicy`; the answer is a [`ModifyWebHookPolicyResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=ModifyWebHookPolicy)
     #[inline]
     pub fn modify_web_hook_policy(&self) -> ModifyWebHookPolicyCall {
         ModifyWebHookPolicyCall::new(&self.handle)
     }
-    /// Calls `ModifyWebHookPolicyStatus`.
+    /// Calls `ModifyWebHookPolicyStatus`; the answer is a [`ModifyWebHookPolicyStatusResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -4267,14 +4267,14 @@ impl Client {
     pub fn modify_web_hook_policy_status(&self) -> ModifyWebHookPolicyStatusCall {
         ModifyWebHookPolicyStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyWebHookReceiver`.
+    /// Calls `ModifyWebHookReceiver`; the answer is a [`ModifyWebHookReceiverResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=ModifyWebHookReceiver)
     #[inline]
     pub fn modify_web_hook_receiver(&self) -> ModifyWebHookReceiverCall {
         ModifyWebHookReceiverCall::new(&self.handle)
     }
-    /// Calls `ModifyWebHookRule`.
+    /// Calls `ModifyWebHookRule`; the answer is a [`ModifyWebHookRuleResponse`].
     ///
     /// Required: `Data`.
     ///
@@ -4283,7 +4283,7 @@ impl Client {
     pub fn modify_web_hook_rule(&self) -> ModifyWebHookRuleCall {
         ModifyWebHookRuleCall::new(&self.handle)
     }
-    /// Calls `ModifyWebHookRuleStatus`.
+    /// Calls `ModifyWebHookRuleStatus`; the answer is a [`ModifyWebHookRuleStatusResponse`].
     ///
     /// Required: `Id`, `IsDisabled`.
     ///
@@ -4292,7 +4292,7 @@ impl Client {
     pub fn modify_web_hook_rule_status(&self) -> ModifyWebHookRuleStatusCall {
         ModifyWebHookRuleStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyWebPageProtectDir`.
+    /// Calls `ModifyWebPageProtectDir`; the answer is a [`ModifyWebPageProtectDirResponse`].
     ///
     /// Required: `ProtectDirAddr`, `ProtectDirName`, `ProtectFileType`, `HostConfig`.
     ///
@@ -4301,7 +4301,7 @@ impl Client {
     pub fn modify_web_page_protect_dir(&self) -> ModifyWebPageProtectDirCall {
         ModifyWebPageProtectDirCall::new(&self.handle)
     }
-    /// Calls `ModifyWebPageProtectSetting`.
+    /// Calls `ModifyWebPageProtectSetting`; the answer is a [`ModifyWebPageProtectSettingResponse`].
     ///
     /// Required: `ModifyType`, `Value`, `Id`.
     ///
@@ -4310,7 +4310,7 @@ impl Client {
     pub fn modify_web_page_protect_setting(&self) -> ModifyWebPageProtectSettingCall {
         ModifyWebPageProtectSettingCall::new(&self.handle)
     }
-    /// Calls `ModifyWebPageProtectSwitch`.
+    /// Calls `ModifyWebPageProtectSwitch`; the answer is a [`ModifyWebPageProtectSwitchResponse`].
     ///
     /// Required: `SwitchType`, `Ids`.
     ///
@@ -4319,7 +4319,7 @@ impl Client {
     pub fn modify_web_page_protect_switch(&self) -> ModifyWebPageProtectSwitchCall {
         ModifyWebPageProtectSwitchCall::new(&self.handle)
     }
-    /// Calls `RansomDefenseRollback`.
+    /// Calls `RansomDefenseRollback`; the answer is a [`RansomDefenseRollbackResponse`].
     ///
     /// Required: `BackupTime`.
     ///
@@ -4328,14 +4328,14 @@ impl Client {
     pub fn ransom_defense_rollback(&self) -> RansomDefenseRollbackCall {
         RansomDefenseRollbackCall::new(&self.handle)
     }
-    /// Calls `RaspEventOverview`.
+    /// Calls `RaspEventOverview`; the answer is a [`RaspEventOverviewResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=RaspEventOverview)
     #[inline]
     pub fn rasp_event_overview(&self) -> RaspEventOverviewCall {
         RaspEventOverviewCall::new(&self.handle)
     }
-    /// Calls `RecoverMalwares`.
+    /// Calls `RecoverMalwares`; the answer is a [`RecoverMalwaresResponse`].
     ///
     /// Required: `Ids`.
     ///
@@ -4344,7 +4344,7 @@ impl Client {
     pub fn recover_malwares(&self) -> RecoverMalwaresCall {
         RecoverMalwaresCall::new(&self.handle)
     }
-    /// Calls `RemoveLocalStorageItem`.
+    /// Calls `RemoveLocalStorageItem`; the answer is a [`RemoveLocalStorageItemResponse`].
     ///
     /// Required: `Key`.
     ///
@@ -4353,7 +4353,7 @@ impl Client {
     pub fn remove_local_storage_item(&self) -> RemoveLocalStorageItemCall {
         RemoveLocalStorageItemCall::new(&self.handle)
     }
-    /// Calls `RemoveMachine`.
+    /// Calls `RemoveMachine`; the answer is a [`RemoveMachineResponse`].
     ///
     /// Required: `Uuid`, `Quuid`.
     ///
@@ -4362,7 +4362,7 @@ impl Client {
     pub fn remove_machine(&self) -> RemoveMachineCall {
         RemoveMachineCall::new(&self.handle)
     }
-    /// Calls `RetryCreateSnapshot`.
+    /// Calls `RetryCreateSnapshot`; the answer is a [`RetryCreateSnapshotResponse`].
     ///
     /// Required: `FixId`, `Quuid`, `Id`.
     ///
@@ -4371,7 +4371,7 @@ impl Client {
     pub fn retry_create_snapshot(&self) -> RetryCreateSnapshotCall {
         RetryCreateSnapshotCall::new(&self.handle)
     }
-    /// Calls `RetryVulFix`.
+    /// Calls `RetryVulFix`; the answer is a [`RetryVulFixResponse`].
     ///
     /// Required: `FixId`, `Quuid`.
     ///
@@ -4380,21 +4380,21 @@ impl Client {
     pub fn retry_vul_fix(&self) -> RetryVulFixCall {
         RetryVulFixCall::new(&self.handle)
     }
-    /// Calls `ScanAsset`.
+    /// Calls `ScanAsset`; the answer is a [`ScanAssetResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=ScanAsset)
     #[inline]
     pub fn scan_asset(&self) -> ScanAssetCall {
         ScanAssetCall::new(&self.handle)
     }
-    /// Calls `ScanBaseline`.
+    /// Calls `ScanBaseline`; the answer is a [`ScanBaselineResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=ScanBaseline)
     #[inline]
     pub fn scan_baseline(&self) -> ScanBaselineCall {
         ScanBaselineCall::new(&self.handle)
     }
-    /// Calls `ScanTaskAgain`.
+    /// Calls `ScanTaskAgain`; the answer is a [`ScanTaskAgainResponse`].
     ///
     /// Required: `ModuleType`, `TaskId`.
     ///
@@ -4403,7 +4403,7 @@ impl Client {
     pub fn scan_task_again(&self) -> ScanTaskAgainCall {
         ScanTaskAgainCall::new(&self.handle)
     }
-    /// Calls `ScanVul`.
+    /// Calls `ScanVul`; the answer is a [`ScanVulResponse`].
     ///
     /// Required: `VulLevels`, `HostType`.
     ///
@@ -4412,7 +4412,7 @@ impl Client {
     pub fn scan_vul(&self) -> ScanVulCall {
         ScanVulCall::new(&self.handle)
     }
-    /// Calls `ScanVulAgain`.
+    /// Calls `ScanVulAgain`; the answer is a [`ScanVulAgainResponse`].
     ///
     /// Required: `EventIds`.
     ///
@@ -4421,7 +4421,7 @@ impl Client {
     pub fn scan_vul_again(&self) -> ScanVulAgainCall {
         ScanVulAgainCall::new(&self.handle)
     }
-    /// Calls `ScanVulSetting`.
+    /// Calls `ScanVulSetting`; the answer is a [`ScanVulSettingResponse`].
     ///
     /// Required: `TimerInterval`.
     ///
@@ -4430,7 +4430,7 @@ impl Client {
     pub fn scan_vul_setting(&self) -> ScanVulSettingCall {
         ScanVulSettingCall::new(&self.handle)
     }
-    /// Calls `SearchLog`.
+    /// Calls `SearchLog`; the answer is a [`SearchLogResponse`].
     ///
     /// Required: `StartTime`, `EndTime`, `QueryString`.
     ///
@@ -4439,7 +4439,7 @@ impl Client {
     pub fn search_log(&self) -> SearchLogCall {
         SearchLogCall::new(&self.handle)
     }
-    /// Calls `SeparateMalwares`.
+    /// Calls `SeparateMalwares`; the answer is a [`SeparateMalwaresResponse`].
     ///
     /// Required: `Ids`.
     ///
@@ -4448,7 +4448,7 @@ impl Client {
     pub fn separate_malwares(&self) -> SeparateMalwaresCall {
         SeparateMalwaresCall::new(&self.handle)
     }
-    /// Calls `SetBashEventsStatus`.
+    /// Calls `SetBashEventsStatus`; the answer is a [`SetBashEventsStatusResponse`].
     ///
     /// Required: `Ids`, `Status`.
     ///
@@ -4457,7 +4457,7 @@ impl Client {
     pub fn set_bash_events_status(&self) -> SetBashEventsStatusCall {
         SetBashEventsStatusCall::new(&self.handle)
     }
-    /// Calls `SetLocalStorageExpire`.
+    /// Calls `SetLocalStorageExpire`; the answer is a [`SetLocalStorageExpireResponse`].
     ///
     /// Required: `Key`, `Expire`.
     ///
@@ -4466,7 +4466,7 @@ impl Client {
     pub fn set_local_storage_expire(&self) -> SetLocalStorageExpireCall {
         SetLocalStorageExpireCall::new(&self.handle)
     }
-    /// Calls `SetLocalStorageItem`.
+    /// Calls `SetLocalStorageItem`; the answer is a [`SetLocalStorageItemResponse`].
     ///
     /// Required: `Key`, `Value`.
     ///
@@ -4475,7 +4475,7 @@ impl Client {
     pub fn set_local_storage_item(&self) -> SetLocalStorageItemCall {
         SetLocalStorageItemCall::new(&self.handle)
     }
-    /// Calls `StartBaselineDetect`.
+    /// Calls `StartBaselineDetect`; the answer is a [`StartBaselineDetectResponse`].
     ///
     /// Required: `Param`.
     ///
@@ -4484,7 +4484,7 @@ impl Client {
     pub fn start_baseline_detect(&self) -> StartBaselineDetectCall {
         StartBaselineDetectCall::new(&self.handle)
     }
-    /// Calls `StopAssetScan`.
+    /// Calls `StopAssetScan`; the answer is a [`StopAssetScanResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -4493,7 +4493,7 @@ impl Client {
     pub fn stop_asset_scan(&self) -> StopAssetScanCall {
         StopAssetScanCall::new(&self.handle)
     }
-    /// Calls `StopBaselineDetect`.
+    /// Calls `StopBaselineDetect`; the answer is a [`StopBaselineDetectResponse`].
     ///
     /// Required: `TaskIds`.
     ///
@@ -4502,14 +4502,14 @@ impl Client {
     pub fn stop_baseline_detect(&self) -> StopBaselineDetectCall {
         StopBaselineDetectCall::new(&self.handle)
     }
-    /// Calls `StopNoticeBanTips`.
+    /// Calls `StopNoticeBanTips`; the answer is a [`StopNoticeBanTipsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=StopNoticeBanTips)
     #[inline]
     pub fn stop_notice_ban_tips(&self) -> StopNoticeBanTipsCall {
         StopNoticeBanTipsCall::new(&self.handle)
     }
-    /// Calls `SwitchBashRules`.
+    /// Calls `SwitchBashRules`; the answer is a [`SwitchBashRulesResponse`].
     ///
     /// Required: `Id`, `Disabled`.
     ///
@@ -4518,7 +4518,7 @@ impl Client {
     pub fn switch_bash_rules(&self) -> SwitchBashRulesCall {
         SwitchBashRulesCall::new(&self.handle)
     }
-    /// Calls `SyncAssetScan`.
+    /// Calls `SyncAssetScan`; the answer is a [`SyncAssetScanResponse`].
     ///
     /// Required: `Sync`.
     ///
@@ -4527,21 +4527,21 @@ impl Client {
     pub fn sync_asset_scan(&self) -> SyncAssetScanCall {
         SyncAssetScanCall::new(&self.handle)
     }
-    /// Calls `SyncBaselineDetectSummary`.
+    /// Calls `SyncBaselineDetectSummary`; the answer is a [`SyncBaselineDetectSummaryResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=SyncBaselineDetectSummary)
     #[inline]
     pub fn sync_baseline_detect_summary(&self) -> SyncBaselineDetectSummaryCall {
         SyncBaselineDetectSummaryCall::new(&self.handle)
     }
-    /// Calls `SyncMachines`.
+    /// Calls `SyncMachines`; the answer is a [`SyncMachinesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cwp&Version=2018-02-28&Action=SyncMachines)
     #[inline]
     pub fn sync_machines(&self) -> SyncMachinesCall {
         SyncMachinesCall::new(&self.handle)
     }
-    /// Calls `TestWebHookRule`.
+    /// Calls `TestWebHookRule`; the answer is a [`TestWebHookRuleResponse`].
     ///
     /// Required: `Id`, `Data`.
     ///
@@ -4550,7 +4550,7 @@ impl Client {
     pub fn test_web_hook_rule(&self) -> TestWebHookRuleCall {
         TestWebHookRuleCall::new(&self.handle)
     }
-    /// Calls `TrustMalwares`.
+    /// Calls `TrustMalwares`; the answer is a [`TrustMalwaresResponse`].
     ///
     /// Required: `Ids`.
     ///
@@ -4559,7 +4559,7 @@ impl Client {
     pub fn trust_malwares(&self) -> TrustMalwaresCall {
         TrustMalwaresCall::new(&self.handle)
     }
-    /// Calls `UntrustMalwares`.
+    /// Calls `UntrustMalwares`; the answer is a [`UntrustMalwaresResponse`].
     ///
     /// Required: `Ids`.
     ///
@@ -4568,7 +4568,7 @@ impl Client {
     pub fn untrust_malwares(&self) -> UntrustMalwaresCall {
         UntrustMalwaresCall::new(&self.handle)
     }
-    /// Calls `UpdateBaselineStrategy`.
+    /// Calls `UpdateBaselineStrategy`; the answer is a [`UpdateBaselineStrategyResponse`].
     ///
     /// Required: `StrategyId`, `StrategyName`, `ScanCycle`, `ScanAt`, `CategoryIds`, `IsGlobal`, `MachineType`, `RegionCode`, `Quuids`.
     ///
@@ -4577,7 +4577,7 @@ impl Client {
     pub fn update_baseline_strategy(&self) -> UpdateBaselineStrategyCall {
         UpdateBaselineStrategyCall::new(&self.handle)
     }
-    /// Calls `UpdateMachineTags`.
+    /// Calls `UpdateMachineTags`; the answer is a [`UpdateMachineTagsResponse`].
     ///
     /// Required: `Quuid`.
     ///
@@ -4793,7 +4793,6 @@ rt::action!(
     CheckFirstScanBaseline, CheckFirstScanBaselineRequest, CheckFirstScanBaselineCall,
     CheckFirstScanBaselineResponse, Error
 );
-impl<T> CheckFirstScanBaselineCall<T> {}
 /// The answer of [`Client::check_first_scan_baseline`] (`CheckFirstScanBaseline`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -4833,7 +4832,6 @@ rt::action!(
     ClearLocalStorage, ClearLocalStorageRequest, ClearLocalStorageCall,
     ClearLocalStorageResponse, Error
 );
-impl<T> ClearLocalStorageCall<T> {}
 /// The answer of [`Client::clear_local_storage`] (`ClearLocalStorage`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -5386,7 +5384,6 @@ rt::action!(
     DeleteLicenseRecordAll, DeleteLicenseRecordAllRequest, DeleteLicenseRecordAllCall,
     DeleteLicenseRecordAllResponse, Error
 );
-impl<T> DeleteLicenseRecordAllCall<T> {}
 /// The answer of [`Client::delete_license_record_all`] (`DeleteLicenseRecordAll`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -5507,7 +5504,6 @@ rt::action!(
     DeleteMalwareScanTask, DeleteMalwareScanTaskRequest, DeleteMalwareScanTaskCall,
     DeleteMalwareScanTaskResponse, Error
 );
-impl<T> DeleteMalwareScanTaskCall<T> {}
 /// The answer of [`Client::delete_malware_scan_task`] (`DeleteMalwareScanTask`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -5801,7 +5797,6 @@ rt::action!(
     DeleteWebPageEventLog, DeleteWebPageEventLogRequest, DeleteWebPageEventLogCall,
     DeleteWebPageEventLogResponse, Error
 );
-impl<T> DeleteWebPageEventLogCall<T> {}
 /// The answer of [`Client::delete_web_page_event_log`] (`DeleteWebPageEventLog`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -5831,7 +5826,6 @@ rt::action!(
     DescribeAESKey, DescribeAESKeyRequest, DescribeAESKeyCall, DescribeAESKeyResponse,
     Error, idempotent
 );
-impl<T> DescribeAESKeyCall<T> {}
 /// The answer of [`Client::describe_aes_key`] (`DescribeAESKey`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -6217,7 +6211,6 @@ rt::action!(
     DescribeAssetInfo, DescribeAssetInfoRequest, DescribeAssetInfoCall,
     DescribeAssetInfoResponse, Error, idempotent
 );
-impl<T> DescribeAssetInfoCall<T> {}
 /// The answer of [`Client::describe_asset_info`] (`DescribeAssetInfo`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -6319,7 +6312,6 @@ rt::action!(
     DescribeAssetLoadInfo, DescribeAssetLoadInfoRequest, DescribeAssetLoadInfoCall,
     DescribeAssetLoadInfoResponse, Error, idempotent
 );
-impl<T> DescribeAssetLoadInfoCall<T> {}
 /// The answer of [`Client::describe_asset_load_info`] (`DescribeAssetLoadInfo`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -6377,7 +6369,6 @@ rt::action!(
     DescribeAssetMachineTagTop, DescribeAssetMachineTagTopRequest,
     DescribeAssetMachineTagTopCall, DescribeAssetMachineTagTopResponse, Error, idempotent
 );
-impl<T> DescribeAssetMachineTagTopCall<T> {}
 /// The answer of [`Client::describe_asset_machine_tag_top`] (`DescribeAssetMachineTagTop`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -6546,7 +6537,6 @@ rt::action!(
     DescribeAssetTotalCount, DescribeAssetTotalCountRequest, DescribeAssetTotalCountCall,
     DescribeAssetTotalCountResponse, Error, idempotent
 );
-impl<T> DescribeAssetTotalCountCall<T> {}
 /// The answer of [`Client::describe_asset_total_count`] (`DescribeAssetTotalCount`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -6561,7 +6551,6 @@ rt::action!(
     DescribeAssetTypeTop, DescribeAssetTypeTopRequest, DescribeAssetTypeTopCall,
     DescribeAssetTypeTopResponse, Error, idempotent
 );
-impl<T> DescribeAssetTypeTopCall<T> {}
 /// The answer of [`Client::describe_asset_type_top`] (`DescribeAssetTypeTop`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -6584,7 +6573,6 @@ rt::action!(
     DescribeAssetTypes, DescribeAssetTypesRequest, DescribeAssetTypesCall,
     DescribeAssetTypesResponse, Error, idempotent
 );
-impl<T> DescribeAssetTypesCall<T> {}
 /// The answer of [`Client::describe_asset_types`] (`DescribeAssetTypes`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -6993,7 +6981,6 @@ rt::action!(
     DescribeAttackStatistics, DescribeAttackStatisticsRequest,
     DescribeAttackStatisticsCall, DescribeAttackStatisticsResponse, Error, idempotent
 );
-impl<T> DescribeAttackStatisticsCall<T> {}
 /// The answer of [`Client::describe_attack_statistics`] (`DescribeAttackStatistics`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -7093,7 +7080,6 @@ rt::action!(
     DescribeAttackVulTypeList, DescribeAttackVulTypeListRequest,
     DescribeAttackVulTypeListCall, DescribeAttackVulTypeListResponse, Error, idempotent
 );
-impl<T> DescribeAttackVulTypeListCall<T> {}
 /// The answer of [`Client::describe_attack_vul_type_list`] (`DescribeAttackVulTypeList`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -7108,7 +7094,6 @@ rt::action!(
     DescribeBanMode, DescribeBanModeRequest, DescribeBanModeCall,
     DescribeBanModeResponse, Error, idempotent
 );
-impl<T> DescribeBanModeCall<T> {}
 /// The answer of [`Client::describe_ban_mode`] (`DescribeBanMode`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -7141,7 +7126,6 @@ rt::action!(
     DescribeBanStatus, DescribeBanStatusRequest, DescribeBanStatusCall,
     DescribeBanStatusResponse, Error, idempotent
 );
-impl<T> DescribeBanStatusCall<T> {}
 /// The answer of [`Client::describe_ban_status`] (`DescribeBanStatus`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -7241,7 +7225,6 @@ rt::action!(
     DescribeBaselineDefaultStrategyListCall, DescribeBaselineDefaultStrategyListResponse,
     Error, idempotent
 );
-impl<T> DescribeBaselineDefaultStrategyListCall<T> {}
 /// The answer of [`Client::describe_baseline_default_strategy_list`] (`DescribeBaselineDefaultStrategyList`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -7708,7 +7691,6 @@ rt::action!(
     DescribeBaselineRuleCategoryListCall, DescribeBaselineRuleCategoryListResponse,
     Error, idempotent
 );
-impl<T> DescribeBaselineRuleCategoryListCall<T> {}
 /// The answer of [`Client::describe_baseline_rule_category_list`] (`DescribeBaselineRuleCategoryList`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -8160,7 +8142,6 @@ rt::action!(
     DescribeBruteAttackRules, DescribeBruteAttackRulesRequest,
     DescribeBruteAttackRulesCall, DescribeBruteAttackRulesResponse, Error, idempotent
 );
-impl<T> DescribeBruteAttackRulesCall<T> {}
 /// The answer of [`Client::describe_brute_attack_rules`] (`DescribeBruteAttackRules`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -8647,7 +8628,6 @@ rt::action!(
     DescribeHistoryService, DescribeHistoryServiceRequest, DescribeHistoryServiceCall,
     DescribeHistoryServiceResponse, Error, idempotent
 );
-impl<T> DescribeHistoryServiceCall<T> {}
 /// The answer of [`Client::describe_history_service`] (`DescribeHistoryService`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -8728,7 +8708,6 @@ rt::action!(
     DescribeHotVulTop, DescribeHotVulTopRequest, DescribeHotVulTopCall,
     DescribeHotVulTopResponse, Error, idempotent
 );
-impl<T> DescribeHotVulTopCall<T> {}
 /// The answer of [`Client::describe_hot_vul_top`] (`DescribeHotVulTop`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -8871,7 +8850,6 @@ rt::action!(
     DescribeInjectRiskyServiceSwitchCall, DescribeInjectRiskyServiceSwitchResponse,
     Error, idempotent
 );
-impl<T> DescribeInjectRiskyServiceSwitchCall<T> {}
 /// The answer of [`Client::describe_inject_risky_service_switch`] (`DescribeInjectRiskyServiceSwitch`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -9036,7 +9014,6 @@ rt::action!(
     DescribeLicense, DescribeLicenseRequest, DescribeLicenseCall,
     DescribeLicenseResponse, Error, idempotent
 );
-impl<T> DescribeLicenseCall<T> {}
 /// The answer of [`Client::describe_license`] (`DescribeLicense`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -9140,7 +9117,6 @@ rt::action!(
     DescribeLicenseGeneral, DescribeLicenseGeneralRequest, DescribeLicenseGeneralCall,
     DescribeLicenseGeneralResponse, Error, idempotent
 );
-impl<T> DescribeLicenseGeneralCall<T> {}
 /// The answer of [`Client::describe_license_general`] (`DescribeLicenseGeneral`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -9334,7 +9310,6 @@ rt::action!(
     DescribeLogIndex, DescribeLogIndexRequest, DescribeLogIndexCall,
     DescribeLogIndexResponse, Error, idempotent
 );
-impl<T> DescribeLogIndexCall<T> {}
 /// The answer of [`Client::describe_log_index`] (`DescribeLogIndex`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -9352,7 +9327,6 @@ rt::action!(
     DescribeLogKafkaDeliverInfoCall, DescribeLogKafkaDeliverInfoResponse, Error,
     idempotent
 );
-impl<T> DescribeLogKafkaDeliverInfoCall<T> {}
 /// The answer of [`Client::describe_log_kafka_deliver_info`] (`DescribeLogKafkaDeliverInfo`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -9380,7 +9354,6 @@ rt::action!(
     DescribeLogStorageConfig, DescribeLogStorageConfigRequest,
     DescribeLogStorageConfigCall, DescribeLogStorageConfigResponse, Error, idempotent
 );
-impl<T> DescribeLogStorageConfigCall<T> {}
 /// The answer of [`Client::describe_log_storage_config`] (`DescribeLogStorageConfig`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -9399,7 +9372,6 @@ rt::action!(
     DescribeLogStorageRecord, DescribeLogStorageRecordRequest,
     DescribeLogStorageRecordCall, DescribeLogStorageRecordResponse, Error, idempotent
 );
-impl<T> DescribeLogStorageRecordCall<T> {}
 /// The answer of [`Client::describe_log_storage_record`] (`DescribeLogStorageRecord`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -9415,7 +9387,6 @@ rt::action!(
     DescribeLogStorageStatisticCall, DescribeLogStorageStatisticResponse, Error,
     idempotent
 );
-impl<T> DescribeLogStorageStatisticCall<T> {}
 /// The answer of [`Client::describe_log_storage_statistic`] (`DescribeLogStorageStatistic`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -9431,7 +9402,6 @@ rt::action!(
     DescribeLogType, DescribeLogTypeRequest, DescribeLogTypeCall,
     DescribeLogTypeResponse, Error, idempotent
 );
-impl<T> DescribeLogTypeCall<T> {}
 /// The answer of [`Client::describe_log_type`] (`DescribeLogType`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -9447,7 +9417,6 @@ rt::action!(
     DescribeLoginTypeGlobalConfCall, DescribeLoginTypeGlobalConfResponse, Error,
     idempotent
 );
-impl<T> DescribeLoginTypeGlobalConfCall<T> {}
 /// The answer of [`Client::describe_login_type_global_conf`] (`DescribeLoginTypeGlobalConf`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -9722,7 +9691,6 @@ rt::action!(
     DescribeMachineGeneral, DescribeMachineGeneralRequest, DescribeMachineGeneralCall,
     DescribeMachineGeneralResponse, Error, idempotent
 );
-impl<T> DescribeMachineGeneralCall<T> {}
 /// The answer of [`Client::describe_machine_general`] (`DescribeMachineGeneral`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -9859,7 +9827,6 @@ rt::action!(
     DescribeMachineOsList, DescribeMachineOsListRequest, DescribeMachineOsListCall,
     DescribeMachineOsListResponse, Error, idempotent
 );
-impl<T> DescribeMachineOsListCall<T> {}
 /// The answer of [`Client::describe_machine_os_list`] (`DescribeMachineOsList`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -9874,7 +9841,6 @@ rt::action!(
     DescribeMachineRegionList, DescribeMachineRegionListRequest,
     DescribeMachineRegionListCall, DescribeMachineRegionListResponse, Error, idempotent
 );
-impl<T> DescribeMachineRegionListCall<T> {}
 /// The answer of [`Client::describe_machine_region_list`] (`DescribeMachineRegionList`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -9889,7 +9855,6 @@ rt::action!(
     DescribeMachineRegions, DescribeMachineRegionsRequest, DescribeMachineRegionsCall,
     DescribeMachineRegionsResponse, Error, idempotent
 );
-impl<T> DescribeMachineRegionsCall<T> {}
 /// The answer of [`Client::describe_machine_regions`] (`DescribeMachineRegions`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -10195,7 +10160,6 @@ rt::action!(
     DescribeMalwareRiskOverviewCall, DescribeMalwareRiskOverviewResponse, Error,
     idempotent
 );
-impl<T> DescribeMalwareRiskOverviewCall<T> {}
 /// The answer of [`Client::describe_malware_risk_overview`] (`DescribeMalwareRiskOverview`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -10210,7 +10174,6 @@ rt::action!(
     DescribeMalwareRiskWarning, DescribeMalwareRiskWarningRequest,
     DescribeMalwareRiskWarningCall, DescribeMalwareRiskWarningResponse, Error, idempotent
 );
-impl<T> DescribeMalwareRiskWarningCall<T> {}
 /// The answer of [`Client::describe_malware_risk_warning`] (`DescribeMalwareRiskWarning`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -10502,7 +10465,6 @@ rt::action!(
     DescribeOverviewStatistics, DescribeOverviewStatisticsRequest,
     DescribeOverviewStatisticsCall, DescribeOverviewStatisticsResponse, Error, idempotent
 );
-impl<T> DescribeOverviewStatisticsCall<T> {}
 /// The answer of [`Client::describe_overview_statistics`] (`DescribeOverviewStatistics`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -10693,7 +10655,6 @@ rt::action!(
     DescribeProVersionInfo, DescribeProVersionInfoRequest, DescribeProVersionInfoCall,
     DescribeProVersionInfoResponse, Error, idempotent
 );
-impl<T> DescribeProVersionInfoCall<T> {}
 /// The answer of [`Client::describe_pro_version_info`] (`DescribeProVersionInfo`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -10768,7 +10729,6 @@ rt::action!(
     DescribeProductStatus, DescribeProductStatusRequest, DescribeProductStatusCall,
     DescribeProductStatusResponse, Error, idempotent
 );
-impl<T> DescribeProductStatusCall<T> {}
 /// The answer of [`Client::describe_product_status`] (`DescribeProductStatus`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -11097,7 +11057,6 @@ rt::action!(
     DescribeRansomDefenseState, DescribeRansomDefenseStateRequest,
     DescribeRansomDefenseStateCall, DescribeRansomDefenseStateResponse, Error, idempotent
 );
-impl<T> DescribeRansomDefenseStateCall<T> {}
 /// The answer of [`Client::describe_ransom_defense_state`] (`DescribeRansomDefenseState`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -11231,7 +11190,6 @@ rt::action!(
     DescribeRansomDefenseTrend, DescribeRansomDefenseTrendRequest,
     DescribeRansomDefenseTrendCall, DescribeRansomDefenseTrendResponse, Error, idempotent
 );
-impl<T> DescribeRansomDefenseTrendCall<T> {}
 /// The answer of [`Client::describe_ransom_defense_trend`] (`DescribeRansomDefenseTrend`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -11409,7 +11367,6 @@ rt::action!(
     DescribeRaspMaxCpu, DescribeRaspMaxCpuRequest, DescribeRaspMaxCpuCall,
     DescribeRaspMaxCpuResponse, Error, idempotent
 );
-impl<T> DescribeRaspMaxCpuCall<T> {}
 /// The answer of [`Client::describe_rasp_max_cpu`] (`DescribeRaspMaxCpu`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -11610,7 +11567,6 @@ rt::action!(
     DescribeRecommendedProtectCpuCall, DescribeRecommendedProtectCpuResponse, Error,
     idempotent
 );
-impl<T> DescribeRecommendedProtectCpuCall<T> {}
 /// The answer of [`Client::describe_recommended_protect_cpu`] (`DescribeRecommendedProtectCpu`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -12012,7 +11968,6 @@ rt::action!(
     DescribeSafeInfo, DescribeSafeInfoRequest, DescribeSafeInfoCall,
     DescribeSafeInfoResponse, Error, idempotent
 );
-impl<T> DescribeSafeInfoCall<T> {}
 /// The answer of [`Client::describe_safe_info`] (`DescribeSafeInfo`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -12035,7 +11990,6 @@ rt::action!(
     DescribeScanMalwareScheduleCall, DescribeScanMalwareScheduleResponse, Error,
     idempotent
 );
-impl<T> DescribeScanMalwareScheduleCall<T> {}
 /// The answer of [`Client::describe_scan_malware_schedule`] (`DescribeScanMalwareSchedule`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -12151,7 +12105,6 @@ rt::action!(
     DescribeScanVulSetting, DescribeScanVulSettingRequest, DescribeScanVulSettingCall,
     DescribeScanVulSettingResponse, Error, idempotent
 );
-impl<T> DescribeScanVulSettingCall<T> {}
 /// The answer of [`Client::describe_scan_vul_setting`] (`DescribeScanVulSetting`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -12177,7 +12130,6 @@ rt::action!(
     DescribeScreenAttackHotspotCall, DescribeScreenAttackHotspotResponse, Error,
     idempotent
 );
-impl<T> DescribeScreenAttackHotspotCall<T> {}
 /// The answer of [`Client::describe_screen_attack_hotspot`] (`DescribeScreenAttackHotspot`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -12192,7 +12144,6 @@ rt::action!(
     DescribeScreenBroadcasts, DescribeScreenBroadcastsRequest,
     DescribeScreenBroadcastsCall, DescribeScreenBroadcastsResponse, Error, idempotent
 );
-impl<T> DescribeScreenBroadcastsCall<T> {}
 /// The answer of [`Client::describe_screen_broadcasts`] (`DescribeScreenBroadcasts`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -12226,7 +12177,6 @@ rt::action!(
     DescribeScreenEmergentMsg, DescribeScreenEmergentMsgRequest,
     DescribeScreenEmergentMsgCall, DescribeScreenEmergentMsgResponse, Error, idempotent
 );
-impl<T> DescribeScreenEmergentMsgCall<T> {}
 /// The answer of [`Client::describe_screen_emergent_msg`] (`DescribeScreenEmergentMsg`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -12258,7 +12208,6 @@ rt::action!(
     DescribeScreenGeneralStat, DescribeScreenGeneralStatRequest,
     DescribeScreenGeneralStatCall, DescribeScreenGeneralStatResponse, Error, idempotent
 );
-impl<T> DescribeScreenGeneralStatCall<T> {}
 /// The answer of [`Client::describe_screen_general_stat`] (`DescribeScreenGeneralStat`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -12296,7 +12245,6 @@ rt::action!(
     DescribeScreenMachineRegionsCall, DescribeScreenMachineRegionsResponse, Error,
     idempotent
 );
-impl<T> DescribeScreenMachineRegionsCall<T> {}
 /// The answer of [`Client::describe_screen_machine_regions`] (`DescribeScreenMachineRegions`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -12331,7 +12279,6 @@ rt::action!(
     DescribeScreenProtectionCntCall, DescribeScreenProtectionCntResponse, Error,
     idempotent
 );
-impl<T> DescribeScreenProtectionCntCall<T> {}
 /// The answer of [`Client::describe_screen_protection_cnt`] (`DescribeScreenProtectionCnt`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -12347,7 +12294,6 @@ rt::action!(
     DescribeScreenProtectionStatCall, DescribeScreenProtectionStatResponse, Error,
     idempotent
 );
-impl<T> DescribeScreenProtectionStatCall<T> {}
 /// The answer of [`Client::describe_screen_protection_stat`] (`DescribeScreenProtectionStat`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -12380,7 +12326,6 @@ rt::action!(
     DescribeSearchLogs, DescribeSearchLogsRequest, DescribeSearchLogsCall,
     DescribeSearchLogsResponse, Error, idempotent
 );
-impl<T> DescribeSearchLogsCall<T> {}
 /// The answer of [`Client::describe_search_logs`] (`DescribeSearchLogs`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -12572,7 +12517,6 @@ rt::action!(
     DescribeSecurityEventsCnt, DescribeSecurityEventsCntRequest,
     DescribeSecurityEventsCntCall, DescribeSecurityEventsCntResponse, Error, idempotent
 );
-impl<T> DescribeSecurityEventsCntCall<T> {}
 /// The answer of [`Client::describe_security_events_cnt`] (`DescribeSecurityEventsCnt`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -12655,7 +12599,6 @@ rt::action!(
     DescribeServersAndRiskAndFirstInfoCall, DescribeServersAndRiskAndFirstInfoResponse,
     Error, idempotent
 );
-impl<T> DescribeServersAndRiskAndFirstInfoCall<T> {}
 /// The answer of [`Client::describe_servers_and_risk_and_first_info`] (`DescribeServersAndRiskAndFirstInfo`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -12786,7 +12729,6 @@ rt::action!(
     DescribeTrialReport, DescribeTrialReportRequest, DescribeTrialReportCall,
     DescribeTrialReportResponse, Error, idempotent
 );
-impl<T> DescribeTrialReportCall<T> {}
 /// The answer of [`Client::describe_trial_report`] (`DescribeTrialReport`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -12871,7 +12813,6 @@ rt::action!(
     DescribeVdbAndPocInfo, DescribeVdbAndPocInfoRequest, DescribeVdbAndPocInfoCall,
     DescribeVdbAndPocInfoResponse, Error, idempotent
 );
-impl<T> DescribeVdbAndPocInfoCall<T> {}
 /// The answer of [`Client::describe_vdb_and_poc_info`] (`DescribeVdbAndPocInfo`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -12889,7 +12830,6 @@ rt::action!(
     DescribeVersionCompareChartCall, DescribeVersionCompareChartResponse, Error,
     idempotent
 );
-impl<T> DescribeVersionCompareChartCall<T> {}
 /// The answer of [`Client::describe_version_compare_chart`] (`DescribeVersionCompareChart`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -12904,7 +12844,6 @@ rt::action!(
     DescribeVersionStatistics, DescribeVersionStatisticsRequest,
     DescribeVersionStatisticsCall, DescribeVersionStatisticsResponse, Error, idempotent
 );
-impl<T> DescribeVersionStatisticsCall<T> {}
 /// The answer of [`Client::describe_version_statistics`] (`DescribeVersionStatistics`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -13063,7 +13002,6 @@ rt::action!(
     DescribeVulDefenceOverview, DescribeVulDefenceOverviewRequest,
     DescribeVulDefenceOverviewCall, DescribeVulDefenceOverviewResponse, Error, idempotent
 );
-impl<T> DescribeVulDefenceOverviewCall<T> {}
 /// The answer of [`Client::describe_vul_defence_overview`] (`DescribeVulDefenceOverview`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -13079,7 +13017,6 @@ rt::action!(
     DescribeVulDefenceOverviewCountCall, DescribeVulDefenceOverviewCountResponse, Error,
     idempotent
 );
-impl<T> DescribeVulDefenceOverviewCountCall<T> {}
 /// The answer of [`Client::describe_vul_defence_overview_count`] (`DescribeVulDefenceOverviewCount`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -13142,7 +13079,6 @@ rt::action!(
     DescribeVulDefencePluginExceptionCountCall,
     DescribeVulDefencePluginExceptionCountResponse, Error, idempotent
 );
-impl<T> DescribeVulDefencePluginExceptionCountCall<T> {}
 /// The answer of [`Client::describe_vul_defence_plugin_exception_count`] (`DescribeVulDefencePluginExceptionCount`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -13202,7 +13138,6 @@ rt::action!(
     DescribeVulDefenceSetting, DescribeVulDefenceSettingRequest,
     DescribeVulDefenceSettingCall, DescribeVulDefenceSettingResponse, Error, idempotent
 );
-impl<T> DescribeVulDefenceSettingCall<T> {}
 /// The answer of [`Client::describe_vul_defence_setting`] (`DescribeVulDefenceSetting`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -13350,7 +13285,6 @@ rt::action!(
     DescribeVulEmergentMsg, DescribeVulEmergentMsgRequest, DescribeVulEmergentMsgCall,
     DescribeVulEmergentMsgResponse, Error, idempotent
 );
-impl<T> DescribeVulEmergentMsgCall<T> {}
 /// The answer of [`Client::describe_vul_emergent_msg`] (`DescribeVulEmergentMsg`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -13399,7 +13333,6 @@ rt::action!(
     DescribeVulHostCountScanTimeCall, DescribeVulHostCountScanTimeResponse, Error,
     idempotent
 );
-impl<T> DescribeVulHostCountScanTimeCall<T> {}
 /// The answer of [`Client::describe_vul_host_count_scan_time`] (`DescribeVulHostCountScanTime`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -13478,7 +13411,6 @@ rt::action!(
     DescribeVulLabels, DescribeVulLabelsRequest, DescribeVulLabelsCall,
     DescribeVulLabelsResponse, Error, idempotent
 );
-impl<T> DescribeVulLabelsCall<T> {}
 /// The answer of [`Client::describe_vul_labels`] (`DescribeVulLabels`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -13554,7 +13486,6 @@ rt::action!(
     DescribeVulOverview, DescribeVulOverviewRequest, DescribeVulOverviewCall,
     DescribeVulOverviewResponse, Error, idempotent
 );
-impl<T> DescribeVulOverviewCall<T> {}
 /// The answer of [`Client::describe_vul_overview`] (`DescribeVulOverview`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -13637,7 +13568,6 @@ rt::action!(
     DescribeVulTrend, DescribeVulTrendRequest, DescribeVulTrendCall,
     DescribeVulTrendResponse, Error, idempotent
 );
-impl<T> DescribeVulTrendCall<T> {}
 /// The answer of [`Client::describe_vul_trend`] (`DescribeVulTrend`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -13680,7 +13610,6 @@ rt::action!(
     DescribeWarningList, DescribeWarningListRequest, DescribeWarningListCall,
     DescribeWarningListResponse, Error, idempotent
 );
-impl<T> DescribeWarningListCall<T> {}
 /// The answer of [`Client::describe_warning_list`] (`DescribeWarningList`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -13899,7 +13828,6 @@ rt::action!(
     DescribeWebPageGeneralize, DescribeWebPageGeneralizeRequest,
     DescribeWebPageGeneralizeCall, DescribeWebPageGeneralizeResponse, Error, idempotent
 );
-impl<T> DescribeWebPageGeneralizeCall<T> {}
 /// The answer of [`Client::describe_web_page_generalize`] (`DescribeWebPageGeneralize`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -13920,7 +13848,6 @@ rt::action!(
     DescribeWebPageProtectStat, DescribeWebPageProtectStatRequest,
     DescribeWebPageProtectStatCall, DescribeWebPageProtectStatResponse, Error, idempotent
 );
-impl<T> DescribeWebPageProtectStatCall<T> {}
 /// The answer of [`Client::describe_web_page_protect_stat`] (`DescribeWebPageProtectStat`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -13936,7 +13863,6 @@ rt::action!(
     DescribeWebPageServiceInfo, DescribeWebPageServiceInfoRequest,
     DescribeWebPageServiceInfoCall, DescribeWebPageServiceInfoResponse, Error, idempotent
 );
-impl<T> DescribeWebPageServiceInfoCall<T> {}
 /// The answer of [`Client::describe_web_page_service_info`] (`DescribeWebPageServiceInfo`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -15443,7 +15369,6 @@ rt::action!(
     KeysLocalStorage, KeysLocalStorageRequest, KeysLocalStorageCall,
     KeysLocalStorageResponse, Error
 );
-impl<T> KeysLocalStorageCall<T> {}
 /// The answer of [`Client::keys_local_storage`] (`KeysLocalStorage`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -16562,7 +16487,6 @@ rt::action!(
     RaspEventOverview, RaspEventOverviewRequest, RaspEventOverviewCall,
     RaspEventOverviewResponse, Error
 );
-impl<T> RaspEventOverviewCall<T> {}
 /// The answer of [`Client::rasp_event_overview`] (`RaspEventOverview`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -16930,7 +16854,6 @@ rt::action!(
     StopNoticeBanTips, StopNoticeBanTipsRequest, StopNoticeBanTipsCall,
     StopNoticeBanTipsResponse, Error
 );
-impl<T> StopNoticeBanTipsCall<T> {}
 /// The answer of [`Client::stop_notice_ban_tips`] (`StopNoticeBanTips`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

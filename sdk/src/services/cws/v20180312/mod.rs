@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `CreateMonitors`.
+    /// Calls `CreateMonitors`; the answer is a [`CreateMonitorsResponse`].
     ///
     /// Required: `Urls`, `Name`, `ScannerType`, `Crontab`, `RateLimit`, `FirstScanStartTime`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn create_monitors(&self) -> CreateMonitorsCall {
         CreateMonitorsCall::new(&self.handle)
     }
-    /// Calls `CreateSites`.
+    /// Calls `CreateSites`; the answer is a [`CreateSitesResponse`].
     ///
     /// Required: `Urls`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn create_sites(&self) -> CreateSitesCall {
         CreateSitesCall::new(&self.handle)
     }
-    /// Calls `CreateSitesScans`.
+    /// Calls `CreateSitesScans`; the answer is a [`CreateSitesScansResponse`].
     ///
     /// Required: `SiteIds`, `ScannerType`, `RateLimit`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn create_sites_scans(&self) -> CreateSitesScansCall {
         CreateSitesScansCall::new(&self.handle)
     }
-    /// Calls `CreateVulsMisinformation`.
+    /// Calls `CreateVulsMisinformation`; the answer is a [`CreateVulsMisinformationResponse`].
     ///
     /// Required: `VulIds`.
     ///
@@ -71,14 +71,14 @@ impl Client {
     pub fn create_vuls_misinformation(&self) -> CreateVulsMisinformationCall {
         CreateVulsMisinformationCall::new(&self.handle)
     }
-    /// Calls `CreateVulsReport`.
+    /// Calls `CreateVulsReport`; the answer is a [`CreateVulsReportResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cws&Version=2018-03-12&Action=CreateVulsReport)
     #[inline]
     pub fn create_vuls_report(&self) -> CreateVulsReportCall {
         CreateVulsReportCall::new(&self.handle)
     }
-    /// Calls `DeleteMonitors`.
+    /// Calls `DeleteMonitors`; the answer is a [`DeleteMonitorsResponse`].
     ///
     /// Required: `MonitorIds`.
     ///
@@ -87,7 +87,7 @@ impl Client {
     pub fn delete_monitors(&self) -> DeleteMonitorsCall {
         DeleteMonitorsCall::new(&self.handle)
     }
-    /// Calls `DeleteSites`.
+    /// Calls `DeleteSites`; the answer is a [`DeleteSitesResponse`].
     ///
     /// Required: `SiteIds`.
     ///
@@ -96,14 +96,14 @@ impl Client {
     pub fn delete_sites(&self) -> DeleteSitesCall {
         DeleteSitesCall::new(&self.handle)
     }
-    /// Calls `DescribeConfig`.
+    /// Calls `DescribeConfig`; the answer is a [`DescribeConfigResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cws&Version=2018-03-12&Action=DescribeConfig)
     #[inline]
     pub fn describe_config(&self) -> DescribeConfigCall {
         DescribeConfigCall::new(&self.handle)
     }
-    /// Calls `DescribeMonitors`.
+    /// Calls `DescribeMonitors`; the answer is a [`DescribeMonitorsResponse`].
     ///
     /// Each answer holds one page of `Monitors`; [`into_paginator`](DescribeMonitorsCall::into_paginator) reads them all.
     ///
@@ -112,14 +112,14 @@ impl Client {
     pub fn describe_monitors(&self) -> DescribeMonitorsCall {
         DescribeMonitorsCall::new(&self.handle)
     }
-    /// Calls `DescribeSiteQuota`.
+    /// Calls `DescribeSiteQuota`; the answer is a [`DescribeSiteQuotaResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cws&Version=2018-03-12&Action=DescribeSiteQuota)
     #[inline]
     pub fn describe_site_quota(&self) -> DescribeSiteQuotaCall {
         DescribeSiteQuotaCall::new(&self.handle)
     }
-    /// Calls `DescribeSites`.
+    /// Calls `DescribeSites`; the answer is a [`DescribeSitesResponse`].
     ///
     /// Each answer holds one page of `Sites`; [`into_paginator`](DescribeSitesCall::into_paginator) reads them all.
     ///
@@ -128,7 +128,7 @@ impl Client {
     pub fn describe_sites(&self) -> DescribeSitesCall {
         DescribeSitesCall::new(&self.handle)
     }
-    /// Calls `DescribeSitesVerification`.
+    /// Calls `DescribeSitesVerification`; the answer is a [`DescribeSitesVerificationResponse`].
     ///
     /// Required: `Urls`.
     ///
@@ -137,7 +137,7 @@ impl Client {
     pub fn describe_sites_verification(&self) -> DescribeSitesVerificationCall {
         DescribeSitesVerificationCall::new(&self.handle)
     }
-    /// Calls `DescribeVuls`.
+    /// Calls `DescribeVuls`; the answer is a [`DescribeVulsResponse`].
     ///
     /// Each answer holds one page of `Vuls`; [`into_paginator`](DescribeVulsCall::into_paginator) reads them all.
     ///
@@ -146,28 +146,28 @@ impl Client {
     pub fn describe_vuls(&self) -> DescribeVulsCall {
         DescribeVulsCall::new(&self.handle)
     }
-    /// Calls `DescribeVulsNumber`.
+    /// Calls `DescribeVulsNumber`; the answer is a [`DescribeVulsNumberResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cws&Version=2018-03-12&Action=DescribeVulsNumber)
     #[inline]
     pub fn describe_vuls_number(&self) -> DescribeVulsNumberCall {
         DescribeVulsNumberCall::new(&self.handle)
     }
-    /// Calls `DescribeVulsNumberTimeline`.
+    /// Calls `DescribeVulsNumberTimeline`; the answer is a [`DescribeVulsNumberTimelineResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cws&Version=2018-03-12&Action=DescribeVulsNumberTimeline)
     #[inline]
     pub fn describe_vuls_number_timeline(&self) -> DescribeVulsNumberTimelineCall {
         DescribeVulsNumberTimelineCall::new(&self.handle)
     }
-    /// Calls `ModifyConfigAttribute`.
+    /// Calls `ModifyConfigAttribute`; the answer is a [`ModifyConfigAttributeResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cws&Version=2018-03-12&Action=ModifyConfigAttribute)
     #[inline]
     pub fn modify_config_attribute(&self) -> ModifyConfigAttributeCall {
         ModifyConfigAttributeCall::new(&self.handle)
     }
-    /// Calls `ModifyMonitorAttribute`.
+    /// Calls `ModifyMonitorAttribute`; the answer is a [`ModifyMonitorAttributeResponse`].
     ///
     /// Required: `MonitorId`, `Urls`, `Name`, `ScannerType`, `Crontab`, `RateLimit`, `FirstScanStartTime`, `MonitorStatus`.
     ///
@@ -176,7 +176,7 @@ impl Client {
     pub fn modify_monitor_attribute(&self) -> ModifyMonitorAttributeCall {
         ModifyMonitorAttributeCall::new(&self.handle)
     }
-    /// Calls `ModifySiteAttribute`.
+    /// Calls `ModifySiteAttribute`; the answer is a [`ModifySiteAttributeResponse`].
     ///
     /// Required: `SiteId`.
     ///
@@ -185,7 +185,7 @@ impl Client {
     pub fn modify_site_attribute(&self) -> ModifySiteAttributeCall {
         ModifySiteAttributeCall::new(&self.handle)
     }
-    /// Calls `VerifySites`.
+    /// Calls `VerifySites`; the answer is a [`VerifySitesResponse`].
     ///
     /// Required: `Urls`.
     ///
@@ -342,7 +342,6 @@ rt::action!(
     DescribeConfig, DescribeConfigRequest, DescribeConfigCall, DescribeConfigResponse,
     Error, idempotent
 );
-impl<T> DescribeConfigCall<T> {}
 /// The answer of [`Client::describe_config`] (`DescribeConfig`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -405,7 +404,6 @@ rt::action!(
     DescribeSiteQuota, DescribeSiteQuotaRequest, DescribeSiteQuotaCall,
     DescribeSiteQuotaResponse, Error, idempotent
 );
-impl<T> DescribeSiteQuotaCall<T> {}
 /// The answer of [`Client::describe_site_quota`] (`DescribeSiteQuota`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -524,7 +522,6 @@ rt::action!(
     DescribeVulsNumber, DescribeVulsNumberRequest, DescribeVulsNumberCall,
     DescribeVulsNumberResponse, Error, idempotent
 );
-impl<T> DescribeVulsNumberCall<T> {}
 /// The answer of [`Client::describe_vuls_number`] (`DescribeVulsNumber`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -547,7 +544,6 @@ rt::action!(
     DescribeVulsNumberTimeline, DescribeVulsNumberTimelineRequest,
     DescribeVulsNumberTimelineCall, DescribeVulsNumberTimelineResponse, Error, idempotent
 );
-impl<T> DescribeVulsNumberTimelineCall<T> {}
 /// The answer of [`Client::describe_vuls_number_timeline`] (`DescribeVulsNumberTimeline`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `ActivateInstance`.
+    /// Calls `ActivateInstance`; the answer is a [`ActivateInstanceResponse`].
     ///
     /// Required: `ClusterId`, `InstanceIdList`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn activate_instance(&self) -> ActivateInstanceCall {
         ActivateInstanceCall::new(&self.handle)
     }
-    /// Calls `ActivateLibraDBCluster`.
+    /// Calls `ActivateLibraDBCluster`; the answer is a [`ActivateLibraDBClusterResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn activate_libra_db_cluster(&self) -> ActivateLibraDBClusterCall {
         ActivateLibraDBClusterCall::new(&self.handle)
     }
-    /// Calls `ActivateLibraDBInstance`.
+    /// Calls `ActivateLibraDBInstance`; the answer is a [`ActivateLibraDBInstanceResponse`].
     ///
     /// Required: `ClusterId`, `InstanceIdList`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn activate_libra_db_instance(&self) -> ActivateLibraDBInstanceCall {
         ActivateLibraDBInstanceCall::new(&self.handle)
     }
-    /// Calls `AddClusterSlaveZone`.
+    /// Calls `AddClusterSlaveZone`; the answer is a [`AddClusterSlaveZoneResponse`].
     ///
     /// Required: `ClusterId`, `SlaveZone`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn add_cluster_slave_zone(&self) -> AddClusterSlaveZoneCall {
         AddClusterSlaveZoneCall::new(&self.handle)
     }
-    /// Calls `AddInstances`.
+    /// Calls `AddInstances`; the answer is a [`AddInstancesResponse`].
     ///
     /// Required: `ClusterId`, `Cpu`, `Memory`, `ReadOnlyCount`.
     ///
@@ -80,7 +80,7 @@ impl Client {
     pub fn add_instances(&self) -> AddInstancesCall {
         AddInstancesCall::new(&self.handle)
     }
-    /// Calls `AddLibraDBInstances`.
+    /// Calls `AddLibraDBInstances`; the answer is a [`AddLibraDBInstancesResponse`].
     ///
     /// Required: `Zone`, `ClusterId`, `Cpu`, `Mem`, `StorageSize`, `PayMode`, `Objects`.
     ///
@@ -89,7 +89,7 @@ impl Client {
     pub fn add_libra_db_instances(&self) -> AddLibraDBInstancesCall {
         AddLibraDBInstancesCall::new(&self.handle)
     }
-    /// Calls `AddServerlessRoInstances`.
+    /// Calls `AddServerlessRoInstances`; the answer is a [`AddServerlessRoInstancesResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -98,7 +98,7 @@ impl Client {
     pub fn add_serverless_ro_instances(&self) -> AddServerlessRoInstancesCall {
         AddServerlessRoInstancesCall::new(&self.handle)
     }
-    /// Calls `AssociateSecurityGroups`.
+    /// Calls `AssociateSecurityGroups`; the answer is a [`AssociateSecurityGroupsResponse`].
     ///
     /// Required: `InstanceIds`, `SecurityGroupIds`.
     ///
@@ -107,7 +107,7 @@ impl Client {
     pub fn associate_security_groups(&self) -> AssociateSecurityGroupsCall {
         AssociateSecurityGroupsCall::new(&self.handle)
     }
-    /// Calls `BindClusterResourcePackages`.
+    /// Calls `BindClusterResourcePackages`; the answer is a [`BindClusterResourcePackagesResponse`].
     ///
     /// Required: `PackageIds`, `ClusterId`.
     ///
@@ -116,7 +116,7 @@ impl Client {
     pub fn bind_cluster_resource_packages(&self) -> BindClusterResourcePackagesCall {
         BindClusterResourcePackagesCall::new(&self.handle)
     }
-    /// Calls `CalculateBackupSaveSecExpires`.
+    /// Calls `CalculateBackupSaveSecExpires`; the answer is a [`CalculateBackupSaveSecExpiresResponse`].
     ///
     /// Required: `VaultId`.
     ///
@@ -127,7 +127,7 @@ impl Client {
     ) -> CalculateBackupSaveSecExpiresCall {
         CalculateBackupSaveSecExpiresCall::new(&self.handle)
     }
-    /// Calls `CancelClusterServerlessScalePlan`.
+    /// Calls `CancelClusterServerlessScalePlan`; the answer is a [`CancelClusterServerlessScalePlanResponse`].
     ///
     /// Required: `ClusterId`, `PlanId`.
     ///
@@ -138,7 +138,7 @@ impl Client {
     ) -> CancelClusterServerlessScalePlanCall {
         CancelClusterServerlessScalePlanCall::new(&self.handle)
     }
-    /// Calls `CancelTask`.
+    /// Calls `CancelTask`; the answer is a [`CancelTaskResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -147,7 +147,7 @@ impl Client {
     pub fn cancel_task(&self) -> CancelTaskCall {
         CancelTaskCall::new(&self.handle)
     }
-    /// Calls `CheckCreateLibraDBInstance`.
+    /// Calls `CheckCreateLibraDBInstance`; the answer is a [`CheckCreateLibraDBInstanceResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -156,7 +156,7 @@ impl Client {
     pub fn check_create_libra_db_instance(&self) -> CheckCreateLibraDBInstanceCall {
         CheckCreateLibraDBInstanceCall::new(&self.handle)
     }
-    /// Calls `CheckTransferClusterZone`.
+    /// Calls `CheckTransferClusterZone`; the answer is a [`CheckTransferClusterZoneResponse`].
     ///
     /// Required: `ClusterId`, `DstZone`.
     ///
@@ -165,7 +165,7 @@ impl Client {
     pub fn check_transfer_cluster_zone(&self) -> CheckTransferClusterZoneCall {
         CheckTransferClusterZoneCall::new(&self.handle)
     }
-    /// Calls `CloseAuditService`.
+    /// Calls `CloseAuditService`; the answer is a [`CloseAuditServiceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -174,7 +174,7 @@ impl Client {
     pub fn close_audit_service(&self) -> CloseAuditServiceCall {
         CloseAuditServiceCall::new(&self.handle)
     }
-    /// Calls `CloseClusterPasswordComplexity`.
+    /// Calls `CloseClusterPasswordComplexity`; the answer is a [`CloseClusterPasswordComplexityResponse`].
     ///
     /// Required: `ClusterIds`.
     ///
@@ -185,7 +185,7 @@ impl Client {
     ) -> CloseClusterPasswordComplexityCall {
         CloseClusterPasswordComplexityCall::new(&self.handle)
     }
-    /// Calls `CloseProxy`.
+    /// Calls `CloseProxy`; the answer is a [`CloseProxyResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -194,7 +194,7 @@ impl Client {
     pub fn close_proxy(&self) -> CloseProxyCall {
         CloseProxyCall::new(&self.handle)
     }
-    /// Calls `CloseProxyEndPoint`.
+    /// Calls `CloseProxyEndPoint`; the answer is a [`CloseProxyEndPointResponse`].
     ///
     /// Required: `ClusterId`, `ProxyGroupId`.
     ///
@@ -203,7 +203,7 @@ impl Client {
     pub fn close_proxy_end_point(&self) -> CloseProxyEndPointCall {
         CloseProxyEndPointCall::new(&self.handle)
     }
-    /// Calls `CloseSSL`.
+    /// Calls `CloseSSL`; the answer is a [`CloseSSLResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -212,21 +212,21 @@ impl Client {
     pub fn close_ssl(&self) -> CloseSSLCall {
         CloseSSLCall::new(&self.handle)
     }
-    /// Calls `CloseWan`.
+    /// Calls `CloseWan`; the answer is a [`CloseWanResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cynosdb&Version=2019-01-07&Action=CloseWan)
     #[inline]
     pub fn close_wan(&self) -> CloseWanCall {
         CloseWanCall::new(&self.handle)
     }
-    /// Calls `CopyBackupToVault`.
+    /// Calls `CopyBackupToVault`; the answer is a [`CopyBackupToVaultResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cynosdb&Version=2019-01-07&Action=CopyBackupToVault)
     #[inline]
     pub fn copy_backup_to_vault(&self) -> CopyBackupToVaultCall {
         CopyBackupToVaultCall::new(&self.handle)
     }
-    /// Calls `CopyClusterPasswordComplexity`.
+    /// Calls `CopyClusterPasswordComplexity`; the answer is a [`CopyClusterPasswordComplexityResponse`].
     ///
     /// Required: `ClusterIds`, `SourceClusterId`.
     ///
@@ -235,7 +235,7 @@ impl Client {
     pub fn copy_cluster_password_complexity(&self) -> CopyClusterPasswordComplexityCall {
         CopyClusterPasswordComplexityCall::new(&self.handle)
     }
-    /// Calls `CreateAccounts`.
+    /// Calls `CreateAccounts`; the answer is a [`CreateAccountsResponse`].
     ///
     /// Required: `ClusterId`, `Accounts`.
     ///
@@ -244,7 +244,7 @@ impl Client {
     pub fn create_accounts(&self) -> CreateAccountsCall {
         CreateAccountsCall::new(&self.handle)
     }
-    /// Calls `CreateAuditLogFile`.
+    /// Calls `CreateAuditLogFile`; the answer is a [`CreateAuditLogFileResponse`].
     ///
     /// Required: `InstanceId`, `StartTime`, `EndTime`.
     ///
@@ -253,7 +253,7 @@ impl Client {
     pub fn create_audit_log_file(&self) -> CreateAuditLogFileCall {
         CreateAuditLogFileCall::new(&self.handle)
     }
-    /// Calls `CreateAuditRuleTemplate`.
+    /// Calls `CreateAuditRuleTemplate`; the answer is a [`CreateAuditRuleTemplateResponse`].
     ///
     /// Required: `RuleFilters`, `RuleTemplateName`.
     ///
@@ -262,7 +262,7 @@ impl Client {
     pub fn create_audit_rule_template(&self) -> CreateAuditRuleTemplateCall {
         CreateAuditRuleTemplateCall::new(&self.handle)
     }
-    /// Calls `CreateBackup`.
+    /// Calls `CreateBackup`; the answer is a [`CreateBackupResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -271,7 +271,7 @@ impl Client {
     pub fn create_backup(&self) -> CreateBackupCall {
         CreateBackupCall::new(&self.handle)
     }
-    /// Calls `CreateCLSDelivery`.
+    /// Calls `CreateCLSDelivery`; the answer is a [`CreateCLSDeliveryResponse`].
     ///
     /// Required: `InstanceId`, `CLSInfoList`.
     ///
@@ -280,7 +280,7 @@ impl Client {
     pub fn create_cls_delivery(&self) -> CreateCLSDeliveryCall {
         CreateCLSDeliveryCall::new(&self.handle)
     }
-    /// Calls `CreateClusterDatabase`.
+    /// Calls `CreateClusterDatabase`; the answer is a [`CreateClusterDatabaseResponse`].
     ///
     /// Required: `ClusterId`, `DbName`, `CharacterSet`, `CollateRule`.
     ///
@@ -289,7 +289,7 @@ impl Client {
     pub fn create_cluster_database(&self) -> CreateClusterDatabaseCall {
         CreateClusterDatabaseCall::new(&self.handle)
     }
-    /// Calls `CreateClusterPeriodScalePolicy`.
+    /// Calls `CreateClusterPeriodScalePolicy`; the answer is a [`CreateClusterPeriodScalePolicyResponse`].
     ///
     /// Required: `ClusterId`, `InstanceType`, `ScaleStartTime`, `ScaleEndTime`, `PolicyStartTime`, `PolicyEndTime`, `PeriodType`.
     ///
@@ -300,7 +300,7 @@ impl Client {
     ) -> CreateClusterPeriodScalePolicyCall {
         CreateClusterPeriodScalePolicyCall::new(&self.handle)
     }
-    /// Calls `CreateClusters`.
+    /// Calls `CreateClusters`; the answer is a [`CreateClustersResponse`].
     ///
     /// Required: `Zone`, `VpcId`, `SubnetId`, `DbType`, `DbVersion`.
     ///
@@ -309,7 +309,7 @@ impl Client {
     pub fn create_clusters(&self) -> CreateClustersCall {
         CreateClustersCall::new(&self.handle)
     }
-    /// Calls `CreateIntegrateCluster`.
+    /// Calls `CreateIntegrateCluster`; the answer is a [`CreateIntegrateClusterResponse`].
     ///
     /// Required: `Zone`, `VpcId`, `SubnetId`, `DbVersion`.
     ///
@@ -318,7 +318,7 @@ impl Client {
     pub fn create_integrate_cluster(&self) -> CreateIntegrateClusterCall {
         CreateIntegrateClusterCall::new(&self.handle)
     }
-    /// Calls `CreateLibraDBClusterAccounts`.
+    /// Calls `CreateLibraDBClusterAccounts`; the answer is a [`CreateLibraDBClusterAccountsResponse`].
     ///
     /// Required: `ClusterId`, `Accounts`.
     ///
@@ -327,7 +327,7 @@ impl Client {
     pub fn create_libra_db_cluster_accounts(&self) -> CreateLibraDBClusterAccountsCall {
         CreateLibraDBClusterAccountsCall::new(&self.handle)
     }
-    /// Calls `CreateLibraDBClusters`.
+    /// Calls `CreateLibraDBClusters`; the answer is a [`CreateLibraDBClustersResponse`].
     ///
     /// Required: `Count`, `Zone`, `InstanceInitInfos`.
     ///
@@ -336,7 +336,7 @@ impl Client {
     pub fn create_libra_db_clusters(&self) -> CreateLibraDBClustersCall {
         CreateLibraDBClustersCall::new(&self.handle)
     }
-    /// Calls `CreateParamTemplate`.
+    /// Calls `CreateParamTemplate`; the answer is a [`CreateParamTemplateResponse`].
     ///
     /// Required: `TemplateName`, `EngineVersion`.
     ///
@@ -345,7 +345,7 @@ impl Client {
     pub fn create_param_template(&self) -> CreateParamTemplateCall {
         CreateParamTemplateCall::new(&self.handle)
     }
-    /// Calls `CreateProxy`.
+    /// Calls `CreateProxy`; the answer is a [`CreateProxyResponse`].
     ///
     /// Required: `ClusterId`, `Cpu`, `Mem`.
     ///
@@ -354,7 +354,7 @@ impl Client {
     pub fn create_proxy(&self) -> CreateProxyCall {
         CreateProxyCall::new(&self.handle)
     }
-    /// Calls `CreateProxyEndPoint`.
+    /// Calls `CreateProxyEndPoint`; the answer is a [`CreateProxyEndPointResponse`].
     ///
     /// Required: `ClusterId`, `UniqueVpcId`, `UniqueSubnetId`.
     ///
@@ -363,7 +363,7 @@ impl Client {
     pub fn create_proxy_end_point(&self) -> CreateProxyEndPointCall {
         CreateProxyEndPointCall::new(&self.handle)
     }
-    /// Calls `CreateResourcePackage`.
+    /// Calls `CreateResourcePackage`; the answer is a [`CreateResourcePackageResponse`].
     ///
     /// Required: `InstanceType`, `PackageRegion`, `PackageType`, `PackageVersion`, `PackageSpec`, `ExpireDay`, `PackageCount`.
     ///
@@ -372,7 +372,7 @@ impl Client {
     pub fn create_resource_package(&self) -> CreateResourcePackageCall {
         CreateResourcePackageCall::new(&self.handle)
     }
-    /// Calls `CreateVault`.
+    /// Calls `CreateVault`; the answer is a [`CreateVaultResponse`].
     ///
     /// Required: `VaultName`, `BackupSaveSeconds`.
     ///
@@ -381,7 +381,7 @@ impl Client {
     pub fn create_vault(&self) -> CreateVaultCall {
         CreateVaultCall::new(&self.handle)
     }
-    /// Calls `DeleteAccounts`.
+    /// Calls `DeleteAccounts`; the answer is a [`DeleteAccountsResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -390,7 +390,7 @@ impl Client {
     pub fn delete_accounts(&self) -> DeleteAccountsCall {
         DeleteAccountsCall::new(&self.handle)
     }
-    /// Calls `DeleteAuditLogFile`.
+    /// Calls `DeleteAuditLogFile`; the answer is a [`DeleteAuditLogFileResponse`].
     ///
     /// Required: `InstanceId`, `FileName`.
     ///
@@ -399,7 +399,7 @@ impl Client {
     pub fn delete_audit_log_file(&self) -> DeleteAuditLogFileCall {
         DeleteAuditLogFileCall::new(&self.handle)
     }
-    /// Calls `DeleteAuditRuleTemplates`.
+    /// Calls `DeleteAuditRuleTemplates`; the answer is a [`DeleteAuditRuleTemplatesResponse`].
     ///
     /// Required: `RuleTemplateIds`.
     ///
@@ -408,7 +408,7 @@ impl Client {
     pub fn delete_audit_rule_templates(&self) -> DeleteAuditRuleTemplatesCall {
         DeleteAuditRuleTemplatesCall::new(&self.handle)
     }
-    /// Calls `DeleteBackup`.
+    /// Calls `DeleteBackup`; the answer is a [`DeleteBackupResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -417,7 +417,7 @@ impl Client {
     pub fn delete_backup(&self) -> DeleteBackupCall {
         DeleteBackupCall::new(&self.handle)
     }
-    /// Calls `DeleteBackupVault`.
+    /// Calls `DeleteBackupVault`; the answer is a [`DeleteBackupVaultResponse`].
     ///
     /// Required: `VaultId`, `BackupIds`.
     ///
@@ -426,7 +426,7 @@ impl Client {
     pub fn delete_backup_vault(&self) -> DeleteBackupVaultCall {
         DeleteBackupVaultCall::new(&self.handle)
     }
-    /// Calls `DeleteCLSDelivery`.
+    /// Calls `DeleteCLSDelivery`; the answer is a [`DeleteCLSDeliveryResponse`].
     ///
     /// Required: `InstanceId`, `CLSTopicIds`.
     ///
@@ -435,7 +435,7 @@ impl Client {
     pub fn delete_cls_delivery(&self) -> DeleteCLSDeliveryCall {
         DeleteCLSDeliveryCall::new(&self.handle)
     }
-    /// Calls `DeleteClusterDatabase`.
+    /// Calls `DeleteClusterDatabase`; the answer is a [`DeleteClusterDatabaseResponse`].
     ///
     /// Required: `ClusterId`, `DbNames`.
     ///
@@ -444,7 +444,7 @@ impl Client {
     pub fn delete_cluster_database(&self) -> DeleteClusterDatabaseCall {
         DeleteClusterDatabaseCall::new(&self.handle)
     }
-    /// Calls `DeleteClusterPeriodScalePolicy`.
+    /// Calls `DeleteClusterPeriodScalePolicy`; the answer is a [`DeleteClusterPeriodScalePolicyResponse`].
     ///
     /// Required: `ClusterId`, `PolicyId`.
     ///
@@ -455,7 +455,7 @@ impl Client {
     ) -> DeleteClusterPeriodScalePolicyCall {
         DeleteClusterPeriodScalePolicyCall::new(&self.handle)
     }
-    /// Calls `DeleteClusterSaveBackup`.
+    /// Calls `DeleteClusterSaveBackup`; the answer is a [`DeleteClusterSaveBackupResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -464,7 +464,7 @@ impl Client {
     pub fn delete_cluster_save_backup(&self) -> DeleteClusterSaveBackupCall {
         DeleteClusterSaveBackupCall::new(&self.handle)
     }
-    /// Calls `DeleteLibraDBCluster`.
+    /// Calls `DeleteLibraDBCluster`; the answer is a [`DeleteLibraDBClusterResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -473,7 +473,7 @@ impl Client {
     pub fn delete_libra_db_cluster(&self) -> DeleteLibraDBClusterCall {
         DeleteLibraDBClusterCall::new(&self.handle)
     }
-    /// Calls `DeleteLibraDBClusterAccounts`.
+    /// Calls `DeleteLibraDBClusterAccounts`; the answer is a [`DeleteLibraDBClusterAccountsResponse`].
     ///
     /// Required: `ClusterId`, `Accounts`.
     ///
@@ -482,7 +482,7 @@ impl Client {
     pub fn delete_libra_db_cluster_accounts(&self) -> DeleteLibraDBClusterAccountsCall {
         DeleteLibraDBClusterAccountsCall::new(&self.handle)
     }
-    /// Calls `DeleteParamTemplate`.
+    /// Calls `DeleteParamTemplate`; the answer is a [`DeleteParamTemplateResponse`].
     ///
     /// Required: `TemplateId`.
     ///
@@ -491,7 +491,7 @@ impl Client {
     pub fn delete_param_template(&self) -> DeleteParamTemplateCall {
         DeleteParamTemplateCall::new(&self.handle)
     }
-    /// Calls `DeleteVaults`.
+    /// Calls `DeleteVaults`; the answer is a [`DeleteVaultsResponse`].
     ///
     /// Required: `VaultIds`.
     ///
@@ -500,7 +500,7 @@ impl Client {
     pub fn delete_vaults(&self) -> DeleteVaultsCall {
         DeleteVaultsCall::new(&self.handle)
     }
-    /// Calls `DescribeAccountAllGrantPrivileges`.
+    /// Calls `DescribeAccountAllGrantPrivileges`; the answer is a [`DescribeAccountAllGrantPrivilegesResponse`].
     ///
     /// Required: `ClusterId`, `Account`.
     ///
@@ -511,7 +511,7 @@ impl Client {
     ) -> DescribeAccountAllGrantPrivilegesCall {
         DescribeAccountAllGrantPrivilegesCall::new(&self.handle)
     }
-    /// Calls `DescribeAccountPrivileges`.
+    /// Calls `DescribeAccountPrivileges`; the answer is a [`DescribeAccountPrivilegesResponse`].
     ///
     /// Required: `ClusterId`, `AccountName`, `Host`.
     ///
@@ -520,7 +520,7 @@ impl Client {
     pub fn describe_account_privileges(&self) -> DescribeAccountPrivilegesCall {
         DescribeAccountPrivilegesCall::new(&self.handle)
     }
-    /// Calls `DescribeAccounts`.
+    /// Calls `DescribeAccounts`; the answer is a [`DescribeAccountsResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -531,7 +531,7 @@ impl Client {
     pub fn describe_accounts(&self) -> DescribeAccountsCall {
         DescribeAccountsCall::new(&self.handle)
     }
-    /// Calls `DescribeAuditInstanceList`.
+    /// Calls `DescribeAuditInstanceList`; the answer is a [`DescribeAuditInstanceListResponse`].
     ///
     /// Each answer holds one page of `Items`; [`into_paginator`](DescribeAuditInstanceListCall::into_paginator) reads them all.
     ///
@@ -540,7 +540,7 @@ impl Client {
     pub fn describe_audit_instance_list(&self) -> DescribeAuditInstanceListCall {
         DescribeAuditInstanceListCall::new(&self.handle)
     }
-    /// Calls `DescribeAuditLogFiles`.
+    /// Calls `DescribeAuditLogFiles`; the answer is a [`DescribeAuditLogFilesResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -551,7 +551,7 @@ impl Client {
     pub fn describe_audit_log_files(&self) -> DescribeAuditLogFilesCall {
         DescribeAuditLogFilesCall::new(&self.handle)
     }
-    /// Calls `DescribeAuditLogs`.
+    /// Calls `DescribeAuditLogs`; the answer is a [`DescribeAuditLogsResponse`].
     ///
     /// Required: `InstanceId`, `StartTime`, `EndTime`.
     ///
@@ -562,7 +562,7 @@ impl Client {
     pub fn describe_audit_logs(&self) -> DescribeAuditLogsCall {
         DescribeAuditLogsCall::new(&self.handle)
     }
-    /// Calls `DescribeAuditRuleTemplates`.
+    /// Calls `DescribeAuditRuleTemplates`; the answer is a [`DescribeAuditRuleTemplatesResponse`].
     ///
     /// Each answer holds one page of `Items`; [`into_paginator`](DescribeAuditRuleTemplatesCall::into_paginator) reads them all.
     ///
@@ -571,7 +571,7 @@ impl Client {
     pub fn describe_audit_rule_templates(&self) -> DescribeAuditRuleTemplatesCall {
         DescribeAuditRuleTemplatesCall::new(&self.handle)
     }
-    /// Calls `DescribeAuditRuleWithInstanceIds`.
+    /// Calls `DescribeAuditRuleWithInstanceIds`; the answer is a [`DescribeAuditRuleWithInstanceIdsResponse`].
     ///
     /// Required: `InstanceIds`.
     ///
@@ -582,7 +582,7 @@ impl Client {
     ) -> DescribeAuditRuleWithInstanceIdsCall {
         DescribeAuditRuleWithInstanceIdsCall::new(&self.handle)
     }
-    /// Calls `DescribeBackupConfig`.
+    /// Calls `DescribeBackupConfig`; the answer is a [`DescribeBackupConfigResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -591,7 +591,7 @@ impl Client {
     pub fn describe_backup_config(&self) -> DescribeBackupConfigCall {
         DescribeBackupConfigCall::new(&self.handle)
     }
-    /// Calls `DescribeBackupDownloadRestriction`.
+    /// Calls `DescribeBackupDownloadRestriction`; the answer is a [`DescribeBackupDownloadRestrictionResponse`].
     ///
     /// Required: `ClusterIds`.
     ///
@@ -602,7 +602,7 @@ impl Client {
     ) -> DescribeBackupDownloadRestrictionCall {
         DescribeBackupDownloadRestrictionCall::new(&self.handle)
     }
-    /// Calls `DescribeBackupDownloadUrl`.
+    /// Calls `DescribeBackupDownloadUrl`; the answer is a [`DescribeBackupDownloadUrlResponse`].
     ///
     /// Required: `ClusterId`, `BackupId`.
     ///
@@ -611,7 +611,7 @@ impl Client {
     pub fn describe_backup_download_url(&self) -> DescribeBackupDownloadUrlCall {
         DescribeBackupDownloadUrlCall::new(&self.handle)
     }
-    /// Calls `DescribeBackupDownloadUserRestriction`.
+    /// Calls `DescribeBackupDownloadUserRestriction`; the answer is a [`DescribeBackupDownloadUserRestrictionResponse`].
     ///
     /// Each answer holds one page of `BackupLimitClusterRestrictions`; [`into_paginator`](DescribeBackupDownloadUserRestrictionCall::into_paginator) reads them all.
     ///
@@ -622,7 +622,7 @@ impl Client {
     ) -> DescribeBackupDownloadUserRestrictionCall {
         DescribeBackupDownloadUserRestrictionCall::new(&self.handle)
     }
-    /// Calls `DescribeBackupList`.
+    /// Calls `DescribeBackupList`; the answer is a [`DescribeBackupListResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -633,7 +633,7 @@ impl Client {
     pub fn describe_backup_list(&self) -> DescribeBackupListCall {
         DescribeBackupListCall::new(&self.handle)
     }
-    /// Calls `DescribeBackupListByVault`.
+    /// Calls `DescribeBackupListByVault`; the answer is a [`DescribeBackupListByVaultResponse`].
     ///
     /// Required: `VaultId`.
     ///
@@ -644,7 +644,7 @@ impl Client {
     pub fn describe_backup_list_by_vault(&self) -> DescribeBackupListByVaultCall {
         DescribeBackupListByVaultCall::new(&self.handle)
     }
-    /// Calls `DescribeBackupOverview`.
+    /// Calls `DescribeBackupOverview`; the answer is a [`DescribeBackupOverviewResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -653,7 +653,7 @@ impl Client {
     pub fn describe_backup_overview(&self) -> DescribeBackupOverviewCall {
         DescribeBackupOverviewCall::new(&self.handle)
     }
-    /// Calls `DescribeBinlogConfig`.
+    /// Calls `DescribeBinlogConfig`; the answer is a [`DescribeBinlogConfigResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -662,7 +662,7 @@ impl Client {
     pub fn describe_binlog_config(&self) -> DescribeBinlogConfigCall {
         DescribeBinlogConfigCall::new(&self.handle)
     }
-    /// Calls `DescribeBinlogDownloadUrl`.
+    /// Calls `DescribeBinlogDownloadUrl`; the answer is a [`DescribeBinlogDownloadUrlResponse`].
     ///
     /// Required: `ClusterId`, `BinlogId`.
     ///
@@ -671,7 +671,7 @@ impl Client {
     pub fn describe_binlog_download_url(&self) -> DescribeBinlogDownloadUrlCall {
         DescribeBinlogDownloadUrlCall::new(&self.handle)
     }
-    /// Calls `DescribeBinlogListByVault`.
+    /// Calls `DescribeBinlogListByVault`; the answer is a [`DescribeBinlogListByVaultResponse`].
     ///
     /// Required: `VaultId`.
     ///
@@ -682,7 +682,7 @@ impl Client {
     pub fn describe_binlog_list_by_vault(&self) -> DescribeBinlogListByVaultCall {
         DescribeBinlogListByVaultCall::new(&self.handle)
     }
-    /// Calls `DescribeBinlogSaveDays`.
+    /// Calls `DescribeBinlogSaveDays`; the answer is a [`DescribeBinlogSaveDaysResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -691,7 +691,7 @@ impl Client {
     pub fn describe_binlog_save_days(&self) -> DescribeBinlogSaveDaysCall {
         DescribeBinlogSaveDaysCall::new(&self.handle)
     }
-    /// Calls `DescribeBinlogs`.
+    /// Calls `DescribeBinlogs`; the answer is a [`DescribeBinlogsResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -702,7 +702,7 @@ impl Client {
     pub fn describe_binlogs(&self) -> DescribeBinlogsCall {
         DescribeBinlogsCall::new(&self.handle)
     }
-    /// Calls `DescribeChangedParamsAfterUpgrade`.
+    /// Calls `DescribeChangedParamsAfterUpgrade`; the answer is a [`DescribeChangedParamsAfterUpgradeResponse`].
     ///
     /// Required: `InstanceId`, `DstCpu`, `DstMem`.
     ///
@@ -713,7 +713,7 @@ impl Client {
     ) -> DescribeChangedParamsAfterUpgradeCall {
         DescribeChangedParamsAfterUpgradeCall::new(&self.handle)
     }
-    /// Calls `DescribeClusterDatabaseTables`.
+    /// Calls `DescribeClusterDatabaseTables`; the answer is a [`DescribeClusterDatabaseTablesResponse`].
     ///
     /// Required: `ClusterId`, `Db`.
     ///
@@ -724,7 +724,7 @@ impl Client {
     pub fn describe_cluster_database_tables(&self) -> DescribeClusterDatabaseTablesCall {
         DescribeClusterDatabaseTablesCall::new(&self.handle)
     }
-    /// Calls `DescribeClusterDatabases`.
+    /// Calls `DescribeClusterDatabases`; the answer is a [`DescribeClusterDatabasesResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -735,7 +735,7 @@ impl Client {
     pub fn describe_cluster_databases(&self) -> DescribeClusterDatabasesCall {
         DescribeClusterDatabasesCall::new(&self.handle)
     }
-    /// Calls `DescribeClusterDetail`.
+    /// Calls `DescribeClusterDetail`; the answer is a [`DescribeClusterDetailResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -744,7 +744,7 @@ impl Client {
     pub fn describe_cluster_detail(&self) -> DescribeClusterDetailCall {
         DescribeClusterDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeClusterDetailDatabases`.
+    /// Calls `DescribeClusterDetailDatabases`; the answer is a [`DescribeClusterDetailDatabasesResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -757,7 +757,7 @@ impl Client {
     ) -> DescribeClusterDetailDatabasesCall {
         DescribeClusterDetailDatabasesCall::new(&self.handle)
     }
-    /// Calls `DescribeClusterInstanceGroups`.
+    /// Calls `DescribeClusterInstanceGroups`; the answer is a [`DescribeClusterInstanceGroupsResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -766,7 +766,7 @@ impl Client {
     pub fn describe_cluster_instance_groups(&self) -> DescribeClusterInstanceGroupsCall {
         DescribeClusterInstanceGroupsCall::new(&self.handle)
     }
-    /// Calls `DescribeClusterInstanceGrps`.
+    /// Calls `DescribeClusterInstanceGrps`; the answer is a [`DescribeClusterInstanceGrpsResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -775,14 +775,14 @@ impl Client {
     pub fn describe_cluster_instance_grps(&self) -> DescribeClusterInstanceGrpsCall {
         DescribeClusterInstanceGrpsCall::new(&self.handle)
     }
-    /// Calls `DescribeClusterLevels`.
+    /// Calls `DescribeClusterLevels`; the answer is a [`DescribeClusterLevelsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cynosdb&Version=2019-01-07&Action=DescribeClusterLevels)
     #[inline]
     pub fn describe_cluster_levels(&self) -> DescribeClusterLevelsCall {
         DescribeClusterLevelsCall::new(&self.handle)
     }
-    /// Calls `DescribeClusterParamLogs`.
+    /// Calls `DescribeClusterParamLogs`; the answer is a [`DescribeClusterParamLogsResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -793,7 +793,7 @@ impl Client {
     pub fn describe_cluster_param_logs(&self) -> DescribeClusterParamLogsCall {
         DescribeClusterParamLogsCall::new(&self.handle)
     }
-    /// Calls `DescribeClusterParams`.
+    /// Calls `DescribeClusterParams`; the answer is a [`DescribeClusterParamsResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -802,7 +802,7 @@ impl Client {
     pub fn describe_cluster_params(&self) -> DescribeClusterParamsCall {
         DescribeClusterParamsCall::new(&self.handle)
     }
-    /// Calls `DescribeClusterPasswordComplexity`.
+    /// Calls `DescribeClusterPasswordComplexity`; the answer is a [`DescribeClusterPasswordComplexityResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -813,7 +813,7 @@ impl Client {
     ) -> DescribeClusterPasswordComplexityCall {
         DescribeClusterPasswordComplexityCall::new(&self.handle)
     }
-    /// Calls `DescribeClusterPeriodScalePolicy`.
+    /// Calls `DescribeClusterPeriodScalePolicy`; the answer is a [`DescribeClusterPeriodScalePolicyResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -824,7 +824,7 @@ impl Client {
     ) -> DescribeClusterPeriodScalePolicyCall {
         DescribeClusterPeriodScalePolicyCall::new(&self.handle)
     }
-    /// Calls `DescribeClusterReadOnly`.
+    /// Calls `DescribeClusterReadOnly`; the answer is a [`DescribeClusterReadOnlyResponse`].
     ///
     /// Required: `ClusterIds`.
     ///
@@ -833,7 +833,7 @@ impl Client {
     pub fn describe_cluster_read_only(&self) -> DescribeClusterReadOnlyCall {
         DescribeClusterReadOnlyCall::new(&self.handle)
     }
-    /// Calls `DescribeClusterServerlessScalePlans`.
+    /// Calls `DescribeClusterServerlessScalePlans`; the answer is a [`DescribeClusterServerlessScalePlansResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -846,7 +846,7 @@ impl Client {
     ) -> DescribeClusterServerlessScalePlansCall {
         DescribeClusterServerlessScalePlansCall::new(&self.handle)
     }
-    /// Calls `DescribeClusterStorageAutoExpand`.
+    /// Calls `DescribeClusterStorageAutoExpand`; the answer is a [`DescribeClusterStorageAutoExpandResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -857,7 +857,7 @@ impl Client {
     ) -> DescribeClusterStorageAutoExpandCall {
         DescribeClusterStorageAutoExpandCall::new(&self.handle)
     }
-    /// Calls `DescribeClusterTransparentEncryptInfo`.
+    /// Calls `DescribeClusterTransparentEncryptInfo`; the answer is a [`DescribeClusterTransparentEncryptInfoResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -868,7 +868,7 @@ impl Client {
     ) -> DescribeClusterTransparentEncryptInfoCall {
         DescribeClusterTransparentEncryptInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeClusters`.
+    /// Calls `DescribeClusters`; the answer is a [`DescribeClustersResponse`].
     ///
     /// Each answer holds one page of `ClusterSet`; [`into_paginator`](DescribeClustersCall::into_paginator) reads them all.
     ///
@@ -877,14 +877,14 @@ impl Client {
     pub fn describe_clusters(&self) -> DescribeClustersCall {
         DescribeClustersCall::new(&self.handle)
     }
-    /// Calls `DescribeDBSecurityGroups`.
+    /// Calls `DescribeDBSecurityGroups`; the answer is a [`DescribeDBSecurityGroupsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cynosdb&Version=2019-01-07&Action=DescribeDBSecurityGroups)
     #[inline]
     pub fn describe_db_security_groups(&self) -> DescribeDBSecurityGroupsCall {
         DescribeDBSecurityGroupsCall::new(&self.handle)
     }
-    /// Calls `DescribeFlow`.
+    /// Calls `DescribeFlow`; the answer is a [`DescribeFlowResponse`].
     ///
     /// Required: `FlowId`.
     ///
@@ -893,7 +893,7 @@ impl Client {
     pub fn describe_flow(&self) -> DescribeFlowCall {
         DescribeFlowCall::new(&self.handle)
     }
-    /// Calls `DescribeInstanceCLSLogDelivery`.
+    /// Calls `DescribeInstanceCLSLogDelivery`; the answer is a [`DescribeInstanceCLSLogDeliveryResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -904,7 +904,7 @@ impl Client {
     ) -> DescribeInstanceCLSLogDeliveryCall {
         DescribeInstanceCLSLogDeliveryCall::new(&self.handle)
     }
-    /// Calls `DescribeInstanceDetail`.
+    /// Calls `DescribeInstanceDetail`; the answer is a [`DescribeInstanceDetailResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -913,7 +913,7 @@ impl Client {
     pub fn describe_instance_detail(&self) -> DescribeInstanceDetailCall {
         DescribeInstanceDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeInstanceErrorLogs`.
+    /// Calls `DescribeInstanceErrorLogs`; the answer is a [`DescribeInstanceErrorLogsResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -924,7 +924,7 @@ impl Client {
     pub fn describe_instance_error_logs(&self) -> DescribeInstanceErrorLogsCall {
         DescribeInstanceErrorLogsCall::new(&self.handle)
     }
-    /// Calls `DescribeInstanceParams`.
+    /// Calls `DescribeInstanceParams`; the answer is a [`DescribeInstanceParamsResponse`].
     ///
     /// Required: `ClusterId`, `InstanceIds`.
     ///
@@ -933,7 +933,7 @@ impl Client {
     pub fn describe_instance_params(&self) -> DescribeInstanceParamsCall {
         DescribeInstanceParamsCall::new(&self.handle)
     }
-    /// Calls `DescribeInstanceSlowQueries`.
+    /// Calls `DescribeInstanceSlowQueries`; the answer is a [`DescribeInstanceSlowQueriesResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -944,7 +944,7 @@ impl Client {
     pub fn describe_instance_slow_queries(&self) -> DescribeInstanceSlowQueriesCall {
         DescribeInstanceSlowQueriesCall::new(&self.handle)
     }
-    /// Calls `DescribeInstanceSpecs`.
+    /// Calls `DescribeInstanceSpecs`; the answer is a [`DescribeInstanceSpecsResponse`].
     ///
     /// Required: `DbType`.
     ///
@@ -953,7 +953,7 @@ impl Client {
     pub fn describe_instance_specs(&self) -> DescribeInstanceSpecsCall {
         DescribeInstanceSpecsCall::new(&self.handle)
     }
-    /// Calls `DescribeInstanceSpecsByOperationType`.
+    /// Calls `DescribeInstanceSpecsByOperationType`; the answer is a [`DescribeInstanceSpecsByOperationTypeResponse`].
     ///
     /// Required: `ClusterId`, `OperationType`.
     ///
@@ -964,7 +964,7 @@ impl Client {
     ) -> DescribeInstanceSpecsByOperationTypeCall {
         DescribeInstanceSpecsByOperationTypeCall::new(&self.handle)
     }
-    /// Calls `DescribeInstances`.
+    /// Calls `DescribeInstances`; the answer is a [`DescribeInstancesResponse`].
     ///
     /// Each answer holds one page of `InstanceSet`; [`into_paginator`](DescribeInstancesCall::into_paginator) reads them all.
     ///
@@ -973,7 +973,7 @@ impl Client {
     pub fn describe_instances(&self) -> DescribeInstancesCall {
         DescribeInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribeInstancesWithinSameCluster`.
+    /// Calls `DescribeInstancesWithinSameCluster`; the answer is a [`DescribeInstancesWithinSameClusterResponse`].
     ///
     /// Required: `UniqVpcId`, `Vip`.
     ///
@@ -984,14 +984,14 @@ impl Client {
     ) -> DescribeInstancesWithinSameClusterCall {
         DescribeInstancesWithinSameClusterCall::new(&self.handle)
     }
-    /// Calls `DescribeIntegrateTask`.
+    /// Calls `DescribeIntegrateTask`; the answer is a [`DescribeIntegrateTaskResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cynosdb&Version=2019-01-07&Action=DescribeIntegrateTask)
     #[inline]
     pub fn describe_integrate_task(&self) -> DescribeIntegrateTaskCall {
         DescribeIntegrateTaskCall::new(&self.handle)
     }
-    /// Calls `DescribeIsolatedInstances`.
+    /// Calls `DescribeIsolatedInstances`; the answer is a [`DescribeIsolatedInstancesResponse`].
     ///
     /// Each answer holds one page of `InstanceSet`; [`into_paginator`](DescribeIsolatedInstancesCall::into_paginator) reads them all.
     ///
@@ -1000,7 +1000,7 @@ impl Client {
     pub fn describe_isolated_instances(&self) -> DescribeIsolatedInstancesCall {
         DescribeIsolatedInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribeLibraDBClusterAccountAllPrivileges`.
+    /// Calls `DescribeLibraDBClusterAccountAllPrivileges`; the answer is a [`DescribeLibraDBClusterAccountAllPrivilegesResponse`].
     ///
     /// Required: `ClusterId`, `Account`.
     ///
@@ -1011,7 +1011,7 @@ impl Client {
     ) -> DescribeLibraDBClusterAccountAllPrivilegesCall {
         DescribeLibraDBClusterAccountAllPrivilegesCall::new(&self.handle)
     }
-    /// Calls `DescribeLibraDBClusterAccountPrivileges`.
+    /// Calls `DescribeLibraDBClusterAccountPrivileges`; the answer is a [`DescribeLibraDBClusterAccountPrivilegesResponse`].
     ///
     /// Required: `ClusterId`, `AccountName`, `Host`, `Db`, `Type`.
     ///
@@ -1022,7 +1022,7 @@ impl Client {
     ) -> DescribeLibraDBClusterAccountPrivilegesCall {
         DescribeLibraDBClusterAccountPrivilegesCall::new(&self.handle)
     }
-    /// Calls `DescribeLibraDBClusterAccounts`.
+    /// Calls `DescribeLibraDBClusterAccounts`; the answer is a [`DescribeLibraDBClusterAccountsResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -1035,7 +1035,7 @@ impl Client {
     ) -> DescribeLibraDBClusterAccountsCall {
         DescribeLibraDBClusterAccountsCall::new(&self.handle)
     }
-    /// Calls `DescribeLibraDBClusterAutoMapRule`.
+    /// Calls `DescribeLibraDBClusterAutoMapRule`; the answer is a [`DescribeLibraDBClusterAutoMapRuleResponse`].
     ///
     /// Required: `ClusterId`, `InstanceId`.
     ///
@@ -1046,7 +1046,7 @@ impl Client {
     ) -> DescribeLibraDBClusterAutoMapRuleCall {
         DescribeLibraDBClusterAutoMapRuleCall::new(&self.handle)
     }
-    /// Calls `DescribeLibraDBClusterDetail`.
+    /// Calls `DescribeLibraDBClusterDetail`; the answer is a [`DescribeLibraDBClusterDetailResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -1055,7 +1055,7 @@ impl Client {
     pub fn describe_libra_db_cluster_detail(&self) -> DescribeLibraDBClusterDetailCall {
         DescribeLibraDBClusterDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeLibraDBClusterTableMapping`.
+    /// Calls `DescribeLibraDBClusterTableMapping`; the answer is a [`DescribeLibraDBClusterTableMappingResponse`].
     ///
     /// Required: `ClusterId`, `InstanceId`.
     ///
@@ -1066,7 +1066,7 @@ impl Client {
     ) -> DescribeLibraDBClusterTableMappingCall {
         DescribeLibraDBClusterTableMappingCall::new(&self.handle)
     }
-    /// Calls `DescribeLibraDBClusters`.
+    /// Calls `DescribeLibraDBClusters`; the answer is a [`DescribeLibraDBClustersResponse`].
     ///
     /// Each answer holds one page of `ClusterSet`; [`into_paginator`](DescribeLibraDBClustersCall::into_paginator) reads them all.
     ///
@@ -1075,7 +1075,7 @@ impl Client {
     pub fn describe_libra_db_clusters(&self) -> DescribeLibraDBClustersCall {
         DescribeLibraDBClustersCall::new(&self.handle)
     }
-    /// Calls `DescribeLibraDBDataSource`.
+    /// Calls `DescribeLibraDBDataSource`; the answer is a [`DescribeLibraDBDataSourceResponse`].
     ///
     /// Required: `ClusterId`, `InstanceId`.
     ///
@@ -1084,7 +1084,7 @@ impl Client {
     pub fn describe_libra_db_data_source(&self) -> DescribeLibraDBDataSourceCall {
         DescribeLibraDBDataSourceCall::new(&self.handle)
     }
-    /// Calls `DescribeLibraDBForwardConfig`.
+    /// Calls `DescribeLibraDBForwardConfig`; the answer is a [`DescribeLibraDBForwardConfigResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -1093,7 +1093,7 @@ impl Client {
     pub fn describe_libra_db_forward_config(&self) -> DescribeLibraDBForwardConfigCall {
         DescribeLibraDBForwardConfigCall::new(&self.handle)
     }
-    /// Calls `DescribeLibraDBInstanceDetail`.
+    /// Calls `DescribeLibraDBInstanceDetail`; the answer is a [`DescribeLibraDBInstanceDetailResponse`].
     ///
     /// Required: `ClusterId`, `InstanceId`.
     ///
@@ -1104,28 +1104,28 @@ impl Client {
     ) -> DescribeLibraDBInstanceDetailCall {
         DescribeLibraDBInstanceDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeLibraDBInstanceSpecs`.
+    /// Calls `DescribeLibraDBInstanceSpecs`; the answer is a [`DescribeLibraDBInstanceSpecsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cynosdb&Version=2019-01-07&Action=DescribeLibraDBInstanceSpecs)
     #[inline]
     pub fn describe_libra_db_instance_specs(&self) -> DescribeLibraDBInstanceSpecsCall {
         DescribeLibraDBInstanceSpecsCall::new(&self.handle)
     }
-    /// Calls `DescribeLibraDBSlowLogs`.
+    /// Calls `DescribeLibraDBSlowLogs`; the answer is a [`DescribeLibraDBSlowLogsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cynosdb&Version=2019-01-07&Action=DescribeLibraDBSlowLogs)
     #[inline]
     pub fn describe_libra_db_slow_logs(&self) -> DescribeLibraDBSlowLogsCall {
         DescribeLibraDBSlowLogsCall::new(&self.handle)
     }
-    /// Calls `DescribeLibraDBVersion`.
+    /// Calls `DescribeLibraDBVersion`; the answer is a [`DescribeLibraDBVersionResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cynosdb&Version=2019-01-07&Action=DescribeLibraDBVersion)
     #[inline]
     pub fn describe_libra_db_version(&self) -> DescribeLibraDBVersionCall {
         DescribeLibraDBVersionCall::new(&self.handle)
     }
-    /// Calls `DescribeMaintainPeriod`.
+    /// Calls `DescribeMaintainPeriod`; the answer is a [`DescribeMaintainPeriodResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -1134,7 +1134,7 @@ impl Client {
     pub fn describe_maintain_period(&self) -> DescribeMaintainPeriodCall {
         DescribeMaintainPeriodCall::new(&self.handle)
     }
-    /// Calls `DescribeParamTemplateDetail`.
+    /// Calls `DescribeParamTemplateDetail`; the answer is a [`DescribeParamTemplateDetailResponse`].
     ///
     /// Required: `TemplateId`.
     ///
@@ -1143,7 +1143,7 @@ impl Client {
     pub fn describe_param_template_detail(&self) -> DescribeParamTemplateDetailCall {
         DescribeParamTemplateDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeParamTemplates`.
+    /// Calls `DescribeParamTemplates`; the answer is a [`DescribeParamTemplatesResponse`].
     ///
     /// Each answer holds one page of `Items`; [`into_paginator`](DescribeParamTemplatesCall::into_paginator) reads them all.
     ///
@@ -1152,21 +1152,21 @@ impl Client {
     pub fn describe_param_templates(&self) -> DescribeParamTemplatesCall {
         DescribeParamTemplatesCall::new(&self.handle)
     }
-    /// Calls `DescribeProjectSecurityGroups`.
+    /// Calls `DescribeProjectSecurityGroups`; the answer is a [`DescribeProjectSecurityGroupsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cynosdb&Version=2019-01-07&Action=DescribeProjectSecurityGroups)
     #[inline]
     pub fn describe_project_security_groups(&self) -> DescribeProjectSecurityGroupsCall {
         DescribeProjectSecurityGroupsCall::new(&self.handle)
     }
-    /// Calls `DescribeProxies`.
+    /// Calls `DescribeProxies`; the answer is a [`DescribeProxiesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cynosdb&Version=2019-01-07&Action=DescribeProxies)
     #[inline]
     pub fn describe_proxies(&self) -> DescribeProxiesCall {
         DescribeProxiesCall::new(&self.handle)
     }
-    /// Calls `DescribeProxyNodes`.
+    /// Calls `DescribeProxyNodes`; the answer is a [`DescribeProxyNodesResponse`].
     ///
     /// Each answer holds one page of `ProxyNodeInfos`; [`into_paginator`](DescribeProxyNodesCall::into_paginator) reads them all.
     ///
@@ -1175,14 +1175,14 @@ impl Client {
     pub fn describe_proxy_nodes(&self) -> DescribeProxyNodesCall {
         DescribeProxyNodesCall::new(&self.handle)
     }
-    /// Calls `DescribeProxySpecs`.
+    /// Calls `DescribeProxySpecs`; the answer is a [`DescribeProxySpecsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cynosdb&Version=2019-01-07&Action=DescribeProxySpecs)
     #[inline]
     pub fn describe_proxy_specs(&self) -> DescribeProxySpecsCall {
         DescribeProxySpecsCall::new(&self.handle)
     }
-    /// Calls `DescribeProxyZoneStocks`.
+    /// Calls `DescribeProxyZoneStocks`; the answer is a [`DescribeProxyZoneStocksResponse`].
     ///
     /// Required: `Zone`.
     ///
@@ -1191,7 +1191,7 @@ impl Client {
     pub fn describe_proxy_zone_stocks(&self) -> DescribeProxyZoneStocksCall {
         DescribeProxyZoneStocksCall::new(&self.handle)
     }
-    /// Calls `DescribeRedoLogListByVault`.
+    /// Calls `DescribeRedoLogListByVault`; the answer is a [`DescribeRedoLogListByVaultResponse`].
     ///
     /// Required: `VaultId`.
     ///
@@ -1202,7 +1202,7 @@ impl Client {
     pub fn describe_redo_log_list_by_vault(&self) -> DescribeRedoLogListByVaultCall {
         DescribeRedoLogListByVaultCall::new(&self.handle)
     }
-    /// Calls `DescribeRedoLogs`.
+    /// Calls `DescribeRedoLogs`; the answer is a [`DescribeRedoLogsResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -1213,7 +1213,7 @@ impl Client {
     pub fn describe_redo_logs(&self) -> DescribeRedoLogsCall {
         DescribeRedoLogsCall::new(&self.handle)
     }
-    /// Calls `DescribeResourcePackageDetail`.
+    /// Calls `DescribeResourcePackageDetail`; the answer is a [`DescribeResourcePackageDetailResponse`].
     ///
     /// Required: `PackageId`.
     ///
@@ -1222,14 +1222,14 @@ impl Client {
     pub fn describe_resource_package_detail(&self) -> DescribeResourcePackageDetailCall {
         DescribeResourcePackageDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeResourcePackageList`.
+    /// Calls `DescribeResourcePackageList`; the answer is a [`DescribeResourcePackageListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cynosdb&Version=2019-01-07&Action=DescribeResourcePackageList)
     #[inline]
     pub fn describe_resource_package_list(&self) -> DescribeResourcePackageListCall {
         DescribeResourcePackageListCall::new(&self.handle)
     }
-    /// Calls `DescribeResourcePackageSaleSpec`.
+    /// Calls `DescribeResourcePackageSaleSpec`; the answer is a [`DescribeResourcePackageSaleSpecResponse`].
     ///
     /// Required: `InstanceType`, `PackageRegion`, `PackageType`.
     ///
@@ -1240,14 +1240,14 @@ impl Client {
     ) -> DescribeResourcePackageSaleSpecCall {
         DescribeResourcePackageSaleSpecCall::new(&self.handle)
     }
-    /// Calls `DescribeResourcesByDealName`.
+    /// Calls `DescribeResourcesByDealName`; the answer is a [`DescribeResourcesByDealNameResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cynosdb&Version=2019-01-07&Action=DescribeResourcesByDealName)
     #[inline]
     pub fn describe_resources_by_deal_name(&self) -> DescribeResourcesByDealNameCall {
         DescribeResourcesByDealNameCall::new(&self.handle)
     }
-    /// Calls `DescribeRollbackTimeRange`.
+    /// Calls `DescribeRollbackTimeRange`; the answer is a [`DescribeRollbackTimeRangeResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -1256,7 +1256,7 @@ impl Client {
     pub fn describe_rollback_time_range(&self) -> DescribeRollbackTimeRangeCall {
         DescribeRollbackTimeRangeCall::new(&self.handle)
     }
-    /// Calls `DescribeSQLExecutionPlan`.
+    /// Calls `DescribeSQLExecutionPlan`; the answer is a [`DescribeSQLExecutionPlanResponse`].
     ///
     /// Required: `ClusterId`, `InstanceId`, `TemplateID`, `PlanDetailId`.
     ///
@@ -1265,7 +1265,7 @@ impl Client {
     pub fn describe_sql_execution_plan(&self) -> DescribeSQLExecutionPlanCall {
         DescribeSQLExecutionPlanCall::new(&self.handle)
     }
-    /// Calls `DescribeSSLStatus`.
+    /// Calls `DescribeSSLStatus`; the answer is a [`DescribeSSLStatusResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -1274,7 +1274,7 @@ impl Client {
     pub fn describe_ssl_status(&self) -> DescribeSSLStatusCall {
         DescribeSSLStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeSaveBackupClusters`.
+    /// Calls `DescribeSaveBackupClusters`; the answer is a [`DescribeSaveBackupClustersResponse`].
     ///
     /// Required: `Limit`.
     ///
@@ -1285,7 +1285,7 @@ impl Client {
     pub fn describe_save_backup_clusters(&self) -> DescribeSaveBackupClustersCall {
         DescribeSaveBackupClustersCall::new(&self.handle)
     }
-    /// Calls `DescribeServerlessInstanceSpecs`.
+    /// Calls `DescribeServerlessInstanceSpecs`; the answer is a [`DescribeServerlessInstanceSpecsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cynosdb&Version=2019-01-07&Action=DescribeServerlessInstanceSpecs)
     #[inline]
@@ -1294,7 +1294,7 @@ impl Client {
     ) -> DescribeServerlessInstanceSpecsCall {
         DescribeServerlessInstanceSpecsCall::new(&self.handle)
     }
-    /// Calls `DescribeServerlessStrategy`.
+    /// Calls `DescribeServerlessStrategy`; the answer is a [`DescribeServerlessStrategyResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -1303,7 +1303,7 @@ impl Client {
     pub fn describe_serverless_strategy(&self) -> DescribeServerlessStrategyCall {
         DescribeServerlessStrategyCall::new(&self.handle)
     }
-    /// Calls `DescribeSlaveZones`.
+    /// Calls `DescribeSlaveZones`; the answer is a [`DescribeSlaveZonesResponse`].
     ///
     /// Required: `Zone`.
     ///
@@ -1312,7 +1312,7 @@ impl Client {
     pub fn describe_slave_zones(&self) -> DescribeSlaveZonesCall {
         DescribeSlaveZonesCall::new(&self.handle)
     }
-    /// Calls `DescribeSupportProxyVersion`.
+    /// Calls `DescribeSupportProxyVersion`; the answer is a [`DescribeSupportProxyVersionResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -1321,7 +1321,7 @@ impl Client {
     pub fn describe_support_proxy_version(&self) -> DescribeSupportProxyVersionCall {
         DescribeSupportProxyVersionCall::new(&self.handle)
     }
-    /// Calls `DescribeTasks`.
+    /// Calls `DescribeTasks`; the answer is a [`DescribeTasksResponse`].
     ///
     /// Each answer holds one page of `TaskList`; [`into_paginator`](DescribeTasksCall::into_paginator) reads them all.
     ///
@@ -1330,7 +1330,7 @@ impl Client {
     pub fn describe_tasks(&self) -> DescribeTasksCall {
         DescribeTasksCall::new(&self.handle)
     }
-    /// Calls `DescribeVaultBackupClusterInfo`.
+    /// Calls `DescribeVaultBackupClusterInfo`; the answer is a [`DescribeVaultBackupClusterInfoResponse`].
     ///
     /// Required: `VaultId`.
     ///
@@ -1341,7 +1341,7 @@ impl Client {
     ) -> DescribeVaultBackupClusterInfoCall {
         DescribeVaultBackupClusterInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeVaults`.
+    /// Calls `DescribeVaults`; the answer is a [`DescribeVaultsResponse`].
     ///
     /// Each answer holds one page of `Vaults`; [`into_paginator`](DescribeVaultsCall::into_paginator) reads them all.
     ///
@@ -1350,14 +1350,14 @@ impl Client {
     pub fn describe_vaults(&self) -> DescribeVaultsCall {
         DescribeVaultsCall::new(&self.handle)
     }
-    /// Calls `DescribeZones`.
+    /// Calls `DescribeZones`; the answer is a [`DescribeZonesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cynosdb&Version=2019-01-07&Action=DescribeZones)
     #[inline]
     pub fn describe_zones(&self) -> DescribeZonesCall {
         DescribeZonesCall::new(&self.handle)
     }
-    /// Calls `DisassociateSecurityGroups`.
+    /// Calls `DisassociateSecurityGroups`; the answer is a [`DisassociateSecurityGroupsResponse`].
     ///
     /// Required: `InstanceIds`, `SecurityGroupIds`.
     ///
@@ -1366,7 +1366,7 @@ impl Client {
     pub fn disassociate_security_groups(&self) -> DisassociateSecurityGroupsCall {
         DisassociateSecurityGroupsCall::new(&self.handle)
     }
-    /// Calls `DownloadLibraDBClusterList`.
+    /// Calls `DownloadLibraDBClusterList`; the answer is a [`DownloadLibraDBClusterListResponse`].
     ///
     /// Each answer holds one page of `ClusterSet`; [`into_paginator`](DownloadLibraDBClusterListCall::into_paginator) reads them all.
     ///
@@ -1375,7 +1375,7 @@ impl Client {
     pub fn download_libra_db_cluster_list(&self) -> DownloadLibraDBClusterListCall {
         DownloadLibraDBClusterListCall::new(&self.handle)
     }
-    /// Calls `ExportInstanceErrorLogs`.
+    /// Calls `ExportInstanceErrorLogs`; the answer is a [`ExportInstanceErrorLogsResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -1384,7 +1384,7 @@ impl Client {
     pub fn export_instance_error_logs(&self) -> ExportInstanceErrorLogsCall {
         ExportInstanceErrorLogsCall::new(&self.handle)
     }
-    /// Calls `ExportInstanceSlowQueries`.
+    /// Calls `ExportInstanceSlowQueries`; the answer is a [`ExportInstanceSlowQueriesResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -1393,7 +1393,7 @@ impl Client {
     pub fn export_instance_slow_queries(&self) -> ExportInstanceSlowQueriesCall {
         ExportInstanceSlowQueriesCall::new(&self.handle)
     }
-    /// Calls `ExportResourcePackageDeductDetails`.
+    /// Calls `ExportResourcePackageDeductDetails`; the answer is a [`ExportResourcePackageDeductDetailsResponse`].
     ///
     /// Required: `PackageId`.
     ///
@@ -1404,7 +1404,7 @@ impl Client {
     ) -> ExportResourcePackageDeductDetailsCall {
         ExportResourcePackageDeductDetailsCall::new(&self.handle)
     }
-    /// Calls `GrantAccountPrivileges`.
+    /// Calls `GrantAccountPrivileges`; the answer is a [`GrantAccountPrivilegesResponse`].
     ///
     /// Required: `ClusterId`, `Account`, `DbTablePrivileges`, `DbTables`.
     ///
@@ -1413,7 +1413,7 @@ impl Client {
     pub fn grant_account_privileges(&self) -> GrantAccountPrivilegesCall {
         GrantAccountPrivilegesCall::new(&self.handle)
     }
-    /// Calls `InquirePriceCreate`.
+    /// Calls `InquirePriceCreate`; the answer is a [`InquirePriceCreateResponse`].
     ///
     /// Required: `Zone`, `GoodsNum`, `InstancePayMode`, `StoragePayMode`.
     ///
@@ -1422,7 +1422,7 @@ impl Client {
     pub fn inquire_price_create(&self) -> InquirePriceCreateCall {
         InquirePriceCreateCall::new(&self.handle)
     }
-    /// Calls `InquirePriceModify`.
+    /// Calls `InquirePriceModify`; the answer is a [`InquirePriceModifyResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -1431,7 +1431,7 @@ impl Client {
     pub fn inquire_price_modify(&self) -> InquirePriceModifyCall {
         InquirePriceModifyCall::new(&self.handle)
     }
-    /// Calls `InquirePriceMultiSpec`.
+    /// Calls `InquirePriceMultiSpec`; the answer is a [`InquirePriceMultiSpecResponse`].
     ///
     /// Required: `Zone`, `InstancePayMode`, `StoragePayMode`, `GoodsSpecs`.
     ///
@@ -1440,7 +1440,7 @@ impl Client {
     pub fn inquire_price_multi_spec(&self) -> InquirePriceMultiSpecCall {
         InquirePriceMultiSpecCall::new(&self.handle)
     }
-    /// Calls `InquirePriceRenew`.
+    /// Calls `InquirePriceRenew`; the answer is a [`InquirePriceRenewResponse`].
     ///
     /// Required: `ClusterId`, `TimeSpan`, `TimeUnit`.
     ///
@@ -1449,7 +1449,7 @@ impl Client {
     pub fn inquire_price_renew(&self) -> InquirePriceRenewCall {
         InquirePriceRenewCall::new(&self.handle)
     }
-    /// Calls `IsolateCluster`.
+    /// Calls `IsolateCluster`; the answer is a [`IsolateClusterResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -1458,7 +1458,7 @@ impl Client {
     pub fn isolate_cluster(&self) -> IsolateClusterCall {
         IsolateClusterCall::new(&self.handle)
     }
-    /// Calls `IsolateInstance`.
+    /// Calls `IsolateInstance`; the answer is a [`IsolateInstanceResponse`].
     ///
     /// Required: `ClusterId`, `InstanceIdList`.
     ///
@@ -1467,7 +1467,7 @@ impl Client {
     pub fn isolate_instance(&self) -> IsolateInstanceCall {
         IsolateInstanceCall::new(&self.handle)
     }
-    /// Calls `IsolateLibraDBCluster`.
+    /// Calls `IsolateLibraDBCluster`; the answer is a [`IsolateLibraDBClusterResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -1476,7 +1476,7 @@ impl Client {
     pub fn isolate_libra_db_cluster(&self) -> IsolateLibraDBClusterCall {
         IsolateLibraDBClusterCall::new(&self.handle)
     }
-    /// Calls `IsolateLibraDBInstance`.
+    /// Calls `IsolateLibraDBInstance`; the answer is a [`IsolateLibraDBInstanceResponse`].
     ///
     /// Required: `ClusterId`, `InstanceIdList`.
     ///
@@ -1485,7 +1485,7 @@ impl Client {
     pub fn isolate_libra_db_instance(&self) -> IsolateLibraDBInstanceCall {
         IsolateLibraDBInstanceCall::new(&self.handle)
     }
-    /// Calls `ModifyAccountDescription`.
+    /// Calls `ModifyAccountDescription`; the answer is a [`ModifyAccountDescriptionResponse`].
     ///
     /// Required: `AccountName`, `Description`, `ClusterId`.
     ///
@@ -1494,7 +1494,7 @@ impl Client {
     pub fn modify_account_description(&self) -> ModifyAccountDescriptionCall {
         ModifyAccountDescriptionCall::new(&self.handle)
     }
-    /// Calls `ModifyAccountHost`.
+    /// Calls `ModifyAccountHost`; the answer is a [`ModifyAccountHostResponse`].
     ///
     /// Required: `ClusterId`, `NewHost`, `Account`.
     ///
@@ -1503,7 +1503,7 @@ impl Client {
     pub fn modify_account_host(&self) -> ModifyAccountHostCall {
         ModifyAccountHostCall::new(&self.handle)
     }
-    /// Calls `ModifyAccountParams`.
+    /// Calls `ModifyAccountParams`; the answer is a [`ModifyAccountParamsResponse`].
     ///
     /// Required: `ClusterId`, `Account`, `AccountParams`.
     ///
@@ -1512,7 +1512,7 @@ impl Client {
     pub fn modify_account_params(&self) -> ModifyAccountParamsCall {
         ModifyAccountParamsCall::new(&self.handle)
     }
-    /// Calls `ModifyAccountPrivileges`.
+    /// Calls `ModifyAccountPrivileges`; the answer is a [`ModifyAccountPrivilegesResponse`].
     ///
     /// Required: `ClusterId`, `Account`.
     ///
@@ -1521,7 +1521,7 @@ impl Client {
     pub fn modify_account_privileges(&self) -> ModifyAccountPrivilegesCall {
         ModifyAccountPrivilegesCall::new(&self.handle)
     }
-    /// Calls `ModifyAuditRuleTemplates`.
+    /// Calls `ModifyAuditRuleTemplates`; the answer is a [`ModifyAuditRuleTemplatesResponse`].
     ///
     /// Required: `RuleTemplateIds`.
     ///
@@ -1530,7 +1530,7 @@ impl Client {
     pub fn modify_audit_rule_templates(&self) -> ModifyAuditRuleTemplatesCall {
         ModifyAuditRuleTemplatesCall::new(&self.handle)
     }
-    /// Calls `ModifyAuditService`.
+    /// Calls `ModifyAuditService`; the answer is a [`ModifyAuditServiceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -1539,7 +1539,7 @@ impl Client {
     pub fn modify_audit_service(&self) -> ModifyAuditServiceCall {
         ModifyAuditServiceCall::new(&self.handle)
     }
-    /// Calls `ModifyBackupConfig`.
+    /// Calls `ModifyBackupConfig`; the answer is a [`ModifyBackupConfigResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -1548,7 +1548,7 @@ impl Client {
     pub fn modify_backup_config(&self) -> ModifyBackupConfigCall {
         ModifyBackupConfigCall::new(&self.handle)
     }
-    /// Calls `ModifyBackupDownloadRestriction`.
+    /// Calls `ModifyBackupDownloadRestriction`; the answer is a [`ModifyBackupDownloadRestrictionResponse`].
     ///
     /// Required: `ClusterIds`, `LimitType`.
     ///
@@ -1559,7 +1559,7 @@ impl Client {
     ) -> ModifyBackupDownloadRestrictionCall {
         ModifyBackupDownloadRestrictionCall::new(&self.handle)
     }
-    /// Calls `ModifyBackupDownloadUserRestriction`.
+    /// Calls `ModifyBackupDownloadUserRestriction`; the answer is a [`ModifyBackupDownloadUserRestrictionResponse`].
     ///
     /// Required: `LimitType`.
     ///
@@ -1570,7 +1570,7 @@ impl Client {
     ) -> ModifyBackupDownloadUserRestrictionCall {
         ModifyBackupDownloadUserRestrictionCall::new(&self.handle)
     }
-    /// Calls `ModifyBackupName`.
+    /// Calls `ModifyBackupName`; the answer is a [`ModifyBackupNameResponse`].
     ///
     /// Required: `ClusterId`, `BackupId`, `BackupName`.
     ///
@@ -1579,7 +1579,7 @@ impl Client {
     pub fn modify_backup_name(&self) -> ModifyBackupNameCall {
         ModifyBackupNameCall::new(&self.handle)
     }
-    /// Calls `ModifyBinlogConfig`.
+    /// Calls `ModifyBinlogConfig`; the answer is a [`ModifyBinlogConfigResponse`].
     ///
     /// Required: `ClusterId`, `BinlogConfig`.
     ///
@@ -1588,7 +1588,7 @@ impl Client {
     pub fn modify_binlog_config(&self) -> ModifyBinlogConfigCall {
         ModifyBinlogConfigCall::new(&self.handle)
     }
-    /// Calls `ModifyBinlogSaveDays`.
+    /// Calls `ModifyBinlogSaveDays`; the answer is a [`ModifyBinlogSaveDaysResponse`].
     ///
     /// Required: `ClusterId`, `BinlogSaveDays`.
     ///
@@ -1597,7 +1597,7 @@ impl Client {
     pub fn modify_binlog_save_days(&self) -> ModifyBinlogSaveDaysCall {
         ModifyBinlogSaveDaysCall::new(&self.handle)
     }
-    /// Calls `ModifyClusterBinlogRedoLogAutoCopyVault`.
+    /// Calls `ModifyClusterBinlogRedoLogAutoCopyVault`; the answer is a [`ModifyClusterBinlogRedoLogAutoCopyVaultResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -1608,7 +1608,7 @@ impl Client {
     ) -> ModifyClusterBinlogRedoLogAutoCopyVaultCall {
         ModifyClusterBinlogRedoLogAutoCopyVaultCall::new(&self.handle)
     }
-    /// Calls `ModifyClusterDatabase`.
+    /// Calls `ModifyClusterDatabase`; the answer is a [`ModifyClusterDatabaseResponse`].
     ///
     /// Required: `ClusterId`, `DbName`.
     ///
@@ -1617,7 +1617,7 @@ impl Client {
     pub fn modify_cluster_database(&self) -> ModifyClusterDatabaseCall {
         ModifyClusterDatabaseCall::new(&self.handle)
     }
-    /// Calls `ModifyClusterGlobalEncryption`.
+    /// Calls `ModifyClusterGlobalEncryption`; the answer is a [`ModifyClusterGlobalEncryptionResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -1626,7 +1626,7 @@ impl Client {
     pub fn modify_cluster_global_encryption(&self) -> ModifyClusterGlobalEncryptionCall {
         ModifyClusterGlobalEncryptionCall::new(&self.handle)
     }
-    /// Calls `ModifyClusterLevel`.
+    /// Calls `ModifyClusterLevel`; the answer is a [`ModifyClusterLevelResponse`].
     ///
     /// Required: `ClusterId`, `ClusterLevel`.
     ///
@@ -1635,7 +1635,7 @@ impl Client {
     pub fn modify_cluster_level(&self) -> ModifyClusterLevelCall {
         ModifyClusterLevelCall::new(&self.handle)
     }
-    /// Calls `ModifyClusterName`.
+    /// Calls `ModifyClusterName`; the answer is a [`ModifyClusterNameResponse`].
     ///
     /// Required: `ClusterId`, `ClusterName`.
     ///
@@ -1644,7 +1644,7 @@ impl Client {
     pub fn modify_cluster_name(&self) -> ModifyClusterNameCall {
         ModifyClusterNameCall::new(&self.handle)
     }
-    /// Calls `ModifyClusterParam`.
+    /// Calls `ModifyClusterParam`; the answer is a [`ModifyClusterParamResponse`].
     ///
     /// Required: `ClusterId`, `ParamList`.
     ///
@@ -1653,7 +1653,7 @@ impl Client {
     pub fn modify_cluster_param(&self) -> ModifyClusterParamCall {
         ModifyClusterParamCall::new(&self.handle)
     }
-    /// Calls `ModifyClusterPasswordComplexity`.
+    /// Calls `ModifyClusterPasswordComplexity`; the answer is a [`ModifyClusterPasswordComplexityResponse`].
     ///
     /// Required: `ClusterId`, `ValidatePasswordLength`, `ValidatePasswordMixedCaseCount`, `ValidatePasswordSpecialCharCount`, `ValidatePasswordNumberCount`, `ValidatePasswordPolicy`.
     ///
@@ -1664,7 +1664,7 @@ impl Client {
     ) -> ModifyClusterPasswordComplexityCall {
         ModifyClusterPasswordComplexityCall::new(&self.handle)
     }
-    /// Calls `ModifyClusterPeriodScalePolicy`.
+    /// Calls `ModifyClusterPeriodScalePolicy`; the answer is a [`ModifyClusterPeriodScalePolicyResponse`].
     ///
     /// Required: `ClusterId`, `PolicyId`.
     ///
@@ -1675,7 +1675,7 @@ impl Client {
     ) -> ModifyClusterPeriodScalePolicyCall {
         ModifyClusterPeriodScalePolicyCall::new(&self.handle)
     }
-    /// Calls `ModifyClusterReadOnly`.
+    /// Calls `ModifyClusterReadOnly`; the answer is a [`ModifyClusterReadOnlyResponse`].
     ///
     /// Required: `ClusterIds`, `ReadOnlyOperation`.
     ///
@@ -1684,7 +1684,7 @@ impl Client {
     pub fn modify_cluster_read_only(&self) -> ModifyClusterReadOnlyCall {
         ModifyClusterReadOnlyCall::new(&self.handle)
     }
-    /// Calls `ModifyClusterSlaveZone`.
+    /// Calls `ModifyClusterSlaveZone`; the answer is a [`ModifyClusterSlaveZoneResponse`].
     ///
     /// Required: `ClusterId`, `OldSlaveZone`, `NewSlaveZone`.
     ///
@@ -1693,7 +1693,7 @@ impl Client {
     pub fn modify_cluster_slave_zone(&self) -> ModifyClusterSlaveZoneCall {
         ModifyClusterSlaveZoneCall::new(&self.handle)
     }
-    /// Calls `ModifyClusterStorage`.
+    /// Calls `ModifyClusterStorage`; the answer is a [`ModifyClusterStorageResponse`].
     ///
     /// Required: `ClusterId`, `NewStorageLimit`, `OldStorageLimit`.
     ///
@@ -1702,7 +1702,7 @@ impl Client {
     pub fn modify_cluster_storage(&self) -> ModifyClusterStorageCall {
         ModifyClusterStorageCall::new(&self.handle)
     }
-    /// Calls `ModifyDBInstanceSecurityGroups`.
+    /// Calls `ModifyDBInstanceSecurityGroups`; the answer is a [`ModifyDBInstanceSecurityGroupsResponse`].
     ///
     /// Required: `InstanceId`, `SecurityGroupIds`.
     ///
@@ -1713,7 +1713,7 @@ impl Client {
     ) -> ModifyDBInstanceSecurityGroupsCall {
         ModifyDBInstanceSecurityGroupsCall::new(&self.handle)
     }
-    /// Calls `ModifyInstanceName`.
+    /// Calls `ModifyInstanceName`; the answer is a [`ModifyInstanceNameResponse`].
     ///
     /// Required: `InstanceId`, `InstanceName`.
     ///
@@ -1722,7 +1722,7 @@ impl Client {
     pub fn modify_instance_name(&self) -> ModifyInstanceNameCall {
         ModifyInstanceNameCall::new(&self.handle)
     }
-    /// Calls `ModifyInstanceParam`.
+    /// Calls `ModifyInstanceParam`; the answer is a [`ModifyInstanceParamResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -1731,7 +1731,7 @@ impl Client {
     pub fn modify_instance_param(&self) -> ModifyInstanceParamCall {
         ModifyInstanceParamCall::new(&self.handle)
     }
-    /// Calls `ModifyInstanceUpgradeLimitDays`.
+    /// Calls `ModifyInstanceUpgradeLimitDays`; the answer is a [`ModifyInstanceUpgradeLimitDaysResponse`].
     ///
     /// Required: `ClusterId`, `InstanceId`, `UpgradeLimitDays`.
     ///
@@ -1742,7 +1742,7 @@ impl Client {
     ) -> ModifyInstanceUpgradeLimitDaysCall {
         ModifyInstanceUpgradeLimitDaysCall::new(&self.handle)
     }
-    /// Calls `ModifyLibraDBClusterAccountDescription`.
+    /// Calls `ModifyLibraDBClusterAccountDescription`; the answer is a [`ModifyLibraDBClusterAccountDescriptionResponse`].
     ///
     /// Required: `ClusterId`, `AccountName`, `Description`.
     ///
@@ -1753,7 +1753,7 @@ impl Client {
     ) -> ModifyLibraDBClusterAccountDescriptionCall {
         ModifyLibraDBClusterAccountDescriptionCall::new(&self.handle)
     }
-    /// Calls `ModifyLibraDBClusterAccountHost`.
+    /// Calls `ModifyLibraDBClusterAccountHost`; the answer is a [`ModifyLibraDBClusterAccountHostResponse`].
     ///
     /// Required: `ClusterId`, `Account`, `NewHost`.
     ///
@@ -1764,7 +1764,7 @@ impl Client {
     ) -> ModifyLibraDBClusterAccountHostCall {
         ModifyLibraDBClusterAccountHostCall::new(&self.handle)
     }
-    /// Calls `ModifyLibraDBClusterAccountPrivilege`.
+    /// Calls `ModifyLibraDBClusterAccountPrivilege`; the answer is a [`ModifyLibraDBClusterAccountPrivilegeResponse`].
     ///
     /// Required: `ClusterId`, `Account`.
     ///
@@ -1775,7 +1775,7 @@ impl Client {
     ) -> ModifyLibraDBClusterAccountPrivilegeCall {
         ModifyLibraDBClusterAccountPrivilegeCall::new(&self.handle)
     }
-    /// Calls `ModifyLibraDBClusterDataSource`.
+    /// Calls `ModifyLibraDBClusterDataSource`; the answer is a [`ModifyLibraDBClusterDataSourceResponse`].
     ///
     /// Required: `ClusterId`, `InstanceId`.
     ///
@@ -1786,7 +1786,7 @@ impl Client {
     ) -> ModifyLibraDBClusterDataSourceCall {
         ModifyLibraDBClusterDataSourceCall::new(&self.handle)
     }
-    /// Calls `ModifyLibraDBClusterName`.
+    /// Calls `ModifyLibraDBClusterName`; the answer is a [`ModifyLibraDBClusterNameResponse`].
     ///
     /// Required: `ClusterId`, `ClusterName`.
     ///
@@ -1795,14 +1795,14 @@ impl Client {
     pub fn modify_libra_db_cluster_name(&self) -> ModifyLibraDBClusterNameCall {
         ModifyLibraDBClusterNameCall::new(&self.handle)
     }
-    /// Calls `ModifyLibraDBClusterProject`.
+    /// Calls `ModifyLibraDBClusterProject`; the answer is a [`ModifyLibraDBClusterProjectResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cynosdb&Version=2019-01-07&Action=ModifyLibraDBClusterProject)
     #[inline]
     pub fn modify_libra_db_cluster_project(&self) -> ModifyLibraDBClusterProjectCall {
         ModifyLibraDBClusterProjectCall::new(&self.handle)
     }
-    /// Calls `ModifyLibraDBClusterReplicationObject`.
+    /// Calls `ModifyLibraDBClusterReplicationObject`; the answer is a [`ModifyLibraDBClusterReplicationObjectResponse`].
     ///
     /// Required: `ClusterId`, `InstanceId`.
     ///
@@ -1813,7 +1813,7 @@ impl Client {
     ) -> ModifyLibraDBClusterReplicationObjectCall {
         ModifyLibraDBClusterReplicationObjectCall::new(&self.handle)
     }
-    /// Calls `ModifyLibraDBForwardConfig`.
+    /// Calls `ModifyLibraDBForwardConfig`; the answer is a [`ModifyLibraDBForwardConfigResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -1822,7 +1822,7 @@ impl Client {
     pub fn modify_libra_db_forward_config(&self) -> ModifyLibraDBForwardConfigCall {
         ModifyLibraDBForwardConfigCall::new(&self.handle)
     }
-    /// Calls `ModifyMaintainPeriodConfig`.
+    /// Calls `ModifyMaintainPeriodConfig`; the answer is a [`ModifyMaintainPeriodConfigResponse`].
     ///
     /// Required: `InstanceId`, `MaintainStartTime`, `MaintainDuration`, `MaintainWeekDays`.
     ///
@@ -1831,7 +1831,7 @@ impl Client {
     pub fn modify_maintain_period_config(&self) -> ModifyMaintainPeriodConfigCall {
         ModifyMaintainPeriodConfigCall::new(&self.handle)
     }
-    /// Calls `ModifyParamTemplate`.
+    /// Calls `ModifyParamTemplate`; the answer is a [`ModifyParamTemplateResponse`].
     ///
     /// Required: `TemplateId`.
     ///
@@ -1840,7 +1840,7 @@ impl Client {
     pub fn modify_param_template(&self) -> ModifyParamTemplateCall {
         ModifyParamTemplateCall::new(&self.handle)
     }
-    /// Calls `ModifyProxyDesc`.
+    /// Calls `ModifyProxyDesc`; the answer is a [`ModifyProxyDescResponse`].
     ///
     /// Required: `ClusterId`, `ProxyGroupId`, `Description`.
     ///
@@ -1849,7 +1849,7 @@ impl Client {
     pub fn modify_proxy_desc(&self) -> ModifyProxyDescCall {
         ModifyProxyDescCall::new(&self.handle)
     }
-    /// Calls `ModifyProxyRwSplit`.
+    /// Calls `ModifyProxyRwSplit`; the answer is a [`ModifyProxyRwSplitResponse`].
     ///
     /// Required: `ClusterId`, `ProxyGroupId`.
     ///
@@ -1858,7 +1858,7 @@ impl Client {
     pub fn modify_proxy_rw_split(&self) -> ModifyProxyRwSplitCall {
         ModifyProxyRwSplitCall::new(&self.handle)
     }
-    /// Calls `ModifyResourcePackageClusters`.
+    /// Calls `ModifyResourcePackageClusters`; the answer is a [`ModifyResourcePackageClustersResponse`].
     ///
     /// Required: `PackageId`.
     ///
@@ -1867,7 +1867,7 @@ impl Client {
     pub fn modify_resource_package_clusters(&self) -> ModifyResourcePackageClustersCall {
         ModifyResourcePackageClustersCall::new(&self.handle)
     }
-    /// Calls `ModifyResourcePackageName`.
+    /// Calls `ModifyResourcePackageName`; the answer is a [`ModifyResourcePackageNameResponse`].
     ///
     /// Required: `PackageId`, `PackageName`.
     ///
@@ -1876,7 +1876,7 @@ impl Client {
     pub fn modify_resource_package_name(&self) -> ModifyResourcePackageNameCall {
         ModifyResourcePackageNameCall::new(&self.handle)
     }
-    /// Calls `ModifyResourcePackagesDeductionPriority`.
+    /// Calls `ModifyResourcePackagesDeductionPriority`; the answer is a [`ModifyResourcePackagesDeductionPriorityResponse`].
     ///
     /// Required: `PackageType`, `ClusterId`, `DeductionPriorities`.
     ///
@@ -1887,7 +1887,7 @@ impl Client {
     ) -> ModifyResourcePackagesDeductionPriorityCall {
         ModifyResourcePackagesDeductionPriorityCall::new(&self.handle)
     }
-    /// Calls `ModifyServerlessStrategy`.
+    /// Calls `ModifyServerlessStrategy`; the answer is a [`ModifyServerlessStrategyResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -1896,7 +1896,7 @@ impl Client {
     pub fn modify_serverless_strategy(&self) -> ModifyServerlessStrategyCall {
         ModifyServerlessStrategyCall::new(&self.handle)
     }
-    /// Calls `ModifySnapBackupCrossRegionConfig`.
+    /// Calls `ModifySnapBackupCrossRegionConfig`; the answer is a [`ModifySnapBackupCrossRegionConfigResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -1907,7 +1907,7 @@ impl Client {
     ) -> ModifySnapBackupCrossRegionConfigCall {
         ModifySnapBackupCrossRegionConfigCall::new(&self.handle)
     }
-    /// Calls `ModifyVault`.
+    /// Calls `ModifyVault`; the answer is a [`ModifyVaultResponse`].
     ///
     /// Required: `VaultId`.
     ///
@@ -1916,7 +1916,7 @@ impl Client {
     pub fn modify_vault(&self) -> ModifyVaultCall {
         ModifyVaultCall::new(&self.handle)
     }
-    /// Calls `ModifyVipVport`.
+    /// Calls `ModifyVipVport`; the answer is a [`ModifyVipVportResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -1925,7 +1925,7 @@ impl Client {
     pub fn modify_vip_vport(&self) -> ModifyVipVportCall {
         ModifyVipVportCall::new(&self.handle)
     }
-    /// Calls `OfflineCluster`.
+    /// Calls `OfflineCluster`; the answer is a [`OfflineClusterResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -1934,7 +1934,7 @@ impl Client {
     pub fn offline_cluster(&self) -> OfflineClusterCall {
         OfflineClusterCall::new(&self.handle)
     }
-    /// Calls `OfflineInstance`.
+    /// Calls `OfflineInstance`; the answer is a [`OfflineInstanceResponse`].
     ///
     /// Required: `ClusterId`, `InstanceIdList`.
     ///
@@ -1943,7 +1943,7 @@ impl Client {
     pub fn offline_instance(&self) -> OfflineInstanceCall {
         OfflineInstanceCall::new(&self.handle)
     }
-    /// Calls `OfflineLibraDBCluster`.
+    /// Calls `OfflineLibraDBCluster`; the answer is a [`OfflineLibraDBClusterResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -1952,7 +1952,7 @@ impl Client {
     pub fn offline_libra_db_cluster(&self) -> OfflineLibraDBClusterCall {
         OfflineLibraDBClusterCall::new(&self.handle)
     }
-    /// Calls `OfflineLibraDBInstance`.
+    /// Calls `OfflineLibraDBInstance`; the answer is a [`OfflineLibraDBInstanceResponse`].
     ///
     /// Required: `ClusterId`, `InstanceIdList`.
     ///
@@ -1961,7 +1961,7 @@ impl Client {
     pub fn offline_libra_db_instance(&self) -> OfflineLibraDBInstanceCall {
         OfflineLibraDBInstanceCall::new(&self.handle)
     }
-    /// Calls `OpenAIOptimizer`.
+    /// Calls `OpenAIOptimizer`; the answer is a [`OpenAIOptimizerResponse`].
     ///
     /// Required: `ClusterId`, `InstanceId`.
     ///
@@ -1970,7 +1970,7 @@ impl Client {
     pub fn open_ai_optimizer(&self) -> OpenAIOptimizerCall {
         OpenAIOptimizerCall::new(&self.handle)
     }
-    /// Calls `OpenAuditService`.
+    /// Calls `OpenAuditService`; the answer is a [`OpenAuditServiceResponse`].
     ///
     /// Required: `InstanceId`, `LogExpireDay`.
     ///
@@ -1979,7 +1979,7 @@ impl Client {
     pub fn open_audit_service(&self) -> OpenAuditServiceCall {
         OpenAuditServiceCall::new(&self.handle)
     }
-    /// Calls `OpenClusterPasswordComplexity`.
+    /// Calls `OpenClusterPasswordComplexity`; the answer is a [`OpenClusterPasswordComplexityResponse`].
     ///
     /// Required: `ClusterId`, `ValidatePasswordLength`, `ValidatePasswordMixedCaseCount`, `ValidatePasswordSpecialCharCount`, `ValidatePasswordNumberCount`, `ValidatePasswordPolicy`.
     ///
@@ -1988,7 +1988,7 @@ impl Client {
     pub fn open_cluster_password_complexity(&self) -> OpenClusterPasswordComplexityCall {
         OpenClusterPasswordComplexityCall::new(&self.handle)
     }
-    /// Calls `OpenClusterReadOnlyInstanceGroupAccess`.
+    /// Calls `OpenClusterReadOnlyInstanceGroupAccess`; the answer is a [`OpenClusterReadOnlyInstanceGroupAccessResponse`].
     ///
     /// Required: `ClusterId`, `Port`.
     ///
@@ -1999,7 +1999,7 @@ impl Client {
     ) -> OpenClusterReadOnlyInstanceGroupAccessCall {
         OpenClusterReadOnlyInstanceGroupAccessCall::new(&self.handle)
     }
-    /// Calls `OpenClusterTransparentEncrypt`.
+    /// Calls `OpenClusterTransparentEncrypt`; the answer is a [`OpenClusterTransparentEncryptResponse`].
     ///
     /// Required: `ClusterId`, `KeyType`.
     ///
@@ -2008,7 +2008,7 @@ impl Client {
     pub fn open_cluster_transparent_encrypt(&self) -> OpenClusterTransparentEncryptCall {
         OpenClusterTransparentEncryptCall::new(&self.handle)
     }
-    /// Calls `OpenReadOnlyInstanceExclusiveAccess`.
+    /// Calls `OpenReadOnlyInstanceExclusiveAccess`; the answer is a [`OpenReadOnlyInstanceExclusiveAccessResponse`].
     ///
     /// Required: `ClusterId`, `InstanceId`, `VpcId`, `SubnetId`, `Port`.
     ///
@@ -2019,7 +2019,7 @@ impl Client {
     ) -> OpenReadOnlyInstanceExclusiveAccessCall {
         OpenReadOnlyInstanceExclusiveAccessCall::new(&self.handle)
     }
-    /// Calls `OpenSSL`.
+    /// Calls `OpenSSL`; the answer is a [`OpenSSLResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -2028,14 +2028,14 @@ impl Client {
     pub fn open_ssl(&self) -> OpenSSLCall {
         OpenSSLCall::new(&self.handle)
     }
-    /// Calls `OpenWan`.
+    /// Calls `OpenWan`; the answer is a [`OpenWanResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cynosdb&Version=2019-01-07&Action=OpenWan)
     #[inline]
     pub fn open_wan(&self) -> OpenWanCall {
         OpenWanCall::new(&self.handle)
     }
-    /// Calls `PauseServerless`.
+    /// Calls `PauseServerless`; the answer is a [`PauseServerlessResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -2044,7 +2044,7 @@ impl Client {
     pub fn pause_serverless(&self) -> PauseServerlessCall {
         PauseServerlessCall::new(&self.handle)
     }
-    /// Calls `RefundResourcePackage`.
+    /// Calls `RefundResourcePackage`; the answer is a [`RefundResourcePackageResponse`].
     ///
     /// Required: `PackageId`.
     ///
@@ -2053,7 +2053,7 @@ impl Client {
     pub fn refund_resource_package(&self) -> RefundResourcePackageCall {
         RefundResourcePackageCall::new(&self.handle)
     }
-    /// Calls `ReloadBalanceProxyNode`.
+    /// Calls `ReloadBalanceProxyNode`; the answer is a [`ReloadBalanceProxyNodeResponse`].
     ///
     /// Required: `ClusterId`, `ProxyGroupId`.
     ///
@@ -2062,7 +2062,7 @@ impl Client {
     pub fn reload_balance_proxy_node(&self) -> ReloadBalanceProxyNodeCall {
         ReloadBalanceProxyNodeCall::new(&self.handle)
     }
-    /// Calls `RemoveClusterSlaveZone`.
+    /// Calls `RemoveClusterSlaveZone`; the answer is a [`RemoveClusterSlaveZoneResponse`].
     ///
     /// Required: `ClusterId`, `SlaveZone`.
     ///
@@ -2071,7 +2071,7 @@ impl Client {
     pub fn remove_cluster_slave_zone(&self) -> RemoveClusterSlaveZoneCall {
         RemoveClusterSlaveZoneCall::new(&self.handle)
     }
-    /// Calls `RenewClusters`.
+    /// Calls `RenewClusters`; the answer is a [`RenewClustersResponse`].
     ///
     /// Required: `ClusterId`, `TimeSpan`, `TimeUnit`.
     ///
@@ -2080,7 +2080,7 @@ impl Client {
     pub fn renew_clusters(&self) -> RenewClustersCall {
         RenewClustersCall::new(&self.handle)
     }
-    /// Calls `RenewLibraDBClusters`.
+    /// Calls `RenewLibraDBClusters`; the answer is a [`RenewLibraDBClustersResponse`].
     ///
     /// Required: `TimeSpan`, `TimeUnit`, `ClusterId`.
     ///
@@ -2089,7 +2089,7 @@ impl Client {
     pub fn renew_libra_db_clusters(&self) -> RenewLibraDBClustersCall {
         RenewLibraDBClustersCall::new(&self.handle)
     }
-    /// Calls `ReplayInstanceAuditLog`.
+    /// Calls `ReplayInstanceAuditLog`; the answer is a [`ReplayInstanceAuditLogResponse`].
     ///
     /// Required: `SourceClusterId`, `SourceInstanceId`, `TargetClusterId`, `TargetInstanceId`, `TargetUserName`, `TargetPassword`, `StartTime`, `EndTime`.
     ///
@@ -2098,7 +2098,7 @@ impl Client {
     pub fn replay_instance_audit_log(&self) -> ReplayInstanceAuditLogCall {
         ReplayInstanceAuditLogCall::new(&self.handle)
     }
-    /// Calls `ResetAccountPassword`.
+    /// Calls `ResetAccountPassword`; the answer is a [`ResetAccountPasswordResponse`].
     ///
     /// Required: `AccountName`, `AccountPassword`, `ClusterId`.
     ///
@@ -2107,7 +2107,7 @@ impl Client {
     pub fn reset_account_password(&self) -> ResetAccountPasswordCall {
         ResetAccountPasswordCall::new(&self.handle)
     }
-    /// Calls `ResetLibraDBClusterAccountPassword`.
+    /// Calls `ResetLibraDBClusterAccountPassword`; the answer is a [`ResetLibraDBClusterAccountPasswordResponse`].
     ///
     /// Required: `ClusterId`, `AccountPassword`, `AccountName`.
     ///
@@ -2118,7 +2118,7 @@ impl Client {
     ) -> ResetLibraDBClusterAccountPasswordCall {
         ResetLibraDBClusterAccountPasswordCall::new(&self.handle)
     }
-    /// Calls `RestartInstance`.
+    /// Calls `RestartInstance`; the answer is a [`RestartInstanceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -2127,7 +2127,7 @@ impl Client {
     pub fn restart_instance(&self) -> RestartInstanceCall {
         RestartInstanceCall::new(&self.handle)
     }
-    /// Calls `RestartLibraDBInstance`.
+    /// Calls `RestartLibraDBInstance`; the answer is a [`RestartLibraDBInstanceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -2136,7 +2136,7 @@ impl Client {
     pub fn restart_libra_db_instance(&self) -> RestartLibraDBInstanceCall {
         RestartLibraDBInstanceCall::new(&self.handle)
     }
-    /// Calls `ResumeServerless`.
+    /// Calls `ResumeServerless`; the answer is a [`ResumeServerlessResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -2145,7 +2145,7 @@ impl Client {
     pub fn resume_serverless(&self) -> ResumeServerlessCall {
         ResumeServerlessCall::new(&self.handle)
     }
-    /// Calls `RevokeAccountPrivileges`.
+    /// Calls `RevokeAccountPrivileges`; the answer is a [`RevokeAccountPrivilegesResponse`].
     ///
     /// Required: `ClusterId`, `Account`, `DbTablePrivileges`, `DbTables`.
     ///
@@ -2154,7 +2154,7 @@ impl Client {
     pub fn revoke_account_privileges(&self) -> RevokeAccountPrivilegesCall {
         RevokeAccountPrivilegesCall::new(&self.handle)
     }
-    /// Calls `RollBackCluster`.
+    /// Calls `RollBackCluster`; the answer is a [`RollBackClusterResponse`].
     ///
     /// Required: `ClusterId`, `RollbackStrategy`.
     ///
@@ -2163,7 +2163,7 @@ impl Client {
     pub fn roll_back_cluster(&self) -> RollBackClusterCall {
         RollBackClusterCall::new(&self.handle)
     }
-    /// Calls `RollbackToNewCluster`.
+    /// Calls `RollbackToNewCluster`; the answer is a [`RollbackToNewClusterResponse`].
     ///
     /// Required: `Zone`, `OriginalClusterId`.
     ///
@@ -2172,7 +2172,7 @@ impl Client {
     pub fn rollback_to_new_cluster(&self) -> RollbackToNewClusterCall {
         RollbackToNewClusterCall::new(&self.handle)
     }
-    /// Calls `SearchClusterDatabases`.
+    /// Calls `SearchClusterDatabases`; the answer is a [`SearchClusterDatabasesResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -2181,7 +2181,7 @@ impl Client {
     pub fn search_cluster_databases(&self) -> SearchClusterDatabasesCall {
         SearchClusterDatabasesCall::new(&self.handle)
     }
-    /// Calls `SearchClusterTables`.
+    /// Calls `SearchClusterTables`; the answer is a [`SearchClusterTablesResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -2190,14 +2190,14 @@ impl Client {
     pub fn search_cluster_tables(&self) -> SearchClusterTablesCall {
         SearchClusterTablesCall::new(&self.handle)
     }
-    /// Calls `SetLibraDBClusterRenewFlag`.
+    /// Calls `SetLibraDBClusterRenewFlag`; the answer is a [`SetLibraDBClusterRenewFlagResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=cynosdb&Version=2019-01-07&Action=SetLibraDBClusterRenewFlag)
     #[inline]
     pub fn set_libra_db_cluster_renew_flag(&self) -> SetLibraDBClusterRenewFlagCall {
         SetLibraDBClusterRenewFlagCall::new(&self.handle)
     }
-    /// Calls `SetRenewFlag`.
+    /// Calls `SetRenewFlag`; the answer is a [`SetRenewFlagResponse`].
     ///
     /// Required: `ResourceIds`, `AutoRenewFlag`.
     ///
@@ -2206,7 +2206,7 @@ impl Client {
     pub fn set_renew_flag(&self) -> SetRenewFlagCall {
         SetRenewFlagCall::new(&self.handle)
     }
-    /// Calls `StartCLSDelivery`.
+    /// Calls `StartCLSDelivery`; the answer is a [`StartCLSDeliveryResponse`].
     ///
     /// Required: `InstanceId`, `CLSTopicIds`.
     ///
@@ -2215,7 +2215,7 @@ impl Client {
     pub fn start_cls_delivery(&self) -> StartCLSDeliveryCall {
         StartCLSDeliveryCall::new(&self.handle)
     }
-    /// Calls `StopCLSDelivery`.
+    /// Calls `StopCLSDelivery`; the answer is a [`StopCLSDeliveryResponse`].
     ///
     /// Required: `InstanceId`, `CLSTopicIds`.
     ///
@@ -2224,7 +2224,7 @@ impl Client {
     pub fn stop_cls_delivery(&self) -> StopCLSDeliveryCall {
         StopCLSDeliveryCall::new(&self.handle)
     }
-    /// Calls `SwitchClusterVpc`.
+    /// Calls `SwitchClusterVpc`; the answer is a [`SwitchClusterVpcResponse`].
     ///
     /// Required: `ClusterId`, `UniqVpcId`, `UniqSubnetId`, `OldIpReserveHours`.
     ///
@@ -2233,7 +2233,7 @@ impl Client {
     pub fn switch_cluster_vpc(&self) -> SwitchClusterVpcCall {
         SwitchClusterVpcCall::new(&self.handle)
     }
-    /// Calls `SwitchClusterZone`.
+    /// Calls `SwitchClusterZone`; the answer is a [`SwitchClusterZoneResponse`].
     ///
     /// Required: `ClusterId`, `OldZone`, `NewZone`.
     ///
@@ -2242,7 +2242,7 @@ impl Client {
     pub fn switch_cluster_zone(&self) -> SwitchClusterZoneCall {
         SwitchClusterZoneCall::new(&self.handle)
     }
-    /// Calls `SwitchProxyVpc`.
+    /// Calls `SwitchProxyVpc`; the answer is a [`SwitchProxyVpcResponse`].
     ///
     /// Required: `ClusterId`, `UniqVpcId`, `UniqSubnetId`, `OldIpReserveHours`, `ProxyGroupId`.
     ///
@@ -2251,7 +2251,7 @@ impl Client {
     pub fn switch_proxy_vpc(&self) -> SwitchProxyVpcCall {
         SwitchProxyVpcCall::new(&self.handle)
     }
-    /// Calls `TransferClusterPrepayToPostpay`.
+    /// Calls `TransferClusterPrepayToPostpay`; the answer is a [`TransferClusterPrepayToPostpayResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -2262,7 +2262,7 @@ impl Client {
     ) -> TransferClusterPrepayToPostpayCall {
         TransferClusterPrepayToPostpayCall::new(&self.handle)
     }
-    /// Calls `TransferClusterZone`.
+    /// Calls `TransferClusterZone`; the answer is a [`TransferClusterZoneResponse`].
     ///
     /// Required: `ClusterId`, `DstZone`, `MaxLag`, `TransferType`.
     ///
@@ -2271,7 +2271,7 @@ impl Client {
     pub fn transfer_cluster_zone(&self) -> TransferClusterZoneCall {
         TransferClusterZoneCall::new(&self.handle)
     }
-    /// Calls `TransferStoragePrepayToPostpay`.
+    /// Calls `TransferStoragePrepayToPostpay`; the answer is a [`TransferStoragePrepayToPostpayResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -2282,7 +2282,7 @@ impl Client {
     ) -> TransferStoragePrepayToPostpayCall {
         TransferStoragePrepayToPostpayCall::new(&self.handle)
     }
-    /// Calls `UnbindClusterResourcePackages`.
+    /// Calls `UnbindClusterResourcePackages`; the answer is a [`UnbindClusterResourcePackagesResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -2291,7 +2291,7 @@ impl Client {
     pub fn unbind_cluster_resource_packages(&self) -> UnbindClusterResourcePackagesCall {
         UnbindClusterResourcePackagesCall::new(&self.handle)
     }
-    /// Calls `UpgradeClusterVersion`.
+    /// Calls `UpgradeClusterVersion`; the answer is a [`UpgradeClusterVersionResponse`].
     ///
     /// Required: `ClusterId`, `CynosVersion`, `UpgradeType`.
     ///
@@ -2300,7 +2300,7 @@ impl Client {
     pub fn upgrade_cluster_version(&self) -> UpgradeClusterVersionCall {
         UpgradeClusterVersionCall::new(&self.handle)
     }
-    /// Calls `UpgradeInstance`.
+    /// Calls `UpgradeInstance`; the answer is a [`UpgradeInstanceResponse`].
     ///
     /// Required: `InstanceId`, `Cpu`, `Memory`, `UpgradeType`.
     ///
@@ -2309,7 +2309,7 @@ impl Client {
     pub fn upgrade_instance(&self) -> UpgradeInstanceCall {
         UpgradeInstanceCall::new(&self.handle)
     }
-    /// Calls `UpgradeProxy`.
+    /// Calls `UpgradeProxy`; the answer is a [`UpgradeProxyResponse`].
     ///
     /// Required: `ClusterId`, `Cpu`, `Mem`.
     ///
@@ -2318,7 +2318,7 @@ impl Client {
     pub fn upgrade_proxy(&self) -> UpgradeProxyCall {
         UpgradeProxyCall::new(&self.handle)
     }
-    /// Calls `UpgradeProxyVersion`.
+    /// Calls `UpgradeProxyVersion`; the answer is a [`UpgradeProxyVersionResponse`].
     ///
     /// Required: `ClusterId`, `SrcProxyVersion`, `DstProxyVersion`.
     ///
@@ -5606,7 +5606,6 @@ rt::action!(
     DescribeLibraDBInstanceSpecsCall, DescribeLibraDBInstanceSpecsResponse, Error,
     idempotent
 );
-impl<T> DescribeLibraDBInstanceSpecsCall<T> {}
 /// The answer of [`Client::describe_libra_db_instance_specs`] (`DescribeLibraDBInstanceSpecs`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -5643,7 +5642,6 @@ rt::action!(
     DescribeLibraDBVersion, DescribeLibraDBVersionRequest, DescribeLibraDBVersionCall,
     DescribeLibraDBVersionResponse, Error, idempotent
 );
-impl<T> DescribeLibraDBVersionCall<T> {}
 /// The answer of [`Client::describe_libra_db_version`] (`DescribeLibraDBVersion`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

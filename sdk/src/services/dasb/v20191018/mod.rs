@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `AddDeviceGroupMembers`.
+    /// Calls `AddDeviceGroupMembers`; the answer is a [`AddDeviceGroupMembersResponse`].
     ///
     /// Required: `Id`, `MemberIdSet`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn add_device_group_members(&self) -> AddDeviceGroupMembersCall {
         AddDeviceGroupMembersCall::new(&self.handle)
     }
-    /// Calls `AddUserGroupMembers`.
+    /// Calls `AddUserGroupMembers`; the answer is a [`AddUserGroupMembersResponse`].
     ///
     /// Required: `Id`, `MemberIdSet`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn add_user_group_members(&self) -> AddUserGroupMembersCall {
         AddUserGroupMembersCall::new(&self.handle)
     }
-    /// Calls `BindDeviceAccountPassword`.
+    /// Calls `BindDeviceAccountPassword`; the answer is a [`BindDeviceAccountPasswordResponse`].
     ///
     /// Required: `Id`, `Password`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn bind_device_account_password(&self) -> BindDeviceAccountPasswordCall {
         BindDeviceAccountPasswordCall::new(&self.handle)
     }
-    /// Calls `BindDeviceAccountPrivateKey`.
+    /// Calls `BindDeviceAccountPrivateKey`; the answer is a [`BindDeviceAccountPrivateKeyResponse`].
     ///
     /// Required: `Id`, `PrivateKey`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn bind_device_account_private_key(&self) -> BindDeviceAccountPrivateKeyCall {
         BindDeviceAccountPrivateKeyCall::new(&self.handle)
     }
-    /// Calls `BindDeviceResource`.
+    /// Calls `BindDeviceResource`; the answer is a [`BindDeviceResourceResponse`].
     ///
     /// Required: `DeviceIdSet`.
     ///
@@ -80,7 +80,7 @@ impl Client {
     pub fn bind_device_resource(&self) -> BindDeviceResourceCall {
         BindDeviceResourceCall::new(&self.handle)
     }
-    /// Calls `CreateAcl`.
+    /// Calls `CreateAcl`; the answer is a [`CreateAclResponse`].
     ///
     /// Required: `Name`, `AllowDiskRedirect`, `AllowAnyAccount`.
     ///
@@ -89,7 +89,7 @@ impl Client {
     pub fn create_acl(&self) -> CreateAclCall {
         CreateAclCall::new(&self.handle)
     }
-    /// Calls `CreateAssetSyncJob`.
+    /// Calls `CreateAssetSyncJob`; the answer is a [`CreateAssetSyncJobResponse`].
     ///
     /// Required: `Category`.
     ///
@@ -98,7 +98,7 @@ impl Client {
     pub fn create_asset_sync_job(&self) -> CreateAssetSyncJobCall {
         CreateAssetSyncJobCall::new(&self.handle)
     }
-    /// Calls `CreateChangePwdTask`.
+    /// Calls `CreateChangePwdTask`; the answer is a [`CreateChangePwdTaskResponse`].
     ///
     /// Required: `TaskName`, `DeviceIdSet`, `AccountSet`, `ChangeMethod`, `AuthGenerationStrategy`.
     ///
@@ -107,7 +107,7 @@ impl Client {
     pub fn create_change_pwd_task(&self) -> CreateChangePwdTaskCall {
         CreateChangePwdTaskCall::new(&self.handle)
     }
-    /// Calls `CreateCmdTemplate`.
+    /// Calls `CreateCmdTemplate`; the answer is a [`CreateCmdTemplateResponse`].
     ///
     /// Required: `Name`, `CmdList`.
     ///
@@ -116,7 +116,7 @@ impl Client {
     pub fn create_cmd_template(&self) -> CreateCmdTemplateCall {
         CreateCmdTemplateCall::new(&self.handle)
     }
-    /// Calls `CreateDeviceAccount`.
+    /// Calls `CreateDeviceAccount`; the answer is a [`CreateDeviceAccountResponse`].
     ///
     /// Required: `DeviceId`, `Account`.
     ///
@@ -125,7 +125,7 @@ impl Client {
     pub fn create_device_account(&self) -> CreateDeviceAccountCall {
         CreateDeviceAccountCall::new(&self.handle)
     }
-    /// Calls `CreateDeviceGroup`.
+    /// Calls `CreateDeviceGroup`; the answer is a [`CreateDeviceGroupResponse`].
     ///
     /// Required: `Name`.
     ///
@@ -134,7 +134,7 @@ impl Client {
     pub fn create_device_group(&self) -> CreateDeviceGroupCall {
         CreateDeviceGroupCall::new(&self.handle)
     }
-    /// Calls `CreateResource`.
+    /// Calls `CreateResource`; the answer is a [`CreateResourceResponse`].
     ///
     /// Required: `DeployRegion`, `VpcId`, `SubnetId`, `ResourceEdition`, `ResourceNode`, `TimeUnit`, `TimeSpan`, `PayMode`, `AutoRenewFlag`.
     ///
@@ -143,7 +143,7 @@ impl Client {
     pub fn create_resource(&self) -> CreateResourceCall {
         CreateResourceCall::new(&self.handle)
     }
-    /// Calls `CreateUser`.
+    /// Calls `CreateUser`; the answer is a [`CreateUserResponse`].
     ///
     /// Required: `UserName`, `RealName`.
     ///
@@ -152,7 +152,7 @@ impl Client {
     pub fn create_user(&self) -> CreateUserCall {
         CreateUserCall::new(&self.handle)
     }
-    /// Calls `CreateUserGroup`.
+    /// Calls `CreateUserGroup`; the answer is a [`CreateUserGroupResponse`].
     ///
     /// Required: `Name`.
     ///
@@ -161,7 +161,7 @@ impl Client {
     pub fn create_user_group(&self) -> CreateUserGroupCall {
         CreateUserGroupCall::new(&self.handle)
     }
-    /// Calls `DeleteAcls`.
+    /// Calls `DeleteAcls`; the answer is a [`DeleteAclsResponse`].
     ///
     /// Required: `IdSet`.
     ///
@@ -170,7 +170,7 @@ impl Client {
     pub fn delete_acls(&self) -> DeleteAclsCall {
         DeleteAclsCall::new(&self.handle)
     }
-    /// Calls `DeleteChangePwdTask`.
+    /// Calls `DeleteChangePwdTask`; the answer is a [`DeleteChangePwdTaskResponse`].
     ///
     /// Required: `IdSet`.
     ///
@@ -179,7 +179,7 @@ impl Client {
     pub fn delete_change_pwd_task(&self) -> DeleteChangePwdTaskCall {
         DeleteChangePwdTaskCall::new(&self.handle)
     }
-    /// Calls `DeleteCmdTemplates`.
+    /// Calls `DeleteCmdTemplates`; the answer is a [`DeleteCmdTemplatesResponse`].
     ///
     /// Required: `IdSet`.
     ///
@@ -188,7 +188,7 @@ impl Client {
     pub fn delete_cmd_templates(&self) -> DeleteCmdTemplatesCall {
         DeleteCmdTemplatesCall::new(&self.handle)
     }
-    /// Calls `DeleteDeviceAccounts`.
+    /// Calls `DeleteDeviceAccounts`; the answer is a [`DeleteDeviceAccountsResponse`].
     ///
     /// Required: `IdSet`.
     ///
@@ -197,7 +197,7 @@ impl Client {
     pub fn delete_device_accounts(&self) -> DeleteDeviceAccountsCall {
         DeleteDeviceAccountsCall::new(&self.handle)
     }
-    /// Calls `DeleteDeviceGroupMembers`.
+    /// Calls `DeleteDeviceGroupMembers`; the answer is a [`DeleteDeviceGroupMembersResponse`].
     ///
     /// Required: `Id`, `MemberIdSet`.
     ///
@@ -206,7 +206,7 @@ impl Client {
     pub fn delete_device_group_members(&self) -> DeleteDeviceGroupMembersCall {
         DeleteDeviceGroupMembersCall::new(&self.handle)
     }
-    /// Calls `DeleteDeviceGroups`.
+    /// Calls `DeleteDeviceGroups`; the answer is a [`DeleteDeviceGroupsResponse`].
     ///
     /// Required: `IdSet`.
     ///
@@ -215,7 +215,7 @@ impl Client {
     pub fn delete_device_groups(&self) -> DeleteDeviceGroupsCall {
         DeleteDeviceGroupsCall::new(&self.handle)
     }
-    /// Calls `DeleteDevices`.
+    /// Calls `DeleteDevices`; the answer is a [`DeleteDevicesResponse`].
     ///
     /// Required: `IdSet`.
     ///
@@ -224,7 +224,7 @@ impl Client {
     pub fn delete_devices(&self) -> DeleteDevicesCall {
         DeleteDevicesCall::new(&self.handle)
     }
-    /// Calls `DeleteUserGroupMembers`.
+    /// Calls `DeleteUserGroupMembers`; the answer is a [`DeleteUserGroupMembersResponse`].
     ///
     /// Required: `Id`, `MemberIdSet`.
     ///
@@ -233,7 +233,7 @@ impl Client {
     pub fn delete_user_group_members(&self) -> DeleteUserGroupMembersCall {
         DeleteUserGroupMembersCall::new(&self.handle)
     }
-    /// Calls `DeleteUserGroups`.
+    /// Calls `DeleteUserGroups`; the answer is a [`DeleteUserGroupsResponse`].
     ///
     /// Required: `IdSet`.
     ///
@@ -242,7 +242,7 @@ impl Client {
     pub fn delete_user_groups(&self) -> DeleteUserGroupsCall {
         DeleteUserGroupsCall::new(&self.handle)
     }
-    /// Calls `DeleteUsers`.
+    /// Calls `DeleteUsers`; the answer is a [`DeleteUsersResponse`].
     ///
     /// Required: `IdSet`.
     ///
@@ -251,7 +251,7 @@ impl Client {
     pub fn delete_users(&self) -> DeleteUsersCall {
         DeleteUsersCall::new(&self.handle)
     }
-    /// Calls `DeployResource`.
+    /// Calls `DeployResource`; the answer is a [`DeployResourceResponse`].
     ///
     /// Required: `ResourceId`, `ApCode`, `Zone`, `VpcId`, `SubnetId`, `CidrBlock`.
     ///
@@ -260,7 +260,7 @@ impl Client {
     pub fn deploy_resource(&self) -> DeployResourceCall {
         DeployResourceCall::new(&self.handle)
     }
-    /// Calls `DescribeAcls`.
+    /// Calls `DescribeAcls`; the answer is a [`DescribeAclsResponse`].
     ///
     /// Each answer holds one page of `AclSet`; [`into_paginator`](DescribeAclsCall::into_paginator) reads them all.
     ///
@@ -269,7 +269,7 @@ impl Client {
     pub fn describe_acls(&self) -> DescribeAclsCall {
         DescribeAclsCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetSyncStatus`.
+    /// Calls `DescribeAssetSyncStatus`; the answer is a [`DescribeAssetSyncStatusResponse`].
     ///
     /// Required: `Category`.
     ///
@@ -278,7 +278,7 @@ impl Client {
     pub fn describe_asset_sync_status(&self) -> DescribeAssetSyncStatusCall {
         DescribeAssetSyncStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeChangePwdTask`.
+    /// Calls `DescribeChangePwdTask`; the answer is a [`DescribeChangePwdTaskResponse`].
     ///
     /// Each answer holds one page of `Tasks`; [`into_paginator`](DescribeChangePwdTaskCall::into_paginator) reads them all.
     ///
@@ -287,7 +287,7 @@ impl Client {
     pub fn describe_change_pwd_task(&self) -> DescribeChangePwdTaskCall {
         DescribeChangePwdTaskCall::new(&self.handle)
     }
-    /// Calls `DescribeChangePwdTaskDetail`.
+    /// Calls `DescribeChangePwdTaskDetail`; the answer is a [`DescribeChangePwdTaskDetailResponse`].
     ///
     /// Required: `OperationId`.
     ///
@@ -298,7 +298,7 @@ impl Client {
     pub fn describe_change_pwd_task_detail(&self) -> DescribeChangePwdTaskDetailCall {
         DescribeChangePwdTaskDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeCmdTemplates`.
+    /// Calls `DescribeCmdTemplates`; the answer is a [`DescribeCmdTemplatesResponse`].
     ///
     /// Each answer holds one page of `CmdTemplateSet`; [`into_paginator`](DescribeCmdTemplatesCall::into_paginator) reads them all.
     ///
@@ -307,14 +307,14 @@ impl Client {
     pub fn describe_cmd_templates(&self) -> DescribeCmdTemplatesCall {
         DescribeCmdTemplatesCall::new(&self.handle)
     }
-    /// Calls `DescribeDasbImageIds`.
+    /// Calls `DescribeDasbImageIds`; the answer is a [`DescribeDasbImageIdsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dasb&Version=2019-10-18&Action=DescribeDasbImageIds)
     #[inline]
     pub fn describe_dasb_image_ids(&self) -> DescribeDasbImageIdsCall {
         DescribeDasbImageIdsCall::new(&self.handle)
     }
-    /// Calls `DescribeDeviceAccounts`.
+    /// Calls `DescribeDeviceAccounts`; the answer is a [`DescribeDeviceAccountsResponse`].
     ///
     /// Each answer holds one page of `DeviceAccountSet`; [`into_paginator`](DescribeDeviceAccountsCall::into_paginator) reads them all.
     ///
@@ -323,7 +323,7 @@ impl Client {
     pub fn describe_device_accounts(&self) -> DescribeDeviceAccountsCall {
         DescribeDeviceAccountsCall::new(&self.handle)
     }
-    /// Calls `DescribeDeviceGroupMembers`.
+    /// Calls `DescribeDeviceGroupMembers`; the answer is a [`DescribeDeviceGroupMembersResponse`].
     ///
     /// Required: `Bound`.
     ///
@@ -334,7 +334,7 @@ impl Client {
     pub fn describe_device_group_members(&self) -> DescribeDeviceGroupMembersCall {
         DescribeDeviceGroupMembersCall::new(&self.handle)
     }
-    /// Calls `DescribeDeviceGroups`.
+    /// Calls `DescribeDeviceGroups`; the answer is a [`DescribeDeviceGroupsResponse`].
     ///
     /// Each answer holds one page of `GroupSet`; [`into_paginator`](DescribeDeviceGroupsCall::into_paginator) reads them all.
     ///
@@ -343,7 +343,7 @@ impl Client {
     pub fn describe_device_groups(&self) -> DescribeDeviceGroupsCall {
         DescribeDeviceGroupsCall::new(&self.handle)
     }
-    /// Calls `DescribeDevices`.
+    /// Calls `DescribeDevices`; the answer is a [`DescribeDevicesResponse`].
     ///
     /// Each answer holds one page of `DeviceSet`; [`into_paginator`](DescribeDevicesCall::into_paginator) reads them all.
     ///
@@ -352,7 +352,7 @@ impl Client {
     pub fn describe_devices(&self) -> DescribeDevicesCall {
         DescribeDevicesCall::new(&self.handle)
     }
-    /// Calls `DescribeDomains`.
+    /// Calls `DescribeDomains`; the answer is a [`DescribeDomainsResponse`].
     ///
     /// Each answer holds one page of `DomainSet`; [`into_paginator`](DescribeDomainsCall::into_paginator) reads them all.
     ///
@@ -361,7 +361,7 @@ impl Client {
     pub fn describe_domains(&self) -> DescribeDomainsCall {
         DescribeDomainsCall::new(&self.handle)
     }
-    /// Calls `DescribeLoginEvent`.
+    /// Calls `DescribeLoginEvent`; the answer is a [`DescribeLoginEventResponse`].
     ///
     /// Each answer holds one page of `LoginEventSet`; [`into_paginator`](DescribeLoginEventCall::into_paginator) reads them all.
     ///
@@ -370,7 +370,7 @@ impl Client {
     pub fn describe_login_event(&self) -> DescribeLoginEventCall {
         DescribeLoginEventCall::new(&self.handle)
     }
-    /// Calls `DescribeOperationEvent`.
+    /// Calls `DescribeOperationEvent`; the answer is a [`DescribeOperationEventResponse`].
     ///
     /// Each answer holds one page of `OperationEventSet`; [`into_paginator`](DescribeOperationEventCall::into_paginator) reads them all.
     ///
@@ -379,7 +379,7 @@ impl Client {
     pub fn describe_operation_event(&self) -> DescribeOperationEventCall {
         DescribeOperationEventCall::new(&self.handle)
     }
-    /// Calls `DescribeResources`.
+    /// Calls `DescribeResources`; the answer is a [`DescribeResourcesResponse`].
     ///
     /// Each answer holds one page of `ResourceSet`; [`into_paginator`](DescribeResourcesCall::into_paginator) reads them all.
     ///
@@ -388,7 +388,7 @@ impl Client {
     pub fn describe_resources(&self) -> DescribeResourcesCall {
         DescribeResourcesCall::new(&self.handle)
     }
-    /// Calls `DescribeUserGroupMembers`.
+    /// Calls `DescribeUserGroupMembers`; the answer is a [`DescribeUserGroupMembersResponse`].
     ///
     /// Required: `Id`, `Bound`.
     ///
@@ -399,7 +399,7 @@ impl Client {
     pub fn describe_user_group_members(&self) -> DescribeUserGroupMembersCall {
         DescribeUserGroupMembersCall::new(&self.handle)
     }
-    /// Calls `DescribeUserGroups`.
+    /// Calls `DescribeUserGroups`; the answer is a [`DescribeUserGroupsResponse`].
     ///
     /// Each answer holds one page of `GroupSet`; [`into_paginator`](DescribeUserGroupsCall::into_paginator) reads them all.
     ///
@@ -408,7 +408,7 @@ impl Client {
     pub fn describe_user_groups(&self) -> DescribeUserGroupsCall {
         DescribeUserGroupsCall::new(&self.handle)
     }
-    /// Calls `DescribeUsers`.
+    /// Calls `DescribeUsers`; the answer is a [`DescribeUsersResponse`].
     ///
     /// Each answer holds one page of `UserSet`; [`into_paginator`](DescribeUsersCall::into_paginator) reads them all.
     ///
@@ -417,7 +417,7 @@ impl Client {
     pub fn describe_users(&self) -> DescribeUsersCall {
         DescribeUsersCall::new(&self.handle)
     }
-    /// Calls `ImportExternalDevice`.
+    /// Calls `ImportExternalDevice`; the answer is a [`ImportExternalDeviceResponse`].
     ///
     /// Required: `DeviceSet`.
     ///
@@ -426,7 +426,7 @@ impl Client {
     pub fn import_external_device(&self) -> ImportExternalDeviceCall {
         ImportExternalDeviceCall::new(&self.handle)
     }
-    /// Calls `ModifyAcl`.
+    /// Calls `ModifyAcl`; the answer is a [`ModifyAclResponse`].
     ///
     /// Required: `Name`, `AllowDiskRedirect`, `AllowAnyAccount`, `Id`.
     ///
@@ -435,7 +435,7 @@ impl Client {
     pub fn modify_acl(&self) -> ModifyAclCall {
         ModifyAclCall::new(&self.handle)
     }
-    /// Calls `ModifyChangePwdTask`.
+    /// Calls `ModifyChangePwdTask`; the answer is a [`ModifyChangePwdTaskResponse`].
     ///
     /// Required: `OperationId`, `DeviceIdSet`, `AccountSet`, `ModifyType`, `ChangeMethod`, `AuthGenerationStrategy`.
     ///
@@ -444,7 +444,7 @@ impl Client {
     pub fn modify_change_pwd_task(&self) -> ModifyChangePwdTaskCall {
         ModifyChangePwdTaskCall::new(&self.handle)
     }
-    /// Calls `ModifyCmdTemplate`.
+    /// Calls `ModifyCmdTemplate`; the answer is a [`ModifyCmdTemplateResponse`].
     ///
     /// Required: `Name`, `CmdList`, `Id`.
     ///
@@ -453,7 +453,7 @@ impl Client {
     pub fn modify_cmd_template(&self) -> ModifyCmdTemplateCall {
         ModifyCmdTemplateCall::new(&self.handle)
     }
-    /// Calls `ModifyDevice`.
+    /// Calls `ModifyDevice`; the answer is a [`ModifyDeviceResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -462,7 +462,7 @@ impl Client {
     pub fn modify_device(&self) -> ModifyDeviceCall {
         ModifyDeviceCall::new(&self.handle)
     }
-    /// Calls `ModifyDeviceGroup`.
+    /// Calls `ModifyDeviceGroup`; the answer is a [`ModifyDeviceGroupResponse`].
     ///
     /// Required: `Name`, `Id`.
     ///
@@ -471,7 +471,7 @@ impl Client {
     pub fn modify_device_group(&self) -> ModifyDeviceGroupCall {
         ModifyDeviceGroupCall::new(&self.handle)
     }
-    /// Calls `ModifyOAuthSetting`.
+    /// Calls `ModifyOAuthSetting`; the answer is a [`ModifyOAuthSettingResponse`].
     ///
     /// Required: `Enable`.
     ///
@@ -480,7 +480,7 @@ impl Client {
     pub fn modify_o_auth_setting(&self) -> ModifyOAuthSettingCall {
         ModifyOAuthSettingCall::new(&self.handle)
     }
-    /// Calls `ModifyResource`.
+    /// Calls `ModifyResource`; the answer is a [`ModifyResourceResponse`].
     ///
     /// Required: `ResourceId`.
     ///
@@ -489,7 +489,7 @@ impl Client {
     pub fn modify_resource(&self) -> ModifyResourceCall {
         ModifyResourceCall::new(&self.handle)
     }
-    /// Calls `ModifyUser`.
+    /// Calls `ModifyUser`; the answer is a [`ModifyUserResponse`].
     ///
     /// Required: `Id`, `RealName`.
     ///
@@ -498,7 +498,7 @@ impl Client {
     pub fn modify_user(&self) -> ModifyUserCall {
         ModifyUserCall::new(&self.handle)
     }
-    /// Calls `ModifyUserGroup`.
+    /// Calls `ModifyUserGroup`; the answer is a [`ModifyUserGroupResponse`].
     ///
     /// Required: `Id`, `Name`.
     ///
@@ -507,7 +507,7 @@ impl Client {
     pub fn modify_user_group(&self) -> ModifyUserGroupCall {
         ModifyUserGroupCall::new(&self.handle)
     }
-    /// Calls `ResetDeviceAccountPassword`.
+    /// Calls `ResetDeviceAccountPassword`; the answer is a [`ResetDeviceAccountPasswordResponse`].
     ///
     /// Required: `IdSet`.
     ///
@@ -516,7 +516,7 @@ impl Client {
     pub fn reset_device_account_password(&self) -> ResetDeviceAccountPasswordCall {
         ResetDeviceAccountPasswordCall::new(&self.handle)
     }
-    /// Calls `ResetDeviceAccountPrivateKey`.
+    /// Calls `ResetDeviceAccountPrivateKey`; the answer is a [`ResetDeviceAccountPrivateKeyResponse`].
     ///
     /// Required: `IdSet`.
     ///
@@ -525,7 +525,7 @@ impl Client {
     pub fn reset_device_account_private_key(&self) -> ResetDeviceAccountPrivateKeyCall {
         ResetDeviceAccountPrivateKeyCall::new(&self.handle)
     }
-    /// Calls `ResetUser`.
+    /// Calls `ResetUser`; the answer is a [`ResetUserResponse`].
     ///
     /// Required: `IdSet`.
     ///
@@ -534,7 +534,7 @@ impl Client {
     pub fn reset_user(&self) -> ResetUserCall {
         ResetUserCall::new(&self.handle)
     }
-    /// Calls `RunChangePwdTask`.
+    /// Calls `RunChangePwdTask`; the answer is a [`RunChangePwdTaskResponse`].
     ///
     /// Required: `OperationId`.
     ///
@@ -543,7 +543,7 @@ impl Client {
     pub fn run_change_pwd_task(&self) -> RunChangePwdTaskCall {
         RunChangePwdTaskCall::new(&self.handle)
     }
-    /// Calls `SearchAuditLog`.
+    /// Calls `SearchAuditLog`; the answer is a [`SearchAuditLogResponse`].
     ///
     /// Required: `StartTime`.
     ///
@@ -554,7 +554,7 @@ impl Client {
     pub fn search_audit_log(&self) -> SearchAuditLogCall {
         SearchAuditLogCall::new(&self.handle)
     }
-    /// Calls `SearchCommand`.
+    /// Calls `SearchCommand`; the answer is a [`SearchCommandResponse`].
     ///
     /// Required: `StartTime`.
     ///
@@ -565,7 +565,7 @@ impl Client {
     pub fn search_command(&self) -> SearchCommandCall {
         SearchCommandCall::new(&self.handle)
     }
-    /// Calls `SearchCommandBySid`.
+    /// Calls `SearchCommandBySid`; the answer is a [`SearchCommandBySidResponse`].
     ///
     /// Required: `Sid`.
     ///
@@ -576,7 +576,7 @@ impl Client {
     pub fn search_command_by_sid(&self) -> SearchCommandBySidCall {
         SearchCommandBySidCall::new(&self.handle)
     }
-    /// Calls `SearchFile`.
+    /// Calls `SearchFile`; the answer is a [`SearchFileResponse`].
     ///
     /// Required: `StartTime`.
     ///
@@ -587,7 +587,7 @@ impl Client {
     pub fn search_file(&self) -> SearchFileCall {
         SearchFileCall::new(&self.handle)
     }
-    /// Calls `SearchFileBySid`.
+    /// Calls `SearchFileBySid`; the answer is a [`SearchFileBySidResponse`].
     ///
     /// Required: `Sid`, `AuditLog`.
     ///
@@ -598,7 +598,7 @@ impl Client {
     pub fn search_file_by_sid(&self) -> SearchFileBySidCall {
         SearchFileBySidCall::new(&self.handle)
     }
-    /// Calls `SearchSession`.
+    /// Calls `SearchSession`; the answer is a [`SearchSessionResponse`].
     ///
     /// Each answer holds one page of `SessionSet`; [`into_paginator`](SearchSessionCall::into_paginator) reads them all.
     ///
@@ -607,7 +607,7 @@ impl Client {
     pub fn search_session(&self) -> SearchSessionCall {
         SearchSessionCall::new(&self.handle)
     }
-    /// Calls `SearchSessionCommand`.
+    /// Calls `SearchSessionCommand`; the answer is a [`SearchSessionCommandResponse`].
     ///
     /// Required: `Cmd`, `StartTime`.
     ///
@@ -1343,7 +1343,6 @@ rt::action!(
     DescribeDasbImageIds, DescribeDasbImageIdsRequest, DescribeDasbImageIdsCall,
     DescribeDasbImageIdsResponse, Error, idempotent
 );
-impl<T> DescribeDasbImageIdsCall<T> {}
 /// The answer of [`Client::describe_dasb_image_ids`] (`DescribeDasbImageIds`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `AddChunk`.
+    /// Calls `AddChunk`; the answer is a [`AddChunkResponse`].
     ///
     /// Required: `InstanceId`, `FileId`.
     ///
@@ -44,28 +44,28 @@ impl Client {
     pub fn add_chunk(&self) -> AddChunkCall {
         AddChunkCall::new(&self.handle)
     }
-    /// Calls `AppendKnowledgeTask`.
+    /// Calls `AppendKnowledgeTask`; the answer is a [`AppendKnowledgeTaskResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dataagent&Version=2025-05-13&Action=AppendKnowledgeTask)
     #[inline]
     pub fn append_knowledge_task(&self) -> AppendKnowledgeTaskCall {
         AppendKnowledgeTaskCall::new(&self.handle)
     }
-    /// Calls `ChatAI`.
+    /// Calls `ChatAI`; the answer is a [`ChatAIResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dataagent&Version=2025-05-13&Action=ChatAI)
     #[inline]
     pub fn chat_ai(&self) -> ChatAICall {
         ChatAICall::new(&self.handle)
     }
-    /// Calls `CreateDataAgentSession`.
+    /// Calls `CreateDataAgentSession`; the answer is a [`CreateDataAgentSessionResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dataagent&Version=2025-05-13&Action=CreateDataAgentSession)
     #[inline]
     pub fn create_data_agent_session(&self) -> CreateDataAgentSessionCall {
         CreateDataAgentSessionCall::new(&self.handle)
     }
-    /// Calls `DeleteChunk`.
+    /// Calls `DeleteChunk`; the answer is a [`DeleteChunkResponse`].
     ///
     /// Required: `InstanceId`, `FileId`, `ChunkIds`.
     ///
@@ -74,35 +74,35 @@ impl Client {
     pub fn delete_chunk(&self) -> DeleteChunkCall {
         DeleteChunkCall::new(&self.handle)
     }
-    /// Calls `DeleteDataAgentSession`.
+    /// Calls `DeleteDataAgentSession`; the answer is a [`DeleteDataAgentSessionResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dataagent&Version=2025-05-13&Action=DeleteDataAgentSession)
     #[inline]
     pub fn delete_data_agent_session(&self) -> DeleteDataAgentSessionCall {
         DeleteDataAgentSessionCall::new(&self.handle)
     }
-    /// Calls `ExecuteAgentApi`.
+    /// Calls `ExecuteAgentApi`; the answer is a [`ExecuteAgentApiResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dataagent&Version=2025-05-13&Action=ExecuteAgentApi)
     #[inline]
     pub fn execute_agent_api(&self) -> ExecuteAgentApiCall {
         ExecuteAgentApiCall::new(&self.handle)
     }
-    /// Calls `ExecuteAgentApiV1`.
+    /// Calls `ExecuteAgentApiV1`; the answer is a [`ExecuteAgentApiV1Response`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dataagent&Version=2025-05-13&Action=ExecuteAgentApiV1)
     #[inline]
     pub fn execute_agent_api_v1(&self) -> ExecuteAgentApiV1Call {
         ExecuteAgentApiV1Call::new(&self.handle)
     }
-    /// Calls `GetJobsByKnowledgeBaseId`.
+    /// Calls `GetJobsByKnowledgeBaseId`; the answer is a [`GetJobsByKnowledgeBaseIdResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dataagent&Version=2025-05-13&Action=GetJobsByKnowledgeBaseId)
     #[inline]
     pub fn get_jobs_by_knowledge_base_id(&self) -> GetJobsByKnowledgeBaseIdCall {
         GetJobsByKnowledgeBaseIdCall::new(&self.handle)
     }
-    /// Calls `GetKnowledgeBaseFileList`.
+    /// Calls `GetKnowledgeBaseFileList`; the answer is a [`GetKnowledgeBaseFileListResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -111,7 +111,7 @@ impl Client {
     pub fn get_knowledge_base_file_list(&self) -> GetKnowledgeBaseFileListCall {
         GetKnowledgeBaseFileListCall::new(&self.handle)
     }
-    /// Calls `GetKnowledgeBaseList`.
+    /// Calls `GetKnowledgeBaseList`; the answer is a [`GetKnowledgeBaseListResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -120,21 +120,21 @@ impl Client {
     pub fn get_knowledge_base_list(&self) -> GetKnowledgeBaseListCall {
         GetKnowledgeBaseListCall::new(&self.handle)
     }
-    /// Calls `GetUploadJobDetails`.
+    /// Calls `GetUploadJobDetails`; the answer is a [`GetUploadJobDetailsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dataagent&Version=2025-05-13&Action=GetUploadJobDetails)
     #[inline]
     pub fn get_upload_job_details(&self) -> GetUploadJobDetailsCall {
         GetUploadJobDetailsCall::new(&self.handle)
     }
-    /// Calls `GetUserInstanceList`.
+    /// Calls `GetUserInstanceList`; the answer is a [`GetUserInstanceListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dataagent&Version=2025-05-13&Action=GetUserInstanceList)
     #[inline]
     pub fn get_user_instance_list(&self) -> GetUserInstanceListCall {
         GetUserInstanceListCall::new(&self.handle)
     }
-    /// Calls `ModifyChunk`.
+    /// Calls `ModifyChunk`; the answer is a [`ModifyChunkResponse`].
     ///
     /// Required: `InstanceId`, `FileId`.
     ///
@@ -143,7 +143,7 @@ impl Client {
     pub fn modify_chunk(&self) -> ModifyChunkCall {
         ModifyChunkCall::new(&self.handle)
     }
-    /// Calls `ModifyKnowledgeBase`.
+    /// Calls `ModifyKnowledgeBase`; the answer is a [`ModifyKnowledgeBaseResponse`].
     ///
     /// Required: `InstanceId`, `OperateType`.
     ///
@@ -152,7 +152,7 @@ impl Client {
     pub fn modify_knowledge_base(&self) -> ModifyKnowledgeBaseCall {
         ModifyKnowledgeBaseCall::new(&self.handle)
     }
-    /// Calls `ModifyUserAuthority`.
+    /// Calls `ModifyUserAuthority`; the answer is a [`ModifyUserAuthorityResponse`].
     ///
     /// Required: `InstanceId`, `Module`, `ObjectId`.
     ///
@@ -161,28 +161,28 @@ impl Client {
     pub fn modify_user_authority(&self) -> ModifyUserAuthorityCall {
         ModifyUserAuthorityCall::new(&self.handle)
     }
-    /// Calls `QueryChunkList`.
+    /// Calls `QueryChunkList`; the answer is a [`QueryChunkListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dataagent&Version=2025-05-13&Action=QueryChunkList)
     #[inline]
     pub fn query_chunk_list(&self) -> QueryChunkListCall {
         QueryChunkListCall::new(&self.handle)
     }
-    /// Calls `QueryKnowledgeTask`.
+    /// Calls `QueryKnowledgeTask`; the answer is a [`QueryKnowledgeTaskResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dataagent&Version=2025-05-13&Action=QueryKnowledgeTask)
     #[inline]
     pub fn query_knowledge_task(&self) -> QueryKnowledgeTaskCall {
         QueryKnowledgeTaskCall::new(&self.handle)
     }
-    /// Calls `QueryModels`.
+    /// Calls `QueryModels`; the answer is a [`QueryModelsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dataagent&Version=2025-05-13&Action=QueryModels)
     #[inline]
     pub fn query_models(&self) -> QueryModelsCall {
         QueryModelsCall::new(&self.handle)
     }
-    /// Calls `QueryUserAuthority`.
+    /// Calls `QueryUserAuthority`; the answer is a [`QueryUserAuthorityResponse`].
     ///
     /// Required: `InstanceId`, `Module`, `ObjectId`.
     ///
@@ -191,7 +191,7 @@ impl Client {
     pub fn query_user_authority(&self) -> QueryUserAuthorityCall {
         QueryUserAuthorityCall::new(&self.handle)
     }
-    /// Calls `QueryUserSessionDetail`.
+    /// Calls `QueryUserSessionDetail`; the answer is a [`QueryUserSessionDetailResponse`].
     ///
     /// Each answer holds one page of `RecordList`; [`into_paginator`](QueryUserSessionDetailCall::into_paginator) reads them all.
     ///
@@ -200,14 +200,14 @@ impl Client {
     pub fn query_user_session_detail(&self) -> QueryUserSessionDetailCall {
         QueryUserSessionDetailCall::new(&self.handle)
     }
-    /// Calls `StopChatAI`.
+    /// Calls `StopChatAI`; the answer is a [`StopChatAIResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dataagent&Version=2025-05-13&Action=StopChatAI)
     #[inline]
     pub fn stop_chat_ai(&self) -> StopChatAICall {
         StopChatAICall::new(&self.handle)
     }
-    /// Calls `UploadAndCommitFile`.
+    /// Calls `UploadAndCommitFile`; the answer is a [`UploadAndCommitFileResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dataagent&Version=2025-05-13&Action=UploadAndCommitFile)
     #[inline]
@@ -462,7 +462,6 @@ rt::action!(
     GetUserInstanceList, GetUserInstanceListRequest, GetUserInstanceListCall,
     GetUserInstanceListResponse, Error, idempotent
 );
-impl<T> GetUserInstanceListCall<T> {}
 /// The answer of [`Client::get_user_instance_list`] (`GetUserInstanceList`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `AddConsoleUsers`.
+    /// Calls `AddConsoleUsers`; the answer is a [`AddConsoleUsersResponse`].
     ///
     /// Required: `UserUins`, `RoleIds`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn add_console_users(&self) -> AddConsoleUsersCall {
         AddConsoleUsersCall::new(&self.handle)
     }
-    /// Calls `AddWorkspaceGroups`.
+    /// Calls `AddWorkspaceGroups`; the answer is a [`AddWorkspaceGroupsResponse`].
     ///
     /// Required: `GroupIds`, `WorkspaceId`, `RoleIds`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn add_workspace_groups(&self) -> AddWorkspaceGroupsCall {
         AddWorkspaceGroupsCall::new(&self.handle)
     }
-    /// Calls `AddWorkspaceUsers`.
+    /// Calls `AddWorkspaceUsers`; the answer is a [`AddWorkspaceUsersResponse`].
     ///
     /// Required: `UserUins`, `WorkspaceId`, `RoleIds`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn add_workspace_users(&self) -> AddWorkspaceUsersCall {
         AddWorkspaceUsersCall::new(&self.handle)
     }
-    /// Calls `CreateCatalog`.
+    /// Calls `CreateCatalog`; the answer is a [`CreateCatalogResponse`].
     ///
     /// Required: `Name`, `Type`, `WorkspaceId`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn create_catalog(&self) -> CreateCatalogCall {
         CreateCatalogCall::new(&self.handle)
     }
-    /// Calls `CreateConsoleGroup`.
+    /// Calls `CreateConsoleGroup`; the answer is a [`CreateConsoleGroupResponse`].
     ///
     /// Required: `GroupName`.
     ///
@@ -80,14 +80,14 @@ impl Client {
     pub fn create_console_group(&self) -> CreateConsoleGroupCall {
         CreateConsoleGroupCall::new(&self.handle)
     }
-    /// Calls `CreateFile`.
+    /// Calls `CreateFile`; the answer is a [`CreateFileResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=databuddy&Version=2026-07-15&Action=CreateFile)
     #[inline]
     pub fn create_file(&self) -> CreateFileCall {
         CreateFileCall::new(&self.handle)
     }
-    /// Calls `CreateFolder`.
+    /// Calls `CreateFolder`; the answer is a [`CreateFolderResponse`].
     ///
     /// Required: `WorkspaceId`, `FolderName`, `FolderType`.
     ///
@@ -96,14 +96,14 @@ impl Client {
     pub fn create_folder(&self) -> CreateFolderCall {
         CreateFolderCall::new(&self.handle)
     }
-    /// Calls `CreateLocation`.
+    /// Calls `CreateLocation`; the answer is a [`CreateLocationResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=databuddy&Version=2026-07-15&Action=CreateLocation)
     #[inline]
     pub fn create_location(&self) -> CreateLocationCall {
         CreateLocationCall::new(&self.handle)
     }
-    /// Calls `CreateModel`.
+    /// Calls `CreateModel`; the answer is a [`CreateModelResponse`].
     ///
     /// Required: `CatalogName`, `SchemaName`, `ModelName`, `WorkspaceId`.
     ///
@@ -112,7 +112,7 @@ impl Client {
     pub fn create_model(&self) -> CreateModelCall {
         CreateModelCall::new(&self.handle)
     }
-    /// Calls `CreateModelVersion`.
+    /// Calls `CreateModelVersion`; the answer is a [`CreateModelVersionResponse`].
     ///
     /// Required: `CatalogName`, `SchemaName`, `ModelName`, `Uri`, `WorkspaceId`.
     ///
@@ -121,7 +121,7 @@ impl Client {
     pub fn create_model_version(&self) -> CreateModelVersionCall {
         CreateModelVersionCall::new(&self.handle)
     }
-    /// Calls `CreateSchema`.
+    /// Calls `CreateSchema`; the answer is a [`CreateSchemaResponse`].
     ///
     /// Required: `CatalogName`, `Name`, `WorkspaceId`.
     ///
@@ -130,7 +130,7 @@ impl Client {
     pub fn create_schema(&self) -> CreateSchemaCall {
         CreateSchemaCall::new(&self.handle)
     }
-    /// Calls `CreateVolume`.
+    /// Calls `CreateVolume`; the answer is a [`CreateVolumeResponse`].
     ///
     /// Required: `CatalogName`, `SchemaName`, `VolumeName`, `WorkspaceId`.
     ///
@@ -139,7 +139,7 @@ impl Client {
     pub fn create_volume(&self) -> CreateVolumeCall {
         CreateVolumeCall::new(&self.handle)
     }
-    /// Calls `CreateWorkflow`.
+    /// Calls `CreateWorkflow`; the answer is a [`CreateWorkflowResponse`].
     ///
     /// Required: `WorkspaceId`, `BaseInfo`.
     ///
@@ -148,7 +148,7 @@ impl Client {
     pub fn create_workflow(&self) -> CreateWorkflowCall {
         CreateWorkflowCall::new(&self.handle)
     }
-    /// Calls `CreateWorkspace`.
+    /// Calls `CreateWorkspace`; the answer is a [`CreateWorkspaceResponse`].
     ///
     /// Required: `WorkspaceName`, `WorkspaceRegion`.
     ///
@@ -157,7 +157,7 @@ impl Client {
     pub fn create_workspace(&self) -> CreateWorkspaceCall {
         CreateWorkspaceCall::new(&self.handle)
     }
-    /// Calls `CreateWorkspaceRole`.
+    /// Calls `CreateWorkspaceRole`; the answer is a [`CreateWorkspaceRoleResponse`].
     ///
     /// Required: `WorkspaceId`, `BasicInfo`.
     ///
@@ -166,7 +166,7 @@ impl Client {
     pub fn create_workspace_role(&self) -> CreateWorkspaceRoleCall {
         CreateWorkspaceRoleCall::new(&self.handle)
     }
-    /// Calls `DeleteCatalog`.
+    /// Calls `DeleteCatalog`; the answer is a [`DeleteCatalogResponse`].
     ///
     /// Required: `CatalogName`, `WorkspaceId`.
     ///
@@ -175,7 +175,7 @@ impl Client {
     pub fn delete_catalog(&self) -> DeleteCatalogCall {
         DeleteCatalogCall::new(&self.handle)
     }
-    /// Calls `DeleteConsoleGroups`.
+    /// Calls `DeleteConsoleGroups`; the answer is a [`DeleteConsoleGroupsResponse`].
     ///
     /// Required: `GroupIds`.
     ///
@@ -184,14 +184,14 @@ impl Client {
     pub fn delete_console_groups(&self) -> DeleteConsoleGroupsCall {
         DeleteConsoleGroupsCall::new(&self.handle)
     }
-    /// Calls `DeleteFile`.
+    /// Calls `DeleteFile`; the answer is a [`DeleteFileResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=databuddy&Version=2026-07-15&Action=DeleteFile)
     #[inline]
     pub fn delete_file(&self) -> DeleteFileCall {
         DeleteFileCall::new(&self.handle)
     }
-    /// Calls `DeleteFolder`.
+    /// Calls `DeleteFolder`; the answer is a [`DeleteFolderResponse`].
     ///
     /// Required: `WorkspaceId`, `Folder`.
     ///
@@ -200,7 +200,7 @@ impl Client {
     pub fn delete_folder(&self) -> DeleteFolderCall {
         DeleteFolderCall::new(&self.handle)
     }
-    /// Calls `DeleteLocation`.
+    /// Calls `DeleteLocation`; the answer is a [`DeleteLocationResponse`].
     ///
     /// Required: `LocationName`, `WorkspaceId`.
     ///
@@ -209,7 +209,7 @@ impl Client {
     pub fn delete_location(&self) -> DeleteLocationCall {
         DeleteLocationCall::new(&self.handle)
     }
-    /// Calls `DeleteModel`.
+    /// Calls `DeleteModel`; the answer is a [`DeleteModelResponse`].
     ///
     /// Required: `CatalogName`, `SchemaName`, `ModelName`, `WorkspaceId`.
     ///
@@ -218,7 +218,7 @@ impl Client {
     pub fn delete_model(&self) -> DeleteModelCall {
         DeleteModelCall::new(&self.handle)
     }
-    /// Calls `DeleteSchema`.
+    /// Calls `DeleteSchema`; the answer is a [`DeleteSchemaResponse`].
     ///
     /// Required: `CatalogName`, `SchemaName`, `WorkspaceId`.
     ///
@@ -227,7 +227,7 @@ impl Client {
     pub fn delete_schema(&self) -> DeleteSchemaCall {
         DeleteSchemaCall::new(&self.handle)
     }
-    /// Calls `DeleteTable`.
+    /// Calls `DeleteTable`; the answer is a [`DeleteTableResponse`].
     ///
     /// Required: `CatalogName`, `SchemaName`, `TableName`.
     ///
@@ -236,7 +236,7 @@ impl Client {
     pub fn delete_table(&self) -> DeleteTableCall {
         DeleteTableCall::new(&self.handle)
     }
-    /// Calls `DeleteView`.
+    /// Calls `DeleteView`; the answer is a [`DeleteViewResponse`].
     ///
     /// Required: `CatalogName`, `SchemaName`, `ViewName`, `WorkspaceId`.
     ///
@@ -245,7 +245,7 @@ impl Client {
     pub fn delete_view(&self) -> DeleteViewCall {
         DeleteViewCall::new(&self.handle)
     }
-    /// Calls `DeleteVolume`.
+    /// Calls `DeleteVolume`; the answer is a [`DeleteVolumeResponse`].
     ///
     /// Required: `CatalogName`, `SchemaName`, `VolumeName`, `WorkspaceId`.
     ///
@@ -254,7 +254,7 @@ impl Client {
     pub fn delete_volume(&self) -> DeleteVolumeCall {
         DeleteVolumeCall::new(&self.handle)
     }
-    /// Calls `DeleteWorkflow`.
+    /// Calls `DeleteWorkflow`; the answer is a [`DeleteWorkflowResponse`].
     ///
     /// Required: `WorkspaceId`, `WorkflowId`.
     ///
@@ -263,7 +263,7 @@ impl Client {
     pub fn delete_workflow(&self) -> DeleteWorkflowCall {
         DeleteWorkflowCall::new(&self.handle)
     }
-    /// Calls `DeleteWorkspace`.
+    /// Calls `DeleteWorkspace`; the answer is a [`DeleteWorkspaceResponse`].
     ///
     /// Required: `WorkspaceId`.
     ///
@@ -272,7 +272,7 @@ impl Client {
     pub fn delete_workspace(&self) -> DeleteWorkspaceCall {
         DeleteWorkspaceCall::new(&self.handle)
     }
-    /// Calls `DeleteWorkspaceRole`.
+    /// Calls `DeleteWorkspaceRole`; the answer is a [`DeleteWorkspaceRoleResponse`].
     ///
     /// Required: `WorkspaceId`, `RoleId`.
     ///
@@ -281,7 +281,7 @@ impl Client {
     pub fn delete_workspace_role(&self) -> DeleteWorkspaceRoleCall {
         DeleteWorkspaceRoleCall::new(&self.handle)
     }
-    /// Calls `GetCatalog`.
+    /// Calls `GetCatalog`; the answer is a [`GetCatalogResponse`].
     ///
     /// Required: `CatalogName`, `WorkspaceId`.
     ///
@@ -290,7 +290,7 @@ impl Client {
     pub fn get_catalog(&self) -> GetCatalogCall {
         GetCatalogCall::new(&self.handle)
     }
-    /// Calls `GetFile`.
+    /// Calls `GetFile`; the answer is a [`GetFileResponse`].
     ///
     /// Required: `WorkspaceId`.
     ///
@@ -299,7 +299,7 @@ impl Client {
     pub fn get_file(&self) -> GetFileCall {
         GetFileCall::new(&self.handle)
     }
-    /// Calls `GetFolder`.
+    /// Calls `GetFolder`; the answer is a [`GetFolderResponse`].
     ///
     /// Required: `WorkspaceId`, `Folder`.
     ///
@@ -308,7 +308,7 @@ impl Client {
     pub fn get_folder(&self) -> GetFolderCall {
         GetFolderCall::new(&self.handle)
     }
-    /// Calls `GetLocation`.
+    /// Calls `GetLocation`; the answer is a [`GetLocationResponse`].
     ///
     /// Required: `LocationName`, `WorkspaceId`.
     ///
@@ -317,7 +317,7 @@ impl Client {
     pub fn get_location(&self) -> GetLocationCall {
         GetLocationCall::new(&self.handle)
     }
-    /// Calls `GetModel`.
+    /// Calls `GetModel`; the answer is a [`GetModelResponse`].
     ///
     /// Required: `CatalogName`, `SchemaName`, `ModelName`, `WorkspaceId`.
     ///
@@ -326,7 +326,7 @@ impl Client {
     pub fn get_model(&self) -> GetModelCall {
         GetModelCall::new(&self.handle)
     }
-    /// Calls `GetModelVersion`.
+    /// Calls `GetModelVersion`; the answer is a [`GetModelVersionResponse`].
     ///
     /// Required: `CatalogName`, `SchemaName`, `ModelName`, `ModelVersion`, `WorkspaceId`.
     ///
@@ -335,7 +335,7 @@ impl Client {
     pub fn get_model_version(&self) -> GetModelVersionCall {
         GetModelVersionCall::new(&self.handle)
     }
-    /// Calls `GetSchema`.
+    /// Calls `GetSchema`; the answer is a [`GetSchemaResponse`].
     ///
     /// Required: `CatalogName`, `SchemaName`, `WorkspaceId`.
     ///
@@ -344,7 +344,7 @@ impl Client {
     pub fn get_schema(&self) -> GetSchemaCall {
         GetSchemaCall::new(&self.handle)
     }
-    /// Calls `GetTable`.
+    /// Calls `GetTable`; the answer is a [`GetTableResponse`].
     ///
     /// Required: `CatalogName`, `SchemaName`, `TableName`, `WorkspaceId`.
     ///
@@ -353,7 +353,7 @@ impl Client {
     pub fn get_table(&self) -> GetTableCall {
         GetTableCall::new(&self.handle)
     }
-    /// Calls `GetTables`.
+    /// Calls `GetTables`; the answer is a [`GetTablesResponse`].
     ///
     /// Required: `WorkspaceId`, `FullNames`.
     ///
@@ -362,7 +362,7 @@ impl Client {
     pub fn get_tables(&self) -> GetTablesCall {
         GetTablesCall::new(&self.handle)
     }
-    /// Calls `GetView`.
+    /// Calls `GetView`; the answer is a [`GetViewResponse`].
     ///
     /// Required: `CatalogName`, `SchemaName`, `ViewName`.
     ///
@@ -371,7 +371,7 @@ impl Client {
     pub fn get_view(&self) -> GetViewCall {
         GetViewCall::new(&self.handle)
     }
-    /// Calls `GetVolume`.
+    /// Calls `GetVolume`; the answer is a [`GetVolumeResponse`].
     ///
     /// Required: `CatalogName`, `SchemaName`, `VolumeName`, `WorkspaceId`.
     ///
@@ -380,7 +380,7 @@ impl Client {
     pub fn get_volume(&self) -> GetVolumeCall {
         GetVolumeCall::new(&self.handle)
     }
-    /// Calls `GetWorkflow`.
+    /// Calls `GetWorkflow`; the answer is a [`GetWorkflowResponse`].
     ///
     /// Required: `WorkspaceId`, `WorkflowId`.
     ///
@@ -389,7 +389,7 @@ impl Client {
     pub fn get_workflow(&self) -> GetWorkflowCall {
         GetWorkflowCall::new(&self.handle)
     }
-    /// Calls `GetWorkflowRun`.
+    /// Calls `GetWorkflowRun`; the answer is a [`GetWorkflowRunResponse`].
     ///
     /// Required: `WorkspaceId`, `WorkflowRunId`.
     ///
@@ -398,7 +398,7 @@ impl Client {
     pub fn get_workflow_run(&self) -> GetWorkflowRunCall {
         GetWorkflowRunCall::new(&self.handle)
     }
-    /// Calls `GetWorkflowTaskRun`.
+    /// Calls `GetWorkflowTaskRun`; the answer is a [`GetWorkflowTaskRunResponse`].
     ///
     /// Required: `WorkspaceId`, `WorkflowTaskRunId`.
     ///
@@ -407,7 +407,7 @@ impl Client {
     pub fn get_workflow_task_run(&self) -> GetWorkflowTaskRunCall {
         GetWorkflowTaskRunCall::new(&self.handle)
     }
-    /// Calls `GetWorkspace`.
+    /// Calls `GetWorkspace`; the answer is a [`GetWorkspaceResponse`].
     ///
     /// Required: `WorkspaceId`.
     ///
@@ -416,7 +416,7 @@ impl Client {
     pub fn get_workspace(&self) -> GetWorkspaceCall {
         GetWorkspaceCall::new(&self.handle)
     }
-    /// Calls `KillWorkflowRun`.
+    /// Calls `KillWorkflowRun`; the answer is a [`KillWorkflowRunResponse`].
     ///
     /// Required: `WorkspaceId`, `WorkflowId`.
     ///
@@ -425,7 +425,7 @@ impl Client {
     pub fn kill_workflow_run(&self) -> KillWorkflowRunCall {
         KillWorkflowRunCall::new(&self.handle)
     }
-    /// Calls `ListCatalogNames`.
+    /// Calls `ListCatalogNames`; the answer is a [`ListCatalogNamesResponse`].
     ///
     /// Required: `WorkspaceId`.
     ///
@@ -434,7 +434,7 @@ impl Client {
     pub fn list_catalog_names(&self) -> ListCatalogNamesCall {
         ListCatalogNamesCall::new(&self.handle)
     }
-    /// Calls `ListCatalogs`.
+    /// Calls `ListCatalogs`; the answer is a [`ListCatalogsResponse`].
     ///
     /// Required: `WorkspaceId`.
     ///
@@ -443,7 +443,7 @@ impl Client {
     pub fn list_catalogs(&self) -> ListCatalogsCall {
         ListCatalogsCall::new(&self.handle)
     }
-    /// Calls `ListConsoleGroupUsers`.
+    /// Calls `ListConsoleGroupUsers`; the answer is a [`ListConsoleGroupUsersResponse`].
     ///
     /// Required: `GroupId`.
     ///
@@ -452,28 +452,28 @@ impl Client {
     pub fn list_console_group_users(&self) -> ListConsoleGroupUsersCall {
         ListConsoleGroupUsersCall::new(&self.handle)
     }
-    /// Calls `ListConsoleGroups`.
+    /// Calls `ListConsoleGroups`; the answer is a [`ListConsoleGroupsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=databuddy&Version=2026-07-15&Action=ListConsoleGroups)
     #[inline]
     pub fn list_console_groups(&self) -> ListConsoleGroupsCall {
         ListConsoleGroupsCall::new(&self.handle)
     }
-    /// Calls `ListConsoleRoles`.
+    /// Calls `ListConsoleRoles`; the answer is a [`ListConsoleRolesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=databuddy&Version=2026-07-15&Action=ListConsoleRoles)
     #[inline]
     pub fn list_console_roles(&self) -> ListConsoleRolesCall {
         ListConsoleRolesCall::new(&self.handle)
     }
-    /// Calls `ListConsoleUsers`.
+    /// Calls `ListConsoleUsers`; the answer is a [`ListConsoleUsersResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=databuddy&Version=2026-07-15&Action=ListConsoleUsers)
     #[inline]
     pub fn list_console_users(&self) -> ListConsoleUsersCall {
         ListConsoleUsersCall::new(&self.handle)
     }
-    /// Calls `ListFeatureTables`.
+    /// Calls `ListFeatureTables`; the answer is a [`ListFeatureTablesResponse`].
     ///
     /// Required: `WorkspaceId`.
     ///
@@ -482,7 +482,7 @@ impl Client {
     pub fn list_feature_tables(&self) -> ListFeatureTablesCall {
         ListFeatureTablesCall::new(&self.handle)
     }
-    /// Calls `ListFiles`.
+    /// Calls `ListFiles`; the answer is a [`ListFilesResponse`].
     ///
     /// Required: `WorkspaceId`.
     ///
@@ -491,7 +491,7 @@ impl Client {
     pub fn list_files(&self) -> ListFilesCall {
         ListFilesCall::new(&self.handle)
     }
-    /// Calls `ListLocations`.
+    /// Calls `ListLocations`; the answer is a [`ListLocationsResponse`].
     ///
     /// Required: `WorkspaceId`.
     ///
@@ -500,7 +500,7 @@ impl Client {
     pub fn list_locations(&self) -> ListLocationsCall {
         ListLocationsCall::new(&self.handle)
     }
-    /// Calls `ListModels`.
+    /// Calls `ListModels`; the answer is a [`ListModelsResponse`].
     ///
     /// Required: `CatalogName`, `SchemaName`, `MaxResults`, `WorkspaceId`.
     ///
@@ -509,7 +509,7 @@ impl Client {
     pub fn list_models(&self) -> ListModelsCall {
         ListModelsCall::new(&self.handle)
     }
-    /// Calls `ListSchemaNames`.
+    /// Calls `ListSchemaNames`; the answer is a [`ListSchemaNamesResponse`].
     ///
     /// Required: `CatalogName`, `WorkspaceId`.
     ///
@@ -518,7 +518,7 @@ impl Client {
     pub fn list_schema_names(&self) -> ListSchemaNamesCall {
         ListSchemaNamesCall::new(&self.handle)
     }
-    /// Calls `ListSchemas`.
+    /// Calls `ListSchemas`; the answer is a [`ListSchemasResponse`].
     ///
     /// Required: `CatalogName`, `WorkspaceId`.
     ///
@@ -527,7 +527,7 @@ impl Client {
     pub fn list_schemas(&self) -> ListSchemasCall {
         ListSchemasCall::new(&self.handle)
     }
-    /// Calls `ListTableNames`.
+    /// Calls `ListTableNames`; the answer is a [`ListTableNamesResponse`].
     ///
     /// Required: `CatalogName`, `SchemaName`, `WorkspaceId`.
     ///
@@ -536,7 +536,7 @@ impl Client {
     pub fn list_table_names(&self) -> ListTableNamesCall {
         ListTableNamesCall::new(&self.handle)
     }
-    /// Calls `ListTables`.
+    /// Calls `ListTables`; the answer is a [`ListTablesResponse`].
     ///
     /// Required: `CatalogName`, `SchemaName`, `WorkspaceId`.
     ///
@@ -545,7 +545,7 @@ impl Client {
     pub fn list_tables(&self) -> ListTablesCall {
         ListTablesCall::new(&self.handle)
     }
-    /// Calls `ListViewNames`.
+    /// Calls `ListViewNames`; the answer is a [`ListViewNamesResponse`].
     ///
     /// Required: `CatalogName`, `SchemaName`, `WorkspaceId`.
     ///
@@ -554,7 +554,7 @@ impl Client {
     pub fn list_view_names(&self) -> ListViewNamesCall {
         ListViewNamesCall::new(&self.handle)
     }
-    /// Calls `ListViews`.
+    /// Calls `ListViews`; the answer is a [`ListViewsResponse`].
     ///
     /// Required: `CatalogName`, `SchemaName`, `WorkspaceId`.
     ///
@@ -563,7 +563,7 @@ impl Client {
     pub fn list_views(&self) -> ListViewsCall {
         ListViewsCall::new(&self.handle)
     }
-    /// Calls `ListVolumes`.
+    /// Calls `ListVolumes`; the answer is a [`ListVolumesResponse`].
     ///
     /// Required: `CatalogName`, `SchemaName`, `MaxResults`, `WorkspaceId`.
     ///
@@ -572,7 +572,7 @@ impl Client {
     pub fn list_volumes(&self) -> ListVolumesCall {
         ListVolumesCall::new(&self.handle)
     }
-    /// Calls `ListWorkflowRuns`.
+    /// Calls `ListWorkflowRuns`; the answer is a [`ListWorkflowRunsResponse`].
     ///
     /// Required: `WorkspaceId`.
     ///
@@ -581,7 +581,7 @@ impl Client {
     pub fn list_workflow_runs(&self) -> ListWorkflowRunsCall {
         ListWorkflowRunsCall::new(&self.handle)
     }
-    /// Calls `ListWorkflowTaskRuns`.
+    /// Calls `ListWorkflowTaskRuns`; the answer is a [`ListWorkflowTaskRunsResponse`].
     ///
     /// Required: `WorkspaceId`.
     ///
@@ -590,7 +590,7 @@ impl Client {
     pub fn list_workflow_task_runs(&self) -> ListWorkflowTaskRunsCall {
         ListWorkflowTaskRunsCall::new(&self.handle)
     }
-    /// Calls `ListWorkflows`.
+    /// Calls `ListWorkflows`; the answer is a [`ListWorkflowsResponse`].
     ///
     /// Required: `WorkspaceId`.
     ///
@@ -599,7 +599,7 @@ impl Client {
     pub fn list_workflows(&self) -> ListWorkflowsCall {
         ListWorkflowsCall::new(&self.handle)
     }
-    /// Calls `ListWorkspaceGroupUsers`.
+    /// Calls `ListWorkspaceGroupUsers`; the answer is a [`ListWorkspaceGroupUsersResponse`].
     ///
     /// Required: `WorkspaceId`, `GroupId`.
     ///
@@ -608,7 +608,7 @@ impl Client {
     pub fn list_workspace_group_users(&self) -> ListWorkspaceGroupUsersCall {
         ListWorkspaceGroupUsersCall::new(&self.handle)
     }
-    /// Calls `ListWorkspaceGroups`.
+    /// Calls `ListWorkspaceGroups`; the answer is a [`ListWorkspaceGroupsResponse`].
     ///
     /// Required: `WorkspaceId`.
     ///
@@ -617,7 +617,7 @@ impl Client {
     pub fn list_workspace_groups(&self) -> ListWorkspaceGroupsCall {
         ListWorkspaceGroupsCall::new(&self.handle)
     }
-    /// Calls `ListWorkspaceUsers`.
+    /// Calls `ListWorkspaceUsers`; the answer is a [`ListWorkspaceUsersResponse`].
     ///
     /// Required: `WorkspaceId`.
     ///
@@ -626,14 +626,14 @@ impl Client {
     pub fn list_workspace_users(&self) -> ListWorkspaceUsersCall {
         ListWorkspaceUsersCall::new(&self.handle)
     }
-    /// Calls `ListWorkspaces`.
+    /// Calls `ListWorkspaces`; the answer is a [`ListWorkspacesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=databuddy&Version=2026-07-15&Action=ListWorkspaces)
     #[inline]
     pub fn list_workspaces(&self) -> ListWorkspacesCall {
         ListWorkspacesCall::new(&self.handle)
     }
-    /// Calls `RemoveConsoleUsers`.
+    /// Calls `RemoveConsoleUsers`; the answer is a [`RemoveConsoleUsersResponse`].
     ///
     /// Required: `UserUins`.
     ///
@@ -642,7 +642,7 @@ impl Client {
     pub fn remove_console_users(&self) -> RemoveConsoleUsersCall {
         RemoveConsoleUsersCall::new(&self.handle)
     }
-    /// Calls `RemoveWorkspaceGroups`.
+    /// Calls `RemoveWorkspaceGroups`; the answer is a [`RemoveWorkspaceGroupsResponse`].
     ///
     /// Required: `GroupIds`, `WorkspaceId`.
     ///
@@ -651,7 +651,7 @@ impl Client {
     pub fn remove_workspace_groups(&self) -> RemoveWorkspaceGroupsCall {
         RemoveWorkspaceGroupsCall::new(&self.handle)
     }
-    /// Calls `RerunWorkflowRun`.
+    /// Calls `RerunWorkflowRun`; the answer is a [`RerunWorkflowRunResponse`].
     ///
     /// Required: `WorkspaceId`, `WorkflowId`, `WorkflowRunId`, `RunType`.
     ///
@@ -660,7 +660,7 @@ impl Client {
     pub fn rerun_workflow_run(&self) -> RerunWorkflowRunCall {
         RerunWorkflowRunCall::new(&self.handle)
     }
-    /// Calls `RunWorkflow`.
+    /// Calls `RunWorkflow`; the answer is a [`RunWorkflowResponse`].
     ///
     /// Required: `WorkspaceId`, `WorkflowId`, `RunType`.
     ///
@@ -669,7 +669,7 @@ impl Client {
     pub fn run_workflow(&self) -> RunWorkflowCall {
         RunWorkflowCall::new(&self.handle)
     }
-    /// Calls `SearchAsset`.
+    /// Calls `SearchAsset`; the answer is a [`SearchAssetResponse`].
     ///
     /// Required: `WorkspaceId`.
     ///
@@ -678,7 +678,7 @@ impl Client {
     pub fn search_asset(&self) -> SearchAssetCall {
         SearchAssetCall::new(&self.handle)
     }
-    /// Calls `StartCompute`.
+    /// Calls `StartCompute`; the answer is a [`StartComputeResponse`].
     ///
     /// Required: `WorkspaceId`.
     ///
@@ -687,7 +687,7 @@ impl Client {
     pub fn start_compute(&self) -> StartComputeCall {
         StartComputeCall::new(&self.handle)
     }
-    /// Calls `StopCompute`.
+    /// Calls `StopCompute`; the answer is a [`StopComputeResponse`].
     ///
     /// Required: `WorkspaceId`.
     ///
@@ -696,7 +696,7 @@ impl Client {
     pub fn stop_compute(&self) -> StopComputeCall {
         StopComputeCall::new(&self.handle)
     }
-    /// Calls `UnbindWorkflowBundle`.
+    /// Calls `UnbindWorkflowBundle`; the answer is a [`UnbindWorkflowBundleResponse`].
     ///
     /// Required: `WorkspaceId`, `WorkflowId`.
     ///
@@ -705,7 +705,7 @@ impl Client {
     pub fn unbind_workflow_bundle(&self) -> UnbindWorkflowBundleCall {
         UnbindWorkflowBundleCall::new(&self.handle)
     }
-    /// Calls `UpdateCatalog`.
+    /// Calls `UpdateCatalog`; the answer is a [`UpdateCatalogResponse`].
     ///
     /// Required: `CatalogName`, `WorkspaceId`.
     ///
@@ -714,7 +714,7 @@ impl Client {
     pub fn update_catalog(&self) -> UpdateCatalogCall {
         UpdateCatalogCall::new(&self.handle)
     }
-    /// Calls `UpdateConsoleGroup`.
+    /// Calls `UpdateConsoleGroup`; the answer is a [`UpdateConsoleGroupResponse`].
     ///
     /// Required: `GroupId`, `OperType`.
     ///
@@ -723,7 +723,7 @@ impl Client {
     pub fn update_console_group(&self) -> UpdateConsoleGroupCall {
         UpdateConsoleGroupCall::new(&self.handle)
     }
-    /// Calls `UpdateConsoleUsers`.
+    /// Calls `UpdateConsoleUsers`; the answer is a [`UpdateConsoleUsersResponse`].
     ///
     /// Required: `UserUins`, `RoleIds`.
     ///
@@ -732,7 +732,7 @@ impl Client {
     pub fn update_console_users(&self) -> UpdateConsoleUsersCall {
         UpdateConsoleUsersCall::new(&self.handle)
     }
-    /// Calls `UpdateFile`.
+    /// Calls `UpdateFile`; the answer is a [`UpdateFileResponse`].
     ///
     /// Required: `WorkspaceId`, `FileId`.
     ///
@@ -741,7 +741,7 @@ impl Client {
     pub fn update_file(&self) -> UpdateFileCall {
         UpdateFileCall::new(&self.handle)
     }
-    /// Calls `UpdateFolder`.
+    /// Calls `UpdateFolder`; the answer is a [`UpdateFolderResponse`].
     ///
     /// Required: `WorkspaceId`.
     ///
@@ -750,7 +750,7 @@ impl Client {
     pub fn update_folder(&self) -> UpdateFolderCall {
         UpdateFolderCall::new(&self.handle)
     }
-    /// Calls `UpdateFunction`.
+    /// Calls `UpdateFunction`; the answer is a [`UpdateFunctionResponse`].
     ///
     /// Required: `CatalogName`, `SchemaName`, `FunctionName`, `WorkspaceId`.
     ///
@@ -759,7 +759,7 @@ impl Client {
     pub fn update_function(&self) -> UpdateFunctionCall {
         UpdateFunctionCall::new(&self.handle)
     }
-    /// Calls `UpdateLocation`.
+    /// Calls `UpdateLocation`; the answer is a [`UpdateLocationResponse`].
     ///
     /// Required: `LocationName`, `Updates`, `WorkspaceId`.
     ///
@@ -768,7 +768,7 @@ impl Client {
     pub fn update_location(&self) -> UpdateLocationCall {
         UpdateLocationCall::new(&self.handle)
     }
-    /// Calls `UpdateModel`.
+    /// Calls `UpdateModel`; the answer is a [`UpdateModelResponse`].
     ///
     /// Required: `CatalogName`, `SchemaName`, `ModelName`, `WorkspaceId`.
     ///
@@ -777,7 +777,7 @@ impl Client {
     pub fn update_model(&self) -> UpdateModelCall {
         UpdateModelCall::new(&self.handle)
     }
-    /// Calls `UpdateModelVersion`.
+    /// Calls `UpdateModelVersion`; the answer is a [`UpdateModelVersionResponse`].
     ///
     /// Required: `CatalogName`, `SchemaName`, `ModelName`, `ModelVersion`, `WorkspaceId`.
     ///
@@ -786,7 +786,7 @@ impl Client {
     pub fn update_model_version(&self) -> UpdateModelVersionCall {
         UpdateModelVersionCall::new(&self.handle)
     }
-    /// Calls `UpdateSchema`.
+    /// Calls `UpdateSchema`; the answer is a [`UpdateSchemaResponse`].
     ///
     /// Required: `CatalogName`, `SchemaName`, `WorkspaceId`.
     ///
@@ -795,7 +795,7 @@ impl Client {
     pub fn update_schema(&self) -> UpdateSchemaCall {
         UpdateSchemaCall::new(&self.handle)
     }
-    /// Calls `UpdateTable`.
+    /// Calls `UpdateTable`; the answer is a [`UpdateTableResponse`].
     ///
     /// Required: `CatalogName`, `SchemaName`, `TableName`, `WorkspaceId`.
     ///
@@ -804,7 +804,7 @@ impl Client {
     pub fn update_table(&self) -> UpdateTableCall {
         UpdateTableCall::new(&self.handle)
     }
-    /// Calls `UpdateTableColumn`.
+    /// Calls `UpdateTableColumn`; the answer is a [`UpdateTableColumnResponse`].
     ///
     /// Required: `CatalogName`, `SchemaName`, `TableName`, `WorkspaceId`, `Columns`.
     ///
@@ -813,7 +813,7 @@ impl Client {
     pub fn update_table_column(&self) -> UpdateTableColumnCall {
         UpdateTableColumnCall::new(&self.handle)
     }
-    /// Calls `UpdateView`.
+    /// Calls `UpdateView`; the answer is a [`UpdateViewResponse`].
     ///
     /// Required: `CatalogName`, `SchemaName`, `ViewName`, `WorkspaceId`.
     ///
@@ -822,7 +822,7 @@ impl Client {
     pub fn update_view(&self) -> UpdateViewCall {
         UpdateViewCall::new(&self.handle)
     }
-    /// Calls `UpdateVolume`.
+    /// Calls `UpdateVolume`; the answer is a [`UpdateVolumeResponse`].
     ///
     /// Required: `CatalogName`, `SchemaName`, `VolumeName`, `WorkspaceId`.
     ///
@@ -831,7 +831,7 @@ impl Client {
     pub fn update_volume(&self) -> UpdateVolumeCall {
         UpdateVolumeCall::new(&self.handle)
     }
-    /// Calls `UpdateWorkflow`.
+    /// Calls `UpdateWorkflow`; the answer is a [`UpdateWorkflowResponse`].
     ///
     /// Required: `WorkspaceId`, `WorkflowId`.
     ///
@@ -840,7 +840,7 @@ impl Client {
     pub fn update_workflow(&self) -> UpdateWorkflowCall {
         UpdateWorkflowCall::new(&self.handle)
     }
-    /// Calls `UpdateWorkspace`.
+    /// Calls `UpdateWorkspace`; the answer is a [`UpdateWorkspaceResponse`].
     ///
     /// Required: `WorkspaceId`, `WorkspaceName`.
     ///
@@ -849,7 +849,7 @@ impl Client {
     pub fn update_workspace(&self) -> UpdateWorkspaceCall {
         UpdateWorkspaceCall::new(&self.handle)
     }
-    /// Calls `UpdateWorkspaceGroupsRoles`.
+    /// Calls `UpdateWorkspaceGroupsRoles`; the answer is a [`UpdateWorkspaceGroupsRolesResponse`].
     ///
     /// Required: `GroupIds`, `WorkspaceId`, `RoleIds`.
     ///
@@ -858,7 +858,7 @@ impl Client {
     pub fn update_workspace_groups_roles(&self) -> UpdateWorkspaceGroupsRolesCall {
         UpdateWorkspaceGroupsRolesCall::new(&self.handle)
     }
-    /// Calls `UpdateWorkspaceRole`.
+    /// Calls `UpdateWorkspaceRole`; the answer is a [`UpdateWorkspaceRoleResponse`].
     ///
     /// Required: `WorkspaceId`, `BasicInfo`.
     ///
@@ -867,7 +867,7 @@ impl Client {
     pub fn update_workspace_role(&self) -> UpdateWorkspaceRoleCall {
         UpdateWorkspaceRoleCall::new(&self.handle)
     }
-    /// Calls `UpdateWorkspaceUsersRoles`.
+    /// Calls `UpdateWorkspaceUsersRoles`; the answer is a [`UpdateWorkspaceUsersRolesResponse`].
     ///
     /// Required: `UserUins`, `WorkspaceId`, `RoleIds`.
     ///
@@ -1187,7 +1187,6 @@ rt::action!(
     CreateLocation, CreateLocationRequest, CreateLocationCall, CreateLocationResponse,
     Error
 );
-impl<T> CreateLocationCall<T> {}
 /// The answer of [`Client::create_location`] (`CreateLocation`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

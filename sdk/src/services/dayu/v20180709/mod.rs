@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `CreateBasicDDoSAlarmThreshold`.
+    /// Calls `CreateBasicDDoSAlarmThreshold`; the answer is a [`CreateBasicDDoSAlarmThresholdResponse`].
     ///
     /// Required: `Business`, `Method`.
     ///
@@ -46,7 +46,7 @@ impl Client {
     ) -> CreateBasicDDoSAlarmThresholdCall {
         CreateBasicDDoSAlarmThresholdCall::new(&self.handle)
     }
-    /// Calls `CreateBoundIP`.
+    /// Calls `CreateBoundIP`; the answer is a [`CreateBoundIPResponse`].
     ///
     /// Required: `Business`, `Id`.
     ///
@@ -55,7 +55,7 @@ impl Client {
     pub fn create_bound_ip(&self) -> CreateBoundIPCall {
         CreateBoundIPCall::new(&self.handle)
     }
-    /// Calls `CreateCCFrequencyRules`.
+    /// Calls `CreateCCFrequencyRules`; the answer is a [`CreateCCFrequencyRulesResponse`].
     ///
     /// Required: `Business`, `Id`, `RuleId`, `Mode`, `Period`, `ReqNumber`, `Act`, `ExeDuration`.
     ///
@@ -64,7 +64,7 @@ impl Client {
     pub fn create_cc_frequency_rules(&self) -> CreateCCFrequencyRulesCall {
         CreateCCFrequencyRulesCall::new(&self.handle)
     }
-    /// Calls `CreateCCSelfDefinePolicy`.
+    /// Calls `CreateCCSelfDefinePolicy`; the answer is a [`CreateCCSelfDefinePolicyResponse`].
     ///
     /// Required: `Business`, `Id`, `Policy`.
     ///
@@ -73,7 +73,7 @@ impl Client {
     pub fn create_cc_self_define_policy(&self) -> CreateCCSelfDefinePolicyCall {
         CreateCCSelfDefinePolicyCall::new(&self.handle)
     }
-    /// Calls `CreateDDoSPolicy`.
+    /// Calls `CreateDDoSPolicy`; the answer is a [`CreateDDoSPolicyResponse`].
     ///
     /// Required: `Business`, `DropOptions`.
     ///
@@ -82,7 +82,7 @@ impl Client {
     pub fn create_d_do_s_policy(&self) -> CreateDDoSPolicyCall {
         CreateDDoSPolicyCall::new(&self.handle)
     }
-    /// Calls `CreateDDoSPolicyCase`.
+    /// Calls `CreateDDoSPolicyCase`; the answer is a [`CreateDDoSPolicyCaseResponse`].
     ///
     /// Required: `Business`, `CaseName`.
     ///
@@ -91,7 +91,7 @@ impl Client {
     pub fn create_d_do_s_policy_case(&self) -> CreateDDoSPolicyCaseCall {
         CreateDDoSPolicyCaseCall::new(&self.handle)
     }
-    /// Calls `CreateInstanceName`.
+    /// Calls `CreateInstanceName`; the answer is a [`CreateInstanceNameResponse`].
     ///
     /// Required: `Business`, `Id`, `Name`.
     ///
@@ -100,7 +100,7 @@ impl Client {
     pub fn create_instance_name(&self) -> CreateInstanceNameCall {
         CreateInstanceNameCall::new(&self.handle)
     }
-    /// Calls `CreateL4HealthConfig`.
+    /// Calls `CreateL4HealthConfig`; the answer is a [`CreateL4HealthConfigResponse`].
     ///
     /// Required: `Business`, `Id`, `HealthConfig`.
     ///
@@ -109,7 +109,7 @@ impl Client {
     pub fn create_l4_health_config(&self) -> CreateL4HealthConfigCall {
         CreateL4HealthConfigCall::new(&self.handle)
     }
-    /// Calls `CreateL4Rules`.
+    /// Calls `CreateL4Rules`; the answer is a [`CreateL4RulesResponse`].
     ///
     /// Required: `Business`, `Id`, `Rules`.
     ///
@@ -118,7 +118,7 @@ impl Client {
     pub fn create_l4_rules(&self) -> CreateL4RulesCall {
         CreateL4RulesCall::new(&self.handle)
     }
-    /// Calls `CreateL7CCRule`.
+    /// Calls `CreateL7CCRule`; the answer is a [`CreateL7CCRuleResponse`].
     ///
     /// Required: `Business`, `Id`, `Method`, `RuleId`.
     ///
@@ -127,7 +127,7 @@ impl Client {
     pub fn create_l7_cc_rule(&self) -> CreateL7CCRuleCall {
         CreateL7CCRuleCall::new(&self.handle)
     }
-    /// Calls `CreateL7HealthConfig`.
+    /// Calls `CreateL7HealthConfig`; the answer is a [`CreateL7HealthConfigResponse`].
     ///
     /// Required: `Business`, `Id`, `HealthConfig`.
     ///
@@ -136,7 +136,7 @@ impl Client {
     pub fn create_l7_health_config(&self) -> CreateL7HealthConfigCall {
         CreateL7HealthConfigCall::new(&self.handle)
     }
-    /// Calls `CreateL7RuleCert`.
+    /// Calls `CreateL7RuleCert`; the answer is a [`CreateL7RuleCertResponse`].
     ///
     /// Required: `Business`, `Id`, `RuleId`, `CertType`.
     ///
@@ -145,7 +145,7 @@ impl Client {
     pub fn create_l7_rule_cert(&self) -> CreateL7RuleCertCall {
         CreateL7RuleCertCall::new(&self.handle)
     }
-    /// Calls `CreateL7Rules`.
+    /// Calls `CreateL7Rules`; the answer is a [`CreateL7RulesResponse`].
     ///
     /// Required: `Business`, `Id`, `Rules`.
     ///
@@ -154,7 +154,7 @@ impl Client {
     pub fn create_l7_rules(&self) -> CreateL7RulesCall {
         CreateL7RulesCall::new(&self.handle)
     }
-    /// Calls `CreateL7RulesUpload`.
+    /// Calls `CreateL7RulesUpload`; the answer is a [`CreateL7RulesUploadResponse`].
     ///
     /// Required: `Business`, `Id`, `Rules`.
     ///
@@ -163,7 +163,7 @@ impl Client {
     pub fn create_l7_rules_upload(&self) -> CreateL7RulesUploadCall {
         CreateL7RulesUploadCall::new(&self.handle)
     }
-    /// Calls `CreateNetReturn`.
+    /// Calls `CreateNetReturn`; the answer is a [`CreateNetReturnResponse`].
     ///
     /// Required: `Business`, `Id`.
     ///
@@ -172,7 +172,7 @@ impl Client {
     pub fn create_net_return(&self) -> CreateNetReturnCall {
         CreateNetReturnCall::new(&self.handle)
     }
-    /// Calls `CreateNewL4Rules`.
+    /// Calls `CreateNewL4Rules`; the answer is a [`CreateNewL4RulesResponse`].
     ///
     /// Required: `Business`, `IdList`, `VipList`, `Rules`.
     ///
@@ -181,7 +181,7 @@ impl Client {
     pub fn create_new_l4_rules(&self) -> CreateNewL4RulesCall {
         CreateNewL4RulesCall::new(&self.handle)
     }
-    /// Calls `CreateNewL7Rules`.
+    /// Calls `CreateNewL7Rules`; the answer is a [`CreateNewL7RulesResponse`].
     ///
     /// Required: `Business`, `IdList`, `VipList`, `Rules`.
     ///
@@ -190,7 +190,7 @@ impl Client {
     pub fn create_new_l7_rules(&self) -> CreateNewL7RulesCall {
         CreateNewL7RulesCall::new(&self.handle)
     }
-    /// Calls `CreateNewL7RulesUpload`.
+    /// Calls `CreateNewL7RulesUpload`; the answer is a [`CreateNewL7RulesUploadResponse`].
     ///
     /// Required: `Business`, `IdList`, `VipList`, `Rules`.
     ///
@@ -199,7 +199,7 @@ impl Client {
     pub fn create_new_l7_rules_upload(&self) -> CreateNewL7RulesUploadCall {
         CreateNewL7RulesUploadCall::new(&self.handle)
     }
-    /// Calls `CreateUnblockIp`.
+    /// Calls `CreateUnblockIp`; the answer is a [`CreateUnblockIpResponse`].
     ///
     /// Required: `Ip`, `ActionType`.
     ///
@@ -208,7 +208,7 @@ impl Client {
     pub fn create_unblock_ip(&self) -> CreateUnblockIpCall {
         CreateUnblockIpCall::new(&self.handle)
     }
-    /// Calls `DeleteCCFrequencyRules`.
+    /// Calls `DeleteCCFrequencyRules`; the answer is a [`DeleteCCFrequencyRulesResponse`].
     ///
     /// Required: `Business`, `CCFrequencyRuleId`.
     ///
@@ -217,7 +217,7 @@ impl Client {
     pub fn delete_cc_frequency_rules(&self) -> DeleteCCFrequencyRulesCall {
         DeleteCCFrequencyRulesCall::new(&self.handle)
     }
-    /// Calls `DeleteCCSelfDefinePolicy`.
+    /// Calls `DeleteCCSelfDefinePolicy`; the answer is a [`DeleteCCSelfDefinePolicyResponse`].
     ///
     /// Required: `Business`, `Id`, `SetId`.
     ///
@@ -226,7 +226,7 @@ impl Client {
     pub fn delete_cc_self_define_policy(&self) -> DeleteCCSelfDefinePolicyCall {
         DeleteCCSelfDefinePolicyCall::new(&self.handle)
     }
-    /// Calls `DeleteDDoSPolicy`.
+    /// Calls `DeleteDDoSPolicy`; the answer is a [`DeleteDDoSPolicyResponse`].
     ///
     /// Required: `Business`, `PolicyId`.
     ///
@@ -235,7 +235,7 @@ impl Client {
     pub fn delete_d_do_s_policy(&self) -> DeleteDDoSPolicyCall {
         DeleteDDoSPolicyCall::new(&self.handle)
     }
-    /// Calls `DeleteDDoSPolicyCase`.
+    /// Calls `DeleteDDoSPolicyCase`; the answer is a [`DeleteDDoSPolicyCaseResponse`].
     ///
     /// Required: `Business`, `SceneId`.
     ///
@@ -244,7 +244,7 @@ impl Client {
     pub fn delete_d_do_s_policy_case(&self) -> DeleteDDoSPolicyCaseCall {
         DeleteDDoSPolicyCaseCall::new(&self.handle)
     }
-    /// Calls `DeleteL4Rules`.
+    /// Calls `DeleteL4Rules`; the answer is a [`DeleteL4RulesResponse`].
     ///
     /// Required: `Business`, `Id`, `RuleIdList`.
     ///
@@ -253,7 +253,7 @@ impl Client {
     pub fn delete_l4_rules(&self) -> DeleteL4RulesCall {
         DeleteL4RulesCall::new(&self.handle)
     }
-    /// Calls `DeleteL7Rules`.
+    /// Calls `DeleteL7Rules`; the answer is a [`DeleteL7RulesResponse`].
     ///
     /// Required: `Business`, `Id`, `RuleIdList`.
     ///
@@ -262,7 +262,7 @@ impl Client {
     pub fn delete_l7_rules(&self) -> DeleteL7RulesCall {
         DeleteL7RulesCall::new(&self.handle)
     }
-    /// Calls `DeleteNewL4Rules`.
+    /// Calls `DeleteNewL4Rules`; the answer is a [`DeleteNewL4RulesResponse`].
     ///
     /// Required: `Business`, `Rule`.
     ///
@@ -271,7 +271,7 @@ impl Client {
     pub fn delete_new_l4_rules(&self) -> DeleteNewL4RulesCall {
         DeleteNewL4RulesCall::new(&self.handle)
     }
-    /// Calls `DeleteNewL7Rules`.
+    /// Calls `DeleteNewL7Rules`; the answer is a [`DeleteNewL7RulesResponse`].
     ///
     /// Required: `Business`, `Rule`.
     ///
@@ -280,7 +280,7 @@ impl Client {
     pub fn delete_new_l7_rules(&self) -> DeleteNewL7RulesCall {
         DeleteNewL7RulesCall::new(&self.handle)
     }
-    /// Calls `DescribeActionLog`.
+    /// Calls `DescribeActionLog`; the answer is a [`DescribeActionLogResponse`].
     ///
     /// Required: `StartTime`, `EndTime`.
     ///
@@ -291,7 +291,7 @@ impl Client {
     pub fn describe_action_log(&self) -> DescribeActionLogCall {
         DescribeActionLogCall::new(&self.handle)
     }
-    /// Calls `DescribeBGPIPL7RuleMaxCnt`.
+    /// Calls `DescribeBGPIPL7RuleMaxCnt`; the answer is a [`DescribeBGPIPL7RuleMaxCntResponse`].
     ///
     /// Required: `Business`, `Id`.
     ///
@@ -300,7 +300,7 @@ impl Client {
     pub fn describe_bgpipl7_rule_max_cnt(&self) -> DescribeBGPIPL7RuleMaxCntCall {
         DescribeBGPIPL7RuleMaxCntCall::new(&self.handle)
     }
-    /// Calls `DescribeBaradData`.
+    /// Calls `DescribeBaradData`; the answer is a [`DescribeBaradDataResponse`].
     ///
     /// Required: `Business`, `Id`, `MetricName`, `Period`, `StartTime`, `EndTime`, `Statistics`.
     ///
@@ -309,7 +309,7 @@ impl Client {
     pub fn describe_barad_data(&self) -> DescribeBaradDataCall {
         DescribeBaradDataCall::new(&self.handle)
     }
-    /// Calls `DescribeBasicCCThreshold`.
+    /// Calls `DescribeBasicCCThreshold`; the answer is a [`DescribeBasicCCThresholdResponse`].
     ///
     /// Required: `BasicIp`, `BasicRegion`, `BasicBizType`, `BasicDeviceType`.
     ///
@@ -318,7 +318,7 @@ impl Client {
     pub fn describe_basic_cc_threshold(&self) -> DescribeBasicCCThresholdCall {
         DescribeBasicCCThresholdCall::new(&self.handle)
     }
-    /// Calls `DescribeBasicDeviceThreshold`.
+    /// Calls `DescribeBasicDeviceThreshold`; the answer is a [`DescribeBasicDeviceThresholdResponse`].
     ///
     /// Required: `BasicIp`, `BasicRegion`, `BasicBizType`, `BasicDeviceType`, `BasicCheckFlag`.
     ///
@@ -327,7 +327,7 @@ impl Client {
     pub fn describe_basic_device_threshold(&self) -> DescribeBasicDeviceThresholdCall {
         DescribeBasicDeviceThresholdCall::new(&self.handle)
     }
-    /// Calls `DescribeBizHttpStatus`.
+    /// Calls `DescribeBizHttpStatus`; the answer is a [`DescribeBizHttpStatusResponse`].
     ///
     /// Required: `Business`, `Id`, `Period`, `StartTime`, `EndTime`, `Statistics`.
     ///
@@ -336,7 +336,7 @@ impl Client {
     pub fn describe_biz_http_status(&self) -> DescribeBizHttpStatusCall {
         DescribeBizHttpStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeBizTrend`.
+    /// Calls `DescribeBizTrend`; the answer is a [`DescribeBizTrendResponse`].
     ///
     /// Required: `Business`, `Id`, `Period`, `StartTime`, `EndTime`, `Statistics`, `MetricName`.
     ///
@@ -345,7 +345,7 @@ impl Client {
     pub fn describe_biz_trend(&self) -> DescribeBizTrendCall {
         DescribeBizTrendCall::new(&self.handle)
     }
-    /// Calls `DescribeCCAlarmThreshold`.
+    /// Calls `DescribeCCAlarmThreshold`; the answer is a [`DescribeCCAlarmThresholdResponse`].
     ///
     /// Required: `Business`, `RsId`.
     ///
@@ -354,7 +354,7 @@ impl Client {
     pub fn describe_cc_alarm_threshold(&self) -> DescribeCCAlarmThresholdCall {
         DescribeCCAlarmThresholdCall::new(&self.handle)
     }
-    /// Calls `DescribeCCEvList`.
+    /// Calls `DescribeCCEvList`; the answer is a [`DescribeCCEvListResponse`].
     ///
     /// Required: `Business`, `StartTime`, `EndTime`.
     ///
@@ -363,7 +363,7 @@ impl Client {
     pub fn describe_cc_ev_list(&self) -> DescribeCCEvListCall {
         DescribeCCEvListCall::new(&self.handle)
     }
-    /// Calls `DescribeCCFrequencyRules`.
+    /// Calls `DescribeCCFrequencyRules`; the answer is a [`DescribeCCFrequencyRulesResponse`].
     ///
     /// Required: `Business`, `Id`, `RuleId`.
     ///
@@ -372,7 +372,7 @@ impl Client {
     pub fn describe_cc_frequency_rules(&self) -> DescribeCCFrequencyRulesCall {
         DescribeCCFrequencyRulesCall::new(&self.handle)
     }
-    /// Calls `DescribeCCIpAllowDeny`.
+    /// Calls `DescribeCCIpAllowDeny`; the answer is a [`DescribeCCIpAllowDenyResponse`].
     ///
     /// Required: `Business`, `Id`, `Type`.
     ///
@@ -381,7 +381,7 @@ impl Client {
     pub fn describe_cc_ip_allow_deny(&self) -> DescribeCCIpAllowDenyCall {
         DescribeCCIpAllowDenyCall::new(&self.handle)
     }
-    /// Calls `DescribeCCSelfDefinePolicy`.
+    /// Calls `DescribeCCSelfDefinePolicy`; the answer is a [`DescribeCCSelfDefinePolicyResponse`].
     ///
     /// Required: `Business`, `Id`.
     ///
@@ -390,7 +390,7 @@ impl Client {
     pub fn describe_cc_self_define_policy(&self) -> DescribeCCSelfDefinePolicyCall {
         DescribeCCSelfDefinePolicyCall::new(&self.handle)
     }
-    /// Calls `DescribeCCTrend`.
+    /// Calls `DescribeCCTrend`; the answer is a [`DescribeCCTrendResponse`].
     ///
     /// Required: `Business`, `Ip`, `MetricName`, `Period`, `StartTime`, `EndTime`.
     ///
@@ -399,7 +399,7 @@ impl Client {
     pub fn describe_cc_trend(&self) -> DescribeCCTrendCall {
         DescribeCCTrendCall::new(&self.handle)
     }
-    /// Calls `DescribeCCUrlAllow`.
+    /// Calls `DescribeCCUrlAllow`; the answer is a [`DescribeCCUrlAllowResponse`].
     ///
     /// Required: `Business`, `Id`, `Type`.
     ///
@@ -408,7 +408,7 @@ impl Client {
     pub fn describe_cc_url_allow(&self) -> DescribeCCUrlAllowCall {
         DescribeCCUrlAllowCall::new(&self.handle)
     }
-    /// Calls `DescribeDDoSAlarmThreshold`.
+    /// Calls `DescribeDDoSAlarmThreshold`; the answer is a [`DescribeDDoSAlarmThresholdResponse`].
     ///
     /// Required: `Business`, `RsId`.
     ///
@@ -417,7 +417,7 @@ impl Client {
     pub fn describe_d_do_s_alarm_threshold(&self) -> DescribeDDoSAlarmThresholdCall {
         DescribeDDoSAlarmThresholdCall::new(&self.handle)
     }
-    /// Calls `DescribeDDoSAttackIPRegionMap`.
+    /// Calls `DescribeDDoSAttackIPRegionMap`; the answer is a [`DescribeDDoSAttackIPRegionMapResponse`].
     ///
     /// Required: `Business`, `Id`, `StartTime`, `EndTime`.
     ///
@@ -428,7 +428,7 @@ impl Client {
     ) -> DescribeDDoSAttackIPRegionMapCall {
         DescribeDDoSAttackIPRegionMapCall::new(&self.handle)
     }
-    /// Calls `DescribeDDoSAttackSource`.
+    /// Calls `DescribeDDoSAttackSource`; the answer is a [`DescribeDDoSAttackSourceResponse`].
     ///
     /// Required: `Business`, `Id`, `StartTime`, `EndTime`, `Limit`, `Offset`.
     ///
@@ -437,7 +437,7 @@ impl Client {
     pub fn describe_d_do_s_attack_source(&self) -> DescribeDDoSAttackSourceCall {
         DescribeDDoSAttackSourceCall::new(&self.handle)
     }
-    /// Calls `DescribeDDoSCount`.
+    /// Calls `DescribeDDoSCount`; the answer is a [`DescribeDDoSCountResponse`].
     ///
     /// Required: `Business`, `Id`, `Ip`, `StartTime`, `EndTime`, `MetricName`.
     ///
@@ -446,7 +446,7 @@ impl Client {
     pub fn describe_d_do_s_count(&self) -> DescribeDDoSCountCall {
         DescribeDDoSCountCall::new(&self.handle)
     }
-    /// Calls `DescribeDDoSDefendStatus`.
+    /// Calls `DescribeDDoSDefendStatus`; the answer is a [`DescribeDDoSDefendStatusResponse`].
     ///
     /// Required: `Business`.
     ///
@@ -455,7 +455,7 @@ impl Client {
     pub fn describe_d_do_s_defend_status(&self) -> DescribeDDoSDefendStatusCall {
         DescribeDDoSDefendStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeDDoSEvInfo`.
+    /// Calls `DescribeDDoSEvInfo`; the answer is a [`DescribeDDoSEvInfoResponse`].
     ///
     /// Required: `Business`, `Id`, `Ip`, `StartTime`, `EndTime`.
     ///
@@ -464,7 +464,7 @@ impl Client {
     pub fn describe_d_do_s_ev_info(&self) -> DescribeDDoSEvInfoCall {
         DescribeDDoSEvInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeDDoSEvList`.
+    /// Calls `DescribeDDoSEvList`; the answer is a [`DescribeDDoSEvListResponse`].
     ///
     /// Required: `Business`, `StartTime`, `EndTime`.
     ///
@@ -473,7 +473,7 @@ impl Client {
     pub fn describe_d_do_s_ev_list(&self) -> DescribeDDoSEvListCall {
         DescribeDDoSEvListCall::new(&self.handle)
     }
-    /// Calls `DescribeDDoSIpLog`.
+    /// Calls `DescribeDDoSIpLog`; the answer is a [`DescribeDDoSIpLogResponse`].
     ///
     /// Required: `Business`, `Id`, `Ip`, `StartTime`, `EndTime`.
     ///
@@ -482,7 +482,7 @@ impl Client {
     pub fn describe_d_do_s_ip_log(&self) -> DescribeDDoSIpLogCall {
         DescribeDDoSIpLogCall::new(&self.handle)
     }
-    /// Calls `DescribeDDoSNetCount`.
+    /// Calls `DescribeDDoSNetCount`; the answer is a [`DescribeDDoSNetCountResponse`].
     ///
     /// Required: `Business`, `Id`, `StartTime`, `EndTime`, `MetricName`.
     ///
@@ -491,7 +491,7 @@ impl Client {
     pub fn describe_d_do_s_net_count(&self) -> DescribeDDoSNetCountCall {
         DescribeDDoSNetCountCall::new(&self.handle)
     }
-    /// Calls `DescribeDDoSNetEvInfo`.
+    /// Calls `DescribeDDoSNetEvInfo`; the answer is a [`DescribeDDoSNetEvInfoResponse`].
     ///
     /// Required: `Business`, `Id`, `StartTime`, `EndTime`.
     ///
@@ -500,7 +500,7 @@ impl Client {
     pub fn describe_d_do_s_net_ev_info(&self) -> DescribeDDoSNetEvInfoCall {
         DescribeDDoSNetEvInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeDDoSNetEvList`.
+    /// Calls `DescribeDDoSNetEvList`; the answer is a [`DescribeDDoSNetEvListResponse`].
     ///
     /// Required: `Business`, `Id`, `StartTime`, `EndTime`.
     ///
@@ -509,7 +509,7 @@ impl Client {
     pub fn describe_d_do_s_net_ev_list(&self) -> DescribeDDoSNetEvListCall {
         DescribeDDoSNetEvListCall::new(&self.handle)
     }
-    /// Calls `DescribeDDoSNetIpLog`.
+    /// Calls `DescribeDDoSNetIpLog`; the answer is a [`DescribeDDoSNetIpLogResponse`].
     ///
     /// Required: `Business`, `Id`, `StartTime`, `EndTime`.
     ///
@@ -518,7 +518,7 @@ impl Client {
     pub fn describe_d_do_s_net_ip_log(&self) -> DescribeDDoSNetIpLogCall {
         DescribeDDoSNetIpLogCall::new(&self.handle)
     }
-    /// Calls `DescribeDDoSNetTrend`.
+    /// Calls `DescribeDDoSNetTrend`; the answer is a [`DescribeDDoSNetTrendResponse`].
     ///
     /// Required: `Business`, `Id`, `MetricName`, `Period`, `StartTime`, `EndTime`.
     ///
@@ -527,7 +527,7 @@ impl Client {
     pub fn describe_d_do_s_net_trend(&self) -> DescribeDDoSNetTrendCall {
         DescribeDDoSNetTrendCall::new(&self.handle)
     }
-    /// Calls `DescribeDDoSPolicy`.
+    /// Calls `DescribeDDoSPolicy`; the answer is a [`DescribeDDoSPolicyResponse`].
     ///
     /// Required: `Business`.
     ///
@@ -536,7 +536,7 @@ impl Client {
     pub fn describe_d_do_s_policy(&self) -> DescribeDDoSPolicyCall {
         DescribeDDoSPolicyCall::new(&self.handle)
     }
-    /// Calls `DescribeDDoSTrend`.
+    /// Calls `DescribeDDoSTrend`; the answer is a [`DescribeDDoSTrendResponse`].
     ///
     /// Required: `Business`, `Ip`, `MetricName`, `Period`, `StartTime`, `EndTime`.
     ///
@@ -545,7 +545,7 @@ impl Client {
     pub fn describe_d_do_s_trend(&self) -> DescribeDDoSTrendCall {
         DescribeDDoSTrendCall::new(&self.handle)
     }
-    /// Calls `DescribeDDoSUsedStatis`.
+    /// Calls `DescribeDDoSUsedStatis`; the answer is a [`DescribeDDoSUsedStatisResponse`].
     ///
     /// Required: `Business`.
     ///
@@ -554,7 +554,7 @@ impl Client {
     pub fn describe_d_do_s_used_statis(&self) -> DescribeDDoSUsedStatisCall {
         DescribeDDoSUsedStatisCall::new(&self.handle)
     }
-    /// Calls `DescribeIPProductInfo`.
+    /// Calls `DescribeIPProductInfo`; the answer is a [`DescribeIPProductInfoResponse`].
     ///
     /// Required: `Business`, `IpList`.
     ///
@@ -563,21 +563,21 @@ impl Client {
     pub fn describe_ip_product_info(&self) -> DescribeIPProductInfoCall {
         DescribeIPProductInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeInsurePacks`.
+    /// Calls `DescribeInsurePacks`; the answer is a [`DescribeInsurePacksResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dayu&Version=2018-07-09&Action=DescribeInsurePacks)
     #[inline]
     pub fn describe_insure_packs(&self) -> DescribeInsurePacksCall {
         DescribeInsurePacksCall::new(&self.handle)
     }
-    /// Calls `DescribeIpBlockList`.
+    /// Calls `DescribeIpBlockList`; the answer is a [`DescribeIpBlockListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dayu&Version=2018-07-09&Action=DescribeIpBlockList)
     #[inline]
     pub fn describe_ip_block_list(&self) -> DescribeIpBlockListCall {
         DescribeIpBlockListCall::new(&self.handle)
     }
-    /// Calls `DescribeIpUnBlockList`.
+    /// Calls `DescribeIpUnBlockList`; the answer is a [`DescribeIpUnBlockListResponse`].
     ///
     /// Required: `BeginTime`, `EndTime`.
     ///
@@ -586,7 +586,7 @@ impl Client {
     pub fn describe_ip_un_block_list(&self) -> DescribeIpUnBlockListCall {
         DescribeIpUnBlockListCall::new(&self.handle)
     }
-    /// Calls `DescribeL4HealthConfig`.
+    /// Calls `DescribeL4HealthConfig`; the answer is a [`DescribeL4HealthConfigResponse`].
     ///
     /// Required: `Business`, `Id`.
     ///
@@ -595,7 +595,7 @@ impl Client {
     pub fn describe_l4_health_config(&self) -> DescribeL4HealthConfigCall {
         DescribeL4HealthConfigCall::new(&self.handle)
     }
-    /// Calls `DescribeL4RulesErrHealth`.
+    /// Calls `DescribeL4RulesErrHealth`; the answer is a [`DescribeL4RulesErrHealthResponse`].
     ///
     /// Required: `Business`, `Id`.
     ///
@@ -604,7 +604,7 @@ impl Client {
     pub fn describe_l4_rules_err_health(&self) -> DescribeL4RulesErrHealthCall {
         DescribeL4RulesErrHealthCall::new(&self.handle)
     }
-    /// Calls `DescribeL7HealthConfig`.
+    /// Calls `DescribeL7HealthConfig`; the answer is a [`DescribeL7HealthConfigResponse`].
     ///
     /// Required: `Business`, `Id`.
     ///
@@ -613,7 +613,7 @@ impl Client {
     pub fn describe_l7_health_config(&self) -> DescribeL7HealthConfigCall {
         DescribeL7HealthConfigCall::new(&self.handle)
     }
-    /// Calls `DescribeNewL4Rules`.
+    /// Calls `DescribeNewL4Rules`; the answer is a [`DescribeNewL4RulesResponse`].
     ///
     /// Required: `Business`.
     ///
@@ -622,7 +622,7 @@ impl Client {
     pub fn describe_new_l4_rules(&self) -> DescribeNewL4RulesCall {
         DescribeNewL4RulesCall::new(&self.handle)
     }
-    /// Calls `DescribeNewL4RulesErrHealth`.
+    /// Calls `DescribeNewL4RulesErrHealth`; the answer is a [`DescribeNewL4RulesErrHealthResponse`].
     ///
     /// Required: `Business`.
     ///
@@ -631,7 +631,7 @@ impl Client {
     pub fn describe_new_l4_rules_err_health(&self) -> DescribeNewL4RulesErrHealthCall {
         DescribeNewL4RulesErrHealthCall::new(&self.handle)
     }
-    /// Calls `DescribeNewL7RulesErrHealth`.
+    /// Calls `DescribeNewL7RulesErrHealth`; the answer is a [`DescribeNewL7RulesErrHealthResponse`].
     ///
     /// Required: `Business`.
     ///
@@ -640,7 +640,7 @@ impl Client {
     pub fn describe_new_l7_rules_err_health(&self) -> DescribeNewL7RulesErrHealthCall {
         DescribeNewL7RulesErrHealthCall::new(&self.handle)
     }
-    /// Calls `DescribePackIndex`.
+    /// Calls `DescribePackIndex`; the answer is a [`DescribePackIndexResponse`].
     ///
     /// Required: `Business`.
     ///
@@ -649,7 +649,7 @@ impl Client {
     pub fn describe_pack_index(&self) -> DescribePackIndexCall {
         DescribePackIndexCall::new(&self.handle)
     }
-    /// Calls `DescribePcap`.
+    /// Calls `DescribePcap`; the answer is a [`DescribePcapResponse`].
     ///
     /// Required: `Business`, `Id`, `StartTime`, `EndTime`.
     ///
@@ -658,7 +658,7 @@ impl Client {
     pub fn describe_pcap(&self) -> DescribePcapCall {
         DescribePcapCall::new(&self.handle)
     }
-    /// Calls `DescribePolicyCase`.
+    /// Calls `DescribePolicyCase`; the answer is a [`DescribePolicyCaseResponse`].
     ///
     /// Required: `Business`.
     ///
@@ -667,7 +667,7 @@ impl Client {
     pub fn describe_policy_case(&self) -> DescribePolicyCaseCall {
         DescribePolicyCaseCall::new(&self.handle)
     }
-    /// Calls `DescribeResIpList`.
+    /// Calls `DescribeResIpList`; the answer is a [`DescribeResIpListResponse`].
     ///
     /// Required: `Business`.
     ///
@@ -676,7 +676,7 @@ impl Client {
     pub fn describe_res_ip_list(&self) -> DescribeResIpListCall {
         DescribeResIpListCall::new(&self.handle)
     }
-    /// Calls `DescribeResourceList`.
+    /// Calls `DescribeResourceList`; the answer is a [`DescribeResourceListResponse`].
     ///
     /// Required: `Business`.
     ///
@@ -685,7 +685,7 @@ impl Client {
     pub fn describe_resource_list(&self) -> DescribeResourceListCall {
         DescribeResourceListCall::new(&self.handle)
     }
-    /// Calls `DescribeRuleSets`.
+    /// Calls `DescribeRuleSets`; the answer is a [`DescribeRuleSetsResponse`].
     ///
     /// Required: `Business`, `IdList`.
     ///
@@ -694,7 +694,7 @@ impl Client {
     pub fn describe_rule_sets(&self) -> DescribeRuleSetsCall {
         DescribeRuleSetsCall::new(&self.handle)
     }
-    /// Calls `DescribeSchedulingDomainList`.
+    /// Calls `DescribeSchedulingDomainList`; the answer is a [`DescribeSchedulingDomainListResponse`].
     ///
     /// Required: `Limit`, `Offset`.
     ///
@@ -703,14 +703,14 @@ impl Client {
     pub fn describe_scheduling_domain_list(&self) -> DescribeSchedulingDomainListCall {
         DescribeSchedulingDomainListCall::new(&self.handle)
     }
-    /// Calls `DescribeSecIndex`.
+    /// Calls `DescribeSecIndex`; the answer is a [`DescribeSecIndexResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dayu&Version=2018-07-09&Action=DescribeSecIndex)
     #[inline]
     pub fn describe_sec_index(&self) -> DescribeSecIndexCall {
         DescribeSecIndexCall::new(&self.handle)
     }
-    /// Calls `DescribeSourceIpSegment`.
+    /// Calls `DescribeSourceIpSegment`; the answer is a [`DescribeSourceIpSegmentResponse`].
     ///
     /// Required: `Business`, `Id`.
     ///
@@ -719,7 +719,7 @@ impl Client {
     pub fn describe_source_ip_segment(&self) -> DescribeSourceIpSegmentCall {
         DescribeSourceIpSegmentCall::new(&self.handle)
     }
-    /// Calls `DescribeTransmitStatis`.
+    /// Calls `DescribeTransmitStatis`; the answer is a [`DescribeTransmitStatisResponse`].
     ///
     /// Required: `Business`, `Id`, `MetricName`, `Period`, `StartTime`, `EndTime`.
     ///
@@ -728,14 +728,14 @@ impl Client {
     pub fn describe_transmit_statis(&self) -> DescribeTransmitStatisCall {
         DescribeTransmitStatisCall::new(&self.handle)
     }
-    /// Calls `DescribeUnBlockStatis`.
+    /// Calls `DescribeUnBlockStatis`; the answer is a [`DescribeUnBlockStatisResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dayu&Version=2018-07-09&Action=DescribeUnBlockStatis)
     #[inline]
     pub fn describe_un_block_statis(&self) -> DescribeUnBlockStatisCall {
         DescribeUnBlockStatisCall::new(&self.handle)
     }
-    /// Calls `DescribleL4Rules`.
+    /// Calls `DescribleL4Rules`; the answer is a [`DescribleL4RulesResponse`].
     ///
     /// Required: `Business`, `Id`.
     ///
@@ -744,7 +744,7 @@ impl Client {
     pub fn describle_l4_rules(&self) -> DescribleL4RulesCall {
         DescribleL4RulesCall::new(&self.handle)
     }
-    /// Calls `DescribleL7Rules`.
+    /// Calls `DescribleL7Rules`; the answer is a [`DescribleL7RulesResponse`].
     ///
     /// Required: `Business`, `Id`.
     ///
@@ -753,7 +753,7 @@ impl Client {
     pub fn describle_l7_rules(&self) -> DescribleL7RulesCall {
         DescribleL7RulesCall::new(&self.handle)
     }
-    /// Calls `DescribleNewL7Rules`.
+    /// Calls `DescribleNewL7Rules`; the answer is a [`DescribleNewL7RulesResponse`].
     ///
     /// Required: `Business`.
     ///
@@ -762,7 +762,7 @@ impl Client {
     pub fn describle_new_l7_rules(&self) -> DescribleNewL7RulesCall {
         DescribleNewL7RulesCall::new(&self.handle)
     }
-    /// Calls `DescribleRegionCount`.
+    /// Calls `DescribleRegionCount`; the answer is a [`DescribleRegionCountResponse`].
     ///
     /// Required: `Business`.
     ///
@@ -771,7 +771,7 @@ impl Client {
     pub fn describle_region_count(&self) -> DescribleRegionCountCall {
         DescribleRegionCountCall::new(&self.handle)
     }
-    /// Calls `ModifyCCAlarmThreshold`.
+    /// Calls `ModifyCCAlarmThreshold`; the answer is a [`ModifyCCAlarmThresholdResponse`].
     ///
     /// Required: `Business`, `RsId`, `AlarmThreshold`, `IpList`.
     ///
@@ -780,7 +780,7 @@ impl Client {
     pub fn modify_cc_alarm_threshold(&self) -> ModifyCCAlarmThresholdCall {
         ModifyCCAlarmThresholdCall::new(&self.handle)
     }
-    /// Calls `ModifyCCFrequencyRules`.
+    /// Calls `ModifyCCFrequencyRules`; the answer is a [`ModifyCCFrequencyRulesResponse`].
     ///
     /// Required: `Business`, `CCFrequencyRuleId`, `Mode`, `Period`, `ReqNumber`, `Act`, `ExeDuration`.
     ///
@@ -789,7 +789,7 @@ impl Client {
     pub fn modify_cc_frequency_rules(&self) -> ModifyCCFrequencyRulesCall {
         ModifyCCFrequencyRulesCall::new(&self.handle)
     }
-    /// Calls `ModifyCCFrequencyRulesStatus`.
+    /// Calls `ModifyCCFrequencyRulesStatus`; the answer is a [`ModifyCCFrequencyRulesStatusResponse`].
     ///
     /// Required: `Business`, `Id`, `RuleId`, `Method`.
     ///
@@ -798,7 +798,7 @@ impl Client {
     pub fn modify_cc_frequency_rules_status(&self) -> ModifyCCFrequencyRulesStatusCall {
         ModifyCCFrequencyRulesStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyCCHostProtection`.
+    /// Calls `ModifyCCHostProtection`; the answer is a [`ModifyCCHostProtectionResponse`].
     ///
     /// Required: `Business`, `Id`, `RuleId`, `Method`.
     ///
@@ -807,7 +807,7 @@ impl Client {
     pub fn modify_cc_host_protection(&self) -> ModifyCCHostProtectionCall {
         ModifyCCHostProtectionCall::new(&self.handle)
     }
-    /// Calls `ModifyCCIpAllowDeny`.
+    /// Calls `ModifyCCIpAllowDeny`; the answer is a [`ModifyCCIpAllowDenyResponse`].
     ///
     /// Required: `Business`, `Id`, `Method`, `Type`, `IpList`.
     ///
@@ -816,7 +816,7 @@ impl Client {
     pub fn modify_cc_ip_allow_deny(&self) -> ModifyCCIpAllowDenyCall {
         ModifyCCIpAllowDenyCall::new(&self.handle)
     }
-    /// Calls `ModifyCCLevel`.
+    /// Calls `ModifyCCLevel`; the answer is a [`ModifyCCLevelResponse`].
     ///
     /// Required: `Business`, `Id`, `Level`, `Protocol`, `RuleId`.
     ///
@@ -825,7 +825,7 @@ impl Client {
     pub fn modify_cc_level(&self) -> ModifyCCLevelCall {
         ModifyCCLevelCall::new(&self.handle)
     }
-    /// Calls `ModifyCCPolicySwitch`.
+    /// Calls `ModifyCCPolicySwitch`; the answer is a [`ModifyCCPolicySwitchResponse`].
     ///
     /// Required: `Business`, `Id`, `SetId`, `Switch`.
     ///
@@ -834,7 +834,7 @@ impl Client {
     pub fn modify_cc_policy_switch(&self) -> ModifyCCPolicySwitchCall {
         ModifyCCPolicySwitchCall::new(&self.handle)
     }
-    /// Calls `ModifyCCSelfDefinePolicy`.
+    /// Calls `ModifyCCSelfDefinePolicy`; the answer is a [`ModifyCCSelfDefinePolicyResponse`].
     ///
     /// Required: `Business`, `Id`, `SetId`, `Policy`.
     ///
@@ -843,7 +843,7 @@ impl Client {
     pub fn modify_cc_self_define_policy(&self) -> ModifyCCSelfDefinePolicyCall {
         ModifyCCSelfDefinePolicyCall::new(&self.handle)
     }
-    /// Calls `ModifyCCThreshold`.
+    /// Calls `ModifyCCThreshold`; the answer is a [`ModifyCCThresholdResponse`].
     ///
     /// Required: `Business`, `Threshold`.
     ///
@@ -852,7 +852,7 @@ impl Client {
     pub fn modify_cc_threshold(&self) -> ModifyCCThresholdCall {
         ModifyCCThresholdCall::new(&self.handle)
     }
-    /// Calls `ModifyCCUrlAllow`.
+    /// Calls `ModifyCCUrlAllow`; the answer is a [`ModifyCCUrlAllowResponse`].
     ///
     /// Required: `Business`, `Id`, `Method`, `Type`, `UrlList`.
     ///
@@ -861,7 +861,7 @@ impl Client {
     pub fn modify_cc_url_allow(&self) -> ModifyCCUrlAllowCall {
         ModifyCCUrlAllowCall::new(&self.handle)
     }
-    /// Calls `ModifyDDoSAIStatus`.
+    /// Calls `ModifyDDoSAIStatus`; the answer is a [`ModifyDDoSAIStatusResponse`].
     ///
     /// Required: `Business`, `Id`, `Method`.
     ///
@@ -870,7 +870,7 @@ impl Client {
     pub fn modify_d_do_sai_status(&self) -> ModifyDDoSAIStatusCall {
         ModifyDDoSAIStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyDDoSAlarmThreshold`.
+    /// Calls `ModifyDDoSAlarmThreshold`; the answer is a [`ModifyDDoSAlarmThresholdResponse`].
     ///
     /// Required: `Business`, `RsId`, `AlarmType`, `AlarmThreshold`, `IpList`.
     ///
@@ -879,7 +879,7 @@ impl Client {
     pub fn modify_d_do_s_alarm_threshold(&self) -> ModifyDDoSAlarmThresholdCall {
         ModifyDDoSAlarmThresholdCall::new(&self.handle)
     }
-    /// Calls `ModifyDDoSDefendStatus`.
+    /// Calls `ModifyDDoSDefendStatus`; the answer is a [`ModifyDDoSDefendStatusResponse`].
     ///
     /// Required: `Business`, `Status`, `Hour`.
     ///
@@ -888,7 +888,7 @@ impl Client {
     pub fn modify_d_do_s_defend_status(&self) -> ModifyDDoSDefendStatusCall {
         ModifyDDoSDefendStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyDDoSLevel`.
+    /// Calls `ModifyDDoSLevel`; the answer is a [`ModifyDDoSLevelResponse`].
     ///
     /// Required: `Business`, `Id`, `Method`.
     ///
@@ -897,7 +897,7 @@ impl Client {
     pub fn modify_d_do_s_level(&self) -> ModifyDDoSLevelCall {
         ModifyDDoSLevelCall::new(&self.handle)
     }
-    /// Calls `ModifyDDoSPolicy`.
+    /// Calls `ModifyDDoSPolicy`; the answer is a [`ModifyDDoSPolicyResponse`].
     ///
     /// Required: `Business`, `PolicyId`, `DropOptions`.
     ///
@@ -906,7 +906,7 @@ impl Client {
     pub fn modify_d_do_s_policy(&self) -> ModifyDDoSPolicyCall {
         ModifyDDoSPolicyCall::new(&self.handle)
     }
-    /// Calls `ModifyDDoSPolicyCase`.
+    /// Calls `ModifyDDoSPolicyCase`; the answer is a [`ModifyDDoSPolicyCaseResponse`].
     ///
     /// Required: `Business`, `SceneId`.
     ///
@@ -915,7 +915,7 @@ impl Client {
     pub fn modify_d_do_s_policy_case(&self) -> ModifyDDoSPolicyCaseCall {
         ModifyDDoSPolicyCaseCall::new(&self.handle)
     }
-    /// Calls `ModifyDDoSPolicyName`.
+    /// Calls `ModifyDDoSPolicyName`; the answer is a [`ModifyDDoSPolicyNameResponse`].
     ///
     /// Required: `Business`, `PolicyId`, `Name`.
     ///
@@ -924,7 +924,7 @@ impl Client {
     pub fn modify_d_do_s_policy_name(&self) -> ModifyDDoSPolicyNameCall {
         ModifyDDoSPolicyNameCall::new(&self.handle)
     }
-    /// Calls `ModifyDDoSSwitch`.
+    /// Calls `ModifyDDoSSwitch`; the answer is a [`ModifyDDoSSwitchResponse`].
     ///
     /// Required: `Business`, `Method`.
     ///
@@ -933,7 +933,7 @@ impl Client {
     pub fn modify_d_do_s_switch(&self) -> ModifyDDoSSwitchCall {
         ModifyDDoSSwitchCall::new(&self.handle)
     }
-    /// Calls `ModifyDDoSThreshold`.
+    /// Calls `ModifyDDoSThreshold`; the answer is a [`ModifyDDoSThresholdResponse`].
     ///
     /// Required: `Business`, `Id`, `Threshold`.
     ///
@@ -942,7 +942,7 @@ impl Client {
     pub fn modify_d_do_s_threshold(&self) -> ModifyDDoSThresholdCall {
         ModifyDDoSThresholdCall::new(&self.handle)
     }
-    /// Calls `ModifyDDoSWaterKey`.
+    /// Calls `ModifyDDoSWaterKey`; the answer is a [`ModifyDDoSWaterKeyResponse`].
     ///
     /// Required: `Business`, `PolicyId`, `Method`.
     ///
@@ -951,7 +951,7 @@ impl Client {
     pub fn modify_d_do_s_water_key(&self) -> ModifyDDoSWaterKeyCall {
         ModifyDDoSWaterKeyCall::new(&self.handle)
     }
-    /// Calls `ModifyElasticLimit`.
+    /// Calls `ModifyElasticLimit`; the answer is a [`ModifyElasticLimitResponse`].
     ///
     /// Required: `Business`, `Id`, `Limit`.
     ///
@@ -960,7 +960,7 @@ impl Client {
     pub fn modify_elastic_limit(&self) -> ModifyElasticLimitCall {
         ModifyElasticLimitCall::new(&self.handle)
     }
-    /// Calls `ModifyL4Health`.
+    /// Calls `ModifyL4Health`; the answer is a [`ModifyL4HealthResponse`].
     ///
     /// Required: `Business`, `Id`, `Healths`.
     ///
@@ -969,7 +969,7 @@ impl Client {
     pub fn modify_l4_health(&self) -> ModifyL4HealthCall {
         ModifyL4HealthCall::new(&self.handle)
     }
-    /// Calls `ModifyL4KeepTime`.
+    /// Calls `ModifyL4KeepTime`; the answer is a [`ModifyL4KeepTimeResponse`].
     ///
     /// Required: `Business`, `Id`, `RuleId`, `KeepEnable`, `KeepTime`.
     ///
@@ -978,7 +978,7 @@ impl Client {
     pub fn modify_l4_keep_time(&self) -> ModifyL4KeepTimeCall {
         ModifyL4KeepTimeCall::new(&self.handle)
     }
-    /// Calls `ModifyL4Rules`.
+    /// Calls `ModifyL4Rules`; the answer is a [`ModifyL4RulesResponse`].
     ///
     /// Required: `Business`, `Id`, `Rule`.
     ///
@@ -987,7 +987,7 @@ impl Client {
     pub fn modify_l4_rules(&self) -> ModifyL4RulesCall {
         ModifyL4RulesCall::new(&self.handle)
     }
-    /// Calls `ModifyL7Rules`.
+    /// Calls `ModifyL7Rules`; the answer is a [`ModifyL7RulesResponse`].
     ///
     /// Required: `Business`, `Id`, `Rule`.
     ///
@@ -996,7 +996,7 @@ impl Client {
     pub fn modify_l7_rules(&self) -> ModifyL7RulesCall {
         ModifyL7RulesCall::new(&self.handle)
     }
-    /// Calls `ModifyNetReturnSwitch`.
+    /// Calls `ModifyNetReturnSwitch`; the answer is a [`ModifyNetReturnSwitchResponse`].
     ///
     /// Required: `Business`, `Id`, `Status`, `Hour`.
     ///
@@ -1005,7 +1005,7 @@ impl Client {
     pub fn modify_net_return_switch(&self) -> ModifyNetReturnSwitchCall {
         ModifyNetReturnSwitchCall::new(&self.handle)
     }
-    /// Calls `ModifyNewDomainRules`.
+    /// Calls `ModifyNewDomainRules`; the answer is a [`ModifyNewDomainRulesResponse`].
     ///
     /// Required: `Business`, `Id`, `Rule`.
     ///
@@ -1014,7 +1014,7 @@ impl Client {
     pub fn modify_new_domain_rules(&self) -> ModifyNewDomainRulesCall {
         ModifyNewDomainRulesCall::new(&self.handle)
     }
-    /// Calls `ModifyNewL4Rule`.
+    /// Calls `ModifyNewL4Rule`; the answer is a [`ModifyNewL4RuleResponse`].
     ///
     /// Required: `Business`, `Id`, `Rule`.
     ///
@@ -1023,7 +1023,7 @@ impl Client {
     pub fn modify_new_l4_rule(&self) -> ModifyNewL4RuleCall {
         ModifyNewL4RuleCall::new(&self.handle)
     }
-    /// Calls `ModifyResBindDDoSPolicy`.
+    /// Calls `ModifyResBindDDoSPolicy`; the answer is a [`ModifyResBindDDoSPolicyResponse`].
     ///
     /// Required: `Business`, `Id`, `PolicyId`, `Method`.
     ///
@@ -1032,7 +1032,7 @@ impl Client {
     pub fn modify_res_bind_d_do_s_policy(&self) -> ModifyResBindDDoSPolicyCall {
         ModifyResBindDDoSPolicyCall::new(&self.handle)
     }
-    /// Calls `ModifyResourceRenewFlag`.
+    /// Calls `ModifyResourceRenewFlag`; the answer is a [`ModifyResourceRenewFlagResponse`].
     ///
     /// Required: `Business`, `Id`, `RenewFlag`.
     ///
@@ -2587,7 +2587,6 @@ rt::action!(
     DescribeIpBlockList, DescribeIpBlockListRequest, DescribeIpBlockListCall,
     DescribeIpBlockListResponse, Error, idempotent
 );
-impl<T> DescribeIpBlockListCall<T> {}
 /// The answer of [`Client::describe_ip_block_list`] (`DescribeIpBlockList`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -2906,7 +2905,6 @@ rt::action!(
     DescribeSecIndex, DescribeSecIndexRequest, DescribeSecIndexCall,
     DescribeSecIndexResponse, Error, idempotent
 );
-impl<T> DescribeSecIndexCall<T> {}
 /// The answer of [`Client::describe_sec_index`] (`DescribeSecIndex`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -2975,7 +2973,6 @@ rt::action!(
     DescribeUnBlockStatis, DescribeUnBlockStatisRequest, DescribeUnBlockStatisCall,
     DescribeUnBlockStatisResponse, Error, idempotent
 );
-impl<T> DescribeUnBlockStatisCall<T> {}
 /// The answer of [`Client::describe_un_block_statis`] (`DescribeUnBlockStatis`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

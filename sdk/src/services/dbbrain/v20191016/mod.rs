@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `AddUserContact`.
+    /// Calls `AddUserContact`; the answer is a [`AddUserContactResponse`].
     ///
     /// Required: `Name`, `ContactInfo`, `Product`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn add_user_contact(&self) -> AddUserContactCall {
         AddUserContactCall::new(&self.handle)
     }
-    /// Calls `CreateDBDiagReportTask`.
+    /// Calls `CreateDBDiagReportTask`; the answer is a [`CreateDBDiagReportTaskResponse`].
     ///
     /// Required: `InstanceId`, `StartTime`, `EndTime`, `SendMailFlag`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn create_db_diag_report_task(&self) -> CreateDBDiagReportTaskCall {
         CreateDBDiagReportTaskCall::new(&self.handle)
     }
-    /// Calls `CreateDBDiagReportUrl`.
+    /// Calls `CreateDBDiagReportUrl`; the answer is a [`CreateDBDiagReportUrlResponse`].
     ///
     /// Required: `InstanceId`, `AsyncRequestId`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn create_db_diag_report_url(&self) -> CreateDBDiagReportUrlCall {
         CreateDBDiagReportUrlCall::new(&self.handle)
     }
-    /// Calls `CreateMailProfile`.
+    /// Calls `CreateMailProfile`; the answer is a [`CreateMailProfileResponse`].
     ///
     /// Required: `ProfileInfo`, `ProfileLevel`, `ProfileName`, `ProfileType`, `Product`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn create_mail_profile(&self) -> CreateMailProfileCall {
         CreateMailProfileCall::new(&self.handle)
     }
-    /// Calls `CreateSchedulerMailProfile`.
+    /// Calls `CreateSchedulerMailProfile`; the answer is a [`CreateSchedulerMailProfileResponse`].
     ///
     /// Required: `WeekConfiguration`, `ProfileInfo`, `ProfileName`, `BindInstanceId`, `Product`.
     ///
@@ -80,7 +80,7 @@ impl Client {
     pub fn create_scheduler_mail_profile(&self) -> CreateSchedulerMailProfileCall {
         CreateSchedulerMailProfileCall::new(&self.handle)
     }
-    /// Calls `CreateSecurityAuditLogExportTask`.
+    /// Calls `CreateSecurityAuditLogExportTask`; the answer is a [`CreateSecurityAuditLogExportTaskResponse`].
     ///
     /// Required: `SecAuditGroupId`, `StartTime`, `EndTime`, `Product`.
     ///
@@ -91,7 +91,7 @@ impl Client {
     ) -> CreateSecurityAuditLogExportTaskCall {
         CreateSecurityAuditLogExportTaskCall::new(&self.handle)
     }
-    /// Calls `DeleteSecurityAuditLogExportTasks`.
+    /// Calls `DeleteSecurityAuditLogExportTasks`; the answer is a [`DeleteSecurityAuditLogExportTasksResponse`].
     ///
     /// Required: `SecAuditGroupId`, `AsyncRequestIds`, `Product`.
     ///
@@ -102,7 +102,7 @@ impl Client {
     ) -> DeleteSecurityAuditLogExportTasksCall {
         DeleteSecurityAuditLogExportTasksCall::new(&self.handle)
     }
-    /// Calls `DescribeAllUserContact`.
+    /// Calls `DescribeAllUserContact`; the answer is a [`DescribeAllUserContactResponse`].
     ///
     /// Required: `Product`.
     ///
@@ -111,7 +111,7 @@ impl Client {
     pub fn describe_all_user_contact(&self) -> DescribeAllUserContactCall {
         DescribeAllUserContactCall::new(&self.handle)
     }
-    /// Calls `DescribeAllUserGroup`.
+    /// Calls `DescribeAllUserGroup`; the answer is a [`DescribeAllUserGroupResponse`].
     ///
     /// Required: `Product`.
     ///
@@ -120,7 +120,7 @@ impl Client {
     pub fn describe_all_user_group(&self) -> DescribeAllUserGroupCall {
         DescribeAllUserGroupCall::new(&self.handle)
     }
-    /// Calls `DescribeDBDiagEvent`.
+    /// Calls `DescribeDBDiagEvent`; the answer is a [`DescribeDBDiagEventResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -129,7 +129,7 @@ impl Client {
     pub fn describe_db_diag_event(&self) -> DescribeDBDiagEventCall {
         DescribeDBDiagEventCall::new(&self.handle)
     }
-    /// Calls `DescribeDBDiagHistory`.
+    /// Calls `DescribeDBDiagHistory`; the answer is a [`DescribeDBDiagHistoryResponse`].
     ///
     /// Required: `InstanceId`, `StartTime`, `EndTime`.
     ///
@@ -138,7 +138,7 @@ impl Client {
     pub fn describe_db_diag_history(&self) -> DescribeDBDiagHistoryCall {
         DescribeDBDiagHistoryCall::new(&self.handle)
     }
-    /// Calls `DescribeDBDiagReportTasks`.
+    /// Calls `DescribeDBDiagReportTasks`; the answer is a [`DescribeDBDiagReportTasksResponse`].
     ///
     /// Each answer holds one page of `Tasks`; [`into_paginator`](DescribeDBDiagReportTasksCall::into_paginator) reads them all.
     ///
@@ -147,7 +147,7 @@ impl Client {
     pub fn describe_db_diag_report_tasks(&self) -> DescribeDBDiagReportTasksCall {
         DescribeDBDiagReportTasksCall::new(&self.handle)
     }
-    /// Calls `DescribeDBSpaceStatus`.
+    /// Calls `DescribeDBSpaceStatus`; the answer is a [`DescribeDBSpaceStatusResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -156,7 +156,7 @@ impl Client {
     pub fn describe_db_space_status(&self) -> DescribeDBSpaceStatusCall {
         DescribeDBSpaceStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeDiagDBInstances`.
+    /// Calls `DescribeDiagDBInstances`; the answer is a [`DescribeDiagDBInstancesResponse`].
     ///
     /// Required: `IsSupported`, `Product`, `Offset`, `Limit`.
     ///
@@ -167,7 +167,7 @@ impl Client {
     pub fn describe_diag_db_instances(&self) -> DescribeDiagDBInstancesCall {
         DescribeDiagDBInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribeHealthScore`.
+    /// Calls `DescribeHealthScore`; the answer is a [`DescribeHealthScoreResponse`].
     ///
     /// Required: `InstanceId`, `Time`, `Product`.
     ///
@@ -176,7 +176,7 @@ impl Client {
     pub fn describe_health_score(&self) -> DescribeHealthScoreCall {
         DescribeHealthScoreCall::new(&self.handle)
     }
-    /// Calls `DescribeMailProfile`.
+    /// Calls `DescribeMailProfile`; the answer is a [`DescribeMailProfileResponse`].
     ///
     /// Required: `ProfileType`, `Product`, `Offset`, `Limit`.
     ///
@@ -187,7 +187,7 @@ impl Client {
     pub fn describe_mail_profile(&self) -> DescribeMailProfileCall {
         DescribeMailProfileCall::new(&self.handle)
     }
-    /// Calls `DescribeMySqlProcessList`.
+    /// Calls `DescribeMySqlProcessList`; the answer is a [`DescribeMySqlProcessListResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -196,7 +196,7 @@ impl Client {
     pub fn describe_my_sql_process_list(&self) -> DescribeMySqlProcessListCall {
         DescribeMySqlProcessListCall::new(&self.handle)
     }
-    /// Calls `DescribeSecurityAuditLogDownloadUrls`.
+    /// Calls `DescribeSecurityAuditLogDownloadUrls`; the answer is a [`DescribeSecurityAuditLogDownloadUrlsResponse`].
     ///
     /// Required: `SecAuditGroupId`, `AsyncRequestId`, `Product`.
     ///
@@ -207,7 +207,7 @@ impl Client {
     ) -> DescribeSecurityAuditLogDownloadUrlsCall {
         DescribeSecurityAuditLogDownloadUrlsCall::new(&self.handle)
     }
-    /// Calls `DescribeSecurityAuditLogExportTasks`.
+    /// Calls `DescribeSecurityAuditLogExportTasks`; the answer is a [`DescribeSecurityAuditLogExportTasksResponse`].
     ///
     /// Required: `SecAuditGroupId`, `Product`.
     ///
@@ -220,7 +220,7 @@ impl Client {
     ) -> DescribeSecurityAuditLogExportTasksCall {
         DescribeSecurityAuditLogExportTasksCall::new(&self.handle)
     }
-    /// Calls `DescribeSlowLogTimeSeriesStats`.
+    /// Calls `DescribeSlowLogTimeSeriesStats`; the answer is a [`DescribeSlowLogTimeSeriesStatsResponse`].
     ///
     /// Required: `InstanceId`, `StartTime`, `EndTime`.
     ///
@@ -231,7 +231,7 @@ impl Client {
     ) -> DescribeSlowLogTimeSeriesStatsCall {
         DescribeSlowLogTimeSeriesStatsCall::new(&self.handle)
     }
-    /// Calls `DescribeSlowLogTopSqls`.
+    /// Calls `DescribeSlowLogTopSqls`; the answer is a [`DescribeSlowLogTopSqlsResponse`].
     ///
     /// Required: `InstanceId`, `StartTime`, `EndTime`.
     ///
@@ -242,7 +242,7 @@ impl Client {
     pub fn describe_slow_log_top_sqls(&self) -> DescribeSlowLogTopSqlsCall {
         DescribeSlowLogTopSqlsCall::new(&self.handle)
     }
-    /// Calls `DescribeSlowLogUserHostStats`.
+    /// Calls `DescribeSlowLogUserHostStats`; the answer is a [`DescribeSlowLogUserHostStatsResponse`].
     ///
     /// Required: `InstanceId`, `StartTime`, `EndTime`.
     ///
@@ -251,7 +251,7 @@ impl Client {
     pub fn describe_slow_log_user_host_stats(&self) -> DescribeSlowLogUserHostStatsCall {
         DescribeSlowLogUserHostStatsCall::new(&self.handle)
     }
-    /// Calls `DescribeTopSpaceSchemaTimeSeries`.
+    /// Calls `DescribeTopSpaceSchemaTimeSeries`; the answer is a [`DescribeTopSpaceSchemaTimeSeriesResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -262,7 +262,7 @@ impl Client {
     ) -> DescribeTopSpaceSchemaTimeSeriesCall {
         DescribeTopSpaceSchemaTimeSeriesCall::new(&self.handle)
     }
-    /// Calls `DescribeTopSpaceSchemas`.
+    /// Calls `DescribeTopSpaceSchemas`; the answer is a [`DescribeTopSpaceSchemasResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -271,7 +271,7 @@ impl Client {
     pub fn describe_top_space_schemas(&self) -> DescribeTopSpaceSchemasCall {
         DescribeTopSpaceSchemasCall::new(&self.handle)
     }
-    /// Calls `DescribeTopSpaceTableTimeSeries`.
+    /// Calls `DescribeTopSpaceTableTimeSeries`; the answer is a [`DescribeTopSpaceTableTimeSeriesResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -282,7 +282,7 @@ impl Client {
     ) -> DescribeTopSpaceTableTimeSeriesCall {
         DescribeTopSpaceTableTimeSeriesCall::new(&self.handle)
     }
-    /// Calls `DescribeTopSpaceTables`.
+    /// Calls `DescribeTopSpaceTables`; the answer is a [`DescribeTopSpaceTablesResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -291,7 +291,7 @@ impl Client {
     pub fn describe_top_space_tables(&self) -> DescribeTopSpaceTablesCall {
         DescribeTopSpaceTablesCall::new(&self.handle)
     }
-    /// Calls `DescribeUserSqlAdvice`.
+    /// Calls `DescribeUserSqlAdvice`; the answer is a [`DescribeUserSqlAdviceResponse`].
     ///
     /// Required: `InstanceId`, `SqlText`.
     ///
@@ -300,7 +300,7 @@ impl Client {
     pub fn describe_user_sql_advice(&self) -> DescribeUserSqlAdviceCall {
         DescribeUserSqlAdviceCall::new(&self.handle)
     }
-    /// Calls `ModifyDiagDBInstanceConf`.
+    /// Calls `ModifyDiagDBInstanceConf`; the answer is a [`ModifyDiagDBInstanceConfResponse`].
     ///
     /// Required: `InstanceConfs`, `Regions`, `Product`.
     ///

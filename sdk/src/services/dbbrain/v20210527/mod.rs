@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `AddUserContact`.
+    /// Calls `AddUserContact`; the answer is a [`AddUserContactResponse`].
     ///
     /// Required: `Name`, `ContactInfo`, `Product`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn add_user_contact(&self) -> AddUserContactCall {
         AddUserContactCall::new(&self.handle)
     }
-    /// Calls `CancelDBAutonomyAction`.
+    /// Calls `CancelDBAutonomyAction`; the answer is a [`CancelDBAutonomyActionResponse`].
     ///
     /// Required: `ActionId`, `InstanceId`, `Product`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn cancel_db_autonomy_action(&self) -> CancelDBAutonomyActionCall {
         CancelDBAutonomyActionCall::new(&self.handle)
     }
-    /// Calls `CancelDBAutonomyEvent`.
+    /// Calls `CancelDBAutonomyEvent`; the answer is a [`CancelDBAutonomyEventResponse`].
     ///
     /// Required: `EventId`, `InstanceId`, `Product`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn cancel_db_autonomy_event(&self) -> CancelDBAutonomyEventCall {
         CancelDBAutonomyEventCall::new(&self.handle)
     }
-    /// Calls `CancelKillTask`.
+    /// Calls `CancelKillTask`; the answer is a [`CancelKillTaskResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn cancel_kill_task(&self) -> CancelKillTaskCall {
         CancelKillTaskCall::new(&self.handle)
     }
-    /// Calls `CancelRedisBigKeyAnalysisTasks`.
+    /// Calls `CancelRedisBigKeyAnalysisTasks`; the answer is a [`CancelRedisBigKeyAnalysisTasksResponse`].
     ///
     /// Required: `AsyncRequestIds`, `InstanceId`, `Product`.
     ///
@@ -82,7 +82,7 @@ impl Client {
     ) -> CancelRedisBigKeyAnalysisTasksCall {
         CancelRedisBigKeyAnalysisTasksCall::new(&self.handle)
     }
-    /// Calls `CloseAuditService`.
+    /// Calls `CloseAuditService`; the answer is a [`CloseAuditServiceResponse`].
     ///
     /// Required: `Product`, `NodeRequestType`, `InstanceId`.
     ///
@@ -91,7 +91,7 @@ impl Client {
     pub fn close_audit_service(&self) -> CloseAuditServiceCall {
         CloseAuditServiceCall::new(&self.handle)
     }
-    /// Calls `CreateAuditLogFile`.
+    /// Calls `CreateAuditLogFile`; the answer is a [`CreateAuditLogFileResponse`].
     ///
     /// Required: `Product`, `NodeRequestType`, `InstanceId`, `StartTime`, `EndTime`.
     ///
@@ -100,7 +100,7 @@ impl Client {
     pub fn create_audit_log_file(&self) -> CreateAuditLogFileCall {
         CreateAuditLogFileCall::new(&self.handle)
     }
-    /// Calls `CreateDBDiagReportTask`.
+    /// Calls `CreateDBDiagReportTask`; the answer is a [`CreateDBDiagReportTaskResponse`].
     ///
     /// Required: `InstanceId`, `StartTime`, `EndTime`, `SendMailFlag`.
     ///
@@ -109,7 +109,7 @@ impl Client {
     pub fn create_db_diag_report_task(&self) -> CreateDBDiagReportTaskCall {
         CreateDBDiagReportTaskCall::new(&self.handle)
     }
-    /// Calls `CreateDBDiagReportUrl`.
+    /// Calls `CreateDBDiagReportUrl`; the answer is a [`CreateDBDiagReportUrlResponse`].
     ///
     /// Required: `InstanceId`, `AsyncRequestId`.
     ///
@@ -118,7 +118,7 @@ impl Client {
     pub fn create_db_diag_report_url(&self) -> CreateDBDiagReportUrlCall {
         CreateDBDiagReportUrlCall::new(&self.handle)
     }
-    /// Calls `CreateDBDiagReportUrls`.
+    /// Calls `CreateDBDiagReportUrls`; the answer is a [`CreateDBDiagReportUrlsResponse`].
     ///
     /// Required: `Product`, `AsyncRequestIds`.
     ///
@@ -127,7 +127,7 @@ impl Client {
     pub fn create_db_diag_report_urls(&self) -> CreateDBDiagReportUrlsCall {
         CreateDBDiagReportUrlsCall::new(&self.handle)
     }
-    /// Calls `CreateIgnoreDiagRecord`.
+    /// Calls `CreateIgnoreDiagRecord`; the answer is a [`CreateIgnoreDiagRecordResponse`].
     ///
     /// Required: `InstanceId`, `Product`, `DiagItem`, `Status`.
     ///
@@ -136,7 +136,7 @@ impl Client {
     pub fn create_ignore_diag_record(&self) -> CreateIgnoreDiagRecordCall {
         CreateIgnoreDiagRecordCall::new(&self.handle)
     }
-    /// Calls `CreateKillTask`.
+    /// Calls `CreateKillTask`; the answer is a [`CreateKillTaskResponse`].
     ///
     /// Required: `InstanceId`, `Duration`.
     ///
@@ -145,7 +145,7 @@ impl Client {
     pub fn create_kill_task(&self) -> CreateKillTaskCall {
         CreateKillTaskCall::new(&self.handle)
     }
-    /// Calls `CreateMailProfile`.
+    /// Calls `CreateMailProfile`; the answer is a [`CreateMailProfileResponse`].
     ///
     /// Required: `ProfileInfo`, `ProfileLevel`, `ProfileName`, `ProfileType`, `Product`.
     ///
@@ -154,7 +154,7 @@ impl Client {
     pub fn create_mail_profile(&self) -> CreateMailProfileCall {
         CreateMailProfileCall::new(&self.handle)
     }
-    /// Calls `CreateMongoDBKillTask`.
+    /// Calls `CreateMongoDBKillTask`; the answer is a [`CreateMongoDBKillTaskResponse`].
     ///
     /// Required: `InstanceId`, `Duration`, `Product`.
     ///
@@ -163,7 +163,7 @@ impl Client {
     pub fn create_mongo_db_kill_task(&self) -> CreateMongoDBKillTaskCall {
         CreateMongoDBKillTaskCall::new(&self.handle)
     }
-    /// Calls `CreateProxySessionKillTask`.
+    /// Calls `CreateProxySessionKillTask`; the answer is a [`CreateProxySessionKillTaskResponse`].
     ///
     /// Required: `InstanceId`, `Product`.
     ///
@@ -172,7 +172,7 @@ impl Client {
     pub fn create_proxy_session_kill_task(&self) -> CreateProxySessionKillTaskCall {
         CreateProxySessionKillTaskCall::new(&self.handle)
     }
-    /// Calls `CreateRedisBigKeyAnalysisTask`.
+    /// Calls `CreateRedisBigKeyAnalysisTask`; the answer is a [`CreateRedisBigKeyAnalysisTaskResponse`].
     ///
     /// Required: `InstanceId`, `Product`.
     ///
@@ -183,7 +183,7 @@ impl Client {
     ) -> CreateRedisBigKeyAnalysisTaskCall {
         CreateRedisBigKeyAnalysisTaskCall::new(&self.handle)
     }
-    /// Calls `CreateSchedulerMailProfile`.
+    /// Calls `CreateSchedulerMailProfile`; the answer is a [`CreateSchedulerMailProfileResponse`].
     ///
     /// Required: `WeekConfiguration`, `ProfileInfo`, `ProfileName`, `BindInstanceId`, `Product`.
     ///
@@ -192,7 +192,7 @@ impl Client {
     pub fn create_scheduler_mail_profile(&self) -> CreateSchedulerMailProfileCall {
         CreateSchedulerMailProfileCall::new(&self.handle)
     }
-    /// Calls `CreateSecurityAuditLogExportTask`.
+    /// Calls `CreateSecurityAuditLogExportTask`; the answer is a [`CreateSecurityAuditLogExportTaskResponse`].
     ///
     /// Required: `SecAuditGroupId`, `StartTime`, `EndTime`, `Product`.
     ///
@@ -203,7 +203,7 @@ impl Client {
     ) -> CreateSecurityAuditLogExportTaskCall {
         CreateSecurityAuditLogExportTaskCall::new(&self.handle)
     }
-    /// Calls `CreateSqlFilter`.
+    /// Calls `CreateSqlFilter`; the answer is a [`CreateSqlFilterResponse`].
     ///
     /// Required: `InstanceId`, `SqlType`, `FilterKey`, `MaxConcurrency`, `Duration`.
     ///
@@ -212,7 +212,7 @@ impl Client {
     pub fn create_sql_filter(&self) -> CreateSqlFilterCall {
         CreateSqlFilterCall::new(&self.handle)
     }
-    /// Calls `CreateUserAutonomyProfile`.
+    /// Calls `CreateUserAutonomyProfile`; the answer is a [`CreateUserAutonomyProfileResponse`].
     ///
     /// Required: `ProfileType`, `InstanceId`, `Product`.
     ///
@@ -221,7 +221,7 @@ impl Client {
     pub fn create_user_autonomy_profile(&self) -> CreateUserAutonomyProfileCall {
         CreateUserAutonomyProfileCall::new(&self.handle)
     }
-    /// Calls `DeleteAuditLogFile`.
+    /// Calls `DeleteAuditLogFile`; the answer is a [`DeleteAuditLogFileResponse`].
     ///
     /// Required: `Product`, `NodeRequestType`, `InstanceId`, `AsyncRequestId`.
     ///
@@ -230,7 +230,7 @@ impl Client {
     pub fn delete_audit_log_file(&self) -> DeleteAuditLogFileCall {
         DeleteAuditLogFileCall::new(&self.handle)
     }
-    /// Calls `DeleteDBDiagReportTasks`.
+    /// Calls `DeleteDBDiagReportTasks`; the answer is a [`DeleteDBDiagReportTasksResponse`].
     ///
     /// Required: `AsyncRequestIds`, `InstanceId`.
     ///
@@ -239,7 +239,7 @@ impl Client {
     pub fn delete_db_diag_report_tasks(&self) -> DeleteDBDiagReportTasksCall {
         DeleteDBDiagReportTasksCall::new(&self.handle)
     }
-    /// Calls `DeleteRedisBigKeyAnalysisTasks`.
+    /// Calls `DeleteRedisBigKeyAnalysisTasks`; the answer is a [`DeleteRedisBigKeyAnalysisTasksResponse`].
     ///
     /// Required: `InstanceId`, `AsyncRequestIds`, `Product`.
     ///
@@ -250,7 +250,7 @@ impl Client {
     ) -> DeleteRedisBigKeyAnalysisTasksCall {
         DeleteRedisBigKeyAnalysisTasksCall::new(&self.handle)
     }
-    /// Calls `DeleteSecurityAuditLogExportTasks`.
+    /// Calls `DeleteSecurityAuditLogExportTasks`; the answer is a [`DeleteSecurityAuditLogExportTasksResponse`].
     ///
     /// Required: `SecAuditGroupId`, `AsyncRequestIds`, `Product`.
     ///
@@ -261,7 +261,7 @@ impl Client {
     ) -> DeleteSecurityAuditLogExportTasksCall {
         DeleteSecurityAuditLogExportTasksCall::new(&self.handle)
     }
-    /// Calls `DeleteSqlFilters`.
+    /// Calls `DeleteSqlFilters`; the answer is a [`DeleteSqlFiltersResponse`].
     ///
     /// Required: `InstanceId`, `FilterIds`.
     ///
@@ -270,7 +270,7 @@ impl Client {
     pub fn delete_sql_filters(&self) -> DeleteSqlFiltersCall {
         DeleteSqlFiltersCall::new(&self.handle)
     }
-    /// Calls `DescribeAlarmTemplate`.
+    /// Calls `DescribeAlarmTemplate`; the answer is a [`DescribeAlarmTemplateResponse`].
     ///
     /// Required: `TemplateNameRegexp`, `Limit`, `Offset`.
     ///
@@ -281,7 +281,7 @@ impl Client {
     pub fn describe_alarm_template(&self) -> DescribeAlarmTemplateCall {
         DescribeAlarmTemplateCall::new(&self.handle)
     }
-    /// Calls `DescribeAllUserContact`.
+    /// Calls `DescribeAllUserContact`; the answer is a [`DescribeAllUserContactResponse`].
     ///
     /// Required: `Product`.
     ///
@@ -290,7 +290,7 @@ impl Client {
     pub fn describe_all_user_contact(&self) -> DescribeAllUserContactCall {
         DescribeAllUserContactCall::new(&self.handle)
     }
-    /// Calls `DescribeAllUserGroup`.
+    /// Calls `DescribeAllUserGroup`; the answer is a [`DescribeAllUserGroupResponse`].
     ///
     /// Required: `Product`.
     ///
@@ -299,7 +299,7 @@ impl Client {
     pub fn describe_all_user_group(&self) -> DescribeAllUserGroupCall {
         DescribeAllUserGroupCall::new(&self.handle)
     }
-    /// Calls `DescribeAuditInstanceList`.
+    /// Calls `DescribeAuditInstanceList`; the answer is a [`DescribeAuditInstanceListResponse`].
     ///
     /// Required: `Product`, `NodeRequestType`.
     ///
@@ -310,7 +310,7 @@ impl Client {
     pub fn describe_audit_instance_list(&self) -> DescribeAuditInstanceListCall {
         DescribeAuditInstanceListCall::new(&self.handle)
     }
-    /// Calls `DescribeAuditLogFiles`.
+    /// Calls `DescribeAuditLogFiles`; the answer is a [`DescribeAuditLogFilesResponse`].
     ///
     /// Required: `Product`, `NodeRequestType`, `InstanceId`.
     ///
@@ -321,7 +321,7 @@ impl Client {
     pub fn describe_audit_log_files(&self) -> DescribeAuditLogFilesCall {
         DescribeAuditLogFilesCall::new(&self.handle)
     }
-    /// Calls `DescribeBlockingLockTree`.
+    /// Calls `DescribeBlockingLockTree`; the answer is a [`DescribeBlockingLockTreeResponse`].
     ///
     /// Required: `InstanceId`, `Product`.
     ///
@@ -330,7 +330,7 @@ impl Client {
     pub fn describe_blocking_lock_tree(&self) -> DescribeBlockingLockTreeCall {
         DescribeBlockingLockTreeCall::new(&self.handle)
     }
-    /// Calls `DescribeBlockingLogs`.
+    /// Calls `DescribeBlockingLogs`; the answer is a [`DescribeBlockingLogsResponse`].
     ///
     /// Required: `InstanceId`, `Product`, `StartTime`, `EndTime`.
     ///
@@ -341,7 +341,7 @@ impl Client {
     pub fn describe_blocking_logs(&self) -> DescribeBlockingLogsCall {
         DescribeBlockingLogsCall::new(&self.handle)
     }
-    /// Calls `DescribeBlockingTrend`.
+    /// Calls `DescribeBlockingTrend`; the answer is a [`DescribeBlockingTrendResponse`].
     ///
     /// Required: `InstanceId`, `Product`, `StartTime`, `EndTime`.
     ///
@@ -350,7 +350,7 @@ impl Client {
     pub fn describe_blocking_trend(&self) -> DescribeBlockingTrendCall {
         DescribeBlockingTrendCall::new(&self.handle)
     }
-    /// Calls `DescribeDBAuditLogTopSqls`.
+    /// Calls `DescribeDBAuditLogTopSqls`; the answer is a [`DescribeDBAuditLogTopSqlsResponse`].
     ///
     /// Required: `StartTime`, `EndTime`, `Product`, `InstanceId`.
     ///
@@ -361,7 +361,7 @@ impl Client {
     pub fn describe_db_audit_log_top_sqls(&self) -> DescribeDBAuditLogTopSqlsCall {
         DescribeDBAuditLogTopSqlsCall::new(&self.handle)
     }
-    /// Calls `DescribeDBAuditLogs`.
+    /// Calls `DescribeDBAuditLogs`; the answer is a [`DescribeDBAuditLogsResponse`].
     ///
     /// Required: `Product`, `StartTime`, `EndTime`.
     ///
@@ -370,7 +370,7 @@ impl Client {
     pub fn describe_db_audit_logs(&self) -> DescribeDBAuditLogsCall {
         DescribeDBAuditLogsCall::new(&self.handle)
     }
-    /// Calls `DescribeDBAutonomyAction`.
+    /// Calls `DescribeDBAutonomyAction`; the answer is a [`DescribeDBAutonomyActionResponse`].
     ///
     /// Required: `ActionId`, `InstanceId`, `Product`.
     ///
@@ -379,7 +379,7 @@ impl Client {
     pub fn describe_db_autonomy_action(&self) -> DescribeDBAutonomyActionCall {
         DescribeDBAutonomyActionCall::new(&self.handle)
     }
-    /// Calls `DescribeDBAutonomyActions`.
+    /// Calls `DescribeDBAutonomyActions`; the answer is a [`DescribeDBAutonomyActionsResponse`].
     ///
     /// Required: `EventId`, `InstanceId`, `Product`.
     ///
@@ -388,7 +388,7 @@ impl Client {
     pub fn describe_db_autonomy_actions(&self) -> DescribeDBAutonomyActionsCall {
         DescribeDBAutonomyActionsCall::new(&self.handle)
     }
-    /// Calls `DescribeDBAutonomyEvents`.
+    /// Calls `DescribeDBAutonomyEvents`; the answer is a [`DescribeDBAutonomyEventsResponse`].
     ///
     /// Required: `Product`, `InstanceId`, `StartTime`, `EndTime`.
     ///
@@ -399,7 +399,7 @@ impl Client {
     pub fn describe_db_autonomy_events(&self) -> DescribeDBAutonomyEventsCall {
         DescribeDBAutonomyEventsCall::new(&self.handle)
     }
-    /// Calls `DescribeDBDiagEvent`.
+    /// Calls `DescribeDBDiagEvent`; the answer is a [`DescribeDBDiagEventResponse`].
     ///
     /// Required: `InstanceId`, `EventId`.
     ///
@@ -408,7 +408,7 @@ impl Client {
     pub fn describe_db_diag_event(&self) -> DescribeDBDiagEventCall {
         DescribeDBDiagEventCall::new(&self.handle)
     }
-    /// Calls `DescribeDBDiagEvents`.
+    /// Calls `DescribeDBDiagEvents`; the answer is a [`DescribeDBDiagEventsResponse`].
     ///
     /// Required: `StartTime`, `EndTime`.
     ///
@@ -419,7 +419,7 @@ impl Client {
     pub fn describe_db_diag_events(&self) -> DescribeDBDiagEventsCall {
         DescribeDBDiagEventsCall::new(&self.handle)
     }
-    /// Calls `DescribeDBDiagHistory`.
+    /// Calls `DescribeDBDiagHistory`; the answer is a [`DescribeDBDiagHistoryResponse`].
     ///
     /// Required: `InstanceId`, `StartTime`, `EndTime`.
     ///
@@ -428,7 +428,7 @@ impl Client {
     pub fn describe_db_diag_history(&self) -> DescribeDBDiagHistoryCall {
         DescribeDBDiagHistoryCall::new(&self.handle)
     }
-    /// Calls `DescribeDBDiagReportContent`.
+    /// Calls `DescribeDBDiagReportContent`; the answer is a [`DescribeDBDiagReportContentResponse`].
     ///
     /// Required: `InstanceId`, `AsyncRequestId`.
     ///
@@ -437,7 +437,7 @@ impl Client {
     pub fn describe_db_diag_report_content(&self) -> DescribeDBDiagReportContentCall {
         DescribeDBDiagReportContentCall::new(&self.handle)
     }
-    /// Calls `DescribeDBDiagReportTasks`.
+    /// Calls `DescribeDBDiagReportTasks`; the answer is a [`DescribeDBDiagReportTasksResponse`].
     ///
     /// Each answer holds one page of `Tasks`; [`into_paginator`](DescribeDBDiagReportTasksCall::into_paginator) reads them all.
     ///
@@ -446,7 +446,7 @@ impl Client {
     pub fn describe_db_diag_report_tasks(&self) -> DescribeDBDiagReportTasksCall {
         DescribeDBDiagReportTasksCall::new(&self.handle)
     }
-    /// Calls `DescribeDBInstances`.
+    /// Calls `DescribeDBInstances`; the answer is a [`DescribeDBInstancesResponse`].
     ///
     /// Required: `InstanceIds`.
     ///
@@ -455,7 +455,7 @@ impl Client {
     pub fn describe_db_instances(&self) -> DescribeDBInstancesCall {
         DescribeDBInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribeDBPerfTimeSeries`.
+    /// Calls `DescribeDBPerfTimeSeries`; the answer is a [`DescribeDBPerfTimeSeriesResponse`].
     ///
     /// Required: `InstanceId`, `StartTime`, `EndTime`, `Metric`, `Product`.
     ///
@@ -464,7 +464,7 @@ impl Client {
     pub fn describe_db_perf_time_series(&self) -> DescribeDBPerfTimeSeriesCall {
         DescribeDBPerfTimeSeriesCall::new(&self.handle)
     }
-    /// Calls `DescribeDBSpaceStatus`.
+    /// Calls `DescribeDBSpaceStatus`; the answer is a [`DescribeDBSpaceStatusResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -473,7 +473,7 @@ impl Client {
     pub fn describe_db_space_status(&self) -> DescribeDBSpaceStatusCall {
         DescribeDBSpaceStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeDatabaseAutonomyStatus`.
+    /// Calls `DescribeDatabaseAutonomyStatus`; the answer is a [`DescribeDatabaseAutonomyStatusResponse`].
     ///
     /// Required: `InstanceId`, `Product`, `Type`.
     ///
@@ -484,7 +484,7 @@ impl Client {
     ) -> DescribeDatabaseAutonomyStatusCall {
         DescribeDatabaseAutonomyStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeDatabaseObjectV2`.
+    /// Calls `DescribeDatabaseObjectV2`; the answer is a [`DescribeDatabaseObjectV2Response`].
     ///
     /// Required: `Product`, `ObjectType`.
     ///
@@ -493,7 +493,7 @@ impl Client {
     pub fn describe_database_object_v2(&self) -> DescribeDatabaseObjectV2Call {
         DescribeDatabaseObjectV2Call::new(&self.handle)
     }
-    /// Calls `DescribeDeadLockLogs`.
+    /// Calls `DescribeDeadLockLogs`; the answer is a [`DescribeDeadLockLogsResponse`].
     ///
     /// Required: `Product`, `InstanceId`, `StartTime`, `EndTime`.
     ///
@@ -504,7 +504,7 @@ impl Client {
     pub fn describe_dead_lock_logs(&self) -> DescribeDeadLockLogsCall {
         DescribeDeadLockLogsCall::new(&self.handle)
     }
-    /// Calls `DescribeDiagDBInstances`.
+    /// Calls `DescribeDiagDBInstances`; the answer is a [`DescribeDiagDBInstancesResponse`].
     ///
     /// Required: `IsSupported`, `Product`, `Offset`, `Limit`.
     ///
@@ -515,7 +515,7 @@ impl Client {
     pub fn describe_diag_db_instances(&self) -> DescribeDiagDBInstancesCall {
         DescribeDiagDBInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribeHealthScore`.
+    /// Calls `DescribeHealthScore`; the answer is a [`DescribeHealthScoreResponse`].
     ///
     /// Required: `InstanceId`, `Time`, `Product`.
     ///
@@ -524,7 +524,7 @@ impl Client {
     pub fn describe_health_score(&self) -> DescribeHealthScoreCall {
         DescribeHealthScoreCall::new(&self.handle)
     }
-    /// Calls `DescribeHealthScoreTimeSeries`.
+    /// Calls `DescribeHealthScoreTimeSeries`; the answer is a [`DescribeHealthScoreTimeSeriesResponse`].
     ///
     /// Required: `StartTime`, `EndTime`, `InstanceId`, `Product`.
     ///
@@ -535,7 +535,7 @@ impl Client {
     ) -> DescribeHealthScoreTimeSeriesCall {
         DescribeHealthScoreTimeSeriesCall::new(&self.handle)
     }
-    /// Calls `DescribeIndexRecommendAggregationSlowLogs`.
+    /// Calls `DescribeIndexRecommendAggregationSlowLogs`; the answer is a [`DescribeIndexRecommendAggregationSlowLogsResponse`].
     ///
     /// Required: `Product`, `InstanceId`, `Db`, `Collection`, `Signs`.
     ///
@@ -546,7 +546,7 @@ impl Client {
     ) -> DescribeIndexRecommendAggregationSlowLogsCall {
         DescribeIndexRecommendAggregationSlowLogsCall::new(&self.handle)
     }
-    /// Calls `DescribeIndexRecommendInfo`.
+    /// Calls `DescribeIndexRecommendInfo`; the answer is a [`DescribeIndexRecommendInfoResponse`].
     ///
     /// Required: `Product`, `InstanceId`.
     ///
@@ -555,7 +555,7 @@ impl Client {
     pub fn describe_index_recommend_info(&self) -> DescribeIndexRecommendInfoCall {
         DescribeIndexRecommendInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeMailProfile`.
+    /// Calls `DescribeMailProfile`; the answer is a [`DescribeMailProfileResponse`].
     ///
     /// Required: `ProfileType`, `Product`, `Offset`, `Limit`.
     ///
@@ -566,7 +566,7 @@ impl Client {
     pub fn describe_mail_profile(&self) -> DescribeMailProfileCall {
         DescribeMailProfileCall::new(&self.handle)
     }
-    /// Calls `DescribeMetricTopProxies`.
+    /// Calls `DescribeMetricTopProxies`; the answer is a [`DescribeMetricTopProxiesResponse`].
     ///
     /// Required: `StartTime`, `EndTime`, `InstanceId`, `Product`, `Metric`.
     ///
@@ -575,7 +575,7 @@ impl Client {
     pub fn describe_metric_top_proxies(&self) -> DescribeMetricTopProxiesCall {
         DescribeMetricTopProxiesCall::new(&self.handle)
     }
-    /// Calls `DescribeMongoDBProcessList`.
+    /// Calls `DescribeMongoDBProcessList`; the answer is a [`DescribeMongoDBProcessListResponse`].
     ///
     /// Required: `InstanceId`, `Product`.
     ///
@@ -584,7 +584,7 @@ impl Client {
     pub fn describe_mongo_db_process_list(&self) -> DescribeMongoDBProcessListCall {
         DescribeMongoDBProcessListCall::new(&self.handle)
     }
-    /// Calls `DescribeMySqlProcessList`.
+    /// Calls `DescribeMySqlProcessList`; the answer is a [`DescribeMySqlProcessListResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -593,7 +593,7 @@ impl Client {
     pub fn describe_my_sql_process_list(&self) -> DescribeMySqlProcessListCall {
         DescribeMySqlProcessListCall::new(&self.handle)
     }
-    /// Calls `DescribeNoPrimaryKeyTables`.
+    /// Calls `DescribeNoPrimaryKeyTables`; the answer is a [`DescribeNoPrimaryKeyTablesResponse`].
     ///
     /// Required: `InstanceId`, `Date`.
     ///
@@ -602,7 +602,7 @@ impl Client {
     pub fn describe_no_primary_key_tables(&self) -> DescribeNoPrimaryKeyTablesCall {
         DescribeNoPrimaryKeyTablesCall::new(&self.handle)
     }
-    /// Calls `DescribeProxyProcessStatistics`.
+    /// Calls `DescribeProxyProcessStatistics`; the answer is a [`DescribeProxyProcessStatisticsResponse`].
     ///
     /// Required: `InstanceId`, `InstanceProxyId`, `Limit`, `Product`.
     ///
@@ -613,7 +613,7 @@ impl Client {
     ) -> DescribeProxyProcessStatisticsCall {
         DescribeProxyProcessStatisticsCall::new(&self.handle)
     }
-    /// Calls `DescribeProxySessionKillTasks`.
+    /// Calls `DescribeProxySessionKillTasks`; the answer is a [`DescribeProxySessionKillTasksResponse`].
     ///
     /// Required: `InstanceId`, `AsyncRequestIds`, `Product`.
     ///
@@ -624,7 +624,7 @@ impl Client {
     ) -> DescribeProxySessionKillTasksCall {
         DescribeProxySessionKillTasksCall::new(&self.handle)
     }
-    /// Calls `DescribeRedisBigKeyAnalysisTasks`.
+    /// Calls `DescribeRedisBigKeyAnalysisTasks`; the answer is a [`DescribeRedisBigKeyAnalysisTasksResponse`].
     ///
     /// Required: `Product`, `InstanceId`.
     ///
@@ -637,7 +637,7 @@ impl Client {
     ) -> DescribeRedisBigKeyAnalysisTasksCall {
         DescribeRedisBigKeyAnalysisTasksCall::new(&self.handle)
     }
-    /// Calls `DescribeRedisCmdPerfTimeSeries`.
+    /// Calls `DescribeRedisCmdPerfTimeSeries`; the answer is a [`DescribeRedisCmdPerfTimeSeriesResponse`].
     ///
     /// Required: `InstanceId`, `Product`, `StartTime`, `EndTime`, `CommandList`, `Metric`.
     ///
@@ -648,7 +648,7 @@ impl Client {
     ) -> DescribeRedisCmdPerfTimeSeriesCall {
         DescribeRedisCmdPerfTimeSeriesCall::new(&self.handle)
     }
-    /// Calls `DescribeRedisCommandCostStatistics`.
+    /// Calls `DescribeRedisCommandCostStatistics`; the answer is a [`DescribeRedisCommandCostStatisticsResponse`].
     ///
     /// Required: `InstanceId`, `StartTime`, `EndTime`, `Product`.
     ///
@@ -659,7 +659,7 @@ impl Client {
     ) -> DescribeRedisCommandCostStatisticsCall {
         DescribeRedisCommandCostStatisticsCall::new(&self.handle)
     }
-    /// Calls `DescribeRedisCommandOverview`.
+    /// Calls `DescribeRedisCommandOverview`; the answer is a [`DescribeRedisCommandOverviewResponse`].
     ///
     /// Required: `InstanceId`, `StartTime`, `EndTime`, `Product`.
     ///
@@ -668,7 +668,7 @@ impl Client {
     pub fn describe_redis_command_overview(&self) -> DescribeRedisCommandOverviewCall {
         DescribeRedisCommandOverviewCall::new(&self.handle)
     }
-    /// Calls `DescribeRedisProcessList`.
+    /// Calls `DescribeRedisProcessList`; the answer is a [`DescribeRedisProcessListResponse`].
     ///
     /// Required: `InstanceId`, `Product`.
     ///
@@ -677,7 +677,7 @@ impl Client {
     pub fn describe_redis_process_list(&self) -> DescribeRedisProcessListCall {
         DescribeRedisProcessListCall::new(&self.handle)
     }
-    /// Calls `DescribeRedisSlowLogTopSqls`.
+    /// Calls `DescribeRedisSlowLogTopSqls`; the answer is a [`DescribeRedisSlowLogTopSqlsResponse`].
     ///
     /// Required: `InstanceId`, `StartTime`, `EndTime`, `Product`.
     ///
@@ -688,7 +688,7 @@ impl Client {
     pub fn describe_redis_slow_log_top_sqls(&self) -> DescribeRedisSlowLogTopSqlsCall {
         DescribeRedisSlowLogTopSqlsCall::new(&self.handle)
     }
-    /// Calls `DescribeRedisTopBigKeys`.
+    /// Calls `DescribeRedisTopBigKeys`; the answer is a [`DescribeRedisTopBigKeysResponse`].
     ///
     /// Required: `InstanceId`, `Product`.
     ///
@@ -697,7 +697,7 @@ impl Client {
     pub fn describe_redis_top_big_keys(&self) -> DescribeRedisTopBigKeysCall {
         DescribeRedisTopBigKeysCall::new(&self.handle)
     }
-    /// Calls `DescribeRedisTopCostCommands`.
+    /// Calls `DescribeRedisTopCostCommands`; the answer is a [`DescribeRedisTopCostCommandsResponse`].
     ///
     /// Required: `StartTime`, `EndTime`, `InstanceId`, `Product`.
     ///
@@ -706,7 +706,7 @@ impl Client {
     pub fn describe_redis_top_cost_commands(&self) -> DescribeRedisTopCostCommandsCall {
         DescribeRedisTopCostCommandsCall::new(&self.handle)
     }
-    /// Calls `DescribeRedisTopHotKeys`.
+    /// Calls `DescribeRedisTopHotKeys`; the answer is a [`DescribeRedisTopHotKeysResponse`].
     ///
     /// Required: `InstanceId`, `StartTime`, `EndTime`, `Product`.
     ///
@@ -715,7 +715,7 @@ impl Client {
     pub fn describe_redis_top_hot_keys(&self) -> DescribeRedisTopHotKeysCall {
         DescribeRedisTopHotKeysCall::new(&self.handle)
     }
-    /// Calls `DescribeRedisTopKeyPrefixList`.
+    /// Calls `DescribeRedisTopKeyPrefixList`; the answer is a [`DescribeRedisTopKeyPrefixListResponse`].
     ///
     /// Required: `InstanceId`, `Date`, `Product`.
     ///
@@ -726,7 +726,7 @@ impl Client {
     ) -> DescribeRedisTopKeyPrefixListCall {
         DescribeRedisTopKeyPrefixListCall::new(&self.handle)
     }
-    /// Calls `DescribeRedisUnExpiredKeyStatistics`.
+    /// Calls `DescribeRedisUnExpiredKeyStatistics`; the answer is a [`DescribeRedisUnExpiredKeyStatisticsResponse`].
     ///
     /// Required: `InstanceId`, `Product`.
     ///
@@ -737,7 +737,7 @@ impl Client {
     ) -> DescribeRedisUnExpiredKeyStatisticsCall {
         DescribeRedisUnExpiredKeyStatisticsCall::new(&self.handle)
     }
-    /// Calls `DescribeSecurityAuditLogDownloadUrls`.
+    /// Calls `DescribeSecurityAuditLogDownloadUrls`; the answer is a [`DescribeSecurityAuditLogDownloadUrlsResponse`].
     ///
     /// Required: `SecAuditGroupId`, `AsyncRequestId`, `Product`.
     ///
@@ -748,7 +748,7 @@ impl Client {
     ) -> DescribeSecurityAuditLogDownloadUrlsCall {
         DescribeSecurityAuditLogDownloadUrlsCall::new(&self.handle)
     }
-    /// Calls `DescribeSecurityAuditLogExportTasks`.
+    /// Calls `DescribeSecurityAuditLogExportTasks`; the answer is a [`DescribeSecurityAuditLogExportTasksResponse`].
     ///
     /// Required: `SecAuditGroupId`, `Product`.
     ///
@@ -761,7 +761,7 @@ impl Client {
     ) -> DescribeSecurityAuditLogExportTasksCall {
         DescribeSecurityAuditLogExportTasksCall::new(&self.handle)
     }
-    /// Calls `DescribeSlowLogQueryTimeStats`.
+    /// Calls `DescribeSlowLogQueryTimeStats`; the answer is a [`DescribeSlowLogQueryTimeStatsResponse`].
     ///
     /// Required: `InstanceId`, `StartTime`, `EndTime`, `Product`.
     ///
@@ -772,7 +772,7 @@ impl Client {
     ) -> DescribeSlowLogQueryTimeStatsCall {
         DescribeSlowLogQueryTimeStatsCall::new(&self.handle)
     }
-    /// Calls `DescribeSlowLogTimeSeriesStats`.
+    /// Calls `DescribeSlowLogTimeSeriesStats`; the answer is a [`DescribeSlowLogTimeSeriesStatsResponse`].
     ///
     /// Required: `InstanceId`, `StartTime`, `EndTime`.
     ///
@@ -783,7 +783,7 @@ impl Client {
     ) -> DescribeSlowLogTimeSeriesStatsCall {
         DescribeSlowLogTimeSeriesStatsCall::new(&self.handle)
     }
-    /// Calls `DescribeSlowLogTopSqls`.
+    /// Calls `DescribeSlowLogTopSqls`; the answer is a [`DescribeSlowLogTopSqlsResponse`].
     ///
     /// Required: `InstanceId`, `StartTime`, `EndTime`.
     ///
@@ -794,7 +794,7 @@ impl Client {
     pub fn describe_slow_log_top_sqls(&self) -> DescribeSlowLogTopSqlsCall {
         DescribeSlowLogTopSqlsCall::new(&self.handle)
     }
-    /// Calls `DescribeSlowLogUserHostStats`.
+    /// Calls `DescribeSlowLogUserHostStats`; the answer is a [`DescribeSlowLogUserHostStatsResponse`].
     ///
     /// Required: `InstanceId`, `StartTime`, `EndTime`.
     ///
@@ -803,7 +803,7 @@ impl Client {
     pub fn describe_slow_log_user_host_stats(&self) -> DescribeSlowLogUserHostStatsCall {
         DescribeSlowLogUserHostStatsCall::new(&self.handle)
     }
-    /// Calls `DescribeSlowLogs`.
+    /// Calls `DescribeSlowLogs`; the answer is a [`DescribeSlowLogsResponse`].
     ///
     /// Required: `Product`, `InstanceId`, `Md5`, `StartTime`, `EndTime`, `Offset`, `Limit`.
     ///
@@ -814,7 +814,7 @@ impl Client {
     pub fn describe_slow_logs(&self) -> DescribeSlowLogsCall {
         DescribeSlowLogsCall::new(&self.handle)
     }
-    /// Calls `DescribeSqlFilters`.
+    /// Calls `DescribeSqlFilters`; the answer is a [`DescribeSqlFiltersResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -825,7 +825,7 @@ impl Client {
     pub fn describe_sql_filters(&self) -> DescribeSqlFiltersCall {
         DescribeSqlFiltersCall::new(&self.handle)
     }
-    /// Calls `DescribeSqlTemplate`.
+    /// Calls `DescribeSqlTemplate`; the answer is a [`DescribeSqlTemplateResponse`].
     ///
     /// Required: `InstanceId`, `Schema`, `SqlText`.
     ///
@@ -834,7 +834,7 @@ impl Client {
     pub fn describe_sql_template(&self) -> DescribeSqlTemplateCall {
         DescribeSqlTemplateCall::new(&self.handle)
     }
-    /// Calls `DescribeTableSpaceDataV2`.
+    /// Calls `DescribeTableSpaceDataV2`; the answer is a [`DescribeTableSpaceDataV2Response`].
     ///
     /// Required: `InstanceId`, `Product`, `TableSchema`, `TableName`.
     ///
@@ -843,7 +843,7 @@ impl Client {
     pub fn describe_table_space_data_v2(&self) -> DescribeTableSpaceDataV2Call {
         DescribeTableSpaceDataV2Call::new(&self.handle)
     }
-    /// Calls `DescribeTopSpaceSchemaTimeSeries`.
+    /// Calls `DescribeTopSpaceSchemaTimeSeries`; the answer is a [`DescribeTopSpaceSchemaTimeSeriesResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -854,7 +854,7 @@ impl Client {
     ) -> DescribeTopSpaceSchemaTimeSeriesCall {
         DescribeTopSpaceSchemaTimeSeriesCall::new(&self.handle)
     }
-    /// Calls `DescribeTopSpaceSchemas`.
+    /// Calls `DescribeTopSpaceSchemas`; the answer is a [`DescribeTopSpaceSchemasResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -863,7 +863,7 @@ impl Client {
     pub fn describe_top_space_schemas(&self) -> DescribeTopSpaceSchemasCall {
         DescribeTopSpaceSchemasCall::new(&self.handle)
     }
-    /// Calls `DescribeTopSpaceTableTimeSeries`.
+    /// Calls `DescribeTopSpaceTableTimeSeries`; the answer is a [`DescribeTopSpaceTableTimeSeriesResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -874,7 +874,7 @@ impl Client {
     ) -> DescribeTopSpaceTableTimeSeriesCall {
         DescribeTopSpaceTableTimeSeriesCall::new(&self.handle)
     }
-    /// Calls `DescribeTopSpaceTables`.
+    /// Calls `DescribeTopSpaceTables`; the answer is a [`DescribeTopSpaceTablesResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -883,7 +883,7 @@ impl Client {
     pub fn describe_top_space_tables(&self) -> DescribeTopSpaceTablesCall {
         DescribeTopSpaceTablesCall::new(&self.handle)
     }
-    /// Calls `DescribeTopSpaceTablesV2`.
+    /// Calls `DescribeTopSpaceTablesV2`; the answer is a [`DescribeTopSpaceTablesV2Response`].
     ///
     /// Required: `InstanceId`, `Product`.
     ///
@@ -892,7 +892,7 @@ impl Client {
     pub fn describe_top_space_tables_v2(&self) -> DescribeTopSpaceTablesV2Call {
         DescribeTopSpaceTablesV2Call::new(&self.handle)
     }
-    /// Calls `DescribeUserAutonomyProfile`.
+    /// Calls `DescribeUserAutonomyProfile`; the answer is a [`DescribeUserAutonomyProfileResponse`].
     ///
     /// Required: `ProfileType`, `InstanceId`, `Product`.
     ///
@@ -901,7 +901,7 @@ impl Client {
     pub fn describe_user_autonomy_profile(&self) -> DescribeUserAutonomyProfileCall {
         DescribeUserAutonomyProfileCall::new(&self.handle)
     }
-    /// Calls `DescribeUserSqlAdvice`.
+    /// Calls `DescribeUserSqlAdvice`; the answer is a [`DescribeUserSqlAdviceResponse`].
     ///
     /// Required: `InstanceId`, `SqlText`.
     ///
@@ -910,7 +910,7 @@ impl Client {
     pub fn describe_user_sql_advice(&self) -> DescribeUserSqlAdviceCall {
         DescribeUserSqlAdviceCall::new(&self.handle)
     }
-    /// Calls `KillMySqlThreads`.
+    /// Calls `KillMySqlThreads`; the answer is a [`KillMySqlThreadsResponse`].
     ///
     /// Required: `InstanceId`, `Stage`.
     ///
@@ -919,7 +919,7 @@ impl Client {
     pub fn kill_my_sql_threads(&self) -> KillMySqlThreadsCall {
         KillMySqlThreadsCall::new(&self.handle)
     }
-    /// Calls `ModifyAlarmPolicy`.
+    /// Calls `ModifyAlarmPolicy`; the answer is a [`ModifyAlarmPolicyResponse`].
     ///
     /// Required: `ApplyType`, `Enable`, `InstanceIds`, `NewProfileLevel`, `NewProfileName`, `ProfileName`, `ProfileType`, `Remark`, `RuleType`, `TemplateInfo`.
     ///
@@ -928,7 +928,7 @@ impl Client {
     pub fn modify_alarm_policy(&self) -> ModifyAlarmPolicyCall {
         ModifyAlarmPolicyCall::new(&self.handle)
     }
-    /// Calls `ModifyAuditService`.
+    /// Calls `ModifyAuditService`; the answer is a [`ModifyAuditServiceResponse`].
     ///
     /// Required: `Product`, `NodeRequestType`, `InstanceId`, `LogExpireDay`, `HotLogExpireDay`.
     ///
@@ -937,7 +937,7 @@ impl Client {
     pub fn modify_audit_service(&self) -> ModifyAuditServiceCall {
         ModifyAuditServiceCall::new(&self.handle)
     }
-    /// Calls `ModifyDiagDBInstanceConf`.
+    /// Calls `ModifyDiagDBInstanceConf`; the answer is a [`ModifyDiagDBInstanceConfResponse`].
     ///
     /// Required: `InstanceConfs`, `Regions`, `Product`.
     ///
@@ -946,7 +946,7 @@ impl Client {
     pub fn modify_diag_db_instance_conf(&self) -> ModifyDiagDBInstanceConfCall {
         ModifyDiagDBInstanceConfCall::new(&self.handle)
     }
-    /// Calls `ModifySqlFilters`.
+    /// Calls `ModifySqlFilters`; the answer is a [`ModifySqlFiltersResponse`].
     ///
     /// Required: `InstanceId`, `FilterIds`, `Status`.
     ///
@@ -955,7 +955,7 @@ impl Client {
     pub fn modify_sql_filters(&self) -> ModifySqlFiltersCall {
         ModifySqlFiltersCall::new(&self.handle)
     }
-    /// Calls `ModifyUserAutonomyProfile`.
+    /// Calls `ModifyUserAutonomyProfile`; the answer is a [`ModifyUserAutonomyProfileResponse`].
     ///
     /// Required: `ProfileType`, `InstanceId`, `Product`.
     ///
@@ -964,7 +964,7 @@ impl Client {
     pub fn modify_user_autonomy_profile(&self) -> ModifyUserAutonomyProfileCall {
         ModifyUserAutonomyProfileCall::new(&self.handle)
     }
-    /// Calls `OpenAuditService`.
+    /// Calls `OpenAuditService`; the answer is a [`OpenAuditServiceResponse`].
     ///
     /// Required: `Product`, `NodeRequestType`, `InstanceId`, `LogExpireDay`, `HotLogExpireDay`.
     ///
@@ -973,7 +973,7 @@ impl Client {
     pub fn open_audit_service(&self) -> OpenAuditServiceCall {
         OpenAuditServiceCall::new(&self.handle)
     }
-    /// Calls `UpdateAgentSwitch`.
+    /// Calls `UpdateAgentSwitch`; the answer is a [`UpdateAgentSwitchResponse`].
     ///
     /// Required: `AgentId`, `Switch`, `Product`.
     ///
@@ -982,7 +982,7 @@ impl Client {
     pub fn update_agent_switch(&self) -> UpdateAgentSwitchCall {
         UpdateAgentSwitchCall::new(&self.handle)
     }
-    /// Calls `UpdateDatabaseAutonomyStatus`.
+    /// Calls `UpdateDatabaseAutonomyStatus`; the answer is a [`UpdateDatabaseAutonomyStatusResponse`].
     ///
     /// Required: `InstanceId`, `Product`, `Type`, `Status`.
     ///
@@ -991,7 +991,7 @@ impl Client {
     pub fn update_database_autonomy_status(&self) -> UpdateDatabaseAutonomyStatusCall {
         UpdateDatabaseAutonomyStatusCall::new(&self.handle)
     }
-    /// Calls `UpdateMonitorSwitch`.
+    /// Calls `UpdateMonitorSwitch`; the answer is a [`UpdateMonitorSwitchResponse`].
     ///
     /// Required: `Switch`, `InstanceId`, `Product`.
     ///
@@ -1000,7 +1000,7 @@ impl Client {
     pub fn update_monitor_switch(&self) -> UpdateMonitorSwitchCall {
         UpdateMonitorSwitchCall::new(&self.handle)
     }
-    /// Calls `VerifyUserAccount`.
+    /// Calls `VerifyUserAccount`; the answer is a [`VerifyUserAccountResponse`].
     ///
     /// Required: `InstanceId`, `User`, `Password`.
     ///

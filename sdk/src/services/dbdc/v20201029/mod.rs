@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `AddNodesToDBCustomCluster`.
+    /// Calls `AddNodesToDBCustomCluster`; the answer is a [`AddNodesToDBCustomClusterResponse`].
     ///
     /// Required: `ClusterId`, `NodeIds`, `ImageId`, `LoginSettings`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn add_nodes_to_db_custom_cluster(&self) -> AddNodesToDBCustomClusterCall {
         AddNodesToDBCustomClusterCall::new(&self.handle)
     }
-    /// Calls `CheckRoleAuthorized`.
+    /// Calls `CheckRoleAuthorized`; the answer is a [`CheckRoleAuthorizedResponse`].
     ///
     /// Required: `RoleName`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn check_role_authorized(&self) -> CheckRoleAuthorizedCall {
         CheckRoleAuthorizedCall::new(&self.handle)
     }
-    /// Calls `CreateDBCustomCluster`.
+    /// Calls `CreateDBCustomCluster`; the answer is a [`CreateDBCustomClusterResponse`].
     ///
     /// Required: `ContainerNetwork`. Automatic retries: safe only with a `ClientToken` set; without one, none once the request may have reached the service.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn create_db_custom_cluster(&self) -> CreateDBCustomClusterCall {
         CreateDBCustomClusterCall::new(&self.handle)
     }
-    /// Calls `CreateDBCustomDisasterRecoverGroup`.
+    /// Calls `CreateDBCustomDisasterRecoverGroup`; the answer is a [`CreateDBCustomDisasterRecoverGroupResponse`].
     ///
     /// Required: `Name`. Automatic retries: safe only with a `ClientToken` set; without one, none once the request may have reached the service.
     ///
@@ -73,7 +73,7 @@ impl Client {
     ) -> CreateDBCustomDisasterRecoverGroupCall {
         CreateDBCustomDisasterRecoverGroupCall::new(&self.handle)
     }
-    /// Calls `CreateDBCustomNodes`.
+    /// Calls `CreateDBCustomNodes`; the answer is a [`CreateDBCustomNodesResponse`].
     ///
     /// Required: `Zone`, `ImageId`, `VpcId`, `SubnetId`, `NodeType`, `NodeCount`, `LoginSettings`. Automatic retries: safe only with a `ClientToken` set; without one, none once the request may have reached the service.
     ///
@@ -82,7 +82,7 @@ impl Client {
     pub fn create_db_custom_nodes(&self) -> CreateDBCustomNodesCall {
         CreateDBCustomNodesCall::new(&self.handle)
     }
-    /// Calls `DeleteDBCustomDisasterRecoverGroups`.
+    /// Calls `DeleteDBCustomDisasterRecoverGroups`; the answer is a [`DeleteDBCustomDisasterRecoverGroupsResponse`].
     ///
     /// Required: `DisasterRecoverGroupIds`.
     ///
@@ -93,7 +93,7 @@ impl Client {
     ) -> DeleteDBCustomDisasterRecoverGroupsCall {
         DeleteDBCustomDisasterRecoverGroupsCall::new(&self.handle)
     }
-    /// Calls `DeleteDBCustomNodesDisasterRecoverGroup`.
+    /// Calls `DeleteDBCustomNodesDisasterRecoverGroup`; the answer is a [`DeleteDBCustomNodesDisasterRecoverGroupResponse`].
     ///
     /// Required: `NodeIds`, `DisasterRecoverGroupIds`.
     ///
@@ -104,7 +104,7 @@ impl Client {
     ) -> DeleteDBCustomNodesDisasterRecoverGroupCall {
         DeleteDBCustomNodesDisasterRecoverGroupCall::new(&self.handle)
     }
-    /// Calls `DescribeDBCustomClusterDetail`.
+    /// Calls `DescribeDBCustomClusterDetail`; the answer is a [`DescribeDBCustomClusterDetailResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -115,7 +115,7 @@ impl Client {
     ) -> DescribeDBCustomClusterDetailCall {
         DescribeDBCustomClusterDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeDBCustomClusterKubeconfig`.
+    /// Calls `DescribeDBCustomClusterKubeconfig`; the answer is a [`DescribeDBCustomClusterKubeconfigResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -126,7 +126,7 @@ impl Client {
     ) -> DescribeDBCustomClusterKubeconfigCall {
         DescribeDBCustomClusterKubeconfigCall::new(&self.handle)
     }
-    /// Calls `DescribeDBCustomClusterNodeConfig`.
+    /// Calls `DescribeDBCustomClusterNodeConfig`; the answer is a [`DescribeDBCustomClusterNodeConfigResponse`].
     ///
     /// Required: `ClusterId`, `NodeIds`.
     ///
@@ -137,7 +137,7 @@ impl Client {
     ) -> DescribeDBCustomClusterNodeConfigCall {
         DescribeDBCustomClusterNodeConfigCall::new(&self.handle)
     }
-    /// Calls `DescribeDBCustomClusterNodeResources`.
+    /// Calls `DescribeDBCustomClusterNodeResources`; the answer is a [`DescribeDBCustomClusterNodeResourcesResponse`].
     ///
     /// Required: `ClusterId`, `NodeIds`.
     ///
@@ -148,7 +148,7 @@ impl Client {
     ) -> DescribeDBCustomClusterNodeResourcesCall {
         DescribeDBCustomClusterNodeResourcesCall::new(&self.handle)
     }
-    /// Calls `DescribeDBCustomClusterNodes`.
+    /// Calls `DescribeDBCustomClusterNodes`; the answer is a [`DescribeDBCustomClusterNodesResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -159,7 +159,7 @@ impl Client {
     pub fn describe_db_custom_cluster_nodes(&self) -> DescribeDBCustomClusterNodesCall {
         DescribeDBCustomClusterNodesCall::new(&self.handle)
     }
-    /// Calls `DescribeDBCustomClusterResources`.
+    /// Calls `DescribeDBCustomClusterResources`; the answer is a [`DescribeDBCustomClusterResourcesResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -170,7 +170,7 @@ impl Client {
     ) -> DescribeDBCustomClusterResourcesCall {
         DescribeDBCustomClusterResourcesCall::new(&self.handle)
     }
-    /// Calls `DescribeDBCustomClusters`.
+    /// Calls `DescribeDBCustomClusters`; the answer is a [`DescribeDBCustomClustersResponse`].
     ///
     /// Each answer holds one page of `ClusterSet`; [`into_paginator`](DescribeDBCustomClustersCall::into_paginator) reads them all.
     ///
@@ -179,7 +179,7 @@ impl Client {
     pub fn describe_db_custom_clusters(&self) -> DescribeDBCustomClustersCall {
         DescribeDBCustomClustersCall::new(&self.handle)
     }
-    /// Calls `DescribeDBCustomDisasterRecoverGroupQuota`.
+    /// Calls `DescribeDBCustomDisasterRecoverGroupQuota`; the answer is a [`DescribeDBCustomDisasterRecoverGroupQuotaResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dbdc&Version=2020-10-29&Action=DescribeDBCustomDisasterRecoverGroupQuota)
     #[inline]
@@ -188,7 +188,7 @@ impl Client {
     ) -> DescribeDBCustomDisasterRecoverGroupQuotaCall {
         DescribeDBCustomDisasterRecoverGroupQuotaCall::new(&self.handle)
     }
-    /// Calls `DescribeDBCustomDisasterRecoverGroups`.
+    /// Calls `DescribeDBCustomDisasterRecoverGroups`; the answer is a [`DescribeDBCustomDisasterRecoverGroupsResponse`].
     ///
     /// Each answer holds one page of `DisasterRecoverGroupSet`; [`into_paginator`](DescribeDBCustomDisasterRecoverGroupsCall::into_paginator) reads them all.
     ///
@@ -199,7 +199,7 @@ impl Client {
     ) -> DescribeDBCustomDisasterRecoverGroupsCall {
         DescribeDBCustomDisasterRecoverGroupsCall::new(&self.handle)
     }
-    /// Calls `DescribeDBCustomImages`.
+    /// Calls `DescribeDBCustomImages`; the answer is a [`DescribeDBCustomImagesResponse`].
     ///
     /// Each answer holds one page of `ImageSet`; [`into_paginator`](DescribeDBCustomImagesCall::into_paginator) reads them all.
     ///
@@ -208,7 +208,7 @@ impl Client {
     pub fn describe_db_custom_images(&self) -> DescribeDBCustomImagesCall {
         DescribeDBCustomImagesCall::new(&self.handle)
     }
-    /// Calls `DescribeDBCustomNodeSecurityGroups`.
+    /// Calls `DescribeDBCustomNodeSecurityGroups`; the answer is a [`DescribeDBCustomNodeSecurityGroupsResponse`].
     ///
     /// Required: `NodeId`.
     ///
@@ -219,14 +219,14 @@ impl Client {
     ) -> DescribeDBCustomNodeSecurityGroupsCall {
         DescribeDBCustomNodeSecurityGroupsCall::new(&self.handle)
     }
-    /// Calls `DescribeDBCustomNodeTypes`.
+    /// Calls `DescribeDBCustomNodeTypes`; the answer is a [`DescribeDBCustomNodeTypesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dbdc&Version=2020-10-29&Action=DescribeDBCustomNodeTypes)
     #[inline]
     pub fn describe_db_custom_node_types(&self) -> DescribeDBCustomNodeTypesCall {
         DescribeDBCustomNodeTypesCall::new(&self.handle)
     }
-    /// Calls `DescribeDBCustomNodes`.
+    /// Calls `DescribeDBCustomNodes`; the answer is a [`DescribeDBCustomNodesResponse`].
     ///
     /// Each answer holds one page of `NodeSet`; [`into_paginator`](DescribeDBCustomNodesCall::into_paginator) reads them all.
     ///
@@ -235,14 +235,14 @@ impl Client {
     pub fn describe_db_custom_nodes(&self) -> DescribeDBCustomNodesCall {
         DescribeDBCustomNodesCall::new(&self.handle)
     }
-    /// Calls `DescribeDBCustomRegions`.
+    /// Calls `DescribeDBCustomRegions`; the answer is a [`DescribeDBCustomRegionsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dbdc&Version=2020-10-29&Action=DescribeDBCustomRegions)
     #[inline]
     pub fn describe_db_custom_regions(&self) -> DescribeDBCustomRegionsCall {
         DescribeDBCustomRegionsCall::new(&self.handle)
     }
-    /// Calls `DescribeDBCustomTaskStatus`.
+    /// Calls `DescribeDBCustomTaskStatus`; the answer is a [`DescribeDBCustomTaskStatusResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -251,14 +251,14 @@ impl Client {
     pub fn describe_db_custom_task_status(&self) -> DescribeDBCustomTaskStatusCall {
         DescribeDBCustomTaskStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeDBCustomZones`.
+    /// Calls `DescribeDBCustomZones`; the answer is a [`DescribeDBCustomZonesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dbdc&Version=2020-10-29&Action=DescribeDBCustomZones)
     #[inline]
     pub fn describe_db_custom_zones(&self) -> DescribeDBCustomZonesCall {
         DescribeDBCustomZonesCall::new(&self.handle)
     }
-    /// Calls `DescribeDBInstances`.
+    /// Calls `DescribeDBInstances`; the answer is a [`DescribeDBInstancesResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -269,7 +269,7 @@ impl Client {
     pub fn describe_db_instances(&self) -> DescribeDBInstancesCall {
         DescribeDBInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribeHostList`.
+    /// Calls `DescribeHostList`; the answer is a [`DescribeHostListResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -280,7 +280,7 @@ impl Client {
     pub fn describe_host_list(&self) -> DescribeHostListCall {
         DescribeHostListCall::new(&self.handle)
     }
-    /// Calls `DescribeInstanceDetail`.
+    /// Calls `DescribeInstanceDetail`; the answer is a [`DescribeInstanceDetailResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -289,7 +289,7 @@ impl Client {
     pub fn describe_instance_detail(&self) -> DescribeInstanceDetailCall {
         DescribeInstanceDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeInstanceList`.
+    /// Calls `DescribeInstanceList`; the answer is a [`DescribeInstanceListResponse`].
     ///
     /// Each answer holds one page of `Instances`; [`into_paginator`](DescribeInstanceListCall::into_paginator) reads them all.
     ///
@@ -298,14 +298,14 @@ impl Client {
     pub fn describe_instance_list(&self) -> DescribeInstanceListCall {
         DescribeInstanceListCall::new(&self.handle)
     }
-    /// Calls `DescribeInstances`.
+    /// Calls `DescribeInstances`; the answer is a [`DescribeInstancesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dbdc&Version=2020-10-29&Action=DescribeInstances)
     #[inline]
     pub fn describe_instances(&self) -> DescribeInstancesCall {
         DescribeInstancesCall::new(&self.handle)
     }
-    /// Calls `DestroyDBCustomCluster`.
+    /// Calls `DestroyDBCustomCluster`; the answer is a [`DestroyDBCustomClusterResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -314,7 +314,7 @@ impl Client {
     pub fn destroy_db_custom_cluster(&self) -> DestroyDBCustomClusterCall {
         DestroyDBCustomClusterCall::new(&self.handle)
     }
-    /// Calls `DestroyDBCustomNode`.
+    /// Calls `DestroyDBCustomNode`; the answer is a [`DestroyDBCustomNodeResponse`].
     ///
     /// Required: `NodeId`.
     ///
@@ -323,7 +323,7 @@ impl Client {
     pub fn destroy_db_custom_node(&self) -> DestroyDBCustomNodeCall {
         DestroyDBCustomNodeCall::new(&self.handle)
     }
-    /// Calls `IsolateDBCustomNode`.
+    /// Calls `IsolateDBCustomNode`; the answer is a [`IsolateDBCustomNodeResponse`].
     ///
     /// Required: `NodeId`.
     ///
@@ -332,7 +332,7 @@ impl Client {
     pub fn isolate_db_custom_node(&self) -> IsolateDBCustomNodeCall {
         IsolateDBCustomNodeCall::new(&self.handle)
     }
-    /// Calls `ModifyDBCustomClusterAttributes`.
+    /// Calls `ModifyDBCustomClusterAttributes`; the answer is a [`ModifyDBCustomClusterAttributesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dbdc&Version=2020-10-29&Action=ModifyDBCustomClusterAttributes)
     #[inline]
@@ -341,7 +341,7 @@ impl Client {
     ) -> ModifyDBCustomClusterAttributesCall {
         ModifyDBCustomClusterAttributesCall::new(&self.handle)
     }
-    /// Calls `ModifyDBCustomClusterNodeConfig`.
+    /// Calls `ModifyDBCustomClusterNodeConfig`; the answer is a [`ModifyDBCustomClusterNodeConfigResponse`].
     ///
     /// Required: `ClusterId`, `NodeIds`.
     ///
@@ -352,7 +352,7 @@ impl Client {
     ) -> ModifyDBCustomClusterNodeConfigCall {
         ModifyDBCustomClusterNodeConfigCall::new(&self.handle)
     }
-    /// Calls `ModifyDBCustomClusterTags`.
+    /// Calls `ModifyDBCustomClusterTags`; the answer is a [`ModifyDBCustomClusterTagsResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -361,7 +361,7 @@ impl Client {
     pub fn modify_db_custom_cluster_tags(&self) -> ModifyDBCustomClusterTagsCall {
         ModifyDBCustomClusterTagsCall::new(&self.handle)
     }
-    /// Calls `ModifyDBCustomDisasterRecoverGroupAttribute`.
+    /// Calls `ModifyDBCustomDisasterRecoverGroupAttribute`; the answer is a [`ModifyDBCustomDisasterRecoverGroupAttributeResponse`].
     ///
     /// Required: `DisasterRecoverGroupId`.
     ///
@@ -372,7 +372,7 @@ impl Client {
     ) -> ModifyDBCustomDisasterRecoverGroupAttributeCall {
         ModifyDBCustomDisasterRecoverGroupAttributeCall::new(&self.handle)
     }
-    /// Calls `ModifyDBCustomDisasterRecoverGroupTags`.
+    /// Calls `ModifyDBCustomDisasterRecoverGroupTags`; the answer is a [`ModifyDBCustomDisasterRecoverGroupTagsResponse`].
     ///
     /// Required: `DisasterRecoverGroupId`.
     ///
@@ -383,14 +383,14 @@ impl Client {
     ) -> ModifyDBCustomDisasterRecoverGroupTagsCall {
         ModifyDBCustomDisasterRecoverGroupTagsCall::new(&self.handle)
     }
-    /// Calls `ModifyDBCustomNodeAttributes`.
+    /// Calls `ModifyDBCustomNodeAttributes`; the answer is a [`ModifyDBCustomNodeAttributesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dbdc&Version=2020-10-29&Action=ModifyDBCustomNodeAttributes)
     #[inline]
     pub fn modify_db_custom_node_attributes(&self) -> ModifyDBCustomNodeAttributesCall {
         ModifyDBCustomNodeAttributesCall::new(&self.handle)
     }
-    /// Calls `ModifyDBCustomNodeSecurityGroups`.
+    /// Calls `ModifyDBCustomNodeSecurityGroups`; the answer is a [`ModifyDBCustomNodeSecurityGroupsResponse`].
     ///
     /// Required: `NodeId`, `SecurityGroupIds`.
     ///
@@ -401,7 +401,7 @@ impl Client {
     ) -> ModifyDBCustomNodeSecurityGroupsCall {
         ModifyDBCustomNodeSecurityGroupsCall::new(&self.handle)
     }
-    /// Calls `ModifyDBCustomNodeTags`.
+    /// Calls `ModifyDBCustomNodeTags`; the answer is a [`ModifyDBCustomNodeTagsResponse`].
     ///
     /// Required: `NodeId`.
     ///
@@ -410,7 +410,7 @@ impl Client {
     pub fn modify_db_custom_node_tags(&self) -> ModifyDBCustomNodeTagsCall {
         ModifyDBCustomNodeTagsCall::new(&self.handle)
     }
-    /// Calls `ModifyDBCustomNodesDisasterRecoverGroup`.
+    /// Calls `ModifyDBCustomNodesDisasterRecoverGroup`; the answer is a [`ModifyDBCustomNodesDisasterRecoverGroupResponse`].
     ///
     /// Required: `NodeIds`, `DisasterRecoverGroupIds`.
     ///
@@ -421,7 +421,7 @@ impl Client {
     ) -> ModifyDBCustomNodesDisasterRecoverGroupCall {
         ModifyDBCustomNodesDisasterRecoverGroupCall::new(&self.handle)
     }
-    /// Calls `ModifyInstanceName`.
+    /// Calls `ModifyInstanceName`; the answer is a [`ModifyInstanceNameResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -430,7 +430,7 @@ impl Client {
     pub fn modify_instance_name(&self) -> ModifyInstanceNameCall {
         ModifyInstanceNameCall::new(&self.handle)
     }
-    /// Calls `RemoveNodesFromDBCustomCluster`.
+    /// Calls `RemoveNodesFromDBCustomCluster`; the answer is a [`RemoveNodesFromDBCustomClusterResponse`].
     ///
     /// Required: `ClusterId`, `NodeIds`.
     ///
@@ -441,7 +441,7 @@ impl Client {
     ) -> RemoveNodesFromDBCustomClusterCall {
         RemoveNodesFromDBCustomClusterCall::new(&self.handle)
     }
-    /// Calls `RenewDBCustomNode`.
+    /// Calls `RenewDBCustomNode`; the answer is a [`RenewDBCustomNodeResponse`].
     ///
     /// Required: `NodeId`.
     ///
@@ -862,7 +862,6 @@ rt::action!(
     DescribeDBCustomDisasterRecoverGroupQuotaCall,
     DescribeDBCustomDisasterRecoverGroupQuotaResponse, Error, idempotent
 );
-impl<T> DescribeDBCustomDisasterRecoverGroupQuotaCall<T> {}
 /// The answer of [`Client::describe_db_custom_disaster_recover_group_quota`] (`DescribeDBCustomDisasterRecoverGroupQuota`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -1041,7 +1040,6 @@ rt::action!(
     DescribeDBCustomRegions, DescribeDBCustomRegionsRequest, DescribeDBCustomRegionsCall,
     DescribeDBCustomRegionsResponse, Error, idempotent
 );
-impl<T> DescribeDBCustomRegionsCall<T> {}
 /// The answer of [`Client::describe_db_custom_regions`] (`DescribeDBCustomRegions`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -1075,7 +1073,6 @@ rt::action!(
     DescribeDBCustomZones, DescribeDBCustomZonesRequest, DescribeDBCustomZonesCall,
     DescribeDBCustomZonesResponse, Error, idempotent
 );
-impl<T> DescribeDBCustomZonesCall<T> {}
 /// The answer of [`Client::describe_db_custom_zones`] (`DescribeDBCustomZones`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

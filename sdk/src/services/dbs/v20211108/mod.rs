@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `ConfigureBackupPlan`.
+    /// Calls `ConfigureBackupPlan`; the answer is a [`ConfigureBackupPlanResponse`].
     ///
     /// Required: `BackupPlanId`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn configure_backup_plan(&self) -> ConfigureBackupPlanCall {
         ConfigureBackupPlanCall::new(&self.handle)
     }
-    /// Calls `CreateBackupPlan`.
+    /// Calls `CreateBackupPlan`; the answer is a [`CreateBackupPlanResponse`].
     ///
     /// Required: `DatabaseType`.
     ///
@@ -53,14 +53,14 @@ impl Client {
     pub fn create_backup_plan(&self) -> CreateBackupPlanCall {
         CreateBackupPlanCall::new(&self.handle)
     }
-    /// Calls `CreateConnectTestJob`.
+    /// Calls `CreateConnectTestJob`; the answer is a [`CreateConnectTestJobResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dbs&Version=2021-11-08&Action=CreateConnectTestJob)
     #[inline]
     pub fn create_connect_test_job(&self) -> CreateConnectTestJobCall {
         CreateConnectTestJobCall::new(&self.handle)
     }
-    /// Calls `DescribeBackupCheckJob`.
+    /// Calls `DescribeBackupCheckJob`; the answer is a [`DescribeBackupCheckJobResponse`].
     ///
     /// Required: `BackupPlanId`.
     ///
@@ -69,7 +69,7 @@ impl Client {
     pub fn describe_backup_check_job(&self) -> DescribeBackupCheckJobCall {
         DescribeBackupCheckJobCall::new(&self.handle)
     }
-    /// Calls `DescribeBackupPlans`.
+    /// Calls `DescribeBackupPlans`; the answer is a [`DescribeBackupPlansResponse`].
     ///
     /// Each answer holds one page of `Items`; [`into_paginator`](DescribeBackupPlansCall::into_paginator) reads them all.
     ///
@@ -78,14 +78,14 @@ impl Client {
     pub fn describe_backup_plans(&self) -> DescribeBackupPlansCall {
         DescribeBackupPlansCall::new(&self.handle)
     }
-    /// Calls `DescribeConnectTestResult`.
+    /// Calls `DescribeConnectTestResult`; the answer is a [`DescribeConnectTestResultResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dbs&Version=2021-11-08&Action=DescribeConnectTestResult)
     #[inline]
     pub fn describe_connect_test_result(&self) -> DescribeConnectTestResultCall {
         DescribeConnectTestResultCall::new(&self.handle)
     }
-    /// Calls `StartBackupCheckJob`.
+    /// Calls `StartBackupCheckJob`; the answer is a [`StartBackupCheckJobResponse`].
     ///
     /// Required: `BackupPlanId`.
     ///
@@ -94,7 +94,7 @@ impl Client {
     pub fn start_backup_check_job(&self) -> StartBackupCheckJobCall {
         StartBackupCheckJobCall::new(&self.handle)
     }
-    /// Calls `StartBackupPlan`.
+    /// Calls `StartBackupPlan`; the answer is a [`StartBackupPlanResponse`].
     ///
     /// Required: `BackupPlanId`.
     ///

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `AcceptDirectConnectTunnel`.
+    /// Calls `AcceptDirectConnectTunnel`; the answer is a [`AcceptDirectConnectTunnelResponse`].
     ///
     /// Required: `DirectConnectTunnelId`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn accept_direct_connect_tunnel(&self) -> AcceptDirectConnectTunnelCall {
         AcceptDirectConnectTunnelCall::new(&self.handle)
     }
-    /// Calls `ApplyInternetAddress`.
+    /// Calls `ApplyInternetAddress`; the answer is a [`ApplyInternetAddressResponse`].
     ///
     /// Required: `MaskLen`, `AddrType`, `AddrProto`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn apply_internet_address(&self) -> ApplyInternetAddressCall {
         ApplyInternetAddressCall::new(&self.handle)
     }
-    /// Calls `CreateCloudAttachService`.
+    /// Calls `CreateCloudAttachService`; the answer is a [`CreateCloudAttachServiceResponse`].
     ///
     /// Required: `Data`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn create_cloud_attach_service(&self) -> CreateCloudAttachServiceCall {
         CreateCloudAttachServiceCall::new(&self.handle)
     }
-    /// Calls `CreateDirectConnect`.
+    /// Calls `CreateDirectConnect`; the answer is a [`CreateDirectConnectResponse`].
     ///
     /// Required: `DirectConnectName`, `AccessPointId`, `LineOperator`, `PortType`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn create_direct_connect(&self) -> CreateDirectConnectCall {
         CreateDirectConnectCall::new(&self.handle)
     }
-    /// Calls `CreateDirectConnectTunnel`.
+    /// Calls `CreateDirectConnectTunnel`; the answer is a [`CreateDirectConnectTunnelResponse`].
     ///
     /// Required: `DirectConnectId`, `DirectConnectTunnelName`.
     ///
@@ -80,7 +80,7 @@ impl Client {
     pub fn create_direct_connect_tunnel(&self) -> CreateDirectConnectTunnelCall {
         CreateDirectConnectTunnelCall::new(&self.handle)
     }
-    /// Calls `DeleteDirectConnect`.
+    /// Calls `DeleteDirectConnect`; the answer is a [`DeleteDirectConnectResponse`].
     ///
     /// Required: `DirectConnectId`.
     ///
@@ -89,7 +89,7 @@ impl Client {
     pub fn delete_direct_connect(&self) -> DeleteDirectConnectCall {
         DeleteDirectConnectCall::new(&self.handle)
     }
-    /// Calls `DeleteDirectConnectTunnel`.
+    /// Calls `DeleteDirectConnectTunnel`; the answer is a [`DeleteDirectConnectTunnelResponse`].
     ///
     /// Required: `DirectConnectTunnelId`.
     ///
@@ -98,7 +98,7 @@ impl Client {
     pub fn delete_direct_connect_tunnel(&self) -> DeleteDirectConnectTunnelCall {
         DeleteDirectConnectTunnelCall::new(&self.handle)
     }
-    /// Calls `DescribeAccessPoints`.
+    /// Calls `DescribeAccessPoints`; the answer is a [`DescribeAccessPointsResponse`].
     ///
     /// Each answer holds one page of `AccessPointSet`; [`into_paginator`](DescribeAccessPointsCall::into_paginator) reads them all.
     ///
@@ -107,7 +107,7 @@ impl Client {
     pub fn describe_access_points(&self) -> DescribeAccessPointsCall {
         DescribeAccessPointsCall::new(&self.handle)
     }
-    /// Calls `DescribeDirectConnectTunnelExtra`.
+    /// Calls `DescribeDirectConnectTunnelExtra`; the answer is a [`DescribeDirectConnectTunnelExtraResponse`].
     ///
     /// Required: `DirectConnectTunnelId`.
     ///
@@ -118,7 +118,7 @@ impl Client {
     ) -> DescribeDirectConnectTunnelExtraCall {
         DescribeDirectConnectTunnelExtraCall::new(&self.handle)
     }
-    /// Calls `DescribeDirectConnectTunnels`.
+    /// Calls `DescribeDirectConnectTunnels`; the answer is a [`DescribeDirectConnectTunnelsResponse`].
     ///
     /// Each answer holds one page of `DirectConnectTunnelSet`; [`into_paginator`](DescribeDirectConnectTunnelsCall::into_paginator) reads them all.
     ///
@@ -127,7 +127,7 @@ impl Client {
     pub fn describe_direct_connect_tunnels(&self) -> DescribeDirectConnectTunnelsCall {
         DescribeDirectConnectTunnelsCall::new(&self.handle)
     }
-    /// Calls `DescribeDirectConnects`.
+    /// Calls `DescribeDirectConnects`; the answer is a [`DescribeDirectConnectsResponse`].
     ///
     /// Each answer holds one page of `DirectConnectSet`; [`into_paginator`](DescribeDirectConnectsCall::into_paginator) reads them all.
     ///
@@ -136,7 +136,7 @@ impl Client {
     pub fn describe_direct_connects(&self) -> DescribeDirectConnectsCall {
         DescribeDirectConnectsCall::new(&self.handle)
     }
-    /// Calls `DescribeInternetAddress`.
+    /// Calls `DescribeInternetAddress`; the answer is a [`DescribeInternetAddressResponse`].
     ///
     /// Each answer holds one page of `Subnets`; [`into_paginator`](DescribeInternetAddressCall::into_paginator) reads them all.
     ///
@@ -145,14 +145,14 @@ impl Client {
     pub fn describe_internet_address(&self) -> DescribeInternetAddressCall {
         DescribeInternetAddressCall::new(&self.handle)
     }
-    /// Calls `DescribeInternetAddressQuota`.
+    /// Calls `DescribeInternetAddressQuota`; the answer is a [`DescribeInternetAddressQuotaResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dc&Version=2018-04-10&Action=DescribeInternetAddressQuota)
     #[inline]
     pub fn describe_internet_address_quota(&self) -> DescribeInternetAddressQuotaCall {
         DescribeInternetAddressQuotaCall::new(&self.handle)
     }
-    /// Calls `DescribeInternetAddressStatistics`.
+    /// Calls `DescribeInternetAddressStatistics`; the answer is a [`DescribeInternetAddressStatisticsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dc&Version=2018-04-10&Action=DescribeInternetAddressStatistics)
     #[inline]
@@ -161,7 +161,7 @@ impl Client {
     ) -> DescribeInternetAddressStatisticsCall {
         DescribeInternetAddressStatisticsCall::new(&self.handle)
     }
-    /// Calls `DescribePublicDirectConnectTunnelRoutes`.
+    /// Calls `DescribePublicDirectConnectTunnelRoutes`; the answer is a [`DescribePublicDirectConnectTunnelRoutesResponse`].
     ///
     /// Required: `DirectConnectTunnelId`.
     ///
@@ -174,7 +174,7 @@ impl Client {
     ) -> DescribePublicDirectConnectTunnelRoutesCall {
         DescribePublicDirectConnectTunnelRoutesCall::new(&self.handle)
     }
-    /// Calls `DisableInternetAddress`.
+    /// Calls `DisableInternetAddress`; the answer is a [`DisableInternetAddressResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -183,7 +183,7 @@ impl Client {
     pub fn disable_internet_address(&self) -> DisableInternetAddressCall {
         DisableInternetAddressCall::new(&self.handle)
     }
-    /// Calls `EnableInternetAddress`.
+    /// Calls `EnableInternetAddress`; the answer is a [`EnableInternetAddressResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -192,7 +192,7 @@ impl Client {
     pub fn enable_internet_address(&self) -> EnableInternetAddressCall {
         EnableInternetAddressCall::new(&self.handle)
     }
-    /// Calls `ModifyDirectConnectAttribute`.
+    /// Calls `ModifyDirectConnectAttribute`; the answer is a [`ModifyDirectConnectAttributeResponse`].
     ///
     /// Required: `DirectConnectId`.
     ///
@@ -201,7 +201,7 @@ impl Client {
     pub fn modify_direct_connect_attribute(&self) -> ModifyDirectConnectAttributeCall {
         ModifyDirectConnectAttributeCall::new(&self.handle)
     }
-    /// Calls `ModifyDirectConnectTunnelAttribute`.
+    /// Calls `ModifyDirectConnectTunnelAttribute`; the answer is a [`ModifyDirectConnectTunnelAttributeResponse`].
     ///
     /// Required: `DirectConnectTunnelId`.
     ///
@@ -212,7 +212,7 @@ impl Client {
     ) -> ModifyDirectConnectTunnelAttributeCall {
         ModifyDirectConnectTunnelAttributeCall::new(&self.handle)
     }
-    /// Calls `ModifyDirectConnectTunnelExtra`.
+    /// Calls `ModifyDirectConnectTunnelExtra`; the answer is a [`ModifyDirectConnectTunnelExtraResponse`].
     ///
     /// Required: `DirectConnectTunnelId`.
     ///
@@ -223,7 +223,7 @@ impl Client {
     ) -> ModifyDirectConnectTunnelExtraCall {
         ModifyDirectConnectTunnelExtraCall::new(&self.handle)
     }
-    /// Calls `RejectDirectConnectTunnel`.
+    /// Calls `RejectDirectConnectTunnel`; the answer is a [`RejectDirectConnectTunnelResponse`].
     ///
     /// Required: `DirectConnectTunnelId`.
     ///
@@ -232,7 +232,7 @@ impl Client {
     pub fn reject_direct_connect_tunnel(&self) -> RejectDirectConnectTunnelCall {
         RejectDirectConnectTunnelCall::new(&self.handle)
     }
-    /// Calls `ReleaseInternetAddress`.
+    /// Calls `ReleaseInternetAddress`; the answer is a [`ReleaseInternetAddressResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -627,7 +627,6 @@ rt::action!(
     DescribeInternetAddressQuotaCall, DescribeInternetAddressQuotaResponse, Error,
     idempotent
 );
-impl<T> DescribeInternetAddressQuotaCall<T> {}
 /// The answer of [`Client::describe_internet_address_quota`] (`DescribeInternetAddressQuota`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -647,7 +646,6 @@ rt::action!(
     DescribeInternetAddressStatisticsCall, DescribeInternetAddressStatisticsResponse,
     Error, idempotent
 );
-impl<T> DescribeInternetAddressStatisticsCall<T> {}
 /// The answer of [`Client::describe_internet_address_statistics`] (`DescribeInternetAddressStatistics`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

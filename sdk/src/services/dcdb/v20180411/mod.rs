@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `ActiveHourDCDBInstance`.
+    /// Calls `ActiveHourDCDBInstance`; the answer is a [`ActiveHourDCDBInstanceResponse`].
     ///
     /// Required: `InstanceIds`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn active_hour_dcdb_instance(&self) -> ActiveHourDCDBInstanceCall {
         ActiveHourDCDBInstanceCall::new(&self.handle)
     }
-    /// Calls `AssociateSecurityGroups`.
+    /// Calls `AssociateSecurityGroups`; the answer is a [`AssociateSecurityGroupsResponse`].
     ///
     /// Required: `Product`, `SecurityGroupId`, `InstanceIds`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn associate_security_groups(&self) -> AssociateSecurityGroupsCall {
         AssociateSecurityGroupsCall::new(&self.handle)
     }
-    /// Calls `CancelDcnJob`.
+    /// Calls `CancelDcnJob`; the answer is a [`CancelDcnJobResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn cancel_dcn_job(&self) -> CancelDcnJobCall {
         CancelDcnJobCall::new(&self.handle)
     }
-    /// Calls `CancelOnlineDDLJob`.
+    /// Calls `CancelOnlineDDLJob`; the answer is a [`CancelOnlineDDLJobResponse`].
     ///
     /// Required: `InstanceId`, `FlowId`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn cancel_online_ddl_job(&self) -> CancelOnlineDDLJobCall {
         CancelOnlineDDLJobCall::new(&self.handle)
     }
-    /// Calls `CloneAccount`.
+    /// Calls `CloneAccount`; the answer is a [`CloneAccountResponse`].
     ///
     /// Required: `InstanceId`, `SrcUser`, `SrcHost`, `DstUser`, `DstHost`.
     ///
@@ -80,7 +80,7 @@ impl Client {
     pub fn clone_account(&self) -> CloneAccountCall {
         CloneAccountCall::new(&self.handle)
     }
-    /// Calls `CloseDBExtranetAccess`.
+    /// Calls `CloseDBExtranetAccess`; the answer is a [`CloseDBExtranetAccessResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -89,7 +89,7 @@ impl Client {
     pub fn close_db_extranet_access(&self) -> CloseDBExtranetAccessCall {
         CloseDBExtranetAccessCall::new(&self.handle)
     }
-    /// Calls `CopyAccountPrivileges`.
+    /// Calls `CopyAccountPrivileges`; the answer is a [`CopyAccountPrivilegesResponse`].
     ///
     /// Required: `InstanceId`, `SrcUserName`, `SrcHost`, `DstUserName`, `DstHost`.
     ///
@@ -98,7 +98,7 @@ impl Client {
     pub fn copy_account_privileges(&self) -> CopyAccountPrivilegesCall {
         CopyAccountPrivilegesCall::new(&self.handle)
     }
-    /// Calls `CreateAccount`.
+    /// Calls `CreateAccount`; the answer is a [`CreateAccountResponse`].
     ///
     /// Required: `InstanceId`, `UserName`, `Host`.
     ///
@@ -107,7 +107,7 @@ impl Client {
     pub fn create_account(&self) -> CreateAccountCall {
         CreateAccountCall::new(&self.handle)
     }
-    /// Calls `CreateDCDBInstance`.
+    /// Calls `CreateDCDBInstance`; the answer is a [`CreateDCDBInstanceResponse`].
     ///
     /// Required: `Zones`, `Period`, `ShardMemory`, `ShardStorage`, `ShardNodeCount`, `ShardCount`.
     ///
@@ -116,7 +116,7 @@ impl Client {
     pub fn create_dcdb_instance(&self) -> CreateDCDBInstanceCall {
         CreateDCDBInstanceCall::new(&self.handle)
     }
-    /// Calls `CreateDedicatedClusterDCDBInstance`.
+    /// Calls `CreateDedicatedClusterDCDBInstance`; the answer is a [`CreateDedicatedClusterDCDBInstanceResponse`].
     ///
     /// Required: `GoodsNum`, `ShardNum`, `ShardMemory`, `ShardStorage`, `ClusterId`.
     ///
@@ -127,7 +127,7 @@ impl Client {
     ) -> CreateDedicatedClusterDCDBInstanceCall {
         CreateDedicatedClusterDCDBInstanceCall::new(&self.handle)
     }
-    /// Calls `CreateHourDCDBInstance`.
+    /// Calls `CreateHourDCDBInstance`; the answer is a [`CreateHourDCDBInstanceResponse`].
     ///
     /// Required: `ShardMemory`, `ShardStorage`, `ShardNodeCount`, `ShardCount`.
     ///
@@ -136,7 +136,7 @@ impl Client {
     pub fn create_hour_dcdb_instance(&self) -> CreateHourDCDBInstanceCall {
         CreateHourDCDBInstanceCall::new(&self.handle)
     }
-    /// Calls `CreateOnlineDDLJob`.
+    /// Calls `CreateOnlineDDLJob`; the answer is a [`CreateOnlineDDLJobResponse`].
     ///
     /// Required: `InstanceId`, `Alter`, `DbName`, `Table`.
     ///
@@ -145,7 +145,7 @@ impl Client {
     pub fn create_online_ddl_job(&self) -> CreateOnlineDDLJobCall {
         CreateOnlineDDLJobCall::new(&self.handle)
     }
-    /// Calls `CreateTmpDCDBInstance`.
+    /// Calls `CreateTmpDCDBInstance`; the answer is a [`CreateTmpDCDBInstanceResponse`].
     ///
     /// Required: `InstanceId`, `RollbackTime`.
     ///
@@ -154,7 +154,7 @@ impl Client {
     pub fn create_tmp_dcdb_instance(&self) -> CreateTmpDCDBInstanceCall {
         CreateTmpDCDBInstanceCall::new(&self.handle)
     }
-    /// Calls `DeleteAccount`.
+    /// Calls `DeleteAccount`; the answer is a [`DeleteAccountResponse`].
     ///
     /// Required: `InstanceId`, `UserName`, `Host`.
     ///
@@ -163,7 +163,7 @@ impl Client {
     pub fn delete_account(&self) -> DeleteAccountCall {
         DeleteAccountCall::new(&self.handle)
     }
-    /// Calls `DescribeAccountPrivileges`.
+    /// Calls `DescribeAccountPrivileges`; the answer is a [`DescribeAccountPrivilegesResponse`].
     ///
     /// Required: `InstanceId`, `UserName`, `Host`, `DbName`.
     ///
@@ -172,7 +172,7 @@ impl Client {
     pub fn describe_account_privileges(&self) -> DescribeAccountPrivilegesCall {
         DescribeAccountPrivilegesCall::new(&self.handle)
     }
-    /// Calls `DescribeAccounts`.
+    /// Calls `DescribeAccounts`; the answer is a [`DescribeAccountsResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -181,7 +181,7 @@ impl Client {
     pub fn describe_accounts(&self) -> DescribeAccountsCall {
         DescribeAccountsCall::new(&self.handle)
     }
-    /// Calls `DescribeBackupConfigs`.
+    /// Calls `DescribeBackupConfigs`; the answer is a [`DescribeBackupConfigsResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -190,7 +190,7 @@ impl Client {
     pub fn describe_backup_configs(&self) -> DescribeBackupConfigsCall {
         DescribeBackupConfigsCall::new(&self.handle)
     }
-    /// Calls `DescribeBackupFiles`.
+    /// Calls `DescribeBackupFiles`; the answer is a [`DescribeBackupFilesResponse`].
     ///
     /// Each answer holds one page of `Files`; [`into_paginator`](DescribeBackupFilesCall::into_paginator) reads them all.
     ///
@@ -199,7 +199,7 @@ impl Client {
     pub fn describe_backup_files(&self) -> DescribeBackupFilesCall {
         DescribeBackupFilesCall::new(&self.handle)
     }
-    /// Calls `DescribeDBEncryptAttributes`.
+    /// Calls `DescribeDBEncryptAttributes`; the answer is a [`DescribeDBEncryptAttributesResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -208,7 +208,7 @@ impl Client {
     pub fn describe_db_encrypt_attributes(&self) -> DescribeDBEncryptAttributesCall {
         DescribeDBEncryptAttributesCall::new(&self.handle)
     }
-    /// Calls `DescribeDBLogFiles`.
+    /// Calls `DescribeDBLogFiles`; the answer is a [`DescribeDBLogFilesResponse`].
     ///
     /// Required: `InstanceId`, `ShardId`, `Type`.
     ///
@@ -217,7 +217,7 @@ impl Client {
     pub fn describe_db_log_files(&self) -> DescribeDBLogFilesCall {
         DescribeDBLogFilesCall::new(&self.handle)
     }
-    /// Calls `DescribeDBParameters`.
+    /// Calls `DescribeDBParameters`; the answer is a [`DescribeDBParametersResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -226,7 +226,7 @@ impl Client {
     pub fn describe_db_parameters(&self) -> DescribeDBParametersCall {
         DescribeDBParametersCall::new(&self.handle)
     }
-    /// Calls `DescribeDBSecurityGroups`.
+    /// Calls `DescribeDBSecurityGroups`; the answer is a [`DescribeDBSecurityGroupsResponse`].
     ///
     /// Required: `Product`, `InstanceId`.
     ///
@@ -235,7 +235,7 @@ impl Client {
     pub fn describe_db_security_groups(&self) -> DescribeDBSecurityGroupsCall {
         DescribeDBSecurityGroupsCall::new(&self.handle)
     }
-    /// Calls `DescribeDBSlowLogs`.
+    /// Calls `DescribeDBSlowLogs`; the answer is a [`DescribeDBSlowLogsResponse`].
     ///
     /// Required: `InstanceId`, `Offset`, `Limit`, `StartTime`, `ShardId`.
     ///
@@ -244,7 +244,7 @@ impl Client {
     pub fn describe_db_slow_logs(&self) -> DescribeDBSlowLogsCall {
         DescribeDBSlowLogsCall::new(&self.handle)
     }
-    /// Calls `DescribeDBSyncMode`.
+    /// Calls `DescribeDBSyncMode`; the answer is a [`DescribeDBSyncModeResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -253,7 +253,7 @@ impl Client {
     pub fn describe_db_sync_mode(&self) -> DescribeDBSyncModeCall {
         DescribeDBSyncModeCall::new(&self.handle)
     }
-    /// Calls `DescribeDBTmpInstances`.
+    /// Calls `DescribeDBTmpInstances`; the answer is a [`DescribeDBTmpInstancesResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -262,7 +262,7 @@ impl Client {
     pub fn describe_db_tmp_instances(&self) -> DescribeDBTmpInstancesCall {
         DescribeDBTmpInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribeDCDBBinlogTime`.
+    /// Calls `DescribeDCDBBinlogTime`; the answer is a [`DescribeDCDBBinlogTimeResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -271,7 +271,7 @@ impl Client {
     pub fn describe_dcdb_binlog_time(&self) -> DescribeDCDBBinlogTimeCall {
         DescribeDCDBBinlogTimeCall::new(&self.handle)
     }
-    /// Calls `DescribeDCDBInstanceDetail`.
+    /// Calls `DescribeDCDBInstanceDetail`; the answer is a [`DescribeDCDBInstanceDetailResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -280,7 +280,7 @@ impl Client {
     pub fn describe_dcdb_instance_detail(&self) -> DescribeDCDBInstanceDetailCall {
         DescribeDCDBInstanceDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeDCDBInstanceNodeInfo`.
+    /// Calls `DescribeDCDBInstanceNodeInfo`; the answer is a [`DescribeDCDBInstanceNodeInfoResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -291,7 +291,7 @@ impl Client {
     pub fn describe_dcdb_instance_node_info(&self) -> DescribeDCDBInstanceNodeInfoCall {
         DescribeDCDBInstanceNodeInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeDCDBInstances`.
+    /// Calls `DescribeDCDBInstances`; the answer is a [`DescribeDCDBInstancesResponse`].
     ///
     /// Each answer holds one page of `Instances`; [`into_paginator`](DescribeDCDBInstancesCall::into_paginator) reads them all.
     ///
@@ -300,7 +300,7 @@ impl Client {
     pub fn describe_dcdb_instances(&self) -> DescribeDCDBInstancesCall {
         DescribeDCDBInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribeDCDBPrice`.
+    /// Calls `DescribeDCDBPrice`; the answer is a [`DescribeDCDBPriceResponse`].
     ///
     /// Required: `Zone`, `Count`, `Period`, `ShardNodeCount`, `ShardMemory`, `ShardStorage`, `ShardCount`.
     ///
@@ -309,7 +309,7 @@ impl Client {
     pub fn describe_dcdb_price(&self) -> DescribeDCDBPriceCall {
         DescribeDCDBPriceCall::new(&self.handle)
     }
-    /// Calls `DescribeDCDBRenewalPrice`.
+    /// Calls `DescribeDCDBRenewalPrice`; the answer is a [`DescribeDCDBRenewalPriceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -318,14 +318,14 @@ impl Client {
     pub fn describe_dcdb_renewal_price(&self) -> DescribeDCDBRenewalPriceCall {
         DescribeDCDBRenewalPriceCall::new(&self.handle)
     }
-    /// Calls `DescribeDCDBSaleInfo`.
+    /// Calls `DescribeDCDBSaleInfo`; the answer is a [`DescribeDCDBSaleInfoResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dcdb&Version=2018-04-11&Action=DescribeDCDBSaleInfo)
     #[inline]
     pub fn describe_dcdb_sale_info(&self) -> DescribeDCDBSaleInfoCall {
         DescribeDCDBSaleInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeDCDBShards`.
+    /// Calls `DescribeDCDBShards`; the answer is a [`DescribeDCDBShardsResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -336,7 +336,7 @@ impl Client {
     pub fn describe_dcdb_shards(&self) -> DescribeDCDBShardsCall {
         DescribeDCDBShardsCall::new(&self.handle)
     }
-    /// Calls `DescribeDCDBUpgradePrice`.
+    /// Calls `DescribeDCDBUpgradePrice`; the answer is a [`DescribeDCDBUpgradePriceResponse`].
     ///
     /// Required: `InstanceId`, `UpgradeType`.
     ///
@@ -345,7 +345,7 @@ impl Client {
     pub fn describe_dcdb_upgrade_price(&self) -> DescribeDCDBUpgradePriceCall {
         DescribeDCDBUpgradePriceCall::new(&self.handle)
     }
-    /// Calls `DescribeDatabaseObjects`.
+    /// Calls `DescribeDatabaseObjects`; the answer is a [`DescribeDatabaseObjectsResponse`].
     ///
     /// Required: `InstanceId`, `DbName`.
     ///
@@ -354,7 +354,7 @@ impl Client {
     pub fn describe_database_objects(&self) -> DescribeDatabaseObjectsCall {
         DescribeDatabaseObjectsCall::new(&self.handle)
     }
-    /// Calls `DescribeDatabaseTable`.
+    /// Calls `DescribeDatabaseTable`; the answer is a [`DescribeDatabaseTableResponse`].
     ///
     /// Required: `InstanceId`, `DbName`, `Table`.
     ///
@@ -363,7 +363,7 @@ impl Client {
     pub fn describe_database_table(&self) -> DescribeDatabaseTableCall {
         DescribeDatabaseTableCall::new(&self.handle)
     }
-    /// Calls `DescribeDatabases`.
+    /// Calls `DescribeDatabases`; the answer is a [`DescribeDatabasesResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -372,7 +372,7 @@ impl Client {
     pub fn describe_databases(&self) -> DescribeDatabasesCall {
         DescribeDatabasesCall::new(&self.handle)
     }
-    /// Calls `DescribeDcnDetail`.
+    /// Calls `DescribeDcnDetail`; the answer is a [`DescribeDcnDetailResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -381,7 +381,7 @@ impl Client {
     pub fn describe_dcn_detail(&self) -> DescribeDcnDetailCall {
         DescribeDcnDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeFileDownloadUrl`.
+    /// Calls `DescribeFileDownloadUrl`; the answer is a [`DescribeFileDownloadUrlResponse`].
     ///
     /// Required: `InstanceId`, `ShardId`, `FilePath`.
     ///
@@ -390,7 +390,7 @@ impl Client {
     pub fn describe_file_download_url(&self) -> DescribeFileDownloadUrlCall {
         DescribeFileDownloadUrlCall::new(&self.handle)
     }
-    /// Calls `DescribeFlow`.
+    /// Calls `DescribeFlow`; the answer is a [`DescribeFlowResponse`].
     ///
     /// Required: `FlowId`.
     ///
@@ -399,7 +399,7 @@ impl Client {
     pub fn describe_flow(&self) -> DescribeFlowCall {
         DescribeFlowCall::new(&self.handle)
     }
-    /// Calls `DescribeInstanceSSLAttributes`.
+    /// Calls `DescribeInstanceSSLAttributes`; the answer is a [`DescribeInstanceSSLAttributesResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -408,7 +408,7 @@ impl Client {
     pub fn describe_instance_ssl_attributes(&self) -> DescribeInstanceSSLAttributesCall {
         DescribeInstanceSSLAttributesCall::new(&self.handle)
     }
-    /// Calls `DescribeLogFileRetentionPeriod`.
+    /// Calls `DescribeLogFileRetentionPeriod`; the answer is a [`DescribeLogFileRetentionPeriodResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -419,7 +419,7 @@ impl Client {
     ) -> DescribeLogFileRetentionPeriodCall {
         DescribeLogFileRetentionPeriodCall::new(&self.handle)
     }
-    /// Calls `DescribeOnlineDDLJob`.
+    /// Calls `DescribeOnlineDDLJob`; the answer is a [`DescribeOnlineDDLJobResponse`].
     ///
     /// Required: `InstanceId`, `FlowId`.
     ///
@@ -428,7 +428,7 @@ impl Client {
     pub fn describe_online_ddl_job(&self) -> DescribeOnlineDDLJobCall {
         DescribeOnlineDDLJobCall::new(&self.handle)
     }
-    /// Calls `DescribeOrders`.
+    /// Calls `DescribeOrders`; the answer is a [`DescribeOrdersResponse`].
     ///
     /// Required: `DealNames`.
     ///
@@ -437,7 +437,7 @@ impl Client {
     pub fn describe_orders(&self) -> DescribeOrdersCall {
         DescribeOrdersCall::new(&self.handle)
     }
-    /// Calls `DescribeProcessList`.
+    /// Calls `DescribeProcessList`; the answer is a [`DescribeProcessListResponse`].
     ///
     /// Required: `InstanceId`, `NodeId`.
     ///
@@ -446,7 +446,7 @@ impl Client {
     pub fn describe_process_list(&self) -> DescribeProcessListCall {
         DescribeProcessListCall::new(&self.handle)
     }
-    /// Calls `DescribeProjectSecurityGroups`.
+    /// Calls `DescribeProjectSecurityGroups`; the answer is a [`DescribeProjectSecurityGroupsResponse`].
     ///
     /// Required: `Product`.
     ///
@@ -455,21 +455,21 @@ impl Client {
     pub fn describe_project_security_groups(&self) -> DescribeProjectSecurityGroupsCall {
         DescribeProjectSecurityGroupsCall::new(&self.handle)
     }
-    /// Calls `DescribeProjects`.
+    /// Calls `DescribeProjects`; the answer is a [`DescribeProjectsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dcdb&Version=2018-04-11&Action=DescribeProjects)
     #[inline]
     pub fn describe_projects(&self) -> DescribeProjectsCall {
         DescribeProjectsCall::new(&self.handle)
     }
-    /// Calls `DescribeShardSpec`.
+    /// Calls `DescribeShardSpec`; the answer is a [`DescribeShardSpecResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dcdb&Version=2018-04-11&Action=DescribeShardSpec)
     #[inline]
     pub fn describe_shard_spec(&self) -> DescribeShardSpecCall {
         DescribeShardSpecCall::new(&self.handle)
     }
-    /// Calls `DescribeUserTasks`.
+    /// Calls `DescribeUserTasks`; the answer is a [`DescribeUserTasksResponse`].
     ///
     /// Each answer holds one page of `FlowSet`; [`into_paginator`](DescribeUserTasksCall::into_paginator) reads them all.
     ///
@@ -478,7 +478,7 @@ impl Client {
     pub fn describe_user_tasks(&self) -> DescribeUserTasksCall {
         DescribeUserTasksCall::new(&self.handle)
     }
-    /// Calls `DestroyDCDBInstance`.
+    /// Calls `DestroyDCDBInstance`; the answer is a [`DestroyDCDBInstanceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -487,7 +487,7 @@ impl Client {
     pub fn destroy_dcdb_instance(&self) -> DestroyDCDBInstanceCall {
         DestroyDCDBInstanceCall::new(&self.handle)
     }
-    /// Calls `DestroyHourDCDBInstance`.
+    /// Calls `DestroyHourDCDBInstance`; the answer is a [`DestroyHourDCDBInstanceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -496,7 +496,7 @@ impl Client {
     pub fn destroy_hour_dcdb_instance(&self) -> DestroyHourDCDBInstanceCall {
         DestroyHourDCDBInstanceCall::new(&self.handle)
     }
-    /// Calls `DisassociateSecurityGroups`.
+    /// Calls `DisassociateSecurityGroups`; the answer is a [`DisassociateSecurityGroupsResponse`].
     ///
     /// Required: `Product`, `SecurityGroupId`, `InstanceIds`.
     ///
@@ -505,7 +505,7 @@ impl Client {
     pub fn disassociate_security_groups(&self) -> DisassociateSecurityGroupsCall {
         DisassociateSecurityGroupsCall::new(&self.handle)
     }
-    /// Calls `FlushBinlog`.
+    /// Calls `FlushBinlog`; the answer is a [`FlushBinlogResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -514,7 +514,7 @@ impl Client {
     pub fn flush_binlog(&self) -> FlushBinlogCall {
         FlushBinlogCall::new(&self.handle)
     }
-    /// Calls `GrantAccountPrivileges`.
+    /// Calls `GrantAccountPrivileges`; the answer is a [`GrantAccountPrivilegesResponse`].
     ///
     /// Required: `InstanceId`, `UserName`, `Host`, `DbName`, `Privileges`.
     ///
@@ -523,7 +523,7 @@ impl Client {
     pub fn grant_account_privileges(&self) -> GrantAccountPrivilegesCall {
         GrantAccountPrivilegesCall::new(&self.handle)
     }
-    /// Calls `InitDCDBInstances`.
+    /// Calls `InitDCDBInstances`; the answer is a [`InitDCDBInstancesResponse`].
     ///
     /// Required: `InstanceIds`, `Params`.
     ///
@@ -532,7 +532,7 @@ impl Client {
     pub fn init_dcdb_instances(&self) -> InitDCDBInstancesCall {
         InitDCDBInstancesCall::new(&self.handle)
     }
-    /// Calls `IsolateDCDBInstance`.
+    /// Calls `IsolateDCDBInstance`; the answer is a [`IsolateDCDBInstanceResponse`].
     ///
     /// Required: `InstanceIds`.
     ///
@@ -541,7 +541,7 @@ impl Client {
     pub fn isolate_dcdb_instance(&self) -> IsolateDCDBInstanceCall {
         IsolateDCDBInstanceCall::new(&self.handle)
     }
-    /// Calls `IsolateDedicatedDBInstance`.
+    /// Calls `IsolateDedicatedDBInstance`; the answer is a [`IsolateDedicatedDBInstanceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -550,7 +550,7 @@ impl Client {
     pub fn isolate_dedicated_db_instance(&self) -> IsolateDedicatedDBInstanceCall {
         IsolateDedicatedDBInstanceCall::new(&self.handle)
     }
-    /// Calls `IsolateHourDCDBInstance`.
+    /// Calls `IsolateHourDCDBInstance`; the answer is a [`IsolateHourDCDBInstanceResponse`].
     ///
     /// Required: `InstanceIds`.
     ///
@@ -559,7 +559,7 @@ impl Client {
     pub fn isolate_hour_dcdb_instance(&self) -> IsolateHourDCDBInstanceCall {
         IsolateHourDCDBInstanceCall::new(&self.handle)
     }
-    /// Calls `KillSession`.
+    /// Calls `KillSession`; the answer is a [`KillSessionResponse`].
     ///
     /// Required: `InstanceId`, `SessionId`.
     ///
@@ -568,7 +568,7 @@ impl Client {
     pub fn kill_session(&self) -> KillSessionCall {
         KillSessionCall::new(&self.handle)
     }
-    /// Calls `ModifyAccountConfig`.
+    /// Calls `ModifyAccountConfig`; the answer is a [`ModifyAccountConfigResponse`].
     ///
     /// Required: `InstanceId`, `UserName`, `Host`, `Configs`.
     ///
@@ -577,7 +577,7 @@ impl Client {
     pub fn modify_account_config(&self) -> ModifyAccountConfigCall {
         ModifyAccountConfigCall::new(&self.handle)
     }
-    /// Calls `ModifyAccountDescription`.
+    /// Calls `ModifyAccountDescription`; the answer is a [`ModifyAccountDescriptionResponse`].
     ///
     /// Required: `InstanceId`, `UserName`, `Host`, `Description`.
     ///
@@ -586,7 +586,7 @@ impl Client {
     pub fn modify_account_description(&self) -> ModifyAccountDescriptionCall {
         ModifyAccountDescriptionCall::new(&self.handle)
     }
-    /// Calls `ModifyAccountPrivileges`.
+    /// Calls `ModifyAccountPrivileges`; the answer is a [`ModifyAccountPrivilegesResponse`].
     ///
     /// Required: `InstanceId`, `Accounts`.
     ///
@@ -595,7 +595,7 @@ impl Client {
     pub fn modify_account_privileges(&self) -> ModifyAccountPrivilegesCall {
         ModifyAccountPrivilegesCall::new(&self.handle)
     }
-    /// Calls `ModifyBackupConfigs`.
+    /// Calls `ModifyBackupConfigs`; the answer is a [`ModifyBackupConfigsResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -604,7 +604,7 @@ impl Client {
     pub fn modify_backup_configs(&self) -> ModifyBackupConfigsCall {
         ModifyBackupConfigsCall::new(&self.handle)
     }
-    /// Calls `ModifyDBEncryptAttributes`.
+    /// Calls `ModifyDBEncryptAttributes`; the answer is a [`ModifyDBEncryptAttributesResponse`].
     ///
     /// Required: `InstanceId`, `EncryptEnabled`.
     ///
@@ -613,7 +613,7 @@ impl Client {
     pub fn modify_db_encrypt_attributes(&self) -> ModifyDBEncryptAttributesCall {
         ModifyDBEncryptAttributesCall::new(&self.handle)
     }
-    /// Calls `ModifyDBInstanceName`.
+    /// Calls `ModifyDBInstanceName`; the answer is a [`ModifyDBInstanceNameResponse`].
     ///
     /// Required: `InstanceId`, `InstanceName`.
     ///
@@ -622,7 +622,7 @@ impl Client {
     pub fn modify_db_instance_name(&self) -> ModifyDBInstanceNameCall {
         ModifyDBInstanceNameCall::new(&self.handle)
     }
-    /// Calls `ModifyDBInstanceSecurityGroups`.
+    /// Calls `ModifyDBInstanceSecurityGroups`; the answer is a [`ModifyDBInstanceSecurityGroupsResponse`].
     ///
     /// Required: `Product`, `InstanceId`, `SecurityGroupIds`.
     ///
@@ -633,7 +633,7 @@ impl Client {
     ) -> ModifyDBInstanceSecurityGroupsCall {
         ModifyDBInstanceSecurityGroupsCall::new(&self.handle)
     }
-    /// Calls `ModifyDBInstancesProject`.
+    /// Calls `ModifyDBInstancesProject`; the answer is a [`ModifyDBInstancesProjectResponse`].
     ///
     /// Required: `InstanceIds`, `ProjectId`.
     ///
@@ -642,7 +642,7 @@ impl Client {
     pub fn modify_db_instances_project(&self) -> ModifyDBInstancesProjectCall {
         ModifyDBInstancesProjectCall::new(&self.handle)
     }
-    /// Calls `ModifyDBParameters`.
+    /// Calls `ModifyDBParameters`; the answer is a [`ModifyDBParametersResponse`].
     ///
     /// Required: `InstanceId`, `Params`.
     ///
@@ -651,7 +651,7 @@ impl Client {
     pub fn modify_db_parameters(&self) -> ModifyDBParametersCall {
         ModifyDBParametersCall::new(&self.handle)
     }
-    /// Calls `ModifyDBSyncMode`.
+    /// Calls `ModifyDBSyncMode`; the answer is a [`ModifyDBSyncModeResponse`].
     ///
     /// Required: `InstanceId`, `SyncMode`.
     ///
@@ -660,7 +660,7 @@ impl Client {
     pub fn modify_db_sync_mode(&self) -> ModifyDBSyncModeCall {
         ModifyDBSyncModeCall::new(&self.handle)
     }
-    /// Calls `ModifyInstanceNetwork`.
+    /// Calls `ModifyInstanceNetwork`; the answer is a [`ModifyInstanceNetworkResponse`].
     ///
     /// Required: `InstanceId`, `VpcId`, `SubnetId`.
     ///
@@ -669,7 +669,7 @@ impl Client {
     pub fn modify_instance_network(&self) -> ModifyInstanceNetworkCall {
         ModifyInstanceNetworkCall::new(&self.handle)
     }
-    /// Calls `ModifyInstanceProtectedProperty`.
+    /// Calls `ModifyInstanceProtectedProperty`; the answer is a [`ModifyInstanceProtectedPropertyResponse`].
     ///
     /// Required: `InstanceId`, `ProtectedProperty`.
     ///
@@ -680,7 +680,7 @@ impl Client {
     ) -> ModifyInstanceProtectedPropertyCall {
         ModifyInstanceProtectedPropertyCall::new(&self.handle)
     }
-    /// Calls `ModifyInstanceSSLAttributes`.
+    /// Calls `ModifyInstanceSSLAttributes`; the answer is a [`ModifyInstanceSSLAttributesResponse`].
     ///
     /// Required: `InstanceId`, `SSLEnabled`.
     ///
@@ -689,7 +689,7 @@ impl Client {
     pub fn modify_instance_ssl_attributes(&self) -> ModifyInstanceSSLAttributesCall {
         ModifyInstanceSSLAttributesCall::new(&self.handle)
     }
-    /// Calls `ModifyInstanceVip`.
+    /// Calls `ModifyInstanceVip`; the answer is a [`ModifyInstanceVipResponse`].
     ///
     /// Required: `InstanceId`, `Vip`.
     ///
@@ -698,7 +698,7 @@ impl Client {
     pub fn modify_instance_vip(&self) -> ModifyInstanceVipCall {
         ModifyInstanceVipCall::new(&self.handle)
     }
-    /// Calls `ModifyInstanceVport`.
+    /// Calls `ModifyInstanceVport`; the answer is a [`ModifyInstanceVportResponse`].
     ///
     /// Required: `InstanceId`, `Vport`.
     ///
@@ -707,7 +707,7 @@ impl Client {
     pub fn modify_instance_vport(&self) -> ModifyInstanceVportCall {
         ModifyInstanceVportCall::new(&self.handle)
     }
-    /// Calls `ModifyRealServerAccessStrategy`.
+    /// Calls `ModifyRealServerAccessStrategy`; the answer is a [`ModifyRealServerAccessStrategyResponse`].
     ///
     /// Required: `InstanceId`, `RsAccessStrategy`.
     ///
@@ -718,7 +718,7 @@ impl Client {
     ) -> ModifyRealServerAccessStrategyCall {
         ModifyRealServerAccessStrategyCall::new(&self.handle)
     }
-    /// Calls `OpenDBExtranetAccess`.
+    /// Calls `OpenDBExtranetAccess`; the answer is a [`OpenDBExtranetAccessResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -727,7 +727,7 @@ impl Client {
     pub fn open_db_extranet_access(&self) -> OpenDBExtranetAccessCall {
         OpenDBExtranetAccessCall::new(&self.handle)
     }
-    /// Calls `RenewDCDBInstance`.
+    /// Calls `RenewDCDBInstance`; the answer is a [`RenewDCDBInstanceResponse`].
     ///
     /// Required: `InstanceId`, `Period`.
     ///
@@ -736,7 +736,7 @@ impl Client {
     pub fn renew_dcdb_instance(&self) -> RenewDCDBInstanceCall {
         RenewDCDBInstanceCall::new(&self.handle)
     }
-    /// Calls `ResetAccountPassword`.
+    /// Calls `ResetAccountPassword`; the answer is a [`ResetAccountPasswordResponse`].
     ///
     /// Required: `InstanceId`, `UserName`, `Host`.
     ///
@@ -745,7 +745,7 @@ impl Client {
     pub fn reset_account_password(&self) -> ResetAccountPasswordCall {
         ResetAccountPasswordCall::new(&self.handle)
     }
-    /// Calls `SwitchDBInstanceHA`.
+    /// Calls `SwitchDBInstanceHA`; the answer is a [`SwitchDBInstanceHAResponse`].
     ///
     /// Required: `InstanceId`, `Zone`.
     ///
@@ -754,7 +754,7 @@ impl Client {
     pub fn switch_db_instance_ha(&self) -> SwitchDBInstanceHACall {
         SwitchDBInstanceHACall::new(&self.handle)
     }
-    /// Calls `TerminateDedicatedDBInstance`.
+    /// Calls `TerminateDedicatedDBInstance`; the answer is a [`TerminateDedicatedDBInstanceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -763,7 +763,7 @@ impl Client {
     pub fn terminate_dedicated_db_instance(&self) -> TerminateDedicatedDBInstanceCall {
         TerminateDedicatedDBInstanceCall::new(&self.handle)
     }
-    /// Calls `UpgradeDCDBInstance`.
+    /// Calls `UpgradeDCDBInstance`; the answer is a [`UpgradeDCDBInstanceResponse`].
     ///
     /// Required: `InstanceId`, `UpgradeType`.
     ///
@@ -772,7 +772,7 @@ impl Client {
     pub fn upgrade_dcdb_instance(&self) -> UpgradeDCDBInstanceCall {
         UpgradeDCDBInstanceCall::new(&self.handle)
     }
-    /// Calls `UpgradeDedicatedDCDBInstance`.
+    /// Calls `UpgradeDedicatedDCDBInstance`; the answer is a [`UpgradeDedicatedDCDBInstanceResponse`].
     ///
     /// Required: `UpgradeType`, `InstanceId`.
     ///
@@ -781,7 +781,7 @@ impl Client {
     pub fn upgrade_dedicated_dcdb_instance(&self) -> UpgradeDedicatedDCDBInstanceCall {
         UpgradeDedicatedDCDBInstanceCall::new(&self.handle)
     }
-    /// Calls `UpgradeHourDCDBInstance`.
+    /// Calls `UpgradeHourDCDBInstance`; the answer is a [`UpgradeHourDCDBInstanceResponse`].
     ///
     /// Required: `InstanceId`, `UpgradeType`.
     ///
@@ -1930,7 +1930,6 @@ rt::action!(
     DescribeDCDBSaleInfo, DescribeDCDBSaleInfoRequest, DescribeDCDBSaleInfoCall,
     DescribeDCDBSaleInfoResponse, Error, idempotent
 );
-impl<T> DescribeDCDBSaleInfoCall<T> {}
 /// The answer of [`Client::describe_dcdb_sale_info`] (`DescribeDCDBSaleInfo`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -2253,7 +2252,6 @@ rt::action!(
     DescribeProjects, DescribeProjectsRequest, DescribeProjectsCall,
     DescribeProjectsResponse, Error, idempotent
 );
-impl<T> DescribeProjectsCall<T> {}
 /// The answer of [`Client::describe_projects`] (`DescribeProjects`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

@@ -35,14 +35,14 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `AddDMSPartitions`.
+    /// Calls `AddDMSPartitions`; the answer is a [`AddDMSPartitionsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dlc&Version=2021-01-25&Action=AddDMSPartitions)
     #[inline]
     pub fn add_dms_partitions(&self) -> AddDMSPartitionsCall {
         AddDMSPartitionsCall::new(&self.handle)
     }
-    /// Calls `AddDeployment`.
+    /// Calls `AddDeployment`; the answer is a [`AddDeploymentResponse`].
     ///
     /// Required: `ServiceId`, `DeploymentName`, `Engine`, `Replicas`, `ResourcePartitionId`.
     ///
@@ -51,7 +51,7 @@ impl Client {
     pub fn add_deployment(&self) -> AddDeploymentCall {
         AddDeploymentCall::new(&self.handle)
     }
-    /// Calls `AddOptimizerEngines`.
+    /// Calls `AddOptimizerEngines`; the answer is a [`AddOptimizerEnginesResponse`].
     ///
     /// Required: `Catalog`, `Engines`.
     ///
@@ -60,7 +60,7 @@ impl Client {
     pub fn add_optimizer_engines(&self) -> AddOptimizerEnginesCall {
         AddOptimizerEnginesCall::new(&self.handle)
     }
-    /// Calls `AddUsersToWorkGroup`.
+    /// Calls `AddUsersToWorkGroup`; the answer is a [`AddUsersToWorkGroupResponse`].
     ///
     /// Required: `AddInfo`.
     ///
@@ -69,14 +69,14 @@ impl Client {
     pub fn add_users_to_work_group(&self) -> AddUsersToWorkGroupCall {
         AddUsersToWorkGroupCall::new(&self.handle)
     }
-    /// Calls `AlterDMSDatabase`.
+    /// Calls `AlterDMSDatabase`; the answer is a [`AlterDMSDatabaseResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dlc&Version=2021-01-25&Action=AlterDMSDatabase)
     #[inline]
     pub fn alter_dms_database(&self) -> AlterDMSDatabaseCall {
         AlterDMSDatabaseCall::new(&self.handle)
     }
-    /// Calls `AlterDMSPartition`.
+    /// Calls `AlterDMSPartition`; the answer is a [`AlterDMSPartitionResponse`].
     ///
     /// Required: `CurrentDbName`, `CurrentTableName`, `CurrentValues`.
     ///
@@ -85,7 +85,7 @@ impl Client {
     pub fn alter_dms_partition(&self) -> AlterDMSPartitionCall {
         AlterDMSPartitionCall::new(&self.handle)
     }
-    /// Calls `AlterDMSTable`.
+    /// Calls `AlterDMSTable`; the answer is a [`AlterDMSTableResponse`].
     ///
     /// Required: `CurrentName`, `CurrentDbName`.
     ///
@@ -94,7 +94,7 @@ impl Client {
     pub fn alter_dms_table(&self) -> AlterDMSTableCall {
         AlterDMSTableCall::new(&self.handle)
     }
-    /// Calls `AlterTableComment`.
+    /// Calls `AlterTableComment`; the answer is a [`AlterTableCommentResponse`].
     ///
     /// Required: `TableBaseInfo`.
     ///
@@ -103,7 +103,7 @@ impl Client {
     pub fn alter_table_comment(&self) -> AlterTableCommentCall {
         AlterTableCommentCall::new(&self.handle)
     }
-    /// Calls `AssignMangedTableProperties`.
+    /// Calls `AssignMangedTableProperties`; the answer is a [`AssignMangedTablePropertiesResponse`].
     ///
     /// Required: `TableBaseInfo`, `Columns`.
     ///
@@ -112,7 +112,7 @@ impl Client {
     pub fn assign_manged_table_properties(&self) -> AssignMangedTablePropertiesCall {
         AssignMangedTablePropertiesCall::new(&self.handle)
     }
-    /// Calls `AssociateDatasourceHouse`.
+    /// Calls `AssociateDatasourceHouse`; the answer is a [`AssociateDatasourceHouseResponse`].
     ///
     /// Required: `DatasourceConnectionName`, `DatasourceConnectionType`, `DatasourceConnectionConfig`, `DataEngineNames`, `NetworkConnectionType`.
     ///
@@ -121,14 +121,14 @@ impl Client {
     pub fn associate_datasource_house(&self) -> AssociateDatasourceHouseCall {
         AssociateDatasourceHouseCall::new(&self.handle)
     }
-    /// Calls `AttachDataMaskPolicy`.
+    /// Calls `AttachDataMaskPolicy`; the answer is a [`AttachDataMaskPolicyResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dlc&Version=2021-01-25&Action=AttachDataMaskPolicy)
     #[inline]
     pub fn attach_data_mask_policy(&self) -> AttachDataMaskPolicyCall {
         AttachDataMaskPolicyCall::new(&self.handle)
     }
-    /// Calls `AttachUserPolicy`.
+    /// Calls `AttachUserPolicy`; the answer is a [`AttachUserPolicyResponse`].
     ///
     /// Required: `UserId`.
     ///
@@ -137,7 +137,7 @@ impl Client {
     pub fn attach_user_policy(&self) -> AttachUserPolicyCall {
         AttachUserPolicyCall::new(&self.handle)
     }
-    /// Calls `AttachWorkGroupPolicy`.
+    /// Calls `AttachWorkGroupPolicy`; the answer is a [`AttachWorkGroupPolicyResponse`].
     ///
     /// Required: `WorkGroupId`.
     ///
@@ -146,7 +146,7 @@ impl Client {
     pub fn attach_work_group_policy(&self) -> AttachWorkGroupPolicyCall {
         AttachWorkGroupPolicyCall::new(&self.handle)
     }
-    /// Calls `BindApiKey`.
+    /// Calls `BindApiKey`; the answer is a [`BindApiKeyResponse`].
     ///
     /// Required: `ApiKeyIds`, `ServiceId`.
     ///
@@ -155,7 +155,7 @@ impl Client {
     pub fn bind_api_key(&self) -> BindApiKeyCall {
         BindApiKeyCall::new(&self.handle)
     }
-    /// Calls `BindWorkGroupsToUser`.
+    /// Calls `BindWorkGroupsToUser`; the answer is a [`BindWorkGroupsToUserResponse`].
     ///
     /// Required: `AddInfo`.
     ///
@@ -164,7 +164,7 @@ impl Client {
     pub fn bind_work_groups_to_user(&self) -> BindWorkGroupsToUserCall {
         BindWorkGroupsToUserCall::new(&self.handle)
     }
-    /// Calls `CancelNotebookSessionStatement`.
+    /// Calls `CancelNotebookSessionStatement`; the answer is a [`CancelNotebookSessionStatementResponse`].
     ///
     /// Required: `SessionId`, `StatementId`.
     ///
@@ -175,7 +175,7 @@ impl Client {
     ) -> CancelNotebookSessionStatementCall {
         CancelNotebookSessionStatementCall::new(&self.handle)
     }
-    /// Calls `CancelNotebookSessionStatementBatch`.
+    /// Calls `CancelNotebookSessionStatementBatch`; the answer is a [`CancelNotebookSessionStatementBatchResponse`].
     ///
     /// Required: `SessionId`, `BatchId`.
     ///
@@ -186,7 +186,7 @@ impl Client {
     ) -> CancelNotebookSessionStatementBatchCall {
         CancelNotebookSessionStatementBatchCall::new(&self.handle)
     }
-    /// Calls `CancelRayJob`.
+    /// Calls `CancelRayJob`; the answer is a [`CancelRayJobResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -195,7 +195,7 @@ impl Client {
     pub fn cancel_ray_job(&self) -> CancelRayJobCall {
         CancelRayJobCall::new(&self.handle)
     }
-    /// Calls `CancelSparkSessionBatchSQL`.
+    /// Calls `CancelSparkSessionBatchSQL`; the answer is a [`CancelSparkSessionBatchSQLResponse`].
     ///
     /// Required: `BatchId`.
     ///
@@ -204,7 +204,7 @@ impl Client {
     pub fn cancel_spark_session_batch_sql(&self) -> CancelSparkSessionBatchSQLCall {
         CancelSparkSessionBatchSQLCall::new(&self.handle)
     }
-    /// Calls `CancelTask`.
+    /// Calls `CancelTask`; the answer is a [`CancelTaskResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -213,7 +213,7 @@ impl Client {
     pub fn cancel_task(&self) -> CancelTaskCall {
         CancelTaskCall::new(&self.handle)
     }
-    /// Calls `CancelTasks`.
+    /// Calls `CancelTasks`; the answer is a [`CancelTasksResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -222,14 +222,14 @@ impl Client {
     pub fn cancel_tasks(&self) -> CancelTasksCall {
         CancelTasksCall::new(&self.handle)
     }
-    /// Calls `CancelTrainingJobInstance`.
+    /// Calls `CancelTrainingJobInstance`; the answer is a [`CancelTrainingJobInstanceResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dlc&Version=2021-01-25&Action=CancelTrainingJobInstance)
     #[inline]
     pub fn cancel_training_job_instance(&self) -> CancelTrainingJobInstanceCall {
         CancelTrainingJobInstanceCall::new(&self.handle)
     }
-    /// Calls `CheckApiKeyName`.
+    /// Calls `CheckApiKeyName`; the answer is a [`CheckApiKeyNameResponse`].
     ///
     /// Required: `Name`.
     ///
@@ -238,7 +238,7 @@ impl Client {
     pub fn check_api_key_name(&self) -> CheckApiKeyNameCall {
         CheckApiKeyNameCall::new(&self.handle)
     }
-    /// Calls `CheckDataEngineConfigPairsValidity`.
+    /// Calls `CheckDataEngineConfigPairsValidity`; the answer is a [`CheckDataEngineConfigPairsValidityResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dlc&Version=2021-01-25&Action=CheckDataEngineConfigPairsValidity)
     #[inline]
@@ -247,7 +247,7 @@ impl Client {
     ) -> CheckDataEngineConfigPairsValidityCall {
         CheckDataEngineConfigPairsValidityCall::new(&self.handle)
     }
-    /// Calls `CheckDataEngineImageCanBeRollback`.
+    /// Calls `CheckDataEngineImageCanBeRollback`; the answer is a [`CheckDataEngineImageCanBeRollbackResponse`].
     ///
     /// Required: `DataEngineId`.
     ///
@@ -258,7 +258,7 @@ impl Client {
     ) -> CheckDataEngineImageCanBeRollbackCall {
         CheckDataEngineImageCanBeRollbackCall::new(&self.handle)
     }
-    /// Calls `CheckDataEngineImageCanBeUpgrade`.
+    /// Calls `CheckDataEngineImageCanBeUpgrade`; the answer is a [`CheckDataEngineImageCanBeUpgradeResponse`].
     ///
     /// Required: `DataEngineId`.
     ///
@@ -269,14 +269,14 @@ impl Client {
     ) -> CheckDataEngineImageCanBeUpgradeCall {
         CheckDataEngineImageCanBeUpgradeCall::new(&self.handle)
     }
-    /// Calls `CheckJobSpecName`.
+    /// Calls `CheckJobSpecName`; the answer is a [`CheckJobSpecNameResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dlc&Version=2021-01-25&Action=CheckJobSpecName)
     #[inline]
     pub fn check_job_spec_name(&self) -> CheckJobSpecNameCall {
         CheckJobSpecNameCall::new(&self.handle)
     }
-    /// Calls `CheckLockMetaData`.
+    /// Calls `CheckLockMetaData`; the answer is a [`CheckLockMetaDataResponse`].
     ///
     /// Required: `LockId`.
     ///
@@ -285,7 +285,7 @@ impl Client {
     pub fn check_lock_meta_data(&self) -> CheckLockMetaDataCall {
         CheckLockMetaDataCall::new(&self.handle)
     }
-    /// Calls `CheckModelIdentifier`.
+    /// Calls `CheckModelIdentifier`; the answer is a [`CheckModelIdentifierResponse`].
     ///
     /// Required: `ModelIdentifier`.
     ///
@@ -294,7 +294,7 @@ impl Client {
     pub fn check_model_identifier(&self) -> CheckModelIdentifierCall {
         CheckModelIdentifierCall::new(&self.handle)
     }
-    /// Calls `CheckModifyPartition`.
+    /// Calls `CheckModifyPartition`; the answer is a [`CheckModifyPartitionResponse`].
     ///
     /// Required: `PartitionCode`, `TargetResourceQuotaList`.
     ///
@@ -303,7 +303,7 @@ impl Client {
     pub fn check_modify_partition(&self) -> CheckModifyPartitionCall {
         CheckModifyPartitionCall::new(&self.handle)
     }
-    /// Calls `CheckQueueName`.
+    /// Calls `CheckQueueName`; the answer is a [`CheckQueueNameResponse`].
     ///
     /// Required: `QueueName`.
     ///
@@ -312,7 +312,7 @@ impl Client {
     pub fn check_queue_name(&self) -> CheckQueueNameCall {
         CheckQueueNameCall::new(&self.handle)
     }
-    /// Calls `CheckResourceName`.
+    /// Calls `CheckResourceName`; the answer is a [`CheckResourceNameResponse`].
     ///
     /// Required: `ResourceName`.
     ///
@@ -321,7 +321,7 @@ impl Client {
     pub fn check_resource_name(&self) -> CheckResourceNameCall {
         CheckResourceNameCall::new(&self.handle)
     }
-    /// Calls `CheckServiceName`.
+    /// Calls `CheckServiceName`; the answer is a [`CheckServiceNameResponse`].
     ///
     /// Required: `ServiceName`.
     ///
@@ -330,7 +330,7 @@ impl Client {
     pub fn check_service_name(&self) -> CheckServiceNameCall {
         CheckServiceNameCall::new(&self.handle)
     }
-    /// Calls `CopyJobSpec`.
+    /// Calls `CopyJobSpec`; the answer is a [`CopyJobSpecResponse`].
     ///
     /// Required: `SpecId`.
     ///
@@ -339,7 +339,7 @@ impl Client {
     pub fn copy_job_spec(&self) -> CopyJobSpecCall {
         CopyJobSpecCall::new(&self.handle)
     }
-    /// Calls `CreateApiKey`.
+    /// Calls `CreateApiKey`; the answer is a [`CreateApiKeyResponse`].
     ///
     /// Required: `Name`.
     ///
@@ -348,7 +348,7 @@ impl Client {
     pub fn create_api_key(&self) -> CreateApiKeyCall {
         CreateApiKeyCall::new(&self.handle)
     }
-    /// Calls `CreateBenchmarkTask`.
+    /// Calls `CreateBenchmarkTask`; the answer is a [`CreateBenchmarkTaskResponse`].
     ///
     /// Required: `ServiceId`.
     ///
@@ -357,7 +357,7 @@ impl Client {
     pub fn create_benchmark_task(&self) -> CreateBenchmarkTaskCall {
         CreateBenchmarkTaskCall::new(&self.handle)
     }
-    /// Calls `CreateCHDFSBindingProduct`.
+    /// Calls `CreateCHDFSBindingProduct`; the answer is a [`CreateCHDFSBindingProductResponse`].
     ///
     /// Required: `MountPoint`, `BucketType`, `ProductName`.
     ///
@@ -366,7 +366,7 @@ impl Client {
     pub fn create_chdfs_binding_product(&self) -> CreateCHDFSBindingProductCall {
         CreateCHDFSBindingProductCall::new(&self.handle)
     }
-    /// Calls `CreateClusterGroup`.
+    /// Calls `CreateClusterGroup`; the answer is a [`CreateClusterGroupResponse`].
     ///
     /// Required: `Name`.
     ///
@@ -375,21 +375,21 @@ impl Client {
     pub fn create_cluster_group(&self) -> CreateClusterGroupCall {
         CreateClusterGroupCall::new(&self.handle)
     }
-    /// Calls `CreateDMSDatabase`.
+    /// Calls `CreateDMSDatabase`; the answer is a [`CreateDMSDatabaseResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dlc&Version=2021-01-25&Action=CreateDMSDatabase)
     #[inline]
     pub fn create_dms_database(&self) -> CreateDMSDatabaseCall {
         CreateDMSDatabaseCall::new(&self.handle)
     }
-    /// Calls `CreateDMSTable`.
+    /// Calls `CreateDMSTable`; the answer is a [`CreateDMSTableResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dlc&Version=2021-01-25&Action=CreateDMSTable)
     #[inline]
     pub fn create_dms_table(&self) -> CreateDMSTableCall {
         CreateDMSTableCall::new(&self.handle)
     }
-    /// Calls `CreateDataEngine`.
+    /// Calls `CreateDataEngine`; the answer is a [`CreateDataEngineResponse`].
     ///
     /// Required: `EngineType`, `DataEngineName`, `ClusterType`, `Mode`, `AutoResume`.
     ///
@@ -398,14 +398,14 @@ impl Client {
     pub fn create_data_engine(&self) -> CreateDataEngineCall {
         CreateDataEngineCall::new(&self.handle)
     }
-    /// Calls `CreateDataMaskStrategy`.
+    /// Calls `CreateDataMaskStrategy`; the answer is a [`CreateDataMaskStrategyResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dlc&Version=2021-01-25&Action=CreateDataMaskStrategy)
     #[inline]
     pub fn create_data_mask_strategy(&self) -> CreateDataMaskStrategyCall {
         CreateDataMaskStrategyCall::new(&self.handle)
     }
-    /// Calls `CreateDatabase`.
+    /// Calls `CreateDatabase`; the answer is a [`CreateDatabaseResponse`].
     ///
     /// Required: `DatabaseInfo`.
     ///
@@ -414,7 +414,7 @@ impl Client {
     pub fn create_database(&self) -> CreateDatabaseCall {
         CreateDatabaseCall::new(&self.handle)
     }
-    /// Calls `CreateDatasourceConnection`.
+    /// Calls `CreateDatasourceConnection`; the answer is a [`CreateDatasourceConnectionResponse`].
     ///
     /// Required: `DatasourceConnectionName`, `DatasourceConnectionType`, `DatasourceConnectionConfig`, `ServiceType`.
     ///
@@ -423,7 +423,7 @@ impl Client {
     pub fn create_datasource_connection(&self) -> CreateDatasourceConnectionCall {
         CreateDatasourceConnectionCall::new(&self.handle)
     }
-    /// Calls `CreateExportTask`.
+    /// Calls `CreateExportTask`; the answer is a [`CreateExportTaskResponse`].
     ///
     /// Required: `InputType`, `InputConf`, `OutputConf`.
     ///
@@ -432,7 +432,7 @@ impl Client {
     pub fn create_export_task(&self) -> CreateExportTaskCall {
         CreateExportTaskCall::new(&self.handle)
     }
-    /// Calls `CreateImportTask`.
+    /// Calls `CreateImportTask`; the answer is a [`CreateImportTaskResponse`].
     ///
     /// Required: `InputType`, `InputConf`, `OutputConf`.
     ///
@@ -441,7 +441,7 @@ impl Client {
     pub fn create_import_task(&self) -> CreateImportTaskCall {
         CreateImportTaskCall::new(&self.handle)
     }
-    /// Calls `CreateInferenceModel`.
+    /// Calls `CreateInferenceModel`; the answer is a [`CreateInferenceModelResponse`].
     ///
     /// Required: `Name`, `ModelType`, `InitialVersion`.
     ///
@@ -450,7 +450,7 @@ impl Client {
     pub fn create_inference_model(&self) -> CreateInferenceModelCall {
         CreateInferenceModelCall::new(&self.handle)
     }
-    /// Calls `CreateInferenceService`.
+    /// Calls `CreateInferenceService`; the answer is a [`CreateInferenceServiceResponse`].
     ///
     /// Required: `Name`, `ModelUid`, `Engine`, `Replicas`, `ResourcePartitionId`, `Image`, `ModelIdentifier`, `Queue`.
     ///
@@ -459,7 +459,7 @@ impl Client {
     pub fn create_inference_service(&self) -> CreateInferenceServiceCall {
         CreateInferenceServiceCall::new(&self.handle)
     }
-    /// Calls `CreateInternalTable`.
+    /// Calls `CreateInternalTable`; the answer is a [`CreateInternalTableResponse`].
     ///
     /// Required: `TableBaseInfo`, `Columns`.
     ///
@@ -468,21 +468,21 @@ impl Client {
     pub fn create_internal_table(&self) -> CreateInternalTableCall {
         CreateInternalTableCall::new(&self.handle)
     }
-    /// Calls `CreateJob`.
+    /// Calls `CreateJob`; the answer is a [`CreateJobResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dlc&Version=2021-01-25&Action=CreateJob)
     #[inline]
     pub fn create_job(&self) -> CreateJobCall {
         CreateJobCall::new(&self.handle)
     }
-    /// Calls `CreateJobDefinition`.
+    /// Calls `CreateJobDefinition`; the answer is a [`CreateJobDefinitionResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dlc&Version=2021-01-25&Action=CreateJobDefinition)
     #[inline]
     pub fn create_job_definition(&self) -> CreateJobDefinitionCall {
         CreateJobDefinitionCall::new(&self.handle)
     }
-    /// Calls `CreateJobFromDefinition`.
+    /// Calls `CreateJobFromDefinition`; the answer is a [`CreateJobFromDefinitionResponse`].
     ///
     /// Required: `JobDefinitionId`.
     ///
@@ -491,7 +491,7 @@ impl Client {
     pub fn create_job_from_definition(&self) -> CreateJobFromDefinitionCall {
         CreateJobFromDefinitionCall::new(&self.handle)
     }
-    /// Calls `CreateJobSpec`.
+    /// Calls `CreateJobSpec`; the answer is a [`CreateJobSpecResponse`].
     ///
     /// Required: `Entrypoint`.
     ///
@@ -500,7 +500,7 @@ impl Client {
     pub fn create_job_spec(&self) -> CreateJobSpecCall {
         CreateJobSpecCall::new(&self.handle)
     }
-    /// Calls `CreateLab`.
+    /// Calls `CreateLab`; the answer is a [`CreateLabResponse`].
     ///
     /// Required: `Name`, `ResourcePartitionId`, `Queue`.
     ///
@@ -509,21 +509,21 @@ impl Client {
     pub fn create_lab(&self) -> CreateLabCall {
         CreateLabCall::new(&self.handle)
     }
-    /// Calls `CreateMetaDatabase`.
+    /// Calls `CreateMetaDatabase`; the answer is a [`CreateMetaDatabaseResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dlc&Version=2021-01-25&Action=CreateMetaDatabase)
     #[inline]
     pub fn create_meta_database(&self) -> CreateMetaDatabaseCall {
         CreateMetaDatabaseCall::new(&self.handle)
     }
-    /// Calls `CreateMlflowServer`.
+    /// Calls `CreateMlflowServer`; the answer is a [`CreateMlflowServerResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dlc&Version=2021-01-25&Action=CreateMlflowServer)
     #[inline]
     pub fn create_mlflow_server(&self) -> CreateMlflowServerCall {
         CreateMlflowServerCall::new(&self.handle)
     }
-    /// Calls `CreateModelVersion`.
+    /// Calls `CreateModelVersion`; the answer is a [`CreateModelVersionResponse`].
     ///
     /// Required: `ModelUid`, `ModelVersion`.
     ///
@@ -532,7 +532,7 @@ impl Client {
     pub fn create_model_version(&self) -> CreateModelVersionCall {
         CreateModelVersionCall::new(&self.handle)
     }
-    /// Calls `CreateNotebookSession`.
+    /// Calls `CreateNotebookSession`; the answer is a [`CreateNotebookSessionResponse`].
     ///
     /// Required: `Name`, `Kind`, `DataEngineName`.
     ///
@@ -541,7 +541,7 @@ impl Client {
     pub fn create_notebook_session(&self) -> CreateNotebookSessionCall {
         CreateNotebookSessionCall::new(&self.handle)
     }
-    /// Calls `CreateNotebookSessionStatement`.
+    /// Calls `CreateNotebookSessionStatement`; the answer is a [`CreateNotebookSessionStatementResponse`].
     ///
     /// Required: `SessionId`, `Code`, `Kind`.
     ///
@@ -552,7 +552,7 @@ impl Client {
     ) -> CreateNotebookSessionStatementCall {
         CreateNotebookSessionStatementCall::new(&self.handle)
     }
-    /// Calls `CreateNotebookSessionStatementSupportBatchSQL`.
+    /// Calls `CreateNotebookSessionStatementSupportBatchSQL`; the answer is a [`CreateNotebookSessionStatementSupportBatchSQLResponse`].
     ///
     /// Required: `SessionId`, `Code`, `Kind`, `SaveResult`.
     ///
@@ -563,7 +563,7 @@ impl Client {
     ) -> CreateNotebookSessionStatementSupportBatchSQLCall {
         CreateNotebookSessionStatementSupportBatchSQLCall::new(&self.handle)
     }
-    /// Calls `CreatePartition`.
+    /// Calls `CreatePartition`; the answer is a [`CreatePartitionResponse`].
     ///
     /// Required: `ActionType`, `PayMode`, `ResourceQuotaList`, `TimeSpan`, `TimeUnit`.
     ///
@@ -572,7 +572,7 @@ impl Client {
     pub fn create_partition(&self) -> CreatePartitionCall {
         CreatePartitionCall::new(&self.handle)
     }
-    /// Calls `CreatePartitionQueue`.
+    /// Calls `CreatePartitionQueue`; the answer is a [`CreatePartitionQueueResponse`].
     ///
     /// Required: `PartitionCode`, `ResourceUsages`, `QueueType`.
     ///
@@ -581,14 +581,14 @@ impl Client {
     pub fn create_partition_queue(&self) -> CreatePartitionQueueCall {
         CreatePartitionQueueCall::new(&self.handle)
     }
-    /// Calls `CreateRayCluster`.
+    /// Calls `CreateRayCluster`; the answer is a [`CreateRayClusterResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dlc&Version=2021-01-25&Action=CreateRayCluster)
     #[inline]
     pub fn create_ray_cluster(&self) -> CreateRayClusterCall {
         CreateRayClusterCall::new(&self.handle)
     }
-    /// Calls `CreateResourceConfig`.
+    /// Calls `CreateResourceConfig`; the answer is a [`CreateResourceConfigResponse`].
     ///
     /// Required: `Name`.
     ///
@@ -597,7 +597,7 @@ impl Client {
     pub fn create_resource_config(&self) -> CreateResourceConfigCall {
         CreateResourceConfigCall::new(&self.handle)
     }
-    /// Calls `CreateResultDownload`.
+    /// Calls `CreateResultDownload`; the answer is a [`CreateResultDownloadResponse`].
     ///
     /// Required: `TaskId`, `Format`.
     ///
@@ -606,7 +606,7 @@ impl Client {
     pub fn create_result_download(&self) -> CreateResultDownloadCall {
         CreateResultDownloadCall::new(&self.handle)
     }
-    /// Calls `CreateScript`.
+    /// Calls `CreateScript`; the answer is a [`CreateScriptResponse`].
     ///
     /// Required: `ScriptName`, `SQLStatement`.
     ///
@@ -615,7 +615,7 @@ impl Client {
     pub fn create_script(&self) -> CreateScriptCall {
         CreateScriptCall::new(&self.handle)
     }
-    /// Calls `CreateSparkApp`.
+    /// Calls `CreateSparkApp`; the answer is a [`CreateSparkAppResponse`].
     ///
     /// Required: `AppName`, `AppType`, `DataEngine`, `AppFile`, `RoleArn`, `AppDriverSize`, `AppExecutorSize`, `AppExecutorNums`.
     ///
@@ -624,7 +624,7 @@ impl Client {
     pub fn create_spark_app(&self) -> CreateSparkAppCall {
         CreateSparkAppCall::new(&self.handle)
     }
-    /// Calls `CreateSparkAppForTDLC`.
+    /// Calls `CreateSparkAppForTDLC`; the answer is a [`CreateSparkAppForTDLCResponse`].
     ///
     /// Required: `AppName`, `AppType`, `DataEngine`, `AppFile`, `RoleArn`, `AppDriverSize`, `AppExecutorSize`, `AppExecutorNums`.
     ///
@@ -633,7 +633,7 @@ impl Client {
     pub fn create_spark_app_for_tdlc(&self) -> CreateSparkAppForTDLCCall {
         CreateSparkAppForTDLCCall::new(&self.handle)
     }
-    /// Calls `CreateSparkAppTask`.
+    /// Calls `CreateSparkAppTask`; the answer is a [`CreateSparkAppTaskResponse`].
     ///
     /// Required: `JobName`.
     ///
@@ -642,7 +642,7 @@ impl Client {
     pub fn create_spark_app_task(&self) -> CreateSparkAppTaskCall {
         CreateSparkAppTaskCall::new(&self.handle)
     }
-    /// Calls `CreateSparkSessionBatchSQL`.
+    /// Calls `CreateSparkSessionBatchSQL`; the answer is a [`CreateSparkSessionBatchSQLResponse`].
     ///
     /// Required: `DataEngineName`, `ExecuteSQL`.
     ///
@@ -651,7 +651,7 @@ impl Client {
     pub fn create_spark_session_batch_sql(&self) -> CreateSparkSessionBatchSQLCall {
         CreateSparkSessionBatchSQLCall::new(&self.handle)
     }
-    /// Calls `CreateSparkSubmitTask`.
+    /// Calls `CreateSparkSubmitTask`; the answer is a [`CreateSparkSubmitTaskResponse`].
     ///
     /// Required: `TaskName`, `TaskType`, `DataEngineName`, `PackagePath`, `RoleArn`, `IsInherit`.
     ///
@@ -660,7 +660,7 @@ impl Client {
     pub fn create_spark_submit_task(&self) -> CreateSparkSubmitTaskCall {
         CreateSparkSubmitTaskCall::new(&self.handle)
     }
-    /// Calls `CreateStandardEngineResourceGroup`.
+    /// Calls `CreateStandardEngineResourceGroup`; the answer is a [`CreateStandardEngineResourceGroupResponse`].
     ///
     /// Required: `EngineResourceGroupName`, `DataEngineName`.
     ///
@@ -671,7 +671,7 @@ impl Client {
     ) -> CreateStandardEngineResourceGroupCall {
         CreateStandardEngineResourceGroupCall::new(&self.handle)
     }
-    /// Calls `CreateStoreLocation`.
+    /// Calls `CreateStoreLocation`; the answer is a [`CreateStoreLocationResponse`].
     ///
     /// Required: `StoreLocation`.
     ///
@@ -680,7 +680,7 @@ impl Client {
     pub fn create_store_location(&self) -> CreateStoreLocationCall {
         CreateStoreLocationCall::new(&self.handle)
     }
-    /// Calls `CreateTable`.
+    /// Calls `CreateTable`; the answer is a [`CreateTableResponse`].
     ///
     /// Required: `TableInfo`.
     ///
@@ -689,7 +689,7 @@ impl Client {
     pub fn create_table(&self) -> CreateTableCall {
         CreateTableCall::new(&self.handle)
     }
-    /// Calls `CreateTask`.
+    /// Calls `CreateTask`; the answer is a [`CreateTaskResponse`].
     ///
     /// Required: `Task`.
     ///
@@ -698,7 +698,7 @@ impl Client {
     pub fn create_task(&self) -> CreateTaskCall {
         CreateTaskCall::new(&self.handle)
     }
-    /// Calls `CreateTasks`.
+    /// Calls `CreateTasks`; the answer is a [`CreateTasksResponse`].
     ///
     /// Required: `DatabaseName`, `Tasks`.
     ///
@@ -707,7 +707,7 @@ impl Client {
     pub fn create_tasks(&self) -> CreateTasksCall {
         CreateTasksCall::new(&self.handle)
     }
-    /// Calls `CreateTasksInOrder`.
+    /// Calls `CreateTasksInOrder`; the answer is a [`CreateTasksInOrderResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -719,7 +719,7 @@ impl Client {
     pub fn create_tasks_in_order(&self) -> CreateTasksInOrderCall {
         CreateTasksInOrderCall::new(&self.handle)
     }
-    /// Calls `CreateTcIcebergTable`.
+    /// Calls `CreateTcIcebergTable`; the answer is a [`CreateTcIcebergTableResponse`].
     ///
     /// Required: `TableBaseInfo`, `Columns`, `DryRun`.
     ///
@@ -728,7 +728,7 @@ impl Client {
     pub fn create_tc_iceberg_table(&self) -> CreateTcIcebergTableCall {
         CreateTcIcebergTableCall::new(&self.handle)
     }
-    /// Calls `CreateTrainingJobInstance`.
+    /// Calls `CreateTrainingJobInstance`; the answer is a [`CreateTrainingJobInstanceResponse`].
     ///
     /// Required: `SpecId`.
     ///
@@ -737,7 +737,7 @@ impl Client {
     pub fn create_training_job_instance(&self) -> CreateTrainingJobInstanceCall {
         CreateTrainingJobInstanceCall::new(&self.handle)
     }
-    /// Calls `CreateUser`.
+    /// Calls `CreateUser`; the answer is a [`CreateUserResponse`].
     ///
     /// Required: `UserId`.
     ///
@@ -746,7 +746,7 @@ impl Client {
     pub fn create_user(&self) -> CreateUserCall {
         CreateUserCall::new(&self.handle)
     }
-    /// Calls `CreateUserRole`.
+    /// Calls `CreateUserRole`; the answer is a [`CreateUserRoleResponse`].
     ///
     /// Required: `Arn`, `Desc`.
     ///
@@ -755,7 +755,7 @@ impl Client {
     pub fn create_user_role(&self) -> CreateUserRoleCall {
         CreateUserRoleCall::new(&self.handle)
     }
-    /// Calls `CreateUserVpcConnection`.
+    /// Calls `CreateUserVpcConnection`; the answer is a [`CreateUserVpcConnectionResponse`].
     ///
     /// Required: `UserVpcId`, `UserSubnetId`, `UserVpcEndpointName`, `EngineNetworkId`.
     ///
@@ -764,7 +764,7 @@ impl Client {
     pub fn create_user_vpc_connection(&self) -> CreateUserVpcConnectionCall {
         CreateUserVpcConnectionCall::new(&self.handle)
     }
-    /// Calls `CreateWorkGroup`.
+    /// Calls `CreateWorkGroup`; the answer is a [`CreateWorkGroupResponse`].
     ///
     /// Required: `WorkGroupName`.
     ///
@@ -773,14 +773,14 @@ impl Client {
     pub fn create_work_group(&self) -> CreateWorkGroupCall {
         CreateWorkGroupCall::new(&self.handle)
     }
-    /// Calls `DeleteApiKey`.
+    /// Calls `DeleteApiKey`; the answer is a [`DeleteApiKeyResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dlc&Version=2021-01-25&Action=DeleteApiKey)
     #[inline]
     pub fn delete_api_key(&self) -> DeleteApiKeyCall {
         DeleteApiKeyCall::new(&self.handle)
     }
-    /// Calls `DeleteBenchmarkTask`.
+    /// Calls `DeleteBenchmarkTask`; the answer is a [`DeleteBenchmarkTaskResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -789,7 +789,7 @@ impl Client {
     pub fn delete_benchmark_task(&self) -> DeleteBenchmarkTaskCall {
         DeleteBenchmarkTaskCall::new(&self.handle)
     }
-    /// Calls `DeleteCHDFSBindingProduct`.
+    /// Calls `DeleteCHDFSBindingProduct`; the answer is a [`DeleteCHDFSBindingProductResponse`].
     ///
     /// Required: `MountPoint`, `BucketType`, `ProductName`.
     ///
@@ -798,7 +798,7 @@ impl Client {
     pub fn delete_chdfs_binding_product(&self) -> DeleteCHDFSBindingProductCall {
         DeleteCHDFSBindingProductCall::new(&self.handle)
     }
-    /// Calls `DeleteClusterGroup`.
+    /// Calls `DeleteClusterGroup`; the answer is a [`DeleteClusterGroupResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -807,7 +807,7 @@ impl Client {
     pub fn delete_cluster_group(&self) -> DeleteClusterGroupCall {
         DeleteClusterGroupCall::new(&self.handle)
     }
-    /// Calls `DeleteDataEngine`.
+    /// Calls `DeleteDataEngine`; the answer is a [`DeleteDataEngineResponse`].
     ///
     /// Required: `DataEngineNames`.
     ///
@@ -816,14 +816,14 @@ impl Client {
     pub fn delete_data_engine(&self) -> DeleteDataEngineCall {
         DeleteDataEngineCall::new(&self.handle)
     }
-    /// Calls `DeleteDataMaskStrategy`.
+    /// Calls `DeleteDataMaskStrategy`; the answer is a [`DeleteDataMaskStrategyResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dlc&Version=2021-01-25&Action=DeleteDataMaskStrategy)
     #[inline]
     pub fn delete_data_mask_strategy(&self) -> DeleteDataMaskStrategyCall {
         DeleteDataMaskStrategyCall::new(&self.handle)
     }
-    /// Calls `DeleteDeployment`.
+    /// Calls `DeleteDeployment`; the answer is a [`DeleteDeploymentResponse`].
     ///
     /// Required: `DeploymentId`.
     ///
@@ -832,7 +832,7 @@ impl Client {
     pub fn delete_deployment(&self) -> DeleteDeploymentCall {
         DeleteDeploymentCall::new(&self.handle)
     }
-    /// Calls `DeleteInferenceService`.
+    /// Calls `DeleteInferenceService`; the answer is a [`DeleteInferenceServiceResponse`].
     ///
     /// Required: `ServiceId`.
     ///
@@ -841,7 +841,7 @@ impl Client {
     pub fn delete_inference_service(&self) -> DeleteInferenceServiceCall {
         DeleteInferenceServiceCall::new(&self.handle)
     }
-    /// Calls `DeleteJobSpec`.
+    /// Calls `DeleteJobSpec`; the answer is a [`DeleteJobSpecResponse`].
     ///
     /// Required: `SpecId`.
     ///
@@ -850,7 +850,7 @@ impl Client {
     pub fn delete_job_spec(&self) -> DeleteJobSpecCall {
         DeleteJobSpecCall::new(&self.handle)
     }
-    /// Calls `DeleteLab`.
+    /// Calls `DeleteLab`; the answer is a [`DeleteLabResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -859,7 +859,7 @@ impl Client {
     pub fn delete_lab(&self) -> DeleteLabCall {
         DeleteLabCall::new(&self.handle)
     }
-    /// Calls `DeleteMetaDatabase`.
+    /// Calls `DeleteMetaDatabase`; the answer is a [`DeleteMetaDatabaseResponse`].
     ///
     /// Required: `DatabaseName`.
     ///
@@ -868,14 +868,14 @@ impl Client {
     pub fn delete_meta_database(&self) -> DeleteMetaDatabaseCall {
         DeleteMetaDatabaseCall::new(&self.handle)
     }
-    /// Calls `DeleteMlflowServer`.
+    /// Calls `DeleteMlflowServer`; the answer is a [`DeleteMlflowServerResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dlc&Version=2021-01-25&Action=DeleteMlflowServer)
     #[inline]
     pub fn delete_mlflow_server(&self) -> DeleteMlflowServerCall {
         DeleteMlflowServerCall::new(&self.handle)
     }
-    /// Calls `DeleteModel`.
+    /// Calls `DeleteModel`; the answer is a [`DeleteModelResponse`].
     ///
     /// Required: `ModelUid`.
     ///
@@ -884,7 +884,7 @@ impl Client {
     pub fn delete_model(&self) -> DeleteModelCall {
         DeleteModelCall::new(&self.handle)
     }
-    /// Calls `DeleteModelVersion`.
+    /// Calls `DeleteModelVersion`; the answer is a [`DeleteModelVersionResponse`].
     ///
     /// Required: `ModelUid`, `ModelVersion`.
     ///
@@ -893,14 +893,14 @@ impl Client {
     pub fn delete_model_version(&self) -> DeleteModelVersionCall {
         DeleteModelVersionCall::new(&self.handle)
     }
-    /// Calls `DeleteNativeSparkSession`.
+    /// Calls `DeleteNativeSparkSession`; the answer is a [`DeleteNativeSparkSessionResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dlc&Version=2021-01-25&Action=DeleteNativeSparkSession)
     #[inline]
     pub fn delete_native_spark_session(&self) -> DeleteNativeSparkSessionCall {
         DeleteNativeSparkSessionCall::new(&self.handle)
     }
-    /// Calls `DeleteNotebookSession`.
+    /// Calls `DeleteNotebookSession`; the answer is a [`DeleteNotebookSessionResponse`].
     ///
     /// Required: `SessionId`.
     ///
@@ -909,7 +909,7 @@ impl Client {
     pub fn delete_notebook_session(&self) -> DeleteNotebookSessionCall {
         DeleteNotebookSessionCall::new(&self.handle)
     }
-    /// Calls `DeletePartitionQueue`.
+    /// Calls `DeletePartitionQueue`; the answer is a [`DeletePartitionQueueResponse`].
     ///
     /// Required: `PartitionCode`, `QueueName`, `Id`.
     ///
@@ -918,7 +918,7 @@ impl Client {
     pub fn delete_partition_queue(&self) -> DeletePartitionQueueCall {
         DeletePartitionQueueCall::new(&self.handle)
     }
-    /// Calls `DeleteRayCluster`.
+    /// Calls `DeleteRayCluster`; the answer is a [`DeleteRayClusterResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -927,7 +927,7 @@ impl Client {
     pub fn delete_ray_cluster(&self) -> DeleteRayClusterCall {
         DeleteRayClusterCall::new(&self.handle)
     }
-    /// Calls `DeleteRayJob`.
+    /// Calls `DeleteRayJob`; the answer is a [`DeleteRayJobResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -936,7 +936,7 @@ impl Client {
     pub fn delete_ray_job(&self) -> DeleteRayJobCall {
         DeleteRayJobCall::new(&self.handle)
     }
-    /// Calls `DeleteResourceConfig`.
+    /// Calls `DeleteResourceConfig`; the answer is a [`DeleteResourceConfigResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -945,7 +945,7 @@ impl Client {
     pub fn delete_resource_config(&self) -> DeleteResourceConfigCall {
         DeleteResourceConfigCall::new(&self.handle)
     }
-    /// Calls `DeleteScript`.
+    /// Calls `DeleteScript`; the answer is a [`DeleteScriptResponse`].
     ///
     /// Required: `ScriptIds`.
     ///
@@ -954,7 +954,7 @@ impl Client {
     pub fn delete_script(&self) -> DeleteScriptCall {
         DeleteScriptCall::new(&self.handle)
     }
-    /// Calls `DeleteSparkApp`.
+    /// Calls `DeleteSparkApp`; the answer is a [`DeleteSparkAppResponse`].
     ///
     /// Required: `AppName`.
     ///
@@ -963,7 +963,7 @@ impl Client {
     pub fn delete_spark_app(&self) -> DeleteSparkAppCall {
         DeleteSparkAppCall::new(&self.handle)
     }
-    /// Calls `DeleteStandardEngineResourceGroup`.
+    /// Calls `DeleteStandardEngineResourceGroup`; the answer is a [`DeleteStandardEngineResourceGroupResponse`].
     ///
     /// Required: `EngineResourceGroupName`.
     ///
@@ -974,7 +974,7 @@ impl Client {
     ) -> DeleteStandardEngineResourceGroupCall {
         DeleteStandardEngineResourceGroupCall::new(&self.handle)
     }
-    /// Calls `DeleteTable`.
+    /// Calls `DeleteTable`; the answer is a [`DeleteTableResponse`].
     ///
     /// Required: `TableBaseInfo`.
     ///
@@ -983,21 +983,21 @@ impl Client {
     pub fn delete_table(&self) -> DeleteTableCall {
         DeleteTableCall::new(&self.handle)
     }
-    /// Calls `DeleteThirdPartyAccessUser`.
+    /// Calls `DeleteThirdPartyAccessUser`; the answer is a [`DeleteThirdPartyAccessUserResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dlc&Version=2021-01-25&Action=DeleteThirdPartyAccessUser)
     #[inline]
     pub fn delete_third_party_access_user(&self) -> DeleteThirdPartyAccessUserCall {
         DeleteThirdPartyAccessUserCall::new(&self.handle)
     }
-    /// Calls `DeleteTrainingJobInstance`.
+    /// Calls `DeleteTrainingJobInstance`; the answer is a [`DeleteTrainingJobInstanceResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dlc&Version=2021-01-25&Action=DeleteTrainingJobInstance)
     #[inline]
     pub fn delete_training_job_instance(&self) -> DeleteTrainingJobInstanceCall {
         DeleteTrainingJobInstanceCall::new(&self.handle)
     }
-    /// Calls `DeleteTrainingJobSpec`.
+    /// Calls `DeleteTrainingJobSpec`; the answer is a [`DeleteTrainingJobSpecResponse`].
     ///
     /// Required: `SpecId`.
     ///
@@ -1006,7 +1006,7 @@ impl Client {
     pub fn delete_training_job_spec(&self) -> DeleteTrainingJobSpecCall {
         DeleteTrainingJobSpecCall::new(&self.handle)
     }
-    /// Calls `DeleteUser`.
+    /// Calls `DeleteUser`; the answer is a [`DeleteUserResponse`].
     ///
     /// Required: `UserIds`.
     ///
@@ -1015,7 +1015,7 @@ impl Client {
     pub fn delete_user(&self) -> DeleteUserCall {
         DeleteUserCall::new(&self.handle)
     }
-    /// Calls `DeleteUserVpcConnection`.
+    /// Calls `DeleteUserVpcConnection`; the answer is a [`DeleteUserVpcConnectionResponse`].
     ///
     /// Required: `EngineNetworkId`, `UserVpcEndpointId`.
     ///
@@ -1024,7 +1024,7 @@ impl Client {
     pub fn delete_user_vpc_connection(&self) -> DeleteUserVpcConnectionCall {
         DeleteUserVpcConnectionCall::new(&self.handle)
     }
-    /// Calls `DeleteUsersFromWorkGroup`.
+    /// Calls `DeleteUsersFromWorkGroup`; the answer is a [`DeleteUsersFromWorkGroupResponse`].
     ///
     /// Required: `AddInfo`.
     ///
@@ -1033,7 +1033,7 @@ impl Client {
     pub fn delete_users_from_work_group(&self) -> DeleteUsersFromWorkGroupCall {
         DeleteUsersFromWorkGroupCall::new(&self.handle)
     }
-    /// Calls `DeleteWorkGroup`.
+    /// Calls `DeleteWorkGroup`; the answer is a [`DeleteWorkGroupResponse`].
     ///
     /// Required: `WorkGroupIds`.
     ///
@@ -1042,14 +1042,14 @@ impl Client {
     pub fn delete_work_group(&self) -> DeleteWorkGroupCall {
         DeleteWorkGroupCall::new(&self.handle)
     }
-    /// Calls `DescribeAdvancedStoreLocation`.
+    /// Calls `DescribeAdvancedStoreLocation`; the answer is a [`DescribeAdvancedStoreLocationResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dlc&Version=2021-01-25&Action=DescribeAdvancedStoreLocation)
     #[inline]
     pub fn describe_advanced_store_location(&self) -> DescribeAdvancedStoreLocationCall {
         DescribeAdvancedStoreLocationCall::new(&self.handle)
     }
-    /// Calls `DescribeBindablePrometheus`.
+    /// Calls `DescribeBindablePrometheus`; the answer is a [`DescribeBindablePrometheusResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -1060,7 +1060,7 @@ impl Client {
     pub fn describe_bindable_prometheus(&self) -> DescribeBindablePrometheusCall {
         DescribeBindablePrometheusCall::new(&self.handle)
     }
-    /// Calls `DescribeCatalogTableInfo`.
+    /// Calls `DescribeCatalogTableInfo`; the answer is a [`DescribeCatalogTableInfoResponse`].
     ///
     /// Required: `CatalogName`, `SchemaName`, `TableName`.
     ///
@@ -1069,7 +1069,7 @@ impl Client {
     pub fn describe_catalog_table_info(&self) -> DescribeCatalogTableInfoCall {
         DescribeCatalogTableInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeCatalogTableNames`.
+    /// Calls `DescribeCatalogTableNames`; the answer is a [`DescribeCatalogTableNamesResponse`].
     ///
     /// Required: `CatalogName`, `SchemaName`.
     ///
@@ -1078,7 +1078,7 @@ impl Client {
     pub fn describe_catalog_table_names(&self) -> DescribeCatalogTableNamesCall {
         DescribeCatalogTableNamesCall::new(&self.handle)
     }
-    /// Calls `DescribeCatalogTableNamesPage`.
+    /// Calls `DescribeCatalogTableNamesPage`; the answer is a [`DescribeCatalogTableNamesPageResponse`].
     ///
     /// Required: `CatalogName`, `SchemaName`.
     ///
@@ -1091,14 +1091,14 @@ impl Client {
     ) -> DescribeCatalogTableNamesPageCall {
         DescribeCatalogTableNamesPageCall::new(&self.handle)
     }
-    /// Calls `DescribeCatalogs`.
+    /// Calls `DescribeCatalogs`; the answer is a [`DescribeCatalogsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dlc&Version=2021-01-25&Action=DescribeCatalogs)
     #[inline]
     pub fn describe_catalogs(&self) -> DescribeCatalogsCall {
         DescribeCatalogsCall::new(&self.handle)
     }
-    /// Calls `DescribeClsTopics`.
+    /// Calls `DescribeClsTopics`; the answer is a [`DescribeClsTopicsResponse`].
     ///
     /// Each answer holds one page of `Topics`; [`into_paginator`](DescribeClsTopicsCall::into_paginator) reads them all.
     ///
@@ -1107,7 +1107,7 @@ impl Client {
     pub fn describe_cls_topics(&self) -> DescribeClsTopicsCall {
         DescribeClsTopicsCall::new(&self.handle)
     }
-    /// Calls `DescribeClusterEventLogSwitch`.
+    /// Calls `DescribeClusterEventLogSwitch`; the answer is a [`DescribeClusterEventLogSwitchResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -1118,7 +1118,7 @@ impl Client {
     ) -> DescribeClusterEventLogSwitchCall {
         DescribeClusterEventLogSwitchCall::new(&self.handle)
     }
-    /// Calls `DescribeClusterGroup`.
+    /// Calls `DescribeClusterGroup`; the answer is a [`DescribeClusterGroupResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -1127,7 +1127,7 @@ impl Client {
     pub fn describe_cluster_group(&self) -> DescribeClusterGroupCall {
         DescribeClusterGroupCall::new(&self.handle)
     }
-    /// Calls `DescribeClusterGroupClusters`.
+    /// Calls `DescribeClusterGroupClusters`; the answer is a [`DescribeClusterGroupClustersResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -1136,7 +1136,7 @@ impl Client {
     pub fn describe_cluster_group_clusters(&self) -> DescribeClusterGroupClustersCall {
         DescribeClusterGroupClustersCall::new(&self.handle)
     }
-    /// Calls `DescribeClusterMonitorInfos`.
+    /// Calls `DescribeClusterMonitorInfos`; the answer is a [`DescribeClusterMonitorInfosResponse`].
     ///
     /// Required: `DataEngineId`.
     ///
@@ -1145,7 +1145,7 @@ impl Client {
     pub fn describe_cluster_monitor_infos(&self) -> DescribeClusterMonitorInfosCall {
         DescribeClusterMonitorInfosCall::new(&self.handle)
     }
-    /// Calls `DescribeDLCCatalogAccess`.
+    /// Calls `DescribeDLCCatalogAccess`; the answer is a [`DescribeDLCCatalogAccessResponse`].
     ///
     /// Each answer holds one page of `Rows`; [`into_paginator`](DescribeDLCCatalogAccessCall::into_paginator) reads them all.
     ///
@@ -1154,14 +1154,14 @@ impl Client {
     pub fn describe_dlc_catalog_access(&self) -> DescribeDLCCatalogAccessCall {
         DescribeDLCCatalogAccessCall::new(&self.handle)
     }
-    /// Calls `DescribeDMSDatabase`.
+    /// Calls `DescribeDMSDatabase`; the answer is a [`DescribeDMSDatabaseResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dlc&Version=2021-01-25&Action=DescribeDMSDatabase)
     #[inline]
     pub fn describe_dms_database(&self) -> DescribeDMSDatabaseCall {
         DescribeDMSDatabaseCall::new(&self.handle)
     }
-    /// Calls `DescribeDMSPartitions`.
+    /// Calls `DescribeDMSPartitions`; the answer is a [`DescribeDMSPartitionsResponse`].
     ///
     /// Required: `DatabaseName`, `TableName`.
     ///
@@ -1170,14 +1170,14 @@ impl Client {
     pub fn describe_dms_partitions(&self) -> DescribeDMSPartitionsCall {
         DescribeDMSPartitionsCall::new(&self.handle)
     }
-    /// Calls `DescribeDMSTable`.
+    /// Calls `DescribeDMSTable`; the answer is a [`DescribeDMSTableResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dlc&Version=2021-01-25&Action=DescribeDMSTable)
     #[inline]
     pub fn describe_dms_table(&self) -> DescribeDMSTableCall {
         DescribeDMSTableCall::new(&self.handle)
     }
-    /// Calls `DescribeDMSTables`.
+    /// Calls `DescribeDMSTables`; the answer is a [`DescribeDMSTablesResponse`].
     ///
     /// Each answer holds one page of `TableList`; [`into_paginator`](DescribeDMSTablesCall::into_paginator) reads them all.
     ///
@@ -1186,7 +1186,7 @@ impl Client {
     pub fn describe_dms_tables(&self) -> DescribeDMSTablesCall {
         DescribeDMSTablesCall::new(&self.handle)
     }
-    /// Calls `DescribeDataEngine`.
+    /// Calls `DescribeDataEngine`; the answer is a [`DescribeDataEngineResponse`].
     ///
     /// Required: `DataEngineName`.
     ///
@@ -1195,7 +1195,7 @@ impl Client {
     pub fn describe_data_engine(&self) -> DescribeDataEngineCall {
         DescribeDataEngineCall::new(&self.handle)
     }
-    /// Calls `DescribeDataEngineEvents`.
+    /// Calls `DescribeDataEngineEvents`; the answer is a [`DescribeDataEngineEventsResponse`].
     ///
     /// Required: `DataEngineName`.
     ///
@@ -1206,7 +1206,7 @@ impl Client {
     pub fn describe_data_engine_events(&self) -> DescribeDataEngineEventsCall {
         DescribeDataEngineEventsCall::new(&self.handle)
     }
-    /// Calls `DescribeDataEngineImageVersions`.
+    /// Calls `DescribeDataEngineImageVersions`; the answer is a [`DescribeDataEngineImageVersionsResponse`].
     ///
     /// Required: `EngineType`.
     ///
@@ -1217,7 +1217,7 @@ impl Client {
     ) -> DescribeDataEngineImageVersionsCall {
         DescribeDataEngineImageVersionsCall::new(&self.handle)
     }
-    /// Calls `DescribeDataEnginePythonSparkImages`.
+    /// Calls `DescribeDataEnginePythonSparkImages`; the answer is a [`DescribeDataEnginePythonSparkImagesResponse`].
     ///
     /// Required: `ChildImageVersionId`.
     ///
@@ -1228,7 +1228,7 @@ impl Client {
     ) -> DescribeDataEnginePythonSparkImagesCall {
         DescribeDataEnginePythonSparkImagesCall::new(&self.handle)
     }
-    /// Calls `DescribeDataEngineSessionParameters`.
+    /// Calls `DescribeDataEngineSessionParameters`; the answer is a [`DescribeDataEngineSessionParametersResponse`].
     ///
     /// Required: `DataEngineId`.
     ///
@@ -1239,7 +1239,7 @@ impl Client {
     ) -> DescribeDataEngineSessionParametersCall {
         DescribeDataEngineSessionParametersCall::new(&self.handle)
     }
-    /// Calls `DescribeDataEngines`.
+    /// Calls `DescribeDataEngines`; the answer is a [`DescribeDataEnginesResponse`].
     ///
     /// Each answer holds one page of `DataEngines`; [`into_paginator`](DescribeDataEnginesCall::into_paginator) reads them all.
     ///
@@ -1248,7 +1248,7 @@ impl Client {
     pub fn describe_data_engines(&self) -> DescribeDataEnginesCall {
         DescribeDataEnginesCall::new(&self.handle)
     }
-    /// Calls `DescribeDataEnginesScaleDetail`.
+    /// Calls `DescribeDataEnginesScaleDetail`; the answer is a [`DescribeDataEnginesScaleDetailResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dlc&Version=2021-01-25&Action=DescribeDataEnginesScaleDetail)
     #[inline]
@@ -1257,7 +1257,7 @@ impl Client {
     ) -> DescribeDataEnginesScaleDetailCall {
         DescribeDataEnginesScaleDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeDataMaskStrategies`.
+    /// Calls `DescribeDataMaskStrategies`; the answer is a [`DescribeDataMaskStrategiesResponse`].
     ///
     /// Each answer holds one page of `Strategies`; [`into_paginator`](DescribeDataMaskStrategiesCall::into_paginator) reads them all.
     ///
@@ -1266,7 +1266,7 @@ impl Client {
     pub fn describe_data_mask_strategies(&self) -> DescribeDataMaskStrategiesCall {
         DescribeDataMaskStrategiesCall::new(&self.handle)
     }
-    /// Calls `DescribeDatabase`.
+    /// Calls `DescribeDatabase`; the answer is a [`DescribeDatabaseResponse`].
     ///
     /// Required: `DatabaseName`.
     ///
@@ -1275,7 +1275,7 @@ impl Client {
     pub fn describe_database(&self) -> DescribeDatabaseCall {
         DescribeDatabaseCall::new(&self.handle)
     }
-    /// Calls `DescribeDatabases`.
+    /// Calls `DescribeDatabases`; the answer is a [`DescribeDatabasesResponse`].
     ///
     /// Each answer holds one page of `DatabaseList`; [`into_paginator`](DescribeDatabasesCall::into_paginator) reads them all.
     ///
@@ -1284,7 +1284,7 @@ impl Client {
     pub fn describe_databases(&self) -> DescribeDatabasesCall {
         DescribeDatabasesCall::new(&self.handle)
     }
-    /// Calls `DescribeDatasourceConnection`.
+    /// Calls `DescribeDatasourceConnection`; the answer is a [`DescribeDatasourceConnectionResponse`].
     ///
     /// Each answer holds one page of `ConnectionSet`; [`into_paginator`](DescribeDatasourceConnectionCall::into_paginator) reads them all.
     ///
@@ -1293,7 +1293,7 @@ impl Client {
     pub fn describe_datasource_connection(&self) -> DescribeDatasourceConnectionCall {
         DescribeDatasourceConnectionCall::new(&self.handle)
     }
-    /// Calls `DescribeEmrClusterInfo`.
+    /// Calls `DescribeEmrClusterInfo`; the answer is a [`DescribeEmrClusterInfoResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -1302,21 +1302,21 @@ impl Client {
     pub fn describe_emr_cluster_info(&self) -> DescribeEmrClusterInfoCall {
         DescribeEmrClusterInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeEngineNetworks`.
+    /// Calls `DescribeEngineNetworks`; the answer is a [`DescribeEngineNetworksResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dlc&Version=2021-01-25&Action=DescribeEngineNetworks)
     #[inline]
     pub fn describe_engine_networks(&self) -> DescribeEngineNetworksCall {
         DescribeEngineNetworksCall::new(&self.handle)
     }
-    /// Calls `DescribeEngineNodeSpec`.
+    /// Calls `DescribeEngineNodeSpec`; the answer is a [`DescribeEngineNodeSpecResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dlc&Version=2021-01-25&Action=DescribeEngineNodeSpec)
     #[inline]
     pub fn describe_engine_node_spec(&self) -> DescribeEngineNodeSpecCall {
         DescribeEngineNodeSpecCall::new(&self.handle)
     }
-    /// Calls `DescribeEngineUsageInfo`.
+    /// Calls `DescribeEngineUsageInfo`; the answer is a [`DescribeEngineUsageInfoResponse`].
     ///
     /// Required: `DataEngineId`.
     ///
@@ -1325,7 +1325,7 @@ impl Client {
     pub fn describe_engine_usage_info(&self) -> DescribeEngineUsageInfoCall {
         DescribeEngineUsageInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeFlowDetailList`.
+    /// Calls `DescribeFlowDetailList`; the answer is a [`DescribeFlowDetailListResponse`].
     ///
     /// Required: `PartitionCode`.
     ///
@@ -1334,7 +1334,7 @@ impl Client {
     pub fn describe_flow_detail_list(&self) -> DescribeFlowDetailListCall {
         DescribeFlowDetailListCall::new(&self.handle)
     }
-    /// Calls `DescribeFlowList`.
+    /// Calls `DescribeFlowList`; the answer is a [`DescribeFlowListResponse`].
     ///
     /// Required: `PartitionCode`.
     ///
@@ -1343,14 +1343,14 @@ impl Client {
     pub fn describe_flow_list(&self) -> DescribeFlowListCall {
         DescribeFlowListCall::new(&self.handle)
     }
-    /// Calls `DescribeForbiddenTablePro`.
+    /// Calls `DescribeForbiddenTablePro`; the answer is a [`DescribeForbiddenTableProResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dlc&Version=2021-01-25&Action=DescribeForbiddenTablePro)
     #[inline]
     pub fn describe_forbidden_table_pro(&self) -> DescribeForbiddenTableProCall {
         DescribeForbiddenTableProCall::new(&self.handle)
     }
-    /// Calls `DescribeJobDefinitionDetail`.
+    /// Calls `DescribeJobDefinitionDetail`; the answer is a [`DescribeJobDefinitionDetailResponse`].
     ///
     /// Required: `JobDefinitionId`.
     ///
@@ -1359,14 +1359,14 @@ impl Client {
     pub fn describe_job_definition_detail(&self) -> DescribeJobDefinitionDetailCall {
         DescribeJobDefinitionDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeJobDefinitions`.
+    /// Calls `DescribeJobDefinitions`; the answer is a [`DescribeJobDefinitionsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dlc&Version=2021-01-25&Action=DescribeJobDefinitions)
     #[inline]
     pub fn describe_job_definitions(&self) -> DescribeJobDefinitionsCall {
         DescribeJobDefinitionsCall::new(&self.handle)
     }
-    /// Calls `DescribeJobDetail`.
+    /// Calls `DescribeJobDetail`; the answer is a [`DescribeJobDetailResponse`].
     ///
     /// Required: `JobId`.
     ///
@@ -1375,14 +1375,14 @@ impl Client {
     pub fn describe_job_detail(&self) -> DescribeJobDetailCall {
         DescribeJobDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeJobList`.
+    /// Calls `DescribeJobList`; the answer is a [`DescribeJobListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dlc&Version=2021-01-25&Action=DescribeJobList)
     #[inline]
     pub fn describe_job_list(&self) -> DescribeJobListCall {
         DescribeJobListCall::new(&self.handle)
     }
-    /// Calls `DescribeJobLog`.
+    /// Calls `DescribeJobLog`; the answer is a [`DescribeJobLogResponse`].
     ///
     /// Required: `JobId`.
     ///
@@ -1391,7 +1391,7 @@ impl Client {
     pub fn describe_job_log(&self) -> DescribeJobLogCall {
         DescribeJobLogCall::new(&self.handle)
     }
-    /// Calls `DescribeJobResult`.
+    /// Calls `DescribeJobResult`; the answer is a [`DescribeJobResultResponse`].
     ///
     /// Required: `JobId`.
     ///
@@ -1400,21 +1400,21 @@ impl Client {
     pub fn describe_job_result(&self) -> DescribeJobResultCall {
         DescribeJobResultCall::new(&self.handle)
     }
-    /// Calls `DescribeLakeFsDirSummary`.
+    /// Calls `DescribeLakeFsDirSummary`; the answer is a [`DescribeLakeFsDirSummaryResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dlc&Version=2021-01-25&Action=DescribeLakeFsDirSummary)
     #[inline]
     pub fn describe_lake_fs_dir_summary(&self) -> DescribeLakeFsDirSummaryCall {
         DescribeLakeFsDirSummaryCall::new(&self.handle)
     }
-    /// Calls `DescribeLakeFsInfo`.
+    /// Calls `DescribeLakeFsInfo`; the answer is a [`DescribeLakeFsInfoResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dlc&Version=2021-01-25&Action=DescribeLakeFsInfo)
     #[inline]
     pub fn describe_lake_fs_info(&self) -> DescribeLakeFsInfoCall {
         DescribeLakeFsInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeLakeFsTaskResult`.
+    /// Calls `DescribeLakeFsTaskResult`; the answer is a [`DescribeLakeFsTaskResultResponse`].
     ///
     /// Required: `FsPath`.
     ///
@@ -1423,21 +1423,21 @@ impl Client {
     pub fn describe_lake_fs_task_result(&self) -> DescribeLakeFsTaskResultCall {
         DescribeLakeFsTaskResultCall::new(&self.handle)
     }
-    /// Calls `DescribeMCPSubUin`.
+    /// Calls `DescribeMCPSubUin`; the answer is a [`DescribeMCPSubUinResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dlc&Version=2021-01-25&Action=DescribeMCPSubUin)
     #[inline]
     pub fn describe_mcp_sub_uin(&self) -> DescribeMCPSubUinCall {
         DescribeMCPSubUinCall::new(&self.handle)
     }
-    /// Calls `DescribeMCPTask`.
+    /// Calls `DescribeMCPTask`; the answer is a [`DescribeMCPTaskResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dlc&Version=2021-01-25&Action=DescribeMCPTask)
     #[inline]
     pub fn describe_mcp_task(&self) -> DescribeMCPTaskCall {
         DescribeMCPTaskCall::new(&self.handle)
     }
-    /// Calls `DescribeMCPTaskResult`.
+    /// Calls `DescribeMCPTaskResult`; the answer is a [`DescribeMCPTaskResultResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -1446,7 +1446,7 @@ impl Client {
     pub fn describe_mcp_task_result(&self) -> DescribeMCPTaskResultCall {
         DescribeMCPTaskResultCall::new(&self.handle)
     }
-    /// Calls `DescribeMlFlowConfig`.
+    /// Calls `DescribeMlFlowConfig`; the answer is a [`DescribeMlFlowConfigResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -1455,28 +1455,28 @@ impl Client {
     pub fn describe_ml_flow_config(&self) -> DescribeMlFlowConfigCall {
         DescribeMlFlowConfigCall::new(&self.handle)
     }
-    /// Calls `DescribeMlflowServer`.
+    /// Calls `DescribeMlflowServer`; the answer is a [`DescribeMlflowServerResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dlc&Version=2021-01-25&Action=DescribeMlflowServer)
     #[inline]
     pub fn describe_mlflow_server(&self) -> DescribeMlflowServerCall {
         DescribeMlflowServerCall::new(&self.handle)
     }
-    /// Calls `DescribeMlflowServerEvents`.
+    /// Calls `DescribeMlflowServerEvents`; the answer is a [`DescribeMlflowServerEventsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dlc&Version=2021-01-25&Action=DescribeMlflowServerEvents)
     #[inline]
     pub fn describe_mlflow_server_events(&self) -> DescribeMlflowServerEventsCall {
         DescribeMlflowServerEventsCall::new(&self.handle)
     }
-    /// Calls `DescribeMlflowServerPods`.
+    /// Calls `DescribeMlflowServerPods`; the answer is a [`DescribeMlflowServerPodsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dlc&Version=2021-01-25&Action=DescribeMlflowServerPods)
     #[inline]
     pub fn describe_mlflow_server_pods(&self) -> DescribeMlflowServerPodsCall {
         DescribeMlflowServerPodsCall::new(&self.handle)
     }
-    /// Calls `DescribeModelEngines`.
+    /// Calls `DescribeModelEngines`; the answer is a [`DescribeModelEnginesResponse`].
     ///
     /// Required: `ModelUid`.
     ///
@@ -1485,21 +1485,21 @@ impl Client {
     pub fn describe_model_engines(&self) -> DescribeModelEnginesCall {
         DescribeModelEnginesCall::new(&self.handle)
     }
-    /// Calls `DescribeModelTaskOptions`.
+    /// Calls `DescribeModelTaskOptions`; the answer is a [`DescribeModelTaskOptionsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dlc&Version=2021-01-25&Action=DescribeModelTaskOptions)
     #[inline]
     pub fn describe_model_task_options(&self) -> DescribeModelTaskOptionsCall {
         DescribeModelTaskOptionsCall::new(&self.handle)
     }
-    /// Calls `DescribeNativeSparkSessions`.
+    /// Calls `DescribeNativeSparkSessions`; the answer is a [`DescribeNativeSparkSessionsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dlc&Version=2021-01-25&Action=DescribeNativeSparkSessions)
     #[inline]
     pub fn describe_native_spark_sessions(&self) -> DescribeNativeSparkSessionsCall {
         DescribeNativeSparkSessionsCall::new(&self.handle)
     }
-    /// Calls `DescribeNetworkConnections`.
+    /// Calls `DescribeNetworkConnections`; the answer is a [`DescribeNetworkConnectionsResponse`].
     ///
     /// Each answer holds one page of `NetworkConnectionSet`; [`into_paginator`](DescribeNetworkConnectionsCall::into_paginator) reads them all.
     ///
@@ -1508,7 +1508,7 @@ impl Client {
     pub fn describe_network_connections(&self) -> DescribeNetworkConnectionsCall {
         DescribeNetworkConnectionsCall::new(&self.handle)
     }
-    /// Calls `DescribeNotebookSession`.
+    /// Calls `DescribeNotebookSession`; the answer is a [`DescribeNotebookSessionResponse`].
     ///
     /// Required: `SessionId`.
     ///
@@ -1517,7 +1517,7 @@ impl Client {
     pub fn describe_notebook_session(&self) -> DescribeNotebookSessionCall {
         DescribeNotebookSessionCall::new(&self.handle)
     }
-    /// Calls `DescribeNotebookSessionLog`.
+    /// Calls `DescribeNotebookSessionLog`; the answer is a [`DescribeNotebookSessionLogResponse`].
     ///
     /// Required: `SessionId`.
     ///
@@ -1526,7 +1526,7 @@ impl Client {
     pub fn describe_notebook_session_log(&self) -> DescribeNotebookSessionLogCall {
         DescribeNotebookSessionLogCall::new(&self.handle)
     }
-    /// Calls `DescribeNotebookSessionStatement`.
+    /// Calls `DescribeNotebookSessionStatement`; the answer is a [`DescribeNotebookSessionStatementResponse`].
     ///
     /// Required: `SessionId`, `StatementId`.
     ///
@@ -1537,7 +1537,7 @@ impl Client {
     ) -> DescribeNotebookSessionStatementCall {
         DescribeNotebookSessionStatementCall::new(&self.handle)
     }
-    /// Calls `DescribeNotebookSessionStatementSqlResult`.
+    /// Calls `DescribeNotebookSessionStatementSqlResult`; the answer is a [`DescribeNotebookSessionStatementSqlResultResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -1548,7 +1548,7 @@ impl Client {
     ) -> DescribeNotebookSessionStatementSqlResultCall {
         DescribeNotebookSessionStatementSqlResultCall::new(&self.handle)
     }
-    /// Calls `DescribeNotebookSessionStatements`.
+    /// Calls `DescribeNotebookSessionStatements`; the answer is a [`DescribeNotebookSessionStatementsResponse`].
     ///
     /// Required: `SessionId`, `BatchId`.
     ///
@@ -1559,7 +1559,7 @@ impl Client {
     ) -> DescribeNotebookSessionStatementsCall {
         DescribeNotebookSessionStatementsCall::new(&self.handle)
     }
-    /// Calls `DescribeNotebookSessions`.
+    /// Calls `DescribeNotebookSessions`; the answer is a [`DescribeNotebookSessionsResponse`].
     ///
     /// Required: `DataEngineName`.
     ///
@@ -1568,7 +1568,7 @@ impl Client {
     pub fn describe_notebook_sessions(&self) -> DescribeNotebookSessionsCall {
         DescribeNotebookSessionsCall::new(&self.handle)
     }
-    /// Calls `DescribeOtherCHDFSBindingList`.
+    /// Calls `DescribeOtherCHDFSBindingList`; the answer is a [`DescribeOtherCHDFSBindingListResponse`].
     ///
     /// Required: `BucketId`.
     ///
@@ -1579,7 +1579,7 @@ impl Client {
     ) -> DescribeOtherCHDFSBindingListCall {
         DescribeOtherCHDFSBindingListCall::new(&self.handle)
     }
-    /// Calls `DescribePartitionDetail`.
+    /// Calls `DescribePartitionDetail`; the answer is a [`DescribePartitionDetailResponse`].
     ///
     /// Required: `PartitionCode`.
     ///
@@ -1588,7 +1588,7 @@ impl Client {
     pub fn describe_partition_detail(&self) -> DescribePartitionDetailCall {
         DescribePartitionDetailCall::new(&self.handle)
     }
-    /// Calls `DescribePartitionQueues`.
+    /// Calls `DescribePartitionQueues`; the answer is a [`DescribePartitionQueuesResponse`].
     ///
     /// Required: `PartitionCode`.
     ///
@@ -1597,14 +1597,14 @@ impl Client {
     pub fn describe_partition_queues(&self) -> DescribePartitionQueuesCall {
         DescribePartitionQueuesCall::new(&self.handle)
     }
-    /// Calls `DescribePartitions`.
+    /// Calls `DescribePartitions`; the answer is a [`DescribePartitionsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dlc&Version=2021-01-25&Action=DescribePartitions)
     #[inline]
     pub fn describe_partitions(&self) -> DescribePartitionsCall {
         DescribePartitionsCall::new(&self.handle)
     }
-    /// Calls `DescribePostTrainingPreset`.
+    /// Calls `DescribePostTrainingPreset`; the answer is a [`DescribePostTrainingPresetResponse`].
     ///
     /// Required: `Mode`, `TrainingMode`, `FineTuneType`.
     ///
@@ -1613,7 +1613,7 @@ impl Client {
     pub fn describe_post_training_preset(&self) -> DescribePostTrainingPresetCall {
         DescribePostTrainingPresetCall::new(&self.handle)
     }
-    /// Calls `DescribeRecommendedParams`.
+    /// Calls `DescribeRecommendedParams`; the answer is a [`DescribeRecommendedParamsResponse`].
     ///
     /// Required: `ModelUid`, `Engine`.
     ///
@@ -1622,7 +1622,7 @@ impl Client {
     pub fn describe_recommended_params(&self) -> DescribeRecommendedParamsCall {
         DescribeRecommendedParamsCall::new(&self.handle)
     }
-    /// Calls `DescribeResourceGroupUsageInfo`.
+    /// Calls `DescribeResourceGroupUsageInfo`; the answer is a [`DescribeResourceGroupUsageInfoResponse`].
     ///
     /// Required: `SessionId`.
     ///
@@ -1633,7 +1633,7 @@ impl Client {
     ) -> DescribeResourceGroupUsageInfoCall {
         DescribeResourceGroupUsageInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeResultDownload`.
+    /// Calls `DescribeResultDownload`; the answer is a [`DescribeResultDownloadResponse`].
     ///
     /// Required: `DownloadId`.
     ///
@@ -1642,21 +1642,21 @@ impl Client {
     pub fn describe_result_download(&self) -> DescribeResultDownloadCall {
         DescribeResultDownloadCall::new(&self.handle)
     }
-    /// Calls `DescribeSaleRegions`.
+    /// Calls `DescribeSaleRegions`; the answer is a [`DescribeSaleRegionsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dlc&Version=2021-01-25&Action=DescribeSaleRegions)
     #[inline]
     pub fn describe_sale_regions(&self) -> DescribeSaleRegionsCall {
         DescribeSaleRegionsCall::new(&self.handle)
     }
-    /// Calls `DescribeSaleResourceInfo`.
+    /// Calls `DescribeSaleResourceInfo`; the answer is a [`DescribeSaleResourceInfoResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dlc&Version=2021-01-25&Action=DescribeSaleResourceInfo)
     #[inline]
     pub fn describe_sale_resource_info(&self) -> DescribeSaleResourceInfoCall {
         DescribeSaleResourceInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeSchemaNamesPage`.
+    /// Calls `DescribeSchemaNamesPage`; the answer is a [`DescribeSchemaNamesPageResponse`].
     ///
     /// Required: `CatalogName`.
     ///
@@ -1667,7 +1667,7 @@ impl Client {
     pub fn describe_schema_names_page(&self) -> DescribeSchemaNamesPageCall {
         DescribeSchemaNamesPageCall::new(&self.handle)
     }
-    /// Calls `DescribeScripts`.
+    /// Calls `DescribeScripts`; the answer is a [`DescribeScriptsResponse`].
     ///
     /// Each answer holds one page of `Scripts`; [`into_paginator`](DescribeScriptsCall::into_paginator) reads them all.
     ///
@@ -1676,7 +1676,7 @@ impl Client {
     pub fn describe_scripts(&self) -> DescribeScriptsCall {
         DescribeScriptsCall::new(&self.handle)
     }
-    /// Calls `DescribeSessionImageVersion`.
+    /// Calls `DescribeSessionImageVersion`; the answer is a [`DescribeSessionImageVersionResponse`].
     ///
     /// Required: `DataEngineId`, `FrameworkType`.
     ///
@@ -1685,14 +1685,14 @@ impl Client {
     pub fn describe_session_image_version(&self) -> DescribeSessionImageVersionCall {
         DescribeSessionImageVersionCall::new(&self.handle)
     }
-    /// Calls `DescribeSparkAppJob`.
+    /// Calls `DescribeSparkAppJob`; the answer is a [`DescribeSparkAppJobResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dlc&Version=2021-01-25&Action=DescribeSparkAppJob)
     #[inline]
     pub fn describe_spark_app_job(&self) -> DescribeSparkAppJobCall {
         DescribeSparkAppJobCall::new(&self.handle)
     }
-    /// Calls `DescribeSparkAppJobs`.
+    /// Calls `DescribeSparkAppJobs`; the answer is a [`DescribeSparkAppJobsResponse`].
     ///
     /// Each answer holds one page of `SparkAppJobs`; [`into_paginator`](DescribeSparkAppJobsCall::into_paginator) reads them all.
     ///
@@ -1701,7 +1701,7 @@ impl Client {
     pub fn describe_spark_app_jobs(&self) -> DescribeSparkAppJobsCall {
         DescribeSparkAppJobsCall::new(&self.handle)
     }
-    /// Calls `DescribeSparkAppTasks`.
+    /// Calls `DescribeSparkAppTasks`; the answer is a [`DescribeSparkAppTasksResponse`].
     ///
     /// Required: `JobId`.
     ///
@@ -1712,7 +1712,7 @@ impl Client {
     pub fn describe_spark_app_tasks(&self) -> DescribeSparkAppTasksCall {
         DescribeSparkAppTasksCall::new(&self.handle)
     }
-    /// Calls `DescribeSparkSessionBatchSQL`.
+    /// Calls `DescribeSparkSessionBatchSQL`; the answer is a [`DescribeSparkSessionBatchSQLResponse`].
     ///
     /// Required: `BatchId`.
     ///
@@ -1721,7 +1721,7 @@ impl Client {
     pub fn describe_spark_session_batch_sql(&self) -> DescribeSparkSessionBatchSQLCall {
         DescribeSparkSessionBatchSQLCall::new(&self.handle)
     }
-    /// Calls `DescribeSparkSessionBatchSQLCost`.
+    /// Calls `DescribeSparkSessionBatchSQLCost`; the answer is a [`DescribeSparkSessionBatchSQLCostResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dlc&Version=2021-01-25&Action=DescribeSparkSessionBatchSQLCost)
     #[inline]
@@ -1730,7 +1730,7 @@ impl Client {
     ) -> DescribeSparkSessionBatchSQLCostCall {
         DescribeSparkSessionBatchSQLCostCall::new(&self.handle)
     }
-    /// Calls `DescribeSparkSessionBatchSqlLog`.
+    /// Calls `DescribeSparkSessionBatchSqlLog`; the answer is a [`DescribeSparkSessionBatchSqlLogResponse`].
     ///
     /// Required: `BatchId`.
     ///
@@ -1741,7 +1741,7 @@ impl Client {
     ) -> DescribeSparkSessionBatchSqlLogCall {
         DescribeSparkSessionBatchSqlLogCall::new(&self.handle)
     }
-    /// Calls `DescribeStandardEngineResourceGroupConfigInfo`.
+    /// Calls `DescribeStandardEngineResourceGroupConfigInfo`; the answer is a [`DescribeStandardEngineResourceGroupConfigInfoResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dlc&Version=2021-01-25&Action=DescribeStandardEngineResourceGroupConfigInfo)
     #[inline]
@@ -1750,7 +1750,7 @@ impl Client {
     ) -> DescribeStandardEngineResourceGroupConfigInfoCall {
         DescribeStandardEngineResourceGroupConfigInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeStandardEngineResourceGroups`.
+    /// Calls `DescribeStandardEngineResourceGroups`; the answer is a [`DescribeStandardEngineResourceGroupsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dlc&Version=2021-01-25&Action=DescribeStandardEngineResourceGroups)
     #[inline]
@@ -1759,28 +1759,28 @@ impl Client {
     ) -> DescribeStandardEngineResourceGroupsCall {
         DescribeStandardEngineResourceGroupsCall::new(&self.handle)
     }
-    /// Calls `DescribeStoreLocation`.
+    /// Calls `DescribeStoreLocation`; the answer is a [`DescribeStoreLocationResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dlc&Version=2021-01-25&Action=DescribeStoreLocation)
     #[inline]
     pub fn describe_store_location(&self) -> DescribeStoreLocationCall {
         DescribeStoreLocationCall::new(&self.handle)
     }
-    /// Calls `DescribeSubUserAccessPolicy`.
+    /// Calls `DescribeSubUserAccessPolicy`; the answer is a [`DescribeSubUserAccessPolicyResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dlc&Version=2021-01-25&Action=DescribeSubUserAccessPolicy)
     #[inline]
     pub fn describe_sub_user_access_policy(&self) -> DescribeSubUserAccessPolicyCall {
         DescribeSubUserAccessPolicyCall::new(&self.handle)
     }
-    /// Calls `DescribeTCLakeMetaInstance`.
+    /// Calls `DescribeTCLakeMetaInstance`; the answer is a [`DescribeTCLakeMetaInstanceResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dlc&Version=2021-01-25&Action=DescribeTCLakeMetaInstance)
     #[inline]
     pub fn describe_tc_lake_meta_instance(&self) -> DescribeTCLakeMetaInstanceCall {
         DescribeTCLakeMetaInstanceCall::new(&self.handle)
     }
-    /// Calls `DescribeTable`.
+    /// Calls `DescribeTable`; the answer is a [`DescribeTableResponse`].
     ///
     /// Required: `TableName`, `DatabaseName`.
     ///
@@ -1789,7 +1789,7 @@ impl Client {
     pub fn describe_table(&self) -> DescribeTableCall {
         DescribeTableCall::new(&self.handle)
     }
-    /// Calls `DescribeTablePartitions`.
+    /// Calls `DescribeTablePartitions`; the answer is a [`DescribeTablePartitionsResponse`].
     ///
     /// Required: `Catalog`, `Database`, `Table`, `Offset`, `Limit`.
     ///
@@ -1798,7 +1798,7 @@ impl Client {
     pub fn describe_table_partitions(&self) -> DescribeTablePartitionsCall {
         DescribeTablePartitionsCall::new(&self.handle)
     }
-    /// Calls `DescribeTables`.
+    /// Calls `DescribeTables`; the answer is a [`DescribeTablesResponse`].
     ///
     /// Required: `DatabaseName`.
     ///
@@ -1809,7 +1809,7 @@ impl Client {
     pub fn describe_tables(&self) -> DescribeTablesCall {
         DescribeTablesCall::new(&self.handle)
     }
-    /// Calls `DescribeTablesName`.
+    /// Calls `DescribeTablesName`; the answer is a [`DescribeTablesNameResponse`].
     ///
     /// Required: `DatabaseName`.
     ///
@@ -1820,7 +1820,7 @@ impl Client {
     pub fn describe_tables_name(&self) -> DescribeTablesNameCall {
         DescribeTablesNameCall::new(&self.handle)
     }
-    /// Calls `DescribeTaskDetail`.
+    /// Calls `DescribeTaskDetail`; the answer is a [`DescribeTaskDetailResponse`].
     ///
     /// Required: `TaskInstanceId`.
     ///
@@ -1829,7 +1829,7 @@ impl Client {
     pub fn describe_task_detail(&self) -> DescribeTaskDetailCall {
         DescribeTaskDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeTaskList`.
+    /// Calls `DescribeTaskList`; the answer is a [`DescribeTaskListResponse`].
     ///
     /// Each answer holds one page of `TaskList`; [`into_paginator`](DescribeTaskListCall::into_paginator) reads them all.
     ///
@@ -1838,7 +1838,7 @@ impl Client {
     pub fn describe_task_list(&self) -> DescribeTaskListCall {
         DescribeTaskListCall::new(&self.handle)
     }
-    /// Calls `DescribeTaskLog`.
+    /// Calls `DescribeTaskLog`; the answer is a [`DescribeTaskLogResponse`].
     ///
     /// Required: `TaskId`, `StartTime`, `EndTime`, `Limit`.
     ///
@@ -1847,7 +1847,7 @@ impl Client {
     pub fn describe_task_log(&self) -> DescribeTaskLogCall {
         DescribeTaskLogCall::new(&self.handle)
     }
-    /// Calls `DescribeTaskMonitorInfos`.
+    /// Calls `DescribeTaskMonitorInfos`; the answer is a [`DescribeTaskMonitorInfosResponse`].
     ///
     /// Each answer holds one page of `TaskMonitorInfoList`; [`into_paginator`](DescribeTaskMonitorInfosCall::into_paginator) reads them all.
     ///
@@ -1856,7 +1856,7 @@ impl Client {
     pub fn describe_task_monitor_infos(&self) -> DescribeTaskMonitorInfosCall {
         DescribeTaskMonitorInfosCall::new(&self.handle)
     }
-    /// Calls `DescribeTaskResourceUsage`.
+    /// Calls `DescribeTaskResourceUsage`; the answer is a [`DescribeTaskResourceUsageResponse`].
     ///
     /// Required: `TaskInstanceId`.
     ///
@@ -1865,7 +1865,7 @@ impl Client {
     pub fn describe_task_resource_usage(&self) -> DescribeTaskResourceUsageCall {
         DescribeTaskResourceUsageCall::new(&self.handle)
     }
-    /// Calls `DescribeTaskResult`.
+    /// Calls `DescribeTaskResult`; the answer is a [`DescribeTaskResultResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -1874,7 +1874,7 @@ impl Client {
     pub fn describe_task_result(&self) -> DescribeTaskResultCall {
         DescribeTaskResultCall::new(&self.handle)
     }
-    /// Calls `DescribeTasks`.
+    /// Calls `DescribeTasks`; the answer is a [`DescribeTasksResponse`].
     ///
     /// Each answer holds one page of `TaskList`; [`into_paginator`](DescribeTasksCall::into_paginator) reads them all.
     ///
@@ -1883,7 +1883,7 @@ impl Client {
     pub fn describe_tasks(&self) -> DescribeTasksCall {
         DescribeTasksCall::new(&self.handle)
     }
-    /// Calls `DescribeTasksAnalysis`.
+    /// Calls `DescribeTasksAnalysis`; the answer is a [`DescribeTasksAnalysisResponse`].
     ///
     /// Each answer holds one page of `TaskList`; [`into_paginator`](DescribeTasksAnalysisCall::into_paginator) reads them all.
     ///
@@ -1892,28 +1892,28 @@ impl Client {
     pub fn describe_tasks_analysis(&self) -> DescribeTasksAnalysisCall {
         DescribeTasksAnalysisCall::new(&self.handle)
     }
-    /// Calls `DescribeTasksCostInfo`.
+    /// Calls `DescribeTasksCostInfo`; the answer is a [`DescribeTasksCostInfoResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dlc&Version=2021-01-25&Action=DescribeTasksCostInfo)
     #[inline]
     pub fn describe_tasks_cost_info(&self) -> DescribeTasksCostInfoCall {
         DescribeTasksCostInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeTasksOverview`.
+    /// Calls `DescribeTasksOverview`; the answer is a [`DescribeTasksOverviewResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dlc&Version=2021-01-25&Action=DescribeTasksOverview)
     #[inline]
     pub fn describe_tasks_overview(&self) -> DescribeTasksOverviewCall {
         DescribeTasksOverviewCall::new(&self.handle)
     }
-    /// Calls `DescribeThirdPartyAccessUser`.
+    /// Calls `DescribeThirdPartyAccessUser`; the answer is a [`DescribeThirdPartyAccessUserResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dlc&Version=2021-01-25&Action=DescribeThirdPartyAccessUser)
     #[inline]
     pub fn describe_third_party_access_user(&self) -> DescribeThirdPartyAccessUserCall {
         DescribeThirdPartyAccessUserCall::new(&self.handle)
     }
-    /// Calls `DescribeTkeClusterImportInfo`.
+    /// Calls `DescribeTkeClusterImportInfo`; the answer is a [`DescribeTkeClusterImportInfoResponse`].
     ///
     /// Required: `EmrClusterId`.
     ///
@@ -1922,14 +1922,14 @@ impl Client {
     pub fn describe_tke_cluster_import_info(&self) -> DescribeTkeClusterImportInfoCall {
         DescribeTkeClusterImportInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeTrainingCheckpoints`.
+    /// Calls `DescribeTrainingCheckpoints`; the answer is a [`DescribeTrainingCheckpointsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dlc&Version=2021-01-25&Action=DescribeTrainingCheckpoints)
     #[inline]
     pub fn describe_training_checkpoints(&self) -> DescribeTrainingCheckpointsCall {
         DescribeTrainingCheckpointsCall::new(&self.handle)
     }
-    /// Calls `DescribeTrainingJobInstance`.
+    /// Calls `DescribeTrainingJobInstance`; the answer is a [`DescribeTrainingJobInstanceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -1938,14 +1938,14 @@ impl Client {
     pub fn describe_training_job_instance(&self) -> DescribeTrainingJobInstanceCall {
         DescribeTrainingJobInstanceCall::new(&self.handle)
     }
-    /// Calls `DescribeTrainingJobSpec`.
+    /// Calls `DescribeTrainingJobSpec`; the answer is a [`DescribeTrainingJobSpecResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dlc&Version=2021-01-25&Action=DescribeTrainingJobSpec)
     #[inline]
     pub fn describe_training_job_spec(&self) -> DescribeTrainingJobSpecCall {
         DescribeTrainingJobSpecCall::new(&self.handle)
     }
-    /// Calls `DescribeUDFPolicy`.
+    /// Calls `DescribeUDFPolicy`; the answer is a [`DescribeUDFPolicyResponse`].
     ///
     /// Required: `Name`, `DatabaseName`, `CatalogName`.
     ///
@@ -1954,7 +1954,7 @@ impl Client {
     pub fn describe_udf_policy(&self) -> DescribeUDFPolicyCall {
         DescribeUDFPolicyCall::new(&self.handle)
     }
-    /// Calls `DescribeUpdatableDataEngines`.
+    /// Calls `DescribeUpdatableDataEngines`; the answer is a [`DescribeUpdatableDataEnginesResponse`].
     ///
     /// Required: `DataEngineConfigCommand`.
     ///
@@ -1963,7 +1963,7 @@ impl Client {
     pub fn describe_updatable_data_engines(&self) -> DescribeUpdatableDataEnginesCall {
         DescribeUpdatableDataEnginesCall::new(&self.handle)
     }
-    /// Calls `DescribeUserDataEngineConfig`.
+    /// Calls `DescribeUserDataEngineConfig`; the answer is a [`DescribeUserDataEngineConfigResponse`].
     ///
     /// Each answer holds one page of `DataEngineConfigInstanceInfos`; [`into_paginator`](DescribeUserDataEngineConfigCall::into_paginator) reads them all.
     ///
@@ -1972,21 +1972,21 @@ impl Client {
     pub fn describe_user_data_engine_config(&self) -> DescribeUserDataEngineConfigCall {
         DescribeUserDataEngineConfigCall::new(&self.handle)
     }
-    /// Calls `DescribeUserInfo`.
+    /// Calls `DescribeUserInfo`; the answer is a [`DescribeUserInfoResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dlc&Version=2021-01-25&Action=DescribeUserInfo)
     #[inline]
     pub fn describe_user_info(&self) -> DescribeUserInfoCall {
         DescribeUserInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeUserRegisterTime`.
+    /// Calls `DescribeUserRegisterTime`; the answer is a [`DescribeUserRegisterTimeResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dlc&Version=2021-01-25&Action=DescribeUserRegisterTime)
     #[inline]
     pub fn describe_user_register_time(&self) -> DescribeUserRegisterTimeCall {
         DescribeUserRegisterTimeCall::new(&self.handle)
     }
-    /// Calls `DescribeUserRoles`.
+    /// Calls `DescribeUserRoles`; the answer is a [`DescribeUserRolesResponse`].
     ///
     /// Required: `Limit`, `Offset`.
     ///
@@ -1995,14 +1995,14 @@ impl Client {
     pub fn describe_user_roles(&self) -> DescribeUserRolesCall {
         DescribeUserRolesCall::new(&self.handle)
     }
-    /// Calls `DescribeUserType`.
+    /// Calls `DescribeUserType`; the answer is a [`DescribeUserTypeResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dlc&Version=2021-01-25&Action=DescribeUserType)
     #[inline]
     pub fn describe_user_type(&self) -> DescribeUserTypeCall {
         DescribeUserTypeCall::new(&self.handle)
     }
-    /// Calls `DescribeUserVpcConnection`.
+    /// Calls `DescribeUserVpcConnection`; the answer is a [`DescribeUserVpcConnectionResponse`].
     ///
     /// Required: `EngineNetworkId`.
     ///
@@ -2011,7 +2011,7 @@ impl Client {
     pub fn describe_user_vpc_connection(&self) -> DescribeUserVpcConnectionCall {
         DescribeUserVpcConnectionCall::new(&self.handle)
     }
-    /// Calls `DescribeUsers`.
+    /// Calls `DescribeUsers`; the answer is a [`DescribeUsersResponse`].
     ///
     /// Each answer holds one page of `UserSet`; [`into_paginator`](DescribeUsersCall::into_paginator) reads them all.
     ///
@@ -2020,7 +2020,7 @@ impl Client {
     pub fn describe_users(&self) -> DescribeUsersCall {
         DescribeUsersCall::new(&self.handle)
     }
-    /// Calls `DescribeViews`.
+    /// Calls `DescribeViews`; the answer is a [`DescribeViewsResponse`].
     ///
     /// Required: `DatabaseName`.
     ///
@@ -2031,21 +2031,21 @@ impl Client {
     pub fn describe_views(&self) -> DescribeViewsCall {
         DescribeViewsCall::new(&self.handle)
     }
-    /// Calls `DescribeWarehouses`.
+    /// Calls `DescribeWarehouses`; the answer is a [`DescribeWarehousesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dlc&Version=2021-01-25&Action=DescribeWarehouses)
     #[inline]
     pub fn describe_warehouses(&self) -> DescribeWarehousesCall {
         DescribeWarehousesCall::new(&self.handle)
     }
-    /// Calls `DescribeWorkGroupInfo`.
+    /// Calls `DescribeWorkGroupInfo`; the answer is a [`DescribeWorkGroupInfoResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dlc&Version=2021-01-25&Action=DescribeWorkGroupInfo)
     #[inline]
     pub fn describe_work_group_info(&self) -> DescribeWorkGroupInfoCall {
         DescribeWorkGroupInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeWorkGroups`.
+    /// Calls `DescribeWorkGroups`; the answer is a [`DescribeWorkGroupsResponse`].
     ///
     /// Each answer holds one page of `WorkGroupSet`; [`into_paginator`](DescribeWorkGroupsCall::into_paginator) reads them all.
     ///
@@ -2054,7 +2054,7 @@ impl Client {
     pub fn describe_work_groups(&self) -> DescribeWorkGroupsCall {
         DescribeWorkGroupsCall::new(&self.handle)
     }
-    /// Calls `DetachUserPolicy`.
+    /// Calls `DetachUserPolicy`; the answer is a [`DetachUserPolicyResponse`].
     ///
     /// Required: `UserId`.
     ///
@@ -2063,7 +2063,7 @@ impl Client {
     pub fn detach_user_policy(&self) -> DetachUserPolicyCall {
         DetachUserPolicyCall::new(&self.handle)
     }
-    /// Calls `DetachWorkGroupPolicy`.
+    /// Calls `DetachWorkGroupPolicy`; the answer is a [`DetachWorkGroupPolicyResponse`].
     ///
     /// Required: `WorkGroupId`.
     ///
@@ -2072,7 +2072,7 @@ impl Client {
     pub fn detach_work_group_policy(&self) -> DetachWorkGroupPolicyCall {
         DetachWorkGroupPolicyCall::new(&self.handle)
     }
-    /// Calls `DropDMSDatabase`.
+    /// Calls `DropDMSDatabase`; the answer is a [`DropDMSDatabaseResponse`].
     ///
     /// Required: `Name`.
     ///
@@ -2081,21 +2081,21 @@ impl Client {
     pub fn drop_dms_database(&self) -> DropDMSDatabaseCall {
         DropDMSDatabaseCall::new(&self.handle)
     }
-    /// Calls `DropDMSPartitions`.
+    /// Calls `DropDMSPartitions`; the answer is a [`DropDMSPartitionsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dlc&Version=2021-01-25&Action=DropDMSPartitions)
     #[inline]
     pub fn drop_dms_partitions(&self) -> DropDMSPartitionsCall {
         DropDMSPartitionsCall::new(&self.handle)
     }
-    /// Calls `DropDMSTable`.
+    /// Calls `DropDMSTable`; the answer is a [`DropDMSTableResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dlc&Version=2021-01-25&Action=DropDMSTable)
     #[inline]
     pub fn drop_dms_table(&self) -> DropDMSTableCall {
         DropDMSTableCall::new(&self.handle)
     }
-    /// Calls `GenerateCreateMangedTableSql`.
+    /// Calls `GenerateCreateMangedTableSql`; the answer is a [`GenerateCreateMangedTableSqlResponse`].
     ///
     /// Required: `TableBaseInfo`, `Columns`.
     ///
@@ -2104,7 +2104,7 @@ impl Client {
     pub fn generate_create_manged_table_sql(&self) -> GenerateCreateMangedTableSqlCall {
         GenerateCreateMangedTableSqlCall::new(&self.handle)
     }
-    /// Calls `GenerateInternalTable`.
+    /// Calls `GenerateInternalTable`; the answer is a [`GenerateInternalTableResponse`].
     ///
     /// Required: `TableBaseInfo`, `Columns`.
     ///
@@ -2113,7 +2113,7 @@ impl Client {
     pub fn generate_internal_table(&self) -> GenerateInternalTableCall {
         GenerateInternalTableCall::new(&self.handle)
     }
-    /// Calls `GetExampleDetail`.
+    /// Calls `GetExampleDetail`; the answer is a [`GetExampleDetailResponse`].
     ///
     /// Required: `ExampleId`.
     ///
@@ -2122,14 +2122,14 @@ impl Client {
     pub fn get_example_detail(&self) -> GetExampleDetailCall {
         GetExampleDetailCall::new(&self.handle)
     }
-    /// Calls `GetInferenceModel`.
+    /// Calls `GetInferenceModel`; the answer is a [`GetInferenceModelResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dlc&Version=2021-01-25&Action=GetInferenceModel)
     #[inline]
     pub fn get_inference_model(&self) -> GetInferenceModelCall {
         GetInferenceModelCall::new(&self.handle)
     }
-    /// Calls `GetInferenceService`.
+    /// Calls `GetInferenceService`; the answer is a [`GetInferenceServiceResponse`].
     ///
     /// Required: `ServiceId`.
     ///
@@ -2138,7 +2138,7 @@ impl Client {
     pub fn get_inference_service(&self) -> GetInferenceServiceCall {
         GetInferenceServiceCall::new(&self.handle)
     }
-    /// Calls `GetJobSpec`.
+    /// Calls `GetJobSpec`; the answer is a [`GetJobSpecResponse`].
     ///
     /// Required: `SpecId`.
     ///
@@ -2147,7 +2147,7 @@ impl Client {
     pub fn get_job_spec(&self) -> GetJobSpecCall {
         GetJobSpecCall::new(&self.handle)
     }
-    /// Calls `GetLabDetail`.
+    /// Calls `GetLabDetail`; the answer is a [`GetLabDetailResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -2156,7 +2156,7 @@ impl Client {
     pub fn get_lab_detail(&self) -> GetLabDetailCall {
         GetLabDetailCall::new(&self.handle)
     }
-    /// Calls `GetLabEvent`.
+    /// Calls `GetLabEvent`; the answer is a [`GetLabEventResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -2165,7 +2165,7 @@ impl Client {
     pub fn get_lab_event(&self) -> GetLabEventCall {
         GetLabEventCall::new(&self.handle)
     }
-    /// Calls `GetLabHistory`.
+    /// Calls `GetLabHistory`; the answer is a [`GetLabHistoryResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -2174,7 +2174,7 @@ impl Client {
     pub fn get_lab_history(&self) -> GetLabHistoryCall {
         GetLabHistoryCall::new(&self.handle)
     }
-    /// Calls `GetLabPodYaml`.
+    /// Calls `GetLabPodYaml`; the answer is a [`GetLabPodYamlResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -2183,7 +2183,7 @@ impl Client {
     pub fn get_lab_pod_yaml(&self) -> GetLabPodYamlCall {
         GetLabPodYamlCall::new(&self.handle)
     }
-    /// Calls `GetLabPods`.
+    /// Calls `GetLabPods`; the answer is a [`GetLabPodsResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -2192,7 +2192,7 @@ impl Client {
     pub fn get_lab_pods(&self) -> GetLabPodsCall {
         GetLabPodsCall::new(&self.handle)
     }
-    /// Calls `GetLabServiceUrls`.
+    /// Calls `GetLabServiceUrls`; the answer is a [`GetLabServiceUrlsResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -2201,7 +2201,7 @@ impl Client {
     pub fn get_lab_service_urls(&self) -> GetLabServiceUrlsCall {
         GetLabServiceUrlsCall::new(&self.handle)
     }
-    /// Calls `GetLabYaml`.
+    /// Calls `GetLabYaml`; the answer is a [`GetLabYamlResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -2210,7 +2210,7 @@ impl Client {
     pub fn get_lab_yaml(&self) -> GetLabYamlCall {
         GetLabYamlCall::new(&self.handle)
     }
-    /// Calls `GetModelConfig`.
+    /// Calls `GetModelConfig`; the answer is a [`GetModelConfigResponse`].
     ///
     /// Required: `ModelUid`.
     ///
@@ -2219,7 +2219,7 @@ impl Client {
     pub fn get_model_config(&self) -> GetModelConfigCall {
         GetModelConfigCall::new(&self.handle)
     }
-    /// Calls `GetModelFiles`.
+    /// Calls `GetModelFiles`; the answer is a [`GetModelFilesResponse`].
     ///
     /// Required: `ModelUid`.
     ///
@@ -2228,7 +2228,7 @@ impl Client {
     pub fn get_model_files(&self) -> GetModelFilesCall {
         GetModelFilesCall::new(&self.handle)
     }
-    /// Calls `GetModelReadme`.
+    /// Calls `GetModelReadme`; the answer is a [`GetModelReadmeResponse`].
     ///
     /// Required: `ModelUid`.
     ///
@@ -2237,7 +2237,7 @@ impl Client {
     pub fn get_model_readme(&self) -> GetModelReadmeCall {
         GetModelReadmeCall::new(&self.handle)
     }
-    /// Calls `GetOptimizerPolicy`.
+    /// Calls `GetOptimizerPolicy`; the answer is a [`GetOptimizerPolicyResponse`].
     ///
     /// Required: `SmartPolicy`.
     ///
@@ -2246,7 +2246,7 @@ impl Client {
     pub fn get_optimizer_policy(&self) -> GetOptimizerPolicyCall {
         GetOptimizerPolicyCall::new(&self.handle)
     }
-    /// Calls `GetRayCluster`.
+    /// Calls `GetRayCluster`; the answer is a [`GetRayClusterResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -2255,7 +2255,7 @@ impl Client {
     pub fn get_ray_cluster(&self) -> GetRayClusterCall {
         GetRayClusterCall::new(&self.handle)
     }
-    /// Calls `GetRayClusterEvent`.
+    /// Calls `GetRayClusterEvent`; the answer is a [`GetRayClusterEventResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -2264,7 +2264,7 @@ impl Client {
     pub fn get_ray_cluster_event(&self) -> GetRayClusterEventCall {
         GetRayClusterEventCall::new(&self.handle)
     }
-    /// Calls `GetRayClusterHistory`.
+    /// Calls `GetRayClusterHistory`; the answer is a [`GetRayClusterHistoryResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -2273,7 +2273,7 @@ impl Client {
     pub fn get_ray_cluster_history(&self) -> GetRayClusterHistoryCall {
         GetRayClusterHistoryCall::new(&self.handle)
     }
-    /// Calls `GetRayClusterPodYaml`.
+    /// Calls `GetRayClusterPodYaml`; the answer is a [`GetRayClusterPodYamlResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -2282,7 +2282,7 @@ impl Client {
     pub fn get_ray_cluster_pod_yaml(&self) -> GetRayClusterPodYamlCall {
         GetRayClusterPodYamlCall::new(&self.handle)
     }
-    /// Calls `GetRayClusterPods`.
+    /// Calls `GetRayClusterPods`; the answer is a [`GetRayClusterPodsResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -2291,7 +2291,7 @@ impl Client {
     pub fn get_ray_cluster_pods(&self) -> GetRayClusterPodsCall {
         GetRayClusterPodsCall::new(&self.handle)
     }
-    /// Calls `GetRayClusterYaml`.
+    /// Calls `GetRayClusterYaml`; the answer is a [`GetRayClusterYamlResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -2300,7 +2300,7 @@ impl Client {
     pub fn get_ray_cluster_yaml(&self) -> GetRayClusterYamlCall {
         GetRayClusterYamlCall::new(&self.handle)
     }
-    /// Calls `GetRayJob`.
+    /// Calls `GetRayJob`; the answer is a [`GetRayJobResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -2309,7 +2309,7 @@ impl Client {
     pub fn get_ray_job(&self) -> GetRayJobCall {
         GetRayJobCall::new(&self.handle)
     }
-    /// Calls `GetRayJobEvent`.
+    /// Calls `GetRayJobEvent`; the answer is a [`GetRayJobEventResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -2318,7 +2318,7 @@ impl Client {
     pub fn get_ray_job_event(&self) -> GetRayJobEventCall {
         GetRayJobEventCall::new(&self.handle)
     }
-    /// Calls `GetRayJobHistory`.
+    /// Calls `GetRayJobHistory`; the answer is a [`GetRayJobHistoryResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -2327,14 +2327,14 @@ impl Client {
     pub fn get_ray_job_history(&self) -> GetRayJobHistoryCall {
         GetRayJobHistoryCall::new(&self.handle)
     }
-    /// Calls `GetRayJobPodYaml`.
+    /// Calls `GetRayJobPodYaml`; the answer is a [`GetRayJobPodYamlResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dlc&Version=2021-01-25&Action=GetRayJobPodYaml)
     #[inline]
     pub fn get_ray_job_pod_yaml(&self) -> GetRayJobPodYamlCall {
         GetRayJobPodYamlCall::new(&self.handle)
     }
-    /// Calls `GetRayJobPods`.
+    /// Calls `GetRayJobPods`; the answer is a [`GetRayJobPodsResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -2343,7 +2343,7 @@ impl Client {
     pub fn get_ray_job_pods(&self) -> GetRayJobPodsCall {
         GetRayJobPodsCall::new(&self.handle)
     }
-    /// Calls `GetRayJobYaml`.
+    /// Calls `GetRayJobYaml`; the answer is a [`GetRayJobYamlResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -2352,7 +2352,7 @@ impl Client {
     pub fn get_ray_job_yaml(&self) -> GetRayJobYamlCall {
         GetRayJobYamlCall::new(&self.handle)
     }
-    /// Calls `GetResourceConfig`.
+    /// Calls `GetResourceConfig`; the answer is a [`GetResourceConfigResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -2361,7 +2361,7 @@ impl Client {
     pub fn get_resource_config(&self) -> GetResourceConfigCall {
         GetResourceConfigCall::new(&self.handle)
     }
-    /// Calls `GrantDLCCatalogAccess`.
+    /// Calls `GrantDLCCatalogAccess`; the answer is a [`GrantDLCCatalogAccessResponse`].
     ///
     /// Required: `VpcId`, `Product`.
     ///
@@ -2370,7 +2370,7 @@ impl Client {
     pub fn grant_dlc_catalog_access(&self) -> GrantDLCCatalogAccessCall {
         GrantDLCCatalogAccessCall::new(&self.handle)
     }
-    /// Calls `ImportExternalCluster`.
+    /// Calls `ImportExternalCluster`; the answer is a [`ImportExternalClusterResponse`].
     ///
     /// Required: `PartitionName`, `ClusterType`, `ClusterId`.
     ///
@@ -2379,7 +2379,7 @@ impl Client {
     pub fn import_external_cluster(&self) -> ImportExternalClusterCall {
         ImportExternalClusterCall::new(&self.handle)
     }
-    /// Calls `ImportTkeCluster`.
+    /// Calls `ImportTkeCluster`; the answer is a [`ImportTkeClusterResponse`].
     ///
     /// Required: `PartitionName`, `EmrClusterId`.
     ///
@@ -2388,14 +2388,14 @@ impl Client {
     pub fn import_tke_cluster(&self) -> ImportTkeClusterCall {
         ImportTkeClusterCall::new(&self.handle)
     }
-    /// Calls `InitializeTCLake`.
+    /// Calls `InitializeTCLake`; the answer is a [`InitializeTCLakeResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dlc&Version=2021-01-25&Action=InitializeTCLake)
     #[inline]
     pub fn initialize_tc_lake(&self) -> InitializeTCLakeCall {
         InitializeTCLakeCall::new(&self.handle)
     }
-    /// Calls `LaunchStandardEngineResourceGroups`.
+    /// Calls `LaunchStandardEngineResourceGroups`; the answer is a [`LaunchStandardEngineResourceGroupsResponse`].
     ///
     /// Required: `EngineResourceGroupNames`.
     ///
@@ -2406,28 +2406,28 @@ impl Client {
     ) -> LaunchStandardEngineResourceGroupsCall {
         LaunchStandardEngineResourceGroupsCall::new(&self.handle)
     }
-    /// Calls `ListApiKeys`.
+    /// Calls `ListApiKeys`; the answer is a [`ListApiKeysResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dlc&Version=2021-01-25&Action=ListApiKeys)
     #[inline]
     pub fn list_api_keys(&self) -> ListApiKeysCall {
         ListApiKeysCall::new(&self.handle)
     }
-    /// Calls `ListAvailableApiKeys`.
+    /// Calls `ListAvailableApiKeys`; the answer is a [`ListAvailableApiKeysResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dlc&Version=2021-01-25&Action=ListAvailableApiKeys)
     #[inline]
     pub fn list_available_api_keys(&self) -> ListAvailableApiKeysCall {
         ListAvailableApiKeysCall::new(&self.handle)
     }
-    /// Calls `ListBenchmarkSummary`.
+    /// Calls `ListBenchmarkSummary`; the answer is a [`ListBenchmarkSummaryResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dlc&Version=2021-01-25&Action=ListBenchmarkSummary)
     #[inline]
     pub fn list_benchmark_summary(&self) -> ListBenchmarkSummaryCall {
         ListBenchmarkSummaryCall::new(&self.handle)
     }
-    /// Calls `ListBenchmarkTasks`.
+    /// Calls `ListBenchmarkTasks`; the answer is a [`ListBenchmarkTasksResponse`].
     ///
     /// Required: `ServiceId`.
     ///
@@ -2436,14 +2436,14 @@ impl Client {
     pub fn list_benchmark_tasks(&self) -> ListBenchmarkTasksCall {
         ListBenchmarkTasksCall::new(&self.handle)
     }
-    /// Calls `ListClusterGroups`.
+    /// Calls `ListClusterGroups`; the answer is a [`ListClusterGroupsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dlc&Version=2021-01-25&Action=ListClusterGroups)
     #[inline]
     pub fn list_cluster_groups(&self) -> ListClusterGroupsCall {
         ListClusterGroupsCall::new(&self.handle)
     }
-    /// Calls `ListDeploymentReplicas`.
+    /// Calls `ListDeploymentReplicas`; the answer is a [`ListDeploymentReplicasResponse`].
     ///
     /// Required: `DeploymentId`.
     ///
@@ -2452,7 +2452,7 @@ impl Client {
     pub fn list_deployment_replicas(&self) -> ListDeploymentReplicasCall {
         ListDeploymentReplicasCall::new(&self.handle)
     }
-    /// Calls `ListDeployments`.
+    /// Calls `ListDeployments`; the answer is a [`ListDeploymentsResponse`].
     ///
     /// Required: `ServiceId`.
     ///
@@ -2461,70 +2461,70 @@ impl Client {
     pub fn list_deployments(&self) -> ListDeploymentsCall {
         ListDeploymentsCall::new(&self.handle)
     }
-    /// Calls `ListExampleCategories`.
+    /// Calls `ListExampleCategories`; the answer is a [`ListExampleCategoriesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dlc&Version=2021-01-25&Action=ListExampleCategories)
     #[inline]
     pub fn list_example_categories(&self) -> ListExampleCategoriesCall {
         ListExampleCategoriesCall::new(&self.handle)
     }
-    /// Calls `ListExampleDifficulties`.
+    /// Calls `ListExampleDifficulties`; the answer is a [`ListExampleDifficultiesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dlc&Version=2021-01-25&Action=ListExampleDifficulties)
     #[inline]
     pub fn list_example_difficulties(&self) -> ListExampleDifficultiesCall {
         ListExampleDifficultiesCall::new(&self.handle)
     }
-    /// Calls `ListExampleTags`.
+    /// Calls `ListExampleTags`; the answer is a [`ListExampleTagsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dlc&Version=2021-01-25&Action=ListExampleTags)
     #[inline]
     pub fn list_example_tags(&self) -> ListExampleTagsCall {
         ListExampleTagsCall::new(&self.handle)
     }
-    /// Calls `ListExamples`.
+    /// Calls `ListExamples`; the answer is a [`ListExamplesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dlc&Version=2021-01-25&Action=ListExamples)
     #[inline]
     pub fn list_examples(&self) -> ListExamplesCall {
         ListExamplesCall::new(&self.handle)
     }
-    /// Calls `ListImages`.
+    /// Calls `ListImages`; the answer is a [`ListImagesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dlc&Version=2021-01-25&Action=ListImages)
     #[inline]
     pub fn list_images(&self) -> ListImagesCall {
         ListImagesCall::new(&self.handle)
     }
-    /// Calls `ListInferenceEngines`.
+    /// Calls `ListInferenceEngines`; the answer is a [`ListInferenceEnginesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dlc&Version=2021-01-25&Action=ListInferenceEngines)
     #[inline]
     pub fn list_inference_engines(&self) -> ListInferenceEnginesCall {
         ListInferenceEnginesCall::new(&self.handle)
     }
-    /// Calls `ListInferenceModels`.
+    /// Calls `ListInferenceModels`; the answer is a [`ListInferenceModelsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dlc&Version=2021-01-25&Action=ListInferenceModels)
     #[inline]
     pub fn list_inference_models(&self) -> ListInferenceModelsCall {
         ListInferenceModelsCall::new(&self.handle)
     }
-    /// Calls `ListInferenceServices`.
+    /// Calls `ListInferenceServices`; the answer is a [`ListInferenceServicesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dlc&Version=2021-01-25&Action=ListInferenceServices)
     #[inline]
     pub fn list_inference_services(&self) -> ListInferenceServicesCall {
         ListInferenceServicesCall::new(&self.handle)
     }
-    /// Calls `ListJobSpecs`.
+    /// Calls `ListJobSpecs`; the answer is a [`ListJobSpecsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dlc&Version=2021-01-25&Action=ListJobSpecs)
     #[inline]
     pub fn list_job_specs(&self) -> ListJobSpecsCall {
         ListJobSpecsCall::new(&self.handle)
     }
-    /// Calls `ListJobsBySpec`.
+    /// Calls `ListJobsBySpec`; the answer is a [`ListJobsBySpecResponse`].
     ///
     /// Required: `SpecId`.
     ///
@@ -2533,14 +2533,14 @@ impl Client {
     pub fn list_jobs_by_spec(&self) -> ListJobsBySpecCall {
         ListJobsBySpecCall::new(&self.handle)
     }
-    /// Calls `ListLabs`.
+    /// Calls `ListLabs`; the answer is a [`ListLabsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dlc&Version=2021-01-25&Action=ListLabs)
     #[inline]
     pub fn list_labs(&self) -> ListLabsCall {
         ListLabsCall::new(&self.handle)
     }
-    /// Calls `ListMlflowServerTrainingInstances`.
+    /// Calls `ListMlflowServerTrainingInstances`; the answer is a [`ListMlflowServerTrainingInstancesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dlc&Version=2021-01-25&Action=ListMlflowServerTrainingInstances)
     #[inline]
@@ -2549,14 +2549,14 @@ impl Client {
     ) -> ListMlflowServerTrainingInstancesCall {
         ListMlflowServerTrainingInstancesCall::new(&self.handle)
     }
-    /// Calls `ListMlflowServers`.
+    /// Calls `ListMlflowServers`; the answer is a [`ListMlflowServersResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dlc&Version=2021-01-25&Action=ListMlflowServers)
     #[inline]
     pub fn list_mlflow_servers(&self) -> ListMlflowServersCall {
         ListMlflowServersCall::new(&self.handle)
     }
-    /// Calls `ListModelVersions`.
+    /// Calls `ListModelVersions`; the answer is a [`ListModelVersionsResponse`].
     ///
     /// Required: `ModelUid`.
     ///
@@ -2565,7 +2565,7 @@ impl Client {
     pub fn list_model_versions(&self) -> ListModelVersionsCall {
         ListModelVersionsCall::new(&self.handle)
     }
-    /// Calls `ListRayClusterJobs`.
+    /// Calls `ListRayClusterJobs`; the answer is a [`ListRayClusterJobsResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -2574,21 +2574,21 @@ impl Client {
     pub fn list_ray_cluster_jobs(&self) -> ListRayClusterJobsCall {
         ListRayClusterJobsCall::new(&self.handle)
     }
-    /// Calls `ListRayClusters`.
+    /// Calls `ListRayClusters`; the answer is a [`ListRayClustersResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dlc&Version=2021-01-25&Action=ListRayClusters)
     #[inline]
     pub fn list_ray_clusters(&self) -> ListRayClustersCall {
         ListRayClustersCall::new(&self.handle)
     }
-    /// Calls `ListRayJobs`.
+    /// Calls `ListRayJobs`; the answer is a [`ListRayJobsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dlc&Version=2021-01-25&Action=ListRayJobs)
     #[inline]
     pub fn list_ray_jobs(&self) -> ListRayJobsCall {
         ListRayJobsCall::new(&self.handle)
     }
-    /// Calls `ListRegionLbs`.
+    /// Calls `ListRegionLbs`; the answer is a [`ListRegionLbsResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -2599,14 +2599,14 @@ impl Client {
     pub fn list_region_lbs(&self) -> ListRegionLbsCall {
         ListRegionLbsCall::new(&self.handle)
     }
-    /// Calls `ListResourceConfigs`.
+    /// Calls `ListResourceConfigs`; the answer is a [`ListResourceConfigsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dlc&Version=2021-01-25&Action=ListResourceConfigs)
     #[inline]
     pub fn list_resource_configs(&self) -> ListResourceConfigsCall {
         ListResourceConfigsCall::new(&self.handle)
     }
-    /// Calls `ListServiceApiKeys`.
+    /// Calls `ListServiceApiKeys`; the answer is a [`ListServiceApiKeysResponse`].
     ///
     /// Required: `ServiceId`.
     ///
@@ -2615,7 +2615,7 @@ impl Client {
     pub fn list_service_api_keys(&self) -> ListServiceApiKeysCall {
         ListServiceApiKeysCall::new(&self.handle)
     }
-    /// Calls `ListTaskJobLogDetail`.
+    /// Calls `ListTaskJobLogDetail`; the answer is a [`ListTaskJobLogDetailResponse`].
     ///
     /// Required: `StartTime`, `EndTime`, `Limit`, `Context`.
     ///
@@ -2624,7 +2624,7 @@ impl Client {
     pub fn list_task_job_log_detail(&self) -> ListTaskJobLogDetailCall {
         ListTaskJobLogDetailCall::new(&self.handle)
     }
-    /// Calls `ListTaskJobLogName`.
+    /// Calls `ListTaskJobLogName`; the answer is a [`ListTaskJobLogNameResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -2633,28 +2633,28 @@ impl Client {
     pub fn list_task_job_log_name(&self) -> ListTaskJobLogNameCall {
         ListTaskJobLogNameCall::new(&self.handle)
     }
-    /// Calls `ListTkeCosBuckets`.
+    /// Calls `ListTkeCosBuckets`; the answer is a [`ListTkeCosBucketsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dlc&Version=2021-01-25&Action=ListTkeCosBuckets)
     #[inline]
     pub fn list_tke_cos_buckets(&self) -> ListTkeCosBucketsCall {
         ListTkeCosBucketsCall::new(&self.handle)
     }
-    /// Calls `ListTrainingJobInstance`.
+    /// Calls `ListTrainingJobInstance`; the answer is a [`ListTrainingJobInstanceResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dlc&Version=2021-01-25&Action=ListTrainingJobInstance)
     #[inline]
     pub fn list_training_job_instance(&self) -> ListTrainingJobInstanceCall {
         ListTrainingJobInstanceCall::new(&self.handle)
     }
-    /// Calls `ListTrainingJobSpec`.
+    /// Calls `ListTrainingJobSpec`; the answer is a [`ListTrainingJobSpecResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dlc&Version=2021-01-25&Action=ListTrainingJobSpec)
     #[inline]
     pub fn list_training_job_spec(&self) -> ListTrainingJobSpecCall {
         ListTrainingJobSpecCall::new(&self.handle)
     }
-    /// Calls `LockMetaData`.
+    /// Calls `LockMetaData`; the answer is a [`LockMetaDataResponse`].
     ///
     /// Required: `LockComponentList`.
     ///
@@ -2663,7 +2663,7 @@ impl Client {
     pub fn lock_meta_data(&self) -> LockMetaDataCall {
         LockMetaDataCall::new(&self.handle)
     }
-    /// Calls `ModifyAdvancedStoreLocation`.
+    /// Calls `ModifyAdvancedStoreLocation`; the answer is a [`ModifyAdvancedStoreLocationResponse`].
     ///
     /// Required: `StoreLocation`, `Enable`.
     ///
@@ -2672,7 +2672,7 @@ impl Client {
     pub fn modify_advanced_store_location(&self) -> ModifyAdvancedStoreLocationCall {
         ModifyAdvancedStoreLocationCall::new(&self.handle)
     }
-    /// Calls `ModifyClusterPriority`.
+    /// Calls `ModifyClusterPriority`; the answer is a [`ModifyClusterPriorityResponse`].
     ///
     /// Required: `Id`, `Priority`.
     ///
@@ -2681,7 +2681,7 @@ impl Client {
     pub fn modify_cluster_priority(&self) -> ModifyClusterPriorityCall {
         ModifyClusterPriorityCall::new(&self.handle)
     }
-    /// Calls `ModifyDataEngineDescription`.
+    /// Calls `ModifyDataEngineDescription`; the answer is a [`ModifyDataEngineDescriptionResponse`].
     ///
     /// Required: `DataEngineName`, `Message`.
     ///
@@ -2690,14 +2690,14 @@ impl Client {
     pub fn modify_data_engine_description(&self) -> ModifyDataEngineDescriptionCall {
         ModifyDataEngineDescriptionCall::new(&self.handle)
     }
-    /// Calls `ModifyGovernEventRule`.
+    /// Calls `ModifyGovernEventRule`; the answer is a [`ModifyGovernEventRuleResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dlc&Version=2021-01-25&Action=ModifyGovernEventRule)
     #[inline]
     pub fn modify_govern_event_rule(&self) -> ModifyGovernEventRuleCall {
         ModifyGovernEventRuleCall::new(&self.handle)
     }
-    /// Calls `ModifyJobDefinition`.
+    /// Calls `ModifyJobDefinition`; the answer is a [`ModifyJobDefinitionResponse`].
     ///
     /// Required: `JobDefinitionId`.
     ///
@@ -2706,7 +2706,7 @@ impl Client {
     pub fn modify_job_definition(&self) -> ModifyJobDefinitionCall {
         ModifyJobDefinitionCall::new(&self.handle)
     }
-    /// Calls `ModifyLabPriority`.
+    /// Calls `ModifyLabPriority`; the answer is a [`ModifyLabPriorityResponse`].
     ///
     /// Required: `Id`, `Priority`.
     ///
@@ -2715,7 +2715,7 @@ impl Client {
     pub fn modify_lab_priority(&self) -> ModifyLabPriorityCall {
         ModifyLabPriorityCall::new(&self.handle)
     }
-    /// Calls `ModifyPartitionDescription`.
+    /// Calls `ModifyPartitionDescription`; the answer is a [`ModifyPartitionDescriptionResponse`].
     ///
     /// Required: `PartitionCode`, `Description`.
     ///
@@ -2724,7 +2724,7 @@ impl Client {
     pub fn modify_partition_description(&self) -> ModifyPartitionDescriptionCall {
         ModifyPartitionDescriptionCall::new(&self.handle)
     }
-    /// Calls `ModifyPartitionQueue`.
+    /// Calls `ModifyPartitionQueue`; the answer is a [`ModifyPartitionQueueResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -2733,7 +2733,7 @@ impl Client {
     pub fn modify_partition_queue(&self) -> ModifyPartitionQueueCall {
         ModifyPartitionQueueCall::new(&self.handle)
     }
-    /// Calls `ModifySparkApp`.
+    /// Calls `ModifySparkApp`; the answer is a [`ModifySparkAppResponse`].
     ///
     /// Required: `AppName`, `AppType`, `DataEngine`, `AppFile`, `RoleArn`, `AppDriverSize`, `AppExecutorSize`, `AppExecutorNums`, `SparkAppId`.
     ///
@@ -2742,7 +2742,7 @@ impl Client {
     pub fn modify_spark_app(&self) -> ModifySparkAppCall {
         ModifySparkAppCall::new(&self.handle)
     }
-    /// Calls `ModifySparkAppBatch`.
+    /// Calls `ModifySparkAppBatch`; the answer is a [`ModifySparkAppBatchResponse`].
     ///
     /// Required: `SparkAppId`.
     ///
@@ -2751,7 +2751,7 @@ impl Client {
     pub fn modify_spark_app_batch(&self) -> ModifySparkAppBatchCall {
         ModifySparkAppBatchCall::new(&self.handle)
     }
-    /// Calls `ModifySparkAppForTDLC`.
+    /// Calls `ModifySparkAppForTDLC`; the answer is a [`ModifySparkAppForTDLCResponse`].
     ///
     /// Required: `AppName`, `AppType`, `DataEngine`, `AppFile`, `RoleArn`, `AppDriverSize`, `AppExecutorSize`, `AppExecutorNums`, `SparkAppId`.
     ///
@@ -2760,14 +2760,14 @@ impl Client {
     pub fn modify_spark_app_for_tdlc(&self) -> ModifySparkAppForTDLCCall {
         ModifySparkAppForTDLCCall::new(&self.handle)
     }
-    /// Calls `ModifyTrainingJobSpec`.
+    /// Calls `ModifyTrainingJobSpec`; the answer is a [`ModifyTrainingJobSpecResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dlc&Version=2021-01-25&Action=ModifyTrainingJobSpec)
     #[inline]
     pub fn modify_training_job_spec(&self) -> ModifyTrainingJobSpecCall {
         ModifyTrainingJobSpecCall::new(&self.handle)
     }
-    /// Calls `ModifyUser`.
+    /// Calls `ModifyUser`; the answer is a [`ModifyUserResponse`].
     ///
     /// Required: `UserId`, `UserDescription`.
     ///
@@ -2776,7 +2776,7 @@ impl Client {
     pub fn modify_user(&self) -> ModifyUserCall {
         ModifyUserCall::new(&self.handle)
     }
-    /// Calls `ModifyUserType`.
+    /// Calls `ModifyUserType`; the answer is a [`ModifyUserTypeResponse`].
     ///
     /// Required: `UserId`, `UserType`.
     ///
@@ -2785,7 +2785,7 @@ impl Client {
     pub fn modify_user_type(&self) -> ModifyUserTypeCall {
         ModifyUserTypeCall::new(&self.handle)
     }
-    /// Calls `ModifyWorkGroup`.
+    /// Calls `ModifyWorkGroup`; the answer is a [`ModifyWorkGroupResponse`].
     ///
     /// Required: `WorkGroupId`, `WorkGroupDescription`.
     ///
@@ -2794,7 +2794,7 @@ impl Client {
     pub fn modify_work_group(&self) -> ModifyWorkGroupCall {
         ModifyWorkGroupCall::new(&self.handle)
     }
-    /// Calls `PauseStandardEngineResourceGroups`.
+    /// Calls `PauseStandardEngineResourceGroups`; the answer is a [`PauseStandardEngineResourceGroupsResponse`].
     ///
     /// Required: `EngineResourceGroupNames`.
     ///
@@ -2805,7 +2805,7 @@ impl Client {
     ) -> PauseStandardEngineResourceGroupsCall {
         PauseStandardEngineResourceGroupsCall::new(&self.handle)
     }
-    /// Calls `QueryDashboardOverview`.
+    /// Calls `QueryDashboardOverview`; the answer is a [`QueryDashboardOverviewResponse`].
     ///
     /// Required: `StartTime`, `EndTime`.
     ///
@@ -2814,14 +2814,14 @@ impl Client {
     pub fn query_dashboard_overview(&self) -> QueryDashboardOverviewCall {
         QueryDashboardOverviewCall::new(&self.handle)
     }
-    /// Calls `QueryDashboardServiceList`.
+    /// Calls `QueryDashboardServiceList`; the answer is a [`QueryDashboardServiceListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dlc&Version=2021-01-25&Action=QueryDashboardServiceList)
     #[inline]
     pub fn query_dashboard_service_list(&self) -> QueryDashboardServiceListCall {
         QueryDashboardServiceListCall::new(&self.handle)
     }
-    /// Calls `QueryInternalTableWarehouse`.
+    /// Calls `QueryInternalTableWarehouse`; the answer is a [`QueryInternalTableWarehouseResponse`].
     ///
     /// Required: `DatabaseName`, `TableName`.
     ///
@@ -2830,7 +2830,7 @@ impl Client {
     pub fn query_internal_table_warehouse(&self) -> QueryInternalTableWarehouseCall {
         QueryInternalTableWarehouseCall::new(&self.handle)
     }
-    /// Calls `QueryMonitorOverview`.
+    /// Calls `QueryMonitorOverview`; the answer is a [`QueryMonitorOverviewResponse`].
     ///
     /// Required: `ChartTypes`, `ServiceId`.
     ///
@@ -2839,7 +2839,7 @@ impl Client {
     pub fn query_monitor_overview(&self) -> QueryMonitorOverviewCall {
         QueryMonitorOverviewCall::new(&self.handle)
     }
-    /// Calls `QueryResult`.
+    /// Calls `QueryResult`; the answer is a [`QueryResultResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -2848,21 +2848,21 @@ impl Client {
     pub fn query_result(&self) -> QueryResultCall {
         QueryResultCall::new(&self.handle)
     }
-    /// Calls `QueryTaskCostDetail`.
+    /// Calls `QueryTaskCostDetail`; the answer is a [`QueryTaskCostDetailResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dlc&Version=2021-01-25&Action=QueryTaskCostDetail)
     #[inline]
     pub fn query_task_cost_detail(&self) -> QueryTaskCostDetailCall {
         QueryTaskCostDetailCall::new(&self.handle)
     }
-    /// Calls `RegisterThirdPartyAccessUser`.
+    /// Calls `RegisterThirdPartyAccessUser`; the answer is a [`RegisterThirdPartyAccessUserResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dlc&Version=2021-01-25&Action=RegisterThirdPartyAccessUser)
     #[inline]
     pub fn register_third_party_access_user(&self) -> RegisterThirdPartyAccessUserCall {
         RegisterThirdPartyAccessUserCall::new(&self.handle)
     }
-    /// Calls `RenewDataEngine`.
+    /// Calls `RenewDataEngine`; the answer is a [`RenewDataEngineResponse`].
     ///
     /// Required: `DataEngineName`, `TimeSpan`.
     ///
@@ -2871,14 +2871,14 @@ impl Client {
     pub fn renew_data_engine(&self) -> RenewDataEngineCall {
         RenewDataEngineCall::new(&self.handle)
     }
-    /// Calls `ReportHeartbeatMetaData`.
+    /// Calls `ReportHeartbeatMetaData`; the answer is a [`ReportHeartbeatMetaDataResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dlc&Version=2021-01-25&Action=ReportHeartbeatMetaData)
     #[inline]
     pub fn report_heartbeat_meta_data(&self) -> ReportHeartbeatMetaDataCall {
         ReportHeartbeatMetaDataCall::new(&self.handle)
     }
-    /// Calls `RerunBenchmarkTask`.
+    /// Calls `RerunBenchmarkTask`; the answer is a [`RerunBenchmarkTaskResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -2887,7 +2887,7 @@ impl Client {
     pub fn rerun_benchmark_task(&self) -> RerunBenchmarkTaskCall {
         RerunBenchmarkTaskCall::new(&self.handle)
     }
-    /// Calls `RestartDataEngine`.
+    /// Calls `RestartDataEngine`; the answer is a [`RestartDataEngineResponse`].
     ///
     /// Required: `DataEngineId`.
     ///
@@ -2896,7 +2896,7 @@ impl Client {
     pub fn restart_data_engine(&self) -> RestartDataEngineCall {
         RestartDataEngineCall::new(&self.handle)
     }
-    /// Calls `RestartDeployment`.
+    /// Calls `RestartDeployment`; the answer is a [`RestartDeploymentResponse`].
     ///
     /// Required: `DeploymentId`.
     ///
@@ -2905,7 +2905,7 @@ impl Client {
     pub fn restart_deployment(&self) -> RestartDeploymentCall {
         RestartDeploymentCall::new(&self.handle)
     }
-    /// Calls `RestartInferenceService`.
+    /// Calls `RestartInferenceService`; the answer is a [`RestartInferenceServiceResponse`].
     ///
     /// Required: `ServiceId`.
     ///
@@ -2914,14 +2914,14 @@ impl Client {
     pub fn restart_inference_service(&self) -> RestartInferenceServiceCall {
         RestartInferenceServiceCall::new(&self.handle)
     }
-    /// Calls `ResumeTrainingJobInstance`.
+    /// Calls `ResumeTrainingJobInstance`; the answer is a [`ResumeTrainingJobInstanceResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dlc&Version=2021-01-25&Action=ResumeTrainingJobInstance)
     #[inline]
     pub fn resume_training_job_instance(&self) -> ResumeTrainingJobInstanceCall {
         ResumeTrainingJobInstanceCall::new(&self.handle)
     }
-    /// Calls `RevokeDLCCatalogAccess`.
+    /// Calls `RevokeDLCCatalogAccess`; the answer is a [`RevokeDLCCatalogAccessResponse`].
     ///
     /// Required: `VpcId`.
     ///
@@ -2930,7 +2930,7 @@ impl Client {
     pub fn revoke_dlc_catalog_access(&self) -> RevokeDLCCatalogAccessCall {
         RevokeDLCCatalogAccessCall::new(&self.handle)
     }
-    /// Calls `RollbackDataEngineImage`.
+    /// Calls `RollbackDataEngineImage`; the answer is a [`RollbackDataEngineImageResponse`].
     ///
     /// Required: `DataEngineId`.
     ///
@@ -2939,7 +2939,7 @@ impl Client {
     pub fn rollback_data_engine_image(&self) -> RollbackDataEngineImageCall {
         RollbackDataEngineImageCall::new(&self.handle)
     }
-    /// Calls `RunJobSpec`.
+    /// Calls `RunJobSpec`; the answer is a [`RunJobSpecResponse`].
     ///
     /// Required: `SpecId`.
     ///
@@ -2948,7 +2948,7 @@ impl Client {
     pub fn run_job_spec(&self) -> RunJobSpecCall {
         RunJobSpecCall::new(&self.handle)
     }
-    /// Calls `SetOptimizerPolicy`.
+    /// Calls `SetOptimizerPolicy`; the answer is a [`SetOptimizerPolicyResponse`].
     ///
     /// Required: `SmartPolicy`.
     ///
@@ -2957,7 +2957,7 @@ impl Client {
     pub fn set_optimizer_policy(&self) -> SetOptimizerPolicyCall {
         SetOptimizerPolicyCall::new(&self.handle)
     }
-    /// Calls `StartLab`.
+    /// Calls `StartLab`; the answer is a [`StartLabResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -2966,14 +2966,14 @@ impl Client {
     pub fn start_lab(&self) -> StartLabCall {
         StartLabCall::new(&self.handle)
     }
-    /// Calls `StartMlflowServer`.
+    /// Calls `StartMlflowServer`; the answer is a [`StartMlflowServerResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dlc&Version=2021-01-25&Action=StartMlflowServer)
     #[inline]
     pub fn start_mlflow_server(&self) -> StartMlflowServerCall {
         StartMlflowServerCall::new(&self.handle)
     }
-    /// Calls `StartRayCluster`.
+    /// Calls `StartRayCluster`; the answer is a [`StartRayClusterResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -2982,7 +2982,7 @@ impl Client {
     pub fn start_ray_cluster(&self) -> StartRayClusterCall {
         StartRayClusterCall::new(&self.handle)
     }
-    /// Calls `StopBenchmarkTask`.
+    /// Calls `StopBenchmarkTask`; the answer is a [`StopBenchmarkTaskResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -2991,7 +2991,7 @@ impl Client {
     pub fn stop_benchmark_task(&self) -> StopBenchmarkTaskCall {
         StopBenchmarkTaskCall::new(&self.handle)
     }
-    /// Calls `StopDeployment`.
+    /// Calls `StopDeployment`; the answer is a [`StopDeploymentResponse`].
     ///
     /// Required: `DeploymentId`.
     ///
@@ -3000,7 +3000,7 @@ impl Client {
     pub fn stop_deployment(&self) -> StopDeploymentCall {
         StopDeploymentCall::new(&self.handle)
     }
-    /// Calls `StopInferenceService`.
+    /// Calls `StopInferenceService`; the answer is a [`StopInferenceServiceResponse`].
     ///
     /// Required: `ServiceId`.
     ///
@@ -3009,7 +3009,7 @@ impl Client {
     pub fn stop_inference_service(&self) -> StopInferenceServiceCall {
         StopInferenceServiceCall::new(&self.handle)
     }
-    /// Calls `StopLab`.
+    /// Calls `StopLab`; the answer is a [`StopLabResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -3018,14 +3018,14 @@ impl Client {
     pub fn stop_lab(&self) -> StopLabCall {
         StopLabCall::new(&self.handle)
     }
-    /// Calls `StopMlflowServer`.
+    /// Calls `StopMlflowServer`; the answer is a [`StopMlflowServerResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dlc&Version=2021-01-25&Action=StopMlflowServer)
     #[inline]
     pub fn stop_mlflow_server(&self) -> StopMlflowServerCall {
         StopMlflowServerCall::new(&self.handle)
     }
-    /// Calls `StopRayCluster`.
+    /// Calls `StopRayCluster`; the answer is a [`StopRayClusterResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -3034,14 +3034,14 @@ impl Client {
     pub fn stop_ray_cluster(&self) -> StopRayClusterCall {
         StopRayClusterCall::new(&self.handle)
     }
-    /// Calls `SubmitTrainingJob`.
+    /// Calls `SubmitTrainingJob`; the answer is a [`SubmitTrainingJobResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dlc&Version=2021-01-25&Action=SubmitTrainingJob)
     #[inline]
     pub fn submit_training_job(&self) -> SubmitTrainingJobCall {
         SubmitTrainingJobCall::new(&self.handle)
     }
-    /// Calls `SuspendResumeDataEngine`.
+    /// Calls `SuspendResumeDataEngine`; the answer is a [`SuspendResumeDataEngineResponse`].
     ///
     /// Required: `DataEngineName`, `Operate`.
     ///
@@ -3050,7 +3050,7 @@ impl Client {
     pub fn suspend_resume_data_engine(&self) -> SuspendResumeDataEngineCall {
         SuspendResumeDataEngineCall::new(&self.handle)
     }
-    /// Calls `SwitchDataEngine`.
+    /// Calls `SwitchDataEngine`; the answer is a [`SwitchDataEngineResponse`].
     ///
     /// Required: `DataEngineName`, `StartStandbyCluster`.
     ///
@@ -3059,7 +3059,7 @@ impl Client {
     pub fn switch_data_engine(&self) -> SwitchDataEngineCall {
         SwitchDataEngineCall::new(&self.handle)
     }
-    /// Calls `SwitchDataEngineImage`.
+    /// Calls `SwitchDataEngineImage`; the answer is a [`SwitchDataEngineImageResponse`].
     ///
     /// Required: `DataEngineId`, `NewImageVersionId`.
     ///
@@ -3068,7 +3068,7 @@ impl Client {
     pub fn switch_data_engine_image(&self) -> SwitchDataEngineImageCall {
         SwitchDataEngineImageCall::new(&self.handle)
     }
-    /// Calls `UnbindWorkGroupsFromUser`.
+    /// Calls `UnbindWorkGroupsFromUser`; the answer is a [`UnbindWorkGroupsFromUserResponse`].
     ///
     /// Required: `AddInfo`.
     ///
@@ -3077,14 +3077,14 @@ impl Client {
     pub fn unbind_work_groups_from_user(&self) -> UnbindWorkGroupsFromUserCall {
         UnbindWorkGroupsFromUserCall::new(&self.handle)
     }
-    /// Calls `UnboundDatasourceHouse`.
+    /// Calls `UnboundDatasourceHouse`; the answer is a [`UnboundDatasourceHouseResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dlc&Version=2021-01-25&Action=UnboundDatasourceHouse)
     #[inline]
     pub fn unbound_datasource_house(&self) -> UnboundDatasourceHouseCall {
         UnboundDatasourceHouseCall::new(&self.handle)
     }
-    /// Calls `UnlockMetaData`.
+    /// Calls `UnlockMetaData`; the answer is a [`UnlockMetaDataResponse`].
     ///
     /// Required: `LockId`.
     ///
@@ -3093,7 +3093,7 @@ impl Client {
     pub fn unlock_meta_data(&self) -> UnlockMetaDataCall {
         UnlockMetaDataCall::new(&self.handle)
     }
-    /// Calls `UpdateApiKeyStatus`.
+    /// Calls `UpdateApiKeyStatus`; the answer is a [`UpdateApiKeyStatusResponse`].
     ///
     /// Required: `ApiKeyId`, `Status`.
     ///
@@ -3102,7 +3102,7 @@ impl Client {
     pub fn update_api_key_status(&self) -> UpdateApiKeyStatusCall {
         UpdateApiKeyStatusCall::new(&self.handle)
     }
-    /// Calls `UpdateClusterGroup`.
+    /// Calls `UpdateClusterGroup`; the answer is a [`UpdateClusterGroupResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -3111,7 +3111,7 @@ impl Client {
     pub fn update_cluster_group(&self) -> UpdateClusterGroupCall {
         UpdateClusterGroupCall::new(&self.handle)
     }
-    /// Calls `UpdateDataEngine`.
+    /// Calls `UpdateDataEngine`; the answer is a [`UpdateDataEngineResponse`].
     ///
     /// Required: `Size`, `MinClusters`, `MaxClusters`, `AutoResume`, `DataEngineName`, `Message`.
     ///
@@ -3120,7 +3120,7 @@ impl Client {
     pub fn update_data_engine(&self) -> UpdateDataEngineCall {
         UpdateDataEngineCall::new(&self.handle)
     }
-    /// Calls `UpdateDataEngineConfig`.
+    /// Calls `UpdateDataEngineConfig`; the answer is a [`UpdateDataEngineConfigResponse`].
     ///
     /// Required: `DataEngineIds`, `DataEngineConfigCommand`.
     ///
@@ -3129,14 +3129,14 @@ impl Client {
     pub fn update_data_engine_config(&self) -> UpdateDataEngineConfigCall {
         UpdateDataEngineConfigCall::new(&self.handle)
     }
-    /// Calls `UpdateDataMaskStrategy`.
+    /// Calls `UpdateDataMaskStrategy`; the answer is a [`UpdateDataMaskStrategyResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dlc&Version=2021-01-25&Action=UpdateDataMaskStrategy)
     #[inline]
     pub fn update_data_mask_strategy(&self) -> UpdateDataMaskStrategyCall {
         UpdateDataMaskStrategyCall::new(&self.handle)
     }
-    /// Calls `UpdateDeployment`.
+    /// Calls `UpdateDeployment`; the answer is a [`UpdateDeploymentResponse`].
     ///
     /// Required: `DeploymentId`.
     ///
@@ -3145,7 +3145,7 @@ impl Client {
     pub fn update_deployment(&self) -> UpdateDeploymentCall {
         UpdateDeploymentCall::new(&self.handle)
     }
-    /// Calls `UpdateEngineResourceGroupNetworkConfigInfo`.
+    /// Calls `UpdateEngineResourceGroupNetworkConfigInfo`; the answer is a [`UpdateEngineResourceGroupNetworkConfigInfoResponse`].
     ///
     /// Required: `EngineResourceGroupId`, `IsEffectiveNow`.
     ///
@@ -3156,7 +3156,7 @@ impl Client {
     ) -> UpdateEngineResourceGroupNetworkConfigInfoCall {
         UpdateEngineResourceGroupNetworkConfigInfoCall::new(&self.handle)
     }
-    /// Calls `UpdateInferenceModel`.
+    /// Calls `UpdateInferenceModel`; the answer is a [`UpdateInferenceModelResponse`].
     ///
     /// Required: `ModelUid`.
     ///
@@ -3165,7 +3165,7 @@ impl Client {
     pub fn update_inference_model(&self) -> UpdateInferenceModelCall {
         UpdateInferenceModelCall::new(&self.handle)
     }
-    /// Calls `UpdateJobSpec`.
+    /// Calls `UpdateJobSpec`; the answer is a [`UpdateJobSpecResponse`].
     ///
     /// Required: `SpecId`, `Entrypoint`.
     ///
@@ -3174,7 +3174,7 @@ impl Client {
     pub fn update_job_spec(&self) -> UpdateJobSpecCall {
         UpdateJobSpecCall::new(&self.handle)
     }
-    /// Calls `UpdateJobSpecPriority`.
+    /// Calls `UpdateJobSpecPriority`; the answer is a [`UpdateJobSpecPriorityResponse`].
     ///
     /// Required: `SpecId`, `Priority`.
     ///
@@ -3183,7 +3183,7 @@ impl Client {
     pub fn update_job_spec_priority(&self) -> UpdateJobSpecPriorityCall {
         UpdateJobSpecPriorityCall::new(&self.handle)
     }
-    /// Calls `UpdateLab`.
+    /// Calls `UpdateLab`; the answer is a [`UpdateLabResponse`].
     ///
     /// Required: `Name`.
     ///
@@ -3192,14 +3192,14 @@ impl Client {
     pub fn update_lab(&self) -> UpdateLabCall {
         UpdateLabCall::new(&self.handle)
     }
-    /// Calls `UpdateNetworkConnection`.
+    /// Calls `UpdateNetworkConnection`; the answer is a [`UpdateNetworkConnectionResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dlc&Version=2021-01-25&Action=UpdateNetworkConnection)
     #[inline]
     pub fn update_network_connection(&self) -> UpdateNetworkConnectionCall {
         UpdateNetworkConnectionCall::new(&self.handle)
     }
-    /// Calls `UpdateRayCluster`.
+    /// Calls `UpdateRayCluster`; the answer is a [`UpdateRayClusterResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -3208,7 +3208,7 @@ impl Client {
     pub fn update_ray_cluster(&self) -> UpdateRayClusterCall {
         UpdateRayClusterCall::new(&self.handle)
     }
-    /// Calls `UpdateRayJobPriority`.
+    /// Calls `UpdateRayJobPriority`; the answer is a [`UpdateRayJobPriorityResponse`].
     ///
     /// Required: `Id`, `Priority`.
     ///
@@ -3217,7 +3217,7 @@ impl Client {
     pub fn update_ray_job_priority(&self) -> UpdateRayJobPriorityCall {
         UpdateRayJobPriorityCall::new(&self.handle)
     }
-    /// Calls `UpdateResourceConfig`.
+    /// Calls `UpdateResourceConfig`; the answer is a [`UpdateResourceConfigResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -3226,7 +3226,7 @@ impl Client {
     pub fn update_resource_config(&self) -> UpdateResourceConfigCall {
         UpdateResourceConfigCall::new(&self.handle)
     }
-    /// Calls `UpdateRowFilter`.
+    /// Calls `UpdateRowFilter`; the answer is a [`UpdateRowFilterResponse`].
     ///
     /// Required: `PolicyId`, `Policy`.
     ///
@@ -3235,7 +3235,7 @@ impl Client {
     pub fn update_row_filter(&self) -> UpdateRowFilterCall {
         UpdateRowFilterCall::new(&self.handle)
     }
-    /// Calls `UpdateServiceAuthConfig`.
+    /// Calls `UpdateServiceAuthConfig`; the answer is a [`UpdateServiceAuthConfigResponse`].
     ///
     /// Required: `ServiceId`, `ApiKeyAuthEnabled`.
     ///
@@ -3244,7 +3244,7 @@ impl Client {
     pub fn update_service_auth_config(&self) -> UpdateServiceAuthConfigCall {
         UpdateServiceAuthConfigCall::new(&self.handle)
     }
-    /// Calls `UpdateStandardEngineResourceGroupBaseInfo`.
+    /// Calls `UpdateStandardEngineResourceGroupBaseInfo`; the answer is a [`UpdateStandardEngineResourceGroupBaseInfoResponse`].
     ///
     /// Required: `EngineResourceGroupName`, `AutoLaunch`, `AutoPause`.
     ///
@@ -3255,7 +3255,7 @@ impl Client {
     ) -> UpdateStandardEngineResourceGroupBaseInfoCall {
         UpdateStandardEngineResourceGroupBaseInfoCall::new(&self.handle)
     }
-    /// Calls `UpdateStandardEngineResourceGroupConfigInfo`.
+    /// Calls `UpdateStandardEngineResourceGroupConfigInfo`; the answer is a [`UpdateStandardEngineResourceGroupConfigInfoResponse`].
     ///
     /// Required: `EngineResourceGroupName`, `UpdateConfContext`, `IsEffectiveNow`.
     ///
@@ -3266,7 +3266,7 @@ impl Client {
     ) -> UpdateStandardEngineResourceGroupConfigInfoCall {
         UpdateStandardEngineResourceGroupConfigInfoCall::new(&self.handle)
     }
-    /// Calls `UpdateStandardEngineResourceGroupResourceInfo`.
+    /// Calls `UpdateStandardEngineResourceGroupResourceInfo`; the answer is a [`UpdateStandardEngineResourceGroupResourceInfoResponse`].
     ///
     /// Required: `EngineResourceGroupName`.
     ///
@@ -3277,7 +3277,7 @@ impl Client {
     ) -> UpdateStandardEngineResourceGroupResourceInfoCall {
         UpdateStandardEngineResourceGroupResourceInfoCall::new(&self.handle)
     }
-    /// Calls `UpdateUDFPolicy`.
+    /// Calls `UpdateUDFPolicy`; the answer is a [`UpdateUDFPolicyResponse`].
     ///
     /// Required: `Name`, `DatabaseName`, `CatalogName`, `UDFPolicyInfos`.
     ///
@@ -3286,7 +3286,7 @@ impl Client {
     pub fn update_udf_policy(&self) -> UpdateUDFPolicyCall {
         UpdateUDFPolicyCall::new(&self.handle)
     }
-    /// Calls `UpdateUserDataEngineConfig`.
+    /// Calls `UpdateUserDataEngineConfig`; the answer is a [`UpdateUserDataEngineConfigResponse`].
     ///
     /// Required: `DataEngineId`.
     ///
@@ -3295,7 +3295,7 @@ impl Client {
     pub fn update_user_data_engine_config(&self) -> UpdateUserDataEngineConfigCall {
         UpdateUserDataEngineConfigCall::new(&self.handle)
     }
-    /// Calls `UpgradeDataEngineImage`.
+    /// Calls `UpgradeDataEngineImage`; the answer is a [`UpgradeDataEngineImageResponse`].
     ///
     /// Required: `DataEngineId`.
     ///
@@ -6511,7 +6511,6 @@ rt::action!(
     DeleteThirdPartyAccessUser, DeleteThirdPartyAccessUserRequest,
     DeleteThirdPartyAccessUserCall, DeleteThirdPartyAccessUserResponse, Error
 );
-impl<T> DeleteThirdPartyAccessUserCall<T> {}
 /// The answer of [`Client::delete_third_party_access_user`] (`DeleteThirdPartyAccessUser`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -6619,7 +6618,6 @@ rt::action!(
     DescribeAdvancedStoreLocationCall, DescribeAdvancedStoreLocationResponse, Error,
     idempotent
 );
-impl<T> DescribeAdvancedStoreLocationCall<T> {}
 /// The answer of [`Client::describe_advanced_store_location`] (`DescribeAdvancedStoreLocation`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -7587,7 +7585,6 @@ rt::action!(
     DescribeForbiddenTablePro, DescribeForbiddenTableProRequest,
     DescribeForbiddenTableProCall, DescribeForbiddenTableProResponse, Error, idempotent
 );
-impl<T> DescribeForbiddenTableProCall<T> {}
 /// The answer of [`Client::describe_forbidden_table_pro`] (`DescribeForbiddenTablePro`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -7737,7 +7734,6 @@ rt::action!(
     DescribeLakeFsDirSummary, DescribeLakeFsDirSummaryRequest,
     DescribeLakeFsDirSummaryCall, DescribeLakeFsDirSummaryResponse, Error, idempotent
 );
-impl<T> DescribeLakeFsDirSummaryCall<T> {}
 /// The answer of [`Client::describe_lake_fs_dir_summary`] (`DescribeLakeFsDirSummary`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -7750,7 +7746,6 @@ rt::action!(
     DescribeLakeFsInfo, DescribeLakeFsInfoRequest, DescribeLakeFsInfoCall,
     DescribeLakeFsInfoResponse, Error, idempotent
 );
-impl<T> DescribeLakeFsInfoCall<T> {}
 /// The answer of [`Client::describe_lake_fs_info`] (`DescribeLakeFsInfo`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -7783,7 +7778,6 @@ rt::action!(
     DescribeMCPSubUin, DescribeMCPSubUinRequest, DescribeMCPSubUinCall,
     DescribeMCPSubUinResponse, Error, idempotent
 );
-impl<T> DescribeMCPSubUinCall<T> {}
 /// The answer of [`Client::describe_mcp_sub_uin`] (`DescribeMCPSubUin`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -8336,7 +8330,6 @@ rt::action!(
     DescribeSaleRegions, DescribeSaleRegionsRequest, DescribeSaleRegionsCall,
     DescribeSaleRegionsResponse, Error, idempotent
 );
-impl<T> DescribeSaleRegionsCall<T> {}
 /// The answer of [`Client::describe_sale_regions`] (`DescribeSaleRegions`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -8351,7 +8344,6 @@ rt::action!(
     DescribeSaleResourceInfo, DescribeSaleResourceInfoRequest,
     DescribeSaleResourceInfoCall, DescribeSaleResourceInfoResponse, Error, idempotent
 );
-impl<T> DescribeSaleResourceInfoCall<T> {}
 /// The answer of [`Client::describe_sale_resource_info`] (`DescribeSaleResourceInfo`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -8687,7 +8679,6 @@ rt::action!(
     DescribeStoreLocation, DescribeStoreLocationRequest, DescribeStoreLocationCall,
     DescribeStoreLocationResponse, Error, idempotent
 );
-impl<T> DescribeStoreLocationCall<T> {}
 /// The answer of [`Client::describe_store_location`] (`DescribeStoreLocation`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -8703,7 +8694,6 @@ rt::action!(
     DescribeSubUserAccessPolicyCall, DescribeSubUserAccessPolicyResponse, Error,
     idempotent
 );
-impl<T> DescribeSubUserAccessPolicyCall<T> {}
 /// The answer of [`Client::describe_sub_user_access_policy`] (`DescribeSubUserAccessPolicy`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -8718,7 +8708,6 @@ rt::action!(
     DescribeTCLakeMetaInstance, DescribeTCLakeMetaInstanceRequest,
     DescribeTCLakeMetaInstanceCall, DescribeTCLakeMetaInstanceResponse, Error, idempotent
 );
-impl<T> DescribeTCLakeMetaInstanceCall<T> {}
 /// The answer of [`Client::describe_tc_lake_meta_instance`] (`DescribeTCLakeMetaInstance`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -9185,7 +9174,6 @@ rt::action!(
     DescribeThirdPartyAccessUserCall, DescribeThirdPartyAccessUserResponse, Error,
     idempotent
 );
-impl<T> DescribeThirdPartyAccessUserCall<T> {}
 /// The answer of [`Client::describe_third_party_access_user`] (`DescribeThirdPartyAccessUser`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -9398,7 +9386,6 @@ rt::action!(
     DescribeUserRegisterTime, DescribeUserRegisterTimeRequest,
     DescribeUserRegisterTimeCall, DescribeUserRegisterTimeResponse, Error, idempotent
 );
-impl<T> DescribeUserRegisterTimeCall<T> {}
 /// The answer of [`Client::describe_user_register_time`] (`DescribeUserRegisterTime`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -10636,7 +10623,6 @@ rt::action!(
     InitializeTCLake, InitializeTCLakeRequest, InitializeTCLakeCall,
     InitializeTCLakeResponse, Error
 );
-impl<T> InitializeTCLakeCall<T> {}
 /// The answer of [`Client::initialize_tc_lake`] (`InitializeTCLake`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -11592,7 +11578,6 @@ rt::action!(
     ModifyGovernEventRule, ModifyGovernEventRuleRequest, ModifyGovernEventRuleCall,
     ModifyGovernEventRuleResponse, Error
 );
-impl<T> ModifyGovernEventRuleCall<T> {}
 /// The answer of [`Client::modify_govern_event_rule`] (`ModifyGovernEventRule`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -12075,7 +12060,6 @@ rt::action!(
     RegisterThirdPartyAccessUser, RegisterThirdPartyAccessUserRequest,
     RegisterThirdPartyAccessUserCall, RegisterThirdPartyAccessUserResponse, Error
 );
-impl<T> RegisterThirdPartyAccessUserCall<T> {}
 /// The answer of [`Client::register_third_party_access_user`] (`RegisterThirdPartyAccessUser`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

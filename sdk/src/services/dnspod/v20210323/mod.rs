@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `CheckRecordSnapshotRollback`.
+    /// Calls `CheckRecordSnapshotRollback`; the answer is a [`CheckRecordSnapshotRollbackResponse`].
     ///
     /// Required: `Domain`, `SnapshotId`, `Record`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn check_record_snapshot_rollback(&self) -> CheckRecordSnapshotRollbackCall {
         CheckRecordSnapshotRollbackCall::new(&self.handle)
     }
-    /// Calls `CheckSnapshotRollback`.
+    /// Calls `CheckSnapshotRollback`; the answer is a [`CheckSnapshotRollbackResponse`].
     ///
     /// Required: `Domain`, `SnapshotId`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn check_snapshot_rollback(&self) -> CheckSnapshotRollbackCall {
         CheckSnapshotRollbackCall::new(&self.handle)
     }
-    /// Calls `CreateAndPayDeal`.
+    /// Calls `CreateAndPayDeal`; the answer is a [`CreateAndPayDealResponse`].
     ///
     /// Required: `DealType`, `GoodsType`, `GoodsChildType`, `GoodsNum`, `AutoRenew`. Automatic retries: safe only with a `ClientToken` set; without one, none once the request may have reached the service.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn create_and_pay_deal(&self) -> CreateAndPayDealCall {
         CreateAndPayDealCall::new(&self.handle)
     }
-    /// Calls `CreateDeal`.
+    /// Calls `CreateDeal`; the answer is a [`CreateDealResponse`].
     ///
     /// Required: `DealType`, `GoodsType`, `GoodsChildType`, `GoodsNum`, `AutoRenew`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn create_deal(&self) -> CreateDealCall {
         CreateDealCall::new(&self.handle)
     }
-    /// Calls `CreateDomain`.
+    /// Calls `CreateDomain`; the answer is a [`CreateDomainResponse`].
     ///
     /// Required: `Domain`.
     ///
@@ -80,7 +80,7 @@ impl Client {
     pub fn create_domain(&self) -> CreateDomainCall {
         CreateDomainCall::new(&self.handle)
     }
-    /// Calls `CreateDomainAlias`.
+    /// Calls `CreateDomainAlias`; the answer is a [`CreateDomainAliasResponse`].
     ///
     /// Required: `DomainAlias`, `Domain`.
     ///
@@ -89,7 +89,7 @@ impl Client {
     pub fn create_domain_alias(&self) -> CreateDomainAliasCall {
         CreateDomainAliasCall::new(&self.handle)
     }
-    /// Calls `CreateDomainBatch`.
+    /// Calls `CreateDomainBatch`; the answer is a [`CreateDomainBatchResponse`].
     ///
     /// Required: `DomainList`.
     ///
@@ -98,7 +98,7 @@ impl Client {
     pub fn create_domain_batch(&self) -> CreateDomainBatchCall {
         CreateDomainBatchCall::new(&self.handle)
     }
-    /// Calls `CreateDomainCustomLine`.
+    /// Calls `CreateDomainCustomLine`; the answer is a [`CreateDomainCustomLineResponse`].
     ///
     /// Required: `Domain`, `Name`, `Area`.
     ///
@@ -107,7 +107,7 @@ impl Client {
     pub fn create_domain_custom_line(&self) -> CreateDomainCustomLineCall {
         CreateDomainCustomLineCall::new(&self.handle)
     }
-    /// Calls `CreateDomainGroup`.
+    /// Calls `CreateDomainGroup`; the answer is a [`CreateDomainGroupResponse`].
     ///
     /// Required: `GroupName`.
     ///
@@ -116,7 +116,7 @@ impl Client {
     pub fn create_domain_group(&self) -> CreateDomainGroupCall {
         CreateDomainGroupCall::new(&self.handle)
     }
-    /// Calls `CreateDomainsAnalyticsFile`.
+    /// Calls `CreateDomainsAnalyticsFile`; the answer is a [`CreateDomainsAnalyticsFileResponse`].
     ///
     /// Required: `Domains`, `StartDate`.
     ///
@@ -125,7 +125,7 @@ impl Client {
     pub fn create_domains_analytics_file(&self) -> CreateDomainsAnalyticsFileCall {
         CreateDomainsAnalyticsFileCall::new(&self.handle)
     }
-    /// Calls `CreateLineGroup`.
+    /// Calls `CreateLineGroup`; the answer is a [`CreateLineGroupResponse`].
     ///
     /// Required: `Name`, `Lines`, `Domain`.
     ///
@@ -134,7 +134,7 @@ impl Client {
     pub fn create_line_group(&self) -> CreateLineGroupCall {
         CreateLineGroupCall::new(&self.handle)
     }
-    /// Calls `CreateLineGroupCopy`.
+    /// Calls `CreateLineGroupCopy`; the answer is a [`CreateLineGroupCopyResponse`].
     ///
     /// Required: `Domain`, `DomainIds`.
     ///
@@ -143,7 +143,7 @@ impl Client {
     pub fn create_line_group_copy(&self) -> CreateLineGroupCopyCall {
         CreateLineGroupCopyCall::new(&self.handle)
     }
-    /// Calls `CreateRecord`.
+    /// Calls `CreateRecord`; the answer is a [`CreateRecordResponse`].
     ///
     /// Required: `Domain`, `RecordType`, `RecordLine`, `Value`.
     ///
@@ -152,7 +152,7 @@ impl Client {
     pub fn create_record(&self) -> CreateRecordCall {
         CreateRecordCall::new(&self.handle)
     }
-    /// Calls `CreateRecordBatch`.
+    /// Calls `CreateRecordBatch`; the answer is a [`CreateRecordBatchResponse`].
     ///
     /// Required: `DomainIdList`, `RecordList`.
     ///
@@ -161,7 +161,7 @@ impl Client {
     pub fn create_record_batch(&self) -> CreateRecordBatchCall {
         CreateRecordBatchCall::new(&self.handle)
     }
-    /// Calls `CreateRecordGroup`.
+    /// Calls `CreateRecordGroup`; the answer is a [`CreateRecordGroupResponse`].
     ///
     /// Required: `Domain`, `GroupName`.
     ///
@@ -170,7 +170,7 @@ impl Client {
     pub fn create_record_group(&self) -> CreateRecordGroupCall {
         CreateRecordGroupCall::new(&self.handle)
     }
-    /// Calls `CreateSnapshot`.
+    /// Calls `CreateSnapshot`; the answer is a [`CreateSnapshotResponse`].
     ///
     /// Required: `Domain`.
     ///
@@ -179,7 +179,7 @@ impl Client {
     pub fn create_snapshot(&self) -> CreateSnapshotCall {
         CreateSnapshotCall::new(&self.handle)
     }
-    /// Calls `CreateSubDomainsAnalyticsFile`.
+    /// Calls `CreateSubDomainsAnalyticsFile`; the answer is a [`CreateSubDomainsAnalyticsFileResponse`].
     ///
     /// Required: `Domains`, `StartDate`, `SubDomainType`.
     ///
@@ -190,7 +190,7 @@ impl Client {
     ) -> CreateSubDomainsAnalyticsFileCall {
         CreateSubDomainsAnalyticsFileCall::new(&self.handle)
     }
-    /// Calls `CreateSubdomainValidateTXTValue`.
+    /// Calls `CreateSubdomainValidateTXTValue`; the answer is a [`CreateSubdomainValidateTXTValueResponse`].
     ///
     /// Required: `DomainZone`.
     ///
@@ -201,7 +201,7 @@ impl Client {
     ) -> CreateSubdomainValidateTXTValueCall {
         CreateSubdomainValidateTXTValueCall::new(&self.handle)
     }
-    /// Calls `CreateTXTRecord`.
+    /// Calls `CreateTXTRecord`; the answer is a [`CreateTXTRecordResponse`].
     ///
     /// Required: `Domain`, `RecordLine`, `Value`.
     ///
@@ -210,7 +210,7 @@ impl Client {
     pub fn create_txt_record(&self) -> CreateTXTRecordCall {
         CreateTXTRecordCall::new(&self.handle)
     }
-    /// Calls `DeleteDomain`.
+    /// Calls `DeleteDomain`; the answer is a [`DeleteDomainResponse`].
     ///
     /// Required: `Domain`.
     ///
@@ -219,7 +219,7 @@ impl Client {
     pub fn delete_domain(&self) -> DeleteDomainCall {
         DeleteDomainCall::new(&self.handle)
     }
-    /// Calls `DeleteDomainAlias`.
+    /// Calls `DeleteDomainAlias`; the answer is a [`DeleteDomainAliasResponse`].
     ///
     /// Required: `DomainAliasId`, `Domain`.
     ///
@@ -228,7 +228,7 @@ impl Client {
     pub fn delete_domain_alias(&self) -> DeleteDomainAliasCall {
         DeleteDomainAliasCall::new(&self.handle)
     }
-    /// Calls `DeleteDomainBatch`.
+    /// Calls `DeleteDomainBatch`; the answer is a [`DeleteDomainBatchResponse`].
     ///
     /// Required: `DomainList`.
     ///
@@ -237,7 +237,7 @@ impl Client {
     pub fn delete_domain_batch(&self) -> DeleteDomainBatchCall {
         DeleteDomainBatchCall::new(&self.handle)
     }
-    /// Calls `DeleteDomainCustomLine`.
+    /// Calls `DeleteDomainCustomLine`; the answer is a [`DeleteDomainCustomLineResponse`].
     ///
     /// Required: `Domain`, `Name`.
     ///
@@ -246,7 +246,7 @@ impl Client {
     pub fn delete_domain_custom_line(&self) -> DeleteDomainCustomLineCall {
         DeleteDomainCustomLineCall::new(&self.handle)
     }
-    /// Calls `DeleteLineGroup`.
+    /// Calls `DeleteLineGroup`; the answer is a [`DeleteLineGroupResponse`].
     ///
     /// Required: `Domain`, `LineGroupId`.
     ///
@@ -255,7 +255,7 @@ impl Client {
     pub fn delete_line_group(&self) -> DeleteLineGroupCall {
         DeleteLineGroupCall::new(&self.handle)
     }
-    /// Calls `DeleteRecord`.
+    /// Calls `DeleteRecord`; the answer is a [`DeleteRecordResponse`].
     ///
     /// Required: `Domain`, `RecordId`.
     ///
@@ -264,7 +264,7 @@ impl Client {
     pub fn delete_record(&self) -> DeleteRecordCall {
         DeleteRecordCall::new(&self.handle)
     }
-    /// Calls `DeleteRecordBatch`.
+    /// Calls `DeleteRecordBatch`; the answer is a [`DeleteRecordBatchResponse`].
     ///
     /// Required: `RecordIdList`.
     ///
@@ -273,7 +273,7 @@ impl Client {
     pub fn delete_record_batch(&self) -> DeleteRecordBatchCall {
         DeleteRecordBatchCall::new(&self.handle)
     }
-    /// Calls `DeleteRecordGroup`.
+    /// Calls `DeleteRecordGroup`; the answer is a [`DeleteRecordGroupResponse`].
     ///
     /// Required: `Domain`, `GroupId`.
     ///
@@ -282,7 +282,7 @@ impl Client {
     pub fn delete_record_group(&self) -> DeleteRecordGroupCall {
         DeleteRecordGroupCall::new(&self.handle)
     }
-    /// Calls `DeleteShareDomain`.
+    /// Calls `DeleteShareDomain`; the answer is a [`DeleteShareDomainResponse`].
     ///
     /// Required: `Domain`, `Account`.
     ///
@@ -291,7 +291,7 @@ impl Client {
     pub fn delete_share_domain(&self) -> DeleteShareDomainCall {
         DeleteShareDomainCall::new(&self.handle)
     }
-    /// Calls `DeleteSnapshot`.
+    /// Calls `DeleteSnapshot`; the answer is a [`DeleteSnapshotResponse`].
     ///
     /// Required: `Domain`, `SnapshotId`.
     ///
@@ -300,7 +300,7 @@ impl Client {
     pub fn delete_snapshot(&self) -> DeleteSnapshotCall {
         DeleteSnapshotCall::new(&self.handle)
     }
-    /// Calls `DescribeBatchTask`.
+    /// Calls `DescribeBatchTask`; the answer is a [`DescribeBatchTaskResponse`].
     ///
     /// Required: `JobId`.
     ///
@@ -309,7 +309,7 @@ impl Client {
     pub fn describe_batch_task(&self) -> DescribeBatchTaskCall {
         DescribeBatchTaskCall::new(&self.handle)
     }
-    /// Calls `DescribeDomain`.
+    /// Calls `DescribeDomain`; the answer is a [`DescribeDomainResponse`].
     ///
     /// Required: `Domain`.
     ///
@@ -318,7 +318,7 @@ impl Client {
     pub fn describe_domain(&self) -> DescribeDomainCall {
         DescribeDomainCall::new(&self.handle)
     }
-    /// Calls `DescribeDomainAliasList`.
+    /// Calls `DescribeDomainAliasList`; the answer is a [`DescribeDomainAliasListResponse`].
     ///
     /// Required: `Domain`.
     ///
@@ -327,7 +327,7 @@ impl Client {
     pub fn describe_domain_alias_list(&self) -> DescribeDomainAliasListCall {
         DescribeDomainAliasListCall::new(&self.handle)
     }
-    /// Calls `DescribeDomainAnalytics`.
+    /// Calls `DescribeDomainAnalytics`; the answer is a [`DescribeDomainAnalyticsResponse`].
     ///
     /// Required: `Domain`, `StartDate`, `EndDate`.
     ///
@@ -336,14 +336,14 @@ impl Client {
     pub fn describe_domain_analytics(&self) -> DescribeDomainAnalyticsCall {
         DescribeDomainAnalyticsCall::new(&self.handle)
     }
-    /// Calls `DescribeDomainAndRecordList`.
+    /// Calls `DescribeDomainAndRecordList`; the answer is a [`DescribeDomainAndRecordListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dnspod&Version=2021-03-23&Action=DescribeDomainAndRecordList)
     #[inline]
     pub fn describe_domain_and_record_list(&self) -> DescribeDomainAndRecordListCall {
         DescribeDomainAndRecordListCall::new(&self.handle)
     }
-    /// Calls `DescribeDomainCustomLineList`.
+    /// Calls `DescribeDomainCustomLineList`; the answer is a [`DescribeDomainCustomLineListResponse`].
     ///
     /// Required: `Domain`.
     ///
@@ -352,7 +352,7 @@ impl Client {
     pub fn describe_domain_custom_line_list(&self) -> DescribeDomainCustomLineListCall {
         DescribeDomainCustomLineListCall::new(&self.handle)
     }
-    /// Calls `DescribeDomainFilterList`.
+    /// Calls `DescribeDomainFilterList`; the answer is a [`DescribeDomainFilterListResponse`].
     ///
     /// Required: `Type`.
     ///
@@ -361,21 +361,21 @@ impl Client {
     pub fn describe_domain_filter_list(&self) -> DescribeDomainFilterListCall {
         DescribeDomainFilterListCall::new(&self.handle)
     }
-    /// Calls `DescribeDomainGroupList`.
+    /// Calls `DescribeDomainGroupList`; the answer is a [`DescribeDomainGroupListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dnspod&Version=2021-03-23&Action=DescribeDomainGroupList)
     #[inline]
     pub fn describe_domain_group_list(&self) -> DescribeDomainGroupListCall {
         DescribeDomainGroupListCall::new(&self.handle)
     }
-    /// Calls `DescribeDomainList`.
+    /// Calls `DescribeDomainList`; the answer is a [`DescribeDomainListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dnspod&Version=2021-03-23&Action=DescribeDomainList)
     #[inline]
     pub fn describe_domain_list(&self) -> DescribeDomainListCall {
         DescribeDomainListCall::new(&self.handle)
     }
-    /// Calls `DescribeDomainLogFilterFile`.
+    /// Calls `DescribeDomainLogFilterFile`; the answer is a [`DescribeDomainLogFilterFileResponse`].
     ///
     /// Required: `Domain`.
     ///
@@ -384,7 +384,7 @@ impl Client {
     pub fn describe_domain_log_filter_file(&self) -> DescribeDomainLogFilterFileCall {
         DescribeDomainLogFilterFileCall::new(&self.handle)
     }
-    /// Calls `DescribeDomainLogList`.
+    /// Calls `DescribeDomainLogList`; the answer is a [`DescribeDomainLogListResponse`].
     ///
     /// Required: `Domain`.
     ///
@@ -395,7 +395,7 @@ impl Client {
     pub fn describe_domain_log_list(&self) -> DescribeDomainLogListCall {
         DescribeDomainLogListCall::new(&self.handle)
     }
-    /// Calls `DescribeDomainPreview`.
+    /// Calls `DescribeDomainPreview`; the answer is a [`DescribeDomainPreviewResponse`].
     ///
     /// Required: `Domain`.
     ///
@@ -404,7 +404,7 @@ impl Client {
     pub fn describe_domain_preview(&self) -> DescribeDomainPreviewCall {
         DescribeDomainPreviewCall::new(&self.handle)
     }
-    /// Calls `DescribeDomainPurview`.
+    /// Calls `DescribeDomainPurview`; the answer is a [`DescribeDomainPurviewResponse`].
     ///
     /// Required: `Domain`.
     ///
@@ -413,7 +413,7 @@ impl Client {
     pub fn describe_domain_purview(&self) -> DescribeDomainPurviewCall {
         DescribeDomainPurviewCall::new(&self.handle)
     }
-    /// Calls `DescribeDomainShareInfo`.
+    /// Calls `DescribeDomainShareInfo`; the answer is a [`DescribeDomainShareInfoResponse`].
     ///
     /// Required: `Domain`.
     ///
@@ -422,7 +422,7 @@ impl Client {
     pub fn describe_domain_share_info(&self) -> DescribeDomainShareInfoCall {
         DescribeDomainShareInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeDomainShareUserList`.
+    /// Calls `DescribeDomainShareUserList`; the answer is a [`DescribeDomainShareUserListResponse`].
     ///
     /// Required: `Domain`.
     ///
@@ -431,7 +431,7 @@ impl Client {
     pub fn describe_domain_share_user_list(&self) -> DescribeDomainShareUserListCall {
         DescribeDomainShareUserListCall::new(&self.handle)
     }
-    /// Calls `DescribeDomainVipList`.
+    /// Calls `DescribeDomainVipList`; the answer is a [`DescribeDomainVipListResponse`].
     ///
     /// Required: `Offset`, `Limit`.
     ///
@@ -442,7 +442,7 @@ impl Client {
     pub fn describe_domain_vip_list(&self) -> DescribeDomainVipListCall {
         DescribeDomainVipListCall::new(&self.handle)
     }
-    /// Calls `DescribeDomainWhois`.
+    /// Calls `DescribeDomainWhois`; the answer is a [`DescribeDomainWhoisResponse`].
     ///
     /// Required: `Domain`.
     ///
@@ -451,7 +451,7 @@ impl Client {
     pub fn describe_domain_whois(&self) -> DescribeDomainWhoisCall {
         DescribeDomainWhoisCall::new(&self.handle)
     }
-    /// Calls `DescribeFileInfoByJobId`.
+    /// Calls `DescribeFileInfoByJobId`; the answer is a [`DescribeFileInfoByJobIdResponse`].
     ///
     /// Required: `JobId`.
     ///
@@ -460,7 +460,7 @@ impl Client {
     pub fn describe_file_info_by_job_id(&self) -> DescribeFileInfoByJobIdCall {
         DescribeFileInfoByJobIdCall::new(&self.handle)
     }
-    /// Calls `DescribeLineGroupList`.
+    /// Calls `DescribeLineGroupList`; the answer is a [`DescribeLineGroupListResponse`].
     ///
     /// Required: `Domain`.
     ///
@@ -469,14 +469,14 @@ impl Client {
     pub fn describe_line_group_list(&self) -> DescribeLineGroupListCall {
         DescribeLineGroupListCall::new(&self.handle)
     }
-    /// Calls `DescribePackageDetail`.
+    /// Calls `DescribePackageDetail`; the answer is a [`DescribePackageDetailResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dnspod&Version=2021-03-23&Action=DescribePackageDetail)
     #[inline]
     pub fn describe_package_detail(&self) -> DescribePackageDetailCall {
         DescribePackageDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeRecord`.
+    /// Calls `DescribeRecord`; the answer is a [`DescribeRecordResponse`].
     ///
     /// Required: `Domain`, `RecordId`.
     ///
@@ -485,7 +485,7 @@ impl Client {
     pub fn describe_record(&self) -> DescribeRecordCall {
         DescribeRecordCall::new(&self.handle)
     }
-    /// Calls `DescribeRecordExistExceptDefaultNS`.
+    /// Calls `DescribeRecordExistExceptDefaultNS`; the answer is a [`DescribeRecordExistExceptDefaultNSResponse`].
     ///
     /// Required: `Domain`.
     ///
@@ -496,7 +496,7 @@ impl Client {
     ) -> DescribeRecordExistExceptDefaultNSCall {
         DescribeRecordExistExceptDefaultNSCall::new(&self.handle)
     }
-    /// Calls `DescribeRecordFilterList`.
+    /// Calls `DescribeRecordFilterList`; the answer is a [`DescribeRecordFilterListResponse`].
     ///
     /// Required: `Domain`.
     ///
@@ -505,7 +505,7 @@ impl Client {
     pub fn describe_record_filter_list(&self) -> DescribeRecordFilterListCall {
         DescribeRecordFilterListCall::new(&self.handle)
     }
-    /// Calls `DescribeRecordGroupList`.
+    /// Calls `DescribeRecordGroupList`; the answer is a [`DescribeRecordGroupListResponse`].
     ///
     /// Required: `Domain`.
     ///
@@ -514,7 +514,7 @@ impl Client {
     pub fn describe_record_group_list(&self) -> DescribeRecordGroupListCall {
         DescribeRecordGroupListCall::new(&self.handle)
     }
-    /// Calls `DescribeRecordLineCategoryList`.
+    /// Calls `DescribeRecordLineCategoryList`; the answer is a [`DescribeRecordLineCategoryListResponse`].
     ///
     /// Required: `Domain`.
     ///
@@ -525,7 +525,7 @@ impl Client {
     ) -> DescribeRecordLineCategoryListCall {
         DescribeRecordLineCategoryListCall::new(&self.handle)
     }
-    /// Calls `DescribeRecordLineList`.
+    /// Calls `DescribeRecordLineList`; the answer is a [`DescribeRecordLineListResponse`].
     ///
     /// Required: `Domain`, `DomainGrade`.
     ///
@@ -534,7 +534,7 @@ impl Client {
     pub fn describe_record_line_list(&self) -> DescribeRecordLineListCall {
         DescribeRecordLineListCall::new(&self.handle)
     }
-    /// Calls `DescribeRecordList`.
+    /// Calls `DescribeRecordList`; the answer is a [`DescribeRecordListResponse`].
     ///
     /// Required: `Domain`.
     ///
@@ -543,7 +543,7 @@ impl Client {
     pub fn describe_record_list(&self) -> DescribeRecordListCall {
         DescribeRecordListCall::new(&self.handle)
     }
-    /// Calls `DescribeRecordSnapshotRollbackResult`.
+    /// Calls `DescribeRecordSnapshotRollbackResult`; the answer is a [`DescribeRecordSnapshotRollbackResultResponse`].
     ///
     /// Required: `Domain`, `JobId`.
     ///
@@ -554,7 +554,7 @@ impl Client {
     ) -> DescribeRecordSnapshotRollbackResultCall {
         DescribeRecordSnapshotRollbackResultCall::new(&self.handle)
     }
-    /// Calls `DescribeRecordType`.
+    /// Calls `DescribeRecordType`; the answer is a [`DescribeRecordTypeResponse`].
     ///
     /// Required: `DomainGrade`.
     ///
@@ -563,7 +563,7 @@ impl Client {
     pub fn describe_record_type(&self) -> DescribeRecordTypeCall {
         DescribeRecordTypeCall::new(&self.handle)
     }
-    /// Calls `DescribeResolveCount`.
+    /// Calls `DescribeResolveCount`; the answer is a [`DescribeResolveCountResponse`].
     ///
     /// Required: `Domain`, `StartDate`, `EndDate`.
     ///
@@ -572,7 +572,7 @@ impl Client {
     pub fn describe_resolve_count(&self) -> DescribeResolveCountCall {
         DescribeResolveCountCall::new(&self.handle)
     }
-    /// Calls `DescribeSnapshotConfig`.
+    /// Calls `DescribeSnapshotConfig`; the answer is a [`DescribeSnapshotConfigResponse`].
     ///
     /// Required: `Domain`.
     ///
@@ -581,7 +581,7 @@ impl Client {
     pub fn describe_snapshot_config(&self) -> DescribeSnapshotConfigCall {
         DescribeSnapshotConfigCall::new(&self.handle)
     }
-    /// Calls `DescribeSnapshotList`.
+    /// Calls `DescribeSnapshotList`; the answer is a [`DescribeSnapshotListResponse`].
     ///
     /// Required: `Domain`.
     ///
@@ -590,7 +590,7 @@ impl Client {
     pub fn describe_snapshot_list(&self) -> DescribeSnapshotListCall {
         DescribeSnapshotListCall::new(&self.handle)
     }
-    /// Calls `DescribeSnapshotRollbackResult`.
+    /// Calls `DescribeSnapshotRollbackResult`; the answer is a [`DescribeSnapshotRollbackResultResponse`].
     ///
     /// Required: `Domain`, `TaskId`.
     ///
@@ -601,7 +601,7 @@ impl Client {
     ) -> DescribeSnapshotRollbackResultCall {
         DescribeSnapshotRollbackResultCall::new(&self.handle)
     }
-    /// Calls `DescribeSnapshotRollbackTask`.
+    /// Calls `DescribeSnapshotRollbackTask`; the answer is a [`DescribeSnapshotRollbackTaskResponse`].
     ///
     /// Required: `Domain`.
     ///
@@ -610,7 +610,7 @@ impl Client {
     pub fn describe_snapshot_rollback_task(&self) -> DescribeSnapshotRollbackTaskCall {
         DescribeSnapshotRollbackTaskCall::new(&self.handle)
     }
-    /// Calls `DescribeSubdomainAnalytics`.
+    /// Calls `DescribeSubdomainAnalytics`; the answer is a [`DescribeSubdomainAnalyticsResponse`].
     ///
     /// Required: `Domain`, `StartDate`, `EndDate`.
     ///
@@ -619,7 +619,7 @@ impl Client {
     pub fn describe_subdomain_analytics(&self) -> DescribeSubdomainAnalyticsCall {
         DescribeSubdomainAnalyticsCall::new(&self.handle)
     }
-    /// Calls `DescribeSubdomainValidateStatus`.
+    /// Calls `DescribeSubdomainValidateStatus`; the answer is a [`DescribeSubdomainValidateStatusResponse`].
     ///
     /// Required: `DomainZone`.
     ///
@@ -630,14 +630,14 @@ impl Client {
     ) -> DescribeSubdomainValidateStatusCall {
         DescribeSubdomainValidateStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeUserDetail`.
+    /// Calls `DescribeUserDetail`; the answer is a [`DescribeUserDetailResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dnspod&Version=2021-03-23&Action=DescribeUserDetail)
     #[inline]
     pub fn describe_user_detail(&self) -> DescribeUserDetailCall {
         DescribeUserDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeVASStatistic`.
+    /// Calls `DescribeVASStatistic`; the answer is a [`DescribeVASStatisticResponse`].
     ///
     /// Required: `DomainId`.
     ///
@@ -646,14 +646,14 @@ impl Client {
     pub fn describe_vas_statistic(&self) -> DescribeVASStatisticCall {
         DescribeVASStatisticCall::new(&self.handle)
     }
-    /// Calls `DescribeVasList`.
+    /// Calls `DescribeVasList`; the answer is a [`DescribeVasListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dnspod&Version=2021-03-23&Action=DescribeVasList)
     #[inline]
     pub fn describe_vas_list(&self) -> DescribeVasListCall {
         DescribeVasListCall::new(&self.handle)
     }
-    /// Calls `DownloadSnapshot`.
+    /// Calls `DownloadSnapshot`; the answer is a [`DownloadSnapshotResponse`].
     ///
     /// Required: `Domain`, `SnapshotId`.
     ///
@@ -662,7 +662,7 @@ impl Client {
     pub fn download_snapshot(&self) -> DownloadSnapshotCall {
         DownloadSnapshotCall::new(&self.handle)
     }
-    /// Calls `ModifyDomainCNAMESpeedupStatusBatch`.
+    /// Calls `ModifyDomainCNAMESpeedupStatusBatch`; the answer is a [`ModifyDomainCNAMESpeedupStatusBatchResponse`].
     ///
     /// Required: `DomainList`, `Status`.
     ///
@@ -673,7 +673,7 @@ impl Client {
     ) -> ModifyDomainCNAMESpeedupStatusBatchCall {
         ModifyDomainCNAMESpeedupStatusBatchCall::new(&self.handle)
     }
-    /// Calls `ModifyDomainCustomLine`.
+    /// Calls `ModifyDomainCustomLine`; the answer is a [`ModifyDomainCustomLineResponse`].
     ///
     /// Required: `Domain`, `Name`, `Area`, `PreName`.
     ///
@@ -682,7 +682,7 @@ impl Client {
     pub fn modify_domain_custom_line(&self) -> ModifyDomainCustomLineCall {
         ModifyDomainCustomLineCall::new(&self.handle)
     }
-    /// Calls `ModifyDomainLock`.
+    /// Calls `ModifyDomainLock`; the answer is a [`ModifyDomainLockResponse`].
     ///
     /// Required: `Domain`, `LockDays`.
     ///
@@ -691,7 +691,7 @@ impl Client {
     pub fn modify_domain_lock(&self) -> ModifyDomainLockCall {
         ModifyDomainLockCall::new(&self.handle)
     }
-    /// Calls `ModifyDomainOwner`.
+    /// Calls `ModifyDomainOwner`; the answer is a [`ModifyDomainOwnerResponse`].
     ///
     /// Required: `Domain`, `Account`.
     ///
@@ -700,7 +700,7 @@ impl Client {
     pub fn modify_domain_owner(&self) -> ModifyDomainOwnerCall {
         ModifyDomainOwnerCall::new(&self.handle)
     }
-    /// Calls `ModifyDomainRecursiveStatusBatch`.
+    /// Calls `ModifyDomainRecursiveStatusBatch`; the answer is a [`ModifyDomainRecursiveStatusBatchResponse`].
     ///
     /// Required: `DomainList`, `Status`.
     ///
@@ -711,7 +711,7 @@ impl Client {
     ) -> ModifyDomainRecursiveStatusBatchCall {
         ModifyDomainRecursiveStatusBatchCall::new(&self.handle)
     }
-    /// Calls `ModifyDomainRemark`.
+    /// Calls `ModifyDomainRemark`; the answer is a [`ModifyDomainRemarkResponse`].
     ///
     /// Required: `Domain`.
     ///
@@ -720,7 +720,7 @@ impl Client {
     pub fn modify_domain_remark(&self) -> ModifyDomainRemarkCall {
         ModifyDomainRemarkCall::new(&self.handle)
     }
-    /// Calls `ModifyDomainStatus`.
+    /// Calls `ModifyDomainStatus`; the answer is a [`ModifyDomainStatusResponse`].
     ///
     /// Required: `Domain`, `Status`.
     ///
@@ -729,7 +729,7 @@ impl Client {
     pub fn modify_domain_status(&self) -> ModifyDomainStatusCall {
         ModifyDomainStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyDomainToGroup`.
+    /// Calls `ModifyDomainToGroup`; the answer is a [`ModifyDomainToGroupResponse`].
     ///
     /// Required: `Domain`, `GroupId`.
     ///
@@ -738,7 +738,7 @@ impl Client {
     pub fn modify_domain_to_group(&self) -> ModifyDomainToGroupCall {
         ModifyDomainToGroupCall::new(&self.handle)
     }
-    /// Calls `ModifyDomainUnlock`.
+    /// Calls `ModifyDomainUnlock`; the answer is a [`ModifyDomainUnlockResponse`].
     ///
     /// Required: `Domain`, `LockCode`.
     ///
@@ -747,7 +747,7 @@ impl Client {
     pub fn modify_domain_unlock(&self) -> ModifyDomainUnlockCall {
         ModifyDomainUnlockCall::new(&self.handle)
     }
-    /// Calls `ModifyDynamicDNS`.
+    /// Calls `ModifyDynamicDNS`; the answer is a [`ModifyDynamicDNSResponse`].
     ///
     /// Required: `Domain`, `RecordId`, `RecordLine`.
     ///
@@ -756,7 +756,7 @@ impl Client {
     pub fn modify_dynamic_dns(&self) -> ModifyDynamicDNSCall {
         ModifyDynamicDNSCall::new(&self.handle)
     }
-    /// Calls `ModifyLineGroup`.
+    /// Calls `ModifyLineGroup`; the answer is a [`ModifyLineGroupResponse`].
     ///
     /// Required: `Name`, `Lines`, `Domain`, `LineGroupId`.
     ///
@@ -765,7 +765,7 @@ impl Client {
     pub fn modify_line_group(&self) -> ModifyLineGroupCall {
         ModifyLineGroupCall::new(&self.handle)
     }
-    /// Calls `ModifyPackageAutoRenew`.
+    /// Calls `ModifyPackageAutoRenew`; the answer is a [`ModifyPackageAutoRenewResponse`].
     ///
     /// Required: `ResourceId`, `Status`.
     ///
@@ -774,7 +774,7 @@ impl Client {
     pub fn modify_package_auto_renew(&self) -> ModifyPackageAutoRenewCall {
         ModifyPackageAutoRenewCall::new(&self.handle)
     }
-    /// Calls `ModifyPackageDomain`.
+    /// Calls `ModifyPackageDomain`; the answer is a [`ModifyPackageDomainResponse`].
     ///
     /// Required: `Operation`.
     ///
@@ -783,7 +783,7 @@ impl Client {
     pub fn modify_package_domain(&self) -> ModifyPackageDomainCall {
         ModifyPackageDomainCall::new(&self.handle)
     }
-    /// Calls `ModifyRecord`.
+    /// Calls `ModifyRecord`; the answer is a [`ModifyRecordResponse`].
     ///
     /// Required: `Domain`, `RecordType`, `RecordLine`, `Value`, `RecordId`.
     ///
@@ -792,7 +792,7 @@ impl Client {
     pub fn modify_record(&self) -> ModifyRecordCall {
         ModifyRecordCall::new(&self.handle)
     }
-    /// Calls `ModifyRecordBatch`.
+    /// Calls `ModifyRecordBatch`; the answer is a [`ModifyRecordBatchResponse`].
     ///
     /// Required: `RecordIdList`, `Change`, `ChangeTo`.
     ///
@@ -801,7 +801,7 @@ impl Client {
     pub fn modify_record_batch(&self) -> ModifyRecordBatchCall {
         ModifyRecordBatchCall::new(&self.handle)
     }
-    /// Calls `ModifyRecordBatchV3`.
+    /// Calls `ModifyRecordBatchV3`; the answer is a [`ModifyRecordBatchV3Response`].
     ///
     /// Required: `ModifyRecordList`.
     ///
@@ -810,7 +810,7 @@ impl Client {
     pub fn modify_record_batch_v3(&self) -> ModifyRecordBatchV3Call {
         ModifyRecordBatchV3Call::new(&self.handle)
     }
-    /// Calls `ModifyRecordFields`.
+    /// Calls `ModifyRecordFields`; the answer is a [`ModifyRecordFieldsResponse`].
     ///
     /// Required: `Domain`, `RecordId`, `FieldList`.
     ///
@@ -819,7 +819,7 @@ impl Client {
     pub fn modify_record_fields(&self) -> ModifyRecordFieldsCall {
         ModifyRecordFieldsCall::new(&self.handle)
     }
-    /// Calls `ModifyRecordGroup`.
+    /// Calls `ModifyRecordGroup`; the answer is a [`ModifyRecordGroupResponse`].
     ///
     /// Required: `Domain`, `GroupName`, `GroupId`.
     ///
@@ -828,7 +828,7 @@ impl Client {
     pub fn modify_record_group(&self) -> ModifyRecordGroupCall {
         ModifyRecordGroupCall::new(&self.handle)
     }
-    /// Calls `ModifyRecordRemark`.
+    /// Calls `ModifyRecordRemark`; the answer is a [`ModifyRecordRemarkResponse`].
     ///
     /// Required: `Domain`, `RecordId`.
     ///
@@ -837,7 +837,7 @@ impl Client {
     pub fn modify_record_remark(&self) -> ModifyRecordRemarkCall {
         ModifyRecordRemarkCall::new(&self.handle)
     }
-    /// Calls `ModifyRecordStatus`.
+    /// Calls `ModifyRecordStatus`; the answer is a [`ModifyRecordStatusResponse`].
     ///
     /// Required: `Domain`, `RecordId`, `Status`.
     ///
@@ -846,7 +846,7 @@ impl Client {
     pub fn modify_record_status(&self) -> ModifyRecordStatusCall {
         ModifyRecordStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyRecordToGroup`.
+    /// Calls `ModifyRecordToGroup`; the answer is a [`ModifyRecordToGroupResponse`].
     ///
     /// Required: `Domain`, `GroupId`, `RecordId`.
     ///
@@ -855,7 +855,7 @@ impl Client {
     pub fn modify_record_to_group(&self) -> ModifyRecordToGroupCall {
         ModifyRecordToGroupCall::new(&self.handle)
     }
-    /// Calls `ModifySnapshotConfig`.
+    /// Calls `ModifySnapshotConfig`; the answer is a [`ModifySnapshotConfigResponse`].
     ///
     /// Required: `Domain`, `Period`.
     ///
@@ -864,7 +864,7 @@ impl Client {
     pub fn modify_snapshot_config(&self) -> ModifySnapshotConfigCall {
         ModifySnapshotConfigCall::new(&self.handle)
     }
-    /// Calls `ModifySubdomainStatus`.
+    /// Calls `ModifySubdomainStatus`; the answer is a [`ModifySubdomainStatusResponse`].
     ///
     /// Required: `Domain`, `RecordType`, `Status`.
     ///
@@ -873,7 +873,7 @@ impl Client {
     pub fn modify_subdomain_status(&self) -> ModifySubdomainStatusCall {
         ModifySubdomainStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyTXTRecord`.
+    /// Calls `ModifyTXTRecord`; the answer is a [`ModifyTXTRecordResponse`].
     ///
     /// Required: `Domain`, `RecordLine`, `Value`, `RecordId`.
     ///
@@ -882,7 +882,7 @@ impl Client {
     pub fn modify_txt_record(&self) -> ModifyTXTRecordCall {
         ModifyTXTRecordCall::new(&self.handle)
     }
-    /// Calls `ModifyVasAutoRenewStatus`.
+    /// Calls `ModifyVasAutoRenewStatus`; the answer is a [`ModifyVasAutoRenewStatusResponse`].
     ///
     /// Required: `ResourceId`, `Status`.
     ///
@@ -891,7 +891,7 @@ impl Client {
     pub fn modify_vas_auto_renew_status(&self) -> ModifyVasAutoRenewStatusCall {
         ModifyVasAutoRenewStatusCall::new(&self.handle)
     }
-    /// Calls `PayOrderWithBalance`.
+    /// Calls `PayOrderWithBalance`; the answer is a [`PayOrderWithBalanceResponse`].
     ///
     /// Required: `BigDealIdList`.
     ///
@@ -900,7 +900,7 @@ impl Client {
     pub fn pay_order_with_balance(&self) -> PayOrderWithBalanceCall {
         PayOrderWithBalanceCall::new(&self.handle)
     }
-    /// Calls `RollbackRecordSnapshot`.
+    /// Calls `RollbackRecordSnapshot`; the answer is a [`RollbackRecordSnapshotResponse`].
     ///
     /// Required: `Domain`, `SnapshotId`, `RecordList`, `TaskId`.
     ///
@@ -909,7 +909,7 @@ impl Client {
     pub fn rollback_record_snapshot(&self) -> RollbackRecordSnapshotCall {
         RollbackRecordSnapshotCall::new(&self.handle)
     }
-    /// Calls `RollbackSnapshot`.
+    /// Calls `RollbackSnapshot`; the answer is a [`RollbackSnapshotResponse`].
     ///
     /// Required: `Domain`, `SnapshotId`.
     ///
@@ -2192,7 +2192,6 @@ rt::action!(
     DescribeDomainGroupList, DescribeDomainGroupListRequest, DescribeDomainGroupListCall,
     DescribeDomainGroupListResponse, Error, idempotent
 );
-impl<T> DescribeDomainGroupListCall<T> {}
 /// The answer of [`Client::describe_domain_group_list`] (`DescribeDomainGroupList`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -2471,7 +2470,6 @@ rt::action!(
     DescribePackageDetail, DescribePackageDetailRequest, DescribePackageDetailCall,
     DescribePackageDetailResponse, Error, idempotent
 );
-impl<T> DescribePackageDetailCall<T> {}
 /// The answer of [`Client::describe_package_detail`] (`DescribePackageDetail`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -2863,7 +2861,6 @@ rt::action!(
     DescribeUserDetail, DescribeUserDetailRequest, DescribeUserDetailCall,
     DescribeUserDetailResponse, Error, idempotent
 );
-impl<T> DescribeUserDetailCall<T> {}
 /// The answer of [`Client::describe_user_detail`] (`DescribeUserDetail`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `BatchModifyDomainInfo`.
+    /// Calls `BatchModifyDomainInfo`; the answer is a [`BatchModifyDomainInfoResponse`].
     ///
     /// Required: `Domains`, `TemplateId`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn batch_modify_domain_info(&self) -> BatchModifyDomainInfoCall {
         BatchModifyDomainInfoCall::new(&self.handle)
     }
-    /// Calls `BidDetailPage`.
+    /// Calls `BidDetailPage`; the answer is a [`BidDetailPageResponse`].
     ///
     /// Required: `BusinessId`.
     ///
@@ -53,14 +53,14 @@ impl Client {
     pub fn bid_detail_page(&self) -> BidDetailPageCall {
         BidDetailPageCall::new(&self.handle)
     }
-    /// Calls `BidPreDomains`.
+    /// Calls `BidPreDomains`; the answer is a [`BidPreDomainsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=domain&Version=2018-08-08&Action=BidPreDomains)
     #[inline]
     pub fn bid_pre_domains(&self) -> BidPreDomainsCall {
         BidPreDomainsCall::new(&self.handle)
     }
-    /// Calls `BiddingPreRelease`.
+    /// Calls `BiddingPreRelease`; the answer is a [`BiddingPreReleaseResponse`].
     ///
     /// Required: `BusinessId`, `Price`.
     ///
@@ -69,7 +69,7 @@ impl Client {
     pub fn bidding_pre_release(&self) -> BiddingPreReleaseCall {
         BiddingPreReleaseCall::new(&self.handle)
     }
-    /// Calls `CheckBatchStatus`.
+    /// Calls `CheckBatchStatus`; the answer is a [`CheckBatchStatusResponse`].
     ///
     /// Required: `LogIds`.
     ///
@@ -78,7 +78,7 @@ impl Client {
     pub fn check_batch_status(&self) -> CheckBatchStatusCall {
         CheckBatchStatusCall::new(&self.handle)
     }
-    /// Calls `CheckDomain`.
+    /// Calls `CheckDomain`; the answer is a [`CheckDomainResponse`].
     ///
     /// Required: `DomainName`.
     ///
@@ -87,7 +87,7 @@ impl Client {
     pub fn check_domain(&self) -> CheckDomainCall {
         CheckDomainCall::new(&self.handle)
     }
-    /// Calls `CreateCustomDnsHost`.
+    /// Calls `CreateCustomDnsHost`; the answer is a [`CreateCustomDnsHostResponse`].
     ///
     /// Required: `DomainId`, `DnsName`, `IpSet`.
     ///
@@ -96,7 +96,7 @@ impl Client {
     pub fn create_custom_dns_host(&self) -> CreateCustomDnsHostCall {
         CreateCustomDnsHostCall::new(&self.handle)
     }
-    /// Calls `CreateDomainBatch`.
+    /// Calls `CreateDomainBatch`; the answer is a [`CreateDomainBatchResponse`].
     ///
     /// Required: `TemplateId`, `Period`, `Domains`, `PayMode`.
     ///
@@ -105,7 +105,7 @@ impl Client {
     pub fn create_domain_batch(&self) -> CreateDomainBatchCall {
         CreateDomainBatchCall::new(&self.handle)
     }
-    /// Calls `CreateDomainRedemption`.
+    /// Calls `CreateDomainRedemption`; the answer is a [`CreateDomainRedemptionResponse`].
     ///
     /// Required: `DomainId`.
     ///
@@ -114,7 +114,7 @@ impl Client {
     pub fn create_domain_redemption(&self) -> CreateDomainRedemptionCall {
         CreateDomainRedemptionCall::new(&self.handle)
     }
-    /// Calls `CreatePhoneEmail`.
+    /// Calls `CreatePhoneEmail`; the answer is a [`CreatePhoneEmailResponse`].
     ///
     /// Required: `Code`, `Type`, `VerifyCode`.
     ///
@@ -123,7 +123,7 @@ impl Client {
     pub fn create_phone_email(&self) -> CreatePhoneEmailCall {
         CreatePhoneEmailCall::new(&self.handle)
     }
-    /// Calls `CreateTemplate`.
+    /// Calls `CreateTemplate`; the answer is a [`CreateTemplateResponse`].
     ///
     /// Required: `ContactInfo`.
     ///
@@ -132,14 +132,14 @@ impl Client {
     pub fn create_template(&self) -> CreateTemplateCall {
         CreateTemplateCall::new(&self.handle)
     }
-    /// Calls `DeleteBidding`.
+    /// Calls `DeleteBidding`; the answer is a [`DeleteBiddingResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=domain&Version=2018-08-08&Action=DeleteBidding)
     #[inline]
     pub fn delete_bidding(&self) -> DeleteBiddingCall {
         DeleteBiddingCall::new(&self.handle)
     }
-    /// Calls `DeleteCustomDnsHost`.
+    /// Calls `DeleteCustomDnsHost`; the answer is a [`DeleteCustomDnsHostResponse`].
     ///
     /// Required: `DomainId`, `DnsName`.
     ///
@@ -148,7 +148,7 @@ impl Client {
     pub fn delete_custom_dns_host(&self) -> DeleteCustomDnsHostCall {
         DeleteCustomDnsHostCall::new(&self.handle)
     }
-    /// Calls `DeletePhoneEmail`.
+    /// Calls `DeletePhoneEmail`; the answer is a [`DeletePhoneEmailResponse`].
     ///
     /// Required: `Code`, `Type`.
     ///
@@ -157,7 +157,7 @@ impl Client {
     pub fn delete_phone_email(&self) -> DeletePhoneEmailCall {
         DeletePhoneEmailCall::new(&self.handle)
     }
-    /// Calls `DeleteReservedPreDomainInfo`.
+    /// Calls `DeleteReservedPreDomainInfo`; the answer is a [`DeleteReservedPreDomainInfoResponse`].
     ///
     /// Required: `ResourceIdList`.
     ///
@@ -166,7 +166,7 @@ impl Client {
     pub fn delete_reserved_pre_domain_info(&self) -> DeleteReservedPreDomainInfoCall {
         DeleteReservedPreDomainInfoCall::new(&self.handle)
     }
-    /// Calls `DeleteTemplate`.
+    /// Calls `DeleteTemplate`; the answer is a [`DeleteTemplateResponse`].
     ///
     /// Required: `TemplateId`.
     ///
@@ -175,7 +175,7 @@ impl Client {
     pub fn delete_template(&self) -> DeleteTemplateCall {
         DeleteTemplateCall::new(&self.handle)
     }
-    /// Calls `DescribeAuctionList`.
+    /// Calls `DescribeAuctionList`; the answer is a [`DescribeAuctionListResponse`].
     ///
     /// Required: `BusinessId`.
     ///
@@ -184,7 +184,7 @@ impl Client {
     pub fn describe_auction_list(&self) -> DescribeAuctionListCall {
         DescribeAuctionListCall::new(&self.handle)
     }
-    /// Calls `DescribeBatchOperationLogDetails`.
+    /// Calls `DescribeBatchOperationLogDetails`; the answer is a [`DescribeBatchOperationLogDetailsResponse`].
     ///
     /// Required: `LogId`.
     ///
@@ -197,7 +197,7 @@ impl Client {
     ) -> DescribeBatchOperationLogDetailsCall {
         DescribeBatchOperationLogDetailsCall::new(&self.handle)
     }
-    /// Calls `DescribeBatchOperationLogs`.
+    /// Calls `DescribeBatchOperationLogs`; the answer is a [`DescribeBatchOperationLogsResponse`].
     ///
     /// Each answer holds one page of `DomainBatchLogSet`; [`into_paginator`](DescribeBatchOperationLogsCall::into_paginator) reads them all.
     ///
@@ -206,14 +206,14 @@ impl Client {
     pub fn describe_batch_operation_logs(&self) -> DescribeBatchOperationLogsCall {
         DescribeBatchOperationLogsCall::new(&self.handle)
     }
-    /// Calls `DescribeBiddingAppointDetail`.
+    /// Calls `DescribeBiddingAppointDetail`; the answer is a [`DescribeBiddingAppointDetailResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=domain&Version=2018-08-08&Action=DescribeBiddingAppointDetail)
     #[inline]
     pub fn describe_bidding_appoint_detail(&self) -> DescribeBiddingAppointDetailCall {
         DescribeBiddingAppointDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeBiddingAppointList`.
+    /// Calls `DescribeBiddingAppointList`; the answer is a [`DescribeBiddingAppointListResponse`].
     ///
     /// Required: `PageNumber`, `PageSize`.
     ///
@@ -222,14 +222,14 @@ impl Client {
     pub fn describe_bidding_appoint_list(&self) -> DescribeBiddingAppointListCall {
         DescribeBiddingAppointListCall::new(&self.handle)
     }
-    /// Calls `DescribeBiddingDetail`.
+    /// Calls `DescribeBiddingDetail`; the answer is a [`DescribeBiddingDetailResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=domain&Version=2018-08-08&Action=DescribeBiddingDetail)
     #[inline]
     pub fn describe_bidding_detail(&self) -> DescribeBiddingDetailCall {
         DescribeBiddingDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeBiddingList`.
+    /// Calls `DescribeBiddingList`; the answer is a [`DescribeBiddingListResponse`].
     ///
     /// Required: `PageNumber`, `PageSize`.
     ///
@@ -238,7 +238,7 @@ impl Client {
     pub fn describe_bidding_list(&self) -> DescribeBiddingListCall {
         DescribeBiddingListCall::new(&self.handle)
     }
-    /// Calls `DescribeBiddingSuccessfulDetail`.
+    /// Calls `DescribeBiddingSuccessfulDetail`; the answer is a [`DescribeBiddingSuccessfulDetailResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=domain&Version=2018-08-08&Action=DescribeBiddingSuccessfulDetail)
     #[inline]
@@ -247,7 +247,7 @@ impl Client {
     ) -> DescribeBiddingSuccessfulDetailCall {
         DescribeBiddingSuccessfulDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeBiddingSuccessfulList`.
+    /// Calls `DescribeBiddingSuccessfulList`; the answer is a [`DescribeBiddingSuccessfulListResponse`].
     ///
     /// Required: `PageNumber`, `PageSize`.
     ///
@@ -256,7 +256,7 @@ impl Client {
     pub fn describe_bidding_successful_list(&self) -> DescribeBiddingSuccessfulListCall {
         DescribeBiddingSuccessfulListCall::new(&self.handle)
     }
-    /// Calls `DescribeCustomDnsHostSet`.
+    /// Calls `DescribeCustomDnsHostSet`; the answer is a [`DescribeCustomDnsHostSetResponse`].
     ///
     /// Required: `DomainId`, `Limit`, `Offset`.
     ///
@@ -267,7 +267,7 @@ impl Client {
     pub fn describe_custom_dns_host_set(&self) -> DescribeCustomDnsHostSetCall {
         DescribeCustomDnsHostSetCall::new(&self.handle)
     }
-    /// Calls `DescribeDomainBaseInfo`.
+    /// Calls `DescribeDomainBaseInfo`; the answer is a [`DescribeDomainBaseInfoResponse`].
     ///
     /// Required: `Domain`.
     ///
@@ -276,7 +276,7 @@ impl Client {
     pub fn describe_domain_base_info(&self) -> DescribeDomainBaseInfoCall {
         DescribeDomainBaseInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeDomainNameList`.
+    /// Calls `DescribeDomainNameList`; the answer is a [`DescribeDomainNameListResponse`].
     ///
     /// Each answer holds one page of `DomainSet`; [`into_paginator`](DescribeDomainNameListCall::into_paginator) reads them all.
     ///
@@ -285,14 +285,14 @@ impl Client {
     pub fn describe_domain_name_list(&self) -> DescribeDomainNameListCall {
         DescribeDomainNameListCall::new(&self.handle)
     }
-    /// Calls `DescribeDomainPriceList`.
+    /// Calls `DescribeDomainPriceList`; the answer is a [`DescribeDomainPriceListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=domain&Version=2018-08-08&Action=DescribeDomainPriceList)
     #[inline]
     pub fn describe_domain_price_list(&self) -> DescribeDomainPriceListCall {
         DescribeDomainPriceListCall::new(&self.handle)
     }
-    /// Calls `DescribeDomainSimpleInfo`.
+    /// Calls `DescribeDomainSimpleInfo`; the answer is a [`DescribeDomainSimpleInfoResponse`].
     ///
     /// Required: `DomainName`.
     ///
@@ -301,7 +301,7 @@ impl Client {
     pub fn describe_domain_simple_info(&self) -> DescribeDomainSimpleInfoCall {
         DescribeDomainSimpleInfoCall::new(&self.handle)
     }
-    /// Calls `DescribePayWaitDetail`.
+    /// Calls `DescribePayWaitDetail`; the answer is a [`DescribePayWaitDetailResponse`].
     ///
     /// Required: `BusinessId`.
     ///
@@ -310,7 +310,7 @@ impl Client {
     pub fn describe_pay_wait_detail(&self) -> DescribePayWaitDetailCall {
         DescribePayWaitDetailCall::new(&self.handle)
     }
-    /// Calls `DescribePhoneEmailList`.
+    /// Calls `DescribePhoneEmailList`; the answer is a [`DescribePhoneEmailListResponse`].
     ///
     /// Each answer holds one page of `PhoneEmailList`; [`into_paginator`](DescribePhoneEmailListCall::into_paginator) reads them all.
     ///
@@ -319,28 +319,28 @@ impl Client {
     pub fn describe_phone_email_list(&self) -> DescribePhoneEmailListCall {
         DescribePhoneEmailListCall::new(&self.handle)
     }
-    /// Calls `DescribePreAuctionList`.
+    /// Calls `DescribePreAuctionList`; the answer is a [`DescribePreAuctionListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=domain&Version=2018-08-08&Action=DescribePreAuctionList)
     #[inline]
     pub fn describe_pre_auction_list(&self) -> DescribePreAuctionListCall {
         DescribePreAuctionListCall::new(&self.handle)
     }
-    /// Calls `DescribePreDomainList`.
+    /// Calls `DescribePreDomainList`; the answer is a [`DescribePreDomainListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=domain&Version=2018-08-08&Action=DescribePreDomainList)
     #[inline]
     pub fn describe_pre_domain_list(&self) -> DescribePreDomainListCall {
         DescribePreDomainListCall::new(&self.handle)
     }
-    /// Calls `DescribePreReleaseList`.
+    /// Calls `DescribePreReleaseList`; the answer is a [`DescribePreReleaseListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=domain&Version=2018-08-08&Action=DescribePreReleaseList)
     #[inline]
     pub fn describe_pre_release_list(&self) -> DescribePreReleaseListCall {
         DescribePreReleaseListCall::new(&self.handle)
     }
-    /// Calls `DescribeReservedBidInfo`.
+    /// Calls `DescribeReservedBidInfo`; the answer is a [`DescribeReservedBidInfoResponse`].
     ///
     /// Required: `BusinessId`.
     ///
@@ -349,7 +349,7 @@ impl Client {
     pub fn describe_reserved_bid_info(&self) -> DescribeReservedBidInfoCall {
         DescribeReservedBidInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeReservedPreDomainInfo`.
+    /// Calls `DescribeReservedPreDomainInfo`; the answer is a [`DescribeReservedPreDomainInfoResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=domain&Version=2018-08-08&Action=DescribeReservedPreDomainInfo)
     #[inline]
@@ -358,7 +358,7 @@ impl Client {
     ) -> DescribeReservedPreDomainInfoCall {
         DescribeReservedPreDomainInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeTemplate`.
+    /// Calls `DescribeTemplate`; the answer is a [`DescribeTemplateResponse`].
     ///
     /// Required: `TemplateId`.
     ///
@@ -367,7 +367,7 @@ impl Client {
     pub fn describe_template(&self) -> DescribeTemplateCall {
         DescribeTemplateCall::new(&self.handle)
     }
-    /// Calls `DescribeTemplateList`.
+    /// Calls `DescribeTemplateList`; the answer is a [`DescribeTemplateListResponse`].
     ///
     /// Each answer holds one page of `TemplateSet`; [`into_paginator`](DescribeTemplateListCall::into_paginator) reads them all.
     ///
@@ -376,14 +376,14 @@ impl Client {
     pub fn describe_template_list(&self) -> DescribeTemplateListCall {
         DescribeTemplateListCall::new(&self.handle)
     }
-    /// Calls `DescribeTldList`.
+    /// Calls `DescribeTldList`; the answer is a [`DescribeTldListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=domain&Version=2018-08-08&Action=DescribeTldList)
     #[inline]
     pub fn describe_tld_list(&self) -> DescribeTldListCall {
         DescribeTldListCall::new(&self.handle)
     }
-    /// Calls `DescribeUnPreDomainDetail`.
+    /// Calls `DescribeUnPreDomainDetail`; the answer is a [`DescribeUnPreDomainDetailResponse`].
     ///
     /// Required: `Domain`.
     ///
@@ -392,7 +392,7 @@ impl Client {
     pub fn describe_un_pre_domain_detail(&self) -> DescribeUnPreDomainDetailCall {
         DescribeUnPreDomainDetailCall::new(&self.handle)
     }
-    /// Calls `ModifyCustomDnsHost`.
+    /// Calls `ModifyCustomDnsHost`; the answer is a [`ModifyCustomDnsHostResponse`].
     ///
     /// Required: `DomainId`, `DnsName`, `IpSet`.
     ///
@@ -401,7 +401,7 @@ impl Client {
     pub fn modify_custom_dns_host(&self) -> ModifyCustomDnsHostCall {
         ModifyCustomDnsHostCall::new(&self.handle)
     }
-    /// Calls `ModifyDomainDNSBatch`.
+    /// Calls `ModifyDomainDNSBatch`; the answer is a [`ModifyDomainDNSBatchResponse`].
     ///
     /// Required: `Domains`, `Dns`.
     ///
@@ -410,7 +410,7 @@ impl Client {
     pub fn modify_domain_dns_batch(&self) -> ModifyDomainDNSBatchCall {
         ModifyDomainDNSBatchCall::new(&self.handle)
     }
-    /// Calls `ModifyDomainOwner`.
+    /// Calls `ModifyDomainOwner`; the answer is a [`ModifyDomainOwnerResponse`].
     ///
     /// Required: `DomainId`, `NewOwnerUin`.
     ///
@@ -419,7 +419,7 @@ impl Client {
     pub fn modify_domain_owner(&self) -> ModifyDomainOwnerCall {
         ModifyDomainOwnerCall::new(&self.handle)
     }
-    /// Calls `ModifyDomainOwnerBatch`.
+    /// Calls `ModifyDomainOwnerBatch`; the answer is a [`ModifyDomainOwnerBatchResponse`].
     ///
     /// Required: `Domains`, `NewOwnerUin`.
     ///
@@ -428,7 +428,7 @@ impl Client {
     pub fn modify_domain_owner_batch(&self) -> ModifyDomainOwnerBatchCall {
         ModifyDomainOwnerBatchCall::new(&self.handle)
     }
-    /// Calls `ModifyIntlCustomDnsHost`.
+    /// Calls `ModifyIntlCustomDnsHost`; the answer is a [`ModifyIntlCustomDnsHostResponse`].
     ///
     /// Required: `DomainId`, `DnsName`, `IpSet`.
     ///
@@ -437,7 +437,7 @@ impl Client {
     pub fn modify_intl_custom_dns_host(&self) -> ModifyIntlCustomDnsHostCall {
         ModifyIntlCustomDnsHostCall::new(&self.handle)
     }
-    /// Calls `ModifyTemplate`.
+    /// Calls `ModifyTemplate`; the answer is a [`ModifyTemplateResponse`].
     ///
     /// Required: `CertificateInfo`, `ContactInfo`, `TemplateId`.
     ///
@@ -446,7 +446,7 @@ impl Client {
     pub fn modify_template(&self) -> ModifyTemplateCall {
         ModifyTemplateCall::new(&self.handle)
     }
-    /// Calls `RenewDomainBatch`.
+    /// Calls `RenewDomainBatch`; the answer is a [`RenewDomainBatchResponse`].
     ///
     /// Required: `Period`, `Domains`, `PayMode`.
     ///
@@ -455,7 +455,7 @@ impl Client {
     pub fn renew_domain_batch(&self) -> RenewDomainBatchCall {
         RenewDomainBatchCall::new(&self.handle)
     }
-    /// Calls `ReservedPreDomains`.
+    /// Calls `ReservedPreDomains`; the answer is a [`ReservedPreDomainsResponse`].
     ///
     /// Required: `DomainList`, `TemplateId`.
     ///
@@ -464,7 +464,7 @@ impl Client {
     pub fn reserved_pre_domains(&self) -> ReservedPreDomainsCall {
         ReservedPreDomainsCall::new(&self.handle)
     }
-    /// Calls `SendPhoneEmailCode`.
+    /// Calls `SendPhoneEmailCode`; the answer is a [`SendPhoneEmailCodeResponse`].
     ///
     /// Required: `Code`, `Type`.
     ///
@@ -473,7 +473,7 @@ impl Client {
     pub fn send_phone_email_code(&self) -> SendPhoneEmailCodeCall {
         SendPhoneEmailCodeCall::new(&self.handle)
     }
-    /// Calls `SetDomainAutoRenew`.
+    /// Calls `SetDomainAutoRenew`; the answer is a [`SetDomainAutoRenewResponse`].
     ///
     /// Required: `DomainId`, `AutoRenew`.
     ///
@@ -482,7 +482,7 @@ impl Client {
     pub fn set_domain_auto_renew(&self) -> SetDomainAutoRenewCall {
         SetDomainAutoRenewCall::new(&self.handle)
     }
-    /// Calls `SyncCustomDnsHost`.
+    /// Calls `SyncCustomDnsHost`; the answer is a [`SyncCustomDnsHostResponse`].
     ///
     /// Required: `DomainId`.
     ///
@@ -491,7 +491,7 @@ impl Client {
     pub fn sync_custom_dns_host(&self) -> SyncCustomDnsHostCall {
         SyncCustomDnsHostCall::new(&self.handle)
     }
-    /// Calls `TransferInDomainBatch`.
+    /// Calls `TransferInDomainBatch`; the answer is a [`TransferInDomainBatchResponse`].
     ///
     /// Required: `Domains`, `PassWords`, `TemplateId`, `PayMode`.
     ///
@@ -500,7 +500,7 @@ impl Client {
     pub fn transfer_in_domain_batch(&self) -> TransferInDomainBatchCall {
         TransferInDomainBatchCall::new(&self.handle)
     }
-    /// Calls `TransferProhibitionBatch`.
+    /// Calls `TransferProhibitionBatch`; the answer is a [`TransferProhibitionBatchResponse`].
     ///
     /// Required: `Domains`, `Status`.
     ///
@@ -509,7 +509,7 @@ impl Client {
     pub fn transfer_prohibition_batch(&self) -> TransferProhibitionBatchCall {
         TransferProhibitionBatchCall::new(&self.handle)
     }
-    /// Calls `UpdateProhibitionBatch`.
+    /// Calls `UpdateProhibitionBatch`; the answer is a [`UpdateProhibitionBatchResponse`].
     ///
     /// Required: `Domains`, `Status`.
     ///
@@ -518,7 +518,7 @@ impl Client {
     pub fn update_prohibition_batch(&self) -> UpdateProhibitionBatchCall {
         UpdateProhibitionBatchCall::new(&self.handle)
     }
-    /// Calls `UploadImage`.
+    /// Calls `UploadImage`; the answer is a [`UploadImageResponse`].
     ///
     /// Required: `ImageFile`.
     ///
@@ -1724,7 +1724,6 @@ rt::action!(
     DescribeTldList, DescribeTldListRequest, DescribeTldListCall,
     DescribeTldListResponse, Error, idempotent
 );
-impl<T> DescribeTldListCall<T> {}
 /// The answer of [`Client::describe_tld_list`] (`DescribeTldList`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `AddFairPlayPem`.
+    /// Calls `AddFairPlayPem`; the answer is a [`AddFairPlayPemResponse`].
     ///
     /// Required: `Pem`, `Ask`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn add_fair_play_pem(&self) -> AddFairPlayPemCall {
         AddFairPlayPemCall::new(&self.handle)
     }
-    /// Calls `CreateEncryptKeys`.
+    /// Calls `CreateEncryptKeys`; the answer is a [`CreateEncryptKeysResponse`].
     ///
     /// Required: `DrmType`, `Keys`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn create_encrypt_keys(&self) -> CreateEncryptKeysCall {
         CreateEncryptKeysCall::new(&self.handle)
     }
-    /// Calls `CreateLicense`.
+    /// Calls `CreateLicense`; the answer is a [`CreateLicenseResponse`].
     ///
     /// Required: `DrmType`, `LicenseRequest`, `ContentType`.
     ///
@@ -62,14 +62,14 @@ impl Client {
     pub fn create_license(&self) -> CreateLicenseCall {
         CreateLicenseCall::new(&self.handle)
     }
-    /// Calls `DeleteFairPlayPem`.
+    /// Calls `DeleteFairPlayPem`; the answer is a [`DeleteFairPlayPemResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=drm&Version=2018-11-15&Action=DeleteFairPlayPem)
     #[inline]
     pub fn delete_fair_play_pem(&self) -> DeleteFairPlayPemCall {
         DeleteFairPlayPemCall::new(&self.handle)
     }
-    /// Calls `DescribeAllKeys`.
+    /// Calls `DescribeAllKeys`; the answer is a [`DescribeAllKeysResponse`].
     ///
     /// Required: `DrmType`.
     ///
@@ -78,7 +78,7 @@ impl Client {
     pub fn describe_all_keys(&self) -> DescribeAllKeysCall {
         DescribeAllKeysCall::new(&self.handle)
     }
-    /// Calls `DescribeDRMLicense`.
+    /// Calls `DescribeDRMLicense`; the answer is a [`DescribeDRMLicenseResponse`].
     ///
     /// Required: `DrmType`, `Tracks`, `ContentId`, `ContentType`.
     ///
@@ -87,14 +87,14 @@ impl Client {
     pub fn describe_drm_license(&self) -> DescribeDRMLicenseCall {
         DescribeDRMLicenseCall::new(&self.handle)
     }
-    /// Calls `DescribeFairPlayPem`.
+    /// Calls `DescribeFairPlayPem`; the answer is a [`DescribeFairPlayPemResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=drm&Version=2018-11-15&Action=DescribeFairPlayPem)
     #[inline]
     pub fn describe_fair_play_pem(&self) -> DescribeFairPlayPemCall {
         DescribeFairPlayPemCall::new(&self.handle)
     }
-    /// Calls `DescribeKeys`.
+    /// Calls `DescribeKeys`; the answer is a [`DescribeKeysResponse`].
     ///
     /// Required: `DrmType`, `Tracks`, `ContentType`.
     ///
@@ -103,7 +103,7 @@ impl Client {
     pub fn describe_keys(&self) -> DescribeKeysCall {
         DescribeKeysCall::new(&self.handle)
     }
-    /// Calls `GenerateTDRMKey`.
+    /// Calls `GenerateTDRMKey`; the answer is a [`GenerateTDRMKeyResponse`].
     ///
     /// Required: `DrmType`, `Tracks`, `ContentId`, `ContentType`.
     ///
@@ -112,7 +112,7 @@ impl Client {
     pub fn generate_tdrm_key(&self) -> GenerateTDRMKeyCall {
         GenerateTDRMKeyCall::new(&self.handle)
     }
-    /// Calls `ModifyFairPlayPem`.
+    /// Calls `ModifyFairPlayPem`; the answer is a [`ModifyFairPlayPemResponse`].
     ///
     /// Required: `Pem`, `Ask`, `FairPlayPemId`.
     ///
@@ -121,7 +121,7 @@ impl Client {
     pub fn modify_fair_play_pem(&self) -> ModifyFairPlayPemCall {
         ModifyFairPlayPemCall::new(&self.handle)
     }
-    /// Calls `StartEncryption`.
+    /// Calls `StartEncryption`; the answer is a [`StartEncryptionResponse`].
     ///
     /// Required: `CosEndPoint`, `CosSecretId`, `CosSecretKey`, `DrmType`, `SourceObject`, `OutputObjects`.
     ///

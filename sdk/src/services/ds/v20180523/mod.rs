@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `CheckVcode`.
+    /// Calls `CheckVcode`; the answer is a [`CheckVcodeResponse`].
     ///
     /// Required: `Module`, `Operation`, `AccountResId`, `ContractResId`, `VerifyCode`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn check_vcode(&self) -> CheckVcodeCall {
         CheckVcodeCall::new(&self.handle)
     }
-    /// Calls `CreateContractByUpload`.
+    /// Calls `CreateContractByUpload`; the answer is a [`CreateContractByUploadResponse`].
     ///
     /// Required: `Module`, `Operation`, `SignInfos`, `ContractFile`, `ContractName`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn create_contract_by_upload(&self) -> CreateContractByUploadCall {
         CreateContractByUploadCall::new(&self.handle)
     }
-    /// Calls `CreateEnterpriseAccount`.
+    /// Calls `CreateEnterpriseAccount`; the answer is a [`CreateEnterpriseAccountResponse`].
     ///
     /// Required: `Module`, `Operation`, `Name`, `IdentType`, `IdentNo`, `MobilePhone`, `TransactorName`, `TransactorIdentType`, `TransactorIdentNo`, `TransactorPhone`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn create_enterprise_account(&self) -> CreateEnterpriseAccountCall {
         CreateEnterpriseAccountCall::new(&self.handle)
     }
-    /// Calls `CreatePersonalAccount`.
+    /// Calls `CreatePersonalAccount`; the answer is a [`CreatePersonalAccountResponse`].
     ///
     /// Required: `Module`, `Operation`, `Name`, `IdentType`, `IdentNo`, `MobilePhone`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn create_personal_account(&self) -> CreatePersonalAccountCall {
         CreatePersonalAccountCall::new(&self.handle)
     }
-    /// Calls `CreateSeal`.
+    /// Calls `CreateSeal`; the answer is a [`CreateSealResponse`].
     ///
     /// Required: `Module`, `Operation`, `AccountResId`, `ImgUrl`.
     ///
@@ -80,7 +80,7 @@ impl Client {
     pub fn create_seal(&self) -> CreateSealCall {
         CreateSealCall::new(&self.handle)
     }
-    /// Calls `DeleteAccount`.
+    /// Calls `DeleteAccount`; the answer is a [`DeleteAccountResponse`].
     ///
     /// Required: `Module`, `Operation`, `AccountList`.
     ///
@@ -89,7 +89,7 @@ impl Client {
     pub fn delete_account(&self) -> DeleteAccountCall {
         DeleteAccountCall::new(&self.handle)
     }
-    /// Calls `DeleteSeal`.
+    /// Calls `DeleteSeal`; the answer is a [`DeleteSealResponse`].
     ///
     /// Required: `Module`, `Operation`, `AccountResId`, `SealResId`.
     ///
@@ -98,7 +98,7 @@ impl Client {
     pub fn delete_seal(&self) -> DeleteSealCall {
         DeleteSealCall::new(&self.handle)
     }
-    /// Calls `DescribeTaskStatus`.
+    /// Calls `DescribeTaskStatus`; the answer is a [`DescribeTaskStatusResponse`].
     ///
     /// Required: `Module`, `Operation`, `TaskId`.
     ///
@@ -107,7 +107,7 @@ impl Client {
     pub fn describe_task_status(&self) -> DescribeTaskStatusCall {
         DescribeTaskStatusCall::new(&self.handle)
     }
-    /// Calls `DownloadContract`.
+    /// Calls `DownloadContract`; the answer is a [`DownloadContractResponse`].
     ///
     /// Required: `Module`, `Operation`, `ContractResId`.
     ///
@@ -116,7 +116,7 @@ impl Client {
     pub fn download_contract(&self) -> DownloadContractCall {
         DownloadContractCall::new(&self.handle)
     }
-    /// Calls `SendVcode`.
+    /// Calls `SendVcode`; the answer is a [`SendVcodeResponse`].
     ///
     /// Required: `Module`, `Operation`, `ContractResId`, `AccountResId`.
     ///
@@ -125,7 +125,7 @@ impl Client {
     pub fn send_vcode(&self) -> SendVcodeCall {
         SendVcodeCall::new(&self.handle)
     }
-    /// Calls `SignContractByCoordinate`.
+    /// Calls `SignContractByCoordinate`; the answer is a [`SignContractByCoordinateResponse`].
     ///
     /// Required: `Module`, `Operation`, `ContractResId`, `AccountResId`, `SignLocations`.
     ///
@@ -134,7 +134,7 @@ impl Client {
     pub fn sign_contract_by_coordinate(&self) -> SignContractByCoordinateCall {
         SignContractByCoordinateCall::new(&self.handle)
     }
-    /// Calls `SignContractByKeyword`.
+    /// Calls `SignContractByKeyword`; the answer is a [`SignContractByKeywordResponse`].
     ///
     /// Required: `Module`, `Operation`, `ContractResId`, `AccountResId`, `SignKeyword`.
     ///

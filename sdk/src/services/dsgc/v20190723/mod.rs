@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `AuthorizeDSPAMetaResources`.
+    /// Calls `AuthorizeDSPAMetaResources`; the answer is a [`AuthorizeDSPAMetaResourcesResponse`].
     ///
     /// Required: `DspaId`, `AuthType`, `MetaType`, `ResourceRegion`, `ResourcesAccount`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn authorize_dspa_meta_resources(&self) -> AuthorizeDSPAMetaResourcesCall {
         AuthorizeDSPAMetaResourcesCall::new(&self.handle)
     }
-    /// Calls `BindDSPAResourceCosBuckets`.
+    /// Calls `BindDSPAResourceCosBuckets`; the answer is a [`BindDSPAResourceCosBucketsResponse`].
     ///
     /// Required: `DspaId`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn bind_dspa_resource_cos_buckets(&self) -> BindDSPAResourceCosBucketsCall {
         BindDSPAResourceCosBucketsCall::new(&self.handle)
     }
-    /// Calls `BindDSPAResourceDatabases`.
+    /// Calls `BindDSPAResourceDatabases`; the answer is a [`BindDSPAResourceDatabasesResponse`].
     ///
     /// Required: `DspaId`, `ResourceId`, `MetaType`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn bind_dspa_resource_databases(&self) -> BindDSPAResourceDatabasesCall {
         BindDSPAResourceDatabasesCall::new(&self.handle)
     }
-    /// Calls `CopyDSPATemplate`.
+    /// Calls `CopyDSPATemplate`; the answer is a [`CopyDSPATemplateResponse`].
     ///
     /// Required: `DspaId`, `TemplateId`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn copy_dspa_template(&self) -> CopyDSPATemplateCall {
         CopyDSPATemplateCall::new(&self.handle)
     }
-    /// Calls `CreateAssetSortingReportRetryTask`.
+    /// Calls `CreateAssetSortingReportRetryTask`; the answer is a [`CreateAssetSortingReportRetryTaskResponse`].
     ///
     /// Required: `ReportTaskId`, `DspaId`.
     ///
@@ -82,7 +82,7 @@ impl Client {
     ) -> CreateAssetSortingReportRetryTaskCall {
         CreateAssetSortingReportRetryTaskCall::new(&self.handle)
     }
-    /// Calls `CreateAssetSortingReportTask`.
+    /// Calls `CreateAssetSortingReportTask`; the answer is a [`CreateAssetSortingReportTaskResponse`].
     ///
     /// Required: `DspaId`, `ComplianceId`, `AssetList`.
     ///
@@ -91,7 +91,7 @@ impl Client {
     pub fn create_asset_sorting_report_task(&self) -> CreateAssetSortingReportTaskCall {
         CreateAssetSortingReportTaskCall::new(&self.handle)
     }
-    /// Calls `CreateDSPAAssessmentRiskLevel`.
+    /// Calls `CreateDSPAAssessmentRiskLevel`; the answer is a [`CreateDSPAAssessmentRiskLevelResponse`].
     ///
     /// Required: `DspaId`, `RiskLevelName`, `IdentifyComplianceId`, `RiskLevelRule`.
     ///
@@ -102,7 +102,7 @@ impl Client {
     ) -> CreateDSPAAssessmentRiskLevelCall {
         CreateDSPAAssessmentRiskLevelCall::new(&self.handle)
     }
-    /// Calls `CreateDSPAAssessmentRiskTemplate`.
+    /// Calls `CreateDSPAAssessmentRiskTemplate`; the answer is a [`CreateDSPAAssessmentRiskTemplateResponse`].
     ///
     /// Required: `DspaId`, `TemplateName`, `RiskLevelId`, `RiskIdList`.
     ///
@@ -113,7 +113,7 @@ impl Client {
     ) -> CreateDSPAAssessmentRiskTemplateCall {
         CreateDSPAAssessmentRiskTemplateCall::new(&self.handle)
     }
-    /// Calls `CreateDSPAAssessmentTask`.
+    /// Calls `CreateDSPAAssessmentTask`; the answer is a [`CreateDSPAAssessmentTaskResponse`].
     ///
     /// Required: `DspaId`, `Name`, `TemplateId`.
     ///
@@ -122,7 +122,7 @@ impl Client {
     pub fn create_dspa_assessment_task(&self) -> CreateDSPAAssessmentTaskCall {
         CreateDSPAAssessmentTaskCall::new(&self.handle)
     }
-    /// Calls `CreateDSPACOSDiscoveryTask`.
+    /// Calls `CreateDSPACOSDiscoveryTask`; the answer is a [`CreateDSPACOSDiscoveryTaskResponse`].
     ///
     /// Required: `DspaId`, `Name`, `DataSourceId`, `Enable`, `Bucket`, `Plan`, `Period`, `FileTypes`, `FileSizeLimit`, `ResourceRegion`.
     ///
@@ -131,7 +131,7 @@ impl Client {
     pub fn create_dspacos_discovery_task(&self) -> CreateDSPACOSDiscoveryTaskCall {
         CreateDSPACOSDiscoveryTaskCall::new(&self.handle)
     }
-    /// Calls `CreateDSPACategory`.
+    /// Calls `CreateDSPACategory`; the answer is a [`CreateDSPACategoryResponse`].
     ///
     /// Required: `DspaId`, `Name`.
     ///
@@ -140,7 +140,7 @@ impl Client {
     pub fn create_dspa_category(&self) -> CreateDSPACategoryCall {
         CreateDSPACategoryCall::new(&self.handle)
     }
-    /// Calls `CreateDSPACategoryRelation`.
+    /// Calls `CreateDSPACategoryRelation`; the answer is a [`CreateDSPACategoryRelationResponse`].
     ///
     /// Required: `DspaId`, `CategoryId`, `ParentCategoryId`, `ComplianceId`.
     ///
@@ -149,7 +149,7 @@ impl Client {
     pub fn create_dspa_category_relation(&self) -> CreateDSPACategoryRelationCall {
         CreateDSPACategoryRelationCall::new(&self.handle)
     }
-    /// Calls `CreateDSPAComplianceGroup`.
+    /// Calls `CreateDSPAComplianceGroup`; the answer is a [`CreateDSPAComplianceGroupResponse`].
     ///
     /// Required: `DspaId`, `Name`.
     ///
@@ -158,7 +158,7 @@ impl Client {
     pub fn create_dspa_compliance_group(&self) -> CreateDSPAComplianceGroupCall {
         CreateDSPAComplianceGroupCall::new(&self.handle)
     }
-    /// Calls `CreateDSPAComplianceRules`.
+    /// Calls `CreateDSPAComplianceRules`; the answer is a [`CreateDSPAComplianceRulesResponse`].
     ///
     /// Required: `DspaId`, `CategoryId`, `ComplianceId`, `Rules`.
     ///
@@ -167,7 +167,7 @@ impl Client {
     pub fn create_dspa_compliance_rules(&self) -> CreateDSPAComplianceRulesCall {
         CreateDSPAComplianceRulesCall::new(&self.handle)
     }
-    /// Calls `CreateDSPACosMetaResources`.
+    /// Calls `CreateDSPACosMetaResources`; the answer is a [`CreateDSPACosMetaResourcesResponse`].
     ///
     /// Required: `DspaId`, `CosBucketItems`.
     ///
@@ -176,7 +176,7 @@ impl Client {
     pub fn create_dspa_cos_meta_resources(&self) -> CreateDSPACosMetaResourcesCall {
         CreateDSPACosMetaResourcesCall::new(&self.handle)
     }
-    /// Calls `CreateDSPADbMetaResources`.
+    /// Calls `CreateDSPADbMetaResources`; the answer is a [`CreateDSPADbMetaResourcesResponse`].
     ///
     /// Required: `DspaId`, `MetaType`, `CloudResourceItems`.
     ///
@@ -185,7 +185,7 @@ impl Client {
     pub fn create_dspa_db_meta_resources(&self) -> CreateDSPADbMetaResourcesCall {
         CreateDSPADbMetaResourcesCall::new(&self.handle)
     }
-    /// Calls `CreateDSPADiscoveryRule`.
+    /// Calls `CreateDSPADiscoveryRule`; the answer is a [`CreateDSPADiscoveryRuleResponse`].
     ///
     /// Required: `DspaId`, `Name`.
     ///
@@ -194,7 +194,7 @@ impl Client {
     pub fn create_dspa_discovery_rule(&self) -> CreateDSPADiscoveryRuleCall {
         CreateDSPADiscoveryRuleCall::new(&self.handle)
     }
-    /// Calls `CreateDSPADiscoveryTask`.
+    /// Calls `CreateDSPADiscoveryTask`; the answer is a [`CreateDSPADiscoveryTaskResponse`].
     ///
     /// Required: `DspaId`, `Name`, `DataSourceId`, `Enable`, `Plan`, `Period`, `ResourceRegion`, `DataSourceType`.
     ///
@@ -203,7 +203,7 @@ impl Client {
     pub fn create_dspa_discovery_task(&self) -> CreateDSPADiscoveryTaskCall {
         CreateDSPADiscoveryTaskCall::new(&self.handle)
     }
-    /// Calls `CreateDSPALevelGroup`.
+    /// Calls `CreateDSPALevelGroup`; the answer is a [`CreateDSPALevelGroupResponse`].
     ///
     /// Required: `DspaId`, `Name`, `ItemLevels`.
     ///
@@ -212,7 +212,7 @@ impl Client {
     pub fn create_dspa_level_group(&self) -> CreateDSPALevelGroupCall {
         CreateDSPALevelGroupCall::new(&self.handle)
     }
-    /// Calls `CreateDSPAMetaResources`.
+    /// Calls `CreateDSPAMetaResources`; the answer is a [`CreateDSPAMetaResourcesResponse`].
     ///
     /// Required: `MetaType`, `ResourceRegion`, `DspaId`, `UpdateStatus`, `UpdateId`, `Items`.
     ///
@@ -221,7 +221,7 @@ impl Client {
     pub fn create_dspa_meta_resources(&self) -> CreateDSPAMetaResourcesCall {
         CreateDSPAMetaResourcesCall::new(&self.handle)
     }
-    /// Calls `CreateDSPASelfBuildMetaResource`.
+    /// Calls `CreateDSPASelfBuildMetaResource`; the answer is a [`CreateDSPASelfBuildMetaResourceResponse`].
     ///
     /// Required: `DspaId`, `MetaType`, `ResourceRegion`, `ResourceId`, `ResourceUniqueVpcId`, `ResourceUniqueSubnetId`, `ResourceAccessType`, `ResourceVip`, `ResourceVPort`, `UserName`, `Password`.
     ///
@@ -232,7 +232,7 @@ impl Client {
     ) -> CreateDSPASelfBuildMetaResourceCall {
         CreateDSPASelfBuildMetaResourceCall::new(&self.handle)
     }
-    /// Calls `CreateIdentifyRuleAnotherName`.
+    /// Calls `CreateIdentifyRuleAnotherName`; the answer is a [`CreateIdentifyRuleAnotherNameResponse`].
     ///
     /// Required: `DspaId`, `ComplianceId`, `CategoryId`, `RuleId`, `RuleName`, `AnotherName`.
     ///
@@ -243,7 +243,7 @@ impl Client {
     ) -> CreateIdentifyRuleAnotherNameCall {
         CreateIdentifyRuleAnotherNameCall::new(&self.handle)
     }
-    /// Calls `DecribeSuggestRiskLevelMatrix`.
+    /// Calls `DecribeSuggestRiskLevelMatrix`; the answer is a [`DecribeSuggestRiskLevelMatrixResponse`].
     ///
     /// Required: `DspaId`, `SensitiveLevelList`, `VulnerabilityLevelList`.
     ///
@@ -254,7 +254,7 @@ impl Client {
     ) -> DecribeSuggestRiskLevelMatrixCall {
         DecribeSuggestRiskLevelMatrixCall::new(&self.handle)
     }
-    /// Calls `DeleteCosMetaResource`.
+    /// Calls `DeleteCosMetaResource`; the answer is a [`DeleteCosMetaResourceResponse`].
     ///
     /// Required: `DspaId`, `ResourceRegion`.
     ///
@@ -263,7 +263,7 @@ impl Client {
     pub fn delete_cos_meta_resource(&self) -> DeleteCosMetaResourceCall {
         DeleteCosMetaResourceCall::new(&self.handle)
     }
-    /// Calls `DeleteDSPAAssessmentTask`.
+    /// Calls `DeleteDSPAAssessmentTask`; the answer is a [`DeleteDSPAAssessmentTaskResponse`].
     ///
     /// Required: `DspaId`, `TaskId`.
     ///
@@ -272,7 +272,7 @@ impl Client {
     pub fn delete_dspa_assessment_task(&self) -> DeleteDSPAAssessmentTaskCall {
         DeleteDSPAAssessmentTaskCall::new(&self.handle)
     }
-    /// Calls `DeleteDSPACOSDiscoveryTask`.
+    /// Calls `DeleteDSPACOSDiscoveryTask`; the answer is a [`DeleteDSPACOSDiscoveryTaskResponse`].
     ///
     /// Required: `DspaId`, `TaskId`.
     ///
@@ -281,7 +281,7 @@ impl Client {
     pub fn delete_dspacos_discovery_task(&self) -> DeleteDSPACOSDiscoveryTaskCall {
         DeleteDSPACOSDiscoveryTaskCall::new(&self.handle)
     }
-    /// Calls `DeleteDSPACOSDiscoveryTaskResult`.
+    /// Calls `DeleteDSPACOSDiscoveryTaskResult`; the answer is a [`DeleteDSPACOSDiscoveryTaskResultResponse`].
     ///
     /// Required: `DspaId`, `BucketResultId`.
     ///
@@ -292,7 +292,7 @@ impl Client {
     ) -> DeleteDSPACOSDiscoveryTaskResultCall {
         DeleteDSPACOSDiscoveryTaskResultCall::new(&self.handle)
     }
-    /// Calls `DeleteDSPADiscoveryTask`.
+    /// Calls `DeleteDSPADiscoveryTask`; the answer is a [`DeleteDSPADiscoveryTaskResponse`].
     ///
     /// Required: `DspaId`, `TaskId`.
     ///
@@ -301,7 +301,7 @@ impl Client {
     pub fn delete_dspa_discovery_task(&self) -> DeleteDSPADiscoveryTaskCall {
         DeleteDSPADiscoveryTaskCall::new(&self.handle)
     }
-    /// Calls `DeleteDSPADiscoveryTaskResult`.
+    /// Calls `DeleteDSPADiscoveryTaskResult`; the answer is a [`DeleteDSPADiscoveryTaskResultResponse`].
     ///
     /// Required: `DspaId`, `DbResultId`.
     ///
@@ -312,7 +312,7 @@ impl Client {
     ) -> DeleteDSPADiscoveryTaskResultCall {
         DeleteDSPADiscoveryTaskResultCall::new(&self.handle)
     }
-    /// Calls `DeleteDSPAMetaResource`.
+    /// Calls `DeleteDSPAMetaResource`; the answer is a [`DeleteDSPAMetaResourceResponse`].
     ///
     /// Required: `DspaId`, `ResourceIDs`.
     ///
@@ -321,7 +321,7 @@ impl Client {
     pub fn delete_dspa_meta_resource(&self) -> DeleteDSPAMetaResourceCall {
         DeleteDSPAMetaResourceCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetDetailDataExportResult`.
+    /// Calls `DescribeAssetDetailDataExportResult`; the answer is a [`DescribeAssetDetailDataExportResultResponse`].
     ///
     /// Required: `ExportTaskId`, `DspaId`.
     ///
@@ -332,7 +332,7 @@ impl Client {
     ) -> DescribeAssetDetailDataExportResultCall {
         DescribeAssetDetailDataExportResultCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetOverview`.
+    /// Calls `DescribeAssetOverview`; the answer is a [`DescribeAssetOverviewResponse`].
     ///
     /// Required: `DspaId`, `ComplianceId`, `AssetList`.
     ///
@@ -341,7 +341,7 @@ impl Client {
     pub fn describe_asset_overview(&self) -> DescribeAssetOverviewCall {
         DescribeAssetOverviewCall::new(&self.handle)
     }
-    /// Calls `DescribeBindDBList`.
+    /// Calls `DescribeBindDBList`; the answer is a [`DescribeBindDBListResponse`].
     ///
     /// Required: `DspaId`.
     ///
@@ -350,7 +350,7 @@ impl Client {
     pub fn describe_bind_db_list(&self) -> DescribeBindDBListCall {
         DescribeBindDBListCall::new(&self.handle)
     }
-    /// Calls `DescribeCOSAssetSensitiveDistribution`.
+    /// Calls `DescribeCOSAssetSensitiveDistribution`; the answer is a [`DescribeCOSAssetSensitiveDistributionResponse`].
     ///
     /// Required: `DspaId`, `ComplianceId`, `AssetList`.
     ///
@@ -361,7 +361,7 @@ impl Client {
     ) -> DescribeCOSAssetSensitiveDistributionCall {
         DescribeCOSAssetSensitiveDistributionCall::new(&self.handle)
     }
-    /// Calls `DescribeDSPAAssessmentHighRiskTop10Overview`.
+    /// Calls `DescribeDSPAAssessmentHighRiskTop10Overview`; the answer is a [`DescribeDSPAAssessmentHighRiskTop10OverviewResponse`].
     ///
     /// Required: `DspaId`, `TemplateId`.
     ///
@@ -372,7 +372,7 @@ impl Client {
     ) -> DescribeDSPAAssessmentHighRiskTop10OverviewCall {
         DescribeDSPAAssessmentHighRiskTop10OverviewCall::new(&self.handle)
     }
-    /// Calls `DescribeDSPAAssessmentLatestRiskDetailInfo`.
+    /// Calls `DescribeDSPAAssessmentLatestRiskDetailInfo`; the answer is a [`DescribeDSPAAssessmentLatestRiskDetailInfoResponse`].
     ///
     /// Required: `DspaId`, `TemplateId`, `RiskId`.
     ///
@@ -383,7 +383,7 @@ impl Client {
     ) -> DescribeDSPAAssessmentLatestRiskDetailInfoCall {
         DescribeDSPAAssessmentLatestRiskDetailInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeDSPAAssessmentLatestRiskList`.
+    /// Calls `DescribeDSPAAssessmentLatestRiskList`; the answer is a [`DescribeDSPAAssessmentLatestRiskListResponse`].
     ///
     /// Required: `DspaId`, `TemplateId`.
     ///
@@ -394,7 +394,7 @@ impl Client {
     ) -> DescribeDSPAAssessmentLatestRiskListCall {
         DescribeDSPAAssessmentLatestRiskListCall::new(&self.handle)
     }
-    /// Calls `DescribeDSPAAssessmentNewDiscoveredRiskOverview`.
+    /// Calls `DescribeDSPAAssessmentNewDiscoveredRiskOverview`; the answer is a [`DescribeDSPAAssessmentNewDiscoveredRiskOverviewResponse`].
     ///
     /// Required: `DspaId`, `TemplateId`.
     ///
@@ -405,7 +405,7 @@ impl Client {
     ) -> DescribeDSPAAssessmentNewDiscoveredRiskOverviewCall {
         DescribeDSPAAssessmentNewDiscoveredRiskOverviewCall::new(&self.handle)
     }
-    /// Calls `DescribeDSPAAssessmentPendingRiskOverview`.
+    /// Calls `DescribeDSPAAssessmentPendingRiskOverview`; the answer is a [`DescribeDSPAAssessmentPendingRiskOverviewResponse`].
     ///
     /// Required: `DspaId`, `TemplateId`.
     ///
@@ -416,7 +416,7 @@ impl Client {
     ) -> DescribeDSPAAssessmentPendingRiskOverviewCall {
         DescribeDSPAAssessmentPendingRiskOverviewCall::new(&self.handle)
     }
-    /// Calls `DescribeDSPAAssessmentProcessingRiskOverview`.
+    /// Calls `DescribeDSPAAssessmentProcessingRiskOverview`; the answer is a [`DescribeDSPAAssessmentProcessingRiskOverviewResponse`].
     ///
     /// Required: `DspaId`, `TemplateId`.
     ///
@@ -427,7 +427,7 @@ impl Client {
     ) -> DescribeDSPAAssessmentProcessingRiskOverviewCall {
         DescribeDSPAAssessmentProcessingRiskOverviewCall::new(&self.handle)
     }
-    /// Calls `DescribeDSPAAssessmentRiskAmountOverview`.
+    /// Calls `DescribeDSPAAssessmentRiskAmountOverview`; the answer is a [`DescribeDSPAAssessmentRiskAmountOverviewResponse`].
     ///
     /// Required: `DspaId`, `TemplateId`.
     ///
@@ -438,7 +438,7 @@ impl Client {
     ) -> DescribeDSPAAssessmentRiskAmountOverviewCall {
         DescribeDSPAAssessmentRiskAmountOverviewCall::new(&self.handle)
     }
-    /// Calls `DescribeDSPAAssessmentRiskDatasourceTop5`.
+    /// Calls `DescribeDSPAAssessmentRiskDatasourceTop5`; the answer is a [`DescribeDSPAAssessmentRiskDatasourceTop5Response`].
     ///
     /// Required: `DspaId`.
     ///
@@ -449,7 +449,7 @@ impl Client {
     ) -> DescribeDSPAAssessmentRiskDatasourceTop5Call {
         DescribeDSPAAssessmentRiskDatasourceTop5Call::new(&self.handle)
     }
-    /// Calls `DescribeDSPAAssessmentRiskDealedOverview`.
+    /// Calls `DescribeDSPAAssessmentRiskDealedOverview`; the answer is a [`DescribeDSPAAssessmentRiskDealedOverviewResponse`].
     ///
     /// Required: `DspaId`.
     ///
@@ -460,7 +460,7 @@ impl Client {
     ) -> DescribeDSPAAssessmentRiskDealedOverviewCall {
         DescribeDSPAAssessmentRiskDealedOverviewCall::new(&self.handle)
     }
-    /// Calls `DescribeDSPAAssessmentRiskDealedTrend`.
+    /// Calls `DescribeDSPAAssessmentRiskDealedTrend`; the answer is a [`DescribeDSPAAssessmentRiskDealedTrendResponse`].
     ///
     /// Required: `DspaId`, `StartTime`, `EndTime`.
     ///
@@ -471,7 +471,7 @@ impl Client {
     ) -> DescribeDSPAAssessmentRiskDealedTrendCall {
         DescribeDSPAAssessmentRiskDealedTrendCall::new(&self.handle)
     }
-    /// Calls `DescribeDSPAAssessmentRiskDistributionOverview`.
+    /// Calls `DescribeDSPAAssessmentRiskDistributionOverview`; the answer is a [`DescribeDSPAAssessmentRiskDistributionOverviewResponse`].
     ///
     /// Required: `DspaId`, `TemplateId`.
     ///
@@ -482,7 +482,7 @@ impl Client {
     ) -> DescribeDSPAAssessmentRiskDistributionOverviewCall {
         DescribeDSPAAssessmentRiskDistributionOverviewCall::new(&self.handle)
     }
-    /// Calls `DescribeDSPAAssessmentRiskItemTop5`.
+    /// Calls `DescribeDSPAAssessmentRiskItemTop5`; the answer is a [`DescribeDSPAAssessmentRiskItemTop5Response`].
     ///
     /// Required: `DspaId`.
     ///
@@ -493,7 +493,7 @@ impl Client {
     ) -> DescribeDSPAAssessmentRiskItemTop5Call {
         DescribeDSPAAssessmentRiskItemTop5Call::new(&self.handle)
     }
-    /// Calls `DescribeDSPAAssessmentRiskLevelDetail`.
+    /// Calls `DescribeDSPAAssessmentRiskLevelDetail`; the answer is a [`DescribeDSPAAssessmentRiskLevelDetailResponse`].
     ///
     /// Required: `DspaId`, `RiskLevelId`.
     ///
@@ -504,7 +504,7 @@ impl Client {
     ) -> DescribeDSPAAssessmentRiskLevelDetailCall {
         DescribeDSPAAssessmentRiskLevelDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeDSPAAssessmentRiskLevelList`.
+    /// Calls `DescribeDSPAAssessmentRiskLevelList`; the answer is a [`DescribeDSPAAssessmentRiskLevelListResponse`].
     ///
     /// Required: `DspaId`, `Limit`, `Offset`.
     ///
@@ -517,7 +517,7 @@ impl Client {
     ) -> DescribeDSPAAssessmentRiskLevelListCall {
         DescribeDSPAAssessmentRiskLevelListCall::new(&self.handle)
     }
-    /// Calls `DescribeDSPAAssessmentRiskLevelTrend`.
+    /// Calls `DescribeDSPAAssessmentRiskLevelTrend`; the answer is a [`DescribeDSPAAssessmentRiskLevelTrendResponse`].
     ///
     /// Required: `DspaId`, `StartTime`, `EndTime`.
     ///
@@ -528,7 +528,7 @@ impl Client {
     ) -> DescribeDSPAAssessmentRiskLevelTrendCall {
         DescribeDSPAAssessmentRiskLevelTrendCall::new(&self.handle)
     }
-    /// Calls `DescribeDSPAAssessmentRiskOverview`.
+    /// Calls `DescribeDSPAAssessmentRiskOverview`; the answer is a [`DescribeDSPAAssessmentRiskOverviewResponse`].
     ///
     /// Required: `DspaId`.
     ///
@@ -539,7 +539,7 @@ impl Client {
     ) -> DescribeDSPAAssessmentRiskOverviewCall {
         DescribeDSPAAssessmentRiskOverviewCall::new(&self.handle)
     }
-    /// Calls `DescribeDSPAAssessmentRiskProcessHistory`.
+    /// Calls `DescribeDSPAAssessmentRiskProcessHistory`; the answer is a [`DescribeDSPAAssessmentRiskProcessHistoryResponse`].
     ///
     /// Required: `DspaId`, `RiskId`.
     ///
@@ -550,7 +550,7 @@ impl Client {
     ) -> DescribeDSPAAssessmentRiskProcessHistoryCall {
         DescribeDSPAAssessmentRiskProcessHistoryCall::new(&self.handle)
     }
-    /// Calls `DescribeDSPAAssessmentRiskSideDistributed`.
+    /// Calls `DescribeDSPAAssessmentRiskSideDistributed`; the answer is a [`DescribeDSPAAssessmentRiskSideDistributedResponse`].
     ///
     /// Required: `DspaId`, `TemplateId`.
     ///
@@ -561,7 +561,7 @@ impl Client {
     ) -> DescribeDSPAAssessmentRiskSideDistributedCall {
         DescribeDSPAAssessmentRiskSideDistributedCall::new(&self.handle)
     }
-    /// Calls `DescribeDSPAAssessmentRiskSideList`.
+    /// Calls `DescribeDSPAAssessmentRiskSideList`; the answer is a [`DescribeDSPAAssessmentRiskSideListResponse`].
     ///
     /// Required: `DspaId`, `TemplateId`.
     ///
@@ -572,7 +572,7 @@ impl Client {
     ) -> DescribeDSPAAssessmentRiskSideListCall {
         DescribeDSPAAssessmentRiskSideListCall::new(&self.handle)
     }
-    /// Calls `DescribeDSPAAssessmentRiskTemplateDetail`.
+    /// Calls `DescribeDSPAAssessmentRiskTemplateDetail`; the answer is a [`DescribeDSPAAssessmentRiskTemplateDetailResponse`].
     ///
     /// Required: `DspaId`, `TemplateId`, `Limit`, `Offset`.
     ///
@@ -585,7 +585,7 @@ impl Client {
     ) -> DescribeDSPAAssessmentRiskTemplateDetailCall {
         DescribeDSPAAssessmentRiskTemplateDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeDSPAAssessmentRiskTemplateVulnerableList`.
+    /// Calls `DescribeDSPAAssessmentRiskTemplateVulnerableList`; the answer is a [`DescribeDSPAAssessmentRiskTemplateVulnerableListResponse`].
     ///
     /// Required: `DspaId`, `Limit`, `Offset`.
     ///
@@ -598,7 +598,7 @@ impl Client {
     ) -> DescribeDSPAAssessmentRiskTemplateVulnerableListCall {
         DescribeDSPAAssessmentRiskTemplateVulnerableListCall::new(&self.handle)
     }
-    /// Calls `DescribeDSPAAssessmentRisks`.
+    /// Calls `DescribeDSPAAssessmentRisks`; the answer is a [`DescribeDSPAAssessmentRisksResponse`].
     ///
     /// Required: `DspaId`, `TaskId`.
     ///
@@ -609,7 +609,7 @@ impl Client {
     pub fn describe_dspa_assessment_risks(&self) -> DescribeDSPAAssessmentRisksCall {
         DescribeDSPAAssessmentRisksCall::new(&self.handle)
     }
-    /// Calls `DescribeDSPAAssessmentTasks`.
+    /// Calls `DescribeDSPAAssessmentTasks`; the answer is a [`DescribeDSPAAssessmentTasksResponse`].
     ///
     /// Required: `DspaId`.
     ///
@@ -620,7 +620,7 @@ impl Client {
     pub fn describe_dspa_assessment_tasks(&self) -> DescribeDSPAAssessmentTasksCall {
         DescribeDSPAAssessmentTasksCall::new(&self.handle)
     }
-    /// Calls `DescribeDSPAAssessmentTemplateControlItems`.
+    /// Calls `DescribeDSPAAssessmentTemplateControlItems`; the answer is a [`DescribeDSPAAssessmentTemplateControlItemsResponse`].
     ///
     /// Required: `DspaId`, `TemplateId`.
     ///
@@ -633,7 +633,7 @@ impl Client {
     ) -> DescribeDSPAAssessmentTemplateControlItemsCall {
         DescribeDSPAAssessmentTemplateControlItemsCall::new(&self.handle)
     }
-    /// Calls `DescribeDSPAAssessmentTemplates`.
+    /// Calls `DescribeDSPAAssessmentTemplates`; the answer is a [`DescribeDSPAAssessmentTemplatesResponse`].
     ///
     /// Required: `DspaId`.
     ///
@@ -646,7 +646,7 @@ impl Client {
     ) -> DescribeDSPAAssessmentTemplatesCall {
         DescribeDSPAAssessmentTemplatesCall::new(&self.handle)
     }
-    /// Calls `DescribeDSPACOSDataAssetBuckets`.
+    /// Calls `DescribeDSPACOSDataAssetBuckets`; the answer is a [`DescribeDSPACOSDataAssetBucketsResponse`].
     ///
     /// Required: `DspaId`, `ComplianceId`.
     ///
@@ -657,7 +657,7 @@ impl Client {
     ) -> DescribeDSPACOSDataAssetBucketsCall {
         DescribeDSPACOSDataAssetBucketsCall::new(&self.handle)
     }
-    /// Calls `DescribeDSPACOSDataAssetByComplianceId`.
+    /// Calls `DescribeDSPACOSDataAssetByComplianceId`; the answer is a [`DescribeDSPACOSDataAssetByComplianceIdResponse`].
     ///
     /// Required: `DspaId`, `ComplianceId`.
     ///
@@ -668,7 +668,7 @@ impl Client {
     ) -> DescribeDSPACOSDataAssetByComplianceIdCall {
         DescribeDSPACOSDataAssetByComplianceIdCall::new(&self.handle)
     }
-    /// Calls `DescribeDSPACOSDataAssetDetail`.
+    /// Calls `DescribeDSPACOSDataAssetDetail`; the answer is a [`DescribeDSPACOSDataAssetDetailResponse`].
     ///
     /// Required: `DspaId`, `ComplianceId`.
     ///
@@ -679,7 +679,7 @@ impl Client {
     ) -> DescribeDSPACOSDataAssetDetailCall {
         DescribeDSPACOSDataAssetDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeDSPACOSDiscoveryTaskDetail`.
+    /// Calls `DescribeDSPACOSDiscoveryTaskDetail`; the answer is a [`DescribeDSPACOSDiscoveryTaskDetailResponse`].
     ///
     /// Required: `DspaId`, `TaskId`.
     ///
@@ -690,7 +690,7 @@ impl Client {
     ) -> DescribeDSPACOSDiscoveryTaskDetailCall {
         DescribeDSPACOSDiscoveryTaskDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeDSPACOSDiscoveryTaskFiles`.
+    /// Calls `DescribeDSPACOSDiscoveryTaskFiles`; the answer is a [`DescribeDSPACOSDiscoveryTaskFilesResponse`].
     ///
     /// Required: `DspaId`, `TaskId`.
     ///
@@ -701,7 +701,7 @@ impl Client {
     ) -> DescribeDSPACOSDiscoveryTaskFilesCall {
         DescribeDSPACOSDiscoveryTaskFilesCall::new(&self.handle)
     }
-    /// Calls `DescribeDSPACOSDiscoveryTaskResult`.
+    /// Calls `DescribeDSPACOSDiscoveryTaskResult`; the answer is a [`DescribeDSPACOSDiscoveryTaskResultResponse`].
     ///
     /// Required: `DspaId`.
     ///
@@ -714,7 +714,7 @@ impl Client {
     ) -> DescribeDSPACOSDiscoveryTaskResultCall {
         DescribeDSPACOSDiscoveryTaskResultCall::new(&self.handle)
     }
-    /// Calls `DescribeDSPACOSDiscoveryTasks`.
+    /// Calls `DescribeDSPACOSDiscoveryTasks`; the answer is a [`DescribeDSPACOSDiscoveryTasksResponse`].
     ///
     /// Required: `DspaId`.
     ///
@@ -725,7 +725,7 @@ impl Client {
     pub fn describe_dspacos_discovery_tasks(&self) -> DescribeDSPACOSDiscoveryTasksCall {
         DescribeDSPACOSDiscoveryTasksCall::new(&self.handle)
     }
-    /// Calls `DescribeDSPACOSTaskResultDetail`.
+    /// Calls `DescribeDSPACOSTaskResultDetail`; the answer is a [`DescribeDSPACOSTaskResultDetailResponse`].
     ///
     /// Required: `DspaId`, `TaskId`, `ComplianceId`.
     ///
@@ -738,7 +738,7 @@ impl Client {
     ) -> DescribeDSPACOSTaskResultDetailCall {
         DescribeDSPACOSTaskResultDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeDSPACategories`.
+    /// Calls `DescribeDSPACategories`; the answer is a [`DescribeDSPACategoriesResponse`].
     ///
     /// Required: `DspaId`.
     ///
@@ -749,7 +749,7 @@ impl Client {
     pub fn describe_dspa_categories(&self) -> DescribeDSPACategoriesCall {
         DescribeDSPACategoriesCall::new(&self.handle)
     }
-    /// Calls `DescribeDSPACategoryRuleStatistic`.
+    /// Calls `DescribeDSPACategoryRuleStatistic`; the answer is a [`DescribeDSPACategoryRuleStatisticResponse`].
     ///
     /// Required: `DspaId`, `ComplianceId`.
     ///
@@ -760,7 +760,7 @@ impl Client {
     ) -> DescribeDSPACategoryRuleStatisticCall {
         DescribeDSPACategoryRuleStatisticCall::new(&self.handle)
     }
-    /// Calls `DescribeDSPACategoryRules`.
+    /// Calls `DescribeDSPACategoryRules`; the answer is a [`DescribeDSPACategoryRulesResponse`].
     ///
     /// Required: `DspaId`, `CategoryId`, `ComplianceId`.
     ///
@@ -769,7 +769,7 @@ impl Client {
     pub fn describe_dspa_category_rules(&self) -> DescribeDSPACategoryRulesCall {
         DescribeDSPACategoryRulesCall::new(&self.handle)
     }
-    /// Calls `DescribeDSPACategoryTree`.
+    /// Calls `DescribeDSPACategoryTree`; the answer is a [`DescribeDSPACategoryTreeResponse`].
     ///
     /// Required: `DspaId`, `ComplianceId`.
     ///
@@ -778,7 +778,7 @@ impl Client {
     pub fn describe_dspa_category_tree(&self) -> DescribeDSPACategoryTreeCall {
         DescribeDSPACategoryTreeCall::new(&self.handle)
     }
-    /// Calls `DescribeDSPACategoryTreeWithRules`.
+    /// Calls `DescribeDSPACategoryTreeWithRules`; the answer is a [`DescribeDSPACategoryTreeWithRulesResponse`].
     ///
     /// Required: `DspaId`, `ComplianceId`.
     ///
@@ -789,7 +789,7 @@ impl Client {
     ) -> DescribeDSPACategoryTreeWithRulesCall {
         DescribeDSPACategoryTreeWithRulesCall::new(&self.handle)
     }
-    /// Calls `DescribeDSPAComplianceGroupDetail`.
+    /// Calls `DescribeDSPAComplianceGroupDetail`; the answer is a [`DescribeDSPAComplianceGroupDetailResponse`].
     ///
     /// Required: `DspaId`, `ComplianceId`.
     ///
@@ -800,7 +800,7 @@ impl Client {
     ) -> DescribeDSPAComplianceGroupDetailCall {
         DescribeDSPAComplianceGroupDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeDSPAComplianceGroups`.
+    /// Calls `DescribeDSPAComplianceGroups`; the answer is a [`DescribeDSPAComplianceGroupsResponse`].
     ///
     /// Required: `DspaId`.
     ///
@@ -811,7 +811,7 @@ impl Client {
     pub fn describe_dspa_compliance_groups(&self) -> DescribeDSPAComplianceGroupsCall {
         DescribeDSPAComplianceGroupsCall::new(&self.handle)
     }
-    /// Calls `DescribeDSPAComplianceUpdateNotification`.
+    /// Calls `DescribeDSPAComplianceUpdateNotification`; the answer is a [`DescribeDSPAComplianceUpdateNotificationResponse`].
     ///
     /// Required: `DspaId`, `ComplianceId`.
     ///
@@ -822,7 +822,7 @@ impl Client {
     ) -> DescribeDSPAComplianceUpdateNotificationCall {
         DescribeDSPAComplianceUpdateNotificationCall::new(&self.handle)
     }
-    /// Calls `DescribeDSPADataSourceDbInfo`.
+    /// Calls `DescribeDSPADataSourceDbInfo`; the answer is a [`DescribeDSPADataSourceDbInfoResponse`].
     ///
     /// Required: `DspaId`, `DataSourceId`.
     ///
@@ -831,7 +831,7 @@ impl Client {
     pub fn describe_dspa_data_source_db_info(&self) -> DescribeDSPADataSourceDbInfoCall {
         DescribeDSPADataSourceDbInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeDSPADiscoveryRules`.
+    /// Calls `DescribeDSPADiscoveryRules`; the answer is a [`DescribeDSPADiscoveryRulesResponse`].
     ///
     /// Required: `DspaId`.
     ///
@@ -842,7 +842,7 @@ impl Client {
     pub fn describe_dspa_discovery_rules(&self) -> DescribeDSPADiscoveryRulesCall {
         DescribeDSPADiscoveryRulesCall::new(&self.handle)
     }
-    /// Calls `DescribeDSPADiscoveryServiceStatus`.
+    /// Calls `DescribeDSPADiscoveryServiceStatus`; the answer is a [`DescribeDSPADiscoveryServiceStatusResponse`].
     ///
     /// Required: `DspaId`.
     ///
@@ -853,7 +853,7 @@ impl Client {
     ) -> DescribeDSPADiscoveryServiceStatusCall {
         DescribeDSPADiscoveryServiceStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeDSPADiscoveryTaskDetail`.
+    /// Calls `DescribeDSPADiscoveryTaskDetail`; the answer is a [`DescribeDSPADiscoveryTaskDetailResponse`].
     ///
     /// Required: `DspaId`, `TaskId`.
     ///
@@ -864,7 +864,7 @@ impl Client {
     ) -> DescribeDSPADiscoveryTaskDetailCall {
         DescribeDSPADiscoveryTaskDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeDSPADiscoveryTaskResult`.
+    /// Calls `DescribeDSPADiscoveryTaskResult`; the answer is a [`DescribeDSPADiscoveryTaskResultResponse`].
     ///
     /// Required: `DspaId`, `DataSourceType`.
     ///
@@ -877,7 +877,7 @@ impl Client {
     ) -> DescribeDSPADiscoveryTaskResultCall {
         DescribeDSPADiscoveryTaskResultCall::new(&self.handle)
     }
-    /// Calls `DescribeDSPADiscoveryTaskResultDetail`.
+    /// Calls `DescribeDSPADiscoveryTaskResultDetail`; the answer is a [`DescribeDSPADiscoveryTaskResultDetailResponse`].
     ///
     /// Required: `DspaId`, `TaskId`, `DbResultId`, `ComplianceId`, `DbName`.
     ///
@@ -890,7 +890,7 @@ impl Client {
     ) -> DescribeDSPADiscoveryTaskResultDetailCall {
         DescribeDSPADiscoveryTaskResultDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeDSPADiscoveryTaskTables`.
+    /// Calls `DescribeDSPADiscoveryTaskTables`; the answer is a [`DescribeDSPADiscoveryTaskTablesResponse`].
     ///
     /// Required: `DspaId`, `TaskId`.
     ///
@@ -901,7 +901,7 @@ impl Client {
     ) -> DescribeDSPADiscoveryTaskTablesCall {
         DescribeDSPADiscoveryTaskTablesCall::new(&self.handle)
     }
-    /// Calls `DescribeDSPADiscoveryTasks`.
+    /// Calls `DescribeDSPADiscoveryTasks`; the answer is a [`DescribeDSPADiscoveryTasksResponse`].
     ///
     /// Required: `DspaId`, `DataSourceType`.
     ///
@@ -912,7 +912,7 @@ impl Client {
     pub fn describe_dspa_discovery_tasks(&self) -> DescribeDSPADiscoveryTasksCall {
         DescribeDSPADiscoveryTasksCall::new(&self.handle)
     }
-    /// Calls `DescribeDSPAESDataAssetByComplianceId`.
+    /// Calls `DescribeDSPAESDataAssetByComplianceId`; the answer is a [`DescribeDSPAESDataAssetByComplianceIdResponse`].
     ///
     /// Required: `DspaId`, `ComplianceId`.
     ///
@@ -923,7 +923,7 @@ impl Client {
     ) -> DescribeDSPAESDataAssetByComplianceIdCall {
         DescribeDSPAESDataAssetByComplianceIdCall::new(&self.handle)
     }
-    /// Calls `DescribeDSPAESDataAssetDetail`.
+    /// Calls `DescribeDSPAESDataAssetDetail`; the answer is a [`DescribeDSPAESDataAssetDetailResponse`].
     ///
     /// Required: `DspaId`, `ComplianceId`, `Offset`, `Limit`.
     ///
@@ -936,7 +936,7 @@ impl Client {
     ) -> DescribeDSPAESDataAssetDetailCall {
         DescribeDSPAESDataAssetDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeDSPAESDataSample`.
+    /// Calls `DescribeDSPAESDataSample`; the answer is a [`DescribeDSPAESDataSampleResponse`].
     ///
     /// Required: `DspaId`, `FieldResultId`.
     ///
@@ -945,7 +945,7 @@ impl Client {
     pub fn describe_dspaes_data_sample(&self) -> DescribeDSPAESDataSampleCall {
         DescribeDSPAESDataSampleCall::new(&self.handle)
     }
-    /// Calls `DescribeDSPAESDiscoveryTaskResultDetail`.
+    /// Calls `DescribeDSPAESDiscoveryTaskResultDetail`; the answer is a [`DescribeDSPAESDiscoveryTaskResultDetailResponse`].
     ///
     /// Required: `DspaId`, `TaskId`, `ComplianceId`, `Offset`, `Limit`.
     ///
@@ -958,7 +958,7 @@ impl Client {
     ) -> DescribeDSPAESDiscoveryTaskResultDetailCall {
         DescribeDSPAESDiscoveryTaskResultDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeDSPALevelDetail`.
+    /// Calls `DescribeDSPALevelDetail`; the answer is a [`DescribeDSPALevelDetailResponse`].
     ///
     /// Required: `DspaId`.
     ///
@@ -967,7 +967,7 @@ impl Client {
     pub fn describe_dspa_level_detail(&self) -> DescribeDSPALevelDetailCall {
         DescribeDSPALevelDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeDSPALevelGroups`.
+    /// Calls `DescribeDSPALevelGroups`; the answer is a [`DescribeDSPALevelGroupsResponse`].
     ///
     /// Required: `DspaId`.
     ///
@@ -978,7 +978,7 @@ impl Client {
     pub fn describe_dspa_level_groups(&self) -> DescribeDSPALevelGroupsCall {
         DescribeDSPALevelGroupsCall::new(&self.handle)
     }
-    /// Calls `DescribeDSPARDBDataAssetByComplianceId`.
+    /// Calls `DescribeDSPARDBDataAssetByComplianceId`; the answer is a [`DescribeDSPARDBDataAssetByComplianceIdResponse`].
     ///
     /// Required: `DspaId`, `ComplianceId`.
     ///
@@ -989,7 +989,7 @@ impl Client {
     ) -> DescribeDSPARDBDataAssetByComplianceIdCall {
         DescribeDSPARDBDataAssetByComplianceIdCall::new(&self.handle)
     }
-    /// Calls `DescribeDSPARDBDataAssetDetail`.
+    /// Calls `DescribeDSPARDBDataAssetDetail`; the answer is a [`DescribeDSPARDBDataAssetDetailResponse`].
     ///
     /// Required: `DspaId`, `ComplianceId`.
     ///
@@ -1002,14 +1002,14 @@ impl Client {
     ) -> DescribeDSPARDBDataAssetDetailCall {
         DescribeDSPARDBDataAssetDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeDSPASupportedMetas`.
+    /// Calls `DescribeDSPASupportedMetas`; the answer is a [`DescribeDSPASupportedMetasResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dsgc&Version=2019-07-23&Action=DescribeDSPASupportedMetas)
     #[inline]
     pub fn describe_dspa_supported_metas(&self) -> DescribeDSPASupportedMetasCall {
         DescribeDSPASupportedMetasCall::new(&self.handle)
     }
-    /// Calls `DescribeDSPATaskResultDataSample`.
+    /// Calls `DescribeDSPATaskResultDataSample`; the answer is a [`DescribeDSPATaskResultDataSampleResponse`].
     ///
     /// Required: `DspaId`, `FieldResultId`.
     ///
@@ -1020,7 +1020,7 @@ impl Client {
     ) -> DescribeDSPATaskResultDataSampleCall {
         DescribeDSPATaskResultDataSampleCall::new(&self.handle)
     }
-    /// Calls `DescribeESAssetSensitiveDistribution`.
+    /// Calls `DescribeESAssetSensitiveDistribution`; the answer is a [`DescribeESAssetSensitiveDistributionResponse`].
     ///
     /// Required: `DspaId`, `ComplianceId`, `AssetList`.
     ///
@@ -1031,7 +1031,7 @@ impl Client {
     ) -> DescribeESAssetSensitiveDistributionCall {
         DescribeESAssetSensitiveDistributionCall::new(&self.handle)
     }
-    /// Calls `DescribeExportTaskResult`.
+    /// Calls `DescribeExportTaskResult`; the answer is a [`DescribeExportTaskResultResponse`].
     ///
     /// Required: `DspaId`, `ExportTaskId`.
     ///
@@ -1040,7 +1040,7 @@ impl Client {
     pub fn describe_export_task_result(&self) -> DescribeExportTaskResultCall {
         DescribeExportTaskResultCall::new(&self.handle)
     }
-    /// Calls `DescribeMongoAssetSensitiveDistribution`.
+    /// Calls `DescribeMongoAssetSensitiveDistribution`; the answer is a [`DescribeMongoAssetSensitiveDistributionResponse`].
     ///
     /// Required: `DspaId`, `ComplianceId`, `AssetList`.
     ///
@@ -1051,7 +1051,7 @@ impl Client {
     ) -> DescribeMongoAssetSensitiveDistributionCall {
         DescribeMongoAssetSensitiveDistributionCall::new(&self.handle)
     }
-    /// Calls `DescribeRDBAssetSensitiveDistribution`.
+    /// Calls `DescribeRDBAssetSensitiveDistribution`; the answer is a [`DescribeRDBAssetSensitiveDistributionResponse`].
     ///
     /// Required: `DspaId`, `ComplianceId`, `AssetList`.
     ///
@@ -1062,7 +1062,7 @@ impl Client {
     ) -> DescribeRDBAssetSensitiveDistributionCall {
         DescribeRDBAssetSensitiveDistributionCall::new(&self.handle)
     }
-    /// Calls `DescribeReportTaskDownloadUrl`.
+    /// Calls `DescribeReportTaskDownloadUrl`; the answer is a [`DescribeReportTaskDownloadUrlResponse`].
     ///
     /// Required: `ReportTaskId`, `DspaId`.
     ///
@@ -1073,7 +1073,7 @@ impl Client {
     ) -> DescribeReportTaskDownloadUrlCall {
         DescribeReportTaskDownloadUrlCall::new(&self.handle)
     }
-    /// Calls `DescribeReportTasks`.
+    /// Calls `DescribeReportTasks`; the answer is a [`DescribeReportTasksResponse`].
     ///
     /// Required: `DspaId`, `Limit`, `Offset`.
     ///
@@ -1084,7 +1084,7 @@ impl Client {
     pub fn describe_report_tasks(&self) -> DescribeReportTasksCall {
         DescribeReportTasksCall::new(&self.handle)
     }
-    /// Calls `DescribeSensitiveCOSDataDistribution`.
+    /// Calls `DescribeSensitiveCOSDataDistribution`; the answer is a [`DescribeSensitiveCOSDataDistributionResponse`].
     ///
     /// Required: `DspaId`, `ComplianceId`, `AssetList`.
     ///
@@ -1095,7 +1095,7 @@ impl Client {
     ) -> DescribeSensitiveCOSDataDistributionCall {
         DescribeSensitiveCOSDataDistributionCall::new(&self.handle)
     }
-    /// Calls `DescribeSensitiveRDBDataDistribution`.
+    /// Calls `DescribeSensitiveRDBDataDistribution`; the answer is a [`DescribeSensitiveRDBDataDistributionResponse`].
     ///
     /// Required: `DspaId`, `ComplianceId`, `AssetList`.
     ///
@@ -1106,7 +1106,7 @@ impl Client {
     ) -> DescribeSensitiveRDBDataDistributionCall {
         DescribeSensitiveRDBDataDistributionCall::new(&self.handle)
     }
-    /// Calls `DisableDSPAMetaResourceAuth`.
+    /// Calls `DisableDSPAMetaResourceAuth`; the answer is a [`DisableDSPAMetaResourceAuthResponse`].
     ///
     /// Required: `DspaId`, `MetaType`, `ResourceRegion`, `ResourceIDs`.
     ///
@@ -1115,7 +1115,7 @@ impl Client {
     pub fn disable_dspa_meta_resource_auth(&self) -> DisableDSPAMetaResourceAuthCall {
         DisableDSPAMetaResourceAuthCall::new(&self.handle)
     }
-    /// Calls `EnableDSPADiscoveryRule`.
+    /// Calls `EnableDSPADiscoveryRule`; the answer is a [`EnableDSPADiscoveryRuleResponse`].
     ///
     /// Required: `DspaId`, `RuleId`, `Enable`.
     ///
@@ -1124,7 +1124,7 @@ impl Client {
     pub fn enable_dspa_discovery_rule(&self) -> EnableDSPADiscoveryRuleCall {
         EnableDSPADiscoveryRuleCall::new(&self.handle)
     }
-    /// Calls `EnableTrialVersion`.
+    /// Calls `EnableTrialVersion`; the answer is a [`EnableTrialVersionResponse`].
     ///
     /// Required: `DspaId`, `TrialVersion`.
     ///
@@ -1133,7 +1133,7 @@ impl Client {
     pub fn enable_trial_version(&self) -> EnableTrialVersionCall {
         EnableTrialVersionCall::new(&self.handle)
     }
-    /// Calls `ExportAssetDetailData`.
+    /// Calls `ExportAssetDetailData`; the answer is a [`ExportAssetDetailDataResponse`].
     ///
     /// Required: `DspaId`, `ComplianceId`, `MetaDataType`.
     ///
@@ -1142,7 +1142,7 @@ impl Client {
     pub fn export_asset_detail_data(&self) -> ExportAssetDetailDataCall {
         ExportAssetDetailDataCall::new(&self.handle)
     }
-    /// Calls `GetResourceConnectionStatus`.
+    /// Calls `GetResourceConnectionStatus`; the answer is a [`GetResourceConnectionStatusResponse`].
     ///
     /// Required: `DspaId`, `MetaType`, `ResourceRegion`, `ResourceId`.
     ///
@@ -1151,7 +1151,7 @@ impl Client {
     pub fn get_resource_connection_status(&self) -> GetResourceConnectionStatusCall {
         GetResourceConnectionStatusCall::new(&self.handle)
     }
-    /// Calls `GetTrialVersion`.
+    /// Calls `GetTrialVersion`; the answer is a [`GetTrialVersionResponse`].
     ///
     /// Required: `DspaId`.
     ///
@@ -1160,7 +1160,7 @@ impl Client {
     pub fn get_trial_version(&self) -> GetTrialVersionCall {
         GetTrialVersionCall::new(&self.handle)
     }
-    /// Calls `GetUserQuotaInfo`.
+    /// Calls `GetUserQuotaInfo`; the answer is a [`GetUserQuotaInfoResponse`].
     ///
     /// Required: `DspaId`.
     ///
@@ -1169,7 +1169,7 @@ impl Client {
     pub fn get_user_quota_info(&self) -> GetUserQuotaInfoCall {
         GetUserQuotaInfoCall::new(&self.handle)
     }
-    /// Calls `ListDSPAClusters`.
+    /// Calls `ListDSPAClusters`; the answer is a [`ListDSPAClustersResponse`].
     ///
     /// Each answer holds one page of `InstanceList`; [`into_paginator`](ListDSPAClustersCall::into_paginator) reads them all.
     ///
@@ -1178,7 +1178,7 @@ impl Client {
     pub fn list_dspa_clusters(&self) -> ListDSPAClustersCall {
         ListDSPAClustersCall::new(&self.handle)
     }
-    /// Calls `ListDSPACosMetaResources`.
+    /// Calls `ListDSPACosMetaResources`; the answer is a [`ListDSPACosMetaResourcesResponse`].
     ///
     /// Required: `DspaId`.
     ///
@@ -1189,7 +1189,7 @@ impl Client {
     pub fn list_dspa_cos_meta_resources(&self) -> ListDSPACosMetaResourcesCall {
         ListDSPACosMetaResourcesCall::new(&self.handle)
     }
-    /// Calls `ListDSPAMetaResources`.
+    /// Calls `ListDSPAMetaResources`; the answer is a [`ListDSPAMetaResourcesResponse`].
     ///
     /// Required: `DspaId`.
     ///
@@ -1200,7 +1200,7 @@ impl Client {
     pub fn list_dspa_meta_resources(&self) -> ListDSPAMetaResourcesCall {
         ListDSPAMetaResourcesCall::new(&self.handle)
     }
-    /// Calls `ModifyDSPAAssessmentRisk`.
+    /// Calls `ModifyDSPAAssessmentRisk`; the answer is a [`ModifyDSPAAssessmentRiskResponse`].
     ///
     /// Required: `DspaId`, `TaskId`, `RiskId`, `Status`.
     ///
@@ -1209,7 +1209,7 @@ impl Client {
     pub fn modify_dspa_assessment_risk(&self) -> ModifyDSPAAssessmentRiskCall {
         ModifyDSPAAssessmentRiskCall::new(&self.handle)
     }
-    /// Calls `ModifyDSPAAssessmentRiskLatest`.
+    /// Calls `ModifyDSPAAssessmentRiskLatest`; the answer is a [`ModifyDSPAAssessmentRiskLatestResponse`].
     ///
     /// Required: `DspaId`, `Status`.
     ///
@@ -1220,7 +1220,7 @@ impl Client {
     ) -> ModifyDSPAAssessmentRiskLatestCall {
         ModifyDSPAAssessmentRiskLatestCall::new(&self.handle)
     }
-    /// Calls `ModifyDSPAAssessmentRiskLevel`.
+    /// Calls `ModifyDSPAAssessmentRiskLevel`; the answer is a [`ModifyDSPAAssessmentRiskLevelResponse`].
     ///
     /// Required: `DspaId`, `RiskLevelName`, `RiskLevelDescription`, `RiskId`.
     ///
@@ -1231,7 +1231,7 @@ impl Client {
     ) -> ModifyDSPAAssessmentRiskLevelCall {
         ModifyDSPAAssessmentRiskLevelCall::new(&self.handle)
     }
-    /// Calls `ModifyDSPAAssessmentRiskTemplate`.
+    /// Calls `ModifyDSPAAssessmentRiskTemplate`; the answer is a [`ModifyDSPAAssessmentRiskTemplateResponse`].
     ///
     /// Required: `DspaId`, `TemplateName`, `TemplateId`, `RiskLevelId`.
     ///
@@ -1242,7 +1242,7 @@ impl Client {
     ) -> ModifyDSPAAssessmentRiskTemplateCall {
         ModifyDSPAAssessmentRiskTemplateCall::new(&self.handle)
     }
-    /// Calls `ModifyDSPACOSDiscoveryTask`.
+    /// Calls `ModifyDSPACOSDiscoveryTask`; the answer is a [`ModifyDSPACOSDiscoveryTaskResponse`].
     ///
     /// Required: `DspaId`, `TaskId`.
     ///
@@ -1251,7 +1251,7 @@ impl Client {
     pub fn modify_dspacos_discovery_task(&self) -> ModifyDSPACOSDiscoveryTaskCall {
         ModifyDSPACOSDiscoveryTaskCall::new(&self.handle)
     }
-    /// Calls `ModifyDSPACOSTaskResult`.
+    /// Calls `ModifyDSPACOSTaskResult`; the answer is a [`ModifyDSPACOSTaskResultResponse`].
     ///
     /// Required: `DspaId`, `ComplianceId`, `FileResultId`.
     ///
@@ -1260,7 +1260,7 @@ impl Client {
     pub fn modify_dspacos_task_result(&self) -> ModifyDSPACOSTaskResultCall {
         ModifyDSPACOSTaskResultCall::new(&self.handle)
     }
-    /// Calls `ModifyDSPACategory`.
+    /// Calls `ModifyDSPACategory`; the answer is a [`ModifyDSPACategoryResponse`].
     ///
     /// Required: `DspaId`, `CategoryId`, `Name`.
     ///
@@ -1269,7 +1269,7 @@ impl Client {
     pub fn modify_dspa_category(&self) -> ModifyDSPACategoryCall {
         ModifyDSPACategoryCall::new(&self.handle)
     }
-    /// Calls `ModifyDSPACategoryRelation`.
+    /// Calls `ModifyDSPACategoryRelation`; the answer is a [`ModifyDSPACategoryRelationResponse`].
     ///
     /// Required: `DspaId`, `CategoryId`, `MergedCategoryId`, `ComplianceId`.
     ///
@@ -1278,7 +1278,7 @@ impl Client {
     pub fn modify_dspa_category_relation(&self) -> ModifyDSPACategoryRelationCall {
         ModifyDSPACategoryRelationCall::new(&self.handle)
     }
-    /// Calls `ModifyDSPAClusterInfo`.
+    /// Calls `ModifyDSPAClusterInfo`; the answer is a [`ModifyDSPAClusterInfoResponse`].
     ///
     /// Required: `DspaId`.
     ///
@@ -1287,7 +1287,7 @@ impl Client {
     pub fn modify_dspa_cluster_info(&self) -> ModifyDSPAClusterInfoCall {
         ModifyDSPAClusterInfoCall::new(&self.handle)
     }
-    /// Calls `ModifyDSPAComplianceGroup`.
+    /// Calls `ModifyDSPAComplianceGroup`; the answer is a [`ModifyDSPAComplianceGroupResponse`].
     ///
     /// Required: `DspaId`, `ComplianceGroupId`.
     ///
@@ -1296,7 +1296,7 @@ impl Client {
     pub fn modify_dspa_compliance_group(&self) -> ModifyDSPAComplianceGroupCall {
         ModifyDSPAComplianceGroupCall::new(&self.handle)
     }
-    /// Calls `ModifyDSPADiscoveryRule`.
+    /// Calls `ModifyDSPADiscoveryRule`; the answer is a [`ModifyDSPADiscoveryRuleResponse`].
     ///
     /// Required: `DspaId`, `Name`, `RuleId`.
     ///
@@ -1305,7 +1305,7 @@ impl Client {
     pub fn modify_dspa_discovery_rule(&self) -> ModifyDSPADiscoveryRuleCall {
         ModifyDSPADiscoveryRuleCall::new(&self.handle)
     }
-    /// Calls `ModifyDSPADiscoveryTask`.
+    /// Calls `ModifyDSPADiscoveryTask`; the answer is a [`ModifyDSPADiscoveryTaskResponse`].
     ///
     /// Required: `DspaId`, `TaskId`.
     ///
@@ -1314,7 +1314,7 @@ impl Client {
     pub fn modify_dspa_discovery_task(&self) -> ModifyDSPADiscoveryTaskCall {
         ModifyDSPADiscoveryTaskCall::new(&self.handle)
     }
-    /// Calls `ModifyDSPAESTaskResult`.
+    /// Calls `ModifyDSPAESTaskResult`; the answer is a [`ModifyDSPAESTaskResultResponse`].
     ///
     /// Required: `DspaId`, `FieldResultId`, `ComplianceId`.
     ///
@@ -1323,7 +1323,7 @@ impl Client {
     pub fn modify_dspaes_task_result(&self) -> ModifyDSPAESTaskResultCall {
         ModifyDSPAESTaskResultCall::new(&self.handle)
     }
-    /// Calls `ModifyDSPATaskResult`.
+    /// Calls `ModifyDSPATaskResult`; the answer is a [`ModifyDSPATaskResultResponse`].
     ///
     /// Required: `DspaId`, `FieldResultId`, `ComplianceId`.
     ///
@@ -1332,7 +1332,7 @@ impl Client {
     pub fn modify_dspa_task_result(&self) -> ModifyDSPATaskResultCall {
         ModifyDSPATaskResultCall::new(&self.handle)
     }
-    /// Calls `QueryDSPAMetaResourceDbList`.
+    /// Calls `QueryDSPAMetaResourceDbList`; the answer is a [`QueryDSPAMetaResourceDbListResponse`].
     ///
     /// Required: `DspaId`, `ResourceId`, `ResourceRegion`, `MetaType`.
     ///
@@ -1341,7 +1341,7 @@ impl Client {
     pub fn query_dspa_meta_resource_db_list(&self) -> QueryDSPAMetaResourceDbListCall {
         QueryDSPAMetaResourceDbListCall::new(&self.handle)
     }
-    /// Calls `QueryResourceDbBindStatus`.
+    /// Calls `QueryResourceDbBindStatus`; the answer is a [`QueryResourceDbBindStatusResponse`].
     ///
     /// Required: `DspaId`, `ResourceId`, `ResourceRegion`, `MetaType`.
     ///
@@ -1350,7 +1350,7 @@ impl Client {
     pub fn query_resource_db_bind_status(&self) -> QueryResourceDbBindStatusCall {
         QueryResourceDbBindStatusCall::new(&self.handle)
     }
-    /// Calls `RestartDSPAAssessmentTask`.
+    /// Calls `RestartDSPAAssessmentTask`; the answer is a [`RestartDSPAAssessmentTaskResponse`].
     ///
     /// Required: `DspaId`, `TaskId`.
     ///
@@ -1359,7 +1359,7 @@ impl Client {
     pub fn restart_dspa_assessment_task(&self) -> RestartDSPAAssessmentTaskCall {
         RestartDSPAAssessmentTaskCall::new(&self.handle)
     }
-    /// Calls `StartDSPADiscoveryTask`.
+    /// Calls `StartDSPADiscoveryTask`; the answer is a [`StartDSPADiscoveryTaskResponse`].
     ///
     /// Required: `DspaId`, `TaskId`.
     ///
@@ -1368,7 +1368,7 @@ impl Client {
     pub fn start_dspa_discovery_task(&self) -> StartDSPADiscoveryTaskCall {
         StartDSPADiscoveryTaskCall::new(&self.handle)
     }
-    /// Calls `StopDSPADiscoveryTask`.
+    /// Calls `StopDSPADiscoveryTask`; the answer is a [`StopDSPADiscoveryTaskResponse`].
     ///
     /// Required: `DspaId`, `TaskId`.
     ///
@@ -1377,7 +1377,7 @@ impl Client {
     pub fn stop_dspa_discovery_task(&self) -> StopDSPADiscoveryTaskCall {
         StopDSPADiscoveryTaskCall::new(&self.handle)
     }
-    /// Calls `UpdateDSPASelfBuildResource`.
+    /// Calls `UpdateDSPASelfBuildResource`; the answer is a [`UpdateDSPASelfBuildResourceResponse`].
     ///
     /// Required: `DspaId`, `ResourceId`.
     ///
@@ -1386,7 +1386,7 @@ impl Client {
     pub fn update_dspa_self_build_resource(&self) -> UpdateDSPASelfBuildResourceCall {
         UpdateDSPASelfBuildResourceCall::new(&self.handle)
     }
-    /// Calls `VerifyDSPACOSRule`.
+    /// Calls `VerifyDSPACOSRule`; the answer is a [`VerifyDSPACOSRuleResponse`].
     ///
     /// Required: `DspaId`, `COSRules`, `Data`.
     ///
@@ -1395,7 +1395,7 @@ impl Client {
     pub fn verify_dspacos_rule(&self) -> VerifyDSPACOSRuleCall {
         VerifyDSPACOSRuleCall::new(&self.handle)
     }
-    /// Calls `VerifyDSPADiscoveryRule`.
+    /// Calls `VerifyDSPADiscoveryRule`; the answer is a [`VerifyDSPADiscoveryRuleResponse`].
     ///
     /// Required: `DspaId`, `MatchOperator`.
     ///

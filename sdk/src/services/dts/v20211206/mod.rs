@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `CompleteMigrateJob`.
+    /// Calls `CompleteMigrateJob`; the answer is a [`CompleteMigrateJobResponse`].
     ///
     /// Required: `JobId`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn complete_migrate_job(&self) -> CompleteMigrateJobCall {
         CompleteMigrateJobCall::new(&self.handle)
     }
-    /// Calls `ConfigureSubscribeJob`.
+    /// Calls `ConfigureSubscribeJob`; the answer is a [`ConfigureSubscribeJobResponse`].
     ///
     /// Required: `SubscribeId`, `SubscribeMode`, `AccessType`, `Endpoints`, `KafkaConfig`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn configure_subscribe_job(&self) -> ConfigureSubscribeJobCall {
         ConfigureSubscribeJobCall::new(&self.handle)
     }
-    /// Calls `ConfigureSyncJob`.
+    /// Calls `ConfigureSyncJob`; the answer is a [`ConfigureSyncJobResponse`].
     ///
     /// Required: `JobId`, `SrcAccessType`, `DstAccessType`, `Objects`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn configure_sync_job(&self) -> ConfigureSyncJobCall {
         ConfigureSyncJobCall::new(&self.handle)
     }
-    /// Calls `ContinueMigrateJob`.
+    /// Calls `ContinueMigrateJob`; the answer is a [`ContinueMigrateJobResponse`].
     ///
     /// Required: `JobId`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn continue_migrate_job(&self) -> ContinueMigrateJobCall {
         ContinueMigrateJobCall::new(&self.handle)
     }
-    /// Calls `ContinueSyncJob`.
+    /// Calls `ContinueSyncJob`; the answer is a [`ContinueSyncJobResponse`].
     ///
     /// Required: `JobId`.
     ///
@@ -80,7 +80,7 @@ impl Client {
     pub fn continue_sync_job(&self) -> ContinueSyncJobCall {
         ContinueSyncJobCall::new(&self.handle)
     }
-    /// Calls `CreateCheckSyncJob`.
+    /// Calls `CreateCheckSyncJob`; the answer is a [`CreateCheckSyncJobResponse`].
     ///
     /// Required: `JobId`.
     ///
@@ -89,7 +89,7 @@ impl Client {
     pub fn create_check_sync_job(&self) -> CreateCheckSyncJobCall {
         CreateCheckSyncJobCall::new(&self.handle)
     }
-    /// Calls `CreateCompareTask`.
+    /// Calls `CreateCompareTask`; the answer is a [`CreateCompareTaskResponse`].
     ///
     /// Required: `JobId`.
     ///
@@ -98,7 +98,7 @@ impl Client {
     pub fn create_compare_task(&self) -> CreateCompareTaskCall {
         CreateCompareTaskCall::new(&self.handle)
     }
-    /// Calls `CreateConsumerGroup`.
+    /// Calls `CreateConsumerGroup`; the answer is a [`CreateConsumerGroupResponse`].
     ///
     /// Required: `SubscribeId`, `ConsumerGroupName`, `AccountName`, `Password`.
     ///
@@ -107,7 +107,7 @@ impl Client {
     pub fn create_consumer_group(&self) -> CreateConsumerGroupCall {
         CreateConsumerGroupCall::new(&self.handle)
     }
-    /// Calls `CreateMigrateCheckJob`.
+    /// Calls `CreateMigrateCheckJob`; the answer is a [`CreateMigrateCheckJobResponse`].
     ///
     /// Required: `JobId`.
     ///
@@ -116,7 +116,7 @@ impl Client {
     pub fn create_migrate_check_job(&self) -> CreateMigrateCheckJobCall {
         CreateMigrateCheckJobCall::new(&self.handle)
     }
-    /// Calls `CreateMigrationService`.
+    /// Calls `CreateMigrationService`; the answer is a [`CreateMigrationServiceResponse`].
     ///
     /// Required: `SrcDatabaseType`, `DstDatabaseType`, `SrcRegion`, `DstRegion`, `InstanceClass`.
     ///
@@ -125,7 +125,7 @@ impl Client {
     pub fn create_migration_service(&self) -> CreateMigrationServiceCall {
         CreateMigrationServiceCall::new(&self.handle)
     }
-    /// Calls `CreateModifyCheckSyncJob`.
+    /// Calls `CreateModifyCheckSyncJob`; the answer is a [`CreateModifyCheckSyncJobResponse`].
     ///
     /// Required: `JobId`.
     ///
@@ -134,7 +134,7 @@ impl Client {
     pub fn create_modify_check_sync_job(&self) -> CreateModifyCheckSyncJobCall {
         CreateModifyCheckSyncJobCall::new(&self.handle)
     }
-    /// Calls `CreateSubscribe`.
+    /// Calls `CreateSubscribe`; the answer is a [`CreateSubscribeResponse`].
     ///
     /// Required: `Product`, `PayType`.
     ///
@@ -143,7 +143,7 @@ impl Client {
     pub fn create_subscribe(&self) -> CreateSubscribeCall {
         CreateSubscribeCall::new(&self.handle)
     }
-    /// Calls `CreateSubscribeCheckJob`.
+    /// Calls `CreateSubscribeCheckJob`; the answer is a [`CreateSubscribeCheckJobResponse`].
     ///
     /// Required: `SubscribeId`.
     ///
@@ -152,7 +152,7 @@ impl Client {
     pub fn create_subscribe_check_job(&self) -> CreateSubscribeCheckJobCall {
         CreateSubscribeCheckJobCall::new(&self.handle)
     }
-    /// Calls `CreateSyncCompareTask`.
+    /// Calls `CreateSyncCompareTask`; the answer is a [`CreateSyncCompareTaskResponse`].
     ///
     /// Required: `JobId`.
     ///
@@ -161,7 +161,7 @@ impl Client {
     pub fn create_sync_compare_task(&self) -> CreateSyncCompareTaskCall {
         CreateSyncCompareTaskCall::new(&self.handle)
     }
-    /// Calls `CreateSyncJob`.
+    /// Calls `CreateSyncJob`; the answer is a [`CreateSyncJobResponse`].
     ///
     /// Required: `PayMode`, `SrcDatabaseType`, `SrcRegion`, `DstDatabaseType`, `DstRegion`.
     ///
@@ -170,7 +170,7 @@ impl Client {
     pub fn create_sync_job(&self) -> CreateSyncJobCall {
         CreateSyncJobCall::new(&self.handle)
     }
-    /// Calls `DeleteCompareTask`.
+    /// Calls `DeleteCompareTask`; the answer is a [`DeleteCompareTaskResponse`].
     ///
     /// Required: `JobId`, `CompareTaskId`.
     ///
@@ -179,7 +179,7 @@ impl Client {
     pub fn delete_compare_task(&self) -> DeleteCompareTaskCall {
         DeleteCompareTaskCall::new(&self.handle)
     }
-    /// Calls `DeleteConsumerGroup`.
+    /// Calls `DeleteConsumerGroup`; the answer is a [`DeleteConsumerGroupResponse`].
     ///
     /// Required: `SubscribeId`, `ConsumerGroupName`, `AccountName`.
     ///
@@ -188,7 +188,7 @@ impl Client {
     pub fn delete_consumer_group(&self) -> DeleteConsumerGroupCall {
         DeleteConsumerGroupCall::new(&self.handle)
     }
-    /// Calls `DeleteSyncCompareTask`.
+    /// Calls `DeleteSyncCompareTask`; the answer is a [`DeleteSyncCompareTaskResponse`].
     ///
     /// Required: `JobId`, `CompareTaskId`.
     ///
@@ -197,14 +197,14 @@ impl Client {
     pub fn delete_sync_compare_task(&self) -> DeleteSyncCompareTaskCall {
         DeleteSyncCompareTaskCall::new(&self.handle)
     }
-    /// Calls `DescribeCheckSyncJobResult`.
+    /// Calls `DescribeCheckSyncJobResult`; the answer is a [`DescribeCheckSyncJobResultResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dts&Version=2021-12-06&Action=DescribeCheckSyncJobResult)
     #[inline]
     pub fn describe_check_sync_job_result(&self) -> DescribeCheckSyncJobResultCall {
         DescribeCheckSyncJobResultCall::new(&self.handle)
     }
-    /// Calls `DescribeCompareDiffItems`.
+    /// Calls `DescribeCompareDiffItems`; the answer is a [`DescribeCompareDiffItemsResponse`].
     ///
     /// Required: `JobId`, `CompareTaskId`.
     ///
@@ -215,7 +215,7 @@ impl Client {
     pub fn describe_compare_diff_items(&self) -> DescribeCompareDiffItemsCall {
         DescribeCompareDiffItemsCall::new(&self.handle)
     }
-    /// Calls `DescribeCompareReport`.
+    /// Calls `DescribeCompareReport`; the answer is a [`DescribeCompareReportResponse`].
     ///
     /// Required: `JobId`, `CompareTaskId`.
     ///
@@ -224,7 +224,7 @@ impl Client {
     pub fn describe_compare_report(&self) -> DescribeCompareReportCall {
         DescribeCompareReportCall::new(&self.handle)
     }
-    /// Calls `DescribeCompareTasks`.
+    /// Calls `DescribeCompareTasks`; the answer is a [`DescribeCompareTasksResponse`].
     ///
     /// Required: `JobId`.
     ///
@@ -235,7 +235,7 @@ impl Client {
     pub fn describe_compare_tasks(&self) -> DescribeCompareTasksCall {
         DescribeCompareTasksCall::new(&self.handle)
     }
-    /// Calls `DescribeConsumerGroups`.
+    /// Calls `DescribeConsumerGroups`; the answer is a [`DescribeConsumerGroupsResponse`].
     ///
     /// Required: `SubscribeId`.
     ///
@@ -246,7 +246,7 @@ impl Client {
     pub fn describe_consumer_groups(&self) -> DescribeConsumerGroupsCall {
         DescribeConsumerGroupsCall::new(&self.handle)
     }
-    /// Calls `DescribeMigrateDBInstances`.
+    /// Calls `DescribeMigrateDBInstances`; the answer is a [`DescribeMigrateDBInstancesResponse`].
     ///
     /// Required: `DatabaseType`.
     ///
@@ -257,7 +257,7 @@ impl Client {
     pub fn describe_migrate_db_instances(&self) -> DescribeMigrateDBInstancesCall {
         DescribeMigrateDBInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribeMigrateGtidCompareReport`.
+    /// Calls `DescribeMigrateGtidCompareReport`; the answer is a [`DescribeMigrateGtidCompareReportResponse`].
     ///
     /// Required: `JobId`.
     ///
@@ -268,7 +268,7 @@ impl Client {
     ) -> DescribeMigrateGtidCompareReportCall {
         DescribeMigrateGtidCompareReportCall::new(&self.handle)
     }
-    /// Calls `DescribeMigrationCheckJob`.
+    /// Calls `DescribeMigrationCheckJob`; the answer is a [`DescribeMigrationCheckJobResponse`].
     ///
     /// Required: `JobId`.
     ///
@@ -277,7 +277,7 @@ impl Client {
     pub fn describe_migration_check_job(&self) -> DescribeMigrationCheckJobCall {
         DescribeMigrationCheckJobCall::new(&self.handle)
     }
-    /// Calls `DescribeMigrationDetail`.
+    /// Calls `DescribeMigrationDetail`; the answer is a [`DescribeMigrationDetailResponse`].
     ///
     /// Required: `JobId`.
     ///
@@ -286,7 +286,7 @@ impl Client {
     pub fn describe_migration_detail(&self) -> DescribeMigrationDetailCall {
         DescribeMigrationDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeMigrationJobs`.
+    /// Calls `DescribeMigrationJobs`; the answer is a [`DescribeMigrationJobsResponse`].
     ///
     /// Each answer holds one page of `JobList`; [`into_paginator`](DescribeMigrationJobsCall::into_paginator) reads them all.
     ///
@@ -295,7 +295,7 @@ impl Client {
     pub fn describe_migration_jobs(&self) -> DescribeMigrationJobsCall {
         DescribeMigrationJobsCall::new(&self.handle)
     }
-    /// Calls `DescribeModifyCheckSyncJobResult`.
+    /// Calls `DescribeModifyCheckSyncJobResult`; the answer is a [`DescribeModifyCheckSyncJobResultResponse`].
     ///
     /// Required: `JobId`.
     ///
@@ -306,7 +306,7 @@ impl Client {
     ) -> DescribeModifyCheckSyncJobResultCall {
         DescribeModifyCheckSyncJobResultCall::new(&self.handle)
     }
-    /// Calls `DescribeOffsetByTime`.
+    /// Calls `DescribeOffsetByTime`; the answer is a [`DescribeOffsetByTimeResponse`].
     ///
     /// Required: `SubscribeId`, `Time`.
     ///
@@ -315,7 +315,7 @@ impl Client {
     pub fn describe_offset_by_time(&self) -> DescribeOffsetByTimeCall {
         DescribeOffsetByTimeCall::new(&self.handle)
     }
-    /// Calls `DescribeSubscribeCheckJob`.
+    /// Calls `DescribeSubscribeCheckJob`; the answer is a [`DescribeSubscribeCheckJobResponse`].
     ///
     /// Required: `SubscribeId`.
     ///
@@ -324,7 +324,7 @@ impl Client {
     pub fn describe_subscribe_check_job(&self) -> DescribeSubscribeCheckJobCall {
         DescribeSubscribeCheckJobCall::new(&self.handle)
     }
-    /// Calls `DescribeSubscribeDetail`.
+    /// Calls `DescribeSubscribeDetail`; the answer is a [`DescribeSubscribeDetailResponse`].
     ///
     /// Required: `SubscribeId`.
     ///
@@ -333,7 +333,7 @@ impl Client {
     pub fn describe_subscribe_detail(&self) -> DescribeSubscribeDetailCall {
         DescribeSubscribeDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeSubscribeJobs`.
+    /// Calls `DescribeSubscribeJobs`; the answer is a [`DescribeSubscribeJobsResponse`].
     ///
     /// Each answer holds one page of `Items`; [`into_paginator`](DescribeSubscribeJobsCall::into_paginator) reads them all.
     ///
@@ -342,7 +342,7 @@ impl Client {
     pub fn describe_subscribe_jobs(&self) -> DescribeSubscribeJobsCall {
         DescribeSubscribeJobsCall::new(&self.handle)
     }
-    /// Calls `DescribeSubscribeReturnable`.
+    /// Calls `DescribeSubscribeReturnable`; the answer is a [`DescribeSubscribeReturnableResponse`].
     ///
     /// Required: `SubscribeId`.
     ///
@@ -351,7 +351,7 @@ impl Client {
     pub fn describe_subscribe_returnable(&self) -> DescribeSubscribeReturnableCall {
         DescribeSubscribeReturnableCall::new(&self.handle)
     }
-    /// Calls `DescribeSyncCompareDiffItems`.
+    /// Calls `DescribeSyncCompareDiffItems`; the answer is a [`DescribeSyncCompareDiffItemsResponse`].
     ///
     /// Required: `JobId`, `CompareTaskId`.
     ///
@@ -362,7 +362,7 @@ impl Client {
     pub fn describe_sync_compare_diff_items(&self) -> DescribeSyncCompareDiffItemsCall {
         DescribeSyncCompareDiffItemsCall::new(&self.handle)
     }
-    /// Calls `DescribeSyncCompareReport`.
+    /// Calls `DescribeSyncCompareReport`; the answer is a [`DescribeSyncCompareReportResponse`].
     ///
     /// Required: `JobId`, `CompareTaskId`.
     ///
@@ -371,7 +371,7 @@ impl Client {
     pub fn describe_sync_compare_report(&self) -> DescribeSyncCompareReportCall {
         DescribeSyncCompareReportCall::new(&self.handle)
     }
-    /// Calls `DescribeSyncCompareTasks`.
+    /// Calls `DescribeSyncCompareTasks`; the answer is a [`DescribeSyncCompareTasksResponse`].
     ///
     /// Required: `JobId`.
     ///
@@ -382,7 +382,7 @@ impl Client {
     pub fn describe_sync_compare_tasks(&self) -> DescribeSyncCompareTasksCall {
         DescribeSyncCompareTasksCall::new(&self.handle)
     }
-    /// Calls `DescribeSyncGtidCompareReport`.
+    /// Calls `DescribeSyncGtidCompareReport`; the answer is a [`DescribeSyncGtidCompareReportResponse`].
     ///
     /// Required: `JobId`.
     ///
@@ -393,7 +393,7 @@ impl Client {
     ) -> DescribeSyncGtidCompareReportCall {
         DescribeSyncGtidCompareReportCall::new(&self.handle)
     }
-    /// Calls `DescribeSyncJobs`.
+    /// Calls `DescribeSyncJobs`; the answer is a [`DescribeSyncJobsResponse`].
     ///
     /// Each answer holds one page of `JobList`; [`into_paginator`](DescribeSyncJobsCall::into_paginator) reads them all.
     ///
@@ -402,7 +402,7 @@ impl Client {
     pub fn describe_sync_jobs(&self) -> DescribeSyncJobsCall {
         DescribeSyncJobsCall::new(&self.handle)
     }
-    /// Calls `DestroyIsolatedSubscribe`.
+    /// Calls `DestroyIsolatedSubscribe`; the answer is a [`DestroyIsolatedSubscribeResponse`].
     ///
     /// Required: `SubscribeId`.
     ///
@@ -411,14 +411,14 @@ impl Client {
     pub fn destroy_isolated_subscribe(&self) -> DestroyIsolatedSubscribeCall {
         DestroyIsolatedSubscribeCall::new(&self.handle)
     }
-    /// Calls `DestroyMigrateJob`.
+    /// Calls `DestroyMigrateJob`; the answer is a [`DestroyMigrateJobResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dts&Version=2021-12-06&Action=DestroyMigrateJob)
     #[inline]
     pub fn destroy_migrate_job(&self) -> DestroyMigrateJobCall {
         DestroyMigrateJobCall::new(&self.handle)
     }
-    /// Calls `DestroySyncJob`.
+    /// Calls `DestroySyncJob`; the answer is a [`DestroySyncJobResponse`].
     ///
     /// Required: `JobId`.
     ///
@@ -427,7 +427,7 @@ impl Client {
     pub fn destroy_sync_job(&self) -> DestroySyncJobCall {
         DestroySyncJobCall::new(&self.handle)
     }
-    /// Calls `IsolateMigrateJob`.
+    /// Calls `IsolateMigrateJob`; the answer is a [`IsolateMigrateJobResponse`].
     ///
     /// Required: `JobId`.
     ///
@@ -436,7 +436,7 @@ impl Client {
     pub fn isolate_migrate_job(&self) -> IsolateMigrateJobCall {
         IsolateMigrateJobCall::new(&self.handle)
     }
-    /// Calls `IsolateSubscribe`.
+    /// Calls `IsolateSubscribe`; the answer is a [`IsolateSubscribeResponse`].
     ///
     /// Required: `SubscribeId`.
     ///
@@ -445,7 +445,7 @@ impl Client {
     pub fn isolate_subscribe(&self) -> IsolateSubscribeCall {
         IsolateSubscribeCall::new(&self.handle)
     }
-    /// Calls `IsolateSyncJob`.
+    /// Calls `IsolateSyncJob`; the answer is a [`IsolateSyncJobResponse`].
     ///
     /// Required: `JobId`.
     ///
@@ -454,7 +454,7 @@ impl Client {
     pub fn isolate_sync_job(&self) -> IsolateSyncJobCall {
         IsolateSyncJobCall::new(&self.handle)
     }
-    /// Calls `ModifyCompareTask`.
+    /// Calls `ModifyCompareTask`; the answer is a [`ModifyCompareTaskResponse`].
     ///
     /// Required: `JobId`, `CompareTaskId`.
     ///
@@ -463,7 +463,7 @@ impl Client {
     pub fn modify_compare_task(&self) -> ModifyCompareTaskCall {
         ModifyCompareTaskCall::new(&self.handle)
     }
-    /// Calls `ModifyCompareTaskName`.
+    /// Calls `ModifyCompareTaskName`; the answer is a [`ModifyCompareTaskNameResponse`].
     ///
     /// Required: `JobId`, `CompareTaskId`, `TaskName`.
     ///
@@ -472,7 +472,7 @@ impl Client {
     pub fn modify_compare_task_name(&self) -> ModifyCompareTaskNameCall {
         ModifyCompareTaskNameCall::new(&self.handle)
     }
-    /// Calls `ModifyConsumerGroupDescription`.
+    /// Calls `ModifyConsumerGroupDescription`; the answer is a [`ModifyConsumerGroupDescriptionResponse`].
     ///
     /// Required: `SubscribeId`, `ConsumerGroupName`, `AccountName`, `Description`.
     ///
@@ -483,7 +483,7 @@ impl Client {
     ) -> ModifyConsumerGroupDescriptionCall {
         ModifyConsumerGroupDescriptionCall::new(&self.handle)
     }
-    /// Calls `ModifyConsumerGroupPassword`.
+    /// Calls `ModifyConsumerGroupPassword`; the answer is a [`ModifyConsumerGroupPasswordResponse`].
     ///
     /// Required: `SubscribeId`, `AccountName`, `ConsumerGroupName`, `NewPassword`.
     ///
@@ -492,7 +492,7 @@ impl Client {
     pub fn modify_consumer_group_password(&self) -> ModifyConsumerGroupPasswordCall {
         ModifyConsumerGroupPasswordCall::new(&self.handle)
     }
-    /// Calls `ModifyMigrateJobSpec`.
+    /// Calls `ModifyMigrateJobSpec`; the answer is a [`ModifyMigrateJobSpecResponse`].
     ///
     /// Required: `JobId`, `NewInstanceClass`.
     ///
@@ -501,7 +501,7 @@ impl Client {
     pub fn modify_migrate_job_spec(&self) -> ModifyMigrateJobSpecCall {
         ModifyMigrateJobSpecCall::new(&self.handle)
     }
-    /// Calls `ModifyMigrateName`.
+    /// Calls `ModifyMigrateName`; the answer is a [`ModifyMigrateNameResponse`].
     ///
     /// Required: `JobId`, `JobName`.
     ///
@@ -510,7 +510,7 @@ impl Client {
     pub fn modify_migrate_name(&self) -> ModifyMigrateNameCall {
         ModifyMigrateNameCall::new(&self.handle)
     }
-    /// Calls `ModifyMigrateRateLimit`.
+    /// Calls `ModifyMigrateRateLimit`; the answer is a [`ModifyMigrateRateLimitResponse`].
     ///
     /// Required: `JobId`.
     ///
@@ -519,7 +519,7 @@ impl Client {
     pub fn modify_migrate_rate_limit(&self) -> ModifyMigrateRateLimitCall {
         ModifyMigrateRateLimitCall::new(&self.handle)
     }
-    /// Calls `ModifyMigrateRuntimeAttribute`.
+    /// Calls `ModifyMigrateRuntimeAttribute`; the answer is a [`ModifyMigrateRuntimeAttributeResponse`].
     ///
     /// Required: `JobId`, `OtherOptions`.
     ///
@@ -528,7 +528,7 @@ impl Client {
     pub fn modify_migrate_runtime_attribute(&self) -> ModifyMigrateRuntimeAttributeCall {
         ModifyMigrateRuntimeAttributeCall::new(&self.handle)
     }
-    /// Calls `ModifyMigrationJob`.
+    /// Calls `ModifyMigrationJob`; the answer is a [`ModifyMigrationJobResponse`].
     ///
     /// Required: `JobId`, `RunMode`, `MigrateOption`, `SrcInfo`, `DstInfo`.
     ///
@@ -537,7 +537,7 @@ impl Client {
     pub fn modify_migration_job(&self) -> ModifyMigrationJobCall {
         ModifyMigrationJobCall::new(&self.handle)
     }
-    /// Calls `ModifySubscribeAutoRenewFlag`.
+    /// Calls `ModifySubscribeAutoRenewFlag`; the answer is a [`ModifySubscribeAutoRenewFlagResponse`].
     ///
     /// Required: `SubscribeId`, `AutoRenewFlag`.
     ///
@@ -546,7 +546,7 @@ impl Client {
     pub fn modify_subscribe_auto_renew_flag(&self) -> ModifySubscribeAutoRenewFlagCall {
         ModifySubscribeAutoRenewFlagCall::new(&self.handle)
     }
-    /// Calls `ModifySubscribeName`.
+    /// Calls `ModifySubscribeName`; the answer is a [`ModifySubscribeNameResponse`].
     ///
     /// Required: `SubscribeId`, `SubscribeName`.
     ///
@@ -555,7 +555,7 @@ impl Client {
     pub fn modify_subscribe_name(&self) -> ModifySubscribeNameCall {
         ModifySubscribeNameCall::new(&self.handle)
     }
-    /// Calls `ModifySubscribeObjects`.
+    /// Calls `ModifySubscribeObjects`; the answer is a [`ModifySubscribeObjectsResponse`].
     ///
     /// Required: `SubscribeId`, `SubscribeObjectType`.
     ///
@@ -564,7 +564,7 @@ impl Client {
     pub fn modify_subscribe_objects(&self) -> ModifySubscribeObjectsCall {
         ModifySubscribeObjectsCall::new(&self.handle)
     }
-    /// Calls `ModifySyncCompareTask`.
+    /// Calls `ModifySyncCompareTask`; the answer is a [`ModifySyncCompareTaskResponse`].
     ///
     /// Required: `JobId`, `CompareTaskId`.
     ///
@@ -573,7 +573,7 @@ impl Client {
     pub fn modify_sync_compare_task(&self) -> ModifySyncCompareTaskCall {
         ModifySyncCompareTaskCall::new(&self.handle)
     }
-    /// Calls `ModifySyncCompareTaskName`.
+    /// Calls `ModifySyncCompareTaskName`; the answer is a [`ModifySyncCompareTaskNameResponse`].
     ///
     /// Required: `JobId`, `CompareTaskId`, `TaskName`.
     ///
@@ -582,7 +582,7 @@ impl Client {
     pub fn modify_sync_compare_task_name(&self) -> ModifySyncCompareTaskNameCall {
         ModifySyncCompareTaskNameCall::new(&self.handle)
     }
-    /// Calls `ModifySyncJobConfig`.
+    /// Calls `ModifySyncJobConfig`; the answer is a [`ModifySyncJobConfigResponse`].
     ///
     /// Required: `JobId`.
     ///
@@ -591,7 +591,7 @@ impl Client {
     pub fn modify_sync_job_config(&self) -> ModifySyncJobConfigCall {
         ModifySyncJobConfigCall::new(&self.handle)
     }
-    /// Calls `ModifySyncRateLimit`.
+    /// Calls `ModifySyncRateLimit`; the answer is a [`ModifySyncRateLimitResponse`].
     ///
     /// Required: `JobId`.
     ///
@@ -600,7 +600,7 @@ impl Client {
     pub fn modify_sync_rate_limit(&self) -> ModifySyncRateLimitCall {
         ModifySyncRateLimitCall::new(&self.handle)
     }
-    /// Calls `PauseMigrateJob`.
+    /// Calls `PauseMigrateJob`; the answer is a [`PauseMigrateJobResponse`].
     ///
     /// Required: `JobId`.
     ///
@@ -609,7 +609,7 @@ impl Client {
     pub fn pause_migrate_job(&self) -> PauseMigrateJobCall {
         PauseMigrateJobCall::new(&self.handle)
     }
-    /// Calls `PauseSyncJob`.
+    /// Calls `PauseSyncJob`; the answer is a [`PauseSyncJobResponse`].
     ///
     /// Required: `JobId`.
     ///
@@ -618,7 +618,7 @@ impl Client {
     pub fn pause_sync_job(&self) -> PauseSyncJobCall {
         PauseSyncJobCall::new(&self.handle)
     }
-    /// Calls `RecoverMigrateJob`.
+    /// Calls `RecoverMigrateJob`; the answer is a [`RecoverMigrateJobResponse`].
     ///
     /// Required: `JobId`.
     ///
@@ -627,7 +627,7 @@ impl Client {
     pub fn recover_migrate_job(&self) -> RecoverMigrateJobCall {
         RecoverMigrateJobCall::new(&self.handle)
     }
-    /// Calls `RecoverSyncJob`.
+    /// Calls `RecoverSyncJob`; the answer is a [`RecoverSyncJobResponse`].
     ///
     /// Required: `JobId`.
     ///
@@ -636,7 +636,7 @@ impl Client {
     pub fn recover_sync_job(&self) -> RecoverSyncJobCall {
         RecoverSyncJobCall::new(&self.handle)
     }
-    /// Calls `ResetConsumerGroupOffset`.
+    /// Calls `ResetConsumerGroupOffset`; the answer is a [`ResetConsumerGroupOffsetResponse`].
     ///
     /// Required: `SubscribeId`, `TopicName`, `ConsumerGroupName`, `PartitionNos`, `ResetMode`.
     ///
@@ -645,7 +645,7 @@ impl Client {
     pub fn reset_consumer_group_offset(&self) -> ResetConsumerGroupOffsetCall {
         ResetConsumerGroupOffsetCall::new(&self.handle)
     }
-    /// Calls `ResetSubscribe`.
+    /// Calls `ResetSubscribe`; the answer is a [`ResetSubscribeResponse`].
     ///
     /// Required: `SubscribeId`.
     ///
@@ -654,7 +654,7 @@ impl Client {
     pub fn reset_subscribe(&self) -> ResetSubscribeCall {
         ResetSubscribeCall::new(&self.handle)
     }
-    /// Calls `ResetSyncJob`.
+    /// Calls `ResetSyncJob`; the answer is a [`ResetSyncJobResponse`].
     ///
     /// Required: `JobId`.
     ///
@@ -663,7 +663,7 @@ impl Client {
     pub fn reset_sync_job(&self) -> ResetSyncJobCall {
         ResetSyncJobCall::new(&self.handle)
     }
-    /// Calls `ResizeSyncJob`.
+    /// Calls `ResizeSyncJob`; the answer is a [`ResizeSyncJobResponse`].
     ///
     /// Required: `JobId`, `NewInstanceClass`.
     ///
@@ -672,7 +672,7 @@ impl Client {
     pub fn resize_sync_job(&self) -> ResizeSyncJobCall {
         ResizeSyncJobCall::new(&self.handle)
     }
-    /// Calls `ResumeMigrateJob`.
+    /// Calls `ResumeMigrateJob`; the answer is a [`ResumeMigrateJobResponse`].
     ///
     /// Required: `JobId`.
     ///
@@ -681,7 +681,7 @@ impl Client {
     pub fn resume_migrate_job(&self) -> ResumeMigrateJobCall {
         ResumeMigrateJobCall::new(&self.handle)
     }
-    /// Calls `ResumeSubscribe`.
+    /// Calls `ResumeSubscribe`; the answer is a [`ResumeSubscribeResponse`].
     ///
     /// Required: `SubscribeId`.
     ///
@@ -690,7 +690,7 @@ impl Client {
     pub fn resume_subscribe(&self) -> ResumeSubscribeCall {
         ResumeSubscribeCall::new(&self.handle)
     }
-    /// Calls `ResumeSyncJob`.
+    /// Calls `ResumeSyncJob`; the answer is a [`ResumeSyncJobResponse`].
     ///
     /// Required: `JobId`.
     ///
@@ -699,7 +699,7 @@ impl Client {
     pub fn resume_sync_job(&self) -> ResumeSyncJobCall {
         ResumeSyncJobCall::new(&self.handle)
     }
-    /// Calls `SkipCheckItem`.
+    /// Calls `SkipCheckItem`; the answer is a [`SkipCheckItemResponse`].
     ///
     /// Required: `JobId`, `StepIds`.
     ///
@@ -708,7 +708,7 @@ impl Client {
     pub fn skip_check_item(&self) -> SkipCheckItemCall {
         SkipCheckItemCall::new(&self.handle)
     }
-    /// Calls `SkipSyncCheckItem`.
+    /// Calls `SkipSyncCheckItem`; the answer is a [`SkipSyncCheckItemResponse`].
     ///
     /// Required: `JobId`, `StepIds`.
     ///
@@ -717,7 +717,7 @@ impl Client {
     pub fn skip_sync_check_item(&self) -> SkipSyncCheckItemCall {
         SkipSyncCheckItemCall::new(&self.handle)
     }
-    /// Calls `StartCompare`.
+    /// Calls `StartCompare`; the answer is a [`StartCompareResponse`].
     ///
     /// Required: `JobId`, `CompareTaskId`.
     ///
@@ -726,7 +726,7 @@ impl Client {
     pub fn start_compare(&self) -> StartCompareCall {
         StartCompareCall::new(&self.handle)
     }
-    /// Calls `StartMigrateJob`.
+    /// Calls `StartMigrateJob`; the answer is a [`StartMigrateJobResponse`].
     ///
     /// Required: `JobId`.
     ///
@@ -735,7 +735,7 @@ impl Client {
     pub fn start_migrate_job(&self) -> StartMigrateJobCall {
         StartMigrateJobCall::new(&self.handle)
     }
-    /// Calls `StartModifySyncJob`.
+    /// Calls `StartModifySyncJob`; the answer is a [`StartModifySyncJobResponse`].
     ///
     /// Required: `JobId`.
     ///
@@ -744,7 +744,7 @@ impl Client {
     pub fn start_modify_sync_job(&self) -> StartModifySyncJobCall {
         StartModifySyncJobCall::new(&self.handle)
     }
-    /// Calls `StartSubscribe`.
+    /// Calls `StartSubscribe`; the answer is a [`StartSubscribeResponse`].
     ///
     /// Required: `SubscribeId`.
     ///
@@ -753,7 +753,7 @@ impl Client {
     pub fn start_subscribe(&self) -> StartSubscribeCall {
         StartSubscribeCall::new(&self.handle)
     }
-    /// Calls `StartSyncCompare`.
+    /// Calls `StartSyncCompare`; the answer is a [`StartSyncCompareResponse`].
     ///
     /// Required: `JobId`, `CompareTaskId`.
     ///
@@ -762,14 +762,14 @@ impl Client {
     pub fn start_sync_compare(&self) -> StartSyncCompareCall {
         StartSyncCompareCall::new(&self.handle)
     }
-    /// Calls `StartSyncJob`.
+    /// Calls `StartSyncJob`; the answer is a [`StartSyncJobResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=dts&Version=2021-12-06&Action=StartSyncJob)
     #[inline]
     pub fn start_sync_job(&self) -> StartSyncJobCall {
         StartSyncJobCall::new(&self.handle)
     }
-    /// Calls `StopCompare`.
+    /// Calls `StopCompare`; the answer is a [`StopCompareResponse`].
     ///
     /// Required: `JobId`, `CompareTaskId`.
     ///
@@ -778,7 +778,7 @@ impl Client {
     pub fn stop_compare(&self) -> StopCompareCall {
         StopCompareCall::new(&self.handle)
     }
-    /// Calls `StopMigrateJob`.
+    /// Calls `StopMigrateJob`; the answer is a [`StopMigrateJobResponse`].
     ///
     /// Required: `JobId`.
     ///
@@ -787,7 +787,7 @@ impl Client {
     pub fn stop_migrate_job(&self) -> StopMigrateJobCall {
         StopMigrateJobCall::new(&self.handle)
     }
-    /// Calls `StopSyncCompare`.
+    /// Calls `StopSyncCompare`; the answer is a [`StopSyncCompareResponse`].
     ///
     /// Required: `JobId`, `CompareTaskId`.
     ///
@@ -796,7 +796,7 @@ impl Client {
     pub fn stop_sync_compare(&self) -> StopSyncCompareCall {
         StopSyncCompareCall::new(&self.handle)
     }
-    /// Calls `StopSyncJob`.
+    /// Calls `StopSyncJob`; the answer is a [`StopSyncJobResponse`].
     ///
     /// Required: `JobId`.
     ///

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `CheckRule`.
+    /// Calls `CheckRule`; the answer is a [`CheckRuleResponse`].
     ///
     /// Required: `Event`, `EventPattern`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn check_rule(&self) -> CheckRuleCall {
         CheckRuleCall::new(&self.handle)
     }
-    /// Calls `CheckTransformation`.
+    /// Calls `CheckTransformation`; the answer is a [`CheckTransformationResponse`].
     ///
     /// Required: `Input`, `Transformations`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn check_transformation(&self) -> CheckTransformationCall {
         CheckTransformationCall::new(&self.handle)
     }
-    /// Calls `CreateConnection`.
+    /// Calls `CreateConnection`; the answer is a [`CreateConnectionResponse`].
     ///
     /// Required: `ConnectionDescription`, `EventBusId`, `ConnectionName`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn create_connection(&self) -> CreateConnectionCall {
         CreateConnectionCall::new(&self.handle)
     }
-    /// Calls `CreateEventBus`.
+    /// Calls `CreateEventBus`; the answer is a [`CreateEventBusResponse`].
     ///
     /// Required: `EventBusName`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn create_event_bus(&self) -> CreateEventBusCall {
         CreateEventBusCall::new(&self.handle)
     }
-    /// Calls `CreateRule`.
+    /// Calls `CreateRule`; the answer is a [`CreateRuleResponse`].
     ///
     /// Required: `EventPattern`, `EventBusId`, `RuleName`.
     ///
@@ -80,7 +80,7 @@ impl Client {
     pub fn create_rule(&self) -> CreateRuleCall {
         CreateRuleCall::new(&self.handle)
     }
-    /// Calls `CreateTarget`.
+    /// Calls `CreateTarget`; the answer is a [`CreateTargetResponse`].
     ///
     /// Required: `EventBusId`, `Type`, `TargetDescription`, `RuleId`.
     ///
@@ -89,7 +89,7 @@ impl Client {
     pub fn create_target(&self) -> CreateTargetCall {
         CreateTargetCall::new(&self.handle)
     }
-    /// Calls `CreateTransformation`.
+    /// Calls `CreateTransformation`; the answer is a [`CreateTransformationResponse`].
     ///
     /// Required: `EventBusId`, `RuleId`, `Transformations`.
     ///
@@ -98,7 +98,7 @@ impl Client {
     pub fn create_transformation(&self) -> CreateTransformationCall {
         CreateTransformationCall::new(&self.handle)
     }
-    /// Calls `DeleteConnection`.
+    /// Calls `DeleteConnection`; the answer is a [`DeleteConnectionResponse`].
     ///
     /// Required: `ConnectionId`, `EventBusId`.
     ///
@@ -107,7 +107,7 @@ impl Client {
     pub fn delete_connection(&self) -> DeleteConnectionCall {
         DeleteConnectionCall::new(&self.handle)
     }
-    /// Calls `DeleteEventBus`.
+    /// Calls `DeleteEventBus`; the answer is a [`DeleteEventBusResponse`].
     ///
     /// Required: `EventBusId`.
     ///
@@ -116,7 +116,7 @@ impl Client {
     pub fn delete_event_bus(&self) -> DeleteEventBusCall {
         DeleteEventBusCall::new(&self.handle)
     }
-    /// Calls `DeleteRule`.
+    /// Calls `DeleteRule`; the answer is a [`DeleteRuleResponse`].
     ///
     /// Required: `EventBusId`, `RuleId`.
     ///
@@ -125,7 +125,7 @@ impl Client {
     pub fn delete_rule(&self) -> DeleteRuleCall {
         DeleteRuleCall::new(&self.handle)
     }
-    /// Calls `DeleteTarget`.
+    /// Calls `DeleteTarget`; the answer is a [`DeleteTargetResponse`].
     ///
     /// Required: `EventBusId`, `TargetId`, `RuleId`.
     ///
@@ -134,7 +134,7 @@ impl Client {
     pub fn delete_target(&self) -> DeleteTargetCall {
         DeleteTargetCall::new(&self.handle)
     }
-    /// Calls `DeleteTransformation`.
+    /// Calls `DeleteTransformation`; the answer is a [`DeleteTransformationResponse`].
     ///
     /// Required: `EventBusId`, `RuleId`, `TransformationId`.
     ///
@@ -143,7 +143,7 @@ impl Client {
     pub fn delete_transformation(&self) -> DeleteTransformationCall {
         DeleteTransformationCall::new(&self.handle)
     }
-    /// Calls `DescribeLogTagValue`.
+    /// Calls `DescribeLogTagValue`; the answer is a [`DescribeLogTagValueResponse`].
     ///
     /// Required: `StartTime`, `EndTime`, `EventBusId`, `GroupField`, `Page`, `Limit`.
     ///
@@ -152,7 +152,7 @@ impl Client {
     pub fn describe_log_tag_value(&self) -> DescribeLogTagValueCall {
         DescribeLogTagValueCall::new(&self.handle)
     }
-    /// Calls `GetEventBus`.
+    /// Calls `GetEventBus`; the answer is a [`GetEventBusResponse`].
     ///
     /// Required: `EventBusId`.
     ///
@@ -161,7 +161,7 @@ impl Client {
     pub fn get_event_bus(&self) -> GetEventBusCall {
         GetEventBusCall::new(&self.handle)
     }
-    /// Calls `GetPlatformEventTemplate`.
+    /// Calls `GetPlatformEventTemplate`; the answer is a [`GetPlatformEventTemplateResponse`].
     ///
     /// Required: `EventType`.
     ///
@@ -170,7 +170,7 @@ impl Client {
     pub fn get_platform_event_template(&self) -> GetPlatformEventTemplateCall {
         GetPlatformEventTemplateCall::new(&self.handle)
     }
-    /// Calls `GetRule`.
+    /// Calls `GetRule`; the answer is a [`GetRuleResponse`].
     ///
     /// Required: `EventBusId`, `RuleId`.
     ///
@@ -179,7 +179,7 @@ impl Client {
     pub fn get_rule(&self) -> GetRuleCall {
         GetRuleCall::new(&self.handle)
     }
-    /// Calls `GetTransformation`.
+    /// Calls `GetTransformation`; the answer is a [`GetTransformationResponse`].
     ///
     /// Required: `EventBusId`, `RuleId`, `TransformationId`.
     ///
@@ -188,7 +188,7 @@ impl Client {
     pub fn get_transformation(&self) -> GetTransformationCall {
         GetTransformationCall::new(&self.handle)
     }
-    /// Calls `ListConnections`.
+    /// Calls `ListConnections`; the answer is a [`ListConnectionsResponse`].
     ///
     /// Required: `EventBusId`.
     ///
@@ -199,7 +199,7 @@ impl Client {
     pub fn list_connections(&self) -> ListConnectionsCall {
         ListConnectionsCall::new(&self.handle)
     }
-    /// Calls `ListEventBuses`.
+    /// Calls `ListEventBuses`; the answer is a [`ListEventBusesResponse`].
     ///
     /// Each answer holds one page of `EventBuses`; [`into_paginator`](ListEventBusesCall::into_paginator) reads them all.
     ///
@@ -208,7 +208,7 @@ impl Client {
     pub fn list_event_buses(&self) -> ListEventBusesCall {
         ListEventBusesCall::new(&self.handle)
     }
-    /// Calls `ListPlatformEventNames`.
+    /// Calls `ListPlatformEventNames`; the answer is a [`ListPlatformEventNamesResponse`].
     ///
     /// Required: `ProductType`.
     ///
@@ -217,7 +217,7 @@ impl Client {
     pub fn list_platform_event_names(&self) -> ListPlatformEventNamesCall {
         ListPlatformEventNamesCall::new(&self.handle)
     }
-    /// Calls `ListPlatformEventPatterns`.
+    /// Calls `ListPlatformEventPatterns`; the answer is a [`ListPlatformEventPatternsResponse`].
     ///
     /// Required: `ProductType`.
     ///
@@ -226,14 +226,14 @@ impl Client {
     pub fn list_platform_event_patterns(&self) -> ListPlatformEventPatternsCall {
         ListPlatformEventPatternsCall::new(&self.handle)
     }
-    /// Calls `ListPlatformProducts`.
+    /// Calls `ListPlatformProducts`; the answer is a [`ListPlatformProductsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=eb&Version=2021-04-16&Action=ListPlatformProducts)
     #[inline]
     pub fn list_platform_products(&self) -> ListPlatformProductsCall {
         ListPlatformProductsCall::new(&self.handle)
     }
-    /// Calls `ListRules`.
+    /// Calls `ListRules`; the answer is a [`ListRulesResponse`].
     ///
     /// Required: `EventBusId`.
     ///
@@ -244,7 +244,7 @@ impl Client {
     pub fn list_rules(&self) -> ListRulesCall {
         ListRulesCall::new(&self.handle)
     }
-    /// Calls `ListTargets`.
+    /// Calls `ListTargets`; the answer is a [`ListTargetsResponse`].
     ///
     /// Required: `EventBusId`, `RuleId`.
     ///
@@ -255,7 +255,7 @@ impl Client {
     pub fn list_targets(&self) -> ListTargetsCall {
         ListTargetsCall::new(&self.handle)
     }
-    /// Calls `PublishEvent`.
+    /// Calls `PublishEvent`; the answer is a [`PublishEventResponse`].
     ///
     /// Required: `EventList`, `EventBusId`.
     ///
@@ -264,7 +264,7 @@ impl Client {
     pub fn publish_event(&self) -> PublishEventCall {
         PublishEventCall::new(&self.handle)
     }
-    /// Calls `PutEvents`.
+    /// Calls `PutEvents`; the answer is a [`PutEventsResponse`].
     ///
     /// Required: `EventList`, `EventBusId`.
     ///
@@ -273,7 +273,7 @@ impl Client {
     pub fn put_events(&self) -> PutEventsCall {
         PutEventsCall::new(&self.handle)
     }
-    /// Calls `SearchLog`.
+    /// Calls `SearchLog`; the answer is a [`SearchLogResponse`].
     ///
     /// Required: `StartTime`, `EndTime`, `EventBusId`, `Page`, `Limit`.
     ///
@@ -282,7 +282,7 @@ impl Client {
     pub fn search_log(&self) -> SearchLogCall {
         SearchLogCall::new(&self.handle)
     }
-    /// Calls `UpdateConnection`.
+    /// Calls `UpdateConnection`; the answer is a [`UpdateConnectionResponse`].
     ///
     /// Required: `ConnectionId`, `EventBusId`.
     ///
@@ -291,7 +291,7 @@ impl Client {
     pub fn update_connection(&self) -> UpdateConnectionCall {
         UpdateConnectionCall::new(&self.handle)
     }
-    /// Calls `UpdateEventBus`.
+    /// Calls `UpdateEventBus`; the answer is a [`UpdateEventBusResponse`].
     ///
     /// Required: `EventBusId`.
     ///
@@ -300,7 +300,7 @@ impl Client {
     pub fn update_event_bus(&self) -> UpdateEventBusCall {
         UpdateEventBusCall::new(&self.handle)
     }
-    /// Calls `UpdateRule`.
+    /// Calls `UpdateRule`; the answer is a [`UpdateRuleResponse`].
     ///
     /// Required: `RuleId`, `EventBusId`.
     ///
@@ -309,7 +309,7 @@ impl Client {
     pub fn update_rule(&self) -> UpdateRuleCall {
         UpdateRuleCall::new(&self.handle)
     }
-    /// Calls `UpdateTarget`.
+    /// Calls `UpdateTarget`; the answer is a [`UpdateTargetResponse`].
     ///
     /// Required: `EventBusId`, `RuleId`, `TargetId`.
     ///
@@ -318,7 +318,7 @@ impl Client {
     pub fn update_target(&self) -> UpdateTargetCall {
         UpdateTargetCall::new(&self.handle)
     }
-    /// Calls `UpdateTransformation`.
+    /// Calls `UpdateTransformation`; the answer is a [`UpdateTransformationResponse`].
     ///
     /// Required: `EventBusId`, `RuleId`, `TransformationId`, `Transformations`.
     ///
@@ -1018,7 +1018,6 @@ rt::action!(
     ListPlatformProducts, ListPlatformProductsRequest, ListPlatformProductsCall,
     ListPlatformProductsResponse, Error, idempotent
 );
-impl<T> ListPlatformProductsCall<T> {}
 /// The answer of [`Client::list_platform_products`] (`ListPlatformProducts`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

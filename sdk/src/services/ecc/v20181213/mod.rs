@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `CorrectMultiImage`.
+    /// Calls `CorrectMultiImage`; the answer is a [`CorrectMultiImageResponse`].
     ///
     /// Required: `Image`, `InputType`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn correct_multi_image(&self) -> CorrectMultiImageCall {
         CorrectMultiImageCall::new(&self.handle)
     }
-    /// Calls `DescribeTask`.
+    /// Calls `DescribeTask`; the answer is a [`DescribeTaskResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn describe_task(&self) -> DescribeTaskCall {
         DescribeTaskCall::new(&self.handle)
     }
-    /// Calls `ECC`.
+    /// Calls `ECC`; the answer is a [`ECCResponse`].
     ///
     /// Required: `Content`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn ecc(&self) -> ECCCall {
         ECCCall::new(&self.handle)
     }
-    /// Calls `EHOCR`.
+    /// Calls `EHOCR`; the answer is a [`EHOCRResponse`].
     ///
     /// Required: `Image`, `InputType`.
     ///

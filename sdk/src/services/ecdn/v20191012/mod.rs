@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `DescribeDomains`.
+    /// Calls `DescribeDomains`; the answer is a [`DescribeDomainsResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -47,7 +47,7 @@ impl Client {
     pub fn describe_domains(&self) -> DescribeDomainsCall {
         DescribeDomainsCall::new(&self.handle)
     }
-    /// Calls `DescribeDomainsConfig`.
+    /// Calls `DescribeDomainsConfig`; the answer is a [`DescribeDomainsConfigResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -59,7 +59,7 @@ impl Client {
     pub fn describe_domains_config(&self) -> DescribeDomainsConfigCall {
         DescribeDomainsConfigCall::new(&self.handle)
     }
-    /// Calls `DescribeEcdnDomainLogs`.
+    /// Calls `DescribeEcdnDomainLogs`; the answer is a [`DescribeEcdnDomainLogsResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -73,7 +73,7 @@ impl Client {
     pub fn describe_ecdn_domain_logs(&self) -> DescribeEcdnDomainLogsCall {
         DescribeEcdnDomainLogsCall::new(&self.handle)
     }
-    /// Calls `DescribeEcdnDomainStatistics`.
+    /// Calls `DescribeEcdnDomainStatistics`; the answer is a [`DescribeEcdnDomainStatisticsResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -87,7 +87,7 @@ impl Client {
     pub fn describe_ecdn_domain_statistics(&self) -> DescribeEcdnDomainStatisticsCall {
         DescribeEcdnDomainStatisticsCall::new(&self.handle)
     }
-    /// Calls `DescribeEcdnStatistics`.
+    /// Calls `DescribeEcdnStatistics`; the answer is a [`DescribeEcdnStatisticsResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -99,7 +99,7 @@ impl Client {
     pub fn describe_ecdn_statistics(&self) -> DescribeEcdnStatisticsCall {
         DescribeEcdnStatisticsCall::new(&self.handle)
     }
-    /// Calls `DescribeIpStatus`.
+    /// Calls `DescribeIpStatus`; the answer is a [`DescribeIpStatusResponse`].
     ///
     /// The service marks this action deprecated.
     ///

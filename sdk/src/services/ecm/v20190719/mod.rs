@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `AllocateAddresses`.
+    /// Calls `AllocateAddresses`; the answer is a [`AllocateAddressesResponse`].
     ///
     /// Required: `EcmRegion`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn allocate_addresses(&self) -> AllocateAddressesCall {
         AllocateAddressesCall::new(&self.handle)
     }
-    /// Calls `AllocateIpv6AddressesBandwidth`.
+    /// Calls `AllocateIpv6AddressesBandwidth`; the answer is a [`AllocateIpv6AddressesBandwidthResponse`].
     ///
     /// Required: `EcmRegion`, `Ipv6Addresses`.
     ///
@@ -55,7 +55,7 @@ impl Client {
     ) -> AllocateIpv6AddressesBandwidthCall {
         AllocateIpv6AddressesBandwidthCall::new(&self.handle)
     }
-    /// Calls `AssignIpv6Addresses`.
+    /// Calls `AssignIpv6Addresses`; the answer is a [`AssignIpv6AddressesResponse`].
     ///
     /// Required: `EcmRegion`, `NetworkInterfaceId`.
     ///
@@ -64,7 +64,7 @@ impl Client {
     pub fn assign_ipv6_addresses(&self) -> AssignIpv6AddressesCall {
         AssignIpv6AddressesCall::new(&self.handle)
     }
-    /// Calls `AssignIpv6CidrBlock`.
+    /// Calls `AssignIpv6CidrBlock`; the answer is a [`AssignIpv6CidrBlockResponse`].
     ///
     /// Required: `VpcId`, `ISPType`.
     ///
@@ -73,7 +73,7 @@ impl Client {
     pub fn assign_ipv6_cidr_block(&self) -> AssignIpv6CidrBlockCall {
         AssignIpv6CidrBlockCall::new(&self.handle)
     }
-    /// Calls `AssignIpv6CidrBlocks`.
+    /// Calls `AssignIpv6CidrBlocks`; the answer is a [`AssignIpv6CidrBlocksResponse`].
     ///
     /// Required: `VpcId`, `ISPTypes`.
     ///
@@ -82,7 +82,7 @@ impl Client {
     pub fn assign_ipv6_cidr_blocks(&self) -> AssignIpv6CidrBlocksCall {
         AssignIpv6CidrBlocksCall::new(&self.handle)
     }
-    /// Calls `AssignIpv6SubnetCidrBlock`.
+    /// Calls `AssignIpv6SubnetCidrBlock`; the answer is a [`AssignIpv6SubnetCidrBlockResponse`].
     ///
     /// Required: `VpcId`, `Ipv6SubnetCidrBlocks`.
     ///
@@ -91,7 +91,7 @@ impl Client {
     pub fn assign_ipv6_subnet_cidr_block(&self) -> AssignIpv6SubnetCidrBlockCall {
         AssignIpv6SubnetCidrBlockCall::new(&self.handle)
     }
-    /// Calls `AssignPrivateIpAddresses`.
+    /// Calls `AssignPrivateIpAddresses`; the answer is a [`AssignPrivateIpAddressesResponse`].
     ///
     /// Required: `NetworkInterfaceId`, `EcmRegion`.
     ///
@@ -100,7 +100,7 @@ impl Client {
     pub fn assign_private_ip_addresses(&self) -> AssignPrivateIpAddressesCall {
         AssignPrivateIpAddressesCall::new(&self.handle)
     }
-    /// Calls `AssociateAddress`.
+    /// Calls `AssociateAddress`; the answer is a [`AssociateAddressResponse`].
     ///
     /// Required: `EcmRegion`, `AddressId`.
     ///
@@ -109,7 +109,7 @@ impl Client {
     pub fn associate_address(&self) -> AssociateAddressCall {
         AssociateAddressCall::new(&self.handle)
     }
-    /// Calls `AssociateSecurityGroups`.
+    /// Calls `AssociateSecurityGroups`; the answer is a [`AssociateSecurityGroupsResponse`].
     ///
     /// Required: `SecurityGroupIds`, `InstanceIds`.
     ///
@@ -118,7 +118,7 @@ impl Client {
     pub fn associate_security_groups(&self) -> AssociateSecurityGroupsCall {
         AssociateSecurityGroupsCall::new(&self.handle)
     }
-    /// Calls `AttachNetworkInterface`.
+    /// Calls `AttachNetworkInterface`; the answer is a [`AttachNetworkInterfaceResponse`].
     ///
     /// Required: `NetworkInterfaceId`, `InstanceId`, `EcmRegion`.
     ///
@@ -127,7 +127,7 @@ impl Client {
     pub fn attach_network_interface(&self) -> AttachNetworkInterfaceCall {
         AttachNetworkInterfaceCall::new(&self.handle)
     }
-    /// Calls `BatchDeregisterTargets`.
+    /// Calls `BatchDeregisterTargets`; the answer is a [`BatchDeregisterTargetsResponse`].
     ///
     /// Required: `LoadBalancerId`, `Targets`.
     ///
@@ -136,7 +136,7 @@ impl Client {
     pub fn batch_deregister_targets(&self) -> BatchDeregisterTargetsCall {
         BatchDeregisterTargetsCall::new(&self.handle)
     }
-    /// Calls `BatchModifyTargetWeight`.
+    /// Calls `BatchModifyTargetWeight`; the answer is a [`BatchModifyTargetWeightResponse`].
     ///
     /// Required: `LoadBalancerId`, `ModifyList`.
     ///
@@ -145,7 +145,7 @@ impl Client {
     pub fn batch_modify_target_weight(&self) -> BatchModifyTargetWeightCall {
         BatchModifyTargetWeightCall::new(&self.handle)
     }
-    /// Calls `BatchRegisterTargets`.
+    /// Calls `BatchRegisterTargets`; the answer is a [`BatchRegisterTargetsResponse`].
     ///
     /// Required: `LoadBalancerId`, `Targets`.
     ///
@@ -154,7 +154,7 @@ impl Client {
     pub fn batch_register_targets(&self) -> BatchRegisterTargetsCall {
         BatchRegisterTargetsCall::new(&self.handle)
     }
-    /// Calls `CreateHaVip`.
+    /// Calls `CreateHaVip`; the answer is a [`CreateHaVipResponse`].
     ///
     /// Required: `VpcId`, `SubnetId`, `HaVipName`.
     ///
@@ -163,7 +163,7 @@ impl Client {
     pub fn create_ha_vip(&self) -> CreateHaVipCall {
         CreateHaVipCall::new(&self.handle)
     }
-    /// Calls `CreateImage`.
+    /// Calls `CreateImage`; the answer is a [`CreateImageResponse`].
     ///
     /// Required: `ImageName`, `InstanceId`.
     ///
@@ -172,7 +172,7 @@ impl Client {
     pub fn create_image(&self) -> CreateImageCall {
         CreateImageCall::new(&self.handle)
     }
-    /// Calls `CreateKeyPair`.
+    /// Calls `CreateKeyPair`; the answer is a [`CreateKeyPairResponse`].
     ///
     /// Required: `KeyName`.
     ///
@@ -181,7 +181,7 @@ impl Client {
     pub fn create_key_pair(&self) -> CreateKeyPairCall {
         CreateKeyPairCall::new(&self.handle)
     }
-    /// Calls `CreateListener`.
+    /// Calls `CreateListener`; the answer is a [`CreateListenerResponse`].
     ///
     /// Required: `LoadBalancerId`, `Ports`, `Protocol`.
     ///
@@ -190,7 +190,7 @@ impl Client {
     pub fn create_listener(&self) -> CreateListenerCall {
         CreateListenerCall::new(&self.handle)
     }
-    /// Calls `CreateLoadBalancer`.
+    /// Calls `CreateLoadBalancer`; the answer is a [`CreateLoadBalancerResponse`].
     ///
     /// Required: `EcmRegion`, `LoadBalancerType`, `VipIsp`.
     ///
@@ -199,7 +199,7 @@ impl Client {
     pub fn create_load_balancer(&self) -> CreateLoadBalancerCall {
         CreateLoadBalancerCall::new(&self.handle)
     }
-    /// Calls `CreateModule`.
+    /// Calls `CreateModule`; the answer is a [`CreateModuleResponse`].
     ///
     /// Required: `ModuleName`, `DefaultBandWidth`, `DefaultImageId`, `InstanceType`, `DefaultSystemDiskSize`, `DefaultDataDiskSize`.
     ///
@@ -208,7 +208,7 @@ impl Client {
     pub fn create_module(&self) -> CreateModuleCall {
         CreateModuleCall::new(&self.handle)
     }
-    /// Calls `CreateNetworkInterface`.
+    /// Calls `CreateNetworkInterface`; the answer is a [`CreateNetworkInterfaceResponse`].
     ///
     /// Required: `VpcId`, `NetworkInterfaceName`, `SubnetId`, `EcmRegion`.
     ///
@@ -217,7 +217,7 @@ impl Client {
     pub fn create_network_interface(&self) -> CreateNetworkInterfaceCall {
         CreateNetworkInterfaceCall::new(&self.handle)
     }
-    /// Calls `CreateRouteTable`.
+    /// Calls `CreateRouteTable`; the answer is a [`CreateRouteTableResponse`].
     ///
     /// Required: `VpcId`, `RouteTableName`, `EcmRegion`.
     ///
@@ -226,7 +226,7 @@ impl Client {
     pub fn create_route_table(&self) -> CreateRouteTableCall {
         CreateRouteTableCall::new(&self.handle)
     }
-    /// Calls `CreateRoutes`.
+    /// Calls `CreateRoutes`; the answer is a [`CreateRoutesResponse`].
     ///
     /// Required: `RouteTableId`, `Routes`.
     ///
@@ -235,7 +235,7 @@ impl Client {
     pub fn create_routes(&self) -> CreateRoutesCall {
         CreateRoutesCall::new(&self.handle)
     }
-    /// Calls `CreateSecurityGroup`.
+    /// Calls `CreateSecurityGroup`; the answer is a [`CreateSecurityGroupResponse`].
     ///
     /// Required: `GroupName`, `GroupDescription`.
     ///
@@ -244,7 +244,7 @@ impl Client {
     pub fn create_security_group(&self) -> CreateSecurityGroupCall {
         CreateSecurityGroupCall::new(&self.handle)
     }
-    /// Calls `CreateSecurityGroupPolicies`.
+    /// Calls `CreateSecurityGroupPolicies`; the answer is a [`CreateSecurityGroupPoliciesResponse`].
     ///
     /// Required: `SecurityGroupId`, `SecurityGroupPolicySet`.
     ///
@@ -253,7 +253,7 @@ impl Client {
     pub fn create_security_group_policies(&self) -> CreateSecurityGroupPoliciesCall {
         CreateSecurityGroupPoliciesCall::new(&self.handle)
     }
-    /// Calls `CreateSubnet`.
+    /// Calls `CreateSubnet`; the answer is a [`CreateSubnetResponse`].
     ///
     /// Required: `VpcId`, `SubnetName`, `CidrBlock`, `Zone`, `EcmRegion`.
     ///
@@ -262,7 +262,7 @@ impl Client {
     pub fn create_subnet(&self) -> CreateSubnetCall {
         CreateSubnetCall::new(&self.handle)
     }
-    /// Calls `CreateVpc`.
+    /// Calls `CreateVpc`; the answer is a [`CreateVpcResponse`].
     ///
     /// Required: `VpcName`, `CidrBlock`, `EcmRegion`.
     ///
@@ -271,7 +271,7 @@ impl Client {
     pub fn create_vpc(&self) -> CreateVpcCall {
         CreateVpcCall::new(&self.handle)
     }
-    /// Calls `DeleteHaVip`.
+    /// Calls `DeleteHaVip`; the answer is a [`DeleteHaVipResponse`].
     ///
     /// Required: `HaVipId`.
     ///
@@ -280,7 +280,7 @@ impl Client {
     pub fn delete_ha_vip(&self) -> DeleteHaVipCall {
         DeleteHaVipCall::new(&self.handle)
     }
-    /// Calls `DeleteImage`.
+    /// Calls `DeleteImage`; the answer is a [`DeleteImageResponse`].
     ///
     /// Required: `ImageIDSet`.
     ///
@@ -289,7 +289,7 @@ impl Client {
     pub fn delete_image(&self) -> DeleteImageCall {
         DeleteImageCall::new(&self.handle)
     }
-    /// Calls `DeleteListener`.
+    /// Calls `DeleteListener`; the answer is a [`DeleteListenerResponse`].
     ///
     /// Required: `LoadBalancerId`, `ListenerId`.
     ///
@@ -298,14 +298,14 @@ impl Client {
     pub fn delete_listener(&self) -> DeleteListenerCall {
         DeleteListenerCall::new(&self.handle)
     }
-    /// Calls `DeleteLoadBalancer`.
+    /// Calls `DeleteLoadBalancer`; the answer is a [`DeleteLoadBalancerResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ecm&Version=2019-07-19&Action=DeleteLoadBalancer)
     #[inline]
     pub fn delete_load_balancer(&self) -> DeleteLoadBalancerCall {
         DeleteLoadBalancerCall::new(&self.handle)
     }
-    /// Calls `DeleteLoadBalancerListeners`.
+    /// Calls `DeleteLoadBalancerListeners`; the answer is a [`DeleteLoadBalancerListenersResponse`].
     ///
     /// Required: `LoadBalancerId`.
     ///
@@ -314,7 +314,7 @@ impl Client {
     pub fn delete_load_balancer_listeners(&self) -> DeleteLoadBalancerListenersCall {
         DeleteLoadBalancerListenersCall::new(&self.handle)
     }
-    /// Calls `DeleteModule`.
+    /// Calls `DeleteModule`; the answer is a [`DeleteModuleResponse`].
     ///
     /// Required: `ModuleId`.
     ///
@@ -323,7 +323,7 @@ impl Client {
     pub fn delete_module(&self) -> DeleteModuleCall {
         DeleteModuleCall::new(&self.handle)
     }
-    /// Calls `DeleteNetworkInterface`.
+    /// Calls `DeleteNetworkInterface`; the answer is a [`DeleteNetworkInterfaceResponse`].
     ///
     /// Required: `NetworkInterfaceId`, `EcmRegion`.
     ///
@@ -332,7 +332,7 @@ impl Client {
     pub fn delete_network_interface(&self) -> DeleteNetworkInterfaceCall {
         DeleteNetworkInterfaceCall::new(&self.handle)
     }
-    /// Calls `DeleteRouteTable`.
+    /// Calls `DeleteRouteTable`; the answer is a [`DeleteRouteTableResponse`].
     ///
     /// Required: `RouteTableId`.
     ///
@@ -341,7 +341,7 @@ impl Client {
     pub fn delete_route_table(&self) -> DeleteRouteTableCall {
         DeleteRouteTableCall::new(&self.handle)
     }
-    /// Calls `DeleteRoutes`.
+    /// Calls `DeleteRoutes`; the answer is a [`DeleteRoutesResponse`].
     ///
     /// Required: `RouteTableId`, `Routes`.
     ///
@@ -350,7 +350,7 @@ impl Client {
     pub fn delete_routes(&self) -> DeleteRoutesCall {
         DeleteRoutesCall::new(&self.handle)
     }
-    /// Calls `DeleteSecurityGroup`.
+    /// Calls `DeleteSecurityGroup`; the answer is a [`DeleteSecurityGroupResponse`].
     ///
     /// Required: `SecurityGroupId`.
     ///
@@ -359,7 +359,7 @@ impl Client {
     pub fn delete_security_group(&self) -> DeleteSecurityGroupCall {
         DeleteSecurityGroupCall::new(&self.handle)
     }
-    /// Calls `DeleteSecurityGroupPolicies`.
+    /// Calls `DeleteSecurityGroupPolicies`; the answer is a [`DeleteSecurityGroupPoliciesResponse`].
     ///
     /// Required: `SecurityGroupId`, `SecurityGroupPolicySet`.
     ///
@@ -368,7 +368,7 @@ impl Client {
     pub fn delete_security_group_policies(&self) -> DeleteSecurityGroupPoliciesCall {
         DeleteSecurityGroupPoliciesCall::new(&self.handle)
     }
-    /// Calls `DeleteSubnet`.
+    /// Calls `DeleteSubnet`; the answer is a [`DeleteSubnetResponse`].
     ///
     /// Required: `SubnetId`, `EcmRegion`.
     ///
@@ -377,7 +377,7 @@ impl Client {
     pub fn delete_subnet(&self) -> DeleteSubnetCall {
         DeleteSubnetCall::new(&self.handle)
     }
-    /// Calls `DeleteVpc`.
+    /// Calls `DeleteVpc`; the answer is a [`DeleteVpcResponse`].
     ///
     /// Required: `VpcId`, `EcmRegion`.
     ///
@@ -386,7 +386,7 @@ impl Client {
     pub fn delete_vpc(&self) -> DeleteVpcCall {
         DeleteVpcCall::new(&self.handle)
     }
-    /// Calls `DescribeAddressQuota`.
+    /// Calls `DescribeAddressQuota`; the answer is a [`DescribeAddressQuotaResponse`].
     ///
     /// Required: `EcmRegion`.
     ///
@@ -395,7 +395,7 @@ impl Client {
     pub fn describe_address_quota(&self) -> DescribeAddressQuotaCall {
         DescribeAddressQuotaCall::new(&self.handle)
     }
-    /// Calls `DescribeAddresses`.
+    /// Calls `DescribeAddresses`; the answer is a [`DescribeAddressesResponse`].
     ///
     /// Required: `EcmRegion`.
     ///
@@ -406,21 +406,21 @@ impl Client {
     pub fn describe_addresses(&self) -> DescribeAddressesCall {
         DescribeAddressesCall::new(&self.handle)
     }
-    /// Calls `DescribeBaseOverview`.
+    /// Calls `DescribeBaseOverview`; the answer is a [`DescribeBaseOverviewResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ecm&Version=2019-07-19&Action=DescribeBaseOverview)
     #[inline]
     pub fn describe_base_overview(&self) -> DescribeBaseOverviewCall {
         DescribeBaseOverviewCall::new(&self.handle)
     }
-    /// Calls `DescribeConfig`.
+    /// Calls `DescribeConfig`; the answer is a [`DescribeConfigResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ecm&Version=2019-07-19&Action=DescribeConfig)
     #[inline]
     pub fn describe_config(&self) -> DescribeConfigCall {
         DescribeConfigCall::new(&self.handle)
     }
-    /// Calls `DescribeCustomImageTask`.
+    /// Calls `DescribeCustomImageTask`; the answer is a [`DescribeCustomImageTaskResponse`].
     ///
     /// Required: `Filters`.
     ///
@@ -429,7 +429,7 @@ impl Client {
     pub fn describe_custom_image_task(&self) -> DescribeCustomImageTaskCall {
         DescribeCustomImageTaskCall::new(&self.handle)
     }
-    /// Calls `DescribeDefaultSubnet`.
+    /// Calls `DescribeDefaultSubnet`; the answer is a [`DescribeDefaultSubnetResponse`].
     ///
     /// Required: `EcmRegion`, `Zone`.
     ///
@@ -438,7 +438,7 @@ impl Client {
     pub fn describe_default_subnet(&self) -> DescribeDefaultSubnetCall {
         DescribeDefaultSubnetCall::new(&self.handle)
     }
-    /// Calls `DescribeHaVips`.
+    /// Calls `DescribeHaVips`; the answer is a [`DescribeHaVipsResponse`].
     ///
     /// Each answer holds one page of `HaVipSet`; [`into_paginator`](DescribeHaVipsCall::into_paginator) reads them all.
     ///
@@ -447,7 +447,7 @@ impl Client {
     pub fn describe_ha_vips(&self) -> DescribeHaVipsCall {
         DescribeHaVipsCall::new(&self.handle)
     }
-    /// Calls `DescribeImage`.
+    /// Calls `DescribeImage`; the answer is a [`DescribeImageResponse`].
     ///
     /// Each answer holds one page of `ImageSet`; [`into_paginator`](DescribeImageCall::into_paginator) reads them all.
     ///
@@ -456,21 +456,21 @@ impl Client {
     pub fn describe_image(&self) -> DescribeImageCall {
         DescribeImageCall::new(&self.handle)
     }
-    /// Calls `DescribeImportImageOs`.
+    /// Calls `DescribeImportImageOs`; the answer is a [`DescribeImportImageOsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ecm&Version=2019-07-19&Action=DescribeImportImageOs)
     #[inline]
     pub fn describe_import_image_os(&self) -> DescribeImportImageOsCall {
         DescribeImportImageOsCall::new(&self.handle)
     }
-    /// Calls `DescribeInstanceTypeConfig`.
+    /// Calls `DescribeInstanceTypeConfig`; the answer is a [`DescribeInstanceTypeConfigResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ecm&Version=2019-07-19&Action=DescribeInstanceTypeConfig)
     #[inline]
     pub fn describe_instance_type_config(&self) -> DescribeInstanceTypeConfigCall {
         DescribeInstanceTypeConfigCall::new(&self.handle)
     }
-    /// Calls `DescribeInstanceVncUrl`.
+    /// Calls `DescribeInstanceVncUrl`; the answer is a [`DescribeInstanceVncUrlResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -479,7 +479,7 @@ impl Client {
     pub fn describe_instance_vnc_url(&self) -> DescribeInstanceVncUrlCall {
         DescribeInstanceVncUrlCall::new(&self.handle)
     }
-    /// Calls `DescribeInstances`.
+    /// Calls `DescribeInstances`; the answer is a [`DescribeInstancesResponse`].
     ///
     /// Each answer holds one page of `InstanceSet`; [`into_paginator`](DescribeInstancesCall::into_paginator) reads them all.
     ///
@@ -488,7 +488,7 @@ impl Client {
     pub fn describe_instances(&self) -> DescribeInstancesCall {
         DescribeInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribeInstancesDeniedActions`.
+    /// Calls `DescribeInstancesDeniedActions`; the answer is a [`DescribeInstancesDeniedActionsResponse`].
     ///
     /// Required: `InstanceIdSet`.
     ///
@@ -499,7 +499,7 @@ impl Client {
     ) -> DescribeInstancesDeniedActionsCall {
         DescribeInstancesDeniedActionsCall::new(&self.handle)
     }
-    /// Calls `DescribeListeners`.
+    /// Calls `DescribeListeners`; the answer is a [`DescribeListenersResponse`].
     ///
     /// Required: `LoadBalancerId`.
     ///
@@ -508,7 +508,7 @@ impl Client {
     pub fn describe_listeners(&self) -> DescribeListenersCall {
         DescribeListenersCall::new(&self.handle)
     }
-    /// Calls `DescribeLoadBalanceTaskStatus`.
+    /// Calls `DescribeLoadBalanceTaskStatus`; the answer is a [`DescribeLoadBalanceTaskStatusResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -519,7 +519,7 @@ impl Client {
     ) -> DescribeLoadBalanceTaskStatusCall {
         DescribeLoadBalanceTaskStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeLoadBalancers`.
+    /// Calls `DescribeLoadBalancers`; the answer is a [`DescribeLoadBalancersResponse`].
     ///
     /// Each answer holds one page of `LoadBalancerSet`; [`into_paginator`](DescribeLoadBalancersCall::into_paginator) reads them all.
     ///
@@ -528,7 +528,7 @@ impl Client {
     pub fn describe_load_balancers(&self) -> DescribeLoadBalancersCall {
         DescribeLoadBalancersCall::new(&self.handle)
     }
-    /// Calls `DescribeModule`.
+    /// Calls `DescribeModule`; the answer is a [`DescribeModuleResponse`].
     ///
     /// Each answer holds one page of `ModuleItemSet`; [`into_paginator`](DescribeModuleCall::into_paginator) reads them all.
     ///
@@ -537,7 +537,7 @@ impl Client {
     pub fn describe_module(&self) -> DescribeModuleCall {
         DescribeModuleCall::new(&self.handle)
     }
-    /// Calls `DescribeModuleDetail`.
+    /// Calls `DescribeModuleDetail`; the answer is a [`DescribeModuleDetailResponse`].
     ///
     /// Required: `ModuleId`.
     ///
@@ -546,7 +546,7 @@ impl Client {
     pub fn describe_module_detail(&self) -> DescribeModuleDetailCall {
         DescribeModuleDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeMonthPeakNetwork`.
+    /// Calls `DescribeMonthPeakNetwork`; the answer is a [`DescribeMonthPeakNetworkResponse`].
     ///
     /// Required: `Month`.
     ///
@@ -555,7 +555,7 @@ impl Client {
     pub fn describe_month_peak_network(&self) -> DescribeMonthPeakNetworkCall {
         DescribeMonthPeakNetworkCall::new(&self.handle)
     }
-    /// Calls `DescribeNetworkInterfaces`.
+    /// Calls `DescribeNetworkInterfaces`; the answer is a [`DescribeNetworkInterfacesResponse`].
     ///
     /// Each answer holds one page of `NetworkInterfaceSet`; [`into_paginator`](DescribeNetworkInterfacesCall::into_paginator) reads them all.
     ///
@@ -564,35 +564,35 @@ impl Client {
     pub fn describe_network_interfaces(&self) -> DescribeNetworkInterfacesCall {
         DescribeNetworkInterfacesCall::new(&self.handle)
     }
-    /// Calls `DescribeNode`.
+    /// Calls `DescribeNode`; the answer is a [`DescribeNodeResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ecm&Version=2019-07-19&Action=DescribeNode)
     #[inline]
     pub fn describe_node(&self) -> DescribeNodeCall {
         DescribeNodeCall::new(&self.handle)
     }
-    /// Calls `DescribePackingQuotaGroup`.
+    /// Calls `DescribePackingQuotaGroup`; the answer is a [`DescribePackingQuotaGroupResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ecm&Version=2019-07-19&Action=DescribePackingQuotaGroup)
     #[inline]
     pub fn describe_packing_quota_group(&self) -> DescribePackingQuotaGroupCall {
         DescribePackingQuotaGroupCall::new(&self.handle)
     }
-    /// Calls `DescribePeakBaseOverview`.
+    /// Calls `DescribePeakBaseOverview`; the answer is a [`DescribePeakBaseOverviewResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ecm&Version=2019-07-19&Action=DescribePeakBaseOverview)
     #[inline]
     pub fn describe_peak_base_overview(&self) -> DescribePeakBaseOverviewCall {
         DescribePeakBaseOverviewCall::new(&self.handle)
     }
-    /// Calls `DescribePeakNetworkOverview`.
+    /// Calls `DescribePeakNetworkOverview`; the answer is a [`DescribePeakNetworkOverviewResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ecm&Version=2019-07-19&Action=DescribePeakNetworkOverview)
     #[inline]
     pub fn describe_peak_network_overview(&self) -> DescribePeakNetworkOverviewCall {
         DescribePeakNetworkOverviewCall::new(&self.handle)
     }
-    /// Calls `DescribePriceRunInstance`.
+    /// Calls `DescribePriceRunInstance`; the answer is a [`DescribePriceRunInstanceResponse`].
     ///
     /// Required: `InstanceType`, `SystemDisk`, `InstanceCount`.
     ///
@@ -601,7 +601,7 @@ impl Client {
     pub fn describe_price_run_instance(&self) -> DescribePriceRunInstanceCall {
         DescribePriceRunInstanceCall::new(&self.handle)
     }
-    /// Calls `DescribeRegionIpv6Addresses`.
+    /// Calls `DescribeRegionIpv6Addresses`; the answer is a [`DescribeRegionIpv6AddressesResponse`].
     ///
     /// Required: `EcmRegion`.
     ///
@@ -612,7 +612,7 @@ impl Client {
     pub fn describe_region_ipv6_addresses(&self) -> DescribeRegionIpv6AddressesCall {
         DescribeRegionIpv6AddressesCall::new(&self.handle)
     }
-    /// Calls `DescribeRouteConflicts`.
+    /// Calls `DescribeRouteConflicts`; the answer is a [`DescribeRouteConflictsResponse`].
     ///
     /// Required: `RouteTableId`, `DestinationCidrBlocks`.
     ///
@@ -621,7 +621,7 @@ impl Client {
     pub fn describe_route_conflicts(&self) -> DescribeRouteConflictsCall {
         DescribeRouteConflictsCall::new(&self.handle)
     }
-    /// Calls `DescribeRouteTables`.
+    /// Calls `DescribeRouteTables`; the answer is a [`DescribeRouteTablesResponse`].
     ///
     /// Each answer holds one page of `RouteTableSet`; [`into_paginator`](DescribeRouteTablesCall::into_paginator) reads them all.
     ///
@@ -630,7 +630,7 @@ impl Client {
     pub fn describe_route_tables(&self) -> DescribeRouteTablesCall {
         DescribeRouteTablesCall::new(&self.handle)
     }
-    /// Calls `DescribeSecurityGroupAssociationStatistics`.
+    /// Calls `DescribeSecurityGroupAssociationStatistics`; the answer is a [`DescribeSecurityGroupAssociationStatisticsResponse`].
     ///
     /// Required: `SecurityGroupIds`.
     ///
@@ -641,14 +641,14 @@ impl Client {
     ) -> DescribeSecurityGroupAssociationStatisticsCall {
         DescribeSecurityGroupAssociationStatisticsCall::new(&self.handle)
     }
-    /// Calls `DescribeSecurityGroupLimits`.
+    /// Calls `DescribeSecurityGroupLimits`; the answer is a [`DescribeSecurityGroupLimitsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ecm&Version=2019-07-19&Action=DescribeSecurityGroupLimits)
     #[inline]
     pub fn describe_security_group_limits(&self) -> DescribeSecurityGroupLimitsCall {
         DescribeSecurityGroupLimitsCall::new(&self.handle)
     }
-    /// Calls `DescribeSecurityGroupPolicies`.
+    /// Calls `DescribeSecurityGroupPolicies`; the answer is a [`DescribeSecurityGroupPoliciesResponse`].
     ///
     /// Required: `SecurityGroupId`.
     ///
@@ -657,7 +657,7 @@ impl Client {
     pub fn describe_security_group_policies(&self) -> DescribeSecurityGroupPoliciesCall {
         DescribeSecurityGroupPoliciesCall::new(&self.handle)
     }
-    /// Calls `DescribeSecurityGroups`.
+    /// Calls `DescribeSecurityGroups`; the answer is a [`DescribeSecurityGroupsResponse`].
     ///
     /// Each answer holds one page of `SecurityGroupSet`; [`into_paginator`](DescribeSecurityGroupsCall::into_paginator) reads them all.
     ///
@@ -666,14 +666,14 @@ impl Client {
     pub fn describe_security_groups(&self) -> DescribeSecurityGroupsCall {
         DescribeSecurityGroupsCall::new(&self.handle)
     }
-    /// Calls `DescribeSubnets`.
+    /// Calls `DescribeSubnets`; the answer is a [`DescribeSubnetsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ecm&Version=2019-07-19&Action=DescribeSubnets)
     #[inline]
     pub fn describe_subnets(&self) -> DescribeSubnetsCall {
         DescribeSubnetsCall::new(&self.handle)
     }
-    /// Calls `DescribeTargetHealth`.
+    /// Calls `DescribeTargetHealth`; the answer is a [`DescribeTargetHealthResponse`].
     ///
     /// Required: `LoadBalancerIds`.
     ///
@@ -682,7 +682,7 @@ impl Client {
     pub fn describe_target_health(&self) -> DescribeTargetHealthCall {
         DescribeTargetHealthCall::new(&self.handle)
     }
-    /// Calls `DescribeTargets`.
+    /// Calls `DescribeTargets`; the answer is a [`DescribeTargetsResponse`].
     ///
     /// Required: `LoadBalancerId`.
     ///
@@ -691,7 +691,7 @@ impl Client {
     pub fn describe_targets(&self) -> DescribeTargetsCall {
         DescribeTargetsCall::new(&self.handle)
     }
-    /// Calls `DescribeTaskResult`.
+    /// Calls `DescribeTaskResult`; the answer is a [`DescribeTaskResultResponse`].
     ///
     /// Required: `EcmRegion`, `TaskId`.
     ///
@@ -700,7 +700,7 @@ impl Client {
     pub fn describe_task_result(&self) -> DescribeTaskResultCall {
         DescribeTaskResultCall::new(&self.handle)
     }
-    /// Calls `DescribeTaskStatus`.
+    /// Calls `DescribeTaskStatus`; the answer is a [`DescribeTaskStatusResponse`].
     ///
     /// Required: `TaskSet`.
     ///
@@ -709,7 +709,7 @@ impl Client {
     pub fn describe_task_status(&self) -> DescribeTaskStatusCall {
         DescribeTaskStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeVpcs`.
+    /// Calls `DescribeVpcs`; the answer is a [`DescribeVpcsResponse`].
     ///
     /// Each answer holds one page of `VpcSet`; [`into_paginator`](DescribeVpcsCall::into_paginator) reads them all.
     ///
@@ -718,7 +718,7 @@ impl Client {
     pub fn describe_vpcs(&self) -> DescribeVpcsCall {
         DescribeVpcsCall::new(&self.handle)
     }
-    /// Calls `DetachNetworkInterface`.
+    /// Calls `DetachNetworkInterface`; the answer is a [`DetachNetworkInterfaceResponse`].
     ///
     /// Required: `NetworkInterfaceId`, `InstanceId`, `EcmRegion`.
     ///
@@ -727,7 +727,7 @@ impl Client {
     pub fn detach_network_interface(&self) -> DetachNetworkInterfaceCall {
         DetachNetworkInterfaceCall::new(&self.handle)
     }
-    /// Calls `DisableRoutes`.
+    /// Calls `DisableRoutes`; the answer is a [`DisableRoutesResponse`].
     ///
     /// Required: `RouteTableId`, `RouteIds`.
     ///
@@ -736,7 +736,7 @@ impl Client {
     pub fn disable_routes(&self) -> DisableRoutesCall {
         DisableRoutesCall::new(&self.handle)
     }
-    /// Calls `DisassociateAddress`.
+    /// Calls `DisassociateAddress`; the answer is a [`DisassociateAddressResponse`].
     ///
     /// Required: `EcmRegion`, `AddressId`.
     ///
@@ -745,7 +745,7 @@ impl Client {
     pub fn disassociate_address(&self) -> DisassociateAddressCall {
         DisassociateAddressCall::new(&self.handle)
     }
-    /// Calls `DisassociateInstancesKeyPairs`.
+    /// Calls `DisassociateInstancesKeyPairs`; the answer is a [`DisassociateInstancesKeyPairsResponse`].
     ///
     /// Required: `InstanceIds`, `KeyIds`.
     ///
@@ -754,7 +754,7 @@ impl Client {
     pub fn disassociate_instances_key_pairs(&self) -> DisassociateInstancesKeyPairsCall {
         DisassociateInstancesKeyPairsCall::new(&self.handle)
     }
-    /// Calls `DisassociateSecurityGroups`.
+    /// Calls `DisassociateSecurityGroups`; the answer is a [`DisassociateSecurityGroupsResponse`].
     ///
     /// Required: `SecurityGroupIds`, `InstanceIds`.
     ///
@@ -763,7 +763,7 @@ impl Client {
     pub fn disassociate_security_groups(&self) -> DisassociateSecurityGroupsCall {
         DisassociateSecurityGroupsCall::new(&self.handle)
     }
-    /// Calls `EnableRoutes`.
+    /// Calls `EnableRoutes`; the answer is a [`EnableRoutesResponse`].
     ///
     /// Required: `RouteTableId`, `RouteIds`.
     ///
@@ -772,7 +772,7 @@ impl Client {
     pub fn enable_routes(&self) -> EnableRoutesCall {
         EnableRoutesCall::new(&self.handle)
     }
-    /// Calls `ImportCustomImage`.
+    /// Calls `ImportCustomImage`; the answer is a [`ImportCustomImageResponse`].
     ///
     /// Required: `ImageName`, `Architecture`, `OsType`, `OsVersion`.
     ///
@@ -781,7 +781,7 @@ impl Client {
     pub fn import_custom_image(&self) -> ImportCustomImageCall {
         ImportCustomImageCall::new(&self.handle)
     }
-    /// Calls `ImportImage`.
+    /// Calls `ImportImage`; the answer is a [`ImportImageResponse`].
     ///
     /// Required: `ImageId`, `ImageDescription`, `SourceRegion`.
     ///
@@ -790,7 +790,7 @@ impl Client {
     pub fn import_image(&self) -> ImportImageCall {
         ImportImageCall::new(&self.handle)
     }
-    /// Calls `MigrateNetworkInterface`.
+    /// Calls `MigrateNetworkInterface`; the answer is a [`MigrateNetworkInterfaceResponse`].
     ///
     /// Required: `EcmRegion`, `NetworkInterfaceId`, `SourceInstanceId`, `DestinationInstanceId`.
     ///
@@ -799,7 +799,7 @@ impl Client {
     pub fn migrate_network_interface(&self) -> MigrateNetworkInterfaceCall {
         MigrateNetworkInterfaceCall::new(&self.handle)
     }
-    /// Calls `MigratePrivateIpAddress`.
+    /// Calls `MigratePrivateIpAddress`; the answer is a [`MigratePrivateIpAddressResponse`].
     ///
     /// Required: `EcmRegion`, `SourceNetworkInterfaceId`, `DestinationNetworkInterfaceId`, `PrivateIpAddress`.
     ///
@@ -808,7 +808,7 @@ impl Client {
     pub fn migrate_private_ip_address(&self) -> MigratePrivateIpAddressCall {
         MigratePrivateIpAddressCall::new(&self.handle)
     }
-    /// Calls `ModifyAddressAttribute`.
+    /// Calls `ModifyAddressAttribute`; the answer is a [`ModifyAddressAttributeResponse`].
     ///
     /// Required: `EcmRegion`, `AddressId`.
     ///
@@ -817,7 +817,7 @@ impl Client {
     pub fn modify_address_attribute(&self) -> ModifyAddressAttributeCall {
         ModifyAddressAttributeCall::new(&self.handle)
     }
-    /// Calls `ModifyAddressesBandwidth`.
+    /// Calls `ModifyAddressesBandwidth`; the answer is a [`ModifyAddressesBandwidthResponse`].
     ///
     /// Required: `EcmRegion`, `AddressIds`, `InternetMaxBandwidthOut`.
     ///
@@ -826,7 +826,7 @@ impl Client {
     pub fn modify_addresses_bandwidth(&self) -> ModifyAddressesBandwidthCall {
         ModifyAddressesBandwidthCall::new(&self.handle)
     }
-    /// Calls `ModifyDefaultSubnet`.
+    /// Calls `ModifyDefaultSubnet`; the answer is a [`ModifyDefaultSubnetResponse`].
     ///
     /// Required: `EcmRegion`, `Zone`, `VpcId`, `SubnetId`.
     ///
@@ -835,7 +835,7 @@ impl Client {
     pub fn modify_default_subnet(&self) -> ModifyDefaultSubnetCall {
         ModifyDefaultSubnetCall::new(&self.handle)
     }
-    /// Calls `ModifyHaVipAttribute`.
+    /// Calls `ModifyHaVipAttribute`; the answer is a [`ModifyHaVipAttributeResponse`].
     ///
     /// Required: `HaVipId`, `HaVipName`.
     ///
@@ -844,7 +844,7 @@ impl Client {
     pub fn modify_ha_vip_attribute(&self) -> ModifyHaVipAttributeCall {
         ModifyHaVipAttributeCall::new(&self.handle)
     }
-    /// Calls `ModifyImageAttribute`.
+    /// Calls `ModifyImageAttribute`; the answer is a [`ModifyImageAttributeResponse`].
     ///
     /// Required: `ImageId`.
     ///
@@ -853,7 +853,7 @@ impl Client {
     pub fn modify_image_attribute(&self) -> ModifyImageAttributeCall {
         ModifyImageAttributeCall::new(&self.handle)
     }
-    /// Calls `ModifyInstancesAttribute`.
+    /// Calls `ModifyInstancesAttribute`; the answer is a [`ModifyInstancesAttributeResponse`].
     ///
     /// Required: `InstanceIdSet`.
     ///
@@ -862,7 +862,7 @@ impl Client {
     pub fn modify_instances_attribute(&self) -> ModifyInstancesAttributeCall {
         ModifyInstancesAttributeCall::new(&self.handle)
     }
-    /// Calls `ModifyIpv6AddressesAttribute`.
+    /// Calls `ModifyIpv6AddressesAttribute`; the answer is a [`ModifyIpv6AddressesAttributeResponse`].
     ///
     /// Required: `EcmRegion`, `NetworkInterfaceId`, `Ipv6Addresses`.
     ///
@@ -871,7 +871,7 @@ impl Client {
     pub fn modify_ipv6_addresses_attribute(&self) -> ModifyIpv6AddressesAttributeCall {
         ModifyIpv6AddressesAttributeCall::new(&self.handle)
     }
-    /// Calls `ModifyIpv6AddressesBandwidth`.
+    /// Calls `ModifyIpv6AddressesBandwidth`; the answer is a [`ModifyIpv6AddressesBandwidthResponse`].
     ///
     /// Required: `EcmRegion`, `InternetMaxBandwidthOut`.
     ///
@@ -880,7 +880,7 @@ impl Client {
     pub fn modify_ipv6_addresses_bandwidth(&self) -> ModifyIpv6AddressesBandwidthCall {
         ModifyIpv6AddressesBandwidthCall::new(&self.handle)
     }
-    /// Calls `ModifyListener`.
+    /// Calls `ModifyListener`; the answer is a [`ModifyListenerResponse`].
     ///
     /// Required: `LoadBalancerId`, `ListenerId`.
     ///
@@ -889,7 +889,7 @@ impl Client {
     pub fn modify_listener(&self) -> ModifyListenerCall {
         ModifyListenerCall::new(&self.handle)
     }
-    /// Calls `ModifyLoadBalancerAttributes`.
+    /// Calls `ModifyLoadBalancerAttributes`; the answer is a [`ModifyLoadBalancerAttributesResponse`].
     ///
     /// Required: `LoadBalancerId`.
     ///
@@ -898,7 +898,7 @@ impl Client {
     pub fn modify_load_balancer_attributes(&self) -> ModifyLoadBalancerAttributesCall {
         ModifyLoadBalancerAttributesCall::new(&self.handle)
     }
-    /// Calls `ModifyModuleConfig`.
+    /// Calls `ModifyModuleConfig`; the answer is a [`ModifyModuleConfigResponse`].
     ///
     /// Required: `ModuleId`, `InstanceType`, `DefaultDataDiskSize`.
     ///
@@ -907,7 +907,7 @@ impl Client {
     pub fn modify_module_config(&self) -> ModifyModuleConfigCall {
         ModifyModuleConfigCall::new(&self.handle)
     }
-    /// Calls `ModifyModuleDisableWanIp`.
+    /// Calls `ModifyModuleDisableWanIp`; the answer is a [`ModifyModuleDisableWanIpResponse`].
     ///
     /// Required: `ModuleId`, `DisableWanIp`.
     ///
@@ -916,7 +916,7 @@ impl Client {
     pub fn modify_module_disable_wan_ip(&self) -> ModifyModuleDisableWanIpCall {
         ModifyModuleDisableWanIpCall::new(&self.handle)
     }
-    /// Calls `ModifyModuleImage`.
+    /// Calls `ModifyModuleImage`; the answer is a [`ModifyModuleImageResponse`].
     ///
     /// Required: `DefaultImageId`, `ModuleId`.
     ///
@@ -925,7 +925,7 @@ impl Client {
     pub fn modify_module_image(&self) -> ModifyModuleImageCall {
         ModifyModuleImageCall::new(&self.handle)
     }
-    /// Calls `ModifyModuleIpDirect`.
+    /// Calls `ModifyModuleIpDirect`; the answer is a [`ModifyModuleIpDirectResponse`].
     ///
     /// Required: `ModuleId`, `CloseIpDirect`.
     ///
@@ -934,7 +934,7 @@ impl Client {
     pub fn modify_module_ip_direct(&self) -> ModifyModuleIpDirectCall {
         ModifyModuleIpDirectCall::new(&self.handle)
     }
-    /// Calls `ModifyModuleName`.
+    /// Calls `ModifyModuleName`; the answer is a [`ModifyModuleNameResponse`].
     ///
     /// Required: `ModuleId`, `ModuleName`.
     ///
@@ -943,7 +943,7 @@ impl Client {
     pub fn modify_module_name(&self) -> ModifyModuleNameCall {
         ModifyModuleNameCall::new(&self.handle)
     }
-    /// Calls `ModifyModuleNetwork`.
+    /// Calls `ModifyModuleNetwork`; the answer is a [`ModifyModuleNetworkResponse`].
     ///
     /// Required: `ModuleId`, `DefaultBandwidth`.
     ///
@@ -952,7 +952,7 @@ impl Client {
     pub fn modify_module_network(&self) -> ModifyModuleNetworkCall {
         ModifyModuleNetworkCall::new(&self.handle)
     }
-    /// Calls `ModifyModuleSecurityGroups`.
+    /// Calls `ModifyModuleSecurityGroups`; the answer is a [`ModifyModuleSecurityGroupsResponse`].
     ///
     /// Required: `SecurityGroupIdSet`, `ModuleId`.
     ///
@@ -961,7 +961,7 @@ impl Client {
     pub fn modify_module_security_groups(&self) -> ModifyModuleSecurityGroupsCall {
         ModifyModuleSecurityGroupsCall::new(&self.handle)
     }
-    /// Calls `ModifyPrivateIpAddressesAttribute`.
+    /// Calls `ModifyPrivateIpAddressesAttribute`; the answer is a [`ModifyPrivateIpAddressesAttributeResponse`].
     ///
     /// Required: `NetworkInterfaceId`, `PrivateIpAddresses`, `EcmRegion`.
     ///
@@ -972,7 +972,7 @@ impl Client {
     ) -> ModifyPrivateIpAddressesAttributeCall {
         ModifyPrivateIpAddressesAttributeCall::new(&self.handle)
     }
-    /// Calls `ModifyRouteTableAttribute`.
+    /// Calls `ModifyRouteTableAttribute`; the answer is a [`ModifyRouteTableAttributeResponse`].
     ///
     /// Required: `RouteTableId`, `RouteTableName`.
     ///
@@ -981,7 +981,7 @@ impl Client {
     pub fn modify_route_table_attribute(&self) -> ModifyRouteTableAttributeCall {
         ModifyRouteTableAttributeCall::new(&self.handle)
     }
-    /// Calls `ModifySecurityGroupAttribute`.
+    /// Calls `ModifySecurityGroupAttribute`; the answer is a [`ModifySecurityGroupAttributeResponse`].
     ///
     /// Required: `SecurityGroupId`.
     ///
@@ -990,7 +990,7 @@ impl Client {
     pub fn modify_security_group_attribute(&self) -> ModifySecurityGroupAttributeCall {
         ModifySecurityGroupAttributeCall::new(&self.handle)
     }
-    /// Calls `ModifySecurityGroupPolicies`.
+    /// Calls `ModifySecurityGroupPolicies`; the answer is a [`ModifySecurityGroupPoliciesResponse`].
     ///
     /// Required: `SecurityGroupId`, `SecurityGroupPolicySet`.
     ///
@@ -999,7 +999,7 @@ impl Client {
     pub fn modify_security_group_policies(&self) -> ModifySecurityGroupPoliciesCall {
         ModifySecurityGroupPoliciesCall::new(&self.handle)
     }
-    /// Calls `ModifySubnetAttribute`.
+    /// Calls `ModifySubnetAttribute`; the answer is a [`ModifySubnetAttributeResponse`].
     ///
     /// Required: `SubnetId`, `EcmRegion`.
     ///
@@ -1008,7 +1008,7 @@ impl Client {
     pub fn modify_subnet_attribute(&self) -> ModifySubnetAttributeCall {
         ModifySubnetAttributeCall::new(&self.handle)
     }
-    /// Calls `ModifyTargetPort`.
+    /// Calls `ModifyTargetPort`; the answer is a [`ModifyTargetPortResponse`].
     ///
     /// Required: `LoadBalancerId`, `ListenerId`, `Targets`, `NewPort`.
     ///
@@ -1017,7 +1017,7 @@ impl Client {
     pub fn modify_target_port(&self) -> ModifyTargetPortCall {
         ModifyTargetPortCall::new(&self.handle)
     }
-    /// Calls `ModifyTargetWeight`.
+    /// Calls `ModifyTargetWeight`; the answer is a [`ModifyTargetWeightResponse`].
     ///
     /// Required: `LoadBalancerId`, `ListenerId`, `Targets`.
     ///
@@ -1026,7 +1026,7 @@ impl Client {
     pub fn modify_target_weight(&self) -> ModifyTargetWeightCall {
         ModifyTargetWeightCall::new(&self.handle)
     }
-    /// Calls `ModifyVpcAttribute`.
+    /// Calls `ModifyVpcAttribute`; the answer is a [`ModifyVpcAttributeResponse`].
     ///
     /// Required: `VpcId`, `EcmRegion`.
     ///
@@ -1035,7 +1035,7 @@ impl Client {
     pub fn modify_vpc_attribute(&self) -> ModifyVpcAttributeCall {
         ModifyVpcAttributeCall::new(&self.handle)
     }
-    /// Calls `QueryVpcTaskResult`.
+    /// Calls `QueryVpcTaskResult`; the answer is a [`QueryVpcTaskResultResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -1044,7 +1044,7 @@ impl Client {
     pub fn query_vpc_task_result(&self) -> QueryVpcTaskResultCall {
         QueryVpcTaskResultCall::new(&self.handle)
     }
-    /// Calls `RebootInstances`.
+    /// Calls `RebootInstances`; the answer is a [`RebootInstancesResponse`].
     ///
     /// Required: `InstanceIdSet`.
     ///
@@ -1053,7 +1053,7 @@ impl Client {
     pub fn reboot_instances(&self) -> RebootInstancesCall {
         RebootInstancesCall::new(&self.handle)
     }
-    /// Calls `ReleaseAddresses`.
+    /// Calls `ReleaseAddresses`; the answer is a [`ReleaseAddressesResponse`].
     ///
     /// Required: `EcmRegion`, `AddressIds`.
     ///
@@ -1062,7 +1062,7 @@ impl Client {
     pub fn release_addresses(&self) -> ReleaseAddressesCall {
         ReleaseAddressesCall::new(&self.handle)
     }
-    /// Calls `ReleaseIpv6Addresses`.
+    /// Calls `ReleaseIpv6Addresses`; the answer is a [`ReleaseIpv6AddressesResponse`].
     ///
     /// Required: `EcmRegion`, `NetworkInterfaceId`, `Ipv6Addresses`.
     ///
@@ -1071,7 +1071,7 @@ impl Client {
     pub fn release_ipv6_addresses(&self) -> ReleaseIpv6AddressesCall {
         ReleaseIpv6AddressesCall::new(&self.handle)
     }
-    /// Calls `ReleaseIpv6AddressesBandwidth`.
+    /// Calls `ReleaseIpv6AddressesBandwidth`; the answer is a [`ReleaseIpv6AddressesBandwidthResponse`].
     ///
     /// Required: `EcmRegion`.
     ///
@@ -1080,7 +1080,7 @@ impl Client {
     pub fn release_ipv6_addresses_bandwidth(&self) -> ReleaseIpv6AddressesBandwidthCall {
         ReleaseIpv6AddressesBandwidthCall::new(&self.handle)
     }
-    /// Calls `RemovePrivateIpAddresses`.
+    /// Calls `RemovePrivateIpAddresses`; the answer is a [`RemovePrivateIpAddressesResponse`].
     ///
     /// Required: `EcmRegion`, `NetworkInterfaceId`, `PrivateIpAddresses`.
     ///
@@ -1089,7 +1089,7 @@ impl Client {
     pub fn remove_private_ip_addresses(&self) -> RemovePrivateIpAddressesCall {
         RemovePrivateIpAddressesCall::new(&self.handle)
     }
-    /// Calls `ReplaceRouteTableAssociation`.
+    /// Calls `ReplaceRouteTableAssociation`; the answer is a [`ReplaceRouteTableAssociationResponse`].
     ///
     /// Required: `SubnetId`, `RouteTableId`, `EcmRegion`.
     ///
@@ -1098,7 +1098,7 @@ impl Client {
     pub fn replace_route_table_association(&self) -> ReplaceRouteTableAssociationCall {
         ReplaceRouteTableAssociationCall::new(&self.handle)
     }
-    /// Calls `ReplaceRoutes`.
+    /// Calls `ReplaceRoutes`; the answer is a [`ReplaceRoutesResponse`].
     ///
     /// Required: `RouteTableId`, `Routes`.
     ///
@@ -1107,7 +1107,7 @@ impl Client {
     pub fn replace_routes(&self) -> ReplaceRoutesCall {
         ReplaceRoutesCall::new(&self.handle)
     }
-    /// Calls `ReplaceSecurityGroupPolicy`.
+    /// Calls `ReplaceSecurityGroupPolicy`; the answer is a [`ReplaceSecurityGroupPolicyResponse`].
     ///
     /// Required: `SecurityGroupId`, `SecurityGroupPolicySet`.
     ///
@@ -1116,7 +1116,7 @@ impl Client {
     pub fn replace_security_group_policy(&self) -> ReplaceSecurityGroupPolicyCall {
         ReplaceSecurityGroupPolicyCall::new(&self.handle)
     }
-    /// Calls `ResetInstances`.
+    /// Calls `ResetInstances`; the answer is a [`ResetInstancesResponse`].
     ///
     /// Required: `InstanceIdSet`.
     ///
@@ -1125,7 +1125,7 @@ impl Client {
     pub fn reset_instances(&self) -> ResetInstancesCall {
         ResetInstancesCall::new(&self.handle)
     }
-    /// Calls `ResetInstancesMaxBandwidth`.
+    /// Calls `ResetInstancesMaxBandwidth`; the answer is a [`ResetInstancesMaxBandwidthResponse`].
     ///
     /// Required: `InstanceIdSet`, `MaxBandwidthOut`.
     ///
@@ -1134,7 +1134,7 @@ impl Client {
     pub fn reset_instances_max_bandwidth(&self) -> ResetInstancesMaxBandwidthCall {
         ResetInstancesMaxBandwidthCall::new(&self.handle)
     }
-    /// Calls `ResetInstancesPassword`.
+    /// Calls `ResetInstancesPassword`; the answer is a [`ResetInstancesPasswordResponse`].
     ///
     /// Required: `InstanceIdSet`, `Password`.
     ///
@@ -1143,7 +1143,7 @@ impl Client {
     pub fn reset_instances_password(&self) -> ResetInstancesPasswordCall {
         ResetInstancesPasswordCall::new(&self.handle)
     }
-    /// Calls `ResetRoutes`.
+    /// Calls `ResetRoutes`; the answer is a [`ResetRoutesResponse`].
     ///
     /// Required: `RouteTableId`, `RouteTableName`, `Routes`.
     ///
@@ -1152,7 +1152,7 @@ impl Client {
     pub fn reset_routes(&self) -> ResetRoutesCall {
         ResetRoutesCall::new(&self.handle)
     }
-    /// Calls `RunInstances`.
+    /// Calls `RunInstances`; the answer is a [`RunInstancesResponse`].
     ///
     /// Required: `ZoneInstanceCountISPSet`. Automatic retries: safe only with a `ClientToken` set; without one, none once the request may have reached the service.
     ///
@@ -1161,7 +1161,7 @@ impl Client {
     pub fn run_instances(&self) -> RunInstancesCall {
         RunInstancesCall::new(&self.handle)
     }
-    /// Calls `SetLoadBalancerSecurityGroups`.
+    /// Calls `SetLoadBalancerSecurityGroups`; the answer is a [`SetLoadBalancerSecurityGroupsResponse`].
     ///
     /// Required: `LoadBalancerId`.
     ///
@@ -1172,7 +1172,7 @@ impl Client {
     ) -> SetLoadBalancerSecurityGroupsCall {
         SetLoadBalancerSecurityGroupsCall::new(&self.handle)
     }
-    /// Calls `SetSecurityGroupForLoadbalancers`.
+    /// Calls `SetSecurityGroupForLoadbalancers`; the answer is a [`SetSecurityGroupForLoadbalancersResponse`].
     ///
     /// Required: `LoadBalancerIds`, `SecurityGroup`, `OperationType`.
     ///
@@ -1183,7 +1183,7 @@ impl Client {
     ) -> SetSecurityGroupForLoadbalancersCall {
         SetSecurityGroupForLoadbalancersCall::new(&self.handle)
     }
-    /// Calls `StartInstances`.
+    /// Calls `StartInstances`; the answer is a [`StartInstancesResponse`].
     ///
     /// Required: `InstanceIdSet`.
     ///
@@ -1192,7 +1192,7 @@ impl Client {
     pub fn start_instances(&self) -> StartInstancesCall {
         StartInstancesCall::new(&self.handle)
     }
-    /// Calls `StopInstances`.
+    /// Calls `StopInstances`; the answer is a [`StopInstancesResponse`].
     ///
     /// Required: `InstanceIdSet`.
     ///
@@ -1201,7 +1201,7 @@ impl Client {
     pub fn stop_instances(&self) -> StopInstancesCall {
         StopInstancesCall::new(&self.handle)
     }
-    /// Calls `TerminateInstances`.
+    /// Calls `TerminateInstances`; the answer is a [`TerminateInstancesResponse`].
     ///
     /// Required: `InstanceIdSet`.
     ///
@@ -1210,7 +1210,7 @@ impl Client {
     pub fn terminate_instances(&self) -> TerminateInstancesCall {
         TerminateInstancesCall::new(&self.handle)
     }
-    /// Calls `UnassignIpv6SubnetCidrBlock`.
+    /// Calls `UnassignIpv6SubnetCidrBlock`; the answer is a [`UnassignIpv6SubnetCidrBlockResponse`].
     ///
     /// Required: `VpcId`, `Ipv6SubnetCidrBlocks`.
     ///
@@ -2380,7 +2380,6 @@ rt::action!(
     DescribeBaseOverview, DescribeBaseOverviewRequest, DescribeBaseOverviewCall,
     DescribeBaseOverviewResponse, Error, idempotent
 );
-impl<T> DescribeBaseOverviewCall<T> {}
 /// The answer of [`Client::describe_base_overview`] (`DescribeBaseOverview`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -2405,7 +2404,6 @@ rt::action!(
     DescribeConfig, DescribeConfigRequest, DescribeConfigCall, DescribeConfigResponse,
     Error, idempotent
 );
-impl<T> DescribeConfigCall<T> {}
 /// The answer of [`Client::describe_config`] (`DescribeConfig`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -2544,7 +2542,6 @@ rt::action!(
     DescribeImportImageOs, DescribeImportImageOsRequest, DescribeImportImageOsCall,
     DescribeImportImageOsResponse, Error, idempotent
 );
-impl<T> DescribeImportImageOsCall<T> {}
 /// The answer of [`Client::describe_import_image_os`] (`DescribeImportImageOs`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -2560,7 +2557,6 @@ rt::action!(
     DescribeInstanceTypeConfig, DescribeInstanceTypeConfigRequest,
     DescribeInstanceTypeConfigCall, DescribeInstanceTypeConfigResponse, Error, idempotent
 );
-impl<T> DescribeInstanceTypeConfigCall<T> {}
 /// The answer of [`Client::describe_instance_type_config`] (`DescribeInstanceTypeConfig`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -3083,7 +3079,6 @@ rt::action!(
     DescribeSecurityGroupLimitsCall, DescribeSecurityGroupLimitsResponse, Error,
     idempotent
 );
-impl<T> DescribeSecurityGroupLimitsCall<T> {}
 /// The answer of [`Client::describe_security_group_limits`] (`DescribeSecurityGroupLimits`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

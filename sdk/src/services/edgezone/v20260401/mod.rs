@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `ApplyPublicIps`.
+    /// Calls `ApplyPublicIps`; the answer is a [`ApplyPublicIpsResponse`].
     ///
     /// Required: `NetworkInstanceId`, `Count`, `Type`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn apply_public_ips(&self) -> ApplyPublicIpsCall {
         ApplyPublicIpsCall::new(&self.handle)
     }
-    /// Calls `CreateEdgeNodeService`.
+    /// Calls `CreateEdgeNodeService`; the answer is a [`CreateEdgeNodeServiceResponse`].
     ///
     /// Required: `Zone`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn create_edge_node_service(&self) -> CreateEdgeNodeServiceCall {
         CreateEdgeNodeServiceCall::new(&self.handle)
     }
-    /// Calls `CreateInstances`.
+    /// Calls `CreateInstances`; the answer is a [`CreateInstancesResponse`].
     ///
     /// Required: `Zone`, `InstanceType`, `PrivateNetworkId`, `PublicNetworkId`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn create_instances(&self) -> CreateInstancesCall {
         CreateInstancesCall::new(&self.handle)
     }
-    /// Calls `CreatePrivateNetworkInstance`.
+    /// Calls `CreatePrivateNetworkInstance`; the answer is a [`CreatePrivateNetworkInstanceResponse`].
     ///
     /// Required: `NetworkInstanceName`, `ZoneId`, `Network`, `Mask`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn create_private_network_instance(&self) -> CreatePrivateNetworkInstanceCall {
         CreatePrivateNetworkInstanceCall::new(&self.handle)
     }
-    /// Calls `CreatePublicNetworkInstance`.
+    /// Calls `CreatePublicNetworkInstance`; the answer is a [`CreatePublicNetworkInstanceResponse`].
     ///
     /// Required: `ZoneId`, `NetworkInstanceName`, `Line`, `RouteMode`.
     ///
@@ -80,7 +80,7 @@ impl Client {
     pub fn create_public_network_instance(&self) -> CreatePublicNetworkInstanceCall {
         CreatePublicNetworkInstanceCall::new(&self.handle)
     }
-    /// Calls `DeletePrivateNetworkInstance`.
+    /// Calls `DeletePrivateNetworkInstance`; the answer is a [`DeletePrivateNetworkInstanceResponse`].
     ///
     /// Required: `NetworkInstanceId`.
     ///
@@ -89,7 +89,7 @@ impl Client {
     pub fn delete_private_network_instance(&self) -> DeletePrivateNetworkInstanceCall {
         DeletePrivateNetworkInstanceCall::new(&self.handle)
     }
-    /// Calls `DeletePublicNetworkInstance`.
+    /// Calls `DeletePublicNetworkInstance`; the answer is a [`DeletePublicNetworkInstanceResponse`].
     ///
     /// Required: `NetworkInstanceId`.
     ///
@@ -98,7 +98,7 @@ impl Client {
     pub fn delete_public_network_instance(&self) -> DeletePublicNetworkInstanceCall {
         DeletePublicNetworkInstanceCall::new(&self.handle)
     }
-    /// Calls `DescribeInstanceTypes`.
+    /// Calls `DescribeInstanceTypes`; the answer is a [`DescribeInstanceTypesResponse`].
     ///
     /// Each answer holds one page of `InstanceTypeQuotaSet`; [`into_paginator`](DescribeInstanceTypesCall::into_paginator) reads them all.
     ///
@@ -107,7 +107,7 @@ impl Client {
     pub fn describe_instance_types(&self) -> DescribeInstanceTypesCall {
         DescribeInstanceTypesCall::new(&self.handle)
     }
-    /// Calls `DescribeInstances`.
+    /// Calls `DescribeInstances`; the answer is a [`DescribeInstancesResponse`].
     ///
     /// Each answer holds one page of `InstanceSet`; [`into_paginator`](DescribeInstancesCall::into_paginator) reads them all.
     ///
@@ -116,7 +116,7 @@ impl Client {
     pub fn describe_instances(&self) -> DescribeInstancesCall {
         DescribeInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribePrivateNetworkInstances`.
+    /// Calls `DescribePrivateNetworkInstances`; the answer is a [`DescribePrivateNetworkInstancesResponse`].
     ///
     /// Each answer holds one page of `PrivateNetworkInstanceSet`; [`into_paginator`](DescribePrivateNetworkInstancesCall::into_paginator) reads them all.
     ///
@@ -127,7 +127,7 @@ impl Client {
     ) -> DescribePrivateNetworkInstancesCall {
         DescribePrivateNetworkInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribePublicIps`.
+    /// Calls `DescribePublicIps`; the answer is a [`DescribePublicIpsResponse`].
     ///
     /// Each answer holds one page of `IpInfoSet`; [`into_paginator`](DescribePublicIpsCall::into_paginator) reads them all.
     ///
@@ -136,7 +136,7 @@ impl Client {
     pub fn describe_public_ips(&self) -> DescribePublicIpsCall {
         DescribePublicIpsCall::new(&self.handle)
     }
-    /// Calls `DescribePublicNetworkInstances`.
+    /// Calls `DescribePublicNetworkInstances`; the answer is a [`DescribePublicNetworkInstancesResponse`].
     ///
     /// Each answer holds one page of `PublicNetworkInstanceSet`; [`into_paginator`](DescribePublicNetworkInstancesCall::into_paginator) reads them all.
     ///
@@ -147,7 +147,7 @@ impl Client {
     ) -> DescribePublicNetworkInstancesCall {
         DescribePublicNetworkInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribeZoneData`.
+    /// Calls `DescribeZoneData`; the answer is a [`DescribeZoneDataResponse`].
     ///
     /// Required: `Zone`, `MetricName`, `StartTime`, `EndTime`.
     ///
@@ -156,14 +156,14 @@ impl Client {
     pub fn describe_zone_data(&self) -> DescribeZoneDataCall {
         DescribeZoneDataCall::new(&self.handle)
     }
-    /// Calls `DescribeZones`.
+    /// Calls `DescribeZones`; the answer is a [`DescribeZonesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=edgezone&Version=2026-04-01&Action=DescribeZones)
     #[inline]
     pub fn describe_zones(&self) -> DescribeZonesCall {
         DescribeZonesCall::new(&self.handle)
     }
-    /// Calls `ModifyInstanceAttribute`.
+    /// Calls `ModifyInstanceAttribute`; the answer is a [`ModifyInstanceAttributeResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -172,7 +172,7 @@ impl Client {
     pub fn modify_instance_attribute(&self) -> ModifyInstanceAttributeCall {
         ModifyInstanceAttributeCall::new(&self.handle)
     }
-    /// Calls `ModifyPrivateNetworkInstance`.
+    /// Calls `ModifyPrivateNetworkInstance`; the answer is a [`ModifyPrivateNetworkInstanceResponse`].
     ///
     /// Required: `NetworkInstanceId`, `NetworkInstanceName`.
     ///
@@ -181,7 +181,7 @@ impl Client {
     pub fn modify_private_network_instance(&self) -> ModifyPrivateNetworkInstanceCall {
         ModifyPrivateNetworkInstanceCall::new(&self.handle)
     }
-    /// Calls `ModifyPublicNetworkInstance`.
+    /// Calls `ModifyPublicNetworkInstance`; the answer is a [`ModifyPublicNetworkInstanceResponse`].
     ///
     /// Required: `NetworkInstanceId`, `NetworkInstanceName`.
     ///
@@ -190,7 +190,7 @@ impl Client {
     pub fn modify_public_network_instance(&self) -> ModifyPublicNetworkInstanceCall {
         ModifyPublicNetworkInstanceCall::new(&self.handle)
     }
-    /// Calls `ReleasePublicIp`.
+    /// Calls `ReleasePublicIp`; the answer is a [`ReleasePublicIpResponse`].
     ///
     /// Required: `NetworkInstanceId`, `Type`, `IpList`.
     ///
@@ -199,7 +199,7 @@ impl Client {
     pub fn release_public_ip(&self) -> ReleasePublicIpCall {
         ReleasePublicIpCall::new(&self.handle)
     }
-    /// Calls `TerminateInstances`.
+    /// Calls `TerminateInstances`; the answer is a [`TerminateInstancesResponse`].
     ///
     /// Required: `InstanceIds`.
     ///
@@ -660,7 +660,6 @@ rt::action!(
     DescribeZones, DescribeZonesRequest, DescribeZonesCall, DescribeZonesResponse, Error,
     idempotent
 );
-impl<T> DescribeZonesCall<T> {}
 /// The answer of [`Client::describe_zones`] (`DescribeZones`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

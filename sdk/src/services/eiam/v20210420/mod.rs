@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `AddAccountToAccountGroup`.
+    /// Calls `AddAccountToAccountGroup`; the answer is a [`AddAccountToAccountGroupResponse`].
     ///
     /// Required: `AccountGroupId`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn add_account_to_account_group(&self) -> AddAccountToAccountGroupCall {
         AddAccountToAccountGroupCall::new(&self.handle)
     }
-    /// Calls `AddUserToUserGroup`.
+    /// Calls `AddUserToUserGroup`; the answer is a [`AddUserToUserGroupResponse`].
     ///
     /// Required: `UserIds`, `UserGroupId`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn add_user_to_user_group(&self) -> AddUserToUserGroupCall {
         AddUserToUserGroupCall::new(&self.handle)
     }
-    /// Calls `CreateAccountGroup`.
+    /// Calls `CreateAccountGroup`; the answer is a [`CreateAccountGroupResponse`].
     ///
     /// Required: `ApplicationId`, `GroupName`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn create_account_group(&self) -> CreateAccountGroupCall {
         CreateAccountGroupCall::new(&self.handle)
     }
-    /// Calls `CreateAppAccount`.
+    /// Calls `CreateAppAccount`; the answer is a [`CreateAppAccountResponse`].
     ///
     /// Required: `ApplicationId`, `AccountName`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn create_app_account(&self) -> CreateAppAccountCall {
         CreateAppAccountCall::new(&self.handle)
     }
-    /// Calls `CreateOrgNode`.
+    /// Calls `CreateOrgNode`; the answer is a [`CreateOrgNodeResponse`].
     ///
     /// Required: `DisplayName`.
     ///
@@ -80,7 +80,7 @@ impl Client {
     pub fn create_org_node(&self) -> CreateOrgNodeCall {
         CreateOrgNodeCall::new(&self.handle)
     }
-    /// Calls `CreateUser`.
+    /// Calls `CreateUser`; the answer is a [`CreateUserResponse`].
     ///
     /// Required: `UserName`, `Password`.
     ///
@@ -89,7 +89,7 @@ impl Client {
     pub fn create_user(&self) -> CreateUserCall {
         CreateUserCall::new(&self.handle)
     }
-    /// Calls `CreateUserGroup`.
+    /// Calls `CreateUserGroup`; the answer is a [`CreateUserGroupResponse`].
     ///
     /// Required: `DisplayName`.
     ///
@@ -98,7 +98,7 @@ impl Client {
     pub fn create_user_group(&self) -> CreateUserGroupCall {
         CreateUserGroupCall::new(&self.handle)
     }
-    /// Calls `DeleteAccountGroup`.
+    /// Calls `DeleteAccountGroup`; the answer is a [`DeleteAccountGroupResponse`].
     ///
     /// Required: `AccountGroupIdList`.
     ///
@@ -107,7 +107,7 @@ impl Client {
     pub fn delete_account_group(&self) -> DeleteAccountGroupCall {
         DeleteAccountGroupCall::new(&self.handle)
     }
-    /// Calls `DeleteAppAccount`.
+    /// Calls `DeleteAppAccount`; the answer is a [`DeleteAppAccountResponse`].
     ///
     /// Required: `AccountIdList`.
     ///
@@ -116,7 +116,7 @@ impl Client {
     pub fn delete_app_account(&self) -> DeleteAppAccountCall {
         DeleteAppAccountCall::new(&self.handle)
     }
-    /// Calls `DeleteOrgNode`.
+    /// Calls `DeleteOrgNode`; the answer is a [`DeleteOrgNodeResponse`].
     ///
     /// Required: `OrgNodeId`.
     ///
@@ -125,14 +125,14 @@ impl Client {
     pub fn delete_org_node(&self) -> DeleteOrgNodeCall {
         DeleteOrgNodeCall::new(&self.handle)
     }
-    /// Calls `DeleteUser`.
+    /// Calls `DeleteUser`; the answer is a [`DeleteUserResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=eiam&Version=2021-04-20&Action=DeleteUser)
     #[inline]
     pub fn delete_user(&self) -> DeleteUserCall {
         DeleteUserCall::new(&self.handle)
     }
-    /// Calls `DeleteUserGroup`.
+    /// Calls `DeleteUserGroup`; the answer is a [`DeleteUserGroupResponse`].
     ///
     /// Required: `UserGroupId`.
     ///
@@ -141,14 +141,14 @@ impl Client {
     pub fn delete_user_group(&self) -> DeleteUserGroupCall {
         DeleteUserGroupCall::new(&self.handle)
     }
-    /// Calls `DeleteUsers`.
+    /// Calls `DeleteUsers`; the answer is a [`DeleteUsersResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=eiam&Version=2021-04-20&Action=DeleteUsers)
     #[inline]
     pub fn delete_users(&self) -> DeleteUsersCall {
         DeleteUsersCall::new(&self.handle)
     }
-    /// Calls `DescribeAccountGroup`.
+    /// Calls `DescribeAccountGroup`; the answer is a [`DescribeAccountGroupResponse`].
     ///
     /// Required: `ApplicationId`.
     ///
@@ -159,7 +159,7 @@ impl Client {
     pub fn describe_account_group(&self) -> DescribeAccountGroupCall {
         DescribeAccountGroupCall::new(&self.handle)
     }
-    /// Calls `DescribeAppAccount`.
+    /// Calls `DescribeAppAccount`; the answer is a [`DescribeAppAccountResponse`].
     ///
     /// Required: `ApplicationId`.
     ///
@@ -170,21 +170,21 @@ impl Client {
     pub fn describe_app_account(&self) -> DescribeAppAccountCall {
         DescribeAppAccountCall::new(&self.handle)
     }
-    /// Calls `DescribeApplication`.
+    /// Calls `DescribeApplication`; the answer is a [`DescribeApplicationResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=eiam&Version=2021-04-20&Action=DescribeApplication)
     #[inline]
     pub fn describe_application(&self) -> DescribeApplicationCall {
         DescribeApplicationCall::new(&self.handle)
     }
-    /// Calls `DescribeOrgNode`.
+    /// Calls `DescribeOrgNode`; the answer is a [`DescribeOrgNodeResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=eiam&Version=2021-04-20&Action=DescribeOrgNode)
     #[inline]
     pub fn describe_org_node(&self) -> DescribeOrgNodeCall {
         DescribeOrgNodeCall::new(&self.handle)
     }
-    /// Calls `DescribeOrgResourcesAuthorization`.
+    /// Calls `DescribeOrgResourcesAuthorization`; the answer is a [`DescribeOrgResourcesAuthorizationResponse`].
     ///
     /// Required: `ApplicationId`, `OrgNodeId`.
     ///
@@ -195,7 +195,7 @@ impl Client {
     ) -> DescribeOrgResourcesAuthorizationCall {
         DescribeOrgResourcesAuthorizationCall::new(&self.handle)
     }
-    /// Calls `DescribePublicKey`.
+    /// Calls `DescribePublicKey`; the answer is a [`DescribePublicKeyResponse`].
     ///
     /// Required: `ApplicationId`.
     ///
@@ -204,7 +204,7 @@ impl Client {
     pub fn describe_public_key(&self) -> DescribePublicKeyCall {
         DescribePublicKeyCall::new(&self.handle)
     }
-    /// Calls `DescribeUserGroup`.
+    /// Calls `DescribeUserGroup`; the answer is a [`DescribeUserGroupResponse`].
     ///
     /// Required: `UserGroupId`.
     ///
@@ -213,7 +213,7 @@ impl Client {
     pub fn describe_user_group(&self) -> DescribeUserGroupCall {
         DescribeUserGroupCall::new(&self.handle)
     }
-    /// Calls `DescribeUserGroupResourcesAuthorization`.
+    /// Calls `DescribeUserGroupResourcesAuthorization`; the answer is a [`DescribeUserGroupResourcesAuthorizationResponse`].
     ///
     /// Required: `ApplicationId`, `UserGroupId`.
     ///
@@ -224,14 +224,14 @@ impl Client {
     ) -> DescribeUserGroupResourcesAuthorizationCall {
         DescribeUserGroupResourcesAuthorizationCall::new(&self.handle)
     }
-    /// Calls `DescribeUserInfo`.
+    /// Calls `DescribeUserInfo`; the answer is a [`DescribeUserInfoResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=eiam&Version=2021-04-20&Action=DescribeUserInfo)
     #[inline]
     pub fn describe_user_info(&self) -> DescribeUserInfoCall {
         DescribeUserInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeUserResourcesAuthorization`.
+    /// Calls `DescribeUserResourcesAuthorization`; the answer is a [`DescribeUserResourcesAuthorizationResponse`].
     ///
     /// Required: `ApplicationId`.
     ///
@@ -242,7 +242,7 @@ impl Client {
     ) -> DescribeUserResourcesAuthorizationCall {
         DescribeUserResourcesAuthorizationCall::new(&self.handle)
     }
-    /// Calls `DescribeUserThirdPartyAccountInfo`.
+    /// Calls `DescribeUserThirdPartyAccountInfo`; the answer is a [`DescribeUserThirdPartyAccountInfoResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=eiam&Version=2021-04-20&Action=DescribeUserThirdPartyAccountInfo)
     #[inline]
@@ -251,7 +251,7 @@ impl Client {
     ) -> DescribeUserThirdPartyAccountInfoCall {
         DescribeUserThirdPartyAccountInfoCall::new(&self.handle)
     }
-    /// Calls `ListAccountInAccountGroup`.
+    /// Calls `ListAccountInAccountGroup`; the answer is a [`ListAccountInAccountGroupResponse`].
     ///
     /// Required: `AccountGroupId`.
     ///
@@ -262,7 +262,7 @@ impl Client {
     pub fn list_account_in_account_group(&self) -> ListAccountInAccountGroupCall {
         ListAccountInAccountGroupCall::new(&self.handle)
     }
-    /// Calls `ListApplicationAuthorizations`.
+    /// Calls `ListApplicationAuthorizations`; the answer is a [`ListApplicationAuthorizationsResponse`].
     ///
     /// Required: `EntityType`.
     ///
@@ -273,7 +273,7 @@ impl Client {
     pub fn list_application_authorizations(&self) -> ListApplicationAuthorizationsCall {
         ListApplicationAuthorizationsCall::new(&self.handle)
     }
-    /// Calls `ListApplications`.
+    /// Calls `ListApplications`; the answer is a [`ListApplicationsResponse`].
     ///
     /// Each answer holds one page of `ApplicationInfoList`; [`into_paginator`](ListApplicationsCall::into_paginator) reads them all.
     ///
@@ -282,7 +282,7 @@ impl Client {
     pub fn list_applications(&self) -> ListApplicationsCall {
         ListApplicationsCall::new(&self.handle)
     }
-    /// Calls `ListAuthorizedApplicationsToOrgNode`.
+    /// Calls `ListAuthorizedApplicationsToOrgNode`; the answer is a [`ListAuthorizedApplicationsToOrgNodeResponse`].
     ///
     /// Required: `OrgNodeId`.
     ///
@@ -293,7 +293,7 @@ impl Client {
     ) -> ListAuthorizedApplicationsToOrgNodeCall {
         ListAuthorizedApplicationsToOrgNodeCall::new(&self.handle)
     }
-    /// Calls `ListAuthorizedApplicationsToUser`.
+    /// Calls `ListAuthorizedApplicationsToUser`; the answer is a [`ListAuthorizedApplicationsToUserResponse`].
     ///
     /// Required: `UserId`.
     ///
@@ -304,7 +304,7 @@ impl Client {
     ) -> ListAuthorizedApplicationsToUserCall {
         ListAuthorizedApplicationsToUserCall::new(&self.handle)
     }
-    /// Calls `ListAuthorizedApplicationsToUserGroup`.
+    /// Calls `ListAuthorizedApplicationsToUserGroup`; the answer is a [`ListAuthorizedApplicationsToUserGroupResponse`].
     ///
     /// Required: `UserGroupId`.
     ///
@@ -315,7 +315,7 @@ impl Client {
     ) -> ListAuthorizedApplicationsToUserGroupCall {
         ListAuthorizedApplicationsToUserGroupCall::new(&self.handle)
     }
-    /// Calls `ListUserGroups`.
+    /// Calls `ListUserGroups`; the answer is a [`ListUserGroupsResponse`].
     ///
     /// Each answer holds one page of `UserGroupList`; [`into_paginator`](ListUserGroupsCall::into_paginator) reads them all.
     ///
@@ -324,7 +324,7 @@ impl Client {
     pub fn list_user_groups(&self) -> ListUserGroupsCall {
         ListUserGroupsCall::new(&self.handle)
     }
-    /// Calls `ListUserGroupsOfUser`.
+    /// Calls `ListUserGroupsOfUser`; the answer is a [`ListUserGroupsOfUserResponse`].
     ///
     /// Required: `UserId`.
     ///
@@ -333,7 +333,7 @@ impl Client {
     pub fn list_user_groups_of_user(&self) -> ListUserGroupsOfUserCall {
         ListUserGroupsOfUserCall::new(&self.handle)
     }
-    /// Calls `ListUsers`.
+    /// Calls `ListUsers`; the answer is a [`ListUsersResponse`].
     ///
     /// Each answer holds one page of `UserList`; [`into_paginator`](ListUsersCall::into_paginator) reads them all.
     ///
@@ -342,14 +342,14 @@ impl Client {
     pub fn list_users(&self) -> ListUsersCall {
         ListUsersCall::new(&self.handle)
     }
-    /// Calls `ListUsersInOrgNode`.
+    /// Calls `ListUsersInOrgNode`; the answer is a [`ListUsersInOrgNodeResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=eiam&Version=2021-04-20&Action=ListUsersInOrgNode)
     #[inline]
     pub fn list_users_in_org_node(&self) -> ListUsersInOrgNodeCall {
         ListUsersInOrgNodeCall::new(&self.handle)
     }
-    /// Calls `ListUsersInUserGroup`.
+    /// Calls `ListUsersInUserGroup`; the answer is a [`ListUsersInUserGroupResponse`].
     ///
     /// Required: `UserGroupId`.
     ///
@@ -358,7 +358,7 @@ impl Client {
     pub fn list_users_in_user_group(&self) -> ListUsersInUserGroupCall {
         ListUsersInUserGroupCall::new(&self.handle)
     }
-    /// Calls `ModifyAccountGroup`.
+    /// Calls `ModifyAccountGroup`; the answer is a [`ModifyAccountGroupResponse`].
     ///
     /// Required: `AccountGroupId`.
     ///
@@ -367,7 +367,7 @@ impl Client {
     pub fn modify_account_group(&self) -> ModifyAccountGroupCall {
         ModifyAccountGroupCall::new(&self.handle)
     }
-    /// Calls `ModifyAppAccount`.
+    /// Calls `ModifyAppAccount`; the answer is a [`ModifyAppAccountResponse`].
     ///
     /// Required: `AccountId`.
     ///
@@ -376,7 +376,7 @@ impl Client {
     pub fn modify_app_account(&self) -> ModifyAppAccountCall {
         ModifyAppAccountCall::new(&self.handle)
     }
-    /// Calls `ModifyApplication`.
+    /// Calls `ModifyApplication`; the answer is a [`ModifyApplicationResponse`].
     ///
     /// Required: `ApplicationId`.
     ///
@@ -385,14 +385,14 @@ impl Client {
     pub fn modify_application(&self) -> ModifyApplicationCall {
         ModifyApplicationCall::new(&self.handle)
     }
-    /// Calls `ModifyUserInfo`.
+    /// Calls `ModifyUserInfo`; the answer is a [`ModifyUserInfoResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=eiam&Version=2021-04-20&Action=ModifyUserInfo)
     #[inline]
     pub fn modify_user_info(&self) -> ModifyUserInfoCall {
         ModifyUserInfoCall::new(&self.handle)
     }
-    /// Calls `RemoveAccountFromAccountGroup`.
+    /// Calls `RemoveAccountFromAccountGroup`; the answer is a [`RemoveAccountFromAccountGroupResponse`].
     ///
     /// Required: `AccountGroupId`.
     ///
@@ -403,7 +403,7 @@ impl Client {
     ) -> RemoveAccountFromAccountGroupCall {
         RemoveAccountFromAccountGroupCall::new(&self.handle)
     }
-    /// Calls `RemoveUserFromUserGroup`.
+    /// Calls `RemoveUserFromUserGroup`; the answer is a [`RemoveUserFromUserGroupResponse`].
     ///
     /// Required: `UserIds`, `UserGroupId`.
     ///
@@ -412,7 +412,7 @@ impl Client {
     pub fn remove_user_from_user_group(&self) -> RemoveUserFromUserGroupCall {
         RemoveUserFromUserGroupCall::new(&self.handle)
     }
-    /// Calls `UpdateOrgNode`.
+    /// Calls `UpdateOrgNode`; the answer is a [`UpdateOrgNodeResponse`].
     ///
     /// Required: `OrgNodeId`, `DisplayName`.
     ///

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `DescribeEisConnectorConfig`.
+    /// Calls `DescribeEisConnectorConfig`; the answer is a [`DescribeEisConnectorConfigResponse`].
     ///
     /// Required: `ConnectorName`, `ConnectorVersion`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn describe_eis_connector_config(&self) -> DescribeEisConnectorConfigCall {
         DescribeEisConnectorConfigCall::new(&self.handle)
     }
-    /// Calls `ListEisConnectorOperations`.
+    /// Calls `ListEisConnectorOperations`; the answer is a [`ListEisConnectorOperationsResponse`].
     ///
     /// Required: `ConnectorName`, `ConnectorVersion`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn list_eis_connector_operations(&self) -> ListEisConnectorOperationsCall {
         ListEisConnectorOperationsCall::new(&self.handle)
     }
-    /// Calls `ListEisConnectors`.
+    /// Calls `ListEisConnectors`; the answer is a [`ListEisConnectorsResponse`].
     ///
     /// Each answer holds one page of `Connectors`; [`into_paginator`](ListEisConnectorsCall::into_paginator) reads them all.
     ///

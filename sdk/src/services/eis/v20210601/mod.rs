@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `GetRuntimeMC`.
+    /// Calls `GetRuntimeMC`; the answer is a [`GetRuntimeMCResponse`].
     ///
     /// Required: `RuntimeId`, `Zone`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn get_runtime_mc(&self) -> GetRuntimeMCCall {
         GetRuntimeMCCall::new(&self.handle)
     }
-    /// Calls `GetRuntimeResourceMonitorMetricMC`.
+    /// Calls `GetRuntimeResourceMonitorMetricMC`; the answer is a [`GetRuntimeResourceMonitorMetricMCResponse`].
     ///
     /// Required: `RuntimeId`, `StartTime`, `EndTime`, `MetricType`, `RateType`.
     ///
@@ -55,14 +55,14 @@ impl Client {
     ) -> GetRuntimeResourceMonitorMetricMCCall {
         GetRuntimeResourceMonitorMetricMCCall::new(&self.handle)
     }
-    /// Calls `ListDeployableRuntimesMC`.
+    /// Calls `ListDeployableRuntimesMC`; the answer is a [`ListDeployableRuntimesMCResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=eis&Version=2021-06-01&Action=ListDeployableRuntimesMC)
     #[inline]
     pub fn list_deployable_runtimes_mc(&self) -> ListDeployableRuntimesMCCall {
         ListDeployableRuntimesMCCall::new(&self.handle)
     }
-    /// Calls `ListRuntimeDeployedInstancesMC`.
+    /// Calls `ListRuntimeDeployedInstancesMC`; the answer is a [`ListRuntimeDeployedInstancesMCResponse`].
     ///
     /// Required: `RuntimeId`, `Limit`, `Offset`, `SortType`, `Sort`, `Zone`.
     ///
@@ -75,7 +75,7 @@ impl Client {
     ) -> ListRuntimeDeployedInstancesMCCall {
         ListRuntimeDeployedInstancesMCCall::new(&self.handle)
     }
-    /// Calls `ListRuntimesMC`.
+    /// Calls `ListRuntimesMC`; the answer is a [`ListRuntimesMCResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=eis&Version=2021-06-01&Action=ListRuntimesMC)
     #[inline]

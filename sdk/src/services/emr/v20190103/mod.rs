@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `AddMetricScaleStrategy`.
+    /// Calls `AddMetricScaleStrategy`; the answer is a [`AddMetricScaleStrategyResponse`].
     ///
     /// Required: `InstanceId`, `StrategyType`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn add_metric_scale_strategy(&self) -> AddMetricScaleStrategyCall {
         AddMetricScaleStrategyCall::new(&self.handle)
     }
-    /// Calls `AddNodeResourceConfig`.
+    /// Calls `AddNodeResourceConfig`; the answer is a [`AddNodeResourceConfigResponse`].
     ///
     /// Required: `InstanceId`, `ResourceType`, `ResourceConfig`, `PayMode`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn add_node_resource_config(&self) -> AddNodeResourceConfigCall {
         AddNodeResourceConfigCall::new(&self.handle)
     }
-    /// Calls `AddUsersForUserManager`.
+    /// Calls `AddUsersForUserManager`; the answer is a [`AddUsersForUserManagerResponse`].
     ///
     /// Required: `InstanceId`, `UserManagerUserList`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn add_users_for_user_manager(&self) -> AddUsersForUserManagerCall {
         AddUsersForUserManagerCall::new(&self.handle)
     }
-    /// Calls `AttachDisks`.
+    /// Calls `AttachDisks`; the answer is a [`AttachDisksResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn attach_disks(&self) -> AttachDisksCall {
         AttachDisksCall::new(&self.handle)
     }
-    /// Calls `ConvertPreToPostCluster`.
+    /// Calls `ConvertPreToPostCluster`; the answer is a [`ConvertPreToPostClusterResponse`].
     ///
     /// Required: `InstanceId`. Automatic retries: safe only with a `ClientToken` set; without one, none once the request may have reached the service.
     ///
@@ -80,7 +80,7 @@ impl Client {
     pub fn convert_pre_to_post_cluster(&self) -> ConvertPreToPostClusterCall {
         ConvertPreToPostClusterCall::new(&self.handle)
     }
-    /// Calls `CreateCloudInstance`.
+    /// Calls `CreateCloudInstance`; the answer is a [`CreateCloudInstanceResponse`].
     ///
     /// Required: `InstanceName`, `ClusterClass`, `Software`, `PlatFormType`, `CosBucket`. Automatic retries: safe only with a `ClientToken` set; without one, none once the request may have reached the service.
     ///
@@ -89,7 +89,7 @@ impl Client {
     pub fn create_cloud_instance(&self) -> CreateCloudInstanceCall {
         CreateCloudInstanceCall::new(&self.handle)
     }
-    /// Calls `CreateCluster`.
+    /// Calls `CreateCluster`; the answer is a [`CreateClusterResponse`].
     ///
     /// Required: `ProductVersion`, `EnableSupportHAFlag`, `InstanceName`, `InstanceChargeType`, `LoginSettings`, `SceneSoftwareConfig`. Automatic retries: safe only with a `ClientToken` set; without one, none once the request may have reached the service.
     ///
@@ -98,7 +98,7 @@ impl Client {
     pub fn create_cluster(&self) -> CreateClusterCall {
         CreateClusterCall::new(&self.handle)
     }
-    /// Calls `CreateDynamicInstance`.
+    /// Calls `CreateDynamicInstance`; the answer is a [`CreateDynamicInstanceResponse`].
     ///
     /// Required: `InstanceId`, `ServiceName`, `DynamicInstanceType`.
     ///
@@ -107,7 +107,7 @@ impl Client {
     pub fn create_dynamic_instance(&self) -> CreateDynamicInstanceCall {
         CreateDynamicInstanceCall::new(&self.handle)
     }
-    /// Calls `CreateGroupsSTD`.
+    /// Calls `CreateGroupsSTD`; the answer is a [`CreateGroupsSTDResponse`].
     ///
     /// Required: `InstanceId`, `Groups`.
     ///
@@ -116,7 +116,7 @@ impl Client {
     pub fn create_groups_std(&self) -> CreateGroupsSTDCall {
         CreateGroupsSTDCall::new(&self.handle)
     }
-    /// Calls `CreateInstance`.
+    /// Calls `CreateInstance`; the answer is a [`CreateInstanceResponse`].
     ///
     /// Required: `ProductId`, `Software`, `SupportHA`, `InstanceName`, `PayMode`, `TimeSpan`, `TimeUnit`, `LoginSettings`. Automatic retries: safe only with a `ClientToken` set; without one, none once the request may have reached the service.
     ///
@@ -125,7 +125,7 @@ impl Client {
     pub fn create_instance(&self) -> CreateInstanceCall {
         CreateInstanceCall::new(&self.handle)
     }
-    /// Calls `CreateSLInstance`.
+    /// Calls `CreateSLInstance`; the answer is a [`CreateSLInstanceResponse`].
     ///
     /// Required: `InstanceName`, `PayMode`, `DiskType`, `DiskSize`, `NodeType`, `ZoneSettings`. Automatic retries: safe only with a `ClientToken` set; without one, none once the request may have reached the service.
     ///
@@ -134,7 +134,7 @@ impl Client {
     pub fn create_sl_instance(&self) -> CreateSLInstanceCall {
         CreateSLInstanceCall::new(&self.handle)
     }
-    /// Calls `DeleteAutoScaleStrategy`.
+    /// Calls `DeleteAutoScaleStrategy`; the answer is a [`DeleteAutoScaleStrategyResponse`].
     ///
     /// Required: `InstanceId`, `StrategyType`, `StrategyId`.
     ///
@@ -143,7 +143,7 @@ impl Client {
     pub fn delete_auto_scale_strategy(&self) -> DeleteAutoScaleStrategyCall {
         DeleteAutoScaleStrategyCall::new(&self.handle)
     }
-    /// Calls `DeleteGroupsSTD`.
+    /// Calls `DeleteGroupsSTD`; the answer is a [`DeleteGroupsSTDResponse`].
     ///
     /// Required: `InstanceId`, `GroupNames`.
     ///
@@ -152,7 +152,7 @@ impl Client {
     pub fn delete_groups_std(&self) -> DeleteGroupsSTDCall {
         DeleteGroupsSTDCall::new(&self.handle)
     }
-    /// Calls `DeleteNodeResourceConfig`.
+    /// Calls `DeleteNodeResourceConfig`; the answer is a [`DeleteNodeResourceConfigResponse`].
     ///
     /// Required: `InstanceId`, `ResourceConfigId`.
     ///
@@ -161,7 +161,7 @@ impl Client {
     pub fn delete_node_resource_config(&self) -> DeleteNodeResourceConfigCall {
         DeleteNodeResourceConfigCall::new(&self.handle)
     }
-    /// Calls `DeleteUserManagerUserList`.
+    /// Calls `DeleteUserManagerUserList`; the answer is a [`DeleteUserManagerUserListResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -170,7 +170,7 @@ impl Client {
     pub fn delete_user_manager_user_list(&self) -> DeleteUserManagerUserListCall {
         DeleteUserManagerUserListCall::new(&self.handle)
     }
-    /// Calls `DeployYarnConf`.
+    /// Calls `DeployYarnConf`; the answer is a [`DeployYarnConfResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -179,7 +179,7 @@ impl Client {
     pub fn deploy_yarn_conf(&self) -> DeployYarnConfCall {
         DeployYarnConfCall::new(&self.handle)
     }
-    /// Calls `DescribeAutoScaleGroupGlobalConf`.
+    /// Calls `DescribeAutoScaleGroupGlobalConf`; the answer is a [`DescribeAutoScaleGroupGlobalConfResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -190,7 +190,7 @@ impl Client {
     ) -> DescribeAutoScaleGroupGlobalConfCall {
         DescribeAutoScaleGroupGlobalConfCall::new(&self.handle)
     }
-    /// Calls `DescribeAutoScaleRecords`.
+    /// Calls `DescribeAutoScaleRecords`; the answer is a [`DescribeAutoScaleRecordsResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -201,7 +201,7 @@ impl Client {
     pub fn describe_auto_scale_records(&self) -> DescribeAutoScaleRecordsCall {
         DescribeAutoScaleRecordsCall::new(&self.handle)
     }
-    /// Calls `DescribeAutoScaleStrategies`.
+    /// Calls `DescribeAutoScaleStrategies`; the answer is a [`DescribeAutoScaleStrategiesResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -210,7 +210,7 @@ impl Client {
     pub fn describe_auto_scale_strategies(&self) -> DescribeAutoScaleStrategiesCall {
         DescribeAutoScaleStrategiesCall::new(&self.handle)
     }
-    /// Calls `DescribeBootScript`.
+    /// Calls `DescribeBootScript`; the answer is a [`DescribeBootScriptResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -219,7 +219,7 @@ impl Client {
     pub fn describe_boot_script(&self) -> DescribeBootScriptCall {
         DescribeBootScriptCall::new(&self.handle)
     }
-    /// Calls `DescribeClusterFlowStatusDetail`.
+    /// Calls `DescribeClusterFlowStatusDetail`; the answer is a [`DescribeClusterFlowStatusDetailResponse`].
     ///
     /// Required: `InstanceId`, `FlowParam`.
     ///
@@ -230,7 +230,7 @@ impl Client {
     ) -> DescribeClusterFlowStatusDetailCall {
         DescribeClusterFlowStatusDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeClusterNodes`.
+    /// Calls `DescribeClusterNodes`; the answer is a [`DescribeClusterNodesResponse`].
     ///
     /// Required: `InstanceId`, `NodeFlag`.
     ///
@@ -239,7 +239,7 @@ impl Client {
     pub fn describe_cluster_nodes(&self) -> DescribeClusterNodesCall {
         DescribeClusterNodesCall::new(&self.handle)
     }
-    /// Calls `DescribeCvmQuota`.
+    /// Calls `DescribeCvmQuota`; the answer is a [`DescribeCvmQuotaResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -248,7 +248,7 @@ impl Client {
     pub fn describe_cvm_quota(&self) -> DescribeCvmQuotaCall {
         DescribeCvmQuotaCall::new(&self.handle)
     }
-    /// Calls `DescribeDAGInfo`.
+    /// Calls `DescribeDAGInfo`; the answer is a [`DescribeDAGInfoResponse`].
     ///
     /// Required: `InstanceID`, `Type`, `IDList`.
     ///
@@ -257,7 +257,7 @@ impl Client {
     pub fn describe_dag_info(&self) -> DescribeDAGInfoCall {
         DescribeDAGInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeDynamicInstanceDetail`.
+    /// Calls `DescribeDynamicInstanceDetail`; the answer is a [`DescribeDynamicInstanceDetailResponse`].
     ///
     /// Required: `InstanceId`, `RayClusterId`.
     ///
@@ -266,7 +266,7 @@ impl Client {
     pub fn describe_dynamic_instance_detail(&self) -> DescribeDynamicInstanceDetailCall {
         DescribeDynamicInstanceDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeDynamicInstanceList`.
+    /// Calls `DescribeDynamicInstanceList`; the answer is a [`DescribeDynamicInstanceListResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -275,7 +275,7 @@ impl Client {
     pub fn describe_dynamic_instance_list(&self) -> DescribeDynamicInstanceListCall {
         DescribeDynamicInstanceListCall::new(&self.handle)
     }
-    /// Calls `DescribeEMREventList`.
+    /// Calls `DescribeEMREventList`; the answer is a [`DescribeEMREventListResponse`].
     ///
     /// Required: `InstanceId`, `StartTime`, `EndTime`.
     ///
@@ -284,7 +284,7 @@ impl Client {
     pub fn describe_emr_event_list(&self) -> DescribeEMREventListCall {
         DescribeEMREventListCall::new(&self.handle)
     }
-    /// Calls `DescribeEmrApplicationStatics`.
+    /// Calls `DescribeEmrApplicationStatics`; the answer is a [`DescribeEmrApplicationStaticsResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -293,7 +293,7 @@ impl Client {
     pub fn describe_emr_application_statics(&self) -> DescribeEmrApplicationStaticsCall {
         DescribeEmrApplicationStaticsCall::new(&self.handle)
     }
-    /// Calls `DescribeEmrOverviewMetrics`.
+    /// Calls `DescribeEmrOverviewMetrics`; the answer is a [`DescribeEmrOverviewMetricsResponse`].
     ///
     /// Required: `End`, `Metric`, `InstanceId`, `Downsample`.
     ///
@@ -302,7 +302,7 @@ impl Client {
     pub fn describe_emr_overview_metrics(&self) -> DescribeEmrOverviewMetricsCall {
         DescribeEmrOverviewMetricsCall::new(&self.handle)
     }
-    /// Calls `DescribeExportConfs`.
+    /// Calls `DescribeExportConfs`; the answer is a [`DescribeExportConfsResponse`].
     ///
     /// Required: `InstanceId`, `ExportConfContexts`.
     ///
@@ -311,7 +311,7 @@ impl Client {
     pub fn describe_export_confs(&self) -> DescribeExportConfsCall {
         DescribeExportConfsCall::new(&self.handle)
     }
-    /// Calls `DescribeGlobalConfig`.
+    /// Calls `DescribeGlobalConfig`; the answer is a [`DescribeGlobalConfigResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -320,7 +320,7 @@ impl Client {
     pub fn describe_global_config(&self) -> DescribeGlobalConfigCall {
         DescribeGlobalConfigCall::new(&self.handle)
     }
-    /// Calls `DescribeGroupsSTD`.
+    /// Calls `DescribeGroupsSTD`; the answer is a [`DescribeGroupsSTDResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -331,7 +331,7 @@ impl Client {
     pub fn describe_groups_std(&self) -> DescribeGroupsSTDCall {
         DescribeGroupsSTDCall::new(&self.handle)
     }
-    /// Calls `DescribeHBaseTableOverview`.
+    /// Calls `DescribeHBaseTableOverview`; the answer is a [`DescribeHBaseTableOverviewResponse`].
     ///
     /// Required: `InstanceId`, `Offset`, `Limit`.
     ///
@@ -340,7 +340,7 @@ impl Client {
     pub fn describe_h_base_table_overview(&self) -> DescribeHBaseTableOverviewCall {
         DescribeHBaseTableOverviewCall::new(&self.handle)
     }
-    /// Calls `DescribeHBaseTableRequestMetric`.
+    /// Calls `DescribeHBaseTableRequestMetric`; the answer is a [`DescribeHBaseTableRequestMetricResponse`].
     ///
     /// Required: `InstanceId`, `TableName`.
     ///
@@ -351,7 +351,7 @@ impl Client {
     ) -> DescribeHBaseTableRequestMetricCall {
         DescribeHBaseTableRequestMetricCall::new(&self.handle)
     }
-    /// Calls `DescribeHBaseTableStoreSizeMetric`.
+    /// Calls `DescribeHBaseTableStoreSizeMetric`; the answer is a [`DescribeHBaseTableStoreSizeMetricResponse`].
     ///
     /// Required: `InstanceId`, `TableName`.
     ///
@@ -362,7 +362,7 @@ impl Client {
     ) -> DescribeHBaseTableStoreSizeMetricCall {
         DescribeHBaseTableStoreSizeMetricCall::new(&self.handle)
     }
-    /// Calls `DescribeHDFSStorageInfo`.
+    /// Calls `DescribeHDFSStorageInfo`; the answer is a [`DescribeHDFSStorageInfoResponse`].
     ///
     /// Required: `InstanceId`, `StartTime`, `EndTime`.
     ///
@@ -371,7 +371,7 @@ impl Client {
     pub fn describe_hdfs_storage_info(&self) -> DescribeHDFSStorageInfoCall {
         DescribeHDFSStorageInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeHiveQueries`.
+    /// Calls `DescribeHiveQueries`; the answer is a [`DescribeHiveQueriesResponse`].
     ///
     /// Required: `InstanceId`, `StartTime`, `EndTime`, `Offset`, `Limit`.
     ///
@@ -380,7 +380,7 @@ impl Client {
     pub fn describe_hive_queries(&self) -> DescribeHiveQueriesCall {
         DescribeHiveQueriesCall::new(&self.handle)
     }
-    /// Calls `DescribeImpalaQueries`.
+    /// Calls `DescribeImpalaQueries`; the answer is a [`DescribeImpalaQueriesResponse`].
     ///
     /// Required: `InstanceId`, `StartTime`, `EndTime`, `Offset`, `Limit`.
     ///
@@ -389,7 +389,7 @@ impl Client {
     pub fn describe_impala_queries(&self) -> DescribeImpalaQueriesCall {
         DescribeImpalaQueriesCall::new(&self.handle)
     }
-    /// Calls `DescribeInsightList`.
+    /// Calls `DescribeInsightList`; the answer is a [`DescribeInsightListResponse`].
     ///
     /// Required: `InstanceId`, `StartTime`, `EndTime`, `PageSize`, `Page`.
     ///
@@ -398,7 +398,7 @@ impl Client {
     pub fn describe_insight_list(&self) -> DescribeInsightListCall {
         DescribeInsightListCall::new(&self.handle)
     }
-    /// Calls `DescribeInspectionTaskResult`.
+    /// Calls `DescribeInspectionTaskResult`; the answer is a [`DescribeInspectionTaskResultResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -407,7 +407,7 @@ impl Client {
     pub fn describe_inspection_task_result(&self) -> DescribeInspectionTaskResultCall {
         DescribeInspectionTaskResultCall::new(&self.handle)
     }
-    /// Calls `DescribeInstanceOplog`.
+    /// Calls `DescribeInstanceOplog`; the answer is a [`DescribeInstanceOplogResponse`].
     ///
     /// Required: `InstanceId`, `Offset`, `Limit`.
     ///
@@ -416,7 +416,7 @@ impl Client {
     pub fn describe_instance_oplog(&self) -> DescribeInstanceOplogCall {
         DescribeInstanceOplogCall::new(&self.handle)
     }
-    /// Calls `DescribeInstanceRenewNodes`.
+    /// Calls `DescribeInstanceRenewNodes`; the answer is a [`DescribeInstanceRenewNodesResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -425,7 +425,7 @@ impl Client {
     pub fn describe_instance_renew_nodes(&self) -> DescribeInstanceRenewNodesCall {
         DescribeInstanceRenewNodesCall::new(&self.handle)
     }
-    /// Calls `DescribeInstances`.
+    /// Calls `DescribeInstances`; the answer is a [`DescribeInstancesResponse`].
     ///
     /// Required: `DisplayStrategy`.
     ///
@@ -434,7 +434,7 @@ impl Client {
     pub fn describe_instances(&self) -> DescribeInstancesCall {
         DescribeInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribeInstancesList`.
+    /// Calls `DescribeInstancesList`; the answer is a [`DescribeInstancesListResponse`].
     ///
     /// Required: `DisplayStrategy`.
     ///
@@ -443,7 +443,7 @@ impl Client {
     pub fn describe_instances_list(&self) -> DescribeInstancesListCall {
         DescribeInstancesListCall::new(&self.handle)
     }
-    /// Calls `DescribeJobFlow`.
+    /// Calls `DescribeJobFlow`; the answer is a [`DescribeJobFlowResponse`].
     ///
     /// Required: `JobFlowId`.
     ///
@@ -452,7 +452,7 @@ impl Client {
     pub fn describe_job_flow(&self) -> DescribeJobFlowCall {
         DescribeJobFlowCall::new(&self.handle)
     }
-    /// Calls `DescribeKyuubiQueryInfo`.
+    /// Calls `DescribeKyuubiQueryInfo`; the answer is a [`DescribeKyuubiQueryInfoResponse`].
     ///
     /// Required: `InstanceId`, `StartTime`, `EndTime`, `PageSize`, `Page`.
     ///
@@ -461,7 +461,7 @@ impl Client {
     pub fn describe_kyuubi_query_info(&self) -> DescribeKyuubiQueryInfoCall {
         DescribeKyuubiQueryInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeMetaDBInfo`.
+    /// Calls `DescribeMetaDBInfo`; the answer is a [`DescribeMetaDBInfoResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -470,7 +470,7 @@ impl Client {
     pub fn describe_meta_db_info(&self) -> DescribeMetaDBInfoCall {
         DescribeMetaDBInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeNodeDataDisks`.
+    /// Calls `DescribeNodeDataDisks`; the answer is a [`DescribeNodeDataDisksResponse`].
     ///
     /// Required: `InstanceId`, `CvmInstanceIds`.
     ///
@@ -481,7 +481,7 @@ impl Client {
     pub fn describe_node_data_disks(&self) -> DescribeNodeDataDisksCall {
         DescribeNodeDataDisksCall::new(&self.handle)
     }
-    /// Calls `DescribeNodeResourceConfigFast`.
+    /// Calls `DescribeNodeResourceConfigFast`; the answer is a [`DescribeNodeResourceConfigFastResponse`].
     ///
     /// Required: `InstanceId`, `ResourceType`, `PayMode`.
     ///
@@ -492,7 +492,7 @@ impl Client {
     ) -> DescribeNodeResourceConfigFastCall {
         DescribeNodeResourceConfigFastCall::new(&self.handle)
     }
-    /// Calls `DescribeNodeSpec`.
+    /// Calls `DescribeNodeSpec`; the answer is a [`DescribeNodeSpecResponse`].
     ///
     /// Required: `ZoneId`, `CvmPayMode`, `NodeType`, `TradeType`, `ProductId`, `SceneName`.
     ///
@@ -501,7 +501,7 @@ impl Client {
     pub fn describe_node_spec(&self) -> DescribeNodeSpecCall {
         DescribeNodeSpecCall::new(&self.handle)
     }
-    /// Calls `DescribeResourceSchedule`.
+    /// Calls `DescribeResourceSchedule`; the answer is a [`DescribeResourceScheduleResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -510,7 +510,7 @@ impl Client {
     pub fn describe_resource_schedule(&self) -> DescribeResourceScheduleCall {
         DescribeResourceScheduleCall::new(&self.handle)
     }
-    /// Calls `DescribeResourceScheduleDiffDetail`.
+    /// Calls `DescribeResourceScheduleDiffDetail`; the answer is a [`DescribeResourceScheduleDiffDetailResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -521,7 +521,7 @@ impl Client {
     ) -> DescribeResourceScheduleDiffDetailCall {
         DescribeResourceScheduleDiffDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeSLInstance`.
+    /// Calls `DescribeSLInstance`; the answer is a [`DescribeSLInstanceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -530,7 +530,7 @@ impl Client {
     pub fn describe_sl_instance(&self) -> DescribeSLInstanceCall {
         DescribeSLInstanceCall::new(&self.handle)
     }
-    /// Calls `DescribeSLInstanceList`.
+    /// Calls `DescribeSLInstanceList`; the answer is a [`DescribeSLInstanceListResponse`].
     ///
     /// Required: `DisplayStrategy`.
     ///
@@ -539,7 +539,7 @@ impl Client {
     pub fn describe_sl_instance_list(&self) -> DescribeSLInstanceListCall {
         DescribeSLInstanceListCall::new(&self.handle)
     }
-    /// Calls `DescribeServiceConfGroupInfos`.
+    /// Calls `DescribeServiceConfGroupInfos`; the answer is a [`DescribeServiceConfGroupInfosResponse`].
     ///
     /// Required: `InstanceId`, `ServiceName`, `ConfGroupName`, `PageNo`, `PageSize`.
     ///
@@ -550,7 +550,7 @@ impl Client {
     ) -> DescribeServiceConfGroupInfosCall {
         DescribeServiceConfGroupInfosCall::new(&self.handle)
     }
-    /// Calls `DescribeServiceNodeInfos`.
+    /// Calls `DescribeServiceNodeInfos`; the answer is a [`DescribeServiceNodeInfosResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -559,7 +559,7 @@ impl Client {
     pub fn describe_service_node_infos(&self) -> DescribeServiceNodeInfosCall {
         DescribeServiceNodeInfosCall::new(&self.handle)
     }
-    /// Calls `DescribeSparkApplications`.
+    /// Calls `DescribeSparkApplications`; the answer is a [`DescribeSparkApplicationsResponse`].
     ///
     /// Required: `InstanceId`, `StartTime`, `EndTime`, `PageSize`, `Page`.
     ///
@@ -568,7 +568,7 @@ impl Client {
     pub fn describe_spark_applications(&self) -> DescribeSparkApplicationsCall {
         DescribeSparkApplicationsCall::new(&self.handle)
     }
-    /// Calls `DescribeSparkQueries`.
+    /// Calls `DescribeSparkQueries`; the answer is a [`DescribeSparkQueriesResponse`].
     ///
     /// Required: `InstanceId`, `StartTime`, `EndTime`, `Offset`, `Limit`.
     ///
@@ -577,7 +577,7 @@ impl Client {
     pub fn describe_spark_queries(&self) -> DescribeSparkQueriesCall {
         DescribeSparkQueriesCall::new(&self.handle)
     }
-    /// Calls `DescribeStarRocksQueryInfo`.
+    /// Calls `DescribeStarRocksQueryInfo`; the answer is a [`DescribeStarRocksQueryInfoResponse`].
     ///
     /// Required: `InstanceId`, `StartTime`, `EndTime`, `PageSize`, `Page`.
     ///
@@ -586,7 +586,7 @@ impl Client {
     pub fn describe_star_rocks_query_info(&self) -> DescribeStarRocksQueryInfoCall {
         DescribeStarRocksQueryInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeTrinoQueryInfo`.
+    /// Calls `DescribeTrinoQueryInfo`; the answer is a [`DescribeTrinoQueryInfoResponse`].
     ///
     /// Required: `InstanceId`, `StartTime`, `EndTime`, `PageSize`, `Page`.
     ///
@@ -595,7 +595,7 @@ impl Client {
     pub fn describe_trino_query_info(&self) -> DescribeTrinoQueryInfoCall {
         DescribeTrinoQueryInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeUsersForUserManager`.
+    /// Calls `DescribeUsersForUserManager`; the answer is a [`DescribeUsersForUserManagerResponse`].
     ///
     /// Required: `InstanceId`, `PageNo`, `PageSize`.
     ///
@@ -604,7 +604,7 @@ impl Client {
     pub fn describe_users_for_user_manager(&self) -> DescribeUsersForUserManagerCall {
         DescribeUsersForUserManagerCall::new(&self.handle)
     }
-    /// Calls `DescribeYarnApplications`.
+    /// Calls `DescribeYarnApplications`; the answer is a [`DescribeYarnApplicationsResponse`].
     ///
     /// Required: `InstanceId`, `StartTime`, `EndTime`, `Offset`, `Limit`.
     ///
@@ -613,7 +613,7 @@ impl Client {
     pub fn describe_yarn_applications(&self) -> DescribeYarnApplicationsCall {
         DescribeYarnApplicationsCall::new(&self.handle)
     }
-    /// Calls `DescribeYarnQueue`.
+    /// Calls `DescribeYarnQueue`; the answer is a [`DescribeYarnQueueResponse`].
     ///
     /// Required: `InstanceId`, `Scheduler`.
     ///
@@ -622,7 +622,7 @@ impl Client {
     pub fn describe_yarn_queue(&self) -> DescribeYarnQueueCall {
         DescribeYarnQueueCall::new(&self.handle)
     }
-    /// Calls `DescribeYarnScheduleHistory`.
+    /// Calls `DescribeYarnScheduleHistory`; the answer is a [`DescribeYarnScheduleHistoryResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -631,7 +631,7 @@ impl Client {
     pub fn describe_yarn_schedule_history(&self) -> DescribeYarnScheduleHistoryCall {
         DescribeYarnScheduleHistoryCall::new(&self.handle)
     }
-    /// Calls `InquirePriceRenewEmr`.
+    /// Calls `InquirePriceRenewEmr`; the answer is a [`InquirePriceRenewEmrResponse`].
     ///
     /// Required: `TimeSpan`, `InstanceId`, `Placement`, `PayMode`.
     ///
@@ -640,7 +640,7 @@ impl Client {
     pub fn inquire_price_renew_emr(&self) -> InquirePriceRenewEmrCall {
         InquirePriceRenewEmrCall::new(&self.handle)
     }
-    /// Calls `InquiryPriceCreateInstance`.
+    /// Calls `InquiryPriceCreateInstance`; the answer is a [`InquiryPriceCreateInstanceResponse`].
     ///
     /// Required: `TimeUnit`, `TimeSpan`, `Currency`, `PayMode`, `SupportHA`, `Software`.
     ///
@@ -649,7 +649,7 @@ impl Client {
     pub fn inquiry_price_create_instance(&self) -> InquiryPriceCreateInstanceCall {
         InquiryPriceCreateInstanceCall::new(&self.handle)
     }
-    /// Calls `InquiryPriceRenewInstance`.
+    /// Calls `InquiryPriceRenewInstance`; the answer is a [`InquiryPriceRenewInstanceResponse`].
     ///
     /// Required: `TimeSpan`, `PayMode`.
     ///
@@ -658,7 +658,7 @@ impl Client {
     pub fn inquiry_price_renew_instance(&self) -> InquiryPriceRenewInstanceCall {
         InquiryPriceRenewInstanceCall::new(&self.handle)
     }
-    /// Calls `InquiryPriceScaleOutInstance`.
+    /// Calls `InquiryPriceScaleOutInstance`; the answer is a [`InquiryPriceScaleOutInstanceResponse`].
     ///
     /// Required: `TimeUnit`, `TimeSpan`, `ZoneId`, `PayMode`, `InstanceId`, `CoreCount`, `TaskCount`, `Currency`.
     ///
@@ -667,7 +667,7 @@ impl Client {
     pub fn inquiry_price_scale_out_instance(&self) -> InquiryPriceScaleOutInstanceCall {
         InquiryPriceScaleOutInstanceCall::new(&self.handle)
     }
-    /// Calls `InquiryPriceUpdateInstance`.
+    /// Calls `InquiryPriceUpdateInstance`; the answer is a [`InquiryPriceUpdateInstanceResponse`].
     ///
     /// Required: `TimeUnit`, `TimeSpan`, `PayMode`.
     ///
@@ -676,7 +676,7 @@ impl Client {
     pub fn inquiry_price_update_instance(&self) -> InquiryPriceUpdateInstanceCall {
         InquiryPriceUpdateInstanceCall::new(&self.handle)
     }
-    /// Calls `InstallSoftware`.
+    /// Calls `InstallSoftware`; the answer is a [`InstallSoftwareResponse`].
     ///
     /// Required: `InstanceId`, `SoftInfo`.
     ///
@@ -685,7 +685,7 @@ impl Client {
     pub fn install_software(&self) -> InstallSoftwareCall {
         InstallSoftwareCall::new(&self.handle)
     }
-    /// Calls `ModifyAutoRenewFlag`.
+    /// Calls `ModifyAutoRenewFlag`; the answer is a [`ModifyAutoRenewFlagResponse`].
     ///
     /// Required: `InstanceId`, `ResourceIds`, `RenewFlag`.
     ///
@@ -694,7 +694,7 @@ impl Client {
     pub fn modify_auto_renew_flag(&self) -> ModifyAutoRenewFlagCall {
         ModifyAutoRenewFlagCall::new(&self.handle)
     }
-    /// Calls `ModifyAutoScaleStrategy`.
+    /// Calls `ModifyAutoScaleStrategy`; the answer is a [`ModifyAutoScaleStrategyResponse`].
     ///
     /// Required: `InstanceId`, `StrategyType`.
     ///
@@ -703,7 +703,7 @@ impl Client {
     pub fn modify_auto_scale_strategy(&self) -> ModifyAutoScaleStrategyCall {
         ModifyAutoScaleStrategyCall::new(&self.handle)
     }
-    /// Calls `ModifyBootScript`.
+    /// Calls `ModifyBootScript`; the answer is a [`ModifyBootScriptResponse`].
     ///
     /// Required: `InstanceId`, `BootType`.
     ///
@@ -712,7 +712,7 @@ impl Client {
     pub fn modify_boot_script(&self) -> ModifyBootScriptCall {
         ModifyBootScriptCall::new(&self.handle)
     }
-    /// Calls `ModifyDynamicInstance`.
+    /// Calls `ModifyDynamicInstance`; the answer is a [`ModifyDynamicInstanceResponse`].
     ///
     /// Required: `InstanceId`, `ServiceName`, `DynamicInstanceType`, `DynamicInstanceId`.
     ///
@@ -721,7 +721,7 @@ impl Client {
     pub fn modify_dynamic_instance(&self) -> ModifyDynamicInstanceCall {
         ModifyDynamicInstanceCall::new(&self.handle)
     }
-    /// Calls `ModifyGlobalConfig`.
+    /// Calls `ModifyGlobalConfig`; the answer is a [`ModifyGlobalConfigResponse`].
     ///
     /// Required: `InstanceId`, `Items`.
     ///
@@ -730,7 +730,7 @@ impl Client {
     pub fn modify_global_config(&self) -> ModifyGlobalConfigCall {
         ModifyGlobalConfigCall::new(&self.handle)
     }
-    /// Calls `ModifyInspectionSettings`.
+    /// Calls `ModifyInspectionSettings`; the answer is a [`ModifyInspectionSettingsResponse`].
     ///
     /// Required: `InstanceId`, `Type`, `Settings`.
     ///
@@ -739,7 +739,7 @@ impl Client {
     pub fn modify_inspection_settings(&self) -> ModifyInspectionSettingsCall {
         ModifyInspectionSettingsCall::new(&self.handle)
     }
-    /// Calls `ModifyInstanceBasic`.
+    /// Calls `ModifyInstanceBasic`; the answer is a [`ModifyInstanceBasicResponse`].
     ///
     /// Required: `InstanceId`, `ClusterName`.
     ///
@@ -748,7 +748,7 @@ impl Client {
     pub fn modify_instance_basic(&self) -> ModifyInstanceBasicCall {
         ModifyInstanceBasicCall::new(&self.handle)
     }
-    /// Calls `ModifyPodNum`.
+    /// Calls `ModifyPodNum`; the answer is a [`ModifyPodNumResponse`].
     ///
     /// Required: `InstanceId`, `ServiceGroup`.
     ///
@@ -757,7 +757,7 @@ impl Client {
     pub fn modify_pod_num(&self) -> ModifyPodNumCall {
         ModifyPodNumCall::new(&self.handle)
     }
-    /// Calls `ModifyResource`.
+    /// Calls `ModifyResource`; the answer is a [`ModifyResourceResponse`].
     ///
     /// Required: `InstanceId`, `PayMode`, `NewCpu`, `NewMem`. Automatic retries: safe only with a `ClientToken` set; without one, none once the request may have reached the service.
     ///
@@ -766,7 +766,7 @@ impl Client {
     pub fn modify_resource(&self) -> ModifyResourceCall {
         ModifyResourceCall::new(&self.handle)
     }
-    /// Calls `ModifyResourcePools`.
+    /// Calls `ModifyResourcePools`; the answer is a [`ModifyResourcePoolsResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -778,7 +778,7 @@ impl Client {
     pub fn modify_resource_pools(&self) -> ModifyResourcePoolsCall {
         ModifyResourcePoolsCall::new(&self.handle)
     }
-    /// Calls `ModifyResourceScheduleConfig`.
+    /// Calls `ModifyResourceScheduleConfig`; the answer is a [`ModifyResourceScheduleConfigResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -790,7 +790,7 @@ impl Client {
     pub fn modify_resource_schedule_config(&self) -> ModifyResourceScheduleConfigCall {
         ModifyResourceScheduleConfigCall::new(&self.handle)
     }
-    /// Calls `ModifyResourceScheduler`.
+    /// Calls `ModifyResourceScheduler`; the answer is a [`ModifyResourceSchedulerResponse`].
     ///
     /// Required: `InstanceId`, `OldValue`, `NewValue`.
     ///
@@ -799,7 +799,7 @@ impl Client {
     pub fn modify_resource_scheduler(&self) -> ModifyResourceSchedulerCall {
         ModifyResourceSchedulerCall::new(&self.handle)
     }
-    /// Calls `ModifyResourcesTags`.
+    /// Calls `ModifyResourcesTags`; the answer is a [`ModifyResourcesTagsResponse`].
     ///
     /// Required: `ModifyType`, `ModifyResourceTagsInfoList`.
     ///
@@ -808,7 +808,7 @@ impl Client {
     pub fn modify_resources_tags(&self) -> ModifyResourcesTagsCall {
         ModifyResourcesTagsCall::new(&self.handle)
     }
-    /// Calls `ModifySLInstance`.
+    /// Calls `ModifySLInstance`; the answer is a [`ModifySLInstanceResponse`].
     ///
     /// Required: `InstanceId`, `Zone`. Automatic retries: safe only with a `ClientToken` set; without one, none once the request may have reached the service.
     ///
@@ -817,7 +817,7 @@ impl Client {
     pub fn modify_sl_instance(&self) -> ModifySLInstanceCall {
         ModifySLInstanceCall::new(&self.handle)
     }
-    /// Calls `ModifySLInstanceBasic`.
+    /// Calls `ModifySLInstanceBasic`; the answer is a [`ModifySLInstanceBasicResponse`].
     ///
     /// Required: `InstanceId`, `ClusterName`.
     ///
@@ -826,7 +826,7 @@ impl Client {
     pub fn modify_sl_instance_basic(&self) -> ModifySLInstanceBasicCall {
         ModifySLInstanceBasicCall::new(&self.handle)
     }
-    /// Calls `ModifyServiceParamsByExportConfs`.
+    /// Calls `ModifyServiceParamsByExportConfs`; the answer is a [`ModifyServiceParamsByExportConfsResponse`].
     ///
     /// Required: `InstanceId`, `ExportConfParamList`.
     ///
@@ -837,7 +837,7 @@ impl Client {
     ) -> ModifyServiceParamsByExportConfsCall {
         ModifyServiceParamsByExportConfsCall::new(&self.handle)
     }
-    /// Calls `ModifyUserGroup`.
+    /// Calls `ModifyUserGroup`; the answer is a [`ModifyUserGroupResponse`].
     ///
     /// Required: `InstanceId`, `Users`.
     ///
@@ -846,7 +846,7 @@ impl Client {
     pub fn modify_user_group(&self) -> ModifyUserGroupCall {
         ModifyUserGroupCall::new(&self.handle)
     }
-    /// Calls `ModifyUserManagerPwd`.
+    /// Calls `ModifyUserManagerPwd`; the answer is a [`ModifyUserManagerPwdResponse`].
     ///
     /// Required: `InstanceId`, `UserName`, `PassWord`.
     ///
@@ -855,7 +855,7 @@ impl Client {
     pub fn modify_user_manager_pwd(&self) -> ModifyUserManagerPwdCall {
         ModifyUserManagerPwdCall::new(&self.handle)
     }
-    /// Calls `ModifyUsersOfGroupSTD`.
+    /// Calls `ModifyUsersOfGroupSTD`; the answer is a [`ModifyUsersOfGroupSTDResponse`].
     ///
     /// Required: `InstanceId`, `Group`.
     ///
@@ -864,7 +864,7 @@ impl Client {
     pub fn modify_users_of_group_std(&self) -> ModifyUsersOfGroupSTDCall {
         ModifyUsersOfGroupSTDCall::new(&self.handle)
     }
-    /// Calls `ModifyYarnDeploy`.
+    /// Calls `ModifyYarnDeploy`; the answer is a [`ModifyYarnDeployResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -876,7 +876,7 @@ impl Client {
     pub fn modify_yarn_deploy(&self) -> ModifyYarnDeployCall {
         ModifyYarnDeployCall::new(&self.handle)
     }
-    /// Calls `ModifyYarnQueueV2`.
+    /// Calls `ModifyYarnQueueV2`; the answer is a [`ModifyYarnQueueV2Response`].
     ///
     /// Required: `InstanceId`, `Scheduler`, `ConfigModifyInfoList`.
     ///
@@ -885,7 +885,7 @@ impl Client {
     pub fn modify_yarn_queue_v2(&self) -> ModifyYarnQueueV2Call {
         ModifyYarnQueueV2Call::new(&self.handle)
     }
-    /// Calls `ResetYarnConfig`.
+    /// Calls `ResetYarnConfig`; the answer is a [`ResetYarnConfigResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -894,7 +894,7 @@ impl Client {
     pub fn reset_yarn_config(&self) -> ResetYarnConfigCall {
         ResetYarnConfigCall::new(&self.handle)
     }
-    /// Calls `ResizeDataDisks`.
+    /// Calls `ResizeDataDisks`; the answer is a [`ResizeDataDisksResponse`].
     ///
     /// Required: `InstanceId`, `DiskSize`, `CvmInstanceIds`.
     ///
@@ -903,7 +903,7 @@ impl Client {
     pub fn resize_data_disks(&self) -> ResizeDataDisksCall {
         ResizeDataDisksCall::new(&self.handle)
     }
-    /// Calls `RunJobFlow`.
+    /// Calls `RunJobFlow`; the answer is a [`RunJobFlowResponse`].
     ///
     /// Required: `Name`, `CreateCluster`, `Steps`, `InstancePolicy`. Automatic retries: safe only with a `ClientToken` set; without one, none once the request may have reached the service.
     ///
@@ -912,7 +912,7 @@ impl Client {
     pub fn run_job_flow(&self) -> RunJobFlowCall {
         RunJobFlowCall::new(&self.handle)
     }
-    /// Calls `ScaleOutCluster`.
+    /// Calls `ScaleOutCluster`; the answer is a [`ScaleOutClusterResponse`].
     ///
     /// Required: `InstanceChargeType`, `InstanceId`, `ScaleOutNodeConfig`. Automatic retries: safe only with a `ClientToken` set; without one, none once the request may have reached the service.
     ///
@@ -921,7 +921,7 @@ impl Client {
     pub fn scale_out_cluster(&self) -> ScaleOutClusterCall {
         ScaleOutClusterCall::new(&self.handle)
     }
-    /// Calls `ScaleOutInstance`.
+    /// Calls `ScaleOutInstance`; the answer is a [`ScaleOutInstanceResponse`].
     ///
     /// Required: `TimeUnit`, `TimeSpan`, `InstanceId`, `PayMode`. Automatic retries: safe only with a `ClientToken` set; without one, none once the request may have reached the service.
     ///
@@ -930,7 +930,7 @@ impl Client {
     pub fn scale_out_instance(&self) -> ScaleOutInstanceCall {
         ScaleOutInstanceCall::new(&self.handle)
     }
-    /// Calls `SetNodeResourceConfigDefault`.
+    /// Calls `SetNodeResourceConfigDefault`; the answer is a [`SetNodeResourceConfigDefaultResponse`].
     ///
     /// Required: `InstanceId`, `ResourceConfigId`.
     ///
@@ -939,7 +939,7 @@ impl Client {
     pub fn set_node_resource_config_default(&self) -> SetNodeResourceConfigDefaultCall {
         SetNodeResourceConfigDefaultCall::new(&self.handle)
     }
-    /// Calls `StartStopServiceOrMonitor`.
+    /// Calls `StartStopServiceOrMonitor`; the answer is a [`StartStopServiceOrMonitorResponse`].
     ///
     /// Required: `InstanceId`, `OpType`, `OpScope`.
     ///
@@ -948,7 +948,7 @@ impl Client {
     pub fn start_stop_service_or_monitor(&self) -> StartStopServiceOrMonitorCall {
         StartStopServiceOrMonitorCall::new(&self.handle)
     }
-    /// Calls `SyncPodState`.
+    /// Calls `SyncPodState`; the answer is a [`SyncPodStateResponse`].
     ///
     /// Required: `Message`.
     ///
@@ -957,7 +957,7 @@ impl Client {
     pub fn sync_pod_state(&self) -> SyncPodStateCall {
         SyncPodStateCall::new(&self.handle)
     }
-    /// Calls `TerminateClusterNodes`.
+    /// Calls `TerminateClusterNodes`; the answer is a [`TerminateClusterNodesResponse`].
     ///
     /// Required: `InstanceId`, `CvmInstanceIds`, `NodeFlag`.
     ///
@@ -966,7 +966,7 @@ impl Client {
     pub fn terminate_cluster_nodes(&self) -> TerminateClusterNodesCall {
         TerminateClusterNodesCall::new(&self.handle)
     }
-    /// Calls `TerminateDynamicInstances`.
+    /// Calls `TerminateDynamicInstances`; the answer is a [`TerminateDynamicInstancesResponse`].
     ///
     /// Required: `InstanceId`, `DynamicInstanceType`, `DynamicInstanceIds`.
     ///
@@ -975,7 +975,7 @@ impl Client {
     pub fn terminate_dynamic_instances(&self) -> TerminateDynamicInstancesCall {
         TerminateDynamicInstancesCall::new(&self.handle)
     }
-    /// Calls `TerminateInstance`.
+    /// Calls `TerminateInstance`; the answer is a [`TerminateInstanceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -984,7 +984,7 @@ impl Client {
     pub fn terminate_instance(&self) -> TerminateInstanceCall {
         TerminateInstanceCall::new(&self.handle)
     }
-    /// Calls `TerminateSLInstance`.
+    /// Calls `TerminateSLInstance`; the answer is a [`TerminateSLInstanceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -993,7 +993,7 @@ impl Client {
     pub fn terminate_sl_instance(&self) -> TerminateSLInstanceCall {
         TerminateSLInstanceCall::new(&self.handle)
     }
-    /// Calls `TerminateTasks`.
+    /// Calls `TerminateTasks`; the answer is a [`TerminateTasksResponse`].
     ///
     /// Required: `InstanceId`, `ResourceIds`.
     ///

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `CheckMigrateIndexMetaData`.
+    /// Calls `CheckMigrateIndexMetaData`; the answer is a [`CheckMigrateIndexMetaDataResponse`].
     ///
     /// Required: `ServerlessId`, `Snapshot`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn check_migrate_index_meta_data(&self) -> CheckMigrateIndexMetaDataCall {
         CheckMigrateIndexMetaDataCall::new(&self.handle)
     }
-    /// Calls `CheckUpdateInstance`.
+    /// Calls `CheckUpdateInstance`; the answer is a [`CheckUpdateInstanceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn check_update_instance(&self) -> CheckUpdateInstanceCall {
         CheckUpdateInstanceCall::new(&self.handle)
     }
-    /// Calls `CreateAutoBackUpStrategy`.
+    /// Calls `CreateAutoBackUpStrategy`; the answer is a [`CreateAutoBackUpStrategyResponse`].
     ///
     /// Required: `InstanceId`, `CosBackup`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn create_auto_back_up_strategy(&self) -> CreateAutoBackUpStrategyCall {
         CreateAutoBackUpStrategyCall::new(&self.handle)
     }
-    /// Calls `CreateClusterSnapshot`.
+    /// Calls `CreateClusterSnapshot`; the answer is a [`CreateClusterSnapshotResponse`].
     ///
     /// Required: `InstanceId`, `SnapshotName`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn create_cluster_snapshot(&self) -> CreateClusterSnapshotCall {
         CreateClusterSnapshotCall::new(&self.handle)
     }
-    /// Calls `CreateCollector`.
+    /// Calls `CreateCollector`; the answer is a [`CreateCollectorResponse`].
     ///
     /// Required: `CollectorName`, `CollectorVersion`, `CollectorType`, `OutputInstance`.
     ///
@@ -80,7 +80,7 @@ impl Client {
     pub fn create_collector(&self) -> CreateCollectorCall {
         CreateCollectorCall::new(&self.handle)
     }
-    /// Calls `CreateCosMigrateToServerlessInstance`.
+    /// Calls `CreateCosMigrateToServerlessInstance`; the answer is a [`CreateCosMigrateToServerlessInstanceResponse`].
     ///
     /// Required: `Snapshot`, `ServerlessId`.
     ///
@@ -91,7 +91,7 @@ impl Client {
     ) -> CreateCosMigrateToServerlessInstanceCall {
         CreateCosMigrateToServerlessInstanceCall::new(&self.handle)
     }
-    /// Calls `CreateIndex`.
+    /// Calls `CreateIndex`; the answer is a [`CreateIndexResponse`].
     ///
     /// Required: `InstanceId`, `IndexType`, `IndexName`, `IndexMetaJson`.
     ///
@@ -100,7 +100,7 @@ impl Client {
     pub fn create_index(&self) -> CreateIndexCall {
         CreateIndexCall::new(&self.handle)
     }
-    /// Calls `CreateInstance`.
+    /// Calls `CreateInstance`; the answer is a [`CreateInstanceResponse`].
     ///
     /// Required: `Zone`, `EsVersion`, `VpcId`, `SubnetId`, `Password`.
     ///
@@ -109,7 +109,7 @@ impl Client {
     pub fn create_instance(&self) -> CreateInstanceCall {
         CreateInstanceCall::new(&self.handle)
     }
-    /// Calls `CreateLogstashInstance`.
+    /// Calls `CreateLogstashInstance`; the answer is a [`CreateLogstashInstanceResponse`].
     ///
     /// Required: `InstanceName`, `Zone`, `LogstashVersion`, `VpcId`, `SubnetId`.
     ///
@@ -118,7 +118,7 @@ impl Client {
     pub fn create_logstash_instance(&self) -> CreateLogstashInstanceCall {
         CreateLogstashInstanceCall::new(&self.handle)
     }
-    /// Calls `CreateServerlessInstance`.
+    /// Calls `CreateServerlessInstance`; the answer is a [`CreateServerlessInstanceResponse`].
     ///
     /// Required: `IndexName`.
     ///
@@ -127,7 +127,7 @@ impl Client {
     pub fn create_serverless_instance(&self) -> CreateServerlessInstanceCall {
         CreateServerlessInstanceCall::new(&self.handle)
     }
-    /// Calls `CreateServerlessSpaceV2`.
+    /// Calls `CreateServerlessSpaceV2`; the answer is a [`CreateServerlessSpaceV2Response`].
     ///
     /// Required: `VpcInfo`.
     ///
@@ -136,7 +136,7 @@ impl Client {
     pub fn create_serverless_space_v2(&self) -> CreateServerlessSpaceV2Call {
         CreateServerlessSpaceV2Call::new(&self.handle)
     }
-    /// Calls `DeleteAutoBackUpStrategy`.
+    /// Calls `DeleteAutoBackUpStrategy`; the answer is a [`DeleteAutoBackUpStrategyResponse`].
     ///
     /// Required: `InstanceId`, `StrategyName`.
     ///
@@ -145,7 +145,7 @@ impl Client {
     pub fn delete_auto_back_up_strategy(&self) -> DeleteAutoBackUpStrategyCall {
         DeleteAutoBackUpStrategyCall::new(&self.handle)
     }
-    /// Calls `DeleteClusterSnapshot`.
+    /// Calls `DeleteClusterSnapshot`; the answer is a [`DeleteClusterSnapshotResponse`].
     ///
     /// Required: `InstanceId`, `RepositoryName`, `SnapshotName`.
     ///
@@ -154,7 +154,7 @@ impl Client {
     pub fn delete_cluster_snapshot(&self) -> DeleteClusterSnapshotCall {
         DeleteClusterSnapshotCall::new(&self.handle)
     }
-    /// Calls `DeleteIndex`.
+    /// Calls `DeleteIndex`; the answer is a [`DeleteIndexResponse`].
     ///
     /// Required: `InstanceId`, `IndexType`, `IndexName`.
     ///
@@ -163,7 +163,7 @@ impl Client {
     pub fn delete_index(&self) -> DeleteIndexCall {
         DeleteIndexCall::new(&self.handle)
     }
-    /// Calls `DeleteInstance`.
+    /// Calls `DeleteInstance`; the answer is a [`DeleteInstanceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -172,7 +172,7 @@ impl Client {
     pub fn delete_instance(&self) -> DeleteInstanceCall {
         DeleteInstanceCall::new(&self.handle)
     }
-    /// Calls `DeleteLogstashInstance`.
+    /// Calls `DeleteLogstashInstance`; the answer is a [`DeleteLogstashInstanceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -181,7 +181,7 @@ impl Client {
     pub fn delete_logstash_instance(&self) -> DeleteLogstashInstanceCall {
         DeleteLogstashInstanceCall::new(&self.handle)
     }
-    /// Calls `DeleteLogstashPipelines`.
+    /// Calls `DeleteLogstashPipelines`; the answer is a [`DeleteLogstashPipelinesResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -190,7 +190,7 @@ impl Client {
     pub fn delete_logstash_pipelines(&self) -> DeleteLogstashPipelinesCall {
         DeleteLogstashPipelinesCall::new(&self.handle)
     }
-    /// Calls `DeleteServerlessInstance`.
+    /// Calls `DeleteServerlessInstance`; the answer is a [`DeleteServerlessInstanceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -199,7 +199,7 @@ impl Client {
     pub fn delete_serverless_instance(&self) -> DeleteServerlessInstanceCall {
         DeleteServerlessInstanceCall::new(&self.handle)
     }
-    /// Calls `DeleteServerlessSpaceUser`.
+    /// Calls `DeleteServerlessSpaceUser`; the answer is a [`DeleteServerlessSpaceUserResponse`].
     ///
     /// Required: `SpaceId`, `Username`.
     ///
@@ -208,7 +208,7 @@ impl Client {
     pub fn delete_serverless_space_user(&self) -> DeleteServerlessSpaceUserCall {
         DeleteServerlessSpaceUserCall::new(&self.handle)
     }
-    /// Calls `DescribeAutoBackUpStrategy`.
+    /// Calls `DescribeAutoBackUpStrategy`; the answer is a [`DescribeAutoBackUpStrategyResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -217,7 +217,7 @@ impl Client {
     pub fn describe_auto_back_up_strategy(&self) -> DescribeAutoBackUpStrategyCall {
         DescribeAutoBackUpStrategyCall::new(&self.handle)
     }
-    /// Calls `DescribeAutoScaleDiskInfo`.
+    /// Calls `DescribeAutoScaleDiskInfo`; the answer is a [`DescribeAutoScaleDiskInfoResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -226,7 +226,7 @@ impl Client {
     pub fn describe_auto_scale_disk_info(&self) -> DescribeAutoScaleDiskInfoCall {
         DescribeAutoScaleDiskInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeClusterDiskRange`.
+    /// Calls `DescribeClusterDiskRange`; the answer is a [`DescribeClusterDiskRangeResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -235,7 +235,7 @@ impl Client {
     pub fn describe_cluster_disk_range(&self) -> DescribeClusterDiskRangeCall {
         DescribeClusterDiskRangeCall::new(&self.handle)
     }
-    /// Calls `DescribeClusterSnapshot`.
+    /// Calls `DescribeClusterSnapshot`; the answer is a [`DescribeClusterSnapshotResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -244,7 +244,7 @@ impl Client {
     pub fn describe_cluster_snapshot(&self) -> DescribeClusterSnapshotCall {
         DescribeClusterSnapshotCall::new(&self.handle)
     }
-    /// Calls `DescribeCosBackupStrategyViews`.
+    /// Calls `DescribeCosBackupStrategyViews`; the answer is a [`DescribeCosBackupStrategyViewsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=es&Version=2018-04-16&Action=DescribeCosBackupStrategyViews)
     #[inline]
@@ -253,7 +253,7 @@ impl Client {
     ) -> DescribeCosBackupStrategyViewsCall {
         DescribeCosBackupStrategyViewsCall::new(&self.handle)
     }
-    /// Calls `DescribeDiagnose`.
+    /// Calls `DescribeDiagnose`; the answer is a [`DescribeDiagnoseResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -262,7 +262,7 @@ impl Client {
     pub fn describe_diagnose(&self) -> DescribeDiagnoseCall {
         DescribeDiagnoseCall::new(&self.handle)
     }
-    /// Calls `DescribeEsInstanceEventLists`.
+    /// Calls `DescribeEsInstanceEventLists`; the answer is a [`DescribeEsInstanceEventListsResponse`].
     ///
     /// Required: `Limit`, `Offset`, `StartTime`, `EndTime`.
     ///
@@ -273,7 +273,7 @@ impl Client {
     pub fn describe_es_instance_event_lists(&self) -> DescribeEsInstanceEventListsCall {
         DescribeEsInstanceEventListsCall::new(&self.handle)
     }
-    /// Calls `DescribeEventDataDetail`.
+    /// Calls `DescribeEventDataDetail`; the answer is a [`DescribeEventDataDetailResponse`].
     ///
     /// Required: `InstanceId`, `EventType`, `EventTaskId`.
     ///
@@ -282,14 +282,14 @@ impl Client {
     pub fn describe_event_data_detail(&self) -> DescribeEventDataDetailCall {
         DescribeEventDataDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeEventInfoList`.
+    /// Calls `DescribeEventInfoList`; the answer is a [`DescribeEventInfoListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=es&Version=2018-04-16&Action=DescribeEventInfoList)
     #[inline]
     pub fn describe_event_info_list(&self) -> DescribeEventInfoListCall {
         DescribeEventInfoListCall::new(&self.handle)
     }
-    /// Calls `DescribeForceMergeTask`.
+    /// Calls `DescribeForceMergeTask`; the answer is a [`DescribeForceMergeTaskResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -300,7 +300,7 @@ impl Client {
     pub fn describe_force_merge_task(&self) -> DescribeForceMergeTaskCall {
         DescribeForceMergeTaskCall::new(&self.handle)
     }
-    /// Calls `DescribeIndexList`.
+    /// Calls `DescribeIndexList`; the answer is a [`DescribeIndexListResponse`].
     ///
     /// Required: `IndexType`.
     ///
@@ -311,7 +311,7 @@ impl Client {
     pub fn describe_index_list(&self) -> DescribeIndexListCall {
         DescribeIndexListCall::new(&self.handle)
     }
-    /// Calls `DescribeIndexMeta`.
+    /// Calls `DescribeIndexMeta`; the answer is a [`DescribeIndexMetaResponse`].
     ///
     /// Required: `InstanceId`, `IndexType`, `IndexName`.
     ///
@@ -320,7 +320,7 @@ impl Client {
     pub fn describe_index_meta(&self) -> DescribeIndexMetaCall {
         DescribeIndexMetaCall::new(&self.handle)
     }
-    /// Calls `DescribeInstanceLogs`.
+    /// Calls `DescribeInstanceLogs`; the answer is a [`DescribeInstanceLogsResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -331,7 +331,7 @@ impl Client {
     pub fn describe_instance_logs(&self) -> DescribeInstanceLogsCall {
         DescribeInstanceLogsCall::new(&self.handle)
     }
-    /// Calls `DescribeInstanceOperations`.
+    /// Calls `DescribeInstanceOperations`; the answer is a [`DescribeInstanceOperationsResponse`].
     ///
     /// Required: `InstanceId`, `StartTime`, `EndTime`, `Offset`, `Limit`.
     ///
@@ -342,7 +342,7 @@ impl Client {
     pub fn describe_instance_operations(&self) -> DescribeInstanceOperationsCall {
         DescribeInstanceOperationsCall::new(&self.handle)
     }
-    /// Calls `DescribeInstancePluginList`.
+    /// Calls `DescribeInstancePluginList`; the answer is a [`DescribeInstancePluginListResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -353,7 +353,7 @@ impl Client {
     pub fn describe_instance_plugin_list(&self) -> DescribeInstancePluginListCall {
         DescribeInstancePluginListCall::new(&self.handle)
     }
-    /// Calls `DescribeInstances`.
+    /// Calls `DescribeInstances`; the answer is a [`DescribeInstancesResponse`].
     ///
     /// Each answer holds one page of `InstanceList`; [`into_paginator`](DescribeInstancesCall::into_paginator) reads them all.
     ///
@@ -362,7 +362,7 @@ impl Client {
     pub fn describe_instances(&self) -> DescribeInstancesCall {
         DescribeInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribeLogstashInstanceLogs`.
+    /// Calls `DescribeLogstashInstanceLogs`; the answer is a [`DescribeLogstashInstanceLogsResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -373,7 +373,7 @@ impl Client {
     pub fn describe_logstash_instance_logs(&self) -> DescribeLogstashInstanceLogsCall {
         DescribeLogstashInstanceLogsCall::new(&self.handle)
     }
-    /// Calls `DescribeLogstashInstanceOperations`.
+    /// Calls `DescribeLogstashInstanceOperations`; the answer is a [`DescribeLogstashInstanceOperationsResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -386,7 +386,7 @@ impl Client {
     ) -> DescribeLogstashInstanceOperationsCall {
         DescribeLogstashInstanceOperationsCall::new(&self.handle)
     }
-    /// Calls `DescribeLogstashInstances`.
+    /// Calls `DescribeLogstashInstances`; the answer is a [`DescribeLogstashInstancesResponse`].
     ///
     /// Each answer holds one page of `InstanceList`; [`into_paginator`](DescribeLogstashInstancesCall::into_paginator) reads them all.
     ///
@@ -395,7 +395,7 @@ impl Client {
     pub fn describe_logstash_instances(&self) -> DescribeLogstashInstancesCall {
         DescribeLogstashInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribeLogstashPipelines`.
+    /// Calls `DescribeLogstashPipelines`; the answer is a [`DescribeLogstashPipelinesResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -404,7 +404,7 @@ impl Client {
     pub fn describe_logstash_pipelines(&self) -> DescribeLogstashPipelinesCall {
         DescribeLogstashPipelinesCall::new(&self.handle)
     }
-    /// Calls `DescribeLogstashViews`.
+    /// Calls `DescribeLogstashViews`; the answer is a [`DescribeLogstashViewsResponse`].
     ///
     /// Required: `LogstashInstanceId`.
     ///
@@ -413,14 +413,14 @@ impl Client {
     pub fn describe_logstash_views(&self) -> DescribeLogstashViewsCall {
         DescribeLogstashViewsCall::new(&self.handle)
     }
-    /// Calls `DescribeRegions`.
+    /// Calls `DescribeRegions`; the answer is a [`DescribeRegionsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=es&Version=2018-04-16&Action=DescribeRegions)
     #[inline]
     pub fn describe_regions(&self) -> DescribeRegionsCall {
         DescribeRegionsCall::new(&self.handle)
     }
-    /// Calls `DescribeRequestInstancePolicy`.
+    /// Calls `DescribeRequestInstancePolicy`; the answer is a [`DescribeRequestInstancePolicyResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -429,7 +429,7 @@ impl Client {
     pub fn describe_request_instance_policy(&self) -> DescribeRequestInstancePolicyCall {
         DescribeRequestInstancePolicyCall::new(&self.handle)
     }
-    /// Calls `DescribeServerlessInstances`.
+    /// Calls `DescribeServerlessInstances`; the answer is a [`DescribeServerlessInstancesResponse`].
     ///
     /// Each answer holds one page of `IndexMetaFields`; [`into_paginator`](DescribeServerlessInstancesCall::into_paginator) reads them all.
     ///
@@ -438,14 +438,14 @@ impl Client {
     pub fn describe_serverless_instances(&self) -> DescribeServerlessInstancesCall {
         DescribeServerlessInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribeServerlessMetrics`.
+    /// Calls `DescribeServerlessMetrics`; the answer is a [`DescribeServerlessMetricsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=es&Version=2018-04-16&Action=DescribeServerlessMetrics)
     #[inline]
     pub fn describe_serverless_metrics(&self) -> DescribeServerlessMetricsCall {
         DescribeServerlessMetricsCall::new(&self.handle)
     }
-    /// Calls `DescribeServerlessSpaceUser`.
+    /// Calls `DescribeServerlessSpaceUser`; the answer is a [`DescribeServerlessSpaceUserResponse`].
     ///
     /// Required: `SpaceId`.
     ///
@@ -456,7 +456,7 @@ impl Client {
     pub fn describe_serverless_space_user(&self) -> DescribeServerlessSpaceUserCall {
         DescribeServerlessSpaceUserCall::new(&self.handle)
     }
-    /// Calls `DescribeServerlessSpaces`.
+    /// Calls `DescribeServerlessSpaces`; the answer is a [`DescribeServerlessSpacesResponse`].
     ///
     /// Each answer holds one page of `ServerlessSpaces`; [`into_paginator`](DescribeServerlessSpacesCall::into_paginator) reads them all.
     ///
@@ -465,14 +465,14 @@ impl Client {
     pub fn describe_serverless_spaces(&self) -> DescribeServerlessSpacesCall {
         DescribeServerlessSpacesCall::new(&self.handle)
     }
-    /// Calls `DescribeSnapshotViews`.
+    /// Calls `DescribeSnapshotViews`; the answer is a [`DescribeSnapshotViewsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=es&Version=2018-04-16&Action=DescribeSnapshotViews)
     #[inline]
     pub fn describe_snapshot_views(&self) -> DescribeSnapshotViewsCall {
         DescribeSnapshotViewsCall::new(&self.handle)
     }
-    /// Calls `DescribeSpaceKibanaTools`.
+    /// Calls `DescribeSpaceKibanaTools`; the answer is a [`DescribeSpaceKibanaToolsResponse`].
     ///
     /// Required: `SpaceId`.
     ///
@@ -481,7 +481,7 @@ impl Client {
     pub fn describe_space_kibana_tools(&self) -> DescribeSpaceKibanaToolsCall {
         DescribeSpaceKibanaToolsCall::new(&self.handle)
     }
-    /// Calls `DescribeUpgrade`.
+    /// Calls `DescribeUpgrade`; the answer is a [`DescribeUpgradeResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -490,14 +490,14 @@ impl Client {
     pub fn describe_upgrade(&self) -> DescribeUpgradeCall {
         DescribeUpgradeCall::new(&self.handle)
     }
-    /// Calls `DescribeUserCosSnapshotList`.
+    /// Calls `DescribeUserCosSnapshotList`; the answer is a [`DescribeUserCosSnapshotListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=es&Version=2018-04-16&Action=DescribeUserCosSnapshotList)
     #[inline]
     pub fn describe_user_cos_snapshot_list(&self) -> DescribeUserCosSnapshotListCall {
         DescribeUserCosSnapshotListCall::new(&self.handle)
     }
-    /// Calls `DescribeViews`.
+    /// Calls `DescribeViews`; the answer is a [`DescribeViewsResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -506,7 +506,7 @@ impl Client {
     pub fn describe_views(&self) -> DescribeViewsCall {
         DescribeViewsCall::new(&self.handle)
     }
-    /// Calls `DiagnoseInstance`.
+    /// Calls `DiagnoseInstance`; the answer is a [`DiagnoseInstanceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -515,7 +515,7 @@ impl Client {
     pub fn diagnose_instance(&self) -> DiagnoseInstanceCall {
         DiagnoseInstanceCall::new(&self.handle)
     }
-    /// Calls `ExportIpTraceLog`.
+    /// Calls `ExportIpTraceLog`; the answer is a [`ExportIpTraceLogResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -524,7 +524,7 @@ impl Client {
     pub fn export_ip_trace_log(&self) -> ExportIpTraceLogCall {
         ExportIpTraceLogCall::new(&self.handle)
     }
-    /// Calls `GetDiagnoseSettings`.
+    /// Calls `GetDiagnoseSettings`; the answer is a [`GetDiagnoseSettingsResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -533,14 +533,14 @@ impl Client {
     pub fn get_diagnose_settings(&self) -> GetDiagnoseSettingsCall {
         GetDiagnoseSettingsCall::new(&self.handle)
     }
-    /// Calls `GetIpTraceStatus`.
+    /// Calls `GetIpTraceStatus`; the answer is a [`GetIpTraceStatusResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=es&Version=2018-04-16&Action=GetIpTraceStatus)
     #[inline]
     pub fn get_ip_trace_status(&self) -> GetIpTraceStatusCall {
         GetIpTraceStatusCall::new(&self.handle)
     }
-    /// Calls `GetRequestTargetNodeTypes`.
+    /// Calls `GetRequestTargetNodeTypes`; the answer is a [`GetRequestTargetNodeTypesResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -549,7 +549,7 @@ impl Client {
     pub fn get_request_target_node_types(&self) -> GetRequestTargetNodeTypesCall {
         GetRequestTargetNodeTypesCall::new(&self.handle)
     }
-    /// Calls `InquirePriceRenewInstance`.
+    /// Calls `InquirePriceRenewInstance`; the answer is a [`InquirePriceRenewInstanceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -558,7 +558,7 @@ impl Client {
     pub fn inquire_price_renew_instance(&self) -> InquirePriceRenewInstanceCall {
         InquirePriceRenewInstanceCall::new(&self.handle)
     }
-    /// Calls `InstallInstanceModel`.
+    /// Calls `InstallInstanceModel`; the answer is a [`InstallInstanceModelResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -567,14 +567,14 @@ impl Client {
     pub fn install_instance_model(&self) -> InstallInstanceModelCall {
         InstallInstanceModelCall::new(&self.handle)
     }
-    /// Calls `ModifyAutoBackUpCommonInfo`.
+    /// Calls `ModifyAutoBackUpCommonInfo`; the answer is a [`ModifyAutoBackUpCommonInfoResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=es&Version=2018-04-16&Action=ModifyAutoBackUpCommonInfo)
     #[inline]
     pub fn modify_auto_back_up_common_info(&self) -> ModifyAutoBackUpCommonInfoCall {
         ModifyAutoBackUpCommonInfoCall::new(&self.handle)
     }
-    /// Calls `ModifyAutoBackUpStrategy`.
+    /// Calls `ModifyAutoBackUpStrategy`; the answer is a [`ModifyAutoBackUpStrategyResponse`].
     ///
     /// Required: `InstanceId`, `StrategyName`, `CosBackup`.
     ///
@@ -583,7 +583,7 @@ impl Client {
     pub fn modify_auto_back_up_strategy(&self) -> ModifyAutoBackUpStrategyCall {
         ModifyAutoBackUpStrategyCall::new(&self.handle)
     }
-    /// Calls `ModifyAutoScaleDiskInfo`.
+    /// Calls `ModifyAutoScaleDiskInfo`; the answer is a [`ModifyAutoScaleDiskInfoResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -592,7 +592,7 @@ impl Client {
     pub fn modify_auto_scale_disk_info(&self) -> ModifyAutoScaleDiskInfoCall {
         ModifyAutoScaleDiskInfoCall::new(&self.handle)
     }
-    /// Calls `ModifyEsVipSecurityGroup`.
+    /// Calls `ModifyEsVipSecurityGroup`; the answer is a [`ModifyEsVipSecurityGroupResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -601,7 +601,7 @@ impl Client {
     pub fn modify_es_vip_security_group(&self) -> ModifyEsVipSecurityGroupCall {
         ModifyEsVipSecurityGroupCall::new(&self.handle)
     }
-    /// Calls `QueryIpTraceLog`.
+    /// Calls `QueryIpTraceLog`; the answer is a [`QueryIpTraceLogResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -610,7 +610,7 @@ impl Client {
     pub fn query_ip_trace_log(&self) -> QueryIpTraceLogCall {
         QueryIpTraceLogCall::new(&self.handle)
     }
-    /// Calls `QueryZoneResource`.
+    /// Calls `QueryZoneResource`; the answer is a [`QueryZoneResourceResponse`].
     ///
     /// Required: `Zones`, `OptType`.
     ///
@@ -619,7 +619,7 @@ impl Client {
     pub fn query_zone_resource(&self) -> QueryZoneResourceCall {
         QueryZoneResourceCall::new(&self.handle)
     }
-    /// Calls `QueryZoneResourceForLogstash`.
+    /// Calls `QueryZoneResourceForLogstash`; the answer is a [`QueryZoneResourceForLogstashResponse`].
     ///
     /// Required: `Zones`.
     ///
@@ -628,14 +628,14 @@ impl Client {
     pub fn query_zone_resource_for_logstash(&self) -> QueryZoneResourceForLogstashCall {
         QueryZoneResourceForLogstashCall::new(&self.handle)
     }
-    /// Calls `RequestInstances`.
+    /// Calls `RequestInstances`; the answer is a [`RequestInstancesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=es&Version=2018-04-16&Action=RequestInstances)
     #[inline]
     pub fn request_instances(&self) -> RequestInstancesCall {
         RequestInstancesCall::new(&self.handle)
     }
-    /// Calls `RequestInstancesByGet`.
+    /// Calls `RequestInstancesByGet`; the answer is a [`RequestInstancesByGetResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -644,7 +644,7 @@ impl Client {
     pub fn request_instances_by_get(&self) -> RequestInstancesByGetCall {
         RequestInstancesByGetCall::new(&self.handle)
     }
-    /// Calls `RestartInstance`.
+    /// Calls `RestartInstance`; the answer is a [`RestartInstanceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -653,7 +653,7 @@ impl Client {
     pub fn restart_instance(&self) -> RestartInstanceCall {
         RestartInstanceCall::new(&self.handle)
     }
-    /// Calls `RestartKibana`.
+    /// Calls `RestartKibana`; the answer is a [`RestartKibanaResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -662,7 +662,7 @@ impl Client {
     pub fn restart_kibana(&self) -> RestartKibanaCall {
         RestartKibanaCall::new(&self.handle)
     }
-    /// Calls `RestartLogstashInstance`.
+    /// Calls `RestartLogstashInstance`; the answer is a [`RestartLogstashInstanceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -671,7 +671,7 @@ impl Client {
     pub fn restart_logstash_instance(&self) -> RestartLogstashInstanceCall {
         RestartLogstashInstanceCall::new(&self.handle)
     }
-    /// Calls `RestartNodes`.
+    /// Calls `RestartNodes`; the answer is a [`RestartNodesResponse`].
     ///
     /// Required: `InstanceId`, `NodeNames`.
     ///
@@ -680,7 +680,7 @@ impl Client {
     pub fn restart_nodes(&self) -> RestartNodesCall {
         RestartNodesCall::new(&self.handle)
     }
-    /// Calls `RestoreClusterSnapshot`.
+    /// Calls `RestoreClusterSnapshot`; the answer is a [`RestoreClusterSnapshotResponse`].
     ///
     /// Required: `InstanceId`, `RepositoryName`, `SnapshotName`, `TargetInstanceId`, `Password`.
     ///
@@ -689,7 +689,7 @@ impl Client {
     pub fn restore_cluster_snapshot(&self) -> RestoreClusterSnapshotCall {
         RestoreClusterSnapshotCall::new(&self.handle)
     }
-    /// Calls `SaveAndDeployLogstashPipeline`.
+    /// Calls `SaveAndDeployLogstashPipeline`; the answer is a [`SaveAndDeployLogstashPipelineResponse`].
     ///
     /// Required: `InstanceId`, `Pipeline`.
     ///
@@ -700,7 +700,7 @@ impl Client {
     ) -> SaveAndDeployLogstashPipelineCall {
         SaveAndDeployLogstashPipelineCall::new(&self.handle)
     }
-    /// Calls `StartLogstashPipelines`.
+    /// Calls `StartLogstashPipelines`; the answer is a [`StartLogstashPipelinesResponse`].
     ///
     /// Required: `InstanceId`, `PipelineIds`.
     ///
@@ -709,7 +709,7 @@ impl Client {
     pub fn start_logstash_pipelines(&self) -> StartLogstashPipelinesCall {
         StartLogstashPipelinesCall::new(&self.handle)
     }
-    /// Calls `StopLogstashPipelines`.
+    /// Calls `StopLogstashPipelines`; the answer is a [`StopLogstashPipelinesResponse`].
     ///
     /// Required: `InstanceId`, `PipelineIds`.
     ///
@@ -718,7 +718,7 @@ impl Client {
     pub fn stop_logstash_pipelines(&self) -> StopLogstashPipelinesCall {
         StopLogstashPipelinesCall::new(&self.handle)
     }
-    /// Calls `UpdateDiagnoseSettings`.
+    /// Calls `UpdateDiagnoseSettings`; the answer is a [`UpdateDiagnoseSettingsResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -727,7 +727,7 @@ impl Client {
     pub fn update_diagnose_settings(&self) -> UpdateDiagnoseSettingsCall {
         UpdateDiagnoseSettingsCall::new(&self.handle)
     }
-    /// Calls `UpdateDictionaries`.
+    /// Calls `UpdateDictionaries`; the answer is a [`UpdateDictionariesResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -736,7 +736,7 @@ impl Client {
     pub fn update_dictionaries(&self) -> UpdateDictionariesCall {
         UpdateDictionariesCall::new(&self.handle)
     }
-    /// Calls `UpdateIndex`.
+    /// Calls `UpdateIndex`; the answer is a [`UpdateIndexResponse`].
     ///
     /// Required: `InstanceId`, `IndexType`, `IndexName`.
     ///
@@ -745,7 +745,7 @@ impl Client {
     pub fn update_index(&self) -> UpdateIndexCall {
         UpdateIndexCall::new(&self.handle)
     }
-    /// Calls `UpdateInstance`.
+    /// Calls `UpdateInstance`; the answer is a [`UpdateInstanceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -754,7 +754,7 @@ impl Client {
     pub fn update_instance(&self) -> UpdateInstanceCall {
         UpdateInstanceCall::new(&self.handle)
     }
-    /// Calls `UpdateInstancePublicAccess`.
+    /// Calls `UpdateInstancePublicAccess`; the answer is a [`UpdateInstancePublicAccessResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -763,14 +763,14 @@ impl Client {
     pub fn update_instance_public_access(&self) -> UpdateInstancePublicAccessCall {
         UpdateInstancePublicAccessCall::new(&self.handle)
     }
-    /// Calls `UpdateIpTraceStatus`.
+    /// Calls `UpdateIpTraceStatus`; the answer is a [`UpdateIpTraceStatusResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=es&Version=2018-04-16&Action=UpdateIpTraceStatus)
     #[inline]
     pub fn update_ip_trace_status(&self) -> UpdateIpTraceStatusCall {
         UpdateIpTraceStatusCall::new(&self.handle)
     }
-    /// Calls `UpdateJdk`.
+    /// Calls `UpdateJdk`; the answer is a [`UpdateJdkResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -779,7 +779,7 @@ impl Client {
     pub fn update_jdk(&self) -> UpdateJdkCall {
         UpdateJdkCall::new(&self.handle)
     }
-    /// Calls `UpdateLogstashInstance`.
+    /// Calls `UpdateLogstashInstance`; the answer is a [`UpdateLogstashInstanceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -788,7 +788,7 @@ impl Client {
     pub fn update_logstash_instance(&self) -> UpdateLogstashInstanceCall {
         UpdateLogstashInstanceCall::new(&self.handle)
     }
-    /// Calls `UpdateLogstashPipelineDesc`.
+    /// Calls `UpdateLogstashPipelineDesc`; the answer is a [`UpdateLogstashPipelineDescResponse`].
     ///
     /// Required: `InstanceId`, `PipelineId`, `PipelineDesc`.
     ///
@@ -797,7 +797,7 @@ impl Client {
     pub fn update_logstash_pipeline_desc(&self) -> UpdateLogstashPipelineDescCall {
         UpdateLogstashPipelineDescCall::new(&self.handle)
     }
-    /// Calls `UpdatePlugins`.
+    /// Calls `UpdatePlugins`; the answer is a [`UpdatePluginsResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -806,7 +806,7 @@ impl Client {
     pub fn update_plugins(&self) -> UpdatePluginsCall {
         UpdatePluginsCall::new(&self.handle)
     }
-    /// Calls `UpdateRequestTargetNodeTypes`.
+    /// Calls `UpdateRequestTargetNodeTypes`; the answer is a [`UpdateRequestTargetNodeTypesResponse`].
     ///
     /// Required: `InstanceId`, `TargetNodeTypes`.
     ///
@@ -815,7 +815,7 @@ impl Client {
     pub fn update_request_target_node_types(&self) -> UpdateRequestTargetNodeTypesCall {
         UpdateRequestTargetNodeTypesCall::new(&self.handle)
     }
-    /// Calls `UpdateServerlessInstance`.
+    /// Calls `UpdateServerlessInstance`; the answer is a [`UpdateServerlessInstanceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -824,7 +824,7 @@ impl Client {
     pub fn update_serverless_instance(&self) -> UpdateServerlessInstanceCall {
         UpdateServerlessInstanceCall::new(&self.handle)
     }
-    /// Calls `UpdateServerlessSpace`.
+    /// Calls `UpdateServerlessSpace`; the answer is a [`UpdateServerlessSpaceResponse`].
     ///
     /// Required: `SpaceId`.
     ///
@@ -833,7 +833,7 @@ impl Client {
     pub fn update_serverless_space(&self) -> UpdateServerlessSpaceCall {
         UpdateServerlessSpaceCall::new(&self.handle)
     }
-    /// Calls `UpgradeInstance`.
+    /// Calls `UpgradeInstance`; the answer is a [`UpgradeInstanceResponse`].
     ///
     /// Required: `InstanceId`, `EsVersion`.
     ///
@@ -842,7 +842,7 @@ impl Client {
     pub fn upgrade_instance(&self) -> UpgradeInstanceCall {
         UpgradeInstanceCall::new(&self.handle)
     }
-    /// Calls `UpgradeLicense`.
+    /// Calls `UpgradeLicense`; the answer is a [`UpgradeLicenseResponse`].
     ///
     /// Required: `InstanceId`, `LicenseType`.
     ///
@@ -1974,7 +1974,6 @@ rt::action!(
     DescribeEventInfoList, DescribeEventInfoListRequest, DescribeEventInfoListCall,
     DescribeEventInfoListResponse, Error, idempotent
 );
-impl<T> DescribeEventInfoListCall<T> {}
 /// The answer of [`Client::describe_event_info_list`] (`DescribeEventInfoList`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -2459,7 +2458,6 @@ rt::action!(
     DescribeRegions, DescribeRegionsRequest, DescribeRegionsCall,
     DescribeRegionsResponse, Error, idempotent
 );
-impl<T> DescribeRegionsCall<T> {}
 /// The answer of [`Client::describe_regions`] (`DescribeRegions`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -2918,7 +2916,6 @@ rt::action!(
     ModifyAutoBackUpCommonInfo, ModifyAutoBackUpCommonInfoRequest,
     ModifyAutoBackUpCommonInfoCall, ModifyAutoBackUpCommonInfoResponse, Error
 );
-impl<T> ModifyAutoBackUpCommonInfoCall<T> {}
 /// The answer of [`Client::modify_auto_back_up_common_info`] (`ModifyAutoBackUpCommonInfo`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -3060,7 +3057,6 @@ rt::action!(
     RequestInstances, RequestInstancesRequest, RequestInstancesCall,
     RequestInstancesResponse, Error
 );
-impl<T> RequestInstancesCall<T> {}
 /// The answer of [`Client::request_instances`] (`RequestInstances`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `ChatCompletions`.
+    /// Calls `ChatCompletions`; the answer is a [`ChatCompletionsResponse`].
     ///
     /// Required: `Messages`, `ModelName`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn chat_completions(&self) -> ChatCompletionsCall {
         ChatCompletionsCall::new(&self.handle)
     }
-    /// Calls `ChunkDocument`.
+    /// Calls `ChunkDocument`; the answer is a [`ChunkDocumentResponse`].
     ///
     /// Required: `Document`, `ModelName`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn chunk_document(&self) -> ChunkDocumentCall {
         ChunkDocumentCall::new(&self.handle)
     }
-    /// Calls `ChunkDocumentAsync`.
+    /// Calls `ChunkDocumentAsync`; the answer is a [`ChunkDocumentAsyncResponse`].
     ///
     /// Required: `Document`, `ModelName`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn chunk_document_async(&self) -> ChunkDocumentAsyncCall {
         ChunkDocumentAsyncCall::new(&self.handle)
     }
-    /// Calls `GetDocumentChunkResult`.
+    /// Calls `GetDocumentChunkResult`; the answer is a [`GetDocumentChunkResultResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn get_document_chunk_result(&self) -> GetDocumentChunkResultCall {
         GetDocumentChunkResultCall::new(&self.handle)
     }
-    /// Calls `GetDocumentParseResult`.
+    /// Calls `GetDocumentParseResult`; the answer is a [`GetDocumentParseResultResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -80,14 +80,14 @@ impl Client {
     pub fn get_document_parse_result(&self) -> GetDocumentParseResultCall {
         GetDocumentParseResultCall::new(&self.handle)
     }
-    /// Calls `GetMultiModalEmbedding`.
+    /// Calls `GetMultiModalEmbedding`; the answer is a [`GetMultiModalEmbeddingResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=es&Version=2025-01-01&Action=GetMultiModalEmbedding)
     #[inline]
     pub fn get_multi_modal_embedding(&self) -> GetMultiModalEmbeddingCall {
         GetMultiModalEmbeddingCall::new(&self.handle)
     }
-    /// Calls `GetTextEmbedding`.
+    /// Calls `GetTextEmbedding`; the answer is a [`GetTextEmbeddingResponse`].
     ///
     /// Required: `ModelName`, `Texts`.
     ///
@@ -96,7 +96,7 @@ impl Client {
     pub fn get_text_embedding(&self) -> GetTextEmbeddingCall {
         GetTextEmbeddingCall::new(&self.handle)
     }
-    /// Calls `ParseDocument`.
+    /// Calls `ParseDocument`; the answer is a [`ParseDocumentResponse`].
     ///
     /// Required: `Document`, `ModelName`.
     ///
@@ -105,7 +105,7 @@ impl Client {
     pub fn parse_document(&self) -> ParseDocumentCall {
         ParseDocumentCall::new(&self.handle)
     }
-    /// Calls `ParseDocumentAsync`.
+    /// Calls `ParseDocumentAsync`; the answer is a [`ParseDocumentAsyncResponse`].
     ///
     /// Required: `Document`, `ModelName`.
     ///
@@ -114,7 +114,7 @@ impl Client {
     pub fn parse_document_async(&self) -> ParseDocumentAsyncCall {
         ParseDocumentAsyncCall::new(&self.handle)
     }
-    /// Calls `RunRerank`.
+    /// Calls `RunRerank`; the answer is a [`RunRerankResponse`].
     ///
     /// Required: `ModelName`, `Query`, `Documents`.
     ///

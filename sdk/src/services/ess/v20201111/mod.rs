@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `ArchiveDynamicFlow`.
+    /// Calls `ArchiveDynamicFlow`; the answer is a [`ArchiveDynamicFlowResponse`].
     ///
     /// Required: `Operator`, `FlowId`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn archive_dynamic_flow(&self) -> ArchiveDynamicFlowCall {
         ArchiveDynamicFlowCall::new(&self.handle)
     }
-    /// Calls `BindEmployeeUserIdWithClientOpenId`.
+    /// Calls `BindEmployeeUserIdWithClientOpenId`; the answer is a [`BindEmployeeUserIdWithClientOpenIdResponse`].
     ///
     /// Required: `Operator`, `UserId`, `OpenId`.
     ///
@@ -55,7 +55,7 @@ impl Client {
     ) -> BindEmployeeUserIdWithClientOpenIdCall {
         BindEmployeeUserIdWithClientOpenIdCall::new(&self.handle)
     }
-    /// Calls `CancelFlow`.
+    /// Calls `CancelFlow`; the answer is a [`CancelFlowResponse`].
     ///
     /// Required: `Operator`, `FlowId`, `CancelMessage`.
     ///
@@ -64,7 +64,7 @@ impl Client {
     pub fn cancel_flow(&self) -> CancelFlowCall {
         CancelFlowCall::new(&self.handle)
     }
-    /// Calls `CancelMultiFlowSignQRCode`.
+    /// Calls `CancelMultiFlowSignQRCode`; the answer is a [`CancelMultiFlowSignQRCodeResponse`].
     ///
     /// Required: `Operator`, `QrCodeId`.
     ///
@@ -73,7 +73,7 @@ impl Client {
     pub fn cancel_multi_flow_sign_qr_code(&self) -> CancelMultiFlowSignQRCodeCall {
         CancelMultiFlowSignQRCodeCall::new(&self.handle)
     }
-    /// Calls `CancelOrganizationFlows`.
+    /// Calls `CancelOrganizationFlows`; the answer is a [`CancelOrganizationFlowsResponse`].
     ///
     /// Required: `Operator`.
     ///
@@ -82,7 +82,7 @@ impl Client {
     pub fn cancel_organization_flows(&self) -> CancelOrganizationFlowsCall {
         CancelOrganizationFlowsCall::new(&self.handle)
     }
-    /// Calls `CancelUserAutoSignEnableUrl`.
+    /// Calls `CancelUserAutoSignEnableUrl`; the answer is a [`CancelUserAutoSignEnableUrlResponse`].
     ///
     /// Required: `Operator`, `SceneKey`, `UserInfo`.
     ///
@@ -91,7 +91,7 @@ impl Client {
     pub fn cancel_user_auto_sign_enable_url(&self) -> CancelUserAutoSignEnableUrlCall {
         CancelUserAutoSignEnableUrlCall::new(&self.handle)
     }
-    /// Calls `CreateArchiveFlowTask`.
+    /// Calls `CreateArchiveFlowTask`; the answer is a [`CreateArchiveFlowTaskResponse`].
     ///
     /// Required: `Operator`, `ArchiveFlows`.
     ///
@@ -100,7 +100,7 @@ impl Client {
     pub fn create_archive_flow_task(&self) -> CreateArchiveFlowTaskCall {
         CreateArchiveFlowTaskCall::new(&self.handle)
     }
-    /// Calls `CreateBatchAdminChangeInvitations`.
+    /// Calls `CreateBatchAdminChangeInvitations`; the answer is a [`CreateBatchAdminChangeInvitationsResponse`].
     ///
     /// Required: `Operator`, `AdminChangeInvitationInfos`.
     ///
@@ -111,7 +111,7 @@ impl Client {
     ) -> CreateBatchAdminChangeInvitationsCall {
         CreateBatchAdminChangeInvitationsCall::new(&self.handle)
     }
-    /// Calls `CreateBatchAdminChangeInvitationsUrl`.
+    /// Calls `CreateBatchAdminChangeInvitationsUrl`; the answer is a [`CreateBatchAdminChangeInvitationsUrlResponse`].
     ///
     /// Required: `Operator`, `NewAdminName`.
     ///
@@ -122,7 +122,7 @@ impl Client {
     ) -> CreateBatchAdminChangeInvitationsUrlCall {
         CreateBatchAdminChangeInvitationsUrlCall::new(&self.handle)
     }
-    /// Calls `CreateBatchCancelFlowUrl`.
+    /// Calls `CreateBatchCancelFlowUrl`; the answer is a [`CreateBatchCancelFlowUrlResponse`].
     ///
     /// Required: `Operator`, `FlowIds`.
     ///
@@ -131,7 +131,7 @@ impl Client {
     pub fn create_batch_cancel_flow_url(&self) -> CreateBatchCancelFlowUrlCall {
         CreateBatchCancelFlowUrlCall::new(&self.handle)
     }
-    /// Calls `CreateBatchContractReviewTask`.
+    /// Calls `CreateBatchContractReviewTask`; the answer is a [`CreateBatchContractReviewTaskResponse`].
     ///
     /// Required: `Operator`, `ResourceIds`.
     ///
@@ -142,7 +142,7 @@ impl Client {
     ) -> CreateBatchContractReviewTaskCall {
         CreateBatchContractReviewTaskCall::new(&self.handle)
     }
-    /// Calls `CreateBatchInformationExtractionTask`.
+    /// Calls `CreateBatchInformationExtractionTask`; the answer is a [`CreateBatchInformationExtractionTaskResponse`].
     ///
     /// Required: `Operator`, `ResourceIds`.
     ///
@@ -153,7 +153,7 @@ impl Client {
     ) -> CreateBatchInformationExtractionTaskCall {
         CreateBatchInformationExtractionTaskCall::new(&self.handle)
     }
-    /// Calls `CreateBatchInitOrganizationUrl`.
+    /// Calls `CreateBatchInitOrganizationUrl`; the answer is a [`CreateBatchInitOrganizationUrlResponse`].
     ///
     /// Required: `Operator`, `OperateTypes`, `OrganizationIds`.
     ///
@@ -164,7 +164,7 @@ impl Client {
     ) -> CreateBatchInitOrganizationUrlCall {
         CreateBatchInitOrganizationUrlCall::new(&self.handle)
     }
-    /// Calls `CreateBatchOrganizationAuthorizationUrl`.
+    /// Calls `CreateBatchOrganizationAuthorizationUrl`; the answer is a [`CreateBatchOrganizationAuthorizationUrlResponse`].
     ///
     /// Required: `Operator`, `AdminName`, `AdminMobile`.
     ///
@@ -175,7 +175,7 @@ impl Client {
     ) -> CreateBatchOrganizationAuthorizationUrlCall {
         CreateBatchOrganizationAuthorizationUrlCall::new(&self.handle)
     }
-    /// Calls `CreateBatchOrganizationRegistrationTasks`.
+    /// Calls `CreateBatchOrganizationRegistrationTasks`; the answer is a [`CreateBatchOrganizationRegistrationTasksResponse`].
     ///
     /// Required: `Operator`, `RegistrationOrganizations`.
     ///
@@ -186,7 +186,7 @@ impl Client {
     ) -> CreateBatchOrganizationRegistrationTasksCall {
         CreateBatchOrganizationRegistrationTasksCall::new(&self.handle)
     }
-    /// Calls `CreateBatchQuickSignUrl`.
+    /// Calls `CreateBatchQuickSignUrl`; the answer is a [`CreateBatchQuickSignUrlResponse`].
     ///
     /// Required: `FlowApproverInfo`.
     ///
@@ -195,7 +195,7 @@ impl Client {
     pub fn create_batch_quick_sign_url(&self) -> CreateBatchQuickSignUrlCall {
         CreateBatchQuickSignUrlCall::new(&self.handle)
     }
-    /// Calls `CreateBatchSignUrl`.
+    /// Calls `CreateBatchSignUrl`; the answer is a [`CreateBatchSignUrlResponse`].
     ///
     /// Required: `Operator`.
     ///
@@ -204,7 +204,7 @@ impl Client {
     pub fn create_batch_sign_url(&self) -> CreateBatchSignUrlCall {
         CreateBatchSignUrlCall::new(&self.handle)
     }
-    /// Calls `CreateContractComparisonTask`.
+    /// Calls `CreateContractComparisonTask`; the answer is a [`CreateContractComparisonTaskResponse`].
     ///
     /// Required: `Operator`, `OriginFileResourceId`, `DiffFileResourceId`.
     ///
@@ -213,7 +213,7 @@ impl Client {
     pub fn create_contract_comparison_task(&self) -> CreateContractComparisonTaskCall {
         CreateContractComparisonTaskCall::new(&self.handle)
     }
-    /// Calls `CreateContractDiffTaskWebUrl`.
+    /// Calls `CreateContractDiffTaskWebUrl`; the answer is a [`CreateContractDiffTaskWebUrlResponse`].
     ///
     /// Required: `Operator`, `SkipFileUpload`.
     ///
@@ -222,7 +222,7 @@ impl Client {
     pub fn create_contract_diff_task_web_url(&self) -> CreateContractDiffTaskWebUrlCall {
         CreateContractDiffTaskWebUrlCall::new(&self.handle)
     }
-    /// Calls `CreateContractReviewChecklistWebUrl`.
+    /// Calls `CreateContractReviewChecklistWebUrl`; the answer is a [`CreateContractReviewChecklistWebUrlResponse`].
     ///
     /// Required: `Operator`.
     ///
@@ -233,7 +233,7 @@ impl Client {
     ) -> CreateContractReviewChecklistWebUrlCall {
         CreateContractReviewChecklistWebUrlCall::new(&self.handle)
     }
-    /// Calls `CreateContractReviewWebUrl`.
+    /// Calls `CreateContractReviewWebUrl`; the answer is a [`CreateContractReviewWebUrlResponse`].
     ///
     /// Required: `Operator`.
     ///
@@ -242,7 +242,7 @@ impl Client {
     pub fn create_contract_review_web_url(&self) -> CreateContractReviewWebUrlCall {
         CreateContractReviewWebUrlCall::new(&self.handle)
     }
-    /// Calls `CreateConvertTaskApi`.
+    /// Calls `CreateConvertTaskApi`; the answer is a [`CreateConvertTaskApiResponse`].
     ///
     /// Required: `ResourceType`, `ResourceName`, `ResourceId`.
     ///
@@ -251,7 +251,7 @@ impl Client {
     pub fn create_convert_task_api(&self) -> CreateConvertTaskApiCall {
         CreateConvertTaskApiCall::new(&self.handle)
     }
-    /// Calls `CreateDigitalDataSign`.
+    /// Calls `CreateDigitalDataSign`; the answer is a [`CreateDigitalDataSignResponse`].
     ///
     /// Required: `Operator`.
     ///
@@ -260,7 +260,7 @@ impl Client {
     pub fn create_digital_data_sign(&self) -> CreateDigitalDataSignCall {
         CreateDigitalDataSignCall::new(&self.handle)
     }
-    /// Calls `CreateDocument`.
+    /// Calls `CreateDocument`; the answer is a [`CreateDocumentResponse`].
     ///
     /// Required: `Operator`, `TemplateId`. Automatic retries: safe only with a `ClientToken` set; without one, none once the request may have reached the service.
     ///
@@ -269,7 +269,7 @@ impl Client {
     pub fn create_document(&self) -> CreateDocumentCall {
         CreateDocumentCall::new(&self.handle)
     }
-    /// Calls `CreateDraftContractByPromptsTask`.
+    /// Calls `CreateDraftContractByPromptsTask`; the answer is a [`CreateDraftContractByPromptsTaskResponse`].
     ///
     /// Required: `Operator`, `Requirement`.
     ///
@@ -280,7 +280,7 @@ impl Client {
     ) -> CreateDraftContractByPromptsTaskCall {
         CreateDraftContractByPromptsTaskCall::new(&self.handle)
     }
-    /// Calls `CreateDynamicFlowApprover`.
+    /// Calls `CreateDynamicFlowApprover`; the answer is a [`CreateDynamicFlowApproverResponse`].
     ///
     /// Required: `Operator`, `FlowId`, `Approvers`.
     ///
@@ -289,7 +289,7 @@ impl Client {
     pub fn create_dynamic_flow_approver(&self) -> CreateDynamicFlowApproverCall {
         CreateDynamicFlowApproverCall::new(&self.handle)
     }
-    /// Calls `CreateEmbedWebUrl`.
+    /// Calls `CreateEmbedWebUrl`; the answer is a [`CreateEmbedWebUrlResponse`].
     ///
     /// Required: `Operator`, `EmbedType`.
     ///
@@ -298,14 +298,14 @@ impl Client {
     pub fn create_embed_web_url(&self) -> CreateEmbedWebUrlCall {
         CreateEmbedWebUrlCall::new(&self.handle)
     }
-    /// Calls `CreateEmployeeChangeUrl`.
+    /// Calls `CreateEmployeeChangeUrl`; the answer is a [`CreateEmployeeChangeUrlResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ess&Version=2020-11-11&Action=CreateEmployeeChangeUrl)
     #[inline]
     pub fn create_employee_change_url(&self) -> CreateEmployeeChangeUrlCall {
         CreateEmployeeChangeUrlCall::new(&self.handle)
     }
-    /// Calls `CreateEmployeeQualificationSealQrCode`.
+    /// Calls `CreateEmployeeQualificationSealQrCode`; the answer is a [`CreateEmployeeQualificationSealQrCodeResponse`].
     ///
     /// Required: `Operator`.
     ///
@@ -316,7 +316,7 @@ impl Client {
     ) -> CreateEmployeeQualificationSealQrCodeCall {
         CreateEmployeeQualificationSealQrCodeCall::new(&self.handle)
     }
-    /// Calls `CreateExtendedServiceAuthInfos`.
+    /// Calls `CreateExtendedServiceAuthInfos`; the answer is a [`CreateExtendedServiceAuthInfosResponse`].
     ///
     /// Required: `Operator`, `UserIds`.
     ///
@@ -327,7 +327,7 @@ impl Client {
     ) -> CreateExtendedServiceAuthInfosCall {
         CreateExtendedServiceAuthInfosCall::new(&self.handle)
     }
-    /// Calls `CreateFileConvertTask`.
+    /// Calls `CreateFileConvertTask`; the answer is a [`CreateFileConvertTaskResponse`].
     ///
     /// Required: `ResourceType`, `ResourceName`, `ResourceId`, `Operator`.
     ///
@@ -336,7 +336,7 @@ impl Client {
     pub fn create_file_convert_task(&self) -> CreateFileConvertTaskCall {
         CreateFileConvertTaskCall::new(&self.handle)
     }
-    /// Calls `CreateFileCounterSign`.
+    /// Calls `CreateFileCounterSign`; the answer is a [`CreateFileCounterSignResponse`].
     ///
     /// Required: `FileId`.
     ///
@@ -345,7 +345,7 @@ impl Client {
     pub fn create_file_counter_sign(&self) -> CreateFileCounterSignCall {
         CreateFileCounterSignCall::new(&self.handle)
     }
-    /// Calls `CreateFlow`.
+    /// Calls `CreateFlow`; the answer is a [`CreateFlowResponse`].
     ///
     /// Required: `Operator`, `FlowName`, `Approvers`. Automatic retries: safe only with a `ClientToken` set; without one, none once the request may have reached the service.
     ///
@@ -354,7 +354,7 @@ impl Client {
     pub fn create_flow(&self) -> CreateFlowCall {
         CreateFlowCall::new(&self.handle)
     }
-    /// Calls `CreateFlowApprovers`.
+    /// Calls `CreateFlowApprovers`; the answer is a [`CreateFlowApproversResponse`].
     ///
     /// Required: `Operator`, `Approvers`.
     ///
@@ -363,7 +363,7 @@ impl Client {
     pub fn create_flow_approvers(&self) -> CreateFlowApproversCall {
         CreateFlowApproversCall::new(&self.handle)
     }
-    /// Calls `CreateFlowBlockchainEvidenceUrl`.
+    /// Calls `CreateFlowBlockchainEvidenceUrl`; the answer is a [`CreateFlowBlockchainEvidenceUrlResponse`].
     ///
     /// Required: `Operator`, `FlowId`.
     ///
@@ -374,7 +374,7 @@ impl Client {
     ) -> CreateFlowBlockchainEvidenceUrlCall {
         CreateFlowBlockchainEvidenceUrlCall::new(&self.handle)
     }
-    /// Calls `CreateFlowByFiles`.
+    /// Calls `CreateFlowByFiles`; the answer is a [`CreateFlowByFilesResponse`].
     ///
     /// Required: `Operator`, `FlowName`, `FileIds`.
     ///
@@ -383,7 +383,7 @@ impl Client {
     pub fn create_flow_by_files(&self) -> CreateFlowByFilesCall {
         CreateFlowByFilesCall::new(&self.handle)
     }
-    /// Calls `CreateFlowEvidenceReport`.
+    /// Calls `CreateFlowEvidenceReport`; the answer is a [`CreateFlowEvidenceReportResponse`].
     ///
     /// Required: `Operator`, `FlowId`.
     ///
@@ -392,7 +392,7 @@ impl Client {
     pub fn create_flow_evidence_report(&self) -> CreateFlowEvidenceReportCall {
         CreateFlowEvidenceReportCall::new(&self.handle)
     }
-    /// Calls `CreateFlowForwards`.
+    /// Calls `CreateFlowForwards`; the answer is a [`CreateFlowForwardsResponse`].
     ///
     /// Required: `Operator`, `TargetUserId`, `FlowForwardInfos`.
     ///
@@ -401,7 +401,7 @@ impl Client {
     pub fn create_flow_forwards(&self) -> CreateFlowForwardsCall {
         CreateFlowForwardsCall::new(&self.handle)
     }
-    /// Calls `CreateFlowGroupByFiles`.
+    /// Calls `CreateFlowGroupByFiles`; the answer is a [`CreateFlowGroupByFilesResponse`].
     ///
     /// Required: `Operator`, `FlowGroupName`, `FlowGroupInfos`.
     ///
@@ -410,7 +410,7 @@ impl Client {
     pub fn create_flow_group_by_files(&self) -> CreateFlowGroupByFilesCall {
         CreateFlowGroupByFilesCall::new(&self.handle)
     }
-    /// Calls `CreateFlowGroupByTemplates`.
+    /// Calls `CreateFlowGroupByTemplates`; the answer is a [`CreateFlowGroupByTemplatesResponse`].
     ///
     /// Required: `Operator`, `FlowGroupName`, `FlowGroupInfos`.
     ///
@@ -419,7 +419,7 @@ impl Client {
     pub fn create_flow_group_by_templates(&self) -> CreateFlowGroupByTemplatesCall {
         CreateFlowGroupByTemplatesCall::new(&self.handle)
     }
-    /// Calls `CreateFlowGroupReminds`.
+    /// Calls `CreateFlowGroupReminds`; the answer is a [`CreateFlowGroupRemindsResponse`].
     ///
     /// Required: `Operator`, `FlowGroupId`.
     ///
@@ -428,7 +428,7 @@ impl Client {
     pub fn create_flow_group_reminds(&self) -> CreateFlowGroupRemindsCall {
         CreateFlowGroupRemindsCall::new(&self.handle)
     }
-    /// Calls `CreateFlowGroupSignReview`.
+    /// Calls `CreateFlowGroupSignReview`; the answer is a [`CreateFlowGroupSignReviewResponse`].
     ///
     /// Required: `Operator`, `FlowGroupId`, `ReviewType`, `ApproverInfo`.
     ///
@@ -437,7 +437,7 @@ impl Client {
     pub fn create_flow_group_sign_review(&self) -> CreateFlowGroupSignReviewCall {
         CreateFlowGroupSignReviewCall::new(&self.handle)
     }
-    /// Calls `CreateFlowReminds`.
+    /// Calls `CreateFlowReminds`; the answer is a [`CreateFlowRemindsResponse`].
     ///
     /// Required: `Operator`, `FlowIds`.
     ///
@@ -446,7 +446,7 @@ impl Client {
     pub fn create_flow_reminds(&self) -> CreateFlowRemindsCall {
         CreateFlowRemindsCall::new(&self.handle)
     }
-    /// Calls `CreateFlowSignReview`.
+    /// Calls `CreateFlowSignReview`; the answer is a [`CreateFlowSignReviewResponse`].
     ///
     /// Required: `Operator`, `FlowId`, `ReviewType`.
     ///
@@ -455,7 +455,7 @@ impl Client {
     pub fn create_flow_sign_review(&self) -> CreateFlowSignReviewCall {
         CreateFlowSignReviewCall::new(&self.handle)
     }
-    /// Calls `CreateFlowSignUrl`.
+    /// Calls `CreateFlowSignUrl`; the answer is a [`CreateFlowSignUrlResponse`].
     ///
     /// Required: `FlowId`.
     ///
@@ -464,7 +464,7 @@ impl Client {
     pub fn create_flow_sign_url(&self) -> CreateFlowSignUrlCall {
         CreateFlowSignUrlCall::new(&self.handle)
     }
-    /// Calls `CreateInformationExtractionWebUrl`.
+    /// Calls `CreateInformationExtractionWebUrl`; the answer is a [`CreateInformationExtractionWebUrlResponse`].
     ///
     /// Required: `Operator`.
     ///
@@ -475,7 +475,7 @@ impl Client {
     ) -> CreateInformationExtractionWebUrlCall {
         CreateInformationExtractionWebUrlCall::new(&self.handle)
     }
-    /// Calls `CreateIntegrationDepartment`.
+    /// Calls `CreateIntegrationDepartment`; the answer is a [`CreateIntegrationDepartmentResponse`].
     ///
     /// Required: `Operator`, `DeptName`.
     ///
@@ -484,7 +484,7 @@ impl Client {
     pub fn create_integration_department(&self) -> CreateIntegrationDepartmentCall {
         CreateIntegrationDepartmentCall::new(&self.handle)
     }
-    /// Calls `CreateIntegrationEmployees`.
+    /// Calls `CreateIntegrationEmployees`; the answer is a [`CreateIntegrationEmployeesResponse`].
     ///
     /// Required: `Operator`, `Employees`.
     ///
@@ -493,7 +493,7 @@ impl Client {
     pub fn create_integration_employees(&self) -> CreateIntegrationEmployeesCall {
         CreateIntegrationEmployeesCall::new(&self.handle)
     }
-    /// Calls `CreateIntegrationRole`.
+    /// Calls `CreateIntegrationRole`; the answer is a [`CreateIntegrationRoleResponse`].
     ///
     /// Required: `Name`, `Operator`.
     ///
@@ -502,7 +502,7 @@ impl Client {
     pub fn create_integration_role(&self) -> CreateIntegrationRoleCall {
         CreateIntegrationRoleCall::new(&self.handle)
     }
-    /// Calls `CreateIntegrationSubOrganizationActiveRecord`.
+    /// Calls `CreateIntegrationSubOrganizationActiveRecord`; the answer is a [`CreateIntegrationSubOrganizationActiveRecordResponse`].
     ///
     /// Required: `Operator`, `SubOrganizationIds`.
     ///
@@ -513,7 +513,7 @@ impl Client {
     ) -> CreateIntegrationSubOrganizationActiveRecordCall {
         CreateIntegrationSubOrganizationActiveRecordCall::new(&self.handle)
     }
-    /// Calls `CreateIntegrationUserRoles`.
+    /// Calls `CreateIntegrationUserRoles`; the answer is a [`CreateIntegrationUserRolesResponse`].
     ///
     /// Required: `Operator`, `UserIds`, `RoleIds`.
     ///
@@ -522,7 +522,7 @@ impl Client {
     pub fn create_integration_user_roles(&self) -> CreateIntegrationUserRolesCall {
         CreateIntegrationUserRolesCall::new(&self.handle)
     }
-    /// Calls `CreateLMInformationExtractionTaskFieldFeedback`.
+    /// Calls `CreateLMInformationExtractionTaskFieldFeedback`; the answer is a [`CreateLMInformationExtractionTaskFieldFeedbackResponse`].
     ///
     /// Required: `Operator`.
     ///
@@ -533,14 +533,14 @@ impl Client {
     ) -> CreateLMInformationExtractionTaskFieldFeedbackCall {
         CreateLMInformationExtractionTaskFieldFeedbackCall::new(&self.handle)
     }
-    /// Calls `CreateLegalSealQrCode`.
+    /// Calls `CreateLegalSealQrCode`; the answer is a [`CreateLegalSealQrCodeResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ess&Version=2020-11-11&Action=CreateLegalSealQrCode)
     #[inline]
     pub fn create_legal_seal_qr_code(&self) -> CreateLegalSealQrCodeCall {
         CreateLegalSealQrCodeCall::new(&self.handle)
     }
-    /// Calls `CreateMiniAppPrepareFlow`.
+    /// Calls `CreateMiniAppPrepareFlow`; the answer is a [`CreateMiniAppPrepareFlowResponse`].
     ///
     /// Required: `Operator`, `ResourceType`, `ResourceId`, `FlowName`.
     ///
@@ -549,7 +549,7 @@ impl Client {
     pub fn create_mini_app_prepare_flow(&self) -> CreateMiniAppPrepareFlowCall {
         CreateMiniAppPrepareFlowCall::new(&self.handle)
     }
-    /// Calls `CreateModifyAdminAuthorizationUrl`.
+    /// Calls `CreateModifyAdminAuthorizationUrl`; the answer is a [`CreateModifyAdminAuthorizationUrlResponse`].
     ///
     /// Required: `Operator`.
     ///
@@ -560,7 +560,7 @@ impl Client {
     ) -> CreateModifyAdminAuthorizationUrlCall {
         CreateModifyAdminAuthorizationUrlCall::new(&self.handle)
     }
-    /// Calls `CreateMultiFlowSignQRCode`.
+    /// Calls `CreateMultiFlowSignQRCode`; the answer is a [`CreateMultiFlowSignQRCodeResponse`].
     ///
     /// Required: `Operator`, `TemplateId`, `FlowName`.
     ///
@@ -569,7 +569,7 @@ impl Client {
     pub fn create_multi_flow_sign_qr_code(&self) -> CreateMultiFlowSignQRCodeCall {
         CreateMultiFlowSignQRCodeCall::new(&self.handle)
     }
-    /// Calls `CreateOrganizationAuthFile`.
+    /// Calls `CreateOrganizationAuthFile`; the answer is a [`CreateOrganizationAuthFileResponse`].
     ///
     /// Required: `OrganizationCommonInfo`.
     ///
@@ -578,7 +578,7 @@ impl Client {
     pub fn create_organization_auth_file(&self) -> CreateOrganizationAuthFileCall {
         CreateOrganizationAuthFileCall::new(&self.handle)
     }
-    /// Calls `CreateOrganizationAuthUrl`.
+    /// Calls `CreateOrganizationAuthUrl`; the answer is a [`CreateOrganizationAuthUrlResponse`].
     ///
     /// Required: `Operator`.
     ///
@@ -587,7 +587,7 @@ impl Client {
     pub fn create_organization_auth_url(&self) -> CreateOrganizationAuthUrlCall {
         CreateOrganizationAuthUrlCall::new(&self.handle)
     }
-    /// Calls `CreateOrganizationBatchSignUrl`.
+    /// Calls `CreateOrganizationBatchSignUrl`; the answer is a [`CreateOrganizationBatchSignUrlResponse`].
     ///
     /// Required: `Operator`.
     ///
@@ -598,7 +598,7 @@ impl Client {
     ) -> CreateOrganizationBatchSignUrlCall {
         CreateOrganizationBatchSignUrlCall::new(&self.handle)
     }
-    /// Calls `CreateOrganizationGroupInvitationLink`.
+    /// Calls `CreateOrganizationGroupInvitationLink`; the answer is a [`CreateOrganizationGroupInvitationLinkResponse`].
     ///
     /// Required: `Operator`, `ExpireTime`.
     ///
@@ -609,7 +609,7 @@ impl Client {
     ) -> CreateOrganizationGroupInvitationLinkCall {
         CreateOrganizationGroupInvitationLinkCall::new(&self.handle)
     }
-    /// Calls `CreateOrganizationInfoChangeUrl`.
+    /// Calls `CreateOrganizationInfoChangeUrl`; the answer is a [`CreateOrganizationInfoChangeUrlResponse`].
     ///
     /// Required: `Operator`, `ChangeType`.
     ///
@@ -620,7 +620,7 @@ impl Client {
     ) -> CreateOrganizationInfoChangeUrlCall {
         CreateOrganizationInfoChangeUrlCall::new(&self.handle)
     }
-    /// Calls `CreatePartnerAuthorizationLink`.
+    /// Calls `CreatePartnerAuthorizationLink`; the answer is a [`CreatePartnerAuthorizationLinkResponse`].
     ///
     /// Required: `Operator`, `BusinessId`, `PartnerOrganizationId`, `ApplicationInfo`, `ProxyOrganizationInfo`.
     ///
@@ -631,14 +631,14 @@ impl Client {
     ) -> CreatePartnerAuthorizationLinkCall {
         CreatePartnerAuthorizationLinkCall::new(&self.handle)
     }
-    /// Calls `CreatePartnerAutoSignAuthUrl`.
+    /// Calls `CreatePartnerAutoSignAuthUrl`; the answer is a [`CreatePartnerAutoSignAuthUrlResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ess&Version=2020-11-11&Action=CreatePartnerAutoSignAuthUrl)
     #[inline]
     pub fn create_partner_auto_sign_auth_url(&self) -> CreatePartnerAutoSignAuthUrlCall {
         CreatePartnerAutoSignAuthUrlCall::new(&self.handle)
     }
-    /// Calls `CreatePersonAuthCertificateImage`.
+    /// Calls `CreatePersonAuthCertificateImage`; the answer is a [`CreatePersonAuthCertificateImageResponse`].
     ///
     /// Required: `Operator`, `UserName`, `IdCardType`, `IdCardNumber`.
     ///
@@ -649,7 +649,7 @@ impl Client {
     ) -> CreatePersonAuthCertificateImageCall {
         CreatePersonAuthCertificateImageCall::new(&self.handle)
     }
-    /// Calls `CreatePrepareFlow`.
+    /// Calls `CreatePrepareFlow`; the answer is a [`CreatePrepareFlowResponse`].
     ///
     /// Required: `Operator`, `FlowName`.
     ///
@@ -658,7 +658,7 @@ impl Client {
     pub fn create_prepare_flow(&self) -> CreatePrepareFlowCall {
         CreatePrepareFlowCall::new(&self.handle)
     }
-    /// Calls `CreatePrepareFlowGroup`.
+    /// Calls `CreatePrepareFlowGroup`; the answer is a [`CreatePrepareFlowGroupResponse`].
     ///
     /// Required: `Operator`, `FlowGroupName`, `FlowGroupInfos`, `ResourceType`.
     ///
@@ -667,7 +667,7 @@ impl Client {
     pub fn create_prepare_flow_group(&self) -> CreatePrepareFlowGroupCall {
         CreatePrepareFlowGroupCall::new(&self.handle)
     }
-    /// Calls `CreatePreparedPersonalEsign`.
+    /// Calls `CreatePreparedPersonalEsign`; the answer is a [`CreatePreparedPersonalEsignResponse`].
     ///
     /// Required: `UserName`, `IdCardNumber`, `SealName`.
     ///
@@ -676,7 +676,7 @@ impl Client {
     pub fn create_prepared_personal_esign(&self) -> CreatePreparedPersonalEsignCall {
         CreatePreparedPersonalEsignCall::new(&self.handle)
     }
-    /// Calls `CreateReleaseFlow`.
+    /// Calls `CreateReleaseFlow`; the answer is a [`CreateReleaseFlowResponse`].
     ///
     /// Required: `Operator`, `NeedRelievedFlowId`, `ReliveInfo`.
     ///
@@ -685,7 +685,7 @@ impl Client {
     pub fn create_release_flow(&self) -> CreateReleaseFlowCall {
         CreateReleaseFlowCall::new(&self.handle)
     }
-    /// Calls `CreateRequestWithEncryption`.
+    /// Calls `CreateRequestWithEncryption`; the answer is a [`CreateRequestWithEncryptionResponse`].
     ///
     /// Required: `RequestAction`, `IV`, `EncryptedData`.
     ///
@@ -694,7 +694,7 @@ impl Client {
     pub fn create_request_with_encryption(&self) -> CreateRequestWithEncryptionCall {
         CreateRequestWithEncryptionCall::new(&self.handle)
     }
-    /// Calls `CreateRiskIdentificationTaskFeedback`.
+    /// Calls `CreateRiskIdentificationTaskFeedback`; the answer is a [`CreateRiskIdentificationTaskFeedbackResponse`].
     ///
     /// Required: `Operator`.
     ///
@@ -705,7 +705,7 @@ impl Client {
     ) -> CreateRiskIdentificationTaskFeedbackCall {
         CreateRiskIdentificationTaskFeedbackCall::new(&self.handle)
     }
-    /// Calls `CreateSchemeUrl`.
+    /// Calls `CreateSchemeUrl`; the answer is a [`CreateSchemeUrlResponse`].
     ///
     /// Required: `Operator`.
     ///
@@ -714,7 +714,7 @@ impl Client {
     pub fn create_scheme_url(&self) -> CreateSchemeUrlCall {
         CreateSchemeUrlCall::new(&self.handle)
     }
-    /// Calls `CreateSeal`.
+    /// Calls `CreateSeal`; the answer is a [`CreateSealResponse`].
     ///
     /// Required: `Operator`, `SealName`.
     ///
@@ -723,7 +723,7 @@ impl Client {
     pub fn create_seal(&self) -> CreateSealCall {
         CreateSealCall::new(&self.handle)
     }
-    /// Calls `CreateSealPolicy`.
+    /// Calls `CreateSealPolicy`; the answer is a [`CreateSealPolicyResponse`].
     ///
     /// Required: `Operator`, `Users`, `SealId`, `Expired`.
     ///
@@ -732,7 +732,7 @@ impl Client {
     pub fn create_seal_policy(&self) -> CreateSealPolicyCall {
         CreateSealPolicyCall::new(&self.handle)
     }
-    /// Calls `CreateSingleSignOnEmployees`.
+    /// Calls `CreateSingleSignOnEmployees`; the answer is a [`CreateSingleSignOnEmployeesResponse`].
     ///
     /// Required: `Operator`, `Employees`, `SsoApplicationId`.
     ///
@@ -741,7 +741,7 @@ impl Client {
     pub fn create_single_sign_on_employees(&self) -> CreateSingleSignOnEmployeesCall {
         CreateSingleSignOnEmployeesCall::new(&self.handle)
     }
-    /// Calls `CreateUserAutoSignEnableUrl`.
+    /// Calls `CreateUserAutoSignEnableUrl`; the answer is a [`CreateUserAutoSignEnableUrlResponse`].
     ///
     /// Required: `Operator`, `SceneKey`, `AutoSignConfig`.
     ///
@@ -750,7 +750,7 @@ impl Client {
     pub fn create_user_auto_sign_enable_url(&self) -> CreateUserAutoSignEnableUrlCall {
         CreateUserAutoSignEnableUrlCall::new(&self.handle)
     }
-    /// Calls `CreateUserAutoSignSealUrl`.
+    /// Calls `CreateUserAutoSignSealUrl`; the answer is a [`CreateUserAutoSignSealUrlResponse`].
     ///
     /// Required: `Operator`, `SceneKey`, `UserInfo`.
     ///
@@ -759,7 +759,7 @@ impl Client {
     pub fn create_user_auto_sign_seal_url(&self) -> CreateUserAutoSignSealUrlCall {
         CreateUserAutoSignSealUrlCall::new(&self.handle)
     }
-    /// Calls `CreateUserMobileChangeUrl`.
+    /// Calls `CreateUserMobileChangeUrl`; the answer is a [`CreateUserMobileChangeUrlResponse`].
     ///
     /// Required: `Operator`.
     ///
@@ -768,7 +768,7 @@ impl Client {
     pub fn create_user_mobile_change_url(&self) -> CreateUserMobileChangeUrlCall {
         CreateUserMobileChangeUrlCall::new(&self.handle)
     }
-    /// Calls `CreateUserNameChangeUrl`.
+    /// Calls `CreateUserNameChangeUrl`; the answer is a [`CreateUserNameChangeUrlResponse`].
     ///
     /// Required: `Operator`.
     ///
@@ -777,7 +777,7 @@ impl Client {
     pub fn create_user_name_change_url(&self) -> CreateUserNameChangeUrlCall {
         CreateUserNameChangeUrlCall::new(&self.handle)
     }
-    /// Calls `CreateUserVerifyUrl`.
+    /// Calls `CreateUserVerifyUrl`; the answer is a [`CreateUserVerifyUrlResponse`].
     ///
     /// Required: `Operator`.
     ///
@@ -786,7 +786,7 @@ impl Client {
     pub fn create_user_verify_url(&self) -> CreateUserVerifyUrlCall {
         CreateUserVerifyUrlCall::new(&self.handle)
     }
-    /// Calls `CreateWebThemeConfig`.
+    /// Calls `CreateWebThemeConfig`; the answer is a [`CreateWebThemeConfigResponse`].
     ///
     /// Required: `Operator`, `ThemeType`, `WebThemeConfig`.
     ///
@@ -795,7 +795,7 @@ impl Client {
     pub fn create_web_theme_config(&self) -> CreateWebThemeConfigCall {
         CreateWebThemeConfigCall::new(&self.handle)
     }
-    /// Calls `DeleteExtendedServiceAuthInfos`.
+    /// Calls `DeleteExtendedServiceAuthInfos`; the answer is a [`DeleteExtendedServiceAuthInfosResponse`].
     ///
     /// Required: `Operator`, `UserIds`.
     ///
@@ -806,7 +806,7 @@ impl Client {
     ) -> DeleteExtendedServiceAuthInfosCall {
         DeleteExtendedServiceAuthInfosCall::new(&self.handle)
     }
-    /// Calls `DeleteIntegrationDepartment`.
+    /// Calls `DeleteIntegrationDepartment`; the answer is a [`DeleteIntegrationDepartmentResponse`].
     ///
     /// Required: `Operator`, `DeptId`.
     ///
@@ -815,7 +815,7 @@ impl Client {
     pub fn delete_integration_department(&self) -> DeleteIntegrationDepartmentCall {
         DeleteIntegrationDepartmentCall::new(&self.handle)
     }
-    /// Calls `DeleteIntegrationEmployees`.
+    /// Calls `DeleteIntegrationEmployees`; the answer is a [`DeleteIntegrationEmployeesResponse`].
     ///
     /// Required: `Operator`, `Employees`.
     ///
@@ -824,7 +824,7 @@ impl Client {
     pub fn delete_integration_employees(&self) -> DeleteIntegrationEmployeesCall {
         DeleteIntegrationEmployeesCall::new(&self.handle)
     }
-    /// Calls `DeleteIntegrationRoleUsers`.
+    /// Calls `DeleteIntegrationRoleUsers`; the answer is a [`DeleteIntegrationRoleUsersResponse`].
     ///
     /// Required: `Operator`, `RoleId`, `Users`.
     ///
@@ -833,7 +833,7 @@ impl Client {
     pub fn delete_integration_role_users(&self) -> DeleteIntegrationRoleUsersCall {
         DeleteIntegrationRoleUsersCall::new(&self.handle)
     }
-    /// Calls `DeleteOrganizationAuthorizations`.
+    /// Calls `DeleteOrganizationAuthorizations`; the answer is a [`DeleteOrganizationAuthorizationsResponse`].
     ///
     /// Required: `Operator`.
     ///
@@ -844,7 +844,7 @@ impl Client {
     ) -> DeleteOrganizationAuthorizationsCall {
         DeleteOrganizationAuthorizationsCall::new(&self.handle)
     }
-    /// Calls `DeleteSealPolicies`.
+    /// Calls `DeleteSealPolicies`; the answer is a [`DeleteSealPoliciesResponse`].
     ///
     /// Required: `Operator`.
     ///
@@ -853,7 +853,7 @@ impl Client {
     pub fn delete_seal_policies(&self) -> DeleteSealPoliciesCall {
         DeleteSealPoliciesCall::new(&self.handle)
     }
-    /// Calls `DeleteSingleSignOnEmployees`.
+    /// Calls `DeleteSingleSignOnEmployees`; the answer is a [`DeleteSingleSignOnEmployeesResponse`].
     ///
     /// Required: `Operator`, `SsoApplicationId`, `OpenId`.
     ///
@@ -862,7 +862,7 @@ impl Client {
     pub fn delete_single_sign_on_employees(&self) -> DeleteSingleSignOnEmployeesCall {
         DeleteSingleSignOnEmployeesCall::new(&self.handle)
     }
-    /// Calls `DescribeArchiveFlowTask`.
+    /// Calls `DescribeArchiveFlowTask`; the answer is a [`DescribeArchiveFlowTaskResponse`].
     ///
     /// Required: `Operator`, `TaskId`.
     ///
@@ -871,7 +871,7 @@ impl Client {
     pub fn describe_archive_flow_task(&self) -> DescribeArchiveFlowTaskCall {
         DescribeArchiveFlowTaskCall::new(&self.handle)
     }
-    /// Calls `DescribeBatchOrganizationRegistrationTasks`.
+    /// Calls `DescribeBatchOrganizationRegistrationTasks`; the answer is a [`DescribeBatchOrganizationRegistrationTasksResponse`].
     ///
     /// Required: `Operator`.
     ///
@@ -882,7 +882,7 @@ impl Client {
     ) -> DescribeBatchOrganizationRegistrationTasksCall {
         DescribeBatchOrganizationRegistrationTasksCall::new(&self.handle)
     }
-    /// Calls `DescribeBatchOrganizationRegistrationUrls`.
+    /// Calls `DescribeBatchOrganizationRegistrationUrls`; the answer is a [`DescribeBatchOrganizationRegistrationUrlsResponse`].
     ///
     /// Required: `Operator`, `TaskId`.
     ///
@@ -893,7 +893,7 @@ impl Client {
     ) -> DescribeBatchOrganizationRegistrationUrlsCall {
         DescribeBatchOrganizationRegistrationUrlsCall::new(&self.handle)
     }
-    /// Calls `DescribeBillUsage`.
+    /// Calls `DescribeBillUsage`; the answer is a [`DescribeBillUsageResponse`].
     ///
     /// Required: `StartTime`, `EndTime`.
     ///
@@ -902,7 +902,7 @@ impl Client {
     pub fn describe_bill_usage(&self) -> DescribeBillUsageCall {
         DescribeBillUsageCall::new(&self.handle)
     }
-    /// Calls `DescribeBillUsageDetail`.
+    /// Calls `DescribeBillUsageDetail`; the answer is a [`DescribeBillUsageDetailResponse`].
     ///
     /// Required: `StartTime`, `EndTime`.
     ///
@@ -911,7 +911,7 @@ impl Client {
     pub fn describe_bill_usage_detail(&self) -> DescribeBillUsageDetailCall {
         DescribeBillUsageDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeCancelFlowsTask`.
+    /// Calls `DescribeCancelFlowsTask`; the answer is a [`DescribeCancelFlowsTaskResponse`].
     ///
     /// Required: `Operator`, `TaskId`.
     ///
@@ -920,7 +920,7 @@ impl Client {
     pub fn describe_cancel_flows_task(&self) -> DescribeCancelFlowsTaskCall {
         DescribeCancelFlowsTaskCall::new(&self.handle)
     }
-    /// Calls `DescribeContractComparisonTask`.
+    /// Calls `DescribeContractComparisonTask`; the answer is a [`DescribeContractComparisonTaskResponse`].
     ///
     /// Required: `Operator`, `TaskId`.
     ///
@@ -931,7 +931,7 @@ impl Client {
     ) -> DescribeContractComparisonTaskCall {
         DescribeContractComparisonTaskCall::new(&self.handle)
     }
-    /// Calls `DescribeContractDiffTaskWebUrl`.
+    /// Calls `DescribeContractDiffTaskWebUrl`; the answer is a [`DescribeContractDiffTaskWebUrlResponse`].
     ///
     /// Required: `Operator`, `TaskId`.
     ///
@@ -942,7 +942,7 @@ impl Client {
     ) -> DescribeContractDiffTaskWebUrlCall {
         DescribeContractDiffTaskWebUrlCall::new(&self.handle)
     }
-    /// Calls `DescribeContractReviewChecklist`.
+    /// Calls `DescribeContractReviewChecklist`; the answer is a [`DescribeContractReviewChecklistResponse`].
     ///
     /// Required: `Operator`, `ChecklistId`.
     ///
@@ -953,7 +953,7 @@ impl Client {
     ) -> DescribeContractReviewChecklistCall {
         DescribeContractReviewChecklistCall::new(&self.handle)
     }
-    /// Calls `DescribeContractReviewChecklistWebUrl`.
+    /// Calls `DescribeContractReviewChecklistWebUrl`; the answer is a [`DescribeContractReviewChecklistWebUrlResponse`].
     ///
     /// Required: `Operator`, `Id`.
     ///
@@ -964,7 +964,7 @@ impl Client {
     ) -> DescribeContractReviewChecklistWebUrlCall {
         DescribeContractReviewChecklistWebUrlCall::new(&self.handle)
     }
-    /// Calls `DescribeContractReviewChecklistsWebUrl`.
+    /// Calls `DescribeContractReviewChecklistsWebUrl`; the answer is a [`DescribeContractReviewChecklistsWebUrlResponse`].
     ///
     /// Required: `Operator`.
     ///
@@ -975,7 +975,7 @@ impl Client {
     ) -> DescribeContractReviewChecklistsWebUrlCall {
         DescribeContractReviewChecklistsWebUrlCall::new(&self.handle)
     }
-    /// Calls `DescribeContractReviewMarkedRiskExportTask`.
+    /// Calls `DescribeContractReviewMarkedRiskExportTask`; the answer is a [`DescribeContractReviewMarkedRiskExportTaskResponse`].
     ///
     /// Required: `Operator`, `TaskId`.
     ///
@@ -986,7 +986,7 @@ impl Client {
     ) -> DescribeContractReviewMarkedRiskExportTaskCall {
         DescribeContractReviewMarkedRiskExportTaskCall::new(&self.handle)
     }
-    /// Calls `DescribeContractReviewTask`.
+    /// Calls `DescribeContractReviewTask`; the answer is a [`DescribeContractReviewTaskResponse`].
     ///
     /// Required: `Operator`, `TaskId`.
     ///
@@ -995,7 +995,7 @@ impl Client {
     pub fn describe_contract_review_task(&self) -> DescribeContractReviewTaskCall {
         DescribeContractReviewTaskCall::new(&self.handle)
     }
-    /// Calls `DescribeContractReviewTaskListWebUrl`.
+    /// Calls `DescribeContractReviewTaskListWebUrl`; the answer is a [`DescribeContractReviewTaskListWebUrlResponse`].
     ///
     /// Required: `Operator`.
     ///
@@ -1006,7 +1006,7 @@ impl Client {
     ) -> DescribeContractReviewTaskListWebUrlCall {
         DescribeContractReviewTaskListWebUrlCall::new(&self.handle)
     }
-    /// Calls `DescribeContractReviewWebUrl`.
+    /// Calls `DescribeContractReviewWebUrl`; the answer is a [`DescribeContractReviewWebUrlResponse`].
     ///
     /// Required: `Operator`, `TaskId`.
     ///
@@ -1015,7 +1015,7 @@ impl Client {
     pub fn describe_contract_review_web_url(&self) -> DescribeContractReviewWebUrlCall {
         DescribeContractReviewWebUrlCall::new(&self.handle)
     }
-    /// Calls `DescribeDraftContractByPromptsTask`.
+    /// Calls `DescribeDraftContractByPromptsTask`; the answer is a [`DescribeDraftContractByPromptsTaskResponse`].
     ///
     /// Required: `Operator`, `TaskId`.
     ///
@@ -1026,7 +1026,7 @@ impl Client {
     ) -> DescribeDraftContractByPromptsTaskCall {
         DescribeDraftContractByPromptsTaskCall::new(&self.handle)
     }
-    /// Calls `DescribeEnterpriseContractReviewChecklists`.
+    /// Calls `DescribeEnterpriseContractReviewChecklists`; the answer is a [`DescribeEnterpriseContractReviewChecklistsResponse`].
     ///
     /// Required: `Operator`.
     ///
@@ -1037,7 +1037,7 @@ impl Client {
     ) -> DescribeEnterpriseContractReviewChecklistsCall {
         DescribeEnterpriseContractReviewChecklistsCall::new(&self.handle)
     }
-    /// Calls `DescribeExtendedServiceAuthDetail`.
+    /// Calls `DescribeExtendedServiceAuthDetail`; the answer is a [`DescribeExtendedServiceAuthDetailResponse`].
     ///
     /// Required: `Operator`.
     ///
@@ -1048,7 +1048,7 @@ impl Client {
     ) -> DescribeExtendedServiceAuthDetailCall {
         DescribeExtendedServiceAuthDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeExtendedServiceAuthInfos`.
+    /// Calls `DescribeExtendedServiceAuthInfos`; the answer is a [`DescribeExtendedServiceAuthInfosResponse`].
     ///
     /// Required: `Operator`.
     ///
@@ -1059,7 +1059,7 @@ impl Client {
     ) -> DescribeExtendedServiceAuthInfosCall {
         DescribeExtendedServiceAuthInfosCall::new(&self.handle)
     }
-    /// Calls `DescribeFileConvertTask`.
+    /// Calls `DescribeFileConvertTask`; the answer is a [`DescribeFileConvertTaskResponse`].
     ///
     /// Required: `TaskId`, `Operator`.
     ///
@@ -1068,7 +1068,7 @@ impl Client {
     pub fn describe_file_convert_task(&self) -> DescribeFileConvertTaskCall {
         DescribeFileConvertTaskCall::new(&self.handle)
     }
-    /// Calls `DescribeFileCounterSignResult`.
+    /// Calls `DescribeFileCounterSignResult`; the answer is a [`DescribeFileCounterSignResultResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ess&Version=2020-11-11&Action=DescribeFileCounterSignResult)
     #[inline]
@@ -1077,7 +1077,7 @@ impl Client {
     ) -> DescribeFileCounterSignResultCall {
         DescribeFileCounterSignResultCall::new(&self.handle)
     }
-    /// Calls `DescribeFileUrls`.
+    /// Calls `DescribeFileUrls`; the answer is a [`DescribeFileUrlsResponse`].
     ///
     /// Required: `Operator`, `BusinessType`, `BusinessIds`.
     ///
@@ -1088,7 +1088,7 @@ impl Client {
     pub fn describe_file_urls(&self) -> DescribeFileUrlsCall {
         DescribeFileUrlsCall::new(&self.handle)
     }
-    /// Calls `DescribeFlowBriefs`.
+    /// Calls `DescribeFlowBriefs`; the answer is a [`DescribeFlowBriefsResponse`].
     ///
     /// Required: `Operator`, `FlowIds`.
     ///
@@ -1097,7 +1097,7 @@ impl Client {
     pub fn describe_flow_briefs(&self) -> DescribeFlowBriefsCall {
         DescribeFlowBriefsCall::new(&self.handle)
     }
-    /// Calls `DescribeFlowComponents`.
+    /// Calls `DescribeFlowComponents`; the answer is a [`DescribeFlowComponentsResponse`].
     ///
     /// Required: `Operator`, `FlowId`.
     ///
@@ -1106,7 +1106,7 @@ impl Client {
     pub fn describe_flow_components(&self) -> DescribeFlowComponentsCall {
         DescribeFlowComponentsCall::new(&self.handle)
     }
-    /// Calls `DescribeFlowEvidenceReport`.
+    /// Calls `DescribeFlowEvidenceReport`; the answer is a [`DescribeFlowEvidenceReportResponse`].
     ///
     /// Required: `Operator`, `ReportId`.
     ///
@@ -1115,14 +1115,14 @@ impl Client {
     pub fn describe_flow_evidence_report(&self) -> DescribeFlowEvidenceReportCall {
         DescribeFlowEvidenceReportCall::new(&self.handle)
     }
-    /// Calls `DescribeFlowInfo`.
+    /// Calls `DescribeFlowInfo`; the answer is a [`DescribeFlowInfoResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ess&Version=2020-11-11&Action=DescribeFlowInfo)
     #[inline]
     pub fn describe_flow_info(&self) -> DescribeFlowInfoCall {
         DescribeFlowInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeFlowTemplates`.
+    /// Calls `DescribeFlowTemplates`; the answer is a [`DescribeFlowTemplatesResponse`].
     ///
     /// Required: `Operator`.
     ///
@@ -1133,7 +1133,7 @@ impl Client {
     pub fn describe_flow_templates(&self) -> DescribeFlowTemplatesCall {
         DescribeFlowTemplatesCall::new(&self.handle)
     }
-    /// Calls `DescribeInformationExtractionTask`.
+    /// Calls `DescribeInformationExtractionTask`; the answer is a [`DescribeInformationExtractionTaskResponse`].
     ///
     /// Required: `Operator`.
     ///
@@ -1144,7 +1144,7 @@ impl Client {
     ) -> DescribeInformationExtractionTaskCall {
         DescribeInformationExtractionTaskCall::new(&self.handle)
     }
-    /// Calls `DescribeInformationExtractionWebUrl`.
+    /// Calls `DescribeInformationExtractionWebUrl`; the answer is a [`DescribeInformationExtractionWebUrlResponse`].
     ///
     /// Required: `Operator`.
     ///
@@ -1155,7 +1155,7 @@ impl Client {
     ) -> DescribeInformationExtractionWebUrlCall {
         DescribeInformationExtractionWebUrlCall::new(&self.handle)
     }
-    /// Calls `DescribeIntegrationDepartments`.
+    /// Calls `DescribeIntegrationDepartments`; the answer is a [`DescribeIntegrationDepartmentsResponse`].
     ///
     /// Required: `Operator`, `QueryType`.
     ///
@@ -1166,7 +1166,7 @@ impl Client {
     ) -> DescribeIntegrationDepartmentsCall {
         DescribeIntegrationDepartmentsCall::new(&self.handle)
     }
-    /// Calls `DescribeIntegrationEmployees`.
+    /// Calls `DescribeIntegrationEmployees`; the answer is a [`DescribeIntegrationEmployeesResponse`].
     ///
     /// Required: `Operator`.
     ///
@@ -1177,7 +1177,7 @@ impl Client {
     pub fn describe_integration_employees(&self) -> DescribeIntegrationEmployeesCall {
         DescribeIntegrationEmployeesCall::new(&self.handle)
     }
-    /// Calls `DescribeIntegrationRoles`.
+    /// Calls `DescribeIntegrationRoles`; the answer is a [`DescribeIntegrationRolesResponse`].
     ///
     /// Required: `Operator`, `Limit`.
     ///
@@ -1188,7 +1188,7 @@ impl Client {
     pub fn describe_integration_roles(&self) -> DescribeIntegrationRolesCall {
         DescribeIntegrationRolesCall::new(&self.handle)
     }
-    /// Calls `DescribeLMInformationExtractionTaskFieldFeedback`.
+    /// Calls `DescribeLMInformationExtractionTaskFieldFeedback`; the answer is a [`DescribeLMInformationExtractionTaskFieldFeedbackResponse`].
     ///
     /// Required: `Operator`.
     ///
@@ -1199,7 +1199,7 @@ impl Client {
     ) -> DescribeLMInformationExtractionTaskFieldFeedbackCall {
         DescribeLMInformationExtractionTaskFieldFeedbackCall::new(&self.handle)
     }
-    /// Calls `DescribeOrganizationAuthStatus`.
+    /// Calls `DescribeOrganizationAuthStatus`; the answer is a [`DescribeOrganizationAuthStatusResponse`].
     ///
     /// Required: `Operator`.
     ///
@@ -1210,7 +1210,7 @@ impl Client {
     ) -> DescribeOrganizationAuthStatusCall {
         DescribeOrganizationAuthStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeOrganizationGroupOrganizations`.
+    /// Calls `DescribeOrganizationGroupOrganizations`; the answer is a [`DescribeOrganizationGroupOrganizationsResponse`].
     ///
     /// Required: `Operator`, `Limit`, `Offset`.
     ///
@@ -1221,7 +1221,7 @@ impl Client {
     ) -> DescribeOrganizationGroupOrganizationsCall {
         DescribeOrganizationGroupOrganizationsCall::new(&self.handle)
     }
-    /// Calls `DescribeOrganizationSeals`.
+    /// Calls `DescribeOrganizationSeals`; the answer is a [`DescribeOrganizationSealsResponse`].
     ///
     /// Required: `Operator`.
     ///
@@ -1232,7 +1232,7 @@ impl Client {
     pub fn describe_organization_seals(&self) -> DescribeOrganizationSealsCall {
         DescribeOrganizationSealsCall::new(&self.handle)
     }
-    /// Calls `DescribeOrganizationVerifyStatus`.
+    /// Calls `DescribeOrganizationVerifyStatus`; the answer is a [`DescribeOrganizationVerifyStatusResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ess&Version=2020-11-11&Action=DescribeOrganizationVerifyStatus)
     #[inline]
@@ -1241,7 +1241,7 @@ impl Client {
     ) -> DescribeOrganizationVerifyStatusCall {
         DescribeOrganizationVerifyStatusCall::new(&self.handle)
     }
-    /// Calls `DescribePersonCertificate`.
+    /// Calls `DescribePersonCertificate`; the answer is a [`DescribePersonCertificateResponse`].
     ///
     /// Required: `Operator`, `UserInfo`.
     ///
@@ -1250,7 +1250,7 @@ impl Client {
     pub fn describe_person_certificate(&self) -> DescribePersonCertificateCall {
         DescribePersonCertificateCall::new(&self.handle)
     }
-    /// Calls `DescribeRiskIdentificationTaskFeedback`.
+    /// Calls `DescribeRiskIdentificationTaskFeedback`; the answer is a [`DescribeRiskIdentificationTaskFeedbackResponse`].
     ///
     /// Required: `Operator`.
     ///
@@ -1261,7 +1261,7 @@ impl Client {
     ) -> DescribeRiskIdentificationTaskFeedbackCall {
         DescribeRiskIdentificationTaskFeedbackCall::new(&self.handle)
     }
-    /// Calls `DescribeSignFaceVideo`.
+    /// Calls `DescribeSignFaceVideo`; the answer is a [`DescribeSignFaceVideoResponse`].
     ///
     /// Required: `Operator`, `FlowId`, `SignId`.
     ///
@@ -1270,7 +1270,7 @@ impl Client {
     pub fn describe_sign_face_video(&self) -> DescribeSignFaceVideoCall {
         DescribeSignFaceVideoCall::new(&self.handle)
     }
-    /// Calls `DescribeSingleSignOnEmployees`.
+    /// Calls `DescribeSingleSignOnEmployees`; the answer is a [`DescribeSingleSignOnEmployeesResponse`].
     ///
     /// Required: `Operator`, `SsoApplicationId`.
     ///
@@ -1281,7 +1281,7 @@ impl Client {
     ) -> DescribeSingleSignOnEmployeesCall {
         DescribeSingleSignOnEmployeesCall::new(&self.handle)
     }
-    /// Calls `DescribeThirdPartyAuthCode`.
+    /// Calls `DescribeThirdPartyAuthCode`; the answer is a [`DescribeThirdPartyAuthCodeResponse`].
     ///
     /// Required: `AuthCode`.
     ///
@@ -1290,7 +1290,7 @@ impl Client {
     pub fn describe_third_party_auth_code(&self) -> DescribeThirdPartyAuthCodeCall {
         DescribeThirdPartyAuthCodeCall::new(&self.handle)
     }
-    /// Calls `DescribeUserAutoSignStatus`.
+    /// Calls `DescribeUserAutoSignStatus`; the answer is a [`DescribeUserAutoSignStatusResponse`].
     ///
     /// Required: `Operator`, `SceneKey`, `UserInfo`.
     ///
@@ -1299,7 +1299,7 @@ impl Client {
     pub fn describe_user_auto_sign_status(&self) -> DescribeUserAutoSignStatusCall {
         DescribeUserAutoSignStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeUserFlowType`.
+    /// Calls `DescribeUserFlowType`; the answer is a [`DescribeUserFlowTypeResponse`].
     ///
     /// Required: `Operator`.
     ///
@@ -1308,7 +1308,7 @@ impl Client {
     pub fn describe_user_flow_type(&self) -> DescribeUserFlowTypeCall {
         DescribeUserFlowTypeCall::new(&self.handle)
     }
-    /// Calls `DescribeUserVerifyStatus`.
+    /// Calls `DescribeUserVerifyStatus`; the answer is a [`DescribeUserVerifyStatusResponse`].
     ///
     /// Required: `Operator`, `Name`, `IdCardNumber`, `IdCardType`.
     ///
@@ -1317,7 +1317,7 @@ impl Client {
     pub fn describe_user_verify_status(&self) -> DescribeUserVerifyStatusCall {
         DescribeUserVerifyStatusCall::new(&self.handle)
     }
-    /// Calls `DisableUserAutoSign`.
+    /// Calls `DisableUserAutoSign`; the answer is a [`DisableUserAutoSignResponse`].
     ///
     /// Required: `Operator`, `SceneKey`, `UserInfo`.
     ///
@@ -1326,7 +1326,7 @@ impl Client {
     pub fn disable_user_auto_sign(&self) -> DisableUserAutoSignCall {
         DisableUserAutoSignCall::new(&self.handle)
     }
-    /// Calls `ExportContractComparisonTask`.
+    /// Calls `ExportContractComparisonTask`; the answer is a [`ExportContractComparisonTaskResponse`].
     ///
     /// Required: `Operator`, `TaskId`.
     ///
@@ -1335,7 +1335,7 @@ impl Client {
     pub fn export_contract_comparison_task(&self) -> ExportContractComparisonTaskCall {
         ExportContractComparisonTaskCall::new(&self.handle)
     }
-    /// Calls `ExportContractReviewMarkedRisk`.
+    /// Calls `ExportContractReviewMarkedRisk`; the answer is a [`ExportContractReviewMarkedRiskResponse`].
     ///
     /// Required: `Operator`, `FromDate`, `ToDate`.
     ///
@@ -1346,7 +1346,7 @@ impl Client {
     ) -> ExportContractReviewMarkedRiskCall {
         ExportContractReviewMarkedRiskCall::new(&self.handle)
     }
-    /// Calls `ExportContractReviewResult`.
+    /// Calls `ExportContractReviewResult`; the answer is a [`ExportContractReviewResultResponse`].
     ///
     /// Required: `Operator`, `TaskId`, `FileType`.
     ///
@@ -1355,7 +1355,7 @@ impl Client {
     pub fn export_contract_review_result(&self) -> ExportContractReviewResultCall {
         ExportContractReviewResultCall::new(&self.handle)
     }
-    /// Calls `GetTaskResultApi`.
+    /// Calls `GetTaskResultApi`; the answer is a [`GetTaskResultApiResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -1364,7 +1364,7 @@ impl Client {
     pub fn get_task_result_api(&self) -> GetTaskResultApiCall {
         GetTaskResultApiCall::new(&self.handle)
     }
-    /// Calls `ImportContractReviewChecklist`.
+    /// Calls `ImportContractReviewChecklist`; the answer is a [`ImportContractReviewChecklistResponse`].
     ///
     /// Required: `Operator`, `Name`, `Categories`.
     ///
@@ -1373,7 +1373,7 @@ impl Client {
     pub fn import_contract_review_checklist(&self) -> ImportContractReviewChecklistCall {
         ImportContractReviewChecklistCall::new(&self.handle)
     }
-    /// Calls `ModifyApplicationCallbackInfo`.
+    /// Calls `ModifyApplicationCallbackInfo`; the answer is a [`ModifyApplicationCallbackInfoResponse`].
     ///
     /// Required: `Operator`, `OperateType`, `CallbackInfo`.
     ///
@@ -1382,7 +1382,7 @@ impl Client {
     pub fn modify_application_callback_info(&self) -> ModifyApplicationCallbackInfoCall {
         ModifyApplicationCallbackInfoCall::new(&self.handle)
     }
-    /// Calls `ModifyExtendedService`.
+    /// Calls `ModifyExtendedService`; the answer is a [`ModifyExtendedServiceResponse`].
     ///
     /// Required: `Operator`, `ServiceType`, `Operate`.
     ///
@@ -1391,7 +1391,7 @@ impl Client {
     pub fn modify_extended_service(&self) -> ModifyExtendedServiceCall {
         ModifyExtendedServiceCall::new(&self.handle)
     }
-    /// Calls `ModifyFlowDeadline`.
+    /// Calls `ModifyFlowDeadline`; the answer is a [`ModifyFlowDeadlineResponse`].
     ///
     /// Required: `Operator`, `FlowId`, `Deadline`.
     ///
@@ -1400,7 +1400,7 @@ impl Client {
     pub fn modify_flow_deadline(&self) -> ModifyFlowDeadlineCall {
         ModifyFlowDeadlineCall::new(&self.handle)
     }
-    /// Calls `ModifyIntegrationDepartment`.
+    /// Calls `ModifyIntegrationDepartment`; the answer is a [`ModifyIntegrationDepartmentResponse`].
     ///
     /// Required: `Operator`, `DeptId`.
     ///
@@ -1409,7 +1409,7 @@ impl Client {
     pub fn modify_integration_department(&self) -> ModifyIntegrationDepartmentCall {
         ModifyIntegrationDepartmentCall::new(&self.handle)
     }
-    /// Calls `ModifyIntegrationRole`.
+    /// Calls `ModifyIntegrationRole`; the answer is a [`ModifyIntegrationRoleResponse`].
     ///
     /// Required: `RoleId`, `Name`, `Operator`.
     ///
@@ -1418,7 +1418,7 @@ impl Client {
     pub fn modify_integration_role(&self) -> ModifyIntegrationRoleCall {
         ModifyIntegrationRoleCall::new(&self.handle)
     }
-    /// Calls `ModifyPartnerAuthorization`.
+    /// Calls `ModifyPartnerAuthorization`; the answer is a [`ModifyPartnerAuthorizationResponse`].
     ///
     /// Required: `Operator`, `BusinessId`, `PartnerApplicationId`, `ApplicationInfo`.
     ///
@@ -1427,14 +1427,14 @@ impl Client {
     pub fn modify_partner_authorization(&self) -> ModifyPartnerAuthorizationCall {
         ModifyPartnerAuthorizationCall::new(&self.handle)
     }
-    /// Calls `ModifyPartnerAutoSignAuthUrl`.
+    /// Calls `ModifyPartnerAutoSignAuthUrl`; the answer is a [`ModifyPartnerAutoSignAuthUrlResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ess&Version=2020-11-11&Action=ModifyPartnerAutoSignAuthUrl)
     #[inline]
     pub fn modify_partner_auto_sign_auth_url(&self) -> ModifyPartnerAutoSignAuthUrlCall {
         ModifyPartnerAutoSignAuthUrlCall::new(&self.handle)
     }
-    /// Calls `ModifySingleSignOnEmployees`.
+    /// Calls `ModifySingleSignOnEmployees`; the answer is a [`ModifySingleSignOnEmployeesResponse`].
     ///
     /// Required: `Operator`, `SsoApplicationId`, `Employee`.
     ///
@@ -1443,7 +1443,7 @@ impl Client {
     pub fn modify_single_sign_on_employees(&self) -> ModifySingleSignOnEmployeesCall {
         ModifySingleSignOnEmployeesCall::new(&self.handle)
     }
-    /// Calls `OperateFlowRemarks`.
+    /// Calls `OperateFlowRemarks`; the answer is a [`OperateFlowRemarksResponse`].
     ///
     /// Required: `Operator`, `OperateType`.
     ///
@@ -1452,14 +1452,14 @@ impl Client {
     pub fn operate_flow_remarks(&self) -> OperateFlowRemarksCall {
         OperateFlowRemarksCall::new(&self.handle)
     }
-    /// Calls `OperateSeals`.
+    /// Calls `OperateSeals`; the answer is a [`OperateSealsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ess&Version=2020-11-11&Action=OperateSeals)
     #[inline]
     pub fn operate_seals(&self) -> OperateSealsCall {
         OperateSealsCall::new(&self.handle)
     }
-    /// Calls `OperateTemplate`.
+    /// Calls `OperateTemplate`; the answer is a [`OperateTemplateResponse`].
     ///
     /// Required: `Operator`, `TemplateId`, `OperateType`.
     ///
@@ -1468,7 +1468,7 @@ impl Client {
     pub fn operate_template(&self) -> OperateTemplateCall {
         OperateTemplateCall::new(&self.handle)
     }
-    /// Calls `RenewAutoSignLicense`.
+    /// Calls `RenewAutoSignLicense`; the answer is a [`RenewAutoSignLicenseResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -1480,7 +1480,7 @@ impl Client {
     pub fn renew_auto_sign_license(&self) -> RenewAutoSignLicenseCall {
         RenewAutoSignLicenseCall::new(&self.handle)
     }
-    /// Calls `StartFlow`.
+    /// Calls `StartFlow`; the answer is a [`StartFlowResponse`].
     ///
     /// Required: `Operator`, `FlowId`. Automatic retries: safe only with a `ClientToken` set; without one, none once the request may have reached the service.
     ///
@@ -1489,7 +1489,7 @@ impl Client {
     pub fn start_flow(&self) -> StartFlowCall {
         StartFlowCall::new(&self.handle)
     }
-    /// Calls `UnbindEmployeeUserIdWithClientOpenId`.
+    /// Calls `UnbindEmployeeUserIdWithClientOpenId`; the answer is a [`UnbindEmployeeUserIdWithClientOpenIdResponse`].
     ///
     /// Required: `Operator`, `UserId`, `OpenId`.
     ///
@@ -1500,7 +1500,7 @@ impl Client {
     ) -> UnbindEmployeeUserIdWithClientOpenIdCall {
         UnbindEmployeeUserIdWithClientOpenIdCall::new(&self.handle)
     }
-    /// Calls `UpdateIntegrationEmployees`.
+    /// Calls `UpdateIntegrationEmployees`; the answer is a [`UpdateIntegrationEmployeesResponse`].
     ///
     /// Required: `Operator`, `Employees`.
     ///
@@ -1509,7 +1509,7 @@ impl Client {
     pub fn update_integration_employees(&self) -> UpdateIntegrationEmployeesCall {
         UpdateIntegrationEmployeesCall::new(&self.handle)
     }
-    /// Calls `UploadFiles`.
+    /// Calls `UploadFiles`; the answer is a [`UploadFilesResponse`].
     ///
     /// Required: `BusinessType`.
     ///
@@ -1518,21 +1518,21 @@ impl Client {
     pub fn upload_files(&self) -> UploadFilesCall {
         UploadFilesCall::new(&self.handle)
     }
-    /// Calls `VerifyDigitFile`.
+    /// Calls `VerifyDigitFile`; the answer is a [`VerifyDigitFileResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ess&Version=2020-11-11&Action=VerifyDigitFile)
     #[inline]
     pub fn verify_digit_file(&self) -> VerifyDigitFileCall {
         VerifyDigitFileCall::new(&self.handle)
     }
-    /// Calls `VerifyDigitalDataSign`.
+    /// Calls `VerifyDigitalDataSign`; the answer is a [`VerifyDigitalDataSignResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ess&Version=2020-11-11&Action=VerifyDigitalDataSign)
     #[inline]
     pub fn verify_digital_data_sign(&self) -> VerifyDigitalDataSignCall {
         VerifyDigitalDataSignCall::new(&self.handle)
     }
-    /// Calls `VerifyPdf`.
+    /// Calls `VerifyPdf`; the answer is a [`VerifyPdfResponse`].
     ///
     /// Required: `FlowId`.
     ///

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `ArchiveFlow`.
+    /// Calls `ArchiveFlow`; the answer is a [`ArchiveFlowResponse`].
     ///
     /// Required: `Caller`, `FlowId`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn archive_flow(&self) -> ArchiveFlowCall {
         ArchiveFlowCall::new(&self.handle)
     }
-    /// Calls `CancelFlow`.
+    /// Calls `CancelFlow`; the answer is a [`CancelFlowResponse`].
     ///
     /// Required: `Caller`, `FlowId`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn cancel_flow(&self) -> CancelFlowCall {
         CancelFlowCall::new(&self.handle)
     }
-    /// Calls `CheckBankCard2EVerification`.
+    /// Calls `CheckBankCard2EVerification`; the answer is a [`CheckBankCard2EVerificationResponse`].
     ///
     /// Required: `Caller`, `BankCard`, `Name`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn check_bank_card2_e_verification(&self) -> CheckBankCard2EVerificationCall {
         CheckBankCard2EVerificationCall::new(&self.handle)
     }
-    /// Calls `CheckBankCard3EVerification`.
+    /// Calls `CheckBankCard3EVerification`; the answer is a [`CheckBankCard3EVerificationResponse`].
     ///
     /// Required: `Caller`, `BankCard`, `Name`, `IdCardNumber`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn check_bank_card3_e_verification(&self) -> CheckBankCard3EVerificationCall {
         CheckBankCard3EVerificationCall::new(&self.handle)
     }
-    /// Calls `CheckBankCard4EVerification`.
+    /// Calls `CheckBankCard4EVerification`; the answer is a [`CheckBankCard4EVerificationResponse`].
     ///
     /// Required: `Caller`, `BankCard`, `Name`.
     ///
@@ -80,7 +80,7 @@ impl Client {
     pub fn check_bank_card4_e_verification(&self) -> CheckBankCard4EVerificationCall {
         CheckBankCard4EVerificationCall::new(&self.handle)
     }
-    /// Calls `CheckBankCardVerification`.
+    /// Calls `CheckBankCardVerification`; the answer is a [`CheckBankCardVerificationResponse`].
     ///
     /// Required: `Caller`, `BankCard`, `Name`.
     ///
@@ -89,7 +89,7 @@ impl Client {
     pub fn check_bank_card_verification(&self) -> CheckBankCardVerificationCall {
         CheckBankCardVerificationCall::new(&self.handle)
     }
-    /// Calls `CheckFaceIdentify`.
+    /// Calls `CheckFaceIdentify`; the answer is a [`CheckFaceIdentifyResponse`].
     ///
     /// Required: `Caller`, `VerifyChannel`, `VerifyResult`.
     ///
@@ -98,7 +98,7 @@ impl Client {
     pub fn check_face_identify(&self) -> CheckFaceIdentifyCall {
         CheckFaceIdentifyCall::new(&self.handle)
     }
-    /// Calls `CheckIdCardVerification`.
+    /// Calls `CheckIdCardVerification`; the answer is a [`CheckIdCardVerificationResponse`].
     ///
     /// Required: `Caller`, `Name`, `IdCardNumber`.
     ///
@@ -107,7 +107,7 @@ impl Client {
     pub fn check_id_card_verification(&self) -> CheckIdCardVerificationCall {
         CheckIdCardVerificationCall::new(&self.handle)
     }
-    /// Calls `CheckMobileAndName`.
+    /// Calls `CheckMobileAndName`; the answer is a [`CheckMobileAndNameResponse`].
     ///
     /// Required: `Caller`, `Mobile`, `Name`.
     ///
@@ -116,7 +116,7 @@ impl Client {
     pub fn check_mobile_and_name(&self) -> CheckMobileAndNameCall {
         CheckMobileAndNameCall::new(&self.handle)
     }
-    /// Calls `CheckMobileVerification`.
+    /// Calls `CheckMobileVerification`; the answer is a [`CheckMobileVerificationResponse`].
     ///
     /// Required: `Caller`, `Mobile`, `Name`, `IdCardNumber`.
     ///
@@ -125,7 +125,7 @@ impl Client {
     pub fn check_mobile_verification(&self) -> CheckMobileVerificationCall {
         CheckMobileVerificationCall::new(&self.handle)
     }
-    /// Calls `CheckVerifyCodeMatchFlowId`.
+    /// Calls `CheckVerifyCodeMatchFlowId`; the answer is a [`CheckVerifyCodeMatchFlowIdResponse`].
     ///
     /// Required: `Caller`, `Mobile`, `VerifyCode`, `FlowId`.
     ///
@@ -134,7 +134,7 @@ impl Client {
     pub fn check_verify_code_match_flow_id(&self) -> CheckVerifyCodeMatchFlowIdCall {
         CheckVerifyCodeMatchFlowIdCall::new(&self.handle)
     }
-    /// Calls `CreateFaceIdSign`.
+    /// Calls `CreateFaceIdSign`; the answer is a [`CreateFaceIdSignResponse`].
     ///
     /// Required: `Caller`, `Values`.
     ///
@@ -143,7 +143,7 @@ impl Client {
     pub fn create_face_id_sign(&self) -> CreateFaceIdSignCall {
         CreateFaceIdSignCall::new(&self.handle)
     }
-    /// Calls `CreateFlowByFiles`.
+    /// Calls `CreateFlowByFiles`; the answer is a [`CreateFlowByFilesResponse`].
     ///
     /// Required: `Caller`, `FlowInfo`, `FileIds`.
     ///
@@ -152,7 +152,7 @@ impl Client {
     pub fn create_flow_by_files(&self) -> CreateFlowByFilesCall {
         CreateFlowByFilesCall::new(&self.handle)
     }
-    /// Calls `CreateH5FaceIdUrl`.
+    /// Calls `CreateH5FaceIdUrl`; the answer is a [`CreateH5FaceIdUrlResponse`].
     ///
     /// Required: `Caller`.
     ///
@@ -161,7 +161,7 @@ impl Client {
     pub fn create_h5_face_id_url(&self) -> CreateH5FaceIdUrlCall {
         CreateH5FaceIdUrlCall::new(&self.handle)
     }
-    /// Calls `CreatePreviewSignUrl`.
+    /// Calls `CreatePreviewSignUrl`; the answer is a [`CreatePreviewSignUrlResponse`].
     ///
     /// Required: `Caller`, `Deadline`.
     ///
@@ -170,7 +170,7 @@ impl Client {
     pub fn create_preview_sign_url(&self) -> CreatePreviewSignUrlCall {
         CreatePreviewSignUrlCall::new(&self.handle)
     }
-    /// Calls `CreateSeal`.
+    /// Calls `CreateSeal`; the answer is a [`CreateSealResponse`].
     ///
     /// Required: `Caller`, `SealType`, `SealName`, `SourceIp`.
     ///
@@ -179,7 +179,7 @@ impl Client {
     pub fn create_seal(&self) -> CreateSealCall {
         CreateSealCall::new(&self.handle)
     }
-    /// Calls `CreateServerFlowSign`.
+    /// Calls `CreateServerFlowSign`; the answer is a [`CreateServerFlowSignResponse`].
     ///
     /// Required: `Caller`, `FlowId`, `SignComponents`, `SourceIp`.
     ///
@@ -188,7 +188,7 @@ impl Client {
     pub fn create_server_flow_sign(&self) -> CreateServerFlowSignCall {
         CreateServerFlowSignCall::new(&self.handle)
     }
-    /// Calls `CreateSignUrl`.
+    /// Calls `CreateSignUrl`; the answer is a [`CreateSignUrlResponse`].
     ///
     /// Required: `Caller`, `UserId`, `Deadline`.
     ///
@@ -197,7 +197,7 @@ impl Client {
     pub fn create_sign_url(&self) -> CreateSignUrlCall {
         CreateSignUrlCall::new(&self.handle)
     }
-    /// Calls `CreateSubOrganization`.
+    /// Calls `CreateSubOrganization`; the answer is a [`CreateSubOrganizationResponse`].
     ///
     /// Required: `Caller`, `IdCardType`, `IdCardNumber`, `OrganizationType`, `LegalName`, `LegalIdCardType`, `LegalIdCardNumber`, `Name`.
     ///
@@ -206,7 +206,7 @@ impl Client {
     pub fn create_sub_organization(&self) -> CreateSubOrganizationCall {
         CreateSubOrganizationCall::new(&self.handle)
     }
-    /// Calls `CreateSubOrganizationAndSeal`.
+    /// Calls `CreateSubOrganizationAndSeal`; the answer is a [`CreateSubOrganizationAndSealResponse`].
     ///
     /// Required: `Caller`, `Name`, `IdCardType`, `IdCardNumber`, `OrganizationType`, `LegalName`, `LegalIdCardType`, `LegalIdCardNumber`, `VerifyClientIp`.
     ///
@@ -215,7 +215,7 @@ impl Client {
     pub fn create_sub_organization_and_seal(&self) -> CreateSubOrganizationAndSealCall {
         CreateSubOrganizationAndSealCall::new(&self.handle)
     }
-    /// Calls `CreateUser`.
+    /// Calls `CreateUser`; the answer is a [`CreateUserResponse`].
     ///
     /// Required: `Caller`, `OpenId`, `Name`, `IdCardType`, `IdCardNumber`.
     ///
@@ -224,7 +224,7 @@ impl Client {
     pub fn create_user(&self) -> CreateUserCall {
         CreateUserCall::new(&self.handle)
     }
-    /// Calls `CreateUserAndSeal`.
+    /// Calls `CreateUserAndSeal`; the answer is a [`CreateUserAndSealResponse`].
     ///
     /// Required: `Caller`, `OpenId`, `Name`, `IdCardType`, `IdCardNumber`, `SourceIp`.
     ///
@@ -233,7 +233,7 @@ impl Client {
     pub fn create_user_and_seal(&self) -> CreateUserAndSealCall {
         CreateUserAndSealCall::new(&self.handle)
     }
-    /// Calls `DeleteSeal`.
+    /// Calls `DeleteSeal`; the answer is a [`DeleteSealResponse`].
     ///
     /// Required: `Caller`, `SealId`, `SourceIp`.
     ///
@@ -242,7 +242,7 @@ impl Client {
     pub fn delete_seal(&self) -> DeleteSealCall {
         DeleteSealCall::new(&self.handle)
     }
-    /// Calls `DescribeCatalogApprovers`.
+    /// Calls `DescribeCatalogApprovers`; the answer is a [`DescribeCatalogApproversResponse`].
     ///
     /// Required: `Caller`, `CatalogId`.
     ///
@@ -251,7 +251,7 @@ impl Client {
     pub fn describe_catalog_approvers(&self) -> DescribeCatalogApproversCall {
         DescribeCatalogApproversCall::new(&self.handle)
     }
-    /// Calls `DescribeCatalogSignComponents`.
+    /// Calls `DescribeCatalogSignComponents`; the answer is a [`DescribeCatalogSignComponentsResponse`].
     ///
     /// Required: `Caller`, `CatalogId`.
     ///
@@ -260,7 +260,7 @@ impl Client {
     pub fn describe_catalog_sign_components(&self) -> DescribeCatalogSignComponentsCall {
         DescribeCatalogSignComponentsCall::new(&self.handle)
     }
-    /// Calls `DescribeCustomFlowIds`.
+    /// Calls `DescribeCustomFlowIds`; the answer is a [`DescribeCustomFlowIdsResponse`].
     ///
     /// Required: `Caller`, `CustomIds`.
     ///
@@ -269,7 +269,7 @@ impl Client {
     pub fn describe_custom_flow_ids(&self) -> DescribeCustomFlowIdsCall {
         DescribeCustomFlowIdsCall::new(&self.handle)
     }
-    /// Calls `DescribeCustomFlowIdsByFlowId`.
+    /// Calls `DescribeCustomFlowIdsByFlowId`; the answer is a [`DescribeCustomFlowIdsByFlowIdResponse`].
     ///
     /// Required: `Caller`, `FlowIds`.
     ///
@@ -280,7 +280,7 @@ impl Client {
     ) -> DescribeCustomFlowIdsByFlowIdCall {
         DescribeCustomFlowIdsByFlowIdCall::new(&self.handle)
     }
-    /// Calls `DescribeFaceIdPhotos`.
+    /// Calls `DescribeFaceIdPhotos`; the answer is a [`DescribeFaceIdPhotosResponse`].
     ///
     /// Required: `Caller`, `WbAppId`, `OrderNumbers`.
     ///
@@ -289,7 +289,7 @@ impl Client {
     pub fn describe_face_id_photos(&self) -> DescribeFaceIdPhotosCall {
         DescribeFaceIdPhotosCall::new(&self.handle)
     }
-    /// Calls `DescribeFaceIdResults`.
+    /// Calls `DescribeFaceIdResults`; the answer is a [`DescribeFaceIdResultsResponse`].
     ///
     /// Required: `Caller`, `WbAppId`, `OrderNumbers`.
     ///
@@ -298,7 +298,7 @@ impl Client {
     pub fn describe_face_id_results(&self) -> DescribeFaceIdResultsCall {
         DescribeFaceIdResultsCall::new(&self.handle)
     }
-    /// Calls `DescribeFileIdsByCustomIds`.
+    /// Calls `DescribeFileIdsByCustomIds`; the answer is a [`DescribeFileIdsByCustomIdsResponse`].
     ///
     /// Required: `Caller`.
     ///
@@ -307,7 +307,7 @@ impl Client {
     pub fn describe_file_ids_by_custom_ids(&self) -> DescribeFileIdsByCustomIdsCall {
         DescribeFileIdsByCustomIdsCall::new(&self.handle)
     }
-    /// Calls `DescribeFileUrls`.
+    /// Calls `DescribeFileUrls`; the answer is a [`DescribeFileUrlsResponse`].
     ///
     /// Required: `Caller`, `BusinessIds`, `BusinessType`.
     ///
@@ -316,7 +316,7 @@ impl Client {
     pub fn describe_file_urls(&self) -> DescribeFileUrlsCall {
         DescribeFileUrlsCall::new(&self.handle)
     }
-    /// Calls `DescribeFlow`.
+    /// Calls `DescribeFlow`; the answer is a [`DescribeFlowResponse`].
     ///
     /// Required: `Caller`, `FlowId`.
     ///
@@ -325,7 +325,7 @@ impl Client {
     pub fn describe_flow(&self) -> DescribeFlowCall {
         DescribeFlowCall::new(&self.handle)
     }
-    /// Calls `DescribeFlowApprovers`.
+    /// Calls `DescribeFlowApprovers`; the answer is a [`DescribeFlowApproversResponse`].
     ///
     /// Required: `Caller`, `FlowId`.
     ///
@@ -334,7 +334,7 @@ impl Client {
     pub fn describe_flow_approvers(&self) -> DescribeFlowApproversCall {
         DescribeFlowApproversCall::new(&self.handle)
     }
-    /// Calls `DescribeFlowFiles`.
+    /// Calls `DescribeFlowFiles`; the answer is a [`DescribeFlowFilesResponse`].
     ///
     /// Required: `Caller`, `FlowId`.
     ///
@@ -343,7 +343,7 @@ impl Client {
     pub fn describe_flow_files(&self) -> DescribeFlowFilesCall {
         DescribeFlowFilesCall::new(&self.handle)
     }
-    /// Calls `DescribeSeals`.
+    /// Calls `DescribeSeals`; the answer is a [`DescribeSealsResponse`].
     ///
     /// Required: `Caller`, `SealIds`.
     ///
@@ -352,7 +352,7 @@ impl Client {
     pub fn describe_seals(&self) -> DescribeSealsCall {
         DescribeSealsCall::new(&self.handle)
     }
-    /// Calls `DescribeSubOrganizations`.
+    /// Calls `DescribeSubOrganizations`; the answer is a [`DescribeSubOrganizationsResponse`].
     ///
     /// Required: `Caller`, `SubOrganizationIds`.
     ///
@@ -361,7 +361,7 @@ impl Client {
     pub fn describe_sub_organizations(&self) -> DescribeSubOrganizationsCall {
         DescribeSubOrganizationsCall::new(&self.handle)
     }
-    /// Calls `DescribeUsers`.
+    /// Calls `DescribeUsers`; the answer is a [`DescribeUsersResponse`].
     ///
     /// Required: `Caller`, `UserIds`.
     ///
@@ -370,7 +370,7 @@ impl Client {
     pub fn describe_users(&self) -> DescribeUsersCall {
         DescribeUsersCall::new(&self.handle)
     }
-    /// Calls `DestroyFlowFile`.
+    /// Calls `DestroyFlowFile`; the answer is a [`DestroyFlowFileResponse`].
     ///
     /// Required: `Caller`, `FlowId`.
     ///
@@ -379,7 +379,7 @@ impl Client {
     pub fn destroy_flow_file(&self) -> DestroyFlowFileCall {
         DestroyFlowFileCall::new(&self.handle)
     }
-    /// Calls `GenerateOrganizationSeal`.
+    /// Calls `GenerateOrganizationSeal`; the answer is a [`GenerateOrganizationSealResponse`].
     ///
     /// Required: `Caller`, `SealType`, `SourceIp`.
     ///
@@ -388,7 +388,7 @@ impl Client {
     pub fn generate_organization_seal(&self) -> GenerateOrganizationSealCall {
         GenerateOrganizationSealCall::new(&self.handle)
     }
-    /// Calls `GenerateUserSeal`.
+    /// Calls `GenerateUserSeal`; the answer is a [`GenerateUserSealResponse`].
     ///
     /// Required: `Caller`, `UserId`, `SourceIp`.
     ///
@@ -397,7 +397,7 @@ impl Client {
     pub fn generate_user_seal(&self) -> GenerateUserSealCall {
         GenerateUserSealCall::new(&self.handle)
     }
-    /// Calls `ModifyOrganizationDefaultSeal`.
+    /// Calls `ModifyOrganizationDefaultSeal`; the answer is a [`ModifyOrganizationDefaultSealResponse`].
     ///
     /// Required: `Caller`, `SealId`, `SourceIp`.
     ///
@@ -406,7 +406,7 @@ impl Client {
     pub fn modify_organization_default_seal(&self) -> ModifyOrganizationDefaultSealCall {
         ModifyOrganizationDefaultSealCall::new(&self.handle)
     }
-    /// Calls `ModifySeal`.
+    /// Calls `ModifySeal`; the answer is a [`ModifySealResponse`].
     ///
     /// Required: `Caller`, `SourceIp`.
     ///
@@ -415,7 +415,7 @@ impl Client {
     pub fn modify_seal(&self) -> ModifySealCall {
         ModifySealCall::new(&self.handle)
     }
-    /// Calls `ModifySubOrganizationInfo`.
+    /// Calls `ModifySubOrganizationInfo`; the answer is a [`ModifySubOrganizationInfoResponse`].
     ///
     /// Required: `Caller`.
     ///
@@ -424,7 +424,7 @@ impl Client {
     pub fn modify_sub_organization_info(&self) -> ModifySubOrganizationInfoCall {
         ModifySubOrganizationInfoCall::new(&self.handle)
     }
-    /// Calls `ModifyUser`.
+    /// Calls `ModifyUser`; the answer is a [`ModifyUserResponse`].
     ///
     /// Required: `Caller`.
     ///
@@ -433,7 +433,7 @@ impl Client {
     pub fn modify_user(&self) -> ModifyUserCall {
         ModifyUserCall::new(&self.handle)
     }
-    /// Calls `ModifyUserDefaultSeal`.
+    /// Calls `ModifyUserDefaultSeal`; the answer is a [`ModifyUserDefaultSealResponse`].
     ///
     /// Required: `Caller`, `UserId`, `SealId`, `SourceIp`.
     ///
@@ -442,7 +442,7 @@ impl Client {
     pub fn modify_user_default_seal(&self) -> ModifyUserDefaultSealCall {
         ModifyUserDefaultSealCall::new(&self.handle)
     }
-    /// Calls `RejectFlow`.
+    /// Calls `RejectFlow`; the answer is a [`RejectFlowResponse`].
     ///
     /// Required: `Caller`, `FlowId`, `VerifyResult`, `VerifyChannel`, `SourceIp`.
     ///
@@ -451,7 +451,7 @@ impl Client {
     pub fn reject_flow(&self) -> RejectFlowCall {
         RejectFlowCall::new(&self.handle)
     }
-    /// Calls `SendFlow`.
+    /// Calls `SendFlow`; the answer is a [`SendFlowResponse`].
     ///
     /// Required: `Caller`, `FlowId`, `UserId`, `SignComponents`.
     ///
@@ -460,7 +460,7 @@ impl Client {
     pub fn send_flow(&self) -> SendFlowCall {
         SendFlowCall::new(&self.handle)
     }
-    /// Calls `SendFlowUrl`.
+    /// Calls `SendFlowUrl`; the answer is a [`SendFlowUrlResponse`].
     ///
     /// Required: `Caller`, `FlowId`, `UserId`, `SignComponents`.
     ///
@@ -469,7 +469,7 @@ impl Client {
     pub fn send_flow_url(&self) -> SendFlowUrlCall {
         SendFlowUrlCall::new(&self.handle)
     }
-    /// Calls `SendSignInnerVerifyCode`.
+    /// Calls `SendSignInnerVerifyCode`; the answer is a [`SendSignInnerVerifyCodeResponse`].
     ///
     /// Required: `Caller`, `Mobile`, `VerifyType`.
     ///
@@ -478,7 +478,7 @@ impl Client {
     pub fn send_sign_inner_verify_code(&self) -> SendSignInnerVerifyCodeCall {
         SendSignInnerVerifyCodeCall::new(&self.handle)
     }
-    /// Calls `SignFlow`.
+    /// Calls `SignFlow`; the answer is a [`SignFlowResponse`].
     ///
     /// Required: `Caller`, `FlowId`, `VerifyResult`, `VerifyChannel`, `SourceIp`, `SignSeals`.
     ///
@@ -487,7 +487,7 @@ impl Client {
     pub fn sign_flow(&self) -> SignFlowCall {
         SignFlowCall::new(&self.handle)
     }
-    /// Calls `UploadFiles`.
+    /// Calls `UploadFiles`; the answer is a [`UploadFilesResponse`].
     ///
     /// Required: `Caller`, `BusinessType`.
     ///
@@ -496,7 +496,7 @@ impl Client {
     pub fn upload_files(&self) -> UploadFilesCall {
         UploadFilesCall::new(&self.handle)
     }
-    /// Calls `VerifySubOrganization`.
+    /// Calls `VerifySubOrganization`; the answer is a [`VerifySubOrganizationResponse`].
     ///
     /// Required: `Caller`.
     ///
@@ -505,7 +505,7 @@ impl Client {
     pub fn verify_sub_organization(&self) -> VerifySubOrganizationCall {
         VerifySubOrganizationCall::new(&self.handle)
     }
-    /// Calls `VerifyUser`.
+    /// Calls `VerifyUser`; the answer is a [`VerifyUserResponse`].
     ///
     /// Required: `Caller`, `UserId`.
     ///

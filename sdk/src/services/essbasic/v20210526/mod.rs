@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `ArchiveDynamicFlow`.
+    /// Calls `ArchiveDynamicFlow`; the answer is a [`ArchiveDynamicFlowResponse`].
     ///
     /// Required: `Agent`, `FlowId`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn archive_dynamic_flow(&self) -> ArchiveDynamicFlowCall {
         ArchiveDynamicFlowCall::new(&self.handle)
     }
-    /// Calls `CancelOrganizationFlows`.
+    /// Calls `CancelOrganizationFlows`; the answer is a [`CancelOrganizationFlowsResponse`].
     ///
     /// Required: `Agent`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn cancel_organization_flows(&self) -> CancelOrganizationFlowsCall {
         CancelOrganizationFlowsCall::new(&self.handle)
     }
-    /// Calls `ChannelBatchCancelFlows`.
+    /// Calls `ChannelBatchCancelFlows`; the answer is a [`ChannelBatchCancelFlowsResponse`].
     ///
     /// Required: `Agent`, `FlowIds`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn channel_batch_cancel_flows(&self) -> ChannelBatchCancelFlowsCall {
         ChannelBatchCancelFlowsCall::new(&self.handle)
     }
-    /// Calls `ChannelCancelFlow`.
+    /// Calls `ChannelCancelFlow`; the answer is a [`ChannelCancelFlowResponse`].
     ///
     /// Required: `FlowId`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn channel_cancel_flow(&self) -> ChannelCancelFlowCall {
         ChannelCancelFlowCall::new(&self.handle)
     }
-    /// Calls `ChannelCancelMultiFlowSignQRCode`.
+    /// Calls `ChannelCancelMultiFlowSignQRCode`; the answer is a [`ChannelCancelMultiFlowSignQRCodeResponse`].
     ///
     /// Required: `Agent`, `QrCodeId`.
     ///
@@ -82,7 +82,7 @@ impl Client {
     ) -> ChannelCancelMultiFlowSignQRCodeCall {
         ChannelCancelMultiFlowSignQRCodeCall::new(&self.handle)
     }
-    /// Calls `ChannelCancelUserAutoSignEnableUrl`.
+    /// Calls `ChannelCancelUserAutoSignEnableUrl`; the answer is a [`ChannelCancelUserAutoSignEnableUrlResponse`].
     ///
     /// Required: `Agent`, `Operator`, `SceneKey`, `UserInfo`.
     ///
@@ -93,7 +93,7 @@ impl Client {
     ) -> ChannelCancelUserAutoSignEnableUrlCall {
         ChannelCancelUserAutoSignEnableUrlCall::new(&self.handle)
     }
-    /// Calls `ChannelCreateBatchCancelFlowUrl`.
+    /// Calls `ChannelCreateBatchCancelFlowUrl`; the answer is a [`ChannelCreateBatchCancelFlowUrlResponse`].
     ///
     /// Required: `Agent`, `FlowIds`.
     ///
@@ -104,7 +104,7 @@ impl Client {
     ) -> ChannelCreateBatchCancelFlowUrlCall {
         ChannelCreateBatchCancelFlowUrlCall::new(&self.handle)
     }
-    /// Calls `ChannelCreateBatchQuickSignUrl`.
+    /// Calls `ChannelCreateBatchQuickSignUrl`; the answer is a [`ChannelCreateBatchQuickSignUrlResponse`].
     ///
     /// Required: `FlowApproverInfo`.
     ///
@@ -115,7 +115,7 @@ impl Client {
     ) -> ChannelCreateBatchQuickSignUrlCall {
         ChannelCreateBatchQuickSignUrlCall::new(&self.handle)
     }
-    /// Calls `ChannelCreateBatchSignUrl`.
+    /// Calls `ChannelCreateBatchSignUrl`; the answer is a [`ChannelCreateBatchSignUrlResponse`].
     ///
     /// Required: `Agent`.
     ///
@@ -124,7 +124,7 @@ impl Client {
     pub fn channel_create_batch_sign_url(&self) -> ChannelCreateBatchSignUrlCall {
         ChannelCreateBatchSignUrlCall::new(&self.handle)
     }
-    /// Calls `ChannelCreateBoundFlows`.
+    /// Calls `ChannelCreateBoundFlows`; the answer is a [`ChannelCreateBoundFlowsResponse`].
     ///
     /// Required: `Agent`.
     ///
@@ -133,7 +133,7 @@ impl Client {
     pub fn channel_create_bound_flows(&self) -> ChannelCreateBoundFlowsCall {
         ChannelCreateBoundFlowsCall::new(&self.handle)
     }
-    /// Calls `ChannelCreateDynamicFlowApprover`.
+    /// Calls `ChannelCreateDynamicFlowApprover`; the answer is a [`ChannelCreateDynamicFlowApproverResponse`].
     ///
     /// Required: `FillDynamicFlowList`.
     ///
@@ -144,7 +144,7 @@ impl Client {
     ) -> ChannelCreateDynamicFlowApproverCall {
         ChannelCreateDynamicFlowApproverCall::new(&self.handle)
     }
-    /// Calls `ChannelCreateEmbedWebUrl`.
+    /// Calls `ChannelCreateEmbedWebUrl`; the answer is a [`ChannelCreateEmbedWebUrlResponse`].
     ///
     /// Required: `Agent`, `EmbedType`.
     ///
@@ -153,7 +153,7 @@ impl Client {
     pub fn channel_create_embed_web_url(&self) -> ChannelCreateEmbedWebUrlCall {
         ChannelCreateEmbedWebUrlCall::new(&self.handle)
     }
-    /// Calls `ChannelCreateFlowApprovers`.
+    /// Calls `ChannelCreateFlowApprovers`; the answer is a [`ChannelCreateFlowApproversResponse`].
     ///
     /// Required: `Agent`, `Approvers`.
     ///
@@ -162,14 +162,14 @@ impl Client {
     pub fn channel_create_flow_approvers(&self) -> ChannelCreateFlowApproversCall {
         ChannelCreateFlowApproversCall::new(&self.handle)
     }
-    /// Calls `ChannelCreateFlowByFiles`.
+    /// Calls `ChannelCreateFlowByFiles`; the answer is a [`ChannelCreateFlowByFilesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=essbasic&Version=2021-05-26&Action=ChannelCreateFlowByFiles)
     #[inline]
     pub fn channel_create_flow_by_files(&self) -> ChannelCreateFlowByFilesCall {
         ChannelCreateFlowByFilesCall::new(&self.handle)
     }
-    /// Calls `ChannelCreateFlowGroupByFiles`.
+    /// Calls `ChannelCreateFlowGroupByFiles`; the answer is a [`ChannelCreateFlowGroupByFilesResponse`].
     ///
     /// Required: `FlowFileInfos`, `FlowGroupName`.
     ///
@@ -180,7 +180,7 @@ impl Client {
     ) -> ChannelCreateFlowGroupByFilesCall {
         ChannelCreateFlowGroupByFilesCall::new(&self.handle)
     }
-    /// Calls `ChannelCreateFlowGroupByTemplates`.
+    /// Calls `ChannelCreateFlowGroupByTemplates`; the answer is a [`ChannelCreateFlowGroupByTemplatesResponse`].
     ///
     /// Required: `Agent`, `FlowInfos`, `FlowGroupName`.
     ///
@@ -191,7 +191,7 @@ impl Client {
     ) -> ChannelCreateFlowGroupByTemplatesCall {
         ChannelCreateFlowGroupByTemplatesCall::new(&self.handle)
     }
-    /// Calls `ChannelCreateFlowReminds`.
+    /// Calls `ChannelCreateFlowReminds`; the answer is a [`ChannelCreateFlowRemindsResponse`].
     ///
     /// Required: `Agent`, `FlowIds`.
     ///
@@ -200,7 +200,7 @@ impl Client {
     pub fn channel_create_flow_reminds(&self) -> ChannelCreateFlowRemindsCall {
         ChannelCreateFlowRemindsCall::new(&self.handle)
     }
-    /// Calls `ChannelCreateFlowSignReview`.
+    /// Calls `ChannelCreateFlowSignReview`; the answer is a [`ChannelCreateFlowSignReviewResponse`].
     ///
     /// Required: `Agent`, `FlowId`, `ReviewType`.
     ///
@@ -209,7 +209,7 @@ impl Client {
     pub fn channel_create_flow_sign_review(&self) -> ChannelCreateFlowSignReviewCall {
         ChannelCreateFlowSignReviewCall::new(&self.handle)
     }
-    /// Calls `ChannelCreateFlowSignUrl`.
+    /// Calls `ChannelCreateFlowSignUrl`; the answer is a [`ChannelCreateFlowSignUrlResponse`].
     ///
     /// Required: `Agent`, `FlowId`.
     ///
@@ -218,7 +218,7 @@ impl Client {
     pub fn channel_create_flow_sign_url(&self) -> ChannelCreateFlowSignUrlCall {
         ChannelCreateFlowSignUrlCall::new(&self.handle)
     }
-    /// Calls `ChannelCreateMultiFlowSignQRCode`.
+    /// Calls `ChannelCreateMultiFlowSignQRCode`; the answer is a [`ChannelCreateMultiFlowSignQRCodeResponse`].
     ///
     /// Required: `Agent`, `TemplateId`, `FlowName`.
     ///
@@ -229,7 +229,7 @@ impl Client {
     ) -> ChannelCreateMultiFlowSignQRCodeCall {
         ChannelCreateMultiFlowSignQRCodeCall::new(&self.handle)
     }
-    /// Calls `ChannelCreateOrganizationBatchSignUrl`.
+    /// Calls `ChannelCreateOrganizationBatchSignUrl`; the answer is a [`ChannelCreateOrganizationBatchSignUrlResponse`].
     ///
     /// Required: `Agent`.
     ///
@@ -240,7 +240,7 @@ impl Client {
     ) -> ChannelCreateOrganizationBatchSignUrlCall {
         ChannelCreateOrganizationBatchSignUrlCall::new(&self.handle)
     }
-    /// Calls `ChannelCreateOrganizationModifyQrCode`.
+    /// Calls `ChannelCreateOrganizationModifyQrCode`; the answer is a [`ChannelCreateOrganizationModifyQrCodeResponse`].
     ///
     /// Required: `Agent`.
     ///
@@ -251,7 +251,7 @@ impl Client {
     ) -> ChannelCreateOrganizationModifyQrCodeCall {
         ChannelCreateOrganizationModifyQrCodeCall::new(&self.handle)
     }
-    /// Calls `ChannelCreatePrepareFlow`.
+    /// Calls `ChannelCreatePrepareFlow`; the answer is a [`ChannelCreatePrepareFlowResponse`].
     ///
     /// Required: `ResourceType`, `FlowInfo`.
     ///
@@ -260,7 +260,7 @@ impl Client {
     pub fn channel_create_prepare_flow(&self) -> ChannelCreatePrepareFlowCall {
         ChannelCreatePrepareFlowCall::new(&self.handle)
     }
-    /// Calls `ChannelCreatePrepareFlowGroup`.
+    /// Calls `ChannelCreatePrepareFlowGroup`; the answer is a [`ChannelCreatePrepareFlowGroupResponse`].
     ///
     /// Required: `BaseFlowInfos`, `FlowGroupName`, `ResourceType`.
     ///
@@ -271,7 +271,7 @@ impl Client {
     ) -> ChannelCreatePrepareFlowGroupCall {
         ChannelCreatePrepareFlowGroupCall::new(&self.handle)
     }
-    /// Calls `ChannelCreatePreparedPersonalEsign`.
+    /// Calls `ChannelCreatePreparedPersonalEsign`; the answer is a [`ChannelCreatePreparedPersonalEsignResponse`].
     ///
     /// Required: `Agent`, `UserName`, `IdCardNumber`, `SealName`.
     ///
@@ -282,7 +282,7 @@ impl Client {
     ) -> ChannelCreatePreparedPersonalEsignCall {
         ChannelCreatePreparedPersonalEsignCall::new(&self.handle)
     }
-    /// Calls `ChannelCreateReleaseFlow`.
+    /// Calls `ChannelCreateReleaseFlow`; the answer is a [`ChannelCreateReleaseFlowResponse`].
     ///
     /// Required: `Agent`, `NeedRelievedFlowId`, `ReliveInfo`.
     ///
@@ -291,7 +291,7 @@ impl Client {
     pub fn channel_create_release_flow(&self) -> ChannelCreateReleaseFlowCall {
         ChannelCreateReleaseFlowCall::new(&self.handle)
     }
-    /// Calls `ChannelCreateRole`.
+    /// Calls `ChannelCreateRole`; the answer is a [`ChannelCreateRoleResponse`].
     ///
     /// Required: `Name`, `Agent`.
     ///
@@ -300,7 +300,7 @@ impl Client {
     pub fn channel_create_role(&self) -> ChannelCreateRoleCall {
         ChannelCreateRoleCall::new(&self.handle)
     }
-    /// Calls `ChannelCreateSealPolicy`.
+    /// Calls `ChannelCreateSealPolicy`; the answer is a [`ChannelCreateSealPolicyResponse`].
     ///
     /// Required: `Agent`, `SealId`, `UserIds`.
     ///
@@ -309,7 +309,7 @@ impl Client {
     pub fn channel_create_seal_policy(&self) -> ChannelCreateSealPolicyCall {
         ChannelCreateSealPolicyCall::new(&self.handle)
     }
-    /// Calls `ChannelCreateUserAutoSignEnableUrl`.
+    /// Calls `ChannelCreateUserAutoSignEnableUrl`; the answer is a [`ChannelCreateUserAutoSignEnableUrlResponse`].
     ///
     /// Required: `Agent`, `SceneKey`.
     ///
@@ -320,7 +320,7 @@ impl Client {
     ) -> ChannelCreateUserAutoSignEnableUrlCall {
         ChannelCreateUserAutoSignEnableUrlCall::new(&self.handle)
     }
-    /// Calls `ChannelCreateUserAutoSignSealUrl`.
+    /// Calls `ChannelCreateUserAutoSignSealUrl`; the answer is a [`ChannelCreateUserAutoSignSealUrlResponse`].
     ///
     /// Required: `Agent`, `SceneKey`, `UserInfo`.
     ///
@@ -331,7 +331,7 @@ impl Client {
     ) -> ChannelCreateUserAutoSignSealUrlCall {
         ChannelCreateUserAutoSignSealUrlCall::new(&self.handle)
     }
-    /// Calls `ChannelCreateUserRoles`.
+    /// Calls `ChannelCreateUserRoles`; the answer is a [`ChannelCreateUserRolesResponse`].
     ///
     /// Required: `Agent`, `RoleIds`.
     ///
@@ -340,7 +340,7 @@ impl Client {
     pub fn channel_create_user_roles(&self) -> ChannelCreateUserRolesCall {
         ChannelCreateUserRolesCall::new(&self.handle)
     }
-    /// Calls `ChannelCreateWebThemeConfig`.
+    /// Calls `ChannelCreateWebThemeConfig`; the answer is a [`ChannelCreateWebThemeConfigResponse`].
     ///
     /// Required: `Agent`, `ThemeType`, `WebThemeConfig`.
     ///
@@ -349,7 +349,7 @@ impl Client {
     pub fn channel_create_web_theme_config(&self) -> ChannelCreateWebThemeConfigCall {
         ChannelCreateWebThemeConfigCall::new(&self.handle)
     }
-    /// Calls `ChannelDeleteRole`.
+    /// Calls `ChannelDeleteRole`; the answer is a [`ChannelDeleteRoleResponse`].
     ///
     /// Required: `Agent`, `RoleIds`.
     ///
@@ -358,7 +358,7 @@ impl Client {
     pub fn channel_delete_role(&self) -> ChannelDeleteRoleCall {
         ChannelDeleteRoleCall::new(&self.handle)
     }
-    /// Calls `ChannelDeleteRoleUsers`.
+    /// Calls `ChannelDeleteRoleUsers`; the answer is a [`ChannelDeleteRoleUsersResponse`].
     ///
     /// Required: `Agent`, `RoleId`.
     ///
@@ -367,7 +367,7 @@ impl Client {
     pub fn channel_delete_role_users(&self) -> ChannelDeleteRoleUsersCall {
         ChannelDeleteRoleUsersCall::new(&self.handle)
     }
-    /// Calls `ChannelDeleteSealPolicies`.
+    /// Calls `ChannelDeleteSealPolicies`; the answer is a [`ChannelDeleteSealPoliciesResponse`].
     ///
     /// Required: `Agent`, `SealId`, `UserIds`.
     ///
@@ -376,7 +376,7 @@ impl Client {
     pub fn channel_delete_seal_policies(&self) -> ChannelDeleteSealPoliciesCall {
         ChannelDeleteSealPoliciesCall::new(&self.handle)
     }
-    /// Calls `ChannelDescribeAccountBillDetail`.
+    /// Calls `ChannelDescribeAccountBillDetail`; the answer is a [`ChannelDescribeAccountBillDetailResponse`].
     ///
     /// Required: `Agent`.
     ///
@@ -387,7 +387,7 @@ impl Client {
     ) -> ChannelDescribeAccountBillDetailCall {
         ChannelDescribeAccountBillDetailCall::new(&self.handle)
     }
-    /// Calls `ChannelDescribeBillUsageDetail`.
+    /// Calls `ChannelDescribeBillUsageDetail`; the answer is a [`ChannelDescribeBillUsageDetailResponse`].
     ///
     /// Required: `Agent`, `StartTime`, `EndTime`.
     ///
@@ -398,7 +398,7 @@ impl Client {
     ) -> ChannelDescribeBillUsageDetailCall {
         ChannelDescribeBillUsageDetailCall::new(&self.handle)
     }
-    /// Calls `ChannelDescribeEmployees`.
+    /// Calls `ChannelDescribeEmployees`; the answer is a [`ChannelDescribeEmployeesResponse`].
     ///
     /// Required: `Agent`, `Limit`.
     ///
@@ -409,7 +409,7 @@ impl Client {
     pub fn channel_describe_employees(&self) -> ChannelDescribeEmployeesCall {
         ChannelDescribeEmployeesCall::new(&self.handle)
     }
-    /// Calls `ChannelDescribeFlowComponents`.
+    /// Calls `ChannelDescribeFlowComponents`; the answer is a [`ChannelDescribeFlowComponentsResponse`].
     ///
     /// Required: `Agent`, `FlowId`.
     ///
@@ -418,7 +418,7 @@ impl Client {
     pub fn channel_describe_flow_components(&self) -> ChannelDescribeFlowComponentsCall {
         ChannelDescribeFlowComponentsCall::new(&self.handle)
     }
-    /// Calls `ChannelDescribeOrganizationSeals`.
+    /// Calls `ChannelDescribeOrganizationSeals`; the answer is a [`ChannelDescribeOrganizationSealsResponse`].
     ///
     /// Required: `Agent`.
     ///
@@ -431,7 +431,7 @@ impl Client {
     ) -> ChannelDescribeOrganizationSealsCall {
         ChannelDescribeOrganizationSealsCall::new(&self.handle)
     }
-    /// Calls `ChannelDescribeRoles`.
+    /// Calls `ChannelDescribeRoles`; the answer is a [`ChannelDescribeRolesResponse`].
     ///
     /// Required: `Agent`, `Limit`.
     ///
@@ -440,7 +440,7 @@ impl Client {
     pub fn channel_describe_roles(&self) -> ChannelDescribeRolesCall {
         ChannelDescribeRolesCall::new(&self.handle)
     }
-    /// Calls `ChannelDescribeSignFaceVideo`.
+    /// Calls `ChannelDescribeSignFaceVideo`; the answer is a [`ChannelDescribeSignFaceVideoResponse`].
     ///
     /// Required: `FlowId`, `SignId`, `Agent`.
     ///
@@ -449,7 +449,7 @@ impl Client {
     pub fn channel_describe_sign_face_video(&self) -> ChannelDescribeSignFaceVideoCall {
         ChannelDescribeSignFaceVideoCall::new(&self.handle)
     }
-    /// Calls `ChannelDescribeUserAutoSignStatus`.
+    /// Calls `ChannelDescribeUserAutoSignStatus`; the answer is a [`ChannelDescribeUserAutoSignStatusResponse`].
     ///
     /// Required: `Agent`, `SceneKey`, `UserInfo`.
     ///
@@ -460,7 +460,7 @@ impl Client {
     ) -> ChannelDescribeUserAutoSignStatusCall {
         ChannelDescribeUserAutoSignStatusCall::new(&self.handle)
     }
-    /// Calls `ChannelDisableUserAutoSign`.
+    /// Calls `ChannelDisableUserAutoSign`; the answer is a [`ChannelDisableUserAutoSignResponse`].
     ///
     /// Required: `Agent`, `SceneKey`, `UserInfo`.
     ///
@@ -469,7 +469,7 @@ impl Client {
     pub fn channel_disable_user_auto_sign(&self) -> ChannelDisableUserAutoSignCall {
         ChannelDisableUserAutoSignCall::new(&self.handle)
     }
-    /// Calls `ChannelModifyRole`.
+    /// Calls `ChannelModifyRole`; the answer is a [`ChannelModifyRoleResponse`].
     ///
     /// Required: `Agent`, `Name`, `RoleId`.
     ///
@@ -478,7 +478,7 @@ impl Client {
     pub fn channel_modify_role(&self) -> ChannelModifyRoleCall {
         ChannelModifyRoleCall::new(&self.handle)
     }
-    /// Calls `ChannelRenewAutoSignLicense`.
+    /// Calls `ChannelRenewAutoSignLicense`; the answer is a [`ChannelRenewAutoSignLicenseResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -490,7 +490,7 @@ impl Client {
     pub fn channel_renew_auto_sign_license(&self) -> ChannelRenewAutoSignLicenseCall {
         ChannelRenewAutoSignLicenseCall::new(&self.handle)
     }
-    /// Calls `ChannelUpdateSealStatus`.
+    /// Calls `ChannelUpdateSealStatus`; the answer is a [`ChannelUpdateSealStatusResponse`].
     ///
     /// Required: `Agent`, `Status`, `SealId`.
     ///
@@ -499,7 +499,7 @@ impl Client {
     pub fn channel_update_seal_status(&self) -> ChannelUpdateSealStatusCall {
         ChannelUpdateSealStatusCall::new(&self.handle)
     }
-    /// Calls `ChannelVerifyPdf`.
+    /// Calls `ChannelVerifyPdf`; the answer is a [`ChannelVerifyPdfResponse`].
     ///
     /// Required: `FlowId`.
     ///
@@ -508,7 +508,7 @@ impl Client {
     pub fn channel_verify_pdf(&self) -> ChannelVerifyPdfCall {
         ChannelVerifyPdfCall::new(&self.handle)
     }
-    /// Calls `CreateBatchAdminChangeInvitations`.
+    /// Calls `CreateBatchAdminChangeInvitations`; the answer is a [`CreateBatchAdminChangeInvitationsResponse`].
     ///
     /// Required: `Agent`, `AdminChangeInvitationInfos`.
     ///
@@ -519,7 +519,7 @@ impl Client {
     ) -> CreateBatchAdminChangeInvitationsCall {
         CreateBatchAdminChangeInvitationsCall::new(&self.handle)
     }
-    /// Calls `CreateBatchAdminChangeInvitationsUrl`.
+    /// Calls `CreateBatchAdminChangeInvitationsUrl`; the answer is a [`CreateBatchAdminChangeInvitationsUrlResponse`].
     ///
     /// Required: `Agent`.
     ///
@@ -530,7 +530,7 @@ impl Client {
     ) -> CreateBatchAdminChangeInvitationsUrlCall {
         CreateBatchAdminChangeInvitationsUrlCall::new(&self.handle)
     }
-    /// Calls `CreateBatchInitOrganizationUrl`.
+    /// Calls `CreateBatchInitOrganizationUrl`; the answer is a [`CreateBatchInitOrganizationUrlResponse`].
     ///
     /// Required: `Agent`, `OperateTypes`, `ProxyOrganizationOpenIds`.
     ///
@@ -541,7 +541,7 @@ impl Client {
     ) -> CreateBatchInitOrganizationUrlCall {
         CreateBatchInitOrganizationUrlCall::new(&self.handle)
     }
-    /// Calls `CreateBatchOrganizationAuthorizationUrl`.
+    /// Calls `CreateBatchOrganizationAuthorizationUrl`; the answer is a [`CreateBatchOrganizationAuthorizationUrlResponse`].
     ///
     /// Required: `Agent`.
     ///
@@ -552,7 +552,7 @@ impl Client {
     ) -> CreateBatchOrganizationAuthorizationUrlCall {
         CreateBatchOrganizationAuthorizationUrlCall::new(&self.handle)
     }
-    /// Calls `CreateBatchOrganizationRegistrationTasks`.
+    /// Calls `CreateBatchOrganizationRegistrationTasks`; the answer is a [`CreateBatchOrganizationRegistrationTasksResponse`].
     ///
     /// Required: `Agent`, `RegistrationOrganizations`.
     ///
@@ -563,7 +563,7 @@ impl Client {
     ) -> CreateBatchOrganizationRegistrationTasksCall {
         CreateBatchOrganizationRegistrationTasksCall::new(&self.handle)
     }
-    /// Calls `CreateChannelFlowEvidenceReport`.
+    /// Calls `CreateChannelFlowEvidenceReport`; the answer is a [`CreateChannelFlowEvidenceReportResponse`].
     ///
     /// Required: `Agent`, `FlowId`.
     ///
@@ -574,7 +574,7 @@ impl Client {
     ) -> CreateChannelFlowEvidenceReportCall {
         CreateChannelFlowEvidenceReportCall::new(&self.handle)
     }
-    /// Calls `CreateChannelOrganizationInfoChangeUrl`.
+    /// Calls `CreateChannelOrganizationInfoChangeUrl`; the answer is a [`CreateChannelOrganizationInfoChangeUrlResponse`].
     ///
     /// Required: `Agent`, `ChangeType`.
     ///
@@ -585,7 +585,7 @@ impl Client {
     ) -> CreateChannelOrganizationInfoChangeUrlCall {
         CreateChannelOrganizationInfoChangeUrlCall::new(&self.handle)
     }
-    /// Calls `CreateChannelSubOrganizationActive`.
+    /// Calls `CreateChannelSubOrganizationActive`; the answer is a [`CreateChannelSubOrganizationActiveResponse`].
     ///
     /// Required: `Agent`.
     ///
@@ -596,7 +596,7 @@ impl Client {
     ) -> CreateChannelSubOrganizationActiveCall {
         CreateChannelSubOrganizationActiveCall::new(&self.handle)
     }
-    /// Calls `CreateCloseOrganizationUrl`.
+    /// Calls `CreateCloseOrganizationUrl`; the answer is a [`CreateCloseOrganizationUrlResponse`].
     ///
     /// Required: `Agent`.
     ///
@@ -605,7 +605,7 @@ impl Client {
     pub fn create_close_organization_url(&self) -> CreateCloseOrganizationUrlCall {
         CreateCloseOrganizationUrlCall::new(&self.handle)
     }
-    /// Calls `CreateConsoleLoginUrl`.
+    /// Calls `CreateConsoleLoginUrl`; the answer is a [`CreateConsoleLoginUrlResponse`].
     ///
     /// Required: `Agent`, `ProxyOrganizationName`.
     ///
@@ -614,7 +614,7 @@ impl Client {
     pub fn create_console_login_url(&self) -> CreateConsoleLoginUrlCall {
         CreateConsoleLoginUrlCall::new(&self.handle)
     }
-    /// Calls `CreateEmployeeChangeUrl`.
+    /// Calls `CreateEmployeeChangeUrl`; the answer is a [`CreateEmployeeChangeUrlResponse`].
     ///
     /// Required: `Agent`.
     ///
@@ -623,7 +623,7 @@ impl Client {
     pub fn create_employee_change_url(&self) -> CreateEmployeeChangeUrlCall {
         CreateEmployeeChangeUrlCall::new(&self.handle)
     }
-    /// Calls `CreateEmployeeQualificationSealQrCode`.
+    /// Calls `CreateEmployeeQualificationSealQrCode`; the answer is a [`CreateEmployeeQualificationSealQrCodeResponse`].
     ///
     /// Required: `Agent`.
     ///
@@ -634,7 +634,7 @@ impl Client {
     ) -> CreateEmployeeQualificationSealQrCodeCall {
         CreateEmployeeQualificationSealQrCodeCall::new(&self.handle)
     }
-    /// Calls `CreateFileConvertTask`.
+    /// Calls `CreateFileConvertTask`; the answer is a [`CreateFileConvertTaskResponse`].
     ///
     /// Required: `Agent`, `ResourceType`, `ResourceName`, `ResourceId`.
     ///
@@ -643,7 +643,7 @@ impl Client {
     pub fn create_file_convert_task(&self) -> CreateFileConvertTaskCall {
         CreateFileConvertTaskCall::new(&self.handle)
     }
-    /// Calls `CreateFlowBlockchainEvidenceUrl`.
+    /// Calls `CreateFlowBlockchainEvidenceUrl`; the answer is a [`CreateFlowBlockchainEvidenceUrlResponse`].
     ///
     /// Required: `Agent`, `FlowId`.
     ///
@@ -654,7 +654,7 @@ impl Client {
     ) -> CreateFlowBlockchainEvidenceUrlCall {
         CreateFlowBlockchainEvidenceUrlCall::new(&self.handle)
     }
-    /// Calls `CreateFlowForwards`.
+    /// Calls `CreateFlowForwards`; the answer is a [`CreateFlowForwardsResponse`].
     ///
     /// Required: `TargetOpenId`, `FlowForwardInfos`, `Agent`.
     ///
@@ -663,7 +663,7 @@ impl Client {
     pub fn create_flow_forwards(&self) -> CreateFlowForwardsCall {
         CreateFlowForwardsCall::new(&self.handle)
     }
-    /// Calls `CreateFlowGroupSignReview`.
+    /// Calls `CreateFlowGroupSignReview`; the answer is a [`CreateFlowGroupSignReviewResponse`].
     ///
     /// Required: `Agent`, `FlowGroupId`, `ReviewType`, `ApproverInfo`.
     ///
@@ -672,7 +672,7 @@ impl Client {
     pub fn create_flow_group_sign_review(&self) -> CreateFlowGroupSignReviewCall {
         CreateFlowGroupSignReviewCall::new(&self.handle)
     }
-    /// Calls `CreateFlowsByTemplates`.
+    /// Calls `CreateFlowsByTemplates`; the answer is a [`CreateFlowsByTemplatesResponse`].
     ///
     /// Required: `Agent`, `FlowInfos`.
     ///
@@ -681,14 +681,14 @@ impl Client {
     pub fn create_flows_by_templates(&self) -> CreateFlowsByTemplatesCall {
         CreateFlowsByTemplatesCall::new(&self.handle)
     }
-    /// Calls `CreateLegalSealQrCode`.
+    /// Calls `CreateLegalSealQrCode`; the answer is a [`CreateLegalSealQrCodeResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=essbasic&Version=2021-05-26&Action=CreateLegalSealQrCode)
     #[inline]
     pub fn create_legal_seal_qr_code(&self) -> CreateLegalSealQrCodeCall {
         CreateLegalSealQrCodeCall::new(&self.handle)
     }
-    /// Calls `CreateModifyAdminAuthorizationUrl`.
+    /// Calls `CreateModifyAdminAuthorizationUrl`; the answer is a [`CreateModifyAdminAuthorizationUrlResponse`].
     ///
     /// Required: `Agent`.
     ///
@@ -699,7 +699,7 @@ impl Client {
     ) -> CreateModifyAdminAuthorizationUrlCall {
         CreateModifyAdminAuthorizationUrlCall::new(&self.handle)
     }
-    /// Calls `CreateOrganizationAuthFile`.
+    /// Calls `CreateOrganizationAuthFile`; the answer is a [`CreateOrganizationAuthFileResponse`].
     ///
     /// Required: `Agent`.
     ///
@@ -708,7 +708,7 @@ impl Client {
     pub fn create_organization_auth_file(&self) -> CreateOrganizationAuthFileCall {
         CreateOrganizationAuthFileCall::new(&self.handle)
     }
-    /// Calls `CreatePartnerAutoSignAuthUrl`.
+    /// Calls `CreatePartnerAutoSignAuthUrl`; the answer is a [`CreatePartnerAutoSignAuthUrlResponse`].
     ///
     /// Required: `Agent`.
     ///
@@ -717,7 +717,7 @@ impl Client {
     pub fn create_partner_auto_sign_auth_url(&self) -> CreatePartnerAutoSignAuthUrlCall {
         CreatePartnerAutoSignAuthUrlCall::new(&self.handle)
     }
-    /// Calls `CreatePersonAuthCertificateImage`.
+    /// Calls `CreatePersonAuthCertificateImage`; the answer is a [`CreatePersonAuthCertificateImageResponse`].
     ///
     /// Required: `Agent`, `UserName`, `IdCardType`, `IdCardNumber`.
     ///
@@ -728,7 +728,7 @@ impl Client {
     ) -> CreatePersonAuthCertificateImageCall {
         CreatePersonAuthCertificateImageCall::new(&self.handle)
     }
-    /// Calls `CreateRequestWithEncryption`.
+    /// Calls `CreateRequestWithEncryption`; the answer is a [`CreateRequestWithEncryptionResponse`].
     ///
     /// Required: `RequestAction`, `ApplicationId`, `IV`, `EncryptedData`.
     ///
@@ -737,7 +737,7 @@ impl Client {
     pub fn create_request_with_encryption(&self) -> CreateRequestWithEncryptionCall {
         CreateRequestWithEncryptionCall::new(&self.handle)
     }
-    /// Calls `CreateSealByImage`.
+    /// Calls `CreateSealByImage`; the answer is a [`CreateSealByImageResponse`].
     ///
     /// Required: `Agent`, `SealName`.
     ///
@@ -746,7 +746,7 @@ impl Client {
     pub fn create_seal_by_image(&self) -> CreateSealByImageCall {
         CreateSealByImageCall::new(&self.handle)
     }
-    /// Calls `CreateSignUrls`.
+    /// Calls `CreateSignUrls`; the answer is a [`CreateSignUrlsResponse`].
     ///
     /// Required: `Agent`.
     ///
@@ -755,7 +755,7 @@ impl Client {
     pub fn create_sign_urls(&self) -> CreateSignUrlsCall {
         CreateSignUrlsCall::new(&self.handle)
     }
-    /// Calls `DeleteOrganizationAuthorizations`.
+    /// Calls `DeleteOrganizationAuthorizations`; the answer is a [`DeleteOrganizationAuthorizationsResponse`].
     ///
     /// Required: `Agent`.
     ///
@@ -766,7 +766,7 @@ impl Client {
     ) -> DeleteOrganizationAuthorizationsCall {
         DeleteOrganizationAuthorizationsCall::new(&self.handle)
     }
-    /// Calls `DescribeBatchOrganizationRegistrationTasks`.
+    /// Calls `DescribeBatchOrganizationRegistrationTasks`; the answer is a [`DescribeBatchOrganizationRegistrationTasksResponse`].
     ///
     /// Required: `Agent`.
     ///
@@ -777,7 +777,7 @@ impl Client {
     ) -> DescribeBatchOrganizationRegistrationTasksCall {
         DescribeBatchOrganizationRegistrationTasksCall::new(&self.handle)
     }
-    /// Calls `DescribeBatchOrganizationRegistrationUrls`.
+    /// Calls `DescribeBatchOrganizationRegistrationUrls`; the answer is a [`DescribeBatchOrganizationRegistrationUrlsResponse`].
     ///
     /// Required: `Agent`, `TaskId`.
     ///
@@ -788,7 +788,7 @@ impl Client {
     ) -> DescribeBatchOrganizationRegistrationUrlsCall {
         DescribeBatchOrganizationRegistrationUrlsCall::new(&self.handle)
     }
-    /// Calls `DescribeCancelFlowsTask`.
+    /// Calls `DescribeCancelFlowsTask`; the answer is a [`DescribeCancelFlowsTaskResponse`].
     ///
     /// Required: `Agent`, `TaskId`.
     ///
@@ -797,7 +797,7 @@ impl Client {
     pub fn describe_cancel_flows_task(&self) -> DescribeCancelFlowsTaskCall {
         DescribeCancelFlowsTaskCall::new(&self.handle)
     }
-    /// Calls `DescribeChannelFlowEvidenceReport`.
+    /// Calls `DescribeChannelFlowEvidenceReport`; the answer is a [`DescribeChannelFlowEvidenceReportResponse`].
     ///
     /// Required: `Agent`, `ReportId`.
     ///
@@ -808,7 +808,7 @@ impl Client {
     ) -> DescribeChannelFlowEvidenceReportCall {
         DescribeChannelFlowEvidenceReportCall::new(&self.handle)
     }
-    /// Calls `DescribeChannelOrganizations`.
+    /// Calls `DescribeChannelOrganizations`; the answer is a [`DescribeChannelOrganizationsResponse`].
     ///
     /// Required: `Agent`, `Limit`.
     ///
@@ -817,7 +817,7 @@ impl Client {
     pub fn describe_channel_organizations(&self) -> DescribeChannelOrganizationsCall {
         DescribeChannelOrganizationsCall::new(&self.handle)
     }
-    /// Calls `DescribeChannelSealPolicyWorkflowUrl`.
+    /// Calls `DescribeChannelSealPolicyWorkflowUrl`; the answer is a [`DescribeChannelSealPolicyWorkflowUrlResponse`].
     ///
     /// Required: `Agent`, `WorkflowInstanceId`.
     ///
@@ -828,7 +828,7 @@ impl Client {
     ) -> DescribeChannelSealPolicyWorkflowUrlCall {
         DescribeChannelSealPolicyWorkflowUrlCall::new(&self.handle)
     }
-    /// Calls `DescribeExtendedServiceAuthDetail`.
+    /// Calls `DescribeExtendedServiceAuthDetail`; the answer is a [`DescribeExtendedServiceAuthDetailResponse`].
     ///
     /// Required: `Agent`, `ExtendServiceType`.
     ///
@@ -839,7 +839,7 @@ impl Client {
     ) -> DescribeExtendedServiceAuthDetailCall {
         DescribeExtendedServiceAuthDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeExtendedServiceAuthInfo`.
+    /// Calls `DescribeExtendedServiceAuthInfo`; the answer is a [`DescribeExtendedServiceAuthInfoResponse`].
     ///
     /// Required: `Agent`.
     ///
@@ -850,7 +850,7 @@ impl Client {
     ) -> DescribeExtendedServiceAuthInfoCall {
         DescribeExtendedServiceAuthInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeFileConvertTask`.
+    /// Calls `DescribeFileConvertTask`; the answer is a [`DescribeFileConvertTaskResponse`].
     ///
     /// Required: `TaskId`, `Agent`.
     ///
@@ -859,7 +859,7 @@ impl Client {
     pub fn describe_file_convert_task(&self) -> DescribeFileConvertTaskCall {
         DescribeFileConvertTaskCall::new(&self.handle)
     }
-    /// Calls `DescribeFlowDetailInfo`.
+    /// Calls `DescribeFlowDetailInfo`; the answer is a [`DescribeFlowDetailInfoResponse`].
     ///
     /// Required: `Agent`.
     ///
@@ -868,7 +868,7 @@ impl Client {
     pub fn describe_flow_detail_info(&self) -> DescribeFlowDetailInfoCall {
         DescribeFlowDetailInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeResourceUrlsByFlows`.
+    /// Calls `DescribeResourceUrlsByFlows`; the answer is a [`DescribeResourceUrlsByFlowsResponse`].
     ///
     /// Required: `Agent`.
     ///
@@ -877,7 +877,7 @@ impl Client {
     pub fn describe_resource_urls_by_flows(&self) -> DescribeResourceUrlsByFlowsCall {
         DescribeResourceUrlsByFlowsCall::new(&self.handle)
     }
-    /// Calls `DescribeTemplates`.
+    /// Calls `DescribeTemplates`; the answer is a [`DescribeTemplatesResponse`].
     ///
     /// Required: `Agent`.
     ///
@@ -888,7 +888,7 @@ impl Client {
     pub fn describe_templates(&self) -> DescribeTemplatesCall {
         DescribeTemplatesCall::new(&self.handle)
     }
-    /// Calls `DescribeUsage`.
+    /// Calls `DescribeUsage`; the answer is a [`DescribeUsageResponse`].
     ///
     /// Required: `Agent`, `StartDate`, `EndDate`.
     ///
@@ -897,7 +897,7 @@ impl Client {
     pub fn describe_usage(&self) -> DescribeUsageCall {
         DescribeUsageCall::new(&self.handle)
     }
-    /// Calls `DescribeUserFlowType`.
+    /// Calls `DescribeUserFlowType`; the answer is a [`DescribeUserFlowTypeResponse`].
     ///
     /// Required: `Agent`.
     ///
@@ -906,7 +906,7 @@ impl Client {
     pub fn describe_user_flow_type(&self) -> DescribeUserFlowTypeCall {
         DescribeUserFlowTypeCall::new(&self.handle)
     }
-    /// Calls `GetDownloadFlowUrl`.
+    /// Calls `GetDownloadFlowUrl`; the answer is a [`GetDownloadFlowUrlResponse`].
     ///
     /// Required: `Agent`.
     ///
@@ -915,7 +915,7 @@ impl Client {
     pub fn get_download_flow_url(&self) -> GetDownloadFlowUrlCall {
         GetDownloadFlowUrlCall::new(&self.handle)
     }
-    /// Calls `ModifyExtendedService`.
+    /// Calls `ModifyExtendedService`; the answer is a [`ModifyExtendedServiceResponse`].
     ///
     /// Required: `Agent`, `ServiceType`, `Operate`.
     ///
@@ -924,7 +924,7 @@ impl Client {
     pub fn modify_extended_service(&self) -> ModifyExtendedServiceCall {
         ModifyExtendedServiceCall::new(&self.handle)
     }
-    /// Calls `ModifyFlowDeadline`.
+    /// Calls `ModifyFlowDeadline`; the answer is a [`ModifyFlowDeadlineResponse`].
     ///
     /// Required: `Agent`, `FlowId`, `Deadline`.
     ///
@@ -933,7 +933,7 @@ impl Client {
     pub fn modify_flow_deadline(&self) -> ModifyFlowDeadlineCall {
         ModifyFlowDeadlineCall::new(&self.handle)
     }
-    /// Calls `ModifyOrganizationBusinessInfo`.
+    /// Calls `ModifyOrganizationBusinessInfo`; the answer is a [`ModifyOrganizationBusinessInfoResponse`].
     ///
     /// Required: `Agent`, `BizLicenseResourceId`.
     ///
@@ -944,7 +944,7 @@ impl Client {
     ) -> ModifyOrganizationBusinessInfoCall {
         ModifyOrganizationBusinessInfoCall::new(&self.handle)
     }
-    /// Calls `ModifyPartnerAutoSignAuthUrl`.
+    /// Calls `ModifyPartnerAutoSignAuthUrl`; the answer is a [`ModifyPartnerAutoSignAuthUrlResponse`].
     ///
     /// Required: `Agent`.
     ///
@@ -953,7 +953,7 @@ impl Client {
     pub fn modify_partner_auto_sign_auth_url(&self) -> ModifyPartnerAutoSignAuthUrlCall {
         ModifyPartnerAutoSignAuthUrlCall::new(&self.handle)
     }
-    /// Calls `OperateChannelTemplate`.
+    /// Calls `OperateChannelTemplate`; the answer is a [`OperateChannelTemplateResponse`].
     ///
     /// Required: `Agent`, `OperateType`, `TemplateId`.
     ///
@@ -962,7 +962,7 @@ impl Client {
     pub fn operate_channel_template(&self) -> OperateChannelTemplateCall {
         OperateChannelTemplateCall::new(&self.handle)
     }
-    /// Calls `OperateTemplate`.
+    /// Calls `OperateTemplate`; the answer is a [`OperateTemplateResponse`].
     ///
     /// Required: `Agent`, `TemplateId`, `OperateType`.
     ///
@@ -971,7 +971,7 @@ impl Client {
     pub fn operate_template(&self) -> OperateTemplateCall {
         OperateTemplateCall::new(&self.handle)
     }
-    /// Calls `PrepareFlows`.
+    /// Calls `PrepareFlows`; the answer is a [`PrepareFlowsResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -983,7 +983,7 @@ impl Client {
     pub fn prepare_flows(&self) -> PrepareFlowsCall {
         PrepareFlowsCall::new(&self.handle)
     }
-    /// Calls `SyncProxyOrganization`.
+    /// Calls `SyncProxyOrganization`; the answer is a [`SyncProxyOrganizationResponse`].
     ///
     /// Required: `Agent`, `ProxyOrganizationName`.
     ///
@@ -992,7 +992,7 @@ impl Client {
     pub fn sync_proxy_organization(&self) -> SyncProxyOrganizationCall {
         SyncProxyOrganizationCall::new(&self.handle)
     }
-    /// Calls `SyncProxyOrganizationOperators`.
+    /// Calls `SyncProxyOrganizationOperators`; the answer is a [`SyncProxyOrganizationOperatorsResponse`].
     ///
     /// Required: `Agent`, `OperatorType`, `ProxyOrganizationOperators`.
     ///
@@ -1003,7 +1003,7 @@ impl Client {
     ) -> SyncProxyOrganizationOperatorsCall {
         SyncProxyOrganizationOperatorsCall::new(&self.handle)
     }
-    /// Calls `UploadFiles`.
+    /// Calls `UploadFiles`; the answer is a [`UploadFilesResponse`].
     ///
     /// Required: `Agent`, `BusinessType`.
     ///

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `CompleteApproval`.
+    /// Calls `CompleteApproval`; the answer is a [`CompleteApprovalResponse`].
     ///
     /// Required: `ApprovalId`, `NodeId`, `Result`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn complete_approval(&self) -> CompleteApprovalCall {
         CompleteApprovalCall::new(&self.handle)
     }
-    /// Calls `CreateRoleUser`.
+    /// Calls `CreateRoleUser`; the answer is a [`CreateRoleUserResponse`].
     ///
     /// Required: `RoleSystemId`, `UserId`, `Username`, `Enabled`.
     ///
@@ -53,14 +53,14 @@ impl Client {
     pub fn create_role_user(&self) -> CreateRoleUserCall {
         CreateRoleUserCall::new(&self.handle)
     }
-    /// Calls `DeleteRoleUser`.
+    /// Calls `DeleteRoleUser`; the answer is a [`DeleteRoleUserResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=evt&Version=2025-02-17&Action=DeleteRoleUser)
     #[inline]
     pub fn delete_role_user(&self) -> DeleteRoleUserCall {
         DeleteRoleUserCall::new(&self.handle)
     }
-    /// Calls `PutEvent`.
+    /// Calls `PutEvent`; the answer is a [`PutEventResponse`].
     ///
     /// Required: `PluginId`.
     ///
@@ -69,7 +69,7 @@ impl Client {
     pub fn put_event(&self) -> PutEventCall {
         PutEventCall::new(&self.handle)
     }
-    /// Calls `PutMessage`.
+    /// Calls `PutMessage`; the answer is a [`PutMessageResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=evt&Version=2025-02-17&Action=PutMessage)
     #[inline]

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `DescribeMaterialList`.
+    /// Calls `DescribeMaterialList`; the answer is a [`DescribeMaterialListResponse`].
     ///
     /// Required: `ActivityId`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn describe_material_list(&self) -> DescribeMaterialListCall {
         DescribeMaterialListCall::new(&self.handle)
     }
-    /// Calls `FaceFusion`.
+    /// Calls `FaceFusion`; the answer is a [`FaceFusionResponse`].
     ///
     /// Required: `ProjectId`, `ModelId`, `RspImgType`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn face_fusion(&self) -> FaceFusionCall {
         FaceFusionCall::new(&self.handle)
     }
-    /// Calls `FuseFace`.
+    /// Calls `FuseFace`; the answer is a [`FuseFaceResponse`].
     ///
     /// Required: `ProjectId`, `ModelId`, `RspImgType`, `MergeInfos`.
     ///

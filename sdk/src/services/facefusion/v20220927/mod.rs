@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `DescribeMaterialList`.
+    /// Calls `DescribeMaterialList`; the answer is a [`DescribeMaterialListResponse`].
     ///
     /// Required: `ActivityId`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn describe_material_list(&self) -> DescribeMaterialListCall {
         DescribeMaterialListCall::new(&self.handle)
     }
-    /// Calls `FuseFace`.
+    /// Calls `FuseFace`; the answer is a [`FuseFaceResponse`].
     ///
     /// Required: `ProjectId`, `ModelId`, `RspImgType`, `MergeInfos`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn fuse_face(&self) -> FuseFaceCall {
         FuseFaceCall::new(&self.handle)
     }
-    /// Calls `FuseFaceUltra`.
+    /// Calls `FuseFaceUltra`; the answer is a [`FuseFaceUltraResponse`].
     ///
     /// Required: `RspImgType`, `MergeInfos`.
     ///

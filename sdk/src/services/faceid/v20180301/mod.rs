@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `BankCard2EVerification`.
+    /// Calls `BankCard2EVerification`; the answer is a [`BankCard2EVerificationResponse`].
     ///
     /// Required: `Name`, `BankCard`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn bank_card2_e_verification(&self) -> BankCard2EVerificationCall {
         BankCard2EVerificationCall::new(&self.handle)
     }
-    /// Calls `BankCard4EVerification`.
+    /// Calls `BankCard4EVerification`; the answer is a [`BankCard4EVerificationResponse`].
     ///
     /// Required: `Name`, `BankCard`, `Phone`, `IdCard`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn bank_card4_e_verification(&self) -> BankCard4EVerificationCall {
         BankCard4EVerificationCall::new(&self.handle)
     }
-    /// Calls `BankCardVerification`.
+    /// Calls `BankCardVerification`; the answer is a [`BankCardVerificationResponse`].
     ///
     /// Required: `IdCard`, `Name`, `BankCard`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn bank_card_verification(&self) -> BankCardVerificationCall {
         BankCardVerificationCall::new(&self.handle)
     }
-    /// Calls `CheckBankCardInformation`.
+    /// Calls `CheckBankCardInformation`; the answer is a [`CheckBankCardInformationResponse`].
     ///
     /// Required: `BankCard`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn check_bank_card_information(&self) -> CheckBankCardInformationCall {
         CheckBankCardInformationCall::new(&self.handle)
     }
-    /// Calls `CheckEidTokenStatus`.
+    /// Calls `CheckEidTokenStatus`; the answer is a [`CheckEidTokenStatusResponse`].
     ///
     /// Required: `EidToken`.
     ///
@@ -80,14 +80,14 @@ impl Client {
     pub fn check_eid_token_status(&self) -> CheckEidTokenStatusCall {
         CheckEidTokenStatusCall::new(&self.handle)
     }
-    /// Calls `CheckIdCardInformation`.
+    /// Calls `CheckIdCardInformation`; the answer is a [`CheckIdCardInformationResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=faceid&Version=2018-03-01&Action=CheckIdCardInformation)
     #[inline]
     pub fn check_id_card_information(&self) -> CheckIdCardInformationCall {
         CheckIdCardInformationCall::new(&self.handle)
     }
-    /// Calls `CheckIdNameDate`.
+    /// Calls `CheckIdNameDate`; the answer is a [`CheckIdNameDateResponse`].
     ///
     /// Required: `Name`, `IdCard`, `ValidityBegin`, `ValidityEnd`.
     ///
@@ -96,7 +96,7 @@ impl Client {
     pub fn check_id_name_date(&self) -> CheckIdNameDateCall {
         CheckIdNameDateCall::new(&self.handle)
     }
-    /// Calls `CheckPhoneAndName`.
+    /// Calls `CheckPhoneAndName`; the answer is a [`CheckPhoneAndNameResponse`].
     ///
     /// Required: `Mobile`, `Name`.
     ///
@@ -105,14 +105,14 @@ impl Client {
     pub fn check_phone_and_name(&self) -> CheckPhoneAndNameCall {
         CheckPhoneAndNameCall::new(&self.handle)
     }
-    /// Calls `DetectAIFakeFaces`.
+    /// Calls `DetectAIFakeFaces`; the answer is a [`DetectAIFakeFacesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=faceid&Version=2018-03-01&Action=DetectAIFakeFaces)
     #[inline]
     pub fn detect_ai_fake_faces(&self) -> DetectAIFakeFacesCall {
         DetectAIFakeFacesCall::new(&self.handle)
     }
-    /// Calls `DetectAuth`.
+    /// Calls `DetectAuth`; the answer is a [`DetectAuthResponse`].
     ///
     /// Required: `RuleId`.
     ///
@@ -121,7 +121,7 @@ impl Client {
     pub fn detect_auth(&self) -> DetectAuthCall {
         DetectAuthCall::new(&self.handle)
     }
-    /// Calls `EncryptedPhoneVerification`.
+    /// Calls `EncryptedPhoneVerification`; the answer is a [`EncryptedPhoneVerificationResponse`].
     ///
     /// Required: `IdCard`, `Name`, `Phone`, `EncryptionMode`.
     ///
@@ -130,14 +130,14 @@ impl Client {
     pub fn encrypted_phone_verification(&self) -> EncryptedPhoneVerificationCall {
         EncryptedPhoneVerificationCall::new(&self.handle)
     }
-    /// Calls `GetActionSequence`.
+    /// Calls `GetActionSequence`; the answer is a [`GetActionSequenceResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=faceid&Version=2018-03-01&Action=GetActionSequence)
     #[inline]
     pub fn get_action_sequence(&self) -> GetActionSequenceCall {
         GetActionSequenceCall::new(&self.handle)
     }
-    /// Calls `GetDetectInfo`.
+    /// Calls `GetDetectInfo`; the answer is a [`GetDetectInfoResponse`].
     ///
     /// Required: `BizToken`, `RuleId`.
     ///
@@ -146,7 +146,7 @@ impl Client {
     pub fn get_detect_info(&self) -> GetDetectInfoCall {
         GetDetectInfoCall::new(&self.handle)
     }
-    /// Calls `GetDetectInfoEnhanced`.
+    /// Calls `GetDetectInfoEnhanced`; the answer is a [`GetDetectInfoEnhancedResponse`].
     ///
     /// Required: `BizToken`, `RuleId`.
     ///
@@ -155,7 +155,7 @@ impl Client {
     pub fn get_detect_info_enhanced(&self) -> GetDetectInfoEnhancedCall {
         GetDetectInfoEnhancedCall::new(&self.handle)
     }
-    /// Calls `GetEidResult`.
+    /// Calls `GetEidResult`; the answer is a [`GetEidResultResponse`].
     ///
     /// Required: `EidToken`.
     ///
@@ -164,7 +164,7 @@ impl Client {
     pub fn get_eid_result(&self) -> GetEidResultCall {
         GetEidResultCall::new(&self.handle)
     }
-    /// Calls `GetEidToken`.
+    /// Calls `GetEidToken`; the answer is a [`GetEidTokenResponse`].
     ///
     /// Required: `MerchantId`.
     ///
@@ -173,7 +173,7 @@ impl Client {
     pub fn get_eid_token(&self) -> GetEidTokenCall {
         GetEidTokenCall::new(&self.handle)
     }
-    /// Calls `GetFaceIdResult`.
+    /// Calls `GetFaceIdResult`; the answer is a [`GetFaceIdResultResponse`].
     ///
     /// Required: `FaceIdToken`.
     ///
@@ -182,7 +182,7 @@ impl Client {
     pub fn get_face_id_result(&self) -> GetFaceIdResultCall {
         GetFaceIdResultCall::new(&self.handle)
     }
-    /// Calls `GetFaceIdRiskInfo`.
+    /// Calls `GetFaceIdRiskInfo`; the answer is a [`GetFaceIdRiskInfoResponse`].
     ///
     /// Required: `FaceIdToken`.
     ///
@@ -191,7 +191,7 @@ impl Client {
     pub fn get_face_id_risk_info(&self) -> GetFaceIdRiskInfoCall {
         GetFaceIdRiskInfoCall::new(&self.handle)
     }
-    /// Calls `GetFaceIdToken`.
+    /// Calls `GetFaceIdToken`; the answer is a [`GetFaceIdTokenResponse`].
     ///
     /// Required: `CompareLib`.
     ///
@@ -200,28 +200,28 @@ impl Client {
     pub fn get_face_id_token(&self) -> GetFaceIdTokenCall {
         GetFaceIdTokenCall::new(&self.handle)
     }
-    /// Calls `GetFaceidRiskInfoToken`.
+    /// Calls `GetFaceidRiskInfoToken`; the answer is a [`GetFaceidRiskInfoTokenResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=faceid&Version=2018-03-01&Action=GetFaceidRiskInfoToken)
     #[inline]
     pub fn get_faceid_risk_info_token(&self) -> GetFaceidRiskInfoTokenCall {
         GetFaceidRiskInfoTokenCall::new(&self.handle)
     }
-    /// Calls `GetLiveCode`.
+    /// Calls `GetLiveCode`; the answer is a [`GetLiveCodeResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=faceid&Version=2018-03-01&Action=GetLiveCode)
     #[inline]
     pub fn get_live_code(&self) -> GetLiveCodeCall {
         GetLiveCodeCall::new(&self.handle)
     }
-    /// Calls `GetNFCToken`.
+    /// Calls `GetNFCToken`; the answer is a [`GetNFCTokenResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=faceid&Version=2018-03-01&Action=GetNFCToken)
     #[inline]
     pub fn get_nfc_token(&self) -> GetNFCTokenCall {
         GetNFCTokenCall::new(&self.handle)
     }
-    /// Calls `GetWeChatBillDetails`.
+    /// Calls `GetWeChatBillDetails`; the answer is a [`GetWeChatBillDetailsResponse`].
     ///
     /// Required: `Date`, `Cursor`.
     ///
@@ -230,7 +230,7 @@ impl Client {
     pub fn get_we_chat_bill_details(&self) -> GetWeChatBillDetailsCall {
         GetWeChatBillDetailsCall::new(&self.handle)
     }
-    /// Calls `GetWxNFCResult`.
+    /// Calls `GetWxNFCResult`; the answer is a [`GetWxNFCResultResponse`].
     ///
     /// Required: `NFCToken`.
     ///
@@ -239,14 +239,14 @@ impl Client {
     pub fn get_wx_nfc_result(&self) -> GetWxNFCResultCall {
         GetWxNFCResultCall::new(&self.handle)
     }
-    /// Calls `IdCardOCRVerification`.
+    /// Calls `IdCardOCRVerification`; the answer is a [`IdCardOCRVerificationResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=faceid&Version=2018-03-01&Action=IdCardOCRVerification)
     #[inline]
     pub fn id_card_ocr_verification(&self) -> IdCardOCRVerificationCall {
         IdCardOCRVerificationCall::new(&self.handle)
     }
-    /// Calls `IdCardVerification`.
+    /// Calls `IdCardVerification`; the answer is a [`IdCardVerificationResponse`].
     ///
     /// Required: `IdCard`, `Name`.
     ///
@@ -255,7 +255,7 @@ impl Client {
     pub fn id_card_verification(&self) -> IdCardVerificationCall {
         IdCardVerificationCall::new(&self.handle)
     }
-    /// Calls `ImageRecognitionV2`.
+    /// Calls `ImageRecognitionV2`; the answer is a [`ImageRecognitionV2Response`].
     ///
     /// Required: `IdCard`, `Name`, `ImageBase64`.
     ///
@@ -264,7 +264,7 @@ impl Client {
     pub fn image_recognition_v2(&self) -> ImageRecognitionV2Call {
         ImageRecognitionV2Call::new(&self.handle)
     }
-    /// Calls `LivenessCompare`.
+    /// Calls `LivenessCompare`; the answer is a [`LivenessCompareResponse`].
     ///
     /// Required: `LivenessType`.
     ///
@@ -273,7 +273,7 @@ impl Client {
     pub fn liveness_compare(&self) -> LivenessCompareCall {
         LivenessCompareCall::new(&self.handle)
     }
-    /// Calls `LivenessRecognition`.
+    /// Calls `LivenessRecognition`; the answer is a [`LivenessRecognitionResponse`].
     ///
     /// Required: `IdCard`, `Name`, `LivenessType`.
     ///
@@ -282,7 +282,7 @@ impl Client {
     pub fn liveness_recognition(&self) -> LivenessRecognitionCall {
         LivenessRecognitionCall::new(&self.handle)
     }
-    /// Calls `MinorsVerification`.
+    /// Calls `MinorsVerification`; the answer is a [`MinorsVerificationResponse`].
     ///
     /// Required: `Type`.
     ///
@@ -291,7 +291,7 @@ impl Client {
     pub fn minors_verification(&self) -> MinorsVerificationCall {
         MinorsVerificationCall::new(&self.handle)
     }
-    /// Calls `MobileNetworkTimeVerification`.
+    /// Calls `MobileNetworkTimeVerification`; the answer is a [`MobileNetworkTimeVerificationResponse`].
     ///
     /// Required: `Mobile`.
     ///
@@ -300,7 +300,7 @@ impl Client {
     pub fn mobile_network_time_verification(&self) -> MobileNetworkTimeVerificationCall {
         MobileNetworkTimeVerificationCall::new(&self.handle)
     }
-    /// Calls `MobileStatus`.
+    /// Calls `MobileStatus`; the answer is a [`MobileStatusResponse`].
     ///
     /// Required: `Mobile`.
     ///
@@ -309,7 +309,7 @@ impl Client {
     pub fn mobile_status(&self) -> MobileStatusCall {
         MobileStatusCall::new(&self.handle)
     }
-    /// Calls `ParseNfcData`.
+    /// Calls `ParseNfcData`; the answer is a [`ParseNfcDataResponse`].
     ///
     /// Required: `ReqId`.
     ///
@@ -318,7 +318,7 @@ impl Client {
     pub fn parse_nfc_data(&self) -> ParseNfcDataCall {
         ParseNfcDataCall::new(&self.handle)
     }
-    /// Calls `PhoneVerification`.
+    /// Calls `PhoneVerification`; the answer is a [`PhoneVerificationResponse`].
     ///
     /// Required: `IdCard`, `Name`, `Phone`.
     ///
@@ -327,7 +327,7 @@ impl Client {
     pub fn phone_verification(&self) -> PhoneVerificationCall {
         PhoneVerificationCall::new(&self.handle)
     }
-    /// Calls `PhoneVerificationCMCC`.
+    /// Calls `PhoneVerificationCMCC`; the answer is a [`PhoneVerificationCMCCResponse`].
     ///
     /// Required: `IdCard`, `Name`, `Phone`.
     ///
@@ -336,7 +336,7 @@ impl Client {
     pub fn phone_verification_cmcc(&self) -> PhoneVerificationCMCCCall {
         PhoneVerificationCMCCCall::new(&self.handle)
     }
-    /// Calls `PhoneVerificationCTCC`.
+    /// Calls `PhoneVerificationCTCC`; the answer is a [`PhoneVerificationCTCCResponse`].
     ///
     /// Required: `IdCard`, `Name`, `Phone`.
     ///
@@ -345,7 +345,7 @@ impl Client {
     pub fn phone_verification_ctcc(&self) -> PhoneVerificationCTCCCall {
         PhoneVerificationCTCCCall::new(&self.handle)
     }
-    /// Calls `PhoneVerificationCUCC`.
+    /// Calls `PhoneVerificationCUCC`; the answer is a [`PhoneVerificationCUCCResponse`].
     ///
     /// Required: `IdCard`, `Name`, `Phone`.
     ///
@@ -1030,7 +1030,6 @@ rt::action!(
     GetLiveCode, GetLiveCodeRequest, GetLiveCodeCall, GetLiveCodeResponse, Error,
     idempotent
 );
-impl<T> GetLiveCodeCall<T> {}
 /// The answer of [`Client::get_live_code`] (`GetLiveCode`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -1045,7 +1044,6 @@ rt::action!(
     GetNFCToken, GetNFCTokenRequest, GetNFCTokenCall, GetNFCTokenResponse, Error,
     idempotent
 );
-impl<T> GetNFCTokenCall<T> {}
 /// The answer of [`Client::get_nfc_token`] (`GetNFCToken`).
 #[derive(Clone, Default, PartialEq, rt::Fields)]
 #[tc(response)]

@@ -35,14 +35,14 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `BeautifyPic`.
+    /// Calls `BeautifyPic`; the answer is a [`BeautifyPicResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=fmu&Version=2019-12-13&Action=BeautifyPic)
     #[inline]
     pub fn beautify_pic(&self) -> BeautifyPicCall {
         BeautifyPicCall::new(&self.handle)
     }
-    /// Calls `CreateModel`.
+    /// Calls `CreateModel`; the answer is a [`CreateModelResponse`].
     ///
     /// Required: `LUTFile`.
     ///
@@ -51,7 +51,7 @@ impl Client {
     pub fn create_model(&self) -> CreateModelCall {
         CreateModelCall::new(&self.handle)
     }
-    /// Calls `DeleteModel`.
+    /// Calls `DeleteModel`; the answer is a [`DeleteModelResponse`].
     ///
     /// Required: `ModelId`.
     ///
@@ -60,14 +60,14 @@ impl Client {
     pub fn delete_model(&self) -> DeleteModelCall {
         DeleteModelCall::new(&self.handle)
     }
-    /// Calls `GetModelList`.
+    /// Calls `GetModelList`; the answer is a [`GetModelListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=fmu&Version=2019-12-13&Action=GetModelList)
     #[inline]
     pub fn get_model_list(&self) -> GetModelListCall {
         GetModelListCall::new(&self.handle)
     }
-    /// Calls `StyleImage`.
+    /// Calls `StyleImage`; the answer is a [`StyleImageResponse`].
     ///
     /// Required: `FilterType`.
     ///
@@ -76,7 +76,7 @@ impl Client {
     pub fn style_image(&self) -> StyleImageCall {
         StyleImageCall::new(&self.handle)
     }
-    /// Calls `StyleImagePro`.
+    /// Calls `StyleImagePro`; the answer is a [`StyleImageProResponse`].
     ///
     /// Required: `FilterType`.
     ///
@@ -85,7 +85,7 @@ impl Client {
     pub fn style_image_pro(&self) -> StyleImageProCall {
         StyleImageProCall::new(&self.handle)
     }
-    /// Calls `TryLipstickPic`.
+    /// Calls `TryLipstickPic`; the answer is a [`TryLipstickPicResponse`].
     ///
     /// Required: `LipColorInfos`.
     ///

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `CancelFaceMorphJob`.
+    /// Calls `CancelFaceMorphJob`; the answer is a [`CancelFaceMorphJobResponse`].
     ///
     /// Required: `JobId`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn cancel_face_morph_job(&self) -> CancelFaceMorphJobCall {
         CancelFaceMorphJobCall::new(&self.handle)
     }
-    /// Calls `ChangeAgePic`.
+    /// Calls `ChangeAgePic`; the answer is a [`ChangeAgePicResponse`].
     ///
     /// Required: `AgeInfos`.
     ///
@@ -53,21 +53,21 @@ impl Client {
     pub fn change_age_pic(&self) -> ChangeAgePicCall {
         ChangeAgePicCall::new(&self.handle)
     }
-    /// Calls `FaceCartoonPic`.
+    /// Calls `FaceCartoonPic`; the answer is a [`FaceCartoonPicResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ft&Version=2020-03-04&Action=FaceCartoonPic)
     #[inline]
     pub fn face_cartoon_pic(&self) -> FaceCartoonPicCall {
         FaceCartoonPicCall::new(&self.handle)
     }
-    /// Calls `MorphFace`.
+    /// Calls `MorphFace`; the answer is a [`MorphFaceResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ft&Version=2020-03-04&Action=MorphFace)
     #[inline]
     pub fn morph_face(&self) -> MorphFaceCall {
         MorphFaceCall::new(&self.handle)
     }
-    /// Calls `QueryFaceMorphJob`.
+    /// Calls `QueryFaceMorphJob`; the answer is a [`QueryFaceMorphJobResponse`].
     ///
     /// Required: `JobId`.
     ///
@@ -76,7 +76,7 @@ impl Client {
     pub fn query_face_morph_job(&self) -> QueryFaceMorphJobCall {
         QueryFaceMorphJobCall::new(&self.handle)
     }
-    /// Calls `SwapGenderPic`.
+    /// Calls `SwapGenderPic`; the answer is a [`SwapGenderPicResponse`].
     ///
     /// Required: `GenderInfos`.
     ///

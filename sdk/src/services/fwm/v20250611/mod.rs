@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `CancelIgnorePolicyRisk`.
+    /// Calls `CancelIgnorePolicyRisk`; the answer is a [`CancelIgnorePolicyRiskResponse`].
     ///
     /// Required: `RiskId`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn cancel_ignore_policy_risk(&self) -> CancelIgnorePolicyRiskCall {
         CancelIgnorePolicyRiskCall::new(&self.handle)
     }
-    /// Calls `CreateAccountGroup`.
+    /// Calls `CreateAccountGroup`; the answer is a [`CreateAccountGroupResponse`].
     ///
     /// Required: `GroupName`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn create_account_group(&self) -> CreateAccountGroupCall {
         CreateAccountGroupCall::new(&self.handle)
     }
-    /// Calls `CreateAnalyzePolicyTask`.
+    /// Calls `CreateAnalyzePolicyTask`; the answer is a [`CreateAnalyzePolicyTaskResponse`].
     ///
     /// Required: `Products`.
     ///
@@ -62,21 +62,21 @@ impl Client {
     pub fn create_analyze_policy_task(&self) -> CreateAnalyzePolicyTaskCall {
         CreateAnalyzePolicyTaskCall::new(&self.handle)
     }
-    /// Calls `CreateEdgeAclRule`.
+    /// Calls `CreateEdgeAclRule`; the answer is a [`CreateEdgeAclRuleResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=fwm&Version=2025-06-11&Action=CreateEdgeAclRule)
     #[inline]
     pub fn create_edge_acl_rule(&self) -> CreateEdgeAclRuleCall {
         CreateEdgeAclRuleCall::new(&self.handle)
     }
-    /// Calls `CreateEdgeAclRuleGroup`.
+    /// Calls `CreateEdgeAclRuleGroup`; the answer is a [`CreateEdgeAclRuleGroupResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=fwm&Version=2025-06-11&Action=CreateEdgeAclRuleGroup)
     #[inline]
     pub fn create_edge_acl_rule_group(&self) -> CreateEdgeAclRuleGroupCall {
         CreateEdgeAclRuleGroupCall::new(&self.handle)
     }
-    /// Calls `CreateNatAclRule`.
+    /// Calls `CreateNatAclRule`; the answer is a [`CreateNatAclRuleResponse`].
     ///
     /// Required: `GroupId`, `Rules`.
     ///
@@ -85,7 +85,7 @@ impl Client {
     pub fn create_nat_acl_rule(&self) -> CreateNatAclRuleCall {
         CreateNatAclRuleCall::new(&self.handle)
     }
-    /// Calls `CreateNatAclRuleGroup`.
+    /// Calls `CreateNatAclRuleGroup`; the answer is a [`CreateNatAclRuleGroupResponse`].
     ///
     /// Required: `GroupName`, `Product`, `Rules`.
     ///
@@ -94,28 +94,28 @@ impl Client {
     pub fn create_nat_acl_rule_group(&self) -> CreateNatAclRuleGroupCall {
         CreateNatAclRuleGroupCall::new(&self.handle)
     }
-    /// Calls `CreateRuleGroup`.
+    /// Calls `CreateRuleGroup`; the answer is a [`CreateRuleGroupResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=fwm&Version=2025-06-11&Action=CreateRuleGroup)
     #[inline]
     pub fn create_rule_group(&self) -> CreateRuleGroupCall {
         CreateRuleGroupCall::new(&self.handle)
     }
-    /// Calls `CreateSecurityGroupRule`.
+    /// Calls `CreateSecurityGroupRule`; the answer is a [`CreateSecurityGroupRuleResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=fwm&Version=2025-06-11&Action=CreateSecurityGroupRule)
     #[inline]
     pub fn create_security_group_rule(&self) -> CreateSecurityGroupRuleCall {
         CreateSecurityGroupRuleCall::new(&self.handle)
     }
-    /// Calls `CreateSecurityGroupRuleGroup`.
+    /// Calls `CreateSecurityGroupRuleGroup`; the answer is a [`CreateSecurityGroupRuleGroupResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=fwm&Version=2025-06-11&Action=CreateSecurityGroupRuleGroup)
     #[inline]
     pub fn create_security_group_rule_group(&self) -> CreateSecurityGroupRuleGroupCall {
         CreateSecurityGroupRuleGroupCall::new(&self.handle)
     }
-    /// Calls `CreateStrategy`.
+    /// Calls `CreateStrategy`; the answer is a [`CreateStrategyResponse`].
     ///
     /// Required: `Product`.
     ///
@@ -124,7 +124,7 @@ impl Client {
     pub fn create_strategy(&self) -> CreateStrategyCall {
         CreateStrategyCall::new(&self.handle)
     }
-    /// Calls `CreateVpcAclRule`.
+    /// Calls `CreateVpcAclRule`; the answer is a [`CreateVpcAclRuleResponse`].
     ///
     /// Required: `GroupId`, `Rules`.
     ///
@@ -133,7 +133,7 @@ impl Client {
     pub fn create_vpc_acl_rule(&self) -> CreateVpcAclRuleCall {
         CreateVpcAclRuleCall::new(&self.handle)
     }
-    /// Calls `CreateVpcAclRuleGroup`.
+    /// Calls `CreateVpcAclRuleGroup`; the answer is a [`CreateVpcAclRuleGroupResponse`].
     ///
     /// Required: `GroupName`, `Product`, `Rules`.
     ///
@@ -142,7 +142,7 @@ impl Client {
     pub fn create_vpc_acl_rule_group(&self) -> CreateVpcAclRuleGroupCall {
         CreateVpcAclRuleGroupCall::new(&self.handle)
     }
-    /// Calls `DeleteAccountGroup`.
+    /// Calls `DeleteAccountGroup`; the answer is a [`DeleteAccountGroupResponse`].
     ///
     /// Required: `GroupId`.
     ///
@@ -151,14 +151,14 @@ impl Client {
     pub fn delete_account_group(&self) -> DeleteAccountGroupCall {
         DeleteAccountGroupCall::new(&self.handle)
     }
-    /// Calls `DeleteEdgeAclRule`.
+    /// Calls `DeleteEdgeAclRule`; the answer is a [`DeleteEdgeAclRuleResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=fwm&Version=2025-06-11&Action=DeleteEdgeAclRule)
     #[inline]
     pub fn delete_edge_acl_rule(&self) -> DeleteEdgeAclRuleCall {
         DeleteEdgeAclRuleCall::new(&self.handle)
     }
-    /// Calls `DeleteNatAclRule`.
+    /// Calls `DeleteNatAclRule`; the answer is a [`DeleteNatAclRuleResponse`].
     ///
     /// Required: `GroupId`, `RuleIds`.
     ///
@@ -167,28 +167,28 @@ impl Client {
     pub fn delete_nat_acl_rule(&self) -> DeleteNatAclRuleCall {
         DeleteNatAclRuleCall::new(&self.handle)
     }
-    /// Calls `DeleteRuleGroup`.
+    /// Calls `DeleteRuleGroup`; the answer is a [`DeleteRuleGroupResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=fwm&Version=2025-06-11&Action=DeleteRuleGroup)
     #[inline]
     pub fn delete_rule_group(&self) -> DeleteRuleGroupCall {
         DeleteRuleGroupCall::new(&self.handle)
     }
-    /// Calls `DeleteSecurityGroupRule`.
+    /// Calls `DeleteSecurityGroupRule`; the answer is a [`DeleteSecurityGroupRuleResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=fwm&Version=2025-06-11&Action=DeleteSecurityGroupRule)
     #[inline]
     pub fn delete_security_group_rule(&self) -> DeleteSecurityGroupRuleCall {
         DeleteSecurityGroupRuleCall::new(&self.handle)
     }
-    /// Calls `DeleteStrategy`.
+    /// Calls `DeleteStrategy`; the answer is a [`DeleteStrategyResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=fwm&Version=2025-06-11&Action=DeleteStrategy)
     #[inline]
     pub fn delete_strategy(&self) -> DeleteStrategyCall {
         DeleteStrategyCall::new(&self.handle)
     }
-    /// Calls `DeleteVpcAclRule`.
+    /// Calls `DeleteVpcAclRule`; the answer is a [`DeleteVpcAclRuleResponse`].
     ///
     /// Required: `GroupId`, `RuleIds`.
     ///
@@ -197,7 +197,7 @@ impl Client {
     pub fn delete_vpc_acl_rule(&self) -> DeleteVpcAclRuleCall {
         DeleteVpcAclRuleCall::new(&self.handle)
     }
-    /// Calls `DescribeAccountGroups`.
+    /// Calls `DescribeAccountGroups`; the answer is a [`DescribeAccountGroupsResponse`].
     ///
     /// Each answer holds one page of `AccountGroups`; [`into_paginator`](DescribeAccountGroupsCall::into_paginator) reads them all.
     ///
@@ -206,7 +206,7 @@ impl Client {
     pub fn describe_account_groups(&self) -> DescribeAccountGroupsCall {
         DescribeAccountGroupsCall::new(&self.handle)
     }
-    /// Calls `DescribeEdgeAclRules`.
+    /// Calls `DescribeEdgeAclRules`; the answer is a [`DescribeEdgeAclRulesResponse`].
     ///
     /// Required: `GroupId`.
     ///
@@ -217,7 +217,7 @@ impl Client {
     pub fn describe_edge_acl_rules(&self) -> DescribeEdgeAclRulesCall {
         DescribeEdgeAclRulesCall::new(&self.handle)
     }
-    /// Calls `DescribeNatAclRules`.
+    /// Calls `DescribeNatAclRules`; the answer is a [`DescribeNatAclRulesResponse`].
     ///
     /// Required: `GroupId`.
     ///
@@ -228,7 +228,7 @@ impl Client {
     pub fn describe_nat_acl_rules(&self) -> DescribeNatAclRulesCall {
         DescribeNatAclRulesCall::new(&self.handle)
     }
-    /// Calls `DescribeOrganMembers`.
+    /// Calls `DescribeOrganMembers`; the answer is a [`DescribeOrganMembersResponse`].
     ///
     /// Each answer holds one page of `Members`; [`into_paginator`](DescribeOrganMembersCall::into_paginator) reads them all.
     ///
@@ -237,14 +237,14 @@ impl Client {
     pub fn describe_organ_members(&self) -> DescribeOrganMembersCall {
         DescribeOrganMembersCall::new(&self.handle)
     }
-    /// Calls `DescribeOrganSummary`.
+    /// Calls `DescribeOrganSummary`; the answer is a [`DescribeOrganSummaryResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=fwm&Version=2025-06-11&Action=DescribeOrganSummary)
     #[inline]
     pub fn describe_organ_summary(&self) -> DescribeOrganSummaryCall {
         DescribeOrganSummaryCall::new(&self.handle)
     }
-    /// Calls `DescribePolicyRiskAccountProductStats`.
+    /// Calls `DescribePolicyRiskAccountProductStats`; the answer is a [`DescribePolicyRiskAccountProductStatsResponse`].
     ///
     /// Each answer holds one page of `AccountStats`; [`into_paginator`](DescribePolicyRiskAccountProductStatsCall::into_paginator) reads them all.
     ///
@@ -255,21 +255,21 @@ impl Client {
     ) -> DescribePolicyRiskAccountProductStatsCall {
         DescribePolicyRiskAccountProductStatsCall::new(&self.handle)
     }
-    /// Calls `DescribeRiskAnalysisDetails`.
+    /// Calls `DescribeRiskAnalysisDetails`; the answer is a [`DescribeRiskAnalysisDetailsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=fwm&Version=2025-06-11&Action=DescribeRiskAnalysisDetails)
     #[inline]
     pub fn describe_risk_analysis_details(&self) -> DescribeRiskAnalysisDetailsCall {
         DescribeRiskAnalysisDetailsCall::new(&self.handle)
     }
-    /// Calls `DescribeRiskCategoryStats`.
+    /// Calls `DescribeRiskCategoryStats`; the answer is a [`DescribeRiskCategoryStatsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=fwm&Version=2025-06-11&Action=DescribeRiskCategoryStats)
     #[inline]
     pub fn describe_risk_category_stats(&self) -> DescribeRiskCategoryStatsCall {
         DescribeRiskCategoryStatsCall::new(&self.handle)
     }
-    /// Calls `DescribeRiskList`.
+    /// Calls `DescribeRiskList`; the answer is a [`DescribeRiskListResponse`].
     ///
     /// Required: `Limit`, `Offset`.
     ///
@@ -278,7 +278,7 @@ impl Client {
     pub fn describe_risk_list(&self) -> DescribeRiskListCall {
         DescribeRiskListCall::new(&self.handle)
     }
-    /// Calls `DescribeRuleGroups`.
+    /// Calls `DescribeRuleGroups`; the answer is a [`DescribeRuleGroupsResponse`].
     ///
     /// Each answer holds one page of `RuleGroups`; [`into_paginator`](DescribeRuleGroupsCall::into_paginator) reads them all.
     ///
@@ -287,14 +287,14 @@ impl Client {
     pub fn describe_rule_groups(&self) -> DescribeRuleGroupsCall {
         DescribeRuleGroupsCall::new(&self.handle)
     }
-    /// Calls `DescribeSecurityGroupRule`.
+    /// Calls `DescribeSecurityGroupRule`; the answer is a [`DescribeSecurityGroupRuleResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=fwm&Version=2025-06-11&Action=DescribeSecurityGroupRule)
     #[inline]
     pub fn describe_security_group_rule(&self) -> DescribeSecurityGroupRuleCall {
         DescribeSecurityGroupRuleCall::new(&self.handle)
     }
-    /// Calls `DescribeSecurityGroupRules`.
+    /// Calls `DescribeSecurityGroupRules`; the answer is a [`DescribeSecurityGroupRulesResponse`].
     ///
     /// Each answer holds one page of `Rules`; [`into_paginator`](DescribeSecurityGroupRulesCall::into_paginator) reads them all.
     ///
@@ -303,7 +303,7 @@ impl Client {
     pub fn describe_security_group_rules(&self) -> DescribeSecurityGroupRulesCall {
         DescribeSecurityGroupRulesCall::new(&self.handle)
     }
-    /// Calls `DescribeStrategies`.
+    /// Calls `DescribeStrategies`; the answer is a [`DescribeStrategiesResponse`].
     ///
     /// Each answer holds one page of `Strategies`; [`into_paginator`](DescribeStrategiesCall::into_paginator) reads them all.
     ///
@@ -312,14 +312,14 @@ impl Client {
     pub fn describe_strategies(&self) -> DescribeStrategiesCall {
         DescribeStrategiesCall::new(&self.handle)
     }
-    /// Calls `DescribeStrategy`.
+    /// Calls `DescribeStrategy`; the answer is a [`DescribeStrategyResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=fwm&Version=2025-06-11&Action=DescribeStrategy)
     #[inline]
     pub fn describe_strategy(&self) -> DescribeStrategyCall {
         DescribeStrategyCall::new(&self.handle)
     }
-    /// Calls `DescribeStrategyAccounts`.
+    /// Calls `DescribeStrategyAccounts`; the answer is a [`DescribeStrategyAccountsResponse`].
     ///
     /// Required: `Product`.
     ///
@@ -328,7 +328,7 @@ impl Client {
     pub fn describe_strategy_accounts(&self) -> DescribeStrategyAccountsCall {
         DescribeStrategyAccountsCall::new(&self.handle)
     }
-    /// Calls `DescribeStrategyDispatchStatus`.
+    /// Calls `DescribeStrategyDispatchStatus`; the answer is a [`DescribeStrategyDispatchStatusResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=fwm&Version=2025-06-11&Action=DescribeStrategyDispatchStatus)
     #[inline]
@@ -337,7 +337,7 @@ impl Client {
     ) -> DescribeStrategyDispatchStatusCall {
         DescribeStrategyDispatchStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeVpcAclRules`.
+    /// Calls `DescribeVpcAclRules`; the answer is a [`DescribeVpcAclRulesResponse`].
     ///
     /// Required: `GroupId`.
     ///
@@ -348,14 +348,14 @@ impl Client {
     pub fn describe_vpc_acl_rules(&self) -> DescribeVpcAclRulesCall {
         DescribeVpcAclRulesCall::new(&self.handle)
     }
-    /// Calls `DispatchStrategy`.
+    /// Calls `DispatchStrategy`; the answer is a [`DispatchStrategyResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=fwm&Version=2025-06-11&Action=DispatchStrategy)
     #[inline]
     pub fn dispatch_strategy(&self) -> DispatchStrategyCall {
         DispatchStrategyCall::new(&self.handle)
     }
-    /// Calls `IgnorePolicyRisk`.
+    /// Calls `IgnorePolicyRisk`; the answer is a [`IgnorePolicyRiskResponse`].
     ///
     /// Required: `RiskId`.
     ///
@@ -364,7 +364,7 @@ impl Client {
     pub fn ignore_policy_risk(&self) -> IgnorePolicyRiskCall {
         IgnorePolicyRiskCall::new(&self.handle)
     }
-    /// Calls `ModifyAccountGroup`.
+    /// Calls `ModifyAccountGroup`; the answer is a [`ModifyAccountGroupResponse`].
     ///
     /// Required: `GroupId`, `GroupName`.
     ///
@@ -373,7 +373,7 @@ impl Client {
     pub fn modify_account_group(&self) -> ModifyAccountGroupCall {
         ModifyAccountGroupCall::new(&self.handle)
     }
-    /// Calls `ModifyCfwManaged`.
+    /// Calls `ModifyCfwManaged`; the answer is a [`ModifyCfwManagedResponse`].
     ///
     /// Required: `MemberId`, `CfwManaged`.
     ///
@@ -382,7 +382,7 @@ impl Client {
     pub fn modify_cfw_managed(&self) -> ModifyCfwManagedCall {
         ModifyCfwManagedCall::new(&self.handle)
     }
-    /// Calls `ModifyCfwShareRole`.
+    /// Calls `ModifyCfwShareRole`; the answer is a [`ModifyCfwShareRoleResponse`].
     ///
     /// Required: `CfwShareRole`, `UserMemberId`.
     ///
@@ -391,14 +391,14 @@ impl Client {
     pub fn modify_cfw_share_role(&self) -> ModifyCfwShareRoleCall {
         ModifyCfwShareRoleCall::new(&self.handle)
     }
-    /// Calls `ModifyEdgeAclRule`.
+    /// Calls `ModifyEdgeAclRule`; the answer is a [`ModifyEdgeAclRuleResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=fwm&Version=2025-06-11&Action=ModifyEdgeAclRule)
     #[inline]
     pub fn modify_edge_acl_rule(&self) -> ModifyEdgeAclRuleCall {
         ModifyEdgeAclRuleCall::new(&self.handle)
     }
-    /// Calls `ModifyEdgeAclRuleSequence`.
+    /// Calls `ModifyEdgeAclRuleSequence`; the answer is a [`ModifyEdgeAclRuleSequenceResponse`].
     ///
     /// Required: `Direction`.
     ///
@@ -407,7 +407,7 @@ impl Client {
     pub fn modify_edge_acl_rule_sequence(&self) -> ModifyEdgeAclRuleSequenceCall {
         ModifyEdgeAclRuleSequenceCall::new(&self.handle)
     }
-    /// Calls `ModifyMemberGroup`.
+    /// Calls `ModifyMemberGroup`; the answer is a [`ModifyMemberGroupResponse`].
     ///
     /// Required: `UserMemberId`.
     ///
@@ -416,7 +416,7 @@ impl Client {
     pub fn modify_member_group(&self) -> ModifyMemberGroupCall {
         ModifyMemberGroupCall::new(&self.handle)
     }
-    /// Calls `ModifyNatAclRule`.
+    /// Calls `ModifyNatAclRule`; the answer is a [`ModifyNatAclRuleResponse`].
     ///
     /// Required: `GroupId`, `Rule`.
     ///
@@ -425,7 +425,7 @@ impl Client {
     pub fn modify_nat_acl_rule(&self) -> ModifyNatAclRuleCall {
         ModifyNatAclRuleCall::new(&self.handle)
     }
-    /// Calls `ModifyNatAclRuleSequence`.
+    /// Calls `ModifyNatAclRuleSequence`; the answer is a [`ModifyNatAclRuleSequenceResponse`].
     ///
     /// Required: `GroupId`, `Sequences`, `Direction`.
     ///
@@ -434,35 +434,35 @@ impl Client {
     pub fn modify_nat_acl_rule_sequence(&self) -> ModifyNatAclRuleSequenceCall {
         ModifyNatAclRuleSequenceCall::new(&self.handle)
     }
-    /// Calls `ModifyRuleGroup`.
+    /// Calls `ModifyRuleGroup`; the answer is a [`ModifyRuleGroupResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=fwm&Version=2025-06-11&Action=ModifyRuleGroup)
     #[inline]
     pub fn modify_rule_group(&self) -> ModifyRuleGroupCall {
         ModifyRuleGroupCall::new(&self.handle)
     }
-    /// Calls `ModifySecurityGroupRule`.
+    /// Calls `ModifySecurityGroupRule`; the answer is a [`ModifySecurityGroupRuleResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=fwm&Version=2025-06-11&Action=ModifySecurityGroupRule)
     #[inline]
     pub fn modify_security_group_rule(&self) -> ModifySecurityGroupRuleCall {
         ModifySecurityGroupRuleCall::new(&self.handle)
     }
-    /// Calls `ModifyStrategy`.
+    /// Calls `ModifyStrategy`; the answer is a [`ModifyStrategyResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=fwm&Version=2025-06-11&Action=ModifyStrategy)
     #[inline]
     pub fn modify_strategy(&self) -> ModifyStrategyCall {
         ModifyStrategyCall::new(&self.handle)
     }
-    /// Calls `ModifyStrategySequence`.
+    /// Calls `ModifyStrategySequence`; the answer is a [`ModifyStrategySequenceResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=fwm&Version=2025-06-11&Action=ModifyStrategySequence)
     #[inline]
     pub fn modify_strategy_sequence(&self) -> ModifyStrategySequenceCall {
         ModifyStrategySequenceCall::new(&self.handle)
     }
-    /// Calls `ModifyVpcAclRule`.
+    /// Calls `ModifyVpcAclRule`; the answer is a [`ModifyVpcAclRuleResponse`].
     ///
     /// Required: `GroupId`, `Rule`.
     ///
@@ -471,7 +471,7 @@ impl Client {
     pub fn modify_vpc_acl_rule(&self) -> ModifyVpcAclRuleCall {
         ModifyVpcAclRuleCall::new(&self.handle)
     }
-    /// Calls `ModifyVpcAclRuleSequence`.
+    /// Calls `ModifyVpcAclRuleSequence`; the answer is a [`ModifyVpcAclRuleSequenceResponse`].
     ///
     /// Required: `GroupId`, `Sequences`.
     ///
@@ -1026,7 +1026,6 @@ rt::action!(
     DescribeOrganSummary, DescribeOrganSummaryRequest, DescribeOrganSummaryCall,
     DescribeOrganSummaryResponse, Error, idempotent
 );
-impl<T> DescribeOrganSummaryCall<T> {}
 /// The answer of [`Client::describe_organ_summary`] (`DescribeOrganSummary`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `CreateAccelerateAreas`.
+    /// Calls `CreateAccelerateAreas`; the answer is a [`CreateAccelerateAreasResponse`].
     ///
     /// Required: `GlobalAcceleratorId`, `AcceleratorAreas`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn create_accelerate_areas(&self) -> CreateAccelerateAreasCall {
         CreateAccelerateAreasCall::new(&self.handle)
     }
-    /// Calls `CreateEndpointGroup`.
+    /// Calls `CreateEndpointGroup`; the answer is a [`CreateEndpointGroupResponse`].
     ///
     /// Required: `GlobalAcceleratorId`, `ListenerId`, `EndpointGroupType`, `EndpointGroupConfiguration`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn create_endpoint_group(&self) -> CreateEndpointGroupCall {
         CreateEndpointGroupCall::new(&self.handle)
     }
-    /// Calls `CreateForwardingPolicy`.
+    /// Calls `CreateForwardingPolicy`; the answer is a [`CreateForwardingPolicyResponse`].
     ///
     /// Required: `GlobalAcceleratorId`, `ListenerId`, `Host`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn create_forwarding_policy(&self) -> CreateForwardingPolicyCall {
         CreateForwardingPolicyCall::new(&self.handle)
     }
-    /// Calls `CreateForwardingRule`.
+    /// Calls `CreateForwardingRule`; the answer is a [`CreateForwardingRuleResponse`].
     ///
     /// Required: `GlobalAcceleratorId`, `ListenerId`, `ForwardingPolicyId`, `RuleConditions`, `RuleActions`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn create_forwarding_rule(&self) -> CreateForwardingRuleCall {
         CreateForwardingRuleCall::new(&self.handle)
     }
-    /// Calls `CreateGlobalAccelerator`.
+    /// Calls `CreateGlobalAccelerator`; the answer is a [`CreateGlobalAcceleratorResponse`].
     ///
     /// Required: `Name`.
     ///
@@ -80,7 +80,7 @@ impl Client {
     pub fn create_global_accelerator(&self) -> CreateGlobalAcceleratorCall {
         CreateGlobalAcceleratorCall::new(&self.handle)
     }
-    /// Calls `CreateGlobalAcceleratorAccessLog`.
+    /// Calls `CreateGlobalAcceleratorAccessLog`; the answer is a [`CreateGlobalAcceleratorAccessLogResponse`].
     ///
     /// Required: `GlobalAcceleratorId`, `ListenerId`, `EndpointGroupId`, `CloudRegion`, `CloudLogId`, `CloudLogSetId`.
     ///
@@ -91,7 +91,7 @@ impl Client {
     ) -> CreateGlobalAcceleratorAccessLogCall {
         CreateGlobalAcceleratorAccessLogCall::new(&self.handle)
     }
-    /// Calls `CreateGlobalAcceleratorAclPolicy`.
+    /// Calls `CreateGlobalAcceleratorAclPolicy`; the answer is a [`CreateGlobalAcceleratorAclPolicyResponse`].
     ///
     /// Required: `GlobalAcceleratorId`, `DefaultAction`.
     ///
@@ -102,7 +102,7 @@ impl Client {
     ) -> CreateGlobalAcceleratorAclPolicyCall {
         CreateGlobalAcceleratorAclPolicyCall::new(&self.handle)
     }
-    /// Calls `CreateGlobalAcceleratorAclRule`.
+    /// Calls `CreateGlobalAcceleratorAclRule`; the answer is a [`CreateGlobalAcceleratorAclRuleResponse`].
     ///
     /// Required: `GlobalAcceleratorId`, `GlobalAcceleratorAclPolicyId`, `AclEntries`.
     ///
@@ -113,7 +113,7 @@ impl Client {
     ) -> CreateGlobalAcceleratorAclRuleCall {
         CreateGlobalAcceleratorAclRuleCall::new(&self.handle)
     }
-    /// Calls `CreateListener`.
+    /// Calls `CreateListener`; the answer is a [`CreateListenerResponse`].
     ///
     /// Required: `GlobalAcceleratorId`, `Name`, `PortRanges`.
     ///
@@ -122,7 +122,7 @@ impl Client {
     pub fn create_listener(&self) -> CreateListenerCall {
         CreateListenerCall::new(&self.handle)
     }
-    /// Calls `CreateListenerAdditionalCert`.
+    /// Calls `CreateListenerAdditionalCert`; the answer is a [`CreateListenerAdditionalCertResponse`].
     ///
     /// Required: `GlobalAcceleratorId`, `ListenerId`, `AdditionalCertificates`.
     ///
@@ -131,7 +131,7 @@ impl Client {
     pub fn create_listener_additional_cert(&self) -> CreateListenerAdditionalCertCall {
         CreateListenerAdditionalCertCall::new(&self.handle)
     }
-    /// Calls `DeleteAccelerateAreas`.
+    /// Calls `DeleteAccelerateAreas`; the answer is a [`DeleteAccelerateAreasResponse`].
     ///
     /// Required: `GlobalAcceleratorId`, `AcceleratorAreaIds`.
     ///
@@ -140,7 +140,7 @@ impl Client {
     pub fn delete_accelerate_areas(&self) -> DeleteAccelerateAreasCall {
         DeleteAccelerateAreasCall::new(&self.handle)
     }
-    /// Calls `DeleteEndpointGroups`.
+    /// Calls `DeleteEndpointGroups`; the answer is a [`DeleteEndpointGroupsResponse`].
     ///
     /// Required: `GlobalAcceleratorId`, `ListenerId`, `EndpointGroupIds`.
     ///
@@ -149,7 +149,7 @@ impl Client {
     pub fn delete_endpoint_groups(&self) -> DeleteEndpointGroupsCall {
         DeleteEndpointGroupsCall::new(&self.handle)
     }
-    /// Calls `DeleteForwardingPolicy`.
+    /// Calls `DeleteForwardingPolicy`; the answer is a [`DeleteForwardingPolicyResponse`].
     ///
     /// Required: `GlobalAcceleratorId`, `ListenerId`, `ForwardingPolicyId`.
     ///
@@ -158,7 +158,7 @@ impl Client {
     pub fn delete_forwarding_policy(&self) -> DeleteForwardingPolicyCall {
         DeleteForwardingPolicyCall::new(&self.handle)
     }
-    /// Calls `DeleteForwardingRule`.
+    /// Calls `DeleteForwardingRule`; the answer is a [`DeleteForwardingRuleResponse`].
     ///
     /// Required: `GlobalAcceleratorId`, `ListenerId`, `ForwardingPolicyId`, `ForwardingRuleId`.
     ///
@@ -167,7 +167,7 @@ impl Client {
     pub fn delete_forwarding_rule(&self) -> DeleteForwardingRuleCall {
         DeleteForwardingRuleCall::new(&self.handle)
     }
-    /// Calls `DeleteGlobalAccelerator`.
+    /// Calls `DeleteGlobalAccelerator`; the answer is a [`DeleteGlobalAcceleratorResponse`].
     ///
     /// Required: `GlobalAcceleratorId`.
     ///
@@ -176,7 +176,7 @@ impl Client {
     pub fn delete_global_accelerator(&self) -> DeleteGlobalAcceleratorCall {
         DeleteGlobalAcceleratorCall::new(&self.handle)
     }
-    /// Calls `DeleteGlobalAcceleratorAccessLog`.
+    /// Calls `DeleteGlobalAcceleratorAccessLog`; the answer is a [`DeleteGlobalAcceleratorAccessLogResponse`].
     ///
     /// Required: `LogPushTaskId`, `GlobalAcceleratorId`.
     ///
@@ -187,7 +187,7 @@ impl Client {
     ) -> DeleteGlobalAcceleratorAccessLogCall {
         DeleteGlobalAcceleratorAccessLogCall::new(&self.handle)
     }
-    /// Calls `DeleteGlobalAcceleratorAclPolicy`.
+    /// Calls `DeleteGlobalAcceleratorAclPolicy`; the answer is a [`DeleteGlobalAcceleratorAclPolicyResponse`].
     ///
     /// Required: `GlobalAcceleratorId`, `GlobalAcceleratorAclPolicyId`.
     ///
@@ -198,7 +198,7 @@ impl Client {
     ) -> DeleteGlobalAcceleratorAclPolicyCall {
         DeleteGlobalAcceleratorAclPolicyCall::new(&self.handle)
     }
-    /// Calls `DeleteGlobalAcceleratorAclRule`.
+    /// Calls `DeleteGlobalAcceleratorAclRule`; the answer is a [`DeleteGlobalAcceleratorAclRuleResponse`].
     ///
     /// Required: `GlobalAcceleratorId`, `GlobalAcceleratorAclPolicyId`, `GlobalAcceleratorAclRuleIds`.
     ///
@@ -209,7 +209,7 @@ impl Client {
     ) -> DeleteGlobalAcceleratorAclRuleCall {
         DeleteGlobalAcceleratorAclRuleCall::new(&self.handle)
     }
-    /// Calls `DeleteListener`.
+    /// Calls `DeleteListener`; the answer is a [`DeleteListenerResponse`].
     ///
     /// Required: `GlobalAcceleratorId`, `ListenerId`.
     ///
@@ -218,7 +218,7 @@ impl Client {
     pub fn delete_listener(&self) -> DeleteListenerCall {
         DeleteListenerCall::new(&self.handle)
     }
-    /// Calls `DeleteListenerAdditionalCert`.
+    /// Calls `DeleteListenerAdditionalCert`; the answer is a [`DeleteListenerAdditionalCertResponse`].
     ///
     /// Required: `GlobalAcceleratorId`, `ListenerId`, `AdditionalCertificates`.
     ///
@@ -227,7 +227,7 @@ impl Client {
     pub fn delete_listener_additional_cert(&self) -> DeleteListenerAdditionalCertCall {
         DeleteListenerAdditionalCertCall::new(&self.handle)
     }
-    /// Calls `DescribeAccelerateAreas`.
+    /// Calls `DescribeAccelerateAreas`; the answer is a [`DescribeAccelerateAreasResponse`].
     ///
     /// Required: `GlobalAcceleratorId`.
     ///
@@ -238,21 +238,21 @@ impl Client {
     pub fn describe_accelerate_areas(&self) -> DescribeAccelerateAreasCall {
         DescribeAccelerateAreasCall::new(&self.handle)
     }
-    /// Calls `DescribeAccelerateRegions`.
+    /// Calls `DescribeAccelerateRegions`; the answer is a [`DescribeAccelerateRegionsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ga2&Version=2025-01-15&Action=DescribeAccelerateRegions)
     #[inline]
     pub fn describe_accelerate_regions(&self) -> DescribeAccelerateRegionsCall {
         DescribeAccelerateRegionsCall::new(&self.handle)
     }
-    /// Calls `DescribeAccessLogParam`.
+    /// Calls `DescribeAccessLogParam`; the answer is a [`DescribeAccessLogParamResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ga2&Version=2025-01-15&Action=DescribeAccessLogParam)
     #[inline]
     pub fn describe_access_log_param(&self) -> DescribeAccessLogParamCall {
         DescribeAccessLogParamCall::new(&self.handle)
     }
-    /// Calls `DescribeCrossBorderSettlement`.
+    /// Calls `DescribeCrossBorderSettlement`; the answer is a [`DescribeCrossBorderSettlementResponse`].
     ///
     /// Required: `GlobalAcceleratorId`, `AccelerateRegion`, `EndpointGroupRegion`, `SettlementMonth`.
     ///
@@ -261,7 +261,7 @@ impl Client {
     pub fn describe_cross_border_settlement(&self) -> DescribeCrossBorderSettlementCall {
         DescribeCrossBorderSettlementCall::new(&self.handle)
     }
-    /// Calls `DescribeEndpointGroups`.
+    /// Calls `DescribeEndpointGroups`; the answer is a [`DescribeEndpointGroupsResponse`].
     ///
     /// Required: `GlobalAcceleratorId`.
     ///
@@ -272,7 +272,7 @@ impl Client {
     pub fn describe_endpoint_groups(&self) -> DescribeEndpointGroupsCall {
         DescribeEndpointGroupsCall::new(&self.handle)
     }
-    /// Calls `DescribeForwardingPolicy`.
+    /// Calls `DescribeForwardingPolicy`; the answer is a [`DescribeForwardingPolicyResponse`].
     ///
     /// Required: `GlobalAcceleratorId`, `ListenerId`.
     ///
@@ -283,7 +283,7 @@ impl Client {
     pub fn describe_forwarding_policy(&self) -> DescribeForwardingPolicyCall {
         DescribeForwardingPolicyCall::new(&self.handle)
     }
-    /// Calls `DescribeForwardingRule`.
+    /// Calls `DescribeForwardingRule`; the answer is a [`DescribeForwardingRuleResponse`].
     ///
     /// Required: `GlobalAcceleratorId`, `ListenerId`, `ForwardingPolicyId`.
     ///
@@ -294,7 +294,7 @@ impl Client {
     pub fn describe_forwarding_rule(&self) -> DescribeForwardingRuleCall {
         DescribeForwardingRuleCall::new(&self.handle)
     }
-    /// Calls `DescribeGlobalAcceleratorAccessLog`.
+    /// Calls `DescribeGlobalAcceleratorAccessLog`; the answer is a [`DescribeGlobalAcceleratorAccessLogResponse`].
     ///
     /// Required: `GlobalAcceleratorId`.
     ///
@@ -307,7 +307,7 @@ impl Client {
     ) -> DescribeGlobalAcceleratorAccessLogCall {
         DescribeGlobalAcceleratorAccessLogCall::new(&self.handle)
     }
-    /// Calls `DescribeGlobalAcceleratorAclPolicies`.
+    /// Calls `DescribeGlobalAcceleratorAclPolicies`; the answer is a [`DescribeGlobalAcceleratorAclPoliciesResponse`].
     ///
     /// Required: `GlobalAcceleratorId`.
     ///
@@ -318,7 +318,7 @@ impl Client {
     ) -> DescribeGlobalAcceleratorAclPoliciesCall {
         DescribeGlobalAcceleratorAclPoliciesCall::new(&self.handle)
     }
-    /// Calls `DescribeGlobalAcceleratorAclRules`.
+    /// Calls `DescribeGlobalAcceleratorAclRules`; the answer is a [`DescribeGlobalAcceleratorAclRulesResponse`].
     ///
     /// Required: `GlobalAcceleratorAclPolicyId`.
     ///
@@ -331,7 +331,7 @@ impl Client {
     ) -> DescribeGlobalAcceleratorAclRulesCall {
         DescribeGlobalAcceleratorAclRulesCall::new(&self.handle)
     }
-    /// Calls `DescribeGlobalAccelerators`.
+    /// Calls `DescribeGlobalAccelerators`; the answer is a [`DescribeGlobalAcceleratorsResponse`].
     ///
     /// Each answer holds one page of `GlobalAcceleratorSet`; [`into_paginator`](DescribeGlobalAcceleratorsCall::into_paginator) reads them all.
     ///
@@ -340,7 +340,7 @@ impl Client {
     pub fn describe_global_accelerators(&self) -> DescribeGlobalAcceleratorsCall {
         DescribeGlobalAcceleratorsCall::new(&self.handle)
     }
-    /// Calls `DescribeListeners`.
+    /// Calls `DescribeListeners`; the answer is a [`DescribeListenersResponse`].
     ///
     /// Required: `GlobalAcceleratorId`.
     ///
@@ -351,7 +351,7 @@ impl Client {
     pub fn describe_listeners(&self) -> DescribeListenersCall {
         DescribeListenersCall::new(&self.handle)
     }
-    /// Calls `DescribeTaskResult`.
+    /// Calls `DescribeTaskResult`; the answer is a [`DescribeTaskResultResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -360,7 +360,7 @@ impl Client {
     pub fn describe_task_result(&self) -> DescribeTaskResultCall {
         DescribeTaskResultCall::new(&self.handle)
     }
-    /// Calls `ModifyAccelerateAreas`.
+    /// Calls `ModifyAccelerateAreas`; the answer is a [`ModifyAccelerateAreasResponse`].
     ///
     /// Required: `GlobalAcceleratorId`, `AcceleratorAreas`.
     ///
@@ -369,7 +369,7 @@ impl Client {
     pub fn modify_accelerate_areas(&self) -> ModifyAccelerateAreasCall {
         ModifyAccelerateAreasCall::new(&self.handle)
     }
-    /// Calls `ModifyAccessLogStatus`.
+    /// Calls `ModifyAccessLogStatus`; the answer is a [`ModifyAccessLogStatusResponse`].
     ///
     /// Required: `LogPushTaskId`, `Status`, `GlobalAcceleratorId`.
     ///
@@ -378,7 +378,7 @@ impl Client {
     pub fn modify_access_log_status(&self) -> ModifyAccessLogStatusCall {
         ModifyAccessLogStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyEndpointGroup`.
+    /// Calls `ModifyEndpointGroup`; the answer is a [`ModifyEndpointGroupResponse`].
     ///
     /// Required: `GlobalAcceleratorId`, `ListenerId`, `EndpointGroupId`.
     ///
@@ -387,7 +387,7 @@ impl Client {
     pub fn modify_endpoint_group(&self) -> ModifyEndpointGroupCall {
         ModifyEndpointGroupCall::new(&self.handle)
     }
-    /// Calls `ModifyForwardingPolicy`.
+    /// Calls `ModifyForwardingPolicy`; the answer is a [`ModifyForwardingPolicyResponse`].
     ///
     /// Required: `GlobalAcceleratorId`, `ListenerId`, `ForwardingPolicyId`, `Host`.
     ///
@@ -396,7 +396,7 @@ impl Client {
     pub fn modify_forwarding_policy(&self) -> ModifyForwardingPolicyCall {
         ModifyForwardingPolicyCall::new(&self.handle)
     }
-    /// Calls `ModifyForwardingRule`.
+    /// Calls `ModifyForwardingRule`; the answer is a [`ModifyForwardingRuleResponse`].
     ///
     /// Required: `GlobalAcceleratorId`, `ListenerId`, `ForwardingPolicyId`, `ForwardingRuleId`.
     ///
@@ -405,7 +405,7 @@ impl Client {
     pub fn modify_forwarding_rule(&self) -> ModifyForwardingRuleCall {
         ModifyForwardingRuleCall::new(&self.handle)
     }
-    /// Calls `ModifyGlobalAccelerator`.
+    /// Calls `ModifyGlobalAccelerator`; the answer is a [`ModifyGlobalAcceleratorResponse`].
     ///
     /// Required: `GlobalAcceleratorId`.
     ///
@@ -414,7 +414,7 @@ impl Client {
     pub fn modify_global_accelerator(&self) -> ModifyGlobalAcceleratorCall {
         ModifyGlobalAcceleratorCall::new(&self.handle)
     }
-    /// Calls `ModifyGlobalAcceleratorAccessLog`.
+    /// Calls `ModifyGlobalAcceleratorAccessLog`; the answer is a [`ModifyGlobalAcceleratorAccessLogResponse`].
     ///
     /// Required: `LogPushTaskId`, `GlobalAcceleratorId`.
     ///
@@ -425,7 +425,7 @@ impl Client {
     ) -> ModifyGlobalAcceleratorAccessLogCall {
         ModifyGlobalAcceleratorAccessLogCall::new(&self.handle)
     }
-    /// Calls `ModifyGlobalAcceleratorAclPolicy`.
+    /// Calls `ModifyGlobalAcceleratorAclPolicy`; the answer is a [`ModifyGlobalAcceleratorAclPolicyResponse`].
     ///
     /// Required: `GlobalAcceleratorId`, `GlobalAcceleratorAclPolicyId`, `Status`.
     ///
@@ -436,7 +436,7 @@ impl Client {
     ) -> ModifyGlobalAcceleratorAclPolicyCall {
         ModifyGlobalAcceleratorAclPolicyCall::new(&self.handle)
     }
-    /// Calls `ModifyGlobalAcceleratorAclRule`.
+    /// Calls `ModifyGlobalAcceleratorAclRule`; the answer is a [`ModifyGlobalAcceleratorAclRuleResponse`].
     ///
     /// Required: `GlobalAcceleratorId`, `GlobalAcceleratorAclPolicyId`, `GlobalAcceleratorAclRuleId`.
     ///
@@ -447,7 +447,7 @@ impl Client {
     ) -> ModifyGlobalAcceleratorAclRuleCall {
         ModifyGlobalAcceleratorAclRuleCall::new(&self.handle)
     }
-    /// Calls `ModifyListener`.
+    /// Calls `ModifyListener`; the answer is a [`ModifyListenerResponse`].
     ///
     /// Required: `GlobalAcceleratorId`, `ListenerId`.
     ///
@@ -456,7 +456,7 @@ impl Client {
     pub fn modify_listener(&self) -> ModifyListenerCall {
         ModifyListenerCall::new(&self.handle)
     }
-    /// Calls `ReplaceListenerAdditionalCert`.
+    /// Calls `ReplaceListenerAdditionalCert`; the answer is a [`ReplaceListenerAdditionalCertResponse`].
     ///
     /// Required: `GlobalAcceleratorId`, `ListenerId`, `AdditionalCertificate`, `OldCertificate`.
     ///
@@ -1163,7 +1163,6 @@ rt::action!(
     DescribeAccelerateRegions, DescribeAccelerateRegionsRequest,
     DescribeAccelerateRegionsCall, DescribeAccelerateRegionsResponse, Error, idempotent
 );
-impl<T> DescribeAccelerateRegionsCall<T> {}
 /// The answer of [`Client::describe_accelerate_regions`] (`DescribeAccelerateRegions`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

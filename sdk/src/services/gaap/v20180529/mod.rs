@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `AddRealServers`.
+    /// Calls `AddRealServers`; the answer is a [`AddRealServersResponse`].
     ///
     /// Required: `ProjectId`, `RealServerIP`, `RealServerName`.
     ///
@@ -44,14 +44,14 @@ impl Client {
     pub fn add_real_servers(&self) -> AddRealServersCall {
         AddRealServersCall::new(&self.handle)
     }
-    /// Calls `BanAndRecoverProxy`.
+    /// Calls `BanAndRecoverProxy`; the answer is a [`BanAndRecoverProxyResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=gaap&Version=2018-05-29&Action=BanAndRecoverProxy)
     #[inline]
     pub fn ban_and_recover_proxy(&self) -> BanAndRecoverProxyCall {
         BanAndRecoverProxyCall::new(&self.handle)
     }
-    /// Calls `BindListenerRealServers`.
+    /// Calls `BindListenerRealServers`; the answer is a [`BindListenerRealServersResponse`].
     ///
     /// Required: `ListenerId`.
     ///
@@ -60,7 +60,7 @@ impl Client {
     pub fn bind_listener_real_servers(&self) -> BindListenerRealServersCall {
         BindListenerRealServersCall::new(&self.handle)
     }
-    /// Calls `BindRuleRealServers`.
+    /// Calls `BindRuleRealServers`; the answer is a [`BindRuleRealServersResponse`].
     ///
     /// Required: `RuleId`.
     ///
@@ -69,7 +69,7 @@ impl Client {
     pub fn bind_rule_real_servers(&self) -> BindRuleRealServersCall {
         BindRuleRealServersCall::new(&self.handle)
     }
-    /// Calls `CheckProxyCreate`.
+    /// Calls `CheckProxyCreate`; the answer is a [`CheckProxyCreateResponse`].
     ///
     /// Required: `AccessRegion`, `RealServerRegion`, `Bandwidth`, `Concurrent`.
     ///
@@ -78,7 +78,7 @@ impl Client {
     pub fn check_proxy_create(&self) -> CheckProxyCreateCall {
         CheckProxyCreateCall::new(&self.handle)
     }
-    /// Calls `CloseProxies`.
+    /// Calls `CloseProxies`; the answer is a [`CloseProxiesResponse`].
     ///
     /// Automatic retries: safe only with a `ClientToken` set; without one, none once the request may have reached the service.
     ///
@@ -87,7 +87,7 @@ impl Client {
     pub fn close_proxies(&self) -> CloseProxiesCall {
         CloseProxiesCall::new(&self.handle)
     }
-    /// Calls `CloseProxyGroup`.
+    /// Calls `CloseProxyGroup`; the answer is a [`CloseProxyGroupResponse`].
     ///
     /// Required: `GroupId`.
     ///
@@ -96,14 +96,14 @@ impl Client {
     pub fn close_proxy_group(&self) -> CloseProxyGroupCall {
         CloseProxyGroupCall::new(&self.handle)
     }
-    /// Calls `CloseSecurityPolicy`.
+    /// Calls `CloseSecurityPolicy`; the answer is a [`CloseSecurityPolicyResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=gaap&Version=2018-05-29&Action=CloseSecurityPolicy)
     #[inline]
     pub fn close_security_policy(&self) -> CloseSecurityPolicyCall {
         CloseSecurityPolicyCall::new(&self.handle)
     }
-    /// Calls `CreateCertificate`.
+    /// Calls `CreateCertificate`; the answer is a [`CreateCertificateResponse`].
     ///
     /// Required: `CertificateType`, `CertificateContent`.
     ///
@@ -112,7 +112,7 @@ impl Client {
     pub fn create_certificate(&self) -> CreateCertificateCall {
         CreateCertificateCall::new(&self.handle)
     }
-    /// Calls `CreateCustomHeader`.
+    /// Calls `CreateCustomHeader`; the answer is a [`CreateCustomHeaderResponse`].
     ///
     /// Required: `RuleId`.
     ///
@@ -121,7 +121,7 @@ impl Client {
     pub fn create_custom_header(&self) -> CreateCustomHeaderCall {
         CreateCustomHeaderCall::new(&self.handle)
     }
-    /// Calls `CreateDomain`.
+    /// Calls `CreateDomain`; the answer is a [`CreateDomainResponse`].
     ///
     /// Required: `ListenerId`, `Domain`.
     ///
@@ -130,7 +130,7 @@ impl Client {
     pub fn create_domain(&self) -> CreateDomainCall {
         CreateDomainCall::new(&self.handle)
     }
-    /// Calls `CreateDomainErrorPageInfo`.
+    /// Calls `CreateDomainErrorPageInfo`; the answer is a [`CreateDomainErrorPageInfoResponse`].
     ///
     /// Required: `ListenerId`, `Domain`, `ErrorNos`, `Body`.
     ///
@@ -139,7 +139,7 @@ impl Client {
     pub fn create_domain_error_page_info(&self) -> CreateDomainErrorPageInfoCall {
         CreateDomainErrorPageInfoCall::new(&self.handle)
     }
-    /// Calls `CreateGlobalDomain`.
+    /// Calls `CreateGlobalDomain`; the answer is a [`CreateGlobalDomainResponse`].
     ///
     /// Required: `ProjectId`, `DefaultValue`.
     ///
@@ -148,7 +148,7 @@ impl Client {
     pub fn create_global_domain(&self) -> CreateGlobalDomainCall {
         CreateGlobalDomainCall::new(&self.handle)
     }
-    /// Calls `CreateGlobalDomainDns`.
+    /// Calls `CreateGlobalDomainDns`; the answer is a [`CreateGlobalDomainDnsResponse`].
     ///
     /// Required: `DomainId`, `ProxyIdList`, `NationCountryInnerCodes`.
     ///
@@ -157,7 +157,7 @@ impl Client {
     pub fn create_global_domain_dns(&self) -> CreateGlobalDomainDnsCall {
         CreateGlobalDomainDnsCall::new(&self.handle)
     }
-    /// Calls `CreateHTTPListener`.
+    /// Calls `CreateHTTPListener`; the answer is a [`CreateHTTPListenerResponse`].
     ///
     /// Required: `ListenerName`, `Port`.
     ///
@@ -166,7 +166,7 @@ impl Client {
     pub fn create_http_listener(&self) -> CreateHTTPListenerCall {
         CreateHTTPListenerCall::new(&self.handle)
     }
-    /// Calls `CreateHTTPSListener`.
+    /// Calls `CreateHTTPSListener`; the answer is a [`CreateHTTPSListenerResponse`].
     ///
     /// Required: `ListenerName`, `Port`, `CertificateId`, `ForwardProtocol`.
     ///
@@ -175,7 +175,7 @@ impl Client {
     pub fn create_https_listener(&self) -> CreateHTTPSListenerCall {
         CreateHTTPSListenerCall::new(&self.handle)
     }
-    /// Calls `CreateProxy`.
+    /// Calls `CreateProxy`; the answer is a [`CreateProxyResponse`].
     ///
     /// Required: `ProjectId`, `ProxyName`, `AccessRegion`, `Bandwidth`, `Concurrent`. Automatic retries: safe only with a `ClientToken` set; without one, none once the request may have reached the service.
     ///
@@ -184,7 +184,7 @@ impl Client {
     pub fn create_proxy(&self) -> CreateProxyCall {
         CreateProxyCall::new(&self.handle)
     }
-    /// Calls `CreateProxyGroup`.
+    /// Calls `CreateProxyGroup`; the answer is a [`CreateProxyGroupResponse`].
     ///
     /// Required: `ProjectId`, `GroupName`, `RealServerRegion`.
     ///
@@ -193,7 +193,7 @@ impl Client {
     pub fn create_proxy_group(&self) -> CreateProxyGroupCall {
         CreateProxyGroupCall::new(&self.handle)
     }
-    /// Calls `CreateProxyGroupDomain`.
+    /// Calls `CreateProxyGroupDomain`; the answer is a [`CreateProxyGroupDomainResponse`].
     ///
     /// Required: `GroupId`.
     ///
@@ -202,7 +202,7 @@ impl Client {
     pub fn create_proxy_group_domain(&self) -> CreateProxyGroupDomainCall {
         CreateProxyGroupDomainCall::new(&self.handle)
     }
-    /// Calls `CreateRule`.
+    /// Calls `CreateRule`; the answer is a [`CreateRuleResponse`].
     ///
     /// Required: `ListenerId`, `Domain`, `Path`, `RealServerType`, `Scheduler`, `HealthCheck`.
     ///
@@ -211,7 +211,7 @@ impl Client {
     pub fn create_rule(&self) -> CreateRuleCall {
         CreateRuleCall::new(&self.handle)
     }
-    /// Calls `CreateSecurityPolicy`.
+    /// Calls `CreateSecurityPolicy`; the answer is a [`CreateSecurityPolicyResponse`].
     ///
     /// Required: `DefaultAction`.
     ///
@@ -220,7 +220,7 @@ impl Client {
     pub fn create_security_policy(&self) -> CreateSecurityPolicyCall {
         CreateSecurityPolicyCall::new(&self.handle)
     }
-    /// Calls `CreateSecurityRules`.
+    /// Calls `CreateSecurityRules`; the answer is a [`CreateSecurityRulesResponse`].
     ///
     /// Required: `PolicyId`, `RuleList`.
     ///
@@ -229,7 +229,7 @@ impl Client {
     pub fn create_security_rules(&self) -> CreateSecurityRulesCall {
         CreateSecurityRulesCall::new(&self.handle)
     }
-    /// Calls `CreateTCPListeners`.
+    /// Calls `CreateTCPListeners`; the answer is a [`CreateTCPListenersResponse`].
     ///
     /// Required: `ListenerName`, `Ports`, `Scheduler`, `HealthCheck`, `RealServerType`.
     ///
@@ -238,7 +238,7 @@ impl Client {
     pub fn create_tcp_listeners(&self) -> CreateTCPListenersCall {
         CreateTCPListenersCall::new(&self.handle)
     }
-    /// Calls `CreateUDPListeners`.
+    /// Calls `CreateUDPListeners`; the answer is a [`CreateUDPListenersResponse`].
     ///
     /// Required: `ListenerName`, `Ports`, `Scheduler`, `RealServerType`.
     ///
@@ -247,7 +247,7 @@ impl Client {
     pub fn create_udp_listeners(&self) -> CreateUDPListenersCall {
         CreateUDPListenersCall::new(&self.handle)
     }
-    /// Calls `DeleteCertificate`.
+    /// Calls `DeleteCertificate`; the answer is a [`DeleteCertificateResponse`].
     ///
     /// Required: `CertificateId`.
     ///
@@ -256,7 +256,7 @@ impl Client {
     pub fn delete_certificate(&self) -> DeleteCertificateCall {
         DeleteCertificateCall::new(&self.handle)
     }
-    /// Calls `DeleteDomain`.
+    /// Calls `DeleteDomain`; the answer is a [`DeleteDomainResponse`].
     ///
     /// Required: `ListenerId`, `Domain`, `Force`.
     ///
@@ -265,7 +265,7 @@ impl Client {
     pub fn delete_domain(&self) -> DeleteDomainCall {
         DeleteDomainCall::new(&self.handle)
     }
-    /// Calls `DeleteDomainErrorPageInfo`.
+    /// Calls `DeleteDomainErrorPageInfo`; the answer is a [`DeleteDomainErrorPageInfoResponse`].
     ///
     /// Required: `ErrorPageId`.
     ///
@@ -274,7 +274,7 @@ impl Client {
     pub fn delete_domain_error_page_info(&self) -> DeleteDomainErrorPageInfoCall {
         DeleteDomainErrorPageInfoCall::new(&self.handle)
     }
-    /// Calls `DeleteGlobalDomain`.
+    /// Calls `DeleteGlobalDomain`; the answer is a [`DeleteGlobalDomainResponse`].
     ///
     /// Required: `DomainId`.
     ///
@@ -283,7 +283,7 @@ impl Client {
     pub fn delete_global_domain(&self) -> DeleteGlobalDomainCall {
         DeleteGlobalDomainCall::new(&self.handle)
     }
-    /// Calls `DeleteGlobalDomainDns`.
+    /// Calls `DeleteGlobalDomainDns`; the answer is a [`DeleteGlobalDomainDnsResponse`].
     ///
     /// Required: `DnsRecordId`.
     ///
@@ -292,7 +292,7 @@ impl Client {
     pub fn delete_global_domain_dns(&self) -> DeleteGlobalDomainDnsCall {
         DeleteGlobalDomainDnsCall::new(&self.handle)
     }
-    /// Calls `DeleteListeners`.
+    /// Calls `DeleteListeners`; the answer is a [`DeleteListenersResponse`].
     ///
     /// Required: `ListenerIds`, `Force`.
     ///
@@ -301,7 +301,7 @@ impl Client {
     pub fn delete_listeners(&self) -> DeleteListenersCall {
         DeleteListenersCall::new(&self.handle)
     }
-    /// Calls `DeleteProxyGroup`.
+    /// Calls `DeleteProxyGroup`; the answer is a [`DeleteProxyGroupResponse`].
     ///
     /// Required: `GroupId`.
     ///
@@ -310,7 +310,7 @@ impl Client {
     pub fn delete_proxy_group(&self) -> DeleteProxyGroupCall {
         DeleteProxyGroupCall::new(&self.handle)
     }
-    /// Calls `DeleteRule`.
+    /// Calls `DeleteRule`; the answer is a [`DeleteRuleResponse`].
     ///
     /// Required: `ListenerId`, `RuleId`, `Force`.
     ///
@@ -319,7 +319,7 @@ impl Client {
     pub fn delete_rule(&self) -> DeleteRuleCall {
         DeleteRuleCall::new(&self.handle)
     }
-    /// Calls `DeleteSecurityPolicy`.
+    /// Calls `DeleteSecurityPolicy`; the answer is a [`DeleteSecurityPolicyResponse`].
     ///
     /// Required: `PolicyId`.
     ///
@@ -328,7 +328,7 @@ impl Client {
     pub fn delete_security_policy(&self) -> DeleteSecurityPolicyCall {
         DeleteSecurityPolicyCall::new(&self.handle)
     }
-    /// Calls `DeleteSecurityRules`.
+    /// Calls `DeleteSecurityRules`; the answer is a [`DeleteSecurityRulesResponse`].
     ///
     /// Required: `PolicyId`, `RuleIdList`.
     ///
@@ -337,14 +337,14 @@ impl Client {
     pub fn delete_security_rules(&self) -> DeleteSecurityRulesCall {
         DeleteSecurityRulesCall::new(&self.handle)
     }
-    /// Calls `DescribeAccessRegions`.
+    /// Calls `DescribeAccessRegions`; the answer is a [`DescribeAccessRegionsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=gaap&Version=2018-05-29&Action=DescribeAccessRegions)
     #[inline]
     pub fn describe_access_regions(&self) -> DescribeAccessRegionsCall {
         DescribeAccessRegionsCall::new(&self.handle)
     }
-    /// Calls `DescribeAccessRegionsByDestRegion`.
+    /// Calls `DescribeAccessRegionsByDestRegion`; the answer is a [`DescribeAccessRegionsByDestRegionResponse`].
     ///
     /// Required: `DestRegion`.
     ///
@@ -355,21 +355,21 @@ impl Client {
     ) -> DescribeAccessRegionsByDestRegionCall {
         DescribeAccessRegionsByDestRegionCall::new(&self.handle)
     }
-    /// Calls `DescribeAuthSignature`.
+    /// Calls `DescribeAuthSignature`; the answer is a [`DescribeAuthSignatureResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=gaap&Version=2018-05-29&Action=DescribeAuthSignature)
     #[inline]
     pub fn describe_auth_signature(&self) -> DescribeAuthSignatureCall {
         DescribeAuthSignatureCall::new(&self.handle)
     }
-    /// Calls `DescribeBlackHeader`.
+    /// Calls `DescribeBlackHeader`; the answer is a [`DescribeBlackHeaderResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=gaap&Version=2018-05-29&Action=DescribeBlackHeader)
     #[inline]
     pub fn describe_black_header(&self) -> DescribeBlackHeaderCall {
         DescribeBlackHeaderCall::new(&self.handle)
     }
-    /// Calls `DescribeCertificateDetail`.
+    /// Calls `DescribeCertificateDetail`; the answer is a [`DescribeCertificateDetailResponse`].
     ///
     /// Required: `CertificateId`.
     ///
@@ -378,7 +378,7 @@ impl Client {
     pub fn describe_certificate_detail(&self) -> DescribeCertificateDetailCall {
         DescribeCertificateDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeCertificates`.
+    /// Calls `DescribeCertificates`; the answer is a [`DescribeCertificatesResponse`].
     ///
     /// Each answer holds one page of `CertificateSet`; [`into_paginator`](DescribeCertificatesCall::into_paginator) reads them all.
     ///
@@ -387,21 +387,21 @@ impl Client {
     pub fn describe_certificates(&self) -> DescribeCertificatesCall {
         DescribeCertificatesCall::new(&self.handle)
     }
-    /// Calls `DescribeCountryAreaMapping`.
+    /// Calls `DescribeCountryAreaMapping`; the answer is a [`DescribeCountryAreaMappingResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=gaap&Version=2018-05-29&Action=DescribeCountryAreaMapping)
     #[inline]
     pub fn describe_country_area_mapping(&self) -> DescribeCountryAreaMappingCall {
         DescribeCountryAreaMappingCall::new(&self.handle)
     }
-    /// Calls `DescribeCrossBorderProxies`.
+    /// Calls `DescribeCrossBorderProxies`; the answer is a [`DescribeCrossBorderProxiesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=gaap&Version=2018-05-29&Action=DescribeCrossBorderProxies)
     #[inline]
     pub fn describe_cross_border_proxies(&self) -> DescribeCrossBorderProxiesCall {
         DescribeCrossBorderProxiesCall::new(&self.handle)
     }
-    /// Calls `DescribeCustomHeader`.
+    /// Calls `DescribeCustomHeader`; the answer is a [`DescribeCustomHeaderResponse`].
     ///
     /// Required: `RuleId`.
     ///
@@ -410,14 +410,14 @@ impl Client {
     pub fn describe_custom_header(&self) -> DescribeCustomHeaderCall {
         DescribeCustomHeaderCall::new(&self.handle)
     }
-    /// Calls `DescribeDestRegions`.
+    /// Calls `DescribeDestRegions`; the answer is a [`DescribeDestRegionsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=gaap&Version=2018-05-29&Action=DescribeDestRegions)
     #[inline]
     pub fn describe_dest_regions(&self) -> DescribeDestRegionsCall {
         DescribeDestRegionsCall::new(&self.handle)
     }
-    /// Calls `DescribeDomainErrorPageInfo`.
+    /// Calls `DescribeDomainErrorPageInfo`; the answer is a [`DescribeDomainErrorPageInfoResponse`].
     ///
     /// Required: `ListenerId`, `Domain`.
     ///
@@ -426,7 +426,7 @@ impl Client {
     pub fn describe_domain_error_page_info(&self) -> DescribeDomainErrorPageInfoCall {
         DescribeDomainErrorPageInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeDomainErrorPageInfoByIds`.
+    /// Calls `DescribeDomainErrorPageInfoByIds`; the answer is a [`DescribeDomainErrorPageInfoByIdsResponse`].
     ///
     /// Required: `ErrorPageIds`.
     ///
@@ -437,7 +437,7 @@ impl Client {
     ) -> DescribeDomainErrorPageInfoByIdsCall {
         DescribeDomainErrorPageInfoByIdsCall::new(&self.handle)
     }
-    /// Calls `DescribeGlobalDomainDns`.
+    /// Calls `DescribeGlobalDomainDns`; the answer is a [`DescribeGlobalDomainDnsResponse`].
     ///
     /// Required: `DomainId`.
     ///
@@ -446,7 +446,7 @@ impl Client {
     pub fn describe_global_domain_dns(&self) -> DescribeGlobalDomainDnsCall {
         DescribeGlobalDomainDnsCall::new(&self.handle)
     }
-    /// Calls `DescribeGlobalDomains`.
+    /// Calls `DescribeGlobalDomains`; the answer is a [`DescribeGlobalDomainsResponse`].
     ///
     /// Required: `ProjectId`, `Offset`, `Limit`.
     ///
@@ -457,7 +457,7 @@ impl Client {
     pub fn describe_global_domains(&self) -> DescribeGlobalDomainsCall {
         DescribeGlobalDomainsCall::new(&self.handle)
     }
-    /// Calls `DescribeGroupAndStatisticsProxy`.
+    /// Calls `DescribeGroupAndStatisticsProxy`; the answer is a [`DescribeGroupAndStatisticsProxyResponse`].
     ///
     /// Required: `ProjectId`.
     ///
@@ -468,7 +468,7 @@ impl Client {
     ) -> DescribeGroupAndStatisticsProxyCall {
         DescribeGroupAndStatisticsProxyCall::new(&self.handle)
     }
-    /// Calls `DescribeGroupDomainConfig`.
+    /// Calls `DescribeGroupDomainConfig`; the answer is a [`DescribeGroupDomainConfigResponse`].
     ///
     /// Required: `GroupId`.
     ///
@@ -477,7 +477,7 @@ impl Client {
     pub fn describe_group_domain_config(&self) -> DescribeGroupDomainConfigCall {
         DescribeGroupDomainConfigCall::new(&self.handle)
     }
-    /// Calls `DescribeHTTPListeners`.
+    /// Calls `DescribeHTTPListeners`; the answer is a [`DescribeHTTPListenersResponse`].
     ///
     /// Each answer holds one page of `ListenerSet`; [`into_paginator`](DescribeHTTPListenersCall::into_paginator) reads them all.
     ///
@@ -486,7 +486,7 @@ impl Client {
     pub fn describe_http_listeners(&self) -> DescribeHTTPListenersCall {
         DescribeHTTPListenersCall::new(&self.handle)
     }
-    /// Calls `DescribeHTTPSListeners`.
+    /// Calls `DescribeHTTPSListeners`; the answer is a [`DescribeHTTPSListenersResponse`].
     ///
     /// Each answer holds one page of `ListenerSet`; [`into_paginator`](DescribeHTTPSListenersCall::into_paginator) reads them all.
     ///
@@ -495,7 +495,7 @@ impl Client {
     pub fn describe_https_listeners(&self) -> DescribeHTTPSListenersCall {
         DescribeHTTPSListenersCall::new(&self.handle)
     }
-    /// Calls `DescribeListenerRealServers`.
+    /// Calls `DescribeListenerRealServers`; the answer is a [`DescribeListenerRealServersResponse`].
     ///
     /// Required: `ListenerId`.
     ///
@@ -504,7 +504,7 @@ impl Client {
     pub fn describe_listener_real_servers(&self) -> DescribeListenerRealServersCall {
         DescribeListenerRealServersCall::new(&self.handle)
     }
-    /// Calls `DescribeListenerStatistics`.
+    /// Calls `DescribeListenerStatistics`; the answer is a [`DescribeListenerStatisticsResponse`].
     ///
     /// Required: `ListenerId`, `StartTime`, `EndTime`, `MetricNames`, `Granularity`.
     ///
@@ -513,21 +513,21 @@ impl Client {
     pub fn describe_listener_statistics(&self) -> DescribeListenerStatisticsCall {
         DescribeListenerStatisticsCall::new(&self.handle)
     }
-    /// Calls `DescribeProxies`.
+    /// Calls `DescribeProxies`; the answer is a [`DescribeProxiesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=gaap&Version=2018-05-29&Action=DescribeProxies)
     #[inline]
     pub fn describe_proxies(&self) -> DescribeProxiesCall {
         DescribeProxiesCall::new(&self.handle)
     }
-    /// Calls `DescribeProxiesStatus`.
+    /// Calls `DescribeProxiesStatus`; the answer is a [`DescribeProxiesStatusResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=gaap&Version=2018-05-29&Action=DescribeProxiesStatus)
     #[inline]
     pub fn describe_proxies_status(&self) -> DescribeProxiesStatusCall {
         DescribeProxiesStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeProxyAndStatisticsListeners`.
+    /// Calls `DescribeProxyAndStatisticsListeners`; the answer is a [`DescribeProxyAndStatisticsListenersResponse`].
     ///
     /// Required: `ProjectId`.
     ///
@@ -538,7 +538,7 @@ impl Client {
     ) -> DescribeProxyAndStatisticsListenersCall {
         DescribeProxyAndStatisticsListenersCall::new(&self.handle)
     }
-    /// Calls `DescribeProxyDetail`.
+    /// Calls `DescribeProxyDetail`; the answer is a [`DescribeProxyDetailResponse`].
     ///
     /// Required: `ProxyId`.
     ///
@@ -547,7 +547,7 @@ impl Client {
     pub fn describe_proxy_detail(&self) -> DescribeProxyDetailCall {
         DescribeProxyDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeProxyGroupDetails`.
+    /// Calls `DescribeProxyGroupDetails`; the answer is a [`DescribeProxyGroupDetailsResponse`].
     ///
     /// Required: `GroupId`.
     ///
@@ -556,7 +556,7 @@ impl Client {
     pub fn describe_proxy_group_details(&self) -> DescribeProxyGroupDetailsCall {
         DescribeProxyGroupDetailsCall::new(&self.handle)
     }
-    /// Calls `DescribeProxyGroupList`.
+    /// Calls `DescribeProxyGroupList`; the answer is a [`DescribeProxyGroupListResponse`].
     ///
     /// Required: `Offset`, `Limit`, `ProjectId`.
     ///
@@ -567,7 +567,7 @@ impl Client {
     pub fn describe_proxy_group_list(&self) -> DescribeProxyGroupListCall {
         DescribeProxyGroupListCall::new(&self.handle)
     }
-    /// Calls `DescribeProxyGroupStatistics`.
+    /// Calls `DescribeProxyGroupStatistics`; the answer is a [`DescribeProxyGroupStatisticsResponse`].
     ///
     /// Required: `GroupId`, `StartTime`, `EndTime`, `MetricNames`, `Granularity`.
     ///
@@ -576,7 +576,7 @@ impl Client {
     pub fn describe_proxy_group_statistics(&self) -> DescribeProxyGroupStatisticsCall {
         DescribeProxyGroupStatisticsCall::new(&self.handle)
     }
-    /// Calls `DescribeProxyStatistics`.
+    /// Calls `DescribeProxyStatistics`; the answer is a [`DescribeProxyStatisticsResponse`].
     ///
     /// Required: `ProxyId`, `StartTime`, `EndTime`, `MetricNames`, `Granularity`.
     ///
@@ -585,7 +585,7 @@ impl Client {
     pub fn describe_proxy_statistics(&self) -> DescribeProxyStatisticsCall {
         DescribeProxyStatisticsCall::new(&self.handle)
     }
-    /// Calls `DescribeRealServerStatistics`.
+    /// Calls `DescribeRealServerStatistics`; the answer is a [`DescribeRealServerStatisticsResponse`].
     ///
     /// Required: `RealServerId`.
     ///
@@ -594,7 +594,7 @@ impl Client {
     pub fn describe_real_server_statistics(&self) -> DescribeRealServerStatisticsCall {
         DescribeRealServerStatisticsCall::new(&self.handle)
     }
-    /// Calls `DescribeRealServers`.
+    /// Calls `DescribeRealServers`; the answer is a [`DescribeRealServersResponse`].
     ///
     /// Required: `ProjectId`.
     ///
@@ -605,7 +605,7 @@ impl Client {
     pub fn describe_real_servers(&self) -> DescribeRealServersCall {
         DescribeRealServersCall::new(&self.handle)
     }
-    /// Calls `DescribeRealServersStatus`.
+    /// Calls `DescribeRealServersStatus`; the answer is a [`DescribeRealServersStatusResponse`].
     ///
     /// Required: `RealServerIds`.
     ///
@@ -614,14 +614,14 @@ impl Client {
     pub fn describe_real_servers_status(&self) -> DescribeRealServersStatusCall {
         DescribeRealServersStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeRegionAndPrice`.
+    /// Calls `DescribeRegionAndPrice`; the answer is a [`DescribeRegionAndPriceResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=gaap&Version=2018-05-29&Action=DescribeRegionAndPrice)
     #[inline]
     pub fn describe_region_and_price(&self) -> DescribeRegionAndPriceCall {
         DescribeRegionAndPriceCall::new(&self.handle)
     }
-    /// Calls `DescribeResourcesByTag`.
+    /// Calls `DescribeResourcesByTag`; the answer is a [`DescribeResourcesByTagResponse`].
     ///
     /// Required: `TagKey`, `TagValue`.
     ///
@@ -630,7 +630,7 @@ impl Client {
     pub fn describe_resources_by_tag(&self) -> DescribeResourcesByTagCall {
         DescribeResourcesByTagCall::new(&self.handle)
     }
-    /// Calls `DescribeRuleRealServers`.
+    /// Calls `DescribeRuleRealServers`; the answer is a [`DescribeRuleRealServersResponse`].
     ///
     /// Required: `RuleId`.
     ///
@@ -639,7 +639,7 @@ impl Client {
     pub fn describe_rule_real_servers(&self) -> DescribeRuleRealServersCall {
         DescribeRuleRealServersCall::new(&self.handle)
     }
-    /// Calls `DescribeRules`.
+    /// Calls `DescribeRules`; the answer is a [`DescribeRulesResponse`].
     ///
     /// Required: `ListenerId`.
     ///
@@ -648,7 +648,7 @@ impl Client {
     pub fn describe_rules(&self) -> DescribeRulesCall {
         DescribeRulesCall::new(&self.handle)
     }
-    /// Calls `DescribeRulesByRuleIds`.
+    /// Calls `DescribeRulesByRuleIds`; the answer is a [`DescribeRulesByRuleIdsResponse`].
     ///
     /// Required: `RuleIds`.
     ///
@@ -657,7 +657,7 @@ impl Client {
     pub fn describe_rules_by_rule_ids(&self) -> DescribeRulesByRuleIdsCall {
         DescribeRulesByRuleIdsCall::new(&self.handle)
     }
-    /// Calls `DescribeSecurityPolicyDetail`.
+    /// Calls `DescribeSecurityPolicyDetail`; the answer is a [`DescribeSecurityPolicyDetailResponse`].
     ///
     /// Required: `PolicyId`.
     ///
@@ -666,7 +666,7 @@ impl Client {
     pub fn describe_security_policy_detail(&self) -> DescribeSecurityPolicyDetailCall {
         DescribeSecurityPolicyDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeSecurityRules`.
+    /// Calls `DescribeSecurityRules`; the answer is a [`DescribeSecurityRulesResponse`].
     ///
     /// Required: `SecurityRuleIds`.
     ///
@@ -675,7 +675,7 @@ impl Client {
     pub fn describe_security_rules(&self) -> DescribeSecurityRulesCall {
         DescribeSecurityRulesCall::new(&self.handle)
     }
-    /// Calls `DescribeTCPListeners`.
+    /// Calls `DescribeTCPListeners`; the answer is a [`DescribeTCPListenersResponse`].
     ///
     /// Each answer holds one page of `ListenerSet`; [`into_paginator`](DescribeTCPListenersCall::into_paginator) reads them all.
     ///
@@ -684,14 +684,14 @@ impl Client {
     pub fn describe_tcp_listeners(&self) -> DescribeTCPListenersCall {
         DescribeTCPListenersCall::new(&self.handle)
     }
-    /// Calls `DescribeTaskStatus`.
+    /// Calls `DescribeTaskStatus`; the answer is a [`DescribeTaskStatusResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=gaap&Version=2018-05-29&Action=DescribeTaskStatus)
     #[inline]
     pub fn describe_task_status(&self) -> DescribeTaskStatusCall {
         DescribeTaskStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeUDPListeners`.
+    /// Calls `DescribeUDPListeners`; the answer is a [`DescribeUDPListenersResponse`].
     ///
     /// Each answer holds one page of `ListenerSet`; [`into_paginator`](DescribeUDPListenersCall::into_paginator) reads them all.
     ///
@@ -700,7 +700,7 @@ impl Client {
     pub fn describe_udp_listeners(&self) -> DescribeUDPListenersCall {
         DescribeUDPListenersCall::new(&self.handle)
     }
-    /// Calls `DestroyProxies`.
+    /// Calls `DestroyProxies`; the answer is a [`DestroyProxiesResponse`].
     ///
     /// Required: `Force`. Automatic retries: safe only with a `ClientToken` set; without one, none once the request may have reached the service.
     ///
@@ -709,7 +709,7 @@ impl Client {
     pub fn destroy_proxies(&self) -> DestroyProxiesCall {
         DestroyProxiesCall::new(&self.handle)
     }
-    /// Calls `DisableGlobalDomain`.
+    /// Calls `DisableGlobalDomain`; the answer is a [`DisableGlobalDomainResponse`].
     ///
     /// Required: `DomainId`.
     ///
@@ -718,7 +718,7 @@ impl Client {
     pub fn disable_global_domain(&self) -> DisableGlobalDomainCall {
         DisableGlobalDomainCall::new(&self.handle)
     }
-    /// Calls `EnableGlobalDomain`.
+    /// Calls `EnableGlobalDomain`; the answer is a [`EnableGlobalDomainResponse`].
     ///
     /// Required: `DomainId`.
     ///
@@ -727,7 +727,7 @@ impl Client {
     pub fn enable_global_domain(&self) -> EnableGlobalDomainCall {
         EnableGlobalDomainCall::new(&self.handle)
     }
-    /// Calls `InquiryPriceCreateProxy`.
+    /// Calls `InquiryPriceCreateProxy`; the answer is a [`InquiryPriceCreateProxyResponse`].
     ///
     /// Required: `AccessRegion`, `Bandwidth`.
     ///
@@ -736,7 +736,7 @@ impl Client {
     pub fn inquiry_price_create_proxy(&self) -> InquiryPriceCreateProxyCall {
         InquiryPriceCreateProxyCall::new(&self.handle)
     }
-    /// Calls `ModifyCertificate`.
+    /// Calls `ModifyCertificate`; the answer is a [`ModifyCertificateResponse`].
     ///
     /// Required: `ListenerId`, `Domain`, `CertificateId`.
     ///
@@ -745,7 +745,7 @@ impl Client {
     pub fn modify_certificate(&self) -> ModifyCertificateCall {
         ModifyCertificateCall::new(&self.handle)
     }
-    /// Calls `ModifyCertificateAttributes`.
+    /// Calls `ModifyCertificateAttributes`; the answer is a [`ModifyCertificateAttributesResponse`].
     ///
     /// Required: `CertificateId`.
     ///
@@ -754,7 +754,7 @@ impl Client {
     pub fn modify_certificate_attributes(&self) -> ModifyCertificateAttributesCall {
         ModifyCertificateAttributesCall::new(&self.handle)
     }
-    /// Calls `ModifyDomain`.
+    /// Calls `ModifyDomain`; the answer is a [`ModifyDomainResponse`].
     ///
     /// Required: `ListenerId`, `OldDomain`, `NewDomain`.
     ///
@@ -763,7 +763,7 @@ impl Client {
     pub fn modify_domain(&self) -> ModifyDomainCall {
         ModifyDomainCall::new(&self.handle)
     }
-    /// Calls `ModifyGlobalDomainAttribute`.
+    /// Calls `ModifyGlobalDomainAttribute`; the answer is a [`ModifyGlobalDomainAttributeResponse`].
     ///
     /// Required: `DomainId`, `ProjectId`.
     ///
@@ -772,7 +772,7 @@ impl Client {
     pub fn modify_global_domain_attribute(&self) -> ModifyGlobalDomainAttributeCall {
         ModifyGlobalDomainAttributeCall::new(&self.handle)
     }
-    /// Calls `ModifyGlobalDomainDns`.
+    /// Calls `ModifyGlobalDomainDns`; the answer is a [`ModifyGlobalDomainDnsResponse`].
     ///
     /// Required: `DnsRecordId`, `DomainId`, `NationCountryInnerCodes`, `ProxyIdList`.
     ///
@@ -781,7 +781,7 @@ impl Client {
     pub fn modify_global_domain_dns(&self) -> ModifyGlobalDomainDnsCall {
         ModifyGlobalDomainDnsCall::new(&self.handle)
     }
-    /// Calls `ModifyGroupDomainConfig`.
+    /// Calls `ModifyGroupDomainConfig`; the answer is a [`ModifyGroupDomainConfigResponse`].
     ///
     /// Required: `GroupId`, `DefaultDnsIp`.
     ///
@@ -790,7 +790,7 @@ impl Client {
     pub fn modify_group_domain_config(&self) -> ModifyGroupDomainConfigCall {
         ModifyGroupDomainConfigCall::new(&self.handle)
     }
-    /// Calls `ModifyHTTPListenerAttribute`.
+    /// Calls `ModifyHTTPListenerAttribute`; the answer is a [`ModifyHTTPListenerAttributeResponse`].
     ///
     /// Required: `ListenerId`, `ListenerName`.
     ///
@@ -799,7 +799,7 @@ impl Client {
     pub fn modify_http_listener_attribute(&self) -> ModifyHTTPListenerAttributeCall {
         ModifyHTTPListenerAttributeCall::new(&self.handle)
     }
-    /// Calls `ModifyHTTPSListenerAttribute`.
+    /// Calls `ModifyHTTPSListenerAttribute`; the answer is a [`ModifyHTTPSListenerAttributeResponse`].
     ///
     /// Required: `ListenerId`.
     ///
@@ -808,7 +808,7 @@ impl Client {
     pub fn modify_https_listener_attribute(&self) -> ModifyHTTPSListenerAttributeCall {
         ModifyHTTPSListenerAttributeCall::new(&self.handle)
     }
-    /// Calls `ModifyProxiesAttribute`.
+    /// Calls `ModifyProxiesAttribute`; the answer is a [`ModifyProxiesAttributeResponse`].
     ///
     /// Automatic retries: safe only with a `ClientToken` set; without one, none once the request may have reached the service.
     ///
@@ -817,7 +817,7 @@ impl Client {
     pub fn modify_proxies_attribute(&self) -> ModifyProxiesAttributeCall {
         ModifyProxiesAttributeCall::new(&self.handle)
     }
-    /// Calls `ModifyProxiesProject`.
+    /// Calls `ModifyProxiesProject`; the answer is a [`ModifyProxiesProjectResponse`].
     ///
     /// Required: `ProjectId`. Automatic retries: safe only with a `ClientToken` set; without one, none once the request may have reached the service.
     ///
@@ -826,7 +826,7 @@ impl Client {
     pub fn modify_proxies_project(&self) -> ModifyProxiesProjectCall {
         ModifyProxiesProjectCall::new(&self.handle)
     }
-    /// Calls `ModifyProxyConfiguration`.
+    /// Calls `ModifyProxyConfiguration`; the answer is a [`ModifyProxyConfigurationResponse`].
     ///
     /// Automatic retries: safe only with a `ClientToken` set; without one, none once the request may have reached the service.
     ///
@@ -835,7 +835,7 @@ impl Client {
     pub fn modify_proxy_configuration(&self) -> ModifyProxyConfigurationCall {
         ModifyProxyConfigurationCall::new(&self.handle)
     }
-    /// Calls `ModifyProxyGroupAttribute`.
+    /// Calls `ModifyProxyGroupAttribute`; the answer is a [`ModifyProxyGroupAttributeResponse`].
     ///
     /// Required: `GroupId`.
     ///
@@ -844,7 +844,7 @@ impl Client {
     pub fn modify_proxy_group_attribute(&self) -> ModifyProxyGroupAttributeCall {
         ModifyProxyGroupAttributeCall::new(&self.handle)
     }
-    /// Calls `ModifyRealServerName`.
+    /// Calls `ModifyRealServerName`; the answer is a [`ModifyRealServerNameResponse`].
     ///
     /// Required: `RealServerName`, `RealServerId`.
     ///
@@ -853,7 +853,7 @@ impl Client {
     pub fn modify_real_server_name(&self) -> ModifyRealServerNameCall {
         ModifyRealServerNameCall::new(&self.handle)
     }
-    /// Calls `ModifyRuleAttribute`.
+    /// Calls `ModifyRuleAttribute`; the answer is a [`ModifyRuleAttributeResponse`].
     ///
     /// Required: `ListenerId`, `RuleId`.
     ///
@@ -862,7 +862,7 @@ impl Client {
     pub fn modify_rule_attribute(&self) -> ModifyRuleAttributeCall {
         ModifyRuleAttributeCall::new(&self.handle)
     }
-    /// Calls `ModifySecurityRule`.
+    /// Calls `ModifySecurityRule`; the answer is a [`ModifySecurityRuleResponse`].
     ///
     /// Required: `RuleId`, `AliasName`, `PolicyId`.
     ///
@@ -871,7 +871,7 @@ impl Client {
     pub fn modify_security_rule(&self) -> ModifySecurityRuleCall {
         ModifySecurityRuleCall::new(&self.handle)
     }
-    /// Calls `ModifyTCPListenerAttribute`.
+    /// Calls `ModifyTCPListenerAttribute`; the answer is a [`ModifyTCPListenerAttributeResponse`].
     ///
     /// Required: `ListenerId`.
     ///
@@ -880,7 +880,7 @@ impl Client {
     pub fn modify_tcp_listener_attribute(&self) -> ModifyTCPListenerAttributeCall {
         ModifyTCPListenerAttributeCall::new(&self.handle)
     }
-    /// Calls `ModifyUDPListenerAttribute`.
+    /// Calls `ModifyUDPListenerAttribute`; the answer is a [`ModifyUDPListenerAttributeResponse`].
     ///
     /// Required: `ListenerId`.
     ///
@@ -889,7 +889,7 @@ impl Client {
     pub fn modify_udp_listener_attribute(&self) -> ModifyUDPListenerAttributeCall {
         ModifyUDPListenerAttributeCall::new(&self.handle)
     }
-    /// Calls `OpenProxies`.
+    /// Calls `OpenProxies`; the answer is a [`OpenProxiesResponse`].
     ///
     /// Automatic retries: safe only with a `ClientToken` set; without one, none once the request may have reached the service.
     ///
@@ -898,7 +898,7 @@ impl Client {
     pub fn open_proxies(&self) -> OpenProxiesCall {
         OpenProxiesCall::new(&self.handle)
     }
-    /// Calls `OpenProxyGroup`.
+    /// Calls `OpenProxyGroup`; the answer is a [`OpenProxyGroupResponse`].
     ///
     /// Required: `GroupId`.
     ///
@@ -907,14 +907,14 @@ impl Client {
     pub fn open_proxy_group(&self) -> OpenProxyGroupCall {
         OpenProxyGroupCall::new(&self.handle)
     }
-    /// Calls `OpenSecurityPolicy`.
+    /// Calls `OpenSecurityPolicy`; the answer is a [`OpenSecurityPolicyResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=gaap&Version=2018-05-29&Action=OpenSecurityPolicy)
     #[inline]
     pub fn open_security_policy(&self) -> OpenSecurityPolicyCall {
         OpenSecurityPolicyCall::new(&self.handle)
     }
-    /// Calls `RemoveRealServers`.
+    /// Calls `RemoveRealServers`; the answer is a [`RemoveRealServersResponse`].
     ///
     /// Required: `RealServerIds`.
     ///
@@ -923,7 +923,7 @@ impl Client {
     pub fn remove_real_servers(&self) -> RemoveRealServersCall {
         RemoveRealServersCall::new(&self.handle)
     }
-    /// Calls `SetAuthentication`.
+    /// Calls `SetAuthentication`; the answer is a [`SetAuthenticationResponse`].
     ///
     /// Required: `ListenerId`, `Domain`.
     ///
@@ -932,7 +932,7 @@ impl Client {
     pub fn set_authentication(&self) -> SetAuthenticationCall {
         SetAuthenticationCall::new(&self.handle)
     }
-    /// Calls `SetTlsVersion`.
+    /// Calls `SetTlsVersion`; the answer is a [`SetTlsVersionResponse`].
     ///
     /// Required: `ListenerId`, `TLSSupportVersion`, `TLSCiphers`.
     ///
@@ -1127,7 +1127,6 @@ rt::action!(
     BanAndRecoverProxy, BanAndRecoverProxyRequest, BanAndRecoverProxyCall,
     BanAndRecoverProxyResponse, Error
 );
-impl<T> BanAndRecoverProxyCall<T> {}
 /// The answer of [`Client::ban_and_recover_proxy`] (`BanAndRecoverProxy`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -1790,7 +1789,6 @@ rt::action!(
     DescribeAccessRegions, DescribeAccessRegionsRequest, DescribeAccessRegionsCall,
     DescribeAccessRegionsResponse, Error, idempotent
 );
-impl<T> DescribeAccessRegionsCall<T> {}
 /// The answer of [`Client::describe_access_regions`] (`DescribeAccessRegions`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -1827,7 +1825,6 @@ rt::action!(
     DescribeAuthSignature, DescribeAuthSignatureRequest, DescribeAuthSignatureCall,
     DescribeAuthSignatureResponse, Error, idempotent
 );
-impl<T> DescribeAuthSignatureCall<T> {}
 /// The answer of [`Client::describe_auth_signature`] (`DescribeAuthSignature`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -1840,7 +1837,6 @@ rt::action!(
     DescribeBlackHeader, DescribeBlackHeaderRequest, DescribeBlackHeaderCall,
     DescribeBlackHeaderResponse, Error, idempotent
 );
-impl<T> DescribeBlackHeaderCall<T> {}
 /// The answer of [`Client::describe_black_header`] (`DescribeBlackHeader`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -1913,7 +1909,6 @@ rt::action!(
     DescribeCountryAreaMapping, DescribeCountryAreaMappingRequest,
     DescribeCountryAreaMappingCall, DescribeCountryAreaMappingResponse, Error, idempotent
 );
-impl<T> DescribeCountryAreaMappingCall<T> {}
 /// The answer of [`Client::describe_country_area_mapping`] (`DescribeCountryAreaMapping`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -1928,7 +1923,6 @@ rt::action!(
     DescribeCrossBorderProxies, DescribeCrossBorderProxiesRequest,
     DescribeCrossBorderProxiesCall, DescribeCrossBorderProxiesResponse, Error, idempotent
 );
-impl<T> DescribeCrossBorderProxiesCall<T> {}
 /// The answer of [`Client::describe_cross_border_proxies`] (`DescribeCrossBorderProxies`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

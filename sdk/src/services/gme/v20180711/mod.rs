@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `ControlAIConversation`.
+    /// Calls `ControlAIConversation`; the answer is a [`ControlAIConversationResponse`].
     ///
     /// Required: `TaskId`, `Command`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn control_ai_conversation(&self) -> ControlAIConversationCall {
         ControlAIConversationCall::new(&self.handle)
     }
-    /// Calls `CreateAgeDetectTask`.
+    /// Calls `CreateAgeDetectTask`; the answer is a [`CreateAgeDetectTaskResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -56,7 +56,7 @@ impl Client {
     pub fn create_age_detect_task(&self) -> CreateAgeDetectTaskCall {
         CreateAgeDetectTaskCall::new(&self.handle)
     }
-    /// Calls `CreateApp`.
+    /// Calls `CreateApp`; the answer is a [`CreateAppResponse`].
     ///
     /// Required: `AppName`.
     ///
@@ -65,7 +65,7 @@ impl Client {
     pub fn create_app(&self) -> CreateAppCall {
         CreateAppCall::new(&self.handle)
     }
-    /// Calls `CreateAudioModerationSync`.
+    /// Calls `CreateAudioModerationSync`; the answer is a [`CreateAudioModerationSyncResponse`].
     ///
     /// Required: `Sdkappid`.
     ///
@@ -74,7 +74,7 @@ impl Client {
     pub fn create_audio_moderation_sync(&self) -> CreateAudioModerationSyncCall {
         CreateAudioModerationSyncCall::new(&self.handle)
     }
-    /// Calls `CreateCustomization`.
+    /// Calls `CreateCustomization`; the answer is a [`CreateCustomizationResponse`].
     ///
     /// Required: `BizId`, `TextUrl`.
     ///
@@ -83,7 +83,7 @@ impl Client {
     pub fn create_customization(&self) -> CreateCustomizationCall {
         CreateCustomizationCall::new(&self.handle)
     }
-    /// Calls `CreateScanUser`.
+    /// Calls `CreateScanUser`; the answer is a [`CreateScanUserResponse`].
     ///
     /// Required: `BizId`.
     ///
@@ -92,7 +92,7 @@ impl Client {
     pub fn create_scan_user(&self) -> CreateScanUserCall {
         CreateScanUserCall::new(&self.handle)
     }
-    /// Calls `DeleteCustomization`.
+    /// Calls `DeleteCustomization`; the answer is a [`DeleteCustomizationResponse`].
     ///
     /// Required: `ModelId`, `BizId`.
     ///
@@ -101,7 +101,7 @@ impl Client {
     pub fn delete_customization(&self) -> DeleteCustomizationCall {
         DeleteCustomizationCall::new(&self.handle)
     }
-    /// Calls `DeleteRoomMember`.
+    /// Calls `DeleteRoomMember`; the answer is a [`DeleteRoomMemberResponse`].
     ///
     /// Required: `RoomId`, `DeleteType`, `BizId`.
     ///
@@ -110,7 +110,7 @@ impl Client {
     pub fn delete_room_member(&self) -> DeleteRoomMemberCall {
         DeleteRoomMemberCall::new(&self.handle)
     }
-    /// Calls `DeleteScanUser`.
+    /// Calls `DeleteScanUser`; the answer is a [`DeleteScanUserResponse`].
     ///
     /// Required: `BizId`.
     ///
@@ -119,7 +119,7 @@ impl Client {
     pub fn delete_scan_user(&self) -> DeleteScanUserCall {
         DeleteScanUserCall::new(&self.handle)
     }
-    /// Calls `DeleteVoicePrint`.
+    /// Calls `DeleteVoicePrint`; the answer is a [`DeleteVoicePrintResponse`].
     ///
     /// Required: `VoicePrintId`.
     ///
@@ -128,14 +128,14 @@ impl Client {
     pub fn delete_voice_print(&self) -> DeleteVoicePrintCall {
         DeleteVoicePrintCall::new(&self.handle)
     }
-    /// Calls `DescribeAIConversation`.
+    /// Calls `DescribeAIConversation`; the answer is a [`DescribeAIConversationResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=gme&Version=2018-07-11&Action=DescribeAIConversation)
     #[inline]
     pub fn describe_ai_conversation(&self) -> DescribeAIConversationCall {
         DescribeAIConversationCall::new(&self.handle)
     }
-    /// Calls `DescribeAgeDetectTask`.
+    /// Calls `DescribeAgeDetectTask`; the answer is a [`DescribeAgeDetectTaskResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -147,7 +147,7 @@ impl Client {
     pub fn describe_age_detect_task(&self) -> DescribeAgeDetectTaskCall {
         DescribeAgeDetectTaskCall::new(&self.handle)
     }
-    /// Calls `DescribeAppStatistics`.
+    /// Calls `DescribeAppStatistics`; the answer is a [`DescribeAppStatisticsResponse`].
     ///
     /// Required: `BizId`, `StartDate`, `EndDate`, `Services`.
     ///
@@ -156,7 +156,7 @@ impl Client {
     pub fn describe_app_statistics(&self) -> DescribeAppStatisticsCall {
         DescribeAppStatisticsCall::new(&self.handle)
     }
-    /// Calls `DescribeApplicationData`.
+    /// Calls `DescribeApplicationData`; the answer is a [`DescribeApplicationDataResponse`].
     ///
     /// Required: `BizId`, `StartDate`, `EndDate`.
     ///
@@ -165,7 +165,7 @@ impl Client {
     pub fn describe_application_data(&self) -> DescribeApplicationDataCall {
         DescribeApplicationDataCall::new(&self.handle)
     }
-    /// Calls `DescribeApplicationList`.
+    /// Calls `DescribeApplicationList`; the answer is a [`DescribeApplicationListResponse`].
     ///
     /// Required: `ProjectId`, `PageNo`, `PageSize`, `SearchText`.
     ///
@@ -174,7 +174,7 @@ impl Client {
     pub fn describe_application_list(&self) -> DescribeApplicationListCall {
         DescribeApplicationListCall::new(&self.handle)
     }
-    /// Calls `DescribeAuditResultExternal`.
+    /// Calls `DescribeAuditResultExternal`; the answer is a [`DescribeAuditResultExternalResponse`].
     ///
     /// Required: `BizId`, `PageNo`, `PageSize`, `BeginTime`, `EndTime`, `MinRate`, `MaxRate`, `OpenId`.
     ///
@@ -183,7 +183,7 @@ impl Client {
     pub fn describe_audit_result_external(&self) -> DescribeAuditResultExternalCall {
         DescribeAuditResultExternalCall::new(&self.handle)
     }
-    /// Calls `DescribeRealtimeScanConfig`.
+    /// Calls `DescribeRealtimeScanConfig`; the answer is a [`DescribeRealtimeScanConfigResponse`].
     ///
     /// Required: `BizId`.
     ///
@@ -192,7 +192,7 @@ impl Client {
     pub fn describe_realtime_scan_config(&self) -> DescribeRealtimeScanConfigCall {
         DescribeRealtimeScanConfigCall::new(&self.handle)
     }
-    /// Calls `DescribeRecordInfo`.
+    /// Calls `DescribeRecordInfo`; the answer is a [`DescribeRecordInfoResponse`].
     ///
     /// Required: `TaskId`, `BizId`.
     ///
@@ -201,7 +201,7 @@ impl Client {
     pub fn describe_record_info(&self) -> DescribeRecordInfoCall {
         DescribeRecordInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeRoomInfo`.
+    /// Calls `DescribeRoomInfo`; the answer is a [`DescribeRoomInfoResponse`].
     ///
     /// Required: `SdkAppId`.
     ///
@@ -210,7 +210,7 @@ impl Client {
     pub fn describe_room_info(&self) -> DescribeRoomInfoCall {
         DescribeRoomInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeScanResultList`.
+    /// Calls `DescribeScanResultList`; the answer is a [`DescribeScanResultListResponse`].
     ///
     /// Required: `BizId`, `TaskIdList`.
     ///
@@ -219,7 +219,7 @@ impl Client {
     pub fn describe_scan_result_list(&self) -> DescribeScanResultListCall {
         DescribeScanResultListCall::new(&self.handle)
     }
-    /// Calls `DescribeTaskInfo`.
+    /// Calls `DescribeTaskInfo`; the answer is a [`DescribeTaskInfoResponse`].
     ///
     /// Required: `BizId`, `RoomId`.
     ///
@@ -228,7 +228,7 @@ impl Client {
     pub fn describe_task_info(&self) -> DescribeTaskInfoCall {
         DescribeTaskInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeUserInAndOutTime`.
+    /// Calls `DescribeUserInAndOutTime`; the answer is a [`DescribeUserInAndOutTimeResponse`].
     ///
     /// Required: `BizId`, `RoomId`, `UserId`.
     ///
@@ -237,7 +237,7 @@ impl Client {
     pub fn describe_user_in_and_out_time(&self) -> DescribeUserInAndOutTimeCall {
         DescribeUserInAndOutTimeCall::new(&self.handle)
     }
-    /// Calls `DescribeVoicePrint`.
+    /// Calls `DescribeVoicePrint`; the answer is a [`DescribeVoicePrintResponse`].
     ///
     /// Required: `DescribeMode`.
     ///
@@ -246,7 +246,7 @@ impl Client {
     pub fn describe_voice_print(&self) -> DescribeVoicePrintCall {
         DescribeVoicePrintCall::new(&self.handle)
     }
-    /// Calls `GetCustomizationList`.
+    /// Calls `GetCustomizationList`; the answer is a [`GetCustomizationListResponse`].
     ///
     /// Required: `BizId`.
     ///
@@ -255,7 +255,7 @@ impl Client {
     pub fn get_customization_list(&self) -> GetCustomizationListCall {
         GetCustomizationListCall::new(&self.handle)
     }
-    /// Calls `ModifyAppStatus`.
+    /// Calls `ModifyAppStatus`; the answer is a [`ModifyAppStatusResponse`].
     ///
     /// Required: `BizId`, `Status`.
     ///
@@ -264,7 +264,7 @@ impl Client {
     pub fn modify_app_status(&self) -> ModifyAppStatusCall {
         ModifyAppStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyCustomization`.
+    /// Calls `ModifyCustomization`; the answer is a [`ModifyCustomizationResponse`].
     ///
     /// Required: `BizId`, `TextUrl`, `ModelId`.
     ///
@@ -273,7 +273,7 @@ impl Client {
     pub fn modify_customization(&self) -> ModifyCustomizationCall {
         ModifyCustomizationCall::new(&self.handle)
     }
-    /// Calls `ModifyCustomizationState`.
+    /// Calls `ModifyCustomizationState`; the answer is a [`ModifyCustomizationStateResponse`].
     ///
     /// Required: `ModelId`, `ToState`, `BizId`.
     ///
@@ -282,7 +282,7 @@ impl Client {
     pub fn modify_customization_state(&self) -> ModifyCustomizationStateCall {
         ModifyCustomizationStateCall::new(&self.handle)
     }
-    /// Calls `ModifyRecordInfo`.
+    /// Calls `ModifyRecordInfo`; the answer is a [`ModifyRecordInfoResponse`].
     ///
     /// Required: `TaskId`, `RecordMode`, `BizId`.
     ///
@@ -291,7 +291,7 @@ impl Client {
     pub fn modify_record_info(&self) -> ModifyRecordInfoCall {
         ModifyRecordInfoCall::new(&self.handle)
     }
-    /// Calls `ModifyUserMicStatus`.
+    /// Calls `ModifyUserMicStatus`; the answer is a [`ModifyUserMicStatusResponse`].
     ///
     /// Required: `BizId`, `RoomId`, `Users`.
     ///
@@ -300,7 +300,7 @@ impl Client {
     pub fn modify_user_mic_status(&self) -> ModifyUserMicStatusCall {
         ModifyUserMicStatusCall::new(&self.handle)
     }
-    /// Calls `RegisterVoicePrint`.
+    /// Calls `RegisterVoicePrint`; the answer is a [`RegisterVoicePrintResponse`].
     ///
     /// Required: `Audio`, `ReqTimestamp`, `AudioFormat`, `AudioName`.
     ///
@@ -309,7 +309,7 @@ impl Client {
     pub fn register_voice_print(&self) -> RegisterVoicePrintCall {
         RegisterVoicePrintCall::new(&self.handle)
     }
-    /// Calls `ScanVoice`.
+    /// Calls `ScanVoice`; the answer is a [`ScanVoiceResponse`].
     ///
     /// Required: `BizId`, `Scenes`, `Live`, `Tasks`.
     ///
@@ -318,7 +318,7 @@ impl Client {
     pub fn scan_voice(&self) -> ScanVoiceCall {
         ScanVoiceCall::new(&self.handle)
     }
-    /// Calls `StartAIConversation`.
+    /// Calls `StartAIConversation`; the answer is a [`StartAIConversationResponse`].
     ///
     /// Required: `SdkAppId`, `RoomId`, `AgentConfig`.
     ///
@@ -327,7 +327,7 @@ impl Client {
     pub fn start_ai_conversation(&self) -> StartAIConversationCall {
         StartAIConversationCall::new(&self.handle)
     }
-    /// Calls `StartRecord`.
+    /// Calls `StartRecord`; the answer is a [`StartRecordResponse`].
     ///
     /// Required: `BizId`, `RoomId`, `RecordMode`.
     ///
@@ -336,7 +336,7 @@ impl Client {
     pub fn start_record(&self) -> StartRecordCall {
         StartRecordCall::new(&self.handle)
     }
-    /// Calls `StopAIConversation`.
+    /// Calls `StopAIConversation`; the answer is a [`StopAIConversationResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -345,7 +345,7 @@ impl Client {
     pub fn stop_ai_conversation(&self) -> StopAIConversationCall {
         StopAIConversationCall::new(&self.handle)
     }
-    /// Calls `StopRecord`.
+    /// Calls `StopRecord`; the answer is a [`StopRecordResponse`].
     ///
     /// Required: `TaskId`, `BizId`.
     ///
@@ -354,7 +354,7 @@ impl Client {
     pub fn stop_record(&self) -> StopRecordCall {
         StopRecordCall::new(&self.handle)
     }
-    /// Calls `UpdateAIConversation`.
+    /// Calls `UpdateAIConversation`; the answer is a [`UpdateAIConversationResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -363,7 +363,7 @@ impl Client {
     pub fn update_ai_conversation(&self) -> UpdateAIConversationCall {
         UpdateAIConversationCall::new(&self.handle)
     }
-    /// Calls `UpdateScanRooms`.
+    /// Calls `UpdateScanRooms`; the answer is a [`UpdateScanRoomsResponse`].
     ///
     /// Required: `BizId`.
     ///
@@ -372,7 +372,7 @@ impl Client {
     pub fn update_scan_rooms(&self) -> UpdateScanRoomsCall {
         UpdateScanRoomsCall::new(&self.handle)
     }
-    /// Calls `UpdateScanUsers`.
+    /// Calls `UpdateScanUsers`; the answer is a [`UpdateScanUsersResponse`].
     ///
     /// Required: `BizId`.
     ///
@@ -381,7 +381,7 @@ impl Client {
     pub fn update_scan_users(&self) -> UpdateScanUsersCall {
         UpdateScanUsersCall::new(&self.handle)
     }
-    /// Calls `UpdateVoicePrint`.
+    /// Calls `UpdateVoicePrint`; the answer is a [`UpdateVoicePrintResponse`].
     ///
     /// Required: `VoicePrintId`, `ReqTimestamp`.
     ///

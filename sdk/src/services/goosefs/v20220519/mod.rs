@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `AddCrossVpcSubnetSupportForClientNode`.
+    /// Calls `AddCrossVpcSubnetSupportForClientNode`; the answer is a [`AddCrossVpcSubnetSupportForClientNodeResponse`].
     ///
     /// Required: `FileSystemId`, `SubnetInfo`.
     ///
@@ -46,7 +46,7 @@ impl Client {
     ) -> AddCrossVpcSubnetSupportForClientNodeCall {
         AddCrossVpcSubnetSupportForClientNodeCall::new(&self.handle)
     }
-    /// Calls `AttachFileSystemBucket`.
+    /// Calls `AttachFileSystemBucket`; the answer is a [`AttachFileSystemBucketResponse`].
     ///
     /// Required: `FileSystemId`, `Bucket`.
     ///
@@ -55,7 +55,7 @@ impl Client {
     pub fn attach_file_system_bucket(&self) -> AttachFileSystemBucketCall {
         AttachFileSystemBucketCall::new(&self.handle)
     }
-    /// Calls `BatchAddClientNodes`.
+    /// Calls `BatchAddClientNodes`; the answer is a [`BatchAddClientNodesResponse`].
     ///
     /// Required: `FileSystemId`, `ClientNodes`.
     ///
@@ -64,7 +64,7 @@ impl Client {
     pub fn batch_add_client_nodes(&self) -> BatchAddClientNodesCall {
         BatchAddClientNodesCall::new(&self.handle)
     }
-    /// Calls `BatchDeleteClientNodes`.
+    /// Calls `BatchDeleteClientNodes`; the answer is a [`BatchDeleteClientNodesResponse`].
     ///
     /// Required: `FileSystemId`, `ClientNodes`.
     ///
@@ -73,7 +73,7 @@ impl Client {
     pub fn batch_delete_client_nodes(&self) -> BatchDeleteClientNodesCall {
         BatchDeleteClientNodesCall::new(&self.handle)
     }
-    /// Calls `BuildClientNodeMountCommand`.
+    /// Calls `BuildClientNodeMountCommand`; the answer is a [`BuildClientNodeMountCommandResponse`].
     ///
     /// Required: `FileSystemId`.
     ///
@@ -82,14 +82,14 @@ impl Client {
     pub fn build_client_node_mount_command(&self) -> BuildClientNodeMountCommandCall {
         BuildClientNodeMountCommandCall::new(&self.handle)
     }
-    /// Calls `BuildCustomerCluster`.
+    /// Calls `BuildCustomerCluster`; the answer is a [`BuildCustomerClusterResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=goosefs&Version=2022-05-19&Action=BuildCustomerCluster)
     #[inline]
     pub fn build_customer_cluster(&self) -> BuildCustomerClusterCall {
         BuildCustomerClusterCall::new(&self.handle)
     }
-    /// Calls `CancelLoadTask`.
+    /// Calls `CancelLoadTask`; the answer is a [`CancelLoadTaskResponse`].
     ///
     /// Required: `ClusterId`, `TaskId`.
     ///
@@ -98,7 +98,7 @@ impl Client {
     pub fn cancel_load_task(&self) -> CancelLoadTaskCall {
         CancelLoadTaskCall::new(&self.handle)
     }
-    /// Calls `CancelPolicyRuleExecuteRecord`.
+    /// Calls `CancelPolicyRuleExecuteRecord`; the answer is a [`CancelPolicyRuleExecuteRecordResponse`].
     ///
     /// Required: `RuleId`, `FileSystemId`, `RecordId`.
     ///
@@ -109,7 +109,7 @@ impl Client {
     ) -> CancelPolicyRuleExecuteRecordCall {
         CancelPolicyRuleExecuteRecordCall::new(&self.handle)
     }
-    /// Calls `CreateDataRepositoryTask`.
+    /// Calls `CreateDataRepositoryTask`; the answer is a [`CreateDataRepositoryTaskResponse`].
     ///
     /// Required: `TaskType`, `Bucket`, `FileSystemId`, `TaskPath`, `TaskName`.
     ///
@@ -118,7 +118,7 @@ impl Client {
     pub fn create_data_repository_task(&self) -> CreateDataRepositoryTaskCall {
         CreateDataRepositoryTaskCall::new(&self.handle)
     }
-    /// Calls `CreateFileSystem`.
+    /// Calls `CreateFileSystem`; the answer is a [`CreateFileSystemResponse`].
     ///
     /// Required: `Name`, `Description`, `VpcId`, `SubnetId`, `Zone`.
     ///
@@ -127,7 +127,7 @@ impl Client {
     pub fn create_file_system(&self) -> CreateFileSystemCall {
         CreateFileSystemCall::new(&self.handle)
     }
-    /// Calls `CreateFileset`.
+    /// Calls `CreateFileset`; the answer is a [`CreateFilesetResponse`].
     ///
     /// Required: `FileSystemId`, `FsetName`, `FsetDir`.
     ///
@@ -136,7 +136,7 @@ impl Client {
     pub fn create_fileset(&self) -> CreateFilesetCall {
         CreateFilesetCall::new(&self.handle)
     }
-    /// Calls `CreateLoadTask`.
+    /// Calls `CreateLoadTask`; the answer is a [`CreateLoadTaskResponse`].
     ///
     /// Required: `ClusterId`, `LoadTaskCreationAttrs`.
     ///
@@ -145,7 +145,7 @@ impl Client {
     pub fn create_load_task(&self) -> CreateLoadTaskCall {
         CreateLoadTaskCall::new(&self.handle)
     }
-    /// Calls `CreatePolicyRule`.
+    /// Calls `CreatePolicyRule`; the answer is a [`CreatePolicyRuleResponse`].
     ///
     /// Required: `FileSystemId`, `ScanDir`, `Name`, `Execution`.
     ///
@@ -154,7 +154,7 @@ impl Client {
     pub fn create_policy_rule(&self) -> CreatePolicyRuleCall {
         CreatePolicyRuleCall::new(&self.handle)
     }
-    /// Calls `DeleteCrossVpcSubnetSupportForClientNode`.
+    /// Calls `DeleteCrossVpcSubnetSupportForClientNode`; the answer is a [`DeleteCrossVpcSubnetSupportForClientNodeResponse`].
     ///
     /// Required: `FileSystemId`, `SubnetInfo`.
     ///
@@ -165,14 +165,14 @@ impl Client {
     ) -> DeleteCrossVpcSubnetSupportForClientNodeCall {
         DeleteCrossVpcSubnetSupportForClientNodeCall::new(&self.handle)
     }
-    /// Calls `DeleteCustomerCluster`.
+    /// Calls `DeleteCustomerCluster`; the answer is a [`DeleteCustomerClusterResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=goosefs&Version=2022-05-19&Action=DeleteCustomerCluster)
     #[inline]
     pub fn delete_customer_cluster(&self) -> DeleteCustomerClusterCall {
         DeleteCustomerClusterCall::new(&self.handle)
     }
-    /// Calls `DeleteFileSystem`.
+    /// Calls `DeleteFileSystem`; the answer is a [`DeleteFileSystemResponse`].
     ///
     /// Required: `FileSystemId`.
     ///
@@ -181,7 +181,7 @@ impl Client {
     pub fn delete_file_system(&self) -> DeleteFileSystemCall {
         DeleteFileSystemCall::new(&self.handle)
     }
-    /// Calls `DeleteFileset`.
+    /// Calls `DeleteFileset`; the answer is a [`DeleteFilesetResponse`].
     ///
     /// Required: `FileSystemId`, `FsetId`.
     ///
@@ -190,7 +190,7 @@ impl Client {
     pub fn delete_fileset(&self) -> DeleteFilesetCall {
         DeleteFilesetCall::new(&self.handle)
     }
-    /// Calls `DeletePolicyRule`.
+    /// Calls `DeletePolicyRule`; the answer is a [`DeletePolicyRuleResponse`].
     ///
     /// Required: `RuleId`, `FileSystemId`.
     ///
@@ -199,7 +199,7 @@ impl Client {
     pub fn delete_policy_rule(&self) -> DeletePolicyRuleCall {
         DeletePolicyRuleCall::new(&self.handle)
     }
-    /// Calls `DescribeClientNodes`.
+    /// Calls `DescribeClientNodes`; the answer is a [`DescribeClientNodesResponse`].
     ///
     /// Required: `FileSystemId`.
     ///
@@ -208,7 +208,7 @@ impl Client {
     pub fn describe_client_nodes(&self) -> DescribeClientNodesCall {
         DescribeClientNodesCall::new(&self.handle)
     }
-    /// Calls `DescribeClusterClientToken`.
+    /// Calls `DescribeClusterClientToken`; the answer is a [`DescribeClusterClientTokenResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -217,7 +217,7 @@ impl Client {
     pub fn describe_cluster_client_token(&self) -> DescribeClusterClientTokenCall {
         DescribeClusterClientTokenCall::new(&self.handle)
     }
-    /// Calls `DescribeClusterRoleToken`.
+    /// Calls `DescribeClusterRoleToken`; the answer is a [`DescribeClusterRoleTokenResponse`].
     ///
     /// Required: `ClusterId`, `RoleName`.
     ///
@@ -226,14 +226,14 @@ impl Client {
     pub fn describe_cluster_role_token(&self) -> DescribeClusterRoleTokenCall {
         DescribeClusterRoleTokenCall::new(&self.handle)
     }
-    /// Calls `DescribeCustomerCluster`.
+    /// Calls `DescribeCustomerCluster`; the answer is a [`DescribeCustomerClusterResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=goosefs&Version=2022-05-19&Action=DescribeCustomerCluster)
     #[inline]
     pub fn describe_customer_cluster(&self) -> DescribeCustomerClusterCall {
         DescribeCustomerClusterCall::new(&self.handle)
     }
-    /// Calls `DescribeDataRepositoryTaskStatus`.
+    /// Calls `DescribeDataRepositoryTaskStatus`; the answer is a [`DescribeDataRepositoryTaskStatusResponse`].
     ///
     /// Required: `TaskId`, `FileSystemId`.
     ///
@@ -244,7 +244,7 @@ impl Client {
     ) -> DescribeDataRepositoryTaskStatusCall {
         DescribeDataRepositoryTaskStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeDataRepositoryTasks`.
+    /// Calls `DescribeDataRepositoryTasks`; the answer is a [`DescribeDataRepositoryTasksResponse`].
     ///
     /// Required: `FileSystemId`, `Offset`, `Limit`.
     ///
@@ -255,7 +255,7 @@ impl Client {
     pub fn describe_data_repository_tasks(&self) -> DescribeDataRepositoryTasksCall {
         DescribeDataRepositoryTasksCall::new(&self.handle)
     }
-    /// Calls `DescribeFileSystemBuckets`.
+    /// Calls `DescribeFileSystemBuckets`; the answer is a [`DescribeFileSystemBucketsResponse`].
     ///
     /// Required: `FileSystemId`.
     ///
@@ -264,7 +264,7 @@ impl Client {
     pub fn describe_file_system_buckets(&self) -> DescribeFileSystemBucketsCall {
         DescribeFileSystemBucketsCall::new(&self.handle)
     }
-    /// Calls `DescribeFileSystems`.
+    /// Calls `DescribeFileSystems`; the answer is a [`DescribeFileSystemsResponse`].
     ///
     /// Required: `Offset`, `Limit`.
     ///
@@ -275,7 +275,7 @@ impl Client {
     pub fn describe_file_systems(&self) -> DescribeFileSystemsCall {
         DescribeFileSystemsCall::new(&self.handle)
     }
-    /// Calls `DescribeFilesetGeneralConfig`.
+    /// Calls `DescribeFilesetGeneralConfig`; the answer is a [`DescribeFilesetGeneralConfigResponse`].
     ///
     /// Required: `FileSystemId`.
     ///
@@ -284,7 +284,7 @@ impl Client {
     pub fn describe_fileset_general_config(&self) -> DescribeFilesetGeneralConfigCall {
         DescribeFilesetGeneralConfigCall::new(&self.handle)
     }
-    /// Calls `DescribeFilesets`.
+    /// Calls `DescribeFilesets`; the answer is a [`DescribeFilesetsResponse`].
     ///
     /// Required: `FileSystemId`.
     ///
@@ -293,7 +293,7 @@ impl Client {
     pub fn describe_filesets(&self) -> DescribeFilesetsCall {
         DescribeFilesetsCall::new(&self.handle)
     }
-    /// Calls `DescribeLoadTask`.
+    /// Calls `DescribeLoadTask`; the answer is a [`DescribeLoadTaskResponse`].
     ///
     /// Required: `ClusterId`, `TaskId`.
     ///
@@ -302,7 +302,7 @@ impl Client {
     pub fn describe_load_task(&self) -> DescribeLoadTaskCall {
         DescribeLoadTaskCall::new(&self.handle)
     }
-    /// Calls `DescribePolicyRule`.
+    /// Calls `DescribePolicyRule`; the answer is a [`DescribePolicyRuleResponse`].
     ///
     /// Required: `FileSystemId`, `Offset`, `Limit`.
     ///
@@ -313,7 +313,7 @@ impl Client {
     pub fn describe_policy_rule(&self) -> DescribePolicyRuleCall {
         DescribePolicyRuleCall::new(&self.handle)
     }
-    /// Calls `DescribePolicyRuleExecuteRecord`.
+    /// Calls `DescribePolicyRuleExecuteRecord`; the answer is a [`DescribePolicyRuleExecuteRecordResponse`].
     ///
     /// Required: `FileSystemId`, `Offset`, `Limit`.
     ///
@@ -326,7 +326,7 @@ impl Client {
     ) -> DescribePolicyRuleExecuteRecordCall {
         DescribePolicyRuleExecuteRecordCall::new(&self.handle)
     }
-    /// Calls `DetachFileSystemBucket`.
+    /// Calls `DetachFileSystemBucket`; the answer is a [`DetachFileSystemBucketResponse`].
     ///
     /// Required: `FileSystemId`, `BucketName`.
     ///
@@ -335,7 +335,7 @@ impl Client {
     pub fn detach_file_system_bucket(&self) -> DetachFileSystemBucketCall {
         DetachFileSystemBucketCall::new(&self.handle)
     }
-    /// Calls `DisablePolicyRule`.
+    /// Calls `DisablePolicyRule`; the answer is a [`DisablePolicyRuleResponse`].
     ///
     /// Required: `RuleId`, `FileSystemId`.
     ///
@@ -344,7 +344,7 @@ impl Client {
     pub fn disable_policy_rule(&self) -> DisablePolicyRuleCall {
         DisablePolicyRuleCall::new(&self.handle)
     }
-    /// Calls `EnablePolicyRule`.
+    /// Calls `EnablePolicyRule`; the answer is a [`EnablePolicyRuleResponse`].
     ///
     /// Required: `RuleId`, `FileSystemId`.
     ///
@@ -353,7 +353,7 @@ impl Client {
     pub fn enable_policy_rule(&self) -> EnablePolicyRuleCall {
         EnablePolicyRuleCall::new(&self.handle)
     }
-    /// Calls `ExpandCapacity`.
+    /// Calls `ExpandCapacity`; the answer is a [`ExpandCapacityResponse`].
     ///
     /// Required: `FileSystemId`, `ExpandedCapacity`.
     ///
@@ -362,7 +362,7 @@ impl Client {
     pub fn expand_capacity(&self) -> ExpandCapacityCall {
         ExpandCapacityCall::new(&self.handle)
     }
-    /// Calls `ListLoadTasks`.
+    /// Calls `ListLoadTasks`; the answer is a [`ListLoadTasksResponse`].
     ///
     /// Required: `ClusterId`, `Offset`, `Limit`.
     ///
@@ -373,7 +373,7 @@ impl Client {
     pub fn list_load_tasks(&self) -> ListLoadTasksCall {
         ListLoadTasksCall::new(&self.handle)
     }
-    /// Calls `ModifyDataRepositoryBandwidth`.
+    /// Calls `ModifyDataRepositoryBandwidth`; the answer is a [`ModifyDataRepositoryBandwidthResponse`].
     ///
     /// Required: `FileSystemId`, `Bandwidth`.
     ///
@@ -382,7 +382,7 @@ impl Client {
     pub fn modify_data_repository_bandwidth(&self) -> ModifyDataRepositoryBandwidthCall {
         ModifyDataRepositoryBandwidthCall::new(&self.handle)
     }
-    /// Calls `ModifyDataRepositoryTaskStatus`.
+    /// Calls `ModifyDataRepositoryTaskStatus`; the answer is a [`ModifyDataRepositoryTaskStatusResponse`].
     ///
     /// Required: `FileSystemId`, `TaskId`, `ModifyType`.
     ///
@@ -393,7 +393,7 @@ impl Client {
     ) -> ModifyDataRepositoryTaskStatusCall {
         ModifyDataRepositoryTaskStatusCall::new(&self.handle)
     }
-    /// Calls `MountMultipleStorageFileSystem`.
+    /// Calls `MountMultipleStorageFileSystem`; the answer is a [`MountMultipleStorageFileSystemResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=goosefs&Version=2022-05-19&Action=MountMultipleStorageFileSystem)
     #[inline]
@@ -402,14 +402,14 @@ impl Client {
     ) -> MountMultipleStorageFileSystemCall {
         MountMultipleStorageFileSystemCall::new(&self.handle)
     }
-    /// Calls `QueryClientNodeMountCommand`.
+    /// Calls `QueryClientNodeMountCommand`; the answer is a [`QueryClientNodeMountCommandResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=goosefs&Version=2022-05-19&Action=QueryClientNodeMountCommand)
     #[inline]
     pub fn query_client_node_mount_command(&self) -> QueryClientNodeMountCommandCall {
         QueryClientNodeMountCommandCall::new(&self.handle)
     }
-    /// Calls `QueryCrossVpcSubnetSupportForClientNode`.
+    /// Calls `QueryCrossVpcSubnetSupportForClientNode`; the answer is a [`QueryCrossVpcSubnetSupportForClientNodeResponse`].
     ///
     /// Required: `FileSystemId`.
     ///
@@ -420,7 +420,7 @@ impl Client {
     ) -> QueryCrossVpcSubnetSupportForClientNodeCall {
         QueryCrossVpcSubnetSupportForClientNodeCall::new(&self.handle)
     }
-    /// Calls `QueryDataRepositoryBandwidth`.
+    /// Calls `QueryDataRepositoryBandwidth`; the answer is a [`QueryDataRepositoryBandwidthResponse`].
     ///
     /// Required: `FileSystemId`.
     ///
@@ -429,7 +429,7 @@ impl Client {
     pub fn query_data_repository_bandwidth(&self) -> QueryDataRepositoryBandwidthCall {
         QueryDataRepositoryBandwidthCall::new(&self.handle)
     }
-    /// Calls `UpdateFileset`.
+    /// Calls `UpdateFileset`; the answer is a [`UpdateFilesetResponse`].
     ///
     /// Required: `FileSystemId`, `FsetId`.
     ///
@@ -438,7 +438,7 @@ impl Client {
     pub fn update_fileset(&self) -> UpdateFilesetCall {
         UpdateFilesetCall::new(&self.handle)
     }
-    /// Calls `UpdateFilesetGeneralConfig`.
+    /// Calls `UpdateFilesetGeneralConfig`; the answer is a [`UpdateFilesetGeneralConfigResponse`].
     ///
     /// Required: `FileSystemId`.
     ///
@@ -447,7 +447,7 @@ impl Client {
     pub fn update_fileset_general_config(&self) -> UpdateFilesetGeneralConfigCall {
         UpdateFilesetGeneralConfigCall::new(&self.handle)
     }
-    /// Calls `UpdateLoadTaskPriority`.
+    /// Calls `UpdateLoadTaskPriority`; the answer is a [`UpdateLoadTaskPriorityResponse`].
     ///
     /// Required: `ClusterId`, `TaskId`, `Priority`.
     ///

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `BackUpAndroidInstance`.
+    /// Calls `BackUpAndroidInstance`; the answer is a [`BackUpAndroidInstanceResponse`].
     ///
     /// Required: `AndroidInstanceId`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn back_up_android_instance(&self) -> BackUpAndroidInstanceCall {
         BackUpAndroidInstanceCall::new(&self.handle)
     }
-    /// Calls `BackUpAndroidInstanceToStorage`.
+    /// Calls `BackUpAndroidInstanceToStorage`; the answer is a [`BackUpAndroidInstanceToStorageResponse`].
     ///
     /// Required: `AndroidInstanceId`, `StorageType`, `ObjectKey`.
     ///
@@ -55,7 +55,7 @@ impl Client {
     ) -> BackUpAndroidInstanceToStorageCall {
         BackUpAndroidInstanceToStorageCall::new(&self.handle)
     }
-    /// Calls `CleanAndroidInstancesAppData`.
+    /// Calls `CleanAndroidInstancesAppData`; the answer is a [`CleanAndroidInstancesAppDataResponse`].
     ///
     /// Required: `AndroidInstanceIds`, `PackageName`.
     ///
@@ -64,7 +64,7 @@ impl Client {
     pub fn clean_android_instances_app_data(&self) -> CleanAndroidInstancesAppDataCall {
         CleanAndroidInstancesAppDataCall::new(&self.handle)
     }
-    /// Calls `ConnectAndroidInstance`.
+    /// Calls `ConnectAndroidInstance`; the answer is a [`ConnectAndroidInstanceResponse`].
     ///
     /// Required: `ClientSession`, `AndroidInstanceId`, `UserIp`.
     ///
@@ -73,7 +73,7 @@ impl Client {
     pub fn connect_android_instance(&self) -> ConnectAndroidInstanceCall {
         ConnectAndroidInstanceCall::new(&self.handle)
     }
-    /// Calls `CopyAndroidInstance`.
+    /// Calls `CopyAndroidInstance`; the answer is a [`CopyAndroidInstanceResponse`].
     ///
     /// Required: `SourceAndroidInstanceId`, `TargetAndroidInstanceId`.
     ///
@@ -82,7 +82,7 @@ impl Client {
     pub fn copy_android_instance(&self) -> CopyAndroidInstanceCall {
         CopyAndroidInstanceCall::new(&self.handle)
     }
-    /// Calls `CreateAndroidApp`.
+    /// Calls `CreateAndroidApp`; the answer is a [`CreateAndroidAppResponse`].
     ///
     /// Required: `Name`.
     ///
@@ -91,7 +91,7 @@ impl Client {
     pub fn create_android_app(&self) -> CreateAndroidAppCall {
         CreateAndroidAppCall::new(&self.handle)
     }
-    /// Calls `CreateAndroidAppVersion`.
+    /// Calls `CreateAndroidAppVersion`; the answer is a [`CreateAndroidAppVersionResponse`].
     ///
     /// Required: `AndroidAppId`.
     ///
@@ -100,7 +100,7 @@ impl Client {
     pub fn create_android_app_version(&self) -> CreateAndroidAppVersionCall {
         CreateAndroidAppVersionCall::new(&self.handle)
     }
-    /// Calls `CreateAndroidInstanceADB`.
+    /// Calls `CreateAndroidInstanceADB`; the answer is a [`CreateAndroidInstanceADBResponse`].
     ///
     /// Required: `AndroidInstanceId`.
     ///
@@ -109,7 +109,7 @@ impl Client {
     pub fn create_android_instance_adb(&self) -> CreateAndroidInstanceADBCall {
         CreateAndroidInstanceADBCall::new(&self.handle)
     }
-    /// Calls `CreateAndroidInstanceAcceleratorToken`.
+    /// Calls `CreateAndroidInstanceAcceleratorToken`; the answer is a [`CreateAndroidInstanceAcceleratorTokenResponse`].
     ///
     /// Required: `AndroidInstanceIds`.
     ///
@@ -120,7 +120,7 @@ impl Client {
     ) -> CreateAndroidInstanceAcceleratorTokenCall {
         CreateAndroidInstanceAcceleratorTokenCall::new(&self.handle)
     }
-    /// Calls `CreateAndroidInstanceImage`.
+    /// Calls `CreateAndroidInstanceImage`; the answer is a [`CreateAndroidInstanceImageResponse`].
     ///
     /// Required: `AndroidInstanceImageName`, `AndroidInstanceId`.
     ///
@@ -129,7 +129,7 @@ impl Client {
     pub fn create_android_instance_image(&self) -> CreateAndroidInstanceImageCall {
         CreateAndroidInstanceImageCall::new(&self.handle)
     }
-    /// Calls `CreateAndroidInstanceLabel`.
+    /// Calls `CreateAndroidInstanceLabel`; the answer is a [`CreateAndroidInstanceLabelResponse`].
     ///
     /// Required: `Key`.
     ///
@@ -138,7 +138,7 @@ impl Client {
     pub fn create_android_instance_label(&self) -> CreateAndroidInstanceLabelCall {
         CreateAndroidInstanceLabelCall::new(&self.handle)
     }
-    /// Calls `CreateAndroidInstanceSSH`.
+    /// Calls `CreateAndroidInstanceSSH`; the answer is a [`CreateAndroidInstanceSSHResponse`].
     ///
     /// Required: `AndroidInstanceId`, `ExpiredTime`.
     ///
@@ -147,7 +147,7 @@ impl Client {
     pub fn create_android_instance_ssh(&self) -> CreateAndroidInstanceSSHCall {
         CreateAndroidInstanceSSHCall::new(&self.handle)
     }
-    /// Calls `CreateAndroidInstanceWebShell`.
+    /// Calls `CreateAndroidInstanceWebShell`; the answer is a [`CreateAndroidInstanceWebShellResponse`].
     ///
     /// Required: `AndroidInstanceId`.
     ///
@@ -158,7 +158,7 @@ impl Client {
     ) -> CreateAndroidInstanceWebShellCall {
         CreateAndroidInstanceWebShellCall::new(&self.handle)
     }
-    /// Calls `CreateAndroidInstances`.
+    /// Calls `CreateAndroidInstances`; the answer is a [`CreateAndroidInstancesResponse`].
     ///
     /// Required: `Zone`, `Type`, `Number`.
     ///
@@ -167,7 +167,7 @@ impl Client {
     pub fn create_android_instances(&self) -> CreateAndroidInstancesCall {
         CreateAndroidInstancesCall::new(&self.handle)
     }
-    /// Calls `CreateAndroidInstancesAccessToken`.
+    /// Calls `CreateAndroidInstancesAccessToken`; the answer is a [`CreateAndroidInstancesAccessTokenResponse`].
     ///
     /// Required: `AndroidInstanceIds`.
     ///
@@ -178,7 +178,7 @@ impl Client {
     ) -> CreateAndroidInstancesAccessTokenCall {
         CreateAndroidInstancesAccessTokenCall::new(&self.handle)
     }
-    /// Calls `CreateAndroidInstancesScreenshot`.
+    /// Calls `CreateAndroidInstancesScreenshot`; the answer is a [`CreateAndroidInstancesScreenshotResponse`].
     ///
     /// Required: `AndroidInstanceIds`.
     ///
@@ -189,7 +189,7 @@ impl Client {
     ) -> CreateAndroidInstancesScreenshotCall {
         CreateAndroidInstancesScreenshotCall::new(&self.handle)
     }
-    /// Calls `CreateCosCredential`.
+    /// Calls `CreateCosCredential`; the answer is a [`CreateCosCredentialResponse`].
     ///
     /// Required: `CosType`.
     ///
@@ -198,7 +198,7 @@ impl Client {
     pub fn create_cos_credential(&self) -> CreateCosCredentialCall {
         CreateCosCredentialCall::new(&self.handle)
     }
-    /// Calls `CreateSession`.
+    /// Calls `CreateSession`; the answer is a [`CreateSessionResponse`].
     ///
     /// Required: `UserId`, `GameId`.
     ///
@@ -207,7 +207,7 @@ impl Client {
     pub fn create_session(&self) -> CreateSessionCall {
         CreateSessionCall::new(&self.handle)
     }
-    /// Calls `DeleteAndroidApp`.
+    /// Calls `DeleteAndroidApp`; the answer is a [`DeleteAndroidAppResponse`].
     ///
     /// Required: `AndroidAppId`.
     ///
@@ -216,7 +216,7 @@ impl Client {
     pub fn delete_android_app(&self) -> DeleteAndroidAppCall {
         DeleteAndroidAppCall::new(&self.handle)
     }
-    /// Calls `DeleteAndroidAppVersion`.
+    /// Calls `DeleteAndroidAppVersion`; the answer is a [`DeleteAndroidAppVersionResponse`].
     ///
     /// Required: `AndroidAppId`, `AndroidAppVersion`.
     ///
@@ -225,7 +225,7 @@ impl Client {
     pub fn delete_android_app_version(&self) -> DeleteAndroidAppVersionCall {
         DeleteAndroidAppVersionCall::new(&self.handle)
     }
-    /// Calls `DeleteAndroidInstanceBackupFiles`.
+    /// Calls `DeleteAndroidInstanceBackupFiles`; the answer is a [`DeleteAndroidInstanceBackupFilesResponse`].
     ///
     /// Required: `ObjectKeys`, `StorageType`.
     ///
@@ -236,7 +236,7 @@ impl Client {
     ) -> DeleteAndroidInstanceBackupFilesCall {
         DeleteAndroidInstanceBackupFilesCall::new(&self.handle)
     }
-    /// Calls `DeleteAndroidInstanceBackups`.
+    /// Calls `DeleteAndroidInstanceBackups`; the answer is a [`DeleteAndroidInstanceBackupsResponse`].
     ///
     /// Required: `BackupIds`.
     ///
@@ -245,7 +245,7 @@ impl Client {
     pub fn delete_android_instance_backups(&self) -> DeleteAndroidInstanceBackupsCall {
         DeleteAndroidInstanceBackupsCall::new(&self.handle)
     }
-    /// Calls `DeleteAndroidInstanceImages`.
+    /// Calls `DeleteAndroidInstanceImages`; the answer is a [`DeleteAndroidInstanceImagesResponse`].
     ///
     /// Required: `AndroidInstanceImageIds`.
     ///
@@ -254,7 +254,7 @@ impl Client {
     pub fn delete_android_instance_images(&self) -> DeleteAndroidInstanceImagesCall {
         DeleteAndroidInstanceImagesCall::new(&self.handle)
     }
-    /// Calls `DeleteAndroidInstanceLabel`.
+    /// Calls `DeleteAndroidInstanceLabel`; the answer is a [`DeleteAndroidInstanceLabelResponse`].
     ///
     /// Required: `Key`.
     ///
@@ -263,7 +263,7 @@ impl Client {
     pub fn delete_android_instance_label(&self) -> DeleteAndroidInstanceLabelCall {
         DeleteAndroidInstanceLabelCall::new(&self.handle)
     }
-    /// Calls `DescribeAndroidApps`.
+    /// Calls `DescribeAndroidApps`; the answer is a [`DescribeAndroidAppsResponse`].
     ///
     /// Each answer holds one page of `Apps`; [`into_paginator`](DescribeAndroidAppsCall::into_paginator) reads them all.
     ///
@@ -272,7 +272,7 @@ impl Client {
     pub fn describe_android_apps(&self) -> DescribeAndroidAppsCall {
         DescribeAndroidAppsCall::new(&self.handle)
     }
-    /// Calls `DescribeAndroidInstanceApps`.
+    /// Calls `DescribeAndroidInstanceApps`; the answer is a [`DescribeAndroidInstanceAppsResponse`].
     ///
     /// Required: `AndroidInstanceId`.
     ///
@@ -281,7 +281,7 @@ impl Client {
     pub fn describe_android_instance_apps(&self) -> DescribeAndroidInstanceAppsCall {
         DescribeAndroidInstanceAppsCall::new(&self.handle)
     }
-    /// Calls `DescribeAndroidInstanceBackups`.
+    /// Calls `DescribeAndroidInstanceBackups`; the answer is a [`DescribeAndroidInstanceBackupsResponse`].
     ///
     /// Each answer holds one page of `Backups`; [`into_paginator`](DescribeAndroidInstanceBackupsCall::into_paginator) reads them all.
     ///
@@ -292,21 +292,21 @@ impl Client {
     ) -> DescribeAndroidInstanceBackupsCall {
         DescribeAndroidInstanceBackupsCall::new(&self.handle)
     }
-    /// Calls `DescribeAndroidInstanceImages`.
+    /// Calls `DescribeAndroidInstanceImages`; the answer is a [`DescribeAndroidInstanceImagesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=gs&Version=2019-11-18&Action=DescribeAndroidInstanceImages)
     #[inline]
     pub fn describe_android_instance_images(&self) -> DescribeAndroidInstanceImagesCall {
         DescribeAndroidInstanceImagesCall::new(&self.handle)
     }
-    /// Calls `DescribeAndroidInstanceLabels`.
+    /// Calls `DescribeAndroidInstanceLabels`; the answer is a [`DescribeAndroidInstanceLabelsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=gs&Version=2019-11-18&Action=DescribeAndroidInstanceLabels)
     #[inline]
     pub fn describe_android_instance_labels(&self) -> DescribeAndroidInstanceLabelsCall {
         DescribeAndroidInstanceLabelsCall::new(&self.handle)
     }
-    /// Calls `DescribeAndroidInstanceTasksStatus`.
+    /// Calls `DescribeAndroidInstanceTasksStatus`; the answer is a [`DescribeAndroidInstanceTasksStatusResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=gs&Version=2019-11-18&Action=DescribeAndroidInstanceTasksStatus)
     #[inline]
@@ -315,7 +315,7 @@ impl Client {
     ) -> DescribeAndroidInstanceTasksStatusCall {
         DescribeAndroidInstanceTasksStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeAndroidInstances`.
+    /// Calls `DescribeAndroidInstances`; the answer is a [`DescribeAndroidInstancesResponse`].
     ///
     /// Each answer holds one page of `AndroidInstances`; [`into_paginator`](DescribeAndroidInstancesCall::into_paginator) reads them all.
     ///
@@ -324,7 +324,7 @@ impl Client {
     pub fn describe_android_instances(&self) -> DescribeAndroidInstancesCall {
         DescribeAndroidInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribeAndroidInstancesAppBlacklist`.
+    /// Calls `DescribeAndroidInstancesAppBlacklist`; the answer is a [`DescribeAndroidInstancesAppBlacklistResponse`].
     ///
     /// Required: `AndroidInstanceIds`.
     ///
@@ -335,7 +335,7 @@ impl Client {
     ) -> DescribeAndroidInstancesAppBlacklistCall {
         DescribeAndroidInstancesAppBlacklistCall::new(&self.handle)
     }
-    /// Calls `DescribeAndroidInstancesByApps`.
+    /// Calls `DescribeAndroidInstancesByApps`; the answer is a [`DescribeAndroidInstancesByAppsResponse`].
     ///
     /// Required: `Offset`, `Limit`, `AndroidAppIds`.
     ///
@@ -348,14 +348,14 @@ impl Client {
     ) -> DescribeAndroidInstancesByAppsCall {
         DescribeAndroidInstancesByAppsCall::new(&self.handle)
     }
-    /// Calls `DescribeInstancesCount`.
+    /// Calls `DescribeInstancesCount`; the answer is a [`DescribeInstancesCountResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=gs&Version=2019-11-18&Action=DescribeInstancesCount)
     #[inline]
     pub fn describe_instances_count(&self) -> DescribeInstancesCountCall {
         DescribeInstancesCountCall::new(&self.handle)
     }
-    /// Calls `DestroyAndroidInstances`.
+    /// Calls `DestroyAndroidInstances`; the answer is a [`DestroyAndroidInstancesResponse`].
     ///
     /// Required: `AndroidInstanceIds`.
     ///
@@ -364,7 +364,7 @@ impl Client {
     pub fn destroy_android_instances(&self) -> DestroyAndroidInstancesCall {
         DestroyAndroidInstancesCall::new(&self.handle)
     }
-    /// Calls `DisableAndroidInstancesApp`.
+    /// Calls `DisableAndroidInstancesApp`; the answer is a [`DisableAndroidInstancesAppResponse`].
     ///
     /// Required: `AndroidInstanceIds`, `PackageName`.
     ///
@@ -373,7 +373,7 @@ impl Client {
     pub fn disable_android_instances_app(&self) -> DisableAndroidInstancesAppCall {
         DisableAndroidInstancesAppCall::new(&self.handle)
     }
-    /// Calls `DisconnectAndroidInstance`.
+    /// Calls `DisconnectAndroidInstance`; the answer is a [`DisconnectAndroidInstanceResponse`].
     ///
     /// Required: `AndroidInstanceId`.
     ///
@@ -382,7 +382,7 @@ impl Client {
     pub fn disconnect_android_instance(&self) -> DisconnectAndroidInstanceCall {
         DisconnectAndroidInstanceCall::new(&self.handle)
     }
-    /// Calls `DisconnectAndroidInstanceAccelerator`.
+    /// Calls `DisconnectAndroidInstanceAccelerator`; the answer is a [`DisconnectAndroidInstanceAcceleratorResponse`].
     ///
     /// Required: `AndroidInstanceId`.
     ///
@@ -393,7 +393,7 @@ impl Client {
     ) -> DisconnectAndroidInstanceAcceleratorCall {
         DisconnectAndroidInstanceAcceleratorCall::new(&self.handle)
     }
-    /// Calls `DistributeAndroidInstanceImageToHosts`.
+    /// Calls `DistributeAndroidInstanceImageToHosts`; the answer is a [`DistributeAndroidInstanceImageToHostsResponse`].
     ///
     /// Required: `HostSerialNumbers`, `ImageId`.
     ///
@@ -404,7 +404,7 @@ impl Client {
     ) -> DistributeAndroidInstanceImageToHostsCall {
         DistributeAndroidInstanceImageToHostsCall::new(&self.handle)
     }
-    /// Calls `DistributeFileToAndroidInstances`.
+    /// Calls `DistributeFileToAndroidInstances`; the answer is a [`DistributeFileToAndroidInstancesResponse`].
     ///
     /// Required: `AndroidInstanceIds`, `FileURL`, `DestinationDirectory`.
     ///
@@ -415,7 +415,7 @@ impl Client {
     ) -> DistributeFileToAndroidInstancesCall {
         DistributeFileToAndroidInstancesCall::new(&self.handle)
     }
-    /// Calls `DistributePhotoToAndroidInstances`.
+    /// Calls `DistributePhotoToAndroidInstances`; the answer is a [`DistributePhotoToAndroidInstancesResponse`].
     ///
     /// Required: `AndroidInstanceIds`, `PhotoURL`.
     ///
@@ -426,7 +426,7 @@ impl Client {
     ) -> DistributePhotoToAndroidInstancesCall {
         DistributePhotoToAndroidInstancesCall::new(&self.handle)
     }
-    /// Calls `EnableAndroidInstancesApp`.
+    /// Calls `EnableAndroidInstancesApp`; the answer is a [`EnableAndroidInstancesAppResponse`].
     ///
     /// Required: `AndroidInstanceIds`, `PackageName`.
     ///
@@ -435,7 +435,7 @@ impl Client {
     pub fn enable_android_instances_app(&self) -> EnableAndroidInstancesAppCall {
         EnableAndroidInstancesAppCall::new(&self.handle)
     }
-    /// Calls `ExecuteCommandOnAndroidInstances`.
+    /// Calls `ExecuteCommandOnAndroidInstances`; the answer is a [`ExecuteCommandOnAndroidInstancesResponse`].
     ///
     /// Required: `AndroidInstanceIds`, `Command`.
     ///
@@ -446,7 +446,7 @@ impl Client {
     ) -> ExecuteCommandOnAndroidInstancesCall {
         ExecuteCommandOnAndroidInstancesCall::new(&self.handle)
     }
-    /// Calls `FetchAndroidInstancesLogs`.
+    /// Calls `FetchAndroidInstancesLogs`; the answer is a [`FetchAndroidInstancesLogsResponse`].
     ///
     /// Required: `AndroidInstanceIds`, `BucketName`, `BucketRegion`.
     ///
@@ -455,7 +455,7 @@ impl Client {
     pub fn fetch_android_instances_logs(&self) -> FetchAndroidInstancesLogsCall {
         FetchAndroidInstancesLogsCall::new(&self.handle)
     }
-    /// Calls `ImportAndroidInstanceImage`.
+    /// Calls `ImportAndroidInstanceImage`; the answer is a [`ImportAndroidInstanceImageResponse`].
     ///
     /// Required: `Name`, `URL`, `MD5`.
     ///
@@ -464,7 +464,7 @@ impl Client {
     pub fn import_android_instance_image(&self) -> ImportAndroidInstanceImageCall {
         ImportAndroidInstanceImageCall::new(&self.handle)
     }
-    /// Calls `InstallAndroidInstancesApp`.
+    /// Calls `InstallAndroidInstancesApp`; the answer is a [`InstallAndroidInstancesAppResponse`].
     ///
     /// Required: `AndroidInstanceIds`, `AndroidAppId`.
     ///
@@ -473,7 +473,7 @@ impl Client {
     pub fn install_android_instances_app(&self) -> InstallAndroidInstancesAppCall {
         InstallAndroidInstancesAppCall::new(&self.handle)
     }
-    /// Calls `InstallAndroidInstancesAppWithURL`.
+    /// Calls `InstallAndroidInstancesAppWithURL`; the answer is a [`InstallAndroidInstancesAppWithURLResponse`].
     ///
     /// Required: `AndroidInstanceIds`, `AndroidAppURL`.
     ///
@@ -484,7 +484,7 @@ impl Client {
     ) -> InstallAndroidInstancesAppWithURLCall {
         InstallAndroidInstancesAppWithURLCall::new(&self.handle)
     }
-    /// Calls `ModifyAndroidApp`.
+    /// Calls `ModifyAndroidApp`; the answer is a [`ModifyAndroidAppResponse`].
     ///
     /// Required: `AndroidAppId`, `Name`.
     ///
@@ -493,7 +493,7 @@ impl Client {
     pub fn modify_android_app(&self) -> ModifyAndroidAppCall {
         ModifyAndroidAppCall::new(&self.handle)
     }
-    /// Calls `ModifyAndroidAppVersion`.
+    /// Calls `ModifyAndroidAppVersion`; the answer is a [`ModifyAndroidAppVersionResponse`].
     ///
     /// Required: `AndroidAppId`, `AndroidAppVersion`, `AndroidAppVersionName`.
     ///
@@ -502,7 +502,7 @@ impl Client {
     pub fn modify_android_app_version(&self) -> ModifyAndroidAppVersionCall {
         ModifyAndroidAppVersionCall::new(&self.handle)
     }
-    /// Calls `ModifyAndroidInstanceInformation`.
+    /// Calls `ModifyAndroidInstanceInformation`; the answer is a [`ModifyAndroidInstanceInformationResponse`].
     ///
     /// Required: `AndroidInstanceId`.
     ///
@@ -513,7 +513,7 @@ impl Client {
     ) -> ModifyAndroidInstanceInformationCall {
         ModifyAndroidInstanceInformationCall::new(&self.handle)
     }
-    /// Calls `ModifyAndroidInstanceResolution`.
+    /// Calls `ModifyAndroidInstanceResolution`; the answer is a [`ModifyAndroidInstanceResolutionResponse`].
     ///
     /// Required: `AndroidInstanceId`, `Width`, `Height`.
     ///
@@ -524,7 +524,7 @@ impl Client {
     ) -> ModifyAndroidInstanceResolutionCall {
         ModifyAndroidInstanceResolutionCall::new(&self.handle)
     }
-    /// Calls `ModifyAndroidInstancesAppBlacklist`.
+    /// Calls `ModifyAndroidInstancesAppBlacklist`; the answer is a [`ModifyAndroidInstancesAppBlacklistResponse`].
     ///
     /// Required: `AndroidInstanceIds`, `AppList`, `Operation`.
     ///
@@ -535,7 +535,7 @@ impl Client {
     ) -> ModifyAndroidInstancesAppBlacklistCall {
         ModifyAndroidInstancesAppBlacklistCall::new(&self.handle)
     }
-    /// Calls `ModifyAndroidInstancesInformation`.
+    /// Calls `ModifyAndroidInstancesInformation`; the answer is a [`ModifyAndroidInstancesInformationResponse`].
     ///
     /// Required: `AndroidInstanceInformations`.
     ///
@@ -546,7 +546,7 @@ impl Client {
     ) -> ModifyAndroidInstancesInformationCall {
         ModifyAndroidInstancesInformationCall::new(&self.handle)
     }
-    /// Calls `ModifyAndroidInstancesLabels`.
+    /// Calls `ModifyAndroidInstancesLabels`; the answer is a [`ModifyAndroidInstancesLabelsResponse`].
     ///
     /// Required: `AndroidInstanceIds`, `Operation`.
     ///
@@ -555,7 +555,7 @@ impl Client {
     pub fn modify_android_instances_labels(&self) -> ModifyAndroidInstancesLabelsCall {
         ModifyAndroidInstancesLabelsCall::new(&self.handle)
     }
-    /// Calls `ModifyAndroidInstancesProperties`.
+    /// Calls `ModifyAndroidInstancesProperties`; the answer is a [`ModifyAndroidInstancesPropertiesResponse`].
     ///
     /// Required: `AndroidInstanceIds`.
     ///
@@ -566,7 +566,7 @@ impl Client {
     ) -> ModifyAndroidInstancesPropertiesCall {
         ModifyAndroidInstancesPropertiesCall::new(&self.handle)
     }
-    /// Calls `ModifyAndroidInstancesResolution`.
+    /// Calls `ModifyAndroidInstancesResolution`; the answer is a [`ModifyAndroidInstancesResolutionResponse`].
     ///
     /// Required: `AndroidInstanceIds`, `Width`, `Height`, `DPI`.
     ///
@@ -577,7 +577,7 @@ impl Client {
     ) -> ModifyAndroidInstancesResolutionCall {
         ModifyAndroidInstancesResolutionCall::new(&self.handle)
     }
-    /// Calls `ModifyAndroidInstancesResources`.
+    /// Calls `ModifyAndroidInstancesResources`; the answer is a [`ModifyAndroidInstancesResourcesResponse`].
     ///
     /// Required: `AndroidInstanceIds`, `MemoryQuota`.
     ///
@@ -588,7 +588,7 @@ impl Client {
     ) -> ModifyAndroidInstancesResourcesCall {
         ModifyAndroidInstancesResourcesCall::new(&self.handle)
     }
-    /// Calls `ModifyAndroidInstancesUserId`.
+    /// Calls `ModifyAndroidInstancesUserId`; the answer is a [`ModifyAndroidInstancesUserIdResponse`].
     ///
     /// Required: `AndroidInstanceIds`.
     ///
@@ -597,7 +597,7 @@ impl Client {
     pub fn modify_android_instances_user_id(&self) -> ModifyAndroidInstancesUserIdCall {
         ModifyAndroidInstancesUserIdCall::new(&self.handle)
     }
-    /// Calls `RebootAndroidInstanceHosts`.
+    /// Calls `RebootAndroidInstanceHosts`; the answer is a [`RebootAndroidInstanceHostsResponse`].
     ///
     /// Required: `HostSerialNumbers`.
     ///
@@ -606,7 +606,7 @@ impl Client {
     pub fn reboot_android_instance_hosts(&self) -> RebootAndroidInstanceHostsCall {
         RebootAndroidInstanceHostsCall::new(&self.handle)
     }
-    /// Calls `RebootAndroidInstances`.
+    /// Calls `RebootAndroidInstances`; the answer is a [`RebootAndroidInstancesResponse`].
     ///
     /// Required: `AndroidInstanceIds`.
     ///
@@ -615,7 +615,7 @@ impl Client {
     pub fn reboot_android_instances(&self) -> RebootAndroidInstancesCall {
         RebootAndroidInstancesCall::new(&self.handle)
     }
-    /// Calls `RenewAndroidInstancesAccessToken`.
+    /// Calls `RenewAndroidInstancesAccessToken`; the answer is a [`RenewAndroidInstancesAccessTokenResponse`].
     ///
     /// Required: `AccessToken`.
     ///
@@ -626,7 +626,7 @@ impl Client {
     ) -> RenewAndroidInstancesAccessTokenCall {
         RenewAndroidInstancesAccessTokenCall::new(&self.handle)
     }
-    /// Calls `ResetAndroidInstances`.
+    /// Calls `ResetAndroidInstances`; the answer is a [`ResetAndroidInstancesResponse`].
     ///
     /// Required: `AndroidInstanceIds`.
     ///
@@ -635,7 +635,7 @@ impl Client {
     pub fn reset_android_instances(&self) -> ResetAndroidInstancesCall {
         ResetAndroidInstancesCall::new(&self.handle)
     }
-    /// Calls `RestartAndroidInstancesApp`.
+    /// Calls `RestartAndroidInstancesApp`; the answer is a [`RestartAndroidInstancesAppResponse`].
     ///
     /// Required: `AndroidInstanceIds`, `PackageName`.
     ///
@@ -644,7 +644,7 @@ impl Client {
     pub fn restart_android_instances_app(&self) -> RestartAndroidInstancesAppCall {
         RestartAndroidInstancesAppCall::new(&self.handle)
     }
-    /// Calls `RestoreAndroidInstance`.
+    /// Calls `RestoreAndroidInstance`; the answer is a [`RestoreAndroidInstanceResponse`].
     ///
     /// Required: `AndroidInstanceId`, `BackupId`.
     ///
@@ -653,7 +653,7 @@ impl Client {
     pub fn restore_android_instance(&self) -> RestoreAndroidInstanceCall {
         RestoreAndroidInstanceCall::new(&self.handle)
     }
-    /// Calls `RestoreAndroidInstanceFromStorage`.
+    /// Calls `RestoreAndroidInstanceFromStorage`; the answer is a [`RestoreAndroidInstanceFromStorageResponse`].
     ///
     /// Required: `AndroidInstanceId`, `ObjectKey`, `StorageType`.
     ///
@@ -664,7 +664,7 @@ impl Client {
     ) -> RestoreAndroidInstanceFromStorageCall {
         RestoreAndroidInstanceFromStorageCall::new(&self.handle)
     }
-    /// Calls `SaveGameArchive`.
+    /// Calls `SaveGameArchive`; the answer is a [`SaveGameArchiveResponse`].
     ///
     /// Required: `UserId`, `GameId`.
     ///
@@ -673,7 +673,7 @@ impl Client {
     pub fn save_game_archive(&self) -> SaveGameArchiveCall {
         SaveGameArchiveCall::new(&self.handle)
     }
-    /// Calls `SetAndroidInstancesBGAppKeepAlive`.
+    /// Calls `SetAndroidInstancesBGAppKeepAlive`; the answer is a [`SetAndroidInstancesBGAppKeepAliveResponse`].
     ///
     /// Required: `AndroidInstanceIds`, `Operation`, `PackageNames`.
     ///
@@ -684,7 +684,7 @@ impl Client {
     ) -> SetAndroidInstancesBGAppKeepAliveCall {
         SetAndroidInstancesBGAppKeepAliveCall::new(&self.handle)
     }
-    /// Calls `SetAndroidInstancesFGAppKeepAlive`.
+    /// Calls `SetAndroidInstancesFGAppKeepAlive`; the answer is a [`SetAndroidInstancesFGAppKeepAliveResponse`].
     ///
     /// Required: `AndroidInstanceIds`, `Operation`.
     ///
@@ -695,7 +695,7 @@ impl Client {
     ) -> SetAndroidInstancesFGAppKeepAliveCall {
         SetAndroidInstancesFGAppKeepAliveCall::new(&self.handle)
     }
-    /// Calls `StartAndroidInstances`.
+    /// Calls `StartAndroidInstances`; the answer is a [`StartAndroidInstancesResponse`].
     ///
     /// Required: `AndroidInstanceIds`.
     ///
@@ -704,7 +704,7 @@ impl Client {
     pub fn start_android_instances(&self) -> StartAndroidInstancesCall {
         StartAndroidInstancesCall::new(&self.handle)
     }
-    /// Calls `StartAndroidInstancesApp`.
+    /// Calls `StartAndroidInstancesApp`; the answer is a [`StartAndroidInstancesAppResponse`].
     ///
     /// Required: `AndroidInstanceIds`, `PackageName`.
     ///
@@ -713,7 +713,7 @@ impl Client {
     pub fn start_android_instances_app(&self) -> StartAndroidInstancesAppCall {
         StartAndroidInstancesAppCall::new(&self.handle)
     }
-    /// Calls `StartPublishStream`.
+    /// Calls `StartPublishStream`; the answer is a [`StartPublishStreamResponse`].
     ///
     /// Required: `UserId`, `PublishUrl`.
     ///
@@ -722,7 +722,7 @@ impl Client {
     pub fn start_publish_stream(&self) -> StartPublishStreamCall {
         StartPublishStreamCall::new(&self.handle)
     }
-    /// Calls `StartPublishStreamToCSS`.
+    /// Calls `StartPublishStreamToCSS`; the answer is a [`StartPublishStreamToCSSResponse`].
     ///
     /// Required: `UserId`.
     ///
@@ -731,7 +731,7 @@ impl Client {
     pub fn start_publish_stream_to_css(&self) -> StartPublishStreamToCSSCall {
         StartPublishStreamToCSSCall::new(&self.handle)
     }
-    /// Calls `StopAndroidInstances`.
+    /// Calls `StopAndroidInstances`; the answer is a [`StopAndroidInstancesResponse`].
     ///
     /// Required: `AndroidInstanceIds`.
     ///
@@ -740,7 +740,7 @@ impl Client {
     pub fn stop_android_instances(&self) -> StopAndroidInstancesCall {
         StopAndroidInstancesCall::new(&self.handle)
     }
-    /// Calls `StopAndroidInstancesApp`.
+    /// Calls `StopAndroidInstancesApp`; the answer is a [`StopAndroidInstancesAppResponse`].
     ///
     /// Required: `AndroidInstanceIds`, `PackageName`.
     ///
@@ -749,7 +749,7 @@ impl Client {
     pub fn stop_android_instances_app(&self) -> StopAndroidInstancesAppCall {
         StopAndroidInstancesAppCall::new(&self.handle)
     }
-    /// Calls `StopGame`.
+    /// Calls `StopGame`; the answer is a [`StopGameResponse`].
     ///
     /// Required: `UserId`.
     ///
@@ -758,7 +758,7 @@ impl Client {
     pub fn stop_game(&self) -> StopGameCall {
         StopGameCall::new(&self.handle)
     }
-    /// Calls `StopPublishStream`.
+    /// Calls `StopPublishStream`; the answer is a [`StopPublishStreamResponse`].
     ///
     /// Required: `UserId`.
     ///
@@ -767,7 +767,7 @@ impl Client {
     pub fn stop_publish_stream(&self) -> StopPublishStreamCall {
         StopPublishStreamCall::new(&self.handle)
     }
-    /// Calls `SwitchGameArchive`.
+    /// Calls `SwitchGameArchive`; the answer is a [`SwitchGameArchiveResponse`].
     ///
     /// Required: `UserId`, `GameId`.
     ///
@@ -776,7 +776,7 @@ impl Client {
     pub fn switch_game_archive(&self) -> SwitchGameArchiveCall {
         SwitchGameArchiveCall::new(&self.handle)
     }
-    /// Calls `SyncAndroidInstanceImage`.
+    /// Calls `SyncAndroidInstanceImage`; the answer is a [`SyncAndroidInstanceImageResponse`].
     ///
     /// Required: `AndroidInstanceImageId`, `DestinationZones`.
     ///
@@ -785,7 +785,7 @@ impl Client {
     pub fn sync_android_instance_image(&self) -> SyncAndroidInstanceImageCall {
         SyncAndroidInstanceImageCall::new(&self.handle)
     }
-    /// Calls `SyncExecuteCommandOnAndroidInstances`.
+    /// Calls `SyncExecuteCommandOnAndroidInstances`; the answer is a [`SyncExecuteCommandOnAndroidInstancesResponse`].
     ///
     /// Required: `AndroidInstanceIds`, `Command`.
     ///
@@ -796,7 +796,7 @@ impl Client {
     ) -> SyncExecuteCommandOnAndroidInstancesCall {
         SyncExecuteCommandOnAndroidInstancesCall::new(&self.handle)
     }
-    /// Calls `TrylockWorker`.
+    /// Calls `TrylockWorker`; the answer is a [`TrylockWorkerResponse`].
     ///
     /// Required: `UserId`, `GameId`.
     ///
@@ -805,7 +805,7 @@ impl Client {
     pub fn trylock_worker(&self) -> TrylockWorkerCall {
         TrylockWorkerCall::new(&self.handle)
     }
-    /// Calls `UninstallAndroidInstancesApp`.
+    /// Calls `UninstallAndroidInstancesApp`; the answer is a [`UninstallAndroidInstancesAppResponse`].
     ///
     /// Required: `AndroidInstanceIds`.
     ///
@@ -814,7 +814,7 @@ impl Client {
     pub fn uninstall_android_instances_app(&self) -> UninstallAndroidInstancesAppCall {
         UninstallAndroidInstancesAppCall::new(&self.handle)
     }
-    /// Calls `UploadFileToAndroidInstances`.
+    /// Calls `UploadFileToAndroidInstances`; the answer is a [`UploadFileToAndroidInstancesResponse`].
     ///
     /// Required: `AndroidInstanceIds`, `FileURL`.
     ///
@@ -823,7 +823,7 @@ impl Client {
     pub fn upload_file_to_android_instances(&self) -> UploadFileToAndroidInstancesCall {
         UploadFileToAndroidInstancesCall::new(&self.handle)
     }
-    /// Calls `UploadFilesToAndroidInstances`.
+    /// Calls `UploadFilesToAndroidInstances`; the answer is a [`UploadFilesToAndroidInstancesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=gs&Version=2019-11-18&Action=UploadFilesToAndroidInstances)
     #[inline]

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `AssociateTargetGroups`.
+    /// Calls `AssociateTargetGroups`; the answer is a [`AssociateTargetGroupsResponse`].
     ///
     /// Required: `Associations`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn associate_target_groups(&self) -> AssociateTargetGroupsCall {
         AssociateTargetGroupsCall::new(&self.handle)
     }
-    /// Calls `CreateGatewayLoadBalancer`.
+    /// Calls `CreateGatewayLoadBalancer`; the answer is a [`CreateGatewayLoadBalancerResponse`].
     ///
     /// Required: `VpcId`, `SubnetId`.
     ///
@@ -53,14 +53,14 @@ impl Client {
     pub fn create_gateway_load_balancer(&self) -> CreateGatewayLoadBalancerCall {
         CreateGatewayLoadBalancerCall::new(&self.handle)
     }
-    /// Calls `CreateTargetGroup`.
+    /// Calls `CreateTargetGroup`; the answer is a [`CreateTargetGroupResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=gwlb&Version=2024-09-06&Action=CreateTargetGroup)
     #[inline]
     pub fn create_target_group(&self) -> CreateTargetGroupCall {
         CreateTargetGroupCall::new(&self.handle)
     }
-    /// Calls `DeleteGatewayLoadBalancer`.
+    /// Calls `DeleteGatewayLoadBalancer`; the answer is a [`DeleteGatewayLoadBalancerResponse`].
     ///
     /// Required: `LoadBalancerIds`.
     ///
@@ -69,7 +69,7 @@ impl Client {
     pub fn delete_gateway_load_balancer(&self) -> DeleteGatewayLoadBalancerCall {
         DeleteGatewayLoadBalancerCall::new(&self.handle)
     }
-    /// Calls `DeleteTargetGroups`.
+    /// Calls `DeleteTargetGroups`; the answer is a [`DeleteTargetGroupsResponse`].
     ///
     /// Required: `TargetGroupIds`.
     ///
@@ -78,7 +78,7 @@ impl Client {
     pub fn delete_target_groups(&self) -> DeleteTargetGroupsCall {
         DeleteTargetGroupsCall::new(&self.handle)
     }
-    /// Calls `DeregisterTargetGroupInstances`.
+    /// Calls `DeregisterTargetGroupInstances`; the answer is a [`DeregisterTargetGroupInstancesResponse`].
     ///
     /// Required: `TargetGroupId`, `TargetGroupInstances`.
     ///
@@ -89,7 +89,7 @@ impl Client {
     ) -> DeregisterTargetGroupInstancesCall {
         DeregisterTargetGroupInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribeGatewayLoadBalancers`.
+    /// Calls `DescribeGatewayLoadBalancers`; the answer is a [`DescribeGatewayLoadBalancersResponse`].
     ///
     /// Each answer holds one page of `LoadBalancerSet`; [`into_paginator`](DescribeGatewayLoadBalancersCall::into_paginator) reads them all.
     ///
@@ -98,7 +98,7 @@ impl Client {
     pub fn describe_gateway_load_balancers(&self) -> DescribeGatewayLoadBalancersCall {
         DescribeGatewayLoadBalancersCall::new(&self.handle)
     }
-    /// Calls `DescribeGatewayLoadBalancersResources`.
+    /// Calls `DescribeGatewayLoadBalancersResources`; the answer is a [`DescribeGatewayLoadBalancersResourcesResponse`].
     ///
     /// Each answer holds one page of `ZoneResourceSet`; [`into_paginator`](DescribeGatewayLoadBalancersResourcesCall::into_paginator) reads them all.
     ///
@@ -109,7 +109,7 @@ impl Client {
     ) -> DescribeGatewayLoadBalancersResourcesCall {
         DescribeGatewayLoadBalancersResourcesCall::new(&self.handle)
     }
-    /// Calls `DescribeTargetGroupInstanceStatus`.
+    /// Calls `DescribeTargetGroupInstanceStatus`; the answer is a [`DescribeTargetGroupInstanceStatusResponse`].
     ///
     /// Required: `TargetGroupId`.
     ///
@@ -120,7 +120,7 @@ impl Client {
     ) -> DescribeTargetGroupInstanceStatusCall {
         DescribeTargetGroupInstanceStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeTargetGroupInstances`.
+    /// Calls `DescribeTargetGroupInstances`; the answer is a [`DescribeTargetGroupInstancesResponse`].
     ///
     /// Required: `Filters`.
     ///
@@ -131,7 +131,7 @@ impl Client {
     pub fn describe_target_group_instances(&self) -> DescribeTargetGroupInstancesCall {
         DescribeTargetGroupInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribeTargetGroupList`.
+    /// Calls `DescribeTargetGroupList`; the answer is a [`DescribeTargetGroupListResponse`].
     ///
     /// Each answer holds one page of `TargetGroupSet`; [`into_paginator`](DescribeTargetGroupListCall::into_paginator) reads them all.
     ///
@@ -140,7 +140,7 @@ impl Client {
     pub fn describe_target_group_list(&self) -> DescribeTargetGroupListCall {
         DescribeTargetGroupListCall::new(&self.handle)
     }
-    /// Calls `DescribeTargetGroups`.
+    /// Calls `DescribeTargetGroups`; the answer is a [`DescribeTargetGroupsResponse`].
     ///
     /// Each answer holds one page of `TargetGroupSet`; [`into_paginator`](DescribeTargetGroupsCall::into_paginator) reads them all.
     ///
@@ -149,14 +149,14 @@ impl Client {
     pub fn describe_target_groups(&self) -> DescribeTargetGroupsCall {
         DescribeTargetGroupsCall::new(&self.handle)
     }
-    /// Calls `DescribeTaskStatus`.
+    /// Calls `DescribeTaskStatus`; the answer is a [`DescribeTaskStatusResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=gwlb&Version=2024-09-06&Action=DescribeTaskStatus)
     #[inline]
     pub fn describe_task_status(&self) -> DescribeTaskStatusCall {
         DescribeTaskStatusCall::new(&self.handle)
     }
-    /// Calls `DisassociateTargetGroups`.
+    /// Calls `DisassociateTargetGroups`; the answer is a [`DisassociateTargetGroupsResponse`].
     ///
     /// Required: `Associations`.
     ///
@@ -165,7 +165,7 @@ impl Client {
     pub fn disassociate_target_groups(&self) -> DisassociateTargetGroupsCall {
         DisassociateTargetGroupsCall::new(&self.handle)
     }
-    /// Calls `InquirePriceCreateGatewayLoadBalancer`.
+    /// Calls `InquirePriceCreateGatewayLoadBalancer`; the answer is a [`InquirePriceCreateGatewayLoadBalancerResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=gwlb&Version=2024-09-06&Action=InquirePriceCreateGatewayLoadBalancer)
     #[inline]
@@ -174,7 +174,7 @@ impl Client {
     ) -> InquirePriceCreateGatewayLoadBalancerCall {
         InquirePriceCreateGatewayLoadBalancerCall::new(&self.handle)
     }
-    /// Calls `ModifyGatewayLoadBalancerAttribute`.
+    /// Calls `ModifyGatewayLoadBalancerAttribute`; the answer is a [`ModifyGatewayLoadBalancerAttributeResponse`].
     ///
     /// Required: `LoadBalancerId`.
     ///
@@ -185,7 +185,7 @@ impl Client {
     ) -> ModifyGatewayLoadBalancerAttributeCall {
         ModifyGatewayLoadBalancerAttributeCall::new(&self.handle)
     }
-    /// Calls `ModifyTargetGroupAttribute`.
+    /// Calls `ModifyTargetGroupAttribute`; the answer is a [`ModifyTargetGroupAttributeResponse`].
     ///
     /// Required: `TargetGroupId`.
     ///
@@ -194,7 +194,7 @@ impl Client {
     pub fn modify_target_group_attribute(&self) -> ModifyTargetGroupAttributeCall {
         ModifyTargetGroupAttributeCall::new(&self.handle)
     }
-    /// Calls `ModifyTargetGroupInstancesWeight`.
+    /// Calls `ModifyTargetGroupInstancesWeight`; the answer is a [`ModifyTargetGroupInstancesWeightResponse`].
     ///
     /// Required: `TargetGroupId`, `TargetGroupInstances`.
     ///
@@ -205,7 +205,7 @@ impl Client {
     ) -> ModifyTargetGroupInstancesWeightCall {
         ModifyTargetGroupInstancesWeightCall::new(&self.handle)
     }
-    /// Calls `RegisterTargetGroupInstances`.
+    /// Calls `RegisterTargetGroupInstances`; the answer is a [`RegisterTargetGroupInstancesResponse`].
     ///
     /// Required: `TargetGroupId`, `TargetGroupInstances`.
     ///

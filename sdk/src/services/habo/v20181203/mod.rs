@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `DescribeStatus`.
+    /// Calls `DescribeStatus`; the answer is a [`DescribeStatusResponse`].
     ///
     /// Required: `Pk`, `Md5`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn describe_status(&self) -> DescribeStatusCall {
         DescribeStatusCall::new(&self.handle)
     }
-    /// Calls `StartAnalyse`.
+    /// Calls `StartAnalyse`; the answer is a [`StartAnalyseResponse`].
     ///
     /// Required: `Pk`, `Md5`, `DlUrl`.
     ///

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `CreateApplication`.
+    /// Calls `CreateApplication`; the answer is a [`CreateApplicationResponse`].
     ///
     /// Required: `InstanceId`, `ApplicationName`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn create_application(&self) -> CreateApplicationCall {
         CreateApplicationCall::new(&self.handle)
     }
-    /// Calls `CreateInferServiceByTemplate`.
+    /// Calls `CreateInferServiceByTemplate`; the answer is a [`CreateInferServiceByTemplateResponse`].
     ///
     /// Required: `TemplateId`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn create_infer_service_by_template(&self) -> CreateInferServiceByTemplateCall {
         CreateInferServiceByTemplateCall::new(&self.handle)
     }
-    /// Calls `CreateMuskPrompt`.
+    /// Calls `CreateMuskPrompt`; the answer is a [`CreateMuskPromptResponse`].
     ///
     /// Required: `WorkgroupId`, `WorkflowId`, `PromptParams`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn create_musk_prompt(&self) -> CreateMuskPromptCall {
         CreateMuskPromptCall::new(&self.handle)
     }
-    /// Calls `DeleteService`.
+    /// Calls `DeleteService`; the answer is a [`DeleteServiceResponse`].
     ///
     /// Required: `ServiceId`.
     ///
@@ -71,14 +71,14 @@ impl Client {
     pub fn delete_service(&self) -> DeleteServiceCall {
         DeleteServiceCall::new(&self.handle)
     }
-    /// Calls `DeployInferService`.
+    /// Calls `DeployInferService`; the answer is a [`DeployInferServiceResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=hai&Version=2023-08-12&Action=DeployInferService)
     #[inline]
     pub fn deploy_infer_service(&self) -> DeployInferServiceCall {
         DeployInferServiceCall::new(&self.handle)
     }
-    /// Calls `DescribeApplications`.
+    /// Calls `DescribeApplications`; the answer is a [`DescribeApplicationsResponse`].
     ///
     /// Each answer holds one page of `ApplicationSet`; [`into_paginator`](DescribeApplicationsCall::into_paginator) reads them all.
     ///
@@ -87,7 +87,7 @@ impl Client {
     pub fn describe_applications(&self) -> DescribeApplicationsCall {
         DescribeApplicationsCall::new(&self.handle)
     }
-    /// Calls `DescribeDeployTemplates`.
+    /// Calls `DescribeDeployTemplates`; the answer is a [`DescribeDeployTemplatesResponse`].
     ///
     /// Required: `ModelId`.
     ///
@@ -96,7 +96,7 @@ impl Client {
     pub fn describe_deploy_templates(&self) -> DescribeDeployTemplatesCall {
         DescribeDeployTemplatesCall::new(&self.handle)
     }
-    /// Calls `DescribeInstanceNetworkStatus`.
+    /// Calls `DescribeInstanceNetworkStatus`; the answer is a [`DescribeInstanceNetworkStatusResponse`].
     ///
     /// Required: `InstanceIds`.
     ///
@@ -105,7 +105,7 @@ impl Client {
     pub fn describe_instance_network_status(&self) -> DescribeInstanceNetworkStatusCall {
         DescribeInstanceNetworkStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeInstances`.
+    /// Calls `DescribeInstances`; the answer is a [`DescribeInstancesResponse`].
     ///
     /// Each answer holds one page of `InstanceSet`; [`into_paginator`](DescribeInstancesCall::into_paginator) reads them all.
     ///
@@ -114,7 +114,7 @@ impl Client {
     pub fn describe_instances(&self) -> DescribeInstancesCall {
         DescribeInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribeModels`.
+    /// Calls `DescribeModels`; the answer is a [`DescribeModelsResponse`].
     ///
     /// Each answer holds one page of `ModelSet`; [`into_paginator`](DescribeModelsCall::into_paginator) reads them all.
     ///
@@ -123,7 +123,7 @@ impl Client {
     pub fn describe_models(&self) -> DescribeModelsCall {
         DescribeModelsCall::new(&self.handle)
     }
-    /// Calls `DescribeMuskPrompts`.
+    /// Calls `DescribeMuskPrompts`; the answer is a [`DescribeMuskPromptsResponse`].
     ///
     /// Required: `WorkgroupId`, `WorkflowId`, `Offset`, `Limit`.
     ///
@@ -134,21 +134,21 @@ impl Client {
     pub fn describe_musk_prompts(&self) -> DescribeMuskPromptsCall {
         DescribeMuskPromptsCall::new(&self.handle)
     }
-    /// Calls `DescribeRegions`.
+    /// Calls `DescribeRegions`; the answer is a [`DescribeRegionsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=hai&Version=2023-08-12&Action=DescribeRegions)
     #[inline]
     pub fn describe_regions(&self) -> DescribeRegionsCall {
         DescribeRegionsCall::new(&self.handle)
     }
-    /// Calls `DescribeScenes`.
+    /// Calls `DescribeScenes`; the answer is a [`DescribeScenesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=hai&Version=2023-08-12&Action=DescribeScenes)
     #[inline]
     pub fn describe_scenes(&self) -> DescribeScenesCall {
         DescribeScenesCall::new(&self.handle)
     }
-    /// Calls `DescribeServiceLoginSettings`.
+    /// Calls `DescribeServiceLoginSettings`; the answer is a [`DescribeServiceLoginSettingsResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -157,7 +157,7 @@ impl Client {
     pub fn describe_service_login_settings(&self) -> DescribeServiceLoginSettingsCall {
         DescribeServiceLoginSettingsCall::new(&self.handle)
     }
-    /// Calls `DescribeServices`.
+    /// Calls `DescribeServices`; the answer is a [`DescribeServicesResponse`].
     ///
     /// Each answer holds one page of `ServiceInfoSet`; [`into_paginator`](DescribeServicesCall::into_paginator) reads them all.
     ///
@@ -166,14 +166,14 @@ impl Client {
     pub fn describe_services(&self) -> DescribeServicesCall {
         DescribeServicesCall::new(&self.handle)
     }
-    /// Calls `DescribeServicesCallInfo`.
+    /// Calls `DescribeServicesCallInfo`; the answer is a [`DescribeServicesCallInfoResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=hai&Version=2023-08-12&Action=DescribeServicesCallInfo)
     #[inline]
     pub fn describe_services_call_info(&self) -> DescribeServicesCallInfoCall {
         DescribeServicesCallInfoCall::new(&self.handle)
     }
-    /// Calls `GetServicePodLogs`.
+    /// Calls `GetServicePodLogs`; the answer is a [`GetServicePodLogsResponse`].
     ///
     /// Required: `ServiceId`, `PodName`.
     ///
@@ -182,7 +182,7 @@ impl Client {
     pub fn get_service_pod_logs(&self) -> GetServicePodLogsCall {
         GetServicePodLogsCall::new(&self.handle)
     }
-    /// Calls `InquirePriceRunInstances`.
+    /// Calls `InquirePriceRunInstances`; the answer is a [`InquirePriceRunInstancesResponse`].
     ///
     /// Required: `ApplicationId`, `BundleType`. Automatic retries: safe, as a read action.
     ///
@@ -191,7 +191,7 @@ impl Client {
     pub fn inquire_price_run_instances(&self) -> InquirePriceRunInstancesCall {
         InquirePriceRunInstancesCall::new(&self.handle)
     }
-    /// Calls `InquirePriceUpdateServiceConfigs`.
+    /// Calls `InquirePriceUpdateServiceConfigs`; the answer is a [`InquirePriceUpdateServiceConfigsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=hai&Version=2023-08-12&Action=InquirePriceUpdateServiceConfigs)
     #[inline]
@@ -200,7 +200,7 @@ impl Client {
     ) -> InquirePriceUpdateServiceConfigsCall {
         InquirePriceUpdateServiceConfigsCall::new(&self.handle)
     }
-    /// Calls `ResetInstancesPassword`.
+    /// Calls `ResetInstancesPassword`; the answer is a [`ResetInstancesPasswordResponse`].
     ///
     /// Required: `InstanceIds`, `Password`.
     ///
@@ -209,7 +209,7 @@ impl Client {
     pub fn reset_instances_password(&self) -> ResetInstancesPasswordCall {
         ResetInstancesPasswordCall::new(&self.handle)
     }
-    /// Calls `ResizeInstanceDisk`.
+    /// Calls `ResizeInstanceDisk`; the answer is a [`ResizeInstanceDiskResponse`].
     ///
     /// Required: `InstanceId`, `DiskSize`.
     ///
@@ -218,7 +218,7 @@ impl Client {
     pub fn resize_instance_disk(&self) -> ResizeInstanceDiskCall {
         ResizeInstanceDiskCall::new(&self.handle)
     }
-    /// Calls `RunInstances`.
+    /// Calls `RunInstances`; the answer is a [`RunInstancesResponse`].
     ///
     /// Required: `ApplicationId`, `BundleType`. Automatic retries: safe only with a `ClientToken` set; without one, none once the request may have reached the service.
     ///
@@ -227,7 +227,7 @@ impl Client {
     pub fn run_instances(&self) -> RunInstancesCall {
         RunInstancesCall::new(&self.handle)
     }
-    /// Calls `StartInstance`.
+    /// Calls `StartInstance`; the answer is a [`StartInstanceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -236,7 +236,7 @@ impl Client {
     pub fn start_instance(&self) -> StartInstanceCall {
         StartInstanceCall::new(&self.handle)
     }
-    /// Calls `StopInstance`.
+    /// Calls `StopInstance`; the answer is a [`StopInstanceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -245,7 +245,7 @@ impl Client {
     pub fn stop_instance(&self) -> StopInstanceCall {
         StopInstanceCall::new(&self.handle)
     }
-    /// Calls `TerminateInstances`.
+    /// Calls `TerminateInstances`; the answer is a [`TerminateInstancesResponse`].
     ///
     /// Required: `InstanceIds`.
     ///
@@ -254,7 +254,7 @@ impl Client {
     pub fn terminate_instances(&self) -> TerminateInstancesCall {
         TerminateInstancesCall::new(&self.handle)
     }
-    /// Calls `UpdateServiceConfigs`.
+    /// Calls `UpdateServiceConfigs`; the answer is a [`UpdateServiceConfigsResponse`].
     ///
     /// Required: `ServiceId`.
     ///
@@ -730,7 +730,6 @@ rt::action!(
     DescribeRegions, DescribeRegionsRequest, DescribeRegionsCall,
     DescribeRegionsResponse, Error, idempotent
 );
-impl<T> DescribeRegionsCall<T> {}
 /// The answer of [`Client::describe_regions`] (`DescribeRegions`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -887,7 +886,6 @@ rt::action!(
     InquirePriceUpdateServiceConfigsCall, InquirePriceUpdateServiceConfigsResponse,
     Error, idempotent
 );
-impl<T> InquirePriceUpdateServiceConfigsCall<T> {}
 /// The answer of [`Client::inquire_price_update_service_configs`] (`InquirePriceUpdateServiceConfigs`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `CreateRule`.
+    /// Calls `CreateRule`; the answer is a [`CreateRuleResponse`].
     ///
     /// Required: `Name`, `Type`, `IsActive`, `Notice`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn create_rule(&self) -> CreateRuleCall {
         CreateRuleCall::new(&self.handle)
     }
-    /// Calls `CreateTactic`.
+    /// Calls `CreateTactic`; the answer is a [`CreateTacticResponse`].
     ///
     /// Required: `Name`, `IsAuto`, `PingInterval`, `IsWeak`, `WeakThreshold`, `IsDelay`, `DelayThreshold`, `IsFake`, `FakeIP`, `FakeInterval`, `IsNet`, `Network`, `IsMove`, `IsPriorityTele`, `PriorityTele`, `IsBottomTele`, `BottomTele`, `IsBestSignal`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn create_tactic(&self) -> CreateTacticCall {
         CreateTacticCall::new(&self.handle)
     }
-    /// Calls `CreateTag`.
+    /// Calls `CreateTag`; the answer is a [`CreateTagResponse`].
     ///
     /// Required: `Name`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn create_tag(&self) -> CreateTagCall {
         CreateTagCall::new(&self.handle)
     }
-    /// Calls `DeleteRule`.
+    /// Calls `DeleteRule`; the answer is a [`DeleteRuleResponse`].
     ///
     /// Required: `RuleID`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn delete_rule(&self) -> DeleteRuleCall {
         DeleteRuleCall::new(&self.handle)
     }
-    /// Calls `DeleteTactic`.
+    /// Calls `DeleteTactic`; the answer is a [`DeleteTacticResponse`].
     ///
     /// Required: `TacticID`.
     ///
@@ -80,7 +80,7 @@ impl Client {
     pub fn delete_tactic(&self) -> DeleteTacticCall {
         DeleteTacticCall::new(&self.handle)
     }
-    /// Calls `DeleteTag`.
+    /// Calls `DeleteTag`; the answer is a [`DeleteTagResponse`].
     ///
     /// Required: `TagID`.
     ///
@@ -89,7 +89,7 @@ impl Client {
     pub fn delete_tag(&self) -> DeleteTagCall {
         DeleteTagCall::new(&self.handle)
     }
-    /// Calls `DescribeLink`.
+    /// Calls `DescribeLink`; the answer is a [`DescribeLinkResponse`].
     ///
     /// Required: `LinkID`.
     ///
@@ -98,21 +98,21 @@ impl Client {
     pub fn describe_link(&self) -> DescribeLinkCall {
         DescribeLinkCall::new(&self.handle)
     }
-    /// Calls `DescribeLinks`.
+    /// Calls `DescribeLinks`; the answer is a [`DescribeLinksResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=hasim&Version=2021-07-16&Action=DescribeLinks)
     #[inline]
     pub fn describe_links(&self) -> DescribeLinksCall {
         DescribeLinksCall::new(&self.handle)
     }
-    /// Calls `DescribeOrders`.
+    /// Calls `DescribeOrders`; the answer is a [`DescribeOrdersResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=hasim&Version=2021-07-16&Action=DescribeOrders)
     #[inline]
     pub fn describe_orders(&self) -> DescribeOrdersCall {
         DescribeOrdersCall::new(&self.handle)
     }
-    /// Calls `DescribeRule`.
+    /// Calls `DescribeRule`; the answer is a [`DescribeRuleResponse`].
     ///
     /// Required: `RuleID`.
     ///
@@ -121,14 +121,14 @@ impl Client {
     pub fn describe_rule(&self) -> DescribeRuleCall {
         DescribeRuleCall::new(&self.handle)
     }
-    /// Calls `DescribeRules`.
+    /// Calls `DescribeRules`; the answer is a [`DescribeRulesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=hasim&Version=2021-07-16&Action=DescribeRules)
     #[inline]
     pub fn describe_rules(&self) -> DescribeRulesCall {
         DescribeRulesCall::new(&self.handle)
     }
-    /// Calls `DescribeTactic`.
+    /// Calls `DescribeTactic`; the answer is a [`DescribeTacticResponse`].
     ///
     /// Required: `TacticID`.
     ///
@@ -137,21 +137,21 @@ impl Client {
     pub fn describe_tactic(&self) -> DescribeTacticCall {
         DescribeTacticCall::new(&self.handle)
     }
-    /// Calls `DescribeTactics`.
+    /// Calls `DescribeTactics`; the answer is a [`DescribeTacticsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=hasim&Version=2021-07-16&Action=DescribeTactics)
     #[inline]
     pub fn describe_tactics(&self) -> DescribeTacticsCall {
         DescribeTacticsCall::new(&self.handle)
     }
-    /// Calls `DescribeTags`.
+    /// Calls `DescribeTags`; the answer is a [`DescribeTagsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=hasim&Version=2021-07-16&Action=DescribeTags)
     #[inline]
     pub fn describe_tags(&self) -> DescribeTagsCall {
         DescribeTagsCall::new(&self.handle)
     }
-    /// Calls `ModifyLinkAdvancedLog`.
+    /// Calls `ModifyLinkAdvancedLog`; the answer is a [`ModifyLinkAdvancedLogResponse`].
     ///
     /// Required: `LinkID`, `IsAdLog`.
     ///
@@ -160,7 +160,7 @@ impl Client {
     pub fn modify_link_advanced_log(&self) -> ModifyLinkAdvancedLogCall {
         ModifyLinkAdvancedLogCall::new(&self.handle)
     }
-    /// Calls `ModifyLinkTactic`.
+    /// Calls `ModifyLinkTactic`; the answer is a [`ModifyLinkTacticResponse`].
     ///
     /// Required: `LinkID`, `TacticID`.
     ///
@@ -169,7 +169,7 @@ impl Client {
     pub fn modify_link_tactic(&self) -> ModifyLinkTacticCall {
         ModifyLinkTacticCall::new(&self.handle)
     }
-    /// Calls `ModifyLinkTele`.
+    /// Calls `ModifyLinkTele`; the answer is a [`ModifyLinkTeleResponse`].
     ///
     /// Required: `LinkID`, `TeleOperator`.
     ///
@@ -178,7 +178,7 @@ impl Client {
     pub fn modify_link_tele(&self) -> ModifyLinkTeleCall {
         ModifyLinkTeleCall::new(&self.handle)
     }
-    /// Calls `ModifyRule`.
+    /// Calls `ModifyRule`; the answer is a [`ModifyRuleResponse`].
     ///
     /// Required: `Name`, `Type`, `IsActive`, `Notice`, `RuleID`.
     ///
@@ -187,7 +187,7 @@ impl Client {
     pub fn modify_rule(&self) -> ModifyRuleCall {
         ModifyRuleCall::new(&self.handle)
     }
-    /// Calls `ModifyRuleStatus`.
+    /// Calls `ModifyRuleStatus`; the answer is a [`ModifyRuleStatusResponse`].
     ///
     /// Required: `RuleID`.
     ///
@@ -196,7 +196,7 @@ impl Client {
     pub fn modify_rule_status(&self) -> ModifyRuleStatusCall {
         ModifyRuleStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyTactic`.
+    /// Calls `ModifyTactic`; the answer is a [`ModifyTacticResponse`].
     ///
     /// Required: `Name`, `IsAuto`, `PingInterval`, `IsWeak`, `WeakThreshold`, `IsDelay`, `DelayThreshold`, `IsFake`, `FakeInterval`, `IsNet`, `Network`, `IsMove`, `TacticID`, `IsPriorityTele`, `PriorityTele`, `IsBottomTele`, `BottomTele`, `IsBestSignal`.
     ///
@@ -205,7 +205,7 @@ impl Client {
     pub fn modify_tactic(&self) -> ModifyTacticCall {
         ModifyTacticCall::new(&self.handle)
     }
-    /// Calls `ModifyTag`.
+    /// Calls `ModifyTag`; the answer is a [`ModifyTagResponse`].
     ///
     /// Required: `Name`, `TagID`.
     ///
@@ -214,7 +214,7 @@ impl Client {
     pub fn modify_tag(&self) -> ModifyTagCall {
         ModifyTagCall::new(&self.handle)
     }
-    /// Calls `RenewLinkInfo`.
+    /// Calls `RenewLinkInfo`; the answer is a [`RenewLinkInfoResponse`].
     ///
     /// Required: `LinkID`.
     ///

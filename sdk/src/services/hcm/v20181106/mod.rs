@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `Evaluation`.
+    /// Calls `Evaluation`; the answer is a [`EvaluationResponse`].
     ///
     /// Required: `SessionId`.
     ///

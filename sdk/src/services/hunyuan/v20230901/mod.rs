@@ -35,14 +35,14 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `ActivateService`.
+    /// Calls `ActivateService`; the answer is a [`ActivateServiceResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=hunyuan&Version=2023-09-01&Action=ActivateService)
     #[inline]
     pub fn activate_service(&self) -> ActivateServiceCall {
         ActivateServiceCall::new(&self.handle)
     }
-    /// Calls `ChatCompletions`.
+    /// Calls `ChatCompletions`; the answer is a [`ChatCompletionsResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -54,7 +54,7 @@ impl Client {
     pub fn chat_completions(&self) -> ChatCompletionsCall {
         ChatCompletionsCall::new(&self.handle)
     }
-    /// Calls `ChatTranslations`.
+    /// Calls `ChatTranslations`; the answer is a [`ChatTranslationsResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -66,7 +66,7 @@ impl Client {
     pub fn chat_translations(&self) -> ChatTranslationsCall {
         ChatTranslationsCall::new(&self.handle)
     }
-    /// Calls `CreateGlossary`.
+    /// Calls `CreateGlossary`; the answer is a [`CreateGlossaryResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -78,7 +78,7 @@ impl Client {
     pub fn create_glossary(&self) -> CreateGlossaryCall {
         CreateGlossaryCall::new(&self.handle)
     }
-    /// Calls `CreateGlossaryEntry`.
+    /// Calls `CreateGlossaryEntry`; the answer is a [`CreateGlossaryEntryResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -90,7 +90,7 @@ impl Client {
     pub fn create_glossary_entry(&self) -> CreateGlossaryEntryCall {
         CreateGlossaryEntryCall::new(&self.handle)
     }
-    /// Calls `CreateThread`.
+    /// Calls `CreateThread`; the answer is a [`CreateThreadResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -100,7 +100,7 @@ impl Client {
     pub fn create_thread(&self) -> CreateThreadCall {
         CreateThreadCall::new(&self.handle)
     }
-    /// Calls `DeleteGlossary`.
+    /// Calls `DeleteGlossary`; the answer is a [`DeleteGlossaryResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -112,7 +112,7 @@ impl Client {
     pub fn delete_glossary(&self) -> DeleteGlossaryCall {
         DeleteGlossaryCall::new(&self.handle)
     }
-    /// Calls `DeleteGlossaryEntry`.
+    /// Calls `DeleteGlossaryEntry`; the answer is a [`DeleteGlossaryEntryResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -124,7 +124,7 @@ impl Client {
     pub fn delete_glossary_entry(&self) -> DeleteGlossaryEntryCall {
         DeleteGlossaryEntryCall::new(&self.handle)
     }
-    /// Calls `FilesDeletions`.
+    /// Calls `FilesDeletions`; the answer is a [`FilesDeletionsResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -136,7 +136,7 @@ impl Client {
     pub fn files_deletions(&self) -> FilesDeletionsCall {
         FilesDeletionsCall::new(&self.handle)
     }
-    /// Calls `FilesList`.
+    /// Calls `FilesList`; the answer is a [`FilesListResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -146,7 +146,7 @@ impl Client {
     pub fn files_list(&self) -> FilesListCall {
         FilesListCall::new(&self.handle)
     }
-    /// Calls `FilesUploads`.
+    /// Calls `FilesUploads`; the answer is a [`FilesUploadsResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -158,7 +158,7 @@ impl Client {
     pub fn files_uploads(&self) -> FilesUploadsCall {
         FilesUploadsCall::new(&self.handle)
     }
-    /// Calls `GetEmbedding`.
+    /// Calls `GetEmbedding`; the answer is a [`GetEmbeddingResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -168,7 +168,7 @@ impl Client {
     pub fn get_embedding(&self) -> GetEmbeddingCall {
         GetEmbeddingCall::new(&self.handle)
     }
-    /// Calls `GetThread`.
+    /// Calls `GetThread`; the answer is a [`GetThreadResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -180,7 +180,7 @@ impl Client {
     pub fn get_thread(&self) -> GetThreadCall {
         GetThreadCall::new(&self.handle)
     }
-    /// Calls `GetThreadMessage`.
+    /// Calls `GetThreadMessage`; the answer is a [`GetThreadMessageResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -192,7 +192,7 @@ impl Client {
     pub fn get_thread_message(&self) -> GetThreadMessageCall {
         GetThreadMessageCall::new(&self.handle)
     }
-    /// Calls `GetThreadMessageList`.
+    /// Calls `GetThreadMessageList`; the answer is a [`GetThreadMessageListResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -204,7 +204,7 @@ impl Client {
     pub fn get_thread_message_list(&self) -> GetThreadMessageListCall {
         GetThreadMessageListCall::new(&self.handle)
     }
-    /// Calls `GetTokenCount`.
+    /// Calls `GetTokenCount`; the answer is a [`GetTokenCountResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -216,7 +216,7 @@ impl Client {
     pub fn get_token_count(&self) -> GetTokenCountCall {
         GetTokenCountCall::new(&self.handle)
     }
-    /// Calls `GroupChatCompletions`.
+    /// Calls `GroupChatCompletions`; the answer is a [`GroupChatCompletionsResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -228,7 +228,7 @@ impl Client {
     pub fn group_chat_completions(&self) -> GroupChatCompletionsCall {
         GroupChatCompletionsCall::new(&self.handle)
     }
-    /// Calls `ImageQuestion`.
+    /// Calls `ImageQuestion`; the answer is a [`ImageQuestionResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -240,7 +240,7 @@ impl Client {
     pub fn image_question(&self) -> ImageQuestionCall {
         ImageQuestionCall::new(&self.handle)
     }
-    /// Calls `ListGlossary`.
+    /// Calls `ListGlossary`; the answer is a [`ListGlossaryResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -250,7 +250,7 @@ impl Client {
     pub fn list_glossary(&self) -> ListGlossaryCall {
         ListGlossaryCall::new(&self.handle)
     }
-    /// Calls `ListGlossaryEntry`.
+    /// Calls `ListGlossaryEntry`; the answer is a [`ListGlossaryEntryResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -262,14 +262,14 @@ impl Client {
     pub fn list_glossary_entry(&self) -> ListGlossaryEntryCall {
         ListGlossaryEntryCall::new(&self.handle)
     }
-    /// Calls `QueryHunyuanImageChatJob`.
+    /// Calls `QueryHunyuanImageChatJob`; the answer is a [`QueryHunyuanImageChatJobResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=hunyuan&Version=2023-09-01&Action=QueryHunyuanImageChatJob)
     #[inline]
     pub fn query_hunyuan_image_chat_job(&self) -> QueryHunyuanImageChatJobCall {
         QueryHunyuanImageChatJobCall::new(&self.handle)
     }
-    /// Calls `QueryHunyuanImageJob`.
+    /// Calls `QueryHunyuanImageJob`; the answer is a [`QueryHunyuanImageJobResponse`].
     ///
     /// Required: `JobId`.
     ///
@@ -278,7 +278,7 @@ impl Client {
     pub fn query_hunyuan_image_job(&self) -> QueryHunyuanImageJobCall {
         QueryHunyuanImageJobCall::new(&self.handle)
     }
-    /// Calls `RunThread`.
+    /// Calls `RunThread`; the answer is a [`RunThreadResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -290,7 +290,7 @@ impl Client {
     pub fn run_thread(&self) -> RunThreadCall {
         RunThreadCall::new(&self.handle)
     }
-    /// Calls `SetPayMode`.
+    /// Calls `SetPayMode`; the answer is a [`SetPayModeResponse`].
     ///
     /// Required: `PayMode`.
     ///
@@ -299,7 +299,7 @@ impl Client {
     pub fn set_pay_mode(&self) -> SetPayModeCall {
         SetPayModeCall::new(&self.handle)
     }
-    /// Calls `SubmitHunyuanImageChatJob`.
+    /// Calls `SubmitHunyuanImageChatJob`; the answer is a [`SubmitHunyuanImageChatJobResponse`].
     ///
     /// Required: `Prompt`.
     ///
@@ -308,7 +308,7 @@ impl Client {
     pub fn submit_hunyuan_image_chat_job(&self) -> SubmitHunyuanImageChatJobCall {
         SubmitHunyuanImageChatJobCall::new(&self.handle)
     }
-    /// Calls `SubmitHunyuanImageJob`.
+    /// Calls `SubmitHunyuanImageJob`; the answer is a [`SubmitHunyuanImageJobResponse`].
     ///
     /// Required: `Prompt`.
     ///
@@ -317,7 +317,7 @@ impl Client {
     pub fn submit_hunyuan_image_job(&self) -> SubmitHunyuanImageJobCall {
         SubmitHunyuanImageJobCall::new(&self.handle)
     }
-    /// Calls `TextToImageLite`.
+    /// Calls `TextToImageLite`; the answer is a [`TextToImageLiteResponse`].
     ///
     /// Required: `Prompt`.
     ///
@@ -326,7 +326,7 @@ impl Client {
     pub fn text_to_image_lite(&self) -> TextToImageLiteCall {
         TextToImageLiteCall::new(&self.handle)
     }
-    /// Calls `UpdateGlossaryEntry`.
+    /// Calls `UpdateGlossaryEntry`; the answer is a [`UpdateGlossaryEntryResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -541,7 +541,6 @@ pub struct CreateGlossaryEntryResponse {
 rt::action!(
     CreateThread, CreateThreadRequest, CreateThreadCall, CreateThreadResponse, Error
 );
-impl<T> CreateThreadCall<T> {}
 /// The answer of [`Client::create_thread`] (`CreateThread`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

@@ -35,35 +35,35 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `AnalyzeDenseLandmarks`.
+    /// Calls `AnalyzeDenseLandmarks`; the answer is a [`AnalyzeDenseLandmarksResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=iai&Version=2020-03-03&Action=AnalyzeDenseLandmarks)
     #[inline]
     pub fn analyze_dense_landmarks(&self) -> AnalyzeDenseLandmarksCall {
         AnalyzeDenseLandmarksCall::new(&self.handle)
     }
-    /// Calls `AnalyzeFace`.
+    /// Calls `AnalyzeFace`; the answer is a [`AnalyzeFaceResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=iai&Version=2020-03-03&Action=AnalyzeFace)
     #[inline]
     pub fn analyze_face(&self) -> AnalyzeFaceCall {
         AnalyzeFaceCall::new(&self.handle)
     }
-    /// Calls `CompareFace`.
+    /// Calls `CompareFace`; the answer is a [`CompareFaceResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=iai&Version=2020-03-03&Action=CompareFace)
     #[inline]
     pub fn compare_face(&self) -> CompareFaceCall {
         CompareFaceCall::new(&self.handle)
     }
-    /// Calls `CompareMaskFace`.
+    /// Calls `CompareMaskFace`; the answer is a [`CompareMaskFaceResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=iai&Version=2020-03-03&Action=CompareMaskFace)
     #[inline]
     pub fn compare_mask_face(&self) -> CompareMaskFaceCall {
         CompareMaskFaceCall::new(&self.handle)
     }
-    /// Calls `CopyPerson`.
+    /// Calls `CopyPerson`; the answer is a [`CopyPersonResponse`].
     ///
     /// Required: `PersonId`, `GroupIds`.
     ///
@@ -72,7 +72,7 @@ impl Client {
     pub fn copy_person(&self) -> CopyPersonCall {
         CopyPersonCall::new(&self.handle)
     }
-    /// Calls `CreateFace`.
+    /// Calls `CreateFace`; the answer is a [`CreateFaceResponse`].
     ///
     /// Required: `PersonId`.
     ///
@@ -81,7 +81,7 @@ impl Client {
     pub fn create_face(&self) -> CreateFaceCall {
         CreateFaceCall::new(&self.handle)
     }
-    /// Calls `CreateGroup`.
+    /// Calls `CreateGroup`; the answer is a [`CreateGroupResponse`].
     ///
     /// Required: `GroupName`, `GroupId`.
     ///
@@ -90,7 +90,7 @@ impl Client {
     pub fn create_group(&self) -> CreateGroupCall {
         CreateGroupCall::new(&self.handle)
     }
-    /// Calls `CreatePerson`.
+    /// Calls `CreatePerson`; the answer is a [`CreatePersonResponse`].
     ///
     /// Required: `GroupId`, `PersonName`, `PersonId`.
     ///
@@ -99,7 +99,7 @@ impl Client {
     pub fn create_person(&self) -> CreatePersonCall {
         CreatePersonCall::new(&self.handle)
     }
-    /// Calls `DeleteFace`.
+    /// Calls `DeleteFace`; the answer is a [`DeleteFaceResponse`].
     ///
     /// Required: `PersonId`, `FaceIds`.
     ///
@@ -108,7 +108,7 @@ impl Client {
     pub fn delete_face(&self) -> DeleteFaceCall {
         DeleteFaceCall::new(&self.handle)
     }
-    /// Calls `DeleteGroup`.
+    /// Calls `DeleteGroup`; the answer is a [`DeleteGroupResponse`].
     ///
     /// Required: `GroupId`.
     ///
@@ -117,7 +117,7 @@ impl Client {
     pub fn delete_group(&self) -> DeleteGroupCall {
         DeleteGroupCall::new(&self.handle)
     }
-    /// Calls `DeletePerson`.
+    /// Calls `DeletePerson`; the answer is a [`DeletePersonResponse`].
     ///
     /// Required: `PersonId`.
     ///
@@ -126,7 +126,7 @@ impl Client {
     pub fn delete_person(&self) -> DeletePersonCall {
         DeletePersonCall::new(&self.handle)
     }
-    /// Calls `DeletePersonFromGroup`.
+    /// Calls `DeletePersonFromGroup`; the answer is a [`DeletePersonFromGroupResponse`].
     ///
     /// Required: `PersonId`, `GroupId`.
     ///
@@ -135,35 +135,35 @@ impl Client {
     pub fn delete_person_from_group(&self) -> DeletePersonFromGroupCall {
         DeletePersonFromGroupCall::new(&self.handle)
     }
-    /// Calls `DetectFace`.
+    /// Calls `DetectFace`; the answer is a [`DetectFaceResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=iai&Version=2020-03-03&Action=DetectFace)
     #[inline]
     pub fn detect_face(&self) -> DetectFaceCall {
         DetectFaceCall::new(&self.handle)
     }
-    /// Calls `DetectFaceAttributes`.
+    /// Calls `DetectFaceAttributes`; the answer is a [`DetectFaceAttributesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=iai&Version=2020-03-03&Action=DetectFaceAttributes)
     #[inline]
     pub fn detect_face_attributes(&self) -> DetectFaceAttributesCall {
         DetectFaceAttributesCall::new(&self.handle)
     }
-    /// Calls `DetectFaceSimilarity`.
+    /// Calls `DetectFaceSimilarity`; the answer is a [`DetectFaceSimilarityResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=iai&Version=2020-03-03&Action=DetectFaceSimilarity)
     #[inline]
     pub fn detect_face_similarity(&self) -> DetectFaceSimilarityCall {
         DetectFaceSimilarityCall::new(&self.handle)
     }
-    /// Calls `DetectLiveFaceAccurate`.
+    /// Calls `DetectLiveFaceAccurate`; the answer is a [`DetectLiveFaceAccurateResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=iai&Version=2020-03-03&Action=DetectLiveFaceAccurate)
     #[inline]
     pub fn detect_live_face_accurate(&self) -> DetectLiveFaceAccurateCall {
         DetectLiveFaceAccurateCall::new(&self.handle)
     }
-    /// Calls `GetGroupInfo`.
+    /// Calls `GetGroupInfo`; the answer is a [`GetGroupInfoResponse`].
     ///
     /// Required: `GroupId`.
     ///
@@ -172,14 +172,14 @@ impl Client {
     pub fn get_group_info(&self) -> GetGroupInfoCall {
         GetGroupInfoCall::new(&self.handle)
     }
-    /// Calls `GetGroupList`.
+    /// Calls `GetGroupList`; the answer is a [`GetGroupListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=iai&Version=2020-03-03&Action=GetGroupList)
     #[inline]
     pub fn get_group_list(&self) -> GetGroupListCall {
         GetGroupListCall::new(&self.handle)
     }
-    /// Calls `GetPersonBaseInfo`.
+    /// Calls `GetPersonBaseInfo`; the answer is a [`GetPersonBaseInfoResponse`].
     ///
     /// Required: `PersonId`.
     ///
@@ -188,7 +188,7 @@ impl Client {
     pub fn get_person_base_info(&self) -> GetPersonBaseInfoCall {
         GetPersonBaseInfoCall::new(&self.handle)
     }
-    /// Calls `GetPersonGroupInfo`.
+    /// Calls `GetPersonGroupInfo`; the answer is a [`GetPersonGroupInfoResponse`].
     ///
     /// Required: `PersonId`.
     ///
@@ -197,7 +197,7 @@ impl Client {
     pub fn get_person_group_info(&self) -> GetPersonGroupInfoCall {
         GetPersonGroupInfoCall::new(&self.handle)
     }
-    /// Calls `GetPersonList`.
+    /// Calls `GetPersonList`; the answer is a [`GetPersonListResponse`].
     ///
     /// Required: `GroupId`.
     ///
@@ -206,7 +206,7 @@ impl Client {
     pub fn get_person_list(&self) -> GetPersonListCall {
         GetPersonListCall::new(&self.handle)
     }
-    /// Calls `GetPersonListNum`.
+    /// Calls `GetPersonListNum`; the answer is a [`GetPersonListNumResponse`].
     ///
     /// Required: `GroupId`.
     ///
@@ -215,7 +215,7 @@ impl Client {
     pub fn get_person_list_num(&self) -> GetPersonListNumCall {
         GetPersonListNumCall::new(&self.handle)
     }
-    /// Calls `GetUpgradeGroupFaceModelVersionJobList`.
+    /// Calls `GetUpgradeGroupFaceModelVersionJobList`; the answer is a [`GetUpgradeGroupFaceModelVersionJobListResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -227,7 +227,7 @@ impl Client {
     ) -> GetUpgradeGroupFaceModelVersionJobListCall {
         GetUpgradeGroupFaceModelVersionJobListCall::new(&self.handle)
     }
-    /// Calls `GetUpgradeGroupFaceModelVersionResult`.
+    /// Calls `GetUpgradeGroupFaceModelVersionResult`; the answer is a [`GetUpgradeGroupFaceModelVersionResultResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -241,7 +241,7 @@ impl Client {
     ) -> GetUpgradeGroupFaceModelVersionResultCall {
         GetUpgradeGroupFaceModelVersionResultCall::new(&self.handle)
     }
-    /// Calls `ModifyGroup`.
+    /// Calls `ModifyGroup`; the answer is a [`ModifyGroupResponse`].
     ///
     /// Required: `GroupId`.
     ///
@@ -250,7 +250,7 @@ impl Client {
     pub fn modify_group(&self) -> ModifyGroupCall {
         ModifyGroupCall::new(&self.handle)
     }
-    /// Calls `ModifyPersonBaseInfo`.
+    /// Calls `ModifyPersonBaseInfo`; the answer is a [`ModifyPersonBaseInfoResponse`].
     ///
     /// Required: `PersonId`.
     ///
@@ -259,7 +259,7 @@ impl Client {
     pub fn modify_person_base_info(&self) -> ModifyPersonBaseInfoCall {
         ModifyPersonBaseInfoCall::new(&self.handle)
     }
-    /// Calls `ModifyPersonGroupInfo`.
+    /// Calls `ModifyPersonGroupInfo`; the answer is a [`ModifyPersonGroupInfoResponse`].
     ///
     /// Required: `GroupId`, `PersonId`, `PersonExDescriptionInfos`.
     ///
@@ -268,7 +268,7 @@ impl Client {
     pub fn modify_person_group_info(&self) -> ModifyPersonGroupInfoCall {
         ModifyPersonGroupInfoCall::new(&self.handle)
     }
-    /// Calls `RevertGroupFaceModelVersion`.
+    /// Calls `RevertGroupFaceModelVersion`; the answer is a [`RevertGroupFaceModelVersionResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -280,7 +280,7 @@ impl Client {
     pub fn revert_group_face_model_version(&self) -> RevertGroupFaceModelVersionCall {
         RevertGroupFaceModelVersionCall::new(&self.handle)
     }
-    /// Calls `SearchFaces`.
+    /// Calls `SearchFaces`; the answer is a [`SearchFacesResponse`].
     ///
     /// Required: `GroupIds`.
     ///
@@ -289,7 +289,7 @@ impl Client {
     pub fn search_faces(&self) -> SearchFacesCall {
         SearchFacesCall::new(&self.handle)
     }
-    /// Calls `SearchFacesReturnsByGroup`.
+    /// Calls `SearchFacesReturnsByGroup`; the answer is a [`SearchFacesReturnsByGroupResponse`].
     ///
     /// Required: `GroupIds`.
     ///
@@ -298,7 +298,7 @@ impl Client {
     pub fn search_faces_returns_by_group(&self) -> SearchFacesReturnsByGroupCall {
         SearchFacesReturnsByGroupCall::new(&self.handle)
     }
-    /// Calls `SearchPersons`.
+    /// Calls `SearchPersons`; the answer is a [`SearchPersonsResponse`].
     ///
     /// Required: `GroupIds`.
     ///
@@ -307,7 +307,7 @@ impl Client {
     pub fn search_persons(&self) -> SearchPersonsCall {
         SearchPersonsCall::new(&self.handle)
     }
-    /// Calls `SearchPersonsReturnsByGroup`.
+    /// Calls `SearchPersonsReturnsByGroup`; the answer is a [`SearchPersonsReturnsByGroupResponse`].
     ///
     /// Required: `GroupIds`.
     ///
@@ -316,7 +316,7 @@ impl Client {
     pub fn search_persons_returns_by_group(&self) -> SearchPersonsReturnsByGroupCall {
         SearchPersonsReturnsByGroupCall::new(&self.handle)
     }
-    /// Calls `UpgradeGroupFaceModelVersion`.
+    /// Calls `UpgradeGroupFaceModelVersion`; the answer is a [`UpgradeGroupFaceModelVersionResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -328,7 +328,7 @@ impl Client {
     pub fn upgrade_group_face_model_version(&self) -> UpgradeGroupFaceModelVersionCall {
         UpgradeGroupFaceModelVersionCall::new(&self.handle)
     }
-    /// Calls `VerifyFace`.
+    /// Calls `VerifyFace`; the answer is a [`VerifyFaceResponse`].
     ///
     /// Required: `PersonId`.
     ///
@@ -337,7 +337,7 @@ impl Client {
     pub fn verify_face(&self) -> VerifyFaceCall {
         VerifyFaceCall::new(&self.handle)
     }
-    /// Calls `VerifyPerson`.
+    /// Calls `VerifyPerson`; the answer is a [`VerifyPersonResponse`].
     ///
     /// Required: `PersonId`.
     ///

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `CreateIAPUserOIDCConfig`.
+    /// Calls `CreateIAPUserOIDCConfig`; the answer is a [`CreateIAPUserOIDCConfigResponse`].
     ///
     /// Required: `IdentityUrl`, `ClientId`, `AuthorizationEndpoint`, `ResponseType`, `ResponseMode`, `MappingFiled`, `IdentityKey`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn create_iap_user_oidc_config(&self) -> CreateIAPUserOIDCConfigCall {
         CreateIAPUserOIDCConfigCall::new(&self.handle)
     }
-    /// Calls `DescribeIAPLoginSessionDuration`.
+    /// Calls `DescribeIAPLoginSessionDuration`; the answer is a [`DescribeIAPLoginSessionDurationResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=iap&Version=2024-07-13&Action=DescribeIAPLoginSessionDuration)
     #[inline]
@@ -53,21 +53,21 @@ impl Client {
     ) -> DescribeIAPLoginSessionDurationCall {
         DescribeIAPLoginSessionDurationCall::new(&self.handle)
     }
-    /// Calls `DescribeIAPUserOIDCConfig`.
+    /// Calls `DescribeIAPUserOIDCConfig`; the answer is a [`DescribeIAPUserOIDCConfigResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=iap&Version=2024-07-13&Action=DescribeIAPUserOIDCConfig)
     #[inline]
     pub fn describe_iap_user_oidc_config(&self) -> DescribeIAPUserOIDCConfigCall {
         DescribeIAPUserOIDCConfigCall::new(&self.handle)
     }
-    /// Calls `DisableIAPUserSSO`.
+    /// Calls `DisableIAPUserSSO`; the answer is a [`DisableIAPUserSSOResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=iap&Version=2024-07-13&Action=DisableIAPUserSSO)
     #[inline]
     pub fn disable_iap_user_sso(&self) -> DisableIAPUserSSOCall {
         DisableIAPUserSSOCall::new(&self.handle)
     }
-    /// Calls `ModifyIAPLoginSessionDuration`.
+    /// Calls `ModifyIAPLoginSessionDuration`; the answer is a [`ModifyIAPLoginSessionDurationResponse`].
     ///
     /// Required: `Duration`.
     ///
@@ -78,7 +78,7 @@ impl Client {
     ) -> ModifyIAPLoginSessionDurationCall {
         ModifyIAPLoginSessionDurationCall::new(&self.handle)
     }
-    /// Calls `UpdateIAPUserOIDCConfig`.
+    /// Calls `UpdateIAPUserOIDCConfig`; the answer is a [`UpdateIAPUserOIDCConfigResponse`].
     ///
     /// Required: `IdentityUrl`, `ClientId`, `AuthorizationEndpoint`, `ResponseType`, `ResponseMode`, `MappingFiled`, `IdentityKey`.
     ///
@@ -145,7 +145,6 @@ rt::action!(
     DescribeIAPLoginSessionDurationCall, DescribeIAPLoginSessionDurationResponse, Error,
     idempotent
 );
-impl<T> DescribeIAPLoginSessionDurationCall<T> {}
 /// The answer of [`Client::describe_iap_login_session_duration`] (`DescribeIAPLoginSessionDuration`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -160,7 +159,6 @@ rt::action!(
     DescribeIAPUserOIDCConfig, DescribeIAPUserOIDCConfigRequest,
     DescribeIAPUserOIDCConfigCall, DescribeIAPUserOIDCConfigResponse, Error, idempotent
 );
-impl<T> DescribeIAPUserOIDCConfigCall<T> {}
 /// The answer of [`Client::describe_iap_user_oidc_config`] (`DescribeIAPUserOIDCConfig`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -187,7 +185,6 @@ rt::action!(
     DisableIAPUserSSO, DisableIAPUserSSORequest, DisableIAPUserSSOCall,
     DisableIAPUserSSOResponse, Error
 );
-impl<T> DisableIAPUserSSOCall<T> {}
 /// The answer of [`Client::disable_iap_user_sso`] (`DisableIAPUserSSO`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

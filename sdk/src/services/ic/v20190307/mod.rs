@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `DescribeApp`.
+    /// Calls `DescribeApp`; the answer is a [`DescribeAppResponse`].
     ///
     /// Required: `Sdkappid`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn describe_app(&self) -> DescribeAppCall {
         DescribeAppCall::new(&self.handle)
     }
-    /// Calls `DescribeCard`.
+    /// Calls `DescribeCard`; the answer is a [`DescribeCardResponse`].
     ///
     /// Required: `Sdkappid`, `Iccid`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn describe_card(&self) -> DescribeCardCall {
         DescribeCardCall::new(&self.handle)
     }
-    /// Calls `DescribeCards`.
+    /// Calls `DescribeCards`; the answer is a [`DescribeCardsResponse`].
     ///
     /// Required: `Sdkappid`, `Offset`, `Limit`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn describe_cards(&self) -> DescribeCardsCall {
         DescribeCardsCall::new(&self.handle)
     }
-    /// Calls `DescribeSms`.
+    /// Calls `DescribeSms`; the answer is a [`DescribeSmsResponse`].
     ///
     /// Required: `Sdkappid`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn describe_sms(&self) -> DescribeSmsCall {
         DescribeSmsCall::new(&self.handle)
     }
-    /// Calls `ModifyUserCardRemark`.
+    /// Calls `ModifyUserCardRemark`; the answer is a [`ModifyUserCardRemarkResponse`].
     ///
     /// Required: `Sdkappid`, `Iccid`.
     ///
@@ -80,7 +80,7 @@ impl Client {
     pub fn modify_user_card_remark(&self) -> ModifyUserCardRemarkCall {
         ModifyUserCardRemarkCall::new(&self.handle)
     }
-    /// Calls `PayForExtendData`.
+    /// Calls `PayForExtendData`; the answer is a [`PayForExtendDataResponse`].
     ///
     /// Required: `Iccid`, `ExtentData`, `Sdkappid`.
     ///
@@ -89,7 +89,7 @@ impl Client {
     pub fn pay_for_extend_data(&self) -> PayForExtendDataCall {
         PayForExtendDataCall::new(&self.handle)
     }
-    /// Calls `RenewCards`.
+    /// Calls `RenewCards`; the answer is a [`RenewCardsResponse`].
     ///
     /// Required: `Sdkappid`, `Iccids`, `RenewNum`.
     ///
@@ -98,7 +98,7 @@ impl Client {
     pub fn renew_cards(&self) -> RenewCardsCall {
         RenewCardsCall::new(&self.handle)
     }
-    /// Calls `SendMultiSms`.
+    /// Calls `SendMultiSms`; the answer is a [`SendMultiSmsResponse`].
     ///
     /// Required: `Sdkappid`, `Iccids`, `Content`.
     ///
@@ -107,7 +107,7 @@ impl Client {
     pub fn send_multi_sms(&self) -> SendMultiSmsCall {
         SendMultiSmsCall::new(&self.handle)
     }
-    /// Calls `SendSms`.
+    /// Calls `SendSms`; the answer is a [`SendSmsResponse`].
     ///
     /// Required: `Sdkappid`, `Iccid`, `Content`.
     ///

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `GetIndustryV1HomeMembers`.
+    /// Calls `GetIndustryV1HomeMembers`; the answer is a [`GetIndustryV1HomeMembersResponse`].
     ///
     /// Required: `Payload`.
     ///

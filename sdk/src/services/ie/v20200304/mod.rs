@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `CreateEditingTask`.
+    /// Calls `CreateEditingTask`; the answer is a [`CreateEditingTaskResponse`].
     ///
     /// Required: `EditingInfo`, `DownInfo`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn create_editing_task(&self) -> CreateEditingTaskCall {
         CreateEditingTaskCall::new(&self.handle)
     }
-    /// Calls `CreateMediaProcessTask`.
+    /// Calls `CreateMediaProcessTask`; the answer is a [`CreateMediaProcessTaskResponse`].
     ///
     /// Required: `MediaProcessInfo`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn create_media_process_task(&self) -> CreateMediaProcessTaskCall {
         CreateMediaProcessTaskCall::new(&self.handle)
     }
-    /// Calls `CreateMediaQualityRestorationTask`.
+    /// Calls `CreateMediaQualityRestorationTask`; the answer is a [`CreateMediaQualityRestorationTaskResponse`].
     ///
     /// Required: `DownInfo`, `TransInfo`, `SaveInfo`.
     ///
@@ -64,7 +64,7 @@ impl Client {
     ) -> CreateMediaQualityRestorationTaskCall {
         CreateMediaQualityRestorationTaskCall::new(&self.handle)
     }
-    /// Calls `CreateQualityControlTask`.
+    /// Calls `CreateQualityControlTask`; the answer is a [`CreateQualityControlTaskResponse`].
     ///
     /// Required: `QualityControlInfo`, `DownInfo`.
     ///
@@ -73,7 +73,7 @@ impl Client {
     pub fn create_quality_control_task(&self) -> CreateQualityControlTaskCall {
         CreateQualityControlTaskCall::new(&self.handle)
     }
-    /// Calls `DescribeEditingTaskResult`.
+    /// Calls `DescribeEditingTaskResult`; the answer is a [`DescribeEditingTaskResultResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -82,7 +82,7 @@ impl Client {
     pub fn describe_editing_task_result(&self) -> DescribeEditingTaskResultCall {
         DescribeEditingTaskResultCall::new(&self.handle)
     }
-    /// Calls `DescribeMediaProcessTaskResult`.
+    /// Calls `DescribeMediaProcessTaskResult`; the answer is a [`DescribeMediaProcessTaskResultResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -93,7 +93,7 @@ impl Client {
     ) -> DescribeMediaProcessTaskResultCall {
         DescribeMediaProcessTaskResultCall::new(&self.handle)
     }
-    /// Calls `DescribeMediaQualityRestorationTaskRusult`.
+    /// Calls `DescribeMediaQualityRestorationTaskRusult`; the answer is a [`DescribeMediaQualityRestorationTaskRusultResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -104,7 +104,7 @@ impl Client {
     ) -> DescribeMediaQualityRestorationTaskRusultCall {
         DescribeMediaQualityRestorationTaskRusultCall::new(&self.handle)
     }
-    /// Calls `DescribeQualityControlTaskResult`.
+    /// Calls `DescribeQualityControlTaskResult`; the answer is a [`DescribeQualityControlTaskResultResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -115,7 +115,7 @@ impl Client {
     ) -> DescribeQualityControlTaskResultCall {
         DescribeQualityControlTaskResultCall::new(&self.handle)
     }
-    /// Calls `StopMediaProcessTask`.
+    /// Calls `StopMediaProcessTask`; the answer is a [`StopMediaProcessTaskResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -124,7 +124,7 @@ impl Client {
     pub fn stop_media_process_task(&self) -> StopMediaProcessTaskCall {
         StopMediaProcessTaskCall::new(&self.handle)
     }
-    /// Calls `StopMediaQualityRestorationTask`.
+    /// Calls `StopMediaQualityRestorationTask`; the answer is a [`StopMediaQualityRestorationTaskResponse`].
     ///
     /// Required: `TaskId`.
     ///

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `DescribeIgOrderList`.
+    /// Calls `DescribeIgOrderList`; the answer is a [`DescribeIgOrderListResponse`].
     ///
     /// Required: `PageNumber`, `PageSize`, `ProductType`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn describe_ig_order_list(&self) -> DescribeIgOrderListCall {
         DescribeIgOrderListCall::new(&self.handle)
     }
-    /// Calls `GetLLMDiagnosisDrug`.
+    /// Calls `GetLLMDiagnosisDrug`; the answer is a [`GetLLMDiagnosisDrugResponse`].
     ///
     /// Required: `PartnerId`, `PartnerSecret`, `HospitalAppId`, `DialogueId`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn get_llm_diagnosis_drug(&self) -> GetLLMDiagnosisDrugCall {
         GetLLMDiagnosisDrugCall::new(&self.handle)
     }
-    /// Calls `GetLLMDiagnosisDrugChat`.
+    /// Calls `GetLLMDiagnosisDrugChat`; the answer is a [`GetLLMDiagnosisDrugChatResponse`].
     ///
     /// Required: `PartnerId`, `PartnerSecret`, `HospitalAppId`, `DialogueId`, `Message`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn get_llm_diagnosis_drug_chat(&self) -> GetLLMDiagnosisDrugChatCall {
         GetLLMDiagnosisDrugChatCall::new(&self.handle)
     }
-    /// Calls `GetLLMDiagnosisHealth`.
+    /// Calls `GetLLMDiagnosisHealth`; the answer is a [`GetLLMDiagnosisHealthResponse`].
     ///
     /// Required: `PartnerId`, `PartnerSecret`, `HospitalAppId`, `DialogueId`, `Message`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn get_llm_diagnosis_health(&self) -> GetLLMDiagnosisHealthCall {
         GetLLMDiagnosisHealthCall::new(&self.handle)
     }
-    /// Calls `GetLLMReportInterpretation`.
+    /// Calls `GetLLMReportInterpretation`; the answer is a [`GetLLMReportInterpretationResponse`].
     ///
     /// Required: `PartnerId`, `PartnerSecret`, `HospitalId`, `DialogueId`, `Message`.
     ///
@@ -80,7 +80,7 @@ impl Client {
     pub fn get_llm_report_interpretation(&self) -> GetLLMReportInterpretationCall {
         GetLLMReportInterpretationCall::new(&self.handle)
     }
-    /// Calls `QueryDrugInstructions`.
+    /// Calls `QueryDrugInstructions`; the answer is a [`QueryDrugInstructionsResponse`].
     ///
     /// Required: `PartnerId`, `PartnerSecret`, `HospitalAppId`, `Message`.
     ///

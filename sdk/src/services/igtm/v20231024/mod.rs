@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `CreateAddressPool`.
+    /// Calls `CreateAddressPool`; the answer is a [`CreateAddressPoolResponse`].
     ///
     /// Required: `PoolName`, `TrafficStrategy`, `AddressSet`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn create_address_pool(&self) -> CreateAddressPoolCall {
         CreateAddressPoolCall::new(&self.handle)
     }
-    /// Calls `CreateInstance`.
+    /// Calls `CreateInstance`; the answer is a [`CreateInstanceResponse`].
     ///
     /// Required: `Domain`, `AccessType`, `GlobalTtl`, `PackageType`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn create_instance(&self) -> CreateInstanceCall {
         CreateInstanceCall::new(&self.handle)
     }
-    /// Calls `CreateMonitor`.
+    /// Calls `CreateMonitor`; the answer is a [`CreateMonitorResponse`].
     ///
     /// Required: `MonitorName`, `CheckProtocol`, `CheckInterval`, `Timeout`, `FailTimes`, `FailRate`, `DetectorStyle`, `DetectorGroupIds`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn create_monitor(&self) -> CreateMonitorCall {
         CreateMonitorCall::new(&self.handle)
     }
-    /// Calls `CreatePackageAndPay`.
+    /// Calls `CreatePackageAndPay`; the answer is a [`CreatePackageAndPayResponse`].
     ///
     /// Required: `DealType`, `GoodsType`, `GoodsNum`, `AutoRenew`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn create_package_and_pay(&self) -> CreatePackageAndPayCall {
         CreatePackageAndPayCall::new(&self.handle)
     }
-    /// Calls `CreateStrategy`.
+    /// Calls `CreateStrategy`; the answer is a [`CreateStrategyResponse`].
     ///
     /// Required: `InstanceId`, `StrategyName`, `Source`, `MainAddressPoolSet`, `FallbackAddressPoolSet`.
     ///
@@ -80,7 +80,7 @@ impl Client {
     pub fn create_strategy(&self) -> CreateStrategyCall {
         CreateStrategyCall::new(&self.handle)
     }
-    /// Calls `DeleteAddressPool`.
+    /// Calls `DeleteAddressPool`; the answer is a [`DeleteAddressPoolResponse`].
     ///
     /// Required: `PoolId`.
     ///
@@ -89,7 +89,7 @@ impl Client {
     pub fn delete_address_pool(&self) -> DeleteAddressPoolCall {
         DeleteAddressPoolCall::new(&self.handle)
     }
-    /// Calls `DeleteMonitor`.
+    /// Calls `DeleteMonitor`; the answer is a [`DeleteMonitorResponse`].
     ///
     /// Required: `MonitorId`.
     ///
@@ -98,7 +98,7 @@ impl Client {
     pub fn delete_monitor(&self) -> DeleteMonitorCall {
         DeleteMonitorCall::new(&self.handle)
     }
-    /// Calls `DeleteStrategy`.
+    /// Calls `DeleteStrategy`; the answer is a [`DeleteStrategyResponse`].
     ///
     /// Required: `StrategyId`, `InstanceId`.
     ///
@@ -107,7 +107,7 @@ impl Client {
     pub fn delete_strategy(&self) -> DeleteStrategyCall {
         DeleteStrategyCall::new(&self.handle)
     }
-    /// Calls `DescribeAddressLocation`.
+    /// Calls `DescribeAddressLocation`; the answer is a [`DescribeAddressLocationResponse`].
     ///
     /// Required: `Address`.
     ///
@@ -116,7 +116,7 @@ impl Client {
     pub fn describe_address_location(&self) -> DescribeAddressLocationCall {
         DescribeAddressLocationCall::new(&self.handle)
     }
-    /// Calls `DescribeAddressPoolDetail`.
+    /// Calls `DescribeAddressPoolDetail`; the answer is a [`DescribeAddressPoolDetailResponse`].
     ///
     /// Required: `PoolId`.
     ///
@@ -125,7 +125,7 @@ impl Client {
     pub fn describe_address_pool_detail(&self) -> DescribeAddressPoolDetailCall {
         DescribeAddressPoolDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeAddressPoolList`.
+    /// Calls `DescribeAddressPoolList`; the answer is a [`DescribeAddressPoolListResponse`].
     ///
     /// Each answer holds one page of `AddressPoolSet`; [`into_paginator`](DescribeAddressPoolListCall::into_paginator) reads them all.
     ///
@@ -134,7 +134,7 @@ impl Client {
     pub fn describe_address_pool_list(&self) -> DescribeAddressPoolListCall {
         DescribeAddressPoolListCall::new(&self.handle)
     }
-    /// Calls `DescribeDetectPackageDetail`.
+    /// Calls `DescribeDetectPackageDetail`; the answer is a [`DescribeDetectPackageDetailResponse`].
     ///
     /// Required: `ResourceId`.
     ///
@@ -143,7 +143,7 @@ impl Client {
     pub fn describe_detect_package_detail(&self) -> DescribeDetectPackageDetailCall {
         DescribeDetectPackageDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeDetectTaskPackageList`.
+    /// Calls `DescribeDetectTaskPackageList`; the answer is a [`DescribeDetectTaskPackageListResponse`].
     ///
     /// Each answer holds one page of `TaskPackageSet`; [`into_paginator`](DescribeDetectTaskPackageListCall::into_paginator) reads them all.
     ///
@@ -154,14 +154,14 @@ impl Client {
     ) -> DescribeDetectTaskPackageListCall {
         DescribeDetectTaskPackageListCall::new(&self.handle)
     }
-    /// Calls `DescribeDetectors`.
+    /// Calls `DescribeDetectors`; the answer is a [`DescribeDetectorsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=igtm&Version=2023-10-24&Action=DescribeDetectors)
     #[inline]
     pub fn describe_detectors(&self) -> DescribeDetectorsCall {
         DescribeDetectorsCall::new(&self.handle)
     }
-    /// Calls `DescribeDnsLineList`.
+    /// Calls `DescribeDnsLineList`; the answer is a [`DescribeDnsLineListResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -170,7 +170,7 @@ impl Client {
     pub fn describe_dns_line_list(&self) -> DescribeDnsLineListCall {
         DescribeDnsLineListCall::new(&self.handle)
     }
-    /// Calls `DescribeInstanceDetail`.
+    /// Calls `DescribeInstanceDetail`; the answer is a [`DescribeInstanceDetailResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -179,7 +179,7 @@ impl Client {
     pub fn describe_instance_detail(&self) -> DescribeInstanceDetailCall {
         DescribeInstanceDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeInstanceList`.
+    /// Calls `DescribeInstanceList`; the answer is a [`DescribeInstanceListResponse`].
     ///
     /// Each answer holds one page of `InstanceSet`; [`into_paginator`](DescribeInstanceListCall::into_paginator) reads them all.
     ///
@@ -188,7 +188,7 @@ impl Client {
     pub fn describe_instance_list(&self) -> DescribeInstanceListCall {
         DescribeInstanceListCall::new(&self.handle)
     }
-    /// Calls `DescribeInstancePackageList`.
+    /// Calls `DescribeInstancePackageList`; the answer is a [`DescribeInstancePackageListResponse`].
     ///
     /// Each answer holds one page of `InstanceSet`; [`into_paginator`](DescribeInstancePackageListCall::into_paginator) reads them all.
     ///
@@ -197,7 +197,7 @@ impl Client {
     pub fn describe_instance_package_list(&self) -> DescribeInstancePackageListCall {
         DescribeInstancePackageListCall::new(&self.handle)
     }
-    /// Calls `DescribeMonitorDetail`.
+    /// Calls `DescribeMonitorDetail`; the answer is a [`DescribeMonitorDetailResponse`].
     ///
     /// Required: `MonitorId`.
     ///
@@ -206,7 +206,7 @@ impl Client {
     pub fn describe_monitor_detail(&self) -> DescribeMonitorDetailCall {
         DescribeMonitorDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeMonitors`.
+    /// Calls `DescribeMonitors`; the answer is a [`DescribeMonitorsResponse`].
     ///
     /// Each answer holds one page of `MonitorDataSet`; [`into_paginator`](DescribeMonitorsCall::into_paginator) reads them all.
     ///
@@ -215,14 +215,14 @@ impl Client {
     pub fn describe_monitors(&self) -> DescribeMonitorsCall {
         DescribeMonitorsCall::new(&self.handle)
     }
-    /// Calls `DescribeQuotas`.
+    /// Calls `DescribeQuotas`; the answer is a [`DescribeQuotasResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=igtm&Version=2023-10-24&Action=DescribeQuotas)
     #[inline]
     pub fn describe_quotas(&self) -> DescribeQuotasCall {
         DescribeQuotasCall::new(&self.handle)
     }
-    /// Calls `DescribeStrategyDetail`.
+    /// Calls `DescribeStrategyDetail`; the answer is a [`DescribeStrategyDetailResponse`].
     ///
     /// Required: `InstanceId`, `StrategyId`.
     ///
@@ -231,7 +231,7 @@ impl Client {
     pub fn describe_strategy_detail(&self) -> DescribeStrategyDetailCall {
         DescribeStrategyDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeStrategyList`.
+    /// Calls `DescribeStrategyList`; the answer is a [`DescribeStrategyListResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -242,7 +242,7 @@ impl Client {
     pub fn describe_strategy_list(&self) -> DescribeStrategyListCall {
         DescribeStrategyListCall::new(&self.handle)
     }
-    /// Calls `ModifyAddressPool`.
+    /// Calls `ModifyAddressPool`; the answer is a [`ModifyAddressPoolResponse`].
     ///
     /// Required: `PoolId`.
     ///
@@ -251,7 +251,7 @@ impl Client {
     pub fn modify_address_pool(&self) -> ModifyAddressPoolCall {
         ModifyAddressPoolCall::new(&self.handle)
     }
-    /// Calls `ModifyInstanceConfig`.
+    /// Calls `ModifyInstanceConfig`; the answer is a [`ModifyInstanceConfigResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -260,7 +260,7 @@ impl Client {
     pub fn modify_instance_config(&self) -> ModifyInstanceConfigCall {
         ModifyInstanceConfigCall::new(&self.handle)
     }
-    /// Calls `ModifyMonitor`.
+    /// Calls `ModifyMonitor`; the answer is a [`ModifyMonitorResponse`].
     ///
     /// Required: `MonitorId`, `MonitorName`, `CheckProtocol`, `CheckInterval`, `Timeout`, `FailTimes`, `FailRate`, `DetectorStyle`, `DetectorGroupIds`.
     ///
@@ -269,7 +269,7 @@ impl Client {
     pub fn modify_monitor(&self) -> ModifyMonitorCall {
         ModifyMonitorCall::new(&self.handle)
     }
-    /// Calls `ModifyPackageAutoRenew`.
+    /// Calls `ModifyPackageAutoRenew`; the answer is a [`ModifyPackageAutoRenewResponse`].
     ///
     /// Required: `ResourceId`, `AutoRenew`.
     ///
@@ -278,7 +278,7 @@ impl Client {
     pub fn modify_package_auto_renew(&self) -> ModifyPackageAutoRenewCall {
         ModifyPackageAutoRenewCall::new(&self.handle)
     }
-    /// Calls `ModifyStrategy`.
+    /// Calls `ModifyStrategy`; the answer is a [`ModifyStrategyResponse`].
     ///
     /// Required: `InstanceId`, `StrategyId`, `Source`, `MainAddressPoolSet`, `FallbackAddressPoolSet`.
     ///
@@ -803,7 +803,6 @@ rt::action!(
     DescribeDetectors, DescribeDetectorsRequest, DescribeDetectorsCall,
     DescribeDetectorsResponse, Error, idempotent
 );
-impl<T> DescribeDetectorsCall<T> {}
 /// The answer of [`Client::describe_detectors`] (`DescribeDetectors`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

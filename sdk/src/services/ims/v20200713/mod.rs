@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `ImageModeration`.
+    /// Calls `ImageModeration`; the answer is a [`ImageModerationResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ims&Version=2020-07-13&Action=ImageModeration)
     #[inline]

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `CreateImageModerationAsyncTask`.
+    /// Calls `CreateImageModerationAsyncTask`; the answer is a [`CreateImageModerationAsyncTaskResponse`].
     ///
     /// Required: `CallbackUrl`.
     ///
@@ -46,7 +46,7 @@ impl Client {
     ) -> CreateImageModerationAsyncTaskCall {
         CreateImageModerationAsyncTaskCall::new(&self.handle)
     }
-    /// Calls `ImageModeration`.
+    /// Calls `ImageModeration`; the answer is a [`ImageModerationResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ims&Version=2020-12-29&Action=ImageModeration)
     #[inline]

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `BindBusinessResourceConnectorGroup`.
+    /// Calls `BindBusinessResourceConnectorGroup`; the answer is a [`BindBusinessResourceConnectorGroupResponse`].
     ///
     /// Required: `ServiceId`, `ConnectorGroupId`.
     ///
@@ -46,7 +46,7 @@ impl Client {
     ) -> BindBusinessResourceConnectorGroupCall {
         BindBusinessResourceConnectorGroupCall::new(&self.handle)
     }
-    /// Calls `BindVirtualAccounts`.
+    /// Calls `BindVirtualAccounts`; the answer is a [`BindVirtualAccountsResponse`].
     ///
     /// Required: `VirtualGroupId`.
     ///
@@ -55,7 +55,7 @@ impl Client {
     pub fn bind_virtual_accounts(&self) -> BindVirtualAccountsCall {
         BindVirtualAccountsCall::new(&self.handle)
     }
-    /// Calls `CreateBusinessResource`.
+    /// Calls `CreateBusinessResource`; the answer is a [`CreateBusinessResourceResponse`].
     ///
     /// Required: `AreaId`, `Protocol`, `ServiceName`, `ServiceType`, `ServicePort`, `Levels`, `ServiceAddress`.
     ///
@@ -64,7 +64,7 @@ impl Client {
     pub fn create_business_resource(&self) -> CreateBusinessResourceCall {
         CreateBusinessResourceCall::new(&self.handle)
     }
-    /// Calls `CreateCompanyDirectoryConfig`.
+    /// Calls `CreateCompanyDirectoryConfig`; the answer is a [`CreateCompanyDirectoryConfigResponse`].
     ///
     /// Required: `Type`, `Name`, `Config`, `SyncEnable`, `SyncPolicy`, `SyncPolicyParams`, `CreateAuthConfig`, `DisplayOnLoginPage`.
     ///
@@ -73,7 +73,7 @@ impl Client {
     pub fn create_company_directory_config(&self) -> CreateCompanyDirectoryConfigCall {
         CreateCompanyDirectoryConfigCall::new(&self.handle)
     }
-    /// Calls `CreateDLPFileDetectTask`.
+    /// Calls `CreateDLPFileDetectTask`; the answer is a [`CreateDLPFileDetectTaskResponse`].
     ///
     /// Required: `DownloadUrl`, `FileName`, `FileMd5`, `BalanceType`.
     ///
@@ -82,7 +82,7 @@ impl Client {
     pub fn create_dlp_file_detect_task(&self) -> CreateDLPFileDetectTaskCall {
         CreateDLPFileDetectTaskCall::new(&self.handle)
     }
-    /// Calls `CreateDLPFileDetectionTask`.
+    /// Calls `CreateDLPFileDetectionTask`; the answer is a [`CreateDLPFileDetectionTaskResponse`].
     ///
     /// Required: `Url`, `FileName`, `FileMd5`.
     ///
@@ -91,14 +91,14 @@ impl Client {
     pub fn create_dlp_file_detection_task(&self) -> CreateDLPFileDetectionTaskCall {
         CreateDLPFileDetectionTaskCall::new(&self.handle)
     }
-    /// Calls `CreateDeviceTask`.
+    /// Calls `CreateDeviceTask`; the answer is a [`CreateDeviceTaskResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ioa&Version=2022-06-01&Action=CreateDeviceTask)
     #[inline]
     pub fn create_device_task(&self) -> CreateDeviceTaskCall {
         CreateDeviceTaskCall::new(&self.handle)
     }
-    /// Calls `CreateDeviceVirtualGroup`.
+    /// Calls `CreateDeviceVirtualGroup`; the answer is a [`CreateDeviceVirtualGroupResponse`].
     ///
     /// Required: `DeviceVirtualGroupName`.
     ///
@@ -107,7 +107,7 @@ impl Client {
     pub fn create_device_virtual_group(&self) -> CreateDeviceVirtualGroupCall {
         CreateDeviceVirtualGroupCall::new(&self.handle)
     }
-    /// Calls `CreatePrivilegeCode`.
+    /// Calls `CreatePrivilegeCode`; the answer is a [`CreatePrivilegeCodeResponse`].
     ///
     /// Required: `Mid`.
     ///
@@ -116,14 +116,14 @@ impl Client {
     pub fn create_privilege_code(&self) -> CreatePrivilegeCodeCall {
         CreatePrivilegeCodeCall::new(&self.handle)
     }
-    /// Calls `DeleteAccountGroup`.
+    /// Calls `DeleteAccountGroup`; the answer is a [`DeleteAccountGroupResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ioa&Version=2022-06-01&Action=DeleteAccountGroup)
     #[inline]
     pub fn delete_account_group(&self) -> DeleteAccountGroupCall {
         DeleteAccountGroupCall::new(&self.handle)
     }
-    /// Calls `DeleteAccountGroupResources`.
+    /// Calls `DeleteAccountGroupResources`; the answer is a [`DeleteAccountGroupResourcesResponse`].
     ///
     /// Required: `ResourceList`, `AccountGroupId`.
     ///
@@ -132,42 +132,42 @@ impl Client {
     pub fn delete_account_group_resources(&self) -> DeleteAccountGroupResourcesCall {
         DeleteAccountGroupResourcesCall::new(&self.handle)
     }
-    /// Calls `DeleteDeliveryServer`.
+    /// Calls `DeleteDeliveryServer`; the answer is a [`DeleteDeliveryServerResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ioa&Version=2022-06-01&Action=DeleteDeliveryServer)
     #[inline]
     pub fn delete_delivery_server(&self) -> DeleteDeliveryServerCall {
         DeleteDeliveryServerCall::new(&self.handle)
     }
-    /// Calls `DeleteDeliveryStrategy`.
+    /// Calls `DeleteDeliveryStrategy`; the answer is a [`DeleteDeliveryStrategyResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ioa&Version=2022-06-01&Action=DeleteDeliveryStrategy)
     #[inline]
     pub fn delete_delivery_strategy(&self) -> DeleteDeliveryStrategyCall {
         DeleteDeliveryStrategyCall::new(&self.handle)
     }
-    /// Calls `DeleteDeviceVirtualGroup`.
+    /// Calls `DeleteDeviceVirtualGroup`; the answer is a [`DeleteDeviceVirtualGroupResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ioa&Version=2022-06-01&Action=DeleteDeviceVirtualGroup)
     #[inline]
     pub fn delete_device_virtual_group(&self) -> DeleteDeviceVirtualGroupCall {
         DeleteDeviceVirtualGroupCall::new(&self.handle)
     }
-    /// Calls `DescribeAccountGroups`.
+    /// Calls `DescribeAccountGroups`; the answer is a [`DescribeAccountGroupsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ioa&Version=2022-06-01&Action=DescribeAccountGroups)
     #[inline]
     pub fn describe_account_groups(&self) -> DescribeAccountGroupsCall {
         DescribeAccountGroupsCall::new(&self.handle)
     }
-    /// Calls `DescribeAccountVirtualGroups`.
+    /// Calls `DescribeAccountVirtualGroups`; the answer is a [`DescribeAccountVirtualGroupsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ioa&Version=2022-06-01&Action=DescribeAccountVirtualGroups)
     #[inline]
     pub fn describe_account_virtual_groups(&self) -> DescribeAccountVirtualGroupsCall {
         DescribeAccountVirtualGroupsCall::new(&self.handle)
     }
-    /// Calls `DescribeAggrSoftCategorySoftList`.
+    /// Calls `DescribeAggrSoftCategorySoftList`; the answer is a [`DescribeAggrSoftCategorySoftListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ioa&Version=2022-06-01&Action=DescribeAggrSoftCategorySoftList)
     #[inline]
@@ -176,28 +176,28 @@ impl Client {
     ) -> DescribeAggrSoftCategorySoftListCall {
         DescribeAggrSoftCategorySoftListCall::new(&self.handle)
     }
-    /// Calls `DescribeAggrSoftDetail`.
+    /// Calls `DescribeAggrSoftDetail`; the answer is a [`DescribeAggrSoftDetailResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ioa&Version=2022-06-01&Action=DescribeAggrSoftDetail)
     #[inline]
     pub fn describe_aggr_soft_detail(&self) -> DescribeAggrSoftDetailCall {
         DescribeAggrSoftDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeAggrSoftDeviceList`.
+    /// Calls `DescribeAggrSoftDeviceList`; the answer is a [`DescribeAggrSoftDeviceListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ioa&Version=2022-06-01&Action=DescribeAggrSoftDeviceList)
     #[inline]
     pub fn describe_aggr_soft_device_list(&self) -> DescribeAggrSoftDeviceListCall {
         DescribeAggrSoftDeviceListCall::new(&self.handle)
     }
-    /// Calls `DescribeBusinessResources`.
+    /// Calls `DescribeBusinessResources`; the answer is a [`DescribeBusinessResourcesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ioa&Version=2022-06-01&Action=DescribeBusinessResources)
     #[inline]
     pub fn describe_business_resources(&self) -> DescribeBusinessResourcesCall {
         DescribeBusinessResourcesCall::new(&self.handle)
     }
-    /// Calls `DescribeCompanyDirectoryConfig`.
+    /// Calls `DescribeCompanyDirectoryConfig`; the answer is a [`DescribeCompanyDirectoryConfigResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ioa&Version=2022-06-01&Action=DescribeCompanyDirectoryConfig)
     #[inline]
@@ -206,28 +206,28 @@ impl Client {
     ) -> DescribeCompanyDirectoryConfigCall {
         DescribeCompanyDirectoryConfigCall::new(&self.handle)
     }
-    /// Calls `DescribeDLPEdgeNodeGroups`.
+    /// Calls `DescribeDLPEdgeNodeGroups`; the answer is a [`DescribeDLPEdgeNodeGroupsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ioa&Version=2022-06-01&Action=DescribeDLPEdgeNodeGroups)
     #[inline]
     pub fn describe_dlp_edge_node_groups(&self) -> DescribeDLPEdgeNodeGroupsCall {
         DescribeDLPEdgeNodeGroupsCall::new(&self.handle)
     }
-    /// Calls `DescribeDLPEdgeNodes`.
+    /// Calls `DescribeDLPEdgeNodes`; the answer is a [`DescribeDLPEdgeNodesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ioa&Version=2022-06-01&Action=DescribeDLPEdgeNodes)
     #[inline]
     pub fn describe_dlp_edge_nodes(&self) -> DescribeDLPEdgeNodesCall {
         DescribeDLPEdgeNodesCall::new(&self.handle)
     }
-    /// Calls `DescribeDLPFileDetectResult`.
+    /// Calls `DescribeDLPFileDetectResult`; the answer is a [`DescribeDLPFileDetectResultResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ioa&Version=2022-06-01&Action=DescribeDLPFileDetectResult)
     #[inline]
     pub fn describe_dlp_file_detect_result(&self) -> DescribeDLPFileDetectResultCall {
         DescribeDLPFileDetectResultCall::new(&self.handle)
     }
-    /// Calls `DescribeDLPFileDetectTaskResult`.
+    /// Calls `DescribeDLPFileDetectTaskResult`; the answer is a [`DescribeDLPFileDetectTaskResultResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ioa&Version=2022-06-01&Action=DescribeDLPFileDetectTaskResult)
     #[inline]
@@ -236,28 +236,28 @@ impl Client {
     ) -> DescribeDLPFileDetectTaskResultCall {
         DescribeDLPFileDetectTaskResultCall::new(&self.handle)
     }
-    /// Calls `DescribeDeliveryServer`.
+    /// Calls `DescribeDeliveryServer`; the answer is a [`DescribeDeliveryServerResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ioa&Version=2022-06-01&Action=DescribeDeliveryServer)
     #[inline]
     pub fn describe_delivery_server(&self) -> DescribeDeliveryServerCall {
         DescribeDeliveryServerCall::new(&self.handle)
     }
-    /// Calls `DescribeDeliveryStrategy`.
+    /// Calls `DescribeDeliveryStrategy`; the answer is a [`DescribeDeliveryStrategyResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ioa&Version=2022-06-01&Action=DescribeDeliveryStrategy)
     #[inline]
     pub fn describe_delivery_strategy(&self) -> DescribeDeliveryStrategyCall {
         DescribeDeliveryStrategyCall::new(&self.handle)
     }
-    /// Calls `DescribeDeviceChildGroups`.
+    /// Calls `DescribeDeviceChildGroups`; the answer is a [`DescribeDeviceChildGroupsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ioa&Version=2022-06-01&Action=DescribeDeviceChildGroups)
     #[inline]
     pub fn describe_device_child_groups(&self) -> DescribeDeviceChildGroupsCall {
         DescribeDeviceChildGroupsCall::new(&self.handle)
     }
-    /// Calls `DescribeDeviceDetailList`.
+    /// Calls `DescribeDeviceDetailList`; the answer is a [`DescribeDeviceDetailListResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -267,7 +267,7 @@ impl Client {
     pub fn describe_device_detail_list(&self) -> DescribeDeviceDetailListCall {
         DescribeDeviceDetailListCall::new(&self.handle)
     }
-    /// Calls `DescribeDeviceHardwareInfoList`.
+    /// Calls `DescribeDeviceHardwareInfoList`; the answer is a [`DescribeDeviceHardwareInfoListResponse`].
     ///
     /// Required: `GroupId`, `OsType`.
     ///
@@ -278,14 +278,14 @@ impl Client {
     ) -> DescribeDeviceHardwareInfoListCall {
         DescribeDeviceHardwareInfoListCall::new(&self.handle)
     }
-    /// Calls `DescribeDeviceInfo`.
+    /// Calls `DescribeDeviceInfo`; the answer is a [`DescribeDeviceInfoResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ioa&Version=2022-06-01&Action=DescribeDeviceInfo)
     #[inline]
     pub fn describe_device_info(&self) -> DescribeDeviceInfoCall {
         DescribeDeviceInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeDeviceSecurityInfo`.
+    /// Calls `DescribeDeviceSecurityInfo`; the answer is a [`DescribeDeviceSecurityInfoResponse`].
     ///
     /// Required: `Mid`.
     ///
@@ -294,21 +294,21 @@ impl Client {
     pub fn describe_device_security_info(&self) -> DescribeDeviceSecurityInfoCall {
         DescribeDeviceSecurityInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeDeviceVirtualGroups`.
+    /// Calls `DescribeDeviceVirtualGroups`; the answer is a [`DescribeDeviceVirtualGroupsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ioa&Version=2022-06-01&Action=DescribeDeviceVirtualGroups)
     #[inline]
     pub fn describe_device_virtual_groups(&self) -> DescribeDeviceVirtualGroupsCall {
         DescribeDeviceVirtualGroupsCall::new(&self.handle)
     }
-    /// Calls `DescribeDevices`.
+    /// Calls `DescribeDevices`; the answer is a [`DescribeDevicesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ioa&Version=2022-06-01&Action=DescribeDevices)
     #[inline]
     pub fn describe_devices(&self) -> DescribeDevicesCall {
         DescribeDevicesCall::new(&self.handle)
     }
-    /// Calls `DescribeDirectAccountGroupResources`.
+    /// Calls `DescribeDirectAccountGroupResources`; the answer is a [`DescribeDirectAccountGroupResourcesResponse`].
     ///
     /// Required: `AccountGroupId`.
     ///
@@ -319,14 +319,14 @@ impl Client {
     ) -> DescribeDirectAccountGroupResourcesCall {
         DescribeDirectAccountGroupResourcesCall::new(&self.handle)
     }
-    /// Calls `DescribeLocalAccounts`.
+    /// Calls `DescribeLocalAccounts`; the answer is a [`DescribeLocalAccountsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ioa&Version=2022-06-01&Action=DescribeLocalAccounts)
     #[inline]
     pub fn describe_local_accounts(&self) -> DescribeLocalAccountsCall {
         DescribeLocalAccountsCall::new(&self.handle)
     }
-    /// Calls `DescribeProfileFieldsMenu`.
+    /// Calls `DescribeProfileFieldsMenu`; the answer is a [`DescribeProfileFieldsMenuResponse`].
     ///
     /// Required: `OnlyRule`.
     ///
@@ -335,14 +335,14 @@ impl Client {
     pub fn describe_profile_fields_menu(&self) -> DescribeProfileFieldsMenuCall {
         DescribeProfileFieldsMenuCall::new(&self.handle)
     }
-    /// Calls `DescribePublicEncryptKey`.
+    /// Calls `DescribePublicEncryptKey`; the answer is a [`DescribePublicEncryptKeyResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ioa&Version=2022-06-01&Action=DescribePublicEncryptKey)
     #[inline]
     pub fn describe_public_encrypt_key(&self) -> DescribePublicEncryptKeyCall {
         DescribePublicEncryptKeyCall::new(&self.handle)
     }
-    /// Calls `DescribeResourceGrantedAccountGroups`.
+    /// Calls `DescribeResourceGrantedAccountGroups`; the answer is a [`DescribeResourceGrantedAccountGroupsResponse`].
     ///
     /// Required: `ResourceId`.
     ///
@@ -353,7 +353,7 @@ impl Client {
     ) -> DescribeResourceGrantedAccountGroupsCall {
         DescribeResourceGrantedAccountGroupsCall::new(&self.handle)
     }
-    /// Calls `DescribeResourceGrantedAccounts`.
+    /// Calls `DescribeResourceGrantedAccounts`; the answer is a [`DescribeResourceGrantedAccountsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ioa&Version=2022-06-01&Action=DescribeResourceGrantedAccounts)
     #[inline]
@@ -362,7 +362,7 @@ impl Client {
     ) -> DescribeResourceGrantedAccountsCall {
         DescribeResourceGrantedAccountsCall::new(&self.handle)
     }
-    /// Calls `DescribeResourceGrantedVirtualGroups`.
+    /// Calls `DescribeResourceGrantedVirtualGroups`; the answer is a [`DescribeResourceGrantedVirtualGroupsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ioa&Version=2022-06-01&Action=DescribeResourceGrantedVirtualGroups)
     #[inline]
@@ -371,14 +371,14 @@ impl Client {
     ) -> DescribeResourceGrantedVirtualGroupsCall {
         DescribeResourceGrantedVirtualGroupsCall::new(&self.handle)
     }
-    /// Calls `DescribeRootAccountGroup`.
+    /// Calls `DescribeRootAccountGroup`; the answer is a [`DescribeRootAccountGroupResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ioa&Version=2022-06-01&Action=DescribeRootAccountGroup)
     #[inline]
     pub fn describe_root_account_group(&self) -> DescribeRootAccountGroupCall {
         DescribeRootAccountGroupCall::new(&self.handle)
     }
-    /// Calls `DescribeSoftCensusListByDevice`.
+    /// Calls `DescribeSoftCensusListByDevice`; the answer is a [`DescribeSoftCensusListByDeviceResponse`].
     ///
     /// Required: `GroupId`.
     ///
@@ -389,14 +389,14 @@ impl Client {
     ) -> DescribeSoftCensusListByDeviceCall {
         DescribeSoftCensusListByDeviceCall::new(&self.handle)
     }
-    /// Calls `DescribeSoftwareInformation`.
+    /// Calls `DescribeSoftwareInformation`; the answer is a [`DescribeSoftwareInformationResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ioa&Version=2022-06-01&Action=DescribeSoftwareInformation)
     #[inline]
     pub fn describe_software_information(&self) -> DescribeSoftwareInformationCall {
         DescribeSoftwareInformationCall::new(&self.handle)
     }
-    /// Calls `DescribeVirtualAccounts`.
+    /// Calls `DescribeVirtualAccounts`; the answer is a [`DescribeVirtualAccountsResponse`].
     ///
     /// Required: `VirtualGroupId`.
     ///
@@ -405,28 +405,28 @@ impl Client {
     pub fn describe_virtual_accounts(&self) -> DescribeVirtualAccountsCall {
         DescribeVirtualAccountsCall::new(&self.handle)
     }
-    /// Calls `DescribeVirtualDevices`.
+    /// Calls `DescribeVirtualDevices`; the answer is a [`DescribeVirtualDevicesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ioa&Version=2022-06-01&Action=DescribeVirtualDevices)
     #[inline]
     pub fn describe_virtual_devices(&self) -> DescribeVirtualDevicesCall {
         DescribeVirtualDevicesCall::new(&self.handle)
     }
-    /// Calls `ExportDeviceDownloadTask`.
+    /// Calls `ExportDeviceDownloadTask`; the answer is a [`ExportDeviceDownloadTaskResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ioa&Version=2022-06-01&Action=ExportDeviceDownloadTask)
     #[inline]
     pub fn export_device_download_task(&self) -> ExportDeviceDownloadTaskCall {
         ExportDeviceDownloadTaskCall::new(&self.handle)
     }
-    /// Calls `ExportSoftwareInformationList`.
+    /// Calls `ExportSoftwareInformationList`; the answer is a [`ExportSoftwareInformationListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ioa&Version=2022-06-01&Action=ExportSoftwareInformationList)
     #[inline]
     pub fn export_software_information_list(&self) -> ExportSoftwareInformationListCall {
         ExportSoftwareInformationListCall::new(&self.handle)
     }
-    /// Calls `GrantResourcesByAccountGroups`.
+    /// Calls `GrantResourcesByAccountGroups`; the answer is a [`GrantResourcesByAccountGroupsResponse`].
     ///
     /// Required: `Operations`.
     ///
@@ -437,7 +437,7 @@ impl Client {
     ) -> GrantResourcesByAccountGroupsCall {
         GrantResourcesByAccountGroupsCall::new(&self.handle)
     }
-    /// Calls `GrantResourcesByAccounts`.
+    /// Calls `GrantResourcesByAccounts`; the answer is a [`GrantResourcesByAccountsResponse`].
     ///
     /// Required: `Operations`.
     ///
@@ -446,7 +446,7 @@ impl Client {
     pub fn grant_resources_by_accounts(&self) -> GrantResourcesByAccountsCall {
         GrantResourcesByAccountsCall::new(&self.handle)
     }
-    /// Calls `GrantResourcesByVirtualGroups`.
+    /// Calls `GrantResourcesByVirtualGroups`; the answer is a [`GrantResourcesByVirtualGroupsResponse`].
     ///
     /// Required: `Operations`.
     ///
@@ -457,7 +457,7 @@ impl Client {
     ) -> GrantResourcesByVirtualGroupsCall {
         GrantResourcesByVirtualGroupsCall::new(&self.handle)
     }
-    /// Calls `ModifyBusinessResource`.
+    /// Calls `ModifyBusinessResource`; the answer is a [`ModifyBusinessResourceResponse`].
     ///
     /// Required: `AreaId`, `Protocol`, `ServiceName`, `Levels`, `ServiceType`, `ServicePort`, `ServiceId`, `ServiceAddress`.
     ///
@@ -466,7 +466,7 @@ impl Client {
     pub fn modify_business_resource(&self) -> ModifyBusinessResourceCall {
         ModifyBusinessResourceCall::new(&self.handle)
     }
-    /// Calls `ModifyCompanyDirectoryConfig`.
+    /// Calls `ModifyCompanyDirectoryConfig`; the answer is a [`ModifyCompanyDirectoryConfigResponse`].
     ///
     /// Required: `Type`, `Name`, `Config`, `SyncEnable`, `SyncPolicy`, `SyncPolicyParams`, `CreateAuthConfig`, `DisplayOnLoginPage`.
     ///
@@ -475,21 +475,21 @@ impl Client {
     pub fn modify_company_directory_config(&self) -> ModifyCompanyDirectoryConfigCall {
         ModifyCompanyDirectoryConfigCall::new(&self.handle)
     }
-    /// Calls `ModifyDeliveryServer`.
+    /// Calls `ModifyDeliveryServer`; the answer is a [`ModifyDeliveryServerResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ioa&Version=2022-06-01&Action=ModifyDeliveryServer)
     #[inline]
     pub fn modify_delivery_server(&self) -> ModifyDeliveryServerCall {
         ModifyDeliveryServerCall::new(&self.handle)
     }
-    /// Calls `ModifyDeliveryStrategy`.
+    /// Calls `ModifyDeliveryStrategy`; the answer is a [`ModifyDeliveryStrategyResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ioa&Version=2022-06-01&Action=ModifyDeliveryStrategy)
     #[inline]
     pub fn modify_delivery_strategy(&self) -> ModifyDeliveryStrategyCall {
         ModifyDeliveryStrategyCall::new(&self.handle)
     }
-    /// Calls `ModifyDeviceTrustStatus`.
+    /// Calls `ModifyDeviceTrustStatus`; the answer is a [`ModifyDeviceTrustStatusResponse`].
     ///
     /// Required: `Status`.
     ///
@@ -498,7 +498,7 @@ impl Client {
     pub fn modify_device_trust_status(&self) -> ModifyDeviceTrustStatusCall {
         ModifyDeviceTrustStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyVirtualDeviceGroups`.
+    /// Calls `ModifyVirtualDeviceGroups`; the answer is a [`ModifyVirtualDeviceGroupsResponse`].
     ///
     /// Required: `DeviceList`.
     ///
@@ -507,7 +507,7 @@ impl Client {
     pub fn modify_virtual_device_groups(&self) -> ModifyVirtualDeviceGroupsCall {
         ModifyVirtualDeviceGroupsCall::new(&self.handle)
     }
-    /// Calls `UnbindVirtualAccounts`.
+    /// Calls `UnbindVirtualAccounts`; the answer is a [`UnbindVirtualAccountsResponse`].
     ///
     /// Required: `VirtualGroupId`.
     ///
@@ -1362,7 +1362,6 @@ rt::action!(
     DescribePublicEncryptKey, DescribePublicEncryptKeyRequest,
     DescribePublicEncryptKeyCall, DescribePublicEncryptKeyResponse, Error, idempotent
 );
-impl<T> DescribePublicEncryptKeyCall<T> {}
 /// The answer of [`Client::describe_public_encrypt_key`] (`DescribePublicEncryptKey`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -1433,7 +1432,6 @@ rt::action!(
     DescribeRootAccountGroup, DescribeRootAccountGroupRequest,
     DescribeRootAccountGroupCall, DescribeRootAccountGroupResponse, Error, idempotent
 );
-impl<T> DescribeRootAccountGroupCall<T> {}
 /// The answer of [`Client::describe_root_account_group`] (`DescribeRootAccountGroup`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

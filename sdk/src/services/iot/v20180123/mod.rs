@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `ActivateRule`.
+    /// Calls `ActivateRule`; the answer is a [`ActivateRuleResponse`].
     ///
     /// Required: `RuleId`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn activate_rule(&self) -> ActivateRuleCall {
         ActivateRuleCall::new(&self.handle)
     }
-    /// Calls `AddDevice`.
+    /// Calls `AddDevice`; the answer is a [`AddDeviceResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn add_device(&self) -> AddDeviceCall {
         AddDeviceCall::new(&self.handle)
     }
-    /// Calls `AddProduct`.
+    /// Calls `AddProduct`; the answer is a [`AddProductResponse`].
     ///
     /// Required: `Name`, `Description`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn add_product(&self) -> AddProductCall {
         AddProductCall::new(&self.handle)
     }
-    /// Calls `AddRule`.
+    /// Calls `AddRule`; the answer is a [`AddRuleResponse`].
     ///
     /// Required: `Name`, `Description`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn add_rule(&self) -> AddRuleCall {
         AddRuleCall::new(&self.handle)
     }
-    /// Calls `AddTopic`.
+    /// Calls `AddTopic`; the answer is a [`AddTopicResponse`].
     ///
     /// Required: `ProductId`, `TopicName`.
     ///
@@ -80,7 +80,7 @@ impl Client {
     pub fn add_topic(&self) -> AddTopicCall {
         AddTopicCall::new(&self.handle)
     }
-    /// Calls `AppAddUser`.
+    /// Calls `AppAddUser`; the answer is a [`AppAddUserResponse`].
     ///
     /// Required: `UserName`, `Password`.
     ///
@@ -89,7 +89,7 @@ impl Client {
     pub fn app_add_user(&self) -> AppAddUserCall {
         AppAddUserCall::new(&self.handle)
     }
-    /// Calls `AppDeleteDevice`.
+    /// Calls `AppDeleteDevice`; the answer is a [`AppDeleteDeviceResponse`].
     ///
     /// Required: `AccessToken`, `ProductId`, `DeviceName`.
     ///
@@ -98,7 +98,7 @@ impl Client {
     pub fn app_delete_device(&self) -> AppDeleteDeviceCall {
         AppDeleteDeviceCall::new(&self.handle)
     }
-    /// Calls `AppGetDevice`.
+    /// Calls `AppGetDevice`; the answer is a [`AppGetDeviceResponse`].
     ///
     /// Required: `AccessToken`, `ProductId`, `DeviceName`.
     ///
@@ -107,7 +107,7 @@ impl Client {
     pub fn app_get_device(&self) -> AppGetDeviceCall {
         AppGetDeviceCall::new(&self.handle)
     }
-    /// Calls `AppGetDeviceData`.
+    /// Calls `AppGetDeviceData`; the answer is a [`AppGetDeviceDataResponse`].
     ///
     /// Required: `AccessToken`, `ProductId`, `DeviceName`.
     ///
@@ -116,7 +116,7 @@ impl Client {
     pub fn app_get_device_data(&self) -> AppGetDeviceDataCall {
         AppGetDeviceDataCall::new(&self.handle)
     }
-    /// Calls `AppGetDeviceStatuses`.
+    /// Calls `AppGetDeviceStatuses`; the answer is a [`AppGetDeviceStatusesResponse`].
     ///
     /// Required: `AccessToken`, `DeviceIds`.
     ///
@@ -125,7 +125,7 @@ impl Client {
     pub fn app_get_device_statuses(&self) -> AppGetDeviceStatusesCall {
         AppGetDeviceStatusesCall::new(&self.handle)
     }
-    /// Calls `AppGetDevices`.
+    /// Calls `AppGetDevices`; the answer is a [`AppGetDevicesResponse`].
     ///
     /// Required: `AccessToken`.
     ///
@@ -134,7 +134,7 @@ impl Client {
     pub fn app_get_devices(&self) -> AppGetDevicesCall {
         AppGetDevicesCall::new(&self.handle)
     }
-    /// Calls `AppGetToken`.
+    /// Calls `AppGetToken`; the answer is a [`AppGetTokenResponse`].
     ///
     /// Required: `UserName`, `Password`.
     ///
@@ -143,7 +143,7 @@ impl Client {
     pub fn app_get_token(&self) -> AppGetTokenCall {
         AppGetTokenCall::new(&self.handle)
     }
-    /// Calls `AppGetUser`.
+    /// Calls `AppGetUser`; the answer is a [`AppGetUserResponse`].
     ///
     /// Required: `AccessToken`.
     ///
@@ -152,7 +152,7 @@ impl Client {
     pub fn app_get_user(&self) -> AppGetUserCall {
         AppGetUserCall::new(&self.handle)
     }
-    /// Calls `AppIssueDeviceControl`.
+    /// Calls `AppIssueDeviceControl`; the answer is a [`AppIssueDeviceControlResponse`].
     ///
     /// Required: `AccessToken`, `ProductId`, `DeviceName`, `ControlData`.
     ///
@@ -161,7 +161,7 @@ impl Client {
     pub fn app_issue_device_control(&self) -> AppIssueDeviceControlCall {
         AppIssueDeviceControlCall::new(&self.handle)
     }
-    /// Calls `AppResetPassword`.
+    /// Calls `AppResetPassword`; the answer is a [`AppResetPasswordResponse`].
     ///
     /// Required: `AccessToken`, `OldPassword`, `NewPassword`.
     ///
@@ -170,7 +170,7 @@ impl Client {
     pub fn app_reset_password(&self) -> AppResetPasswordCall {
         AppResetPasswordCall::new(&self.handle)
     }
-    /// Calls `AppSecureAddDevice`.
+    /// Calls `AppSecureAddDevice`; the answer is a [`AppSecureAddDeviceResponse`].
     ///
     /// Required: `AccessToken`, `DeviceSignature`.
     ///
@@ -179,7 +179,7 @@ impl Client {
     pub fn app_secure_add_device(&self) -> AppSecureAddDeviceCall {
         AppSecureAddDeviceCall::new(&self.handle)
     }
-    /// Calls `AppUpdateDevice`.
+    /// Calls `AppUpdateDevice`; the answer is a [`AppUpdateDeviceResponse`].
     ///
     /// Required: `AccessToken`, `ProductId`, `DeviceName`.
     ///
@@ -188,7 +188,7 @@ impl Client {
     pub fn app_update_device(&self) -> AppUpdateDeviceCall {
         AppUpdateDeviceCall::new(&self.handle)
     }
-    /// Calls `AppUpdateUser`.
+    /// Calls `AppUpdateUser`; the answer is a [`AppUpdateUserResponse`].
     ///
     /// Required: `AccessToken`.
     ///
@@ -197,7 +197,7 @@ impl Client {
     pub fn app_update_user(&self) -> AppUpdateUserCall {
         AppUpdateUserCall::new(&self.handle)
     }
-    /// Calls `AssociateSubDeviceToGatewayProduct`.
+    /// Calls `AssociateSubDeviceToGatewayProduct`; the answer is a [`AssociateSubDeviceToGatewayProductResponse`].
     ///
     /// Required: `SubDeviceProductId`, `GatewayProductId`.
     ///
@@ -208,7 +208,7 @@ impl Client {
     ) -> AssociateSubDeviceToGatewayProductCall {
         AssociateSubDeviceToGatewayProductCall::new(&self.handle)
     }
-    /// Calls `DeactivateRule`.
+    /// Calls `DeactivateRule`; the answer is a [`DeactivateRuleResponse`].
     ///
     /// Required: `RuleId`.
     ///
@@ -217,7 +217,7 @@ impl Client {
     pub fn deactivate_rule(&self) -> DeactivateRuleCall {
         DeactivateRuleCall::new(&self.handle)
     }
-    /// Calls `DeleteDevice`.
+    /// Calls `DeleteDevice`; the answer is a [`DeleteDeviceResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`.
     ///
@@ -226,7 +226,7 @@ impl Client {
     pub fn delete_device(&self) -> DeleteDeviceCall {
         DeleteDeviceCall::new(&self.handle)
     }
-    /// Calls `DeleteProduct`.
+    /// Calls `DeleteProduct`; the answer is a [`DeleteProductResponse`].
     ///
     /// Required: `ProductId`.
     ///
@@ -235,7 +235,7 @@ impl Client {
     pub fn delete_product(&self) -> DeleteProductCall {
         DeleteProductCall::new(&self.handle)
     }
-    /// Calls `DeleteRule`.
+    /// Calls `DeleteRule`; the answer is a [`DeleteRuleResponse`].
     ///
     /// Required: `RuleId`.
     ///
@@ -244,7 +244,7 @@ impl Client {
     pub fn delete_rule(&self) -> DeleteRuleCall {
         DeleteRuleCall::new(&self.handle)
     }
-    /// Calls `DeleteTopic`.
+    /// Calls `DeleteTopic`; the answer is a [`DeleteTopicResponse`].
     ///
     /// Required: `TopicId`, `ProductId`.
     ///
@@ -253,7 +253,7 @@ impl Client {
     pub fn delete_topic(&self) -> DeleteTopicCall {
         DeleteTopicCall::new(&self.handle)
     }
-    /// Calls `GetDataHistory`.
+    /// Calls `GetDataHistory`; the answer is a [`GetDataHistoryResponse`].
     ///
     /// Required: `ProductId`, `DeviceNames`, `StartTime`, `EndTime`.
     ///
@@ -262,7 +262,7 @@ impl Client {
     pub fn get_data_history(&self) -> GetDataHistoryCall {
         GetDataHistoryCall::new(&self.handle)
     }
-    /// Calls `GetDebugLog`.
+    /// Calls `GetDebugLog`; the answer is a [`GetDebugLogResponse`].
     ///
     /// Required: `ProductId`, `DeviceNames`, `StartTime`, `EndTime`.
     ///
@@ -271,7 +271,7 @@ impl Client {
     pub fn get_debug_log(&self) -> GetDebugLogCall {
         GetDebugLogCall::new(&self.handle)
     }
-    /// Calls `GetDevice`.
+    /// Calls `GetDevice`; the answer is a [`GetDeviceResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`.
     ///
@@ -280,7 +280,7 @@ impl Client {
     pub fn get_device(&self) -> GetDeviceCall {
         GetDeviceCall::new(&self.handle)
     }
-    /// Calls `GetDeviceData`.
+    /// Calls `GetDeviceData`; the answer is a [`GetDeviceDataResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`.
     ///
@@ -289,7 +289,7 @@ impl Client {
     pub fn get_device_data(&self) -> GetDeviceDataCall {
         GetDeviceDataCall::new(&self.handle)
     }
-    /// Calls `GetDeviceLog`.
+    /// Calls `GetDeviceLog`; the answer is a [`GetDeviceLogResponse`].
     ///
     /// Required: `ProductId`, `DeviceNames`, `StartTime`, `EndTime`.
     ///
@@ -298,7 +298,7 @@ impl Client {
     pub fn get_device_log(&self) -> GetDeviceLogCall {
         GetDeviceLogCall::new(&self.handle)
     }
-    /// Calls `GetDeviceSignatures`.
+    /// Calls `GetDeviceSignatures`; the answer is a [`GetDeviceSignaturesResponse`].
     ///
     /// Required: `ProductId`, `DeviceNames`.
     ///
@@ -307,14 +307,14 @@ impl Client {
     pub fn get_device_signatures(&self) -> GetDeviceSignaturesCall {
         GetDeviceSignaturesCall::new(&self.handle)
     }
-    /// Calls `GetDeviceStatistics`.
+    /// Calls `GetDeviceStatistics`; the answer is a [`GetDeviceStatisticsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=iot&Version=2018-01-23&Action=GetDeviceStatistics)
     #[inline]
     pub fn get_device_statistics(&self) -> GetDeviceStatisticsCall {
         GetDeviceStatisticsCall::new(&self.handle)
     }
-    /// Calls `GetDeviceStatuses`.
+    /// Calls `GetDeviceStatuses`; the answer is a [`GetDeviceStatusesResponse`].
     ///
     /// Required: `ProductId`, `DeviceNames`.
     ///
@@ -323,7 +323,7 @@ impl Client {
     pub fn get_device_statuses(&self) -> GetDeviceStatusesCall {
         GetDeviceStatusesCall::new(&self.handle)
     }
-    /// Calls `GetDevices`.
+    /// Calls `GetDevices`; the answer is a [`GetDevicesResponse`].
     ///
     /// Required: `ProductId`.
     ///
@@ -332,7 +332,7 @@ impl Client {
     pub fn get_devices(&self) -> GetDevicesCall {
         GetDevicesCall::new(&self.handle)
     }
-    /// Calls `GetProduct`.
+    /// Calls `GetProduct`; the answer is a [`GetProductResponse`].
     ///
     /// Required: `ProductId`.
     ///
@@ -341,14 +341,14 @@ impl Client {
     pub fn get_product(&self) -> GetProductCall {
         GetProductCall::new(&self.handle)
     }
-    /// Calls `GetProducts`.
+    /// Calls `GetProducts`; the answer is a [`GetProductsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=iot&Version=2018-01-23&Action=GetProducts)
     #[inline]
     pub fn get_products(&self) -> GetProductsCall {
         GetProductsCall::new(&self.handle)
     }
-    /// Calls `GetRule`.
+    /// Calls `GetRule`; the answer is a [`GetRuleResponse`].
     ///
     /// Required: `RuleId`.
     ///
@@ -357,14 +357,14 @@ impl Client {
     pub fn get_rule(&self) -> GetRuleCall {
         GetRuleCall::new(&self.handle)
     }
-    /// Calls `GetRules`.
+    /// Calls `GetRules`; the answer is a [`GetRulesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=iot&Version=2018-01-23&Action=GetRules)
     #[inline]
     pub fn get_rules(&self) -> GetRulesCall {
         GetRulesCall::new(&self.handle)
     }
-    /// Calls `GetTopic`.
+    /// Calls `GetTopic`; the answer is a [`GetTopicResponse`].
     ///
     /// Required: `TopicId`, `ProductId`.
     ///
@@ -373,7 +373,7 @@ impl Client {
     pub fn get_topic(&self) -> GetTopicCall {
         GetTopicCall::new(&self.handle)
     }
-    /// Calls `GetTopics`.
+    /// Calls `GetTopics`; the answer is a [`GetTopicsResponse`].
     ///
     /// Required: `ProductId`.
     ///
@@ -382,7 +382,7 @@ impl Client {
     pub fn get_topics(&self) -> GetTopicsCall {
         GetTopicsCall::new(&self.handle)
     }
-    /// Calls `IssueDeviceControl`.
+    /// Calls `IssueDeviceControl`; the answer is a [`IssueDeviceControlResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `ControlData`.
     ///
@@ -391,7 +391,7 @@ impl Client {
     pub fn issue_device_control(&self) -> IssueDeviceControlCall {
         IssueDeviceControlCall::new(&self.handle)
     }
-    /// Calls `PublishMsg`.
+    /// Calls `PublishMsg`; the answer is a [`PublishMsgResponse`].
     ///
     /// Required: `Topic`, `Message`.
     ///
@@ -400,7 +400,7 @@ impl Client {
     pub fn publish_msg(&self) -> PublishMsgCall {
         PublishMsgCall::new(&self.handle)
     }
-    /// Calls `ResetDevice`.
+    /// Calls `ResetDevice`; the answer is a [`ResetDeviceResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`.
     ///
@@ -409,7 +409,7 @@ impl Client {
     pub fn reset_device(&self) -> ResetDeviceCall {
         ResetDeviceCall::new(&self.handle)
     }
-    /// Calls `UnassociateSubDeviceFromGatewayProduct`.
+    /// Calls `UnassociateSubDeviceFromGatewayProduct`; the answer is a [`UnassociateSubDeviceFromGatewayProductResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -423,7 +423,7 @@ impl Client {
     ) -> UnassociateSubDeviceFromGatewayProductCall {
         UnassociateSubDeviceFromGatewayProductCall::new(&self.handle)
     }
-    /// Calls `UpdateProduct`.
+    /// Calls `UpdateProduct`; the answer is a [`UpdateProductResponse`].
     ///
     /// Required: `ProductId`.
     ///
@@ -432,7 +432,7 @@ impl Client {
     pub fn update_product(&self) -> UpdateProductCall {
         UpdateProductCall::new(&self.handle)
     }
-    /// Calls `UpdateRule`.
+    /// Calls `UpdateRule`; the answer is a [`UpdateRuleResponse`].
     ///
     /// Required: `RuleId`.
     ///

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `BatchUpdateFirmware`.
+    /// Calls `BatchUpdateFirmware`; the answer is a [`BatchUpdateFirmwareResponse`].
     ///
     /// Required: `ProductID`, `FirmwareVersion`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn batch_update_firmware(&self) -> BatchUpdateFirmwareCall {
         BatchUpdateFirmwareCall::new(&self.handle)
     }
-    /// Calls `BindDevices`.
+    /// Calls `BindDevices`; the answer is a [`BindDevicesResponse`].
     ///
     /// Required: `GatewayProductId`, `GatewayDeviceName`, `ProductId`, `DeviceNames`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn bind_devices(&self) -> BindDevicesCall {
         BindDevicesCall::new(&self.handle)
     }
-    /// Calls `CancelDeviceFirmwareTask`.
+    /// Calls `CancelDeviceFirmwareTask`; the answer is a [`CancelDeviceFirmwareTaskResponse`].
     ///
     /// Required: `ProductID`, `DeviceName`, `FirmwareVersion`, `TaskId`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn cancel_device_firmware_task(&self) -> CancelDeviceFirmwareTaskCall {
         CancelDeviceFirmwareTaskCall::new(&self.handle)
     }
-    /// Calls `CancelTask`.
+    /// Calls `CancelTask`; the answer is a [`CancelTaskResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn cancel_task(&self) -> CancelTaskCall {
         CancelTaskCall::new(&self.handle)
     }
-    /// Calls `CreateDevice`.
+    /// Calls `CreateDevice`; the answer is a [`CreateDeviceResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`.
     ///
@@ -80,7 +80,7 @@ impl Client {
     pub fn create_device(&self) -> CreateDeviceCall {
         CreateDeviceCall::new(&self.handle)
     }
-    /// Calls `CreateLoraDevice`.
+    /// Calls `CreateLoraDevice`; the answer is a [`CreateLoraDeviceResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `DeviceType`.
     ///
@@ -89,7 +89,7 @@ impl Client {
     pub fn create_lora_device(&self) -> CreateLoraDeviceCall {
         CreateLoraDeviceCall::new(&self.handle)
     }
-    /// Calls `CreateMultiDevice`.
+    /// Calls `CreateMultiDevice`; the answer is a [`CreateMultiDeviceResponse`].
     ///
     /// Required: `ProductId`, `DeviceNames`.
     ///
@@ -98,7 +98,7 @@ impl Client {
     pub fn create_multi_device(&self) -> CreateMultiDeviceCall {
         CreateMultiDeviceCall::new(&self.handle)
     }
-    /// Calls `CreateMultiDevicesTask`.
+    /// Calls `CreateMultiDevicesTask`; the answer is a [`CreateMultiDevicesTaskResponse`].
     ///
     /// Required: `ProductId`, `ParametersType`.
     ///
@@ -107,7 +107,7 @@ impl Client {
     pub fn create_multi_devices_task(&self) -> CreateMultiDevicesTaskCall {
         CreateMultiDevicesTaskCall::new(&self.handle)
     }
-    /// Calls `CreateProduct`.
+    /// Calls `CreateProduct`; the answer is a [`CreateProductResponse`].
     ///
     /// Required: `ProductName`.
     ///
@@ -116,7 +116,7 @@ impl Client {
     pub fn create_product(&self) -> CreateProductCall {
         CreateProductCall::new(&self.handle)
     }
-    /// Calls `CreateTask`.
+    /// Calls `CreateTask`; the answer is a [`CreateTaskResponse`].
     ///
     /// Required: `TaskType`, `ProductId`, `DeviceNameFilter`, `ScheduleTimeInSeconds`, `Tasks`.
     ///
@@ -125,7 +125,7 @@ impl Client {
     pub fn create_task(&self) -> CreateTaskCall {
         CreateTaskCall::new(&self.handle)
     }
-    /// Calls `CreateTaskFileUrl`.
+    /// Calls `CreateTaskFileUrl`; the answer is a [`CreateTaskFileUrlResponse`].
     ///
     /// Required: `ProductId`.
     ///
@@ -134,7 +134,7 @@ impl Client {
     pub fn create_task_file_url(&self) -> CreateTaskFileUrlCall {
         CreateTaskFileUrlCall::new(&self.handle)
     }
-    /// Calls `CreateTopicPolicy`.
+    /// Calls `CreateTopicPolicy`; the answer is a [`CreateTopicPolicyResponse`].
     ///
     /// Required: `ProductID`, `TopicName`, `Privilege`.
     ///
@@ -143,7 +143,7 @@ impl Client {
     pub fn create_topic_policy(&self) -> CreateTopicPolicyCall {
         CreateTopicPolicyCall::new(&self.handle)
     }
-    /// Calls `CreateTopicRule`.
+    /// Calls `CreateTopicRule`; the answer is a [`CreateTopicRuleResponse`].
     ///
     /// Required: `RuleName`, `TopicRulePayload`.
     ///
@@ -152,7 +152,7 @@ impl Client {
     pub fn create_topic_rule(&self) -> CreateTopicRuleCall {
         CreateTopicRuleCall::new(&self.handle)
     }
-    /// Calls `DeleteDevice`.
+    /// Calls `DeleteDevice`; the answer is a [`DeleteDeviceResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`.
     ///
@@ -161,7 +161,7 @@ impl Client {
     pub fn delete_device(&self) -> DeleteDeviceCall {
         DeleteDeviceCall::new(&self.handle)
     }
-    /// Calls `DeleteDeviceResource`.
+    /// Calls `DeleteDeviceResource`; the answer is a [`DeleteDeviceResourceResponse`].
     ///
     /// Required: `ProductID`, `Name`, `DeviceName`.
     ///
@@ -170,7 +170,7 @@ impl Client {
     pub fn delete_device_resource(&self) -> DeleteDeviceResourceCall {
         DeleteDeviceResourceCall::new(&self.handle)
     }
-    /// Calls `DeleteLoraDevice`.
+    /// Calls `DeleteLoraDevice`; the answer is a [`DeleteLoraDeviceResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`.
     ///
@@ -179,7 +179,7 @@ impl Client {
     pub fn delete_lora_device(&self) -> DeleteLoraDeviceCall {
         DeleteLoraDeviceCall::new(&self.handle)
     }
-    /// Calls `DeleteProduct`.
+    /// Calls `DeleteProduct`; the answer is a [`DeleteProductResponse`].
     ///
     /// Required: `ProductId`.
     ///
@@ -188,7 +188,7 @@ impl Client {
     pub fn delete_product(&self) -> DeleteProductCall {
         DeleteProductCall::new(&self.handle)
     }
-    /// Calls `DeleteTopicRule`.
+    /// Calls `DeleteTopicRule`; the answer is a [`DeleteTopicRuleResponse`].
     ///
     /// Required: `RuleName`.
     ///
@@ -197,7 +197,7 @@ impl Client {
     pub fn delete_topic_rule(&self) -> DeleteTopicRuleCall {
         DeleteTopicRuleCall::new(&self.handle)
     }
-    /// Calls `DescribeAllDevices`.
+    /// Calls `DescribeAllDevices`; the answer is a [`DescribeAllDevicesResponse`].
     ///
     /// Required: `Offset`, `Limit`.
     ///
@@ -208,7 +208,7 @@ impl Client {
     pub fn describe_all_devices(&self) -> DescribeAllDevicesCall {
         DescribeAllDevicesCall::new(&self.handle)
     }
-    /// Calls `DescribeDevice`.
+    /// Calls `DescribeDevice`; the answer is a [`DescribeDeviceResponse`].
     ///
     /// Required: `ProductID`, `DeviceName`.
     ///
@@ -217,7 +217,7 @@ impl Client {
     pub fn describe_device(&self) -> DescribeDeviceCall {
         DescribeDeviceCall::new(&self.handle)
     }
-    /// Calls `DescribeDeviceClientKey`.
+    /// Calls `DescribeDeviceClientKey`; the answer is a [`DescribeDeviceClientKeyResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`.
     ///
@@ -226,7 +226,7 @@ impl Client {
     pub fn describe_device_client_key(&self) -> DescribeDeviceClientKeyCall {
         DescribeDeviceClientKeyCall::new(&self.handle)
     }
-    /// Calls `DescribeDeviceResource`.
+    /// Calls `DescribeDeviceResource`; the answer is a [`DescribeDeviceResourceResponse`].
     ///
     /// Required: `DeviceName`.
     ///
@@ -235,7 +235,7 @@ impl Client {
     pub fn describe_device_resource(&self) -> DescribeDeviceResourceCall {
         DescribeDeviceResourceCall::new(&self.handle)
     }
-    /// Calls `DescribeDeviceResources`.
+    /// Calls `DescribeDeviceResources`; the answer is a [`DescribeDeviceResourcesResponse`].
     ///
     /// Required: `Offset`, `Limit`.
     ///
@@ -246,7 +246,7 @@ impl Client {
     pub fn describe_device_resources(&self) -> DescribeDeviceResourcesCall {
         DescribeDeviceResourcesCall::new(&self.handle)
     }
-    /// Calls `DescribeDeviceShadow`.
+    /// Calls `DescribeDeviceShadow`; the answer is a [`DescribeDeviceShadowResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`.
     ///
@@ -255,7 +255,7 @@ impl Client {
     pub fn describe_device_shadow(&self) -> DescribeDeviceShadowCall {
         DescribeDeviceShadowCall::new(&self.handle)
     }
-    /// Calls `DescribeDevices`.
+    /// Calls `DescribeDevices`; the answer is a [`DescribeDevicesResponse`].
     ///
     /// Required: `ProductId`, `Offset`, `Limit`.
     ///
@@ -266,7 +266,7 @@ impl Client {
     pub fn describe_devices(&self) -> DescribeDevicesCall {
         DescribeDevicesCall::new(&self.handle)
     }
-    /// Calls `DescribeFirmware`.
+    /// Calls `DescribeFirmware`; the answer is a [`DescribeFirmwareResponse`].
     ///
     /// Required: `ProductID`, `FirmwareVersion`.
     ///
@@ -275,7 +275,7 @@ impl Client {
     pub fn describe_firmware(&self) -> DescribeFirmwareCall {
         DescribeFirmwareCall::new(&self.handle)
     }
-    /// Calls `DescribeFirmwareTask`.
+    /// Calls `DescribeFirmwareTask`; the answer is a [`DescribeFirmwareTaskResponse`].
     ///
     /// Required: `ProductID`, `FirmwareVersion`, `TaskId`.
     ///
@@ -284,7 +284,7 @@ impl Client {
     pub fn describe_firmware_task(&self) -> DescribeFirmwareTaskCall {
         DescribeFirmwareTaskCall::new(&self.handle)
     }
-    /// Calls `DescribeFirmwareTaskDevices`.
+    /// Calls `DescribeFirmwareTaskDevices`; the answer is a [`DescribeFirmwareTaskDevicesResponse`].
     ///
     /// Required: `ProductID`.
     ///
@@ -293,7 +293,7 @@ impl Client {
     pub fn describe_firmware_task_devices(&self) -> DescribeFirmwareTaskDevicesCall {
         DescribeFirmwareTaskDevicesCall::new(&self.handle)
     }
-    /// Calls `DescribeFirmwareTaskDistribution`.
+    /// Calls `DescribeFirmwareTaskDistribution`; the answer is a [`DescribeFirmwareTaskDistributionResponse`].
     ///
     /// Required: `ProductID`, `FirmwareVersion`, `TaskId`.
     ///
@@ -304,7 +304,7 @@ impl Client {
     ) -> DescribeFirmwareTaskDistributionCall {
         DescribeFirmwareTaskDistributionCall::new(&self.handle)
     }
-    /// Calls `DescribeFirmwareTaskStatistics`.
+    /// Calls `DescribeFirmwareTaskStatistics`; the answer is a [`DescribeFirmwareTaskStatisticsResponse`].
     ///
     /// Required: `ProductID`, `FirmwareVersion`.
     ///
@@ -315,7 +315,7 @@ impl Client {
     ) -> DescribeFirmwareTaskStatisticsCall {
         DescribeFirmwareTaskStatisticsCall::new(&self.handle)
     }
-    /// Calls `DescribeFirmwareTasks`.
+    /// Calls `DescribeFirmwareTasks`; the answer is a [`DescribeFirmwareTasksResponse`].
     ///
     /// Required: `ProductID`, `FirmwareVersion`, `Offset`, `Limit`.
     ///
@@ -324,7 +324,7 @@ impl Client {
     pub fn describe_firmware_tasks(&self) -> DescribeFirmwareTasksCall {
         DescribeFirmwareTasksCall::new(&self.handle)
     }
-    /// Calls `DescribeLoraDevice`.
+    /// Calls `DescribeLoraDevice`; the answer is a [`DescribeLoraDeviceResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`.
     ///
@@ -333,7 +333,7 @@ impl Client {
     pub fn describe_lora_device(&self) -> DescribeLoraDeviceCall {
         DescribeLoraDeviceCall::new(&self.handle)
     }
-    /// Calls `DescribeMultiDevTask`.
+    /// Calls `DescribeMultiDevTask`; the answer is a [`DescribeMultiDevTaskResponse`].
     ///
     /// Required: `TaskId`, `ProductId`.
     ///
@@ -342,7 +342,7 @@ impl Client {
     pub fn describe_multi_dev_task(&self) -> DescribeMultiDevTaskCall {
         DescribeMultiDevTaskCall::new(&self.handle)
     }
-    /// Calls `DescribeMultiDevices`.
+    /// Calls `DescribeMultiDevices`; the answer is a [`DescribeMultiDevicesResponse`].
     ///
     /// Required: `ProductId`, `TaskId`, `Offset`, `Limit`.
     ///
@@ -351,7 +351,7 @@ impl Client {
     pub fn describe_multi_devices(&self) -> DescribeMultiDevicesCall {
         DescribeMultiDevicesCall::new(&self.handle)
     }
-    /// Calls `DescribeProduct`.
+    /// Calls `DescribeProduct`; the answer is a [`DescribeProductResponse`].
     ///
     /// Required: `ProductId`.
     ///
@@ -360,14 +360,14 @@ impl Client {
     pub fn describe_product(&self) -> DescribeProductCall {
         DescribeProductCall::new(&self.handle)
     }
-    /// Calls `DescribeProductResource`.
+    /// Calls `DescribeProductResource`; the answer is a [`DescribeProductResourceResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=iotcloud&Version=2018-06-14&Action=DescribeProductResource)
     #[inline]
     pub fn describe_product_resource(&self) -> DescribeProductResourceCall {
         DescribeProductResourceCall::new(&self.handle)
     }
-    /// Calls `DescribeProductResources`.
+    /// Calls `DescribeProductResources`; the answer is a [`DescribeProductResourcesResponse`].
     ///
     /// Required: `Offset`, `Limit`.
     ///
@@ -378,7 +378,7 @@ impl Client {
     pub fn describe_product_resources(&self) -> DescribeProductResourcesCall {
         DescribeProductResourcesCall::new(&self.handle)
     }
-    /// Calls `DescribeProductTask`.
+    /// Calls `DescribeProductTask`; the answer is a [`DescribeProductTaskResponse`].
     ///
     /// Required: `ProductId`, `TaskId`.
     ///
@@ -387,7 +387,7 @@ impl Client {
     pub fn describe_product_task(&self) -> DescribeProductTaskCall {
         DescribeProductTaskCall::new(&self.handle)
     }
-    /// Calls `DescribeProductTasks`.
+    /// Calls `DescribeProductTasks`; the answer is a [`DescribeProductTasksResponse`].
     ///
     /// Required: `ProductId`, `Offset`, `Limit`.
     ///
@@ -398,7 +398,7 @@ impl Client {
     pub fn describe_product_tasks(&self) -> DescribeProductTasksCall {
         DescribeProductTasksCall::new(&self.handle)
     }
-    /// Calls `DescribeProducts`.
+    /// Calls `DescribeProducts`; the answer is a [`DescribeProductsResponse`].
     ///
     /// Required: `Offset`, `Limit`.
     ///
@@ -409,7 +409,7 @@ impl Client {
     pub fn describe_products(&self) -> DescribeProductsCall {
         DescribeProductsCall::new(&self.handle)
     }
-    /// Calls `DescribePushResourceTaskStatistics`.
+    /// Calls `DescribePushResourceTaskStatistics`; the answer is a [`DescribePushResourceTaskStatisticsResponse`].
     ///
     /// Required: `ProductID`, `Name`.
     ///
@@ -420,7 +420,7 @@ impl Client {
     ) -> DescribePushResourceTaskStatisticsCall {
         DescribePushResourceTaskStatisticsCall::new(&self.handle)
     }
-    /// Calls `DescribeResourceTasks`.
+    /// Calls `DescribeResourceTasks`; the answer is a [`DescribeResourceTasksResponse`].
     ///
     /// Required: `ProductID`, `Name`, `Offset`, `Limit`.
     ///
@@ -429,7 +429,7 @@ impl Client {
     pub fn describe_resource_tasks(&self) -> DescribeResourceTasksCall {
         DescribeResourceTasksCall::new(&self.handle)
     }
-    /// Calls `DescribeTask`.
+    /// Calls `DescribeTask`; the answer is a [`DescribeTaskResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -438,7 +438,7 @@ impl Client {
     pub fn describe_task(&self) -> DescribeTaskCall {
         DescribeTaskCall::new(&self.handle)
     }
-    /// Calls `DescribeTasks`.
+    /// Calls `DescribeTasks`; the answer is a [`DescribeTasksResponse`].
     ///
     /// Required: `Offset`, `Limit`.
     ///
@@ -449,7 +449,7 @@ impl Client {
     pub fn describe_tasks(&self) -> DescribeTasksCall {
         DescribeTasksCall::new(&self.handle)
     }
-    /// Calls `DisableTopicRule`.
+    /// Calls `DisableTopicRule`; the answer is a [`DisableTopicRuleResponse`].
     ///
     /// Required: `RuleName`.
     ///
@@ -458,7 +458,7 @@ impl Client {
     pub fn disable_topic_rule(&self) -> DisableTopicRuleCall {
         DisableTopicRuleCall::new(&self.handle)
     }
-    /// Calls `DownloadDeviceResource`.
+    /// Calls `DownloadDeviceResource`; the answer is a [`DownloadDeviceResourceResponse`].
     ///
     /// Required: `ProductID`, `Name`, `DeviceName`.
     ///
@@ -467,7 +467,7 @@ impl Client {
     pub fn download_device_resource(&self) -> DownloadDeviceResourceCall {
         DownloadDeviceResourceCall::new(&self.handle)
     }
-    /// Calls `EditFirmware`.
+    /// Calls `EditFirmware`; the answer is a [`EditFirmwareResponse`].
     ///
     /// Required: `ProductID`, `FirmwareVersion`, `FirmwareName`.
     ///
@@ -476,7 +476,7 @@ impl Client {
     pub fn edit_firmware(&self) -> EditFirmwareCall {
         EditFirmwareCall::new(&self.handle)
     }
-    /// Calls `EnableTopicRule`.
+    /// Calls `EnableTopicRule`; the answer is a [`EnableTopicRuleResponse`].
     ///
     /// Required: `RuleName`.
     ///
@@ -485,7 +485,7 @@ impl Client {
     pub fn enable_topic_rule(&self) -> EnableTopicRuleCall {
         EnableTopicRuleCall::new(&self.handle)
     }
-    /// Calls `GetCOSURL`.
+    /// Calls `GetCOSURL`; the answer is a [`GetCOSURLResponse`].
     ///
     /// Required: `ProductID`, `FirmwareVersion`.
     ///
@@ -494,14 +494,14 @@ impl Client {
     pub fn get_cosurl(&self) -> GetCOSURLCall {
         GetCOSURLCall::new(&self.handle)
     }
-    /// Calls `GetUserResourceInfo`.
+    /// Calls `GetUserResourceInfo`; the answer is a [`GetUserResourceInfoResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=iotcloud&Version=2018-06-14&Action=GetUserResourceInfo)
     #[inline]
     pub fn get_user_resource_info(&self) -> GetUserResourceInfoCall {
         GetUserResourceInfoCall::new(&self.handle)
     }
-    /// Calls `ListLog`.
+    /// Calls `ListLog`; the answer is a [`ListLogResponse`].
     ///
     /// Required: `MinTime`, `MaxTime`.
     ///
@@ -510,7 +510,7 @@ impl Client {
     pub fn list_log(&self) -> ListLogCall {
         ListLogCall::new(&self.handle)
     }
-    /// Calls `ListLogPayload`.
+    /// Calls `ListLogPayload`; the answer is a [`ListLogPayloadResponse`].
     ///
     /// Required: `MinTime`, `MaxTime`, `Keywords`.
     ///
@@ -519,7 +519,7 @@ impl Client {
     pub fn list_log_payload(&self) -> ListLogPayloadCall {
         ListLogPayloadCall::new(&self.handle)
     }
-    /// Calls `ListSDKLog`.
+    /// Calls `ListSDKLog`; the answer is a [`ListSDKLogResponse`].
     ///
     /// Required: `MinTime`, `MaxTime`, `Keywords`.
     ///
@@ -528,7 +528,7 @@ impl Client {
     pub fn list_sdk_log(&self) -> ListSDKLogCall {
         ListSDKLogCall::new(&self.handle)
     }
-    /// Calls `PublishAsDevice`.
+    /// Calls `PublishAsDevice`; the answer is a [`PublishAsDeviceResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `Port`, `Payload`.
     ///
@@ -537,7 +537,7 @@ impl Client {
     pub fn publish_as_device(&self) -> PublishAsDeviceCall {
         PublishAsDeviceCall::new(&self.handle)
     }
-    /// Calls `PublishBroadcastMessage`.
+    /// Calls `PublishBroadcastMessage`; the answer is a [`PublishBroadcastMessageResponse`].
     ///
     /// Required: `ProductId`, `Payload`, `Qos`.
     ///
@@ -546,7 +546,7 @@ impl Client {
     pub fn publish_broadcast_message(&self) -> PublishBroadcastMessageCall {
         PublishBroadcastMessageCall::new(&self.handle)
     }
-    /// Calls `PublishMessage`.
+    /// Calls `PublishMessage`; the answer is a [`PublishMessageResponse`].
     ///
     /// Required: `Topic`, `Payload`, `ProductId`, `DeviceName`.
     ///
@@ -555,7 +555,7 @@ impl Client {
     pub fn publish_message(&self) -> PublishMessageCall {
         PublishMessageCall::new(&self.handle)
     }
-    /// Calls `PublishRRPCMessage`.
+    /// Calls `PublishRRPCMessage`; the answer is a [`PublishRRPCMessageResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `Payload`.
     ///
@@ -564,7 +564,7 @@ impl Client {
     pub fn publish_rrpc_message(&self) -> PublishRRPCMessageCall {
         PublishRRPCMessageCall::new(&self.handle)
     }
-    /// Calls `PublishToDevice`.
+    /// Calls `PublishToDevice`; the answer is a [`PublishToDeviceResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `Port`, `Payload`.
     ///
@@ -573,7 +573,7 @@ impl Client {
     pub fn publish_to_device(&self) -> PublishToDeviceCall {
         PublishToDeviceCall::new(&self.handle)
     }
-    /// Calls `ReplaceTopicRule`.
+    /// Calls `ReplaceTopicRule`; the answer is a [`ReplaceTopicRuleResponse`].
     ///
     /// Required: `RuleName`, `TopicRulePayload`.
     ///
@@ -582,7 +582,7 @@ impl Client {
     pub fn replace_topic_rule(&self) -> ReplaceTopicRuleCall {
         ReplaceTopicRuleCall::new(&self.handle)
     }
-    /// Calls `ResetDeviceState`.
+    /// Calls `ResetDeviceState`; the answer is a [`ResetDeviceStateResponse`].
     ///
     /// Required: `ProductId`, `DeviceNames`.
     ///
@@ -591,7 +591,7 @@ impl Client {
     pub fn reset_device_state(&self) -> ResetDeviceStateCall {
         ResetDeviceStateCall::new(&self.handle)
     }
-    /// Calls `RetryDeviceFirmwareTask`.
+    /// Calls `RetryDeviceFirmwareTask`; the answer is a [`RetryDeviceFirmwareTaskResponse`].
     ///
     /// Required: `ProductID`, `DeviceName`, `FirmwareVersion`, `TaskId`.
     ///
@@ -600,7 +600,7 @@ impl Client {
     pub fn retry_device_firmware_task(&self) -> RetryDeviceFirmwareTaskCall {
         RetryDeviceFirmwareTaskCall::new(&self.handle)
     }
-    /// Calls `SetProductsForbiddenStatus`.
+    /// Calls `SetProductsForbiddenStatus`; the answer is a [`SetProductsForbiddenStatusResponse`].
     ///
     /// Required: `ProductID`, `Status`.
     ///
@@ -609,7 +609,7 @@ impl Client {
     pub fn set_products_forbidden_status(&self) -> SetProductsForbiddenStatusCall {
         SetProductsForbiddenStatusCall::new(&self.handle)
     }
-    /// Calls `UnbindDevices`.
+    /// Calls `UnbindDevices`; the answer is a [`UnbindDevicesResponse`].
     ///
     /// Required: `GatewayProductId`, `GatewayDeviceName`, `ProductId`, `DeviceNames`.
     ///
@@ -618,7 +618,7 @@ impl Client {
     pub fn unbind_devices(&self) -> UnbindDevicesCall {
         UnbindDevicesCall::new(&self.handle)
     }
-    /// Calls `UpdateDeviceAvailableState`.
+    /// Calls `UpdateDeviceAvailableState`; the answer is a [`UpdateDeviceAvailableStateResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `EnableState`.
     ///
@@ -627,7 +627,7 @@ impl Client {
     pub fn update_device_available_state(&self) -> UpdateDeviceAvailableStateCall {
         UpdateDeviceAvailableStateCall::new(&self.handle)
     }
-    /// Calls `UpdateDeviceShadow`.
+    /// Calls `UpdateDeviceShadow`; the answer is a [`UpdateDeviceShadowResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `State`, `ShadowVersion`.
     ///
@@ -636,7 +636,7 @@ impl Client {
     pub fn update_device_shadow(&self) -> UpdateDeviceShadowCall {
         UpdateDeviceShadowCall::new(&self.handle)
     }
-    /// Calls `UpdateDevicesEnableState`.
+    /// Calls `UpdateDevicesEnableState`; the answer is a [`UpdateDevicesEnableStateResponse`].
     ///
     /// Required: `ProductID`, `DeviceNames`, `Status`.
     ///
@@ -645,7 +645,7 @@ impl Client {
     pub fn update_devices_enable_state(&self) -> UpdateDevicesEnableStateCall {
         UpdateDevicesEnableStateCall::new(&self.handle)
     }
-    /// Calls `UpdateProductDynamicRegister`.
+    /// Calls `UpdateProductDynamicRegister`; the answer is a [`UpdateProductDynamicRegisterResponse`].
     ///
     /// Required: `ProductId`, `RegisterType`, `RegisterLimit`.
     ///
@@ -654,7 +654,7 @@ impl Client {
     pub fn update_product_dynamic_register(&self) -> UpdateProductDynamicRegisterCall {
         UpdateProductDynamicRegisterCall::new(&self.handle)
     }
-    /// Calls `UpdateTopicPolicy`.
+    /// Calls `UpdateTopicPolicy`; the answer is a [`UpdateTopicPolicyResponse`].
     ///
     /// Required: `ProductID`, `TopicName`, `NewTopicName`, `Privilege`.
     ///
@@ -663,7 +663,7 @@ impl Client {
     pub fn update_topic_policy(&self) -> UpdateTopicPolicyCall {
         UpdateTopicPolicyCall::new(&self.handle)
     }
-    /// Calls `UploadFirmware`.
+    /// Calls `UploadFirmware`; the answer is a [`UploadFirmwareResponse`].
     ///
     /// Required: `ProductID`, `FirmwareVersion`, `Md5sum`, `FileSize`.
     ///
@@ -2059,7 +2059,6 @@ rt::action!(
     GetUserResourceInfo, GetUserResourceInfoRequest, GetUserResourceInfoCall,
     GetUserResourceInfoResponse, Error, idempotent
 );
-impl<T> GetUserResourceInfoCall<T> {}
 /// The answer of [`Client::get_user_resource_info`] (`GetUserResourceInfo`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

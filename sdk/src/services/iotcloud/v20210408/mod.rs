@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `BatchUpdateFirmware`.
+    /// Calls `BatchUpdateFirmware`; the answer is a [`BatchUpdateFirmwareResponse`].
     ///
     /// Required: `ProductId`, `FirmwareVersion`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn batch_update_firmware(&self) -> BatchUpdateFirmwareCall {
         BatchUpdateFirmwareCall::new(&self.handle)
     }
-    /// Calls `BindDevices`.
+    /// Calls `BindDevices`; the answer is a [`BindDevicesResponse`].
     ///
     /// Required: `GatewayProductId`, `GatewayDeviceName`, `ProductId`, `DeviceNames`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn bind_devices(&self) -> BindDevicesCall {
         BindDevicesCall::new(&self.handle)
     }
-    /// Calls `CancelDeviceFirmwareTask`.
+    /// Calls `CancelDeviceFirmwareTask`; the answer is a [`CancelDeviceFirmwareTaskResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `FirmwareVersion`, `TaskId`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn cancel_device_firmware_task(&self) -> CancelDeviceFirmwareTaskCall {
         CancelDeviceFirmwareTaskCall::new(&self.handle)
     }
-    /// Calls `CreateDevice`.
+    /// Calls `CreateDevice`; the answer is a [`CreateDeviceResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn create_device(&self) -> CreateDeviceCall {
         CreateDeviceCall::new(&self.handle)
     }
-    /// Calls `CreateMultiDevicesTask`.
+    /// Calls `CreateMultiDevicesTask`; the answer is a [`CreateMultiDevicesTaskResponse`].
     ///
     /// Required: `ProductId`, `ParametersType`.
     ///
@@ -80,7 +80,7 @@ impl Client {
     pub fn create_multi_devices_task(&self) -> CreateMultiDevicesTaskCall {
         CreateMultiDevicesTaskCall::new(&self.handle)
     }
-    /// Calls `CreatePrivateCA`.
+    /// Calls `CreatePrivateCA`; the answer is a [`CreatePrivateCAResponse`].
     ///
     /// Required: `CertName`, `CertText`, `VerifyCertText`.
     ///
@@ -89,7 +89,7 @@ impl Client {
     pub fn create_private_ca(&self) -> CreatePrivateCACall {
         CreatePrivateCACall::new(&self.handle)
     }
-    /// Calls `CreateProduct`.
+    /// Calls `CreateProduct`; the answer is a [`CreateProductResponse`].
     ///
     /// Required: `ProductName`.
     ///
@@ -98,7 +98,7 @@ impl Client {
     pub fn create_product(&self) -> CreateProductCall {
         CreateProductCall::new(&self.handle)
     }
-    /// Calls `CreateTaskFileUrl`.
+    /// Calls `CreateTaskFileUrl`; the answer is a [`CreateTaskFileUrlResponse`].
     ///
     /// Required: `ProductId`.
     ///
@@ -107,7 +107,7 @@ impl Client {
     pub fn create_task_file_url(&self) -> CreateTaskFileUrlCall {
         CreateTaskFileUrlCall::new(&self.handle)
     }
-    /// Calls `CreateTopicPolicy`.
+    /// Calls `CreateTopicPolicy`; the answer is a [`CreateTopicPolicyResponse`].
     ///
     /// Required: `ProductId`, `TopicName`, `Privilege`.
     ///
@@ -116,7 +116,7 @@ impl Client {
     pub fn create_topic_policy(&self) -> CreateTopicPolicyCall {
         CreateTopicPolicyCall::new(&self.handle)
     }
-    /// Calls `CreateTopicRule`.
+    /// Calls `CreateTopicRule`; the answer is a [`CreateTopicRuleResponse`].
     ///
     /// Required: `RuleName`, `TopicRulePayload`.
     ///
@@ -125,7 +125,7 @@ impl Client {
     pub fn create_topic_rule(&self) -> CreateTopicRuleCall {
         CreateTopicRuleCall::new(&self.handle)
     }
-    /// Calls `DeleteDevice`.
+    /// Calls `DeleteDevice`; the answer is a [`DeleteDeviceResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`.
     ///
@@ -134,7 +134,7 @@ impl Client {
     pub fn delete_device(&self) -> DeleteDeviceCall {
         DeleteDeviceCall::new(&self.handle)
     }
-    /// Calls `DeleteDeviceResource`.
+    /// Calls `DeleteDeviceResource`; the answer is a [`DeleteDeviceResourceResponse`].
     ///
     /// Required: `Name`, `DeviceName`.
     ///
@@ -143,7 +143,7 @@ impl Client {
     pub fn delete_device_resource(&self) -> DeleteDeviceResourceCall {
         DeleteDeviceResourceCall::new(&self.handle)
     }
-    /// Calls `DeleteDeviceShadow`.
+    /// Calls `DeleteDeviceShadow`; the answer is a [`DeleteDeviceShadowResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`.
     ///
@@ -152,7 +152,7 @@ impl Client {
     pub fn delete_device_shadow(&self) -> DeleteDeviceShadowCall {
         DeleteDeviceShadowCall::new(&self.handle)
     }
-    /// Calls `DeletePrivateCA`.
+    /// Calls `DeletePrivateCA`; the answer is a [`DeletePrivateCAResponse`].
     ///
     /// Required: `CertName`.
     ///
@@ -161,7 +161,7 @@ impl Client {
     pub fn delete_private_ca(&self) -> DeletePrivateCACall {
         DeletePrivateCACall::new(&self.handle)
     }
-    /// Calls `DeleteProduct`.
+    /// Calls `DeleteProduct`; the answer is a [`DeleteProductResponse`].
     ///
     /// Required: `ProductId`.
     ///
@@ -170,7 +170,7 @@ impl Client {
     pub fn delete_product(&self) -> DeleteProductCall {
         DeleteProductCall::new(&self.handle)
     }
-    /// Calls `DeleteProductPrivateCA`.
+    /// Calls `DeleteProductPrivateCA`; the answer is a [`DeleteProductPrivateCAResponse`].
     ///
     /// Required: `ProductId`.
     ///
@@ -179,7 +179,7 @@ impl Client {
     pub fn delete_product_private_ca(&self) -> DeleteProductPrivateCACall {
         DeleteProductPrivateCACall::new(&self.handle)
     }
-    /// Calls `DeleteTopicRule`.
+    /// Calls `DeleteTopicRule`; the answer is a [`DeleteTopicRuleResponse`].
     ///
     /// Required: `RuleName`.
     ///
@@ -188,7 +188,7 @@ impl Client {
     pub fn delete_topic_rule(&self) -> DeleteTopicRuleCall {
         DeleteTopicRuleCall::new(&self.handle)
     }
-    /// Calls `DescribeDevice`.
+    /// Calls `DescribeDevice`; the answer is a [`DescribeDeviceResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`.
     ///
@@ -197,7 +197,7 @@ impl Client {
     pub fn describe_device(&self) -> DescribeDeviceCall {
         DescribeDeviceCall::new(&self.handle)
     }
-    /// Calls `DescribeDeviceClientKey`.
+    /// Calls `DescribeDeviceClientKey`; the answer is a [`DescribeDeviceClientKeyResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`.
     ///
@@ -206,7 +206,7 @@ impl Client {
     pub fn describe_device_client_key(&self) -> DescribeDeviceClientKeyCall {
         DescribeDeviceClientKeyCall::new(&self.handle)
     }
-    /// Calls `DescribeDeviceResource`.
+    /// Calls `DescribeDeviceResource`; the answer is a [`DescribeDeviceResourceResponse`].
     ///
     /// Required: `DeviceName`.
     ///
@@ -215,7 +215,7 @@ impl Client {
     pub fn describe_device_resource(&self) -> DescribeDeviceResourceCall {
         DescribeDeviceResourceCall::new(&self.handle)
     }
-    /// Calls `DescribeDeviceResources`.
+    /// Calls `DescribeDeviceResources`; the answer is a [`DescribeDeviceResourcesResponse`].
     ///
     /// Required: `Offset`, `Limit`.
     ///
@@ -226,7 +226,7 @@ impl Client {
     pub fn describe_device_resources(&self) -> DescribeDeviceResourcesCall {
         DescribeDeviceResourcesCall::new(&self.handle)
     }
-    /// Calls `DescribeDeviceShadow`.
+    /// Calls `DescribeDeviceShadow`; the answer is a [`DescribeDeviceShadowResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`.
     ///
@@ -235,7 +235,7 @@ impl Client {
     pub fn describe_device_shadow(&self) -> DescribeDeviceShadowCall {
         DescribeDeviceShadowCall::new(&self.handle)
     }
-    /// Calls `DescribeDevices`.
+    /// Calls `DescribeDevices`; the answer is a [`DescribeDevicesResponse`].
     ///
     /// Required: `ProductId`, `Offset`, `Limit`.
     ///
@@ -246,7 +246,7 @@ impl Client {
     pub fn describe_devices(&self) -> DescribeDevicesCall {
         DescribeDevicesCall::new(&self.handle)
     }
-    /// Calls `DescribeFirmware`.
+    /// Calls `DescribeFirmware`; the answer is a [`DescribeFirmwareResponse`].
     ///
     /// Required: `ProductId`, `FirmwareVersion`.
     ///
@@ -255,7 +255,7 @@ impl Client {
     pub fn describe_firmware(&self) -> DescribeFirmwareCall {
         DescribeFirmwareCall::new(&self.handle)
     }
-    /// Calls `DescribeFirmwareTask`.
+    /// Calls `DescribeFirmwareTask`; the answer is a [`DescribeFirmwareTaskResponse`].
     ///
     /// Required: `ProductId`, `FirmwareVersion`, `TaskId`.
     ///
@@ -264,7 +264,7 @@ impl Client {
     pub fn describe_firmware_task(&self) -> DescribeFirmwareTaskCall {
         DescribeFirmwareTaskCall::new(&self.handle)
     }
-    /// Calls `DescribeFirmwareTaskDevices`.
+    /// Calls `DescribeFirmwareTaskDevices`; the answer is a [`DescribeFirmwareTaskDevicesResponse`].
     ///
     /// Required: `ProductId`.
     ///
@@ -273,7 +273,7 @@ impl Client {
     pub fn describe_firmware_task_devices(&self) -> DescribeFirmwareTaskDevicesCall {
         DescribeFirmwareTaskDevicesCall::new(&self.handle)
     }
-    /// Calls `DescribeFirmwareTaskDistribution`.
+    /// Calls `DescribeFirmwareTaskDistribution`; the answer is a [`DescribeFirmwareTaskDistributionResponse`].
     ///
     /// Required: `ProductId`, `FirmwareVersion`, `TaskId`.
     ///
@@ -284,7 +284,7 @@ impl Client {
     ) -> DescribeFirmwareTaskDistributionCall {
         DescribeFirmwareTaskDistributionCall::new(&self.handle)
     }
-    /// Calls `DescribeFirmwareTaskStatistics`.
+    /// Calls `DescribeFirmwareTaskStatistics`; the answer is a [`DescribeFirmwareTaskStatisticsResponse`].
     ///
     /// Required: `ProductId`, `FirmwareVersion`.
     ///
@@ -295,7 +295,7 @@ impl Client {
     ) -> DescribeFirmwareTaskStatisticsCall {
         DescribeFirmwareTaskStatisticsCall::new(&self.handle)
     }
-    /// Calls `DescribeFirmwareTasks`.
+    /// Calls `DescribeFirmwareTasks`; the answer is a [`DescribeFirmwareTasksResponse`].
     ///
     /// Required: `ProductId`, `FirmwareVersion`, `Offset`, `Limit`.
     ///
@@ -304,7 +304,7 @@ impl Client {
     pub fn describe_firmware_tasks(&self) -> DescribeFirmwareTasksCall {
         DescribeFirmwareTasksCall::new(&self.handle)
     }
-    /// Calls `DescribeGatewayBindDevices`.
+    /// Calls `DescribeGatewayBindDevices`; the answer is a [`DescribeGatewayBindDevicesResponse`].
     ///
     /// Required: `GatewayProductId`, `GatewayDeviceName`, `Offset`, `Limit`.
     ///
@@ -315,7 +315,7 @@ impl Client {
     pub fn describe_gateway_bind_devices(&self) -> DescribeGatewayBindDevicesCall {
         DescribeGatewayBindDevicesCall::new(&self.handle)
     }
-    /// Calls `DescribePrivateCA`.
+    /// Calls `DescribePrivateCA`; the answer is a [`DescribePrivateCAResponse`].
     ///
     /// Required: `CertName`.
     ///
@@ -324,7 +324,7 @@ impl Client {
     pub fn describe_private_ca(&self) -> DescribePrivateCACall {
         DescribePrivateCACall::new(&self.handle)
     }
-    /// Calls `DescribePrivateCABindedProducts`.
+    /// Calls `DescribePrivateCABindedProducts`; the answer is a [`DescribePrivateCABindedProductsResponse`].
     ///
     /// Required: `CertName`, `Offset`, `Limit`.
     ///
@@ -335,14 +335,14 @@ impl Client {
     ) -> DescribePrivateCABindedProductsCall {
         DescribePrivateCABindedProductsCall::new(&self.handle)
     }
-    /// Calls `DescribePrivateCAs`.
+    /// Calls `DescribePrivateCAs`; the answer is a [`DescribePrivateCAsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=iotcloud&Version=2021-04-08&Action=DescribePrivateCAs)
     #[inline]
     pub fn describe_private_c_as(&self) -> DescribePrivateCAsCall {
         DescribePrivateCAsCall::new(&self.handle)
     }
-    /// Calls `DescribeProduct`.
+    /// Calls `DescribeProduct`; the answer is a [`DescribeProductResponse`].
     ///
     /// Required: `ProductId`.
     ///
@@ -351,7 +351,7 @@ impl Client {
     pub fn describe_product(&self) -> DescribeProductCall {
         DescribeProductCall::new(&self.handle)
     }
-    /// Calls `DescribeProductCA`.
+    /// Calls `DescribeProductCA`; the answer is a [`DescribeProductCAResponse`].
     ///
     /// Required: `ProductId`.
     ///
@@ -360,14 +360,14 @@ impl Client {
     pub fn describe_product_ca(&self) -> DescribeProductCACall {
         DescribeProductCACall::new(&self.handle)
     }
-    /// Calls `DescribeProductResource`.
+    /// Calls `DescribeProductResource`; the answer is a [`DescribeProductResourceResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=iotcloud&Version=2021-04-08&Action=DescribeProductResource)
     #[inline]
     pub fn describe_product_resource(&self) -> DescribeProductResourceCall {
         DescribeProductResourceCall::new(&self.handle)
     }
-    /// Calls `DescribeProductResources`.
+    /// Calls `DescribeProductResources`; the answer is a [`DescribeProductResourcesResponse`].
     ///
     /// Required: `Offset`, `Limit`.
     ///
@@ -378,7 +378,7 @@ impl Client {
     pub fn describe_product_resources(&self) -> DescribeProductResourcesCall {
         DescribeProductResourcesCall::new(&self.handle)
     }
-    /// Calls `DescribeProductTask`.
+    /// Calls `DescribeProductTask`; the answer is a [`DescribeProductTaskResponse`].
     ///
     /// Required: `ProductId`, `TaskId`.
     ///
@@ -387,7 +387,7 @@ impl Client {
     pub fn describe_product_task(&self) -> DescribeProductTaskCall {
         DescribeProductTaskCall::new(&self.handle)
     }
-    /// Calls `DescribeProductTasks`.
+    /// Calls `DescribeProductTasks`; the answer is a [`DescribeProductTasksResponse`].
     ///
     /// Required: `ProductId`, `Offset`, `Limit`.
     ///
@@ -398,7 +398,7 @@ impl Client {
     pub fn describe_product_tasks(&self) -> DescribeProductTasksCall {
         DescribeProductTasksCall::new(&self.handle)
     }
-    /// Calls `DescribeProducts`.
+    /// Calls `DescribeProducts`; the answer is a [`DescribeProductsResponse`].
     ///
     /// Required: `Offset`, `Limit`.
     ///
@@ -409,7 +409,7 @@ impl Client {
     pub fn describe_products(&self) -> DescribeProductsCall {
         DescribeProductsCall::new(&self.handle)
     }
-    /// Calls `DescribePushResourceTaskStatistics`.
+    /// Calls `DescribePushResourceTaskStatistics`; the answer is a [`DescribePushResourceTaskStatisticsResponse`].
     ///
     /// Required: `ProductID`, `Name`.
     ///
@@ -420,7 +420,7 @@ impl Client {
     ) -> DescribePushResourceTaskStatisticsCall {
         DescribePushResourceTaskStatisticsCall::new(&self.handle)
     }
-    /// Calls `DescribeResourceTasks`.
+    /// Calls `DescribeResourceTasks`; the answer is a [`DescribeResourceTasksResponse`].
     ///
     /// Required: `ProductID`, `Name`, `Offset`, `Limit`.
     ///
@@ -429,7 +429,7 @@ impl Client {
     pub fn describe_resource_tasks(&self) -> DescribeResourceTasksCall {
         DescribeResourceTasksCall::new(&self.handle)
     }
-    /// Calls `DisableTopicRule`.
+    /// Calls `DisableTopicRule`; the answer is a [`DisableTopicRuleResponse`].
     ///
     /// Required: `RuleName`.
     ///
@@ -438,7 +438,7 @@ impl Client {
     pub fn disable_topic_rule(&self) -> DisableTopicRuleCall {
         DisableTopicRuleCall::new(&self.handle)
     }
-    /// Calls `DownloadDeviceResource`.
+    /// Calls `DownloadDeviceResource`; the answer is a [`DownloadDeviceResourceResponse`].
     ///
     /// Required: `ProductID`, `Name`, `DeviceName`.
     ///
@@ -447,7 +447,7 @@ impl Client {
     pub fn download_device_resource(&self) -> DownloadDeviceResourceCall {
         DownloadDeviceResourceCall::new(&self.handle)
     }
-    /// Calls `EditFirmware`.
+    /// Calls `EditFirmware`; the answer is a [`EditFirmwareResponse`].
     ///
     /// Required: `ProductId`, `FirmwareVersion`, `FirmwareName`.
     ///
@@ -456,7 +456,7 @@ impl Client {
     pub fn edit_firmware(&self) -> EditFirmwareCall {
         EditFirmwareCall::new(&self.handle)
     }
-    /// Calls `EnableTopicRule`.
+    /// Calls `EnableTopicRule`; the answer is a [`EnableTopicRuleResponse`].
     ///
     /// Required: `RuleName`.
     ///
@@ -465,7 +465,7 @@ impl Client {
     pub fn enable_topic_rule(&self) -> EnableTopicRuleCall {
         EnableTopicRuleCall::new(&self.handle)
     }
-    /// Calls `GetAllVersion`.
+    /// Calls `GetAllVersion`; the answer is a [`GetAllVersionResponse`].
     ///
     /// Required: `ProductId`.
     ///
@@ -474,7 +474,7 @@ impl Client {
     pub fn get_all_version(&self) -> GetAllVersionCall {
         GetAllVersionCall::new(&self.handle)
     }
-    /// Calls `GetCOSURL`.
+    /// Calls `GetCOSURL`; the answer is a [`GetCOSURLResponse`].
     ///
     /// Required: `ProductId`, `FirmwareVersion`.
     ///
@@ -483,14 +483,14 @@ impl Client {
     pub fn get_cosurl(&self) -> GetCOSURLCall {
         GetCOSURLCall::new(&self.handle)
     }
-    /// Calls `GetUserResourceInfo`.
+    /// Calls `GetUserResourceInfo`; the answer is a [`GetUserResourceInfoResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=iotcloud&Version=2021-04-08&Action=GetUserResourceInfo)
     #[inline]
     pub fn get_user_resource_info(&self) -> GetUserResourceInfoCall {
         GetUserResourceInfoCall::new(&self.handle)
     }
-    /// Calls `ListFirmwares`.
+    /// Calls `ListFirmwares`; the answer is a [`ListFirmwaresResponse`].
     ///
     /// Required: `PageNum`, `PageSize`.
     ///
@@ -499,7 +499,7 @@ impl Client {
     pub fn list_firmwares(&self) -> ListFirmwaresCall {
         ListFirmwaresCall::new(&self.handle)
     }
-    /// Calls `ListLog`.
+    /// Calls `ListLog`; the answer is a [`ListLogResponse`].
     ///
     /// Required: `MinTime`, `MaxTime`.
     ///
@@ -508,7 +508,7 @@ impl Client {
     pub fn list_log(&self) -> ListLogCall {
         ListLogCall::new(&self.handle)
     }
-    /// Calls `ListLogPayload`.
+    /// Calls `ListLogPayload`; the answer is a [`ListLogPayloadResponse`].
     ///
     /// Required: `MinTime`, `MaxTime`, `Keywords`.
     ///
@@ -517,7 +517,7 @@ impl Client {
     pub fn list_log_payload(&self) -> ListLogPayloadCall {
         ListLogPayloadCall::new(&self.handle)
     }
-    /// Calls `ListSDKLog`.
+    /// Calls `ListSDKLog`; the answer is a [`ListSDKLogResponse`].
     ///
     /// Required: `MinTime`, `MaxTime`, `Keywords`.
     ///
@@ -526,7 +526,7 @@ impl Client {
     pub fn list_sdk_log(&self) -> ListSDKLogCall {
         ListSDKLogCall::new(&self.handle)
     }
-    /// Calls `ListTopicRules`.
+    /// Calls `ListTopicRules`; the answer is a [`ListTopicRulesResponse`].
     ///
     /// Required: `PageNum`, `PageSize`.
     ///
@@ -535,7 +535,7 @@ impl Client {
     pub fn list_topic_rules(&self) -> ListTopicRulesCall {
         ListTopicRulesCall::new(&self.handle)
     }
-    /// Calls `PublishBroadcastMessage`.
+    /// Calls `PublishBroadcastMessage`; the answer is a [`PublishBroadcastMessageResponse`].
     ///
     /// Required: `ProductId`, `Payload`, `Qos`.
     ///
@@ -544,7 +544,7 @@ impl Client {
     pub fn publish_broadcast_message(&self) -> PublishBroadcastMessageCall {
         PublishBroadcastMessageCall::new(&self.handle)
     }
-    /// Calls `PublishMessage`.
+    /// Calls `PublishMessage`; the answer is a [`PublishMessageResponse`].
     ///
     /// Required: `Topic`, `Payload`, `ProductId`, `DeviceName`.
     ///
@@ -553,7 +553,7 @@ impl Client {
     pub fn publish_message(&self) -> PublishMessageCall {
         PublishMessageCall::new(&self.handle)
     }
-    /// Calls `PublishRRPCMessage`.
+    /// Calls `PublishRRPCMessage`; the answer is a [`PublishRRPCMessageResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `Payload`.
     ///
@@ -562,7 +562,7 @@ impl Client {
     pub fn publish_rrpc_message(&self) -> PublishRRPCMessageCall {
         PublishRRPCMessageCall::new(&self.handle)
     }
-    /// Calls `ReplaceTopicRule`.
+    /// Calls `ReplaceTopicRule`; the answer is a [`ReplaceTopicRuleResponse`].
     ///
     /// Required: `RuleName`, `TopicRulePayload`.
     ///
@@ -571,7 +571,7 @@ impl Client {
     pub fn replace_topic_rule(&self) -> ReplaceTopicRuleCall {
         ReplaceTopicRuleCall::new(&self.handle)
     }
-    /// Calls `ResetDeviceState`.
+    /// Calls `ResetDeviceState`; the answer is a [`ResetDeviceStateResponse`].
     ///
     /// Required: `ProductId`, `DeviceNames`.
     ///
@@ -580,7 +580,7 @@ impl Client {
     pub fn reset_device_state(&self) -> ResetDeviceStateCall {
         ResetDeviceStateCall::new(&self.handle)
     }
-    /// Calls `RetryDeviceFirmwareTask`.
+    /// Calls `RetryDeviceFirmwareTask`; the answer is a [`RetryDeviceFirmwareTaskResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `FirmwareVersion`, `TaskId`.
     ///
@@ -589,7 +589,7 @@ impl Client {
     pub fn retry_device_firmware_task(&self) -> RetryDeviceFirmwareTaskCall {
         RetryDeviceFirmwareTaskCall::new(&self.handle)
     }
-    /// Calls `SetProductsForbiddenStatus`.
+    /// Calls `SetProductsForbiddenStatus`; the answer is a [`SetProductsForbiddenStatusResponse`].
     ///
     /// Required: `ProductId`, `Status`.
     ///
@@ -598,7 +598,7 @@ impl Client {
     pub fn set_products_forbidden_status(&self) -> SetProductsForbiddenStatusCall {
         SetProductsForbiddenStatusCall::new(&self.handle)
     }
-    /// Calls `UnbindDevices`.
+    /// Calls `UnbindDevices`; the answer is a [`UnbindDevicesResponse`].
     ///
     /// Required: `GatewayProductId`, `GatewayDeviceName`, `ProductId`, `DeviceNames`.
     ///
@@ -607,7 +607,7 @@ impl Client {
     pub fn unbind_devices(&self) -> UnbindDevicesCall {
         UnbindDevicesCall::new(&self.handle)
     }
-    /// Calls `UpdateDeviceAvailableState`.
+    /// Calls `UpdateDeviceAvailableState`; the answer is a [`UpdateDeviceAvailableStateResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `EnableState`.
     ///
@@ -616,7 +616,7 @@ impl Client {
     pub fn update_device_available_state(&self) -> UpdateDeviceAvailableStateCall {
         UpdateDeviceAvailableStateCall::new(&self.handle)
     }
-    /// Calls `UpdateDeviceLogLevel`.
+    /// Calls `UpdateDeviceLogLevel`; the answer is a [`UpdateDeviceLogLevelResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `LogLevel`.
     ///
@@ -625,7 +625,7 @@ impl Client {
     pub fn update_device_log_level(&self) -> UpdateDeviceLogLevelCall {
         UpdateDeviceLogLevelCall::new(&self.handle)
     }
-    /// Calls `UpdateDevicePSK`.
+    /// Calls `UpdateDevicePSK`; the answer is a [`UpdateDevicePSKResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `Psk`.
     ///
@@ -634,7 +634,7 @@ impl Client {
     pub fn update_device_psk(&self) -> UpdateDevicePSKCall {
         UpdateDevicePSKCall::new(&self.handle)
     }
-    /// Calls `UpdateDeviceShadow`.
+    /// Calls `UpdateDeviceShadow`; the answer is a [`UpdateDeviceShadowResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `State`, `ShadowVersion`.
     ///
@@ -643,7 +643,7 @@ impl Client {
     pub fn update_device_shadow(&self) -> UpdateDeviceShadowCall {
         UpdateDeviceShadowCall::new(&self.handle)
     }
-    /// Calls `UpdateDevicesEnableState`.
+    /// Calls `UpdateDevicesEnableState`; the answer is a [`UpdateDevicesEnableStateResponse`].
     ///
     /// Required: `ProductId`, `DeviceNames`, `Status`.
     ///
@@ -652,7 +652,7 @@ impl Client {
     pub fn update_devices_enable_state(&self) -> UpdateDevicesEnableStateCall {
         UpdateDevicesEnableStateCall::new(&self.handle)
     }
-    /// Calls `UpdateOtaTaskStatus`.
+    /// Calls `UpdateOtaTaskStatus`; the answer is a [`UpdateOtaTaskStatusResponse`].
     ///
     /// Required: `ProductId`, `TaskId`, `Status`.
     ///
@@ -661,7 +661,7 @@ impl Client {
     pub fn update_ota_task_status(&self) -> UpdateOtaTaskStatusCall {
         UpdateOtaTaskStatusCall::new(&self.handle)
     }
-    /// Calls `UpdatePrivateCA`.
+    /// Calls `UpdatePrivateCA`; the answer is a [`UpdatePrivateCAResponse`].
     ///
     /// Required: `CertName`, `CertText`, `VerifyCertText`.
     ///
@@ -670,7 +670,7 @@ impl Client {
     pub fn update_private_ca(&self) -> UpdatePrivateCACall {
         UpdatePrivateCACall::new(&self.handle)
     }
-    /// Calls `UpdateProductDynamicRegister`.
+    /// Calls `UpdateProductDynamicRegister`; the answer is a [`UpdateProductDynamicRegisterResponse`].
     ///
     /// Required: `ProductId`, `RegisterType`, `RegisterLimit`.
     ///
@@ -679,7 +679,7 @@ impl Client {
     pub fn update_product_dynamic_register(&self) -> UpdateProductDynamicRegisterCall {
         UpdateProductDynamicRegisterCall::new(&self.handle)
     }
-    /// Calls `UpdateProductPrivateCA`.
+    /// Calls `UpdateProductPrivateCA`; the answer is a [`UpdateProductPrivateCAResponse`].
     ///
     /// Required: `ProductId`, `CertName`.
     ///
@@ -688,7 +688,7 @@ impl Client {
     pub fn update_product_private_ca(&self) -> UpdateProductPrivateCACall {
         UpdateProductPrivateCACall::new(&self.handle)
     }
-    /// Calls `UpdateTopicPolicy`.
+    /// Calls `UpdateTopicPolicy`; the answer is a [`UpdateTopicPolicyResponse`].
     ///
     /// Required: `ProductId`, `TopicName`, `NewTopicName`, `Privilege`.
     ///
@@ -697,7 +697,7 @@ impl Client {
     pub fn update_topic_policy(&self) -> UpdateTopicPolicyCall {
         UpdateTopicPolicyCall::new(&self.handle)
     }
-    /// Calls `UploadFirmware`.
+    /// Calls `UploadFirmware`; the answer is a [`UploadFirmwareResponse`].
     ///
     /// Required: `ProductId`, `FirmwareVersion`, `Md5sum`, `FileSize`.
     ///
@@ -1675,7 +1675,6 @@ rt::action!(
     DescribePrivateCAs, DescribePrivateCAsRequest, DescribePrivateCAsCall,
     DescribePrivateCAsResponse, Error, idempotent
 );
-impl<T> DescribePrivateCAsCall<T> {}
 /// The answer of [`Client::describe_private_c_as`] (`DescribePrivateCAs`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -2033,7 +2032,6 @@ rt::action!(
     GetUserResourceInfo, GetUserResourceInfoRequest, GetUserResourceInfoCall,
     GetUserResourceInfoResponse, Error, idempotent
 );
-impl<T> GetUserResourceInfoCall<T> {}
 /// The answer of [`Client::get_user_resource_info`] (`GetUserResourceInfo`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

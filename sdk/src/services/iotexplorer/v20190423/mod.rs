@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `ActivateTWeCallLicense`.
+    /// Calls `ActivateTWeCallLicense`; the answer is a [`ActivateTWeCallLicenseResponse`].
     ///
     /// Required: `PkgType`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn activate_t_we_call_license(&self) -> ActivateTWeCallLicenseCall {
         ActivateTWeCallLicenseCall::new(&self.handle)
     }
-    /// Calls `ActivateTWeTalk`.
+    /// Calls `ActivateTWeTalk`; the answer is a [`ActivateTWeTalkResponse`].
     ///
     /// Required: `ServiceType`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn activate_t_we_talk(&self) -> ActivateTWeTalkCall {
         ActivateTWeTalkCall::new(&self.handle)
     }
-    /// Calls `BatchCreateTWeSeeRecognitionTask`.
+    /// Calls `BatchCreateTWeSeeRecognitionTask`; the answer is a [`BatchCreateTWeSeeRecognitionTaskResponse`].
     ///
     /// Required: `Inputs`.
     ///
@@ -64,7 +64,7 @@ impl Client {
     ) -> BatchCreateTWeSeeRecognitionTaskCall {
         BatchCreateTWeSeeRecognitionTaskCall::new(&self.handle)
     }
-    /// Calls `BatchCreateTWeSeeSubscription`.
+    /// Calls `BatchCreateTWeSeeSubscription`; the answer is a [`BatchCreateTWeSeeSubscriptionResponse`].
     ///
     /// Required: `Entries`.
     ///
@@ -75,7 +75,7 @@ impl Client {
     ) -> BatchCreateTWeSeeSubscriptionCall {
         BatchCreateTWeSeeSubscriptionCall::new(&self.handle)
     }
-    /// Calls `BatchDescribeTWeSeeOrders`.
+    /// Calls `BatchDescribeTWeSeeOrders`; the answer is a [`BatchDescribeTWeSeeOrdersResponse`].
     ///
     /// Required: `Entries`.
     ///
@@ -84,7 +84,7 @@ impl Client {
     pub fn batch_describe_t_we_see_orders(&self) -> BatchDescribeTWeSeeOrdersCall {
         BatchDescribeTWeSeeOrdersCall::new(&self.handle)
     }
-    /// Calls `BatchInvokeTWeSeeRecognitionTask`.
+    /// Calls `BatchInvokeTWeSeeRecognitionTask`; the answer is a [`BatchInvokeTWeSeeRecognitionTaskResponse`].
     ///
     /// Required: `Inputs`.
     ///
@@ -95,7 +95,7 @@ impl Client {
     ) -> BatchInvokeTWeSeeRecognitionTaskCall {
         BatchInvokeTWeSeeRecognitionTaskCall::new(&self.handle)
     }
-    /// Calls `BatchPublishMessage`.
+    /// Calls `BatchPublishMessage`; the answer is a [`BatchPublishMessageResponse`].
     ///
     /// Required: `ProductId`, `DeviceNames`, `Topic`, `Payload`.
     ///
@@ -104,7 +104,7 @@ impl Client {
     pub fn batch_publish_message(&self) -> BatchPublishMessageCall {
         BatchPublishMessageCall::new(&self.handle)
     }
-    /// Calls `BatchRenewTWeSeeSubscription`.
+    /// Calls `BatchRenewTWeSeeSubscription`; the answer is a [`BatchRenewTWeSeeSubscriptionResponse`].
     ///
     /// Required: `Entries`.
     ///
@@ -113,7 +113,7 @@ impl Client {
     pub fn batch_renew_t_we_see_subscription(&self) -> BatchRenewTWeSeeSubscriptionCall {
         BatchRenewTWeSeeSubscriptionCall::new(&self.handle)
     }
-    /// Calls `BatchUpdateFirmware`.
+    /// Calls `BatchUpdateFirmware`; the answer is a [`BatchUpdateFirmwareResponse`].
     ///
     /// Required: `ProductID`, `FirmwareVersion`.
     ///
@@ -122,7 +122,7 @@ impl Client {
     pub fn batch_update_firmware(&self) -> BatchUpdateFirmwareCall {
         BatchUpdateFirmwareCall::new(&self.handle)
     }
-    /// Calls `BindCloudStorageUser`.
+    /// Calls `BindCloudStorageUser`; the answer is a [`BindCloudStorageUserResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `UserId`.
     ///
@@ -131,7 +131,7 @@ impl Client {
     pub fn bind_cloud_storage_user(&self) -> BindCloudStorageUserCall {
         BindCloudStorageUserCall::new(&self.handle)
     }
-    /// Calls `BindDevices`.
+    /// Calls `BindDevices`; the answer is a [`BindDevicesResponse`].
     ///
     /// Required: `GatewayProductId`, `GatewayDeviceName`, `ProductId`, `DeviceNames`.
     ///
@@ -140,7 +140,7 @@ impl Client {
     pub fn bind_devices(&self) -> BindDevicesCall {
         BindDevicesCall::new(&self.handle)
     }
-    /// Calls `BindProducts`.
+    /// Calls `BindProducts`; the answer is a [`BindProductsResponse`].
     ///
     /// Required: `GatewayProductId`, `ProductIds`.
     ///
@@ -149,7 +149,7 @@ impl Client {
     pub fn bind_products(&self) -> BindProductsCall {
         BindProductsCall::new(&self.handle)
     }
-    /// Calls `BindTWeTalkAgent`.
+    /// Calls `BindTWeTalkAgent`; the answer is a [`BindTWeTalkAgentResponse`].
     ///
     /// Required: `ProductId`, `AgentId`, `BindingScope`.
     ///
@@ -158,7 +158,7 @@ impl Client {
     pub fn bind_t_we_talk_agent(&self) -> BindTWeTalkAgentCall {
         BindTWeTalkAgentCall::new(&self.handle)
     }
-    /// Calls `BindUserDevice`.
+    /// Calls `BindUserDevice`; the answer is a [`BindUserDeviceResponse`].
     ///
     /// Required: `AppKey`, `ProductId`, `DeviceName`, `OpenID`.
     ///
@@ -167,7 +167,7 @@ impl Client {
     pub fn bind_user_device(&self) -> BindUserDeviceCall {
         BindUserDeviceCall::new(&self.handle)
     }
-    /// Calls `CallDeviceActionAsync`.
+    /// Calls `CallDeviceActionAsync`; the answer is a [`CallDeviceActionAsyncResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `ActionId`.
     ///
@@ -176,7 +176,7 @@ impl Client {
     pub fn call_device_action_async(&self) -> CallDeviceActionAsyncCall {
         CallDeviceActionAsyncCall::new(&self.handle)
     }
-    /// Calls `CallDeviceActionSync`.
+    /// Calls `CallDeviceActionSync`; the answer is a [`CallDeviceActionSyncResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `ActionId`.
     ///
@@ -185,7 +185,7 @@ impl Client {
     pub fn call_device_action_sync(&self) -> CallDeviceActionSyncCall {
         CallDeviceActionSyncCall::new(&self.handle)
     }
-    /// Calls `CallDeviceRRPCSync`.
+    /// Calls `CallDeviceRRPCSync`; the answer is a [`CallDeviceRRPCSyncResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`.
     ///
@@ -194,7 +194,7 @@ impl Client {
     pub fn call_device_rrpc_sync(&self) -> CallDeviceRRPCSyncCall {
         CallDeviceRRPCSyncCall::new(&self.handle)
     }
-    /// Calls `ChangeP2PRoute`.
+    /// Calls `ChangeP2PRoute`; the answer is a [`ChangeP2PRouteResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `RouteId`.
     ///
@@ -203,7 +203,7 @@ impl Client {
     pub fn change_p2_p_route(&self) -> ChangeP2PRouteCall {
         ChangeP2PRouteCall::new(&self.handle)
     }
-    /// Calls `CheckFirmwareUpdate`.
+    /// Calls `CheckFirmwareUpdate`; the answer is a [`CheckFirmwareUpdateResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`.
     ///
@@ -212,7 +212,7 @@ impl Client {
     pub fn check_firmware_update(&self) -> CheckFirmwareUpdateCall {
         CheckFirmwareUpdateCall::new(&self.handle)
     }
-    /// Calls `ControlDeviceData`.
+    /// Calls `ControlDeviceData`; the answer is a [`ControlDeviceDataResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `Data`.
     ///
@@ -221,7 +221,7 @@ impl Client {
     pub fn control_device_data(&self) -> ControlDeviceDataCall {
         ControlDeviceDataCall::new(&self.handle)
     }
-    /// Calls `CreateAISearchTaskAsync`.
+    /// Calls `CreateAISearchTaskAsync`; the answer is a [`CreateAISearchTaskAsyncResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `Query`.
     ///
@@ -230,7 +230,7 @@ impl Client {
     pub fn create_ai_search_task_async(&self) -> CreateAISearchTaskAsyncCall {
         CreateAISearchTaskAsyncCall::new(&self.handle)
     }
-    /// Calls `CreateBatchProduction`.
+    /// Calls `CreateBatchProduction`; the answer is a [`CreateBatchProductionResponse`].
     ///
     /// Required: `ProjectId`, `ProductId`, `BurnMethod`, `GenerationMethod`.
     ///
@@ -239,7 +239,7 @@ impl Client {
     pub fn create_batch_production(&self) -> CreateBatchProductionCall {
         CreateBatchProductionCall::new(&self.handle)
     }
-    /// Calls `CreateCloudStorageAIService`.
+    /// Calls `CreateCloudStorageAIService`; the answer is a [`CreateCloudStorageAIServiceResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `PackageId`.
     ///
@@ -248,7 +248,7 @@ impl Client {
     pub fn create_cloud_storage_ai_service(&self) -> CreateCloudStorageAIServiceCall {
         CreateCloudStorageAIServiceCall::new(&self.handle)
     }
-    /// Calls `CreateCloudStorageAIServiceTask`.
+    /// Calls `CreateCloudStorageAIServiceTask`; the answer is a [`CreateCloudStorageAIServiceTaskResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `ServiceType`, `StartTime`, `EndTime`.
     ///
@@ -259,7 +259,7 @@ impl Client {
     ) -> CreateCloudStorageAIServiceTaskCall {
         CreateCloudStorageAIServiceTaskCall::new(&self.handle)
     }
-    /// Calls `CreateDevice`.
+    /// Calls `CreateDevice`; the answer is a [`CreateDeviceResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`.
     ///
@@ -268,7 +268,7 @@ impl Client {
     pub fn create_device(&self) -> CreateDeviceCall {
         CreateDeviceCall::new(&self.handle)
     }
-    /// Calls `CreateDeviceChannel`.
+    /// Calls `CreateDeviceChannel`; the answer is a [`CreateDeviceChannelResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `ChannelId`.
     ///
@@ -277,7 +277,7 @@ impl Client {
     pub fn create_device_channel(&self) -> CreateDeviceChannelCall {
         CreateDeviceChannelCall::new(&self.handle)
     }
-    /// Calls `CreateDevicePublishSDPAnswer`.
+    /// Calls `CreateDevicePublishSDPAnswer`; the answer is a [`CreateDevicePublishSDPAnswerResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `SDPOffer`.
     ///
@@ -286,7 +286,7 @@ impl Client {
     pub fn create_device_publish_sdp_answer(&self) -> CreateDevicePublishSDPAnswerCall {
         CreateDevicePublishSDPAnswerCall::new(&self.handle)
     }
-    /// Calls `CreateDeviceSDPAnswer`.
+    /// Calls `CreateDeviceSDPAnswer`; the answer is a [`CreateDeviceSDPAnswerResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `SDPOffer`.
     ///
@@ -295,7 +295,7 @@ impl Client {
     pub fn create_device_sdp_answer(&self) -> CreateDeviceSDPAnswerCall {
         CreateDeviceSDPAnswerCall::new(&self.handle)
     }
-    /// Calls `CreateExternalSourceAIServiceTask`.
+    /// Calls `CreateExternalSourceAIServiceTask`; the answer is a [`CreateExternalSourceAIServiceTaskResponse`].
     ///
     /// Required: `ProductId`, `ServiceType`, `VideoURLs`.
     ///
@@ -306,7 +306,7 @@ impl Client {
     ) -> CreateExternalSourceAIServiceTaskCall {
         CreateExternalSourceAIServiceTaskCall::new(&self.handle)
     }
-    /// Calls `CreateFenceBind`.
+    /// Calls `CreateFenceBind`; the answer is a [`CreateFenceBindResponse`].
     ///
     /// Required: `FenceId`, `Items`.
     ///
@@ -315,7 +315,7 @@ impl Client {
     pub fn create_fence_bind(&self) -> CreateFenceBindCall {
         CreateFenceBindCall::new(&self.handle)
     }
-    /// Calls `CreateFreeCloudStorage`.
+    /// Calls `CreateFreeCloudStorage`; the answer is a [`CreateFreeCloudStorageResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `PackageId`.
     ///
@@ -324,7 +324,7 @@ impl Client {
     pub fn create_free_cloud_storage(&self) -> CreateFreeCloudStorageCall {
         CreateFreeCloudStorageCall::new(&self.handle)
     }
-    /// Calls `CreateIotVideoCloudStorage`.
+    /// Calls `CreateIotVideoCloudStorage`; the answer is a [`CreateIotVideoCloudStorageResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `PackageId`.
     ///
@@ -333,14 +333,14 @@ impl Client {
     pub fn create_iot_video_cloud_storage(&self) -> CreateIotVideoCloudStorageCall {
         CreateIotVideoCloudStorageCall::new(&self.handle)
     }
-    /// Calls `CreateLoRaFrequency`.
+    /// Calls `CreateLoRaFrequency`; the answer is a [`CreateLoRaFrequencyResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=iotexplorer&Version=2019-04-23&Action=CreateLoRaFrequency)
     #[inline]
     pub fn create_lo_ra_frequency(&self) -> CreateLoRaFrequencyCall {
         CreateLoRaFrequencyCall::new(&self.handle)
     }
-    /// Calls `CreateLoRaGateway`.
+    /// Calls `CreateLoRaGateway`; the answer is a [`CreateLoRaGatewayResponse`].
     ///
     /// Required: `GatewayId`, `Name`, `Description`, `Location`.
     ///
@@ -349,7 +349,7 @@ impl Client {
     pub fn create_lo_ra_gateway(&self) -> CreateLoRaGatewayCall {
         CreateLoRaGatewayCall::new(&self.handle)
     }
-    /// Calls `CreateOtaModule`.
+    /// Calls `CreateOtaModule`; the answer is a [`CreateOtaModuleResponse`].
     ///
     /// Required: `ProductID`, `FwType`.
     ///
@@ -358,7 +358,7 @@ impl Client {
     pub fn create_ota_module(&self) -> CreateOtaModuleCall {
         CreateOtaModuleCall::new(&self.handle)
     }
-    /// Calls `CreatePositionFence`.
+    /// Calls `CreatePositionFence`; the answer is a [`CreatePositionFenceResponse`].
     ///
     /// Required: `SpaceId`, `FenceName`, `FenceArea`.
     ///
@@ -367,7 +367,7 @@ impl Client {
     pub fn create_position_fence(&self) -> CreatePositionFenceCall {
         CreatePositionFenceCall::new(&self.handle)
     }
-    /// Calls `CreatePositionSpace`.
+    /// Calls `CreatePositionSpace`; the answer is a [`CreatePositionSpaceResponse`].
     ///
     /// Required: `ProjectId`, `SpaceName`, `AuthorizeType`, `ProductIdList`.
     ///
@@ -376,7 +376,7 @@ impl Client {
     pub fn create_position_space(&self) -> CreatePositionSpaceCall {
         CreatePositionSpaceCall::new(&self.handle)
     }
-    /// Calls `CreatePrivateCA`.
+    /// Calls `CreatePrivateCA`; the answer is a [`CreatePrivateCAResponse`].
     ///
     /// Required: `CertName`, `CertText`, `VerifyCertText`.
     ///
@@ -385,7 +385,7 @@ impl Client {
     pub fn create_private_ca(&self) -> CreatePrivateCACall {
         CreatePrivateCACall::new(&self.handle)
     }
-    /// Calls `CreateProject`.
+    /// Calls `CreateProject`; the answer is a [`CreateProjectResponse`].
     ///
     /// Required: `ProjectName`, `ProjectDesc`.
     ///
@@ -394,7 +394,7 @@ impl Client {
     pub fn create_project(&self) -> CreateProjectCall {
         CreateProjectCall::new(&self.handle)
     }
-    /// Calls `CreateStudioProduct`.
+    /// Calls `CreateStudioProduct`; the answer is a [`CreateStudioProductResponse`].
     ///
     /// Required: `ProductName`, `CategoryId`, `ProductType`, `EncryptionType`, `NetType`, `DataProtocol`, `ProductDesc`, `ProjectId`.
     ///
@@ -403,7 +403,7 @@ impl Client {
     pub fn create_studio_product(&self) -> CreateStudioProductCall {
         CreateStudioProductCall::new(&self.handle)
     }
-    /// Calls `CreateTRTCSignaturesWithRoomId`.
+    /// Calls `CreateTRTCSignaturesWithRoomId`; the answer is a [`CreateTRTCSignaturesWithRoomIdResponse`].
     ///
     /// Required: `TRTCUserIds`, `RoomId`.
     ///
@@ -414,7 +414,7 @@ impl Client {
     ) -> CreateTRTCSignaturesWithRoomIdCall {
         CreateTRTCSignaturesWithRoomIdCall::new(&self.handle)
     }
-    /// Calls `CreateTWeSeeCallback`.
+    /// Calls `CreateTWeSeeCallback`; the answer is a [`CreateTWeSeeCallbackResponse`].
     ///
     /// Required: `Type`.
     ///
@@ -423,7 +423,7 @@ impl Client {
     pub fn create_t_we_see_callback(&self) -> CreateTWeSeeCallbackCall {
         CreateTWeSeeCallbackCall::new(&self.handle)
     }
-    /// Calls `CreateTWeSeeDirectUploadCredential`.
+    /// Calls `CreateTWeSeeDirectUploadCredential`; the answer is a [`CreateTWeSeeDirectUploadCredentialResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `ServiceType`.
     ///
@@ -434,7 +434,7 @@ impl Client {
     ) -> CreateTWeSeeDirectUploadCredentialCall {
         CreateTWeSeeDirectUploadCredentialCall::new(&self.handle)
     }
-    /// Calls `CreateTWeSeePerson`.
+    /// Calls `CreateTWeSeePerson`; the answer is a [`CreateTWeSeePersonResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `Name`.
     ///
@@ -443,7 +443,7 @@ impl Client {
     pub fn create_t_we_see_person(&self) -> CreateTWeSeePersonCall {
         CreateTWeSeePersonCall::new(&self.handle)
     }
-    /// Calls `CreateTWeSeePostPaidService`.
+    /// Calls `CreateTWeSeePostPaidService`; the answer is a [`CreateTWeSeePostPaidServiceResponse`].
     ///
     /// Required: `ServiceType`.
     ///
@@ -452,7 +452,7 @@ impl Client {
     pub fn create_t_we_see_post_paid_service(&self) -> CreateTWeSeePostPaidServiceCall {
         CreateTWeSeePostPaidServiceCall::new(&self.handle)
     }
-    /// Calls `CreateTWeSeeRecognitionTask`.
+    /// Calls `CreateTWeSeeRecognitionTask`; the answer is a [`CreateTWeSeeRecognitionTaskResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `InputURL`.
     ///
@@ -461,7 +461,7 @@ impl Client {
     pub fn create_t_we_see_recognition_task(&self) -> CreateTWeSeeRecognitionTaskCall {
         CreateTWeSeeRecognitionTaskCall::new(&self.handle)
     }
-    /// Calls `CreateTWeSeeRecognitionTaskWithFile`.
+    /// Calls `CreateTWeSeeRecognitionTaskWithFile`; the answer is a [`CreateTWeSeeRecognitionTaskWithFileResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `InputBase64`.
     ///
@@ -472,7 +472,7 @@ impl Client {
     ) -> CreateTWeSeeRecognitionTaskWithFileCall {
         CreateTWeSeeRecognitionTaskWithFileCall::new(&self.handle)
     }
-    /// Calls `CreateTWeSeeService`.
+    /// Calls `CreateTWeSeeService`; the answer is a [`CreateTWeSeeServiceResponse`].
     ///
     /// Required: `Service`.
     ///
@@ -481,7 +481,7 @@ impl Client {
     pub fn create_t_we_see_service(&self) -> CreateTWeSeeServiceCall {
         CreateTWeSeeServiceCall::new(&self.handle)
     }
-    /// Calls `CreateTWeSeeSubscription`.
+    /// Calls `CreateTWeSeeSubscription`; the answer is a [`CreateTWeSeeSubscriptionResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `ServiceType`, `ServiceTier`, `Period`.
     ///
@@ -490,7 +490,7 @@ impl Client {
     pub fn create_t_we_see_subscription(&self) -> CreateTWeSeeSubscriptionCall {
         CreateTWeSeeSubscriptionCall::new(&self.handle)
     }
-    /// Calls `CreateTWeTalkAgent`.
+    /// Calls `CreateTWeTalkAgent`; the answer is a [`CreateTWeTalkAgentResponse`].
     ///
     /// Required: `STTConfig`, `LLMConfig`, `TTSConfig`.
     ///
@@ -499,7 +499,7 @@ impl Client {
     pub fn create_t_we_talk_agent(&self) -> CreateTWeTalkAgentCall {
         CreateTWeTalkAgentCall::new(&self.handle)
     }
-    /// Calls `CreateTWeTalkProductConfig`.
+    /// Calls `CreateTWeTalkProductConfig`; the answer is a [`CreateTWeTalkProductConfigResponse`].
     ///
     /// Required: `ProductId`, `SystemPrompt`, `GreetingMessage`.
     ///
@@ -508,7 +508,7 @@ impl Client {
     pub fn create_t_we_talk_product_config(&self) -> CreateTWeTalkProductConfigCall {
         CreateTWeTalkProductConfigCall::new(&self.handle)
     }
-    /// Calls `CreateTWeTalkProductConfigV2`.
+    /// Calls `CreateTWeTalkProductConfigV2`; the answer is a [`CreateTWeTalkProductConfigV2Response`].
     ///
     /// Required: `ProductId`.
     ///
@@ -519,7 +519,7 @@ impl Client {
     ) -> CreateTWeTalkProductConfigV2Call {
         CreateTWeTalkProductConfigV2Call::new(&self.handle)
     }
-    /// Calls `CreateTopicPolicy`.
+    /// Calls `CreateTopicPolicy`; the answer is a [`CreateTopicPolicyResponse`].
     ///
     /// Required: `ProductId`, `TopicName`, `Privilege`.
     ///
@@ -528,7 +528,7 @@ impl Client {
     pub fn create_topic_policy(&self) -> CreateTopicPolicyCall {
         CreateTopicPolicyCall::new(&self.handle)
     }
-    /// Calls `CreateTopicRule`.
+    /// Calls `CreateTopicRule`; the answer is a [`CreateTopicRuleResponse`].
     ///
     /// Required: `RuleName`, `TopicRulePayload`.
     ///
@@ -537,7 +537,7 @@ impl Client {
     pub fn create_topic_rule(&self) -> CreateTopicRuleCall {
         CreateTopicRuleCall::new(&self.handle)
     }
-    /// Calls `DeleteCloudStorageEvent`.
+    /// Calls `DeleteCloudStorageEvent`; the answer is a [`DeleteCloudStorageEventResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `EventId`, `StartTime`, `EndTime`.
     ///
@@ -546,7 +546,7 @@ impl Client {
     pub fn delete_cloud_storage_event(&self) -> DeleteCloudStorageEventCall {
         DeleteCloudStorageEventCall::new(&self.handle)
     }
-    /// Calls `DeleteDevice`.
+    /// Calls `DeleteDevice`; the answer is a [`DeleteDeviceResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`.
     ///
@@ -555,7 +555,7 @@ impl Client {
     pub fn delete_device(&self) -> DeleteDeviceCall {
         DeleteDeviceCall::new(&self.handle)
     }
-    /// Calls `DeleteDeviceSDP`.
+    /// Calls `DeleteDeviceSDP`; the answer is a [`DeleteDeviceSDPResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`.
     ///
@@ -564,7 +564,7 @@ impl Client {
     pub fn delete_device_sdp(&self) -> DeleteDeviceSDPCall {
         DeleteDeviceSDPCall::new(&self.handle)
     }
-    /// Calls `DeleteDevices`.
+    /// Calls `DeleteDevices`; the answer is a [`DeleteDevicesResponse`].
     ///
     /// Required: `DevicesItems`.
     ///
@@ -573,7 +573,7 @@ impl Client {
     pub fn delete_devices(&self) -> DeleteDevicesCall {
         DeleteDevicesCall::new(&self.handle)
     }
-    /// Calls `DeleteFenceBind`.
+    /// Calls `DeleteFenceBind`; the answer is a [`DeleteFenceBindResponse`].
     ///
     /// Required: `FenceId`, `Items`.
     ///
@@ -582,14 +582,14 @@ impl Client {
     pub fn delete_fence_bind(&self) -> DeleteFenceBindCall {
         DeleteFenceBindCall::new(&self.handle)
     }
-    /// Calls `DeleteLoRaFrequency`.
+    /// Calls `DeleteLoRaFrequency`; the answer is a [`DeleteLoRaFrequencyResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=iotexplorer&Version=2019-04-23&Action=DeleteLoRaFrequency)
     #[inline]
     pub fn delete_lo_ra_frequency(&self) -> DeleteLoRaFrequencyCall {
         DeleteLoRaFrequencyCall::new(&self.handle)
     }
-    /// Calls `DeleteLoRaGateway`.
+    /// Calls `DeleteLoRaGateway`; the answer is a [`DeleteLoRaGatewayResponse`].
     ///
     /// Required: `GatewayId`.
     ///
@@ -598,7 +598,7 @@ impl Client {
     pub fn delete_lo_ra_gateway(&self) -> DeleteLoRaGatewayCall {
         DeleteLoRaGatewayCall::new(&self.handle)
     }
-    /// Calls `DeleteOtaModule`.
+    /// Calls `DeleteOtaModule`; the answer is a [`DeleteOtaModuleResponse`].
     ///
     /// Required: `ProductID`, `FwType`.
     ///
@@ -607,7 +607,7 @@ impl Client {
     pub fn delete_ota_module(&self) -> DeleteOtaModuleCall {
         DeleteOtaModuleCall::new(&self.handle)
     }
-    /// Calls `DeletePositionFence`.
+    /// Calls `DeletePositionFence`; the answer is a [`DeletePositionFenceResponse`].
     ///
     /// Required: `SpaceId`, `FenceId`.
     ///
@@ -616,7 +616,7 @@ impl Client {
     pub fn delete_position_fence(&self) -> DeletePositionFenceCall {
         DeletePositionFenceCall::new(&self.handle)
     }
-    /// Calls `DeletePositionSpace`.
+    /// Calls `DeletePositionSpace`; the answer is a [`DeletePositionSpaceResponse`].
     ///
     /// Required: `SpaceId`.
     ///
@@ -625,7 +625,7 @@ impl Client {
     pub fn delete_position_space(&self) -> DeletePositionSpaceCall {
         DeletePositionSpaceCall::new(&self.handle)
     }
-    /// Calls `DeletePrivateCA`.
+    /// Calls `DeletePrivateCA`; the answer is a [`DeletePrivateCAResponse`].
     ///
     /// Required: `CertName`.
     ///
@@ -634,7 +634,7 @@ impl Client {
     pub fn delete_private_ca(&self) -> DeletePrivateCACall {
         DeletePrivateCACall::new(&self.handle)
     }
-    /// Calls `DeleteProductPrivateCA`.
+    /// Calls `DeleteProductPrivateCA`; the answer is a [`DeleteProductPrivateCAResponse`].
     ///
     /// Required: `ProductId`.
     ///
@@ -643,7 +643,7 @@ impl Client {
     pub fn delete_product_private_ca(&self) -> DeleteProductPrivateCACall {
         DeleteProductPrivateCACall::new(&self.handle)
     }
-    /// Calls `DeleteProject`.
+    /// Calls `DeleteProject`; the answer is a [`DeleteProjectResponse`].
     ///
     /// Required: `ProjectId`.
     ///
@@ -652,7 +652,7 @@ impl Client {
     pub fn delete_project(&self) -> DeleteProjectCall {
         DeleteProjectCall::new(&self.handle)
     }
-    /// Calls `DeleteStudioProduct`.
+    /// Calls `DeleteStudioProduct`; the answer is a [`DeleteStudioProductResponse`].
     ///
     /// Required: `ProductId`.
     ///
@@ -661,7 +661,7 @@ impl Client {
     pub fn delete_studio_product(&self) -> DeleteStudioProductCall {
         DeleteStudioProductCall::new(&self.handle)
     }
-    /// Calls `DeleteTWeSeeCallback`.
+    /// Calls `DeleteTWeSeeCallback`; the answer is a [`DeleteTWeSeeCallbackResponse`].
     ///
     /// Required: `CallbackId`.
     ///
@@ -670,7 +670,7 @@ impl Client {
     pub fn delete_t_we_see_callback(&self) -> DeleteTWeSeeCallbackCall {
         DeleteTWeSeeCallbackCall::new(&self.handle)
     }
-    /// Calls `DeleteTWeSeeFace`.
+    /// Calls `DeleteTWeSeeFace`; the answer is a [`DeleteTWeSeeFaceResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `FaceId`.
     ///
@@ -679,7 +679,7 @@ impl Client {
     pub fn delete_t_we_see_face(&self) -> DeleteTWeSeeFaceCall {
         DeleteTWeSeeFaceCall::new(&self.handle)
     }
-    /// Calls `DeleteTWeSeePerson`.
+    /// Calls `DeleteTWeSeePerson`; the answer is a [`DeleteTWeSeePersonResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `PersonId`.
     ///
@@ -688,7 +688,7 @@ impl Client {
     pub fn delete_t_we_see_person(&self) -> DeleteTWeSeePersonCall {
         DeleteTWeSeePersonCall::new(&self.handle)
     }
-    /// Calls `DeleteTWeSeeTasksByCondition`.
+    /// Calls `DeleteTWeSeeTasksByCondition`; the answer is a [`DeleteTWeSeeTasksByConditionResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `ServiceCategory`, `Conditions`.
     ///
@@ -699,7 +699,7 @@ impl Client {
     ) -> DeleteTWeSeeTasksByConditionCall {
         DeleteTWeSeeTasksByConditionCall::new(&self.handle)
     }
-    /// Calls `DeleteTWeTalkAgent`.
+    /// Calls `DeleteTWeTalkAgent`; the answer is a [`DeleteTWeTalkAgentResponse`].
     ///
     /// Required: `AgentId`.
     ///
@@ -708,7 +708,7 @@ impl Client {
     pub fn delete_t_we_talk_agent(&self) -> DeleteTWeTalkAgentCall {
         DeleteTWeTalkAgentCall::new(&self.handle)
     }
-    /// Calls `DeleteTWeTalkProductConfigV2`.
+    /// Calls `DeleteTWeTalkProductConfigV2`; the answer is a [`DeleteTWeTalkProductConfigV2Response`].
     ///
     /// Required: `ProductId`.
     ///
@@ -719,7 +719,7 @@ impl Client {
     ) -> DeleteTWeTalkProductConfigV2Call {
         DeleteTWeTalkProductConfigV2Call::new(&self.handle)
     }
-    /// Calls `DeleteTopicPolicy`.
+    /// Calls `DeleteTopicPolicy`; the answer is a [`DeleteTopicPolicyResponse`].
     ///
     /// Required: `ProductId`, `TopicName`.
     ///
@@ -728,7 +728,7 @@ impl Client {
     pub fn delete_topic_policy(&self) -> DeleteTopicPolicyCall {
         DeleteTopicPolicyCall::new(&self.handle)
     }
-    /// Calls `DeleteTopicRule`.
+    /// Calls `DeleteTopicRule`; the answer is a [`DeleteTopicRuleResponse`].
     ///
     /// Required: `RuleName`.
     ///
@@ -737,7 +737,7 @@ impl Client {
     pub fn delete_topic_rule(&self) -> DeleteTopicRuleCall {
         DeleteTopicRuleCall::new(&self.handle)
     }
-    /// Calls `DescribeAISearchTaskAsync`.
+    /// Calls `DescribeAISearchTaskAsync`; the answer is a [`DescribeAISearchTaskAsyncResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -746,7 +746,7 @@ impl Client {
     pub fn describe_ai_search_task_async(&self) -> DescribeAISearchTaskAsyncCall {
         DescribeAISearchTaskAsyncCall::new(&self.handle)
     }
-    /// Calls `DescribeActivateDevice`.
+    /// Calls `DescribeActivateDevice`; the answer is a [`DescribeActivateDeviceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -755,7 +755,7 @@ impl Client {
     pub fn describe_activate_device(&self) -> DescribeActivateDeviceCall {
         DescribeActivateDeviceCall::new(&self.handle)
     }
-    /// Calls `DescribeActivateLicenseService`.
+    /// Calls `DescribeActivateLicenseService`; the answer is a [`DescribeActivateLicenseServiceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -766,7 +766,7 @@ impl Client {
     ) -> DescribeActivateLicenseServiceCall {
         DescribeActivateLicenseServiceCall::new(&self.handle)
     }
-    /// Calls `DescribeBatchProduction`.
+    /// Calls `DescribeBatchProduction`; the answer is a [`DescribeBatchProductionResponse`].
     ///
     /// Required: `ProductId`, `BatchProductionId`.
     ///
@@ -775,7 +775,7 @@ impl Client {
     pub fn describe_batch_production(&self) -> DescribeBatchProductionCall {
         DescribeBatchProductionCall::new(&self.handle)
     }
-    /// Calls `DescribeBindedProducts`.
+    /// Calls `DescribeBindedProducts`; the answer is a [`DescribeBindedProductsResponse`].
     ///
     /// Required: `GatewayProductId`, `Offset`, `Limit`.
     ///
@@ -784,7 +784,7 @@ impl Client {
     pub fn describe_binded_products(&self) -> DescribeBindedProductsCall {
         DescribeBindedProductsCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudStorage`.
+    /// Calls `DescribeCloudStorage`; the answer is a [`DescribeCloudStorageResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`.
     ///
@@ -793,7 +793,7 @@ impl Client {
     pub fn describe_cloud_storage(&self) -> DescribeCloudStorageCall {
         DescribeCloudStorageCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudStorageAIService`.
+    /// Calls `DescribeCloudStorageAIService`; the answer is a [`DescribeCloudStorageAIServiceResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `ServiceType`.
     ///
@@ -804,7 +804,7 @@ impl Client {
     ) -> DescribeCloudStorageAIServiceCall {
         DescribeCloudStorageAIServiceCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudStorageAIServiceCallback`.
+    /// Calls `DescribeCloudStorageAIServiceCallback`; the answer is a [`DescribeCloudStorageAIServiceCallbackResponse`].
     ///
     /// Required: `ProductId`.
     ///
@@ -815,7 +815,7 @@ impl Client {
     ) -> DescribeCloudStorageAIServiceCallbackCall {
         DescribeCloudStorageAIServiceCallbackCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudStorageAIServiceTask`.
+    /// Calls `DescribeCloudStorageAIServiceTask`; the answer is a [`DescribeCloudStorageAIServiceTaskResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -826,7 +826,7 @@ impl Client {
     ) -> DescribeCloudStorageAIServiceTaskCall {
         DescribeCloudStorageAIServiceTaskCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudStorageAIServiceTasks`.
+    /// Calls `DescribeCloudStorageAIServiceTasks`; the answer is a [`DescribeCloudStorageAIServiceTasksResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `ServiceType`, `Limit`.
     ///
@@ -837,7 +837,7 @@ impl Client {
     ) -> DescribeCloudStorageAIServiceTasksCall {
         DescribeCloudStorageAIServiceTasksCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudStorageDate`.
+    /// Calls `DescribeCloudStorageDate`; the answer is a [`DescribeCloudStorageDateResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`.
     ///
@@ -846,7 +846,7 @@ impl Client {
     pub fn describe_cloud_storage_date(&self) -> DescribeCloudStorageDateCall {
         DescribeCloudStorageDateCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudStorageEvents`.
+    /// Calls `DescribeCloudStorageEvents`; the answer is a [`DescribeCloudStorageEventsResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`.
     ///
@@ -855,7 +855,7 @@ impl Client {
     pub fn describe_cloud_storage_events(&self) -> DescribeCloudStorageEventsCall {
         DescribeCloudStorageEventsCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudStorageEventsByTWeSeePerson`.
+    /// Calls `DescribeCloudStorageEventsByTWeSeePerson`; the answer is a [`DescribeCloudStorageEventsByTWeSeePersonResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `PersonId`, `Limit`.
     ///
@@ -866,7 +866,7 @@ impl Client {
     ) -> DescribeCloudStorageEventsByTWeSeePersonCall {
         DescribeCloudStorageEventsByTWeSeePersonCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudStorageEventsWithAITasks`.
+    /// Calls `DescribeCloudStorageEventsWithAITasks`; the answer is a [`DescribeCloudStorageEventsWithAITasksResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `ServiceTypes`.
     ///
@@ -877,7 +877,7 @@ impl Client {
     ) -> DescribeCloudStorageEventsWithAITasksCall {
         DescribeCloudStorageEventsWithAITasksCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudStorageMultiThumbnail`.
+    /// Calls `DescribeCloudStorageMultiThumbnail`; the answer is a [`DescribeCloudStorageMultiThumbnailResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `MultiThumbnail`.
     ///
@@ -888,7 +888,7 @@ impl Client {
     ) -> DescribeCloudStorageMultiThumbnailCall {
         DescribeCloudStorageMultiThumbnailCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudStorageOrder`.
+    /// Calls `DescribeCloudStorageOrder`; the answer is a [`DescribeCloudStorageOrderResponse`].
     ///
     /// Required: `OrderId`.
     ///
@@ -897,7 +897,7 @@ impl Client {
     pub fn describe_cloud_storage_order(&self) -> DescribeCloudStorageOrderCall {
         DescribeCloudStorageOrderCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudStoragePackageConsumeDetails`.
+    /// Calls `DescribeCloudStoragePackageConsumeDetails`; the answer is a [`DescribeCloudStoragePackageConsumeDetailsResponse`].
     ///
     /// Required: `StartDate`, `EndDate`.
     ///
@@ -908,7 +908,7 @@ impl Client {
     ) -> DescribeCloudStoragePackageConsumeDetailsCall {
         DescribeCloudStoragePackageConsumeDetailsCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudStoragePackageConsumeStats`.
+    /// Calls `DescribeCloudStoragePackageConsumeStats`; the answer is a [`DescribeCloudStoragePackageConsumeStatsResponse`].
     ///
     /// Required: `StartDate`, `EndDate`.
     ///
@@ -919,7 +919,7 @@ impl Client {
     ) -> DescribeCloudStoragePackageConsumeStatsCall {
         DescribeCloudStoragePackageConsumeStatsCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudStorageStreamData`.
+    /// Calls `DescribeCloudStorageStreamData`; the answer is a [`DescribeCloudStorageStreamDataResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `StartTime`.
     ///
@@ -930,7 +930,7 @@ impl Client {
     ) -> DescribeCloudStorageStreamDataCall {
         DescribeCloudStorageStreamDataCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudStorageThumbnail`.
+    /// Calls `DescribeCloudStorageThumbnail`; the answer is a [`DescribeCloudStorageThumbnailResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `Thumbnail`.
     ///
@@ -939,7 +939,7 @@ impl Client {
     pub fn describe_cloud_storage_thumbnail(&self) -> DescribeCloudStorageThumbnailCall {
         DescribeCloudStorageThumbnailCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudStorageThumbnailList`.
+    /// Calls `DescribeCloudStorageThumbnailList`; the answer is a [`DescribeCloudStorageThumbnailListResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `ThumbnailList`.
     ///
@@ -950,7 +950,7 @@ impl Client {
     ) -> DescribeCloudStorageThumbnailListCall {
         DescribeCloudStorageThumbnailListCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudStorageTime`.
+    /// Calls `DescribeCloudStorageTime`; the answer is a [`DescribeCloudStorageTimeResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `Date`.
     ///
@@ -959,7 +959,7 @@ impl Client {
     pub fn describe_cloud_storage_time(&self) -> DescribeCloudStorageTimeCall {
         DescribeCloudStorageTimeCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudStorageUsers`.
+    /// Calls `DescribeCloudStorageUsers`; the answer is a [`DescribeCloudStorageUsersResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `Limit`, `Offset`.
     ///
@@ -970,7 +970,7 @@ impl Client {
     pub fn describe_cloud_storage_users(&self) -> DescribeCloudStorageUsersCall {
         DescribeCloudStorageUsersCall::new(&self.handle)
     }
-    /// Calls `DescribeCsReportCountDataInfo`.
+    /// Calls `DescribeCsReportCountDataInfo`; the answer is a [`DescribeCsReportCountDataInfoResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `StartTime`, `EndTime`.
     ///
@@ -981,7 +981,7 @@ impl Client {
     ) -> DescribeCsReportCountDataInfoCall {
         DescribeCsReportCountDataInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeDevice`.
+    /// Calls `DescribeDevice`; the answer is a [`DescribeDeviceResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`.
     ///
@@ -990,7 +990,7 @@ impl Client {
     pub fn describe_device(&self) -> DescribeDeviceCall {
         DescribeDeviceCall::new(&self.handle)
     }
-    /// Calls `DescribeDeviceBindGateway`.
+    /// Calls `DescribeDeviceBindGateway`; the answer is a [`DescribeDeviceBindGatewayResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`.
     ///
@@ -999,7 +999,7 @@ impl Client {
     pub fn describe_device_bind_gateway(&self) -> DescribeDeviceBindGatewayCall {
         DescribeDeviceBindGatewayCall::new(&self.handle)
     }
-    /// Calls `DescribeDeviceData`.
+    /// Calls `DescribeDeviceData`; the answer is a [`DescribeDeviceDataResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`.
     ///
@@ -1008,7 +1008,7 @@ impl Client {
     pub fn describe_device_data(&self) -> DescribeDeviceDataCall {
         DescribeDeviceDataCall::new(&self.handle)
     }
-    /// Calls `DescribeDeviceDataHistory`.
+    /// Calls `DescribeDeviceDataHistory`; the answer is a [`DescribeDeviceDataHistoryResponse`].
     ///
     /// Required: `MinTime`, `MaxTime`, `ProductId`, `DeviceName`, `FieldName`.
     ///
@@ -1017,7 +1017,7 @@ impl Client {
     pub fn describe_device_data_history(&self) -> DescribeDeviceDataHistoryCall {
         DescribeDeviceDataHistoryCall::new(&self.handle)
     }
-    /// Calls `DescribeDeviceFirmWare`.
+    /// Calls `DescribeDeviceFirmWare`; the answer is a [`DescribeDeviceFirmWareResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`.
     ///
@@ -1026,7 +1026,7 @@ impl Client {
     pub fn describe_device_firm_ware(&self) -> DescribeDeviceFirmWareCall {
         DescribeDeviceFirmWareCall::new(&self.handle)
     }
-    /// Calls `DescribeDeviceFirmwares`.
+    /// Calls `DescribeDeviceFirmwares`; the answer is a [`DescribeDeviceFirmwaresResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`.
     ///
@@ -1035,7 +1035,7 @@ impl Client {
     pub fn describe_device_firmwares(&self) -> DescribeDeviceFirmwaresCall {
         DescribeDeviceFirmwaresCall::new(&self.handle)
     }
-    /// Calls `DescribeDevicePackages`.
+    /// Calls `DescribeDevicePackages`; the answer is a [`DescribeDevicePackagesResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `Limit`, `Offset`.
     ///
@@ -1046,7 +1046,7 @@ impl Client {
     pub fn describe_device_packages(&self) -> DescribeDevicePackagesCall {
         DescribeDevicePackagesCall::new(&self.handle)
     }
-    /// Calls `DescribeDevicePositionList`.
+    /// Calls `DescribeDevicePositionList`; the answer is a [`DescribeDevicePositionListResponse`].
     ///
     /// Required: `ProductIdList`.
     ///
@@ -1055,7 +1055,7 @@ impl Client {
     pub fn describe_device_position_list(&self) -> DescribeDevicePositionListCall {
         DescribeDevicePositionListCall::new(&self.handle)
     }
-    /// Calls `DescribeFenceBindList`.
+    /// Calls `DescribeFenceBindList`; the answer is a [`DescribeFenceBindListResponse`].
     ///
     /// Required: `FenceId`.
     ///
@@ -1064,7 +1064,7 @@ impl Client {
     pub fn describe_fence_bind_list(&self) -> DescribeFenceBindListCall {
         DescribeFenceBindListCall::new(&self.handle)
     }
-    /// Calls `DescribeFenceEventList`.
+    /// Calls `DescribeFenceEventList`; the answer is a [`DescribeFenceEventListResponse`].
     ///
     /// Required: `StartTime`, `EndTime`.
     ///
@@ -1073,7 +1073,7 @@ impl Client {
     pub fn describe_fence_event_list(&self) -> DescribeFenceEventListCall {
         DescribeFenceEventListCall::new(&self.handle)
     }
-    /// Calls `DescribeFirmware`.
+    /// Calls `DescribeFirmware`; the answer is a [`DescribeFirmwareResponse`].
     ///
     /// Required: `ProductID`, `FirmwareVersion`.
     ///
@@ -1082,7 +1082,7 @@ impl Client {
     pub fn describe_firmware(&self) -> DescribeFirmwareCall {
         DescribeFirmwareCall::new(&self.handle)
     }
-    /// Calls `DescribeFirmwareTask`.
+    /// Calls `DescribeFirmwareTask`; the answer is a [`DescribeFirmwareTaskResponse`].
     ///
     /// Required: `ProductID`, `FirmwareVersion`, `TaskId`.
     ///
@@ -1091,7 +1091,7 @@ impl Client {
     pub fn describe_firmware_task(&self) -> DescribeFirmwareTaskCall {
         DescribeFirmwareTaskCall::new(&self.handle)
     }
-    /// Calls `DescribeFirmwareTaskDevices`.
+    /// Calls `DescribeFirmwareTaskDevices`; the answer is a [`DescribeFirmwareTaskDevicesResponse`].
     ///
     /// Required: `ProductID`, `FirmwareVersion`.
     ///
@@ -1100,7 +1100,7 @@ impl Client {
     pub fn describe_firmware_task_devices(&self) -> DescribeFirmwareTaskDevicesCall {
         DescribeFirmwareTaskDevicesCall::new(&self.handle)
     }
-    /// Calls `DescribeFirmwareTasks`.
+    /// Calls `DescribeFirmwareTasks`; the answer is a [`DescribeFirmwareTasksResponse`].
     ///
     /// Required: `ProductID`, `FirmwareVersion`, `Offset`, `Limit`.
     ///
@@ -1109,7 +1109,7 @@ impl Client {
     pub fn describe_firmware_tasks(&self) -> DescribeFirmwareTasksCall {
         DescribeFirmwareTasksCall::new(&self.handle)
     }
-    /// Calls `DescribeFirmwareUpdateStatus`.
+    /// Calls `DescribeFirmwareUpdateStatus`; the answer is a [`DescribeFirmwareUpdateStatusResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`.
     ///
@@ -1118,14 +1118,14 @@ impl Client {
     pub fn describe_firmware_update_status(&self) -> DescribeFirmwareUpdateStatusCall {
         DescribeFirmwareUpdateStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeFreeCloudStorageNum`.
+    /// Calls `DescribeFreeCloudStorageNum`; the answer is a [`DescribeFreeCloudStorageNumResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=iotexplorer&Version=2019-04-23&Action=DescribeFreeCloudStorageNum)
     #[inline]
     pub fn describe_free_cloud_storage_num(&self) -> DescribeFreeCloudStorageNumCall {
         DescribeFreeCloudStorageNumCall::new(&self.handle)
     }
-    /// Calls `DescribeGatewayBindDevices`.
+    /// Calls `DescribeGatewayBindDevices`; the answer is a [`DescribeGatewayBindDevicesResponse`].
     ///
     /// Required: `GatewayProductId`, `GatewayDeviceName`, `ProductId`, `Offset`, `Limit`.
     ///
@@ -1134,7 +1134,7 @@ impl Client {
     pub fn describe_gateway_bind_devices(&self) -> DescribeGatewayBindDevicesCall {
         DescribeGatewayBindDevicesCall::new(&self.handle)
     }
-    /// Calls `DescribeGatewaySubDeviceList`.
+    /// Calls `DescribeGatewaySubDeviceList`; the answer is a [`DescribeGatewaySubDeviceListResponse`].
     ///
     /// Required: `GatewayProductId`, `GatewayDeviceName`, `Offset`, `Limit`.
     ///
@@ -1143,7 +1143,7 @@ impl Client {
     pub fn describe_gateway_sub_device_list(&self) -> DescribeGatewaySubDeviceListCall {
         DescribeGatewaySubDeviceListCall::new(&self.handle)
     }
-    /// Calls `DescribeGatewaySubProducts`.
+    /// Calls `DescribeGatewaySubProducts`; the answer is a [`DescribeGatewaySubProductsResponse`].
     ///
     /// Required: `GatewayProductId`.
     ///
@@ -1152,7 +1152,7 @@ impl Client {
     pub fn describe_gateway_sub_products(&self) -> DescribeGatewaySubProductsCall {
         DescribeGatewaySubProductsCall::new(&self.handle)
     }
-    /// Calls `DescribeInstance`.
+    /// Calls `DescribeInstance`; the answer is a [`DescribeInstanceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -1161,7 +1161,7 @@ impl Client {
     pub fn describe_instance(&self) -> DescribeInstanceCall {
         DescribeInstanceCall::new(&self.handle)
     }
-    /// Calls `DescribeLicenseOverview`.
+    /// Calls `DescribeLicenseOverview`; the answer is a [`DescribeLicenseOverviewResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -1170,14 +1170,14 @@ impl Client {
     pub fn describe_license_overview(&self) -> DescribeLicenseOverviewCall {
         DescribeLicenseOverviewCall::new(&self.handle)
     }
-    /// Calls `DescribeLoRaFrequency`.
+    /// Calls `DescribeLoRaFrequency`; the answer is a [`DescribeLoRaFrequencyResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=iotexplorer&Version=2019-04-23&Action=DescribeLoRaFrequency)
     #[inline]
     pub fn describe_lo_ra_frequency(&self) -> DescribeLoRaFrequencyCall {
         DescribeLoRaFrequencyCall::new(&self.handle)
     }
-    /// Calls `DescribeModelDefinition`.
+    /// Calls `DescribeModelDefinition`; the answer is a [`DescribeModelDefinitionResponse`].
     ///
     /// Required: `ProductId`.
     ///
@@ -1186,7 +1186,7 @@ impl Client {
     pub fn describe_model_definition(&self) -> DescribeModelDefinitionCall {
         DescribeModelDefinitionCall::new(&self.handle)
     }
-    /// Calls `DescribeP2PRoute`.
+    /// Calls `DescribeP2PRoute`; the answer is a [`DescribeP2PRouteResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`.
     ///
@@ -1195,7 +1195,7 @@ impl Client {
     pub fn describe_p2_p_route(&self) -> DescribeP2PRouteCall {
         DescribeP2PRouteCall::new(&self.handle)
     }
-    /// Calls `DescribePackageConsumeTask`.
+    /// Calls `DescribePackageConsumeTask`; the answer is a [`DescribePackageConsumeTaskResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -1204,7 +1204,7 @@ impl Client {
     pub fn describe_package_consume_task(&self) -> DescribePackageConsumeTaskCall {
         DescribePackageConsumeTaskCall::new(&self.handle)
     }
-    /// Calls `DescribePackageConsumeTasks`.
+    /// Calls `DescribePackageConsumeTasks`; the answer is a [`DescribePackageConsumeTasksResponse`].
     ///
     /// Required: `Limit`, `Offset`.
     ///
@@ -1215,7 +1215,7 @@ impl Client {
     pub fn describe_package_consume_tasks(&self) -> DescribePackageConsumeTasksCall {
         DescribePackageConsumeTasksCall::new(&self.handle)
     }
-    /// Calls `DescribePositionFenceList`.
+    /// Calls `DescribePositionFenceList`; the answer is a [`DescribePositionFenceListResponse`].
     ///
     /// Required: `SpaceId`.
     ///
@@ -1224,7 +1224,7 @@ impl Client {
     pub fn describe_position_fence_list(&self) -> DescribePositionFenceListCall {
         DescribePositionFenceListCall::new(&self.handle)
     }
-    /// Calls `DescribePrivateCA`.
+    /// Calls `DescribePrivateCA`; the answer is a [`DescribePrivateCAResponse`].
     ///
     /// Required: `CertName`.
     ///
@@ -1233,7 +1233,7 @@ impl Client {
     pub fn describe_private_ca(&self) -> DescribePrivateCACall {
         DescribePrivateCACall::new(&self.handle)
     }
-    /// Calls `DescribePrivateCABindedProducts`.
+    /// Calls `DescribePrivateCABindedProducts`; the answer is a [`DescribePrivateCABindedProductsResponse`].
     ///
     /// Required: `CertName`, `Offset`, `Limit`.
     ///
@@ -1244,14 +1244,14 @@ impl Client {
     ) -> DescribePrivateCABindedProductsCall {
         DescribePrivateCABindedProductsCall::new(&self.handle)
     }
-    /// Calls `DescribePrivateCAs`.
+    /// Calls `DescribePrivateCAs`; the answer is a [`DescribePrivateCAsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=iotexplorer&Version=2019-04-23&Action=DescribePrivateCAs)
     #[inline]
     pub fn describe_private_c_as(&self) -> DescribePrivateCAsCall {
         DescribePrivateCAsCall::new(&self.handle)
     }
-    /// Calls `DescribeProductCA`.
+    /// Calls `DescribeProductCA`; the answer is a [`DescribeProductCAResponse`].
     ///
     /// Required: `ProductId`.
     ///
@@ -1260,7 +1260,7 @@ impl Client {
     pub fn describe_product_ca(&self) -> DescribeProductCACall {
         DescribeProductCACall::new(&self.handle)
     }
-    /// Calls `DescribeProductCloudStorageAIService`.
+    /// Calls `DescribeProductCloudStorageAIService`; the answer is a [`DescribeProductCloudStorageAIServiceResponse`].
     ///
     /// Required: `ProductId`.
     ///
@@ -1271,7 +1271,7 @@ impl Client {
     ) -> DescribeProductCloudStorageAIServiceCall {
         DescribeProductCloudStorageAIServiceCall::new(&self.handle)
     }
-    /// Calls `DescribeProductDynamicRegister`.
+    /// Calls `DescribeProductDynamicRegister`; the answer is a [`DescribeProductDynamicRegisterResponse`].
     ///
     /// Required: `ProductId`.
     ///
@@ -1282,7 +1282,7 @@ impl Client {
     ) -> DescribeProductDynamicRegisterCall {
         DescribeProductDynamicRegisterCall::new(&self.handle)
     }
-    /// Calls `DescribeProject`.
+    /// Calls `DescribeProject`; the answer is a [`DescribeProjectResponse`].
     ///
     /// Required: `ProjectId`.
     ///
@@ -1291,7 +1291,7 @@ impl Client {
     pub fn describe_project(&self) -> DescribeProjectCall {
         DescribeProjectCall::new(&self.handle)
     }
-    /// Calls `DescribeSpaceFenceEventList`.
+    /// Calls `DescribeSpaceFenceEventList`; the answer is a [`DescribeSpaceFenceEventListResponse`].
     ///
     /// Required: `SpaceId`, `StartTime`, `EndTime`.
     ///
@@ -1300,7 +1300,7 @@ impl Client {
     pub fn describe_space_fence_event_list(&self) -> DescribeSpaceFenceEventListCall {
         DescribeSpaceFenceEventListCall::new(&self.handle)
     }
-    /// Calls `DescribeStudioProduct`.
+    /// Calls `DescribeStudioProduct`; the answer is a [`DescribeStudioProductResponse`].
     ///
     /// Required: `ProductId`.
     ///
@@ -1309,7 +1309,7 @@ impl Client {
     pub fn describe_studio_product(&self) -> DescribeStudioProductCall {
         DescribeStudioProductCall::new(&self.handle)
     }
-    /// Calls `DescribeSubscribedTopicPolicy`.
+    /// Calls `DescribeSubscribedTopicPolicy`; the answer is a [`DescribeSubscribedTopicPolicyResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`.
     ///
@@ -1318,7 +1318,7 @@ impl Client {
     pub fn describe_subscribed_topic_policy(&self) -> DescribeSubscribedTopicPolicyCall {
         DescribeSubscribedTopicPolicyCall::new(&self.handle)
     }
-    /// Calls `DescribeTWeSeeCallback`.
+    /// Calls `DescribeTWeSeeCallback`; the answer is a [`DescribeTWeSeeCallbackResponse`].
     ///
     /// Required: `CallbackId`.
     ///
@@ -1327,7 +1327,7 @@ impl Client {
     pub fn describe_t_we_see_callback(&self) -> DescribeTWeSeeCallbackCall {
         DescribeTWeSeeCallbackCall::new(&self.handle)
     }
-    /// Calls `DescribeTWeSeeConfig`.
+    /// Calls `DescribeTWeSeeConfig`; the answer is a [`DescribeTWeSeeConfigResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`.
     ///
@@ -1336,7 +1336,7 @@ impl Client {
     pub fn describe_t_we_see_config(&self) -> DescribeTWeSeeConfigCall {
         DescribeTWeSeeConfigCall::new(&self.handle)
     }
-    /// Calls `DescribeTWeSeeDirectUploadInfo`.
+    /// Calls `DescribeTWeSeeDirectUploadInfo`; the answer is a [`DescribeTWeSeeDirectUploadInfoResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `ServiceType`.
     ///
@@ -1347,7 +1347,7 @@ impl Client {
     ) -> DescribeTWeSeeDirectUploadInfoCall {
         DescribeTWeSeeDirectUploadInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeTWeSeeFace`.
+    /// Calls `DescribeTWeSeeFace`; the answer is a [`DescribeTWeSeeFaceResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `FaceId`.
     ///
@@ -1356,7 +1356,7 @@ impl Client {
     pub fn describe_t_we_see_face(&self) -> DescribeTWeSeeFaceCall {
         DescribeTWeSeeFaceCall::new(&self.handle)
     }
-    /// Calls `DescribeTWeSeePerson`.
+    /// Calls `DescribeTWeSeePerson`; the answer is a [`DescribeTWeSeePersonResponse`].
     ///
     /// Required: `DeviceName`, `PersonId`, `ProductId`.
     ///
@@ -1365,7 +1365,7 @@ impl Client {
     pub fn describe_t_we_see_person(&self) -> DescribeTWeSeePersonCall {
         DescribeTWeSeePersonCall::new(&self.handle)
     }
-    /// Calls `DescribeTWeSeePostPaidService`.
+    /// Calls `DescribeTWeSeePostPaidService`; the answer is a [`DescribeTWeSeePostPaidServiceResponse`].
     ///
     /// Required: `ServiceType`.
     ///
@@ -1376,7 +1376,7 @@ impl Client {
     ) -> DescribeTWeSeePostPaidServiceCall {
         DescribeTWeSeePostPaidServiceCall::new(&self.handle)
     }
-    /// Calls `DescribeTWeSeeRecognitionTask`.
+    /// Calls `DescribeTWeSeeRecognitionTask`; the answer is a [`DescribeTWeSeeRecognitionTaskResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -1387,7 +1387,7 @@ impl Client {
     ) -> DescribeTWeSeeRecognitionTaskCall {
         DescribeTWeSeeRecognitionTaskCall::new(&self.handle)
     }
-    /// Calls `DescribeTWeSeeSubscription`.
+    /// Calls `DescribeTWeSeeSubscription`; the answer is a [`DescribeTWeSeeSubscriptionResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `ServiceType`.
     ///
@@ -1396,7 +1396,7 @@ impl Client {
     pub fn describe_t_we_see_subscription(&self) -> DescribeTWeSeeSubscriptionCall {
         DescribeTWeSeeSubscriptionCall::new(&self.handle)
     }
-    /// Calls `DescribeTWeSeeTask`.
+    /// Calls `DescribeTWeSeeTask`; the answer is a [`DescribeTWeSeeTaskResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -1405,14 +1405,14 @@ impl Client {
     pub fn describe_t_we_see_task(&self) -> DescribeTWeSeeTaskCall {
         DescribeTWeSeeTaskCall::new(&self.handle)
     }
-    /// Calls `DescribeTWeSeeTaskStatistics`.
+    /// Calls `DescribeTWeSeeTaskStatistics`; the answer is a [`DescribeTWeSeeTaskStatisticsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=iotexplorer&Version=2019-04-23&Action=DescribeTWeSeeTaskStatistics)
     #[inline]
     pub fn describe_t_we_see_task_statistics(&self) -> DescribeTWeSeeTaskStatisticsCall {
         DescribeTWeSeeTaskStatisticsCall::new(&self.handle)
     }
-    /// Calls `DescribeTWeTalkAgent`.
+    /// Calls `DescribeTWeTalkAgent`; the answer is a [`DescribeTWeTalkAgentResponse`].
     ///
     /// Required: `AgentId`.
     ///
@@ -1421,7 +1421,7 @@ impl Client {
     pub fn describe_t_we_talk_agent(&self) -> DescribeTWeTalkAgentCall {
         DescribeTWeTalkAgentCall::new(&self.handle)
     }
-    /// Calls `DescribeTWeTalkAgentBinding`.
+    /// Calls `DescribeTWeTalkAgentBinding`; the answer is a [`DescribeTWeTalkAgentBindingResponse`].
     ///
     /// Each answer holds one page of `Bindings`; [`into_paginator`](DescribeTWeTalkAgentBindingCall::into_paginator) reads them all.
     ///
@@ -1430,7 +1430,7 @@ impl Client {
     pub fn describe_t_we_talk_agent_binding(&self) -> DescribeTWeTalkAgentBindingCall {
         DescribeTWeTalkAgentBindingCall::new(&self.handle)
     }
-    /// Calls `DescribeTWeTalkAgentList`.
+    /// Calls `DescribeTWeTalkAgentList`; the answer is a [`DescribeTWeTalkAgentListResponse`].
     ///
     /// Each answer holds one page of `Data`; [`into_paginator`](DescribeTWeTalkAgentListCall::into_paginator) reads them all.
     ///
@@ -1439,7 +1439,7 @@ impl Client {
     pub fn describe_t_we_talk_agent_list(&self) -> DescribeTWeTalkAgentListCall {
         DescribeTWeTalkAgentListCall::new(&self.handle)
     }
-    /// Calls `DescribeTWeTalkProductConfig`.
+    /// Calls `DescribeTWeTalkProductConfig`; the answer is a [`DescribeTWeTalkProductConfigResponse`].
     ///
     /// Required: `ProductId`.
     ///
@@ -1448,7 +1448,7 @@ impl Client {
     pub fn describe_t_we_talk_product_config(&self) -> DescribeTWeTalkProductConfigCall {
         DescribeTWeTalkProductConfigCall::new(&self.handle)
     }
-    /// Calls `DescribeTWeTalkProductConfigV2`.
+    /// Calls `DescribeTWeTalkProductConfigV2`; the answer is a [`DescribeTWeTalkProductConfigV2Response`].
     ///
     /// Required: `ProductId`.
     ///
@@ -1459,7 +1459,7 @@ impl Client {
     ) -> DescribeTWeTalkProductConfigV2Call {
         DescribeTWeTalkProductConfigV2Call::new(&self.handle)
     }
-    /// Calls `DescribeTopicPolicy`.
+    /// Calls `DescribeTopicPolicy`; the answer is a [`DescribeTopicPolicyResponse`].
     ///
     /// Required: `ProductId`, `TopicName`.
     ///
@@ -1468,7 +1468,7 @@ impl Client {
     pub fn describe_topic_policy(&self) -> DescribeTopicPolicyCall {
         DescribeTopicPolicyCall::new(&self.handle)
     }
-    /// Calls `DescribeTopicRule`.
+    /// Calls `DescribeTopicRule`; the answer is a [`DescribeTopicRuleResponse`].
     ///
     /// Required: `RuleName`.
     ///
@@ -1477,7 +1477,7 @@ impl Client {
     pub fn describe_topic_rule(&self) -> DescribeTopicRuleCall {
         DescribeTopicRuleCall::new(&self.handle)
     }
-    /// Calls `DescribeUnbindedDevices`.
+    /// Calls `DescribeUnbindedDevices`; the answer is a [`DescribeUnbindedDevicesResponse`].
     ///
     /// Required: `ProductId`, `Offset`, `Limit`.
     ///
@@ -1486,7 +1486,7 @@ impl Client {
     pub fn describe_unbinded_devices(&self) -> DescribeUnbindedDevicesCall {
         DescribeUnbindedDevicesCall::new(&self.handle)
     }
-    /// Calls `DescribeVideoLicense`.
+    /// Calls `DescribeVideoLicense`; the answer is a [`DescribeVideoLicenseResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -1498,7 +1498,7 @@ impl Client {
     pub fn describe_video_license(&self) -> DescribeVideoLicenseCall {
         DescribeVideoLicenseCall::new(&self.handle)
     }
-    /// Calls `DescribeVodCloudStorageDate`.
+    /// Calls `DescribeVodCloudStorageDate`; the answer is a [`DescribeVodCloudStorageDateResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`.
     ///
@@ -1507,7 +1507,7 @@ impl Client {
     pub fn describe_vod_cloud_storage_date(&self) -> DescribeVodCloudStorageDateCall {
         DescribeVodCloudStorageDateCall::new(&self.handle)
     }
-    /// Calls `DestroyTWeSeeSubscription`.
+    /// Calls `DestroyTWeSeeSubscription`; the answer is a [`DestroyTWeSeeSubscriptionResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `ServiceType`.
     ///
@@ -1516,7 +1516,7 @@ impl Client {
     pub fn destroy_t_we_see_subscription(&self) -> DestroyTWeSeeSubscriptionCall {
         DestroyTWeSeeSubscriptionCall::new(&self.handle)
     }
-    /// Calls `DirectBindDeviceInFamily`.
+    /// Calls `DirectBindDeviceInFamily`; the answer is a [`DirectBindDeviceInFamilyResponse`].
     ///
     /// Required: `IotAppID`, `UserID`, `FamilyId`, `ProductId`, `DeviceName`.
     ///
@@ -1525,7 +1525,7 @@ impl Client {
     pub fn direct_bind_device_in_family(&self) -> DirectBindDeviceInFamilyCall {
         DirectBindDeviceInFamilyCall::new(&self.handle)
     }
-    /// Calls `DisableTopicRule`.
+    /// Calls `DisableTopicRule`; the answer is a [`DisableTopicRuleResponse`].
     ///
     /// Required: `RuleName`.
     ///
@@ -1534,7 +1534,7 @@ impl Client {
     pub fn disable_topic_rule(&self) -> DisableTopicRuleCall {
         DisableTopicRuleCall::new(&self.handle)
     }
-    /// Calls `DismissRoomByStrRoomIdFromTRTC`.
+    /// Calls `DismissRoomByStrRoomIdFromTRTC`; the answer is a [`DismissRoomByStrRoomIdFromTRTCResponse`].
     ///
     /// Required: `RoomId`.
     ///
@@ -1545,7 +1545,7 @@ impl Client {
     ) -> DismissRoomByStrRoomIdFromTRTCCall {
         DismissRoomByStrRoomIdFromTRTCCall::new(&self.handle)
     }
-    /// Calls `EnableTopicRule`.
+    /// Calls `EnableTopicRule`; the answer is a [`EnableTopicRuleResponse`].
     ///
     /// Required: `RuleName`.
     ///
@@ -1554,7 +1554,7 @@ impl Client {
     pub fn enable_topic_rule(&self) -> EnableTopicRuleCall {
         EnableTopicRuleCall::new(&self.handle)
     }
-    /// Calls `GenSingleDeviceSignatureOfPublic`.
+    /// Calls `GenSingleDeviceSignatureOfPublic`; the answer is a [`GenSingleDeviceSignatureOfPublicResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `Expire`.
     ///
@@ -1565,7 +1565,7 @@ impl Client {
     ) -> GenSingleDeviceSignatureOfPublicCall {
         GenSingleDeviceSignatureOfPublicCall::new(&self.handle)
     }
-    /// Calls `GenerateCloudStorageAIServiceTaskFileURL`.
+    /// Calls `GenerateCloudStorageAIServiceTaskFileURL`; the answer is a [`GenerateCloudStorageAIServiceTaskFileURLResponse`].
     ///
     /// Required: `TaskId`, `FileName`.
     ///
@@ -1576,7 +1576,7 @@ impl Client {
     ) -> GenerateCloudStorageAIServiceTaskFileURLCall {
         GenerateCloudStorageAIServiceTaskFileURLCall::new(&self.handle)
     }
-    /// Calls `GenerateSignedVideoURL`.
+    /// Calls `GenerateSignedVideoURL`; the answer is a [`GenerateSignedVideoURLResponse`].
     ///
     /// Required: `VideoURL`, `ExpireTime`.
     ///
@@ -1585,14 +1585,14 @@ impl Client {
     pub fn generate_signed_video_url(&self) -> GenerateSignedVideoURLCall {
         GenerateSignedVideoURLCall::new(&self.handle)
     }
-    /// Calls `GetAuthMiniProgramAppList`.
+    /// Calls `GetAuthMiniProgramAppList`; the answer is a [`GetAuthMiniProgramAppListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=iotexplorer&Version=2019-04-23&Action=GetAuthMiniProgramAppList)
     #[inline]
     pub fn get_auth_mini_program_app_list(&self) -> GetAuthMiniProgramAppListCall {
         GetAuthMiniProgramAppListCall::new(&self.handle)
     }
-    /// Calls `GetBatchProductionsList`.
+    /// Calls `GetBatchProductionsList`; the answer is a [`GetBatchProductionsListResponse`].
     ///
     /// Required: `ProjectId`.
     ///
@@ -1601,7 +1601,7 @@ impl Client {
     pub fn get_batch_productions_list(&self) -> GetBatchProductionsListCall {
         GetBatchProductionsListCall::new(&self.handle)
     }
-    /// Calls `GetCOSURL`.
+    /// Calls `GetCOSURL`; the answer is a [`GetCOSURLResponse`].
     ///
     /// Required: `ProductID`, `FirmwareVersion`.
     ///
@@ -1610,7 +1610,7 @@ impl Client {
     pub fn get_cosurl(&self) -> GetCOSURLCall {
         GetCOSURLCall::new(&self.handle)
     }
-    /// Calls `GetDeviceList`.
+    /// Calls `GetDeviceList`; the answer is a [`GetDeviceListResponse`].
     ///
     /// Required: `ProductId`.
     ///
@@ -1619,7 +1619,7 @@ impl Client {
     pub fn get_device_list(&self) -> GetDeviceListCall {
         GetDeviceListCall::new(&self.handle)
     }
-    /// Calls `GetDeviceLocationHistory`.
+    /// Calls `GetDeviceLocationHistory`; the answer is a [`GetDeviceLocationHistoryResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `StartTime`, `EndTime`.
     ///
@@ -1628,7 +1628,7 @@ impl Client {
     pub fn get_device_location_history(&self) -> GetDeviceLocationHistoryCall {
         GetDeviceLocationHistoryCall::new(&self.handle)
     }
-    /// Calls `GetDeviceSumStatistics`.
+    /// Calls `GetDeviceSumStatistics`; the answer is a [`GetDeviceSumStatisticsResponse`].
     ///
     /// Required: `ProjectId`.
     ///
@@ -1637,7 +1637,7 @@ impl Client {
     pub fn get_device_sum_statistics(&self) -> GetDeviceSumStatisticsCall {
         GetDeviceSumStatisticsCall::new(&self.handle)
     }
-    /// Calls `GetFamilyDeviceUserList`.
+    /// Calls `GetFamilyDeviceUserList`; the answer is a [`GetFamilyDeviceUserListResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`.
     ///
@@ -1646,7 +1646,7 @@ impl Client {
     pub fn get_family_device_user_list(&self) -> GetFamilyDeviceUserListCall {
         GetFamilyDeviceUserListCall::new(&self.handle)
     }
-    /// Calls `GetGatewaySubDeviceList`.
+    /// Calls `GetGatewaySubDeviceList`; the answer is a [`GetGatewaySubDeviceListResponse`].
     ///
     /// Required: `GatewayProductId`, `GatewayDeviceName`, `Offset`, `Limit`.
     ///
@@ -1655,7 +1655,7 @@ impl Client {
     pub fn get_gateway_sub_device_list(&self) -> GetGatewaySubDeviceListCall {
         GetGatewaySubDeviceListCall::new(&self.handle)
     }
-    /// Calls `GetLoRaGatewayList`.
+    /// Calls `GetLoRaGatewayList`; the answer is a [`GetLoRaGatewayListResponse`].
     ///
     /// Required: `IsCommunity`.
     ///
@@ -1664,7 +1664,7 @@ impl Client {
     pub fn get_lo_ra_gateway_list(&self) -> GetLoRaGatewayListCall {
         GetLoRaGatewayListCall::new(&self.handle)
     }
-    /// Calls `GetPositionSpaceList`.
+    /// Calls `GetPositionSpaceList`; the answer is a [`GetPositionSpaceListResponse`].
     ///
     /// Required: `ProjectId`, `Offset`, `Limit`.
     ///
@@ -1673,49 +1673,49 @@ impl Client {
     pub fn get_position_space_list(&self) -> GetPositionSpaceListCall {
         GetPositionSpaceListCall::new(&self.handle)
     }
-    /// Calls `GetProjectList`.
+    /// Calls `GetProjectList`; the answer is a [`GetProjectListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=iotexplorer&Version=2019-04-23&Action=GetProjectList)
     #[inline]
     pub fn get_project_list(&self) -> GetProjectListCall {
         GetProjectListCall::new(&self.handle)
     }
-    /// Calls `GetStudioProductList`.
+    /// Calls `GetStudioProductList`; the answer is a [`GetStudioProductListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=iotexplorer&Version=2019-04-23&Action=GetStudioProductList)
     #[inline]
     pub fn get_studio_product_list(&self) -> GetStudioProductListCall {
         GetStudioProductListCall::new(&self.handle)
     }
-    /// Calls `GetTWeCallActiveStatus`.
+    /// Calls `GetTWeCallActiveStatus`; the answer is a [`GetTWeCallActiveStatusResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=iotexplorer&Version=2019-04-23&Action=GetTWeCallActiveStatus)
     #[inline]
     pub fn get_t_we_call_active_status(&self) -> GetTWeCallActiveStatusCall {
         GetTWeCallActiveStatusCall::new(&self.handle)
     }
-    /// Calls `GetTWeTalkActiveRecordList`.
+    /// Calls `GetTWeTalkActiveRecordList`; the answer is a [`GetTWeTalkActiveRecordListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=iotexplorer&Version=2019-04-23&Action=GetTWeTalkActiveRecordList)
     #[inline]
     pub fn get_t_we_talk_active_record_list(&self) -> GetTWeTalkActiveRecordListCall {
         GetTWeTalkActiveRecordListCall::new(&self.handle)
     }
-    /// Calls `GetTWeTalkActiveStatus`.
+    /// Calls `GetTWeTalkActiveStatus`; the answer is a [`GetTWeTalkActiveStatusResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=iotexplorer&Version=2019-04-23&Action=GetTWeTalkActiveStatus)
     #[inline]
     pub fn get_t_we_talk_active_status(&self) -> GetTWeTalkActiveStatusCall {
         GetTWeTalkActiveStatusCall::new(&self.handle)
     }
-    /// Calls `GetTWeTalkProductConfigList`.
+    /// Calls `GetTWeTalkProductConfigList`; the answer is a [`GetTWeTalkProductConfigListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=iotexplorer&Version=2019-04-23&Action=GetTWeTalkProductConfigList)
     #[inline]
     pub fn get_t_we_talk_product_config_list(&self) -> GetTWeTalkProductConfigListCall {
         GetTWeTalkProductConfigListCall::new(&self.handle)
     }
-    /// Calls `GetTWeTalkProductConfigListV2`.
+    /// Calls `GetTWeTalkProductConfigListV2`; the answer is a [`GetTWeTalkProductConfigListV2Response`].
     ///
     /// Required: `ProductId`.
     ///
@@ -1726,7 +1726,7 @@ impl Client {
     ) -> GetTWeTalkProductConfigListV2Call {
         GetTWeTalkProductConfigListV2Call::new(&self.handle)
     }
-    /// Calls `GetTopicRuleList`.
+    /// Calls `GetTopicRuleList`; the answer is a [`GetTopicRuleListResponse`].
     ///
     /// Required: `PageNum`, `PageSize`.
     ///
@@ -1735,14 +1735,14 @@ impl Client {
     pub fn get_topic_rule_list(&self) -> GetTopicRuleListCall {
         GetTopicRuleListCall::new(&self.handle)
     }
-    /// Calls `GetVodCloudStorageEventList`.
+    /// Calls `GetVodCloudStorageEventList`; the answer is a [`GetVodCloudStorageEventListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=iotexplorer&Version=2019-04-23&Action=GetVodCloudStorageEventList)
     #[inline]
     pub fn get_vod_cloud_storage_event_list(&self) -> GetVodCloudStorageEventListCall {
         GetVodCloudStorageEventListCall::new(&self.handle)
     }
-    /// Calls `GetVodCloudStorageVideoList`.
+    /// Calls `GetVodCloudStorageVideoList`; the answer is a [`GetVodCloudStorageVideoListResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `Date`.
     ///
@@ -1751,7 +1751,7 @@ impl Client {
     pub fn get_vod_cloud_storage_video_list(&self) -> GetVodCloudStorageVideoListCall {
         GetVodCloudStorageVideoListCall::new(&self.handle)
     }
-    /// Calls `GetWechatDeviceTicket`.
+    /// Calls `GetWechatDeviceTicket`; the answer is a [`GetWechatDeviceTicketResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`.
     ///
@@ -1760,7 +1760,7 @@ impl Client {
     pub fn get_wechat_device_ticket(&self) -> GetWechatDeviceTicketCall {
         GetWechatDeviceTicketCall::new(&self.handle)
     }
-    /// Calls `ImportTWeSeeFaces`.
+    /// Calls `ImportTWeSeeFaces`; the answer is a [`ImportTWeSeeFacesResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `ImageURL`.
     ///
@@ -1769,7 +1769,7 @@ impl Client {
     pub fn import_t_we_see_faces(&self) -> ImportTWeSeeFacesCall {
         ImportTWeSeeFacesCall::new(&self.handle)
     }
-    /// Calls `InheritCloudStorageUser`.
+    /// Calls `InheritCloudStorageUser`; the answer is a [`InheritCloudStorageUserResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `UserId`, `ToUserId`.
     ///
@@ -1778,7 +1778,7 @@ impl Client {
     pub fn inherit_cloud_storage_user(&self) -> InheritCloudStorageUserCall {
         InheritCloudStorageUserCall::new(&self.handle)
     }
-    /// Calls `InquireTWeSeeSubscriptionCreatePrice`.
+    /// Calls `InquireTWeSeeSubscriptionCreatePrice`; the answer is a [`InquireTWeSeeSubscriptionCreatePriceResponse`].
     ///
     /// Required: `ServiceType`, `ServiceTier`, `Period`.
     ///
@@ -1789,7 +1789,7 @@ impl Client {
     ) -> InquireTWeSeeSubscriptionCreatePriceCall {
         InquireTWeSeeSubscriptionCreatePriceCall::new(&self.handle)
     }
-    /// Calls `InquireTWeSeeSubscriptionRenewPrice`.
+    /// Calls `InquireTWeSeeSubscriptionRenewPrice`; the answer is a [`InquireTWeSeeSubscriptionRenewPriceResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `ServiceType`, `Period`.
     ///
@@ -1800,7 +1800,7 @@ impl Client {
     ) -> InquireTWeSeeSubscriptionRenewPriceCall {
         InquireTWeSeeSubscriptionRenewPriceCall::new(&self.handle)
     }
-    /// Calls `InvokeAISearchService`.
+    /// Calls `InvokeAISearchService`; the answer is a [`InvokeAISearchServiceResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `Query`.
     ///
@@ -1809,7 +1809,7 @@ impl Client {
     pub fn invoke_ai_search_service(&self) -> InvokeAISearchServiceCall {
         InvokeAISearchServiceCall::new(&self.handle)
     }
-    /// Calls `InvokeCloudStorageAIServiceTask`.
+    /// Calls `InvokeCloudStorageAIServiceTask`; the answer is a [`InvokeCloudStorageAIServiceTaskResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `ServiceType`, `StartTime`, `EndTime`.
     ///
@@ -1820,7 +1820,7 @@ impl Client {
     ) -> InvokeCloudStorageAIServiceTaskCall {
         InvokeCloudStorageAIServiceTaskCall::new(&self.handle)
     }
-    /// Calls `InvokeExternalSourceAIServiceTask`.
+    /// Calls `InvokeExternalSourceAIServiceTask`; the answer is a [`InvokeExternalSourceAIServiceTaskResponse`].
     ///
     /// Required: `ProductId`, `ServiceType`, `VideoURLs`.
     ///
@@ -1831,7 +1831,7 @@ impl Client {
     ) -> InvokeExternalSourceAIServiceTaskCall {
         InvokeExternalSourceAIServiceTaskCall::new(&self.handle)
     }
-    /// Calls `InvokeTWeSeeComprehension`.
+    /// Calls `InvokeTWeSeeComprehension`; the answer is a [`InvokeTWeSeeComprehensionResponse`].
     ///
     /// Required: `InputURL`, `ServiceType`.
     ///
@@ -1840,7 +1840,7 @@ impl Client {
     pub fn invoke_t_we_see_comprehension(&self) -> InvokeTWeSeeComprehensionCall {
         InvokeTWeSeeComprehensionCall::new(&self.handle)
     }
-    /// Calls `InvokeTWeSeeRecognitionTask`.
+    /// Calls `InvokeTWeSeeRecognitionTask`; the answer is a [`InvokeTWeSeeRecognitionTaskResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `InputURL`.
     ///
@@ -1849,7 +1849,7 @@ impl Client {
     pub fn invoke_t_we_see_recognition_task(&self) -> InvokeTWeSeeRecognitionTaskCall {
         InvokeTWeSeeRecognitionTaskCall::new(&self.handle)
     }
-    /// Calls `InvokeTWeSeeRecognitionTaskWithFile`.
+    /// Calls `InvokeTWeSeeRecognitionTaskWithFile`; the answer is a [`InvokeTWeSeeRecognitionTaskWithFileResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `InputBase64`.
     ///
@@ -1860,7 +1860,7 @@ impl Client {
     ) -> InvokeTWeSeeRecognitionTaskWithFileCall {
         InvokeTWeSeeRecognitionTaskWithFileCall::new(&self.handle)
     }
-    /// Calls `InvokeVideosKeywordsAnalyzer`.
+    /// Calls `InvokeVideosKeywordsAnalyzer`; the answer is a [`InvokeVideosKeywordsAnalyzerResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `StartTimeMs`, `EndTimeMs`.
     ///
@@ -1869,7 +1869,7 @@ impl Client {
     pub fn invoke_videos_keywords_analyzer(&self) -> InvokeVideosKeywordsAnalyzerCall {
         InvokeVideosKeywordsAnalyzerCall::new(&self.handle)
     }
-    /// Calls `ListEventHistory`.
+    /// Calls `ListEventHistory`; the answer is a [`ListEventHistoryResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`.
     ///
@@ -1878,7 +1878,7 @@ impl Client {
     pub fn list_event_history(&self) -> ListEventHistoryCall {
         ListEventHistoryCall::new(&self.handle)
     }
-    /// Calls `ListFirmwares`.
+    /// Calls `ListFirmwares`; the answer is a [`ListFirmwaresResponse`].
     ///
     /// Required: `PageNum`, `PageSize`.
     ///
@@ -1887,7 +1887,7 @@ impl Client {
     pub fn list_firmwares(&self) -> ListFirmwaresCall {
         ListFirmwaresCall::new(&self.handle)
     }
-    /// Calls `ListOtaModules`.
+    /// Calls `ListOtaModules`; the answer is a [`ListOtaModulesResponse`].
     ///
     /// Required: `PageNum`, `PageSize`.
     ///
@@ -1896,7 +1896,7 @@ impl Client {
     pub fn list_ota_modules(&self) -> ListOtaModulesCall {
         ListOtaModulesCall::new(&self.handle)
     }
-    /// Calls `ListProductOtaModules`.
+    /// Calls `ListProductOtaModules`; the answer is a [`ListProductOtaModulesResponse`].
     ///
     /// Required: `ProductID`.
     ///
@@ -1905,7 +1905,7 @@ impl Client {
     pub fn list_product_ota_modules(&self) -> ListProductOtaModulesCall {
         ListProductOtaModulesCall::new(&self.handle)
     }
-    /// Calls `ListTWeSeeCallback`.
+    /// Calls `ListTWeSeeCallback`; the answer is a [`ListTWeSeeCallbackResponse`].
     ///
     /// Required: `Limit`.
     ///
@@ -1914,7 +1914,7 @@ impl Client {
     pub fn list_t_we_see_callback(&self) -> ListTWeSeeCallbackCall {
         ListTWeSeeCallbackCall::new(&self.handle)
     }
-    /// Calls `ListTWeSeePersons`.
+    /// Calls `ListTWeSeePersons`; the answer is a [`ListTWeSeePersonsResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `Limit`.
     ///
@@ -1925,7 +1925,7 @@ impl Client {
     pub fn list_t_we_see_persons(&self) -> ListTWeSeePersonsCall {
         ListTWeSeePersonsCall::new(&self.handle)
     }
-    /// Calls `ListTWeSeeTasks`.
+    /// Calls `ListTWeSeeTasks`; the answer is a [`ListTWeSeeTasksResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `ServiceCategory`, `Limit`.
     ///
@@ -1934,7 +1934,7 @@ impl Client {
     pub fn list_t_we_see_tasks(&self) -> ListTWeSeeTasksCall {
         ListTWeSeeTasksCall::new(&self.handle)
     }
-    /// Calls `ListTopicPolicy`.
+    /// Calls `ListTopicPolicy`; the answer is a [`ListTopicPolicyResponse`].
     ///
     /// Required: `ProductId`.
     ///
@@ -1943,7 +1943,7 @@ impl Client {
     pub fn list_topic_policy(&self) -> ListTopicPolicyCall {
         ListTopicPolicyCall::new(&self.handle)
     }
-    /// Calls `ModifyApplication`.
+    /// Calls `ModifyApplication`; the answer is a [`ModifyApplicationResponse`].
     ///
     /// Required: `IotAppID`.
     ///
@@ -1952,7 +1952,7 @@ impl Client {
     pub fn modify_application(&self) -> ModifyApplicationCall {
         ModifyApplicationCall::new(&self.handle)
     }
-    /// Calls `ModifyCloudStorageAIService`.
+    /// Calls `ModifyCloudStorageAIService`; the answer is a [`ModifyCloudStorageAIServiceResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `ServiceType`.
     ///
@@ -1961,7 +1961,7 @@ impl Client {
     pub fn modify_cloud_storage_ai_service(&self) -> ModifyCloudStorageAIServiceCall {
         ModifyCloudStorageAIServiceCall::new(&self.handle)
     }
-    /// Calls `ModifyCloudStorageAIServiceCallback`.
+    /// Calls `ModifyCloudStorageAIServiceCallback`; the answer is a [`ModifyCloudStorageAIServiceCallbackResponse`].
     ///
     /// Required: `ProductId`, `Type`.
     ///
@@ -1972,7 +1972,7 @@ impl Client {
     ) -> ModifyCloudStorageAIServiceCallbackCall {
         ModifyCloudStorageAIServiceCallbackCall::new(&self.handle)
     }
-    /// Calls `ModifyFenceBind`.
+    /// Calls `ModifyFenceBind`; the answer is a [`ModifyFenceBindResponse`].
     ///
     /// Required: `FenceId`, `Items`.
     ///
@@ -1981,14 +1981,14 @@ impl Client {
     pub fn modify_fence_bind(&self) -> ModifyFenceBindCall {
         ModifyFenceBindCall::new(&self.handle)
     }
-    /// Calls `ModifyLoRaFrequency`.
+    /// Calls `ModifyLoRaFrequency`; the answer is a [`ModifyLoRaFrequencyResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=iotexplorer&Version=2019-04-23&Action=ModifyLoRaFrequency)
     #[inline]
     pub fn modify_lo_ra_frequency(&self) -> ModifyLoRaFrequencyCall {
         ModifyLoRaFrequencyCall::new(&self.handle)
     }
-    /// Calls `ModifyLoRaGateway`.
+    /// Calls `ModifyLoRaGateway`; the answer is a [`ModifyLoRaGatewayResponse`].
     ///
     /// Required: `Description`, `GatewayId`, `Location`, `Name`.
     ///
@@ -1997,7 +1997,7 @@ impl Client {
     pub fn modify_lo_ra_gateway(&self) -> ModifyLoRaGatewayCall {
         ModifyLoRaGatewayCall::new(&self.handle)
     }
-    /// Calls `ModifyModelDefinition`.
+    /// Calls `ModifyModelDefinition`; the answer is a [`ModifyModelDefinitionResponse`].
     ///
     /// Required: `ProductId`, `ModelSchema`.
     ///
@@ -2006,14 +2006,14 @@ impl Client {
     pub fn modify_model_definition(&self) -> ModifyModelDefinitionCall {
         ModifyModelDefinitionCall::new(&self.handle)
     }
-    /// Calls `ModifyPositionFence`.
+    /// Calls `ModifyPositionFence`; the answer is a [`ModifyPositionFenceResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=iotexplorer&Version=2019-04-23&Action=ModifyPositionFence)
     #[inline]
     pub fn modify_position_fence(&self) -> ModifyPositionFenceCall {
         ModifyPositionFenceCall::new(&self.handle)
     }
-    /// Calls `ModifyPositionSpace`.
+    /// Calls `ModifyPositionSpace`; the answer is a [`ModifyPositionSpaceResponse`].
     ///
     /// Required: `SpaceId`, `SpaceName`, `AuthorizeType`, `ProductIdList`.
     ///
@@ -2022,7 +2022,7 @@ impl Client {
     pub fn modify_position_space(&self) -> ModifyPositionSpaceCall {
         ModifyPositionSpaceCall::new(&self.handle)
     }
-    /// Calls `ModifyProductCloudStorageAIService`.
+    /// Calls `ModifyProductCloudStorageAIService`; the answer is a [`ModifyProductCloudStorageAIServiceResponse`].
     ///
     /// Required: `ProductId`.
     ///
@@ -2033,7 +2033,7 @@ impl Client {
     ) -> ModifyProductCloudStorageAIServiceCall {
         ModifyProductCloudStorageAIServiceCall::new(&self.handle)
     }
-    /// Calls `ModifyProductDynamicRegister`.
+    /// Calls `ModifyProductDynamicRegister`; the answer is a [`ModifyProductDynamicRegisterResponse`].
     ///
     /// Required: `ProductId`, `RegisterType`, `RegisterLimit`.
     ///
@@ -2042,7 +2042,7 @@ impl Client {
     pub fn modify_product_dynamic_register(&self) -> ModifyProductDynamicRegisterCall {
         ModifyProductDynamicRegisterCall::new(&self.handle)
     }
-    /// Calls `ModifyProject`.
+    /// Calls `ModifyProject`; the answer is a [`ModifyProjectResponse`].
     ///
     /// Required: `ProjectId`, `ProjectName`, `ProjectDesc`.
     ///
@@ -2051,7 +2051,7 @@ impl Client {
     pub fn modify_project(&self) -> ModifyProjectCall {
         ModifyProjectCall::new(&self.handle)
     }
-    /// Calls `ModifySpaceProperty`.
+    /// Calls `ModifySpaceProperty`; the answer is a [`ModifySpacePropertyResponse`].
     ///
     /// Required: `SpaceId`, `ProductId`, `Data`.
     ///
@@ -2060,7 +2060,7 @@ impl Client {
     pub fn modify_space_property(&self) -> ModifySpacePropertyCall {
         ModifySpacePropertyCall::new(&self.handle)
     }
-    /// Calls `ModifyStudioProduct`.
+    /// Calls `ModifyStudioProduct`; the answer is a [`ModifyStudioProductResponse`].
     ///
     /// Required: `ProductId`, `ProductName`, `ProductDesc`, `ModuleId`.
     ///
@@ -2069,7 +2069,7 @@ impl Client {
     pub fn modify_studio_product(&self) -> ModifyStudioProductCall {
         ModifyStudioProductCall::new(&self.handle)
     }
-    /// Calls `ModifyTWeSeeCallback`.
+    /// Calls `ModifyTWeSeeCallback`; the answer is a [`ModifyTWeSeeCallbackResponse`].
     ///
     /// Required: `CallbackId`, `Type`.
     ///
@@ -2078,7 +2078,7 @@ impl Client {
     pub fn modify_t_we_see_callback(&self) -> ModifyTWeSeeCallbackCall {
         ModifyTWeSeeCallbackCall::new(&self.handle)
     }
-    /// Calls `ModifyTWeSeeConfig`.
+    /// Calls `ModifyTWeSeeConfig`; the answer is a [`ModifyTWeSeeConfigResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`.
     ///
@@ -2087,7 +2087,7 @@ impl Client {
     pub fn modify_t_we_see_config(&self) -> ModifyTWeSeeConfigCall {
         ModifyTWeSeeConfigCall::new(&self.handle)
     }
-    /// Calls `ModifyTWeSeeFace`.
+    /// Calls `ModifyTWeSeeFace`; the answer is a [`ModifyTWeSeeFaceResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `PersonId`, `FaceId`.
     ///
@@ -2096,7 +2096,7 @@ impl Client {
     pub fn modify_t_we_see_face(&self) -> ModifyTWeSeeFaceCall {
         ModifyTWeSeeFaceCall::new(&self.handle)
     }
-    /// Calls `ModifyTWeSeePerson`.
+    /// Calls `ModifyTWeSeePerson`; the answer is a [`ModifyTWeSeePersonResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `PersonId`.
     ///
@@ -2105,7 +2105,7 @@ impl Client {
     pub fn modify_t_we_see_person(&self) -> ModifyTWeSeePersonCall {
         ModifyTWeSeePersonCall::new(&self.handle)
     }
-    /// Calls `ModifyTWeSeeSubscription`.
+    /// Calls `ModifyTWeSeeSubscription`; the answer is a [`ModifyTWeSeeSubscriptionResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `ServiceType`.
     ///
@@ -2114,7 +2114,7 @@ impl Client {
     pub fn modify_t_we_see_subscription(&self) -> ModifyTWeSeeSubscriptionCall {
         ModifyTWeSeeSubscriptionCall::new(&self.handle)
     }
-    /// Calls `ModifyTWeSeeSubscriptionRenewFlag`.
+    /// Calls `ModifyTWeSeeSubscriptionRenewFlag`; the answer is a [`ModifyTWeSeeSubscriptionRenewFlagResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `ServiceType`, `RenewFlag`.
     ///
@@ -2125,7 +2125,7 @@ impl Client {
     ) -> ModifyTWeSeeSubscriptionRenewFlagCall {
         ModifyTWeSeeSubscriptionRenewFlagCall::new(&self.handle)
     }
-    /// Calls `ModifyTWeTalkAgent`.
+    /// Calls `ModifyTWeTalkAgent`; the answer is a [`ModifyTWeTalkAgentResponse`].
     ///
     /// Required: `AgentId`.
     ///
@@ -2134,7 +2134,7 @@ impl Client {
     pub fn modify_t_we_talk_agent(&self) -> ModifyTWeTalkAgentCall {
         ModifyTWeTalkAgentCall::new(&self.handle)
     }
-    /// Calls `ModifyTWeTalkProductConfig`.
+    /// Calls `ModifyTWeTalkProductConfig`; the answer is a [`ModifyTWeTalkProductConfigResponse`].
     ///
     /// Required: `ProductId`.
     ///
@@ -2143,7 +2143,7 @@ impl Client {
     pub fn modify_t_we_talk_product_config(&self) -> ModifyTWeTalkProductConfigCall {
         ModifyTWeTalkProductConfigCall::new(&self.handle)
     }
-    /// Calls `ModifyTWeTalkProductConfigV2`.
+    /// Calls `ModifyTWeTalkProductConfigV2`; the answer is a [`ModifyTWeTalkProductConfigV2Response`].
     ///
     /// Required: `ProductId`.
     ///
@@ -2154,7 +2154,7 @@ impl Client {
     ) -> ModifyTWeTalkProductConfigV2Call {
         ModifyTWeTalkProductConfigV2Call::new(&self.handle)
     }
-    /// Calls `ModifyTopicPolicy`.
+    /// Calls `ModifyTopicPolicy`; the answer is a [`ModifyTopicPolicyResponse`].
     ///
     /// Required: `ProductId`, `TopicName`, `NewTopicName`, `Privilege`.
     ///
@@ -2163,7 +2163,7 @@ impl Client {
     pub fn modify_topic_policy(&self) -> ModifyTopicPolicyCall {
         ModifyTopicPolicyCall::new(&self.handle)
     }
-    /// Calls `ModifyTopicRule`.
+    /// Calls `ModifyTopicRule`; the answer is a [`ModifyTopicRuleResponse`].
     ///
     /// Required: `RuleName`, `TopicRulePayload`.
     ///
@@ -2172,7 +2172,7 @@ impl Client {
     pub fn modify_topic_rule(&self) -> ModifyTopicRuleCall {
         ModifyTopicRuleCall::new(&self.handle)
     }
-    /// Calls `OperateTWeSeeDirectUploadObject`.
+    /// Calls `OperateTWeSeeDirectUploadObject`; the answer is a [`OperateTWeSeeDirectUploadObjectResponse`].
     ///
     /// Required: `COSURI`, `Operation`.
     ///
@@ -2183,14 +2183,14 @@ impl Client {
     ) -> OperateTWeSeeDirectUploadObjectCall {
         OperateTWeSeeDirectUploadObjectCall::new(&self.handle)
     }
-    /// Calls `PauseTWeCallDevice`.
+    /// Calls `PauseTWeCallDevice`; the answer is a [`PauseTWeCallDeviceResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=iotexplorer&Version=2019-04-23&Action=PauseTWeCallDevice)
     #[inline]
     pub fn pause_t_we_call_device(&self) -> PauseTWeCallDeviceCall {
         PauseTWeCallDeviceCall::new(&self.handle)
     }
-    /// Calls `PublishBroadcastMessage`.
+    /// Calls `PublishBroadcastMessage`; the answer is a [`PublishBroadcastMessageResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -2202,7 +2202,7 @@ impl Client {
     pub fn publish_broadcast_message(&self) -> PublishBroadcastMessageCall {
         PublishBroadcastMessageCall::new(&self.handle)
     }
-    /// Calls `PublishFirmwareUpdateMessage`.
+    /// Calls `PublishFirmwareUpdateMessage`; the answer is a [`PublishFirmwareUpdateMessageResponse`].
     ///
     /// Required: `ProductID`.
     ///
@@ -2211,7 +2211,7 @@ impl Client {
     pub fn publish_firmware_update_message(&self) -> PublishFirmwareUpdateMessageCall {
         PublishFirmwareUpdateMessageCall::new(&self.handle)
     }
-    /// Calls `PublishMessage`.
+    /// Calls `PublishMessage`; the answer is a [`PublishMessageResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `Topic`, `Payload`.
     ///
@@ -2220,7 +2220,7 @@ impl Client {
     pub fn publish_message(&self) -> PublishMessageCall {
         PublishMessageCall::new(&self.handle)
     }
-    /// Calls `PublishRRPCMessage`.
+    /// Calls `PublishRRPCMessage`; the answer is a [`PublishRRPCMessageResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -2232,7 +2232,7 @@ impl Client {
     pub fn publish_rrpc_message(&self) -> PublishRRPCMessageCall {
         PublishRRPCMessageCall::new(&self.handle)
     }
-    /// Calls `PurchaseImagePackage`.
+    /// Calls `PurchaseImagePackage`; the answer is a [`PurchaseImagePackageResponse`].
     ///
     /// Required: `RetentionDays`, `ProductId`, `DeviceName`, `ValidityPeriod`, `ImageCapacity`.
     ///
@@ -2241,7 +2241,7 @@ impl Client {
     pub fn purchase_image_package(&self) -> PurchaseImagePackageCall {
         PurchaseImagePackageCall::new(&self.handle)
     }
-    /// Calls `PurchaseVideoPackage`.
+    /// Calls `PurchaseVideoPackage`; the answer is a [`PurchaseVideoPackageResponse`].
     ///
     /// Required: `RetentionDays`, `RecordingMode`, `Bitrate`, `ProductId`, `DeviceName`, `ValidityPeriod`.
     ///
@@ -2250,7 +2250,7 @@ impl Client {
     pub fn purchase_video_package(&self) -> PurchaseVideoPackageCall {
         PurchaseVideoPackageCall::new(&self.handle)
     }
-    /// Calls `ReleaseStudioProduct`.
+    /// Calls `ReleaseStudioProduct`; the answer is a [`ReleaseStudioProductResponse`].
     ///
     /// Required: `ProductId`, `DevStatus`.
     ///
@@ -2259,7 +2259,7 @@ impl Client {
     pub fn release_studio_product(&self) -> ReleaseStudioProductCall {
         ReleaseStudioProductCall::new(&self.handle)
     }
-    /// Calls `RemoveUserByRoomIdFromTRTC`.
+    /// Calls `RemoveUserByRoomIdFromTRTC`; the answer is a [`RemoveUserByRoomIdFromTRTCResponse`].
     ///
     /// Required: `RoomId`, `TRTCUserIds`.
     ///
@@ -2268,7 +2268,7 @@ impl Client {
     pub fn remove_user_by_room_id_from_trtc(&self) -> RemoveUserByRoomIdFromTRTCCall {
         RemoveUserByRoomIdFromTRTCCall::new(&self.handle)
     }
-    /// Calls `RenewTWeSeeSubscription`.
+    /// Calls `RenewTWeSeeSubscription`; the answer is a [`RenewTWeSeeSubscriptionResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `ServiceType`, `Period`.
     ///
@@ -2277,7 +2277,7 @@ impl Client {
     pub fn renew_t_we_see_subscription(&self) -> RenewTWeSeeSubscriptionCall {
         RenewTWeSeeSubscriptionCall::new(&self.handle)
     }
-    /// Calls `ResetCloudStorage`.
+    /// Calls `ResetCloudStorage`; the answer is a [`ResetCloudStorageResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`.
     ///
@@ -2286,7 +2286,7 @@ impl Client {
     pub fn reset_cloud_storage(&self) -> ResetCloudStorageCall {
         ResetCloudStorageCall::new(&self.handle)
     }
-    /// Calls `ResetCloudStorageAIService`.
+    /// Calls `ResetCloudStorageAIService`; the answer is a [`ResetCloudStorageAIServiceResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `ServiceType`.
     ///
@@ -2295,7 +2295,7 @@ impl Client {
     pub fn reset_cloud_storage_ai_service(&self) -> ResetCloudStorageAIServiceCall {
         ResetCloudStorageAIServiceCall::new(&self.handle)
     }
-    /// Calls `ResetCloudStorageEvent`.
+    /// Calls `ResetCloudStorageEvent`; the answer is a [`ResetCloudStorageEventResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`.
     ///
@@ -2304,21 +2304,21 @@ impl Client {
     pub fn reset_cloud_storage_event(&self) -> ResetCloudStorageEventCall {
         ResetCloudStorageEventCall::new(&self.handle)
     }
-    /// Calls `ResetTWeCallDevice`.
+    /// Calls `ResetTWeCallDevice`; the answer is a [`ResetTWeCallDeviceResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=iotexplorer&Version=2019-04-23&Action=ResetTWeCallDevice)
     #[inline]
     pub fn reset_t_we_call_device(&self) -> ResetTWeCallDeviceCall {
         ResetTWeCallDeviceCall::new(&self.handle)
     }
-    /// Calls `ResumeWeCallDevice`.
+    /// Calls `ResumeWeCallDevice`; the answer is a [`ResumeWeCallDeviceResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=iotexplorer&Version=2019-04-23&Action=ResumeWeCallDevice)
     #[inline]
     pub fn resume_we_call_device(&self) -> ResumeWeCallDeviceCall {
         ResumeWeCallDeviceCall::new(&self.handle)
     }
-    /// Calls `RevokeBindUserDevice`.
+    /// Calls `RevokeBindUserDevice`; the answer is a [`RevokeBindUserDeviceResponse`].
     ///
     /// Required: `AppKey`, `ProductId`, `DeviceName`, `OpenID`.
     ///
@@ -2327,7 +2327,7 @@ impl Client {
     pub fn revoke_bind_user_device(&self) -> RevokeBindUserDeviceCall {
         RevokeBindUserDeviceCall::new(&self.handle)
     }
-    /// Calls `RevokeShareDeviceFromUser`.
+    /// Calls `RevokeShareDeviceFromUser`; the answer is a [`RevokeShareDeviceFromUserResponse`].
     ///
     /// Required: `AppKey`, `ProductId`, `DeviceName`, `OwnerOpenID`, `ToOpenID`.
     ///
@@ -2336,7 +2336,7 @@ impl Client {
     pub fn revoke_share_device_from_user(&self) -> RevokeShareDeviceFromUserCall {
         RevokeShareDeviceFromUserCall::new(&self.handle)
     }
-    /// Calls `SearchPositionSpace`.
+    /// Calls `SearchPositionSpace`; the answer is a [`SearchPositionSpaceResponse`].
     ///
     /// Required: `ProjectId`, `SpaceName`, `Offset`, `Limit`.
     ///
@@ -2345,14 +2345,14 @@ impl Client {
     pub fn search_position_space(&self) -> SearchPositionSpaceCall {
         SearchPositionSpaceCall::new(&self.handle)
     }
-    /// Calls `SearchStudioProduct`.
+    /// Calls `SearchStudioProduct`; the answer is a [`SearchStudioProductResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=iotexplorer&Version=2019-04-23&Action=SearchStudioProduct)
     #[inline]
     pub fn search_studio_product(&self) -> SearchStudioProductCall {
         SearchStudioProductCall::new(&self.handle)
     }
-    /// Calls `SearchTopicRule`.
+    /// Calls `SearchTopicRule`; the answer is a [`SearchTopicRuleResponse`].
     ///
     /// Required: `RuleName`.
     ///
@@ -2361,7 +2361,7 @@ impl Client {
     pub fn search_topic_rule(&self) -> SearchTopicRuleCall {
         SearchTopicRuleCall::new(&self.handle)
     }
-    /// Calls `ShareDeviceToUser`.
+    /// Calls `ShareDeviceToUser`; the answer is a [`ShareDeviceToUserResponse`].
     ///
     /// Required: `AppKey`, `ProductId`, `DeviceName`, `OwnerOpenID`, `ToOpenID`.
     ///
@@ -2370,7 +2370,7 @@ impl Client {
     pub fn share_device_to_user(&self) -> ShareDeviceToUserCall {
         ShareDeviceToUserCall::new(&self.handle)
     }
-    /// Calls `StartPackageUsageReport`.
+    /// Calls `StartPackageUsageReport`; the answer is a [`StartPackageUsageReportResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `ResourceId`.
     ///
@@ -2379,7 +2379,7 @@ impl Client {
     pub fn start_package_usage_report(&self) -> StartPackageUsageReportCall {
         StartPackageUsageReportCall::new(&self.handle)
     }
-    /// Calls `StopPackageUsageReport`.
+    /// Calls `StopPackageUsageReport`; the answer is a [`StopPackageUsageReportResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `MediaType`.
     ///
@@ -2388,7 +2388,7 @@ impl Client {
     pub fn stop_package_usage_report(&self) -> StopPackageUsageReportCall {
         StopPackageUsageReportCall::new(&self.handle)
     }
-    /// Calls `TerminateTWeSeeSubscription`.
+    /// Calls `TerminateTWeSeeSubscription`; the answer is a [`TerminateTWeSeeSubscriptionResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `ServiceType`.
     ///
@@ -2397,7 +2397,7 @@ impl Client {
     pub fn terminate_t_we_see_subscription(&self) -> TerminateTWeSeeSubscriptionCall {
         TerminateTWeSeeSubscriptionCall::new(&self.handle)
     }
-    /// Calls `TransferCloudStorage`.
+    /// Calls `TransferCloudStorage`; the answer is a [`TransferCloudStorageResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `ToDeviceName`.
     ///
@@ -2406,14 +2406,14 @@ impl Client {
     pub fn transfer_cloud_storage(&self) -> TransferCloudStorageCall {
         TransferCloudStorageCall::new(&self.handle)
     }
-    /// Calls `TransferTWeCallDevice`.
+    /// Calls `TransferTWeCallDevice`; the answer is a [`TransferTWeCallDeviceResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=iotexplorer&Version=2019-04-23&Action=TransferTWeCallDevice)
     #[inline]
     pub fn transfer_t_we_call_device(&self) -> TransferTWeCallDeviceCall {
         TransferTWeCallDeviceCall::new(&self.handle)
     }
-    /// Calls `UnbindDevices`.
+    /// Calls `UnbindDevices`; the answer is a [`UnbindDevicesResponse`].
     ///
     /// Required: `GatewayProductId`, `GatewayDeviceName`, `ProductId`, `DeviceNames`.
     ///
@@ -2422,7 +2422,7 @@ impl Client {
     pub fn unbind_devices(&self) -> UnbindDevicesCall {
         UnbindDevicesCall::new(&self.handle)
     }
-    /// Calls `UnbindProducts`.
+    /// Calls `UnbindProducts`; the answer is a [`UnbindProductsResponse`].
     ///
     /// Required: `GatewayProductId`, `ProductIds`.
     ///
@@ -2431,7 +2431,7 @@ impl Client {
     pub fn unbind_products(&self) -> UnbindProductsCall {
         UnbindProductsCall::new(&self.handle)
     }
-    /// Calls `UnbindTWeTalkAgent`.
+    /// Calls `UnbindTWeTalkAgent`; the answer is a [`UnbindTWeTalkAgentResponse`].
     ///
     /// Required: `ProductId`, `AgentId`.
     ///
@@ -2440,7 +2440,7 @@ impl Client {
     pub fn unbind_t_we_talk_agent(&self) -> UnbindTWeTalkAgentCall {
         UnbindTWeTalkAgentCall::new(&self.handle)
     }
-    /// Calls `UpdateDeviceTWeCallAuthorizeStatus`.
+    /// Calls `UpdateDeviceTWeCallAuthorizeStatus`; the answer is a [`UpdateDeviceTWeCallAuthorizeStatusResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=iotexplorer&Version=2019-04-23&Action=UpdateDeviceTWeCallAuthorizeStatus)
     #[inline]
@@ -2449,7 +2449,7 @@ impl Client {
     ) -> UpdateDeviceTWeCallAuthorizeStatusCall {
         UpdateDeviceTWeCallAuthorizeStatusCall::new(&self.handle)
     }
-    /// Calls `UpdateDevicesEnableState`.
+    /// Calls `UpdateDevicesEnableState`; the answer is a [`UpdateDevicesEnableStateResponse`].
     ///
     /// Required: `DevicesItems`, `Status`.
     ///
@@ -2458,7 +2458,7 @@ impl Client {
     pub fn update_devices_enable_state(&self) -> UpdateDevicesEnableStateCall {
         UpdateDevicesEnableStateCall::new(&self.handle)
     }
-    /// Calls `UpdateFirmware`.
+    /// Calls `UpdateFirmware`; the answer is a [`UpdateFirmwareResponse`].
     ///
     /// Required: `ProductID`, `DeviceName`, `FirmwareVersion`, `FirmwareOriVersion`.
     ///
@@ -2467,7 +2467,7 @@ impl Client {
     pub fn update_firmware(&self) -> UpdateFirmwareCall {
         UpdateFirmwareCall::new(&self.handle)
     }
-    /// Calls `UpdateOtaModule`.
+    /// Calls `UpdateOtaModule`; the answer is a [`UpdateOtaModuleResponse`].
     ///
     /// Required: `ProductID`, `FwType`.
     ///
@@ -2476,7 +2476,7 @@ impl Client {
     pub fn update_ota_module(&self) -> UpdateOtaModuleCall {
         UpdateOtaModuleCall::new(&self.handle)
     }
-    /// Calls `UpdateOtaTaskStatus`.
+    /// Calls `UpdateOtaTaskStatus`; the answer is a [`UpdateOtaTaskStatusResponse`].
     ///
     /// Required: `ProductId`, `TaskId`, `Status`.
     ///
@@ -2485,7 +2485,7 @@ impl Client {
     pub fn update_ota_task_status(&self) -> UpdateOtaTaskStatusCall {
         UpdateOtaTaskStatusCall::new(&self.handle)
     }
-    /// Calls `UpdatePrivateCA`.
+    /// Calls `UpdatePrivateCA`; the answer is a [`UpdatePrivateCAResponse`].
     ///
     /// Required: `CertName`, `CertText`, `VerifyCertText`.
     ///
@@ -2494,7 +2494,7 @@ impl Client {
     pub fn update_private_ca(&self) -> UpdatePrivateCACall {
         UpdatePrivateCACall::new(&self.handle)
     }
-    /// Calls `UpdateProductPrivateCA`.
+    /// Calls `UpdateProductPrivateCA`; the answer is a [`UpdateProductPrivateCAResponse`].
     ///
     /// Required: `ProductId`, `CertName`.
     ///
@@ -2503,7 +2503,7 @@ impl Client {
     pub fn update_product_private_ca(&self) -> UpdateProductPrivateCACall {
         UpdateProductPrivateCACall::new(&self.handle)
     }
-    /// Calls `UploadFirmware`.
+    /// Calls `UploadFirmware`; the answer is a [`UploadFirmwareResponse`].
     ///
     /// Required: `ProductID`, `FirmwareVersion`, `Md5sum`, `FileSize`.
     ///
@@ -5551,7 +5551,6 @@ rt::action!(
     DescribeFreeCloudStorageNumCall, DescribeFreeCloudStorageNumResponse, Error,
     idempotent
 );
-impl<T> DescribeFreeCloudStorageNumCall<T> {}
 /// The answer of [`Client::describe_free_cloud_storage_num`] (`DescribeFreeCloudStorageNum`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -5843,7 +5842,6 @@ rt::action!(
     DescribePrivateCAs, DescribePrivateCAsRequest, DescribePrivateCAsCall,
     DescribePrivateCAsResponse, Error, idempotent
 );
-impl<T> DescribePrivateCAsCall<T> {}
 /// The answer of [`Client::describe_private_c_as`] (`DescribePrivateCAs`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -7729,7 +7727,6 @@ rt::action!(
     ModifyPositionFence, ModifyPositionFenceRequest, ModifyPositionFenceCall,
     ModifyPositionFenceResponse, Error
 );
-impl<T> ModifyPositionFenceCall<T> {}
 /// The answer of [`Client::modify_position_fence`] (`ModifyPositionFence`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `ClearDeviceActiveCode`.
+    /// Calls `ClearDeviceActiveCode`; the answer is a [`ClearDeviceActiveCodeResponse`].
     ///
     /// Required: `Tids`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn clear_device_active_code(&self) -> ClearDeviceActiveCodeCall {
         ClearDeviceActiveCodeCall::new(&self.handle)
     }
-    /// Calls `CreateAnonymousAccessToken`.
+    /// Calls `CreateAnonymousAccessToken`; the answer is a [`CreateAnonymousAccessTokenResponse`].
     ///
     /// Required: `TtlMinutes`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn create_anonymous_access_token(&self) -> CreateAnonymousAccessTokenCall {
         CreateAnonymousAccessTokenCall::new(&self.handle)
     }
-    /// Calls `CreateAppUsr`.
+    /// Calls `CreateAppUsr`; the answer is a [`CreateAppUsrResponse`].
     ///
     /// Required: `CunionId`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn create_app_usr(&self) -> CreateAppUsrCall {
         CreateAppUsrCall::new(&self.handle)
     }
-    /// Calls `CreateBinding`.
+    /// Calls `CreateBinding`; the answer is a [`CreateBindingResponse`].
     ///
     /// Required: `AccessId`, `Tid`, `Role`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn create_binding(&self) -> CreateBindingCall {
         CreateBindingCall::new(&self.handle)
     }
-    /// Calls `CreateDevToken`.
+    /// Calls `CreateDevToken`; the answer is a [`CreateDevTokenResponse`].
     ///
     /// Required: `AccessId`, `Tids`, `TtlMinutes`.
     ///
@@ -80,7 +80,7 @@ impl Client {
     pub fn create_dev_token(&self) -> CreateDevTokenCall {
         CreateDevTokenCall::new(&self.handle)
     }
-    /// Calls `CreateDevices`.
+    /// Calls `CreateDevices`; the answer is a [`CreateDevicesResponse`].
     ///
     /// Required: `ProductId`, `Number`.
     ///
@@ -89,7 +89,7 @@ impl Client {
     pub fn create_devices(&self) -> CreateDevicesCall {
         CreateDevicesCall::new(&self.handle)
     }
-    /// Calls `CreateGencode`.
+    /// Calls `CreateGencode`; the answer is a [`CreateGencodeResponse`].
     ///
     /// Required: `ProductId`, `Revision`.
     ///
@@ -98,7 +98,7 @@ impl Client {
     pub fn create_gencode(&self) -> CreateGencodeCall {
         CreateGencodeCall::new(&self.handle)
     }
-    /// Calls `CreateIotDataType`.
+    /// Calls `CreateIotDataType`; the answer is a [`CreateIotDataTypeResponse`].
     ///
     /// Required: `IotDataType`.
     ///
@@ -107,7 +107,7 @@ impl Client {
     pub fn create_iot_data_type(&self) -> CreateIotDataTypeCall {
         CreateIotDataTypeCall::new(&self.handle)
     }
-    /// Calls `CreateIotModel`.
+    /// Calls `CreateIotModel`; the answer is a [`CreateIotModelResponse`].
     ///
     /// Required: `ProductId`, `IotModel`.
     ///
@@ -116,7 +116,7 @@ impl Client {
     pub fn create_iot_model(&self) -> CreateIotModelCall {
         CreateIotModelCall::new(&self.handle)
     }
-    /// Calls `CreateProduct`.
+    /// Calls `CreateProduct`; the answer is a [`CreateProductResponse`].
     ///
     /// Required: `ProductModel`, `ProductName`, `ProductDescription`.
     ///
@@ -125,7 +125,7 @@ impl Client {
     pub fn create_product(&self) -> CreateProductCall {
         CreateProductCall::new(&self.handle)
     }
-    /// Calls `CreateStorage`.
+    /// Calls `CreateStorage`; the answer is a [`CreateStorageResponse`].
     ///
     /// Required: `PkgId`, `Tid`, `UserTag`.
     ///
@@ -134,7 +134,7 @@ impl Client {
     pub fn create_storage(&self) -> CreateStorageCall {
         CreateStorageCall::new(&self.handle)
     }
-    /// Calls `CreateStorageService`.
+    /// Calls `CreateStorageService`; the answer is a [`CreateStorageServiceResponse`].
     ///
     /// Required: `PkgId`, `Tid`, `OrderCount`, `StorageRegion`.
     ///
@@ -143,7 +143,7 @@ impl Client {
     pub fn create_storage_service(&self) -> CreateStorageServiceCall {
         CreateStorageServiceCall::new(&self.handle)
     }
-    /// Calls `CreateTraceIds`.
+    /// Calls `CreateTraceIds`; the answer is a [`CreateTraceIdsResponse`].
     ///
     /// Required: `Tids`.
     ///
@@ -152,7 +152,7 @@ impl Client {
     pub fn create_trace_ids(&self) -> CreateTraceIdsCall {
         CreateTraceIdsCall::new(&self.handle)
     }
-    /// Calls `CreateUploadPath`.
+    /// Calls `CreateUploadPath`; the answer is a [`CreateUploadPathResponse`].
     ///
     /// Required: `ProductId`, `FileName`.
     ///
@@ -161,7 +161,7 @@ impl Client {
     pub fn create_upload_path(&self) -> CreateUploadPathCall {
         CreateUploadPathCall::new(&self.handle)
     }
-    /// Calls `CreateUploadTest`.
+    /// Calls `CreateUploadTest`; the answer is a [`CreateUploadTestResponse`].
     ///
     /// Required: `PkgId`, `Tid`.
     ///
@@ -170,7 +170,7 @@ impl Client {
     pub fn create_upload_test(&self) -> CreateUploadTestCall {
         CreateUploadTestCall::new(&self.handle)
     }
-    /// Calls `CreateUsrToken`.
+    /// Calls `CreateUsrToken`; the answer is a [`CreateUsrTokenResponse`].
     ///
     /// Required: `AccessId`, `UniqueId`, `TtlMinutes`.
     ///
@@ -179,7 +179,7 @@ impl Client {
     pub fn create_usr_token(&self) -> CreateUsrTokenCall {
         CreateUsrTokenCall::new(&self.handle)
     }
-    /// Calls `DeleteAppUsr`.
+    /// Calls `DeleteAppUsr`; the answer is a [`DeleteAppUsrResponse`].
     ///
     /// Required: `AccessId`.
     ///
@@ -188,7 +188,7 @@ impl Client {
     pub fn delete_app_usr(&self) -> DeleteAppUsrCall {
         DeleteAppUsrCall::new(&self.handle)
     }
-    /// Calls `DeleteBinding`.
+    /// Calls `DeleteBinding`; the answer is a [`DeleteBindingResponse`].
     ///
     /// Required: `AccessId`, `Tid`, `Role`.
     ///
@@ -197,7 +197,7 @@ impl Client {
     pub fn delete_binding(&self) -> DeleteBindingCall {
         DeleteBindingCall::new(&self.handle)
     }
-    /// Calls `DeleteDevice`.
+    /// Calls `DeleteDevice`; the answer is a [`DeleteDeviceResponse`].
     ///
     /// Required: `Tids`.
     ///
@@ -206,7 +206,7 @@ impl Client {
     pub fn delete_device(&self) -> DeleteDeviceCall {
         DeleteDeviceCall::new(&self.handle)
     }
-    /// Calls `DeleteIotDataType`.
+    /// Calls `DeleteIotDataType`; the answer is a [`DeleteIotDataTypeResponse`].
     ///
     /// Required: `TypeId`.
     ///
@@ -215,7 +215,7 @@ impl Client {
     pub fn delete_iot_data_type(&self) -> DeleteIotDataTypeCall {
         DeleteIotDataTypeCall::new(&self.handle)
     }
-    /// Calls `DeleteMessageQueue`.
+    /// Calls `DeleteMessageQueue`; the answer is a [`DeleteMessageQueueResponse`].
     ///
     /// Required: `ProductId`.
     ///
@@ -224,7 +224,7 @@ impl Client {
     pub fn delete_message_queue(&self) -> DeleteMessageQueueCall {
         DeleteMessageQueueCall::new(&self.handle)
     }
-    /// Calls `DeleteOtaVersion`.
+    /// Calls `DeleteOtaVersion`; the answer is a [`DeleteOtaVersionResponse`].
     ///
     /// Required: `ProductId`, `OtaVersion`.
     ///
@@ -233,7 +233,7 @@ impl Client {
     pub fn delete_ota_version(&self) -> DeleteOtaVersionCall {
         DeleteOtaVersionCall::new(&self.handle)
     }
-    /// Calls `DeleteProduct`.
+    /// Calls `DeleteProduct`; the answer is a [`DeleteProductResponse`].
     ///
     /// Required: `ProductId`.
     ///
@@ -242,7 +242,7 @@ impl Client {
     pub fn delete_product(&self) -> DeleteProductCall {
         DeleteProductCall::new(&self.handle)
     }
-    /// Calls `DeleteTraceIds`.
+    /// Calls `DeleteTraceIds`; the answer is a [`DeleteTraceIdsResponse`].
     ///
     /// Required: `Tids`.
     ///
@@ -251,7 +251,7 @@ impl Client {
     pub fn delete_trace_ids(&self) -> DeleteTraceIdsCall {
         DeleteTraceIdsCall::new(&self.handle)
     }
-    /// Calls `DeliverStorageService`.
+    /// Calls `DeliverStorageService`; the answer is a [`DeliverStorageServiceResponse`].
     ///
     /// Required: `SrcServiceId`, `Tid`.
     ///
@@ -260,7 +260,7 @@ impl Client {
     pub fn deliver_storage_service(&self) -> DeliverStorageServiceCall {
         DeliverStorageServiceCall::new(&self.handle)
     }
-    /// Calls `DescribeAccountBalance`.
+    /// Calls `DescribeAccountBalance`; the answer is a [`DescribeAccountBalanceResponse`].
     ///
     /// Required: `AccountType`.
     ///
@@ -269,7 +269,7 @@ impl Client {
     pub fn describe_account_balance(&self) -> DescribeAccountBalanceCall {
         DescribeAccountBalanceCall::new(&self.handle)
     }
-    /// Calls `DescribeBindDev`.
+    /// Calls `DescribeBindDev`; the answer is a [`DescribeBindDevResponse`].
     ///
     /// Required: `AccessId`.
     ///
@@ -278,7 +278,7 @@ impl Client {
     pub fn describe_bind_dev(&self) -> DescribeBindDevCall {
         DescribeBindDevCall::new(&self.handle)
     }
-    /// Calls `DescribeBindUsr`.
+    /// Calls `DescribeBindUsr`; the answer is a [`DescribeBindUsrResponse`].
     ///
     /// Required: `Tid`.
     ///
@@ -287,7 +287,7 @@ impl Client {
     pub fn describe_bind_usr(&self) -> DescribeBindUsrCall {
         DescribeBindUsrCall::new(&self.handle)
     }
-    /// Calls `DescribeDevice`.
+    /// Calls `DescribeDevice`; the answer is a [`DescribeDeviceResponse`].
     ///
     /// Required: `Tid`.
     ///
@@ -296,7 +296,7 @@ impl Client {
     pub fn describe_device(&self) -> DescribeDeviceCall {
         DescribeDeviceCall::new(&self.handle)
     }
-    /// Calls `DescribeDeviceModel`.
+    /// Calls `DescribeDeviceModel`; the answer is a [`DescribeDeviceModelResponse`].
     ///
     /// Required: `Tid`.
     ///
@@ -305,7 +305,7 @@ impl Client {
     pub fn describe_device_model(&self) -> DescribeDeviceModelCall {
         DescribeDeviceModelCall::new(&self.handle)
     }
-    /// Calls `DescribeDevices`.
+    /// Calls `DescribeDevices`; the answer is a [`DescribeDevicesResponse`].
     ///
     /// Required: `ProductId`, `ReturnModel`, `Limit`, `Offset`.
     ///
@@ -316,14 +316,14 @@ impl Client {
     pub fn describe_devices(&self) -> DescribeDevicesCall {
         DescribeDevicesCall::new(&self.handle)
     }
-    /// Calls `DescribeIotDataType`.
+    /// Calls `DescribeIotDataType`; the answer is a [`DescribeIotDataTypeResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=iotvideo&Version=2019-11-26&Action=DescribeIotDataType)
     #[inline]
     pub fn describe_iot_data_type(&self) -> DescribeIotDataTypeCall {
         DescribeIotDataTypeCall::new(&self.handle)
     }
-    /// Calls `DescribeIotModel`.
+    /// Calls `DescribeIotModel`; the answer is a [`DescribeIotModelResponse`].
     ///
     /// Required: `ProductId`, `Revision`.
     ///
@@ -332,7 +332,7 @@ impl Client {
     pub fn describe_iot_model(&self) -> DescribeIotModelCall {
         DescribeIotModelCall::new(&self.handle)
     }
-    /// Calls `DescribeIotModels`.
+    /// Calls `DescribeIotModels`; the answer is a [`DescribeIotModelsResponse`].
     ///
     /// Required: `ProductId`.
     ///
@@ -341,7 +341,7 @@ impl Client {
     pub fn describe_iot_models(&self) -> DescribeIotModelsCall {
         DescribeIotModelsCall::new(&self.handle)
     }
-    /// Calls `DescribeLogs`.
+    /// Calls `DescribeLogs`; the answer is a [`DescribeLogsResponse`].
     ///
     /// Required: `Tid`, `Limit`, `Offset`.
     ///
@@ -352,7 +352,7 @@ impl Client {
     pub fn describe_logs(&self) -> DescribeLogsCall {
         DescribeLogsCall::new(&self.handle)
     }
-    /// Calls `DescribeMessageQueue`.
+    /// Calls `DescribeMessageQueue`; the answer is a [`DescribeMessageQueueResponse`].
     ///
     /// Required: `ProductId`.
     ///
@@ -361,7 +361,7 @@ impl Client {
     pub fn describe_message_queue(&self) -> DescribeMessageQueueCall {
         DescribeMessageQueueCall::new(&self.handle)
     }
-    /// Calls `DescribeModelDataRet`.
+    /// Calls `DescribeModelDataRet`; the answer is a [`DescribeModelDataRetResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -370,14 +370,14 @@ impl Client {
     pub fn describe_model_data_ret(&self) -> DescribeModelDataRetCall {
         DescribeModelDataRetCall::new(&self.handle)
     }
-    /// Calls `DescribeOsList`.
+    /// Calls `DescribeOsList`; the answer is a [`DescribeOsListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=iotvideo&Version=2019-11-26&Action=DescribeOsList)
     #[inline]
     pub fn describe_os_list(&self) -> DescribeOsListCall {
         DescribeOsListCall::new(&self.handle)
     }
-    /// Calls `DescribeOtaVersions`.
+    /// Calls `DescribeOtaVersions`; the answer is a [`DescribeOtaVersionsResponse`].
     ///
     /// Required: `Offset`, `Limit`.
     ///
@@ -388,7 +388,7 @@ impl Client {
     pub fn describe_ota_versions(&self) -> DescribeOtaVersionsCall {
         DescribeOtaVersionsCall::new(&self.handle)
     }
-    /// Calls `DescribeProduct`.
+    /// Calls `DescribeProduct`; the answer is a [`DescribeProductResponse`].
     ///
     /// Required: `ProductId`.
     ///
@@ -397,7 +397,7 @@ impl Client {
     pub fn describe_product(&self) -> DescribeProductCall {
         DescribeProductCall::new(&self.handle)
     }
-    /// Calls `DescribeProducts`.
+    /// Calls `DescribeProducts`; the answer is a [`DescribeProductsResponse`].
     ///
     /// Required: `Limit`, `Offset`.
     ///
@@ -408,7 +408,7 @@ impl Client {
     pub fn describe_products(&self) -> DescribeProductsCall {
         DescribeProductsCall::new(&self.handle)
     }
-    /// Calls `DescribePubVersions`.
+    /// Calls `DescribePubVersions`; the answer is a [`DescribePubVersionsResponse`].
     ///
     /// Required: `ProductId`.
     ///
@@ -417,7 +417,7 @@ impl Client {
     pub fn describe_pub_versions(&self) -> DescribePubVersionsCall {
         DescribePubVersionsCall::new(&self.handle)
     }
-    /// Calls `DescribeRechargeRecords`.
+    /// Calls `DescribeRechargeRecords`; the answer is a [`DescribeRechargeRecordsResponse`].
     ///
     /// Required: `AccountType`.
     ///
@@ -426,7 +426,7 @@ impl Client {
     pub fn describe_recharge_records(&self) -> DescribeRechargeRecordsCall {
         DescribeRechargeRecordsCall::new(&self.handle)
     }
-    /// Calls `DescribeRegistrationStatus`.
+    /// Calls `DescribeRegistrationStatus`; the answer is a [`DescribeRegistrationStatusResponse`].
     ///
     /// Required: `CunionIds`.
     ///
@@ -435,7 +435,7 @@ impl Client {
     pub fn describe_registration_status(&self) -> DescribeRegistrationStatusCall {
         DescribeRegistrationStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeRunLog`.
+    /// Calls `DescribeRunLog`; the answer is a [`DescribeRunLogResponse`].
     ///
     /// Required: `Tid`.
     ///
@@ -444,7 +444,7 @@ impl Client {
     pub fn describe_run_log(&self) -> DescribeRunLogCall {
         DescribeRunLogCall::new(&self.handle)
     }
-    /// Calls `DescribeStorageService`.
+    /// Calls `DescribeStorageService`; the answer is a [`DescribeStorageServiceResponse`].
     ///
     /// Required: `ServiceId`.
     ///
@@ -453,21 +453,21 @@ impl Client {
     pub fn describe_storage_service(&self) -> DescribeStorageServiceCall {
         DescribeStorageServiceCall::new(&self.handle)
     }
-    /// Calls `DescribeStream`.
+    /// Calls `DescribeStream`; the answer is a [`DescribeStreamResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=iotvideo&Version=2019-11-26&Action=DescribeStream)
     #[inline]
     pub fn describe_stream(&self) -> DescribeStreamCall {
         DescribeStreamCall::new(&self.handle)
     }
-    /// Calls `DescribeTraceIds`.
+    /// Calls `DescribeTraceIds`; the answer is a [`DescribeTraceIdsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=iotvideo&Version=2019-11-26&Action=DescribeTraceIds)
     #[inline]
     pub fn describe_trace_ids(&self) -> DescribeTraceIdsCall {
         DescribeTraceIdsCall::new(&self.handle)
     }
-    /// Calls `DescribeTraceStatus`.
+    /// Calls `DescribeTraceStatus`; the answer is a [`DescribeTraceStatusResponse`].
     ///
     /// Required: `Tids`.
     ///
@@ -476,7 +476,7 @@ impl Client {
     pub fn describe_trace_status(&self) -> DescribeTraceStatusCall {
         DescribeTraceStatusCall::new(&self.handle)
     }
-    /// Calls `DisableDevice`.
+    /// Calls `DisableDevice`; the answer is a [`DisableDeviceResponse`].
     ///
     /// Required: `Tids`.
     ///
@@ -485,7 +485,7 @@ impl Client {
     pub fn disable_device(&self) -> DisableDeviceCall {
         DisableDeviceCall::new(&self.handle)
     }
-    /// Calls `DisableDeviceStream`.
+    /// Calls `DisableDeviceStream`; the answer is a [`DisableDeviceStreamResponse`].
     ///
     /// Required: `Tids`.
     ///
@@ -494,7 +494,7 @@ impl Client {
     pub fn disable_device_stream(&self) -> DisableDeviceStreamCall {
         DisableDeviceStreamCall::new(&self.handle)
     }
-    /// Calls `DisableOtaVersion`.
+    /// Calls `DisableOtaVersion`; the answer is a [`DisableOtaVersionResponse`].
     ///
     /// Required: `ProductId`, `OtaVersion`.
     ///
@@ -503,7 +503,7 @@ impl Client {
     pub fn disable_ota_version(&self) -> DisableOtaVersionCall {
         DisableOtaVersionCall::new(&self.handle)
     }
-    /// Calls `ModifyDevice`.
+    /// Calls `ModifyDevice`; the answer is a [`ModifyDeviceResponse`].
     ///
     /// Required: `Tid`, `AccessId`, `Nick`.
     ///
@@ -512,7 +512,7 @@ impl Client {
     pub fn modify_device(&self) -> ModifyDeviceCall {
         ModifyDeviceCall::new(&self.handle)
     }
-    /// Calls `ModifyDeviceAction`.
+    /// Calls `ModifyDeviceAction`; the answer is a [`ModifyDeviceActionResponse`].
     ///
     /// Required: `Tid`, `Wakeup`, `Branch`, `Value`.
     ///
@@ -521,7 +521,7 @@ impl Client {
     pub fn modify_device_action(&self) -> ModifyDeviceActionCall {
         ModifyDeviceActionCall::new(&self.handle)
     }
-    /// Calls `ModifyDeviceProperty`.
+    /// Calls `ModifyDeviceProperty`; the answer is a [`ModifyDevicePropertyResponse`].
     ///
     /// Required: `Tid`, `Wakeup`, `Branch`, `Value`.
     ///
@@ -530,7 +530,7 @@ impl Client {
     pub fn modify_device_property(&self) -> ModifyDevicePropertyCall {
         ModifyDevicePropertyCall::new(&self.handle)
     }
-    /// Calls `ModifyProduct`.
+    /// Calls `ModifyProduct`; the answer is a [`ModifyProductResponse`].
     ///
     /// Required: `ProductId`, `ProductName`, `ProductDescription`.
     ///
@@ -539,7 +539,7 @@ impl Client {
     pub fn modify_product(&self) -> ModifyProductCall {
         ModifyProductCall::new(&self.handle)
     }
-    /// Calls `ModifyVerContent`.
+    /// Calls `ModifyVerContent`; the answer is a [`ModifyVerContentResponse`].
     ///
     /// Required: `ProductId`, `OtaVersion`.
     ///
@@ -548,7 +548,7 @@ impl Client {
     pub fn modify_ver_content(&self) -> ModifyVerContentCall {
         ModifyVerContentCall::new(&self.handle)
     }
-    /// Calls `RefundStorageService`.
+    /// Calls `RefundStorageService`; the answer is a [`RefundStorageServiceResponse`].
     ///
     /// Required: `ServiceId`.
     ///
@@ -557,7 +557,7 @@ impl Client {
     pub fn refund_storage_service(&self) -> RefundStorageServiceCall {
         RefundStorageServiceCall::new(&self.handle)
     }
-    /// Calls `RenewUploadTest`.
+    /// Calls `RenewUploadTest`; the answer is a [`RenewUploadTestResponse`].
     ///
     /// Required: `PkgId`, `Tid`, `SessionKey`.
     ///
@@ -566,7 +566,7 @@ impl Client {
     pub fn renew_upload_test(&self) -> RenewUploadTestCall {
         RenewUploadTestCall::new(&self.handle)
     }
-    /// Calls `RunDevice`.
+    /// Calls `RunDevice`; the answer is a [`RunDeviceResponse`].
     ///
     /// Required: `Tids`.
     ///
@@ -575,7 +575,7 @@ impl Client {
     pub fn run_device(&self) -> RunDeviceCall {
         RunDeviceCall::new(&self.handle)
     }
-    /// Calls `RunDeviceStream`.
+    /// Calls `RunDeviceStream`; the answer is a [`RunDeviceStreamResponse`].
     ///
     /// Required: `Tids`.
     ///
@@ -584,7 +584,7 @@ impl Client {
     pub fn run_device_stream(&self) -> RunDeviceStreamCall {
         RunDeviceStreamCall::new(&self.handle)
     }
-    /// Calls `RunIotModel`.
+    /// Calls `RunIotModel`; the answer is a [`RunIotModelResponse`].
     ///
     /// Required: `ProductId`, `IotModel`.
     ///
@@ -593,7 +593,7 @@ impl Client {
     pub fn run_iot_model(&self) -> RunIotModelCall {
         RunIotModelCall::new(&self.handle)
     }
-    /// Calls `RunOtaVersion`.
+    /// Calls `RunOtaVersion`; the answer is a [`RunOtaVersionResponse`].
     ///
     /// Required: `ProductId`, `OtaVersion`, `GrayValue`.
     ///
@@ -602,7 +602,7 @@ impl Client {
     pub fn run_ota_version(&self) -> RunOtaVersionCall {
         RunOtaVersionCall::new(&self.handle)
     }
-    /// Calls `RunTestOtaVersion`.
+    /// Calls `RunTestOtaVersion`; the answer is a [`RunTestOtaVersionResponse`].
     ///
     /// Required: `ProductId`, `OtaVersion`, `Tids`.
     ///
@@ -611,7 +611,7 @@ impl Client {
     pub fn run_test_ota_version(&self) -> RunTestOtaVersionCall {
         RunTestOtaVersionCall::new(&self.handle)
     }
-    /// Calls `SendOnlineMsg`.
+    /// Calls `SendOnlineMsg`; the answer is a [`SendOnlineMsgResponse`].
     ///
     /// Required: `Tid`, `Wakeup`, `WaitResp`, `MsgTopic`, `MsgContent`.
     ///
@@ -620,7 +620,7 @@ impl Client {
     pub fn send_online_msg(&self) -> SendOnlineMsgCall {
         SendOnlineMsgCall::new(&self.handle)
     }
-    /// Calls `SetMessageQueue`.
+    /// Calls `SetMessageQueue`; the answer is a [`SetMessageQueueResponse`].
     ///
     /// Required: `ProductId`, `MsgQueueType`, `MsgType`, `Topic`, `Instance`, `MsgRegion`.
     ///
@@ -629,7 +629,7 @@ impl Client {
     pub fn set_message_queue(&self) -> SetMessageQueueCall {
         SetMessageQueueCall::new(&self.handle)
     }
-    /// Calls `UpgradeDevice`.
+    /// Calls `UpgradeDevice`; the answer is a [`UpgradeDeviceResponse`].
     ///
     /// Required: `Tid`, `OtaVersion`, `UpgradeNow`.
     ///
@@ -638,7 +638,7 @@ impl Client {
     pub fn upgrade_device(&self) -> UpgradeDeviceCall {
         UpgradeDeviceCall::new(&self.handle)
     }
-    /// Calls `UploadOtaVersion`.
+    /// Calls `UploadOtaVersion`; the answer is a [`UploadOtaVersionResponse`].
     ///
     /// Required: `ProductId`, `OtaVersion`, `VersionUrl`.
     ///
@@ -1451,7 +1451,6 @@ rt::action!(
     DescribeOsList, DescribeOsListRequest, DescribeOsListCall, DescribeOsListResponse,
     Error, idempotent
 );
-impl<T> DescribeOsListCall<T> {}
 /// The answer of [`Client::describe_os_list`] (`DescribeOsList`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -1686,7 +1685,6 @@ rt::action!(
     DescribeTraceIds, DescribeTraceIdsRequest, DescribeTraceIdsCall,
     DescribeTraceIdsResponse, Error, idempotent
 );
-impl<T> DescribeTraceIdsCall<T> {}
 /// The answer of [`Client::describe_trace_ids`] (`DescribeTraceIds`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `ApplyAIModel`.
+    /// Calls `ApplyAIModel`; the answer is a [`ApplyAIModelResponse`].
     ///
     /// Required: `ModelId`, `ProductId`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn apply_ai_model(&self) -> ApplyAIModelCall {
         ApplyAIModelCall::new(&self.handle)
     }
-    /// Calls `BatchUpdateFirmware`.
+    /// Calls `BatchUpdateFirmware`; the answer is a [`BatchUpdateFirmwareResponse`].
     ///
     /// Required: `ProductID`, `FirmwareVersion`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn batch_update_firmware(&self) -> BatchUpdateFirmwareCall {
         BatchUpdateFirmwareCall::new(&self.handle)
     }
-    /// Calls `BindCloudStorageUser`.
+    /// Calls `BindCloudStorageUser`; the answer is a [`BindCloudStorageUserResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `UserId`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn bind_cloud_storage_user(&self) -> BindCloudStorageUserCall {
         BindCloudStorageUserCall::new(&self.handle)
     }
-    /// Calls `CancelAIModelApplication`.
+    /// Calls `CancelAIModelApplication`; the answer is a [`CancelAIModelApplicationResponse`].
     ///
     /// Required: `ModelId`, `ProductId`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn cancel_ai_model_application(&self) -> CancelAIModelApplicationCall {
         CancelAIModelApplicationCall::new(&self.handle)
     }
-    /// Calls `CancelDeviceFirmwareTask`.
+    /// Calls `CancelDeviceFirmwareTask`; the answer is a [`CancelDeviceFirmwareTaskResponse`].
     ///
     /// Required: `ProductID`, `DeviceName`, `FirmwareVersion`, `TaskId`.
     ///
@@ -80,7 +80,7 @@ impl Client {
     pub fn cancel_device_firmware_task(&self) -> CancelDeviceFirmwareTaskCall {
         CancelDeviceFirmwareTaskCall::new(&self.handle)
     }
-    /// Calls `CheckForwardAuth`.
+    /// Calls `CheckForwardAuth`; the answer is a [`CheckForwardAuthResponse`].
     ///
     /// Required: `Skey`, `QueueType`.
     ///
@@ -89,7 +89,7 @@ impl Client {
     pub fn check_forward_auth(&self) -> CheckForwardAuthCall {
         CheckForwardAuthCall::new(&self.handle)
     }
-    /// Calls `ControlDeviceData`.
+    /// Calls `ControlDeviceData`; the answer is a [`ControlDeviceDataResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `Data`.
     ///
@@ -98,7 +98,7 @@ impl Client {
     pub fn control_device_data(&self) -> ControlDeviceDataCall {
         ControlDeviceDataCall::new(&self.handle)
     }
-    /// Calls `CreateAIDetection`.
+    /// Calls `CreateAIDetection`; the answer is a [`CreateAIDetectionResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `ModelId`, `StartTime`, `EndTime`.
     ///
@@ -107,7 +107,7 @@ impl Client {
     pub fn create_ai_detection(&self) -> CreateAIDetectionCall {
         CreateAIDetectionCall::new(&self.handle)
     }
-    /// Calls `CreateBatch`.
+    /// Calls `CreateBatch`; the answer is a [`CreateBatchResponse`].
     ///
     /// Required: `ProductId`, `DevNum`, `DevPre`.
     ///
@@ -116,7 +116,7 @@ impl Client {
     pub fn create_batch(&self) -> CreateBatchCall {
         CreateBatchCall::new(&self.handle)
     }
-    /// Calls `CreateCOSCredentials`.
+    /// Calls `CreateCOSCredentials`; the answer is a [`CreateCOSCredentialsResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`.
     ///
@@ -125,7 +125,7 @@ impl Client {
     pub fn create_cos_credentials(&self) -> CreateCOSCredentialsCall {
         CreateCOSCredentialsCall::new(&self.handle)
     }
-    /// Calls `CreateCloudStorage`.
+    /// Calls `CreateCloudStorage`; the answer is a [`CreateCloudStorageResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `PackageId`.
     ///
@@ -134,7 +134,7 @@ impl Client {
     pub fn create_cloud_storage(&self) -> CreateCloudStorageCall {
         CreateCloudStorageCall::new(&self.handle)
     }
-    /// Calls `CreateDataForward`.
+    /// Calls `CreateDataForward`; the answer is a [`CreateDataForwardResponse`].
     ///
     /// Required: `ProductId`, `ForwardAddr`.
     ///
@@ -143,7 +143,7 @@ impl Client {
     pub fn create_data_forward(&self) -> CreateDataForwardCall {
         CreateDataForwardCall::new(&self.handle)
     }
-    /// Calls `CreateForwardRule`.
+    /// Calls `CreateForwardRule`; the answer is a [`CreateForwardRuleResponse`].
     ///
     /// Required: `ProductID`, `MsgType`, `Skey`, `QueueRegion`, `QueueType`.
     ///
@@ -152,7 +152,7 @@ impl Client {
     pub fn create_forward_rule(&self) -> CreateForwardRuleCall {
         CreateForwardRuleCall::new(&self.handle)
     }
-    /// Calls `CreateProduct`.
+    /// Calls `CreateProduct`; the answer is a [`CreateProductResponse`].
     ///
     /// Required: `ProductName`, `DeviceType`, `ProductVaildYears`, `Features`, `ChipOs`, `ChipManufactureId`, `ChipId`, `ProductDescription`.
     ///
@@ -161,7 +161,7 @@ impl Client {
     pub fn create_product(&self) -> CreateProductCall {
         CreateProductCall::new(&self.handle)
     }
-    /// Calls `CreateTaskFileUrl`.
+    /// Calls `CreateTaskFileUrl`; the answer is a [`CreateTaskFileUrlResponse`].
     ///
     /// Required: `ProductId`.
     ///
@@ -170,7 +170,7 @@ impl Client {
     pub fn create_task_file_url(&self) -> CreateTaskFileUrlCall {
         CreateTaskFileUrlCall::new(&self.handle)
     }
-    /// Calls `DeleteDevice`.
+    /// Calls `DeleteDevice`; the answer is a [`DeleteDeviceResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`.
     ///
@@ -179,7 +179,7 @@ impl Client {
     pub fn delete_device(&self) -> DeleteDeviceCall {
         DeleteDeviceCall::new(&self.handle)
     }
-    /// Calls `DeleteFirmware`.
+    /// Calls `DeleteFirmware`; the answer is a [`DeleteFirmwareResponse`].
     ///
     /// Required: `ProductID`, `FirmwareVersion`.
     ///
@@ -188,7 +188,7 @@ impl Client {
     pub fn delete_firmware(&self) -> DeleteFirmwareCall {
         DeleteFirmwareCall::new(&self.handle)
     }
-    /// Calls `DeleteForwardRule`.
+    /// Calls `DeleteForwardRule`; the answer is a [`DeleteForwardRuleResponse`].
     ///
     /// Required: `ProductID`, `Skey`, `QueueType`, `QueueName`.
     ///
@@ -197,7 +197,7 @@ impl Client {
     pub fn delete_forward_rule(&self) -> DeleteForwardRuleCall {
         DeleteForwardRuleCall::new(&self.handle)
     }
-    /// Calls `DeleteProduct`.
+    /// Calls `DeleteProduct`; the answer is a [`DeleteProductResponse`].
     ///
     /// Required: `ProductId`.
     ///
@@ -206,7 +206,7 @@ impl Client {
     pub fn delete_product(&self) -> DeleteProductCall {
         DeleteProductCall::new(&self.handle)
     }
-    /// Calls `DescribeAIModelApplications`.
+    /// Calls `DescribeAIModelApplications`; the answer is a [`DescribeAIModelApplicationsResponse`].
     ///
     /// Required: `ModelId`, `Limit`, `Offset`.
     ///
@@ -217,7 +217,7 @@ impl Client {
     pub fn describe_ai_model_applications(&self) -> DescribeAIModelApplicationsCall {
         DescribeAIModelApplicationsCall::new(&self.handle)
     }
-    /// Calls `DescribeAIModelChannel`.
+    /// Calls `DescribeAIModelChannel`; the answer is a [`DescribeAIModelChannelResponse`].
     ///
     /// Required: `ModelId`, `ProductId`.
     ///
@@ -226,7 +226,7 @@ impl Client {
     pub fn describe_ai_model_channel(&self) -> DescribeAIModelChannelCall {
         DescribeAIModelChannelCall::new(&self.handle)
     }
-    /// Calls `DescribeAIModelUsage`.
+    /// Calls `DescribeAIModelUsage`; the answer is a [`DescribeAIModelUsageResponse`].
     ///
     /// Required: `ModelId`, `ProductId`, `Offset`, `Limit`.
     ///
@@ -237,7 +237,7 @@ impl Client {
     pub fn describe_ai_model_usage(&self) -> DescribeAIModelUsageCall {
         DescribeAIModelUsageCall::new(&self.handle)
     }
-    /// Calls `DescribeAIModels`.
+    /// Calls `DescribeAIModels`; the answer is a [`DescribeAIModelsResponse`].
     ///
     /// Required: `ModelId`, `Status`, `Offset`, `Limit`.
     ///
@@ -248,7 +248,7 @@ impl Client {
     pub fn describe_ai_models(&self) -> DescribeAIModelsCall {
         DescribeAIModelsCall::new(&self.handle)
     }
-    /// Calls `DescribeBalance`.
+    /// Calls `DescribeBalance`; the answer is a [`DescribeBalanceResponse`].
     ///
     /// Required: `AccountType`.
     ///
@@ -257,7 +257,7 @@ impl Client {
     pub fn describe_balance(&self) -> DescribeBalanceCall {
         DescribeBalanceCall::new(&self.handle)
     }
-    /// Calls `DescribeBalanceTransactions`.
+    /// Calls `DescribeBalanceTransactions`; the answer is a [`DescribeBalanceTransactionsResponse`].
     ///
     /// Required: `AccountType`, `Offset`, `Limit`.
     ///
@@ -268,7 +268,7 @@ impl Client {
     pub fn describe_balance_transactions(&self) -> DescribeBalanceTransactionsCall {
         DescribeBalanceTransactionsCall::new(&self.handle)
     }
-    /// Calls `DescribeBatch`.
+    /// Calls `DescribeBatch`; the answer is a [`DescribeBatchResponse`].
     ///
     /// Required: `BatchId`.
     ///
@@ -277,7 +277,7 @@ impl Client {
     pub fn describe_batch(&self) -> DescribeBatchCall {
         DescribeBatchCall::new(&self.handle)
     }
-    /// Calls `DescribeBatchs`.
+    /// Calls `DescribeBatchs`; the answer is a [`DescribeBatchsResponse`].
     ///
     /// Required: `ProductId`, `Limit`, `Offset`.
     ///
@@ -288,7 +288,7 @@ impl Client {
     pub fn describe_batchs(&self) -> DescribeBatchsCall {
         DescribeBatchsCall::new(&self.handle)
     }
-    /// Calls `DescribeCategory`.
+    /// Calls `DescribeCategory`; the answer is a [`DescribeCategoryResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -297,7 +297,7 @@ impl Client {
     pub fn describe_category(&self) -> DescribeCategoryCall {
         DescribeCategoryCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudStorage`.
+    /// Calls `DescribeCloudStorage`; the answer is a [`DescribeCloudStorageResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`.
     ///
@@ -306,7 +306,7 @@ impl Client {
     pub fn describe_cloud_storage(&self) -> DescribeCloudStorageCall {
         DescribeCloudStorageCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudStorageDate`.
+    /// Calls `DescribeCloudStorageDate`; the answer is a [`DescribeCloudStorageDateResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`.
     ///
@@ -315,7 +315,7 @@ impl Client {
     pub fn describe_cloud_storage_date(&self) -> DescribeCloudStorageDateCall {
         DescribeCloudStorageDateCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudStorageEvents`.
+    /// Calls `DescribeCloudStorageEvents`; the answer is a [`DescribeCloudStorageEventsResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`.
     ///
@@ -324,7 +324,7 @@ impl Client {
     pub fn describe_cloud_storage_events(&self) -> DescribeCloudStorageEventsCall {
         DescribeCloudStorageEventsCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudStorageThumbnail`.
+    /// Calls `DescribeCloudStorageThumbnail`; the answer is a [`DescribeCloudStorageThumbnailResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `Thumbnail`.
     ///
@@ -333,7 +333,7 @@ impl Client {
     pub fn describe_cloud_storage_thumbnail(&self) -> DescribeCloudStorageThumbnailCall {
         DescribeCloudStorageThumbnailCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudStorageTime`.
+    /// Calls `DescribeCloudStorageTime`; the answer is a [`DescribeCloudStorageTimeResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `Date`.
     ///
@@ -342,7 +342,7 @@ impl Client {
     pub fn describe_cloud_storage_time(&self) -> DescribeCloudStorageTimeCall {
         DescribeCloudStorageTimeCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudStorageUsers`.
+    /// Calls `DescribeCloudStorageUsers`; the answer is a [`DescribeCloudStorageUsersResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `Limit`, `Offset`.
     ///
@@ -353,7 +353,7 @@ impl Client {
     pub fn describe_cloud_storage_users(&self) -> DescribeCloudStorageUsersCall {
         DescribeCloudStorageUsersCall::new(&self.handle)
     }
-    /// Calls `DescribeDataForwardList`.
+    /// Calls `DescribeDataForwardList`; the answer is a [`DescribeDataForwardListResponse`].
     ///
     /// Required: `ProductIds`.
     ///
@@ -362,7 +362,7 @@ impl Client {
     pub fn describe_data_forward_list(&self) -> DescribeDataForwardListCall {
         DescribeDataForwardListCall::new(&self.handle)
     }
-    /// Calls `DescribeDevice`.
+    /// Calls `DescribeDevice`; the answer is a [`DescribeDeviceResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`.
     ///
@@ -371,7 +371,7 @@ impl Client {
     pub fn describe_device(&self) -> DescribeDeviceCall {
         DescribeDeviceCall::new(&self.handle)
     }
-    /// Calls `DescribeDeviceActionHistory`.
+    /// Calls `DescribeDeviceActionHistory`; the answer is a [`DescribeDeviceActionHistoryResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `MinTime`, `MaxTime`.
     ///
@@ -380,7 +380,7 @@ impl Client {
     pub fn describe_device_action_history(&self) -> DescribeDeviceActionHistoryCall {
         DescribeDeviceActionHistoryCall::new(&self.handle)
     }
-    /// Calls `DescribeDeviceCommLog`.
+    /// Calls `DescribeDeviceCommLog`; the answer is a [`DescribeDeviceCommLogResponse`].
     ///
     /// Required: `MinTime`, `MaxTime`, `ProductId`, `DeviceName`.
     ///
@@ -389,7 +389,7 @@ impl Client {
     pub fn describe_device_comm_log(&self) -> DescribeDeviceCommLogCall {
         DescribeDeviceCommLogCall::new(&self.handle)
     }
-    /// Calls `DescribeDeviceData`.
+    /// Calls `DescribeDeviceData`; the answer is a [`DescribeDeviceDataResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`.
     ///
@@ -398,7 +398,7 @@ impl Client {
     pub fn describe_device_data(&self) -> DescribeDeviceDataCall {
         DescribeDeviceDataCall::new(&self.handle)
     }
-    /// Calls `DescribeDeviceDataHistory`.
+    /// Calls `DescribeDeviceDataHistory`; the answer is a [`DescribeDeviceDataHistoryResponse`].
     ///
     /// Required: `MinTime`, `MaxTime`, `ProductId`, `DeviceName`, `FieldName`.
     ///
@@ -407,7 +407,7 @@ impl Client {
     pub fn describe_device_data_history(&self) -> DescribeDeviceDataHistoryCall {
         DescribeDeviceDataHistoryCall::new(&self.handle)
     }
-    /// Calls `DescribeDeviceEventHistory`.
+    /// Calls `DescribeDeviceEventHistory`; the answer is a [`DescribeDeviceEventHistoryResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`.
     ///
@@ -416,7 +416,7 @@ impl Client {
     pub fn describe_device_event_history(&self) -> DescribeDeviceEventHistoryCall {
         DescribeDeviceEventHistoryCall::new(&self.handle)
     }
-    /// Calls `DescribeDeviceStatusLog`.
+    /// Calls `DescribeDeviceStatusLog`; the answer is a [`DescribeDeviceStatusLogResponse`].
     ///
     /// Required: `MinTime`, `MaxTime`, `ProductId`, `DeviceName`.
     ///
@@ -425,7 +425,7 @@ impl Client {
     pub fn describe_device_status_log(&self) -> DescribeDeviceStatusLogCall {
         DescribeDeviceStatusLogCall::new(&self.handle)
     }
-    /// Calls `DescribeDevices`.
+    /// Calls `DescribeDevices`; the answer is a [`DescribeDevicesResponse`].
     ///
     /// Required: `ProductId`, `Offset`, `Limit`.
     ///
@@ -436,7 +436,7 @@ impl Client {
     pub fn describe_devices(&self) -> DescribeDevicesCall {
         DescribeDevicesCall::new(&self.handle)
     }
-    /// Calls `DescribeFirmware`.
+    /// Calls `DescribeFirmware`; the answer is a [`DescribeFirmwareResponse`].
     ///
     /// Required: `ProductID`, `FirmwareVersion`.
     ///
@@ -445,7 +445,7 @@ impl Client {
     pub fn describe_firmware(&self) -> DescribeFirmwareCall {
         DescribeFirmwareCall::new(&self.handle)
     }
-    /// Calls `DescribeFirmwareTask`.
+    /// Calls `DescribeFirmwareTask`; the answer is a [`DescribeFirmwareTaskResponse`].
     ///
     /// Required: `ProductID`, `FirmwareVersion`, `TaskId`.
     ///
@@ -454,7 +454,7 @@ impl Client {
     pub fn describe_firmware_task(&self) -> DescribeFirmwareTaskCall {
         DescribeFirmwareTaskCall::new(&self.handle)
     }
-    /// Calls `DescribeFirmwareTaskDevices`.
+    /// Calls `DescribeFirmwareTaskDevices`; the answer is a [`DescribeFirmwareTaskDevicesResponse`].
     ///
     /// Required: `ProductID`.
     ///
@@ -463,7 +463,7 @@ impl Client {
     pub fn describe_firmware_task_devices(&self) -> DescribeFirmwareTaskDevicesCall {
         DescribeFirmwareTaskDevicesCall::new(&self.handle)
     }
-    /// Calls `DescribeFirmwareTaskDistribution`.
+    /// Calls `DescribeFirmwareTaskDistribution`; the answer is a [`DescribeFirmwareTaskDistributionResponse`].
     ///
     /// Required: `ProductID`, `FirmwareVersion`, `TaskId`.
     ///
@@ -474,7 +474,7 @@ impl Client {
     ) -> DescribeFirmwareTaskDistributionCall {
         DescribeFirmwareTaskDistributionCall::new(&self.handle)
     }
-    /// Calls `DescribeFirmwareTaskStatistics`.
+    /// Calls `DescribeFirmwareTaskStatistics`; the answer is a [`DescribeFirmwareTaskStatisticsResponse`].
     ///
     /// Required: `ProductID`, `FirmwareVersion`.
     ///
@@ -485,7 +485,7 @@ impl Client {
     ) -> DescribeFirmwareTaskStatisticsCall {
         DescribeFirmwareTaskStatisticsCall::new(&self.handle)
     }
-    /// Calls `DescribeFirmwareTasks`.
+    /// Calls `DescribeFirmwareTasks`; the answer is a [`DescribeFirmwareTasksResponse`].
     ///
     /// Required: `ProductID`, `FirmwareVersion`, `Offset`, `Limit`.
     ///
@@ -494,7 +494,7 @@ impl Client {
     pub fn describe_firmware_tasks(&self) -> DescribeFirmwareTasksCall {
         DescribeFirmwareTasksCall::new(&self.handle)
     }
-    /// Calls `DescribeForwardRule`.
+    /// Calls `DescribeForwardRule`; the answer is a [`DescribeForwardRuleResponse`].
     ///
     /// Required: `ProductID`, `Skey`, `QueueType`.
     ///
@@ -503,7 +503,7 @@ impl Client {
     pub fn describe_forward_rule(&self) -> DescribeForwardRuleCall {
         DescribeForwardRuleCall::new(&self.handle)
     }
-    /// Calls `DescribeModelDefinition`.
+    /// Calls `DescribeModelDefinition`; the answer is a [`DescribeModelDefinitionResponse`].
     ///
     /// Required: `ProductId`.
     ///
@@ -512,7 +512,7 @@ impl Client {
     pub fn describe_model_definition(&self) -> DescribeModelDefinitionCall {
         DescribeModelDefinitionCall::new(&self.handle)
     }
-    /// Calls `DescribeProduct`.
+    /// Calls `DescribeProduct`; the answer is a [`DescribeProductResponse`].
     ///
     /// Required: `ProductId`.
     ///
@@ -521,7 +521,7 @@ impl Client {
     pub fn describe_product(&self) -> DescribeProductCall {
         DescribeProductCall::new(&self.handle)
     }
-    /// Calls `DescribeProductDynamicRegister`.
+    /// Calls `DescribeProductDynamicRegister`; the answer is a [`DescribeProductDynamicRegisterResponse`].
     ///
     /// Required: `ProductId`.
     ///
@@ -532,7 +532,7 @@ impl Client {
     ) -> DescribeProductDynamicRegisterCall {
         DescribeProductDynamicRegisterCall::new(&self.handle)
     }
-    /// Calls `DescribeProducts`.
+    /// Calls `DescribeProducts`; the answer is a [`DescribeProductsResponse`].
     ///
     /// Required: `Limit`, `Offset`.
     ///
@@ -543,7 +543,7 @@ impl Client {
     pub fn describe_products(&self) -> DescribeProductsCall {
         DescribeProductsCall::new(&self.handle)
     }
-    /// Calls `DescribeSDKLog`.
+    /// Calls `DescribeSDKLog`; the answer is a [`DescribeSDKLogResponse`].
     ///
     /// Required: `MinTime`, `MaxTime`, `Keywords`.
     ///
@@ -552,7 +552,7 @@ impl Client {
     pub fn describe_sdk_log(&self) -> DescribeSDKLogCall {
         DescribeSDKLogCall::new(&self.handle)
     }
-    /// Calls `EditFirmware`.
+    /// Calls `EditFirmware`; the answer is a [`EditFirmwareResponse`].
     ///
     /// Required: `ProductID`, `FirmwareVersion`, `FirmwareName`.
     ///
@@ -561,7 +561,7 @@ impl Client {
     pub fn edit_firmware(&self) -> EditFirmwareCall {
         EditFirmwareCall::new(&self.handle)
     }
-    /// Calls `GenerateSignedVideoURL`.
+    /// Calls `GenerateSignedVideoURL`; the answer is a [`GenerateSignedVideoURLResponse`].
     ///
     /// Required: `VideoURL`, `ExpireTime`.
     ///
@@ -570,7 +570,7 @@ impl Client {
     pub fn generate_signed_video_url(&self) -> GenerateSignedVideoURLCall {
         GenerateSignedVideoURLCall::new(&self.handle)
     }
-    /// Calls `GetAllFirmwareVersion`.
+    /// Calls `GetAllFirmwareVersion`; the answer is a [`GetAllFirmwareVersionResponse`].
     ///
     /// Required: `ProductID`.
     ///
@@ -579,7 +579,7 @@ impl Client {
     pub fn get_all_firmware_version(&self) -> GetAllFirmwareVersionCall {
         GetAllFirmwareVersionCall::new(&self.handle)
     }
-    /// Calls `GetFirmwareURL`.
+    /// Calls `GetFirmwareURL`; the answer is a [`GetFirmwareURLResponse`].
     ///
     /// Required: `ProductID`, `FirmwareVersion`.
     ///
@@ -588,7 +588,7 @@ impl Client {
     pub fn get_firmware_url(&self) -> GetFirmwareURLCall {
         GetFirmwareURLCall::new(&self.handle)
     }
-    /// Calls `ImportModelDefinition`.
+    /// Calls `ImportModelDefinition`; the answer is a [`ImportModelDefinitionResponse`].
     ///
     /// Required: `ProductId`, `ModelSchema`.
     ///
@@ -597,7 +597,7 @@ impl Client {
     pub fn import_model_definition(&self) -> ImportModelDefinitionCall {
         ImportModelDefinitionCall::new(&self.handle)
     }
-    /// Calls `InheritCloudStorageUser`.
+    /// Calls `InheritCloudStorageUser`; the answer is a [`InheritCloudStorageUserResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `UserId`, `ToUserId`.
     ///
@@ -606,7 +606,7 @@ impl Client {
     pub fn inherit_cloud_storage_user(&self) -> InheritCloudStorageUserCall {
         InheritCloudStorageUserCall::new(&self.handle)
     }
-    /// Calls `ListFirmwares`.
+    /// Calls `ListFirmwares`; the answer is a [`ListFirmwaresResponse`].
     ///
     /// Required: `PageNum`, `PageSize`.
     ///
@@ -615,7 +615,7 @@ impl Client {
     pub fn list_firmwares(&self) -> ListFirmwaresCall {
         ListFirmwaresCall::new(&self.handle)
     }
-    /// Calls `ModifyDataForward`.
+    /// Calls `ModifyDataForward`; the answer is a [`ModifyDataForwardResponse`].
     ///
     /// Required: `ProductId`, `ForwardAddr`.
     ///
@@ -624,7 +624,7 @@ impl Client {
     pub fn modify_data_forward(&self) -> ModifyDataForwardCall {
         ModifyDataForwardCall::new(&self.handle)
     }
-    /// Calls `ModifyDataForwardStatus`.
+    /// Calls `ModifyDataForwardStatus`; the answer is a [`ModifyDataForwardStatusResponse`].
     ///
     /// Required: `ProductId`, `Status`.
     ///
@@ -633,7 +633,7 @@ impl Client {
     pub fn modify_data_forward_status(&self) -> ModifyDataForwardStatusCall {
         ModifyDataForwardStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyDevice`.
+    /// Calls `ModifyDevice`; the answer is a [`ModifyDeviceResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`.
     ///
@@ -642,7 +642,7 @@ impl Client {
     pub fn modify_device(&self) -> ModifyDeviceCall {
         ModifyDeviceCall::new(&self.handle)
     }
-    /// Calls `ModifyDeviceLogLevel`.
+    /// Calls `ModifyDeviceLogLevel`; the answer is a [`ModifyDeviceLogLevelResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `LogLevel`.
     ///
@@ -651,7 +651,7 @@ impl Client {
     pub fn modify_device_log_level(&self) -> ModifyDeviceLogLevelCall {
         ModifyDeviceLogLevelCall::new(&self.handle)
     }
-    /// Calls `ModifyForwardRule`.
+    /// Calls `ModifyForwardRule`; the answer is a [`ModifyForwardRuleResponse`].
     ///
     /// Required: `ProductID`, `MsgType`, `Skey`, `QueueRegion`, `QueueType`.
     ///
@@ -660,7 +660,7 @@ impl Client {
     pub fn modify_forward_rule(&self) -> ModifyForwardRuleCall {
         ModifyForwardRuleCall::new(&self.handle)
     }
-    /// Calls `ModifyModelDefinition`.
+    /// Calls `ModifyModelDefinition`; the answer is a [`ModifyModelDefinitionResponse`].
     ///
     /// Required: `ProductId`, `ModelSchema`.
     ///
@@ -669,7 +669,7 @@ impl Client {
     pub fn modify_model_definition(&self) -> ModifyModelDefinitionCall {
         ModifyModelDefinitionCall::new(&self.handle)
     }
-    /// Calls `ModifyProduct`.
+    /// Calls `ModifyProduct`; the answer is a [`ModifyProductResponse`].
     ///
     /// Required: `ProductId`.
     ///
@@ -678,7 +678,7 @@ impl Client {
     pub fn modify_product(&self) -> ModifyProductCall {
         ModifyProductCall::new(&self.handle)
     }
-    /// Calls `ModifyProductDynamicRegister`.
+    /// Calls `ModifyProductDynamicRegister`; the answer is a [`ModifyProductDynamicRegisterResponse`].
     ///
     /// Required: `ProductId`, `RegisterType`, `RegisterLimit`.
     ///
@@ -687,7 +687,7 @@ impl Client {
     pub fn modify_product_dynamic_register(&self) -> ModifyProductDynamicRegisterCall {
         ModifyProductDynamicRegisterCall::new(&self.handle)
     }
-    /// Calls `PublishMessage`.
+    /// Calls `PublishMessage`; the answer is a [`PublishMessageResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `Topic`, `Payload`.
     ///
@@ -696,7 +696,7 @@ impl Client {
     pub fn publish_message(&self) -> PublishMessageCall {
         PublishMessageCall::new(&self.handle)
     }
-    /// Calls `ReportAliveDevice`.
+    /// Calls `ReportAliveDevice`; the answer is a [`ReportAliveDeviceResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`.
     ///
@@ -705,7 +705,7 @@ impl Client {
     pub fn report_alive_device(&self) -> ReportAliveDeviceCall {
         ReportAliveDeviceCall::new(&self.handle)
     }
-    /// Calls `ResetCloudStorage`.
+    /// Calls `ResetCloudStorage`; the answer is a [`ResetCloudStorageResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`.
     ///
@@ -714,7 +714,7 @@ impl Client {
     pub fn reset_cloud_storage(&self) -> ResetCloudStorageCall {
         ResetCloudStorageCall::new(&self.handle)
     }
-    /// Calls `RetryDeviceFirmwareTask`.
+    /// Calls `RetryDeviceFirmwareTask`; the answer is a [`RetryDeviceFirmwareTaskResponse`].
     ///
     /// Required: `ProductID`, `DeviceName`, `FirmwareVersion`, `TaskId`.
     ///
@@ -723,7 +723,7 @@ impl Client {
     pub fn retry_device_firmware_task(&self) -> RetryDeviceFirmwareTaskCall {
         RetryDeviceFirmwareTaskCall::new(&self.handle)
     }
-    /// Calls `SetForwardAuth`.
+    /// Calls `SetForwardAuth`; the answer is a [`SetForwardAuthResponse`].
     ///
     /// Required: `Skey`, `QueueType`.
     ///
@@ -732,7 +732,7 @@ impl Client {
     pub fn set_forward_auth(&self) -> SetForwardAuthCall {
         SetForwardAuthCall::new(&self.handle)
     }
-    /// Calls `TransferCloudStorage`.
+    /// Calls `TransferCloudStorage`; the answer is a [`TransferCloudStorageResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `ToDeviceName`.
     ///
@@ -741,7 +741,7 @@ impl Client {
     pub fn transfer_cloud_storage(&self) -> TransferCloudStorageCall {
         TransferCloudStorageCall::new(&self.handle)
     }
-    /// Calls `UpdateAIModelChannel`.
+    /// Calls `UpdateAIModelChannel`; the answer is a [`UpdateAIModelChannelResponse`].
     ///
     /// Required: `ModelId`, `ProductId`, `Type`.
     ///
@@ -750,7 +750,7 @@ impl Client {
     pub fn update_ai_model_channel(&self) -> UpdateAIModelChannelCall {
         UpdateAIModelChannelCall::new(&self.handle)
     }
-    /// Calls `UploadFirmware`.
+    /// Calls `UploadFirmware`; the answer is a [`UploadFirmwareResponse`].
     ///
     /// Required: `ProductID`, `FirmwareVersion`, `Md5sum`, `FileSize`.
     ///
@@ -759,7 +759,7 @@ impl Client {
     pub fn upload_firmware(&self) -> UploadFirmwareCall {
         UploadFirmwareCall::new(&self.handle)
     }
-    /// Calls `WakeUpDevice`.
+    /// Calls `WakeUpDevice`; the answer is a [`WakeUpDeviceResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`.
     ///

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `ApplyAIModel`.
+    /// Calls `ApplyAIModel`; the answer is a [`ApplyAIModelResponse`].
     ///
     /// Required: `ModelId`, `ProductId`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn apply_ai_model(&self) -> ApplyAIModelCall {
         ApplyAIModelCall::new(&self.handle)
     }
-    /// Calls `BatchUpdateFirmware`.
+    /// Calls `BatchUpdateFirmware`; the answer is a [`BatchUpdateFirmwareResponse`].
     ///
     /// Required: `ProductID`, `FirmwareVersion`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn batch_update_firmware(&self) -> BatchUpdateFirmwareCall {
         BatchUpdateFirmwareCall::new(&self.handle)
     }
-    /// Calls `BindCloudStorageUser`.
+    /// Calls `BindCloudStorageUser`; the answer is a [`BindCloudStorageUserResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `UserId`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn bind_cloud_storage_user(&self) -> BindCloudStorageUserCall {
         BindCloudStorageUserCall::new(&self.handle)
     }
-    /// Calls `CallDeviceActionAsync`.
+    /// Calls `CallDeviceActionAsync`; the answer is a [`CallDeviceActionAsyncResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `ActionId`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn call_device_action_async(&self) -> CallDeviceActionAsyncCall {
         CallDeviceActionAsyncCall::new(&self.handle)
     }
-    /// Calls `CallDeviceActionSync`.
+    /// Calls `CallDeviceActionSync`; the answer is a [`CallDeviceActionSyncResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `ActionId`.
     ///
@@ -80,7 +80,7 @@ impl Client {
     pub fn call_device_action_sync(&self) -> CallDeviceActionSyncCall {
         CallDeviceActionSyncCall::new(&self.handle)
     }
-    /// Calls `CallTRTCDevice`.
+    /// Calls `CallTRTCDevice`; the answer is a [`CallTRTCDeviceResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`.
     ///
@@ -89,7 +89,7 @@ impl Client {
     pub fn call_trtc_device(&self) -> CallTRTCDeviceCall {
         CallTRTCDeviceCall::new(&self.handle)
     }
-    /// Calls `CancelAIModelApplication`.
+    /// Calls `CancelAIModelApplication`; the answer is a [`CancelAIModelApplicationResponse`].
     ///
     /// Required: `ModelId`, `ProductId`.
     ///
@@ -98,7 +98,7 @@ impl Client {
     pub fn cancel_ai_model_application(&self) -> CancelAIModelApplicationCall {
         CancelAIModelApplicationCall::new(&self.handle)
     }
-    /// Calls `CancelDeviceFirmwareTask`.
+    /// Calls `CancelDeviceFirmwareTask`; the answer is a [`CancelDeviceFirmwareTaskResponse`].
     ///
     /// Required: `ProductID`, `DeviceName`, `FirmwareVersion`, `TaskId`.
     ///
@@ -107,7 +107,7 @@ impl Client {
     pub fn cancel_device_firmware_task(&self) -> CancelDeviceFirmwareTaskCall {
         CancelDeviceFirmwareTaskCall::new(&self.handle)
     }
-    /// Calls `ChangeP2PRoute`.
+    /// Calls `ChangeP2PRoute`; the answer is a [`ChangeP2PRouteResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `RouteId`.
     ///
@@ -116,7 +116,7 @@ impl Client {
     pub fn change_p2_p_route(&self) -> ChangeP2PRouteCall {
         ChangeP2PRouteCall::new(&self.handle)
     }
-    /// Calls `CheckForwardAuth`.
+    /// Calls `CheckForwardAuth`; the answer is a [`CheckForwardAuthResponse`].
     ///
     /// Required: `Skey`, `QueueType`.
     ///
@@ -125,7 +125,7 @@ impl Client {
     pub fn check_forward_auth(&self) -> CheckForwardAuthCall {
         CheckForwardAuthCall::new(&self.handle)
     }
-    /// Calls `ControlDeviceData`.
+    /// Calls `ControlDeviceData`; the answer is a [`ControlDeviceDataResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `Data`.
     ///
@@ -134,7 +134,7 @@ impl Client {
     pub fn control_device_data(&self) -> ControlDeviceDataCall {
         ControlDeviceDataCall::new(&self.handle)
     }
-    /// Calls `CreateAIDetection`.
+    /// Calls `CreateAIDetection`; the answer is a [`CreateAIDetectionResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `ModelId`, `StartTime`, `EndTime`.
     ///
@@ -143,7 +143,7 @@ impl Client {
     pub fn create_ai_detection(&self) -> CreateAIDetectionCall {
         CreateAIDetectionCall::new(&self.handle)
     }
-    /// Calls `CreateBatch`.
+    /// Calls `CreateBatch`; the answer is a [`CreateBatchResponse`].
     ///
     /// Required: `ProductId`, `DevNum`, `DevPre`.
     ///
@@ -152,7 +152,7 @@ impl Client {
     pub fn create_batch(&self) -> CreateBatchCall {
         CreateBatchCall::new(&self.handle)
     }
-    /// Calls `CreateCOSCredentials`.
+    /// Calls `CreateCOSCredentials`; the answer is a [`CreateCOSCredentialsResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`.
     ///
@@ -161,7 +161,7 @@ impl Client {
     pub fn create_cos_credentials(&self) -> CreateCOSCredentialsCall {
         CreateCOSCredentialsCall::new(&self.handle)
     }
-    /// Calls `CreateCloudStorage`.
+    /// Calls `CreateCloudStorage`; the answer is a [`CreateCloudStorageResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `PackageId`.
     ///
@@ -170,7 +170,7 @@ impl Client {
     pub fn create_cloud_storage(&self) -> CreateCloudStorageCall {
         CreateCloudStorageCall::new(&self.handle)
     }
-    /// Calls `CreateDataForward`.
+    /// Calls `CreateDataForward`; the answer is a [`CreateDataForwardResponse`].
     ///
     /// Required: `ProductId`, `ForwardAddr`.
     ///
@@ -179,7 +179,7 @@ impl Client {
     pub fn create_data_forward(&self) -> CreateDataForwardCall {
         CreateDataForwardCall::new(&self.handle)
     }
-    /// Calls `CreateDeviceChannel`.
+    /// Calls `CreateDeviceChannel`; the answer is a [`CreateDeviceChannelResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `ChannelId`.
     ///
@@ -188,7 +188,7 @@ impl Client {
     pub fn create_device_channel(&self) -> CreateDeviceChannelCall {
         CreateDeviceChannelCall::new(&self.handle)
     }
-    /// Calls `CreateForwardRule`.
+    /// Calls `CreateForwardRule`; the answer is a [`CreateForwardRuleResponse`].
     ///
     /// Required: `ProductID`, `MsgType`, `Skey`, `QueueRegion`, `QueueType`.
     ///
@@ -197,7 +197,7 @@ impl Client {
     pub fn create_forward_rule(&self) -> CreateForwardRuleCall {
         CreateForwardRuleCall::new(&self.handle)
     }
-    /// Calls `CreateFreeCloudStorage`.
+    /// Calls `CreateFreeCloudStorage`; the answer is a [`CreateFreeCloudStorageResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `PackageId`.
     ///
@@ -206,7 +206,7 @@ impl Client {
     pub fn create_free_cloud_storage(&self) -> CreateFreeCloudStorageCall {
         CreateFreeCloudStorageCall::new(&self.handle)
     }
-    /// Calls `CreateProduct`.
+    /// Calls `CreateProduct`; the answer is a [`CreateProductResponse`].
     ///
     /// Required: `ProductName`, `DeviceType`, `ProductVaildYears`, `Features`, `ChipManufactureId`, `ChipId`, `ProductDescription`, `ChipOs`.
     ///
@@ -215,7 +215,7 @@ impl Client {
     pub fn create_product(&self) -> CreateProductCall {
         CreateProductCall::new(&self.handle)
     }
-    /// Calls `CreateTaskFileUrl`.
+    /// Calls `CreateTaskFileUrl`; the answer is a [`CreateTaskFileUrlResponse`].
     ///
     /// Required: `ProductId`.
     ///
@@ -224,7 +224,7 @@ impl Client {
     pub fn create_task_file_url(&self) -> CreateTaskFileUrlCall {
         CreateTaskFileUrlCall::new(&self.handle)
     }
-    /// Calls `DeleteCloudStorageEvent`.
+    /// Calls `DeleteCloudStorageEvent`; the answer is a [`DeleteCloudStorageEventResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `EventId`, `StartTime`, `EndTime`.
     ///
@@ -233,7 +233,7 @@ impl Client {
     pub fn delete_cloud_storage_event(&self) -> DeleteCloudStorageEventCall {
         DeleteCloudStorageEventCall::new(&self.handle)
     }
-    /// Calls `DeleteDevice`.
+    /// Calls `DeleteDevice`; the answer is a [`DeleteDeviceResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`.
     ///
@@ -242,7 +242,7 @@ impl Client {
     pub fn delete_device(&self) -> DeleteDeviceCall {
         DeleteDeviceCall::new(&self.handle)
     }
-    /// Calls `DeleteFirmware`.
+    /// Calls `DeleteFirmware`; the answer is a [`DeleteFirmwareResponse`].
     ///
     /// Required: `ProductID`, `FirmwareVersion`.
     ///
@@ -251,7 +251,7 @@ impl Client {
     pub fn delete_firmware(&self) -> DeleteFirmwareCall {
         DeleteFirmwareCall::new(&self.handle)
     }
-    /// Calls `DeleteForwardRule`.
+    /// Calls `DeleteForwardRule`; the answer is a [`DeleteForwardRuleResponse`].
     ///
     /// Required: `ProductID`, `Skey`, `QueueType`, `QueueName`.
     ///
@@ -260,7 +260,7 @@ impl Client {
     pub fn delete_forward_rule(&self) -> DeleteForwardRuleCall {
         DeleteForwardRuleCall::new(&self.handle)
     }
-    /// Calls `DeleteProduct`.
+    /// Calls `DeleteProduct`; the answer is a [`DeleteProductResponse`].
     ///
     /// Required: `ProductId`.
     ///
@@ -269,7 +269,7 @@ impl Client {
     pub fn delete_product(&self) -> DeleteProductCall {
         DeleteProductCall::new(&self.handle)
     }
-    /// Calls `DescribeAIModelApplications`.
+    /// Calls `DescribeAIModelApplications`; the answer is a [`DescribeAIModelApplicationsResponse`].
     ///
     /// Required: `ModelId`, `Limit`, `Offset`.
     ///
@@ -280,7 +280,7 @@ impl Client {
     pub fn describe_ai_model_applications(&self) -> DescribeAIModelApplicationsCall {
         DescribeAIModelApplicationsCall::new(&self.handle)
     }
-    /// Calls `DescribeAIModelChannel`.
+    /// Calls `DescribeAIModelChannel`; the answer is a [`DescribeAIModelChannelResponse`].
     ///
     /// Required: `ModelId`, `ProductId`.
     ///
@@ -289,7 +289,7 @@ impl Client {
     pub fn describe_ai_model_channel(&self) -> DescribeAIModelChannelCall {
         DescribeAIModelChannelCall::new(&self.handle)
     }
-    /// Calls `DescribeAIModelUsage`.
+    /// Calls `DescribeAIModelUsage`; the answer is a [`DescribeAIModelUsageResponse`].
     ///
     /// Required: `ModelId`, `ProductId`, `Offset`, `Limit`.
     ///
@@ -300,7 +300,7 @@ impl Client {
     pub fn describe_ai_model_usage(&self) -> DescribeAIModelUsageCall {
         DescribeAIModelUsageCall::new(&self.handle)
     }
-    /// Calls `DescribeAIModels`.
+    /// Calls `DescribeAIModels`; the answer is a [`DescribeAIModelsResponse`].
     ///
     /// Required: `ModelId`, `Status`, `Offset`, `Limit`.
     ///
@@ -311,7 +311,7 @@ impl Client {
     pub fn describe_ai_models(&self) -> DescribeAIModelsCall {
         DescribeAIModelsCall::new(&self.handle)
     }
-    /// Calls `DescribeAccount`.
+    /// Calls `DescribeAccount`; the answer is a [`DescribeAccountResponse`].
     ///
     /// Required: `AccountType`.
     ///
@@ -320,7 +320,7 @@ impl Client {
     pub fn describe_account(&self) -> DescribeAccountCall {
         DescribeAccountCall::new(&self.handle)
     }
-    /// Calls `DescribeBalance`.
+    /// Calls `DescribeBalance`; the answer is a [`DescribeBalanceResponse`].
     ///
     /// Required: `AccountType`.
     ///
@@ -329,7 +329,7 @@ impl Client {
     pub fn describe_balance(&self) -> DescribeBalanceCall {
         DescribeBalanceCall::new(&self.handle)
     }
-    /// Calls `DescribeBalanceTransactions`.
+    /// Calls `DescribeBalanceTransactions`; the answer is a [`DescribeBalanceTransactionsResponse`].
     ///
     /// Required: `AccountType`, `Offset`, `Limit`.
     ///
@@ -340,7 +340,7 @@ impl Client {
     pub fn describe_balance_transactions(&self) -> DescribeBalanceTransactionsCall {
         DescribeBalanceTransactionsCall::new(&self.handle)
     }
-    /// Calls `DescribeBatch`.
+    /// Calls `DescribeBatch`; the answer is a [`DescribeBatchResponse`].
     ///
     /// Required: `BatchId`.
     ///
@@ -349,7 +349,7 @@ impl Client {
     pub fn describe_batch(&self) -> DescribeBatchCall {
         DescribeBatchCall::new(&self.handle)
     }
-    /// Calls `DescribeBatchs`.
+    /// Calls `DescribeBatchs`; the answer is a [`DescribeBatchsResponse`].
     ///
     /// Required: `ProductId`, `Limit`, `Offset`.
     ///
@@ -360,7 +360,7 @@ impl Client {
     pub fn describe_batchs(&self) -> DescribeBatchsCall {
         DescribeBatchsCall::new(&self.handle)
     }
-    /// Calls `DescribeBonuses`.
+    /// Calls `DescribeBonuses`; the answer is a [`DescribeBonusesResponse`].
     ///
     /// Required: `Offset`, `Limit`.
     ///
@@ -371,7 +371,7 @@ impl Client {
     pub fn describe_bonuses(&self) -> DescribeBonusesCall {
         DescribeBonusesCall::new(&self.handle)
     }
-    /// Calls `DescribeCategory`.
+    /// Calls `DescribeCategory`; the answer is a [`DescribeCategoryResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -380,7 +380,7 @@ impl Client {
     pub fn describe_category(&self) -> DescribeCategoryCall {
         DescribeCategoryCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudStorage`.
+    /// Calls `DescribeCloudStorage`; the answer is a [`DescribeCloudStorageResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`.
     ///
@@ -389,7 +389,7 @@ impl Client {
     pub fn describe_cloud_storage(&self) -> DescribeCloudStorageCall {
         DescribeCloudStorageCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudStorageDate`.
+    /// Calls `DescribeCloudStorageDate`; the answer is a [`DescribeCloudStorageDateResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`.
     ///
@@ -398,7 +398,7 @@ impl Client {
     pub fn describe_cloud_storage_date(&self) -> DescribeCloudStorageDateCall {
         DescribeCloudStorageDateCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudStorageEvents`.
+    /// Calls `DescribeCloudStorageEvents`; the answer is a [`DescribeCloudStorageEventsResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`.
     ///
@@ -407,7 +407,7 @@ impl Client {
     pub fn describe_cloud_storage_events(&self) -> DescribeCloudStorageEventsCall {
         DescribeCloudStorageEventsCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudStorageMultiThumbnail`.
+    /// Calls `DescribeCloudStorageMultiThumbnail`; the answer is a [`DescribeCloudStorageMultiThumbnailResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `MultiThumbnail`.
     ///
@@ -418,7 +418,7 @@ impl Client {
     ) -> DescribeCloudStorageMultiThumbnailCall {
         DescribeCloudStorageMultiThumbnailCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudStorageOrder`.
+    /// Calls `DescribeCloudStorageOrder`; the answer is a [`DescribeCloudStorageOrderResponse`].
     ///
     /// Required: `OrderId`.
     ///
@@ -427,7 +427,7 @@ impl Client {
     pub fn describe_cloud_storage_order(&self) -> DescribeCloudStorageOrderCall {
         DescribeCloudStorageOrderCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudStoragePackageConsumeDetails`.
+    /// Calls `DescribeCloudStoragePackageConsumeDetails`; the answer is a [`DescribeCloudStoragePackageConsumeDetailsResponse`].
     ///
     /// Required: `StartDate`, `EndDate`.
     ///
@@ -438,7 +438,7 @@ impl Client {
     ) -> DescribeCloudStoragePackageConsumeDetailsCall {
         DescribeCloudStoragePackageConsumeDetailsCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudStoragePackageConsumeStats`.
+    /// Calls `DescribeCloudStoragePackageConsumeStats`; the answer is a [`DescribeCloudStoragePackageConsumeStatsResponse`].
     ///
     /// Required: `StartDate`, `EndDate`.
     ///
@@ -449,7 +449,7 @@ impl Client {
     ) -> DescribeCloudStoragePackageConsumeStatsCall {
         DescribeCloudStoragePackageConsumeStatsCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudStorageStreamData`.
+    /// Calls `DescribeCloudStorageStreamData`; the answer is a [`DescribeCloudStorageStreamDataResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `StartTime`.
     ///
@@ -460,7 +460,7 @@ impl Client {
     ) -> DescribeCloudStorageStreamDataCall {
         DescribeCloudStorageStreamDataCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudStorageThumbnail`.
+    /// Calls `DescribeCloudStorageThumbnail`; the answer is a [`DescribeCloudStorageThumbnailResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `Thumbnail`.
     ///
@@ -469,7 +469,7 @@ impl Client {
     pub fn describe_cloud_storage_thumbnail(&self) -> DescribeCloudStorageThumbnailCall {
         DescribeCloudStorageThumbnailCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudStorageThumbnailList`.
+    /// Calls `DescribeCloudStorageThumbnailList`; the answer is a [`DescribeCloudStorageThumbnailListResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `ThumbnailList`.
     ///
@@ -480,7 +480,7 @@ impl Client {
     ) -> DescribeCloudStorageThumbnailListCall {
         DescribeCloudStorageThumbnailListCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudStorageTime`.
+    /// Calls `DescribeCloudStorageTime`; the answer is a [`DescribeCloudStorageTimeResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `Date`.
     ///
@@ -489,7 +489,7 @@ impl Client {
     pub fn describe_cloud_storage_time(&self) -> DescribeCloudStorageTimeCall {
         DescribeCloudStorageTimeCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudStorageUsers`.
+    /// Calls `DescribeCloudStorageUsers`; the answer is a [`DescribeCloudStorageUsersResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `Limit`, `Offset`.
     ///
@@ -500,7 +500,7 @@ impl Client {
     pub fn describe_cloud_storage_users(&self) -> DescribeCloudStorageUsersCall {
         DescribeCloudStorageUsersCall::new(&self.handle)
     }
-    /// Calls `DescribeCsReportCountDataInfo`.
+    /// Calls `DescribeCsReportCountDataInfo`; the answer is a [`DescribeCsReportCountDataInfoResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `StartTime`, `EndTime`.
     ///
@@ -511,7 +511,7 @@ impl Client {
     ) -> DescribeCsReportCountDataInfoCall {
         DescribeCsReportCountDataInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeDataForwardList`.
+    /// Calls `DescribeDataForwardList`; the answer is a [`DescribeDataForwardListResponse`].
     ///
     /// Required: `ProductIds`.
     ///
@@ -520,7 +520,7 @@ impl Client {
     pub fn describe_data_forward_list(&self) -> DescribeDataForwardListCall {
         DescribeDataForwardListCall::new(&self.handle)
     }
-    /// Calls `DescribeDevice`.
+    /// Calls `DescribeDevice`; the answer is a [`DescribeDeviceResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`.
     ///
@@ -529,7 +529,7 @@ impl Client {
     pub fn describe_device(&self) -> DescribeDeviceCall {
         DescribeDeviceCall::new(&self.handle)
     }
-    /// Calls `DescribeDeviceActionHistory`.
+    /// Calls `DescribeDeviceActionHistory`; the answer is a [`DescribeDeviceActionHistoryResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `MinTime`, `MaxTime`.
     ///
@@ -538,7 +538,7 @@ impl Client {
     pub fn describe_device_action_history(&self) -> DescribeDeviceActionHistoryCall {
         DescribeDeviceActionHistoryCall::new(&self.handle)
     }
-    /// Calls `DescribeDeviceCommLog`.
+    /// Calls `DescribeDeviceCommLog`; the answer is a [`DescribeDeviceCommLogResponse`].
     ///
     /// Required: `MinTime`, `MaxTime`, `ProductId`, `DeviceName`.
     ///
@@ -547,7 +547,7 @@ impl Client {
     pub fn describe_device_comm_log(&self) -> DescribeDeviceCommLogCall {
         DescribeDeviceCommLogCall::new(&self.handle)
     }
-    /// Calls `DescribeDeviceData`.
+    /// Calls `DescribeDeviceData`; the answer is a [`DescribeDeviceDataResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`.
     ///
@@ -556,7 +556,7 @@ impl Client {
     pub fn describe_device_data(&self) -> DescribeDeviceDataCall {
         DescribeDeviceDataCall::new(&self.handle)
     }
-    /// Calls `DescribeDeviceDataHistory`.
+    /// Calls `DescribeDeviceDataHistory`; the answer is a [`DescribeDeviceDataHistoryResponse`].
     ///
     /// Required: `MinTime`, `MaxTime`, `ProductId`, `DeviceName`, `FieldName`.
     ///
@@ -565,7 +565,7 @@ impl Client {
     pub fn describe_device_data_history(&self) -> DescribeDeviceDataHistoryCall {
         DescribeDeviceDataHistoryCall::new(&self.handle)
     }
-    /// Calls `DescribeDeviceDataStats`.
+    /// Calls `DescribeDeviceDataStats`; the answer is a [`DescribeDeviceDataStatsResponse`].
     ///
     /// Required: `StartDate`, `EndDate`.
     ///
@@ -574,7 +574,7 @@ impl Client {
     pub fn describe_device_data_stats(&self) -> DescribeDeviceDataStatsCall {
         DescribeDeviceDataStatsCall::new(&self.handle)
     }
-    /// Calls `DescribeDeviceEventHistory`.
+    /// Calls `DescribeDeviceEventHistory`; the answer is a [`DescribeDeviceEventHistoryResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`.
     ///
@@ -583,7 +583,7 @@ impl Client {
     pub fn describe_device_event_history(&self) -> DescribeDeviceEventHistoryCall {
         DescribeDeviceEventHistoryCall::new(&self.handle)
     }
-    /// Calls `DescribeDevicePackages`.
+    /// Calls `DescribeDevicePackages`; the answer is a [`DescribeDevicePackagesResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `Limit`, `Offset`.
     ///
@@ -594,7 +594,7 @@ impl Client {
     pub fn describe_device_packages(&self) -> DescribeDevicePackagesCall {
         DescribeDevicePackagesCall::new(&self.handle)
     }
-    /// Calls `DescribeDeviceStatusLog`.
+    /// Calls `DescribeDeviceStatusLog`; the answer is a [`DescribeDeviceStatusLogResponse`].
     ///
     /// Required: `MinTime`, `MaxTime`, `ProductId`, `DeviceName`.
     ///
@@ -603,7 +603,7 @@ impl Client {
     pub fn describe_device_status_log(&self) -> DescribeDeviceStatusLogCall {
         DescribeDeviceStatusLogCall::new(&self.handle)
     }
-    /// Calls `DescribeDevices`.
+    /// Calls `DescribeDevices`; the answer is a [`DescribeDevicesResponse`].
     ///
     /// Required: `ProductId`, `Offset`, `Limit`.
     ///
@@ -614,7 +614,7 @@ impl Client {
     pub fn describe_devices(&self) -> DescribeDevicesCall {
         DescribeDevicesCall::new(&self.handle)
     }
-    /// Calls `DescribeFirmware`.
+    /// Calls `DescribeFirmware`; the answer is a [`DescribeFirmwareResponse`].
     ///
     /// Required: `ProductID`, `FirmwareVersion`.
     ///
@@ -623,7 +623,7 @@ impl Client {
     pub fn describe_firmware(&self) -> DescribeFirmwareCall {
         DescribeFirmwareCall::new(&self.handle)
     }
-    /// Calls `DescribeFirmwareTask`.
+    /// Calls `DescribeFirmwareTask`; the answer is a [`DescribeFirmwareTaskResponse`].
     ///
     /// Required: `ProductID`, `FirmwareVersion`, `TaskId`.
     ///
@@ -632,7 +632,7 @@ impl Client {
     pub fn describe_firmware_task(&self) -> DescribeFirmwareTaskCall {
         DescribeFirmwareTaskCall::new(&self.handle)
     }
-    /// Calls `DescribeFirmwareTaskDevices`.
+    /// Calls `DescribeFirmwareTaskDevices`; the answer is a [`DescribeFirmwareTaskDevicesResponse`].
     ///
     /// Required: `ProductID`.
     ///
@@ -641,7 +641,7 @@ impl Client {
     pub fn describe_firmware_task_devices(&self) -> DescribeFirmwareTaskDevicesCall {
         DescribeFirmwareTaskDevicesCall::new(&self.handle)
     }
-    /// Calls `DescribeFirmwareTaskDistribution`.
+    /// Calls `DescribeFirmwareTaskDistribution`; the answer is a [`DescribeFirmwareTaskDistributionResponse`].
     ///
     /// Required: `ProductID`, `FirmwareVersion`, `TaskId`.
     ///
@@ -652,7 +652,7 @@ impl Client {
     ) -> DescribeFirmwareTaskDistributionCall {
         DescribeFirmwareTaskDistributionCall::new(&self.handle)
     }
-    /// Calls `DescribeFirmwareTaskStatistics`.
+    /// Calls `DescribeFirmwareTaskStatistics`; the answer is a [`DescribeFirmwareTaskStatisticsResponse`].
     ///
     /// Required: `ProductID`, `FirmwareVersion`.
     ///
@@ -663,7 +663,7 @@ impl Client {
     ) -> DescribeFirmwareTaskStatisticsCall {
         DescribeFirmwareTaskStatisticsCall::new(&self.handle)
     }
-    /// Calls `DescribeFirmwareTasks`.
+    /// Calls `DescribeFirmwareTasks`; the answer is a [`DescribeFirmwareTasksResponse`].
     ///
     /// Required: `ProductID`, `FirmwareVersion`, `Offset`, `Limit`.
     ///
@@ -672,7 +672,7 @@ impl Client {
     pub fn describe_firmware_tasks(&self) -> DescribeFirmwareTasksCall {
         DescribeFirmwareTasksCall::new(&self.handle)
     }
-    /// Calls `DescribeForwardRule`.
+    /// Calls `DescribeForwardRule`; the answer is a [`DescribeForwardRuleResponse`].
     ///
     /// Required: `ProductID`, `Skey`, `QueueType`.
     ///
@@ -681,14 +681,14 @@ impl Client {
     pub fn describe_forward_rule(&self) -> DescribeForwardRuleCall {
         DescribeForwardRuleCall::new(&self.handle)
     }
-    /// Calls `DescribeFreeCloudStorageNum`.
+    /// Calls `DescribeFreeCloudStorageNum`; the answer is a [`DescribeFreeCloudStorageNumResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=iotvideo&Version=2021-11-25&Action=DescribeFreeCloudStorageNum)
     #[inline]
     pub fn describe_free_cloud_storage_num(&self) -> DescribeFreeCloudStorageNumCall {
         DescribeFreeCloudStorageNumCall::new(&self.handle)
     }
-    /// Calls `DescribeMessageDataStats`.
+    /// Calls `DescribeMessageDataStats`; the answer is a [`DescribeMessageDataStatsResponse`].
     ///
     /// Required: `StartDate`, `EndDate`.
     ///
@@ -697,7 +697,7 @@ impl Client {
     pub fn describe_message_data_stats(&self) -> DescribeMessageDataStatsCall {
         DescribeMessageDataStatsCall::new(&self.handle)
     }
-    /// Calls `DescribeModelDefinition`.
+    /// Calls `DescribeModelDefinition`; the answer is a [`DescribeModelDefinitionResponse`].
     ///
     /// Required: `ProductId`.
     ///
@@ -706,7 +706,7 @@ impl Client {
     pub fn describe_model_definition(&self) -> DescribeModelDefinitionCall {
         DescribeModelDefinitionCall::new(&self.handle)
     }
-    /// Calls `DescribeP2PInfo`.
+    /// Calls `DescribeP2PInfo`; the answer is a [`DescribeP2PInfoResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`.
     ///
@@ -715,7 +715,7 @@ impl Client {
     pub fn describe_p2_p_info(&self) -> DescribeP2PInfoCall {
         DescribeP2PInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeP2PRoute`.
+    /// Calls `DescribeP2PRoute`; the answer is a [`DescribeP2PRouteResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`.
     ///
@@ -724,7 +724,7 @@ impl Client {
     pub fn describe_p2_p_route(&self) -> DescribeP2PRouteCall {
         DescribeP2PRouteCall::new(&self.handle)
     }
-    /// Calls `DescribePackageConsumeTask`.
+    /// Calls `DescribePackageConsumeTask`; the answer is a [`DescribePackageConsumeTaskResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -733,7 +733,7 @@ impl Client {
     pub fn describe_package_consume_task(&self) -> DescribePackageConsumeTaskCall {
         DescribePackageConsumeTaskCall::new(&self.handle)
     }
-    /// Calls `DescribePackageConsumeTasks`.
+    /// Calls `DescribePackageConsumeTasks`; the answer is a [`DescribePackageConsumeTasksResponse`].
     ///
     /// Required: `Limit`, `Offset`.
     ///
@@ -744,7 +744,7 @@ impl Client {
     pub fn describe_package_consume_tasks(&self) -> DescribePackageConsumeTasksCall {
         DescribePackageConsumeTasksCall::new(&self.handle)
     }
-    /// Calls `DescribeProduct`.
+    /// Calls `DescribeProduct`; the answer is a [`DescribeProductResponse`].
     ///
     /// Required: `ProductId`.
     ///
@@ -753,7 +753,7 @@ impl Client {
     pub fn describe_product(&self) -> DescribeProductCall {
         DescribeProductCall::new(&self.handle)
     }
-    /// Calls `DescribeProductDynamicRegister`.
+    /// Calls `DescribeProductDynamicRegister`; the answer is a [`DescribeProductDynamicRegisterResponse`].
     ///
     /// Required: `ProductId`.
     ///
@@ -764,7 +764,7 @@ impl Client {
     ) -> DescribeProductDynamicRegisterCall {
         DescribeProductDynamicRegisterCall::new(&self.handle)
     }
-    /// Calls `DescribeProducts`.
+    /// Calls `DescribeProducts`; the answer is a [`DescribeProductsResponse`].
     ///
     /// Required: `Limit`, `Offset`.
     ///
@@ -775,7 +775,7 @@ impl Client {
     pub fn describe_products(&self) -> DescribeProductsCall {
         DescribeProductsCall::new(&self.handle)
     }
-    /// Calls `DescribePushChannel`.
+    /// Calls `DescribePushChannel`; the answer is a [`DescribePushChannelResponse`].
     ///
     /// Required: `ProductId`.
     ///
@@ -784,7 +784,7 @@ impl Client {
     pub fn describe_push_channel(&self) -> DescribePushChannelCall {
         DescribePushChannelCall::new(&self.handle)
     }
-    /// Calls `DescribeSDKLog`.
+    /// Calls `DescribeSDKLog`; the answer is a [`DescribeSDKLogResponse`].
     ///
     /// Required: `MinTime`, `MaxTime`, `Keywords`.
     ///
@@ -793,14 +793,14 @@ impl Client {
     pub fn describe_sdk_log(&self) -> DescribeSDKLogCall {
         DescribeSDKLogCall::new(&self.handle)
     }
-    /// Calls `DescribeUser`.
+    /// Calls `DescribeUser`; the answer is a [`DescribeUserResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=iotvideo&Version=2021-11-25&Action=DescribeUser)
     #[inline]
     pub fn describe_user(&self) -> DescribeUserCall {
         DescribeUserCall::new(&self.handle)
     }
-    /// Calls `EditFirmware`.
+    /// Calls `EditFirmware`; the answer is a [`EditFirmwareResponse`].
     ///
     /// Required: `ProductID`, `FirmwareVersion`, `FirmwareName`.
     ///
@@ -809,7 +809,7 @@ impl Client {
     pub fn edit_firmware(&self) -> EditFirmwareCall {
         EditFirmwareCall::new(&self.handle)
     }
-    /// Calls `GenSingleDeviceSignatureOfPublic`.
+    /// Calls `GenSingleDeviceSignatureOfPublic`; the answer is a [`GenSingleDeviceSignatureOfPublicResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `Expire`.
     ///
@@ -820,7 +820,7 @@ impl Client {
     ) -> GenSingleDeviceSignatureOfPublicCall {
         GenSingleDeviceSignatureOfPublicCall::new(&self.handle)
     }
-    /// Calls `GenerateSignedVideoURL`.
+    /// Calls `GenerateSignedVideoURL`; the answer is a [`GenerateSignedVideoURLResponse`].
     ///
     /// Required: `VideoURL`, `ExpireTime`.
     ///
@@ -829,7 +829,7 @@ impl Client {
     pub fn generate_signed_video_url(&self) -> GenerateSignedVideoURLCall {
         GenerateSignedVideoURLCall::new(&self.handle)
     }
-    /// Calls `GetAllFirmwareVersion`.
+    /// Calls `GetAllFirmwareVersion`; the answer is a [`GetAllFirmwareVersionResponse`].
     ///
     /// Required: `ProductID`.
     ///
@@ -838,7 +838,7 @@ impl Client {
     pub fn get_all_firmware_version(&self) -> GetAllFirmwareVersionCall {
         GetAllFirmwareVersionCall::new(&self.handle)
     }
-    /// Calls `GetFirmwareURL`.
+    /// Calls `GetFirmwareURL`; the answer is a [`GetFirmwareURLResponse`].
     ///
     /// Required: `ProductID`, `FirmwareVersion`.
     ///
@@ -847,7 +847,7 @@ impl Client {
     pub fn get_firmware_url(&self) -> GetFirmwareURLCall {
         GetFirmwareURLCall::new(&self.handle)
     }
-    /// Calls `ImportModelDefinition`.
+    /// Calls `ImportModelDefinition`; the answer is a [`ImportModelDefinitionResponse`].
     ///
     /// Required: `ProductId`, `ModelSchema`.
     ///
@@ -856,7 +856,7 @@ impl Client {
     pub fn import_model_definition(&self) -> ImportModelDefinitionCall {
         ImportModelDefinitionCall::new(&self.handle)
     }
-    /// Calls `InheritCloudStorageUser`.
+    /// Calls `InheritCloudStorageUser`; the answer is a [`InheritCloudStorageUserResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `UserId`, `ToUserId`.
     ///
@@ -865,7 +865,7 @@ impl Client {
     pub fn inherit_cloud_storage_user(&self) -> InheritCloudStorageUserCall {
         InheritCloudStorageUserCall::new(&self.handle)
     }
-    /// Calls `ListFirmwares`.
+    /// Calls `ListFirmwares`; the answer is a [`ListFirmwaresResponse`].
     ///
     /// Required: `PageNum`, `PageSize`.
     ///
@@ -874,7 +874,7 @@ impl Client {
     pub fn list_firmwares(&self) -> ListFirmwaresCall {
         ListFirmwaresCall::new(&self.handle)
     }
-    /// Calls `ModifyDataForward`.
+    /// Calls `ModifyDataForward`; the answer is a [`ModifyDataForwardResponse`].
     ///
     /// Required: `ProductId`, `ForwardAddr`.
     ///
@@ -883,7 +883,7 @@ impl Client {
     pub fn modify_data_forward(&self) -> ModifyDataForwardCall {
         ModifyDataForwardCall::new(&self.handle)
     }
-    /// Calls `ModifyDataForwardStatus`.
+    /// Calls `ModifyDataForwardStatus`; the answer is a [`ModifyDataForwardStatusResponse`].
     ///
     /// Required: `ProductId`, `Status`.
     ///
@@ -892,7 +892,7 @@ impl Client {
     pub fn modify_data_forward_status(&self) -> ModifyDataForwardStatusCall {
         ModifyDataForwardStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyDevice`.
+    /// Calls `ModifyDevice`; the answer is a [`ModifyDeviceResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`.
     ///
@@ -901,7 +901,7 @@ impl Client {
     pub fn modify_device(&self) -> ModifyDeviceCall {
         ModifyDeviceCall::new(&self.handle)
     }
-    /// Calls `ModifyDeviceLogLevel`.
+    /// Calls `ModifyDeviceLogLevel`; the answer is a [`ModifyDeviceLogLevelResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `LogLevel`.
     ///
@@ -910,7 +910,7 @@ impl Client {
     pub fn modify_device_log_level(&self) -> ModifyDeviceLogLevelCall {
         ModifyDeviceLogLevelCall::new(&self.handle)
     }
-    /// Calls `ModifyForwardRule`.
+    /// Calls `ModifyForwardRule`; the answer is a [`ModifyForwardRuleResponse`].
     ///
     /// Required: `ProductID`, `MsgType`, `Skey`, `QueueRegion`, `QueueType`.
     ///
@@ -919,7 +919,7 @@ impl Client {
     pub fn modify_forward_rule(&self) -> ModifyForwardRuleCall {
         ModifyForwardRuleCall::new(&self.handle)
     }
-    /// Calls `ModifyModelDefinition`.
+    /// Calls `ModifyModelDefinition`; the answer is a [`ModifyModelDefinitionResponse`].
     ///
     /// Required: `ProductId`, `ModelSchema`.
     ///
@@ -928,7 +928,7 @@ impl Client {
     pub fn modify_model_definition(&self) -> ModifyModelDefinitionCall {
         ModifyModelDefinitionCall::new(&self.handle)
     }
-    /// Calls `ModifyProduct`.
+    /// Calls `ModifyProduct`; the answer is a [`ModifyProductResponse`].
     ///
     /// Required: `ProductId`.
     ///
@@ -937,7 +937,7 @@ impl Client {
     pub fn modify_product(&self) -> ModifyProductCall {
         ModifyProductCall::new(&self.handle)
     }
-    /// Calls `ModifyProductDynamicRegister`.
+    /// Calls `ModifyProductDynamicRegister`; the answer is a [`ModifyProductDynamicRegisterResponse`].
     ///
     /// Required: `ProductId`, `RegisterType`, `RegisterLimit`.
     ///
@@ -946,7 +946,7 @@ impl Client {
     pub fn modify_product_dynamic_register(&self) -> ModifyProductDynamicRegisterCall {
         ModifyProductDynamicRegisterCall::new(&self.handle)
     }
-    /// Calls `ModifyPushChannel`.
+    /// Calls `ModifyPushChannel`; the answer is a [`ModifyPushChannelResponse`].
     ///
     /// Required: `ProductId`, `Type`.
     ///
@@ -955,7 +955,7 @@ impl Client {
     pub fn modify_push_channel(&self) -> ModifyPushChannelCall {
         ModifyPushChannelCall::new(&self.handle)
     }
-    /// Calls `PublishMessage`.
+    /// Calls `PublishMessage`; the answer is a [`PublishMessageResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `Topic`, `Payload`.
     ///
@@ -964,7 +964,7 @@ impl Client {
     pub fn publish_message(&self) -> PublishMessageCall {
         PublishMessageCall::new(&self.handle)
     }
-    /// Calls `ReportAliveDevice`.
+    /// Calls `ReportAliveDevice`; the answer is a [`ReportAliveDeviceResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`.
     ///
@@ -973,7 +973,7 @@ impl Client {
     pub fn report_alive_device(&self) -> ReportAliveDeviceCall {
         ReportAliveDeviceCall::new(&self.handle)
     }
-    /// Calls `ResetCloudStorage`.
+    /// Calls `ResetCloudStorage`; the answer is a [`ResetCloudStorageResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`.
     ///
@@ -982,7 +982,7 @@ impl Client {
     pub fn reset_cloud_storage(&self) -> ResetCloudStorageCall {
         ResetCloudStorageCall::new(&self.handle)
     }
-    /// Calls `ResetCloudStorageEvent`.
+    /// Calls `ResetCloudStorageEvent`; the answer is a [`ResetCloudStorageEventResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`.
     ///
@@ -991,7 +991,7 @@ impl Client {
     pub fn reset_cloud_storage_event(&self) -> ResetCloudStorageEventCall {
         ResetCloudStorageEventCall::new(&self.handle)
     }
-    /// Calls `RetryDeviceFirmwareTask`.
+    /// Calls `RetryDeviceFirmwareTask`; the answer is a [`RetryDeviceFirmwareTaskResponse`].
     ///
     /// Required: `ProductID`, `DeviceName`, `FirmwareVersion`, `TaskId`.
     ///
@@ -1000,7 +1000,7 @@ impl Client {
     pub fn retry_device_firmware_task(&self) -> RetryDeviceFirmwareTaskCall {
         RetryDeviceFirmwareTaskCall::new(&self.handle)
     }
-    /// Calls `SetForwardAuth`.
+    /// Calls `SetForwardAuth`; the answer is a [`SetForwardAuthResponse`].
     ///
     /// Required: `Skey`, `QueueType`.
     ///
@@ -1009,7 +1009,7 @@ impl Client {
     pub fn set_forward_auth(&self) -> SetForwardAuthCall {
         SetForwardAuthCall::new(&self.handle)
     }
-    /// Calls `TransferCloudStorage`.
+    /// Calls `TransferCloudStorage`; the answer is a [`TransferCloudStorageResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`, `ToDeviceName`.
     ///
@@ -1018,7 +1018,7 @@ impl Client {
     pub fn transfer_cloud_storage(&self) -> TransferCloudStorageCall {
         TransferCloudStorageCall::new(&self.handle)
     }
-    /// Calls `UpdateAIModelChannel`.
+    /// Calls `UpdateAIModelChannel`; the answer is a [`UpdateAIModelChannelResponse`].
     ///
     /// Required: `ModelId`, `ProductId`, `Type`.
     ///
@@ -1027,7 +1027,7 @@ impl Client {
     pub fn update_ai_model_channel(&self) -> UpdateAIModelChannelCall {
         UpdateAIModelChannelCall::new(&self.handle)
     }
-    /// Calls `UploadFirmware`.
+    /// Calls `UploadFirmware`; the answer is a [`UploadFirmwareResponse`].
     ///
     /// Required: `ProductID`, `FirmwareVersion`, `Md5sum`, `FileSize`.
     ///
@@ -1036,7 +1036,7 @@ impl Client {
     pub fn upload_firmware(&self) -> UploadFirmwareCall {
         UploadFirmwareCall::new(&self.handle)
     }
-    /// Calls `WakeUpDevice`.
+    /// Calls `WakeUpDevice`; the answer is a [`WakeUpDeviceResponse`].
     ///
     /// Required: `ProductId`, `DeviceName`.
     ///
@@ -2775,7 +2775,6 @@ rt::action!(
     DescribeFreeCloudStorageNumCall, DescribeFreeCloudStorageNumResponse, Error,
     idempotent
 );
-impl<T> DescribeFreeCloudStorageNumCall<T> {}
 /// The answer of [`Client::describe_free_cloud_storage_num`] (`DescribeFreeCloudStorageNum`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -3045,7 +3044,6 @@ rt::action!(
     DescribeUser, DescribeUserRequest, DescribeUserCall, DescribeUserResponse, Error,
     idempotent
 );
-impl<T> DescribeUserCall<T> {}
 /// The answer of [`Client::describe_user`] (`DescribeUser`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

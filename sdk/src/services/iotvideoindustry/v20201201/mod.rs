@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `BindGroupDevices`.
+    /// Calls `BindGroupDevices`; the answer is a [`BindGroupDevicesResponse`].
     ///
     /// Required: `GroupId`, `DeviceList`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn bind_group_devices(&self) -> BindGroupDevicesCall {
         BindGroupDevicesCall::new(&self.handle)
     }
-    /// Calls `ControlChannelLocalRecord`.
+    /// Calls `ControlChannelLocalRecord`; the answer is a [`ControlChannelLocalRecordResponse`].
     ///
     /// Required: `DeviceId`, `ChannelId`, `StreamId`, `Command`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn control_channel_local_record(&self) -> ControlChannelLocalRecordCall {
         ControlChannelLocalRecordCall::new(&self.handle)
     }
-    /// Calls `ControlChannelPTZ`.
+    /// Calls `ControlChannelPTZ`; the answer is a [`ControlChannelPTZResponse`].
     ///
     /// Required: `DeviceId`, `ChannelId`, `Command`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn control_channel_ptz(&self) -> ControlChannelPTZCall {
         ControlChannelPTZCall::new(&self.handle)
     }
-    /// Calls `ControlDevicePTZ`.
+    /// Calls `ControlDevicePTZ`; the answer is a [`ControlDevicePTZResponse`].
     ///
     /// Required: `DeviceId`, `Command`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn control_device_ptz(&self) -> ControlDevicePTZCall {
         ControlDevicePTZCall::new(&self.handle)
     }
-    /// Calls `ControlHomePosition`.
+    /// Calls `ControlHomePosition`; the answer is a [`ControlHomePositionResponse`].
     ///
     /// Required: `ChannelId`, `DeviceId`.
     ///
@@ -80,7 +80,7 @@ impl Client {
     pub fn control_home_position(&self) -> ControlHomePositionCall {
         ControlHomePositionCall::new(&self.handle)
     }
-    /// Calls `ControlPreset`.
+    /// Calls `ControlPreset`; the answer is a [`ControlPresetResponse`].
     ///
     /// Required: `ChannelId`, `Command`, `PresetId`, `DeviceId`.
     ///
@@ -89,7 +89,7 @@ impl Client {
     pub fn control_preset(&self) -> ControlPresetCall {
         ControlPresetCall::new(&self.handle)
     }
-    /// Calls `ControlRecordStream`.
+    /// Calls `ControlRecordStream`; the answer is a [`ControlRecordStreamResponse`].
     ///
     /// Required: `DeviceId`, `StreamId`, `Command`.
     ///
@@ -98,7 +98,7 @@ impl Client {
     pub fn control_record_stream(&self) -> ControlRecordStreamCall {
         ControlRecordStreamCall::new(&self.handle)
     }
-    /// Calls `CreateDevice`.
+    /// Calls `CreateDevice`; the answer is a [`CreateDeviceResponse`].
     ///
     /// Required: `NickName`, `PassWord`.
     ///
@@ -107,7 +107,7 @@ impl Client {
     pub fn create_device(&self) -> CreateDeviceCall {
         CreateDeviceCall::new(&self.handle)
     }
-    /// Calls `CreateDeviceGroup`.
+    /// Calls `CreateDeviceGroup`; the answer is a [`CreateDeviceGroupResponse`].
     ///
     /// Required: `GroupName`, `ParentId`.
     ///
@@ -116,7 +116,7 @@ impl Client {
     pub fn create_device_group(&self) -> CreateDeviceGroupCall {
         CreateDeviceGroupCall::new(&self.handle)
     }
-    /// Calls `CreateLiveChannel`.
+    /// Calls `CreateLiveChannel`; the answer is a [`CreateLiveChannelResponse`].
     ///
     /// Required: `LiveChannelName`, `LiveChannelType`.
     ///
@@ -125,7 +125,7 @@ impl Client {
     pub fn create_live_channel(&self) -> CreateLiveChannelCall {
         CreateLiveChannelCall::new(&self.handle)
     }
-    /// Calls `CreateLiveRecordPlan`.
+    /// Calls `CreateLiveRecordPlan`; the answer is a [`CreateLiveRecordPlanResponse`].
     ///
     /// Required: `PlanName`, `PlanType`.
     ///
@@ -134,7 +134,7 @@ impl Client {
     pub fn create_live_record_plan(&self) -> CreateLiveRecordPlanCall {
         CreateLiveRecordPlanCall::new(&self.handle)
     }
-    /// Calls `CreateMessageForward`.
+    /// Calls `CreateMessageForward`; the answer is a [`CreateMessageForwardResponse`].
     ///
     /// Required: `RegionId`, `RegionName`, `Instance`, `InstanceName`, `MessageType`, `TopicId`, `TopicName`.
     ///
@@ -143,7 +143,7 @@ impl Client {
     pub fn create_message_forward(&self) -> CreateMessageForwardCall {
         CreateMessageForwardCall::new(&self.handle)
     }
-    /// Calls `CreateRecordPlan`.
+    /// Calls `CreateRecordPlan`; the answer is a [`CreateRecordPlanResponse`].
     ///
     /// Required: `Name`, `TimeTemplateId`, `EventId`.
     ///
@@ -152,7 +152,7 @@ impl Client {
     pub fn create_record_plan(&self) -> CreateRecordPlanCall {
         CreateRecordPlanCall::new(&self.handle)
     }
-    /// Calls `CreateRecordingPlan`.
+    /// Calls `CreateRecordingPlan`; the answer is a [`CreateRecordingPlanResponse`].
     ///
     /// Required: `Name`, `TimeTemplateId`.
     ///
@@ -161,7 +161,7 @@ impl Client {
     pub fn create_recording_plan(&self) -> CreateRecordingPlanCall {
         CreateRecordingPlanCall::new(&self.handle)
     }
-    /// Calls `CreateScene`.
+    /// Calls `CreateScene`; the answer is a [`CreateSceneResponse`].
     ///
     /// Required: `SceneName`, `SceneTrigger`, `RecordDuration`, `StoreDuration`.
     ///
@@ -170,7 +170,7 @@ impl Client {
     pub fn create_scene(&self) -> CreateSceneCall {
         CreateSceneCall::new(&self.handle)
     }
-    /// Calls `CreateTimeTemplate`.
+    /// Calls `CreateTimeTemplate`; the answer is a [`CreateTimeTemplateResponse`].
     ///
     /// Required: `Name`, `IsAllWeek`.
     ///
@@ -179,7 +179,7 @@ impl Client {
     pub fn create_time_template(&self) -> CreateTimeTemplateCall {
         CreateTimeTemplateCall::new(&self.handle)
     }
-    /// Calls `DeleteChannel`.
+    /// Calls `DeleteChannel`; the answer is a [`DeleteChannelResponse`].
     ///
     /// Required: `DeviceId`, `ChannelId`.
     ///
@@ -188,7 +188,7 @@ impl Client {
     pub fn delete_channel(&self) -> DeleteChannelCall {
         DeleteChannelCall::new(&self.handle)
     }
-    /// Calls `DeleteDevice`.
+    /// Calls `DeleteDevice`; the answer is a [`DeleteDeviceResponse`].
     ///
     /// Required: `DeviceId`.
     ///
@@ -197,7 +197,7 @@ impl Client {
     pub fn delete_device(&self) -> DeleteDeviceCall {
         DeleteDeviceCall::new(&self.handle)
     }
-    /// Calls `DeleteDeviceGroup`.
+    /// Calls `DeleteDeviceGroup`; the answer is a [`DeleteDeviceGroupResponse`].
     ///
     /// Required: `GroupId`.
     ///
@@ -206,7 +206,7 @@ impl Client {
     pub fn delete_device_group(&self) -> DeleteDeviceGroupCall {
         DeleteDeviceGroupCall::new(&self.handle)
     }
-    /// Calls `DeleteLiveChannel`.
+    /// Calls `DeleteLiveChannel`; the answer is a [`DeleteLiveChannelResponse`].
     ///
     /// Required: `LiveChannelId`.
     ///
@@ -215,7 +215,7 @@ impl Client {
     pub fn delete_live_channel(&self) -> DeleteLiveChannelCall {
         DeleteLiveChannelCall::new(&self.handle)
     }
-    /// Calls `DeleteLiveRecordPlan`.
+    /// Calls `DeleteLiveRecordPlan`; the answer is a [`DeleteLiveRecordPlanResponse`].
     ///
     /// Required: `PlanId`.
     ///
@@ -224,7 +224,7 @@ impl Client {
     pub fn delete_live_record_plan(&self) -> DeleteLiveRecordPlanCall {
         DeleteLiveRecordPlanCall::new(&self.handle)
     }
-    /// Calls `DeleteLiveVideoList`.
+    /// Calls `DeleteLiveVideoList`; the answer is a [`DeleteLiveVideoListResponse`].
     ///
     /// Required: `IntIDs`.
     ///
@@ -233,7 +233,7 @@ impl Client {
     pub fn delete_live_video_list(&self) -> DeleteLiveVideoListCall {
         DeleteLiveVideoListCall::new(&self.handle)
     }
-    /// Calls `DeleteMessageForward`.
+    /// Calls `DeleteMessageForward`; the answer is a [`DeleteMessageForwardResponse`].
     ///
     /// Required: `IntId`.
     ///
@@ -242,7 +242,7 @@ impl Client {
     pub fn delete_message_forward(&self) -> DeleteMessageForwardCall {
         DeleteMessageForwardCall::new(&self.handle)
     }
-    /// Calls `DeleteRecordPlan`.
+    /// Calls `DeleteRecordPlan`; the answer is a [`DeleteRecordPlanResponse`].
     ///
     /// Required: `PlanId`.
     ///
@@ -251,7 +251,7 @@ impl Client {
     pub fn delete_record_plan(&self) -> DeleteRecordPlanCall {
         DeleteRecordPlanCall::new(&self.handle)
     }
-    /// Calls `DeleteRecordingPlan`.
+    /// Calls `DeleteRecordingPlan`; the answer is a [`DeleteRecordingPlanResponse`].
     ///
     /// Required: `PlanId`.
     ///
@@ -260,7 +260,7 @@ impl Client {
     pub fn delete_recording_plan(&self) -> DeleteRecordingPlanCall {
         DeleteRecordingPlanCall::new(&self.handle)
     }
-    /// Calls `DeleteScene`.
+    /// Calls `DeleteScene`; the answer is a [`DeleteSceneResponse`].
     ///
     /// Required: `IntId`.
     ///
@@ -269,7 +269,7 @@ impl Client {
     pub fn delete_scene(&self) -> DeleteSceneCall {
         DeleteSceneCall::new(&self.handle)
     }
-    /// Calls `DeleteTimeTemplate`.
+    /// Calls `DeleteTimeTemplate`; the answer is a [`DeleteTimeTemplateResponse`].
     ///
     /// Required: `TemplateId`.
     ///
@@ -278,7 +278,7 @@ impl Client {
     pub fn delete_time_template(&self) -> DeleteTimeTemplateCall {
         DeleteTimeTemplateCall::new(&self.handle)
     }
-    /// Calls `DeleteVideoList`.
+    /// Calls `DeleteVideoList`; the answer is a [`DeleteVideoListResponse`].
     ///
     /// Required: `InitIDs`.
     ///
@@ -287,14 +287,14 @@ impl Client {
     pub fn delete_video_list(&self) -> DeleteVideoListCall {
         DeleteVideoListCall::new(&self.handle)
     }
-    /// Calls `DeleteWarning`.
+    /// Calls `DeleteWarning`; the answer is a [`DeleteWarningResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=iotvideoindustry&Version=2020-12-01&Action=DeleteWarning)
     #[inline]
     pub fn delete_warning(&self) -> DeleteWarningCall {
         DeleteWarningCall::new(&self.handle)
     }
-    /// Calls `DescribeAbnormalEvents`.
+    /// Calls `DescribeAbnormalEvents`; the answer is a [`DescribeAbnormalEventsResponse`].
     ///
     /// Required: `StartTime`, `EndTime`.
     ///
@@ -303,7 +303,7 @@ impl Client {
     pub fn describe_abnormal_events(&self) -> DescribeAbnormalEventsCall {
         DescribeAbnormalEventsCall::new(&self.handle)
     }
-    /// Calls `DescribeAllDeviceList`.
+    /// Calls `DescribeAllDeviceList`; the answer is a [`DescribeAllDeviceListResponse`].
     ///
     /// Each answer holds one page of `Devices`; [`into_paginator`](DescribeAllDeviceListCall::into_paginator) reads them all.
     ///
@@ -312,7 +312,7 @@ impl Client {
     pub fn describe_all_device_list(&self) -> DescribeAllDeviceListCall {
         DescribeAllDeviceListCall::new(&self.handle)
     }
-    /// Calls `DescribeBindSceneChannels`.
+    /// Calls `DescribeBindSceneChannels`; the answer is a [`DescribeBindSceneChannelsResponse`].
     ///
     /// Required: `Limit`.
     ///
@@ -321,14 +321,14 @@ impl Client {
     pub fn describe_bind_scene_channels(&self) -> DescribeBindSceneChannelsCall {
         DescribeBindSceneChannelsCall::new(&self.handle)
     }
-    /// Calls `DescribeBindSceneDevices`.
+    /// Calls `DescribeBindSceneDevices`; the answer is a [`DescribeBindSceneDevicesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=iotvideoindustry&Version=2020-12-01&Action=DescribeBindSceneDevices)
     #[inline]
     pub fn describe_bind_scene_devices(&self) -> DescribeBindSceneDevicesCall {
         DescribeBindSceneDevicesCall::new(&self.handle)
     }
-    /// Calls `DescribeChannelLiveStreamURL`.
+    /// Calls `DescribeChannelLiveStreamURL`; the answer is a [`DescribeChannelLiveStreamURLResponse`].
     ///
     /// Required: `DeviceId`, `ChannelId`.
     ///
@@ -337,7 +337,7 @@ impl Client {
     pub fn describe_channel_live_stream_url(&self) -> DescribeChannelLiveStreamURLCall {
         DescribeChannelLiveStreamURLCall::new(&self.handle)
     }
-    /// Calls `DescribeChannelLocalRecordURL`.
+    /// Calls `DescribeChannelLocalRecordURL`; the answer is a [`DescribeChannelLocalRecordURLResponse`].
     ///
     /// Required: `DeviceId`, `ChannelId`, `RecordId`, `ExpireTime`.
     ///
@@ -348,7 +348,7 @@ impl Client {
     ) -> DescribeChannelLocalRecordURLCall {
         DescribeChannelLocalRecordURLCall::new(&self.handle)
     }
-    /// Calls `DescribeChannelStreamURL`.
+    /// Calls `DescribeChannelStreamURL`; the answer is a [`DescribeChannelStreamURLResponse`].
     ///
     /// Required: `DeviceId`, `ExpireTime`.
     ///
@@ -357,7 +357,7 @@ impl Client {
     pub fn describe_channel_stream_url(&self) -> DescribeChannelStreamURLCall {
         DescribeChannelStreamURLCall::new(&self.handle)
     }
-    /// Calls `DescribeChannels`.
+    /// Calls `DescribeChannels`; the answer is a [`DescribeChannelsResponse`].
     ///
     /// Required: `DeviceId`.
     ///
@@ -368,7 +368,7 @@ impl Client {
     pub fn describe_channels(&self) -> DescribeChannelsCall {
         DescribeChannelsCall::new(&self.handle)
     }
-    /// Calls `DescribeChannelsByLiveRecordPlan`.
+    /// Calls `DescribeChannelsByLiveRecordPlan`; the answer is a [`DescribeChannelsByLiveRecordPlanResponse`].
     ///
     /// Required: `PlanId`.
     ///
@@ -381,14 +381,14 @@ impl Client {
     ) -> DescribeChannelsByLiveRecordPlanCall {
         DescribeChannelsByLiveRecordPlanCall::new(&self.handle)
     }
-    /// Calls `DescribeCurrentDeviceData`.
+    /// Calls `DescribeCurrentDeviceData`; the answer is a [`DescribeCurrentDeviceDataResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=iotvideoindustry&Version=2020-12-01&Action=DescribeCurrentDeviceData)
     #[inline]
     pub fn describe_current_device_data(&self) -> DescribeCurrentDeviceDataCall {
         DescribeCurrentDeviceDataCall::new(&self.handle)
     }
-    /// Calls `DescribeDevice`.
+    /// Calls `DescribeDevice`; the answer is a [`DescribeDeviceResponse`].
     ///
     /// Required: `DeviceId`.
     ///
@@ -397,7 +397,7 @@ impl Client {
     pub fn describe_device(&self) -> DescribeDeviceCall {
         DescribeDeviceCall::new(&self.handle)
     }
-    /// Calls `DescribeDeviceEvent`.
+    /// Calls `DescribeDeviceEvent`; the answer is a [`DescribeDeviceEventResponse`].
     ///
     /// Required: `StartTime`, `EndTime`.
     ///
@@ -408,14 +408,14 @@ impl Client {
     pub fn describe_device_event(&self) -> DescribeDeviceEventCall {
         DescribeDeviceEventCall::new(&self.handle)
     }
-    /// Calls `DescribeDeviceGroup`.
+    /// Calls `DescribeDeviceGroup`; the answer is a [`DescribeDeviceGroupResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=iotvideoindustry&Version=2020-12-01&Action=DescribeDeviceGroup)
     #[inline]
     pub fn describe_device_group(&self) -> DescribeDeviceGroupCall {
         DescribeDeviceGroupCall::new(&self.handle)
     }
-    /// Calls `DescribeDeviceList`.
+    /// Calls `DescribeDeviceList`; the answer is a [`DescribeDeviceListResponse`].
     ///
     /// Each answer holds one page of `Devices`; [`into_paginator`](DescribeDeviceListCall::into_paginator) reads them all.
     ///
@@ -424,7 +424,7 @@ impl Client {
     pub fn describe_device_list(&self) -> DescribeDeviceListCall {
         DescribeDeviceListCall::new(&self.handle)
     }
-    /// Calls `DescribeDeviceMonitorData`.
+    /// Calls `DescribeDeviceMonitorData`; the answer is a [`DescribeDeviceMonitorDataResponse`].
     ///
     /// Required: `StartTime`, `EndTime`, `Type`, `TimesSpec`.
     ///
@@ -433,7 +433,7 @@ impl Client {
     pub fn describe_device_monitor_data(&self) -> DescribeDeviceMonitorDataCall {
         DescribeDeviceMonitorDataCall::new(&self.handle)
     }
-    /// Calls `DescribeDevicePassWord`.
+    /// Calls `DescribeDevicePassWord`; the answer is a [`DescribeDevicePassWordResponse`].
     ///
     /// Required: `DeviceId`.
     ///
@@ -442,7 +442,7 @@ impl Client {
     pub fn describe_device_pass_word(&self) -> DescribeDevicePassWordCall {
         DescribeDevicePassWordCall::new(&self.handle)
     }
-    /// Calls `DescribeDeviceStreams`.
+    /// Calls `DescribeDeviceStreams`; the answer is a [`DescribeDeviceStreamsResponse`].
     ///
     /// Required: `DeviceId`, `ExpireTime`.
     ///
@@ -451,7 +451,7 @@ impl Client {
     pub fn describe_device_streams(&self) -> DescribeDeviceStreamsCall {
         DescribeDeviceStreamsCall::new(&self.handle)
     }
-    /// Calls `DescribeGroupById`.
+    /// Calls `DescribeGroupById`; the answer is a [`DescribeGroupByIdResponse`].
     ///
     /// Required: `GroupId`.
     ///
@@ -460,7 +460,7 @@ impl Client {
     pub fn describe_group_by_id(&self) -> DescribeGroupByIdCall {
         DescribeGroupByIdCall::new(&self.handle)
     }
-    /// Calls `DescribeGroupByPath`.
+    /// Calls `DescribeGroupByPath`; the answer is a [`DescribeGroupByPathResponse`].
     ///
     /// Required: `GroupPath`.
     ///
@@ -469,7 +469,7 @@ impl Client {
     pub fn describe_group_by_path(&self) -> DescribeGroupByPathCall {
         DescribeGroupByPathCall::new(&self.handle)
     }
-    /// Calls `DescribeGroupDevices`.
+    /// Calls `DescribeGroupDevices`; the answer is a [`DescribeGroupDevicesResponse`].
     ///
     /// Required: `GroupId`.
     ///
@@ -480,14 +480,14 @@ impl Client {
     pub fn describe_group_devices(&self) -> DescribeGroupDevicesCall {
         DescribeGroupDevicesCall::new(&self.handle)
     }
-    /// Calls `DescribeGroups`.
+    /// Calls `DescribeGroups`; the answer is a [`DescribeGroupsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=iotvideoindustry&Version=2020-12-01&Action=DescribeGroups)
     #[inline]
     pub fn describe_groups(&self) -> DescribeGroupsCall {
         DescribeGroupsCall::new(&self.handle)
     }
-    /// Calls `DescribeIPCChannels`.
+    /// Calls `DescribeIPCChannels`; the answer is a [`DescribeIPCChannelsResponse`].
     ///
     /// Each answer holds one page of `DeviceList`; [`into_paginator`](DescribeIPCChannelsCall::into_paginator) reads them all.
     ///
@@ -496,7 +496,7 @@ impl Client {
     pub fn describe_ipc_channels(&self) -> DescribeIPCChannelsCall {
         DescribeIPCChannelsCall::new(&self.handle)
     }
-    /// Calls `DescribeLiveChannel`.
+    /// Calls `DescribeLiveChannel`; the answer is a [`DescribeLiveChannelResponse`].
     ///
     /// Required: `LiveChannelId`.
     ///
@@ -505,7 +505,7 @@ impl Client {
     pub fn describe_live_channel(&self) -> DescribeLiveChannelCall {
         DescribeLiveChannelCall::new(&self.handle)
     }
-    /// Calls `DescribeLiveChannelList`.
+    /// Calls `DescribeLiveChannelList`; the answer is a [`DescribeLiveChannelListResponse`].
     ///
     /// Required: `Offset`, `Limit`.
     ///
@@ -514,7 +514,7 @@ impl Client {
     pub fn describe_live_channel_list(&self) -> DescribeLiveChannelListCall {
         DescribeLiveChannelListCall::new(&self.handle)
     }
-    /// Calls `DescribeLiveRecordPlanById`.
+    /// Calls `DescribeLiveRecordPlanById`; the answer is a [`DescribeLiveRecordPlanByIdResponse`].
     ///
     /// Required: `PlanId`.
     ///
@@ -523,7 +523,7 @@ impl Client {
     pub fn describe_live_record_plan_by_id(&self) -> DescribeLiveRecordPlanByIdCall {
         DescribeLiveRecordPlanByIdCall::new(&self.handle)
     }
-    /// Calls `DescribeLiveRecordPlanIds`.
+    /// Calls `DescribeLiveRecordPlanIds`; the answer is a [`DescribeLiveRecordPlanIdsResponse`].
     ///
     /// Each answer holds one page of `Plans`; [`into_paginator`](DescribeLiveRecordPlanIdsCall::into_paginator) reads them all.
     ///
@@ -532,7 +532,7 @@ impl Client {
     pub fn describe_live_record_plan_ids(&self) -> DescribeLiveRecordPlanIdsCall {
         DescribeLiveRecordPlanIdsCall::new(&self.handle)
     }
-    /// Calls `DescribeLiveStream`.
+    /// Calls `DescribeLiveStream`; the answer is a [`DescribeLiveStreamResponse`].
     ///
     /// Required: `LiveChannelId`, `ExpireTime`.
     ///
@@ -541,7 +541,7 @@ impl Client {
     pub fn describe_live_stream(&self) -> DescribeLiveStreamCall {
         DescribeLiveStreamCall::new(&self.handle)
     }
-    /// Calls `DescribeLiveVideoList`.
+    /// Calls `DescribeLiveVideoList`; the answer is a [`DescribeLiveVideoListResponse`].
     ///
     /// Required: `Offset`, `Limit`, `LiveChannelId`.
     ///
@@ -550,7 +550,7 @@ impl Client {
     pub fn describe_live_video_list(&self) -> DescribeLiveVideoListCall {
         DescribeLiveVideoListCall::new(&self.handle)
     }
-    /// Calls `DescribeMessageForward`.
+    /// Calls `DescribeMessageForward`; the answer is a [`DescribeMessageForwardResponse`].
     ///
     /// Required: `IntId`.
     ///
@@ -559,7 +559,7 @@ impl Client {
     pub fn describe_message_forward(&self) -> DescribeMessageForwardCall {
         DescribeMessageForwardCall::new(&self.handle)
     }
-    /// Calls `DescribeMessageForwards`.
+    /// Calls `DescribeMessageForwards`; the answer is a [`DescribeMessageForwardsResponse`].
     ///
     /// Required: `Limit`.
     ///
@@ -568,7 +568,7 @@ impl Client {
     pub fn describe_message_forwards(&self) -> DescribeMessageForwardsCall {
         DescribeMessageForwardsCall::new(&self.handle)
     }
-    /// Calls `DescribeMonitorDataByDate`.
+    /// Calls `DescribeMonitorDataByDate`; the answer is a [`DescribeMonitorDataByDateResponse`].
     ///
     /// Required: `StartTime`, `EndTime`.
     ///
@@ -577,7 +577,7 @@ impl Client {
     pub fn describe_monitor_data_by_date(&self) -> DescribeMonitorDataByDateCall {
         DescribeMonitorDataByDateCall::new(&self.handle)
     }
-    /// Calls `DescribePresetList`.
+    /// Calls `DescribePresetList`; the answer is a [`DescribePresetListResponse`].
     ///
     /// Required: `ChannelId`, `DeviceId`.
     ///
@@ -586,7 +586,7 @@ impl Client {
     pub fn describe_preset_list(&self) -> DescribePresetListCall {
         DescribePresetListCall::new(&self.handle)
     }
-    /// Calls `DescribeRecordDatesByChannel`.
+    /// Calls `DescribeRecordDatesByChannel`; the answer is a [`DescribeRecordDatesByChannelResponse`].
     ///
     /// Required: `DeviceId`, `ChannelId`, `Type`.
     ///
@@ -595,7 +595,7 @@ impl Client {
     pub fn describe_record_dates_by_channel(&self) -> DescribeRecordDatesByChannelCall {
         DescribeRecordDatesByChannelCall::new(&self.handle)
     }
-    /// Calls `DescribeRecordDatesByLive`.
+    /// Calls `DescribeRecordDatesByLive`; the answer is a [`DescribeRecordDatesByLiveResponse`].
     ///
     /// Required: `LiveChannelId`, `Offset`, `Limit`.
     ///
@@ -604,7 +604,7 @@ impl Client {
     pub fn describe_record_dates_by_live(&self) -> DescribeRecordDatesByLiveCall {
         DescribeRecordDatesByLiveCall::new(&self.handle)
     }
-    /// Calls `DescribeRecordStream`.
+    /// Calls `DescribeRecordStream`; the answer is a [`DescribeRecordStreamResponse`].
     ///
     /// Required: `DeviceId`, `ExpireTime`.
     ///
@@ -613,7 +613,7 @@ impl Client {
     pub fn describe_record_stream(&self) -> DescribeRecordStreamCall {
         DescribeRecordStreamCall::new(&self.handle)
     }
-    /// Calls `DescribeRecordingPlanById`.
+    /// Calls `DescribeRecordingPlanById`; the answer is a [`DescribeRecordingPlanByIdResponse`].
     ///
     /// Required: `PlanId`.
     ///
@@ -622,21 +622,21 @@ impl Client {
     pub fn describe_recording_plan_by_id(&self) -> DescribeRecordingPlanByIdCall {
         DescribeRecordingPlanByIdCall::new(&self.handle)
     }
-    /// Calls `DescribeRecordingPlans`.
+    /// Calls `DescribeRecordingPlans`; the answer is a [`DescribeRecordingPlansResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=iotvideoindustry&Version=2020-12-01&Action=DescribeRecordingPlans)
     #[inline]
     pub fn describe_recording_plans(&self) -> DescribeRecordingPlansCall {
         DescribeRecordingPlansCall::new(&self.handle)
     }
-    /// Calls `DescribeSIPServer`.
+    /// Calls `DescribeSIPServer`; the answer is a [`DescribeSIPServerResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=iotvideoindustry&Version=2020-12-01&Action=DescribeSIPServer)
     #[inline]
     pub fn describe_sip_server(&self) -> DescribeSIPServerCall {
         DescribeSIPServerCall::new(&self.handle)
     }
-    /// Calls `DescribeScene`.
+    /// Calls `DescribeScene`; the answer is a [`DescribeSceneResponse`].
     ///
     /// Required: `IntId`.
     ///
@@ -645,7 +645,7 @@ impl Client {
     pub fn describe_scene(&self) -> DescribeSceneCall {
         DescribeSceneCall::new(&self.handle)
     }
-    /// Calls `DescribeScenes`.
+    /// Calls `DescribeScenes`; the answer is a [`DescribeScenesResponse`].
     ///
     /// Required: `Limit`.
     ///
@@ -654,7 +654,7 @@ impl Client {
     pub fn describe_scenes(&self) -> DescribeScenesCall {
         DescribeScenesCall::new(&self.handle)
     }
-    /// Calls `DescribeStatisticDetails`.
+    /// Calls `DescribeStatisticDetails`; the answer is a [`DescribeStatisticDetailsResponse`].
     ///
     /// Required: `StartDate`, `EndDate`, `StatisticField`.
     ///
@@ -663,7 +663,7 @@ impl Client {
     pub fn describe_statistic_details(&self) -> DescribeStatisticDetailsCall {
         DescribeStatisticDetailsCall::new(&self.handle)
     }
-    /// Calls `DescribeStatisticSummary`.
+    /// Calls `DescribeStatisticSummary`; the answer is a [`DescribeStatisticSummaryResponse`].
     ///
     /// Required: `Date`.
     ///
@@ -672,7 +672,7 @@ impl Client {
     pub fn describe_statistic_summary(&self) -> DescribeStatisticSummaryCall {
         DescribeStatisticSummaryCall::new(&self.handle)
     }
-    /// Calls `DescribeSubGroups`.
+    /// Calls `DescribeSubGroups`; the answer is a [`DescribeSubGroupsResponse`].
     ///
     /// Each answer holds one page of `GroupList`; [`into_paginator`](DescribeSubGroupsCall::into_paginator) reads them all.
     ///
@@ -681,7 +681,7 @@ impl Client {
     pub fn describe_sub_groups(&self) -> DescribeSubGroupsCall {
         DescribeSubGroupsCall::new(&self.handle)
     }
-    /// Calls `DescribeSubscriptionStatus`.
+    /// Calls `DescribeSubscriptionStatus`; the answer is a [`DescribeSubscriptionStatusResponse`].
     ///
     /// Required: `DeviceId`.
     ///
@@ -690,7 +690,7 @@ impl Client {
     pub fn describe_subscription_status(&self) -> DescribeSubscriptionStatusCall {
         DescribeSubscriptionStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeVideoList`.
+    /// Calls `DescribeVideoList`; the answer is a [`DescribeVideoListResponse`].
     ///
     /// Required: `Offset`, `Limit`.
     ///
@@ -701,7 +701,7 @@ impl Client {
     pub fn describe_video_list(&self) -> DescribeVideoListCall {
         DescribeVideoListCall::new(&self.handle)
     }
-    /// Calls `DescribeVideoListByChannel`.
+    /// Calls `DescribeVideoListByChannel`; the answer is a [`DescribeVideoListByChannelResponse`].
     ///
     /// Required: `DeviceId`, `ChannelId`, `Type`.
     ///
@@ -712,14 +712,14 @@ impl Client {
     pub fn describe_video_list_by_channel(&self) -> DescribeVideoListByChannelCall {
         DescribeVideoListByChannelCall::new(&self.handle)
     }
-    /// Calls `DescribeWarnMod`.
+    /// Calls `DescribeWarnMod`; the answer is a [`DescribeWarnModResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=iotvideoindustry&Version=2020-12-01&Action=DescribeWarnMod)
     #[inline]
     pub fn describe_warn_mod(&self) -> DescribeWarnModCall {
         DescribeWarnModCall::new(&self.handle)
     }
-    /// Calls `DescribeWarnings`.
+    /// Calls `DescribeWarnings`; the answer is a [`DescribeWarningsResponse`].
     ///
     /// Required: `OrderType`.
     ///
@@ -728,7 +728,7 @@ impl Client {
     pub fn describe_warnings(&self) -> DescribeWarningsCall {
         DescribeWarningsCall::new(&self.handle)
     }
-    /// Calls `DescribeXP2PData`.
+    /// Calls `DescribeXP2PData`; the answer is a [`DescribeXP2PDataResponse`].
     ///
     /// Required: `P2PAppId`, `From`, `To`.
     ///
@@ -737,7 +737,7 @@ impl Client {
     pub fn describe_xp2_p_data(&self) -> DescribeXP2PDataCall {
         DescribeXP2PDataCall::new(&self.handle)
     }
-    /// Calls `GetRecordDatesByDev`.
+    /// Calls `GetRecordDatesByDev`; the answer is a [`GetRecordDatesByDevResponse`].
     ///
     /// Required: `DeviceId`, `Limit`, `Offset`.
     ///
@@ -746,7 +746,7 @@ impl Client {
     pub fn get_record_dates_by_dev(&self) -> GetRecordDatesByDevCall {
         GetRecordDatesByDevCall::new(&self.handle)
     }
-    /// Calls `GetRecordPlanByDev`.
+    /// Calls `GetRecordPlanByDev`; the answer is a [`GetRecordPlanByDevResponse`].
     ///
     /// Required: `DeviceId`.
     ///
@@ -755,7 +755,7 @@ impl Client {
     pub fn get_record_plan_by_dev(&self) -> GetRecordPlanByDevCall {
         GetRecordPlanByDevCall::new(&self.handle)
     }
-    /// Calls `GetRecordPlanById`.
+    /// Calls `GetRecordPlanById`; the answer is a [`GetRecordPlanByIdResponse`].
     ///
     /// Required: `PlanId`.
     ///
@@ -764,14 +764,14 @@ impl Client {
     pub fn get_record_plan_by_id(&self) -> GetRecordPlanByIdCall {
         GetRecordPlanByIdCall::new(&self.handle)
     }
-    /// Calls `GetRecordPlans`.
+    /// Calls `GetRecordPlans`; the answer is a [`GetRecordPlansResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=iotvideoindustry&Version=2020-12-01&Action=GetRecordPlans)
     #[inline]
     pub fn get_record_plans(&self) -> GetRecordPlansCall {
         GetRecordPlansCall::new(&self.handle)
     }
-    /// Calls `GetTimeTemplateById`.
+    /// Calls `GetTimeTemplateById`; the answer is a [`GetTimeTemplateByIdResponse`].
     ///
     /// Required: `TemplateId`.
     ///
@@ -780,14 +780,14 @@ impl Client {
     pub fn get_time_template_by_id(&self) -> GetTimeTemplateByIdCall {
         GetTimeTemplateByIdCall::new(&self.handle)
     }
-    /// Calls `GetTimeTemplates`.
+    /// Calls `GetTimeTemplates`; the answer is a [`GetTimeTemplatesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=iotvideoindustry&Version=2020-12-01&Action=GetTimeTemplates)
     #[inline]
     pub fn get_time_templates(&self) -> GetTimeTemplatesCall {
         GetTimeTemplatesCall::new(&self.handle)
     }
-    /// Calls `GetVideoListByCon`.
+    /// Calls `GetVideoListByCon`; the answer is a [`GetVideoListByConResponse`].
     ///
     /// Required: `DeviceId`, `Offset`, `Limit`.
     ///
@@ -798,7 +798,7 @@ impl Client {
     pub fn get_video_list_by_con(&self) -> GetVideoListByConCall {
         GetVideoListByConCall::new(&self.handle)
     }
-    /// Calls `ModifyBindPlanLiveChannel`.
+    /// Calls `ModifyBindPlanLiveChannel`; the answer is a [`ModifyBindPlanLiveChannelResponse`].
     ///
     /// Required: `PlanId`, `Type`, `LiveChannelIds`.
     ///
@@ -807,7 +807,7 @@ impl Client {
     pub fn modify_bind_plan_live_channel(&self) -> ModifyBindPlanLiveChannelCall {
         ModifyBindPlanLiveChannelCall::new(&self.handle)
     }
-    /// Calls `ModifyBindRecordingPlan`.
+    /// Calls `ModifyBindRecordingPlan`; the answer is a [`ModifyBindRecordingPlanResponse`].
     ///
     /// Required: `Type`, `PlanId`.
     ///
@@ -816,7 +816,7 @@ impl Client {
     pub fn modify_bind_recording_plan(&self) -> ModifyBindRecordingPlanCall {
         ModifyBindRecordingPlanCall::new(&self.handle)
     }
-    /// Calls `ModifyBindSceneChannels`.
+    /// Calls `ModifyBindSceneChannels`; the answer is a [`ModifyBindSceneChannelsResponse`].
     ///
     /// Required: `SceneId`, `Type`, `Channels`.
     ///
@@ -825,7 +825,7 @@ impl Client {
     pub fn modify_bind_scene_channels(&self) -> ModifyBindSceneChannelsCall {
         ModifyBindSceneChannelsCall::new(&self.handle)
     }
-    /// Calls `ModifyBindSceneDevice`.
+    /// Calls `ModifyBindSceneDevice`; the answer is a [`ModifyBindSceneDeviceResponse`].
     ///
     /// Required: `SceneId`, `Type`, `Devices`.
     ///
@@ -834,7 +834,7 @@ impl Client {
     pub fn modify_bind_scene_device(&self) -> ModifyBindSceneDeviceCall {
         ModifyBindSceneDeviceCall::new(&self.handle)
     }
-    /// Calls `ModifyDeviceData`.
+    /// Calls `ModifyDeviceData`; the answer is a [`ModifyDeviceDataResponse`].
     ///
     /// Required: `DeviceId`, `NickName`.
     ///
@@ -843,7 +843,7 @@ impl Client {
     pub fn modify_device_data(&self) -> ModifyDeviceDataCall {
         ModifyDeviceDataCall::new(&self.handle)
     }
-    /// Calls `ModifyLiveChannel`.
+    /// Calls `ModifyLiveChannel`; the answer is a [`ModifyLiveChannelResponse`].
     ///
     /// Required: `LiveChannelId`, `LiveChannelName`.
     ///
@@ -852,7 +852,7 @@ impl Client {
     pub fn modify_live_channel(&self) -> ModifyLiveChannelCall {
         ModifyLiveChannelCall::new(&self.handle)
     }
-    /// Calls `ModifyLiveRecordPlan`.
+    /// Calls `ModifyLiveRecordPlan`; the answer is a [`ModifyLiveRecordPlanResponse`].
     ///
     /// Required: `PlanId`, `PlanName`.
     ///
@@ -861,7 +861,7 @@ impl Client {
     pub fn modify_live_record_plan(&self) -> ModifyLiveRecordPlanCall {
         ModifyLiveRecordPlanCall::new(&self.handle)
     }
-    /// Calls `ModifyLiveVideo`.
+    /// Calls `ModifyLiveVideo`; the answer is a [`ModifyLiveVideoResponse`].
     ///
     /// Required: `IntIDs`, `ExpireTime`.
     ///
@@ -870,7 +870,7 @@ impl Client {
     pub fn modify_live_video(&self) -> ModifyLiveVideoCall {
         ModifyLiveVideoCall::new(&self.handle)
     }
-    /// Calls `ModifyMessageForward`.
+    /// Calls `ModifyMessageForward`; the answer is a [`ModifyMessageForwardResponse`].
     ///
     /// Required: `IntId`, `MessageType`.
     ///
@@ -879,7 +879,7 @@ impl Client {
     pub fn modify_message_forward(&self) -> ModifyMessageForwardCall {
         ModifyMessageForwardCall::new(&self.handle)
     }
-    /// Calls `ModifyPreset`.
+    /// Calls `ModifyPreset`; the answer is a [`ModifyPresetResponse`].
     ///
     /// Required: `ChannelId`, `PresetId`, `PresetName`, `DeviceId`.
     ///
@@ -888,7 +888,7 @@ impl Client {
     pub fn modify_preset(&self) -> ModifyPresetCall {
         ModifyPresetCall::new(&self.handle)
     }
-    /// Calls `ModifyRecordingPlan`.
+    /// Calls `ModifyRecordingPlan`; the answer is a [`ModifyRecordingPlanResponse`].
     ///
     /// Required: `PlanId`.
     ///
@@ -897,7 +897,7 @@ impl Client {
     pub fn modify_recording_plan(&self) -> ModifyRecordingPlanCall {
         ModifyRecordingPlanCall::new(&self.handle)
     }
-    /// Calls `ModifyScene`.
+    /// Calls `ModifyScene`; the answer is a [`ModifySceneResponse`].
     ///
     /// Required: `IntId`.
     ///
@@ -906,7 +906,7 @@ impl Client {
     pub fn modify_scene(&self) -> ModifySceneCall {
         ModifySceneCall::new(&self.handle)
     }
-    /// Calls `ModifySubscriptionStatus`.
+    /// Calls `ModifySubscriptionStatus`; the answer is a [`ModifySubscriptionStatusResponse`].
     ///
     /// Required: `DeviceId`, `Status`.
     ///
@@ -915,7 +915,7 @@ impl Client {
     pub fn modify_subscription_status(&self) -> ModifySubscriptionStatusCall {
         ModifySubscriptionStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyVideoInfo`.
+    /// Calls `ModifyVideoInfo`; the answer is a [`ModifyVideoInfoResponse`].
     ///
     /// Required: `InitIDs`, `ExpireTime`.
     ///
@@ -924,14 +924,14 @@ impl Client {
     pub fn modify_video_info(&self) -> ModifyVideoInfoCall {
         ModifyVideoInfoCall::new(&self.handle)
     }
-    /// Calls `ResetWarning`.
+    /// Calls `ResetWarning`; the answer is a [`ResetWarningResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=iotvideoindustry&Version=2020-12-01&Action=ResetWarning)
     #[inline]
     pub fn reset_warning(&self) -> ResetWarningCall {
         ResetWarningCall::new(&self.handle)
     }
-    /// Calls `UpdateDeviceGroup`.
+    /// Calls `UpdateDeviceGroup`; the answer is a [`UpdateDeviceGroupResponse`].
     ///
     /// Required: `GroupName`, `GroupId`.
     ///
@@ -940,7 +940,7 @@ impl Client {
     pub fn update_device_group(&self) -> UpdateDeviceGroupCall {
         UpdateDeviceGroupCall::new(&self.handle)
     }
-    /// Calls `UpdateDevicePassWord`.
+    /// Calls `UpdateDevicePassWord`; the answer is a [`UpdateDevicePassWordResponse`].
     ///
     /// Required: `PassWord`, `DeviceId`.
     ///
@@ -949,7 +949,7 @@ impl Client {
     pub fn update_device_pass_word(&self) -> UpdateDevicePassWordCall {
         UpdateDevicePassWordCall::new(&self.handle)
     }
-    /// Calls `UpdateRecordPlan`.
+    /// Calls `UpdateRecordPlan`; the answer is a [`UpdateRecordPlanResponse`].
     ///
     /// Required: `PlanId`.
     ///
@@ -958,7 +958,7 @@ impl Client {
     pub fn update_record_plan(&self) -> UpdateRecordPlanCall {
         UpdateRecordPlanCall::new(&self.handle)
     }
-    /// Calls `UpdateTimeTemplate`.
+    /// Calls `UpdateTimeTemplate`; the answer is a [`UpdateTimeTemplateResponse`].
     ///
     /// Required: `TemplateId`.
     ///
@@ -1874,7 +1874,6 @@ rt::action!(
     DescribeCurrentDeviceData, DescribeCurrentDeviceDataRequest,
     DescribeCurrentDeviceDataCall, DescribeCurrentDeviceDataResponse, Error, idempotent
 );
-impl<T> DescribeCurrentDeviceDataCall<T> {}
 /// The answer of [`Client::describe_current_device_data`] (`DescribeCurrentDeviceData`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -2530,7 +2529,6 @@ rt::action!(
     DescribeRecordingPlans, DescribeRecordingPlansRequest, DescribeRecordingPlansCall,
     DescribeRecordingPlansResponse, Error, idempotent
 );
-impl<T> DescribeRecordingPlansCall<T> {}
 /// The answer of [`Client::describe_recording_plans`] (`DescribeRecordingPlans`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -2546,7 +2544,6 @@ rt::action!(
     DescribeSIPServer, DescribeSIPServerRequest, DescribeSIPServerCall,
     DescribeSIPServerResponse, Error, idempotent
 );
-impl<T> DescribeSIPServerCall<T> {}
 /// The answer of [`Client::describe_sip_server`] (`DescribeSIPServer`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -2807,7 +2804,6 @@ rt::action!(
     DescribeWarnMod, DescribeWarnModRequest, DescribeWarnModCall,
     DescribeWarnModResponse, Error, idempotent
 );
-impl<T> DescribeWarnModCall<T> {}
 /// The answer of [`Client::describe_warn_mod`] (`DescribeWarnMod`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -2923,7 +2919,6 @@ rt::action!(
     GetRecordPlans, GetRecordPlansRequest, GetRecordPlansCall, GetRecordPlansResponse,
     Error, idempotent
 );
-impl<T> GetRecordPlansCall<T> {}
 /// The answer of [`Client::get_record_plans`] (`GetRecordPlans`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -2956,7 +2951,6 @@ rt::action!(
     GetTimeTemplates, GetTimeTemplatesRequest, GetTimeTemplatesCall,
     GetTimeTemplatesResponse, Error, idempotent
 );
-impl<T> GetTimeTemplatesCall<T> {}
 /// The answer of [`Client::get_time_templates`] (`GetTimeTemplates`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

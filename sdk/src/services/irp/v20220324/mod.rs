@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `RecommendContent`.
+    /// Calls `RecommendContent`; the answer is a [`RecommendContentResponse`].
     ///
     /// Required: `Bid`, `SceneId`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn recommend_content(&self) -> RecommendContentCall {
         RecommendContentCall::new(&self.handle)
     }
-    /// Calls `ReportAction`.
+    /// Calls `ReportAction`; the answer is a [`ReportActionResponse`].
     ///
     /// Required: `Bid`, `DocBehaviorList`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn report_action(&self) -> ReportActionCall {
         ReportActionCall::new(&self.handle)
     }
-    /// Calls `ReportMaterial`.
+    /// Calls `ReportMaterial`; the answer is a [`ReportMaterialResponse`].
     ///
     /// Required: `Bid`, `DocItemList`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn report_material(&self) -> ReportMaterialCall {
         ReportMaterialCall::new(&self.handle)
     }
-    /// Calls `ReportPortrait`.
+    /// Calls `ReportPortrait`; the answer is a [`ReportPortraitResponse`].
     ///
     /// Required: `Bid`, `PortraitList`.
     ///

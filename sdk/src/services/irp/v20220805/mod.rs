@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `DescribeGoodsRecommend`.
+    /// Calls `DescribeGoodsRecommend`; the answer is a [`DescribeGoodsRecommendResponse`].
     ///
     /// Required: `InstanceId`, `SceneId`, `UserId`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn describe_goods_recommend(&self) -> DescribeGoodsRecommendCall {
         DescribeGoodsRecommendCall::new(&self.handle)
     }
-    /// Calls `FeedRecommend`.
+    /// Calls `FeedRecommend`; the answer is a [`FeedRecommendResponse`].
     ///
     /// Required: `InstanceId`, `SceneId`, `UserId`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn feed_recommend(&self) -> FeedRecommendCall {
         FeedRecommendCall::new(&self.handle)
     }
-    /// Calls `ReportFeedBehavior`.
+    /// Calls `ReportFeedBehavior`; the answer is a [`ReportFeedBehaviorResponse`].
     ///
     /// Required: `InstanceId`, `FeedBehaviorList`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn report_feed_behavior(&self) -> ReportFeedBehaviorCall {
         ReportFeedBehaviorCall::new(&self.handle)
     }
-    /// Calls `ReportFeedItem`.
+    /// Calls `ReportFeedItem`; the answer is a [`ReportFeedItemResponse`].
     ///
     /// Required: `InstanceId`, `FeedItemList`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn report_feed_item(&self) -> ReportFeedItemCall {
         ReportFeedItemCall::new(&self.handle)
     }
-    /// Calls `ReportFeedUser`.
+    /// Calls `ReportFeedUser`; the answer is a [`ReportFeedUserResponse`].
     ///
     /// Required: `InstanceId`, `FeedUserList`.
     ///
@@ -80,7 +80,7 @@ impl Client {
     pub fn report_feed_user(&self) -> ReportFeedUserCall {
         ReportFeedUserCall::new(&self.handle)
     }
-    /// Calls `ReportGoodsBehavior`.
+    /// Calls `ReportGoodsBehavior`; the answer is a [`ReportGoodsBehaviorResponse`].
     ///
     /// Required: `InstanceId`, `GoodsBehaviorList`.
     ///
@@ -89,7 +89,7 @@ impl Client {
     pub fn report_goods_behavior(&self) -> ReportGoodsBehaviorCall {
         ReportGoodsBehaviorCall::new(&self.handle)
     }
-    /// Calls `ReportGoodsInfo`.
+    /// Calls `ReportGoodsInfo`; the answer is a [`ReportGoodsInfoResponse`].
     ///
     /// Required: `InstanceId`, `GoodsList`.
     ///

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `AddOrganization`.
+    /// Calls `AddOrganization`; the answer is a [`AddOrganizationResponse`].
     ///
     /// Required: `Name`, `ParentId`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn add_organization(&self) -> AddOrganizationCall {
         AddOrganizationCall::new(&self.handle)
     }
-    /// Calls `AddRecordBackupPlan`.
+    /// Calls `AddRecordBackupPlan`; the answer is a [`AddRecordBackupPlanResponse`].
     ///
     /// Required: `TemplateId`, `PlanName`, `Describe`, `LifeCycle`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn add_record_backup_plan(&self) -> AddRecordBackupPlanCall {
         AddRecordBackupPlanCall::new(&self.handle)
     }
-    /// Calls `AddRecordBackupTemplate`.
+    /// Calls `AddRecordBackupTemplate`; the answer is a [`AddRecordBackupTemplateResponse`].
     ///
     /// Required: `TemplateName`, `TimeSections`, `DevTimeSections`, `Scale`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn add_record_backup_template(&self) -> AddRecordBackupTemplateCall {
         AddRecordBackupTemplateCall::new(&self.handle)
     }
-    /// Calls `AddRecordPlan`.
+    /// Calls `AddRecordPlan`; the answer is a [`AddRecordPlanResponse`].
     ///
     /// Required: `PlanName`, `TemplateId`, `LifeCycle`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn add_record_plan(&self) -> AddRecordPlanCall {
         AddRecordPlanCall::new(&self.handle)
     }
-    /// Calls `AddRecordRetrieveTask`.
+    /// Calls `AddRecordRetrieveTask`; the answer is a [`AddRecordRetrieveTaskResponse`].
     ///
     /// Required: `TaskName`, `StartTime`, `EndTime`, `Mode`, `Expiration`, `Channels`.
     ///
@@ -80,7 +80,7 @@ impl Client {
     pub fn add_record_retrieve_task(&self) -> AddRecordRetrieveTaskCall {
         AddRecordRetrieveTaskCall::new(&self.handle)
     }
-    /// Calls `AddRecordTemplate`.
+    /// Calls `AddRecordTemplate`; the answer is a [`AddRecordTemplateResponse`].
     ///
     /// Required: `TemplateName`, `TimeSections`.
     ///
@@ -89,7 +89,7 @@ impl Client {
     pub fn add_record_template(&self) -> AddRecordTemplateCall {
         AddRecordTemplateCall::new(&self.handle)
     }
-    /// Calls `AddStreamAuth`.
+    /// Calls `AddStreamAuth`; the answer is a [`AddStreamAuthResponse`].
     ///
     /// Required: `Id`, `PullState`, `PullSecret`, `PullExpired`, `PushState`, `PushSecret`, `PushExpired`.
     ///
@@ -98,7 +98,7 @@ impl Client {
     pub fn add_stream_auth(&self) -> AddStreamAuthCall {
         AddStreamAuthCall::new(&self.handle)
     }
-    /// Calls `AddUserDevice`.
+    /// Calls `AddUserDevice`; the answer is a [`AddUserDeviceResponse`].
     ///
     /// Required: `Name`, `AccessProtocol`, `Type`, `OrganizationId`, `ClusterId`.
     ///
@@ -107,7 +107,7 @@ impl Client {
     pub fn add_user_device(&self) -> AddUserDeviceCall {
         AddUserDeviceCall::new(&self.handle)
     }
-    /// Calls `BatchAddVideoSnapshotConfigChannel`.
+    /// Calls `BatchAddVideoSnapshotConfigChannel`; the answer is a [`BatchAddVideoSnapshotConfigChannelResponse`].
     ///
     /// Required: `ConfigId`.
     ///
@@ -118,7 +118,7 @@ impl Client {
     ) -> BatchAddVideoSnapshotConfigChannelCall {
         BatchAddVideoSnapshotConfigChannelCall::new(&self.handle)
     }
-    /// Calls `BatchAssignVLPlanChannels`.
+    /// Calls `BatchAssignVLPlanChannels`; the answer is a [`BatchAssignVLPlanChannelsResponse`].
     ///
     /// Required: `VLPlanId`, `Cmd`.
     ///
@@ -127,14 +127,14 @@ impl Client {
     pub fn batch_assign_vl_plan_channels(&self) -> BatchAssignVLPlanChannelsCall {
         BatchAssignVLPlanChannelsCall::new(&self.handle)
     }
-    /// Calls `BatchDeleteVideoDownloadTask`.
+    /// Calls `BatchDeleteVideoDownloadTask`; the answer is a [`BatchDeleteVideoDownloadTaskResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=iss&Version=2023-05-17&Action=BatchDeleteVideoDownloadTask)
     #[inline]
     pub fn batch_delete_video_download_task(&self) -> BatchDeleteVideoDownloadTaskCall {
         BatchDeleteVideoDownloadTaskCall::new(&self.handle)
     }
-    /// Calls `BatchGetVLPlanSourceFileURL`.
+    /// Calls `BatchGetVLPlanSourceFileURL`; the answer is a [`BatchGetVLPlanSourceFileURLResponse`].
     ///
     /// Required: `VLPlanResultIds`.
     ///
@@ -143,7 +143,7 @@ impl Client {
     pub fn batch_get_vl_plan_source_file_url(&self) -> BatchGetVLPlanSourceFileURLCall {
         BatchGetVLPlanSourceFileURLCall::new(&self.handle)
     }
-    /// Calls `BatchGetVideoSnapshotImageUrl`.
+    /// Calls `BatchGetVideoSnapshotImageUrl`; the answer is a [`BatchGetVideoSnapshotImageUrlResponse`].
     ///
     /// Required: `ImageIds`.
     ///
@@ -154,7 +154,7 @@ impl Client {
     ) -> BatchGetVideoSnapshotImageUrlCall {
         BatchGetVideoSnapshotImageUrlCall::new(&self.handle)
     }
-    /// Calls `BatchOperateDevice`.
+    /// Calls `BatchOperateDevice`; the answer is a [`BatchOperateDeviceResponse`].
     ///
     /// Required: `DeviceIds`, `Cmd`.
     ///
@@ -163,7 +163,7 @@ impl Client {
     pub fn batch_operate_device(&self) -> BatchOperateDeviceCall {
         BatchOperateDeviceCall::new(&self.handle)
     }
-    /// Calls `CallISAPI`.
+    /// Calls `CallISAPI`; the answer is a [`CallISAPIResponse`].
     ///
     /// Required: `DeviceId`, `Url`.
     ///
@@ -172,7 +172,7 @@ impl Client {
     pub fn call_isapi(&self) -> CallISAPICall {
         CallISAPICall::new(&self.handle)
     }
-    /// Calls `ControlDevicePTZ`.
+    /// Calls `ControlDevicePTZ`; the answer is a [`ControlDevicePTZResponse`].
     ///
     /// Required: `ChannelId`, `Type`, `Speed`.
     ///
@@ -181,7 +181,7 @@ impl Client {
     pub fn control_device_ptz(&self) -> ControlDevicePTZCall {
         ControlDevicePTZCall::new(&self.handle)
     }
-    /// Calls `ControlDevicePreset`.
+    /// Calls `ControlDevicePreset`; the answer is a [`ControlDevicePresetResponse`].
     ///
     /// Required: `ChannelId`, `Cmd`, `Index`.
     ///
@@ -190,7 +190,7 @@ impl Client {
     pub fn control_device_preset(&self) -> ControlDevicePresetCall {
         ControlDevicePresetCall::new(&self.handle)
     }
-    /// Calls `ControlDeviceSnapshot`.
+    /// Calls `ControlDeviceSnapshot`; the answer is a [`ControlDeviceSnapshotResponse`].
     ///
     /// Required: `ChannelId`, `SnapNum`, `Interval`.
     ///
@@ -199,7 +199,7 @@ impl Client {
     pub fn control_device_snapshot(&self) -> ControlDeviceSnapshotCall {
         ControlDeviceSnapshotCall::new(&self.handle)
     }
-    /// Calls `ControlDeviceStream`.
+    /// Calls `ControlDeviceStream`; the answer is a [`ControlDeviceStreamResponse`].
     ///
     /// Required: `ChannelId`.
     ///
@@ -208,7 +208,7 @@ impl Client {
     pub fn control_device_stream(&self) -> ControlDeviceStreamCall {
         ControlDeviceStreamCall::new(&self.handle)
     }
-    /// Calls `ControlRecord`.
+    /// Calls `ControlRecord`; the answer is a [`ControlRecordResponse`].
     ///
     /// Required: `ChannelId`, `Session`, `ControlAction`.
     ///
@@ -217,7 +217,7 @@ impl Client {
     pub fn control_record(&self) -> ControlRecordCall {
         ControlRecordCall::new(&self.handle)
     }
-    /// Calls `ControlRecordTimeline`.
+    /// Calls `ControlRecordTimeline`; the answer is a [`ControlRecordTimelineResponse`].
     ///
     /// Required: `ChannelId`, `Start`, `End`.
     ///
@@ -226,7 +226,7 @@ impl Client {
     pub fn control_record_timeline(&self) -> ControlRecordTimelineCall {
         ControlRecordTimelineCall::new(&self.handle)
     }
-    /// Calls `CreateVLPlan`.
+    /// Calls `CreateVLPlan`; the answer is a [`CreateVLPlanResponse`].
     ///
     /// Required: `Name`, `VLTemplateId`.
     ///
@@ -235,7 +235,7 @@ impl Client {
     pub fn create_vl_plan(&self) -> CreateVLPlanCall {
         CreateVLPlanCall::new(&self.handle)
     }
-    /// Calls `CreateVLTemplate`.
+    /// Calls `CreateVLTemplate`; the answer is a [`CreateVLTemplateResponse`].
     ///
     /// Required: `AIModel`, `Name`, `Prompt`, `AnalysisMode`, `Times`.
     ///
@@ -244,7 +244,7 @@ impl Client {
     pub fn create_vl_template(&self) -> CreateVLTemplateCall {
         CreateVLTemplateCall::new(&self.handle)
     }
-    /// Calls `CreateVideoDownloadTask`.
+    /// Calls `CreateVideoDownloadTask`; the answer is a [`CreateVideoDownloadTaskResponse`].
     ///
     /// Required: `ChannelId`, `BeginTime`, `EndTime`.
     ///
@@ -253,7 +253,7 @@ impl Client {
     pub fn create_video_download_task(&self) -> CreateVideoDownloadTaskCall {
         CreateVideoDownloadTaskCall::new(&self.handle)
     }
-    /// Calls `CreateVideoSnapshotConfig`.
+    /// Calls `CreateVideoSnapshotConfig`; the answer is a [`CreateVideoSnapshotConfigResponse`].
     ///
     /// Required: `Name`, `TemplateId`, `FileExpires`.
     ///
@@ -262,7 +262,7 @@ impl Client {
     pub fn create_video_snapshot_config(&self) -> CreateVideoSnapshotConfigCall {
         CreateVideoSnapshotConfigCall::new(&self.handle)
     }
-    /// Calls `CreateVideoSnapshotTemplate`.
+    /// Calls `CreateVideoSnapshotTemplate`; the answer is a [`CreateVideoSnapshotTemplateResponse`].
     ///
     /// Required: `Name`, `Type`, `Interval`, `Times`.
     ///
@@ -271,7 +271,7 @@ impl Client {
     pub fn create_video_snapshot_template(&self) -> CreateVideoSnapshotTemplateCall {
         CreateVideoSnapshotTemplateCall::new(&self.handle)
     }
-    /// Calls `DeleteDomain`.
+    /// Calls `DeleteDomain`; the answer is a [`DeleteDomainResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -280,7 +280,7 @@ impl Client {
     pub fn delete_domain(&self) -> DeleteDomainCall {
         DeleteDomainCall::new(&self.handle)
     }
-    /// Calls `DeleteOrganization`.
+    /// Calls `DeleteOrganization`; the answer is a [`DeleteOrganizationResponse`].
     ///
     /// Required: `OrganizationId`.
     ///
@@ -289,7 +289,7 @@ impl Client {
     pub fn delete_organization(&self) -> DeleteOrganizationCall {
         DeleteOrganizationCall::new(&self.handle)
     }
-    /// Calls `DeleteRecordBackupPlan`.
+    /// Calls `DeleteRecordBackupPlan`; the answer is a [`DeleteRecordBackupPlanResponse`].
     ///
     /// Required: `PlanId`.
     ///
@@ -298,7 +298,7 @@ impl Client {
     pub fn delete_record_backup_plan(&self) -> DeleteRecordBackupPlanCall {
         DeleteRecordBackupPlanCall::new(&self.handle)
     }
-    /// Calls `DeleteRecordBackupTemplate`.
+    /// Calls `DeleteRecordBackupTemplate`; the answer is a [`DeleteRecordBackupTemplateResponse`].
     ///
     /// Required: `TemplateId`.
     ///
@@ -307,7 +307,7 @@ impl Client {
     pub fn delete_record_backup_template(&self) -> DeleteRecordBackupTemplateCall {
         DeleteRecordBackupTemplateCall::new(&self.handle)
     }
-    /// Calls `DeleteRecordPlan`.
+    /// Calls `DeleteRecordPlan`; the answer is a [`DeleteRecordPlanResponse`].
     ///
     /// Required: `PlanId`.
     ///
@@ -316,7 +316,7 @@ impl Client {
     pub fn delete_record_plan(&self) -> DeleteRecordPlanCall {
         DeleteRecordPlanCall::new(&self.handle)
     }
-    /// Calls `DeleteRecordRetrieveTask`.
+    /// Calls `DeleteRecordRetrieveTask`; the answer is a [`DeleteRecordRetrieveTaskResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -325,7 +325,7 @@ impl Client {
     pub fn delete_record_retrieve_task(&self) -> DeleteRecordRetrieveTaskCall {
         DeleteRecordRetrieveTaskCall::new(&self.handle)
     }
-    /// Calls `DeleteRecordTemplate`.
+    /// Calls `DeleteRecordTemplate`; the answer is a [`DeleteRecordTemplateResponse`].
     ///
     /// Required: `TemplateId`.
     ///
@@ -334,7 +334,7 @@ impl Client {
     pub fn delete_record_template(&self) -> DeleteRecordTemplateCall {
         DeleteRecordTemplateCall::new(&self.handle)
     }
-    /// Calls `DeleteTask`.
+    /// Calls `DeleteTask`; the answer is a [`DeleteTaskResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -343,7 +343,7 @@ impl Client {
     pub fn delete_task(&self) -> DeleteTaskCall {
         DeleteTaskCall::new(&self.handle)
     }
-    /// Calls `DeleteUserDevice`.
+    /// Calls `DeleteUserDevice`; the answer is a [`DeleteUserDeviceResponse`].
     ///
     /// Required: `DeviceId`.
     ///
@@ -352,7 +352,7 @@ impl Client {
     pub fn delete_user_device(&self) -> DeleteUserDeviceCall {
         DeleteUserDeviceCall::new(&self.handle)
     }
-    /// Calls `DeleteVLPlan`.
+    /// Calls `DeleteVLPlan`; the answer is a [`DeleteVLPlanResponse`].
     ///
     /// Required: `VLPlanId`.
     ///
@@ -361,7 +361,7 @@ impl Client {
     pub fn delete_vl_plan(&self) -> DeleteVLPlanCall {
         DeleteVLPlanCall::new(&self.handle)
     }
-    /// Calls `DeleteVLTemplate`.
+    /// Calls `DeleteVLTemplate`; the answer is a [`DeleteVLTemplateResponse`].
     ///
     /// Required: `VLTemplateId`.
     ///
@@ -370,7 +370,7 @@ impl Client {
     pub fn delete_vl_template(&self) -> DeleteVLTemplateCall {
         DeleteVLTemplateCall::new(&self.handle)
     }
-    /// Calls `DeleteVideoSnapshotConfig`.
+    /// Calls `DeleteVideoSnapshotConfig`; the answer is a [`DeleteVideoSnapshotConfigResponse`].
     ///
     /// Required: `ConfigId`.
     ///
@@ -379,7 +379,7 @@ impl Client {
     pub fn delete_video_snapshot_config(&self) -> DeleteVideoSnapshotConfigCall {
         DeleteVideoSnapshotConfigCall::new(&self.handle)
     }
-    /// Calls `DeleteVideoSnapshotTemplate`.
+    /// Calls `DeleteVideoSnapshotTemplate`; the answer is a [`DeleteVideoSnapshotTemplateResponse`].
     ///
     /// Required: `TemplateId`.
     ///
@@ -388,7 +388,7 @@ impl Client {
     pub fn delete_video_snapshot_template(&self) -> DeleteVideoSnapshotTemplateCall {
         DeleteVideoSnapshotTemplateCall::new(&self.handle)
     }
-    /// Calls `DescribeCNAME`.
+    /// Calls `DescribeCNAME`; the answer is a [`DescribeCNAMEResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -397,7 +397,7 @@ impl Client {
     pub fn describe_cname(&self) -> DescribeCNAMECall {
         DescribeCNAMECall::new(&self.handle)
     }
-    /// Calls `DescribeDeviceChannel`.
+    /// Calls `DescribeDeviceChannel`; the answer is a [`DescribeDeviceChannelResponse`].
     ///
     /// Required: `DeviceId`.
     ///
@@ -406,7 +406,7 @@ impl Client {
     pub fn describe_device_channel(&self) -> DescribeDeviceChannelCall {
         DescribeDeviceChannelCall::new(&self.handle)
     }
-    /// Calls `DescribeDevicePreset`.
+    /// Calls `DescribeDevicePreset`; the answer is a [`DescribeDevicePresetResponse`].
     ///
     /// Required: `ChannelId`.
     ///
@@ -415,28 +415,28 @@ impl Client {
     pub fn describe_device_preset(&self) -> DescribeDevicePresetCall {
         DescribeDevicePresetCall::new(&self.handle)
     }
-    /// Calls `DescribeDeviceRegion`.
+    /// Calls `DescribeDeviceRegion`; the answer is a [`DescribeDeviceRegionResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=iss&Version=2023-05-17&Action=DescribeDeviceRegion)
     #[inline]
     pub fn describe_device_region(&self) -> DescribeDeviceRegionCall {
         DescribeDeviceRegionCall::new(&self.handle)
     }
-    /// Calls `DescribeDomain`.
+    /// Calls `DescribeDomain`; the answer is a [`DescribeDomainResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=iss&Version=2023-05-17&Action=DescribeDomain)
     #[inline]
     pub fn describe_domain(&self) -> DescribeDomainCall {
         DescribeDomainCall::new(&self.handle)
     }
-    /// Calls `DescribeDomainRegion`.
+    /// Calls `DescribeDomainRegion`; the answer is a [`DescribeDomainRegionResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=iss&Version=2023-05-17&Action=DescribeDomainRegion)
     #[inline]
     pub fn describe_domain_region(&self) -> DescribeDomainRegionCall {
         DescribeDomainRegionCall::new(&self.handle)
     }
-    /// Calls `DescribeGBDeviceAddr`.
+    /// Calls `DescribeGBDeviceAddr`; the answer is a [`DescribeGBDeviceAddrResponse`].
     ///
     /// Required: `DeviceIds`.
     ///
@@ -445,14 +445,14 @@ impl Client {
     pub fn describe_gb_device_addr(&self) -> DescribeGBDeviceAddrCall {
         DescribeGBDeviceAddrCall::new(&self.handle)
     }
-    /// Calls `DescribeOrganization`.
+    /// Calls `DescribeOrganization`; the answer is a [`DescribeOrganizationResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=iss&Version=2023-05-17&Action=DescribeOrganization)
     #[inline]
     pub fn describe_organization(&self) -> DescribeOrganizationCall {
         DescribeOrganizationCall::new(&self.handle)
     }
-    /// Calls `DescribeRecordBackupPlan`.
+    /// Calls `DescribeRecordBackupPlan`; the answer is a [`DescribeRecordBackupPlanResponse`].
     ///
     /// Required: `PlanId`.
     ///
@@ -461,7 +461,7 @@ impl Client {
     pub fn describe_record_backup_plan(&self) -> DescribeRecordBackupPlanCall {
         DescribeRecordBackupPlanCall::new(&self.handle)
     }
-    /// Calls `DescribeRecordBackupTemplate`.
+    /// Calls `DescribeRecordBackupTemplate`; the answer is a [`DescribeRecordBackupTemplateResponse`].
     ///
     /// Required: `TemplateId`.
     ///
@@ -470,7 +470,7 @@ impl Client {
     pub fn describe_record_backup_template(&self) -> DescribeRecordBackupTemplateCall {
         DescribeRecordBackupTemplateCall::new(&self.handle)
     }
-    /// Calls `DescribeRecordFile`.
+    /// Calls `DescribeRecordFile`; the answer is a [`DescribeRecordFileResponse`].
     ///
     /// Required: `DeviceId`, `ChannelId`, `StartTime`, `EndTime`.
     ///
@@ -479,7 +479,7 @@ impl Client {
     pub fn describe_record_file(&self) -> DescribeRecordFileCall {
         DescribeRecordFileCall::new(&self.handle)
     }
-    /// Calls `DescribeRecordPlan`.
+    /// Calls `DescribeRecordPlan`; the answer is a [`DescribeRecordPlanResponse`].
     ///
     /// Required: `PlanId`.
     ///
@@ -488,7 +488,7 @@ impl Client {
     pub fn describe_record_plan(&self) -> DescribeRecordPlanCall {
         DescribeRecordPlanCall::new(&self.handle)
     }
-    /// Calls `DescribeRecordPlaybackUrl`.
+    /// Calls `DescribeRecordPlaybackUrl`; the answer is a [`DescribeRecordPlaybackUrlResponse`].
     ///
     /// Required: `ChannelId`, `StartTime`, `EndTime`.
     ///
@@ -497,7 +497,7 @@ impl Client {
     pub fn describe_record_playback_url(&self) -> DescribeRecordPlaybackUrlCall {
         DescribeRecordPlaybackUrlCall::new(&self.handle)
     }
-    /// Calls `DescribeRecordRetrieveTask`.
+    /// Calls `DescribeRecordRetrieveTask`; the answer is a [`DescribeRecordRetrieveTaskResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -506,7 +506,7 @@ impl Client {
     pub fn describe_record_retrieve_task(&self) -> DescribeRecordRetrieveTaskCall {
         DescribeRecordRetrieveTaskCall::new(&self.handle)
     }
-    /// Calls `DescribeRecordSlice`.
+    /// Calls `DescribeRecordSlice`; the answer is a [`DescribeRecordSliceResponse`].
     ///
     /// Required: `ChannelId`, `StartTime`, `EndTime`.
     ///
@@ -515,7 +515,7 @@ impl Client {
     pub fn describe_record_slice(&self) -> DescribeRecordSliceCall {
         DescribeRecordSliceCall::new(&self.handle)
     }
-    /// Calls `DescribeRecordTemplate`.
+    /// Calls `DescribeRecordTemplate`; the answer is a [`DescribeRecordTemplateResponse`].
     ///
     /// Required: `TemplateId`.
     ///
@@ -524,14 +524,14 @@ impl Client {
     pub fn describe_record_template(&self) -> DescribeRecordTemplateCall {
         DescribeRecordTemplateCall::new(&self.handle)
     }
-    /// Calls `DescribeStreamAuth`.
+    /// Calls `DescribeStreamAuth`; the answer is a [`DescribeStreamAuthResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=iss&Version=2023-05-17&Action=DescribeStreamAuth)
     #[inline]
     pub fn describe_stream_auth(&self) -> DescribeStreamAuthCall {
         DescribeStreamAuthCall::new(&self.handle)
     }
-    /// Calls `DescribeTask`.
+    /// Calls `DescribeTask`; the answer is a [`DescribeTaskResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -540,7 +540,7 @@ impl Client {
     pub fn describe_task(&self) -> DescribeTaskCall {
         DescribeTaskCall::new(&self.handle)
     }
-    /// Calls `DescribeUserDevice`.
+    /// Calls `DescribeUserDevice`; the answer is a [`DescribeUserDeviceResponse`].
     ///
     /// Required: `DeviceId`.
     ///
@@ -549,7 +549,7 @@ impl Client {
     pub fn describe_user_device(&self) -> DescribeUserDeviceCall {
         DescribeUserDeviceCall::new(&self.handle)
     }
-    /// Calls `DescribeUserDeviceList`.
+    /// Calls `DescribeUserDeviceList`; the answer is a [`DescribeUserDeviceListResponse`].
     ///
     /// Required: `DeviceIds`.
     ///
@@ -558,7 +558,7 @@ impl Client {
     pub fn describe_user_device_list(&self) -> DescribeUserDeviceListCall {
         DescribeUserDeviceListCall::new(&self.handle)
     }
-    /// Calls `DescribeVLPlan`.
+    /// Calls `DescribeVLPlan`; the answer is a [`DescribeVLPlanResponse`].
     ///
     /// Required: `VLPlanId`.
     ///
@@ -567,7 +567,7 @@ impl Client {
     pub fn describe_vl_plan(&self) -> DescribeVLPlanCall {
         DescribeVLPlanCall::new(&self.handle)
     }
-    /// Calls `DescribeVLPlanResult`.
+    /// Calls `DescribeVLPlanResult`; the answer is a [`DescribeVLPlanResultResponse`].
     ///
     /// Required: `VLPlanResultId`.
     ///
@@ -576,7 +576,7 @@ impl Client {
     pub fn describe_vl_plan_result(&self) -> DescribeVLPlanResultCall {
         DescribeVLPlanResultCall::new(&self.handle)
     }
-    /// Calls `DescribeVLTemplate`.
+    /// Calls `DescribeVLTemplate`; the answer is a [`DescribeVLTemplateResponse`].
     ///
     /// Required: `VLTemplateId`.
     ///
@@ -585,7 +585,7 @@ impl Client {
     pub fn describe_vl_template(&self) -> DescribeVLTemplateCall {
         DescribeVLTemplateCall::new(&self.handle)
     }
-    /// Calls `DescribeVideoBitRate`.
+    /// Calls `DescribeVideoBitRate`; the answer is a [`DescribeVideoBitRateResponse`].
     ///
     /// Required: `ChannelIds`.
     ///
@@ -594,7 +594,7 @@ impl Client {
     pub fn describe_video_bit_rate(&self) -> DescribeVideoBitRateCall {
         DescribeVideoBitRateCall::new(&self.handle)
     }
-    /// Calls `DescribeVideoDownloadUrl`.
+    /// Calls `DescribeVideoDownloadUrl`; the answer is a [`DescribeVideoDownloadUrlResponse`].
     ///
     /// Required: `ChannelId`, `BeginTime`, `EndTime`, `FileType`.
     ///
@@ -603,7 +603,7 @@ impl Client {
     pub fn describe_video_download_url(&self) -> DescribeVideoDownloadUrlCall {
         DescribeVideoDownloadUrlCall::new(&self.handle)
     }
-    /// Calls `DescribeVideoSnapshotConfig`.
+    /// Calls `DescribeVideoSnapshotConfig`; the answer is a [`DescribeVideoSnapshotConfigResponse`].
     ///
     /// Required: `ConfigId`.
     ///
@@ -612,7 +612,7 @@ impl Client {
     pub fn describe_video_snapshot_config(&self) -> DescribeVideoSnapshotConfigCall {
         DescribeVideoSnapshotConfigCall::new(&self.handle)
     }
-    /// Calls `DescribeVideoSnapshotTemplate`.
+    /// Calls `DescribeVideoSnapshotTemplate`; the answer is a [`DescribeVideoSnapshotTemplateResponse`].
     ///
     /// Required: `TemplateId`.
     ///
@@ -621,7 +621,7 @@ impl Client {
     pub fn describe_video_snapshot_template(&self) -> DescribeVideoSnapshotTemplateCall {
         DescribeVideoSnapshotTemplateCall::new(&self.handle)
     }
-    /// Calls `ListDeviceSnapshots`.
+    /// Calls `ListDeviceSnapshots`; the answer is a [`ListDeviceSnapshotsResponse`].
     ///
     /// Required: `ChannelId`.
     ///
@@ -630,7 +630,7 @@ impl Client {
     pub fn list_device_snapshots(&self) -> ListDeviceSnapshotsCall {
         ListDeviceSnapshotsCall::new(&self.handle)
     }
-    /// Calls `ListDevices`.
+    /// Calls `ListDevices`; the answer is a [`ListDevicesResponse`].
     ///
     /// Required: `OrganizationId`.
     ///
@@ -639,7 +639,7 @@ impl Client {
     pub fn list_devices(&self) -> ListDevicesCall {
         ListDevicesCall::new(&self.handle)
     }
-    /// Calls `ListOrganizationChannelNumbers`.
+    /// Calls `ListOrganizationChannelNumbers`; the answer is a [`ListOrganizationChannelNumbersResponse`].
     ///
     /// Required: `OrganizationId`.
     ///
@@ -650,7 +650,7 @@ impl Client {
     ) -> ListOrganizationChannelNumbersCall {
         ListOrganizationChannelNumbersCall::new(&self.handle)
     }
-    /// Calls `ListOrganizationChannels`.
+    /// Calls `ListOrganizationChannels`; the answer is a [`ListOrganizationChannelsResponse`].
     ///
     /// Required: `OrganizationId`, `PageSize`, `PageNumber`.
     ///
@@ -659,7 +659,7 @@ impl Client {
     pub fn list_organization_channels(&self) -> ListOrganizationChannelsCall {
         ListOrganizationChannelsCall::new(&self.handle)
     }
-    /// Calls `ListRecordBackupPlanDevices`.
+    /// Calls `ListRecordBackupPlanDevices`; the answer is a [`ListRecordBackupPlanDevicesResponse`].
     ///
     /// Required: `PlanId`.
     ///
@@ -668,28 +668,28 @@ impl Client {
     pub fn list_record_backup_plan_devices(&self) -> ListRecordBackupPlanDevicesCall {
         ListRecordBackupPlanDevicesCall::new(&self.handle)
     }
-    /// Calls `ListRecordBackupPlans`.
+    /// Calls `ListRecordBackupPlans`; the answer is a [`ListRecordBackupPlansResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=iss&Version=2023-05-17&Action=ListRecordBackupPlans)
     #[inline]
     pub fn list_record_backup_plans(&self) -> ListRecordBackupPlansCall {
         ListRecordBackupPlansCall::new(&self.handle)
     }
-    /// Calls `ListRecordBackupTemplates`.
+    /// Calls `ListRecordBackupTemplates`; the answer is a [`ListRecordBackupTemplatesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=iss&Version=2023-05-17&Action=ListRecordBackupTemplates)
     #[inline]
     pub fn list_record_backup_templates(&self) -> ListRecordBackupTemplatesCall {
         ListRecordBackupTemplatesCall::new(&self.handle)
     }
-    /// Calls `ListRecordPlanChannels`.
+    /// Calls `ListRecordPlanChannels`; the answer is a [`ListRecordPlanChannelsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=iss&Version=2023-05-17&Action=ListRecordPlanChannels)
     #[inline]
     pub fn list_record_plan_channels(&self) -> ListRecordPlanChannelsCall {
         ListRecordPlanChannelsCall::new(&self.handle)
     }
-    /// Calls `ListRecordPlanDevices`.
+    /// Calls `ListRecordPlanDevices`; the answer is a [`ListRecordPlanDevicesResponse`].
     ///
     /// Required: `PlanId`, `PageSize`, `PageNumber`.
     ///
@@ -698,28 +698,28 @@ impl Client {
     pub fn list_record_plan_devices(&self) -> ListRecordPlanDevicesCall {
         ListRecordPlanDevicesCall::new(&self.handle)
     }
-    /// Calls `ListRecordPlans`.
+    /// Calls `ListRecordPlans`; the answer is a [`ListRecordPlansResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=iss&Version=2023-05-17&Action=ListRecordPlans)
     #[inline]
     pub fn list_record_plans(&self) -> ListRecordPlansCall {
         ListRecordPlansCall::new(&self.handle)
     }
-    /// Calls `ListRecordRetrieveTasks`.
+    /// Calls `ListRecordRetrieveTasks`; the answer is a [`ListRecordRetrieveTasksResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=iss&Version=2023-05-17&Action=ListRecordRetrieveTasks)
     #[inline]
     pub fn list_record_retrieve_tasks(&self) -> ListRecordRetrieveTasksCall {
         ListRecordRetrieveTasksCall::new(&self.handle)
     }
-    /// Calls `ListRecordTemplates`.
+    /// Calls `ListRecordTemplates`; the answer is a [`ListRecordTemplatesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=iss&Version=2023-05-17&Action=ListRecordTemplates)
     #[inline]
     pub fn list_record_templates(&self) -> ListRecordTemplatesCall {
         ListRecordTemplatesCall::new(&self.handle)
     }
-    /// Calls `ListSubTasks`.
+    /// Calls `ListSubTasks`; the answer is a [`ListSubTasksResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -728,42 +728,42 @@ impl Client {
     pub fn list_sub_tasks(&self) -> ListSubTasksCall {
         ListSubTasksCall::new(&self.handle)
     }
-    /// Calls `ListTasks`.
+    /// Calls `ListTasks`; the answer is a [`ListTasksResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=iss&Version=2023-05-17&Action=ListTasks)
     #[inline]
     pub fn list_tasks(&self) -> ListTasksCall {
         ListTasksCall::new(&self.handle)
     }
-    /// Calls `ListVLPlans`.
+    /// Calls `ListVLPlans`; the answer is a [`ListVLPlansResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=iss&Version=2023-05-17&Action=ListVLPlans)
     #[inline]
     pub fn list_vl_plans(&self) -> ListVLPlansCall {
         ListVLPlansCall::new(&self.handle)
     }
-    /// Calls `ListVLTemplates`.
+    /// Calls `ListVLTemplates`; the answer is a [`ListVLTemplatesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=iss&Version=2023-05-17&Action=ListVLTemplates)
     #[inline]
     pub fn list_vl_templates(&self) -> ListVLTemplatesCall {
         ListVLTemplatesCall::new(&self.handle)
     }
-    /// Calls `ListVideoDownloadTask`.
+    /// Calls `ListVideoDownloadTask`; the answer is a [`ListVideoDownloadTaskResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=iss&Version=2023-05-17&Action=ListVideoDownloadTask)
     #[inline]
     pub fn list_video_download_task(&self) -> ListVideoDownloadTaskCall {
         ListVideoDownloadTaskCall::new(&self.handle)
     }
-    /// Calls `ListVideoSnapshotTemplate`.
+    /// Calls `ListVideoSnapshotTemplate`; the answer is a [`ListVideoSnapshotTemplateResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=iss&Version=2023-05-17&Action=ListVideoSnapshotTemplate)
     #[inline]
     pub fn list_video_snapshot_template(&self) -> ListVideoSnapshotTemplateCall {
         ListVideoSnapshotTemplateCall::new(&self.handle)
     }
-    /// Calls `ModifyVLPlan`.
+    /// Calls `ModifyVLPlan`; the answer is a [`ModifyVLPlanResponse`].
     ///
     /// Required: `VLPlanId`.
     ///
@@ -772,7 +772,7 @@ impl Client {
     pub fn modify_vl_plan(&self) -> ModifyVLPlanCall {
         ModifyVLPlanCall::new(&self.handle)
     }
-    /// Calls `ModifyVideoSnapshotConfig`.
+    /// Calls `ModifyVideoSnapshotConfig`; the answer is a [`ModifyVideoSnapshotConfigResponse`].
     ///
     /// Required: `ConfigId`.
     ///
@@ -781,7 +781,7 @@ impl Client {
     pub fn modify_video_snapshot_config(&self) -> ModifyVideoSnapshotConfigCall {
         ModifyVideoSnapshotConfigCall::new(&self.handle)
     }
-    /// Calls `PlayRecord`.
+    /// Calls `PlayRecord`; the answer is a [`PlayRecordResponse`].
     ///
     /// Required: `ChannelId`, `Start`, `End`.
     ///
@@ -790,7 +790,7 @@ impl Client {
     pub fn play_record(&self) -> PlayRecordCall {
         PlayRecordCall::new(&self.handle)
     }
-    /// Calls `QueryForbidPlayChannelList`.
+    /// Calls `QueryForbidPlayChannelList`; the answer is a [`QueryForbidPlayChannelListResponse`].
     ///
     /// Required: `UserId`, `PageSize`, `PageNumber`.
     ///
@@ -799,7 +799,7 @@ impl Client {
     pub fn query_forbid_play_channel_list(&self) -> QueryForbidPlayChannelListCall {
         QueryForbidPlayChannelListCall::new(&self.handle)
     }
-    /// Calls `RefreshDeviceChannel`.
+    /// Calls `RefreshDeviceChannel`; the answer is a [`RefreshDeviceChannelResponse`].
     ///
     /// Required: `DeviceId`.
     ///
@@ -808,7 +808,7 @@ impl Client {
     pub fn refresh_device_channel(&self) -> RefreshDeviceChannelCall {
         RefreshDeviceChannelCall::new(&self.handle)
     }
-    /// Calls `SetForbidPlayChannels`.
+    /// Calls `SetForbidPlayChannels`; the answer is a [`SetForbidPlayChannelsResponse`].
     ///
     /// Required: `Channels`, `UserId`.
     ///
@@ -817,7 +817,7 @@ impl Client {
     pub fn set_forbid_play_channels(&self) -> SetForbidPlayChannelsCall {
         SetForbidPlayChannelsCall::new(&self.handle)
     }
-    /// Calls `UpdateDeviceOrganization`.
+    /// Calls `UpdateDeviceOrganization`; the answer is a [`UpdateDeviceOrganizationResponse`].
     ///
     /// Required: `DeviceIds`, `OrganizationId`.
     ///
@@ -826,7 +826,7 @@ impl Client {
     pub fn update_device_organization(&self) -> UpdateDeviceOrganizationCall {
         UpdateDeviceOrganizationCall::new(&self.handle)
     }
-    /// Calls `UpdateDeviceStatus`.
+    /// Calls `UpdateDeviceStatus`; the answer is a [`UpdateDeviceStatusResponse`].
     ///
     /// Required: `DeviceId`, `Status`.
     ///
@@ -835,7 +835,7 @@ impl Client {
     pub fn update_device_status(&self) -> UpdateDeviceStatusCall {
         UpdateDeviceStatusCall::new(&self.handle)
     }
-    /// Calls `UpdateOrganization`.
+    /// Calls `UpdateOrganization`; the answer is a [`UpdateOrganizationResponse`].
     ///
     /// Required: `OrganizationId`, `Name`.
     ///
@@ -844,7 +844,7 @@ impl Client {
     pub fn update_organization(&self) -> UpdateOrganizationCall {
         UpdateOrganizationCall::new(&self.handle)
     }
-    /// Calls `UpdateRecordBackupPlan`.
+    /// Calls `UpdateRecordBackupPlan`; the answer is a [`UpdateRecordBackupPlanResponse`].
     ///
     /// Required: `PlanId`, `Mod`.
     ///
@@ -853,7 +853,7 @@ impl Client {
     pub fn update_record_backup_plan(&self) -> UpdateRecordBackupPlanCall {
         UpdateRecordBackupPlanCall::new(&self.handle)
     }
-    /// Calls `UpdateRecordBackupTemplate`.
+    /// Calls `UpdateRecordBackupTemplate`; the answer is a [`UpdateRecordBackupTemplateResponse`].
     ///
     /// Required: `TemplateId`, `Mod`.
     ///
@@ -862,7 +862,7 @@ impl Client {
     pub fn update_record_backup_template(&self) -> UpdateRecordBackupTemplateCall {
         UpdateRecordBackupTemplateCall::new(&self.handle)
     }
-    /// Calls `UpdateRecordPlan`.
+    /// Calls `UpdateRecordPlan`; the answer is a [`UpdateRecordPlanResponse`].
     ///
     /// Required: `PlanId`, `Mod`.
     ///
@@ -871,7 +871,7 @@ impl Client {
     pub fn update_record_plan(&self) -> UpdateRecordPlanCall {
         UpdateRecordPlanCall::new(&self.handle)
     }
-    /// Calls `UpdateRecordTemplate`.
+    /// Calls `UpdateRecordTemplate`; the answer is a [`UpdateRecordTemplateResponse`].
     ///
     /// Required: `TemplateId`, `Mod`.
     ///
@@ -880,7 +880,7 @@ impl Client {
     pub fn update_record_template(&self) -> UpdateRecordTemplateCall {
         UpdateRecordTemplateCall::new(&self.handle)
     }
-    /// Calls `UpdateUserDevice`.
+    /// Calls `UpdateUserDevice`; the answer is a [`UpdateUserDeviceResponse`].
     ///
     /// Required: `DeviceId`.
     ///
@@ -2102,7 +2102,6 @@ rt::action!(
     DescribeDeviceRegion, DescribeDeviceRegionRequest, DescribeDeviceRegionCall,
     DescribeDeviceRegionResponse, Error, idempotent
 );
-impl<T> DescribeDeviceRegionCall<T> {}
 /// The answer of [`Client::describe_device_region`] (`DescribeDeviceRegion`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -2117,7 +2116,6 @@ rt::action!(
     DescribeDomain, DescribeDomainRequest, DescribeDomainCall, DescribeDomainResponse,
     Error, idempotent
 );
-impl<T> DescribeDomainCall<T> {}
 /// The answer of [`Client::describe_domain`] (`DescribeDomain`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -2132,7 +2130,6 @@ rt::action!(
     DescribeDomainRegion, DescribeDomainRegionRequest, DescribeDomainRegionCall,
     DescribeDomainRegionResponse, Error, idempotent
 );
-impl<T> DescribeDomainRegionCall<T> {}
 /// The answer of [`Client::describe_domain_region`] (`DescribeDomainRegion`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -2164,7 +2161,6 @@ rt::action!(
     DescribeOrganization, DescribeOrganizationRequest, DescribeOrganizationCall,
     DescribeOrganizationResponse, Error, idempotent
 );
-impl<T> DescribeOrganizationCall<T> {}
 /// The answer of [`Client::describe_organization`] (`DescribeOrganization`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -2331,7 +2327,6 @@ rt::action!(
     DescribeStreamAuth, DescribeStreamAuthRequest, DescribeStreamAuthCall,
     DescribeStreamAuthResponse, Error, idempotent
 );
-impl<T> DescribeStreamAuthCall<T> {}
 /// The answer of [`Client::describe_stream_auth`] (`DescribeStreamAuth`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -2640,7 +2635,6 @@ rt::action!(
     ListRecordBackupPlans, ListRecordBackupPlansRequest, ListRecordBackupPlansCall,
     ListRecordBackupPlansResponse, Error, idempotent
 );
-impl<T> ListRecordBackupPlansCall<T> {}
 /// The answer of [`Client::list_record_backup_plans`] (`ListRecordBackupPlans`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -2655,7 +2649,6 @@ rt::action!(
     ListRecordBackupTemplates, ListRecordBackupTemplatesRequest,
     ListRecordBackupTemplatesCall, ListRecordBackupTemplatesResponse, Error, idempotent
 );
-impl<T> ListRecordBackupTemplatesCall<T> {}
 /// The answer of [`Client::list_record_backup_templates`] (`ListRecordBackupTemplates`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -2670,7 +2663,6 @@ rt::action!(
     ListRecordPlanChannels, ListRecordPlanChannelsRequest, ListRecordPlanChannelsCall,
     ListRecordPlanChannelsResponse, Error, idempotent
 );
-impl<T> ListRecordPlanChannelsCall<T> {}
 /// The answer of [`Client::list_record_plan_channels`] (`ListRecordPlanChannels`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -2708,7 +2700,6 @@ rt::action!(
     ListRecordPlans, ListRecordPlansRequest, ListRecordPlansCall,
     ListRecordPlansResponse, Error, idempotent
 );
-impl<T> ListRecordPlansCall<T> {}
 /// The answer of [`Client::list_record_plans`] (`ListRecordPlans`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -2723,7 +2714,6 @@ rt::action!(
     ListRecordRetrieveTasks, ListRecordRetrieveTasksRequest, ListRecordRetrieveTasksCall,
     ListRecordRetrieveTasksResponse, Error, idempotent
 );
-impl<T> ListRecordRetrieveTasksCall<T> {}
 /// The answer of [`Client::list_record_retrieve_tasks`] (`ListRecordRetrieveTasks`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -2738,7 +2728,6 @@ rt::action!(
     ListRecordTemplates, ListRecordTemplatesRequest, ListRecordTemplatesCall,
     ListRecordTemplatesResponse, Error, idempotent
 );
-impl<T> ListRecordTemplatesCall<T> {}
 /// The answer of [`Client::list_record_templates`] (`ListRecordTemplates`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `AddCustomPersonImage`.
+    /// Calls `AddCustomPersonImage`; the answer is a [`AddCustomPersonImageResponse`].
     ///
     /// Required: `PersonId`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn add_custom_person_image(&self) -> AddCustomPersonImageCall {
         AddCustomPersonImageCall::new(&self.handle)
     }
-    /// Calls `CreateCustomCategory`.
+    /// Calls `CreateCustomCategory`; the answer is a [`CreateCustomCategoryResponse`].
     ///
     /// Required: `L1Category`, `L2Category`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn create_custom_category(&self) -> CreateCustomCategoryCall {
         CreateCustomCategoryCall::new(&self.handle)
     }
-    /// Calls `CreateCustomGroup`.
+    /// Calls `CreateCustomGroup`; the answer is a [`CreateCustomGroupResponse`].
     ///
     /// Required: `Bucket`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn create_custom_group(&self) -> CreateCustomGroupCall {
         CreateCustomGroupCall::new(&self.handle)
     }
-    /// Calls `CreateCustomPerson`.
+    /// Calls `CreateCustomPerson`; the answer is a [`CreateCustomPersonResponse`].
     ///
     /// Required: `Name`, `BasicInfo`, `CategoryId`.
     ///
@@ -71,14 +71,14 @@ impl Client {
     pub fn create_custom_person(&self) -> CreateCustomPersonCall {
         CreateCustomPersonCall::new(&self.handle)
     }
-    /// Calls `CreateDefaultCategories`.
+    /// Calls `CreateDefaultCategories`; the answer is a [`CreateDefaultCategoriesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ivld&Version=2021-09-03&Action=CreateDefaultCategories)
     #[inline]
     pub fn create_default_categories(&self) -> CreateDefaultCategoriesCall {
         CreateDefaultCategoriesCall::new(&self.handle)
     }
-    /// Calls `CreateTask`.
+    /// Calls `CreateTask`; the answer is a [`CreateTaskResponse`].
     ///
     /// Required: `MediaId`, `MediaPreknownInfo`.
     ///
@@ -87,7 +87,7 @@ impl Client {
     pub fn create_task(&self) -> CreateTaskCall {
         CreateTaskCall::new(&self.handle)
     }
-    /// Calls `CreateVideoSummaryTask`.
+    /// Calls `CreateVideoSummaryTask`; the answer is a [`CreateVideoSummaryTaskResponse`].
     ///
     /// Required: `SummaryType`, `VideoURL`.
     ///
@@ -96,7 +96,7 @@ impl Client {
     pub fn create_video_summary_task(&self) -> CreateVideoSummaryTaskCall {
         CreateVideoSummaryTaskCall::new(&self.handle)
     }
-    /// Calls `DeleteCustomCategory`.
+    /// Calls `DeleteCustomCategory`; the answer is a [`DeleteCustomCategoryResponse`].
     ///
     /// Required: `CategoryId`.
     ///
@@ -105,7 +105,7 @@ impl Client {
     pub fn delete_custom_category(&self) -> DeleteCustomCategoryCall {
         DeleteCustomCategoryCall::new(&self.handle)
     }
-    /// Calls `DeleteCustomPerson`.
+    /// Calls `DeleteCustomPerson`; the answer is a [`DeleteCustomPersonResponse`].
     ///
     /// Required: `PersonId`.
     ///
@@ -114,7 +114,7 @@ impl Client {
     pub fn delete_custom_person(&self) -> DeleteCustomPersonCall {
         DeleteCustomPersonCall::new(&self.handle)
     }
-    /// Calls `DeleteCustomPersonImage`.
+    /// Calls `DeleteCustomPersonImage`; the answer is a [`DeleteCustomPersonImageResponse`].
     ///
     /// Required: `PersonId`, `ImageId`.
     ///
@@ -123,7 +123,7 @@ impl Client {
     pub fn delete_custom_person_image(&self) -> DeleteCustomPersonImageCall {
         DeleteCustomPersonImageCall::new(&self.handle)
     }
-    /// Calls `DeleteMedia`.
+    /// Calls `DeleteMedia`; the answer is a [`DeleteMediaResponse`].
     ///
     /// Required: `MediaId`.
     ///
@@ -132,7 +132,7 @@ impl Client {
     pub fn delete_media(&self) -> DeleteMediaCall {
         DeleteMediaCall::new(&self.handle)
     }
-    /// Calls `DeleteTask`.
+    /// Calls `DeleteTask`; the answer is a [`DeleteTaskResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -141,21 +141,21 @@ impl Client {
     pub fn delete_task(&self) -> DeleteTaskCall {
         DeleteTaskCall::new(&self.handle)
     }
-    /// Calls `DescribeCustomCategories`.
+    /// Calls `DescribeCustomCategories`; the answer is a [`DescribeCustomCategoriesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ivld&Version=2021-09-03&Action=DescribeCustomCategories)
     #[inline]
     pub fn describe_custom_categories(&self) -> DescribeCustomCategoriesCall {
         DescribeCustomCategoriesCall::new(&self.handle)
     }
-    /// Calls `DescribeCustomGroup`.
+    /// Calls `DescribeCustomGroup`; the answer is a [`DescribeCustomGroupResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ivld&Version=2021-09-03&Action=DescribeCustomGroup)
     #[inline]
     pub fn describe_custom_group(&self) -> DescribeCustomGroupCall {
         DescribeCustomGroupCall::new(&self.handle)
     }
-    /// Calls `DescribeCustomPersonDetail`.
+    /// Calls `DescribeCustomPersonDetail`; the answer is a [`DescribeCustomPersonDetailResponse`].
     ///
     /// Required: `PersonId`.
     ///
@@ -164,7 +164,7 @@ impl Client {
     pub fn describe_custom_person_detail(&self) -> DescribeCustomPersonDetailCall {
         DescribeCustomPersonDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeCustomPersons`.
+    /// Calls `DescribeCustomPersons`; the answer is a [`DescribeCustomPersonsResponse`].
     ///
     /// Required: `PageNumber`, `PageSize`.
     ///
@@ -173,7 +173,7 @@ impl Client {
     pub fn describe_custom_persons(&self) -> DescribeCustomPersonsCall {
         DescribeCustomPersonsCall::new(&self.handle)
     }
-    /// Calls `DescribeMedia`.
+    /// Calls `DescribeMedia`; the answer is a [`DescribeMediaResponse`].
     ///
     /// Required: `MediaId`.
     ///
@@ -182,7 +182,7 @@ impl Client {
     pub fn describe_media(&self) -> DescribeMediaCall {
         DescribeMediaCall::new(&self.handle)
     }
-    /// Calls `DescribeMedias`.
+    /// Calls `DescribeMedias`; the answer is a [`DescribeMediasResponse`].
     ///
     /// Required: `PageNumber`, `PageSize`.
     ///
@@ -191,7 +191,7 @@ impl Client {
     pub fn describe_medias(&self) -> DescribeMediasCall {
         DescribeMediasCall::new(&self.handle)
     }
-    /// Calls `DescribeTask`.
+    /// Calls `DescribeTask`; the answer is a [`DescribeTaskResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -200,7 +200,7 @@ impl Client {
     pub fn describe_task(&self) -> DescribeTaskCall {
         DescribeTaskCall::new(&self.handle)
     }
-    /// Calls `DescribeTaskDetail`.
+    /// Calls `DescribeTaskDetail`; the answer is a [`DescribeTaskDetailResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -209,21 +209,21 @@ impl Client {
     pub fn describe_task_detail(&self) -> DescribeTaskDetailCall {
         DescribeTaskDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeTasks`.
+    /// Calls `DescribeTasks`; the answer is a [`DescribeTasksResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ivld&Version=2021-09-03&Action=DescribeTasks)
     #[inline]
     pub fn describe_tasks(&self) -> DescribeTasksCall {
         DescribeTasksCall::new(&self.handle)
     }
-    /// Calls `DescribeUsageAmount`.
+    /// Calls `DescribeUsageAmount`; the answer is a [`DescribeUsageAmountResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ivld&Version=2021-09-03&Action=DescribeUsageAmount)
     #[inline]
     pub fn describe_usage_amount(&self) -> DescribeUsageAmountCall {
         DescribeUsageAmountCall::new(&self.handle)
     }
-    /// Calls `DescribeVideoSummaryDetail`.
+    /// Calls `DescribeVideoSummaryDetail`; the answer is a [`DescribeVideoSummaryDetailResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -232,7 +232,7 @@ impl Client {
     pub fn describe_video_summary_detail(&self) -> DescribeVideoSummaryDetailCall {
         DescribeVideoSummaryDetailCall::new(&self.handle)
     }
-    /// Calls `ImportMedia`.
+    /// Calls `ImportMedia`; the answer is a [`ImportMediaResponse`].
     ///
     /// Required: `URL`.
     ///
@@ -241,7 +241,7 @@ impl Client {
     pub fn import_media(&self) -> ImportMediaCall {
         ImportMediaCall::new(&self.handle)
     }
-    /// Calls `ModifyCallback`.
+    /// Calls `ModifyCallback`; the answer is a [`ModifyCallbackResponse`].
     ///
     /// Required: `TaskFinishNotifyURL`, `MediaFinishNotifyURL`.
     ///
@@ -250,14 +250,14 @@ impl Client {
     pub fn modify_callback(&self) -> ModifyCallbackCall {
         ModifyCallbackCall::new(&self.handle)
     }
-    /// Calls `QueryCallback`.
+    /// Calls `QueryCallback`; the answer is a [`QueryCallbackResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ivld&Version=2021-09-03&Action=QueryCallback)
     #[inline]
     pub fn query_callback(&self) -> QueryCallbackCall {
         QueryCallbackCall::new(&self.handle)
     }
-    /// Calls `UpdateCustomCategory`.
+    /// Calls `UpdateCustomCategory`; the answer is a [`UpdateCustomCategoryResponse`].
     ///
     /// Required: `CategoryId`, `L1Category`.
     ///
@@ -266,7 +266,7 @@ impl Client {
     pub fn update_custom_category(&self) -> UpdateCustomCategoryCall {
         UpdateCustomCategoryCall::new(&self.handle)
     }
-    /// Calls `UpdateCustomPerson`.
+    /// Calls `UpdateCustomPerson`; the answer is a [`UpdateCustomPersonResponse`].
     ///
     /// Required: `PersonId`.
     ///
@@ -526,7 +526,6 @@ rt::action!(
     CreateDefaultCategories, CreateDefaultCategoriesRequest, CreateDefaultCategoriesCall,
     CreateDefaultCategoriesResponse, Error
 );
-impl<T> CreateDefaultCategoriesCall<T> {}
 /// The answer of [`Client::create_default_categories`] (`CreateDefaultCategories`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -672,7 +671,6 @@ rt::action!(
     DescribeCustomCategories, DescribeCustomCategoriesRequest,
     DescribeCustomCategoriesCall, DescribeCustomCategoriesResponse, Error, idempotent
 );
-impl<T> DescribeCustomCategoriesCall<T> {}
 /// The answer of [`Client::describe_custom_categories`] (`DescribeCustomCategories`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -687,7 +685,6 @@ rt::action!(
     DescribeCustomGroup, DescribeCustomGroupRequest, DescribeCustomGroupCall,
     DescribeCustomGroupResponse, Error, idempotent
 );
-impl<T> DescribeCustomGroupCall<T> {}
 /// The answer of [`Client::describe_custom_group`] (`DescribeCustomGroup`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -840,7 +837,6 @@ rt::action!(
     DescribeUsageAmount, DescribeUsageAmountRequest, DescribeUsageAmountCall,
     DescribeUsageAmountResponse, Error, idempotent
 );
-impl<T> DescribeUsageAmountCall<T> {}
 /// The answer of [`Client::describe_usage_amount`] (`DescribeUsageAmount`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -927,7 +923,6 @@ pub struct ModifyCallbackResponse {
 rt::action!(
     QueryCallback, QueryCallbackRequest, QueryCallbackCall, QueryCallbackResponse, Error
 );
-impl<T> QueryCallbackCall<T> {}
 /// The answer of [`Client::query_callback`] (`QueryCallback`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `AssociateSecurityGroups`.
+    /// Calls `AssociateSecurityGroups`; the answer is a [`AssociateSecurityGroupsResponse`].
     ///
     /// Required: `Product`, `SecurityGroupId`, `InstanceIds`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn associate_security_groups(&self) -> AssociateSecurityGroupsCall {
         AssociateSecurityGroupsCall::new(&self.handle)
     }
-    /// Calls `ChangeInstanceMaster`.
+    /// Calls `ChangeInstanceMaster`; the answer is a [`ChangeInstanceMasterResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn change_instance_master(&self) -> ChangeInstanceMasterCall {
         ChangeInstanceMasterCall::new(&self.handle)
     }
-    /// Calls `CleanUpInstance`.
+    /// Calls `CleanUpInstance`; the answer is a [`CleanUpInstanceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn clean_up_instance(&self) -> CleanUpInstanceCall {
         CleanUpInstanceCall::new(&self.handle)
     }
-    /// Calls `ClearInstance`.
+    /// Calls `ClearInstance`; the answer is a [`ClearInstanceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn clear_instance(&self) -> ClearInstanceCall {
         ClearInstanceCall::new(&self.handle)
     }
-    /// Calls `CreateBackupManually`.
+    /// Calls `CreateBackupManually`; the answer is a [`CreateBackupManuallyResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -80,7 +80,7 @@ impl Client {
     pub fn create_backup_manually(&self) -> CreateBackupManuallyCall {
         CreateBackupManuallyCall::new(&self.handle)
     }
-    /// Calls `CreateInstances`.
+    /// Calls `CreateInstances`; the answer is a [`CreateInstancesResponse`].
     ///
     /// Required: `TypeId`, `UniqVpcId`, `UniqSubnetId`, `BillingMode`, `GoodsNum`, `Period`, `ShardNum`, `ReplicasNum`, `MachineMemory`.
     ///
@@ -89,7 +89,7 @@ impl Client {
     pub fn create_instances(&self) -> CreateInstancesCall {
         CreateInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribeAutoBackupConfig`.
+    /// Calls `DescribeAutoBackupConfig`; the answer is a [`DescribeAutoBackupConfigResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -98,7 +98,7 @@ impl Client {
     pub fn describe_auto_backup_config(&self) -> DescribeAutoBackupConfigCall {
         DescribeAutoBackupConfigCall::new(&self.handle)
     }
-    /// Calls `DescribeConnectionConfig`.
+    /// Calls `DescribeConnectionConfig`; the answer is a [`DescribeConnectionConfigResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -107,7 +107,7 @@ impl Client {
     pub fn describe_connection_config(&self) -> DescribeConnectionConfigCall {
         DescribeConnectionConfigCall::new(&self.handle)
     }
-    /// Calls `DescribeDBSecurityGroups`.
+    /// Calls `DescribeDBSecurityGroups`; the answer is a [`DescribeDBSecurityGroupsResponse`].
     ///
     /// Required: `Product`, `InstanceId`.
     ///
@@ -116,7 +116,7 @@ impl Client {
     pub fn describe_db_security_groups(&self) -> DescribeDBSecurityGroupsCall {
         DescribeDBSecurityGroupsCall::new(&self.handle)
     }
-    /// Calls `DescribeInstanceBackups`.
+    /// Calls `DescribeInstanceBackups`; the answer is a [`DescribeInstanceBackupsResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -125,7 +125,7 @@ impl Client {
     pub fn describe_instance_backups(&self) -> DescribeInstanceBackupsCall {
         DescribeInstanceBackupsCall::new(&self.handle)
     }
-    /// Calls `DescribeInstanceBinlogs`.
+    /// Calls `DescribeInstanceBinlogs`; the answer is a [`DescribeInstanceBinlogsResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -136,14 +136,14 @@ impl Client {
     pub fn describe_instance_binlogs(&self) -> DescribeInstanceBinlogsCall {
         DescribeInstanceBinlogsCall::new(&self.handle)
     }
-    /// Calls `DescribeInstanceDealDetail`.
+    /// Calls `DescribeInstanceDealDetail`; the answer is a [`DescribeInstanceDealDetailResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=keewidb&Version=2022-03-08&Action=DescribeInstanceDealDetail)
     #[inline]
     pub fn describe_instance_deal_detail(&self) -> DescribeInstanceDealDetailCall {
         DescribeInstanceDealDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeInstanceNodeInfo`.
+    /// Calls `DescribeInstanceNodeInfo`; the answer is a [`DescribeInstanceNodeInfoResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -152,7 +152,7 @@ impl Client {
     pub fn describe_instance_node_info(&self) -> DescribeInstanceNodeInfoCall {
         DescribeInstanceNodeInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeInstanceParamRecords`.
+    /// Calls `DescribeInstanceParamRecords`; the answer is a [`DescribeInstanceParamRecordsResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -163,7 +163,7 @@ impl Client {
     pub fn describe_instance_param_records(&self) -> DescribeInstanceParamRecordsCall {
         DescribeInstanceParamRecordsCall::new(&self.handle)
     }
-    /// Calls `DescribeInstanceParams`.
+    /// Calls `DescribeInstanceParams`; the answer is a [`DescribeInstanceParamsResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -172,7 +172,7 @@ impl Client {
     pub fn describe_instance_params(&self) -> DescribeInstanceParamsCall {
         DescribeInstanceParamsCall::new(&self.handle)
     }
-    /// Calls `DescribeInstanceReplicas`.
+    /// Calls `DescribeInstanceReplicas`; the answer is a [`DescribeInstanceReplicasResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -181,7 +181,7 @@ impl Client {
     pub fn describe_instance_replicas(&self) -> DescribeInstanceReplicasCall {
         DescribeInstanceReplicasCall::new(&self.handle)
     }
-    /// Calls `DescribeInstances`.
+    /// Calls `DescribeInstances`; the answer is a [`DescribeInstancesResponse`].
     ///
     /// Each answer holds one page of `InstanceSet`; [`into_paginator`](DescribeInstancesCall::into_paginator) reads them all.
     ///
@@ -190,7 +190,7 @@ impl Client {
     pub fn describe_instances(&self) -> DescribeInstancesCall {
         DescribeInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribeMaintenanceWindow`.
+    /// Calls `DescribeMaintenanceWindow`; the answer is a [`DescribeMaintenanceWindowResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -199,14 +199,14 @@ impl Client {
     pub fn describe_maintenance_window(&self) -> DescribeMaintenanceWindowCall {
         DescribeMaintenanceWindowCall::new(&self.handle)
     }
-    /// Calls `DescribeProductInfo`.
+    /// Calls `DescribeProductInfo`; the answer is a [`DescribeProductInfoResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=keewidb&Version=2022-03-08&Action=DescribeProductInfo)
     #[inline]
     pub fn describe_product_info(&self) -> DescribeProductInfoCall {
         DescribeProductInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeProjectSecurityGroups`.
+    /// Calls `DescribeProjectSecurityGroups`; the answer is a [`DescribeProjectSecurityGroupsResponse`].
     ///
     /// Required: `Product`.
     ///
@@ -215,7 +215,7 @@ impl Client {
     pub fn describe_project_security_groups(&self) -> DescribeProjectSecurityGroupsCall {
         DescribeProjectSecurityGroupsCall::new(&self.handle)
     }
-    /// Calls `DescribeProxySlowLog`.
+    /// Calls `DescribeProxySlowLog`; the answer is a [`DescribeProxySlowLogResponse`].
     ///
     /// Required: `InstanceId`, `BeginTime`, `EndTime`.
     ///
@@ -226,7 +226,7 @@ impl Client {
     pub fn describe_proxy_slow_log(&self) -> DescribeProxySlowLogCall {
         DescribeProxySlowLogCall::new(&self.handle)
     }
-    /// Calls `DescribeTaskInfo`.
+    /// Calls `DescribeTaskInfo`; the answer is a [`DescribeTaskInfoResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -235,7 +235,7 @@ impl Client {
     pub fn describe_task_info(&self) -> DescribeTaskInfoCall {
         DescribeTaskInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeTaskList`.
+    /// Calls `DescribeTaskList`; the answer is a [`DescribeTaskListResponse`].
     ///
     /// Each answer holds one page of `Tasks`; [`into_paginator`](DescribeTaskListCall::into_paginator) reads them all.
     ///
@@ -244,7 +244,7 @@ impl Client {
     pub fn describe_task_list(&self) -> DescribeTaskListCall {
         DescribeTaskListCall::new(&self.handle)
     }
-    /// Calls `DescribeTendisSlowLog`.
+    /// Calls `DescribeTendisSlowLog`; the answer is a [`DescribeTendisSlowLogResponse`].
     ///
     /// Required: `InstanceId`, `BeginTime`, `EndTime`.
     ///
@@ -255,7 +255,7 @@ impl Client {
     pub fn describe_tendis_slow_log(&self) -> DescribeTendisSlowLogCall {
         DescribeTendisSlowLogCall::new(&self.handle)
     }
-    /// Calls `DestroyPostpaidInstance`.
+    /// Calls `DestroyPostpaidInstance`; the answer is a [`DestroyPostpaidInstanceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -264,7 +264,7 @@ impl Client {
     pub fn destroy_postpaid_instance(&self) -> DestroyPostpaidInstanceCall {
         DestroyPostpaidInstanceCall::new(&self.handle)
     }
-    /// Calls `DestroyPrepaidInstance`.
+    /// Calls `DestroyPrepaidInstance`; the answer is a [`DestroyPrepaidInstanceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -273,7 +273,7 @@ impl Client {
     pub fn destroy_prepaid_instance(&self) -> DestroyPrepaidInstanceCall {
         DestroyPrepaidInstanceCall::new(&self.handle)
     }
-    /// Calls `DisassociateSecurityGroups`.
+    /// Calls `DisassociateSecurityGroups`; the answer is a [`DisassociateSecurityGroupsResponse`].
     ///
     /// Required: `Product`, `SecurityGroupId`, `InstanceIds`.
     ///
@@ -282,7 +282,7 @@ impl Client {
     pub fn disassociate_security_groups(&self) -> DisassociateSecurityGroupsCall {
         DisassociateSecurityGroupsCall::new(&self.handle)
     }
-    /// Calls `ModifyAutoBackupConfig`.
+    /// Calls `ModifyAutoBackupConfig`; the answer is a [`ModifyAutoBackupConfigResponse`].
     ///
     /// Required: `InstanceId`, `WeekDays`, `TimePeriod`.
     ///
@@ -291,7 +291,7 @@ impl Client {
     pub fn modify_auto_backup_config(&self) -> ModifyAutoBackupConfigCall {
         ModifyAutoBackupConfigCall::new(&self.handle)
     }
-    /// Calls `ModifyConnectionConfig`.
+    /// Calls `ModifyConnectionConfig`; the answer is a [`ModifyConnectionConfigResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -300,7 +300,7 @@ impl Client {
     pub fn modify_connection_config(&self) -> ModifyConnectionConfigCall {
         ModifyConnectionConfigCall::new(&self.handle)
     }
-    /// Calls `ModifyDBInstanceSecurityGroups`.
+    /// Calls `ModifyDBInstanceSecurityGroups`; the answer is a [`ModifyDBInstanceSecurityGroupsResponse`].
     ///
     /// Required: `Product`, `SecurityGroupIds`, `InstanceId`.
     ///
@@ -311,7 +311,7 @@ impl Client {
     ) -> ModifyDBInstanceSecurityGroupsCall {
         ModifyDBInstanceSecurityGroupsCall::new(&self.handle)
     }
-    /// Calls `ModifyInstance`.
+    /// Calls `ModifyInstance`; the answer is a [`ModifyInstanceResponse`].
     ///
     /// Required: `Operation`.
     ///
@@ -320,7 +320,7 @@ impl Client {
     pub fn modify_instance(&self) -> ModifyInstanceCall {
         ModifyInstanceCall::new(&self.handle)
     }
-    /// Calls `ModifyInstanceParams`.
+    /// Calls `ModifyInstanceParams`; the answer is a [`ModifyInstanceParamsResponse`].
     ///
     /// Required: `InstanceId`, `InstanceParams`.
     ///
@@ -329,7 +329,7 @@ impl Client {
     pub fn modify_instance_params(&self) -> ModifyInstanceParamsCall {
         ModifyInstanceParamsCall::new(&self.handle)
     }
-    /// Calls `ModifyMaintenanceWindow`.
+    /// Calls `ModifyMaintenanceWindow`; the answer is a [`ModifyMaintenanceWindowResponse`].
     ///
     /// Required: `InstanceId`, `StartTime`, `EndTime`.
     ///
@@ -338,7 +338,7 @@ impl Client {
     pub fn modify_maintenance_window(&self) -> ModifyMaintenanceWindowCall {
         ModifyMaintenanceWindowCall::new(&self.handle)
     }
-    /// Calls `ModifyNetworkConfig`.
+    /// Calls `ModifyNetworkConfig`; the answer is a [`ModifyNetworkConfigResponse`].
     ///
     /// Required: `InstanceId`, `Operation`.
     ///
@@ -347,7 +347,7 @@ impl Client {
     pub fn modify_network_config(&self) -> ModifyNetworkConfigCall {
         ModifyNetworkConfigCall::new(&self.handle)
     }
-    /// Calls `RenewInstance`.
+    /// Calls `RenewInstance`; the answer is a [`RenewInstanceResponse`].
     ///
     /// Required: `InstanceId`, `Period`.
     ///
@@ -356,7 +356,7 @@ impl Client {
     pub fn renew_instance(&self) -> RenewInstanceCall {
         RenewInstanceCall::new(&self.handle)
     }
-    /// Calls `ResetPassword`.
+    /// Calls `ResetPassword`; the answer is a [`ResetPasswordResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -365,7 +365,7 @@ impl Client {
     pub fn reset_password(&self) -> ResetPasswordCall {
         ResetPasswordCall::new(&self.handle)
     }
-    /// Calls `StartUpInstance`.
+    /// Calls `StartUpInstance`; the answer is a [`StartUpInstanceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -374,7 +374,7 @@ impl Client {
     pub fn start_up_instance(&self) -> StartUpInstanceCall {
         StartUpInstanceCall::new(&self.handle)
     }
-    /// Calls `UpgradeInstance`.
+    /// Calls `UpgradeInstance`; the answer is a [`UpgradeInstanceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -967,7 +967,6 @@ rt::action!(
     DescribeProductInfo, DescribeProductInfoRequest, DescribeProductInfoCall,
     DescribeProductInfoResponse, Error, idempotent
 );
-impl<T> DescribeProductInfoCall<T> {}
 /// The answer of [`Client::describe_product_info`] (`DescribeProductInfo`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `ArchiveKey`.
+    /// Calls `ArchiveKey`; the answer is a [`ArchiveKeyResponse`].
     ///
     /// Required: `KeyId`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn archive_key(&self) -> ArchiveKeyCall {
         ArchiveKeyCall::new(&self.handle)
     }
-    /// Calls `AsymmetricRsaDecrypt`.
+    /// Calls `AsymmetricRsaDecrypt`; the answer is a [`AsymmetricRsaDecryptResponse`].
     ///
     /// Required: `KeyId`, `Ciphertext`, `Algorithm`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn asymmetric_rsa_decrypt(&self) -> AsymmetricRsaDecryptCall {
         AsymmetricRsaDecryptCall::new(&self.handle)
     }
-    /// Calls `AsymmetricSm2Decrypt`.
+    /// Calls `AsymmetricSm2Decrypt`; the answer is a [`AsymmetricSm2DecryptResponse`].
     ///
     /// Required: `KeyId`, `Ciphertext`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn asymmetric_sm2_decrypt(&self) -> AsymmetricSm2DecryptCall {
         AsymmetricSm2DecryptCall::new(&self.handle)
     }
-    /// Calls `BindCloudResource`.
+    /// Calls `BindCloudResource`; the answer is a [`BindCloudResourceResponse`].
     ///
     /// Required: `KeyId`, `ProductId`, `ResourceId`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn bind_cloud_resource(&self) -> BindCloudResourceCall {
         BindCloudResourceCall::new(&self.handle)
     }
-    /// Calls `CancelDataKeyDeletion`.
+    /// Calls `CancelDataKeyDeletion`; the answer is a [`CancelDataKeyDeletionResponse`].
     ///
     /// Required: `DataKeyId`.
     ///
@@ -80,7 +80,7 @@ impl Client {
     pub fn cancel_data_key_deletion(&self) -> CancelDataKeyDeletionCall {
         CancelDataKeyDeletionCall::new(&self.handle)
     }
-    /// Calls `CancelKeyArchive`.
+    /// Calls `CancelKeyArchive`; the answer is a [`CancelKeyArchiveResponse`].
     ///
     /// Required: `KeyId`.
     ///
@@ -89,7 +89,7 @@ impl Client {
     pub fn cancel_key_archive(&self) -> CancelKeyArchiveCall {
         CancelKeyArchiveCall::new(&self.handle)
     }
-    /// Calls `CancelKeyDeletion`.
+    /// Calls `CancelKeyDeletion`; the answer is a [`CancelKeyDeletionResponse`].
     ///
     /// Required: `KeyId`.
     ///
@@ -98,7 +98,7 @@ impl Client {
     pub fn cancel_key_deletion(&self) -> CancelKeyDeletionCall {
         CancelKeyDeletionCall::new(&self.handle)
     }
-    /// Calls `CreateKey`.
+    /// Calls `CreateKey`; the answer is a [`CreateKeyResponse`].
     ///
     /// Required: `Alias`.
     ///
@@ -107,7 +107,7 @@ impl Client {
     pub fn create_key(&self) -> CreateKeyCall {
         CreateKeyCall::new(&self.handle)
     }
-    /// Calls `CreateWhiteBoxKey`.
+    /// Calls `CreateWhiteBoxKey`; the answer is a [`CreateWhiteBoxKeyResponse`].
     ///
     /// Required: `Alias`, `Algorithm`.
     ///
@@ -116,7 +116,7 @@ impl Client {
     pub fn create_white_box_key(&self) -> CreateWhiteBoxKeyCall {
         CreateWhiteBoxKeyCall::new(&self.handle)
     }
-    /// Calls `Decrypt`.
+    /// Calls `Decrypt`; the answer is a [`DecryptResponse`].
     ///
     /// Required: `CiphertextBlob`.
     ///
@@ -125,7 +125,7 @@ impl Client {
     pub fn decrypt(&self) -> DecryptCall {
         DecryptCall::new(&self.handle)
     }
-    /// Calls `DeleteImportedKeyMaterial`.
+    /// Calls `DeleteImportedKeyMaterial`; the answer is a [`DeleteImportedKeyMaterialResponse`].
     ///
     /// Required: `KeyId`.
     ///
@@ -134,7 +134,7 @@ impl Client {
     pub fn delete_imported_key_material(&self) -> DeleteImportedKeyMaterialCall {
         DeleteImportedKeyMaterialCall::new(&self.handle)
     }
-    /// Calls `DeleteWhiteBoxKey`.
+    /// Calls `DeleteWhiteBoxKey`; the answer is a [`DeleteWhiteBoxKeyResponse`].
     ///
     /// Required: `KeyId`.
     ///
@@ -143,7 +143,7 @@ impl Client {
     pub fn delete_white_box_key(&self) -> DeleteWhiteBoxKeyCall {
         DeleteWhiteBoxKeyCall::new(&self.handle)
     }
-    /// Calls `DescribeDataKey`.
+    /// Calls `DescribeDataKey`; the answer is a [`DescribeDataKeyResponse`].
     ///
     /// Required: `DataKeyId`.
     ///
@@ -152,7 +152,7 @@ impl Client {
     pub fn describe_data_key(&self) -> DescribeDataKeyCall {
         DescribeDataKeyCall::new(&self.handle)
     }
-    /// Calls `DescribeDataKeys`.
+    /// Calls `DescribeDataKeys`; the answer is a [`DescribeDataKeysResponse`].
     ///
     /// Required: `DataKeyIds`.
     ///
@@ -161,7 +161,7 @@ impl Client {
     pub fn describe_data_keys(&self) -> DescribeDataKeysCall {
         DescribeDataKeysCall::new(&self.handle)
     }
-    /// Calls `DescribeKey`.
+    /// Calls `DescribeKey`; the answer is a [`DescribeKeyResponse`].
     ///
     /// Required: `KeyId`.
     ///
@@ -170,7 +170,7 @@ impl Client {
     pub fn describe_key(&self) -> DescribeKeyCall {
         DescribeKeyCall::new(&self.handle)
     }
-    /// Calls `DescribeKeys`.
+    /// Calls `DescribeKeys`; the answer is a [`DescribeKeysResponse`].
     ///
     /// Required: `KeyIds`.
     ///
@@ -179,7 +179,7 @@ impl Client {
     pub fn describe_keys(&self) -> DescribeKeysCall {
         DescribeKeysCall::new(&self.handle)
     }
-    /// Calls `DescribeWhiteBoxDecryptKey`.
+    /// Calls `DescribeWhiteBoxDecryptKey`; the answer is a [`DescribeWhiteBoxDecryptKeyResponse`].
     ///
     /// Required: `KeyId`.
     ///
@@ -188,7 +188,7 @@ impl Client {
     pub fn describe_white_box_decrypt_key(&self) -> DescribeWhiteBoxDecryptKeyCall {
         DescribeWhiteBoxDecryptKeyCall::new(&self.handle)
     }
-    /// Calls `DescribeWhiteBoxDeviceFingerprints`.
+    /// Calls `DescribeWhiteBoxDeviceFingerprints`; the answer is a [`DescribeWhiteBoxDeviceFingerprintsResponse`].
     ///
     /// Required: `KeyId`.
     ///
@@ -199,7 +199,7 @@ impl Client {
     ) -> DescribeWhiteBoxDeviceFingerprintsCall {
         DescribeWhiteBoxDeviceFingerprintsCall::new(&self.handle)
     }
-    /// Calls `DescribeWhiteBoxKey`.
+    /// Calls `DescribeWhiteBoxKey`; the answer is a [`DescribeWhiteBoxKeyResponse`].
     ///
     /// Required: `KeyId`.
     ///
@@ -208,7 +208,7 @@ impl Client {
     pub fn describe_white_box_key(&self) -> DescribeWhiteBoxKeyCall {
         DescribeWhiteBoxKeyCall::new(&self.handle)
     }
-    /// Calls `DescribeWhiteBoxKeyDetails`.
+    /// Calls `DescribeWhiteBoxKeyDetails`; the answer is a [`DescribeWhiteBoxKeyDetailsResponse`].
     ///
     /// Each answer holds one page of `KeyInfos`; [`into_paginator`](DescribeWhiteBoxKeyDetailsCall::into_paginator) reads them all.
     ///
@@ -217,7 +217,7 @@ impl Client {
     pub fn describe_white_box_key_details(&self) -> DescribeWhiteBoxKeyDetailsCall {
         DescribeWhiteBoxKeyDetailsCall::new(&self.handle)
     }
-    /// Calls `DescribeWhiteBoxServiceStatus`.
+    /// Calls `DescribeWhiteBoxServiceStatus`; the answer is a [`DescribeWhiteBoxServiceStatusResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=kms&Version=2019-01-18&Action=DescribeWhiteBoxServiceStatus)
     #[inline]
@@ -226,7 +226,7 @@ impl Client {
     ) -> DescribeWhiteBoxServiceStatusCall {
         DescribeWhiteBoxServiceStatusCall::new(&self.handle)
     }
-    /// Calls `DisableDataKey`.
+    /// Calls `DisableDataKey`; the answer is a [`DisableDataKeyResponse`].
     ///
     /// Required: `DataKeyId`.
     ///
@@ -235,7 +235,7 @@ impl Client {
     pub fn disable_data_key(&self) -> DisableDataKeyCall {
         DisableDataKeyCall::new(&self.handle)
     }
-    /// Calls `DisableDataKeys`.
+    /// Calls `DisableDataKeys`; the answer is a [`DisableDataKeysResponse`].
     ///
     /// Required: `DataKeyIds`.
     ///
@@ -244,7 +244,7 @@ impl Client {
     pub fn disable_data_keys(&self) -> DisableDataKeysCall {
         DisableDataKeysCall::new(&self.handle)
     }
-    /// Calls `DisableKey`.
+    /// Calls `DisableKey`; the answer is a [`DisableKeyResponse`].
     ///
     /// Required: `KeyId`.
     ///
@@ -253,7 +253,7 @@ impl Client {
     pub fn disable_key(&self) -> DisableKeyCall {
         DisableKeyCall::new(&self.handle)
     }
-    /// Calls `DisableKeyRotation`.
+    /// Calls `DisableKeyRotation`; the answer is a [`DisableKeyRotationResponse`].
     ///
     /// Required: `KeyId`.
     ///
@@ -262,7 +262,7 @@ impl Client {
     pub fn disable_key_rotation(&self) -> DisableKeyRotationCall {
         DisableKeyRotationCall::new(&self.handle)
     }
-    /// Calls `DisableKeys`.
+    /// Calls `DisableKeys`; the answer is a [`DisableKeysResponse`].
     ///
     /// Required: `KeyIds`.
     ///
@@ -271,7 +271,7 @@ impl Client {
     pub fn disable_keys(&self) -> DisableKeysCall {
         DisableKeysCall::new(&self.handle)
     }
-    /// Calls `DisableWhiteBoxKey`.
+    /// Calls `DisableWhiteBoxKey`; the answer is a [`DisableWhiteBoxKeyResponse`].
     ///
     /// Required: `KeyId`.
     ///
@@ -280,7 +280,7 @@ impl Client {
     pub fn disable_white_box_key(&self) -> DisableWhiteBoxKeyCall {
         DisableWhiteBoxKeyCall::new(&self.handle)
     }
-    /// Calls `DisableWhiteBoxKeys`.
+    /// Calls `DisableWhiteBoxKeys`; the answer is a [`DisableWhiteBoxKeysResponse`].
     ///
     /// Required: `KeyIds`.
     ///
@@ -289,7 +289,7 @@ impl Client {
     pub fn disable_white_box_keys(&self) -> DisableWhiteBoxKeysCall {
         DisableWhiteBoxKeysCall::new(&self.handle)
     }
-    /// Calls `EnableDataKey`.
+    /// Calls `EnableDataKey`; the answer is a [`EnableDataKeyResponse`].
     ///
     /// Required: `DataKeyId`.
     ///
@@ -298,7 +298,7 @@ impl Client {
     pub fn enable_data_key(&self) -> EnableDataKeyCall {
         EnableDataKeyCall::new(&self.handle)
     }
-    /// Calls `EnableDataKeys`.
+    /// Calls `EnableDataKeys`; the answer is a [`EnableDataKeysResponse`].
     ///
     /// Required: `DataKeyIds`.
     ///
@@ -307,7 +307,7 @@ impl Client {
     pub fn enable_data_keys(&self) -> EnableDataKeysCall {
         EnableDataKeysCall::new(&self.handle)
     }
-    /// Calls `EnableKey`.
+    /// Calls `EnableKey`; the answer is a [`EnableKeyResponse`].
     ///
     /// Required: `KeyId`.
     ///
@@ -316,7 +316,7 @@ impl Client {
     pub fn enable_key(&self) -> EnableKeyCall {
         EnableKeyCall::new(&self.handle)
     }
-    /// Calls `EnableKeyRotation`.
+    /// Calls `EnableKeyRotation`; the answer is a [`EnableKeyRotationResponse`].
     ///
     /// Required: `KeyId`.
     ///
@@ -325,7 +325,7 @@ impl Client {
     pub fn enable_key_rotation(&self) -> EnableKeyRotationCall {
         EnableKeyRotationCall::new(&self.handle)
     }
-    /// Calls `EnableKeys`.
+    /// Calls `EnableKeys`; the answer is a [`EnableKeysResponse`].
     ///
     /// Required: `KeyIds`.
     ///
@@ -334,7 +334,7 @@ impl Client {
     pub fn enable_keys(&self) -> EnableKeysCall {
         EnableKeysCall::new(&self.handle)
     }
-    /// Calls `EnableWhiteBoxKey`.
+    /// Calls `EnableWhiteBoxKey`; the answer is a [`EnableWhiteBoxKeyResponse`].
     ///
     /// Required: `KeyId`.
     ///
@@ -343,7 +343,7 @@ impl Client {
     pub fn enable_white_box_key(&self) -> EnableWhiteBoxKeyCall {
         EnableWhiteBoxKeyCall::new(&self.handle)
     }
-    /// Calls `EnableWhiteBoxKeys`.
+    /// Calls `EnableWhiteBoxKeys`; the answer is a [`EnableWhiteBoxKeysResponse`].
     ///
     /// Required: `KeyIds`.
     ///
@@ -352,7 +352,7 @@ impl Client {
     pub fn enable_white_box_keys(&self) -> EnableWhiteBoxKeysCall {
         EnableWhiteBoxKeysCall::new(&self.handle)
     }
-    /// Calls `Encrypt`.
+    /// Calls `Encrypt`; the answer is a [`EncryptResponse`].
     ///
     /// Required: `KeyId`, `Plaintext`.
     ///
@@ -361,7 +361,7 @@ impl Client {
     pub fn encrypt(&self) -> EncryptCall {
         EncryptCall::new(&self.handle)
     }
-    /// Calls `EncryptByWhiteBox`.
+    /// Calls `EncryptByWhiteBox`; the answer is a [`EncryptByWhiteBoxResponse`].
     ///
     /// Required: `KeyId`, `PlainText`.
     ///
@@ -370,7 +370,7 @@ impl Client {
     pub fn encrypt_by_white_box(&self) -> EncryptByWhiteBoxCall {
         EncryptByWhiteBoxCall::new(&self.handle)
     }
-    /// Calls `GenerateDataKey`.
+    /// Calls `GenerateDataKey`; the answer is a [`GenerateDataKeyResponse`].
     ///
     /// Required: `KeyId`.
     ///
@@ -379,7 +379,7 @@ impl Client {
     pub fn generate_data_key(&self) -> GenerateDataKeyCall {
         GenerateDataKeyCall::new(&self.handle)
     }
-    /// Calls `GenerateRandom`.
+    /// Calls `GenerateRandom`; the answer is a [`GenerateRandomResponse`].
     ///
     /// Required: `NumberOfBytes`.
     ///
@@ -388,7 +388,7 @@ impl Client {
     pub fn generate_random(&self) -> GenerateRandomCall {
         GenerateRandomCall::new(&self.handle)
     }
-    /// Calls `GetDataKeyCiphertextBlob`.
+    /// Calls `GetDataKeyCiphertextBlob`; the answer is a [`GetDataKeyCiphertextBlobResponse`].
     ///
     /// Required: `DataKeyId`.
     ///
@@ -397,7 +397,7 @@ impl Client {
     pub fn get_data_key_ciphertext_blob(&self) -> GetDataKeyCiphertextBlobCall {
         GetDataKeyCiphertextBlobCall::new(&self.handle)
     }
-    /// Calls `GetDataKeyPlaintext`.
+    /// Calls `GetDataKeyPlaintext`; the answer is a [`GetDataKeyPlaintextResponse`].
     ///
     /// Required: `DataKeyId`.
     ///
@@ -406,7 +406,7 @@ impl Client {
     pub fn get_data_key_plaintext(&self) -> GetDataKeyPlaintextCall {
         GetDataKeyPlaintextCall::new(&self.handle)
     }
-    /// Calls `GetKeyRotationStatus`.
+    /// Calls `GetKeyRotationStatus`; the answer is a [`GetKeyRotationStatusResponse`].
     ///
     /// Required: `KeyId`.
     ///
@@ -415,7 +415,7 @@ impl Client {
     pub fn get_key_rotation_status(&self) -> GetKeyRotationStatusCall {
         GetKeyRotationStatusCall::new(&self.handle)
     }
-    /// Calls `GetParametersForImport`.
+    /// Calls `GetParametersForImport`; the answer is a [`GetParametersForImportResponse`].
     ///
     /// Required: `KeyId`, `WrappingAlgorithm`, `WrappingKeySpec`.
     ///
@@ -424,7 +424,7 @@ impl Client {
     pub fn get_parameters_for_import(&self) -> GetParametersForImportCall {
         GetParametersForImportCall::new(&self.handle)
     }
-    /// Calls `GetPublicKey`.
+    /// Calls `GetPublicKey`; the answer is a [`GetPublicKeyResponse`].
     ///
     /// Required: `KeyId`.
     ///
@@ -433,21 +433,21 @@ impl Client {
     pub fn get_public_key(&self) -> GetPublicKeyCall {
         GetPublicKeyCall::new(&self.handle)
     }
-    /// Calls `GetRegions`.
+    /// Calls `GetRegions`; the answer is a [`GetRegionsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=kms&Version=2019-01-18&Action=GetRegions)
     #[inline]
     pub fn get_regions(&self) -> GetRegionsCall {
         GetRegionsCall::new(&self.handle)
     }
-    /// Calls `GetServiceStatus`.
+    /// Calls `GetServiceStatus`; the answer is a [`GetServiceStatusResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=kms&Version=2019-01-18&Action=GetServiceStatus)
     #[inline]
     pub fn get_service_status(&self) -> GetServiceStatusCall {
         GetServiceStatusCall::new(&self.handle)
     }
-    /// Calls `ImportDataKey`.
+    /// Calls `ImportDataKey`; the answer is a [`ImportDataKeyResponse`].
     ///
     /// Required: `DataKeyName`, `ImportKeyMaterial`, `ImportType`.
     ///
@@ -456,7 +456,7 @@ impl Client {
     pub fn import_data_key(&self) -> ImportDataKeyCall {
         ImportDataKeyCall::new(&self.handle)
     }
-    /// Calls `ImportKeyMaterial`.
+    /// Calls `ImportKeyMaterial`; the answer is a [`ImportKeyMaterialResponse`].
     ///
     /// Required: `EncryptedKeyMaterial`, `ImportToken`, `KeyId`.
     ///
@@ -465,14 +465,14 @@ impl Client {
     pub fn import_key_material(&self) -> ImportKeyMaterialCall {
         ImportKeyMaterialCall::new(&self.handle)
     }
-    /// Calls `ListAlgorithms`.
+    /// Calls `ListAlgorithms`; the answer is a [`ListAlgorithmsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=kms&Version=2019-01-18&Action=ListAlgorithms)
     #[inline]
     pub fn list_algorithms(&self) -> ListAlgorithmsCall {
         ListAlgorithmsCall::new(&self.handle)
     }
-    /// Calls `ListDataKeyDetail`.
+    /// Calls `ListDataKeyDetail`; the answer is a [`ListDataKeyDetailResponse`].
     ///
     /// Each answer holds one page of `DataKeyMetadatas`; [`into_paginator`](ListDataKeyDetailCall::into_paginator) reads them all.
     ///
@@ -481,7 +481,7 @@ impl Client {
     pub fn list_data_key_detail(&self) -> ListDataKeyDetailCall {
         ListDataKeyDetailCall::new(&self.handle)
     }
-    /// Calls `ListDataKeys`.
+    /// Calls `ListDataKeys`; the answer is a [`ListDataKeysResponse`].
     ///
     /// Each answer holds one page of `DataKeys`; [`into_paginator`](ListDataKeysCall::into_paginator) reads them all.
     ///
@@ -490,7 +490,7 @@ impl Client {
     pub fn list_data_keys(&self) -> ListDataKeysCall {
         ListDataKeysCall::new(&self.handle)
     }
-    /// Calls `ListKeyDetail`.
+    /// Calls `ListKeyDetail`; the answer is a [`ListKeyDetailResponse`].
     ///
     /// Each answer holds one page of `KeyMetadatas`; [`into_paginator`](ListKeyDetailCall::into_paginator) reads them all.
     ///
@@ -499,7 +499,7 @@ impl Client {
     pub fn list_key_detail(&self) -> ListKeyDetailCall {
         ListKeyDetailCall::new(&self.handle)
     }
-    /// Calls `ListKeys`.
+    /// Calls `ListKeys`; the answer is a [`ListKeysResponse`].
     ///
     /// Each answer holds one page of `Keys`; [`into_paginator`](ListKeysCall::into_paginator) reads them all.
     ///
@@ -508,7 +508,7 @@ impl Client {
     pub fn list_keys(&self) -> ListKeysCall {
         ListKeysCall::new(&self.handle)
     }
-    /// Calls `OverwriteWhiteBoxDeviceFingerprints`.
+    /// Calls `OverwriteWhiteBoxDeviceFingerprints`; the answer is a [`OverwriteWhiteBoxDeviceFingerprintsResponse`].
     ///
     /// Required: `KeyId`.
     ///
@@ -519,7 +519,7 @@ impl Client {
     ) -> OverwriteWhiteBoxDeviceFingerprintsCall {
         OverwriteWhiteBoxDeviceFingerprintsCall::new(&self.handle)
     }
-    /// Calls `PostQuantumCryptoDecrypt`.
+    /// Calls `PostQuantumCryptoDecrypt`; the answer is a [`PostQuantumCryptoDecryptResponse`].
     ///
     /// Required: `CiphertextBlob`.
     ///
@@ -528,7 +528,7 @@ impl Client {
     pub fn post_quantum_crypto_decrypt(&self) -> PostQuantumCryptoDecryptCall {
         PostQuantumCryptoDecryptCall::new(&self.handle)
     }
-    /// Calls `PostQuantumCryptoEncrypt`.
+    /// Calls `PostQuantumCryptoEncrypt`; the answer is a [`PostQuantumCryptoEncryptResponse`].
     ///
     /// Required: `KeyId`, `PlainText`.
     ///
@@ -537,7 +537,7 @@ impl Client {
     pub fn post_quantum_crypto_encrypt(&self) -> PostQuantumCryptoEncryptCall {
         PostQuantumCryptoEncryptCall::new(&self.handle)
     }
-    /// Calls `PostQuantumCryptoSign`.
+    /// Calls `PostQuantumCryptoSign`; the answer is a [`PostQuantumCryptoSignResponse`].
     ///
     /// Required: `Message`, `KeyId`.
     ///
@@ -546,7 +546,7 @@ impl Client {
     pub fn post_quantum_crypto_sign(&self) -> PostQuantumCryptoSignCall {
         PostQuantumCryptoSignCall::new(&self.handle)
     }
-    /// Calls `PostQuantumCryptoVerify`.
+    /// Calls `PostQuantumCryptoVerify`; the answer is a [`PostQuantumCryptoVerifyResponse`].
     ///
     /// Required: `KeyId`, `SignatureValue`, `Message`.
     ///
@@ -555,7 +555,7 @@ impl Client {
     pub fn post_quantum_crypto_verify(&self) -> PostQuantumCryptoVerifyCall {
         PostQuantumCryptoVerifyCall::new(&self.handle)
     }
-    /// Calls `ReEncrypt`.
+    /// Calls `ReEncrypt`; the answer is a [`ReEncryptResponse`].
     ///
     /// Required: `CiphertextBlob`.
     ///
@@ -564,7 +564,7 @@ impl Client {
     pub fn re_encrypt(&self) -> ReEncryptCall {
         ReEncryptCall::new(&self.handle)
     }
-    /// Calls `RotateKey`.
+    /// Calls `RotateKey`; the answer is a [`RotateKeyResponse`].
     ///
     /// Required: `KeyId`.
     ///
@@ -573,7 +573,7 @@ impl Client {
     pub fn rotate_key(&self) -> RotateKeyCall {
         RotateKeyCall::new(&self.handle)
     }
-    /// Calls `ScheduleDataKeyDeletion`.
+    /// Calls `ScheduleDataKeyDeletion`; the answer is a [`ScheduleDataKeyDeletionResponse`].
     ///
     /// Required: `DataKeyId`, `PendingWindowInDays`.
     ///
@@ -582,7 +582,7 @@ impl Client {
     pub fn schedule_data_key_deletion(&self) -> ScheduleDataKeyDeletionCall {
         ScheduleDataKeyDeletionCall::new(&self.handle)
     }
-    /// Calls `ScheduleKeyDeletion`.
+    /// Calls `ScheduleKeyDeletion`; the answer is a [`ScheduleKeyDeletionResponse`].
     ///
     /// Required: `KeyId`, `PendingWindowInDays`.
     ///
@@ -591,7 +591,7 @@ impl Client {
     pub fn schedule_key_deletion(&self) -> ScheduleKeyDeletionCall {
         ScheduleKeyDeletionCall::new(&self.handle)
     }
-    /// Calls `SignByAsymmetricKey`.
+    /// Calls `SignByAsymmetricKey`; the answer is a [`SignByAsymmetricKeyResponse`].
     ///
     /// Required: `Algorithm`, `Message`, `KeyId`.
     ///
@@ -600,7 +600,7 @@ impl Client {
     pub fn sign_by_asymmetric_key(&self) -> SignByAsymmetricKeyCall {
         SignByAsymmetricKeyCall::new(&self.handle)
     }
-    /// Calls `UnbindCloudResource`.
+    /// Calls `UnbindCloudResource`; the answer is a [`UnbindCloudResourceResponse`].
     ///
     /// Required: `KeyId`, `ProductId`, `ResourceId`.
     ///
@@ -609,7 +609,7 @@ impl Client {
     pub fn unbind_cloud_resource(&self) -> UnbindCloudResourceCall {
         UnbindCloudResourceCall::new(&self.handle)
     }
-    /// Calls `UpdateAlias`.
+    /// Calls `UpdateAlias`; the answer is a [`UpdateAliasResponse`].
     ///
     /// Required: `Alias`, `KeyId`.
     ///
@@ -618,7 +618,7 @@ impl Client {
     pub fn update_alias(&self) -> UpdateAliasCall {
         UpdateAliasCall::new(&self.handle)
     }
-    /// Calls `UpdateDataKeyDescription`.
+    /// Calls `UpdateDataKeyDescription`; the answer is a [`UpdateDataKeyDescriptionResponse`].
     ///
     /// Required: `DataKeyId`, `Description`.
     ///
@@ -627,7 +627,7 @@ impl Client {
     pub fn update_data_key_description(&self) -> UpdateDataKeyDescriptionCall {
         UpdateDataKeyDescriptionCall::new(&self.handle)
     }
-    /// Calls `UpdateDataKeyName`.
+    /// Calls `UpdateDataKeyName`; the answer is a [`UpdateDataKeyNameResponse`].
     ///
     /// Required: `DataKeyId`, `DataKeyName`.
     ///
@@ -636,7 +636,7 @@ impl Client {
     pub fn update_data_key_name(&self) -> UpdateDataKeyNameCall {
         UpdateDataKeyNameCall::new(&self.handle)
     }
-    /// Calls `UpdateKeyDescription`.
+    /// Calls `UpdateKeyDescription`; the answer is a [`UpdateKeyDescriptionResponse`].
     ///
     /// Required: `Description`, `KeyId`.
     ///
@@ -645,7 +645,7 @@ impl Client {
     pub fn update_key_description(&self) -> UpdateKeyDescriptionCall {
         UpdateKeyDescriptionCall::new(&self.handle)
     }
-    /// Calls `VerifyByAsymmetricKey`.
+    /// Calls `VerifyByAsymmetricKey`; the answer is a [`VerifyByAsymmetricKeyResponse`].
     ///
     /// Required: `KeyId`, `SignatureValue`, `Message`, `Algorithm`.
     ///
@@ -1177,7 +1177,6 @@ rt::action!(
     DescribeWhiteBoxServiceStatusCall, DescribeWhiteBoxServiceStatusResponse, Error,
     idempotent
 );
-impl<T> DescribeWhiteBoxServiceStatusCall<T> {}
 /// The answer of [`Client::describe_white_box_service_status`] (`DescribeWhiteBoxServiceStatus`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -1599,7 +1598,6 @@ pub struct GetPublicKeyResponse {
 rt::action!(
     GetRegions, GetRegionsRequest, GetRegionsCall, GetRegionsResponse, Error, idempotent
 );
-impl<T> GetRegionsCall<T> {}
 /// The answer of [`Client::get_regions`] (`GetRegions`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -1614,7 +1612,6 @@ rt::action!(
     GetServiceStatus, GetServiceStatusRequest, GetServiceStatusCall,
     GetServiceStatusResponse, Error, idempotent
 );
-impl<T> GetServiceStatusCall<T> {}
 /// The answer of [`Client::get_service_status`] (`GetServiceStatus`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -1704,7 +1701,6 @@ rt::action!(
     ListAlgorithms, ListAlgorithmsRequest, ListAlgorithmsCall, ListAlgorithmsResponse,
     Error, idempotent
 );
-impl<T> ListAlgorithmsCall<T> {}
 /// The answer of [`Client::list_algorithms`] (`ListAlgorithms`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

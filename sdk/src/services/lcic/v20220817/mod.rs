@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `AddGroupMember`.
+    /// Calls `AddGroupMember`; the answer is a [`AddGroupMemberResponse`].
     ///
     /// Required: `GroupId`, `SdkAppId`, `MemberIds`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn add_group_member(&self) -> AddGroupMemberCall {
         AddGroupMemberCall::new(&self.handle)
     }
-    /// Calls `BatchAddGroupMember`.
+    /// Calls `BatchAddGroupMember`; the answer is a [`BatchAddGroupMemberResponse`].
     ///
     /// Required: `GroupIds`, `SdkAppId`, `MemberIds`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn batch_add_group_member(&self) -> BatchAddGroupMemberCall {
         BatchAddGroupMemberCall::new(&self.handle)
     }
-    /// Calls `BatchCreateGroupWithMembers`.
+    /// Calls `BatchCreateGroupWithMembers`; the answer is a [`BatchCreateGroupWithMembersResponse`].
     ///
     /// Required: `SdkAppId`, `GroupBaseInfos`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn batch_create_group_with_members(&self) -> BatchCreateGroupWithMembersCall {
         BatchCreateGroupWithMembersCall::new(&self.handle)
     }
-    /// Calls `BatchCreateRoom`.
+    /// Calls `BatchCreateRoom`; the answer is a [`BatchCreateRoomResponse`].
     ///
     /// Required: `SdkAppId`, `RoomInfos`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn batch_create_room(&self) -> BatchCreateRoomCall {
         BatchCreateRoomCall::new(&self.handle)
     }
-    /// Calls `BatchDeleteGroupMember`.
+    /// Calls `BatchDeleteGroupMember`; the answer is a [`BatchDeleteGroupMemberResponse`].
     ///
     /// Required: `GroupIds`, `SdkAppId`, `MemberIds`.
     ///
@@ -80,7 +80,7 @@ impl Client {
     pub fn batch_delete_group_member(&self) -> BatchDeleteGroupMemberCall {
         BatchDeleteGroupMemberCall::new(&self.handle)
     }
-    /// Calls `BatchDeleteRecord`.
+    /// Calls `BatchDeleteRecord`; the answer is a [`BatchDeleteRecordResponse`].
     ///
     /// Required: `RoomIds`, `SdkAppId`.
     ///
@@ -89,7 +89,7 @@ impl Client {
     pub fn batch_delete_record(&self) -> BatchDeleteRecordCall {
         BatchDeleteRecordCall::new(&self.handle)
     }
-    /// Calls `BatchDescribeDocument`.
+    /// Calls `BatchDescribeDocument`; the answer is a [`BatchDescribeDocumentResponse`].
     ///
     /// Required: `SdkAppId`, `Page`, `Limit`, `Permission`.
     ///
@@ -98,7 +98,7 @@ impl Client {
     pub fn batch_describe_document(&self) -> BatchDescribeDocumentCall {
         BatchDescribeDocumentCall::new(&self.handle)
     }
-    /// Calls `BatchGetPlaybackToken`.
+    /// Calls `BatchGetPlaybackToken`; the answer is a [`BatchGetPlaybackTokenResponse`].
     ///
     /// Required: `SdkAppId`, `RoomIds`.
     ///
@@ -107,7 +107,7 @@ impl Client {
     pub fn batch_get_playback_token(&self) -> BatchGetPlaybackTokenCall {
         BatchGetPlaybackTokenCall::new(&self.handle)
     }
-    /// Calls `BatchRegister`.
+    /// Calls `BatchRegister`; the answer is a [`BatchRegisterResponse`].
     ///
     /// Required: `Users`.
     ///
@@ -116,7 +116,7 @@ impl Client {
     pub fn batch_register(&self) -> BatchRegisterCall {
         BatchRegisterCall::new(&self.handle)
     }
-    /// Calls `BindDocumentToRoom`.
+    /// Calls `BindDocumentToRoom`; the answer is a [`BindDocumentToRoomResponse`].
     ///
     /// Required: `RoomId`, `DocumentId`.
     ///
@@ -125,7 +125,7 @@ impl Client {
     pub fn bind_document_to_room(&self) -> BindDocumentToRoomCall {
         BindDocumentToRoomCall::new(&self.handle)
     }
-    /// Calls `CreateDocument`.
+    /// Calls `CreateDocument`; the answer is a [`CreateDocumentResponse`].
     ///
     /// Required: `SdkAppId`, `DocumentUrl`, `DocumentName`, `Owner`.
     ///
@@ -134,7 +134,7 @@ impl Client {
     pub fn create_document(&self) -> CreateDocumentCall {
         CreateDocumentCall::new(&self.handle)
     }
-    /// Calls `CreateGroupLiveCodes`.
+    /// Calls `CreateGroupLiveCodes`; the answer is a [`CreateGroupLiveCodesResponse`].
     ///
     /// Required: `SdkAppId`, `RoomId`, `Number`.
     ///
@@ -143,7 +143,7 @@ impl Client {
     pub fn create_group_live_codes(&self) -> CreateGroupLiveCodesCall {
         CreateGroupLiveCodesCall::new(&self.handle)
     }
-    /// Calls `CreateGroupWithMembers`.
+    /// Calls `CreateGroupWithMembers`; the answer is a [`CreateGroupWithMembersResponse`].
     ///
     /// Required: `GroupName`, `SdkAppId`.
     ///
@@ -152,7 +152,7 @@ impl Client {
     pub fn create_group_with_members(&self) -> CreateGroupWithMembersCall {
         CreateGroupWithMembersCall::new(&self.handle)
     }
-    /// Calls `CreateGroupWithSubGroup`.
+    /// Calls `CreateGroupWithSubGroup`; the answer is a [`CreateGroupWithSubGroupResponse`].
     ///
     /// Required: `GroupName`, `SdkAppId`, `SubGroupIds`.
     ///
@@ -161,7 +161,7 @@ impl Client {
     pub fn create_group_with_sub_group(&self) -> CreateGroupWithSubGroupCall {
         CreateGroupWithSubGroupCall::new(&self.handle)
     }
-    /// Calls `CreateRoom`.
+    /// Calls `CreateRoom`; the answer is a [`CreateRoomResponse`].
     ///
     /// Required: `Name`, `StartTime`, `EndTime`, `SdkAppId`, `Resolution`, `MaxMicNumber`, `SubType`.
     ///
@@ -170,7 +170,7 @@ impl Client {
     pub fn create_room(&self) -> CreateRoomCall {
         CreateRoomCall::new(&self.handle)
     }
-    /// Calls `CreateSupervisor`.
+    /// Calls `CreateSupervisor`; the answer is a [`CreateSupervisorResponse`].
     ///
     /// Required: `SdkAppId`, `Users`.
     ///
@@ -179,7 +179,7 @@ impl Client {
     pub fn create_supervisor(&self) -> CreateSupervisorCall {
         CreateSupervisorCall::new(&self.handle)
     }
-    /// Calls `DeleteAppCustomContent`.
+    /// Calls `DeleteAppCustomContent`; the answer is a [`DeleteAppCustomContentResponse`].
     ///
     /// Required: `SdkAppId`.
     ///
@@ -188,7 +188,7 @@ impl Client {
     pub fn delete_app_custom_content(&self) -> DeleteAppCustomContentCall {
         DeleteAppCustomContentCall::new(&self.handle)
     }
-    /// Calls `DeleteDocument`.
+    /// Calls `DeleteDocument`; the answer is a [`DeleteDocumentResponse`].
     ///
     /// Required: `DocumentId`.
     ///
@@ -197,7 +197,7 @@ impl Client {
     pub fn delete_document(&self) -> DeleteDocumentCall {
         DeleteDocumentCall::new(&self.handle)
     }
-    /// Calls `DeleteGroup`.
+    /// Calls `DeleteGroup`; the answer is a [`DeleteGroupResponse`].
     ///
     /// Required: `GroupIds`, `SdkAppId`.
     ///
@@ -206,7 +206,7 @@ impl Client {
     pub fn delete_group(&self) -> DeleteGroupCall {
         DeleteGroupCall::new(&self.handle)
     }
-    /// Calls `DeleteGroupMember`.
+    /// Calls `DeleteGroupMember`; the answer is a [`DeleteGroupMemberResponse`].
     ///
     /// Required: `GroupId`, `SdkAppId`, `MemberIds`.
     ///
@@ -215,7 +215,7 @@ impl Client {
     pub fn delete_group_member(&self) -> DeleteGroupMemberCall {
         DeleteGroupMemberCall::new(&self.handle)
     }
-    /// Calls `DeletePlaybackItem`.
+    /// Calls `DeletePlaybackItem`; the answer is a [`DeletePlaybackItemResponse`].
     ///
     /// Required: `SdkAppId`, `RoomId`.
     ///
@@ -224,7 +224,7 @@ impl Client {
     pub fn delete_playback_item(&self) -> DeletePlaybackItemCall {
         DeletePlaybackItemCall::new(&self.handle)
     }
-    /// Calls `DeleteRecord`.
+    /// Calls `DeleteRecord`; the answer is a [`DeleteRecordResponse`].
     ///
     /// Required: `RoomId`, `SdkAppId`.
     ///
@@ -233,7 +233,7 @@ impl Client {
     pub fn delete_record(&self) -> DeleteRecordCall {
         DeleteRecordCall::new(&self.handle)
     }
-    /// Calls `DeleteRoom`.
+    /// Calls `DeleteRoom`; the answer is a [`DeleteRoomResponse`].
     ///
     /// Required: `RoomId`.
     ///
@@ -242,7 +242,7 @@ impl Client {
     pub fn delete_room(&self) -> DeleteRoomCall {
         DeleteRoomCall::new(&self.handle)
     }
-    /// Calls `DeleteSupervisor`.
+    /// Calls `DeleteSupervisor`; the answer is a [`DeleteSupervisorResponse`].
     ///
     /// Required: `SdkAppId`, `Users`.
     ///
@@ -251,7 +251,7 @@ impl Client {
     pub fn delete_supervisor(&self) -> DeleteSupervisorCall {
         DeleteSupervisorCall::new(&self.handle)
     }
-    /// Calls `DeleteUser`.
+    /// Calls `DeleteUser`; the answer is a [`DeleteUserResponse`].
     ///
     /// Required: `UserId`.
     ///
@@ -260,14 +260,14 @@ impl Client {
     pub fn delete_user(&self) -> DeleteUserCall {
         DeleteUserCall::new(&self.handle)
     }
-    /// Calls `DeleteWhiteBoardSnapshot`.
+    /// Calls `DeleteWhiteBoardSnapshot`; the answer is a [`DeleteWhiteBoardSnapshotResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=lcic&Version=2022-08-17&Action=DeleteWhiteBoardSnapshot)
     #[inline]
     pub fn delete_white_board_snapshot(&self) -> DeleteWhiteBoardSnapshotCall {
         DeleteWhiteBoardSnapshotCall::new(&self.handle)
     }
-    /// Calls `DescribeAnswerList`.
+    /// Calls `DescribeAnswerList`; the answer is a [`DescribeAnswerListResponse`].
     ///
     /// Required: `QuestionId`.
     ///
@@ -276,7 +276,7 @@ impl Client {
     pub fn describe_answer_list(&self) -> DescribeAnswerListCall {
         DescribeAnswerListCall::new(&self.handle)
     }
-    /// Calls `DescribeAppDetail`.
+    /// Calls `DescribeAppDetail`; the answer is a [`DescribeAppDetailResponse`].
     ///
     /// Required: `ApplicationId`, `DeveloperId`.
     ///
@@ -285,7 +285,7 @@ impl Client {
     pub fn describe_app_detail(&self) -> DescribeAppDetailCall {
         DescribeAppDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeCurrentMemberList`.
+    /// Calls `DescribeCurrentMemberList`; the answer is a [`DescribeCurrentMemberListResponse`].
     ///
     /// Required: `RoomId`, `Page`, `Limit`.
     ///
@@ -294,14 +294,14 @@ impl Client {
     pub fn describe_current_member_list(&self) -> DescribeCurrentMemberListCall {
         DescribeCurrentMemberListCall::new(&self.handle)
     }
-    /// Calls `DescribeDeveloper`.
+    /// Calls `DescribeDeveloper`; the answer is a [`DescribeDeveloperResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=lcic&Version=2022-08-17&Action=DescribeDeveloper)
     #[inline]
     pub fn describe_developer(&self) -> DescribeDeveloperCall {
         DescribeDeveloperCall::new(&self.handle)
     }
-    /// Calls `DescribeDocument`.
+    /// Calls `DescribeDocument`; the answer is a [`DescribeDocumentResponse`].
     ///
     /// Required: `DocumentId`.
     ///
@@ -310,7 +310,7 @@ impl Client {
     pub fn describe_document(&self) -> DescribeDocumentCall {
         DescribeDocumentCall::new(&self.handle)
     }
-    /// Calls `DescribeDocuments`.
+    /// Calls `DescribeDocuments`; the answer is a [`DescribeDocumentsResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -322,7 +322,7 @@ impl Client {
     pub fn describe_documents(&self) -> DescribeDocumentsCall {
         DescribeDocumentsCall::new(&self.handle)
     }
-    /// Calls `DescribeDocumentsByRoom`.
+    /// Calls `DescribeDocumentsByRoom`; the answer is a [`DescribeDocumentsByRoomResponse`].
     ///
     /// Required: `RoomId`, `SdkAppId`.
     ///
@@ -331,7 +331,7 @@ impl Client {
     pub fn describe_documents_by_room(&self) -> DescribeDocumentsByRoomCall {
         DescribeDocumentsByRoomCall::new(&self.handle)
     }
-    /// Calls `DescribeEditVersions`.
+    /// Calls `DescribeEditVersions`; the answer is a [`DescribeEditVersionsResponse`].
     ///
     /// Required: `SdkAppId`, `RoomId`.
     ///
@@ -340,7 +340,7 @@ impl Client {
     pub fn describe_edit_versions(&self) -> DescribeEditVersionsCall {
         DescribeEditVersionsCall::new(&self.handle)
     }
-    /// Calls `DescribeGroup`.
+    /// Calls `DescribeGroup`; the answer is a [`DescribeGroupResponse`].
     ///
     /// Required: `GroupId`, `SdkAppId`.
     ///
@@ -349,7 +349,7 @@ impl Client {
     pub fn describe_group(&self) -> DescribeGroupCall {
         DescribeGroupCall::new(&self.handle)
     }
-    /// Calls `DescribeGroupList`.
+    /// Calls `DescribeGroupList`; the answer is a [`DescribeGroupListResponse`].
     ///
     /// Required: `SdkAppId`.
     ///
@@ -358,14 +358,14 @@ impl Client {
     pub fn describe_group_list(&self) -> DescribeGroupListCall {
         DescribeGroupListCall::new(&self.handle)
     }
-    /// Calls `DescribeGroupLiveCodes`.
+    /// Calls `DescribeGroupLiveCodes`; the answer is a [`DescribeGroupLiveCodesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=lcic&Version=2022-08-17&Action=DescribeGroupLiveCodes)
     #[inline]
     pub fn describe_group_live_codes(&self) -> DescribeGroupLiveCodesCall {
         DescribeGroupLiveCodesCall::new(&self.handle)
     }
-    /// Calls `DescribeGroupMemberList`.
+    /// Calls `DescribeGroupMemberList`; the answer is a [`DescribeGroupMemberListResponse`].
     ///
     /// Required: `GroupId`, `SdkAppId`.
     ///
@@ -374,7 +374,7 @@ impl Client {
     pub fn describe_group_member_list(&self) -> DescribeGroupMemberListCall {
         DescribeGroupMemberListCall::new(&self.handle)
     }
-    /// Calls `DescribeLiveRelayConfig`.
+    /// Calls `DescribeLiveRelayConfig`; the answer is a [`DescribeLiveRelayConfigResponse`].
     ///
     /// Required: `SdkAppId`, `RoomId`.
     ///
@@ -383,7 +383,7 @@ impl Client {
     pub fn describe_live_relay_config(&self) -> DescribeLiveRelayConfigCall {
         DescribeLiveRelayConfigCall::new(&self.handle)
     }
-    /// Calls `DescribeMarquee`.
+    /// Calls `DescribeMarquee`; the answer is a [`DescribeMarqueeResponse`].
     ///
     /// Required: `SdkAppId`, `RoomId`.
     ///
@@ -392,7 +392,7 @@ impl Client {
     pub fn describe_marquee(&self) -> DescribeMarqueeCall {
         DescribeMarqueeCall::new(&self.handle)
     }
-    /// Calls `DescribePlayRecords`.
+    /// Calls `DescribePlayRecords`; the answer is a [`DescribePlayRecordsResponse`].
     ///
     /// Required: `SdkAppId`, `RoomId`, `StartTime`, `EndTime`, `Page`, `PageSize`.
     ///
@@ -401,7 +401,7 @@ impl Client {
     pub fn describe_play_records(&self) -> DescribePlayRecordsCall {
         DescribePlayRecordsCall::new(&self.handle)
     }
-    /// Calls `DescribePlaybackList`.
+    /// Calls `DescribePlaybackList`; the answer is a [`DescribePlaybackListResponse`].
     ///
     /// Required: `SdkAppId`.
     ///
@@ -410,7 +410,7 @@ impl Client {
     pub fn describe_playback_list(&self) -> DescribePlaybackListCall {
         DescribePlaybackListCall::new(&self.handle)
     }
-    /// Calls `DescribeQuestionList`.
+    /// Calls `DescribeQuestionList`; the answer is a [`DescribeQuestionListResponse`].
     ///
     /// Required: `RoomId`.
     ///
@@ -419,7 +419,7 @@ impl Client {
     pub fn describe_question_list(&self) -> DescribeQuestionListCall {
         DescribeQuestionListCall::new(&self.handle)
     }
-    /// Calls `DescribeRecord`.
+    /// Calls `DescribeRecord`; the answer is a [`DescribeRecordResponse`].
     ///
     /// Required: `SdkAppId`, `RoomId`.
     ///
@@ -428,7 +428,7 @@ impl Client {
     pub fn describe_record(&self) -> DescribeRecordCall {
         DescribeRecordCall::new(&self.handle)
     }
-    /// Calls `DescribeRecordStream`.
+    /// Calls `DescribeRecordStream`; the answer is a [`DescribeRecordStreamResponse`].
     ///
     /// Required: `SdkAppId`, `RoomId`.
     ///
@@ -437,7 +437,7 @@ impl Client {
     pub fn describe_record_stream(&self) -> DescribeRecordStreamCall {
         DescribeRecordStreamCall::new(&self.handle)
     }
-    /// Calls `DescribeRecordTask`.
+    /// Calls `DescribeRecordTask`; the answer is a [`DescribeRecordTaskResponse`].
     ///
     /// Required: `SdkAppId`, `RoomId`.
     ///
@@ -446,7 +446,7 @@ impl Client {
     pub fn describe_record_task(&self) -> DescribeRecordTaskCall {
         DescribeRecordTaskCall::new(&self.handle)
     }
-    /// Calls `DescribeRoom`.
+    /// Calls `DescribeRoom`; the answer is a [`DescribeRoomResponse`].
     ///
     /// Required: `RoomId`.
     ///
@@ -455,7 +455,7 @@ impl Client {
     pub fn describe_room(&self) -> DescribeRoomCall {
         DescribeRoomCall::new(&self.handle)
     }
-    /// Calls `DescribeRoomForbiddenUser`.
+    /// Calls `DescribeRoomForbiddenUser`; the answer is a [`DescribeRoomForbiddenUserResponse`].
     ///
     /// Required: `SdkAppId`, `RoomId`.
     ///
@@ -464,7 +464,7 @@ impl Client {
     pub fn describe_room_forbidden_user(&self) -> DescribeRoomForbiddenUserCall {
         DescribeRoomForbiddenUserCall::new(&self.handle)
     }
-    /// Calls `DescribeRoomStatistics`.
+    /// Calls `DescribeRoomStatistics`; the answer is a [`DescribeRoomStatisticsResponse`].
     ///
     /// Required: `RoomId`, `Page`, `Limit`.
     ///
@@ -473,7 +473,7 @@ impl Client {
     pub fn describe_room_statistics(&self) -> DescribeRoomStatisticsCall {
         DescribeRoomStatisticsCall::new(&self.handle)
     }
-    /// Calls `DescribeScoreList`.
+    /// Calls `DescribeScoreList`; the answer is a [`DescribeScoreListResponse`].
     ///
     /// Required: `RoomId`.
     ///
@@ -482,7 +482,7 @@ impl Client {
     pub fn describe_score_list(&self) -> DescribeScoreListCall {
         DescribeScoreListCall::new(&self.handle)
     }
-    /// Calls `DescribeSdkAppIdUsers`.
+    /// Calls `DescribeSdkAppIdUsers`; the answer is a [`DescribeSdkAppIdUsersResponse`].
     ///
     /// Required: `SdkAppId`.
     ///
@@ -491,7 +491,7 @@ impl Client {
     pub fn describe_sdk_app_id_users(&self) -> DescribeSdkAppIdUsersCall {
         DescribeSdkAppIdUsersCall::new(&self.handle)
     }
-    /// Calls `DescribeSupervisors`.
+    /// Calls `DescribeSupervisors`; the answer is a [`DescribeSupervisorsResponse`].
     ///
     /// Required: `SdkAppId`.
     ///
@@ -500,28 +500,28 @@ impl Client {
     pub fn describe_supervisors(&self) -> DescribeSupervisorsCall {
         DescribeSupervisorsCall::new(&self.handle)
     }
-    /// Calls `DescribeUser`.
+    /// Calls `DescribeUser`; the answer is a [`DescribeUserResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=lcic&Version=2022-08-17&Action=DescribeUser)
     #[inline]
     pub fn describe_user(&self) -> DescribeUserCall {
         DescribeUserCall::new(&self.handle)
     }
-    /// Calls `DescribeUserDetail`.
+    /// Calls `DescribeUserDetail`; the answer is a [`DescribeUserDetailResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=lcic&Version=2022-08-17&Action=DescribeUserDetail)
     #[inline]
     pub fn describe_user_detail(&self) -> DescribeUserDetailCall {
         DescribeUserDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeWhiteBoardSnapshot`.
+    /// Calls `DescribeWhiteBoardSnapshot`; the answer is a [`DescribeWhiteBoardSnapshotResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=lcic&Version=2022-08-17&Action=DescribeWhiteBoardSnapshot)
     #[inline]
     pub fn describe_white_board_snapshot(&self) -> DescribeWhiteBoardSnapshotCall {
         DescribeWhiteBoardSnapshotCall::new(&self.handle)
     }
-    /// Calls `EndRoom`.
+    /// Calls `EndRoom`; the answer is a [`EndRoomResponse`].
     ///
     /// Required: `RoomId`.
     ///
@@ -530,7 +530,7 @@ impl Client {
     pub fn end_room(&self) -> EndRoomCall {
         EndRoomCall::new(&self.handle)
     }
-    /// Calls `ForbidSendMsg`.
+    /// Calls `ForbidSendMsg`; the answer is a [`ForbidSendMsgResponse`].
     ///
     /// Required: `SdkAppId`, `RoomId`, `MembersAccount`, `MuteTime`.
     ///
@@ -539,7 +539,7 @@ impl Client {
     pub fn forbid_send_msg(&self) -> ForbidSendMsgCall {
         ForbidSendMsgCall::new(&self.handle)
     }
-    /// Calls `GetEditVersionToken`.
+    /// Calls `GetEditVersionToken`; the answer is a [`GetEditVersionTokenResponse`].
     ///
     /// Required: `SdkAppId`, `RoomId`, `UserId`.
     ///
@@ -548,7 +548,7 @@ impl Client {
     pub fn get_edit_version_token(&self) -> GetEditVersionTokenCall {
         GetEditVersionTokenCall::new(&self.handle)
     }
-    /// Calls `GetPlaybackToken`.
+    /// Calls `GetPlaybackToken`; the answer is a [`GetPlaybackTokenResponse`].
     ///
     /// Required: `SdkAppId`, `RoomId`.
     ///
@@ -557,7 +557,7 @@ impl Client {
     pub fn get_playback_token(&self) -> GetPlaybackTokenCall {
         GetPlaybackTokenCall::new(&self.handle)
     }
-    /// Calls `GetRoomEvent`.
+    /// Calls `GetRoomEvent`; the answer is a [`GetRoomEventResponse`].
     ///
     /// Required: `RoomId`, `SdkAppId`, `Page`, `Limit`.
     ///
@@ -566,7 +566,7 @@ impl Client {
     pub fn get_room_event(&self) -> GetRoomEventCall {
         GetRoomEventCall::new(&self.handle)
     }
-    /// Calls `GetRoomMessage`.
+    /// Calls `GetRoomMessage`; the answer is a [`GetRoomMessageResponse`].
     ///
     /// Required: `SdkAppId`, `RoomId`.
     ///
@@ -575,7 +575,7 @@ impl Client {
     pub fn get_room_message(&self) -> GetRoomMessageCall {
         GetRoomMessageCall::new(&self.handle)
     }
-    /// Calls `GetRooms`.
+    /// Calls `GetRooms`; the answer is a [`GetRoomsResponse`].
     ///
     /// Required: `SdkAppId`.
     ///
@@ -584,7 +584,7 @@ impl Client {
     pub fn get_rooms(&self) -> GetRoomsCall {
         GetRoomsCall::new(&self.handle)
     }
-    /// Calls `GetWatermark`.
+    /// Calls `GetWatermark`; the answer is a [`GetWatermarkResponse`].
     ///
     /// Required: `SdkAppId`.
     ///
@@ -593,7 +593,7 @@ impl Client {
     pub fn get_watermark(&self) -> GetWatermarkCall {
         GetWatermarkCall::new(&self.handle)
     }
-    /// Calls `KickUserFromRoom`.
+    /// Calls `KickUserFromRoom`; the answer is a [`KickUserFromRoomResponse`].
     ///
     /// Required: `RoomId`, `SdkAppId`, `UserId`, `KickType`, `Duration`.
     ///
@@ -602,7 +602,7 @@ impl Client {
     pub fn kick_user_from_room(&self) -> KickUserFromRoomCall {
         KickUserFromRoomCall::new(&self.handle)
     }
-    /// Calls `LoginOriginId`.
+    /// Calls `LoginOriginId`; the answer is a [`LoginOriginIdResponse`].
     ///
     /// Required: `SdkAppId`, `OriginId`.
     ///
@@ -611,7 +611,7 @@ impl Client {
     pub fn login_origin_id(&self) -> LoginOriginIdCall {
         LoginOriginIdCall::new(&self.handle)
     }
-    /// Calls `LoginOriginIdWithRoom`.
+    /// Calls `LoginOriginIdWithRoom`; the answer is a [`LoginOriginIdWithRoomResponse`].
     ///
     /// Required: `SdkAppId`, `OriginId`, `RoomId`.
     ///
@@ -620,7 +620,7 @@ impl Client {
     pub fn login_origin_id_with_room(&self) -> LoginOriginIdWithRoomCall {
         LoginOriginIdWithRoomCall::new(&self.handle)
     }
-    /// Calls `LoginUser`.
+    /// Calls `LoginUser`; the answer is a [`LoginUserResponse`].
     ///
     /// Required: `UserId`.
     ///
@@ -629,7 +629,7 @@ impl Client {
     pub fn login_user(&self) -> LoginUserCall {
         LoginUserCall::new(&self.handle)
     }
-    /// Calls `LoginUserWithRoom`.
+    /// Calls `LoginUserWithRoom`; the answer is a [`LoginUserWithRoomResponse`].
     ///
     /// Required: `UserId`, `RoomId`.
     ///
@@ -638,7 +638,7 @@ impl Client {
     pub fn login_user_with_room(&self) -> LoginUserWithRoomCall {
         LoginUserWithRoomCall::new(&self.handle)
     }
-    /// Calls `ModifyApp`.
+    /// Calls `ModifyApp`; the answer is a [`ModifyAppResponse`].
     ///
     /// Required: `SdkAppId`.
     ///
@@ -647,7 +647,7 @@ impl Client {
     pub fn modify_app(&self) -> ModifyAppCall {
         ModifyAppCall::new(&self.handle)
     }
-    /// Calls `ModifyGroup`.
+    /// Calls `ModifyGroup`; the answer is a [`ModifyGroupResponse`].
     ///
     /// Required: `GroupId`, `SdkAppId`.
     ///
@@ -656,7 +656,7 @@ impl Client {
     pub fn modify_group(&self) -> ModifyGroupCall {
         ModifyGroupCall::new(&self.handle)
     }
-    /// Calls `ModifyLiveRelayConfig`.
+    /// Calls `ModifyLiveRelayConfig`; the answer is a [`ModifyLiveRelayConfigResponse`].
     ///
     /// Required: `SdkAppId`, `RoomId`, `RelayType`, `Urls`.
     ///
@@ -665,7 +665,7 @@ impl Client {
     pub fn modify_live_relay_config(&self) -> ModifyLiveRelayConfigCall {
         ModifyLiveRelayConfigCall::new(&self.handle)
     }
-    /// Calls `ModifyRoom`.
+    /// Calls `ModifyRoom`; the answer is a [`ModifyRoomResponse`].
     ///
     /// Required: `RoomId`, `SdkAppId`.
     ///
@@ -674,7 +674,7 @@ impl Client {
     pub fn modify_room(&self) -> ModifyRoomCall {
         ModifyRoomCall::new(&self.handle)
     }
-    /// Calls `ModifyUserProfile`.
+    /// Calls `ModifyUserProfile`; the answer is a [`ModifyUserProfileResponse`].
     ///
     /// Required: `UserId`.
     ///
@@ -683,7 +683,7 @@ impl Client {
     pub fn modify_user_profile(&self) -> ModifyUserProfileCall {
         ModifyUserProfileCall::new(&self.handle)
     }
-    /// Calls `RegisterUser`.
+    /// Calls `RegisterUser`; the answer is a [`RegisterUserResponse`].
     ///
     /// Required: `SdkAppId`.
     ///
@@ -692,7 +692,7 @@ impl Client {
     pub fn register_user(&self) -> RegisterUserCall {
         RegisterUserCall::new(&self.handle)
     }
-    /// Calls `SendRoomNormalMessage`.
+    /// Calls `SendRoomNormalMessage`; the answer is a [`SendRoomNormalMessageResponse`].
     ///
     /// Required: `SdkAppId`, `RoomId`, `FromAccount`, `MsgBody`.
     ///
@@ -701,7 +701,7 @@ impl Client {
     pub fn send_room_normal_message(&self) -> SendRoomNormalMessageCall {
         SendRoomNormalMessageCall::new(&self.handle)
     }
-    /// Calls `SendRoomNotificationMessage`.
+    /// Calls `SendRoomNotificationMessage`; the answer is a [`SendRoomNotificationMessageResponse`].
     ///
     /// Required: `SdkAppId`, `RoomId`, `MsgContent`.
     ///
@@ -710,7 +710,7 @@ impl Client {
     pub fn send_room_notification_message(&self) -> SendRoomNotificationMessageCall {
         SendRoomNotificationMessageCall::new(&self.handle)
     }
-    /// Calls `SetAppCustomContent`.
+    /// Calls `SetAppCustomContent`; the answer is a [`SetAppCustomContentResponse`].
     ///
     /// Required: `CustomContent`, `SdkAppId`.
     ///
@@ -719,7 +719,7 @@ impl Client {
     pub fn set_app_custom_content(&self) -> SetAppCustomContentCall {
         SetAppCustomContentCall::new(&self.handle)
     }
-    /// Calls `SetMainEditVersion`.
+    /// Calls `SetMainEditVersion`; the answer is a [`SetMainEditVersionResponse`].
     ///
     /// Required: `SdkAppId`, `RoomId`, `VersionNo`.
     ///
@@ -728,7 +728,7 @@ impl Client {
     pub fn set_main_edit_version(&self) -> SetMainEditVersionCall {
         SetMainEditVersionCall::new(&self.handle)
     }
-    /// Calls `SetMarquee`.
+    /// Calls `SetMarquee`; the answer is a [`SetMarqueeResponse`].
     ///
     /// Required: `SdkAppId`, `RoomId`, `MarqueeType`, `DisplayMode`.
     ///
@@ -737,7 +737,7 @@ impl Client {
     pub fn set_marquee(&self) -> SetMarqueeCall {
         SetMarqueeCall::new(&self.handle)
     }
-    /// Calls `SetWatermark`.
+    /// Calls `SetWatermark`; the answer is a [`SetWatermarkResponse`].
     ///
     /// Required: `SdkAppId`.
     ///
@@ -746,7 +746,7 @@ impl Client {
     pub fn set_watermark(&self) -> SetWatermarkCall {
         SetWatermarkCall::new(&self.handle)
     }
-    /// Calls `StartRecord`.
+    /// Calls `StartRecord`; the answer is a [`StartRecordResponse`].
     ///
     /// Required: `SdkAppId`, `RoomId`.
     ///
@@ -755,7 +755,7 @@ impl Client {
     pub fn start_record(&self) -> StartRecordCall {
         StartRecordCall::new(&self.handle)
     }
-    /// Calls `StartRoom`.
+    /// Calls `StartRoom`; the answer is a [`StartRoomResponse`].
     ///
     /// Required: `RoomId`.
     ///
@@ -764,7 +764,7 @@ impl Client {
     pub fn start_room(&self) -> StartRoomCall {
         StartRoomCall::new(&self.handle)
     }
-    /// Calls `StopRecord`.
+    /// Calls `StopRecord`; the answer is a [`StopRecordResponse`].
     ///
     /// Required: `SdkAppId`, `RoomId`, `TaskId`.
     ///
@@ -773,7 +773,7 @@ impl Client {
     pub fn stop_record(&self) -> StopRecordCall {
         StopRecordCall::new(&self.handle)
     }
-    /// Calls `UnbindDocumentFromRoom`.
+    /// Calls `UnbindDocumentFromRoom`; the answer is a [`UnbindDocumentFromRoomResponse`].
     ///
     /// Required: `RoomId`, `DocumentId`.
     ///
@@ -782,7 +782,7 @@ impl Client {
     pub fn unbind_document_from_room(&self) -> UnbindDocumentFromRoomCall {
         UnbindDocumentFromRoomCall::new(&self.handle)
     }
-    /// Calls `UnblockKickedUser`.
+    /// Calls `UnblockKickedUser`; the answer is a [`UnblockKickedUserResponse`].
     ///
     /// Required: `SdkAppId`, `RoomId`, `UserId`.
     ///
@@ -1461,7 +1461,6 @@ rt::action!(
     DescribeDeveloper, DescribeDeveloperRequest, DescribeDeveloperCall,
     DescribeDeveloperResponse, Error, idempotent
 );
-impl<T> DescribeDeveloperCall<T> {}
 /// The answer of [`Client::describe_developer`] (`DescribeDeveloper`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

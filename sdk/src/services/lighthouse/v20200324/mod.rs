@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `ApplyDiskBackup`.
+    /// Calls `ApplyDiskBackup`; the answer is a [`ApplyDiskBackupResponse`].
     ///
     /// Required: `DiskId`, `DiskBackupId`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn apply_disk_backup(&self) -> ApplyDiskBackupCall {
         ApplyDiskBackupCall::new(&self.handle)
     }
-    /// Calls `ApplyFirewallTemplate`.
+    /// Calls `ApplyFirewallTemplate`; the answer is a [`ApplyFirewallTemplateResponse`].
     ///
     /// Required: `TemplateId`, `ApplyInstances`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn apply_firewall_template(&self) -> ApplyFirewallTemplateCall {
         ApplyFirewallTemplateCall::new(&self.handle)
     }
-    /// Calls `ApplyInstanceSnapshot`.
+    /// Calls `ApplyInstanceSnapshot`; the answer is a [`ApplyInstanceSnapshotResponse`].
     ///
     /// Required: `InstanceId`, `SnapshotId`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn apply_instance_snapshot(&self) -> ApplyInstanceSnapshotCall {
         ApplyInstanceSnapshotCall::new(&self.handle)
     }
-    /// Calls `AssociateInstancesKeyPairs`.
+    /// Calls `AssociateInstancesKeyPairs`; the answer is a [`AssociateInstancesKeyPairsResponse`].
     ///
     /// Required: `KeyIds`, `InstanceIds`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn associate_instances_key_pairs(&self) -> AssociateInstancesKeyPairsCall {
         AssociateInstancesKeyPairsCall::new(&self.handle)
     }
-    /// Calls `AttachCcn`.
+    /// Calls `AttachCcn`; the answer is a [`AttachCcnResponse`].
     ///
     /// Required: `CcnId`.
     ///
@@ -80,7 +80,7 @@ impl Client {
     pub fn attach_ccn(&self) -> AttachCcnCall {
         AttachCcnCall::new(&self.handle)
     }
-    /// Calls `AttachDisks`.
+    /// Calls `AttachDisks`; the answer is a [`AttachDisksResponse`].
     ///
     /// Required: `DiskIds`, `InstanceId`.
     ///
@@ -89,7 +89,7 @@ impl Client {
     pub fn attach_disks(&self) -> AttachDisksCall {
         AttachDisksCall::new(&self.handle)
     }
-    /// Calls `CancelShareBlueprintAcrossAccounts`.
+    /// Calls `CancelShareBlueprintAcrossAccounts`; the answer is a [`CancelShareBlueprintAcrossAccountsResponse`].
     ///
     /// Required: `BlueprintId`, `AccountIds`.
     ///
@@ -100,7 +100,7 @@ impl Client {
     ) -> CancelShareBlueprintAcrossAccountsCall {
         CancelShareBlueprintAcrossAccountsCall::new(&self.handle)
     }
-    /// Calls `CreateBlueprint`.
+    /// Calls `CreateBlueprint`; the answer is a [`CreateBlueprintResponse`].
     ///
     /// Required: `BlueprintName`.
     ///
@@ -109,7 +109,7 @@ impl Client {
     pub fn create_blueprint(&self) -> CreateBlueprintCall {
         CreateBlueprintCall::new(&self.handle)
     }
-    /// Calls `CreateDiskBackup`.
+    /// Calls `CreateDiskBackup`; the answer is a [`CreateDiskBackupResponse`].
     ///
     /// Required: `DiskId`.
     ///
@@ -118,7 +118,7 @@ impl Client {
     pub fn create_disk_backup(&self) -> CreateDiskBackupCall {
         CreateDiskBackupCall::new(&self.handle)
     }
-    /// Calls `CreateDisks`.
+    /// Calls `CreateDisks`; the answer is a [`CreateDisksResponse`].
     ///
     /// Required: `Zone`, `DiskSize`, `DiskType`, `DiskChargePrepaid`.
     ///
@@ -127,7 +127,7 @@ impl Client {
     pub fn create_disks(&self) -> CreateDisksCall {
         CreateDisksCall::new(&self.handle)
     }
-    /// Calls `CreateFirewallRules`.
+    /// Calls `CreateFirewallRules`; the answer is a [`CreateFirewallRulesResponse`].
     ///
     /// Required: `InstanceId`, `FirewallRules`.
     ///
@@ -136,7 +136,7 @@ impl Client {
     pub fn create_firewall_rules(&self) -> CreateFirewallRulesCall {
         CreateFirewallRulesCall::new(&self.handle)
     }
-    /// Calls `CreateFirewallTemplate`.
+    /// Calls `CreateFirewallTemplate`; the answer is a [`CreateFirewallTemplateResponse`].
     ///
     /// Required: `TemplateName`.
     ///
@@ -145,7 +145,7 @@ impl Client {
     pub fn create_firewall_template(&self) -> CreateFirewallTemplateCall {
         CreateFirewallTemplateCall::new(&self.handle)
     }
-    /// Calls `CreateFirewallTemplateRules`.
+    /// Calls `CreateFirewallTemplateRules`; the answer is a [`CreateFirewallTemplateRulesResponse`].
     ///
     /// Required: `TemplateId`, `TemplateRules`.
     ///
@@ -154,7 +154,7 @@ impl Client {
     pub fn create_firewall_template_rules(&self) -> CreateFirewallTemplateRulesCall {
         CreateFirewallTemplateRulesCall::new(&self.handle)
     }
-    /// Calls `CreateInstanceSnapshot`.
+    /// Calls `CreateInstanceSnapshot`; the answer is a [`CreateInstanceSnapshotResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -163,7 +163,7 @@ impl Client {
     pub fn create_instance_snapshot(&self) -> CreateInstanceSnapshotCall {
         CreateInstanceSnapshotCall::new(&self.handle)
     }
-    /// Calls `CreateInstances`.
+    /// Calls `CreateInstances`; the answer is a [`CreateInstancesResponse`].
     ///
     /// Required: `BundleId`, `BlueprintId`, `InstanceChargePrepaid`. Automatic retries: safe only with a `ClientToken` set; without one, none once the request may have reached the service.
     ///
@@ -172,7 +172,7 @@ impl Client {
     pub fn create_instances(&self) -> CreateInstancesCall {
         CreateInstancesCall::new(&self.handle)
     }
-    /// Calls `CreateKeyPair`.
+    /// Calls `CreateKeyPair`; the answer is a [`CreateKeyPairResponse`].
     ///
     /// Required: `KeyName`.
     ///
@@ -181,7 +181,7 @@ impl Client {
     pub fn create_key_pair(&self) -> CreateKeyPairCall {
         CreateKeyPairCall::new(&self.handle)
     }
-    /// Calls `CreateMcpServer`.
+    /// Calls `CreateMcpServer`; the answer is a [`CreateMcpServerResponse`].
     ///
     /// Required: `InstanceId`, `Name`, `Command`.
     ///
@@ -190,7 +190,7 @@ impl Client {
     pub fn create_mcp_server(&self) -> CreateMcpServerCall {
         CreateMcpServerCall::new(&self.handle)
     }
-    /// Calls `DeleteBlueprints`.
+    /// Calls `DeleteBlueprints`; the answer is a [`DeleteBlueprintsResponse`].
     ///
     /// Required: `BlueprintIds`.
     ///
@@ -199,7 +199,7 @@ impl Client {
     pub fn delete_blueprints(&self) -> DeleteBlueprintsCall {
         DeleteBlueprintsCall::new(&self.handle)
     }
-    /// Calls `DeleteDiskBackups`.
+    /// Calls `DeleteDiskBackups`; the answer is a [`DeleteDiskBackupsResponse`].
     ///
     /// Required: `DiskBackupIds`.
     ///
@@ -208,7 +208,7 @@ impl Client {
     pub fn delete_disk_backups(&self) -> DeleteDiskBackupsCall {
         DeleteDiskBackupsCall::new(&self.handle)
     }
-    /// Calls `DeleteFirewallRules`.
+    /// Calls `DeleteFirewallRules`; the answer is a [`DeleteFirewallRulesResponse`].
     ///
     /// Required: `InstanceId`, `FirewallRules`.
     ///
@@ -217,7 +217,7 @@ impl Client {
     pub fn delete_firewall_rules(&self) -> DeleteFirewallRulesCall {
         DeleteFirewallRulesCall::new(&self.handle)
     }
-    /// Calls `DeleteFirewallTemplate`.
+    /// Calls `DeleteFirewallTemplate`; the answer is a [`DeleteFirewallTemplateResponse`].
     ///
     /// Required: `TemplateId`.
     ///
@@ -226,7 +226,7 @@ impl Client {
     pub fn delete_firewall_template(&self) -> DeleteFirewallTemplateCall {
         DeleteFirewallTemplateCall::new(&self.handle)
     }
-    /// Calls `DeleteFirewallTemplateRules`.
+    /// Calls `DeleteFirewallTemplateRules`; the answer is a [`DeleteFirewallTemplateRulesResponse`].
     ///
     /// Required: `TemplateId`, `TemplateRuleIds`.
     ///
@@ -235,7 +235,7 @@ impl Client {
     pub fn delete_firewall_template_rules(&self) -> DeleteFirewallTemplateRulesCall {
         DeleteFirewallTemplateRulesCall::new(&self.handle)
     }
-    /// Calls `DeleteKeyPairs`.
+    /// Calls `DeleteKeyPairs`; the answer is a [`DeleteKeyPairsResponse`].
     ///
     /// Required: `KeyIds`.
     ///
@@ -244,7 +244,7 @@ impl Client {
     pub fn delete_key_pairs(&self) -> DeleteKeyPairsCall {
         DeleteKeyPairsCall::new(&self.handle)
     }
-    /// Calls `DeleteSnapshots`.
+    /// Calls `DeleteSnapshots`; the answer is a [`DeleteSnapshotsResponse`].
     ///
     /// Required: `SnapshotIds`.
     ///
@@ -253,7 +253,7 @@ impl Client {
     pub fn delete_snapshots(&self) -> DeleteSnapshotsCall {
         DeleteSnapshotsCall::new(&self.handle)
     }
-    /// Calls `DescribeAllScenes`.
+    /// Calls `DescribeAllScenes`; the answer is a [`DescribeAllScenesResponse`].
     ///
     /// Each answer holds one page of `SceneInfoSet`; [`into_paginator`](DescribeAllScenesCall::into_paginator) reads them all.
     ///
@@ -262,7 +262,7 @@ impl Client {
     pub fn describe_all_scenes(&self) -> DescribeAllScenesCall {
         DescribeAllScenesCall::new(&self.handle)
     }
-    /// Calls `DescribeBlueprintBundles`.
+    /// Calls `DescribeBlueprintBundles`; the answer is a [`DescribeBlueprintBundlesResponse`].
     ///
     /// Required: `BlueprintId`.
     ///
@@ -273,7 +273,7 @@ impl Client {
     pub fn describe_blueprint_bundles(&self) -> DescribeBlueprintBundlesCall {
         DescribeBlueprintBundlesCall::new(&self.handle)
     }
-    /// Calls `DescribeBlueprintInstances`.
+    /// Calls `DescribeBlueprintInstances`; the answer is a [`DescribeBlueprintInstancesResponse`].
     ///
     /// Required: `InstanceIds`.
     ///
@@ -282,7 +282,7 @@ impl Client {
     pub fn describe_blueprint_instances(&self) -> DescribeBlueprintInstancesCall {
         DescribeBlueprintInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribeBlueprints`.
+    /// Calls `DescribeBlueprints`; the answer is a [`DescribeBlueprintsResponse`].
     ///
     /// Each answer holds one page of `BlueprintSet`; [`into_paginator`](DescribeBlueprintsCall::into_paginator) reads them all.
     ///
@@ -291,7 +291,7 @@ impl Client {
     pub fn describe_blueprints(&self) -> DescribeBlueprintsCall {
         DescribeBlueprintsCall::new(&self.handle)
     }
-    /// Calls `DescribeBlueprintsShareAcrossAccountInfos`.
+    /// Calls `DescribeBlueprintsShareAcrossAccountInfos`; the answer is a [`DescribeBlueprintsShareAcrossAccountInfosResponse`].
     ///
     /// Required: `BlueprintIds`.
     ///
@@ -304,7 +304,7 @@ impl Client {
     ) -> DescribeBlueprintsShareAcrossAccountInfosCall {
         DescribeBlueprintsShareAcrossAccountInfosCall::new(&self.handle)
     }
-    /// Calls `DescribeBundleDiscount`.
+    /// Calls `DescribeBundleDiscount`; the answer is a [`DescribeBundleDiscountResponse`].
     ///
     /// Required: `BundleId`.
     ///
@@ -313,7 +313,7 @@ impl Client {
     pub fn describe_bundle_discount(&self) -> DescribeBundleDiscountCall {
         DescribeBundleDiscountCall::new(&self.handle)
     }
-    /// Calls `DescribeBundles`.
+    /// Calls `DescribeBundles`; the answer is a [`DescribeBundlesResponse`].
     ///
     /// Each answer holds one page of `BundleSet`; [`into_paginator`](DescribeBundlesCall::into_paginator) reads them all.
     ///
@@ -322,14 +322,14 @@ impl Client {
     pub fn describe_bundles(&self) -> DescribeBundlesCall {
         DescribeBundlesCall::new(&self.handle)
     }
-    /// Calls `DescribeCcnAttachedInstances`.
+    /// Calls `DescribeCcnAttachedInstances`; the answer is a [`DescribeCcnAttachedInstancesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=lighthouse&Version=2020-03-24&Action=DescribeCcnAttachedInstances)
     #[inline]
     pub fn describe_ccn_attached_instances(&self) -> DescribeCcnAttachedInstancesCall {
         DescribeCcnAttachedInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribeDiskBackups`.
+    /// Calls `DescribeDiskBackups`; the answer is a [`DescribeDiskBackupsResponse`].
     ///
     /// Each answer holds one page of `DiskBackupSet`; [`into_paginator`](DescribeDiskBackupsCall::into_paginator) reads them all.
     ///
@@ -338,7 +338,7 @@ impl Client {
     pub fn describe_disk_backups(&self) -> DescribeDiskBackupsCall {
         DescribeDiskBackupsCall::new(&self.handle)
     }
-    /// Calls `DescribeDiskBackupsDeniedActions`.
+    /// Calls `DescribeDiskBackupsDeniedActions`; the answer is a [`DescribeDiskBackupsDeniedActionsResponse`].
     ///
     /// Required: `DiskBackupIds`.
     ///
@@ -349,14 +349,14 @@ impl Client {
     ) -> DescribeDiskBackupsDeniedActionsCall {
         DescribeDiskBackupsDeniedActionsCall::new(&self.handle)
     }
-    /// Calls `DescribeDiskConfigs`.
+    /// Calls `DescribeDiskConfigs`; the answer is a [`DescribeDiskConfigsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=lighthouse&Version=2020-03-24&Action=DescribeDiskConfigs)
     #[inline]
     pub fn describe_disk_configs(&self) -> DescribeDiskConfigsCall {
         DescribeDiskConfigsCall::new(&self.handle)
     }
-    /// Calls `DescribeDiskDiscount`.
+    /// Calls `DescribeDiskDiscount`; the answer is a [`DescribeDiskDiscountResponse`].
     ///
     /// Required: `DiskType`, `DiskSize`.
     ///
@@ -365,7 +365,7 @@ impl Client {
     pub fn describe_disk_discount(&self) -> DescribeDiskDiscountCall {
         DescribeDiskDiscountCall::new(&self.handle)
     }
-    /// Calls `DescribeDisks`.
+    /// Calls `DescribeDisks`; the answer is a [`DescribeDisksResponse`].
     ///
     /// Each answer holds one page of `DiskSet`; [`into_paginator`](DescribeDisksCall::into_paginator) reads them all.
     ///
@@ -374,7 +374,7 @@ impl Client {
     pub fn describe_disks(&self) -> DescribeDisksCall {
         DescribeDisksCall::new(&self.handle)
     }
-    /// Calls `DescribeDisksDeniedActions`.
+    /// Calls `DescribeDisksDeniedActions`; the answer is a [`DescribeDisksDeniedActionsResponse`].
     ///
     /// Required: `DiskIds`.
     ///
@@ -383,7 +383,7 @@ impl Client {
     pub fn describe_disks_denied_actions(&self) -> DescribeDisksDeniedActionsCall {
         DescribeDisksDeniedActionsCall::new(&self.handle)
     }
-    /// Calls `DescribeDisksReturnable`.
+    /// Calls `DescribeDisksReturnable`; the answer is a [`DescribeDisksReturnableResponse`].
     ///
     /// Each answer holds one page of `DiskReturnableSet`; [`into_paginator`](DescribeDisksReturnableCall::into_paginator) reads them all.
     ///
@@ -392,7 +392,7 @@ impl Client {
     pub fn describe_disks_returnable(&self) -> DescribeDisksReturnableCall {
         DescribeDisksReturnableCall::new(&self.handle)
     }
-    /// Calls `DescribeDockerActivities`.
+    /// Calls `DescribeDockerActivities`; the answer is a [`DescribeDockerActivitiesResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -403,7 +403,7 @@ impl Client {
     pub fn describe_docker_activities(&self) -> DescribeDockerActivitiesCall {
         DescribeDockerActivitiesCall::new(&self.handle)
     }
-    /// Calls `DescribeDockerContainerConfiguration`.
+    /// Calls `DescribeDockerContainerConfiguration`; the answer is a [`DescribeDockerContainerConfigurationResponse`].
     ///
     /// Required: `InstanceId`, `ContainerId`.
     ///
@@ -414,7 +414,7 @@ impl Client {
     ) -> DescribeDockerContainerConfigurationCall {
         DescribeDockerContainerConfigurationCall::new(&self.handle)
     }
-    /// Calls `DescribeDockerContainerDetail`.
+    /// Calls `DescribeDockerContainerDetail`; the answer is a [`DescribeDockerContainerDetailResponse`].
     ///
     /// Required: `InstanceId`, `ContainerId`.
     ///
@@ -423,7 +423,7 @@ impl Client {
     pub fn describe_docker_container_detail(&self) -> DescribeDockerContainerDetailCall {
         DescribeDockerContainerDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeDockerContainers`.
+    /// Calls `DescribeDockerContainers`; the answer is a [`DescribeDockerContainersResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -434,7 +434,7 @@ impl Client {
     pub fn describe_docker_containers(&self) -> DescribeDockerContainersCall {
         DescribeDockerContainersCall::new(&self.handle)
     }
-    /// Calls `DescribeFirewallRules`.
+    /// Calls `DescribeFirewallRules`; the answer is a [`DescribeFirewallRulesResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -445,14 +445,14 @@ impl Client {
     pub fn describe_firewall_rules(&self) -> DescribeFirewallRulesCall {
         DescribeFirewallRulesCall::new(&self.handle)
     }
-    /// Calls `DescribeFirewallRulesTemplate`.
+    /// Calls `DescribeFirewallRulesTemplate`; the answer is a [`DescribeFirewallRulesTemplateResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=lighthouse&Version=2020-03-24&Action=DescribeFirewallRulesTemplate)
     #[inline]
     pub fn describe_firewall_rules_template(&self) -> DescribeFirewallRulesTemplateCall {
         DescribeFirewallRulesTemplateCall::new(&self.handle)
     }
-    /// Calls `DescribeFirewallTemplateApplyRecords`.
+    /// Calls `DescribeFirewallTemplateApplyRecords`; the answer is a [`DescribeFirewallTemplateApplyRecordsResponse`].
     ///
     /// Required: `TemplateId`.
     ///
@@ -463,14 +463,14 @@ impl Client {
     ) -> DescribeFirewallTemplateApplyRecordsCall {
         DescribeFirewallTemplateApplyRecordsCall::new(&self.handle)
     }
-    /// Calls `DescribeFirewallTemplateQuota`.
+    /// Calls `DescribeFirewallTemplateQuota`; the answer is a [`DescribeFirewallTemplateQuotaResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=lighthouse&Version=2020-03-24&Action=DescribeFirewallTemplateQuota)
     #[inline]
     pub fn describe_firewall_template_quota(&self) -> DescribeFirewallTemplateQuotaCall {
         DescribeFirewallTemplateQuotaCall::new(&self.handle)
     }
-    /// Calls `DescribeFirewallTemplateRuleQuota`.
+    /// Calls `DescribeFirewallTemplateRuleQuota`; the answer is a [`DescribeFirewallTemplateRuleQuotaResponse`].
     ///
     /// Required: `TemplateId`.
     ///
@@ -481,7 +481,7 @@ impl Client {
     ) -> DescribeFirewallTemplateRuleQuotaCall {
         DescribeFirewallTemplateRuleQuotaCall::new(&self.handle)
     }
-    /// Calls `DescribeFirewallTemplateRules`.
+    /// Calls `DescribeFirewallTemplateRules`; the answer is a [`DescribeFirewallTemplateRulesResponse`].
     ///
     /// Required: `TemplateId`.
     ///
@@ -492,7 +492,7 @@ impl Client {
     pub fn describe_firewall_template_rules(&self) -> DescribeFirewallTemplateRulesCall {
         DescribeFirewallTemplateRulesCall::new(&self.handle)
     }
-    /// Calls `DescribeFirewallTemplates`.
+    /// Calls `DescribeFirewallTemplates`; the answer is a [`DescribeFirewallTemplatesResponse`].
     ///
     /// Each answer holds one page of `TemplateSet`; [`into_paginator`](DescribeFirewallTemplatesCall::into_paginator) reads them all.
     ///
@@ -501,7 +501,7 @@ impl Client {
     pub fn describe_firewall_templates(&self) -> DescribeFirewallTemplatesCall {
         DescribeFirewallTemplatesCall::new(&self.handle)
     }
-    /// Calls `DescribeGeneralResourceQuotas`.
+    /// Calls `DescribeGeneralResourceQuotas`; the answer is a [`DescribeGeneralResourceQuotasResponse`].
     ///
     /// Required: `ResourceNames`.
     ///
@@ -510,7 +510,7 @@ impl Client {
     pub fn describe_general_resource_quotas(&self) -> DescribeGeneralResourceQuotasCall {
         DescribeGeneralResourceQuotasCall::new(&self.handle)
     }
-    /// Calls `DescribeImagesToShare`.
+    /// Calls `DescribeImagesToShare`; the answer is a [`DescribeImagesToShareResponse`].
     ///
     /// Each answer holds one page of `ImageSet`; [`into_paginator`](DescribeImagesToShareCall::into_paginator) reads them all.
     ///
@@ -519,7 +519,7 @@ impl Client {
     pub fn describe_images_to_share(&self) -> DescribeImagesToShareCall {
         DescribeImagesToShareCall::new(&self.handle)
     }
-    /// Calls `DescribeInstanceVncUrl`.
+    /// Calls `DescribeInstanceVncUrl`; the answer is a [`DescribeInstanceVncUrlResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -528,7 +528,7 @@ impl Client {
     pub fn describe_instance_vnc_url(&self) -> DescribeInstanceVncUrlCall {
         DescribeInstanceVncUrlCall::new(&self.handle)
     }
-    /// Calls `DescribeInstances`.
+    /// Calls `DescribeInstances`; the answer is a [`DescribeInstancesResponse`].
     ///
     /// Each answer holds one page of `InstanceSet`; [`into_paginator`](DescribeInstancesCall::into_paginator) reads them all.
     ///
@@ -537,7 +537,7 @@ impl Client {
     pub fn describe_instances(&self) -> DescribeInstancesCall {
         DescribeInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribeInstancesDeniedActions`.
+    /// Calls `DescribeInstancesDeniedActions`; the answer is a [`DescribeInstancesDeniedActionsResponse`].
     ///
     /// Required: `InstanceIds`.
     ///
@@ -548,7 +548,7 @@ impl Client {
     ) -> DescribeInstancesDeniedActionsCall {
         DescribeInstancesDeniedActionsCall::new(&self.handle)
     }
-    /// Calls `DescribeInstancesDiskNum`.
+    /// Calls `DescribeInstancesDiskNum`; the answer is a [`DescribeInstancesDiskNumResponse`].
     ///
     /// Required: `InstanceIds`.
     ///
@@ -557,7 +557,7 @@ impl Client {
     pub fn describe_instances_disk_num(&self) -> DescribeInstancesDiskNumCall {
         DescribeInstancesDiskNumCall::new(&self.handle)
     }
-    /// Calls `DescribeInstancesReturnable`.
+    /// Calls `DescribeInstancesReturnable`; the answer is a [`DescribeInstancesReturnableResponse`].
     ///
     /// Each answer holds one page of `InstanceReturnableSet`; [`into_paginator`](DescribeInstancesReturnableCall::into_paginator) reads them all.
     ///
@@ -566,7 +566,7 @@ impl Client {
     pub fn describe_instances_returnable(&self) -> DescribeInstancesReturnableCall {
         DescribeInstancesReturnableCall::new(&self.handle)
     }
-    /// Calls `DescribeInstancesTrafficPackages`.
+    /// Calls `DescribeInstancesTrafficPackages`; the answer is a [`DescribeInstancesTrafficPackagesResponse`].
     ///
     /// Each answer holds one page of `InstanceTrafficPackageSet`; [`into_paginator`](DescribeInstancesTrafficPackagesCall::into_paginator) reads them all.
     ///
@@ -577,7 +577,7 @@ impl Client {
     ) -> DescribeInstancesTrafficPackagesCall {
         DescribeInstancesTrafficPackagesCall::new(&self.handle)
     }
-    /// Calls `DescribeKeyPairs`.
+    /// Calls `DescribeKeyPairs`; the answer is a [`DescribeKeyPairsResponse`].
     ///
     /// Each answer holds one page of `KeyPairSet`; [`into_paginator`](DescribeKeyPairsCall::into_paginator) reads them all.
     ///
@@ -586,7 +586,7 @@ impl Client {
     pub fn describe_key_pairs(&self) -> DescribeKeyPairsCall {
         DescribeKeyPairsCall::new(&self.handle)
     }
-    /// Calls `DescribeMcpServerTemplates`.
+    /// Calls `DescribeMcpServerTemplates`; the answer is a [`DescribeMcpServerTemplatesResponse`].
     ///
     /// Each answer holds one page of `McpServerTemplateSet`; [`into_paginator`](DescribeMcpServerTemplatesCall::into_paginator) reads them all.
     ///
@@ -595,7 +595,7 @@ impl Client {
     pub fn describe_mcp_server_templates(&self) -> DescribeMcpServerTemplatesCall {
         DescribeMcpServerTemplatesCall::new(&self.handle)
     }
-    /// Calls `DescribeMcpServers`.
+    /// Calls `DescribeMcpServers`; the answer is a [`DescribeMcpServersResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -606,7 +606,7 @@ impl Client {
     pub fn describe_mcp_servers(&self) -> DescribeMcpServersCall {
         DescribeMcpServersCall::new(&self.handle)
     }
-    /// Calls `DescribeModifyInstanceBundles`.
+    /// Calls `DescribeModifyInstanceBundles`; the answer is a [`DescribeModifyInstanceBundlesResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -617,14 +617,14 @@ impl Client {
     pub fn describe_modify_instance_bundles(&self) -> DescribeModifyInstanceBundlesCall {
         DescribeModifyInstanceBundlesCall::new(&self.handle)
     }
-    /// Calls `DescribeRegions`.
+    /// Calls `DescribeRegions`; the answer is a [`DescribeRegionsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=lighthouse&Version=2020-03-24&Action=DescribeRegions)
     #[inline]
     pub fn describe_regions(&self) -> DescribeRegionsCall {
         DescribeRegionsCall::new(&self.handle)
     }
-    /// Calls `DescribeResetInstanceBlueprints`.
+    /// Calls `DescribeResetInstanceBlueprints`; the answer is a [`DescribeResetInstanceBlueprintsResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -637,7 +637,7 @@ impl Client {
     ) -> DescribeResetInstanceBlueprintsCall {
         DescribeResetInstanceBlueprintsCall::new(&self.handle)
     }
-    /// Calls `DescribeScenes`.
+    /// Calls `DescribeScenes`; the answer is a [`DescribeScenesResponse`].
     ///
     /// Each answer holds one page of `SceneSet`; [`into_paginator`](DescribeScenesCall::into_paginator) reads them all.
     ///
@@ -646,7 +646,7 @@ impl Client {
     pub fn describe_scenes(&self) -> DescribeScenesCall {
         DescribeScenesCall::new(&self.handle)
     }
-    /// Calls `DescribeSnapshots`.
+    /// Calls `DescribeSnapshots`; the answer is a [`DescribeSnapshotsResponse`].
     ///
     /// Each answer holds one page of `SnapshotSet`; [`into_paginator`](DescribeSnapshotsCall::into_paginator) reads them all.
     ///
@@ -655,7 +655,7 @@ impl Client {
     pub fn describe_snapshots(&self) -> DescribeSnapshotsCall {
         DescribeSnapshotsCall::new(&self.handle)
     }
-    /// Calls `DescribeSnapshotsDeniedActions`.
+    /// Calls `DescribeSnapshotsDeniedActions`; the answer is a [`DescribeSnapshotsDeniedActionsResponse`].
     ///
     /// Required: `SnapshotIds`.
     ///
@@ -666,14 +666,14 @@ impl Client {
     ) -> DescribeSnapshotsDeniedActionsCall {
         DescribeSnapshotsDeniedActionsCall::new(&self.handle)
     }
-    /// Calls `DescribeZones`.
+    /// Calls `DescribeZones`; the answer is a [`DescribeZonesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=lighthouse&Version=2020-03-24&Action=DescribeZones)
     #[inline]
     pub fn describe_zones(&self) -> DescribeZonesCall {
         DescribeZonesCall::new(&self.handle)
     }
-    /// Calls `DetachCcn`.
+    /// Calls `DetachCcn`; the answer is a [`DetachCcnResponse`].
     ///
     /// Required: `CcnId`.
     ///
@@ -682,7 +682,7 @@ impl Client {
     pub fn detach_ccn(&self) -> DetachCcnCall {
         DetachCcnCall::new(&self.handle)
     }
-    /// Calls `DetachDisks`.
+    /// Calls `DetachDisks`; the answer is a [`DetachDisksResponse`].
     ///
     /// Required: `DiskIds`.
     ///
@@ -691,7 +691,7 @@ impl Client {
     pub fn detach_disks(&self) -> DetachDisksCall {
         DetachDisksCall::new(&self.handle)
     }
-    /// Calls `DisassociateInstancesKeyPairs`.
+    /// Calls `DisassociateInstancesKeyPairs`; the answer is a [`DisassociateInstancesKeyPairsResponse`].
     ///
     /// Required: `KeyIds`, `InstanceIds`.
     ///
@@ -700,7 +700,7 @@ impl Client {
     pub fn disassociate_instances_key_pairs(&self) -> DisassociateInstancesKeyPairsCall {
         DisassociateInstancesKeyPairsCall::new(&self.handle)
     }
-    /// Calls `ImportKeyPair`.
+    /// Calls `ImportKeyPair`; the answer is a [`ImportKeyPairResponse`].
     ///
     /// Required: `KeyName`, `PublicKey`.
     ///
@@ -709,14 +709,14 @@ impl Client {
     pub fn import_key_pair(&self) -> ImportKeyPairCall {
         ImportKeyPairCall::new(&self.handle)
     }
-    /// Calls `InquirePriceCreateBlueprint`.
+    /// Calls `InquirePriceCreateBlueprint`; the answer is a [`InquirePriceCreateBlueprintResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=lighthouse&Version=2020-03-24&Action=InquirePriceCreateBlueprint)
     #[inline]
     pub fn inquire_price_create_blueprint(&self) -> InquirePriceCreateBlueprintCall {
         InquirePriceCreateBlueprintCall::new(&self.handle)
     }
-    /// Calls `InquirePriceCreateDisks`.
+    /// Calls `InquirePriceCreateDisks`; the answer is a [`InquirePriceCreateDisksResponse`].
     ///
     /// Required: `DiskSize`, `DiskType`, `DiskChargePrepaid`.
     ///
@@ -725,7 +725,7 @@ impl Client {
     pub fn inquire_price_create_disks(&self) -> InquirePriceCreateDisksCall {
         InquirePriceCreateDisksCall::new(&self.handle)
     }
-    /// Calls `InquirePriceCreateInstances`.
+    /// Calls `InquirePriceCreateInstances`; the answer is a [`InquirePriceCreateInstancesResponse`].
     ///
     /// Required: `BundleId`, `InstanceChargePrepaid`.
     ///
@@ -734,7 +734,7 @@ impl Client {
     pub fn inquire_price_create_instances(&self) -> InquirePriceCreateInstancesCall {
         InquirePriceCreateInstancesCall::new(&self.handle)
     }
-    /// Calls `InquirePriceRenewDisks`.
+    /// Calls `InquirePriceRenewDisks`; the answer is a [`InquirePriceRenewDisksResponse`].
     ///
     /// Required: `DiskIds`, `RenewDiskChargePrepaid`.
     ///
@@ -743,7 +743,7 @@ impl Client {
     pub fn inquire_price_renew_disks(&self) -> InquirePriceRenewDisksCall {
         InquirePriceRenewDisksCall::new(&self.handle)
     }
-    /// Calls `InquirePriceRenewInstances`.
+    /// Calls `InquirePriceRenewInstances`; the answer is a [`InquirePriceRenewInstancesResponse`].
     ///
     /// Required: `InstanceIds`, `InstanceChargePrepaid`.
     ///
@@ -752,7 +752,7 @@ impl Client {
     pub fn inquire_price_renew_instances(&self) -> InquirePriceRenewInstancesCall {
         InquirePriceRenewInstancesCall::new(&self.handle)
     }
-    /// Calls `IsolateDisks`.
+    /// Calls `IsolateDisks`; the answer is a [`IsolateDisksResponse`].
     ///
     /// Required: `DiskIds`.
     ///
@@ -761,7 +761,7 @@ impl Client {
     pub fn isolate_disks(&self) -> IsolateDisksCall {
         IsolateDisksCall::new(&self.handle)
     }
-    /// Calls `IsolateInstances`.
+    /// Calls `IsolateInstances`; the answer is a [`IsolateInstancesResponse`].
     ///
     /// Required: `InstanceIds`.
     ///
@@ -770,7 +770,7 @@ impl Client {
     pub fn isolate_instances(&self) -> IsolateInstancesCall {
         IsolateInstancesCall::new(&self.handle)
     }
-    /// Calls `ModifyBlueprintAttribute`.
+    /// Calls `ModifyBlueprintAttribute`; the answer is a [`ModifyBlueprintAttributeResponse`].
     ///
     /// Required: `BlueprintId`.
     ///
@@ -779,7 +779,7 @@ impl Client {
     pub fn modify_blueprint_attribute(&self) -> ModifyBlueprintAttributeCall {
         ModifyBlueprintAttributeCall::new(&self.handle)
     }
-    /// Calls `ModifyDiskBackupsAttribute`.
+    /// Calls `ModifyDiskBackupsAttribute`; the answer is a [`ModifyDiskBackupsAttributeResponse`].
     ///
     /// Required: `DiskBackupIds`.
     ///
@@ -788,7 +788,7 @@ impl Client {
     pub fn modify_disk_backups_attribute(&self) -> ModifyDiskBackupsAttributeCall {
         ModifyDiskBackupsAttributeCall::new(&self.handle)
     }
-    /// Calls `ModifyDisksAttribute`.
+    /// Calls `ModifyDisksAttribute`; the answer is a [`ModifyDisksAttributeResponse`].
     ///
     /// Required: `DiskIds`, `DiskName`.
     ///
@@ -797,7 +797,7 @@ impl Client {
     pub fn modify_disks_attribute(&self) -> ModifyDisksAttributeCall {
         ModifyDisksAttributeCall::new(&self.handle)
     }
-    /// Calls `ModifyDisksBackupQuota`.
+    /// Calls `ModifyDisksBackupQuota`; the answer is a [`ModifyDisksBackupQuotaResponse`].
     ///
     /// Required: `DiskIds`, `DiskBackupQuota`.
     ///
@@ -806,7 +806,7 @@ impl Client {
     pub fn modify_disks_backup_quota(&self) -> ModifyDisksBackupQuotaCall {
         ModifyDisksBackupQuotaCall::new(&self.handle)
     }
-    /// Calls `ModifyDisksRenewFlag`.
+    /// Calls `ModifyDisksRenewFlag`; the answer is a [`ModifyDisksRenewFlagResponse`].
     ///
     /// Required: `DiskIds`, `RenewFlag`.
     ///
@@ -815,7 +815,7 @@ impl Client {
     pub fn modify_disks_renew_flag(&self) -> ModifyDisksRenewFlagCall {
         ModifyDisksRenewFlagCall::new(&self.handle)
     }
-    /// Calls `ModifyDockerContainer`.
+    /// Calls `ModifyDockerContainer`; the answer is a [`ModifyDockerContainerResponse`].
     ///
     /// Required: `InstanceId`, `ContainerId`.
     ///
@@ -824,7 +824,7 @@ impl Client {
     pub fn modify_docker_container(&self) -> ModifyDockerContainerCall {
         ModifyDockerContainerCall::new(&self.handle)
     }
-    /// Calls `ModifyFirewallRuleDescription`.
+    /// Calls `ModifyFirewallRuleDescription`; the answer is a [`ModifyFirewallRuleDescriptionResponse`].
     ///
     /// Required: `InstanceId`, `FirewallRule`.
     ///
@@ -833,7 +833,7 @@ impl Client {
     pub fn modify_firewall_rule_description(&self) -> ModifyFirewallRuleDescriptionCall {
         ModifyFirewallRuleDescriptionCall::new(&self.handle)
     }
-    /// Calls `ModifyFirewallRules`.
+    /// Calls `ModifyFirewallRules`; the answer is a [`ModifyFirewallRulesResponse`].
     ///
     /// Required: `InstanceId`, `FirewallRules`.
     ///
@@ -842,7 +842,7 @@ impl Client {
     pub fn modify_firewall_rules(&self) -> ModifyFirewallRulesCall {
         ModifyFirewallRulesCall::new(&self.handle)
     }
-    /// Calls `ModifyFirewallTemplate`.
+    /// Calls `ModifyFirewallTemplate`; the answer is a [`ModifyFirewallTemplateResponse`].
     ///
     /// Required: `TemplateId`.
     ///
@@ -851,7 +851,7 @@ impl Client {
     pub fn modify_firewall_template(&self) -> ModifyFirewallTemplateCall {
         ModifyFirewallTemplateCall::new(&self.handle)
     }
-    /// Calls `ModifyImageSharePermission`.
+    /// Calls `ModifyImageSharePermission`; the answer is a [`ModifyImageSharePermissionResponse`].
     ///
     /// Required: `ImageId`, `Permission`.
     ///
@@ -860,7 +860,7 @@ impl Client {
     pub fn modify_image_share_permission(&self) -> ModifyImageSharePermissionCall {
         ModifyImageSharePermissionCall::new(&self.handle)
     }
-    /// Calls `ModifyInstancesAttribute`.
+    /// Calls `ModifyInstancesAttribute`; the answer is a [`ModifyInstancesAttributeResponse`].
     ///
     /// Required: `InstanceIds`.
     ///
@@ -869,7 +869,7 @@ impl Client {
     pub fn modify_instances_attribute(&self) -> ModifyInstancesAttributeCall {
         ModifyInstancesAttributeCall::new(&self.handle)
     }
-    /// Calls `ModifyInstancesBundle`.
+    /// Calls `ModifyInstancesBundle`; the answer is a [`ModifyInstancesBundleResponse`].
     ///
     /// Required: `InstanceIds`, `BundleId`.
     ///
@@ -878,7 +878,7 @@ impl Client {
     pub fn modify_instances_bundle(&self) -> ModifyInstancesBundleCall {
         ModifyInstancesBundleCall::new(&self.handle)
     }
-    /// Calls `ModifyInstancesRenewFlag`.
+    /// Calls `ModifyInstancesRenewFlag`; the answer is a [`ModifyInstancesRenewFlagResponse`].
     ///
     /// Required: `InstanceIds`, `RenewFlag`.
     ///
@@ -887,7 +887,7 @@ impl Client {
     pub fn modify_instances_renew_flag(&self) -> ModifyInstancesRenewFlagCall {
         ModifyInstancesRenewFlagCall::new(&self.handle)
     }
-    /// Calls `ModifyMcpServer`.
+    /// Calls `ModifyMcpServer`; the answer is a [`ModifyMcpServerResponse`].
     ///
     /// Required: `InstanceId`, `McpServerId`.
     ///
@@ -896,7 +896,7 @@ impl Client {
     pub fn modify_mcp_server(&self) -> ModifyMcpServerCall {
         ModifyMcpServerCall::new(&self.handle)
     }
-    /// Calls `ModifySnapshotAttribute`.
+    /// Calls `ModifySnapshotAttribute`; the answer is a [`ModifySnapshotAttributeResponse`].
     ///
     /// Required: `SnapshotId`.
     ///
@@ -905,7 +905,7 @@ impl Client {
     pub fn modify_snapshot_attribute(&self) -> ModifySnapshotAttributeCall {
         ModifySnapshotAttributeCall::new(&self.handle)
     }
-    /// Calls `RebootInstances`.
+    /// Calls `RebootInstances`; the answer is a [`RebootInstancesResponse`].
     ///
     /// Required: `InstanceIds`.
     ///
@@ -914,7 +914,7 @@ impl Client {
     pub fn reboot_instances(&self) -> RebootInstancesCall {
         RebootInstancesCall::new(&self.handle)
     }
-    /// Calls `RemoveDockerContainers`.
+    /// Calls `RemoveDockerContainers`; the answer is a [`RemoveDockerContainersResponse`].
     ///
     /// Required: `InstanceId`, `ContainerIds`.
     ///
@@ -923,7 +923,7 @@ impl Client {
     pub fn remove_docker_containers(&self) -> RemoveDockerContainersCall {
         RemoveDockerContainersCall::new(&self.handle)
     }
-    /// Calls `RemoveMcpServers`.
+    /// Calls `RemoveMcpServers`; the answer is a [`RemoveMcpServersResponse`].
     ///
     /// Required: `InstanceId`, `McpServerIds`.
     ///
@@ -932,7 +932,7 @@ impl Client {
     pub fn remove_mcp_servers(&self) -> RemoveMcpServersCall {
         RemoveMcpServersCall::new(&self.handle)
     }
-    /// Calls `RenameDockerContainer`.
+    /// Calls `RenameDockerContainer`; the answer is a [`RenameDockerContainerResponse`].
     ///
     /// Required: `InstanceId`, `ContainerId`, `ContainerName`.
     ///
@@ -941,7 +941,7 @@ impl Client {
     pub fn rename_docker_container(&self) -> RenameDockerContainerCall {
         RenameDockerContainerCall::new(&self.handle)
     }
-    /// Calls `RenewDisks`.
+    /// Calls `RenewDisks`; the answer is a [`RenewDisksResponse`].
     ///
     /// Required: `DiskIds`, `RenewDiskChargePrepaid`.
     ///
@@ -950,7 +950,7 @@ impl Client {
     pub fn renew_disks(&self) -> RenewDisksCall {
         RenewDisksCall::new(&self.handle)
     }
-    /// Calls `RenewInstances`.
+    /// Calls `RenewInstances`; the answer is a [`RenewInstancesResponse`].
     ///
     /// Required: `InstanceIds`, `InstanceChargePrepaid`.
     ///
@@ -959,7 +959,7 @@ impl Client {
     pub fn renew_instances(&self) -> RenewInstancesCall {
         RenewInstancesCall::new(&self.handle)
     }
-    /// Calls `ReplaceFirewallTemplateRule`.
+    /// Calls `ReplaceFirewallTemplateRule`; the answer is a [`ReplaceFirewallTemplateRuleResponse`].
     ///
     /// Required: `TemplateId`, `TemplateRuleId`, `TemplateRule`.
     ///
@@ -968,7 +968,7 @@ impl Client {
     pub fn replace_firewall_template_rule(&self) -> ReplaceFirewallTemplateRuleCall {
         ReplaceFirewallTemplateRuleCall::new(&self.handle)
     }
-    /// Calls `RerunDockerContainer`.
+    /// Calls `RerunDockerContainer`; the answer is a [`RerunDockerContainerResponse`].
     ///
     /// Required: `InstanceId`, `ContainerConfiguration`, `ContainerId`.
     ///
@@ -977,7 +977,7 @@ impl Client {
     pub fn rerun_docker_container(&self) -> RerunDockerContainerCall {
         RerunDockerContainerCall::new(&self.handle)
     }
-    /// Calls `ResetAttachCcn`.
+    /// Calls `ResetAttachCcn`; the answer is a [`ResetAttachCcnResponse`].
     ///
     /// Required: `CcnId`.
     ///
@@ -986,7 +986,7 @@ impl Client {
     pub fn reset_attach_ccn(&self) -> ResetAttachCcnCall {
         ResetAttachCcnCall::new(&self.handle)
     }
-    /// Calls `ResetFirewallTemplateRules`.
+    /// Calls `ResetFirewallTemplateRules`; the answer is a [`ResetFirewallTemplateRulesResponse`].
     ///
     /// Required: `TemplateId`, `TemplateRules`.
     ///
@@ -995,7 +995,7 @@ impl Client {
     pub fn reset_firewall_template_rules(&self) -> ResetFirewallTemplateRulesCall {
         ResetFirewallTemplateRulesCall::new(&self.handle)
     }
-    /// Calls `ResetInstance`.
+    /// Calls `ResetInstance`; the answer is a [`ResetInstanceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -1004,7 +1004,7 @@ impl Client {
     pub fn reset_instance(&self) -> ResetInstanceCall {
         ResetInstanceCall::new(&self.handle)
     }
-    /// Calls `ResetInstancesPassword`.
+    /// Calls `ResetInstancesPassword`; the answer is a [`ResetInstancesPasswordResponse`].
     ///
     /// Required: `InstanceIds`, `Password`.
     ///
@@ -1013,7 +1013,7 @@ impl Client {
     pub fn reset_instances_password(&self) -> ResetInstancesPasswordCall {
         ResetInstancesPasswordCall::new(&self.handle)
     }
-    /// Calls `ResizeDisks`.
+    /// Calls `ResizeDisks`; the answer is a [`ResizeDisksResponse`].
     ///
     /// Required: `DiskIds`, `DiskSize`.
     ///
@@ -1022,7 +1022,7 @@ impl Client {
     pub fn resize_disks(&self) -> ResizeDisksCall {
         ResizeDisksCall::new(&self.handle)
     }
-    /// Calls `RestartDockerContainers`.
+    /// Calls `RestartDockerContainers`; the answer is a [`RestartDockerContainersResponse`].
     ///
     /// Required: `InstanceId`, `ContainerIds`.
     ///
@@ -1031,7 +1031,7 @@ impl Client {
     pub fn restart_docker_containers(&self) -> RestartDockerContainersCall {
         RestartDockerContainersCall::new(&self.handle)
     }
-    /// Calls `RestartMcpServers`.
+    /// Calls `RestartMcpServers`; the answer is a [`RestartMcpServersResponse`].
     ///
     /// Required: `InstanceId`, `McpServerIds`.
     ///
@@ -1040,7 +1040,7 @@ impl Client {
     pub fn restart_mcp_servers(&self) -> RestartMcpServersCall {
         RestartMcpServersCall::new(&self.handle)
     }
-    /// Calls `RunDockerContainers`.
+    /// Calls `RunDockerContainers`; the answer is a [`RunDockerContainersResponse`].
     ///
     /// Required: `InstanceId`, `Containers`.
     ///
@@ -1049,7 +1049,7 @@ impl Client {
     pub fn run_docker_containers(&self) -> RunDockerContainersCall {
         RunDockerContainersCall::new(&self.handle)
     }
-    /// Calls `ShareBlueprintAcrossAccounts`.
+    /// Calls `ShareBlueprintAcrossAccounts`; the answer is a [`ShareBlueprintAcrossAccountsResponse`].
     ///
     /// Required: `BlueprintId`, `AccountIds`.
     ///
@@ -1058,7 +1058,7 @@ impl Client {
     pub fn share_blueprint_across_accounts(&self) -> ShareBlueprintAcrossAccountsCall {
         ShareBlueprintAcrossAccountsCall::new(&self.handle)
     }
-    /// Calls `StartDockerContainers`.
+    /// Calls `StartDockerContainers`; the answer is a [`StartDockerContainersResponse`].
     ///
     /// Required: `InstanceId`, `ContainerIds`.
     ///
@@ -1067,7 +1067,7 @@ impl Client {
     pub fn start_docker_containers(&self) -> StartDockerContainersCall {
         StartDockerContainersCall::new(&self.handle)
     }
-    /// Calls `StartInstances`.
+    /// Calls `StartInstances`; the answer is a [`StartInstancesResponse`].
     ///
     /// Required: `InstanceIds`.
     ///
@@ -1076,7 +1076,7 @@ impl Client {
     pub fn start_instances(&self) -> StartInstancesCall {
         StartInstancesCall::new(&self.handle)
     }
-    /// Calls `StartMcpServers`.
+    /// Calls `StartMcpServers`; the answer is a [`StartMcpServersResponse`].
     ///
     /// Required: `InstanceId`, `McpServerIds`.
     ///
@@ -1085,7 +1085,7 @@ impl Client {
     pub fn start_mcp_servers(&self) -> StartMcpServersCall {
         StartMcpServersCall::new(&self.handle)
     }
-    /// Calls `StopDockerContainers`.
+    /// Calls `StopDockerContainers`; the answer is a [`StopDockerContainersResponse`].
     ///
     /// Required: `InstanceId`, `ContainerIds`.
     ///
@@ -1094,7 +1094,7 @@ impl Client {
     pub fn stop_docker_containers(&self) -> StopDockerContainersCall {
         StopDockerContainersCall::new(&self.handle)
     }
-    /// Calls `StopInstances`.
+    /// Calls `StopInstances`; the answer is a [`StopInstancesResponse`].
     ///
     /// Required: `InstanceIds`.
     ///
@@ -1103,7 +1103,7 @@ impl Client {
     pub fn stop_instances(&self) -> StopInstancesCall {
         StopInstancesCall::new(&self.handle)
     }
-    /// Calls `StopMcpServers`.
+    /// Calls `StopMcpServers`; the answer is a [`StopMcpServersResponse`].
     ///
     /// Required: `InstanceId`, `McpServerIds`.
     ///
@@ -1112,7 +1112,7 @@ impl Client {
     pub fn stop_mcp_servers(&self) -> StopMcpServersCall {
         StopMcpServersCall::new(&self.handle)
     }
-    /// Calls `SyncBlueprint`.
+    /// Calls `SyncBlueprint`; the answer is a [`SyncBlueprintResponse`].
     ///
     /// Required: `BlueprintId`, `DestinationRegions`.
     ///
@@ -1121,7 +1121,7 @@ impl Client {
     pub fn sync_blueprint(&self) -> SyncBlueprintCall {
         SyncBlueprintCall::new(&self.handle)
     }
-    /// Calls `TerminateDisks`.
+    /// Calls `TerminateDisks`; the answer is a [`TerminateDisksResponse`].
     ///
     /// Required: `DiskIds`.
     ///
@@ -1130,7 +1130,7 @@ impl Client {
     pub fn terminate_disks(&self) -> TerminateDisksCall {
         TerminateDisksCall::new(&self.handle)
     }
-    /// Calls `TerminateInstances`.
+    /// Calls `TerminateInstances`; the answer is a [`TerminateInstancesResponse`].
     ///
     /// Required: `InstanceIds`.
     ///
@@ -2426,7 +2426,6 @@ rt::action!(
     DescribeCcnAttachedInstancesCall, DescribeCcnAttachedInstancesResponse, Error,
     idempotent
 );
-impl<T> DescribeCcnAttachedInstancesCall<T> {}
 /// The answer of [`Client::describe_ccn_attached_instances`] (`DescribeCcnAttachedInstances`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -2806,7 +2805,6 @@ rt::action!(
     DescribeFirewallRulesTemplateCall, DescribeFirewallRulesTemplateResponse, Error,
     idempotent
 );
-impl<T> DescribeFirewallRulesTemplateCall<T> {}
 /// The answer of [`Client::describe_firewall_rules_template`] (`DescribeFirewallRulesTemplate`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -2843,7 +2841,6 @@ rt::action!(
     DescribeFirewallTemplateQuotaCall, DescribeFirewallTemplateQuotaResponse, Error,
     idempotent
 );
-impl<T> DescribeFirewallTemplateQuotaCall<T> {}
 /// The answer of [`Client::describe_firewall_template_quota`] (`DescribeFirewallTemplateQuota`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -3369,7 +3366,6 @@ rt::action!(
     DescribeRegions, DescribeRegionsRequest, DescribeRegionsCall,
     DescribeRegionsResponse, Error, idempotent
 );
-impl<T> DescribeRegionsCall<T> {}
 /// The answer of [`Client::describe_regions`] (`DescribeRegions`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

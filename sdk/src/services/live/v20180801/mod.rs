@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `AddCasterInputInfo`.
+    /// Calls `AddCasterInputInfo`; the answer is a [`AddCasterInputInfoResponse`].
     ///
     /// Required: `CasterId`, `InputInfo`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn add_caster_input_info(&self) -> AddCasterInputInfoCall {
         AddCasterInputInfoCall::new(&self.handle)
     }
-    /// Calls `AddCasterLayoutInfo`.
+    /// Calls `AddCasterLayoutInfo`; the answer is a [`AddCasterLayoutInfoResponse`].
     ///
     /// Required: `CasterId`, `LayoutInfo`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn add_caster_layout_info(&self) -> AddCasterLayoutInfoCall {
         AddCasterLayoutInfoCall::new(&self.handle)
     }
-    /// Calls `AddCasterMarkPicInfo`.
+    /// Calls `AddCasterMarkPicInfo`; the answer is a [`AddCasterMarkPicInfoResponse`].
     ///
     /// Required: `CasterId`, `MarkPicInfo`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn add_caster_mark_pic_info(&self) -> AddCasterMarkPicInfoCall {
         AddCasterMarkPicInfoCall::new(&self.handle)
     }
-    /// Calls `AddCasterMarkWordInfo`.
+    /// Calls `AddCasterMarkWordInfo`; the answer is a [`AddCasterMarkWordInfoResponse`].
     ///
     /// Required: `CasterId`, `MarkWordInfo`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn add_caster_mark_word_info(&self) -> AddCasterMarkWordInfoCall {
         AddCasterMarkWordInfoCall::new(&self.handle)
     }
-    /// Calls `AddCasterOutputInfo`.
+    /// Calls `AddCasterOutputInfo`; the answer is a [`AddCasterOutputInfoResponse`].
     ///
     /// Required: `CasterId`, `OutputInfo`.
     ///
@@ -80,7 +80,7 @@ impl Client {
     pub fn add_caster_output_info(&self) -> AddCasterOutputInfoCall {
         AddCasterOutputInfoCall::new(&self.handle)
     }
-    /// Calls `AddDelayLiveStream`.
+    /// Calls `AddDelayLiveStream`; the answer is a [`AddDelayLiveStreamResponse`].
     ///
     /// Required: `AppName`, `DomainName`, `StreamName`, `DelayTime`.
     ///
@@ -89,7 +89,7 @@ impl Client {
     pub fn add_delay_live_stream(&self) -> AddDelayLiveStreamCall {
         AddDelayLiveStreamCall::new(&self.handle)
     }
-    /// Calls `AddLiveDomain`.
+    /// Calls `AddLiveDomain`; the answer is a [`AddLiveDomainResponse`].
     ///
     /// Required: `DomainName`, `DomainType`.
     ///
@@ -98,7 +98,7 @@ impl Client {
     pub fn add_live_domain(&self) -> AddLiveDomainCall {
         AddLiveDomainCall::new(&self.handle)
     }
-    /// Calls `AddLiveWatermark`.
+    /// Calls `AddLiveWatermark`; the answer is a [`AddLiveWatermarkResponse`].
     ///
     /// Required: `PictureUrl`, `WatermarkName`.
     ///
@@ -107,7 +107,7 @@ impl Client {
     pub fn add_live_watermark(&self) -> AddLiveWatermarkCall {
         AddLiveWatermarkCall::new(&self.handle)
     }
-    /// Calls `AuthenticateDomainOwner`.
+    /// Calls `AuthenticateDomainOwner`; the answer is a [`AuthenticateDomainOwnerResponse`].
     ///
     /// Required: `DomainName`, `VerifyType`.
     ///
@@ -116,7 +116,7 @@ impl Client {
     pub fn authenticate_domain_owner(&self) -> AuthenticateDomainOwnerCall {
         AuthenticateDomainOwnerCall::new(&self.handle)
     }
-    /// Calls `CancelCommonMixStream`.
+    /// Calls `CancelCommonMixStream`; the answer is a [`CancelCommonMixStreamResponse`].
     ///
     /// Required: `MixStreamSessionId`.
     ///
@@ -125,7 +125,7 @@ impl Client {
     pub fn cancel_common_mix_stream(&self) -> CancelCommonMixStreamCall {
         CancelCommonMixStreamCall::new(&self.handle)
     }
-    /// Calls `CloseSourceStream`.
+    /// Calls `CloseSourceStream`; the answer is a [`CloseSourceStreamResponse`].
     ///
     /// Required: `DomainName`.
     ///
@@ -134,7 +134,7 @@ impl Client {
     pub fn close_source_stream(&self) -> CloseSourceStreamCall {
         CloseSourceStreamCall::new(&self.handle)
     }
-    /// Calls `CopyCaster`.
+    /// Calls `CopyCaster`; the answer is a [`CopyCasterResponse`].
     ///
     /// Required: `CasterId`.
     ///
@@ -143,7 +143,7 @@ impl Client {
     pub fn copy_caster(&self) -> CopyCasterCall {
         CopyCasterCall::new(&self.handle)
     }
-    /// Calls `CopyLiveAvatarRoom`.
+    /// Calls `CopyLiveAvatarRoom`; the answer is a [`CopyLiveAvatarRoomResponse`].
     ///
     /// Required: `Name`, `SourceRoomId`.
     ///
@@ -152,7 +152,7 @@ impl Client {
     pub fn copy_live_avatar_room(&self) -> CopyLiveAvatarRoomCall {
         CopyLiveAvatarRoomCall::new(&self.handle)
     }
-    /// Calls `CreateAuditImages`.
+    /// Calls `CreateAuditImages`; the answer is a [`CreateAuditImagesResponse`].
     ///
     /// Required: `Images`.
     ///
@@ -161,7 +161,7 @@ impl Client {
     pub fn create_audit_images(&self) -> CreateAuditImagesCall {
         CreateAuditImagesCall::new(&self.handle)
     }
-    /// Calls `CreateAuditKeywordLib`.
+    /// Calls `CreateAuditKeywordLib`; the answer is a [`CreateAuditKeywordLibResponse`].
     ///
     /// Required: `Name`, `Description`, `Suggestion`, `MatchType`.
     ///
@@ -170,7 +170,7 @@ impl Client {
     pub fn create_audit_keyword_lib(&self) -> CreateAuditKeywordLibCall {
         CreateAuditKeywordLibCall::new(&self.handle)
     }
-    /// Calls `CreateAuditKeywords`.
+    /// Calls `CreateAuditKeywords`; the answer is a [`CreateAuditKeywordsResponse`].
     ///
     /// Required: `Keywords`, `LibId`.
     ///
@@ -179,7 +179,7 @@ impl Client {
     pub fn create_audit_keywords(&self) -> CreateAuditKeywordsCall {
         CreateAuditKeywordsCall::new(&self.handle)
     }
-    /// Calls `CreateAuditRule`.
+    /// Calls `CreateAuditRule`; the answer is a [`CreateAuditRuleResponse`].
     ///
     /// Required: `DomainName`, `AppName`, `TemplateId`.
     ///
@@ -188,7 +188,7 @@ impl Client {
     pub fn create_audit_rule(&self) -> CreateAuditRuleCall {
         CreateAuditRuleCall::new(&self.handle)
     }
-    /// Calls `CreateAuditTemplate`.
+    /// Calls `CreateAuditTemplate`; the answer is a [`CreateAuditTemplateResponse`].
     ///
     /// Required: `AuditTemplate`.
     ///
@@ -197,14 +197,14 @@ impl Client {
     pub fn create_audit_template(&self) -> CreateAuditTemplateCall {
         CreateAuditTemplateCall::new(&self.handle)
     }
-    /// Calls `CreateCaster`.
+    /// Calls `CreateCaster`; the answer is a [`CreateCasterResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=live&Version=2018-08-01&Action=CreateCaster)
     #[inline]
     pub fn create_caster(&self) -> CreateCasterCall {
         CreateCasterCall::new(&self.handle)
     }
-    /// Calls `CreateCasterInputPushUrl`.
+    /// Calls `CreateCasterInputPushUrl`; the answer is a [`CreateCasterInputPushUrlResponse`].
     ///
     /// Required: `CasterId`, `InputIndex`.
     ///
@@ -213,7 +213,7 @@ impl Client {
     pub fn create_caster_input_push_url(&self) -> CreateCasterInputPushUrlCall {
         CreateCasterInputPushUrlCall::new(&self.handle)
     }
-    /// Calls `CreateCasterPgm`.
+    /// Calls `CreateCasterPgm`; the answer is a [`CreateCasterPgmResponse`].
     ///
     /// Required: `PgmDisplayInfo`, `CasterId`.
     ///
@@ -222,7 +222,7 @@ impl Client {
     pub fn create_caster_pgm(&self) -> CreateCasterPgmCall {
         CreateCasterPgmCall::new(&self.handle)
     }
-    /// Calls `CreateCasterPgmFromPvw`.
+    /// Calls `CreateCasterPgmFromPvw`; the answer is a [`CreateCasterPgmFromPvwResponse`].
     ///
     /// Required: `CasterId`.
     ///
@@ -231,7 +231,7 @@ impl Client {
     pub fn create_caster_pgm_from_pvw(&self) -> CreateCasterPgmFromPvwCall {
         CreateCasterPgmFromPvwCall::new(&self.handle)
     }
-    /// Calls `CreateCasterPvw`.
+    /// Calls `CreateCasterPvw`; the answer is a [`CreateCasterPvwResponse`].
     ///
     /// Required: `PvwDisplayInfo`, `CasterId`.
     ///
@@ -240,7 +240,7 @@ impl Client {
     pub fn create_caster_pvw(&self) -> CreateCasterPvwCall {
         CreateCasterPvwCall::new(&self.handle)
     }
-    /// Calls `CreateCommonMixStream`.
+    /// Calls `CreateCommonMixStream`; the answer is a [`CreateCommonMixStreamResponse`].
     ///
     /// Required: `MixStreamSessionId`, `InputStreamList`, `OutputParams`.
     ///
@@ -249,7 +249,7 @@ impl Client {
     pub fn create_common_mix_stream(&self) -> CreateCommonMixStreamCall {
         CreateCommonMixStreamCall::new(&self.handle)
     }
-    /// Calls `CreateLiveAvatarCloneFigure`.
+    /// Calls `CreateLiveAvatarCloneFigure`; the answer is a [`CreateLiveAvatarCloneFigureResponse`].
     ///
     /// Required: `SceneType`, `FigureName`, `MaterialUrl`.
     ///
@@ -258,7 +258,7 @@ impl Client {
     pub fn create_live_avatar_clone_figure(&self) -> CreateLiveAvatarCloneFigureCall {
         CreateLiveAvatarCloneFigureCall::new(&self.handle)
     }
-    /// Calls `CreateLiveAvatarRoom`.
+    /// Calls `CreateLiveAvatarRoom`; the answer is a [`CreateLiveAvatarRoomResponse`].
     ///
     /// Required: `Name`.
     ///
@@ -267,7 +267,7 @@ impl Client {
     pub fn create_live_avatar_room(&self) -> CreateLiveAvatarRoomCall {
         CreateLiveAvatarRoomCall::new(&self.handle)
     }
-    /// Calls `CreateLiveAvatarScript`.
+    /// Calls `CreateLiveAvatarScript`; the answer is a [`CreateLiveAvatarScriptResponse`].
     ///
     /// Required: `Title`, `Content`, `RoomId`.
     ///
@@ -276,7 +276,7 @@ impl Client {
     pub fn create_live_avatar_script(&self) -> CreateLiveAvatarScriptCall {
         CreateLiveAvatarScriptCall::new(&self.handle)
     }
-    /// Calls `CreateLiveCallbackRule`.
+    /// Calls `CreateLiveCallbackRule`; the answer is a [`CreateLiveCallbackRuleResponse`].
     ///
     /// Required: `DomainName`, `AppName`, `TemplateId`.
     ///
@@ -285,7 +285,7 @@ impl Client {
     pub fn create_live_callback_rule(&self) -> CreateLiveCallbackRuleCall {
         CreateLiveCallbackRuleCall::new(&self.handle)
     }
-    /// Calls `CreateLiveCallbackTemplate`.
+    /// Calls `CreateLiveCallbackTemplate`; the answer is a [`CreateLiveCallbackTemplateResponse`].
     ///
     /// Required: `TemplateName`.
     ///
@@ -294,14 +294,14 @@ impl Client {
     pub fn create_live_callback_template(&self) -> CreateLiveCallbackTemplateCall {
         CreateLiveCallbackTemplateCall::new(&self.handle)
     }
-    /// Calls `CreateLiveCloudEffect`.
+    /// Calls `CreateLiveCloudEffect`; the answer is a [`CreateLiveCloudEffectResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=live&Version=2018-08-01&Action=CreateLiveCloudEffect)
     #[inline]
     pub fn create_live_cloud_effect(&self) -> CreateLiveCloudEffectCall {
         CreateLiveCloudEffectCall::new(&self.handle)
     }
-    /// Calls `CreateLivePadRule`.
+    /// Calls `CreateLivePadRule`; the answer is a [`CreateLivePadRuleResponse`].
     ///
     /// Required: `DomainName`, `TemplateId`.
     ///
@@ -310,7 +310,7 @@ impl Client {
     pub fn create_live_pad_rule(&self) -> CreateLivePadRuleCall {
         CreateLivePadRuleCall::new(&self.handle)
     }
-    /// Calls `CreateLivePadTemplate`.
+    /// Calls `CreateLivePadTemplate`; the answer is a [`CreateLivePadTemplateResponse`].
     ///
     /// Required: `TemplateName`, `Url`.
     ///
@@ -319,7 +319,7 @@ impl Client {
     pub fn create_live_pad_template(&self) -> CreateLivePadTemplateCall {
         CreateLivePadTemplateCall::new(&self.handle)
     }
-    /// Calls `CreateLivePullStreamTask`.
+    /// Calls `CreateLivePullStreamTask`; the answer is a [`CreateLivePullStreamTaskResponse`].
     ///
     /// Required: `SourceType`, `SourceUrls`, `DomainName`, `AppName`, `StreamName`, `StartTime`, `EndTime`, `Operator`.
     ///
@@ -328,7 +328,7 @@ impl Client {
     pub fn create_live_pull_stream_task(&self) -> CreateLivePullStreamTaskCall {
         CreateLivePullStreamTaskCall::new(&self.handle)
     }
-    /// Calls `CreateLiveRecord`.
+    /// Calls `CreateLiveRecord`; the answer is a [`CreateLiveRecordResponse`].
     ///
     /// Required: `StreamName`.
     ///
@@ -337,7 +337,7 @@ impl Client {
     pub fn create_live_record(&self) -> CreateLiveRecordCall {
         CreateLiveRecordCall::new(&self.handle)
     }
-    /// Calls `CreateLiveRecordRule`.
+    /// Calls `CreateLiveRecordRule`; the answer is a [`CreateLiveRecordRuleResponse`].
     ///
     /// Required: `DomainName`, `TemplateId`.
     ///
@@ -346,7 +346,7 @@ impl Client {
     pub fn create_live_record_rule(&self) -> CreateLiveRecordRuleCall {
         CreateLiveRecordRuleCall::new(&self.handle)
     }
-    /// Calls `CreateLiveRecordTemplate`.
+    /// Calls `CreateLiveRecordTemplate`; the answer is a [`CreateLiveRecordTemplateResponse`].
     ///
     /// Required: `TemplateName`.
     ///
@@ -355,7 +355,7 @@ impl Client {
     pub fn create_live_record_template(&self) -> CreateLiveRecordTemplateCall {
         CreateLiveRecordTemplateCall::new(&self.handle)
     }
-    /// Calls `CreateLiveSmartEraseRule`.
+    /// Calls `CreateLiveSmartEraseRule`; the answer is a [`CreateLiveSmartEraseRuleResponse`].
     ///
     /// Required: `TemplateId`.
     ///
@@ -364,7 +364,7 @@ impl Client {
     pub fn create_live_smart_erase_rule(&self) -> CreateLiveSmartEraseRuleCall {
         CreateLiveSmartEraseRuleCall::new(&self.handle)
     }
-    /// Calls `CreateLiveSmartEraseTemplate`.
+    /// Calls `CreateLiveSmartEraseTemplate`; the answer is a [`CreateLiveSmartEraseTemplateResponse`].
     ///
     /// Required: `TemplateName`, `Type`.
     ///
@@ -373,7 +373,7 @@ impl Client {
     pub fn create_live_smart_erase_template(&self) -> CreateLiveSmartEraseTemplateCall {
         CreateLiveSmartEraseTemplateCall::new(&self.handle)
     }
-    /// Calls `CreateLiveSnapshotRule`.
+    /// Calls `CreateLiveSnapshotRule`; the answer is a [`CreateLiveSnapshotRuleResponse`].
     ///
     /// Required: `DomainName`, `TemplateId`.
     ///
@@ -382,7 +382,7 @@ impl Client {
     pub fn create_live_snapshot_rule(&self) -> CreateLiveSnapshotRuleCall {
         CreateLiveSnapshotRuleCall::new(&self.handle)
     }
-    /// Calls `CreateLiveSnapshotTemplate`.
+    /// Calls `CreateLiveSnapshotTemplate`; the answer is a [`CreateLiveSnapshotTemplateResponse`].
     ///
     /// Required: `TemplateName`, `CosAppId`, `CosBucket`, `CosRegion`.
     ///
@@ -391,7 +391,7 @@ impl Client {
     pub fn create_live_snapshot_template(&self) -> CreateLiveSnapshotTemplateCall {
         CreateLiveSnapshotTemplateCall::new(&self.handle)
     }
-    /// Calls `CreateLiveStreamMonitor`.
+    /// Calls `CreateLiveStreamMonitor`; the answer is a [`CreateLiveStreamMonitorResponse`].
     ///
     /// Required: `OutputInfo`, `InputList`.
     ///
@@ -400,7 +400,7 @@ impl Client {
     pub fn create_live_stream_monitor(&self) -> CreateLiveStreamMonitorCall {
         CreateLiveStreamMonitorCall::new(&self.handle)
     }
-    /// Calls `CreateLiveTimeShiftRule`.
+    /// Calls `CreateLiveTimeShiftRule`; the answer is a [`CreateLiveTimeShiftRuleResponse`].
     ///
     /// Required: `DomainName`, `AppName`, `StreamName`, `TemplateId`.
     ///
@@ -409,7 +409,7 @@ impl Client {
     pub fn create_live_time_shift_rule(&self) -> CreateLiveTimeShiftRuleCall {
         CreateLiveTimeShiftRuleCall::new(&self.handle)
     }
-    /// Calls `CreateLiveTimeShiftTemplate`.
+    /// Calls `CreateLiveTimeShiftTemplate`; the answer is a [`CreateLiveTimeShiftTemplateResponse`].
     ///
     /// Required: `TemplateName`, `Duration`.
     ///
@@ -418,7 +418,7 @@ impl Client {
     pub fn create_live_time_shift_template(&self) -> CreateLiveTimeShiftTemplateCall {
         CreateLiveTimeShiftTemplateCall::new(&self.handle)
     }
-    /// Calls `CreateLiveTranscodeRule`.
+    /// Calls `CreateLiveTranscodeRule`; the answer is a [`CreateLiveTranscodeRuleResponse`].
     ///
     /// Required: `DomainName`, `AppName`, `StreamName`, `TemplateId`.
     ///
@@ -427,7 +427,7 @@ impl Client {
     pub fn create_live_transcode_rule(&self) -> CreateLiveTranscodeRuleCall {
         CreateLiveTranscodeRuleCall::new(&self.handle)
     }
-    /// Calls `CreateLiveTranscodeTemplate`.
+    /// Calls `CreateLiveTranscodeTemplate`; the answer is a [`CreateLiveTranscodeTemplateResponse`].
     ///
     /// Required: `TemplateName`, `VideoBitrate`.
     ///
@@ -436,7 +436,7 @@ impl Client {
     pub fn create_live_transcode_template(&self) -> CreateLiveTranscodeTemplateCall {
         CreateLiveTranscodeTemplateCall::new(&self.handle)
     }
-    /// Calls `CreateLiveWatermarkRule`.
+    /// Calls `CreateLiveWatermarkRule`; the answer is a [`CreateLiveWatermarkRuleResponse`].
     ///
     /// Required: `DomainName`, `AppName`, `StreamName`, `TemplateId`.
     ///
@@ -445,7 +445,7 @@ impl Client {
     pub fn create_live_watermark_rule(&self) -> CreateLiveWatermarkRuleCall {
         CreateLiveWatermarkRuleCall::new(&self.handle)
     }
-    /// Calls `CreatePullStreamConfig`.
+    /// Calls `CreatePullStreamConfig`; the answer is a [`CreatePullStreamConfigResponse`].
     ///
     /// Required: `FromUrl`, `ToUrl`, `AreaId`, `IspId`, `StartTime`, `EndTime`.
     ///
@@ -454,7 +454,7 @@ impl Client {
     pub fn create_pull_stream_config(&self) -> CreatePullStreamConfigCall {
         CreatePullStreamConfigCall::new(&self.handle)
     }
-    /// Calls `CreateRecordTask`.
+    /// Calls `CreateRecordTask`; the answer is a [`CreateRecordTaskResponse`].
     ///
     /// Required: `StreamName`, `DomainName`, `AppName`, `EndTime`.
     ///
@@ -463,14 +463,14 @@ impl Client {
     pub fn create_record_task(&self) -> CreateRecordTaskCall {
         CreateRecordTaskCall::new(&self.handle)
     }
-    /// Calls `CreateSceneVideoTask`.
+    /// Calls `CreateSceneVideoTask`; the answer is a [`CreateSceneVideoTaskResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=live&Version=2018-08-01&Action=CreateSceneVideoTask)
     #[inline]
     pub fn create_scene_video_task(&self) -> CreateSceneVideoTaskCall {
         CreateSceneVideoTaskCall::new(&self.handle)
     }
-    /// Calls `CreateScreenshotTask`.
+    /// Calls `CreateScreenshotTask`; the answer is a [`CreateScreenshotTaskResponse`].
     ///
     /// Required: `StreamName`, `DomainName`, `AppName`, `EndTime`, `TemplateId`.
     ///
@@ -479,7 +479,7 @@ impl Client {
     pub fn create_screenshot_task(&self) -> CreateScreenshotTaskCall {
         CreateScreenshotTaskCall::new(&self.handle)
     }
-    /// Calls `CreateVideoRedrawTask`.
+    /// Calls `CreateVideoRedrawTask`; the answer is a [`CreateVideoRedrawTaskResponse`].
     ///
     /// Required: `Input`.
     ///
@@ -488,7 +488,7 @@ impl Client {
     pub fn create_video_redraw_task(&self) -> CreateVideoRedrawTaskCall {
         CreateVideoRedrawTaskCall::new(&self.handle)
     }
-    /// Calls `DeleteAuditImages`.
+    /// Calls `DeleteAuditImages`; the answer is a [`DeleteAuditImagesResponse`].
     ///
     /// Required: `ImageIds`.
     ///
@@ -497,7 +497,7 @@ impl Client {
     pub fn delete_audit_images(&self) -> DeleteAuditImagesCall {
         DeleteAuditImagesCall::new(&self.handle)
     }
-    /// Calls `DeleteAuditKeywordLib`.
+    /// Calls `DeleteAuditKeywordLib`; the answer is a [`DeleteAuditKeywordLibResponse`].
     ///
     /// Required: `LibId`.
     ///
@@ -506,7 +506,7 @@ impl Client {
     pub fn delete_audit_keyword_lib(&self) -> DeleteAuditKeywordLibCall {
         DeleteAuditKeywordLibCall::new(&self.handle)
     }
-    /// Calls `DeleteAuditKeywords`.
+    /// Calls `DeleteAuditKeywords`; the answer is a [`DeleteAuditKeywordsResponse`].
     ///
     /// Required: `KeywordIds`, `LibId`.
     ///
@@ -515,7 +515,7 @@ impl Client {
     pub fn delete_audit_keywords(&self) -> DeleteAuditKeywordsCall {
         DeleteAuditKeywordsCall::new(&self.handle)
     }
-    /// Calls `DeleteAuditRule`.
+    /// Calls `DeleteAuditRule`; the answer is a [`DeleteAuditRuleResponse`].
     ///
     /// Required: `DomainName`, `AppName`.
     ///
@@ -524,7 +524,7 @@ impl Client {
     pub fn delete_audit_rule(&self) -> DeleteAuditRuleCall {
         DeleteAuditRuleCall::new(&self.handle)
     }
-    /// Calls `DeleteAuditTemplate`.
+    /// Calls `DeleteAuditTemplate`; the answer is a [`DeleteAuditTemplateResponse`].
     ///
     /// Required: `TemplateId`.
     ///
@@ -533,7 +533,7 @@ impl Client {
     pub fn delete_audit_template(&self) -> DeleteAuditTemplateCall {
         DeleteAuditTemplateCall::new(&self.handle)
     }
-    /// Calls `DeleteCaster`.
+    /// Calls `DeleteCaster`; the answer is a [`DeleteCasterResponse`].
     ///
     /// Required: `CasterId`.
     ///
@@ -542,7 +542,7 @@ impl Client {
     pub fn delete_caster(&self) -> DeleteCasterCall {
         DeleteCasterCall::new(&self.handle)
     }
-    /// Calls `DeleteCasterInputInfo`.
+    /// Calls `DeleteCasterInputInfo`; the answer is a [`DeleteCasterInputInfoResponse`].
     ///
     /// Required: `CasterId`, `InputIndex`.
     ///
@@ -551,7 +551,7 @@ impl Client {
     pub fn delete_caster_input_info(&self) -> DeleteCasterInputInfoCall {
         DeleteCasterInputInfoCall::new(&self.handle)
     }
-    /// Calls `DeleteCasterLayoutInfo`.
+    /// Calls `DeleteCasterLayoutInfo`; the answer is a [`DeleteCasterLayoutInfoResponse`].
     ///
     /// Required: `CasterId`, `LayoutIndex`.
     ///
@@ -560,7 +560,7 @@ impl Client {
     pub fn delete_caster_layout_info(&self) -> DeleteCasterLayoutInfoCall {
         DeleteCasterLayoutInfoCall::new(&self.handle)
     }
-    /// Calls `DeleteCasterMarkPicInfo`.
+    /// Calls `DeleteCasterMarkPicInfo`; the answer is a [`DeleteCasterMarkPicInfoResponse`].
     ///
     /// Required: `CasterId`, `MarkPicIndex`.
     ///
@@ -569,7 +569,7 @@ impl Client {
     pub fn delete_caster_mark_pic_info(&self) -> DeleteCasterMarkPicInfoCall {
         DeleteCasterMarkPicInfoCall::new(&self.handle)
     }
-    /// Calls `DeleteCasterMarkWordInfo`.
+    /// Calls `DeleteCasterMarkWordInfo`; the answer is a [`DeleteCasterMarkWordInfoResponse`].
     ///
     /// Required: `CasterId`, `MarkWordIndex`.
     ///
@@ -578,7 +578,7 @@ impl Client {
     pub fn delete_caster_mark_word_info(&self) -> DeleteCasterMarkWordInfoCall {
         DeleteCasterMarkWordInfoCall::new(&self.handle)
     }
-    /// Calls `DeleteCasterOutputInfo`.
+    /// Calls `DeleteCasterOutputInfo`; the answer is a [`DeleteCasterOutputInfoResponse`].
     ///
     /// Required: `CasterId`, `OutputIndex`.
     ///
@@ -587,7 +587,7 @@ impl Client {
     pub fn delete_caster_output_info(&self) -> DeleteCasterOutputInfoCall {
         DeleteCasterOutputInfoCall::new(&self.handle)
     }
-    /// Calls `DeleteLiveAvatarCloneFigure`.
+    /// Calls `DeleteLiveAvatarCloneFigure`; the answer is a [`DeleteLiveAvatarCloneFigureResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -596,7 +596,7 @@ impl Client {
     pub fn delete_live_avatar_clone_figure(&self) -> DeleteLiveAvatarCloneFigureCall {
         DeleteLiveAvatarCloneFigureCall::new(&self.handle)
     }
-    /// Calls `DeleteLiveAvatarRoom`.
+    /// Calls `DeleteLiveAvatarRoom`; the answer is a [`DeleteLiveAvatarRoomResponse`].
     ///
     /// Required: `RoomId`.
     ///
@@ -605,7 +605,7 @@ impl Client {
     pub fn delete_live_avatar_room(&self) -> DeleteLiveAvatarRoomCall {
         DeleteLiveAvatarRoomCall::new(&self.handle)
     }
-    /// Calls `DeleteLiveAvatarScript`.
+    /// Calls `DeleteLiveAvatarScript`; the answer is a [`DeleteLiveAvatarScriptResponse`].
     ///
     /// Required: `ScriptId`.
     ///
@@ -614,7 +614,7 @@ impl Client {
     pub fn delete_live_avatar_script(&self) -> DeleteLiveAvatarScriptCall {
         DeleteLiveAvatarScriptCall::new(&self.handle)
     }
-    /// Calls `DeleteLiveCallbackRule`.
+    /// Calls `DeleteLiveCallbackRule`; the answer is a [`DeleteLiveCallbackRuleResponse`].
     ///
     /// Required: `DomainName`, `AppName`.
     ///
@@ -623,7 +623,7 @@ impl Client {
     pub fn delete_live_callback_rule(&self) -> DeleteLiveCallbackRuleCall {
         DeleteLiveCallbackRuleCall::new(&self.handle)
     }
-    /// Calls `DeleteLiveCallbackTemplate`.
+    /// Calls `DeleteLiveCallbackTemplate`; the answer is a [`DeleteLiveCallbackTemplateResponse`].
     ///
     /// Required: `TemplateId`.
     ///
@@ -632,7 +632,7 @@ impl Client {
     pub fn delete_live_callback_template(&self) -> DeleteLiveCallbackTemplateCall {
         DeleteLiveCallbackTemplateCall::new(&self.handle)
     }
-    /// Calls `DeleteLiveDomain`.
+    /// Calls `DeleteLiveDomain`; the answer is a [`DeleteLiveDomainResponse`].
     ///
     /// Required: `DomainName`, `DomainType`.
     ///
@@ -641,7 +641,7 @@ impl Client {
     pub fn delete_live_domain(&self) -> DeleteLiveDomainCall {
         DeleteLiveDomainCall::new(&self.handle)
     }
-    /// Calls `DeleteLivePadRule`.
+    /// Calls `DeleteLivePadRule`; the answer is a [`DeleteLivePadRuleResponse`].
     ///
     /// Required: `DomainName`, `AppName`, `StreamName`, `TemplateId`.
     ///
@@ -650,7 +650,7 @@ impl Client {
     pub fn delete_live_pad_rule(&self) -> DeleteLivePadRuleCall {
         DeleteLivePadRuleCall::new(&self.handle)
     }
-    /// Calls `DeleteLivePadTemplate`.
+    /// Calls `DeleteLivePadTemplate`; the answer is a [`DeleteLivePadTemplateResponse`].
     ///
     /// Required: `TemplateId`.
     ///
@@ -659,7 +659,7 @@ impl Client {
     pub fn delete_live_pad_template(&self) -> DeleteLivePadTemplateCall {
         DeleteLivePadTemplateCall::new(&self.handle)
     }
-    /// Calls `DeleteLivePullStreamTask`.
+    /// Calls `DeleteLivePullStreamTask`; the answer is a [`DeleteLivePullStreamTaskResponse`].
     ///
     /// Required: `TaskId`, `Operator`.
     ///
@@ -668,7 +668,7 @@ impl Client {
     pub fn delete_live_pull_stream_task(&self) -> DeleteLivePullStreamTaskCall {
         DeleteLivePullStreamTaskCall::new(&self.handle)
     }
-    /// Calls `DeleteLiveRecord`.
+    /// Calls `DeleteLiveRecord`; the answer is a [`DeleteLiveRecordResponse`].
     ///
     /// Required: `StreamName`, `TaskId`.
     ///
@@ -677,7 +677,7 @@ impl Client {
     pub fn delete_live_record(&self) -> DeleteLiveRecordCall {
         DeleteLiveRecordCall::new(&self.handle)
     }
-    /// Calls `DeleteLiveRecordRule`.
+    /// Calls `DeleteLiveRecordRule`; the answer is a [`DeleteLiveRecordRuleResponse`].
     ///
     /// Required: `DomainName`.
     ///
@@ -686,7 +686,7 @@ impl Client {
     pub fn delete_live_record_rule(&self) -> DeleteLiveRecordRuleCall {
         DeleteLiveRecordRuleCall::new(&self.handle)
     }
-    /// Calls `DeleteLiveRecordTemplate`.
+    /// Calls `DeleteLiveRecordTemplate`; the answer is a [`DeleteLiveRecordTemplateResponse`].
     ///
     /// Required: `TemplateId`.
     ///
@@ -695,7 +695,7 @@ impl Client {
     pub fn delete_live_record_template(&self) -> DeleteLiveRecordTemplateCall {
         DeleteLiveRecordTemplateCall::new(&self.handle)
     }
-    /// Calls `DeleteLiveSmartEraseRule`.
+    /// Calls `DeleteLiveSmartEraseRule`; the answer is a [`DeleteLiveSmartEraseRuleResponse`].
     ///
     /// Required: `TemplateId`.
     ///
@@ -704,7 +704,7 @@ impl Client {
     pub fn delete_live_smart_erase_rule(&self) -> DeleteLiveSmartEraseRuleCall {
         DeleteLiveSmartEraseRuleCall::new(&self.handle)
     }
-    /// Calls `DeleteLiveSmartEraseTemplate`.
+    /// Calls `DeleteLiveSmartEraseTemplate`; the answer is a [`DeleteLiveSmartEraseTemplateResponse`].
     ///
     /// Required: `TemplateId`.
     ///
@@ -713,7 +713,7 @@ impl Client {
     pub fn delete_live_smart_erase_template(&self) -> DeleteLiveSmartEraseTemplateCall {
         DeleteLiveSmartEraseTemplateCall::new(&self.handle)
     }
-    /// Calls `DeleteLiveSnapshotRule`.
+    /// Calls `DeleteLiveSnapshotRule`; the answer is a [`DeleteLiveSnapshotRuleResponse`].
     ///
     /// Required: `DomainName`.
     ///
@@ -722,7 +722,7 @@ impl Client {
     pub fn delete_live_snapshot_rule(&self) -> DeleteLiveSnapshotRuleCall {
         DeleteLiveSnapshotRuleCall::new(&self.handle)
     }
-    /// Calls `DeleteLiveSnapshotTemplate`.
+    /// Calls `DeleteLiveSnapshotTemplate`; the answer is a [`DeleteLiveSnapshotTemplateResponse`].
     ///
     /// Required: `TemplateId`.
     ///
@@ -731,7 +731,7 @@ impl Client {
     pub fn delete_live_snapshot_template(&self) -> DeleteLiveSnapshotTemplateCall {
         DeleteLiveSnapshotTemplateCall::new(&self.handle)
     }
-    /// Calls `DeleteLiveStreamMonitor`.
+    /// Calls `DeleteLiveStreamMonitor`; the answer is a [`DeleteLiveStreamMonitorResponse`].
     ///
     /// Required: `MonitorId`.
     ///
@@ -740,7 +740,7 @@ impl Client {
     pub fn delete_live_stream_monitor(&self) -> DeleteLiveStreamMonitorCall {
         DeleteLiveStreamMonitorCall::new(&self.handle)
     }
-    /// Calls `DeleteLiveTimeShiftRule`.
+    /// Calls `DeleteLiveTimeShiftRule`; the answer is a [`DeleteLiveTimeShiftRuleResponse`].
     ///
     /// Required: `DomainName`, `AppName`, `StreamName`.
     ///
@@ -749,7 +749,7 @@ impl Client {
     pub fn delete_live_time_shift_rule(&self) -> DeleteLiveTimeShiftRuleCall {
         DeleteLiveTimeShiftRuleCall::new(&self.handle)
     }
-    /// Calls `DeleteLiveTimeShiftTemplate`.
+    /// Calls `DeleteLiveTimeShiftTemplate`; the answer is a [`DeleteLiveTimeShiftTemplateResponse`].
     ///
     /// Required: `TemplateId`.
     ///
@@ -758,7 +758,7 @@ impl Client {
     pub fn delete_live_time_shift_template(&self) -> DeleteLiveTimeShiftTemplateCall {
         DeleteLiveTimeShiftTemplateCall::new(&self.handle)
     }
-    /// Calls `DeleteLiveTranscodeRule`.
+    /// Calls `DeleteLiveTranscodeRule`; the answer is a [`DeleteLiveTranscodeRuleResponse`].
     ///
     /// Required: `DomainName`, `AppName`, `StreamName`, `TemplateId`.
     ///
@@ -767,7 +767,7 @@ impl Client {
     pub fn delete_live_transcode_rule(&self) -> DeleteLiveTranscodeRuleCall {
         DeleteLiveTranscodeRuleCall::new(&self.handle)
     }
-    /// Calls `DeleteLiveTranscodeTemplate`.
+    /// Calls `DeleteLiveTranscodeTemplate`; the answer is a [`DeleteLiveTranscodeTemplateResponse`].
     ///
     /// Required: `TemplateId`.
     ///
@@ -776,7 +776,7 @@ impl Client {
     pub fn delete_live_transcode_template(&self) -> DeleteLiveTranscodeTemplateCall {
         DeleteLiveTranscodeTemplateCall::new(&self.handle)
     }
-    /// Calls `DeleteLiveWatermark`.
+    /// Calls `DeleteLiveWatermark`; the answer is a [`DeleteLiveWatermarkResponse`].
     ///
     /// Required: `WatermarkId`.
     ///
@@ -785,7 +785,7 @@ impl Client {
     pub fn delete_live_watermark(&self) -> DeleteLiveWatermarkCall {
         DeleteLiveWatermarkCall::new(&self.handle)
     }
-    /// Calls `DeleteLiveWatermarkRule`.
+    /// Calls `DeleteLiveWatermarkRule`; the answer is a [`DeleteLiveWatermarkRuleResponse`].
     ///
     /// Required: `DomainName`, `AppName`, `StreamName`.
     ///
@@ -794,7 +794,7 @@ impl Client {
     pub fn delete_live_watermark_rule(&self) -> DeleteLiveWatermarkRuleCall {
         DeleteLiveWatermarkRuleCall::new(&self.handle)
     }
-    /// Calls `DeletePullStreamConfig`.
+    /// Calls `DeletePullStreamConfig`; the answer is a [`DeletePullStreamConfigResponse`].
     ///
     /// Required: `ConfigId`.
     ///
@@ -803,7 +803,7 @@ impl Client {
     pub fn delete_pull_stream_config(&self) -> DeletePullStreamConfigCall {
         DeletePullStreamConfigCall::new(&self.handle)
     }
-    /// Calls `DeleteRecordTask`.
+    /// Calls `DeleteRecordTask`; the answer is a [`DeleteRecordTaskResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -812,7 +812,7 @@ impl Client {
     pub fn delete_record_task(&self) -> DeleteRecordTaskCall {
         DeleteRecordTaskCall::new(&self.handle)
     }
-    /// Calls `DeleteScreenshotTask`.
+    /// Calls `DeleteScreenshotTask`; the answer is a [`DeleteScreenshotTaskResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -821,7 +821,7 @@ impl Client {
     pub fn delete_screenshot_task(&self) -> DeleteScreenshotTaskCall {
         DeleteScreenshotTaskCall::new(&self.handle)
     }
-    /// Calls `DescribeAIGCTaskStatus`.
+    /// Calls `DescribeAIGCTaskStatus`; the answer is a [`DescribeAIGCTaskStatusResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -830,7 +830,7 @@ impl Client {
     pub fn describe_aigc_task_status(&self) -> DescribeAIGCTaskStatusCall {
         DescribeAIGCTaskStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeAllStreamPlayInfoList`.
+    /// Calls `DescribeAllStreamPlayInfoList`; the answer is a [`DescribeAllStreamPlayInfoListResponse`].
     ///
     /// Required: `QueryTime`.
     ///
@@ -841,7 +841,7 @@ impl Client {
     ) -> DescribeAllStreamPlayInfoListCall {
         DescribeAllStreamPlayInfoListCall::new(&self.handle)
     }
-    /// Calls `DescribeAreaBillBandwidthAndFluxList`.
+    /// Calls `DescribeAreaBillBandwidthAndFluxList`; the answer is a [`DescribeAreaBillBandwidthAndFluxListResponse`].
     ///
     /// Required: `StartTime`, `EndTime`.
     ///
@@ -852,7 +852,7 @@ impl Client {
     ) -> DescribeAreaBillBandwidthAndFluxListCall {
         DescribeAreaBillBandwidthAndFluxListCall::new(&self.handle)
     }
-    /// Calls `DescribeAuditGroupTag`.
+    /// Calls `DescribeAuditGroupTag`; the answer is a [`DescribeAuditGroupTagResponse`].
     ///
     /// Required: `TagType`.
     ///
@@ -861,7 +861,7 @@ impl Client {
     pub fn describe_audit_group_tag(&self) -> DescribeAuditGroupTagCall {
         DescribeAuditGroupTagCall::new(&self.handle)
     }
-    /// Calls `DescribeAuditImages`.
+    /// Calls `DescribeAuditImages`; the answer is a [`DescribeAuditImagesResponse`].
     ///
     /// Required: `Label`, `PageIndex`, `PageSize`.
     ///
@@ -870,7 +870,7 @@ impl Client {
     pub fn describe_audit_images(&self) -> DescribeAuditImagesCall {
         DescribeAuditImagesCall::new(&self.handle)
     }
-    /// Calls `DescribeAuditKeywordLibs`.
+    /// Calls `DescribeAuditKeywordLibs`; the answer is a [`DescribeAuditKeywordLibsResponse`].
     ///
     /// Required: `Offset`, `Limit`, `Name`.
     ///
@@ -879,7 +879,7 @@ impl Client {
     pub fn describe_audit_keyword_libs(&self) -> DescribeAuditKeywordLibsCall {
         DescribeAuditKeywordLibsCall::new(&self.handle)
     }
-    /// Calls `DescribeAuditKeywords`.
+    /// Calls `DescribeAuditKeywords`; the answer is a [`DescribeAuditKeywordsResponse`].
     ///
     /// Required: `Offset`, `Limit`, `LibId`, `Content`.
     ///
@@ -888,14 +888,14 @@ impl Client {
     pub fn describe_audit_keywords(&self) -> DescribeAuditKeywordsCall {
         DescribeAuditKeywordsCall::new(&self.handle)
     }
-    /// Calls `DescribeAuditRules`.
+    /// Calls `DescribeAuditRules`; the answer is a [`DescribeAuditRulesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=live&Version=2018-08-01&Action=DescribeAuditRules)
     #[inline]
     pub fn describe_audit_rules(&self) -> DescribeAuditRulesCall {
         DescribeAuditRulesCall::new(&self.handle)
     }
-    /// Calls `DescribeAuditTemplate`.
+    /// Calls `DescribeAuditTemplate`; the answer is a [`DescribeAuditTemplateResponse`].
     ///
     /// Required: `TemplateId`.
     ///
@@ -904,21 +904,21 @@ impl Client {
     pub fn describe_audit_template(&self) -> DescribeAuditTemplateCall {
         DescribeAuditTemplateCall::new(&self.handle)
     }
-    /// Calls `DescribeAuditTemplates`.
+    /// Calls `DescribeAuditTemplates`; the answer is a [`DescribeAuditTemplatesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=live&Version=2018-08-01&Action=DescribeAuditTemplates)
     #[inline]
     pub fn describe_audit_templates(&self) -> DescribeAuditTemplatesCall {
         DescribeAuditTemplatesCall::new(&self.handle)
     }
-    /// Calls `DescribeBackupStreamList`.
+    /// Calls `DescribeBackupStreamList`; the answer is a [`DescribeBackupStreamListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=live&Version=2018-08-01&Action=DescribeBackupStreamList)
     #[inline]
     pub fn describe_backup_stream_list(&self) -> DescribeBackupStreamListCall {
         DescribeBackupStreamListCall::new(&self.handle)
     }
-    /// Calls `DescribeBillBandwidthAndFluxList`.
+    /// Calls `DescribeBillBandwidthAndFluxList`; the answer is a [`DescribeBillBandwidthAndFluxListResponse`].
     ///
     /// Required: `StartTime`, `EndTime`.
     ///
@@ -929,7 +929,7 @@ impl Client {
     ) -> DescribeBillBandwidthAndFluxListCall {
         DescribeBillBandwidthAndFluxListCall::new(&self.handle)
     }
-    /// Calls `DescribeCallbackRecordsList`.
+    /// Calls `DescribeCallbackRecordsList`; the answer is a [`DescribeCallbackRecordsListResponse`].
     ///
     /// Required: `StartTime`, `EndTime`, `StreamName`, `PageNum`, `PageSize`.
     ///
@@ -938,7 +938,7 @@ impl Client {
     pub fn describe_callback_records_list(&self) -> DescribeCallbackRecordsListCall {
         DescribeCallbackRecordsListCall::new(&self.handle)
     }
-    /// Calls `DescribeCaster`.
+    /// Calls `DescribeCaster`; the answer is a [`DescribeCasterResponse`].
     ///
     /// Required: `CasterId`.
     ///
@@ -947,7 +947,7 @@ impl Client {
     pub fn describe_caster(&self) -> DescribeCasterCall {
         DescribeCasterCall::new(&self.handle)
     }
-    /// Calls `DescribeCasterDisplayInfo`.
+    /// Calls `DescribeCasterDisplayInfo`; the answer is a [`DescribeCasterDisplayInfoResponse`].
     ///
     /// Required: `CasterId`.
     ///
@@ -956,7 +956,7 @@ impl Client {
     pub fn describe_caster_display_info(&self) -> DescribeCasterDisplayInfoCall {
         DescribeCasterDisplayInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeCasterEmergencyStatus`.
+    /// Calls `DescribeCasterEmergencyStatus`; the answer is a [`DescribeCasterEmergencyStatusResponse`].
     ///
     /// Required: `CasterId`.
     ///
@@ -965,7 +965,7 @@ impl Client {
     pub fn describe_caster_emergency_status(&self) -> DescribeCasterEmergencyStatusCall {
         DescribeCasterEmergencyStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeCasterInputInfos`.
+    /// Calls `DescribeCasterInputInfos`; the answer is a [`DescribeCasterInputInfosResponse`].
     ///
     /// Required: `CasterId`.
     ///
@@ -974,7 +974,7 @@ impl Client {
     pub fn describe_caster_input_infos(&self) -> DescribeCasterInputInfosCall {
         DescribeCasterInputInfosCall::new(&self.handle)
     }
-    /// Calls `DescribeCasterLayoutInfos`.
+    /// Calls `DescribeCasterLayoutInfos`; the answer is a [`DescribeCasterLayoutInfosResponse`].
     ///
     /// Required: `CasterId`.
     ///
@@ -983,14 +983,14 @@ impl Client {
     pub fn describe_caster_layout_infos(&self) -> DescribeCasterLayoutInfosCall {
         DescribeCasterLayoutInfosCall::new(&self.handle)
     }
-    /// Calls `DescribeCasterList`.
+    /// Calls `DescribeCasterList`; the answer is a [`DescribeCasterListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=live&Version=2018-08-01&Action=DescribeCasterList)
     #[inline]
     pub fn describe_caster_list(&self) -> DescribeCasterListCall {
         DescribeCasterListCall::new(&self.handle)
     }
-    /// Calls `DescribeCasterMarkPicInfos`.
+    /// Calls `DescribeCasterMarkPicInfos`; the answer is a [`DescribeCasterMarkPicInfosResponse`].
     ///
     /// Required: `CasterId`.
     ///
@@ -999,7 +999,7 @@ impl Client {
     pub fn describe_caster_mark_pic_infos(&self) -> DescribeCasterMarkPicInfosCall {
         DescribeCasterMarkPicInfosCall::new(&self.handle)
     }
-    /// Calls `DescribeCasterMarkWordInfos`.
+    /// Calls `DescribeCasterMarkWordInfos`; the answer is a [`DescribeCasterMarkWordInfosResponse`].
     ///
     /// Required: `CasterId`.
     ///
@@ -1008,7 +1008,7 @@ impl Client {
     pub fn describe_caster_mark_word_infos(&self) -> DescribeCasterMarkWordInfosCall {
         DescribeCasterMarkWordInfosCall::new(&self.handle)
     }
-    /// Calls `DescribeCasterOutputInfos`.
+    /// Calls `DescribeCasterOutputInfos`; the answer is a [`DescribeCasterOutputInfosResponse`].
     ///
     /// Required: `CasterId`.
     ///
@@ -1017,7 +1017,7 @@ impl Client {
     pub fn describe_caster_output_infos(&self) -> DescribeCasterOutputInfosCall {
         DescribeCasterOutputInfosCall::new(&self.handle)
     }
-    /// Calls `DescribeCasterPlayUrl`.
+    /// Calls `DescribeCasterPlayUrl`; the answer is a [`DescribeCasterPlayUrlResponse`].
     ///
     /// Required: `CasterId`, `PlayUrlType`.
     ///
@@ -1026,7 +1026,7 @@ impl Client {
     pub fn describe_caster_play_url(&self) -> DescribeCasterPlayUrlCall {
         DescribeCasterPlayUrlCall::new(&self.handle)
     }
-    /// Calls `DescribeCasterTransitionTypes`.
+    /// Calls `DescribeCasterTransitionTypes`; the answer is a [`DescribeCasterTransitionTypesResponse`].
     ///
     /// Required: `CasterId`.
     ///
@@ -1035,14 +1035,14 @@ impl Client {
     pub fn describe_caster_transition_types(&self) -> DescribeCasterTransitionTypesCall {
         DescribeCasterTransitionTypesCall::new(&self.handle)
     }
-    /// Calls `DescribeCasterUserStatus`.
+    /// Calls `DescribeCasterUserStatus`; the answer is a [`DescribeCasterUserStatusResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=live&Version=2018-08-01&Action=DescribeCasterUserStatus)
     #[inline]
     pub fn describe_caster_user_status(&self) -> DescribeCasterUserStatusCall {
         DescribeCasterUserStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeConcurrentRecordStreamNum`.
+    /// Calls `DescribeConcurrentRecordStreamNum`; the answer is a [`DescribeConcurrentRecordStreamNumResponse`].
     ///
     /// Required: `LiveType`, `StartTime`, `EndTime`.
     ///
@@ -1053,7 +1053,7 @@ impl Client {
     ) -> DescribeConcurrentRecordStreamNumCall {
         DescribeConcurrentRecordStreamNumCall::new(&self.handle)
     }
-    /// Calls `DescribeDeliverBandwidthList`.
+    /// Calls `DescribeDeliverBandwidthList`; the answer is a [`DescribeDeliverBandwidthListResponse`].
     ///
     /// Required: `StartTime`, `EndTime`.
     ///
@@ -1062,7 +1062,7 @@ impl Client {
     pub fn describe_deliver_bandwidth_list(&self) -> DescribeDeliverBandwidthListCall {
         DescribeDeliverBandwidthListCall::new(&self.handle)
     }
-    /// Calls `DescribeDeliverLogDownList`.
+    /// Calls `DescribeDeliverLogDownList`; the answer is a [`DescribeDeliverLogDownListResponse`].
     ///
     /// Required: `StartTime`, `EndTime`, `DeliverDomains`.
     ///
@@ -1071,7 +1071,7 @@ impl Client {
     pub fn describe_deliver_log_down_list(&self) -> DescribeDeliverLogDownListCall {
         DescribeDeliverLogDownListCall::new(&self.handle)
     }
-    /// Calls `DescribeGroupProIspPlayInfoList`.
+    /// Calls `DescribeGroupProIspPlayInfoList`; the answer is a [`DescribeGroupProIspPlayInfoListResponse`].
     ///
     /// Required: `StartTime`, `EndTime`.
     ///
@@ -1082,7 +1082,7 @@ impl Client {
     ) -> DescribeGroupProIspPlayInfoListCall {
         DescribeGroupProIspPlayInfoListCall::new(&self.handle)
     }
-    /// Calls `DescribeHttpStatusInfoList`.
+    /// Calls `DescribeHttpStatusInfoList`; the answer is a [`DescribeHttpStatusInfoListResponse`].
     ///
     /// Required: `StartTime`, `EndTime`.
     ///
@@ -1091,7 +1091,7 @@ impl Client {
     pub fn describe_http_status_info_list(&self) -> DescribeHttpStatusInfoListCall {
         DescribeHttpStatusInfoListCall::new(&self.handle)
     }
-    /// Calls `DescribeLiveAvatarBackgroundList`.
+    /// Calls `DescribeLiveAvatarBackgroundList`; the answer is a [`DescribeLiveAvatarBackgroundListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=live&Version=2018-08-01&Action=DescribeLiveAvatarBackgroundList)
     #[inline]
@@ -1100,7 +1100,7 @@ impl Client {
     ) -> DescribeLiveAvatarBackgroundListCall {
         DescribeLiveAvatarBackgroundListCall::new(&self.handle)
     }
-    /// Calls `DescribeLiveAvatarCloneFigureList`.
+    /// Calls `DescribeLiveAvatarCloneFigureList`; the answer is a [`DescribeLiveAvatarCloneFigureListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=live&Version=2018-08-01&Action=DescribeLiveAvatarCloneFigureList)
     #[inline]
@@ -1109,21 +1109,21 @@ impl Client {
     ) -> DescribeLiveAvatarCloneFigureListCall {
         DescribeLiveAvatarCloneFigureListCall::new(&self.handle)
     }
-    /// Calls `DescribeLiveAvatarImageList`.
+    /// Calls `DescribeLiveAvatarImageList`; the answer is a [`DescribeLiveAvatarImageListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=live&Version=2018-08-01&Action=DescribeLiveAvatarImageList)
     #[inline]
     pub fn describe_live_avatar_image_list(&self) -> DescribeLiveAvatarImageListCall {
         DescribeLiveAvatarImageListCall::new(&self.handle)
     }
-    /// Calls `DescribeLiveAvatarRooms`.
+    /// Calls `DescribeLiveAvatarRooms`; the answer is a [`DescribeLiveAvatarRoomsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=live&Version=2018-08-01&Action=DescribeLiveAvatarRooms)
     #[inline]
     pub fn describe_live_avatar_rooms(&self) -> DescribeLiveAvatarRoomsCall {
         DescribeLiveAvatarRoomsCall::new(&self.handle)
     }
-    /// Calls `DescribeLiveAvatarScripts`.
+    /// Calls `DescribeLiveAvatarScripts`; the answer is a [`DescribeLiveAvatarScriptsResponse`].
     ///
     /// Required: `RoomId`.
     ///
@@ -1132,7 +1132,7 @@ impl Client {
     pub fn describe_live_avatar_scripts(&self) -> DescribeLiveAvatarScriptsCall {
         DescribeLiveAvatarScriptsCall::new(&self.handle)
     }
-    /// Calls `DescribeLiveAvatarTemporaryScriptList`.
+    /// Calls `DescribeLiveAvatarTemporaryScriptList`; the answer is a [`DescribeLiveAvatarTemporaryScriptListResponse`].
     ///
     /// Required: `RoomId`.
     ///
@@ -1143,21 +1143,21 @@ impl Client {
     ) -> DescribeLiveAvatarTemporaryScriptListCall {
         DescribeLiveAvatarTemporaryScriptListCall::new(&self.handle)
     }
-    /// Calls `DescribeLiveAvatarTimbreList`.
+    /// Calls `DescribeLiveAvatarTimbreList`; the answer is a [`DescribeLiveAvatarTimbreListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=live&Version=2018-08-01&Action=DescribeLiveAvatarTimbreList)
     #[inline]
     pub fn describe_live_avatar_timbre_list(&self) -> DescribeLiveAvatarTimbreListCall {
         DescribeLiveAvatarTimbreListCall::new(&self.handle)
     }
-    /// Calls `DescribeLiveCallbackRules`.
+    /// Calls `DescribeLiveCallbackRules`; the answer is a [`DescribeLiveCallbackRulesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=live&Version=2018-08-01&Action=DescribeLiveCallbackRules)
     #[inline]
     pub fn describe_live_callback_rules(&self) -> DescribeLiveCallbackRulesCall {
         DescribeLiveCallbackRulesCall::new(&self.handle)
     }
-    /// Calls `DescribeLiveCallbackTemplate`.
+    /// Calls `DescribeLiveCallbackTemplate`; the answer is a [`DescribeLiveCallbackTemplateResponse`].
     ///
     /// Required: `TemplateId`.
     ///
@@ -1166,14 +1166,14 @@ impl Client {
     pub fn describe_live_callback_template(&self) -> DescribeLiveCallbackTemplateCall {
         DescribeLiveCallbackTemplateCall::new(&self.handle)
     }
-    /// Calls `DescribeLiveCallbackTemplates`.
+    /// Calls `DescribeLiveCallbackTemplates`; the answer is a [`DescribeLiveCallbackTemplatesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=live&Version=2018-08-01&Action=DescribeLiveCallbackTemplates)
     #[inline]
     pub fn describe_live_callback_templates(&self) -> DescribeLiveCallbackTemplatesCall {
         DescribeLiveCallbackTemplatesCall::new(&self.handle)
     }
-    /// Calls `DescribeLiveCert`.
+    /// Calls `DescribeLiveCert`; the answer is a [`DescribeLiveCertResponse`].
     ///
     /// Required: `CertId`.
     ///
@@ -1182,14 +1182,14 @@ impl Client {
     pub fn describe_live_cert(&self) -> DescribeLiveCertCall {
         DescribeLiveCertCall::new(&self.handle)
     }
-    /// Calls `DescribeLiveCerts`.
+    /// Calls `DescribeLiveCerts`; the answer is a [`DescribeLiveCertsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=live&Version=2018-08-01&Action=DescribeLiveCerts)
     #[inline]
     pub fn describe_live_certs(&self) -> DescribeLiveCertsCall {
         DescribeLiveCertsCall::new(&self.handle)
     }
-    /// Calls `DescribeLiveCloudEffectConfig`.
+    /// Calls `DescribeLiveCloudEffectConfig`; the answer is a [`DescribeLiveCloudEffectConfigResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=live&Version=2018-08-01&Action=DescribeLiveCloudEffectConfig)
     #[inline]
@@ -1198,21 +1198,21 @@ impl Client {
     ) -> DescribeLiveCloudEffectConfigCall {
         DescribeLiveCloudEffectConfigCall::new(&self.handle)
     }
-    /// Calls `DescribeLiveCloudEffectList`.
+    /// Calls `DescribeLiveCloudEffectList`; the answer is a [`DescribeLiveCloudEffectListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=live&Version=2018-08-01&Action=DescribeLiveCloudEffectList)
     #[inline]
     pub fn describe_live_cloud_effect_list(&self) -> DescribeLiveCloudEffectListCall {
         DescribeLiveCloudEffectListCall::new(&self.handle)
     }
-    /// Calls `DescribeLiveDelayInfoList`.
+    /// Calls `DescribeLiveDelayInfoList`; the answer is a [`DescribeLiveDelayInfoListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=live&Version=2018-08-01&Action=DescribeLiveDelayInfoList)
     #[inline]
     pub fn describe_live_delay_info_list(&self) -> DescribeLiveDelayInfoListCall {
         DescribeLiveDelayInfoListCall::new(&self.handle)
     }
-    /// Calls `DescribeLiveDomain`.
+    /// Calls `DescribeLiveDomain`; the answer is a [`DescribeLiveDomainResponse`].
     ///
     /// Required: `DomainName`.
     ///
@@ -1221,7 +1221,7 @@ impl Client {
     pub fn describe_live_domain(&self) -> DescribeLiveDomainCall {
         DescribeLiveDomainCall::new(&self.handle)
     }
-    /// Calls `DescribeLiveDomainCert`.
+    /// Calls `DescribeLiveDomainCert`; the answer is a [`DescribeLiveDomainCertResponse`].
     ///
     /// Required: `DomainName`.
     ///
@@ -1230,7 +1230,7 @@ impl Client {
     pub fn describe_live_domain_cert(&self) -> DescribeLiveDomainCertCall {
         DescribeLiveDomainCertCall::new(&self.handle)
     }
-    /// Calls `DescribeLiveDomainCertBindings`.
+    /// Calls `DescribeLiveDomainCertBindings`; the answer is a [`DescribeLiveDomainCertBindingsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=live&Version=2018-08-01&Action=DescribeLiveDomainCertBindings)
     #[inline]
@@ -1239,7 +1239,7 @@ impl Client {
     ) -> DescribeLiveDomainCertBindingsCall {
         DescribeLiveDomainCertBindingsCall::new(&self.handle)
     }
-    /// Calls `DescribeLiveDomainPlayInfoList`.
+    /// Calls `DescribeLiveDomainPlayInfoList`; the answer is a [`DescribeLiveDomainPlayInfoListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=live&Version=2018-08-01&Action=DescribeLiveDomainPlayInfoList)
     #[inline]
@@ -1248,7 +1248,7 @@ impl Client {
     ) -> DescribeLiveDomainPlayInfoListCall {
         DescribeLiveDomainPlayInfoListCall::new(&self.handle)
     }
-    /// Calls `DescribeLiveDomainReferer`.
+    /// Calls `DescribeLiveDomainReferer`; the answer is a [`DescribeLiveDomainRefererResponse`].
     ///
     /// Required: `DomainName`.
     ///
@@ -1257,14 +1257,14 @@ impl Client {
     pub fn describe_live_domain_referer(&self) -> DescribeLiveDomainRefererCall {
         DescribeLiveDomainRefererCall::new(&self.handle)
     }
-    /// Calls `DescribeLiveDomains`.
+    /// Calls `DescribeLiveDomains`; the answer is a [`DescribeLiveDomainsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=live&Version=2018-08-01&Action=DescribeLiveDomains)
     #[inline]
     pub fn describe_live_domains(&self) -> DescribeLiveDomainsCall {
         DescribeLiveDomainsCall::new(&self.handle)
     }
-    /// Calls `DescribeLiveEnhanceInfoList`.
+    /// Calls `DescribeLiveEnhanceInfoList`; the answer is a [`DescribeLiveEnhanceInfoListResponse`].
     ///
     /// Required: `StartTime`, `EndTime`.
     ///
@@ -1273,7 +1273,7 @@ impl Client {
     pub fn describe_live_enhance_info_list(&self) -> DescribeLiveEnhanceInfoListCall {
         DescribeLiveEnhanceInfoListCall::new(&self.handle)
     }
-    /// Calls `DescribeLivePackageInfo`.
+    /// Calls `DescribeLivePackageInfo`; the answer is a [`DescribeLivePackageInfoResponse`].
     ///
     /// Required: `PackageType`.
     ///
@@ -1282,21 +1282,21 @@ impl Client {
     pub fn describe_live_package_info(&self) -> DescribeLivePackageInfoCall {
         DescribeLivePackageInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeLivePadRules`.
+    /// Calls `DescribeLivePadRules`; the answer is a [`DescribeLivePadRulesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=live&Version=2018-08-01&Action=DescribeLivePadRules)
     #[inline]
     pub fn describe_live_pad_rules(&self) -> DescribeLivePadRulesCall {
         DescribeLivePadRulesCall::new(&self.handle)
     }
-    /// Calls `DescribeLivePadStreamList`.
+    /// Calls `DescribeLivePadStreamList`; the answer is a [`DescribeLivePadStreamListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=live&Version=2018-08-01&Action=DescribeLivePadStreamList)
     #[inline]
     pub fn describe_live_pad_stream_list(&self) -> DescribeLivePadStreamListCall {
         DescribeLivePadStreamListCall::new(&self.handle)
     }
-    /// Calls `DescribeLivePadTemplate`.
+    /// Calls `DescribeLivePadTemplate`; the answer is a [`DescribeLivePadTemplateResponse`].
     ///
     /// Required: `TemplateId`.
     ///
@@ -1305,14 +1305,14 @@ impl Client {
     pub fn describe_live_pad_template(&self) -> DescribeLivePadTemplateCall {
         DescribeLivePadTemplateCall::new(&self.handle)
     }
-    /// Calls `DescribeLivePadTemplates`.
+    /// Calls `DescribeLivePadTemplates`; the answer is a [`DescribeLivePadTemplatesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=live&Version=2018-08-01&Action=DescribeLivePadTemplates)
     #[inline]
     pub fn describe_live_pad_templates(&self) -> DescribeLivePadTemplatesCall {
         DescribeLivePadTemplatesCall::new(&self.handle)
     }
-    /// Calls `DescribeLivePlayAuthKey`.
+    /// Calls `DescribeLivePlayAuthKey`; the answer is a [`DescribeLivePlayAuthKeyResponse`].
     ///
     /// Required: `DomainName`.
     ///
@@ -1321,7 +1321,7 @@ impl Client {
     pub fn describe_live_play_auth_key(&self) -> DescribeLivePlayAuthKeyCall {
         DescribeLivePlayAuthKeyCall::new(&self.handle)
     }
-    /// Calls `DescribeLivePullStreamTaskStatus`.
+    /// Calls `DescribeLivePullStreamTaskStatus`; the answer is a [`DescribeLivePullStreamTaskStatusResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -1332,14 +1332,14 @@ impl Client {
     ) -> DescribeLivePullStreamTaskStatusCall {
         DescribeLivePullStreamTaskStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeLivePullStreamTasks`.
+    /// Calls `DescribeLivePullStreamTasks`; the answer is a [`DescribeLivePullStreamTasksResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=live&Version=2018-08-01&Action=DescribeLivePullStreamTasks)
     #[inline]
     pub fn describe_live_pull_stream_tasks(&self) -> DescribeLivePullStreamTasksCall {
         DescribeLivePullStreamTasksCall::new(&self.handle)
     }
-    /// Calls `DescribeLivePushAuthKey`.
+    /// Calls `DescribeLivePushAuthKey`; the answer is a [`DescribeLivePushAuthKeyResponse`].
     ///
     /// Required: `DomainName`.
     ///
@@ -1348,14 +1348,14 @@ impl Client {
     pub fn describe_live_push_auth_key(&self) -> DescribeLivePushAuthKeyCall {
         DescribeLivePushAuthKeyCall::new(&self.handle)
     }
-    /// Calls `DescribeLiveRecordRules`.
+    /// Calls `DescribeLiveRecordRules`; the answer is a [`DescribeLiveRecordRulesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=live&Version=2018-08-01&Action=DescribeLiveRecordRules)
     #[inline]
     pub fn describe_live_record_rules(&self) -> DescribeLiveRecordRulesCall {
         DescribeLiveRecordRulesCall::new(&self.handle)
     }
-    /// Calls `DescribeLiveRecordTemplate`.
+    /// Calls `DescribeLiveRecordTemplate`; the answer is a [`DescribeLiveRecordTemplateResponse`].
     ///
     /// Required: `TemplateId`.
     ///
@@ -1364,21 +1364,21 @@ impl Client {
     pub fn describe_live_record_template(&self) -> DescribeLiveRecordTemplateCall {
         DescribeLiveRecordTemplateCall::new(&self.handle)
     }
-    /// Calls `DescribeLiveRecordTemplates`.
+    /// Calls `DescribeLiveRecordTemplates`; the answer is a [`DescribeLiveRecordTemplatesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=live&Version=2018-08-01&Action=DescribeLiveRecordTemplates)
     #[inline]
     pub fn describe_live_record_templates(&self) -> DescribeLiveRecordTemplatesCall {
         DescribeLiveRecordTemplatesCall::new(&self.handle)
     }
-    /// Calls `DescribeLiveSmartEraseRules`.
+    /// Calls `DescribeLiveSmartEraseRules`; the answer is a [`DescribeLiveSmartEraseRulesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=live&Version=2018-08-01&Action=DescribeLiveSmartEraseRules)
     #[inline]
     pub fn describe_live_smart_erase_rules(&self) -> DescribeLiveSmartEraseRulesCall {
         DescribeLiveSmartEraseRulesCall::new(&self.handle)
     }
-    /// Calls `DescribeLiveSmartEraseTemplate`.
+    /// Calls `DescribeLiveSmartEraseTemplate`; the answer is a [`DescribeLiveSmartEraseTemplateResponse`].
     ///
     /// Required: `TemplateId`.
     ///
@@ -1389,7 +1389,7 @@ impl Client {
     ) -> DescribeLiveSmartEraseTemplateCall {
         DescribeLiveSmartEraseTemplateCall::new(&self.handle)
     }
-    /// Calls `DescribeLiveSmartEraseTemplates`.
+    /// Calls `DescribeLiveSmartEraseTemplates`; the answer is a [`DescribeLiveSmartEraseTemplatesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=live&Version=2018-08-01&Action=DescribeLiveSmartEraseTemplates)
     #[inline]
@@ -1398,14 +1398,14 @@ impl Client {
     ) -> DescribeLiveSmartEraseTemplatesCall {
         DescribeLiveSmartEraseTemplatesCall::new(&self.handle)
     }
-    /// Calls `DescribeLiveSnapshotRules`.
+    /// Calls `DescribeLiveSnapshotRules`; the answer is a [`DescribeLiveSnapshotRulesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=live&Version=2018-08-01&Action=DescribeLiveSnapshotRules)
     #[inline]
     pub fn describe_live_snapshot_rules(&self) -> DescribeLiveSnapshotRulesCall {
         DescribeLiveSnapshotRulesCall::new(&self.handle)
     }
-    /// Calls `DescribeLiveSnapshotTemplate`.
+    /// Calls `DescribeLiveSnapshotTemplate`; the answer is a [`DescribeLiveSnapshotTemplateResponse`].
     ///
     /// Required: `TemplateId`.
     ///
@@ -1414,14 +1414,14 @@ impl Client {
     pub fn describe_live_snapshot_template(&self) -> DescribeLiveSnapshotTemplateCall {
         DescribeLiveSnapshotTemplateCall::new(&self.handle)
     }
-    /// Calls `DescribeLiveSnapshotTemplates`.
+    /// Calls `DescribeLiveSnapshotTemplates`; the answer is a [`DescribeLiveSnapshotTemplatesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=live&Version=2018-08-01&Action=DescribeLiveSnapshotTemplates)
     #[inline]
     pub fn describe_live_snapshot_templates(&self) -> DescribeLiveSnapshotTemplatesCall {
         DescribeLiveSnapshotTemplatesCall::new(&self.handle)
     }
-    /// Calls `DescribeLiveStreamEventList`.
+    /// Calls `DescribeLiveStreamEventList`; the answer is a [`DescribeLiveStreamEventListResponse`].
     ///
     /// Required: `StartTime`, `EndTime`.
     ///
@@ -1430,7 +1430,7 @@ impl Client {
     pub fn describe_live_stream_event_list(&self) -> DescribeLiveStreamEventListCall {
         DescribeLiveStreamEventListCall::new(&self.handle)
     }
-    /// Calls `DescribeLiveStreamMonitor`.
+    /// Calls `DescribeLiveStreamMonitor`; the answer is a [`DescribeLiveStreamMonitorResponse`].
     ///
     /// Required: `MonitorId`.
     ///
@@ -1439,7 +1439,7 @@ impl Client {
     pub fn describe_live_stream_monitor(&self) -> DescribeLiveStreamMonitorCall {
         DescribeLiveStreamMonitorCall::new(&self.handle)
     }
-    /// Calls `DescribeLiveStreamMonitorList`.
+    /// Calls `DescribeLiveStreamMonitorList`; the answer is a [`DescribeLiveStreamMonitorListResponse`].
     ///
     /// Required: `Index`, `Count`.
     ///
@@ -1450,14 +1450,14 @@ impl Client {
     ) -> DescribeLiveStreamMonitorListCall {
         DescribeLiveStreamMonitorListCall::new(&self.handle)
     }
-    /// Calls `DescribeLiveStreamOnlineList`.
+    /// Calls `DescribeLiveStreamOnlineList`; the answer is a [`DescribeLiveStreamOnlineListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=live&Version=2018-08-01&Action=DescribeLiveStreamOnlineList)
     #[inline]
     pub fn describe_live_stream_online_list(&self) -> DescribeLiveStreamOnlineListCall {
         DescribeLiveStreamOnlineListCall::new(&self.handle)
     }
-    /// Calls `DescribeLiveStreamPublishedList`.
+    /// Calls `DescribeLiveStreamPublishedList`; the answer is a [`DescribeLiveStreamPublishedListResponse`].
     ///
     /// Required: `DomainName`, `EndTime`, `StartTime`.
     ///
@@ -1468,7 +1468,7 @@ impl Client {
     ) -> DescribeLiveStreamPublishedListCall {
         DescribeLiveStreamPublishedListCall::new(&self.handle)
     }
-    /// Calls `DescribeLiveStreamPushInfoList`.
+    /// Calls `DescribeLiveStreamPushInfoList`; the answer is a [`DescribeLiveStreamPushInfoListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=live&Version=2018-08-01&Action=DescribeLiveStreamPushInfoList)
     #[inline]
@@ -1477,7 +1477,7 @@ impl Client {
     ) -> DescribeLiveStreamPushInfoListCall {
         DescribeLiveStreamPushInfoListCall::new(&self.handle)
     }
-    /// Calls `DescribeLiveStreamState`.
+    /// Calls `DescribeLiveStreamState`; the answer is a [`DescribeLiveStreamStateResponse`].
     ///
     /// Required: `AppName`, `DomainName`, `StreamName`.
     ///
@@ -1486,7 +1486,7 @@ impl Client {
     pub fn describe_live_stream_state(&self) -> DescribeLiveStreamStateCall {
         DescribeLiveStreamStateCall::new(&self.handle)
     }
-    /// Calls `DescribeLiveTimeShiftBillInfoList`.
+    /// Calls `DescribeLiveTimeShiftBillInfoList`; the answer is a [`DescribeLiveTimeShiftBillInfoListResponse`].
     ///
     /// Required: `StartTime`, `EndTime`.
     ///
@@ -1497,14 +1497,14 @@ impl Client {
     ) -> DescribeLiveTimeShiftBillInfoListCall {
         DescribeLiveTimeShiftBillInfoListCall::new(&self.handle)
     }
-    /// Calls `DescribeLiveTimeShiftRules`.
+    /// Calls `DescribeLiveTimeShiftRules`; the answer is a [`DescribeLiveTimeShiftRulesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=live&Version=2018-08-01&Action=DescribeLiveTimeShiftRules)
     #[inline]
     pub fn describe_live_time_shift_rules(&self) -> DescribeLiveTimeShiftRulesCall {
         DescribeLiveTimeShiftRulesCall::new(&self.handle)
     }
-    /// Calls `DescribeLiveTimeShiftTemplates`.
+    /// Calls `DescribeLiveTimeShiftTemplates`; the answer is a [`DescribeLiveTimeShiftTemplatesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=live&Version=2018-08-01&Action=DescribeLiveTimeShiftTemplates)
     #[inline]
@@ -1513,7 +1513,7 @@ impl Client {
     ) -> DescribeLiveTimeShiftTemplatesCall {
         DescribeLiveTimeShiftTemplatesCall::new(&self.handle)
     }
-    /// Calls `DescribeLiveTimeShiftWriteSizeInfoList`.
+    /// Calls `DescribeLiveTimeShiftWriteSizeInfoList`; the answer is a [`DescribeLiveTimeShiftWriteSizeInfoListResponse`].
     ///
     /// Required: `StartTime`, `EndTime`.
     ///
@@ -1524,7 +1524,7 @@ impl Client {
     ) -> DescribeLiveTimeShiftWriteSizeInfoListCall {
         DescribeLiveTimeShiftWriteSizeInfoListCall::new(&self.handle)
     }
-    /// Calls `DescribeLiveTranscodeDetailInfo`.
+    /// Calls `DescribeLiveTranscodeDetailInfo`; the answer is a [`DescribeLiveTranscodeDetailInfoResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=live&Version=2018-08-01&Action=DescribeLiveTranscodeDetailInfo)
     #[inline]
@@ -1533,14 +1533,14 @@ impl Client {
     ) -> DescribeLiveTranscodeDetailInfoCall {
         DescribeLiveTranscodeDetailInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeLiveTranscodeRules`.
+    /// Calls `DescribeLiveTranscodeRules`; the answer is a [`DescribeLiveTranscodeRulesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=live&Version=2018-08-01&Action=DescribeLiveTranscodeRules)
     #[inline]
     pub fn describe_live_transcode_rules(&self) -> DescribeLiveTranscodeRulesCall {
         DescribeLiveTranscodeRulesCall::new(&self.handle)
     }
-    /// Calls `DescribeLiveTranscodeTemplate`.
+    /// Calls `DescribeLiveTranscodeTemplate`; the answer is a [`DescribeLiveTranscodeTemplateResponse`].
     ///
     /// Required: `TemplateId`.
     ///
@@ -1549,7 +1549,7 @@ impl Client {
     pub fn describe_live_transcode_template(&self) -> DescribeLiveTranscodeTemplateCall {
         DescribeLiveTranscodeTemplateCall::new(&self.handle)
     }
-    /// Calls `DescribeLiveTranscodeTemplates`.
+    /// Calls `DescribeLiveTranscodeTemplates`; the answer is a [`DescribeLiveTranscodeTemplatesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=live&Version=2018-08-01&Action=DescribeLiveTranscodeTemplates)
     #[inline]
@@ -1558,7 +1558,7 @@ impl Client {
     ) -> DescribeLiveTranscodeTemplatesCall {
         DescribeLiveTranscodeTemplatesCall::new(&self.handle)
     }
-    /// Calls `DescribeLiveTranscodeTotalInfo`.
+    /// Calls `DescribeLiveTranscodeTotalInfo`; the answer is a [`DescribeLiveTranscodeTotalInfoResponse`].
     ///
     /// Required: `StartTime`, `EndTime`.
     ///
@@ -1569,7 +1569,7 @@ impl Client {
     ) -> DescribeLiveTranscodeTotalInfoCall {
         DescribeLiveTranscodeTotalInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeLiveWatermark`.
+    /// Calls `DescribeLiveWatermark`; the answer is a [`DescribeLiveWatermarkResponse`].
     ///
     /// Required: `WatermarkId`.
     ///
@@ -1578,21 +1578,21 @@ impl Client {
     pub fn describe_live_watermark(&self) -> DescribeLiveWatermarkCall {
         DescribeLiveWatermarkCall::new(&self.handle)
     }
-    /// Calls `DescribeLiveWatermarkRules`.
+    /// Calls `DescribeLiveWatermarkRules`; the answer is a [`DescribeLiveWatermarkRulesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=live&Version=2018-08-01&Action=DescribeLiveWatermarkRules)
     #[inline]
     pub fn describe_live_watermark_rules(&self) -> DescribeLiveWatermarkRulesCall {
         DescribeLiveWatermarkRulesCall::new(&self.handle)
     }
-    /// Calls `DescribeLiveWatermarks`.
+    /// Calls `DescribeLiveWatermarks`; the answer is a [`DescribeLiveWatermarksResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=live&Version=2018-08-01&Action=DescribeLiveWatermarks)
     #[inline]
     pub fn describe_live_watermarks(&self) -> DescribeLiveWatermarksCall {
         DescribeLiveWatermarksCall::new(&self.handle)
     }
-    /// Calls `DescribeLiveXP2PDetailInfoList`.
+    /// Calls `DescribeLiveXP2PDetailInfoList`; the answer is a [`DescribeLiveXP2PDetailInfoListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=live&Version=2018-08-01&Action=DescribeLiveXP2PDetailInfoList)
     #[inline]
@@ -1601,7 +1601,7 @@ impl Client {
     ) -> DescribeLiveXP2PDetailInfoListCall {
         DescribeLiveXP2PDetailInfoListCall::new(&self.handle)
     }
-    /// Calls `DescribeLogDownloadList`.
+    /// Calls `DescribeLogDownloadList`; the answer is a [`DescribeLogDownloadListResponse`].
     ///
     /// Required: `StartTime`, `EndTime`, `PlayDomains`.
     ///
@@ -1610,7 +1610,7 @@ impl Client {
     pub fn describe_log_download_list(&self) -> DescribeLogDownloadListCall {
         DescribeLogDownloadListCall::new(&self.handle)
     }
-    /// Calls `DescribeMonitorReport`.
+    /// Calls `DescribeMonitorReport`; the answer is a [`DescribeMonitorReportResponse`].
     ///
     /// Required: `MonitorId`.
     ///
@@ -1619,7 +1619,7 @@ impl Client {
     pub fn describe_monitor_report(&self) -> DescribeMonitorReportCall {
         DescribeMonitorReportCall::new(&self.handle)
     }
-    /// Calls `DescribeOriginStreamInfo`.
+    /// Calls `DescribeOriginStreamInfo`; the answer is a [`DescribeOriginStreamInfoResponse`].
     ///
     /// Required: `DomainName`.
     ///
@@ -1628,7 +1628,7 @@ impl Client {
     pub fn describe_origin_stream_info(&self) -> DescribeOriginStreamInfoCall {
         DescribeOriginStreamInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeOriginWhiteIpList`.
+    /// Calls `DescribeOriginWhiteIpList`; the answer is a [`DescribeOriginWhiteIpListResponse`].
     ///
     /// Required: `Domain`.
     ///
@@ -1637,7 +1637,7 @@ impl Client {
     pub fn describe_origin_white_ip_list(&self) -> DescribeOriginWhiteIpListCall {
         DescribeOriginWhiteIpListCall::new(&self.handle)
     }
-    /// Calls `DescribePlayErrorCodeDetailInfoList`.
+    /// Calls `DescribePlayErrorCodeDetailInfoList`; the answer is a [`DescribePlayErrorCodeDetailInfoListResponse`].
     ///
     /// Required: `StartTime`, `EndTime`, `Granularity`, `StatType`.
     ///
@@ -1648,7 +1648,7 @@ impl Client {
     ) -> DescribePlayErrorCodeDetailInfoListCall {
         DescribePlayErrorCodeDetailInfoListCall::new(&self.handle)
     }
-    /// Calls `DescribePlayErrorCodeSumInfoList`.
+    /// Calls `DescribePlayErrorCodeSumInfoList`; the answer is a [`DescribePlayErrorCodeSumInfoListResponse`].
     ///
     /// Required: `StartTime`, `EndTime`.
     ///
@@ -1659,7 +1659,7 @@ impl Client {
     ) -> DescribePlayErrorCodeSumInfoListCall {
         DescribePlayErrorCodeSumInfoListCall::new(&self.handle)
     }
-    /// Calls `DescribeProIspPlaySumInfoList`.
+    /// Calls `DescribeProIspPlaySumInfoList`; the answer is a [`DescribeProIspPlaySumInfoListResponse`].
     ///
     /// Required: `StartTime`, `EndTime`, `StatType`.
     ///
@@ -1670,7 +1670,7 @@ impl Client {
     ) -> DescribeProIspPlaySumInfoListCall {
         DescribeProIspPlaySumInfoListCall::new(&self.handle)
     }
-    /// Calls `DescribeProvinceIspPlayInfoList`.
+    /// Calls `DescribeProvinceIspPlayInfoList`; the answer is a [`DescribeProvinceIspPlayInfoListResponse`].
     ///
     /// Required: `StartTime`, `EndTime`, `Granularity`, `StatType`.
     ///
@@ -1681,14 +1681,14 @@ impl Client {
     ) -> DescribeProvinceIspPlayInfoListCall {
         DescribeProvinceIspPlayInfoListCall::new(&self.handle)
     }
-    /// Calls `DescribePullStreamConfigs`.
+    /// Calls `DescribePullStreamConfigs`; the answer is a [`DescribePullStreamConfigsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=live&Version=2018-08-01&Action=DescribePullStreamConfigs)
     #[inline]
     pub fn describe_pull_stream_configs(&self) -> DescribePullStreamConfigsCall {
         DescribePullStreamConfigsCall::new(&self.handle)
     }
-    /// Calls `DescribePullTransformPushInfo`.
+    /// Calls `DescribePullTransformPushInfo`; the answer is a [`DescribePullTransformPushInfoResponse`].
     ///
     /// Required: `StartTime`, `EndTime`.
     ///
@@ -1699,7 +1699,7 @@ impl Client {
     ) -> DescribePullTransformPushInfoCall {
         DescribePullTransformPushInfoCall::new(&self.handle)
     }
-    /// Calls `DescribePullTransformPushInfoList`.
+    /// Calls `DescribePullTransformPushInfoList`; the answer is a [`DescribePullTransformPushInfoListResponse`].
     ///
     /// Required: `StartTime`, `EndTime`, `TaskId`.
     ///
@@ -1710,7 +1710,7 @@ impl Client {
     ) -> DescribePullTransformPushInfoListCall {
         DescribePullTransformPushInfoListCall::new(&self.handle)
     }
-    /// Calls `DescribePushBandwidthAndFluxList`.
+    /// Calls `DescribePushBandwidthAndFluxList`; the answer is a [`DescribePushBandwidthAndFluxListResponse`].
     ///
     /// Required: `StartTime`, `EndTime`.
     ///
@@ -1721,7 +1721,7 @@ impl Client {
     ) -> DescribePushBandwidthAndFluxListCall {
         DescribePushBandwidthAndFluxListCall::new(&self.handle)
     }
-    /// Calls `DescribeRecordTask`.
+    /// Calls `DescribeRecordTask`; the answer is a [`DescribeRecordTaskResponse`].
     ///
     /// Required: `StartTime`, `EndTime`.
     ///
@@ -1730,7 +1730,7 @@ impl Client {
     pub fn describe_record_task(&self) -> DescribeRecordTaskCall {
         DescribeRecordTaskCall::new(&self.handle)
     }
-    /// Calls `DescribeSceneVideoTask`.
+    /// Calls `DescribeSceneVideoTask`; the answer is a [`DescribeSceneVideoTaskResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -1739,7 +1739,7 @@ impl Client {
     pub fn describe_scene_video_task(&self) -> DescribeSceneVideoTaskCall {
         DescribeSceneVideoTaskCall::new(&self.handle)
     }
-    /// Calls `DescribeScreenShotSheetNumList`.
+    /// Calls `DescribeScreenShotSheetNumList`; the answer is a [`DescribeScreenShotSheetNumListResponse`].
     ///
     /// Required: `StartTime`, `EndTime`.
     ///
@@ -1750,7 +1750,7 @@ impl Client {
     ) -> DescribeScreenShotSheetNumListCall {
         DescribeScreenShotSheetNumListCall::new(&self.handle)
     }
-    /// Calls `DescribeScreenshotTask`.
+    /// Calls `DescribeScreenshotTask`; the answer is a [`DescribeScreenshotTaskResponse`].
     ///
     /// Required: `StartTime`, `EndTime`.
     ///
@@ -1759,7 +1759,7 @@ impl Client {
     pub fn describe_screenshot_task(&self) -> DescribeScreenshotTaskCall {
         DescribeScreenshotTaskCall::new(&self.handle)
     }
-    /// Calls `DescribeStreamDayPlayInfoList`.
+    /// Calls `DescribeStreamDayPlayInfoList`; the answer is a [`DescribeStreamDayPlayInfoListResponse`].
     ///
     /// Required: `DayTime`.
     ///
@@ -1770,7 +1770,7 @@ impl Client {
     ) -> DescribeStreamDayPlayInfoListCall {
         DescribeStreamDayPlayInfoListCall::new(&self.handle)
     }
-    /// Calls `DescribeStreamPackageIngestStatistics`.
+    /// Calls `DescribeStreamPackageIngestStatistics`; the answer is a [`DescribeStreamPackageIngestStatisticsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=live&Version=2018-08-01&Action=DescribeStreamPackageIngestStatistics)
     #[inline]
@@ -1779,7 +1779,7 @@ impl Client {
     ) -> DescribeStreamPackageIngestStatisticsCall {
         DescribeStreamPackageIngestStatisticsCall::new(&self.handle)
     }
-    /// Calls `DescribeStreamPackageOutputStatistics`.
+    /// Calls `DescribeStreamPackageOutputStatistics`; the answer is a [`DescribeStreamPackageOutputStatisticsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=live&Version=2018-08-01&Action=DescribeStreamPackageOutputStatistics)
     #[inline]
@@ -1788,7 +1788,7 @@ impl Client {
     ) -> DescribeStreamPackageOutputStatisticsCall {
         DescribeStreamPackageOutputStatisticsCall::new(&self.handle)
     }
-    /// Calls `DescribeStreamPackageRemuxStatistics`.
+    /// Calls `DescribeStreamPackageRemuxStatistics`; the answer is a [`DescribeStreamPackageRemuxStatisticsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=live&Version=2018-08-01&Action=DescribeStreamPackageRemuxStatistics)
     #[inline]
@@ -1797,7 +1797,7 @@ impl Client {
     ) -> DescribeStreamPackageRemuxStatisticsCall {
         DescribeStreamPackageRemuxStatisticsCall::new(&self.handle)
     }
-    /// Calls `DescribeStreamPlayInfoList`.
+    /// Calls `DescribeStreamPlayInfoList`; the answer is a [`DescribeStreamPlayInfoListResponse`].
     ///
     /// Required: `StartTime`, `EndTime`.
     ///
@@ -1806,7 +1806,7 @@ impl Client {
     pub fn describe_stream_play_info_list(&self) -> DescribeStreamPlayInfoListCall {
         DescribeStreamPlayInfoListCall::new(&self.handle)
     }
-    /// Calls `DescribeStreamPushInfoList`.
+    /// Calls `DescribeStreamPushInfoList`; the answer is a [`DescribeStreamPushInfoListResponse`].
     ///
     /// Required: `StreamName`, `StartTime`, `EndTime`.
     ///
@@ -1815,7 +1815,7 @@ impl Client {
     pub fn describe_stream_push_info_list(&self) -> DescribeStreamPushInfoListCall {
         DescribeStreamPushInfoListCall::new(&self.handle)
     }
-    /// Calls `DescribeTimeShiftRecordDetail`.
+    /// Calls `DescribeTimeShiftRecordDetail`; the answer is a [`DescribeTimeShiftRecordDetailResponse`].
     ///
     /// Required: `Domain`, `AppName`, `StreamName`, `StartTime`, `EndTime`.
     ///
@@ -1826,7 +1826,7 @@ impl Client {
     ) -> DescribeTimeShiftRecordDetailCall {
         DescribeTimeShiftRecordDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeTimeShiftStreamList`.
+    /// Calls `DescribeTimeShiftStreamList`; the answer is a [`DescribeTimeShiftStreamListResponse`].
     ///
     /// Required: `StartTime`, `EndTime`.
     ///
@@ -1835,7 +1835,7 @@ impl Client {
     pub fn describe_time_shift_stream_list(&self) -> DescribeTimeShiftStreamListCall {
         DescribeTimeShiftStreamListCall::new(&self.handle)
     }
-    /// Calls `DescribeTopClientIpSumInfoList`.
+    /// Calls `DescribeTopClientIpSumInfoList`; the answer is a [`DescribeTopClientIpSumInfoListResponse`].
     ///
     /// Required: `StartTime`, `EndTime`.
     ///
@@ -1846,7 +1846,7 @@ impl Client {
     ) -> DescribeTopClientIpSumInfoListCall {
         DescribeTopClientIpSumInfoListCall::new(&self.handle)
     }
-    /// Calls `DescribeTranscodeTaskNum`.
+    /// Calls `DescribeTranscodeTaskNum`; the answer is a [`DescribeTranscodeTaskNumResponse`].
     ///
     /// Required: `StartTime`, `EndTime`.
     ///
@@ -1855,7 +1855,7 @@ impl Client {
     pub fn describe_transcode_task_num(&self) -> DescribeTranscodeTaskNumCall {
         DescribeTranscodeTaskNumCall::new(&self.handle)
     }
-    /// Calls `DescribeUploadStreamNums`.
+    /// Calls `DescribeUploadStreamNums`; the answer is a [`DescribeUploadStreamNumsResponse`].
     ///
     /// Required: `StartTime`, `EndTime`.
     ///
@@ -1864,7 +1864,7 @@ impl Client {
     pub fn describe_upload_stream_nums(&self) -> DescribeUploadStreamNumsCall {
         DescribeUploadStreamNumsCall::new(&self.handle)
     }
-    /// Calls `DescribeVisitTopSumInfoList`.
+    /// Calls `DescribeVisitTopSumInfoList`; the answer is a [`DescribeVisitTopSumInfoListResponse`].
     ///
     /// Required: `StartTime`, `EndTime`, `TopIndex`.
     ///
@@ -1873,7 +1873,7 @@ impl Client {
     pub fn describe_visit_top_sum_info_list(&self) -> DescribeVisitTopSumInfoListCall {
         DescribeVisitTopSumInfoListCall::new(&self.handle)
     }
-    /// Calls `DropLiveStream`.
+    /// Calls `DropLiveStream`; the answer is a [`DropLiveStreamResponse`].
     ///
     /// Required: `StreamName`, `DomainName`, `AppName`.
     ///
@@ -1882,7 +1882,7 @@ impl Client {
     pub fn drop_live_stream(&self) -> DropLiveStreamCall {
         DropLiveStreamCall::new(&self.handle)
     }
-    /// Calls `EnableLiveDomain`.
+    /// Calls `EnableLiveDomain`; the answer is a [`EnableLiveDomainResponse`].
     ///
     /// Required: `DomainName`.
     ///
@@ -1891,7 +1891,7 @@ impl Client {
     pub fn enable_live_domain(&self) -> EnableLiveDomainCall {
         EnableLiveDomainCall::new(&self.handle)
     }
-    /// Calls `EnableOptimalSwitching`.
+    /// Calls `EnableOptimalSwitching`; the answer is a [`EnableOptimalSwitchingResponse`].
     ///
     /// Required: `StreamName`.
     ///
@@ -1900,7 +1900,7 @@ impl Client {
     pub fn enable_optimal_switching(&self) -> EnableOptimalSwitchingCall {
         EnableOptimalSwitchingCall::new(&self.handle)
     }
-    /// Calls `ForbidLiveDomain`.
+    /// Calls `ForbidLiveDomain`; the answer is a [`ForbidLiveDomainResponse`].
     ///
     /// Required: `DomainName`.
     ///
@@ -1909,7 +1909,7 @@ impl Client {
     pub fn forbid_live_domain(&self) -> ForbidLiveDomainCall {
         ForbidLiveDomainCall::new(&self.handle)
     }
-    /// Calls `ForbidLiveStream`.
+    /// Calls `ForbidLiveStream`; the answer is a [`ForbidLiveStreamResponse`].
     ///
     /// Required: `AppName`, `DomainName`, `StreamName`.
     ///
@@ -1918,7 +1918,7 @@ impl Client {
     pub fn forbid_live_stream(&self) -> ForbidLiveStreamCall {
         ForbidLiveStreamCall::new(&self.handle)
     }
-    /// Calls `GenerateLiveAvatarScriptBroadcast`.
+    /// Calls `GenerateLiveAvatarScriptBroadcast`; the answer is a [`GenerateLiveAvatarScriptBroadcastResponse`].
     ///
     /// Required: `RoomId`, `ScriptId`.
     ///
@@ -1929,7 +1929,7 @@ impl Client {
     ) -> GenerateLiveAvatarScriptBroadcastCall {
         GenerateLiveAvatarScriptBroadcastCall::new(&self.handle)
     }
-    /// Calls `InsertTaskTemporaryFiles`.
+    /// Calls `InsertTaskTemporaryFiles`; the answer is a [`InsertTaskTemporaryFilesResponse`].
     ///
     /// Required: `TaskId`, `TemporaryFiles`, `Operator`.
     ///
@@ -1938,7 +1938,7 @@ impl Client {
     pub fn insert_task_temporary_files(&self) -> InsertTaskTemporaryFilesCall {
         InsertTaskTemporaryFilesCall::new(&self.handle)
     }
-    /// Calls `ModifyAuditKeywordLib`.
+    /// Calls `ModifyAuditKeywordLib`; the answer is a [`ModifyAuditKeywordLibResponse`].
     ///
     /// Required: `Name`, `Description`, `Suggestion`, `LibId`.
     ///
@@ -1947,7 +1947,7 @@ impl Client {
     pub fn modify_audit_keyword_lib(&self) -> ModifyAuditKeywordLibCall {
         ModifyAuditKeywordLibCall::new(&self.handle)
     }
-    /// Calls `ModifyAuditTemplate`.
+    /// Calls `ModifyAuditTemplate`; the answer is a [`ModifyAuditTemplateResponse`].
     ///
     /// Required: `AuditTemplate`.
     ///
@@ -1956,7 +1956,7 @@ impl Client {
     pub fn modify_audit_template(&self) -> ModifyAuditTemplateCall {
         ModifyAuditTemplateCall::new(&self.handle)
     }
-    /// Calls `ModifyCaster`.
+    /// Calls `ModifyCaster`; the answer is a [`ModifyCasterResponse`].
     ///
     /// Required: `CasterId`.
     ///
@@ -1965,7 +1965,7 @@ impl Client {
     pub fn modify_caster(&self) -> ModifyCasterCall {
         ModifyCasterCall::new(&self.handle)
     }
-    /// Calls `ModifyCasterInputInfo`.
+    /// Calls `ModifyCasterInputInfo`; the answer is a [`ModifyCasterInputInfoResponse`].
     ///
     /// Required: `CasterId`, `InputInfo`.
     ///
@@ -1974,7 +1974,7 @@ impl Client {
     pub fn modify_caster_input_info(&self) -> ModifyCasterInputInfoCall {
         ModifyCasterInputInfoCall::new(&self.handle)
     }
-    /// Calls `ModifyCasterLayoutInfo`.
+    /// Calls `ModifyCasterLayoutInfo`; the answer is a [`ModifyCasterLayoutInfoResponse`].
     ///
     /// Required: `CasterId`, `LayoutInfo`.
     ///
@@ -1983,7 +1983,7 @@ impl Client {
     pub fn modify_caster_layout_info(&self) -> ModifyCasterLayoutInfoCall {
         ModifyCasterLayoutInfoCall::new(&self.handle)
     }
-    /// Calls `ModifyCasterMarkPicInfo`.
+    /// Calls `ModifyCasterMarkPicInfo`; the answer is a [`ModifyCasterMarkPicInfoResponse`].
     ///
     /// Required: `CasterId`, `MarkPicInfo`.
     ///
@@ -1992,7 +1992,7 @@ impl Client {
     pub fn modify_caster_mark_pic_info(&self) -> ModifyCasterMarkPicInfoCall {
         ModifyCasterMarkPicInfoCall::new(&self.handle)
     }
-    /// Calls `ModifyCasterMarkWordInfo`.
+    /// Calls `ModifyCasterMarkWordInfo`; the answer is a [`ModifyCasterMarkWordInfoResponse`].
     ///
     /// Required: `CasterId`, `MarkWordInfo`.
     ///
@@ -2001,7 +2001,7 @@ impl Client {
     pub fn modify_caster_mark_word_info(&self) -> ModifyCasterMarkWordInfoCall {
         ModifyCasterMarkWordInfoCall::new(&self.handle)
     }
-    /// Calls `ModifyCasterOutputInfo`.
+    /// Calls `ModifyCasterOutputInfo`; the answer is a [`ModifyCasterOutputInfoResponse`].
     ///
     /// Required: `CasterId`, `OutputInfo`.
     ///
@@ -2010,7 +2010,7 @@ impl Client {
     pub fn modify_caster_output_info(&self) -> ModifyCasterOutputInfoCall {
         ModifyCasterOutputInfoCall::new(&self.handle)
     }
-    /// Calls `ModifyLiveAvatarRoom`.
+    /// Calls `ModifyLiveAvatarRoom`; the answer is a [`ModifyLiveAvatarRoomResponse`].
     ///
     /// Required: `RoomId`.
     ///
@@ -2019,7 +2019,7 @@ impl Client {
     pub fn modify_live_avatar_room(&self) -> ModifyLiveAvatarRoomCall {
         ModifyLiveAvatarRoomCall::new(&self.handle)
     }
-    /// Calls `ModifyLiveAvatarScript`.
+    /// Calls `ModifyLiveAvatarScript`; the answer is a [`ModifyLiveAvatarScriptResponse`].
     ///
     /// Required: `ScriptId`.
     ///
@@ -2028,7 +2028,7 @@ impl Client {
     pub fn modify_live_avatar_script(&self) -> ModifyLiveAvatarScriptCall {
         ModifyLiveAvatarScriptCall::new(&self.handle)
     }
-    /// Calls `ModifyLiveCallbackTemplate`.
+    /// Calls `ModifyLiveCallbackTemplate`; the answer is a [`ModifyLiveCallbackTemplateResponse`].
     ///
     /// Required: `TemplateId`.
     ///
@@ -2037,7 +2037,7 @@ impl Client {
     pub fn modify_live_callback_template(&self) -> ModifyLiveCallbackTemplateCall {
         ModifyLiveCallbackTemplateCall::new(&self.handle)
     }
-    /// Calls `ModifyLiveDomainCertBindings`.
+    /// Calls `ModifyLiveDomainCertBindings`; the answer is a [`ModifyLiveDomainCertBindingsResponse`].
     ///
     /// Required: `DomainInfos`.
     ///
@@ -2046,7 +2046,7 @@ impl Client {
     pub fn modify_live_domain_cert_bindings(&self) -> ModifyLiveDomainCertBindingsCall {
         ModifyLiveDomainCertBindingsCall::new(&self.handle)
     }
-    /// Calls `ModifyLiveDomainReferer`.
+    /// Calls `ModifyLiveDomainReferer`; the answer is a [`ModifyLiveDomainRefererResponse`].
     ///
     /// Required: `DomainName`, `Enable`, `Type`, `AllowEmpty`, `Rules`.
     ///
@@ -2055,7 +2055,7 @@ impl Client {
     pub fn modify_live_domain_referer(&self) -> ModifyLiveDomainRefererCall {
         ModifyLiveDomainRefererCall::new(&self.handle)
     }
-    /// Calls `ModifyLivePadTemplate`.
+    /// Calls `ModifyLivePadTemplate`; the answer is a [`ModifyLivePadTemplateResponse`].
     ///
     /// Required: `TemplateId`, `Url`, `WaitDuration`, `MaxDuration`, `TemplateName`.
     ///
@@ -2064,7 +2064,7 @@ impl Client {
     pub fn modify_live_pad_template(&self) -> ModifyLivePadTemplateCall {
         ModifyLivePadTemplateCall::new(&self.handle)
     }
-    /// Calls `ModifyLivePlayAuthKey`.
+    /// Calls `ModifyLivePlayAuthKey`; the answer is a [`ModifyLivePlayAuthKeyResponse`].
     ///
     /// Required: `DomainName`.
     ///
@@ -2073,7 +2073,7 @@ impl Client {
     pub fn modify_live_play_auth_key(&self) -> ModifyLivePlayAuthKeyCall {
         ModifyLivePlayAuthKeyCall::new(&self.handle)
     }
-    /// Calls `ModifyLivePlayDomain`.
+    /// Calls `ModifyLivePlayDomain`; the answer is a [`ModifyLivePlayDomainResponse`].
     ///
     /// Required: `DomainName`, `PlayType`.
     ///
@@ -2082,7 +2082,7 @@ impl Client {
     pub fn modify_live_play_domain(&self) -> ModifyLivePlayDomainCall {
         ModifyLivePlayDomainCall::new(&self.handle)
     }
-    /// Calls `ModifyLivePullStreamTask`.
+    /// Calls `ModifyLivePullStreamTask`; the answer is a [`ModifyLivePullStreamTaskResponse`].
     ///
     /// Required: `TaskId`, `Operator`.
     ///
@@ -2091,7 +2091,7 @@ impl Client {
     pub fn modify_live_pull_stream_task(&self) -> ModifyLivePullStreamTaskCall {
         ModifyLivePullStreamTaskCall::new(&self.handle)
     }
-    /// Calls `ModifyLivePushAuthKey`.
+    /// Calls `ModifyLivePushAuthKey`; the answer is a [`ModifyLivePushAuthKeyResponse`].
     ///
     /// Required: `DomainName`.
     ///
@@ -2100,7 +2100,7 @@ impl Client {
     pub fn modify_live_push_auth_key(&self) -> ModifyLivePushAuthKeyCall {
         ModifyLivePushAuthKeyCall::new(&self.handle)
     }
-    /// Calls `ModifyLiveRecordTemplate`.
+    /// Calls `ModifyLiveRecordTemplate`; the answer is a [`ModifyLiveRecordTemplateResponse`].
     ///
     /// Required: `TemplateId`.
     ///
@@ -2109,7 +2109,7 @@ impl Client {
     pub fn modify_live_record_template(&self) -> ModifyLiveRecordTemplateCall {
         ModifyLiveRecordTemplateCall::new(&self.handle)
     }
-    /// Calls `ModifyLiveSmartEraseTemplate`.
+    /// Calls `ModifyLiveSmartEraseTemplate`; the answer is a [`ModifyLiveSmartEraseTemplateResponse`].
     ///
     /// Required: `TemplateId`.
     ///
@@ -2118,7 +2118,7 @@ impl Client {
     pub fn modify_live_smart_erase_template(&self) -> ModifyLiveSmartEraseTemplateCall {
         ModifyLiveSmartEraseTemplateCall::new(&self.handle)
     }
-    /// Calls `ModifyLiveSnapshotTemplate`.
+    /// Calls `ModifyLiveSnapshotTemplate`; the answer is a [`ModifyLiveSnapshotTemplateResponse`].
     ///
     /// Required: `TemplateId`, `CosAppId`, `CosBucket`, `CosRegion`.
     ///
@@ -2127,7 +2127,7 @@ impl Client {
     pub fn modify_live_snapshot_template(&self) -> ModifyLiveSnapshotTemplateCall {
         ModifyLiveSnapshotTemplateCall::new(&self.handle)
     }
-    /// Calls `ModifyLiveStreamMonitor`.
+    /// Calls `ModifyLiveStreamMonitor`; the answer is a [`ModifyLiveStreamMonitorResponse`].
     ///
     /// Required: `MonitorId`.
     ///
@@ -2136,7 +2136,7 @@ impl Client {
     pub fn modify_live_stream_monitor(&self) -> ModifyLiveStreamMonitorCall {
         ModifyLiveStreamMonitorCall::new(&self.handle)
     }
-    /// Calls `ModifyLiveTimeShiftTemplate`.
+    /// Calls `ModifyLiveTimeShiftTemplate`; the answer is a [`ModifyLiveTimeShiftTemplateResponse`].
     ///
     /// Required: `TemplateId`.
     ///
@@ -2145,7 +2145,7 @@ impl Client {
     pub fn modify_live_time_shift_template(&self) -> ModifyLiveTimeShiftTemplateCall {
         ModifyLiveTimeShiftTemplateCall::new(&self.handle)
     }
-    /// Calls `ModifyLiveTranscodeTemplate`.
+    /// Calls `ModifyLiveTranscodeTemplate`; the answer is a [`ModifyLiveTranscodeTemplateResponse`].
     ///
     /// Required: `TemplateId`.
     ///
@@ -2154,7 +2154,7 @@ impl Client {
     pub fn modify_live_transcode_template(&self) -> ModifyLiveTranscodeTemplateCall {
         ModifyLiveTranscodeTemplateCall::new(&self.handle)
     }
-    /// Calls `ModifyOriginStreamInfo`.
+    /// Calls `ModifyOriginStreamInfo`; the answer is a [`ModifyOriginStreamInfoResponse`].
     ///
     /// Required: `DomainName`, `OriginStreamPlayType`, `CdnStreamPlayType`, `OriginStreamType`, `OriginAddress`, `OriginAddressType`.
     ///
@@ -2163,7 +2163,7 @@ impl Client {
     pub fn modify_origin_stream_info(&self) -> ModifyOriginStreamInfoCall {
         ModifyOriginStreamInfoCall::new(&self.handle)
     }
-    /// Calls `ModifyPullStreamConfig`.
+    /// Calls `ModifyPullStreamConfig`; the answer is a [`ModifyPullStreamConfigResponse`].
     ///
     /// Required: `ConfigId`.
     ///
@@ -2172,7 +2172,7 @@ impl Client {
     pub fn modify_pull_stream_config(&self) -> ModifyPullStreamConfigCall {
         ModifyPullStreamConfigCall::new(&self.handle)
     }
-    /// Calls `ModifyPullStreamStatus`.
+    /// Calls `ModifyPullStreamStatus`; the answer is a [`ModifyPullStreamStatusResponse`].
     ///
     /// Required: `ConfigIds`, `Status`.
     ///
@@ -2181,7 +2181,7 @@ impl Client {
     pub fn modify_pull_stream_status(&self) -> ModifyPullStreamStatusCall {
         ModifyPullStreamStatusCall::new(&self.handle)
     }
-    /// Calls `ReleaseCaster`.
+    /// Calls `ReleaseCaster`; the answer is a [`ReleaseCasterResponse`].
     ///
     /// Required: `CasterId`.
     ///
@@ -2190,7 +2190,7 @@ impl Client {
     pub fn release_caster(&self) -> ReleaseCasterCall {
         ReleaseCasterCall::new(&self.handle)
     }
-    /// Calls `RestartLivePullStreamTask`.
+    /// Calls `RestartLivePullStreamTask`; the answer is a [`RestartLivePullStreamTaskResponse`].
     ///
     /// Required: `TaskId`, `Operator`.
     ///
@@ -2199,7 +2199,7 @@ impl Client {
     pub fn restart_live_pull_stream_task(&self) -> RestartLivePullStreamTaskCall {
         RestartLivePullStreamTaskCall::new(&self.handle)
     }
-    /// Calls `ResumeDelayLiveStream`.
+    /// Calls `ResumeDelayLiveStream`; the answer is a [`ResumeDelayLiveStreamResponse`].
     ///
     /// Required: `AppName`, `DomainName`, `StreamName`.
     ///
@@ -2208,7 +2208,7 @@ impl Client {
     pub fn resume_delay_live_stream(&self) -> ResumeDelayLiveStreamCall {
         ResumeDelayLiveStreamCall::new(&self.handle)
     }
-    /// Calls `ResumeLiveStream`.
+    /// Calls `ResumeLiveStream`; the answer is a [`ResumeLiveStreamResponse`].
     ///
     /// Required: `AppName`, `DomainName`, `StreamName`.
     ///
@@ -2217,7 +2217,7 @@ impl Client {
     pub fn resume_live_stream(&self) -> ResumeLiveStreamCall {
         ResumeLiveStreamCall::new(&self.handle)
     }
-    /// Calls `SendLiveCloudEffect`.
+    /// Calls `SendLiveCloudEffect`; the answer is a [`SendLiveCloudEffectResponse`].
     ///
     /// Required: `AppName`, `PushDomainName`, `StreamName`, `Id`.
     ///
@@ -2226,7 +2226,7 @@ impl Client {
     pub fn send_live_cloud_effect(&self) -> SendLiveCloudEffectCall {
         SendLiveCloudEffectCall::new(&self.handle)
     }
-    /// Calls `SendTemporaryScriptToAvatarRoom`.
+    /// Calls `SendTemporaryScriptToAvatarRoom`; the answer is a [`SendTemporaryScriptToAvatarRoomResponse`].
     ///
     /// Required: `RoomId`, `Content`.
     ///
@@ -2237,7 +2237,7 @@ impl Client {
     ) -> SendTemporaryScriptToAvatarRoomCall {
         SendTemporaryScriptToAvatarRoomCall::new(&self.handle)
     }
-    /// Calls `StartLiveAvatarRoom`.
+    /// Calls `StartLiveAvatarRoom`; the answer is a [`StartLiveAvatarRoomResponse`].
     ///
     /// Required: `RoomId`, `Comment`, `ToUrl`.
     ///
@@ -2246,7 +2246,7 @@ impl Client {
     pub fn start_live_avatar_room(&self) -> StartLiveAvatarRoomCall {
         StartLiveAvatarRoomCall::new(&self.handle)
     }
-    /// Calls `StartLivePadStream`.
+    /// Calls `StartLivePadStream`; the answer is a [`StartLivePadStreamResponse`].
     ///
     /// Required: `AppName`, `PushDomainName`, `StreamName`.
     ///
@@ -2255,7 +2255,7 @@ impl Client {
     pub fn start_live_pad_stream(&self) -> StartLivePadStreamCall {
         StartLivePadStreamCall::new(&self.handle)
     }
-    /// Calls `StartLiveStreamMonitor`.
+    /// Calls `StartLiveStreamMonitor`; the answer is a [`StartLiveStreamMonitorResponse`].
     ///
     /// Required: `MonitorId`.
     ///
@@ -2264,7 +2264,7 @@ impl Client {
     pub fn start_live_stream_monitor(&self) -> StartLiveStreamMonitorCall {
         StartLiveStreamMonitorCall::new(&self.handle)
     }
-    /// Calls `StopCasterPgm`.
+    /// Calls `StopCasterPgm`; the answer is a [`StopCasterPgmResponse`].
     ///
     /// Required: `CasterId`.
     ///
@@ -2273,7 +2273,7 @@ impl Client {
     pub fn stop_caster_pgm(&self) -> StopCasterPgmCall {
         StopCasterPgmCall::new(&self.handle)
     }
-    /// Calls `StopCasterPvw`.
+    /// Calls `StopCasterPvw`; the answer is a [`StopCasterPvwResponse`].
     ///
     /// Required: `CasterId`.
     ///
@@ -2282,7 +2282,7 @@ impl Client {
     pub fn stop_caster_pvw(&self) -> StopCasterPvwCall {
         StopCasterPvwCall::new(&self.handle)
     }
-    /// Calls `StopLiveAvatarRoom`.
+    /// Calls `StopLiveAvatarRoom`; the answer is a [`StopLiveAvatarRoomResponse`].
     ///
     /// Required: `RoomId`.
     ///
@@ -2291,7 +2291,7 @@ impl Client {
     pub fn stop_live_avatar_room(&self) -> StopLiveAvatarRoomCall {
         StopLiveAvatarRoomCall::new(&self.handle)
     }
-    /// Calls `StopLivePadStream`.
+    /// Calls `StopLivePadStream`; the answer is a [`StopLivePadStreamResponse`].
     ///
     /// Required: `AppName`, `PushDomainName`, `StreamName`.
     ///
@@ -2300,7 +2300,7 @@ impl Client {
     pub fn stop_live_pad_stream(&self) -> StopLivePadStreamCall {
         StopLivePadStreamCall::new(&self.handle)
     }
-    /// Calls `StopLiveRecord`.
+    /// Calls `StopLiveRecord`; the answer is a [`StopLiveRecordResponse`].
     ///
     /// Required: `StreamName`, `TaskId`.
     ///
@@ -2309,7 +2309,7 @@ impl Client {
     pub fn stop_live_record(&self) -> StopLiveRecordCall {
         StopLiveRecordCall::new(&self.handle)
     }
-    /// Calls `StopLiveStreamMonitor`.
+    /// Calls `StopLiveStreamMonitor`; the answer is a [`StopLiveStreamMonitorResponse`].
     ///
     /// Required: `MonitorId`.
     ///
@@ -2318,7 +2318,7 @@ impl Client {
     pub fn stop_live_stream_monitor(&self) -> StopLiveStreamMonitorCall {
         StopLiveStreamMonitorCall::new(&self.handle)
     }
-    /// Calls `StopRecordTask`.
+    /// Calls `StopRecordTask`; the answer is a [`StopRecordTaskResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -2327,7 +2327,7 @@ impl Client {
     pub fn stop_record_task(&self) -> StopRecordTaskCall {
         StopRecordTaskCall::new(&self.handle)
     }
-    /// Calls `StopScreenshotTask`.
+    /// Calls `StopScreenshotTask`; the answer is a [`StopScreenshotTaskResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -2336,7 +2336,7 @@ impl Client {
     pub fn stop_screenshot_task(&self) -> StopScreenshotTaskCall {
         StopScreenshotTaskCall::new(&self.handle)
     }
-    /// Calls `SwitchBackupStream`.
+    /// Calls `SwitchBackupStream`; the answer is a [`SwitchBackupStreamResponse`].
     ///
     /// Required: `PushDomainName`, `AppName`, `StreamName`, `UpstreamSequence`.
     ///
@@ -2345,7 +2345,7 @@ impl Client {
     pub fn switch_backup_stream(&self) -> SwitchBackupStreamCall {
         SwitchBackupStreamCall::new(&self.handle)
     }
-    /// Calls `SwitchCasterToEmergency`.
+    /// Calls `SwitchCasterToEmergency`; the answer is a [`SwitchCasterToEmergencyResponse`].
     ///
     /// Required: `CasterId`.
     ///
@@ -2354,7 +2354,7 @@ impl Client {
     pub fn switch_caster_to_emergency(&self) -> SwitchCasterToEmergencyCall {
         SwitchCasterToEmergencyCall::new(&self.handle)
     }
-    /// Calls `UnBindLiveDomainCert`.
+    /// Calls `UnBindLiveDomainCert`; the answer is a [`UnBindLiveDomainCertResponse`].
     ///
     /// Required: `DomainName`.
     ///
@@ -2363,7 +2363,7 @@ impl Client {
     pub fn un_bind_live_domain_cert(&self) -> UnBindLiveDomainCertCall {
         UnBindLiveDomainCertCall::new(&self.handle)
     }
-    /// Calls `UpdateLiveWatermark`.
+    /// Calls `UpdateLiveWatermark`; the answer is a [`UpdateLiveWatermarkResponse`].
     ///
     /// Required: `WatermarkId`, `PictureUrl`, `XPosition`, `YPosition`.
     ///
@@ -4950,7 +4950,6 @@ rt::action!(
     DescribeCasterList, DescribeCasterListRequest, DescribeCasterListCall,
     DescribeCasterListResponse, Error, idempotent
 );
-impl<T> DescribeCasterListCall<T> {}
 /// The answer of [`Client::describe_caster_list`] (`DescribeCasterList`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -5059,7 +5058,6 @@ rt::action!(
     DescribeCasterUserStatus, DescribeCasterUserStatusRequest,
     DescribeCasterUserStatusCall, DescribeCasterUserStatusResponse, Error, idempotent
 );
-impl<T> DescribeCasterUserStatusCall<T> {}
 /// The answer of [`Client::describe_caster_user_status`] (`DescribeCasterUserStatus`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -5180,7 +5178,6 @@ rt::action!(
     DescribeLiveAvatarBackgroundListCall, DescribeLiveAvatarBackgroundListResponse,
     Error, idempotent
 );
-impl<T> DescribeLiveAvatarBackgroundListCall<T> {}
 /// The answer of [`Client::describe_live_avatar_background_list`] (`DescribeLiveAvatarBackgroundList`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -5218,7 +5215,6 @@ rt::action!(
     DescribeLiveAvatarImageListCall, DescribeLiveAvatarImageListResponse, Error,
     idempotent
 );
-impl<T> DescribeLiveAvatarImageListCall<T> {}
 /// The answer of [`Client::describe_live_avatar_image_list`] (`DescribeLiveAvatarImageList`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -5315,7 +5311,6 @@ rt::action!(
     DescribeLiveCallbackRules, DescribeLiveCallbackRulesRequest,
     DescribeLiveCallbackRulesCall, DescribeLiveCallbackRulesResponse, Error, idempotent
 );
-impl<T> DescribeLiveCallbackRulesCall<T> {}
 /// The answer of [`Client::describe_live_callback_rules`] (`DescribeLiveCallbackRules`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -5349,7 +5344,6 @@ rt::action!(
     DescribeLiveCallbackTemplatesCall, DescribeLiveCallbackTemplatesResponse, Error,
     idempotent
 );
-impl<T> DescribeLiveCallbackTemplatesCall<T> {}
 /// The answer of [`Client::describe_live_callback_templates`] (`DescribeLiveCallbackTemplates`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -5381,7 +5375,6 @@ rt::action!(
     DescribeLiveCerts, DescribeLiveCertsRequest, DescribeLiveCertsCall,
     DescribeLiveCertsResponse, Error, idempotent
 );
-impl<T> DescribeLiveCertsCall<T> {}
 /// The answer of [`Client::describe_live_certs`] (`DescribeLiveCerts`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -5397,7 +5390,6 @@ rt::action!(
     DescribeLiveCloudEffectConfigCall, DescribeLiveCloudEffectConfigResponse, Error,
     idempotent
 );
-impl<T> DescribeLiveCloudEffectConfigCall<T> {}
 /// The answer of [`Client::describe_live_cloud_effect_config`] (`DescribeLiveCloudEffectConfig`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -5436,7 +5428,6 @@ rt::action!(
     DescribeLiveDelayInfoList, DescribeLiveDelayInfoListRequest,
     DescribeLiveDelayInfoListCall, DescribeLiveDelayInfoListResponse, Error, idempotent
 );
-impl<T> DescribeLiveDelayInfoListCall<T> {}
 /// The answer of [`Client::describe_live_delay_info_list`] (`DescribeLiveDelayInfoList`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -5625,7 +5616,6 @@ rt::action!(
     DescribeLivePadRules, DescribeLivePadRulesRequest, DescribeLivePadRulesCall,
     DescribeLivePadRulesResponse, Error, idempotent
 );
-impl<T> DescribeLivePadRulesCall<T> {}
 /// The answer of [`Client::describe_live_pad_rules`] (`DescribeLivePadRules`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -5682,7 +5672,6 @@ rt::action!(
     DescribeLivePadTemplates, DescribeLivePadTemplatesRequest,
     DescribeLivePadTemplatesCall, DescribeLivePadTemplatesResponse, Error, idempotent
 );
-impl<T> DescribeLivePadTemplatesCall<T> {}
 /// The answer of [`Client::describe_live_pad_templates`] (`DescribeLivePadTemplates`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -5775,7 +5764,6 @@ rt::action!(
     DescribeLiveRecordRules, DescribeLiveRecordRulesRequest, DescribeLiveRecordRulesCall,
     DescribeLiveRecordRulesResponse, Error, idempotent
 );
-impl<T> DescribeLiveRecordRulesCall<T> {}
 /// The answer of [`Client::describe_live_record_rules`] (`DescribeLiveRecordRules`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -5827,7 +5815,6 @@ rt::action!(
     DescribeLiveSmartEraseRulesCall, DescribeLiveSmartEraseRulesResponse, Error,
     idempotent
 );
-impl<T> DescribeLiveSmartEraseRulesCall<T> {}
 /// The answer of [`Client::describe_live_smart_erase_rules`] (`DescribeLiveSmartEraseRules`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -5861,7 +5848,6 @@ rt::action!(
     DescribeLiveSmartEraseTemplatesCall, DescribeLiveSmartEraseTemplatesResponse, Error,
     idempotent
 );
-impl<T> DescribeLiveSmartEraseTemplatesCall<T> {}
 /// The answer of [`Client::describe_live_smart_erase_templates`] (`DescribeLiveSmartEraseTemplates`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -5876,7 +5862,6 @@ rt::action!(
     DescribeLiveSnapshotRules, DescribeLiveSnapshotRulesRequest,
     DescribeLiveSnapshotRulesCall, DescribeLiveSnapshotRulesResponse, Error, idempotent
 );
-impl<T> DescribeLiveSnapshotRulesCall<T> {}
 /// The answer of [`Client::describe_live_snapshot_rules`] (`DescribeLiveSnapshotRules`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -5910,7 +5895,6 @@ rt::action!(
     DescribeLiveSnapshotTemplatesCall, DescribeLiveSnapshotTemplatesResponse, Error,
     idempotent
 );
-impl<T> DescribeLiveSnapshotTemplatesCall<T> {}
 /// The answer of [`Client::describe_live_snapshot_templates`] (`DescribeLiveSnapshotTemplates`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -6113,7 +6097,6 @@ rt::action!(
     DescribeLiveTimeShiftRules, DescribeLiveTimeShiftRulesRequest,
     DescribeLiveTimeShiftRulesCall, DescribeLiveTimeShiftRulesResponse, Error, idempotent
 );
-impl<T> DescribeLiveTimeShiftRulesCall<T> {}
 /// The answer of [`Client::describe_live_time_shift_rules`] (`DescribeLiveTimeShiftRules`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -6129,7 +6112,6 @@ rt::action!(
     DescribeLiveTimeShiftTemplatesCall, DescribeLiveTimeShiftTemplatesResponse, Error,
     idempotent
 );
-impl<T> DescribeLiveTimeShiftTemplatesCall<T> {}
 /// The answer of [`Client::describe_live_time_shift_templates`] (`DescribeLiveTimeShiftTemplates`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -6290,7 +6272,6 @@ rt::action!(
     DescribeLiveWatermarkRules, DescribeLiveWatermarkRulesRequest,
     DescribeLiveWatermarkRulesCall, DescribeLiveWatermarkRulesResponse, Error, idempotent
 );
-impl<T> DescribeLiveWatermarkRulesCall<T> {}
 /// The answer of [`Client::describe_live_watermark_rules`] (`DescribeLiveWatermarkRules`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `CallbackWorkflowToolNode`.
+    /// Calls `CallbackWorkflowToolNode`; the answer is a [`CallbackWorkflowToolNodeResponse`].
     ///
     /// Required: `CallbackToken`, `Result`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn callback_workflow_tool_node(&self) -> CallbackWorkflowToolNodeCall {
         CallbackWorkflowToolNodeCall::new(&self.handle)
     }
-    /// Calls `CheckAttributeLabelExist`.
+    /// Calls `CheckAttributeLabelExist`; the answer is a [`CheckAttributeLabelExistResponse`].
     ///
     /// Required: `BotBizId`, `LabelName`, `AttributeBizId`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn check_attribute_label_exist(&self) -> CheckAttributeLabelExistCall {
         CheckAttributeLabelExistCall::new(&self.handle)
     }
-    /// Calls `CheckAttributeLabelRefer`.
+    /// Calls `CheckAttributeLabelRefer`; the answer is a [`CheckAttributeLabelReferResponse`].
     ///
     /// Required: `BotBizId`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn check_attribute_label_refer(&self) -> CheckAttributeLabelReferCall {
         CheckAttributeLabelReferCall::new(&self.handle)
     }
-    /// Calls `CreateApp`.
+    /// Calls `CreateApp`; the answer is a [`CreateAppResponse`].
     ///
     /// Required: `AppType`, `BaseConfig`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn create_app(&self) -> CreateAppCall {
         CreateAppCall::new(&self.handle)
     }
-    /// Calls `CreateAttributeLabel`.
+    /// Calls `CreateAttributeLabel`; the answer is a [`CreateAttributeLabelResponse`].
     ///
     /// Required: `BotBizId`, `AttrName`, `Labels`.
     ///
@@ -80,7 +80,7 @@ impl Client {
     pub fn create_attribute_label(&self) -> CreateAttributeLabelCall {
         CreateAttributeLabelCall::new(&self.handle)
     }
-    /// Calls `CreateDocCate`.
+    /// Calls `CreateDocCate`; the answer is a [`CreateDocCateResponse`].
     ///
     /// Required: `BotBizId`, `ParentBizId`, `Name`.
     ///
@@ -89,7 +89,7 @@ impl Client {
     pub fn create_doc_cate(&self) -> CreateDocCateCall {
         CreateDocCateCall::new(&self.handle)
     }
-    /// Calls `CreateQA`.
+    /// Calls `CreateQA`; the answer is a [`CreateQAResponse`].
     ///
     /// Required: `BotBizId`, `Question`, `Answer`, `AttrRange`.
     ///
@@ -98,7 +98,7 @@ impl Client {
     pub fn create_qa(&self) -> CreateQACall {
         CreateQACall::new(&self.handle)
     }
-    /// Calls `CreateQACate`.
+    /// Calls `CreateQACate`; the answer is a [`CreateQACateResponse`].
     ///
     /// Required: `BotBizId`, `ParentBizId`, `Name`.
     ///
@@ -107,7 +107,7 @@ impl Client {
     pub fn create_qa_cate(&self) -> CreateQACateCall {
         CreateQACateCall::new(&self.handle)
     }
-    /// Calls `CreateRejectedQuestion`.
+    /// Calls `CreateRejectedQuestion`; the answer is a [`CreateRejectedQuestionResponse`].
     ///
     /// Required: `BotBizId`, `Question`, `BusinessSource`.
     ///
@@ -116,7 +116,7 @@ impl Client {
     pub fn create_rejected_question(&self) -> CreateRejectedQuestionCall {
         CreateRejectedQuestionCall::new(&self.handle)
     }
-    /// Calls `CreateRelease`.
+    /// Calls `CreateRelease`; the answer is a [`CreateReleaseResponse`].
     ///
     /// Required: `BotBizId`.
     ///
@@ -125,7 +125,7 @@ impl Client {
     pub fn create_release(&self) -> CreateReleaseCall {
         CreateReleaseCall::new(&self.handle)
     }
-    /// Calls `CreateSharedKnowledge`.
+    /// Calls `CreateSharedKnowledge`; the answer is a [`CreateSharedKnowledgeResponse`].
     ///
     /// Required: `KnowledgeName`.
     ///
@@ -134,7 +134,7 @@ impl Client {
     pub fn create_shared_knowledge(&self) -> CreateSharedKnowledgeCall {
         CreateSharedKnowledgeCall::new(&self.handle)
     }
-    /// Calls `CreateVar`.
+    /// Calls `CreateVar`; the answer is a [`CreateVarResponse`].
     ///
     /// Required: `AppBizId`, `VarName`.
     ///
@@ -143,7 +143,7 @@ impl Client {
     pub fn create_var(&self) -> CreateVarCall {
         CreateVarCall::new(&self.handle)
     }
-    /// Calls `CreateWorkflowRun`.
+    /// Calls `CreateWorkflowRun`; the answer is a [`CreateWorkflowRunResponse`].
     ///
     /// Required: `AppBizId`.
     ///
@@ -152,7 +152,7 @@ impl Client {
     pub fn create_workflow_run(&self) -> CreateWorkflowRunCall {
         CreateWorkflowRunCall::new(&self.handle)
     }
-    /// Calls `DeleteAgent`.
+    /// Calls `DeleteAgent`; the answer is a [`DeleteAgentResponse`].
     ///
     /// Required: `AgentId`.
     ///
@@ -161,7 +161,7 @@ impl Client {
     pub fn delete_agent(&self) -> DeleteAgentCall {
         DeleteAgentCall::new(&self.handle)
     }
-    /// Calls `DeleteApp`.
+    /// Calls `DeleteApp`; the answer is a [`DeleteAppResponse`].
     ///
     /// Required: `AppBizId`.
     ///
@@ -170,7 +170,7 @@ impl Client {
     pub fn delete_app(&self) -> DeleteAppCall {
         DeleteAppCall::new(&self.handle)
     }
-    /// Calls `DeleteAttributeLabel`.
+    /// Calls `DeleteAttributeLabel`; the answer is a [`DeleteAttributeLabelResponse`].
     ///
     /// Required: `BotBizId`, `AttributeBizIds`.
     ///
@@ -179,7 +179,7 @@ impl Client {
     pub fn delete_attribute_label(&self) -> DeleteAttributeLabelCall {
         DeleteAttributeLabelCall::new(&self.handle)
     }
-    /// Calls `DeleteDoc`.
+    /// Calls `DeleteDoc`; the answer is a [`DeleteDocResponse`].
     ///
     /// Required: `DocBizIds`, `BotBizId`.
     ///
@@ -188,7 +188,7 @@ impl Client {
     pub fn delete_doc(&self) -> DeleteDocCall {
         DeleteDocCall::new(&self.handle)
     }
-    /// Calls `DeleteDocCate`.
+    /// Calls `DeleteDocCate`; the answer is a [`DeleteDocCateResponse`].
     ///
     /// Required: `BotBizId`, `CateBizId`.
     ///
@@ -197,7 +197,7 @@ impl Client {
     pub fn delete_doc_cate(&self) -> DeleteDocCateCall {
         DeleteDocCateCall::new(&self.handle)
     }
-    /// Calls `DeleteQA`.
+    /// Calls `DeleteQA`; the answer is a [`DeleteQAResponse`].
     ///
     /// Required: `BotBizId`, `QaBizIds`.
     ///
@@ -206,7 +206,7 @@ impl Client {
     pub fn delete_qa(&self) -> DeleteQACall {
         DeleteQACall::new(&self.handle)
     }
-    /// Calls `DeleteQACate`.
+    /// Calls `DeleteQACate`; the answer is a [`DeleteQACateResponse`].
     ///
     /// Required: `BotBizId`, `CateBizId`.
     ///
@@ -215,7 +215,7 @@ impl Client {
     pub fn delete_qa_cate(&self) -> DeleteQACateCall {
         DeleteQACateCall::new(&self.handle)
     }
-    /// Calls `DeleteRejectedQuestion`.
+    /// Calls `DeleteRejectedQuestion`; the answer is a [`DeleteRejectedQuestionResponse`].
     ///
     /// Required: `BotBizId`, `RejectedBizIds`.
     ///
@@ -224,7 +224,7 @@ impl Client {
     pub fn delete_rejected_question(&self) -> DeleteRejectedQuestionCall {
         DeleteRejectedQuestionCall::new(&self.handle)
     }
-    /// Calls `DeleteSharedKnowledge`.
+    /// Calls `DeleteSharedKnowledge`; the answer is a [`DeleteSharedKnowledgeResponse`].
     ///
     /// Required: `KnowledgeBizId`.
     ///
@@ -233,7 +233,7 @@ impl Client {
     pub fn delete_shared_knowledge(&self) -> DeleteSharedKnowledgeCall {
         DeleteSharedKnowledgeCall::new(&self.handle)
     }
-    /// Calls `DeleteVar`.
+    /// Calls `DeleteVar`; the answer is a [`DeleteVarResponse`].
     ///
     /// Required: `AppBizId`, `VarId`.
     ///
@@ -242,7 +242,7 @@ impl Client {
     pub fn delete_var(&self) -> DeleteVarCall {
         DeleteVarCall::new(&self.handle)
     }
-    /// Calls `DescribeApp`.
+    /// Calls `DescribeApp`; the answer is a [`DescribeAppResponse`].
     ///
     /// Required: `AppBizId`.
     ///
@@ -251,14 +251,14 @@ impl Client {
     pub fn describe_app(&self) -> DescribeAppCall {
         DescribeAppCall::new(&self.handle)
     }
-    /// Calls `DescribeAppAgentList`.
+    /// Calls `DescribeAppAgentList`; the answer is a [`DescribeAppAgentListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=lke&Version=2023-11-30&Action=DescribeAppAgentList)
     #[inline]
     pub fn describe_app_agent_list(&self) -> DescribeAppAgentListCall {
         DescribeAppAgentListCall::new(&self.handle)
     }
-    /// Calls `DescribeAttributeLabel`.
+    /// Calls `DescribeAttributeLabel`; the answer is a [`DescribeAttributeLabelResponse`].
     ///
     /// Required: `BotBizId`, `AttributeBizId`, `Limit`.
     ///
@@ -267,14 +267,14 @@ impl Client {
     pub fn describe_attribute_label(&self) -> DescribeAttributeLabelCall {
         DescribeAttributeLabelCall::new(&self.handle)
     }
-    /// Calls `DescribeCallStatsGraph`.
+    /// Calls `DescribeCallStatsGraph`; the answer is a [`DescribeCallStatsGraphResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=lke&Version=2023-11-30&Action=DescribeCallStatsGraph)
     #[inline]
     pub fn describe_call_stats_graph(&self) -> DescribeCallStatsGraphCall {
         DescribeCallStatsGraphCall::new(&self.handle)
     }
-    /// Calls `DescribeConcurrencyUsage`.
+    /// Calls `DescribeConcurrencyUsage`; the answer is a [`DescribeConcurrencyUsageResponse`].
     ///
     /// Required: `ModelName`.
     ///
@@ -283,7 +283,7 @@ impl Client {
     pub fn describe_concurrency_usage(&self) -> DescribeConcurrencyUsageCall {
         DescribeConcurrencyUsageCall::new(&self.handle)
     }
-    /// Calls `DescribeConcurrencyUsageGraph`.
+    /// Calls `DescribeConcurrencyUsageGraph`; the answer is a [`DescribeConcurrencyUsageGraphResponse`].
     ///
     /// Required: `ModelName`.
     ///
@@ -292,7 +292,7 @@ impl Client {
     pub fn describe_concurrency_usage_graph(&self) -> DescribeConcurrencyUsageGraphCall {
         DescribeConcurrencyUsageGraphCall::new(&self.handle)
     }
-    /// Calls `DescribeDoc`.
+    /// Calls `DescribeDoc`; the answer is a [`DescribeDocResponse`].
     ///
     /// Required: `BotBizId`, `DocBizId`.
     ///
@@ -301,14 +301,14 @@ impl Client {
     pub fn describe_doc(&self) -> DescribeDocCall {
         DescribeDocCall::new(&self.handle)
     }
-    /// Calls `DescribeKnowledgeUsage`.
+    /// Calls `DescribeKnowledgeUsage`; the answer is a [`DescribeKnowledgeUsageResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=lke&Version=2023-11-30&Action=DescribeKnowledgeUsage)
     #[inline]
     pub fn describe_knowledge_usage(&self) -> DescribeKnowledgeUsageCall {
         DescribeKnowledgeUsageCall::new(&self.handle)
     }
-    /// Calls `DescribeKnowledgeUsagePieGraph`.
+    /// Calls `DescribeKnowledgeUsagePieGraph`; the answer is a [`DescribeKnowledgeUsagePieGraphResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=lke&Version=2023-11-30&Action=DescribeKnowledgeUsagePieGraph)
     #[inline]
@@ -317,7 +317,7 @@ impl Client {
     ) -> DescribeKnowledgeUsagePieGraphCall {
         DescribeKnowledgeUsagePieGraphCall::new(&self.handle)
     }
-    /// Calls `DescribeNodeRun`.
+    /// Calls `DescribeNodeRun`; the answer is a [`DescribeNodeRunResponse`].
     ///
     /// Required: `AppBizId`, `NodeRunId`.
     ///
@@ -326,7 +326,7 @@ impl Client {
     pub fn describe_node_run(&self) -> DescribeNodeRunCall {
         DescribeNodeRunCall::new(&self.handle)
     }
-    /// Calls `DescribeQA`.
+    /// Calls `DescribeQA`; the answer is a [`DescribeQAResponse`].
     ///
     /// Required: `QaBizId`, `BotBizId`.
     ///
@@ -335,7 +335,7 @@ impl Client {
     pub fn describe_qa(&self) -> DescribeQACall {
         DescribeQACall::new(&self.handle)
     }
-    /// Calls `DescribeRefer`.
+    /// Calls `DescribeRefer`; the answer is a [`DescribeReferResponse`].
     ///
     /// Required: `BotBizId`, `ReferBizIds`.
     ///
@@ -344,7 +344,7 @@ impl Client {
     pub fn describe_refer(&self) -> DescribeReferCall {
         DescribeReferCall::new(&self.handle)
     }
-    /// Calls `DescribeRelease`.
+    /// Calls `DescribeRelease`; the answer is a [`DescribeReleaseResponse`].
     ///
     /// Required: `BotBizId`.
     ///
@@ -353,7 +353,7 @@ impl Client {
     pub fn describe_release(&self) -> DescribeReleaseCall {
         DescribeReleaseCall::new(&self.handle)
     }
-    /// Calls `DescribeReleaseInfo`.
+    /// Calls `DescribeReleaseInfo`; the answer is a [`DescribeReleaseInfoResponse`].
     ///
     /// Required: `BotBizId`.
     ///
@@ -362,7 +362,7 @@ impl Client {
     pub fn describe_release_info(&self) -> DescribeReleaseInfoCall {
         DescribeReleaseInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeRobotBizIDByAppKey`.
+    /// Calls `DescribeRobotBizIDByAppKey`; the answer is a [`DescribeRobotBizIDByAppKeyResponse`].
     ///
     /// Required: `AppKey`.
     ///
@@ -371,14 +371,14 @@ impl Client {
     pub fn describe_robot_biz_id_by_app_key(&self) -> DescribeRobotBizIDByAppKeyCall {
         DescribeRobotBizIDByAppKeyCall::new(&self.handle)
     }
-    /// Calls `DescribeSearchStatsGraph`.
+    /// Calls `DescribeSearchStatsGraph`; the answer is a [`DescribeSearchStatsGraphResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=lke&Version=2023-11-30&Action=DescribeSearchStatsGraph)
     #[inline]
     pub fn describe_search_stats_graph(&self) -> DescribeSearchStatsGraphCall {
         DescribeSearchStatsGraphCall::new(&self.handle)
     }
-    /// Calls `DescribeSegments`.
+    /// Calls `DescribeSegments`; the answer is a [`DescribeSegmentsResponse`].
     ///
     /// Required: `BotBizId`.
     ///
@@ -387,7 +387,7 @@ impl Client {
     pub fn describe_segments(&self) -> DescribeSegmentsCall {
         DescribeSegmentsCall::new(&self.handle)
     }
-    /// Calls `DescribeSharedKnowledge`.
+    /// Calls `DescribeSharedKnowledge`; the answer is a [`DescribeSharedKnowledgeResponse`].
     ///
     /// Required: `KnowledgeBizId`.
     ///
@@ -396,28 +396,28 @@ impl Client {
     pub fn describe_shared_knowledge(&self) -> DescribeSharedKnowledgeCall {
         DescribeSharedKnowledgeCall::new(&self.handle)
     }
-    /// Calls `DescribeStorageCredential`.
+    /// Calls `DescribeStorageCredential`; the answer is a [`DescribeStorageCredentialResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=lke&Version=2023-11-30&Action=DescribeStorageCredential)
     #[inline]
     pub fn describe_storage_credential(&self) -> DescribeStorageCredentialCall {
         DescribeStorageCredentialCall::new(&self.handle)
     }
-    /// Calls `DescribeTokenUsage`.
+    /// Calls `DescribeTokenUsage`; the answer is a [`DescribeTokenUsageResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=lke&Version=2023-11-30&Action=DescribeTokenUsage)
     #[inline]
     pub fn describe_token_usage(&self) -> DescribeTokenUsageCall {
         DescribeTokenUsageCall::new(&self.handle)
     }
-    /// Calls `DescribeTokenUsageGraph`.
+    /// Calls `DescribeTokenUsageGraph`; the answer is a [`DescribeTokenUsageGraphResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=lke&Version=2023-11-30&Action=DescribeTokenUsageGraph)
     #[inline]
     pub fn describe_token_usage_graph(&self) -> DescribeTokenUsageGraphCall {
         DescribeTokenUsageGraphCall::new(&self.handle)
     }
-    /// Calls `DescribeUnsatisfiedReplyContext`.
+    /// Calls `DescribeUnsatisfiedReplyContext`; the answer is a [`DescribeUnsatisfiedReplyContextResponse`].
     ///
     /// Required: `BotBizId`, `ReplyBizId`.
     ///
@@ -428,7 +428,7 @@ impl Client {
     ) -> DescribeUnsatisfiedReplyContextCall {
         DescribeUnsatisfiedReplyContextCall::new(&self.handle)
     }
-    /// Calls `DescribeWorkflowRun`.
+    /// Calls `DescribeWorkflowRun`; the answer is a [`DescribeWorkflowRunResponse`].
     ///
     /// Required: `AppBizId`, `WorkflowRunId`.
     ///
@@ -437,7 +437,7 @@ impl Client {
     pub fn describe_workflow_run(&self) -> DescribeWorkflowRunCall {
         DescribeWorkflowRunCall::new(&self.handle)
     }
-    /// Calls `ExportAttributeLabel`.
+    /// Calls `ExportAttributeLabel`; the answer is a [`ExportAttributeLabelResponse`].
     ///
     /// Required: `BotBizId`.
     ///
@@ -446,7 +446,7 @@ impl Client {
     pub fn export_attribute_label(&self) -> ExportAttributeLabelCall {
         ExportAttributeLabelCall::new(&self.handle)
     }
-    /// Calls `ExportQAList`.
+    /// Calls `ExportQAList`; the answer is a [`ExportQAListResponse`].
     ///
     /// Required: `BotBizId`, `QaBizIds`.
     ///
@@ -455,7 +455,7 @@ impl Client {
     pub fn export_qa_list(&self) -> ExportQAListCall {
         ExportQAListCall::new(&self.handle)
     }
-    /// Calls `ExportUnsatisfiedReply`.
+    /// Calls `ExportUnsatisfiedReply`; the answer is a [`ExportUnsatisfiedReplyResponse`].
     ///
     /// Required: `BotBizId`, `ReplyBizIds`.
     ///
@@ -464,7 +464,7 @@ impl Client {
     pub fn export_unsatisfied_reply(&self) -> ExportUnsatisfiedReplyCall {
         ExportUnsatisfiedReplyCall::new(&self.handle)
     }
-    /// Calls `GenerateQA`.
+    /// Calls `GenerateQA`; the answer is a [`GenerateQAResponse`].
     ///
     /// Required: `BotBizId`, `DocBizIds`.
     ///
@@ -473,7 +473,7 @@ impl Client {
     pub fn generate_qa(&self) -> GenerateQACall {
         GenerateQACall::new(&self.handle)
     }
-    /// Calls `GetAnswerTypeDataCount`.
+    /// Calls `GetAnswerTypeDataCount`; the answer is a [`GetAnswerTypeDataCountResponse`].
     ///
     /// Required: `StartTime`, `EndTime`.
     ///
@@ -482,7 +482,7 @@ impl Client {
     pub fn get_answer_type_data_count(&self) -> GetAnswerTypeDataCountCall {
         GetAnswerTypeDataCountCall::new(&self.handle)
     }
-    /// Calls `GetAppKnowledgeCount`.
+    /// Calls `GetAppKnowledgeCount`; the answer is a [`GetAppKnowledgeCountResponse`].
     ///
     /// Required: `Type`, `AppBizId`.
     ///
@@ -491,7 +491,7 @@ impl Client {
     pub fn get_app_knowledge_count(&self) -> GetAppKnowledgeCountCall {
         GetAppKnowledgeCountCall::new(&self.handle)
     }
-    /// Calls `GetAppSecret`.
+    /// Calls `GetAppSecret`; the answer is a [`GetAppSecretResponse`].
     ///
     /// Required: `AppBizId`.
     ///
@@ -500,7 +500,7 @@ impl Client {
     pub fn get_app_secret(&self) -> GetAppSecretCall {
         GetAppSecretCall::new(&self.handle)
     }
-    /// Calls `GetDocPreview`.
+    /// Calls `GetDocPreview`; the answer is a [`GetDocPreviewResponse`].
     ///
     /// Required: `DocBizId`, `BotBizId`.
     ///
@@ -509,7 +509,7 @@ impl Client {
     pub fn get_doc_preview(&self) -> GetDocPreviewCall {
         GetDocPreviewCall::new(&self.handle)
     }
-    /// Calls `GetLikeDataCount`.
+    /// Calls `GetLikeDataCount`; the answer is a [`GetLikeDataCountResponse`].
     ///
     /// Required: `StartTime`, `EndTime`.
     ///
@@ -518,7 +518,7 @@ impl Client {
     pub fn get_like_data_count(&self) -> GetLikeDataCountCall {
         GetLikeDataCountCall::new(&self.handle)
     }
-    /// Calls `GetMsgRecord`.
+    /// Calls `GetMsgRecord`; the answer is a [`GetMsgRecordResponse`].
     ///
     /// Required: `Type`, `Count`, `SessionId`.
     ///
@@ -527,7 +527,7 @@ impl Client {
     pub fn get_msg_record(&self) -> GetMsgRecordCall {
         GetMsgRecordCall::new(&self.handle)
     }
-    /// Calls `GetTaskStatus`.
+    /// Calls `GetTaskStatus`; the answer is a [`GetTaskStatusResponse`].
     ///
     /// Required: `TaskId`, `TaskType`, `BotBizId`.
     ///
@@ -536,7 +536,7 @@ impl Client {
     pub fn get_task_status(&self) -> GetTaskStatusCall {
         GetTaskStatusCall::new(&self.handle)
     }
-    /// Calls `GetVarList`.
+    /// Calls `GetVarList`; the answer is a [`GetVarListResponse`].
     ///
     /// Required: `AppBizId`.
     ///
@@ -545,7 +545,7 @@ impl Client {
     pub fn get_var_list(&self) -> GetVarListCall {
         GetVarListCall::new(&self.handle)
     }
-    /// Calls `GetWsToken`.
+    /// Calls `GetWsToken`; the answer is a [`GetWsTokenResponse`].
     ///
     /// Required: `Type`.
     ///
@@ -554,7 +554,7 @@ impl Client {
     pub fn get_ws_token(&self) -> GetWsTokenCall {
         GetWsTokenCall::new(&self.handle)
     }
-    /// Calls `GroupDoc`.
+    /// Calls `GroupDoc`; the answer is a [`GroupDocResponse`].
     ///
     /// Required: `BotBizId`, `BizIds`, `CateBizId`.
     ///
@@ -563,7 +563,7 @@ impl Client {
     pub fn group_doc(&self) -> GroupDocCall {
         GroupDocCall::new(&self.handle)
     }
-    /// Calls `GroupQA`.
+    /// Calls `GroupQA`; the answer is a [`GroupQAResponse`].
     ///
     /// Required: `BotBizId`, `QaBizIds`, `CateBizId`.
     ///
@@ -572,7 +572,7 @@ impl Client {
     pub fn group_qa(&self) -> GroupQACall {
         GroupQACall::new(&self.handle)
     }
-    /// Calls `IgnoreUnsatisfiedReply`.
+    /// Calls `IgnoreUnsatisfiedReply`; the answer is a [`IgnoreUnsatisfiedReplyResponse`].
     ///
     /// Required: `BotBizId`, `ReplyBizIds`.
     ///
@@ -581,7 +581,7 @@ impl Client {
     pub fn ignore_unsatisfied_reply(&self) -> IgnoreUnsatisfiedReplyCall {
         IgnoreUnsatisfiedReplyCall::new(&self.handle)
     }
-    /// Calls `IsTransferIntent`.
+    /// Calls `IsTransferIntent`; the answer is a [`IsTransferIntentResponse`].
     ///
     /// Required: `Content`, `BotAppKey`.
     ///
@@ -590,14 +590,14 @@ impl Client {
     pub fn is_transfer_intent(&self) -> IsTransferIntentCall {
         IsTransferIntentCall::new(&self.handle)
     }
-    /// Calls `ListApp`.
+    /// Calls `ListApp`; the answer is a [`ListAppResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=lke&Version=2023-11-30&Action=ListApp)
     #[inline]
     pub fn list_app(&self) -> ListAppCall {
         ListAppCall::new(&self.handle)
     }
-    /// Calls `ListAppKnowledgeDetail`.
+    /// Calls `ListAppKnowledgeDetail`; the answer is a [`ListAppKnowledgeDetailResponse`].
     ///
     /// Required: `PageNumber`, `PageSize`.
     ///
@@ -606,7 +606,7 @@ impl Client {
     pub fn list_app_knowledge_detail(&self) -> ListAppKnowledgeDetailCall {
         ListAppKnowledgeDetailCall::new(&self.handle)
     }
-    /// Calls `ListAttributeLabel`.
+    /// Calls `ListAttributeLabel`; the answer is a [`ListAttributeLabelResponse`].
     ///
     /// Required: `BotBizId`, `PageNumber`, `PageSize`.
     ///
@@ -615,7 +615,7 @@ impl Client {
     pub fn list_attribute_label(&self) -> ListAttributeLabelCall {
         ListAttributeLabelCall::new(&self.handle)
     }
-    /// Calls `ListChannel`.
+    /// Calls `ListChannel`; the answer is a [`ListChannelResponse`].
     ///
     /// Required: `AppBizId`.
     ///
@@ -624,7 +624,7 @@ impl Client {
     pub fn list_channel(&self) -> ListChannelCall {
         ListChannelCall::new(&self.handle)
     }
-    /// Calls `ListDoc`.
+    /// Calls `ListDoc`; the answer is a [`ListDocResponse`].
     ///
     /// Required: `BotBizId`, `PageNumber`, `PageSize`.
     ///
@@ -633,7 +633,7 @@ impl Client {
     pub fn list_doc(&self) -> ListDocCall {
         ListDocCall::new(&self.handle)
     }
-    /// Calls `ListDocCate`.
+    /// Calls `ListDocCate`; the answer is a [`ListDocCateResponse`].
     ///
     /// Required: `BotBizId`.
     ///
@@ -642,7 +642,7 @@ impl Client {
     pub fn list_doc_cate(&self) -> ListDocCateCall {
         ListDocCateCall::new(&self.handle)
     }
-    /// Calls `ListModel`.
+    /// Calls `ListModel`; the answer is a [`ListModelResponse`].
     ///
     /// Required: `AppType`.
     ///
@@ -651,7 +651,7 @@ impl Client {
     pub fn list_model(&self) -> ListModelCall {
         ListModelCall::new(&self.handle)
     }
-    /// Calls `ListQA`.
+    /// Calls `ListQA`; the answer is a [`ListQAResponse`].
     ///
     /// Required: `BotBizId`, `PageNumber`, `PageSize`.
     ///
@@ -660,7 +660,7 @@ impl Client {
     pub fn list_qa(&self) -> ListQACall {
         ListQACall::new(&self.handle)
     }
-    /// Calls `ListQACate`.
+    /// Calls `ListQACate`; the answer is a [`ListQACateResponse`].
     ///
     /// Required: `BotBizId`.
     ///
@@ -669,7 +669,7 @@ impl Client {
     pub fn list_qa_cate(&self) -> ListQACateCall {
         ListQACateCall::new(&self.handle)
     }
-    /// Calls `ListReferShareKnowledge`.
+    /// Calls `ListReferShareKnowledge`; the answer is a [`ListReferShareKnowledgeResponse`].
     ///
     /// Required: `AppBizId`.
     ///
@@ -678,7 +678,7 @@ impl Client {
     pub fn list_refer_share_knowledge(&self) -> ListReferShareKnowledgeCall {
         ListReferShareKnowledgeCall::new(&self.handle)
     }
-    /// Calls `ListRejectedQuestion`.
+    /// Calls `ListRejectedQuestion`; the answer is a [`ListRejectedQuestionResponse`].
     ///
     /// Required: `BotBizId`, `PageNumber`, `PageSize`.
     ///
@@ -687,7 +687,7 @@ impl Client {
     pub fn list_rejected_question(&self) -> ListRejectedQuestionCall {
         ListRejectedQuestionCall::new(&self.handle)
     }
-    /// Calls `ListRejectedQuestionPreview`.
+    /// Calls `ListRejectedQuestionPreview`; the answer is a [`ListRejectedQuestionPreviewResponse`].
     ///
     /// Required: `BotBizId`, `PageNumber`, `PageSize`.
     ///
@@ -696,7 +696,7 @@ impl Client {
     pub fn list_rejected_question_preview(&self) -> ListRejectedQuestionPreviewCall {
         ListRejectedQuestionPreviewCall::new(&self.handle)
     }
-    /// Calls `ListRelease`.
+    /// Calls `ListRelease`; the answer is a [`ListReleaseResponse`].
     ///
     /// Required: `BotBizId`, `PageNumber`, `PageSize`.
     ///
@@ -705,7 +705,7 @@ impl Client {
     pub fn list_release(&self) -> ListReleaseCall {
         ListReleaseCall::new(&self.handle)
     }
-    /// Calls `ListReleaseConfigPreview`.
+    /// Calls `ListReleaseConfigPreview`; the answer is a [`ListReleaseConfigPreviewResponse`].
     ///
     /// Required: `BotBizId`, `PageNumber`, `PageSize`.
     ///
@@ -714,7 +714,7 @@ impl Client {
     pub fn list_release_config_preview(&self) -> ListReleaseConfigPreviewCall {
         ListReleaseConfigPreviewCall::new(&self.handle)
     }
-    /// Calls `ListReleaseDocPreview`.
+    /// Calls `ListReleaseDocPreview`; the answer is a [`ListReleaseDocPreviewResponse`].
     ///
     /// Required: `BotBizId`, `PageNumber`, `PageSize`.
     ///
@@ -723,7 +723,7 @@ impl Client {
     pub fn list_release_doc_preview(&self) -> ListReleaseDocPreviewCall {
         ListReleaseDocPreviewCall::new(&self.handle)
     }
-    /// Calls `ListReleaseQAPreview`.
+    /// Calls `ListReleaseQAPreview`; the answer is a [`ListReleaseQAPreviewResponse`].
     ///
     /// Required: `BotBizId`, `PageNumber`, `PageSize`.
     ///
@@ -732,7 +732,7 @@ impl Client {
     pub fn list_release_qa_preview(&self) -> ListReleaseQAPreviewCall {
         ListReleaseQAPreviewCall::new(&self.handle)
     }
-    /// Calls `ListSelectDoc`.
+    /// Calls `ListSelectDoc`; the answer is a [`ListSelectDocResponse`].
     ///
     /// Required: `BotBizId`.
     ///
@@ -741,7 +741,7 @@ impl Client {
     pub fn list_select_doc(&self) -> ListSelectDocCall {
         ListSelectDocCall::new(&self.handle)
     }
-    /// Calls `ListSharedKnowledge`.
+    /// Calls `ListSharedKnowledge`; the answer is a [`ListSharedKnowledgeResponse`].
     ///
     /// Required: `PageNumber`, `PageSize`.
     ///
@@ -750,7 +750,7 @@ impl Client {
     pub fn list_shared_knowledge(&self) -> ListSharedKnowledgeCall {
         ListSharedKnowledgeCall::new(&self.handle)
     }
-    /// Calls `ListUnsatisfiedReply`.
+    /// Calls `ListUnsatisfiedReply`; the answer is a [`ListUnsatisfiedReplyResponse`].
     ///
     /// Required: `BotBizId`, `PageNumber`, `PageSize`.
     ///
@@ -759,7 +759,7 @@ impl Client {
     pub fn list_unsatisfied_reply(&self) -> ListUnsatisfiedReplyCall {
         ListUnsatisfiedReplyCall::new(&self.handle)
     }
-    /// Calls `ListUsageCallDetail`.
+    /// Calls `ListUsageCallDetail`; the answer is a [`ListUsageCallDetailResponse`].
     ///
     /// Required: `ModelName`, `PageNumber`, `PageSize`.
     ///
@@ -768,7 +768,7 @@ impl Client {
     pub fn list_usage_call_detail(&self) -> ListUsageCallDetailCall {
         ListUsageCallDetailCall::new(&self.handle)
     }
-    /// Calls `ListWorkflowRuns`.
+    /// Calls `ListWorkflowRuns`; the answer is a [`ListWorkflowRunsResponse`].
     ///
     /// Required: `AppBizId`, `PageSize`.
     ///
@@ -777,7 +777,7 @@ impl Client {
     pub fn list_workflow_runs(&self) -> ListWorkflowRunsCall {
         ListWorkflowRunsCall::new(&self.handle)
     }
-    /// Calls `ModifyApp`.
+    /// Calls `ModifyApp`; the answer is a [`ModifyAppResponse`].
     ///
     /// Required: `AppBizId`, `AppType`, `BaseConfig`, `AppConfig`.
     ///
@@ -786,7 +786,7 @@ impl Client {
     pub fn modify_app(&self) -> ModifyAppCall {
         ModifyAppCall::new(&self.handle)
     }
-    /// Calls `ModifyAttributeLabel`.
+    /// Calls `ModifyAttributeLabel`; the answer is a [`ModifyAttributeLabelResponse`].
     ///
     /// Required: `BotBizId`, `AttributeBizId`, `AttrName`.
     ///
@@ -795,7 +795,7 @@ impl Client {
     pub fn modify_attribute_label(&self) -> ModifyAttributeLabelCall {
         ModifyAttributeLabelCall::new(&self.handle)
     }
-    /// Calls `ModifyDoc`.
+    /// Calls `ModifyDoc`; the answer is a [`ModifyDocResponse`].
     ///
     /// Required: `BotBizId`, `DocBizId`, `IsRefer`, `AttrRange`.
     ///
@@ -804,7 +804,7 @@ impl Client {
     pub fn modify_doc(&self) -> ModifyDocCall {
         ModifyDocCall::new(&self.handle)
     }
-    /// Calls `ModifyDocAttrRange`.
+    /// Calls `ModifyDocAttrRange`; the answer is a [`ModifyDocAttrRangeResponse`].
     ///
     /// Required: `BotBizId`, `DocBizIds`, `AttrRange`, `AttrLabels`.
     ///
@@ -813,7 +813,7 @@ impl Client {
     pub fn modify_doc_attr_range(&self) -> ModifyDocAttrRangeCall {
         ModifyDocAttrRangeCall::new(&self.handle)
     }
-    /// Calls `ModifyDocCate`.
+    /// Calls `ModifyDocCate`; the answer is a [`ModifyDocCateResponse`].
     ///
     /// Required: `BotBizId`, `Name`, `CateBizId`.
     ///
@@ -822,7 +822,7 @@ impl Client {
     pub fn modify_doc_cate(&self) -> ModifyDocCateCall {
         ModifyDocCateCall::new(&self.handle)
     }
-    /// Calls `ModifyQA`.
+    /// Calls `ModifyQA`; the answer is a [`ModifyQAResponse`].
     ///
     /// Required: `BotBizId`, `QaBizId`, `Question`, `Answer`.
     ///
@@ -831,7 +831,7 @@ impl Client {
     pub fn modify_qa(&self) -> ModifyQACall {
         ModifyQACall::new(&self.handle)
     }
-    /// Calls `ModifyQAAttrRange`.
+    /// Calls `ModifyQAAttrRange`; the answer is a [`ModifyQAAttrRangeResponse`].
     ///
     /// Required: `BotBizId`, `QaBizIds`, `AttrRange`, `AttrLabels`.
     ///
@@ -840,7 +840,7 @@ impl Client {
     pub fn modify_qa_attr_range(&self) -> ModifyQAAttrRangeCall {
         ModifyQAAttrRangeCall::new(&self.handle)
     }
-    /// Calls `ModifyQACate`.
+    /// Calls `ModifyQACate`; the answer is a [`ModifyQACateResponse`].
     ///
     /// Required: `BotBizId`, `Name`, `CateBizId`.
     ///
@@ -849,7 +849,7 @@ impl Client {
     pub fn modify_qa_cate(&self) -> ModifyQACateCall {
         ModifyQACateCall::new(&self.handle)
     }
-    /// Calls `ModifyRejectedQuestion`.
+    /// Calls `ModifyRejectedQuestion`; the answer is a [`ModifyRejectedQuestionResponse`].
     ///
     /// Required: `BotBizId`, `Question`, `RejectedBizId`.
     ///
@@ -858,7 +858,7 @@ impl Client {
     pub fn modify_rejected_question(&self) -> ModifyRejectedQuestionCall {
         ModifyRejectedQuestionCall::new(&self.handle)
     }
-    /// Calls `RateMsgRecord`.
+    /// Calls `RateMsgRecord`; the answer is a [`RateMsgRecordResponse`].
     ///
     /// Required: `BotAppKey`, `RecordId`, `Score`.
     ///
@@ -867,7 +867,7 @@ impl Client {
     pub fn rate_msg_record(&self) -> RateMsgRecordCall {
         RateMsgRecordCall::new(&self.handle)
     }
-    /// Calls `ReferShareKnowledge`.
+    /// Calls `ReferShareKnowledge`; the answer is a [`ReferShareKnowledgeResponse`].
     ///
     /// Required: `AppBizId`, `KnowledgeBizId`.
     ///
@@ -876,14 +876,14 @@ impl Client {
     pub fn refer_share_knowledge(&self) -> ReferShareKnowledgeCall {
         ReferShareKnowledgeCall::new(&self.handle)
     }
-    /// Calls `RenameDoc`.
+    /// Calls `RenameDoc`; the answer is a [`RenameDocResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=lke&Version=2023-11-30&Action=RenameDoc)
     #[inline]
     pub fn rename_doc(&self) -> RenameDocCall {
         RenameDocCall::new(&self.handle)
     }
-    /// Calls `RetryDocAudit`.
+    /// Calls `RetryDocAudit`; the answer is a [`RetryDocAuditResponse`].
     ///
     /// Required: `BotBizId`, `DocBizId`.
     ///
@@ -892,7 +892,7 @@ impl Client {
     pub fn retry_doc_audit(&self) -> RetryDocAuditCall {
         RetryDocAuditCall::new(&self.handle)
     }
-    /// Calls `RetryDocParse`.
+    /// Calls `RetryDocParse`; the answer is a [`RetryDocParseResponse`].
     ///
     /// Required: `BotBizId`.
     ///
@@ -901,7 +901,7 @@ impl Client {
     pub fn retry_doc_parse(&self) -> RetryDocParseCall {
         RetryDocParseCall::new(&self.handle)
     }
-    /// Calls `RetryRelease`.
+    /// Calls `RetryRelease`; the answer is a [`RetryReleaseResponse`].
     ///
     /// Required: `BotBizId`, `ReleaseBizId`.
     ///
@@ -910,7 +910,7 @@ impl Client {
     pub fn retry_release(&self) -> RetryReleaseCall {
         RetryReleaseCall::new(&self.handle)
     }
-    /// Calls `SaveDoc`.
+    /// Calls `SaveDoc`; the answer is a [`SaveDocResponse`].
     ///
     /// Required: `BotBizId`, `FileName`, `FileType`, `CosUrl`, `ETag`, `CosHash`, `Size`.
     ///
@@ -919,7 +919,7 @@ impl Client {
     pub fn save_doc(&self) -> SaveDocCall {
         SaveDocCall::new(&self.handle)
     }
-    /// Calls `StopDocParse`.
+    /// Calls `StopDocParse`; the answer is a [`StopDocParseResponse`].
     ///
     /// Required: `BotBizId`, `DocBizId`.
     ///
@@ -928,7 +928,7 @@ impl Client {
     pub fn stop_doc_parse(&self) -> StopDocParseCall {
         StopDocParseCall::new(&self.handle)
     }
-    /// Calls `StopWorkflowRun`.
+    /// Calls `StopWorkflowRun`; the answer is a [`StopWorkflowRunResponse`].
     ///
     /// Required: `AppBizId`, `WorkflowRunId`.
     ///
@@ -937,7 +937,7 @@ impl Client {
     pub fn stop_workflow_run(&self) -> StopWorkflowRunCall {
         StopWorkflowRunCall::new(&self.handle)
     }
-    /// Calls `UpdateSharedKnowledge`.
+    /// Calls `UpdateSharedKnowledge`; the answer is a [`UpdateSharedKnowledgeResponse`].
     ///
     /// Required: `KnowledgeBizId`.
     ///
@@ -946,7 +946,7 @@ impl Client {
     pub fn update_shared_knowledge(&self) -> UpdateSharedKnowledgeCall {
         UpdateSharedKnowledgeCall::new(&self.handle)
     }
-    /// Calls `UpdateVar`.
+    /// Calls `UpdateVar`; the answer is a [`UpdateVarResponse`].
     ///
     /// Required: `AppBizId`, `VarId`, `VarName`.
     ///
@@ -955,7 +955,7 @@ impl Client {
     pub fn update_var(&self) -> UpdateVarCall {
         UpdateVarCall::new(&self.handle)
     }
-    /// Calls `UploadAttributeLabel`.
+    /// Calls `UploadAttributeLabel`; the answer is a [`UploadAttributeLabelResponse`].
     ///
     /// Required: `BotBizId`, `FileName`, `CosUrl`, `CosHash`, `Size`.
     ///
@@ -964,7 +964,7 @@ impl Client {
     pub fn upload_attribute_label(&self) -> UploadAttributeLabelCall {
         UploadAttributeLabelCall::new(&self.handle)
     }
-    /// Calls `VerifyQA`.
+    /// Calls `VerifyQA`; the answer is a [`VerifyQAResponse`].
     ///
     /// Required: `List`, `BotBizId`.
     ///
@@ -1663,7 +1663,6 @@ rt::action!(
     DescribeKnowledgeUsage, DescribeKnowledgeUsageRequest, DescribeKnowledgeUsageCall,
     DescribeKnowledgeUsageResponse, Error, idempotent
 );
-impl<T> DescribeKnowledgeUsageCall<T> {}
 /// The answer of [`Client::describe_knowledge_usage`] (`DescribeKnowledgeUsage`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

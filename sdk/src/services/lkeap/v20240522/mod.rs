@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `CancelTask`.
+    /// Calls `CancelTask`; the answer is a [`CancelTaskResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn cancel_task(&self) -> CancelTaskCall {
         CancelTaskCall::new(&self.handle)
     }
-    /// Calls `ChatCompletions`.
+    /// Calls `ChatCompletions`; the answer is a [`ChatCompletionsResponse`].
     ///
     /// Required: `Model`, `Messages`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn chat_completions(&self) -> ChatCompletionsCall {
         ChatCompletionsCall::new(&self.handle)
     }
-    /// Calls `CreateReconstructDocumentFlow`.
+    /// Calls `CreateReconstructDocumentFlow`; the answer is a [`CreateReconstructDocumentFlowResponse`].
     ///
     /// Required: `FileType`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn create_reconstruct_document_flow(&self) -> CreateReconstructDocumentFlowCall {
         CreateReconstructDocumentFlowCall::new(&self.handle)
     }
-    /// Calls `CreateSplitDocumentFlow`.
+    /// Calls `CreateSplitDocumentFlow`; the answer is a [`CreateSplitDocumentFlowResponse`].
     ///
     /// Required: `FileType`, `FileUrl`.
     ///
@@ -71,14 +71,14 @@ impl Client {
     pub fn create_split_document_flow(&self) -> CreateSplitDocumentFlowCall {
         CreateSplitDocumentFlowCall::new(&self.handle)
     }
-    /// Calls `GetCharacterUsage`.
+    /// Calls `GetCharacterUsage`; the answer is a [`GetCharacterUsageResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=lkeap&Version=2024-05-22&Action=GetCharacterUsage)
     #[inline]
     pub fn get_character_usage(&self) -> GetCharacterUsageCall {
         GetCharacterUsageCall::new(&self.handle)
     }
-    /// Calls `GetEmbedding`.
+    /// Calls `GetEmbedding`; the answer is a [`GetEmbeddingResponse`].
     ///
     /// Required: `Model`, `Inputs`.
     ///
@@ -87,7 +87,7 @@ impl Client {
     pub fn get_embedding(&self) -> GetEmbeddingCall {
         GetEmbeddingCall::new(&self.handle)
     }
-    /// Calls `GetReconstructDocumentResult`.
+    /// Calls `GetReconstructDocumentResult`; the answer is a [`GetReconstructDocumentResultResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -96,7 +96,7 @@ impl Client {
     pub fn get_reconstruct_document_result(&self) -> GetReconstructDocumentResultCall {
         GetReconstructDocumentResultCall::new(&self.handle)
     }
-    /// Calls `GetSplitDocumentResult`.
+    /// Calls `GetSplitDocumentResult`; the answer is a [`GetSplitDocumentResultResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -105,7 +105,7 @@ impl Client {
     pub fn get_split_document_result(&self) -> GetSplitDocumentResultCall {
         GetSplitDocumentResultCall::new(&self.handle)
     }
-    /// Calls `QueryRewrite`.
+    /// Calls `QueryRewrite`; the answer is a [`QueryRewriteResponse`].
     ///
     /// Required: `Messages`.
     ///
@@ -114,7 +114,7 @@ impl Client {
     pub fn query_rewrite(&self) -> QueryRewriteCall {
         QueryRewriteCall::new(&self.handle)
     }
-    /// Calls `ReconstructDocumentSSE`.
+    /// Calls `ReconstructDocumentSSE`; the answer is a [`ReconstructDocumentSSEResponse`].
     ///
     /// Required: `FileType`.
     ///
@@ -123,7 +123,7 @@ impl Client {
     pub fn reconstruct_document_sse(&self) -> ReconstructDocumentSSECall {
         ReconstructDocumentSSECall::new(&self.handle)
     }
-    /// Calls `RunRerank`.
+    /// Calls `RunRerank`; the answer is a [`RunRerankResponse`].
     ///
     /// Required: `Query`, `Docs`.
     ///
@@ -270,7 +270,6 @@ rt::action!(
     GetCharacterUsage, GetCharacterUsageRequest, GetCharacterUsageCall,
     GetCharacterUsageResponse, Error, idempotent
 );
-impl<T> GetCharacterUsageCall<T> {}
 /// The answer of [`Client::get_character_usage`] (`GetCharacterUsage`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `CheckDeployApp`.
+    /// Calls `CheckDeployApp`; the answer is a [`CheckDeployAppResponse`].
     ///
     /// Required: `EnvId`, `Id`, `BuildId`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn check_deploy_app(&self) -> CheckDeployAppCall {
         CheckDeployAppCall::new(&self.handle)
     }
-    /// Calls `CreateKnowledgeSet`.
+    /// Calls `CreateKnowledgeSet`; the answer is a [`CreateKnowledgeSetResponse`].
     ///
     /// Required: `EnvId`, `Name`, `Title`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn create_knowledge_set(&self) -> CreateKnowledgeSetCall {
         CreateKnowledgeSetCall::new(&self.handle)
     }
-    /// Calls `DeleteAppBindWxApp`.
+    /// Calls `DeleteAppBindWxApp`; the answer is a [`DeleteAppBindWxAppResponse`].
     ///
     /// Required: `WeappId`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn delete_app_bind_wx_app(&self) -> DeleteAppBindWxAppCall {
         DeleteAppBindWxAppCall::new(&self.handle)
     }
-    /// Calls `DeleteKnowledgeDocumentSet`.
+    /// Calls `DeleteKnowledgeDocumentSet`; the answer is a [`DeleteKnowledgeDocumentSetResponse`].
     ///
     /// Required: `EnvId`, `CollectionView`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn delete_knowledge_document_set(&self) -> DeleteKnowledgeDocumentSetCall {
         DeleteKnowledgeDocumentSetCall::new(&self.handle)
     }
-    /// Calls `DeleteKnowledgeSet`.
+    /// Calls `DeleteKnowledgeSet`; the answer is a [`DeleteKnowledgeSetResponse`].
     ///
     /// Required: `EnvId`, `Name`.
     ///
@@ -80,7 +80,7 @@ impl Client {
     pub fn delete_knowledge_set(&self) -> DeleteKnowledgeSetCall {
         DeleteKnowledgeSetCall::new(&self.handle)
     }
-    /// Calls `DeployApp`.
+    /// Calls `DeployApp`; the answer is a [`DeployAppResponse`].
     ///
     /// Required: `EnvId`, `Id`.
     ///
@@ -89,7 +89,7 @@ impl Client {
     pub fn deploy_app(&self) -> DeployAppCall {
         DeployAppCall::new(&self.handle)
     }
-    /// Calls `DescribeApps`.
+    /// Calls `DescribeApps`; the answer is a [`DescribeAppsResponse`].
     ///
     /// Required: `Limit`, `Offset`.
     ///
@@ -98,7 +98,7 @@ impl Client {
     pub fn describe_apps(&self) -> DescribeAppsCall {
         DescribeAppsCall::new(&self.handle)
     }
-    /// Calls `DescribeDataSourceList`.
+    /// Calls `DescribeDataSourceList`; the answer is a [`DescribeDataSourceListResponse`].
     ///
     /// Required: `PageSize`, `PageIndex`, `EnvId`.
     ///
@@ -107,7 +107,7 @@ impl Client {
     pub fn describe_data_source_list(&self) -> DescribeDataSourceListCall {
         DescribeDataSourceListCall::new(&self.handle)
     }
-    /// Calls `DescribeKnowledgeDocumentSetDetail`.
+    /// Calls `DescribeKnowledgeDocumentSetDetail`; the answer is a [`DescribeKnowledgeDocumentSetDetailResponse`].
     ///
     /// Required: `EnvId`, `CollectionView`.
     ///
@@ -118,7 +118,7 @@ impl Client {
     ) -> DescribeKnowledgeDocumentSetDetailCall {
         DescribeKnowledgeDocumentSetDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeKnowledgeDocumentSetList`.
+    /// Calls `DescribeKnowledgeDocumentSetList`; the answer is a [`DescribeKnowledgeDocumentSetListResponse`].
     ///
     /// Required: `EnvId`, `CollectionView`.
     ///
@@ -129,7 +129,7 @@ impl Client {
     ) -> DescribeKnowledgeDocumentSetListCall {
         DescribeKnowledgeDocumentSetListCall::new(&self.handle)
     }
-    /// Calls `DescribeKnowledgeSetList`.
+    /// Calls `DescribeKnowledgeSetList`; the answer is a [`DescribeKnowledgeSetListResponse`].
     ///
     /// Required: `EnvId`.
     ///
@@ -138,7 +138,7 @@ impl Client {
     pub fn describe_knowledge_set_list(&self) -> DescribeKnowledgeSetListCall {
         DescribeKnowledgeSetListCall::new(&self.handle)
     }
-    /// Calls `DescribeRelatedUsers`.
+    /// Calls `DescribeRelatedUsers`; the answer is a [`DescribeRelatedUsersResponse`].
     ///
     /// Required: `RoleId`, `EnvId`, `PageNo`, `PageSize`.
     ///
@@ -147,7 +147,7 @@ impl Client {
     pub fn describe_related_users(&self) -> DescribeRelatedUsersCall {
         DescribeRelatedUsersCall::new(&self.handle)
     }
-    /// Calls `DescribeResourceRoleList`.
+    /// Calls `DescribeResourceRoleList`; the answer is a [`DescribeResourceRoleListResponse`].
     ///
     /// Required: `ResourceId`, `ResourceType`, `EnvType`, `EnvId`.
     ///
@@ -156,7 +156,7 @@ impl Client {
     pub fn describe_resource_role_list(&self) -> DescribeResourceRoleListCall {
         DescribeResourceRoleListCall::new(&self.handle)
     }
-    /// Calls `PutWxAppIdToWeApp`.
+    /// Calls `PutWxAppIdToWeApp`; the answer is a [`PutWxAppIdToWeAppResponse`].
     ///
     /// Required: `WeAppId`, `WxAppId`.
     ///
@@ -165,7 +165,7 @@ impl Client {
     pub fn put_wx_app_id_to_we_app(&self) -> PutWxAppIdToWeAppCall {
         PutWxAppIdToWeAppCall::new(&self.handle)
     }
-    /// Calls `SearchDocList`.
+    /// Calls `SearchDocList`; the answer is a [`SearchDocListResponse`].
     ///
     /// Required: `EnvId`.
     ///
@@ -174,7 +174,7 @@ impl Client {
     pub fn search_doc_list(&self) -> SearchDocListCall {
         SearchDocListCall::new(&self.handle)
     }
-    /// Calls `UpdateKnowledgeSet`.
+    /// Calls `UpdateKnowledgeSet`; the answer is a [`UpdateKnowledgeSetResponse`].
     ///
     /// Required: `EnvId`, `Name`.
     ///
@@ -183,7 +183,7 @@ impl Client {
     pub fn update_knowledge_set(&self) -> UpdateKnowledgeSetCall {
         UpdateKnowledgeSetCall::new(&self.handle)
     }
-    /// Calls `UploadKnowledgeDocumentSet`.
+    /// Calls `UploadKnowledgeDocumentSet`; the answer is a [`UploadKnowledgeDocumentSetResponse`].
     ///
     /// Required: `EnvId`, `CollectionView`, `FileName`, `CosUrl`.
     ///

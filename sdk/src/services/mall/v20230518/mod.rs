@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `DescribeDrawResourceList`.
+    /// Calls `DescribeDrawResourceList`; the answer is a [`DescribeDrawResourceListResponse`].
     ///
     /// Required: `PageNumber`, `PageSize`.
     ///

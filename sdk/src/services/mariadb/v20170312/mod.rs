@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `ActivateHourDBInstance`.
+    /// Calls `ActivateHourDBInstance`; the answer is a [`ActivateHourDBInstanceResponse`].
     ///
     /// Required: `InstanceIds`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn activate_hour_db_instance(&self) -> ActivateHourDBInstanceCall {
         ActivateHourDBInstanceCall::new(&self.handle)
     }
-    /// Calls `AssociateSecurityGroups`.
+    /// Calls `AssociateSecurityGroups`; the answer is a [`AssociateSecurityGroupsResponse`].
     ///
     /// Required: `Product`, `SecurityGroupId`, `InstanceIds`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn associate_security_groups(&self) -> AssociateSecurityGroupsCall {
         AssociateSecurityGroupsCall::new(&self.handle)
     }
-    /// Calls `CancelDcnJob`.
+    /// Calls `CancelDcnJob`; the answer is a [`CancelDcnJobResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn cancel_dcn_job(&self) -> CancelDcnJobCall {
         CancelDcnJobCall::new(&self.handle)
     }
-    /// Calls `CloneAccount`.
+    /// Calls `CloneAccount`; the answer is a [`CloneAccountResponse`].
     ///
     /// Required: `InstanceId`, `SrcUser`, `SrcHost`, `DstUser`, `DstHost`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn clone_account(&self) -> CloneAccountCall {
         CloneAccountCall::new(&self.handle)
     }
-    /// Calls `CloseDBExtranetAccess`.
+    /// Calls `CloseDBExtranetAccess`; the answer is a [`CloseDBExtranetAccessResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -80,7 +80,7 @@ impl Client {
     pub fn close_db_extranet_access(&self) -> CloseDBExtranetAccessCall {
         CloseDBExtranetAccessCall::new(&self.handle)
     }
-    /// Calls `CopyAccountPrivileges`.
+    /// Calls `CopyAccountPrivileges`; the answer is a [`CopyAccountPrivilegesResponse`].
     ///
     /// Required: `InstanceId`, `SrcUserName`, `SrcHost`, `DstUserName`, `DstHost`.
     ///
@@ -89,7 +89,7 @@ impl Client {
     pub fn copy_account_privileges(&self) -> CopyAccountPrivilegesCall {
         CopyAccountPrivilegesCall::new(&self.handle)
     }
-    /// Calls `CreateAccount`.
+    /// Calls `CreateAccount`; the answer is a [`CreateAccountResponse`].
     ///
     /// Required: `InstanceId`, `UserName`, `Host`.
     ///
@@ -98,7 +98,7 @@ impl Client {
     pub fn create_account(&self) -> CreateAccountCall {
         CreateAccountCall::new(&self.handle)
     }
-    /// Calls `CreateDBInstance`.
+    /// Calls `CreateDBInstance`; the answer is a [`CreateDBInstanceResponse`].
     ///
     /// Required: `Zones`, `NodeCount`, `Memory`, `Storage`.
     ///
@@ -107,7 +107,7 @@ impl Client {
     pub fn create_db_instance(&self) -> CreateDBInstanceCall {
         CreateDBInstanceCall::new(&self.handle)
     }
-    /// Calls `CreateDedicatedClusterDBInstance`.
+    /// Calls `CreateDedicatedClusterDBInstance`; the answer is a [`CreateDedicatedClusterDBInstanceResponse`].
     ///
     /// Required: `GoodsNum`, `Memory`, `Storage`, `ClusterId`.
     ///
@@ -118,7 +118,7 @@ impl Client {
     ) -> CreateDedicatedClusterDBInstanceCall {
         CreateDedicatedClusterDBInstanceCall::new(&self.handle)
     }
-    /// Calls `CreateHourDBInstance`.
+    /// Calls `CreateHourDBInstance`; the answer is a [`CreateHourDBInstanceResponse`].
     ///
     /// Required: `Zones`, `NodeCount`, `Memory`, `Storage`.
     ///
@@ -127,7 +127,7 @@ impl Client {
     pub fn create_hour_db_instance(&self) -> CreateHourDBInstanceCall {
         CreateHourDBInstanceCall::new(&self.handle)
     }
-    /// Calls `CreateTmpInstances`.
+    /// Calls `CreateTmpInstances`; the answer is a [`CreateTmpInstancesResponse`].
     ///
     /// Required: `InstanceIds`, `RollbackTime`.
     ///
@@ -136,7 +136,7 @@ impl Client {
     pub fn create_tmp_instances(&self) -> CreateTmpInstancesCall {
         CreateTmpInstancesCall::new(&self.handle)
     }
-    /// Calls `DeleteAccount`.
+    /// Calls `DeleteAccount`; the answer is a [`DeleteAccountResponse`].
     ///
     /// Required: `InstanceId`, `UserName`, `Host`.
     ///
@@ -145,7 +145,7 @@ impl Client {
     pub fn delete_account(&self) -> DeleteAccountCall {
         DeleteAccountCall::new(&self.handle)
     }
-    /// Calls `DescribeAccountPrivileges`.
+    /// Calls `DescribeAccountPrivileges`; the answer is a [`DescribeAccountPrivilegesResponse`].
     ///
     /// Required: `InstanceId`, `UserName`, `Host`, `DbName`.
     ///
@@ -154,7 +154,7 @@ impl Client {
     pub fn describe_account_privileges(&self) -> DescribeAccountPrivilegesCall {
         DescribeAccountPrivilegesCall::new(&self.handle)
     }
-    /// Calls `DescribeAccounts`.
+    /// Calls `DescribeAccounts`; the answer is a [`DescribeAccountsResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -163,7 +163,7 @@ impl Client {
     pub fn describe_accounts(&self) -> DescribeAccountsCall {
         DescribeAccountsCall::new(&self.handle)
     }
-    /// Calls `DescribeBackupConfigs`.
+    /// Calls `DescribeBackupConfigs`; the answer is a [`DescribeBackupConfigsResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -172,7 +172,7 @@ impl Client {
     pub fn describe_backup_configs(&self) -> DescribeBackupConfigsCall {
         DescribeBackupConfigsCall::new(&self.handle)
     }
-    /// Calls `DescribeBackupFiles`.
+    /// Calls `DescribeBackupFiles`; the answer is a [`DescribeBackupFilesResponse`].
     ///
     /// Each answer holds one page of `Files`; [`into_paginator`](DescribeBackupFilesCall::into_paginator) reads them all.
     ///
@@ -181,7 +181,7 @@ impl Client {
     pub fn describe_backup_files(&self) -> DescribeBackupFilesCall {
         DescribeBackupFilesCall::new(&self.handle)
     }
-    /// Calls `DescribeBackupTime`.
+    /// Calls `DescribeBackupTime`; the answer is a [`DescribeBackupTimeResponse`].
     ///
     /// Required: `InstanceIds`.
     ///
@@ -190,7 +190,7 @@ impl Client {
     pub fn describe_backup_time(&self) -> DescribeBackupTimeCall {
         DescribeBackupTimeCall::new(&self.handle)
     }
-    /// Calls `DescribeBinlogTime`.
+    /// Calls `DescribeBinlogTime`; the answer is a [`DescribeBinlogTimeResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -199,7 +199,7 @@ impl Client {
     pub fn describe_binlog_time(&self) -> DescribeBinlogTimeCall {
         DescribeBinlogTimeCall::new(&self.handle)
     }
-    /// Calls `DescribeDBEncryptAttributes`.
+    /// Calls `DescribeDBEncryptAttributes`; the answer is a [`DescribeDBEncryptAttributesResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -208,7 +208,7 @@ impl Client {
     pub fn describe_db_encrypt_attributes(&self) -> DescribeDBEncryptAttributesCall {
         DescribeDBEncryptAttributesCall::new(&self.handle)
     }
-    /// Calls `DescribeDBInstanceDetail`.
+    /// Calls `DescribeDBInstanceDetail`; the answer is a [`DescribeDBInstanceDetailResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -217,14 +217,14 @@ impl Client {
     pub fn describe_db_instance_detail(&self) -> DescribeDBInstanceDetailCall {
         DescribeDBInstanceDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeDBInstanceSpecs`.
+    /// Calls `DescribeDBInstanceSpecs`; the answer is a [`DescribeDBInstanceSpecsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=mariadb&Version=2017-03-12&Action=DescribeDBInstanceSpecs)
     #[inline]
     pub fn describe_db_instance_specs(&self) -> DescribeDBInstanceSpecsCall {
         DescribeDBInstanceSpecsCall::new(&self.handle)
     }
-    /// Calls `DescribeDBInstances`.
+    /// Calls `DescribeDBInstances`; the answer is a [`DescribeDBInstancesResponse`].
     ///
     /// Each answer holds one page of `Instances`; [`into_paginator`](DescribeDBInstancesCall::into_paginator) reads them all.
     ///
@@ -233,7 +233,7 @@ impl Client {
     pub fn describe_db_instances(&self) -> DescribeDBInstancesCall {
         DescribeDBInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribeDBLogFiles`.
+    /// Calls `DescribeDBLogFiles`; the answer is a [`DescribeDBLogFilesResponse`].
     ///
     /// Required: `InstanceId`, `Type`.
     ///
@@ -242,7 +242,7 @@ impl Client {
     pub fn describe_db_log_files(&self) -> DescribeDBLogFilesCall {
         DescribeDBLogFilesCall::new(&self.handle)
     }
-    /// Calls `DescribeDBParameters`.
+    /// Calls `DescribeDBParameters`; the answer is a [`DescribeDBParametersResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -251,7 +251,7 @@ impl Client {
     pub fn describe_db_parameters(&self) -> DescribeDBParametersCall {
         DescribeDBParametersCall::new(&self.handle)
     }
-    /// Calls `DescribeDBSecurityGroups`.
+    /// Calls `DescribeDBSecurityGroups`; the answer is a [`DescribeDBSecurityGroupsResponse`].
     ///
     /// Required: `Product`, `InstanceId`.
     ///
@@ -260,7 +260,7 @@ impl Client {
     pub fn describe_db_security_groups(&self) -> DescribeDBSecurityGroupsCall {
         DescribeDBSecurityGroupsCall::new(&self.handle)
     }
-    /// Calls `DescribeDBSlowLogs`.
+    /// Calls `DescribeDBSlowLogs`; the answer is a [`DescribeDBSlowLogsResponse`].
     ///
     /// Required: `InstanceId`, `Offset`, `Limit`, `StartTime`.
     ///
@@ -269,7 +269,7 @@ impl Client {
     pub fn describe_db_slow_logs(&self) -> DescribeDBSlowLogsCall {
         DescribeDBSlowLogsCall::new(&self.handle)
     }
-    /// Calls `DescribeDBSyncMode`.
+    /// Calls `DescribeDBSyncMode`; the answer is a [`DescribeDBSyncModeResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -278,7 +278,7 @@ impl Client {
     pub fn describe_db_sync_mode(&self) -> DescribeDBSyncModeCall {
         DescribeDBSyncModeCall::new(&self.handle)
     }
-    /// Calls `DescribeDBTmpInstances`.
+    /// Calls `DescribeDBTmpInstances`; the answer is a [`DescribeDBTmpInstancesResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -287,7 +287,7 @@ impl Client {
     pub fn describe_db_tmp_instances(&self) -> DescribeDBTmpInstancesCall {
         DescribeDBTmpInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribeDatabaseObjects`.
+    /// Calls `DescribeDatabaseObjects`; the answer is a [`DescribeDatabaseObjectsResponse`].
     ///
     /// Required: `InstanceId`, `DbName`.
     ///
@@ -296,7 +296,7 @@ impl Client {
     pub fn describe_database_objects(&self) -> DescribeDatabaseObjectsCall {
         DescribeDatabaseObjectsCall::new(&self.handle)
     }
-    /// Calls `DescribeDatabaseTable`.
+    /// Calls `DescribeDatabaseTable`; the answer is a [`DescribeDatabaseTableResponse`].
     ///
     /// Required: `InstanceId`, `DbName`, `Table`.
     ///
@@ -305,7 +305,7 @@ impl Client {
     pub fn describe_database_table(&self) -> DescribeDatabaseTableCall {
         DescribeDatabaseTableCall::new(&self.handle)
     }
-    /// Calls `DescribeDatabases`.
+    /// Calls `DescribeDatabases`; the answer is a [`DescribeDatabasesResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -314,7 +314,7 @@ impl Client {
     pub fn describe_databases(&self) -> DescribeDatabasesCall {
         DescribeDatabasesCall::new(&self.handle)
     }
-    /// Calls `DescribeDcnDetail`.
+    /// Calls `DescribeDcnDetail`; the answer is a [`DescribeDcnDetailResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -323,7 +323,7 @@ impl Client {
     pub fn describe_dcn_detail(&self) -> DescribeDcnDetailCall {
         DescribeDcnDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeFileDownloadUrl`.
+    /// Calls `DescribeFileDownloadUrl`; the answer is a [`DescribeFileDownloadUrlResponse`].
     ///
     /// Required: `InstanceId`, `FilePath`.
     ///
@@ -332,7 +332,7 @@ impl Client {
     pub fn describe_file_download_url(&self) -> DescribeFileDownloadUrlCall {
         DescribeFileDownloadUrlCall::new(&self.handle)
     }
-    /// Calls `DescribeFlow`.
+    /// Calls `DescribeFlow`; the answer is a [`DescribeFlowResponse`].
     ///
     /// Required: `FlowId`.
     ///
@@ -341,7 +341,7 @@ impl Client {
     pub fn describe_flow(&self) -> DescribeFlowCall {
         DescribeFlowCall::new(&self.handle)
     }
-    /// Calls `DescribeInstanceNodeInfo`.
+    /// Calls `DescribeInstanceNodeInfo`; the answer is a [`DescribeInstanceNodeInfoResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -352,7 +352,7 @@ impl Client {
     pub fn describe_instance_node_info(&self) -> DescribeInstanceNodeInfoCall {
         DescribeInstanceNodeInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeInstanceSSLAttributes`.
+    /// Calls `DescribeInstanceSSLAttributes`; the answer is a [`DescribeInstanceSSLAttributesResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -361,7 +361,7 @@ impl Client {
     pub fn describe_instance_ssl_attributes(&self) -> DescribeInstanceSSLAttributesCall {
         DescribeInstanceSSLAttributesCall::new(&self.handle)
     }
-    /// Calls `DescribeLogFileRetentionPeriod`.
+    /// Calls `DescribeLogFileRetentionPeriod`; the answer is a [`DescribeLogFileRetentionPeriodResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -372,7 +372,7 @@ impl Client {
     ) -> DescribeLogFileRetentionPeriodCall {
         DescribeLogFileRetentionPeriodCall::new(&self.handle)
     }
-    /// Calls `DescribeOrders`.
+    /// Calls `DescribeOrders`; the answer is a [`DescribeOrdersResponse`].
     ///
     /// Required: `DealNames`.
     ///
@@ -381,7 +381,7 @@ impl Client {
     pub fn describe_orders(&self) -> DescribeOrdersCall {
         DescribeOrdersCall::new(&self.handle)
     }
-    /// Calls `DescribePrice`.
+    /// Calls `DescribePrice`; the answer is a [`DescribePriceResponse`].
     ///
     /// Required: `Zone`, `NodeCount`, `Memory`, `Storage`.
     ///
@@ -390,7 +390,7 @@ impl Client {
     pub fn describe_price(&self) -> DescribePriceCall {
         DescribePriceCall::new(&self.handle)
     }
-    /// Calls `DescribeProcessList`.
+    /// Calls `DescribeProcessList`; the answer is a [`DescribeProcessListResponse`].
     ///
     /// Required: `InstanceId`, `NodeId`.
     ///
@@ -399,7 +399,7 @@ impl Client {
     pub fn describe_process_list(&self) -> DescribeProcessListCall {
         DescribeProcessListCall::new(&self.handle)
     }
-    /// Calls `DescribeProjectSecurityGroups`.
+    /// Calls `DescribeProjectSecurityGroups`; the answer is a [`DescribeProjectSecurityGroupsResponse`].
     ///
     /// Required: `Product`.
     ///
@@ -408,7 +408,7 @@ impl Client {
     pub fn describe_project_security_groups(&self) -> DescribeProjectSecurityGroupsCall {
         DescribeProjectSecurityGroupsCall::new(&self.handle)
     }
-    /// Calls `DescribeRenewalPrice`.
+    /// Calls `DescribeRenewalPrice`; the answer is a [`DescribeRenewalPriceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -417,14 +417,14 @@ impl Client {
     pub fn describe_renewal_price(&self) -> DescribeRenewalPriceCall {
         DescribeRenewalPriceCall::new(&self.handle)
     }
-    /// Calls `DescribeSaleInfo`.
+    /// Calls `DescribeSaleInfo`; the answer is a [`DescribeSaleInfoResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=mariadb&Version=2017-03-12&Action=DescribeSaleInfo)
     #[inline]
     pub fn describe_sale_info(&self) -> DescribeSaleInfoCall {
         DescribeSaleInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeUpgradePrice`.
+    /// Calls `DescribeUpgradePrice`; the answer is a [`DescribeUpgradePriceResponse`].
     ///
     /// Required: `InstanceId`, `Memory`, `Storage`.
     ///
@@ -433,7 +433,7 @@ impl Client {
     pub fn describe_upgrade_price(&self) -> DescribeUpgradePriceCall {
         DescribeUpgradePriceCall::new(&self.handle)
     }
-    /// Calls `DestroyDBInstance`.
+    /// Calls `DestroyDBInstance`; the answer is a [`DestroyDBInstanceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -442,7 +442,7 @@ impl Client {
     pub fn destroy_db_instance(&self) -> DestroyDBInstanceCall {
         DestroyDBInstanceCall::new(&self.handle)
     }
-    /// Calls `DestroyHourDBInstance`.
+    /// Calls `DestroyHourDBInstance`; the answer is a [`DestroyHourDBInstanceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -451,7 +451,7 @@ impl Client {
     pub fn destroy_hour_db_instance(&self) -> DestroyHourDBInstanceCall {
         DestroyHourDBInstanceCall::new(&self.handle)
     }
-    /// Calls `DisassociateSecurityGroups`.
+    /// Calls `DisassociateSecurityGroups`; the answer is a [`DisassociateSecurityGroupsResponse`].
     ///
     /// Required: `Product`, `SecurityGroupId`, `InstanceIds`.
     ///
@@ -460,7 +460,7 @@ impl Client {
     pub fn disassociate_security_groups(&self) -> DisassociateSecurityGroupsCall {
         DisassociateSecurityGroupsCall::new(&self.handle)
     }
-    /// Calls `FlushBinlog`.
+    /// Calls `FlushBinlog`; the answer is a [`FlushBinlogResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -469,7 +469,7 @@ impl Client {
     pub fn flush_binlog(&self) -> FlushBinlogCall {
         FlushBinlogCall::new(&self.handle)
     }
-    /// Calls `GrantAccountPrivileges`.
+    /// Calls `GrantAccountPrivileges`; the answer is a [`GrantAccountPrivilegesResponse`].
     ///
     /// Required: `InstanceId`, `UserName`, `Host`, `DbName`, `Privileges`.
     ///
@@ -478,7 +478,7 @@ impl Client {
     pub fn grant_account_privileges(&self) -> GrantAccountPrivilegesCall {
         GrantAccountPrivilegesCall::new(&self.handle)
     }
-    /// Calls `InitDBInstances`.
+    /// Calls `InitDBInstances`; the answer is a [`InitDBInstancesResponse`].
     ///
     /// Required: `InstanceIds`, `Params`.
     ///
@@ -487,7 +487,7 @@ impl Client {
     pub fn init_db_instances(&self) -> InitDBInstancesCall {
         InitDBInstancesCall::new(&self.handle)
     }
-    /// Calls `IsolateDBInstance`.
+    /// Calls `IsolateDBInstance`; the answer is a [`IsolateDBInstanceResponse`].
     ///
     /// Required: `InstanceIds`.
     ///
@@ -496,7 +496,7 @@ impl Client {
     pub fn isolate_db_instance(&self) -> IsolateDBInstanceCall {
         IsolateDBInstanceCall::new(&self.handle)
     }
-    /// Calls `IsolateDedicatedDBInstance`.
+    /// Calls `IsolateDedicatedDBInstance`; the answer is a [`IsolateDedicatedDBInstanceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -505,7 +505,7 @@ impl Client {
     pub fn isolate_dedicated_db_instance(&self) -> IsolateDedicatedDBInstanceCall {
         IsolateDedicatedDBInstanceCall::new(&self.handle)
     }
-    /// Calls `IsolateHourDBInstance`.
+    /// Calls `IsolateHourDBInstance`; the answer is a [`IsolateHourDBInstanceResponse`].
     ///
     /// Required: `InstanceIds`.
     ///
@@ -514,7 +514,7 @@ impl Client {
     pub fn isolate_hour_db_instance(&self) -> IsolateHourDBInstanceCall {
         IsolateHourDBInstanceCall::new(&self.handle)
     }
-    /// Calls `KillSession`.
+    /// Calls `KillSession`; the answer is a [`KillSessionResponse`].
     ///
     /// Required: `InstanceId`, `SessionId`.
     ///
@@ -523,7 +523,7 @@ impl Client {
     pub fn kill_session(&self) -> KillSessionCall {
         KillSessionCall::new(&self.handle)
     }
-    /// Calls `ModifyAccountDescription`.
+    /// Calls `ModifyAccountDescription`; the answer is a [`ModifyAccountDescriptionResponse`].
     ///
     /// Required: `InstanceId`, `UserName`, `Host`, `Description`.
     ///
@@ -532,7 +532,7 @@ impl Client {
     pub fn modify_account_description(&self) -> ModifyAccountDescriptionCall {
         ModifyAccountDescriptionCall::new(&self.handle)
     }
-    /// Calls `ModifyAccountPrivileges`.
+    /// Calls `ModifyAccountPrivileges`; the answer is a [`ModifyAccountPrivilegesResponse`].
     ///
     /// Required: `InstanceId`, `Accounts`.
     ///
@@ -541,7 +541,7 @@ impl Client {
     pub fn modify_account_privileges(&self) -> ModifyAccountPrivilegesCall {
         ModifyAccountPrivilegesCall::new(&self.handle)
     }
-    /// Calls `ModifyBackupConfigs`.
+    /// Calls `ModifyBackupConfigs`; the answer is a [`ModifyBackupConfigsResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -550,7 +550,7 @@ impl Client {
     pub fn modify_backup_configs(&self) -> ModifyBackupConfigsCall {
         ModifyBackupConfigsCall::new(&self.handle)
     }
-    /// Calls `ModifyBackupTime`.
+    /// Calls `ModifyBackupTime`; the answer is a [`ModifyBackupTimeResponse`].
     ///
     /// Required: `InstanceId`, `StartBackupTime`, `EndBackupTime`.
     ///
@@ -559,7 +559,7 @@ impl Client {
     pub fn modify_backup_time(&self) -> ModifyBackupTimeCall {
         ModifyBackupTimeCall::new(&self.handle)
     }
-    /// Calls `ModifyDBEncryptAttributes`.
+    /// Calls `ModifyDBEncryptAttributes`; the answer is a [`ModifyDBEncryptAttributesResponse`].
     ///
     /// Required: `InstanceId`, `EncryptEnabled`.
     ///
@@ -568,7 +568,7 @@ impl Client {
     pub fn modify_db_encrypt_attributes(&self) -> ModifyDBEncryptAttributesCall {
         ModifyDBEncryptAttributesCall::new(&self.handle)
     }
-    /// Calls `ModifyDBInstanceName`.
+    /// Calls `ModifyDBInstanceName`; the answer is a [`ModifyDBInstanceNameResponse`].
     ///
     /// Required: `InstanceId`, `InstanceName`.
     ///
@@ -577,7 +577,7 @@ impl Client {
     pub fn modify_db_instance_name(&self) -> ModifyDBInstanceNameCall {
         ModifyDBInstanceNameCall::new(&self.handle)
     }
-    /// Calls `ModifyDBInstanceSecurityGroups`.
+    /// Calls `ModifyDBInstanceSecurityGroups`; the answer is a [`ModifyDBInstanceSecurityGroupsResponse`].
     ///
     /// Required: `Product`, `InstanceId`, `SecurityGroupIds`.
     ///
@@ -588,7 +588,7 @@ impl Client {
     ) -> ModifyDBInstanceSecurityGroupsCall {
         ModifyDBInstanceSecurityGroupsCall::new(&self.handle)
     }
-    /// Calls `ModifyDBInstancesProject`.
+    /// Calls `ModifyDBInstancesProject`; the answer is a [`ModifyDBInstancesProjectResponse`].
     ///
     /// Required: `InstanceIds`, `ProjectId`.
     ///
@@ -597,7 +597,7 @@ impl Client {
     pub fn modify_db_instances_project(&self) -> ModifyDBInstancesProjectCall {
         ModifyDBInstancesProjectCall::new(&self.handle)
     }
-    /// Calls `ModifyDBParameters`.
+    /// Calls `ModifyDBParameters`; the answer is a [`ModifyDBParametersResponse`].
     ///
     /// Required: `InstanceId`, `Params`.
     ///
@@ -606,7 +606,7 @@ impl Client {
     pub fn modify_db_parameters(&self) -> ModifyDBParametersCall {
         ModifyDBParametersCall::new(&self.handle)
     }
-    /// Calls `ModifyDBSyncMode`.
+    /// Calls `ModifyDBSyncMode`; the answer is a [`ModifyDBSyncModeResponse`].
     ///
     /// Required: `InstanceId`, `SyncMode`.
     ///
@@ -615,7 +615,7 @@ impl Client {
     pub fn modify_db_sync_mode(&self) -> ModifyDBSyncModeCall {
         ModifyDBSyncModeCall::new(&self.handle)
     }
-    /// Calls `ModifyInstanceNetwork`.
+    /// Calls `ModifyInstanceNetwork`; the answer is a [`ModifyInstanceNetworkResponse`].
     ///
     /// Required: `InstanceId`, `VpcId`, `SubnetId`.
     ///
@@ -624,7 +624,7 @@ impl Client {
     pub fn modify_instance_network(&self) -> ModifyInstanceNetworkCall {
         ModifyInstanceNetworkCall::new(&self.handle)
     }
-    /// Calls `ModifyInstanceProtectedProperty`.
+    /// Calls `ModifyInstanceProtectedProperty`; the answer is a [`ModifyInstanceProtectedPropertyResponse`].
     ///
     /// Required: `InstanceId`, `ProtectedProperty`.
     ///
@@ -635,7 +635,7 @@ impl Client {
     ) -> ModifyInstanceProtectedPropertyCall {
         ModifyInstanceProtectedPropertyCall::new(&self.handle)
     }
-    /// Calls `ModifyInstanceSSLAttributes`.
+    /// Calls `ModifyInstanceSSLAttributes`; the answer is a [`ModifyInstanceSSLAttributesResponse`].
     ///
     /// Required: `InstanceId`, `SSLEnabled`.
     ///
@@ -644,7 +644,7 @@ impl Client {
     pub fn modify_instance_ssl_attributes(&self) -> ModifyInstanceSSLAttributesCall {
         ModifyInstanceSSLAttributesCall::new(&self.handle)
     }
-    /// Calls `ModifyInstanceVip`.
+    /// Calls `ModifyInstanceVip`; the answer is a [`ModifyInstanceVipResponse`].
     ///
     /// Required: `InstanceId`, `Vip`.
     ///
@@ -653,7 +653,7 @@ impl Client {
     pub fn modify_instance_vip(&self) -> ModifyInstanceVipCall {
         ModifyInstanceVipCall::new(&self.handle)
     }
-    /// Calls `ModifyInstanceVport`.
+    /// Calls `ModifyInstanceVport`; the answer is a [`ModifyInstanceVportResponse`].
     ///
     /// Required: `InstanceId`, `Vport`.
     ///
@@ -662,7 +662,7 @@ impl Client {
     pub fn modify_instance_vport(&self) -> ModifyInstanceVportCall {
         ModifyInstanceVportCall::new(&self.handle)
     }
-    /// Calls `ModifyLogFileRetentionPeriod`.
+    /// Calls `ModifyLogFileRetentionPeriod`; the answer is a [`ModifyLogFileRetentionPeriodResponse`].
     ///
     /// Required: `InstanceId`, `Days`.
     ///
@@ -671,7 +671,7 @@ impl Client {
     pub fn modify_log_file_retention_period(&self) -> ModifyLogFileRetentionPeriodCall {
         ModifyLogFileRetentionPeriodCall::new(&self.handle)
     }
-    /// Calls `ModifyRealServerAccessStrategy`.
+    /// Calls `ModifyRealServerAccessStrategy`; the answer is a [`ModifyRealServerAccessStrategyResponse`].
     ///
     /// Required: `InstanceId`, `RsAccessStrategy`.
     ///
@@ -682,7 +682,7 @@ impl Client {
     ) -> ModifyRealServerAccessStrategyCall {
         ModifyRealServerAccessStrategyCall::new(&self.handle)
     }
-    /// Calls `ModifySyncTaskAttribute`.
+    /// Calls `ModifySyncTaskAttribute`; the answer is a [`ModifySyncTaskAttributeResponse`].
     ///
     /// Required: `TaskIds`.
     ///
@@ -691,7 +691,7 @@ impl Client {
     pub fn modify_sync_task_attribute(&self) -> ModifySyncTaskAttributeCall {
         ModifySyncTaskAttributeCall::new(&self.handle)
     }
-    /// Calls `OpenDBExtranetAccess`.
+    /// Calls `OpenDBExtranetAccess`; the answer is a [`OpenDBExtranetAccessResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -700,7 +700,7 @@ impl Client {
     pub fn open_db_extranet_access(&self) -> OpenDBExtranetAccessCall {
         OpenDBExtranetAccessCall::new(&self.handle)
     }
-    /// Calls `RenewDBInstance`.
+    /// Calls `RenewDBInstance`; the answer is a [`RenewDBInstanceResponse`].
     ///
     /// Required: `InstanceId`, `Period`.
     ///
@@ -709,7 +709,7 @@ impl Client {
     pub fn renew_db_instance(&self) -> RenewDBInstanceCall {
         RenewDBInstanceCall::new(&self.handle)
     }
-    /// Calls `ResetAccountPassword`.
+    /// Calls `ResetAccountPassword`; the answer is a [`ResetAccountPasswordResponse`].
     ///
     /// Required: `InstanceId`, `UserName`, `Host`.
     ///
@@ -718,7 +718,7 @@ impl Client {
     pub fn reset_account_password(&self) -> ResetAccountPasswordCall {
         ResetAccountPasswordCall::new(&self.handle)
     }
-    /// Calls `RestartDBInstances`.
+    /// Calls `RestartDBInstances`; the answer is a [`RestartDBInstancesResponse`].
     ///
     /// Required: `InstanceIds`.
     ///
@@ -727,7 +727,7 @@ impl Client {
     pub fn restart_db_instances(&self) -> RestartDBInstancesCall {
         RestartDBInstancesCall::new(&self.handle)
     }
-    /// Calls `SwitchDBInstanceHA`.
+    /// Calls `SwitchDBInstanceHA`; the answer is a [`SwitchDBInstanceHAResponse`].
     ///
     /// Required: `InstanceId`, `Zone`.
     ///
@@ -736,7 +736,7 @@ impl Client {
     pub fn switch_db_instance_ha(&self) -> SwitchDBInstanceHACall {
         SwitchDBInstanceHACall::new(&self.handle)
     }
-    /// Calls `TerminateDedicatedDBInstance`.
+    /// Calls `TerminateDedicatedDBInstance`; the answer is a [`TerminateDedicatedDBInstanceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -745,7 +745,7 @@ impl Client {
     pub fn terminate_dedicated_db_instance(&self) -> TerminateDedicatedDBInstanceCall {
         TerminateDedicatedDBInstanceCall::new(&self.handle)
     }
-    /// Calls `UpgradeDBInstance`.
+    /// Calls `UpgradeDBInstance`; the answer is a [`UpgradeDBInstanceResponse`].
     ///
     /// Required: `InstanceId`, `Memory`, `Storage`.
     ///
@@ -754,7 +754,7 @@ impl Client {
     pub fn upgrade_db_instance(&self) -> UpgradeDBInstanceCall {
         UpgradeDBInstanceCall::new(&self.handle)
     }
-    /// Calls `UpgradeDedicatedDBInstance`.
+    /// Calls `UpgradeDedicatedDBInstance`; the answer is a [`UpgradeDedicatedDBInstanceResponse`].
     ///
     /// Required: `InstanceId`, `Memory`, `Storage`.
     ///
@@ -763,7 +763,7 @@ impl Client {
     pub fn upgrade_dedicated_db_instance(&self) -> UpgradeDedicatedDBInstanceCall {
         UpgradeDedicatedDBInstanceCall::new(&self.handle)
     }
-    /// Calls `UpgradeHourDBInstance`.
+    /// Calls `UpgradeHourDBInstance`; the answer is a [`UpgradeHourDBInstanceResponse`].
     ///
     /// Required: `InstanceId`, `Memory`, `Storage`.
     ///
@@ -2125,7 +2125,6 @@ rt::action!(
     DescribeSaleInfo, DescribeSaleInfoRequest, DescribeSaleInfoCall,
     DescribeSaleInfoResponse, Error, idempotent
 );
-impl<T> DescribeSaleInfoCall<T> {}
 /// The answer of [`Client::describe_sale_info`] (`DescribeSaleInfo`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

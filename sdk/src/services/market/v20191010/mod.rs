@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `FlowProductRemind`.
+    /// Calls `FlowProductRemind`; the answer is a [`FlowProductRemindResponse`].
     ///
     /// Required: `ProviderUin`, `SignId`, `ResourceId`, `TotalFlow`, `LeftFlow`, `FlowUnit`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn flow_product_remind(&self) -> FlowProductRemindCall {
         FlowProductRemindCall::new(&self.handle)
     }
-    /// Calls `GetUsagePlanUsageAmount`.
+    /// Calls `GetUsagePlanUsageAmount`; the answer is a [`GetUsagePlanUsageAmountResponse`].
     ///
     /// Required: `InstanceId`.
     ///

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `CreateAppScanTask`.
+    /// Calls `CreateAppScanTask`; the answer is a [`CreateAppScanTaskResponse`].
     ///
     /// Required: `TaskType`, `Source`, `AppPackage`, `Platform`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn create_app_scan_task(&self) -> CreateAppScanTaskCall {
         CreateAppScanTaskCall::new(&self.handle)
     }
-    /// Calls `CreateAppScanTaskRepeat`.
+    /// Calls `CreateAppScanTaskRepeat`; the answer is a [`CreateAppScanTaskRepeatResponse`].
     ///
     /// Required: `TaskType`, `Source`, `AppPackage`, `Platform`, `OrgTaskID`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn create_app_scan_task_repeat(&self) -> CreateAppScanTaskRepeatCall {
         CreateAppScanTaskRepeatCall::new(&self.handle)
     }
-    /// Calls `CreateFlySecMiniAppProfessionalScanTask`.
+    /// Calls `CreateFlySecMiniAppProfessionalScanTask`; the answer is a [`CreateFlySecMiniAppProfessionalScanTaskResponse`].
     ///
     /// Required: `MiniAppID`, `MiniAppName`, `Mode`, `CorpName`, `Mobile`, `Email`.
     ///
@@ -64,7 +64,7 @@ impl Client {
     ) -> CreateFlySecMiniAppProfessionalScanTaskCall {
         CreateFlySecMiniAppProfessionalScanTaskCall::new(&self.handle)
     }
-    /// Calls `CreateFlySecMiniAppScanTask`.
+    /// Calls `CreateFlySecMiniAppScanTask`; the answer is a [`CreateFlySecMiniAppScanTaskResponse`].
     ///
     /// Required: `MiniAppID`, `Mode`.
     ///
@@ -73,7 +73,7 @@ impl Client {
     pub fn create_fly_sec_mini_app_scan_task(&self) -> CreateFlySecMiniAppScanTaskCall {
         CreateFlySecMiniAppScanTaskCall::new(&self.handle)
     }
-    /// Calls `CreateFlySecMiniAppScanTaskRepeat`.
+    /// Calls `CreateFlySecMiniAppScanTaskRepeat`; the answer is a [`CreateFlySecMiniAppScanTaskRepeatResponse`].
     ///
     /// Required: `MiniAppID`, `Mode`, `OrgTaskID`.
     ///
@@ -84,7 +84,7 @@ impl Client {
     ) -> CreateFlySecMiniAppScanTaskRepeatCall {
         CreateFlySecMiniAppScanTaskRepeatCall::new(&self.handle)
     }
-    /// Calls `DescribeBasicDiagnosisResourceUsageInfo`.
+    /// Calls `DescribeBasicDiagnosisResourceUsageInfo`; the answer is a [`DescribeBasicDiagnosisResourceUsageInfoResponse`].
     ///
     /// Required: `Mode`.
     ///
@@ -95,7 +95,7 @@ impl Client {
     ) -> DescribeBasicDiagnosisResourceUsageInfoCall {
         DescribeBasicDiagnosisResourceUsageInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeFlySecMiniAppReportUrl`.
+    /// Calls `DescribeFlySecMiniAppReportUrl`; the answer is a [`DescribeFlySecMiniAppReportUrlResponse`].
     ///
     /// Required: `TaskID`, `MiniAppID`, `Mode`.
     ///
@@ -106,7 +106,7 @@ impl Client {
     ) -> DescribeFlySecMiniAppReportUrlCall {
         DescribeFlySecMiniAppReportUrlCall::new(&self.handle)
     }
-    /// Calls `DescribeFlySecMiniAppScanReportList`.
+    /// Calls `DescribeFlySecMiniAppScanReportList`; the answer is a [`DescribeFlySecMiniAppScanReportListResponse`].
     ///
     /// Required: `MiniAppID`, `Mode`, `Status`, `Size`.
     ///
@@ -117,7 +117,7 @@ impl Client {
     ) -> DescribeFlySecMiniAppScanReportListCall {
         DescribeFlySecMiniAppScanReportListCall::new(&self.handle)
     }
-    /// Calls `DescribeFlySecMiniAppScanTaskList`.
+    /// Calls `DescribeFlySecMiniAppScanTaskList`; the answer is a [`DescribeFlySecMiniAppScanTaskListResponse`].
     ///
     /// Required: `Mode`, `Status`, `Size`.
     ///
@@ -128,7 +128,7 @@ impl Client {
     ) -> DescribeFlySecMiniAppScanTaskListCall {
         DescribeFlySecMiniAppScanTaskListCall::new(&self.handle)
     }
-    /// Calls `DescribeFlySecMiniAppScanTaskParam`.
+    /// Calls `DescribeFlySecMiniAppScanTaskParam`; the answer is a [`DescribeFlySecMiniAppScanTaskParamResponse`].
     ///
     /// Required: `TaskID`.
     ///
@@ -139,7 +139,7 @@ impl Client {
     ) -> DescribeFlySecMiniAppScanTaskParamCall {
         DescribeFlySecMiniAppScanTaskParamCall::new(&self.handle)
     }
-    /// Calls `DescribeFlySecMiniAppScanTaskStatus`.
+    /// Calls `DescribeFlySecMiniAppScanTaskStatus`; the answer is a [`DescribeFlySecMiniAppScanTaskStatusResponse`].
     ///
     /// Required: `TaskID`.
     ///
@@ -150,14 +150,14 @@ impl Client {
     ) -> DescribeFlySecMiniAppScanTaskStatusCall {
         DescribeFlySecMiniAppScanTaskStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeResourceUsageInfo`.
+    /// Calls `DescribeResourceUsageInfo`; the answer is a [`DescribeResourceUsageInfoResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=mmps&Version=2020-07-10&Action=DescribeResourceUsageInfo)
     #[inline]
     pub fn describe_resource_usage_info(&self) -> DescribeResourceUsageInfoCall {
         DescribeResourceUsageInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeScanTaskList`.
+    /// Calls `DescribeScanTaskList`; the answer is a [`DescribeScanTaskListResponse`].
     ///
     /// Required: `Source`, `Platform`, `TaskStatuses`, `TaskTypes`, `PageNo`, `PageSize`.
     ///
@@ -166,7 +166,7 @@ impl Client {
     pub fn describe_scan_task_list(&self) -> DescribeScanTaskListCall {
         DescribeScanTaskListCall::new(&self.handle)
     }
-    /// Calls `DescribeScanTaskReportUrl`.
+    /// Calls `DescribeScanTaskReportUrl`; the answer is a [`DescribeScanTaskReportUrlResponse`].
     ///
     /// Required: `Source`, `TaskID`, `Platform`, `ReportType`, `TaskType`.
     ///
@@ -175,7 +175,7 @@ impl Client {
     pub fn describe_scan_task_report_url(&self) -> DescribeScanTaskReportUrlCall {
         DescribeScanTaskReportUrlCall::new(&self.handle)
     }
-    /// Calls `DescribeScanTaskStatus`.
+    /// Calls `DescribeScanTaskStatus`; the answer is a [`DescribeScanTaskStatusResponse`].
     ///
     /// Required: `TaskType`, `Source`, `TaskID`, `Platform`.
     ///
@@ -474,7 +474,6 @@ rt::action!(
     DescribeResourceUsageInfo, DescribeResourceUsageInfoRequest,
     DescribeResourceUsageInfoCall, DescribeResourceUsageInfoResponse, Error, idempotent
 );
-impl<T> DescribeResourceUsageInfoCall<T> {}
 /// The answer of [`Client::describe_resource_usage_info`] (`DescribeResourceUsageInfo`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

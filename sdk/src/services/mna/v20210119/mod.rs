@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `ActivateHardware`.
+    /// Calls `ActivateHardware`; the answer is a [`ActivateHardwareResponse`].
     ///
     /// Required: `Hardware`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn activate_hardware(&self) -> ActivateHardwareCall {
         ActivateHardwareCall::new(&self.handle)
     }
-    /// Calls `AddApplication`.
+    /// Calls `AddApplication`; the answer is a [`AddApplicationResponse`].
     ///
     /// Required: `MpApplicationName`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn add_application(&self) -> AddApplicationCall {
         AddApplicationCall::new(&self.handle)
     }
-    /// Calls `AddCustomerGatewayCluster`.
+    /// Calls `AddCustomerGatewayCluster`; the answer is a [`AddCustomerGatewayClusterResponse`].
     ///
     /// Required: `ClusterName`, `BigArea`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn add_customer_gateway_cluster(&self) -> AddCustomerGatewayClusterCall {
         AddCustomerGatewayClusterCall::new(&self.handle)
     }
-    /// Calls `AddDevice`.
+    /// Calls `AddDevice`; the answer is a [`AddDeviceResponse`].
     ///
     /// Required: `DeviceName`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn add_device(&self) -> AddDeviceCall {
         AddDeviceCall::new(&self.handle)
     }
-    /// Calls `AddGateway`.
+    /// Calls `AddGateway`; the answer is a [`AddGatewayResponse`].
     ///
     /// Required: `ClusterId`, `Username`, `Password`, `GatewayIp`.
     ///
@@ -80,7 +80,7 @@ impl Client {
     pub fn add_gateway(&self) -> AddGatewayCall {
         AddGatewayCall::new(&self.handle)
     }
-    /// Calls `AddGroup`.
+    /// Calls `AddGroup`; the answer is a [`AddGroupResponse`].
     ///
     /// Required: `GroupName`.
     ///
@@ -89,7 +89,7 @@ impl Client {
     pub fn add_group(&self) -> AddGroupCall {
         AddGroupCall::new(&self.handle)
     }
-    /// Calls `AddHardware`.
+    /// Calls `AddHardware`; the answer is a [`AddHardwareResponse`].
     ///
     /// Required: `Hardware`.
     ///
@@ -98,7 +98,7 @@ impl Client {
     pub fn add_hardware(&self) -> AddHardwareCall {
         AddHardwareCall::new(&self.handle)
     }
-    /// Calls `AddL3Conn`.
+    /// Calls `AddL3Conn`; the answer is a [`AddL3ConnResponse`].
     ///
     /// Required: `Cidr1`, `Cidr2`, `DeviceId1`, `DeviceId2`.
     ///
@@ -107,14 +107,14 @@ impl Client {
     pub fn add_l3_conn(&self) -> AddL3ConnCall {
         AddL3ConnCall::new(&self.handle)
     }
-    /// Calls `CreateEncryptedKey`.
+    /// Calls `CreateEncryptedKey`; the answer is a [`CreateEncryptedKeyResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=mna&Version=2021-01-19&Action=CreateEncryptedKey)
     #[inline]
     pub fn create_encrypted_key(&self) -> CreateEncryptedKeyCall {
         CreateEncryptedKeyCall::new(&self.handle)
     }
-    /// Calls `DeleteApplication`.
+    /// Calls `DeleteApplication`; the answer is a [`DeleteApplicationResponse`].
     ///
     /// Required: `MpApplicationIdList`.
     ///
@@ -123,7 +123,7 @@ impl Client {
     pub fn delete_application(&self) -> DeleteApplicationCall {
         DeleteApplicationCall::new(&self.handle)
     }
-    /// Calls `DeleteCustomerGatewayCluster`.
+    /// Calls `DeleteCustomerGatewayCluster`; the answer is a [`DeleteCustomerGatewayClusterResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -132,7 +132,7 @@ impl Client {
     pub fn delete_customer_gateway_cluster(&self) -> DeleteCustomerGatewayClusterCall {
         DeleteCustomerGatewayClusterCall::new(&self.handle)
     }
-    /// Calls `DeleteDevice`.
+    /// Calls `DeleteDevice`; the answer is a [`DeleteDeviceResponse`].
     ///
     /// Required: `DeviceId`.
     ///
@@ -141,7 +141,7 @@ impl Client {
     pub fn delete_device(&self) -> DeleteDeviceCall {
         DeleteDeviceCall::new(&self.handle)
     }
-    /// Calls `DeleteGateway`.
+    /// Calls `DeleteGateway`; the answer is a [`DeleteGatewayResponse`].
     ///
     /// Required: `ClusterId`, `GatewayId`, `GatewayIp`.
     ///
@@ -150,7 +150,7 @@ impl Client {
     pub fn delete_gateway(&self) -> DeleteGatewayCall {
         DeleteGatewayCall::new(&self.handle)
     }
-    /// Calls `DeleteGroup`.
+    /// Calls `DeleteGroup`; the answer is a [`DeleteGroupResponse`].
     ///
     /// Required: `GroupId`.
     ///
@@ -159,7 +159,7 @@ impl Client {
     pub fn delete_group(&self) -> DeleteGroupCall {
         DeleteGroupCall::new(&self.handle)
     }
-    /// Calls `DeleteL3Conn`.
+    /// Calls `DeleteL3Conn`; the answer is a [`DeleteL3ConnResponse`].
     ///
     /// Required: `L3ConnIdList`.
     ///
@@ -168,42 +168,42 @@ impl Client {
     pub fn delete_l3_conn(&self) -> DeleteL3ConnCall {
         DeleteL3ConnCall::new(&self.handle)
     }
-    /// Calls `DescribeAccessPointList`.
+    /// Calls `DescribeAccessPointList`; the answer is a [`DescribeAccessPointListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=mna&Version=2021-01-19&Action=DescribeAccessPointList)
     #[inline]
     pub fn describe_access_point_list(&self) -> DescribeAccessPointListCall {
         DescribeAccessPointListCall::new(&self.handle)
     }
-    /// Calls `DescribeAccessRegions`.
+    /// Calls `DescribeAccessRegions`; the answer is a [`DescribeAccessRegionsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=mna&Version=2021-01-19&Action=DescribeAccessRegions)
     #[inline]
     pub fn describe_access_regions(&self) -> DescribeAccessRegionsCall {
         DescribeAccessRegionsCall::new(&self.handle)
     }
-    /// Calls `DownloadActiveDeviceCount`.
+    /// Calls `DownloadActiveDeviceCount`; the answer is a [`DownloadActiveDeviceCountResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=mna&Version=2021-01-19&Action=DownloadActiveDeviceCount)
     #[inline]
     pub fn download_active_device_count(&self) -> DownloadActiveDeviceCountCall {
         DownloadActiveDeviceCountCall::new(&self.handle)
     }
-    /// Calls `GetActiveDeviceCount`.
+    /// Calls `GetActiveDeviceCount`; the answer is a [`GetActiveDeviceCountResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=mna&Version=2021-01-19&Action=GetActiveDeviceCount)
     #[inline]
     pub fn get_active_device_count(&self) -> GetActiveDeviceCountCall {
         GetActiveDeviceCountCall::new(&self.handle)
     }
-    /// Calls `GetApplication`.
+    /// Calls `GetApplication`; the answer is a [`GetApplicationResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=mna&Version=2021-01-19&Action=GetApplication)
     #[inline]
     pub fn get_application(&self) -> GetApplicationCall {
         GetApplicationCall::new(&self.handle)
     }
-    /// Calls `GetCustomerGatewayClusterList`.
+    /// Calls `GetCustomerGatewayClusterList`; the answer is a [`GetCustomerGatewayClusterListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=mna&Version=2021-01-19&Action=GetCustomerGatewayClusterList)
     #[inline]
@@ -212,7 +212,7 @@ impl Client {
     ) -> GetCustomerGatewayClusterListCall {
         GetCustomerGatewayClusterListCall::new(&self.handle)
     }
-    /// Calls `GetDestIPByName`.
+    /// Calls `GetDestIPByName`; the answer is a [`GetDestIPByNameResponse`].
     ///
     /// Required: `DeviceName`, `BeginTime`, `EndTime`.
     ///
@@ -221,7 +221,7 @@ impl Client {
     pub fn get_dest_ip_by_name(&self) -> GetDestIPByNameCall {
         GetDestIPByNameCall::new(&self.handle)
     }
-    /// Calls `GetDevice`.
+    /// Calls `GetDevice`; the answer is a [`GetDeviceResponse`].
     ///
     /// Required: `DeviceId`.
     ///
@@ -230,7 +230,7 @@ impl Client {
     pub fn get_device(&self) -> GetDeviceCall {
         GetDeviceCall::new(&self.handle)
     }
-    /// Calls `GetDevicePayMode`.
+    /// Calls `GetDevicePayMode`; the answer is a [`GetDevicePayModeResponse`].
     ///
     /// Required: `DeviceIdList`.
     ///
@@ -239,7 +239,7 @@ impl Client {
     pub fn get_device_pay_mode(&self) -> GetDevicePayModeCall {
         GetDevicePayModeCall::new(&self.handle)
     }
-    /// Calls `GetDevices`.
+    /// Calls `GetDevices`; the answer is a [`GetDevicesResponse`].
     ///
     /// Required: `PageSize`, `PageNumber`.
     ///
@@ -248,14 +248,14 @@ impl Client {
     pub fn get_devices(&self) -> GetDevicesCall {
         GetDevicesCall::new(&self.handle)
     }
-    /// Calls `GetFlowAlarmInfo`.
+    /// Calls `GetFlowAlarmInfo`; the answer is a [`GetFlowAlarmInfoResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=mna&Version=2021-01-19&Action=GetFlowAlarmInfo)
     #[inline]
     pub fn get_flow_alarm_info(&self) -> GetFlowAlarmInfoCall {
         GetFlowAlarmInfoCall::new(&self.handle)
     }
-    /// Calls `GetFlowPackages`.
+    /// Calls `GetFlowPackages`; the answer is a [`GetFlowPackagesResponse`].
     ///
     /// Required: `PageNumber`, `PageSize`.
     ///
@@ -264,7 +264,7 @@ impl Client {
     pub fn get_flow_packages(&self) -> GetFlowPackagesCall {
         GetFlowPackagesCall::new(&self.handle)
     }
-    /// Calls `GetFlowStatistic`.
+    /// Calls `GetFlowStatistic`; the answer is a [`GetFlowStatisticResponse`].
     ///
     /// Required: `DeviceId`, `BeginTime`, `EndTime`, `Type`, `TimeGranularity`.
     ///
@@ -273,7 +273,7 @@ impl Client {
     pub fn get_flow_statistic(&self) -> GetFlowStatisticCall {
         GetFlowStatisticCall::new(&self.handle)
     }
-    /// Calls `GetFlowStatisticByGroup`.
+    /// Calls `GetFlowStatisticByGroup`; the answer is a [`GetFlowStatisticByGroupResponse`].
     ///
     /// Required: `GroupId`, `BeginTime`, `EndTime`, `Type`, `TimeGranularity`.
     ///
@@ -282,7 +282,7 @@ impl Client {
     pub fn get_flow_statistic_by_group(&self) -> GetFlowStatisticByGroupCall {
         GetFlowStatisticByGroupCall::new(&self.handle)
     }
-    /// Calls `GetFlowStatisticByName`.
+    /// Calls `GetFlowStatisticByName`; the answer is a [`GetFlowStatisticByNameResponse`].
     ///
     /// Required: `DeviceName`, `BeginTime`, `EndTime`, `Type`, `TimeGranularity`.
     ///
@@ -291,7 +291,7 @@ impl Client {
     pub fn get_flow_statistic_by_name(&self) -> GetFlowStatisticByNameCall {
         GetFlowStatisticByNameCall::new(&self.handle)
     }
-    /// Calls `GetFlowStatisticByRegion`.
+    /// Calls `GetFlowStatisticByRegion`; the answer is a [`GetFlowStatisticByRegionResponse`].
     ///
     /// Required: `BeginTime`, `EndTime`, `Type`, `TimeGranularity`, `GatewayType`.
     ///
@@ -300,7 +300,7 @@ impl Client {
     pub fn get_flow_statistic_by_region(&self) -> GetFlowStatisticByRegionCall {
         GetFlowStatisticByRegionCall::new(&self.handle)
     }
-    /// Calls `GetGatewayList`.
+    /// Calls `GetGatewayList`; the answer is a [`GetGatewayListResponse`].
     ///
     /// Required: `PageNumber`, `PageSize`.
     ///
@@ -309,7 +309,7 @@ impl Client {
     pub fn get_gateway_list(&self) -> GetGatewayListCall {
         GetGatewayListCall::new(&self.handle)
     }
-    /// Calls `GetGroupDetail`.
+    /// Calls `GetGroupDetail`; the answer is a [`GetGroupDetailResponse`].
     ///
     /// Required: `GroupId`, `PageSize`, `PageNumber`.
     ///
@@ -318,7 +318,7 @@ impl Client {
     pub fn get_group_detail(&self) -> GetGroupDetailCall {
         GetGroupDetailCall::new(&self.handle)
     }
-    /// Calls `GetGroupList`.
+    /// Calls `GetGroupList`; the answer is a [`GetGroupListResponse`].
     ///
     /// Required: `PageSize`, `PageNumber`.
     ///
@@ -327,7 +327,7 @@ impl Client {
     pub fn get_group_list(&self) -> GetGroupListCall {
         GetGroupListCall::new(&self.handle)
     }
-    /// Calls `GetHardwareInfo`.
+    /// Calls `GetHardwareInfo`; the answer is a [`GetHardwareInfoResponse`].
     ///
     /// Required: `Vendor`, `SN`.
     ///
@@ -336,7 +336,7 @@ impl Client {
     pub fn get_hardware_info(&self) -> GetHardwareInfoCall {
         GetHardwareInfoCall::new(&self.handle)
     }
-    /// Calls `GetHardwareList`.
+    /// Calls `GetHardwareList`; the answer is a [`GetHardwareListResponse`].
     ///
     /// Required: `PageNumber`, `PageSize`.
     ///
@@ -345,7 +345,7 @@ impl Client {
     pub fn get_hardware_list(&self) -> GetHardwareListCall {
         GetHardwareListCall::new(&self.handle)
     }
-    /// Calls `GetL3ConnList`.
+    /// Calls `GetL3ConnList`; the answer is a [`GetL3ConnListResponse`].
     ///
     /// Required: `PageSize`, `PageNumber`.
     ///
@@ -354,7 +354,7 @@ impl Client {
     pub fn get_l3_conn_list(&self) -> GetL3ConnListCall {
         GetL3ConnListCall::new(&self.handle)
     }
-    /// Calls `GetMonitorDataByName`.
+    /// Calls `GetMonitorDataByName`; the answer is a [`GetMonitorDataByNameResponse`].
     ///
     /// Required: `DeviceName`, `BeginTime`, `EndTime`.
     ///
@@ -363,7 +363,7 @@ impl Client {
     pub fn get_monitor_data_by_name(&self) -> GetMonitorDataByNameCall {
         GetMonitorDataByNameCall::new(&self.handle)
     }
-    /// Calls `GetMultiFlowStatistic`.
+    /// Calls `GetMultiFlowStatistic`; the answer is a [`GetMultiFlowStatisticResponse`].
     ///
     /// Required: `DeviceIds`, `BeginTime`, `EndTime`, `Type`, `TimeGranularity`.
     ///
@@ -372,7 +372,7 @@ impl Client {
     pub fn get_multi_flow_statistic(&self) -> GetMultiFlowStatisticCall {
         GetMultiFlowStatisticCall::new(&self.handle)
     }
-    /// Calls `GetNetMonitor`.
+    /// Calls `GetNetMonitor`; the answer is a [`GetNetMonitorResponse`].
     ///
     /// Required: `DeviceId`, `BeginTime`, `EndTime`, `Metrics`.
     ///
@@ -381,7 +381,7 @@ impl Client {
     pub fn get_net_monitor(&self) -> GetNetMonitorCall {
         GetNetMonitorCall::new(&self.handle)
     }
-    /// Calls `GetNetMonitorByName`.
+    /// Calls `GetNetMonitorByName`; the answer is a [`GetNetMonitorByNameResponse`].
     ///
     /// Required: `DeviceName`, `BeginTime`, `EndTime`, `Metrics`.
     ///
@@ -390,14 +390,14 @@ impl Client {
     pub fn get_net_monitor_by_name(&self) -> GetNetMonitorByNameCall {
         GetNetMonitorByNameCall::new(&self.handle)
     }
-    /// Calls `GetPublicKey`.
+    /// Calls `GetPublicKey`; the answer is a [`GetPublicKeyResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=mna&Version=2021-01-19&Action=GetPublicKey)
     #[inline]
     pub fn get_public_key(&self) -> GetPublicKeyCall {
         GetPublicKeyCall::new(&self.handle)
     }
-    /// Calls `GetStatisticData`.
+    /// Calls `GetStatisticData`; the answer is a [`GetStatisticDataResponse`].
     ///
     /// Required: `DeviceId`, `BeginTime`, `EndTime`, `TimeGranularity`.
     ///
@@ -406,7 +406,7 @@ impl Client {
     pub fn get_statistic_data(&self) -> GetStatisticDataCall {
         GetStatisticDataCall::new(&self.handle)
     }
-    /// Calls `GetStatisticDataByName`.
+    /// Calls `GetStatisticDataByName`; the answer is a [`GetStatisticDataByNameResponse`].
     ///
     /// Required: `DeviceName`, `BeginTime`, `EndTime`, `TimeGranularity`.
     ///
@@ -415,7 +415,7 @@ impl Client {
     pub fn get_statistic_data_by_name(&self) -> GetStatisticDataByNameCall {
         GetStatisticDataByNameCall::new(&self.handle)
     }
-    /// Calls `GetVendorHardware`.
+    /// Calls `GetVendorHardware`; the answer is a [`GetVendorHardwareResponse`].
     ///
     /// Required: `PageNumber`, `PageSize`.
     ///
@@ -424,7 +424,7 @@ impl Client {
     pub fn get_vendor_hardware(&self) -> GetVendorHardwareCall {
         GetVendorHardwareCall::new(&self.handle)
     }
-    /// Calls `GroupAddDevice`.
+    /// Calls `GroupAddDevice`; the answer is a [`GroupAddDeviceResponse`].
     ///
     /// Required: `GroupId`, `DeviceList`.
     ///
@@ -433,7 +433,7 @@ impl Client {
     pub fn group_add_device(&self) -> GroupAddDeviceCall {
         GroupAddDeviceCall::new(&self.handle)
     }
-    /// Calls `GroupDeleteDevice`.
+    /// Calls `GroupDeleteDevice`; the answer is a [`GroupDeleteDeviceResponse`].
     ///
     /// Required: `GroupId`, `DeviceList`.
     ///
@@ -442,7 +442,7 @@ impl Client {
     pub fn group_delete_device(&self) -> GroupDeleteDeviceCall {
         GroupDeleteDeviceCall::new(&self.handle)
     }
-    /// Calls `ModifyDeviceAccessRegions`.
+    /// Calls `ModifyDeviceAccessRegions`; the answer is a [`ModifyDeviceAccessRegionsResponse`].
     ///
     /// Required: `DeviceIds`.
     ///
@@ -451,7 +451,7 @@ impl Client {
     pub fn modify_device_access_regions(&self) -> ModifyDeviceAccessRegionsCall {
         ModifyDeviceAccessRegionsCall::new(&self.handle)
     }
-    /// Calls `ModifyDeviceAccessScope`.
+    /// Calls `ModifyDeviceAccessScope`; the answer is a [`ModifyDeviceAccessScopeResponse`].
     ///
     /// Required: `DeviceIds`.
     ///
@@ -460,7 +460,7 @@ impl Client {
     pub fn modify_device_access_scope(&self) -> ModifyDeviceAccessScopeCall {
         ModifyDeviceAccessScopeCall::new(&self.handle)
     }
-    /// Calls `ModifyPackageRenewFlag`.
+    /// Calls `ModifyPackageRenewFlag`; the answer is a [`ModifyPackageRenewFlagResponse`].
     ///
     /// Required: `ResourceId`, `RenewFlag`.
     ///
@@ -469,7 +469,7 @@ impl Client {
     pub fn modify_package_renew_flag(&self) -> ModifyPackageRenewFlagCall {
         ModifyPackageRenewFlagCall::new(&self.handle)
     }
-    /// Calls `OrderFlowPackage`.
+    /// Calls `OrderFlowPackage`; the answer is a [`OrderFlowPackageResponse`].
     ///
     /// Required: `PackageType`, `DeviceList`, `AutoRenewFlag`, `PackageRegion`.
     ///
@@ -478,7 +478,7 @@ impl Client {
     pub fn order_flow_package(&self) -> OrderFlowPackageCall {
         OrderFlowPackageCall::new(&self.handle)
     }
-    /// Calls `OrderPerLicense`.
+    /// Calls `OrderPerLicense`; the answer is a [`OrderPerLicenseResponse`].
     ///
     /// Required: `DeviceId`, `Type`.
     ///
@@ -487,7 +487,7 @@ impl Client {
     pub fn order_per_license(&self) -> OrderPerLicenseCall {
         OrderPerLicenseCall::new(&self.handle)
     }
-    /// Calls `ReportOrder`.
+    /// Calls `ReportOrder`; the answer is a [`ReportOrderResponse`].
     ///
     /// Required: `OrderId`.
     ///
@@ -496,7 +496,7 @@ impl Client {
     pub fn report_order(&self) -> ReportOrderCall {
         ReportOrderCall::new(&self.handle)
     }
-    /// Calls `SetNotifyUrl`.
+    /// Calls `SetNotifyUrl`; the answer is a [`SetNotifyUrlResponse`].
     ///
     /// Required: `NotifyUrl`, `CallbackKey`.
     ///
@@ -505,7 +505,7 @@ impl Client {
     pub fn set_notify_url(&self) -> SetNotifyUrlCall {
         SetNotifyUrlCall::new(&self.handle)
     }
-    /// Calls `UpdateApplicationInfo`.
+    /// Calls `UpdateApplicationInfo`; the answer is a [`UpdateApplicationInfoResponse`].
     ///
     /// Required: `MpApplicationId`.
     ///
@@ -514,7 +514,7 @@ impl Client {
     pub fn update_application_info(&self) -> UpdateApplicationInfoCall {
         UpdateApplicationInfoCall::new(&self.handle)
     }
-    /// Calls `UpdateApplicationKey`.
+    /// Calls `UpdateApplicationKey`; the answer is a [`UpdateApplicationKeyResponse`].
     ///
     /// Required: `MpApplicationKey`, `MpApplicationId`.
     ///
@@ -523,7 +523,7 @@ impl Client {
     pub fn update_application_key(&self) -> UpdateApplicationKeyCall {
         UpdateApplicationKeyCall::new(&self.handle)
     }
-    /// Calls `UpdateCustomerGatewayCluster`.
+    /// Calls `UpdateCustomerGatewayCluster`; the answer is a [`UpdateCustomerGatewayClusterResponse`].
     ///
     /// Required: `ClusterId`, `PublicIp`.
     ///
@@ -532,7 +532,7 @@ impl Client {
     pub fn update_customer_gateway_cluster(&self) -> UpdateCustomerGatewayClusterCall {
         UpdateCustomerGatewayClusterCall::new(&self.handle)
     }
-    /// Calls `UpdateDevice`.
+    /// Calls `UpdateDevice`; the answer is a [`UpdateDeviceResponse`].
     ///
     /// Required: `DeviceId`.
     ///
@@ -541,7 +541,7 @@ impl Client {
     pub fn update_device(&self) -> UpdateDeviceCall {
         UpdateDeviceCall::new(&self.handle)
     }
-    /// Calls `UpdateGroup`.
+    /// Calls `UpdateGroup`; the answer is a [`UpdateGroupResponse`].
     ///
     /// Required: `GroupId`.
     ///
@@ -550,7 +550,7 @@ impl Client {
     pub fn update_group(&self) -> UpdateGroupCall {
         UpdateGroupCall::new(&self.handle)
     }
-    /// Calls `UpdateHardware`.
+    /// Calls `UpdateHardware`; the answer is a [`UpdateHardwareResponse`].
     ///
     /// Required: `HardwareId`.
     ///
@@ -559,7 +559,7 @@ impl Client {
     pub fn update_hardware(&self) -> UpdateHardwareCall {
         UpdateHardwareCall::new(&self.handle)
     }
-    /// Calls `UpdateL3Cidr`.
+    /// Calls `UpdateL3Cidr`; the answer is a [`UpdateL3CidrResponse`].
     ///
     /// Required: `L3ConnId`, `Cidr1`.
     ///
@@ -568,7 +568,7 @@ impl Client {
     pub fn update_l3_cidr(&self) -> UpdateL3CidrCall {
         UpdateL3CidrCall::new(&self.handle)
     }
-    /// Calls `UpdateL3Conn`.
+    /// Calls `UpdateL3Conn`; the answer is a [`UpdateL3ConnResponse`].
     ///
     /// Required: `L3ConnId`.
     ///
@@ -577,7 +577,7 @@ impl Client {
     pub fn update_l3_conn(&self) -> UpdateL3ConnCall {
         UpdateL3ConnCall::new(&self.handle)
     }
-    /// Calls `UpdateL3Switch`.
+    /// Calls `UpdateL3Switch`; the answer is a [`UpdateL3SwitchResponse`].
     ///
     /// Required: `L3ConnId`.
     ///
@@ -835,7 +835,6 @@ rt::action!(
     CreateEncryptedKey, CreateEncryptedKeyRequest, CreateEncryptedKeyCall,
     CreateEncryptedKeyResponse, Error
 );
-impl<T> CreateEncryptedKeyCall<T> {}
 /// The answer of [`Client::create_encrypted_key`] (`CreateEncryptedKey`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -960,7 +959,6 @@ rt::action!(
     DescribeAccessRegions, DescribeAccessRegionsRequest, DescribeAccessRegionsCall,
     DescribeAccessRegionsResponse, Error, idempotent
 );
-impl<T> DescribeAccessRegionsCall<T> {}
 /// The answer of [`Client::describe_access_regions`] (`DescribeAccessRegions`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -1143,7 +1141,6 @@ rt::action!(
     GetFlowAlarmInfo, GetFlowAlarmInfoRequest, GetFlowAlarmInfoCall,
     GetFlowAlarmInfoResponse, Error, idempotent
 );
-impl<T> GetFlowAlarmInfoCall<T> {}
 /// The answer of [`Client::get_flow_alarm_info`] (`GetFlowAlarmInfo`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -1513,7 +1510,6 @@ rt::action!(
     GetPublicKey, GetPublicKeyRequest, GetPublicKeyCall, GetPublicKeyResponse, Error,
     idempotent
 );
-impl<T> GetPublicKeyCall<T> {}
 /// The answer of [`Client::get_public_key`] (`GetPublicKey`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `AssignProject`.
+    /// Calls `AssignProject`; the answer is a [`AssignProjectResponse`].
     ///
     /// Required: `InstanceIds`, `ProjectId`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn assign_project(&self) -> AssignProjectCall {
         AssignProjectCall::new(&self.handle)
     }
-    /// Calls `CreateDBInstance`.
+    /// Calls `CreateDBInstance`; the answer is a [`CreateDBInstanceResponse`].
     ///
     /// Required: `SecondaryNum`, `Memory`, `Volume`, `MongoVersion`, `MachineCode`, `GoodsNum`, `Zone`, `TimeSpan`, `Password`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn create_db_instance(&self) -> CreateDBInstanceCall {
         CreateDBInstanceCall::new(&self.handle)
     }
-    /// Calls `CreateDBInstanceHour`.
+    /// Calls `CreateDBInstanceHour`; the answer is a [`CreateDBInstanceHourResponse`].
     ///
     /// Required: `Memory`, `Volume`, `ReplicateSetNum`, `SecondaryNum`, `EngineVersion`, `Machine`, `GoodsNum`, `Zone`, `InstanceRole`, `InstanceType`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn create_db_instance_hour(&self) -> CreateDBInstanceHourCall {
         CreateDBInstanceHourCall::new(&self.handle)
     }
-    /// Calls `DescribeClientConnections`.
+    /// Calls `DescribeClientConnections`; the answer is a [`DescribeClientConnectionsResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn describe_client_connections(&self) -> DescribeClientConnectionsCall {
         DescribeClientConnectionsCall::new(&self.handle)
     }
-    /// Calls `DescribeDBInstances`.
+    /// Calls `DescribeDBInstances`; the answer is a [`DescribeDBInstancesResponse`].
     ///
     /// Each answer holds one page of `InstanceDetails`; [`into_paginator`](DescribeDBInstancesCall::into_paginator) reads them all.
     ///
@@ -80,7 +80,7 @@ impl Client {
     pub fn describe_db_instances(&self) -> DescribeDBInstancesCall {
         DescribeDBInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribeSlowLog`.
+    /// Calls `DescribeSlowLog`; the answer is a [`DescribeSlowLogResponse`].
     ///
     /// Required: `InstanceId`, `StartTime`, `EndTime`, `SlowMS`.
     ///
@@ -91,14 +91,14 @@ impl Client {
     pub fn describe_slow_log(&self) -> DescribeSlowLogCall {
         DescribeSlowLogCall::new(&self.handle)
     }
-    /// Calls `DescribeSpecInfo`.
+    /// Calls `DescribeSpecInfo`; the answer is a [`DescribeSpecInfoResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=mongodb&Version=2018-04-08&Action=DescribeSpecInfo)
     #[inline]
     pub fn describe_spec_info(&self) -> DescribeSpecInfoCall {
         DescribeSpecInfoCall::new(&self.handle)
     }
-    /// Calls `RenameInstance`.
+    /// Calls `RenameInstance`; the answer is a [`RenameInstanceResponse`].
     ///
     /// Required: `InstanceId`, `NewName`.
     ///
@@ -107,7 +107,7 @@ impl Client {
     pub fn rename_instance(&self) -> RenameInstanceCall {
         RenameInstanceCall::new(&self.handle)
     }
-    /// Calls `SetAutoRenew`.
+    /// Calls `SetAutoRenew`; the answer is a [`SetAutoRenewResponse`].
     ///
     /// Required: `InstanceIds`, `AutoRenewFlag`.
     ///
@@ -116,7 +116,7 @@ impl Client {
     pub fn set_auto_renew(&self) -> SetAutoRenewCall {
         SetAutoRenewCall::new(&self.handle)
     }
-    /// Calls `SetPassword`.
+    /// Calls `SetPassword`; the answer is a [`SetPasswordResponse`].
     ///
     /// Required: `InstanceId`, `UserName`, `Password`.
     ///
@@ -125,7 +125,7 @@ impl Client {
     pub fn set_password(&self) -> SetPasswordCall {
         SetPasswordCall::new(&self.handle)
     }
-    /// Calls `TerminateDBInstance`.
+    /// Calls `TerminateDBInstance`; the answer is a [`TerminateDBInstanceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -134,7 +134,7 @@ impl Client {
     pub fn terminate_db_instance(&self) -> TerminateDBInstanceCall {
         TerminateDBInstanceCall::new(&self.handle)
     }
-    /// Calls `UpgradeDBInstance`.
+    /// Calls `UpgradeDBInstance`; the answer is a [`UpgradeDBInstanceResponse`].
     ///
     /// Required: `InstanceId`, `Memory`, `Volume`.
     ///
@@ -143,7 +143,7 @@ impl Client {
     pub fn upgrade_db_instance(&self) -> UpgradeDBInstanceCall {
         UpgradeDBInstanceCall::new(&self.handle)
     }
-    /// Calls `UpgradeDBInstanceHour`.
+    /// Calls `UpgradeDBInstanceHour`; the answer is a [`UpgradeDBInstanceHourResponse`].
     ///
     /// Required: `InstanceId`, `Memory`, `Volume`.
     ///

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `AssignProject`.
+    /// Calls `AssignProject`; the answer is a [`AssignProjectResponse`].
     ///
     /// Required: `InstanceIds`, `ProjectId`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn assign_project(&self) -> AssignProjectCall {
         AssignProjectCall::new(&self.handle)
     }
-    /// Calls `CheckDBInstanceElasticCpuScalable`.
+    /// Calls `CheckDBInstanceElasticCpuScalable`; the answer is a [`CheckDBInstanceElasticCpuScalableResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=mongodb&Version=2019-07-25&Action=CheckDBInstanceElasticCpuScalable)
     #[inline]
@@ -53,7 +53,7 @@ impl Client {
     ) -> CheckDBInstanceElasticCpuScalableCall {
         CheckDBInstanceElasticCpuScalableCall::new(&self.handle)
     }
-    /// Calls `CloseAuditService`.
+    /// Calls `CloseAuditService`; the answer is a [`CloseAuditServiceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn close_audit_service(&self) -> CloseAuditServiceCall {
         CloseAuditServiceCall::new(&self.handle)
     }
-    /// Calls `CreateAccountUser`.
+    /// Calls `CreateAccountUser`; the answer is a [`CreateAccountUserResponse`].
     ///
     /// Required: `InstanceId`, `UserName`, `Password`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn create_account_user(&self) -> CreateAccountUserCall {
         CreateAccountUserCall::new(&self.handle)
     }
-    /// Calls `CreateAuditLogFile`.
+    /// Calls `CreateAuditLogFile`; the answer is a [`CreateAuditLogFileResponse`].
     ///
     /// Required: `InstanceId`, `StartTime`, `EndTime`.
     ///
@@ -80,7 +80,7 @@ impl Client {
     pub fn create_audit_log_file(&self) -> CreateAuditLogFileCall {
         CreateAuditLogFileCall::new(&self.handle)
     }
-    /// Calls `CreateBackupDBInstance`.
+    /// Calls `CreateBackupDBInstance`; the answer is a [`CreateBackupDBInstanceResponse`].
     ///
     /// Required: `InstanceId`, `BackupMethod`.
     ///
@@ -89,7 +89,7 @@ impl Client {
     pub fn create_backup_db_instance(&self) -> CreateBackupDBInstanceCall {
         CreateBackupDBInstanceCall::new(&self.handle)
     }
-    /// Calls `CreateBackupDownloadTask`.
+    /// Calls `CreateBackupDownloadTask`; the answer is a [`CreateBackupDownloadTaskResponse`].
     ///
     /// Required: `InstanceId`, `BackupName`, `BackupSets`.
     ///
@@ -98,7 +98,7 @@ impl Client {
     pub fn create_backup_download_task(&self) -> CreateBackupDownloadTaskCall {
         CreateBackupDownloadTaskCall::new(&self.handle)
     }
-    /// Calls `CreateDBInstance`.
+    /// Calls `CreateDBInstance`; the answer is a [`CreateDBInstanceResponse`].
     ///
     /// Required: `NodeNum`, `Memory`, `Volume`, `MongoVersion`, `GoodsNum`, `Zone`, `Period`, `MachineCode`, `ClusterType`, `ReplicateSetNum`.
     ///
@@ -107,7 +107,7 @@ impl Client {
     pub fn create_db_instance(&self) -> CreateDBInstanceCall {
         CreateDBInstanceCall::new(&self.handle)
     }
-    /// Calls `CreateDBInstanceHour`.
+    /// Calls `CreateDBInstanceHour`; the answer is a [`CreateDBInstanceHourResponse`].
     ///
     /// Required: `Memory`, `Volume`, `ReplicateSetNum`, `NodeNum`, `MongoVersion`, `MachineCode`, `GoodsNum`, `ClusterType`, `Zone`.
     ///
@@ -116,7 +116,7 @@ impl Client {
     pub fn create_db_instance_hour(&self) -> CreateDBInstanceHourCall {
         CreateDBInstanceHourCall::new(&self.handle)
     }
-    /// Calls `CreateDBInstanceParamTpl`.
+    /// Calls `CreateDBInstanceParamTpl`; the answer is a [`CreateDBInstanceParamTplResponse`].
     ///
     /// Required: `TplName`.
     ///
@@ -125,7 +125,7 @@ impl Client {
     pub fn create_db_instance_param_tpl(&self) -> CreateDBInstanceParamTplCall {
         CreateDBInstanceParamTplCall::new(&self.handle)
     }
-    /// Calls `CreateInstanceRole`.
+    /// Calls `CreateInstanceRole`; the answer is a [`CreateInstanceRoleResponse`].
     ///
     /// Required: `InstanceId`, `RoleName`.
     ///
@@ -134,7 +134,7 @@ impl Client {
     pub fn create_instance_role(&self) -> CreateInstanceRoleCall {
         CreateInstanceRoleCall::new(&self.handle)
     }
-    /// Calls `CreateInstanceUser`.
+    /// Calls `CreateInstanceUser`; the answer is a [`CreateInstanceUserResponse`].
     ///
     /// Required: `InstanceId`, `UserName`.
     ///
@@ -143,7 +143,7 @@ impl Client {
     pub fn create_instance_user(&self) -> CreateInstanceUserCall {
         CreateInstanceUserCall::new(&self.handle)
     }
-    /// Calls `CreateLogDownloadTask`.
+    /// Calls `CreateLogDownloadTask`; the answer is a [`CreateLogDownloadTaskResponse`].
     ///
     /// Required: `InstanceId`, `StartTime`, `EndTime`.
     ///
@@ -152,7 +152,7 @@ impl Client {
     pub fn create_log_download_task(&self) -> CreateLogDownloadTaskCall {
         CreateLogDownloadTaskCall::new(&self.handle)
     }
-    /// Calls `CreateSlowLogPatternDownloadTask`.
+    /// Calls `CreateSlowLogPatternDownloadTask`; the answer is a [`CreateSlowLogPatternDownloadTaskResponse`].
     ///
     /// Required: `InstanceId`, `StartTime`, `EndTime`.
     ///
@@ -163,7 +163,7 @@ impl Client {
     ) -> CreateSlowLogPatternDownloadTaskCall {
         CreateSlowLogPatternDownloadTaskCall::new(&self.handle)
     }
-    /// Calls `DeleteAccountUser`.
+    /// Calls `DeleteAccountUser`; the answer is a [`DeleteAccountUserResponse`].
     ///
     /// Required: `InstanceId`, `UserName`.
     ///
@@ -172,7 +172,7 @@ impl Client {
     pub fn delete_account_user(&self) -> DeleteAccountUserCall {
         DeleteAccountUserCall::new(&self.handle)
     }
-    /// Calls `DeleteAuditLogFile`.
+    /// Calls `DeleteAuditLogFile`; the answer is a [`DeleteAuditLogFileResponse`].
     ///
     /// Required: `InstanceId`, `FileName`.
     ///
@@ -181,7 +181,7 @@ impl Client {
     pub fn delete_audit_log_file(&self) -> DeleteAuditLogFileCall {
         DeleteAuditLogFileCall::new(&self.handle)
     }
-    /// Calls `DeleteDBBackups`.
+    /// Calls `DeleteDBBackups`; the answer is a [`DeleteDBBackupsResponse`].
     ///
     /// Required: `InstanceId`, `BackupIds`.
     ///
@@ -190,7 +190,7 @@ impl Client {
     pub fn delete_db_backups(&self) -> DeleteDBBackupsCall {
         DeleteDBBackupsCall::new(&self.handle)
     }
-    /// Calls `DeleteInstanceRole`.
+    /// Calls `DeleteInstanceRole`; the answer is a [`DeleteInstanceRoleResponse`].
     ///
     /// Required: `InstanceId`, `RoleName`.
     ///
@@ -199,7 +199,7 @@ impl Client {
     pub fn delete_instance_role(&self) -> DeleteInstanceRoleCall {
         DeleteInstanceRoleCall::new(&self.handle)
     }
-    /// Calls `DeleteInstanceUser`.
+    /// Calls `DeleteInstanceUser`; the answer is a [`DeleteInstanceUserResponse`].
     ///
     /// Required: `InstanceId`, `UserName`.
     ///
@@ -208,7 +208,7 @@ impl Client {
     pub fn delete_instance_user(&self) -> DeleteInstanceUserCall {
         DeleteInstanceUserCall::new(&self.handle)
     }
-    /// Calls `DeleteLogDownloadTask`.
+    /// Calls `DeleteLogDownloadTask`; the answer is a [`DeleteLogDownloadTaskResponse`].
     ///
     /// Required: `InstanceId`, `TaskId`.
     ///
@@ -217,7 +217,7 @@ impl Client {
     pub fn delete_log_download_task(&self) -> DeleteLogDownloadTaskCall {
         DeleteLogDownloadTaskCall::new(&self.handle)
     }
-    /// Calls `DescribeAccountUsers`.
+    /// Calls `DescribeAccountUsers`; the answer is a [`DescribeAccountUsersResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -226,7 +226,7 @@ impl Client {
     pub fn describe_account_users(&self) -> DescribeAccountUsersCall {
         DescribeAccountUsersCall::new(&self.handle)
     }
-    /// Calls `DescribeAsyncRequestInfo`.
+    /// Calls `DescribeAsyncRequestInfo`; the answer is a [`DescribeAsyncRequestInfoResponse`].
     ///
     /// Required: `AsyncRequestId`.
     ///
@@ -235,7 +235,7 @@ impl Client {
     pub fn describe_async_request_info(&self) -> DescribeAsyncRequestInfoCall {
         DescribeAsyncRequestInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeAuditConfig`.
+    /// Calls `DescribeAuditConfig`; the answer is a [`DescribeAuditConfigResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -244,7 +244,7 @@ impl Client {
     pub fn describe_audit_config(&self) -> DescribeAuditConfigCall {
         DescribeAuditConfigCall::new(&self.handle)
     }
-    /// Calls `DescribeAuditInstanceList`.
+    /// Calls `DescribeAuditInstanceList`; the answer is a [`DescribeAuditInstanceListResponse`].
     ///
     /// Each answer holds one page of `Items`; [`into_paginator`](DescribeAuditInstanceListCall::into_paginator) reads them all.
     ///
@@ -253,7 +253,7 @@ impl Client {
     pub fn describe_audit_instance_list(&self) -> DescribeAuditInstanceListCall {
         DescribeAuditInstanceListCall::new(&self.handle)
     }
-    /// Calls `DescribeAuditLogFiles`.
+    /// Calls `DescribeAuditLogFiles`; the answer is a [`DescribeAuditLogFilesResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -264,7 +264,7 @@ impl Client {
     pub fn describe_audit_log_files(&self) -> DescribeAuditLogFilesCall {
         DescribeAuditLogFilesCall::new(&self.handle)
     }
-    /// Calls `DescribeAuditLogs`.
+    /// Calls `DescribeAuditLogs`; the answer is a [`DescribeAuditLogsResponse`].
     ///
     /// Required: `InstanceId`, `StartTime`, `EndTime`.
     ///
@@ -275,7 +275,7 @@ impl Client {
     pub fn describe_audit_logs(&self) -> DescribeAuditLogsCall {
         DescribeAuditLogsCall::new(&self.handle)
     }
-    /// Calls `DescribeBackupDownloadTask`.
+    /// Calls `DescribeBackupDownloadTask`; the answer is a [`DescribeBackupDownloadTaskResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -286,7 +286,7 @@ impl Client {
     pub fn describe_backup_download_task(&self) -> DescribeBackupDownloadTaskCall {
         DescribeBackupDownloadTaskCall::new(&self.handle)
     }
-    /// Calls `DescribeBackupRules`.
+    /// Calls `DescribeBackupRules`; the answer is a [`DescribeBackupRulesResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -295,7 +295,7 @@ impl Client {
     pub fn describe_backup_rules(&self) -> DescribeBackupRulesCall {
         DescribeBackupRulesCall::new(&self.handle)
     }
-    /// Calls `DescribeClientConnections`.
+    /// Calls `DescribeClientConnections`; the answer is a [`DescribeClientConnectionsResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -306,7 +306,7 @@ impl Client {
     pub fn describe_client_connections(&self) -> DescribeClientConnectionsCall {
         DescribeClientConnectionsCall::new(&self.handle)
     }
-    /// Calls `DescribeCurrentOp`.
+    /// Calls `DescribeCurrentOp`; the answer is a [`DescribeCurrentOpResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -317,7 +317,7 @@ impl Client {
     pub fn describe_current_op(&self) -> DescribeCurrentOpCall {
         DescribeCurrentOpCall::new(&self.handle)
     }
-    /// Calls `DescribeDBBackups`.
+    /// Calls `DescribeDBBackups`; the answer is a [`DescribeDBBackupsResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -328,7 +328,7 @@ impl Client {
     pub fn describe_db_backups(&self) -> DescribeDBBackupsCall {
         DescribeDBBackupsCall::new(&self.handle)
     }
-    /// Calls `DescribeDBInstanceDeal`.
+    /// Calls `DescribeDBInstanceDeal`; the answer is a [`DescribeDBInstanceDealResponse`].
     ///
     /// Required: `DealId`.
     ///
@@ -337,7 +337,7 @@ impl Client {
     pub fn describe_db_instance_deal(&self) -> DescribeDBInstanceDealCall {
         DescribeDBInstanceDealCall::new(&self.handle)
     }
-    /// Calls `DescribeDBInstanceLogToCLS`.
+    /// Calls `DescribeDBInstanceLogToCLS`; the answer is a [`DescribeDBInstanceLogToCLSResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -346,7 +346,7 @@ impl Client {
     pub fn describe_db_instance_log_to_cls(&self) -> DescribeDBInstanceLogToCLSCall {
         DescribeDBInstanceLogToCLSCall::new(&self.handle)
     }
-    /// Calls `DescribeDBInstanceNamespace`.
+    /// Calls `DescribeDBInstanceNamespace`; the answer is a [`DescribeDBInstanceNamespaceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -355,7 +355,7 @@ impl Client {
     pub fn describe_db_instance_namespace(&self) -> DescribeDBInstanceNamespaceCall {
         DescribeDBInstanceNamespaceCall::new(&self.handle)
     }
-    /// Calls `DescribeDBInstanceNodeProperty`.
+    /// Calls `DescribeDBInstanceNodeProperty`; the answer is a [`DescribeDBInstanceNodePropertyResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -366,14 +366,14 @@ impl Client {
     ) -> DescribeDBInstanceNodePropertyCall {
         DescribeDBInstanceNodePropertyCall::new(&self.handle)
     }
-    /// Calls `DescribeDBInstanceParamTpl`.
+    /// Calls `DescribeDBInstanceParamTpl`; the answer is a [`DescribeDBInstanceParamTplResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=mongodb&Version=2019-07-25&Action=DescribeDBInstanceParamTpl)
     #[inline]
     pub fn describe_db_instance_param_tpl(&self) -> DescribeDBInstanceParamTplCall {
         DescribeDBInstanceParamTplCall::new(&self.handle)
     }
-    /// Calls `DescribeDBInstanceParamTplDetail`.
+    /// Calls `DescribeDBInstanceParamTplDetail`; the answer is a [`DescribeDBInstanceParamTplDetailResponse`].
     ///
     /// Required: `TplId`.
     ///
@@ -384,7 +384,7 @@ impl Client {
     ) -> DescribeDBInstanceParamTplDetailCall {
         DescribeDBInstanceParamTplDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeDBInstanceURL`.
+    /// Calls `DescribeDBInstanceURL`; the answer is a [`DescribeDBInstanceURLResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -393,7 +393,7 @@ impl Client {
     pub fn describe_db_instance_url(&self) -> DescribeDBInstanceURLCall {
         DescribeDBInstanceURLCall::new(&self.handle)
     }
-    /// Calls `DescribeDBInstances`.
+    /// Calls `DescribeDBInstances`; the answer is a [`DescribeDBInstancesResponse`].
     ///
     /// Each answer holds one page of `InstanceDetails`; [`into_paginator`](DescribeDBInstancesCall::into_paginator) reads them all.
     ///
@@ -402,7 +402,7 @@ impl Client {
     pub fn describe_db_instances(&self) -> DescribeDBInstancesCall {
         DescribeDBInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribeDetailedSlowLogs`.
+    /// Calls `DescribeDetailedSlowLogs`; the answer is a [`DescribeDetailedSlowLogsResponse`].
     ///
     /// Required: `InstanceId`, `StartTime`, `EndTime`.
     ///
@@ -413,7 +413,7 @@ impl Client {
     pub fn describe_detailed_slow_logs(&self) -> DescribeDetailedSlowLogsCall {
         DescribeDetailedSlowLogsCall::new(&self.handle)
     }
-    /// Calls `DescribeInstanceParams`.
+    /// Calls `DescribeInstanceParams`; the answer is a [`DescribeInstanceParamsResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -422,7 +422,7 @@ impl Client {
     pub fn describe_instance_params(&self) -> DescribeInstanceParamsCall {
         DescribeInstanceParamsCall::new(&self.handle)
     }
-    /// Calls `DescribeInstanceRoles`.
+    /// Calls `DescribeInstanceRoles`; the answer is a [`DescribeInstanceRolesResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -431,7 +431,7 @@ impl Client {
     pub fn describe_instance_roles(&self) -> DescribeInstanceRolesCall {
         DescribeInstanceRolesCall::new(&self.handle)
     }
-    /// Calls `DescribeInstanceSSL`.
+    /// Calls `DescribeInstanceSSL`; the answer is a [`DescribeInstanceSSLResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -440,7 +440,7 @@ impl Client {
     pub fn describe_instance_ssl(&self) -> DescribeInstanceSSLCall {
         DescribeInstanceSSLCall::new(&self.handle)
     }
-    /// Calls `DescribeInstanceUsers`.
+    /// Calls `DescribeInstanceUsers`; the answer is a [`DescribeInstanceUsersResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -449,7 +449,7 @@ impl Client {
     pub fn describe_instance_users(&self) -> DescribeInstanceUsersCall {
         DescribeInstanceUsersCall::new(&self.handle)
     }
-    /// Calls `DescribeLogDownloadTasks`.
+    /// Calls `DescribeLogDownloadTasks`; the answer is a [`DescribeLogDownloadTasksResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -460,7 +460,7 @@ impl Client {
     pub fn describe_log_download_tasks(&self) -> DescribeLogDownloadTasksCall {
         DescribeLogDownloadTasksCall::new(&self.handle)
     }
-    /// Calls `DescribeMongodbLogs`.
+    /// Calls `DescribeMongodbLogs`; the answer is a [`DescribeMongodbLogsResponse`].
     ///
     /// Required: `InstanceId`, `StartTime`, `EndTime`.
     ///
@@ -471,14 +471,14 @@ impl Client {
     pub fn describe_mongodb_logs(&self) -> DescribeMongodbLogsCall {
         DescribeMongodbLogsCall::new(&self.handle)
     }
-    /// Calls `DescribePasswordRotation`.
+    /// Calls `DescribePasswordRotation`; the answer is a [`DescribePasswordRotationResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=mongodb&Version=2019-07-25&Action=DescribePasswordRotation)
     #[inline]
     pub fn describe_password_rotation(&self) -> DescribePasswordRotationCall {
         DescribePasswordRotationCall::new(&self.handle)
     }
-    /// Calls `DescribeSRVConnectionDomain`.
+    /// Calls `DescribeSRVConnectionDomain`; the answer is a [`DescribeSRVConnectionDomainResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -487,7 +487,7 @@ impl Client {
     pub fn describe_srv_connection_domain(&self) -> DescribeSRVConnectionDomainCall {
         DescribeSRVConnectionDomainCall::new(&self.handle)
     }
-    /// Calls `DescribeSecurityGroup`.
+    /// Calls `DescribeSecurityGroup`; the answer is a [`DescribeSecurityGroupResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -496,7 +496,7 @@ impl Client {
     pub fn describe_security_group(&self) -> DescribeSecurityGroupCall {
         DescribeSecurityGroupCall::new(&self.handle)
     }
-    /// Calls `DescribeSlowLogPatterns`.
+    /// Calls `DescribeSlowLogPatterns`; the answer is a [`DescribeSlowLogPatternsResponse`].
     ///
     /// Required: `InstanceId`, `StartTime`, `EndTime`, `SlowMS`.
     ///
@@ -505,7 +505,7 @@ impl Client {
     pub fn describe_slow_log_patterns(&self) -> DescribeSlowLogPatternsCall {
         DescribeSlowLogPatternsCall::new(&self.handle)
     }
-    /// Calls `DescribeSlowLogs`.
+    /// Calls `DescribeSlowLogs`; the answer is a [`DescribeSlowLogsResponse`].
     ///
     /// Required: `InstanceId`, `StartTime`, `EndTime`, `SlowMS`.
     ///
@@ -514,14 +514,14 @@ impl Client {
     pub fn describe_slow_logs(&self) -> DescribeSlowLogsCall {
         DescribeSlowLogsCall::new(&self.handle)
     }
-    /// Calls `DescribeSpecInfo`.
+    /// Calls `DescribeSpecInfo`; the answer is a [`DescribeSpecInfoResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=mongodb&Version=2019-07-25&Action=DescribeSpecInfo)
     #[inline]
     pub fn describe_spec_info(&self) -> DescribeSpecInfoCall {
         DescribeSpecInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeTransparentDataEncryptionStatus`.
+    /// Calls `DescribeTransparentDataEncryptionStatus`; the answer is a [`DescribeTransparentDataEncryptionStatusResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -532,7 +532,7 @@ impl Client {
     ) -> DescribeTransparentDataEncryptionStatusCall {
         DescribeTransparentDataEncryptionStatusCall::new(&self.handle)
     }
-    /// Calls `DisableSRVConnectionUrl`.
+    /// Calls `DisableSRVConnectionUrl`; the answer is a [`DisableSRVConnectionUrlResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -541,7 +541,7 @@ impl Client {
     pub fn disable_srv_connection_url(&self) -> DisableSRVConnectionUrlCall {
         DisableSRVConnectionUrlCall::new(&self.handle)
     }
-    /// Calls `DropDBInstanceParamTpl`.
+    /// Calls `DropDBInstanceParamTpl`; the answer is a [`DropDBInstanceParamTplResponse`].
     ///
     /// Required: `TplId`.
     ///
@@ -550,14 +550,14 @@ impl Client {
     pub fn drop_db_instance_param_tpl(&self) -> DropDBInstanceParamTplCall {
         DropDBInstanceParamTplCall::new(&self.handle)
     }
-    /// Calls `EnablePasswordRotation`.
+    /// Calls `EnablePasswordRotation`; the answer is a [`EnablePasswordRotationResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=mongodb&Version=2019-07-25&Action=EnablePasswordRotation)
     #[inline]
     pub fn enable_password_rotation(&self) -> EnablePasswordRotationCall {
         EnablePasswordRotationCall::new(&self.handle)
     }
-    /// Calls `EnableSRVConnectionUrl`.
+    /// Calls `EnableSRVConnectionUrl`; the answer is a [`EnableSRVConnectionUrlResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -566,7 +566,7 @@ impl Client {
     pub fn enable_srv_connection_url(&self) -> EnableSRVConnectionUrlCall {
         EnableSRVConnectionUrlCall::new(&self.handle)
     }
-    /// Calls `EnableTransparentDataEncryption`.
+    /// Calls `EnableTransparentDataEncryption`; the answer is a [`EnableTransparentDataEncryptionResponse`].
     ///
     /// Required: `InstanceId`, `KmsRegion`.
     ///
@@ -577,7 +577,7 @@ impl Client {
     ) -> EnableTransparentDataEncryptionCall {
         EnableTransparentDataEncryptionCall::new(&self.handle)
     }
-    /// Calls `EnableWanService`.
+    /// Calls `EnableWanService`; the answer is a [`EnableWanServiceResponse`].
     ///
     /// Required: `InstanceId`, `LoadBalancerId`, `NodeList`.
     ///
@@ -586,7 +586,7 @@ impl Client {
     pub fn enable_wan_service(&self) -> EnableWanServiceCall {
         EnableWanServiceCall::new(&self.handle)
     }
-    /// Calls `FlashBackDBInstance`.
+    /// Calls `FlashBackDBInstance`; the answer is a [`FlashBackDBInstanceResponse`].
     ///
     /// Required: `InstanceId`, `TargetFlashbackTime`, `TargetDatabases`.
     ///
@@ -595,7 +595,7 @@ impl Client {
     pub fn flash_back_db_instance(&self) -> FlashBackDBInstanceCall {
         FlashBackDBInstanceCall::new(&self.handle)
     }
-    /// Calls `FlushInstanceRouterConfig`.
+    /// Calls `FlushInstanceRouterConfig`; the answer is a [`FlushInstanceRouterConfigResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -604,7 +604,7 @@ impl Client {
     pub fn flush_instance_router_config(&self) -> FlushInstanceRouterConfigCall {
         FlushInstanceRouterConfigCall::new(&self.handle)
     }
-    /// Calls `IncreaseDBInstanceConnectionLimit`.
+    /// Calls `IncreaseDBInstanceConnectionLimit`; the answer is a [`IncreaseDBInstanceConnectionLimitResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=mongodb&Version=2019-07-25&Action=IncreaseDBInstanceConnectionLimit)
     #[inline]
@@ -613,7 +613,7 @@ impl Client {
     ) -> IncreaseDBInstanceConnectionLimitCall {
         IncreaseDBInstanceConnectionLimitCall::new(&self.handle)
     }
-    /// Calls `InquirePriceCreateDBInstances`.
+    /// Calls `InquirePriceCreateDBInstances`; the answer is a [`InquirePriceCreateDBInstancesResponse`].
     ///
     /// Required: `Zone`, `NodeNum`, `Memory`, `Volume`, `MongoVersion`, `MachineCode`, `GoodsNum`, `ClusterType`, `ReplicateSetNum`.
     ///
@@ -624,7 +624,7 @@ impl Client {
     ) -> InquirePriceCreateDBInstancesCall {
         InquirePriceCreateDBInstancesCall::new(&self.handle)
     }
-    /// Calls `InquirePriceModifyDBInstanceSpec`.
+    /// Calls `InquirePriceModifyDBInstanceSpec`; the answer is a [`InquirePriceModifyDBInstanceSpecResponse`].
     ///
     /// Required: `InstanceId`, `Memory`, `Volume`.
     ///
@@ -635,7 +635,7 @@ impl Client {
     ) -> InquirePriceModifyDBInstanceSpecCall {
         InquirePriceModifyDBInstanceSpecCall::new(&self.handle)
     }
-    /// Calls `InquirePriceRenewDBInstances`.
+    /// Calls `InquirePriceRenewDBInstances`; the answer is a [`InquirePriceRenewDBInstancesResponse`].
     ///
     /// Required: `InstanceIds`, `InstanceChargePrepaid`.
     ///
@@ -644,7 +644,7 @@ impl Client {
     pub fn inquire_price_renew_db_instances(&self) -> InquirePriceRenewDBInstancesCall {
         InquirePriceRenewDBInstancesCall::new(&self.handle)
     }
-    /// Calls `InstanceEnableSSL`.
+    /// Calls `InstanceEnableSSL`; the answer is a [`InstanceEnableSSLResponse`].
     ///
     /// Required: `InstanceId`, `Enable`.
     ///
@@ -653,7 +653,7 @@ impl Client {
     pub fn instance_enable_ssl(&self) -> InstanceEnableSSLCall {
         InstanceEnableSSLCall::new(&self.handle)
     }
-    /// Calls `IsolateDBInstance`.
+    /// Calls `IsolateDBInstance`; the answer is a [`IsolateDBInstanceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -662,7 +662,7 @@ impl Client {
     pub fn isolate_db_instance(&self) -> IsolateDBInstanceCall {
         IsolateDBInstanceCall::new(&self.handle)
     }
-    /// Calls `KillOps`.
+    /// Calls `KillOps`; the answer is a [`KillOpsResponse`].
     ///
     /// Required: `InstanceId`, `Operations`.
     ///
@@ -671,7 +671,7 @@ impl Client {
     pub fn kill_ops(&self) -> KillOpsCall {
         KillOpsCall::new(&self.handle)
     }
-    /// Calls `ModifyAuditService`.
+    /// Calls `ModifyAuditService`; the answer is a [`ModifyAuditServiceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -680,7 +680,7 @@ impl Client {
     pub fn modify_audit_service(&self) -> ModifyAuditServiceCall {
         ModifyAuditServiceCall::new(&self.handle)
     }
-    /// Calls `ModifyBackupExpireTime`.
+    /// Calls `ModifyBackupExpireTime`; the answer is a [`ModifyBackupExpireTimeResponse`].
     ///
     /// Required: `InstanceId`, `ExpireTime`, `BackupIds`.
     ///
@@ -689,7 +689,7 @@ impl Client {
     pub fn modify_backup_expire_time(&self) -> ModifyBackupExpireTimeCall {
         ModifyBackupExpireTimeCall::new(&self.handle)
     }
-    /// Calls `ModifyDBInstanceLogToCLS`.
+    /// Calls `ModifyDBInstanceLogToCLS`; the answer is a [`ModifyDBInstanceLogToCLSResponse`].
     ///
     /// Required: `InstanceId`, `LogType`, `Status`.
     ///
@@ -698,7 +698,7 @@ impl Client {
     pub fn modify_db_instance_log_to_cls(&self) -> ModifyDBInstanceLogToCLSCall {
         ModifyDBInstanceLogToCLSCall::new(&self.handle)
     }
-    /// Calls `ModifyDBInstanceNetworkAddress`.
+    /// Calls `ModifyDBInstanceNetworkAddress`; the answer is a [`ModifyDBInstanceNetworkAddressResponse`].
     ///
     /// Required: `InstanceId`, `OldIpExpiredTime`, `NewUniqVpcId`, `NewUniqSubnetId`.
     ///
@@ -709,7 +709,7 @@ impl Client {
     ) -> ModifyDBInstanceNetworkAddressCall {
         ModifyDBInstanceNetworkAddressCall::new(&self.handle)
     }
-    /// Calls `ModifyDBInstanceParamTpl`.
+    /// Calls `ModifyDBInstanceParamTpl`; the answer is a [`ModifyDBInstanceParamTplResponse`].
     ///
     /// Required: `TplId`.
     ///
@@ -718,7 +718,7 @@ impl Client {
     pub fn modify_db_instance_param_tpl(&self) -> ModifyDBInstanceParamTplCall {
         ModifyDBInstanceParamTplCall::new(&self.handle)
     }
-    /// Calls `ModifyDBInstanceSecurityGroup`.
+    /// Calls `ModifyDBInstanceSecurityGroup`; the answer is a [`ModifyDBInstanceSecurityGroupResponse`].
     ///
     /// Required: `InstanceId`, `SecurityGroupIds`.
     ///
@@ -729,7 +729,7 @@ impl Client {
     ) -> ModifyDBInstanceSecurityGroupCall {
         ModifyDBInstanceSecurityGroupCall::new(&self.handle)
     }
-    /// Calls `ModifyDBInstanceSpec`.
+    /// Calls `ModifyDBInstanceSpec`; the answer is a [`ModifyDBInstanceSpecResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -738,7 +738,7 @@ impl Client {
     pub fn modify_db_instance_spec(&self) -> ModifyDBInstanceSpecCall {
         ModifyDBInstanceSpecCall::new(&self.handle)
     }
-    /// Calls `ModifyInstanceAz`.
+    /// Calls `ModifyInstanceAz`; the answer is a [`ModifyInstanceAzResponse`].
     ///
     /// Required: `InstanceId`, `PrimaryNodeZone`, `SecondaryNodeZone`.
     ///
@@ -747,7 +747,7 @@ impl Client {
     pub fn modify_instance_az(&self) -> ModifyInstanceAzCall {
         ModifyInstanceAzCall::new(&self.handle)
     }
-    /// Calls `ModifyInstanceParams`.
+    /// Calls `ModifyInstanceParams`; the answer is a [`ModifyInstanceParamsResponse`].
     ///
     /// Required: `InstanceId`, `InstanceParams`.
     ///
@@ -756,7 +756,7 @@ impl Client {
     pub fn modify_instance_params(&self) -> ModifyInstanceParamsCall {
         ModifyInstanceParamsCall::new(&self.handle)
     }
-    /// Calls `ModifySRVConnectionUrl`.
+    /// Calls `ModifySRVConnectionUrl`; the answer is a [`ModifySRVConnectionUrlResponse`].
     ///
     /// Required: `InstanceId`, `CustomDomain`.
     ///
@@ -765,7 +765,7 @@ impl Client {
     pub fn modify_srv_connection_url(&self) -> ModifySRVConnectionUrlCall {
         ModifySRVConnectionUrlCall::new(&self.handle)
     }
-    /// Calls `OfflineIsolatedDBInstance`.
+    /// Calls `OfflineIsolatedDBInstance`; the answer is a [`OfflineIsolatedDBInstanceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -774,7 +774,7 @@ impl Client {
     pub fn offline_isolated_db_instance(&self) -> OfflineIsolatedDBInstanceCall {
         OfflineIsolatedDBInstanceCall::new(&self.handle)
     }
-    /// Calls `OpenAuditService`.
+    /// Calls `OpenAuditService`; the answer is a [`OpenAuditServiceResponse`].
     ///
     /// Required: `InstanceId`, `LogExpireDay`.
     ///
@@ -783,7 +783,7 @@ impl Client {
     pub fn open_audit_service(&self) -> OpenAuditServiceCall {
         OpenAuditServiceCall::new(&self.handle)
     }
-    /// Calls `PromoteDBInstanceToActive`.
+    /// Calls `PromoteDBInstanceToActive`; the answer is a [`PromoteDBInstanceToActiveResponse`].
     ///
     /// Required: `InstanceId`, `MasterId`.
     ///
@@ -792,7 +792,7 @@ impl Client {
     pub fn promote_db_instance_to_active(&self) -> PromoteDBInstanceToActiveCall {
         PromoteDBInstanceToActiveCall::new(&self.handle)
     }
-    /// Calls `RenameInstance`.
+    /// Calls `RenameInstance`; the answer is a [`RenameInstanceResponse`].
     ///
     /// Required: `InstanceId`, `NewName`.
     ///
@@ -801,7 +801,7 @@ impl Client {
     pub fn rename_instance(&self) -> RenameInstanceCall {
         RenameInstanceCall::new(&self.handle)
     }
-    /// Calls `RenewDBInstances`.
+    /// Calls `RenewDBInstances`; the answer is a [`RenewDBInstancesResponse`].
     ///
     /// Required: `InstanceIds`, `InstanceChargePrepaid`.
     ///
@@ -810,7 +810,7 @@ impl Client {
     pub fn renew_db_instances(&self) -> RenewDBInstancesCall {
         RenewDBInstancesCall::new(&self.handle)
     }
-    /// Calls `ResetDBInstancePassword`.
+    /// Calls `ResetDBInstancePassword`; the answer is a [`ResetDBInstancePasswordResponse`].
     ///
     /// Required: `InstanceId`, `UserName`, `Password`.
     ///
@@ -819,7 +819,7 @@ impl Client {
     pub fn reset_db_instance_password(&self) -> ResetDBInstancePasswordCall {
         ResetDBInstancePasswordCall::new(&self.handle)
     }
-    /// Calls `RestartNodes`.
+    /// Calls `RestartNodes`; the answer is a [`RestartNodesResponse`].
     ///
     /// Required: `InstanceId`, `NodeIds`.
     ///
@@ -828,7 +828,7 @@ impl Client {
     pub fn restart_nodes(&self) -> RestartNodesCall {
         RestartNodesCall::new(&self.handle)
     }
-    /// Calls `RestoreDBInstance`.
+    /// Calls `RestoreDBInstance`; the answer is a [`RestoreDBInstanceResponse`].
     ///
     /// Required: `InstanceId`, `RestoreTime`, `Databases`.
     ///
@@ -837,21 +837,21 @@ impl Client {
     pub fn restore_db_instance(&self) -> RestoreDBInstanceCall {
         RestoreDBInstanceCall::new(&self.handle)
     }
-    /// Calls `ScaleDownDBInstanceCpu`.
+    /// Calls `ScaleDownDBInstanceCpu`; the answer is a [`ScaleDownDBInstanceCpuResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=mongodb&Version=2019-07-25&Action=ScaleDownDBInstanceCpu)
     #[inline]
     pub fn scale_down_db_instance_cpu(&self) -> ScaleDownDBInstanceCpuCall {
         ScaleDownDBInstanceCpuCall::new(&self.handle)
     }
-    /// Calls `ScaleUpDBInstanceCpu`.
+    /// Calls `ScaleUpDBInstanceCpu`; the answer is a [`ScaleUpDBInstanceCpuResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=mongodb&Version=2019-07-25&Action=ScaleUpDBInstanceCpu)
     #[inline]
     pub fn scale_up_db_instance_cpu(&self) -> ScaleUpDBInstanceCpuCall {
         ScaleUpDBInstanceCpuCall::new(&self.handle)
     }
-    /// Calls `SetAccountUserPrivilege`.
+    /// Calls `SetAccountUserPrivilege`; the answer is a [`SetAccountUserPrivilegeResponse`].
     ///
     /// Required: `InstanceId`, `UserName`, `AuthRole`.
     ///
@@ -860,7 +860,7 @@ impl Client {
     pub fn set_account_user_privilege(&self) -> SetAccountUserPrivilegeCall {
         SetAccountUserPrivilegeCall::new(&self.handle)
     }
-    /// Calls `SetBackupRules`.
+    /// Calls `SetBackupRules`; the answer is a [`SetBackupRulesResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -869,7 +869,7 @@ impl Client {
     pub fn set_backup_rules(&self) -> SetBackupRulesCall {
         SetBackupRulesCall::new(&self.handle)
     }
-    /// Calls `SetDBInstanceDeletionProtection`.
+    /// Calls `SetDBInstanceDeletionProtection`; the answer is a [`SetDBInstanceDeletionProtectionResponse`].
     ///
     /// Required: `InstanceIds`, `EnableDeletionProtection`.
     ///
@@ -880,7 +880,7 @@ impl Client {
     ) -> SetDBInstanceDeletionProtectionCall {
         SetDBInstanceDeletionProtectionCall::new(&self.handle)
     }
-    /// Calls `SetInstanceMaintenance`.
+    /// Calls `SetInstanceMaintenance`; the answer is a [`SetInstanceMaintenanceResponse`].
     ///
     /// Required: `InstanceId`, `MaintenanceStart`, `MaintenanceEnd`.
     ///
@@ -889,7 +889,7 @@ impl Client {
     pub fn set_instance_maintenance(&self) -> SetInstanceMaintenanceCall {
         SetInstanceMaintenanceCall::new(&self.handle)
     }
-    /// Calls `TerminateDBInstances`.
+    /// Calls `TerminateDBInstances`; the answer is a [`TerminateDBInstancesResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -898,7 +898,7 @@ impl Client {
     pub fn terminate_db_instances(&self) -> TerminateDBInstancesCall {
         TerminateDBInstancesCall::new(&self.handle)
     }
-    /// Calls `UpdateInstanceRole`.
+    /// Calls `UpdateInstanceRole`; the answer is a [`UpdateInstanceRoleResponse`].
     ///
     /// Required: `InstanceId`, `RoleName`.
     ///
@@ -907,7 +907,7 @@ impl Client {
     pub fn update_instance_role(&self) -> UpdateInstanceRoleCall {
         UpdateInstanceRoleCall::new(&self.handle)
     }
-    /// Calls `UpdateInstanceUser`.
+    /// Calls `UpdateInstanceUser`; the answer is a [`UpdateInstanceUserResponse`].
     ///
     /// Required: `InstanceId`, `UserName`.
     ///
@@ -916,7 +916,7 @@ impl Client {
     pub fn update_instance_user(&self) -> UpdateInstanceUserCall {
         UpdateInstanceUserCall::new(&self.handle)
     }
-    /// Calls `UpgradeDBInstanceKernelVersion`.
+    /// Calls `UpgradeDBInstanceKernelVersion`; the answer is a [`UpgradeDBInstanceKernelVersionResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -927,7 +927,7 @@ impl Client {
     ) -> UpgradeDBInstanceKernelVersionCall {
         UpgradeDBInstanceKernelVersionCall::new(&self.handle)
     }
-    /// Calls `UpgradeDbInstanceVersion`.
+    /// Calls `UpgradeDbInstanceVersion`; the answer is a [`UpgradeDbInstanceVersionResponse`].
     ///
     /// Required: `InstanceId`, `MongoVersion`.
     ///
@@ -2464,7 +2464,6 @@ rt::action!(
     DescribePasswordRotation, DescribePasswordRotationRequest,
     DescribePasswordRotationCall, DescribePasswordRotationResponse, Error, idempotent
 );
-impl<T> DescribePasswordRotationCall<T> {}
 /// The answer of [`Client::describe_password_rotation`] (`DescribePasswordRotation`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -2644,7 +2643,6 @@ rt::action!(
     EnablePasswordRotation, EnablePasswordRotationRequest, EnablePasswordRotationCall,
     EnablePasswordRotationResponse, Error
 );
-impl<T> EnablePasswordRotationCall<T> {}
 /// The answer of [`Client::enable_password_rotation`] (`EnablePasswordRotation`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -2751,7 +2749,6 @@ rt::action!(
     IncreaseDBInstanceConnectionLimitCall, IncreaseDBInstanceConnectionLimitResponse,
     Error
 );
-impl<T> IncreaseDBInstanceConnectionLimitCall<T> {}
 /// The answer of [`Client::increase_db_instance_connection_limit`] (`IncreaseDBInstanceConnectionLimit`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `BindPrometheusManagedGrafana`.
+    /// Calls `BindPrometheusManagedGrafana`; the answer is a [`BindPrometheusManagedGrafanaResponse`].
     ///
     /// Required: `InstanceId`, `GrafanaId`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn bind_prometheus_managed_grafana(&self) -> BindPrometheusManagedGrafanaCall {
         BindPrometheusManagedGrafanaCall::new(&self.handle)
     }
-    /// Calls `BindingPolicyObject`.
+    /// Calls `BindingPolicyObject`; the answer is a [`BindingPolicyObjectResponse`].
     ///
     /// Required: `Module`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn binding_policy_object(&self) -> BindingPolicyObjectCall {
         BindingPolicyObjectCall::new(&self.handle)
     }
-    /// Calls `BindingPolicyTag`.
+    /// Calls `BindingPolicyTag`; the answer is a [`BindingPolicyTagResponse`].
     ///
     /// Required: `Module`, `PolicyId`, `GroupId`, `ServiceType`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn binding_policy_tag(&self) -> BindingPolicyTagCall {
         BindingPolicyTagCall::new(&self.handle)
     }
-    /// Calls `CheckAddressByPrometheus`.
+    /// Calls `CheckAddressByPrometheus`; the answer is a [`CheckAddressByPrometheusResponse`].
     ///
     /// Required: `InstanceId`, `Target`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn check_address_by_prometheus(&self) -> CheckAddressByPrometheusCall {
         CheckAddressByPrometheusCall::new(&self.handle)
     }
-    /// Calls `CleanGrafanaInstance`.
+    /// Calls `CleanGrafanaInstance`; the answer is a [`CleanGrafanaInstanceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -80,7 +80,7 @@ impl Client {
     pub fn clean_grafana_instance(&self) -> CleanGrafanaInstanceCall {
         CleanGrafanaInstanceCall::new(&self.handle)
     }
-    /// Calls `CreateAlarmHistoryShield`.
+    /// Calls `CreateAlarmHistoryShield`; the answer is a [`CreateAlarmHistoryShieldResponse`].
     ///
     /// Required: `Module`, `Name`, `MonitorType`, `ShieldPolicyId`, `ShieldTimeType`.
     ///
@@ -89,7 +89,7 @@ impl Client {
     pub fn create_alarm_history_shield(&self) -> CreateAlarmHistoryShieldCall {
         CreateAlarmHistoryShieldCall::new(&self.handle)
     }
-    /// Calls `CreateAlarmNotice`.
+    /// Calls `CreateAlarmNotice`; the answer is a [`CreateAlarmNoticeResponse`].
     ///
     /// Required: `Module`, `Name`, `NoticeType`, `NoticeLanguage`.
     ///
@@ -98,7 +98,7 @@ impl Client {
     pub fn create_alarm_notice(&self) -> CreateAlarmNoticeCall {
         CreateAlarmNoticeCall::new(&self.handle)
     }
-    /// Calls `CreateAlarmPolicy`.
+    /// Calls `CreateAlarmPolicy`; the answer is a [`CreateAlarmPolicyResponse`].
     ///
     /// Required: `Module`, `PolicyName`, `MonitorType`, `Namespace`.
     ///
@@ -107,7 +107,7 @@ impl Client {
     pub fn create_alarm_policy(&self) -> CreateAlarmPolicyCall {
         CreateAlarmPolicyCall::new(&self.handle)
     }
-    /// Calls `CreateAlarmShield`.
+    /// Calls `CreateAlarmShield`; the answer is a [`CreateAlarmShieldResponse`].
     ///
     /// Required: `Module`, `Name`, `MonitorType`, `NameSpace`, `ShieldTimeType`.
     ///
@@ -116,7 +116,7 @@ impl Client {
     pub fn create_alarm_shield(&self) -> CreateAlarmShieldCall {
         CreateAlarmShieldCall::new(&self.handle)
     }
-    /// Calls `CreateAlertRule`.
+    /// Calls `CreateAlertRule`; the answer is a [`CreateAlertRuleResponse`].
     ///
     /// Required: `InstanceId`, `RuleName`, `Expr`, `Receivers`.
     ///
@@ -125,7 +125,7 @@ impl Client {
     pub fn create_alert_rule(&self) -> CreateAlertRuleCall {
         CreateAlertRuleCall::new(&self.handle)
     }
-    /// Calls `CreateConditionsTemplate`.
+    /// Calls `CreateConditionsTemplate`; the answer is a [`CreateConditionsTemplateResponse`].
     ///
     /// Required: `Module`, `ViewName`, `GroupName`.
     ///
@@ -134,7 +134,7 @@ impl Client {
     pub fn create_conditions_template(&self) -> CreateConditionsTemplateCall {
         CreateConditionsTemplateCall::new(&self.handle)
     }
-    /// Calls `CreateExporterIntegration`.
+    /// Calls `CreateExporterIntegration`; the answer is a [`CreateExporterIntegrationResponse`].
     ///
     /// Required: `InstanceId`, `Kind`, `Content`.
     ///
@@ -143,7 +143,7 @@ impl Client {
     pub fn create_exporter_integration(&self) -> CreateExporterIntegrationCall {
         CreateExporterIntegrationCall::new(&self.handle)
     }
-    /// Calls `CreateExternalCluster`.
+    /// Calls `CreateExternalCluster`; the answer is a [`CreateExternalClusterResponse`].
     ///
     /// Required: `InstanceId`, `ClusterRegion`.
     ///
@@ -152,7 +152,7 @@ impl Client {
     pub fn create_external_cluster(&self) -> CreateExternalClusterCall {
         CreateExternalClusterCall::new(&self.handle)
     }
-    /// Calls `CreateGrafanaInstance`.
+    /// Calls `CreateGrafanaInstance`; the answer is a [`CreateGrafanaInstanceResponse`].
     ///
     /// Required: `InstanceName`, `VpcId`, `SubnetIds`, `EnableInternet`.
     ///
@@ -161,7 +161,7 @@ impl Client {
     pub fn create_grafana_instance(&self) -> CreateGrafanaInstanceCall {
         CreateGrafanaInstanceCall::new(&self.handle)
     }
-    /// Calls `CreateGrafanaIntegration`.
+    /// Calls `CreateGrafanaIntegration`; the answer is a [`CreateGrafanaIntegrationResponse`].
     ///
     /// Required: `InstanceId`, `Kind`, `Content`.
     ///
@@ -170,7 +170,7 @@ impl Client {
     pub fn create_grafana_integration(&self) -> CreateGrafanaIntegrationCall {
         CreateGrafanaIntegrationCall::new(&self.handle)
     }
-    /// Calls `CreateGrafanaNotificationChannel`.
+    /// Calls `CreateGrafanaNotificationChannel`; the answer is a [`CreateGrafanaNotificationChannelResponse`].
     ///
     /// Required: `InstanceId`, `ChannelName`, `Receivers`.
     ///
@@ -181,7 +181,7 @@ impl Client {
     ) -> CreateGrafanaNotificationChannelCall {
         CreateGrafanaNotificationChannelCall::new(&self.handle)
     }
-    /// Calls `CreateOnCallForm`.
+    /// Calls `CreateOnCallForm`; the answer is a [`CreateOnCallFormResponse`].
     ///
     /// Required: `Module`, `OnCallFormName`, `StaffInfos`, `RotationType`, `ShiftTime`, `EffectiveStartTime`, `EffectiveEndTime`, `TimeZone`.
     ///
@@ -190,7 +190,7 @@ impl Client {
     pub fn create_on_call_form(&self) -> CreateOnCallFormCall {
         CreateOnCallFormCall::new(&self.handle)
     }
-    /// Calls `CreatePolicyGroup`.
+    /// Calls `CreatePolicyGroup`; the answer is a [`CreatePolicyGroupResponse`].
     ///
     /// Required: `GroupName`, `Module`.
     ///
@@ -199,7 +199,7 @@ impl Client {
     pub fn create_policy_group(&self) -> CreatePolicyGroupCall {
         CreatePolicyGroupCall::new(&self.handle)
     }
-    /// Calls `CreatePrometheusAgent`.
+    /// Calls `CreatePrometheusAgent`; the answer is a [`CreatePrometheusAgentResponse`].
     ///
     /// Required: `InstanceId`, `Name`.
     ///
@@ -208,14 +208,14 @@ impl Client {
     pub fn create_prometheus_agent(&self) -> CreatePrometheusAgentCall {
         CreatePrometheusAgentCall::new(&self.handle)
     }
-    /// Calls `CreatePrometheusAlertGroup`.
+    /// Calls `CreatePrometheusAlertGroup`; the answer is a [`CreatePrometheusAlertGroupResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=monitor&Version=2018-07-24&Action=CreatePrometheusAlertGroup)
     #[inline]
     pub fn create_prometheus_alert_group(&self) -> CreatePrometheusAlertGroupCall {
         CreatePrometheusAlertGroupCall::new(&self.handle)
     }
-    /// Calls `CreatePrometheusAlertPolicy`.
+    /// Calls `CreatePrometheusAlertPolicy`; the answer is a [`CreatePrometheusAlertPolicyResponse`].
     ///
     /// Required: `InstanceId`, `AlertRule`.
     ///
@@ -224,7 +224,7 @@ impl Client {
     pub fn create_prometheus_alert_policy(&self) -> CreatePrometheusAlertPolicyCall {
         CreatePrometheusAlertPolicyCall::new(&self.handle)
     }
-    /// Calls `CreatePrometheusClusterAgent`.
+    /// Calls `CreatePrometheusClusterAgent`; the answer is a [`CreatePrometheusClusterAgentResponse`].
     ///
     /// Required: `InstanceId`, `Agents`.
     ///
@@ -233,7 +233,7 @@ impl Client {
     pub fn create_prometheus_cluster_agent(&self) -> CreatePrometheusClusterAgentCall {
         CreatePrometheusClusterAgentCall::new(&self.handle)
     }
-    /// Calls `CreatePrometheusConfig`.
+    /// Calls `CreatePrometheusConfig`; the answer is a [`CreatePrometheusConfigResponse`].
     ///
     /// Required: `InstanceId`, `ClusterType`, `ClusterId`.
     ///
@@ -242,7 +242,7 @@ impl Client {
     pub fn create_prometheus_config(&self) -> CreatePrometheusConfigCall {
         CreatePrometheusConfigCall::new(&self.handle)
     }
-    /// Calls `CreatePrometheusGlobalNotification`.
+    /// Calls `CreatePrometheusGlobalNotification`; the answer is a [`CreatePrometheusGlobalNotificationResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -256,7 +256,7 @@ impl Client {
     ) -> CreatePrometheusGlobalNotificationCall {
         CreatePrometheusGlobalNotificationCall::new(&self.handle)
     }
-    /// Calls `CreatePrometheusMultiTenantInstancePostPayMode`.
+    /// Calls `CreatePrometheusMultiTenantInstancePostPayMode`; the answer is a [`CreatePrometheusMultiTenantInstancePostPayModeResponse`].
     ///
     /// Required: `InstanceName`, `VpcId`, `SubnetId`, `DataRetentionTime`, `Zone`.
     ///
@@ -267,7 +267,7 @@ impl Client {
     ) -> CreatePrometheusMultiTenantInstancePostPayModeCall {
         CreatePrometheusMultiTenantInstancePostPayModeCall::new(&self.handle)
     }
-    /// Calls `CreatePrometheusRecordRuleYaml`.
+    /// Calls `CreatePrometheusRecordRuleYaml`; the answer is a [`CreatePrometheusRecordRuleYamlResponse`].
     ///
     /// Required: `InstanceId`, `Content`.
     ///
@@ -278,7 +278,7 @@ impl Client {
     ) -> CreatePrometheusRecordRuleYamlCall {
         CreatePrometheusRecordRuleYamlCall::new(&self.handle)
     }
-    /// Calls `CreatePrometheusScrapeJob`.
+    /// Calls `CreatePrometheusScrapeJob`; the answer is a [`CreatePrometheusScrapeJobResponse`].
     ///
     /// Required: `InstanceId`, `AgentId`.
     ///
@@ -287,7 +287,7 @@ impl Client {
     pub fn create_prometheus_scrape_job(&self) -> CreatePrometheusScrapeJobCall {
         CreatePrometheusScrapeJobCall::new(&self.handle)
     }
-    /// Calls `CreatePrometheusTemp`.
+    /// Calls `CreatePrometheusTemp`; the answer is a [`CreatePrometheusTempResponse`].
     ///
     /// Required: `Template`.
     ///
@@ -296,7 +296,7 @@ impl Client {
     pub fn create_prometheus_temp(&self) -> CreatePrometheusTempCall {
         CreatePrometheusTempCall::new(&self.handle)
     }
-    /// Calls `CreateRecordingRule`.
+    /// Calls `CreateRecordingRule`; the answer is a [`CreateRecordingRuleResponse`].
     ///
     /// Required: `Name`, `Group`, `InstanceId`.
     ///
@@ -305,7 +305,7 @@ impl Client {
     pub fn create_recording_rule(&self) -> CreateRecordingRuleCall {
         CreateRecordingRuleCall::new(&self.handle)
     }
-    /// Calls `CreateSSOAccount`.
+    /// Calls `CreateSSOAccount`; the answer is a [`CreateSSOAccountResponse`].
     ///
     /// Required: `InstanceId`, `UserId`, `Role`.
     ///
@@ -314,7 +314,7 @@ impl Client {
     pub fn create_sso_account(&self) -> CreateSSOAccountCall {
         CreateSSOAccountCall::new(&self.handle)
     }
-    /// Calls `DeleteAlarmHistoryShields`.
+    /// Calls `DeleteAlarmHistoryShields`; the answer is a [`DeleteAlarmHistoryShieldsResponse`].
     ///
     /// Required: `Module`, `Shields`.
     ///
@@ -323,7 +323,7 @@ impl Client {
     pub fn delete_alarm_history_shields(&self) -> DeleteAlarmHistoryShieldsCall {
         DeleteAlarmHistoryShieldsCall::new(&self.handle)
     }
-    /// Calls `DeleteAlarmNotices`.
+    /// Calls `DeleteAlarmNotices`; the answer is a [`DeleteAlarmNoticesResponse`].
     ///
     /// Required: `Module`, `NoticeIds`.
     ///
@@ -332,7 +332,7 @@ impl Client {
     pub fn delete_alarm_notices(&self) -> DeleteAlarmNoticesCall {
         DeleteAlarmNoticesCall::new(&self.handle)
     }
-    /// Calls `DeleteAlarmPolicy`.
+    /// Calls `DeleteAlarmPolicy`; the answer is a [`DeleteAlarmPolicyResponse`].
     ///
     /// Required: `Module`, `PolicyIds`.
     ///
@@ -341,7 +341,7 @@ impl Client {
     pub fn delete_alarm_policy(&self) -> DeleteAlarmPolicyCall {
         DeleteAlarmPolicyCall::new(&self.handle)
     }
-    /// Calls `DeleteAlarmShields`.
+    /// Calls `DeleteAlarmShields`; the answer is a [`DeleteAlarmShieldsResponse`].
     ///
     /// Required: `Module`, `Shields`.
     ///
@@ -350,7 +350,7 @@ impl Client {
     pub fn delete_alarm_shields(&self) -> DeleteAlarmShieldsCall {
         DeleteAlarmShieldsCall::new(&self.handle)
     }
-    /// Calls `DeleteAlertRules`.
+    /// Calls `DeleteAlertRules`; the answer is a [`DeleteAlertRulesResponse`].
     ///
     /// Required: `RuleIds`, `InstanceId`.
     ///
@@ -359,7 +359,7 @@ impl Client {
     pub fn delete_alert_rules(&self) -> DeleteAlertRulesCall {
         DeleteAlertRulesCall::new(&self.handle)
     }
-    /// Calls `DeleteExporterIntegration`.
+    /// Calls `DeleteExporterIntegration`; the answer is a [`DeleteExporterIntegrationResponse`].
     ///
     /// Required: `InstanceId`, `Kind`, `Name`.
     ///
@@ -368,7 +368,7 @@ impl Client {
     pub fn delete_exporter_integration(&self) -> DeleteExporterIntegrationCall {
         DeleteExporterIntegrationCall::new(&self.handle)
     }
-    /// Calls `DeleteGrafanaInstance`.
+    /// Calls `DeleteGrafanaInstance`; the answer is a [`DeleteGrafanaInstanceResponse`].
     ///
     /// Required: `InstanceIDs`.
     ///
@@ -377,7 +377,7 @@ impl Client {
     pub fn delete_grafana_instance(&self) -> DeleteGrafanaInstanceCall {
         DeleteGrafanaInstanceCall::new(&self.handle)
     }
-    /// Calls `DeleteGrafanaIntegration`.
+    /// Calls `DeleteGrafanaIntegration`; the answer is a [`DeleteGrafanaIntegrationResponse`].
     ///
     /// Required: `InstanceId`, `IntegrationId`.
     ///
@@ -386,7 +386,7 @@ impl Client {
     pub fn delete_grafana_integration(&self) -> DeleteGrafanaIntegrationCall {
         DeleteGrafanaIntegrationCall::new(&self.handle)
     }
-    /// Calls `DeleteGrafanaNotificationChannel`.
+    /// Calls `DeleteGrafanaNotificationChannel`; the answer is a [`DeleteGrafanaNotificationChannelResponse`].
     ///
     /// Required: `ChannelIDs`, `InstanceId`.
     ///
@@ -397,7 +397,7 @@ impl Client {
     ) -> DeleteGrafanaNotificationChannelCall {
         DeleteGrafanaNotificationChannelCall::new(&self.handle)
     }
-    /// Calls `DeleteOnCallForms`.
+    /// Calls `DeleteOnCallForms`; the answer is a [`DeleteOnCallFormsResponse`].
     ///
     /// Required: `Module`, `OnCallFormIDs`.
     ///
@@ -406,7 +406,7 @@ impl Client {
     pub fn delete_on_call_forms(&self) -> DeleteOnCallFormsCall {
         DeleteOnCallFormsCall::new(&self.handle)
     }
-    /// Calls `DeletePolicyGroup`.
+    /// Calls `DeletePolicyGroup`; the answer is a [`DeletePolicyGroupResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -418,14 +418,14 @@ impl Client {
     pub fn delete_policy_group(&self) -> DeletePolicyGroupCall {
         DeletePolicyGroupCall::new(&self.handle)
     }
-    /// Calls `DeletePrometheusAlertGroups`.
+    /// Calls `DeletePrometheusAlertGroups`; the answer is a [`DeletePrometheusAlertGroupsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=monitor&Version=2018-07-24&Action=DeletePrometheusAlertGroups)
     #[inline]
     pub fn delete_prometheus_alert_groups(&self) -> DeletePrometheusAlertGroupsCall {
         DeletePrometheusAlertGroupsCall::new(&self.handle)
     }
-    /// Calls `DeletePrometheusAlertPolicy`.
+    /// Calls `DeletePrometheusAlertPolicy`; the answer is a [`DeletePrometheusAlertPolicyResponse`].
     ///
     /// Required: `InstanceId`, `AlertIds`.
     ///
@@ -434,7 +434,7 @@ impl Client {
     pub fn delete_prometheus_alert_policy(&self) -> DeletePrometheusAlertPolicyCall {
         DeletePrometheusAlertPolicyCall::new(&self.handle)
     }
-    /// Calls `DeletePrometheusClusterAgent`.
+    /// Calls `DeletePrometheusClusterAgent`; the answer is a [`DeletePrometheusClusterAgentResponse`].
     ///
     /// Required: `Agents`, `InstanceId`.
     ///
@@ -443,7 +443,7 @@ impl Client {
     pub fn delete_prometheus_cluster_agent(&self) -> DeletePrometheusClusterAgentCall {
         DeletePrometheusClusterAgentCall::new(&self.handle)
     }
-    /// Calls `DeletePrometheusConfig`.
+    /// Calls `DeletePrometheusConfig`; the answer is a [`DeletePrometheusConfigResponse`].
     ///
     /// Required: `InstanceId`, `ClusterType`, `ClusterId`.
     ///
@@ -452,7 +452,7 @@ impl Client {
     pub fn delete_prometheus_config(&self) -> DeletePrometheusConfigCall {
         DeletePrometheusConfigCall::new(&self.handle)
     }
-    /// Calls `DeletePrometheusRecordRuleYaml`.
+    /// Calls `DeletePrometheusRecordRuleYaml`; the answer is a [`DeletePrometheusRecordRuleYamlResponse`].
     ///
     /// Required: `InstanceId`, `Names`.
     ///
@@ -463,7 +463,7 @@ impl Client {
     ) -> DeletePrometheusRecordRuleYamlCall {
         DeletePrometheusRecordRuleYamlCall::new(&self.handle)
     }
-    /// Calls `DeletePrometheusScrapeJobs`.
+    /// Calls `DeletePrometheusScrapeJobs`; the answer is a [`DeletePrometheusScrapeJobsResponse`].
     ///
     /// Required: `InstanceId`, `AgentId`, `JobIds`.
     ///
@@ -472,7 +472,7 @@ impl Client {
     pub fn delete_prometheus_scrape_jobs(&self) -> DeletePrometheusScrapeJobsCall {
         DeletePrometheusScrapeJobsCall::new(&self.handle)
     }
-    /// Calls `DeletePrometheusTemp`.
+    /// Calls `DeletePrometheusTemp`; the answer is a [`DeletePrometheusTempResponse`].
     ///
     /// Required: `TemplateId`.
     ///
@@ -481,7 +481,7 @@ impl Client {
     pub fn delete_prometheus_temp(&self) -> DeletePrometheusTempCall {
         DeletePrometheusTempCall::new(&self.handle)
     }
-    /// Calls `DeletePrometheusTempSync`.
+    /// Calls `DeletePrometheusTempSync`; the answer is a [`DeletePrometheusTempSyncResponse`].
     ///
     /// Required: `TemplateId`, `Targets`.
     ///
@@ -490,7 +490,7 @@ impl Client {
     pub fn delete_prometheus_temp_sync(&self) -> DeletePrometheusTempSyncCall {
         DeletePrometheusTempSyncCall::new(&self.handle)
     }
-    /// Calls `DeleteRecordingRules`.
+    /// Calls `DeleteRecordingRules`; the answer is a [`DeleteRecordingRulesResponse`].
     ///
     /// Required: `RuleIds`, `InstanceId`.
     ///
@@ -499,7 +499,7 @@ impl Client {
     pub fn delete_recording_rules(&self) -> DeleteRecordingRulesCall {
         DeleteRecordingRulesCall::new(&self.handle)
     }
-    /// Calls `DeleteSSOAccount`.
+    /// Calls `DeleteSSOAccount`; the answer is a [`DeleteSSOAccountResponse`].
     ///
     /// Required: `InstanceId`, `UserId`.
     ///
@@ -508,7 +508,7 @@ impl Client {
     pub fn delete_sso_account(&self) -> DeleteSSOAccountCall {
         DeleteSSOAccountCall::new(&self.handle)
     }
-    /// Calls `DeleteServiceDiscovery`.
+    /// Calls `DeleteServiceDiscovery`; the answer is a [`DeleteServiceDiscoveryResponse`].
     ///
     /// Required: `InstanceId`, `KubeClusterId`, `KubeType`, `Type`, `Yaml`.
     ///
@@ -517,7 +517,7 @@ impl Client {
     pub fn delete_service_discovery(&self) -> DeleteServiceDiscoveryCall {
         DeleteServiceDiscoveryCall::new(&self.handle)
     }
-    /// Calls `DescribeAccidentEventList`.
+    /// Calls `DescribeAccidentEventList`; the answer is a [`DescribeAccidentEventListResponse`].
     ///
     /// Required: `Module`.
     ///
@@ -526,7 +526,7 @@ impl Client {
     pub fn describe_accident_event_list(&self) -> DescribeAccidentEventListCall {
         DescribeAccidentEventListCall::new(&self.handle)
     }
-    /// Calls `DescribeAlarmEvents`.
+    /// Calls `DescribeAlarmEvents`; the answer is a [`DescribeAlarmEventsResponse`].
     ///
     /// Required: `Module`, `Namespace`.
     ///
@@ -535,7 +535,7 @@ impl Client {
     pub fn describe_alarm_events(&self) -> DescribeAlarmEventsCall {
         DescribeAlarmEventsCall::new(&self.handle)
     }
-    /// Calls `DescribeAlarmHistories`.
+    /// Calls `DescribeAlarmHistories`; the answer is a [`DescribeAlarmHistoriesResponse`].
     ///
     /// Required: `Module`.
     ///
@@ -544,7 +544,7 @@ impl Client {
     pub fn describe_alarm_histories(&self) -> DescribeAlarmHistoriesCall {
         DescribeAlarmHistoriesCall::new(&self.handle)
     }
-    /// Calls `DescribeAlarmHistoryShield`.
+    /// Calls `DescribeAlarmHistoryShield`; the answer is a [`DescribeAlarmHistoryShieldResponse`].
     ///
     /// Required: `Module`, `ShieldPolicyId`.
     ///
@@ -553,7 +553,7 @@ impl Client {
     pub fn describe_alarm_history_shield(&self) -> DescribeAlarmHistoryShieldCall {
         DescribeAlarmHistoryShieldCall::new(&self.handle)
     }
-    /// Calls `DescribeAlarmMetrics`.
+    /// Calls `DescribeAlarmMetrics`; the answer is a [`DescribeAlarmMetricsResponse`].
     ///
     /// Required: `Module`, `MonitorType`, `Namespace`.
     ///
@@ -562,7 +562,7 @@ impl Client {
     pub fn describe_alarm_metrics(&self) -> DescribeAlarmMetricsCall {
         DescribeAlarmMetricsCall::new(&self.handle)
     }
-    /// Calls `DescribeAlarmNotice`.
+    /// Calls `DescribeAlarmNotice`; the answer is a [`DescribeAlarmNoticeResponse`].
     ///
     /// Required: `Module`, `NoticeId`.
     ///
@@ -571,7 +571,7 @@ impl Client {
     pub fn describe_alarm_notice(&self) -> DescribeAlarmNoticeCall {
         DescribeAlarmNoticeCall::new(&self.handle)
     }
-    /// Calls `DescribeAlarmNoticeCallbacks`.
+    /// Calls `DescribeAlarmNoticeCallbacks`; the answer is a [`DescribeAlarmNoticeCallbacksResponse`].
     ///
     /// Required: `Module`.
     ///
@@ -580,7 +580,7 @@ impl Client {
     pub fn describe_alarm_notice_callbacks(&self) -> DescribeAlarmNoticeCallbacksCall {
         DescribeAlarmNoticeCallbacksCall::new(&self.handle)
     }
-    /// Calls `DescribeAlarmNoticeOnCallUsersFromPrometheusAlertID`.
+    /// Calls `DescribeAlarmNoticeOnCallUsersFromPrometheusAlertID`; the answer is a [`DescribeAlarmNoticeOnCallUsersFromPrometheusAlertIDResponse`].
     ///
     /// Required: `AlertId`.
     ///
@@ -591,7 +591,7 @@ impl Client {
     ) -> DescribeAlarmNoticeOnCallUsersFromPrometheusAlertIDCall {
         DescribeAlarmNoticeOnCallUsersFromPrometheusAlertIDCall::new(&self.handle)
     }
-    /// Calls `DescribeAlarmNotices`.
+    /// Calls `DescribeAlarmNotices`; the answer is a [`DescribeAlarmNoticesResponse`].
     ///
     /// Required: `Module`, `PageNumber`, `PageSize`, `Order`.
     ///
@@ -600,7 +600,7 @@ impl Client {
     pub fn describe_alarm_notices(&self) -> DescribeAlarmNoticesCall {
         DescribeAlarmNoticesCall::new(&self.handle)
     }
-    /// Calls `DescribeAlarmPolicies`.
+    /// Calls `DescribeAlarmPolicies`; the answer is a [`DescribeAlarmPoliciesResponse`].
     ///
     /// Required: `Module`.
     ///
@@ -609,7 +609,7 @@ impl Client {
     pub fn describe_alarm_policies(&self) -> DescribeAlarmPoliciesCall {
         DescribeAlarmPoliciesCall::new(&self.handle)
     }
-    /// Calls `DescribeAlarmPolicy`.
+    /// Calls `DescribeAlarmPolicy`; the answer is a [`DescribeAlarmPolicyResponse`].
     ///
     /// Required: `Module`, `PolicyId`.
     ///
@@ -618,7 +618,7 @@ impl Client {
     pub fn describe_alarm_policy(&self) -> DescribeAlarmPolicyCall {
         DescribeAlarmPolicyCall::new(&self.handle)
     }
-    /// Calls `DescribeAlarmSmsQuota`.
+    /// Calls `DescribeAlarmSmsQuota`; the answer is a [`DescribeAlarmSmsQuotaResponse`].
     ///
     /// Required: `Module`.
     ///
@@ -627,7 +627,7 @@ impl Client {
     pub fn describe_alarm_sms_quota(&self) -> DescribeAlarmSmsQuotaCall {
         DescribeAlarmSmsQuotaCall::new(&self.handle)
     }
-    /// Calls `DescribeAlertRules`.
+    /// Calls `DescribeAlertRules`; the answer is a [`DescribeAlertRulesResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -638,7 +638,7 @@ impl Client {
     pub fn describe_alert_rules(&self) -> DescribeAlertRulesCall {
         DescribeAlertRulesCall::new(&self.handle)
     }
-    /// Calls `DescribeAllNamespaces`.
+    /// Calls `DescribeAllNamespaces`; the answer is a [`DescribeAllNamespacesResponse`].
     ///
     /// Required: `SceneType`, `Module`.
     ///
@@ -647,7 +647,7 @@ impl Client {
     pub fn describe_all_namespaces(&self) -> DescribeAllNamespacesCall {
         DescribeAllNamespacesCall::new(&self.handle)
     }
-    /// Calls `DescribeBaseMetrics`.
+    /// Calls `DescribeBaseMetrics`; the answer is a [`DescribeBaseMetricsResponse`].
     ///
     /// Required: `Namespace`.
     ///
@@ -656,7 +656,7 @@ impl Client {
     pub fn describe_base_metrics(&self) -> DescribeBaseMetricsCall {
         DescribeBaseMetricsCall::new(&self.handle)
     }
-    /// Calls `DescribeBasicAlarmList`.
+    /// Calls `DescribeBasicAlarmList`; the answer is a [`DescribeBasicAlarmListResponse`].
     ///
     /// Required: `Module`.
     ///
@@ -665,7 +665,7 @@ impl Client {
     pub fn describe_basic_alarm_list(&self) -> DescribeBasicAlarmListCall {
         DescribeBasicAlarmListCall::new(&self.handle)
     }
-    /// Calls `DescribeBindingPolicyObjectList`.
+    /// Calls `DescribeBindingPolicyObjectList`; the answer is a [`DescribeBindingPolicyObjectListResponse`].
     ///
     /// Required: `Module`, `GroupId`.
     ///
@@ -676,7 +676,7 @@ impl Client {
     ) -> DescribeBindingPolicyObjectListCall {
         DescribeBindingPolicyObjectListCall::new(&self.handle)
     }
-    /// Calls `DescribeClusterAgentCreatingProgress`.
+    /// Calls `DescribeClusterAgentCreatingProgress`; the answer is a [`DescribeClusterAgentCreatingProgressResponse`].
     ///
     /// Required: `InstanceId`, `ClusterIds`.
     ///
@@ -687,7 +687,7 @@ impl Client {
     ) -> DescribeClusterAgentCreatingProgressCall {
         DescribeClusterAgentCreatingProgressCall::new(&self.handle)
     }
-    /// Calls `DescribeConditionsTemplateList`.
+    /// Calls `DescribeConditionsTemplateList`; the answer is a [`DescribeConditionsTemplateListResponse`].
     ///
     /// Required: `Module`.
     ///
@@ -698,7 +698,7 @@ impl Client {
     ) -> DescribeConditionsTemplateListCall {
         DescribeConditionsTemplateListCall::new(&self.handle)
     }
-    /// Calls `DescribeDNSConfig`.
+    /// Calls `DescribeDNSConfig`; the answer is a [`DescribeDNSConfigResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -707,7 +707,7 @@ impl Client {
     pub fn describe_dns_config(&self) -> DescribeDNSConfigCall {
         DescribeDNSConfigCall::new(&self.handle)
     }
-    /// Calls `DescribeExporterIntegrations`.
+    /// Calls `DescribeExporterIntegrations`; the answer is a [`DescribeExporterIntegrationsResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -716,7 +716,7 @@ impl Client {
     pub fn describe_exporter_integrations(&self) -> DescribeExporterIntegrationsCall {
         DescribeExporterIntegrationsCall::new(&self.handle)
     }
-    /// Calls `DescribeExternalClusterRegisterCommand`.
+    /// Calls `DescribeExternalClusterRegisterCommand`; the answer is a [`DescribeExternalClusterRegisterCommandResponse`].
     ///
     /// Required: `InstanceId`, `ClusterId`.
     ///
@@ -727,7 +727,7 @@ impl Client {
     ) -> DescribeExternalClusterRegisterCommandCall {
         DescribeExternalClusterRegisterCommandCall::new(&self.handle)
     }
-    /// Calls `DescribeExternalClusterUninstallCommand`.
+    /// Calls `DescribeExternalClusterUninstallCommand`; the answer is a [`DescribeExternalClusterUninstallCommandResponse`].
     ///
     /// Required: `InstanceId`, `ClusterId`.
     ///
@@ -738,7 +738,7 @@ impl Client {
     ) -> DescribeExternalClusterUninstallCommandCall {
         DescribeExternalClusterUninstallCommandCall::new(&self.handle)
     }
-    /// Calls `DescribeGrafanaChannels`.
+    /// Calls `DescribeGrafanaChannels`; the answer is a [`DescribeGrafanaChannelsResponse`].
     ///
     /// Required: `InstanceId`, `Offset`, `Limit`.
     ///
@@ -747,7 +747,7 @@ impl Client {
     pub fn describe_grafana_channels(&self) -> DescribeGrafanaChannelsCall {
         DescribeGrafanaChannelsCall::new(&self.handle)
     }
-    /// Calls `DescribeGrafanaConfig`.
+    /// Calls `DescribeGrafanaConfig`; the answer is a [`DescribeGrafanaConfigResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -756,7 +756,7 @@ impl Client {
     pub fn describe_grafana_config(&self) -> DescribeGrafanaConfigCall {
         DescribeGrafanaConfigCall::new(&self.handle)
     }
-    /// Calls `DescribeGrafanaEnvironments`.
+    /// Calls `DescribeGrafanaEnvironments`; the answer is a [`DescribeGrafanaEnvironmentsResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -765,7 +765,7 @@ impl Client {
     pub fn describe_grafana_environments(&self) -> DescribeGrafanaEnvironmentsCall {
         DescribeGrafanaEnvironmentsCall::new(&self.handle)
     }
-    /// Calls `DescribeGrafanaInstances`.
+    /// Calls `DescribeGrafanaInstances`; the answer is a [`DescribeGrafanaInstancesResponse`].
     ///
     /// Required: `Offset`, `Limit`.
     ///
@@ -774,7 +774,7 @@ impl Client {
     pub fn describe_grafana_instances(&self) -> DescribeGrafanaInstancesCall {
         DescribeGrafanaInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribeGrafanaIntegrations`.
+    /// Calls `DescribeGrafanaIntegrations`; the answer is a [`DescribeGrafanaIntegrationsResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -783,7 +783,7 @@ impl Client {
     pub fn describe_grafana_integrations(&self) -> DescribeGrafanaIntegrationsCall {
         DescribeGrafanaIntegrationsCall::new(&self.handle)
     }
-    /// Calls `DescribeGrafanaNotificationChannels`.
+    /// Calls `DescribeGrafanaNotificationChannels`; the answer is a [`DescribeGrafanaNotificationChannelsResponse`].
     ///
     /// Required: `InstanceId`, `Offset`, `Limit`.
     ///
@@ -794,14 +794,14 @@ impl Client {
     ) -> DescribeGrafanaNotificationChannelsCall {
         DescribeGrafanaNotificationChannelsCall::new(&self.handle)
     }
-    /// Calls `DescribeGrafanaVersions`.
+    /// Calls `DescribeGrafanaVersions`; the answer is a [`DescribeGrafanaVersionsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=monitor&Version=2018-07-24&Action=DescribeGrafanaVersions)
     #[inline]
     pub fn describe_grafana_versions(&self) -> DescribeGrafanaVersionsCall {
         DescribeGrafanaVersionsCall::new(&self.handle)
     }
-    /// Calls `DescribeGrafanaWhiteList`.
+    /// Calls `DescribeGrafanaWhiteList`; the answer is a [`DescribeGrafanaWhiteListResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -810,7 +810,7 @@ impl Client {
     pub fn describe_grafana_white_list(&self) -> DescribeGrafanaWhiteListCall {
         DescribeGrafanaWhiteListCall::new(&self.handle)
     }
-    /// Calls `DescribeInstalledPlugins`.
+    /// Calls `DescribeInstalledPlugins`; the answer is a [`DescribeInstalledPluginsResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -819,14 +819,14 @@ impl Client {
     pub fn describe_installed_plugins(&self) -> DescribeInstalledPluginsCall {
         DescribeInstalledPluginsCall::new(&self.handle)
     }
-    /// Calls `DescribeMonitorResourceInfo`.
+    /// Calls `DescribeMonitorResourceInfo`; the answer is a [`DescribeMonitorResourceInfoResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=monitor&Version=2018-07-24&Action=DescribeMonitorResourceInfo)
     #[inline]
     pub fn describe_monitor_resource_info(&self) -> DescribeMonitorResourceInfoCall {
         DescribeMonitorResourceInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeMonitorTypes`.
+    /// Calls `DescribeMonitorTypes`; the answer is a [`DescribeMonitorTypesResponse`].
     ///
     /// Required: `Module`.
     ///
@@ -835,7 +835,7 @@ impl Client {
     pub fn describe_monitor_types(&self) -> DescribeMonitorTypesCall {
         DescribeMonitorTypesCall::new(&self.handle)
     }
-    /// Calls `DescribeNotificationContentTemplateSupports`.
+    /// Calls `DescribeNotificationContentTemplateSupports`; the answer is a [`DescribeNotificationContentTemplateSupportsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=monitor&Version=2018-07-24&Action=DescribeNotificationContentTemplateSupports)
     #[inline]
@@ -844,7 +844,7 @@ impl Client {
     ) -> DescribeNotificationContentTemplateSupportsCall {
         DescribeNotificationContentTemplateSupportsCall::new(&self.handle)
     }
-    /// Calls `DescribeOnCallForm`.
+    /// Calls `DescribeOnCallForm`; the answer is a [`DescribeOnCallFormResponse`].
     ///
     /// Required: `Module`, `OnCallFormID`.
     ///
@@ -853,7 +853,7 @@ impl Client {
     pub fn describe_on_call_form(&self) -> DescribeOnCallFormCall {
         DescribeOnCallFormCall::new(&self.handle)
     }
-    /// Calls `DescribeOnCallForms`.
+    /// Calls `DescribeOnCallForms`; the answer is a [`DescribeOnCallFormsResponse`].
     ///
     /// Required: `Module`, `Offset`, `Limit`.
     ///
@@ -864,7 +864,7 @@ impl Client {
     pub fn describe_on_call_forms(&self) -> DescribeOnCallFormsCall {
         DescribeOnCallFormsCall::new(&self.handle)
     }
-    /// Calls `DescribePhoneAlarmFlowTotalCount`.
+    /// Calls `DescribePhoneAlarmFlowTotalCount`; the answer is a [`DescribePhoneAlarmFlowTotalCountResponse`].
     ///
     /// Required: `Module`, `QueryTime`.
     ///
@@ -875,14 +875,14 @@ impl Client {
     ) -> DescribePhoneAlarmFlowTotalCountCall {
         DescribePhoneAlarmFlowTotalCountCall::new(&self.handle)
     }
-    /// Calls `DescribePluginOverviews`.
+    /// Calls `DescribePluginOverviews`; the answer is a [`DescribePluginOverviewsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=monitor&Version=2018-07-24&Action=DescribePluginOverviews)
     #[inline]
     pub fn describe_plugin_overviews(&self) -> DescribePluginOverviewsCall {
         DescribePluginOverviewsCall::new(&self.handle)
     }
-    /// Calls `DescribePolicyConditionList`.
+    /// Calls `DescribePolicyConditionList`; the answer is a [`DescribePolicyConditionListResponse`].
     ///
     /// Required: `Module`.
     ///
@@ -891,7 +891,7 @@ impl Client {
     pub fn describe_policy_condition_list(&self) -> DescribePolicyConditionListCall {
         DescribePolicyConditionListCall::new(&self.handle)
     }
-    /// Calls `DescribePolicyGroupInfo`.
+    /// Calls `DescribePolicyGroupInfo`; the answer is a [`DescribePolicyGroupInfoResponse`].
     ///
     /// Required: `Module`, `GroupId`.
     ///
@@ -900,7 +900,7 @@ impl Client {
     pub fn describe_policy_group_info(&self) -> DescribePolicyGroupInfoCall {
         DescribePolicyGroupInfoCall::new(&self.handle)
     }
-    /// Calls `DescribePolicyGroupList`.
+    /// Calls `DescribePolicyGroupList`; the answer is a [`DescribePolicyGroupListResponse`].
     ///
     /// Required: `Module`, `Limit`, `Offset`.
     ///
@@ -909,7 +909,7 @@ impl Client {
     pub fn describe_policy_group_list(&self) -> DescribePolicyGroupListCall {
         DescribePolicyGroupListCall::new(&self.handle)
     }
-    /// Calls `DescribePolicyObjectCount`.
+    /// Calls `DescribePolicyObjectCount`; the answer is a [`DescribePolicyObjectCountResponse`].
     ///
     /// Required: `Module`, `GroupId`.
     ///
@@ -918,7 +918,7 @@ impl Client {
     pub fn describe_policy_object_count(&self) -> DescribePolicyObjectCountCall {
         DescribePolicyObjectCountCall::new(&self.handle)
     }
-    /// Calls `DescribeProductEventList`.
+    /// Calls `DescribeProductEventList`; the answer is a [`DescribeProductEventListResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -930,7 +930,7 @@ impl Client {
     pub fn describe_product_event_list(&self) -> DescribeProductEventListCall {
         DescribeProductEventListCall::new(&self.handle)
     }
-    /// Calls `DescribeProductList`.
+    /// Calls `DescribeProductList`; the answer is a [`DescribeProductListResponse`].
     ///
     /// Required: `Module`.
     ///
@@ -941,7 +941,7 @@ impl Client {
     pub fn describe_product_list(&self) -> DescribeProductListCall {
         DescribeProductListCall::new(&self.handle)
     }
-    /// Calls `DescribePrometheusAgentInstances`.
+    /// Calls `DescribePrometheusAgentInstances`; the answer is a [`DescribePrometheusAgentInstancesResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -952,7 +952,7 @@ impl Client {
     ) -> DescribePrometheusAgentInstancesCall {
         DescribePrometheusAgentInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribePrometheusAgents`.
+    /// Calls `DescribePrometheusAgents`; the answer is a [`DescribePrometheusAgentsResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -963,7 +963,7 @@ impl Client {
     pub fn describe_prometheus_agents(&self) -> DescribePrometheusAgentsCall {
         DescribePrometheusAgentsCall::new(&self.handle)
     }
-    /// Calls `DescribePrometheusAlertGroups`.
+    /// Calls `DescribePrometheusAlertGroups`; the answer is a [`DescribePrometheusAlertGroupsResponse`].
     ///
     /// Each answer holds one page of `AlertGroupSet`; [`into_paginator`](DescribePrometheusAlertGroupsCall::into_paginator) reads them all.
     ///
@@ -972,7 +972,7 @@ impl Client {
     pub fn describe_prometheus_alert_groups(&self) -> DescribePrometheusAlertGroupsCall {
         DescribePrometheusAlertGroupsCall::new(&self.handle)
     }
-    /// Calls `DescribePrometheusAlertPolicy`.
+    /// Calls `DescribePrometheusAlertPolicy`; the answer is a [`DescribePrometheusAlertPolicyResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -981,7 +981,7 @@ impl Client {
     pub fn describe_prometheus_alert_policy(&self) -> DescribePrometheusAlertPolicyCall {
         DescribePrometheusAlertPolicyCall::new(&self.handle)
     }
-    /// Calls `DescribePrometheusAlertmanagerConfig`.
+    /// Calls `DescribePrometheusAlertmanagerConfig`; the answer is a [`DescribePrometheusAlertmanagerConfigResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=monitor&Version=2018-07-24&Action=DescribePrometheusAlertmanagerConfig)
     #[inline]
@@ -990,7 +990,7 @@ impl Client {
     ) -> DescribePrometheusAlertmanagerConfigCall {
         DescribePrometheusAlertmanagerConfigCall::new(&self.handle)
     }
-    /// Calls `DescribePrometheusClusterAgents`.
+    /// Calls `DescribePrometheusClusterAgents`; the answer is a [`DescribePrometheusClusterAgentsResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -1001,7 +1001,7 @@ impl Client {
     ) -> DescribePrometheusClusterAgentsCall {
         DescribePrometheusClusterAgentsCall::new(&self.handle)
     }
-    /// Calls `DescribePrometheusConfig`.
+    /// Calls `DescribePrometheusConfig`; the answer is a [`DescribePrometheusConfigResponse`].
     ///
     /// Required: `InstanceId`, `ClusterId`, `ClusterType`.
     ///
@@ -1010,7 +1010,7 @@ impl Client {
     pub fn describe_prometheus_config(&self) -> DescribePrometheusConfigCall {
         DescribePrometheusConfigCall::new(&self.handle)
     }
-    /// Calls `DescribePrometheusCreateInstanceQuota`.
+    /// Calls `DescribePrometheusCreateInstanceQuota`; the answer is a [`DescribePrometheusCreateInstanceQuotaResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=monitor&Version=2018-07-24&Action=DescribePrometheusCreateInstanceQuota)
     #[inline]
@@ -1019,7 +1019,7 @@ impl Client {
     ) -> DescribePrometheusCreateInstanceQuotaCall {
         DescribePrometheusCreateInstanceQuotaCall::new(&self.handle)
     }
-    /// Calls `DescribePrometheusGlobalConfig`.
+    /// Calls `DescribePrometheusGlobalConfig`; the answer is a [`DescribePrometheusGlobalConfigResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -1030,7 +1030,7 @@ impl Client {
     ) -> DescribePrometheusGlobalConfigCall {
         DescribePrometheusGlobalConfigCall::new(&self.handle)
     }
-    /// Calls `DescribePrometheusGlobalNotification`.
+    /// Calls `DescribePrometheusGlobalNotification`; the answer is a [`DescribePrometheusGlobalNotificationResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -1044,7 +1044,7 @@ impl Client {
     ) -> DescribePrometheusGlobalNotificationCall {
         DescribePrometheusGlobalNotificationCall::new(&self.handle)
     }
-    /// Calls `DescribePrometheusInstanceDetail`.
+    /// Calls `DescribePrometheusInstanceDetail`; the answer is a [`DescribePrometheusInstanceDetailResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -1055,7 +1055,7 @@ impl Client {
     ) -> DescribePrometheusInstanceDetailCall {
         DescribePrometheusInstanceDetailCall::new(&self.handle)
     }
-    /// Calls `DescribePrometheusInstanceInitStatus`.
+    /// Calls `DescribePrometheusInstanceInitStatus`; the answer is a [`DescribePrometheusInstanceInitStatusResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -1066,7 +1066,7 @@ impl Client {
     ) -> DescribePrometheusInstanceInitStatusCall {
         DescribePrometheusInstanceInitStatusCall::new(&self.handle)
     }
-    /// Calls `DescribePrometheusInstanceUsage`.
+    /// Calls `DescribePrometheusInstanceUsage`; the answer is a [`DescribePrometheusInstanceUsageResponse`].
     ///
     /// Required: `InstanceIds`, `StartCalcDate`, `EndCalcDate`.
     ///
@@ -1077,7 +1077,7 @@ impl Client {
     ) -> DescribePrometheusInstanceUsageCall {
         DescribePrometheusInstanceUsageCall::new(&self.handle)
     }
-    /// Calls `DescribePrometheusInstances`.
+    /// Calls `DescribePrometheusInstances`; the answer is a [`DescribePrometheusInstancesResponse`].
     ///
     /// Each answer holds one page of `InstanceSet`; [`into_paginator`](DescribePrometheusInstancesCall::into_paginator) reads them all.
     ///
@@ -1086,7 +1086,7 @@ impl Client {
     pub fn describe_prometheus_instances(&self) -> DescribePrometheusInstancesCall {
         DescribePrometheusInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribePrometheusInstancesOverview`.
+    /// Calls `DescribePrometheusInstancesOverview`; the answer is a [`DescribePrometheusInstancesOverviewResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=monitor&Version=2018-07-24&Action=DescribePrometheusInstancesOverview)
     #[inline]
@@ -1095,7 +1095,7 @@ impl Client {
     ) -> DescribePrometheusInstancesOverviewCall {
         DescribePrometheusInstancesOverviewCall::new(&self.handle)
     }
-    /// Calls `DescribePrometheusIntegrationMetrics`.
+    /// Calls `DescribePrometheusIntegrationMetrics`; the answer is a [`DescribePrometheusIntegrationMetricsResponse`].
     ///
     /// Required: `IntegrationCode`.
     ///
@@ -1106,7 +1106,7 @@ impl Client {
     ) -> DescribePrometheusIntegrationMetricsCall {
         DescribePrometheusIntegrationMetricsCall::new(&self.handle)
     }
-    /// Calls `DescribePrometheusRecordRules`.
+    /// Calls `DescribePrometheusRecordRules`; the answer is a [`DescribePrometheusRecordRulesResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -1115,14 +1115,14 @@ impl Client {
     pub fn describe_prometheus_record_rules(&self) -> DescribePrometheusRecordRulesCall {
         DescribePrometheusRecordRulesCall::new(&self.handle)
     }
-    /// Calls `DescribePrometheusRegions`.
+    /// Calls `DescribePrometheusRegions`; the answer is a [`DescribePrometheusRegionsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=monitor&Version=2018-07-24&Action=DescribePrometheusRegions)
     #[inline]
     pub fn describe_prometheus_regions(&self) -> DescribePrometheusRegionsCall {
         DescribePrometheusRegionsCall::new(&self.handle)
     }
-    /// Calls `DescribePrometheusScrapeJobs`.
+    /// Calls `DescribePrometheusScrapeJobs`; the answer is a [`DescribePrometheusScrapeJobsResponse`].
     ///
     /// Required: `InstanceId`, `AgentId`.
     ///
@@ -1133,7 +1133,7 @@ impl Client {
     pub fn describe_prometheus_scrape_jobs(&self) -> DescribePrometheusScrapeJobsCall {
         DescribePrometheusScrapeJobsCall::new(&self.handle)
     }
-    /// Calls `DescribePrometheusScrapeStatistics`.
+    /// Calls `DescribePrometheusScrapeStatistics`; the answer is a [`DescribePrometheusScrapeStatisticsResponse`].
     ///
     /// Required: `InstanceIds`.
     ///
@@ -1144,7 +1144,7 @@ impl Client {
     ) -> DescribePrometheusScrapeStatisticsCall {
         DescribePrometheusScrapeStatisticsCall::new(&self.handle)
     }
-    /// Calls `DescribePrometheusTargetsTMP`.
+    /// Calls `DescribePrometheusTargetsTMP`; the answer is a [`DescribePrometheusTargetsTMPResponse`].
     ///
     /// Required: `InstanceId`, `ClusterId`.
     ///
@@ -1153,14 +1153,14 @@ impl Client {
     pub fn describe_prometheus_targets_tmp(&self) -> DescribePrometheusTargetsTMPCall {
         DescribePrometheusTargetsTMPCall::new(&self.handle)
     }
-    /// Calls `DescribePrometheusTemp`.
+    /// Calls `DescribePrometheusTemp`; the answer is a [`DescribePrometheusTempResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=monitor&Version=2018-07-24&Action=DescribePrometheusTemp)
     #[inline]
     pub fn describe_prometheus_temp(&self) -> DescribePrometheusTempCall {
         DescribePrometheusTempCall::new(&self.handle)
     }
-    /// Calls `DescribePrometheusTempSync`.
+    /// Calls `DescribePrometheusTempSync`; the answer is a [`DescribePrometheusTempSyncResponse`].
     ///
     /// Required: `TemplateId`.
     ///
@@ -1169,14 +1169,14 @@ impl Client {
     pub fn describe_prometheus_temp_sync(&self) -> DescribePrometheusTempSyncCall {
         DescribePrometheusTempSyncCall::new(&self.handle)
     }
-    /// Calls `DescribePrometheusZones`.
+    /// Calls `DescribePrometheusZones`; the answer is a [`DescribePrometheusZonesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=monitor&Version=2018-07-24&Action=DescribePrometheusZones)
     #[inline]
     pub fn describe_prometheus_zones(&self) -> DescribePrometheusZonesCall {
         DescribePrometheusZonesCall::new(&self.handle)
     }
-    /// Calls `DescribeRecordingRules`.
+    /// Calls `DescribeRecordingRules`; the answer is a [`DescribeRecordingRulesResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -1187,7 +1187,7 @@ impl Client {
     pub fn describe_recording_rules(&self) -> DescribeRecordingRulesCall {
         DescribeRecordingRulesCall::new(&self.handle)
     }
-    /// Calls `DescribeRemoteURLs`.
+    /// Calls `DescribeRemoteURLs`; the answer is a [`DescribeRemoteURLsResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -1196,7 +1196,7 @@ impl Client {
     pub fn describe_remote_ur_ls(&self) -> DescribeRemoteURLsCall {
         DescribeRemoteURLsCall::new(&self.handle)
     }
-    /// Calls `DescribeRemoteWrites`.
+    /// Calls `DescribeRemoteWrites`; the answer is a [`DescribeRemoteWritesResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -1205,7 +1205,7 @@ impl Client {
     pub fn describe_remote_writes(&self) -> DescribeRemoteWritesCall {
         DescribeRemoteWritesCall::new(&self.handle)
     }
-    /// Calls `DescribeSSOAccount`.
+    /// Calls `DescribeSSOAccount`; the answer is a [`DescribeSSOAccountResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -1214,7 +1214,7 @@ impl Client {
     pub fn describe_sso_account(&self) -> DescribeSSOAccountCall {
         DescribeSSOAccountCall::new(&self.handle)
     }
-    /// Calls `DescribeStatisticData`.
+    /// Calls `DescribeStatisticData`; the answer is a [`DescribeStatisticDataResponse`].
     ///
     /// Required: `Module`, `Namespace`, `MetricNames`.
     ///
@@ -1223,7 +1223,7 @@ impl Client {
     pub fn describe_statistic_data(&self) -> DescribeStatisticDataCall {
         DescribeStatisticDataCall::new(&self.handle)
     }
-    /// Calls `DestroyPrometheusInstance`.
+    /// Calls `DestroyPrometheusInstance`; the answer is a [`DestroyPrometheusInstanceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -1232,7 +1232,7 @@ impl Client {
     pub fn destroy_prometheus_instance(&self) -> DestroyPrometheusInstanceCall {
         DestroyPrometheusInstanceCall::new(&self.handle)
     }
-    /// Calls `EnableGrafanaInternet`.
+    /// Calls `EnableGrafanaInternet`; the answer is a [`EnableGrafanaInternetResponse`].
     ///
     /// Required: `InstanceID`, `EnableInternet`.
     ///
@@ -1241,7 +1241,7 @@ impl Client {
     pub fn enable_grafana_internet(&self) -> EnableGrafanaInternetCall {
         EnableGrafanaInternetCall::new(&self.handle)
     }
-    /// Calls `EnableGrafanaSSO`.
+    /// Calls `EnableGrafanaSSO`; the answer is a [`EnableGrafanaSSOResponse`].
     ///
     /// Required: `EnableSSO`, `InstanceId`.
     ///
@@ -1250,14 +1250,14 @@ impl Client {
     pub fn enable_grafana_sso(&self) -> EnableGrafanaSSOCall {
         EnableGrafanaSSOCall::new(&self.handle)
     }
-    /// Calls `EnablePredefinedPolicies`.
+    /// Calls `EnablePredefinedPolicies`; the answer is a [`EnablePredefinedPoliciesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=monitor&Version=2018-07-24&Action=EnablePredefinedPolicies)
     #[inline]
     pub fn enable_predefined_policies(&self) -> EnablePredefinedPoliciesCall {
         EnablePredefinedPoliciesCall::new(&self.handle)
     }
-    /// Calls `EnableSSOCamCheck`.
+    /// Calls `EnableSSOCamCheck`; the answer is a [`EnableSSOCamCheckResponse`].
     ///
     /// Required: `InstanceId`, `EnableSSOCamCheck`.
     ///
@@ -1266,7 +1266,7 @@ impl Client {
     pub fn enable_sso_cam_check(&self) -> EnableSSOCamCheckCall {
         EnableSSOCamCheckCall::new(&self.handle)
     }
-    /// Calls `ExportPrometheusReadOnlyDynamicAPI`.
+    /// Calls `ExportPrometheusReadOnlyDynamicAPI`; the answer is a [`ExportPrometheusReadOnlyDynamicAPIResponse`].
     ///
     /// Required: `InstanceId`, `Method`, `Path`.
     ///
@@ -1277,7 +1277,7 @@ impl Client {
     ) -> ExportPrometheusReadOnlyDynamicAPICall {
         ExportPrometheusReadOnlyDynamicAPICall::new(&self.handle)
     }
-    /// Calls `GetMonitorData`.
+    /// Calls `GetMonitorData`; the answer is a [`GetMonitorDataResponse`].
     ///
     /// Required: `Namespace`, `MetricName`, `Instances`.
     ///
@@ -1286,7 +1286,7 @@ impl Client {
     pub fn get_monitor_data(&self) -> GetMonitorDataCall {
         GetMonitorDataCall::new(&self.handle)
     }
-    /// Calls `GetPrometheusAgentManagementCommand`.
+    /// Calls `GetPrometheusAgentManagementCommand`; the answer is a [`GetPrometheusAgentManagementCommandResponse`].
     ///
     /// Required: `InstanceId`, `AgentId`.
     ///
@@ -1297,7 +1297,7 @@ impl Client {
     ) -> GetPrometheusAgentManagementCommandCall {
         GetPrometheusAgentManagementCommandCall::new(&self.handle)
     }
-    /// Calls `GetTopNMonitorData`.
+    /// Calls `GetTopNMonitorData`; the answer is a [`GetTopNMonitorDataResponse`].
     ///
     /// Required: `N`, `StartTime`, `EndTime`, `Instances`, `MetricName`, `Namespace`.
     ///
@@ -1306,7 +1306,7 @@ impl Client {
     pub fn get_top_n_monitor_data(&self) -> GetTopNMonitorDataCall {
         GetTopNMonitorDataCall::new(&self.handle)
     }
-    /// Calls `InstallPlugins`.
+    /// Calls `InstallPlugins`; the answer is a [`InstallPluginsResponse`].
     ///
     /// Required: `Plugins`, `InstanceId`.
     ///
@@ -1315,7 +1315,7 @@ impl Client {
     pub fn install_plugins(&self) -> InstallPluginsCall {
         InstallPluginsCall::new(&self.handle)
     }
-    /// Calls `ModifyAlarmHistoryShield`.
+    /// Calls `ModifyAlarmHistoryShield`; the answer is a [`ModifyAlarmHistoryShieldResponse`].
     ///
     /// Required: `Module`, `ShieldId`, `Name`, `MonitorType`, `ShieldTimeType`, `ShieldPolicyId`.
     ///
@@ -1324,7 +1324,7 @@ impl Client {
     pub fn modify_alarm_history_shield(&self) -> ModifyAlarmHistoryShieldCall {
         ModifyAlarmHistoryShieldCall::new(&self.handle)
     }
-    /// Calls `ModifyAlarmNotice`.
+    /// Calls `ModifyAlarmNotice`; the answer is a [`ModifyAlarmNoticeResponse`].
     ///
     /// Required: `Module`, `Name`, `NoticeType`, `NoticeLanguage`, `NoticeId`.
     ///
@@ -1333,7 +1333,7 @@ impl Client {
     pub fn modify_alarm_notice(&self) -> ModifyAlarmNoticeCall {
         ModifyAlarmNoticeCall::new(&self.handle)
     }
-    /// Calls `ModifyAlarmPolicyCondition`.
+    /// Calls `ModifyAlarmPolicyCondition`; the answer is a [`ModifyAlarmPolicyConditionResponse`].
     ///
     /// Required: `Module`, `PolicyId`.
     ///
@@ -1342,7 +1342,7 @@ impl Client {
     pub fn modify_alarm_policy_condition(&self) -> ModifyAlarmPolicyConditionCall {
         ModifyAlarmPolicyConditionCall::new(&self.handle)
     }
-    /// Calls `ModifyAlarmPolicyInfo`.
+    /// Calls `ModifyAlarmPolicyInfo`; the answer is a [`ModifyAlarmPolicyInfoResponse`].
     ///
     /// Required: `Module`, `PolicyId`, `Key`, `Value`.
     ///
@@ -1351,7 +1351,7 @@ impl Client {
     pub fn modify_alarm_policy_info(&self) -> ModifyAlarmPolicyInfoCall {
         ModifyAlarmPolicyInfoCall::new(&self.handle)
     }
-    /// Calls `ModifyAlarmPolicyNotice`.
+    /// Calls `ModifyAlarmPolicyNotice`; the answer is a [`ModifyAlarmPolicyNoticeResponse`].
     ///
     /// Required: `Module`.
     ///
@@ -1360,7 +1360,7 @@ impl Client {
     pub fn modify_alarm_policy_notice(&self) -> ModifyAlarmPolicyNoticeCall {
         ModifyAlarmPolicyNoticeCall::new(&self.handle)
     }
-    /// Calls `ModifyAlarmPolicyStatus`.
+    /// Calls `ModifyAlarmPolicyStatus`; the answer is a [`ModifyAlarmPolicyStatusResponse`].
     ///
     /// Required: `Module`, `PolicyId`, `Enable`.
     ///
@@ -1369,7 +1369,7 @@ impl Client {
     pub fn modify_alarm_policy_status(&self) -> ModifyAlarmPolicyStatusCall {
         ModifyAlarmPolicyStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyAlarmPolicyTasks`.
+    /// Calls `ModifyAlarmPolicyTasks`; the answer is a [`ModifyAlarmPolicyTasksResponse`].
     ///
     /// Required: `Module`, `PolicyId`.
     ///
@@ -1378,7 +1378,7 @@ impl Client {
     pub fn modify_alarm_policy_tasks(&self) -> ModifyAlarmPolicyTasksCall {
         ModifyAlarmPolicyTasksCall::new(&self.handle)
     }
-    /// Calls `ModifyAlarmReceivers`.
+    /// Calls `ModifyAlarmReceivers`; the answer is a [`ModifyAlarmReceiversResponse`].
     ///
     /// Required: `GroupId`, `Module`.
     ///
@@ -1387,7 +1387,7 @@ impl Client {
     pub fn modify_alarm_receivers(&self) -> ModifyAlarmReceiversCall {
         ModifyAlarmReceiversCall::new(&self.handle)
     }
-    /// Calls `ModifyGrafanaInstance`.
+    /// Calls `ModifyGrafanaInstance`; the answer is a [`ModifyGrafanaInstanceResponse`].
     ///
     /// Required: `InstanceId`, `InstanceName`.
     ///
@@ -1396,7 +1396,7 @@ impl Client {
     pub fn modify_grafana_instance(&self) -> ModifyGrafanaInstanceCall {
         ModifyGrafanaInstanceCall::new(&self.handle)
     }
-    /// Calls `ModifyPolicyGroup`.
+    /// Calls `ModifyPolicyGroup`; the answer is a [`ModifyPolicyGroupResponse`].
     ///
     /// Required: `Module`, `GroupId`, `ViewName`, `GroupName`, `IsUnionRule`.
     ///
@@ -1405,7 +1405,7 @@ impl Client {
     pub fn modify_policy_group(&self) -> ModifyPolicyGroupCall {
         ModifyPolicyGroupCall::new(&self.handle)
     }
-    /// Calls `ModifyPrometheusAgentExternalLabels`.
+    /// Calls `ModifyPrometheusAgentExternalLabels`; the answer is a [`ModifyPrometheusAgentExternalLabelsResponse`].
     ///
     /// Required: `InstanceId`, `ClusterId`, `ExternalLabels`.
     ///
@@ -1416,7 +1416,7 @@ impl Client {
     ) -> ModifyPrometheusAgentExternalLabelsCall {
         ModifyPrometheusAgentExternalLabelsCall::new(&self.handle)
     }
-    /// Calls `ModifyPrometheusAlertPolicy`.
+    /// Calls `ModifyPrometheusAlertPolicy`; the answer is a [`ModifyPrometheusAlertPolicyResponse`].
     ///
     /// Required: `InstanceId`, `AlertRule`.
     ///
@@ -1425,7 +1425,7 @@ impl Client {
     pub fn modify_prometheus_alert_policy(&self) -> ModifyPrometheusAlertPolicyCall {
         ModifyPrometheusAlertPolicyCall::new(&self.handle)
     }
-    /// Calls `ModifyPrometheusConfig`.
+    /// Calls `ModifyPrometheusConfig`; the answer is a [`ModifyPrometheusConfigResponse`].
     ///
     /// Required: `InstanceId`, `ClusterType`, `ClusterId`.
     ///
@@ -1434,7 +1434,7 @@ impl Client {
     pub fn modify_prometheus_config(&self) -> ModifyPrometheusConfigCall {
         ModifyPrometheusConfigCall::new(&self.handle)
     }
-    /// Calls `ModifyPrometheusGlobalNotification`.
+    /// Calls `ModifyPrometheusGlobalNotification`; the answer is a [`ModifyPrometheusGlobalNotificationResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -1448,7 +1448,7 @@ impl Client {
     ) -> ModifyPrometheusGlobalNotificationCall {
         ModifyPrometheusGlobalNotificationCall::new(&self.handle)
     }
-    /// Calls `ModifyPrometheusInstanceAccessPoints`.
+    /// Calls `ModifyPrometheusInstanceAccessPoints`; the answer is a [`ModifyPrometheusInstanceAccessPointsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=monitor&Version=2018-07-24&Action=ModifyPrometheusInstanceAccessPoints)
     #[inline]
@@ -1457,7 +1457,7 @@ impl Client {
     ) -> ModifyPrometheusInstanceAccessPointsCall {
         ModifyPrometheusInstanceAccessPointsCall::new(&self.handle)
     }
-    /// Calls `ModifyPrometheusInstanceAttributes`.
+    /// Calls `ModifyPrometheusInstanceAttributes`; the answer is a [`ModifyPrometheusInstanceAttributesResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -1468,7 +1468,7 @@ impl Client {
     ) -> ModifyPrometheusInstanceAttributesCall {
         ModifyPrometheusInstanceAttributesCall::new(&self.handle)
     }
-    /// Calls `ModifyPrometheusRecordRuleYaml`.
+    /// Calls `ModifyPrometheusRecordRuleYaml`; the answer is a [`ModifyPrometheusRecordRuleYamlResponse`].
     ///
     /// Required: `InstanceId`, `Name`, `Content`.
     ///
@@ -1479,7 +1479,7 @@ impl Client {
     ) -> ModifyPrometheusRecordRuleYamlCall {
         ModifyPrometheusRecordRuleYamlCall::new(&self.handle)
     }
-    /// Calls `ModifyPrometheusTemp`.
+    /// Calls `ModifyPrometheusTemp`; the answer is a [`ModifyPrometheusTempResponse`].
     ///
     /// Required: `TemplateId`, `Template`.
     ///
@@ -1488,7 +1488,7 @@ impl Client {
     pub fn modify_prometheus_temp(&self) -> ModifyPrometheusTempCall {
         ModifyPrometheusTempCall::new(&self.handle)
     }
-    /// Calls `ModifyRemoteURLs`.
+    /// Calls `ModifyRemoteURLs`; the answer is a [`ModifyRemoteURLsResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -1497,7 +1497,7 @@ impl Client {
     pub fn modify_remote_ur_ls(&self) -> ModifyRemoteURLsCall {
         ModifyRemoteURLsCall::new(&self.handle)
     }
-    /// Calls `ReplacePrometheusAlertmanagerConfig`.
+    /// Calls `ReplacePrometheusAlertmanagerConfig`; the answer is a [`ReplacePrometheusAlertmanagerConfigResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -1508,7 +1508,7 @@ impl Client {
     ) -> ReplacePrometheusAlertmanagerConfigCall {
         ReplacePrometheusAlertmanagerConfigCall::new(&self.handle)
     }
-    /// Calls `ResumeGrafanaInstance`.
+    /// Calls `ResumeGrafanaInstance`; the answer is a [`ResumeGrafanaInstanceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -1517,7 +1517,7 @@ impl Client {
     pub fn resume_grafana_instance(&self) -> ResumeGrafanaInstanceCall {
         ResumeGrafanaInstanceCall::new(&self.handle)
     }
-    /// Calls `RoutePrometheusDynamicAPI`.
+    /// Calls `RoutePrometheusDynamicAPI`; the answer is a [`RoutePrometheusDynamicAPIResponse`].
     ///
     /// Required: `InstanceId`, `Method`, `Path`.
     ///
@@ -1526,7 +1526,7 @@ impl Client {
     pub fn route_prometheus_dynamic_api(&self) -> RoutePrometheusDynamicAPICall {
         RoutePrometheusDynamicAPICall::new(&self.handle)
     }
-    /// Calls `RunPrometheusInstance`.
+    /// Calls `RunPrometheusInstance`; the answer is a [`RunPrometheusInstanceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -1535,7 +1535,7 @@ impl Client {
     pub fn run_prometheus_instance(&self) -> RunPrometheusInstanceCall {
         RunPrometheusInstanceCall::new(&self.handle)
     }
-    /// Calls `SetDefaultAlarmPolicy`.
+    /// Calls `SetDefaultAlarmPolicy`; the answer is a [`SetDefaultAlarmPolicyResponse`].
     ///
     /// Required: `Module`, `PolicyId`.
     ///
@@ -1544,7 +1544,7 @@ impl Client {
     pub fn set_default_alarm_policy(&self) -> SetDefaultAlarmPolicyCall {
         SetDefaultAlarmPolicyCall::new(&self.handle)
     }
-    /// Calls `SyncPrometheusTemp`.
+    /// Calls `SyncPrometheusTemp`; the answer is a [`SyncPrometheusTempResponse`].
     ///
     /// Required: `TemplateId`, `Targets`.
     ///
@@ -1553,7 +1553,7 @@ impl Client {
     pub fn sync_prometheus_temp(&self) -> SyncPrometheusTempCall {
         SyncPrometheusTempCall::new(&self.handle)
     }
-    /// Calls `TerminatePrometheusInstances`.
+    /// Calls `TerminatePrometheusInstances`; the answer is a [`TerminatePrometheusInstancesResponse`].
     ///
     /// Required: `InstanceIds`.
     ///
@@ -1562,7 +1562,7 @@ impl Client {
     pub fn terminate_prometheus_instances(&self) -> TerminatePrometheusInstancesCall {
         TerminatePrometheusInstancesCall::new(&self.handle)
     }
-    /// Calls `UnBindingAllPolicyObject`.
+    /// Calls `UnBindingAllPolicyObject`; the answer is a [`UnBindingAllPolicyObjectResponse`].
     ///
     /// Required: `Module`, `GroupId`.
     ///
@@ -1571,7 +1571,7 @@ impl Client {
     pub fn un_binding_all_policy_object(&self) -> UnBindingAllPolicyObjectCall {
         UnBindingAllPolicyObjectCall::new(&self.handle)
     }
-    /// Calls `UnBindingPolicyObject`.
+    /// Calls `UnBindingPolicyObject`; the answer is a [`UnBindingPolicyObjectResponse`].
     ///
     /// Required: `Module`, `GroupId`, `UniqueId`.
     ///
@@ -1580,7 +1580,7 @@ impl Client {
     pub fn un_binding_policy_object(&self) -> UnBindingPolicyObjectCall {
         UnBindingPolicyObjectCall::new(&self.handle)
     }
-    /// Calls `UnbindPrometheusManagedGrafana`.
+    /// Calls `UnbindPrometheusManagedGrafana`; the answer is a [`UnbindPrometheusManagedGrafanaResponse`].
     ///
     /// Required: `InstanceId`, `GrafanaId`.
     ///
@@ -1591,7 +1591,7 @@ impl Client {
     ) -> UnbindPrometheusManagedGrafanaCall {
         UnbindPrometheusManagedGrafanaCall::new(&self.handle)
     }
-    /// Calls `UninstallGrafanaDashboard`.
+    /// Calls `UninstallGrafanaDashboard`; the answer is a [`UninstallGrafanaDashboardResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -1600,7 +1600,7 @@ impl Client {
     pub fn uninstall_grafana_dashboard(&self) -> UninstallGrafanaDashboardCall {
         UninstallGrafanaDashboardCall::new(&self.handle)
     }
-    /// Calls `UninstallGrafanaPlugins`.
+    /// Calls `UninstallGrafanaPlugins`; the answer is a [`UninstallGrafanaPluginsResponse`].
     ///
     /// Required: `PluginIds`, `InstanceId`.
     ///
@@ -1609,7 +1609,7 @@ impl Client {
     pub fn uninstall_grafana_plugins(&self) -> UninstallGrafanaPluginsCall {
         UninstallGrafanaPluginsCall::new(&self.handle)
     }
-    /// Calls `UpdateAlertRule`.
+    /// Calls `UpdateAlertRule`; the answer is a [`UpdateAlertRuleResponse`].
     ///
     /// Required: `RuleId`, `InstanceId`, `RuleState`, `RuleName`, `Expr`, `Duration`, `Receivers`.
     ///
@@ -1618,7 +1618,7 @@ impl Client {
     pub fn update_alert_rule(&self) -> UpdateAlertRuleCall {
         UpdateAlertRuleCall::new(&self.handle)
     }
-    /// Calls `UpdateAlertRuleState`.
+    /// Calls `UpdateAlertRuleState`; the answer is a [`UpdateAlertRuleStateResponse`].
     ///
     /// Required: `RuleIds`, `InstanceId`, `RuleState`.
     ///
@@ -1627,7 +1627,7 @@ impl Client {
     pub fn update_alert_rule_state(&self) -> UpdateAlertRuleStateCall {
         UpdateAlertRuleStateCall::new(&self.handle)
     }
-    /// Calls `UpdateDNSConfig`.
+    /// Calls `UpdateDNSConfig`; the answer is a [`UpdateDNSConfigResponse`].
     ///
     /// Required: `InstanceId`, `NameServers`.
     ///
@@ -1636,7 +1636,7 @@ impl Client {
     pub fn update_dns_config(&self) -> UpdateDNSConfigCall {
         UpdateDNSConfigCall::new(&self.handle)
     }
-    /// Calls `UpdateExporterIntegration`.
+    /// Calls `UpdateExporterIntegration`; the answer is a [`UpdateExporterIntegrationResponse`].
     ///
     /// Required: `InstanceId`, `Kind`, `Content`.
     ///
@@ -1645,7 +1645,7 @@ impl Client {
     pub fn update_exporter_integration(&self) -> UpdateExporterIntegrationCall {
         UpdateExporterIntegrationCall::new(&self.handle)
     }
-    /// Calls `UpdateGrafanaConfig`.
+    /// Calls `UpdateGrafanaConfig`; the answer is a [`UpdateGrafanaConfigResponse`].
     ///
     /// Required: `InstanceId`, `Config`.
     ///
@@ -1654,7 +1654,7 @@ impl Client {
     pub fn update_grafana_config(&self) -> UpdateGrafanaConfigCall {
         UpdateGrafanaConfigCall::new(&self.handle)
     }
-    /// Calls `UpdateGrafanaEnvironments`.
+    /// Calls `UpdateGrafanaEnvironments`; the answer is a [`UpdateGrafanaEnvironmentsResponse`].
     ///
     /// Required: `InstanceId`, `Envs`.
     ///
@@ -1663,7 +1663,7 @@ impl Client {
     pub fn update_grafana_environments(&self) -> UpdateGrafanaEnvironmentsCall {
         UpdateGrafanaEnvironmentsCall::new(&self.handle)
     }
-    /// Calls `UpdateGrafanaIntegration`.
+    /// Calls `UpdateGrafanaIntegration`; the answer is a [`UpdateGrafanaIntegrationResponse`].
     ///
     /// Required: `IntegrationId`, `InstanceId`, `Kind`, `Content`.
     ///
@@ -1672,7 +1672,7 @@ impl Client {
     pub fn update_grafana_integration(&self) -> UpdateGrafanaIntegrationCall {
         UpdateGrafanaIntegrationCall::new(&self.handle)
     }
-    /// Calls `UpdateGrafanaNotificationChannel`.
+    /// Calls `UpdateGrafanaNotificationChannel`; the answer is a [`UpdateGrafanaNotificationChannelResponse`].
     ///
     /// Required: `ChannelId`, `InstanceId`, `Receivers`.
     ///
@@ -1683,7 +1683,7 @@ impl Client {
     ) -> UpdateGrafanaNotificationChannelCall {
         UpdateGrafanaNotificationChannelCall::new(&self.handle)
     }
-    /// Calls `UpdateGrafanaWhiteList`.
+    /// Calls `UpdateGrafanaWhiteList`; the answer is a [`UpdateGrafanaWhiteListResponse`].
     ///
     /// Required: `InstanceId`, `Whitelist`.
     ///
@@ -1692,7 +1692,7 @@ impl Client {
     pub fn update_grafana_white_list(&self) -> UpdateGrafanaWhiteListCall {
         UpdateGrafanaWhiteListCall::new(&self.handle)
     }
-    /// Calls `UpdateOnCallForm`.
+    /// Calls `UpdateOnCallForm`; the answer is a [`UpdateOnCallFormResponse`].
     ///
     /// Required: `Module`, `OnCallFormID`, `OnCallFormName`, `StaffInfos`, `RotationType`, `ShiftTime`, `EffectiveStartTime`, `EffectiveEndTime`, `TimeZone`.
     ///
@@ -1701,7 +1701,7 @@ impl Client {
     pub fn update_on_call_form(&self) -> UpdateOnCallFormCall {
         UpdateOnCallFormCall::new(&self.handle)
     }
-    /// Calls `UpdatePrometheusAgentStatus`.
+    /// Calls `UpdatePrometheusAgentStatus`; the answer is a [`UpdatePrometheusAgentStatusResponse`].
     ///
     /// Required: `InstanceId`, `AgentIds`, `Status`.
     ///
@@ -1710,14 +1710,14 @@ impl Client {
     pub fn update_prometheus_agent_status(&self) -> UpdatePrometheusAgentStatusCall {
         UpdatePrometheusAgentStatusCall::new(&self.handle)
     }
-    /// Calls `UpdatePrometheusAlertGroup`.
+    /// Calls `UpdatePrometheusAlertGroup`; the answer is a [`UpdatePrometheusAlertGroupResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=monitor&Version=2018-07-24&Action=UpdatePrometheusAlertGroup)
     #[inline]
     pub fn update_prometheus_alert_group(&self) -> UpdatePrometheusAlertGroupCall {
         UpdatePrometheusAlertGroupCall::new(&self.handle)
     }
-    /// Calls `UpdatePrometheusAlertGroupState`.
+    /// Calls `UpdatePrometheusAlertGroupState`; the answer is a [`UpdatePrometheusAlertGroupStateResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=monitor&Version=2018-07-24&Action=UpdatePrometheusAlertGroupState)
     #[inline]
@@ -1726,7 +1726,7 @@ impl Client {
     ) -> UpdatePrometheusAlertGroupStateCall {
         UpdatePrometheusAlertGroupStateCall::new(&self.handle)
     }
-    /// Calls `UpdatePrometheusScrapeJob`.
+    /// Calls `UpdatePrometheusScrapeJob`; the answer is a [`UpdatePrometheusScrapeJobResponse`].
     ///
     /// Required: `InstanceId`, `AgentId`, `JobId`, `Config`.
     ///
@@ -1735,7 +1735,7 @@ impl Client {
     pub fn update_prometheus_scrape_job(&self) -> UpdatePrometheusScrapeJobCall {
         UpdatePrometheusScrapeJobCall::new(&self.handle)
     }
-    /// Calls `UpdateRecordingRule`.
+    /// Calls `UpdateRecordingRule`; the answer is a [`UpdateRecordingRuleResponse`].
     ///
     /// Required: `Name`, `Group`, `InstanceId`, `RuleId`.
     ///
@@ -1744,7 +1744,7 @@ impl Client {
     pub fn update_recording_rule(&self) -> UpdateRecordingRuleCall {
         UpdateRecordingRuleCall::new(&self.handle)
     }
-    /// Calls `UpdateSSOAccount`.
+    /// Calls `UpdateSSOAccount`; the answer is a [`UpdateSSOAccountResponse`].
     ///
     /// Required: `InstanceId`, `UserId`.
     ///
@@ -1753,7 +1753,7 @@ impl Client {
     pub fn update_sso_account(&self) -> UpdateSSOAccountCall {
         UpdateSSOAccountCall::new(&self.handle)
     }
-    /// Calls `UpdateServiceDiscovery`.
+    /// Calls `UpdateServiceDiscovery`; the answer is a [`UpdateServiceDiscoveryResponse`].
     ///
     /// Required: `InstanceId`, `KubeClusterId`, `KubeType`, `Type`, `Yaml`.
     ///
@@ -1762,7 +1762,7 @@ impl Client {
     pub fn update_service_discovery(&self) -> UpdateServiceDiscoveryCall {
         UpdateServiceDiscoveryCall::new(&self.handle)
     }
-    /// Calls `UpgradeGrafanaDashboard`.
+    /// Calls `UpgradeGrafanaDashboard`; the answer is a [`UpgradeGrafanaDashboardResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -1771,7 +1771,7 @@ impl Client {
     pub fn upgrade_grafana_dashboard(&self) -> UpgradeGrafanaDashboardCall {
         UpgradeGrafanaDashboardCall::new(&self.handle)
     }
-    /// Calls `UpgradeGrafanaInstance`.
+    /// Calls `UpgradeGrafanaInstance`; the answer is a [`UpgradeGrafanaInstanceResponse`].
     ///
     /// Required: `InstanceId`, `Alias`.
     ///
@@ -3789,7 +3789,6 @@ rt::action!(
     DescribeGrafanaVersions, DescribeGrafanaVersionsRequest, DescribeGrafanaVersionsCall,
     DescribeGrafanaVersionsResponse, Error, idempotent
 );
-impl<T> DescribeGrafanaVersionsCall<T> {}
 /// The answer of [`Client::describe_grafana_versions`] (`DescribeGrafanaVersions`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -3842,7 +3841,6 @@ rt::action!(
     DescribeMonitorResourceInfoCall, DescribeMonitorResourceInfoResponse, Error,
     idempotent
 );
-impl<T> DescribeMonitorResourceInfoCall<T> {}
 /// The answer of [`Client::describe_monitor_resource_info`] (`DescribeMonitorResourceInfo`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -3982,7 +3980,6 @@ rt::action!(
     DescribePluginOverviews, DescribePluginOverviewsRequest, DescribePluginOverviewsCall,
     DescribePluginOverviewsResponse, Error, idempotent
 );
-impl<T> DescribePluginOverviewsCall<T> {}
 /// The answer of [`Client::describe_plugin_overviews`] (`DescribePluginOverviews`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -4377,7 +4374,6 @@ rt::action!(
     DescribePrometheusCreateInstanceQuotaCall,
     DescribePrometheusCreateInstanceQuotaResponse, Error, idempotent
 );
-impl<T> DescribePrometheusCreateInstanceQuotaCall<T> {}
 /// The answer of [`Client::describe_prometheus_create_instance_quota`] (`DescribePrometheusCreateInstanceQuota`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -5416,7 +5412,6 @@ rt::action!(
     ModifyPrometheusInstanceAccessPointsCall,
     ModifyPrometheusInstanceAccessPointsResponse, Error
 );
-impl<T> ModifyPrometheusInstanceAccessPointsCall<T> {}
 /// The answer of [`Client::modify_prometheus_instance_access_points`] (`ModifyPrometheusInstanceAccessPoints`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

@@ -35,28 +35,28 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `CancelAIWorkbenchChat`.
+    /// Calls `CancelAIWorkbenchChat`; the answer is a [`CancelAIWorkbenchChatResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=monitor&Version=2023-06-16&Action=CancelAIWorkbenchChat)
     #[inline]
     pub fn cancel_ai_workbench_chat(&self) -> CancelAIWorkbenchChatCall {
         CancelAIWorkbenchChatCall::new(&self.handle)
     }
-    /// Calls `CreateAIWorkbenchAgent`.
+    /// Calls `CreateAIWorkbenchAgent`; the answer is a [`CreateAIWorkbenchAgentResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=monitor&Version=2023-06-16&Action=CreateAIWorkbenchAgent)
     #[inline]
     pub fn create_ai_workbench_agent(&self) -> CreateAIWorkbenchAgentCall {
         CreateAIWorkbenchAgentCall::new(&self.handle)
     }
-    /// Calls `CreateAIWorkbenchTask`.
+    /// Calls `CreateAIWorkbenchTask`; the answer is a [`CreateAIWorkbenchTaskResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=monitor&Version=2023-06-16&Action=CreateAIWorkbenchTask)
     #[inline]
     pub fn create_ai_workbench_task(&self) -> CreateAIWorkbenchTaskCall {
         CreateAIWorkbenchTaskCall::new(&self.handle)
     }
-    /// Calls `CreateDispenseExternalRule`.
+    /// Calls `CreateDispenseExternalRule`; the answer is a [`CreateDispenseExternalRuleResponse`].
     ///
     /// Required: `Name`, `ExtNamespace`, `Producer`.
     ///
@@ -65,7 +65,7 @@ impl Client {
     pub fn create_dispense_external_rule(&self) -> CreateDispenseExternalRuleCall {
         CreateDispenseExternalRuleCall::new(&self.handle)
     }
-    /// Calls `CreateNoticeContentTmpl`.
+    /// Calls `CreateNoticeContentTmpl`; the answer is a [`CreateNoticeContentTmplResponse`].
     ///
     /// Required: `TmplName`, `MonitorType`, `TmplContents`, `TmplLanguage`.
     ///
@@ -74,21 +74,21 @@ impl Client {
     pub fn create_notice_content_tmpl(&self) -> CreateNoticeContentTmplCall {
         CreateNoticeContentTmplCall::new(&self.handle)
     }
-    /// Calls `DeleteAIWorkbenchAgent`.
+    /// Calls `DeleteAIWorkbenchAgent`; the answer is a [`DeleteAIWorkbenchAgentResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=monitor&Version=2023-06-16&Action=DeleteAIWorkbenchAgent)
     #[inline]
     pub fn delete_ai_workbench_agent(&self) -> DeleteAIWorkbenchAgentCall {
         DeleteAIWorkbenchAgentCall::new(&self.handle)
     }
-    /// Calls `DeleteAIWorkbenchTask`.
+    /// Calls `DeleteAIWorkbenchTask`; the answer is a [`DeleteAIWorkbenchTaskResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=monitor&Version=2023-06-16&Action=DeleteAIWorkbenchTask)
     #[inline]
     pub fn delete_ai_workbench_task(&self) -> DeleteAIWorkbenchTaskCall {
         DeleteAIWorkbenchTaskCall::new(&self.handle)
     }
-    /// Calls `DeleteDispenseExternalRule`.
+    /// Calls `DeleteDispenseExternalRule`; the answer is a [`DeleteDispenseExternalRuleResponse`].
     ///
     /// Required: `RuleIdList`.
     ///
@@ -97,21 +97,21 @@ impl Client {
     pub fn delete_dispense_external_rule(&self) -> DeleteDispenseExternalRuleCall {
         DeleteDispenseExternalRuleCall::new(&self.handle)
     }
-    /// Calls `DeleteNoticeContentTmpls`.
+    /// Calls `DeleteNoticeContentTmpls`; the answer is a [`DeleteNoticeContentTmplsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=monitor&Version=2023-06-16&Action=DeleteNoticeContentTmpls)
     #[inline]
     pub fn delete_notice_content_tmpls(&self) -> DeleteNoticeContentTmplsCall {
         DeleteNoticeContentTmplsCall::new(&self.handle)
     }
-    /// Calls `DescribeAIWorkbenchAgent`.
+    /// Calls `DescribeAIWorkbenchAgent`; the answer is a [`DescribeAIWorkbenchAgentResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=monitor&Version=2023-06-16&Action=DescribeAIWorkbenchAgent)
     #[inline]
     pub fn describe_ai_workbench_agent(&self) -> DescribeAIWorkbenchAgentCall {
         DescribeAIWorkbenchAgentCall::new(&self.handle)
     }
-    /// Calls `DescribeAIWorkbenchArtifact`.
+    /// Calls `DescribeAIWorkbenchArtifact`; the answer is a [`DescribeAIWorkbenchArtifactResponse`].
     ///
     /// Required: `ArtifactId`.
     ///
@@ -120,14 +120,14 @@ impl Client {
     pub fn describe_ai_workbench_artifact(&self) -> DescribeAIWorkbenchArtifactCall {
         DescribeAIWorkbenchArtifactCall::new(&self.handle)
     }
-    /// Calls `DescribeAIWorkbenchExecution`.
+    /// Calls `DescribeAIWorkbenchExecution`; the answer is a [`DescribeAIWorkbenchExecutionResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=monitor&Version=2023-06-16&Action=DescribeAIWorkbenchExecution)
     #[inline]
     pub fn describe_ai_workbench_execution(&self) -> DescribeAIWorkbenchExecutionCall {
         DescribeAIWorkbenchExecutionCall::new(&self.handle)
     }
-    /// Calls `DescribeAIWorkbenchSREDigitalTwinTaskList`.
+    /// Calls `DescribeAIWorkbenchSREDigitalTwinTaskList`; the answer is a [`DescribeAIWorkbenchSREDigitalTwinTaskListResponse`].
     ///
     /// Required: `TwinID`.
     ///
@@ -138,7 +138,7 @@ impl Client {
     ) -> DescribeAIWorkbenchSREDigitalTwinTaskListCall {
         DescribeAIWorkbenchSREDigitalTwinTaskListCall::new(&self.handle)
     }
-    /// Calls `DescribeAIWorkbenchSREDigitalTwinWorkLogDetail`.
+    /// Calls `DescribeAIWorkbenchSREDigitalTwinWorkLogDetail`; the answer is a [`DescribeAIWorkbenchSREDigitalTwinWorkLogDetailResponse`].
     ///
     /// Required: `WorkLogID`.
     ///
@@ -149,7 +149,7 @@ impl Client {
     ) -> DescribeAIWorkbenchSREDigitalTwinWorkLogDetailCall {
         DescribeAIWorkbenchSREDigitalTwinWorkLogDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeAIWorkbenchSREDigitalTwinWorkLogList`.
+    /// Calls `DescribeAIWorkbenchSREDigitalTwinWorkLogList`; the answer is a [`DescribeAIWorkbenchSREDigitalTwinWorkLogListResponse`].
     ///
     /// Required: `TwinID`.
     ///
@@ -160,21 +160,21 @@ impl Client {
     ) -> DescribeAIWorkbenchSREDigitalTwinWorkLogListCall {
         DescribeAIWorkbenchSREDigitalTwinWorkLogListCall::new(&self.handle)
     }
-    /// Calls `DescribeAIWorkbenchSession`.
+    /// Calls `DescribeAIWorkbenchSession`; the answer is a [`DescribeAIWorkbenchSessionResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=monitor&Version=2023-06-16&Action=DescribeAIWorkbenchSession)
     #[inline]
     pub fn describe_ai_workbench_session(&self) -> DescribeAIWorkbenchSessionCall {
         DescribeAIWorkbenchSessionCall::new(&self.handle)
     }
-    /// Calls `DescribeAIWorkbenchSkill`.
+    /// Calls `DescribeAIWorkbenchSkill`; the answer is a [`DescribeAIWorkbenchSkillResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=monitor&Version=2023-06-16&Action=DescribeAIWorkbenchSkill)
     #[inline]
     pub fn describe_ai_workbench_skill(&self) -> DescribeAIWorkbenchSkillCall {
         DescribeAIWorkbenchSkillCall::new(&self.handle)
     }
-    /// Calls `DescribeAlarmNotifyHistories`.
+    /// Calls `DescribeAlarmNotifyHistories`; the answer is a [`DescribeAlarmNotifyHistoriesResponse`].
     ///
     /// Required: `MonitorType`, `QueryBaseTime`, `QueryBeforeSeconds`, `PageParams`.
     ///
@@ -183,7 +183,7 @@ impl Client {
     pub fn describe_alarm_notify_histories(&self) -> DescribeAlarmNotifyHistoriesCall {
         DescribeAlarmNotifyHistoriesCall::new(&self.handle)
     }
-    /// Calls `DescribeDispenseExternalRule`.
+    /// Calls `DescribeDispenseExternalRule`; the answer is a [`DescribeDispenseExternalRuleResponse`].
     ///
     /// Required: `RuleId`.
     ///
@@ -192,7 +192,7 @@ impl Client {
     pub fn describe_dispense_external_rule(&self) -> DescribeDispenseExternalRuleCall {
         DescribeDispenseExternalRuleCall::new(&self.handle)
     }
-    /// Calls `DescribeDispenseExternalRuleList`.
+    /// Calls `DescribeDispenseExternalRuleList`; the answer is a [`DescribeDispenseExternalRuleListResponse`].
     ///
     /// Required: `Page`, `PageSize`.
     ///
@@ -203,14 +203,14 @@ impl Client {
     ) -> DescribeDispenseExternalRuleListCall {
         DescribeDispenseExternalRuleListCall::new(&self.handle)
     }
-    /// Calls `DescribeDispenseRegion`.
+    /// Calls `DescribeDispenseRegion`; the answer is a [`DescribeDispenseRegionResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=monitor&Version=2023-06-16&Action=DescribeDispenseRegion)
     #[inline]
     pub fn describe_dispense_region(&self) -> DescribeDispenseRegionCall {
         DescribeDispenseRegionCall::new(&self.handle)
     }
-    /// Calls `DescribeExtMetric`.
+    /// Calls `DescribeExtMetric`; the answer is a [`DescribeExtMetricResponse`].
     ///
     /// Required: `ExtNamespace`.
     ///
@@ -219,14 +219,14 @@ impl Client {
     pub fn describe_ext_metric(&self) -> DescribeExtMetricCall {
         DescribeExtMetricCall::new(&self.handle)
     }
-    /// Calls `DescribeExtNamespace`.
+    /// Calls `DescribeExtNamespace`; the answer is a [`DescribeExtNamespaceResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=monitor&Version=2023-06-16&Action=DescribeExtNamespace)
     #[inline]
     pub fn describe_ext_namespace(&self) -> DescribeExtNamespaceCall {
         DescribeExtNamespaceCall::new(&self.handle)
     }
-    /// Calls `DescribeKafka`.
+    /// Calls `DescribeKafka`; the answer is a [`DescribeKafkaResponse`].
     ///
     /// Required: `Brokers`.
     ///
@@ -235,7 +235,7 @@ impl Client {
     pub fn describe_kafka(&self) -> DescribeKafkaCall {
         DescribeKafkaCall::new(&self.handle)
     }
-    /// Calls `DescribeNoticeContentTmpl`.
+    /// Calls `DescribeNoticeContentTmpl`; the answer is a [`DescribeNoticeContentTmplResponse`].
     ///
     /// Required: `PageNumber`, `PageSize`.
     ///
@@ -244,7 +244,7 @@ impl Client {
     pub fn describe_notice_content_tmpl(&self) -> DescribeNoticeContentTmplCall {
         DescribeNoticeContentTmplCall::new(&self.handle)
     }
-    /// Calls `GetAIWorkbenchArtifactDownloadURL`.
+    /// Calls `GetAIWorkbenchArtifactDownloadURL`; the answer is a [`GetAIWorkbenchArtifactDownloadURLResponse`].
     ///
     /// Required: `SessionId`.
     ///
@@ -255,42 +255,42 @@ impl Client {
     ) -> GetAIWorkbenchArtifactDownloadURLCall {
         GetAIWorkbenchArtifactDownloadURLCall::new(&self.handle)
     }
-    /// Calls `ListAIWorkbenchAgents`.
+    /// Calls `ListAIWorkbenchAgents`; the answer is a [`ListAIWorkbenchAgentsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=monitor&Version=2023-06-16&Action=ListAIWorkbenchAgents)
     #[inline]
     pub fn list_ai_workbench_agents(&self) -> ListAIWorkbenchAgentsCall {
         ListAIWorkbenchAgentsCall::new(&self.handle)
     }
-    /// Calls `ListAIWorkbenchArtifacts`.
+    /// Calls `ListAIWorkbenchArtifacts`; the answer is a [`ListAIWorkbenchArtifactsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=monitor&Version=2023-06-16&Action=ListAIWorkbenchArtifacts)
     #[inline]
     pub fn list_ai_workbench_artifacts(&self) -> ListAIWorkbenchArtifactsCall {
         ListAIWorkbenchArtifactsCall::new(&self.handle)
     }
-    /// Calls `ListAIWorkbenchExecutions`.
+    /// Calls `ListAIWorkbenchExecutions`; the answer is a [`ListAIWorkbenchExecutionsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=monitor&Version=2023-06-16&Action=ListAIWorkbenchExecutions)
     #[inline]
     pub fn list_ai_workbench_executions(&self) -> ListAIWorkbenchExecutionsCall {
         ListAIWorkbenchExecutionsCall::new(&self.handle)
     }
-    /// Calls `ListAIWorkbenchMCPs`.
+    /// Calls `ListAIWorkbenchMCPs`; the answer is a [`ListAIWorkbenchMCPsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=monitor&Version=2023-06-16&Action=ListAIWorkbenchMCPs)
     #[inline]
     pub fn list_ai_workbench_mc_ps(&self) -> ListAIWorkbenchMCPsCall {
         ListAIWorkbenchMCPsCall::new(&self.handle)
     }
-    /// Calls `ListAIWorkbenchMessages`.
+    /// Calls `ListAIWorkbenchMessages`; the answer is a [`ListAIWorkbenchMessagesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=monitor&Version=2023-06-16&Action=ListAIWorkbenchMessages)
     #[inline]
     pub fn list_ai_workbench_messages(&self) -> ListAIWorkbenchMessagesCall {
         ListAIWorkbenchMessagesCall::new(&self.handle)
     }
-    /// Calls `ListAIWorkbenchResourceInstances`.
+    /// Calls `ListAIWorkbenchResourceInstances`; the answer is a [`ListAIWorkbenchResourceInstancesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=monitor&Version=2023-06-16&Action=ListAIWorkbenchResourceInstances)
     #[inline]
@@ -299,35 +299,35 @@ impl Client {
     ) -> ListAIWorkbenchResourceInstancesCall {
         ListAIWorkbenchResourceInstancesCall::new(&self.handle)
     }
-    /// Calls `ListAIWorkbenchResourceMaps`.
+    /// Calls `ListAIWorkbenchResourceMaps`; the answer is a [`ListAIWorkbenchResourceMapsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=monitor&Version=2023-06-16&Action=ListAIWorkbenchResourceMaps)
     #[inline]
     pub fn list_ai_workbench_resource_maps(&self) -> ListAIWorkbenchResourceMapsCall {
         ListAIWorkbenchResourceMapsCall::new(&self.handle)
     }
-    /// Calls `ListAIWorkbenchSessions`.
+    /// Calls `ListAIWorkbenchSessions`; the answer is a [`ListAIWorkbenchSessionsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=monitor&Version=2023-06-16&Action=ListAIWorkbenchSessions)
     #[inline]
     pub fn list_ai_workbench_sessions(&self) -> ListAIWorkbenchSessionsCall {
         ListAIWorkbenchSessionsCall::new(&self.handle)
     }
-    /// Calls `ListAIWorkbenchSkills`.
+    /// Calls `ListAIWorkbenchSkills`; the answer is a [`ListAIWorkbenchSkillsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=monitor&Version=2023-06-16&Action=ListAIWorkbenchSkills)
     #[inline]
     pub fn list_ai_workbench_skills(&self) -> ListAIWorkbenchSkillsCall {
         ListAIWorkbenchSkillsCall::new(&self.handle)
     }
-    /// Calls `ListAIWorkbenchTasks`.
+    /// Calls `ListAIWorkbenchTasks`; the answer is a [`ListAIWorkbenchTasksResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=monitor&Version=2023-06-16&Action=ListAIWorkbenchTasks)
     #[inline]
     pub fn list_ai_workbench_tasks(&self) -> ListAIWorkbenchTasksCall {
         ListAIWorkbenchTasksCall::new(&self.handle)
     }
-    /// Calls `ModifyDispenseExternalRule`.
+    /// Calls `ModifyDispenseExternalRule`; the answer is a [`ModifyDispenseExternalRuleResponse`].
     ///
     /// Required: `Name`, `ExtNamespace`, `Producer`, `RuleId`.
     ///
@@ -336,7 +336,7 @@ impl Client {
     pub fn modify_dispense_external_rule(&self) -> ModifyDispenseExternalRuleCall {
         ModifyDispenseExternalRuleCall::new(&self.handle)
     }
-    /// Calls `ModifyDispenseExternalRuleStatus`.
+    /// Calls `ModifyDispenseExternalRuleStatus`; the answer is a [`ModifyDispenseExternalRuleStatusResponse`].
     ///
     /// Required: `RuleIdList`, `Status`.
     ///
@@ -347,7 +347,7 @@ impl Client {
     ) -> ModifyDispenseExternalRuleStatusCall {
         ModifyDispenseExternalRuleStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyNoticeContentTmpl`.
+    /// Calls `ModifyNoticeContentTmpl`; the answer is a [`ModifyNoticeContentTmplResponse`].
     ///
     /// Required: `TmplName`, `TmplContents`, `TmplID`.
     ///
@@ -356,7 +356,7 @@ impl Client {
     pub fn modify_notice_content_tmpl(&self) -> ModifyNoticeContentTmplCall {
         ModifyNoticeContentTmplCall::new(&self.handle)
     }
-    /// Calls `TriggerAIWorkbenchSREDigitalTwinTask`.
+    /// Calls `TriggerAIWorkbenchSREDigitalTwinTask`; the answer is a [`TriggerAIWorkbenchSREDigitalTwinTaskResponse`].
     ///
     /// Required: `TaskID`.
     ///
@@ -367,14 +367,14 @@ impl Client {
     ) -> TriggerAIWorkbenchSREDigitalTwinTaskCall {
         TriggerAIWorkbenchSREDigitalTwinTaskCall::new(&self.handle)
     }
-    /// Calls `TriggerAIWorkbenchTask`.
+    /// Calls `TriggerAIWorkbenchTask`; the answer is a [`TriggerAIWorkbenchTaskResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=monitor&Version=2023-06-16&Action=TriggerAIWorkbenchTask)
     #[inline]
     pub fn trigger_ai_workbench_task(&self) -> TriggerAIWorkbenchTaskCall {
         TriggerAIWorkbenchTaskCall::new(&self.handle)
     }
-    /// Calls `UpdateAIWorkbenchAgent`.
+    /// Calls `UpdateAIWorkbenchAgent`; the answer is a [`UpdateAIWorkbenchAgentResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=monitor&Version=2023-06-16&Action=UpdateAIWorkbenchAgent)
     #[inline]
@@ -812,7 +812,6 @@ rt::action!(
     DescribeDispenseRegion, DescribeDispenseRegionRequest, DescribeDispenseRegionCall,
     DescribeDispenseRegionResponse, Error, idempotent
 );
-impl<T> DescribeDispenseRegionCall<T> {}
 /// The answer of [`Client::describe_dispense_region`] (`DescribeDispenseRegion`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -844,7 +843,6 @@ rt::action!(
     DescribeExtNamespace, DescribeExtNamespaceRequest, DescribeExtNamespaceCall,
     DescribeExtNamespaceResponse, Error, idempotent
 );
-impl<T> DescribeExtNamespaceCall<T> {}
 /// The answer of [`Client::describe_ext_namespace`] (`DescribeExtNamespace`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

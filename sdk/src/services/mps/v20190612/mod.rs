@@ -35,21 +35,21 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `ActivateSSAI`.
+    /// Calls `ActivateSSAI`; the answer is a [`ActivateSSAIResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=mps&Version=2019-06-12&Action=ActivateSSAI)
     #[inline]
     pub fn activate_ssai(&self) -> ActivateSSAICall {
         ActivateSSAICall::new(&self.handle)
     }
-    /// Calls `ActivateStreamPackage`.
+    /// Calls `ActivateStreamPackage`; the answer is a [`ActivateStreamPackageResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=mps&Version=2019-06-12&Action=ActivateStreamPackage)
     #[inline]
     pub fn activate_stream_package(&self) -> ActivateStreamPackageCall {
         ActivateStreamPackageCall::new(&self.handle)
     }
-    /// Calls `BatchDeleteStreamLinkFlow`.
+    /// Calls `BatchDeleteStreamLinkFlow`; the answer is a [`BatchDeleteStreamLinkFlowResponse`].
     ///
     /// Required: `EventId`.
     ///
@@ -58,7 +58,7 @@ impl Client {
     pub fn batch_delete_stream_link_flow(&self) -> BatchDeleteStreamLinkFlowCall {
         BatchDeleteStreamLinkFlowCall::new(&self.handle)
     }
-    /// Calls `BatchProcessMedia`.
+    /// Calls `BatchProcessMedia`; the answer is a [`BatchProcessMediaResponse`].
     ///
     /// Required: `InputInfo`.
     ///
@@ -67,7 +67,7 @@ impl Client {
     pub fn batch_process_media(&self) -> BatchProcessMediaCall {
         BatchProcessMediaCall::new(&self.handle)
     }
-    /// Calls `BatchStartStreamLinkFlow`.
+    /// Calls `BatchStartStreamLinkFlow`; the answer is a [`BatchStartStreamLinkFlowResponse`].
     ///
     /// Required: `EventId`.
     ///
@@ -76,7 +76,7 @@ impl Client {
     pub fn batch_start_stream_link_flow(&self) -> BatchStartStreamLinkFlowCall {
         BatchStartStreamLinkFlowCall::new(&self.handle)
     }
-    /// Calls `BatchStopStreamLinkFlow`.
+    /// Calls `BatchStopStreamLinkFlow`; the answer is a [`BatchStopStreamLinkFlowResponse`].
     ///
     /// Required: `EventId`.
     ///
@@ -85,14 +85,14 @@ impl Client {
     pub fn batch_stop_stream_link_flow(&self) -> BatchStopStreamLinkFlowCall {
         BatchStopStreamLinkFlowCall::new(&self.handle)
     }
-    /// Calls `ChangeVoice`.
+    /// Calls `ChangeVoice`; the answer is a [`ChangeVoiceResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=mps&Version=2019-06-12&Action=ChangeVoice)
     #[inline]
     pub fn change_voice(&self) -> ChangeVoiceCall {
         ChangeVoiceCall::new(&self.handle)
     }
-    /// Calls `CloneViral`.
+    /// Calls `CloneViral`; the answer is a [`CloneViralResponse`].
     ///
     /// Required: `VideoUrl`.
     ///
@@ -101,28 +101,28 @@ impl Client {
     pub fn clone_viral(&self) -> CloneViralCall {
         CloneViralCall::new(&self.handle)
     }
-    /// Calls `CloneVoice`.
+    /// Calls `CloneVoice`; the answer is a [`CloneVoiceResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=mps&Version=2019-06-12&Action=CloneVoice)
     #[inline]
     pub fn clone_voice(&self) -> CloneVoiceCall {
         CloneVoiceCall::new(&self.handle)
     }
-    /// Calls `CreateAIAnalysisTemplate`.
+    /// Calls `CreateAIAnalysisTemplate`; the answer is a [`CreateAIAnalysisTemplateResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=mps&Version=2019-06-12&Action=CreateAIAnalysisTemplate)
     #[inline]
     pub fn create_ai_analysis_template(&self) -> CreateAIAnalysisTemplateCall {
         CreateAIAnalysisTemplateCall::new(&self.handle)
     }
-    /// Calls `CreateAIRecognitionTemplate`.
+    /// Calls `CreateAIRecognitionTemplate`; the answer is a [`CreateAIRecognitionTemplateResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=mps&Version=2019-06-12&Action=CreateAIRecognitionTemplate)
     #[inline]
     pub fn create_ai_recognition_template(&self) -> CreateAIRecognitionTemplateCall {
         CreateAIRecognitionTemplateCall::new(&self.handle)
     }
-    /// Calls `CreateAdaptiveDynamicStreamingTemplate`.
+    /// Calls `CreateAdaptiveDynamicStreamingTemplate`; the answer is a [`CreateAdaptiveDynamicStreamingTemplateResponse`].
     ///
     /// Required: `Format`, `StreamInfos`.
     ///
@@ -133,7 +133,7 @@ impl Client {
     ) -> CreateAdaptiveDynamicStreamingTemplateCall {
         CreateAdaptiveDynamicStreamingTemplateCall::new(&self.handle)
     }
-    /// Calls `CreateAgentRecordTask`.
+    /// Calls `CreateAgentRecordTask`; the answer is a [`CreateAgentRecordTaskResponse`].
     ///
     /// Required: `LiveRoomUrl`, `MaxDurationMinutes`, `StoreCosParam`.
     ///
@@ -142,7 +142,7 @@ impl Client {
     pub fn create_agent_record_task(&self) -> CreateAgentRecordTaskCall {
         CreateAgentRecordTaskCall::new(&self.handle)
     }
-    /// Calls `CreateAiDramaTask`.
+    /// Calls `CreateAiDramaTask`; the answer is a [`CreateAiDramaTaskResponse`].
     ///
     /// Required: `Input`.
     ///
@@ -151,7 +151,7 @@ impl Client {
     pub fn create_ai_drama_task(&self) -> CreateAiDramaTaskCall {
         CreateAiDramaTaskCall::new(&self.handle)
     }
-    /// Calls `CreateAiFissionTask`.
+    /// Calls `CreateAiFissionTask`; the answer is a [`CreateAiFissionTaskResponse`].
     ///
     /// Required: `Input`.
     ///
@@ -160,28 +160,28 @@ impl Client {
     pub fn create_ai_fission_task(&self) -> CreateAiFissionTaskCall {
         CreateAiFissionTaskCall::new(&self.handle)
     }
-    /// Calls `CreateAigcAudioTask`.
+    /// Calls `CreateAigcAudioTask`; the answer is a [`CreateAigcAudioTaskResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=mps&Version=2019-06-12&Action=CreateAigcAudioTask)
     #[inline]
     pub fn create_aigc_audio_task(&self) -> CreateAigcAudioTaskCall {
         CreateAigcAudioTaskCall::new(&self.handle)
     }
-    /// Calls `CreateAigcImageTask`.
+    /// Calls `CreateAigcImageTask`; the answer is a [`CreateAigcImageTaskResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=mps&Version=2019-06-12&Action=CreateAigcImageTask)
     #[inline]
     pub fn create_aigc_image_task(&self) -> CreateAigcImageTaskCall {
         CreateAigcImageTaskCall::new(&self.handle)
     }
-    /// Calls `CreateAigcVideoTask`.
+    /// Calls `CreateAigcVideoTask`; the answer is a [`CreateAigcVideoTaskResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=mps&Version=2019-06-12&Action=CreateAigcVideoTask)
     #[inline]
     pub fn create_aigc_video_task(&self) -> CreateAigcVideoTaskCall {
         CreateAigcVideoTaskCall::new(&self.handle)
     }
-    /// Calls `CreateAnimatedGraphicsTemplate`.
+    /// Calls `CreateAnimatedGraphicsTemplate`; the answer is a [`CreateAnimatedGraphicsTemplateResponse`].
     ///
     /// Required: `Fps`.
     ///
@@ -192,7 +192,7 @@ impl Client {
     ) -> CreateAnimatedGraphicsTemplateCall {
         CreateAnimatedGraphicsTemplateCall::new(&self.handle)
     }
-    /// Calls `CreateAsrHotwords`.
+    /// Calls `CreateAsrHotwords`; the answer is a [`CreateAsrHotwordsResponse`].
     ///
     /// Required: `Type`, `Name`.
     ///
@@ -201,7 +201,7 @@ impl Client {
     pub fn create_asr_hotwords(&self) -> CreateAsrHotwordsCall {
         CreateAsrHotwordsCall::new(&self.handle)
     }
-    /// Calls `CreateBlindWatermarkTemplate`.
+    /// Calls `CreateBlindWatermarkTemplate`; the answer is a [`CreateBlindWatermarkTemplateResponse`].
     ///
     /// Required: `Type`, `TextContent`.
     ///
@@ -210,14 +210,14 @@ impl Client {
     pub fn create_blind_watermark_template(&self) -> CreateBlindWatermarkTemplateCall {
         CreateBlindWatermarkTemplateCall::new(&self.handle)
     }
-    /// Calls `CreateContentReviewTemplate`.
+    /// Calls `CreateContentReviewTemplate`; the answer is a [`CreateContentReviewTemplateResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=mps&Version=2019-06-12&Action=CreateContentReviewTemplate)
     #[inline]
     pub fn create_content_review_template(&self) -> CreateContentReviewTemplateCall {
         CreateContentReviewTemplateCall::new(&self.handle)
     }
-    /// Calls `CreateDocToVideoTask`.
+    /// Calls `CreateDocToVideoTask`; the answer is a [`CreateDocToVideoTaskResponse`].
     ///
     /// Required: `Input`.
     ///
@@ -226,7 +226,7 @@ impl Client {
     pub fn create_doc_to_video_task(&self) -> CreateDocToVideoTaskCall {
         CreateDocToVideoTaskCall::new(&self.handle)
     }
-    /// Calls `CreateImageSpriteTemplate`.
+    /// Calls `CreateImageSpriteTemplate`; the answer is a [`CreateImageSpriteTemplateResponse`].
     ///
     /// Required: `SampleType`, `SampleInterval`, `RowCount`, `ColumnCount`.
     ///
@@ -235,14 +235,14 @@ impl Client {
     pub fn create_image_sprite_template(&self) -> CreateImageSpriteTemplateCall {
         CreateImageSpriteTemplateCall::new(&self.handle)
     }
-    /// Calls `CreateLiveRecordTemplate`.
+    /// Calls `CreateLiveRecordTemplate`; the answer is a [`CreateLiveRecordTemplateResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=mps&Version=2019-06-12&Action=CreateLiveRecordTemplate)
     #[inline]
     pub fn create_live_record_template(&self) -> CreateLiveRecordTemplateCall {
         CreateLiveRecordTemplateCall::new(&self.handle)
     }
-    /// Calls `CreateMediaEvaluation`.
+    /// Calls `CreateMediaEvaluation`; the answer is a [`CreateMediaEvaluationResponse`].
     ///
     /// Required: `InputInfo`, `EvaluationTask`.
     ///
@@ -251,7 +251,7 @@ impl Client {
     pub fn create_media_evaluation(&self) -> CreateMediaEvaluationCall {
         CreateMediaEvaluationCall::new(&self.handle)
     }
-    /// Calls `CreatePersonSample`.
+    /// Calls `CreatePersonSample`; the answer is a [`CreatePersonSampleResponse`].
     ///
     /// Required: `Name`, `Usages`.
     ///
@@ -260,7 +260,7 @@ impl Client {
     pub fn create_person_sample(&self) -> CreatePersonSampleCall {
         CreatePersonSampleCall::new(&self.handle)
     }
-    /// Calls `CreateProcessImageTemplate`.
+    /// Calls `CreateProcessImageTemplate`; the answer is a [`CreateProcessImageTemplateResponse`].
     ///
     /// Required: `ProcessImageTemplate`.
     ///
@@ -269,7 +269,7 @@ impl Client {
     pub fn create_process_image_template(&self) -> CreateProcessImageTemplateCall {
         CreateProcessImageTemplateCall::new(&self.handle)
     }
-    /// Calls `CreateProject`.
+    /// Calls `CreateProject`; the answer is a [`CreateProjectResponse`].
     ///
     /// Required: `ProjectName`.
     ///
@@ -278,7 +278,7 @@ impl Client {
     pub fn create_project(&self) -> CreateProjectCall {
         CreateProjectCall::new(&self.handle)
     }
-    /// Calls `CreateQualityControlTemplate`.
+    /// Calls `CreateQualityControlTemplate`; the answer is a [`CreateQualityControlTemplateResponse`].
     ///
     /// Required: `Name`, `QualityControlItemSet`.
     ///
@@ -287,7 +287,7 @@ impl Client {
     pub fn create_quality_control_template(&self) -> CreateQualityControlTemplateCall {
         CreateQualityControlTemplateCall::new(&self.handle)
     }
-    /// Calls `CreateSampleSnapshotTemplate`.
+    /// Calls `CreateSampleSnapshotTemplate`; the answer is a [`CreateSampleSnapshotTemplateResponse`].
     ///
     /// Required: `SampleType`, `SampleInterval`.
     ///
@@ -296,7 +296,7 @@ impl Client {
     pub fn create_sample_snapshot_template(&self) -> CreateSampleSnapshotTemplateCall {
         CreateSampleSnapshotTemplateCall::new(&self.handle)
     }
-    /// Calls `CreateSchedule`.
+    /// Calls `CreateSchedule`; the answer is a [`CreateScheduleResponse`].
     ///
     /// Required: `ScheduleName`, `Trigger`, `Activities`.
     ///
@@ -305,7 +305,7 @@ impl Client {
     pub fn create_schedule(&self) -> CreateScheduleCall {
         CreateScheduleCall::new(&self.handle)
     }
-    /// Calls `CreateSmartEraseTemplate`.
+    /// Calls `CreateSmartEraseTemplate`; the answer is a [`CreateSmartEraseTemplateResponse`].
     ///
     /// Required: `Name`, `EraseType`.
     ///
@@ -314,7 +314,7 @@ impl Client {
     pub fn create_smart_erase_template(&self) -> CreateSmartEraseTemplateCall {
         CreateSmartEraseTemplateCall::new(&self.handle)
     }
-    /// Calls `CreateSmartSubtitleTemplate`.
+    /// Calls `CreateSmartSubtitleTemplate`; the answer is a [`CreateSmartSubtitleTemplateResponse`].
     ///
     /// Required: `Name`, `VideoSrcLanguage`, `SubtitleType`.
     ///
@@ -323,7 +323,7 @@ impl Client {
     pub fn create_smart_subtitle_template(&self) -> CreateSmartSubtitleTemplateCall {
         CreateSmartSubtitleTemplateCall::new(&self.handle)
     }
-    /// Calls `CreateSnapshotByTimeOffsetTemplate`.
+    /// Calls `CreateSnapshotByTimeOffsetTemplate`; the answer is a [`CreateSnapshotByTimeOffsetTemplateResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=mps&Version=2019-06-12&Action=CreateSnapshotByTimeOffsetTemplate)
     #[inline]
@@ -332,7 +332,7 @@ impl Client {
     ) -> CreateSnapshotByTimeOffsetTemplateCall {
         CreateSnapshotByTimeOffsetTemplateCall::new(&self.handle)
     }
-    /// Calls `CreateStreamLinkEvent`.
+    /// Calls `CreateStreamLinkEvent`; the answer is a [`CreateStreamLinkEventResponse`].
     ///
     /// Required: `EventName`.
     ///
@@ -341,7 +341,7 @@ impl Client {
     pub fn create_stream_link_event(&self) -> CreateStreamLinkEventCall {
         CreateStreamLinkEventCall::new(&self.handle)
     }
-    /// Calls `CreateStreamLinkFlow`.
+    /// Calls `CreateStreamLinkFlow`; the answer is a [`CreateStreamLinkFlowResponse`].
     ///
     /// Required: `FlowName`, `MaxBandwidth`.
     ///
@@ -350,7 +350,7 @@ impl Client {
     pub fn create_stream_link_flow(&self) -> CreateStreamLinkFlowCall {
         CreateStreamLinkFlowCall::new(&self.handle)
     }
-    /// Calls `CreateStreamLinkInput`.
+    /// Calls `CreateStreamLinkInput`; the answer is a [`CreateStreamLinkInputResponse`].
     ///
     /// Required: `FlowId`.
     ///
@@ -359,7 +359,7 @@ impl Client {
     pub fn create_stream_link_input(&self) -> CreateStreamLinkInputCall {
         CreateStreamLinkInputCall::new(&self.handle)
     }
-    /// Calls `CreateStreamLinkOutputInfo`.
+    /// Calls `CreateStreamLinkOutputInfo`; the answer is a [`CreateStreamLinkOutputInfoResponse`].
     ///
     /// Required: `FlowId`, `Output`.
     ///
@@ -368,7 +368,7 @@ impl Client {
     pub fn create_stream_link_output_info(&self) -> CreateStreamLinkOutputInfoCall {
         CreateStreamLinkOutputInfoCall::new(&self.handle)
     }
-    /// Calls `CreateStreamLinkSecurityGroup`.
+    /// Calls `CreateStreamLinkSecurityGroup`; the answer is a [`CreateStreamLinkSecurityGroupResponse`].
     ///
     /// Required: `Name`, `Whitelist`.
     ///
@@ -379,7 +379,7 @@ impl Client {
     ) -> CreateStreamLinkSecurityGroupCall {
         CreateStreamLinkSecurityGroupCall::new(&self.handle)
     }
-    /// Calls `CreateStreamPackageLinearAssemblyChannel`.
+    /// Calls `CreateStreamPackageLinearAssemblyChannel`; the answer is a [`CreateStreamPackageLinearAssemblyChannelResponse`].
     ///
     /// Required: `Name`.
     ///
@@ -390,7 +390,7 @@ impl Client {
     ) -> CreateStreamPackageLinearAssemblyChannelCall {
         CreateStreamPackageLinearAssemblyChannelCall::new(&self.handle)
     }
-    /// Calls `CreateStreamPackageLinearAssemblyProgram`.
+    /// Calls `CreateStreamPackageLinearAssemblyProgram`; the answer is a [`CreateStreamPackageLinearAssemblyProgramResponse`].
     ///
     /// Required: `Name`, `AttachedChannel`.
     ///
@@ -401,7 +401,7 @@ impl Client {
     ) -> CreateStreamPackageLinearAssemblyProgramCall {
         CreateStreamPackageLinearAssemblyProgramCall::new(&self.handle)
     }
-    /// Calls `CreateStreamPackageSSAIChannel`.
+    /// Calls `CreateStreamPackageSSAIChannel`; the answer is a [`CreateStreamPackageSSAIChannelResponse`].
     ///
     /// Required: `Name`, `ContentSource`, `SSAIInfo`.
     ///
@@ -412,7 +412,7 @@ impl Client {
     ) -> CreateStreamPackageSSAIChannelCall {
         CreateStreamPackageSSAIChannelCall::new(&self.handle)
     }
-    /// Calls `CreateStreamPackageSource`.
+    /// Calls `CreateStreamPackageSource`; the answer is a [`CreateStreamPackageSourceResponse`].
     ///
     /// Required: `AttachedLocation`, `Name`, `Type`.
     ///
@@ -421,7 +421,7 @@ impl Client {
     pub fn create_stream_package_source(&self) -> CreateStreamPackageSourceCall {
         CreateStreamPackageSourceCall::new(&self.handle)
     }
-    /// Calls `CreateStreamPackageSourceLocation`.
+    /// Calls `CreateStreamPackageSourceLocation`; the answer is a [`CreateStreamPackageSourceLocationResponse`].
     ///
     /// Required: `Name`, `BaseUrl`.
     ///
@@ -432,7 +432,7 @@ impl Client {
     ) -> CreateStreamPackageSourceLocationCall {
         CreateStreamPackageSourceLocationCall::new(&self.handle)
     }
-    /// Calls `CreateSubtitleEmbedTemplate`.
+    /// Calls `CreateSubtitleEmbedTemplate`; the answer is a [`CreateSubtitleEmbedTemplateResponse`].
     ///
     /// Required: `Name`.
     ///
@@ -441,7 +441,7 @@ impl Client {
     pub fn create_subtitle_embed_template(&self) -> CreateSubtitleEmbedTemplateCall {
         CreateSubtitleEmbedTemplateCall::new(&self.handle)
     }
-    /// Calls `CreateTranscodeTemplate`.
+    /// Calls `CreateTranscodeTemplate`; the answer is a [`CreateTranscodeTemplateResponse`].
     ///
     /// Required: `Container`.
     ///
@@ -450,7 +450,7 @@ impl Client {
     pub fn create_transcode_template(&self) -> CreateTranscodeTemplateCall {
         CreateTranscodeTemplateCall::new(&self.handle)
     }
-    /// Calls `CreateVideoDatabaseEntryTask`.
+    /// Calls `CreateVideoDatabaseEntryTask`; the answer is a [`CreateVideoDatabaseEntryTaskResponse`].
     ///
     /// Required: `InputInfo`.
     ///
@@ -459,7 +459,7 @@ impl Client {
     pub fn create_video_database_entry_task(&self) -> CreateVideoDatabaseEntryTaskCall {
         CreateVideoDatabaseEntryTaskCall::new(&self.handle)
     }
-    /// Calls `CreateVideoRedrawTask`.
+    /// Calls `CreateVideoRedrawTask`; the answer is a [`CreateVideoRedrawTaskResponse`].
     ///
     /// Required: `Input`.
     ///
@@ -468,7 +468,7 @@ impl Client {
     pub fn create_video_redraw_task(&self) -> CreateVideoRedrawTaskCall {
         CreateVideoRedrawTaskCall::new(&self.handle)
     }
-    /// Calls `CreateVideoSearchTask`.
+    /// Calls `CreateVideoSearchTask`; the answer is a [`CreateVideoSearchTaskResponse`].
     ///
     /// Required: `SearchValueInput`.
     ///
@@ -477,7 +477,7 @@ impl Client {
     pub fn create_video_search_task(&self) -> CreateVideoSearchTaskCall {
         CreateVideoSearchTaskCall::new(&self.handle)
     }
-    /// Calls `CreateWatermarkTemplate`.
+    /// Calls `CreateWatermarkTemplate`; the answer is a [`CreateWatermarkTemplateResponse`].
     ///
     /// Required: `Type`.
     ///
@@ -486,7 +486,7 @@ impl Client {
     pub fn create_watermark_template(&self) -> CreateWatermarkTemplateCall {
         CreateWatermarkTemplateCall::new(&self.handle)
     }
-    /// Calls `CreateWordSamples`.
+    /// Calls `CreateWordSamples`; the answer is a [`CreateWordSamplesResponse`].
     ///
     /// Required: `Usages`, `Words`.
     ///
@@ -495,7 +495,7 @@ impl Client {
     pub fn create_word_samples(&self) -> CreateWordSamplesCall {
         CreateWordSamplesCall::new(&self.handle)
     }
-    /// Calls `CreateWorkflow`.
+    /// Calls `CreateWorkflow`; the answer is a [`CreateWorkflowResponse`].
     ///
     /// Required: `WorkflowName`, `Trigger`.
     ///
@@ -504,7 +504,7 @@ impl Client {
     pub fn create_workflow(&self) -> CreateWorkflowCall {
         CreateWorkflowCall::new(&self.handle)
     }
-    /// Calls `DeleteAIAnalysisTemplate`.
+    /// Calls `DeleteAIAnalysisTemplate`; the answer is a [`DeleteAIAnalysisTemplateResponse`].
     ///
     /// Required: `Definition`.
     ///
@@ -513,7 +513,7 @@ impl Client {
     pub fn delete_ai_analysis_template(&self) -> DeleteAIAnalysisTemplateCall {
         DeleteAIAnalysisTemplateCall::new(&self.handle)
     }
-    /// Calls `DeleteAIRecognitionTemplate`.
+    /// Calls `DeleteAIRecognitionTemplate`; the answer is a [`DeleteAIRecognitionTemplateResponse`].
     ///
     /// Required: `Definition`.
     ///
@@ -522,7 +522,7 @@ impl Client {
     pub fn delete_ai_recognition_template(&self) -> DeleteAIRecognitionTemplateCall {
         DeleteAIRecognitionTemplateCall::new(&self.handle)
     }
-    /// Calls `DeleteAdaptiveDynamicStreamingTemplate`.
+    /// Calls `DeleteAdaptiveDynamicStreamingTemplate`; the answer is a [`DeleteAdaptiveDynamicStreamingTemplateResponse`].
     ///
     /// Required: `Definition`.
     ///
@@ -533,7 +533,7 @@ impl Client {
     ) -> DeleteAdaptiveDynamicStreamingTemplateCall {
         DeleteAdaptiveDynamicStreamingTemplateCall::new(&self.handle)
     }
-    /// Calls `DeleteAnimatedGraphicsTemplate`.
+    /// Calls `DeleteAnimatedGraphicsTemplate`; the answer is a [`DeleteAnimatedGraphicsTemplateResponse`].
     ///
     /// Required: `Definition`.
     ///
@@ -544,7 +544,7 @@ impl Client {
     ) -> DeleteAnimatedGraphicsTemplateCall {
         DeleteAnimatedGraphicsTemplateCall::new(&self.handle)
     }
-    /// Calls `DeleteAsrHotwords`.
+    /// Calls `DeleteAsrHotwords`; the answer is a [`DeleteAsrHotwordsResponse`].
     ///
     /// Required: `HotwordsId`.
     ///
@@ -553,7 +553,7 @@ impl Client {
     pub fn delete_asr_hotwords(&self) -> DeleteAsrHotwordsCall {
         DeleteAsrHotwordsCall::new(&self.handle)
     }
-    /// Calls `DeleteBlindWatermarkTemplate`.
+    /// Calls `DeleteBlindWatermarkTemplate`; the answer is a [`DeleteBlindWatermarkTemplateResponse`].
     ///
     /// Required: `Definition`.
     ///
@@ -562,7 +562,7 @@ impl Client {
     pub fn delete_blind_watermark_template(&self) -> DeleteBlindWatermarkTemplateCall {
         DeleteBlindWatermarkTemplateCall::new(&self.handle)
     }
-    /// Calls `DeleteContentReviewTemplate`.
+    /// Calls `DeleteContentReviewTemplate`; the answer is a [`DeleteContentReviewTemplateResponse`].
     ///
     /// Required: `Definition`.
     ///
@@ -571,7 +571,7 @@ impl Client {
     pub fn delete_content_review_template(&self) -> DeleteContentReviewTemplateCall {
         DeleteContentReviewTemplateCall::new(&self.handle)
     }
-    /// Calls `DeleteImageSpriteTemplate`.
+    /// Calls `DeleteImageSpriteTemplate`; the answer is a [`DeleteImageSpriteTemplateResponse`].
     ///
     /// Required: `Definition`.
     ///
@@ -580,7 +580,7 @@ impl Client {
     pub fn delete_image_sprite_template(&self) -> DeleteImageSpriteTemplateCall {
         DeleteImageSpriteTemplateCall::new(&self.handle)
     }
-    /// Calls `DeleteLiveRecordTemplate`.
+    /// Calls `DeleteLiveRecordTemplate`; the answer is a [`DeleteLiveRecordTemplateResponse`].
     ///
     /// Required: `Definition`.
     ///
@@ -589,7 +589,7 @@ impl Client {
     pub fn delete_live_record_template(&self) -> DeleteLiveRecordTemplateCall {
         DeleteLiveRecordTemplateCall::new(&self.handle)
     }
-    /// Calls `DeletePersonSample`.
+    /// Calls `DeletePersonSample`; the answer is a [`DeletePersonSampleResponse`].
     ///
     /// Required: `PersonId`.
     ///
@@ -598,14 +598,14 @@ impl Client {
     pub fn delete_person_sample(&self) -> DeletePersonSampleCall {
         DeletePersonSampleCall::new(&self.handle)
     }
-    /// Calls `DeleteProcessImageTemplate`.
+    /// Calls `DeleteProcessImageTemplate`; the answer is a [`DeleteProcessImageTemplateResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=mps&Version=2019-06-12&Action=DeleteProcessImageTemplate)
     #[inline]
     pub fn delete_process_image_template(&self) -> DeleteProcessImageTemplateCall {
         DeleteProcessImageTemplateCall::new(&self.handle)
     }
-    /// Calls `DeleteProject`.
+    /// Calls `DeleteProject`; the answer is a [`DeleteProjectResponse`].
     ///
     /// Required: `ProjectId`.
     ///
@@ -614,7 +614,7 @@ impl Client {
     pub fn delete_project(&self) -> DeleteProjectCall {
         DeleteProjectCall::new(&self.handle)
     }
-    /// Calls `DeleteQualityControlTemplate`.
+    /// Calls `DeleteQualityControlTemplate`; the answer is a [`DeleteQualityControlTemplateResponse`].
     ///
     /// Required: `Definition`.
     ///
@@ -623,7 +623,7 @@ impl Client {
     pub fn delete_quality_control_template(&self) -> DeleteQualityControlTemplateCall {
         DeleteQualityControlTemplateCall::new(&self.handle)
     }
-    /// Calls `DeleteSampleSnapshotTemplate`.
+    /// Calls `DeleteSampleSnapshotTemplate`; the answer is a [`DeleteSampleSnapshotTemplateResponse`].
     ///
     /// Required: `Definition`.
     ///
@@ -632,7 +632,7 @@ impl Client {
     pub fn delete_sample_snapshot_template(&self) -> DeleteSampleSnapshotTemplateCall {
         DeleteSampleSnapshotTemplateCall::new(&self.handle)
     }
-    /// Calls `DeleteSchedule`.
+    /// Calls `DeleteSchedule`; the answer is a [`DeleteScheduleResponse`].
     ///
     /// Required: `ScheduleId`.
     ///
@@ -641,7 +641,7 @@ impl Client {
     pub fn delete_schedule(&self) -> DeleteScheduleCall {
         DeleteScheduleCall::new(&self.handle)
     }
-    /// Calls `DeleteSmartEraseTemplate`.
+    /// Calls `DeleteSmartEraseTemplate`; the answer is a [`DeleteSmartEraseTemplateResponse`].
     ///
     /// Required: `Definition`.
     ///
@@ -650,7 +650,7 @@ impl Client {
     pub fn delete_smart_erase_template(&self) -> DeleteSmartEraseTemplateCall {
         DeleteSmartEraseTemplateCall::new(&self.handle)
     }
-    /// Calls `DeleteSmartSubtitleTemplate`.
+    /// Calls `DeleteSmartSubtitleTemplate`; the answer is a [`DeleteSmartSubtitleTemplateResponse`].
     ///
     /// Required: `Definition`.
     ///
@@ -659,7 +659,7 @@ impl Client {
     pub fn delete_smart_subtitle_template(&self) -> DeleteSmartSubtitleTemplateCall {
         DeleteSmartSubtitleTemplateCall::new(&self.handle)
     }
-    /// Calls `DeleteSnapshotByTimeOffsetTemplate`.
+    /// Calls `DeleteSnapshotByTimeOffsetTemplate`; the answer is a [`DeleteSnapshotByTimeOffsetTemplateResponse`].
     ///
     /// Required: `Definition`.
     ///
@@ -670,7 +670,7 @@ impl Client {
     ) -> DeleteSnapshotByTimeOffsetTemplateCall {
         DeleteSnapshotByTimeOffsetTemplateCall::new(&self.handle)
     }
-    /// Calls `DeleteStreamLinkEvent`.
+    /// Calls `DeleteStreamLinkEvent`; the answer is a [`DeleteStreamLinkEventResponse`].
     ///
     /// Required: `EventId`.
     ///
@@ -679,7 +679,7 @@ impl Client {
     pub fn delete_stream_link_event(&self) -> DeleteStreamLinkEventCall {
         DeleteStreamLinkEventCall::new(&self.handle)
     }
-    /// Calls `DeleteStreamLinkFlow`.
+    /// Calls `DeleteStreamLinkFlow`; the answer is a [`DeleteStreamLinkFlowResponse`].
     ///
     /// Required: `FlowId`.
     ///
@@ -688,7 +688,7 @@ impl Client {
     pub fn delete_stream_link_flow(&self) -> DeleteStreamLinkFlowCall {
         DeleteStreamLinkFlowCall::new(&self.handle)
     }
-    /// Calls `DeleteStreamLinkOutput`.
+    /// Calls `DeleteStreamLinkOutput`; the answer is a [`DeleteStreamLinkOutputResponse`].
     ///
     /// Required: `FlowId`, `OutputId`.
     ///
@@ -697,7 +697,7 @@ impl Client {
     pub fn delete_stream_link_output(&self) -> DeleteStreamLinkOutputCall {
         DeleteStreamLinkOutputCall::new(&self.handle)
     }
-    /// Calls `DeleteStreamLinkSecurityGroup`.
+    /// Calls `DeleteStreamLinkSecurityGroup`; the answer is a [`DeleteStreamLinkSecurityGroupResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -708,7 +708,7 @@ impl Client {
     ) -> DeleteStreamLinkSecurityGroupCall {
         DeleteStreamLinkSecurityGroupCall::new(&self.handle)
     }
-    /// Calls `DeleteStreamPackageLinearAssemblyChannel`.
+    /// Calls `DeleteStreamPackageLinearAssemblyChannel`; the answer is a [`DeleteStreamPackageLinearAssemblyChannelResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -719,7 +719,7 @@ impl Client {
     ) -> DeleteStreamPackageLinearAssemblyChannelCall {
         DeleteStreamPackageLinearAssemblyChannelCall::new(&self.handle)
     }
-    /// Calls `DeleteStreamPackageLinearAssemblyChannels`.
+    /// Calls `DeleteStreamPackageLinearAssemblyChannels`; the answer is a [`DeleteStreamPackageLinearAssemblyChannelsResponse`].
     ///
     /// Required: `Ids`.
     ///
@@ -730,7 +730,7 @@ impl Client {
     ) -> DeleteStreamPackageLinearAssemblyChannelsCall {
         DeleteStreamPackageLinearAssemblyChannelsCall::new(&self.handle)
     }
-    /// Calls `DeleteStreamPackageLinearAssemblyProgram`.
+    /// Calls `DeleteStreamPackageLinearAssemblyProgram`; the answer is a [`DeleteStreamPackageLinearAssemblyProgramResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -741,7 +741,7 @@ impl Client {
     ) -> DeleteStreamPackageLinearAssemblyProgramCall {
         DeleteStreamPackageLinearAssemblyProgramCall::new(&self.handle)
     }
-    /// Calls `DeleteStreamPackageLinearAssemblyPrograms`.
+    /// Calls `DeleteStreamPackageLinearAssemblyPrograms`; the answer is a [`DeleteStreamPackageLinearAssemblyProgramsResponse`].
     ///
     /// Required: `Ids`.
     ///
@@ -752,7 +752,7 @@ impl Client {
     ) -> DeleteStreamPackageLinearAssemblyProgramsCall {
         DeleteStreamPackageLinearAssemblyProgramsCall::new(&self.handle)
     }
-    /// Calls `DeleteStreamPackageLinearAssemblyProgramsByChannel`.
+    /// Calls `DeleteStreamPackageLinearAssemblyProgramsByChannel`; the answer is a [`DeleteStreamPackageLinearAssemblyProgramsByChannelResponse`].
     ///
     /// Required: `ChannelID`, `IDs`.
     ///
@@ -763,7 +763,7 @@ impl Client {
     ) -> DeleteStreamPackageLinearAssemblyProgramsByChannelCall {
         DeleteStreamPackageLinearAssemblyProgramsByChannelCall::new(&self.handle)
     }
-    /// Calls `DeleteStreamPackageSSAIChannel`.
+    /// Calls `DeleteStreamPackageSSAIChannel`; the answer is a [`DeleteStreamPackageSSAIChannelResponse`].
     ///
     /// Required: `ID`.
     ///
@@ -774,7 +774,7 @@ impl Client {
     ) -> DeleteStreamPackageSSAIChannelCall {
         DeleteStreamPackageSSAIChannelCall::new(&self.handle)
     }
-    /// Calls `DeleteStreamPackageSource`.
+    /// Calls `DeleteStreamPackageSource`; the answer is a [`DeleteStreamPackageSourceResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -783,7 +783,7 @@ impl Client {
     pub fn delete_stream_package_source(&self) -> DeleteStreamPackageSourceCall {
         DeleteStreamPackageSourceCall::new(&self.handle)
     }
-    /// Calls `DeleteStreamPackageSourceLocation`.
+    /// Calls `DeleteStreamPackageSourceLocation`; the answer is a [`DeleteStreamPackageSourceLocationResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -794,7 +794,7 @@ impl Client {
     ) -> DeleteStreamPackageSourceLocationCall {
         DeleteStreamPackageSourceLocationCall::new(&self.handle)
     }
-    /// Calls `DeleteSubtitleEmbedTemplate`.
+    /// Calls `DeleteSubtitleEmbedTemplate`; the answer is a [`DeleteSubtitleEmbedTemplateResponse`].
     ///
     /// Required: `Definition`.
     ///
@@ -803,7 +803,7 @@ impl Client {
     pub fn delete_subtitle_embed_template(&self) -> DeleteSubtitleEmbedTemplateCall {
         DeleteSubtitleEmbedTemplateCall::new(&self.handle)
     }
-    /// Calls `DeleteTranscodeTemplate`.
+    /// Calls `DeleteTranscodeTemplate`; the answer is a [`DeleteTranscodeTemplateResponse`].
     ///
     /// Required: `Definition`.
     ///
@@ -812,7 +812,7 @@ impl Client {
     pub fn delete_transcode_template(&self) -> DeleteTranscodeTemplateCall {
         DeleteTranscodeTemplateCall::new(&self.handle)
     }
-    /// Calls `DeleteVoice`.
+    /// Calls `DeleteVoice`; the answer is a [`DeleteVoiceResponse`].
     ///
     /// Required: `VoiceId`.
     ///
@@ -821,7 +821,7 @@ impl Client {
     pub fn delete_voice(&self) -> DeleteVoiceCall {
         DeleteVoiceCall::new(&self.handle)
     }
-    /// Calls `DeleteWatermarkTemplate`.
+    /// Calls `DeleteWatermarkTemplate`; the answer is a [`DeleteWatermarkTemplateResponse`].
     ///
     /// Required: `Definition`.
     ///
@@ -830,7 +830,7 @@ impl Client {
     pub fn delete_watermark_template(&self) -> DeleteWatermarkTemplateCall {
         DeleteWatermarkTemplateCall::new(&self.handle)
     }
-    /// Calls `DeleteWordSamples`.
+    /// Calls `DeleteWordSamples`; the answer is a [`DeleteWordSamplesResponse`].
     ///
     /// Required: `Keywords`.
     ///
@@ -839,7 +839,7 @@ impl Client {
     pub fn delete_word_samples(&self) -> DeleteWordSamplesCall {
         DeleteWordSamplesCall::new(&self.handle)
     }
-    /// Calls `DeleteWorkflow`.
+    /// Calls `DeleteWorkflow`; the answer is a [`DeleteWorkflowResponse`].
     ///
     /// Required: `WorkflowId`.
     ///
@@ -848,7 +848,7 @@ impl Client {
     pub fn delete_workflow(&self) -> DeleteWorkflowCall {
         DeleteWorkflowCall::new(&self.handle)
     }
-    /// Calls `DescribeAIAnalysisTemplates`.
+    /// Calls `DescribeAIAnalysisTemplates`; the answer is a [`DescribeAIAnalysisTemplatesResponse`].
     ///
     /// Each answer holds one page of `AIAnalysisTemplateSet`; [`into_paginator`](DescribeAIAnalysisTemplatesCall::into_paginator) reads them all.
     ///
@@ -857,7 +857,7 @@ impl Client {
     pub fn describe_ai_analysis_templates(&self) -> DescribeAIAnalysisTemplatesCall {
         DescribeAIAnalysisTemplatesCall::new(&self.handle)
     }
-    /// Calls `DescribeAIRecognitionTemplates`.
+    /// Calls `DescribeAIRecognitionTemplates`; the answer is a [`DescribeAIRecognitionTemplatesResponse`].
     ///
     /// Each answer holds one page of `AIRecognitionTemplateSet`; [`into_paginator`](DescribeAIRecognitionTemplatesCall::into_paginator) reads them all.
     ///
@@ -868,7 +868,7 @@ impl Client {
     ) -> DescribeAIRecognitionTemplatesCall {
         DescribeAIRecognitionTemplatesCall::new(&self.handle)
     }
-    /// Calls `DescribeAdaptiveDynamicStreamingTemplates`.
+    /// Calls `DescribeAdaptiveDynamicStreamingTemplates`; the answer is a [`DescribeAdaptiveDynamicStreamingTemplatesResponse`].
     ///
     /// Each answer holds one page of `AdaptiveDynamicStreamingTemplateSet`; [`into_paginator`](DescribeAdaptiveDynamicStreamingTemplatesCall::into_paginator) reads them all.
     ///
@@ -879,7 +879,7 @@ impl Client {
     ) -> DescribeAdaptiveDynamicStreamingTemplatesCall {
         DescribeAdaptiveDynamicStreamingTemplatesCall::new(&self.handle)
     }
-    /// Calls `DescribeAgentRecordTask`.
+    /// Calls `DescribeAgentRecordTask`; the answer is a [`DescribeAgentRecordTaskResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -888,7 +888,7 @@ impl Client {
     pub fn describe_agent_record_task(&self) -> DescribeAgentRecordTaskCall {
         DescribeAgentRecordTaskCall::new(&self.handle)
     }
-    /// Calls `DescribeAigcAudioTask`.
+    /// Calls `DescribeAigcAudioTask`; the answer is a [`DescribeAigcAudioTaskResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -897,7 +897,7 @@ impl Client {
     pub fn describe_aigc_audio_task(&self) -> DescribeAigcAudioTaskCall {
         DescribeAigcAudioTaskCall::new(&self.handle)
     }
-    /// Calls `DescribeAigcImageTask`.
+    /// Calls `DescribeAigcImageTask`; the answer is a [`DescribeAigcImageTaskResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -906,14 +906,14 @@ impl Client {
     pub fn describe_aigc_image_task(&self) -> DescribeAigcImageTaskCall {
         DescribeAigcImageTaskCall::new(&self.handle)
     }
-    /// Calls `DescribeAigcTaskList`.
+    /// Calls `DescribeAigcTaskList`; the answer is a [`DescribeAigcTaskListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=mps&Version=2019-06-12&Action=DescribeAigcTaskList)
     #[inline]
     pub fn describe_aigc_task_list(&self) -> DescribeAigcTaskListCall {
         DescribeAigcTaskListCall::new(&self.handle)
     }
-    /// Calls `DescribeAigcTaskStatus`.
+    /// Calls `DescribeAigcTaskStatus`; the answer is a [`DescribeAigcTaskStatusResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -922,7 +922,7 @@ impl Client {
     pub fn describe_aigc_task_status(&self) -> DescribeAigcTaskStatusCall {
         DescribeAigcTaskStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeAigcVideoTask`.
+    /// Calls `DescribeAigcVideoTask`; the answer is a [`DescribeAigcVideoTaskResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -931,7 +931,7 @@ impl Client {
     pub fn describe_aigc_video_task(&self) -> DescribeAigcVideoTaskCall {
         DescribeAigcVideoTaskCall::new(&self.handle)
     }
-    /// Calls `DescribeAnimatedGraphicsTemplates`.
+    /// Calls `DescribeAnimatedGraphicsTemplates`; the answer is a [`DescribeAnimatedGraphicsTemplatesResponse`].
     ///
     /// Each answer holds one page of `AnimatedGraphicsTemplateSet`; [`into_paginator`](DescribeAnimatedGraphicsTemplatesCall::into_paginator) reads them all.
     ///
@@ -942,14 +942,14 @@ impl Client {
     ) -> DescribeAnimatedGraphicsTemplatesCall {
         DescribeAnimatedGraphicsTemplatesCall::new(&self.handle)
     }
-    /// Calls `DescribeAsrHotwords`.
+    /// Calls `DescribeAsrHotwords`; the answer is a [`DescribeAsrHotwordsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=mps&Version=2019-06-12&Action=DescribeAsrHotwords)
     #[inline]
     pub fn describe_asr_hotwords(&self) -> DescribeAsrHotwordsCall {
         DescribeAsrHotwordsCall::new(&self.handle)
     }
-    /// Calls `DescribeAsrHotwordsList`.
+    /// Calls `DescribeAsrHotwordsList`; the answer is a [`DescribeAsrHotwordsListResponse`].
     ///
     /// Each answer holds one page of `AsrHotwordsSet`; [`into_paginator`](DescribeAsrHotwordsListCall::into_paginator) reads them all.
     ///
@@ -958,7 +958,7 @@ impl Client {
     pub fn describe_asr_hotwords_list(&self) -> DescribeAsrHotwordsListCall {
         DescribeAsrHotwordsListCall::new(&self.handle)
     }
-    /// Calls `DescribeBatchTaskDetail`.
+    /// Calls `DescribeBatchTaskDetail`; the answer is a [`DescribeBatchTaskDetailResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -967,7 +967,7 @@ impl Client {
     pub fn describe_batch_task_detail(&self) -> DescribeBatchTaskDetailCall {
         DescribeBatchTaskDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeBlindWatermarkTemplates`.
+    /// Calls `DescribeBlindWatermarkTemplates`; the answer is a [`DescribeBlindWatermarkTemplatesResponse`].
     ///
     /// Each answer holds one page of `BlindWatermarkTemplateSet`; [`into_paginator`](DescribeBlindWatermarkTemplatesCall::into_paginator) reads them all.
     ///
@@ -978,7 +978,7 @@ impl Client {
     ) -> DescribeBlindWatermarkTemplatesCall {
         DescribeBlindWatermarkTemplatesCall::new(&self.handle)
     }
-    /// Calls `DescribeCloneViralTask`.
+    /// Calls `DescribeCloneViralTask`; the answer is a [`DescribeCloneViralTaskResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -987,7 +987,7 @@ impl Client {
     pub fn describe_clone_viral_task(&self) -> DescribeCloneViralTaskCall {
         DescribeCloneViralTaskCall::new(&self.handle)
     }
-    /// Calls `DescribeContentReviewTemplates`.
+    /// Calls `DescribeContentReviewTemplates`; the answer is a [`DescribeContentReviewTemplatesResponse`].
     ///
     /// Each answer holds one page of `ContentReviewTemplateSet`; [`into_paginator`](DescribeContentReviewTemplatesCall::into_paginator) reads them all.
     ///
@@ -998,7 +998,7 @@ impl Client {
     ) -> DescribeContentReviewTemplatesCall {
         DescribeContentReviewTemplatesCall::new(&self.handle)
     }
-    /// Calls `DescribeDesignTask`.
+    /// Calls `DescribeDesignTask`; the answer is a [`DescribeDesignTaskResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -1007,14 +1007,14 @@ impl Client {
     pub fn describe_design_task(&self) -> DescribeDesignTaskCall {
         DescribeDesignTaskCall::new(&self.handle)
     }
-    /// Calls `DescribeGroupAttachFlowsById`.
+    /// Calls `DescribeGroupAttachFlowsById`; the answer is a [`DescribeGroupAttachFlowsByIdResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=mps&Version=2019-06-12&Action=DescribeGroupAttachFlowsById)
     #[inline]
     pub fn describe_group_attach_flows_by_id(&self) -> DescribeGroupAttachFlowsByIdCall {
         DescribeGroupAttachFlowsByIdCall::new(&self.handle)
     }
-    /// Calls `DescribeImageSpriteTemplates`.
+    /// Calls `DescribeImageSpriteTemplates`; the answer is a [`DescribeImageSpriteTemplatesResponse`].
     ///
     /// Each answer holds one page of `ImageSpriteTemplateSet`; [`into_paginator`](DescribeImageSpriteTemplatesCall::into_paginator) reads them all.
     ///
@@ -1023,7 +1023,7 @@ impl Client {
     pub fn describe_image_sprite_templates(&self) -> DescribeImageSpriteTemplatesCall {
         DescribeImageSpriteTemplatesCall::new(&self.handle)
     }
-    /// Calls `DescribeImageTaskDetail`.
+    /// Calls `DescribeImageTaskDetail`; the answer is a [`DescribeImageTaskDetailResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -1032,7 +1032,7 @@ impl Client {
     pub fn describe_image_task_detail(&self) -> DescribeImageTaskDetailCall {
         DescribeImageTaskDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeImageTasks`.
+    /// Calls `DescribeImageTasks`; the answer is a [`DescribeImageTasksResponse`].
     ///
     /// Required: `Status`.
     ///
@@ -1041,7 +1041,7 @@ impl Client {
     pub fn describe_image_tasks(&self) -> DescribeImageTasksCall {
         DescribeImageTasksCall::new(&self.handle)
     }
-    /// Calls `DescribeLiveRecordTemplates`.
+    /// Calls `DescribeLiveRecordTemplates`; the answer is a [`DescribeLiveRecordTemplatesResponse`].
     ///
     /// Each answer holds one page of `LiveRecordTemplateSet`; [`into_paginator`](DescribeLiveRecordTemplatesCall::into_paginator) reads them all.
     ///
@@ -1050,14 +1050,14 @@ impl Client {
     pub fn describe_live_record_templates(&self) -> DescribeLiveRecordTemplatesCall {
         DescribeLiveRecordTemplatesCall::new(&self.handle)
     }
-    /// Calls `DescribeMDPMPSUserInfo`.
+    /// Calls `DescribeMDPMPSUserInfo`; the answer is a [`DescribeMDPMPSUserInfoResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=mps&Version=2019-06-12&Action=DescribeMDPMPSUserInfo)
     #[inline]
     pub fn describe_mdpmps_user_info(&self) -> DescribeMDPMPSUserInfoCall {
         DescribeMDPMPSUserInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeMediaMetaData`.
+    /// Calls `DescribeMediaMetaData`; the answer is a [`DescribeMediaMetaDataResponse`].
     ///
     /// Required: `InputInfo`.
     ///
@@ -1066,7 +1066,7 @@ impl Client {
     pub fn describe_media_meta_data(&self) -> DescribeMediaMetaDataCall {
         DescribeMediaMetaDataCall::new(&self.handle)
     }
-    /// Calls `DescribePersonSamples`.
+    /// Calls `DescribePersonSamples`; the answer is a [`DescribePersonSamplesResponse`].
     ///
     /// Each answer holds one page of `PersonSet`; [`into_paginator`](DescribePersonSamplesCall::into_paginator) reads them all.
     ///
@@ -1075,7 +1075,7 @@ impl Client {
     pub fn describe_person_samples(&self) -> DescribePersonSamplesCall {
         DescribePersonSamplesCall::new(&self.handle)
     }
-    /// Calls `DescribeProcessImageTemplates`.
+    /// Calls `DescribeProcessImageTemplates`; the answer is a [`DescribeProcessImageTemplatesResponse`].
     ///
     /// Each answer holds one page of `ProcessImageTemplateSet`; [`into_paginator`](DescribeProcessImageTemplatesCall::into_paginator) reads them all.
     ///
@@ -1084,7 +1084,7 @@ impl Client {
     pub fn describe_process_image_templates(&self) -> DescribeProcessImageTemplatesCall {
         DescribeProcessImageTemplatesCall::new(&self.handle)
     }
-    /// Calls `DescribeQualityControlTemplates`.
+    /// Calls `DescribeQualityControlTemplates`; the answer is a [`DescribeQualityControlTemplatesResponse`].
     ///
     /// Each answer holds one page of `QualityControlTemplateSet`; [`into_paginator`](DescribeQualityControlTemplatesCall::into_paginator) reads them all.
     ///
@@ -1095,14 +1095,14 @@ impl Client {
     ) -> DescribeQualityControlTemplatesCall {
         DescribeQualityControlTemplatesCall::new(&self.handle)
     }
-    /// Calls `DescribeSSAIActivateState`.
+    /// Calls `DescribeSSAIActivateState`; the answer is a [`DescribeSSAIActivateStateResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=mps&Version=2019-06-12&Action=DescribeSSAIActivateState)
     #[inline]
     pub fn describe_ssai_activate_state(&self) -> DescribeSSAIActivateStateCall {
         DescribeSSAIActivateStateCall::new(&self.handle)
     }
-    /// Calls `DescribeSampleSnapshotTemplates`.
+    /// Calls `DescribeSampleSnapshotTemplates`; the answer is a [`DescribeSampleSnapshotTemplatesResponse`].
     ///
     /// Each answer holds one page of `SampleSnapshotTemplateSet`; [`into_paginator`](DescribeSampleSnapshotTemplatesCall::into_paginator) reads them all.
     ///
@@ -1113,7 +1113,7 @@ impl Client {
     ) -> DescribeSampleSnapshotTemplatesCall {
         DescribeSampleSnapshotTemplatesCall::new(&self.handle)
     }
-    /// Calls `DescribeSchedules`.
+    /// Calls `DescribeSchedules`; the answer is a [`DescribeSchedulesResponse`].
     ///
     /// Each answer holds one page of `ScheduleInfoSet`; [`into_paginator`](DescribeSchedulesCall::into_paginator) reads them all.
     ///
@@ -1122,7 +1122,7 @@ impl Client {
     pub fn describe_schedules(&self) -> DescribeSchedulesCall {
         DescribeSchedulesCall::new(&self.handle)
     }
-    /// Calls `DescribeSmartEraseTemplates`.
+    /// Calls `DescribeSmartEraseTemplates`; the answer is a [`DescribeSmartEraseTemplatesResponse`].
     ///
     /// Each answer holds one page of `SmartEraseTemplateSet`; [`into_paginator`](DescribeSmartEraseTemplatesCall::into_paginator) reads them all.
     ///
@@ -1131,7 +1131,7 @@ impl Client {
     pub fn describe_smart_erase_templates(&self) -> DescribeSmartEraseTemplatesCall {
         DescribeSmartEraseTemplatesCall::new(&self.handle)
     }
-    /// Calls `DescribeSmartSubtitleTemplates`.
+    /// Calls `DescribeSmartSubtitleTemplates`; the answer is a [`DescribeSmartSubtitleTemplatesResponse`].
     ///
     /// Each answer holds one page of `SmartSubtitleTemplateSet`; [`into_paginator`](DescribeSmartSubtitleTemplatesCall::into_paginator) reads them all.
     ///
@@ -1142,7 +1142,7 @@ impl Client {
     ) -> DescribeSmartSubtitleTemplatesCall {
         DescribeSmartSubtitleTemplatesCall::new(&self.handle)
     }
-    /// Calls `DescribeSnapshotByTimeOffsetTemplates`.
+    /// Calls `DescribeSnapshotByTimeOffsetTemplates`; the answer is a [`DescribeSnapshotByTimeOffsetTemplatesResponse`].
     ///
     /// Each answer holds one page of `SnapshotByTimeOffsetTemplateSet`; [`into_paginator`](DescribeSnapshotByTimeOffsetTemplatesCall::into_paginator) reads them all.
     ///
@@ -1153,7 +1153,7 @@ impl Client {
     ) -> DescribeSnapshotByTimeOffsetTemplatesCall {
         DescribeSnapshotByTimeOffsetTemplatesCall::new(&self.handle)
     }
-    /// Calls `DescribeStreamLinkActivateState`.
+    /// Calls `DescribeStreamLinkActivateState`; the answer is a [`DescribeStreamLinkActivateStateResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=mps&Version=2019-06-12&Action=DescribeStreamLinkActivateState)
     #[inline]
@@ -1162,7 +1162,7 @@ impl Client {
     ) -> DescribeStreamLinkActivateStateCall {
         DescribeStreamLinkActivateStateCall::new(&self.handle)
     }
-    /// Calls `DescribeStreamLinkEvent`.
+    /// Calls `DescribeStreamLinkEvent`; the answer is a [`DescribeStreamLinkEventResponse`].
     ///
     /// Required: `EventId`.
     ///
@@ -1171,7 +1171,7 @@ impl Client {
     pub fn describe_stream_link_event(&self) -> DescribeStreamLinkEventCall {
         DescribeStreamLinkEventCall::new(&self.handle)
     }
-    /// Calls `DescribeStreamLinkEventAttachedFlows`.
+    /// Calls `DescribeStreamLinkEventAttachedFlows`; the answer is a [`DescribeStreamLinkEventAttachedFlowsResponse`].
     ///
     /// Required: `EventId`.
     ///
@@ -1182,14 +1182,14 @@ impl Client {
     ) -> DescribeStreamLinkEventAttachedFlowsCall {
         DescribeStreamLinkEventAttachedFlowsCall::new(&self.handle)
     }
-    /// Calls `DescribeStreamLinkEvents`.
+    /// Calls `DescribeStreamLinkEvents`; the answer is a [`DescribeStreamLinkEventsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=mps&Version=2019-06-12&Action=DescribeStreamLinkEvents)
     #[inline]
     pub fn describe_stream_link_events(&self) -> DescribeStreamLinkEventsCall {
         DescribeStreamLinkEventsCall::new(&self.handle)
     }
-    /// Calls `DescribeStreamLinkFlow`.
+    /// Calls `DescribeStreamLinkFlow`; the answer is a [`DescribeStreamLinkFlowResponse`].
     ///
     /// Required: `FlowId`.
     ///
@@ -1198,7 +1198,7 @@ impl Client {
     pub fn describe_stream_link_flow(&self) -> DescribeStreamLinkFlowCall {
         DescribeStreamLinkFlowCall::new(&self.handle)
     }
-    /// Calls `DescribeStreamLinkFlowLogs`.
+    /// Calls `DescribeStreamLinkFlowLogs`; the answer is a [`DescribeStreamLinkFlowLogsResponse`].
     ///
     /// Required: `FlowId`, `StartTime`, `EndTime`, `Type`, `Pipeline`, `PageSize`.
     ///
@@ -1207,7 +1207,7 @@ impl Client {
     pub fn describe_stream_link_flow_logs(&self) -> DescribeStreamLinkFlowLogsCall {
         DescribeStreamLinkFlowLogsCall::new(&self.handle)
     }
-    /// Calls `DescribeStreamLinkFlowMediaStatistics`.
+    /// Calls `DescribeStreamLinkFlowMediaStatistics`; the answer is a [`DescribeStreamLinkFlowMediaStatisticsResponse`].
     ///
     /// Required: `FlowId`, `Type`, `InputOutputId`, `Pipeline`, `Period`, `StartTime`, `EndTime`.
     ///
@@ -1218,7 +1218,7 @@ impl Client {
     ) -> DescribeStreamLinkFlowMediaStatisticsCall {
         DescribeStreamLinkFlowMediaStatisticsCall::new(&self.handle)
     }
-    /// Calls `DescribeStreamLinkFlowRealtimeStatus`.
+    /// Calls `DescribeStreamLinkFlowRealtimeStatus`; the answer is a [`DescribeStreamLinkFlowRealtimeStatusResponse`].
     ///
     /// Required: `FlowId`.
     ///
@@ -1229,7 +1229,7 @@ impl Client {
     ) -> DescribeStreamLinkFlowRealtimeStatusCall {
         DescribeStreamLinkFlowRealtimeStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeStreamLinkFlowSRTStatistics`.
+    /// Calls `DescribeStreamLinkFlowSRTStatistics`; the answer is a [`DescribeStreamLinkFlowSRTStatisticsResponse`].
     ///
     /// Required: `FlowId`, `Type`, `InputOutputId`, `Pipeline`, `StartTime`, `EndTime`, `Period`.
     ///
@@ -1240,7 +1240,7 @@ impl Client {
     ) -> DescribeStreamLinkFlowSRTStatisticsCall {
         DescribeStreamLinkFlowSRTStatisticsCall::new(&self.handle)
     }
-    /// Calls `DescribeStreamLinkFlowStatistics`.
+    /// Calls `DescribeStreamLinkFlowStatistics`; the answer is a [`DescribeStreamLinkFlowStatisticsResponse`].
     ///
     /// Required: `FlowId`, `Type`, `InputOutputId`, `Pipeline`, `Period`, `StartTime`, `EndTime`.
     ///
@@ -1251,21 +1251,21 @@ impl Client {
     ) -> DescribeStreamLinkFlowStatisticsCall {
         DescribeStreamLinkFlowStatisticsCall::new(&self.handle)
     }
-    /// Calls `DescribeStreamLinkFlows`.
+    /// Calls `DescribeStreamLinkFlows`; the answer is a [`DescribeStreamLinkFlowsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=mps&Version=2019-06-12&Action=DescribeStreamLinkFlows)
     #[inline]
     pub fn describe_stream_link_flows(&self) -> DescribeStreamLinkFlowsCall {
         DescribeStreamLinkFlowsCall::new(&self.handle)
     }
-    /// Calls `DescribeStreamLinkRegions`.
+    /// Calls `DescribeStreamLinkRegions`; the answer is a [`DescribeStreamLinkRegionsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=mps&Version=2019-06-12&Action=DescribeStreamLinkRegions)
     #[inline]
     pub fn describe_stream_link_regions(&self) -> DescribeStreamLinkRegionsCall {
         DescribeStreamLinkRegionsCall::new(&self.handle)
     }
-    /// Calls `DescribeStreamLinkSecurityGroups`.
+    /// Calls `DescribeStreamLinkSecurityGroups`; the answer is a [`DescribeStreamLinkSecurityGroupsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=mps&Version=2019-06-12&Action=DescribeStreamLinkSecurityGroups)
     #[inline]
@@ -1274,7 +1274,7 @@ impl Client {
     ) -> DescribeStreamLinkSecurityGroupsCall {
         DescribeStreamLinkSecurityGroupsCall::new(&self.handle)
     }
-    /// Calls `DescribeStreamPackageActivateState`.
+    /// Calls `DescribeStreamPackageActivateState`; the answer is a [`DescribeStreamPackageActivateStateResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=mps&Version=2019-06-12&Action=DescribeStreamPackageActivateState)
     #[inline]
@@ -1283,7 +1283,7 @@ impl Client {
     ) -> DescribeStreamPackageActivateStateCall {
         DescribeStreamPackageActivateStateCall::new(&self.handle)
     }
-    /// Calls `DescribeStreamPackageLinearAssemblyChannel`.
+    /// Calls `DescribeStreamPackageLinearAssemblyChannel`; the answer is a [`DescribeStreamPackageLinearAssemblyChannelResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -1294,7 +1294,7 @@ impl Client {
     ) -> DescribeStreamPackageLinearAssemblyChannelCall {
         DescribeStreamPackageLinearAssemblyChannelCall::new(&self.handle)
     }
-    /// Calls `DescribeStreamPackageLinearAssemblyChannelAlerts`.
+    /// Calls `DescribeStreamPackageLinearAssemblyChannelAlerts`; the answer is a [`DescribeStreamPackageLinearAssemblyChannelAlertsResponse`].
     ///
     /// Required: `ChannelId`.
     ///
@@ -1305,7 +1305,7 @@ impl Client {
     ) -> DescribeStreamPackageLinearAssemblyChannelAlertsCall {
         DescribeStreamPackageLinearAssemblyChannelAlertsCall::new(&self.handle)
     }
-    /// Calls `DescribeStreamPackageLinearAssemblyChannels`.
+    /// Calls `DescribeStreamPackageLinearAssemblyChannels`; the answer is a [`DescribeStreamPackageLinearAssemblyChannelsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=mps&Version=2019-06-12&Action=DescribeStreamPackageLinearAssemblyChannels)
     #[inline]
@@ -1314,7 +1314,7 @@ impl Client {
     ) -> DescribeStreamPackageLinearAssemblyChannelsCall {
         DescribeStreamPackageLinearAssemblyChannelsCall::new(&self.handle)
     }
-    /// Calls `DescribeStreamPackageLinearAssemblyProgram`.
+    /// Calls `DescribeStreamPackageLinearAssemblyProgram`; the answer is a [`DescribeStreamPackageLinearAssemblyProgramResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -1325,7 +1325,7 @@ impl Client {
     ) -> DescribeStreamPackageLinearAssemblyProgramCall {
         DescribeStreamPackageLinearAssemblyProgramCall::new(&self.handle)
     }
-    /// Calls `DescribeStreamPackageLinearAssemblyProgramSchedules`.
+    /// Calls `DescribeStreamPackageLinearAssemblyProgramSchedules`; the answer is a [`DescribeStreamPackageLinearAssemblyProgramSchedulesResponse`].
     ///
     /// Required: `ChannelId`.
     ///
@@ -1336,7 +1336,7 @@ impl Client {
     ) -> DescribeStreamPackageLinearAssemblyProgramSchedulesCall {
         DescribeStreamPackageLinearAssemblyProgramSchedulesCall::new(&self.handle)
     }
-    /// Calls `DescribeStreamPackageLinearAssemblyPrograms`.
+    /// Calls `DescribeStreamPackageLinearAssemblyPrograms`; the answer is a [`DescribeStreamPackageLinearAssemblyProgramsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=mps&Version=2019-06-12&Action=DescribeStreamPackageLinearAssemblyPrograms)
     #[inline]
@@ -1345,7 +1345,7 @@ impl Client {
     ) -> DescribeStreamPackageLinearAssemblyProgramsCall {
         DescribeStreamPackageLinearAssemblyProgramsCall::new(&self.handle)
     }
-    /// Calls `DescribeStreamPackageLinearAssemblyUsage`.
+    /// Calls `DescribeStreamPackageLinearAssemblyUsage`; the answer is a [`DescribeStreamPackageLinearAssemblyUsageResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=mps&Version=2019-06-12&Action=DescribeStreamPackageLinearAssemblyUsage)
     #[inline]
@@ -1354,7 +1354,7 @@ impl Client {
     ) -> DescribeStreamPackageLinearAssemblyUsageCall {
         DescribeStreamPackageLinearAssemblyUsageCall::new(&self.handle)
     }
-    /// Calls `DescribeStreamPackageSSAIChannel`.
+    /// Calls `DescribeStreamPackageSSAIChannel`; the answer is a [`DescribeStreamPackageSSAIChannelResponse`].
     ///
     /// Required: `ID`.
     ///
@@ -1365,7 +1365,7 @@ impl Client {
     ) -> DescribeStreamPackageSSAIChannelCall {
         DescribeStreamPackageSSAIChannelCall::new(&self.handle)
     }
-    /// Calls `DescribeStreamPackageSSAIChannels`.
+    /// Calls `DescribeStreamPackageSSAIChannels`; the answer is a [`DescribeStreamPackageSSAIChannelsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=mps&Version=2019-06-12&Action=DescribeStreamPackageSSAIChannels)
     #[inline]
@@ -1374,7 +1374,7 @@ impl Client {
     ) -> DescribeStreamPackageSSAIChannelsCall {
         DescribeStreamPackageSSAIChannelsCall::new(&self.handle)
     }
-    /// Calls `DescribeStreamPackageSSAIUsage`.
+    /// Calls `DescribeStreamPackageSSAIUsage`; the answer is a [`DescribeStreamPackageSSAIUsageResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=mps&Version=2019-06-12&Action=DescribeStreamPackageSSAIUsage)
     #[inline]
@@ -1383,7 +1383,7 @@ impl Client {
     ) -> DescribeStreamPackageSSAIUsageCall {
         DescribeStreamPackageSSAIUsageCall::new(&self.handle)
     }
-    /// Calls `DescribeStreamPackageSource`.
+    /// Calls `DescribeStreamPackageSource`; the answer is a [`DescribeStreamPackageSourceResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -1392,7 +1392,7 @@ impl Client {
     pub fn describe_stream_package_source(&self) -> DescribeStreamPackageSourceCall {
         DescribeStreamPackageSourceCall::new(&self.handle)
     }
-    /// Calls `DescribeStreamPackageSourceAlerts`.
+    /// Calls `DescribeStreamPackageSourceAlerts`; the answer is a [`DescribeStreamPackageSourceAlertsResponse`].
     ///
     /// Required: `SourceId`.
     ///
@@ -1403,7 +1403,7 @@ impl Client {
     ) -> DescribeStreamPackageSourceAlertsCall {
         DescribeStreamPackageSourceAlertsCall::new(&self.handle)
     }
-    /// Calls `DescribeStreamPackageSourceLocation`.
+    /// Calls `DescribeStreamPackageSourceLocation`; the answer is a [`DescribeStreamPackageSourceLocationResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -1414,7 +1414,7 @@ impl Client {
     ) -> DescribeStreamPackageSourceLocationCall {
         DescribeStreamPackageSourceLocationCall::new(&self.handle)
     }
-    /// Calls `DescribeStreamPackageSourceLocations`.
+    /// Calls `DescribeStreamPackageSourceLocations`; the answer is a [`DescribeStreamPackageSourceLocationsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=mps&Version=2019-06-12&Action=DescribeStreamPackageSourceLocations)
     #[inline]
@@ -1423,14 +1423,14 @@ impl Client {
     ) -> DescribeStreamPackageSourceLocationsCall {
         DescribeStreamPackageSourceLocationsCall::new(&self.handle)
     }
-    /// Calls `DescribeStreamPackageSources`.
+    /// Calls `DescribeStreamPackageSources`; the answer is a [`DescribeStreamPackageSourcesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=mps&Version=2019-06-12&Action=DescribeStreamPackageSources)
     #[inline]
     pub fn describe_stream_package_sources(&self) -> DescribeStreamPackageSourcesCall {
         DescribeStreamPackageSourcesCall::new(&self.handle)
     }
-    /// Calls `DescribeSubtitleEmbedTemplates`.
+    /// Calls `DescribeSubtitleEmbedTemplates`; the answer is a [`DescribeSubtitleEmbedTemplatesResponse`].
     ///
     /// Each answer holds one page of `SubtitleEmbedTemplateSet`; [`into_paginator`](DescribeSubtitleEmbedTemplatesCall::into_paginator) reads them all.
     ///
@@ -1441,7 +1441,7 @@ impl Client {
     ) -> DescribeSubtitleEmbedTemplatesCall {
         DescribeSubtitleEmbedTemplatesCall::new(&self.handle)
     }
-    /// Calls `DescribeTaskDetail`.
+    /// Calls `DescribeTaskDetail`; the answer is a [`DescribeTaskDetailResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -1450,7 +1450,7 @@ impl Client {
     pub fn describe_task_detail(&self) -> DescribeTaskDetailCall {
         DescribeTaskDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeTasks`.
+    /// Calls `DescribeTasks`; the answer is a [`DescribeTasksResponse`].
     ///
     /// Required: `Status`.
     ///
@@ -1459,7 +1459,7 @@ impl Client {
     pub fn describe_tasks(&self) -> DescribeTasksCall {
         DescribeTasksCall::new(&self.handle)
     }
-    /// Calls `DescribeTextToSpeechAsyncTask`.
+    /// Calls `DescribeTextToSpeechAsyncTask`; the answer is a [`DescribeTextToSpeechAsyncTaskResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -1470,7 +1470,7 @@ impl Client {
     ) -> DescribeTextToSpeechAsyncTaskCall {
         DescribeTextToSpeechAsyncTaskCall::new(&self.handle)
     }
-    /// Calls `DescribeTranscodeTemplates`.
+    /// Calls `DescribeTranscodeTemplates`; the answer is a [`DescribeTranscodeTemplatesResponse`].
     ///
     /// Each answer holds one page of `TranscodeTemplateSet`; [`into_paginator`](DescribeTranscodeTemplatesCall::into_paginator) reads them all.
     ///
@@ -1479,7 +1479,7 @@ impl Client {
     pub fn describe_transcode_templates(&self) -> DescribeTranscodeTemplatesCall {
         DescribeTranscodeTemplatesCall::new(&self.handle)
     }
-    /// Calls `DescribeUsageData`.
+    /// Calls `DescribeUsageData`; the answer is a [`DescribeUsageDataResponse`].
     ///
     /// Required: `StartTime`, `EndTime`.
     ///
@@ -1488,7 +1488,7 @@ impl Client {
     pub fn describe_usage_data(&self) -> DescribeUsageDataCall {
         DescribeUsageDataCall::new(&self.handle)
     }
-    /// Calls `DescribeVideoDatabaseEntryTaskDetail`.
+    /// Calls `DescribeVideoDatabaseEntryTaskDetail`; the answer is a [`DescribeVideoDatabaseEntryTaskDetailResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -1499,7 +1499,7 @@ impl Client {
     ) -> DescribeVideoDatabaseEntryTaskDetailCall {
         DescribeVideoDatabaseEntryTaskDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeVideoSearchTaskDetail`.
+    /// Calls `DescribeVideoSearchTaskDetail`; the answer is a [`DescribeVideoSearchTaskDetailResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -1510,14 +1510,14 @@ impl Client {
     ) -> DescribeVideoSearchTaskDetailCall {
         DescribeVideoSearchTaskDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeVoices`.
+    /// Calls `DescribeVoices`; the answer is a [`DescribeVoicesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=mps&Version=2019-06-12&Action=DescribeVoices)
     #[inline]
     pub fn describe_voices(&self) -> DescribeVoicesCall {
         DescribeVoicesCall::new(&self.handle)
     }
-    /// Calls `DescribeWatermarkTemplates`.
+    /// Calls `DescribeWatermarkTemplates`; the answer is a [`DescribeWatermarkTemplatesResponse`].
     ///
     /// Each answer holds one page of `WatermarkTemplateSet`; [`into_paginator`](DescribeWatermarkTemplatesCall::into_paginator) reads them all.
     ///
@@ -1526,7 +1526,7 @@ impl Client {
     pub fn describe_watermark_templates(&self) -> DescribeWatermarkTemplatesCall {
         DescribeWatermarkTemplatesCall::new(&self.handle)
     }
-    /// Calls `DescribeWordSamples`.
+    /// Calls `DescribeWordSamples`; the answer is a [`DescribeWordSamplesResponse`].
     ///
     /// Each answer holds one page of `WordSet`; [`into_paginator`](DescribeWordSamplesCall::into_paginator) reads them all.
     ///
@@ -1535,7 +1535,7 @@ impl Client {
     pub fn describe_word_samples(&self) -> DescribeWordSamplesCall {
         DescribeWordSamplesCall::new(&self.handle)
     }
-    /// Calls `DescribeWorkflows`.
+    /// Calls `DescribeWorkflows`; the answer is a [`DescribeWorkflowsResponse`].
     ///
     /// Each answer holds one page of `WorkflowInfoSet`; [`into_paginator`](DescribeWorkflowsCall::into_paginator) reads them all.
     ///
@@ -1544,7 +1544,7 @@ impl Client {
     pub fn describe_workflows(&self) -> DescribeWorkflowsCall {
         DescribeWorkflowsCall::new(&self.handle)
     }
-    /// Calls `DesignVoiceAsync`.
+    /// Calls `DesignVoiceAsync`; the answer is a [`DesignVoiceAsyncResponse`].
     ///
     /// Required: `Prompt`.
     ///
@@ -1553,7 +1553,7 @@ impl Client {
     pub fn design_voice_async(&self) -> DesignVoiceAsyncCall {
         DesignVoiceAsyncCall::new(&self.handle)
     }
-    /// Calls `DetectVideoSubtitleArea`.
+    /// Calls `DetectVideoSubtitleArea`; the answer is a [`DetectVideoSubtitleAreaResponse`].
     ///
     /// Required: `InputInfo`.
     ///
@@ -1562,7 +1562,7 @@ impl Client {
     pub fn detect_video_subtitle_area(&self) -> DetectVideoSubtitleAreaCall {
         DetectVideoSubtitleAreaCall::new(&self.handle)
     }
-    /// Calls `DetectVideoWatermark`.
+    /// Calls `DetectVideoWatermark`; the answer is a [`DetectVideoWatermarkResponse`].
     ///
     /// Required: `InputInfo`.
     ///
@@ -1571,7 +1571,7 @@ impl Client {
     pub fn detect_video_watermark(&self) -> DetectVideoWatermarkCall {
         DetectVideoWatermarkCall::new(&self.handle)
     }
-    /// Calls `DisableSchedule`.
+    /// Calls `DisableSchedule`; the answer is a [`DisableScheduleResponse`].
     ///
     /// Required: `ScheduleId`.
     ///
@@ -1580,7 +1580,7 @@ impl Client {
     pub fn disable_schedule(&self) -> DisableScheduleCall {
         DisableScheduleCall::new(&self.handle)
     }
-    /// Calls `DisableWorkflow`.
+    /// Calls `DisableWorkflow`; the answer is a [`DisableWorkflowResponse`].
     ///
     /// Required: `WorkflowId`.
     ///
@@ -1589,14 +1589,14 @@ impl Client {
     pub fn disable_workflow(&self) -> DisableWorkflowCall {
         DisableWorkflowCall::new(&self.handle)
     }
-    /// Calls `DisassociateSecurityGroup`.
+    /// Calls `DisassociateSecurityGroup`; the answer is a [`DisassociateSecurityGroupResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=mps&Version=2019-06-12&Action=DisassociateSecurityGroup)
     #[inline]
     pub fn disassociate_security_group(&self) -> DisassociateSecurityGroupCall {
         DisassociateSecurityGroupCall::new(&self.handle)
     }
-    /// Calls `EditMedia`.
+    /// Calls `EditMedia`; the answer is a [`EditMediaResponse`].
     ///
     /// Required: `FileInfos`, `OutputStorage`, `OutputObjectPath`.
     ///
@@ -1605,7 +1605,7 @@ impl Client {
     pub fn edit_media(&self) -> EditMediaCall {
         EditMediaCall::new(&self.handle)
     }
-    /// Calls `EmbeddingData`.
+    /// Calls `EmbeddingData`; the answer is a [`EmbeddingDataResponse`].
     ///
     /// Required: `Model`, `Files`.
     ///
@@ -1614,7 +1614,7 @@ impl Client {
     pub fn embedding_data(&self) -> EmbeddingDataCall {
         EmbeddingDataCall::new(&self.handle)
     }
-    /// Calls `EnableSchedule`.
+    /// Calls `EnableSchedule`; the answer is a [`EnableScheduleResponse`].
     ///
     /// Required: `ScheduleId`.
     ///
@@ -1623,7 +1623,7 @@ impl Client {
     pub fn enable_schedule(&self) -> EnableScheduleCall {
         EnableScheduleCall::new(&self.handle)
     }
-    /// Calls `EnableWorkflow`.
+    /// Calls `EnableWorkflow`; the answer is a [`EnableWorkflowResponse`].
     ///
     /// Required: `WorkflowId`.
     ///
@@ -1632,7 +1632,7 @@ impl Client {
     pub fn enable_workflow(&self) -> EnableWorkflowCall {
         EnableWorkflowCall::new(&self.handle)
     }
-    /// Calls `ExecuteFunction`.
+    /// Calls `ExecuteFunction`; the answer is a [`ExecuteFunctionResponse`].
     ///
     /// Required: `FunctionName`, `FunctionArg`.
     ///
@@ -1641,7 +1641,7 @@ impl Client {
     pub fn execute_function(&self) -> ExecuteFunctionCall {
         ExecuteFunctionCall::new(&self.handle)
     }
-    /// Calls `ExtractBlindWatermark`.
+    /// Calls `ExtractBlindWatermark`; the answer is a [`ExtractBlindWatermarkResponse`].
     ///
     /// Required: `Type`, `InputInfo`.
     ///
@@ -1650,7 +1650,7 @@ impl Client {
     pub fn extract_blind_watermark(&self) -> ExtractBlindWatermarkCall {
         ExtractBlindWatermarkCall::new(&self.handle)
     }
-    /// Calls `ManageTask`.
+    /// Calls `ManageTask`; the answer is a [`ManageTaskResponse`].
     ///
     /// Required: `OperationType`, `TaskId`.
     ///
@@ -1659,7 +1659,7 @@ impl Client {
     pub fn manage_task(&self) -> ManageTaskCall {
         ManageTaskCall::new(&self.handle)
     }
-    /// Calls `ModifyAIAnalysisTemplate`.
+    /// Calls `ModifyAIAnalysisTemplate`; the answer is a [`ModifyAIAnalysisTemplateResponse`].
     ///
     /// Required: `Definition`.
     ///
@@ -1668,7 +1668,7 @@ impl Client {
     pub fn modify_ai_analysis_template(&self) -> ModifyAIAnalysisTemplateCall {
         ModifyAIAnalysisTemplateCall::new(&self.handle)
     }
-    /// Calls `ModifyAIRecognitionTemplate`.
+    /// Calls `ModifyAIRecognitionTemplate`; the answer is a [`ModifyAIRecognitionTemplateResponse`].
     ///
     /// Required: `Definition`.
     ///
@@ -1677,7 +1677,7 @@ impl Client {
     pub fn modify_ai_recognition_template(&self) -> ModifyAIRecognitionTemplateCall {
         ModifyAIRecognitionTemplateCall::new(&self.handle)
     }
-    /// Calls `ModifyAdaptiveDynamicStreamingTemplate`.
+    /// Calls `ModifyAdaptiveDynamicStreamingTemplate`; the answer is a [`ModifyAdaptiveDynamicStreamingTemplateResponse`].
     ///
     /// Required: `Definition`.
     ///
@@ -1688,7 +1688,7 @@ impl Client {
     ) -> ModifyAdaptiveDynamicStreamingTemplateCall {
         ModifyAdaptiveDynamicStreamingTemplateCall::new(&self.handle)
     }
-    /// Calls `ModifyAnimatedGraphicsTemplate`.
+    /// Calls `ModifyAnimatedGraphicsTemplate`; the answer is a [`ModifyAnimatedGraphicsTemplateResponse`].
     ///
     /// Required: `Definition`.
     ///
@@ -1699,7 +1699,7 @@ impl Client {
     ) -> ModifyAnimatedGraphicsTemplateCall {
         ModifyAnimatedGraphicsTemplateCall::new(&self.handle)
     }
-    /// Calls `ModifyAsrHotwords`.
+    /// Calls `ModifyAsrHotwords`; the answer is a [`ModifyAsrHotwordsResponse`].
     ///
     /// Required: `HotwordsId`.
     ///
@@ -1708,7 +1708,7 @@ impl Client {
     pub fn modify_asr_hotwords(&self) -> ModifyAsrHotwordsCall {
         ModifyAsrHotwordsCall::new(&self.handle)
     }
-    /// Calls `ModifyBlindWatermarkTemplate`.
+    /// Calls `ModifyBlindWatermarkTemplate`; the answer is a [`ModifyBlindWatermarkTemplateResponse`].
     ///
     /// Required: `Definition`.
     ///
@@ -1717,7 +1717,7 @@ impl Client {
     pub fn modify_blind_watermark_template(&self) -> ModifyBlindWatermarkTemplateCall {
         ModifyBlindWatermarkTemplateCall::new(&self.handle)
     }
-    /// Calls `ModifyContentReviewTemplate`.
+    /// Calls `ModifyContentReviewTemplate`; the answer is a [`ModifyContentReviewTemplateResponse`].
     ///
     /// Required: `Definition`.
     ///
@@ -1726,7 +1726,7 @@ impl Client {
     pub fn modify_content_review_template(&self) -> ModifyContentReviewTemplateCall {
         ModifyContentReviewTemplateCall::new(&self.handle)
     }
-    /// Calls `ModifyDocToVideoTaskStatus`.
+    /// Calls `ModifyDocToVideoTaskStatus`; the answer is a [`ModifyDocToVideoTaskStatusResponse`].
     ///
     /// Required: `Input`.
     ///
@@ -1735,7 +1735,7 @@ impl Client {
     pub fn modify_doc_to_video_task_status(&self) -> ModifyDocToVideoTaskStatusCall {
         ModifyDocToVideoTaskStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyImageSpriteTemplate`.
+    /// Calls `ModifyImageSpriteTemplate`; the answer is a [`ModifyImageSpriteTemplateResponse`].
     ///
     /// Required: `Definition`.
     ///
@@ -1744,7 +1744,7 @@ impl Client {
     pub fn modify_image_sprite_template(&self) -> ModifyImageSpriteTemplateCall {
         ModifyImageSpriteTemplateCall::new(&self.handle)
     }
-    /// Calls `ModifyLiveRecordTemplate`.
+    /// Calls `ModifyLiveRecordTemplate`; the answer is a [`ModifyLiveRecordTemplateResponse`].
     ///
     /// Required: `Definition`.
     ///
@@ -1753,7 +1753,7 @@ impl Client {
     pub fn modify_live_record_template(&self) -> ModifyLiveRecordTemplateCall {
         ModifyLiveRecordTemplateCall::new(&self.handle)
     }
-    /// Calls `ModifyPersonSample`.
+    /// Calls `ModifyPersonSample`; the answer is a [`ModifyPersonSampleResponse`].
     ///
     /// Required: `PersonId`.
     ///
@@ -1762,7 +1762,7 @@ impl Client {
     pub fn modify_person_sample(&self) -> ModifyPersonSampleCall {
         ModifyPersonSampleCall::new(&self.handle)
     }
-    /// Calls `ModifyProcessImageTemplate`.
+    /// Calls `ModifyProcessImageTemplate`; the answer is a [`ModifyProcessImageTemplateResponse`].
     ///
     /// Required: `Definition`.
     ///
@@ -1771,7 +1771,7 @@ impl Client {
     pub fn modify_process_image_template(&self) -> ModifyProcessImageTemplateCall {
         ModifyProcessImageTemplateCall::new(&self.handle)
     }
-    /// Calls `ModifyQualityControlTemplate`.
+    /// Calls `ModifyQualityControlTemplate`; the answer is a [`ModifyQualityControlTemplateResponse`].
     ///
     /// Required: `Definition`.
     ///
@@ -1780,7 +1780,7 @@ impl Client {
     pub fn modify_quality_control_template(&self) -> ModifyQualityControlTemplateCall {
         ModifyQualityControlTemplateCall::new(&self.handle)
     }
-    /// Calls `ModifySampleSnapshotTemplate`.
+    /// Calls `ModifySampleSnapshotTemplate`; the answer is a [`ModifySampleSnapshotTemplateResponse`].
     ///
     /// Required: `Definition`.
     ///
@@ -1789,7 +1789,7 @@ impl Client {
     pub fn modify_sample_snapshot_template(&self) -> ModifySampleSnapshotTemplateCall {
         ModifySampleSnapshotTemplateCall::new(&self.handle)
     }
-    /// Calls `ModifySchedule`.
+    /// Calls `ModifySchedule`; the answer is a [`ModifyScheduleResponse`].
     ///
     /// Required: `ScheduleId`.
     ///
@@ -1798,7 +1798,7 @@ impl Client {
     pub fn modify_schedule(&self) -> ModifyScheduleCall {
         ModifyScheduleCall::new(&self.handle)
     }
-    /// Calls `ModifySmartEraseTemplate`.
+    /// Calls `ModifySmartEraseTemplate`; the answer is a [`ModifySmartEraseTemplateResponse`].
     ///
     /// Required: `Definition`.
     ///
@@ -1807,7 +1807,7 @@ impl Client {
     pub fn modify_smart_erase_template(&self) -> ModifySmartEraseTemplateCall {
         ModifySmartEraseTemplateCall::new(&self.handle)
     }
-    /// Calls `ModifySmartSubtitleTemplate`.
+    /// Calls `ModifySmartSubtitleTemplate`; the answer is a [`ModifySmartSubtitleTemplateResponse`].
     ///
     /// Required: `Definition`.
     ///
@@ -1816,7 +1816,7 @@ impl Client {
     pub fn modify_smart_subtitle_template(&self) -> ModifySmartSubtitleTemplateCall {
         ModifySmartSubtitleTemplateCall::new(&self.handle)
     }
-    /// Calls `ModifySnapshotByTimeOffsetTemplate`.
+    /// Calls `ModifySnapshotByTimeOffsetTemplate`; the answer is a [`ModifySnapshotByTimeOffsetTemplateResponse`].
     ///
     /// Required: `Definition`.
     ///
@@ -1827,7 +1827,7 @@ impl Client {
     ) -> ModifySnapshotByTimeOffsetTemplateCall {
         ModifySnapshotByTimeOffsetTemplateCall::new(&self.handle)
     }
-    /// Calls `ModifyStreamLinkEvent`.
+    /// Calls `ModifyStreamLinkEvent`; the answer is a [`ModifyStreamLinkEventResponse`].
     ///
     /// Required: `EventId`, `EventName`.
     ///
@@ -1836,7 +1836,7 @@ impl Client {
     pub fn modify_stream_link_event(&self) -> ModifyStreamLinkEventCall {
         ModifyStreamLinkEventCall::new(&self.handle)
     }
-    /// Calls `ModifyStreamLinkFlow`.
+    /// Calls `ModifyStreamLinkFlow`; the answer is a [`ModifyStreamLinkFlowResponse`].
     ///
     /// Required: `FlowId`, `FlowName`.
     ///
@@ -1845,7 +1845,7 @@ impl Client {
     pub fn modify_stream_link_flow(&self) -> ModifyStreamLinkFlowCall {
         ModifyStreamLinkFlowCall::new(&self.handle)
     }
-    /// Calls `ModifyStreamLinkInput`.
+    /// Calls `ModifyStreamLinkInput`; the answer is a [`ModifyStreamLinkInputResponse`].
     ///
     /// Required: `FlowId`, `Input`.
     ///
@@ -1854,7 +1854,7 @@ impl Client {
     pub fn modify_stream_link_input(&self) -> ModifyStreamLinkInputCall {
         ModifyStreamLinkInputCall::new(&self.handle)
     }
-    /// Calls `ModifyStreamLinkOutputInfo`.
+    /// Calls `ModifyStreamLinkOutputInfo`; the answer is a [`ModifyStreamLinkOutputInfoResponse`].
     ///
     /// Required: `FlowId`, `Output`.
     ///
@@ -1863,7 +1863,7 @@ impl Client {
     pub fn modify_stream_link_output_info(&self) -> ModifyStreamLinkOutputInfoCall {
         ModifyStreamLinkOutputInfoCall::new(&self.handle)
     }
-    /// Calls `ModifyStreamLinkSecurityGroup`.
+    /// Calls `ModifyStreamLinkSecurityGroup`; the answer is a [`ModifyStreamLinkSecurityGroupResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -1874,7 +1874,7 @@ impl Client {
     ) -> ModifyStreamLinkSecurityGroupCall {
         ModifyStreamLinkSecurityGroupCall::new(&self.handle)
     }
-    /// Calls `ModifyStreamPackageLinearAssemblyChannel`.
+    /// Calls `ModifyStreamPackageLinearAssemblyChannel`; the answer is a [`ModifyStreamPackageLinearAssemblyChannelResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -1885,7 +1885,7 @@ impl Client {
     ) -> ModifyStreamPackageLinearAssemblyChannelCall {
         ModifyStreamPackageLinearAssemblyChannelCall::new(&self.handle)
     }
-    /// Calls `ModifyStreamPackageLinearAssemblyProgram`.
+    /// Calls `ModifyStreamPackageLinearAssemblyProgram`; the answer is a [`ModifyStreamPackageLinearAssemblyProgramResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -1896,7 +1896,7 @@ impl Client {
     ) -> ModifyStreamPackageLinearAssemblyProgramCall {
         ModifyStreamPackageLinearAssemblyProgramCall::new(&self.handle)
     }
-    /// Calls `ModifyStreamPackageSSAIChannel`.
+    /// Calls `ModifyStreamPackageSSAIChannel`; the answer is a [`ModifyStreamPackageSSAIChannelResponse`].
     ///
     /// Required: `Name`, `ContentSource`, `SSAIInfo`, `ID`.
     ///
@@ -1907,7 +1907,7 @@ impl Client {
     ) -> ModifyStreamPackageSSAIChannelCall {
         ModifyStreamPackageSSAIChannelCall::new(&self.handle)
     }
-    /// Calls `ModifyStreamPackageSource`.
+    /// Calls `ModifyStreamPackageSource`; the answer is a [`ModifyStreamPackageSourceResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -1916,7 +1916,7 @@ impl Client {
     pub fn modify_stream_package_source(&self) -> ModifyStreamPackageSourceCall {
         ModifyStreamPackageSourceCall::new(&self.handle)
     }
-    /// Calls `ModifyStreamPackageSourceLocation`.
+    /// Calls `ModifyStreamPackageSourceLocation`; the answer is a [`ModifyStreamPackageSourceLocationResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -1927,7 +1927,7 @@ impl Client {
     ) -> ModifyStreamPackageSourceLocationCall {
         ModifyStreamPackageSourceLocationCall::new(&self.handle)
     }
-    /// Calls `ModifySubtitleEmbedTemplate`.
+    /// Calls `ModifySubtitleEmbedTemplate`; the answer is a [`ModifySubtitleEmbedTemplateResponse`].
     ///
     /// Required: `Definition`.
     ///
@@ -1936,7 +1936,7 @@ impl Client {
     pub fn modify_subtitle_embed_template(&self) -> ModifySubtitleEmbedTemplateCall {
         ModifySubtitleEmbedTemplateCall::new(&self.handle)
     }
-    /// Calls `ModifyTranscodeTemplate`.
+    /// Calls `ModifyTranscodeTemplate`; the answer is a [`ModifyTranscodeTemplateResponse`].
     ///
     /// Required: `Definition`.
     ///
@@ -1945,7 +1945,7 @@ impl Client {
     pub fn modify_transcode_template(&self) -> ModifyTranscodeTemplateCall {
         ModifyTranscodeTemplateCall::new(&self.handle)
     }
-    /// Calls `ModifyWatermarkTemplate`.
+    /// Calls `ModifyWatermarkTemplate`; the answer is a [`ModifyWatermarkTemplateResponse`].
     ///
     /// Required: `Definition`.
     ///
@@ -1954,7 +1954,7 @@ impl Client {
     pub fn modify_watermark_template(&self) -> ModifyWatermarkTemplateCall {
         ModifyWatermarkTemplateCall::new(&self.handle)
     }
-    /// Calls `ModifyWordSample`.
+    /// Calls `ModifyWordSample`; the answer is a [`ModifyWordSampleResponse`].
     ///
     /// Required: `Keyword`.
     ///
@@ -1963,7 +1963,7 @@ impl Client {
     pub fn modify_word_sample(&self) -> ModifyWordSampleCall {
         ModifyWordSampleCall::new(&self.handle)
     }
-    /// Calls `ParseLiveStreamProcessNotification`.
+    /// Calls `ParseLiveStreamProcessNotification`; the answer is a [`ParseLiveStreamProcessNotificationResponse`].
     ///
     /// Required: `Content`.
     ///
@@ -1974,7 +1974,7 @@ impl Client {
     ) -> ParseLiveStreamProcessNotificationCall {
         ParseLiveStreamProcessNotificationCall::new(&self.handle)
     }
-    /// Calls `ParseNotification`.
+    /// Calls `ParseNotification`; the answer is a [`ParseNotificationResponse`].
     ///
     /// Required: `Content`.
     ///
@@ -1983,14 +1983,14 @@ impl Client {
     pub fn parse_notification(&self) -> ParseNotificationCall {
         ParseNotificationCall::new(&self.handle)
     }
-    /// Calls `ProcessImage`.
+    /// Calls `ProcessImage`; the answer is a [`ProcessImageResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=mps&Version=2019-06-12&Action=ProcessImage)
     #[inline]
     pub fn process_image(&self) -> ProcessImageCall {
         ProcessImageCall::new(&self.handle)
     }
-    /// Calls `ProcessLiveStream`.
+    /// Calls `ProcessLiveStream`; the answer is a [`ProcessLiveStreamResponse`].
     ///
     /// Required: `Url`, `TaskNotifyConfig`.
     ///
@@ -1999,7 +1999,7 @@ impl Client {
     pub fn process_live_stream(&self) -> ProcessLiveStreamCall {
         ProcessLiveStreamCall::new(&self.handle)
     }
-    /// Calls `ProcessMedia`.
+    /// Calls `ProcessMedia`; the answer is a [`ProcessMediaResponse`].
     ///
     /// Required: `InputInfo`.
     ///
@@ -2008,21 +2008,21 @@ impl Client {
     pub fn process_media(&self) -> ProcessMediaCall {
         ProcessMediaCall::new(&self.handle)
     }
-    /// Calls `QueryHunyuan3DTask`.
+    /// Calls `QueryHunyuan3DTask`; the answer is a [`QueryHunyuan3DTaskResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=mps&Version=2019-06-12&Action=QueryHunyuan3DTask)
     #[inline]
     pub fn query_hunyuan3_d_task(&self) -> QueryHunyuan3DTaskCall {
         QueryHunyuan3DTaskCall::new(&self.handle)
     }
-    /// Calls `QueryProject`.
+    /// Calls `QueryProject`; the answer is a [`QueryProjectResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=mps&Version=2019-06-12&Action=QueryProject)
     #[inline]
     pub fn query_project(&self) -> QueryProjectCall {
         QueryProjectCall::new(&self.handle)
     }
-    /// Calls `RecognizeAudio`.
+    /// Calls `RecognizeAudio`; the answer is a [`RecognizeAudioResponse`].
     ///
     /// Required: `AudioData`.
     ///
@@ -2031,7 +2031,7 @@ impl Client {
     pub fn recognize_audio(&self) -> RecognizeAudioCall {
         RecognizeAudioCall::new(&self.handle)
     }
-    /// Calls `RecognizeMediaForZhiXue`.
+    /// Calls `RecognizeMediaForZhiXue`; the answer is a [`RecognizeMediaForZhiXueResponse`].
     ///
     /// Required: `InputInfo`.
     ///
@@ -2040,7 +2040,7 @@ impl Client {
     pub fn recognize_media_for_zhi_xue(&self) -> RecognizeMediaForZhiXueCall {
         RecognizeMediaForZhiXueCall::new(&self.handle)
     }
-    /// Calls `ResetWorkflow`.
+    /// Calls `ResetWorkflow`; the answer is a [`ResetWorkflowResponse`].
     ///
     /// Required: `WorkflowId`, `WorkflowName`, `Trigger`.
     ///
@@ -2049,7 +2049,7 @@ impl Client {
     pub fn reset_workflow(&self) -> ResetWorkflowCall {
         ResetWorkflowCall::new(&self.handle)
     }
-    /// Calls `StartStreamLinkFlow`.
+    /// Calls `StartStreamLinkFlow`; the answer is a [`StartStreamLinkFlowResponse`].
     ///
     /// Required: `FlowId`.
     ///
@@ -2058,7 +2058,7 @@ impl Client {
     pub fn start_stream_link_flow(&self) -> StartStreamLinkFlowCall {
         StartStreamLinkFlowCall::new(&self.handle)
     }
-    /// Calls `StartStreamPackageLinearAssemblyChannel`.
+    /// Calls `StartStreamPackageLinearAssemblyChannel`; the answer is a [`StartStreamPackageLinearAssemblyChannelResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -2069,7 +2069,7 @@ impl Client {
     ) -> StartStreamPackageLinearAssemblyChannelCall {
         StartStreamPackageLinearAssemblyChannelCall::new(&self.handle)
     }
-    /// Calls `StopStreamLinkFlow`.
+    /// Calls `StopStreamLinkFlow`; the answer is a [`StopStreamLinkFlowResponse`].
     ///
     /// Required: `FlowId`.
     ///
@@ -2078,7 +2078,7 @@ impl Client {
     pub fn stop_stream_link_flow(&self) -> StopStreamLinkFlowCall {
         StopStreamLinkFlowCall::new(&self.handle)
     }
-    /// Calls `StopStreamPackageLinearAssemblyChannel`.
+    /// Calls `StopStreamPackageLinearAssemblyChannel`; the answer is a [`StopStreamPackageLinearAssemblyChannelResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -2089,21 +2089,21 @@ impl Client {
     ) -> StopStreamPackageLinearAssemblyChannelCall {
         StopStreamPackageLinearAssemblyChannelCall::new(&self.handle)
     }
-    /// Calls `SubmitHunyuan3DTask`.
+    /// Calls `SubmitHunyuan3DTask`; the answer is a [`SubmitHunyuan3DTaskResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=mps&Version=2019-06-12&Action=SubmitHunyuan3DTask)
     #[inline]
     pub fn submit_hunyuan3_d_task(&self) -> SubmitHunyuan3DTaskCall {
         SubmitHunyuan3DTaskCall::new(&self.handle)
     }
-    /// Calls `SyncDubbing`.
+    /// Calls `SyncDubbing`; the answer is a [`SyncDubbingResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=mps&Version=2019-06-12&Action=SyncDubbing)
     #[inline]
     pub fn sync_dubbing(&self) -> SyncDubbingCall {
         SyncDubbingCall::new(&self.handle)
     }
-    /// Calls `TextToSpeech`.
+    /// Calls `TextToSpeech`; the answer is a [`TextToSpeechResponse`].
     ///
     /// Required: `Text`, `VoiceId`.
     ///
@@ -2112,7 +2112,7 @@ impl Client {
     pub fn text_to_speech(&self) -> TextToSpeechCall {
         TextToSpeechCall::new(&self.handle)
     }
-    /// Calls `TextToSpeechAsync`.
+    /// Calls `TextToSpeechAsync`; the answer is a [`TextToSpeechAsyncResponse`].
     ///
     /// Required: `Text`, `VoiceId`.
     ///
@@ -2121,7 +2121,7 @@ impl Client {
     pub fn text_to_speech_async(&self) -> TextToSpeechAsyncCall {
         TextToSpeechAsyncCall::new(&self.handle)
     }
-    /// Calls `TextTranslation`.
+    /// Calls `TextTranslation`; the answer is a [`TextTranslationResponse`].
     ///
     /// Required: `SourceText`, `Source`, `Target`.
     ///
@@ -2130,7 +2130,7 @@ impl Client {
     pub fn text_translation(&self) -> TextTranslationCall {
         TextTranslationCall::new(&self.handle)
     }
-    /// Calls `UpdateProject`.
+    /// Calls `UpdateProject`; the answer is a [`UpdateProjectResponse`].
     ///
     /// Required: `ProjectId`.
     ///
@@ -2139,7 +2139,7 @@ impl Client {
     pub fn update_project(&self) -> UpdateProjectCall {
         UpdateProjectCall::new(&self.handle)
     }
-    /// Calls `UpdateVoice`.
+    /// Calls `UpdateVoice`; the answer is a [`UpdateVoiceResponse`].
     ///
     /// Required: `VoiceId`, `VoiceFields`.
     ///
@@ -2148,7 +2148,7 @@ impl Client {
     pub fn update_voice(&self) -> UpdateVoiceCall {
         UpdateVoiceCall::new(&self.handle)
     }
-    /// Calls `WithdrawsWatermark`.
+    /// Calls `WithdrawsWatermark`; the answer is a [`WithdrawsWatermarkResponse`].
     ///
     /// Required: `InputInfo`.
     ///
@@ -2548,7 +2548,6 @@ pub enum Error {
 rt::action!(
     ActivateSSAI, ActivateSSAIRequest, ActivateSSAICall, ActivateSSAIResponse, Error
 );
-impl<T> ActivateSSAICall<T> {}
 /// The answer of [`Client::activate_ssai`] (`ActivateSSAI`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -2561,7 +2560,6 @@ rt::action!(
     ActivateStreamPackage, ActivateStreamPackageRequest, ActivateStreamPackageCall,
     ActivateStreamPackageResponse, Error
 );
-impl<T> ActivateStreamPackageCall<T> {}
 /// The answer of [`Client::activate_stream_package`] (`ActivateStreamPackage`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -5024,7 +5022,6 @@ rt::action!(
     DescribeMDPMPSUserInfo, DescribeMDPMPSUserInfoRequest, DescribeMDPMPSUserInfoCall,
     DescribeMDPMPSUserInfoResponse, Error, idempotent
 );
-impl<T> DescribeMDPMPSUserInfoCall<T> {}
 /// The answer of [`Client::describe_mdpmps_user_info`] (`DescribeMDPMPSUserInfo`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -5192,7 +5189,6 @@ rt::action!(
     DescribeSSAIActivateState, DescribeSSAIActivateStateRequest,
     DescribeSSAIActivateStateCall, DescribeSSAIActivateStateResponse, Error, idempotent
 );
-impl<T> DescribeSSAIActivateStateCall<T> {}
 /// The answer of [`Client::describe_ssai_activate_state`] (`DescribeSSAIActivateState`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -5432,7 +5428,6 @@ rt::action!(
     DescribeStreamLinkActivateStateCall, DescribeStreamLinkActivateStateResponse, Error,
     idempotent
 );
-impl<T> DescribeStreamLinkActivateStateCall<T> {}
 /// The answer of [`Client::describe_stream_link_activate_state`] (`DescribeStreamLinkActivateState`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -5675,7 +5670,6 @@ rt::action!(
     DescribeStreamLinkRegions, DescribeStreamLinkRegionsRequest,
     DescribeStreamLinkRegionsCall, DescribeStreamLinkRegionsResponse, Error, idempotent
 );
-impl<T> DescribeStreamLinkRegionsCall<T> {}
 /// The answer of [`Client::describe_stream_link_regions`] (`DescribeStreamLinkRegions`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -5691,7 +5685,6 @@ rt::action!(
     DescribeStreamLinkSecurityGroupsCall, DescribeStreamLinkSecurityGroupsResponse,
     Error, idempotent
 );
-impl<T> DescribeStreamLinkSecurityGroupsCall<T> {}
 /// The answer of [`Client::describe_stream_link_security_groups`] (`DescribeStreamLinkSecurityGroups`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -5707,7 +5700,6 @@ rt::action!(
     DescribeStreamPackageActivateStateCall, DescribeStreamPackageActivateStateResponse,
     Error, idempotent
 );
-impl<T> DescribeStreamPackageActivateStateCall<T> {}
 /// The answer of [`Client::describe_stream_package_activate_state`] (`DescribeStreamPackageActivateState`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `ActivateCaCertificate`.
+    /// Calls `ActivateCaCertificate`; the answer is a [`ActivateCaCertificateResponse`].
     ///
     /// Required: `InstanceId`, `CaSn`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn activate_ca_certificate(&self) -> ActivateCaCertificateCall {
         ActivateCaCertificateCall::new(&self.handle)
     }
-    /// Calls `ActivateDeviceCertificate`.
+    /// Calls `ActivateDeviceCertificate`; the answer is a [`ActivateDeviceCertificateResponse`].
     ///
     /// Required: `InstanceId`, `DeviceCertificateSn`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn activate_device_certificate(&self) -> ActivateDeviceCertificateCall {
         ActivateDeviceCertificateCall::new(&self.handle)
     }
-    /// Calls `AddClientSubscription`.
+    /// Calls `AddClientSubscription`; the answer is a [`AddClientSubscriptionResponse`].
     ///
     /// Required: `InstanceId`, `ClientId`, `TopicFilter`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn add_client_subscription(&self) -> AddClientSubscriptionCall {
         AddClientSubscriptionCall::new(&self.handle)
     }
-    /// Calls `ApplyRegistrationCode`.
+    /// Calls `ApplyRegistrationCode`; the answer is a [`ApplyRegistrationCodeResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn apply_registration_code(&self) -> ApplyRegistrationCodeCall {
         ApplyRegistrationCodeCall::new(&self.handle)
     }
-    /// Calls `CreateAuthorizationPolicy`.
+    /// Calls `CreateAuthorizationPolicy`; the answer is a [`CreateAuthorizationPolicyResponse`].
     ///
     /// Required: `InstanceId`, `PolicyName`, `PolicyVersion`, `Priority`, `Effect`, `Actions`, `Retain`, `Qos`.
     ///
@@ -80,7 +80,7 @@ impl Client {
     pub fn create_authorization_policy(&self) -> CreateAuthorizationPolicyCall {
         CreateAuthorizationPolicyCall::new(&self.handle)
     }
-    /// Calls `CreateBlockRule`.
+    /// Calls `CreateBlockRule`; the answer is a [`CreateBlockRuleResponse`].
     ///
     /// Required: `InstanceId`, `Name`.
     ///
@@ -89,7 +89,7 @@ impl Client {
     pub fn create_block_rule(&self) -> CreateBlockRuleCall {
         CreateBlockRuleCall::new(&self.handle)
     }
-    /// Calls `CreateDeviceIdentity`.
+    /// Calls `CreateDeviceIdentity`; the answer is a [`CreateDeviceIdentityResponse`].
     ///
     /// Required: `InstanceId`, `DeviceId`.
     ///
@@ -98,7 +98,7 @@ impl Client {
     pub fn create_device_identity(&self) -> CreateDeviceIdentityCall {
         CreateDeviceIdentityCall::new(&self.handle)
     }
-    /// Calls `CreateHttpAuthenticator`.
+    /// Calls `CreateHttpAuthenticator`; the answer is a [`CreateHttpAuthenticatorResponse`].
     ///
     /// Required: `InstanceId`, `Endpoint`.
     ///
@@ -107,7 +107,7 @@ impl Client {
     pub fn create_http_authenticator(&self) -> CreateHttpAuthenticatorCall {
         CreateHttpAuthenticatorCall::new(&self.handle)
     }
-    /// Calls `CreateInsPublicEndpoint`.
+    /// Calls `CreateInsPublicEndpoint`; the answer is a [`CreateInsPublicEndpointResponse`].
     ///
     /// Required: `InstanceId`, `Bandwidth`.
     ///
@@ -116,7 +116,7 @@ impl Client {
     pub fn create_ins_public_endpoint(&self) -> CreateInsPublicEndpointCall {
         CreateInsPublicEndpointCall::new(&self.handle)
     }
-    /// Calls `CreateInstance`.
+    /// Calls `CreateInstance`; the answer is a [`CreateInstanceResponse`].
     ///
     /// Required: `InstanceType`, `Name`, `SkuCode`.
     ///
@@ -125,7 +125,7 @@ impl Client {
     pub fn create_instance(&self) -> CreateInstanceCall {
         CreateInstanceCall::new(&self.handle)
     }
-    /// Calls `CreateJWKSAuthenticator`.
+    /// Calls `CreateJWKSAuthenticator`; the answer is a [`CreateJWKSAuthenticatorResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -134,7 +134,7 @@ impl Client {
     pub fn create_jwks_authenticator(&self) -> CreateJWKSAuthenticatorCall {
         CreateJWKSAuthenticatorCall::new(&self.handle)
     }
-    /// Calls `CreateJWTAuthenticator`.
+    /// Calls `CreateJWTAuthenticator`; the answer is a [`CreateJWTAuthenticatorResponse`].
     ///
     /// Required: `InstanceId`, `Algorithm`, `From`.
     ///
@@ -143,7 +143,7 @@ impl Client {
     pub fn create_jwt_authenticator(&self) -> CreateJWTAuthenticatorCall {
         CreateJWTAuthenticatorCall::new(&self.handle)
     }
-    /// Calls `CreateMessageEnrichmentRule`.
+    /// Calls `CreateMessageEnrichmentRule`; the answer is a [`CreateMessageEnrichmentRuleResponse`].
     ///
     /// Required: `InstanceId`, `RuleName`, `Condition`, `Actions`, `Priority`.
     ///
@@ -152,7 +152,7 @@ impl Client {
     pub fn create_message_enrichment_rule(&self) -> CreateMessageEnrichmentRuleCall {
         CreateMessageEnrichmentRuleCall::new(&self.handle)
     }
-    /// Calls `CreateTopic`.
+    /// Calls `CreateTopic`; the answer is a [`CreateTopicResponse`].
     ///
     /// Required: `InstanceId`, `Topic`.
     ///
@@ -161,7 +161,7 @@ impl Client {
     pub fn create_topic(&self) -> CreateTopicCall {
         CreateTopicCall::new(&self.handle)
     }
-    /// Calls `CreateUser`.
+    /// Calls `CreateUser`; the answer is a [`CreateUserResponse`].
     ///
     /// Required: `InstanceId`, `Username`.
     ///
@@ -170,7 +170,7 @@ impl Client {
     pub fn create_user(&self) -> CreateUserCall {
         CreateUserCall::new(&self.handle)
     }
-    /// Calls `DeactivateCaCertificate`.
+    /// Calls `DeactivateCaCertificate`; the answer is a [`DeactivateCaCertificateResponse`].
     ///
     /// Required: `InstanceId`, `CaSn`.
     ///
@@ -179,7 +179,7 @@ impl Client {
     pub fn deactivate_ca_certificate(&self) -> DeactivateCaCertificateCall {
         DeactivateCaCertificateCall::new(&self.handle)
     }
-    /// Calls `DeactivateDeviceCertificate`.
+    /// Calls `DeactivateDeviceCertificate`; the answer is a [`DeactivateDeviceCertificateResponse`].
     ///
     /// Required: `InstanceId`, `DeviceCertificateSn`.
     ///
@@ -188,7 +188,7 @@ impl Client {
     pub fn deactivate_device_certificate(&self) -> DeactivateDeviceCertificateCall {
         DeactivateDeviceCertificateCall::new(&self.handle)
     }
-    /// Calls `DeleteAuthenticator`.
+    /// Calls `DeleteAuthenticator`; the answer is a [`DeleteAuthenticatorResponse`].
     ///
     /// Required: `InstanceId`, `Type`.
     ///
@@ -197,7 +197,7 @@ impl Client {
     pub fn delete_authenticator(&self) -> DeleteAuthenticatorCall {
         DeleteAuthenticatorCall::new(&self.handle)
     }
-    /// Calls `DeleteAuthorizationPolicy`.
+    /// Calls `DeleteAuthorizationPolicy`; the answer is a [`DeleteAuthorizationPolicyResponse`].
     ///
     /// Required: `InstanceId`, `Id`.
     ///
@@ -206,7 +206,7 @@ impl Client {
     pub fn delete_authorization_policy(&self) -> DeleteAuthorizationPolicyCall {
         DeleteAuthorizationPolicyCall::new(&self.handle)
     }
-    /// Calls `DeleteBlockRule`.
+    /// Calls `DeleteBlockRule`; the answer is a [`DeleteBlockRuleResponse`].
     ///
     /// Required: `InstanceId`, `BlockRuleName`.
     ///
@@ -215,7 +215,7 @@ impl Client {
     pub fn delete_block_rule(&self) -> DeleteBlockRuleCall {
         DeleteBlockRuleCall::new(&self.handle)
     }
-    /// Calls `DeleteCaCertificate`.
+    /// Calls `DeleteCaCertificate`; the answer is a [`DeleteCaCertificateResponse`].
     ///
     /// Required: `InstanceId`, `CaSn`.
     ///
@@ -224,7 +224,7 @@ impl Client {
     pub fn delete_ca_certificate(&self) -> DeleteCaCertificateCall {
         DeleteCaCertificateCall::new(&self.handle)
     }
-    /// Calls `DeleteClientSubscription`.
+    /// Calls `DeleteClientSubscription`; the answer is a [`DeleteClientSubscriptionResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -233,7 +233,7 @@ impl Client {
     pub fn delete_client_subscription(&self) -> DeleteClientSubscriptionCall {
         DeleteClientSubscriptionCall::new(&self.handle)
     }
-    /// Calls `DeleteDeviceCertificate`.
+    /// Calls `DeleteDeviceCertificate`; the answer is a [`DeleteDeviceCertificateResponse`].
     ///
     /// Required: `InstanceId`, `DeviceCertificateSn`.
     ///
@@ -242,7 +242,7 @@ impl Client {
     pub fn delete_device_certificate(&self) -> DeleteDeviceCertificateCall {
         DeleteDeviceCertificateCall::new(&self.handle)
     }
-    /// Calls `DeleteDeviceIdentity`.
+    /// Calls `DeleteDeviceIdentity`; the answer is a [`DeleteDeviceIdentityResponse`].
     ///
     /// Required: `InstanceId`, `DeviceId`.
     ///
@@ -251,7 +251,7 @@ impl Client {
     pub fn delete_device_identity(&self) -> DeleteDeviceIdentityCall {
         DeleteDeviceIdentityCall::new(&self.handle)
     }
-    /// Calls `DeleteInsPublicEndpoint`.
+    /// Calls `DeleteInsPublicEndpoint`; the answer is a [`DeleteInsPublicEndpointResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -260,7 +260,7 @@ impl Client {
     pub fn delete_ins_public_endpoint(&self) -> DeleteInsPublicEndpointCall {
         DeleteInsPublicEndpointCall::new(&self.handle)
     }
-    /// Calls `DeleteInstance`.
+    /// Calls `DeleteInstance`; the answer is a [`DeleteInstanceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -269,7 +269,7 @@ impl Client {
     pub fn delete_instance(&self) -> DeleteInstanceCall {
         DeleteInstanceCall::new(&self.handle)
     }
-    /// Calls `DeleteMessageEnrichmentRule`.
+    /// Calls `DeleteMessageEnrichmentRule`; the answer is a [`DeleteMessageEnrichmentRuleResponse`].
     ///
     /// Required: `InstanceId`, `Id`.
     ///
@@ -278,7 +278,7 @@ impl Client {
     pub fn delete_message_enrichment_rule(&self) -> DeleteMessageEnrichmentRuleCall {
         DeleteMessageEnrichmentRuleCall::new(&self.handle)
     }
-    /// Calls `DeleteTopic`.
+    /// Calls `DeleteTopic`; the answer is a [`DeleteTopicResponse`].
     ///
     /// Required: `InstanceId`, `Topic`.
     ///
@@ -287,7 +287,7 @@ impl Client {
     pub fn delete_topic(&self) -> DeleteTopicCall {
         DeleteTopicCall::new(&self.handle)
     }
-    /// Calls `DeleteUser`.
+    /// Calls `DeleteUser`; the answer is a [`DeleteUserResponse`].
     ///
     /// Required: `InstanceId`, `Username`.
     ///
@@ -296,7 +296,7 @@ impl Client {
     pub fn delete_user(&self) -> DeleteUserCall {
         DeleteUserCall::new(&self.handle)
     }
-    /// Calls `DescribeAuthenticator`.
+    /// Calls `DescribeAuthenticator`; the answer is a [`DescribeAuthenticatorResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -305,14 +305,14 @@ impl Client {
     pub fn describe_authenticator(&self) -> DescribeAuthenticatorCall {
         DescribeAuthenticatorCall::new(&self.handle)
     }
-    /// Calls `DescribeAuthorizationPolicies`.
+    /// Calls `DescribeAuthorizationPolicies`; the answer is a [`DescribeAuthorizationPoliciesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=mqtt&Version=2024-05-16&Action=DescribeAuthorizationPolicies)
     #[inline]
     pub fn describe_authorization_policies(&self) -> DescribeAuthorizationPoliciesCall {
         DescribeAuthorizationPoliciesCall::new(&self.handle)
     }
-    /// Calls `DescribeBlockRuleList`.
+    /// Calls `DescribeBlockRuleList`; the answer is a [`DescribeBlockRuleListResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -321,7 +321,7 @@ impl Client {
     pub fn describe_block_rule_list(&self) -> DescribeBlockRuleListCall {
         DescribeBlockRuleListCall::new(&self.handle)
     }
-    /// Calls `DescribeCaCertificate`.
+    /// Calls `DescribeCaCertificate`; the answer is a [`DescribeCaCertificateResponse`].
     ///
     /// Required: `CaSn`, `InstanceId`.
     ///
@@ -330,7 +330,7 @@ impl Client {
     pub fn describe_ca_certificate(&self) -> DescribeCaCertificateCall {
         DescribeCaCertificateCall::new(&self.handle)
     }
-    /// Calls `DescribeCaCertificates`.
+    /// Calls `DescribeCaCertificates`; the answer is a [`DescribeCaCertificatesResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -339,7 +339,7 @@ impl Client {
     pub fn describe_ca_certificates(&self) -> DescribeCaCertificatesCall {
         DescribeCaCertificatesCall::new(&self.handle)
     }
-    /// Calls `DescribeClientEvents`.
+    /// Calls `DescribeClientEvents`; the answer is a [`DescribeClientEventsResponse`].
     ///
     /// Required: `InstanceId`, `StartTime`, `EndTime`, `ClientId`.
     ///
@@ -348,7 +348,7 @@ impl Client {
     pub fn describe_client_events(&self) -> DescribeClientEventsCall {
         DescribeClientEventsCall::new(&self.handle)
     }
-    /// Calls `DescribeClientList`.
+    /// Calls `DescribeClientList`; the answer is a [`DescribeClientListResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -357,7 +357,7 @@ impl Client {
     pub fn describe_client_list(&self) -> DescribeClientListCall {
         DescribeClientListCall::new(&self.handle)
     }
-    /// Calls `DescribeDeviceCertificate`.
+    /// Calls `DescribeDeviceCertificate`; the answer is a [`DescribeDeviceCertificateResponse`].
     ///
     /// Required: `DeviceCertificateSn`, `InstanceId`.
     ///
@@ -366,7 +366,7 @@ impl Client {
     pub fn describe_device_certificate(&self) -> DescribeDeviceCertificateCall {
         DescribeDeviceCertificateCall::new(&self.handle)
     }
-    /// Calls `DescribeDeviceCertificateBackupHistory`.
+    /// Calls `DescribeDeviceCertificateBackupHistory`; the answer is a [`DescribeDeviceCertificateBackupHistoryResponse`].
     ///
     /// Required: `InstanceId`, `Destination`.
     ///
@@ -377,7 +377,7 @@ impl Client {
     ) -> DescribeDeviceCertificateBackupHistoryCall {
         DescribeDeviceCertificateBackupHistoryCall::new(&self.handle)
     }
-    /// Calls `DescribeDeviceCertificates`.
+    /// Calls `DescribeDeviceCertificates`; the answer is a [`DescribeDeviceCertificatesResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -388,7 +388,7 @@ impl Client {
     pub fn describe_device_certificates(&self) -> DescribeDeviceCertificatesCall {
         DescribeDeviceCertificatesCall::new(&self.handle)
     }
-    /// Calls `DescribeDeviceIdentities`.
+    /// Calls `DescribeDeviceIdentities`; the answer is a [`DescribeDeviceIdentitiesResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -397,7 +397,7 @@ impl Client {
     pub fn describe_device_identities(&self) -> DescribeDeviceIdentitiesCall {
         DescribeDeviceIdentitiesCall::new(&self.handle)
     }
-    /// Calls `DescribeDeviceIdentity`.
+    /// Calls `DescribeDeviceIdentity`; the answer is a [`DescribeDeviceIdentityResponse`].
     ///
     /// Required: `InstanceId`, `DeviceId`.
     ///
@@ -406,7 +406,7 @@ impl Client {
     pub fn describe_device_identity(&self) -> DescribeDeviceIdentityCall {
         DescribeDeviceIdentityCall::new(&self.handle)
     }
-    /// Calls `DescribeDeviceIdentityBackupHistory`.
+    /// Calls `DescribeDeviceIdentityBackupHistory`; the answer is a [`DescribeDeviceIdentityBackupHistoryResponse`].
     ///
     /// Required: `InstanceId`, `Destination`.
     ///
@@ -417,7 +417,7 @@ impl Client {
     ) -> DescribeDeviceIdentityBackupHistoryCall {
         DescribeDeviceIdentityBackupHistoryCall::new(&self.handle)
     }
-    /// Calls `DescribeInsPublicEndpoints`.
+    /// Calls `DescribeInsPublicEndpoints`; the answer is a [`DescribeInsPublicEndpointsResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -426,7 +426,7 @@ impl Client {
     pub fn describe_ins_public_endpoints(&self) -> DescribeInsPublicEndpointsCall {
         DescribeInsPublicEndpointsCall::new(&self.handle)
     }
-    /// Calls `DescribeInsVPCEndpoints`.
+    /// Calls `DescribeInsVPCEndpoints`; the answer is a [`DescribeInsVPCEndpointsResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -435,7 +435,7 @@ impl Client {
     pub fn describe_ins_vpc_endpoints(&self) -> DescribeInsVPCEndpointsCall {
         DescribeInsVPCEndpointsCall::new(&self.handle)
     }
-    /// Calls `DescribeInstance`.
+    /// Calls `DescribeInstance`; the answer is a [`DescribeInstanceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -444,7 +444,7 @@ impl Client {
     pub fn describe_instance(&self) -> DescribeInstanceCall {
         DescribeInstanceCall::new(&self.handle)
     }
-    /// Calls `DescribeInstanceList`.
+    /// Calls `DescribeInstanceList`; the answer is a [`DescribeInstanceListResponse`].
     ///
     /// Each answer holds one page of `Data`; [`into_paginator`](DescribeInstanceListCall::into_paginator) reads them all.
     ///
@@ -453,7 +453,7 @@ impl Client {
     pub fn describe_instance_list(&self) -> DescribeInstanceListCall {
         DescribeInstanceListCall::new(&self.handle)
     }
-    /// Calls `DescribeMessageByTopic`.
+    /// Calls `DescribeMessageByTopic`; the answer is a [`DescribeMessageByTopicResponse`].
     ///
     /// Required: `InstanceId`, `Topic`, `StartTime`.
     ///
@@ -462,7 +462,7 @@ impl Client {
     pub fn describe_message_by_topic(&self) -> DescribeMessageByTopicCall {
         DescribeMessageByTopicCall::new(&self.handle)
     }
-    /// Calls `DescribeMessageDetails`.
+    /// Calls `DescribeMessageDetails`; the answer is a [`DescribeMessageDetailsResponse`].
     ///
     /// Required: `InstanceId`, `MessageId`.
     ///
@@ -471,7 +471,7 @@ impl Client {
     pub fn describe_message_details(&self) -> DescribeMessageDetailsCall {
         DescribeMessageDetailsCall::new(&self.handle)
     }
-    /// Calls `DescribeMessageEnrichmentRules`.
+    /// Calls `DescribeMessageEnrichmentRules`; the answer is a [`DescribeMessageEnrichmentRulesResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -482,7 +482,7 @@ impl Client {
     ) -> DescribeMessageEnrichmentRulesCall {
         DescribeMessageEnrichmentRulesCall::new(&self.handle)
     }
-    /// Calls `DescribeMessageList`.
+    /// Calls `DescribeMessageList`; the answer is a [`DescribeMessageListResponse`].
     ///
     /// Required: `InstanceId`, `Topic`, `StartTime`, `EndTime`, `TaskRequestId`.
     ///
@@ -493,14 +493,14 @@ impl Client {
     pub fn describe_message_list(&self) -> DescribeMessageListCall {
         DescribeMessageListCall::new(&self.handle)
     }
-    /// Calls `DescribeProductSKUList`.
+    /// Calls `DescribeProductSKUList`; the answer is a [`DescribeProductSKUListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=mqtt&Version=2024-05-16&Action=DescribeProductSKUList)
     #[inline]
     pub fn describe_product_sku_list(&self) -> DescribeProductSKUListCall {
         DescribeProductSKUListCall::new(&self.handle)
     }
-    /// Calls `DescribeSharedSubscriptionClient`.
+    /// Calls `DescribeSharedSubscriptionClient`; the answer is a [`DescribeSharedSubscriptionClientResponse`].
     ///
     /// Required: `InstanceId`, `SharedName`, `TopicFilter`.
     ///
@@ -511,7 +511,7 @@ impl Client {
     ) -> DescribeSharedSubscriptionClientCall {
         DescribeSharedSubscriptionClientCall::new(&self.handle)
     }
-    /// Calls `DescribeSharedSubscriptionGroups`.
+    /// Calls `DescribeSharedSubscriptionGroups`; the answer is a [`DescribeSharedSubscriptionGroupsResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -522,7 +522,7 @@ impl Client {
     ) -> DescribeSharedSubscriptionGroupsCall {
         DescribeSharedSubscriptionGroupsCall::new(&self.handle)
     }
-    /// Calls `DescribeSharedSubscriptionGroupsWithSubscriptions`.
+    /// Calls `DescribeSharedSubscriptionGroupsWithSubscriptions`; the answer is a [`DescribeSharedSubscriptionGroupsWithSubscriptionsResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -533,7 +533,7 @@ impl Client {
     ) -> DescribeSharedSubscriptionGroupsWithSubscriptionsCall {
         DescribeSharedSubscriptionGroupsWithSubscriptionsCall::new(&self.handle)
     }
-    /// Calls `DescribeSharedSubscriptionLag`.
+    /// Calls `DescribeSharedSubscriptionLag`; the answer is a [`DescribeSharedSubscriptionLagResponse`].
     ///
     /// Required: `InstanceId`, `SharedSubscription`.
     ///
@@ -542,7 +542,7 @@ impl Client {
     pub fn describe_shared_subscription_lag(&self) -> DescribeSharedSubscriptionLagCall {
         DescribeSharedSubscriptionLagCall::new(&self.handle)
     }
-    /// Calls `DescribeSharedSubscriptions`.
+    /// Calls `DescribeSharedSubscriptions`; the answer is a [`DescribeSharedSubscriptionsResponse`].
     ///
     /// Required: `InstanceId`, `SharedName`.
     ///
@@ -551,7 +551,7 @@ impl Client {
     pub fn describe_shared_subscriptions(&self) -> DescribeSharedSubscriptionsCall {
         DescribeSharedSubscriptionsCall::new(&self.handle)
     }
-    /// Calls `DescribeTopic`.
+    /// Calls `DescribeTopic`; the answer is a [`DescribeTopicResponse`].
     ///
     /// Required: `InstanceId`, `Topic`.
     ///
@@ -560,7 +560,7 @@ impl Client {
     pub fn describe_topic(&self) -> DescribeTopicCall {
         DescribeTopicCall::new(&self.handle)
     }
-    /// Calls `DescribeTopicList`.
+    /// Calls `DescribeTopicList`; the answer is a [`DescribeTopicListResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -571,7 +571,7 @@ impl Client {
     pub fn describe_topic_list(&self) -> DescribeTopicListCall {
         DescribeTopicListCall::new(&self.handle)
     }
-    /// Calls `DescribeUserList`.
+    /// Calls `DescribeUserList`; the answer is a [`DescribeUserListResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -582,7 +582,7 @@ impl Client {
     pub fn describe_user_list(&self) -> DescribeUserListCall {
         DescribeUserListCall::new(&self.handle)
     }
-    /// Calls `DescribeWillMessage`.
+    /// Calls `DescribeWillMessage`; the answer is a [`DescribeWillMessageResponse`].
     ///
     /// Required: `InstanceId`, `ClientId`.
     ///
@@ -591,7 +591,7 @@ impl Client {
     pub fn describe_will_message(&self) -> DescribeWillMessageCall {
         DescribeWillMessageCall::new(&self.handle)
     }
-    /// Calls `KickOutClient`.
+    /// Calls `KickOutClient`; the answer is a [`KickOutClientResponse`].
     ///
     /// Required: `InstanceId`, `ClientId`.
     ///
@@ -600,7 +600,7 @@ impl Client {
     pub fn kick_out_client(&self) -> KickOutClientCall {
         KickOutClientCall::new(&self.handle)
     }
-    /// Calls `ModifyAuthorizationPolicy`.
+    /// Calls `ModifyAuthorizationPolicy`; the answer is a [`ModifyAuthorizationPolicyResponse`].
     ///
     /// Required: `Id`, `InstanceId`.
     ///
@@ -609,7 +609,7 @@ impl Client {
     pub fn modify_authorization_policy(&self) -> ModifyAuthorizationPolicyCall {
         ModifyAuthorizationPolicyCall::new(&self.handle)
     }
-    /// Calls `ModifyBlockRule`.
+    /// Calls `ModifyBlockRule`; the answer is a [`ModifyBlockRuleResponse`].
     ///
     /// Required: `InstanceId`, `Name`.
     ///
@@ -618,7 +618,7 @@ impl Client {
     pub fn modify_block_rule(&self) -> ModifyBlockRuleCall {
         ModifyBlockRuleCall::new(&self.handle)
     }
-    /// Calls `ModifyDeviceIdentity`.
+    /// Calls `ModifyDeviceIdentity`; the answer is a [`ModifyDeviceIdentityResponse`].
     ///
     /// Required: `InstanceId`, `DeviceId`.
     ///
@@ -627,7 +627,7 @@ impl Client {
     pub fn modify_device_identity(&self) -> ModifyDeviceIdentityCall {
         ModifyDeviceIdentityCall::new(&self.handle)
     }
-    /// Calls `ModifyHttpAuthenticator`.
+    /// Calls `ModifyHttpAuthenticator`; the answer is a [`ModifyHttpAuthenticatorResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -636,7 +636,7 @@ impl Client {
     pub fn modify_http_authenticator(&self) -> ModifyHttpAuthenticatorCall {
         ModifyHttpAuthenticatorCall::new(&self.handle)
     }
-    /// Calls `ModifyInsPublicEndpoint`.
+    /// Calls `ModifyInsPublicEndpoint`; the answer is a [`ModifyInsPublicEndpointResponse`].
     ///
     /// Required: `InstanceId`, `Bandwidth`, `Rules`.
     ///
@@ -645,7 +645,7 @@ impl Client {
     pub fn modify_ins_public_endpoint(&self) -> ModifyInsPublicEndpointCall {
         ModifyInsPublicEndpointCall::new(&self.handle)
     }
-    /// Calls `ModifyInstance`.
+    /// Calls `ModifyInstance`; the answer is a [`ModifyInstanceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -654,7 +654,7 @@ impl Client {
     pub fn modify_instance(&self) -> ModifyInstanceCall {
         ModifyInstanceCall::new(&self.handle)
     }
-    /// Calls `ModifyInstanceCertBinding`.
+    /// Calls `ModifyInstanceCertBinding`; the answer is a [`ModifyInstanceCertBindingResponse`].
     ///
     /// Required: `InstanceId`, `X509Mode`.
     ///
@@ -663,7 +663,7 @@ impl Client {
     pub fn modify_instance_cert_binding(&self) -> ModifyInstanceCertBindingCall {
         ModifyInstanceCertBindingCall::new(&self.handle)
     }
-    /// Calls `ModifyJWKSAuthenticator`.
+    /// Calls `ModifyJWKSAuthenticator`; the answer is a [`ModifyJWKSAuthenticatorResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -672,7 +672,7 @@ impl Client {
     pub fn modify_jwks_authenticator(&self) -> ModifyJWKSAuthenticatorCall {
         ModifyJWKSAuthenticatorCall::new(&self.handle)
     }
-    /// Calls `ModifyJWTAuthenticator`.
+    /// Calls `ModifyJWTAuthenticator`; the answer is a [`ModifyJWTAuthenticatorResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -681,7 +681,7 @@ impl Client {
     pub fn modify_jwt_authenticator(&self) -> ModifyJWTAuthenticatorCall {
         ModifyJWTAuthenticatorCall::new(&self.handle)
     }
-    /// Calls `ModifyMessageEnrichmentRule`.
+    /// Calls `ModifyMessageEnrichmentRule`; the answer is a [`ModifyMessageEnrichmentRuleResponse`].
     ///
     /// Required: `Id`, `InstanceId`.
     ///
@@ -690,7 +690,7 @@ impl Client {
     pub fn modify_message_enrichment_rule(&self) -> ModifyMessageEnrichmentRuleCall {
         ModifyMessageEnrichmentRuleCall::new(&self.handle)
     }
-    /// Calls `ModifyTopic`.
+    /// Calls `ModifyTopic`; the answer is a [`ModifyTopicResponse`].
     ///
     /// Required: `InstanceId`, `Topic`.
     ///
@@ -699,7 +699,7 @@ impl Client {
     pub fn modify_topic(&self) -> ModifyTopicCall {
         ModifyTopicCall::new(&self.handle)
     }
-    /// Calls `ModifyUser`.
+    /// Calls `ModifyUser`; the answer is a [`ModifyUserResponse`].
     ///
     /// Required: `InstanceId`, `Username`.
     ///
@@ -708,7 +708,7 @@ impl Client {
     pub fn modify_user(&self) -> ModifyUserCall {
         ModifyUserCall::new(&self.handle)
     }
-    /// Calls `ModifyX509Config`.
+    /// Calls `ModifyX509Config`; the answer is a [`ModifyX509ConfigResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -717,7 +717,7 @@ impl Client {
     pub fn modify_x509_config(&self) -> ModifyX509ConfigCall {
         ModifyX509ConfigCall::new(&self.handle)
     }
-    /// Calls `PublishMessage`.
+    /// Calls `PublishMessage`; the answer is a [`PublishMessageResponse`].
     ///
     /// Required: `InstanceId`, `Payload`.
     ///
@@ -726,7 +726,7 @@ impl Client {
     pub fn publish_message(&self) -> PublishMessageCall {
         PublishMessageCall::new(&self.handle)
     }
-    /// Calls `RegisterCaCertificate`.
+    /// Calls `RegisterCaCertificate`; the answer is a [`RegisterCaCertificateResponse`].
     ///
     /// Required: `InstanceId`, `CaCertificate`.
     ///
@@ -735,7 +735,7 @@ impl Client {
     pub fn register_ca_certificate(&self) -> RegisterCaCertificateCall {
         RegisterCaCertificateCall::new(&self.handle)
     }
-    /// Calls `RegisterDeviceCertificate`.
+    /// Calls `RegisterDeviceCertificate`; the answer is a [`RegisterDeviceCertificateResponse`].
     ///
     /// Required: `InstanceId`, `DeviceCertificate`, `CaSn`.
     ///
@@ -744,7 +744,7 @@ impl Client {
     pub fn register_device_certificate(&self) -> RegisterDeviceCertificateCall {
         RegisterDeviceCertificateCall::new(&self.handle)
     }
-    /// Calls `RevokedDeviceCertificate`.
+    /// Calls `RevokedDeviceCertificate`; the answer is a [`RevokedDeviceCertificateResponse`].
     ///
     /// Required: `InstanceId`, `DeviceCertificateSn`.
     ///
@@ -753,7 +753,7 @@ impl Client {
     pub fn revoked_device_certificate(&self) -> RevokedDeviceCertificateCall {
         RevokedDeviceCertificateCall::new(&self.handle)
     }
-    /// Calls `UpdateAuthorizationPolicyPriority`.
+    /// Calls `UpdateAuthorizationPolicyPriority`; the answer is a [`UpdateAuthorizationPolicyPriorityResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -764,7 +764,7 @@ impl Client {
     ) -> UpdateAuthorizationPolicyPriorityCall {
         UpdateAuthorizationPolicyPriorityCall::new(&self.handle)
     }
-    /// Calls `UpdateMessageEnrichmentRulePriority`.
+    /// Calls `UpdateMessageEnrichmentRulePriority`; the answer is a [`UpdateMessageEnrichmentRulePriorityResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -1960,7 +1960,6 @@ rt::action!(
     DescribeProductSKUList, DescribeProductSKUListRequest, DescribeProductSKUListCall,
     DescribeProductSKUListResponse, Error, idempotent
 );
-impl<T> DescribeProductSKUListCall<T> {}
 /// The answer of [`Client::describe_product_sku_list`] (`DescribeProductSKUList`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `DrugInstructionObject`.
+    /// Calls `DrugInstructionObject`; the answer is a [`DrugInstructionObjectResponse`].
     ///
     /// Required: `PdfInfo`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn drug_instruction_object(&self) -> DrugInstructionObjectCall {
         DrugInstructionObjectCall::new(&self.handle)
     }
-    /// Calls `ImageMask`.
+    /// Calls `ImageMask`; the answer is a [`ImageMaskResponse`].
     ///
     /// Required: `Image`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn image_mask(&self) -> ImageMaskCall {
         ImageMaskCall::new(&self.handle)
     }
-    /// Calls `ImageMaskAsync`.
+    /// Calls `ImageMaskAsync`; the answer is a [`ImageMaskAsyncResponse`].
     ///
     /// Required: `Image`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn image_mask_async(&self) -> ImageMaskAsyncCall {
         ImageMaskAsyncCall::new(&self.handle)
     }
-    /// Calls `ImageMaskAsyncGetResult`.
+    /// Calls `ImageMaskAsyncGetResult`; the answer is a [`ImageMaskAsyncGetResultResponse`].
     ///
     /// Required: `TaskID`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn image_mask_async_get_result(&self) -> ImageMaskAsyncGetResultCall {
         ImageMaskAsyncGetResultCall::new(&self.handle)
     }
-    /// Calls `ImageToClass`.
+    /// Calls `ImageToClass`; the answer is a [`ImageToClassResponse`].
     ///
     /// Required: `ImageInfoList`, `HandleParam`, `Type`.
     ///
@@ -80,7 +80,7 @@ impl Client {
     pub fn image_to_class(&self) -> ImageToClassCall {
         ImageToClassCall::new(&self.handle)
     }
-    /// Calls `ImageToObject`.
+    /// Calls `ImageToObject`; the answer is a [`ImageToObjectResponse`].
     ///
     /// Required: `Type`, `IsUsedClassify`.
     ///
@@ -89,7 +89,7 @@ impl Client {
     pub fn image_to_object(&self) -> ImageToObjectCall {
         ImageToObjectCall::new(&self.handle)
     }
-    /// Calls `TextToClass`.
+    /// Calls `TextToClass`; the answer is a [`TextToClassResponse`].
     ///
     /// Required: `Text`.
     ///
@@ -98,7 +98,7 @@ impl Client {
     pub fn text_to_class(&self) -> TextToClassCall {
         TextToClassCall::new(&self.handle)
     }
-    /// Calls `TextToObject`.
+    /// Calls `TextToObject`; the answer is a [`TextToObjectResponse`].
     ///
     /// Required: `Text`, `Type`, `IsUsedClassify`.
     ///
@@ -107,7 +107,7 @@ impl Client {
     pub fn text_to_object(&self) -> TextToObjectCall {
         TextToObjectCall::new(&self.handle)
     }
-    /// Calls `TurnPDFToObject`.
+    /// Calls `TurnPDFToObject`; the answer is a [`TurnPDFToObjectResponse`].
     ///
     /// Required: `PdfInfo`.
     ///
@@ -116,7 +116,7 @@ impl Client {
     pub fn turn_pdf_to_object(&self) -> TurnPDFToObjectCall {
         TurnPDFToObjectCall::new(&self.handle)
     }
-    /// Calls `TurnPDFToObjectAsync`.
+    /// Calls `TurnPDFToObjectAsync`; the answer is a [`TurnPDFToObjectAsyncResponse`].
     ///
     /// Required: `PdfInfo`.
     ///
@@ -125,7 +125,7 @@ impl Client {
     pub fn turn_pdf_to_object_async(&self) -> TurnPDFToObjectAsyncCall {
         TurnPDFToObjectAsyncCall::new(&self.handle)
     }
-    /// Calls `TurnPDFToObjectAsyncGetResult`.
+    /// Calls `TurnPDFToObjectAsyncGetResult`; the answer is a [`TurnPDFToObjectAsyncGetResultResponse`].
     ///
     /// Required: `TaskID`.
     ///

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `CancelEncryptTask`.
+    /// Calls `CancelEncryptTask`; the answer is a [`CancelEncryptTaskResponse`].
     ///
     /// Required: `ResultId`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn cancel_encrypt_task(&self) -> CancelEncryptTaskCall {
         CancelEncryptTaskCall::new(&self.handle)
     }
-    /// Calls `CreateBindInstance`.
+    /// Calls `CreateBindInstance`; the answer is a [`CreateBindInstanceResponse`].
     ///
     /// Required: `ResourceId`, `AppIconUrl`, `AppName`, `AppPkgName`.
     ///
@@ -53,14 +53,14 @@ impl Client {
     pub fn create_bind_instance(&self) -> CreateBindInstanceCall {
         CreateBindInstanceCall::new(&self.handle)
     }
-    /// Calls `CreateCosSecKeyInstance`.
+    /// Calls `CreateCosSecKeyInstance`; the answer is a [`CreateCosSecKeyInstanceResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ms&Version=2018-04-08&Action=CreateCosSecKeyInstance)
     #[inline]
     pub fn create_cos_sec_key_instance(&self) -> CreateCosSecKeyInstanceCall {
         CreateCosSecKeyInstanceCall::new(&self.handle)
     }
-    /// Calls `CreateEncryptInstance`.
+    /// Calls `CreateEncryptInstance`; the answer is a [`CreateEncryptInstanceResponse`].
     ///
     /// Required: `PlatformType`, `OrderType`, `EncryptOpType`, `ResourceId`.
     ///
@@ -69,7 +69,7 @@ impl Client {
     pub fn create_encrypt_instance(&self) -> CreateEncryptInstanceCall {
         CreateEncryptInstanceCall::new(&self.handle)
     }
-    /// Calls `CreateOrderInstance`.
+    /// Calls `CreateOrderInstance`; the answer is a [`CreateOrderInstanceResponse`].
     ///
     /// Required: `PlatformType`, `OrderType`.
     ///
@@ -78,7 +78,7 @@ impl Client {
     pub fn create_order_instance(&self) -> CreateOrderInstanceCall {
         CreateOrderInstanceCall::new(&self.handle)
     }
-    /// Calls `CreateResourceInstances`.
+    /// Calls `CreateResourceInstances`; the answer is a [`CreateResourceInstancesResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -90,7 +90,7 @@ impl Client {
     pub fn create_resource_instances(&self) -> CreateResourceInstancesCall {
         CreateResourceInstancesCall::new(&self.handle)
     }
-    /// Calls `CreateShieldInstance`.
+    /// Calls `CreateShieldInstance`; the answer is a [`CreateShieldInstanceResponse`].
     ///
     /// Required: `AppInfo`, `ServiceInfo`.
     ///
@@ -99,7 +99,7 @@ impl Client {
     pub fn create_shield_instance(&self) -> CreateShieldInstanceCall {
         CreateShieldInstanceCall::new(&self.handle)
     }
-    /// Calls `CreateShieldPlanInstance`.
+    /// Calls `CreateShieldPlanInstance`; the answer is a [`CreateShieldPlanInstanceResponse`].
     ///
     /// Required: `ResourceId`, `PlanName`, `PlanInfo`.
     ///
@@ -108,7 +108,7 @@ impl Client {
     pub fn create_shield_plan_instance(&self) -> CreateShieldPlanInstanceCall {
         CreateShieldPlanInstanceCall::new(&self.handle)
     }
-    /// Calls `DeleteShieldInstances`.
+    /// Calls `DeleteShieldInstances`; the answer is a [`DeleteShieldInstancesResponse`].
     ///
     /// Required: `ItemIds`.
     ///
@@ -117,7 +117,7 @@ impl Client {
     pub fn delete_shield_instances(&self) -> DeleteShieldInstancesCall {
         DeleteShieldInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribeApkDetectionResult`.
+    /// Calls `DescribeApkDetectionResult`; the answer is a [`DescribeApkDetectionResultResponse`].
     ///
     /// Required: `ApkUrl`, `ApkMd5`.
     ///
@@ -126,14 +126,14 @@ impl Client {
     pub fn describe_apk_detection_result(&self) -> DescribeApkDetectionResultCall {
         DescribeApkDetectionResultCall::new(&self.handle)
     }
-    /// Calls `DescribeEncryptInstances`.
+    /// Calls `DescribeEncryptInstances`; the answer is a [`DescribeEncryptInstancesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ms&Version=2018-04-08&Action=DescribeEncryptInstances)
     #[inline]
     pub fn describe_encrypt_instances(&self) -> DescribeEncryptInstancesCall {
         DescribeEncryptInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribeEncryptPlan`.
+    /// Calls `DescribeEncryptPlan`; the answer is a [`DescribeEncryptPlanResponse`].
     ///
     /// Required: `PlatformType`, `OrderType`, `EncryptOpType`, `ResourceId`.
     ///
@@ -142,14 +142,14 @@ impl Client {
     pub fn describe_encrypt_plan(&self) -> DescribeEncryptPlanCall {
         DescribeEncryptPlanCall::new(&self.handle)
     }
-    /// Calls `DescribeOrderInstances`.
+    /// Calls `DescribeOrderInstances`; the answer is a [`DescribeOrderInstancesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ms&Version=2018-04-08&Action=DescribeOrderInstances)
     #[inline]
     pub fn describe_order_instances(&self) -> DescribeOrderInstancesCall {
         DescribeOrderInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribeResourceInstances`.
+    /// Calls `DescribeResourceInstances`; the answer is a [`DescribeResourceInstancesResponse`].
     ///
     /// Each answer holds one page of `ResourceSet`; [`into_paginator`](DescribeResourceInstancesCall::into_paginator) reads them all.
     ///
@@ -158,7 +158,7 @@ impl Client {
     pub fn describe_resource_instances(&self) -> DescribeResourceInstancesCall {
         DescribeResourceInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribeShieldInstances`.
+    /// Calls `DescribeShieldInstances`; the answer is a [`DescribeShieldInstancesResponse`].
     ///
     /// Each answer holds one page of `AppSet`; [`into_paginator`](DescribeShieldInstancesCall::into_paginator) reads them all.
     ///
@@ -167,7 +167,7 @@ impl Client {
     pub fn describe_shield_instances(&self) -> DescribeShieldInstancesCall {
         DescribeShieldInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribeShieldPlanInstance`.
+    /// Calls `DescribeShieldPlanInstance`; the answer is a [`DescribeShieldPlanInstanceResponse`].
     ///
     /// Required: `ResourceId`, `Pid`.
     ///
@@ -176,7 +176,7 @@ impl Client {
     pub fn describe_shield_plan_instance(&self) -> DescribeShieldPlanInstanceCall {
         DescribeShieldPlanInstanceCall::new(&self.handle)
     }
-    /// Calls `DescribeShieldResult`.
+    /// Calls `DescribeShieldResult`; the answer is a [`DescribeShieldResultResponse`].
     ///
     /// Required: `ItemId`.
     ///
@@ -185,7 +185,7 @@ impl Client {
     pub fn describe_shield_result(&self) -> DescribeShieldResultCall {
         DescribeShieldResultCall::new(&self.handle)
     }
-    /// Calls `DescribeUrlDetectionResult`.
+    /// Calls `DescribeUrlDetectionResult`; the answer is a [`DescribeUrlDetectionResultResponse`].
     ///
     /// Required: `Url`.
     ///
@@ -194,14 +194,14 @@ impl Client {
     pub fn describe_url_detection_result(&self) -> DescribeUrlDetectionResultCall {
         DescribeUrlDetectionResultCall::new(&self.handle)
     }
-    /// Calls `DescribeUserBaseInfoInstance`.
+    /// Calls `DescribeUserBaseInfoInstance`; the answer is a [`DescribeUserBaseInfoInstanceResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ms&Version=2018-04-08&Action=DescribeUserBaseInfoInstance)
     #[inline]
     pub fn describe_user_base_info_instance(&self) -> DescribeUserBaseInfoInstanceCall {
         DescribeUserBaseInfoInstanceCall::new(&self.handle)
     }
-    /// Calls `DestroyResourceInstances`.
+    /// Calls `DestroyResourceInstances`; the answer is a [`DestroyResourceInstancesResponse`].
     ///
     /// Required: `ResourceId`, `AppPkgName`.
     ///
@@ -210,7 +210,7 @@ impl Client {
     pub fn destroy_resource_instances(&self) -> DestroyResourceInstancesCall {
         DestroyResourceInstancesCall::new(&self.handle)
     }
-    /// Calls `RequestLocalTask`.
+    /// Calls `RequestLocalTask`; the answer is a [`RequestLocalTaskResponse`].
     ///
     /// Required: `ClientId`.
     ///
@@ -219,7 +219,7 @@ impl Client {
     pub fn request_local_task(&self) -> RequestLocalTaskCall {
         RequestLocalTaskCall::new(&self.handle)
     }
-    /// Calls `UpdateClientState`.
+    /// Calls `UpdateClientState`; the answer is a [`UpdateClientStateResponse`].
     ///
     /// Required: `ClientId`, `Ip`, `Internal`, `ServerVersion`, `Hostname`, `Os`.
     ///
@@ -228,7 +228,7 @@ impl Client {
     pub fn update_client_state(&self) -> UpdateClientStateCall {
         UpdateClientStateCall::new(&self.handle)
     }
-    /// Calls `UpdateLocalTaskResult`.
+    /// Calls `UpdateLocalTaskResult`; the answer is a [`UpdateLocalTaskResultResponse`].
     ///
     /// Required: `Sid`, `ResultCode`, `SubCode`, `ErrMsg`, `Result`.
     ///
@@ -787,7 +787,6 @@ rt::action!(
     DescribeUserBaseInfoInstanceCall, DescribeUserBaseInfoInstanceResponse, Error,
     idempotent
 );
-impl<T> DescribeUserBaseInfoInstanceCall<T> {}
 /// The answer of [`Client::describe_user_base_info_instance`] (`DescribeUserBaseInfoInstance`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `DeregisterMigrationTask`.
+    /// Calls `DeregisterMigrationTask`; the answer is a [`DeregisterMigrationTaskResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -47,7 +47,7 @@ impl Client {
     pub fn deregister_migration_task(&self) -> DeregisterMigrationTaskCall {
         DeregisterMigrationTaskCall::new(&self.handle)
     }
-    /// Calls `DescribeMigrationTask`.
+    /// Calls `DescribeMigrationTask`; the answer is a [`DescribeMigrationTaskResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -56,7 +56,7 @@ impl Client {
     pub fn describe_migration_task(&self) -> DescribeMigrationTaskCall {
         DescribeMigrationTaskCall::new(&self.handle)
     }
-    /// Calls `ListMigrationProject`.
+    /// Calls `ListMigrationProject`; the answer is a [`ListMigrationProjectResponse`].
     ///
     /// Each answer holds one page of `Projects`; [`into_paginator`](ListMigrationProjectCall::into_paginator) reads them all.
     ///
@@ -65,7 +65,7 @@ impl Client {
     pub fn list_migration_project(&self) -> ListMigrationProjectCall {
         ListMigrationProjectCall::new(&self.handle)
     }
-    /// Calls `ListMigrationTask`.
+    /// Calls `ListMigrationTask`; the answer is a [`ListMigrationTaskResponse`].
     ///
     /// Each answer holds one page of `Tasks`; [`into_paginator`](ListMigrationTaskCall::into_paginator) reads them all.
     ///
@@ -74,7 +74,7 @@ impl Client {
     pub fn list_migration_task(&self) -> ListMigrationTaskCall {
         ListMigrationTaskCall::new(&self.handle)
     }
-    /// Calls `ModifyMigrationTaskBelongToProject`.
+    /// Calls `ModifyMigrationTaskBelongToProject`; the answer is a [`ModifyMigrationTaskBelongToProjectResponse`].
     ///
     /// Required: `TaskId`, `ProjectId`.
     ///
@@ -85,7 +85,7 @@ impl Client {
     ) -> ModifyMigrationTaskBelongToProjectCall {
         ModifyMigrationTaskBelongToProjectCall::new(&self.handle)
     }
-    /// Calls `ModifyMigrationTaskStatus`.
+    /// Calls `ModifyMigrationTaskStatus`; the answer is a [`ModifyMigrationTaskStatusResponse`].
     ///
     /// Required: `Status`, `TaskId`.
     ///
@@ -94,7 +94,7 @@ impl Client {
     pub fn modify_migration_task_status(&self) -> ModifyMigrationTaskStatusCall {
         ModifyMigrationTaskStatusCall::new(&self.handle)
     }
-    /// Calls `RegisterMigrationTask`.
+    /// Calls `RegisterMigrationTask`; the answer is a [`RegisterMigrationTaskResponse`].
     ///
     /// Required: `TaskType`, `TaskName`, `ServiceSupplier`, `CreateTime`, `UpdateTime`, `MigrateClass`.
     ///

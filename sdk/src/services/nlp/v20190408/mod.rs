@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `AnalyzeSentiment`.
+    /// Calls `AnalyzeSentiment`; the answer is a [`AnalyzeSentimentResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -47,7 +47,7 @@ impl Client {
     pub fn analyze_sentiment(&self) -> AnalyzeSentimentCall {
         AnalyzeSentimentCall::new(&self.handle)
     }
-    /// Calls `ParseWords`.
+    /// Calls `ParseWords`; the answer is a [`ParseWordsResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -59,7 +59,7 @@ impl Client {
     pub fn parse_words(&self) -> ParseWordsCall {
         ParseWordsCall::new(&self.handle)
     }
-    /// Calls `SentenceCorrection`.
+    /// Calls `SentenceCorrection`; the answer is a [`SentenceCorrectionResponse`].
     ///
     /// The service marks this action deprecated.
     ///

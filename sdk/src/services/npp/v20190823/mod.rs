@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `CreateCallBack`.
+    /// Calls `CreateCallBack`; the answer is a [`CreateCallBackResponse`].
     ///
     /// Required: `BizAppId`, `Src`, `Dst`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn create_call_back(&self) -> CreateCallBackCall {
         CreateCallBackCall::new(&self.handle)
     }
-    /// Calls `DelVirtualNum`.
+    /// Calls `DelVirtualNum`; the answer is a [`DelVirtualNumResponse`].
     ///
     /// Required: `BizAppId`, `BindId`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn del_virtual_num(&self) -> DelVirtualNumCall {
         DelVirtualNumCall::new(&self.handle)
     }
-    /// Calls `DeleteCallBack`.
+    /// Calls `DeleteCallBack`; the answer is a [`DeleteCallBackResponse`].
     ///
     /// Required: `BizAppId`, `CallId`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn delete_call_back(&self) -> DeleteCallBackCall {
         DeleteCallBackCall::new(&self.handle)
     }
-    /// Calls `DescribeCallBackCdr`.
+    /// Calls `DescribeCallBackCdr`; the answer is a [`DescribeCallBackCdrResponse`].
     ///
     /// Required: `BizAppId`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn describe_call_back_cdr(&self) -> DescribeCallBackCdrCall {
         DescribeCallBackCdrCall::new(&self.handle)
     }
-    /// Calls `DescribeCallBackStatus`.
+    /// Calls `DescribeCallBackStatus`; the answer is a [`DescribeCallBackStatusResponse`].
     ///
     /// Required: `BizAppId`, `CallId`.
     ///
@@ -80,7 +80,7 @@ impl Client {
     pub fn describe_call_back_status(&self) -> DescribeCallBackStatusCall {
         DescribeCallBackStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeCallerDisplayList`.
+    /// Calls `DescribeCallerDisplayList`; the answer is a [`DescribeCallerDisplayListResponse`].
     ///
     /// Required: `BizAppId`.
     ///
@@ -89,7 +89,7 @@ impl Client {
     pub fn describe_caller_display_list(&self) -> DescribeCallerDisplayListCall {
         DescribeCallerDisplayListCall::new(&self.handle)
     }
-    /// Calls `Get400Cdr`.
+    /// Calls `Get400Cdr`; the answer is a [`Get400CdrResponse`].
     ///
     /// Required: `BizAppId`.
     ///
@@ -98,7 +98,7 @@ impl Client {
     pub fn get400_cdr(&self) -> Get400CdrCall {
         Get400CdrCall::new(&self.handle)
     }
-    /// Calls `GetVirtualNum`.
+    /// Calls `GetVirtualNum`; the answer is a [`GetVirtualNumResponse`].
     ///
     /// Required: `BizAppId`, `Dst`.
     ///

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `CheckConnectorName`.
+    /// Calls `CheckConnectorName`; the answer is a [`CheckConnectorNameResponse`].
     ///
     /// Required: `Name`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn check_connector_name(&self) -> CheckConnectorNameCall {
         CheckConnectorNameCall::new(&self.handle)
     }
-    /// Calls `CheckSavepoint`.
+    /// Calls `CheckSavepoint`; the answer is a [`CheckSavepointResponse`].
     ///
     /// Required: `JobId`, `SerialId`, `RecordType`, `SavepointPath`, `WorkSpaceId`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn check_savepoint(&self) -> CheckSavepointCall {
         CheckSavepointCall::new(&self.handle)
     }
-    /// Calls `CopyJobs`.
+    /// Calls `CopyJobs`; the answer is a [`CopyJobsResponse`].
     ///
     /// Required: `JobItems`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn copy_jobs(&self) -> CopyJobsCall {
         CopyJobsCall::new(&self.handle)
     }
-    /// Calls `CreateConnector`.
+    /// Calls `CreateConnector`; the answer is a [`CreateConnectorResponse`].
     ///
     /// Required: `ResourceId`, `WorkSpaceId`, `VersionId`, `Connector`, `ConnectionMethod`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn create_connector(&self) -> CreateConnectorCall {
         CreateConnectorCall::new(&self.handle)
     }
-    /// Calls `CreateFolder`.
+    /// Calls `CreateFolder`; the answer is a [`CreateFolderResponse`].
     ///
     /// Required: `FolderName`, `ParentId`.
     ///
@@ -80,7 +80,7 @@ impl Client {
     pub fn create_folder(&self) -> CreateFolderCall {
         CreateFolderCall::new(&self.handle)
     }
-    /// Calls `CreateJob`.
+    /// Calls `CreateJob`; the answer is a [`CreateJobResponse`].
     ///
     /// Required: `Name`, `JobType`, `ClusterType`.
     ///
@@ -89,7 +89,7 @@ impl Client {
     pub fn create_job(&self) -> CreateJobCall {
         CreateJobCall::new(&self.handle)
     }
-    /// Calls `CreateJobConfig`.
+    /// Calls `CreateJobConfig`; the answer is a [`CreateJobConfigResponse`].
     ///
     /// Required: `JobId`.
     ///
@@ -98,7 +98,7 @@ impl Client {
     pub fn create_job_config(&self) -> CreateJobConfigCall {
         CreateJobConfigCall::new(&self.handle)
     }
-    /// Calls `CreateMetaDatabase`.
+    /// Calls `CreateMetaDatabase`; the answer is a [`CreateMetaDatabaseResponse`].
     ///
     /// Required: `CatalogId`, `DatabaseName`.
     ///
@@ -107,7 +107,7 @@ impl Client {
     pub fn create_meta_database(&self) -> CreateMetaDatabaseCall {
         CreateMetaDatabaseCall::new(&self.handle)
     }
-    /// Calls `CreateMetaTable`.
+    /// Calls `CreateMetaTable`; the answer is a [`CreateMetaTableResponse`].
     ///
     /// Required: `CatalogId`, `DatabaseId`, `SqlCode`.
     ///
@@ -116,7 +116,7 @@ impl Client {
     pub fn create_meta_table(&self) -> CreateMetaTableCall {
         CreateMetaTableCall::new(&self.handle)
     }
-    /// Calls `CreateOceanusCluster`.
+    /// Calls `CreateOceanusCluster`; the answer is a [`CreateOceanusClusterResponse`].
     ///
     /// Required: `ClusterName`, `RegionId`, `ZoneId`, `LoginPassword`, `VpcDescriptions`, `DefaultCOSBucket`.
     ///
@@ -125,7 +125,7 @@ impl Client {
     pub fn create_oceanus_cluster(&self) -> CreateOceanusClusterCall {
         CreateOceanusClusterCall::new(&self.handle)
     }
-    /// Calls `CreateResource`.
+    /// Calls `CreateResource`; the answer is a [`CreateResourceResponse`].
     ///
     /// Required: `ResourceLoc`, `ResourceType`.
     ///
@@ -134,7 +134,7 @@ impl Client {
     pub fn create_resource(&self) -> CreateResourceCall {
         CreateResourceCall::new(&self.handle)
     }
-    /// Calls `CreateResourceConfig`.
+    /// Calls `CreateResourceConfig`; the answer is a [`CreateResourceConfigResponse`].
     ///
     /// Required: `ResourceId`, `ResourceLoc`.
     ///
@@ -143,7 +143,7 @@ impl Client {
     pub fn create_resource_config(&self) -> CreateResourceConfigCall {
         CreateResourceConfigCall::new(&self.handle)
     }
-    /// Calls `CreateVariable`.
+    /// Calls `CreateVariable`; the answer is a [`CreateVariableResponse`].
     ///
     /// Required: `Name`, `Value`, `Type`.
     ///
@@ -152,7 +152,7 @@ impl Client {
     pub fn create_variable(&self) -> CreateVariableCall {
         CreateVariableCall::new(&self.handle)
     }
-    /// Calls `CreateWorkSpace`.
+    /// Calls `CreateWorkSpace`; the answer is a [`CreateWorkSpaceResponse`].
     ///
     /// Required: `WorkSpaceName`.
     ///
@@ -161,7 +161,7 @@ impl Client {
     pub fn create_work_space(&self) -> CreateWorkSpaceCall {
         CreateWorkSpaceCall::new(&self.handle)
     }
-    /// Calls `DeleteFolders`.
+    /// Calls `DeleteFolders`; the answer is a [`DeleteFoldersResponse`].
     ///
     /// Required: `FolderIds`.
     ///
@@ -170,7 +170,7 @@ impl Client {
     pub fn delete_folders(&self) -> DeleteFoldersCall {
         DeleteFoldersCall::new(&self.handle)
     }
-    /// Calls `DeleteJobConfigs`.
+    /// Calls `DeleteJobConfigs`; the answer is a [`DeleteJobConfigsResponse`].
     ///
     /// Required: `JobId`, `JobConfigVersions`.
     ///
@@ -179,7 +179,7 @@ impl Client {
     pub fn delete_job_configs(&self) -> DeleteJobConfigsCall {
         DeleteJobConfigsCall::new(&self.handle)
     }
-    /// Calls `DeleteJobs`.
+    /// Calls `DeleteJobs`; the answer is a [`DeleteJobsResponse`].
     ///
     /// Required: `JobIds`.
     ///
@@ -188,7 +188,7 @@ impl Client {
     pub fn delete_jobs(&self) -> DeleteJobsCall {
         DeleteJobsCall::new(&self.handle)
     }
-    /// Calls `DeleteOceanusCluster`.
+    /// Calls `DeleteOceanusCluster`; the answer is a [`DeleteOceanusClusterResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -197,7 +197,7 @@ impl Client {
     pub fn delete_oceanus_cluster(&self) -> DeleteOceanusClusterCall {
         DeleteOceanusClusterCall::new(&self.handle)
     }
-    /// Calls `DeleteResourceConfigs`.
+    /// Calls `DeleteResourceConfigs`; the answer is a [`DeleteResourceConfigsResponse`].
     ///
     /// Required: `ResourceId`, `ResourceConfigVersions`.
     ///
@@ -206,7 +206,7 @@ impl Client {
     pub fn delete_resource_configs(&self) -> DeleteResourceConfigsCall {
         DeleteResourceConfigsCall::new(&self.handle)
     }
-    /// Calls `DeleteResources`.
+    /// Calls `DeleteResources`; the answer is a [`DeleteResourcesResponse`].
     ///
     /// Required: `ResourceIds`.
     ///
@@ -215,7 +215,7 @@ impl Client {
     pub fn delete_resources(&self) -> DeleteResourcesCall {
         DeleteResourcesCall::new(&self.handle)
     }
-    /// Calls `DeleteTableConfig`.
+    /// Calls `DeleteTableConfig`; the answer is a [`DeleteTableConfigResponse`].
     ///
     /// Required: `JobId`, `DebugId`, `TableName`.
     ///
@@ -224,7 +224,7 @@ impl Client {
     pub fn delete_table_config(&self) -> DeleteTableConfigCall {
         DeleteTableConfigCall::new(&self.handle)
     }
-    /// Calls `DeleteWorkSpace`.
+    /// Calls `DeleteWorkSpace`; the answer is a [`DeleteWorkSpaceResponse`].
     ///
     /// Required: `WorkSpaceId`.
     ///
@@ -233,7 +233,7 @@ impl Client {
     pub fn delete_work_space(&self) -> DeleteWorkSpaceCall {
         DeleteWorkSpaceCall::new(&self.handle)
     }
-    /// Calls `DescribeClusters`.
+    /// Calls `DescribeClusters`; the answer is a [`DescribeClustersResponse`].
     ///
     /// Each answer holds one page of `ClusterSet`; [`into_paginator`](DescribeClustersCall::into_paginator) reads them all.
     ///
@@ -242,7 +242,7 @@ impl Client {
     pub fn describe_clusters(&self) -> DescribeClustersCall {
         DescribeClustersCall::new(&self.handle)
     }
-    /// Calls `DescribeFolder`.
+    /// Calls `DescribeFolder`; the answer is a [`DescribeFolderResponse`].
     ///
     /// Required: `FolderId`, `WorkSpaceId`, `FolderType`.
     ///
@@ -251,7 +251,7 @@ impl Client {
     pub fn describe_folder(&self) -> DescribeFolderCall {
         DescribeFolderCall::new(&self.handle)
     }
-    /// Calls `DescribeJobConfigs`.
+    /// Calls `DescribeJobConfigs`; the answer is a [`DescribeJobConfigsResponse`].
     ///
     /// Required: `JobId`.
     ///
@@ -262,14 +262,14 @@ impl Client {
     pub fn describe_job_configs(&self) -> DescribeJobConfigsCall {
         DescribeJobConfigsCall::new(&self.handle)
     }
-    /// Calls `DescribeJobDetail`.
+    /// Calls `DescribeJobDetail`; the answer is a [`DescribeJobDetailResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=oceanus&Version=2019-04-22&Action=DescribeJobDetail)
     #[inline]
     pub fn describe_job_detail(&self) -> DescribeJobDetailCall {
         DescribeJobDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeJobEvents`.
+    /// Calls `DescribeJobEvents`; the answer is a [`DescribeJobEventsResponse`].
     ///
     /// Required: `JobId`, `StartTimestamp`, `EndTimestamp`.
     ///
@@ -278,7 +278,7 @@ impl Client {
     pub fn describe_job_events(&self) -> DescribeJobEventsCall {
         DescribeJobEventsCall::new(&self.handle)
     }
-    /// Calls `DescribeJobRuntimeInfo`.
+    /// Calls `DescribeJobRuntimeInfo`; the answer is a [`DescribeJobRuntimeInfoResponse`].
     ///
     /// Required: `JobId`, `WorkSpaceId`, `IncludeInfo`.
     ///
@@ -287,7 +287,7 @@ impl Client {
     pub fn describe_job_runtime_info(&self) -> DescribeJobRuntimeInfoCall {
         DescribeJobRuntimeInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeJobSavepoint`.
+    /// Calls `DescribeJobSavepoint`; the answer is a [`DescribeJobSavepointResponse`].
     ///
     /// Required: `JobId`, `Limit`, `Offset`.
     ///
@@ -296,7 +296,7 @@ impl Client {
     pub fn describe_job_savepoint(&self) -> DescribeJobSavepointCall {
         DescribeJobSavepointCall::new(&self.handle)
     }
-    /// Calls `DescribeJobSubmissionLog`.
+    /// Calls `DescribeJobSubmissionLog`; the answer is a [`DescribeJobSubmissionLogResponse`].
     ///
     /// Required: `JobId`, `StartTime`, `EndTime`.
     ///
@@ -305,7 +305,7 @@ impl Client {
     pub fn describe_job_submission_log(&self) -> DescribeJobSubmissionLogCall {
         DescribeJobSubmissionLogCall::new(&self.handle)
     }
-    /// Calls `DescribeJobs`.
+    /// Calls `DescribeJobs`; the answer is a [`DescribeJobsResponse`].
     ///
     /// Each answer holds one page of `JobSet`; [`into_paginator`](DescribeJobsCall::into_paginator) reads them all.
     ///
@@ -314,7 +314,7 @@ impl Client {
     pub fn describe_jobs(&self) -> DescribeJobsCall {
         DescribeJobsCall::new(&self.handle)
     }
-    /// Calls `DescribeResourceConfigs`.
+    /// Calls `DescribeResourceConfigs`; the answer is a [`DescribeResourceConfigsResponse`].
     ///
     /// Each answer holds one page of `ResourceConfigSet`; [`into_paginator`](DescribeResourceConfigsCall::into_paginator) reads them all.
     ///
@@ -323,7 +323,7 @@ impl Client {
     pub fn describe_resource_configs(&self) -> DescribeResourceConfigsCall {
         DescribeResourceConfigsCall::new(&self.handle)
     }
-    /// Calls `DescribeResourceRelatedJobs`.
+    /// Calls `DescribeResourceRelatedJobs`; the answer is a [`DescribeResourceRelatedJobsResponse`].
     ///
     /// Required: `ResourceId`.
     ///
@@ -334,7 +334,7 @@ impl Client {
     pub fn describe_resource_related_jobs(&self) -> DescribeResourceRelatedJobsCall {
         DescribeResourceRelatedJobsCall::new(&self.handle)
     }
-    /// Calls `DescribeResources`.
+    /// Calls `DescribeResources`; the answer is a [`DescribeResourcesResponse`].
     ///
     /// Each answer holds one page of `ResourceSet`; [`into_paginator`](DescribeResourcesCall::into_paginator) reads them all.
     ///
@@ -343,7 +343,7 @@ impl Client {
     pub fn describe_resources(&self) -> DescribeResourcesCall {
         DescribeResourcesCall::new(&self.handle)
     }
-    /// Calls `DescribeSystemResources`.
+    /// Calls `DescribeSystemResources`; the answer is a [`DescribeSystemResourcesResponse`].
     ///
     /// Each answer holds one page of `ResourceSet`; [`into_paginator`](DescribeSystemResourcesCall::into_paginator) reads them all.
     ///
@@ -352,28 +352,28 @@ impl Client {
     pub fn describe_system_resources(&self) -> DescribeSystemResourcesCall {
         DescribeSystemResourcesCall::new(&self.handle)
     }
-    /// Calls `DescribeTreeJobs`.
+    /// Calls `DescribeTreeJobs`; the answer is a [`DescribeTreeJobsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=oceanus&Version=2019-04-22&Action=DescribeTreeJobs)
     #[inline]
     pub fn describe_tree_jobs(&self) -> DescribeTreeJobsCall {
         DescribeTreeJobsCall::new(&self.handle)
     }
-    /// Calls `DescribeTreeResources`.
+    /// Calls `DescribeTreeResources`; the answer is a [`DescribeTreeResourcesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=oceanus&Version=2019-04-22&Action=DescribeTreeResources)
     #[inline]
     pub fn describe_tree_resources(&self) -> DescribeTreeResourcesCall {
         DescribeTreeResourcesCall::new(&self.handle)
     }
-    /// Calls `DescribeVariables`.
+    /// Calls `DescribeVariables`; the answer is a [`DescribeVariablesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=oceanus&Version=2019-04-22&Action=DescribeVariables)
     #[inline]
     pub fn describe_variables(&self) -> DescribeVariablesCall {
         DescribeVariablesCall::new(&self.handle)
     }
-    /// Calls `DescribeWorkSpaceUsers`.
+    /// Calls `DescribeWorkSpaceUsers`; the answer is a [`DescribeWorkSpaceUsersResponse`].
     ///
     /// Required: `WorkSpaceId`.
     ///
@@ -382,7 +382,7 @@ impl Client {
     pub fn describe_work_space_users(&self) -> DescribeWorkSpaceUsersCall {
         DescribeWorkSpaceUsersCall::new(&self.handle)
     }
-    /// Calls `DescribeWorkSpaces`.
+    /// Calls `DescribeWorkSpaces`; the answer is a [`DescribeWorkSpacesResponse`].
     ///
     /// Each answer holds one page of `WorkSpaceSetItem`; [`into_paginator`](DescribeWorkSpacesCall::into_paginator) reads them all.
     ///
@@ -391,7 +391,7 @@ impl Client {
     pub fn describe_work_spaces(&self) -> DescribeWorkSpacesCall {
         DescribeWorkSpacesCall::new(&self.handle)
     }
-    /// Calls `FetchSqlGatewayStatementResult`.
+    /// Calls `FetchSqlGatewayStatementResult`; the answer is a [`FetchSqlGatewayStatementResultResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -402,7 +402,7 @@ impl Client {
     ) -> FetchSqlGatewayStatementResultCall {
         FetchSqlGatewayStatementResultCall::new(&self.handle)
     }
-    /// Calls `GetMetaTable`.
+    /// Calls `GetMetaTable`; the answer is a [`GetMetaTableResponse`].
     ///
     /// Required: `Catalog`, `Database`, `Table`, `WorkSpaceId`.
     ///
@@ -411,7 +411,7 @@ impl Client {
     pub fn get_meta_table(&self) -> GetMetaTableCall {
         GetMetaTableCall::new(&self.handle)
     }
-    /// Calls `ModifyConnector`.
+    /// Calls `ModifyConnector`; the answer is a [`ModifyConnectorResponse`].
     ///
     /// Required: `WorkSpaceId`, `ConnectorResourceId`.
     ///
@@ -420,14 +420,14 @@ impl Client {
     pub fn modify_connector(&self) -> ModifyConnectorCall {
         ModifyConnectorCall::new(&self.handle)
     }
-    /// Calls `ModifyFolder`.
+    /// Calls `ModifyFolder`; the answer is a [`ModifyFolderResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=oceanus&Version=2019-04-22&Action=ModifyFolder)
     #[inline]
     pub fn modify_folder(&self) -> ModifyFolderCall {
         ModifyFolderCall::new(&self.handle)
     }
-    /// Calls `ModifyJob`.
+    /// Calls `ModifyJob`; the answer is a [`ModifyJobResponse`].
     ///
     /// Required: `JobId`.
     ///
@@ -436,7 +436,7 @@ impl Client {
     pub fn modify_job(&self) -> ModifyJobCall {
         ModifyJobCall::new(&self.handle)
     }
-    /// Calls `ModifyMetaTable`.
+    /// Calls `ModifyMetaTable`; the answer is a [`ModifyMetaTableResponse`].
     ///
     /// Required: `ClusterId`, `TableId`, `SqlCode`, `FlinkVersion`, `WorkSpaceId`, `Remark`.
     ///
@@ -445,7 +445,7 @@ impl Client {
     pub fn modify_meta_table(&self) -> ModifyMetaTableCall {
         ModifyMetaTableCall::new(&self.handle)
     }
-    /// Calls `ModifyWorkSpace`.
+    /// Calls `ModifyWorkSpace`; the answer is a [`ModifyWorkSpaceResponse`].
     ///
     /// Required: `WorkSpaceId`.
     ///
@@ -454,7 +454,7 @@ impl Client {
     pub fn modify_work_space(&self) -> ModifyWorkSpaceCall {
         ModifyWorkSpaceCall::new(&self.handle)
     }
-    /// Calls `ParseConnector`.
+    /// Calls `ParseConnector`; the answer is a [`ParseConnectorResponse`].
     ///
     /// Required: `ResourceId`, `VersionId`.
     ///
@@ -463,7 +463,7 @@ impl Client {
     pub fn parse_connector(&self) -> ParseConnectorCall {
         ParseConnectorCall::new(&self.handle)
     }
-    /// Calls `RenewOceanusCluster`.
+    /// Calls `RenewOceanusCluster`; the answer is a [`RenewOceanusClusterResponse`].
     ///
     /// Required: `ClusterId`, `Period`.
     ///
@@ -472,7 +472,7 @@ impl Client {
     pub fn renew_oceanus_cluster(&self) -> RenewOceanusClusterCall {
         RenewOceanusClusterCall::new(&self.handle)
     }
-    /// Calls `RunJobs`.
+    /// Calls `RunJobs`; the answer is a [`RunJobsResponse`].
     ///
     /// Required: `RunJobDescriptions`.
     ///
@@ -481,7 +481,7 @@ impl Client {
     pub fn run_jobs(&self) -> RunJobsCall {
         RunJobsCall::new(&self.handle)
     }
-    /// Calls `RunSqlGatewayStatement`.
+    /// Calls `RunSqlGatewayStatement`; the answer is a [`RunSqlGatewayStatementResponse`].
     ///
     /// Required: `ClusterId`, `Sql`.
     ///
@@ -490,7 +490,7 @@ impl Client {
     pub fn run_sql_gateway_statement(&self) -> RunSqlGatewayStatementCall {
         RunSqlGatewayStatementCall::new(&self.handle)
     }
-    /// Calls `ScaleOceanusCluster`.
+    /// Calls `ScaleOceanusCluster`; the answer is a [`ScaleOceanusClusterResponse`].
     ///
     /// Required: `ClusterId`, `NewCU`.
     ///
@@ -499,7 +499,7 @@ impl Client {
     pub fn scale_oceanus_cluster(&self) -> ScaleOceanusClusterCall {
         ScaleOceanusClusterCall::new(&self.handle)
     }
-    /// Calls `StopJobs`.
+    /// Calls `StopJobs`; the answer is a [`StopJobsResponse`].
     ///
     /// Required: `StopJobDescriptions`.
     ///
@@ -508,7 +508,7 @@ impl Client {
     pub fn stop_jobs(&self) -> StopJobsCall {
         StopJobsCall::new(&self.handle)
     }
-    /// Calls `TriggerJobSavepoint`.
+    /// Calls `TriggerJobSavepoint`; the answer is a [`TriggerJobSavepointResponse`].
     ///
     /// Required: `JobId`.
     ///

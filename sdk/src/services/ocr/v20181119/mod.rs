@@ -35,91 +35,91 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `AdvertiseOCR`.
+    /// Calls `AdvertiseOCR`; the answer is a [`AdvertiseOCRResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ocr&Version=2018-11-19&Action=AdvertiseOCR)
     #[inline]
     pub fn advertise_ocr(&self) -> AdvertiseOCRCall {
         AdvertiseOCRCall::new(&self.handle)
     }
-    /// Calls `ArithmeticOCR`.
+    /// Calls `ArithmeticOCR`; the answer is a [`ArithmeticOCRResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ocr&Version=2018-11-19&Action=ArithmeticOCR)
     #[inline]
     pub fn arithmetic_ocr(&self) -> ArithmeticOCRCall {
         ArithmeticOCRCall::new(&self.handle)
     }
-    /// Calls `BankCardOCR`.
+    /// Calls `BankCardOCR`; the answer is a [`BankCardOCRResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ocr&Version=2018-11-19&Action=BankCardOCR)
     #[inline]
     pub fn bank_card_ocr(&self) -> BankCardOCRCall {
         BankCardOCRCall::new(&self.handle)
     }
-    /// Calls `BankSlipOCR`.
+    /// Calls `BankSlipOCR`; the answer is a [`BankSlipOCRResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ocr&Version=2018-11-19&Action=BankSlipOCR)
     #[inline]
     pub fn bank_slip_ocr(&self) -> BankSlipOCRCall {
         BankSlipOCRCall::new(&self.handle)
     }
-    /// Calls `BizLicenseOCR`.
+    /// Calls `BizLicenseOCR`; the answer is a [`BizLicenseOCRResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ocr&Version=2018-11-19&Action=BizLicenseOCR)
     #[inline]
     pub fn biz_license_ocr(&self) -> BizLicenseOCRCall {
         BizLicenseOCRCall::new(&self.handle)
     }
-    /// Calls `BusinessCardOCR`.
+    /// Calls `BusinessCardOCR`; the answer is a [`BusinessCardOCRResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ocr&Version=2018-11-19&Action=BusinessCardOCR)
     #[inline]
     pub fn business_card_ocr(&self) -> BusinessCardOCRCall {
         BusinessCardOCRCall::new(&self.handle)
     }
-    /// Calls `CarInvoiceOCR`.
+    /// Calls `CarInvoiceOCR`; the answer is a [`CarInvoiceOCRResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ocr&Version=2018-11-19&Action=CarInvoiceOCR)
     #[inline]
     pub fn car_invoice_ocr(&self) -> CarInvoiceOCRCall {
         CarInvoiceOCRCall::new(&self.handle)
     }
-    /// Calls `ClassifyDetectOCR`.
+    /// Calls `ClassifyDetectOCR`; the answer is a [`ClassifyDetectOCRResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ocr&Version=2018-11-19&Action=ClassifyDetectOCR)
     #[inline]
     pub fn classify_detect_ocr(&self) -> ClassifyDetectOCRCall {
         ClassifyDetectOCRCall::new(&self.handle)
     }
-    /// Calls `ClassifyStoreName`.
+    /// Calls `ClassifyStoreName`; the answer is a [`ClassifyStoreNameResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ocr&Version=2018-11-19&Action=ClassifyStoreName)
     #[inline]
     pub fn classify_store_name(&self) -> ClassifyStoreNameCall {
         ClassifyStoreNameCall::new(&self.handle)
     }
-    /// Calls `CropEnhanceImageOCR`.
+    /// Calls `CropEnhanceImageOCR`; the answer is a [`CropEnhanceImageOCRResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ocr&Version=2018-11-19&Action=CropEnhanceImageOCR)
     #[inline]
     pub fn crop_enhance_image_ocr(&self) -> CropEnhanceImageOCRCall {
         CropEnhanceImageOCRCall::new(&self.handle)
     }
-    /// Calls `DescribeExtractDocAgentJob`.
+    /// Calls `DescribeExtractDocAgentJob`; the answer is a [`DescribeExtractDocAgentJobResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ocr&Version=2018-11-19&Action=DescribeExtractDocAgentJob)
     #[inline]
     pub fn describe_extract_doc_agent_job(&self) -> DescribeExtractDocAgentJobCall {
         DescribeExtractDocAgentJobCall::new(&self.handle)
     }
-    /// Calls `DescribeMarkEssayAgentJob`.
+    /// Calls `DescribeMarkEssayAgentJob`; the answer is a [`DescribeMarkEssayAgentJobResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ocr&Version=2018-11-19&Action=DescribeMarkEssayAgentJob)
     #[inline]
     pub fn describe_mark_essay_agent_job(&self) -> DescribeMarkEssayAgentJobCall {
         DescribeMarkEssayAgentJobCall::new(&self.handle)
     }
-    /// Calls `DescribeMultimodalDocParseJob`.
+    /// Calls `DescribeMultimodalDocParseJob`; the answer is a [`DescribeMultimodalDocParseJobResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -130,112 +130,112 @@ impl Client {
     ) -> DescribeMultimodalDocParseJobCall {
         DescribeMultimodalDocParseJobCall::new(&self.handle)
     }
-    /// Calls `DescribeQuestionMarkAgentJob`.
+    /// Calls `DescribeQuestionMarkAgentJob`; the answer is a [`DescribeQuestionMarkAgentJobResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ocr&Version=2018-11-19&Action=DescribeQuestionMarkAgentJob)
     #[inline]
     pub fn describe_question_mark_agent_job(&self) -> DescribeQuestionMarkAgentJobCall {
         DescribeQuestionMarkAgentJobCall::new(&self.handle)
     }
-    /// Calls `DescribeQuestionSplitJob`.
+    /// Calls `DescribeQuestionSplitJob`; the answer is a [`DescribeQuestionSplitJobResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ocr&Version=2018-11-19&Action=DescribeQuestionSplitJob)
     #[inline]
     pub fn describe_question_split_job(&self) -> DescribeQuestionSplitJobCall {
         DescribeQuestionSplitJobCall::new(&self.handle)
     }
-    /// Calls `DriverLicenseOCR`.
+    /// Calls `DriverLicenseOCR`; the answer is a [`DriverLicenseOCRResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ocr&Version=2018-11-19&Action=DriverLicenseOCR)
     #[inline]
     pub fn driver_license_ocr(&self) -> DriverLicenseOCRCall {
         DriverLicenseOCRCall::new(&self.handle)
     }
-    /// Calls `EnglishOCR`.
+    /// Calls `EnglishOCR`; the answer is a [`EnglishOCRResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ocr&Version=2018-11-19&Action=EnglishOCR)
     #[inline]
     pub fn english_ocr(&self) -> EnglishOCRCall {
         EnglishOCRCall::new(&self.handle)
     }
-    /// Calls `EnterpriseLicenseOCR`.
+    /// Calls `EnterpriseLicenseOCR`; the answer is a [`EnterpriseLicenseOCRResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ocr&Version=2018-11-19&Action=EnterpriseLicenseOCR)
     #[inline]
     pub fn enterprise_license_ocr(&self) -> EnterpriseLicenseOCRCall {
         EnterpriseLicenseOCRCall::new(&self.handle)
     }
-    /// Calls `EraseHandwrittenImageOCR`.
+    /// Calls `EraseHandwrittenImageOCR`; the answer is a [`EraseHandwrittenImageOCRResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ocr&Version=2018-11-19&Action=EraseHandwrittenImageOCR)
     #[inline]
     pub fn erase_handwritten_image_ocr(&self) -> EraseHandwrittenImageOCRCall {
         EraseHandwrittenImageOCRCall::new(&self.handle)
     }
-    /// Calls `EstateCertOCR`.
+    /// Calls `EstateCertOCR`; the answer is a [`EstateCertOCRResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ocr&Version=2018-11-19&Action=EstateCertOCR)
     #[inline]
     pub fn estate_cert_ocr(&self) -> EstateCertOCRCall {
         EstateCertOCRCall::new(&self.handle)
     }
-    /// Calls `ExtractDocAgent`.
+    /// Calls `ExtractDocAgent`; the answer is a [`ExtractDocAgentResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ocr&Version=2018-11-19&Action=ExtractDocAgent)
     #[inline]
     pub fn extract_doc_agent(&self) -> ExtractDocAgentCall {
         ExtractDocAgentCall::new(&self.handle)
     }
-    /// Calls `ExtractDocBasic`.
+    /// Calls `ExtractDocBasic`; the answer is a [`ExtractDocBasicResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ocr&Version=2018-11-19&Action=ExtractDocBasic)
     #[inline]
     pub fn extract_doc_basic(&self) -> ExtractDocBasicCall {
         ExtractDocBasicCall::new(&self.handle)
     }
-    /// Calls `ExtractDocMulti`.
+    /// Calls `ExtractDocMulti`; the answer is a [`ExtractDocMultiResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ocr&Version=2018-11-19&Action=ExtractDocMulti)
     #[inline]
     pub fn extract_doc_multi(&self) -> ExtractDocMultiCall {
         ExtractDocMultiCall::new(&self.handle)
     }
-    /// Calls `GeneralAccurateOCR`.
+    /// Calls `GeneralAccurateOCR`; the answer is a [`GeneralAccurateOCRResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ocr&Version=2018-11-19&Action=GeneralAccurateOCR)
     #[inline]
     pub fn general_accurate_ocr(&self) -> GeneralAccurateOCRCall {
         GeneralAccurateOCRCall::new(&self.handle)
     }
-    /// Calls `GeneralBasicOCR`.
+    /// Calls `GeneralBasicOCR`; the answer is a [`GeneralBasicOCRResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ocr&Version=2018-11-19&Action=GeneralBasicOCR)
     #[inline]
     pub fn general_basic_ocr(&self) -> GeneralBasicOCRCall {
         GeneralBasicOCRCall::new(&self.handle)
     }
-    /// Calls `GeneralEfficientOCR`.
+    /// Calls `GeneralEfficientOCR`; the answer is a [`GeneralEfficientOCRResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ocr&Version=2018-11-19&Action=GeneralEfficientOCR)
     #[inline]
     pub fn general_efficient_ocr(&self) -> GeneralEfficientOCRCall {
         GeneralEfficientOCRCall::new(&self.handle)
     }
-    /// Calls `GeneralFastOCR`.
+    /// Calls `GeneralFastOCR`; the answer is a [`GeneralFastOCRResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ocr&Version=2018-11-19&Action=GeneralFastOCR)
     #[inline]
     pub fn general_fast_ocr(&self) -> GeneralFastOCRCall {
         GeneralFastOCRCall::new(&self.handle)
     }
-    /// Calls `GeneralHandwritingOCR`.
+    /// Calls `GeneralHandwritingOCR`; the answer is a [`GeneralHandwritingOCRResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ocr&Version=2018-11-19&Action=GeneralHandwritingOCR)
     #[inline]
     pub fn general_handwriting_ocr(&self) -> GeneralHandwritingOCRCall {
         GeneralHandwritingOCRCall::new(&self.handle)
     }
-    /// Calls `GetOCRResult`.
+    /// Calls `GetOCRResult`; the answer is a [`GetOCRResultResponse`].
     ///
     /// Required: `OCRToken`.
     ///
@@ -244,7 +244,7 @@ impl Client {
     pub fn get_ocr_result(&self) -> GetOCRResultCall {
         GetOCRResultCall::new(&self.handle)
     }
-    /// Calls `GetOCRToken`.
+    /// Calls `GetOCRToken`; the answer is a [`GetOCRTokenResponse`].
     ///
     /// Required: `Type`.
     ///
@@ -253,28 +253,28 @@ impl Client {
     pub fn get_ocr_token(&self) -> GetOCRTokenCall {
         GetOCRTokenCall::new(&self.handle)
     }
-    /// Calls `HKIDCardOCR`.
+    /// Calls `HKIDCardOCR`; the answer is a [`HKIDCardOCRResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ocr&Version=2018-11-19&Action=HKIDCardOCR)
     #[inline]
     pub fn hkid_card_ocr(&self) -> HKIDCardOCRCall {
         HKIDCardOCRCall::new(&self.handle)
     }
-    /// Calls `HandwritingEssayOCR`.
+    /// Calls `HandwritingEssayOCR`; the answer is a [`HandwritingEssayOCRResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ocr&Version=2018-11-19&Action=HandwritingEssayOCR)
     #[inline]
     pub fn handwriting_essay_ocr(&self) -> HandwritingEssayOCRCall {
         HandwritingEssayOCRCall::new(&self.handle)
     }
-    /// Calls `IDCardOCR`.
+    /// Calls `IDCardOCR`; the answer is a [`IDCardOCRResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ocr&Version=2018-11-19&Action=IDCardOCR)
     #[inline]
     pub fn id_card_ocr(&self) -> IDCardOCRCall {
         IDCardOCRCall::new(&self.handle)
     }
-    /// Calls `ImageEnhancement`.
+    /// Calls `ImageEnhancement`; the answer is a [`ImageEnhancementResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -284,35 +284,35 @@ impl Client {
     pub fn image_enhancement(&self) -> ImageEnhancementCall {
         ImageEnhancementCall::new(&self.handle)
     }
-    /// Calls `LicensePlateOCR`.
+    /// Calls `LicensePlateOCR`; the answer is a [`LicensePlateOCRResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ocr&Version=2018-11-19&Action=LicensePlateOCR)
     #[inline]
     pub fn license_plate_ocr(&self) -> LicensePlateOCRCall {
         LicensePlateOCRCall::new(&self.handle)
     }
-    /// Calls `MLIDCardOCR`.
+    /// Calls `MLIDCardOCR`; the answer is a [`MLIDCardOCRResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ocr&Version=2018-11-19&Action=MLIDCardOCR)
     #[inline]
     pub fn mlid_card_ocr(&self) -> MLIDCardOCRCall {
         MLIDCardOCRCall::new(&self.handle)
     }
-    /// Calls `MLIDPassportOCR`.
+    /// Calls `MLIDPassportOCR`; the answer is a [`MLIDPassportOCRResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ocr&Version=2018-11-19&Action=MLIDPassportOCR)
     #[inline]
     pub fn mlid_passport_ocr(&self) -> MLIDPassportOCRCall {
         MLIDPassportOCRCall::new(&self.handle)
     }
-    /// Calls `MainlandPermitOCR`.
+    /// Calls `MainlandPermitOCR`; the answer is a [`MainlandPermitOCRResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ocr&Version=2018-11-19&Action=MainlandPermitOCR)
     #[inline]
     pub fn mainland_permit_ocr(&self) -> MainlandPermitOCRCall {
         MainlandPermitOCRCall::new(&self.handle)
     }
-    /// Calls `MixedInvoiceDetect`.
+    /// Calls `MixedInvoiceDetect`; the answer is a [`MixedInvoiceDetectResponse`].
     ///
     /// Required: `ReturnImage`.
     ///
@@ -321,14 +321,14 @@ impl Client {
     pub fn mixed_invoice_detect(&self) -> MixedInvoiceDetectCall {
         MixedInvoiceDetectCall::new(&self.handle)
     }
-    /// Calls `MixedInvoiceOCR`.
+    /// Calls `MixedInvoiceOCR`; the answer is a [`MixedInvoiceOCRResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ocr&Version=2018-11-19&Action=MixedInvoiceOCR)
     #[inline]
     pub fn mixed_invoice_ocr(&self) -> MixedInvoiceOCRCall {
         MixedInvoiceOCRCall::new(&self.handle)
     }
-    /// Calls `MultimodalDocParse`.
+    /// Calls `MultimodalDocParse`; the answer is a [`MultimodalDocParseResponse`].
     ///
     /// Required: `FileUrl`, `FileType`.
     ///
@@ -337,56 +337,56 @@ impl Client {
     pub fn multimodal_doc_parse(&self) -> MultimodalDocParseCall {
         MultimodalDocParseCall::new(&self.handle)
     }
-    /// Calls `PassportOCR`.
+    /// Calls `PassportOCR`; the answer is a [`PassportOCRResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ocr&Version=2018-11-19&Action=PassportOCR)
     #[inline]
     pub fn passport_ocr(&self) -> PassportOCRCall {
         PassportOCRCall::new(&self.handle)
     }
-    /// Calls `PermitOCR`.
+    /// Calls `PermitOCR`; the answer is a [`PermitOCRResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ocr&Version=2018-11-19&Action=PermitOCR)
     #[inline]
     pub fn permit_ocr(&self) -> PermitOCRCall {
         PermitOCRCall::new(&self.handle)
     }
-    /// Calls `QrcodeOCR`.
+    /// Calls `QrcodeOCR`; the answer is a [`QrcodeOCRResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ocr&Version=2018-11-19&Action=QrcodeOCR)
     #[inline]
     pub fn qrcode_ocr(&self) -> QrcodeOCRCall {
         QrcodeOCRCall::new(&self.handle)
     }
-    /// Calls `QuestionOCR`.
+    /// Calls `QuestionOCR`; the answer is a [`QuestionOCRResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ocr&Version=2018-11-19&Action=QuestionOCR)
     #[inline]
     pub fn question_ocr(&self) -> QuestionOCRCall {
         QuestionOCRCall::new(&self.handle)
     }
-    /// Calls `QuestionSplitLayoutOCR`.
+    /// Calls `QuestionSplitLayoutOCR`; the answer is a [`QuestionSplitLayoutOCRResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ocr&Version=2018-11-19&Action=QuestionSplitLayoutOCR)
     #[inline]
     pub fn question_split_layout_ocr(&self) -> QuestionSplitLayoutOCRCall {
         QuestionSplitLayoutOCRCall::new(&self.handle)
     }
-    /// Calls `QuestionSplitOCR`.
+    /// Calls `QuestionSplitOCR`; the answer is a [`QuestionSplitOCRResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ocr&Version=2018-11-19&Action=QuestionSplitOCR)
     #[inline]
     pub fn question_split_ocr(&self) -> QuestionSplitOCRCall {
         QuestionSplitOCRCall::new(&self.handle)
     }
-    /// Calls `RecognizeAgent`.
+    /// Calls `RecognizeAgent`; the answer is a [`RecognizeAgentResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ocr&Version=2018-11-19&Action=RecognizeAgent)
     #[inline]
     pub fn recognize_agent(&self) -> RecognizeAgentCall {
         RecognizeAgentCall::new(&self.handle)
     }
-    /// Calls `RecognizeEncryptedIDCardOCR`.
+    /// Calls `RecognizeEncryptedIDCardOCR`; the answer is a [`RecognizeEncryptedIDCardOCRResponse`].
     ///
     /// Required: `EncryptedBody`, `Encryption`.
     ///
@@ -395,7 +395,7 @@ impl Client {
     pub fn recognize_encrypted_id_card_ocr(&self) -> RecognizeEncryptedIDCardOCRCall {
         RecognizeEncryptedIDCardOCRCall::new(&self.handle)
     }
-    /// Calls `RecognizeFormulaOCR`.
+    /// Calls `RecognizeFormulaOCR`; the answer is a [`RecognizeFormulaOCRResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -405,77 +405,77 @@ impl Client {
     pub fn recognize_formula_ocr(&self) -> RecognizeFormulaOCRCall {
         RecognizeFormulaOCRCall::new(&self.handle)
     }
-    /// Calls `RecognizeGeneralCardWarn`.
+    /// Calls `RecognizeGeneralCardWarn`; the answer is a [`RecognizeGeneralCardWarnResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ocr&Version=2018-11-19&Action=RecognizeGeneralCardWarn)
     #[inline]
     pub fn recognize_general_card_warn(&self) -> RecognizeGeneralCardWarnCall {
         RecognizeGeneralCardWarnCall::new(&self.handle)
     }
-    /// Calls `RecognizeGeneralInvoice`.
+    /// Calls `RecognizeGeneralInvoice`; the answer is a [`RecognizeGeneralInvoiceResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ocr&Version=2018-11-19&Action=RecognizeGeneralInvoice)
     #[inline]
     pub fn recognize_general_invoice(&self) -> RecognizeGeneralInvoiceCall {
         RecognizeGeneralInvoiceCall::new(&self.handle)
     }
-    /// Calls `RecognizeMedicalInvoiceOCR`.
+    /// Calls `RecognizeMedicalInvoiceOCR`; the answer is a [`RecognizeMedicalInvoiceOCRResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ocr&Version=2018-11-19&Action=RecognizeMedicalInvoiceOCR)
     #[inline]
     pub fn recognize_medical_invoice_ocr(&self) -> RecognizeMedicalInvoiceOCRCall {
         RecognizeMedicalInvoiceOCRCall::new(&self.handle)
     }
-    /// Calls `RecognizeStoreName`.
+    /// Calls `RecognizeStoreName`; the answer is a [`RecognizeStoreNameResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ocr&Version=2018-11-19&Action=RecognizeStoreName)
     #[inline]
     pub fn recognize_store_name(&self) -> RecognizeStoreNameCall {
         RecognizeStoreNameCall::new(&self.handle)
     }
-    /// Calls `RecognizeTableAccurateOCR`.
+    /// Calls `RecognizeTableAccurateOCR`; the answer is a [`RecognizeTableAccurateOCRResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ocr&Version=2018-11-19&Action=RecognizeTableAccurateOCR)
     #[inline]
     pub fn recognize_table_accurate_ocr(&self) -> RecognizeTableAccurateOCRCall {
         RecognizeTableAccurateOCRCall::new(&self.handle)
     }
-    /// Calls `RecognizeTableOCR`.
+    /// Calls `RecognizeTableOCR`; the answer is a [`RecognizeTableOCRResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ocr&Version=2018-11-19&Action=RecognizeTableOCR)
     #[inline]
     pub fn recognize_table_ocr(&self) -> RecognizeTableOCRCall {
         RecognizeTableOCRCall::new(&self.handle)
     }
-    /// Calls `RecognizeThaiIDCardOCR`.
+    /// Calls `RecognizeThaiIDCardOCR`; the answer is a [`RecognizeThaiIDCardOCRResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ocr&Version=2018-11-19&Action=RecognizeThaiIDCardOCR)
     #[inline]
     pub fn recognize_thai_id_card_ocr(&self) -> RecognizeThaiIDCardOCRCall {
         RecognizeThaiIDCardOCRCall::new(&self.handle)
     }
-    /// Calls `RecognizeValidIDCardOCR`.
+    /// Calls `RecognizeValidIDCardOCR`; the answer is a [`RecognizeValidIDCardOCRResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ocr&Version=2018-11-19&Action=RecognizeValidIDCardOCR)
     #[inline]
     pub fn recognize_valid_id_card_ocr(&self) -> RecognizeValidIDCardOCRCall {
         RecognizeValidIDCardOCRCall::new(&self.handle)
     }
-    /// Calls `ResidenceBookletOCR`.
+    /// Calls `ResidenceBookletOCR`; the answer is a [`ResidenceBookletOCRResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ocr&Version=2018-11-19&Action=ResidenceBookletOCR)
     #[inline]
     pub fn residence_booklet_ocr(&self) -> ResidenceBookletOCRCall {
         ResidenceBookletOCRCall::new(&self.handle)
     }
-    /// Calls `RideHailingDriverLicenseOCR`.
+    /// Calls `RideHailingDriverLicenseOCR`; the answer is a [`RideHailingDriverLicenseOCRResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ocr&Version=2018-11-19&Action=RideHailingDriverLicenseOCR)
     #[inline]
     pub fn ride_hailing_driver_license_ocr(&self) -> RideHailingDriverLicenseOCRCall {
         RideHailingDriverLicenseOCRCall::new(&self.handle)
     }
-    /// Calls `RideHailingTransportLicenseOCR`.
+    /// Calls `RideHailingTransportLicenseOCR`; the answer is a [`RideHailingTransportLicenseOCRResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ocr&Version=2018-11-19&Action=RideHailingTransportLicenseOCR)
     #[inline]
@@ -484,7 +484,7 @@ impl Client {
     ) -> RideHailingTransportLicenseOCRCall {
         RideHailingTransportLicenseOCRCall::new(&self.handle)
     }
-    /// Calls `RunRerank`.
+    /// Calls `RunRerank`; the answer is a [`RunRerankResponse`].
     ///
     /// Required: `Model`, `Query`, `Docs`.
     ///
@@ -493,35 +493,35 @@ impl Client {
     pub fn run_rerank(&self) -> RunRerankCall {
         RunRerankCall::new(&self.handle)
     }
-    /// Calls `SealOCR`.
+    /// Calls `SealOCR`; the answer is a [`SealOCRResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ocr&Version=2018-11-19&Action=SealOCR)
     #[inline]
     pub fn seal_ocr(&self) -> SealOCRCall {
         SealOCRCall::new(&self.handle)
     }
-    /// Calls `SmartStructuralOCR`.
+    /// Calls `SmartStructuralOCR`; the answer is a [`SmartStructuralOCRResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ocr&Version=2018-11-19&Action=SmartStructuralOCR)
     #[inline]
     pub fn smart_structural_ocr(&self) -> SmartStructuralOCRCall {
         SmartStructuralOCRCall::new(&self.handle)
     }
-    /// Calls `SubmitExtractDocAgentJob`.
+    /// Calls `SubmitExtractDocAgentJob`; the answer is a [`SubmitExtractDocAgentJobResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ocr&Version=2018-11-19&Action=SubmitExtractDocAgentJob)
     #[inline]
     pub fn submit_extract_doc_agent_job(&self) -> SubmitExtractDocAgentJobCall {
         SubmitExtractDocAgentJobCall::new(&self.handle)
     }
-    /// Calls `SubmitMarkEssayAgentJob`.
+    /// Calls `SubmitMarkEssayAgentJob`; the answer is a [`SubmitMarkEssayAgentJobResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ocr&Version=2018-11-19&Action=SubmitMarkEssayAgentJob)
     #[inline]
     pub fn submit_mark_essay_agent_job(&self) -> SubmitMarkEssayAgentJobCall {
         SubmitMarkEssayAgentJobCall::new(&self.handle)
     }
-    /// Calls `SubmitMultimodalDocParseJob`.
+    /// Calls `SubmitMultimodalDocParseJob`; the answer is a [`SubmitMultimodalDocParseJobResponse`].
     ///
     /// Required: `FileType`.
     ///
@@ -530,49 +530,49 @@ impl Client {
     pub fn submit_multimodal_doc_parse_job(&self) -> SubmitMultimodalDocParseJobCall {
         SubmitMultimodalDocParseJobCall::new(&self.handle)
     }
-    /// Calls `SubmitQuestionMarkAgentJob`.
+    /// Calls `SubmitQuestionMarkAgentJob`; the answer is a [`SubmitQuestionMarkAgentJobResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ocr&Version=2018-11-19&Action=SubmitQuestionMarkAgentJob)
     #[inline]
     pub fn submit_question_mark_agent_job(&self) -> SubmitQuestionMarkAgentJobCall {
         SubmitQuestionMarkAgentJobCall::new(&self.handle)
     }
-    /// Calls `SubmitQuestionSplitJob`.
+    /// Calls `SubmitQuestionSplitJob`; the answer is a [`SubmitQuestionSplitJobResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ocr&Version=2018-11-19&Action=SubmitQuestionSplitJob)
     #[inline]
     pub fn submit_question_split_job(&self) -> SubmitQuestionSplitJobCall {
         SubmitQuestionSplitJobCall::new(&self.handle)
     }
-    /// Calls `TableOCR`.
+    /// Calls `TableOCR`; the answer is a [`TableOCRResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ocr&Version=2018-11-19&Action=TableOCR)
     #[inline]
     pub fn table_ocr(&self) -> TableOCRCall {
         TableOCRCall::new(&self.handle)
     }
-    /// Calls `TextDetect`.
+    /// Calls `TextDetect`; the answer is a [`TextDetectResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ocr&Version=2018-11-19&Action=TextDetect)
     #[inline]
     pub fn text_detect(&self) -> TextDetectCall {
         TextDetectCall::new(&self.handle)
     }
-    /// Calls `TrainTicketOCR`.
+    /// Calls `TrainTicketOCR`; the answer is a [`TrainTicketOCRResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ocr&Version=2018-11-19&Action=TrainTicketOCR)
     #[inline]
     pub fn train_ticket_ocr(&self) -> TrainTicketOCRCall {
         TrainTicketOCRCall::new(&self.handle)
     }
-    /// Calls `VatInvoiceOCR`.
+    /// Calls `VatInvoiceOCR`; the answer is a [`VatInvoiceOCRResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ocr&Version=2018-11-19&Action=VatInvoiceOCR)
     #[inline]
     pub fn vat_invoice_ocr(&self) -> VatInvoiceOCRCall {
         VatInvoiceOCRCall::new(&self.handle)
     }
-    /// Calls `VatInvoiceVerifyNew`.
+    /// Calls `VatInvoiceVerifyNew`; the answer is a [`VatInvoiceVerifyNewResponse`].
     ///
     /// Required: `InvoiceNo`, `InvoiceDate`.
     ///
@@ -581,21 +581,21 @@ impl Client {
     pub fn vat_invoice_verify_new(&self) -> VatInvoiceVerifyNewCall {
         VatInvoiceVerifyNewCall::new(&self.handle)
     }
-    /// Calls `VehicleLicenseOCR`.
+    /// Calls `VehicleLicenseOCR`; the answer is a [`VehicleLicenseOCRResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ocr&Version=2018-11-19&Action=VehicleLicenseOCR)
     #[inline]
     pub fn vehicle_license_ocr(&self) -> VehicleLicenseOCRCall {
         VehicleLicenseOCRCall::new(&self.handle)
     }
-    /// Calls `VehicleRegCertOCR`.
+    /// Calls `VehicleRegCertOCR`; the answer is a [`VehicleRegCertOCRResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ocr&Version=2018-11-19&Action=VehicleRegCertOCR)
     #[inline]
     pub fn vehicle_reg_cert_ocr(&self) -> VehicleRegCertOCRCall {
         VehicleRegCertOCRCall::new(&self.handle)
     }
-    /// Calls `VerifyBizLicenseEnterprise3`.
+    /// Calls `VerifyBizLicenseEnterprise3`; the answer is a [`VerifyBizLicenseEnterprise3Response`].
     ///
     /// Required: `CreditCode`, `EntName`.
     ///
@@ -604,7 +604,7 @@ impl Client {
     pub fn verify_biz_license_enterprise3(&self) -> VerifyBizLicenseEnterprise3Call {
         VerifyBizLicenseEnterprise3Call::new(&self.handle)
     }
-    /// Calls `VerifyBizLicenseEnterprise4`.
+    /// Calls `VerifyBizLicenseEnterprise4`; the answer is a [`VerifyBizLicenseEnterprise4Response`].
     ///
     /// Required: `CreditCode`, `EntName`, `LrName`, `IdNum`.
     ///
@@ -613,7 +613,7 @@ impl Client {
     pub fn verify_biz_license_enterprise4(&self) -> VerifyBizLicenseEnterprise4Call {
         VerifyBizLicenseEnterprise4Call::new(&self.handle)
     }
-    /// Calls `VerifyGeneralCardWarn`.
+    /// Calls `VerifyGeneralCardWarn`; the answer is a [`VerifyGeneralCardWarnResponse`].
     ///
     /// Required: `CardType`.
     ///
@@ -622,14 +622,14 @@ impl Client {
     pub fn verify_general_card_warn(&self) -> VerifyGeneralCardWarnCall {
         VerifyGeneralCardWarnCall::new(&self.handle)
     }
-    /// Calls `VerifyOfdVatInvoiceOCR`.
+    /// Calls `VerifyOfdVatInvoiceOCR`; the answer is a [`VerifyOfdVatInvoiceOCRResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ocr&Version=2018-11-19&Action=VerifyOfdVatInvoiceOCR)
     #[inline]
     pub fn verify_ofd_vat_invoice_ocr(&self) -> VerifyOfdVatInvoiceOCRCall {
         VerifyOfdVatInvoiceOCRCall::new(&self.handle)
     }
-    /// Calls `VerifyScenePhoto`.
+    /// Calls `VerifyScenePhoto`; the answer is a [`VerifyScenePhotoResponse`].
     ///
     /// Required: `Scene`.
     ///
@@ -638,14 +638,14 @@ impl Client {
     pub fn verify_scene_photo(&self) -> VerifyScenePhotoCall {
         VerifyScenePhotoCall::new(&self.handle)
     }
-    /// Calls `VinOCR`.
+    /// Calls `VinOCR`; the answer is a [`VinOCRResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ocr&Version=2018-11-19&Action=VinOCR)
     #[inline]
     pub fn vin_ocr(&self) -> VinOCRCall {
         VinOCRCall::new(&self.handle)
     }
-    /// Calls `WaybillOCR`.
+    /// Calls `WaybillOCR`; the answer is a [`WaybillOCRResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ocr&Version=2018-11-19&Action=WaybillOCR)
     #[inline]

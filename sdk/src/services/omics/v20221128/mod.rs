@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `CreateEnvironment`.
+    /// Calls `CreateEnvironment`; the answer is a [`CreateEnvironmentResponse`].
     ///
     /// Required: `Name`, `Config`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn create_environment(&self) -> CreateEnvironmentCall {
         CreateEnvironmentCall::new(&self.handle)
     }
-    /// Calls `CreateVolume`.
+    /// Calls `CreateVolume`; the answer is a [`CreateVolumeResponse`].
     ///
     /// Required: `EnvironmentId`, `Name`, `Type`, `Spec`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn create_volume(&self) -> CreateVolumeCall {
         CreateVolumeCall::new(&self.handle)
     }
-    /// Calls `DeleteEnvironment`.
+    /// Calls `DeleteEnvironment`; the answer is a [`DeleteEnvironmentResponse`].
     ///
     /// Required: `EnvironmentId`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn delete_environment(&self) -> DeleteEnvironmentCall {
         DeleteEnvironmentCall::new(&self.handle)
     }
-    /// Calls `DeleteEnvironmentCache`.
+    /// Calls `DeleteEnvironmentCache`; the answer is a [`DeleteEnvironmentCacheResponse`].
     ///
     /// Required: `EnvironmentId`, `CacheType`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn delete_environment_cache(&self) -> DeleteEnvironmentCacheCall {
         DeleteEnvironmentCacheCall::new(&self.handle)
     }
-    /// Calls `DeleteVolume`.
+    /// Calls `DeleteVolume`; the answer is a [`DeleteVolumeResponse`].
     ///
     /// Required: `VolumeId`.
     ///
@@ -80,7 +80,7 @@ impl Client {
     pub fn delete_volume(&self) -> DeleteVolumeCall {
         DeleteVolumeCall::new(&self.handle)
     }
-    /// Calls `DeleteVolumeData`.
+    /// Calls `DeleteVolumeData`; the answer is a [`DeleteVolumeDataResponse`].
     ///
     /// Required: `VolumeId`, `Path`.
     ///
@@ -89,7 +89,7 @@ impl Client {
     pub fn delete_volume_data(&self) -> DeleteVolumeDataCall {
         DeleteVolumeDataCall::new(&self.handle)
     }
-    /// Calls `DescribeApplicationVersions`.
+    /// Calls `DescribeApplicationVersions`; the answer is a [`DescribeApplicationVersionsResponse`].
     ///
     /// Required: `ProjectId`, `ApplicationId`.
     ///
@@ -100,7 +100,7 @@ impl Client {
     pub fn describe_application_versions(&self) -> DescribeApplicationVersionsCall {
         DescribeApplicationVersionsCall::new(&self.handle)
     }
-    /// Calls `DescribeApplications`.
+    /// Calls `DescribeApplications`; the answer is a [`DescribeApplicationsResponse`].
     ///
     /// Required: `ProjectId`.
     ///
@@ -111,7 +111,7 @@ impl Client {
     pub fn describe_applications(&self) -> DescribeApplicationsCall {
         DescribeApplicationsCall::new(&self.handle)
     }
-    /// Calls `DescribeEnvironments`.
+    /// Calls `DescribeEnvironments`; the answer is a [`DescribeEnvironmentsResponse`].
     ///
     /// Each answer holds one page of `Environments`; [`into_paginator`](DescribeEnvironmentsCall::into_paginator) reads them all.
     ///
@@ -120,7 +120,7 @@ impl Client {
     pub fn describe_environments(&self) -> DescribeEnvironmentsCall {
         DescribeEnvironmentsCall::new(&self.handle)
     }
-    /// Calls `DescribeHPCClusters`.
+    /// Calls `DescribeHPCClusters`; the answer is a [`DescribeHPCClustersResponse`].
     ///
     /// Each answer holds one page of `Clusters`; [`into_paginator`](DescribeHPCClustersCall::into_paginator) reads them all.
     ///
@@ -129,7 +129,7 @@ impl Client {
     pub fn describe_hpc_clusters(&self) -> DescribeHPCClustersCall {
         DescribeHPCClustersCall::new(&self.handle)
     }
-    /// Calls `DescribeHPCNodes`.
+    /// Calls `DescribeHPCNodes`; the answer is a [`DescribeHPCNodesResponse`].
     ///
     /// Each answer holds one page of `Nodes`; [`into_paginator`](DescribeHPCNodesCall::into_paginator) reads them all.
     ///
@@ -138,7 +138,7 @@ impl Client {
     pub fn describe_hpc_nodes(&self) -> DescribeHPCNodesCall {
         DescribeHPCNodesCall::new(&self.handle)
     }
-    /// Calls `DescribeInputTemplates`.
+    /// Calls `DescribeInputTemplates`; the answer is a [`DescribeInputTemplatesResponse`].
     ///
     /// Each answer holds one page of `InputTemplates`; [`into_paginator`](DescribeInputTemplatesCall::into_paginator) reads them all.
     ///
@@ -147,7 +147,7 @@ impl Client {
     pub fn describe_input_templates(&self) -> DescribeInputTemplatesCall {
         DescribeInputTemplatesCall::new(&self.handle)
     }
-    /// Calls `DescribeProjects`.
+    /// Calls `DescribeProjects`; the answer is a [`DescribeProjectsResponse`].
     ///
     /// Each answer holds one page of `Projects`; [`into_paginator`](DescribeProjectsCall::into_paginator) reads them all.
     ///
@@ -156,7 +156,7 @@ impl Client {
     pub fn describe_projects(&self) -> DescribeProjectsCall {
         DescribeProjectsCall::new(&self.handle)
     }
-    /// Calls `DescribePublicApplications`.
+    /// Calls `DescribePublicApplications`; the answer is a [`DescribePublicApplicationsResponse`].
     ///
     /// Each answer holds one page of `Applications`; [`into_paginator`](DescribePublicApplicationsCall::into_paginator) reads them all.
     ///
@@ -165,7 +165,7 @@ impl Client {
     pub fn describe_public_applications(&self) -> DescribePublicApplicationsCall {
         DescribePublicApplicationsCall::new(&self.handle)
     }
-    /// Calls `DescribeRunGroups`.
+    /// Calls `DescribeRunGroups`; the answer is a [`DescribeRunGroupsResponse`].
     ///
     /// Each answer holds one page of `RunGroups`; [`into_paginator`](DescribeRunGroupsCall::into_paginator) reads them all.
     ///
@@ -174,7 +174,7 @@ impl Client {
     pub fn describe_run_groups(&self) -> DescribeRunGroupsCall {
         DescribeRunGroupsCall::new(&self.handle)
     }
-    /// Calls `DescribeRuns`.
+    /// Calls `DescribeRuns`; the answer is a [`DescribeRunsResponse`].
     ///
     /// Each answer holds one page of `Runs`; [`into_paginator`](DescribeRunsCall::into_paginator) reads them all.
     ///
@@ -183,7 +183,7 @@ impl Client {
     pub fn describe_runs(&self) -> DescribeRunsCall {
         DescribeRunsCall::new(&self.handle)
     }
-    /// Calls `DescribeTables`.
+    /// Calls `DescribeTables`; the answer is a [`DescribeTablesResponse`].
     ///
     /// Required: `ProjectId`.
     ///
@@ -194,7 +194,7 @@ impl Client {
     pub fn describe_tables(&self) -> DescribeTablesCall {
         DescribeTablesCall::new(&self.handle)
     }
-    /// Calls `DescribeTablesRows`.
+    /// Calls `DescribeTablesRows`; the answer is a [`DescribeTablesRowsResponse`].
     ///
     /// Required: `ProjectId`, `TableId`.
     ///
@@ -205,7 +205,7 @@ impl Client {
     pub fn describe_tables_rows(&self) -> DescribeTablesRowsCall {
         DescribeTablesRowsCall::new(&self.handle)
     }
-    /// Calls `DescribeVolumes`.
+    /// Calls `DescribeVolumes`; the answer is a [`DescribeVolumesResponse`].
     ///
     /// Required: `EnvironmentId`.
     ///
@@ -216,7 +216,7 @@ impl Client {
     pub fn describe_volumes(&self) -> DescribeVolumesCall {
         DescribeVolumesCall::new(&self.handle)
     }
-    /// Calls `GetInputTemplateFile`.
+    /// Calls `GetInputTemplateFile`; the answer is a [`GetInputTemplateFileResponse`].
     ///
     /// Required: `InputTemplateId`.
     ///
@@ -225,7 +225,7 @@ impl Client {
     pub fn get_input_template_file(&self) -> GetInputTemplateFileCall {
         GetInputTemplateFileCall::new(&self.handle)
     }
-    /// Calls `GetRunCalls`.
+    /// Calls `GetRunCalls`; the answer is a [`GetRunCallsResponse`].
     ///
     /// Required: `RunUuid`, `Path`.
     ///
@@ -234,7 +234,7 @@ impl Client {
     pub fn get_run_calls(&self) -> GetRunCallsCall {
         GetRunCallsCall::new(&self.handle)
     }
-    /// Calls `GetRunJobLog`.
+    /// Calls `GetRunJobLog`; the answer is a [`GetRunJobLogResponse`].
     ///
     /// Required: `RunUuid`, `JobId`, `LogType`.
     ///
@@ -243,7 +243,7 @@ impl Client {
     pub fn get_run_job_log(&self) -> GetRunJobLogCall {
         GetRunJobLogCall::new(&self.handle)
     }
-    /// Calls `GetRunMetadataFile`.
+    /// Calls `GetRunMetadataFile`; the answer is a [`GetRunMetadataFileResponse`].
     ///
     /// Required: `RunUuid`.
     ///
@@ -252,7 +252,7 @@ impl Client {
     pub fn get_run_metadata_file(&self) -> GetRunMetadataFileCall {
         GetRunMetadataFileCall::new(&self.handle)
     }
-    /// Calls `GetRunStatus`.
+    /// Calls `GetRunStatus`; the answer is a [`GetRunStatusResponse`].
     ///
     /// Required: `RunUuid`.
     ///
@@ -261,7 +261,7 @@ impl Client {
     pub fn get_run_status(&self) -> GetRunStatusCall {
         GetRunStatusCall::new(&self.handle)
     }
-    /// Calls `ImportCommonApplication`.
+    /// Calls `ImportCommonApplication`; the answer is a [`ImportCommonApplicationResponse`].
     ///
     /// Required: `CommonAppUuid`, `CommonAppNewName`, `ProjectId`, `Type`, `NextflowVersion`.
     ///
@@ -270,7 +270,7 @@ impl Client {
     pub fn import_common_application(&self) -> ImportCommonApplicationCall {
         ImportCommonApplicationCall::new(&self.handle)
     }
-    /// Calls `ImportTableFile`.
+    /// Calls `ImportTableFile`; the answer is a [`ImportTableFileResponse`].
     ///
     /// Required: `ProjectId`, `Name`, `CosUri`, `DataType`.
     ///
@@ -279,7 +279,7 @@ impl Client {
     pub fn import_table_file(&self) -> ImportTableFileCall {
         ImportTableFileCall::new(&self.handle)
     }
-    /// Calls `ModifyVolume`.
+    /// Calls `ModifyVolume`; the answer is a [`ModifyVolumeResponse`].
     ///
     /// Required: `VolumeId`.
     ///
@@ -288,7 +288,7 @@ impl Client {
     pub fn modify_volume(&self) -> ModifyVolumeCall {
         ModifyVolumeCall::new(&self.handle)
     }
-    /// Calls `RebootHPCNodes`.
+    /// Calls `RebootHPCNodes`; the answer is a [`RebootHPCNodesResponse`].
     ///
     /// Required: `ClusterId`, `NodeIds`.
     ///
@@ -297,14 +297,14 @@ impl Client {
     pub fn reboot_hpc_nodes(&self) -> RebootHPCNodesCall {
         RebootHPCNodesCall::new(&self.handle)
     }
-    /// Calls `RetryRuns`.
+    /// Calls `RetryRuns`; the answer is a [`RetryRunsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=omics&Version=2022-11-28&Action=RetryRuns)
     #[inline]
     pub fn retry_runs(&self) -> RetryRunsCall {
         RetryRunsCall::new(&self.handle)
     }
-    /// Calls `RunApplication`.
+    /// Calls `RunApplication`; the answer is a [`RunApplicationResponse`].
     ///
     /// Required: `ApplicationId`, `Name`, `EnvironmentId`.
     ///
@@ -313,7 +313,7 @@ impl Client {
     pub fn run_application(&self) -> RunApplicationCall {
         RunApplicationCall::new(&self.handle)
     }
-    /// Calls `RunWorkflow`.
+    /// Calls `RunWorkflow`; the answer is a [`RunWorkflowResponse`].
     ///
     /// Required: `Name`, `EnvironmentId`, `GitSource`, `Type`, `NFOption`.
     ///
@@ -322,7 +322,7 @@ impl Client {
     pub fn run_workflow(&self) -> RunWorkflowCall {
         RunWorkflowCall::new(&self.handle)
     }
-    /// Calls `TerminateRunGroup`.
+    /// Calls `TerminateRunGroup`; the answer is a [`TerminateRunGroupResponse`].
     ///
     /// Required: `RunGroupId`.
     ///

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `AcceptOrganizationInvitation`.
+    /// Calls `AcceptOrganizationInvitation`; the answer is a [`AcceptOrganizationInvitationResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn accept_organization_invitation(&self) -> AcceptOrganizationInvitationCall {
         AcceptOrganizationInvitationCall::new(&self.handle)
     }
-    /// Calls `AddOrganizationNode`.
+    /// Calls `AddOrganizationNode`; the answer is a [`AddOrganizationNodeResponse`].
     ///
     /// Required: `ParentNodeId`, `Name`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn add_organization_node(&self) -> AddOrganizationNodeCall {
         AddOrganizationNodeCall::new(&self.handle)
     }
-    /// Calls `CancelOrganizationInvitation`.
+    /// Calls `CancelOrganizationInvitation`; the answer is a [`CancelOrganizationInvitationResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn cancel_organization_invitation(&self) -> CancelOrganizationInvitationCall {
         CancelOrganizationInvitationCall::new(&self.handle)
     }
-    /// Calls `CreateOrganization`.
+    /// Calls `CreateOrganization`; the answer is a [`CreateOrganizationResponse`].
     ///
     /// Required: `OrgType`.
     ///
@@ -71,14 +71,14 @@ impl Client {
     pub fn create_organization(&self) -> CreateOrganizationCall {
         CreateOrganizationCall::new(&self.handle)
     }
-    /// Calls `DeleteOrganization`.
+    /// Calls `DeleteOrganization`; the answer is a [`DeleteOrganizationResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=organization&Version=2018-12-25&Action=DeleteOrganization)
     #[inline]
     pub fn delete_organization(&self) -> DeleteOrganizationCall {
         DeleteOrganizationCall::new(&self.handle)
     }
-    /// Calls `DeleteOrganizationMemberFromNode`.
+    /// Calls `DeleteOrganizationMemberFromNode`; the answer is a [`DeleteOrganizationMemberFromNodeResponse`].
     ///
     /// Required: `MemberUin`, `NodeId`.
     ///
@@ -89,7 +89,7 @@ impl Client {
     ) -> DeleteOrganizationMemberFromNodeCall {
         DeleteOrganizationMemberFromNodeCall::new(&self.handle)
     }
-    /// Calls `DeleteOrganizationMembers`.
+    /// Calls `DeleteOrganizationMembers`; the answer is a [`DeleteOrganizationMembersResponse`].
     ///
     /// Required: `Uins`.
     ///
@@ -98,7 +98,7 @@ impl Client {
     pub fn delete_organization_members(&self) -> DeleteOrganizationMembersCall {
         DeleteOrganizationMembersCall::new(&self.handle)
     }
-    /// Calls `DeleteOrganizationNodes`.
+    /// Calls `DeleteOrganizationNodes`; the answer is a [`DeleteOrganizationNodesResponse`].
     ///
     /// Required: `NodeIds`.
     ///
@@ -107,7 +107,7 @@ impl Client {
     pub fn delete_organization_nodes(&self) -> DeleteOrganizationNodesCall {
         DeleteOrganizationNodesCall::new(&self.handle)
     }
-    /// Calls `DenyOrganizationInvitation`.
+    /// Calls `DenyOrganizationInvitation`; the answer is a [`DenyOrganizationInvitationResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -116,14 +116,14 @@ impl Client {
     pub fn deny_organization_invitation(&self) -> DenyOrganizationInvitationCall {
         DenyOrganizationInvitationCall::new(&self.handle)
     }
-    /// Calls `GetOrganization`.
+    /// Calls `GetOrganization`; the answer is a [`GetOrganizationResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=organization&Version=2018-12-25&Action=GetOrganization)
     #[inline]
     pub fn get_organization(&self) -> GetOrganizationCall {
         GetOrganizationCall::new(&self.handle)
     }
-    /// Calls `GetOrganizationMember`.
+    /// Calls `GetOrganizationMember`; the answer is a [`GetOrganizationMemberResponse`].
     ///
     /// Required: `MemberUin`.
     ///
@@ -132,7 +132,7 @@ impl Client {
     pub fn get_organization_member(&self) -> GetOrganizationMemberCall {
         GetOrganizationMemberCall::new(&self.handle)
     }
-    /// Calls `ListOrganizationInvitations`.
+    /// Calls `ListOrganizationInvitations`; the answer is a [`ListOrganizationInvitationsResponse`].
     ///
     /// Required: `Invited`.
     ///
@@ -143,7 +143,7 @@ impl Client {
     pub fn list_organization_invitations(&self) -> ListOrganizationInvitationsCall {
         ListOrganizationInvitationsCall::new(&self.handle)
     }
-    /// Calls `ListOrganizationMembers`.
+    /// Calls `ListOrganizationMembers`; the answer is a [`ListOrganizationMembersResponse`].
     ///
     /// Each answer holds one page of `Members`; [`into_paginator`](ListOrganizationMembersCall::into_paginator) reads them all.
     ///
@@ -152,7 +152,7 @@ impl Client {
     pub fn list_organization_members(&self) -> ListOrganizationMembersCall {
         ListOrganizationMembersCall::new(&self.handle)
     }
-    /// Calls `ListOrganizationNodeMembers`.
+    /// Calls `ListOrganizationNodeMembers`; the answer is a [`ListOrganizationNodeMembersResponse`].
     ///
     /// Required: `NodeId`.
     ///
@@ -163,14 +163,14 @@ impl Client {
     pub fn list_organization_node_members(&self) -> ListOrganizationNodeMembersCall {
         ListOrganizationNodeMembersCall::new(&self.handle)
     }
-    /// Calls `ListOrganizationNodes`.
+    /// Calls `ListOrganizationNodes`; the answer is a [`ListOrganizationNodesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=organization&Version=2018-12-25&Action=ListOrganizationNodes)
     #[inline]
     pub fn list_organization_nodes(&self) -> ListOrganizationNodesCall {
         ListOrganizationNodesCall::new(&self.handle)
     }
-    /// Calls `MoveOrganizationMembersToNode`.
+    /// Calls `MoveOrganizationMembersToNode`; the answer is a [`MoveOrganizationMembersToNodeResponse`].
     ///
     /// Required: `NodeId`, `Uins`.
     ///
@@ -181,7 +181,7 @@ impl Client {
     ) -> MoveOrganizationMembersToNodeCall {
         MoveOrganizationMembersToNodeCall::new(&self.handle)
     }
-    /// Calls `QuitOrganization`.
+    /// Calls `QuitOrganization`; the answer is a [`QuitOrganizationResponse`].
     ///
     /// Required: `OrgId`.
     ///
@@ -190,7 +190,7 @@ impl Client {
     pub fn quit_organization(&self) -> QuitOrganizationCall {
         QuitOrganizationCall::new(&self.handle)
     }
-    /// Calls `SendOrganizationInvitation`.
+    /// Calls `SendOrganizationInvitation`; the answer is a [`SendOrganizationInvitationResponse`].
     ///
     /// Required: `InviteUin`, `Name`, `Remark`.
     ///
@@ -199,7 +199,7 @@ impl Client {
     pub fn send_organization_invitation(&self) -> SendOrganizationInvitationCall {
         SendOrganizationInvitationCall::new(&self.handle)
     }
-    /// Calls `UpdateOrganizationMember`.
+    /// Calls `UpdateOrganizationMember`; the answer is a [`UpdateOrganizationMemberResponse`].
     ///
     /// Required: `MemberUin`.
     ///
@@ -208,7 +208,7 @@ impl Client {
     pub fn update_organization_member(&self) -> UpdateOrganizationMemberCall {
         UpdateOrganizationMemberCall::new(&self.handle)
     }
-    /// Calls `UpdateOrganizationNode`.
+    /// Calls `UpdateOrganizationNode`; the answer is a [`UpdateOrganizationNodeResponse`].
     ///
     /// Required: `NodeId`.
     ///
@@ -349,7 +349,6 @@ rt::action!(
     DeleteOrganization, DeleteOrganizationRequest, DeleteOrganizationCall,
     DeleteOrganizationResponse, Error
 );
-impl<T> DeleteOrganizationCall<T> {}
 /// The answer of [`Client::delete_organization`] (`DeleteOrganization`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -426,7 +425,6 @@ rt::action!(
     GetOrganization, GetOrganizationRequest, GetOrganizationCall,
     GetOrganizationResponse, Error, idempotent
 );
-impl<T> GetOrganizationCall<T> {}
 /// The answer of [`Client::get_organization`] (`GetOrganization`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -591,7 +589,6 @@ rt::action!(
     ListOrganizationNodes, ListOrganizationNodesRequest, ListOrganizationNodesCall,
     ListOrganizationNodesResponse, Error, idempotent
 );
-impl<T> ListOrganizationNodesCall<T> {}
 /// The answer of [`Client::list_organization_nodes`] (`ListOrganizationNodes`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `AcceptJoinShareUnitInvitation`.
+    /// Calls `AcceptJoinShareUnitInvitation`; the answer is a [`AcceptJoinShareUnitInvitationResponse`].
     ///
     /// Required: `UnitId`.
     ///
@@ -46,7 +46,7 @@ impl Client {
     ) -> AcceptJoinShareUnitInvitationCall {
         AcceptJoinShareUnitInvitationCall::new(&self.handle)
     }
-    /// Calls `AddExternalSAMLIdPCertificate`.
+    /// Calls `AddExternalSAMLIdPCertificate`; the answer is a [`AddExternalSAMLIdPCertificateResponse`].
     ///
     /// Required: `ZoneId`, `X509Certificate`.
     ///
@@ -57,7 +57,7 @@ impl Client {
     ) -> AddExternalSAMLIdPCertificateCall {
         AddExternalSAMLIdPCertificateCall::new(&self.handle)
     }
-    /// Calls `AddOrganizationMemberEmail`.
+    /// Calls `AddOrganizationMemberEmail`; the answer is a [`AddOrganizationMemberEmailResponse`].
     ///
     /// Required: `MemberUin`, `Email`, `CountryCode`, `Phone`.
     ///
@@ -66,7 +66,7 @@ impl Client {
     pub fn add_organization_member_email(&self) -> AddOrganizationMemberEmailCall {
         AddOrganizationMemberEmailCall::new(&self.handle)
     }
-    /// Calls `AddOrganizationNode`.
+    /// Calls `AddOrganizationNode`; the answer is a [`AddOrganizationNodeResponse`].
     ///
     /// Required: `ParentNodeId`, `Name`.
     ///
@@ -75,7 +75,7 @@ impl Client {
     pub fn add_organization_node(&self) -> AddOrganizationNodeCall {
         AddOrganizationNodeCall::new(&self.handle)
     }
-    /// Calls `AddPermissionPolicyToRoleConfiguration`.
+    /// Calls `AddPermissionPolicyToRoleConfiguration`; the answer is a [`AddPermissionPolicyToRoleConfigurationResponse`].
     ///
     /// Required: `ZoneId`, `RoleConfigurationId`, `RolePolicyType`.
     ///
@@ -86,7 +86,7 @@ impl Client {
     ) -> AddPermissionPolicyToRoleConfigurationCall {
         AddPermissionPolicyToRoleConfigurationCall::new(&self.handle)
     }
-    /// Calls `AddShareUnit`.
+    /// Calls `AddShareUnit`; the answer is a [`AddShareUnitResponse`].
     ///
     /// Required: `Name`, `Area`.
     ///
@@ -95,7 +95,7 @@ impl Client {
     pub fn add_share_unit(&self) -> AddShareUnitCall {
         AddShareUnitCall::new(&self.handle)
     }
-    /// Calls `AddShareUnitMembers`.
+    /// Calls `AddShareUnitMembers`; the answer is a [`AddShareUnitMembersResponse`].
     ///
     /// Required: `UnitId`, `Area`, `Members`.
     ///
@@ -104,7 +104,7 @@ impl Client {
     pub fn add_share_unit_members(&self) -> AddShareUnitMembersCall {
         AddShareUnitMembersCall::new(&self.handle)
     }
-    /// Calls `AddShareUnitNode`.
+    /// Calls `AddShareUnitNode`; the answer is a [`AddShareUnitNodeResponse`].
     ///
     /// Required: `UnitId`, `NodeId`.
     ///
@@ -113,7 +113,7 @@ impl Client {
     pub fn add_share_unit_node(&self) -> AddShareUnitNodeCall {
         AddShareUnitNodeCall::new(&self.handle)
     }
-    /// Calls `AddShareUnitResources`.
+    /// Calls `AddShareUnitResources`; the answer is a [`AddShareUnitResourcesResponse`].
     ///
     /// Required: `UnitId`, `Area`, `Type`, `Resources`.
     ///
@@ -122,7 +122,7 @@ impl Client {
     pub fn add_share_unit_resources(&self) -> AddShareUnitResourcesCall {
         AddShareUnitResourcesCall::new(&self.handle)
     }
-    /// Calls `AddUserToGroup`.
+    /// Calls `AddUserToGroup`; the answer is a [`AddUserToGroupResponse`].
     ///
     /// Required: `ZoneId`, `GroupId`, `UserId`.
     ///
@@ -131,7 +131,7 @@ impl Client {
     pub fn add_user_to_group(&self) -> AddUserToGroupCall {
         AddUserToGroupCall::new(&self.handle)
     }
-    /// Calls `AttachPolicy`.
+    /// Calls `AttachPolicy`; the answer is a [`AttachPolicyResponse`].
     ///
     /// Required: `TargetId`, `TargetType`, `PolicyId`.
     ///
@@ -140,7 +140,7 @@ impl Client {
     pub fn attach_policy(&self) -> AttachPolicyCall {
         AttachPolicyCall::new(&self.handle)
     }
-    /// Calls `AuditPermissionApplyOrder`.
+    /// Calls `AuditPermissionApplyOrder`; the answer is a [`AuditPermissionApplyOrderResponse`].
     ///
     /// Required: `ZoneId`, `ApplyId`, `AuditResult`.
     ///
@@ -149,7 +149,7 @@ impl Client {
     pub fn audit_permission_apply_order(&self) -> AuditPermissionApplyOrderCall {
         AuditPermissionApplyOrderCall::new(&self.handle)
     }
-    /// Calls `BindOrganizationMemberAuthAccount`.
+    /// Calls `BindOrganizationMemberAuthAccount`; the answer is a [`BindOrganizationMemberAuthAccountResponse`].
     ///
     /// Required: `MemberUin`, `PolicyId`, `OrgSubAccountUins`.
     ///
@@ -160,7 +160,7 @@ impl Client {
     ) -> BindOrganizationMemberAuthAccountCall {
         BindOrganizationMemberAuthAccountCall::new(&self.handle)
     }
-    /// Calls `BindOrganizationPolicySubAccount`.
+    /// Calls `BindOrganizationPolicySubAccount`; the answer is a [`BindOrganizationPolicySubAccountResponse`].
     ///
     /// Required: `PolicyId`, `OrgSubAccountUins`.
     ///
@@ -171,7 +171,7 @@ impl Client {
     ) -> BindOrganizationPolicySubAccountCall {
         BindOrganizationPolicySubAccountCall::new(&self.handle)
     }
-    /// Calls `CancelOrganizationMemberAuthAccount`.
+    /// Calls `CancelOrganizationMemberAuthAccount`; the answer is a [`CancelOrganizationMemberAuthAccountResponse`].
     ///
     /// Required: `MemberUin`, `PolicyId`, `OrgSubAccountUin`.
     ///
@@ -182,7 +182,7 @@ impl Client {
     ) -> CancelOrganizationMemberAuthAccountCall {
         CancelOrganizationMemberAuthAccountCall::new(&self.handle)
     }
-    /// Calls `CancelOrganizationPolicySubAccount`.
+    /// Calls `CancelOrganizationPolicySubAccount`; the answer is a [`CancelOrganizationPolicySubAccountResponse`].
     ///
     /// Required: `PolicyId`, `OrgSubAccountUins`.
     ///
@@ -193,7 +193,7 @@ impl Client {
     ) -> CancelOrganizationPolicySubAccountCall {
         CancelOrganizationPolicySubAccountCall::new(&self.handle)
     }
-    /// Calls `CheckAccountDelete`.
+    /// Calls `CheckAccountDelete`; the answer is a [`CheckAccountDeleteResponse`].
     ///
     /// Required: `MemberUin`.
     ///
@@ -202,7 +202,7 @@ impl Client {
     pub fn check_account_delete(&self) -> CheckAccountDeleteCall {
         CheckAccountDeleteCall::new(&self.handle)
     }
-    /// Calls `ClearExternalSAMLIdentityProvider`.
+    /// Calls `ClearExternalSAMLIdentityProvider`; the answer is a [`ClearExternalSAMLIdentityProviderResponse`].
     ///
     /// Required: `ZoneId`.
     ///
@@ -213,7 +213,7 @@ impl Client {
     ) -> ClearExternalSAMLIdentityProviderCall {
         ClearExternalSAMLIdentityProviderCall::new(&self.handle)
     }
-    /// Calls `CreateGroup`.
+    /// Calls `CreateGroup`; the answer is a [`CreateGroupResponse`].
     ///
     /// Required: `ZoneId`, `GroupName`.
     ///
@@ -222,7 +222,7 @@ impl Client {
     pub fn create_group(&self) -> CreateGroupCall {
         CreateGroupCall::new(&self.handle)
     }
-    /// Calls `CreateOrgServiceAssign`.
+    /// Calls `CreateOrgServiceAssign`; the answer is a [`CreateOrgServiceAssignResponse`].
     ///
     /// Required: `MemberUins`.
     ///
@@ -231,14 +231,14 @@ impl Client {
     pub fn create_org_service_assign(&self) -> CreateOrgServiceAssignCall {
         CreateOrgServiceAssignCall::new(&self.handle)
     }
-    /// Calls `CreateOrganization`.
+    /// Calls `CreateOrganization`; the answer is a [`CreateOrganizationResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=organization&Version=2021-03-31&Action=CreateOrganization)
     #[inline]
     pub fn create_organization(&self) -> CreateOrganizationCall {
         CreateOrganizationCall::new(&self.handle)
     }
-    /// Calls `CreateOrganizationIdentity`.
+    /// Calls `CreateOrganizationIdentity`; the answer is a [`CreateOrganizationIdentityResponse`].
     ///
     /// Required: `IdentityAliasName`, `IdentityPolicy`.
     ///
@@ -247,7 +247,7 @@ impl Client {
     pub fn create_organization_identity(&self) -> CreateOrganizationIdentityCall {
         CreateOrganizationIdentityCall::new(&self.handle)
     }
-    /// Calls `CreateOrganizationMember`.
+    /// Calls `CreateOrganizationMember`; the answer is a [`CreateOrganizationMemberResponse`].
     ///
     /// Required: `Name`, `PolicyType`, `PermissionIds`, `NodeId`, `AccountName`.
     ///
@@ -256,7 +256,7 @@ impl Client {
     pub fn create_organization_member(&self) -> CreateOrganizationMemberCall {
         CreateOrganizationMemberCall::new(&self.handle)
     }
-    /// Calls `CreateOrganizationMemberAuthIdentity`.
+    /// Calls `CreateOrganizationMemberAuthIdentity`; the answer is a [`CreateOrganizationMemberAuthIdentityResponse`].
     ///
     /// Required: `MemberUins`, `IdentityIds`.
     ///
@@ -267,7 +267,7 @@ impl Client {
     ) -> CreateOrganizationMemberAuthIdentityCall {
         CreateOrganizationMemberAuthIdentityCall::new(&self.handle)
     }
-    /// Calls `CreateOrganizationMemberPolicy`.
+    /// Calls `CreateOrganizationMemberPolicy`; the answer is a [`CreateOrganizationMemberPolicyResponse`].
     ///
     /// Required: `MemberUin`, `PolicyName`, `IdentityId`.
     ///
@@ -278,7 +278,7 @@ impl Client {
     ) -> CreateOrganizationMemberPolicyCall {
         CreateOrganizationMemberPolicyCall::new(&self.handle)
     }
-    /// Calls `CreateOrganizationMembersPolicy`.
+    /// Calls `CreateOrganizationMembersPolicy`; the answer is a [`CreateOrganizationMembersPolicyResponse`].
     ///
     /// Required: `MemberUins`, `PolicyName`, `IdentityId`.
     ///
@@ -289,7 +289,7 @@ impl Client {
     ) -> CreateOrganizationMembersPolicyCall {
         CreateOrganizationMembersPolicyCall::new(&self.handle)
     }
-    /// Calls `CreatePolicy`.
+    /// Calls `CreatePolicy`; the answer is a [`CreatePolicyResponse`].
     ///
     /// Required: `Name`, `Content`, `Type`.
     ///
@@ -298,7 +298,7 @@ impl Client {
     pub fn create_policy(&self) -> CreatePolicyCall {
         CreatePolicyCall::new(&self.handle)
     }
-    /// Calls `CreateRoleAssignment`.
+    /// Calls `CreateRoleAssignment`; the answer is a [`CreateRoleAssignmentResponse`].
     ///
     /// Required: `ZoneId`.
     ///
@@ -307,7 +307,7 @@ impl Client {
     pub fn create_role_assignment(&self) -> CreateRoleAssignmentCall {
         CreateRoleAssignmentCall::new(&self.handle)
     }
-    /// Calls `CreateRoleConfiguration`.
+    /// Calls `CreateRoleConfiguration`; the answer is a [`CreateRoleConfigurationResponse`].
     ///
     /// Required: `ZoneId`, `RoleConfigurationName`.
     ///
@@ -316,7 +316,7 @@ impl Client {
     pub fn create_role_configuration(&self) -> CreateRoleConfigurationCall {
         CreateRoleConfigurationCall::new(&self.handle)
     }
-    /// Calls `CreateRoleConfigurationApplyScope`.
+    /// Calls `CreateRoleConfigurationApplyScope`; the answer is a [`CreateRoleConfigurationApplyScopeResponse`].
     ///
     /// Required: `ZoneId`, `ApplyScopeInfo`.
     ///
@@ -327,7 +327,7 @@ impl Client {
     ) -> CreateRoleConfigurationApplyScopeCall {
         CreateRoleConfigurationApplyScopeCall::new(&self.handle)
     }
-    /// Calls `CreateSCIMCredential`.
+    /// Calls `CreateSCIMCredential`; the answer is a [`CreateSCIMCredentialResponse`].
     ///
     /// Required: `ZoneId`.
     ///
@@ -336,7 +336,7 @@ impl Client {
     pub fn create_scim_credential(&self) -> CreateSCIMCredentialCall {
         CreateSCIMCredentialCall::new(&self.handle)
     }
-    /// Calls `CreateUser`.
+    /// Calls `CreateUser`; the answer is a [`CreateUserResponse`].
     ///
     /// Required: `ZoneId`, `UserName`.
     ///
@@ -345,7 +345,7 @@ impl Client {
     pub fn create_user(&self) -> CreateUserCall {
         CreateUserCall::new(&self.handle)
     }
-    /// Calls `CreateUserSyncProvisioning`.
+    /// Calls `CreateUserSyncProvisioning`; the answer is a [`CreateUserSyncProvisioningResponse`].
     ///
     /// Required: `ZoneId`, `UserSyncProvisionings`.
     ///
@@ -354,7 +354,7 @@ impl Client {
     pub fn create_user_sync_provisioning(&self) -> CreateUserSyncProvisioningCall {
         CreateUserSyncProvisioningCall::new(&self.handle)
     }
-    /// Calls `DeleteAccount`.
+    /// Calls `DeleteAccount`; the answer is a [`DeleteAccountResponse`].
     ///
     /// Required: `MemberUin`.
     ///
@@ -363,7 +363,7 @@ impl Client {
     pub fn delete_account(&self) -> DeleteAccountCall {
         DeleteAccountCall::new(&self.handle)
     }
-    /// Calls `DeleteGroup`.
+    /// Calls `DeleteGroup`; the answer is a [`DeleteGroupResponse`].
     ///
     /// Required: `ZoneId`, `GroupId`.
     ///
@@ -372,7 +372,7 @@ impl Client {
     pub fn delete_group(&self) -> DeleteGroupCall {
         DeleteGroupCall::new(&self.handle)
     }
-    /// Calls `DeleteOrgServiceAssign`.
+    /// Calls `DeleteOrgServiceAssign`; the answer is a [`DeleteOrgServiceAssignResponse`].
     ///
     /// Required: `MemberUin`.
     ///
@@ -381,14 +381,14 @@ impl Client {
     pub fn delete_org_service_assign(&self) -> DeleteOrgServiceAssignCall {
         DeleteOrgServiceAssignCall::new(&self.handle)
     }
-    /// Calls `DeleteOrganization`.
+    /// Calls `DeleteOrganization`; the answer is a [`DeleteOrganizationResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=organization&Version=2021-03-31&Action=DeleteOrganization)
     #[inline]
     pub fn delete_organization(&self) -> DeleteOrganizationCall {
         DeleteOrganizationCall::new(&self.handle)
     }
-    /// Calls `DeleteOrganizationIdentity`.
+    /// Calls `DeleteOrganizationIdentity`; the answer is a [`DeleteOrganizationIdentityResponse`].
     ///
     /// Required: `IdentityId`.
     ///
@@ -397,7 +397,7 @@ impl Client {
     pub fn delete_organization_identity(&self) -> DeleteOrganizationIdentityCall {
         DeleteOrganizationIdentityCall::new(&self.handle)
     }
-    /// Calls `DeleteOrganizationMemberAuthIdentity`.
+    /// Calls `DeleteOrganizationMemberAuthIdentity`; the answer is a [`DeleteOrganizationMemberAuthIdentityResponse`].
     ///
     /// Required: `MemberUin`, `IdentityId`.
     ///
@@ -408,7 +408,7 @@ impl Client {
     ) -> DeleteOrganizationMemberAuthIdentityCall {
         DeleteOrganizationMemberAuthIdentityCall::new(&self.handle)
     }
-    /// Calls `DeleteOrganizationMembers`.
+    /// Calls `DeleteOrganizationMembers`; the answer is a [`DeleteOrganizationMembersResponse`].
     ///
     /// Required: `MemberUin`.
     ///
@@ -417,7 +417,7 @@ impl Client {
     pub fn delete_organization_members(&self) -> DeleteOrganizationMembersCall {
         DeleteOrganizationMembersCall::new(&self.handle)
     }
-    /// Calls `DeleteOrganizationMembersPolicy`.
+    /// Calls `DeleteOrganizationMembersPolicy`; the answer is a [`DeleteOrganizationMembersPolicyResponse`].
     ///
     /// Required: `PolicyId`.
     ///
@@ -428,7 +428,7 @@ impl Client {
     ) -> DeleteOrganizationMembersPolicyCall {
         DeleteOrganizationMembersPolicyCall::new(&self.handle)
     }
-    /// Calls `DeleteOrganizationNodes`.
+    /// Calls `DeleteOrganizationNodes`; the answer is a [`DeleteOrganizationNodesResponse`].
     ///
     /// Required: `NodeId`.
     ///
@@ -437,7 +437,7 @@ impl Client {
     pub fn delete_organization_nodes(&self) -> DeleteOrganizationNodesCall {
         DeleteOrganizationNodesCall::new(&self.handle)
     }
-    /// Calls `DeletePolicy`.
+    /// Calls `DeletePolicy`; the answer is a [`DeletePolicyResponse`].
     ///
     /// Required: `PolicyId`.
     ///
@@ -446,7 +446,7 @@ impl Client {
     pub fn delete_policy(&self) -> DeletePolicyCall {
         DeletePolicyCall::new(&self.handle)
     }
-    /// Calls `DeleteRoleAssignment`.
+    /// Calls `DeleteRoleAssignment`; the answer is a [`DeleteRoleAssignmentResponse`].
     ///
     /// Required: `ZoneId`, `RoleConfigurationId`, `TargetType`, `TargetUin`, `PrincipalType`, `PrincipalId`.
     ///
@@ -455,7 +455,7 @@ impl Client {
     pub fn delete_role_assignment(&self) -> DeleteRoleAssignmentCall {
         DeleteRoleAssignmentCall::new(&self.handle)
     }
-    /// Calls `DeleteRoleConfiguration`.
+    /// Calls `DeleteRoleConfiguration`; the answer is a [`DeleteRoleConfigurationResponse`].
     ///
     /// Required: `ZoneId`, `RoleConfigurationId`.
     ///
@@ -464,7 +464,7 @@ impl Client {
     pub fn delete_role_configuration(&self) -> DeleteRoleConfigurationCall {
         DeleteRoleConfigurationCall::new(&self.handle)
     }
-    /// Calls `DeleteRoleConfigurationApplyScope`.
+    /// Calls `DeleteRoleConfigurationApplyScope`; the answer is a [`DeleteRoleConfigurationApplyScopeResponse`].
     ///
     /// Required: `ZoneId`, `RoleConfigurationIds`, `TargetUin`, `PrincipalId`, `PrincipalType`.
     ///
@@ -475,7 +475,7 @@ impl Client {
     ) -> DeleteRoleConfigurationApplyScopeCall {
         DeleteRoleConfigurationApplyScopeCall::new(&self.handle)
     }
-    /// Calls `DeleteSCIMCredential`.
+    /// Calls `DeleteSCIMCredential`; the answer is a [`DeleteSCIMCredentialResponse`].
     ///
     /// Required: `ZoneId`, `CredentialId`.
     ///
@@ -484,7 +484,7 @@ impl Client {
     pub fn delete_scim_credential(&self) -> DeleteSCIMCredentialCall {
         DeleteSCIMCredentialCall::new(&self.handle)
     }
-    /// Calls `DeleteShareUnit`.
+    /// Calls `DeleteShareUnit`; the answer is a [`DeleteShareUnitResponse`].
     ///
     /// Required: `UnitId`.
     ///
@@ -493,7 +493,7 @@ impl Client {
     pub fn delete_share_unit(&self) -> DeleteShareUnitCall {
         DeleteShareUnitCall::new(&self.handle)
     }
-    /// Calls `DeleteShareUnitMembers`.
+    /// Calls `DeleteShareUnitMembers`; the answer is a [`DeleteShareUnitMembersResponse`].
     ///
     /// Required: `UnitId`, `Area`, `Members`.
     ///
@@ -502,7 +502,7 @@ impl Client {
     pub fn delete_share_unit_members(&self) -> DeleteShareUnitMembersCall {
         DeleteShareUnitMembersCall::new(&self.handle)
     }
-    /// Calls `DeleteShareUnitNode`.
+    /// Calls `DeleteShareUnitNode`; the answer is a [`DeleteShareUnitNodeResponse`].
     ///
     /// Required: `UnitId`, `NodeId`.
     ///
@@ -511,7 +511,7 @@ impl Client {
     pub fn delete_share_unit_node(&self) -> DeleteShareUnitNodeCall {
         DeleteShareUnitNodeCall::new(&self.handle)
     }
-    /// Calls `DeleteShareUnitResources`.
+    /// Calls `DeleteShareUnitResources`; the answer is a [`DeleteShareUnitResourcesResponse`].
     ///
     /// Required: `UnitId`, `Area`, `Type`, `Resources`.
     ///
@@ -520,7 +520,7 @@ impl Client {
     pub fn delete_share_unit_resources(&self) -> DeleteShareUnitResourcesCall {
         DeleteShareUnitResourcesCall::new(&self.handle)
     }
-    /// Calls `DeleteUser`.
+    /// Calls `DeleteUser`; the answer is a [`DeleteUserResponse`].
     ///
     /// Required: `ZoneId`, `UserId`.
     ///
@@ -529,7 +529,7 @@ impl Client {
     pub fn delete_user(&self) -> DeleteUserCall {
         DeleteUserCall::new(&self.handle)
     }
-    /// Calls `DeleteUserSyncProvisioning`.
+    /// Calls `DeleteUserSyncProvisioning`; the answer is a [`DeleteUserSyncProvisioningResponse`].
     ///
     /// Required: `ZoneId`, `UserProvisioningId`.
     ///
@@ -538,7 +538,7 @@ impl Client {
     pub fn delete_user_sync_provisioning(&self) -> DeleteUserSyncProvisioningCall {
         DeleteUserSyncProvisioningCall::new(&self.handle)
     }
-    /// Calls `DescribeEffectivePolicy`.
+    /// Calls `DescribeEffectivePolicy`; the answer is a [`DescribeEffectivePolicyResponse`].
     ///
     /// Required: `TargetId`.
     ///
@@ -547,21 +547,21 @@ impl Client {
     pub fn describe_effective_policy(&self) -> DescribeEffectivePolicyCall {
         DescribeEffectivePolicyCall::new(&self.handle)
     }
-    /// Calls `DescribeIdentityCenter`.
+    /// Calls `DescribeIdentityCenter`; the answer is a [`DescribeIdentityCenterResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=organization&Version=2021-03-31&Action=DescribeIdentityCenter)
     #[inline]
     pub fn describe_identity_center(&self) -> DescribeIdentityCenterCall {
         DescribeIdentityCenterCall::new(&self.handle)
     }
-    /// Calls `DescribeOrganization`.
+    /// Calls `DescribeOrganization`; the answer is a [`DescribeOrganizationResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=organization&Version=2021-03-31&Action=DescribeOrganization)
     #[inline]
     pub fn describe_organization(&self) -> DescribeOrganizationCall {
         DescribeOrganizationCall::new(&self.handle)
     }
-    /// Calls `DescribeOrganizationAuthNode`.
+    /// Calls `DescribeOrganizationAuthNode`; the answer is a [`DescribeOrganizationAuthNodeResponse`].
     ///
     /// Required: `Offset`, `Limit`.
     ///
@@ -570,7 +570,7 @@ impl Client {
     pub fn describe_organization_auth_node(&self) -> DescribeOrganizationAuthNodeCall {
         DescribeOrganizationAuthNodeCall::new(&self.handle)
     }
-    /// Calls `DescribeOrganizationFinancialByMember`.
+    /// Calls `DescribeOrganizationFinancialByMember`; the answer is a [`DescribeOrganizationFinancialByMemberResponse`].
     ///
     /// Required: `Month`.
     ///
@@ -581,7 +581,7 @@ impl Client {
     ) -> DescribeOrganizationFinancialByMemberCall {
         DescribeOrganizationFinancialByMemberCall::new(&self.handle)
     }
-    /// Calls `DescribeOrganizationFinancialByMonth`.
+    /// Calls `DescribeOrganizationFinancialByMonth`; the answer is a [`DescribeOrganizationFinancialByMonthResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=organization&Version=2021-03-31&Action=DescribeOrganizationFinancialByMonth)
     #[inline]
@@ -590,7 +590,7 @@ impl Client {
     ) -> DescribeOrganizationFinancialByMonthCall {
         DescribeOrganizationFinancialByMonthCall::new(&self.handle)
     }
-    /// Calls `DescribeOrganizationFinancialByProduct`.
+    /// Calls `DescribeOrganizationFinancialByProduct`; the answer is a [`DescribeOrganizationFinancialByProductResponse`].
     ///
     /// Required: `Month`.
     ///
@@ -601,7 +601,7 @@ impl Client {
     ) -> DescribeOrganizationFinancialByProductCall {
         DescribeOrganizationFinancialByProductCall::new(&self.handle)
     }
-    /// Calls `DescribeOrganizationMemberAuthAccounts`.
+    /// Calls `DescribeOrganizationMemberAuthAccounts`; the answer is a [`DescribeOrganizationMemberAuthAccountsResponse`].
     ///
     /// Required: `Offset`, `Limit`, `MemberUin`, `PolicyId`.
     ///
@@ -612,7 +612,7 @@ impl Client {
     ) -> DescribeOrganizationMemberAuthAccountsCall {
         DescribeOrganizationMemberAuthAccountsCall::new(&self.handle)
     }
-    /// Calls `DescribeOrganizationMemberAuthIdentities`.
+    /// Calls `DescribeOrganizationMemberAuthIdentities`; the answer is a [`DescribeOrganizationMemberAuthIdentitiesResponse`].
     ///
     /// Required: `Offset`, `Limit`.
     ///
@@ -623,7 +623,7 @@ impl Client {
     ) -> DescribeOrganizationMemberAuthIdentitiesCall {
         DescribeOrganizationMemberAuthIdentitiesCall::new(&self.handle)
     }
-    /// Calls `DescribeOrganizationMemberEmailBind`.
+    /// Calls `DescribeOrganizationMemberEmailBind`; the answer is a [`DescribeOrganizationMemberEmailBindResponse`].
     ///
     /// Required: `MemberUin`.
     ///
@@ -634,7 +634,7 @@ impl Client {
     ) -> DescribeOrganizationMemberEmailBindCall {
         DescribeOrganizationMemberEmailBindCall::new(&self.handle)
     }
-    /// Calls `DescribeOrganizationMemberPolicies`.
+    /// Calls `DescribeOrganizationMemberPolicies`; the answer is a [`DescribeOrganizationMemberPoliciesResponse`].
     ///
     /// Required: `Offset`, `Limit`, `MemberUin`.
     ///
@@ -645,7 +645,7 @@ impl Client {
     ) -> DescribeOrganizationMemberPoliciesCall {
         DescribeOrganizationMemberPoliciesCall::new(&self.handle)
     }
-    /// Calls `DescribeOrganizationMembers`.
+    /// Calls `DescribeOrganizationMembers`; the answer is a [`DescribeOrganizationMembersResponse`].
     ///
     /// Required: `Offset`, `Limit`.
     ///
@@ -654,7 +654,7 @@ impl Client {
     pub fn describe_organization_members(&self) -> DescribeOrganizationMembersCall {
         DescribeOrganizationMembersCall::new(&self.handle)
     }
-    /// Calls `DescribeOrganizationMembersAuthPolicy`.
+    /// Calls `DescribeOrganizationMembersAuthPolicy`; the answer is a [`DescribeOrganizationMembersAuthPolicyResponse`].
     ///
     /// Required: `Offset`, `Limit`.
     ///
@@ -665,7 +665,7 @@ impl Client {
     ) -> DescribeOrganizationMembersAuthPolicyCall {
         DescribeOrganizationMembersAuthPolicyCall::new(&self.handle)
     }
-    /// Calls `DescribeOrganizationNodes`.
+    /// Calls `DescribeOrganizationNodes`; the answer is a [`DescribeOrganizationNodesResponse`].
     ///
     /// Required: `Limit`, `Offset`.
     ///
@@ -674,7 +674,7 @@ impl Client {
     pub fn describe_organization_nodes(&self) -> DescribeOrganizationNodesCall {
         DescribeOrganizationNodesCall::new(&self.handle)
     }
-    /// Calls `DescribePolicy`.
+    /// Calls `DescribePolicy`; the answer is a [`DescribePolicyResponse`].
     ///
     /// Required: `PolicyId`.
     ///
@@ -683,7 +683,7 @@ impl Client {
     pub fn describe_policy(&self) -> DescribePolicyCall {
         DescribePolicyCall::new(&self.handle)
     }
-    /// Calls `DescribePolicyConfig`.
+    /// Calls `DescribePolicyConfig`; the answer is a [`DescribePolicyConfigResponse`].
     ///
     /// Required: `OrganizationId`.
     ///
@@ -692,7 +692,7 @@ impl Client {
     pub fn describe_policy_config(&self) -> DescribePolicyConfigCall {
         DescribePolicyConfigCall::new(&self.handle)
     }
-    /// Calls `DescribeResourceToShareMember`.
+    /// Calls `DescribeResourceToShareMember`; the answer is a [`DescribeResourceToShareMemberResponse`].
     ///
     /// Required: `Area`, `Offset`, `Limit`.
     ///
@@ -703,14 +703,14 @@ impl Client {
     ) -> DescribeResourceToShareMemberCall {
         DescribeResourceToShareMemberCall::new(&self.handle)
     }
-    /// Calls `DescribeShareAreas`.
+    /// Calls `DescribeShareAreas`; the answer is a [`DescribeShareAreasResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=organization&Version=2021-03-31&Action=DescribeShareAreas)
     #[inline]
     pub fn describe_share_areas(&self) -> DescribeShareAreasCall {
         DescribeShareAreasCall::new(&self.handle)
     }
-    /// Calls `DescribeShareUnitMembers`.
+    /// Calls `DescribeShareUnitMembers`; the answer is a [`DescribeShareUnitMembersResponse`].
     ///
     /// Required: `UnitId`, `Area`, `Offset`, `Limit`.
     ///
@@ -719,7 +719,7 @@ impl Client {
     pub fn describe_share_unit_members(&self) -> DescribeShareUnitMembersCall {
         DescribeShareUnitMembersCall::new(&self.handle)
     }
-    /// Calls `DescribeShareUnitNodes`.
+    /// Calls `DescribeShareUnitNodes`; the answer is a [`DescribeShareUnitNodesResponse`].
     ///
     /// Required: `UnitId`, `Offset`, `Limit`.
     ///
@@ -728,7 +728,7 @@ impl Client {
     pub fn describe_share_unit_nodes(&self) -> DescribeShareUnitNodesCall {
         DescribeShareUnitNodesCall::new(&self.handle)
     }
-    /// Calls `DescribeShareUnitResources`.
+    /// Calls `DescribeShareUnitResources`; the answer is a [`DescribeShareUnitResourcesResponse`].
     ///
     /// Required: `UnitId`, `Area`, `Offset`, `Limit`.
     ///
@@ -737,7 +737,7 @@ impl Client {
     pub fn describe_share_unit_resources(&self) -> DescribeShareUnitResourcesCall {
         DescribeShareUnitResourcesCall::new(&self.handle)
     }
-    /// Calls `DescribeShareUnits`.
+    /// Calls `DescribeShareUnits`; the answer is a [`DescribeShareUnitsResponse`].
     ///
     /// Required: `Area`, `Offset`, `Limit`.
     ///
@@ -746,7 +746,7 @@ impl Client {
     pub fn describe_share_units(&self) -> DescribeShareUnitsCall {
         DescribeShareUnitsCall::new(&self.handle)
     }
-    /// Calls `DetachPolicy`.
+    /// Calls `DetachPolicy`; the answer is a [`DetachPolicyResponse`].
     ///
     /// Required: `TargetId`, `TargetType`, `PolicyId`.
     ///
@@ -755,7 +755,7 @@ impl Client {
     pub fn detach_policy(&self) -> DetachPolicyCall {
         DetachPolicyCall::new(&self.handle)
     }
-    /// Calls `DisablePolicyType`.
+    /// Calls `DisablePolicyType`; the answer is a [`DisablePolicyTypeResponse`].
     ///
     /// Required: `OrganizationId`, `PolicyType`.
     ///
@@ -764,7 +764,7 @@ impl Client {
     pub fn disable_policy_type(&self) -> DisablePolicyTypeCall {
         DisablePolicyTypeCall::new(&self.handle)
     }
-    /// Calls `DismantleRoleConfiguration`.
+    /// Calls `DismantleRoleConfiguration`; the answer is a [`DismantleRoleConfigurationResponse`].
     ///
     /// Required: `ZoneId`, `RoleConfigurationId`, `TargetType`, `TargetUin`.
     ///
@@ -773,7 +773,7 @@ impl Client {
     pub fn dismantle_role_configuration(&self) -> DismantleRoleConfigurationCall {
         DismantleRoleConfigurationCall::new(&self.handle)
     }
-    /// Calls `EnablePolicyType`.
+    /// Calls `EnablePolicyType`; the answer is a [`EnablePolicyTypeResponse`].
     ///
     /// Required: `OrganizationId`, `PolicyType`.
     ///
@@ -782,7 +782,7 @@ impl Client {
     pub fn enable_policy_type(&self) -> EnablePolicyTypeCall {
         EnablePolicyTypeCall::new(&self.handle)
     }
-    /// Calls `GetExternalSAMLIdentityProvider`.
+    /// Calls `GetExternalSAMLIdentityProvider`; the answer is a [`GetExternalSAMLIdentityProviderResponse`].
     ///
     /// Required: `ZoneId`.
     ///
@@ -793,7 +793,7 @@ impl Client {
     ) -> GetExternalSAMLIdentityProviderCall {
         GetExternalSAMLIdentityProviderCall::new(&self.handle)
     }
-    /// Calls `GetGroup`.
+    /// Calls `GetGroup`; the answer is a [`GetGroupResponse`].
     ///
     /// Required: `ZoneId`, `GroupId`.
     ///
@@ -802,14 +802,14 @@ impl Client {
     pub fn get_group(&self) -> GetGroupCall {
         GetGroupCall::new(&self.handle)
     }
-    /// Calls `GetIPWhitelist`.
+    /// Calls `GetIPWhitelist`; the answer is a [`GetIPWhitelistResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=organization&Version=2021-03-31&Action=GetIPWhitelist)
     #[inline]
     pub fn get_ip_whitelist(&self) -> GetIPWhitelistCall {
         GetIPWhitelistCall::new(&self.handle)
     }
-    /// Calls `GetProvisioningTaskStatus`.
+    /// Calls `GetProvisioningTaskStatus`; the answer is a [`GetProvisioningTaskStatusResponse`].
     ///
     /// Required: `ZoneId`, `TaskId`.
     ///
@@ -818,7 +818,7 @@ impl Client {
     pub fn get_provisioning_task_status(&self) -> GetProvisioningTaskStatusCall {
         GetProvisioningTaskStatusCall::new(&self.handle)
     }
-    /// Calls `GetRoleConfiguration`.
+    /// Calls `GetRoleConfiguration`; the answer is a [`GetRoleConfigurationResponse`].
     ///
     /// Required: `ZoneId`, `RoleConfigurationId`.
     ///
@@ -827,7 +827,7 @@ impl Client {
     pub fn get_role_configuration(&self) -> GetRoleConfigurationCall {
         GetRoleConfigurationCall::new(&self.handle)
     }
-    /// Calls `GetSCIMSynchronizationStatus`.
+    /// Calls `GetSCIMSynchronizationStatus`; the answer is a [`GetSCIMSynchronizationStatusResponse`].
     ///
     /// Required: `ZoneId`.
     ///
@@ -836,7 +836,7 @@ impl Client {
     pub fn get_scim_synchronization_status(&self) -> GetSCIMSynchronizationStatusCall {
         GetSCIMSynchronizationStatusCall::new(&self.handle)
     }
-    /// Calls `GetTaskStatus`.
+    /// Calls `GetTaskStatus`; the answer is a [`GetTaskStatusResponse`].
     ///
     /// Required: `ZoneId`, `TaskId`.
     ///
@@ -845,7 +845,7 @@ impl Client {
     pub fn get_task_status(&self) -> GetTaskStatusCall {
         GetTaskStatusCall::new(&self.handle)
     }
-    /// Calls `GetUser`.
+    /// Calls `GetUser`; the answer is a [`GetUserResponse`].
     ///
     /// Required: `UserId`, `ZoneId`.
     ///
@@ -854,7 +854,7 @@ impl Client {
     pub fn get_user(&self) -> GetUserCall {
         GetUserCall::new(&self.handle)
     }
-    /// Calls `GetUserSyncProvisioning`.
+    /// Calls `GetUserSyncProvisioning`; the answer is a [`GetUserSyncProvisioningResponse`].
     ///
     /// Required: `ZoneId`, `UserProvisioningId`.
     ///
@@ -863,7 +863,7 @@ impl Client {
     pub fn get_user_sync_provisioning(&self) -> GetUserSyncProvisioningCall {
         GetUserSyncProvisioningCall::new(&self.handle)
     }
-    /// Calls `GetZoneSAMLServiceProviderInfo`.
+    /// Calls `GetZoneSAMLServiceProviderInfo`; the answer is a [`GetZoneSAMLServiceProviderInfoResponse`].
     ///
     /// Required: `ZoneId`.
     ///
@@ -874,7 +874,7 @@ impl Client {
     ) -> GetZoneSAMLServiceProviderInfoCall {
         GetZoneSAMLServiceProviderInfoCall::new(&self.handle)
     }
-    /// Calls `GetZoneStatistics`.
+    /// Calls `GetZoneStatistics`; the answer is a [`GetZoneStatisticsResponse`].
     ///
     /// Required: `ZoneId`.
     ///
@@ -883,7 +883,7 @@ impl Client {
     pub fn get_zone_statistics(&self) -> GetZoneStatisticsCall {
         GetZoneStatisticsCall::new(&self.handle)
     }
-    /// Calls `InviteOrganizationMember`.
+    /// Calls `InviteOrganizationMember`; the answer is a [`InviteOrganizationMemberResponse`].
     ///
     /// Required: `MemberUin`, `Name`, `PolicyType`, `PermissionIds`, `NodeId`.
     ///
@@ -892,7 +892,7 @@ impl Client {
     pub fn invite_organization_member(&self) -> InviteOrganizationMemberCall {
         InviteOrganizationMemberCall::new(&self.handle)
     }
-    /// Calls `ListExternalSAMLIdPCertificates`.
+    /// Calls `ListExternalSAMLIdPCertificates`; the answer is a [`ListExternalSAMLIdPCertificatesResponse`].
     ///
     /// Required: `ZoneId`.
     ///
@@ -903,7 +903,7 @@ impl Client {
     ) -> ListExternalSAMLIdPCertificatesCall {
         ListExternalSAMLIdPCertificatesCall::new(&self.handle)
     }
-    /// Calls `ListGroupMembers`.
+    /// Calls `ListGroupMembers`; the answer is a [`ListGroupMembersResponse`].
     ///
     /// Required: `ZoneId`, `GroupId`.
     ///
@@ -912,7 +912,7 @@ impl Client {
     pub fn list_group_members(&self) -> ListGroupMembersCall {
         ListGroupMembersCall::new(&self.handle)
     }
-    /// Calls `ListGroups`.
+    /// Calls `ListGroups`; the answer is a [`ListGroupsResponse`].
     ///
     /// Required: `ZoneId`.
     ///
@@ -921,7 +921,7 @@ impl Client {
     pub fn list_groups(&self) -> ListGroupsCall {
         ListGroupsCall::new(&self.handle)
     }
-    /// Calls `ListJoinedGroupsForUser`.
+    /// Calls `ListJoinedGroupsForUser`; the answer is a [`ListJoinedGroupsForUserResponse`].
     ///
     /// Required: `ZoneId`, `UserId`.
     ///
@@ -930,7 +930,7 @@ impl Client {
     pub fn list_joined_groups_for_user(&self) -> ListJoinedGroupsForUserCall {
         ListJoinedGroupsForUserCall::new(&self.handle)
     }
-    /// Calls `ListNonCompliantResource`.
+    /// Calls `ListNonCompliantResource`; the answer is a [`ListNonCompliantResourceResponse`].
     ///
     /// Required: `MaxResults`, `MemberUin`.
     ///
@@ -939,7 +939,7 @@ impl Client {
     pub fn list_non_compliant_resource(&self) -> ListNonCompliantResourceCall {
         ListNonCompliantResourceCall::new(&self.handle)
     }
-    /// Calls `ListOrgServiceAssignMember`.
+    /// Calls `ListOrgServiceAssignMember`; the answer is a [`ListOrgServiceAssignMemberResponse`].
     ///
     /// Required: `Offset`, `Limit`.
     ///
@@ -948,7 +948,7 @@ impl Client {
     pub fn list_org_service_assign_member(&self) -> ListOrgServiceAssignMemberCall {
         ListOrgServiceAssignMemberCall::new(&self.handle)
     }
-    /// Calls `ListOrganizationIdentity`.
+    /// Calls `ListOrganizationIdentity`; the answer is a [`ListOrganizationIdentityResponse`].
     ///
     /// Required: `Offset`, `Limit`.
     ///
@@ -957,7 +957,7 @@ impl Client {
     pub fn list_organization_identity(&self) -> ListOrganizationIdentityCall {
         ListOrganizationIdentityCall::new(&self.handle)
     }
-    /// Calls `ListOrganizationService`.
+    /// Calls `ListOrganizationService`; the answer is a [`ListOrganizationServiceResponse`].
     ///
     /// Required: `Offset`, `Limit`.
     ///
@@ -966,7 +966,7 @@ impl Client {
     pub fn list_organization_service(&self) -> ListOrganizationServiceCall {
         ListOrganizationServiceCall::new(&self.handle)
     }
-    /// Calls `ListPermissionApplyOrders`.
+    /// Calls `ListPermissionApplyOrders`; the answer is a [`ListPermissionApplyOrdersResponse`].
     ///
     /// Required: `ZoneId`.
     ///
@@ -975,7 +975,7 @@ impl Client {
     pub fn list_permission_apply_orders(&self) -> ListPermissionApplyOrdersCall {
         ListPermissionApplyOrdersCall::new(&self.handle)
     }
-    /// Calls `ListPermissionPoliciesInRoleConfiguration`.
+    /// Calls `ListPermissionPoliciesInRoleConfiguration`; the answer is a [`ListPermissionPoliciesInRoleConfigurationResponse`].
     ///
     /// Required: `ZoneId`, `RoleConfigurationId`.
     ///
@@ -986,14 +986,14 @@ impl Client {
     ) -> ListPermissionPoliciesInRoleConfigurationCall {
         ListPermissionPoliciesInRoleConfigurationCall::new(&self.handle)
     }
-    /// Calls `ListPolicies`.
+    /// Calls `ListPolicies`; the answer is a [`ListPoliciesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=organization&Version=2021-03-31&Action=ListPolicies)
     #[inline]
     pub fn list_policies(&self) -> ListPoliciesCall {
         ListPoliciesCall::new(&self.handle)
     }
-    /// Calls `ListPoliciesForTarget`.
+    /// Calls `ListPoliciesForTarget`; the answer is a [`ListPoliciesForTargetResponse`].
     ///
     /// Required: `TargetId`.
     ///
@@ -1002,7 +1002,7 @@ impl Client {
     pub fn list_policies_for_target(&self) -> ListPoliciesForTargetCall {
         ListPoliciesForTargetCall::new(&self.handle)
     }
-    /// Calls `ListRoleAssignments`.
+    /// Calls `ListRoleAssignments`; the answer is a [`ListRoleAssignmentsResponse`].
     ///
     /// Required: `ZoneId`.
     ///
@@ -1011,7 +1011,7 @@ impl Client {
     pub fn list_role_assignments(&self) -> ListRoleAssignmentsCall {
         ListRoleAssignmentsCall::new(&self.handle)
     }
-    /// Calls `ListRoleConfigurationApplyScopes`.
+    /// Calls `ListRoleConfigurationApplyScopes`; the answer is a [`ListRoleConfigurationApplyScopesResponse`].
     ///
     /// Required: `ZoneId`, `PrincipalId`, `PrincipalType`.
     ///
@@ -1022,7 +1022,7 @@ impl Client {
     ) -> ListRoleConfigurationApplyScopesCall {
         ListRoleConfigurationApplyScopesCall::new(&self.handle)
     }
-    /// Calls `ListRoleConfigurationProvisionings`.
+    /// Calls `ListRoleConfigurationProvisionings`; the answer is a [`ListRoleConfigurationProvisioningsResponse`].
     ///
     /// Required: `ZoneId`.
     ///
@@ -1033,7 +1033,7 @@ impl Client {
     ) -> ListRoleConfigurationProvisioningsCall {
         ListRoleConfigurationProvisioningsCall::new(&self.handle)
     }
-    /// Calls `ListRoleConfigurations`.
+    /// Calls `ListRoleConfigurations`; the answer is a [`ListRoleConfigurationsResponse`].
     ///
     /// Required: `ZoneId`.
     ///
@@ -1042,7 +1042,7 @@ impl Client {
     pub fn list_role_configurations(&self) -> ListRoleConfigurationsCall {
         ListRoleConfigurationsCall::new(&self.handle)
     }
-    /// Calls `ListSCIMCredentials`.
+    /// Calls `ListSCIMCredentials`; the answer is a [`ListSCIMCredentialsResponse`].
     ///
     /// Required: `ZoneId`.
     ///
@@ -1051,7 +1051,7 @@ impl Client {
     pub fn list_scim_credentials(&self) -> ListSCIMCredentialsCall {
         ListSCIMCredentialsCall::new(&self.handle)
     }
-    /// Calls `ListTargetsForPolicy`.
+    /// Calls `ListTargetsForPolicy`; the answer is a [`ListTargetsForPolicyResponse`].
     ///
     /// Required: `PolicyId`.
     ///
@@ -1060,7 +1060,7 @@ impl Client {
     pub fn list_targets_for_policy(&self) -> ListTargetsForPolicyCall {
         ListTargetsForPolicyCall::new(&self.handle)
     }
-    /// Calls `ListTasks`.
+    /// Calls `ListTasks`; the answer is a [`ListTasksResponse`].
     ///
     /// Required: `ZoneId`.
     ///
@@ -1069,7 +1069,7 @@ impl Client {
     pub fn list_tasks(&self) -> ListTasksCall {
         ListTasksCall::new(&self.handle)
     }
-    /// Calls `ListUserSyncProvisionings`.
+    /// Calls `ListUserSyncProvisionings`; the answer is a [`ListUserSyncProvisioningsResponse`].
     ///
     /// Required: `ZoneId`.
     ///
@@ -1078,7 +1078,7 @@ impl Client {
     pub fn list_user_sync_provisionings(&self) -> ListUserSyncProvisioningsCall {
         ListUserSyncProvisioningsCall::new(&self.handle)
     }
-    /// Calls `ListUsers`.
+    /// Calls `ListUsers`; the answer is a [`ListUsersResponse`].
     ///
     /// Required: `ZoneId`.
     ///
@@ -1087,7 +1087,7 @@ impl Client {
     pub fn list_users(&self) -> ListUsersCall {
         ListUsersCall::new(&self.handle)
     }
-    /// Calls `MoveOrganizationNodeMembers`.
+    /// Calls `MoveOrganizationNodeMembers`; the answer is a [`MoveOrganizationNodeMembersResponse`].
     ///
     /// Required: `NodeId`, `MemberUin`.
     ///
@@ -1096,7 +1096,7 @@ impl Client {
     pub fn move_organization_node_members(&self) -> MoveOrganizationNodeMembersCall {
         MoveOrganizationNodeMembersCall::new(&self.handle)
     }
-    /// Calls `OpenIdentityCenter`.
+    /// Calls `OpenIdentityCenter`; the answer is a [`OpenIdentityCenterResponse`].
     ///
     /// Required: `ZoneName`.
     ///
@@ -1105,7 +1105,7 @@ impl Client {
     pub fn open_identity_center(&self) -> OpenIdentityCenterCall {
         OpenIdentityCenterCall::new(&self.handle)
     }
-    /// Calls `ProvisionRoleConfiguration`.
+    /// Calls `ProvisionRoleConfiguration`; the answer is a [`ProvisionRoleConfigurationResponse`].
     ///
     /// Required: `ZoneId`, `RoleConfigurationId`, `TargetType`, `TargetUin`.
     ///
@@ -1114,7 +1114,7 @@ impl Client {
     pub fn provision_role_configuration(&self) -> ProvisionRoleConfigurationCall {
         ProvisionRoleConfigurationCall::new(&self.handle)
     }
-    /// Calls `QuitOrganization`.
+    /// Calls `QuitOrganization`; the answer is a [`QuitOrganizationResponse`].
     ///
     /// Required: `OrgId`.
     ///
@@ -1123,7 +1123,7 @@ impl Client {
     pub fn quit_organization(&self) -> QuitOrganizationCall {
         QuitOrganizationCall::new(&self.handle)
     }
-    /// Calls `RejectJoinShareUnitInvitation`.
+    /// Calls `RejectJoinShareUnitInvitation`; the answer is a [`RejectJoinShareUnitInvitationResponse`].
     ///
     /// Required: `UnitId`.
     ///
@@ -1134,7 +1134,7 @@ impl Client {
     ) -> RejectJoinShareUnitInvitationCall {
         RejectJoinShareUnitInvitationCall::new(&self.handle)
     }
-    /// Calls `RemoveExternalSAMLIdPCertificate`.
+    /// Calls `RemoveExternalSAMLIdPCertificate`; the answer is a [`RemoveExternalSAMLIdPCertificateResponse`].
     ///
     /// Required: `ZoneId`, `CertificateId`.
     ///
@@ -1145,7 +1145,7 @@ impl Client {
     ) -> RemoveExternalSAMLIdPCertificateCall {
         RemoveExternalSAMLIdPCertificateCall::new(&self.handle)
     }
-    /// Calls `RemovePermissionPolicyFromRoleConfiguration`.
+    /// Calls `RemovePermissionPolicyFromRoleConfiguration`; the answer is a [`RemovePermissionPolicyFromRoleConfigurationResponse`].
     ///
     /// Required: `ZoneId`, `RoleConfigurationId`, `RolePolicyType`.
     ///
@@ -1156,7 +1156,7 @@ impl Client {
     ) -> RemovePermissionPolicyFromRoleConfigurationCall {
         RemovePermissionPolicyFromRoleConfigurationCall::new(&self.handle)
     }
-    /// Calls `RemoveUserFromGroup`.
+    /// Calls `RemoveUserFromGroup`; the answer is a [`RemoveUserFromGroupResponse`].
     ///
     /// Required: `ZoneId`, `GroupId`, `UserId`.
     ///
@@ -1165,7 +1165,7 @@ impl Client {
     pub fn remove_user_from_group(&self) -> RemoveUserFromGroupCall {
         RemoveUserFromGroupCall::new(&self.handle)
     }
-    /// Calls `SendOrgMemberAccountBindEmail`.
+    /// Calls `SendOrgMemberAccountBindEmail`; the answer is a [`SendOrgMemberAccountBindEmailResponse`].
     ///
     /// Required: `MemberUin`, `BindId`.
     ///
@@ -1176,7 +1176,7 @@ impl Client {
     ) -> SendOrgMemberAccountBindEmailCall {
         SendOrgMemberAccountBindEmailCall::new(&self.handle)
     }
-    /// Calls `SetExternalSAMLIdentityProvider`.
+    /// Calls `SetExternalSAMLIdentityProvider`; the answer is a [`SetExternalSAMLIdentityProviderResponse`].
     ///
     /// Required: `ZoneId`.
     ///
@@ -1187,7 +1187,7 @@ impl Client {
     ) -> SetExternalSAMLIdentityProviderCall {
         SetExternalSAMLIdentityProviderCall::new(&self.handle)
     }
-    /// Calls `UpdateCustomPolicyForRoleConfiguration`.
+    /// Calls `UpdateCustomPolicyForRoleConfiguration`; the answer is a [`UpdateCustomPolicyForRoleConfigurationResponse`].
     ///
     /// Required: `ZoneId`, `RoleConfigurationId`, `CustomPolicyName`.
     ///
@@ -1198,7 +1198,7 @@ impl Client {
     ) -> UpdateCustomPolicyForRoleConfigurationCall {
         UpdateCustomPolicyForRoleConfigurationCall::new(&self.handle)
     }
-    /// Calls `UpdateGroup`.
+    /// Calls `UpdateGroup`; the answer is a [`UpdateGroupResponse`].
     ///
     /// Required: `ZoneId`, `GroupId`.
     ///
@@ -1207,14 +1207,14 @@ impl Client {
     pub fn update_group(&self) -> UpdateGroupCall {
         UpdateGroupCall::new(&self.handle)
     }
-    /// Calls `UpdateIPWhitelist`.
+    /// Calls `UpdateIPWhitelist`; the answer is a [`UpdateIPWhitelistResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=organization&Version=2021-03-31&Action=UpdateIPWhitelist)
     #[inline]
     pub fn update_ip_whitelist(&self) -> UpdateIPWhitelistCall {
         UpdateIPWhitelistCall::new(&self.handle)
     }
-    /// Calls `UpdateOrganizationIdentity`.
+    /// Calls `UpdateOrganizationIdentity`; the answer is a [`UpdateOrganizationIdentityResponse`].
     ///
     /// Required: `IdentityId`, `Description`, `IdentityPolicy`.
     ///
@@ -1223,7 +1223,7 @@ impl Client {
     pub fn update_organization_identity(&self) -> UpdateOrganizationIdentityCall {
         UpdateOrganizationIdentityCall::new(&self.handle)
     }
-    /// Calls `UpdateOrganizationMember`.
+    /// Calls `UpdateOrganizationMember`; the answer is a [`UpdateOrganizationMemberResponse`].
     ///
     /// Required: `MemberUin`.
     ///
@@ -1232,7 +1232,7 @@ impl Client {
     pub fn update_organization_member(&self) -> UpdateOrganizationMemberCall {
         UpdateOrganizationMemberCall::new(&self.handle)
     }
-    /// Calls `UpdateOrganizationMemberEmailBind`.
+    /// Calls `UpdateOrganizationMemberEmailBind`; the answer is a [`UpdateOrganizationMemberEmailBindResponse`].
     ///
     /// Required: `MemberUin`, `BindId`, `Email`, `CountryCode`, `Phone`.
     ///
@@ -1243,7 +1243,7 @@ impl Client {
     ) -> UpdateOrganizationMemberEmailBindCall {
         UpdateOrganizationMemberEmailBindCall::new(&self.handle)
     }
-    /// Calls `UpdateOrganizationMembersPolicy`.
+    /// Calls `UpdateOrganizationMembersPolicy`; the answer is a [`UpdateOrganizationMembersPolicyResponse`].
     ///
     /// Required: `MemberUins`, `PolicyId`, `IdentityId`.
     ///
@@ -1254,7 +1254,7 @@ impl Client {
     ) -> UpdateOrganizationMembersPolicyCall {
         UpdateOrganizationMembersPolicyCall::new(&self.handle)
     }
-    /// Calls `UpdateOrganizationNode`.
+    /// Calls `UpdateOrganizationNode`; the answer is a [`UpdateOrganizationNodeResponse`].
     ///
     /// Required: `NodeId`.
     ///
@@ -1263,7 +1263,7 @@ impl Client {
     pub fn update_organization_node(&self) -> UpdateOrganizationNodeCall {
         UpdateOrganizationNodeCall::new(&self.handle)
     }
-    /// Calls `UpdatePolicy`.
+    /// Calls `UpdatePolicy`; the answer is a [`UpdatePolicyResponse`].
     ///
     /// Required: `PolicyId`.
     ///
@@ -1272,7 +1272,7 @@ impl Client {
     pub fn update_policy(&self) -> UpdatePolicyCall {
         UpdatePolicyCall::new(&self.handle)
     }
-    /// Calls `UpdateRoleConfiguration`.
+    /// Calls `UpdateRoleConfiguration`; the answer is a [`UpdateRoleConfigurationResponse`].
     ///
     /// Required: `ZoneId`, `RoleConfigurationId`.
     ///
@@ -1281,7 +1281,7 @@ impl Client {
     pub fn update_role_configuration(&self) -> UpdateRoleConfigurationCall {
         UpdateRoleConfigurationCall::new(&self.handle)
     }
-    /// Calls `UpdateSCIMCredentialStatus`.
+    /// Calls `UpdateSCIMCredentialStatus`; the answer is a [`UpdateSCIMCredentialStatusResponse`].
     ///
     /// Required: `ZoneId`, `CredentialId`, `NewStatus`.
     ///
@@ -1290,7 +1290,7 @@ impl Client {
     pub fn update_scim_credential_status(&self) -> UpdateSCIMCredentialStatusCall {
         UpdateSCIMCredentialStatusCall::new(&self.handle)
     }
-    /// Calls `UpdateSCIMSynchronizationStatus`.
+    /// Calls `UpdateSCIMSynchronizationStatus`; the answer is a [`UpdateSCIMSynchronizationStatusResponse`].
     ///
     /// Required: `ZoneId`, `SCIMSynchronizationStatus`.
     ///
@@ -1301,7 +1301,7 @@ impl Client {
     ) -> UpdateSCIMSynchronizationStatusCall {
         UpdateSCIMSynchronizationStatusCall::new(&self.handle)
     }
-    /// Calls `UpdateShareUnit`.
+    /// Calls `UpdateShareUnit`; the answer is a [`UpdateShareUnitResponse`].
     ///
     /// Required: `UnitId`.
     ///
@@ -1310,7 +1310,7 @@ impl Client {
     pub fn update_share_unit(&self) -> UpdateShareUnitCall {
         UpdateShareUnitCall::new(&self.handle)
     }
-    /// Calls `UpdateUser`.
+    /// Calls `UpdateUser`; the answer is a [`UpdateUserResponse`].
     ///
     /// Required: `ZoneId`, `UserId`.
     ///
@@ -1319,7 +1319,7 @@ impl Client {
     pub fn update_user(&self) -> UpdateUserCall {
         UpdateUserCall::new(&self.handle)
     }
-    /// Calls `UpdateUserStatus`.
+    /// Calls `UpdateUserStatus`; the answer is a [`UpdateUserStatusResponse`].
     ///
     /// Required: `ZoneId`, `UserId`, `NewUserStatus`.
     ///
@@ -1328,7 +1328,7 @@ impl Client {
     pub fn update_user_status(&self) -> UpdateUserStatusCall {
         UpdateUserStatusCall::new(&self.handle)
     }
-    /// Calls `UpdateUserSyncProvisioning`.
+    /// Calls `UpdateUserSyncProvisioning`; the answer is a [`UpdateUserSyncProvisioningResponse`].
     ///
     /// Required: `ZoneId`, `UserProvisioningId`.
     ///
@@ -1337,7 +1337,7 @@ impl Client {
     pub fn update_user_sync_provisioning(&self) -> UpdateUserSyncProvisioningCall {
         UpdateUserSyncProvisioningCall::new(&self.handle)
     }
-    /// Calls `UpdateZone`.
+    /// Calls `UpdateZone`; the answer is a [`UpdateZoneResponse`].
     ///
     /// Required: `ZoneId`, `NewZoneName`.
     ///
@@ -2362,7 +2362,6 @@ rt::action!(
     CreateOrganization, CreateOrganizationRequest, CreateOrganizationCall,
     CreateOrganizationResponse, Error
 );
-impl<T> CreateOrganizationCall<T> {}
 /// The answer of [`Client::create_organization`] (`CreateOrganization`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -2683,7 +2682,6 @@ rt::action!(
     DeleteOrganization, DeleteOrganizationRequest, DeleteOrganizationCall,
     DeleteOrganizationResponse, Error
 );
-impl<T> DeleteOrganizationCall<T> {}
 /// The answer of [`Client::delete_organization`] (`DeleteOrganization`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -2989,7 +2987,6 @@ rt::action!(
     DescribeIdentityCenter, DescribeIdentityCenterRequest, DescribeIdentityCenterCall,
     DescribeIdentityCenterResponse, Error, idempotent
 );
-impl<T> DescribeIdentityCenterCall<T> {}
 /// The answer of [`Client::describe_identity_center`] (`DescribeIdentityCenter`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `AgentPayDeals`.
+    /// Calls `AgentPayDeals`; the answer is a [`AgentPayDealsResponse`].
     ///
     /// Required: `OwnerUin`, `AgentPay`, `DealNames`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn agent_pay_deals(&self) -> AgentPayDealsCall {
         AgentPayDealsCall::new(&self.handle)
     }
-    /// Calls `AgentTransferMoney`.
+    /// Calls `AgentTransferMoney`; the answer is a [`AgentTransferMoneyResponse`].
     ///
     /// Required: `ClientUin`, `Amount`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn agent_transfer_money(&self) -> AgentTransferMoneyCall {
         AgentTransferMoneyCall::new(&self.handle)
     }
-    /// Calls `AssignClientsToSales`.
+    /// Calls `AssignClientsToSales`; the answer is a [`AssignClientsToSalesResponse`].
     ///
     /// Required: `ClientUins`, `SalesUin`, `AssignClientStatus`, `AssignActionType`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn assign_clients_to_sales(&self) -> AssignClientsToSalesCall {
         AssignClientsToSalesCall::new(&self.handle)
     }
-    /// Calls `AuditApplyClient`.
+    /// Calls `AuditApplyClient`; the answer is a [`AuditApplyClientResponse`].
     ///
     /// Required: `ClientUin`, `AuditResult`, `Note`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn audit_apply_client(&self) -> AuditApplyClientCall {
         AuditApplyClientCall::new(&self.handle)
     }
-    /// Calls `CreatePayRelationForClient`.
+    /// Calls `CreatePayRelationForClient`; the answer is a [`CreatePayRelationForClientResponse`].
     ///
     /// Required: `ClientUin`.
     ///
@@ -80,7 +80,7 @@ impl Client {
     pub fn create_pay_relation_for_client(&self) -> CreatePayRelationForClientCall {
         CreatePayRelationForClientCall::new(&self.handle)
     }
-    /// Calls `DescribeAgentAuditedClients`.
+    /// Calls `DescribeAgentAuditedClients`; the answer is a [`DescribeAgentAuditedClientsResponse`].
     ///
     /// Each answer holds one page of `AgentClientSet`; [`into_paginator`](DescribeAgentAuditedClientsCall::into_paginator) reads them all.
     ///
@@ -89,7 +89,7 @@ impl Client {
     pub fn describe_agent_audited_clients(&self) -> DescribeAgentAuditedClientsCall {
         DescribeAgentAuditedClientsCall::new(&self.handle)
     }
-    /// Calls `DescribeAgentBills`.
+    /// Calls `DescribeAgentBills`; the answer is a [`DescribeAgentBillsResponse`].
     ///
     /// Required: `SettleMonth`.
     ///
@@ -100,7 +100,7 @@ impl Client {
     pub fn describe_agent_bills(&self) -> DescribeAgentBillsCall {
         DescribeAgentBillsCall::new(&self.handle)
     }
-    /// Calls `DescribeAgentClientGrade`.
+    /// Calls `DescribeAgentClientGrade`; the answer is a [`DescribeAgentClientGradeResponse`].
     ///
     /// Required: `ClientUin`.
     ///
@@ -109,7 +109,7 @@ impl Client {
     pub fn describe_agent_client_grade(&self) -> DescribeAgentClientGradeCall {
         DescribeAgentClientGradeCall::new(&self.handle)
     }
-    /// Calls `DescribeAgentClients`.
+    /// Calls `DescribeAgentClients`; the answer is a [`DescribeAgentClientsResponse`].
     ///
     /// Each answer holds one page of `AgentClientSet`; [`into_paginator`](DescribeAgentClientsCall::into_paginator) reads them all.
     ///
@@ -118,7 +118,7 @@ impl Client {
     pub fn describe_agent_clients(&self) -> DescribeAgentClientsCall {
         DescribeAgentClientsCall::new(&self.handle)
     }
-    /// Calls `DescribeAgentDealsByCache`.
+    /// Calls `DescribeAgentDealsByCache`; the answer is a [`DescribeAgentDealsByCacheResponse`].
     ///
     /// Required: `Offset`, `Limit`.
     ///
@@ -129,7 +129,7 @@ impl Client {
     pub fn describe_agent_deals_by_cache(&self) -> DescribeAgentDealsByCacheCall {
         DescribeAgentDealsByCacheCall::new(&self.handle)
     }
-    /// Calls `DescribeAgentDealsPriceDetailByDealName`.
+    /// Calls `DescribeAgentDealsPriceDetailByDealName`; the answer is a [`DescribeAgentDealsPriceDetailByDealNameResponse`].
     ///
     /// Required: `DealCreatYear`, `DealNames`.
     ///
@@ -140,7 +140,7 @@ impl Client {
     ) -> DescribeAgentDealsPriceDetailByDealNameCall {
         DescribeAgentDealsPriceDetailByDealNameCall::new(&self.handle)
     }
-    /// Calls `DescribeAgentPayDealsV2`.
+    /// Calls `DescribeAgentPayDealsV2`; the answer is a [`DescribeAgentPayDealsV2Response`].
     ///
     /// Required: `Offset`, `Limit`.
     ///
@@ -151,7 +151,7 @@ impl Client {
     pub fn describe_agent_pay_deals_v2(&self) -> DescribeAgentPayDealsV2Call {
         DescribeAgentPayDealsV2Call::new(&self.handle)
     }
-    /// Calls `DescribeAgentRelateBigDealIds`.
+    /// Calls `DescribeAgentRelateBigDealIds`; the answer is a [`DescribeAgentRelateBigDealIdsResponse`].
     ///
     /// Required: `BigDealId`.
     ///
@@ -162,7 +162,7 @@ impl Client {
     ) -> DescribeAgentRelateBigDealIdsCall {
         DescribeAgentRelateBigDealIdsCall::new(&self.handle)
     }
-    /// Calls `DescribeAgentSelfPayDealsV2`.
+    /// Calls `DescribeAgentSelfPayDealsV2`; the answer is a [`DescribeAgentSelfPayDealsV2Response`].
     ///
     /// Required: `OwnerUin`, `Offset`, `Limit`.
     ///
@@ -173,7 +173,7 @@ impl Client {
     pub fn describe_agent_self_pay_deals_v2(&self) -> DescribeAgentSelfPayDealsV2Call {
         DescribeAgentSelfPayDealsV2Call::new(&self.handle)
     }
-    /// Calls `DescribeClientBalanceNew`.
+    /// Calls `DescribeClientBalanceNew`; the answer is a [`DescribeClientBalanceNewResponse`].
     ///
     /// Required: `ClientUin`.
     ///
@@ -182,7 +182,7 @@ impl Client {
     pub fn describe_client_balance_new(&self) -> DescribeClientBalanceNewCall {
         DescribeClientBalanceNewCall::new(&self.handle)
     }
-    /// Calls `DescribeClientJoinIncreaseList`.
+    /// Calls `DescribeClientJoinIncreaseList`; the answer is a [`DescribeClientJoinIncreaseListResponse`].
     ///
     /// Required: `ClientUins`.
     ///
@@ -193,7 +193,7 @@ impl Client {
     ) -> DescribeClientJoinIncreaseListCall {
         DescribeClientJoinIncreaseListCall::new(&self.handle)
     }
-    /// Calls `DescribeClientSwitchTraTaskInfo`.
+    /// Calls `DescribeClientSwitchTraTaskInfo`; the answer is a [`DescribeClientSwitchTraTaskInfoResponse`].
     ///
     /// Required: `ClientUin`, `SwitchType`.
     ///
@@ -204,7 +204,7 @@ impl Client {
     ) -> DescribeClientSwitchTraTaskInfoCall {
         DescribeClientSwitchTraTaskInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeRebateInfos`.
+    /// Calls `DescribeRebateInfos`; the answer is a [`DescribeRebateInfosResponse`].
     ///
     /// Each answer holds one page of `RebateInfoSet`; [`into_paginator`](DescribeRebateInfosCall::into_paginator) reads them all.
     ///
@@ -213,7 +213,7 @@ impl Client {
     pub fn describe_rebate_infos(&self) -> DescribeRebateInfosCall {
         DescribeRebateInfosCall::new(&self.handle)
     }
-    /// Calls `DescribeRebateInfosNew`.
+    /// Calls `DescribeRebateInfosNew`; the answer is a [`DescribeRebateInfosNewResponse`].
     ///
     /// Each answer holds one page of `RebateInfoSet`; [`into_paginator`](DescribeRebateInfosNewCall::into_paginator) reads them all.
     ///
@@ -222,7 +222,7 @@ impl Client {
     pub fn describe_rebate_infos_new(&self) -> DescribeRebateInfosNewCall {
         DescribeRebateInfosNewCall::new(&self.handle)
     }
-    /// Calls `DescribeSalesmans`.
+    /// Calls `DescribeSalesmans`; the answer is a [`DescribeSalesmansResponse`].
     ///
     /// Required: `Offset`, `Limit`.
     ///
@@ -233,7 +233,7 @@ impl Client {
     pub fn describe_salesmans(&self) -> DescribeSalesmansCall {
         DescribeSalesmansCall::new(&self.handle)
     }
-    /// Calls `DescribeUnbindClientList`.
+    /// Calls `DescribeUnbindClientList`; the answer is a [`DescribeUnbindClientListResponse`].
     ///
     /// Required: `Status`, `Offset`, `Limit`.
     ///
@@ -244,7 +244,7 @@ impl Client {
     pub fn describe_unbind_client_list(&self) -> DescribeUnbindClientListCall {
         DescribeUnbindClientListCall::new(&self.handle)
     }
-    /// Calls `ModifyClientRemark`.
+    /// Calls `ModifyClientRemark`; the answer is a [`ModifyClientRemarkResponse`].
     ///
     /// Required: `ClientRemark`, `ClientUin`.
     ///
@@ -253,7 +253,7 @@ impl Client {
     pub fn modify_client_remark(&self) -> ModifyClientRemarkCall {
         ModifyClientRemarkCall::new(&self.handle)
     }
-    /// Calls `RemovePayRelationForClient`.
+    /// Calls `RemovePayRelationForClient`; the answer is a [`RemovePayRelationForClientResponse`].
     ///
     /// Required: `ClientUin`.
     ///

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `SearchDocuments`.
+    /// Calls `SearchDocuments`; the answer is a [`SearchDocumentsResponse`].
     ///
     /// Required: `Query`, `Page`, `PageSize`.
     ///

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `AddDBInstanceToReadOnlyGroup`.
+    /// Calls `AddDBInstanceToReadOnlyGroup`; the answer is a [`AddDBInstanceToReadOnlyGroupResponse`].
     ///
     /// Required: `DBInstanceId`, `ReadOnlyGroupId`.
     ///
@@ -46,7 +46,7 @@ impl Client {
     ) -> AddDBInstanceToReadOnlyGroupCall {
         AddDBInstanceToReadOnlyGroupCall::new(&self.handle)
     }
-    /// Calls `CloneDBInstance`.
+    /// Calls `CloneDBInstance`; the answer is a [`CloneDBInstanceResponse`].
     ///
     /// Required: `DBInstanceId`, `SpecCode`, `Storage`, `Period`, `AutoRenewFlag`, `VpcId`, `SubnetId`.
     ///
@@ -55,7 +55,7 @@ impl Client {
     pub fn clone_db_instance(&self) -> CloneDBInstanceCall {
         CloneDBInstanceCall::new(&self.handle)
     }
-    /// Calls `CloseAccountCAM`.
+    /// Calls `CloseAccountCAM`; the answer is a [`CloseAccountCAMResponse`].
     ///
     /// Required: `DBInstanceId`, `UserName`, `Password`.
     ///
@@ -64,7 +64,7 @@ impl Client {
     pub fn close_account_cam(&self) -> CloseAccountCAMCall {
         CloseAccountCAMCall::new(&self.handle)
     }
-    /// Calls `CloseAuditService`.
+    /// Calls `CloseAuditService`; the answer is a [`CloseAuditServiceResponse`].
     ///
     /// Required: `InstanceId`, `Product`.
     ///
@@ -73,7 +73,7 @@ impl Client {
     pub fn close_audit_service(&self) -> CloseAuditServiceCall {
         CloseAuditServiceCall::new(&self.handle)
     }
-    /// Calls `CloseDBExtranetAccess`.
+    /// Calls `CloseDBExtranetAccess`; the answer is a [`CloseDBExtranetAccessResponse`].
     ///
     /// Required: `DBInstanceId`.
     ///
@@ -82,7 +82,7 @@ impl Client {
     pub fn close_db_extranet_access(&self) -> CloseDBExtranetAccessCall {
         CloseDBExtranetAccessCall::new(&self.handle)
     }
-    /// Calls `CloseDBProxyAddress`.
+    /// Calls `CloseDBProxyAddress`; the answer is a [`CloseDBProxyAddressResponse`].
     ///
     /// Required: `DBInstanceId`, `AddressId`.
     ///
@@ -91,7 +91,7 @@ impl Client {
     pub fn close_db_proxy_address(&self) -> CloseDBProxyAddressCall {
         CloseDBProxyAddressCall::new(&self.handle)
     }
-    /// Calls `CloseMem0Service`.
+    /// Calls `CloseMem0Service`; the answer is a [`CloseMem0ServiceResponse`].
     ///
     /// Required: `DBInstanceId`.
     ///
@@ -100,7 +100,7 @@ impl Client {
     pub fn close_mem0_service(&self) -> CloseMem0ServiceCall {
         CloseMem0ServiceCall::new(&self.handle)
     }
-    /// Calls `ClosePostgRESTService`.
+    /// Calls `ClosePostgRESTService`; the answer is a [`ClosePostgRESTServiceResponse`].
     ///
     /// Required: `DBInstanceId`.
     ///
@@ -109,7 +109,7 @@ impl Client {
     pub fn close_postg_rest_service(&self) -> ClosePostgRESTServiceCall {
         ClosePostgRESTServiceCall::new(&self.handle)
     }
-    /// Calls `CreateAccount`.
+    /// Calls `CreateAccount`; the answer is a [`CreateAccountResponse`].
     ///
     /// Required: `DBInstanceId`, `UserName`, `Type`.
     ///
@@ -118,7 +118,7 @@ impl Client {
     pub fn create_account(&self) -> CreateAccountCall {
         CreateAccountCall::new(&self.handle)
     }
-    /// Calls `CreateAuditLogFile`.
+    /// Calls `CreateAuditLogFile`; the answer is a [`CreateAuditLogFileResponse`].
     ///
     /// Required: `InstanceId`, `StartTime`, `EndTime`, `Product`.
     ///
@@ -127,7 +127,7 @@ impl Client {
     pub fn create_audit_log_file(&self) -> CreateAuditLogFileCall {
         CreateAuditLogFileCall::new(&self.handle)
     }
-    /// Calls `CreateBackupPlan`.
+    /// Calls `CreateBackupPlan`; the answer is a [`CreateBackupPlanResponse`].
     ///
     /// Required: `DBInstanceId`, `PlanName`, `BackupPeriodType`, `BackupPeriod`.
     ///
@@ -136,7 +136,7 @@ impl Client {
     pub fn create_backup_plan(&self) -> CreateBackupPlanCall {
         CreateBackupPlanCall::new(&self.handle)
     }
-    /// Calls `CreateBaseBackup`.
+    /// Calls `CreateBaseBackup`; the answer is a [`CreateBaseBackupResponse`].
     ///
     /// Required: `DBInstanceId`.
     ///
@@ -145,7 +145,7 @@ impl Client {
     pub fn create_base_backup(&self) -> CreateBaseBackupCall {
         CreateBaseBackupCall::new(&self.handle)
     }
-    /// Calls `CreateDBInstanceNetworkAccess`.
+    /// Calls `CreateDBInstanceNetworkAccess`; the answer is a [`CreateDBInstanceNetworkAccessResponse`].
     ///
     /// Required: `DBInstanceId`, `VpcId`, `SubnetId`, `IsAssignVip`.
     ///
@@ -156,7 +156,7 @@ impl Client {
     ) -> CreateDBInstanceNetworkAccessCall {
         CreateDBInstanceNetworkAccessCall::new(&self.handle)
     }
-    /// Calls `CreateDBProxy`.
+    /// Calls `CreateDBProxy`; the answer is a [`CreateDBProxyResponse`].
     ///
     /// Required: `DBInstanceId`, `VpcId`, `SubnetId`, `ProxyNodeCustom`.
     ///
@@ -165,7 +165,7 @@ impl Client {
     pub fn create_db_proxy(&self) -> CreateDBProxyCall {
         CreateDBProxyCall::new(&self.handle)
     }
-    /// Calls `CreateDBProxyAddress`.
+    /// Calls `CreateDBProxyAddress`; the answer is a [`CreateDBProxyAddressResponse`].
     ///
     /// Required: `DBInstanceId`, `VpcId`, `SubnetId`.
     ///
@@ -174,7 +174,7 @@ impl Client {
     pub fn create_db_proxy_address(&self) -> CreateDBProxyAddressCall {
         CreateDBProxyAddressCall::new(&self.handle)
     }
-    /// Calls `CreateDatabase`.
+    /// Calls `CreateDatabase`; the answer is a [`CreateDatabaseResponse`].
     ///
     /// Required: `DBInstanceId`, `DatabaseName`, `DatabaseOwner`.
     ///
@@ -183,7 +183,7 @@ impl Client {
     pub fn create_database(&self) -> CreateDatabaseCall {
         CreateDatabaseCall::new(&self.handle)
     }
-    /// Calls `CreateInstances`.
+    /// Calls `CreateInstances`; the answer is a [`CreateInstancesResponse`].
     ///
     /// Required: `SpecCode`, `Storage`, `InstanceCount`, `Period`, `Charset`, `AdminName`, `AdminPassword`, `Zone`.
     ///
@@ -192,7 +192,7 @@ impl Client {
     pub fn create_instances(&self) -> CreateInstancesCall {
         CreateInstancesCall::new(&self.handle)
     }
-    /// Calls `CreateParameterTemplate`.
+    /// Calls `CreateParameterTemplate`; the answer is a [`CreateParameterTemplateResponse`].
     ///
     /// Required: `TemplateName`, `DBMajorVersion`, `DBEngine`.
     ///
@@ -201,7 +201,7 @@ impl Client {
     pub fn create_parameter_template(&self) -> CreateParameterTemplateCall {
         CreateParameterTemplateCall::new(&self.handle)
     }
-    /// Calls `CreateReadOnlyDBInstance`.
+    /// Calls `CreateReadOnlyDBInstance`; the answer is a [`CreateReadOnlyDBInstanceResponse`].
     ///
     /// Required: `Zone`, `MasterDBInstanceId`, `SpecCode`, `Storage`, `InstanceCount`, `Period`.
     ///
@@ -210,7 +210,7 @@ impl Client {
     pub fn create_read_only_db_instance(&self) -> CreateReadOnlyDBInstanceCall {
         CreateReadOnlyDBInstanceCall::new(&self.handle)
     }
-    /// Calls `CreateReadOnlyGroup`.
+    /// Calls `CreateReadOnlyGroup`; the answer is a [`CreateReadOnlyGroupResponse`].
     ///
     /// Required: `MasterDBInstanceId`, `Name`.
     ///
@@ -219,7 +219,7 @@ impl Client {
     pub fn create_read_only_group(&self) -> CreateReadOnlyGroupCall {
         CreateReadOnlyGroupCall::new(&self.handle)
     }
-    /// Calls `CreateReadOnlyGroupNetworkAccess`.
+    /// Calls `CreateReadOnlyGroupNetworkAccess`; the answer is a [`CreateReadOnlyGroupNetworkAccessResponse`].
     ///
     /// Required: `ReadOnlyGroupId`, `VpcId`, `SubnetId`, `IsAssignVip`.
     ///
@@ -230,7 +230,7 @@ impl Client {
     ) -> CreateReadOnlyGroupNetworkAccessCall {
         CreateReadOnlyGroupNetworkAccessCall::new(&self.handle)
     }
-    /// Calls `DeleteAccount`.
+    /// Calls `DeleteAccount`; the answer is a [`DeleteAccountResponse`].
     ///
     /// Required: `DBInstanceId`, `UserName`.
     ///
@@ -239,7 +239,7 @@ impl Client {
     pub fn delete_account(&self) -> DeleteAccountCall {
         DeleteAccountCall::new(&self.handle)
     }
-    /// Calls `DeleteAuditLogFile`.
+    /// Calls `DeleteAuditLogFile`; the answer is a [`DeleteAuditLogFileResponse`].
     ///
     /// Required: `InstanceId`, `Product`, `FileName`.
     ///
@@ -248,7 +248,7 @@ impl Client {
     pub fn delete_audit_log_file(&self) -> DeleteAuditLogFileCall {
         DeleteAuditLogFileCall::new(&self.handle)
     }
-    /// Calls `DeleteBackupPlan`.
+    /// Calls `DeleteBackupPlan`; the answer is a [`DeleteBackupPlanResponse`].
     ///
     /// Required: `DBInstanceId`, `PlanId`.
     ///
@@ -257,7 +257,7 @@ impl Client {
     pub fn delete_backup_plan(&self) -> DeleteBackupPlanCall {
         DeleteBackupPlanCall::new(&self.handle)
     }
-    /// Calls `DeleteBaseBackup`.
+    /// Calls `DeleteBaseBackup`; the answer is a [`DeleteBaseBackupResponse`].
     ///
     /// Required: `DBInstanceId`, `BaseBackupId`.
     ///
@@ -266,7 +266,7 @@ impl Client {
     pub fn delete_base_backup(&self) -> DeleteBaseBackupCall {
         DeleteBaseBackupCall::new(&self.handle)
     }
-    /// Calls `DeleteDBInstanceNetworkAccess`.
+    /// Calls `DeleteDBInstanceNetworkAccess`; the answer is a [`DeleteDBInstanceNetworkAccessResponse`].
     ///
     /// Required: `DBInstanceId`, `VpcId`, `SubnetId`, `Vip`.
     ///
@@ -277,7 +277,7 @@ impl Client {
     ) -> DeleteDBInstanceNetworkAccessCall {
         DeleteDBInstanceNetworkAccessCall::new(&self.handle)
     }
-    /// Calls `DeleteDatabase`.
+    /// Calls `DeleteDatabase`; the answer is a [`DeleteDatabaseResponse`].
     ///
     /// Required: `DBInstanceId`, `DatabaseName`.
     ///
@@ -286,7 +286,7 @@ impl Client {
     pub fn delete_database(&self) -> DeleteDatabaseCall {
         DeleteDatabaseCall::new(&self.handle)
     }
-    /// Calls `DeleteLogBackup`.
+    /// Calls `DeleteLogBackup`; the answer is a [`DeleteLogBackupResponse`].
     ///
     /// Required: `DBInstanceId`, `LogBackupId`.
     ///
@@ -295,7 +295,7 @@ impl Client {
     pub fn delete_log_backup(&self) -> DeleteLogBackupCall {
         DeleteLogBackupCall::new(&self.handle)
     }
-    /// Calls `DeleteParameterTemplate`.
+    /// Calls `DeleteParameterTemplate`; the answer is a [`DeleteParameterTemplateResponse`].
     ///
     /// Required: `TemplateId`.
     ///
@@ -304,7 +304,7 @@ impl Client {
     pub fn delete_parameter_template(&self) -> DeleteParameterTemplateCall {
         DeleteParameterTemplateCall::new(&self.handle)
     }
-    /// Calls `DeleteReadOnlyGroup`.
+    /// Calls `DeleteReadOnlyGroup`; the answer is a [`DeleteReadOnlyGroupResponse`].
     ///
     /// Required: `ReadOnlyGroupId`.
     ///
@@ -313,7 +313,7 @@ impl Client {
     pub fn delete_read_only_group(&self) -> DeleteReadOnlyGroupCall {
         DeleteReadOnlyGroupCall::new(&self.handle)
     }
-    /// Calls `DeleteReadOnlyGroupNetworkAccess`.
+    /// Calls `DeleteReadOnlyGroupNetworkAccess`; the answer is a [`DeleteReadOnlyGroupNetworkAccessResponse`].
     ///
     /// Required: `ReadOnlyGroupId`, `VpcId`, `SubnetId`, `Vip`.
     ///
@@ -324,7 +324,7 @@ impl Client {
     ) -> DeleteReadOnlyGroupNetworkAccessCall {
         DeleteReadOnlyGroupNetworkAccessCall::new(&self.handle)
     }
-    /// Calls `DescribeAccountPrivileges`.
+    /// Calls `DescribeAccountPrivileges`; the answer is a [`DescribeAccountPrivilegesResponse`].
     ///
     /// Required: `DBInstanceId`, `UserName`, `DatabaseObjectSet`.
     ///
@@ -333,7 +333,7 @@ impl Client {
     pub fn describe_account_privileges(&self) -> DescribeAccountPrivilegesCall {
         DescribeAccountPrivilegesCall::new(&self.handle)
     }
-    /// Calls `DescribeAccounts`.
+    /// Calls `DescribeAccounts`; the answer is a [`DescribeAccountsResponse`].
     ///
     /// Required: `DBInstanceId`.
     ///
@@ -344,7 +344,7 @@ impl Client {
     pub fn describe_accounts(&self) -> DescribeAccountsCall {
         DescribeAccountsCall::new(&self.handle)
     }
-    /// Calls `DescribeAuditInstanceList`.
+    /// Calls `DescribeAuditInstanceList`; the answer is a [`DescribeAuditInstanceListResponse`].
     ///
     /// Required: `Product`, `AuditSwitch`, `Limit`.
     ///
@@ -355,7 +355,7 @@ impl Client {
     pub fn describe_audit_instance_list(&self) -> DescribeAuditInstanceListCall {
         DescribeAuditInstanceListCall::new(&self.handle)
     }
-    /// Calls `DescribeAuditLogFiles`.
+    /// Calls `DescribeAuditLogFiles`; the answer is a [`DescribeAuditLogFilesResponse`].
     ///
     /// Required: `InstanceId`, `Product`.
     ///
@@ -366,7 +366,7 @@ impl Client {
     pub fn describe_audit_log_files(&self) -> DescribeAuditLogFilesCall {
         DescribeAuditLogFilesCall::new(&self.handle)
     }
-    /// Calls `DescribeAuditLogs`.
+    /// Calls `DescribeAuditLogs`; the answer is a [`DescribeAuditLogsResponse`].
     ///
     /// Required: `InstanceId`, `StartTime`, `EndTime`, `Limit`, `Product`.
     ///
@@ -377,7 +377,7 @@ impl Client {
     pub fn describe_audit_logs(&self) -> DescribeAuditLogsCall {
         DescribeAuditLogsCall::new(&self.handle)
     }
-    /// Calls `DescribeAvailableRecoveryTime`.
+    /// Calls `DescribeAvailableRecoveryTime`; the answer is a [`DescribeAvailableRecoveryTimeResponse`].
     ///
     /// Required: `DBInstanceId`.
     ///
@@ -386,7 +386,7 @@ impl Client {
     pub fn describe_available_recovery_time(&self) -> DescribeAvailableRecoveryTimeCall {
         DescribeAvailableRecoveryTimeCall::new(&self.handle)
     }
-    /// Calls `DescribeBackupDownloadRestriction`.
+    /// Calls `DescribeBackupDownloadRestriction`; the answer is a [`DescribeBackupDownloadRestrictionResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=postgres&Version=2017-03-12&Action=DescribeBackupDownloadRestriction)
     #[inline]
@@ -395,7 +395,7 @@ impl Client {
     ) -> DescribeBackupDownloadRestrictionCall {
         DescribeBackupDownloadRestrictionCall::new(&self.handle)
     }
-    /// Calls `DescribeBackupDownloadURL`.
+    /// Calls `DescribeBackupDownloadURL`; the answer is a [`DescribeBackupDownloadURLResponse`].
     ///
     /// Required: `DBInstanceId`, `BackupType`, `BackupId`.
     ///
@@ -404,14 +404,14 @@ impl Client {
     pub fn describe_backup_download_url(&self) -> DescribeBackupDownloadURLCall {
         DescribeBackupDownloadURLCall::new(&self.handle)
     }
-    /// Calls `DescribeBackupOverview`.
+    /// Calls `DescribeBackupOverview`; the answer is a [`DescribeBackupOverviewResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=postgres&Version=2017-03-12&Action=DescribeBackupOverview)
     #[inline]
     pub fn describe_backup_overview(&self) -> DescribeBackupOverviewCall {
         DescribeBackupOverviewCall::new(&self.handle)
     }
-    /// Calls `DescribeBackupPlans`.
+    /// Calls `DescribeBackupPlans`; the answer is a [`DescribeBackupPlansResponse`].
     ///
     /// Required: `DBInstanceId`.
     ///
@@ -420,7 +420,7 @@ impl Client {
     pub fn describe_backup_plans(&self) -> DescribeBackupPlansCall {
         DescribeBackupPlansCall::new(&self.handle)
     }
-    /// Calls `DescribeBackupSummaries`.
+    /// Calls `DescribeBackupSummaries`; the answer is a [`DescribeBackupSummariesResponse`].
     ///
     /// Each answer holds one page of `BackupSummarySet`; [`into_paginator`](DescribeBackupSummariesCall::into_paginator) reads them all.
     ///
@@ -429,7 +429,7 @@ impl Client {
     pub fn describe_backup_summaries(&self) -> DescribeBackupSummariesCall {
         DescribeBackupSummariesCall::new(&self.handle)
     }
-    /// Calls `DescribeBaseBackups`.
+    /// Calls `DescribeBaseBackups`; the answer is a [`DescribeBaseBackupsResponse`].
     ///
     /// Each answer holds one page of `BaseBackupSet`; [`into_paginator`](DescribeBaseBackupsCall::into_paginator) reads them all.
     ///
@@ -438,7 +438,7 @@ impl Client {
     pub fn describe_base_backups(&self) -> DescribeBaseBackupsCall {
         DescribeBaseBackupsCall::new(&self.handle)
     }
-    /// Calls `DescribeClasses`.
+    /// Calls `DescribeClasses`; the answer is a [`DescribeClassesResponse`].
     ///
     /// Required: `Zone`, `DBEngine`, `DBMajorVersion`.
     ///
@@ -447,7 +447,7 @@ impl Client {
     pub fn describe_classes(&self) -> DescribeClassesCall {
         DescribeClassesCall::new(&self.handle)
     }
-    /// Calls `DescribeCloneDBInstanceSpec`.
+    /// Calls `DescribeCloneDBInstanceSpec`; the answer is a [`DescribeCloneDBInstanceSpecResponse`].
     ///
     /// Required: `DBInstanceId`.
     ///
@@ -456,7 +456,7 @@ impl Client {
     pub fn describe_clone_db_instance_spec(&self) -> DescribeCloneDBInstanceSpecCall {
         DescribeCloneDBInstanceSpecCall::new(&self.handle)
     }
-    /// Calls `DescribeDBBackups`.
+    /// Calls `DescribeDBBackups`; the answer is a [`DescribeDBBackupsResponse`].
     ///
     /// Required: `DBInstanceId`, `Type`, `StartTime`, `EndTime`.
     ///
@@ -467,7 +467,7 @@ impl Client {
     pub fn describe_db_backups(&self) -> DescribeDBBackupsCall {
         DescribeDBBackupsCall::new(&self.handle)
     }
-    /// Calls `DescribeDBErrlogs`.
+    /// Calls `DescribeDBErrlogs`; the answer is a [`DescribeDBErrlogsResponse`].
     ///
     /// Required: `DBInstanceId`, `StartTime`, `EndTime`.
     ///
@@ -478,7 +478,7 @@ impl Client {
     pub fn describe_db_errlogs(&self) -> DescribeDBErrlogsCall {
         DescribeDBErrlogsCall::new(&self.handle)
     }
-    /// Calls `DescribeDBInstanceAttribute`.
+    /// Calls `DescribeDBInstanceAttribute`; the answer is a [`DescribeDBInstanceAttributeResponse`].
     ///
     /// Required: `DBInstanceId`.
     ///
@@ -487,7 +487,7 @@ impl Client {
     pub fn describe_db_instance_attribute(&self) -> DescribeDBInstanceAttributeCall {
         DescribeDBInstanceAttributeCall::new(&self.handle)
     }
-    /// Calls `DescribeDBInstanceHAConfig`.
+    /// Calls `DescribeDBInstanceHAConfig`; the answer is a [`DescribeDBInstanceHAConfigResponse`].
     ///
     /// Required: `DBInstanceId`.
     ///
@@ -496,7 +496,7 @@ impl Client {
     pub fn describe_db_instance_ha_config(&self) -> DescribeDBInstanceHAConfigCall {
         DescribeDBInstanceHAConfigCall::new(&self.handle)
     }
-    /// Calls `DescribeDBInstanceParameters`.
+    /// Calls `DescribeDBInstanceParameters`; the answer is a [`DescribeDBInstanceParametersResponse`].
     ///
     /// Required: `DBInstanceId`.
     ///
@@ -505,7 +505,7 @@ impl Client {
     pub fn describe_db_instance_parameters(&self) -> DescribeDBInstanceParametersCall {
         DescribeDBInstanceParametersCall::new(&self.handle)
     }
-    /// Calls `DescribeDBInstanceSSLConfig`.
+    /// Calls `DescribeDBInstanceSSLConfig`; the answer is a [`DescribeDBInstanceSSLConfigResponse`].
     ///
     /// Required: `DBInstanceId`.
     ///
@@ -514,7 +514,7 @@ impl Client {
     pub fn describe_db_instance_ssl_config(&self) -> DescribeDBInstanceSSLConfigCall {
         DescribeDBInstanceSSLConfigCall::new(&self.handle)
     }
-    /// Calls `DescribeDBInstanceSecurityGroups`.
+    /// Calls `DescribeDBInstanceSecurityGroups`; the answer is a [`DescribeDBInstanceSecurityGroupsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=postgres&Version=2017-03-12&Action=DescribeDBInstanceSecurityGroups)
     #[inline]
@@ -523,7 +523,7 @@ impl Client {
     ) -> DescribeDBInstanceSecurityGroupsCall {
         DescribeDBInstanceSecurityGroupsCall::new(&self.handle)
     }
-    /// Calls `DescribeDBInstances`.
+    /// Calls `DescribeDBInstances`; the answer is a [`DescribeDBInstancesResponse`].
     ///
     /// Each answer holds one page of `DBInstanceSet`; [`into_paginator`](DescribeDBInstancesCall::into_paginator) reads them all.
     ///
@@ -532,7 +532,7 @@ impl Client {
     pub fn describe_db_instances(&self) -> DescribeDBInstancesCall {
         DescribeDBInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribeDBProxy`.
+    /// Calls `DescribeDBProxy`; the answer is a [`DescribeDBProxyResponse`].
     ///
     /// Required: `DBInstanceId`.
     ///
@@ -541,7 +541,7 @@ impl Client {
     pub fn describe_db_proxy(&self) -> DescribeDBProxyCall {
         DescribeDBProxyCall::new(&self.handle)
     }
-    /// Calls `DescribeDBProxySSLConfig`.
+    /// Calls `DescribeDBProxySSLConfig`; the answer is a [`DescribeDBProxySSLConfigResponse`].
     ///
     /// Required: `DBInstanceId`, `ProxyGroupId`, `ProxyAddressId`.
     ///
@@ -550,21 +550,21 @@ impl Client {
     pub fn describe_db_proxy_ssl_config(&self) -> DescribeDBProxySSLConfigCall {
         DescribeDBProxySSLConfigCall::new(&self.handle)
     }
-    /// Calls `DescribeDBProxySpecs`.
+    /// Calls `DescribeDBProxySpecs`; the answer is a [`DescribeDBProxySpecsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=postgres&Version=2017-03-12&Action=DescribeDBProxySpecs)
     #[inline]
     pub fn describe_db_proxy_specs(&self) -> DescribeDBProxySpecsCall {
         DescribeDBProxySpecsCall::new(&self.handle)
     }
-    /// Calls `DescribeDBVersions`.
+    /// Calls `DescribeDBVersions`; the answer is a [`DescribeDBVersionsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=postgres&Version=2017-03-12&Action=DescribeDBVersions)
     #[inline]
     pub fn describe_db_versions(&self) -> DescribeDBVersionsCall {
         DescribeDBVersionsCall::new(&self.handle)
     }
-    /// Calls `DescribeDBXlogs`.
+    /// Calls `DescribeDBXlogs`; the answer is a [`DescribeDBXlogsResponse`].
     ///
     /// Required: `DBInstanceId`, `StartTime`, `EndTime`.
     ///
@@ -575,7 +575,7 @@ impl Client {
     pub fn describe_db_xlogs(&self) -> DescribeDBXlogsCall {
         DescribeDBXlogsCall::new(&self.handle)
     }
-    /// Calls `DescribeDatabaseObjects`.
+    /// Calls `DescribeDatabaseObjects`; the answer is a [`DescribeDatabaseObjectsResponse`].
     ///
     /// Required: `DBInstanceId`, `ObjectType`.
     ///
@@ -586,7 +586,7 @@ impl Client {
     pub fn describe_database_objects(&self) -> DescribeDatabaseObjectsCall {
         DescribeDatabaseObjectsCall::new(&self.handle)
     }
-    /// Calls `DescribeDatabases`.
+    /// Calls `DescribeDatabases`; the answer is a [`DescribeDatabasesResponse`].
     ///
     /// Required: `DBInstanceId`.
     ///
@@ -595,14 +595,14 @@ impl Client {
     pub fn describe_databases(&self) -> DescribeDatabasesCall {
         DescribeDatabasesCall::new(&self.handle)
     }
-    /// Calls `DescribeDedicatedClusters`.
+    /// Calls `DescribeDedicatedClusters`; the answer is a [`DescribeDedicatedClustersResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=postgres&Version=2017-03-12&Action=DescribeDedicatedClusters)
     #[inline]
     pub fn describe_dedicated_clusters(&self) -> DescribeDedicatedClustersCall {
         DescribeDedicatedClustersCall::new(&self.handle)
     }
-    /// Calls `DescribeDefaultParameters`.
+    /// Calls `DescribeDefaultParameters`; the answer is a [`DescribeDefaultParametersResponse`].
     ///
     /// Required: `DBMajorVersion`, `DBEngine`.
     ///
@@ -611,7 +611,7 @@ impl Client {
     pub fn describe_default_parameters(&self) -> DescribeDefaultParametersCall {
         DescribeDefaultParametersCall::new(&self.handle)
     }
-    /// Calls `DescribeEncryptionKeys`.
+    /// Calls `DescribeEncryptionKeys`; the answer is a [`DescribeEncryptionKeysResponse`].
     ///
     /// Required: `DBInstanceId`.
     ///
@@ -620,7 +620,7 @@ impl Client {
     pub fn describe_encryption_keys(&self) -> DescribeEncryptionKeysCall {
         DescribeEncryptionKeysCall::new(&self.handle)
     }
-    /// Calls `DescribeLogBackups`.
+    /// Calls `DescribeLogBackups`; the answer is a [`DescribeLogBackupsResponse`].
     ///
     /// Each answer holds one page of `LogBackupSet`; [`into_paginator`](DescribeLogBackupsCall::into_paginator) reads them all.
     ///
@@ -629,7 +629,7 @@ impl Client {
     pub fn describe_log_backups(&self) -> DescribeLogBackupsCall {
         DescribeLogBackupsCall::new(&self.handle)
     }
-    /// Calls `DescribeMaintainTimeWindow`.
+    /// Calls `DescribeMaintainTimeWindow`; the answer is a [`DescribeMaintainTimeWindowResponse`].
     ///
     /// Required: `DBInstanceId`.
     ///
@@ -638,7 +638,7 @@ impl Client {
     pub fn describe_maintain_time_window(&self) -> DescribeMaintainTimeWindowCall {
         DescribeMaintainTimeWindowCall::new(&self.handle)
     }
-    /// Calls `DescribeMem0Service`.
+    /// Calls `DescribeMem0Service`; the answer is a [`DescribeMem0ServiceResponse`].
     ///
     /// Required: `DBInstanceId`.
     ///
@@ -647,7 +647,7 @@ impl Client {
     pub fn describe_mem0_service(&self) -> DescribeMem0ServiceCall {
         DescribeMem0ServiceCall::new(&self.handle)
     }
-    /// Calls `DescribeOrders`.
+    /// Calls `DescribeOrders`; the answer is a [`DescribeOrdersResponse`].
     ///
     /// Required: `DealNames`.
     ///
@@ -656,7 +656,7 @@ impl Client {
     pub fn describe_orders(&self) -> DescribeOrdersCall {
         DescribeOrdersCall::new(&self.handle)
     }
-    /// Calls `DescribeParameterTemplateAttributes`.
+    /// Calls `DescribeParameterTemplateAttributes`; the answer is a [`DescribeParameterTemplateAttributesResponse`].
     ///
     /// Required: `TemplateId`.
     ///
@@ -667,7 +667,7 @@ impl Client {
     ) -> DescribeParameterTemplateAttributesCall {
         DescribeParameterTemplateAttributesCall::new(&self.handle)
     }
-    /// Calls `DescribeParameterTemplates`.
+    /// Calls `DescribeParameterTemplates`; the answer is a [`DescribeParameterTemplatesResponse`].
     ///
     /// Each answer holds one page of `ParameterTemplateSet`; [`into_paginator`](DescribeParameterTemplatesCall::into_paginator) reads them all.
     ///
@@ -676,7 +676,7 @@ impl Client {
     pub fn describe_parameter_templates(&self) -> DescribeParameterTemplatesCall {
         DescribeParameterTemplatesCall::new(&self.handle)
     }
-    /// Calls `DescribeParamsEvent`.
+    /// Calls `DescribeParamsEvent`; the answer is a [`DescribeParamsEventResponse`].
     ///
     /// Required: `DBInstanceId`.
     ///
@@ -685,7 +685,7 @@ impl Client {
     pub fn describe_params_event(&self) -> DescribeParamsEventCall {
         DescribeParamsEventCall::new(&self.handle)
     }
-    /// Calls `DescribePostgRESTService`.
+    /// Calls `DescribePostgRESTService`; the answer is a [`DescribePostgRESTServiceResponse`].
     ///
     /// Required: `DBInstanceId`.
     ///
@@ -694,28 +694,28 @@ impl Client {
     pub fn describe_postg_rest_service(&self) -> DescribePostgRESTServiceCall {
         DescribePostgRESTServiceCall::new(&self.handle)
     }
-    /// Calls `DescribeProductConfig`.
+    /// Calls `DescribeProductConfig`; the answer is a [`DescribeProductConfigResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=postgres&Version=2017-03-12&Action=DescribeProductConfig)
     #[inline]
     pub fn describe_product_config(&self) -> DescribeProductConfigCall {
         DescribeProductConfigCall::new(&self.handle)
     }
-    /// Calls `DescribeReadOnlyGroups`.
+    /// Calls `DescribeReadOnlyGroups`; the answer is a [`DescribeReadOnlyGroupsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=postgres&Version=2017-03-12&Action=DescribeReadOnlyGroups)
     #[inline]
     pub fn describe_read_only_groups(&self) -> DescribeReadOnlyGroupsCall {
         DescribeReadOnlyGroupsCall::new(&self.handle)
     }
-    /// Calls `DescribeRegions`.
+    /// Calls `DescribeRegions`; the answer is a [`DescribeRegionsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=postgres&Version=2017-03-12&Action=DescribeRegions)
     #[inline]
     pub fn describe_regions(&self) -> DescribeRegionsCall {
         DescribeRegionsCall::new(&self.handle)
     }
-    /// Calls `DescribeSlowQueryAnalysis`.
+    /// Calls `DescribeSlowQueryAnalysis`; the answer is a [`DescribeSlowQueryAnalysisResponse`].
     ///
     /// Required: `DBInstanceId`, `StartTime`, `EndTime`.
     ///
@@ -724,7 +724,7 @@ impl Client {
     pub fn describe_slow_query_analysis(&self) -> DescribeSlowQueryAnalysisCall {
         DescribeSlowQueryAnalysisCall::new(&self.handle)
     }
-    /// Calls `DescribeSlowQueryList`.
+    /// Calls `DescribeSlowQueryList`; the answer is a [`DescribeSlowQueryListResponse`].
     ///
     /// Required: `DBInstanceId`, `StartTime`, `EndTime`.
     ///
@@ -733,7 +733,7 @@ impl Client {
     pub fn describe_slow_query_list(&self) -> DescribeSlowQueryListCall {
         DescribeSlowQueryListCall::new(&self.handle)
     }
-    /// Calls `DescribeTasks`.
+    /// Calls `DescribeTasks`; the answer is a [`DescribeTasksResponse`].
     ///
     /// Each answer holds one page of `TaskSet`; [`into_paginator`](DescribeTasksCall::into_paginator) reads them all.
     ///
@@ -742,14 +742,14 @@ impl Client {
     pub fn describe_tasks(&self) -> DescribeTasksCall {
         DescribeTasksCall::new(&self.handle)
     }
-    /// Calls `DescribeZones`.
+    /// Calls `DescribeZones`; the answer is a [`DescribeZonesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=postgres&Version=2017-03-12&Action=DescribeZones)
     #[inline]
     pub fn describe_zones(&self) -> DescribeZonesCall {
         DescribeZonesCall::new(&self.handle)
     }
-    /// Calls `DestroyDBInstance`.
+    /// Calls `DestroyDBInstance`; the answer is a [`DestroyDBInstanceResponse`].
     ///
     /// Required: `DBInstanceId`.
     ///
@@ -758,7 +758,7 @@ impl Client {
     pub fn destroy_db_instance(&self) -> DestroyDBInstanceCall {
         DestroyDBInstanceCall::new(&self.handle)
     }
-    /// Calls `DestroyDBProxy`.
+    /// Calls `DestroyDBProxy`; the answer is a [`DestroyDBProxyResponse`].
     ///
     /// Required: `DBInstanceId`.
     ///
@@ -767,7 +767,7 @@ impl Client {
     pub fn destroy_db_proxy(&self) -> DestroyDBProxyCall {
         DestroyDBProxyCall::new(&self.handle)
     }
-    /// Calls `DisIsolateDBInstances`.
+    /// Calls `DisIsolateDBInstances`; the answer is a [`DisIsolateDBInstancesResponse`].
     ///
     /// Required: `DBInstanceIdSet`.
     ///
@@ -776,7 +776,7 @@ impl Client {
     pub fn dis_isolate_db_instances(&self) -> DisIsolateDBInstancesCall {
         DisIsolateDBInstancesCall::new(&self.handle)
     }
-    /// Calls `InquiryPriceCreateDBInstances`.
+    /// Calls `InquiryPriceCreateDBInstances`; the answer is a [`InquiryPriceCreateDBInstancesResponse`].
     ///
     /// Required: `Zone`, `SpecCode`, `Storage`, `InstanceCount`, `Period`.
     ///
@@ -787,7 +787,7 @@ impl Client {
     ) -> InquiryPriceCreateDBInstancesCall {
         InquiryPriceCreateDBInstancesCall::new(&self.handle)
     }
-    /// Calls `InquiryPriceRenewDBInstance`.
+    /// Calls `InquiryPriceRenewDBInstance`; the answer is a [`InquiryPriceRenewDBInstanceResponse`].
     ///
     /// Required: `DBInstanceId`, `Period`.
     ///
@@ -796,7 +796,7 @@ impl Client {
     pub fn inquiry_price_renew_db_instance(&self) -> InquiryPriceRenewDBInstanceCall {
         InquiryPriceRenewDBInstanceCall::new(&self.handle)
     }
-    /// Calls `InquiryPriceUpgradeDBInstance`.
+    /// Calls `InquiryPriceUpgradeDBInstance`; the answer is a [`InquiryPriceUpgradeDBInstanceResponse`].
     ///
     /// Required: `Storage`, `Memory`, `DBInstanceId`.
     ///
@@ -807,7 +807,7 @@ impl Client {
     ) -> InquiryPriceUpgradeDBInstanceCall {
         InquiryPriceUpgradeDBInstanceCall::new(&self.handle)
     }
-    /// Calls `IsolateDBInstances`.
+    /// Calls `IsolateDBInstances`; the answer is a [`IsolateDBInstancesResponse`].
     ///
     /// Required: `DBInstanceIdSet`.
     ///
@@ -816,7 +816,7 @@ impl Client {
     pub fn isolate_db_instances(&self) -> IsolateDBInstancesCall {
         IsolateDBInstancesCall::new(&self.handle)
     }
-    /// Calls `LockAccount`.
+    /// Calls `LockAccount`; the answer is a [`LockAccountResponse`].
     ///
     /// Required: `DBInstanceId`, `UserName`.
     ///
@@ -825,7 +825,7 @@ impl Client {
     pub fn lock_account(&self) -> LockAccountCall {
         LockAccountCall::new(&self.handle)
     }
-    /// Calls `ModifyAccountPrivileges`.
+    /// Calls `ModifyAccountPrivileges`; the answer is a [`ModifyAccountPrivilegesResponse`].
     ///
     /// Required: `DBInstanceId`, `UserName`, `ModifyPrivilegeSet`.
     ///
@@ -834,7 +834,7 @@ impl Client {
     pub fn modify_account_privileges(&self) -> ModifyAccountPrivilegesCall {
         ModifyAccountPrivilegesCall::new(&self.handle)
     }
-    /// Calls `ModifyAccountRemark`.
+    /// Calls `ModifyAccountRemark`; the answer is a [`ModifyAccountRemarkResponse`].
     ///
     /// Required: `DBInstanceId`, `UserName`, `Remark`.
     ///
@@ -843,7 +843,7 @@ impl Client {
     pub fn modify_account_remark(&self) -> ModifyAccountRemarkCall {
         ModifyAccountRemarkCall::new(&self.handle)
     }
-    /// Calls `ModifyAuditService`.
+    /// Calls `ModifyAuditService`; the answer is a [`ModifyAuditServiceResponse`].
     ///
     /// Required: `InstanceId`, `LogExpireDay`, `HotLogExpireDay`, `AuditType`, `Product`.
     ///
@@ -852,7 +852,7 @@ impl Client {
     pub fn modify_audit_service(&self) -> ModifyAuditServiceCall {
         ModifyAuditServiceCall::new(&self.handle)
     }
-    /// Calls `ModifyBackupDownloadRestriction`.
+    /// Calls `ModifyBackupDownloadRestriction`; the answer is a [`ModifyBackupDownloadRestrictionResponse`].
     ///
     /// Required: `RestrictionType`.
     ///
@@ -863,7 +863,7 @@ impl Client {
     ) -> ModifyBackupDownloadRestrictionCall {
         ModifyBackupDownloadRestrictionCall::new(&self.handle)
     }
-    /// Calls `ModifyBackupPlan`.
+    /// Calls `ModifyBackupPlan`; the answer is a [`ModifyBackupPlanResponse`].
     ///
     /// Required: `DBInstanceId`.
     ///
@@ -872,7 +872,7 @@ impl Client {
     pub fn modify_backup_plan(&self) -> ModifyBackupPlanCall {
         ModifyBackupPlanCall::new(&self.handle)
     }
-    /// Calls `ModifyBaseBackupExpireTime`.
+    /// Calls `ModifyBaseBackupExpireTime`; the answer is a [`ModifyBaseBackupExpireTimeResponse`].
     ///
     /// Required: `DBInstanceId`, `BaseBackupId`, `NewExpireTime`.
     ///
@@ -881,7 +881,7 @@ impl Client {
     pub fn modify_base_backup_expire_time(&self) -> ModifyBaseBackupExpireTimeCall {
         ModifyBaseBackupExpireTimeCall::new(&self.handle)
     }
-    /// Calls `ModifyDBInstanceChargeType`.
+    /// Calls `ModifyDBInstanceChargeType`; the answer is a [`ModifyDBInstanceChargeTypeResponse`].
     ///
     /// Required: `DBInstanceId`, `InstanceChargeType`, `Period`.
     ///
@@ -890,7 +890,7 @@ impl Client {
     pub fn modify_db_instance_charge_type(&self) -> ModifyDBInstanceChargeTypeCall {
         ModifyDBInstanceChargeTypeCall::new(&self.handle)
     }
-    /// Calls `ModifyDBInstanceDeletionProtection`.
+    /// Calls `ModifyDBInstanceDeletionProtection`; the answer is a [`ModifyDBInstanceDeletionProtectionResponse`].
     ///
     /// Required: `DBInstanceId`, `DeletionProtection`.
     ///
@@ -901,7 +901,7 @@ impl Client {
     ) -> ModifyDBInstanceDeletionProtectionCall {
         ModifyDBInstanceDeletionProtectionCall::new(&self.handle)
     }
-    /// Calls `ModifyDBInstanceDeployment`.
+    /// Calls `ModifyDBInstanceDeployment`; the answer is a [`ModifyDBInstanceDeploymentResponse`].
     ///
     /// Required: `DBInstanceId`, `DBNodeSet`, `SwitchTag`.
     ///
@@ -910,7 +910,7 @@ impl Client {
     pub fn modify_db_instance_deployment(&self) -> ModifyDBInstanceDeploymentCall {
         ModifyDBInstanceDeploymentCall::new(&self.handle)
     }
-    /// Calls `ModifyDBInstanceHAConfig`.
+    /// Calls `ModifyDBInstanceHAConfig`; the answer is a [`ModifyDBInstanceHAConfigResponse`].
     ///
     /// Required: `DBInstanceId`, `SyncMode`, `MaxStandbyLatency`, `MaxStandbyLag`.
     ///
@@ -919,7 +919,7 @@ impl Client {
     pub fn modify_db_instance_ha_config(&self) -> ModifyDBInstanceHAConfigCall {
         ModifyDBInstanceHAConfigCall::new(&self.handle)
     }
-    /// Calls `ModifyDBInstanceName`.
+    /// Calls `ModifyDBInstanceName`; the answer is a [`ModifyDBInstanceNameResponse`].
     ///
     /// Required: `DBInstanceId`, `InstanceName`.
     ///
@@ -928,7 +928,7 @@ impl Client {
     pub fn modify_db_instance_name(&self) -> ModifyDBInstanceNameCall {
         ModifyDBInstanceNameCall::new(&self.handle)
     }
-    /// Calls `ModifyDBInstanceParameters`.
+    /// Calls `ModifyDBInstanceParameters`; the answer is a [`ModifyDBInstanceParametersResponse`].
     ///
     /// Required: `DBInstanceId`, `ParamList`.
     ///
@@ -937,7 +937,7 @@ impl Client {
     pub fn modify_db_instance_parameters(&self) -> ModifyDBInstanceParametersCall {
         ModifyDBInstanceParametersCall::new(&self.handle)
     }
-    /// Calls `ModifyDBInstanceReadOnlyGroup`.
+    /// Calls `ModifyDBInstanceReadOnlyGroup`; the answer is a [`ModifyDBInstanceReadOnlyGroupResponse`].
     ///
     /// Required: `DBInstanceId`, `ReadOnlyGroupId`, `NewReadOnlyGroupId`.
     ///
@@ -948,7 +948,7 @@ impl Client {
     ) -> ModifyDBInstanceReadOnlyGroupCall {
         ModifyDBInstanceReadOnlyGroupCall::new(&self.handle)
     }
-    /// Calls `ModifyDBInstanceSSLConfig`.
+    /// Calls `ModifyDBInstanceSSLConfig`; the answer is a [`ModifyDBInstanceSSLConfigResponse`].
     ///
     /// Required: `DBInstanceId`, `SSLEnabled`.
     ///
@@ -957,7 +957,7 @@ impl Client {
     pub fn modify_db_instance_ssl_config(&self) -> ModifyDBInstanceSSLConfigCall {
         ModifyDBInstanceSSLConfigCall::new(&self.handle)
     }
-    /// Calls `ModifyDBInstanceSecurityGroups`.
+    /// Calls `ModifyDBInstanceSecurityGroups`; the answer is a [`ModifyDBInstanceSecurityGroupsResponse`].
     ///
     /// Required: `SecurityGroupIdSet`.
     ///
@@ -968,7 +968,7 @@ impl Client {
     ) -> ModifyDBInstanceSecurityGroupsCall {
         ModifyDBInstanceSecurityGroupsCall::new(&self.handle)
     }
-    /// Calls `ModifyDBInstanceSpec`.
+    /// Calls `ModifyDBInstanceSpec`; the answer is a [`ModifyDBInstanceSpecResponse`].
     ///
     /// Required: `DBInstanceId`, `Memory`, `Storage`.
     ///
@@ -977,7 +977,7 @@ impl Client {
     pub fn modify_db_instance_spec(&self) -> ModifyDBInstanceSpecCall {
         ModifyDBInstanceSpecCall::new(&self.handle)
     }
-    /// Calls `ModifyDBInstancesProject`.
+    /// Calls `ModifyDBInstancesProject`; the answer is a [`ModifyDBInstancesProjectResponse`].
     ///
     /// Required: `DBInstanceIdSet`, `ProjectId`.
     ///
@@ -986,7 +986,7 @@ impl Client {
     pub fn modify_db_instances_project(&self) -> ModifyDBInstancesProjectCall {
         ModifyDBInstancesProjectCall::new(&self.handle)
     }
-    /// Calls `ModifyDBProxy`.
+    /// Calls `ModifyDBProxy`; the answer is a [`ModifyDBProxyResponse`].
     ///
     /// Required: `DBInstanceId`.
     ///
@@ -995,7 +995,7 @@ impl Client {
     pub fn modify_db_proxy(&self) -> ModifyDBProxyCall {
         ModifyDBProxyCall::new(&self.handle)
     }
-    /// Calls `ModifyDBProxyAddress`.
+    /// Calls `ModifyDBProxyAddress`; the answer is a [`ModifyDBProxyAddressResponse`].
     ///
     /// Required: `DBInstanceId`, `AddressId`.
     ///
@@ -1004,7 +1004,7 @@ impl Client {
     pub fn modify_db_proxy_address(&self) -> ModifyDBProxyAddressCall {
         ModifyDBProxyAddressCall::new(&self.handle)
     }
-    /// Calls `ModifyDBProxySSLConfig`.
+    /// Calls `ModifyDBProxySSLConfig`; the answer is a [`ModifyDBProxySSLConfigResponse`].
     ///
     /// Required: `DBInstanceId`, `ProxyGroupId`, `ProxyAddressId`, `SSLEnabled`.
     ///
@@ -1013,7 +1013,7 @@ impl Client {
     pub fn modify_db_proxy_ssl_config(&self) -> ModifyDBProxySSLConfigCall {
         ModifyDBProxySSLConfigCall::new(&self.handle)
     }
-    /// Calls `ModifyDatabaseOwner`.
+    /// Calls `ModifyDatabaseOwner`; the answer is a [`ModifyDatabaseOwnerResponse`].
     ///
     /// Required: `DBInstanceId`, `DatabaseName`, `DatabaseOwner`.
     ///
@@ -1022,7 +1022,7 @@ impl Client {
     pub fn modify_database_owner(&self) -> ModifyDatabaseOwnerCall {
         ModifyDatabaseOwnerCall::new(&self.handle)
     }
-    /// Calls `ModifyMaintainTimeWindow`.
+    /// Calls `ModifyMaintainTimeWindow`; the answer is a [`ModifyMaintainTimeWindowResponse`].
     ///
     /// Required: `DBInstanceId`.
     ///
@@ -1031,7 +1031,7 @@ impl Client {
     pub fn modify_maintain_time_window(&self) -> ModifyMaintainTimeWindowCall {
         ModifyMaintainTimeWindowCall::new(&self.handle)
     }
-    /// Calls `ModifyParameterTemplate`.
+    /// Calls `ModifyParameterTemplate`; the answer is a [`ModifyParameterTemplateResponse`].
     ///
     /// Required: `TemplateId`.
     ///
@@ -1040,7 +1040,7 @@ impl Client {
     pub fn modify_parameter_template(&self) -> ModifyParameterTemplateCall {
         ModifyParameterTemplateCall::new(&self.handle)
     }
-    /// Calls `ModifyReadOnlyDBInstanceWeight`.
+    /// Calls `ModifyReadOnlyDBInstanceWeight`; the answer is a [`ModifyReadOnlyDBInstanceWeightResponse`].
     ///
     /// Required: `DBInstanceId`, `ReadOnlyGroupId`, `Weight`.
     ///
@@ -1051,7 +1051,7 @@ impl Client {
     ) -> ModifyReadOnlyDBInstanceWeightCall {
         ModifyReadOnlyDBInstanceWeightCall::new(&self.handle)
     }
-    /// Calls `ModifyReadOnlyGroupConfig`.
+    /// Calls `ModifyReadOnlyGroupConfig`; the answer is a [`ModifyReadOnlyGroupConfigResponse`].
     ///
     /// Required: `ReadOnlyGroupId`.
     ///
@@ -1060,7 +1060,7 @@ impl Client {
     pub fn modify_read_only_group_config(&self) -> ModifyReadOnlyGroupConfigCall {
         ModifyReadOnlyGroupConfigCall::new(&self.handle)
     }
-    /// Calls `ModifySwitchTimePeriod`.
+    /// Calls `ModifySwitchTimePeriod`; the answer is a [`ModifySwitchTimePeriodResponse`].
     ///
     /// Required: `DBInstanceId`, `SwitchTag`.
     ///
@@ -1069,7 +1069,7 @@ impl Client {
     pub fn modify_switch_time_period(&self) -> ModifySwitchTimePeriodCall {
         ModifySwitchTimePeriodCall::new(&self.handle)
     }
-    /// Calls `OpenAccountCAM`.
+    /// Calls `OpenAccountCAM`; the answer is a [`OpenAccountCAMResponse`].
     ///
     /// Required: `DBInstanceId`, `UserName`.
     ///
@@ -1078,7 +1078,7 @@ impl Client {
     pub fn open_account_cam(&self) -> OpenAccountCAMCall {
         OpenAccountCAMCall::new(&self.handle)
     }
-    /// Calls `OpenAuditService`.
+    /// Calls `OpenAuditService`; the answer is a [`OpenAuditServiceResponse`].
     ///
     /// Required: `InstanceId`, `LogExpireDay`, `HotLogExpireDay`, `AuditType`, `Product`.
     ///
@@ -1087,7 +1087,7 @@ impl Client {
     pub fn open_audit_service(&self) -> OpenAuditServiceCall {
         OpenAuditServiceCall::new(&self.handle)
     }
-    /// Calls `OpenDBExtranetAccess`.
+    /// Calls `OpenDBExtranetAccess`; the answer is a [`OpenDBExtranetAccessResponse`].
     ///
     /// Required: `DBInstanceId`.
     ///
@@ -1096,7 +1096,7 @@ impl Client {
     pub fn open_db_extranet_access(&self) -> OpenDBExtranetAccessCall {
         OpenDBExtranetAccessCall::new(&self.handle)
     }
-    /// Calls `OpenMem0Service`.
+    /// Calls `OpenMem0Service`; the answer is a [`OpenMem0ServiceResponse`].
     ///
     /// Required: `DBInstanceId`, `AgenticBaseId`, `LLMModel`, `EmbeddingApiKey`.
     ///
@@ -1105,7 +1105,7 @@ impl Client {
     pub fn open_mem0_service(&self) -> OpenMem0ServiceCall {
         OpenMem0ServiceCall::new(&self.handle)
     }
-    /// Calls `OpenPostgRESTService`.
+    /// Calls `OpenPostgRESTService`; the answer is a [`OpenPostgRESTServiceResponse`].
     ///
     /// Required: `DBInstanceId`.
     ///
@@ -1114,7 +1114,7 @@ impl Client {
     pub fn open_postg_rest_service(&self) -> OpenPostgRESTServiceCall {
         OpenPostgRESTServiceCall::new(&self.handle)
     }
-    /// Calls `RebalanceReadOnlyGroup`.
+    /// Calls `RebalanceReadOnlyGroup`; the answer is a [`RebalanceReadOnlyGroupResponse`].
     ///
     /// Required: `ReadOnlyGroupId`.
     ///
@@ -1123,7 +1123,7 @@ impl Client {
     pub fn rebalance_read_only_group(&self) -> RebalanceReadOnlyGroupCall {
         RebalanceReadOnlyGroupCall::new(&self.handle)
     }
-    /// Calls `RefreshAccountPassword`.
+    /// Calls `RefreshAccountPassword`; the answer is a [`RefreshAccountPasswordResponse`].
     ///
     /// Required: `DBInstanceId`, `UserName`.
     ///
@@ -1132,7 +1132,7 @@ impl Client {
     pub fn refresh_account_password(&self) -> RefreshAccountPasswordCall {
         RefreshAccountPasswordCall::new(&self.handle)
     }
-    /// Calls `ReloadBalanceDBProxyNode`.
+    /// Calls `ReloadBalanceDBProxyNode`; the answer is a [`ReloadBalanceDBProxyNodeResponse`].
     ///
     /// Required: `DBInstanceId`.
     ///
@@ -1141,7 +1141,7 @@ impl Client {
     pub fn reload_balance_db_proxy_node(&self) -> ReloadBalanceDBProxyNodeCall {
         ReloadBalanceDBProxyNodeCall::new(&self.handle)
     }
-    /// Calls `RemoveDBInstanceFromReadOnlyGroup`.
+    /// Calls `RemoveDBInstanceFromReadOnlyGroup`; the answer is a [`RemoveDBInstanceFromReadOnlyGroupResponse`].
     ///
     /// Required: `DBInstanceId`, `ReadOnlyGroupId`.
     ///
@@ -1152,7 +1152,7 @@ impl Client {
     ) -> RemoveDBInstanceFromReadOnlyGroupCall {
         RemoveDBInstanceFromReadOnlyGroupCall::new(&self.handle)
     }
-    /// Calls `RenewInstance`.
+    /// Calls `RenewInstance`; the answer is a [`RenewInstanceResponse`].
     ///
     /// Required: `DBInstanceId`, `Period`.
     ///
@@ -1161,7 +1161,7 @@ impl Client {
     pub fn renew_instance(&self) -> RenewInstanceCall {
         RenewInstanceCall::new(&self.handle)
     }
-    /// Calls `ResetAccountPassword`.
+    /// Calls `ResetAccountPassword`; the answer is a [`ResetAccountPasswordResponse`].
     ///
     /// Required: `DBInstanceId`, `UserName`, `Password`.
     ///
@@ -1170,7 +1170,7 @@ impl Client {
     pub fn reset_account_password(&self) -> ResetAccountPasswordCall {
         ResetAccountPasswordCall::new(&self.handle)
     }
-    /// Calls `RestartDBInstance`.
+    /// Calls `RestartDBInstance`; the answer is a [`RestartDBInstanceResponse`].
     ///
     /// Required: `DBInstanceId`.
     ///
@@ -1179,7 +1179,7 @@ impl Client {
     pub fn restart_db_instance(&self) -> RestartDBInstanceCall {
         RestartDBInstanceCall::new(&self.handle)
     }
-    /// Calls `RestoreDBInstanceObjects`.
+    /// Calls `RestoreDBInstanceObjects`; the answer is a [`RestoreDBInstanceObjectsResponse`].
     ///
     /// Required: `DBInstanceId`, `RestoreObjects`.
     ///
@@ -1188,7 +1188,7 @@ impl Client {
     pub fn restore_db_instance_objects(&self) -> RestoreDBInstanceObjectsCall {
         RestoreDBInstanceObjectsCall::new(&self.handle)
     }
-    /// Calls `SetAutoRenewFlag`.
+    /// Calls `SetAutoRenewFlag`; the answer is a [`SetAutoRenewFlagResponse`].
     ///
     /// Required: `DBInstanceIdSet`, `AutoRenewFlag`.
     ///
@@ -1197,7 +1197,7 @@ impl Client {
     pub fn set_auto_renew_flag(&self) -> SetAutoRenewFlagCall {
         SetAutoRenewFlagCall::new(&self.handle)
     }
-    /// Calls `SwitchDBInstancePrimary`.
+    /// Calls `SwitchDBInstancePrimary`; the answer is a [`SwitchDBInstancePrimaryResponse`].
     ///
     /// Required: `DBInstanceId`.
     ///
@@ -1206,7 +1206,7 @@ impl Client {
     pub fn switch_db_instance_primary(&self) -> SwitchDBInstancePrimaryCall {
         SwitchDBInstancePrimaryCall::new(&self.handle)
     }
-    /// Calls `UnlockAccount`.
+    /// Calls `UnlockAccount`; the answer is a [`UnlockAccountResponse`].
     ///
     /// Required: `DBInstanceId`, `UserName`.
     ///
@@ -1215,7 +1215,7 @@ impl Client {
     pub fn unlock_account(&self) -> UnlockAccountCall {
         UnlockAccountCall::new(&self.handle)
     }
-    /// Calls `UpgradeDBInstanceKernelVersion`.
+    /// Calls `UpgradeDBInstanceKernelVersion`; the answer is a [`UpgradeDBInstanceKernelVersionResponse`].
     ///
     /// Required: `DBInstanceId`, `TargetDBKernelVersion`.
     ///
@@ -1226,7 +1226,7 @@ impl Client {
     ) -> UpgradeDBInstanceKernelVersionCall {
         UpgradeDBInstanceKernelVersionCall::new(&self.handle)
     }
-    /// Calls `UpgradeDBInstanceMajorVersion`.
+    /// Calls `UpgradeDBInstanceMajorVersion`; the answer is a [`UpgradeDBInstanceMajorVersionResponse`].
     ///
     /// Required: `DBInstanceId`, `TargetDBKernelVersion`.
     ///
@@ -2539,7 +2539,6 @@ rt::action!(
     DescribeBackupDownloadRestrictionCall, DescribeBackupDownloadRestrictionResponse,
     Error, idempotent
 );
-impl<T> DescribeBackupDownloadRestrictionCall<T> {}
 /// The answer of [`Client::describe_backup_download_restriction`] (`DescribeBackupDownloadRestriction`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -2584,7 +2583,6 @@ rt::action!(
     DescribeBackupOverview, DescribeBackupOverviewRequest, DescribeBackupOverviewCall,
     DescribeBackupOverviewResponse, Error, idempotent
 );
-impl<T> DescribeBackupOverviewCall<T> {}
 /// The answer of [`Client::describe_backup_overview`] (`DescribeBackupOverview`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -3534,7 +3532,6 @@ rt::action!(
     DescribeRegions, DescribeRegionsRequest, DescribeRegionsCall,
     DescribeRegionsResponse, Error, idempotent
 );
-impl<T> DescribeRegionsCall<T> {}
 /// The answer of [`Client::describe_regions`] (`DescribeRegions`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

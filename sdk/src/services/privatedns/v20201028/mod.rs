@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `AddSpecifyPrivateZoneVpc`.
+    /// Calls `AddSpecifyPrivateZoneVpc`; the answer is a [`AddSpecifyPrivateZoneVpcResponse`].
     ///
     /// Required: `ZoneId`.
     ///
@@ -44,14 +44,14 @@ impl Client {
     pub fn add_specify_private_zone_vpc(&self) -> AddSpecifyPrivateZoneVpcCall {
         AddSpecifyPrivateZoneVpcCall::new(&self.handle)
     }
-    /// Calls `CreateExtendEndpoint`.
+    /// Calls `CreateExtendEndpoint`; the answer is a [`CreateExtendEndpointResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=privatedns&Version=2020-10-28&Action=CreateExtendEndpoint)
     #[inline]
     pub fn create_extend_endpoint(&self) -> CreateExtendEndpointCall {
         CreateExtendEndpointCall::new(&self.handle)
     }
-    /// Calls `CreateForwardRule`.
+    /// Calls `CreateForwardRule`; the answer is a [`CreateForwardRuleResponse`].
     ///
     /// Required: `RuleName`, `RuleType`, `ZoneId`, `EndPointId`.
     ///
@@ -60,7 +60,7 @@ impl Client {
     pub fn create_forward_rule(&self) -> CreateForwardRuleCall {
         CreateForwardRuleCall::new(&self.handle)
     }
-    /// Calls `CreateInboundEndpoint`.
+    /// Calls `CreateInboundEndpoint`; the answer is a [`CreateInboundEndpointResponse`].
     ///
     /// Required: `EndpointName`, `EndpointRegion`, `EndpointVpc`, `SubnetIp`.
     ///
@@ -69,7 +69,7 @@ impl Client {
     pub fn create_inbound_endpoint(&self) -> CreateInboundEndpointCall {
         CreateInboundEndpointCall::new(&self.handle)
     }
-    /// Calls `CreatePrivateDNSAccount`.
+    /// Calls `CreatePrivateDNSAccount`; the answer is a [`CreatePrivateDNSAccountResponse`].
     ///
     /// Required: `Account`.
     ///
@@ -78,7 +78,7 @@ impl Client {
     pub fn create_private_dns_account(&self) -> CreatePrivateDNSAccountCall {
         CreatePrivateDNSAccountCall::new(&self.handle)
     }
-    /// Calls `CreatePrivateZone`.
+    /// Calls `CreatePrivateZone`; the answer is a [`CreatePrivateZoneResponse`].
     ///
     /// Required: `Domain`.
     ///
@@ -87,7 +87,7 @@ impl Client {
     pub fn create_private_zone(&self) -> CreatePrivateZoneCall {
         CreatePrivateZoneCall::new(&self.handle)
     }
-    /// Calls `CreatePrivateZoneList`.
+    /// Calls `CreatePrivateZoneList`; the answer is a [`CreatePrivateZoneListResponse`].
     ///
     /// Required: `Domains`.
     ///
@@ -96,7 +96,7 @@ impl Client {
     pub fn create_private_zone_list(&self) -> CreatePrivateZoneListCall {
         CreatePrivateZoneListCall::new(&self.handle)
     }
-    /// Calls `CreatePrivateZoneRecord`.
+    /// Calls `CreatePrivateZoneRecord`; the answer is a [`CreatePrivateZoneRecordResponse`].
     ///
     /// Required: `ZoneId`, `RecordType`, `SubDomain`, `RecordValue`.
     ///
@@ -105,7 +105,7 @@ impl Client {
     pub fn create_private_zone_record(&self) -> CreatePrivateZoneRecordCall {
         CreatePrivateZoneRecordCall::new(&self.handle)
     }
-    /// Calls `CreatePrivateZoneRecordList`.
+    /// Calls `CreatePrivateZoneRecordList`; the answer is a [`CreatePrivateZoneRecordListResponse`].
     ///
     /// Required: `ZoneIds`, `RecordsInfo`.
     ///
@@ -114,21 +114,21 @@ impl Client {
     pub fn create_private_zone_record_list(&self) -> CreatePrivateZoneRecordListCall {
         CreatePrivateZoneRecordListCall::new(&self.handle)
     }
-    /// Calls `DeleteEndPoint`.
+    /// Calls `DeleteEndPoint`; the answer is a [`DeleteEndPointResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=privatedns&Version=2020-10-28&Action=DeleteEndPoint)
     #[inline]
     pub fn delete_end_point(&self) -> DeleteEndPointCall {
         DeleteEndPointCall::new(&self.handle)
     }
-    /// Calls `DeleteForwardRule`.
+    /// Calls `DeleteForwardRule`; the answer is a [`DeleteForwardRuleResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=privatedns&Version=2020-10-28&Action=DeleteForwardRule)
     #[inline]
     pub fn delete_forward_rule(&self) -> DeleteForwardRuleCall {
         DeleteForwardRuleCall::new(&self.handle)
     }
-    /// Calls `DeleteInboundEndpoint`.
+    /// Calls `DeleteInboundEndpoint`; the answer is a [`DeleteInboundEndpointResponse`].
     ///
     /// Required: `EndpointId`.
     ///
@@ -137,7 +137,7 @@ impl Client {
     pub fn delete_inbound_endpoint(&self) -> DeleteInboundEndpointCall {
         DeleteInboundEndpointCall::new(&self.handle)
     }
-    /// Calls `DeletePrivateDNSAccount`.
+    /// Calls `DeletePrivateDNSAccount`; the answer is a [`DeletePrivateDNSAccountResponse`].
     ///
     /// Required: `Account`.
     ///
@@ -146,21 +146,21 @@ impl Client {
     pub fn delete_private_dns_account(&self) -> DeletePrivateDNSAccountCall {
         DeletePrivateDNSAccountCall::new(&self.handle)
     }
-    /// Calls `DeletePrivateZone`.
+    /// Calls `DeletePrivateZone`; the answer is a [`DeletePrivateZoneResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=privatedns&Version=2020-10-28&Action=DeletePrivateZone)
     #[inline]
     pub fn delete_private_zone(&self) -> DeletePrivateZoneCall {
         DeletePrivateZoneCall::new(&self.handle)
     }
-    /// Calls `DeletePrivateZoneRecord`.
+    /// Calls `DeletePrivateZoneRecord`; the answer is a [`DeletePrivateZoneRecordResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=privatedns&Version=2020-10-28&Action=DeletePrivateZoneRecord)
     #[inline]
     pub fn delete_private_zone_record(&self) -> DeletePrivateZoneRecordCall {
         DeletePrivateZoneRecordCall::new(&self.handle)
     }
-    /// Calls `DeleteSpecifyPrivateZoneVpc`.
+    /// Calls `DeleteSpecifyPrivateZoneVpc`; the answer is a [`DeleteSpecifyPrivateZoneVpcResponse`].
     ///
     /// Required: `ZoneId`.
     ///
@@ -169,7 +169,7 @@ impl Client {
     pub fn delete_specify_private_zone_vpc(&self) -> DeleteSpecifyPrivateZoneVpcCall {
         DeleteSpecifyPrivateZoneVpcCall::new(&self.handle)
     }
-    /// Calls `DescribeAccountVpcList`.
+    /// Calls `DescribeAccountVpcList`; the answer is a [`DescribeAccountVpcListResponse`].
     ///
     /// Required: `AccountUin`.
     ///
@@ -180,7 +180,7 @@ impl Client {
     pub fn describe_account_vpc_list(&self) -> DescribeAccountVpcListCall {
         DescribeAccountVpcListCall::new(&self.handle)
     }
-    /// Calls `DescribeAuditLog`.
+    /// Calls `DescribeAuditLog`; the answer is a [`DescribeAuditLogResponse`].
     ///
     /// Required: `TimeRangeBegin`.
     ///
@@ -189,7 +189,7 @@ impl Client {
     pub fn describe_audit_log(&self) -> DescribeAuditLogCall {
         DescribeAuditLogCall::new(&self.handle)
     }
-    /// Calls `DescribeCreateRecordListResult`.
+    /// Calls `DescribeCreateRecordListResult`; the answer is a [`DescribeCreateRecordListResultResponse`].
     ///
     /// Required: `ZoneIds`, `RecordsInfo`.
     ///
@@ -200,7 +200,7 @@ impl Client {
     ) -> DescribeCreateRecordListResultCall {
         DescribeCreateRecordListResultCall::new(&self.handle)
     }
-    /// Calls `DescribeCreateZoneListResult`.
+    /// Calls `DescribeCreateZoneListResult`; the answer is a [`DescribeCreateZoneListResultResponse`].
     ///
     /// Required: `Domains`.
     ///
@@ -209,14 +209,14 @@ impl Client {
     pub fn describe_create_zone_list_result(&self) -> DescribeCreateZoneListResultCall {
         DescribeCreateZoneListResultCall::new(&self.handle)
     }
-    /// Calls `DescribeDashboard`.
+    /// Calls `DescribeDashboard`; the answer is a [`DescribeDashboardResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=privatedns&Version=2020-10-28&Action=DescribeDashboard)
     #[inline]
     pub fn describe_dashboard(&self) -> DescribeDashboardCall {
         DescribeDashboardCall::new(&self.handle)
     }
-    /// Calls `DescribeExtendEndpointList`.
+    /// Calls `DescribeExtendEndpointList`; the answer is a [`DescribeExtendEndpointListResponse`].
     ///
     /// Each answer holds one page of `OutboundEndpointSet`; [`into_paginator`](DescribeExtendEndpointListCall::into_paginator) reads them all.
     ///
@@ -225,7 +225,7 @@ impl Client {
     pub fn describe_extend_endpoint_list(&self) -> DescribeExtendEndpointListCall {
         DescribeExtendEndpointListCall::new(&self.handle)
     }
-    /// Calls `DescribeForwardRuleList`.
+    /// Calls `DescribeForwardRuleList`; the answer is a [`DescribeForwardRuleListResponse`].
     ///
     /// Each answer holds one page of `ForwardRuleSet`; [`into_paginator`](DescribeForwardRuleListCall::into_paginator) reads them all.
     ///
@@ -234,7 +234,7 @@ impl Client {
     pub fn describe_forward_rule_list(&self) -> DescribeForwardRuleListCall {
         DescribeForwardRuleListCall::new(&self.handle)
     }
-    /// Calls `DescribeInboundEndpointList`.
+    /// Calls `DescribeInboundEndpointList`; the answer is a [`DescribeInboundEndpointListResponse`].
     ///
     /// Each answer holds one page of `InboundEndpointSet`; [`into_paginator`](DescribeInboundEndpointListCall::into_paginator) reads them all.
     ///
@@ -243,7 +243,7 @@ impl Client {
     pub fn describe_inbound_endpoint_list(&self) -> DescribeInboundEndpointListCall {
         DescribeInboundEndpointListCall::new(&self.handle)
     }
-    /// Calls `DescribePrivateDNSAccountList`.
+    /// Calls `DescribePrivateDNSAccountList`; the answer is a [`DescribePrivateDNSAccountListResponse`].
     ///
     /// Each answer holds one page of `AccountSet`; [`into_paginator`](DescribePrivateDNSAccountListCall::into_paginator) reads them all.
     ///
@@ -254,7 +254,7 @@ impl Client {
     ) -> DescribePrivateDNSAccountListCall {
         DescribePrivateDNSAccountListCall::new(&self.handle)
     }
-    /// Calls `DescribePrivateZone`.
+    /// Calls `DescribePrivateZone`; the answer is a [`DescribePrivateZoneResponse`].
     ///
     /// Required: `ZoneId`.
     ///
@@ -263,7 +263,7 @@ impl Client {
     pub fn describe_private_zone(&self) -> DescribePrivateZoneCall {
         DescribePrivateZoneCall::new(&self.handle)
     }
-    /// Calls `DescribePrivateZoneList`.
+    /// Calls `DescribePrivateZoneList`; the answer is a [`DescribePrivateZoneListResponse`].
     ///
     /// Each answer holds one page of `PrivateZoneSet`; [`into_paginator`](DescribePrivateZoneListCall::into_paginator) reads them all.
     ///
@@ -272,7 +272,7 @@ impl Client {
     pub fn describe_private_zone_list(&self) -> DescribePrivateZoneListCall {
         DescribePrivateZoneListCall::new(&self.handle)
     }
-    /// Calls `DescribePrivateZoneRecordList`.
+    /// Calls `DescribePrivateZoneRecordList`; the answer is a [`DescribePrivateZoneRecordListResponse`].
     ///
     /// Required: `ZoneId`.
     ///
@@ -285,21 +285,21 @@ impl Client {
     ) -> DescribePrivateZoneRecordListCall {
         DescribePrivateZoneRecordListCall::new(&self.handle)
     }
-    /// Calls `DescribePrivateZoneService`.
+    /// Calls `DescribePrivateZoneService`; the answer is a [`DescribePrivateZoneServiceResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=privatedns&Version=2020-10-28&Action=DescribePrivateZoneService)
     #[inline]
     pub fn describe_private_zone_service(&self) -> DescribePrivateZoneServiceCall {
         DescribePrivateZoneServiceCall::new(&self.handle)
     }
-    /// Calls `DescribeQuotaUsage`.
+    /// Calls `DescribeQuotaUsage`; the answer is a [`DescribeQuotaUsageResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=privatedns&Version=2020-10-28&Action=DescribeQuotaUsage)
     #[inline]
     pub fn describe_quota_usage(&self) -> DescribeQuotaUsageCall {
         DescribeQuotaUsageCall::new(&self.handle)
     }
-    /// Calls `DescribeRecord`.
+    /// Calls `DescribeRecord`; the answer is a [`DescribeRecordResponse`].
     ///
     /// Required: `ZoneId`, `RecordId`.
     ///
@@ -308,7 +308,7 @@ impl Client {
     pub fn describe_record(&self) -> DescribeRecordCall {
         DescribeRecordCall::new(&self.handle)
     }
-    /// Calls `DescribeRequestData`.
+    /// Calls `DescribeRequestData`; the answer is a [`DescribeRequestDataResponse`].
     ///
     /// Required: `TimeRangeBegin`.
     ///
@@ -317,7 +317,7 @@ impl Client {
     pub fn describe_request_data(&self) -> DescribeRequestDataCall {
         DescribeRequestDataCall::new(&self.handle)
     }
-    /// Calls `ModifyForwardRule`.
+    /// Calls `ModifyForwardRule`; the answer is a [`ModifyForwardRuleResponse`].
     ///
     /// Required: `RuleId`.
     ///
@@ -326,7 +326,7 @@ impl Client {
     pub fn modify_forward_rule(&self) -> ModifyForwardRuleCall {
         ModifyForwardRuleCall::new(&self.handle)
     }
-    /// Calls `ModifyInboundEndpoint`.
+    /// Calls `ModifyInboundEndpoint`; the answer is a [`ModifyInboundEndpointResponse`].
     ///
     /// Required: `EndpointId`, `EndpointName`.
     ///
@@ -335,7 +335,7 @@ impl Client {
     pub fn modify_inbound_endpoint(&self) -> ModifyInboundEndpointCall {
         ModifyInboundEndpointCall::new(&self.handle)
     }
-    /// Calls `ModifyPrivateZone`.
+    /// Calls `ModifyPrivateZone`; the answer is a [`ModifyPrivateZoneResponse`].
     ///
     /// Required: `ZoneId`.
     ///
@@ -344,7 +344,7 @@ impl Client {
     pub fn modify_private_zone(&self) -> ModifyPrivateZoneCall {
         ModifyPrivateZoneCall::new(&self.handle)
     }
-    /// Calls `ModifyPrivateZoneRecord`.
+    /// Calls `ModifyPrivateZoneRecord`; the answer is a [`ModifyPrivateZoneRecordResponse`].
     ///
     /// Required: `ZoneId`, `RecordId`, `RecordType`, `SubDomain`, `RecordValue`.
     ///
@@ -353,7 +353,7 @@ impl Client {
     pub fn modify_private_zone_record(&self) -> ModifyPrivateZoneRecordCall {
         ModifyPrivateZoneRecordCall::new(&self.handle)
     }
-    /// Calls `ModifyPrivateZoneVpc`.
+    /// Calls `ModifyPrivateZoneVpc`; the answer is a [`ModifyPrivateZoneVpcResponse`].
     ///
     /// Required: `ZoneId`.
     ///
@@ -362,7 +362,7 @@ impl Client {
     pub fn modify_private_zone_vpc(&self) -> ModifyPrivateZoneVpcCall {
         ModifyPrivateZoneVpcCall::new(&self.handle)
     }
-    /// Calls `ModifyRecordsStatus`.
+    /// Calls `ModifyRecordsStatus`; the answer is a [`ModifyRecordsStatusResponse`].
     ///
     /// Required: `ZoneId`, `RecordIds`, `Status`.
     ///
@@ -371,7 +371,7 @@ impl Client {
     pub fn modify_records_status(&self) -> ModifyRecordsStatusCall {
         ModifyRecordsStatusCall::new(&self.handle)
     }
-    /// Calls `QueryAsyncBindVpcStatus`.
+    /// Calls `QueryAsyncBindVpcStatus`; the answer is a [`QueryAsyncBindVpcStatusResponse`].
     ///
     /// Required: `UniqId`.
     ///
@@ -380,7 +380,7 @@ impl Client {
     pub fn query_async_bind_vpc_status(&self) -> QueryAsyncBindVpcStatusCall {
         QueryAsyncBindVpcStatusCall::new(&self.handle)
     }
-    /// Calls `SubscribePrivateZoneService`.
+    /// Calls `SubscribePrivateZoneService`; the answer is a [`SubscribePrivateZoneServiceResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=privatedns&Version=2020-10-28&Action=SubscribePrivateZoneService)
     #[inline]
@@ -567,7 +567,6 @@ rt::action!(
     CreateExtendEndpoint, CreateExtendEndpointRequest, CreateExtendEndpointCall,
     CreateExtendEndpointResponse, Error
 );
-impl<T> CreateExtendEndpointCall<T> {}
 /// The answer of [`Client::create_extend_endpoint`] (`CreateExtendEndpoint`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -943,7 +942,6 @@ rt::action!(
     DescribeDashboard, DescribeDashboardRequest, DescribeDashboardCall,
     DescribeDashboardResponse, Error, idempotent
 );
-impl<T> DescribeDashboardCall<T> {}
 /// The answer of [`Client::describe_dashboard`] (`DescribeDashboard`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -1226,7 +1224,6 @@ rt::action!(
     DescribePrivateZoneService, DescribePrivateZoneServiceRequest,
     DescribePrivateZoneServiceCall, DescribePrivateZoneServiceResponse, Error, idempotent
 );
-impl<T> DescribePrivateZoneServiceCall<T> {}
 /// The answer of [`Client::describe_private_zone_service`] (`DescribePrivateZoneService`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -1241,7 +1238,6 @@ rt::action!(
     DescribeQuotaUsage, DescribeQuotaUsageRequest, DescribeQuotaUsageCall,
     DescribeQuotaUsageResponse, Error, idempotent
 );
-impl<T> DescribeQuotaUsageCall<T> {}
 /// The answer of [`Client::describe_quota_usage`] (`DescribeQuotaUsage`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -1431,7 +1427,6 @@ rt::action!(
     SubscribePrivateZoneService, SubscribePrivateZoneServiceRequest,
     SubscribePrivateZoneServiceCall, SubscribePrivateZoneServiceResponse, Error
 );
-impl<T> SubscribePrivateZoneServiceCall<T> {}
 /// The answer of [`Client::subscribe_private_zone_service`] (`SubscribePrivateZoneService`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `AbortCronJobs`.
+    /// Calls `AbortCronJobs`; the answer is a [`AbortCronJobsResponse`].
     ///
     /// Required: `ProjectId`, `CronJobIds`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn abort_cron_jobs(&self) -> AbortCronJobsCall {
         AbortCronJobsCall::new(&self.handle)
     }
-    /// Calls `AbortJob`.
+    /// Calls `AbortJob`; the answer is a [`AbortJobResponse`].
     ///
     /// Required: `JobId`, `ProjectId`, `ScenarioId`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn abort_job(&self) -> AbortJobCall {
         AbortJobCall::new(&self.handle)
     }
-    /// Calls `AdjustJobSpeed`.
+    /// Calls `AdjustJobSpeed`; the answer is a [`AdjustJobSpeedResponse`].
     ///
     /// Required: `JobId`, `TargetRequestsPerSecond`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn adjust_job_speed(&self) -> AdjustJobSpeedCall {
         AdjustJobSpeedCall::new(&self.handle)
     }
-    /// Calls `CopyScenario`.
+    /// Calls `CopyScenario`; the answer is a [`CopyScenarioResponse`].
     ///
     /// Required: `ProjectId`, `ScenarioId`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn copy_scenario(&self) -> CopyScenarioCall {
         CopyScenarioCall::new(&self.handle)
     }
-    /// Calls `CreateAlertChannel`.
+    /// Calls `CreateAlertChannel`; the answer is a [`CreateAlertChannelResponse`].
     ///
     /// Required: `NoticeId`, `ProjectId`.
     ///
@@ -80,7 +80,7 @@ impl Client {
     pub fn create_alert_channel(&self) -> CreateAlertChannelCall {
         CreateAlertChannelCall::new(&self.handle)
     }
-    /// Calls `CreateCronJob`.
+    /// Calls `CreateCronJob`; the answer is a [`CreateCronJobResponse`].
     ///
     /// Required: `Name`, `ProjectId`, `ScenarioId`, `ScenarioName`, `FrequencyType`, `CronExpression`, `JobOwner`.
     ///
@@ -89,7 +89,7 @@ impl Client {
     pub fn create_cron_job(&self) -> CreateCronJobCall {
         CreateCronJobCall::new(&self.handle)
     }
-    /// Calls `CreateEnvironment`.
+    /// Calls `CreateEnvironment`; the answer is a [`CreateEnvironmentResponse`].
     ///
     /// Required: `ProjectId`, `Name`, `EnvVars`.
     ///
@@ -98,7 +98,7 @@ impl Client {
     pub fn create_environment(&self) -> CreateEnvironmentCall {
         CreateEnvironmentCall::new(&self.handle)
     }
-    /// Calls `CreateFile`.
+    /// Calls `CreateFile`; the answer is a [`CreateFileResponse`].
     ///
     /// Required: `FileId`, `ProjectId`, `Kind`, `Name`, `Size`, `Type`.
     ///
@@ -107,7 +107,7 @@ impl Client {
     pub fn create_file(&self) -> CreateFileCall {
         CreateFileCall::new(&self.handle)
     }
-    /// Calls `CreateProject`.
+    /// Calls `CreateProject`; the answer is a [`CreateProjectResponse`].
     ///
     /// Required: `Name`.
     ///
@@ -116,7 +116,7 @@ impl Client {
     pub fn create_project(&self) -> CreateProjectCall {
         CreateProjectCall::new(&self.handle)
     }
-    /// Calls `CreateScenario`.
+    /// Calls `CreateScenario`; the answer is a [`CreateScenarioResponse`].
     ///
     /// Required: `Name`, `Type`, `ProjectId`.
     ///
@@ -125,7 +125,7 @@ impl Client {
     pub fn create_scenario(&self) -> CreateScenarioCall {
         CreateScenarioCall::new(&self.handle)
     }
-    /// Calls `DeleteAlertChannel`.
+    /// Calls `DeleteAlertChannel`; the answer is a [`DeleteAlertChannelResponse`].
     ///
     /// Required: `ProjectId`, `NoticeId`.
     ///
@@ -134,7 +134,7 @@ impl Client {
     pub fn delete_alert_channel(&self) -> DeleteAlertChannelCall {
         DeleteAlertChannelCall::new(&self.handle)
     }
-    /// Calls `DeleteCronJobs`.
+    /// Calls `DeleteCronJobs`; the answer is a [`DeleteCronJobsResponse`].
     ///
     /// Required: `ProjectId`, `CronJobIds`.
     ///
@@ -143,14 +143,14 @@ impl Client {
     pub fn delete_cron_jobs(&self) -> DeleteCronJobsCall {
         DeleteCronJobsCall::new(&self.handle)
     }
-    /// Calls `DeleteEnvironments`.
+    /// Calls `DeleteEnvironments`; the answer is a [`DeleteEnvironmentsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=pts&Version=2021-07-28&Action=DeleteEnvironments)
     #[inline]
     pub fn delete_environments(&self) -> DeleteEnvironmentsCall {
         DeleteEnvironmentsCall::new(&self.handle)
     }
-    /// Calls `DeleteFiles`.
+    /// Calls `DeleteFiles`; the answer is a [`DeleteFilesResponse`].
     ///
     /// Required: `ProjectId`, `FileIds`.
     ///
@@ -159,7 +159,7 @@ impl Client {
     pub fn delete_files(&self) -> DeleteFilesCall {
         DeleteFilesCall::new(&self.handle)
     }
-    /// Calls `DeleteJobs`.
+    /// Calls `DeleteJobs`; the answer is a [`DeleteJobsResponse`].
     ///
     /// Required: `JobIds`, `ProjectId`, `ScenarioIds`.
     ///
@@ -168,7 +168,7 @@ impl Client {
     pub fn delete_jobs(&self) -> DeleteJobsCall {
         DeleteJobsCall::new(&self.handle)
     }
-    /// Calls `DeleteProjects`.
+    /// Calls `DeleteProjects`; the answer is a [`DeleteProjectsResponse`].
     ///
     /// Required: `ProjectIds`.
     ///
@@ -177,7 +177,7 @@ impl Client {
     pub fn delete_projects(&self) -> DeleteProjectsCall {
         DeleteProjectsCall::new(&self.handle)
     }
-    /// Calls `DeleteScenarios`.
+    /// Calls `DeleteScenarios`; the answer is a [`DeleteScenariosResponse`].
     ///
     /// Required: `ScenarioIds`, `ProjectId`.
     ///
@@ -186,7 +186,7 @@ impl Client {
     pub fn delete_scenarios(&self) -> DeleteScenariosCall {
         DeleteScenariosCall::new(&self.handle)
     }
-    /// Calls `DescribeAlertChannels`.
+    /// Calls `DescribeAlertChannels`; the answer is a [`DescribeAlertChannelsResponse`].
     ///
     /// Required: `ProjectIds`.
     ///
@@ -195,7 +195,7 @@ impl Client {
     pub fn describe_alert_channels(&self) -> DescribeAlertChannelsCall {
         DescribeAlertChannelsCall::new(&self.handle)
     }
-    /// Calls `DescribeAlertRecords`.
+    /// Calls `DescribeAlertRecords`; the answer is a [`DescribeAlertRecordsResponse`].
     ///
     /// Required: `ProjectIds`.
     ///
@@ -204,14 +204,14 @@ impl Client {
     pub fn describe_alert_records(&self) -> DescribeAlertRecordsCall {
         DescribeAlertRecordsCall::new(&self.handle)
     }
-    /// Calls `DescribeAvailableMetrics`.
+    /// Calls `DescribeAvailableMetrics`; the answer is a [`DescribeAvailableMetricsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=pts&Version=2021-07-28&Action=DescribeAvailableMetrics)
     #[inline]
     pub fn describe_available_metrics(&self) -> DescribeAvailableMetricsCall {
         DescribeAvailableMetricsCall::new(&self.handle)
     }
-    /// Calls `DescribeCheckSummary`.
+    /// Calls `DescribeCheckSummary`; the answer is a [`DescribeCheckSummaryResponse`].
     ///
     /// Required: `JobId`, `ScenarioId`, `ProjectId`.
     ///
@@ -220,7 +220,7 @@ impl Client {
     pub fn describe_check_summary(&self) -> DescribeCheckSummaryCall {
         DescribeCheckSummaryCall::new(&self.handle)
     }
-    /// Calls `DescribeCronJobs`.
+    /// Calls `DescribeCronJobs`; the answer is a [`DescribeCronJobsResponse`].
     ///
     /// Required: `ProjectIds`.
     ///
@@ -229,14 +229,14 @@ impl Client {
     pub fn describe_cron_jobs(&self) -> DescribeCronJobsCall {
         DescribeCronJobsCall::new(&self.handle)
     }
-    /// Calls `DescribeEnvironments`.
+    /// Calls `DescribeEnvironments`; the answer is a [`DescribeEnvironmentsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=pts&Version=2021-07-28&Action=DescribeEnvironments)
     #[inline]
     pub fn describe_environments(&self) -> DescribeEnvironmentsCall {
         DescribeEnvironmentsCall::new(&self.handle)
     }
-    /// Calls `DescribeErrorSummary`.
+    /// Calls `DescribeErrorSummary`; the answer is a [`DescribeErrorSummaryResponse`].
     ///
     /// Required: `JobId`, `ScenarioId`, `ProjectId`.
     ///
@@ -245,7 +245,7 @@ impl Client {
     pub fn describe_error_summary(&self) -> DescribeErrorSummaryCall {
         DescribeErrorSummaryCall::new(&self.handle)
     }
-    /// Calls `DescribeFiles`.
+    /// Calls `DescribeFiles`; the answer is a [`DescribeFilesResponse`].
     ///
     /// Required: `ProjectIds`.
     ///
@@ -254,7 +254,7 @@ impl Client {
     pub fn describe_files(&self) -> DescribeFilesCall {
         DescribeFilesCall::new(&self.handle)
     }
-    /// Calls `DescribeJobs`.
+    /// Calls `DescribeJobs`; the answer is a [`DescribeJobsResponse`].
     ///
     /// Required: `ScenarioIds`, `ProjectIds`.
     ///
@@ -263,7 +263,7 @@ impl Client {
     pub fn describe_jobs(&self) -> DescribeJobsCall {
         DescribeJobsCall::new(&self.handle)
     }
-    /// Calls `DescribeLabelValues`.
+    /// Calls `DescribeLabelValues`; the answer is a [`DescribeLabelValuesResponse`].
     ///
     /// Required: `JobId`, `ScenarioId`, `Metric`, `LabelName`, `ProjectId`.
     ///
@@ -272,7 +272,7 @@ impl Client {
     pub fn describe_label_values(&self) -> DescribeLabelValuesCall {
         DescribeLabelValuesCall::new(&self.handle)
     }
-    /// Calls `DescribeMetricLabelWithValues`.
+    /// Calls `DescribeMetricLabelWithValues`; the answer is a [`DescribeMetricLabelWithValuesResponse`].
     ///
     /// Required: `JobId`, `ProjectId`, `ScenarioId`.
     ///
@@ -283,7 +283,7 @@ impl Client {
     ) -> DescribeMetricLabelWithValuesCall {
         DescribeMetricLabelWithValuesCall::new(&self.handle)
     }
-    /// Calls `DescribeNormalLogs`.
+    /// Calls `DescribeNormalLogs`; the answer is a [`DescribeNormalLogsResponse`].
     ///
     /// Required: `ProjectId`, `ScenarioId`, `JobId`.
     ///
@@ -292,21 +292,21 @@ impl Client {
     pub fn describe_normal_logs(&self) -> DescribeNormalLogsCall {
         DescribeNormalLogsCall::new(&self.handle)
     }
-    /// Calls `DescribeProjects`.
+    /// Calls `DescribeProjects`; the answer is a [`DescribeProjectsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=pts&Version=2021-07-28&Action=DescribeProjects)
     #[inline]
     pub fn describe_projects(&self) -> DescribeProjectsCall {
         DescribeProjectsCall::new(&self.handle)
     }
-    /// Calls `DescribeRegions`.
+    /// Calls `DescribeRegions`; the answer is a [`DescribeRegionsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=pts&Version=2021-07-28&Action=DescribeRegions)
     #[inline]
     pub fn describe_regions(&self) -> DescribeRegionsCall {
         DescribeRegionsCall::new(&self.handle)
     }
-    /// Calls `DescribeRequestSummary`.
+    /// Calls `DescribeRequestSummary`; the answer is a [`DescribeRequestSummaryResponse`].
     ///
     /// Required: `JobId`, `ScenarioId`, `ProjectId`.
     ///
@@ -315,7 +315,7 @@ impl Client {
     pub fn describe_request_summary(&self) -> DescribeRequestSummaryCall {
         DescribeRequestSummaryCall::new(&self.handle)
     }
-    /// Calls `DescribeSampleBatchQuery`.
+    /// Calls `DescribeSampleBatchQuery`; the answer is a [`DescribeSampleBatchQueryResponse`].
     ///
     /// Required: `JobId`, `ScenarioId`, `Queries`, `ProjectId`.
     ///
@@ -324,7 +324,7 @@ impl Client {
     pub fn describe_sample_batch_query(&self) -> DescribeSampleBatchQueryCall {
         DescribeSampleBatchQueryCall::new(&self.handle)
     }
-    /// Calls `DescribeSampleLogs`.
+    /// Calls `DescribeSampleLogs`; the answer is a [`DescribeSampleLogsResponse`].
     ///
     /// Required: `ProjectId`, `ScenarioId`, `JobId`.
     ///
@@ -333,7 +333,7 @@ impl Client {
     pub fn describe_sample_logs(&self) -> DescribeSampleLogsCall {
         DescribeSampleLogsCall::new(&self.handle)
     }
-    /// Calls `DescribeSampleMatrixBatchQuery`.
+    /// Calls `DescribeSampleMatrixBatchQuery`; the answer is a [`DescribeSampleMatrixBatchQueryResponse`].
     ///
     /// Required: `JobId`, `ProjectId`, `ScenarioId`, `Queries`.
     ///
@@ -344,7 +344,7 @@ impl Client {
     ) -> DescribeSampleMatrixBatchQueryCall {
         DescribeSampleMatrixBatchQueryCall::new(&self.handle)
     }
-    /// Calls `DescribeSampleMatrixQuery`.
+    /// Calls `DescribeSampleMatrixQuery`; the answer is a [`DescribeSampleMatrixQueryResponse`].
     ///
     /// Required: `JobId`, `ProjectId`, `ScenarioId`, `Metric`, `Aggregation`.
     ///
@@ -353,7 +353,7 @@ impl Client {
     pub fn describe_sample_matrix_query(&self) -> DescribeSampleMatrixQueryCall {
         DescribeSampleMatrixQueryCall::new(&self.handle)
     }
-    /// Calls `DescribeSampleQuery`.
+    /// Calls `DescribeSampleQuery`; the answer is a [`DescribeSampleQueryResponse`].
     ///
     /// Required: `JobId`, `ScenarioId`, `Metric`, `Aggregation`, `ProjectId`.
     ///
@@ -362,21 +362,21 @@ impl Client {
     pub fn describe_sample_query(&self) -> DescribeSampleQueryCall {
         DescribeSampleQueryCall::new(&self.handle)
     }
-    /// Calls `DescribeScenarioWithJobs`.
+    /// Calls `DescribeScenarioWithJobs`; the answer is a [`DescribeScenarioWithJobsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=pts&Version=2021-07-28&Action=DescribeScenarioWithJobs)
     #[inline]
     pub fn describe_scenario_with_jobs(&self) -> DescribeScenarioWithJobsCall {
         DescribeScenarioWithJobsCall::new(&self.handle)
     }
-    /// Calls `DescribeScenarios`.
+    /// Calls `DescribeScenarios`; the answer is a [`DescribeScenariosResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=pts&Version=2021-07-28&Action=DescribeScenarios)
     #[inline]
     pub fn describe_scenarios(&self) -> DescribeScenariosCall {
         DescribeScenariosCall::new(&self.handle)
     }
-    /// Calls `GenerateTmpKey`.
+    /// Calls `GenerateTmpKey`; the answer is a [`GenerateTmpKeyResponse`].
     ///
     /// Required: `ProjectId`.
     ///
@@ -385,7 +385,7 @@ impl Client {
     pub fn generate_tmp_key(&self) -> GenerateTmpKeyCall {
         GenerateTmpKeyCall::new(&self.handle)
     }
-    /// Calls `RestartCronJobs`.
+    /// Calls `RestartCronJobs`; the answer is a [`RestartCronJobsResponse`].
     ///
     /// Required: `ProjectId`, `CronJobIds`.
     ///
@@ -394,7 +394,7 @@ impl Client {
     pub fn restart_cron_jobs(&self) -> RestartCronJobsCall {
         RestartCronJobsCall::new(&self.handle)
     }
-    /// Calls `StartJob`.
+    /// Calls `StartJob`; the answer is a [`StartJobResponse`].
     ///
     /// Required: `ScenarioId`, `JobOwner`, `ProjectId`.
     ///
@@ -403,7 +403,7 @@ impl Client {
     pub fn start_job(&self) -> StartJobCall {
         StartJobCall::new(&self.handle)
     }
-    /// Calls `UpdateCronJob`.
+    /// Calls `UpdateCronJob`; the answer is a [`UpdateCronJobResponse`].
     ///
     /// Required: `ProjectId`, `CronJobId`, `Note`, `CronExpression`, `FrequencyType`, `Name`, `ScenarioId`, `ScenarioName`, `JobOwner`.
     ///
@@ -412,14 +412,14 @@ impl Client {
     pub fn update_cron_job(&self) -> UpdateCronJobCall {
         UpdateCronJobCall::new(&self.handle)
     }
-    /// Calls `UpdateEnvironment`.
+    /// Calls `UpdateEnvironment`; the answer is a [`UpdateEnvironmentResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=pts&Version=2021-07-28&Action=UpdateEnvironment)
     #[inline]
     pub fn update_environment(&self) -> UpdateEnvironmentCall {
         UpdateEnvironmentCall::new(&self.handle)
     }
-    /// Calls `UpdateFileScenarioRelation`.
+    /// Calls `UpdateFileScenarioRelation`; the answer is a [`UpdateFileScenarioRelationResponse`].
     ///
     /// Required: `FileId`, `ProjectId`.
     ///
@@ -428,7 +428,7 @@ impl Client {
     pub fn update_file_scenario_relation(&self) -> UpdateFileScenarioRelationCall {
         UpdateFileScenarioRelationCall::new(&self.handle)
     }
-    /// Calls `UpdateJob`.
+    /// Calls `UpdateJob`; the answer is a [`UpdateJobResponse`].
     ///
     /// Required: `JobId`, `ProjectId`, `ScenarioId`.
     ///
@@ -437,7 +437,7 @@ impl Client {
     pub fn update_job(&self) -> UpdateJobCall {
         UpdateJobCall::new(&self.handle)
     }
-    /// Calls `UpdateProject`.
+    /// Calls `UpdateProject`; the answer is a [`UpdateProjectResponse`].
     ///
     /// Required: `ProjectId`.
     ///
@@ -446,7 +446,7 @@ impl Client {
     pub fn update_project(&self) -> UpdateProjectCall {
         UpdateProjectCall::new(&self.handle)
     }
-    /// Calls `UpdateScenario`.
+    /// Calls `UpdateScenario`; the answer is a [`UpdateScenarioResponse`].
     ///
     /// Required: `ScenarioId`.
     ///
@@ -736,7 +736,6 @@ rt::action!(
     DeleteEnvironments, DeleteEnvironmentsRequest, DeleteEnvironmentsCall,
     DeleteEnvironmentsResponse, Error
 );
-impl<T> DeleteEnvironmentsCall<T> {}
 /// The answer of [`Client::delete_environments`] (`DeleteEnvironments`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -864,7 +863,6 @@ rt::action!(
     DescribeAvailableMetrics, DescribeAvailableMetricsRequest,
     DescribeAvailableMetricsCall, DescribeAvailableMetricsResponse, Error, idempotent
 );
-impl<T> DescribeAvailableMetricsCall<T> {}
 /// The answer of [`Client::describe_available_metrics`] (`DescribeAvailableMetrics`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -924,7 +922,6 @@ rt::action!(
     DescribeEnvironments, DescribeEnvironmentsRequest, DescribeEnvironmentsCall,
     DescribeEnvironmentsResponse, Error, idempotent
 );
-impl<T> DescribeEnvironmentsCall<T> {}
 /// The answer of [`Client::describe_environments`] (`DescribeEnvironments`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -1416,7 +1413,6 @@ rt::action!(
     UpdateEnvironment, UpdateEnvironmentRequest, UpdateEnvironmentCall,
     UpdateEnvironmentResponse, Error
 );
-impl<T> UpdateEnvironmentCall<T> {}
 /// The answer of [`Client::update_environment`] (`UpdateEnvironment`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `CreateNameList`.
+    /// Calls `CreateNameList`; the answer is a [`CreateNameListResponse`].
     ///
     /// Required: `BusinessSecurityData`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn create_name_list(&self) -> CreateNameListCall {
         CreateNameListCall::new(&self.handle)
     }
-    /// Calls `DeleteNameList`.
+    /// Calls `DeleteNameList`; the answer is a [`DeleteNameListResponse`].
     ///
     /// Required: `BusinessSecurityData`.
     ///
@@ -53,14 +53,14 @@ impl Client {
     pub fn delete_name_list(&self) -> DeleteNameListCall {
         DeleteNameListCall::new(&self.handle)
     }
-    /// Calls `DeleteNameListData`.
+    /// Calls `DeleteNameListData`; the answer is a [`DeleteNameListDataResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=rce&Version=2020-11-03&Action=DeleteNameListData)
     #[inline]
     pub fn delete_name_list_data(&self) -> DeleteNameListDataCall {
         DeleteNameListDataCall::new(&self.handle)
     }
-    /// Calls `DescribeNameList`.
+    /// Calls `DescribeNameList`; the answer is a [`DescribeNameListResponse`].
     ///
     /// Required: `BusinessSecurityData`.
     ///
@@ -69,7 +69,7 @@ impl Client {
     pub fn describe_name_list(&self) -> DescribeNameListCall {
         DescribeNameListCall::new(&self.handle)
     }
-    /// Calls `DescribeNameListDataList`.
+    /// Calls `DescribeNameListDataList`; the answer is a [`DescribeNameListDataListResponse`].
     ///
     /// Required: `BusinessSecurityData`.
     ///
@@ -78,21 +78,21 @@ impl Client {
     pub fn describe_name_list_data_list(&self) -> DescribeNameListDataListCall {
         DescribeNameListDataListCall::new(&self.handle)
     }
-    /// Calls `DescribeNameListDetail`.
+    /// Calls `DescribeNameListDetail`; the answer is a [`DescribeNameListDetailResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=rce&Version=2020-11-03&Action=DescribeNameListDetail)
     #[inline]
     pub fn describe_name_list_detail(&self) -> DescribeNameListDetailCall {
         DescribeNameListDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeUserUsageCnt`.
+    /// Calls `DescribeUserUsageCnt`; the answer is a [`DescribeUserUsageCntResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=rce&Version=2020-11-03&Action=DescribeUserUsageCnt)
     #[inline]
     pub fn describe_user_usage_cnt(&self) -> DescribeUserUsageCntCall {
         DescribeUserUsageCntCall::new(&self.handle)
     }
-    /// Calls `ImportNameListData`.
+    /// Calls `ImportNameListData`; the answer is a [`ImportNameListDataResponse`].
     ///
     /// Required: `BusinessSecurityData`.
     ///
@@ -101,14 +101,14 @@ impl Client {
     pub fn import_name_list_data(&self) -> ImportNameListDataCall {
         ImportNameListDataCall::new(&self.handle)
     }
-    /// Calls `ManageMarketingRisk`.
+    /// Calls `ManageMarketingRisk`; the answer is a [`ManageMarketingRiskResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=rce&Version=2020-11-03&Action=ManageMarketingRisk)
     #[inline]
     pub fn manage_marketing_risk(&self) -> ManageMarketingRiskCall {
         ManageMarketingRiskCall::new(&self.handle)
     }
-    /// Calls `ModifyNameList`.
+    /// Calls `ModifyNameList`; the answer is a [`ModifyNameListResponse`].
     ///
     /// Required: `BusinessSecurityData`.
     ///
@@ -117,7 +117,7 @@ impl Client {
     pub fn modify_name_list(&self) -> ModifyNameListCall {
         ModifyNameListCall::new(&self.handle)
     }
-    /// Calls `ModifyNameListData`.
+    /// Calls `ModifyNameListData`; the answer is a [`ModifyNameListDataResponse`].
     ///
     /// Required: `BusinessSecurityData`.
     ///
@@ -253,7 +253,6 @@ rt::action!(
     DescribeUserUsageCnt, DescribeUserUsageCntRequest, DescribeUserUsageCntCall,
     DescribeUserUsageCntResponse, Error, idempotent
 );
-impl<T> DescribeUserUsageCntCall<T> {}
 /// The answer of [`Client::describe_user_usage_cnt`] (`DescribeUserUsageCnt`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

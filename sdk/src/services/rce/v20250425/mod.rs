@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `ManageIPPortraitRisk`.
+    /// Calls `ManageIPPortraitRisk`; the answer is a [`ManageIPPortraitRiskResponse`].
     ///
     /// Required: `PostTime`.
     ///

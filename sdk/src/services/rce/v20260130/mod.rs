@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `AssessDeviceRiskPremiumPro`.
+    /// Calls `AssessDeviceRiskPremiumPro`; the answer is a [`AssessDeviceRiskPremiumProResponse`].
     ///
     /// Required: `DeviceToken`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn assess_device_risk_premium_pro(&self) -> AssessDeviceRiskPremiumProCall {
         AssessDeviceRiskPremiumProCall::new(&self.handle)
     }
-    /// Calls `AssessDeviceRiskPro`.
+    /// Calls `AssessDeviceRiskPro`; the answer is a [`AssessDeviceRiskProResponse`].
     ///
     /// Required: `DeviceToken`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn assess_device_risk_pro(&self) -> AssessDeviceRiskProCall {
         AssessDeviceRiskProCall::new(&self.handle)
     }
-    /// Calls `AssessEnvironmentRisk`.
+    /// Calls `AssessEnvironmentRisk`; the answer is a [`AssessEnvironmentRiskResponse`].
     ///
     /// Required: `UserIp`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn assess_environment_risk(&self) -> AssessEnvironmentRiskCall {
         AssessEnvironmentRiskCall::new(&self.handle)
     }
-    /// Calls `AssessRisk`.
+    /// Calls `AssessRisk`; the answer is a [`AssessRiskResponse`].
     ///
     /// Required: `EventCode`, `EventTime`, `SessionId`, `DeviceToken`, `UserIp`, `EventDetail`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn assess_risk(&self) -> AssessRiskCall {
         AssessRiskCall::new(&self.handle)
     }
-    /// Calls `ReportEvent`.
+    /// Calls `ReportEvent`; the answer is a [`ReportEventResponse`].
     ///
     /// Required: `EventCode`, `EventTime`, `SessionId`, `DeviceToken`, `UserIp`, `EventDetail`.
     ///

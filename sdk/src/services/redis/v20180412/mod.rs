@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `AddReplicationInstance`.
+    /// Calls `AddReplicationInstance`; the answer is a [`AddReplicationInstanceResponse`].
     ///
     /// Required: `GroupId`, `InstanceId`, `InstanceRole`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn add_replication_instance(&self) -> AddReplicationInstanceCall {
         AddReplicationInstanceCall::new(&self.handle)
     }
-    /// Calls `AllocateWanAddress`.
+    /// Calls `AllocateWanAddress`; the answer is a [`AllocateWanAddressResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn allocate_wan_address(&self) -> AllocateWanAddressCall {
         AllocateWanAddressCall::new(&self.handle)
     }
-    /// Calls `ApplyParamsTemplate`.
+    /// Calls `ApplyParamsTemplate`; the answer is a [`ApplyParamsTemplateResponse`].
     ///
     /// Required: `InstanceIds`, `TemplateId`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn apply_params_template(&self) -> ApplyParamsTemplateCall {
         ApplyParamsTemplateCall::new(&self.handle)
     }
-    /// Calls `AssociateSecurityGroups`.
+    /// Calls `AssociateSecurityGroups`; the answer is a [`AssociateSecurityGroupsResponse`].
     ///
     /// Required: `Product`, `SecurityGroupId`, `InstanceIds`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn associate_security_groups(&self) -> AssociateSecurityGroupsCall {
         AssociateSecurityGroupsCall::new(&self.handle)
     }
-    /// Calls `ChangeInstanceRole`.
+    /// Calls `ChangeInstanceRole`; the answer is a [`ChangeInstanceRoleResponse`].
     ///
     /// Required: `GroupId`, `InstanceId`, `InstanceRole`.
     ///
@@ -80,7 +80,7 @@ impl Client {
     pub fn change_instance_role(&self) -> ChangeInstanceRoleCall {
         ChangeInstanceRoleCall::new(&self.handle)
     }
-    /// Calls `ChangeMasterInstance`.
+    /// Calls `ChangeMasterInstance`; the answer is a [`ChangeMasterInstanceResponse`].
     ///
     /// Required: `GroupId`, `InstanceId`.
     ///
@@ -89,7 +89,7 @@ impl Client {
     pub fn change_master_instance(&self) -> ChangeMasterInstanceCall {
         ChangeMasterInstanceCall::new(&self.handle)
     }
-    /// Calls `ChangeReplicaToMaster`.
+    /// Calls `ChangeReplicaToMaster`; the answer is a [`ChangeReplicaToMasterResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -98,7 +98,7 @@ impl Client {
     pub fn change_replica_to_master(&self) -> ChangeReplicaToMasterCall {
         ChangeReplicaToMasterCall::new(&self.handle)
     }
-    /// Calls `CleanUpInstance`.
+    /// Calls `CleanUpInstance`; the answer is a [`CleanUpInstanceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -107,7 +107,7 @@ impl Client {
     pub fn clean_up_instance(&self) -> CleanUpInstanceCall {
         CleanUpInstanceCall::new(&self.handle)
     }
-    /// Calls `ClearInstance`.
+    /// Calls `ClearInstance`; the answer is a [`ClearInstanceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -116,7 +116,7 @@ impl Client {
     pub fn clear_instance(&self) -> ClearInstanceCall {
         ClearInstanceCall::new(&self.handle)
     }
-    /// Calls `CloneInstances`.
+    /// Calls `CloneInstances`; the answer is a [`CloneInstancesResponse`].
     ///
     /// Required: `InstanceId`, `GoodsNum`, `ZoneId`, `BillingMode`, `Period`, `SecurityGroupIdList`, `BackupId`.
     ///
@@ -125,7 +125,7 @@ impl Client {
     pub fn clone_instances(&self) -> CloneInstancesCall {
         CloneInstancesCall::new(&self.handle)
     }
-    /// Calls `CloseLog`.
+    /// Calls `CloseLog`; the answer is a [`CloseLogResponse`].
     ///
     /// Required: `InstanceId`, `LogType`.
     ///
@@ -134,7 +134,7 @@ impl Client {
     pub fn close_log(&self) -> CloseLogCall {
         CloseLogCall::new(&self.handle)
     }
-    /// Calls `CloseSSL`.
+    /// Calls `CloseSSL`; the answer is a [`CloseSSLResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -143,7 +143,7 @@ impl Client {
     pub fn close_ssl(&self) -> CloseSSLCall {
         CloseSSLCall::new(&self.handle)
     }
-    /// Calls `CreateExportTask`.
+    /// Calls `CreateExportTask`; the answer is a [`CreateExportTaskResponse`].
     ///
     /// Required: `InstanceId`, `LogType`, `StartTime`, `EndTime`.
     ///
@@ -152,7 +152,7 @@ impl Client {
     pub fn create_export_task(&self) -> CreateExportTaskCall {
         CreateExportTaskCall::new(&self.handle)
     }
-    /// Calls `CreateInstanceAccount`.
+    /// Calls `CreateInstanceAccount`; the answer is a [`CreateInstanceAccountResponse`].
     ///
     /// Required: `InstanceId`, `AccountName`, `AccountPassword`, `ReadonlyPolicy`, `Privilege`.
     ///
@@ -161,7 +161,7 @@ impl Client {
     pub fn create_instance_account(&self) -> CreateInstanceAccountCall {
         CreateInstanceAccountCall::new(&self.handle)
     }
-    /// Calls `CreateInstances`.
+    /// Calls `CreateInstances`; the answer is a [`CreateInstancesResponse`].
     ///
     /// Required: `TypeId`, `MemSize`, `GoodsNum`, `Period`, `BillingMode`.
     ///
@@ -170,7 +170,7 @@ impl Client {
     pub fn create_instances(&self) -> CreateInstancesCall {
         CreateInstancesCall::new(&self.handle)
     }
-    /// Calls `CreateParamTemplate`.
+    /// Calls `CreateParamTemplate`; the answer is a [`CreateParamTemplateResponse`].
     ///
     /// Required: `Name`.
     ///
@@ -179,7 +179,7 @@ impl Client {
     pub fn create_param_template(&self) -> CreateParamTemplateCall {
         CreateParamTemplateCall::new(&self.handle)
     }
-    /// Calls `CreateReplicationGroup`.
+    /// Calls `CreateReplicationGroup`; the answer is a [`CreateReplicationGroupResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -188,7 +188,7 @@ impl Client {
     pub fn create_replication_group(&self) -> CreateReplicationGroupCall {
         CreateReplicationGroupCall::new(&self.handle)
     }
-    /// Calls `DeleteExportTask`.
+    /// Calls `DeleteExportTask`; the answer is a [`DeleteExportTaskResponse`].
     ///
     /// Required: `LogType`, `FileName`, `InstanceId`.
     ///
@@ -197,7 +197,7 @@ impl Client {
     pub fn delete_export_task(&self) -> DeleteExportTaskCall {
         DeleteExportTaskCall::new(&self.handle)
     }
-    /// Calls `DeleteInstanceAccount`.
+    /// Calls `DeleteInstanceAccount`; the answer is a [`DeleteInstanceAccountResponse`].
     ///
     /// Required: `InstanceId`, `AccountName`.
     ///
@@ -206,7 +206,7 @@ impl Client {
     pub fn delete_instance_account(&self) -> DeleteInstanceAccountCall {
         DeleteInstanceAccountCall::new(&self.handle)
     }
-    /// Calls `DeleteParamTemplate`.
+    /// Calls `DeleteParamTemplate`; the answer is a [`DeleteParamTemplateResponse`].
     ///
     /// Required: `TemplateId`.
     ///
@@ -215,7 +215,7 @@ impl Client {
     pub fn delete_param_template(&self) -> DeleteParamTemplateCall {
         DeleteParamTemplateCall::new(&self.handle)
     }
-    /// Calls `DeleteReplicationInstance`.
+    /// Calls `DeleteReplicationInstance`; the answer is a [`DeleteReplicationInstanceResponse`].
     ///
     /// Required: `GroupId`, `InstanceId`, `SyncType`.
     ///
@@ -224,7 +224,7 @@ impl Client {
     pub fn delete_replication_instance(&self) -> DeleteReplicationInstanceCall {
         DeleteReplicationInstanceCall::new(&self.handle)
     }
-    /// Calls `DescribeAutoBackupConfig`.
+    /// Calls `DescribeAutoBackupConfig`; the answer is a [`DescribeAutoBackupConfigResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -233,7 +233,7 @@ impl Client {
     pub fn describe_auto_backup_config(&self) -> DescribeAutoBackupConfigCall {
         DescribeAutoBackupConfigCall::new(&self.handle)
     }
-    /// Calls `DescribeBackupDetail`.
+    /// Calls `DescribeBackupDetail`; the answer is a [`DescribeBackupDetailResponse`].
     ///
     /// Required: `InstanceId`, `BackupId`.
     ///
@@ -242,7 +242,7 @@ impl Client {
     pub fn describe_backup_detail(&self) -> DescribeBackupDetailCall {
         DescribeBackupDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeBackupDownloadRestriction`.
+    /// Calls `DescribeBackupDownloadRestriction`; the answer is a [`DescribeBackupDownloadRestrictionResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=redis&Version=2018-04-12&Action=DescribeBackupDownloadRestriction)
     #[inline]
@@ -251,7 +251,7 @@ impl Client {
     ) -> DescribeBackupDownloadRestrictionCall {
         DescribeBackupDownloadRestrictionCall::new(&self.handle)
     }
-    /// Calls `DescribeBackupEncryptConfig`.
+    /// Calls `DescribeBackupEncryptConfig`; the answer is a [`DescribeBackupEncryptConfigResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -260,7 +260,7 @@ impl Client {
     pub fn describe_backup_encrypt_config(&self) -> DescribeBackupEncryptConfigCall {
         DescribeBackupEncryptConfigCall::new(&self.handle)
     }
-    /// Calls `DescribeBackupUrl`.
+    /// Calls `DescribeBackupUrl`; the answer is a [`DescribeBackupUrlResponse`].
     ///
     /// Required: `InstanceId`, `BackupId`.
     ///
@@ -269,7 +269,7 @@ impl Client {
     pub fn describe_backup_url(&self) -> DescribeBackupUrlCall {
         DescribeBackupUrlCall::new(&self.handle)
     }
-    /// Calls `DescribeBandwidthRange`.
+    /// Calls `DescribeBandwidthRange`; the answer is a [`DescribeBandwidthRangeResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -278,7 +278,7 @@ impl Client {
     pub fn describe_bandwidth_range(&self) -> DescribeBandwidthRangeCall {
         DescribeBandwidthRangeCall::new(&self.handle)
     }
-    /// Calls `DescribeCommonDBInstances`.
+    /// Calls `DescribeCommonDBInstances`; the answer is a [`DescribeCommonDBInstancesResponse`].
     ///
     /// Each answer holds one page of `InstanceDetails`; [`into_paginator`](DescribeCommonDBInstancesCall::into_paginator) reads them all.
     ///
@@ -287,7 +287,7 @@ impl Client {
     pub fn describe_common_db_instances(&self) -> DescribeCommonDBInstancesCall {
         DescribeCommonDBInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribeDBSecurityGroups`.
+    /// Calls `DescribeDBSecurityGroups`; the answer is a [`DescribeDBSecurityGroupsResponse`].
     ///
     /// Required: `Product`, `InstanceId`.
     ///
@@ -296,7 +296,7 @@ impl Client {
     pub fn describe_db_security_groups(&self) -> DescribeDBSecurityGroupsCall {
         DescribeDBSecurityGroupsCall::new(&self.handle)
     }
-    /// Calls `DescribeExportTasks`.
+    /// Calls `DescribeExportTasks`; the answer is a [`DescribeExportTasksResponse`].
     ///
     /// Required: `LogType`, `Limit`, `Offset`, `InstanceId`.
     ///
@@ -307,14 +307,14 @@ impl Client {
     pub fn describe_export_tasks(&self) -> DescribeExportTasksCall {
         DescribeExportTasksCall::new(&self.handle)
     }
-    /// Calls `DescribeGlobalReplicationArea`.
+    /// Calls `DescribeGlobalReplicationArea`; the answer is a [`DescribeGlobalReplicationAreaResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=redis&Version=2018-04-12&Action=DescribeGlobalReplicationArea)
     #[inline]
     pub fn describe_global_replication_area(&self) -> DescribeGlobalReplicationAreaCall {
         DescribeGlobalReplicationAreaCall::new(&self.handle)
     }
-    /// Calls `DescribeInstanceAccount`.
+    /// Calls `DescribeInstanceAccount`; the answer is a [`DescribeInstanceAccountResponse`].
     ///
     /// Required: `InstanceId`, `Limit`, `Offset`.
     ///
@@ -325,7 +325,7 @@ impl Client {
     pub fn describe_instance_account(&self) -> DescribeInstanceAccountCall {
         DescribeInstanceAccountCall::new(&self.handle)
     }
-    /// Calls `DescribeInstanceBackups`.
+    /// Calls `DescribeInstanceBackups`; the answer is a [`DescribeInstanceBackupsResponse`].
     ///
     /// Each answer holds one page of `BackupSet`; [`into_paginator`](DescribeInstanceBackupsCall::into_paginator) reads them all.
     ///
@@ -334,7 +334,7 @@ impl Client {
     pub fn describe_instance_backups(&self) -> DescribeInstanceBackupsCall {
         DescribeInstanceBackupsCall::new(&self.handle)
     }
-    /// Calls `DescribeInstanceDTSInfo`.
+    /// Calls `DescribeInstanceDTSInfo`; the answer is a [`DescribeInstanceDTSInfoResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -343,14 +343,14 @@ impl Client {
     pub fn describe_instance_dts_info(&self) -> DescribeInstanceDTSInfoCall {
         DescribeInstanceDTSInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeInstanceDealDetail`.
+    /// Calls `DescribeInstanceDealDetail`; the answer is a [`DescribeInstanceDealDetailResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=redis&Version=2018-04-12&Action=DescribeInstanceDealDetail)
     #[inline]
     pub fn describe_instance_deal_detail(&self) -> DescribeInstanceDealDetailCall {
         DescribeInstanceDealDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeInstanceEvents`.
+    /// Calls `DescribeInstanceEvents`; the answer is a [`DescribeInstanceEventsResponse`].
     ///
     /// Required: `ExecutionStartDate`, `ExecutionEndDate`.
     ///
@@ -359,7 +359,7 @@ impl Client {
     pub fn describe_instance_events(&self) -> DescribeInstanceEventsCall {
         DescribeInstanceEventsCall::new(&self.handle)
     }
-    /// Calls `DescribeInstanceLogDelivery`.
+    /// Calls `DescribeInstanceLogDelivery`; the answer is a [`DescribeInstanceLogDeliveryResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -368,7 +368,7 @@ impl Client {
     pub fn describe_instance_log_delivery(&self) -> DescribeInstanceLogDeliveryCall {
         DescribeInstanceLogDeliveryCall::new(&self.handle)
     }
-    /// Calls `DescribeInstanceMonitorBigKey`.
+    /// Calls `DescribeInstanceMonitorBigKey`; the answer is a [`DescribeInstanceMonitorBigKeyResponse`].
     ///
     /// Required: `InstanceId`, `ReqType`, `Date`.
     ///
@@ -379,7 +379,7 @@ impl Client {
     ) -> DescribeInstanceMonitorBigKeyCall {
         DescribeInstanceMonitorBigKeyCall::new(&self.handle)
     }
-    /// Calls `DescribeInstanceMonitorBigKeySizeDist`.
+    /// Calls `DescribeInstanceMonitorBigKeySizeDist`; the answer is a [`DescribeInstanceMonitorBigKeySizeDistResponse`].
     ///
     /// Required: `InstanceId`, `Date`.
     ///
@@ -390,7 +390,7 @@ impl Client {
     ) -> DescribeInstanceMonitorBigKeySizeDistCall {
         DescribeInstanceMonitorBigKeySizeDistCall::new(&self.handle)
     }
-    /// Calls `DescribeInstanceMonitorBigKeyTypeDist`.
+    /// Calls `DescribeInstanceMonitorBigKeyTypeDist`; the answer is a [`DescribeInstanceMonitorBigKeyTypeDistResponse`].
     ///
     /// Required: `InstanceId`, `Date`.
     ///
@@ -401,7 +401,7 @@ impl Client {
     ) -> DescribeInstanceMonitorBigKeyTypeDistCall {
         DescribeInstanceMonitorBigKeyTypeDistCall::new(&self.handle)
     }
-    /// Calls `DescribeInstanceMonitorHotKey`.
+    /// Calls `DescribeInstanceMonitorHotKey`; the answer is a [`DescribeInstanceMonitorHotKeyResponse`].
     ///
     /// Required: `InstanceId`, `SpanType`.
     ///
@@ -412,7 +412,7 @@ impl Client {
     ) -> DescribeInstanceMonitorHotKeyCall {
         DescribeInstanceMonitorHotKeyCall::new(&self.handle)
     }
-    /// Calls `DescribeInstanceMonitorSIP`.
+    /// Calls `DescribeInstanceMonitorSIP`; the answer is a [`DescribeInstanceMonitorSIPResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -421,7 +421,7 @@ impl Client {
     pub fn describe_instance_monitor_sip(&self) -> DescribeInstanceMonitorSIPCall {
         DescribeInstanceMonitorSIPCall::new(&self.handle)
     }
-    /// Calls `DescribeInstanceMonitorTookDist`.
+    /// Calls `DescribeInstanceMonitorTookDist`; the answer is a [`DescribeInstanceMonitorTookDistResponse`].
     ///
     /// Required: `InstanceId`, `Date`, `SpanType`.
     ///
@@ -432,7 +432,7 @@ impl Client {
     ) -> DescribeInstanceMonitorTookDistCall {
         DescribeInstanceMonitorTookDistCall::new(&self.handle)
     }
-    /// Calls `DescribeInstanceMonitorTopNCmd`.
+    /// Calls `DescribeInstanceMonitorTopNCmd`; the answer is a [`DescribeInstanceMonitorTopNCmdResponse`].
     ///
     /// Required: `InstanceId`, `SpanType`.
     ///
@@ -443,7 +443,7 @@ impl Client {
     ) -> DescribeInstanceMonitorTopNCmdCall {
         DescribeInstanceMonitorTopNCmdCall::new(&self.handle)
     }
-    /// Calls `DescribeInstanceMonitorTopNCmdTook`.
+    /// Calls `DescribeInstanceMonitorTopNCmdTook`; the answer is a [`DescribeInstanceMonitorTopNCmdTookResponse`].
     ///
     /// Required: `InstanceId`, `SpanType`.
     ///
@@ -454,7 +454,7 @@ impl Client {
     ) -> DescribeInstanceMonitorTopNCmdTookCall {
         DescribeInstanceMonitorTopNCmdTookCall::new(&self.handle)
     }
-    /// Calls `DescribeInstanceNodeInfo`.
+    /// Calls `DescribeInstanceNodeInfo`; the answer is a [`DescribeInstanceNodeInfoResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -463,7 +463,7 @@ impl Client {
     pub fn describe_instance_node_info(&self) -> DescribeInstanceNodeInfoCall {
         DescribeInstanceNodeInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeInstanceParamRecords`.
+    /// Calls `DescribeInstanceParamRecords`; the answer is a [`DescribeInstanceParamRecordsResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -474,7 +474,7 @@ impl Client {
     pub fn describe_instance_param_records(&self) -> DescribeInstanceParamRecordsCall {
         DescribeInstanceParamRecordsCall::new(&self.handle)
     }
-    /// Calls `DescribeInstanceParams`.
+    /// Calls `DescribeInstanceParams`; the answer is a [`DescribeInstanceParamsResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -483,7 +483,7 @@ impl Client {
     pub fn describe_instance_params(&self) -> DescribeInstanceParamsCall {
         DescribeInstanceParamsCall::new(&self.handle)
     }
-    /// Calls `DescribeInstancePasswordPolicy`.
+    /// Calls `DescribeInstancePasswordPolicy`; the answer is a [`DescribeInstancePasswordPolicyResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -494,7 +494,7 @@ impl Client {
     ) -> DescribeInstancePasswordPolicyCall {
         DescribeInstancePasswordPolicyCall::new(&self.handle)
     }
-    /// Calls `DescribeInstanceSecurityGroup`.
+    /// Calls `DescribeInstanceSecurityGroup`; the answer is a [`DescribeInstanceSecurityGroupResponse`].
     ///
     /// Required: `InstanceIds`.
     ///
@@ -503,7 +503,7 @@ impl Client {
     pub fn describe_instance_security_group(&self) -> DescribeInstanceSecurityGroupCall {
         DescribeInstanceSecurityGroupCall::new(&self.handle)
     }
-    /// Calls `DescribeInstanceShards`.
+    /// Calls `DescribeInstanceShards`; the answer is a [`DescribeInstanceShardsResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -512,14 +512,14 @@ impl Client {
     pub fn describe_instance_shards(&self) -> DescribeInstanceShardsCall {
         DescribeInstanceShardsCall::new(&self.handle)
     }
-    /// Calls `DescribeInstanceSpecBandwidth`.
+    /// Calls `DescribeInstanceSpecBandwidth`; the answer is a [`DescribeInstanceSpecBandwidthResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=redis&Version=2018-04-12&Action=DescribeInstanceSpecBandwidth)
     #[inline]
     pub fn describe_instance_spec_bandwidth(&self) -> DescribeInstanceSpecBandwidthCall {
         DescribeInstanceSpecBandwidthCall::new(&self.handle)
     }
-    /// Calls `DescribeInstanceSupportFeature`.
+    /// Calls `DescribeInstanceSupportFeature`; the answer is a [`DescribeInstanceSupportFeatureResponse`].
     ///
     /// Required: `InstanceId`, `FeatureName`.
     ///
@@ -530,14 +530,14 @@ impl Client {
     ) -> DescribeInstanceSupportFeatureCall {
         DescribeInstanceSupportFeatureCall::new(&self.handle)
     }
-    /// Calls `DescribeInstanceZoneInfo`.
+    /// Calls `DescribeInstanceZoneInfo`; the answer is a [`DescribeInstanceZoneInfoResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=redis&Version=2018-04-12&Action=DescribeInstanceZoneInfo)
     #[inline]
     pub fn describe_instance_zone_info(&self) -> DescribeInstanceZoneInfoCall {
         DescribeInstanceZoneInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeInstances`.
+    /// Calls `DescribeInstances`; the answer is a [`DescribeInstancesResponse`].
     ///
     /// Each answer holds one page of `InstanceSet`; [`into_paginator`](DescribeInstancesCall::into_paginator) reads them all.
     ///
@@ -546,7 +546,7 @@ impl Client {
     pub fn describe_instances(&self) -> DescribeInstancesCall {
         DescribeInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribeLogInstanceList`.
+    /// Calls `DescribeLogInstanceList`; the answer is a [`DescribeLogInstanceListResponse`].
     ///
     /// Required: `LogType`.
     ///
@@ -557,7 +557,7 @@ impl Client {
     pub fn describe_log_instance_list(&self) -> DescribeLogInstanceListCall {
         DescribeLogInstanceListCall::new(&self.handle)
     }
-    /// Calls `DescribeLogs`.
+    /// Calls `DescribeLogs`; the answer is a [`DescribeLogsResponse`].
     ///
     /// Required: `InstanceId`, `StartTime`, `EndTime`, `LogType`.
     ///
@@ -568,7 +568,7 @@ impl Client {
     pub fn describe_logs(&self) -> DescribeLogsCall {
         DescribeLogsCall::new(&self.handle)
     }
-    /// Calls `DescribeMaintenanceWindow`.
+    /// Calls `DescribeMaintenanceWindow`; the answer is a [`DescribeMaintenanceWindowResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -577,7 +577,7 @@ impl Client {
     pub fn describe_maintenance_window(&self) -> DescribeMaintenanceWindowCall {
         DescribeMaintenanceWindowCall::new(&self.handle)
     }
-    /// Calls `DescribeParamTemplateInfo`.
+    /// Calls `DescribeParamTemplateInfo`; the answer is a [`DescribeParamTemplateInfoResponse`].
     ///
     /// Required: `TemplateId`.
     ///
@@ -586,7 +586,7 @@ impl Client {
     pub fn describe_param_template_info(&self) -> DescribeParamTemplateInfoCall {
         DescribeParamTemplateInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeParamTemplates`.
+    /// Calls `DescribeParamTemplates`; the answer is a [`DescribeParamTemplatesResponse`].
     ///
     /// Each answer holds one page of `Items`; [`into_paginator`](DescribeParamTemplatesCall::into_paginator) reads them all.
     ///
@@ -595,21 +595,21 @@ impl Client {
     pub fn describe_param_templates(&self) -> DescribeParamTemplatesCall {
         DescribeParamTemplatesCall::new(&self.handle)
     }
-    /// Calls `DescribeProductInfo`.
+    /// Calls `DescribeProductInfo`; the answer is a [`DescribeProductInfoResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=redis&Version=2018-04-12&Action=DescribeProductInfo)
     #[inline]
     pub fn describe_product_info(&self) -> DescribeProductInfoCall {
         DescribeProductInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeProjectSecurityGroup`.
+    /// Calls `DescribeProjectSecurityGroup`; the answer is a [`DescribeProjectSecurityGroupResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=redis&Version=2018-04-12&Action=DescribeProjectSecurityGroup)
     #[inline]
     pub fn describe_project_security_group(&self) -> DescribeProjectSecurityGroupCall {
         DescribeProjectSecurityGroupCall::new(&self.handle)
     }
-    /// Calls `DescribeProjectSecurityGroups`.
+    /// Calls `DescribeProjectSecurityGroups`; the answer is a [`DescribeProjectSecurityGroupsResponse`].
     ///
     /// Required: `Product`.
     ///
@@ -618,7 +618,7 @@ impl Client {
     pub fn describe_project_security_groups(&self) -> DescribeProjectSecurityGroupsCall {
         DescribeProjectSecurityGroupsCall::new(&self.handle)
     }
-    /// Calls `DescribeProxySlowLog`.
+    /// Calls `DescribeProxySlowLog`; the answer is a [`DescribeProxySlowLogResponse`].
     ///
     /// Required: `InstanceId`, `BeginTime`, `EndTime`.
     ///
@@ -629,21 +629,21 @@ impl Client {
     pub fn describe_proxy_slow_log(&self) -> DescribeProxySlowLogCall {
         DescribeProxySlowLogCall::new(&self.handle)
     }
-    /// Calls `DescribeRedisClusterOverview`.
+    /// Calls `DescribeRedisClusterOverview`; the answer is a [`DescribeRedisClusterOverviewResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=redis&Version=2018-04-12&Action=DescribeRedisClusterOverview)
     #[inline]
     pub fn describe_redis_cluster_overview(&self) -> DescribeRedisClusterOverviewCall {
         DescribeRedisClusterOverviewCall::new(&self.handle)
     }
-    /// Calls `DescribeRedisClusters`.
+    /// Calls `DescribeRedisClusters`; the answer is a [`DescribeRedisClustersResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=redis&Version=2018-04-12&Action=DescribeRedisClusters)
     #[inline]
     pub fn describe_redis_clusters(&self) -> DescribeRedisClustersCall {
         DescribeRedisClustersCall::new(&self.handle)
     }
-    /// Calls `DescribeReplicationGroup`.
+    /// Calls `DescribeReplicationGroup`; the answer is a [`DescribeReplicationGroupResponse`].
     ///
     /// Required: `Limit`, `Offset`.
     ///
@@ -654,7 +654,7 @@ impl Client {
     pub fn describe_replication_group(&self) -> DescribeReplicationGroupCall {
         DescribeReplicationGroupCall::new(&self.handle)
     }
-    /// Calls `DescribeReplicationGroupInstance`.
+    /// Calls `DescribeReplicationGroupInstance`; the answer is a [`DescribeReplicationGroupInstanceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -665,7 +665,7 @@ impl Client {
     ) -> DescribeReplicationGroupInstanceCall {
         DescribeReplicationGroupInstanceCall::new(&self.handle)
     }
-    /// Calls `DescribeSSLStatus`.
+    /// Calls `DescribeSSLStatus`; the answer is a [`DescribeSSLStatusResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -674,7 +674,7 @@ impl Client {
     pub fn describe_ssl_status(&self) -> DescribeSSLStatusCall {
         DescribeSSLStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeSecondLevelBackupInfo`.
+    /// Calls `DescribeSecondLevelBackupInfo`; the answer is a [`DescribeSecondLevelBackupInfoResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=redis&Version=2018-04-12&Action=DescribeSecondLevelBackupInfo)
     #[inline]
@@ -683,7 +683,7 @@ impl Client {
     ) -> DescribeSecondLevelBackupInfoCall {
         DescribeSecondLevelBackupInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeSlowLog`.
+    /// Calls `DescribeSlowLog`; the answer is a [`DescribeSlowLogResponse`].
     ///
     /// Required: `InstanceId`, `BeginTime`, `EndTime`.
     ///
@@ -692,7 +692,7 @@ impl Client {
     pub fn describe_slow_log(&self) -> DescribeSlowLogCall {
         DescribeSlowLogCall::new(&self.handle)
     }
-    /// Calls `DescribeTaskInfo`.
+    /// Calls `DescribeTaskInfo`; the answer is a [`DescribeTaskInfoResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -701,7 +701,7 @@ impl Client {
     pub fn describe_task_info(&self) -> DescribeTaskInfoCall {
         DescribeTaskInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeTaskList`.
+    /// Calls `DescribeTaskList`; the answer is a [`DescribeTaskListResponse`].
     ///
     /// Each answer holds one page of `Tasks`; [`into_paginator`](DescribeTaskListCall::into_paginator) reads them all.
     ///
@@ -710,7 +710,7 @@ impl Client {
     pub fn describe_task_list(&self) -> DescribeTaskListCall {
         DescribeTaskListCall::new(&self.handle)
     }
-    /// Calls `DescribeTendisSlowLog`.
+    /// Calls `DescribeTendisSlowLog`; the answer is a [`DescribeTendisSlowLogResponse`].
     ///
     /// Required: `InstanceId`, `BeginTime`, `EndTime`.
     ///
@@ -721,7 +721,7 @@ impl Client {
     pub fn describe_tendis_slow_log(&self) -> DescribeTendisSlowLogCall {
         DescribeTendisSlowLogCall::new(&self.handle)
     }
-    /// Calls `DestroyPostpaidInstance`.
+    /// Calls `DestroyPostpaidInstance`; the answer is a [`DestroyPostpaidInstanceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -730,7 +730,7 @@ impl Client {
     pub fn destroy_postpaid_instance(&self) -> DestroyPostpaidInstanceCall {
         DestroyPostpaidInstanceCall::new(&self.handle)
     }
-    /// Calls `DestroyPrepaidInstance`.
+    /// Calls `DestroyPrepaidInstance`; the answer is a [`DestroyPrepaidInstanceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -739,7 +739,7 @@ impl Client {
     pub fn destroy_prepaid_instance(&self) -> DestroyPrepaidInstanceCall {
         DestroyPrepaidInstanceCall::new(&self.handle)
     }
-    /// Calls `DisableReplicaReadonly`.
+    /// Calls `DisableReplicaReadonly`; the answer is a [`DisableReplicaReadonlyResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -748,7 +748,7 @@ impl Client {
     pub fn disable_replica_readonly(&self) -> DisableReplicaReadonlyCall {
         DisableReplicaReadonlyCall::new(&self.handle)
     }
-    /// Calls `DisassociateSecurityGroups`.
+    /// Calls `DisassociateSecurityGroups`; the answer is a [`DisassociateSecurityGroupsResponse`].
     ///
     /// Required: `Product`, `SecurityGroupId`, `InstanceIds`.
     ///
@@ -757,7 +757,7 @@ impl Client {
     pub fn disassociate_security_groups(&self) -> DisassociateSecurityGroupsCall {
         DisassociateSecurityGroupsCall::new(&self.handle)
     }
-    /// Calls `EnableReplicaReadonly`.
+    /// Calls `EnableReplicaReadonly`; the answer is a [`EnableReplicaReadonlyResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -766,7 +766,7 @@ impl Client {
     pub fn enable_replica_readonly(&self) -> EnableReplicaReadonlyCall {
         EnableReplicaReadonlyCall::new(&self.handle)
     }
-    /// Calls `InquiryPriceCreateInstance`.
+    /// Calls `InquiryPriceCreateInstance`; the answer is a [`InquiryPriceCreateInstanceResponse`].
     ///
     /// Required: `TypeId`, `MemSize`, `GoodsNum`, `Period`, `BillingMode`.
     ///
@@ -775,7 +775,7 @@ impl Client {
     pub fn inquiry_price_create_instance(&self) -> InquiryPriceCreateInstanceCall {
         InquiryPriceCreateInstanceCall::new(&self.handle)
     }
-    /// Calls `InquiryPriceRenewInstance`.
+    /// Calls `InquiryPriceRenewInstance`; the answer is a [`InquiryPriceRenewInstanceResponse`].
     ///
     /// Required: `Period`, `InstanceId`.
     ///
@@ -784,7 +784,7 @@ impl Client {
     pub fn inquiry_price_renew_instance(&self) -> InquiryPriceRenewInstanceCall {
         InquiryPriceRenewInstanceCall::new(&self.handle)
     }
-    /// Calls `InquiryPriceUpgradeInstance`.
+    /// Calls `InquiryPriceUpgradeInstance`; the answer is a [`InquiryPriceUpgradeInstanceResponse`].
     ///
     /// Required: `InstanceId`, `MemSize`.
     ///
@@ -793,7 +793,7 @@ impl Client {
     pub fn inquiry_price_upgrade_instance(&self) -> InquiryPriceUpgradeInstanceCall {
         InquiryPriceUpgradeInstanceCall::new(&self.handle)
     }
-    /// Calls `KillMasterGroup`.
+    /// Calls `KillMasterGroup`; the answer is a [`KillMasterGroupResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -802,7 +802,7 @@ impl Client {
     pub fn kill_master_group(&self) -> KillMasterGroupCall {
         KillMasterGroupCall::new(&self.handle)
     }
-    /// Calls `ManualBackupInstance`.
+    /// Calls `ManualBackupInstance`; the answer is a [`ManualBackupInstanceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -811,7 +811,7 @@ impl Client {
     pub fn manual_backup_instance(&self) -> ManualBackupInstanceCall {
         ManualBackupInstanceCall::new(&self.handle)
     }
-    /// Calls `ModfiyInstancePassword`.
+    /// Calls `ModfiyInstancePassword`; the answer is a [`ModfiyInstancePasswordResponse`].
     ///
     /// Required: `InstanceId`, `OldPassword`, `Password`.
     ///
@@ -820,7 +820,7 @@ impl Client {
     pub fn modfiy_instance_password(&self) -> ModfiyInstancePasswordCall {
         ModfiyInstancePasswordCall::new(&self.handle)
     }
-    /// Calls `ModifyAutoBackupConfig`.
+    /// Calls `ModifyAutoBackupConfig`; the answer is a [`ModifyAutoBackupConfigResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -829,7 +829,7 @@ impl Client {
     pub fn modify_auto_backup_config(&self) -> ModifyAutoBackupConfigCall {
         ModifyAutoBackupConfigCall::new(&self.handle)
     }
-    /// Calls `ModifyBackupDownloadRestriction`.
+    /// Calls `ModifyBackupDownloadRestriction`; the answer is a [`ModifyBackupDownloadRestrictionResponse`].
     ///
     /// Required: `LimitType`.
     ///
@@ -840,7 +840,7 @@ impl Client {
     ) -> ModifyBackupDownloadRestrictionCall {
         ModifyBackupDownloadRestrictionCall::new(&self.handle)
     }
-    /// Calls `ModifyBackupEncrypt`.
+    /// Calls `ModifyBackupEncrypt`; the answer is a [`ModifyBackupEncryptResponse`].
     ///
     /// Required: `InstanceId`, `BackupEncrypt`.
     ///
@@ -849,7 +849,7 @@ impl Client {
     pub fn modify_backup_encrypt(&self) -> ModifyBackupEncryptCall {
         ModifyBackupEncryptCall::new(&self.handle)
     }
-    /// Calls `ModifyConnectionConfig`.
+    /// Calls `ModifyConnectionConfig`; the answer is a [`ModifyConnectionConfigResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -858,7 +858,7 @@ impl Client {
     pub fn modify_connection_config(&self) -> ModifyConnectionConfigCall {
         ModifyConnectionConfigCall::new(&self.handle)
     }
-    /// Calls `ModifyDBInstanceSecurityGroups`.
+    /// Calls `ModifyDBInstanceSecurityGroups`; the answer is a [`ModifyDBInstanceSecurityGroupsResponse`].
     ///
     /// Required: `Product`, `SecurityGroupIds`, `InstanceId`.
     ///
@@ -869,7 +869,7 @@ impl Client {
     ) -> ModifyDBInstanceSecurityGroupsCall {
         ModifyDBInstanceSecurityGroupsCall::new(&self.handle)
     }
-    /// Calls `ModifyInstance`.
+    /// Calls `ModifyInstance`; the answer is a [`ModifyInstanceResponse`].
     ///
     /// Required: `Operation`.
     ///
@@ -878,7 +878,7 @@ impl Client {
     pub fn modify_instance(&self) -> ModifyInstanceCall {
         ModifyInstanceCall::new(&self.handle)
     }
-    /// Calls `ModifyInstanceAccount`.
+    /// Calls `ModifyInstanceAccount`; the answer is a [`ModifyInstanceAccountResponse`].
     ///
     /// Required: `InstanceId`, `AccountName`.
     ///
@@ -887,7 +887,7 @@ impl Client {
     pub fn modify_instance_account(&self) -> ModifyInstanceAccountCall {
         ModifyInstanceAccountCall::new(&self.handle)
     }
-    /// Calls `ModifyInstanceAvailabilityZones`.
+    /// Calls `ModifyInstanceAvailabilityZones`; the answer is a [`ModifyInstanceAvailabilityZonesResponse`].
     ///
     /// Required: `InstanceId`, `SwitchOption`, `NodeSet`.
     ///
@@ -898,7 +898,7 @@ impl Client {
     ) -> ModifyInstanceAvailabilityZonesCall {
         ModifyInstanceAvailabilityZonesCall::new(&self.handle)
     }
-    /// Calls `ModifyInstanceBackupMode`.
+    /// Calls `ModifyInstanceBackupMode`; the answer is a [`ModifyInstanceBackupModeResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -907,7 +907,7 @@ impl Client {
     pub fn modify_instance_backup_mode(&self) -> ModifyInstanceBackupModeCall {
         ModifyInstanceBackupModeCall::new(&self.handle)
     }
-    /// Calls `ModifyInstanceChargeType`.
+    /// Calls `ModifyInstanceChargeType`; the answer is a [`ModifyInstanceChargeTypeResponse`].
     ///
     /// Required: `InstanceIds`, `InstanceChargeType`.
     ///
@@ -916,7 +916,7 @@ impl Client {
     pub fn modify_instance_charge_type(&self) -> ModifyInstanceChargeTypeCall {
         ModifyInstanceChargeTypeCall::new(&self.handle)
     }
-    /// Calls `ModifyInstanceEvent`.
+    /// Calls `ModifyInstanceEvent`; the answer is a [`ModifyInstanceEventResponse`].
     ///
     /// Required: `InstanceId`, `EventId`.
     ///
@@ -925,7 +925,7 @@ impl Client {
     pub fn modify_instance_event(&self) -> ModifyInstanceEventCall {
         ModifyInstanceEventCall::new(&self.handle)
     }
-    /// Calls `ModifyInstanceLogDelivery`.
+    /// Calls `ModifyInstanceLogDelivery`; the answer is a [`ModifyInstanceLogDeliveryResponse`].
     ///
     /// Required: `InstanceId`, `LogType`, `Enabled`.
     ///
@@ -934,7 +934,7 @@ impl Client {
     pub fn modify_instance_log_delivery(&self) -> ModifyInstanceLogDeliveryCall {
         ModifyInstanceLogDeliveryCall::new(&self.handle)
     }
-    /// Calls `ModifyInstanceParams`.
+    /// Calls `ModifyInstanceParams`; the answer is a [`ModifyInstanceParamsResponse`].
     ///
     /// Required: `InstanceId`, `InstanceParams`.
     ///
@@ -943,7 +943,7 @@ impl Client {
     pub fn modify_instance_params(&self) -> ModifyInstanceParamsCall {
         ModifyInstanceParamsCall::new(&self.handle)
     }
-    /// Calls `ModifyInstancePassword`.
+    /// Calls `ModifyInstancePassword`; the answer is a [`ModifyInstancePasswordResponse`].
     ///
     /// Required: `InstanceId`, `OldPassword`, `Password`.
     ///
@@ -952,7 +952,7 @@ impl Client {
     pub fn modify_instance_password(&self) -> ModifyInstancePasswordCall {
         ModifyInstancePasswordCall::new(&self.handle)
     }
-    /// Calls `ModifyInstancePasswordPolicy`.
+    /// Calls `ModifyInstancePasswordPolicy`; the answer is a [`ModifyInstancePasswordPolicyResponse`].
     ///
     /// Required: `InstanceId`, `PasswordPolicy`.
     ///
@@ -961,7 +961,7 @@ impl Client {
     pub fn modify_instance_password_policy(&self) -> ModifyInstancePasswordPolicyCall {
         ModifyInstancePasswordPolicyCall::new(&self.handle)
     }
-    /// Calls `ModifyInstanceReadOnly`.
+    /// Calls `ModifyInstanceReadOnly`; the answer is a [`ModifyInstanceReadOnlyResponse`].
     ///
     /// Required: `InstanceId`, `InputMode`.
     ///
@@ -970,7 +970,7 @@ impl Client {
     pub fn modify_instance_read_only(&self) -> ModifyInstanceReadOnlyCall {
         ModifyInstanceReadOnlyCall::new(&self.handle)
     }
-    /// Calls `ModifyLog`.
+    /// Calls `ModifyLog`; the answer is a [`ModifyLogResponse`].
     ///
     /// Required: `InstanceId`, `LogType`, `LogSubType`, `LogExpireDay`, `HighLogExpireDay`, `DegradeStrategy`.
     ///
@@ -979,7 +979,7 @@ impl Client {
     pub fn modify_log(&self) -> ModifyLogCall {
         ModifyLogCall::new(&self.handle)
     }
-    /// Calls `ModifyMaintenanceWindow`.
+    /// Calls `ModifyMaintenanceWindow`; the answer is a [`ModifyMaintenanceWindowResponse`].
     ///
     /// Required: `InstanceId`, `StartTime`, `EndTime`.
     ///
@@ -988,7 +988,7 @@ impl Client {
     pub fn modify_maintenance_window(&self) -> ModifyMaintenanceWindowCall {
         ModifyMaintenanceWindowCall::new(&self.handle)
     }
-    /// Calls `ModifyNetworkConfig`.
+    /// Calls `ModifyNetworkConfig`; the answer is a [`ModifyNetworkConfigResponse`].
     ///
     /// Required: `InstanceId`, `Operation`.
     ///
@@ -997,7 +997,7 @@ impl Client {
     pub fn modify_network_config(&self) -> ModifyNetworkConfigCall {
         ModifyNetworkConfigCall::new(&self.handle)
     }
-    /// Calls `ModifyParamTemplate`.
+    /// Calls `ModifyParamTemplate`; the answer is a [`ModifyParamTemplateResponse`].
     ///
     /// Required: `TemplateId`.
     ///
@@ -1006,7 +1006,7 @@ impl Client {
     pub fn modify_param_template(&self) -> ModifyParamTemplateCall {
         ModifyParamTemplateCall::new(&self.handle)
     }
-    /// Calls `ModifyReplicationGroup`.
+    /// Calls `ModifyReplicationGroup`; the answer is a [`ModifyReplicationGroupResponse`].
     ///
     /// Required: `GroupId`.
     ///
@@ -1015,7 +1015,7 @@ impl Client {
     pub fn modify_replication_group(&self) -> ModifyReplicationGroupCall {
         ModifyReplicationGroupCall::new(&self.handle)
     }
-    /// Calls `OpenLog`.
+    /// Calls `OpenLog`; the answer is a [`OpenLogResponse`].
     ///
     /// Required: `InstanceId`, `LogType`, `LogSubType`, `LogExpireDay`, `HighLogExpireDay`.
     ///
@@ -1024,7 +1024,7 @@ impl Client {
     pub fn open_log(&self) -> OpenLogCall {
         OpenLogCall::new(&self.handle)
     }
-    /// Calls `OpenSSL`.
+    /// Calls `OpenSSL`; the answer is a [`OpenSSLResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -1033,7 +1033,7 @@ impl Client {
     pub fn open_ssl(&self) -> OpenSSLCall {
         OpenSSLCall::new(&self.handle)
     }
-    /// Calls `ReleaseWanAddress`.
+    /// Calls `ReleaseWanAddress`; the answer is a [`ReleaseWanAddressResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -1042,7 +1042,7 @@ impl Client {
     pub fn release_wan_address(&self) -> ReleaseWanAddressCall {
         ReleaseWanAddressCall::new(&self.handle)
     }
-    /// Calls `RemoveReplicationGroup`.
+    /// Calls `RemoveReplicationGroup`; the answer is a [`RemoveReplicationGroupResponse`].
     ///
     /// Required: `GroupId`.
     ///
@@ -1051,7 +1051,7 @@ impl Client {
     pub fn remove_replication_group(&self) -> RemoveReplicationGroupCall {
         RemoveReplicationGroupCall::new(&self.handle)
     }
-    /// Calls `RemoveReplicationInstance`.
+    /// Calls `RemoveReplicationInstance`; the answer is a [`RemoveReplicationInstanceResponse`].
     ///
     /// Required: `GroupId`, `InstanceId`, `SyncType`.
     ///
@@ -1060,7 +1060,7 @@ impl Client {
     pub fn remove_replication_instance(&self) -> RemoveReplicationInstanceCall {
         RemoveReplicationInstanceCall::new(&self.handle)
     }
-    /// Calls `RenewInstance`.
+    /// Calls `RenewInstance`; the answer is a [`RenewInstanceResponse`].
     ///
     /// Required: `Period`, `InstanceId`.
     ///
@@ -1069,7 +1069,7 @@ impl Client {
     pub fn renew_instance(&self) -> RenewInstanceCall {
         RenewInstanceCall::new(&self.handle)
     }
-    /// Calls `ResetPassword`.
+    /// Calls `ResetPassword`; the answer is a [`ResetPasswordResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -1078,7 +1078,7 @@ impl Client {
     pub fn reset_password(&self) -> ResetPasswordCall {
         ResetPasswordCall::new(&self.handle)
     }
-    /// Calls `RestoreInstance`.
+    /// Calls `RestoreInstance`; the answer is a [`RestoreInstanceResponse`].
     ///
     /// Required: `InstanceId`, `BackupId`.
     ///
@@ -1087,7 +1087,7 @@ impl Client {
     pub fn restore_instance(&self) -> RestoreInstanceCall {
         RestoreInstanceCall::new(&self.handle)
     }
-    /// Calls `StartupInstance`.
+    /// Calls `StartupInstance`; the answer is a [`StartupInstanceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -1096,7 +1096,7 @@ impl Client {
     pub fn startup_instance(&self) -> StartupInstanceCall {
         StartupInstanceCall::new(&self.handle)
     }
-    /// Calls `SwitchAccessNewInstance`.
+    /// Calls `SwitchAccessNewInstance`; the answer is a [`SwitchAccessNewInstanceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -1105,7 +1105,7 @@ impl Client {
     pub fn switch_access_new_instance(&self) -> SwitchAccessNewInstanceCall {
         SwitchAccessNewInstanceCall::new(&self.handle)
     }
-    /// Calls `SwitchInstanceVip`.
+    /// Calls `SwitchInstanceVip`; the answer is a [`SwitchInstanceVipResponse`].
     ///
     /// Required: `SrcInstanceId`, `DstInstanceId`.
     ///
@@ -1114,7 +1114,7 @@ impl Client {
     pub fn switch_instance_vip(&self) -> SwitchInstanceVipCall {
         SwitchInstanceVipCall::new(&self.handle)
     }
-    /// Calls `SwitchProxy`.
+    /// Calls `SwitchProxy`; the answer is a [`SwitchProxyResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -1123,7 +1123,7 @@ impl Client {
     pub fn switch_proxy(&self) -> SwitchProxyCall {
         SwitchProxyCall::new(&self.handle)
     }
-    /// Calls `UpgradeInstance`.
+    /// Calls `UpgradeInstance`; the answer is a [`UpgradeInstanceResponse`].
     ///
     /// Required: `InstanceId`, `MemSize`.
     ///
@@ -1132,7 +1132,7 @@ impl Client {
     pub fn upgrade_instance(&self) -> UpgradeInstanceCall {
         UpgradeInstanceCall::new(&self.handle)
     }
-    /// Calls `UpgradeInstanceProductVersion`.
+    /// Calls `UpgradeInstanceProductVersion`; the answer is a [`UpgradeInstanceProductVersionResponse`].
     ///
     /// Required: `TargetProductVersion`, `SwitchOption`, `InstanceId`.
     ///
@@ -1141,7 +1141,7 @@ impl Client {
     pub fn upgrade_instance_product_version(&self) -> UpgradeInstanceProductVersionCall {
         UpgradeInstanceProductVersionCall::new(&self.handle)
     }
-    /// Calls `UpgradeInstanceVersion`.
+    /// Calls `UpgradeInstanceVersion`; the answer is a [`UpgradeInstanceVersionResponse`].
     ///
     /// Required: `TargetInstanceType`, `SwitchOption`, `InstanceId`.
     ///
@@ -1150,7 +1150,7 @@ impl Client {
     pub fn upgrade_instance_version(&self) -> UpgradeInstanceVersionCall {
         UpgradeInstanceVersionCall::new(&self.handle)
     }
-    /// Calls `UpgradeProxyVersion`.
+    /// Calls `UpgradeProxyVersion`; the answer is a [`UpgradeProxyVersionResponse`].
     ///
     /// Required: `InstanceId`, `CurrentProxyVersion`, `UpgradeProxyVersion`, `InstanceTypeUpgradeNow`.
     ///
@@ -1159,7 +1159,7 @@ impl Client {
     pub fn upgrade_proxy_version(&self) -> UpgradeProxyVersionCall {
         UpgradeProxyVersionCall::new(&self.handle)
     }
-    /// Calls `UpgradeSmallVersion`.
+    /// Calls `UpgradeSmallVersion`; the answer is a [`UpgradeSmallVersionResponse`].
     ///
     /// Required: `InstanceId`, `CurrentRedisVersion`, `UpgradeRedisVersion`, `InstanceTypeUpgradeNow`.
     ///
@@ -1168,7 +1168,7 @@ impl Client {
     pub fn upgrade_small_version(&self) -> UpgradeSmallVersionCall {
         UpgradeSmallVersionCall::new(&self.handle)
     }
-    /// Calls `UpgradeVersionToMultiAvailabilityZones`.
+    /// Calls `UpgradeVersionToMultiAvailabilityZones`; the answer is a [`UpgradeVersionToMultiAvailabilityZonesResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -1908,7 +1908,6 @@ rt::action!(
     DescribeBackupDownloadRestrictionCall, DescribeBackupDownloadRestrictionResponse,
     Error, idempotent
 );
-impl<T> DescribeBackupDownloadRestrictionCall<T> {}
 /// The answer of [`Client::describe_backup_download_restriction`] (`DescribeBackupDownloadRestriction`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -2112,7 +2111,6 @@ rt::action!(
     DescribeGlobalReplicationAreaCall, DescribeGlobalReplicationAreaResponse, Error,
     idempotent
 );
-impl<T> DescribeGlobalReplicationAreaCall<T> {}
 /// The answer of [`Client::describe_global_replication_area`] (`DescribeGlobalReplicationArea`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -2895,7 +2893,6 @@ rt::action!(
     DescribeProductInfo, DescribeProductInfoRequest, DescribeProductInfoCall,
     DescribeProductInfoResponse, Error, idempotent
 );
-impl<T> DescribeProductInfoCall<T> {}
 /// The answer of [`Client::describe_product_info`] (`DescribeProductInfo`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `DescribeProducts`.
+    /// Calls `DescribeProducts`; the answer is a [`DescribeProductsResponse`].
     ///
     /// Each answer holds one page of `Products`; [`into_paginator`](DescribeProductsCall::into_paginator) reads them all.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn describe_products(&self) -> DescribeProductsCall {
         DescribeProductsCall::new(&self.handle)
     }
-    /// Calls `DescribeRegions`.
+    /// Calls `DescribeRegions`; the answer is a [`DescribeRegionsResponse`].
     ///
     /// Required: `Product`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn describe_regions(&self) -> DescribeRegionsCall {
         DescribeRegionsCall::new(&self.handle)
     }
-    /// Calls `DescribeZones`.
+    /// Calls `DescribeZones`; the answer is a [`DescribeZonesResponse`].
     ///
     /// Required: `Product`.
     ///

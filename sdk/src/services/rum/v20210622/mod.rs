@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `CreateFieldTransformRule`.
+    /// Calls `CreateFieldTransformRule`; the answer is a [`CreateFieldTransformRuleResponse`].
     ///
     /// Required: `ProjectId`, `TargetField`, `MatchType`, `MatchPattern`, `TransformAction`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn create_field_transform_rule(&self) -> CreateFieldTransformRuleCall {
         CreateFieldTransformRuleCall::new(&self.handle)
     }
-    /// Calls `CreateReleaseFile`.
+    /// Calls `CreateReleaseFile`; the answer is a [`CreateReleaseFileResponse`].
     ///
     /// Required: `ProjectID`, `Files`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn create_release_file(&self) -> CreateReleaseFileCall {
         CreateReleaseFileCall::new(&self.handle)
     }
-    /// Calls `CreateStarProject`.
+    /// Calls `CreateStarProject`; the answer is a [`CreateStarProjectResponse`].
     ///
     /// Required: `InstanceID`, `ID`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn create_star_project(&self) -> CreateStarProjectCall {
         CreateStarProjectCall::new(&self.handle)
     }
-    /// Calls `CreateTDEMApplication`.
+    /// Calls `CreateTDEMApplication`; the answer is a [`CreateTDEMApplicationResponse`].
     ///
     /// Required: `InstanceId`, `Name`, `Type`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn create_tdem_application(&self) -> CreateTDEMApplicationCall {
         CreateTDEMApplicationCall::new(&self.handle)
     }
-    /// Calls `CreateTDEMBusinessSystem`.
+    /// Calls `CreateTDEMBusinessSystem`; the answer is a [`CreateTDEMBusinessSystemResponse`].
     ///
     /// Required: `InstanceName`.
     ///
@@ -80,7 +80,7 @@ impl Client {
     pub fn create_tdem_business_system(&self) -> CreateTDEMBusinessSystemCall {
         CreateTDEMBusinessSystemCall::new(&self.handle)
     }
-    /// Calls `CreateTDEMDialTask`.
+    /// Calls `CreateTDEMDialTask`; the answer is a [`CreateTDEMDialTaskResponse`].
     ///
     /// Required: `AppId`, `TaskName`, `Type`, `ExecutionTime`, `TimeoutMs`, `PeriodMs`, `PackageCount`.
     ///
@@ -89,7 +89,7 @@ impl Client {
     pub fn create_tdem_dial_task(&self) -> CreateTDEMDialTaskCall {
         CreateTDEMDialTaskCall::new(&self.handle)
     }
-    /// Calls `CreateTDEMFieldTransformRule`.
+    /// Calls `CreateTDEMFieldTransformRule`; the answer is a [`CreateTDEMFieldTransformRuleResponse`].
     ///
     /// Required: `AppId`, `TargetField`, `MatchType`, `MatchPattern`, `TransformAction`.
     ///
@@ -98,7 +98,7 @@ impl Client {
     pub fn create_tdem_field_transform_rule(&self) -> CreateTDEMFieldTransformRuleCall {
         CreateTDEMFieldTransformRuleCall::new(&self.handle)
     }
-    /// Calls `CreateTDEMFunnel`.
+    /// Calls `CreateTDEMFunnel`; the answer is a [`CreateTDEMFunnelResponse`].
     ///
     /// Required: `AppId`, `FunnelName`, `Steps`.
     ///
@@ -107,7 +107,7 @@ impl Client {
     pub fn create_tdem_funnel(&self) -> CreateTDEMFunnelCall {
         CreateTDEMFunnelCall::new(&self.handle)
     }
-    /// Calls `CreateWhitelist`.
+    /// Calls `CreateWhitelist`; the answer is a [`CreateWhitelistResponse`].
     ///
     /// Required: `InstanceID`, `Remark`, `WhitelistUin`.
     ///
@@ -116,7 +116,7 @@ impl Client {
     pub fn create_whitelist(&self) -> CreateWhitelistCall {
         CreateWhitelistCall::new(&self.handle)
     }
-    /// Calls `DeleteFieldTransformRule`.
+    /// Calls `DeleteFieldTransformRule`; the answer is a [`DeleteFieldTransformRuleResponse`].
     ///
     /// Required: `Id`, `ProjectId`.
     ///
@@ -125,7 +125,7 @@ impl Client {
     pub fn delete_field_transform_rule(&self) -> DeleteFieldTransformRuleCall {
         DeleteFieldTransformRuleCall::new(&self.handle)
     }
-    /// Calls `DeleteInstance`.
+    /// Calls `DeleteInstance`; the answer is a [`DeleteInstanceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -134,7 +134,7 @@ impl Client {
     pub fn delete_instance(&self) -> DeleteInstanceCall {
         DeleteInstanceCall::new(&self.handle)
     }
-    /// Calls `DeleteMiniProgramReplayPack`.
+    /// Calls `DeleteMiniProgramReplayPack`; the answer is a [`DeleteMiniProgramReplayPackResponse`].
     ///
     /// Required: `AppId`, `PackId`.
     ///
@@ -143,7 +143,7 @@ impl Client {
     pub fn delete_mini_program_replay_pack(&self) -> DeleteMiniProgramReplayPackCall {
         DeleteMiniProgramReplayPackCall::new(&self.handle)
     }
-    /// Calls `DeleteProject`.
+    /// Calls `DeleteProject`; the answer is a [`DeleteProjectResponse`].
     ///
     /// Required: `ID`.
     ///
@@ -152,7 +152,7 @@ impl Client {
     pub fn delete_project(&self) -> DeleteProjectCall {
         DeleteProjectCall::new(&self.handle)
     }
-    /// Calls `DeleteReleaseFile`.
+    /// Calls `DeleteReleaseFile`; the answer is a [`DeleteReleaseFileResponse`].
     ///
     /// Required: `ID`.
     ///
@@ -161,7 +161,7 @@ impl Client {
     pub fn delete_release_file(&self) -> DeleteReleaseFileCall {
         DeleteReleaseFileCall::new(&self.handle)
     }
-    /// Calls `DeleteStarProject`.
+    /// Calls `DeleteStarProject`; the answer is a [`DeleteStarProjectResponse`].
     ///
     /// Required: `InstanceID`, `ID`.
     ///
@@ -170,7 +170,7 @@ impl Client {
     pub fn delete_star_project(&self) -> DeleteStarProjectCall {
         DeleteStarProjectCall::new(&self.handle)
     }
-    /// Calls `DeleteSymbolArtifact`.
+    /// Calls `DeleteSymbolArtifact`; the answer is a [`DeleteSymbolArtifactResponse`].
     ///
     /// Required: `Kind`, `ArtifactId`.
     ///
@@ -179,7 +179,7 @@ impl Client {
     pub fn delete_symbol_artifact(&self) -> DeleteSymbolArtifactCall {
         DeleteSymbolArtifactCall::new(&self.handle)
     }
-    /// Calls `DeleteTDEMApplication`.
+    /// Calls `DeleteTDEMApplication`; the answer is a [`DeleteTDEMApplicationResponse`].
     ///
     /// Required: `AppId`.
     ///
@@ -188,7 +188,7 @@ impl Client {
     pub fn delete_tdem_application(&self) -> DeleteTDEMApplicationCall {
         DeleteTDEMApplicationCall::new(&self.handle)
     }
-    /// Calls `DeleteTDEMBusinessSystem`.
+    /// Calls `DeleteTDEMBusinessSystem`; the answer is a [`DeleteTDEMBusinessSystemResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -197,7 +197,7 @@ impl Client {
     pub fn delete_tdem_business_system(&self) -> DeleteTDEMBusinessSystemCall {
         DeleteTDEMBusinessSystemCall::new(&self.handle)
     }
-    /// Calls `DeleteTDEMDialTask`.
+    /// Calls `DeleteTDEMDialTask`; the answer is a [`DeleteTDEMDialTaskResponse`].
     ///
     /// Required: `AppId`, `TaskId`.
     ///
@@ -206,7 +206,7 @@ impl Client {
     pub fn delete_tdem_dial_task(&self) -> DeleteTDEMDialTaskCall {
         DeleteTDEMDialTaskCall::new(&self.handle)
     }
-    /// Calls `DeleteTDEMFieldTransformRule`.
+    /// Calls `DeleteTDEMFieldTransformRule`; the answer is a [`DeleteTDEMFieldTransformRuleResponse`].
     ///
     /// Required: `Id`, `AppId`.
     ///
@@ -215,7 +215,7 @@ impl Client {
     pub fn delete_tdem_field_transform_rule(&self) -> DeleteTDEMFieldTransformRuleCall {
         DeleteTDEMFieldTransformRuleCall::new(&self.handle)
     }
-    /// Calls `DeleteTDEMFunnel`.
+    /// Calls `DeleteTDEMFunnel`; the answer is a [`DeleteTDEMFunnelResponse`].
     ///
     /// Required: `AppId`, `FunnelId`.
     ///
@@ -224,7 +224,7 @@ impl Client {
     pub fn delete_tdem_funnel(&self) -> DeleteTDEMFunnelCall {
         DeleteTDEMFunnelCall::new(&self.handle)
     }
-    /// Calls `DeleteWhitelist`.
+    /// Calls `DeleteWhitelist`; the answer is a [`DeleteWhitelistResponse`].
     ///
     /// Required: `InstanceID`, `ID`.
     ///
@@ -233,7 +233,7 @@ impl Client {
     pub fn delete_whitelist(&self) -> DeleteWhitelistCall {
         DeleteWhitelistCall::new(&self.handle)
     }
-    /// Calls `DescribeAppDimensionMetrics`.
+    /// Calls `DescribeAppDimensionMetrics`; the answer is a [`DescribeAppDimensionMetricsResponse`].
     ///
     /// Required: `ProjectID`, `From`, `Fields`, `Filter`.
     ///
@@ -242,7 +242,7 @@ impl Client {
     pub fn describe_app_dimension_metrics(&self) -> DescribeAppDimensionMetricsCall {
         DescribeAppDimensionMetricsCall::new(&self.handle)
     }
-    /// Calls `DescribeAppMetricsData`.
+    /// Calls `DescribeAppMetricsData`; the answer is a [`DescribeAppMetricsDataResponse`].
     ///
     /// Required: `ProjectID`, `From`, `Fields`, `Filter`.
     ///
@@ -251,7 +251,7 @@ impl Client {
     pub fn describe_app_metrics_data(&self) -> DescribeAppMetricsDataCall {
         DescribeAppMetricsDataCall::new(&self.handle)
     }
-    /// Calls `DescribeAppSingleCaseDetailList`.
+    /// Calls `DescribeAppSingleCaseDetailList`; the answer is a [`DescribeAppSingleCaseDetailListResponse`].
     ///
     /// Required: `ProjectID`, `From`, `Fields`, `Filter`.
     ///
@@ -262,7 +262,7 @@ impl Client {
     ) -> DescribeAppSingleCaseDetailListCall {
         DescribeAppSingleCaseDetailListCall::new(&self.handle)
     }
-    /// Calls `DescribeAppSingleCaseList`.
+    /// Calls `DescribeAppSingleCaseList`; the answer is a [`DescribeAppSingleCaseListResponse`].
     ///
     /// Required: `ProjectID`, `From`, `Fields`, `Filter`.
     ///
@@ -271,7 +271,7 @@ impl Client {
     pub fn describe_app_single_case_list(&self) -> DescribeAppSingleCaseListCall {
         DescribeAppSingleCaseListCall::new(&self.handle)
     }
-    /// Calls `DescribeApplicationExitReportDetail`.
+    /// Calls `DescribeApplicationExitReportDetail`; the answer is a [`DescribeApplicationExitReportDetailResponse`].
     ///
     /// Required: `ProductId`.
     ///
@@ -282,7 +282,7 @@ impl Client {
     ) -> DescribeApplicationExitReportDetailCall {
         DescribeApplicationExitReportDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeApplicationExitReportList`.
+    /// Calls `DescribeApplicationExitReportList`; the answer is a [`DescribeApplicationExitReportListResponse`].
     ///
     /// Required: `ProductId`.
     ///
@@ -293,7 +293,7 @@ impl Client {
     ) -> DescribeApplicationExitReportListCall {
         DescribeApplicationExitReportListCall::new(&self.handle)
     }
-    /// Calls `DescribeData`.
+    /// Calls `DescribeData`; the answer is a [`DescribeDataResponse`].
     ///
     /// Required: `Query`, `ID`.
     ///
@@ -302,7 +302,7 @@ impl Client {
     pub fn describe_data(&self) -> DescribeDataCall {
         DescribeDataCall::new(&self.handle)
     }
-    /// Calls `DescribeDataBridgeUrlV2`.
+    /// Calls `DescribeDataBridgeUrlV2`; the answer is a [`DescribeDataBridgeUrlV2Response`].
     ///
     /// Required: `ID`, `StartTime`, `EndTime`, `Type`.
     ///
@@ -311,7 +311,7 @@ impl Client {
     pub fn describe_data_bridge_url_v2(&self) -> DescribeDataBridgeUrlV2Call {
         DescribeDataBridgeUrlV2Call::new(&self.handle)
     }
-    /// Calls `DescribeDataCustomUrl`.
+    /// Calls `DescribeDataCustomUrl`; the answer is a [`DescribeDataCustomUrlResponse`].
     ///
     /// Required: `StartTime`, `Type`, `EndTime`, `ID`.
     ///
@@ -320,7 +320,7 @@ impl Client {
     pub fn describe_data_custom_url(&self) -> DescribeDataCustomUrlCall {
         DescribeDataCustomUrlCall::new(&self.handle)
     }
-    /// Calls `DescribeDataCustomUrlV2`.
+    /// Calls `DescribeDataCustomUrlV2`; the answer is a [`DescribeDataCustomUrlV2Response`].
     ///
     /// Required: `StartTime`, `Type`, `EndTime`, `ID`.
     ///
@@ -329,7 +329,7 @@ impl Client {
     pub fn describe_data_custom_url_v2(&self) -> DescribeDataCustomUrlV2Call {
         DescribeDataCustomUrlV2Call::new(&self.handle)
     }
-    /// Calls `DescribeDataEventUrl`.
+    /// Calls `DescribeDataEventUrl`; the answer is a [`DescribeDataEventUrlResponse`].
     ///
     /// Required: `StartTime`, `Type`, `EndTime`, `ID`.
     ///
@@ -338,7 +338,7 @@ impl Client {
     pub fn describe_data_event_url(&self) -> DescribeDataEventUrlCall {
         DescribeDataEventUrlCall::new(&self.handle)
     }
-    /// Calls `DescribeDataEventUrlV2`.
+    /// Calls `DescribeDataEventUrlV2`; the answer is a [`DescribeDataEventUrlV2Response`].
     ///
     /// Required: `StartTime`, `Type`, `EndTime`, `ID`.
     ///
@@ -347,7 +347,7 @@ impl Client {
     pub fn describe_data_event_url_v2(&self) -> DescribeDataEventUrlV2Call {
         DescribeDataEventUrlV2Call::new(&self.handle)
     }
-    /// Calls `DescribeDataFetchProject`.
+    /// Calls `DescribeDataFetchProject`; the answer is a [`DescribeDataFetchProjectResponse`].
     ///
     /// Required: `StartTime`, `Type`, `EndTime`, `ID`.
     ///
@@ -356,7 +356,7 @@ impl Client {
     pub fn describe_data_fetch_project(&self) -> DescribeDataFetchProjectCall {
         DescribeDataFetchProjectCall::new(&self.handle)
     }
-    /// Calls `DescribeDataFetchUrl`.
+    /// Calls `DescribeDataFetchUrl`; the answer is a [`DescribeDataFetchUrlResponse`].
     ///
     /// Required: `StartTime`, `Type`, `EndTime`, `ID`.
     ///
@@ -365,7 +365,7 @@ impl Client {
     pub fn describe_data_fetch_url(&self) -> DescribeDataFetchUrlCall {
         DescribeDataFetchUrlCall::new(&self.handle)
     }
-    /// Calls `DescribeDataFetchUrlInfo`.
+    /// Calls `DescribeDataFetchUrlInfo`; the answer is a [`DescribeDataFetchUrlInfoResponse`].
     ///
     /// Required: `StartTime`, `Type`, `EndTime`, `ID`.
     ///
@@ -374,7 +374,7 @@ impl Client {
     pub fn describe_data_fetch_url_info(&self) -> DescribeDataFetchUrlInfoCall {
         DescribeDataFetchUrlInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeDataFetchUrlV2`.
+    /// Calls `DescribeDataFetchUrlV2`; the answer is a [`DescribeDataFetchUrlV2Response`].
     ///
     /// Required: `StartTime`, `Type`, `EndTime`, `ID`.
     ///
@@ -383,7 +383,7 @@ impl Client {
     pub fn describe_data_fetch_url_v2(&self) -> DescribeDataFetchUrlV2Call {
         DescribeDataFetchUrlV2Call::new(&self.handle)
     }
-    /// Calls `DescribeDataLogUrlInfo`.
+    /// Calls `DescribeDataLogUrlInfo`; the answer is a [`DescribeDataLogUrlInfoResponse`].
     ///
     /// Required: `ID`, `StartTime`, `EndTime`.
     ///
@@ -392,7 +392,7 @@ impl Client {
     pub fn describe_data_log_url_info(&self) -> DescribeDataLogUrlInfoCall {
         DescribeDataLogUrlInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeDataLogUrlStatistics`.
+    /// Calls `DescribeDataLogUrlStatistics`; the answer is a [`DescribeDataLogUrlStatisticsResponse`].
     ///
     /// Required: `StartTime`, `Type`, `EndTime`, `ID`.
     ///
@@ -401,7 +401,7 @@ impl Client {
     pub fn describe_data_log_url_statistics(&self) -> DescribeDataLogUrlStatisticsCall {
         DescribeDataLogUrlStatisticsCall::new(&self.handle)
     }
-    /// Calls `DescribeDataLogUrlStatisticsV2`.
+    /// Calls `DescribeDataLogUrlStatisticsV2`; the answer is a [`DescribeDataLogUrlStatisticsV2Response`].
     ///
     /// Required: `StartTime`, `Type`, `EndTime`, `ID`.
     ///
@@ -412,7 +412,7 @@ impl Client {
     ) -> DescribeDataLogUrlStatisticsV2Call {
         DescribeDataLogUrlStatisticsV2Call::new(&self.handle)
     }
-    /// Calls `DescribeDataPerformancePage`.
+    /// Calls `DescribeDataPerformancePage`; the answer is a [`DescribeDataPerformancePageResponse`].
     ///
     /// Required: `ID`, `StartTime`, `EndTime`, `Type`.
     ///
@@ -421,7 +421,7 @@ impl Client {
     pub fn describe_data_performance_page(&self) -> DescribeDataPerformancePageCall {
         DescribeDataPerformancePageCall::new(&self.handle)
     }
-    /// Calls `DescribeDataPerformancePageV2`.
+    /// Calls `DescribeDataPerformancePageV2`; the answer is a [`DescribeDataPerformancePageV2Response`].
     ///
     /// Required: `ID`, `StartTime`, `EndTime`, `Type`.
     ///
@@ -432,7 +432,7 @@ impl Client {
     ) -> DescribeDataPerformancePageV2Call {
         DescribeDataPerformancePageV2Call::new(&self.handle)
     }
-    /// Calls `DescribeDataPvUrlInfo`.
+    /// Calls `DescribeDataPvUrlInfo`; the answer is a [`DescribeDataPvUrlInfoResponse`].
     ///
     /// Required: `StartTime`, `Type`, `EndTime`, `ID`.
     ///
@@ -441,7 +441,7 @@ impl Client {
     pub fn describe_data_pv_url_info(&self) -> DescribeDataPvUrlInfoCall {
         DescribeDataPvUrlInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeDataPvUrlStatistics`.
+    /// Calls `DescribeDataPvUrlStatistics`; the answer is a [`DescribeDataPvUrlStatisticsResponse`].
     ///
     /// Required: `StartTime`, `Type`, `EndTime`, `ID`.
     ///
@@ -450,7 +450,7 @@ impl Client {
     pub fn describe_data_pv_url_statistics(&self) -> DescribeDataPvUrlStatisticsCall {
         DescribeDataPvUrlStatisticsCall::new(&self.handle)
     }
-    /// Calls `DescribeDataPvUrlStatisticsV2`.
+    /// Calls `DescribeDataPvUrlStatisticsV2`; the answer is a [`DescribeDataPvUrlStatisticsV2Response`].
     ///
     /// Required: `StartTime`, `Type`, `EndTime`, `ID`.
     ///
@@ -461,7 +461,7 @@ impl Client {
     ) -> DescribeDataPvUrlStatisticsV2Call {
         DescribeDataPvUrlStatisticsV2Call::new(&self.handle)
     }
-    /// Calls `DescribeDataReportCount`.
+    /// Calls `DescribeDataReportCount`; the answer is a [`DescribeDataReportCountResponse`].
     ///
     /// Required: `StartTime`, `EndTime`.
     ///
@@ -470,7 +470,7 @@ impl Client {
     pub fn describe_data_report_count(&self) -> DescribeDataReportCountCall {
         DescribeDataReportCountCall::new(&self.handle)
     }
-    /// Calls `DescribeDataReportCountV2`.
+    /// Calls `DescribeDataReportCountV2`; the answer is a [`DescribeDataReportCountV2Response`].
     ///
     /// Required: `StartTime`, `EndTime`.
     ///
@@ -479,7 +479,7 @@ impl Client {
     pub fn describe_data_report_count_v2(&self) -> DescribeDataReportCountV2Call {
         DescribeDataReportCountV2Call::new(&self.handle)
     }
-    /// Calls `DescribeDataSetUrlStatistics`.
+    /// Calls `DescribeDataSetUrlStatistics`; the answer is a [`DescribeDataSetUrlStatisticsResponse`].
     ///
     /// Required: `StartTime`, `Type`, `EndTime`, `ID`.
     ///
@@ -488,7 +488,7 @@ impl Client {
     pub fn describe_data_set_url_statistics(&self) -> DescribeDataSetUrlStatisticsCall {
         DescribeDataSetUrlStatisticsCall::new(&self.handle)
     }
-    /// Calls `DescribeDataSetUrlStatisticsV2`.
+    /// Calls `DescribeDataSetUrlStatisticsV2`; the answer is a [`DescribeDataSetUrlStatisticsV2Response`].
     ///
     /// Required: `StartTime`, `Type`, `EndTime`, `ID`.
     ///
@@ -499,7 +499,7 @@ impl Client {
     ) -> DescribeDataSetUrlStatisticsV2Call {
         DescribeDataSetUrlStatisticsV2Call::new(&self.handle)
     }
-    /// Calls `DescribeDataStaticProject`.
+    /// Calls `DescribeDataStaticProject`; the answer is a [`DescribeDataStaticProjectResponse`].
     ///
     /// Required: `StartTime`, `Type`, `EndTime`, `ID`.
     ///
@@ -508,7 +508,7 @@ impl Client {
     pub fn describe_data_static_project(&self) -> DescribeDataStaticProjectCall {
         DescribeDataStaticProjectCall::new(&self.handle)
     }
-    /// Calls `DescribeDataStaticProjectV2`.
+    /// Calls `DescribeDataStaticProjectV2`; the answer is a [`DescribeDataStaticProjectV2Response`].
     ///
     /// Required: `StartTime`, `Type`, `EndTime`, `ID`.
     ///
@@ -517,7 +517,7 @@ impl Client {
     pub fn describe_data_static_project_v2(&self) -> DescribeDataStaticProjectV2Call {
         DescribeDataStaticProjectV2Call::new(&self.handle)
     }
-    /// Calls `DescribeDataStaticResource`.
+    /// Calls `DescribeDataStaticResource`; the answer is a [`DescribeDataStaticResourceResponse`].
     ///
     /// Required: `StartTime`, `Type`, `EndTime`, `ID`.
     ///
@@ -526,7 +526,7 @@ impl Client {
     pub fn describe_data_static_resource(&self) -> DescribeDataStaticResourceCall {
         DescribeDataStaticResourceCall::new(&self.handle)
     }
-    /// Calls `DescribeDataStaticResourceV2`.
+    /// Calls `DescribeDataStaticResourceV2`; the answer is a [`DescribeDataStaticResourceV2Response`].
     ///
     /// Required: `StartTime`, `Type`, `EndTime`, `ID`.
     ///
@@ -535,7 +535,7 @@ impl Client {
     pub fn describe_data_static_resource_v2(&self) -> DescribeDataStaticResourceV2Call {
         DescribeDataStaticResourceV2Call::new(&self.handle)
     }
-    /// Calls `DescribeDataStaticUrl`.
+    /// Calls `DescribeDataStaticUrl`; the answer is a [`DescribeDataStaticUrlResponse`].
     ///
     /// Required: `StartTime`, `Type`, `EndTime`, `ID`.
     ///
@@ -544,7 +544,7 @@ impl Client {
     pub fn describe_data_static_url(&self) -> DescribeDataStaticUrlCall {
         DescribeDataStaticUrlCall::new(&self.handle)
     }
-    /// Calls `DescribeDataStaticUrlV2`.
+    /// Calls `DescribeDataStaticUrlV2`; the answer is a [`DescribeDataStaticUrlV2Response`].
     ///
     /// Required: `StartTime`, `Type`, `EndTime`, `ID`.
     ///
@@ -553,7 +553,7 @@ impl Client {
     pub fn describe_data_static_url_v2(&self) -> DescribeDataStaticUrlV2Call {
         DescribeDataStaticUrlV2Call::new(&self.handle)
     }
-    /// Calls `DescribeDataWebVitalsPage`.
+    /// Calls `DescribeDataWebVitalsPage`; the answer is a [`DescribeDataWebVitalsPageResponse`].
     ///
     /// Required: `StartTime`, `EndTime`, `ID`.
     ///
@@ -562,7 +562,7 @@ impl Client {
     pub fn describe_data_web_vitals_page(&self) -> DescribeDataWebVitalsPageCall {
         DescribeDataWebVitalsPageCall::new(&self.handle)
     }
-    /// Calls `DescribeDataWebVitalsPageV2`.
+    /// Calls `DescribeDataWebVitalsPageV2`; the answer is a [`DescribeDataWebVitalsPageV2Response`].
     ///
     /// Required: `StartTime`, `EndTime`, `ID`.
     ///
@@ -571,7 +571,7 @@ impl Client {
     pub fn describe_data_web_vitals_page_v2(&self) -> DescribeDataWebVitalsPageV2Call {
         DescribeDataWebVitalsPageV2Call::new(&self.handle)
     }
-    /// Calls `DescribeError`.
+    /// Calls `DescribeError`; the answer is a [`DescribeErrorResponse`].
     ///
     /// Required: `Date`, `ID`.
     ///
@@ -580,7 +580,7 @@ impl Client {
     pub fn describe_error(&self) -> DescribeErrorCall {
         DescribeErrorCall::new(&self.handle)
     }
-    /// Calls `DescribeExceptionDetail`.
+    /// Calls `DescribeExceptionDetail`; the answer is a [`DescribeExceptionDetailResponse`].
     ///
     /// Required: `ProductId`.
     ///
@@ -589,14 +589,14 @@ impl Client {
     pub fn describe_exception_detail(&self) -> DescribeExceptionDetailCall {
         DescribeExceptionDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeExceptionReportList`.
+    /// Calls `DescribeExceptionReportList`; the answer is a [`DescribeExceptionReportListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=rum&Version=2021-06-22&Action=DescribeExceptionReportList)
     #[inline]
     pub fn describe_exception_report_list(&self) -> DescribeExceptionReportListCall {
         DescribeExceptionReportListCall::new(&self.handle)
     }
-    /// Calls `DescribeFOOMMallocProblemDetail`.
+    /// Calls `DescribeFOOMMallocProblemDetail`; the answer is a [`DescribeFOOMMallocProblemDetailResponse`].
     ///
     /// Required: `ProductId`.
     ///
@@ -607,7 +607,7 @@ impl Client {
     ) -> DescribeFOOMMallocProblemDetailCall {
         DescribeFOOMMallocProblemDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeFOOMMallocProblemList`.
+    /// Calls `DescribeFOOMMallocProblemList`; the answer is a [`DescribeFOOMMallocProblemListResponse`].
     ///
     /// Required: `ProductId`.
     ///
@@ -618,7 +618,7 @@ impl Client {
     ) -> DescribeFOOMMallocProblemListCall {
         DescribeFOOMMallocProblemListCall::new(&self.handle)
     }
-    /// Calls `DescribeFOOMMallocReportList`.
+    /// Calls `DescribeFOOMMallocReportList`; the answer is a [`DescribeFOOMMallocReportListResponse`].
     ///
     /// Required: `ProductId`.
     ///
@@ -627,7 +627,7 @@ impl Client {
     pub fn describe_foom_malloc_report_list(&self) -> DescribeFOOMMallocReportListCall {
         DescribeFOOMMallocReportListCall::new(&self.handle)
     }
-    /// Calls `DescribeFOOMProblemDetail`.
+    /// Calls `DescribeFOOMProblemDetail`; the answer is a [`DescribeFOOMProblemDetailResponse`].
     ///
     /// Required: `ProductId`.
     ///
@@ -636,7 +636,7 @@ impl Client {
     pub fn describe_foom_problem_detail(&self) -> DescribeFOOMProblemDetailCall {
         DescribeFOOMProblemDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeFOOMProblemList`.
+    /// Calls `DescribeFOOMProblemList`; the answer is a [`DescribeFOOMProblemListResponse`].
     ///
     /// Required: `ProductId`.
     ///
@@ -645,7 +645,7 @@ impl Client {
     pub fn describe_foom_problem_list(&self) -> DescribeFOOMProblemListCall {
         DescribeFOOMProblemListCall::new(&self.handle)
     }
-    /// Calls `DescribeFOOMReportList`.
+    /// Calls `DescribeFOOMReportList`; the answer is a [`DescribeFOOMReportListResponse`].
     ///
     /// Required: `ProductId`.
     ///
@@ -654,7 +654,7 @@ impl Client {
     pub fn describe_foom_report_list(&self) -> DescribeFOOMReportListCall {
         DescribeFOOMReportListCall::new(&self.handle)
     }
-    /// Calls `DescribeFieldTransformRules`.
+    /// Calls `DescribeFieldTransformRules`; the answer is a [`DescribeFieldTransformRulesResponse`].
     ///
     /// Required: `ProjectId`.
     ///
@@ -663,7 +663,7 @@ impl Client {
     pub fn describe_field_transform_rules(&self) -> DescribeFieldTransformRulesCall {
         DescribeFieldTransformRulesCall::new(&self.handle)
     }
-    /// Calls `DescribeFieldValues`.
+    /// Calls `DescribeFieldValues`; the answer is a [`DescribeFieldValuesResponse`].
     ///
     /// Required: `AppId`, `StartTime`, `EndTime`, `FieldName`.
     ///
@@ -672,14 +672,14 @@ impl Client {
     pub fn describe_field_values(&self) -> DescribeFieldValuesCall {
         DescribeFieldValuesCall::new(&self.handle)
     }
-    /// Calls `DescribeFileCertificate`.
+    /// Calls `DescribeFileCertificate`; the answer is a [`DescribeFileCertificateResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=rum&Version=2021-06-22&Action=DescribeFileCertificate)
     #[inline]
     pub fn describe_file_certificate(&self) -> DescribeFileCertificateCall {
         DescribeFileCertificateCall::new(&self.handle)
     }
-    /// Calls `DescribeIssueAffectedUsers`.
+    /// Calls `DescribeIssueAffectedUsers`; the answer is a [`DescribeIssueAffectedUsersResponse`].
     ///
     /// Required: `AppId`, `IssueId`.
     ///
@@ -688,7 +688,7 @@ impl Client {
     pub fn describe_issue_affected_users(&self) -> DescribeIssueAffectedUsersCall {
         DescribeIssueAffectedUsersCall::new(&self.handle)
     }
-    /// Calls `DescribeIssueBreadcrumbs`.
+    /// Calls `DescribeIssueBreadcrumbs`; the answer is a [`DescribeIssueBreadcrumbsResponse`].
     ///
     /// Required: `AppId`, `IssueId`.
     ///
@@ -697,7 +697,7 @@ impl Client {
     pub fn describe_issue_breadcrumbs(&self) -> DescribeIssueBreadcrumbsCall {
         DescribeIssueBreadcrumbsCall::new(&self.handle)
     }
-    /// Calls `DescribeIssueCrashLogDownloadURL`.
+    /// Calls `DescribeIssueCrashLogDownloadURL`; the answer is a [`DescribeIssueCrashLogDownloadURLResponse`].
     ///
     /// Required: `AppId`, `IssueId`, `EventId`.
     ///
@@ -708,7 +708,7 @@ impl Client {
     ) -> DescribeIssueCrashLogDownloadURLCall {
         DescribeIssueCrashLogDownloadURLCall::new(&self.handle)
     }
-    /// Calls `DescribeIssueDetail`.
+    /// Calls `DescribeIssueDetail`; the answer is a [`DescribeIssueDetailResponse`].
     ///
     /// Required: `AppId`, `IssueId`.
     ///
@@ -717,7 +717,7 @@ impl Client {
     pub fn describe_issue_detail(&self) -> DescribeIssueDetailCall {
         DescribeIssueDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeIssueEventDetail`.
+    /// Calls `DescribeIssueEventDetail`; the answer is a [`DescribeIssueEventDetailResponse`].
     ///
     /// Required: `AppId`, `IssueId`, `EventId`.
     ///
@@ -726,7 +726,7 @@ impl Client {
     pub fn describe_issue_event_detail(&self) -> DescribeIssueEventDetailCall {
         DescribeIssueEventDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeIssueEvents`.
+    /// Calls `DescribeIssueEvents`; the answer is a [`DescribeIssueEventsResponse`].
     ///
     /// Required: `AppId`, `IssueId`, `StartTime`, `EndTime`.
     ///
@@ -735,7 +735,7 @@ impl Client {
     pub fn describe_issue_events(&self) -> DescribeIssueEventsCall {
         DescribeIssueEventsCall::new(&self.handle)
     }
-    /// Calls `DescribeIssueTrend`.
+    /// Calls `DescribeIssueTrend`; the answer is a [`DescribeIssueTrendResponse`].
     ///
     /// Required: `AppId`, `IssueId`, `StartTime`, `EndTime`.
     ///
@@ -744,7 +744,7 @@ impl Client {
     pub fn describe_issue_trend(&self) -> DescribeIssueTrendCall {
         DescribeIssueTrendCall::new(&self.handle)
     }
-    /// Calls `DescribeIssues`.
+    /// Calls `DescribeIssues`; the answer is a [`DescribeIssuesResponse`].
     ///
     /// Required: `AppId`, `StartTime`, `EndTime`.
     ///
@@ -753,21 +753,21 @@ impl Client {
     pub fn describe_issues(&self) -> DescribeIssuesCall {
         DescribeIssuesCall::new(&self.handle)
     }
-    /// Calls `DescribeIssuesDistribution`.
+    /// Calls `DescribeIssuesDistribution`; the answer is a [`DescribeIssuesDistributionResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=rum&Version=2021-06-22&Action=DescribeIssuesDistribution)
     #[inline]
     pub fn describe_issues_distribution(&self) -> DescribeIssuesDistributionCall {
         DescribeIssuesDistributionCall::new(&self.handle)
     }
-    /// Calls `DescribeIssuesList`.
+    /// Calls `DescribeIssuesList`; the answer is a [`DescribeIssuesListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=rum&Version=2021-06-22&Action=DescribeIssuesList)
     #[inline]
     pub fn describe_issues_list(&self) -> DescribeIssuesListCall {
         DescribeIssuesListCall::new(&self.handle)
     }
-    /// Calls `DescribeIssuesStatisticsTrend`.
+    /// Calls `DescribeIssuesStatisticsTrend`; the answer is a [`DescribeIssuesStatisticsTrendResponse`].
     ///
     /// Required: `ProductId`.
     ///
@@ -776,7 +776,7 @@ impl Client {
     pub fn describe_issues_statistics_trend(&self) -> DescribeIssuesStatisticsTrendCall {
         DescribeIssuesStatisticsTrendCall::new(&self.handle)
     }
-    /// Calls `DescribeLagANRProblemAccountDetail`.
+    /// Calls `DescribeLagANRProblemAccountDetail`; the answer is a [`DescribeLagANRProblemAccountDetailResponse`].
     ///
     /// Required: `ProductId`.
     ///
@@ -787,7 +787,7 @@ impl Client {
     ) -> DescribeLagANRProblemAccountDetailCall {
         DescribeLagANRProblemAccountDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeLagANRProblemFeatureAccounts`.
+    /// Calls `DescribeLagANRProblemFeatureAccounts`; the answer is a [`DescribeLagANRProblemFeatureAccountsResponse`].
     ///
     /// Required: `ProductId`.
     ///
@@ -798,7 +798,7 @@ impl Client {
     ) -> DescribeLagANRProblemFeatureAccountsCall {
         DescribeLagANRProblemFeatureAccountsCall::new(&self.handle)
     }
-    /// Calls `DescribeLagANRProblemList`.
+    /// Calls `DescribeLagANRProblemList`; the answer is a [`DescribeLagANRProblemListResponse`].
     ///
     /// Required: `ProductId`.
     ///
@@ -807,7 +807,7 @@ impl Client {
     pub fn describe_lag_anr_problem_list(&self) -> DescribeLagANRProblemListCall {
         DescribeLagANRProblemListCall::new(&self.handle)
     }
-    /// Calls `DescribeMiniProgramReplayPack`.
+    /// Calls `DescribeMiniProgramReplayPack`; the answer is a [`DescribeMiniProgramReplayPackResponse`].
     ///
     /// Required: `AppId`, `BundleHash`.
     ///
@@ -818,7 +818,7 @@ impl Client {
     ) -> DescribeMiniProgramReplayPackCall {
         DescribeMiniProgramReplayPackCall::new(&self.handle)
     }
-    /// Calls `DescribeMiniProgramReplayPacks`.
+    /// Calls `DescribeMiniProgramReplayPacks`; the answer is a [`DescribeMiniProgramReplayPacksResponse`].
     ///
     /// Required: `AppId`.
     ///
@@ -829,7 +829,7 @@ impl Client {
     ) -> DescribeMiniProgramReplayPacksCall {
         DescribeMiniProgramReplayPacksCall::new(&self.handle)
     }
-    /// Calls `DescribePerformanceMetrics`.
+    /// Calls `DescribePerformanceMetrics`; the answer is a [`DescribePerformanceMetricsResponse`].
     ///
     /// Required: `AppId`, `StartTime`, `EndTime`.
     ///
@@ -838,7 +838,7 @@ impl Client {
     pub fn describe_performance_metrics(&self) -> DescribePerformanceMetricsCall {
         DescribePerformanceMetricsCall::new(&self.handle)
     }
-    /// Calls `DescribeProjectLimits`.
+    /// Calls `DescribeProjectLimits`; the answer is a [`DescribeProjectLimitsResponse`].
     ///
     /// Required: `ProjectID`.
     ///
@@ -847,7 +847,7 @@ impl Client {
     pub fn describe_project_limits(&self) -> DescribeProjectLimitsCall {
         DescribeProjectLimitsCall::new(&self.handle)
     }
-    /// Calls `DescribeProjects`.
+    /// Calls `DescribeProjects`; the answer is a [`DescribeProjectsResponse`].
     ///
     /// Required: `Limit`, `Offset`.
     ///
@@ -858,7 +858,7 @@ impl Client {
     pub fn describe_projects(&self) -> DescribeProjectsCall {
         DescribeProjectsCall::new(&self.handle)
     }
-    /// Calls `DescribePvList`.
+    /// Calls `DescribePvList`; the answer is a [`DescribePvListResponse`].
     ///
     /// Required: `ProjectId`, `EndTime`, `StartTime`.
     ///
@@ -867,14 +867,14 @@ impl Client {
     pub fn describe_pv_list(&self) -> DescribePvListCall {
         DescribePvListCall::new(&self.handle)
     }
-    /// Calls `DescribeReleaseFileSign`.
+    /// Calls `DescribeReleaseFileSign`; the answer is a [`DescribeReleaseFileSignResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=rum&Version=2021-06-22&Action=DescribeReleaseFileSign)
     #[inline]
     pub fn describe_release_file_sign(&self) -> DescribeReleaseFileSignCall {
         DescribeReleaseFileSignCall::new(&self.handle)
     }
-    /// Calls `DescribeReleaseFiles`.
+    /// Calls `DescribeReleaseFiles`; the answer is a [`DescribeReleaseFilesResponse`].
     ///
     /// Required: `ProjectID`.
     ///
@@ -883,7 +883,7 @@ impl Client {
     pub fn describe_release_files(&self) -> DescribeReleaseFilesCall {
         DescribeReleaseFilesCall::new(&self.handle)
     }
-    /// Calls `DescribeReplayData`.
+    /// Calls `DescribeReplayData`; the answer is a [`DescribeReplayDataResponse`].
     ///
     /// Required: `AppId`, `ReplayId`.
     ///
@@ -892,7 +892,7 @@ impl Client {
     pub fn describe_replay_data(&self) -> DescribeReplayDataCall {
         DescribeReplayDataCall::new(&self.handle)
     }
-    /// Calls `DescribeReplayDetails`.
+    /// Calls `DescribeReplayDetails`; the answer is a [`DescribeReplayDetailsResponse`].
     ///
     /// Required: `AppId`, `SessionId`, `ReplayId`.
     ///
@@ -901,7 +901,7 @@ impl Client {
     pub fn describe_replay_details(&self) -> DescribeReplayDetailsCall {
         DescribeReplayDetailsCall::new(&self.handle)
     }
-    /// Calls `DescribeReplayMeta`.
+    /// Calls `DescribeReplayMeta`; the answer is a [`DescribeReplayMetaResponse`].
     ///
     /// Required: `AppId`, `ReplayId`.
     ///
@@ -910,7 +910,7 @@ impl Client {
     pub fn describe_replay_meta(&self) -> DescribeReplayMetaCall {
         DescribeReplayMetaCall::new(&self.handle)
     }
-    /// Calls `DescribeRumGroupLog`.
+    /// Calls `DescribeRumGroupLog`; the answer is a [`DescribeRumGroupLogResponse`].
     ///
     /// Required: `OrderBy`, `StartTime`, `Limit`, `Page`, `Query`, `EndTime`, `ID`, `GroupField`.
     ///
@@ -919,7 +919,7 @@ impl Client {
     pub fn describe_rum_group_log(&self) -> DescribeRumGroupLogCall {
         DescribeRumGroupLogCall::new(&self.handle)
     }
-    /// Calls `DescribeRumGroupLogV2`.
+    /// Calls `DescribeRumGroupLogV2`; the answer is a [`DescribeRumGroupLogV2Response`].
     ///
     /// Required: `OrderBy`, `StartTime`, `Limit`, `Filter`, `EndTime`, `ID`, `Label`.
     ///
@@ -928,7 +928,7 @@ impl Client {
     pub fn describe_rum_group_log_v2(&self) -> DescribeRumGroupLogV2Call {
         DescribeRumGroupLogV2Call::new(&self.handle)
     }
-    /// Calls `DescribeRumLogDetailsV2`.
+    /// Calls `DescribeRumLogDetailsV2`; the answer is a [`DescribeRumLogDetailsV2Response`].
     ///
     /// Required: `OrderBy`, `StartTime`, `Limit`, `Filter`, `EndTime`, `ID`.
     ///
@@ -937,7 +937,7 @@ impl Client {
     pub fn describe_rum_log_details_v2(&self) -> DescribeRumLogDetailsV2Call {
         DescribeRumLogDetailsV2Call::new(&self.handle)
     }
-    /// Calls `DescribeRumLogExport`.
+    /// Calls `DescribeRumLogExport`; the answer is a [`DescribeRumLogExportResponse`].
     ///
     /// Required: `Name`, `StartTime`, `Query`, `EndTime`, `ID`.
     ///
@@ -946,7 +946,7 @@ impl Client {
     pub fn describe_rum_log_export(&self) -> DescribeRumLogExportCall {
         DescribeRumLogExportCall::new(&self.handle)
     }
-    /// Calls `DescribeRumLogExportV2`.
+    /// Calls `DescribeRumLogExportV2`; the answer is a [`DescribeRumLogExportV2Response`].
     ///
     /// Required: `Name`, `StartTime`, `Filter`, `EndTime`, `ID`.
     ///
@@ -955,7 +955,7 @@ impl Client {
     pub fn describe_rum_log_export_v2(&self) -> DescribeRumLogExportV2Call {
         DescribeRumLogExportV2Call::new(&self.handle)
     }
-    /// Calls `DescribeRumLogExports`.
+    /// Calls `DescribeRumLogExports`; the answer is a [`DescribeRumLogExportsResponse`].
     ///
     /// Required: `PageSize`, `PageNum`, `ID`.
     ///
@@ -964,7 +964,7 @@ impl Client {
     pub fn describe_rum_log_exports(&self) -> DescribeRumLogExportsCall {
         DescribeRumLogExportsCall::new(&self.handle)
     }
-    /// Calls `DescribeRumLogExportsV2`.
+    /// Calls `DescribeRumLogExportsV2`; the answer is a [`DescribeRumLogExportsV2Response`].
     ///
     /// Required: `PageSize`, `PageNum`, `ID`.
     ///
@@ -973,7 +973,7 @@ impl Client {
     pub fn describe_rum_log_exports_v2(&self) -> DescribeRumLogExportsV2Call {
         DescribeRumLogExportsV2Call::new(&self.handle)
     }
-    /// Calls `DescribeRumLogList`.
+    /// Calls `DescribeRumLogList`; the answer is a [`DescribeRumLogListResponse`].
     ///
     /// Required: `OrderBy`, `StartTime`, `Limit`, `Page`, `Query`, `EndTime`, `ID`.
     ///
@@ -982,7 +982,7 @@ impl Client {
     pub fn describe_rum_log_list(&self) -> DescribeRumLogListCall {
         DescribeRumLogListCall::new(&self.handle)
     }
-    /// Calls `DescribeRumLogTotalV2`.
+    /// Calls `DescribeRumLogTotalV2`; the answer is a [`DescribeRumLogTotalV2Response`].
     ///
     /// Required: `OrderBy`, `StartTime`, `Limit`, `Filter`, `EndTime`, `ID`.
     ///
@@ -991,7 +991,7 @@ impl Client {
     pub fn describe_rum_log_total_v2(&self) -> DescribeRumLogTotalV2Call {
         DescribeRumLogTotalV2Call::new(&self.handle)
     }
-    /// Calls `DescribeRumStatsLogList`.
+    /// Calls `DescribeRumStatsLogList`; the answer is a [`DescribeRumStatsLogListResponse`].
     ///
     /// Required: `StartTime`, `Limit`, `Query`, `EndTime`, `ID`.
     ///
@@ -1000,7 +1000,7 @@ impl Client {
     pub fn describe_rum_stats_log_list(&self) -> DescribeRumStatsLogListCall {
         DescribeRumStatsLogListCall::new(&self.handle)
     }
-    /// Calls `DescribeRumStatsLogListV2`.
+    /// Calls `DescribeRumStatsLogListV2`; the answer is a [`DescribeRumStatsLogListV2Response`].
     ///
     /// Required: `StartTime`, `Limit`, `Filter`, `EndTime`, `ID`.
     ///
@@ -1009,7 +1009,7 @@ impl Client {
     pub fn describe_rum_stats_log_list_v2(&self) -> DescribeRumStatsLogListV2Call {
         DescribeRumStatsLogListV2Call::new(&self.handle)
     }
-    /// Calls `DescribeSampleRate`.
+    /// Calls `DescribeSampleRate`; the answer is a [`DescribeSampleRateResponse`].
     ///
     /// Required: `ProjectId`.
     ///
@@ -1018,7 +1018,7 @@ impl Client {
     pub fn describe_sample_rate(&self) -> DescribeSampleRateCall {
         DescribeSampleRateCall::new(&self.handle)
     }
-    /// Calls `DescribeScores`.
+    /// Calls `DescribeScores`; the answer is a [`DescribeScoresResponse`].
     ///
     /// Required: `EndTime`, `StartTime`.
     ///
@@ -1027,7 +1027,7 @@ impl Client {
     pub fn describe_scores(&self) -> DescribeScoresCall {
         DescribeScoresCall::new(&self.handle)
     }
-    /// Calls `DescribeScoresV2`.
+    /// Calls `DescribeScoresV2`; the answer is a [`DescribeScoresV2Response`].
     ///
     /// Required: `StartTime`, `EndTime`.
     ///
@@ -1036,7 +1036,7 @@ impl Client {
     pub fn describe_scores_v2(&self) -> DescribeScoresV2Call {
         DescribeScoresV2Call::new(&self.handle)
     }
-    /// Calls `DescribeSessionList`.
+    /// Calls `DescribeSessionList`; the answer is a [`DescribeSessionListResponse`].
     ///
     /// Required: `AppId`, `StartTime`, `EndTime`.
     ///
@@ -1045,7 +1045,7 @@ impl Client {
     pub fn describe_session_list(&self) -> DescribeSessionListCall {
         DescribeSessionListCall::new(&self.handle)
     }
-    /// Calls `DescribeStruggleDistribution`.
+    /// Calls `DescribeStruggleDistribution`; the answer is a [`DescribeStruggleDistributionResponse`].
     ///
     /// Required: `AppId`, `StartTime`, `EndTime`.
     ///
@@ -1054,7 +1054,7 @@ impl Client {
     pub fn describe_struggle_distribution(&self) -> DescribeStruggleDistributionCall {
         DescribeStruggleDistributionCall::new(&self.handle)
     }
-    /// Calls `DescribeSymbolArtifactUploadCredential`.
+    /// Calls `DescribeSymbolArtifactUploadCredential`; the answer is a [`DescribeSymbolArtifactUploadCredentialResponse`].
     ///
     /// Required: `Kind`, `FileName`.
     ///
@@ -1065,7 +1065,7 @@ impl Client {
     ) -> DescribeSymbolArtifactUploadCredentialCall {
         DescribeSymbolArtifactUploadCredentialCall::new(&self.handle)
     }
-    /// Calls `DescribeSymbolArtifacts`.
+    /// Calls `DescribeSymbolArtifacts`; the answer is a [`DescribeSymbolArtifactsResponse`].
     ///
     /// Required: `Kind`.
     ///
@@ -1074,7 +1074,7 @@ impl Client {
     pub fn describe_symbol_artifacts(&self) -> DescribeSymbolArtifactsCall {
         DescribeSymbolArtifactsCall::new(&self.handle)
     }
-    /// Calls `DescribeTDEMApplications`.
+    /// Calls `DescribeTDEMApplications`; the answer is a [`DescribeTDEMApplicationsResponse`].
     ///
     /// Each answer holds one page of `ApplicationSet`; [`into_paginator`](DescribeTDEMApplicationsCall::into_paginator) reads them all.
     ///
@@ -1083,7 +1083,7 @@ impl Client {
     pub fn describe_tdem_applications(&self) -> DescribeTDEMApplicationsCall {
         DescribeTDEMApplicationsCall::new(&self.handle)
     }
-    /// Calls `DescribeTDEMBusinessSystems`.
+    /// Calls `DescribeTDEMBusinessSystems`; the answer is a [`DescribeTDEMBusinessSystemsResponse`].
     ///
     /// Each answer holds one page of `BusinessSystemSet`; [`into_paginator`](DescribeTDEMBusinessSystemsCall::into_paginator) reads them all.
     ///
@@ -1092,7 +1092,7 @@ impl Client {
     pub fn describe_tdem_business_systems(&self) -> DescribeTDEMBusinessSystemsCall {
         DescribeTDEMBusinessSystemsCall::new(&self.handle)
     }
-    /// Calls `DescribeTDEMDialDimensions`.
+    /// Calls `DescribeTDEMDialDimensions`; the answer is a [`DescribeTDEMDialDimensionsResponse`].
     ///
     /// Required: `AppId`, `StartTime`, `EndTime`, `Dimension`.
     ///
@@ -1101,7 +1101,7 @@ impl Client {
     pub fn describe_tdem_dial_dimensions(&self) -> DescribeTDEMDialDimensionsCall {
         DescribeTDEMDialDimensionsCall::new(&self.handle)
     }
-    /// Calls `DescribeTDEMDialExecutionDetail`.
+    /// Calls `DescribeTDEMDialExecutionDetail`; the answer is a [`DescribeTDEMDialExecutionDetailResponse`].
     ///
     /// Required: `AppId`, `StartTime`, `EndTime`, `TaskId`, `TaskSessionId`.
     ///
@@ -1112,7 +1112,7 @@ impl Client {
     ) -> DescribeTDEMDialExecutionDetailCall {
         DescribeTDEMDialExecutionDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeTDEMDialExecutionList`.
+    /// Calls `DescribeTDEMDialExecutionList`; the answer is a [`DescribeTDEMDialExecutionListResponse`].
     ///
     /// Required: `AppId`, `StartTime`, `EndTime`.
     ///
@@ -1125,7 +1125,7 @@ impl Client {
     ) -> DescribeTDEMDialExecutionListCall {
         DescribeTDEMDialExecutionListCall::new(&self.handle)
     }
-    /// Calls `DescribeTDEMDialOverview`.
+    /// Calls `DescribeTDEMDialOverview`; the answer is a [`DescribeTDEMDialOverviewResponse`].
     ///
     /// Required: `AppId`, `StartTime`, `EndTime`.
     ///
@@ -1134,7 +1134,7 @@ impl Client {
     pub fn describe_tdem_dial_overview(&self) -> DescribeTDEMDialOverviewCall {
         DescribeTDEMDialOverviewCall::new(&self.handle)
     }
-    /// Calls `DescribeTDEMDialTasks`.
+    /// Calls `DescribeTDEMDialTasks`; the answer is a [`DescribeTDEMDialTasksResponse`].
     ///
     /// Required: `AppId`.
     ///
@@ -1143,7 +1143,7 @@ impl Client {
     pub fn describe_tdem_dial_tasks(&self) -> DescribeTDEMDialTasksCall {
         DescribeTDEMDialTasksCall::new(&self.handle)
     }
-    /// Calls `DescribeTDEMDialTrend`.
+    /// Calls `DescribeTDEMDialTrend`; the answer is a [`DescribeTDEMDialTrendResponse`].
     ///
     /// Required: `AppId`, `StartTime`, `EndTime`.
     ///
@@ -1152,7 +1152,7 @@ impl Client {
     pub fn describe_tdem_dial_trend(&self) -> DescribeTDEMDialTrendCall {
         DescribeTDEMDialTrendCall::new(&self.handle)
     }
-    /// Calls `DescribeTDEMEventDetail`.
+    /// Calls `DescribeTDEMEventDetail`; the answer is a [`DescribeTDEMEventDetailResponse`].
     ///
     /// Required: `AppId`, `EventId`.
     ///
@@ -1161,7 +1161,7 @@ impl Client {
     pub fn describe_tdem_event_detail(&self) -> DescribeTDEMEventDetailCall {
         DescribeTDEMEventDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeTDEMEventRank`.
+    /// Calls `DescribeTDEMEventRank`; the answer is a [`DescribeTDEMEventRankResponse`].
     ///
     /// Required: `AppId`, `StartTime`, `EndTime`, `Kind`.
     ///
@@ -1170,7 +1170,7 @@ impl Client {
     pub fn describe_tdem_event_rank(&self) -> DescribeTDEMEventRankCall {
         DescribeTDEMEventRankCall::new(&self.handle)
     }
-    /// Calls `DescribeTDEMEventSearch`.
+    /// Calls `DescribeTDEMEventSearch`; the answer is a [`DescribeTDEMEventSearchResponse`].
     ///
     /// Required: `AppId`, `StartTime`, `EndTime`, `Category`.
     ///
@@ -1179,7 +1179,7 @@ impl Client {
     pub fn describe_tdem_event_search(&self) -> DescribeTDEMEventSearchCall {
         DescribeTDEMEventSearchCall::new(&self.handle)
     }
-    /// Calls `DescribeTDEMEventSearchSummary`.
+    /// Calls `DescribeTDEMEventSearchSummary`; the answer is a [`DescribeTDEMEventSearchSummaryResponse`].
     ///
     /// Required: `AppId`, `StartTime`, `EndTime`, `Category`.
     ///
@@ -1190,7 +1190,7 @@ impl Client {
     ) -> DescribeTDEMEventSearchSummaryCall {
         DescribeTDEMEventSearchSummaryCall::new(&self.handle)
     }
-    /// Calls `DescribeTDEMFieldTransformRules`.
+    /// Calls `DescribeTDEMFieldTransformRules`; the answer is a [`DescribeTDEMFieldTransformRulesResponse`].
     ///
     /// Required: `AppId`.
     ///
@@ -1203,7 +1203,7 @@ impl Client {
     ) -> DescribeTDEMFieldTransformRulesCall {
         DescribeTDEMFieldTransformRulesCall::new(&self.handle)
     }
-    /// Calls `DescribeTDEMFunnelDetail`.
+    /// Calls `DescribeTDEMFunnelDetail`; the answer is a [`DescribeTDEMFunnelDetailResponse`].
     ///
     /// Required: `AppId`, `FunnelId`.
     ///
@@ -1212,7 +1212,7 @@ impl Client {
     pub fn describe_tdem_funnel_detail(&self) -> DescribeTDEMFunnelDetailCall {
         DescribeTDEMFunnelDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeTDEMFunnelDimensions`.
+    /// Calls `DescribeTDEMFunnelDimensions`; the answer is a [`DescribeTDEMFunnelDimensionsResponse`].
     ///
     /// Required: `AppId`, `FunnelId`, `StartTime`, `EndTime`.
     ///
@@ -1221,7 +1221,7 @@ impl Client {
     pub fn describe_tdem_funnel_dimensions(&self) -> DescribeTDEMFunnelDimensionsCall {
         DescribeTDEMFunnelDimensionsCall::new(&self.handle)
     }
-    /// Calls `DescribeTDEMFunnelList`.
+    /// Calls `DescribeTDEMFunnelList`; the answer is a [`DescribeTDEMFunnelListResponse`].
     ///
     /// Required: `AppId`.
     ///
@@ -1230,7 +1230,7 @@ impl Client {
     pub fn describe_tdem_funnel_list(&self) -> DescribeTDEMFunnelListCall {
         DescribeTDEMFunnelListCall::new(&self.handle)
     }
-    /// Calls `DescribeTDEMFunnelReport`.
+    /// Calls `DescribeTDEMFunnelReport`; the answer is a [`DescribeTDEMFunnelReportResponse`].
     ///
     /// Required: `AppId`, `FunnelId`, `StartTime`, `EndTime`.
     ///
@@ -1239,7 +1239,7 @@ impl Client {
     pub fn describe_tdem_funnel_report(&self) -> DescribeTDEMFunnelReportCall {
         DescribeTDEMFunnelReportCall::new(&self.handle)
     }
-    /// Calls `DescribeTDEMFunnelStepSessionList`.
+    /// Calls `DescribeTDEMFunnelStepSessionList`; the answer is a [`DescribeTDEMFunnelStepSessionListResponse`].
     ///
     /// Required: `AppId`, `FunnelId`, `StartTime`, `EndTime`, `StepIndex`.
     ///
@@ -1250,7 +1250,7 @@ impl Client {
     ) -> DescribeTDEMFunnelStepSessionListCall {
         DescribeTDEMFunnelStepSessionListCall::new(&self.handle)
     }
-    /// Calls `DescribeTDEMFunnelTrend`.
+    /// Calls `DescribeTDEMFunnelTrend`; the answer is a [`DescribeTDEMFunnelTrendResponse`].
     ///
     /// Required: `AppId`, `FunnelId`, `StartTime`, `EndTime`.
     ///
@@ -1259,7 +1259,7 @@ impl Client {
     pub fn describe_tdem_funnel_trend(&self) -> DescribeTDEMFunnelTrendCall {
         DescribeTDEMFunnelTrendCall::new(&self.handle)
     }
-    /// Calls `DescribeTDEMMetricDistribution`.
+    /// Calls `DescribeTDEMMetricDistribution`; the answer is a [`DescribeTDEMMetricDistributionResponse`].
     ///
     /// Required: `AppId`, `StartTime`, `EndTime`.
     ///
@@ -1270,7 +1270,7 @@ impl Client {
     ) -> DescribeTDEMMetricDistributionCall {
         DescribeTDEMMetricDistributionCall::new(&self.handle)
     }
-    /// Calls `DescribeTDEMMetricSummary`.
+    /// Calls `DescribeTDEMMetricSummary`; the answer is a [`DescribeTDEMMetricSummaryResponse`].
     ///
     /// Required: `AppId`, `StartTime`, `EndTime`.
     ///
@@ -1279,7 +1279,7 @@ impl Client {
     pub fn describe_tdem_metric_summary(&self) -> DescribeTDEMMetricSummaryCall {
         DescribeTDEMMetricSummaryCall::new(&self.handle)
     }
-    /// Calls `DescribeTDEMMetricTrend`.
+    /// Calls `DescribeTDEMMetricTrend`; the answer is a [`DescribeTDEMMetricTrendResponse`].
     ///
     /// Required: `AppId`, `StartTime`, `EndTime`.
     ///
@@ -1288,7 +1288,7 @@ impl Client {
     pub fn describe_tdem_metric_trend(&self) -> DescribeTDEMMetricTrendCall {
         DescribeTDEMMetricTrendCall::new(&self.handle)
     }
-    /// Calls `DescribeTDEMOverviewScores`.
+    /// Calls `DescribeTDEMOverviewScores`; the answer is a [`DescribeTDEMOverviewScoresResponse`].
     ///
     /// Required: `AppIds`, `StartTime`, `EndTime`.
     ///
@@ -1297,7 +1297,7 @@ impl Client {
     pub fn describe_tdem_overview_scores(&self) -> DescribeTDEMOverviewScoresCall {
         DescribeTDEMOverviewScoresCall::new(&self.handle)
     }
-    /// Calls `DescribeTDEMRelatedEvents`.
+    /// Calls `DescribeTDEMRelatedEvents`; the answer is a [`DescribeTDEMRelatedEventsResponse`].
     ///
     /// Required: `AppId`, `StartTime`, `EndTime`, `Mode`, `SessionId`.
     ///
@@ -1306,7 +1306,7 @@ impl Client {
     pub fn describe_tdem_related_events(&self) -> DescribeTDEMRelatedEventsCall {
         DescribeTDEMRelatedEventsCall::new(&self.handle)
     }
-    /// Calls `DescribeTDEMSSEDimensions`.
+    /// Calls `DescribeTDEMSSEDimensions`; the answer is a [`DescribeTDEMSSEDimensionsResponse`].
     ///
     /// Required: `AppId`, `StartTime`, `EndTime`, `Metric`, `Dimension`.
     ///
@@ -1315,7 +1315,7 @@ impl Client {
     pub fn describe_tdemsse_dimensions(&self) -> DescribeTDEMSSEDimensionsCall {
         DescribeTDEMSSEDimensionsCall::new(&self.handle)
     }
-    /// Calls `DescribeTDEMSSEDistribution`.
+    /// Calls `DescribeTDEMSSEDistribution`; the answer is a [`DescribeTDEMSSEDistributionResponse`].
     ///
     /// Required: `AppId`, `StartTime`, `EndTime`, `Metric`.
     ///
@@ -1324,7 +1324,7 @@ impl Client {
     pub fn describe_tdemsse_distribution(&self) -> DescribeTDEMSSEDistributionCall {
         DescribeTDEMSSEDistributionCall::new(&self.handle)
     }
-    /// Calls `DescribeTDEMSSEPercentile`.
+    /// Calls `DescribeTDEMSSEPercentile`; the answer is a [`DescribeTDEMSSEPercentileResponse`].
     ///
     /// Required: `AppId`, `StartTime`, `EndTime`, `Metric`.
     ///
@@ -1333,7 +1333,7 @@ impl Client {
     pub fn describe_tdemsse_percentile(&self) -> DescribeTDEMSSEPercentileCall {
         DescribeTDEMSSEPercentileCall::new(&self.handle)
     }
-    /// Calls `DescribeTDEMSSESummary`.
+    /// Calls `DescribeTDEMSSESummary`; the answer is a [`DescribeTDEMSSESummaryResponse`].
     ///
     /// Required: `AppId`, `StartTime`, `EndTime`.
     ///
@@ -1342,7 +1342,7 @@ impl Client {
     pub fn describe_tdemsse_summary(&self) -> DescribeTDEMSSESummaryCall {
         DescribeTDEMSSESummaryCall::new(&self.handle)
     }
-    /// Calls `DescribeTDEMSSETrend`.
+    /// Calls `DescribeTDEMSSETrend`; the answer is a [`DescribeTDEMSSETrendResponse`].
     ///
     /// Required: `AppId`, `StartTime`, `EndTime`, `Metric`, `Dimension`.
     ///
@@ -1351,7 +1351,7 @@ impl Client {
     pub fn describe_tdemsse_trend(&self) -> DescribeTDEMSSETrendCall {
         DescribeTDEMSSETrendCall::new(&self.handle)
     }
-    /// Calls `DescribeTDEMSampleConfig`.
+    /// Calls `DescribeTDEMSampleConfig`; the answer is a [`DescribeTDEMSampleConfigResponse`].
     ///
     /// Required: `AppId`.
     ///
@@ -1360,7 +1360,7 @@ impl Client {
     pub fn describe_tdem_sample_config(&self) -> DescribeTDEMSampleConfigCall {
         DescribeTDEMSampleConfigCall::new(&self.handle)
     }
-    /// Calls `DescribeTDEMSampleRate`.
+    /// Calls `DescribeTDEMSampleRate`; the answer is a [`DescribeTDEMSampleRateResponse`].
     ///
     /// Required: `AppId`.
     ///
@@ -1369,7 +1369,7 @@ impl Client {
     pub fn describe_tdem_sample_rate(&self) -> DescribeTDEMSampleRateCall {
         DescribeTDEMSampleRateCall::new(&self.handle)
     }
-    /// Calls `DescribeTDEMSessionReplayTimeline`.
+    /// Calls `DescribeTDEMSessionReplayTimeline`; the answer is a [`DescribeTDEMSessionReplayTimelineResponse`].
     ///
     /// Required: `AppId`, `SessionId`.
     ///
@@ -1380,7 +1380,7 @@ impl Client {
     ) -> DescribeTDEMSessionReplayTimelineCall {
         DescribeTDEMSessionReplayTimelineCall::new(&self.handle)
     }
-    /// Calls `DescribeTDEMUsageDetail`.
+    /// Calls `DescribeTDEMUsageDetail`; the answer is a [`DescribeTDEMUsageDetailResponse`].
     ///
     /// Required: `StartTime`, `EndTime`.
     ///
@@ -1391,7 +1391,7 @@ impl Client {
     pub fn describe_tdem_usage_detail(&self) -> DescribeTDEMUsageDetailCall {
         DescribeTDEMUsageDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeTDEMUsageSummary`.
+    /// Calls `DescribeTDEMUsageSummary`; the answer is a [`DescribeTDEMUsageSummaryResponse`].
     ///
     /// Required: `StartTime`, `EndTime`.
     ///
@@ -1400,7 +1400,7 @@ impl Client {
     pub fn describe_tdem_usage_summary(&self) -> DescribeTDEMUsageSummaryCall {
         DescribeTDEMUsageSummaryCall::new(&self.handle)
     }
-    /// Calls `DescribeTawAreas`.
+    /// Calls `DescribeTawAreas`; the answer is a [`DescribeTawAreasResponse`].
     ///
     /// Each answer holds one page of `AreaSet`; [`into_paginator`](DescribeTawAreasCall::into_paginator) reads them all.
     ///
@@ -1409,7 +1409,7 @@ impl Client {
     pub fn describe_taw_areas(&self) -> DescribeTawAreasCall {
         DescribeTawAreasCall::new(&self.handle)
     }
-    /// Calls `DescribeTawInstances`.
+    /// Calls `DescribeTawInstances`; the answer is a [`DescribeTawInstancesResponse`].
     ///
     /// Each answer holds one page of `InstanceSet`; [`into_paginator`](DescribeTawInstancesCall::into_paginator) reads them all.
     ///
@@ -1418,14 +1418,14 @@ impl Client {
     pub fn describe_taw_instances(&self) -> DescribeTawInstancesCall {
         DescribeTawInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribeToken`.
+    /// Calls `DescribeToken`; the answer is a [`DescribeTokenResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=rum&Version=2021-06-22&Action=DescribeToken)
     #[inline]
     pub fn describe_token(&self) -> DescribeTokenCall {
         DescribeTokenCall::new(&self.handle)
     }
-    /// Calls `DescribeTopIssues`.
+    /// Calls `DescribeTopIssues`; the answer is a [`DescribeTopIssuesResponse`].
     ///
     /// Required: `ProductId`.
     ///
@@ -1434,7 +1434,7 @@ impl Client {
     pub fn describe_top_issues(&self) -> DescribeTopIssuesCall {
         DescribeTopIssuesCall::new(&self.handle)
     }
-    /// Calls `DescribeUserJourneySanKey`.
+    /// Calls `DescribeUserJourneySanKey`; the answer is a [`DescribeUserJourneySanKeyResponse`].
     ///
     /// Required: `AppId`, `StartTime`, `EndTime`.
     ///
@@ -1443,7 +1443,7 @@ impl Client {
     pub fn describe_user_journey_san_key(&self) -> DescribeUserJourneySanKeyCall {
         DescribeUserJourneySanKeyCall::new(&self.handle)
     }
-    /// Calls `DescribeUvList`.
+    /// Calls `DescribeUvList`; the answer is a [`DescribeUvListResponse`].
     ///
     /// Required: `ProjectId`, `EndTime`, `StartTime`.
     ///
@@ -1452,7 +1452,7 @@ impl Client {
     pub fn describe_uv_list(&self) -> DescribeUvListCall {
         DescribeUvListCall::new(&self.handle)
     }
-    /// Calls `DescribeWhitelists`.
+    /// Calls `DescribeWhitelists`; the answer is a [`DescribeWhitelistsResponse`].
     ///
     /// Required: `InstanceID`.
     ///
@@ -1461,7 +1461,7 @@ impl Client {
     pub fn describe_whitelists(&self) -> DescribeWhitelistsCall {
         DescribeWhitelistsCall::new(&self.handle)
     }
-    /// Calls `ModifyFieldTransformRule`.
+    /// Calls `ModifyFieldTransformRule`; the answer is a [`ModifyFieldTransformRuleResponse`].
     ///
     /// Required: `Id`, `ProjectId`, `Name`, `TargetField`, `MatchType`, `MatchPattern`, `TransformAction`.
     ///
@@ -1470,7 +1470,7 @@ impl Client {
     pub fn modify_field_transform_rule(&self) -> ModifyFieldTransformRuleCall {
         ModifyFieldTransformRuleCall::new(&self.handle)
     }
-    /// Calls `ModifyInstance`.
+    /// Calls `ModifyInstance`; the answer is a [`ModifyInstanceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -1479,7 +1479,7 @@ impl Client {
     pub fn modify_instance(&self) -> ModifyInstanceCall {
         ModifyInstanceCall::new(&self.handle)
     }
-    /// Calls `ModifyIssueStatus`.
+    /// Calls `ModifyIssueStatus`; the answer is a [`ModifyIssueStatusResponse`].
     ///
     /// Required: `AppId`, `IssueId`, `IssueAction`.
     ///
@@ -1488,7 +1488,7 @@ impl Client {
     pub fn modify_issue_status(&self) -> ModifyIssueStatusCall {
         ModifyIssueStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyMiniProgramReplayPack`.
+    /// Calls `ModifyMiniProgramReplayPack`; the answer is a [`ModifyMiniProgramReplayPackResponse`].
     ///
     /// Required: `AppId`, `PackId`.
     ///
@@ -1497,7 +1497,7 @@ impl Client {
     pub fn modify_mini_program_replay_pack(&self) -> ModifyMiniProgramReplayPackCall {
         ModifyMiniProgramReplayPackCall::new(&self.handle)
     }
-    /// Calls `ModifyProject`.
+    /// Calls `ModifyProject`; the answer is a [`ModifyProjectResponse`].
     ///
     /// Required: `ID`.
     ///
@@ -1506,7 +1506,7 @@ impl Client {
     pub fn modify_project(&self) -> ModifyProjectCall {
         ModifyProjectCall::new(&self.handle)
     }
-    /// Calls `ModifyProjectLimit`.
+    /// Calls `ModifyProjectLimit`; the answer is a [`ModifyProjectLimitResponse`].
     ///
     /// Required: `ProjectID`.
     ///
@@ -1515,7 +1515,7 @@ impl Client {
     pub fn modify_project_limit(&self) -> ModifyProjectLimitCall {
         ModifyProjectLimitCall::new(&self.handle)
     }
-    /// Calls `ModifySampleRate`.
+    /// Calls `ModifySampleRate`; the answer is a [`ModifySampleRateResponse`].
     ///
     /// Required: `ProjectId`.
     ///
@@ -1524,7 +1524,7 @@ impl Client {
     pub fn modify_sample_rate(&self) -> ModifySampleRateCall {
         ModifySampleRateCall::new(&self.handle)
     }
-    /// Calls `ModifyTDEMApplication`.
+    /// Calls `ModifyTDEMApplication`; the answer is a [`ModifyTDEMApplicationResponse`].
     ///
     /// Required: `AppId`.
     ///
@@ -1533,7 +1533,7 @@ impl Client {
     pub fn modify_tdem_application(&self) -> ModifyTDEMApplicationCall {
         ModifyTDEMApplicationCall::new(&self.handle)
     }
-    /// Calls `ModifyTDEMBusinessSystem`.
+    /// Calls `ModifyTDEMBusinessSystem`; the answer is a [`ModifyTDEMBusinessSystemResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -1542,7 +1542,7 @@ impl Client {
     pub fn modify_tdem_business_system(&self) -> ModifyTDEMBusinessSystemCall {
         ModifyTDEMBusinessSystemCall::new(&self.handle)
     }
-    /// Calls `ModifyTDEMDialTask`.
+    /// Calls `ModifyTDEMDialTask`; the answer is a [`ModifyTDEMDialTaskResponse`].
     ///
     /// Required: `AppId`, `TaskId`.
     ///
@@ -1551,7 +1551,7 @@ impl Client {
     pub fn modify_tdem_dial_task(&self) -> ModifyTDEMDialTaskCall {
         ModifyTDEMDialTaskCall::new(&self.handle)
     }
-    /// Calls `ModifyTDEMFieldTransformRule`.
+    /// Calls `ModifyTDEMFieldTransformRule`; the answer is a [`ModifyTDEMFieldTransformRuleResponse`].
     ///
     /// Required: `Id`, `AppId`, `TargetField`, `MatchType`, `MatchPattern`, `TransformAction`.
     ///
@@ -1560,7 +1560,7 @@ impl Client {
     pub fn modify_tdem_field_transform_rule(&self) -> ModifyTDEMFieldTransformRuleCall {
         ModifyTDEMFieldTransformRuleCall::new(&self.handle)
     }
-    /// Calls `ModifyTDEMFunnel`.
+    /// Calls `ModifyTDEMFunnel`; the answer is a [`ModifyTDEMFunnelResponse`].
     ///
     /// Required: `AppId`, `FunnelId`, `FunnelName`, `Steps`.
     ///
@@ -1569,7 +1569,7 @@ impl Client {
     pub fn modify_tdem_funnel(&self) -> ModifyTDEMFunnelCall {
         ModifyTDEMFunnelCall::new(&self.handle)
     }
-    /// Calls `ModifyTDEMSampleConfig`.
+    /// Calls `ModifyTDEMSampleConfig`; the answer is a [`ModifyTDEMSampleConfigResponse`].
     ///
     /// Required: `AppId`, `Event`, `Replay`.
     ///
@@ -1578,7 +1578,7 @@ impl Client {
     pub fn modify_tdem_sample_config(&self) -> ModifyTDEMSampleConfigCall {
         ModifyTDEMSampleConfigCall::new(&self.handle)
     }
-    /// Calls `ModifyTDEMSampleRate`.
+    /// Calls `ModifyTDEMSampleRate`; the answer is a [`ModifyTDEMSampleRateResponse`].
     ///
     /// Required: `AppId`, `SampleRate`.
     ///
@@ -1587,7 +1587,7 @@ impl Client {
     pub fn modify_tdem_sample_rate(&self) -> ModifyTDEMSampleRateCall {
         ModifyTDEMSampleRateCall::new(&self.handle)
     }
-    /// Calls `PreviewTDEMFunnelReport`.
+    /// Calls `PreviewTDEMFunnelReport`; the answer is a [`PreviewTDEMFunnelReportResponse`].
     ///
     /// Required: `AppId`, `StartTime`, `EndTime`, `Steps`.
     ///
@@ -1596,7 +1596,7 @@ impl Client {
     pub fn preview_tdem_funnel_report(&self) -> PreviewTDEMFunnelReportCall {
         PreviewTDEMFunnelReportCall::new(&self.handle)
     }
-    /// Calls `ResumeInstance`.
+    /// Calls `ResumeInstance`; the answer is a [`ResumeInstanceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -1605,7 +1605,7 @@ impl Client {
     pub fn resume_instance(&self) -> ResumeInstanceCall {
         ResumeInstanceCall::new(&self.handle)
     }
-    /// Calls `ResumeProject`.
+    /// Calls `ResumeProject`; the answer is a [`ResumeProjectResponse`].
     ///
     /// Required: `ProjectId`.
     ///
@@ -1614,7 +1614,7 @@ impl Client {
     pub fn resume_project(&self) -> ResumeProjectCall {
         ResumeProjectCall::new(&self.handle)
     }
-    /// Calls `ResumeTDEMApplication`.
+    /// Calls `ResumeTDEMApplication`; the answer is a [`ResumeTDEMApplicationResponse`].
     ///
     /// Required: `AppId`.
     ///
@@ -1623,7 +1623,7 @@ impl Client {
     pub fn resume_tdem_application(&self) -> ResumeTDEMApplicationCall {
         ResumeTDEMApplicationCall::new(&self.handle)
     }
-    /// Calls `StopInstance`.
+    /// Calls `StopInstance`; the answer is a [`StopInstanceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -1632,7 +1632,7 @@ impl Client {
     pub fn stop_instance(&self) -> StopInstanceCall {
         StopInstanceCall::new(&self.handle)
     }
-    /// Calls `StopProject`.
+    /// Calls `StopProject`; the answer is a [`StopProjectResponse`].
     ///
     /// Required: `ProjectId`.
     ///
@@ -1641,7 +1641,7 @@ impl Client {
     pub fn stop_project(&self) -> StopProjectCall {
         StopProjectCall::new(&self.handle)
     }
-    /// Calls `StopTDEMApplication`.
+    /// Calls `StopTDEMApplication`; the answer is a [`StopTDEMApplicationResponse`].
     ///
     /// Required: `AppId`.
     ///
@@ -1650,7 +1650,7 @@ impl Client {
     pub fn stop_tdem_application(&self) -> StopTDEMApplicationCall {
         StopTDEMApplicationCall::new(&self.handle)
     }
-    /// Calls `UploadMiniProgramSource`.
+    /// Calls `UploadMiniProgramSource`; the answer is a [`UploadMiniProgramSourceResponse`].
     ///
     /// Required: `AppId`, `FileBase64`.
     ///
@@ -1659,7 +1659,7 @@ impl Client {
     pub fn upload_mini_program_source(&self) -> UploadMiniProgramSourceCall {
         UploadMiniProgramSourceCall::new(&self.handle)
     }
-    /// Calls `UploadSymbolArtifact`.
+    /// Calls `UploadSymbolArtifact`; the answer is a [`UploadSymbolArtifactResponse`].
     ///
     /// Required: `Kind`, `FileSize`, `Sha256`.
     ///

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `CopyFunction`.
+    /// Calls `CopyFunction`; the answer is a [`CopyFunctionResponse`].
     ///
     /// Required: `FunctionName`, `NewFunctionName`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn copy_function(&self) -> CopyFunctionCall {
         CopyFunctionCall::new(&self.handle)
     }
-    /// Calls `CreateAlias`.
+    /// Calls `CreateAlias`; the answer is a [`CreateAliasResponse`].
     ///
     /// Required: `Name`, `FunctionName`, `FunctionVersion`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn create_alias(&self) -> CreateAliasCall {
         CreateAliasCall::new(&self.handle)
     }
-    /// Calls `CreateCustomDomain`.
+    /// Calls `CreateCustomDomain`; the answer is a [`CreateCustomDomainResponse`].
     ///
     /// Required: `Domain`, `Protocol`, `EndpointsConfig`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn create_custom_domain(&self) -> CreateCustomDomainCall {
         CreateCustomDomainCall::new(&self.handle)
     }
-    /// Calls `CreateFunction`.
+    /// Calls `CreateFunction`; the answer is a [`CreateFunctionResponse`].
     ///
     /// Required: `FunctionName`, `Code`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn create_function(&self) -> CreateFunctionCall {
         CreateFunctionCall::new(&self.handle)
     }
-    /// Calls `CreateNamespace`.
+    /// Calls `CreateNamespace`; the answer is a [`CreateNamespaceResponse`].
     ///
     /// Required: `Namespace`.
     ///
@@ -80,7 +80,7 @@ impl Client {
     pub fn create_namespace(&self) -> CreateNamespaceCall {
         CreateNamespaceCall::new(&self.handle)
     }
-    /// Calls `CreateTrigger`.
+    /// Calls `CreateTrigger`; the answer is a [`CreateTriggerResponse`].
     ///
     /// Required: `FunctionName`, `TriggerName`, `Type`.
     ///
@@ -89,7 +89,7 @@ impl Client {
     pub fn create_trigger(&self) -> CreateTriggerCall {
         CreateTriggerCall::new(&self.handle)
     }
-    /// Calls `DeleteAlias`.
+    /// Calls `DeleteAlias`; the answer is a [`DeleteAliasResponse`].
     ///
     /// Required: `FunctionName`, `Name`.
     ///
@@ -98,14 +98,14 @@ impl Client {
     pub fn delete_alias(&self) -> DeleteAliasCall {
         DeleteAliasCall::new(&self.handle)
     }
-    /// Calls `DeleteCustomDomain`.
+    /// Calls `DeleteCustomDomain`; the answer is a [`DeleteCustomDomainResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=scf&Version=2018-04-16&Action=DeleteCustomDomain)
     #[inline]
     pub fn delete_custom_domain(&self) -> DeleteCustomDomainCall {
         DeleteCustomDomainCall::new(&self.handle)
     }
-    /// Calls `DeleteFunction`.
+    /// Calls `DeleteFunction`; the answer is a [`DeleteFunctionResponse`].
     ///
     /// Required: `FunctionName`.
     ///
@@ -114,7 +114,7 @@ impl Client {
     pub fn delete_function(&self) -> DeleteFunctionCall {
         DeleteFunctionCall::new(&self.handle)
     }
-    /// Calls `DeleteFunctionVersion`.
+    /// Calls `DeleteFunctionVersion`; the answer is a [`DeleteFunctionVersionResponse`].
     ///
     /// Required: `FunctionName`, `Qualifier`.
     ///
@@ -123,7 +123,7 @@ impl Client {
     pub fn delete_function_version(&self) -> DeleteFunctionVersionCall {
         DeleteFunctionVersionCall::new(&self.handle)
     }
-    /// Calls `DeleteLayerVersion`.
+    /// Calls `DeleteLayerVersion`; the answer is a [`DeleteLayerVersionResponse`].
     ///
     /// Required: `LayerName`, `LayerVersion`.
     ///
@@ -132,7 +132,7 @@ impl Client {
     pub fn delete_layer_version(&self) -> DeleteLayerVersionCall {
         DeleteLayerVersionCall::new(&self.handle)
     }
-    /// Calls `DeleteNamespace`.
+    /// Calls `DeleteNamespace`; the answer is a [`DeleteNamespaceResponse`].
     ///
     /// Required: `Namespace`.
     ///
@@ -141,7 +141,7 @@ impl Client {
     pub fn delete_namespace(&self) -> DeleteNamespaceCall {
         DeleteNamespaceCall::new(&self.handle)
     }
-    /// Calls `DeleteProvisionedConcurrencyConfig`.
+    /// Calls `DeleteProvisionedConcurrencyConfig`; the answer is a [`DeleteProvisionedConcurrencyConfigResponse`].
     ///
     /// Required: `FunctionName`, `Qualifier`.
     ///
@@ -152,7 +152,7 @@ impl Client {
     ) -> DeleteProvisionedConcurrencyConfigCall {
         DeleteProvisionedConcurrencyConfigCall::new(&self.handle)
     }
-    /// Calls `DeleteReservedConcurrencyConfig`.
+    /// Calls `DeleteReservedConcurrencyConfig`; the answer is a [`DeleteReservedConcurrencyConfigResponse`].
     ///
     /// Required: `FunctionName`.
     ///
@@ -163,7 +163,7 @@ impl Client {
     ) -> DeleteReservedConcurrencyConfigCall {
         DeleteReservedConcurrencyConfigCall::new(&self.handle)
     }
-    /// Calls `DeleteTrigger`.
+    /// Calls `DeleteTrigger`; the answer is a [`DeleteTriggerResponse`].
     ///
     /// Required: `FunctionName`, `TriggerName`, `Type`.
     ///
@@ -172,14 +172,14 @@ impl Client {
     pub fn delete_trigger(&self) -> DeleteTriggerCall {
         DeleteTriggerCall::new(&self.handle)
     }
-    /// Calls `GetAccount`.
+    /// Calls `GetAccount`; the answer is a [`GetAccountResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=scf&Version=2018-04-16&Action=GetAccount)
     #[inline]
     pub fn get_account(&self) -> GetAccountCall {
         GetAccountCall::new(&self.handle)
     }
-    /// Calls `GetAlias`.
+    /// Calls `GetAlias`; the answer is a [`GetAliasResponse`].
     ///
     /// Required: `FunctionName`, `Name`.
     ///
@@ -188,7 +188,7 @@ impl Client {
     pub fn get_alias(&self) -> GetAliasCall {
         GetAliasCall::new(&self.handle)
     }
-    /// Calls `GetAsyncEventStatus`.
+    /// Calls `GetAsyncEventStatus`; the answer is a [`GetAsyncEventStatusResponse`].
     ///
     /// Required: `InvokeRequestId`.
     ///
@@ -197,21 +197,21 @@ impl Client {
     pub fn get_async_event_status(&self) -> GetAsyncEventStatusCall {
         GetAsyncEventStatusCall::new(&self.handle)
     }
-    /// Calls `GetCustomDomain`.
+    /// Calls `GetCustomDomain`; the answer is a [`GetCustomDomainResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=scf&Version=2018-04-16&Action=GetCustomDomain)
     #[inline]
     pub fn get_custom_domain(&self) -> GetCustomDomainCall {
         GetCustomDomainCall::new(&self.handle)
     }
-    /// Calls `GetFunction`.
+    /// Calls `GetFunction`; the answer is a [`GetFunctionResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=scf&Version=2018-04-16&Action=GetFunction)
     #[inline]
     pub fn get_function(&self) -> GetFunctionCall {
         GetFunctionCall::new(&self.handle)
     }
-    /// Calls `GetFunctionAddress`.
+    /// Calls `GetFunctionAddress`; the answer is a [`GetFunctionAddressResponse`].
     ///
     /// Required: `FunctionName`.
     ///
@@ -220,7 +220,7 @@ impl Client {
     pub fn get_function_address(&self) -> GetFunctionAddressCall {
         GetFunctionAddressCall::new(&self.handle)
     }
-    /// Calls `GetFunctionEventInvokeConfig`.
+    /// Calls `GetFunctionEventInvokeConfig`; the answer is a [`GetFunctionEventInvokeConfigResponse`].
     ///
     /// Required: `FunctionName`.
     ///
@@ -229,7 +229,7 @@ impl Client {
     pub fn get_function_event_invoke_config(&self) -> GetFunctionEventInvokeConfigCall {
         GetFunctionEventInvokeConfigCall::new(&self.handle)
     }
-    /// Calls `GetFunctionLogs`.
+    /// Calls `GetFunctionLogs`; the answer is a [`GetFunctionLogsResponse`].
     ///
     /// Each answer holds one page of `Data`; [`into_paginator`](GetFunctionLogsCall::into_paginator) reads them all.
     ///
@@ -238,7 +238,7 @@ impl Client {
     pub fn get_function_logs(&self) -> GetFunctionLogsCall {
         GetFunctionLogsCall::new(&self.handle)
     }
-    /// Calls `GetLayerVersion`.
+    /// Calls `GetLayerVersion`; the answer is a [`GetLayerVersionResponse`].
     ///
     /// Required: `LayerName`, `LayerVersion`.
     ///
@@ -247,7 +247,7 @@ impl Client {
     pub fn get_layer_version(&self) -> GetLayerVersionCall {
         GetLayerVersionCall::new(&self.handle)
     }
-    /// Calls `GetProvisionedConcurrencyConfig`.
+    /// Calls `GetProvisionedConcurrencyConfig`; the answer is a [`GetProvisionedConcurrencyConfigResponse`].
     ///
     /// Required: `FunctionName`.
     ///
@@ -258,7 +258,7 @@ impl Client {
     ) -> GetProvisionedConcurrencyConfigCall {
         GetProvisionedConcurrencyConfigCall::new(&self.handle)
     }
-    /// Calls `GetRequestStatus`.
+    /// Calls `GetRequestStatus`; the answer is a [`GetRequestStatusResponse`].
     ///
     /// Required: `FunctionName`, `FunctionRequestId`.
     ///
@@ -267,7 +267,7 @@ impl Client {
     pub fn get_request_status(&self) -> GetRequestStatusCall {
         GetRequestStatusCall::new(&self.handle)
     }
-    /// Calls `GetReservedConcurrencyConfig`.
+    /// Calls `GetReservedConcurrencyConfig`; the answer is a [`GetReservedConcurrencyConfigResponse`].
     ///
     /// Required: `FunctionName`.
     ///
@@ -276,7 +276,7 @@ impl Client {
     pub fn get_reserved_concurrency_config(&self) -> GetReservedConcurrencyConfigCall {
         GetReservedConcurrencyConfigCall::new(&self.handle)
     }
-    /// Calls `Invoke`.
+    /// Calls `Invoke`; the answer is a [`InvokeResponse`].
     ///
     /// Required: `FunctionName`.
     ///
@@ -285,7 +285,7 @@ impl Client {
     pub fn invoke(&self) -> InvokeCall {
         InvokeCall::new(&self.handle)
     }
-    /// Calls `InvokeFunction`.
+    /// Calls `InvokeFunction`; the answer is a [`InvokeFunctionResponse`].
     ///
     /// Required: `FunctionName`.
     ///
@@ -294,7 +294,7 @@ impl Client {
     pub fn invoke_function(&self) -> InvokeFunctionCall {
         InvokeFunctionCall::new(&self.handle)
     }
-    /// Calls `ListAliases`.
+    /// Calls `ListAliases`; the answer is a [`ListAliasesResponse`].
     ///
     /// Required: `FunctionName`.
     ///
@@ -303,7 +303,7 @@ impl Client {
     pub fn list_aliases(&self) -> ListAliasesCall {
         ListAliasesCall::new(&self.handle)
     }
-    /// Calls `ListAsyncEvents`.
+    /// Calls `ListAsyncEvents`; the answer is a [`ListAsyncEventsResponse`].
     ///
     /// Required: `FunctionName`.
     ///
@@ -314,14 +314,14 @@ impl Client {
     pub fn list_async_events(&self) -> ListAsyncEventsCall {
         ListAsyncEventsCall::new(&self.handle)
     }
-    /// Calls `ListCustomDomains`.
+    /// Calls `ListCustomDomains`; the answer is a [`ListCustomDomainsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=scf&Version=2018-04-16&Action=ListCustomDomains)
     #[inline]
     pub fn list_custom_domains(&self) -> ListCustomDomainsCall {
         ListCustomDomainsCall::new(&self.handle)
     }
-    /// Calls `ListFunctions`.
+    /// Calls `ListFunctions`; the answer is a [`ListFunctionsResponse`].
     ///
     /// Each answer holds one page of `Functions`; [`into_paginator`](ListFunctionsCall::into_paginator) reads them all.
     ///
@@ -330,7 +330,7 @@ impl Client {
     pub fn list_functions(&self) -> ListFunctionsCall {
         ListFunctionsCall::new(&self.handle)
     }
-    /// Calls `ListLayerVersions`.
+    /// Calls `ListLayerVersions`; the answer is a [`ListLayerVersionsResponse`].
     ///
     /// Required: `LayerName`.
     ///
@@ -339,7 +339,7 @@ impl Client {
     pub fn list_layer_versions(&self) -> ListLayerVersionsCall {
         ListLayerVersionsCall::new(&self.handle)
     }
-    /// Calls `ListLayers`.
+    /// Calls `ListLayers`; the answer is a [`ListLayersResponse`].
     ///
     /// Each answer holds one page of `Layers`; [`into_paginator`](ListLayersCall::into_paginator) reads them all.
     ///
@@ -348,7 +348,7 @@ impl Client {
     pub fn list_layers(&self) -> ListLayersCall {
         ListLayersCall::new(&self.handle)
     }
-    /// Calls `ListNamespaces`.
+    /// Calls `ListNamespaces`; the answer is a [`ListNamespacesResponse`].
     ///
     /// Each answer holds one page of `Namespaces`; [`into_paginator`](ListNamespacesCall::into_paginator) reads them all.
     ///
@@ -357,7 +357,7 @@ impl Client {
     pub fn list_namespaces(&self) -> ListNamespacesCall {
         ListNamespacesCall::new(&self.handle)
     }
-    /// Calls `ListTriggers`.
+    /// Calls `ListTriggers`; the answer is a [`ListTriggersResponse`].
     ///
     /// Required: `FunctionName`.
     ///
@@ -368,7 +368,7 @@ impl Client {
     pub fn list_triggers(&self) -> ListTriggersCall {
         ListTriggersCall::new(&self.handle)
     }
-    /// Calls `ListVersionByFunction`.
+    /// Calls `ListVersionByFunction`; the answer is a [`ListVersionByFunctionResponse`].
     ///
     /// Required: `FunctionName`.
     ///
@@ -377,7 +377,7 @@ impl Client {
     pub fn list_version_by_function(&self) -> ListVersionByFunctionCall {
         ListVersionByFunctionCall::new(&self.handle)
     }
-    /// Calls `PublishLayerVersion`.
+    /// Calls `PublishLayerVersion`; the answer is a [`PublishLayerVersionResponse`].
     ///
     /// Required: `LayerName`, `CompatibleRuntimes`, `Content`.
     ///
@@ -386,7 +386,7 @@ impl Client {
     pub fn publish_layer_version(&self) -> PublishLayerVersionCall {
         PublishLayerVersionCall::new(&self.handle)
     }
-    /// Calls `PublishVersion`.
+    /// Calls `PublishVersion`; the answer is a [`PublishVersionResponse`].
     ///
     /// Required: `FunctionName`.
     ///
@@ -395,7 +395,7 @@ impl Client {
     pub fn publish_version(&self) -> PublishVersionCall {
         PublishVersionCall::new(&self.handle)
     }
-    /// Calls `PutProvisionedConcurrencyConfig`.
+    /// Calls `PutProvisionedConcurrencyConfig`; the answer is a [`PutProvisionedConcurrencyConfigResponse`].
     ///
     /// Required: `FunctionName`, `Qualifier`, `VersionProvisionedConcurrencyNum`.
     ///
@@ -406,7 +406,7 @@ impl Client {
     ) -> PutProvisionedConcurrencyConfigCall {
         PutProvisionedConcurrencyConfigCall::new(&self.handle)
     }
-    /// Calls `PutReservedConcurrencyConfig`.
+    /// Calls `PutReservedConcurrencyConfig`; the answer is a [`PutReservedConcurrencyConfigResponse`].
     ///
     /// Required: `FunctionName`, `ReservedConcurrencyMem`.
     ///
@@ -415,7 +415,7 @@ impl Client {
     pub fn put_reserved_concurrency_config(&self) -> PutReservedConcurrencyConfigCall {
         PutReservedConcurrencyConfigCall::new(&self.handle)
     }
-    /// Calls `PutTotalConcurrencyConfig`.
+    /// Calls `PutTotalConcurrencyConfig`; the answer is a [`PutTotalConcurrencyConfigResponse`].
     ///
     /// Required: `TotalConcurrencyMem`.
     ///
@@ -424,7 +424,7 @@ impl Client {
     pub fn put_total_concurrency_config(&self) -> PutTotalConcurrencyConfigCall {
         PutTotalConcurrencyConfigCall::new(&self.handle)
     }
-    /// Calls `TerminateAsyncEvent`.
+    /// Calls `TerminateAsyncEvent`; the answer is a [`TerminateAsyncEventResponse`].
     ///
     /// Required: `FunctionName`, `InvokeRequestId`.
     ///
@@ -433,7 +433,7 @@ impl Client {
     pub fn terminate_async_event(&self) -> TerminateAsyncEventCall {
         TerminateAsyncEventCall::new(&self.handle)
     }
-    /// Calls `UpdateAlias`.
+    /// Calls `UpdateAlias`; the answer is a [`UpdateAliasResponse`].
     ///
     /// Required: `FunctionName`, `Name`, `FunctionVersion`.
     ///
@@ -442,7 +442,7 @@ impl Client {
     pub fn update_alias(&self) -> UpdateAliasCall {
         UpdateAliasCall::new(&self.handle)
     }
-    /// Calls `UpdateCustomDomain`.
+    /// Calls `UpdateCustomDomain`; the answer is a [`UpdateCustomDomainResponse`].
     ///
     /// Required: `Domain`.
     ///
@@ -451,7 +451,7 @@ impl Client {
     pub fn update_custom_domain(&self) -> UpdateCustomDomainCall {
         UpdateCustomDomainCall::new(&self.handle)
     }
-    /// Calls `UpdateFunctionCode`.
+    /// Calls `UpdateFunctionCode`; the answer is a [`UpdateFunctionCodeResponse`].
     ///
     /// Required: `FunctionName`.
     ///
@@ -460,7 +460,7 @@ impl Client {
     pub fn update_function_code(&self) -> UpdateFunctionCodeCall {
         UpdateFunctionCodeCall::new(&self.handle)
     }
-    /// Calls `UpdateFunctionConfiguration`.
+    /// Calls `UpdateFunctionConfiguration`; the answer is a [`UpdateFunctionConfigurationResponse`].
     ///
     /// Required: `FunctionName`.
     ///
@@ -469,7 +469,7 @@ impl Client {
     pub fn update_function_configuration(&self) -> UpdateFunctionConfigurationCall {
         UpdateFunctionConfigurationCall::new(&self.handle)
     }
-    /// Calls `UpdateFunctionEventInvokeConfig`.
+    /// Calls `UpdateFunctionEventInvokeConfig`; the answer is a [`UpdateFunctionEventInvokeConfigResponse`].
     ///
     /// Required: `AsyncTriggerConfig`, `FunctionName`.
     ///
@@ -480,7 +480,7 @@ impl Client {
     ) -> UpdateFunctionEventInvokeConfigCall {
         UpdateFunctionEventInvokeConfigCall::new(&self.handle)
     }
-    /// Calls `UpdateNamespace`.
+    /// Calls `UpdateNamespace`; the answer is a [`UpdateNamespaceResponse`].
     ///
     /// Required: `Namespace`, `Description`.
     ///
@@ -489,7 +489,7 @@ impl Client {
     pub fn update_namespace(&self) -> UpdateNamespaceCall {
         UpdateNamespaceCall::new(&self.handle)
     }
-    /// Calls `UpdateTrigger`.
+    /// Calls `UpdateTrigger`; the answer is a [`UpdateTriggerResponse`].
     ///
     /// Required: `FunctionName`, `TriggerName`, `Type`.
     ///
@@ -498,7 +498,7 @@ impl Client {
     pub fn update_trigger(&self) -> UpdateTriggerCall {
         UpdateTriggerCall::new(&self.handle)
     }
-    /// Calls `UpdateTriggerStatus`.
+    /// Calls `UpdateTriggerStatus`; the answer is a [`UpdateTriggerStatusResponse`].
     ///
     /// Required: `Enable`, `FunctionName`, `TriggerName`, `Type`.
     ///
@@ -1515,7 +1515,6 @@ pub struct DeleteTriggerResponse {
 rt::action!(
     GetAccount, GetAccountRequest, GetAccountCall, GetAccountResponse, Error, idempotent
 );
-impl<T> GetAccountCall<T> {}
 /// The answer of [`Client::get_account`] (`GetAccount`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `DescribeSecurityAlarmTableList`.
+    /// Calls `DescribeSecurityAlarmTableList`; the answer is a [`DescribeSecurityAlarmTableListResponse`].
     ///
     /// Each answer holds one page of `AlarmList`; [`into_paginator`](DescribeSecurityAlarmTableListCall::into_paginator) reads them all.
     ///

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `BatchSendEmail`.
+    /// Calls `BatchSendEmail`; the answer is a [`BatchSendEmailResponse`].
     ///
     /// Required: `FromEmailAddress`, `ReceiverId`, `Subject`, `TaskType`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn batch_send_email(&self) -> BatchSendEmailCall {
         BatchSendEmailCall::new(&self.handle)
     }
-    /// Calls `CreateAddressUnsubscribeConfig`.
+    /// Calls `CreateAddressUnsubscribeConfig`; the answer is a [`CreateAddressUnsubscribeConfigResponse`].
     ///
     /// Required: `Address`, `UnsubscribeConfig`, `Status`.
     ///
@@ -55,7 +55,7 @@ impl Client {
     ) -> CreateAddressUnsubscribeConfigCall {
         CreateAddressUnsubscribeConfigCall::new(&self.handle)
     }
-    /// Calls `CreateCustomBlacklist`.
+    /// Calls `CreateCustomBlacklist`; the answer is a [`CreateCustomBlacklistResponse`].
     ///
     /// Required: `Emails`.
     ///
@@ -64,7 +64,7 @@ impl Client {
     pub fn create_custom_blacklist(&self) -> CreateCustomBlacklistCall {
         CreateCustomBlacklistCall::new(&self.handle)
     }
-    /// Calls `CreateEmailAddress`.
+    /// Calls `CreateEmailAddress`; the answer is a [`CreateEmailAddressResponse`].
     ///
     /// Required: `EmailAddress`.
     ///
@@ -73,7 +73,7 @@ impl Client {
     pub fn create_email_address(&self) -> CreateEmailAddressCall {
         CreateEmailAddressCall::new(&self.handle)
     }
-    /// Calls `CreateEmailIdentity`.
+    /// Calls `CreateEmailIdentity`; the answer is a [`CreateEmailIdentityResponse`].
     ///
     /// Required: `EmailIdentity`.
     ///
@@ -82,7 +82,7 @@ impl Client {
     pub fn create_email_identity(&self) -> CreateEmailIdentityCall {
         CreateEmailIdentityCall::new(&self.handle)
     }
-    /// Calls `CreateEmailTemplate`.
+    /// Calls `CreateEmailTemplate`; the answer is a [`CreateEmailTemplateResponse`].
     ///
     /// Required: `TemplateName`, `TemplateContent`.
     ///
@@ -91,7 +91,7 @@ impl Client {
     pub fn create_email_template(&self) -> CreateEmailTemplateCall {
         CreateEmailTemplateCall::new(&self.handle)
     }
-    /// Calls `CreateReceiver`.
+    /// Calls `CreateReceiver`; the answer is a [`CreateReceiverResponse`].
     ///
     /// Required: `ReceiversName`.
     ///
@@ -100,7 +100,7 @@ impl Client {
     pub fn create_receiver(&self) -> CreateReceiverCall {
         CreateReceiverCall::new(&self.handle)
     }
-    /// Calls `CreateReceiverDetail`.
+    /// Calls `CreateReceiverDetail`; the answer is a [`CreateReceiverDetailResponse`].
     ///
     /// Required: `ReceiverId`, `Emails`.
     ///
@@ -109,7 +109,7 @@ impl Client {
     pub fn create_receiver_detail(&self) -> CreateReceiverDetailCall {
         CreateReceiverDetailCall::new(&self.handle)
     }
-    /// Calls `CreateReceiverDetailWithData`.
+    /// Calls `CreateReceiverDetailWithData`; the answer is a [`CreateReceiverDetailWithDataResponse`].
     ///
     /// Required: `ReceiverId`, `Datas`.
     ///
@@ -118,7 +118,7 @@ impl Client {
     pub fn create_receiver_detail_with_data(&self) -> CreateReceiverDetailWithDataCall {
         CreateReceiverDetailWithDataCall::new(&self.handle)
     }
-    /// Calls `DeleteAddressUnsubscribeConfig`.
+    /// Calls `DeleteAddressUnsubscribeConfig`; the answer is a [`DeleteAddressUnsubscribeConfigResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ses&Version=2020-10-02&Action=DeleteAddressUnsubscribeConfig)
     #[inline]
@@ -127,7 +127,7 @@ impl Client {
     ) -> DeleteAddressUnsubscribeConfigCall {
         DeleteAddressUnsubscribeConfigCall::new(&self.handle)
     }
-    /// Calls `DeleteBlackList`.
+    /// Calls `DeleteBlackList`; the answer is a [`DeleteBlackListResponse`].
     ///
     /// Required: `EmailAddressList`.
     ///
@@ -136,7 +136,7 @@ impl Client {
     pub fn delete_black_list(&self) -> DeleteBlackListCall {
         DeleteBlackListCall::new(&self.handle)
     }
-    /// Calls `DeleteCustomBlackList`.
+    /// Calls `DeleteCustomBlackList`; the answer is a [`DeleteCustomBlackListResponse`].
     ///
     /// Required: `Emails`.
     ///
@@ -145,7 +145,7 @@ impl Client {
     pub fn delete_custom_black_list(&self) -> DeleteCustomBlackListCall {
         DeleteCustomBlackListCall::new(&self.handle)
     }
-    /// Calls `DeleteEmailAddress`.
+    /// Calls `DeleteEmailAddress`; the answer is a [`DeleteEmailAddressResponse`].
     ///
     /// Required: `EmailAddress`.
     ///
@@ -154,7 +154,7 @@ impl Client {
     pub fn delete_email_address(&self) -> DeleteEmailAddressCall {
         DeleteEmailAddressCall::new(&self.handle)
     }
-    /// Calls `DeleteEmailIdentity`.
+    /// Calls `DeleteEmailIdentity`; the answer is a [`DeleteEmailIdentityResponse`].
     ///
     /// Required: `EmailIdentity`.
     ///
@@ -163,7 +163,7 @@ impl Client {
     pub fn delete_email_identity(&self) -> DeleteEmailIdentityCall {
         DeleteEmailIdentityCall::new(&self.handle)
     }
-    /// Calls `DeleteEmailTemplate`.
+    /// Calls `DeleteEmailTemplate`; the answer is a [`DeleteEmailTemplateResponse`].
     ///
     /// Required: `TemplateID`.
     ///
@@ -172,7 +172,7 @@ impl Client {
     pub fn delete_email_template(&self) -> DeleteEmailTemplateCall {
         DeleteEmailTemplateCall::new(&self.handle)
     }
-    /// Calls `DeleteReceiver`.
+    /// Calls `DeleteReceiver`; the answer is a [`DeleteReceiverResponse`].
     ///
     /// Required: `ReceiverId`.
     ///
@@ -181,7 +181,7 @@ impl Client {
     pub fn delete_receiver(&self) -> DeleteReceiverCall {
         DeleteReceiverCall::new(&self.handle)
     }
-    /// Calls `GetAbuseReport`.
+    /// Calls `GetAbuseReport`; the answer is a [`GetAbuseReportResponse`].
     ///
     /// Required: `StartTime`, `EndTime`.
     ///
@@ -192,7 +192,7 @@ impl Client {
     pub fn get_abuse_report(&self) -> GetAbuseReportCall {
         GetAbuseReportCall::new(&self.handle)
     }
-    /// Calls `GetEmailIdentity`.
+    /// Calls `GetEmailIdentity`; the answer is a [`GetEmailIdentityResponse`].
     ///
     /// Required: `EmailIdentity`.
     ///
@@ -201,7 +201,7 @@ impl Client {
     pub fn get_email_identity(&self) -> GetEmailIdentityCall {
         GetEmailIdentityCall::new(&self.handle)
     }
-    /// Calls `GetEmailTemplate`.
+    /// Calls `GetEmailTemplate`; the answer is a [`GetEmailTemplateResponse`].
     ///
     /// Required: `TemplateID`.
     ///
@@ -210,7 +210,7 @@ impl Client {
     pub fn get_email_template(&self) -> GetEmailTemplateCall {
         GetEmailTemplateCall::new(&self.handle)
     }
-    /// Calls `GetSendEmailStatus`.
+    /// Calls `GetSendEmailStatus`; the answer is a [`GetSendEmailStatusResponse`].
     ///
     /// Required: `RequestDate`, `Offset`, `Limit`.
     ///
@@ -219,7 +219,7 @@ impl Client {
     pub fn get_send_email_status(&self) -> GetSendEmailStatusCall {
         GetSendEmailStatusCall::new(&self.handle)
     }
-    /// Calls `GetStatisticsReport`.
+    /// Calls `GetStatisticsReport`; the answer is a [`GetStatisticsReportResponse`].
     ///
     /// Required: `StartDate`, `EndDate`.
     ///
@@ -228,14 +228,14 @@ impl Client {
     pub fn get_statistics_report(&self) -> GetStatisticsReportCall {
         GetStatisticsReportCall::new(&self.handle)
     }
-    /// Calls `ListAddressUnsubscribeConfig`.
+    /// Calls `ListAddressUnsubscribeConfig`; the answer is a [`ListAddressUnsubscribeConfigResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ses&Version=2020-10-02&Action=ListAddressUnsubscribeConfig)
     #[inline]
     pub fn list_address_unsubscribe_config(&self) -> ListAddressUnsubscribeConfigCall {
         ListAddressUnsubscribeConfigCall::new(&self.handle)
     }
-    /// Calls `ListBlackEmailAddress`.
+    /// Calls `ListBlackEmailAddress`; the answer is a [`ListBlackEmailAddressResponse`].
     ///
     /// Required: `StartDate`, `EndDate`, `Limit`, `Offset`.
     ///
@@ -246,7 +246,7 @@ impl Client {
     pub fn list_black_email_address(&self) -> ListBlackEmailAddressCall {
         ListBlackEmailAddressCall::new(&self.handle)
     }
-    /// Calls `ListCustomBlacklist`.
+    /// Calls `ListCustomBlacklist`; the answer is a [`ListCustomBlacklistResponse`].
     ///
     /// Required: `Offset`, `Limit`, `Status`.
     ///
@@ -257,21 +257,21 @@ impl Client {
     pub fn list_custom_blacklist(&self) -> ListCustomBlacklistCall {
         ListCustomBlacklistCall::new(&self.handle)
     }
-    /// Calls `ListEmailAddress`.
+    /// Calls `ListEmailAddress`; the answer is a [`ListEmailAddressResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ses&Version=2020-10-02&Action=ListEmailAddress)
     #[inline]
     pub fn list_email_address(&self) -> ListEmailAddressCall {
         ListEmailAddressCall::new(&self.handle)
     }
-    /// Calls `ListEmailIdentities`.
+    /// Calls `ListEmailIdentities`; the answer is a [`ListEmailIdentitiesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ses&Version=2020-10-02&Action=ListEmailIdentities)
     #[inline]
     pub fn list_email_identities(&self) -> ListEmailIdentitiesCall {
         ListEmailIdentitiesCall::new(&self.handle)
     }
-    /// Calls `ListEmailTemplates`.
+    /// Calls `ListEmailTemplates`; the answer is a [`ListEmailTemplatesResponse`].
     ///
     /// Required: `Limit`, `Offset`.
     ///
@@ -282,7 +282,7 @@ impl Client {
     pub fn list_email_templates(&self) -> ListEmailTemplatesCall {
         ListEmailTemplatesCall::new(&self.handle)
     }
-    /// Calls `ListReceiverDetails`.
+    /// Calls `ListReceiverDetails`; the answer is a [`ListReceiverDetailsResponse`].
     ///
     /// Required: `ReceiverId`, `Offset`, `Limit`.
     ///
@@ -293,7 +293,7 @@ impl Client {
     pub fn list_receiver_details(&self) -> ListReceiverDetailsCall {
         ListReceiverDetailsCall::new(&self.handle)
     }
-    /// Calls `ListReceivers`.
+    /// Calls `ListReceivers`; the answer is a [`ListReceiversResponse`].
     ///
     /// Required: `Offset`, `Limit`.
     ///
@@ -304,7 +304,7 @@ impl Client {
     pub fn list_receivers(&self) -> ListReceiversCall {
         ListReceiversCall::new(&self.handle)
     }
-    /// Calls `ListSendTasks`.
+    /// Calls `ListSendTasks`; the answer is a [`ListSendTasksResponse`].
     ///
     /// Required: `Offset`, `Limit`.
     ///
@@ -315,7 +315,7 @@ impl Client {
     pub fn list_send_tasks(&self) -> ListSendTasksCall {
         ListSendTasksCall::new(&self.handle)
     }
-    /// Calls `SendEmail`.
+    /// Calls `SendEmail`; the answer is a [`SendEmailResponse`].
     ///
     /// Required: `FromEmailAddress`, `Subject`.
     ///
@@ -324,7 +324,7 @@ impl Client {
     pub fn send_email(&self) -> SendEmailCall {
         SendEmailCall::new(&self.handle)
     }
-    /// Calls `UpdateAddressUnsubscribeConfig`.
+    /// Calls `UpdateAddressUnsubscribeConfig`; the answer is a [`UpdateAddressUnsubscribeConfigResponse`].
     ///
     /// Required: `Address`, `UnsubscribeConfig`, `Status`.
     ///
@@ -335,7 +335,7 @@ impl Client {
     ) -> UpdateAddressUnsubscribeConfigCall {
         UpdateAddressUnsubscribeConfigCall::new(&self.handle)
     }
-    /// Calls `UpdateCustomBlackList`.
+    /// Calls `UpdateCustomBlackList`; the answer is a [`UpdateCustomBlackListResponse`].
     ///
     /// Required: `Id`, `Email`.
     ///
@@ -344,7 +344,7 @@ impl Client {
     pub fn update_custom_black_list(&self) -> UpdateCustomBlackListCall {
         UpdateCustomBlackListCall::new(&self.handle)
     }
-    /// Calls `UpdateEmailIdentity`.
+    /// Calls `UpdateEmailIdentity`; the answer is a [`UpdateEmailIdentityResponse`].
     ///
     /// Required: `EmailIdentity`.
     ///
@@ -353,7 +353,7 @@ impl Client {
     pub fn update_email_identity(&self) -> UpdateEmailIdentityCall {
         UpdateEmailIdentityCall::new(&self.handle)
     }
-    /// Calls `UpdateEmailSmtpPassWord`.
+    /// Calls `UpdateEmailSmtpPassWord`; the answer is a [`UpdateEmailSmtpPassWordResponse`].
     ///
     /// Required: `Password`, `EmailAddress`.
     ///
@@ -362,7 +362,7 @@ impl Client {
     pub fn update_email_smtp_pass_word(&self) -> UpdateEmailSmtpPassWordCall {
         UpdateEmailSmtpPassWordCall::new(&self.handle)
     }
-    /// Calls `UpdateEmailTemplate`.
+    /// Calls `UpdateEmailTemplate`; the answer is a [`UpdateEmailTemplateResponse`].
     ///
     /// Required: `TemplateContent`, `TemplateID`, `TemplateName`.
     ///
@@ -1098,7 +1098,6 @@ rt::action!(
     ListEmailAddress, ListEmailAddressRequest, ListEmailAddressCall,
     ListEmailAddressResponse, Error, idempotent
 );
-impl<T> ListEmailAddressCall<T> {}
 /// The answer of [`Client::list_email_address`] (`ListEmailAddress`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `CreateLibrary`.
+    /// Calls `CreateLibrary`; the answer is a [`CreateLibraryResponse`].
     ///
     /// Required: `Name`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn create_library(&self) -> CreateLibraryCall {
         CreateLibraryCall::new(&self.handle)
     }
-    /// Calls `DeleteLibrary`.
+    /// Calls `DeleteLibrary`; the answer is a [`DeleteLibraryResponse`].
     ///
     /// Required: `LibraryId`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn delete_library(&self) -> DeleteLibraryCall {
         DeleteLibraryCall::new(&self.handle)
     }
-    /// Calls `DescribeLibraries`.
+    /// Calls `DescribeLibraries`; the answer is a [`DescribeLibrariesResponse`].
     ///
     /// Each answer holds one page of `List`; [`into_paginator`](DescribeLibrariesCall::into_paginator) reads them all.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn describe_libraries(&self) -> DescribeLibrariesCall {
         DescribeLibrariesCall::new(&self.handle)
     }
-    /// Calls `DescribeLibrarySecret`.
+    /// Calls `DescribeLibrarySecret`; the answer is a [`DescribeLibrarySecretResponse`].
     ///
     /// Required: `LibraryId`.
     ///
@@ -71,28 +71,28 @@ impl Client {
     pub fn describe_library_secret(&self) -> DescribeLibrarySecretCall {
         DescribeLibrarySecretCall::new(&self.handle)
     }
-    /// Calls `DescribeOfficialInstances`.
+    /// Calls `DescribeOfficialInstances`; the answer is a [`DescribeOfficialInstancesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=smh&Version=2021-07-12&Action=DescribeOfficialInstances)
     #[inline]
     pub fn describe_official_instances(&self) -> DescribeOfficialInstancesCall {
         DescribeOfficialInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribeOfficialOverview`.
+    /// Calls `DescribeOfficialOverview`; the answer is a [`DescribeOfficialOverviewResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=smh&Version=2021-07-12&Action=DescribeOfficialOverview)
     #[inline]
     pub fn describe_official_overview(&self) -> DescribeOfficialOverviewCall {
         DescribeOfficialOverviewCall::new(&self.handle)
     }
-    /// Calls `DescribeTrafficPackages`.
+    /// Calls `DescribeTrafficPackages`; the answer is a [`DescribeTrafficPackagesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=smh&Version=2021-07-12&Action=DescribeTrafficPackages)
     #[inline]
     pub fn describe_traffic_packages(&self) -> DescribeTrafficPackagesCall {
         DescribeTrafficPackagesCall::new(&self.handle)
     }
-    /// Calls `ModifyLibrary`.
+    /// Calls `ModifyLibrary`; the answer is a [`ModifyLibraryResponse`].
     ///
     /// Required: `LibraryId`.
     ///
@@ -101,7 +101,7 @@ impl Client {
     pub fn modify_library(&self) -> ModifyLibraryCall {
         ModifyLibraryCall::new(&self.handle)
     }
-    /// Calls `SendSmsCode`.
+    /// Calls `SendSmsCode`; the answer is a [`SendSmsCodeResponse`].
     ///
     /// Required: `Purpose`, `PhoneNumber`.
     ///
@@ -110,7 +110,7 @@ impl Client {
     pub fn send_sms_code(&self) -> SendSmsCodeCall {
         SendSmsCodeCall::new(&self.handle)
     }
-    /// Calls `VerifySmsCode`.
+    /// Calls `VerifySmsCode`; the answer is a [`VerifySmsCodeResponse`].
     ///
     /// Required: `Purpose`, `PhoneNumber`, `Code`.
     ///
@@ -329,7 +329,6 @@ rt::action!(
     DescribeOfficialOverview, DescribeOfficialOverviewRequest,
     DescribeOfficialOverviewCall, DescribeOfficialOverviewResponse, Error, idempotent
 );
-impl<T> DescribeOfficialOverviewCall<T> {}
 /// The answer of [`Client::describe_official_overview`] (`DescribeOfficialOverview`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

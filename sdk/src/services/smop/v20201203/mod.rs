@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `SubmitTaskEvent`.
+    /// Calls `SubmitTaskEvent`; the answer is a [`SubmitTaskEventResponse`].
     ///
     /// The service marks this action deprecated.
     ///

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `AddSmsSign`.
+    /// Calls `AddSmsSign`; the answer is a [`AddSmsSignResponse`].
     ///
     /// Required: `SignName`, `SignType`, `DocumentType`, `International`, `UsedMethod`, `ProofImage`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn add_sms_sign(&self) -> AddSmsSignCall {
         AddSmsSignCall::new(&self.handle)
     }
-    /// Calls `AddSmsTemplate`.
+    /// Calls `AddSmsTemplate`; the answer is a [`AddSmsTemplateResponse`].
     ///
     /// Required: `TemplateName`, `TemplateContent`, `SmsType`, `International`, `Remark`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn add_sms_template(&self) -> AddSmsTemplateCall {
         AddSmsTemplateCall::new(&self.handle)
     }
-    /// Calls `CallbackStatusStatistics`.
+    /// Calls `CallbackStatusStatistics`; the answer is a [`CallbackStatusStatisticsResponse`].
     ///
     /// Required: `StartDateTime`, `EndDataTime`, `SmsSdkAppid`, `Limit`, `Offset`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn callback_status_statistics(&self) -> CallbackStatusStatisticsCall {
         CallbackStatusStatisticsCall::new(&self.handle)
     }
-    /// Calls `DeleteSmsSign`.
+    /// Calls `DeleteSmsSign`; the answer is a [`DeleteSmsSignResponse`].
     ///
     /// Required: `SignId`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn delete_sms_sign(&self) -> DeleteSmsSignCall {
         DeleteSmsSignCall::new(&self.handle)
     }
-    /// Calls `DeleteSmsTemplate`.
+    /// Calls `DeleteSmsTemplate`; the answer is a [`DeleteSmsTemplateResponse`].
     ///
     /// Required: `TemplateId`.
     ///
@@ -80,7 +80,7 @@ impl Client {
     pub fn delete_sms_template(&self) -> DeleteSmsTemplateCall {
         DeleteSmsTemplateCall::new(&self.handle)
     }
-    /// Calls `DescribeSmsSignList`.
+    /// Calls `DescribeSmsSignList`; the answer is a [`DescribeSmsSignListResponse`].
     ///
     /// Required: `SignIdSet`, `International`.
     ///
@@ -89,7 +89,7 @@ impl Client {
     pub fn describe_sms_sign_list(&self) -> DescribeSmsSignListCall {
         DescribeSmsSignListCall::new(&self.handle)
     }
-    /// Calls `DescribeSmsTemplateList`.
+    /// Calls `DescribeSmsTemplateList`; the answer is a [`DescribeSmsTemplateListResponse`].
     ///
     /// Required: `TemplateIdSet`, `International`.
     ///
@@ -98,7 +98,7 @@ impl Client {
     pub fn describe_sms_template_list(&self) -> DescribeSmsTemplateListCall {
         DescribeSmsTemplateListCall::new(&self.handle)
     }
-    /// Calls `ModifySmsSign`.
+    /// Calls `ModifySmsSign`; the answer is a [`ModifySmsSignResponse`].
     ///
     /// Required: `SignId`, `SignName`, `SignType`, `DocumentType`, `International`, `UsedMethod`, `ProofImage`.
     ///
@@ -107,7 +107,7 @@ impl Client {
     pub fn modify_sms_sign(&self) -> ModifySmsSignCall {
         ModifySmsSignCall::new(&self.handle)
     }
-    /// Calls `ModifySmsTemplate`.
+    /// Calls `ModifySmsTemplate`; the answer is a [`ModifySmsTemplateResponse`].
     ///
     /// Required: `TemplateId`, `TemplateName`, `TemplateContent`, `SmsType`, `International`, `Remark`.
     ///
@@ -116,7 +116,7 @@ impl Client {
     pub fn modify_sms_template(&self) -> ModifySmsTemplateCall {
         ModifySmsTemplateCall::new(&self.handle)
     }
-    /// Calls `PullSmsReplyStatus`.
+    /// Calls `PullSmsReplyStatus`; the answer is a [`PullSmsReplyStatusResponse`].
     ///
     /// Required: `Limit`, `SmsSdkAppid`.
     ///
@@ -125,7 +125,7 @@ impl Client {
     pub fn pull_sms_reply_status(&self) -> PullSmsReplyStatusCall {
         PullSmsReplyStatusCall::new(&self.handle)
     }
-    /// Calls `PullSmsReplyStatusByPhoneNumber`.
+    /// Calls `PullSmsReplyStatusByPhoneNumber`; the answer is a [`PullSmsReplyStatusByPhoneNumberResponse`].
     ///
     /// Required: `SendDateTime`, `Offset`, `Limit`, `PhoneNumber`, `SmsSdkAppid`.
     ///
@@ -136,7 +136,7 @@ impl Client {
     ) -> PullSmsReplyStatusByPhoneNumberCall {
         PullSmsReplyStatusByPhoneNumberCall::new(&self.handle)
     }
-    /// Calls `PullSmsSendStatus`.
+    /// Calls `PullSmsSendStatus`; the answer is a [`PullSmsSendStatusResponse`].
     ///
     /// Required: `Limit`, `SmsSdkAppid`.
     ///
@@ -145,7 +145,7 @@ impl Client {
     pub fn pull_sms_send_status(&self) -> PullSmsSendStatusCall {
         PullSmsSendStatusCall::new(&self.handle)
     }
-    /// Calls `PullSmsSendStatusByPhoneNumber`.
+    /// Calls `PullSmsSendStatusByPhoneNumber`; the answer is a [`PullSmsSendStatusByPhoneNumberResponse`].
     ///
     /// Required: `SendDateTime`, `Offset`, `Limit`, `PhoneNumber`, `SmsSdkAppid`.
     ///
@@ -156,7 +156,7 @@ impl Client {
     ) -> PullSmsSendStatusByPhoneNumberCall {
         PullSmsSendStatusByPhoneNumberCall::new(&self.handle)
     }
-    /// Calls `SendSms`.
+    /// Calls `SendSms`; the answer is a [`SendSmsResponse`].
     ///
     /// Required: `PhoneNumberSet`, `TemplateID`, `SmsSdkAppid`.
     ///
@@ -165,7 +165,7 @@ impl Client {
     pub fn send_sms(&self) -> SendSmsCall {
         SendSmsCall::new(&self.handle)
     }
-    /// Calls `SendStatusStatistics`.
+    /// Calls `SendStatusStatistics`; the answer is a [`SendStatusStatisticsResponse`].
     ///
     /// Required: `StartDateTime`, `EndDataTime`, `SmsSdkAppid`, `Limit`, `Offset`.
     ///
@@ -174,7 +174,7 @@ impl Client {
     pub fn send_status_statistics(&self) -> SendStatusStatisticsCall {
         SendStatusStatisticsCall::new(&self.handle)
     }
-    /// Calls `SmsPackagesStatistics`.
+    /// Calls `SmsPackagesStatistics`; the answer is a [`SmsPackagesStatisticsResponse`].
     ///
     /// Required: `SmsSdkAppid`, `Limit`, `Offset`.
     ///

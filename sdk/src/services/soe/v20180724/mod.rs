@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `InitOralProcess`.
+    /// Calls `InitOralProcess`; the answer is a [`InitOralProcessResponse`].
     ///
     /// Required: `SessionId`, `RefText`, `WorkMode`, `EvalMode`, `ScoreCoeff`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn init_oral_process(&self) -> InitOralProcessCall {
         InitOralProcessCall::new(&self.handle)
     }
-    /// Calls `KeywordEvaluate`.
+    /// Calls `KeywordEvaluate`; the answer is a [`KeywordEvaluateResponse`].
     ///
     /// Required: `SeqId`, `IsEnd`, `VoiceFileType`, `VoiceEncodeType`, `UserVoiceData`, `SessionId`, `Keywords`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn keyword_evaluate(&self) -> KeywordEvaluateCall {
         KeywordEvaluateCall::new(&self.handle)
     }
-    /// Calls `TransmitOralProcess`.
+    /// Calls `TransmitOralProcess`; the answer is a [`TransmitOralProcessResponse`].
     ///
     /// Required: `SeqId`, `IsEnd`, `VoiceFileType`, `VoiceEncodeType`, `UserVoiceData`, `SessionId`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn transmit_oral_process(&self) -> TransmitOralProcessCall {
         TransmitOralProcessCall::new(&self.handle)
     }
-    /// Calls `TransmitOralProcessWithInit`.
+    /// Calls `TransmitOralProcessWithInit`; the answer is a [`TransmitOralProcessWithInitResponse`].
     ///
     /// Required: `SeqId`, `IsEnd`, `VoiceFileType`, `VoiceEncodeType`, `UserVoiceData`, `SessionId`, `RefText`, `WorkMode`, `EvalMode`, `ScoreCoeff`.
     ///

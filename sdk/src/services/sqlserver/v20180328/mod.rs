@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `AssociateSecurityGroups`.
+    /// Calls `AssociateSecurityGroups`; the answer is a [`AssociateSecurityGroupsResponse`].
     ///
     /// Required: `SecurityGroupId`, `InstanceIdSet`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn associate_security_groups(&self) -> AssociateSecurityGroupsCall {
         AssociateSecurityGroupsCall::new(&self.handle)
     }
-    /// Calls `BalanceReadOnlyGroup`.
+    /// Calls `BalanceReadOnlyGroup`; the answer is a [`BalanceReadOnlyGroupResponse`].
     ///
     /// Required: `InstanceId`, `ReadOnlyGroupId`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn balance_read_only_group(&self) -> BalanceReadOnlyGroupCall {
         BalanceReadOnlyGroupCall::new(&self.handle)
     }
-    /// Calls `CloneDB`.
+    /// Calls `CloneDB`; the answer is a [`CloneDBResponse`].
     ///
     /// Required: `InstanceId`, `RenameRestore`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn clone_db(&self) -> CloneDBCall {
         CloneDBCall::new(&self.handle)
     }
-    /// Calls `CloseInterCommunication`.
+    /// Calls `CloseInterCommunication`; the answer is a [`CloseInterCommunicationResponse`].
     ///
     /// Required: `InstanceIdSet`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn close_inter_communication(&self) -> CloseInterCommunicationCall {
         CloseInterCommunicationCall::new(&self.handle)
     }
-    /// Calls `CloseLog`.
+    /// Calls `CloseLog`; the answer is a [`CloseLogResponse`].
     ///
     /// Required: `InstanceId`, `LogType`.
     ///
@@ -80,7 +80,7 @@ impl Client {
     pub fn close_log(&self) -> CloseLogCall {
         CloseLogCall::new(&self.handle)
     }
-    /// Calls `CompleteExpansion`.
+    /// Calls `CompleteExpansion`; the answer is a [`CompleteExpansionResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -89,7 +89,7 @@ impl Client {
     pub fn complete_expansion(&self) -> CompleteExpansionCall {
         CompleteExpansionCall::new(&self.handle)
     }
-    /// Calls `CompleteMigration`.
+    /// Calls `CompleteMigration`; the answer is a [`CompleteMigrationResponse`].
     ///
     /// Required: `MigrateId`.
     ///
@@ -98,7 +98,7 @@ impl Client {
     pub fn complete_migration(&self) -> CompleteMigrationCall {
         CompleteMigrationCall::new(&self.handle)
     }
-    /// Calls `CreateAccount`.
+    /// Calls `CreateAccount`; the answer is a [`CreateAccountResponse`].
     ///
     /// Required: `InstanceId`, `Accounts`.
     ///
@@ -107,14 +107,14 @@ impl Client {
     pub fn create_account(&self) -> CreateAccountCall {
         CreateAccountCall::new(&self.handle)
     }
-    /// Calls `CreateBackup`.
+    /// Calls `CreateBackup`; the answer is a [`CreateBackupResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=sqlserver&Version=2018-03-28&Action=CreateBackup)
     #[inline]
     pub fn create_backup(&self) -> CreateBackupCall {
         CreateBackupCall::new(&self.handle)
     }
-    /// Calls `CreateBackupMigration`.
+    /// Calls `CreateBackupMigration`; the answer is a [`CreateBackupMigrationResponse`].
     ///
     /// Required: `InstanceId`, `RecoveryType`, `UploadType`, `MigrationName`.
     ///
@@ -123,7 +123,7 @@ impl Client {
     pub fn create_backup_migration(&self) -> CreateBackupMigrationCall {
         CreateBackupMigrationCall::new(&self.handle)
     }
-    /// Calls `CreateBasicDBInstances`.
+    /// Calls `CreateBasicDBInstances`; the answer is a [`CreateBasicDBInstancesResponse`].
     ///
     /// Required: `Zone`, `Cpu`, `Memory`, `Storage`, `SubnetId`, `VpcId`, `MachineType`.
     ///
@@ -132,7 +132,7 @@ impl Client {
     pub fn create_basic_db_instances(&self) -> CreateBasicDBInstancesCall {
         CreateBasicDBInstancesCall::new(&self.handle)
     }
-    /// Calls `CreateBusinessDBInstances`.
+    /// Calls `CreateBusinessDBInstances`; the answer is a [`CreateBusinessDBInstancesResponse`].
     ///
     /// Required: `Zone`, `Memory`, `Storage`, `Cpu`, `MachineType`.
     ///
@@ -141,7 +141,7 @@ impl Client {
     pub fn create_business_db_instances(&self) -> CreateBusinessDBInstancesCall {
         CreateBusinessDBInstancesCall::new(&self.handle)
     }
-    /// Calls `CreateBusinessIntelligenceFile`.
+    /// Calls `CreateBusinessIntelligenceFile`; the answer is a [`CreateBusinessIntelligenceFileResponse`].
     ///
     /// Required: `InstanceId`, `FileURL`, `FileType`.
     ///
@@ -152,7 +152,7 @@ impl Client {
     ) -> CreateBusinessIntelligenceFileCall {
         CreateBusinessIntelligenceFileCall::new(&self.handle)
     }
-    /// Calls `CreateCloudDBInstances`.
+    /// Calls `CreateCloudDBInstances`; the answer is a [`CreateCloudDBInstancesResponse`].
     ///
     /// Required: `Zone`, `Memory`, `Storage`, `Cpu`, `MachineType`.
     ///
@@ -161,7 +161,7 @@ impl Client {
     pub fn create_cloud_db_instances(&self) -> CreateCloudDBInstancesCall {
         CreateCloudDBInstancesCall::new(&self.handle)
     }
-    /// Calls `CreateCloudReadOnlyDBInstances`.
+    /// Calls `CreateCloudReadOnlyDBInstances`; the answer is a [`CreateCloudReadOnlyDBInstancesResponse`].
     ///
     /// Required: `InstanceId`, `Zone`, `ReadOnlyGroupType`, `Memory`, `Storage`, `Cpu`, `MachineType`.
     ///
@@ -172,7 +172,7 @@ impl Client {
     ) -> CreateCloudReadOnlyDBInstancesCall {
         CreateCloudReadOnlyDBInstancesCall::new(&self.handle)
     }
-    /// Calls `CreateDB`.
+    /// Calls `CreateDB`; the answer is a [`CreateDBResponse`].
     ///
     /// Required: `InstanceId`, `DBs`.
     ///
@@ -181,7 +181,7 @@ impl Client {
     pub fn create_db(&self) -> CreateDBCall {
         CreateDBCall::new(&self.handle)
     }
-    /// Calls `CreateDBInstances`.
+    /// Calls `CreateDBInstances`; the answer is a [`CreateDBInstancesResponse`].
     ///
     /// Required: `Zone`, `Memory`, `Storage`.
     ///
@@ -190,7 +190,7 @@ impl Client {
     pub fn create_db_instances(&self) -> CreateDBInstancesCall {
         CreateDBInstancesCall::new(&self.handle)
     }
-    /// Calls `CreateExportTask`.
+    /// Calls `CreateExportTask`; the answer is a [`CreateExportTaskResponse`].
     ///
     /// Required: `InstanceId`, `LogType`, `StartTime`, `EndTime`.
     ///
@@ -199,7 +199,7 @@ impl Client {
     pub fn create_export_task(&self) -> CreateExportTaskCall {
         CreateExportTaskCall::new(&self.handle)
     }
-    /// Calls `CreateIncrementalMigration`.
+    /// Calls `CreateIncrementalMigration`; the answer is a [`CreateIncrementalMigrationResponse`].
     ///
     /// Required: `InstanceId`, `BackupMigrationId`.
     ///
@@ -208,7 +208,7 @@ impl Client {
     pub fn create_incremental_migration(&self) -> CreateIncrementalMigrationCall {
         CreateIncrementalMigrationCall::new(&self.handle)
     }
-    /// Calls `CreateMigration`.
+    /// Calls `CreateMigration`; the answer is a [`CreateMigrationResponse`].
     ///
     /// Required: `MigrateName`, `MigrateType`, `SourceType`, `Source`, `Target`.
     ///
@@ -217,7 +217,7 @@ impl Client {
     pub fn create_migration(&self) -> CreateMigrationCall {
         CreateMigrationCall::new(&self.handle)
     }
-    /// Calls `CreatePublishSubscribe`.
+    /// Calls `CreatePublishSubscribe`; the answer is a [`CreatePublishSubscribeResponse`].
     ///
     /// Required: `PublishInstanceId`, `SubscribeInstanceId`, `DatabaseTupleSet`.
     ///
@@ -226,7 +226,7 @@ impl Client {
     pub fn create_publish_subscribe(&self) -> CreatePublishSubscribeCall {
         CreatePublishSubscribeCall::new(&self.handle)
     }
-    /// Calls `CreateReadOnlyDBInstances`.
+    /// Calls `CreateReadOnlyDBInstances`; the answer is a [`CreateReadOnlyDBInstancesResponse`].
     ///
     /// Required: `InstanceId`, `Zone`, `ReadOnlyGroupType`, `Memory`, `Storage`.
     ///
@@ -235,7 +235,7 @@ impl Client {
     pub fn create_read_only_db_instances(&self) -> CreateReadOnlyDBInstancesCall {
         CreateReadOnlyDBInstancesCall::new(&self.handle)
     }
-    /// Calls `CutXEvents`.
+    /// Calls `CutXEvents`; the answer is a [`CutXEventsResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -244,7 +244,7 @@ impl Client {
     pub fn cut_x_events(&self) -> CutXEventsCall {
         CutXEventsCall::new(&self.handle)
     }
-    /// Calls `DeleteAccount`.
+    /// Calls `DeleteAccount`; the answer is a [`DeleteAccountResponse`].
     ///
     /// Required: `InstanceId`, `UserNames`.
     ///
@@ -253,7 +253,7 @@ impl Client {
     pub fn delete_account(&self) -> DeleteAccountCall {
         DeleteAccountCall::new(&self.handle)
     }
-    /// Calls `DeleteBackupMigration`.
+    /// Calls `DeleteBackupMigration`; the answer is a [`DeleteBackupMigrationResponse`].
     ///
     /// Required: `InstanceId`, `BackupMigrationId`.
     ///
@@ -262,7 +262,7 @@ impl Client {
     pub fn delete_backup_migration(&self) -> DeleteBackupMigrationCall {
         DeleteBackupMigrationCall::new(&self.handle)
     }
-    /// Calls `DeleteBusinessIntelligenceFile`.
+    /// Calls `DeleteBusinessIntelligenceFile`; the answer is a [`DeleteBusinessIntelligenceFileResponse`].
     ///
     /// Required: `InstanceId`, `FileNameSet`.
     ///
@@ -273,7 +273,7 @@ impl Client {
     ) -> DeleteBusinessIntelligenceFileCall {
         DeleteBusinessIntelligenceFileCall::new(&self.handle)
     }
-    /// Calls `DeleteDB`.
+    /// Calls `DeleteDB`; the answer is a [`DeleteDBResponse`].
     ///
     /// Required: `InstanceId`, `Names`.
     ///
@@ -282,7 +282,7 @@ impl Client {
     pub fn delete_db(&self) -> DeleteDBCall {
         DeleteDBCall::new(&self.handle)
     }
-    /// Calls `DeleteDBInstance`.
+    /// Calls `DeleteDBInstance`; the answer is a [`DeleteDBInstanceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -291,7 +291,7 @@ impl Client {
     pub fn delete_db_instance(&self) -> DeleteDBInstanceCall {
         DeleteDBInstanceCall::new(&self.handle)
     }
-    /// Calls `DeleteExportTask`.
+    /// Calls `DeleteExportTask`; the answer is a [`DeleteExportTaskResponse`].
     ///
     /// Required: `LogType`, `FileName`, `InstanceId`.
     ///
@@ -300,7 +300,7 @@ impl Client {
     pub fn delete_export_task(&self) -> DeleteExportTaskCall {
         DeleteExportTaskCall::new(&self.handle)
     }
-    /// Calls `DeleteIncrementalMigration`.
+    /// Calls `DeleteIncrementalMigration`; the answer is a [`DeleteIncrementalMigrationResponse`].
     ///
     /// Required: `InstanceId`, `BackupMigrationId`, `IncrementalMigrationId`.
     ///
@@ -309,7 +309,7 @@ impl Client {
     pub fn delete_incremental_migration(&self) -> DeleteIncrementalMigrationCall {
         DeleteIncrementalMigrationCall::new(&self.handle)
     }
-    /// Calls `DeleteMigration`.
+    /// Calls `DeleteMigration`; the answer is a [`DeleteMigrationResponse`].
     ///
     /// Required: `MigrateId`.
     ///
@@ -318,7 +318,7 @@ impl Client {
     pub fn delete_migration(&self) -> DeleteMigrationCall {
         DeleteMigrationCall::new(&self.handle)
     }
-    /// Calls `DeletePublishSubscribe`.
+    /// Calls `DeletePublishSubscribe`; the answer is a [`DeletePublishSubscribeResponse`].
     ///
     /// Required: `PublishSubscribeId`, `DatabaseTupleSet`.
     ///
@@ -327,7 +327,7 @@ impl Client {
     pub fn delete_publish_subscribe(&self) -> DeletePublishSubscribeCall {
         DeletePublishSubscribeCall::new(&self.handle)
     }
-    /// Calls `DeleteRestoreTask`.
+    /// Calls `DeleteRestoreTask`; the answer is a [`DeleteRestoreTaskResponse`].
     ///
     /// Required: `InstanceId`, `RestoreIds`.
     ///
@@ -336,7 +336,7 @@ impl Client {
     pub fn delete_restore_task(&self) -> DeleteRestoreTaskCall {
         DeleteRestoreTaskCall::new(&self.handle)
     }
-    /// Calls `DescribeAccountPrivilegeByDB`.
+    /// Calls `DescribeAccountPrivilegeByDB`; the answer is a [`DescribeAccountPrivilegeByDBResponse`].
     ///
     /// Required: `InstanceId`, `DBName`.
     ///
@@ -347,7 +347,7 @@ impl Client {
     pub fn describe_account_privilege_by_db(&self) -> DescribeAccountPrivilegeByDBCall {
         DescribeAccountPrivilegeByDBCall::new(&self.handle)
     }
-    /// Calls `DescribeAccounts`.
+    /// Calls `DescribeAccounts`; the answer is a [`DescribeAccountsResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -358,7 +358,7 @@ impl Client {
     pub fn describe_accounts(&self) -> DescribeAccountsCall {
         DescribeAccountsCall::new(&self.handle)
     }
-    /// Calls `DescribeBackupByFlowId`.
+    /// Calls `DescribeBackupByFlowId`; the answer is a [`DescribeBackupByFlowIdResponse`].
     ///
     /// Required: `InstanceId`, `FlowId`.
     ///
@@ -367,7 +367,7 @@ impl Client {
     pub fn describe_backup_by_flow_id(&self) -> DescribeBackupByFlowIdCall {
         DescribeBackupByFlowIdCall::new(&self.handle)
     }
-    /// Calls `DescribeBackupCommand`.
+    /// Calls `DescribeBackupCommand`; the answer is a [`DescribeBackupCommandResponse`].
     ///
     /// Required: `BackupFileType`, `DataBaseName`, `IsRecovery`.
     ///
@@ -376,7 +376,7 @@ impl Client {
     pub fn describe_backup_command(&self) -> DescribeBackupCommandCall {
         DescribeBackupCommandCall::new(&self.handle)
     }
-    /// Calls `DescribeBackupFiles`.
+    /// Calls `DescribeBackupFiles`; the answer is a [`DescribeBackupFilesResponse`].
     ///
     /// Required: `InstanceId`, `GroupId`.
     ///
@@ -387,7 +387,7 @@ impl Client {
     pub fn describe_backup_files(&self) -> DescribeBackupFilesCall {
         DescribeBackupFilesCall::new(&self.handle)
     }
-    /// Calls `DescribeBackupMigration`.
+    /// Calls `DescribeBackupMigration`; the answer is a [`DescribeBackupMigrationResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -398,7 +398,7 @@ impl Client {
     pub fn describe_backup_migration(&self) -> DescribeBackupMigrationCall {
         DescribeBackupMigrationCall::new(&self.handle)
     }
-    /// Calls `DescribeBackupMonitor`.
+    /// Calls `DescribeBackupMonitor`; the answer is a [`DescribeBackupMonitorResponse`].
     ///
     /// Required: `StartTime`, `EndTime`.
     ///
@@ -407,7 +407,7 @@ impl Client {
     pub fn describe_backup_monitor(&self) -> DescribeBackupMonitorCall {
         DescribeBackupMonitorCall::new(&self.handle)
     }
-    /// Calls `DescribeBackupStatistical`.
+    /// Calls `DescribeBackupStatistical`; the answer is a [`DescribeBackupStatisticalResponse`].
     ///
     /// Required: `Limit`, `Offset`.
     ///
@@ -418,14 +418,14 @@ impl Client {
     pub fn describe_backup_statistical(&self) -> DescribeBackupStatisticalCall {
         DescribeBackupStatisticalCall::new(&self.handle)
     }
-    /// Calls `DescribeBackupSummary`.
+    /// Calls `DescribeBackupSummary`; the answer is a [`DescribeBackupSummaryResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=sqlserver&Version=2018-03-28&Action=DescribeBackupSummary)
     #[inline]
     pub fn describe_backup_summary(&self) -> DescribeBackupSummaryCall {
         DescribeBackupSummaryCall::new(&self.handle)
     }
-    /// Calls `DescribeBackupUploadSize`.
+    /// Calls `DescribeBackupUploadSize`; the answer is a [`DescribeBackupUploadSizeResponse`].
     ///
     /// Required: `InstanceId`, `BackupMigrationId`.
     ///
@@ -434,7 +434,7 @@ impl Client {
     pub fn describe_backup_upload_size(&self) -> DescribeBackupUploadSizeCall {
         DescribeBackupUploadSizeCall::new(&self.handle)
     }
-    /// Calls `DescribeBackups`.
+    /// Calls `DescribeBackups`; the answer is a [`DescribeBackupsResponse`].
     ///
     /// Required: `StartTime`, `EndTime`, `InstanceId`.
     ///
@@ -445,7 +445,7 @@ impl Client {
     pub fn describe_backups(&self) -> DescribeBackupsCall {
         DescribeBackupsCall::new(&self.handle)
     }
-    /// Calls `DescribeBusinessIntelligenceFile`.
+    /// Calls `DescribeBusinessIntelligenceFile`; the answer is a [`DescribeBusinessIntelligenceFileResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -458,14 +458,14 @@ impl Client {
     ) -> DescribeBusinessIntelligenceFileCall {
         DescribeBusinessIntelligenceFileCall::new(&self.handle)
     }
-    /// Calls `DescribeCollationTimeZone`.
+    /// Calls `DescribeCollationTimeZone`; the answer is a [`DescribeCollationTimeZoneResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=sqlserver&Version=2018-03-28&Action=DescribeCollationTimeZone)
     #[inline]
     pub fn describe_collation_time_zone(&self) -> DescribeCollationTimeZoneCall {
         DescribeCollationTimeZoneCall::new(&self.handle)
     }
-    /// Calls `DescribeCrossBackupStatistical`.
+    /// Calls `DescribeCrossBackupStatistical`; the answer is a [`DescribeCrossBackupStatisticalResponse`].
     ///
     /// Required: `Offset`, `Limit`.
     ///
@@ -478,7 +478,7 @@ impl Client {
     ) -> DescribeCrossBackupStatisticalCall {
         DescribeCrossBackupStatisticalCall::new(&self.handle)
     }
-    /// Calls `DescribeCrossRegionZone`.
+    /// Calls `DescribeCrossRegionZone`; the answer is a [`DescribeCrossRegionZoneResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -487,14 +487,14 @@ impl Client {
     pub fn describe_cross_region_zone(&self) -> DescribeCrossRegionZoneCall {
         DescribeCrossRegionZoneCall::new(&self.handle)
     }
-    /// Calls `DescribeCrossRegions`.
+    /// Calls `DescribeCrossRegions`; the answer is a [`DescribeCrossRegionsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=sqlserver&Version=2018-03-28&Action=DescribeCrossRegions)
     #[inline]
     pub fn describe_cross_regions(&self) -> DescribeCrossRegionsCall {
         DescribeCrossRegionsCall::new(&self.handle)
     }
-    /// Calls `DescribeDBCharsets`.
+    /// Calls `DescribeDBCharsets`; the answer is a [`DescribeDBCharsetsResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -503,7 +503,7 @@ impl Client {
     pub fn describe_db_charsets(&self) -> DescribeDBCharsetsCall {
         DescribeDBCharsetsCall::new(&self.handle)
     }
-    /// Calls `DescribeDBInstanceInter`.
+    /// Calls `DescribeDBInstanceInter`; the answer is a [`DescribeDBInstanceInterResponse`].
     ///
     /// Required: `Limit`.
     ///
@@ -514,7 +514,7 @@ impl Client {
     pub fn describe_db_instance_inter(&self) -> DescribeDBInstanceInterCall {
         DescribeDBInstanceInterCall::new(&self.handle)
     }
-    /// Calls `DescribeDBInstances`.
+    /// Calls `DescribeDBInstances`; the answer is a [`DescribeDBInstancesResponse`].
     ///
     /// Each answer holds one page of `DBInstances`; [`into_paginator`](DescribeDBInstancesCall::into_paginator) reads them all.
     ///
@@ -523,7 +523,7 @@ impl Client {
     pub fn describe_db_instances(&self) -> DescribeDBInstancesCall {
         DescribeDBInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribeDBInstancesAttribute`.
+    /// Calls `DescribeDBInstancesAttribute`; the answer is a [`DescribeDBInstancesAttributeResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -532,7 +532,7 @@ impl Client {
     pub fn describe_db_instances_attribute(&self) -> DescribeDBInstancesAttributeCall {
         DescribeDBInstancesAttributeCall::new(&self.handle)
     }
-    /// Calls `DescribeDBPrivilegeByAccount`.
+    /// Calls `DescribeDBPrivilegeByAccount`; the answer is a [`DescribeDBPrivilegeByAccountResponse`].
     ///
     /// Required: `InstanceId`, `AccountName`.
     ///
@@ -543,7 +543,7 @@ impl Client {
     pub fn describe_db_privilege_by_account(&self) -> DescribeDBPrivilegeByAccountCall {
         DescribeDBPrivilegeByAccountCall::new(&self.handle)
     }
-    /// Calls `DescribeDBRestoreTime`.
+    /// Calls `DescribeDBRestoreTime`; the answer is a [`DescribeDBRestoreTimeResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -552,7 +552,7 @@ impl Client {
     pub fn describe_db_restore_time(&self) -> DescribeDBRestoreTimeCall {
         DescribeDBRestoreTimeCall::new(&self.handle)
     }
-    /// Calls `DescribeDBSecurityGroups`.
+    /// Calls `DescribeDBSecurityGroups`; the answer is a [`DescribeDBSecurityGroupsResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -561,7 +561,7 @@ impl Client {
     pub fn describe_db_security_groups(&self) -> DescribeDBSecurityGroupsCall {
         DescribeDBSecurityGroupsCall::new(&self.handle)
     }
-    /// Calls `DescribeDBs`.
+    /// Calls `DescribeDBs`; the answer is a [`DescribeDBsResponse`].
     ///
     /// Required: `InstanceIdSet`.
     ///
@@ -572,7 +572,7 @@ impl Client {
     pub fn describe_d_bs(&self) -> DescribeDBsCall {
         DescribeDBsCall::new(&self.handle)
     }
-    /// Calls `DescribeDBsNormal`.
+    /// Calls `DescribeDBsNormal`; the answer is a [`DescribeDBsNormalResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -581,7 +581,7 @@ impl Client {
     pub fn describe_d_bs_normal(&self) -> DescribeDBsNormalCall {
         DescribeDBsNormalCall::new(&self.handle)
     }
-    /// Calls `DescribeDatabaseNames`.
+    /// Calls `DescribeDatabaseNames`; the answer is a [`DescribeDatabaseNamesResponse`].
     ///
     /// Required: `InstanceId`, `AccountName`.
     ///
@@ -590,7 +590,7 @@ impl Client {
     pub fn describe_database_names(&self) -> DescribeDatabaseNamesCall {
         DescribeDatabaseNamesCall::new(&self.handle)
     }
-    /// Calls `DescribeDatabases`.
+    /// Calls `DescribeDatabases`; the answer is a [`DescribeDatabasesResponse`].
     ///
     /// Required: `InstanceIdSet`.
     ///
@@ -601,7 +601,7 @@ impl Client {
     pub fn describe_databases(&self) -> DescribeDatabasesCall {
         DescribeDatabasesCall::new(&self.handle)
     }
-    /// Calls `DescribeDatabasesNormal`.
+    /// Calls `DescribeDatabasesNormal`; the answer is a [`DescribeDatabasesNormalResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -610,7 +610,7 @@ impl Client {
     pub fn describe_databases_normal(&self) -> DescribeDatabasesNormalCall {
         DescribeDatabasesNormalCall::new(&self.handle)
     }
-    /// Calls `DescribeExportTasks`.
+    /// Calls `DescribeExportTasks`; the answer is a [`DescribeExportTasksResponse`].
     ///
     /// Required: `LogType`, `Limit`, `Offset`, `InstanceId`.
     ///
@@ -621,7 +621,7 @@ impl Client {
     pub fn describe_export_tasks(&self) -> DescribeExportTasksCall {
         DescribeExportTasksCall::new(&self.handle)
     }
-    /// Calls `DescribeFlowStatus`.
+    /// Calls `DescribeFlowStatus`; the answer is a [`DescribeFlowStatusResponse`].
     ///
     /// Required: `FlowId`.
     ///
@@ -630,7 +630,7 @@ impl Client {
     pub fn describe_flow_status(&self) -> DescribeFlowStatusCall {
         DescribeFlowStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeHASwitchLog`.
+    /// Calls `DescribeHASwitchLog`; the answer is a [`DescribeHASwitchLogResponse`].
     ///
     /// Required: `InstanceId`, `StartTime`, `EndTime`.
     ///
@@ -641,7 +641,7 @@ impl Client {
     pub fn describe_ha_switch_log(&self) -> DescribeHASwitchLogCall {
         DescribeHASwitchLogCall::new(&self.handle)
     }
-    /// Calls `DescribeIncrementalMigration`.
+    /// Calls `DescribeIncrementalMigration`; the answer is a [`DescribeIncrementalMigrationResponse`].
     ///
     /// Required: `BackupMigrationId`, `InstanceId`.
     ///
@@ -652,7 +652,7 @@ impl Client {
     pub fn describe_incremental_migration(&self) -> DescribeIncrementalMigrationCall {
         DescribeIncrementalMigrationCall::new(&self.handle)
     }
-    /// Calls `DescribeInquiryPriceParameter`.
+    /// Calls `DescribeInquiryPriceParameter`; the answer is a [`DescribeInquiryPriceParameterResponse`].
     ///
     /// Required: `Zone`, `Memory`, `Storage`, `InstanceType`.
     ///
@@ -661,7 +661,7 @@ impl Client {
     pub fn describe_inquiry_price_parameter(&self) -> DescribeInquiryPriceParameterCall {
         DescribeInquiryPriceParameterCall::new(&self.handle)
     }
-    /// Calls `DescribeInstanceByOrders`.
+    /// Calls `DescribeInstanceByOrders`; the answer is a [`DescribeInstanceByOrdersResponse`].
     ///
     /// Required: `DealNames`.
     ///
@@ -670,7 +670,7 @@ impl Client {
     pub fn describe_instance_by_orders(&self) -> DescribeInstanceByOrdersCall {
         DescribeInstanceByOrdersCall::new(&self.handle)
     }
-    /// Calls `DescribeInstanceParamRecords`.
+    /// Calls `DescribeInstanceParamRecords`; the answer is a [`DescribeInstanceParamRecordsResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -681,7 +681,7 @@ impl Client {
     pub fn describe_instance_param_records(&self) -> DescribeInstanceParamRecordsCall {
         DescribeInstanceParamRecordsCall::new(&self.handle)
     }
-    /// Calls `DescribeInstanceParams`.
+    /// Calls `DescribeInstanceParams`; the answer is a [`DescribeInstanceParamsResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -690,7 +690,7 @@ impl Client {
     pub fn describe_instance_params(&self) -> DescribeInstanceParamsCall {
         DescribeInstanceParamsCall::new(&self.handle)
     }
-    /// Calls `DescribeInstanceTasks`.
+    /// Calls `DescribeInstanceTasks`; the answer is a [`DescribeInstanceTasksResponse`].
     ///
     /// Required: `InstanceId`, `Limit`.
     ///
@@ -701,7 +701,7 @@ impl Client {
     pub fn describe_instance_tasks(&self) -> DescribeInstanceTasksCall {
         DescribeInstanceTasksCall::new(&self.handle)
     }
-    /// Calls `DescribeInstanceTradeParameter`.
+    /// Calls `DescribeInstanceTradeParameter`; the answer is a [`DescribeInstanceTradeParameterResponse`].
     ///
     /// Required: `Zone`, `Cpu`, `Memory`, `Storage`, `InstanceType`, `MachineType`.
     ///
@@ -712,7 +712,7 @@ impl Client {
     ) -> DescribeInstanceTradeParameterCall {
         DescribeInstanceTradeParameterCall::new(&self.handle)
     }
-    /// Calls `DescribeLogInstanceList`.
+    /// Calls `DescribeLogInstanceList`; the answer is a [`DescribeLogInstanceListResponse`].
     ///
     /// Required: `LogType`.
     ///
@@ -723,7 +723,7 @@ impl Client {
     pub fn describe_log_instance_list(&self) -> DescribeLogInstanceListCall {
         DescribeLogInstanceListCall::new(&self.handle)
     }
-    /// Calls `DescribeLogs`.
+    /// Calls `DescribeLogs`; the answer is a [`DescribeLogsResponse`].
     ///
     /// Required: `InstanceId`, `StartTime`, `EndTime`, `LogType`.
     ///
@@ -734,7 +734,7 @@ impl Client {
     pub fn describe_logs(&self) -> DescribeLogsCall {
         DescribeLogsCall::new(&self.handle)
     }
-    /// Calls `DescribeMaintenanceSpan`.
+    /// Calls `DescribeMaintenanceSpan`; the answer is a [`DescribeMaintenanceSpanResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -743,7 +743,7 @@ impl Client {
     pub fn describe_maintenance_span(&self) -> DescribeMaintenanceSpanCall {
         DescribeMaintenanceSpanCall::new(&self.handle)
     }
-    /// Calls `DescribeMigrationDatabases`.
+    /// Calls `DescribeMigrationDatabases`; the answer is a [`DescribeMigrationDatabasesResponse`].
     ///
     /// Required: `InstanceId`, `UserName`, `Password`.
     ///
@@ -752,7 +752,7 @@ impl Client {
     pub fn describe_migration_databases(&self) -> DescribeMigrationDatabasesCall {
         DescribeMigrationDatabasesCall::new(&self.handle)
     }
-    /// Calls `DescribeMigrationDetail`.
+    /// Calls `DescribeMigrationDetail`; the answer is a [`DescribeMigrationDetailResponse`].
     ///
     /// Required: `MigrateId`.
     ///
@@ -761,7 +761,7 @@ impl Client {
     pub fn describe_migration_detail(&self) -> DescribeMigrationDetailCall {
         DescribeMigrationDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeMigrations`.
+    /// Calls `DescribeMigrations`; the answer is a [`DescribeMigrationsResponse`].
     ///
     /// Each answer holds one page of `MigrateTaskSet`; [`into_paginator`](DescribeMigrationsCall::into_paginator) reads them all.
     ///
@@ -770,7 +770,7 @@ impl Client {
     pub fn describe_migrations(&self) -> DescribeMigrationsCall {
         DescribeMigrationsCall::new(&self.handle)
     }
-    /// Calls `DescribeOrders`.
+    /// Calls `DescribeOrders`; the answer is a [`DescribeOrdersResponse`].
     ///
     /// Required: `DealNames`.
     ///
@@ -779,7 +779,7 @@ impl Client {
     pub fn describe_orders(&self) -> DescribeOrdersCall {
         DescribeOrdersCall::new(&self.handle)
     }
-    /// Calls `DescribeProductConfig`.
+    /// Calls `DescribeProductConfig`; the answer is a [`DescribeProductConfigResponse`].
     ///
     /// Required: `Zone`.
     ///
@@ -788,14 +788,14 @@ impl Client {
     pub fn describe_product_config(&self) -> DescribeProductConfigCall {
         DescribeProductConfigCall::new(&self.handle)
     }
-    /// Calls `DescribeProductSpec`.
+    /// Calls `DescribeProductSpec`; the answer is a [`DescribeProductSpecResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=sqlserver&Version=2018-03-28&Action=DescribeProductSpec)
     #[inline]
     pub fn describe_product_spec(&self) -> DescribeProductSpecCall {
         DescribeProductSpecCall::new(&self.handle)
     }
-    /// Calls `DescribeProjectSecurityGroups`.
+    /// Calls `DescribeProjectSecurityGroups`; the answer is a [`DescribeProjectSecurityGroupsResponse`].
     ///
     /// Required: `ProjectId`.
     ///
@@ -804,7 +804,7 @@ impl Client {
     pub fn describe_project_security_groups(&self) -> DescribeProjectSecurityGroupsCall {
         DescribeProjectSecurityGroupsCall::new(&self.handle)
     }
-    /// Calls `DescribePublishSubscribe`.
+    /// Calls `DescribePublishSubscribe`; the answer is a [`DescribePublishSubscribeResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -815,7 +815,7 @@ impl Client {
     pub fn describe_publish_subscribe(&self) -> DescribePublishSubscribeCall {
         DescribePublishSubscribeCall::new(&self.handle)
     }
-    /// Calls `DescribeReadOnlyGroupAutoWeight`.
+    /// Calls `DescribeReadOnlyGroupAutoWeight`; the answer is a [`DescribeReadOnlyGroupAutoWeightResponse`].
     ///
     /// Required: `InstanceId`, `ReadOnlyGroupId`.
     ///
@@ -826,7 +826,7 @@ impl Client {
     ) -> DescribeReadOnlyGroupAutoWeightCall {
         DescribeReadOnlyGroupAutoWeightCall::new(&self.handle)
     }
-    /// Calls `DescribeReadOnlyGroupByReadOnlyInstance`.
+    /// Calls `DescribeReadOnlyGroupByReadOnlyInstance`; the answer is a [`DescribeReadOnlyGroupByReadOnlyInstanceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -837,7 +837,7 @@ impl Client {
     ) -> DescribeReadOnlyGroupByReadOnlyInstanceCall {
         DescribeReadOnlyGroupByReadOnlyInstanceCall::new(&self.handle)
     }
-    /// Calls `DescribeReadOnlyGroupDetails`.
+    /// Calls `DescribeReadOnlyGroupDetails`; the answer is a [`DescribeReadOnlyGroupDetailsResponse`].
     ///
     /// Required: `InstanceId`, `ReadOnlyGroupId`.
     ///
@@ -846,7 +846,7 @@ impl Client {
     pub fn describe_read_only_group_details(&self) -> DescribeReadOnlyGroupDetailsCall {
         DescribeReadOnlyGroupDetailsCall::new(&self.handle)
     }
-    /// Calls `DescribeReadOnlyGroupList`.
+    /// Calls `DescribeReadOnlyGroupList`; the answer is a [`DescribeReadOnlyGroupListResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -855,14 +855,14 @@ impl Client {
     pub fn describe_read_only_group_list(&self) -> DescribeReadOnlyGroupListCall {
         DescribeReadOnlyGroupListCall::new(&self.handle)
     }
-    /// Calls `DescribeRegions`.
+    /// Calls `DescribeRegions`; the answer is a [`DescribeRegionsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=sqlserver&Version=2018-03-28&Action=DescribeRegions)
     #[inline]
     pub fn describe_regions(&self) -> DescribeRegionsCall {
         DescribeRegionsCall::new(&self.handle)
     }
-    /// Calls `DescribeRegularBackupPlan`.
+    /// Calls `DescribeRegularBackupPlan`; the answer is a [`DescribeRegularBackupPlanResponse`].
     ///
     /// Required: `InstanceId`, `RegularBackupSaveDays`, `RegularBackupStrategy`, `RegularBackupCounts`, `RegularBackupStartTime`, `BackupCycle`.
     ///
@@ -871,7 +871,7 @@ impl Client {
     pub fn describe_regular_backup_plan(&self) -> DescribeRegularBackupPlanCall {
         DescribeRegularBackupPlanCall::new(&self.handle)
     }
-    /// Calls `DescribeRestoreTask`.
+    /// Calls `DescribeRestoreTask`; the answer is a [`DescribeRestoreTaskResponse`].
     ///
     /// Required: `InstanceId`, `StartTime`, `EndTime`.
     ///
@@ -882,7 +882,7 @@ impl Client {
     pub fn describe_restore_task(&self) -> DescribeRestoreTaskCall {
         DescribeRestoreTaskCall::new(&self.handle)
     }
-    /// Calls `DescribeRestoreTimeRange`.
+    /// Calls `DescribeRestoreTimeRange`; the answer is a [`DescribeRestoreTimeRangeResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -891,7 +891,7 @@ impl Client {
     pub fn describe_restore_time_range(&self) -> DescribeRestoreTimeRangeCall {
         DescribeRestoreTimeRangeCall::new(&self.handle)
     }
-    /// Calls `DescribeRollbackTime`.
+    /// Calls `DescribeRollbackTime`; the answer is a [`DescribeRollbackTimeResponse`].
     ///
     /// Required: `InstanceId`, `DBs`.
     ///
@@ -900,7 +900,7 @@ impl Client {
     pub fn describe_rollback_time(&self) -> DescribeRollbackTimeCall {
         DescribeRollbackTimeCall::new(&self.handle)
     }
-    /// Calls `DescribeSlowlogs`.
+    /// Calls `DescribeSlowlogs`; the answer is a [`DescribeSlowlogsResponse`].
     ///
     /// Required: `InstanceId`, `StartTime`, `EndTime`.
     ///
@@ -909,7 +909,7 @@ impl Client {
     pub fn describe_slowlogs(&self) -> DescribeSlowlogsCall {
         DescribeSlowlogsCall::new(&self.handle)
     }
-    /// Calls `DescribeSpecSellStatus`.
+    /// Calls `DescribeSpecSellStatus`; the answer is a [`DescribeSpecSellStatusResponse`].
     ///
     /// Required: `Zone`, `SpecIdSet`, `DBVersion`, `Pid`, `PayMode`, `Currency`.
     ///
@@ -918,7 +918,7 @@ impl Client {
     pub fn describe_spec_sell_status(&self) -> DescribeSpecSellStatusCall {
         DescribeSpecSellStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeUpgradeInstanceCheck`.
+    /// Calls `DescribeUpgradeInstanceCheck`; the answer is a [`DescribeUpgradeInstanceCheckResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -927,7 +927,7 @@ impl Client {
     pub fn describe_upgrade_instance_check(&self) -> DescribeUpgradeInstanceCheckCall {
         DescribeUpgradeInstanceCheckCall::new(&self.handle)
     }
-    /// Calls `DescribeUploadBackupInfo`.
+    /// Calls `DescribeUploadBackupInfo`; the answer is a [`DescribeUploadBackupInfoResponse`].
     ///
     /// Required: `InstanceId`, `BackupMigrationId`.
     ///
@@ -936,7 +936,7 @@ impl Client {
     pub fn describe_upload_backup_info(&self) -> DescribeUploadBackupInfoCall {
         DescribeUploadBackupInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeUploadIncrementalInfo`.
+    /// Calls `DescribeUploadIncrementalInfo`; the answer is a [`DescribeUploadIncrementalInfoResponse`].
     ///
     /// Required: `InstanceId`, `BackupMigrationId`, `IncrementalMigrationId`.
     ///
@@ -945,7 +945,7 @@ impl Client {
     pub fn describe_upload_incremental_info(&self) -> DescribeUploadIncrementalInfoCall {
         DescribeUploadIncrementalInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeXEvents`.
+    /// Calls `DescribeXEvents`; the answer is a [`DescribeXEventsResponse`].
     ///
     /// Required: `InstanceId`, `EventType`, `StartTime`, `EndTime`.
     ///
@@ -956,14 +956,14 @@ impl Client {
     pub fn describe_x_events(&self) -> DescribeXEventsCall {
         DescribeXEventsCall::new(&self.handle)
     }
-    /// Calls `DescribeZones`.
+    /// Calls `DescribeZones`; the answer is a [`DescribeZonesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=sqlserver&Version=2018-03-28&Action=DescribeZones)
     #[inline]
     pub fn describe_zones(&self) -> DescribeZonesCall {
         DescribeZonesCall::new(&self.handle)
     }
-    /// Calls `DisassociateSecurityGroups`.
+    /// Calls `DisassociateSecurityGroups`; the answer is a [`DisassociateSecurityGroupsResponse`].
     ///
     /// Required: `SecurityGroupId`, `InstanceIdSet`.
     ///
@@ -972,7 +972,7 @@ impl Client {
     pub fn disassociate_security_groups(&self) -> DisassociateSecurityGroupsCall {
         DisassociateSecurityGroupsCall::new(&self.handle)
     }
-    /// Calls `InquiryPriceCreateDBInstances`.
+    /// Calls `InquiryPriceCreateDBInstances`; the answer is a [`InquiryPriceCreateDBInstancesResponse`].
     ///
     /// Required: `Zone`, `Memory`, `Storage`.
     ///
@@ -983,7 +983,7 @@ impl Client {
     ) -> InquiryPriceCreateDBInstancesCall {
         InquiryPriceCreateDBInstancesCall::new(&self.handle)
     }
-    /// Calls `InquiryPriceRenewDBInstance`.
+    /// Calls `InquiryPriceRenewDBInstance`; the answer is a [`InquiryPriceRenewDBInstanceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -992,7 +992,7 @@ impl Client {
     pub fn inquiry_price_renew_db_instance(&self) -> InquiryPriceRenewDBInstanceCall {
         InquiryPriceRenewDBInstanceCall::new(&self.handle)
     }
-    /// Calls `InquiryPriceUpgradeDBInstance`.
+    /// Calls `InquiryPriceUpgradeDBInstance`; the answer is a [`InquiryPriceUpgradeDBInstanceResponse`].
     ///
     /// Required: `InstanceId`, `Memory`, `Storage`.
     ///
@@ -1003,7 +1003,7 @@ impl Client {
     ) -> InquiryPriceUpgradeDBInstanceCall {
         InquiryPriceUpgradeDBInstanceCall::new(&self.handle)
     }
-    /// Calls `ModifyAccountPrivilege`.
+    /// Calls `ModifyAccountPrivilege`; the answer is a [`ModifyAccountPrivilegeResponse`].
     ///
     /// Required: `InstanceId`, `Accounts`.
     ///
@@ -1012,7 +1012,7 @@ impl Client {
     pub fn modify_account_privilege(&self) -> ModifyAccountPrivilegeCall {
         ModifyAccountPrivilegeCall::new(&self.handle)
     }
-    /// Calls `ModifyAccountRemark`.
+    /// Calls `ModifyAccountRemark`; the answer is a [`ModifyAccountRemarkResponse`].
     ///
     /// Required: `InstanceId`, `Accounts`.
     ///
@@ -1021,7 +1021,7 @@ impl Client {
     pub fn modify_account_remark(&self) -> ModifyAccountRemarkCall {
         ModifyAccountRemarkCall::new(&self.handle)
     }
-    /// Calls `ModifyBackupMigration`.
+    /// Calls `ModifyBackupMigration`; the answer is a [`ModifyBackupMigrationResponse`].
     ///
     /// Required: `InstanceId`, `BackupMigrationId`.
     ///
@@ -1030,7 +1030,7 @@ impl Client {
     pub fn modify_backup_migration(&self) -> ModifyBackupMigrationCall {
         ModifyBackupMigrationCall::new(&self.handle)
     }
-    /// Calls `ModifyBackupName`.
+    /// Calls `ModifyBackupName`; the answer is a [`ModifyBackupNameResponse`].
     ///
     /// Required: `InstanceId`, `BackupName`.
     ///
@@ -1039,7 +1039,7 @@ impl Client {
     pub fn modify_backup_name(&self) -> ModifyBackupNameCall {
         ModifyBackupNameCall::new(&self.handle)
     }
-    /// Calls `ModifyBackupStrategy`.
+    /// Calls `ModifyBackupStrategy`; the answer is a [`ModifyBackupStrategyResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -1048,7 +1048,7 @@ impl Client {
     pub fn modify_backup_strategy(&self) -> ModifyBackupStrategyCall {
         ModifyBackupStrategyCall::new(&self.handle)
     }
-    /// Calls `ModifyCloseWanIp`.
+    /// Calls `ModifyCloseWanIp`; the answer is a [`ModifyCloseWanIpResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -1057,7 +1057,7 @@ impl Client {
     pub fn modify_close_wan_ip(&self) -> ModifyCloseWanIpCall {
         ModifyCloseWanIpCall::new(&self.handle)
     }
-    /// Calls `ModifyCrossBackupStrategy`.
+    /// Calls `ModifyCrossBackupStrategy`; the answer is a [`ModifyCrossBackupStrategyResponse`].
     ///
     /// Required: `CrossBackupEnabled`.
     ///
@@ -1066,7 +1066,7 @@ impl Client {
     pub fn modify_cross_backup_strategy(&self) -> ModifyCrossBackupStrategyCall {
         ModifyCrossBackupStrategyCall::new(&self.handle)
     }
-    /// Calls `ModifyDBEncryptAttributes`.
+    /// Calls `ModifyDBEncryptAttributes`; the answer is a [`ModifyDBEncryptAttributesResponse`].
     ///
     /// Required: `InstanceId`, `DBTDEEncrypt`.
     ///
@@ -1075,7 +1075,7 @@ impl Client {
     pub fn modify_db_encrypt_attributes(&self) -> ModifyDBEncryptAttributesCall {
         ModifyDBEncryptAttributesCall::new(&self.handle)
     }
-    /// Calls `ModifyDBInstanceName`.
+    /// Calls `ModifyDBInstanceName`; the answer is a [`ModifyDBInstanceNameResponse`].
     ///
     /// Required: `InstanceId`, `InstanceName`.
     ///
@@ -1084,7 +1084,7 @@ impl Client {
     pub fn modify_db_instance_name(&self) -> ModifyDBInstanceNameCall {
         ModifyDBInstanceNameCall::new(&self.handle)
     }
-    /// Calls `ModifyDBInstanceNetwork`.
+    /// Calls `ModifyDBInstanceNetwork`; the answer is a [`ModifyDBInstanceNetworkResponse`].
     ///
     /// Required: `InstanceId`, `NewVpcId`, `NewSubnetId`.
     ///
@@ -1093,7 +1093,7 @@ impl Client {
     pub fn modify_db_instance_network(&self) -> ModifyDBInstanceNetworkCall {
         ModifyDBInstanceNetworkCall::new(&self.handle)
     }
-    /// Calls `ModifyDBInstanceNote`.
+    /// Calls `ModifyDBInstanceNote`; the answer is a [`ModifyDBInstanceNoteResponse`].
     ///
     /// Required: `InstanceId`, `InstanceNote`.
     ///
@@ -1102,7 +1102,7 @@ impl Client {
     pub fn modify_db_instance_note(&self) -> ModifyDBInstanceNoteCall {
         ModifyDBInstanceNoteCall::new(&self.handle)
     }
-    /// Calls `ModifyDBInstanceProject`.
+    /// Calls `ModifyDBInstanceProject`; the answer is a [`ModifyDBInstanceProjectResponse`].
     ///
     /// Required: `InstanceIdSet`, `ProjectId`.
     ///
@@ -1111,7 +1111,7 @@ impl Client {
     pub fn modify_db_instance_project(&self) -> ModifyDBInstanceProjectCall {
         ModifyDBInstanceProjectCall::new(&self.handle)
     }
-    /// Calls `ModifyDBInstanceRenewFlag`.
+    /// Calls `ModifyDBInstanceRenewFlag`; the answer is a [`ModifyDBInstanceRenewFlagResponse`].
     ///
     /// Required: `RenewFlags`.
     ///
@@ -1120,7 +1120,7 @@ impl Client {
     pub fn modify_db_instance_renew_flag(&self) -> ModifyDBInstanceRenewFlagCall {
         ModifyDBInstanceRenewFlagCall::new(&self.handle)
     }
-    /// Calls `ModifyDBInstanceSSL`.
+    /// Calls `ModifyDBInstanceSSL`; the answer is a [`ModifyDBInstanceSSLResponse`].
     ///
     /// Required: `InstanceId`, `Type`, `WaitSwitch`.
     ///
@@ -1129,7 +1129,7 @@ impl Client {
     pub fn modify_db_instance_ssl(&self) -> ModifyDBInstanceSSLCall {
         ModifyDBInstanceSSLCall::new(&self.handle)
     }
-    /// Calls `ModifyDBInstanceSecurityGroups`.
+    /// Calls `ModifyDBInstanceSecurityGroups`; the answer is a [`ModifyDBInstanceSecurityGroupsResponse`].
     ///
     /// Required: `InstanceId`, `SecurityGroupIdSet`.
     ///
@@ -1140,7 +1140,7 @@ impl Client {
     ) -> ModifyDBInstanceSecurityGroupsCall {
         ModifyDBInstanceSecurityGroupsCall::new(&self.handle)
     }
-    /// Calls `ModifyDBName`.
+    /// Calls `ModifyDBName`; the answer is a [`ModifyDBNameResponse`].
     ///
     /// Required: `InstanceId`, `OldDBName`, `NewDBName`.
     ///
@@ -1149,7 +1149,7 @@ impl Client {
     pub fn modify_db_name(&self) -> ModifyDBNameCall {
         ModifyDBNameCall::new(&self.handle)
     }
-    /// Calls `ModifyDBRemark`.
+    /// Calls `ModifyDBRemark`; the answer is a [`ModifyDBRemarkResponse`].
     ///
     /// Required: `InstanceId`, `DBRemarks`.
     ///
@@ -1158,7 +1158,7 @@ impl Client {
     pub fn modify_db_remark(&self) -> ModifyDBRemarkCall {
         ModifyDBRemarkCall::new(&self.handle)
     }
-    /// Calls `ModifyDReadable`.
+    /// Calls `ModifyDReadable`; the answer is a [`ModifyDReadableResponse`].
     ///
     /// Required: `InstanceId`, `Type`.
     ///
@@ -1167,7 +1167,7 @@ impl Client {
     pub fn modify_d_readable(&self) -> ModifyDReadableCall {
         ModifyDReadableCall::new(&self.handle)
     }
-    /// Calls `ModifyDatabaseCDC`.
+    /// Calls `ModifyDatabaseCDC`; the answer is a [`ModifyDatabaseCDCResponse`].
     ///
     /// Required: `DBNames`, `ModifyType`, `InstanceId`.
     ///
@@ -1176,7 +1176,7 @@ impl Client {
     pub fn modify_database_cdc(&self) -> ModifyDatabaseCDCCall {
         ModifyDatabaseCDCCall::new(&self.handle)
     }
-    /// Calls `ModifyDatabaseCT`.
+    /// Calls `ModifyDatabaseCT`; the answer is a [`ModifyDatabaseCTResponse`].
     ///
     /// Required: `DBNames`, `ModifyType`, `InstanceId`.
     ///
@@ -1185,7 +1185,7 @@ impl Client {
     pub fn modify_database_ct(&self) -> ModifyDatabaseCTCall {
         ModifyDatabaseCTCall::new(&self.handle)
     }
-    /// Calls `ModifyDatabaseMdf`.
+    /// Calls `ModifyDatabaseMdf`; the answer is a [`ModifyDatabaseMdfResponse`].
     ///
     /// Required: `DBNames`, `InstanceId`.
     ///
@@ -1194,7 +1194,7 @@ impl Client {
     pub fn modify_database_mdf(&self) -> ModifyDatabaseMdfCall {
         ModifyDatabaseMdfCall::new(&self.handle)
     }
-    /// Calls `ModifyDatabasePrivilege`.
+    /// Calls `ModifyDatabasePrivilege`; the answer is a [`ModifyDatabasePrivilegeResponse`].
     ///
     /// Required: `InstanceId`, `DataBaseSet`.
     ///
@@ -1203,7 +1203,7 @@ impl Client {
     pub fn modify_database_privilege(&self) -> ModifyDatabasePrivilegeCall {
         ModifyDatabasePrivilegeCall::new(&self.handle)
     }
-    /// Calls `ModifyDatabaseShrinkMDF`.
+    /// Calls `ModifyDatabaseShrinkMDF`; the answer is a [`ModifyDatabaseShrinkMDFResponse`].
     ///
     /// Required: `DBNames`, `InstanceId`.
     ///
@@ -1212,7 +1212,7 @@ impl Client {
     pub fn modify_database_shrink_mdf(&self) -> ModifyDatabaseShrinkMDFCall {
         ModifyDatabaseShrinkMDFCall::new(&self.handle)
     }
-    /// Calls `ModifyIncrementalMigration`.
+    /// Calls `ModifyIncrementalMigration`; the answer is a [`ModifyIncrementalMigrationResponse`].
     ///
     /// Required: `InstanceId`, `BackupMigrationId`, `IncrementalMigrationId`.
     ///
@@ -1221,7 +1221,7 @@ impl Client {
     pub fn modify_incremental_migration(&self) -> ModifyIncrementalMigrationCall {
         ModifyIncrementalMigrationCall::new(&self.handle)
     }
-    /// Calls `ModifyInstanceEncryptAttributes`.
+    /// Calls `ModifyInstanceEncryptAttributes`; the answer is a [`ModifyInstanceEncryptAttributesResponse`].
     ///
     /// Required: `InstanceId`, `CertificateAttribution`.
     ///
@@ -1232,7 +1232,7 @@ impl Client {
     ) -> ModifyInstanceEncryptAttributesCall {
         ModifyInstanceEncryptAttributesCall::new(&self.handle)
     }
-    /// Calls `ModifyInstanceParam`.
+    /// Calls `ModifyInstanceParam`; the answer is a [`ModifyInstanceParamResponse`].
     ///
     /// Required: `InstanceIds`, `ParamList`.
     ///
@@ -1241,7 +1241,7 @@ impl Client {
     pub fn modify_instance_param(&self) -> ModifyInstanceParamCall {
         ModifyInstanceParamCall::new(&self.handle)
     }
-    /// Calls `ModifyLog`.
+    /// Calls `ModifyLog`; the answer is a [`ModifyLogResponse`].
     ///
     /// Required: `InstanceId`, `LogType`, `LogExpireDay`, `HighLogExpireDay`.
     ///
@@ -1250,7 +1250,7 @@ impl Client {
     pub fn modify_log(&self) -> ModifyLogCall {
         ModifyLogCall::new(&self.handle)
     }
-    /// Calls `ModifyMaintenanceSpan`.
+    /// Calls `ModifyMaintenanceSpan`; the answer is a [`ModifyMaintenanceSpanResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -1259,7 +1259,7 @@ impl Client {
     pub fn modify_maintenance_span(&self) -> ModifyMaintenanceSpanCall {
         ModifyMaintenanceSpanCall::new(&self.handle)
     }
-    /// Calls `ModifyMigration`.
+    /// Calls `ModifyMigration`; the answer is a [`ModifyMigrationResponse`].
     ///
     /// Required: `MigrateId`.
     ///
@@ -1268,7 +1268,7 @@ impl Client {
     pub fn modify_migration(&self) -> ModifyMigrationCall {
         ModifyMigrationCall::new(&self.handle)
     }
-    /// Calls `ModifyOpenWanIp`.
+    /// Calls `ModifyOpenWanIp`; the answer is a [`ModifyOpenWanIpResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -1277,7 +1277,7 @@ impl Client {
     pub fn modify_open_wan_ip(&self) -> ModifyOpenWanIpCall {
         ModifyOpenWanIpCall::new(&self.handle)
     }
-    /// Calls `ModifyPublishSubscribe`.
+    /// Calls `ModifyPublishSubscribe`; the answer is a [`ModifyPublishSubscribeResponse`].
     ///
     /// Required: `InstanceId`, `PublishSubscribeId`, `DatabaseTupleSet`.
     ///
@@ -1286,7 +1286,7 @@ impl Client {
     pub fn modify_publish_subscribe(&self) -> ModifyPublishSubscribeCall {
         ModifyPublishSubscribeCall::new(&self.handle)
     }
-    /// Calls `ModifyPublishSubscribeName`.
+    /// Calls `ModifyPublishSubscribeName`; the answer is a [`ModifyPublishSubscribeNameResponse`].
     ///
     /// Required: `PublishSubscribeId`, `PublishSubscribeName`.
     ///
@@ -1295,7 +1295,7 @@ impl Client {
     pub fn modify_publish_subscribe_name(&self) -> ModifyPublishSubscribeNameCall {
         ModifyPublishSubscribeNameCall::new(&self.handle)
     }
-    /// Calls `ModifyReadOnlyGroupDetails`.
+    /// Calls `ModifyReadOnlyGroupDetails`; the answer is a [`ModifyReadOnlyGroupDetailsResponse`].
     ///
     /// Required: `InstanceId`, `ReadOnlyGroupId`.
     ///
@@ -1304,7 +1304,7 @@ impl Client {
     pub fn modify_read_only_group_details(&self) -> ModifyReadOnlyGroupDetailsCall {
         ModifyReadOnlyGroupDetailsCall::new(&self.handle)
     }
-    /// Calls `OpenInterCommunication`.
+    /// Calls `OpenInterCommunication`; the answer is a [`OpenInterCommunicationResponse`].
     ///
     /// Required: `InstanceIdSet`.
     ///
@@ -1313,7 +1313,7 @@ impl Client {
     pub fn open_inter_communication(&self) -> OpenInterCommunicationCall {
         OpenInterCommunicationCall::new(&self.handle)
     }
-    /// Calls `OpenLog`.
+    /// Calls `OpenLog`; the answer is a [`OpenLogResponse`].
     ///
     /// Required: `InstanceId`, `LogType`, `LogExpireDay`, `HighLogExpireDay`.
     ///
@@ -1322,7 +1322,7 @@ impl Client {
     pub fn open_log(&self) -> OpenLogCall {
         OpenLogCall::new(&self.handle)
     }
-    /// Calls `QueryMigrationCheckProcess`.
+    /// Calls `QueryMigrationCheckProcess`; the answer is a [`QueryMigrationCheckProcessResponse`].
     ///
     /// Required: `MigrateId`.
     ///
@@ -1331,7 +1331,7 @@ impl Client {
     pub fn query_migration_check_process(&self) -> QueryMigrationCheckProcessCall {
         QueryMigrationCheckProcessCall::new(&self.handle)
     }
-    /// Calls `RecycleDBInstance`.
+    /// Calls `RecycleDBInstance`; the answer is a [`RecycleDBInstanceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -1340,7 +1340,7 @@ impl Client {
     pub fn recycle_db_instance(&self) -> RecycleDBInstanceCall {
         RecycleDBInstanceCall::new(&self.handle)
     }
-    /// Calls `RecycleReadOnlyGroup`.
+    /// Calls `RecycleReadOnlyGroup`; the answer is a [`RecycleReadOnlyGroupResponse`].
     ///
     /// Required: `InstanceId`, `ReadOnlyGroupId`.
     ///
@@ -1349,7 +1349,7 @@ impl Client {
     pub fn recycle_read_only_group(&self) -> RecycleReadOnlyGroupCall {
         RecycleReadOnlyGroupCall::new(&self.handle)
     }
-    /// Calls `RemoveBackups`.
+    /// Calls `RemoveBackups`; the answer is a [`RemoveBackupsResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -1358,7 +1358,7 @@ impl Client {
     pub fn remove_backups(&self) -> RemoveBackupsCall {
         RemoveBackupsCall::new(&self.handle)
     }
-    /// Calls `RenewDBInstance`.
+    /// Calls `RenewDBInstance`; the answer is a [`RenewDBInstanceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -1367,7 +1367,7 @@ impl Client {
     pub fn renew_db_instance(&self) -> RenewDBInstanceCall {
         RenewDBInstanceCall::new(&self.handle)
     }
-    /// Calls `RenewPostpaidDBInstance`.
+    /// Calls `RenewPostpaidDBInstance`; the answer is a [`RenewPostpaidDBInstanceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -1376,7 +1376,7 @@ impl Client {
     pub fn renew_postpaid_db_instance(&self) -> RenewPostpaidDBInstanceCall {
         RenewPostpaidDBInstanceCall::new(&self.handle)
     }
-    /// Calls `ResetAccountPassword`.
+    /// Calls `ResetAccountPassword`; the answer is a [`ResetAccountPasswordResponse`].
     ///
     /// Required: `InstanceId`, `Accounts`.
     ///
@@ -1385,7 +1385,7 @@ impl Client {
     pub fn reset_account_password(&self) -> ResetAccountPasswordCall {
         ResetAccountPasswordCall::new(&self.handle)
     }
-    /// Calls `RestartDBInstance`.
+    /// Calls `RestartDBInstance`; the answer is a [`RestartDBInstanceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -1394,7 +1394,7 @@ impl Client {
     pub fn restart_db_instance(&self) -> RestartDBInstanceCall {
         RestartDBInstanceCall::new(&self.handle)
     }
-    /// Calls `RestoreInstance`.
+    /// Calls `RestoreInstance`; the answer is a [`RestoreInstanceResponse`].
     ///
     /// Required: `InstanceId`, `BackupId`.
     ///
@@ -1403,7 +1403,7 @@ impl Client {
     pub fn restore_instance(&self) -> RestoreInstanceCall {
         RestoreInstanceCall::new(&self.handle)
     }
-    /// Calls `RollbackInstance`.
+    /// Calls `RollbackInstance`; the answer is a [`RollbackInstanceResponse`].
     ///
     /// Required: `InstanceId`, `Type`, `Time`.
     ///
@@ -1412,7 +1412,7 @@ impl Client {
     pub fn rollback_instance(&self) -> RollbackInstanceCall {
         RollbackInstanceCall::new(&self.handle)
     }
-    /// Calls `RunMigration`.
+    /// Calls `RunMigration`; the answer is a [`RunMigrationResponse`].
     ///
     /// Required: `MigrateId`.
     ///
@@ -1421,7 +1421,7 @@ impl Client {
     pub fn run_migration(&self) -> RunMigrationCall {
         RunMigrationCall::new(&self.handle)
     }
-    /// Calls `StartBackupMigration`.
+    /// Calls `StartBackupMigration`; the answer is a [`StartBackupMigrationResponse`].
     ///
     /// Required: `InstanceId`, `BackupMigrationId`.
     ///
@@ -1430,7 +1430,7 @@ impl Client {
     pub fn start_backup_migration(&self) -> StartBackupMigrationCall {
         StartBackupMigrationCall::new(&self.handle)
     }
-    /// Calls `StartIncrementalMigration`.
+    /// Calls `StartIncrementalMigration`; the answer is a [`StartIncrementalMigrationResponse`].
     ///
     /// Required: `InstanceId`, `BackupMigrationId`, `IncrementalMigrationId`.
     ///
@@ -1439,7 +1439,7 @@ impl Client {
     pub fn start_incremental_migration(&self) -> StartIncrementalMigrationCall {
         StartIncrementalMigrationCall::new(&self.handle)
     }
-    /// Calls `StartInstanceXEvent`.
+    /// Calls `StartInstanceXEvent`; the answer is a [`StartInstanceXEventResponse`].
     ///
     /// Required: `InstanceId`, `EventConfig`.
     ///
@@ -1448,7 +1448,7 @@ impl Client {
     pub fn start_instance_x_event(&self) -> StartInstanceXEventCall {
         StartInstanceXEventCall::new(&self.handle)
     }
-    /// Calls `StartMigrationCheck`.
+    /// Calls `StartMigrationCheck`; the answer is a [`StartMigrationCheckResponse`].
     ///
     /// Required: `MigrateId`.
     ///
@@ -1457,7 +1457,7 @@ impl Client {
     pub fn start_migration_check(&self) -> StartMigrationCheckCall {
         StartMigrationCheckCall::new(&self.handle)
     }
-    /// Calls `StopMigration`.
+    /// Calls `StopMigration`; the answer is a [`StopMigrationResponse`].
     ///
     /// Required: `MigrateId`.
     ///
@@ -1466,7 +1466,7 @@ impl Client {
     pub fn stop_migration(&self) -> StopMigrationCall {
         StopMigrationCall::new(&self.handle)
     }
-    /// Calls `SwitchCloudInstanceHA`.
+    /// Calls `SwitchCloudInstanceHA`; the answer is a [`SwitchCloudInstanceHAResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -1475,7 +1475,7 @@ impl Client {
     pub fn switch_cloud_instance_ha(&self) -> SwitchCloudInstanceHACall {
         SwitchCloudInstanceHACall::new(&self.handle)
     }
-    /// Calls `TerminateDBInstance`.
+    /// Calls `TerminateDBInstance`; the answer is a [`TerminateDBInstanceResponse`].
     ///
     /// Required: `InstanceIdSet`.
     ///
@@ -1484,7 +1484,7 @@ impl Client {
     pub fn terminate_db_instance(&self) -> TerminateDBInstanceCall {
         TerminateDBInstanceCall::new(&self.handle)
     }
-    /// Calls `UpgradeDBInstance`.
+    /// Calls `UpgradeDBInstance`; the answer is a [`UpgradeDBInstanceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -2713,7 +2713,6 @@ rt::action!(
     DescribeBackupSummary, DescribeBackupSummaryRequest, DescribeBackupSummaryCall,
     DescribeBackupSummaryResponse, Error, idempotent
 );
-impl<T> DescribeBackupSummaryCall<T> {}
 /// The answer of [`Client::describe_backup_summary`] (`DescribeBackupSummary`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -2961,7 +2960,6 @@ rt::action!(
     DescribeCrossRegions, DescribeCrossRegionsRequest, DescribeCrossRegionsCall,
     DescribeCrossRegionsResponse, Error, idempotent
 );
-impl<T> DescribeCrossRegionsCall<T> {}
 /// The answer of [`Client::describe_cross_regions`] (`DescribeCrossRegions`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -3953,7 +3951,6 @@ rt::action!(
     DescribeProductSpec, DescribeProductSpecRequest, DescribeProductSpecCall,
     DescribeProductSpecResponse, Error, idempotent
 );
-impl<T> DescribeProductSpecCall<T> {}
 /// The answer of [`Client::describe_product_spec`] (`DescribeProductSpec`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -4148,7 +4145,6 @@ rt::action!(
     DescribeRegions, DescribeRegionsRequest, DescribeRegionsCall,
     DescribeRegionsResponse, Error, idempotent
 );
-impl<T> DescribeRegionsCall<T> {}
 /// The answer of [`Client::describe_regions`] (`DescribeRegions`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -4490,7 +4486,6 @@ rt::action!(
     DescribeZones, DescribeZonesRequest, DescribeZonesCall, DescribeZonesResponse, Error,
     idempotent
 );
-impl<T> DescribeZonesCall<T> {}
 /// The answer of [`Client::describe_zones`] (`DescribeZones`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

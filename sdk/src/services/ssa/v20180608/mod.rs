@@ -35,14 +35,14 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `DescribeAlarmStat`.
+    /// Calls `DescribeAlarmStat`; the answer is a [`DescribeAlarmStatResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ssa&Version=2018-06-08&Action=DescribeAlarmStat)
     #[inline]
     pub fn describe_alarm_stat(&self) -> DescribeAlarmStatCall {
         DescribeAlarmStatCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetDetail`.
+    /// Calls `DescribeAssetDetail`; the answer is a [`DescribeAssetDetailResponse`].
     ///
     /// Required: `Params`.
     ///
@@ -51,14 +51,14 @@ impl Client {
     pub fn describe_asset_detail(&self) -> DescribeAssetDetailCall {
         DescribeAssetDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetDetailList`.
+    /// Calls `DescribeAssetDetailList`; the answer is a [`DescribeAssetDetailListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ssa&Version=2018-06-08&Action=DescribeAssetDetailList)
     #[inline]
     pub fn describe_asset_detail_list(&self) -> DescribeAssetDetailListCall {
         DescribeAssetDetailListCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetList`.
+    /// Calls `DescribeAssetList`; the answer is a [`DescribeAssetListResponse`].
     ///
     /// Required: `Params`.
     ///
@@ -67,7 +67,7 @@ impl Client {
     pub fn describe_asset_list(&self) -> DescribeAssetListCall {
         DescribeAssetListCall::new(&self.handle)
     }
-    /// Calls `DescribeCheckConfigAssetList`.
+    /// Calls `DescribeCheckConfigAssetList`; the answer is a [`DescribeCheckConfigAssetListResponse`].
     ///
     /// Required: `Id`, `Offset`, `Limit`.
     ///
@@ -76,7 +76,7 @@ impl Client {
     pub fn describe_check_config_asset_list(&self) -> DescribeCheckConfigAssetListCall {
         DescribeCheckConfigAssetListCall::new(&self.handle)
     }
-    /// Calls `DescribeCheckConfigDetail`.
+    /// Calls `DescribeCheckConfigDetail`; the answer is a [`DescribeCheckConfigDetailResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -85,7 +85,7 @@ impl Client {
     pub fn describe_check_config_detail(&self) -> DescribeCheckConfigDetailCall {
         DescribeCheckConfigDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeComplianceAssetList`.
+    /// Calls `DescribeComplianceAssetList`; the answer is a [`DescribeComplianceAssetListResponse`].
     ///
     /// Required: `Offset`, `Limit`, `Id`.
     ///
@@ -94,7 +94,7 @@ impl Client {
     pub fn describe_compliance_asset_list(&self) -> DescribeComplianceAssetListCall {
         DescribeComplianceAssetListCall::new(&self.handle)
     }
-    /// Calls `DescribeComplianceDetail`.
+    /// Calls `DescribeComplianceDetail`; the answer is a [`DescribeComplianceDetailResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -103,35 +103,35 @@ impl Client {
     pub fn describe_compliance_detail(&self) -> DescribeComplianceDetailCall {
         DescribeComplianceDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeComplianceList`.
+    /// Calls `DescribeComplianceList`; the answer is a [`DescribeComplianceListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ssa&Version=2018-06-08&Action=DescribeComplianceList)
     #[inline]
     pub fn describe_compliance_list(&self) -> DescribeComplianceListCall {
         DescribeComplianceListCall::new(&self.handle)
     }
-    /// Calls `DescribeConfigList`.
+    /// Calls `DescribeConfigList`; the answer is a [`DescribeConfigListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ssa&Version=2018-06-08&Action=DescribeConfigList)
     #[inline]
     pub fn describe_config_list(&self) -> DescribeConfigListCall {
         DescribeConfigListCall::new(&self.handle)
     }
-    /// Calls `DescribeDomainList`.
+    /// Calls `DescribeDomainList`; the answer is a [`DescribeDomainListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ssa&Version=2018-06-08&Action=DescribeDomainList)
     #[inline]
     pub fn describe_domain_list(&self) -> DescribeDomainListCall {
         DescribeDomainListCall::new(&self.handle)
     }
-    /// Calls `DescribeEventDetail`.
+    /// Calls `DescribeEventDetail`; the answer is a [`DescribeEventDetailResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ssa&Version=2018-06-08&Action=DescribeEventDetail)
     #[inline]
     pub fn describe_event_detail(&self) -> DescribeEventDetailCall {
         DescribeEventDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeLeakDetectionList`.
+    /// Calls `DescribeLeakDetectionList`; the answer is a [`DescribeLeakDetectionListResponse`].
     ///
     /// Required: `Filters`, `Limit`, `Page`, `StartTime`, `EndTime`.
     ///
@@ -140,14 +140,14 @@ impl Client {
     pub fn describe_leak_detection_list(&self) -> DescribeLeakDetectionListCall {
         DescribeLeakDetectionListCall::new(&self.handle)
     }
-    /// Calls `DescribeMappingResults`.
+    /// Calls `DescribeMappingResults`; the answer is a [`DescribeMappingResultsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ssa&Version=2018-06-08&Action=DescribeMappingResults)
     #[inline]
     pub fn describe_mapping_results(&self) -> DescribeMappingResultsCall {
         DescribeMappingResultsCall::new(&self.handle)
     }
-    /// Calls `DescribeSocAlertDetails`.
+    /// Calls `DescribeSocAlertDetails`; the answer is a [`DescribeSocAlertDetailsResponse`].
     ///
     /// Required: `AlertId`.
     ///
@@ -156,7 +156,7 @@ impl Client {
     pub fn describe_soc_alert_details(&self) -> DescribeSocAlertDetailsCall {
         DescribeSocAlertDetailsCall::new(&self.handle)
     }
-    /// Calls `DescribeSocAlertList`.
+    /// Calls `DescribeSocAlertList`; the answer is a [`DescribeSocAlertListResponse`].
     ///
     /// Required: `PageSize`, `PageIndex`, `Scenes`.
     ///
@@ -165,28 +165,28 @@ impl Client {
     pub fn describe_soc_alert_list(&self) -> DescribeSocAlertListCall {
         DescribeSocAlertListCall::new(&self.handle)
     }
-    /// Calls `DescribeSocCheckItemList`.
+    /// Calls `DescribeSocCheckItemList`; the answer is a [`DescribeSocCheckItemListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ssa&Version=2018-06-08&Action=DescribeSocCheckItemList)
     #[inline]
     pub fn describe_soc_check_item_list(&self) -> DescribeSocCheckItemListCall {
         DescribeSocCheckItemListCall::new(&self.handle)
     }
-    /// Calls `DescribeSocCheckResultList`.
+    /// Calls `DescribeSocCheckResultList`; the answer is a [`DescribeSocCheckResultListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ssa&Version=2018-06-08&Action=DescribeSocCheckResultList)
     #[inline]
     pub fn describe_soc_check_result_list(&self) -> DescribeSocCheckResultListCall {
         DescribeSocCheckResultListCall::new(&self.handle)
     }
-    /// Calls `DescribeSocCspmCompliance`.
+    /// Calls `DescribeSocCspmCompliance`; the answer is a [`DescribeSocCspmComplianceResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ssa&Version=2018-06-08&Action=DescribeSocCspmCompliance)
     #[inline]
     pub fn describe_soc_cspm_compliance(&self) -> DescribeSocCspmComplianceCall {
         DescribeSocCspmComplianceCall::new(&self.handle)
     }
-    /// Calls `DescribeVulDetail`.
+    /// Calls `DescribeVulDetail`; the answer is a [`DescribeVulDetailResponse`].
     ///
     /// Required: `UniqId`.
     ///
@@ -195,7 +195,7 @@ impl Client {
     pub fn describe_vul_detail(&self) -> DescribeVulDetailCall {
         DescribeVulDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeVulList`.
+    /// Calls `DescribeVulList`; the answer is a [`DescribeVulListResponse`].
     ///
     /// Required: `Params`.
     ///
@@ -204,7 +204,7 @@ impl Client {
     pub fn describe_vul_list(&self) -> DescribeVulListCall {
         DescribeVulListCall::new(&self.handle)
     }
-    /// Calls `SaDivulgeScanRuleMutate`.
+    /// Calls `SaDivulgeScanRuleMutate`; the answer is a [`SaDivulgeScanRuleMutateResponse`].
     ///
     /// Required: `Id`, `DivulgeSoure`, `DivulgeSoureUrl`, `RuleName`, `RuleWord`, `ScanStatus`.
     ///
@@ -213,7 +213,7 @@ impl Client {
     pub fn sa_divulge_scan_rule_mutate(&self) -> SaDivulgeScanRuleMutateCall {
         SaDivulgeScanRuleMutateCall::new(&self.handle)
     }
-    /// Calls `SaEventPub`.
+    /// Calls `SaEventPub`; the answer is a [`SaEventPubResponse`].
     ///
     /// Required: `Asset`, `EventName`, `EventType1`, `EventType2`, `Level`, `Status`, `StartTime`, `Offset`, `Limit`, `EndTime`, `OldIdMd5`.
     ///
@@ -621,7 +621,6 @@ rt::action!(
     DescribeSocCspmCompliance, DescribeSocCspmComplianceRequest,
     DescribeSocCspmComplianceCall, DescribeSocCspmComplianceResponse, Error, idempotent
 );
-impl<T> DescribeSocCspmComplianceCall<T> {}
 /// The answer of [`Client::describe_soc_cspm_compliance`] (`DescribeSocCspmCompliance`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

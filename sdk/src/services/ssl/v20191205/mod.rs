@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `ApplyCertificate`.
+    /// Calls `ApplyCertificate`; the answer is a [`ApplyCertificateResponse`].
     ///
     /// Required: `DvAuthMethod`, `DomainName`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn apply_certificate(&self) -> ApplyCertificateCall {
         ApplyCertificateCall::new(&self.handle)
     }
-    /// Calls `CancelAuditCertificate`.
+    /// Calls `CancelAuditCertificate`; the answer is a [`CancelAuditCertificateResponse`].
     ///
     /// Required: `CertificateId`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn cancel_audit_certificate(&self) -> CancelAuditCertificateCall {
         CancelAuditCertificateCall::new(&self.handle)
     }
-    /// Calls `CancelCertificateOrder`.
+    /// Calls `CancelCertificateOrder`; the answer is a [`CancelCertificateOrderResponse`].
     ///
     /// Required: `CertificateId`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn cancel_certificate_order(&self) -> CancelCertificateOrderCall {
         CancelCertificateOrderCall::new(&self.handle)
     }
-    /// Calls `CertificateInfoSubmit`.
+    /// Calls `CertificateInfoSubmit`; the answer is a [`CertificateInfoSubmitResponse`].
     ///
     /// Required: `CertId`, `GenCsrType`, `CertCommonName`, `CompanyType`, `CompanyId`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn certificate_info_submit(&self) -> CertificateInfoSubmitCall {
         CertificateInfoSubmitCall::new(&self.handle)
     }
-    /// Calls `CertificateOrderSubmit`.
+    /// Calls `CertificateOrderSubmit`; the answer is a [`CertificateOrderSubmitResponse`].
     ///
     /// Required: `CertId`.
     ///
@@ -80,7 +80,7 @@ impl Client {
     pub fn certificate_order_submit(&self) -> CertificateOrderSubmitCall {
         CertificateOrderSubmitCall::new(&self.handle)
     }
-    /// Calls `CheckCertificateChain`.
+    /// Calls `CheckCertificateChain`; the answer is a [`CheckCertificateChainResponse`].
     ///
     /// Required: `CertificateChain`.
     ///
@@ -89,7 +89,7 @@ impl Client {
     pub fn check_certificate_chain(&self) -> CheckCertificateChainCall {
         CheckCertificateChainCall::new(&self.handle)
     }
-    /// Calls `CheckCertificateDomainVerification`.
+    /// Calls `CheckCertificateDomainVerification`; the answer is a [`CheckCertificateDomainVerificationResponse`].
     ///
     /// Required: `CertificateId`.
     ///
@@ -100,7 +100,7 @@ impl Client {
     ) -> CheckCertificateDomainVerificationCall {
         CheckCertificateDomainVerificationCall::new(&self.handle)
     }
-    /// Calls `CheckCertificateExist`.
+    /// Calls `CheckCertificateExist`; the answer is a [`CheckCertificateExistResponse`].
     ///
     /// Required: `CertificatePublicKey`.
     ///
@@ -109,7 +109,7 @@ impl Client {
     pub fn check_certificate_exist(&self) -> CheckCertificateExistCall {
         CheckCertificateExistCall::new(&self.handle)
     }
-    /// Calls `CommitCertificateInformation`.
+    /// Calls `CommitCertificateInformation`; the answer is a [`CommitCertificateInformationResponse`].
     ///
     /// Required: `CertificateId`.
     ///
@@ -118,7 +118,7 @@ impl Client {
     pub fn commit_certificate_information(&self) -> CommitCertificateInformationCall {
         CommitCertificateInformationCall::new(&self.handle)
     }
-    /// Calls `CompleteCertificate`.
+    /// Calls `CompleteCertificate`; the answer is a [`CompleteCertificateResponse`].
     ///
     /// Required: `CertificateId`.
     ///
@@ -127,7 +127,7 @@ impl Client {
     pub fn complete_certificate(&self) -> CompleteCertificateCall {
         CompleteCertificateCall::new(&self.handle)
     }
-    /// Calls `CreateCertificate`.
+    /// Calls `CreateCertificate`; the answer is a [`CreateCertificateResponse`].
     ///
     /// Required: `ProductId`, `DomainNum`, `TimeSpan`.
     ///
@@ -136,7 +136,7 @@ impl Client {
     pub fn create_certificate(&self) -> CreateCertificateCall {
         CreateCertificateCall::new(&self.handle)
     }
-    /// Calls `CreateCertificateBindResourceSyncTask`.
+    /// Calls `CreateCertificateBindResourceSyncTask`; the answer is a [`CreateCertificateBindResourceSyncTaskResponse`].
     ///
     /// Required: `CertificateIds`, `IsCache`.
     ///
@@ -147,7 +147,7 @@ impl Client {
     ) -> CreateCertificateBindResourceSyncTaskCall {
         CreateCertificateBindResourceSyncTaskCall::new(&self.handle)
     }
-    /// Calls `CreateCertificateByPackage`.
+    /// Calls `CreateCertificateByPackage`; the answer is a [`CreateCertificateByPackageResponse`].
     ///
     /// Required: `ProductPid`, `PackageIds`, `DomainCount`, `Period`.
     ///
@@ -156,7 +156,7 @@ impl Client {
     pub fn create_certificate_by_package(&self) -> CreateCertificateByPackageCall {
         CreateCertificateByPackageCall::new(&self.handle)
     }
-    /// Calls `DeleteCertificate`.
+    /// Calls `DeleteCertificate`; the answer is a [`DeleteCertificateResponse`].
     ///
     /// Required: `CertificateId`.
     ///
@@ -165,7 +165,7 @@ impl Client {
     pub fn delete_certificate(&self) -> DeleteCertificateCall {
         DeleteCertificateCall::new(&self.handle)
     }
-    /// Calls `DeleteCertificates`.
+    /// Calls `DeleteCertificates`; the answer is a [`DeleteCertificatesResponse`].
     ///
     /// Required: `CertificateIds`.
     ///
@@ -174,7 +174,7 @@ impl Client {
     pub fn delete_certificates(&self) -> DeleteCertificatesCall {
         DeleteCertificatesCall::new(&self.handle)
     }
-    /// Calls `DeleteManager`.
+    /// Calls `DeleteManager`; the answer is a [`DeleteManagerResponse`].
     ///
     /// Required: `ManagerId`.
     ///
@@ -183,7 +183,7 @@ impl Client {
     pub fn delete_manager(&self) -> DeleteManagerCall {
         DeleteManagerCall::new(&self.handle)
     }
-    /// Calls `DeployCertificateInstance`.
+    /// Calls `DeployCertificateInstance`; the answer is a [`DeployCertificateInstanceResponse`].
     ///
     /// Required: `CertificateId`, `InstanceIdList`.
     ///
@@ -192,14 +192,14 @@ impl Client {
     pub fn deploy_certificate_instance(&self) -> DeployCertificateInstanceCall {
         DeployCertificateInstanceCall::new(&self.handle)
     }
-    /// Calls `DeployCertificateRecordRetry`.
+    /// Calls `DeployCertificateRecordRetry`; the answer is a [`DeployCertificateRecordRetryResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ssl&Version=2019-12-05&Action=DeployCertificateRecordRetry)
     #[inline]
     pub fn deploy_certificate_record_retry(&self) -> DeployCertificateRecordRetryCall {
         DeployCertificateRecordRetryCall::new(&self.handle)
     }
-    /// Calls `DeployCertificateRecordRollback`.
+    /// Calls `DeployCertificateRecordRollback`; the answer is a [`DeployCertificateRecordRollbackResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ssl&Version=2019-12-05&Action=DeployCertificateRecordRollback)
     #[inline]
@@ -208,7 +208,7 @@ impl Client {
     ) -> DeployCertificateRecordRollbackCall {
         DeployCertificateRecordRollbackCall::new(&self.handle)
     }
-    /// Calls `DescribeCertificate`.
+    /// Calls `DescribeCertificate`; the answer is a [`DescribeCertificateResponse`].
     ///
     /// Required: `CertificateId`.
     ///
@@ -217,7 +217,7 @@ impl Client {
     pub fn describe_certificate(&self) -> DescribeCertificateCall {
         DescribeCertificateCall::new(&self.handle)
     }
-    /// Calls `DescribeCertificateBindResourceTaskDetail`.
+    /// Calls `DescribeCertificateBindResourceTaskDetail`; the answer is a [`DescribeCertificateBindResourceTaskDetailResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -228,7 +228,7 @@ impl Client {
     ) -> DescribeCertificateBindResourceTaskDetailCall {
         DescribeCertificateBindResourceTaskDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeCertificateBindResourceTaskResult`.
+    /// Calls `DescribeCertificateBindResourceTaskResult`; the answer is a [`DescribeCertificateBindResourceTaskResultResponse`].
     ///
     /// Required: `TaskIds`.
     ///
@@ -239,7 +239,7 @@ impl Client {
     ) -> DescribeCertificateBindResourceTaskResultCall {
         DescribeCertificateBindResourceTaskResultCall::new(&self.handle)
     }
-    /// Calls `DescribeCertificateDetail`.
+    /// Calls `DescribeCertificateDetail`; the answer is a [`DescribeCertificateDetailResponse`].
     ///
     /// Required: `CertificateId`.
     ///
@@ -248,7 +248,7 @@ impl Client {
     pub fn describe_certificate_detail(&self) -> DescribeCertificateDetailCall {
         DescribeCertificateDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeCertificateOperateLogs`.
+    /// Calls `DescribeCertificateOperateLogs`; the answer is a [`DescribeCertificateOperateLogsResponse`].
     ///
     /// Each answer holds one page of `OperateLogs`; [`into_paginator`](DescribeCertificateOperateLogsCall::into_paginator) reads them all.
     ///
@@ -259,7 +259,7 @@ impl Client {
     ) -> DescribeCertificateOperateLogsCall {
         DescribeCertificateOperateLogsCall::new(&self.handle)
     }
-    /// Calls `DescribeCertificates`.
+    /// Calls `DescribeCertificates`; the answer is a [`DescribeCertificatesResponse`].
     ///
     /// Each answer holds one page of `Certificates`; [`into_paginator`](DescribeCertificatesCall::into_paginator) reads them all.
     ///
@@ -268,7 +268,7 @@ impl Client {
     pub fn describe_certificates(&self) -> DescribeCertificatesCall {
         DescribeCertificatesCall::new(&self.handle)
     }
-    /// Calls `DescribeCompanies`.
+    /// Calls `DescribeCompanies`; the answer is a [`DescribeCompaniesResponse`].
     ///
     /// Each answer holds one page of `Companies`; [`into_paginator`](DescribeCompaniesCall::into_paginator) reads them all.
     ///
@@ -277,7 +277,7 @@ impl Client {
     pub fn describe_companies(&self) -> DescribeCompaniesCall {
         DescribeCompaniesCall::new(&self.handle)
     }
-    /// Calls `DescribeDeleteCertificatesTaskResult`.
+    /// Calls `DescribeDeleteCertificatesTaskResult`; the answer is a [`DescribeDeleteCertificatesTaskResultResponse`].
     ///
     /// Required: `TaskIds`.
     ///
@@ -288,7 +288,7 @@ impl Client {
     ) -> DescribeDeleteCertificatesTaskResultCall {
         DescribeDeleteCertificatesTaskResultCall::new(&self.handle)
     }
-    /// Calls `DescribeDeployedResources`.
+    /// Calls `DescribeDeployedResources`; the answer is a [`DescribeDeployedResourcesResponse`].
     ///
     /// Required: `CertificateIds`, `ResourceType`.
     ///
@@ -297,7 +297,7 @@ impl Client {
     pub fn describe_deployed_resources(&self) -> DescribeDeployedResourcesCall {
         DescribeDeployedResourcesCall::new(&self.handle)
     }
-    /// Calls `DescribeDownloadCertificateUrl`.
+    /// Calls `DescribeDownloadCertificateUrl`; the answer is a [`DescribeDownloadCertificateUrlResponse`].
     ///
     /// Required: `CertificateId`.
     ///
@@ -308,7 +308,7 @@ impl Client {
     ) -> DescribeDownloadCertificateUrlCall {
         DescribeDownloadCertificateUrlCall::new(&self.handle)
     }
-    /// Calls `DescribeHostApiGatewayInstanceList`.
+    /// Calls `DescribeHostApiGatewayInstanceList`; the answer is a [`DescribeHostApiGatewayInstanceListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ssl&Version=2019-12-05&Action=DescribeHostApiGatewayInstanceList)
     #[inline]
@@ -317,7 +317,7 @@ impl Client {
     ) -> DescribeHostApiGatewayInstanceListCall {
         DescribeHostApiGatewayInstanceListCall::new(&self.handle)
     }
-    /// Calls `DescribeHostCdnInstanceList`.
+    /// Calls `DescribeHostCdnInstanceList`; the answer is a [`DescribeHostCdnInstanceListResponse`].
     ///
     /// Each answer holds one page of `InstanceList`; [`into_paginator`](DescribeHostCdnInstanceListCall::into_paginator) reads them all.
     ///
@@ -326,7 +326,7 @@ impl Client {
     pub fn describe_host_cdn_instance_list(&self) -> DescribeHostCdnInstanceListCall {
         DescribeHostCdnInstanceListCall::new(&self.handle)
     }
-    /// Calls `DescribeHostClbInstanceList`.
+    /// Calls `DescribeHostClbInstanceList`; the answer is a [`DescribeHostClbInstanceListResponse`].
     ///
     /// Each answer holds one page of `InstanceList`; [`into_paginator`](DescribeHostClbInstanceListCall::into_paginator) reads them all.
     ///
@@ -335,7 +335,7 @@ impl Client {
     pub fn describe_host_clb_instance_list(&self) -> DescribeHostClbInstanceListCall {
         DescribeHostClbInstanceListCall::new(&self.handle)
     }
-    /// Calls `DescribeHostCosInstanceList`.
+    /// Calls `DescribeHostCosInstanceList`; the answer is a [`DescribeHostCosInstanceListResponse`].
     ///
     /// Each answer holds one page of `InstanceList`; [`into_paginator`](DescribeHostCosInstanceListCall::into_paginator) reads them all.
     ///
@@ -344,7 +344,7 @@ impl Client {
     pub fn describe_host_cos_instance_list(&self) -> DescribeHostCosInstanceListCall {
         DescribeHostCosInstanceListCall::new(&self.handle)
     }
-    /// Calls `DescribeHostDdosInstanceList`.
+    /// Calls `DescribeHostDdosInstanceList`; the answer is a [`DescribeHostDdosInstanceListResponse`].
     ///
     /// Each answer holds one page of `InstanceList`; [`into_paginator`](DescribeHostDdosInstanceListCall::into_paginator) reads them all.
     ///
@@ -353,7 +353,7 @@ impl Client {
     pub fn describe_host_ddos_instance_list(&self) -> DescribeHostDdosInstanceListCall {
         DescribeHostDdosInstanceListCall::new(&self.handle)
     }
-    /// Calls `DescribeHostDeployRecord`.
+    /// Calls `DescribeHostDeployRecord`; the answer is a [`DescribeHostDeployRecordResponse`].
     ///
     /// Required: `CertificateId`.
     ///
@@ -364,7 +364,7 @@ impl Client {
     pub fn describe_host_deploy_record(&self) -> DescribeHostDeployRecordCall {
         DescribeHostDeployRecordCall::new(&self.handle)
     }
-    /// Calls `DescribeHostDeployRecordDetail`.
+    /// Calls `DescribeHostDeployRecordDetail`; the answer is a [`DescribeHostDeployRecordDetailResponse`].
     ///
     /// Required: `DeployRecordId`.
     ///
@@ -377,7 +377,7 @@ impl Client {
     ) -> DescribeHostDeployRecordDetailCall {
         DescribeHostDeployRecordDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeHostLighthouseInstanceList`.
+    /// Calls `DescribeHostLighthouseInstanceList`; the answer is a [`DescribeHostLighthouseInstanceListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ssl&Version=2019-12-05&Action=DescribeHostLighthouseInstanceList)
     #[inline]
@@ -386,14 +386,14 @@ impl Client {
     ) -> DescribeHostLighthouseInstanceListCall {
         DescribeHostLighthouseInstanceListCall::new(&self.handle)
     }
-    /// Calls `DescribeHostLiveInstanceList`.
+    /// Calls `DescribeHostLiveInstanceList`; the answer is a [`DescribeHostLiveInstanceListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ssl&Version=2019-12-05&Action=DescribeHostLiveInstanceList)
     #[inline]
     pub fn describe_host_live_instance_list(&self) -> DescribeHostLiveInstanceListCall {
         DescribeHostLiveInstanceListCall::new(&self.handle)
     }
-    /// Calls `DescribeHostTeoInstanceList`.
+    /// Calls `DescribeHostTeoInstanceList`; the answer is a [`DescribeHostTeoInstanceListResponse`].
     ///
     /// Each answer holds one page of `InstanceList`; [`into_paginator`](DescribeHostTeoInstanceListCall::into_paginator) reads them all.
     ///
@@ -402,7 +402,7 @@ impl Client {
     pub fn describe_host_teo_instance_list(&self) -> DescribeHostTeoInstanceListCall {
         DescribeHostTeoInstanceListCall::new(&self.handle)
     }
-    /// Calls `DescribeHostTkeInstanceList`.
+    /// Calls `DescribeHostTkeInstanceList`; the answer is a [`DescribeHostTkeInstanceListResponse`].
     ///
     /// Each answer holds one page of `InstanceList`; [`into_paginator`](DescribeHostTkeInstanceListCall::into_paginator) reads them all.
     ///
@@ -411,7 +411,7 @@ impl Client {
     pub fn describe_host_tke_instance_list(&self) -> DescribeHostTkeInstanceListCall {
         DescribeHostTkeInstanceListCall::new(&self.handle)
     }
-    /// Calls `DescribeHostUpdateRecord`.
+    /// Calls `DescribeHostUpdateRecord`; the answer is a [`DescribeHostUpdateRecordResponse`].
     ///
     /// Each answer holds one page of `DeployRecordList`; [`into_paginator`](DescribeHostUpdateRecordCall::into_paginator) reads them all.
     ///
@@ -420,7 +420,7 @@ impl Client {
     pub fn describe_host_update_record(&self) -> DescribeHostUpdateRecordCall {
         DescribeHostUpdateRecordCall::new(&self.handle)
     }
-    /// Calls `DescribeHostUpdateRecordDetail`.
+    /// Calls `DescribeHostUpdateRecordDetail`; the answer is a [`DescribeHostUpdateRecordDetailResponse`].
     ///
     /// Required: `DeployRecordId`.
     ///
@@ -431,7 +431,7 @@ impl Client {
     ) -> DescribeHostUpdateRecordDetailCall {
         DescribeHostUpdateRecordDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeHostUploadUpdateRecord`.
+    /// Calls `DescribeHostUploadUpdateRecord`; the answer is a [`DescribeHostUploadUpdateRecordResponse`].
     ///
     /// Each answer holds one page of `DeployRecordList`; [`into_paginator`](DescribeHostUploadUpdateRecordCall::into_paginator) reads them all.
     ///
@@ -442,7 +442,7 @@ impl Client {
     ) -> DescribeHostUploadUpdateRecordCall {
         DescribeHostUploadUpdateRecordCall::new(&self.handle)
     }
-    /// Calls `DescribeHostUploadUpdateRecordDetail`.
+    /// Calls `DescribeHostUploadUpdateRecordDetail`; the answer is a [`DescribeHostUploadUpdateRecordDetailResponse`].
     ///
     /// Required: `DeployRecordId`.
     ///
@@ -453,21 +453,21 @@ impl Client {
     ) -> DescribeHostUploadUpdateRecordDetailCall {
         DescribeHostUploadUpdateRecordDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeHostVodInstanceList`.
+    /// Calls `DescribeHostVodInstanceList`; the answer is a [`DescribeHostVodInstanceListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ssl&Version=2019-12-05&Action=DescribeHostVodInstanceList)
     #[inline]
     pub fn describe_host_vod_instance_list(&self) -> DescribeHostVodInstanceListCall {
         DescribeHostVodInstanceListCall::new(&self.handle)
     }
-    /// Calls `DescribeHostWafInstanceList`.
+    /// Calls `DescribeHostWafInstanceList`; the answer is a [`DescribeHostWafInstanceListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ssl&Version=2019-12-05&Action=DescribeHostWafInstanceList)
     #[inline]
     pub fn describe_host_waf_instance_list(&self) -> DescribeHostWafInstanceListCall {
         DescribeHostWafInstanceListCall::new(&self.handle)
     }
-    /// Calls `DescribeManagerDetail`.
+    /// Calls `DescribeManagerDetail`; the answer is a [`DescribeManagerDetailResponse`].
     ///
     /// Required: `ManagerId`.
     ///
@@ -476,7 +476,7 @@ impl Client {
     pub fn describe_manager_detail(&self) -> DescribeManagerDetailCall {
         DescribeManagerDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeManagers`.
+    /// Calls `DescribeManagers`; the answer is a [`DescribeManagersResponse`].
     ///
     /// Required: `CompanyId`.
     ///
@@ -487,7 +487,7 @@ impl Client {
     pub fn describe_managers(&self) -> DescribeManagersCall {
         DescribeManagersCall::new(&self.handle)
     }
-    /// Calls `DescribePackages`.
+    /// Calls `DescribePackages`; the answer is a [`DescribePackagesResponse`].
     ///
     /// Each answer holds one page of `Packages`; [`into_paginator`](DescribePackagesCall::into_paginator) reads them all.
     ///
@@ -496,7 +496,7 @@ impl Client {
     pub fn describe_packages(&self) -> DescribePackagesCall {
         DescribePackagesCall::new(&self.handle)
     }
-    /// Calls `DownloadCertificate`.
+    /// Calls `DownloadCertificate`; the answer is a [`DownloadCertificateResponse`].
     ///
     /// Required: `CertificateId`.
     ///
@@ -505,7 +505,7 @@ impl Client {
     pub fn download_certificate(&self) -> DownloadCertificateCall {
         DownloadCertificateCall::new(&self.handle)
     }
-    /// Calls `ModifyCertificateAlias`.
+    /// Calls `ModifyCertificateAlias`; the answer is a [`ModifyCertificateAliasResponse`].
     ///
     /// Required: `CertificateId`.
     ///
@@ -514,7 +514,7 @@ impl Client {
     pub fn modify_certificate_alias(&self) -> ModifyCertificateAliasCall {
         ModifyCertificateAliasCall::new(&self.handle)
     }
-    /// Calls `ModifyCertificateProject`.
+    /// Calls `ModifyCertificateProject`; the answer is a [`ModifyCertificateProjectResponse`].
     ///
     /// Required: `CertificateIdList`, `ProjectId`.
     ///
@@ -523,7 +523,7 @@ impl Client {
     pub fn modify_certificate_project(&self) -> ModifyCertificateProjectCall {
         ModifyCertificateProjectCall::new(&self.handle)
     }
-    /// Calls `ModifyCertificateResubmit`.
+    /// Calls `ModifyCertificateResubmit`; the answer is a [`ModifyCertificateResubmitResponse`].
     ///
     /// Required: `CertificateId`.
     ///
@@ -532,7 +532,7 @@ impl Client {
     pub fn modify_certificate_resubmit(&self) -> ModifyCertificateResubmitCall {
         ModifyCertificateResubmitCall::new(&self.handle)
     }
-    /// Calls `ModifyCertificatesExpiringNotificationSwitch`.
+    /// Calls `ModifyCertificatesExpiringNotificationSwitch`; the answer is a [`ModifyCertificatesExpiringNotificationSwitchResponse`].
     ///
     /// Required: `CertificateIds`, `SwitchStatus`.
     ///
@@ -543,7 +543,7 @@ impl Client {
     ) -> ModifyCertificatesExpiringNotificationSwitchCall {
         ModifyCertificatesExpiringNotificationSwitchCall::new(&self.handle)
     }
-    /// Calls `ReplaceCertificate`.
+    /// Calls `ReplaceCertificate`; the answer is a [`ReplaceCertificateResponse`].
     ///
     /// Required: `CertificateId`, `ValidType`.
     ///
@@ -552,7 +552,7 @@ impl Client {
     pub fn replace_certificate(&self) -> ReplaceCertificateCall {
         ReplaceCertificateCall::new(&self.handle)
     }
-    /// Calls `RevokeCertificate`.
+    /// Calls `RevokeCertificate`; the answer is a [`RevokeCertificateResponse`].
     ///
     /// Required: `CertificateId`.
     ///
@@ -561,7 +561,7 @@ impl Client {
     pub fn revoke_certificate(&self) -> RevokeCertificateCall {
         RevokeCertificateCall::new(&self.handle)
     }
-    /// Calls `SubmitAuditManager`.
+    /// Calls `SubmitAuditManager`; the answer is a [`SubmitAuditManagerResponse`].
     ///
     /// Required: `ManagerId`.
     ///
@@ -570,7 +570,7 @@ impl Client {
     pub fn submit_audit_manager(&self) -> SubmitAuditManagerCall {
         SubmitAuditManagerCall::new(&self.handle)
     }
-    /// Calls `SubmitCertificateInformation`.
+    /// Calls `SubmitCertificateInformation`; the answer is a [`SubmitCertificateInformationResponse`].
     ///
     /// Required: `CertificateId`.
     ///
@@ -579,7 +579,7 @@ impl Client {
     pub fn submit_certificate_information(&self) -> SubmitCertificateInformationCall {
         SubmitCertificateInformationCall::new(&self.handle)
     }
-    /// Calls `UpdateCertificateInstance`.
+    /// Calls `UpdateCertificateInstance`; the answer is a [`UpdateCertificateInstanceResponse`].
     ///
     /// Required: `OldCertificateId`, `ResourceTypes`.
     ///
@@ -588,14 +588,14 @@ impl Client {
     pub fn update_certificate_instance(&self) -> UpdateCertificateInstanceCall {
         UpdateCertificateInstanceCall::new(&self.handle)
     }
-    /// Calls `UpdateCertificateRecordRetry`.
+    /// Calls `UpdateCertificateRecordRetry`; the answer is a [`UpdateCertificateRecordRetryResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ssl&Version=2019-12-05&Action=UpdateCertificateRecordRetry)
     #[inline]
     pub fn update_certificate_record_retry(&self) -> UpdateCertificateRecordRetryCall {
         UpdateCertificateRecordRetryCall::new(&self.handle)
     }
-    /// Calls `UpdateCertificateRecordRollback`.
+    /// Calls `UpdateCertificateRecordRollback`; the answer is a [`UpdateCertificateRecordRollbackResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ssl&Version=2019-12-05&Action=UpdateCertificateRecordRollback)
     #[inline]
@@ -604,7 +604,7 @@ impl Client {
     ) -> UpdateCertificateRecordRollbackCall {
         UpdateCertificateRecordRollbackCall::new(&self.handle)
     }
-    /// Calls `UploadCertificate`.
+    /// Calls `UploadCertificate`; the answer is a [`UploadCertificateResponse`].
     ///
     /// Required: `CertificatePublicKey`.
     ///
@@ -613,7 +613,7 @@ impl Client {
     pub fn upload_certificate(&self) -> UploadCertificateCall {
         UploadCertificateCall::new(&self.handle)
     }
-    /// Calls `UploadConfirmLetter`.
+    /// Calls `UploadConfirmLetter`; the answer is a [`UploadConfirmLetterResponse`].
     ///
     /// Required: `CertificateId`, `ConfirmLetter`.
     ///
@@ -622,7 +622,7 @@ impl Client {
     pub fn upload_confirm_letter(&self) -> UploadConfirmLetterCall {
         UploadConfirmLetterCall::new(&self.handle)
     }
-    /// Calls `UploadRevokeLetter`.
+    /// Calls `UploadRevokeLetter`; the answer is a [`UploadRevokeLetterResponse`].
     ///
     /// Required: `CertificateId`, `RevokeLetter`.
     ///
@@ -631,7 +631,7 @@ impl Client {
     pub fn upload_revoke_letter(&self) -> UploadRevokeLetterCall {
         UploadRevokeLetterCall::new(&self.handle)
     }
-    /// Calls `UploadUpdateCertificateInstance`.
+    /// Calls `UploadUpdateCertificateInstance`; the answer is a [`UploadUpdateCertificateInstanceResponse`].
     ///
     /// Required: `OldCertificateId`, `ResourceTypes`, `CertificatePublicKey`, `CertificatePrivateKey`.
     ///
@@ -642,7 +642,7 @@ impl Client {
     ) -> UploadUpdateCertificateInstanceCall {
         UploadUpdateCertificateInstanceCall::new(&self.handle)
     }
-    /// Calls `UploadUpdateCertificateRecordRetry`.
+    /// Calls `UploadUpdateCertificateRecordRetry`; the answer is a [`UploadUpdateCertificateRecordRetryResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ssl&Version=2019-12-05&Action=UploadUpdateCertificateRecordRetry)
     #[inline]
@@ -651,7 +651,7 @@ impl Client {
     ) -> UploadUpdateCertificateRecordRetryCall {
         UploadUpdateCertificateRecordRetryCall::new(&self.handle)
     }
-    /// Calls `UploadUpdateCertificateRecordRollback`.
+    /// Calls `UploadUpdateCertificateRecordRollback`; the answer is a [`UploadUpdateCertificateRecordRollbackResponse`].
     ///
     /// Required: `DeployRecordId`.
     ///
@@ -662,7 +662,7 @@ impl Client {
     ) -> UploadUpdateCertificateRecordRollbackCall {
         UploadUpdateCertificateRecordRollbackCall::new(&self.handle)
     }
-    /// Calls `VerifyManager`.
+    /// Calls `VerifyManager`; the answer is a [`VerifyManagerResponse`].
     ///
     /// Required: `ManagerId`.
     ///

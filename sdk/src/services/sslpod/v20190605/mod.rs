@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `CreateDomain`.
+    /// Calls `CreateDomain`; the answer is a [`CreateDomainResponse`].
     ///
     /// Required: `ServerType`, `Domain`, `Port`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn create_domain(&self) -> CreateDomainCall {
         CreateDomainCall::new(&self.handle)
     }
-    /// Calls `DeleteDomain`.
+    /// Calls `DeleteDomain`; the answer is a [`DeleteDomainResponse`].
     ///
     /// Required: `DomainId`.
     ///
@@ -53,14 +53,14 @@ impl Client {
     pub fn delete_domain(&self) -> DeleteDomainCall {
         DeleteDomainCall::new(&self.handle)
     }
-    /// Calls `DescribeDashboard`.
+    /// Calls `DescribeDashboard`; the answer is a [`DescribeDashboardResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=sslpod&Version=2019-06-05&Action=DescribeDashboard)
     #[inline]
     pub fn describe_dashboard(&self) -> DescribeDashboardCall {
         DescribeDashboardCall::new(&self.handle)
     }
-    /// Calls `DescribeDomainCerts`.
+    /// Calls `DescribeDomainCerts`; the answer is a [`DescribeDomainCertsResponse`].
     ///
     /// Required: `DomainId`.
     ///
@@ -69,14 +69,14 @@ impl Client {
     pub fn describe_domain_certs(&self) -> DescribeDomainCertsCall {
         DescribeDomainCertsCall::new(&self.handle)
     }
-    /// Calls `DescribeDomainTags`.
+    /// Calls `DescribeDomainTags`; the answer is a [`DescribeDomainTagsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=sslpod&Version=2019-06-05&Action=DescribeDomainTags)
     #[inline]
     pub fn describe_domain_tags(&self) -> DescribeDomainTagsCall {
         DescribeDomainTagsCall::new(&self.handle)
     }
-    /// Calls `DescribeDomains`.
+    /// Calls `DescribeDomains`; the answer is a [`DescribeDomainsResponse`].
     ///
     /// Required: `Offset`, `Limit`, `SearchType`.
     ///
@@ -85,14 +85,14 @@ impl Client {
     pub fn describe_domains(&self) -> DescribeDomainsCall {
         DescribeDomainsCall::new(&self.handle)
     }
-    /// Calls `DescribeNoticeInfo`.
+    /// Calls `DescribeNoticeInfo`; the answer is a [`DescribeNoticeInfoResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=sslpod&Version=2019-06-05&Action=DescribeNoticeInfo)
     #[inline]
     pub fn describe_notice_info(&self) -> DescribeNoticeInfoCall {
         DescribeNoticeInfoCall::new(&self.handle)
     }
-    /// Calls `ModifyDomainTags`.
+    /// Calls `ModifyDomainTags`; the answer is a [`ModifyDomainTagsResponse`].
     ///
     /// Required: `AccountDomainId`, `Tags`.
     ///
@@ -101,7 +101,7 @@ impl Client {
     pub fn modify_domain_tags(&self) -> ModifyDomainTagsCall {
         ModifyDomainTagsCall::new(&self.handle)
     }
-    /// Calls `RefreshDomain`.
+    /// Calls `RefreshDomain`; the answer is a [`RefreshDomainResponse`].
     ///
     /// Required: `DomainId`.
     ///
@@ -110,7 +110,7 @@ impl Client {
     pub fn refresh_domain(&self) -> RefreshDomainCall {
         RefreshDomainCall::new(&self.handle)
     }
-    /// Calls `ResolveDomain`.
+    /// Calls `ResolveDomain`; the answer is a [`ResolveDomainResponse`].
     ///
     /// Required: `Domain`.
     ///
@@ -196,7 +196,6 @@ rt::action!(
     DescribeDashboard, DescribeDashboardRequest, DescribeDashboardCall,
     DescribeDashboardResponse, Error, idempotent
 );
-impl<T> DescribeDashboardCall<T> {}
 /// The answer of [`Client::describe_dashboard`] (`DescribeDashboard`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -228,7 +227,6 @@ rt::action!(
     DescribeDomainTags, DescribeDomainTagsRequest, DescribeDomainTagsCall,
     DescribeDomainTagsResponse, Error, idempotent
 );
-impl<T> DescribeDomainTagsCall<T> {}
 /// The answer of [`Client::describe_domain_tags`] (`DescribeDomainTags`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -270,7 +268,6 @@ rt::action!(
     DescribeNoticeInfo, DescribeNoticeInfoRequest, DescribeNoticeInfoCall,
     DescribeNoticeInfoResponse, Error, idempotent
 );
-impl<T> DescribeNoticeInfoCall<T> {}
 /// The answer of [`Client::describe_notice_info`] (`DescribeNoticeInfo`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `CreateProductSecret`.
+    /// Calls `CreateProductSecret`; the answer is a [`CreateProductSecretResponse`].
     ///
     /// Required: `SecretName`, `UserNamePrefix`, `ProductName`, `InstanceID`, `Domains`, `PrivilegesList`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn create_product_secret(&self) -> CreateProductSecretCall {
         CreateProductSecretCall::new(&self.handle)
     }
-    /// Calls `CreateSSHKeyPairSecret`.
+    /// Calls `CreateSSHKeyPairSecret`; the answer is a [`CreateSSHKeyPairSecretResponse`].
     ///
     /// Required: `SecretName`, `ProjectId`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn create_ssh_key_pair_secret(&self) -> CreateSSHKeyPairSecretCall {
         CreateSSHKeyPairSecretCall::new(&self.handle)
     }
-    /// Calls `CreateSecret`.
+    /// Calls `CreateSecret`; the answer is a [`CreateSecretResponse`].
     ///
     /// Required: `SecretName`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn create_secret(&self) -> CreateSecretCall {
         CreateSecretCall::new(&self.handle)
     }
-    /// Calls `CreateService`.
+    /// Calls `CreateService`; the answer is a [`CreateServiceResponse`].
     ///
     /// Required: `PayMode`, `ClientToken`. Automatic retries: safe, as its `ClientToken` makes a repeat harmless (when not empty).
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn create_service(&self) -> CreateServiceCall {
         CreateServiceCall::new(&self.handle)
     }
-    /// Calls `DeleteSecret`.
+    /// Calls `DeleteSecret`; the answer is a [`DeleteSecretResponse`].
     ///
     /// Required: `SecretName`.
     ///
@@ -80,7 +80,7 @@ impl Client {
     pub fn delete_secret(&self) -> DeleteSecretCall {
         DeleteSecretCall::new(&self.handle)
     }
-    /// Calls `DeleteSecretVersion`.
+    /// Calls `DeleteSecretVersion`; the answer is a [`DeleteSecretVersionResponse`].
     ///
     /// Required: `SecretName`, `VersionId`.
     ///
@@ -89,7 +89,7 @@ impl Client {
     pub fn delete_secret_version(&self) -> DeleteSecretVersionCall {
         DeleteSecretVersionCall::new(&self.handle)
     }
-    /// Calls `DescribeAsyncRequestInfo`.
+    /// Calls `DescribeAsyncRequestInfo`; the answer is a [`DescribeAsyncRequestInfoResponse`].
     ///
     /// Required: `FlowID`.
     ///
@@ -98,7 +98,7 @@ impl Client {
     pub fn describe_async_request_info(&self) -> DescribeAsyncRequestInfoCall {
         DescribeAsyncRequestInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeRotationDetail`.
+    /// Calls `DescribeRotationDetail`; the answer is a [`DescribeRotationDetailResponse`].
     ///
     /// Required: `SecretName`.
     ///
@@ -107,7 +107,7 @@ impl Client {
     pub fn describe_rotation_detail(&self) -> DescribeRotationDetailCall {
         DescribeRotationDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeRotationHistory`.
+    /// Calls `DescribeRotationHistory`; the answer is a [`DescribeRotationHistoryResponse`].
     ///
     /// Required: `SecretName`.
     ///
@@ -116,7 +116,7 @@ impl Client {
     pub fn describe_rotation_history(&self) -> DescribeRotationHistoryCall {
         DescribeRotationHistoryCall::new(&self.handle)
     }
-    /// Calls `DescribeSecret`.
+    /// Calls `DescribeSecret`; the answer is a [`DescribeSecretResponse`].
     ///
     /// Required: `SecretName`.
     ///
@@ -125,14 +125,14 @@ impl Client {
     pub fn describe_secret(&self) -> DescribeSecretCall {
         DescribeSecretCall::new(&self.handle)
     }
-    /// Calls `DescribeSupportedProducts`.
+    /// Calls `DescribeSupportedProducts`; the answer is a [`DescribeSupportedProductsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ssm&Version=2019-09-23&Action=DescribeSupportedProducts)
     #[inline]
     pub fn describe_supported_products(&self) -> DescribeSupportedProductsCall {
         DescribeSupportedProductsCall::new(&self.handle)
     }
-    /// Calls `DisableSecret`.
+    /// Calls `DisableSecret`; the answer is a [`DisableSecretResponse`].
     ///
     /// Required: `SecretName`.
     ///
@@ -141,7 +141,7 @@ impl Client {
     pub fn disable_secret(&self) -> DisableSecretCall {
         DisableSecretCall::new(&self.handle)
     }
-    /// Calls `EnableSecret`.
+    /// Calls `EnableSecret`; the answer is a [`EnableSecretResponse`].
     ///
     /// Required: `SecretName`.
     ///
@@ -150,21 +150,21 @@ impl Client {
     pub fn enable_secret(&self) -> EnableSecretCall {
         EnableSecretCall::new(&self.handle)
     }
-    /// Calls `GetRegions`.
+    /// Calls `GetRegions`; the answer is a [`GetRegionsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ssm&Version=2019-09-23&Action=GetRegions)
     #[inline]
     pub fn get_regions(&self) -> GetRegionsCall {
         GetRegionsCall::new(&self.handle)
     }
-    /// Calls `GetSSHKeyPairValue`.
+    /// Calls `GetSSHKeyPairValue`; the answer is a [`GetSSHKeyPairValueResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ssm&Version=2019-09-23&Action=GetSSHKeyPairValue)
     #[inline]
     pub fn get_ssh_key_pair_value(&self) -> GetSSHKeyPairValueCall {
         GetSSHKeyPairValueCall::new(&self.handle)
     }
-    /// Calls `GetSecretValue`.
+    /// Calls `GetSecretValue`; the answer is a [`GetSecretValueResponse`].
     ///
     /// Required: `SecretName`, `VersionId`.
     ///
@@ -173,14 +173,14 @@ impl Client {
     pub fn get_secret_value(&self) -> GetSecretValueCall {
         GetSecretValueCall::new(&self.handle)
     }
-    /// Calls `GetServiceStatus`.
+    /// Calls `GetServiceStatus`; the answer is a [`GetServiceStatusResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=ssm&Version=2019-09-23&Action=GetServiceStatus)
     #[inline]
     pub fn get_service_status(&self) -> GetServiceStatusCall {
         GetServiceStatusCall::new(&self.handle)
     }
-    /// Calls `ListSecretVersionIds`.
+    /// Calls `ListSecretVersionIds`; the answer is a [`ListSecretVersionIdsResponse`].
     ///
     /// Required: `SecretName`.
     ///
@@ -189,7 +189,7 @@ impl Client {
     pub fn list_secret_version_ids(&self) -> ListSecretVersionIdsCall {
         ListSecretVersionIdsCall::new(&self.handle)
     }
-    /// Calls `ListSecrets`.
+    /// Calls `ListSecrets`; the answer is a [`ListSecretsResponse`].
     ///
     /// Each answer holds one page of `SecretMetadatas`; [`into_paginator`](ListSecretsCall::into_paginator) reads them all.
     ///
@@ -198,7 +198,7 @@ impl Client {
     pub fn list_secrets(&self) -> ListSecretsCall {
         ListSecretsCall::new(&self.handle)
     }
-    /// Calls `PutSecretValue`.
+    /// Calls `PutSecretValue`; the answer is a [`PutSecretValueResponse`].
     ///
     /// Required: `SecretName`, `VersionId`.
     ///
@@ -207,7 +207,7 @@ impl Client {
     pub fn put_secret_value(&self) -> PutSecretValueCall {
         PutSecretValueCall::new(&self.handle)
     }
-    /// Calls `RestoreSecret`.
+    /// Calls `RestoreSecret`; the answer is a [`RestoreSecretResponse`].
     ///
     /// Required: `SecretName`.
     ///
@@ -216,7 +216,7 @@ impl Client {
     pub fn restore_secret(&self) -> RestoreSecretCall {
         RestoreSecretCall::new(&self.handle)
     }
-    /// Calls `RotateProductSecret`.
+    /// Calls `RotateProductSecret`; the answer is a [`RotateProductSecretResponse`].
     ///
     /// Required: `SecretName`.
     ///
@@ -225,7 +225,7 @@ impl Client {
     pub fn rotate_product_secret(&self) -> RotateProductSecretCall {
         RotateProductSecretCall::new(&self.handle)
     }
-    /// Calls `UpdateDescription`.
+    /// Calls `UpdateDescription`; the answer is a [`UpdateDescriptionResponse`].
     ///
     /// Required: `SecretName`, `Description`.
     ///
@@ -234,7 +234,7 @@ impl Client {
     pub fn update_description(&self) -> UpdateDescriptionCall {
         UpdateDescriptionCall::new(&self.handle)
     }
-    /// Calls `UpdateRotationStatus`.
+    /// Calls `UpdateRotationStatus`; the answer is a [`UpdateRotationStatusResponse`].
     ///
     /// Required: `SecretName`, `EnableRotation`.
     ///
@@ -243,7 +243,7 @@ impl Client {
     pub fn update_rotation_status(&self) -> UpdateRotationStatusCall {
         UpdateRotationStatusCall::new(&self.handle)
     }
-    /// Calls `UpdateSecret`.
+    /// Calls `UpdateSecret`; the answer is a [`UpdateSecretResponse`].
     ///
     /// Required: `SecretName`, `VersionId`.
     ///
@@ -567,7 +567,6 @@ rt::action!(
     DescribeSupportedProducts, DescribeSupportedProductsRequest,
     DescribeSupportedProductsCall, DescribeSupportedProductsResponse, Error, idempotent
 );
-impl<T> DescribeSupportedProductsCall<T> {}
 /// The answer of [`Client::describe_supported_products`] (`DescribeSupportedProducts`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -616,7 +615,6 @@ pub struct EnableSecretResponse {
 rt::action!(
     GetRegions, GetRegionsRequest, GetRegionsCall, GetRegionsResponse, Error, idempotent
 );
-impl<T> GetRegionsCall<T> {}
 /// The answer of [`Client::get_regions`] (`GetRegions`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -698,7 +696,6 @@ rt::action!(
     GetServiceStatus, GetServiceStatusRequest, GetServiceStatusCall,
     GetServiceStatusResponse, Error, idempotent
 );
-impl<T> GetServiceStatusCall<T> {}
 /// The answer of [`Client::get_service_status`] (`GetServiceStatus`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `AssumeRole`.
+    /// Calls `AssumeRole`; the answer is a [`AssumeRoleResponse`].
     ///
     /// Required: `RoleArn`, `RoleSessionName`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn assume_role(&self) -> AssumeRoleCall {
         AssumeRoleCall::new(&self.handle)
     }
-    /// Calls `AssumeRoleWithSAML`.
+    /// Calls `AssumeRoleWithSAML`; the answer is a [`AssumeRoleWithSAMLResponse`].
     ///
     /// Required: `SAMLAssertion`, `PrincipalArn`, `RoleArn`, `RoleSessionName`. Sent without a signature, so it needs no credentials.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn assume_role_with_saml(&self) -> AssumeRoleWithSAMLCall {
         AssumeRoleWithSAMLCall::new(&self.handle)
     }
-    /// Calls `AssumeRoleWithWebIdentity`.
+    /// Calls `AssumeRoleWithWebIdentity`; the answer is a [`AssumeRoleWithWebIdentityResponse`].
     ///
     /// Required: `ProviderId`, `WebIdentityToken`, `RoleArn`, `RoleSessionName`. Sent without a signature, so it needs no credentials.
     ///
@@ -62,14 +62,14 @@ impl Client {
     pub fn assume_role_with_web_identity(&self) -> AssumeRoleWithWebIdentityCall {
         AssumeRoleWithWebIdentityCall::new(&self.handle)
     }
-    /// Calls `GetCallerIdentity`.
+    /// Calls `GetCallerIdentity`; the answer is a [`GetCallerIdentityResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=sts&Version=2018-08-13&Action=GetCallerIdentity)
     #[inline]
     pub fn get_caller_identity(&self) -> GetCallerIdentityCall {
         GetCallerIdentityCall::new(&self.handle)
     }
-    /// Calls `GetFederationToken`.
+    /// Calls `GetFederationToken`; the answer is a [`GetFederationTokenResponse`].
     ///
     /// Required: `Name`, `Policy`.
     ///
@@ -78,7 +78,7 @@ impl Client {
     pub fn get_federation_token(&self) -> GetFederationTokenCall {
         GetFederationTokenCall::new(&self.handle)
     }
-    /// Calls `GetSessionToken`.
+    /// Calls `GetSessionToken`; the answer is a [`GetSessionTokenResponse`].
     ///
     /// Required: `SerialNumber`, `TokenCode`.
     ///
@@ -87,7 +87,7 @@ impl Client {
     pub fn get_session_token(&self) -> GetSessionTokenCall {
         GetSessionTokenCall::new(&self.handle)
     }
-    /// Calls `QueryApiKey`.
+    /// Calls `QueryApiKey`; the answer is a [`QueryApiKeyResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=sts&Version=2018-08-13&Action=QueryApiKey)
     #[inline]
@@ -237,7 +237,6 @@ rt::action!(
     GetCallerIdentity, GetCallerIdentityRequest, GetCallerIdentityCall,
     GetCallerIdentityResponse, Error, idempotent
 );
-impl<T> GetCallerIdentityCall<T> {}
 /// The answer of [`Client::get_caller_identity`] (`GetCallerIdentity`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

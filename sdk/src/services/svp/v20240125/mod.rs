@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `CreateSavingPlanOrder`.
+    /// Calls `CreateSavingPlanOrder`; the answer is a [`CreateSavingPlanOrderResponse`].
     ///
     /// Required: `RegionId`, `ZoneId`, `PrePayType`, `TimeSpan`, `TimeUnit`, `CommodityCode`, `PromiseUseAmount`. Automatic retries: safe only with a `ClientToken` set; without one, none once the request may have reached the service.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn create_saving_plan_order(&self) -> CreateSavingPlanOrderCall {
         CreateSavingPlanOrderCall::new(&self.handle)
     }
-    /// Calls `DescribeSavingPlanCoverage`.
+    /// Calls `DescribeSavingPlanCoverage`; the answer is a [`DescribeSavingPlanCoverageResponse`].
     ///
     /// Required: `StartDate`, `EndDate`, `Offset`, `Limit`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn describe_saving_plan_coverage(&self) -> DescribeSavingPlanCoverageCall {
         DescribeSavingPlanCoverageCall::new(&self.handle)
     }
-    /// Calls `DescribeSavingPlanDeduct`.
+    /// Calls `DescribeSavingPlanDeduct`; the answer is a [`DescribeSavingPlanDeductResponse`].
     ///
     /// Required: `Offset`, `Limit`, `StartEndDate`, `StartStartDate`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn describe_saving_plan_deduct(&self) -> DescribeSavingPlanDeductCall {
         DescribeSavingPlanDeductCall::new(&self.handle)
     }
-    /// Calls `DescribeSavingPlanOverview`.
+    /// Calls `DescribeSavingPlanOverview`; the answer is a [`DescribeSavingPlanOverviewResponse`].
     ///
     /// Required: `StartDate`, `EndDate`, `Offset`, `Limit`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn describe_saving_plan_overview(&self) -> DescribeSavingPlanOverviewCall {
         DescribeSavingPlanOverviewCall::new(&self.handle)
     }
-    /// Calls `DescribeSavingPlanUsage`.
+    /// Calls `DescribeSavingPlanUsage`; the answer is a [`DescribeSavingPlanUsageResponse`].
     ///
     /// Required: `StartDate`, `EndDate`, `Offset`, `Limit`, `TimeInterval`.
     ///

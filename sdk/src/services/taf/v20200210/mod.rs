@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `ManagePortraitRisk`.
+    /// Calls `ManagePortraitRisk`; the answer is a [`ManagePortraitRiskResponse`].
     ///
     /// Required: `BusinessSecurityData`.
     ///

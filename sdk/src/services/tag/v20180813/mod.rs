@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `AddProject`.
+    /// Calls `AddProject`; the answer is a [`AddProjectResponse`].
     ///
     /// Required: `ProjectName`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn add_project(&self) -> AddProjectCall {
         AddProjectCall::new(&self.handle)
     }
-    /// Calls `AddResourceTag`.
+    /// Calls `AddResourceTag`; the answer is a [`AddResourceTagResponse`].
     ///
     /// Required: `TagKey`, `TagValue`, `Resource`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn add_resource_tag(&self) -> AddResourceTagCall {
         AddResourceTagCall::new(&self.handle)
     }
-    /// Calls `AttachResourcesTag`.
+    /// Calls `AttachResourcesTag`; the answer is a [`AttachResourcesTagResponse`].
     ///
     /// Required: `ServiceType`, `ResourceIds`, `TagKey`, `TagValue`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn attach_resources_tag(&self) -> AttachResourcesTagCall {
         AttachResourcesTagCall::new(&self.handle)
     }
-    /// Calls `CreateTag`.
+    /// Calls `CreateTag`; the answer is a [`CreateTagResponse`].
     ///
     /// Required: `TagKey`, `TagValue`.
     ///
@@ -71,14 +71,14 @@ impl Client {
     pub fn create_tag(&self) -> CreateTagCall {
         CreateTagCall::new(&self.handle)
     }
-    /// Calls `CreateTags`.
+    /// Calls `CreateTags`; the answer is a [`CreateTagsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tag&Version=2018-08-13&Action=CreateTags)
     #[inline]
     pub fn create_tags(&self) -> CreateTagsCall {
         CreateTagsCall::new(&self.handle)
     }
-    /// Calls `DeleteResourceTag`.
+    /// Calls `DeleteResourceTag`; the answer is a [`DeleteResourceTagResponse`].
     ///
     /// Required: `TagKey`, `Resource`.
     ///
@@ -87,7 +87,7 @@ impl Client {
     pub fn delete_resource_tag(&self) -> DeleteResourceTagCall {
         DeleteResourceTagCall::new(&self.handle)
     }
-    /// Calls `DeleteTag`.
+    /// Calls `DeleteTag`; the answer is a [`DeleteTagResponse`].
     ///
     /// Required: `TagKey`, `TagValue`.
     ///
@@ -96,7 +96,7 @@ impl Client {
     pub fn delete_tag(&self) -> DeleteTagCall {
         DeleteTagCall::new(&self.handle)
     }
-    /// Calls `DeleteTags`.
+    /// Calls `DeleteTags`; the answer is a [`DeleteTagsResponse`].
     ///
     /// Required: `Tags`.
     ///
@@ -105,7 +105,7 @@ impl Client {
     pub fn delete_tags(&self) -> DeleteTagsCall {
         DeleteTagsCall::new(&self.handle)
     }
-    /// Calls `DescribeProjects`.
+    /// Calls `DescribeProjects`; the answer is a [`DescribeProjectsResponse`].
     ///
     /// Required: `AllList`, `Limit`, `Offset`.
     ///
@@ -114,7 +114,7 @@ impl Client {
     pub fn describe_projects(&self) -> DescribeProjectsCall {
         DescribeProjectsCall::new(&self.handle)
     }
-    /// Calls `DescribeResourceTags`.
+    /// Calls `DescribeResourceTags`; the answer is a [`DescribeResourceTagsResponse`].
     ///
     /// Each answer holds one page of `Rows`; [`into_paginator`](DescribeResourceTagsCall::into_paginator) reads them all.
     ///
@@ -123,7 +123,7 @@ impl Client {
     pub fn describe_resource_tags(&self) -> DescribeResourceTagsCall {
         DescribeResourceTagsCall::new(&self.handle)
     }
-    /// Calls `DescribeResourceTagsByResourceIds`.
+    /// Calls `DescribeResourceTagsByResourceIds`; the answer is a [`DescribeResourceTagsByResourceIdsResponse`].
     ///
     /// Required: `ServiceType`, `ResourcePrefix`, `ResourceIds`, `ResourceRegion`.
     ///
@@ -136,7 +136,7 @@ impl Client {
     ) -> DescribeResourceTagsByResourceIdsCall {
         DescribeResourceTagsByResourceIdsCall::new(&self.handle)
     }
-    /// Calls `DescribeResourceTagsByResourceIdsSeq`.
+    /// Calls `DescribeResourceTagsByResourceIdsSeq`; the answer is a [`DescribeResourceTagsByResourceIdsSeqResponse`].
     ///
     /// Required: `ServiceType`, `ResourcePrefix`, `ResourceIds`, `ResourceRegion`.
     ///
@@ -149,7 +149,7 @@ impl Client {
     ) -> DescribeResourceTagsByResourceIdsSeqCall {
         DescribeResourceTagsByResourceIdsSeqCall::new(&self.handle)
     }
-    /// Calls `DescribeResourceTagsByTagKeys`.
+    /// Calls `DescribeResourceTagsByTagKeys`; the answer is a [`DescribeResourceTagsByTagKeysResponse`].
     ///
     /// Required: `ServiceType`, `ResourcePrefix`, `ResourceRegion`, `ResourceIds`, `TagKeys`.
     ///
@@ -162,7 +162,7 @@ impl Client {
     ) -> DescribeResourceTagsByTagKeysCall {
         DescribeResourceTagsByTagKeysCall::new(&self.handle)
     }
-    /// Calls `DescribeResourcesByTags`.
+    /// Calls `DescribeResourcesByTags`; the answer is a [`DescribeResourcesByTagsResponse`].
     ///
     /// Required: `TagFilters`.
     ///
@@ -173,7 +173,7 @@ impl Client {
     pub fn describe_resources_by_tags(&self) -> DescribeResourcesByTagsCall {
         DescribeResourcesByTagsCall::new(&self.handle)
     }
-    /// Calls `DescribeResourcesByTagsUnion`.
+    /// Calls `DescribeResourcesByTagsUnion`; the answer is a [`DescribeResourcesByTagsUnionResponse`].
     ///
     /// Required: `TagFilters`.
     ///
@@ -184,7 +184,7 @@ impl Client {
     pub fn describe_resources_by_tags_union(&self) -> DescribeResourcesByTagsUnionCall {
         DescribeResourcesByTagsUnionCall::new(&self.handle)
     }
-    /// Calls `DescribeTagKeys`.
+    /// Calls `DescribeTagKeys`; the answer is a [`DescribeTagKeysResponse`].
     ///
     /// Each answer holds one page of `Tags`; [`into_paginator`](DescribeTagKeysCall::into_paginator) reads them all.
     ///
@@ -193,7 +193,7 @@ impl Client {
     pub fn describe_tag_keys(&self) -> DescribeTagKeysCall {
         DescribeTagKeysCall::new(&self.handle)
     }
-    /// Calls `DescribeTagValues`.
+    /// Calls `DescribeTagValues`; the answer is a [`DescribeTagValuesResponse`].
     ///
     /// Required: `TagKeys`.
     ///
@@ -204,7 +204,7 @@ impl Client {
     pub fn describe_tag_values(&self) -> DescribeTagValuesCall {
         DescribeTagValuesCall::new(&self.handle)
     }
-    /// Calls `DescribeTagValuesSeq`.
+    /// Calls `DescribeTagValuesSeq`; the answer is a [`DescribeTagValuesSeqResponse`].
     ///
     /// Required: `TagKeys`.
     ///
@@ -215,7 +215,7 @@ impl Client {
     pub fn describe_tag_values_seq(&self) -> DescribeTagValuesSeqCall {
         DescribeTagValuesSeqCall::new(&self.handle)
     }
-    /// Calls `DescribeTags`.
+    /// Calls `DescribeTags`; the answer is a [`DescribeTagsResponse`].
     ///
     /// Each answer holds one page of `Tags`; [`into_paginator`](DescribeTagsCall::into_paginator) reads them all.
     ///
@@ -224,7 +224,7 @@ impl Client {
     pub fn describe_tags(&self) -> DescribeTagsCall {
         DescribeTagsCall::new(&self.handle)
     }
-    /// Calls `DescribeTagsSeq`.
+    /// Calls `DescribeTagsSeq`; the answer is a [`DescribeTagsSeqResponse`].
     ///
     /// Each answer holds one page of `Tags`; [`into_paginator`](DescribeTagsSeqCall::into_paginator) reads them all.
     ///
@@ -233,7 +233,7 @@ impl Client {
     pub fn describe_tags_seq(&self) -> DescribeTagsSeqCall {
         DescribeTagsSeqCall::new(&self.handle)
     }
-    /// Calls `DetachResourcesTag`.
+    /// Calls `DetachResourcesTag`; the answer is a [`DetachResourcesTagResponse`].
     ///
     /// Required: `ServiceType`, `ResourceIds`, `TagKey`.
     ///
@@ -242,21 +242,21 @@ impl Client {
     pub fn detach_resources_tag(&self) -> DetachResourcesTagCall {
         DetachResourcesTagCall::new(&self.handle)
     }
-    /// Calls `GetResources`.
+    /// Calls `GetResources`; the answer is a [`GetResourcesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tag&Version=2018-08-13&Action=GetResources)
     #[inline]
     pub fn get_resources(&self) -> GetResourcesCall {
         GetResourcesCall::new(&self.handle)
     }
-    /// Calls `GetTagKeys`.
+    /// Calls `GetTagKeys`; the answer is a [`GetTagKeysResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tag&Version=2018-08-13&Action=GetTagKeys)
     #[inline]
     pub fn get_tag_keys(&self) -> GetTagKeysCall {
         GetTagKeysCall::new(&self.handle)
     }
-    /// Calls `GetTagValues`.
+    /// Calls `GetTagValues`; the answer is a [`GetTagValuesResponse`].
     ///
     /// Required: `TagKeys`.
     ///
@@ -265,14 +265,14 @@ impl Client {
     pub fn get_tag_values(&self) -> GetTagValuesCall {
         GetTagValuesCall::new(&self.handle)
     }
-    /// Calls `GetTags`.
+    /// Calls `GetTags`; the answer is a [`GetTagsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tag&Version=2018-08-13&Action=GetTags)
     #[inline]
     pub fn get_tags(&self) -> GetTagsCall {
         GetTagsCall::new(&self.handle)
     }
-    /// Calls `ModifyResourceTags`.
+    /// Calls `ModifyResourceTags`; the answer is a [`ModifyResourceTagsResponse`].
     ///
     /// Required: `Resource`.
     ///
@@ -281,7 +281,7 @@ impl Client {
     pub fn modify_resource_tags(&self) -> ModifyResourceTagsCall {
         ModifyResourceTagsCall::new(&self.handle)
     }
-    /// Calls `ModifyResourcesTagValue`.
+    /// Calls `ModifyResourcesTagValue`; the answer is a [`ModifyResourcesTagValueResponse`].
     ///
     /// Required: `ServiceType`, `ResourceIds`, `TagKey`, `TagValue`.
     ///
@@ -290,7 +290,7 @@ impl Client {
     pub fn modify_resources_tag_value(&self) -> ModifyResourcesTagValueCall {
         ModifyResourcesTagValueCall::new(&self.handle)
     }
-    /// Calls `TagResources`.
+    /// Calls `TagResources`; the answer is a [`TagResourcesResponse`].
     ///
     /// Required: `ResourceList`, `Tags`.
     ///
@@ -299,7 +299,7 @@ impl Client {
     pub fn tag_resources(&self) -> TagResourcesCall {
         TagResourcesCall::new(&self.handle)
     }
-    /// Calls `UnTagResources`.
+    /// Calls `UnTagResources`; the answer is a [`UnTagResourcesResponse`].
     ///
     /// Required: `ResourceList`, `TagKeys`.
     ///
@@ -308,7 +308,7 @@ impl Client {
     pub fn un_tag_resources(&self) -> UnTagResourcesCall {
         UnTagResourcesCall::new(&self.handle)
     }
-    /// Calls `UpdateProject`.
+    /// Calls `UpdateProject`; the answer is a [`UpdateProjectResponse`].
     ///
     /// Required: `ProjectId`.
     ///
@@ -317,7 +317,7 @@ impl Client {
     pub fn update_project(&self) -> UpdateProjectCall {
         UpdateProjectCall::new(&self.handle)
     }
-    /// Calls `UpdateResourceTagValue`.
+    /// Calls `UpdateResourceTagValue`; the answer is a [`UpdateResourceTagValueResponse`].
     ///
     /// Required: `TagKey`, `TagValue`, `Resource`.
     ///

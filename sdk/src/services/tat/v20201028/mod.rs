@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `CancelInvocation`.
+    /// Calls `CancelInvocation`; the answer is a [`CancelInvocationResponse`].
     ///
     /// Required: `InvocationId`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn cancel_invocation(&self) -> CancelInvocationCall {
         CancelInvocationCall::new(&self.handle)
     }
-    /// Calls `CreateCommand`.
+    /// Calls `CreateCommand`; the answer is a [`CreateCommandResponse`].
     ///
     /// Required: `CommandName`, `Content`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn create_command(&self) -> CreateCommandCall {
         CreateCommandCall::new(&self.handle)
     }
-    /// Calls `CreateInvoker`.
+    /// Calls `CreateInvoker`; the answer is a [`CreateInvokerResponse`].
     ///
     /// Required: `Name`, `Type`, `CommandId`, `InstanceIds`.
     ///
@@ -62,14 +62,14 @@ impl Client {
     pub fn create_invoker(&self) -> CreateInvokerCall {
         CreateInvokerCall::new(&self.handle)
     }
-    /// Calls `CreateRegisterCode`.
+    /// Calls `CreateRegisterCode`; the answer is a [`CreateRegisterCodeResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tat&Version=2020-10-28&Action=CreateRegisterCode)
     #[inline]
     pub fn create_register_code(&self) -> CreateRegisterCodeCall {
         CreateRegisterCodeCall::new(&self.handle)
     }
-    /// Calls `DeleteCommand`.
+    /// Calls `DeleteCommand`; the answer is a [`DeleteCommandResponse`].
     ///
     /// Required: `CommandId`.
     ///
@@ -78,7 +78,7 @@ impl Client {
     pub fn delete_command(&self) -> DeleteCommandCall {
         DeleteCommandCall::new(&self.handle)
     }
-    /// Calls `DeleteCommands`.
+    /// Calls `DeleteCommands`; the answer is a [`DeleteCommandsResponse`].
     ///
     /// Required: `CommandIds`.
     ///
@@ -87,7 +87,7 @@ impl Client {
     pub fn delete_commands(&self) -> DeleteCommandsCall {
         DeleteCommandsCall::new(&self.handle)
     }
-    /// Calls `DeleteInvoker`.
+    /// Calls `DeleteInvoker`; the answer is a [`DeleteInvokerResponse`].
     ///
     /// Required: `InvokerId`.
     ///
@@ -96,7 +96,7 @@ impl Client {
     pub fn delete_invoker(&self) -> DeleteInvokerCall {
         DeleteInvokerCall::new(&self.handle)
     }
-    /// Calls `DeleteRegisterCodes`.
+    /// Calls `DeleteRegisterCodes`; the answer is a [`DeleteRegisterCodesResponse`].
     ///
     /// Required: `RegisterCodeIds`.
     ///
@@ -105,7 +105,7 @@ impl Client {
     pub fn delete_register_codes(&self) -> DeleteRegisterCodesCall {
         DeleteRegisterCodesCall::new(&self.handle)
     }
-    /// Calls `DeleteRegisterInstance`.
+    /// Calls `DeleteRegisterInstance`; the answer is a [`DeleteRegisterInstanceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -114,7 +114,7 @@ impl Client {
     pub fn delete_register_instance(&self) -> DeleteRegisterInstanceCall {
         DeleteRegisterInstanceCall::new(&self.handle)
     }
-    /// Calls `DescribeAutomationAgentStatus`.
+    /// Calls `DescribeAutomationAgentStatus`; the answer is a [`DescribeAutomationAgentStatusResponse`].
     ///
     /// Each answer holds one page of `AutomationAgentSet`; [`into_paginator`](DescribeAutomationAgentStatusCall::into_paginator) reads them all.
     ///
@@ -123,7 +123,7 @@ impl Client {
     pub fn describe_automation_agent_status(&self) -> DescribeAutomationAgentStatusCall {
         DescribeAutomationAgentStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeCommands`.
+    /// Calls `DescribeCommands`; the answer is a [`DescribeCommandsResponse`].
     ///
     /// Each answer holds one page of `CommandSet`; [`into_paginator`](DescribeCommandsCall::into_paginator) reads them all.
     ///
@@ -132,7 +132,7 @@ impl Client {
     pub fn describe_commands(&self) -> DescribeCommandsCall {
         DescribeCommandsCall::new(&self.handle)
     }
-    /// Calls `DescribeInvocationTasks`.
+    /// Calls `DescribeInvocationTasks`; the answer is a [`DescribeInvocationTasksResponse`].
     ///
     /// Each answer holds one page of `InvocationTaskSet`; [`into_paginator`](DescribeInvocationTasksCall::into_paginator) reads them all.
     ///
@@ -141,7 +141,7 @@ impl Client {
     pub fn describe_invocation_tasks(&self) -> DescribeInvocationTasksCall {
         DescribeInvocationTasksCall::new(&self.handle)
     }
-    /// Calls `DescribeInvocations`.
+    /// Calls `DescribeInvocations`; the answer is a [`DescribeInvocationsResponse`].
     ///
     /// Each answer holds one page of `InvocationSet`; [`into_paginator`](DescribeInvocationsCall::into_paginator) reads them all.
     ///
@@ -150,7 +150,7 @@ impl Client {
     pub fn describe_invocations(&self) -> DescribeInvocationsCall {
         DescribeInvocationsCall::new(&self.handle)
     }
-    /// Calls `DescribeInvokerRecords`.
+    /// Calls `DescribeInvokerRecords`; the answer is a [`DescribeInvokerRecordsResponse`].
     ///
     /// Each answer holds one page of `InvokerRecordSet`; [`into_paginator`](DescribeInvokerRecordsCall::into_paginator) reads them all.
     ///
@@ -159,7 +159,7 @@ impl Client {
     pub fn describe_invoker_records(&self) -> DescribeInvokerRecordsCall {
         DescribeInvokerRecordsCall::new(&self.handle)
     }
-    /// Calls `DescribeInvokers`.
+    /// Calls `DescribeInvokers`; the answer is a [`DescribeInvokersResponse`].
     ///
     /// Each answer holds one page of `InvokerSet`; [`into_paginator`](DescribeInvokersCall::into_paginator) reads them all.
     ///
@@ -168,7 +168,7 @@ impl Client {
     pub fn describe_invokers(&self) -> DescribeInvokersCall {
         DescribeInvokersCall::new(&self.handle)
     }
-    /// Calls `DescribeQuotas`.
+    /// Calls `DescribeQuotas`; the answer is a [`DescribeQuotasResponse`].
     ///
     /// Required: `ResourceNames`.
     ///
@@ -177,14 +177,14 @@ impl Client {
     pub fn describe_quotas(&self) -> DescribeQuotasCall {
         DescribeQuotasCall::new(&self.handle)
     }
-    /// Calls `DescribeRegions`.
+    /// Calls `DescribeRegions`; the answer is a [`DescribeRegionsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tat&Version=2020-10-28&Action=DescribeRegions)
     #[inline]
     pub fn describe_regions(&self) -> DescribeRegionsCall {
         DescribeRegionsCall::new(&self.handle)
     }
-    /// Calls `DescribeRegisterCodes`.
+    /// Calls `DescribeRegisterCodes`; the answer is a [`DescribeRegisterCodesResponse`].
     ///
     /// Each answer holds one page of `RegisterCodeSet`; [`into_paginator`](DescribeRegisterCodesCall::into_paginator) reads them all.
     ///
@@ -193,7 +193,7 @@ impl Client {
     pub fn describe_register_codes(&self) -> DescribeRegisterCodesCall {
         DescribeRegisterCodesCall::new(&self.handle)
     }
-    /// Calls `DescribeRegisterInstances`.
+    /// Calls `DescribeRegisterInstances`; the answer is a [`DescribeRegisterInstancesResponse`].
     ///
     /// Each answer holds one page of `RegisterInstanceSet`; [`into_paginator`](DescribeRegisterInstancesCall::into_paginator) reads them all.
     ///
@@ -202,7 +202,7 @@ impl Client {
     pub fn describe_register_instances(&self) -> DescribeRegisterInstancesCall {
         DescribeRegisterInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribeScenes`.
+    /// Calls `DescribeScenes`; the answer is a [`DescribeScenesResponse`].
     ///
     /// Each answer holds one page of `SceneSet`; [`into_paginator`](DescribeScenesCall::into_paginator) reads them all.
     ///
@@ -211,7 +211,7 @@ impl Client {
     pub fn describe_scenes(&self) -> DescribeScenesCall {
         DescribeScenesCall::new(&self.handle)
     }
-    /// Calls `DisableInvoker`.
+    /// Calls `DisableInvoker`; the answer is a [`DisableInvokerResponse`].
     ///
     /// Required: `InvokerId`.
     ///
@@ -220,7 +220,7 @@ impl Client {
     pub fn disable_invoker(&self) -> DisableInvokerCall {
         DisableInvokerCall::new(&self.handle)
     }
-    /// Calls `DisableRegisterCodes`.
+    /// Calls `DisableRegisterCodes`; the answer is a [`DisableRegisterCodesResponse`].
     ///
     /// Required: `RegisterCodeIds`.
     ///
@@ -229,7 +229,7 @@ impl Client {
     pub fn disable_register_codes(&self) -> DisableRegisterCodesCall {
         DisableRegisterCodesCall::new(&self.handle)
     }
-    /// Calls `EnableInvoker`.
+    /// Calls `EnableInvoker`; the answer is a [`EnableInvokerResponse`].
     ///
     /// Required: `InvokerId`.
     ///
@@ -238,7 +238,7 @@ impl Client {
     pub fn enable_invoker(&self) -> EnableInvokerCall {
         EnableInvokerCall::new(&self.handle)
     }
-    /// Calls `InvokeCommand`.
+    /// Calls `InvokeCommand`; the answer is a [`InvokeCommandResponse`].
     ///
     /// Required: `CommandId`, `InstanceIds`.
     ///
@@ -247,7 +247,7 @@ impl Client {
     pub fn invoke_command(&self) -> InvokeCommandCall {
         InvokeCommandCall::new(&self.handle)
     }
-    /// Calls `ModifyCommand`.
+    /// Calls `ModifyCommand`; the answer is a [`ModifyCommandResponse`].
     ///
     /// Required: `CommandId`.
     ///
@@ -256,7 +256,7 @@ impl Client {
     pub fn modify_command(&self) -> ModifyCommandCall {
         ModifyCommandCall::new(&self.handle)
     }
-    /// Calls `ModifyInvoker`.
+    /// Calls `ModifyInvoker`; the answer is a [`ModifyInvokerResponse`].
     ///
     /// Required: `InvokerId`.
     ///
@@ -265,7 +265,7 @@ impl Client {
     pub fn modify_invoker(&self) -> ModifyInvokerCall {
         ModifyInvokerCall::new(&self.handle)
     }
-    /// Calls `ModifyRegisterInstance`.
+    /// Calls `ModifyRegisterInstance`; the answer is a [`ModifyRegisterInstanceResponse`].
     ///
     /// Required: `InstanceId`, `InstanceName`.
     ///
@@ -274,14 +274,14 @@ impl Client {
     pub fn modify_register_instance(&self) -> ModifyRegisterInstanceCall {
         ModifyRegisterInstanceCall::new(&self.handle)
     }
-    /// Calls `PreviewReplacedCommandContent`.
+    /// Calls `PreviewReplacedCommandContent`; the answer is a [`PreviewReplacedCommandContentResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tat&Version=2020-10-28&Action=PreviewReplacedCommandContent)
     #[inline]
     pub fn preview_replaced_command_content(&self) -> PreviewReplacedCommandContentCall {
         PreviewReplacedCommandContentCall::new(&self.handle)
     }
-    /// Calls `RunCommand`.
+    /// Calls `RunCommand`; the answer is a [`RunCommandResponse`].
     ///
     /// Required: `Content`, `InstanceIds`.
     ///
@@ -882,7 +882,6 @@ rt::action!(
     DescribeRegions, DescribeRegionsRequest, DescribeRegionsCall,
     DescribeRegionsResponse, Error, idempotent
 );
-impl<T> DescribeRegionsCall<T> {}
 /// The answer of [`Client::describe_regions`] (`DescribeRegions`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

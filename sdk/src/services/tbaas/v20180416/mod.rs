@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `ApplyChainMakerBatchUserCert`.
+    /// Calls `ApplyChainMakerBatchUserCert`; the answer is a [`ApplyChainMakerBatchUserCertResponse`].
     ///
     /// Required: `ClusterId`, `SignUserCsrList`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn apply_chain_maker_batch_user_cert(&self) -> ApplyChainMakerBatchUserCertCall {
         ApplyChainMakerBatchUserCertCall::new(&self.handle)
     }
-    /// Calls `ApplyUserCert`.
+    /// Calls `ApplyUserCert`; the answer is a [`ApplyUserCertResponse`].
     ///
     /// Required: `Module`, `Operation`, `ClusterId`, `GroupName`, `UserIdentity`, `Applicant`, `IdentityNum`, `CsrData`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn apply_user_cert(&self) -> ApplyUserCertCall {
         ApplyUserCertCall::new(&self.handle)
     }
-    /// Calls `DescribeFabricBlock`.
+    /// Calls `DescribeFabricBlock`; the answer is a [`DescribeFabricBlockResponse`].
     ///
     /// Required: `ClusterId`, `ChannelId`, `BlockHeight`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn describe_fabric_block(&self) -> DescribeFabricBlockCall {
         DescribeFabricBlockCall::new(&self.handle)
     }
-    /// Calls `DescribeFabricTransaction`.
+    /// Calls `DescribeFabricTransaction`; the answer is a [`DescribeFabricTransactionResponse`].
     ///
     /// Required: `ClusterId`, `ChannelId`, `TxId`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn describe_fabric_transaction(&self) -> DescribeFabricTransactionCall {
         DescribeFabricTransactionCall::new(&self.handle)
     }
-    /// Calls `DownloadUserCert`.
+    /// Calls `DownloadUserCert`; the answer is a [`DownloadUserCertResponse`].
     ///
     /// Required: `Module`, `Operation`, `CertId`, `CertDn`, `ClusterId`, `GroupName`.
     ///
@@ -80,7 +80,7 @@ impl Client {
     pub fn download_user_cert(&self) -> DownloadUserCertCall {
         DownloadUserCertCall::new(&self.handle)
     }
-    /// Calls `GetBlockList`.
+    /// Calls `GetBlockList`; the answer is a [`GetBlockListResponse`].
     ///
     /// Required: `Module`, `Operation`, `ChannelId`, `GroupId`, `ChannelName`, `GroupName`, `ClusterId`.
     ///
@@ -91,7 +91,7 @@ impl Client {
     pub fn get_block_list(&self) -> GetBlockListCall {
         GetBlockListCall::new(&self.handle)
     }
-    /// Calls `GetBlockTransactionListForUser`.
+    /// Calls `GetBlockTransactionListForUser`; the answer is a [`GetBlockTransactionListForUserResponse`].
     ///
     /// Required: `Module`, `Operation`, `ClusterId`, `GroupName`, `ChannelName`, `BlockId`.
     ///
@@ -104,7 +104,7 @@ impl Client {
     ) -> GetBlockTransactionListForUserCall {
         GetBlockTransactionListForUserCall::new(&self.handle)
     }
-    /// Calls `GetClusterSummary`.
+    /// Calls `GetClusterSummary`; the answer is a [`GetClusterSummaryResponse`].
     ///
     /// Required: `Module`, `Operation`, `ClusterId`, `GroupId`, `GroupName`.
     ///
@@ -113,7 +113,7 @@ impl Client {
     pub fn get_cluster_summary(&self) -> GetClusterSummaryCall {
         GetClusterSummaryCall::new(&self.handle)
     }
-    /// Calls `GetInvokeTx`.
+    /// Calls `GetInvokeTx`; the answer is a [`GetInvokeTxResponse`].
     ///
     /// Required: `Module`, `Operation`, `ClusterId`, `ChannelName`, `PeerName`, `PeerGroup`, `TxId`, `GroupName`.
     ///
@@ -122,7 +122,7 @@ impl Client {
     pub fn get_invoke_tx(&self) -> GetInvokeTxCall {
         GetInvokeTxCall::new(&self.handle)
     }
-    /// Calls `GetLatestTransactionList`.
+    /// Calls `GetLatestTransactionList`; the answer is a [`GetLatestTransactionListResponse`].
     ///
     /// Required: `Module`, `Operation`, `GroupId`, `ChannelId`, `LatestBlockNumber`, `GroupName`, `ChannelName`, `ClusterId`.
     ///
@@ -133,7 +133,7 @@ impl Client {
     pub fn get_latest_transaction_list(&self) -> GetLatestTransactionListCall {
         GetLatestTransactionListCall::new(&self.handle)
     }
-    /// Calls `GetTransactionDetailForUser`.
+    /// Calls `GetTransactionDetailForUser`; the answer is a [`GetTransactionDetailForUserResponse`].
     ///
     /// Required: `Module`, `Operation`, `ClusterId`, `GroupName`, `ChannelName`, `BlockId`, `TransactionId`.
     ///
@@ -142,7 +142,7 @@ impl Client {
     pub fn get_transaction_detail_for_user(&self) -> GetTransactionDetailForUserCall {
         GetTransactionDetailForUserCall::new(&self.handle)
     }
-    /// Calls `Invoke`.
+    /// Calls `Invoke`; the answer is a [`InvokeResponse`].
     ///
     /// Required: `Module`, `Operation`, `ClusterId`, `ChaincodeName`, `ChannelName`, `Peers`, `FuncName`, `GroupName`.
     ///
@@ -151,7 +151,7 @@ impl Client {
     pub fn invoke(&self) -> InvokeCall {
         InvokeCall::new(&self.handle)
     }
-    /// Calls `InvokeChainMakerContract`.
+    /// Calls `InvokeChainMakerContract`; the answer is a [`InvokeChainMakerContractResponse`].
     ///
     /// Required: `ClusterId`, `ChainId`, `ContractName`, `FuncName`.
     ///
@@ -160,7 +160,7 @@ impl Client {
     pub fn invoke_chain_maker_contract(&self) -> InvokeChainMakerContractCall {
         InvokeChainMakerContractCall::new(&self.handle)
     }
-    /// Calls `InvokeChainMakerDemoContract`.
+    /// Calls `InvokeChainMakerDemoContract`; the answer is a [`InvokeChainMakerDemoContractResponse`].
     ///
     /// Required: `ClusterId`, `ChainId`, `ContractName`, `FuncName`.
     ///
@@ -169,7 +169,7 @@ impl Client {
     pub fn invoke_chain_maker_demo_contract(&self) -> InvokeChainMakerDemoContractCall {
         InvokeChainMakerDemoContractCall::new(&self.handle)
     }
-    /// Calls `InvokeFabricChaincode`.
+    /// Calls `InvokeFabricChaincode`; the answer is a [`InvokeFabricChaincodeResponse`].
     ///
     /// Required: `ClusterId`, `ChannelId`, `ChaincodeName`, `FuncName`.
     ///
@@ -178,7 +178,7 @@ impl Client {
     pub fn invoke_fabric_chaincode(&self) -> InvokeFabricChaincodeCall {
         InvokeFabricChaincodeCall::new(&self.handle)
     }
-    /// Calls `Query`.
+    /// Calls `Query`; the answer is a [`QueryResponse`].
     ///
     /// Required: `Module`, `Operation`, `ClusterId`, `ChaincodeName`, `ChannelName`, `Peers`, `FuncName`, `GroupName`.
     ///
@@ -187,7 +187,7 @@ impl Client {
     pub fn query(&self) -> QueryCall {
         QueryCall::new(&self.handle)
     }
-    /// Calls `QueryChainMakerBlockTransaction`.
+    /// Calls `QueryChainMakerBlockTransaction`; the answer is a [`QueryChainMakerBlockTransactionResponse`].
     ///
     /// Required: `ClusterId`, `ChainId`, `BlockHeight`.
     ///
@@ -198,7 +198,7 @@ impl Client {
     ) -> QueryChainMakerBlockTransactionCall {
         QueryChainMakerBlockTransactionCall::new(&self.handle)
     }
-    /// Calls `QueryChainMakerContract`.
+    /// Calls `QueryChainMakerContract`; the answer is a [`QueryChainMakerContractResponse`].
     ///
     /// Required: `ClusterId`, `ChainId`, `ContractName`, `FuncName`.
     ///
@@ -207,7 +207,7 @@ impl Client {
     pub fn query_chain_maker_contract(&self) -> QueryChainMakerContractCall {
         QueryChainMakerContractCall::new(&self.handle)
     }
-    /// Calls `QueryChainMakerDemoBlockTransaction`.
+    /// Calls `QueryChainMakerDemoBlockTransaction`; the answer is a [`QueryChainMakerDemoBlockTransactionResponse`].
     ///
     /// Required: `ClusterId`, `ChainId`, `BlockHeight`.
     ///
@@ -218,7 +218,7 @@ impl Client {
     ) -> QueryChainMakerDemoBlockTransactionCall {
         QueryChainMakerDemoBlockTransactionCall::new(&self.handle)
     }
-    /// Calls `QueryChainMakerDemoContract`.
+    /// Calls `QueryChainMakerDemoContract`; the answer is a [`QueryChainMakerDemoContractResponse`].
     ///
     /// Required: `ClusterId`, `ChainId`, `ContractName`, `FuncName`.
     ///
@@ -227,7 +227,7 @@ impl Client {
     pub fn query_chain_maker_demo_contract(&self) -> QueryChainMakerDemoContractCall {
         QueryChainMakerDemoContractCall::new(&self.handle)
     }
-    /// Calls `QueryChainMakerDemoTransaction`.
+    /// Calls `QueryChainMakerDemoTransaction`; the answer is a [`QueryChainMakerDemoTransactionResponse`].
     ///
     /// Required: `ClusterId`, `ChainId`, `TxID`.
     ///
@@ -238,7 +238,7 @@ impl Client {
     ) -> QueryChainMakerDemoTransactionCall {
         QueryChainMakerDemoTransactionCall::new(&self.handle)
     }
-    /// Calls `QueryChainMakerTransaction`.
+    /// Calls `QueryChainMakerTransaction`; the answer is a [`QueryChainMakerTransactionResponse`].
     ///
     /// Required: `ClusterId`, `ChainId`, `TxID`.
     ///
@@ -247,7 +247,7 @@ impl Client {
     pub fn query_chain_maker_transaction(&self) -> QueryChainMakerTransactionCall {
         QueryChainMakerTransactionCall::new(&self.handle)
     }
-    /// Calls `QueryFabricChaincode`.
+    /// Calls `QueryFabricChaincode`; the answer is a [`QueryFabricChaincodeResponse`].
     ///
     /// Required: `ClusterId`, `ChannelId`, `ChaincodeName`, `FuncName`.
     ///
@@ -256,7 +256,7 @@ impl Client {
     pub fn query_fabric_chaincode(&self) -> QueryFabricChaincodeCall {
         QueryFabricChaincodeCall::new(&self.handle)
     }
-    /// Calls `SrvInvoke`.
+    /// Calls `SrvInvoke`; the answer is a [`SrvInvokeResponse`].
     ///
     /// Required: `Service`, `Method`, `Param`.
     ///

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `CreateBot`.
+    /// Calls `CreateBot`; the answer is a [`CreateBotResponse`].
     ///
     /// Required: `BotName`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn create_bot(&self) -> CreateBotCall {
         CreateBotCall::new(&self.handle)
     }
-    /// Calls `Reset`.
+    /// Calls `Reset`; the answer is a [`ResetResponse`].
     ///
     /// Required: `BotId`, `UserId`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn reset(&self) -> ResetCall {
         ResetCall::new(&self.handle)
     }
-    /// Calls `TextProcess`.
+    /// Calls `TextProcess`; the answer is a [`TextProcessResponse`].
     ///
     /// Required: `BotId`, `TerminalId`, `InputText`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn text_process(&self) -> TextProcessCall {
         TextProcessCall::new(&self.handle)
     }
-    /// Calls `TextReset`.
+    /// Calls `TextReset`; the answer is a [`TextResetResponse`].
     ///
     /// Required: `BotId`, `TerminalId`.
     ///

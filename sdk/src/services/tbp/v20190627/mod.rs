@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `TextProcess`.
+    /// Calls `TextProcess`; the answer is a [`TextProcessResponse`].
     ///
     /// Required: `BotId`, `BotEnv`, `TerminalId`, `InputText`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn text_process(&self) -> TextProcessCall {
         TextProcessCall::new(&self.handle)
     }
-    /// Calls `TextReset`.
+    /// Calls `TextReset`; the answer is a [`TextResetResponse`].
     ///
     /// Required: `BotId`, `BotEnv`, `TerminalId`.
     ///

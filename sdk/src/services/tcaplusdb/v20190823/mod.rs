@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `ClearTables`.
+    /// Calls `ClearTables`; the answer is a [`ClearTablesResponse`].
     ///
     /// Required: `ClusterId`, `SelectedTables`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn clear_tables(&self) -> ClearTablesCall {
         ClearTablesCall::new(&self.handle)
     }
-    /// Calls `CompareIdlFiles`.
+    /// Calls `CompareIdlFiles`; the answer is a [`CompareIdlFilesResponse`].
     ///
     /// Required: `ClusterId`, `SelectedTables`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn compare_idl_files(&self) -> CompareIdlFilesCall {
         CompareIdlFilesCall::new(&self.handle)
     }
-    /// Calls `CreateBackup`.
+    /// Calls `CreateBackup`; the answer is a [`CreateBackupResponse`].
     ///
     /// Required: `ClusterId`, `SelectedTables`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn create_backup(&self) -> CreateBackupCall {
         CreateBackupCall::new(&self.handle)
     }
-    /// Calls `CreateCluster`.
+    /// Calls `CreateCluster`; the answer is a [`CreateClusterResponse`].
     ///
     /// Required: `IdlType`, `ClusterName`, `VpcId`, `SubnetId`, `Password`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn create_cluster(&self) -> CreateClusterCall {
         CreateClusterCall::new(&self.handle)
     }
-    /// Calls `CreateSnapshots`.
+    /// Calls `CreateSnapshots`; the answer is a [`CreateSnapshotsResponse`].
     ///
     /// Required: `ClusterId`, `SelectedTables`.
     ///
@@ -80,7 +80,7 @@ impl Client {
     pub fn create_snapshots(&self) -> CreateSnapshotsCall {
         CreateSnapshotsCall::new(&self.handle)
     }
-    /// Calls `CreateTableGroup`.
+    /// Calls `CreateTableGroup`; the answer is a [`CreateTableGroupResponse`].
     ///
     /// Required: `ClusterId`, `TableGroupName`.
     ///
@@ -89,7 +89,7 @@ impl Client {
     pub fn create_table_group(&self) -> CreateTableGroupCall {
         CreateTableGroupCall::new(&self.handle)
     }
-    /// Calls `CreateTables`.
+    /// Calls `CreateTables`; the answer is a [`CreateTablesResponse`].
     ///
     /// Required: `ClusterId`, `IdlFiles`, `SelectedTables`.
     ///
@@ -98,7 +98,7 @@ impl Client {
     pub fn create_tables(&self) -> CreateTablesCall {
         CreateTablesCall::new(&self.handle)
     }
-    /// Calls `DeleteBackupRecords`.
+    /// Calls `DeleteBackupRecords`; the answer is a [`DeleteBackupRecordsResponse`].
     ///
     /// Required: `ClusterId`, `BackupRecords`.
     ///
@@ -107,7 +107,7 @@ impl Client {
     pub fn delete_backup_records(&self) -> DeleteBackupRecordsCall {
         DeleteBackupRecordsCall::new(&self.handle)
     }
-    /// Calls `DeleteCluster`.
+    /// Calls `DeleteCluster`; the answer is a [`DeleteClusterResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -116,7 +116,7 @@ impl Client {
     pub fn delete_cluster(&self) -> DeleteClusterCall {
         DeleteClusterCall::new(&self.handle)
     }
-    /// Calls `DeleteIdlFiles`.
+    /// Calls `DeleteIdlFiles`; the answer is a [`DeleteIdlFilesResponse`].
     ///
     /// Required: `ClusterId`, `IdlFiles`.
     ///
@@ -125,7 +125,7 @@ impl Client {
     pub fn delete_idl_files(&self) -> DeleteIdlFilesCall {
         DeleteIdlFilesCall::new(&self.handle)
     }
-    /// Calls `DeleteSnapshots`.
+    /// Calls `DeleteSnapshots`; the answer is a [`DeleteSnapshotsResponse`].
     ///
     /// Required: `ClusterId`, `SelectedTables`.
     ///
@@ -134,7 +134,7 @@ impl Client {
     pub fn delete_snapshots(&self) -> DeleteSnapshotsCall {
         DeleteSnapshotsCall::new(&self.handle)
     }
-    /// Calls `DeleteTableDataFlow`.
+    /// Calls `DeleteTableDataFlow`; the answer is a [`DeleteTableDataFlowResponse`].
     ///
     /// Required: `ClusterId`, `SelectedTables`.
     ///
@@ -143,7 +143,7 @@ impl Client {
     pub fn delete_table_data_flow(&self) -> DeleteTableDataFlowCall {
         DeleteTableDataFlowCall::new(&self.handle)
     }
-    /// Calls `DeleteTableGroup`.
+    /// Calls `DeleteTableGroup`; the answer is a [`DeleteTableGroupResponse`].
     ///
     /// Required: `ClusterId`, `TableGroupId`.
     ///
@@ -152,7 +152,7 @@ impl Client {
     pub fn delete_table_group(&self) -> DeleteTableGroupCall {
         DeleteTableGroupCall::new(&self.handle)
     }
-    /// Calls `DeleteTableIndex`.
+    /// Calls `DeleteTableIndex`; the answer is a [`DeleteTableIndexResponse`].
     ///
     /// Required: `ClusterId`, `SelectedTables`.
     ///
@@ -161,7 +161,7 @@ impl Client {
     pub fn delete_table_index(&self) -> DeleteTableIndexCall {
         DeleteTableIndexCall::new(&self.handle)
     }
-    /// Calls `DeleteTables`.
+    /// Calls `DeleteTables`; the answer is a [`DeleteTablesResponse`].
     ///
     /// Required: `ClusterId`, `SelectedTables`.
     ///
@@ -170,7 +170,7 @@ impl Client {
     pub fn delete_tables(&self) -> DeleteTablesCall {
         DeleteTablesCall::new(&self.handle)
     }
-    /// Calls `DescribeApplications`.
+    /// Calls `DescribeApplications`; the answer is a [`DescribeApplicationsResponse`].
     ///
     /// Each answer holds one page of `Applications`; [`into_paginator`](DescribeApplicationsCall::into_paginator) reads them all.
     ///
@@ -179,7 +179,7 @@ impl Client {
     pub fn describe_applications(&self) -> DescribeApplicationsCall {
         DescribeApplicationsCall::new(&self.handle)
     }
-    /// Calls `DescribeBackupRecords`.
+    /// Calls `DescribeBackupRecords`; the answer is a [`DescribeBackupRecordsResponse`].
     ///
     /// Each answer holds one page of `BackupRecords`; [`into_paginator`](DescribeBackupRecordsCall::into_paginator) reads them all.
     ///
@@ -188,7 +188,7 @@ impl Client {
     pub fn describe_backup_records(&self) -> DescribeBackupRecordsCall {
         DescribeBackupRecordsCall::new(&self.handle)
     }
-    /// Calls `DescribeClusterTags`.
+    /// Calls `DescribeClusterTags`; the answer is a [`DescribeClusterTagsResponse`].
     ///
     /// Required: `ClusterIds`.
     ///
@@ -197,7 +197,7 @@ impl Client {
     pub fn describe_cluster_tags(&self) -> DescribeClusterTagsCall {
         DescribeClusterTagsCall::new(&self.handle)
     }
-    /// Calls `DescribeClusters`.
+    /// Calls `DescribeClusters`; the answer is a [`DescribeClustersResponse`].
     ///
     /// Each answer holds one page of `Clusters`; [`into_paginator`](DescribeClustersCall::into_paginator) reads them all.
     ///
@@ -206,7 +206,7 @@ impl Client {
     pub fn describe_clusters(&self) -> DescribeClustersCall {
         DescribeClustersCall::new(&self.handle)
     }
-    /// Calls `DescribeIdlFileInfos`.
+    /// Calls `DescribeIdlFileInfos`; the answer is a [`DescribeIdlFileInfosResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -217,21 +217,21 @@ impl Client {
     pub fn describe_idl_file_infos(&self) -> DescribeIdlFileInfosCall {
         DescribeIdlFileInfosCall::new(&self.handle)
     }
-    /// Calls `DescribeMachine`.
+    /// Calls `DescribeMachine`; the answer is a [`DescribeMachineResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcaplusdb&Version=2019-08-23&Action=DescribeMachine)
     #[inline]
     pub fn describe_machine(&self) -> DescribeMachineCall {
         DescribeMachineCall::new(&self.handle)
     }
-    /// Calls `DescribeRegions`.
+    /// Calls `DescribeRegions`; the answer is a [`DescribeRegionsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcaplusdb&Version=2019-08-23&Action=DescribeRegions)
     #[inline]
     pub fn describe_regions(&self) -> DescribeRegionsCall {
         DescribeRegionsCall::new(&self.handle)
     }
-    /// Calls `DescribeSnapshots`.
+    /// Calls `DescribeSnapshots`; the answer is a [`DescribeSnapshotsResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -240,7 +240,7 @@ impl Client {
     pub fn describe_snapshots(&self) -> DescribeSnapshotsCall {
         DescribeSnapshotsCall::new(&self.handle)
     }
-    /// Calls `DescribeTableGroupTags`.
+    /// Calls `DescribeTableGroupTags`; the answer is a [`DescribeTableGroupTagsResponse`].
     ///
     /// Required: `ClusterId`, `TableGroupIds`.
     ///
@@ -249,7 +249,7 @@ impl Client {
     pub fn describe_table_group_tags(&self) -> DescribeTableGroupTagsCall {
         DescribeTableGroupTagsCall::new(&self.handle)
     }
-    /// Calls `DescribeTableGroups`.
+    /// Calls `DescribeTableGroups`; the answer is a [`DescribeTableGroupsResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -260,7 +260,7 @@ impl Client {
     pub fn describe_table_groups(&self) -> DescribeTableGroupsCall {
         DescribeTableGroupsCall::new(&self.handle)
     }
-    /// Calls `DescribeTableTags`.
+    /// Calls `DescribeTableTags`; the answer is a [`DescribeTableTagsResponse`].
     ///
     /// Required: `ClusterId`, `SelectedTables`.
     ///
@@ -269,7 +269,7 @@ impl Client {
     pub fn describe_table_tags(&self) -> DescribeTableTagsCall {
         DescribeTableTagsCall::new(&self.handle)
     }
-    /// Calls `DescribeTables`.
+    /// Calls `DescribeTables`; the answer is a [`DescribeTablesResponse`].
     ///
     /// Each answer holds one page of `TableInfos`; [`into_paginator`](DescribeTablesCall::into_paginator) reads them all.
     ///
@@ -278,7 +278,7 @@ impl Client {
     pub fn describe_tables(&self) -> DescribeTablesCall {
         DescribeTablesCall::new(&self.handle)
     }
-    /// Calls `DescribeTablesInRecycle`.
+    /// Calls `DescribeTablesInRecycle`; the answer is a [`DescribeTablesInRecycleResponse`].
     ///
     /// Each answer holds one page of `TableInfos`; [`into_paginator`](DescribeTablesInRecycleCall::into_paginator) reads them all.
     ///
@@ -287,7 +287,7 @@ impl Client {
     pub fn describe_tables_in_recycle(&self) -> DescribeTablesInRecycleCall {
         DescribeTablesInRecycleCall::new(&self.handle)
     }
-    /// Calls `DescribeTasks`.
+    /// Calls `DescribeTasks`; the answer is a [`DescribeTasksResponse`].
     ///
     /// Each answer holds one page of `TaskInfos`; [`into_paginator`](DescribeTasksCall::into_paginator) reads them all.
     ///
@@ -296,14 +296,14 @@ impl Client {
     pub fn describe_tasks(&self) -> DescribeTasksCall {
         DescribeTasksCall::new(&self.handle)
     }
-    /// Calls `DescribeUinInWhitelist`.
+    /// Calls `DescribeUinInWhitelist`; the answer is a [`DescribeUinInWhitelistResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcaplusdb&Version=2019-08-23&Action=DescribeUinInWhitelist)
     #[inline]
     pub fn describe_uin_in_whitelist(&self) -> DescribeUinInWhitelistCall {
         DescribeUinInWhitelistCall::new(&self.handle)
     }
-    /// Calls `DisableRestProxy`.
+    /// Calls `DisableRestProxy`; the answer is a [`DisableRestProxyResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -312,7 +312,7 @@ impl Client {
     pub fn disable_rest_proxy(&self) -> DisableRestProxyCall {
         DisableRestProxyCall::new(&self.handle)
     }
-    /// Calls `EnableRestProxy`.
+    /// Calls `EnableRestProxy`; the answer is a [`EnableRestProxyResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -321,7 +321,7 @@ impl Client {
     pub fn enable_rest_proxy(&self) -> EnableRestProxyCall {
         EnableRestProxyCall::new(&self.handle)
     }
-    /// Calls `ImportSnapshots`.
+    /// Calls `ImportSnapshots`; the answer is a [`ImportSnapshotsResponse`].
     ///
     /// Required: `ClusterId`, `Snapshots`, `ImportSpecialKey`, `ImportOriginTable`.
     ///
@@ -330,7 +330,7 @@ impl Client {
     pub fn import_snapshots(&self) -> ImportSnapshotsCall {
         ImportSnapshotsCall::new(&self.handle)
     }
-    /// Calls `MergeTablesData`.
+    /// Calls `MergeTablesData`; the answer is a [`MergeTablesDataResponse`].
     ///
     /// Required: `SelectedTables`, `IsOnlyCompare`.
     ///
@@ -339,7 +339,7 @@ impl Client {
     pub fn merge_tables_data(&self) -> MergeTablesDataCall {
         MergeTablesDataCall::new(&self.handle)
     }
-    /// Calls `ModifyCensorship`.
+    /// Calls `ModifyCensorship`; the answer is a [`ModifyCensorshipResponse`].
     ///
     /// Required: `ClusterId`, `Censorship`.
     ///
@@ -348,7 +348,7 @@ impl Client {
     pub fn modify_censorship(&self) -> ModifyCensorshipCall {
         ModifyCensorshipCall::new(&self.handle)
     }
-    /// Calls `ModifyClusterMachine`.
+    /// Calls `ModifyClusterMachine`; the answer is a [`ModifyClusterMachineResponse`].
     ///
     /// Required: `ClusterId`, `ServerList`, `ProxyList`, `ClusterType`.
     ///
@@ -357,7 +357,7 @@ impl Client {
     pub fn modify_cluster_machine(&self) -> ModifyClusterMachineCall {
         ModifyClusterMachineCall::new(&self.handle)
     }
-    /// Calls `ModifyClusterName`.
+    /// Calls `ModifyClusterName`; the answer is a [`ModifyClusterNameResponse`].
     ///
     /// Required: `ClusterId`, `ClusterName`.
     ///
@@ -366,7 +366,7 @@ impl Client {
     pub fn modify_cluster_name(&self) -> ModifyClusterNameCall {
         ModifyClusterNameCall::new(&self.handle)
     }
-    /// Calls `ModifyClusterPassword`.
+    /// Calls `ModifyClusterPassword`; the answer is a [`ModifyClusterPasswordResponse`].
     ///
     /// Required: `ClusterId`, `OldPassword`, `OldPasswordExpireTime`, `NewPassword`.
     ///
@@ -375,7 +375,7 @@ impl Client {
     pub fn modify_cluster_password(&self) -> ModifyClusterPasswordCall {
         ModifyClusterPasswordCall::new(&self.handle)
     }
-    /// Calls `ModifyClusterTags`.
+    /// Calls `ModifyClusterTags`; the answer is a [`ModifyClusterTagsResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -384,7 +384,7 @@ impl Client {
     pub fn modify_cluster_tags(&self) -> ModifyClusterTagsCall {
         ModifyClusterTagsCall::new(&self.handle)
     }
-    /// Calls `ModifySnapshots`.
+    /// Calls `ModifySnapshots`; the answer is a [`ModifySnapshotsResponse`].
     ///
     /// Required: `ClusterId`, `SelectedTables`.
     ///
@@ -393,7 +393,7 @@ impl Client {
     pub fn modify_snapshots(&self) -> ModifySnapshotsCall {
         ModifySnapshotsCall::new(&self.handle)
     }
-    /// Calls `ModifyTableGroupName`.
+    /// Calls `ModifyTableGroupName`; the answer is a [`ModifyTableGroupNameResponse`].
     ///
     /// Required: `ClusterId`, `TableGroupId`, `TableGroupName`.
     ///
@@ -402,7 +402,7 @@ impl Client {
     pub fn modify_table_group_name(&self) -> ModifyTableGroupNameCall {
         ModifyTableGroupNameCall::new(&self.handle)
     }
-    /// Calls `ModifyTableGroupTags`.
+    /// Calls `ModifyTableGroupTags`; the answer is a [`ModifyTableGroupTagsResponse`].
     ///
     /// Required: `ClusterId`, `TableGroupId`.
     ///
@@ -411,7 +411,7 @@ impl Client {
     pub fn modify_table_group_tags(&self) -> ModifyTableGroupTagsCall {
         ModifyTableGroupTagsCall::new(&self.handle)
     }
-    /// Calls `ModifyTableMemos`.
+    /// Calls `ModifyTableMemos`; the answer is a [`ModifyTableMemosResponse`].
     ///
     /// Required: `ClusterId`, `TableMemos`.
     ///
@@ -420,7 +420,7 @@ impl Client {
     pub fn modify_table_memos(&self) -> ModifyTableMemosCall {
         ModifyTableMemosCall::new(&self.handle)
     }
-    /// Calls `ModifyTableQuotas`.
+    /// Calls `ModifyTableQuotas`; the answer is a [`ModifyTableQuotasResponse`].
     ///
     /// Required: `ClusterId`, `TableQuotas`.
     ///
@@ -429,7 +429,7 @@ impl Client {
     pub fn modify_table_quotas(&self) -> ModifyTableQuotasCall {
         ModifyTableQuotasCall::new(&self.handle)
     }
-    /// Calls `ModifyTableTags`.
+    /// Calls `ModifyTableTags`; the answer is a [`ModifyTableTagsResponse`].
     ///
     /// Required: `ClusterId`, `SelectedTables`.
     ///
@@ -438,7 +438,7 @@ impl Client {
     pub fn modify_table_tags(&self) -> ModifyTableTagsCall {
         ModifyTableTagsCall::new(&self.handle)
     }
-    /// Calls `ModifyTables`.
+    /// Calls `ModifyTables`; the answer is a [`ModifyTablesResponse`].
     ///
     /// Required: `ClusterId`, `IdlFiles`, `SelectedTables`.
     ///
@@ -447,7 +447,7 @@ impl Client {
     pub fn modify_tables(&self) -> ModifyTablesCall {
         ModifyTablesCall::new(&self.handle)
     }
-    /// Calls `RecoverRecycleTables`.
+    /// Calls `RecoverRecycleTables`; the answer is a [`RecoverRecycleTablesResponse`].
     ///
     /// Required: `ClusterId`, `SelectedTables`.
     ///
@@ -456,7 +456,7 @@ impl Client {
     pub fn recover_recycle_tables(&self) -> RecoverRecycleTablesCall {
         RecoverRecycleTablesCall::new(&self.handle)
     }
-    /// Calls `SetBackupExpireRule`.
+    /// Calls `SetBackupExpireRule`; the answer is a [`SetBackupExpireRuleResponse`].
     ///
     /// Required: `ClusterId`, `BackupExpireRules`.
     ///
@@ -465,7 +465,7 @@ impl Client {
     pub fn set_backup_expire_rule(&self) -> SetBackupExpireRuleCall {
         SetBackupExpireRuleCall::new(&self.handle)
     }
-    /// Calls `SetTableDataFlow`.
+    /// Calls `SetTableDataFlow`; the answer is a [`SetTableDataFlowResponse`].
     ///
     /// Required: `ClusterId`, `SelectedTables`.
     ///
@@ -474,7 +474,7 @@ impl Client {
     pub fn set_table_data_flow(&self) -> SetTableDataFlowCall {
         SetTableDataFlowCall::new(&self.handle)
     }
-    /// Calls `SetTableIndex`.
+    /// Calls `SetTableIndex`; the answer is a [`SetTableIndexResponse`].
     ///
     /// Required: `ClusterId`, `SelectedTables`.
     ///
@@ -483,7 +483,7 @@ impl Client {
     pub fn set_table_index(&self) -> SetTableIndexCall {
         SetTableIndexCall::new(&self.handle)
     }
-    /// Calls `UpdateApply`.
+    /// Calls `UpdateApply`; the answer is a [`UpdateApplyResponse`].
     ///
     /// Required: `ApplyStatus`.
     ///
@@ -492,7 +492,7 @@ impl Client {
     pub fn update_apply(&self) -> UpdateApplyCall {
         UpdateApplyCall::new(&self.handle)
     }
-    /// Calls `VerifyIdlFiles`.
+    /// Calls `VerifyIdlFiles`; the answer is a [`VerifyIdlFilesResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -1057,7 +1057,6 @@ rt::action!(
     DescribeRegions, DescribeRegionsRequest, DescribeRegionsCall,
     DescribeRegionsResponse, Error, idempotent
 );
-impl<T> DescribeRegionsCall<T> {}
 /// The answer of [`Client::describe_regions`] (`DescribeRegions`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -1303,7 +1302,6 @@ rt::action!(
     DescribeUinInWhitelist, DescribeUinInWhitelistRequest, DescribeUinInWhitelistCall,
     DescribeUinInWhitelistResponse, Error, idempotent
 );
-impl<T> DescribeUinInWhitelistCall<T> {}
 /// The answer of [`Client::describe_uin_in_whitelist`] (`DescribeUinInWhitelist`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

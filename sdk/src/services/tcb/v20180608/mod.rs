@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `AddProvider`.
+    /// Calls `AddProvider`; the answer is a [`AddProviderResponse`].
     ///
     /// Required: `EnvId`, `Name`, `ProviderType`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn add_provider(&self) -> AddProviderCall {
         AddProviderCall::new(&self.handle)
     }
-    /// Calls `AllocateEnv`.
+    /// Calls `AllocateEnv`; the answer is a [`AllocateEnvResponse`].
     ///
     /// Required: `AllocateId`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn allocate_env(&self) -> AllocateEnvCall {
         AllocateEnvCall::new(&self.handle)
     }
-    /// Calls `AssumeRoleForAllocatedEnv`.
+    /// Calls `AssumeRoleForAllocatedEnv`; the answer is a [`AssumeRoleForAllocatedEnvResponse`].
     ///
     /// Required: `EnvId`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn assume_role_for_allocated_env(&self) -> AssumeRoleForAllocatedEnvCall {
         AssumeRoleForAllocatedEnvCall::new(&self.handle)
     }
-    /// Calls `BindCls`.
+    /// Calls `BindCls`; the answer is a [`BindClsResponse`].
     ///
     /// Required: `EnvId`, `ClsRegion`, `ClsLogsetId`, `ClsTopicId`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn bind_cls(&self) -> BindClsCall {
         BindClsCall::new(&self.handle)
     }
-    /// Calls `BindStorageSource`.
+    /// Calls `BindStorageSource`; the answer is a [`BindStorageSourceResponse`].
     ///
     /// Required: `EnvId`, `StorageConfig`.
     ///
@@ -80,14 +80,14 @@ impl Client {
     pub fn bind_storage_source(&self) -> BindStorageSourceCall {
         BindStorageSourceCall::new(&self.handle)
     }
-    /// Calls `CheckTcbService`.
+    /// Calls `CheckTcbService`; the answer is a [`CheckTcbServiceResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcb&Version=2018-06-08&Action=CheckTcbService)
     #[inline]
     pub fn check_tcb_service(&self) -> CheckTcbServiceCall {
         CheckTcbServiceCall::new(&self.handle)
     }
-    /// Calls `CreateAIModel`.
+    /// Calls `CreateAIModel`; the answer is a [`CreateAIModelResponse`].
     ///
     /// Required: `EnvId`, `GroupName`.
     ///
@@ -96,7 +96,7 @@ impl Client {
     pub fn create_ai_model(&self) -> CreateAIModelCall {
         CreateAIModelCall::new(&self.handle)
     }
-    /// Calls `CreateApiKey`.
+    /// Calls `CreateApiKey`; the answer is a [`CreateApiKeyResponse`].
     ///
     /// Required: `EnvId`, `KeyType`.
     ///
@@ -105,7 +105,7 @@ impl Client {
     pub fn create_api_key(&self) -> CreateApiKeyCall {
         CreateApiKeyCall::new(&self.handle)
     }
-    /// Calls `CreateAuthDomain`.
+    /// Calls `CreateAuthDomain`; the answer is a [`CreateAuthDomainResponse`].
     ///
     /// Required: `EnvId`, `Domains`.
     ///
@@ -114,7 +114,7 @@ impl Client {
     pub fn create_auth_domain(&self) -> CreateAuthDomainCall {
         CreateAuthDomainCall::new(&self.handle)
     }
-    /// Calls `CreateBillDeal`.
+    /// Calls `CreateBillDeal`; the answer is a [`CreateBillDealResponse`].
     ///
     /// Required: `DealType`, `ProductType`, `PackageId`.
     ///
@@ -123,7 +123,7 @@ impl Client {
     pub fn create_bill_deal(&self) -> CreateBillDealCall {
         CreateBillDealCall::new(&self.handle)
     }
-    /// Calls `CreateCloudApp`.
+    /// Calls `CreateCloudApp`; the answer is a [`CreateCloudAppResponse`].
     ///
     /// Required: `EnvId`, `ServiceName`, `DeployType`. Automatic retries: safe only with a `ClientToken` set; without one, none once the request may have reached the service.
     ///
@@ -132,7 +132,7 @@ impl Client {
     pub fn create_cloud_app(&self) -> CreateCloudAppCall {
         CreateCloudAppCall::new(&self.handle)
     }
-    /// Calls `CreateCustomLoginKey`.
+    /// Calls `CreateCustomLoginKey`; the answer is a [`CreateCustomLoginKeyResponse`].
     ///
     /// Required: `EnvId`.
     ///
@@ -141,7 +141,7 @@ impl Client {
     pub fn create_custom_login_key(&self) -> CreateCustomLoginKeyCall {
         CreateCustomLoginKeyCall::new(&self.handle)
     }
-    /// Calls `CreateEnv`.
+    /// Calls `CreateEnv`; the answer is a [`CreateEnvResponse`].
     ///
     /// Required: `Alias`, `PackageId`, `Resources`.
     ///
@@ -150,7 +150,7 @@ impl Client {
     pub fn create_env(&self) -> CreateEnvCall {
         CreateEnvCall::new(&self.handle)
     }
-    /// Calls `CreateEnvResource`.
+    /// Calls `CreateEnvResource`; the answer is a [`CreateEnvResourceResponse`].
     ///
     /// Required: `EnvId`, `Resources`.
     ///
@@ -159,7 +159,7 @@ impl Client {
     pub fn create_env_resource(&self) -> CreateEnvResourceCall {
         CreateEnvResourceCall::new(&self.handle)
     }
-    /// Calls `CreateFunction`.
+    /// Calls `CreateFunction`; the answer is a [`CreateFunctionResponse`].
     ///
     /// Required: `FunctionName`, `EnvId`.
     ///
@@ -168,7 +168,7 @@ impl Client {
     pub fn create_function(&self) -> CreateFunctionCall {
         CreateFunctionCall::new(&self.handle)
     }
-    /// Calls `CreateHTTPServiceRoute`.
+    /// Calls `CreateHTTPServiceRoute`; the answer is a [`CreateHTTPServiceRouteResponse`].
     ///
     /// Required: `EnvId`, `Domain`.
     ///
@@ -177,7 +177,7 @@ impl Client {
     pub fn create_http_service_route(&self) -> CreateHTTPServiceRouteCall {
         CreateHTTPServiceRouteCall::new(&self.handle)
     }
-    /// Calls `CreateHostingDomain`.
+    /// Calls `CreateHostingDomain`; the answer is a [`CreateHostingDomainResponse`].
     ///
     /// Required: `EnvId`, `Domain`, `CertId`.
     ///
@@ -186,7 +186,7 @@ impl Client {
     pub fn create_hosting_domain(&self) -> CreateHostingDomainCall {
         CreateHostingDomainCall::new(&self.handle)
     }
-    /// Calls `CreateMySQL`.
+    /// Calls `CreateMySQL`; the answer is a [`CreateMySQLResponse`].
     ///
     /// Required: `EnvId`, `DbInstanceType`.
     ///
@@ -195,7 +195,7 @@ impl Client {
     pub fn create_my_sql(&self) -> CreateMySQLCall {
         CreateMySQLCall::new(&self.handle)
     }
-    /// Calls `CreatePlatformEnv`.
+    /// Calls `CreatePlatformEnv`; the answer is a [`CreatePlatformEnvResponse`].
     ///
     /// Required: `Alias`, `PlatformId`, `ReqKey`.
     ///
@@ -204,7 +204,7 @@ impl Client {
     pub fn create_platform_env(&self) -> CreatePlatformEnvCall {
         CreatePlatformEnvCall::new(&self.handle)
     }
-    /// Calls `CreatePlatformHTTPServiceRoute`.
+    /// Calls `CreatePlatformHTTPServiceRoute`; the answer is a [`CreatePlatformHTTPServiceRouteResponse`].
     ///
     /// Required: `PlatformId`, `Domain`.
     ///
@@ -215,7 +215,7 @@ impl Client {
     ) -> CreatePlatformHTTPServiceRouteCall {
         CreatePlatformHTTPServiceRouteCall::new(&self.handle)
     }
-    /// Calls `CreateStaticStore`.
+    /// Calls `CreateStaticStore`; the answer is a [`CreateStaticStoreResponse`].
     ///
     /// Required: `EnvId`.
     ///
@@ -224,7 +224,7 @@ impl Client {
     pub fn create_static_store(&self) -> CreateStaticStoreCall {
         CreateStaticStoreCall::new(&self.handle)
     }
-    /// Calls `CreateTable`.
+    /// Calls `CreateTable`; the answer is a [`CreateTableResponse`].
     ///
     /// Required: `TableName`.
     ///
@@ -233,7 +233,7 @@ impl Client {
     pub fn create_table(&self) -> CreateTableCall {
         CreateTableCall::new(&self.handle)
     }
-    /// Calls `CreateUser`.
+    /// Calls `CreateUser`; the answer is a [`CreateUserResponse`].
     ///
     /// Required: `EnvId`, `Name`.
     ///
@@ -242,7 +242,7 @@ impl Client {
     pub fn create_user(&self) -> CreateUserCall {
         CreateUserCall::new(&self.handle)
     }
-    /// Calls `DeleteAIModel`.
+    /// Calls `DeleteAIModel`; the answer is a [`DeleteAIModelResponse`].
     ///
     /// Required: `EnvId`, `GroupNames`.
     ///
@@ -251,7 +251,7 @@ impl Client {
     pub fn delete_ai_model(&self) -> DeleteAIModelCall {
         DeleteAIModelCall::new(&self.handle)
     }
-    /// Calls `DeleteApiKey`.
+    /// Calls `DeleteApiKey`; the answer is a [`DeleteApiKeyResponse`].
     ///
     /// Required: `EnvId`, `KeyId`.
     ///
@@ -260,7 +260,7 @@ impl Client {
     pub fn delete_api_key(&self) -> DeleteApiKeyCall {
         DeleteApiKeyCall::new(&self.handle)
     }
-    /// Calls `DeleteAuthDomain`.
+    /// Calls `DeleteAuthDomain`; the answer is a [`DeleteAuthDomainResponse`].
     ///
     /// Required: `EnvId`, `DomainIds`.
     ///
@@ -269,7 +269,7 @@ impl Client {
     pub fn delete_auth_domain(&self) -> DeleteAuthDomainCall {
         DeleteAuthDomainCall::new(&self.handle)
     }
-    /// Calls `DeleteCloudApp`.
+    /// Calls `DeleteCloudApp`; the answer is a [`DeleteCloudAppResponse`].
     ///
     /// Required: `EnvId`, `DeployType`, `ServiceName`.
     ///
@@ -278,7 +278,7 @@ impl Client {
     pub fn delete_cloud_app(&self) -> DeleteCloudAppCall {
         DeleteCloudAppCall::new(&self.handle)
     }
-    /// Calls `DeleteCloudAppVersion`.
+    /// Calls `DeleteCloudAppVersion`; the answer is a [`DeleteCloudAppVersionResponse`].
     ///
     /// Required: `EnvId`, `DeployType`, `ServiceName`, `VersionName`.
     ///
@@ -287,7 +287,7 @@ impl Client {
     pub fn delete_cloud_app_version(&self) -> DeleteCloudAppVersionCall {
         DeleteCloudAppVersionCall::new(&self.handle)
     }
-    /// Calls `DeleteFunction`.
+    /// Calls `DeleteFunction`; the answer is a [`DeleteFunctionResponse`].
     ///
     /// Required: `EnvId`, `FunctionName`.
     ///
@@ -296,7 +296,7 @@ impl Client {
     pub fn delete_function(&self) -> DeleteFunctionCall {
         DeleteFunctionCall::new(&self.handle)
     }
-    /// Calls `DeleteHTTPServiceRoute`.
+    /// Calls `DeleteHTTPServiceRoute`; the answer is a [`DeleteHTTPServiceRouteResponse`].
     ///
     /// Required: `EnvId`, `Domain`.
     ///
@@ -305,7 +305,7 @@ impl Client {
     pub fn delete_http_service_route(&self) -> DeleteHTTPServiceRouteCall {
         DeleteHTTPServiceRouteCall::new(&self.handle)
     }
-    /// Calls `DeletePlatformHTTPServiceRoute`.
+    /// Calls `DeletePlatformHTTPServiceRoute`; the answer is a [`DeletePlatformHTTPServiceRouteResponse`].
     ///
     /// Required: `PlatformId`, `Domain`.
     ///
@@ -316,7 +316,7 @@ impl Client {
     ) -> DeletePlatformHTTPServiceRouteCall {
         DeletePlatformHTTPServiceRouteCall::new(&self.handle)
     }
-    /// Calls `DeleteProvider`.
+    /// Calls `DeleteProvider`; the answer is a [`DeleteProviderResponse`].
     ///
     /// Required: `EnvId`, `Id`.
     ///
@@ -325,7 +325,7 @@ impl Client {
     pub fn delete_provider(&self) -> DeleteProviderCall {
         DeleteProviderCall::new(&self.handle)
     }
-    /// Calls `DeleteTable`.
+    /// Calls `DeleteTable`; the answer is a [`DeleteTableResponse`].
     ///
     /// Required: `TableName`.
     ///
@@ -334,7 +334,7 @@ impl Client {
     pub fn delete_table(&self) -> DeleteTableCall {
         DeleteTableCall::new(&self.handle)
     }
-    /// Calls `DeleteUsers`.
+    /// Calls `DeleteUsers`; the answer is a [`DeleteUsersResponse`].
     ///
     /// Required: `EnvId`, `Uids`.
     ///
@@ -343,7 +343,7 @@ impl Client {
     pub fn delete_users(&self) -> DeleteUsersCall {
         DeleteUsersCall::new(&self.handle)
     }
-    /// Calls `DescribeAIModels`.
+    /// Calls `DescribeAIModels`; the answer is a [`DescribeAIModelsResponse`].
     ///
     /// Required: `EnvId`.
     ///
@@ -352,7 +352,7 @@ impl Client {
     pub fn describe_ai_models(&self) -> DescribeAIModelsCall {
         DescribeAIModelsCall::new(&self.handle)
     }
-    /// Calls `DescribeApiKeyList`.
+    /// Calls `DescribeApiKeyList`; the answer is a [`DescribeApiKeyListResponse`].
     ///
     /// Required: `EnvId`.
     ///
@@ -361,7 +361,7 @@ impl Client {
     pub fn describe_api_key_list(&self) -> DescribeApiKeyListCall {
         DescribeApiKeyListCall::new(&self.handle)
     }
-    /// Calls `DescribeAuthDomains`.
+    /// Calls `DescribeAuthDomains`; the answer is a [`DescribeAuthDomainsResponse`].
     ///
     /// Required: `EnvId`.
     ///
@@ -370,21 +370,21 @@ impl Client {
     pub fn describe_auth_domains(&self) -> DescribeAuthDomainsCall {
         DescribeAuthDomainsCall::new(&self.handle)
     }
-    /// Calls `DescribeBaasPackageList`.
+    /// Calls `DescribeBaasPackageList`; the answer is a [`DescribeBaasPackageListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcb&Version=2018-06-08&Action=DescribeBaasPackageList)
     #[inline]
     pub fn describe_baas_package_list(&self) -> DescribeBaasPackageListCall {
         DescribeBaasPackageListCall::new(&self.handle)
     }
-    /// Calls `DescribeBillingInfo`.
+    /// Calls `DescribeBillingInfo`; the answer is a [`DescribeBillingInfoResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcb&Version=2018-06-08&Action=DescribeBillingInfo)
     #[inline]
     pub fn describe_billing_info(&self) -> DescribeBillingInfoCall {
         DescribeBillingInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeClient`.
+    /// Calls `DescribeClient`; the answer is a [`DescribeClientResponse`].
     ///
     /// Required: `EnvId`, `Id`.
     ///
@@ -393,7 +393,7 @@ impl Client {
     pub fn describe_client(&self) -> DescribeClientCall {
         DescribeClientCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudAppCosInfo`.
+    /// Calls `DescribeCloudAppCosInfo`; the answer is a [`DescribeCloudAppCosInfoResponse`].
     ///
     /// Required: `EnvId`, `ServiceName`, `DeployType`.
     ///
@@ -402,14 +402,14 @@ impl Client {
     pub fn describe_cloud_app_cos_info(&self) -> DescribeCloudAppCosInfoCall {
         DescribeCloudAppCosInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudAppInfo`.
+    /// Calls `DescribeCloudAppInfo`; the answer is a [`DescribeCloudAppInfoResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcb&Version=2018-06-08&Action=DescribeCloudAppInfo)
     #[inline]
     pub fn describe_cloud_app_info(&self) -> DescribeCloudAppInfoCall {
         DescribeCloudAppInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudAppList`.
+    /// Calls `DescribeCloudAppList`; the answer is a [`DescribeCloudAppListResponse`].
     ///
     /// Required: `EnvId`, `DeployType`.
     ///
@@ -418,7 +418,7 @@ impl Client {
     pub fn describe_cloud_app_list(&self) -> DescribeCloudAppListCall {
         DescribeCloudAppListCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudAppVersion`.
+    /// Calls `DescribeCloudAppVersion`; the answer is a [`DescribeCloudAppVersionResponse`].
     ///
     /// Required: `EnvId`, `ServiceName`, `DeployType`.
     ///
@@ -427,7 +427,7 @@ impl Client {
     pub fn describe_cloud_app_version(&self) -> DescribeCloudAppVersionCall {
         DescribeCloudAppVersionCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudAppVersionList`.
+    /// Calls `DescribeCloudAppVersionList`; the answer is a [`DescribeCloudAppVersionListResponse`].
     ///
     /// Required: `EnvId`, `DeployType`, `ServiceName`.
     ///
@@ -436,7 +436,7 @@ impl Client {
     pub fn describe_cloud_app_version_list(&self) -> DescribeCloudAppVersionListCall {
         DescribeCloudAppVersionListCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudBaseBuildService`.
+    /// Calls `DescribeCloudBaseBuildService`; the answer is a [`DescribeCloudBaseBuildServiceResponse`].
     ///
     /// Required: `EnvId`, `ServiceName`.
     ///
@@ -447,14 +447,14 @@ impl Client {
     ) -> DescribeCloudBaseBuildServiceCall {
         DescribeCloudBaseBuildServiceCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudBaseRunBuildLog`.
+    /// Calls `DescribeCloudBaseRunBuildLog`; the answer is a [`DescribeCloudBaseRunBuildLogResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcb&Version=2018-06-08&Action=DescribeCloudBaseRunBuildLog)
     #[inline]
     pub fn describe_cloud_base_run_build_log(&self) -> DescribeCloudBaseRunBuildLogCall {
         DescribeCloudBaseRunBuildLogCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudBaseRunServerVersion`.
+    /// Calls `DescribeCloudBaseRunServerVersion`; the answer is a [`DescribeCloudBaseRunServerVersionResponse`].
     ///
     /// Required: `EnvId`, `ServerName`, `VersionName`.
     ///
@@ -465,7 +465,7 @@ impl Client {
     ) -> DescribeCloudBaseRunServerVersionCall {
         DescribeCloudBaseRunServerVersionCall::new(&self.handle)
     }
-    /// Calls `DescribeCreateMySQLResult`.
+    /// Calls `DescribeCreateMySQLResult`; the answer is a [`DescribeCreateMySQLResultResponse`].
     ///
     /// Required: `EnvId`.
     ///
@@ -474,7 +474,7 @@ impl Client {
     pub fn describe_create_my_sql_result(&self) -> DescribeCreateMySQLResultCall {
         DescribeCreateMySQLResultCall::new(&self.handle)
     }
-    /// Calls `DescribeCreditsUsage`.
+    /// Calls `DescribeCreditsUsage`; the answer is a [`DescribeCreditsUsageResponse`].
     ///
     /// Required: `StartDate`, `EndDate`, `EnvId`.
     ///
@@ -483,7 +483,7 @@ impl Client {
     pub fn describe_credits_usage(&self) -> DescribeCreditsUsageCall {
         DescribeCreditsUsageCall::new(&self.handle)
     }
-    /// Calls `DescribeCreditsUsageDetail`.
+    /// Calls `DescribeCreditsUsageDetail`; the answer is a [`DescribeCreditsUsageDetailResponse`].
     ///
     /// Required: `Modules`, `StartDate`, `EndDate`, `NeedUsageDetails`, `EnvId`.
     ///
@@ -492,7 +492,7 @@ impl Client {
     pub fn describe_credits_usage_detail(&self) -> DescribeCreditsUsageDetailCall {
         DescribeCreditsUsageDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeCurveData`.
+    /// Calls `DescribeCurveData`; the answer is a [`DescribeCurveDataResponse`].
     ///
     /// Required: `EnvId`, `MetricName`, `StartTime`, `EndTime`.
     ///
@@ -501,7 +501,7 @@ impl Client {
     pub fn describe_curve_data(&self) -> DescribeCurveDataCall {
         DescribeCurveDataCall::new(&self.handle)
     }
-    /// Calls `DescribeDatabaseACL`.
+    /// Calls `DescribeDatabaseACL`; the answer is a [`DescribeDatabaseACLResponse`].
     ///
     /// Required: `EnvId`, `CollectionName`.
     ///
@@ -510,7 +510,7 @@ impl Client {
     pub fn describe_database_acl(&self) -> DescribeDatabaseACLCall {
         DescribeDatabaseACLCall::new(&self.handle)
     }
-    /// Calls `DescribeEnvAccountCircle`.
+    /// Calls `DescribeEnvAccountCircle`; the answer is a [`DescribeEnvAccountCircleResponse`].
     ///
     /// Required: `EnvId`.
     ///
@@ -519,28 +519,28 @@ impl Client {
     pub fn describe_env_account_circle(&self) -> DescribeEnvAccountCircleCall {
         DescribeEnvAccountCircleCall::new(&self.handle)
     }
-    /// Calls `DescribeEnvLimit`.
+    /// Calls `DescribeEnvLimit`; the answer is a [`DescribeEnvLimitResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcb&Version=2018-06-08&Action=DescribeEnvLimit)
     #[inline]
     pub fn describe_env_limit(&self) -> DescribeEnvLimitCall {
         DescribeEnvLimitCall::new(&self.handle)
     }
-    /// Calls `DescribeEnvPlans`.
+    /// Calls `DescribeEnvPlans`; the answer is a [`DescribeEnvPlansResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcb&Version=2018-06-08&Action=DescribeEnvPlans)
     #[inline]
     pub fn describe_env_plans(&self) -> DescribeEnvPlansCall {
         DescribeEnvPlansCall::new(&self.handle)
     }
-    /// Calls `DescribeEnvs`.
+    /// Calls `DescribeEnvs`; the answer is a [`DescribeEnvsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcb&Version=2018-06-08&Action=DescribeEnvs)
     #[inline]
     pub fn describe_envs(&self) -> DescribeEnvsCall {
         DescribeEnvsCall::new(&self.handle)
     }
-    /// Calls `DescribeGatewayVersions`.
+    /// Calls `DescribeGatewayVersions`; the answer is a [`DescribeGatewayVersionsResponse`].
     ///
     /// Required: `EnvId`, `GatewayId`.
     ///
@@ -549,7 +549,7 @@ impl Client {
     pub fn describe_gateway_versions(&self) -> DescribeGatewayVersionsCall {
         DescribeGatewayVersionsCall::new(&self.handle)
     }
-    /// Calls `DescribeHTTPServiceCachePurgeTask`.
+    /// Calls `DescribeHTTPServiceCachePurgeTask`; the answer is a [`DescribeHTTPServiceCachePurgeTaskResponse`].
     ///
     /// Required: `EnvId`, `Domain`.
     ///
@@ -562,7 +562,7 @@ impl Client {
     ) -> DescribeHTTPServiceCachePurgeTaskCall {
         DescribeHTTPServiceCachePurgeTaskCall::new(&self.handle)
     }
-    /// Calls `DescribeHTTPServiceRoute`.
+    /// Calls `DescribeHTTPServiceRoute`; the answer is a [`DescribeHTTPServiceRouteResponse`].
     ///
     /// Required: `EnvId`.
     ///
@@ -573,7 +573,7 @@ impl Client {
     pub fn describe_http_service_route(&self) -> DescribeHTTPServiceRouteCall {
         DescribeHTTPServiceRouteCall::new(&self.handle)
     }
-    /// Calls `DescribeHostingDomainTask`.
+    /// Calls `DescribeHostingDomainTask`; the answer is a [`DescribeHostingDomainTaskResponse`].
     ///
     /// Required: `EnvId`.
     ///
@@ -582,7 +582,7 @@ impl Client {
     pub fn describe_hosting_domain_task(&self) -> DescribeHostingDomainTaskCall {
         DescribeHostingDomainTaskCall::new(&self.handle)
     }
-    /// Calls `DescribeLoginConfig`.
+    /// Calls `DescribeLoginConfig`; the answer is a [`DescribeLoginConfigResponse`].
     ///
     /// Required: `EnvId`.
     ///
@@ -591,7 +591,7 @@ impl Client {
     pub fn describe_login_config(&self) -> DescribeLoginConfigCall {
         DescribeLoginConfigCall::new(&self.handle)
     }
-    /// Calls `DescribeManagedAIModelList`.
+    /// Calls `DescribeManagedAIModelList`; the answer is a [`DescribeManagedAIModelListResponse`].
     ///
     /// Required: `EnvId`.
     ///
@@ -600,7 +600,7 @@ impl Client {
     pub fn describe_managed_ai_model_list(&self) -> DescribeManagedAIModelListCall {
         DescribeManagedAIModelListCall::new(&self.handle)
     }
-    /// Calls `DescribeMySQLClusterDetail`.
+    /// Calls `DescribeMySQLClusterDetail`; the answer is a [`DescribeMySQLClusterDetailResponse`].
     ///
     /// Required: `EnvId`.
     ///
@@ -609,7 +609,7 @@ impl Client {
     pub fn describe_my_sql_cluster_detail(&self) -> DescribeMySQLClusterDetailCall {
         DescribeMySQLClusterDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeMySQLTaskStatus`.
+    /// Calls `DescribeMySQLTaskStatus`; the answer is a [`DescribeMySQLTaskStatusResponse`].
     ///
     /// Required: `EnvId`.
     ///
@@ -618,7 +618,7 @@ impl Client {
     pub fn describe_my_sql_task_status(&self) -> DescribeMySQLTaskStatusCall {
         DescribeMySQLTaskStatusCall::new(&self.handle)
     }
-    /// Calls `DescribePGUserMigration`.
+    /// Calls `DescribePGUserMigration`; the answer is a [`DescribePGUserMigrationResponse`].
     ///
     /// Required: `EnvId`, `MigrationVersion`.
     ///
@@ -627,14 +627,14 @@ impl Client {
     pub fn describe_pg_user_migration(&self) -> DescribePGUserMigrationCall {
         DescribePGUserMigrationCall::new(&self.handle)
     }
-    /// Calls `DescribePlatformAccountCircle`.
+    /// Calls `DescribePlatformAccountCircle`; the answer is a [`DescribePlatformAccountCircleResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcb&Version=2018-06-08&Action=DescribePlatformAccountCircle)
     #[inline]
     pub fn describe_platform_account_circle(&self) -> DescribePlatformAccountCircleCall {
         DescribePlatformAccountCircleCall::new(&self.handle)
     }
-    /// Calls `DescribePlatformCreditsUsage`.
+    /// Calls `DescribePlatformCreditsUsage`; the answer is a [`DescribePlatformCreditsUsageResponse`].
     ///
     /// Required: `StartDate`, `EndDate`, `PlatformId`.
     ///
@@ -643,7 +643,7 @@ impl Client {
     pub fn describe_platform_credits_usage(&self) -> DescribePlatformCreditsUsageCall {
         DescribePlatformCreditsUsageCall::new(&self.handle)
     }
-    /// Calls `DescribePlatformCreditsUsageDetail`.
+    /// Calls `DescribePlatformCreditsUsageDetail`; the answer is a [`DescribePlatformCreditsUsageDetailResponse`].
     ///
     /// Required: `Modules`, `StartDate`, `EndDate`, `NeedUsageDetails`, `PlatformId`.
     ///
@@ -654,7 +654,7 @@ impl Client {
     ) -> DescribePlatformCreditsUsageDetailCall {
         DescribePlatformCreditsUsageDetailCall::new(&self.handle)
     }
-    /// Calls `DescribePlatformEnvUsage`.
+    /// Calls `DescribePlatformEnvUsage`; the answer is a [`DescribePlatformEnvUsageResponse`].
     ///
     /// Required: `EnvId`.
     ///
@@ -663,7 +663,7 @@ impl Client {
     pub fn describe_platform_env_usage(&self) -> DescribePlatformEnvUsageCall {
         DescribePlatformEnvUsageCall::new(&self.handle)
     }
-    /// Calls `DescribePlatformHTTPServiceRoute`.
+    /// Calls `DescribePlatformHTTPServiceRoute`; the answer is a [`DescribePlatformHTTPServiceRouteResponse`].
     ///
     /// Required: `PlatformId`.
     ///
@@ -676,14 +676,14 @@ impl Client {
     ) -> DescribePlatformHTTPServiceRouteCall {
         DescribePlatformHTTPServiceRouteCall::new(&self.handle)
     }
-    /// Calls `DescribePlatforms`.
+    /// Calls `DescribePlatforms`; the answer is a [`DescribePlatformsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcb&Version=2018-06-08&Action=DescribePlatforms)
     #[inline]
     pub fn describe_platforms(&self) -> DescribePlatformsCall {
         DescribePlatformsCall::new(&self.handle)
     }
-    /// Calls `DescribeQuotaData`.
+    /// Calls `DescribeQuotaData`; the answer is a [`DescribeQuotaDataResponse`].
     ///
     /// Required: `EnvId`, `MetricName`.
     ///
@@ -692,7 +692,7 @@ impl Client {
     pub fn describe_quota_data(&self) -> DescribeQuotaDataCall {
         DescribeQuotaDataCall::new(&self.handle)
     }
-    /// Calls `DescribeResourcePermission`.
+    /// Calls `DescribeResourcePermission`; the answer is a [`DescribeResourcePermissionResponse`].
     ///
     /// Required: `EnvId`, `ResourceType`.
     ///
@@ -701,7 +701,7 @@ impl Client {
     pub fn describe_resource_permission(&self) -> DescribeResourcePermissionCall {
         DescribeResourcePermissionCall::new(&self.handle)
     }
-    /// Calls `DescribeSafeRule`.
+    /// Calls `DescribeSafeRule`; the answer is a [`DescribeSafeRuleResponse`].
     ///
     /// Required: `EnvId`, `CollectionName`.
     ///
@@ -710,7 +710,7 @@ impl Client {
     pub fn describe_safe_rule(&self) -> DescribeSafeRuleCall {
         DescribeSafeRuleCall::new(&self.handle)
     }
-    /// Calls `DescribeStaticStore`.
+    /// Calls `DescribeStaticStore`; the answer is a [`DescribeStaticStoreResponse`].
     ///
     /// Required: `EnvId`.
     ///
@@ -719,7 +719,7 @@ impl Client {
     pub fn describe_static_store(&self) -> DescribeStaticStoreCall {
         DescribeStaticStoreCall::new(&self.handle)
     }
-    /// Calls `DescribeTable`.
+    /// Calls `DescribeTable`; the answer is a [`DescribeTableResponse`].
     ///
     /// Required: `TableName`.
     ///
@@ -728,7 +728,7 @@ impl Client {
     pub fn describe_table(&self) -> DescribeTableCall {
         DescribeTableCall::new(&self.handle)
     }
-    /// Calls `DescribeTables`.
+    /// Calls `DescribeTables`; the answer is a [`DescribeTablesResponse`].
     ///
     /// Required: `MgoLimit`.
     ///
@@ -737,7 +737,7 @@ impl Client {
     pub fn describe_tables(&self) -> DescribeTablesCall {
         DescribeTablesCall::new(&self.handle)
     }
-    /// Calls `DescribeTaskResult`.
+    /// Calls `DescribeTaskResult`; the answer is a [`DescribeTaskResultResponse`].
     ///
     /// Required: `EnvId`, `TaskId`.
     ///
@@ -746,7 +746,7 @@ impl Client {
     pub fn describe_task_result(&self) -> DescribeTaskResultCall {
         DescribeTaskResultCall::new(&self.handle)
     }
-    /// Calls `DescribeUserList`.
+    /// Calls `DescribeUserList`; the answer is a [`DescribeUserListResponse`].
     ///
     /// Required: `EnvId`.
     ///
@@ -755,7 +755,7 @@ impl Client {
     pub fn describe_user_list(&self) -> DescribeUserListCall {
         DescribeUserListCall::new(&self.handle)
     }
-    /// Calls `DestroyEnv`.
+    /// Calls `DestroyEnv`; the answer is a [`DestroyEnvResponse`].
     ///
     /// Required: `EnvId`.
     ///
@@ -764,7 +764,7 @@ impl Client {
     pub fn destroy_env(&self) -> DestroyEnvCall {
         DestroyEnvCall::new(&self.handle)
     }
-    /// Calls `DestroyMySQL`.
+    /// Calls `DestroyMySQL`; the answer is a [`DestroyMySQLResponse`].
     ///
     /// Required: `EnvId`.
     ///
@@ -773,7 +773,7 @@ impl Client {
     pub fn destroy_my_sql(&self) -> DestroyMySQLCall {
         DestroyMySQLCall::new(&self.handle)
     }
-    /// Calls `DestroyPlatformEnv`.
+    /// Calls `DestroyPlatformEnv`; the answer is a [`DestroyPlatformEnvResponse`].
     ///
     /// Required: `EnvId`.
     ///
@@ -782,7 +782,7 @@ impl Client {
     pub fn destroy_platform_env(&self) -> DestroyPlatformEnvCall {
         DestroyPlatformEnvCall::new(&self.handle)
     }
-    /// Calls `DestroyStaticStore`.
+    /// Calls `DestroyStaticStore`; the answer is a [`DestroyStaticStoreResponse`].
     ///
     /// Required: `EnvId`.
     ///
@@ -791,7 +791,7 @@ impl Client {
     pub fn destroy_static_store(&self) -> DestroyStaticStoreCall {
         DestroyStaticStoreCall::new(&self.handle)
     }
-    /// Calls `DownloadFunction`.
+    /// Calls `DownloadFunction`; the answer is a [`DownloadFunctionResponse`].
     ///
     /// Required: `FunctionName`, `EnvId`.
     ///
@@ -800,7 +800,7 @@ impl Client {
     pub fn download_function(&self) -> DownloadFunctionCall {
         DownloadFunctionCall::new(&self.handle)
     }
-    /// Calls `ExecutePGSql`.
+    /// Calls `ExecutePGSql`; the answer is a [`ExecutePGSqlResponse`].
     ///
     /// Required: `EnvId`, `Sql`.
     ///
@@ -809,7 +809,7 @@ impl Client {
     pub fn execute_pg_sql(&self) -> ExecutePGSqlCall {
         ExecutePGSqlCall::new(&self.handle)
     }
-    /// Calls `GetFunction`.
+    /// Calls `GetFunction`; the answer is a [`GetFunctionResponse`].
     ///
     /// Required: `EnvId`.
     ///
@@ -818,7 +818,7 @@ impl Client {
     pub fn get_function(&self) -> GetFunctionCall {
         GetFunctionCall::new(&self.handle)
     }
-    /// Calls `GetProviders`.
+    /// Calls `GetProviders`; the answer is a [`GetProvidersResponse`].
     ///
     /// Required: `EnvId`.
     ///
@@ -827,7 +827,7 @@ impl Client {
     pub fn get_providers(&self) -> GetProvidersCall {
         GetProvidersCall::new(&self.handle)
     }
-    /// Calls `ListFunctions`.
+    /// Calls `ListFunctions`; the answer is a [`ListFunctionsResponse`].
     ///
     /// Required: `EnvId`.
     ///
@@ -838,7 +838,7 @@ impl Client {
     pub fn list_functions(&self) -> ListFunctionsCall {
         ListFunctionsCall::new(&self.handle)
     }
-    /// Calls `ListPGUserMigrations`.
+    /// Calls `ListPGUserMigrations`; the answer is a [`ListPGUserMigrationsResponse`].
     ///
     /// Required: `EnvId`.
     ///
@@ -847,7 +847,7 @@ impl Client {
     pub fn list_pg_user_migrations(&self) -> ListPGUserMigrationsCall {
         ListPGUserMigrationsCall::new(&self.handle)
     }
-    /// Calls `ListTables`.
+    /// Calls `ListTables`; the answer is a [`ListTablesResponse`].
     ///
     /// Required: `MgoLimit`.
     ///
@@ -856,7 +856,7 @@ impl Client {
     pub fn list_tables(&self) -> ListTablesCall {
         ListTablesCall::new(&self.handle)
     }
-    /// Calls `ModifyAIModelStatus`.
+    /// Calls `ModifyAIModelStatus`; the answer is a [`ModifyAIModelStatusResponse`].
     ///
     /// Required: `EnvId`, `GroupName`.
     ///
@@ -865,7 +865,7 @@ impl Client {
     pub fn modify_ai_model_status(&self) -> ModifyAIModelStatusCall {
         ModifyAIModelStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyClient`.
+    /// Calls `ModifyClient`; the answer is a [`ModifyClientResponse`].
     ///
     /// Required: `EnvId`, `Id`.
     ///
@@ -874,7 +874,7 @@ impl Client {
     pub fn modify_client(&self) -> ModifyClientCall {
         ModifyClientCall::new(&self.handle)
     }
-    /// Calls `ModifyClsTopic`.
+    /// Calls `ModifyClsTopic`; the answer is a [`ModifyClsTopicResponse`].
     ///
     /// Required: `EnvId`.
     ///
@@ -883,7 +883,7 @@ impl Client {
     pub fn modify_cls_topic(&self) -> ModifyClsTopicCall {
         ModifyClsTopicCall::new(&self.handle)
     }
-    /// Calls `ModifyDatabaseACL`.
+    /// Calls `ModifyDatabaseACL`; the answer is a [`ModifyDatabaseACLResponse`].
     ///
     /// Required: `EnvId`, `CollectionName`, `AclTag`.
     ///
@@ -892,7 +892,7 @@ impl Client {
     pub fn modify_database_acl(&self) -> ModifyDatabaseACLCall {
         ModifyDatabaseACLCall::new(&self.handle)
     }
-    /// Calls `ModifyEnv`.
+    /// Calls `ModifyEnv`; the answer is a [`ModifyEnvResponse`].
     ///
     /// Required: `EnvId`.
     ///
@@ -901,7 +901,7 @@ impl Client {
     pub fn modify_env(&self) -> ModifyEnvCall {
         ModifyEnvCall::new(&self.handle)
     }
-    /// Calls `ModifyEnvExtra`.
+    /// Calls `ModifyEnvExtra`; the answer is a [`ModifyEnvExtraResponse`].
     ///
     /// Required: `EnvId`.
     ///
@@ -910,7 +910,7 @@ impl Client {
     pub fn modify_env_extra(&self) -> ModifyEnvExtraCall {
         ModifyEnvExtraCall::new(&self.handle)
     }
-    /// Calls `ModifyEnvPlan`.
+    /// Calls `ModifyEnvPlan`; the answer is a [`ModifyEnvPlanResponse`].
     ///
     /// Required: `EnvId`, `PackageId`.
     ///
@@ -919,7 +919,7 @@ impl Client {
     pub fn modify_env_plan(&self) -> ModifyEnvPlanCall {
         ModifyEnvPlanCall::new(&self.handle)
     }
-    /// Calls `ModifyHTTPServiceRoute`.
+    /// Calls `ModifyHTTPServiceRoute`; the answer is a [`ModifyHTTPServiceRouteResponse`].
     ///
     /// Required: `EnvId`, `Domain`.
     ///
@@ -928,7 +928,7 @@ impl Client {
     pub fn modify_http_service_route(&self) -> ModifyHTTPServiceRouteCall {
         ModifyHTTPServiceRouteCall::new(&self.handle)
     }
-    /// Calls `ModifyLoginConfig`.
+    /// Calls `ModifyLoginConfig`; the answer is a [`ModifyLoginConfigResponse`].
     ///
     /// Required: `EnvId`, `PhoneNumberLogin`, `EmailLogin`, `UserNameLogin`, `AnonymousLogin`.
     ///
@@ -937,7 +937,7 @@ impl Client {
     pub fn modify_login_config(&self) -> ModifyLoginConfigCall {
         ModifyLoginConfigCall::new(&self.handle)
     }
-    /// Calls `ModifyPGInstanceSpec`.
+    /// Calls `ModifyPGInstanceSpec`; the answer is a [`ModifyPGInstanceSpecResponse`].
     ///
     /// Required: `EnvId`.
     ///
@@ -946,7 +946,7 @@ impl Client {
     pub fn modify_pg_instance_spec(&self) -> ModifyPGInstanceSpecCall {
         ModifyPGInstanceSpecCall::new(&self.handle)
     }
-    /// Calls `ModifyPlatformEnv`.
+    /// Calls `ModifyPlatformEnv`; the answer is a [`ModifyPlatformEnvResponse`].
     ///
     /// Required: `EnvId`.
     ///
@@ -955,7 +955,7 @@ impl Client {
     pub fn modify_platform_env(&self) -> ModifyPlatformEnvCall {
         ModifyPlatformEnvCall::new(&self.handle)
     }
-    /// Calls `ModifyPlatformHTTPServiceRoute`.
+    /// Calls `ModifyPlatformHTTPServiceRoute`; the answer is a [`ModifyPlatformHTTPServiceRouteResponse`].
     ///
     /// Required: `PlatformId`, `Domain`.
     ///
@@ -966,7 +966,7 @@ impl Client {
     ) -> ModifyPlatformHTTPServiceRouteCall {
         ModifyPlatformHTTPServiceRouteCall::new(&self.handle)
     }
-    /// Calls `ModifyProvider`.
+    /// Calls `ModifyProvider`; the answer is a [`ModifyProviderResponse`].
     ///
     /// Required: `EnvId`, `Id`.
     ///
@@ -975,7 +975,7 @@ impl Client {
     pub fn modify_provider(&self) -> ModifyProviderCall {
         ModifyProviderCall::new(&self.handle)
     }
-    /// Calls `ModifyResourcePermission`.
+    /// Calls `ModifyResourcePermission`; the answer is a [`ModifyResourcePermissionResponse`].
     ///
     /// Required: `EnvId`, `ResourceType`, `Permission`.
     ///
@@ -984,7 +984,7 @@ impl Client {
     pub fn modify_resource_permission(&self) -> ModifyResourcePermissionCall {
         ModifyResourcePermissionCall::new(&self.handle)
     }
-    /// Calls `ModifySafeRule`.
+    /// Calls `ModifySafeRule`; the answer is a [`ModifySafeRuleResponse`].
     ///
     /// Required: `EnvId`, `CollectionName`, `AclTag`.
     ///
@@ -993,7 +993,7 @@ impl Client {
     pub fn modify_safe_rule(&self) -> ModifySafeRuleCall {
         ModifySafeRuleCall::new(&self.handle)
     }
-    /// Calls `ModifyStorageSource`.
+    /// Calls `ModifyStorageSource`; the answer is a [`ModifyStorageSourceResponse`].
     ///
     /// Required: `EnvId`, `StorageConfig`.
     ///
@@ -1002,7 +1002,7 @@ impl Client {
     pub fn modify_storage_source(&self) -> ModifyStorageSourceCall {
         ModifyStorageSourceCall::new(&self.handle)
     }
-    /// Calls `ModifyUser`.
+    /// Calls `ModifyUser`; the answer is a [`ModifyUserResponse`].
     ///
     /// Required: `EnvId`, `Uid`.
     ///
@@ -1011,7 +1011,7 @@ impl Client {
     pub fn modify_user(&self) -> ModifyUserCall {
         ModifyUserCall::new(&self.handle)
     }
-    /// Calls `PreviewPGUserMigrations`.
+    /// Calls `PreviewPGUserMigrations`; the answer is a [`PreviewPGUserMigrationsResponse`].
     ///
     /// Required: `EnvId`, `Migrations`.
     ///
@@ -1020,7 +1020,7 @@ impl Client {
     pub fn preview_pg_user_migrations(&self) -> PreviewPGUserMigrationsCall {
         PreviewPGUserMigrationsCall::new(&self.handle)
     }
-    /// Calls `PurgeHTTPServiceCache`.
+    /// Calls `PurgeHTTPServiceCache`; the answer is a [`PurgeHTTPServiceCacheResponse`].
     ///
     /// Required: `EnvId`, `Domain`, `Targets`.
     ///
@@ -1029,7 +1029,7 @@ impl Client {
     pub fn purge_http_service_cache(&self) -> PurgeHTTPServiceCacheCall {
         PurgeHTTPServiceCacheCall::new(&self.handle)
     }
-    /// Calls `PushPGUserMigrations`.
+    /// Calls `PushPGUserMigrations`; the answer is a [`PushPGUserMigrationsResponse`].
     ///
     /// Required: `EnvId`, `Migrations`.
     ///
@@ -1038,14 +1038,14 @@ impl Client {
     pub fn push_pg_user_migrations(&self) -> PushPGUserMigrationsCall {
         PushPGUserMigrationsCall::new(&self.handle)
     }
-    /// Calls `ReleaseEnv`.
+    /// Calls `ReleaseEnv`; the answer is a [`ReleaseEnvResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcb&Version=2018-06-08&Action=ReleaseEnv)
     #[inline]
     pub fn release_env(&self) -> ReleaseEnvCall {
         ReleaseEnvCall::new(&self.handle)
     }
-    /// Calls `RenewEnv`.
+    /// Calls `RenewEnv`; the answer is a [`RenewEnvResponse`].
     ///
     /// Required: `EnvId`.
     ///
@@ -1054,7 +1054,7 @@ impl Client {
     pub fn renew_env(&self) -> RenewEnvCall {
         RenewEnvCall::new(&self.handle)
     }
-    /// Calls `RepairPGUserMigrationHistory`.
+    /// Calls `RepairPGUserMigrationHistory`; the answer is a [`RepairPGUserMigrationHistoryResponse`].
     ///
     /// Required: `EnvId`, `MigrationVersion`, `Name`, `Status`, `Reason`.
     ///
@@ -1063,7 +1063,7 @@ impl Client {
     pub fn repair_pg_user_migration_history(&self) -> RepairPGUserMigrationHistoryCall {
         RepairPGUserMigrationHistoryCall::new(&self.handle)
     }
-    /// Calls `ResetPGAccountPassword`.
+    /// Calls `ResetPGAccountPassword`; the answer is a [`ResetPGAccountPasswordResponse`].
     ///
     /// Required: `EnvId`, `Password`.
     ///
@@ -1072,7 +1072,7 @@ impl Client {
     pub fn reset_pg_account_password(&self) -> ResetPGAccountPasswordCall {
         ResetPGAccountPasswordCall::new(&self.handle)
     }
-    /// Calls `RunCommands`.
+    /// Calls `RunCommands`; the answer is a [`RunCommandsResponse`].
     ///
     /// Required: `MgoCommands`.
     ///
@@ -1081,7 +1081,7 @@ impl Client {
     pub fn run_commands(&self) -> RunCommandsCall {
         RunCommandsCall::new(&self.handle)
     }
-    /// Calls `RunSql`.
+    /// Calls `RunSql`; the answer is a [`RunSqlResponse`].
     ///
     /// Required: `Sql`, `EnvId`.
     ///
@@ -1090,7 +1090,7 @@ impl Client {
     pub fn run_sql(&self) -> RunSqlCall {
         RunSqlCall::new(&self.handle)
     }
-    /// Calls `SearchClsLog`.
+    /// Calls `SearchClsLog`; the answer is a [`SearchClsLogResponse`].
     ///
     /// Required: `EnvId`, `StartTime`, `EndTime`, `QueryString`, `Limit`.
     ///
@@ -1099,7 +1099,7 @@ impl Client {
     pub fn search_cls_log(&self) -> SearchClsLogCall {
         SearchClsLogCall::new(&self.handle)
     }
-    /// Calls `UnbindStorageSource`.
+    /// Calls `UnbindStorageSource`; the answer is a [`UnbindStorageSourceResponse`].
     ///
     /// Required: `EnvId`.
     ///
@@ -1108,7 +1108,7 @@ impl Client {
     pub fn unbind_storage_source(&self) -> UnbindStorageSourceCall {
         UnbindStorageSourceCall::new(&self.handle)
     }
-    /// Calls `UpdateAIModel`.
+    /// Calls `UpdateAIModel`; the answer is a [`UpdateAIModelResponse`].
     ///
     /// Required: `EnvId`, `GroupName`.
     ///
@@ -1117,7 +1117,7 @@ impl Client {
     pub fn update_ai_model(&self) -> UpdateAIModelCall {
         UpdateAIModelCall::new(&self.handle)
     }
-    /// Calls `UpdateFunctionCode`.
+    /// Calls `UpdateFunctionCode`; the answer is a [`UpdateFunctionCodeResponse`].
     ///
     /// Required: `FunctionName`, `EnvId`.
     ///
@@ -1126,7 +1126,7 @@ impl Client {
     pub fn update_function_code(&self) -> UpdateFunctionCodeCall {
         UpdateFunctionCodeCall::new(&self.handle)
     }
-    /// Calls `UpdateFunctionConfiguration`.
+    /// Calls `UpdateFunctionConfiguration`; the answer is a [`UpdateFunctionConfigurationResponse`].
     ///
     /// Required: `EnvId`.
     ///
@@ -1135,7 +1135,7 @@ impl Client {
     pub fn update_function_configuration(&self) -> UpdateFunctionConfigurationCall {
         UpdateFunctionConfigurationCall::new(&self.handle)
     }
-    /// Calls `UpdateTable`.
+    /// Calls `UpdateTable`; the answer is a [`UpdateTableResponse`].
     ///
     /// Required: `TableName`.
     ///
@@ -1144,7 +1144,7 @@ impl Client {
     pub fn update_table(&self) -> UpdateTableCall {
         UpdateTableCall::new(&self.handle)
     }
-    /// Calls `UpgradePGInstanceToDedicated`.
+    /// Calls `UpgradePGInstanceToDedicated`; the answer is a [`UpgradePGInstanceToDedicatedResponse`].
     ///
     /// Required: `EnvId`, `SwitchTag`.
     ///
@@ -1153,7 +1153,7 @@ impl Client {
     pub fn upgrade_pg_instance_to_dedicated(&self) -> UpgradePGInstanceToDedicatedCall {
         UpgradePGInstanceToDedicatedCall::new(&self.handle)
     }
-    /// Calls `VerifyHTTPServiceRoute`.
+    /// Calls `VerifyHTTPServiceRoute`; the answer is a [`VerifyHTTPServiceRouteResponse`].
     ///
     /// Required: `EnvId`, `Domain`.
     ///
@@ -1162,7 +1162,7 @@ impl Client {
     pub fn verify_http_service_route(&self) -> VerifyHTTPServiceRouteCall {
         VerifyHTTPServiceRouteCall::new(&self.handle)
     }
-    /// Calls `VerifyPlatformHTTPServiceRoute`.
+    /// Calls `VerifyPlatformHTTPServiceRoute`; the answer is a [`VerifyPlatformHTTPServiceRouteResponse`].
     ///
     /// Required: `PlatformId`, `Domain`.
     ///
@@ -1521,7 +1521,6 @@ rt::action!(
     CheckTcbService, CheckTcbServiceRequest, CheckTcbServiceCall,
     CheckTcbServiceResponse, Error
 );
-impl<T> CheckTcbServiceCall<T> {}
 /// The answer of [`Client::check_tcb_service`] (`CheckTcbService`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -2298,7 +2297,6 @@ rt::action!(
     DescribeCloudAppInfo, DescribeCloudAppInfoRequest, DescribeCloudAppInfoCall,
     DescribeCloudAppInfoResponse, Error, idempotent
 );
-impl<T> DescribeCloudAppInfoCall<T> {}
 /// The answer of [`Client::describe_cloud_app_info`] (`DescribeCloudAppInfo`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -2647,7 +2645,6 @@ rt::action!(
     DescribeEnvLimit, DescribeEnvLimitRequest, DescribeEnvLimitCall,
     DescribeEnvLimitResponse, Error, idempotent
 );
-impl<T> DescribeEnvLimitCall<T> {}
 /// The answer of [`Client::describe_env_limit`] (`DescribeEnvLimit`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -2957,7 +2954,6 @@ rt::action!(
     DescribePlatformAccountCircleCall, DescribePlatformAccountCircleResponse, Error,
     idempotent
 );
-impl<T> DescribePlatformAccountCircleCall<T> {}
 /// The answer of [`Client::describe_platform_account_circle`] (`DescribePlatformAccountCircle`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

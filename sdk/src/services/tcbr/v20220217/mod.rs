@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `CreateCloudRunEnv`.
+    /// Calls `CreateCloudRunEnv`; the answer is a [`CreateCloudRunEnvResponse`].
     ///
     /// Required: `PackageType`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn create_cloud_run_env(&self) -> CreateCloudRunEnvCall {
         CreateCloudRunEnvCall::new(&self.handle)
     }
-    /// Calls `CreateCloudRunServer`.
+    /// Calls `CreateCloudRunServer`; the answer is a [`CreateCloudRunServerResponse`].
     ///
     /// Required: `EnvId`, `ServerName`, `DeployInfo`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn create_cloud_run_server(&self) -> CreateCloudRunServerCall {
         CreateCloudRunServerCall::new(&self.handle)
     }
-    /// Calls `DeleteCloudRunServer`.
+    /// Calls `DeleteCloudRunServer`; the answer is a [`DeleteCloudRunServerResponse`].
     ///
     /// Required: `EnvId`, `ServerName`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn delete_cloud_run_server(&self) -> DeleteCloudRunServerCall {
         DeleteCloudRunServerCall::new(&self.handle)
     }
-    /// Calls `DeleteCloudRunVersions`.
+    /// Calls `DeleteCloudRunVersions`; the answer is a [`DeleteCloudRunVersionsResponse`].
     ///
     /// Required: `EnvId`, `IsDeleteServer`, `IsDeleteImage`, `SimpleVersions`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn delete_cloud_run_versions(&self) -> DeleteCloudRunVersionsCall {
         DeleteCloudRunVersionsCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudRunDeployRecord`.
+    /// Calls `DescribeCloudRunDeployRecord`; the answer is a [`DescribeCloudRunDeployRecordResponse`].
     ///
     /// Required: `EnvId`, `ServerName`.
     ///
@@ -80,14 +80,14 @@ impl Client {
     pub fn describe_cloud_run_deploy_record(&self) -> DescribeCloudRunDeployRecordCall {
         DescribeCloudRunDeployRecordCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudRunEnvs`.
+    /// Calls `DescribeCloudRunEnvs`; the answer is a [`DescribeCloudRunEnvsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcbr&Version=2022-02-17&Action=DescribeCloudRunEnvs)
     #[inline]
     pub fn describe_cloud_run_envs(&self) -> DescribeCloudRunEnvsCall {
         DescribeCloudRunEnvsCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudRunPodList`.
+    /// Calls `DescribeCloudRunPodList`; the answer is a [`DescribeCloudRunPodListResponse`].
     ///
     /// Required: `EnvId`, `ServerName`.
     ///
@@ -96,7 +96,7 @@ impl Client {
     pub fn describe_cloud_run_pod_list(&self) -> DescribeCloudRunPodListCall {
         DescribeCloudRunPodListCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudRunProcessLog`.
+    /// Calls `DescribeCloudRunProcessLog`; the answer is a [`DescribeCloudRunProcessLogResponse`].
     ///
     /// Required: `EnvId`, `RunId`.
     ///
@@ -105,7 +105,7 @@ impl Client {
     pub fn describe_cloud_run_process_log(&self) -> DescribeCloudRunProcessLogCall {
         DescribeCloudRunProcessLogCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudRunServerDetail`.
+    /// Calls `DescribeCloudRunServerDetail`; the answer is a [`DescribeCloudRunServerDetailResponse`].
     ///
     /// Required: `EnvId`, `ServerName`.
     ///
@@ -114,7 +114,7 @@ impl Client {
     pub fn describe_cloud_run_server_detail(&self) -> DescribeCloudRunServerDetailCall {
         DescribeCloudRunServerDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudRunServers`.
+    /// Calls `DescribeCloudRunServers`; the answer is a [`DescribeCloudRunServersResponse`].
     ///
     /// Required: `EnvId`.
     ///
@@ -123,7 +123,7 @@ impl Client {
     pub fn describe_cloud_run_servers(&self) -> DescribeCloudRunServersCall {
         DescribeCloudRunServersCall::new(&self.handle)
     }
-    /// Calls `DescribeEnvBaseInfo`.
+    /// Calls `DescribeEnvBaseInfo`; the answer is a [`DescribeEnvBaseInfoResponse`].
     ///
     /// Required: `EnvId`.
     ///
@@ -132,7 +132,7 @@ impl Client {
     pub fn describe_env_base_info(&self) -> DescribeEnvBaseInfoCall {
         DescribeEnvBaseInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeReleaseOrder`.
+    /// Calls `DescribeReleaseOrder`; the answer is a [`DescribeReleaseOrderResponse`].
     ///
     /// Required: `EnvId`, `ServerName`.
     ///
@@ -141,7 +141,7 @@ impl Client {
     pub fn describe_release_order(&self) -> DescribeReleaseOrderCall {
         DescribeReleaseOrderCall::new(&self.handle)
     }
-    /// Calls `DescribeServerManageTask`.
+    /// Calls `DescribeServerManageTask`; the answer is a [`DescribeServerManageTaskResponse`].
     ///
     /// Required: `EnvId`, `ServerName`, `TaskId`.
     ///
@@ -150,7 +150,7 @@ impl Client {
     pub fn describe_server_manage_task(&self) -> DescribeServerManageTaskCall {
         DescribeServerManageTaskCall::new(&self.handle)
     }
-    /// Calls `DescribeVersionDetail`.
+    /// Calls `DescribeVersionDetail`; the answer is a [`DescribeVersionDetailResponse`].
     ///
     /// Required: `EnvId`, `ServerName`, `VersionName`.
     ///
@@ -159,7 +159,7 @@ impl Client {
     pub fn describe_version_detail(&self) -> DescribeVersionDetailCall {
         DescribeVersionDetailCall::new(&self.handle)
     }
-    /// Calls `OperateServerManage`.
+    /// Calls `OperateServerManage`; the answer is a [`OperateServerManageResponse`].
     ///
     /// Required: `EnvId`, `ServerName`, `TaskId`, `OperateType`.
     ///
@@ -168,7 +168,7 @@ impl Client {
     pub fn operate_server_manage(&self) -> OperateServerManageCall {
         OperateServerManageCall::new(&self.handle)
     }
-    /// Calls `ReleaseGray`.
+    /// Calls `ReleaseGray`; the answer is a [`ReleaseGrayResponse`].
     ///
     /// Required: `EnvId`, `ServerName`, `GrayType`, `TrafficType`.
     ///
@@ -177,7 +177,7 @@ impl Client {
     pub fn release_gray(&self) -> ReleaseGrayCall {
         ReleaseGrayCall::new(&self.handle)
     }
-    /// Calls `SearchClsLog`.
+    /// Calls `SearchClsLog`; the answer is a [`SearchClsLogResponse`].
     ///
     /// Required: `EnvId`, `StartTime`, `EndTime`, `QueryString`, `Limit`.
     ///
@@ -186,7 +186,7 @@ impl Client {
     pub fn search_cls_log(&self) -> SearchClsLogCall {
         SearchClsLogCall::new(&self.handle)
     }
-    /// Calls `StartVersionInstance`.
+    /// Calls `StartVersionInstance`; the answer is a [`StartVersionInstanceResponse`].
     ///
     /// Required: `EnvId`, `ServerName`, `VersionName`.
     ///
@@ -195,7 +195,7 @@ impl Client {
     pub fn start_version_instance(&self) -> StartVersionInstanceCall {
         StartVersionInstanceCall::new(&self.handle)
     }
-    /// Calls `StopVersionInstance`.
+    /// Calls `StopVersionInstance`; the answer is a [`StopVersionInstanceResponse`].
     ///
     /// Required: `EnvId`, `ServerName`, `InstanceName`.
     ///
@@ -204,7 +204,7 @@ impl Client {
     pub fn stop_version_instance(&self) -> StopVersionInstanceCall {
         StopVersionInstanceCall::new(&self.handle)
     }
-    /// Calls `SubmitServerConfigChangeDiff`.
+    /// Calls `SubmitServerConfigChangeDiff`; the answer is a [`SubmitServerConfigChangeDiffResponse`].
     ///
     /// Required: `EnvId`, `ServerName`.
     ///
@@ -213,7 +213,7 @@ impl Client {
     pub fn submit_server_config_change_diff(&self) -> SubmitServerConfigChangeDiffCall {
         SubmitServerConfigChangeDiffCall::new(&self.handle)
     }
-    /// Calls `SubmitServerRollback`.
+    /// Calls `SubmitServerRollback`; the answer is a [`SubmitServerRollbackResponse`].
     ///
     /// Required: `EnvId`, `ServerName`, `CurrentVersionName`, `RollbackVersionName`.
     ///
@@ -222,7 +222,7 @@ impl Client {
     pub fn submit_server_rollback(&self) -> SubmitServerRollbackCall {
         SubmitServerRollbackCall::new(&self.handle)
     }
-    /// Calls `UpdateCloudRunServer`.
+    /// Calls `UpdateCloudRunServer`; the answer is a [`UpdateCloudRunServerResponse`].
     ///
     /// Required: `EnvId`, `ServerName`, `DeployInfo`.
     ///

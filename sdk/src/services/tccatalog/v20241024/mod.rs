@@ -35,14 +35,14 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `AcceptTccVpcEndPointConnect`.
+    /// Calls `AcceptTccVpcEndPointConnect`; the answer is a [`AcceptTccVpcEndPointConnectResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tccatalog&Version=2024-10-24&Action=AcceptTccVpcEndPointConnect)
     #[inline]
     pub fn accept_tcc_vpc_end_point_connect(&self) -> AcceptTccVpcEndPointConnectCall {
         AcceptTccVpcEndPointConnectCall::new(&self.handle)
     }
-    /// Calls `BindTccVpcEndPointServiceWhiteList`.
+    /// Calls `BindTccVpcEndPointServiceWhiteList`; the answer is a [`BindTccVpcEndPointServiceWhiteListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tccatalog&Version=2024-10-24&Action=BindTccVpcEndPointServiceWhiteList)
     #[inline]
@@ -51,14 +51,14 @@ impl Client {
     ) -> BindTccVpcEndPointServiceWhiteListCall {
         BindTccVpcEndPointServiceWhiteListCall::new(&self.handle)
     }
-    /// Calls `DescribeTccCatalog`.
+    /// Calls `DescribeTccCatalog`; the answer is a [`DescribeTccCatalogResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tccatalog&Version=2024-10-24&Action=DescribeTccCatalog)
     #[inline]
     pub fn describe_tcc_catalog(&self) -> DescribeTccCatalogCall {
         DescribeTccCatalogCall::new(&self.handle)
     }
-    /// Calls `DescribeTccCatalogs`.
+    /// Calls `DescribeTccCatalogs`; the answer is a [`DescribeTccCatalogsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tccatalog&Version=2024-10-24&Action=DescribeTccCatalogs)
     #[inline]

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `DescribeEventStatistics`.
+    /// Calls `DescribeEventStatistics`; the answer is a [`DescribeEventStatisticsResponse`].
     ///
     /// Required: `RegionId`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn describe_event_statistics(&self) -> DescribeEventStatisticsCall {
         DescribeEventStatisticsCall::new(&self.handle)
     }
-    /// Calls `DescribeEvents`.
+    /// Calls `DescribeEvents`; the answer is a [`DescribeEventsResponse`].
     ///
     /// Required: `EventDate`.
     ///

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `CreateMesh`.
+    /// Calls `CreateMesh`; the answer is a [`CreateMeshResponse`].
     ///
     /// Required: `DisplayName`, `MeshVersion`, `Type`, `Config`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn create_mesh(&self) -> CreateMeshCall {
         CreateMeshCall::new(&self.handle)
     }
-    /// Calls `DeleteMesh`.
+    /// Calls `DeleteMesh`; the answer is a [`DeleteMeshResponse`].
     ///
     /// Required: `MeshId`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn delete_mesh(&self) -> DeleteMeshCall {
         DeleteMeshCall::new(&self.handle)
     }
-    /// Calls `DescribeAccessLogConfig`.
+    /// Calls `DescribeAccessLogConfig`; the answer is a [`DescribeAccessLogConfigResponse`].
     ///
     /// Required: `MeshId`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn describe_access_log_config(&self) -> DescribeAccessLogConfigCall {
         DescribeAccessLogConfigCall::new(&self.handle)
     }
-    /// Calls `DescribeMesh`.
+    /// Calls `DescribeMesh`; the answer is a [`DescribeMeshResponse`].
     ///
     /// Required: `MeshId`.
     ///
@@ -71,14 +71,14 @@ impl Client {
     pub fn describe_mesh(&self) -> DescribeMeshCall {
         DescribeMeshCall::new(&self.handle)
     }
-    /// Calls `DescribeMeshList`.
+    /// Calls `DescribeMeshList`; the answer is a [`DescribeMeshListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcm&Version=2021-04-13&Action=DescribeMeshList)
     #[inline]
     pub fn describe_mesh_list(&self) -> DescribeMeshListCall {
         DescribeMeshListCall::new(&self.handle)
     }
-    /// Calls `LinkClusterList`.
+    /// Calls `LinkClusterList`; the answer is a [`LinkClusterListResponse`].
     ///
     /// Required: `MeshId`, `ClusterList`.
     ///
@@ -87,7 +87,7 @@ impl Client {
     pub fn link_cluster_list(&self) -> LinkClusterListCall {
         LinkClusterListCall::new(&self.handle)
     }
-    /// Calls `LinkPrometheus`.
+    /// Calls `LinkPrometheus`; the answer is a [`LinkPrometheusResponse`].
     ///
     /// Required: `MeshID`, `Prometheus`.
     ///
@@ -96,7 +96,7 @@ impl Client {
     pub fn link_prometheus(&self) -> LinkPrometheusCall {
         LinkPrometheusCall::new(&self.handle)
     }
-    /// Calls `ModifyAccessLogConfig`.
+    /// Calls `ModifyAccessLogConfig`; the answer is a [`ModifyAccessLogConfigResponse`].
     ///
     /// Required: `MeshId`.
     ///
@@ -105,7 +105,7 @@ impl Client {
     pub fn modify_access_log_config(&self) -> ModifyAccessLogConfigCall {
         ModifyAccessLogConfigCall::new(&self.handle)
     }
-    /// Calls `ModifyMesh`.
+    /// Calls `ModifyMesh`; the answer is a [`ModifyMeshResponse`].
     ///
     /// Required: `MeshId`.
     ///
@@ -114,7 +114,7 @@ impl Client {
     pub fn modify_mesh(&self) -> ModifyMeshCall {
         ModifyMeshCall::new(&self.handle)
     }
-    /// Calls `ModifyTracingConfig`.
+    /// Calls `ModifyTracingConfig`; the answer is a [`ModifyTracingConfigResponse`].
     ///
     /// Required: `MeshId`.
     ///
@@ -123,7 +123,7 @@ impl Client {
     pub fn modify_tracing_config(&self) -> ModifyTracingConfigCall {
         ModifyTracingConfigCall::new(&self.handle)
     }
-    /// Calls `UnlinkCluster`.
+    /// Calls `UnlinkCluster`; the answer is a [`UnlinkClusterResponse`].
     ///
     /// Required: `MeshId`.
     ///
@@ -132,7 +132,7 @@ impl Client {
     pub fn unlink_cluster(&self) -> UnlinkClusterCall {
         UnlinkClusterCall::new(&self.handle)
     }
-    /// Calls `UnlinkPrometheus`.
+    /// Calls `UnlinkPrometheus`; the answer is a [`UnlinkPrometheusResponse`].
     ///
     /// Required: `MeshID`.
     ///

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `BatchDeleteImagePersonal`.
+    /// Calls `BatchDeleteImagePersonal`; the answer is a [`BatchDeleteImagePersonalResponse`].
     ///
     /// Required: `RepoName`, `Tags`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn batch_delete_image_personal(&self) -> BatchDeleteImagePersonalCall {
         BatchDeleteImagePersonalCall::new(&self.handle)
     }
-    /// Calls `BatchDeleteRepositoryPersonal`.
+    /// Calls `BatchDeleteRepositoryPersonal`; the answer is a [`BatchDeleteRepositoryPersonalResponse`].
     ///
     /// Required: `RepoNames`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn batch_delete_repository_personal(&self) -> BatchDeleteRepositoryPersonalCall {
         BatchDeleteRepositoryPersonalCall::new(&self.handle)
     }
-    /// Calls `CheckInstance`.
+    /// Calls `CheckInstance`; the answer is a [`CheckInstanceResponse`].
     ///
     /// Required: `RegistryId`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn check_instance(&self) -> CheckInstanceCall {
         CheckInstanceCall::new(&self.handle)
     }
-    /// Calls `CheckInstanceName`.
+    /// Calls `CheckInstanceName`; the answer is a [`CheckInstanceNameResponse`].
     ///
     /// Required: `RegistryName`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn check_instance_name(&self) -> CheckInstanceNameCall {
         CheckInstanceNameCall::new(&self.handle)
     }
-    /// Calls `CreateApplicationTriggerPersonal`.
+    /// Calls `CreateApplicationTriggerPersonal`; the answer is a [`CreateApplicationTriggerPersonalResponse`].
     ///
     /// Required: `RepoName`, `TriggerName`, `InvokeMethod`, `ClusterId`, `Namespace`, `WorkloadType`, `WorkloadName`, `ContainerName`, `ClusterRegion`.
     ///
@@ -82,7 +82,7 @@ impl Client {
     ) -> CreateApplicationTriggerPersonalCall {
         CreateApplicationTriggerPersonalCall::new(&self.handle)
     }
-    /// Calls `CreateGCJob`.
+    /// Calls `CreateGCJob`; the answer is a [`CreateGCJobResponse`].
     ///
     /// Required: `RegistryId`.
     ///
@@ -91,7 +91,7 @@ impl Client {
     pub fn create_gc_job(&self) -> CreateGCJobCall {
         CreateGCJobCall::new(&self.handle)
     }
-    /// Calls `CreateImageAccelerationService`.
+    /// Calls `CreateImageAccelerationService`; the answer is a [`CreateImageAccelerationServiceResponse`].
     ///
     /// Required: `RegistryId`, `VpcId`, `SubnetId`, `StorageType`, `PGroupId`, `Zone`.
     ///
@@ -102,7 +102,7 @@ impl Client {
     ) -> CreateImageAccelerationServiceCall {
         CreateImageAccelerationServiceCall::new(&self.handle)
     }
-    /// Calls `CreateImmutableTagRules`.
+    /// Calls `CreateImmutableTagRules`; the answer is a [`CreateImmutableTagRulesResponse`].
     ///
     /// Required: `RegistryId`, `NamespaceName`, `Rule`.
     ///
@@ -111,7 +111,7 @@ impl Client {
     pub fn create_immutable_tag_rules(&self) -> CreateImmutableTagRulesCall {
         CreateImmutableTagRulesCall::new(&self.handle)
     }
-    /// Calls `CreateInstance`.
+    /// Calls `CreateInstance`; the answer is a [`CreateInstanceResponse`].
     ///
     /// Required: `RegistryName`, `RegistryType`.
     ///
@@ -120,7 +120,7 @@ impl Client {
     pub fn create_instance(&self) -> CreateInstanceCall {
         CreateInstanceCall::new(&self.handle)
     }
-    /// Calls `CreateInstanceCustomizedDomain`.
+    /// Calls `CreateInstanceCustomizedDomain`; the answer is a [`CreateInstanceCustomizedDomainResponse`].
     ///
     /// Required: `RegistryId`, `DomainName`, `CertificateId`.
     ///
@@ -131,7 +131,7 @@ impl Client {
     ) -> CreateInstanceCustomizedDomainCall {
         CreateInstanceCustomizedDomainCall::new(&self.handle)
     }
-    /// Calls `CreateInstanceToken`.
+    /// Calls `CreateInstanceToken`; the answer is a [`CreateInstanceTokenResponse`].
     ///
     /// Required: `RegistryId`.
     ///
@@ -140,7 +140,7 @@ impl Client {
     pub fn create_instance_token(&self) -> CreateInstanceTokenCall {
         CreateInstanceTokenCall::new(&self.handle)
     }
-    /// Calls `CreateInternalEndpointDns`.
+    /// Calls `CreateInternalEndpointDns`; the answer is a [`CreateInternalEndpointDnsResponse`].
     ///
     /// Required: `InstanceId`, `VpcId`, `EniLBIp`.
     ///
@@ -149,7 +149,7 @@ impl Client {
     pub fn create_internal_endpoint_dns(&self) -> CreateInternalEndpointDnsCall {
         CreateInternalEndpointDnsCall::new(&self.handle)
     }
-    /// Calls `CreateMultipleSecurityPolicy`.
+    /// Calls `CreateMultipleSecurityPolicy`; the answer is a [`CreateMultipleSecurityPolicyResponse`].
     ///
     /// Required: `RegistryId`, `SecurityGroupPolicySet`.
     ///
@@ -158,7 +158,7 @@ impl Client {
     pub fn create_multiple_security_policy(&self) -> CreateMultipleSecurityPolicyCall {
         CreateMultipleSecurityPolicyCall::new(&self.handle)
     }
-    /// Calls `CreateNamespace`.
+    /// Calls `CreateNamespace`; the answer is a [`CreateNamespaceResponse`].
     ///
     /// Required: `RegistryId`, `NamespaceName`, `IsPublic`.
     ///
@@ -167,7 +167,7 @@ impl Client {
     pub fn create_namespace(&self) -> CreateNamespaceCall {
         CreateNamespaceCall::new(&self.handle)
     }
-    /// Calls `CreateNamespacePersonal`.
+    /// Calls `CreateNamespacePersonal`; the answer is a [`CreateNamespacePersonalResponse`].
     ///
     /// Required: `Namespace`.
     ///
@@ -176,7 +176,7 @@ impl Client {
     pub fn create_namespace_personal(&self) -> CreateNamespacePersonalCall {
         CreateNamespacePersonalCall::new(&self.handle)
     }
-    /// Calls `CreateReplicationInstance`.
+    /// Calls `CreateReplicationInstance`; the answer is a [`CreateReplicationInstanceResponse`].
     ///
     /// Required: `RegistryId`.
     ///
@@ -185,7 +185,7 @@ impl Client {
     pub fn create_replication_instance(&self) -> CreateReplicationInstanceCall {
         CreateReplicationInstanceCall::new(&self.handle)
     }
-    /// Calls `CreateRepository`.
+    /// Calls `CreateRepository`; the answer is a [`CreateRepositoryResponse`].
     ///
     /// Required: `RegistryId`, `NamespaceName`, `RepositoryName`.
     ///
@@ -194,7 +194,7 @@ impl Client {
     pub fn create_repository(&self) -> CreateRepositoryCall {
         CreateRepositoryCall::new(&self.handle)
     }
-    /// Calls `CreateRepositoryPersonal`.
+    /// Calls `CreateRepositoryPersonal`; the answer is a [`CreateRepositoryPersonalResponse`].
     ///
     /// Required: `RepoName`.
     ///
@@ -203,7 +203,7 @@ impl Client {
     pub fn create_repository_personal(&self) -> CreateRepositoryPersonalCall {
         CreateRepositoryPersonalCall::new(&self.handle)
     }
-    /// Calls `CreateSecurityPolicy`.
+    /// Calls `CreateSecurityPolicy`; the answer is a [`CreateSecurityPolicyResponse`].
     ///
     /// Required: `RegistryId`, `CidrBlock`, `Description`.
     ///
@@ -212,7 +212,7 @@ impl Client {
     pub fn create_security_policy(&self) -> CreateSecurityPolicyCall {
         CreateSecurityPolicyCall::new(&self.handle)
     }
-    /// Calls `CreateServiceAccount`.
+    /// Calls `CreateServiceAccount`; the answer is a [`CreateServiceAccountResponse`].
     ///
     /// Required: `RegistryId`, `Name`, `Permissions`.
     ///
@@ -221,7 +221,7 @@ impl Client {
     pub fn create_service_account(&self) -> CreateServiceAccountCall {
         CreateServiceAccountCall::new(&self.handle)
     }
-    /// Calls `CreateSignature`.
+    /// Calls `CreateSignature`; the answer is a [`CreateSignatureResponse`].
     ///
     /// Required: `RegistryId`, `NamespaceName`, `RepositoryName`, `ImageVersion`.
     ///
@@ -230,7 +230,7 @@ impl Client {
     pub fn create_signature(&self) -> CreateSignatureCall {
         CreateSignatureCall::new(&self.handle)
     }
-    /// Calls `CreateSignaturePolicy`.
+    /// Calls `CreateSignaturePolicy`; the answer is a [`CreateSignaturePolicyResponse`].
     ///
     /// Required: `RegistryId`, `Name`, `NamespaceName`, `KmsId`, `KmsRegion`.
     ///
@@ -239,7 +239,7 @@ impl Client {
     pub fn create_signature_policy(&self) -> CreateSignaturePolicyCall {
         CreateSignaturePolicyCall::new(&self.handle)
     }
-    /// Calls `CreateTagRetentionExecution`.
+    /// Calls `CreateTagRetentionExecution`; the answer is a [`CreateTagRetentionExecutionResponse`].
     ///
     /// Required: `RegistryId`, `RetentionId`.
     ///
@@ -248,7 +248,7 @@ impl Client {
     pub fn create_tag_retention_execution(&self) -> CreateTagRetentionExecutionCall {
         CreateTagRetentionExecutionCall::new(&self.handle)
     }
-    /// Calls `CreateTagRetentionRule`.
+    /// Calls `CreateTagRetentionRule`; the answer is a [`CreateTagRetentionRuleResponse`].
     ///
     /// Required: `RegistryId`, `NamespaceId`, `CronSetting`.
     ///
@@ -257,7 +257,7 @@ impl Client {
     pub fn create_tag_retention_rule(&self) -> CreateTagRetentionRuleCall {
         CreateTagRetentionRuleCall::new(&self.handle)
     }
-    /// Calls `CreateUserPersonal`.
+    /// Calls `CreateUserPersonal`; the answer is a [`CreateUserPersonalResponse`].
     ///
     /// Required: `Password`.
     ///
@@ -266,7 +266,7 @@ impl Client {
     pub fn create_user_personal(&self) -> CreateUserPersonalCall {
         CreateUserPersonalCall::new(&self.handle)
     }
-    /// Calls `CreateWebhookTrigger`.
+    /// Calls `CreateWebhookTrigger`; the answer is a [`CreateWebhookTriggerResponse`].
     ///
     /// Required: `RegistryId`, `Trigger`, `Namespace`.
     ///
@@ -275,7 +275,7 @@ impl Client {
     pub fn create_webhook_trigger(&self) -> CreateWebhookTriggerCall {
         CreateWebhookTriggerCall::new(&self.handle)
     }
-    /// Calls `DeleteAIModel`.
+    /// Calls `DeleteAIModel`; the answer is a [`DeleteAIModelResponse`].
     ///
     /// Required: `RegistryId`, `Items`.
     ///
@@ -284,7 +284,7 @@ impl Client {
     pub fn delete_ai_model(&self) -> DeleteAIModelCall {
         DeleteAIModelCall::new(&self.handle)
     }
-    /// Calls `DeleteApplicationTriggerPersonal`.
+    /// Calls `DeleteApplicationTriggerPersonal`; the answer is a [`DeleteApplicationTriggerPersonalResponse`].
     ///
     /// Required: `TriggerName`.
     ///
@@ -295,7 +295,7 @@ impl Client {
     ) -> DeleteApplicationTriggerPersonalCall {
         DeleteApplicationTriggerPersonalCall::new(&self.handle)
     }
-    /// Calls `DeleteImage`.
+    /// Calls `DeleteImage`; the answer is a [`DeleteImageResponse`].
     ///
     /// Required: `RegistryId`, `NamespaceName`, `RepositoryName`, `ImageVersion`.
     ///
@@ -304,7 +304,7 @@ impl Client {
     pub fn delete_image(&self) -> DeleteImageCall {
         DeleteImageCall::new(&self.handle)
     }
-    /// Calls `DeleteImageAccelerateService`.
+    /// Calls `DeleteImageAccelerateService`; the answer is a [`DeleteImageAccelerateServiceResponse`].
     ///
     /// Required: `RegistryId`.
     ///
@@ -313,7 +313,7 @@ impl Client {
     pub fn delete_image_accelerate_service(&self) -> DeleteImageAccelerateServiceCall {
         DeleteImageAccelerateServiceCall::new(&self.handle)
     }
-    /// Calls `DeleteImageLifecycleGlobalPersonal`.
+    /// Calls `DeleteImageLifecycleGlobalPersonal`; the answer is a [`DeleteImageLifecycleGlobalPersonalResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcr&Version=2019-09-24&Action=DeleteImageLifecycleGlobalPersonal)
     #[inline]
@@ -322,7 +322,7 @@ impl Client {
     ) -> DeleteImageLifecycleGlobalPersonalCall {
         DeleteImageLifecycleGlobalPersonalCall::new(&self.handle)
     }
-    /// Calls `DeleteImagePersonal`.
+    /// Calls `DeleteImagePersonal`; the answer is a [`DeleteImagePersonalResponse`].
     ///
     /// Required: `RepoName`, `Tag`.
     ///
@@ -331,7 +331,7 @@ impl Client {
     pub fn delete_image_personal(&self) -> DeleteImagePersonalCall {
         DeleteImagePersonalCall::new(&self.handle)
     }
-    /// Calls `DeleteImmutableTagRules`.
+    /// Calls `DeleteImmutableTagRules`; the answer is a [`DeleteImmutableTagRulesResponse`].
     ///
     /// Required: `RegistryId`, `NamespaceName`, `RuleId`.
     ///
@@ -340,7 +340,7 @@ impl Client {
     pub fn delete_immutable_tag_rules(&self) -> DeleteImmutableTagRulesCall {
         DeleteImmutableTagRulesCall::new(&self.handle)
     }
-    /// Calls `DeleteInstance`.
+    /// Calls `DeleteInstance`; the answer is a [`DeleteInstanceResponse`].
     ///
     /// Required: `RegistryId`.
     ///
@@ -349,7 +349,7 @@ impl Client {
     pub fn delete_instance(&self) -> DeleteInstanceCall {
         DeleteInstanceCall::new(&self.handle)
     }
-    /// Calls `DeleteInstanceCustomizedDomain`.
+    /// Calls `DeleteInstanceCustomizedDomain`; the answer is a [`DeleteInstanceCustomizedDomainResponse`].
     ///
     /// Required: `RegistryId`, `DomainName`.
     ///
@@ -360,7 +360,7 @@ impl Client {
     ) -> DeleteInstanceCustomizedDomainCall {
         DeleteInstanceCustomizedDomainCall::new(&self.handle)
     }
-    /// Calls `DeleteInstanceToken`.
+    /// Calls `DeleteInstanceToken`; the answer is a [`DeleteInstanceTokenResponse`].
     ///
     /// Required: `RegistryId`, `TokenId`.
     ///
@@ -369,7 +369,7 @@ impl Client {
     pub fn delete_instance_token(&self) -> DeleteInstanceTokenCall {
         DeleteInstanceTokenCall::new(&self.handle)
     }
-    /// Calls `DeleteInternalEndpointDns`.
+    /// Calls `DeleteInternalEndpointDns`; the answer is a [`DeleteInternalEndpointDnsResponse`].
     ///
     /// Required: `InstanceId`, `VpcId`, `EniLBIp`.
     ///
@@ -378,7 +378,7 @@ impl Client {
     pub fn delete_internal_endpoint_dns(&self) -> DeleteInternalEndpointDnsCall {
         DeleteInternalEndpointDnsCall::new(&self.handle)
     }
-    /// Calls `DeleteMultipleSecurityPolicy`.
+    /// Calls `DeleteMultipleSecurityPolicy`; the answer is a [`DeleteMultipleSecurityPolicyResponse`].
     ///
     /// Required: `RegistryId`, `SecurityGroupPolicySet`.
     ///
@@ -387,7 +387,7 @@ impl Client {
     pub fn delete_multiple_security_policy(&self) -> DeleteMultipleSecurityPolicyCall {
         DeleteMultipleSecurityPolicyCall::new(&self.handle)
     }
-    /// Calls `DeleteNamespace`.
+    /// Calls `DeleteNamespace`; the answer is a [`DeleteNamespaceResponse`].
     ///
     /// Required: `RegistryId`, `NamespaceName`.
     ///
@@ -396,7 +396,7 @@ impl Client {
     pub fn delete_namespace(&self) -> DeleteNamespaceCall {
         DeleteNamespaceCall::new(&self.handle)
     }
-    /// Calls `DeleteNamespacePersonal`.
+    /// Calls `DeleteNamespacePersonal`; the answer is a [`DeleteNamespacePersonalResponse`].
     ///
     /// Required: `Namespace`.
     ///
@@ -405,7 +405,7 @@ impl Client {
     pub fn delete_namespace_personal(&self) -> DeleteNamespacePersonalCall {
         DeleteNamespacePersonalCall::new(&self.handle)
     }
-    /// Calls `DeleteReplicationInstance`.
+    /// Calls `DeleteReplicationInstance`; the answer is a [`DeleteReplicationInstanceResponse`].
     ///
     /// Required: `RegistryId`, `ReplicationRegistryId`, `ReplicationRegionId`.
     ///
@@ -414,7 +414,7 @@ impl Client {
     pub fn delete_replication_instance(&self) -> DeleteReplicationInstanceCall {
         DeleteReplicationInstanceCall::new(&self.handle)
     }
-    /// Calls `DeleteReplicationRule`.
+    /// Calls `DeleteReplicationRule`; the answer is a [`DeleteReplicationRuleResponse`].
     ///
     /// Required: `SourceRegistryId`, `RuleName`.
     ///
@@ -423,7 +423,7 @@ impl Client {
     pub fn delete_replication_rule(&self) -> DeleteReplicationRuleCall {
         DeleteReplicationRuleCall::new(&self.handle)
     }
-    /// Calls `DeleteRepository`.
+    /// Calls `DeleteRepository`; the answer is a [`DeleteRepositoryResponse`].
     ///
     /// Required: `RegistryId`, `NamespaceName`, `RepositoryName`.
     ///
@@ -432,7 +432,7 @@ impl Client {
     pub fn delete_repository(&self) -> DeleteRepositoryCall {
         DeleteRepositoryCall::new(&self.handle)
     }
-    /// Calls `DeleteRepositoryPersonal`.
+    /// Calls `DeleteRepositoryPersonal`; the answer is a [`DeleteRepositoryPersonalResponse`].
     ///
     /// Required: `RepoName`.
     ///
@@ -441,7 +441,7 @@ impl Client {
     pub fn delete_repository_personal(&self) -> DeleteRepositoryPersonalCall {
         DeleteRepositoryPersonalCall::new(&self.handle)
     }
-    /// Calls `DeleteRepositoryTags`.
+    /// Calls `DeleteRepositoryTags`; the answer is a [`DeleteRepositoryTagsResponse`].
     ///
     /// Required: `RegistryId`, `NamespaceName`, `RepositoryName`, `Tags`.
     ///
@@ -450,7 +450,7 @@ impl Client {
     pub fn delete_repository_tags(&self) -> DeleteRepositoryTagsCall {
         DeleteRepositoryTagsCall::new(&self.handle)
     }
-    /// Calls `DeleteSecurityPolicy`.
+    /// Calls `DeleteSecurityPolicy`; the answer is a [`DeleteSecurityPolicyResponse`].
     ///
     /// Required: `RegistryId`.
     ///
@@ -459,7 +459,7 @@ impl Client {
     pub fn delete_security_policy(&self) -> DeleteSecurityPolicyCall {
         DeleteSecurityPolicyCall::new(&self.handle)
     }
-    /// Calls `DeleteServiceAccount`.
+    /// Calls `DeleteServiceAccount`; the answer is a [`DeleteServiceAccountResponse`].
     ///
     /// Required: `RegistryId`, `Name`.
     ///
@@ -468,7 +468,7 @@ impl Client {
     pub fn delete_service_account(&self) -> DeleteServiceAccountCall {
         DeleteServiceAccountCall::new(&self.handle)
     }
-    /// Calls `DeleteSignaturePolicy`.
+    /// Calls `DeleteSignaturePolicy`; the answer is a [`DeleteSignaturePolicyResponse`].
     ///
     /// Required: `RegistryId`, `NamespaceName`.
     ///
@@ -477,7 +477,7 @@ impl Client {
     pub fn delete_signature_policy(&self) -> DeleteSignaturePolicyCall {
         DeleteSignaturePolicyCall::new(&self.handle)
     }
-    /// Calls `DeleteSkill`.
+    /// Calls `DeleteSkill`; the answer is a [`DeleteSkillResponse`].
     ///
     /// Required: `RegistryId`.
     ///
@@ -486,7 +486,7 @@ impl Client {
     pub fn delete_skill(&self) -> DeleteSkillCall {
         DeleteSkillCall::new(&self.handle)
     }
-    /// Calls `DeleteTagRetentionRule`.
+    /// Calls `DeleteTagRetentionRule`; the answer is a [`DeleteTagRetentionRuleResponse`].
     ///
     /// Required: `RegistryId`, `RetentionId`.
     ///
@@ -495,7 +495,7 @@ impl Client {
     pub fn delete_tag_retention_rule(&self) -> DeleteTagRetentionRuleCall {
         DeleteTagRetentionRuleCall::new(&self.handle)
     }
-    /// Calls `DeleteWebhookTrigger`.
+    /// Calls `DeleteWebhookTrigger`; the answer is a [`DeleteWebhookTriggerResponse`].
     ///
     /// Required: `RegistryId`, `Namespace`, `Id`.
     ///
@@ -504,7 +504,7 @@ impl Client {
     pub fn delete_webhook_trigger(&self) -> DeleteWebhookTriggerCall {
         DeleteWebhookTriggerCall::new(&self.handle)
     }
-    /// Calls `DescribeAIModelVersionDetail`.
+    /// Calls `DescribeAIModelVersionDetail`; the answer is a [`DescribeAIModelVersionDetailResponse`].
     ///
     /// Required: `RegistryId`, `NamespaceName`, `RepositoryName`, `Reference`.
     ///
@@ -513,7 +513,7 @@ impl Client {
     pub fn describe_ai_model_version_detail(&self) -> DescribeAIModelVersionDetailCall {
         DescribeAIModelVersionDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeApplicationTriggerLogPersonal`.
+    /// Calls `DescribeApplicationTriggerLogPersonal`; the answer is a [`DescribeApplicationTriggerLogPersonalResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcr&Version=2019-09-24&Action=DescribeApplicationTriggerLogPersonal)
     #[inline]
@@ -522,7 +522,7 @@ impl Client {
     ) -> DescribeApplicationTriggerLogPersonalCall {
         DescribeApplicationTriggerLogPersonalCall::new(&self.handle)
     }
-    /// Calls `DescribeApplicationTriggerPersonal`.
+    /// Calls `DescribeApplicationTriggerPersonal`; the answer is a [`DescribeApplicationTriggerPersonalResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcr&Version=2019-09-24&Action=DescribeApplicationTriggerPersonal)
     #[inline]
@@ -531,7 +531,7 @@ impl Client {
     ) -> DescribeApplicationTriggerPersonalCall {
         DescribeApplicationTriggerPersonalCall::new(&self.handle)
     }
-    /// Calls `DescribeChartDownloadInfo`.
+    /// Calls `DescribeChartDownloadInfo`; the answer is a [`DescribeChartDownloadInfoResponse`].
     ///
     /// Required: `RegistryId`, `NamespaceName`, `ChartName`, `ChartVersion`.
     ///
@@ -540,7 +540,7 @@ impl Client {
     pub fn describe_chart_download_info(&self) -> DescribeChartDownloadInfoCall {
         DescribeChartDownloadInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeExternalEndpointStatus`.
+    /// Calls `DescribeExternalEndpointStatus`; the answer is a [`DescribeExternalEndpointStatusResponse`].
     ///
     /// Required: `RegistryId`.
     ///
@@ -551,7 +551,7 @@ impl Client {
     ) -> DescribeExternalEndpointStatusCall {
         DescribeExternalEndpointStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeFavorRepositoryPersonal`.
+    /// Calls `DescribeFavorRepositoryPersonal`; the answer is a [`DescribeFavorRepositoryPersonalResponse`].
     ///
     /// Required: `RepoName`, `Limit`, `Offset`.
     ///
@@ -562,7 +562,7 @@ impl Client {
     ) -> DescribeFavorRepositoryPersonalCall {
         DescribeFavorRepositoryPersonalCall::new(&self.handle)
     }
-    /// Calls `DescribeGCJobs`.
+    /// Calls `DescribeGCJobs`; the answer is a [`DescribeGCJobsResponse`].
     ///
     /// Required: `RegistryId`.
     ///
@@ -571,7 +571,7 @@ impl Client {
     pub fn describe_gc_jobs(&self) -> DescribeGCJobsCall {
         DescribeGCJobsCall::new(&self.handle)
     }
-    /// Calls `DescribeImageAccelerateService`.
+    /// Calls `DescribeImageAccelerateService`; the answer is a [`DescribeImageAccelerateServiceResponse`].
     ///
     /// Required: `RegistryId`.
     ///
@@ -582,7 +582,7 @@ impl Client {
     ) -> DescribeImageAccelerateServiceCall {
         DescribeImageAccelerateServiceCall::new(&self.handle)
     }
-    /// Calls `DescribeImageFilterPersonal`.
+    /// Calls `DescribeImageFilterPersonal`; the answer is a [`DescribeImageFilterPersonalResponse`].
     ///
     /// Required: `RepoName`, `Tag`.
     ///
@@ -591,7 +591,7 @@ impl Client {
     pub fn describe_image_filter_personal(&self) -> DescribeImageFilterPersonalCall {
         DescribeImageFilterPersonalCall::new(&self.handle)
     }
-    /// Calls `DescribeImageLifecycleGlobalPersonal`.
+    /// Calls `DescribeImageLifecycleGlobalPersonal`; the answer is a [`DescribeImageLifecycleGlobalPersonalResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcr&Version=2019-09-24&Action=DescribeImageLifecycleGlobalPersonal)
     #[inline]
@@ -600,7 +600,7 @@ impl Client {
     ) -> DescribeImageLifecycleGlobalPersonalCall {
         DescribeImageLifecycleGlobalPersonalCall::new(&self.handle)
     }
-    /// Calls `DescribeImageLifecyclePersonal`.
+    /// Calls `DescribeImageLifecyclePersonal`; the answer is a [`DescribeImageLifecyclePersonalResponse`].
     ///
     /// Required: `RepoName`.
     ///
@@ -611,7 +611,7 @@ impl Client {
     ) -> DescribeImageLifecyclePersonalCall {
         DescribeImageLifecyclePersonalCall::new(&self.handle)
     }
-    /// Calls `DescribeImageManifests`.
+    /// Calls `DescribeImageManifests`; the answer is a [`DescribeImageManifestsResponse`].
     ///
     /// Required: `RegistryId`, `NamespaceName`, `RepositoryName`, `ImageVersion`.
     ///
@@ -620,7 +620,7 @@ impl Client {
     pub fn describe_image_manifests(&self) -> DescribeImageManifestsCall {
         DescribeImageManifestsCall::new(&self.handle)
     }
-    /// Calls `DescribeImagePersonal`.
+    /// Calls `DescribeImagePersonal`; the answer is a [`DescribeImagePersonalResponse`].
     ///
     /// Required: `RepoName`.
     ///
@@ -629,7 +629,7 @@ impl Client {
     pub fn describe_image_personal(&self) -> DescribeImagePersonalCall {
         DescribeImagePersonalCall::new(&self.handle)
     }
-    /// Calls `DescribeImages`.
+    /// Calls `DescribeImages`; the answer is a [`DescribeImagesResponse`].
     ///
     /// Required: `RegistryId`, `NamespaceName`, `RepositoryName`.
     ///
@@ -640,7 +640,7 @@ impl Client {
     pub fn describe_images(&self) -> DescribeImagesCall {
         DescribeImagesCall::new(&self.handle)
     }
-    /// Calls `DescribeImmutableTagRules`.
+    /// Calls `DescribeImmutableTagRules`; the answer is a [`DescribeImmutableTagRulesResponse`].
     ///
     /// Required: `RegistryId`.
     ///
@@ -649,14 +649,14 @@ impl Client {
     pub fn describe_immutable_tag_rules(&self) -> DescribeImmutableTagRulesCall {
         DescribeImmutableTagRulesCall::new(&self.handle)
     }
-    /// Calls `DescribeInstanceAllNamespaces`.
+    /// Calls `DescribeInstanceAllNamespaces`; the answer is a [`DescribeInstanceAllNamespacesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcr&Version=2019-09-24&Action=DescribeInstanceAllNamespaces)
     #[inline]
     pub fn describe_instance_all_namespaces(&self) -> DescribeInstanceAllNamespacesCall {
         DescribeInstanceAllNamespacesCall::new(&self.handle)
     }
-    /// Calls `DescribeInstanceCustomizedDomain`.
+    /// Calls `DescribeInstanceCustomizedDomain`; the answer is a [`DescribeInstanceCustomizedDomainResponse`].
     ///
     /// Required: `RegistryId`.
     ///
@@ -669,7 +669,7 @@ impl Client {
     ) -> DescribeInstanceCustomizedDomainCall {
         DescribeInstanceCustomizedDomainCall::new(&self.handle)
     }
-    /// Calls `DescribeInstanceStatus`.
+    /// Calls `DescribeInstanceStatus`; the answer is a [`DescribeInstanceStatusResponse`].
     ///
     /// Required: `RegistryIds`.
     ///
@@ -678,7 +678,7 @@ impl Client {
     pub fn describe_instance_status(&self) -> DescribeInstanceStatusCall {
         DescribeInstanceStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeInstanceToken`.
+    /// Calls `DescribeInstanceToken`; the answer is a [`DescribeInstanceTokenResponse`].
     ///
     /// Required: `RegistryId`.
     ///
@@ -689,7 +689,7 @@ impl Client {
     pub fn describe_instance_token(&self) -> DescribeInstanceTokenCall {
         DescribeInstanceTokenCall::new(&self.handle)
     }
-    /// Calls `DescribeInstances`.
+    /// Calls `DescribeInstances`; the answer is a [`DescribeInstancesResponse`].
     ///
     /// Each answer holds one page of `Registries`; [`into_paginator`](DescribeInstancesCall::into_paginator) reads them all.
     ///
@@ -698,7 +698,7 @@ impl Client {
     pub fn describe_instances(&self) -> DescribeInstancesCall {
         DescribeInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribeInternalEndpointDnsStatus`.
+    /// Calls `DescribeInternalEndpointDnsStatus`; the answer is a [`DescribeInternalEndpointDnsStatusResponse`].
     ///
     /// Required: `VpcSet`.
     ///
@@ -709,7 +709,7 @@ impl Client {
     ) -> DescribeInternalEndpointDnsStatusCall {
         DescribeInternalEndpointDnsStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeInternalEndpoints`.
+    /// Calls `DescribeInternalEndpoints`; the answer is a [`DescribeInternalEndpointsResponse`].
     ///
     /// Required: `RegistryId`.
     ///
@@ -718,7 +718,7 @@ impl Client {
     pub fn describe_internal_endpoints(&self) -> DescribeInternalEndpointsCall {
         DescribeInternalEndpointsCall::new(&self.handle)
     }
-    /// Calls `DescribeNamespacePersonal`.
+    /// Calls `DescribeNamespacePersonal`; the answer is a [`DescribeNamespacePersonalResponse`].
     ///
     /// Required: `Namespace`, `Limit`, `Offset`.
     ///
@@ -727,7 +727,7 @@ impl Client {
     pub fn describe_namespace_personal(&self) -> DescribeNamespacePersonalCall {
         DescribeNamespacePersonalCall::new(&self.handle)
     }
-    /// Calls `DescribeNamespaces`.
+    /// Calls `DescribeNamespaces`; the answer is a [`DescribeNamespacesResponse`].
     ///
     /// Required: `RegistryId`.
     ///
@@ -738,14 +738,14 @@ impl Client {
     pub fn describe_namespaces(&self) -> DescribeNamespacesCall {
         DescribeNamespacesCall::new(&self.handle)
     }
-    /// Calls `DescribeRegions`.
+    /// Calls `DescribeRegions`; the answer is a [`DescribeRegionsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcr&Version=2019-09-24&Action=DescribeRegions)
     #[inline]
     pub fn describe_regions(&self) -> DescribeRegionsCall {
         DescribeRegionsCall::new(&self.handle)
     }
-    /// Calls `DescribeReplicationExecutions`.
+    /// Calls `DescribeReplicationExecutions`; the answer is a [`DescribeReplicationExecutionsResponse`].
     ///
     /// Required: `RegistryId`.
     ///
@@ -754,7 +754,7 @@ impl Client {
     pub fn describe_replication_executions(&self) -> DescribeReplicationExecutionsCall {
         DescribeReplicationExecutionsCall::new(&self.handle)
     }
-    /// Calls `DescribeReplicationInstanceCreateTasks`.
+    /// Calls `DescribeReplicationInstanceCreateTasks`; the answer is a [`DescribeReplicationInstanceCreateTasksResponse`].
     ///
     /// Required: `ReplicationRegistryId`, `ReplicationRegionId`.
     ///
@@ -765,7 +765,7 @@ impl Client {
     ) -> DescribeReplicationInstanceCreateTasksCall {
         DescribeReplicationInstanceCreateTasksCall::new(&self.handle)
     }
-    /// Calls `DescribeReplicationInstanceSyncStatus`.
+    /// Calls `DescribeReplicationInstanceSyncStatus`; the answer is a [`DescribeReplicationInstanceSyncStatusResponse`].
     ///
     /// Required: `RegistryId`, `ReplicationRegistryId`.
     ///
@@ -776,7 +776,7 @@ impl Client {
     ) -> DescribeReplicationInstanceSyncStatusCall {
         DescribeReplicationInstanceSyncStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeReplicationInstances`.
+    /// Calls `DescribeReplicationInstances`; the answer is a [`DescribeReplicationInstancesResponse`].
     ///
     /// Required: `RegistryId`.
     ///
@@ -787,7 +787,7 @@ impl Client {
     pub fn describe_replication_instances(&self) -> DescribeReplicationInstancesCall {
         DescribeReplicationInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribeReplicationPolicies`.
+    /// Calls `DescribeReplicationPolicies`; the answer is a [`DescribeReplicationPoliciesResponse`].
     ///
     /// Required: `RegistryId`.
     ///
@@ -796,7 +796,7 @@ impl Client {
     pub fn describe_replication_policies(&self) -> DescribeReplicationPoliciesCall {
         DescribeReplicationPoliciesCall::new(&self.handle)
     }
-    /// Calls `DescribeReplicationTasks`.
+    /// Calls `DescribeReplicationTasks`; the answer is a [`DescribeReplicationTasksResponse`].
     ///
     /// Required: `RegistryId`, `ExecutionId`.
     ///
@@ -805,7 +805,7 @@ impl Client {
     pub fn describe_replication_tasks(&self) -> DescribeReplicationTasksCall {
         DescribeReplicationTasksCall::new(&self.handle)
     }
-    /// Calls `DescribeRepositories`.
+    /// Calls `DescribeRepositories`; the answer is a [`DescribeRepositoriesResponse`].
     ///
     /// Required: `RegistryId`.
     ///
@@ -816,7 +816,7 @@ impl Client {
     pub fn describe_repositories(&self) -> DescribeRepositoriesCall {
         DescribeRepositoriesCall::new(&self.handle)
     }
-    /// Calls `DescribeRepositoryFilterPersonal`.
+    /// Calls `DescribeRepositoryFilterPersonal`; the answer is a [`DescribeRepositoryFilterPersonalResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcr&Version=2019-09-24&Action=DescribeRepositoryFilterPersonal)
     #[inline]
@@ -825,7 +825,7 @@ impl Client {
     ) -> DescribeRepositoryFilterPersonalCall {
         DescribeRepositoryFilterPersonalCall::new(&self.handle)
     }
-    /// Calls `DescribeRepositoryOwnerPersonal`.
+    /// Calls `DescribeRepositoryOwnerPersonal`; the answer is a [`DescribeRepositoryOwnerPersonalResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcr&Version=2019-09-24&Action=DescribeRepositoryOwnerPersonal)
     #[inline]
@@ -834,7 +834,7 @@ impl Client {
     ) -> DescribeRepositoryOwnerPersonalCall {
         DescribeRepositoryOwnerPersonalCall::new(&self.handle)
     }
-    /// Calls `DescribeRepositoryPersonal`.
+    /// Calls `DescribeRepositoryPersonal`; the answer is a [`DescribeRepositoryPersonalResponse`].
     ///
     /// Required: `RepoName`.
     ///
@@ -843,7 +843,7 @@ impl Client {
     pub fn describe_repository_personal(&self) -> DescribeRepositoryPersonalCall {
         DescribeRepositoryPersonalCall::new(&self.handle)
     }
-    /// Calls `DescribeSecurityPolicies`.
+    /// Calls `DescribeSecurityPolicies`; the answer is a [`DescribeSecurityPoliciesResponse`].
     ///
     /// Required: `RegistryId`.
     ///
@@ -852,7 +852,7 @@ impl Client {
     pub fn describe_security_policies(&self) -> DescribeSecurityPoliciesCall {
         DescribeSecurityPoliciesCall::new(&self.handle)
     }
-    /// Calls `DescribeServiceAccounts`.
+    /// Calls `DescribeServiceAccounts`; the answer is a [`DescribeServiceAccountsResponse`].
     ///
     /// Required: `RegistryId`.
     ///
@@ -863,7 +863,7 @@ impl Client {
     pub fn describe_service_accounts(&self) -> DescribeServiceAccountsCall {
         DescribeServiceAccountsCall::new(&self.handle)
     }
-    /// Calls `DescribeSkillDetail`.
+    /// Calls `DescribeSkillDetail`; the answer is a [`DescribeSkillDetailResponse`].
     ///
     /// Required: `RegistryId`, `SkillName`, `SkillVersion`.
     ///
@@ -872,7 +872,7 @@ impl Client {
     pub fn describe_skill_detail(&self) -> DescribeSkillDetailCall {
         DescribeSkillDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeSkillDownloadInfo`.
+    /// Calls `DescribeSkillDownloadInfo`; the answer is a [`DescribeSkillDownloadInfoResponse`].
     ///
     /// Required: `RegistryId`, `SkillName`, `SkillVersion`.
     ///
@@ -881,7 +881,7 @@ impl Client {
     pub fn describe_skill_download_info(&self) -> DescribeSkillDownloadInfoCall {
         DescribeSkillDownloadInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeTagRetentionExecution`.
+    /// Calls `DescribeTagRetentionExecution`; the answer is a [`DescribeTagRetentionExecutionResponse`].
     ///
     /// Required: `RegistryId`, `RetentionId`.
     ///
@@ -892,7 +892,7 @@ impl Client {
     pub fn describe_tag_retention_execution(&self) -> DescribeTagRetentionExecutionCall {
         DescribeTagRetentionExecutionCall::new(&self.handle)
     }
-    /// Calls `DescribeTagRetentionExecutionTask`.
+    /// Calls `DescribeTagRetentionExecutionTask`; the answer is a [`DescribeTagRetentionExecutionTaskResponse`].
     ///
     /// Required: `RegistryId`, `RetentionId`, `ExecutionId`.
     ///
@@ -905,7 +905,7 @@ impl Client {
     ) -> DescribeTagRetentionExecutionTaskCall {
         DescribeTagRetentionExecutionTaskCall::new(&self.handle)
     }
-    /// Calls `DescribeTagRetentionRules`.
+    /// Calls `DescribeTagRetentionRules`; the answer is a [`DescribeTagRetentionRulesResponse`].
     ///
     /// Required: `RegistryId`.
     ///
@@ -916,14 +916,14 @@ impl Client {
     pub fn describe_tag_retention_rules(&self) -> DescribeTagRetentionRulesCall {
         DescribeTagRetentionRulesCall::new(&self.handle)
     }
-    /// Calls `DescribeUserQuotaPersonal`.
+    /// Calls `DescribeUserQuotaPersonal`; the answer is a [`DescribeUserQuotaPersonalResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcr&Version=2019-09-24&Action=DescribeUserQuotaPersonal)
     #[inline]
     pub fn describe_user_quota_personal(&self) -> DescribeUserQuotaPersonalCall {
         DescribeUserQuotaPersonalCall::new(&self.handle)
     }
-    /// Calls `DescribeWebhookTrigger`.
+    /// Calls `DescribeWebhookTrigger`; the answer is a [`DescribeWebhookTriggerResponse`].
     ///
     /// Required: `RegistryId`.
     ///
@@ -934,7 +934,7 @@ impl Client {
     pub fn describe_webhook_trigger(&self) -> DescribeWebhookTriggerCall {
         DescribeWebhookTriggerCall::new(&self.handle)
     }
-    /// Calls `DescribeWebhookTriggerLog`.
+    /// Calls `DescribeWebhookTriggerLog`; the answer is a [`DescribeWebhookTriggerLogResponse`].
     ///
     /// Required: `RegistryId`, `Namespace`.
     ///
@@ -945,7 +945,7 @@ impl Client {
     pub fn describe_webhook_trigger_log(&self) -> DescribeWebhookTriggerLogCall {
         DescribeWebhookTriggerLogCall::new(&self.handle)
     }
-    /// Calls `DownloadHelmChart`.
+    /// Calls `DownloadHelmChart`; the answer is a [`DownloadHelmChartResponse`].
     ///
     /// Required: `RegistryId`, `NamespaceName`, `ChartName`, `ChartVersion`.
     ///
@@ -954,7 +954,7 @@ impl Client {
     pub fn download_helm_chart(&self) -> DownloadHelmChartCall {
         DownloadHelmChartCall::new(&self.handle)
     }
-    /// Calls `DuplicateImage`.
+    /// Calls `DuplicateImage`; the answer is a [`DuplicateImageResponse`].
     ///
     /// Required: `RegistryId`, `SourceNamespace`, `SourceRepo`, `SourceReference`, `DestinationTag`.
     ///
@@ -963,7 +963,7 @@ impl Client {
     pub fn duplicate_image(&self) -> DuplicateImageCall {
         DuplicateImageCall::new(&self.handle)
     }
-    /// Calls `DuplicateImagePersonal`.
+    /// Calls `DuplicateImagePersonal`; the answer is a [`DuplicateImagePersonalResponse`].
     ///
     /// Required: `SrcImage`, `DestImage`.
     ///
@@ -972,7 +972,7 @@ impl Client {
     pub fn duplicate_image_personal(&self) -> DuplicateImagePersonalCall {
         DuplicateImagePersonalCall::new(&self.handle)
     }
-    /// Calls `ListAIModelVersions`.
+    /// Calls `ListAIModelVersions`; the answer is a [`ListAIModelVersionsResponse`].
     ///
     /// Required: `RegistryId`, `NamespaceName`, `RepositoryName`.
     ///
@@ -983,7 +983,7 @@ impl Client {
     pub fn list_ai_model_versions(&self) -> ListAIModelVersionsCall {
         ListAIModelVersionsCall::new(&self.handle)
     }
-    /// Calls `ListAIModels`.
+    /// Calls `ListAIModels`; the answer is a [`ListAIModelsResponse`].
     ///
     /// Required: `RegistryId`.
     ///
@@ -994,7 +994,7 @@ impl Client {
     pub fn list_ai_models(&self) -> ListAIModelsCall {
         ListAIModelsCall::new(&self.handle)
     }
-    /// Calls `ListSkillVersions`.
+    /// Calls `ListSkillVersions`; the answer is a [`ListSkillVersionsResponse`].
     ///
     /// Required: `RegistryId`, `SkillName`.
     ///
@@ -1005,7 +1005,7 @@ impl Client {
     pub fn list_skill_versions(&self) -> ListSkillVersionsCall {
         ListSkillVersionsCall::new(&self.handle)
     }
-    /// Calls `ListSkills`.
+    /// Calls `ListSkills`; the answer is a [`ListSkillsResponse`].
     ///
     /// Required: `RegistryId`.
     ///
@@ -1016,7 +1016,7 @@ impl Client {
     pub fn list_skills(&self) -> ListSkillsCall {
         ListSkillsCall::new(&self.handle)
     }
-    /// Calls `ManageExternalEndpoint`.
+    /// Calls `ManageExternalEndpoint`; the answer is a [`ManageExternalEndpointResponse`].
     ///
     /// Required: `RegistryId`, `Operation`.
     ///
@@ -1025,7 +1025,7 @@ impl Client {
     pub fn manage_external_endpoint(&self) -> ManageExternalEndpointCall {
         ManageExternalEndpointCall::new(&self.handle)
     }
-    /// Calls `ManageImageLifecycleGlobalPersonal`.
+    /// Calls `ManageImageLifecycleGlobalPersonal`; the answer is a [`ManageImageLifecycleGlobalPersonalResponse`].
     ///
     /// Required: `Type`, `Val`.
     ///
@@ -1036,7 +1036,7 @@ impl Client {
     ) -> ManageImageLifecycleGlobalPersonalCall {
         ManageImageLifecycleGlobalPersonalCall::new(&self.handle)
     }
-    /// Calls `ManageInternalEndpoint`.
+    /// Calls `ManageInternalEndpoint`; the answer is a [`ManageInternalEndpointResponse`].
     ///
     /// Required: `RegistryId`, `Operation`, `VpcId`, `SubnetId`.
     ///
@@ -1045,7 +1045,7 @@ impl Client {
     pub fn manage_internal_endpoint(&self) -> ManageInternalEndpointCall {
         ManageInternalEndpointCall::new(&self.handle)
     }
-    /// Calls `ManageReplication`.
+    /// Calls `ManageReplication`; the answer is a [`ManageReplicationResponse`].
     ///
     /// Required: `SourceRegistryId`, `DestinationRegistryId`, `Rule`.
     ///
@@ -1054,7 +1054,7 @@ impl Client {
     pub fn manage_replication(&self) -> ManageReplicationCall {
         ManageReplicationCall::new(&self.handle)
     }
-    /// Calls `ModifyApplicationTriggerPersonal`.
+    /// Calls `ModifyApplicationTriggerPersonal`; the answer is a [`ModifyApplicationTriggerPersonalResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcr&Version=2019-09-24&Action=ModifyApplicationTriggerPersonal)
     #[inline]
@@ -1063,7 +1063,7 @@ impl Client {
     ) -> ModifyApplicationTriggerPersonalCall {
         ModifyApplicationTriggerPersonalCall::new(&self.handle)
     }
-    /// Calls `ModifyImmutableTagRules`.
+    /// Calls `ModifyImmutableTagRules`; the answer is a [`ModifyImmutableTagRulesResponse`].
     ///
     /// Required: `RegistryId`, `NamespaceName`, `RuleId`, `Rule`.
     ///
@@ -1072,7 +1072,7 @@ impl Client {
     pub fn modify_immutable_tag_rules(&self) -> ModifyImmutableTagRulesCall {
         ModifyImmutableTagRulesCall::new(&self.handle)
     }
-    /// Calls `ModifyInstance`.
+    /// Calls `ModifyInstance`; the answer is a [`ModifyInstanceResponse`].
     ///
     /// Required: `RegistryId`.
     ///
@@ -1081,7 +1081,7 @@ impl Client {
     pub fn modify_instance(&self) -> ModifyInstanceCall {
         ModifyInstanceCall::new(&self.handle)
     }
-    /// Calls `ModifyInstanceStorage`.
+    /// Calls `ModifyInstanceStorage`; the answer is a [`ModifyInstanceStorageResponse`].
     ///
     /// Required: `RegistryId`, `TargetRegion`, `TargetStorageName`.
     ///
@@ -1090,7 +1090,7 @@ impl Client {
     pub fn modify_instance_storage(&self) -> ModifyInstanceStorageCall {
         ModifyInstanceStorageCall::new(&self.handle)
     }
-    /// Calls `ModifyInstanceToken`.
+    /// Calls `ModifyInstanceToken`; the answer is a [`ModifyInstanceTokenResponse`].
     ///
     /// Required: `TokenId`, `RegistryId`.
     ///
@@ -1099,7 +1099,7 @@ impl Client {
     pub fn modify_instance_token(&self) -> ModifyInstanceTokenCall {
         ModifyInstanceTokenCall::new(&self.handle)
     }
-    /// Calls `ModifyNamespace`.
+    /// Calls `ModifyNamespace`; the answer is a [`ModifyNamespaceResponse`].
     ///
     /// Required: `RegistryId`, `NamespaceName`.
     ///
@@ -1108,7 +1108,7 @@ impl Client {
     pub fn modify_namespace(&self) -> ModifyNamespaceCall {
         ModifyNamespaceCall::new(&self.handle)
     }
-    /// Calls `ModifyReplication`.
+    /// Calls `ModifyReplication`; the answer is a [`ModifyReplicationResponse`].
     ///
     /// Required: `SourceRegistryId`, `RuleName`, `Rule`.
     ///
@@ -1117,7 +1117,7 @@ impl Client {
     pub fn modify_replication(&self) -> ModifyReplicationCall {
         ModifyReplicationCall::new(&self.handle)
     }
-    /// Calls `ModifyRepository`.
+    /// Calls `ModifyRepository`; the answer is a [`ModifyRepositoryResponse`].
     ///
     /// Required: `RegistryId`, `NamespaceName`, `RepositoryName`, `BriefDescription`, `Description`.
     ///
@@ -1126,7 +1126,7 @@ impl Client {
     pub fn modify_repository(&self) -> ModifyRepositoryCall {
         ModifyRepositoryCall::new(&self.handle)
     }
-    /// Calls `ModifyRepositoryAccessPersonal`.
+    /// Calls `ModifyRepositoryAccessPersonal`; the answer is a [`ModifyRepositoryAccessPersonalResponse`].
     ///
     /// Required: `RepoName`, `Public`.
     ///
@@ -1137,7 +1137,7 @@ impl Client {
     ) -> ModifyRepositoryAccessPersonalCall {
         ModifyRepositoryAccessPersonalCall::new(&self.handle)
     }
-    /// Calls `ModifyRepositoryInfoPersonal`.
+    /// Calls `ModifyRepositoryInfoPersonal`; the answer is a [`ModifyRepositoryInfoPersonalResponse`].
     ///
     /// Required: `RepoName`, `Description`.
     ///
@@ -1146,7 +1146,7 @@ impl Client {
     pub fn modify_repository_info_personal(&self) -> ModifyRepositoryInfoPersonalCall {
         ModifyRepositoryInfoPersonalCall::new(&self.handle)
     }
-    /// Calls `ModifySecurityPolicy`.
+    /// Calls `ModifySecurityPolicy`; the answer is a [`ModifySecurityPolicyResponse`].
     ///
     /// Required: `RegistryId`, `PolicyIndex`, `CidrBlock`, `Description`.
     ///
@@ -1155,7 +1155,7 @@ impl Client {
     pub fn modify_security_policy(&self) -> ModifySecurityPolicyCall {
         ModifySecurityPolicyCall::new(&self.handle)
     }
-    /// Calls `ModifyServiceAccount`.
+    /// Calls `ModifyServiceAccount`; the answer is a [`ModifyServiceAccountResponse`].
     ///
     /// Required: `RegistryId`, `Name`.
     ///
@@ -1164,7 +1164,7 @@ impl Client {
     pub fn modify_service_account(&self) -> ModifyServiceAccountCall {
         ModifyServiceAccountCall::new(&self.handle)
     }
-    /// Calls `ModifyServiceAccountPassword`.
+    /// Calls `ModifyServiceAccountPassword`; the answer is a [`ModifyServiceAccountPasswordResponse`].
     ///
     /// Required: `RegistryId`, `Name`, `Random`.
     ///
@@ -1173,7 +1173,7 @@ impl Client {
     pub fn modify_service_account_password(&self) -> ModifyServiceAccountPasswordCall {
         ModifyServiceAccountPasswordCall::new(&self.handle)
     }
-    /// Calls `ModifyTagRetentionRule`.
+    /// Calls `ModifyTagRetentionRule`; the answer is a [`ModifyTagRetentionRuleResponse`].
     ///
     /// Required: `RegistryId`, `NamespaceId`, `CronSetting`, `RetentionId`.
     ///
@@ -1182,7 +1182,7 @@ impl Client {
     pub fn modify_tag_retention_rule(&self) -> ModifyTagRetentionRuleCall {
         ModifyTagRetentionRuleCall::new(&self.handle)
     }
-    /// Calls `ModifyUserPasswordPersonal`.
+    /// Calls `ModifyUserPasswordPersonal`; the answer is a [`ModifyUserPasswordPersonalResponse`].
     ///
     /// Required: `Password`.
     ///
@@ -1191,7 +1191,7 @@ impl Client {
     pub fn modify_user_password_personal(&self) -> ModifyUserPasswordPersonalCall {
         ModifyUserPasswordPersonalCall::new(&self.handle)
     }
-    /// Calls `ModifyWebhookTrigger`.
+    /// Calls `ModifyWebhookTrigger`; the answer is a [`ModifyWebhookTriggerResponse`].
     ///
     /// Required: `RegistryId`, `Trigger`, `Namespace`.
     ///
@@ -1200,7 +1200,7 @@ impl Client {
     pub fn modify_webhook_trigger(&self) -> ModifyWebhookTriggerCall {
         ModifyWebhookTriggerCall::new(&self.handle)
     }
-    /// Calls `RenewInstance`.
+    /// Calls `RenewInstance`; the answer is a [`RenewInstanceResponse`].
     ///
     /// Required: `RegistryId`, `RegistryChargePrepaid`, `Flag`.
     ///
@@ -1209,7 +1209,7 @@ impl Client {
     pub fn renew_instance(&self) -> RenewInstanceCall {
         RenewInstanceCall::new(&self.handle)
     }
-    /// Calls `TerminateGCJob`.
+    /// Calls `TerminateGCJob`; the answer is a [`TerminateGCJobResponse`].
     ///
     /// Required: `RegistryId`.
     ///
@@ -1218,7 +1218,7 @@ impl Client {
     pub fn terminate_gc_job(&self) -> TerminateGCJobCall {
         TerminateGCJobCall::new(&self.handle)
     }
-    /// Calls `ValidateNamespaceExistPersonal`.
+    /// Calls `ValidateNamespaceExistPersonal`; the answer is a [`ValidateNamespaceExistPersonalResponse`].
     ///
     /// Required: `Namespace`.
     ///
@@ -1229,7 +1229,7 @@ impl Client {
     ) -> ValidateNamespaceExistPersonalCall {
         ValidateNamespaceExistPersonalCall::new(&self.handle)
     }
-    /// Calls `ValidateRepositoryExistPersonal`.
+    /// Calls `ValidateRepositoryExistPersonal`; the answer is a [`ValidateRepositoryExistPersonalResponse`].
     ///
     /// Required: `RepoName`.
     ///
@@ -2008,7 +2008,6 @@ rt::action!(
     DeleteImageLifecycleGlobalPersonalCall, DeleteImageLifecycleGlobalPersonalResponse,
     Error
 );
-impl<T> DeleteImageLifecycleGlobalPersonalCall<T> {}
 /// The answer of [`Client::delete_image_lifecycle_global_personal`] (`DeleteImageLifecycleGlobalPersonal`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -2552,7 +2551,6 @@ rt::action!(
     DescribeImageLifecycleGlobalPersonalCall,
     DescribeImageLifecycleGlobalPersonalResponse, Error, idempotent
 );
-impl<T> DescribeImageLifecycleGlobalPersonalCall<T> {}
 /// The answer of [`Client::describe_image_lifecycle_global_personal`] (`DescribeImageLifecycleGlobalPersonal`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -2956,7 +2954,6 @@ rt::action!(
     DescribeRegions, DescribeRegionsRequest, DescribeRegionsCall,
     DescribeRegionsResponse, Error, idempotent
 );
-impl<T> DescribeRegionsCall<T> {}
 /// The answer of [`Client::describe_regions`] (`DescribeRegions`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -3465,7 +3462,6 @@ rt::action!(
     DescribeUserQuotaPersonal, DescribeUserQuotaPersonalRequest,
     DescribeUserQuotaPersonalCall, DescribeUserQuotaPersonalResponse, Error, idempotent
 );
-impl<T> DescribeUserQuotaPersonalCall<T> {}
 /// The answer of [`Client::describe_user_quota_personal`] (`DescribeUserQuotaPersonal`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

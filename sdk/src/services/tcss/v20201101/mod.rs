@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `AddAndPublishNetworkFirewallPolicyDetail`.
+    /// Calls `AddAndPublishNetworkFirewallPolicyDetail`; the answer is a [`AddAndPublishNetworkFirewallPolicyDetailResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -49,7 +49,7 @@ impl Client {
     ) -> AddAndPublishNetworkFirewallPolicyDetailCall {
         AddAndPublishNetworkFirewallPolicyDetailCall::new(&self.handle)
     }
-    /// Calls `AddAndPublishNetworkFirewallPolicyYamlDetail`.
+    /// Calls `AddAndPublishNetworkFirewallPolicyYamlDetail`; the answer is a [`AddAndPublishNetworkFirewallPolicyYamlDetailResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -63,7 +63,7 @@ impl Client {
     ) -> AddAndPublishNetworkFirewallPolicyYamlDetailCall {
         AddAndPublishNetworkFirewallPolicyYamlDetailCall::new(&self.handle)
     }
-    /// Calls `AddAssetImageRegistryRegistryDetail`.
+    /// Calls `AddAssetImageRegistryRegistryDetail`; the answer is a [`AddAssetImageRegistryRegistryDetailResponse`].
     ///
     /// Required: `Name`, `Username`, `Password`, `Url`, `RegistryType`, `NetType`.
     ///
@@ -74,7 +74,7 @@ impl Client {
     ) -> AddAssetImageRegistryRegistryDetailCall {
         AddAssetImageRegistryRegistryDetailCall::new(&self.handle)
     }
-    /// Calls `AddComplianceAssetPolicySetToWhitelist`.
+    /// Calls `AddComplianceAssetPolicySetToWhitelist`; the answer is a [`AddComplianceAssetPolicySetToWhitelistResponse`].
     ///
     /// Required: `AssetPolicySetList`.
     ///
@@ -85,7 +85,7 @@ impl Client {
     ) -> AddComplianceAssetPolicySetToWhitelistCall {
         AddComplianceAssetPolicySetToWhitelistCall::new(&self.handle)
     }
-    /// Calls `AddCompliancePolicyAssetSetToWhitelist`.
+    /// Calls `AddCompliancePolicyAssetSetToWhitelist`; the answer is a [`AddCompliancePolicyAssetSetToWhitelistResponse`].
     ///
     /// Required: `CustomerPolicyItemId`.
     ///
@@ -96,7 +96,7 @@ impl Client {
     ) -> AddCompliancePolicyAssetSetToWhitelistCall {
         AddCompliancePolicyAssetSetToWhitelistCall::new(&self.handle)
     }
-    /// Calls `AddCompliancePolicyItemToWhitelist`.
+    /// Calls `AddCompliancePolicyItemToWhitelist`; the answer is a [`AddCompliancePolicyItemToWhitelistResponse`].
     ///
     /// Required: `CustomerPolicyItemIdSet`.
     ///
@@ -107,7 +107,7 @@ impl Client {
     ) -> AddCompliancePolicyItemToWhitelistCall {
         AddCompliancePolicyItemToWhitelistCall::new(&self.handle)
     }
-    /// Calls `AddEditAbnormalProcessRule`.
+    /// Calls `AddEditAbnormalProcessRule`; the answer is a [`AddEditAbnormalProcessRuleResponse`].
     ///
     /// Required: `RuleInfo`.
     ///
@@ -116,7 +116,7 @@ impl Client {
     pub fn add_edit_abnormal_process_rule(&self) -> AddEditAbnormalProcessRuleCall {
         AddEditAbnormalProcessRuleCall::new(&self.handle)
     }
-    /// Calls `AddEditAccessControlRule`.
+    /// Calls `AddEditAccessControlRule`; the answer is a [`AddEditAccessControlRuleResponse`].
     ///
     /// Required: `RuleInfo`.
     ///
@@ -125,7 +125,7 @@ impl Client {
     pub fn add_edit_access_control_rule(&self) -> AddEditAccessControlRuleCall {
         AddEditAccessControlRuleCall::new(&self.handle)
     }
-    /// Calls `AddEditImageAutoAuthorizedRule`.
+    /// Calls `AddEditImageAutoAuthorizedRule`; the answer is a [`AddEditImageAutoAuthorizedRuleResponse`].
     ///
     /// Required: `RangeType`, `MaxDailyCount`, `IsEnabled`.
     ///
@@ -136,7 +136,7 @@ impl Client {
     ) -> AddEditImageAutoAuthorizedRuleCall {
         AddEditImageAutoAuthorizedRuleCall::new(&self.handle)
     }
-    /// Calls `AddEditReverseShellWhiteList`.
+    /// Calls `AddEditReverseShellWhiteList`; the answer is a [`AddEditReverseShellWhiteListResponse`].
     ///
     /// Required: `WhiteListInfo`.
     ///
@@ -145,14 +145,14 @@ impl Client {
     pub fn add_edit_reverse_shell_white_list(&self) -> AddEditReverseShellWhiteListCall {
         AddEditReverseShellWhiteListCall::new(&self.handle)
     }
-    /// Calls `AddEditRiskSyscallWhiteList`.
+    /// Calls `AddEditRiskSyscallWhiteList`; the answer is a [`AddEditRiskSyscallWhiteListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=AddEditRiskSyscallWhiteList)
     #[inline]
     pub fn add_edit_risk_syscall_white_list(&self) -> AddEditRiskSyscallWhiteListCall {
         AddEditRiskSyscallWhiteListCall::new(&self.handle)
     }
-    /// Calls `AddEditWarningRules`.
+    /// Calls `AddEditWarningRules`; the answer is a [`AddEditWarningRulesResponse`].
     ///
     /// Required: `WarningRules`.
     ///
@@ -161,7 +161,7 @@ impl Client {
     pub fn add_edit_warning_rules(&self) -> AddEditWarningRulesCall {
         AddEditWarningRulesCall::new(&self.handle)
     }
-    /// Calls `AddEscapeWhiteList`.
+    /// Calls `AddEscapeWhiteList`; the answer is a [`AddEscapeWhiteListResponse`].
     ///
     /// Required: `EventType`, `ImageIDs`.
     ///
@@ -170,7 +170,7 @@ impl Client {
     pub fn add_escape_white_list(&self) -> AddEscapeWhiteListCall {
         AddEscapeWhiteListCall::new(&self.handle)
     }
-    /// Calls `AddIgnoreVul`.
+    /// Calls `AddIgnoreVul`; the answer is a [`AddIgnoreVulResponse`].
     ///
     /// Required: `List`.
     ///
@@ -179,7 +179,7 @@ impl Client {
     pub fn add_ignore_vul(&self) -> AddIgnoreVulCall {
         AddIgnoreVulCall::new(&self.handle)
     }
-    /// Calls `AddNetworkFirewallPolicyDetail`.
+    /// Calls `AddNetworkFirewallPolicyDetail`; the answer is a [`AddNetworkFirewallPolicyDetailResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -193,7 +193,7 @@ impl Client {
     ) -> AddNetworkFirewallPolicyDetailCall {
         AddNetworkFirewallPolicyDetailCall::new(&self.handle)
     }
-    /// Calls `AddNetworkFirewallPolicyYamlDetail`.
+    /// Calls `AddNetworkFirewallPolicyYamlDetail`; the answer is a [`AddNetworkFirewallPolicyYamlDetailResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -207,7 +207,7 @@ impl Client {
     ) -> AddNetworkFirewallPolicyYamlDetailCall {
         AddNetworkFirewallPolicyYamlDetailCall::new(&self.handle)
     }
-    /// Calls `AddOrModifyMaliciousConnectionWhiteList`.
+    /// Calls `AddOrModifyMaliciousConnectionWhiteList`; the answer is a [`AddOrModifyMaliciousConnectionWhiteListResponse`].
     ///
     /// Required: `RequestType`.
     ///
@@ -218,7 +218,7 @@ impl Client {
     ) -> AddOrModifyMaliciousConnectionWhiteListCall {
         AddOrModifyMaliciousConnectionWhiteListCall::new(&self.handle)
     }
-    /// Calls `AddOrModifyVirusWhiteListRule`.
+    /// Calls `AddOrModifyVirusWhiteListRule`; the answer is a [`AddOrModifyVirusWhiteListRuleResponse`].
     ///
     /// Required: `Md5List`, `Scope`.
     ///
@@ -229,7 +229,7 @@ impl Client {
     ) -> AddOrModifyVirusWhiteListRuleCall {
         AddOrModifyVirusWhiteListRuleCall::new(&self.handle)
     }
-    /// Calls `CheckNetworkFirewallPolicyYaml`.
+    /// Calls `CheckNetworkFirewallPolicyYaml`; the answer is a [`CheckNetworkFirewallPolicyYamlResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -243,7 +243,7 @@ impl Client {
     ) -> CheckNetworkFirewallPolicyYamlCall {
         CheckNetworkFirewallPolicyYamlCall::new(&self.handle)
     }
-    /// Calls `CheckRepeatAssetImageRegistry`.
+    /// Calls `CheckRepeatAssetImageRegistry`; the answer is a [`CheckRepeatAssetImageRegistryResponse`].
     ///
     /// Required: `Name`.
     ///
@@ -254,7 +254,7 @@ impl Client {
     ) -> CheckRepeatAssetImageRegistryCall {
         CheckRepeatAssetImageRegistryCall::new(&self.handle)
     }
-    /// Calls `ConfirmNetworkFirewallPolicy`.
+    /// Calls `ConfirmNetworkFirewallPolicy`; the answer is a [`ConfirmNetworkFirewallPolicyResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -266,7 +266,7 @@ impl Client {
     pub fn confirm_network_firewall_policy(&self) -> ConfirmNetworkFirewallPolicyCall {
         ConfirmNetworkFirewallPolicyCall::new(&self.handle)
     }
-    /// Calls `CreateAbnormalProcessRulesExportJob`.
+    /// Calls `CreateAbnormalProcessRulesExportJob`; the answer is a [`CreateAbnormalProcessRulesExportJobResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=CreateAbnormalProcessRulesExportJob)
     #[inline]
@@ -275,7 +275,7 @@ impl Client {
     ) -> CreateAbnormalProcessRulesExportJobCall {
         CreateAbnormalProcessRulesExportJobCall::new(&self.handle)
     }
-    /// Calls `CreateAccessControlsRuleExportJob`.
+    /// Calls `CreateAccessControlsRuleExportJob`; the answer is a [`CreateAccessControlsRuleExportJobResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=CreateAccessControlsRuleExportJob)
     #[inline]
@@ -284,7 +284,7 @@ impl Client {
     ) -> CreateAccessControlsRuleExportJobCall {
         CreateAccessControlsRuleExportJobCall::new(&self.handle)
     }
-    /// Calls `CreateAssetImageRegistryScanTask`.
+    /// Calls `CreateAssetImageRegistryScanTask`; the answer is a [`CreateAssetImageRegistryScanTaskResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=CreateAssetImageRegistryScanTask)
     #[inline]
@@ -293,7 +293,7 @@ impl Client {
     ) -> CreateAssetImageRegistryScanTaskCall {
         CreateAssetImageRegistryScanTaskCall::new(&self.handle)
     }
-    /// Calls `CreateAssetImageRegistryScanTaskOneKey`.
+    /// Calls `CreateAssetImageRegistryScanTaskOneKey`; the answer is a [`CreateAssetImageRegistryScanTaskOneKeyResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=CreateAssetImageRegistryScanTaskOneKey)
     #[inline]
@@ -302,7 +302,7 @@ impl Client {
     ) -> CreateAssetImageRegistryScanTaskOneKeyCall {
         CreateAssetImageRegistryScanTaskOneKeyCall::new(&self.handle)
     }
-    /// Calls `CreateAssetImageScanSetting`.
+    /// Calls `CreateAssetImageScanSetting`; the answer is a [`CreateAssetImageScanSettingResponse`].
     ///
     /// Required: `Enable`, `ScanTime`, `ScanPeriod`, `ScanVirus`, `ScanRisk`, `ScanVul`.
     ///
@@ -311,14 +311,14 @@ impl Client {
     pub fn create_asset_image_scan_setting(&self) -> CreateAssetImageScanSettingCall {
         CreateAssetImageScanSettingCall::new(&self.handle)
     }
-    /// Calls `CreateAssetImageScanTask`.
+    /// Calls `CreateAssetImageScanTask`; the answer is a [`CreateAssetImageScanTaskResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=CreateAssetImageScanTask)
     #[inline]
     pub fn create_asset_image_scan_task(&self) -> CreateAssetImageScanTaskCall {
         CreateAssetImageScanTaskCall::new(&self.handle)
     }
-    /// Calls `CreateAssetImageVirusExportJob`.
+    /// Calls `CreateAssetImageVirusExportJob`; the answer is a [`CreateAssetImageVirusExportJobResponse`].
     ///
     /// Required: `ExportField`, `ImageID`.
     ///
@@ -329,7 +329,7 @@ impl Client {
     ) -> CreateAssetImageVirusExportJobCall {
         CreateAssetImageVirusExportJobCall::new(&self.handle)
     }
-    /// Calls `CreateCheckComponent`.
+    /// Calls `CreateCheckComponent`; the answer is a [`CreateCheckComponentResponse`].
     ///
     /// Required: `ClusterInfoList`.
     ///
@@ -338,7 +338,7 @@ impl Client {
     pub fn create_check_component(&self) -> CreateCheckComponentCall {
         CreateCheckComponentCall::new(&self.handle)
     }
-    /// Calls `CreateClusterAccess`.
+    /// Calls `CreateClusterAccess`; the answer is a [`CreateClusterAccessResponse`].
     ///
     /// Required: `ClusterIDs`.
     ///
@@ -347,7 +347,7 @@ impl Client {
     pub fn create_cluster_access(&self) -> CreateClusterAccessCall {
         CreateClusterAccessCall::new(&self.handle)
     }
-    /// Calls `CreateClusterCheckTask`.
+    /// Calls `CreateClusterCheckTask`; the answer is a [`CreateClusterCheckTaskResponse`].
     ///
     /// Required: `ClusterCheckTaskList`.
     ///
@@ -356,14 +356,14 @@ impl Client {
     pub fn create_cluster_check_task(&self) -> CreateClusterCheckTaskCall {
         CreateClusterCheckTaskCall::new(&self.handle)
     }
-    /// Calls `CreateComplianceTask`.
+    /// Calls `CreateComplianceTask`; the answer is a [`CreateComplianceTaskResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=CreateComplianceTask)
     #[inline]
     pub fn create_compliance_task(&self) -> CreateComplianceTaskCall {
         CreateComplianceTaskCall::new(&self.handle)
     }
-    /// Calls `CreateComponentExportJob`.
+    /// Calls `CreateComponentExportJob`; the answer is a [`CreateComponentExportJobResponse`].
     ///
     /// Required: `ImageID`.
     ///
@@ -372,28 +372,28 @@ impl Client {
     pub fn create_component_export_job(&self) -> CreateComponentExportJobCall {
         CreateComponentExportJobCall::new(&self.handle)
     }
-    /// Calls `CreateDefenceVulExportJob`.
+    /// Calls `CreateDefenceVulExportJob`; the answer is a [`CreateDefenceVulExportJobResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=CreateDefenceVulExportJob)
     #[inline]
     pub fn create_defence_vul_export_job(&self) -> CreateDefenceVulExportJobCall {
         CreateDefenceVulExportJobCall::new(&self.handle)
     }
-    /// Calls `CreateEmergencyVulExportJob`.
+    /// Calls `CreateEmergencyVulExportJob`; the answer is a [`CreateEmergencyVulExportJobResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=CreateEmergencyVulExportJob)
     #[inline]
     pub fn create_emergency_vul_export_job(&self) -> CreateEmergencyVulExportJobCall {
         CreateEmergencyVulExportJobCall::new(&self.handle)
     }
-    /// Calls `CreateEscapeEventsExportJob`.
+    /// Calls `CreateEscapeEventsExportJob`; the answer is a [`CreateEscapeEventsExportJobResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=CreateEscapeEventsExportJob)
     #[inline]
     pub fn create_escape_events_export_job(&self) -> CreateEscapeEventsExportJobCall {
         CreateEscapeEventsExportJobCall::new(&self.handle)
     }
-    /// Calls `CreateEscapeWhiteListExportJob`.
+    /// Calls `CreateEscapeWhiteListExportJob`; the answer is a [`CreateEscapeWhiteListExportJobResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=CreateEscapeWhiteListExportJob)
     #[inline]
@@ -402,7 +402,7 @@ impl Client {
     ) -> CreateEscapeWhiteListExportJobCall {
         CreateEscapeWhiteListExportJobCall::new(&self.handle)
     }
-    /// Calls `CreateExportComplianceStatusListJob`.
+    /// Calls `CreateExportComplianceStatusListJob`; the answer is a [`CreateExportComplianceStatusListJobResponse`].
     ///
     /// Required: `AssetType`, `ExportByAsset`, `ExportAll`.
     ///
@@ -413,21 +413,21 @@ impl Client {
     ) -> CreateExportComplianceStatusListJobCall {
         CreateExportComplianceStatusListJobCall::new(&self.handle)
     }
-    /// Calls `CreateHostExportJob`.
+    /// Calls `CreateHostExportJob`; the answer is a [`CreateHostExportJobResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=CreateHostExportJob)
     #[inline]
     pub fn create_host_export_job(&self) -> CreateHostExportJobCall {
         CreateHostExportJobCall::new(&self.handle)
     }
-    /// Calls `CreateImageExportJob`.
+    /// Calls `CreateImageExportJob`; the answer is a [`CreateImageExportJobResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=CreateImageExportJob)
     #[inline]
     pub fn create_image_export_job(&self) -> CreateImageExportJobCall {
         CreateImageExportJobCall::new(&self.handle)
     }
-    /// Calls `CreateK8sApiAbnormalEventExportJob`.
+    /// Calls `CreateK8sApiAbnormalEventExportJob`; the answer is a [`CreateK8sApiAbnormalEventExportJobResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=CreateK8sApiAbnormalEventExportJob)
     #[inline]
@@ -436,7 +436,7 @@ impl Client {
     ) -> CreateK8sApiAbnormalEventExportJobCall {
         CreateK8sApiAbnormalEventExportJobCall::new(&self.handle)
     }
-    /// Calls `CreateK8sApiAbnormalRuleExportJob`.
+    /// Calls `CreateK8sApiAbnormalRuleExportJob`; the answer is a [`CreateK8sApiAbnormalRuleExportJobResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=CreateK8sApiAbnormalRuleExportJob)
     #[inline]
@@ -445,7 +445,7 @@ impl Client {
     ) -> CreateK8sApiAbnormalRuleExportJobCall {
         CreateK8sApiAbnormalRuleExportJobCall::new(&self.handle)
     }
-    /// Calls `CreateK8sApiAbnormalRuleInfo`.
+    /// Calls `CreateK8sApiAbnormalRuleInfo`; the answer is a [`CreateK8sApiAbnormalRuleInfoResponse`].
     ///
     /// Required: `RuleInfo`.
     ///
@@ -454,7 +454,7 @@ impl Client {
     pub fn create_k8s_api_abnormal_rule_info(&self) -> CreateK8sApiAbnormalRuleInfoCall {
         CreateK8sApiAbnormalRuleInfoCall::new(&self.handle)
     }
-    /// Calls `CreateNetworkFirewallClusterRefresh`.
+    /// Calls `CreateNetworkFirewallClusterRefresh`; the answer is a [`CreateNetworkFirewallClusterRefreshResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -466,7 +466,7 @@ impl Client {
     ) -> CreateNetworkFirewallClusterRefreshCall {
         CreateNetworkFirewallClusterRefreshCall::new(&self.handle)
     }
-    /// Calls `CreateNetworkFirewallPolicyDiscover`.
+    /// Calls `CreateNetworkFirewallPolicyDiscover`; the answer is a [`CreateNetworkFirewallPolicyDiscoverResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -480,7 +480,7 @@ impl Client {
     ) -> CreateNetworkFirewallPolicyDiscoverCall {
         CreateNetworkFirewallPolicyDiscoverCall::new(&self.handle)
     }
-    /// Calls `CreateNetworkFirewallPublish`.
+    /// Calls `CreateNetworkFirewallPublish`; the answer is a [`CreateNetworkFirewallPublishResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -492,7 +492,7 @@ impl Client {
     pub fn create_network_firewall_publish(&self) -> CreateNetworkFirewallPublishCall {
         CreateNetworkFirewallPublishCall::new(&self.handle)
     }
-    /// Calls `CreateNetworkFirewallUndoPublish`.
+    /// Calls `CreateNetworkFirewallUndoPublish`; the answer is a [`CreateNetworkFirewallUndoPublishResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -506,7 +506,7 @@ impl Client {
     ) -> CreateNetworkFirewallUndoPublishCall {
         CreateNetworkFirewallUndoPublishCall::new(&self.handle)
     }
-    /// Calls `CreateOrModifyPostPayCores`.
+    /// Calls `CreateOrModifyPostPayCores`; the answer is a [`CreateOrModifyPostPayCoresResponse`].
     ///
     /// Required: `CoresCnt`.
     ///
@@ -515,28 +515,28 @@ impl Client {
     pub fn create_or_modify_post_pay_cores(&self) -> CreateOrModifyPostPayCoresCall {
         CreateOrModifyPostPayCoresCall::new(&self.handle)
     }
-    /// Calls `CreateProcessEventsExportJob`.
+    /// Calls `CreateProcessEventsExportJob`; the answer is a [`CreateProcessEventsExportJobResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=CreateProcessEventsExportJob)
     #[inline]
     pub fn create_process_events_export_job(&self) -> CreateProcessEventsExportJobCall {
         CreateProcessEventsExportJobCall::new(&self.handle)
     }
-    /// Calls `CreateRefreshTask`.
+    /// Calls `CreateRefreshTask`; the answer is a [`CreateRefreshTaskResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=CreateRefreshTask)
     #[inline]
     pub fn create_refresh_task(&self) -> CreateRefreshTaskCall {
         CreateRefreshTaskCall::new(&self.handle)
     }
-    /// Calls `CreateRiskDnsEventExportJob`.
+    /// Calls `CreateRiskDnsEventExportJob`; the answer is a [`CreateRiskDnsEventExportJobResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=CreateRiskDnsEventExportJob)
     #[inline]
     pub fn create_risk_dns_event_export_job(&self) -> CreateRiskDnsEventExportJobCall {
         CreateRiskDnsEventExportJobCall::new(&self.handle)
     }
-    /// Calls `CreateSearchTemplate`.
+    /// Calls `CreateSearchTemplate`; the answer is a [`CreateSearchTemplateResponse`].
     ///
     /// Required: `SearchTemplate`.
     ///
@@ -545,14 +545,14 @@ impl Client {
     pub fn create_search_template(&self) -> CreateSearchTemplateCall {
         CreateSearchTemplateCall::new(&self.handle)
     }
-    /// Calls `CreateSystemVulExportJob`.
+    /// Calls `CreateSystemVulExportJob`; the answer is a [`CreateSystemVulExportJobResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=CreateSystemVulExportJob)
     #[inline]
     pub fn create_system_vul_export_job(&self) -> CreateSystemVulExportJobCall {
         CreateSystemVulExportJobCall::new(&self.handle)
     }
-    /// Calls `CreateVirusScanAgain`.
+    /// Calls `CreateVirusScanAgain`; the answer is a [`CreateVirusScanAgainResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -561,7 +561,7 @@ impl Client {
     pub fn create_virus_scan_again(&self) -> CreateVirusScanAgainCall {
         CreateVirusScanAgainCall::new(&self.handle)
     }
-    /// Calls `CreateVirusScanTask`.
+    /// Calls `CreateVirusScanTask`; the answer is a [`CreateVirusScanTaskResponse`].
     ///
     /// Required: `ScanPathAll`, `ScanRangeType`, `ScanRangeAll`, `Timeout`.
     ///
@@ -570,7 +570,7 @@ impl Client {
     pub fn create_virus_scan_task(&self) -> CreateVirusScanTaskCall {
         CreateVirusScanTaskCall::new(&self.handle)
     }
-    /// Calls `CreateVulContainerExportJob`.
+    /// Calls `CreateVulContainerExportJob`; the answer is a [`CreateVulContainerExportJobResponse`].
     ///
     /// Required: `PocID`.
     ///
@@ -579,7 +579,7 @@ impl Client {
     pub fn create_vul_container_export_job(&self) -> CreateVulContainerExportJobCall {
         CreateVulContainerExportJobCall::new(&self.handle)
     }
-    /// Calls `CreateVulDefenceEventExportJob`.
+    /// Calls `CreateVulDefenceEventExportJob`; the answer is a [`CreateVulDefenceEventExportJobResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=CreateVulDefenceEventExportJob)
     #[inline]
@@ -588,7 +588,7 @@ impl Client {
     ) -> CreateVulDefenceEventExportJobCall {
         CreateVulDefenceEventExportJobCall::new(&self.handle)
     }
-    /// Calls `CreateVulDefenceHostExportJob`.
+    /// Calls `CreateVulDefenceHostExportJob`; the answer is a [`CreateVulDefenceHostExportJobResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=CreateVulDefenceHostExportJob)
     #[inline]
@@ -597,7 +597,7 @@ impl Client {
     ) -> CreateVulDefenceHostExportJobCall {
         CreateVulDefenceHostExportJobCall::new(&self.handle)
     }
-    /// Calls `CreateVulExportJob`.
+    /// Calls `CreateVulExportJob`; the answer is a [`CreateVulExportJobResponse`].
     ///
     /// Required: `ImageID`, `ExportField`.
     ///
@@ -606,7 +606,7 @@ impl Client {
     pub fn create_vul_export_job(&self) -> CreateVulExportJobCall {
         CreateVulExportJobCall::new(&self.handle)
     }
-    /// Calls `CreateVulImageExportJob`.
+    /// Calls `CreateVulImageExportJob`; the answer is a [`CreateVulImageExportJobResponse`].
     ///
     /// Required: `PocID`.
     ///
@@ -615,21 +615,21 @@ impl Client {
     pub fn create_vul_image_export_job(&self) -> CreateVulImageExportJobCall {
         CreateVulImageExportJobCall::new(&self.handle)
     }
-    /// Calls `CreateVulScanTask`.
+    /// Calls `CreateVulScanTask`; the answer is a [`CreateVulScanTaskResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=CreateVulScanTask)
     #[inline]
     pub fn create_vul_scan_task(&self) -> CreateVulScanTaskCall {
         CreateVulScanTaskCall::new(&self.handle)
     }
-    /// Calls `CreateWebVulExportJob`.
+    /// Calls `CreateWebVulExportJob`; the answer is a [`CreateWebVulExportJobResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=CreateWebVulExportJob)
     #[inline]
     pub fn create_web_vul_export_job(&self) -> CreateWebVulExportJobCall {
         CreateWebVulExportJobCall::new(&self.handle)
     }
-    /// Calls `DeleteAbnormalProcessRules`.
+    /// Calls `DeleteAbnormalProcessRules`; the answer is a [`DeleteAbnormalProcessRulesResponse`].
     ///
     /// Required: `RuleIdSet`.
     ///
@@ -638,7 +638,7 @@ impl Client {
     pub fn delete_abnormal_process_rules(&self) -> DeleteAbnormalProcessRulesCall {
         DeleteAbnormalProcessRulesCall::new(&self.handle)
     }
-    /// Calls `DeleteAccessControlRules`.
+    /// Calls `DeleteAccessControlRules`; the answer is a [`DeleteAccessControlRulesResponse`].
     ///
     /// Required: `RuleIdSet`.
     ///
@@ -647,7 +647,7 @@ impl Client {
     pub fn delete_access_control_rules(&self) -> DeleteAccessControlRulesCall {
         DeleteAccessControlRulesCall::new(&self.handle)
     }
-    /// Calls `DeleteComplianceAssetPolicySetFromWhitelist`.
+    /// Calls `DeleteComplianceAssetPolicySetFromWhitelist`; the answer is a [`DeleteComplianceAssetPolicySetFromWhitelistResponse`].
     ///
     /// Required: `AssetItemId`.
     ///
@@ -658,7 +658,7 @@ impl Client {
     ) -> DeleteComplianceAssetPolicySetFromWhitelistCall {
         DeleteComplianceAssetPolicySetFromWhitelistCall::new(&self.handle)
     }
-    /// Calls `DeleteCompliancePolicyAssetSetFromWhitelist`.
+    /// Calls `DeleteCompliancePolicyAssetSetFromWhitelist`; the answer is a [`DeleteCompliancePolicyAssetSetFromWhitelistResponse`].
     ///
     /// Required: `PolicyAssetSetList`.
     ///
@@ -669,7 +669,7 @@ impl Client {
     ) -> DeleteCompliancePolicyAssetSetFromWhitelistCall {
         DeleteCompliancePolicyAssetSetFromWhitelistCall::new(&self.handle)
     }
-    /// Calls `DeleteCompliancePolicyItemFromWhitelist`.
+    /// Calls `DeleteCompliancePolicyItemFromWhitelist`; the answer is a [`DeleteCompliancePolicyItemFromWhitelistResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -683,7 +683,7 @@ impl Client {
     ) -> DeleteCompliancePolicyItemFromWhitelistCall {
         DeleteCompliancePolicyItemFromWhitelistCall::new(&self.handle)
     }
-    /// Calls `DeleteEscapeWhiteList`.
+    /// Calls `DeleteEscapeWhiteList`; the answer is a [`DeleteEscapeWhiteListResponse`].
     ///
     /// Required: `IDSet`.
     ///
@@ -692,7 +692,7 @@ impl Client {
     pub fn delete_escape_white_list(&self) -> DeleteEscapeWhiteListCall {
         DeleteEscapeWhiteListCall::new(&self.handle)
     }
-    /// Calls `DeleteIgnoreVul`.
+    /// Calls `DeleteIgnoreVul`; the answer is a [`DeleteIgnoreVulResponse`].
     ///
     /// Required: `List`.
     ///
@@ -701,7 +701,7 @@ impl Client {
     pub fn delete_ignore_vul(&self) -> DeleteIgnoreVulCall {
         DeleteIgnoreVulCall::new(&self.handle)
     }
-    /// Calls `DeleteK8sApiAbnormalRule`.
+    /// Calls `DeleteK8sApiAbnormalRule`; the answer is a [`DeleteK8sApiAbnormalRuleResponse`].
     ///
     /// Required: `RuleIDSet`.
     ///
@@ -710,7 +710,7 @@ impl Client {
     pub fn delete_k8s_api_abnormal_rule(&self) -> DeleteK8sApiAbnormalRuleCall {
         DeleteK8sApiAbnormalRuleCall::new(&self.handle)
     }
-    /// Calls `DeleteMachine`.
+    /// Calls `DeleteMachine`; the answer is a [`DeleteMachineResponse`].
     ///
     /// Required: `Uuid`.
     ///
@@ -719,7 +719,7 @@ impl Client {
     pub fn delete_machine(&self) -> DeleteMachineCall {
         DeleteMachineCall::new(&self.handle)
     }
-    /// Calls `DeleteNetworkFirewallPolicyDetail`.
+    /// Calls `DeleteNetworkFirewallPolicyDetail`; the answer is a [`DeleteNetworkFirewallPolicyDetailResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -733,7 +733,7 @@ impl Client {
     ) -> DeleteNetworkFirewallPolicyDetailCall {
         DeleteNetworkFirewallPolicyDetailCall::new(&self.handle)
     }
-    /// Calls `DeleteRaspRules`.
+    /// Calls `DeleteRaspRules`; the answer is a [`DeleteRaspRulesResponse`].
     ///
     /// Required: `IDs`.
     ///
@@ -742,7 +742,7 @@ impl Client {
     pub fn delete_rasp_rules(&self) -> DeleteRaspRulesCall {
         DeleteRaspRulesCall::new(&self.handle)
     }
-    /// Calls `DeleteReverseShellEvents`.
+    /// Calls `DeleteReverseShellEvents`; the answer is a [`DeleteReverseShellEventsResponse`].
     ///
     /// Required: `EventIdSet`.
     ///
@@ -751,7 +751,7 @@ impl Client {
     pub fn delete_reverse_shell_events(&self) -> DeleteReverseShellEventsCall {
         DeleteReverseShellEventsCall::new(&self.handle)
     }
-    /// Calls `DeleteReverseShellWhiteLists`.
+    /// Calls `DeleteReverseShellWhiteLists`; the answer is a [`DeleteReverseShellWhiteListsResponse`].
     ///
     /// Required: `WhiteListIdSet`.
     ///
@@ -760,7 +760,7 @@ impl Client {
     pub fn delete_reverse_shell_white_lists(&self) -> DeleteReverseShellWhiteListsCall {
         DeleteReverseShellWhiteListsCall::new(&self.handle)
     }
-    /// Calls `DeleteRiskSyscallEvents`.
+    /// Calls `DeleteRiskSyscallEvents`; the answer is a [`DeleteRiskSyscallEventsResponse`].
     ///
     /// Required: `EventIdSet`.
     ///
@@ -769,7 +769,7 @@ impl Client {
     pub fn delete_risk_syscall_events(&self) -> DeleteRiskSyscallEventsCall {
         DeleteRiskSyscallEventsCall::new(&self.handle)
     }
-    /// Calls `DeleteRiskSyscallWhiteLists`.
+    /// Calls `DeleteRiskSyscallWhiteLists`; the answer is a [`DeleteRiskSyscallWhiteListsResponse`].
     ///
     /// Required: `WhiteListIdSet`.
     ///
@@ -778,7 +778,7 @@ impl Client {
     pub fn delete_risk_syscall_white_lists(&self) -> DeleteRiskSyscallWhiteListsCall {
         DeleteRiskSyscallWhiteListsCall::new(&self.handle)
     }
-    /// Calls `DeleteSearchTemplate`.
+    /// Calls `DeleteSearchTemplate`; the answer is a [`DeleteSearchTemplateResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -787,7 +787,7 @@ impl Client {
     pub fn delete_search_template(&self) -> DeleteSearchTemplateCall {
         DeleteSearchTemplateCall::new(&self.handle)
     }
-    /// Calls `DeleteVirusWhiteListRule`.
+    /// Calls `DeleteVirusWhiteListRule`; the answer is a [`DeleteVirusWhiteListRuleResponse`].
     ///
     /// Required: `RuleIdSet`.
     ///
@@ -796,14 +796,14 @@ impl Client {
     pub fn delete_virus_white_list_rule(&self) -> DeleteVirusWhiteListRuleCall {
         DeleteVirusWhiteListRuleCall::new(&self.handle)
     }
-    /// Calls `DescribeABTestConfig`.
+    /// Calls `DescribeABTestConfig`; the answer is a [`DescribeABTestConfigResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=DescribeABTestConfig)
     #[inline]
     pub fn describe_ab_test_config(&self) -> DescribeABTestConfigCall {
         DescribeABTestConfigCall::new(&self.handle)
     }
-    /// Calls `DescribeAbnormalProcessDetail`.
+    /// Calls `DescribeAbnormalProcessDetail`; the answer is a [`DescribeAbnormalProcessDetailResponse`].
     ///
     /// Required: `EventId`.
     ///
@@ -812,7 +812,7 @@ impl Client {
     pub fn describe_abnormal_process_detail(&self) -> DescribeAbnormalProcessDetailCall {
         DescribeAbnormalProcessDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeAbnormalProcessEventTendency`.
+    /// Calls `DescribeAbnormalProcessEventTendency`; the answer is a [`DescribeAbnormalProcessEventTendencyResponse`].
     ///
     /// Required: `StartTime`, `EndTime`.
     ///
@@ -823,7 +823,7 @@ impl Client {
     ) -> DescribeAbnormalProcessEventTendencyCall {
         DescribeAbnormalProcessEventTendencyCall::new(&self.handle)
     }
-    /// Calls `DescribeAbnormalProcessEvents`.
+    /// Calls `DescribeAbnormalProcessEvents`; the answer is a [`DescribeAbnormalProcessEventsResponse`].
     ///
     /// Each answer holds one page of `EventSet`; [`into_paginator`](DescribeAbnormalProcessEventsCall::into_paginator) reads them all.
     ///
@@ -832,7 +832,7 @@ impl Client {
     pub fn describe_abnormal_process_events(&self) -> DescribeAbnormalProcessEventsCall {
         DescribeAbnormalProcessEventsCall::new(&self.handle)
     }
-    /// Calls `DescribeAbnormalProcessLevelSummary`.
+    /// Calls `DescribeAbnormalProcessLevelSummary`; the answer is a [`DescribeAbnormalProcessLevelSummaryResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=DescribeAbnormalProcessLevelSummary)
     #[inline]
@@ -841,7 +841,7 @@ impl Client {
     ) -> DescribeAbnormalProcessLevelSummaryCall {
         DescribeAbnormalProcessLevelSummaryCall::new(&self.handle)
     }
-    /// Calls `DescribeAbnormalProcessRuleDetail`.
+    /// Calls `DescribeAbnormalProcessRuleDetail`; the answer is a [`DescribeAbnormalProcessRuleDetailResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=DescribeAbnormalProcessRuleDetail)
     #[inline]
@@ -850,14 +850,14 @@ impl Client {
     ) -> DescribeAbnormalProcessRuleDetailCall {
         DescribeAbnormalProcessRuleDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeAbnormalProcessRules`.
+    /// Calls `DescribeAbnormalProcessRules`; the answer is a [`DescribeAbnormalProcessRulesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=DescribeAbnormalProcessRules)
     #[inline]
     pub fn describe_abnormal_process_rules(&self) -> DescribeAbnormalProcessRulesCall {
         DescribeAbnormalProcessRulesCall::new(&self.handle)
     }
-    /// Calls `DescribeAccessControlDetail`.
+    /// Calls `DescribeAccessControlDetail`; the answer is a [`DescribeAccessControlDetailResponse`].
     ///
     /// Required: `EventId`.
     ///
@@ -866,7 +866,7 @@ impl Client {
     pub fn describe_access_control_detail(&self) -> DescribeAccessControlDetailCall {
         DescribeAccessControlDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeAccessControlEvents`.
+    /// Calls `DescribeAccessControlEvents`; the answer is a [`DescribeAccessControlEventsResponse`].
     ///
     /// Each answer holds one page of `EventSet`; [`into_paginator`](DescribeAccessControlEventsCall::into_paginator) reads them all.
     ///
@@ -875,7 +875,7 @@ impl Client {
     pub fn describe_access_control_events(&self) -> DescribeAccessControlEventsCall {
         DescribeAccessControlEventsCall::new(&self.handle)
     }
-    /// Calls `DescribeAccessControlEventsExport`.
+    /// Calls `DescribeAccessControlEventsExport`; the answer is a [`DescribeAccessControlEventsExportResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=DescribeAccessControlEventsExport)
     #[inline]
@@ -884,7 +884,7 @@ impl Client {
     ) -> DescribeAccessControlEventsExportCall {
         DescribeAccessControlEventsExportCall::new(&self.handle)
     }
-    /// Calls `DescribeAccessControlRuleDetail`.
+    /// Calls `DescribeAccessControlRuleDetail`; the answer is a [`DescribeAccessControlRuleDetailResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=DescribeAccessControlRuleDetail)
     #[inline]
@@ -893,21 +893,21 @@ impl Client {
     ) -> DescribeAccessControlRuleDetailCall {
         DescribeAccessControlRuleDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeAccessControlRules`.
+    /// Calls `DescribeAccessControlRules`; the answer is a [`DescribeAccessControlRulesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=DescribeAccessControlRules)
     #[inline]
     pub fn describe_access_control_rules(&self) -> DescribeAccessControlRulesCall {
         DescribeAccessControlRulesCall::new(&self.handle)
     }
-    /// Calls `DescribeAffectedClusterCount`.
+    /// Calls `DescribeAffectedClusterCount`; the answer is a [`DescribeAffectedClusterCountResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=DescribeAffectedClusterCount)
     #[inline]
     pub fn describe_affected_cluster_count(&self) -> DescribeAffectedClusterCountCall {
         DescribeAffectedClusterCountCall::new(&self.handle)
     }
-    /// Calls `DescribeAffectedNodeList`.
+    /// Calls `DescribeAffectedNodeList`; the answer is a [`DescribeAffectedNodeListResponse`].
     ///
     /// Required: `CheckItemId`.
     ///
@@ -918,7 +918,7 @@ impl Client {
     pub fn describe_affected_node_list(&self) -> DescribeAffectedNodeListCall {
         DescribeAffectedNodeListCall::new(&self.handle)
     }
-    /// Calls `DescribeAffectedWorkloadList`.
+    /// Calls `DescribeAffectedWorkloadList`; the answer is a [`DescribeAffectedWorkloadListResponse`].
     ///
     /// Required: `CheckItemId`.
     ///
@@ -929,7 +929,7 @@ impl Client {
     pub fn describe_affected_workload_list(&self) -> DescribeAffectedWorkloadListCall {
         DescribeAffectedWorkloadListCall::new(&self.handle)
     }
-    /// Calls `DescribeAgentDaemonSetCmd`.
+    /// Calls `DescribeAgentDaemonSetCmd`; the answer is a [`DescribeAgentDaemonSetCmdResponse`].
     ///
     /// Required: `IsCloud`, `NetType`.
     ///
@@ -938,7 +938,7 @@ impl Client {
     pub fn describe_agent_daemon_set_cmd(&self) -> DescribeAgentDaemonSetCmdCall {
         DescribeAgentDaemonSetCmdCall::new(&self.handle)
     }
-    /// Calls `DescribeAgentInstallCommand`.
+    /// Calls `DescribeAgentInstallCommand`; the answer is a [`DescribeAgentInstallCommandResponse`].
     ///
     /// Required: `IsCloud`, `NetType`.
     ///
@@ -947,7 +947,7 @@ impl Client {
     pub fn describe_agent_install_command(&self) -> DescribeAgentInstallCommandCall {
         DescribeAgentInstallCommandCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetAppServiceList`.
+    /// Calls `DescribeAssetAppServiceList`; the answer is a [`DescribeAssetAppServiceListResponse`].
     ///
     /// Each answer holds one page of `List`; [`into_paginator`](DescribeAssetAppServiceListCall::into_paginator) reads them all.
     ///
@@ -956,7 +956,7 @@ impl Client {
     pub fn describe_asset_app_service_list(&self) -> DescribeAssetAppServiceListCall {
         DescribeAssetAppServiceListCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetClusterList`.
+    /// Calls `DescribeAssetClusterList`; the answer is a [`DescribeAssetClusterListResponse`].
     ///
     /// Each answer holds one page of `List`; [`into_paginator`](DescribeAssetClusterListCall::into_paginator) reads them all.
     ///
@@ -965,7 +965,7 @@ impl Client {
     pub fn describe_asset_cluster_list(&self) -> DescribeAssetClusterListCall {
         DescribeAssetClusterListCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetComponentList`.
+    /// Calls `DescribeAssetComponentList`; the answer is a [`DescribeAssetComponentListResponse`].
     ///
     /// Required: `ContainerID`.
     ///
@@ -976,7 +976,7 @@ impl Client {
     pub fn describe_asset_component_list(&self) -> DescribeAssetComponentListCall {
         DescribeAssetComponentListCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetContainerDetail`.
+    /// Calls `DescribeAssetContainerDetail`; the answer is a [`DescribeAssetContainerDetailResponse`].
     ///
     /// Required: `ContainerId`.
     ///
@@ -985,7 +985,7 @@ impl Client {
     pub fn describe_asset_container_detail(&self) -> DescribeAssetContainerDetailCall {
         DescribeAssetContainerDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetContainerList`.
+    /// Calls `DescribeAssetContainerList`; the answer is a [`DescribeAssetContainerListResponse`].
     ///
     /// Each answer holds one page of `List`; [`into_paginator`](DescribeAssetContainerListCall::into_paginator) reads them all.
     ///
@@ -994,7 +994,7 @@ impl Client {
     pub fn describe_asset_container_list(&self) -> DescribeAssetContainerListCall {
         DescribeAssetContainerListCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetDBServiceList`.
+    /// Calls `DescribeAssetDBServiceList`; the answer is a [`DescribeAssetDBServiceListResponse`].
     ///
     /// Each answer holds one page of `List`; [`into_paginator`](DescribeAssetDBServiceListCall::into_paginator) reads them all.
     ///
@@ -1003,7 +1003,7 @@ impl Client {
     pub fn describe_asset_db_service_list(&self) -> DescribeAssetDBServiceListCall {
         DescribeAssetDBServiceListCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetHostDetail`.
+    /// Calls `DescribeAssetHostDetail`; the answer is a [`DescribeAssetHostDetailResponse`].
     ///
     /// Required: `HostId`.
     ///
@@ -1012,7 +1012,7 @@ impl Client {
     pub fn describe_asset_host_detail(&self) -> DescribeAssetHostDetailCall {
         DescribeAssetHostDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetHostList`.
+    /// Calls `DescribeAssetHostList`; the answer is a [`DescribeAssetHostListResponse`].
     ///
     /// Each answer holds one page of `List`; [`into_paginator`](DescribeAssetHostListCall::into_paginator) reads them all.
     ///
@@ -1021,7 +1021,7 @@ impl Client {
     pub fn describe_asset_host_list(&self) -> DescribeAssetHostListCall {
         DescribeAssetHostListCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetImageBindRuleInfo`.
+    /// Calls `DescribeAssetImageBindRuleInfo`; the answer is a [`DescribeAssetImageBindRuleInfoResponse`].
     ///
     /// Each answer holds one page of `ImageBindRuleSet`; [`into_paginator`](DescribeAssetImageBindRuleInfoCall::into_paginator) reads them all.
     ///
@@ -1032,7 +1032,7 @@ impl Client {
     ) -> DescribeAssetImageBindRuleInfoCall {
         DescribeAssetImageBindRuleInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetImageDetail`.
+    /// Calls `DescribeAssetImageDetail`; the answer is a [`DescribeAssetImageDetailResponse`].
     ///
     /// Required: `ImageID`.
     ///
@@ -1041,14 +1041,14 @@ impl Client {
     pub fn describe_asset_image_detail(&self) -> DescribeAssetImageDetailCall {
         DescribeAssetImageDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetImageHostList`.
+    /// Calls `DescribeAssetImageHostList`; the answer is a [`DescribeAssetImageHostListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=DescribeAssetImageHostList)
     #[inline]
     pub fn describe_asset_image_host_list(&self) -> DescribeAssetImageHostListCall {
         DescribeAssetImageHostListCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetImageList`.
+    /// Calls `DescribeAssetImageList`; the answer is a [`DescribeAssetImageListResponse`].
     ///
     /// Each answer holds one page of `List`; [`into_paginator`](DescribeAssetImageListCall::into_paginator) reads them all.
     ///
@@ -1057,7 +1057,7 @@ impl Client {
     pub fn describe_asset_image_list(&self) -> DescribeAssetImageListCall {
         DescribeAssetImageListCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetImageRegistryAssetStatus`.
+    /// Calls `DescribeAssetImageRegistryAssetStatus`; the answer is a [`DescribeAssetImageRegistryAssetStatusResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=DescribeAssetImageRegistryAssetStatus)
     #[inline]
@@ -1066,7 +1066,7 @@ impl Client {
     ) -> DescribeAssetImageRegistryAssetStatusCall {
         DescribeAssetImageRegistryAssetStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetImageRegistryDetail`.
+    /// Calls `DescribeAssetImageRegistryDetail`; the answer is a [`DescribeAssetImageRegistryDetailResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=DescribeAssetImageRegistryDetail)
     #[inline]
@@ -1075,7 +1075,7 @@ impl Client {
     ) -> DescribeAssetImageRegistryDetailCall {
         DescribeAssetImageRegistryDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetImageRegistryList`.
+    /// Calls `DescribeAssetImageRegistryList`; the answer is a [`DescribeAssetImageRegistryListResponse`].
     ///
     /// Each answer holds one page of `List`; [`into_paginator`](DescribeAssetImageRegistryListCall::into_paginator) reads them all.
     ///
@@ -1086,7 +1086,7 @@ impl Client {
     ) -> DescribeAssetImageRegistryListCall {
         DescribeAssetImageRegistryListCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetImageRegistryListExport`.
+    /// Calls `DescribeAssetImageRegistryListExport`; the answer is a [`DescribeAssetImageRegistryListExportResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=DescribeAssetImageRegistryListExport)
     #[inline]
@@ -1095,7 +1095,7 @@ impl Client {
     ) -> DescribeAssetImageRegistryListExportCall {
         DescribeAssetImageRegistryListExportCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetImageRegistryRegistryDetail`.
+    /// Calls `DescribeAssetImageRegistryRegistryDetail`; the answer is a [`DescribeAssetImageRegistryRegistryDetailResponse`].
     ///
     /// Required: `RegistryId`.
     ///
@@ -1106,7 +1106,7 @@ impl Client {
     ) -> DescribeAssetImageRegistryRegistryDetailCall {
         DescribeAssetImageRegistryRegistryDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetImageRegistryRegistryList`.
+    /// Calls `DescribeAssetImageRegistryRegistryList`; the answer is a [`DescribeAssetImageRegistryRegistryListResponse`].
     ///
     /// Each answer holds one page of `List`; [`into_paginator`](DescribeAssetImageRegistryRegistryListCall::into_paginator) reads them all.
     ///
@@ -1117,7 +1117,7 @@ impl Client {
     ) -> DescribeAssetImageRegistryRegistryListCall {
         DescribeAssetImageRegistryRegistryListCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetImageRegistryRiskInfoList`.
+    /// Calls `DescribeAssetImageRegistryRiskInfoList`; the answer is a [`DescribeAssetImageRegistryRiskInfoListResponse`].
     ///
     /// Each answer holds one page of `List`; [`into_paginator`](DescribeAssetImageRegistryRiskInfoListCall::into_paginator) reads them all.
     ///
@@ -1128,7 +1128,7 @@ impl Client {
     ) -> DescribeAssetImageRegistryRiskInfoListCall {
         DescribeAssetImageRegistryRiskInfoListCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetImageRegistryRiskListExport`.
+    /// Calls `DescribeAssetImageRegistryRiskListExport`; the answer is a [`DescribeAssetImageRegistryRiskListExportResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=DescribeAssetImageRegistryRiskListExport)
     #[inline]
@@ -1137,7 +1137,7 @@ impl Client {
     ) -> DescribeAssetImageRegistryRiskListExportCall {
         DescribeAssetImageRegistryRiskListExportCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetImageRegistryScanStatusOneKey`.
+    /// Calls `DescribeAssetImageRegistryScanStatusOneKey`; the answer is a [`DescribeAssetImageRegistryScanStatusOneKeyResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=DescribeAssetImageRegistryScanStatusOneKey)
     #[inline]
@@ -1146,7 +1146,7 @@ impl Client {
     ) -> DescribeAssetImageRegistryScanStatusOneKeyCall {
         DescribeAssetImageRegistryScanStatusOneKeyCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetImageRegistrySummary`.
+    /// Calls `DescribeAssetImageRegistrySummary`; the answer is a [`DescribeAssetImageRegistrySummaryResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=DescribeAssetImageRegistrySummary)
     #[inline]
@@ -1155,7 +1155,7 @@ impl Client {
     ) -> DescribeAssetImageRegistrySummaryCall {
         DescribeAssetImageRegistrySummaryCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetImageRegistryVirusList`.
+    /// Calls `DescribeAssetImageRegistryVirusList`; the answer is a [`DescribeAssetImageRegistryVirusListResponse`].
     ///
     /// Each answer holds one page of `List`; [`into_paginator`](DescribeAssetImageRegistryVirusListCall::into_paginator) reads them all.
     ///
@@ -1166,7 +1166,7 @@ impl Client {
     ) -> DescribeAssetImageRegistryVirusListCall {
         DescribeAssetImageRegistryVirusListCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetImageRegistryVirusListExport`.
+    /// Calls `DescribeAssetImageRegistryVirusListExport`; the answer is a [`DescribeAssetImageRegistryVirusListExportResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=DescribeAssetImageRegistryVirusListExport)
     #[inline]
@@ -1175,7 +1175,7 @@ impl Client {
     ) -> DescribeAssetImageRegistryVirusListExportCall {
         DescribeAssetImageRegistryVirusListExportCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetImageRegistryVulList`.
+    /// Calls `DescribeAssetImageRegistryVulList`; the answer is a [`DescribeAssetImageRegistryVulListResponse`].
     ///
     /// Each answer holds one page of `List`; [`into_paginator`](DescribeAssetImageRegistryVulListCall::into_paginator) reads them all.
     ///
@@ -1186,7 +1186,7 @@ impl Client {
     ) -> DescribeAssetImageRegistryVulListCall {
         DescribeAssetImageRegistryVulListCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetImageRegistryVulListExport`.
+    /// Calls `DescribeAssetImageRegistryVulListExport`; the answer is a [`DescribeAssetImageRegistryVulListExportResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=DescribeAssetImageRegistryVulListExport)
     #[inline]
@@ -1195,7 +1195,7 @@ impl Client {
     ) -> DescribeAssetImageRegistryVulListExportCall {
         DescribeAssetImageRegistryVulListExportCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetImageRiskList`.
+    /// Calls `DescribeAssetImageRiskList`; the answer is a [`DescribeAssetImageRiskListResponse`].
     ///
     /// Required: `ImageID`.
     ///
@@ -1206,7 +1206,7 @@ impl Client {
     pub fn describe_asset_image_risk_list(&self) -> DescribeAssetImageRiskListCall {
         DescribeAssetImageRiskListCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetImageRiskListExport`.
+    /// Calls `DescribeAssetImageRiskListExport`; the answer is a [`DescribeAssetImageRiskListExportResponse`].
     ///
     /// Required: `ExportField`, `ImageID`.
     ///
@@ -1217,7 +1217,7 @@ impl Client {
     ) -> DescribeAssetImageRiskListExportCall {
         DescribeAssetImageRiskListExportCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetImageScanSetting`.
+    /// Calls `DescribeAssetImageScanSetting`; the answer is a [`DescribeAssetImageScanSettingResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=DescribeAssetImageScanSetting)
     #[inline]
@@ -1226,21 +1226,21 @@ impl Client {
     ) -> DescribeAssetImageScanSettingCall {
         DescribeAssetImageScanSettingCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetImageScanStatus`.
+    /// Calls `DescribeAssetImageScanStatus`; the answer is a [`DescribeAssetImageScanStatusResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=DescribeAssetImageScanStatus)
     #[inline]
     pub fn describe_asset_image_scan_status(&self) -> DescribeAssetImageScanStatusCall {
         DescribeAssetImageScanStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetImageScanTask`.
+    /// Calls `DescribeAssetImageScanTask`; the answer is a [`DescribeAssetImageScanTaskResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=DescribeAssetImageScanTask)
     #[inline]
     pub fn describe_asset_image_scan_task(&self) -> DescribeAssetImageScanTaskCall {
         DescribeAssetImageScanTaskCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetImageSimpleList`.
+    /// Calls `DescribeAssetImageSimpleList`; the answer is a [`DescribeAssetImageSimpleListResponse`].
     ///
     /// Each answer holds one page of `List`; [`into_paginator`](DescribeAssetImageSimpleListCall::into_paginator) reads them all.
     ///
@@ -1249,7 +1249,7 @@ impl Client {
     pub fn describe_asset_image_simple_list(&self) -> DescribeAssetImageSimpleListCall {
         DescribeAssetImageSimpleListCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetImageVirusList`.
+    /// Calls `DescribeAssetImageVirusList`; the answer is a [`DescribeAssetImageVirusListResponse`].
     ///
     /// Required: `ImageID`.
     ///
@@ -1260,7 +1260,7 @@ impl Client {
     pub fn describe_asset_image_virus_list(&self) -> DescribeAssetImageVirusListCall {
         DescribeAssetImageVirusListCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetImageVirusListExport`.
+    /// Calls `DescribeAssetImageVirusListExport`; the answer is a [`DescribeAssetImageVirusListExportResponse`].
     ///
     /// Required: `ExportField`, `ImageID`.
     ///
@@ -1271,7 +1271,7 @@ impl Client {
     ) -> DescribeAssetImageVirusListExportCall {
         DescribeAssetImageVirusListExportCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetImageVulList`.
+    /// Calls `DescribeAssetImageVulList`; the answer is a [`DescribeAssetImageVulListResponse`].
     ///
     /// Required: `ImageID`.
     ///
@@ -1282,7 +1282,7 @@ impl Client {
     pub fn describe_asset_image_vul_list(&self) -> DescribeAssetImageVulListCall {
         DescribeAssetImageVulListCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetImageVulListExport`.
+    /// Calls `DescribeAssetImageVulListExport`; the answer is a [`DescribeAssetImageVulListExportResponse`].
     ///
     /// Required: `ExportField`, `ImageID`.
     ///
@@ -1293,7 +1293,7 @@ impl Client {
     ) -> DescribeAssetImageVulListExportCall {
         DescribeAssetImageVulListExportCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetPortList`.
+    /// Calls `DescribeAssetPortList`; the answer is a [`DescribeAssetPortListResponse`].
     ///
     /// Each answer holds one page of `List`; [`into_paginator`](DescribeAssetPortListCall::into_paginator) reads them all.
     ///
@@ -1302,7 +1302,7 @@ impl Client {
     pub fn describe_asset_port_list(&self) -> DescribeAssetPortListCall {
         DescribeAssetPortListCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetProcessList`.
+    /// Calls `DescribeAssetProcessList`; the answer is a [`DescribeAssetProcessListResponse`].
     ///
     /// Each answer holds one page of `List`; [`into_paginator`](DescribeAssetProcessListCall::into_paginator) reads them all.
     ///
@@ -1311,14 +1311,14 @@ impl Client {
     pub fn describe_asset_process_list(&self) -> DescribeAssetProcessListCall {
         DescribeAssetProcessListCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetSummary`.
+    /// Calls `DescribeAssetSummary`; the answer is a [`DescribeAssetSummaryResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=DescribeAssetSummary)
     #[inline]
     pub fn describe_asset_summary(&self) -> DescribeAssetSummaryCall {
         DescribeAssetSummaryCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetSuperNodeList`.
+    /// Calls `DescribeAssetSuperNodeList`; the answer is a [`DescribeAssetSuperNodeListResponse`].
     ///
     /// Each answer holds one page of `List`; [`into_paginator`](DescribeAssetSuperNodeListCall::into_paginator) reads them all.
     ///
@@ -1327,14 +1327,14 @@ impl Client {
     pub fn describe_asset_super_node_list(&self) -> DescribeAssetSuperNodeListCall {
         DescribeAssetSuperNodeListCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetSyncLastTime`.
+    /// Calls `DescribeAssetSyncLastTime`; the answer is a [`DescribeAssetSyncLastTimeResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=DescribeAssetSyncLastTime)
     #[inline]
     pub fn describe_asset_sync_last_time(&self) -> DescribeAssetSyncLastTimeCall {
         DescribeAssetSyncLastTimeCall::new(&self.handle)
     }
-    /// Calls `DescribeAssetWebServiceList`.
+    /// Calls `DescribeAssetWebServiceList`; the answer is a [`DescribeAssetWebServiceListResponse`].
     ///
     /// Each answer holds one page of `List`; [`into_paginator`](DescribeAssetWebServiceListCall::into_paginator) reads them all.
     ///
@@ -1343,7 +1343,7 @@ impl Client {
     pub fn describe_asset_web_service_list(&self) -> DescribeAssetWebServiceListCall {
         DescribeAssetWebServiceListCall::new(&self.handle)
     }
-    /// Calls `DescribeAutoAuthorizedRuleHost`.
+    /// Calls `DescribeAutoAuthorizedRuleHost`; the answer is a [`DescribeAutoAuthorizedRuleHostResponse`].
     ///
     /// Required: `RuleId`.
     ///
@@ -1356,7 +1356,7 @@ impl Client {
     ) -> DescribeAutoAuthorizedRuleHostCall {
         DescribeAutoAuthorizedRuleHostCall::new(&self.handle)
     }
-    /// Calls `DescribeCheckItemList`.
+    /// Calls `DescribeCheckItemList`; the answer is a [`DescribeCheckItemListResponse`].
     ///
     /// Each answer holds one page of `ClusterCheckItems`; [`into_paginator`](DescribeCheckItemListCall::into_paginator) reads them all.
     ///
@@ -1365,7 +1365,7 @@ impl Client {
     pub fn describe_check_item_list(&self) -> DescribeCheckItemListCall {
         DescribeCheckItemListCall::new(&self.handle)
     }
-    /// Calls `DescribeClusterDetail`.
+    /// Calls `DescribeClusterDetail`; the answer is a [`DescribeClusterDetailResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -1374,7 +1374,7 @@ impl Client {
     pub fn describe_cluster_detail(&self) -> DescribeClusterDetailCall {
         DescribeClusterDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeClusterNodes`.
+    /// Calls `DescribeClusterNodes`; the answer is a [`DescribeClusterNodesResponse`].
     ///
     /// Each answer holds one page of `ClusterNodeList`; [`into_paginator`](DescribeClusterNodesCall::into_paginator) reads them all.
     ///
@@ -1383,14 +1383,14 @@ impl Client {
     pub fn describe_cluster_nodes(&self) -> DescribeClusterNodesCall {
         DescribeClusterNodesCall::new(&self.handle)
     }
-    /// Calls `DescribeClusterSummary`.
+    /// Calls `DescribeClusterSummary`; the answer is a [`DescribeClusterSummaryResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=DescribeClusterSummary)
     #[inline]
     pub fn describe_cluster_summary(&self) -> DescribeClusterSummaryCall {
         DescribeClusterSummaryCall::new(&self.handle)
     }
-    /// Calls `DescribeComplianceAssetDetailInfo`.
+    /// Calls `DescribeComplianceAssetDetailInfo`; the answer is a [`DescribeComplianceAssetDetailInfoResponse`].
     ///
     /// Required: `CustomerAssetId`.
     ///
@@ -1401,7 +1401,7 @@ impl Client {
     ) -> DescribeComplianceAssetDetailInfoCall {
         DescribeComplianceAssetDetailInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeComplianceAssetList`.
+    /// Calls `DescribeComplianceAssetList`; the answer is a [`DescribeComplianceAssetListResponse`].
     ///
     /// Each answer holds one page of `AssetInfoList`; [`into_paginator`](DescribeComplianceAssetListCall::into_paginator) reads them all.
     ///
@@ -1410,7 +1410,7 @@ impl Client {
     pub fn describe_compliance_asset_list(&self) -> DescribeComplianceAssetListCall {
         DescribeComplianceAssetListCall::new(&self.handle)
     }
-    /// Calls `DescribeComplianceAssetPolicyItemList`.
+    /// Calls `DescribeComplianceAssetPolicyItemList`; the answer is a [`DescribeComplianceAssetPolicyItemListResponse`].
     ///
     /// Required: `CustomerAssetId`.
     ///
@@ -1423,7 +1423,7 @@ impl Client {
     ) -> DescribeComplianceAssetPolicyItemListCall {
         DescribeComplianceAssetPolicyItemListCall::new(&self.handle)
     }
-    /// Calls `DescribeCompliancePeriodTaskList`.
+    /// Calls `DescribeCompliancePeriodTaskList`; the answer is a [`DescribeCompliancePeriodTaskListResponse`].
     ///
     /// Each answer holds one page of `PeriodTaskSet`; [`into_paginator`](DescribeCompliancePeriodTaskListCall::into_paginator) reads them all.
     ///
@@ -1434,7 +1434,7 @@ impl Client {
     ) -> DescribeCompliancePeriodTaskListCall {
         DescribeCompliancePeriodTaskListCall::new(&self.handle)
     }
-    /// Calls `DescribeCompliancePolicyItemAffectedAssetList`.
+    /// Calls `DescribeCompliancePolicyItemAffectedAssetList`; the answer is a [`DescribeCompliancePolicyItemAffectedAssetListResponse`].
     ///
     /// Required: `CustomerPolicyItemId`.
     ///
@@ -1447,7 +1447,7 @@ impl Client {
     ) -> DescribeCompliancePolicyItemAffectedAssetListCall {
         DescribeCompliancePolicyItemAffectedAssetListCall::new(&self.handle)
     }
-    /// Calls `DescribeCompliancePolicyItemAffectedSummary`.
+    /// Calls `DescribeCompliancePolicyItemAffectedSummary`; the answer is a [`DescribeCompliancePolicyItemAffectedSummaryResponse`].
     ///
     /// Required: `CustomerPolicyItemId`.
     ///
@@ -1458,7 +1458,7 @@ impl Client {
     ) -> DescribeCompliancePolicyItemAffectedSummaryCall {
         DescribeCompliancePolicyItemAffectedSummaryCall::new(&self.handle)
     }
-    /// Calls `DescribeComplianceScanFailedAssetList`.
+    /// Calls `DescribeComplianceScanFailedAssetList`; the answer is a [`DescribeComplianceScanFailedAssetListResponse`].
     ///
     /// Each answer holds one page of `ScanFailedAssetList`; [`into_paginator`](DescribeComplianceScanFailedAssetListCall::into_paginator) reads them all.
     ///
@@ -1469,7 +1469,7 @@ impl Client {
     ) -> DescribeComplianceScanFailedAssetListCall {
         DescribeComplianceScanFailedAssetListCall::new(&self.handle)
     }
-    /// Calls `DescribeComplianceTaskAssetSummary`.
+    /// Calls `DescribeComplianceTaskAssetSummary`; the answer is a [`DescribeComplianceTaskAssetSummaryResponse`].
     ///
     /// Required: `AssetTypeSet`.
     ///
@@ -1480,7 +1480,7 @@ impl Client {
     ) -> DescribeComplianceTaskAssetSummaryCall {
         DescribeComplianceTaskAssetSummaryCall::new(&self.handle)
     }
-    /// Calls `DescribeComplianceTaskPolicyItemSummaryList`.
+    /// Calls `DescribeComplianceTaskPolicyItemSummaryList`; the answer is a [`DescribeComplianceTaskPolicyItemSummaryListResponse`].
     ///
     /// Each answer holds one page of `PolicyItemSummaryList`; [`into_paginator`](DescribeComplianceTaskPolicyItemSummaryListCall::into_paginator) reads them all.
     ///
@@ -1491,7 +1491,7 @@ impl Client {
     ) -> DescribeComplianceTaskPolicyItemSummaryListCall {
         DescribeComplianceTaskPolicyItemSummaryListCall::new(&self.handle)
     }
-    /// Calls `DescribeComplianceWhitelistItemList`.
+    /// Calls `DescribeComplianceWhitelistItemList`; the answer is a [`DescribeComplianceWhitelistItemListResponse`].
     ///
     /// Each answer holds one page of `WhitelistItemSet`; [`into_paginator`](DescribeComplianceWhitelistItemListCall::into_paginator) reads them all.
     ///
@@ -1502,14 +1502,14 @@ impl Client {
     ) -> DescribeComplianceWhitelistItemListCall {
         DescribeComplianceWhitelistItemListCall::new(&self.handle)
     }
-    /// Calls `DescribeContainerAssetSummary`.
+    /// Calls `DescribeContainerAssetSummary`; the answer is a [`DescribeContainerAssetSummaryResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=DescribeContainerAssetSummary)
     #[inline]
     pub fn describe_container_asset_summary(&self) -> DescribeContainerAssetSummaryCall {
         DescribeContainerAssetSummaryCall::new(&self.handle)
     }
-    /// Calls `DescribeContainerSecEventSummary`.
+    /// Calls `DescribeContainerSecEventSummary`; the answer is a [`DescribeContainerSecEventSummaryResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=DescribeContainerSecEventSummary)
     #[inline]
@@ -1518,7 +1518,7 @@ impl Client {
     ) -> DescribeContainerSecEventSummaryCall {
         DescribeContainerSecEventSummaryCall::new(&self.handle)
     }
-    /// Calls `DescribeESAggregations`.
+    /// Calls `DescribeESAggregations`; the answer is a [`DescribeESAggregationsResponse`].
     ///
     /// Required: `Query`.
     ///
@@ -1527,7 +1527,7 @@ impl Client {
     pub fn describe_es_aggregations(&self) -> DescribeESAggregationsCall {
         DescribeESAggregationsCall::new(&self.handle)
     }
-    /// Calls `DescribeESHits`.
+    /// Calls `DescribeESHits`; the answer is a [`DescribeESHitsResponse`].
     ///
     /// Required: `Query`.
     ///
@@ -1536,7 +1536,7 @@ impl Client {
     pub fn describe_es_hits(&self) -> DescribeESHitsCall {
         DescribeESHitsCall::new(&self.handle)
     }
-    /// Calls `DescribeEmergencyVulList`.
+    /// Calls `DescribeEmergencyVulList`; the answer is a [`DescribeEmergencyVulListResponse`].
     ///
     /// Each answer holds one page of `List`; [`into_paginator`](DescribeEmergencyVulListCall::into_paginator) reads them all.
     ///
@@ -1545,7 +1545,7 @@ impl Client {
     pub fn describe_emergency_vul_list(&self) -> DescribeEmergencyVulListCall {
         DescribeEmergencyVulListCall::new(&self.handle)
     }
-    /// Calls `DescribeEscapeEventDetail`.
+    /// Calls `DescribeEscapeEventDetail`; the answer is a [`DescribeEscapeEventDetailResponse`].
     ///
     /// Required: `EventId`.
     ///
@@ -1554,7 +1554,7 @@ impl Client {
     pub fn describe_escape_event_detail(&self) -> DescribeEscapeEventDetailCall {
         DescribeEscapeEventDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeEscapeEventInfo`.
+    /// Calls `DescribeEscapeEventInfo`; the answer is a [`DescribeEscapeEventInfoResponse`].
     ///
     /// Each answer holds one page of `EventSet`; [`into_paginator`](DescribeEscapeEventInfoCall::into_paginator) reads them all.
     ///
@@ -1563,7 +1563,7 @@ impl Client {
     pub fn describe_escape_event_info(&self) -> DescribeEscapeEventInfoCall {
         DescribeEscapeEventInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeEscapeEventTendency`.
+    /// Calls `DescribeEscapeEventTendency`; the answer is a [`DescribeEscapeEventTendencyResponse`].
     ///
     /// Required: `EndTime`, `StartTime`.
     ///
@@ -1572,7 +1572,7 @@ impl Client {
     pub fn describe_escape_event_tendency(&self) -> DescribeEscapeEventTendencyCall {
         DescribeEscapeEventTendencyCall::new(&self.handle)
     }
-    /// Calls `DescribeEscapeEventTypeSummary`.
+    /// Calls `DescribeEscapeEventTypeSummary`; the answer is a [`DescribeEscapeEventTypeSummaryResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=DescribeEscapeEventTypeSummary)
     #[inline]
@@ -1581,21 +1581,21 @@ impl Client {
     ) -> DescribeEscapeEventTypeSummaryCall {
         DescribeEscapeEventTypeSummaryCall::new(&self.handle)
     }
-    /// Calls `DescribeEscapeRuleInfo`.
+    /// Calls `DescribeEscapeRuleInfo`; the answer is a [`DescribeEscapeRuleInfoResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=DescribeEscapeRuleInfo)
     #[inline]
     pub fn describe_escape_rule_info(&self) -> DescribeEscapeRuleInfoCall {
         DescribeEscapeRuleInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeEscapeSafeState`.
+    /// Calls `DescribeEscapeSafeState`; the answer is a [`DescribeEscapeSafeStateResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=DescribeEscapeSafeState)
     #[inline]
     pub fn describe_escape_safe_state(&self) -> DescribeEscapeSafeStateCall {
         DescribeEscapeSafeStateCall::new(&self.handle)
     }
-    /// Calls `DescribeEscapeWhiteList`.
+    /// Calls `DescribeEscapeWhiteList`; the answer is a [`DescribeEscapeWhiteListResponse`].
     ///
     /// Each answer holds one page of `List`; [`into_paginator`](DescribeEscapeWhiteListCall::into_paginator) reads them all.
     ///
@@ -1604,7 +1604,7 @@ impl Client {
     pub fn describe_escape_white_list(&self) -> DescribeEscapeWhiteListCall {
         DescribeEscapeWhiteListCall::new(&self.handle)
     }
-    /// Calls `DescribeEventEscapeImageList`.
+    /// Calls `DescribeEventEscapeImageList`; the answer is a [`DescribeEventEscapeImageListResponse`].
     ///
     /// Each answer holds one page of `List`; [`into_paginator`](DescribeEventEscapeImageListCall::into_paginator) reads them all.
     ///
@@ -1613,7 +1613,7 @@ impl Client {
     pub fn describe_event_escape_image_list(&self) -> DescribeEventEscapeImageListCall {
         DescribeEventEscapeImageListCall::new(&self.handle)
     }
-    /// Calls `DescribeExportJobDownloadURL`.
+    /// Calls `DescribeExportJobDownloadURL`; the answer is a [`DescribeExportJobDownloadURLResponse`].
     ///
     /// Required: `JobID`.
     ///
@@ -1622,7 +1622,7 @@ impl Client {
     pub fn describe_export_job_download_url(&self) -> DescribeExportJobDownloadURLCall {
         DescribeExportJobDownloadURLCall::new(&self.handle)
     }
-    /// Calls `DescribeExportJobManageList`.
+    /// Calls `DescribeExportJobManageList`; the answer is a [`DescribeExportJobManageListResponse`].
     ///
     /// Each answer holds one page of `List`; [`into_paginator`](DescribeExportJobManageListCall::into_paginator) reads them all.
     ///
@@ -1631,7 +1631,7 @@ impl Client {
     pub fn describe_export_job_manage_list(&self) -> DescribeExportJobManageListCall {
         DescribeExportJobManageListCall::new(&self.handle)
     }
-    /// Calls `DescribeExportJobResult`.
+    /// Calls `DescribeExportJobResult`; the answer is a [`DescribeExportJobResultResponse`].
     ///
     /// Required: `JobId`.
     ///
@@ -1640,14 +1640,14 @@ impl Client {
     pub fn describe_export_job_result(&self) -> DescribeExportJobResultCall {
         DescribeExportJobResultCall::new(&self.handle)
     }
-    /// Calls `DescribeImageAuthorizedInfo`.
+    /// Calls `DescribeImageAuthorizedInfo`; the answer is a [`DescribeImageAuthorizedInfoResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=DescribeImageAuthorizedInfo)
     #[inline]
     pub fn describe_image_authorized_info(&self) -> DescribeImageAuthorizedInfoCall {
         DescribeImageAuthorizedInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeImageAutoAuthorizedLogList`.
+    /// Calls `DescribeImageAutoAuthorizedLogList`; the answer is a [`DescribeImageAutoAuthorizedLogListResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -1660,7 +1660,7 @@ impl Client {
     ) -> DescribeImageAutoAuthorizedLogListCall {
         DescribeImageAutoAuthorizedLogListCall::new(&self.handle)
     }
-    /// Calls `DescribeImageAutoAuthorizedRule`.
+    /// Calls `DescribeImageAutoAuthorizedRule`; the answer is a [`DescribeImageAutoAuthorizedRuleResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=DescribeImageAutoAuthorizedRule)
     #[inline]
@@ -1669,7 +1669,7 @@ impl Client {
     ) -> DescribeImageAutoAuthorizedRuleCall {
         DescribeImageAutoAuthorizedRuleCall::new(&self.handle)
     }
-    /// Calls `DescribeImageAutoAuthorizedTaskList`.
+    /// Calls `DescribeImageAutoAuthorizedTaskList`; the answer is a [`DescribeImageAutoAuthorizedTaskListResponse`].
     ///
     /// Required: `StartTime`, `EndTime`.
     ///
@@ -1682,7 +1682,7 @@ impl Client {
     ) -> DescribeImageAutoAuthorizedTaskListCall {
         DescribeImageAutoAuthorizedTaskListCall::new(&self.handle)
     }
-    /// Calls `DescribeImageComponentList`.
+    /// Calls `DescribeImageComponentList`; the answer is a [`DescribeImageComponentListResponse`].
     ///
     /// Required: `ImageID`.
     ///
@@ -1693,7 +1693,7 @@ impl Client {
     pub fn describe_image_component_list(&self) -> DescribeImageComponentListCall {
         DescribeImageComponentListCall::new(&self.handle)
     }
-    /// Calls `DescribeImageDenyEventDetail`.
+    /// Calls `DescribeImageDenyEventDetail`; the answer is a [`DescribeImageDenyEventDetailResponse`].
     ///
     /// Required: `EventID`.
     ///
@@ -1702,7 +1702,7 @@ impl Client {
     pub fn describe_image_deny_event_detail(&self) -> DescribeImageDenyEventDetailCall {
         DescribeImageDenyEventDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeImageDenyEventList`.
+    /// Calls `DescribeImageDenyEventList`; the answer is a [`DescribeImageDenyEventListResponse`].
     ///
     /// Each answer holds one page of `List`; [`into_paginator`](DescribeImageDenyEventListCall::into_paginator) reads them all.
     ///
@@ -1711,7 +1711,7 @@ impl Client {
     pub fn describe_image_deny_event_list(&self) -> DescribeImageDenyEventListCall {
         DescribeImageDenyEventListCall::new(&self.handle)
     }
-    /// Calls `DescribeImageDenyEventTendency`.
+    /// Calls `DescribeImageDenyEventTendency`; the answer is a [`DescribeImageDenyEventTendencyResponse`].
     ///
     /// Required: `StartTime`, `EndTime`.
     ///
@@ -1722,7 +1722,7 @@ impl Client {
     ) -> DescribeImageDenyEventTendencyCall {
         DescribeImageDenyEventTendencyCall::new(&self.handle)
     }
-    /// Calls `DescribeImageDenyRuleDetail`.
+    /// Calls `DescribeImageDenyRuleDetail`; the answer is a [`DescribeImageDenyRuleDetailResponse`].
     ///
     /// Required: `RuleID`.
     ///
@@ -1731,7 +1731,7 @@ impl Client {
     pub fn describe_image_deny_rule_detail(&self) -> DescribeImageDenyRuleDetailCall {
         DescribeImageDenyRuleDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeImageDenyRuleList`.
+    /// Calls `DescribeImageDenyRuleList`; the answer is a [`DescribeImageDenyRuleListResponse`].
     ///
     /// Each answer holds one page of `List`; [`into_paginator`](DescribeImageDenyRuleListCall::into_paginator) reads them all.
     ///
@@ -1740,14 +1740,14 @@ impl Client {
     pub fn describe_image_deny_rule_list(&self) -> DescribeImageDenyRuleListCall {
         DescribeImageDenyRuleListCall::new(&self.handle)
     }
-    /// Calls `DescribeImageDenyRuleSummary`.
+    /// Calls `DescribeImageDenyRuleSummary`; the answer is a [`DescribeImageDenyRuleSummaryResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=DescribeImageDenyRuleSummary)
     #[inline]
     pub fn describe_image_deny_rule_summary(&self) -> DescribeImageDenyRuleSummaryCall {
         DescribeImageDenyRuleSummaryCall::new(&self.handle)
     }
-    /// Calls `DescribeImageRegistryNamespaceList`.
+    /// Calls `DescribeImageRegistryNamespaceList`; the answer is a [`DescribeImageRegistryNamespaceListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=DescribeImageRegistryNamespaceList)
     #[inline]
@@ -1756,7 +1756,7 @@ impl Client {
     ) -> DescribeImageRegistryNamespaceListCall {
         DescribeImageRegistryNamespaceListCall::new(&self.handle)
     }
-    /// Calls `DescribeImageRegistryTimingScanTask`.
+    /// Calls `DescribeImageRegistryTimingScanTask`; the answer is a [`DescribeImageRegistryTimingScanTaskResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=DescribeImageRegistryTimingScanTask)
     #[inline]
@@ -1765,14 +1765,14 @@ impl Client {
     ) -> DescribeImageRegistryTimingScanTaskCall {
         DescribeImageRegistryTimingScanTaskCall::new(&self.handle)
     }
-    /// Calls `DescribeImageRiskSummary`.
+    /// Calls `DescribeImageRiskSummary`; the answer is a [`DescribeImageRiskSummaryResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=DescribeImageRiskSummary)
     #[inline]
     pub fn describe_image_risk_summary(&self) -> DescribeImageRiskSummaryCall {
         DescribeImageRiskSummaryCall::new(&self.handle)
     }
-    /// Calls `DescribeImageRiskTendency`.
+    /// Calls `DescribeImageRiskTendency`; the answer is a [`DescribeImageRiskTendencyResponse`].
     ///
     /// Required: `StartTime`, `EndTime`.
     ///
@@ -1781,28 +1781,28 @@ impl Client {
     pub fn describe_image_risk_tendency(&self) -> DescribeImageRiskTendencyCall {
         DescribeImageRiskTendencyCall::new(&self.handle)
     }
-    /// Calls `DescribeImageSimpleList`.
+    /// Calls `DescribeImageSimpleList`; the answer is a [`DescribeImageSimpleListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=DescribeImageSimpleList)
     #[inline]
     pub fn describe_image_simple_list(&self) -> DescribeImageSimpleListCall {
         DescribeImageSimpleListCall::new(&self.handle)
     }
-    /// Calls `DescribeIndexList`.
+    /// Calls `DescribeIndexList`; the answer is a [`DescribeIndexListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=DescribeIndexList)
     #[inline]
     pub fn describe_index_list(&self) -> DescribeIndexListCall {
         DescribeIndexListCall::new(&self.handle)
     }
-    /// Calls `DescribeInspectionReport`.
+    /// Calls `DescribeInspectionReport`; the answer is a [`DescribeInspectionReportResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=DescribeInspectionReport)
     #[inline]
     pub fn describe_inspection_report(&self) -> DescribeInspectionReportCall {
         DescribeInspectionReportCall::new(&self.handle)
     }
-    /// Calls `DescribeK8sApiAbnormalEventInfo`.
+    /// Calls `DescribeK8sApiAbnormalEventInfo`; the answer is a [`DescribeK8sApiAbnormalEventInfoResponse`].
     ///
     /// Required: `ID`.
     ///
@@ -1813,7 +1813,7 @@ impl Client {
     ) -> DescribeK8sApiAbnormalEventInfoCall {
         DescribeK8sApiAbnormalEventInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeK8sApiAbnormalEventList`.
+    /// Calls `DescribeK8sApiAbnormalEventList`; the answer is a [`DescribeK8sApiAbnormalEventListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=DescribeK8sApiAbnormalEventList)
     #[inline]
@@ -1822,7 +1822,7 @@ impl Client {
     ) -> DescribeK8sApiAbnormalEventListCall {
         DescribeK8sApiAbnormalEventListCall::new(&self.handle)
     }
-    /// Calls `DescribeK8sApiAbnormalRuleInfo`.
+    /// Calls `DescribeK8sApiAbnormalRuleInfo`; the answer is a [`DescribeK8sApiAbnormalRuleInfoResponse`].
     ///
     /// Required: `RuleID`.
     ///
@@ -1833,7 +1833,7 @@ impl Client {
     ) -> DescribeK8sApiAbnormalRuleInfoCall {
         DescribeK8sApiAbnormalRuleInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeK8sApiAbnormalRuleList`.
+    /// Calls `DescribeK8sApiAbnormalRuleList`; the answer is a [`DescribeK8sApiAbnormalRuleListResponse`].
     ///
     /// Each answer holds one page of `List`; [`into_paginator`](DescribeK8sApiAbnormalRuleListCall::into_paginator) reads them all.
     ///
@@ -1844,7 +1844,7 @@ impl Client {
     ) -> DescribeK8sApiAbnormalRuleListCall {
         DescribeK8sApiAbnormalRuleListCall::new(&self.handle)
     }
-    /// Calls `DescribeK8sApiAbnormalRuleScopeList`.
+    /// Calls `DescribeK8sApiAbnormalRuleScopeList`; the answer is a [`DescribeK8sApiAbnormalRuleScopeListResponse`].
     ///
     /// Required: `RuleID`.
     ///
@@ -1857,7 +1857,7 @@ impl Client {
     ) -> DescribeK8sApiAbnormalRuleScopeListCall {
         DescribeK8sApiAbnormalRuleScopeListCall::new(&self.handle)
     }
-    /// Calls `DescribeK8sApiAbnormalSummary`.
+    /// Calls `DescribeK8sApiAbnormalSummary`; the answer is a [`DescribeK8sApiAbnormalSummaryResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=DescribeK8sApiAbnormalSummary)
     #[inline]
@@ -1866,7 +1866,7 @@ impl Client {
     ) -> DescribeK8sApiAbnormalSummaryCall {
         DescribeK8sApiAbnormalSummaryCall::new(&self.handle)
     }
-    /// Calls `DescribeK8sApiAbnormalTendency`.
+    /// Calls `DescribeK8sApiAbnormalTendency`; the answer is a [`DescribeK8sApiAbnormalTendencyResponse`].
     ///
     /// Required: `TendencyPeriod`.
     ///
@@ -1877,14 +1877,14 @@ impl Client {
     ) -> DescribeK8sApiAbnormalTendencyCall {
         DescribeK8sApiAbnormalTendencyCall::new(&self.handle)
     }
-    /// Calls `DescribeLogStorageStatistic`.
+    /// Calls `DescribeLogStorageStatistic`; the answer is a [`DescribeLogStorageStatisticResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=DescribeLogStorageStatistic)
     #[inline]
     pub fn describe_log_storage_statistic(&self) -> DescribeLogStorageStatisticCall {
         DescribeLogStorageStatisticCall::new(&self.handle)
     }
-    /// Calls `DescribeMaliciousConnectionBlackList`.
+    /// Calls `DescribeMaliciousConnectionBlackList`; the answer is a [`DescribeMaliciousConnectionBlackListResponse`].
     ///
     /// Each answer holds one page of `List`; [`into_paginator`](DescribeMaliciousConnectionBlackListCall::into_paginator) reads them all.
     ///
@@ -1895,7 +1895,7 @@ impl Client {
     ) -> DescribeMaliciousConnectionBlackListCall {
         DescribeMaliciousConnectionBlackListCall::new(&self.handle)
     }
-    /// Calls `DescribeMaliciousConnectionWhiteList`.
+    /// Calls `DescribeMaliciousConnectionWhiteList`; the answer is a [`DescribeMaliciousConnectionWhiteListResponse`].
     ///
     /// Each answer holds one page of `List`; [`into_paginator`](DescribeMaliciousConnectionWhiteListCall::into_paginator) reads them all.
     ///
@@ -1906,7 +1906,7 @@ impl Client {
     ) -> DescribeMaliciousConnectionWhiteListCall {
         DescribeMaliciousConnectionWhiteListCall::new(&self.handle)
     }
-    /// Calls `DescribeNetworkFirewallAuditRecord`.
+    /// Calls `DescribeNetworkFirewallAuditRecord`; the answer is a [`DescribeNetworkFirewallAuditRecordResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -1920,7 +1920,7 @@ impl Client {
     ) -> DescribeNetworkFirewallAuditRecordCall {
         DescribeNetworkFirewallAuditRecordCall::new(&self.handle)
     }
-    /// Calls `DescribeNetworkFirewallClusterList`.
+    /// Calls `DescribeNetworkFirewallClusterList`; the answer is a [`DescribeNetworkFirewallClusterListResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -1934,7 +1934,7 @@ impl Client {
     ) -> DescribeNetworkFirewallClusterListCall {
         DescribeNetworkFirewallClusterListCall::new(&self.handle)
     }
-    /// Calls `DescribeNetworkFirewallClusterRefreshStatus`.
+    /// Calls `DescribeNetworkFirewallClusterRefreshStatus`; the answer is a [`DescribeNetworkFirewallClusterRefreshStatusResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -1948,7 +1948,7 @@ impl Client {
     ) -> DescribeNetworkFirewallClusterRefreshStatusCall {
         DescribeNetworkFirewallClusterRefreshStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeNetworkFirewallNamespaceLabelList`.
+    /// Calls `DescribeNetworkFirewallNamespaceLabelList`; the answer is a [`DescribeNetworkFirewallNamespaceLabelListResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -1964,7 +1964,7 @@ impl Client {
     ) -> DescribeNetworkFirewallNamespaceLabelListCall {
         DescribeNetworkFirewallNamespaceLabelListCall::new(&self.handle)
     }
-    /// Calls `DescribeNetworkFirewallNamespaceList`.
+    /// Calls `DescribeNetworkFirewallNamespaceList`; the answer is a [`DescribeNetworkFirewallNamespaceListResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -1980,7 +1980,7 @@ impl Client {
     ) -> DescribeNetworkFirewallNamespaceListCall {
         DescribeNetworkFirewallNamespaceListCall::new(&self.handle)
     }
-    /// Calls `DescribeNetworkFirewallPodLabelsList`.
+    /// Calls `DescribeNetworkFirewallPodLabelsList`; the answer is a [`DescribeNetworkFirewallPodLabelsListResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -1996,7 +1996,7 @@ impl Client {
     ) -> DescribeNetworkFirewallPodLabelsListCall {
         DescribeNetworkFirewallPodLabelsListCall::new(&self.handle)
     }
-    /// Calls `DescribeNetworkFirewallPolicyDetail`.
+    /// Calls `DescribeNetworkFirewallPolicyDetail`; the answer is a [`DescribeNetworkFirewallPolicyDetailResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -2010,7 +2010,7 @@ impl Client {
     ) -> DescribeNetworkFirewallPolicyDetailCall {
         DescribeNetworkFirewallPolicyDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeNetworkFirewallPolicyDiscover`.
+    /// Calls `DescribeNetworkFirewallPolicyDiscover`; the answer is a [`DescribeNetworkFirewallPolicyDiscoverResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -2024,7 +2024,7 @@ impl Client {
     ) -> DescribeNetworkFirewallPolicyDiscoverCall {
         DescribeNetworkFirewallPolicyDiscoverCall::new(&self.handle)
     }
-    /// Calls `DescribeNetworkFirewallPolicyList`.
+    /// Calls `DescribeNetworkFirewallPolicyList`; the answer is a [`DescribeNetworkFirewallPolicyListResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -2040,7 +2040,7 @@ impl Client {
     ) -> DescribeNetworkFirewallPolicyListCall {
         DescribeNetworkFirewallPolicyListCall::new(&self.handle)
     }
-    /// Calls `DescribeNetworkFirewallPolicyStatus`.
+    /// Calls `DescribeNetworkFirewallPolicyStatus`; the answer is a [`DescribeNetworkFirewallPolicyStatusResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -2054,7 +2054,7 @@ impl Client {
     ) -> DescribeNetworkFirewallPolicyStatusCall {
         DescribeNetworkFirewallPolicyStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeNetworkFirewallPolicyYamlDetail`.
+    /// Calls `DescribeNetworkFirewallPolicyYamlDetail`; the answer is a [`DescribeNetworkFirewallPolicyYamlDetailResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -2068,28 +2068,28 @@ impl Client {
     ) -> DescribeNetworkFirewallPolicyYamlDetailCall {
         DescribeNetworkFirewallPolicyYamlDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeNewestVul`.
+    /// Calls `DescribeNewestVul`; the answer is a [`DescribeNewestVulResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=DescribeNewestVul)
     #[inline]
     pub fn describe_newest_vul(&self) -> DescribeNewestVulCall {
         DescribeNewestVulCall::new(&self.handle)
     }
-    /// Calls `DescribePostPayDetail`.
+    /// Calls `DescribePostPayDetail`; the answer is a [`DescribePostPayDetailResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=DescribePostPayDetail)
     #[inline]
     pub fn describe_post_pay_detail(&self) -> DescribePostPayDetailCall {
         DescribePostPayDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeProVersionInfo`.
+    /// Calls `DescribeProVersionInfo`; the answer is a [`DescribeProVersionInfoResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=DescribeProVersionInfo)
     #[inline]
     pub fn describe_pro_version_info(&self) -> DescribeProVersionInfoCall {
         DescribeProVersionInfoCall::new(&self.handle)
     }
-    /// Calls `DescribePromotionActivity`.
+    /// Calls `DescribePromotionActivity`; the answer is a [`DescribePromotionActivityResponse`].
     ///
     /// Required: `ActiveID`.
     ///
@@ -2098,21 +2098,21 @@ impl Client {
     pub fn describe_promotion_activity(&self) -> DescribePromotionActivityCall {
         DescribePromotionActivityCall::new(&self.handle)
     }
-    /// Calls `DescribePublicKey`.
+    /// Calls `DescribePublicKey`; the answer is a [`DescribePublicKeyResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=DescribePublicKey)
     #[inline]
     pub fn describe_public_key(&self) -> DescribePublicKeyCall {
         DescribePublicKeyCall::new(&self.handle)
     }
-    /// Calls `DescribePurchaseStateInfo`.
+    /// Calls `DescribePurchaseStateInfo`; the answer is a [`DescribePurchaseStateInfoResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=DescribePurchaseStateInfo)
     #[inline]
     pub fn describe_purchase_state_info(&self) -> DescribePurchaseStateInfoCall {
         DescribePurchaseStateInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeRaspRuleVuls`.
+    /// Calls `DescribeRaspRuleVuls`; the answer is a [`DescribeRaspRuleVulsResponse`].
     ///
     /// Each answer holds one page of `List`; [`into_paginator`](DescribeRaspRuleVulsCall::into_paginator) reads them all.
     ///
@@ -2121,7 +2121,7 @@ impl Client {
     pub fn describe_rasp_rule_vuls(&self) -> DescribeRaspRuleVulsCall {
         DescribeRaspRuleVulsCall::new(&self.handle)
     }
-    /// Calls `DescribeRaspRules`.
+    /// Calls `DescribeRaspRules`; the answer is a [`DescribeRaspRulesResponse`].
     ///
     /// Each answer holds one page of `List`; [`into_paginator`](DescribeRaspRulesCall::into_paginator) reads them all.
     ///
@@ -2130,7 +2130,7 @@ impl Client {
     pub fn describe_rasp_rules(&self) -> DescribeRaspRulesCall {
         DescribeRaspRulesCall::new(&self.handle)
     }
-    /// Calls `DescribeRefreshTask`.
+    /// Calls `DescribeRefreshTask`; the answer is a [`DescribeRefreshTaskResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -2139,7 +2139,7 @@ impl Client {
     pub fn describe_refresh_task(&self) -> DescribeRefreshTaskCall {
         DescribeRefreshTaskCall::new(&self.handle)
     }
-    /// Calls `DescribeReverseShellDetail`.
+    /// Calls `DescribeReverseShellDetail`; the answer is a [`DescribeReverseShellDetailResponse`].
     ///
     /// Required: `EventId`.
     ///
@@ -2148,7 +2148,7 @@ impl Client {
     pub fn describe_reverse_shell_detail(&self) -> DescribeReverseShellDetailCall {
         DescribeReverseShellDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeReverseShellEvents`.
+    /// Calls `DescribeReverseShellEvents`; the answer is a [`DescribeReverseShellEventsResponse`].
     ///
     /// Each answer holds one page of `EventSet`; [`into_paginator`](DescribeReverseShellEventsCall::into_paginator) reads them all.
     ///
@@ -2157,7 +2157,7 @@ impl Client {
     pub fn describe_reverse_shell_events(&self) -> DescribeReverseShellEventsCall {
         DescribeReverseShellEventsCall::new(&self.handle)
     }
-    /// Calls `DescribeReverseShellEventsExport`.
+    /// Calls `DescribeReverseShellEventsExport`; the answer is a [`DescribeReverseShellEventsExportResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=DescribeReverseShellEventsExport)
     #[inline]
@@ -2166,7 +2166,7 @@ impl Client {
     ) -> DescribeReverseShellEventsExportCall {
         DescribeReverseShellEventsExportCall::new(&self.handle)
     }
-    /// Calls `DescribeReverseShellRegexpWhiteList`.
+    /// Calls `DescribeReverseShellRegexpWhiteList`; the answer is a [`DescribeReverseShellRegexpWhiteListResponse`].
     ///
     /// Each answer holds one page of `List`; [`into_paginator`](DescribeReverseShellRegexpWhiteListCall::into_paginator) reads them all.
     ///
@@ -2177,7 +2177,7 @@ impl Client {
     ) -> DescribeReverseShellRegexpWhiteListCall {
         DescribeReverseShellRegexpWhiteListCall::new(&self.handle)
     }
-    /// Calls `DescribeReverseShellRegexpWhiteListInfo`.
+    /// Calls `DescribeReverseShellRegexpWhiteListInfo`; the answer is a [`DescribeReverseShellRegexpWhiteListInfoResponse`].
     ///
     /// Required: `RuleID`.
     ///
@@ -2188,7 +2188,7 @@ impl Client {
     ) -> DescribeReverseShellRegexpWhiteListInfoCall {
         DescribeReverseShellRegexpWhiteListInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeReverseShellWhiteListDetail`.
+    /// Calls `DescribeReverseShellWhiteListDetail`; the answer is a [`DescribeReverseShellWhiteListDetailResponse`].
     ///
     /// Required: `WhiteListId`.
     ///
@@ -2199,7 +2199,7 @@ impl Client {
     ) -> DescribeReverseShellWhiteListDetailCall {
         DescribeReverseShellWhiteListDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeReverseShellWhiteLists`.
+    /// Calls `DescribeReverseShellWhiteLists`; the answer is a [`DescribeReverseShellWhiteListsResponse`].
     ///
     /// Each answer holds one page of `WhiteListSet`; [`into_paginator`](DescribeReverseShellWhiteListsCall::into_paginator) reads them all.
     ///
@@ -2210,7 +2210,7 @@ impl Client {
     ) -> DescribeReverseShellWhiteListsCall {
         DescribeReverseShellWhiteListsCall::new(&self.handle)
     }
-    /// Calls `DescribeRiskDnsEventDetail`.
+    /// Calls `DescribeRiskDnsEventDetail`; the answer is a [`DescribeRiskDnsEventDetailResponse`].
     ///
     /// Required: `EventID`.
     ///
@@ -2219,7 +2219,7 @@ impl Client {
     pub fn describe_risk_dns_event_detail(&self) -> DescribeRiskDnsEventDetailCall {
         DescribeRiskDnsEventDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeRiskDnsList`.
+    /// Calls `DescribeRiskDnsList`; the answer is a [`DescribeRiskDnsListResponse`].
     ///
     /// Each answer holds one page of `List`; [`into_paginator`](DescribeRiskDnsListCall::into_paginator) reads them all.
     ///
@@ -2228,7 +2228,7 @@ impl Client {
     pub fn describe_risk_dns_list(&self) -> DescribeRiskDnsListCall {
         DescribeRiskDnsListCall::new(&self.handle)
     }
-    /// Calls `DescribeRiskList`.
+    /// Calls `DescribeRiskList`; the answer is a [`DescribeRiskListResponse`].
     ///
     /// Each answer holds one page of `ClusterRiskItems`; [`into_paginator`](DescribeRiskListCall::into_paginator) reads them all.
     ///
@@ -2237,7 +2237,7 @@ impl Client {
     pub fn describe_risk_list(&self) -> DescribeRiskListCall {
         DescribeRiskListCall::new(&self.handle)
     }
-    /// Calls `DescribeRiskSyscallDetail`.
+    /// Calls `DescribeRiskSyscallDetail`; the answer is a [`DescribeRiskSyscallDetailResponse`].
     ///
     /// Required: `EventId`.
     ///
@@ -2246,7 +2246,7 @@ impl Client {
     pub fn describe_risk_syscall_detail(&self) -> DescribeRiskSyscallDetailCall {
         DescribeRiskSyscallDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeRiskSyscallEvents`.
+    /// Calls `DescribeRiskSyscallEvents`; the answer is a [`DescribeRiskSyscallEventsResponse`].
     ///
     /// Each answer holds one page of `EventSet`; [`into_paginator`](DescribeRiskSyscallEventsCall::into_paginator) reads them all.
     ///
@@ -2255,7 +2255,7 @@ impl Client {
     pub fn describe_risk_syscall_events(&self) -> DescribeRiskSyscallEventsCall {
         DescribeRiskSyscallEventsCall::new(&self.handle)
     }
-    /// Calls `DescribeRiskSyscallEventsExport`.
+    /// Calls `DescribeRiskSyscallEventsExport`; the answer is a [`DescribeRiskSyscallEventsExportResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=DescribeRiskSyscallEventsExport)
     #[inline]
@@ -2264,14 +2264,14 @@ impl Client {
     ) -> DescribeRiskSyscallEventsExportCall {
         DescribeRiskSyscallEventsExportCall::new(&self.handle)
     }
-    /// Calls `DescribeRiskSyscallNames`.
+    /// Calls `DescribeRiskSyscallNames`; the answer is a [`DescribeRiskSyscallNamesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=DescribeRiskSyscallNames)
     #[inline]
     pub fn describe_risk_syscall_names(&self) -> DescribeRiskSyscallNamesCall {
         DescribeRiskSyscallNamesCall::new(&self.handle)
     }
-    /// Calls `DescribeRiskSyscallWhiteListDetail`.
+    /// Calls `DescribeRiskSyscallWhiteListDetail`; the answer is a [`DescribeRiskSyscallWhiteListDetailResponse`].
     ///
     /// Required: `WhiteListId`.
     ///
@@ -2282,7 +2282,7 @@ impl Client {
     ) -> DescribeRiskSyscallWhiteListDetailCall {
         DescribeRiskSyscallWhiteListDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeRiskSyscallWhiteLists`.
+    /// Calls `DescribeRiskSyscallWhiteLists`; the answer is a [`DescribeRiskSyscallWhiteListsResponse`].
     ///
     /// Each answer holds one page of `WhiteListSet`; [`into_paginator`](DescribeRiskSyscallWhiteListsCall::into_paginator) reads them all.
     ///
@@ -2293,7 +2293,7 @@ impl Client {
     ) -> DescribeRiskSyscallWhiteListsCall {
         DescribeRiskSyscallWhiteListsCall::new(&self.handle)
     }
-    /// Calls `DescribeScanIgnoreVulList`.
+    /// Calls `DescribeScanIgnoreVulList`; the answer is a [`DescribeScanIgnoreVulListResponse`].
     ///
     /// Each answer holds one page of `List`; [`into_paginator`](DescribeScanIgnoreVulListCall::into_paginator) reads them all.
     ///
@@ -2302,7 +2302,7 @@ impl Client {
     pub fn describe_scan_ignore_vul_list(&self) -> DescribeScanIgnoreVulListCall {
         DescribeScanIgnoreVulListCall::new(&self.handle)
     }
-    /// Calls `DescribeSearchExportList`.
+    /// Calls `DescribeSearchExportList`; the answer is a [`DescribeSearchExportListResponse`].
     ///
     /// Required: `Query`.
     ///
@@ -2311,14 +2311,14 @@ impl Client {
     pub fn describe_search_export_list(&self) -> DescribeSearchExportListCall {
         DescribeSearchExportListCall::new(&self.handle)
     }
-    /// Calls `DescribeSearchLogs`.
+    /// Calls `DescribeSearchLogs`; the answer is a [`DescribeSearchLogsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=DescribeSearchLogs)
     #[inline]
     pub fn describe_search_logs(&self) -> DescribeSearchLogsCall {
         DescribeSearchLogsCall::new(&self.handle)
     }
-    /// Calls `DescribeSearchTemplates`.
+    /// Calls `DescribeSearchTemplates`; the answer is a [`DescribeSearchTemplatesResponse`].
     ///
     /// Each answer holds one page of `List`; [`into_paginator`](DescribeSearchTemplatesCall::into_paginator) reads them all.
     ///
@@ -2327,7 +2327,7 @@ impl Client {
     pub fn describe_search_templates(&self) -> DescribeSearchTemplatesCall {
         DescribeSearchTemplatesCall::new(&self.handle)
     }
-    /// Calls `DescribeSecEventsTendency`.
+    /// Calls `DescribeSecEventsTendency`; the answer is a [`DescribeSecEventsTendencyResponse`].
     ///
     /// Required: `StartTime`, `EndTime`.
     ///
@@ -2336,14 +2336,14 @@ impl Client {
     pub fn describe_sec_events_tendency(&self) -> DescribeSecEventsTendencyCall {
         DescribeSecEventsTendencyCall::new(&self.handle)
     }
-    /// Calls `DescribeSecLogAlertMsg`.
+    /// Calls `DescribeSecLogAlertMsg`; the answer is a [`DescribeSecLogAlertMsgResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=DescribeSecLogAlertMsg)
     #[inline]
     pub fn describe_sec_log_alert_msg(&self) -> DescribeSecLogAlertMsgCall {
         DescribeSecLogAlertMsgCall::new(&self.handle)
     }
-    /// Calls `DescribeSecLogCleanSettingInfo`.
+    /// Calls `DescribeSecLogCleanSettingInfo`; the answer is a [`DescribeSecLogCleanSettingInfoResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=DescribeSecLogCleanSettingInfo)
     #[inline]
@@ -2352,7 +2352,7 @@ impl Client {
     ) -> DescribeSecLogCleanSettingInfoCall {
         DescribeSecLogCleanSettingInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeSecLogDeliveryClsOptions`.
+    /// Calls `DescribeSecLogDeliveryClsOptions`; the answer is a [`DescribeSecLogDeliveryClsOptionsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=DescribeSecLogDeliveryClsOptions)
     #[inline]
@@ -2361,7 +2361,7 @@ impl Client {
     ) -> DescribeSecLogDeliveryClsOptionsCall {
         DescribeSecLogDeliveryClsOptionsCall::new(&self.handle)
     }
-    /// Calls `DescribeSecLogDeliveryClsSetting`.
+    /// Calls `DescribeSecLogDeliveryClsSetting`; the answer is a [`DescribeSecLogDeliveryClsSettingResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=DescribeSecLogDeliveryClsSetting)
     #[inline]
@@ -2370,7 +2370,7 @@ impl Client {
     ) -> DescribeSecLogDeliveryClsSettingCall {
         DescribeSecLogDeliveryClsSettingCall::new(&self.handle)
     }
-    /// Calls `DescribeSecLogDeliveryKafkaOptions`.
+    /// Calls `DescribeSecLogDeliveryKafkaOptions`; the answer is a [`DescribeSecLogDeliveryKafkaOptionsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=DescribeSecLogDeliveryKafkaOptions)
     #[inline]
@@ -2379,7 +2379,7 @@ impl Client {
     ) -> DescribeSecLogDeliveryKafkaOptionsCall {
         DescribeSecLogDeliveryKafkaOptionsCall::new(&self.handle)
     }
-    /// Calls `DescribeSecLogDeliveryKafkaSetting`.
+    /// Calls `DescribeSecLogDeliveryKafkaSetting`; the answer is a [`DescribeSecLogDeliveryKafkaSettingResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=DescribeSecLogDeliveryKafkaSetting)
     #[inline]
@@ -2388,7 +2388,7 @@ impl Client {
     ) -> DescribeSecLogDeliveryKafkaSettingCall {
         DescribeSecLogDeliveryKafkaSettingCall::new(&self.handle)
     }
-    /// Calls `DescribeSecLogJoinObjectList`.
+    /// Calls `DescribeSecLogJoinObjectList`; the answer is a [`DescribeSecLogJoinObjectListResponse`].
     ///
     /// Required: `LogType`.
     ///
@@ -2399,28 +2399,28 @@ impl Client {
     pub fn describe_sec_log_join_object_list(&self) -> DescribeSecLogJoinObjectListCall {
         DescribeSecLogJoinObjectListCall::new(&self.handle)
     }
-    /// Calls `DescribeSecLogJoinTypeList`.
+    /// Calls `DescribeSecLogJoinTypeList`; the answer is a [`DescribeSecLogJoinTypeListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=DescribeSecLogJoinTypeList)
     #[inline]
     pub fn describe_sec_log_join_type_list(&self) -> DescribeSecLogJoinTypeListCall {
         DescribeSecLogJoinTypeListCall::new(&self.handle)
     }
-    /// Calls `DescribeSecLogKafkaUIN`.
+    /// Calls `DescribeSecLogKafkaUIN`; the answer is a [`DescribeSecLogKafkaUINResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=DescribeSecLogKafkaUIN)
     #[inline]
     pub fn describe_sec_log_kafka_uin(&self) -> DescribeSecLogKafkaUINCall {
         DescribeSecLogKafkaUINCall::new(&self.handle)
     }
-    /// Calls `DescribeSecLogVasInfo`.
+    /// Calls `DescribeSecLogVasInfo`; the answer is a [`DescribeSecLogVasInfoResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=DescribeSecLogVasInfo)
     #[inline]
     pub fn describe_sec_log_vas_info(&self) -> DescribeSecLogVasInfoCall {
         DescribeSecLogVasInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeSuperNodePodList`.
+    /// Calls `DescribeSuperNodePodList`; the answer is a [`DescribeSuperNodePodListResponse`].
     ///
     /// Each answer holds one page of `List`; [`into_paginator`](DescribeSuperNodePodListCall::into_paginator) reads them all.
     ///
@@ -2429,7 +2429,7 @@ impl Client {
     pub fn describe_super_node_pod_list(&self) -> DescribeSuperNodePodListCall {
         DescribeSuperNodePodListCall::new(&self.handle)
     }
-    /// Calls `DescribeSupportDefenceVul`.
+    /// Calls `DescribeSupportDefenceVul`; the answer is a [`DescribeSupportDefenceVulResponse`].
     ///
     /// Each answer holds one page of `List`; [`into_paginator`](DescribeSupportDefenceVulCall::into_paginator) reads them all.
     ///
@@ -2438,7 +2438,7 @@ impl Client {
     pub fn describe_support_defence_vul(&self) -> DescribeSupportDefenceVulCall {
         DescribeSupportDefenceVulCall::new(&self.handle)
     }
-    /// Calls `DescribeSystemVulList`.
+    /// Calls `DescribeSystemVulList`; the answer is a [`DescribeSystemVulListResponse`].
     ///
     /// Each answer holds one page of `List`; [`into_paginator`](DescribeSystemVulListCall::into_paginator) reads them all.
     ///
@@ -2447,21 +2447,21 @@ impl Client {
     pub fn describe_system_vul_list(&self) -> DescribeSystemVulListCall {
         DescribeSystemVulListCall::new(&self.handle)
     }
-    /// Calls `DescribeTaskResultSummary`.
+    /// Calls `DescribeTaskResultSummary`; the answer is a [`DescribeTaskResultSummaryResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=DescribeTaskResultSummary)
     #[inline]
     pub fn describe_task_result_summary(&self) -> DescribeTaskResultSummaryCall {
         DescribeTaskResultSummaryCall::new(&self.handle)
     }
-    /// Calls `DescribeTcssSummary`.
+    /// Calls `DescribeTcssSummary`; the answer is a [`DescribeTcssSummaryResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=DescribeTcssSummary)
     #[inline]
     pub fn describe_tcss_summary(&self) -> DescribeTcssSummaryCall {
         DescribeTcssSummaryCall::new(&self.handle)
     }
-    /// Calls `DescribeUnauthorizedCoresTendency`.
+    /// Calls `DescribeUnauthorizedCoresTendency`; the answer is a [`DescribeUnauthorizedCoresTendencyResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=DescribeUnauthorizedCoresTendency)
     #[inline]
@@ -2470,14 +2470,14 @@ impl Client {
     ) -> DescribeUnauthorizedCoresTendencyCall {
         DescribeUnauthorizedCoresTendencyCall::new(&self.handle)
     }
-    /// Calls `DescribeUnfinishRefreshTask`.
+    /// Calls `DescribeUnfinishRefreshTask`; the answer is a [`DescribeUnfinishRefreshTaskResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=DescribeUnfinishRefreshTask)
     #[inline]
     pub fn describe_unfinish_refresh_task(&self) -> DescribeUnfinishRefreshTaskCall {
         DescribeUnfinishRefreshTaskCall::new(&self.handle)
     }
-    /// Calls `DescribeUserCluster`.
+    /// Calls `DescribeUserCluster`; the answer is a [`DescribeUserClusterResponse`].
     ///
     /// Each answer holds one page of `ClusterInfoList`; [`into_paginator`](DescribeUserClusterCall::into_paginator) reads them all.
     ///
@@ -2486,7 +2486,7 @@ impl Client {
     pub fn describe_user_cluster(&self) -> DescribeUserClusterCall {
         DescribeUserClusterCall::new(&self.handle)
     }
-    /// Calls `DescribeUserPodList`.
+    /// Calls `DescribeUserPodList`; the answer is a [`DescribeUserPodListResponse`].
     ///
     /// Each answer holds one page of `PodList`; [`into_paginator`](DescribeUserPodListCall::into_paginator) reads them all.
     ///
@@ -2495,14 +2495,14 @@ impl Client {
     pub fn describe_user_pod_list(&self) -> DescribeUserPodListCall {
         DescribeUserPodListCall::new(&self.handle)
     }
-    /// Calls `DescribeValueAddedSrvInfo`.
+    /// Calls `DescribeValueAddedSrvInfo`; the answer is a [`DescribeValueAddedSrvInfoResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=DescribeValueAddedSrvInfo)
     #[inline]
     pub fn describe_value_added_srv_info(&self) -> DescribeValueAddedSrvInfoCall {
         DescribeValueAddedSrvInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeVirusAutoIsolateSampleDetail`.
+    /// Calls `DescribeVirusAutoIsolateSampleDetail`; the answer is a [`DescribeVirusAutoIsolateSampleDetailResponse`].
     ///
     /// Required: `MD5`.
     ///
@@ -2513,7 +2513,7 @@ impl Client {
     ) -> DescribeVirusAutoIsolateSampleDetailCall {
         DescribeVirusAutoIsolateSampleDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeVirusAutoIsolateSampleDownloadURL`.
+    /// Calls `DescribeVirusAutoIsolateSampleDownloadURL`; the answer is a [`DescribeVirusAutoIsolateSampleDownloadURLResponse`].
     ///
     /// Required: `MD5`.
     ///
@@ -2524,7 +2524,7 @@ impl Client {
     ) -> DescribeVirusAutoIsolateSampleDownloadURLCall {
         DescribeVirusAutoIsolateSampleDownloadURLCall::new(&self.handle)
     }
-    /// Calls `DescribeVirusAutoIsolateSampleList`.
+    /// Calls `DescribeVirusAutoIsolateSampleList`; the answer is a [`DescribeVirusAutoIsolateSampleListResponse`].
     ///
     /// Each answer holds one page of `List`; [`into_paginator`](DescribeVirusAutoIsolateSampleListCall::into_paginator) reads them all.
     ///
@@ -2535,7 +2535,7 @@ impl Client {
     ) -> DescribeVirusAutoIsolateSampleListCall {
         DescribeVirusAutoIsolateSampleListCall::new(&self.handle)
     }
-    /// Calls `DescribeVirusAutoIsolateSetting`.
+    /// Calls `DescribeVirusAutoIsolateSetting`; the answer is a [`DescribeVirusAutoIsolateSettingResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=DescribeVirusAutoIsolateSetting)
     #[inline]
@@ -2544,7 +2544,7 @@ impl Client {
     ) -> DescribeVirusAutoIsolateSettingCall {
         DescribeVirusAutoIsolateSettingCall::new(&self.handle)
     }
-    /// Calls `DescribeVirusDetail`.
+    /// Calls `DescribeVirusDetail`; the answer is a [`DescribeVirusDetailResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -2553,7 +2553,7 @@ impl Client {
     pub fn describe_virus_detail(&self) -> DescribeVirusDetailCall {
         DescribeVirusDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeVirusEventTendency`.
+    /// Calls `DescribeVirusEventTendency`; the answer is a [`DescribeVirusEventTendencyResponse`].
     ///
     /// Required: `TendencyPeriod`.
     ///
@@ -2562,7 +2562,7 @@ impl Client {
     pub fn describe_virus_event_tendency(&self) -> DescribeVirusEventTendencyCall {
         DescribeVirusEventTendencyCall::new(&self.handle)
     }
-    /// Calls `DescribeVirusList`.
+    /// Calls `DescribeVirusList`; the answer is a [`DescribeVirusListResponse`].
     ///
     /// Each answer holds one page of `List`; [`into_paginator`](DescribeVirusListCall::into_paginator) reads them all.
     ///
@@ -2571,7 +2571,7 @@ impl Client {
     pub fn describe_virus_list(&self) -> DescribeVirusListCall {
         DescribeVirusListCall::new(&self.handle)
     }
-    /// Calls `DescribeVirusManualScanEstimateTimeout`.
+    /// Calls `DescribeVirusManualScanEstimateTimeout`; the answer is a [`DescribeVirusManualScanEstimateTimeoutResponse`].
     ///
     /// Required: `ScanRangeType`, `ScanRangeAll`.
     ///
@@ -2582,21 +2582,21 @@ impl Client {
     ) -> DescribeVirusManualScanEstimateTimeoutCall {
         DescribeVirusManualScanEstimateTimeoutCall::new(&self.handle)
     }
-    /// Calls `DescribeVirusMonitorConfig`.
+    /// Calls `DescribeVirusMonitorConfig`; the answer is a [`DescribeVirusMonitorConfigResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=DescribeVirusMonitorConfig)
     #[inline]
     pub fn describe_virus_monitor_config(&self) -> DescribeVirusMonitorConfigCall {
         DescribeVirusMonitorConfigCall::new(&self.handle)
     }
-    /// Calls `DescribeVirusMonitorSetting`.
+    /// Calls `DescribeVirusMonitorSetting`; the answer is a [`DescribeVirusMonitorSettingResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=DescribeVirusMonitorSetting)
     #[inline]
     pub fn describe_virus_monitor_setting(&self) -> DescribeVirusMonitorSettingCall {
         DescribeVirusMonitorSettingCall::new(&self.handle)
     }
-    /// Calls `DescribeVirusSampleDownloadUrl`.
+    /// Calls `DescribeVirusSampleDownloadUrl`; the answer is a [`DescribeVirusSampleDownloadUrlResponse`].
     ///
     /// Required: `ID`.
     ///
@@ -2607,28 +2607,28 @@ impl Client {
     ) -> DescribeVirusSampleDownloadUrlCall {
         DescribeVirusSampleDownloadUrlCall::new(&self.handle)
     }
-    /// Calls `DescribeVirusScanConfig`.
+    /// Calls `DescribeVirusScanConfig`; the answer is a [`DescribeVirusScanConfigResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=DescribeVirusScanConfig)
     #[inline]
     pub fn describe_virus_scan_config(&self) -> DescribeVirusScanConfigCall {
         DescribeVirusScanConfigCall::new(&self.handle)
     }
-    /// Calls `DescribeVirusScanSetting`.
+    /// Calls `DescribeVirusScanSetting`; the answer is a [`DescribeVirusScanSettingResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=DescribeVirusScanSetting)
     #[inline]
     pub fn describe_virus_scan_setting(&self) -> DescribeVirusScanSettingCall {
         DescribeVirusScanSettingCall::new(&self.handle)
     }
-    /// Calls `DescribeVirusScanTaskStatus`.
+    /// Calls `DescribeVirusScanTaskStatus`; the answer is a [`DescribeVirusScanTaskStatusResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=DescribeVirusScanTaskStatus)
     #[inline]
     pub fn describe_virus_scan_task_status(&self) -> DescribeVirusScanTaskStatusCall {
         DescribeVirusScanTaskStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeVirusScanTimeoutSetting`.
+    /// Calls `DescribeVirusScanTimeoutSetting`; the answer is a [`DescribeVirusScanTimeoutSettingResponse`].
     ///
     /// Required: `ScanType`.
     ///
@@ -2639,14 +2639,14 @@ impl Client {
     ) -> DescribeVirusScanTimeoutSettingCall {
         DescribeVirusScanTimeoutSettingCall::new(&self.handle)
     }
-    /// Calls `DescribeVirusSummary`.
+    /// Calls `DescribeVirusSummary`; the answer is a [`DescribeVirusSummaryResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=DescribeVirusSummary)
     #[inline]
     pub fn describe_virus_summary(&self) -> DescribeVirusSummaryCall {
         DescribeVirusSummaryCall::new(&self.handle)
     }
-    /// Calls `DescribeVirusTaskList`.
+    /// Calls `DescribeVirusTaskList`; the answer is a [`DescribeVirusTaskListResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -2657,7 +2657,7 @@ impl Client {
     pub fn describe_virus_task_list(&self) -> DescribeVirusTaskListCall {
         DescribeVirusTaskListCall::new(&self.handle)
     }
-    /// Calls `DescribeVirusWhiteListRules`.
+    /// Calls `DescribeVirusWhiteListRules`; the answer is a [`DescribeVirusWhiteListRulesResponse`].
     ///
     /// Each answer holds one page of `List`; [`into_paginator`](DescribeVirusWhiteListRulesCall::into_paginator) reads them all.
     ///
@@ -2666,7 +2666,7 @@ impl Client {
     pub fn describe_virus_white_list_rules(&self) -> DescribeVirusWhiteListRulesCall {
         DescribeVirusWhiteListRulesCall::new(&self.handle)
     }
-    /// Calls `DescribeVulContainerList`.
+    /// Calls `DescribeVulContainerList`; the answer is a [`DescribeVulContainerListResponse`].
     ///
     /// Required: `PocID`.
     ///
@@ -2677,7 +2677,7 @@ impl Client {
     pub fn describe_vul_container_list(&self) -> DescribeVulContainerListCall {
         DescribeVulContainerListCall::new(&self.handle)
     }
-    /// Calls `DescribeVulDefenceEvent`.
+    /// Calls `DescribeVulDefenceEvent`; the answer is a [`DescribeVulDefenceEventResponse`].
     ///
     /// Each answer holds one page of `List`; [`into_paginator`](DescribeVulDefenceEventCall::into_paginator) reads them all.
     ///
@@ -2686,7 +2686,7 @@ impl Client {
     pub fn describe_vul_defence_event(&self) -> DescribeVulDefenceEventCall {
         DescribeVulDefenceEventCall::new(&self.handle)
     }
-    /// Calls `DescribeVulDefenceEventDetail`.
+    /// Calls `DescribeVulDefenceEventDetail`; the answer is a [`DescribeVulDefenceEventDetailResponse`].
     ///
     /// Required: `EventID`.
     ///
@@ -2697,7 +2697,7 @@ impl Client {
     ) -> DescribeVulDefenceEventDetailCall {
         DescribeVulDefenceEventDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeVulDefenceEventTendency`.
+    /// Calls `DescribeVulDefenceEventTendency`; the answer is a [`DescribeVulDefenceEventTendencyResponse`].
     ///
     /// Required: `StartTime`, `EndTime`.
     ///
@@ -2708,7 +2708,7 @@ impl Client {
     ) -> DescribeVulDefenceEventTendencyCall {
         DescribeVulDefenceEventTendencyCall::new(&self.handle)
     }
-    /// Calls `DescribeVulDefenceHost`.
+    /// Calls `DescribeVulDefenceHost`; the answer is a [`DescribeVulDefenceHostResponse`].
     ///
     /// Each answer holds one page of `List`; [`into_paginator`](DescribeVulDefenceHostCall::into_paginator) reads them all.
     ///
@@ -2717,7 +2717,7 @@ impl Client {
     pub fn describe_vul_defence_host(&self) -> DescribeVulDefenceHostCall {
         DescribeVulDefenceHostCall::new(&self.handle)
     }
-    /// Calls `DescribeVulDefencePlugin`.
+    /// Calls `DescribeVulDefencePlugin`; the answer is a [`DescribeVulDefencePluginResponse`].
     ///
     /// Each answer holds one page of `List`; [`into_paginator`](DescribeVulDefencePluginCall::into_paginator) reads them all.
     ///
@@ -2726,14 +2726,14 @@ impl Client {
     pub fn describe_vul_defence_plugin(&self) -> DescribeVulDefencePluginCall {
         DescribeVulDefencePluginCall::new(&self.handle)
     }
-    /// Calls `DescribeVulDefenceSetting`.
+    /// Calls `DescribeVulDefenceSetting`; the answer is a [`DescribeVulDefenceSettingResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=DescribeVulDefenceSetting)
     #[inline]
     pub fn describe_vul_defence_setting(&self) -> DescribeVulDefenceSettingCall {
         DescribeVulDefenceSettingCall::new(&self.handle)
     }
-    /// Calls `DescribeVulDetail`.
+    /// Calls `DescribeVulDetail`; the answer is a [`DescribeVulDetailResponse`].
     ///
     /// Required: `PocID`.
     ///
@@ -2742,7 +2742,7 @@ impl Client {
     pub fn describe_vul_detail(&self) -> DescribeVulDetailCall {
         DescribeVulDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeVulIgnoreLocalImageList`.
+    /// Calls `DescribeVulIgnoreLocalImageList`; the answer is a [`DescribeVulIgnoreLocalImageListResponse`].
     ///
     /// Required: `PocID`.
     ///
@@ -2755,7 +2755,7 @@ impl Client {
     ) -> DescribeVulIgnoreLocalImageListCall {
         DescribeVulIgnoreLocalImageListCall::new(&self.handle)
     }
-    /// Calls `DescribeVulIgnoreRegistryImageList`.
+    /// Calls `DescribeVulIgnoreRegistryImageList`; the answer is a [`DescribeVulIgnoreRegistryImageListResponse`].
     ///
     /// Required: `PocID`.
     ///
@@ -2768,7 +2768,7 @@ impl Client {
     ) -> DescribeVulIgnoreRegistryImageListCall {
         DescribeVulIgnoreRegistryImageListCall::new(&self.handle)
     }
-    /// Calls `DescribeVulImageList`.
+    /// Calls `DescribeVulImageList`; the answer is a [`DescribeVulImageListResponse`].
     ///
     /// Required: `PocID`.
     ///
@@ -2779,21 +2779,21 @@ impl Client {
     pub fn describe_vul_image_list(&self) -> DescribeVulImageListCall {
         DescribeVulImageListCall::new(&self.handle)
     }
-    /// Calls `DescribeVulImageSummary`.
+    /// Calls `DescribeVulImageSummary`; the answer is a [`DescribeVulImageSummaryResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=DescribeVulImageSummary)
     #[inline]
     pub fn describe_vul_image_summary(&self) -> DescribeVulImageSummaryCall {
         DescribeVulImageSummaryCall::new(&self.handle)
     }
-    /// Calls `DescribeVulLevelImageSummary`.
+    /// Calls `DescribeVulLevelImageSummary`; the answer is a [`DescribeVulLevelImageSummaryResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=DescribeVulLevelImageSummary)
     #[inline]
     pub fn describe_vul_level_image_summary(&self) -> DescribeVulLevelImageSummaryCall {
         DescribeVulLevelImageSummaryCall::new(&self.handle)
     }
-    /// Calls `DescribeVulLevelSummary`.
+    /// Calls `DescribeVulLevelSummary`; the answer is a [`DescribeVulLevelSummaryResponse`].
     ///
     /// Required: `CategoryType`.
     ///
@@ -2802,7 +2802,7 @@ impl Client {
     pub fn describe_vul_level_summary(&self) -> DescribeVulLevelSummaryCall {
         DescribeVulLevelSummaryCall::new(&self.handle)
     }
-    /// Calls `DescribeVulRegistryImageList`.
+    /// Calls `DescribeVulRegistryImageList`; the answer is a [`DescribeVulRegistryImageListResponse`].
     ///
     /// Required: `PocID`.
     ///
@@ -2813,7 +2813,7 @@ impl Client {
     pub fn describe_vul_registry_image_list(&self) -> DescribeVulRegistryImageListCall {
         DescribeVulRegistryImageListCall::new(&self.handle)
     }
-    /// Calls `DescribeVulScanAuthorizedImageSummary`.
+    /// Calls `DescribeVulScanAuthorizedImageSummary`; the answer is a [`DescribeVulScanAuthorizedImageSummaryResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=DescribeVulScanAuthorizedImageSummary)
     #[inline]
@@ -2822,14 +2822,14 @@ impl Client {
     ) -> DescribeVulScanAuthorizedImageSummaryCall {
         DescribeVulScanAuthorizedImageSummaryCall::new(&self.handle)
     }
-    /// Calls `DescribeVulScanInfo`.
+    /// Calls `DescribeVulScanInfo`; the answer is a [`DescribeVulScanInfoResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=DescribeVulScanInfo)
     #[inline]
     pub fn describe_vul_scan_info(&self) -> DescribeVulScanInfoCall {
         DescribeVulScanInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeVulScanLocalImageList`.
+    /// Calls `DescribeVulScanLocalImageList`; the answer is a [`DescribeVulScanLocalImageListResponse`].
     ///
     /// Required: `TaskID`.
     ///
@@ -2842,14 +2842,14 @@ impl Client {
     ) -> DescribeVulScanLocalImageListCall {
         DescribeVulScanLocalImageListCall::new(&self.handle)
     }
-    /// Calls `DescribeVulSummary`.
+    /// Calls `DescribeVulSummary`; the answer is a [`DescribeVulSummaryResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=DescribeVulSummary)
     #[inline]
     pub fn describe_vul_summary(&self) -> DescribeVulSummaryCall {
         DescribeVulSummaryCall::new(&self.handle)
     }
-    /// Calls `DescribeVulTendency`.
+    /// Calls `DescribeVulTendency`; the answer is a [`DescribeVulTendencyResponse`].
     ///
     /// Required: `StartTime`, `EndTime`, `SphereOfInfluence`.
     ///
@@ -2858,7 +2858,7 @@ impl Client {
     pub fn describe_vul_tendency(&self) -> DescribeVulTendencyCall {
         DescribeVulTendencyCall::new(&self.handle)
     }
-    /// Calls `DescribeVulTopRanking`.
+    /// Calls `DescribeVulTopRanking`; the answer is a [`DescribeVulTopRankingResponse`].
     ///
     /// Required: `CategoryType`.
     ///
@@ -2867,14 +2867,14 @@ impl Client {
     pub fn describe_vul_top_ranking(&self) -> DescribeVulTopRankingCall {
         DescribeVulTopRankingCall::new(&self.handle)
     }
-    /// Calls `DescribeWarningRules`.
+    /// Calls `DescribeWarningRules`; the answer is a [`DescribeWarningRulesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=DescribeWarningRules)
     #[inline]
     pub fn describe_warning_rules(&self) -> DescribeWarningRulesCall {
         DescribeWarningRulesCall::new(&self.handle)
     }
-    /// Calls `DescribeWebVulList`.
+    /// Calls `DescribeWebVulList`; the answer is a [`DescribeWebVulListResponse`].
     ///
     /// Each answer holds one page of `List`; [`into_paginator`](DescribeWebVulListCall::into_paginator) reads them all.
     ///
@@ -2883,14 +2883,14 @@ impl Client {
     pub fn describe_web_vul_list(&self) -> DescribeWebVulListCall {
         DescribeWebVulListCall::new(&self.handle)
     }
-    /// Calls `ExportVirusList`.
+    /// Calls `ExportVirusList`; the answer is a [`ExportVirusListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=ExportVirusList)
     #[inline]
     pub fn export_virus_list(&self) -> ExportVirusListCall {
         ExportVirusListCall::new(&self.handle)
     }
-    /// Calls `InitializeUserComplianceEnvironment`.
+    /// Calls `InitializeUserComplianceEnvironment`; the answer is a [`InitializeUserComplianceEnvironmentResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=InitializeUserComplianceEnvironment)
     #[inline]
@@ -2899,7 +2899,7 @@ impl Client {
     ) -> InitializeUserComplianceEnvironmentCall {
         InitializeUserComplianceEnvironmentCall::new(&self.handle)
     }
-    /// Calls `ModifyAbnormalProcessRuleStatus`.
+    /// Calls `ModifyAbnormalProcessRuleStatus`; the answer is a [`ModifyAbnormalProcessRuleStatusResponse`].
     ///
     /// Required: `RuleIdSet`, `IsEnable`.
     ///
@@ -2910,7 +2910,7 @@ impl Client {
     ) -> ModifyAbnormalProcessRuleStatusCall {
         ModifyAbnormalProcessRuleStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyAbnormalProcessStatus`.
+    /// Calls `ModifyAbnormalProcessStatus`; the answer is a [`ModifyAbnormalProcessStatusResponse`].
     ///
     /// Required: `EventIdSet`, `Status`.
     ///
@@ -2919,7 +2919,7 @@ impl Client {
     pub fn modify_abnormal_process_status(&self) -> ModifyAbnormalProcessStatusCall {
         ModifyAbnormalProcessStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyAccessControlRuleStatus`.
+    /// Calls `ModifyAccessControlRuleStatus`; the answer is a [`ModifyAccessControlRuleStatusResponse`].
     ///
     /// Required: `RuleIdSet`, `IsEnable`.
     ///
@@ -2930,7 +2930,7 @@ impl Client {
     ) -> ModifyAccessControlRuleStatusCall {
         ModifyAccessControlRuleStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyAccessControlStatus`.
+    /// Calls `ModifyAccessControlStatus`; the answer is a [`ModifyAccessControlStatusResponse`].
     ///
     /// Required: `EventIdSet`, `Status`.
     ///
@@ -2939,14 +2939,14 @@ impl Client {
     pub fn modify_access_control_status(&self) -> ModifyAccessControlStatusCall {
         ModifyAccessControlStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyAsset`.
+    /// Calls `ModifyAsset`; the answer is a [`ModifyAssetResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=ModifyAsset)
     #[inline]
     pub fn modify_asset(&self) -> ModifyAssetCall {
         ModifyAssetCall::new(&self.handle)
     }
-    /// Calls `ModifyAssetImageRegistryScanStop`.
+    /// Calls `ModifyAssetImageRegistryScanStop`; the answer is a [`ModifyAssetImageRegistryScanStopResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=ModifyAssetImageRegistryScanStop)
     #[inline]
@@ -2955,7 +2955,7 @@ impl Client {
     ) -> ModifyAssetImageRegistryScanStopCall {
         ModifyAssetImageRegistryScanStopCall::new(&self.handle)
     }
-    /// Calls `ModifyAssetImageRegistryScanStopOneKey`.
+    /// Calls `ModifyAssetImageRegistryScanStopOneKey`; the answer is a [`ModifyAssetImageRegistryScanStopOneKeyResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=ModifyAssetImageRegistryScanStopOneKey)
     #[inline]
@@ -2964,14 +2964,14 @@ impl Client {
     ) -> ModifyAssetImageRegistryScanStopOneKeyCall {
         ModifyAssetImageRegistryScanStopOneKeyCall::new(&self.handle)
     }
-    /// Calls `ModifyAssetImageScanStop`.
+    /// Calls `ModifyAssetImageScanStop`; the answer is a [`ModifyAssetImageScanStopResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=ModifyAssetImageScanStop)
     #[inline]
     pub fn modify_asset_image_scan_stop(&self) -> ModifyAssetImageScanStopCall {
         ModifyAssetImageScanStopCall::new(&self.handle)
     }
-    /// Calls `ModifyCompliancePeriodTask`.
+    /// Calls `ModifyCompliancePeriodTask`; the answer is a [`ModifyCompliancePeriodTaskResponse`].
     ///
     /// Required: `PeriodTaskId`.
     ///
@@ -2980,7 +2980,7 @@ impl Client {
     pub fn modify_compliance_period_task(&self) -> ModifyCompliancePeriodTaskCall {
         ModifyCompliancePeriodTaskCall::new(&self.handle)
     }
-    /// Calls `ModifyContainerNetStatus`.
+    /// Calls `ModifyContainerNetStatus`; the answer is a [`ModifyContainerNetStatusResponse`].
     ///
     /// Required: `ContainerID`, `Status`.
     ///
@@ -2989,7 +2989,7 @@ impl Client {
     pub fn modify_container_net_status(&self) -> ModifyContainerNetStatusCall {
         ModifyContainerNetStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyDefendStatus`.
+    /// Calls `ModifyDefendStatus`; the answer is a [`ModifyDefendStatusResponse`].
     ///
     /// Required: `SwitchOn`, `InstanceType`, `IsAll`.
     ///
@@ -2998,7 +2998,7 @@ impl Client {
     pub fn modify_defend_status(&self) -> ModifyDefendStatusCall {
         ModifyDefendStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyEscapeEventStatus`.
+    /// Calls `ModifyEscapeEventStatus`; the answer is a [`ModifyEscapeEventStatusResponse`].
     ///
     /// Required: `EventIdSet`, `Status`.
     ///
@@ -3007,7 +3007,7 @@ impl Client {
     pub fn modify_escape_event_status(&self) -> ModifyEscapeEventStatusCall {
         ModifyEscapeEventStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyEscapeRule`.
+    /// Calls `ModifyEscapeRule`; the answer is a [`ModifyEscapeRuleResponse`].
     ///
     /// Required: `RuleSet`.
     ///
@@ -3016,7 +3016,7 @@ impl Client {
     pub fn modify_escape_rule(&self) -> ModifyEscapeRuleCall {
         ModifyEscapeRuleCall::new(&self.handle)
     }
-    /// Calls `ModifyEscapeWhiteList`.
+    /// Calls `ModifyEscapeWhiteList`; the answer is a [`ModifyEscapeWhiteListResponse`].
     ///
     /// Required: `EventType`, `IDSet`.
     ///
@@ -3025,7 +3025,7 @@ impl Client {
     pub fn modify_escape_white_list(&self) -> ModifyEscapeWhiteListCall {
         ModifyEscapeWhiteListCall::new(&self.handle)
     }
-    /// Calls `ModifyImageAuthorized`.
+    /// Calls `ModifyImageAuthorized`; the answer is a [`ModifyImageAuthorizedResponse`].
     ///
     /// Required: `AllLocalImages`, `AllRegistryImages`, `UpdatedLocalImageCnt`, `UpdatedRegistryImageCnt`, `ImageSourceType`.
     ///
@@ -3034,7 +3034,7 @@ impl Client {
     pub fn modify_image_authorized(&self) -> ModifyImageAuthorizedCall {
         ModifyImageAuthorizedCall::new(&self.handle)
     }
-    /// Calls `ModifyK8sApiAbnormalEventStatus`.
+    /// Calls `ModifyK8sApiAbnormalEventStatus`; the answer is a [`ModifyK8sApiAbnormalEventStatusResponse`].
     ///
     /// Required: `EventIDSet`, `Status`.
     ///
@@ -3045,7 +3045,7 @@ impl Client {
     ) -> ModifyK8sApiAbnormalEventStatusCall {
         ModifyK8sApiAbnormalEventStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyK8sApiAbnormalRuleInfo`.
+    /// Calls `ModifyK8sApiAbnormalRuleInfo`; the answer is a [`ModifyK8sApiAbnormalRuleInfoResponse`].
     ///
     /// Required: `RuleInfo`.
     ///
@@ -3054,7 +3054,7 @@ impl Client {
     pub fn modify_k8s_api_abnormal_rule_info(&self) -> ModifyK8sApiAbnormalRuleInfoCall {
         ModifyK8sApiAbnormalRuleInfoCall::new(&self.handle)
     }
-    /// Calls `ModifyK8sApiAbnormalRuleStatus`.
+    /// Calls `ModifyK8sApiAbnormalRuleStatus`; the answer is a [`ModifyK8sApiAbnormalRuleStatusResponse`].
     ///
     /// Required: `RuleID`, `Status`.
     ///
@@ -3065,14 +3065,14 @@ impl Client {
     ) -> ModifyK8sApiAbnormalRuleStatusCall {
         ModifyK8sApiAbnormalRuleStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyRaspRules`.
+    /// Calls `ModifyRaspRules`; the answer is a [`ModifyRaspRulesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=ModifyRaspRules)
     #[inline]
     pub fn modify_rasp_rules(&self) -> ModifyRaspRulesCall {
         ModifyRaspRulesCall::new(&self.handle)
     }
-    /// Calls `ModifyReverseShellStatus`.
+    /// Calls `ModifyReverseShellStatus`; the answer is a [`ModifyReverseShellStatusResponse`].
     ///
     /// Required: `EventIdSet`, `Status`.
     ///
@@ -3081,7 +3081,7 @@ impl Client {
     pub fn modify_reverse_shell_status(&self) -> ModifyReverseShellStatusCall {
         ModifyReverseShellStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyRiskDnsEventStatus`.
+    /// Calls `ModifyRiskDnsEventStatus`; the answer is a [`ModifyRiskDnsEventStatusResponse`].
     ///
     /// Required: `EventIDSet`, `EventStatus`.
     ///
@@ -3090,7 +3090,7 @@ impl Client {
     pub fn modify_risk_dns_event_status(&self) -> ModifyRiskDnsEventStatusCall {
         ModifyRiskDnsEventStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyRiskSyscallStatus`.
+    /// Calls `ModifyRiskSyscallStatus`; the answer is a [`ModifyRiskSyscallStatusResponse`].
     ///
     /// Required: `EventIdSet`, `Status`.
     ///
@@ -3099,7 +3099,7 @@ impl Client {
     pub fn modify_risk_syscall_status(&self) -> ModifyRiskSyscallStatusCall {
         ModifyRiskSyscallStatusCall::new(&self.handle)
     }
-    /// Calls `ModifySecLogCleanSettingInfo`.
+    /// Calls `ModifySecLogCleanSettingInfo`; the answer is a [`ModifySecLogCleanSettingInfoResponse`].
     ///
     /// Required: `ReservesLimit`, `ReservesDeadline`, `DayLimit`.
     ///
@@ -3108,7 +3108,7 @@ impl Client {
     pub fn modify_sec_log_clean_setting_info(&self) -> ModifySecLogCleanSettingInfoCall {
         ModifySecLogCleanSettingInfoCall::new(&self.handle)
     }
-    /// Calls `ModifySecLogDeliveryClsSetting`.
+    /// Calls `ModifySecLogDeliveryClsSetting`; the answer is a [`ModifySecLogDeliveryClsSettingResponse`].
     ///
     /// Required: `List`.
     ///
@@ -3119,7 +3119,7 @@ impl Client {
     ) -> ModifySecLogDeliveryClsSettingCall {
         ModifySecLogDeliveryClsSettingCall::new(&self.handle)
     }
-    /// Calls `ModifySecLogDeliveryKafkaSetting`.
+    /// Calls `ModifySecLogDeliveryKafkaSetting`; the answer is a [`ModifySecLogDeliveryKafkaSettingResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=ModifySecLogDeliveryKafkaSetting)
     #[inline]
@@ -3128,7 +3128,7 @@ impl Client {
     ) -> ModifySecLogDeliveryKafkaSettingCall {
         ModifySecLogDeliveryKafkaSettingCall::new(&self.handle)
     }
-    /// Calls `ModifySecLogJoinObjects`.
+    /// Calls `ModifySecLogJoinObjects`; the answer is a [`ModifySecLogJoinObjectsResponse`].
     ///
     /// Required: `LogType`.
     ///
@@ -3137,7 +3137,7 @@ impl Client {
     pub fn modify_sec_log_join_objects(&self) -> ModifySecLogJoinObjectsCall {
         ModifySecLogJoinObjectsCall::new(&self.handle)
     }
-    /// Calls `ModifySecLogJoinState`.
+    /// Calls `ModifySecLogJoinState`; the answer is a [`ModifySecLogJoinStateResponse`].
     ///
     /// Required: `LogType`, `State`.
     ///
@@ -3146,14 +3146,14 @@ impl Client {
     pub fn modify_sec_log_join_state(&self) -> ModifySecLogJoinStateCall {
         ModifySecLogJoinStateCall::new(&self.handle)
     }
-    /// Calls `ModifySecLogKafkaUIN`.
+    /// Calls `ModifySecLogKafkaUIN`; the answer is a [`ModifySecLogKafkaUINResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=ModifySecLogKafkaUIN)
     #[inline]
     pub fn modify_sec_log_kafka_uin(&self) -> ModifySecLogKafkaUINCall {
         ModifySecLogKafkaUINCall::new(&self.handle)
     }
-    /// Calls `ModifyVirusAutoIsolateExampleSwitch`.
+    /// Calls `ModifyVirusAutoIsolateExampleSwitch`; the answer is a [`ModifyVirusAutoIsolateExampleSwitchResponse`].
     ///
     /// Required: `MD5`, `Status`.
     ///
@@ -3164,7 +3164,7 @@ impl Client {
     ) -> ModifyVirusAutoIsolateExampleSwitchCall {
         ModifyVirusAutoIsolateExampleSwitchCall::new(&self.handle)
     }
-    /// Calls `ModifyVirusAutoIsolateSetting`.
+    /// Calls `ModifyVirusAutoIsolateSetting`; the answer is a [`ModifyVirusAutoIsolateSettingResponse`].
     ///
     /// Required: `AutoIsolateSwitch`, `IsKillProgress`.
     ///
@@ -3175,7 +3175,7 @@ impl Client {
     ) -> ModifyVirusAutoIsolateSettingCall {
         ModifyVirusAutoIsolateSettingCall::new(&self.handle)
     }
-    /// Calls `ModifyVirusFileStatus`.
+    /// Calls `ModifyVirusFileStatus`; the answer is a [`ModifyVirusFileStatusResponse`].
     ///
     /// Required: `EventIdSet`, `Status`.
     ///
@@ -3184,7 +3184,7 @@ impl Client {
     pub fn modify_virus_file_status(&self) -> ModifyVirusFileStatusCall {
         ModifyVirusFileStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyVirusMonitorSetting`.
+    /// Calls `ModifyVirusMonitorSetting`; the answer is a [`ModifyVirusMonitorSettingResponse`].
     ///
     /// Required: `EnableScan`, `ScanPathAll`, `ScanPathType`.
     ///
@@ -3193,7 +3193,7 @@ impl Client {
     pub fn modify_virus_monitor_setting(&self) -> ModifyVirusMonitorSettingCall {
         ModifyVirusMonitorSettingCall::new(&self.handle)
     }
-    /// Calls `ModifyVirusScanSetting`.
+    /// Calls `ModifyVirusScanSetting`; the answer is a [`ModifyVirusScanSettingResponse`].
     ///
     /// Required: `EnableScan`, `Cycle`, `BeginScanAt`, `ScanPathAll`, `ScanPathType`, `Timeout`, `ScanRangeType`, `ScanRangeAll`.
     ///
@@ -3202,7 +3202,7 @@ impl Client {
     pub fn modify_virus_scan_setting(&self) -> ModifyVirusScanSettingCall {
         ModifyVirusScanSettingCall::new(&self.handle)
     }
-    /// Calls `ModifyVirusScanTimeoutSetting`.
+    /// Calls `ModifyVirusScanTimeoutSetting`; the answer is a [`ModifyVirusScanTimeoutSettingResponse`].
     ///
     /// Required: `Timeout`, `ScanType`.
     ///
@@ -3213,7 +3213,7 @@ impl Client {
     ) -> ModifyVirusScanTimeoutSettingCall {
         ModifyVirusScanTimeoutSettingCall::new(&self.handle)
     }
-    /// Calls `ModifyVulDefenceEventStatus`.
+    /// Calls `ModifyVulDefenceEventStatus`; the answer is a [`ModifyVulDefenceEventStatusResponse`].
     ///
     /// Required: `EventIDs`, `Status`.
     ///
@@ -3222,7 +3222,7 @@ impl Client {
     pub fn modify_vul_defence_event_status(&self) -> ModifyVulDefenceEventStatusCall {
         ModifyVulDefenceEventStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyVulDefenceSetting`.
+    /// Calls `ModifyVulDefenceSetting`; the answer is a [`ModifyVulDefenceSettingResponse`].
     ///
     /// Required: `IsEnabled`.
     ///
@@ -3231,14 +3231,14 @@ impl Client {
     pub fn modify_vul_defence_setting(&self) -> ModifyVulDefenceSettingCall {
         ModifyVulDefenceSettingCall::new(&self.handle)
     }
-    /// Calls `OpenTcssTrial`.
+    /// Calls `OpenTcssTrial`; the answer is a [`OpenTcssTrialResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=OpenTcssTrial)
     #[inline]
     pub fn open_tcss_trial(&self) -> OpenTcssTrialCall {
         OpenTcssTrialCall::new(&self.handle)
     }
-    /// Calls `RemoveAssetImageRegistryRegistryDetail`.
+    /// Calls `RemoveAssetImageRegistryRegistryDetail`; the answer is a [`RemoveAssetImageRegistryRegistryDetailResponse`].
     ///
     /// Required: `RegistryId`.
     ///
@@ -3249,7 +3249,7 @@ impl Client {
     ) -> RemoveAssetImageRegistryRegistryDetailCall {
         RemoveAssetImageRegistryRegistryDetailCall::new(&self.handle)
     }
-    /// Calls `RenewImageAuthorizeState`.
+    /// Calls `RenewImageAuthorizeState`; the answer is a [`RenewImageAuthorizeStateResponse`].
     ///
     /// Required: `AllImages`.
     ///
@@ -3258,7 +3258,7 @@ impl Client {
     pub fn renew_image_authorize_state(&self) -> RenewImageAuthorizeStateCall {
         RenewImageAuthorizeStateCall::new(&self.handle)
     }
-    /// Calls `ResetSecLogTopicConfig`.
+    /// Calls `ResetSecLogTopicConfig`; the answer is a [`ResetSecLogTopicConfigResponse`].
     ///
     /// Required: `ConfigType`, `LogType`.
     ///
@@ -3267,7 +3267,7 @@ impl Client {
     pub fn reset_sec_log_topic_config(&self) -> ResetSecLogTopicConfigCall {
         ResetSecLogTopicConfigCall::new(&self.handle)
     }
-    /// Calls `ScanComplianceAssets`.
+    /// Calls `ScanComplianceAssets`; the answer is a [`ScanComplianceAssetsResponse`].
     ///
     /// Required: `CustomerAssetIdSet`.
     ///
@@ -3276,7 +3276,7 @@ impl Client {
     pub fn scan_compliance_assets(&self) -> ScanComplianceAssetsCall {
         ScanComplianceAssetsCall::new(&self.handle)
     }
-    /// Calls `ScanComplianceAssetsByPolicyItem`.
+    /// Calls `ScanComplianceAssetsByPolicyItem`; the answer is a [`ScanComplianceAssetsByPolicyItemResponse`].
     ///
     /// Required: `CustomerPolicyItemId`, `CustomerAssetIdSet`.
     ///
@@ -3287,7 +3287,7 @@ impl Client {
     ) -> ScanComplianceAssetsByPolicyItemCall {
         ScanComplianceAssetsByPolicyItemCall::new(&self.handle)
     }
-    /// Calls `ScanCompliancePolicyItems`.
+    /// Calls `ScanCompliancePolicyItems`; the answer is a [`ScanCompliancePolicyItemsResponse`].
     ///
     /// Required: `CustomerPolicyItemIdSet`.
     ///
@@ -3296,7 +3296,7 @@ impl Client {
     pub fn scan_compliance_policy_items(&self) -> ScanCompliancePolicyItemsCall {
         ScanCompliancePolicyItemsCall::new(&self.handle)
     }
-    /// Calls `ScanComplianceScanFailedAssets`.
+    /// Calls `ScanComplianceScanFailedAssets`; the answer is a [`ScanComplianceScanFailedAssetsResponse`].
     ///
     /// Required: `CustomerAssetIdSet`.
     ///
@@ -3307,7 +3307,7 @@ impl Client {
     ) -> ScanComplianceScanFailedAssetsCall {
         ScanComplianceScanFailedAssetsCall::new(&self.handle)
     }
-    /// Calls `SetCheckMode`.
+    /// Calls `SetCheckMode`; the answer is a [`SetCheckModeResponse`].
     ///
     /// Required: `ClusterIds`.
     ///
@@ -3316,7 +3316,7 @@ impl Client {
     pub fn set_check_mode(&self) -> SetCheckModeCall {
         SetCheckModeCall::new(&self.handle)
     }
-    /// Calls `StopVirusScanTask`.
+    /// Calls `StopVirusScanTask`; the answer is a [`StopVirusScanTaskResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -3325,14 +3325,14 @@ impl Client {
     pub fn stop_virus_scan_task(&self) -> StopVirusScanTaskCall {
         StopVirusScanTaskCall::new(&self.handle)
     }
-    /// Calls `StopVulScanTask`.
+    /// Calls `StopVulScanTask`; the answer is a [`StopVulScanTaskResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=StopVulScanTask)
     #[inline]
     pub fn stop_vul_scan_task(&self) -> StopVulScanTaskCall {
         StopVulScanTaskCall::new(&self.handle)
     }
-    /// Calls `SwitchImageAutoAuthorizedRule`.
+    /// Calls `SwitchImageAutoAuthorizedRule`; the answer is a [`SwitchImageAutoAuthorizedRuleResponse`].
     ///
     /// Required: `IsEnabled`, `RuleId`.
     ///
@@ -3343,14 +3343,14 @@ impl Client {
     ) -> SwitchImageAutoAuthorizedRuleCall {
         SwitchImageAutoAuthorizedRuleCall::new(&self.handle)
     }
-    /// Calls `SyncAssetImageRegistryAsset`.
+    /// Calls `SyncAssetImageRegistryAsset`; the answer is a [`SyncAssetImageRegistryAssetResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tcss&Version=2020-11-01&Action=SyncAssetImageRegistryAsset)
     #[inline]
     pub fn sync_asset_image_registry_asset(&self) -> SyncAssetImageRegistryAssetCall {
         SyncAssetImageRegistryAssetCall::new(&self.handle)
     }
-    /// Calls `UninstallClusterContainerSecurity`.
+    /// Calls `UninstallClusterContainerSecurity`; the answer is a [`UninstallClusterContainerSecurityResponse`].
     ///
     /// Required: `ClusterIDs`.
     ///
@@ -3361,7 +3361,7 @@ impl Client {
     ) -> UninstallClusterContainerSecurityCall {
         UninstallClusterContainerSecurityCall::new(&self.handle)
     }
-    /// Calls `UpdateAndPublishNetworkFirewallPolicyDetail`.
+    /// Calls `UpdateAndPublishNetworkFirewallPolicyDetail`; the answer is a [`UpdateAndPublishNetworkFirewallPolicyDetailResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -3375,7 +3375,7 @@ impl Client {
     ) -> UpdateAndPublishNetworkFirewallPolicyDetailCall {
         UpdateAndPublishNetworkFirewallPolicyDetailCall::new(&self.handle)
     }
-    /// Calls `UpdateAndPublishNetworkFirewallPolicyYamlDetail`.
+    /// Calls `UpdateAndPublishNetworkFirewallPolicyYamlDetail`; the answer is a [`UpdateAndPublishNetworkFirewallPolicyYamlDetailResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -3389,7 +3389,7 @@ impl Client {
     ) -> UpdateAndPublishNetworkFirewallPolicyYamlDetailCall {
         UpdateAndPublishNetworkFirewallPolicyYamlDetailCall::new(&self.handle)
     }
-    /// Calls `UpdateAssetImageRegistryRegistryDetail`.
+    /// Calls `UpdateAssetImageRegistryRegistryDetail`; the answer is a [`UpdateAssetImageRegistryRegistryDetailResponse`].
     ///
     /// Required: `Name`, `Username`, `Password`, `Url`, `RegistryType`, `NetType`.
     ///
@@ -3400,7 +3400,7 @@ impl Client {
     ) -> UpdateAssetImageRegistryRegistryDetailCall {
         UpdateAssetImageRegistryRegistryDetailCall::new(&self.handle)
     }
-    /// Calls `UpdateImageRegistryTimingScanTask`.
+    /// Calls `UpdateImageRegistryTimingScanTask`; the answer is a [`UpdateImageRegistryTimingScanTaskResponse`].
     ///
     /// Required: `ScanPeriod`, `Enable`, `ScanTime`.
     ///
@@ -3411,7 +3411,7 @@ impl Client {
     ) -> UpdateImageRegistryTimingScanTaskCall {
         UpdateImageRegistryTimingScanTaskCall::new(&self.handle)
     }
-    /// Calls `UpdateNetworkFirewallPolicyDetail`.
+    /// Calls `UpdateNetworkFirewallPolicyDetail`; the answer is a [`UpdateNetworkFirewallPolicyDetailResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -3425,7 +3425,7 @@ impl Client {
     ) -> UpdateNetworkFirewallPolicyDetailCall {
         UpdateNetworkFirewallPolicyDetailCall::new(&self.handle)
     }
-    /// Calls `UpdateNetworkFirewallPolicyYamlDetail`.
+    /// Calls `UpdateNetworkFirewallPolicyYamlDetail`; the answer is a [`UpdateNetworkFirewallPolicyYamlDetailResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -4430,7 +4430,6 @@ rt::action!(
     CreateNetworkFirewallClusterRefreshCall, CreateNetworkFirewallClusterRefreshResponse,
     Error
 );
-impl<T> CreateNetworkFirewallClusterRefreshCall<T> {}
 /// The answer of [`Client::create_network_firewall_cluster_refresh`] (`CreateNetworkFirewallClusterRefresh`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -5214,7 +5213,6 @@ rt::action!(
     DescribeAbnormalProcessLevelSummaryCall, DescribeAbnormalProcessLevelSummaryResponse,
     Error, idempotent
 );
-impl<T> DescribeAbnormalProcessLevelSummaryCall<T> {}
 /// The answer of [`Client::describe_abnormal_process_level_summary`] (`DescribeAbnormalProcessLevelSummary`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -5415,7 +5413,6 @@ rt::action!(
     DescribeAffectedClusterCountCall, DescribeAffectedClusterCountResponse, Error,
     idempotent
 );
-impl<T> DescribeAffectedClusterCountCall<T> {}
 /// The answer of [`Client::describe_affected_cluster_count`] (`DescribeAffectedClusterCount`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -6132,7 +6129,6 @@ rt::action!(
     DescribeAssetImageRegistryAssetStatusCall,
     DescribeAssetImageRegistryAssetStatusResponse, Error, idempotent
 );
-impl<T> DescribeAssetImageRegistryAssetStatusCall<T> {}
 /// The answer of [`Client::describe_asset_image_registry_asset_status`] (`DescribeAssetImageRegistryAssetStatus`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -6709,7 +6705,6 @@ rt::action!(
     DescribeAssetImageScanSettingCall, DescribeAssetImageScanSettingResponse, Error,
     idempotent
 );
-impl<T> DescribeAssetImageScanSettingCall<T> {}
 /// The answer of [`Client::describe_asset_image_scan_setting`] (`DescribeAssetImageScanSetting`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -6762,7 +6757,6 @@ rt::action!(
     DescribeAssetImageScanTask, DescribeAssetImageScanTaskRequest,
     DescribeAssetImageScanTaskCall, DescribeAssetImageScanTaskResponse, Error, idempotent
 );
-impl<T> DescribeAssetImageScanTaskCall<T> {}
 /// The answer of [`Client::describe_asset_image_scan_task`] (`DescribeAssetImageScanTask`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -7039,7 +7033,6 @@ rt::action!(
     DescribeAssetSummary, DescribeAssetSummaryRequest, DescribeAssetSummaryCall,
     DescribeAssetSummaryResponse, Error, idempotent
 );
-impl<T> DescribeAssetSummaryCall<T> {}
 /// The answer of [`Client::describe_asset_summary`] (`DescribeAssetSummary`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -7122,7 +7115,6 @@ rt::action!(
     DescribeAssetSyncLastTime, DescribeAssetSyncLastTimeRequest,
     DescribeAssetSyncLastTimeCall, DescribeAssetSyncLastTimeResponse, Error, idempotent
 );
-impl<T> DescribeAssetSyncLastTimeCall<T> {}
 /// The answer of [`Client::describe_asset_sync_last_time`] (`DescribeAssetSyncLastTime`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -7354,7 +7346,6 @@ rt::action!(
     DescribeClusterSummary, DescribeClusterSummaryRequest, DescribeClusterSummaryCall,
     DescribeClusterSummaryResponse, Error, idempotent
 );
-impl<T> DescribeClusterSummaryCall<T> {}
 /// The answer of [`Client::describe_cluster_summary`] (`DescribeClusterSummary`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -7769,7 +7760,6 @@ rt::action!(
     DescribeContainerAssetSummaryCall, DescribeContainerAssetSummaryResponse, Error,
     idempotent
 );
-impl<T> DescribeContainerAssetSummaryCall<T> {}
 /// The answer of [`Client::describe_container_asset_summary`] (`DescribeContainerAssetSummary`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -7796,7 +7786,6 @@ rt::action!(
     DescribeContainerSecEventSummaryCall, DescribeContainerSecEventSummaryResponse,
     Error, idempotent
 );
-impl<T> DescribeContainerSecEventSummaryCall<T> {}
 /// The answer of [`Client::describe_container_sec_event_summary`] (`DescribeContainerSecEventSummary`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -7985,7 +7974,6 @@ rt::action!(
     DescribeEscapeEventTypeSummaryCall, DescribeEscapeEventTypeSummaryResponse, Error,
     idempotent
 );
-impl<T> DescribeEscapeEventTypeSummaryCall<T> {}
 /// The answer of [`Client::describe_escape_event_type_summary`] (`DescribeEscapeEventTypeSummary`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -8003,7 +7991,6 @@ rt::action!(
     DescribeEscapeRuleInfo, DescribeEscapeRuleInfoRequest, DescribeEscapeRuleInfoCall,
     DescribeEscapeRuleInfoResponse, Error, idempotent
 );
-impl<T> DescribeEscapeRuleInfoCall<T> {}
 /// The answer of [`Client::describe_escape_rule_info`] (`DescribeEscapeRuleInfo`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -8018,7 +8005,6 @@ rt::action!(
     DescribeEscapeSafeState, DescribeEscapeSafeStateRequest, DescribeEscapeSafeStateCall,
     DescribeEscapeSafeStateResponse, Error, idempotent
 );
-impl<T> DescribeEscapeSafeStateCall<T> {}
 /// The answer of [`Client::describe_escape_safe_state`] (`DescribeEscapeSafeState`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -8205,7 +8191,6 @@ rt::action!(
     DescribeImageAuthorizedInfoCall, DescribeImageAuthorizedInfoResponse, Error,
     idempotent
 );
-impl<T> DescribeImageAuthorizedInfoCall<T> {}
 /// The answer of [`Client::describe_image_authorized_info`] (`DescribeImageAuthorizedInfo`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -8278,7 +8263,6 @@ rt::action!(
     DescribeImageAutoAuthorizedRuleCall, DescribeImageAutoAuthorizedRuleResponse, Error,
     idempotent
 );
-impl<T> DescribeImageAutoAuthorizedRuleCall<T> {}
 /// The answer of [`Client::describe_image_auto_authorized_rule`] (`DescribeImageAutoAuthorizedRule`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -8628,7 +8612,6 @@ rt::action!(
     DescribeImageDenyRuleSummaryCall, DescribeImageDenyRuleSummaryResponse, Error,
     idempotent
 );
-impl<T> DescribeImageDenyRuleSummaryCall<T> {}
 /// The answer of [`Client::describe_image_deny_rule_summary`] (`DescribeImageDenyRuleSummary`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -8669,7 +8652,6 @@ rt::action!(
     DescribeImageRegistryTimingScanTaskCall, DescribeImageRegistryTimingScanTaskResponse,
     Error, idempotent
 );
-impl<T> DescribeImageRegistryTimingScanTaskCall<T> {}
 /// The answer of [`Client::describe_image_registry_timing_scan_task`] (`DescribeImageRegistryTimingScanTask`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -8699,7 +8681,6 @@ rt::action!(
     DescribeImageRiskSummary, DescribeImageRiskSummaryRequest,
     DescribeImageRiskSummaryCall, DescribeImageRiskSummaryResponse, Error, idempotent
 );
-impl<T> DescribeImageRiskSummaryCall<T> {}
 /// The answer of [`Client::describe_image_risk_summary`] (`DescribeImageRiskSummary`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -8759,7 +8740,6 @@ rt::action!(
     DescribeIndexList, DescribeIndexListRequest, DescribeIndexListCall,
     DescribeIndexListResponse, Error, idempotent
 );
-impl<T> DescribeIndexListCall<T> {}
 /// The answer of [`Client::describe_index_list`] (`DescribeIndexList`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -8774,7 +8754,6 @@ rt::action!(
     DescribeInspectionReport, DescribeInspectionReportRequest,
     DescribeInspectionReportCall, DescribeInspectionReportResponse, Error, idempotent
 );
-impl<T> DescribeInspectionReportCall<T> {}
 /// The answer of [`Client::describe_inspection_report`] (`DescribeInspectionReport`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -8940,7 +8919,6 @@ rt::action!(
     DescribeK8sApiAbnormalSummaryCall, DescribeK8sApiAbnormalSummaryResponse, Error,
     idempotent
 );
-impl<T> DescribeK8sApiAbnormalSummaryCall<T> {}
 /// The answer of [`Client::describe_k8s_api_abnormal_summary`] (`DescribeK8sApiAbnormalSummary`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -8979,7 +8957,6 @@ rt::action!(
     DescribeLogStorageStatisticCall, DescribeLogStorageStatisticResponse, Error,
     idempotent
 );
-impl<T> DescribeLogStorageStatisticCall<T> {}
 /// The answer of [`Client::describe_log_storage_statistic`] (`DescribeLogStorageStatistic`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -9481,7 +9458,6 @@ rt::action!(
     DescribeNewestVul, DescribeNewestVulRequest, DescribeNewestVulCall,
     DescribeNewestVulResponse, Error, idempotent
 );
-impl<T> DescribeNewestVulCall<T> {}
 /// The answer of [`Client::describe_newest_vul`] (`DescribeNewestVul`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -9523,7 +9499,6 @@ rt::action!(
     DescribeProVersionInfo, DescribeProVersionInfoRequest, DescribeProVersionInfoCall,
     DescribeProVersionInfoResponse, Error, idempotent
 );
-impl<T> DescribeProVersionInfoCall<T> {}
 /// The answer of [`Client::describe_pro_version_info`] (`DescribeProVersionInfo`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -9562,7 +9537,6 @@ rt::action!(
     DescribePublicKey, DescribePublicKeyRequest, DescribePublicKeyCall,
     DescribePublicKeyResponse, Error, idempotent
 );
-impl<T> DescribePublicKeyCall<T> {}
 /// The answer of [`Client::describe_public_key`] (`DescribePublicKey`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -9577,7 +9551,6 @@ rt::action!(
     DescribePurchaseStateInfo, DescribePurchaseStateInfoRequest,
     DescribePurchaseStateInfoCall, DescribePurchaseStateInfoResponse, Error, idempotent
 );
-impl<T> DescribePurchaseStateInfoCall<T> {}
 /// The answer of [`Client::describe_purchase_state_info`] (`DescribePurchaseStateInfo`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -10203,7 +10176,6 @@ rt::action!(
     DescribeRiskSyscallNames, DescribeRiskSyscallNamesRequest,
     DescribeRiskSyscallNamesCall, DescribeRiskSyscallNamesResponse, Error, idempotent
 );
-impl<T> DescribeRiskSyscallNamesCall<T> {}
 /// The answer of [`Client::describe_risk_syscall_names`] (`DescribeRiskSyscallNames`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -10343,7 +10315,6 @@ rt::action!(
     DescribeSearchLogs, DescribeSearchLogsRequest, DescribeSearchLogsCall,
     DescribeSearchLogsResponse, Error, idempotent
 );
-impl<T> DescribeSearchLogsCall<T> {}
 /// The answer of [`Client::describe_search_logs`] (`DescribeSearchLogs`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -10436,7 +10407,6 @@ rt::action!(
     DescribeSecLogCleanSettingInfoCall, DescribeSecLogCleanSettingInfoResponse, Error,
     idempotent
 );
-impl<T> DescribeSecLogCleanSettingInfoCall<T> {}
 /// The answer of [`Client::describe_sec_log_clean_setting_info`] (`DescribeSecLogCleanSettingInfo`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -10473,7 +10443,6 @@ rt::action!(
     DescribeSecLogDeliveryClsSettingCall, DescribeSecLogDeliveryClsSettingResponse,
     Error, idempotent
 );
-impl<T> DescribeSecLogDeliveryClsSettingCall<T> {}
 /// The answer of [`Client::describe_sec_log_delivery_cls_setting`] (`DescribeSecLogDeliveryClsSetting`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -10508,7 +10477,6 @@ rt::action!(
     DescribeSecLogDeliveryKafkaSettingCall, DescribeSecLogDeliveryKafkaSettingResponse,
     Error, idempotent
 );
-impl<T> DescribeSecLogDeliveryKafkaSettingCall<T> {}
 /// The answer of [`Client::describe_sec_log_delivery_kafka_setting`] (`DescribeSecLogDeliveryKafkaSetting`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -10581,7 +10549,6 @@ rt::action!(
     DescribeSecLogJoinTypeList, DescribeSecLogJoinTypeListRequest,
     DescribeSecLogJoinTypeListCall, DescribeSecLogJoinTypeListResponse, Error, idempotent
 );
-impl<T> DescribeSecLogJoinTypeListCall<T> {}
 /// The answer of [`Client::describe_sec_log_join_type_list`] (`DescribeSecLogJoinTypeList`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -10597,7 +10564,6 @@ rt::action!(
     DescribeSecLogKafkaUIN, DescribeSecLogKafkaUINRequest, DescribeSecLogKafkaUINCall,
     DescribeSecLogKafkaUINResponse, Error, idempotent
 );
-impl<T> DescribeSecLogKafkaUINCall<T> {}
 /// The answer of [`Client::describe_sec_log_kafka_uin`] (`DescribeSecLogKafkaUIN`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -10615,7 +10581,6 @@ rt::action!(
     DescribeSecLogVasInfo, DescribeSecLogVasInfoRequest, DescribeSecLogVasInfoCall,
     DescribeSecLogVasInfoResponse, Error, idempotent
 );
-impl<T> DescribeSecLogVasInfoCall<T> {}
 /// The answer of [`Client::describe_sec_log_vas_info`] (`DescribeSecLogVasInfo`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -10766,7 +10731,6 @@ rt::action!(
     DescribeTaskResultSummary, DescribeTaskResultSummaryRequest,
     DescribeTaskResultSummaryCall, DescribeTaskResultSummaryResponse, Error, idempotent
 );
-impl<T> DescribeTaskResultSummaryCall<T> {}
 /// The answer of [`Client::describe_task_result_summary`] (`DescribeTaskResultSummary`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -10784,7 +10748,6 @@ rt::action!(
     DescribeTcssSummary, DescribeTcssSummaryRequest, DescribeTcssSummaryCall,
     DescribeTcssSummaryResponse, Error, idempotent
 );
-impl<T> DescribeTcssSummaryCall<T> {}
 /// The answer of [`Client::describe_tcss_summary`] (`DescribeTcssSummary`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -10821,7 +10784,6 @@ rt::action!(
     DescribeUnauthorizedCoresTendencyCall, DescribeUnauthorizedCoresTendencyResponse,
     Error, idempotent
 );
-impl<T> DescribeUnauthorizedCoresTendencyCall<T> {}
 /// The answer of [`Client::describe_unauthorized_cores_tendency`] (`DescribeUnauthorizedCoresTendency`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -10837,7 +10799,6 @@ rt::action!(
     DescribeUnfinishRefreshTaskCall, DescribeUnfinishRefreshTaskResponse, Error,
     idempotent
 );
-impl<T> DescribeUnfinishRefreshTaskCall<T> {}
 /// The answer of [`Client::describe_unfinish_refresh_task`] (`DescribeUnfinishRefreshTask`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -10943,7 +10904,6 @@ rt::action!(
     DescribeValueAddedSrvInfo, DescribeValueAddedSrvInfoRequest,
     DescribeValueAddedSrvInfoCall, DescribeValueAddedSrvInfoResponse, Error, idempotent
 );
-impl<T> DescribeValueAddedSrvInfoCall<T> {}
 /// The answer of [`Client::describe_value_added_srv_info`] (`DescribeValueAddedSrvInfo`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -11053,7 +11013,6 @@ rt::action!(
     DescribeVirusAutoIsolateSettingCall, DescribeVirusAutoIsolateSettingResponse, Error,
     idempotent
 );
-impl<T> DescribeVirusAutoIsolateSettingCall<T> {}
 /// The answer of [`Client::describe_virus_auto_isolate_setting`] (`DescribeVirusAutoIsolateSetting`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -11247,7 +11206,6 @@ rt::action!(
     DescribeVirusMonitorConfig, DescribeVirusMonitorConfigRequest,
     DescribeVirusMonitorConfigCall, DescribeVirusMonitorConfigResponse, Error, idempotent
 );
-impl<T> DescribeVirusMonitorConfigCall<T> {}
 /// The answer of [`Client::describe_virus_monitor_config`] (`DescribeVirusMonitorConfig`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -11266,7 +11224,6 @@ rt::action!(
     DescribeVirusMonitorSettingCall, DescribeVirusMonitorSettingResponse, Error,
     idempotent
 );
-impl<T> DescribeVirusMonitorSettingCall<T> {}
 /// The answer of [`Client::describe_virus_monitor_setting`] (`DescribeVirusMonitorSetting`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -11303,7 +11260,6 @@ rt::action!(
     DescribeVirusScanConfig, DescribeVirusScanConfigRequest, DescribeVirusScanConfigCall,
     DescribeVirusScanConfigResponse, Error, idempotent
 );
-impl<T> DescribeVirusScanConfigCall<T> {}
 /// The answer of [`Client::describe_virus_scan_config`] (`DescribeVirusScanConfig`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -11326,7 +11282,6 @@ rt::action!(
     DescribeVirusScanSetting, DescribeVirusScanSettingRequest,
     DescribeVirusScanSettingCall, DescribeVirusScanSettingResponse, Error, idempotent
 );
-impl<T> DescribeVirusScanSettingCall<T> {}
 /// The answer of [`Client::describe_virus_scan_setting`] (`DescribeVirusScanSetting`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -11397,7 +11352,6 @@ rt::action!(
     DescribeVirusSummary, DescribeVirusSummaryRequest, DescribeVirusSummaryCall,
     DescribeVirusSummaryResponse, Error, idempotent
 );
-impl<T> DescribeVirusSummaryCall<T> {}
 /// The answer of [`Client::describe_virus_summary`] (`DescribeVirusSummary`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -11716,7 +11670,6 @@ rt::action!(
     DescribeVulDefenceSetting, DescribeVulDefenceSettingRequest,
     DescribeVulDefenceSettingCall, DescribeVulDefenceSettingResponse, Error, idempotent
 );
-impl<T> DescribeVulDefenceSettingCall<T> {}
 /// The answer of [`Client::describe_vul_defence_setting`] (`DescribeVulDefenceSetting`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -11890,7 +11843,6 @@ rt::action!(
     DescribeVulImageSummary, DescribeVulImageSummaryRequest, DescribeVulImageSummaryCall,
     DescribeVulImageSummaryResponse, Error, idempotent
 );
-impl<T> DescribeVulImageSummaryCall<T> {}
 /// The answer of [`Client::describe_vul_image_summary`] (`DescribeVulImageSummary`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -11914,7 +11866,6 @@ rt::action!(
     DescribeVulLevelImageSummaryCall, DescribeVulLevelImageSummaryResponse, Error,
     idempotent
 );
-impl<T> DescribeVulLevelImageSummaryCall<T> {}
 /// The answer of [`Client::describe_vul_level_image_summary`] (`DescribeVulLevelImageSummary`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -12005,7 +11956,6 @@ rt::action!(
     DescribeVulScanAuthorizedImageSummaryCall,
     DescribeVulScanAuthorizedImageSummaryResponse, Error, idempotent
 );
-impl<T> DescribeVulScanAuthorizedImageSummaryCall<T> {}
 /// The answer of [`Client::describe_vul_scan_authorized_image_summary`] (`DescribeVulScanAuthorizedImageSummary`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -12165,7 +12115,6 @@ rt::action!(
     DescribeWarningRules, DescribeWarningRulesRequest, DescribeWarningRulesCall,
     DescribeWarningRulesResponse, Error, idempotent
 );
-impl<T> DescribeWarningRulesCall<T> {}
 /// The answer of [`Client::describe_warning_rules`] (`DescribeWarningRules`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -12243,7 +12192,6 @@ rt::action!(
     InitializeUserComplianceEnvironmentCall, InitializeUserComplianceEnvironmentResponse,
     Error
 );
-impl<T> InitializeUserComplianceEnvironmentCall<T> {}
 /// The answer of [`Client::initialize_user_compliance_environment`] (`InitializeUserComplianceEnvironment`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -12925,7 +12873,6 @@ pub struct ModifyVulDefenceSettingResponse {
 rt::action!(
     OpenTcssTrial, OpenTcssTrialRequest, OpenTcssTrialCall, OpenTcssTrialResponse, Error
 );
-impl<T> OpenTcssTrialCall<T> {}
 /// The answer of [`Client::open_tcss_trial`] (`OpenTcssTrial`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

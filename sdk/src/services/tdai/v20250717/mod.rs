@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `ContinueAgentWork`.
+    /// Calls `ContinueAgentWork`; the answer is a [`ContinueAgentWorkResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -44,14 +44,14 @@ impl Client {
     pub fn continue_agent_work(&self) -> ContinueAgentWorkCall {
         ContinueAgentWorkCall::new(&self.handle)
     }
-    /// Calls `CreateAgentInstance`.
+    /// Calls `CreateAgentInstance`; the answer is a [`CreateAgentInstanceResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tdai&Version=2025-07-17&Action=CreateAgentInstance)
     #[inline]
     pub fn create_agent_instance(&self) -> CreateAgentInstanceCall {
         CreateAgentInstanceCall::new(&self.handle)
     }
-    /// Calls `CreateChatCompletion`.
+    /// Calls `CreateChatCompletion`; the answer is a [`CreateChatCompletionResponse`].
     ///
     /// Required: `InputContent`, `InstanceId`.
     ///
@@ -60,21 +60,21 @@ impl Client {
     pub fn create_chat_completion(&self) -> CreateChatCompletionCall {
         CreateChatCompletionCall::new(&self.handle)
     }
-    /// Calls `CreateMemoryPlusSpace`.
+    /// Calls `CreateMemoryPlusSpace`; the answer is a [`CreateMemoryPlusSpaceResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tdai&Version=2025-07-17&Action=CreateMemoryPlusSpace)
     #[inline]
     pub fn create_memory_plus_space(&self) -> CreateMemoryPlusSpaceCall {
         CreateMemoryPlusSpaceCall::new(&self.handle)
     }
-    /// Calls `DescribeAgentDutyTaskDetail`.
+    /// Calls `DescribeAgentDutyTaskDetail`; the answer is a [`DescribeAgentDutyTaskDetailResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tdai&Version=2025-07-17&Action=DescribeAgentDutyTaskDetail)
     #[inline]
     pub fn describe_agent_duty_task_detail(&self) -> DescribeAgentDutyTaskDetailCall {
         DescribeAgentDutyTaskDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeAgentDutyTasks`.
+    /// Calls `DescribeAgentDutyTasks`; the answer is a [`DescribeAgentDutyTasksResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -85,21 +85,21 @@ impl Client {
     pub fn describe_agent_duty_tasks(&self) -> DescribeAgentDutyTasksCall {
         DescribeAgentDutyTasksCall::new(&self.handle)
     }
-    /// Calls `DescribeAgentInstance`.
+    /// Calls `DescribeAgentInstance`; the answer is a [`DescribeAgentInstanceResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tdai&Version=2025-07-17&Action=DescribeAgentInstance)
     #[inline]
     pub fn describe_agent_instance(&self) -> DescribeAgentInstanceCall {
         DescribeAgentInstanceCall::new(&self.handle)
     }
-    /// Calls `DescribeAgentInstances`.
+    /// Calls `DescribeAgentInstances`; the answer is a [`DescribeAgentInstancesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tdai&Version=2025-07-17&Action=DescribeAgentInstances)
     #[inline]
     pub fn describe_agent_instances(&self) -> DescribeAgentInstancesCall {
         DescribeAgentInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribeAgents`.
+    /// Calls `DescribeAgents`; the answer is a [`DescribeAgentsResponse`].
     ///
     /// Each answer holds one page of `Items`; [`into_paginator`](DescribeAgentsCall::into_paginator) reads them all.
     ///
@@ -108,7 +108,7 @@ impl Client {
     pub fn describe_agents(&self) -> DescribeAgentsCall {
         DescribeAgentsCall::new(&self.handle)
     }
-    /// Calls `DescribeChatDetail`.
+    /// Calls `DescribeChatDetail`; the answer is a [`DescribeChatDetailResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -117,7 +117,7 @@ impl Client {
     pub fn describe_chat_detail(&self) -> DescribeChatDetailCall {
         DescribeChatDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeChats`.
+    /// Calls `DescribeChats`; the answer is a [`DescribeChatsResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -128,7 +128,7 @@ impl Client {
     pub fn describe_chats(&self) -> DescribeChatsCall {
         DescribeChatsCall::new(&self.handle)
     }
-    /// Calls `DescribeMemoryPlusRecord`.
+    /// Calls `DescribeMemoryPlusRecord`; the answer is a [`DescribeMemoryPlusRecordResponse`].
     ///
     /// Required: `SpaceId`.
     ///
@@ -139,7 +139,7 @@ impl Client {
     pub fn describe_memory_plus_record(&self) -> DescribeMemoryPlusRecordCall {
         DescribeMemoryPlusRecordCall::new(&self.handle)
     }
-    /// Calls `DescribeMemoryPlusSpace`.
+    /// Calls `DescribeMemoryPlusSpace`; the answer is a [`DescribeMemoryPlusSpaceResponse`].
     ///
     /// Required: `SpaceId`.
     ///
@@ -148,7 +148,7 @@ impl Client {
     pub fn describe_memory_plus_space(&self) -> DescribeMemoryPlusSpaceCall {
         DescribeMemoryPlusSpaceCall::new(&self.handle)
     }
-    /// Calls `DescribeMemoryPlusSpaces`.
+    /// Calls `DescribeMemoryPlusSpaces`; the answer is a [`DescribeMemoryPlusSpacesResponse`].
     ///
     /// Each answer holds one page of `Items`; [`into_paginator`](DescribeMemoryPlusSpacesCall::into_paginator) reads them all.
     ///
@@ -157,14 +157,14 @@ impl Client {
     pub fn describe_memory_plus_spaces(&self) -> DescribeMemoryPlusSpacesCall {
         DescribeMemoryPlusSpacesCall::new(&self.handle)
     }
-    /// Calls `DescribeReportUrl`.
+    /// Calls `DescribeReportUrl`; the answer is a [`DescribeReportUrlResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tdai&Version=2025-07-17&Action=DescribeReportUrl)
     #[inline]
     pub fn describe_report_url(&self) -> DescribeReportUrlCall {
         DescribeReportUrlCall::new(&self.handle)
     }
-    /// Calls `DescribeServiceAccessKey`.
+    /// Calls `DescribeServiceAccessKey`; the answer is a [`DescribeServiceAccessKeyResponse`].
     ///
     /// Required: `ServiceId`.
     ///
@@ -173,7 +173,7 @@ impl Client {
     pub fn describe_service_access_key(&self) -> DescribeServiceAccessKeyCall {
         DescribeServiceAccessKeyCall::new(&self.handle)
     }
-    /// Calls `DestroyMemoryPlusSpace`.
+    /// Calls `DestroyMemoryPlusSpace`; the answer is a [`DestroyMemoryPlusSpaceResponse`].
     ///
     /// Required: `SpaceIds`.
     ///
@@ -182,7 +182,7 @@ impl Client {
     pub fn destroy_memory_plus_space(&self) -> DestroyMemoryPlusSpaceCall {
         DestroyMemoryPlusSpaceCall::new(&self.handle)
     }
-    /// Calls `IsolateAgentInstance`.
+    /// Calls `IsolateAgentInstance`; the answer is a [`IsolateAgentInstanceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -191,7 +191,7 @@ impl Client {
     pub fn isolate_agent_instance(&self) -> IsolateAgentInstanceCall {
         IsolateAgentInstanceCall::new(&self.handle)
     }
-    /// Calls `IsolateMemoryPlusSpace`.
+    /// Calls `IsolateMemoryPlusSpace`; the answer is a [`IsolateMemoryPlusSpaceResponse`].
     ///
     /// Required: `SpaceIds`.
     ///
@@ -200,7 +200,7 @@ impl Client {
     pub fn isolate_memory_plus_space(&self) -> IsolateMemoryPlusSpaceCall {
         IsolateMemoryPlusSpaceCall::new(&self.handle)
     }
-    /// Calls `ModifyAgentInstanceParameters`.
+    /// Calls `ModifyAgentInstanceParameters`; the answer is a [`ModifyAgentInstanceParametersResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -209,7 +209,7 @@ impl Client {
     pub fn modify_agent_instance_parameters(&self) -> ModifyAgentInstanceParametersCall {
         ModifyAgentInstanceParametersCall::new(&self.handle)
     }
-    /// Calls `ModifyChatTitle`.
+    /// Calls `ModifyChatTitle`; the answer is a [`ModifyChatTitleResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -218,7 +218,7 @@ impl Client {
     pub fn modify_chat_title(&self) -> ModifyChatTitleCall {
         ModifyChatTitleCall::new(&self.handle)
     }
-    /// Calls `ModifyMemoryPlusSpace`.
+    /// Calls `ModifyMemoryPlusSpace`; the answer is a [`ModifyMemoryPlusSpaceResponse`].
     ///
     /// Required: `SpaceId`.
     ///
@@ -227,7 +227,7 @@ impl Client {
     pub fn modify_memory_plus_space(&self) -> ModifyMemoryPlusSpaceCall {
         ModifyMemoryPlusSpaceCall::new(&self.handle)
     }
-    /// Calls `PauseAgentWork`.
+    /// Calls `PauseAgentWork`; the answer is a [`PauseAgentWorkResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -236,7 +236,7 @@ impl Client {
     pub fn pause_agent_work(&self) -> PauseAgentWorkCall {
         PauseAgentWorkCall::new(&self.handle)
     }
-    /// Calls `RecoverAgentInstance`.
+    /// Calls `RecoverAgentInstance`; the answer is a [`RecoverAgentInstanceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -245,7 +245,7 @@ impl Client {
     pub fn recover_agent_instance(&self) -> RecoverAgentInstanceCall {
         RecoverAgentInstanceCall::new(&self.handle)
     }
-    /// Calls `RecoverMemoryPlusSpace`.
+    /// Calls `RecoverMemoryPlusSpace`; the answer is a [`RecoverMemoryPlusSpaceResponse`].
     ///
     /// Required: `SpaceIds`.
     ///
@@ -254,7 +254,7 @@ impl Client {
     pub fn recover_memory_plus_space(&self) -> RecoverMemoryPlusSpaceCall {
         RecoverMemoryPlusSpaceCall::new(&self.handle)
     }
-    /// Calls `RemoveChat`.
+    /// Calls `RemoveChat`; the answer is a [`RemoveChatResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -263,7 +263,7 @@ impl Client {
     pub fn remove_chat(&self) -> RemoveChatCall {
         RemoveChatCall::new(&self.handle)
     }
-    /// Calls `StartAgentTask`.
+    /// Calls `StartAgentTask`; the answer is a [`StartAgentTaskResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -272,7 +272,7 @@ impl Client {
     pub fn start_agent_task(&self) -> StartAgentTaskCall {
         StartAgentTaskCall::new(&self.handle)
     }
-    /// Calls `TerminateAgentInstance`.
+    /// Calls `TerminateAgentInstance`; the answer is a [`TerminateAgentInstanceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -742,7 +742,6 @@ rt::action!(
     DescribeReportUrl, DescribeReportUrlRequest, DescribeReportUrlCall,
     DescribeReportUrlResponse, Error, idempotent
 );
-impl<T> DescribeReportUrlCall<T> {}
 /// The answer of [`Client::describe_report_url`] (`DescribeReportUrl`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `CloneClusterToPointInTime`.
+    /// Calls `CloneClusterToPointInTime`; the answer is a [`CloneClusterToPointInTimeResponse`].
     ///
     /// Required: `Zone`, `DBVersion`, `CPU`, `Memory`, `VpcId`, `SubnetId`, `PayMode`, `SourceClusterId`, `SourceDataPoint`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn clone_cluster_to_point_in_time(&self) -> CloneClusterToPointInTimeCall {
         CloneClusterToPointInTimeCall::new(&self.handle)
     }
-    /// Calls `CreateCluster`.
+    /// Calls `CreateCluster`; the answer is a [`CreateClusterResponse`].
     ///
     /// Required: `Zone`, `MasterUserPassword`, `CPU`, `Memory`, `VpcId`, `SubnetId`, `PayMode`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn create_cluster(&self) -> CreateClusterCall {
         CreateClusterCall::new(&self.handle)
     }
-    /// Calls `CreateClusterInstances`.
+    /// Calls `CreateClusterInstances`; the answer is a [`CreateClusterInstancesResponse`].
     ///
     /// Required: `ClusterId`, `CPU`, `Memory`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn create_cluster_instances(&self) -> CreateClusterInstancesCall {
         CreateClusterInstancesCall::new(&self.handle)
     }
-    /// Calls `DeleteCluster`.
+    /// Calls `DeleteCluster`; the answer is a [`DeleteClusterResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn delete_cluster(&self) -> DeleteClusterCall {
         DeleteClusterCall::new(&self.handle)
     }
-    /// Calls `DeleteClusterInstances`.
+    /// Calls `DeleteClusterInstances`; the answer is a [`DeleteClusterInstancesResponse`].
     ///
     /// Required: `ClusterId`, `InstanceIdSet`.
     ///
@@ -80,7 +80,7 @@ impl Client {
     pub fn delete_cluster_instances(&self) -> DeleteClusterInstancesCall {
         DeleteClusterInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribeAccounts`.
+    /// Calls `DescribeAccounts`; the answer is a [`DescribeAccountsResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -89,7 +89,7 @@ impl Client {
     pub fn describe_accounts(&self) -> DescribeAccountsCall {
         DescribeAccountsCall::new(&self.handle)
     }
-    /// Calls `DescribeClusterBackups`.
+    /// Calls `DescribeClusterBackups`; the answer is a [`DescribeClusterBackupsResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -98,7 +98,7 @@ impl Client {
     pub fn describe_cluster_backups(&self) -> DescribeClusterBackupsCall {
         DescribeClusterBackupsCall::new(&self.handle)
     }
-    /// Calls `DescribeClusterEndpoints`.
+    /// Calls `DescribeClusterEndpoints`; the answer is a [`DescribeClusterEndpointsResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -107,7 +107,7 @@ impl Client {
     pub fn describe_cluster_endpoints(&self) -> DescribeClusterEndpointsCall {
         DescribeClusterEndpointsCall::new(&self.handle)
     }
-    /// Calls `DescribeClusterInstances`.
+    /// Calls `DescribeClusterInstances`; the answer is a [`DescribeClusterInstancesResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -116,7 +116,7 @@ impl Client {
     pub fn describe_cluster_instances(&self) -> DescribeClusterInstancesCall {
         DescribeClusterInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribeClusterRecoveryTimeRange`.
+    /// Calls `DescribeClusterRecoveryTimeRange`; the answer is a [`DescribeClusterRecoveryTimeRangeResponse`].
     ///
     /// Required: `ClusterId`, `DataPoint`.
     ///
@@ -127,14 +127,14 @@ impl Client {
     ) -> DescribeClusterRecoveryTimeRangeCall {
         DescribeClusterRecoveryTimeRangeCall::new(&self.handle)
     }
-    /// Calls `DescribeClusters`.
+    /// Calls `DescribeClusters`; the answer is a [`DescribeClustersResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tdcpg&Version=2021-11-18&Action=DescribeClusters)
     #[inline]
     pub fn describe_clusters(&self) -> DescribeClustersCall {
         DescribeClustersCall::new(&self.handle)
     }
-    /// Calls `DescribeResourcesByDealName`.
+    /// Calls `DescribeResourcesByDealName`; the answer is a [`DescribeResourcesByDealNameResponse`].
     ///
     /// Required: `DealName`.
     ///
@@ -143,7 +143,7 @@ impl Client {
     pub fn describe_resources_by_deal_name(&self) -> DescribeResourcesByDealNameCall {
         DescribeResourcesByDealNameCall::new(&self.handle)
     }
-    /// Calls `IsolateCluster`.
+    /// Calls `IsolateCluster`; the answer is a [`IsolateClusterResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -152,7 +152,7 @@ impl Client {
     pub fn isolate_cluster(&self) -> IsolateClusterCall {
         IsolateClusterCall::new(&self.handle)
     }
-    /// Calls `IsolateClusterInstances`.
+    /// Calls `IsolateClusterInstances`; the answer is a [`IsolateClusterInstancesResponse`].
     ///
     /// Required: `ClusterId`, `InstanceIdSet`.
     ///
@@ -161,7 +161,7 @@ impl Client {
     pub fn isolate_cluster_instances(&self) -> IsolateClusterInstancesCall {
         IsolateClusterInstancesCall::new(&self.handle)
     }
-    /// Calls `ModifyAccountDescription`.
+    /// Calls `ModifyAccountDescription`; the answer is a [`ModifyAccountDescriptionResponse`].
     ///
     /// Required: `ClusterId`, `AccountName`, `AccountDescription`.
     ///
@@ -170,7 +170,7 @@ impl Client {
     pub fn modify_account_description(&self) -> ModifyAccountDescriptionCall {
         ModifyAccountDescriptionCall::new(&self.handle)
     }
-    /// Calls `ModifyClusterEndpointWanStatus`.
+    /// Calls `ModifyClusterEndpointWanStatus`; the answer is a [`ModifyClusterEndpointWanStatusResponse`].
     ///
     /// Required: `ClusterId`, `EndpointId`, `WanStatus`.
     ///
@@ -181,7 +181,7 @@ impl Client {
     ) -> ModifyClusterEndpointWanStatusCall {
         ModifyClusterEndpointWanStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyClusterInstancesSpec`.
+    /// Calls `ModifyClusterInstancesSpec`; the answer is a [`ModifyClusterInstancesSpecResponse`].
     ///
     /// Required: `ClusterId`, `InstanceIdSet`, `CPU`, `Memory`, `OperationTiming`.
     ///
@@ -190,7 +190,7 @@ impl Client {
     pub fn modify_cluster_instances_spec(&self) -> ModifyClusterInstancesSpecCall {
         ModifyClusterInstancesSpecCall::new(&self.handle)
     }
-    /// Calls `ModifyClusterName`.
+    /// Calls `ModifyClusterName`; the answer is a [`ModifyClusterNameResponse`].
     ///
     /// Required: `ClusterId`, `ClusterName`.
     ///
@@ -199,7 +199,7 @@ impl Client {
     pub fn modify_cluster_name(&self) -> ModifyClusterNameCall {
         ModifyClusterNameCall::new(&self.handle)
     }
-    /// Calls `ModifyClustersAutoRenewFlag`.
+    /// Calls `ModifyClustersAutoRenewFlag`; the answer is a [`ModifyClustersAutoRenewFlagResponse`].
     ///
     /// Required: `ClusterIdSet`, `AutoRenewFlag`.
     ///
@@ -208,7 +208,7 @@ impl Client {
     pub fn modify_clusters_auto_renew_flag(&self) -> ModifyClustersAutoRenewFlagCall {
         ModifyClustersAutoRenewFlagCall::new(&self.handle)
     }
-    /// Calls `RecoverCluster`.
+    /// Calls `RecoverCluster`; the answer is a [`RecoverClusterResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -217,7 +217,7 @@ impl Client {
     pub fn recover_cluster(&self) -> RecoverClusterCall {
         RecoverClusterCall::new(&self.handle)
     }
-    /// Calls `RecoverClusterInstances`.
+    /// Calls `RecoverClusterInstances`; the answer is a [`RecoverClusterInstancesResponse`].
     ///
     /// Required: `ClusterId`, `InstanceIdSet`.
     ///
@@ -226,7 +226,7 @@ impl Client {
     pub fn recover_cluster_instances(&self) -> RecoverClusterInstancesCall {
         RecoverClusterInstancesCall::new(&self.handle)
     }
-    /// Calls `RenewCluster`.
+    /// Calls `RenewCluster`; the answer is a [`RenewClusterResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -235,7 +235,7 @@ impl Client {
     pub fn renew_cluster(&self) -> RenewClusterCall {
         RenewClusterCall::new(&self.handle)
     }
-    /// Calls `ResetAccountPassword`.
+    /// Calls `ResetAccountPassword`; the answer is a [`ResetAccountPasswordResponse`].
     ///
     /// Required: `ClusterId`, `AccountName`, `AccountPassword`.
     ///
@@ -244,7 +244,7 @@ impl Client {
     pub fn reset_account_password(&self) -> ResetAccountPasswordCall {
         ResetAccountPasswordCall::new(&self.handle)
     }
-    /// Calls `RestartClusterInstances`.
+    /// Calls `RestartClusterInstances`; the answer is a [`RestartClusterInstancesResponse`].
     ///
     /// Required: `ClusterId`, `InstanceIdSet`.
     ///
@@ -253,7 +253,7 @@ impl Client {
     pub fn restart_cluster_instances(&self) -> RestartClusterInstancesCall {
         RestartClusterInstancesCall::new(&self.handle)
     }
-    /// Calls `TransformClusterPayMode`.
+    /// Calls `TransformClusterPayMode`; the answer is a [`TransformClusterPayModeResponse`].
     ///
     /// Required: `ClusterId`, `CurrentPayMode`, `TargetPayMode`.
     ///

@@ -35,126 +35,126 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `CreateDisclosedCredential`.
+    /// Calls `CreateDisclosedCredential`; the answer is a [`CreateDisclosedCredentialResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tdid&Version=2021-05-19&Action=CreateDisclosedCredential)
     #[inline]
     pub fn create_disclosed_credential(&self) -> CreateDisclosedCredentialCall {
         CreateDisclosedCredentialCall::new(&self.handle)
     }
-    /// Calls `CreatePresentation`.
+    /// Calls `CreatePresentation`; the answer is a [`CreatePresentationResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tdid&Version=2021-05-19&Action=CreatePresentation)
     #[inline]
     pub fn create_presentation(&self) -> CreatePresentationCall {
         CreatePresentationCall::new(&self.handle)
     }
-    /// Calls `CreateTDidByHost`.
+    /// Calls `CreateTDidByHost`; the answer is a [`CreateTDidByHostResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tdid&Version=2021-05-19&Action=CreateTDidByHost)
     #[inline]
     pub fn create_t_did_by_host(&self) -> CreateTDidByHostCall {
         CreateTDidByHostCall::new(&self.handle)
     }
-    /// Calls `CreateTDidByPubKey`.
+    /// Calls `CreateTDidByPubKey`; the answer is a [`CreateTDidByPubKeyResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tdid&Version=2021-05-19&Action=CreateTDidByPubKey)
     #[inline]
     pub fn create_t_did_by_pub_key(&self) -> CreateTDidByPubKeyCall {
         CreateTDidByPubKeyCall::new(&self.handle)
     }
-    /// Calls `DeactivateTDid`.
+    /// Calls `DeactivateTDid`; the answer is a [`DeactivateTDidResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tdid&Version=2021-05-19&Action=DeactivateTDid)
     #[inline]
     pub fn deactivate_t_did(&self) -> DeactivateTDidCall {
         DeactivateTDidCall::new(&self.handle)
     }
-    /// Calls `GetAppSummary`.
+    /// Calls `GetAppSummary`; the answer is a [`GetAppSummaryResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tdid&Version=2021-05-19&Action=GetAppSummary)
     #[inline]
     pub fn get_app_summary(&self) -> GetAppSummaryCall {
         GetAppSummaryCall::new(&self.handle)
     }
-    /// Calls `GetCredentialState`.
+    /// Calls `GetCredentialState`; the answer is a [`GetCredentialStateResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tdid&Version=2021-05-19&Action=GetCredentialState)
     #[inline]
     pub fn get_credential_state(&self) -> GetCredentialStateCall {
         GetCredentialStateCall::new(&self.handle)
     }
-    /// Calls `GetOverSummary`.
+    /// Calls `GetOverSummary`; the answer is a [`GetOverSummaryResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tdid&Version=2021-05-19&Action=GetOverSummary)
     #[inline]
     pub fn get_over_summary(&self) -> GetOverSummaryCall {
         GetOverSummaryCall::new(&self.handle)
     }
-    /// Calls `GetTDidByObjectId`.
+    /// Calls `GetTDidByObjectId`; the answer is a [`GetTDidByObjectIdResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tdid&Version=2021-05-19&Action=GetTDidByObjectId)
     #[inline]
     pub fn get_t_did_by_object_id(&self) -> GetTDidByObjectIdCall {
         GetTDidByObjectIdCall::new(&self.handle)
     }
-    /// Calls `GetTDidDocument`.
+    /// Calls `GetTDidDocument`; the answer is a [`GetTDidDocumentResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tdid&Version=2021-05-19&Action=GetTDidDocument)
     #[inline]
     pub fn get_t_did_document(&self) -> GetTDidDocumentCall {
         GetTDidDocumentCall::new(&self.handle)
     }
-    /// Calls `GetTDidPubKey`.
+    /// Calls `GetTDidPubKey`; the answer is a [`GetTDidPubKeyResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tdid&Version=2021-05-19&Action=GetTDidPubKey)
     #[inline]
     pub fn get_t_did_pub_key(&self) -> GetTDidPubKeyCall {
         GetTDidPubKeyCall::new(&self.handle)
     }
-    /// Calls `IssueCredential`.
+    /// Calls `IssueCredential`; the answer is a [`IssueCredentialResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tdid&Version=2021-05-19&Action=IssueCredential)
     #[inline]
     pub fn issue_credential(&self) -> IssueCredentialCall {
         IssueCredentialCall::new(&self.handle)
     }
-    /// Calls `QueryAuthorityInfo`.
+    /// Calls `QueryAuthorityInfo`; the answer is a [`QueryAuthorityInfoResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tdid&Version=2021-05-19&Action=QueryAuthorityInfo)
     #[inline]
     pub fn query_authority_info(&self) -> QueryAuthorityInfoCall {
         QueryAuthorityInfoCall::new(&self.handle)
     }
-    /// Calls `QueryCPT`.
+    /// Calls `QueryCPT`; the answer is a [`QueryCPTResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tdid&Version=2021-05-19&Action=QueryCPT)
     #[inline]
     pub fn query_cpt(&self) -> QueryCPTCall {
         QueryCPTCall::new(&self.handle)
     }
-    /// Calls `SetTDidAttribute`.
+    /// Calls `SetTDidAttribute`; the answer is a [`SetTDidAttributeResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tdid&Version=2021-05-19&Action=SetTDidAttribute)
     #[inline]
     pub fn set_t_did_attribute(&self) -> SetTDidAttributeCall {
         SetTDidAttributeCall::new(&self.handle)
     }
-    /// Calls `UpdateCredentialState`.
+    /// Calls `UpdateCredentialState`; the answer is a [`UpdateCredentialStateResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tdid&Version=2021-05-19&Action=UpdateCredentialState)
     #[inline]
     pub fn update_credential_state(&self) -> UpdateCredentialStateCall {
         UpdateCredentialStateCall::new(&self.handle)
     }
-    /// Calls `VerifyCredentials`.
+    /// Calls `VerifyCredentials`; the answer is a [`VerifyCredentialsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tdid&Version=2021-05-19&Action=VerifyCredentials)
     #[inline]
     pub fn verify_credentials(&self) -> VerifyCredentialsCall {
         VerifyCredentialsCall::new(&self.handle)
     }
-    /// Calls `VerifyPresentation`.
+    /// Calls `VerifyPresentation`; the answer is a [`VerifyPresentationResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tdid&Version=2021-05-19&Action=VerifyPresentation)
     #[inline]
@@ -428,7 +428,6 @@ rt::action!(
     GetOverSummary, GetOverSummaryRequest, GetOverSummaryCall, GetOverSummaryResponse,
     Error, idempotent
 );
-impl<T> GetOverSummaryCall<T> {}
 /// The answer of [`Client::get_over_summary`] (`GetOverSummary`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `AcknowledgeMessage`.
+    /// Calls `AcknowledgeMessage`; the answer is a [`AcknowledgeMessageResponse`].
     ///
     /// Required: `MessageId`, `AckTopic`, `SubName`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn acknowledge_message(&self) -> AcknowledgeMessageCall {
         AcknowledgeMessageCall::new(&self.handle)
     }
-    /// Calls `ClearCmqQueue`.
+    /// Calls `ClearCmqQueue`; the answer is a [`ClearCmqQueueResponse`].
     ///
     /// Required: `QueueName`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn clear_cmq_queue(&self) -> ClearCmqQueueCall {
         ClearCmqQueueCall::new(&self.handle)
     }
-    /// Calls `ClearCmqSubscriptionFilterTags`.
+    /// Calls `ClearCmqSubscriptionFilterTags`; the answer is a [`ClearCmqSubscriptionFilterTagsResponse`].
     ///
     /// Required: `TopicName`, `SubscriptionName`.
     ///
@@ -64,7 +64,7 @@ impl Client {
     ) -> ClearCmqSubscriptionFilterTagsCall {
         ClearCmqSubscriptionFilterTagsCall::new(&self.handle)
     }
-    /// Calls `CreateCmqQueue`.
+    /// Calls `CreateCmqQueue`; the answer is a [`CreateCmqQueueResponse`].
     ///
     /// Required: `QueueName`.
     ///
@@ -73,7 +73,7 @@ impl Client {
     pub fn create_cmq_queue(&self) -> CreateCmqQueueCall {
         CreateCmqQueueCall::new(&self.handle)
     }
-    /// Calls `CreateCmqSubscribe`.
+    /// Calls `CreateCmqSubscribe`; the answer is a [`CreateCmqSubscribeResponse`].
     ///
     /// Required: `TopicName`, `SubscriptionName`, `Protocol`, `Endpoint`.
     ///
@@ -82,7 +82,7 @@ impl Client {
     pub fn create_cmq_subscribe(&self) -> CreateCmqSubscribeCall {
         CreateCmqSubscribeCall::new(&self.handle)
     }
-    /// Calls `CreateCmqTopic`.
+    /// Calls `CreateCmqTopic`; the answer is a [`CreateCmqTopicResponse`].
     ///
     /// Required: `TopicName`.
     ///
@@ -91,7 +91,7 @@ impl Client {
     pub fn create_cmq_topic(&self) -> CreateCmqTopicCall {
         CreateCmqTopicCall::new(&self.handle)
     }
-    /// Calls `CreateEnvironment`.
+    /// Calls `CreateEnvironment`; the answer is a [`CreateEnvironmentResponse`].
     ///
     /// Required: `EnvironmentId`, `MsgTTL`, `ClusterId`.
     ///
@@ -100,7 +100,7 @@ impl Client {
     pub fn create_environment(&self) -> CreateEnvironmentCall {
         CreateEnvironmentCall::new(&self.handle)
     }
-    /// Calls `CreateEnvironmentRole`.
+    /// Calls `CreateEnvironmentRole`; the answer is a [`CreateEnvironmentRoleResponse`].
     ///
     /// Required: `EnvironmentId`, `RoleName`, `Permissions`, `ClusterId`.
     ///
@@ -109,7 +109,7 @@ impl Client {
     pub fn create_environment_role(&self) -> CreateEnvironmentRoleCall {
         CreateEnvironmentRoleCall::new(&self.handle)
     }
-    /// Calls `CreateProCluster`.
+    /// Calls `CreateProCluster`; the answer is a [`CreateProClusterResponse`].
     ///
     /// Required: `ZoneIds`, `ProductName`, `AutoRenewFlag`, `TimeSpan`, `ClusterName`, `AutoVoucher`.
     ///
@@ -118,7 +118,7 @@ impl Client {
     pub fn create_pro_cluster(&self) -> CreateProClusterCall {
         CreateProClusterCall::new(&self.handle)
     }
-    /// Calls `CreateRabbitMQBinding`.
+    /// Calls `CreateRabbitMQBinding`; the answer is a [`CreateRabbitMQBindingResponse`].
     ///
     /// Required: `InstanceId`, `VirtualHost`, `Source`, `DestinationType`, `Destination`.
     ///
@@ -127,7 +127,7 @@ impl Client {
     pub fn create_rabbit_mq_binding(&self) -> CreateRabbitMQBindingCall {
         CreateRabbitMQBindingCall::new(&self.handle)
     }
-    /// Calls `CreateRabbitMQUser`.
+    /// Calls `CreateRabbitMQUser`; the answer is a [`CreateRabbitMQUserResponse`].
     ///
     /// Required: `InstanceId`, `User`, `Password`.
     ///
@@ -136,7 +136,7 @@ impl Client {
     pub fn create_rabbit_mq_user(&self) -> CreateRabbitMQUserCall {
         CreateRabbitMQUserCall::new(&self.handle)
     }
-    /// Calls `CreateRabbitMQVipInstance`.
+    /// Calls `CreateRabbitMQVipInstance`; the answer is a [`CreateRabbitMQVipInstanceResponse`].
     ///
     /// Required: `ZoneIds`, `VpcId`, `SubnetId`, `ClusterName`.
     ///
@@ -145,7 +145,7 @@ impl Client {
     pub fn create_rabbit_mq_vip_instance(&self) -> CreateRabbitMQVipInstanceCall {
         CreateRabbitMQVipInstanceCall::new(&self.handle)
     }
-    /// Calls `CreateRabbitMQVirtualHost`.
+    /// Calls `CreateRabbitMQVirtualHost`; the answer is a [`CreateRabbitMQVirtualHostResponse`].
     ///
     /// Required: `InstanceId`, `VirtualHost`.
     ///
@@ -154,7 +154,7 @@ impl Client {
     pub fn create_rabbit_mq_virtual_host(&self) -> CreateRabbitMQVirtualHostCall {
         CreateRabbitMQVirtualHostCall::new(&self.handle)
     }
-    /// Calls `CreateRocketMQCluster`.
+    /// Calls `CreateRocketMQCluster`; the answer is a [`CreateRocketMQClusterResponse`].
     ///
     /// Required: `Name`.
     ///
@@ -163,7 +163,7 @@ impl Client {
     pub fn create_rocket_mq_cluster(&self) -> CreateRocketMQClusterCall {
         CreateRocketMQClusterCall::new(&self.handle)
     }
-    /// Calls `CreateRocketMQEnvironmentRole`.
+    /// Calls `CreateRocketMQEnvironmentRole`; the answer is a [`CreateRocketMQEnvironmentRoleResponse`].
     ///
     /// Required: `EnvironmentId`, `RoleName`, `Permissions`, `ClusterId`.
     ///
@@ -174,7 +174,7 @@ impl Client {
     ) -> CreateRocketMQEnvironmentRoleCall {
         CreateRocketMQEnvironmentRoleCall::new(&self.handle)
     }
-    /// Calls `CreateRocketMQGroup`.
+    /// Calls `CreateRocketMQGroup`; the answer is a [`CreateRocketMQGroupResponse`].
     ///
     /// Required: `GroupId`, `Namespaces`, `ReadEnable`, `BroadcastEnable`, `ClusterId`.
     ///
@@ -183,7 +183,7 @@ impl Client {
     pub fn create_rocket_mq_group(&self) -> CreateRocketMQGroupCall {
         CreateRocketMQGroupCall::new(&self.handle)
     }
-    /// Calls `CreateRocketMQGroupV2`.
+    /// Calls `CreateRocketMQGroupV2`; the answer is a [`CreateRocketMQGroupV2Response`].
     ///
     /// Required: `GroupId`, `Namespace`, `ReadEnable`, `BroadcastEnable`, `ClusterId`.
     ///
@@ -192,7 +192,7 @@ impl Client {
     pub fn create_rocket_mq_group_v2(&self) -> CreateRocketMQGroupV2Call {
         CreateRocketMQGroupV2Call::new(&self.handle)
     }
-    /// Calls `CreateRocketMQMigrationTask`.
+    /// Calls `CreateRocketMQMigrationTask`; the answer is a [`CreateRocketMQMigrationTaskResponse`].
     ///
     /// Required: `ClusterId`, `Type`.
     ///
@@ -201,7 +201,7 @@ impl Client {
     pub fn create_rocket_mq_migration_task(&self) -> CreateRocketMQMigrationTaskCall {
         CreateRocketMQMigrationTaskCall::new(&self.handle)
     }
-    /// Calls `CreateRocketMQNamespace`.
+    /// Calls `CreateRocketMQNamespace`; the answer is a [`CreateRocketMQNamespaceResponse`].
     ///
     /// Required: `ClusterId`, `NamespaceId`.
     ///
@@ -210,7 +210,7 @@ impl Client {
     pub fn create_rocket_mq_namespace(&self) -> CreateRocketMQNamespaceCall {
         CreateRocketMQNamespaceCall::new(&self.handle)
     }
-    /// Calls `CreateRocketMQRole`.
+    /// Calls `CreateRocketMQRole`; the answer is a [`CreateRocketMQRoleResponse`].
     ///
     /// Required: `RoleName`, `ClusterId`.
     ///
@@ -219,7 +219,7 @@ impl Client {
     pub fn create_rocket_mq_role(&self) -> CreateRocketMQRoleCall {
         CreateRocketMQRoleCall::new(&self.handle)
     }
-    /// Calls `CreateRocketMQRouterRule`.
+    /// Calls `CreateRocketMQRouterRule`; the answer is a [`CreateRocketMQRouterRuleResponse`].
     ///
     /// Required: `StartNow`, `Rule`, `SyncType`.
     ///
@@ -228,7 +228,7 @@ impl Client {
     pub fn create_rocket_mq_router_rule(&self) -> CreateRocketMQRouterRuleCall {
         CreateRocketMQRouterRuleCall::new(&self.handle)
     }
-    /// Calls `CreateRocketMQTopic`.
+    /// Calls `CreateRocketMQTopic`; the answer is a [`CreateRocketMQTopicResponse`].
     ///
     /// Required: `Topic`, `Namespaces`, `Type`, `ClusterId`.
     ///
@@ -237,7 +237,7 @@ impl Client {
     pub fn create_rocket_mq_topic(&self) -> CreateRocketMQTopicCall {
         CreateRocketMQTopicCall::new(&self.handle)
     }
-    /// Calls `CreateRocketMQTopicV2`.
+    /// Calls `CreateRocketMQTopicV2`; the answer is a [`CreateRocketMQTopicV2Response`].
     ///
     /// Required: `Topic`, `Type`, `ClusterId`, `Namespace`.
     ///
@@ -246,7 +246,7 @@ impl Client {
     pub fn create_rocket_mq_topic_v2(&self) -> CreateRocketMQTopicV2Call {
         CreateRocketMQTopicV2Call::new(&self.handle)
     }
-    /// Calls `CreateRocketMQVipInstance`.
+    /// Calls `CreateRocketMQVipInstance`; the answer is a [`CreateRocketMQVipInstanceResponse`].
     ///
     /// Required: `Name`, `Spec`, `StorageSize`, `ZoneIds`, `VpcInfo`, `TimeSpan`.
     ///
@@ -255,7 +255,7 @@ impl Client {
     pub fn create_rocket_mq_vip_instance(&self) -> CreateRocketMQVipInstanceCall {
         CreateRocketMQVipInstanceCall::new(&self.handle)
     }
-    /// Calls `CreateRole`.
+    /// Calls `CreateRole`; the answer is a [`CreateRoleResponse`].
     ///
     /// Required: `RoleName`, `Remark`, `ClusterId`.
     ///
@@ -264,7 +264,7 @@ impl Client {
     pub fn create_role(&self) -> CreateRoleCall {
         CreateRoleCall::new(&self.handle)
     }
-    /// Calls `CreateSubscription`.
+    /// Calls `CreateSubscription`; the answer is a [`CreateSubscriptionResponse`].
     ///
     /// Required: `EnvironmentId`, `TopicName`, `SubscriptionName`, `IsIdempotent`, `ClusterId`.
     ///
@@ -273,7 +273,7 @@ impl Client {
     pub fn create_subscription(&self) -> CreateSubscriptionCall {
         CreateSubscriptionCall::new(&self.handle)
     }
-    /// Calls `CreateTopic`.
+    /// Calls `CreateTopic`; the answer is a [`CreateTopicResponse`].
     ///
     /// Required: `EnvironmentId`, `TopicName`, `Partitions`, `ClusterId`.
     ///
@@ -282,7 +282,7 @@ impl Client {
     pub fn create_topic(&self) -> CreateTopicCall {
         CreateTopicCall::new(&self.handle)
     }
-    /// Calls `DeleteCluster`.
+    /// Calls `DeleteCluster`; the answer is a [`DeleteClusterResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -291,7 +291,7 @@ impl Client {
     pub fn delete_cluster(&self) -> DeleteClusterCall {
         DeleteClusterCall::new(&self.handle)
     }
-    /// Calls `DeleteCmqQueue`.
+    /// Calls `DeleteCmqQueue`; the answer is a [`DeleteCmqQueueResponse`].
     ///
     /// Required: `QueueName`.
     ///
@@ -300,7 +300,7 @@ impl Client {
     pub fn delete_cmq_queue(&self) -> DeleteCmqQueueCall {
         DeleteCmqQueueCall::new(&self.handle)
     }
-    /// Calls `DeleteCmqSubscribe`.
+    /// Calls `DeleteCmqSubscribe`; the answer is a [`DeleteCmqSubscribeResponse`].
     ///
     /// Required: `TopicName`, `SubscriptionName`.
     ///
@@ -309,7 +309,7 @@ impl Client {
     pub fn delete_cmq_subscribe(&self) -> DeleteCmqSubscribeCall {
         DeleteCmqSubscribeCall::new(&self.handle)
     }
-    /// Calls `DeleteCmqTopic`.
+    /// Calls `DeleteCmqTopic`; the answer is a [`DeleteCmqTopicResponse`].
     ///
     /// Required: `TopicName`.
     ///
@@ -318,7 +318,7 @@ impl Client {
     pub fn delete_cmq_topic(&self) -> DeleteCmqTopicCall {
         DeleteCmqTopicCall::new(&self.handle)
     }
-    /// Calls `DeleteEnvironmentRoles`.
+    /// Calls `DeleteEnvironmentRoles`; the answer is a [`DeleteEnvironmentRolesResponse`].
     ///
     /// Required: `EnvironmentId`, `RoleNames`, `ClusterId`.
     ///
@@ -327,7 +327,7 @@ impl Client {
     pub fn delete_environment_roles(&self) -> DeleteEnvironmentRolesCall {
         DeleteEnvironmentRolesCall::new(&self.handle)
     }
-    /// Calls `DeleteEnvironments`.
+    /// Calls `DeleteEnvironments`; the answer is a [`DeleteEnvironmentsResponse`].
     ///
     /// Required: `EnvironmentIds`, `ClusterId`.
     ///
@@ -336,7 +336,7 @@ impl Client {
     pub fn delete_environments(&self) -> DeleteEnvironmentsCall {
         DeleteEnvironmentsCall::new(&self.handle)
     }
-    /// Calls `DeleteProCluster`.
+    /// Calls `DeleteProCluster`; the answer is a [`DeleteProClusterResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -345,7 +345,7 @@ impl Client {
     pub fn delete_pro_cluster(&self) -> DeleteProClusterCall {
         DeleteProClusterCall::new(&self.handle)
     }
-    /// Calls `DeleteRabbitMQBinding`.
+    /// Calls `DeleteRabbitMQBinding`; the answer is a [`DeleteRabbitMQBindingResponse`].
     ///
     /// Required: `InstanceId`, `VirtualHost`, `BindingId`.
     ///
@@ -354,7 +354,7 @@ impl Client {
     pub fn delete_rabbit_mq_binding(&self) -> DeleteRabbitMQBindingCall {
         DeleteRabbitMQBindingCall::new(&self.handle)
     }
-    /// Calls `DeleteRabbitMQPermission`.
+    /// Calls `DeleteRabbitMQPermission`; the answer is a [`DeleteRabbitMQPermissionResponse`].
     ///
     /// Required: `InstanceId`, `User`, `VirtualHost`.
     ///
@@ -363,7 +363,7 @@ impl Client {
     pub fn delete_rabbit_mq_permission(&self) -> DeleteRabbitMQPermissionCall {
         DeleteRabbitMQPermissionCall::new(&self.handle)
     }
-    /// Calls `DeleteRabbitMQUser`.
+    /// Calls `DeleteRabbitMQUser`; the answer is a [`DeleteRabbitMQUserResponse`].
     ///
     /// Required: `InstanceId`, `User`.
     ///
@@ -372,7 +372,7 @@ impl Client {
     pub fn delete_rabbit_mq_user(&self) -> DeleteRabbitMQUserCall {
         DeleteRabbitMQUserCall::new(&self.handle)
     }
-    /// Calls `DeleteRabbitMQVipInstance`.
+    /// Calls `DeleteRabbitMQVipInstance`; the answer is a [`DeleteRabbitMQVipInstanceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -381,7 +381,7 @@ impl Client {
     pub fn delete_rabbit_mq_vip_instance(&self) -> DeleteRabbitMQVipInstanceCall {
         DeleteRabbitMQVipInstanceCall::new(&self.handle)
     }
-    /// Calls `DeleteRabbitMQVirtualHost`.
+    /// Calls `DeleteRabbitMQVirtualHost`; the answer is a [`DeleteRabbitMQVirtualHostResponse`].
     ///
     /// Required: `InstanceId`, `VirtualHost`.
     ///
@@ -390,7 +390,7 @@ impl Client {
     pub fn delete_rabbit_mq_virtual_host(&self) -> DeleteRabbitMQVirtualHostCall {
         DeleteRabbitMQVirtualHostCall::new(&self.handle)
     }
-    /// Calls `DeleteRocketMQCluster`.
+    /// Calls `DeleteRocketMQCluster`; the answer is a [`DeleteRocketMQClusterResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -399,7 +399,7 @@ impl Client {
     pub fn delete_rocket_mq_cluster(&self) -> DeleteRocketMQClusterCall {
         DeleteRocketMQClusterCall::new(&self.handle)
     }
-    /// Calls `DeleteRocketMQEnvironmentRoles`.
+    /// Calls `DeleteRocketMQEnvironmentRoles`; the answer is a [`DeleteRocketMQEnvironmentRolesResponse`].
     ///
     /// Required: `EnvironmentId`, `RoleNames`, `ClusterId`.
     ///
@@ -410,7 +410,7 @@ impl Client {
     ) -> DeleteRocketMQEnvironmentRolesCall {
         DeleteRocketMQEnvironmentRolesCall::new(&self.handle)
     }
-    /// Calls `DeleteRocketMQGroup`.
+    /// Calls `DeleteRocketMQGroup`; the answer is a [`DeleteRocketMQGroupResponse`].
     ///
     /// Required: `ClusterId`, `NamespaceId`, `GroupId`.
     ///
@@ -419,7 +419,7 @@ impl Client {
     pub fn delete_rocket_mq_group(&self) -> DeleteRocketMQGroupCall {
         DeleteRocketMQGroupCall::new(&self.handle)
     }
-    /// Calls `DeleteRocketMQNamespace`.
+    /// Calls `DeleteRocketMQNamespace`; the answer is a [`DeleteRocketMQNamespaceResponse`].
     ///
     /// Required: `ClusterId`, `NamespaceId`.
     ///
@@ -428,7 +428,7 @@ impl Client {
     pub fn delete_rocket_mq_namespace(&self) -> DeleteRocketMQNamespaceCall {
         DeleteRocketMQNamespaceCall::new(&self.handle)
     }
-    /// Calls `DeleteRocketMQRoles`.
+    /// Calls `DeleteRocketMQRoles`; the answer is a [`DeleteRocketMQRolesResponse`].
     ///
     /// Required: `RoleNames`, `ClusterId`.
     ///
@@ -437,7 +437,7 @@ impl Client {
     pub fn delete_rocket_mq_roles(&self) -> DeleteRocketMQRolesCall {
         DeleteRocketMQRolesCall::new(&self.handle)
     }
-    /// Calls `DeleteRocketMQTopic`.
+    /// Calls `DeleteRocketMQTopic`; the answer is a [`DeleteRocketMQTopicResponse`].
     ///
     /// Required: `ClusterId`, `NamespaceId`, `Topic`.
     ///
@@ -446,7 +446,7 @@ impl Client {
     pub fn delete_rocket_mq_topic(&self) -> DeleteRocketMQTopicCall {
         DeleteRocketMQTopicCall::new(&self.handle)
     }
-    /// Calls `DeleteRocketMQVipInstance`.
+    /// Calls `DeleteRocketMQVipInstance`; the answer is a [`DeleteRocketMQVipInstanceResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -455,7 +455,7 @@ impl Client {
     pub fn delete_rocket_mq_vip_instance(&self) -> DeleteRocketMQVipInstanceCall {
         DeleteRocketMQVipInstanceCall::new(&self.handle)
     }
-    /// Calls `DeleteRoles`.
+    /// Calls `DeleteRoles`; the answer is a [`DeleteRolesResponse`].
     ///
     /// Required: `RoleNames`, `ClusterId`.
     ///
@@ -464,7 +464,7 @@ impl Client {
     pub fn delete_roles(&self) -> DeleteRolesCall {
         DeleteRolesCall::new(&self.handle)
     }
-    /// Calls `DeleteSubscriptions`.
+    /// Calls `DeleteSubscriptions`; the answer is a [`DeleteSubscriptionsResponse`].
     ///
     /// Required: `SubscriptionTopicSets`.
     ///
@@ -473,7 +473,7 @@ impl Client {
     pub fn delete_subscriptions(&self) -> DeleteSubscriptionsCall {
         DeleteSubscriptionsCall::new(&self.handle)
     }
-    /// Calls `DeleteTopics`.
+    /// Calls `DeleteTopics`; the answer is a [`DeleteTopicsResponse`].
     ///
     /// Required: `TopicSets`, `ClusterId`.
     ///
@@ -482,7 +482,7 @@ impl Client {
     pub fn delete_topics(&self) -> DeleteTopicsCall {
         DeleteTopicsCall::new(&self.handle)
     }
-    /// Calls `DescribeAMQPClusters`.
+    /// Calls `DescribeAMQPClusters`; the answer is a [`DescribeAMQPClustersResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -496,7 +496,7 @@ impl Client {
     pub fn describe_amqp_clusters(&self) -> DescribeAMQPClustersCall {
         DescribeAMQPClustersCall::new(&self.handle)
     }
-    /// Calls `DescribeAllTenants`.
+    /// Calls `DescribeAllTenants`; the answer is a [`DescribeAllTenantsResponse`].
     ///
     /// Required: `Offset`, `Limit`.
     ///
@@ -507,14 +507,14 @@ impl Client {
     pub fn describe_all_tenants(&self) -> DescribeAllTenantsCall {
         DescribeAllTenantsCall::new(&self.handle)
     }
-    /// Calls `DescribeBindClusters`.
+    /// Calls `DescribeBindClusters`; the answer is a [`DescribeBindClustersResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tdmq&Version=2020-02-17&Action=DescribeBindClusters)
     #[inline]
     pub fn describe_bind_clusters(&self) -> DescribeBindClustersCall {
         DescribeBindClustersCall::new(&self.handle)
     }
-    /// Calls `DescribeBindVpcs`.
+    /// Calls `DescribeBindVpcs`; the answer is a [`DescribeBindVpcsResponse`].
     ///
     /// Each answer holds one page of `VpcSets`; [`into_paginator`](DescribeBindVpcsCall::into_paginator) reads them all.
     ///
@@ -523,7 +523,7 @@ impl Client {
     pub fn describe_bind_vpcs(&self) -> DescribeBindVpcsCall {
         DescribeBindVpcsCall::new(&self.handle)
     }
-    /// Calls `DescribeClusterDetail`.
+    /// Calls `DescribeClusterDetail`; the answer is a [`DescribeClusterDetailResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -532,7 +532,7 @@ impl Client {
     pub fn describe_cluster_detail(&self) -> DescribeClusterDetailCall {
         DescribeClusterDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeClusters`.
+    /// Calls `DescribeClusters`; the answer is a [`DescribeClustersResponse`].
     ///
     /// Each answer holds one page of `ClusterSet`; [`into_paginator`](DescribeClustersCall::into_paginator) reads them all.
     ///
@@ -541,7 +541,7 @@ impl Client {
     pub fn describe_clusters(&self) -> DescribeClustersCall {
         DescribeClustersCall::new(&self.handle)
     }
-    /// Calls `DescribeCmqQueueDetail`.
+    /// Calls `DescribeCmqQueueDetail`; the answer is a [`DescribeCmqQueueDetailResponse`].
     ///
     /// Required: `QueueName`.
     ///
@@ -550,7 +550,7 @@ impl Client {
     pub fn describe_cmq_queue_detail(&self) -> DescribeCmqQueueDetailCall {
         DescribeCmqQueueDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeCmqQueues`.
+    /// Calls `DescribeCmqQueues`; the answer is a [`DescribeCmqQueuesResponse`].
     ///
     /// Each answer holds one page of `QueueList`; [`into_paginator`](DescribeCmqQueuesCall::into_paginator) reads them all.
     ///
@@ -559,7 +559,7 @@ impl Client {
     pub fn describe_cmq_queues(&self) -> DescribeCmqQueuesCall {
         DescribeCmqQueuesCall::new(&self.handle)
     }
-    /// Calls `DescribeCmqSubscriptionDetail`.
+    /// Calls `DescribeCmqSubscriptionDetail`; the answer is a [`DescribeCmqSubscriptionDetailResponse`].
     ///
     /// Each answer holds one page of `SubscriptionSet`; [`into_paginator`](DescribeCmqSubscriptionDetailCall::into_paginator) reads them all.
     ///
@@ -568,14 +568,14 @@ impl Client {
     pub fn describe_cmq_subscription_detail(&self) -> DescribeCmqSubscriptionDetailCall {
         DescribeCmqSubscriptionDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeCmqTopicDetail`.
+    /// Calls `DescribeCmqTopicDetail`; the answer is a [`DescribeCmqTopicDetailResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tdmq&Version=2020-02-17&Action=DescribeCmqTopicDetail)
     #[inline]
     pub fn describe_cmq_topic_detail(&self) -> DescribeCmqTopicDetailCall {
         DescribeCmqTopicDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeCmqTopics`.
+    /// Calls `DescribeCmqTopics`; the answer is a [`DescribeCmqTopicsResponse`].
     ///
     /// Each answer holds one page of `TopicList`; [`into_paginator`](DescribeCmqTopicsCall::into_paginator) reads them all.
     ///
@@ -584,7 +584,7 @@ impl Client {
     pub fn describe_cmq_topics(&self) -> DescribeCmqTopicsCall {
         DescribeCmqTopicsCall::new(&self.handle)
     }
-    /// Calls `DescribeEnvironmentAttributes`.
+    /// Calls `DescribeEnvironmentAttributes`; the answer is a [`DescribeEnvironmentAttributesResponse`].
     ///
     /// Required: `EnvironmentId`, `ClusterId`.
     ///
@@ -593,7 +593,7 @@ impl Client {
     pub fn describe_environment_attributes(&self) -> DescribeEnvironmentAttributesCall {
         DescribeEnvironmentAttributesCall::new(&self.handle)
     }
-    /// Calls `DescribeEnvironmentRoles`.
+    /// Calls `DescribeEnvironmentRoles`; the answer is a [`DescribeEnvironmentRolesResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -604,7 +604,7 @@ impl Client {
     pub fn describe_environment_roles(&self) -> DescribeEnvironmentRolesCall {
         DescribeEnvironmentRolesCall::new(&self.handle)
     }
-    /// Calls `DescribeEnvironments`.
+    /// Calls `DescribeEnvironments`; the answer is a [`DescribeEnvironmentsResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -615,7 +615,7 @@ impl Client {
     pub fn describe_environments(&self) -> DescribeEnvironmentsCall {
         DescribeEnvironmentsCall::new(&self.handle)
     }
-    /// Calls `DescribeMqMsgTrace`.
+    /// Calls `DescribeMqMsgTrace`; the answer is a [`DescribeMqMsgTraceResponse`].
     ///
     /// Required: `Protocol`, `MsgId`.
     ///
@@ -624,7 +624,7 @@ impl Client {
     pub fn describe_mq_msg_trace(&self) -> DescribeMqMsgTraceCall {
         DescribeMqMsgTraceCall::new(&self.handle)
     }
-    /// Calls `DescribeMsg`.
+    /// Calls `DescribeMsg`; the answer is a [`DescribeMsgResponse`].
     ///
     /// Required: `EnvironmentId`, `MsgId`, `TopicName`.
     ///
@@ -633,7 +633,7 @@ impl Client {
     pub fn describe_msg(&self) -> DescribeMsgCall {
         DescribeMsgCall::new(&self.handle)
     }
-    /// Calls `DescribeMsgTrace`.
+    /// Calls `DescribeMsgTrace`; the answer is a [`DescribeMsgTraceResponse`].
     ///
     /// Required: `EnvironmentId`, `MsgId`, `ProduceTime`.
     ///
@@ -642,7 +642,7 @@ impl Client {
     pub fn describe_msg_trace(&self) -> DescribeMsgTraceCall {
         DescribeMsgTraceCall::new(&self.handle)
     }
-    /// Calls `DescribeNamespaceBundlesOpt`.
+    /// Calls `DescribeNamespaceBundlesOpt`; the answer is a [`DescribeNamespaceBundlesOptResponse`].
     ///
     /// Required: `ClusterName`, `TenantId`, `NamespaceName`, `NeedMetrics`.
     ///
@@ -651,7 +651,7 @@ impl Client {
     pub fn describe_namespace_bundles_opt(&self) -> DescribeNamespaceBundlesOptCall {
         DescribeNamespaceBundlesOptCall::new(&self.handle)
     }
-    /// Calls `DescribeNodeHealthOpt`.
+    /// Calls `DescribeNodeHealthOpt`; the answer is a [`DescribeNodeHealthOptResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -660,7 +660,7 @@ impl Client {
     pub fn describe_node_health_opt(&self) -> DescribeNodeHealthOptCall {
         DescribeNodeHealthOptCall::new(&self.handle)
     }
-    /// Calls `DescribePublisherSummary`.
+    /// Calls `DescribePublisherSummary`; the answer is a [`DescribePublisherSummaryResponse`].
     ///
     /// Required: `ClusterId`, `Namespace`, `Topic`.
     ///
@@ -669,7 +669,7 @@ impl Client {
     pub fn describe_publisher_summary(&self) -> DescribePublisherSummaryCall {
         DescribePublisherSummaryCall::new(&self.handle)
     }
-    /// Calls `DescribePublishers`.
+    /// Calls `DescribePublishers`; the answer is a [`DescribePublishersResponse`].
     ///
     /// Required: `ClusterId`, `Namespace`, `Topic`.
     ///
@@ -680,7 +680,7 @@ impl Client {
     pub fn describe_publishers(&self) -> DescribePublishersCall {
         DescribePublishersCall::new(&self.handle)
     }
-    /// Calls `DescribePulsarProInstanceDetail`.
+    /// Calls `DescribePulsarProInstanceDetail`; the answer is a [`DescribePulsarProInstanceDetailResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -691,7 +691,7 @@ impl Client {
     ) -> DescribePulsarProInstanceDetailCall {
         DescribePulsarProInstanceDetailCall::new(&self.handle)
     }
-    /// Calls `DescribePulsarProInstances`.
+    /// Calls `DescribePulsarProInstances`; the answer is a [`DescribePulsarProInstancesResponse`].
     ///
     /// Each answer holds one page of `Instances`; [`into_paginator`](DescribePulsarProInstancesCall::into_paginator) reads them all.
     ///
@@ -700,7 +700,7 @@ impl Client {
     pub fn describe_pulsar_pro_instances(&self) -> DescribePulsarProInstancesCall {
         DescribePulsarProInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribeRabbitMQBindings`.
+    /// Calls `DescribeRabbitMQBindings`; the answer is a [`DescribeRabbitMQBindingsResponse`].
     ///
     /// Required: `InstanceId`, `VirtualHost`.
     ///
@@ -711,7 +711,7 @@ impl Client {
     pub fn describe_rabbit_mq_bindings(&self) -> DescribeRabbitMQBindingsCall {
         DescribeRabbitMQBindingsCall::new(&self.handle)
     }
-    /// Calls `DescribeRabbitMQExchanges`.
+    /// Calls `DescribeRabbitMQExchanges`; the answer is a [`DescribeRabbitMQExchangesResponse`].
     ///
     /// Required: `InstanceId`, `VirtualHost`.
     ///
@@ -722,7 +722,7 @@ impl Client {
     pub fn describe_rabbit_mq_exchanges(&self) -> DescribeRabbitMQExchangesCall {
         DescribeRabbitMQExchangesCall::new(&self.handle)
     }
-    /// Calls `DescribeRabbitMQNodeList`.
+    /// Calls `DescribeRabbitMQNodeList`; the answer is a [`DescribeRabbitMQNodeListResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -733,7 +733,7 @@ impl Client {
     pub fn describe_rabbit_mq_node_list(&self) -> DescribeRabbitMQNodeListCall {
         DescribeRabbitMQNodeListCall::new(&self.handle)
     }
-    /// Calls `DescribeRabbitMQPermission`.
+    /// Calls `DescribeRabbitMQPermission`; the answer is a [`DescribeRabbitMQPermissionResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -744,7 +744,7 @@ impl Client {
     pub fn describe_rabbit_mq_permission(&self) -> DescribeRabbitMQPermissionCall {
         DescribeRabbitMQPermissionCall::new(&self.handle)
     }
-    /// Calls `DescribeRabbitMQQueueDetail`.
+    /// Calls `DescribeRabbitMQQueueDetail`; the answer is a [`DescribeRabbitMQQueueDetailResponse`].
     ///
     /// Required: `InstanceId`, `VirtualHost`, `QueueName`.
     ///
@@ -753,7 +753,7 @@ impl Client {
     pub fn describe_rabbit_mq_queue_detail(&self) -> DescribeRabbitMQQueueDetailCall {
         DescribeRabbitMQQueueDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeRabbitMQQueues`.
+    /// Calls `DescribeRabbitMQQueues`; the answer is a [`DescribeRabbitMQQueuesResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -764,7 +764,7 @@ impl Client {
     pub fn describe_rabbit_mq_queues(&self) -> DescribeRabbitMQQueuesCall {
         DescribeRabbitMQQueuesCall::new(&self.handle)
     }
-    /// Calls `DescribeRabbitMQUser`.
+    /// Calls `DescribeRabbitMQUser`; the answer is a [`DescribeRabbitMQUserResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -775,7 +775,7 @@ impl Client {
     pub fn describe_rabbit_mq_user(&self) -> DescribeRabbitMQUserCall {
         DescribeRabbitMQUserCall::new(&self.handle)
     }
-    /// Calls `DescribeRabbitMQVipInstance`.
+    /// Calls `DescribeRabbitMQVipInstance`; the answer is a [`DescribeRabbitMQVipInstanceResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -784,7 +784,7 @@ impl Client {
     pub fn describe_rabbit_mq_vip_instance(&self) -> DescribeRabbitMQVipInstanceCall {
         DescribeRabbitMQVipInstanceCall::new(&self.handle)
     }
-    /// Calls `DescribeRabbitMQVipInstances`.
+    /// Calls `DescribeRabbitMQVipInstances`; the answer is a [`DescribeRabbitMQVipInstancesResponse`].
     ///
     /// Each answer holds one page of `Instances`; [`into_paginator`](DescribeRabbitMQVipInstancesCall::into_paginator) reads them all.
     ///
@@ -793,7 +793,7 @@ impl Client {
     pub fn describe_rabbit_mq_vip_instances(&self) -> DescribeRabbitMQVipInstancesCall {
         DescribeRabbitMQVipInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribeRabbitMQVirtualHost`.
+    /// Calls `DescribeRabbitMQVirtualHost`; the answer is a [`DescribeRabbitMQVirtualHostResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -804,7 +804,7 @@ impl Client {
     pub fn describe_rabbit_mq_virtual_host(&self) -> DescribeRabbitMQVirtualHostCall {
         DescribeRabbitMQVirtualHostCall::new(&self.handle)
     }
-    /// Calls `DescribeRocketMQCluster`.
+    /// Calls `DescribeRocketMQCluster`; the answer is a [`DescribeRocketMQClusterResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -813,7 +813,7 @@ impl Client {
     pub fn describe_rocket_mq_cluster(&self) -> DescribeRocketMQClusterCall {
         DescribeRocketMQClusterCall::new(&self.handle)
     }
-    /// Calls `DescribeRocketMQClusters`.
+    /// Calls `DescribeRocketMQClusters`; the answer is a [`DescribeRocketMQClustersResponse`].
     ///
     /// Required: `Offset`, `Limit`.
     ///
@@ -824,7 +824,7 @@ impl Client {
     pub fn describe_rocket_mq_clusters(&self) -> DescribeRocketMQClustersCall {
         DescribeRocketMQClustersCall::new(&self.handle)
     }
-    /// Calls `DescribeRocketMQConsumeStats`.
+    /// Calls `DescribeRocketMQConsumeStats`; the answer is a [`DescribeRocketMQConsumeStatsResponse`].
     ///
     /// Required: `ClusterId`, `NamespaceId`, `ConsumerGroup`.
     ///
@@ -833,7 +833,7 @@ impl Client {
     pub fn describe_rocket_mq_consume_stats(&self) -> DescribeRocketMQConsumeStatsCall {
         DescribeRocketMQConsumeStatsCall::new(&self.handle)
     }
-    /// Calls `DescribeRocketMQConsumerConnectionDetail`.
+    /// Calls `DescribeRocketMQConsumerConnectionDetail`; the answer is a [`DescribeRocketMQConsumerConnectionDetailResponse`].
     ///
     /// Required: `ClusterId`, `NamespaceId`, `GroupId`, `ClientId`, `Offset`, `Limit`.
     ///
@@ -846,7 +846,7 @@ impl Client {
     ) -> DescribeRocketMQConsumerConnectionDetailCall {
         DescribeRocketMQConsumerConnectionDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeRocketMQConsumerConnections`.
+    /// Calls `DescribeRocketMQConsumerConnections`; the answer is a [`DescribeRocketMQConsumerConnectionsResponse`].
     ///
     /// Required: `ClusterId`, `NamespaceId`, `GroupId`, `Offset`, `Limit`.
     ///
@@ -859,7 +859,7 @@ impl Client {
     ) -> DescribeRocketMQConsumerConnectionsCall {
         DescribeRocketMQConsumerConnectionsCall::new(&self.handle)
     }
-    /// Calls `DescribeRocketMQEnvironmentRoles`.
+    /// Calls `DescribeRocketMQEnvironmentRoles`; the answer is a [`DescribeRocketMQEnvironmentRolesResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -872,14 +872,14 @@ impl Client {
     ) -> DescribeRocketMQEnvironmentRolesCall {
         DescribeRocketMQEnvironmentRolesCall::new(&self.handle)
     }
-    /// Calls `DescribeRocketMQGeneralSKUs`.
+    /// Calls `DescribeRocketMQGeneralSKUs`; the answer is a [`DescribeRocketMQGeneralSKUsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tdmq&Version=2020-02-17&Action=DescribeRocketMQGeneralSKUs)
     #[inline]
     pub fn describe_rocket_mq_general_sk_us(&self) -> DescribeRocketMQGeneralSKUsCall {
         DescribeRocketMQGeneralSKUsCall::new(&self.handle)
     }
-    /// Calls `DescribeRocketMQGroups`.
+    /// Calls `DescribeRocketMQGroups`; the answer is a [`DescribeRocketMQGroupsResponse`].
     ///
     /// Required: `ClusterId`, `NamespaceId`, `Offset`, `Limit`.
     ///
@@ -890,7 +890,7 @@ impl Client {
     pub fn describe_rocket_mq_groups(&self) -> DescribeRocketMQGroupsCall {
         DescribeRocketMQGroupsCall::new(&self.handle)
     }
-    /// Calls `DescribeRocketMQMigratingTopicList`.
+    /// Calls `DescribeRocketMQMigratingTopicList`; the answer is a [`DescribeRocketMQMigratingTopicListResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -906,7 +906,7 @@ impl Client {
     ) -> DescribeRocketMQMigratingTopicListCall {
         DescribeRocketMQMigratingTopicListCall::new(&self.handle)
     }
-    /// Calls `DescribeRocketMQMsg`.
+    /// Calls `DescribeRocketMQMsg`; the answer is a [`DescribeRocketMQMsgResponse`].
     ///
     /// Required: `ClusterId`, `EnvironmentId`, `TopicName`, `MsgId`, `PulsarMsgId`.
     ///
@@ -915,7 +915,7 @@ impl Client {
     pub fn describe_rocket_mq_msg(&self) -> DescribeRocketMQMsgCall {
         DescribeRocketMQMsgCall::new(&self.handle)
     }
-    /// Calls `DescribeRocketMQMsgTrace`.
+    /// Calls `DescribeRocketMQMsgTrace`; the answer is a [`DescribeRocketMQMsgTraceResponse`].
     ///
     /// Required: `ClusterId`, `EnvironmentId`, `TopicName`, `MsgId`.
     ///
@@ -924,7 +924,7 @@ impl Client {
     pub fn describe_rocket_mq_msg_trace(&self) -> DescribeRocketMQMsgTraceCall {
         DescribeRocketMQMsgTraceCall::new(&self.handle)
     }
-    /// Calls `DescribeRocketMQNamespaces`.
+    /// Calls `DescribeRocketMQNamespaces`; the answer is a [`DescribeRocketMQNamespacesResponse`].
     ///
     /// Required: `ClusterId`, `Offset`, `Limit`.
     ///
@@ -935,7 +935,7 @@ impl Client {
     pub fn describe_rocket_mq_namespaces(&self) -> DescribeRocketMQNamespacesCall {
         DescribeRocketMQNamespacesCall::new(&self.handle)
     }
-    /// Calls `DescribeRocketMQProducers`.
+    /// Calls `DescribeRocketMQProducers`; the answer is a [`DescribeRocketMQProducersResponse`].
     ///
     /// Required: `ClusterId`, `NamespaceId`, `Topic`, `Offset`, `Limit`.
     ///
@@ -946,7 +946,7 @@ impl Client {
     pub fn describe_rocket_mq_producers(&self) -> DescribeRocketMQProducersCall {
         DescribeRocketMQProducersCall::new(&self.handle)
     }
-    /// Calls `DescribeRocketMQPublicAccessMonitorData`.
+    /// Calls `DescribeRocketMQPublicAccessMonitorData`; the answer is a [`DescribeRocketMQPublicAccessMonitorDataResponse`].
     ///
     /// Required: `InstanceId`, `MetricName`.
     ///
@@ -957,7 +957,7 @@ impl Client {
     ) -> DescribeRocketMQPublicAccessMonitorDataCall {
         DescribeRocketMQPublicAccessMonitorDataCall::new(&self.handle)
     }
-    /// Calls `DescribeRocketMQPublicAccessPoint`.
+    /// Calls `DescribeRocketMQPublicAccessPoint`; the answer is a [`DescribeRocketMQPublicAccessPointResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -968,7 +968,7 @@ impl Client {
     ) -> DescribeRocketMQPublicAccessPointCall {
         DescribeRocketMQPublicAccessPointCall::new(&self.handle)
     }
-    /// Calls `DescribeRocketMQRoles`.
+    /// Calls `DescribeRocketMQRoles`; the answer is a [`DescribeRocketMQRolesResponse`].
     ///
     /// Required: `Offset`, `Limit`, `ClusterId`.
     ///
@@ -979,7 +979,7 @@ impl Client {
     pub fn describe_rocket_mq_roles(&self) -> DescribeRocketMQRolesCall {
         DescribeRocketMQRolesCall::new(&self.handle)
     }
-    /// Calls `DescribeRocketMQSmoothMigrationTask`.
+    /// Calls `DescribeRocketMQSmoothMigrationTask`; the answer is a [`DescribeRocketMQSmoothMigrationTaskResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -993,7 +993,7 @@ impl Client {
     ) -> DescribeRocketMQSmoothMigrationTaskCall {
         DescribeRocketMQSmoothMigrationTaskCall::new(&self.handle)
     }
-    /// Calls `DescribeRocketMQSubscriptions`.
+    /// Calls `DescribeRocketMQSubscriptions`; the answer is a [`DescribeRocketMQSubscriptionsResponse`].
     ///
     /// Required: `ClusterId`, `Namespace`, `Group`, `Offset`, `Limit`.
     ///
@@ -1004,7 +1004,7 @@ impl Client {
     pub fn describe_rocket_mq_subscriptions(&self) -> DescribeRocketMQSubscriptionsCall {
         DescribeRocketMQSubscriptionsCall::new(&self.handle)
     }
-    /// Calls `DescribeRocketMQTopUsages`.
+    /// Calls `DescribeRocketMQTopUsages`; the answer is a [`DescribeRocketMQTopUsagesResponse`].
     ///
     /// Required: `ClusterId`, `MetricName`, `Limit`.
     ///
@@ -1013,7 +1013,7 @@ impl Client {
     pub fn describe_rocket_mq_top_usages(&self) -> DescribeRocketMQTopUsagesCall {
         DescribeRocketMQTopUsagesCall::new(&self.handle)
     }
-    /// Calls `DescribeRocketMQTopic`.
+    /// Calls `DescribeRocketMQTopic`; the answer is a [`DescribeRocketMQTopicResponse`].
     ///
     /// Required: `ClusterId`, `NamespaceId`, `TopicName`.
     ///
@@ -1022,7 +1022,7 @@ impl Client {
     pub fn describe_rocket_mq_topic(&self) -> DescribeRocketMQTopicCall {
         DescribeRocketMQTopicCall::new(&self.handle)
     }
-    /// Calls `DescribeRocketMQTopicMsgs`.
+    /// Calls `DescribeRocketMQTopicMsgs`; the answer is a [`DescribeRocketMQTopicMsgsResponse`].
     ///
     /// Required: `ClusterId`, `EnvironmentId`, `TopicName`, `StartTime`, `EndTime`.
     ///
@@ -1033,7 +1033,7 @@ impl Client {
     pub fn describe_rocket_mq_topic_msgs(&self) -> DescribeRocketMQTopicMsgsCall {
         DescribeRocketMQTopicMsgsCall::new(&self.handle)
     }
-    /// Calls `DescribeRocketMQTopicStats`.
+    /// Calls `DescribeRocketMQTopicStats`; the answer is a [`DescribeRocketMQTopicStatsResponse`].
     ///
     /// Required: `ClusterId`, `NamespaceId`, `TopicName`.
     ///
@@ -1042,7 +1042,7 @@ impl Client {
     pub fn describe_rocket_mq_topic_stats(&self) -> DescribeRocketMQTopicStatsCall {
         DescribeRocketMQTopicStatsCall::new(&self.handle)
     }
-    /// Calls `DescribeRocketMQTopics`.
+    /// Calls `DescribeRocketMQTopics`; the answer is a [`DescribeRocketMQTopicsResponse`].
     ///
     /// Required: `Offset`, `Limit`, `ClusterId`, `NamespaceId`.
     ///
@@ -1053,7 +1053,7 @@ impl Client {
     pub fn describe_rocket_mq_topics(&self) -> DescribeRocketMQTopicsCall {
         DescribeRocketMQTopicsCall::new(&self.handle)
     }
-    /// Calls `DescribeRocketMQTopicsByGroup`.
+    /// Calls `DescribeRocketMQTopicsByGroup`; the answer is a [`DescribeRocketMQTopicsByGroupResponse`].
     ///
     /// Required: `ClusterId`, `NamespaceId`, `GroupId`.
     ///
@@ -1066,7 +1066,7 @@ impl Client {
     ) -> DescribeRocketMQTopicsByGroupCall {
         DescribeRocketMQTopicsByGroupCall::new(&self.handle)
     }
-    /// Calls `DescribeRocketMQVipInstanceDetail`.
+    /// Calls `DescribeRocketMQVipInstanceDetail`; the answer is a [`DescribeRocketMQVipInstanceDetailResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -1077,7 +1077,7 @@ impl Client {
     ) -> DescribeRocketMQVipInstanceDetailCall {
         DescribeRocketMQVipInstanceDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeRocketMQVipInstances`.
+    /// Calls `DescribeRocketMQVipInstances`; the answer is a [`DescribeRocketMQVipInstancesResponse`].
     ///
     /// Each answer holds one page of `Instances`; [`into_paginator`](DescribeRocketMQVipInstancesCall::into_paginator) reads them all.
     ///
@@ -1086,7 +1086,7 @@ impl Client {
     pub fn describe_rocket_mq_vip_instances(&self) -> DescribeRocketMQVipInstancesCall {
         DescribeRocketMQVipInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribeRoles`.
+    /// Calls `DescribeRoles`; the answer is a [`DescribeRolesResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -1097,7 +1097,7 @@ impl Client {
     pub fn describe_roles(&self) -> DescribeRolesCall {
         DescribeRolesCall::new(&self.handle)
     }
-    /// Calls `DescribeSubscriptions`.
+    /// Calls `DescribeSubscriptions`; the answer is a [`DescribeSubscriptionsResponse`].
     ///
     /// Required: `EnvironmentId`, `TopicName`, `ClusterId`.
     ///
@@ -1108,7 +1108,7 @@ impl Client {
     pub fn describe_subscriptions(&self) -> DescribeSubscriptionsCall {
         DescribeSubscriptionsCall::new(&self.handle)
     }
-    /// Calls `DescribeTopicMsgs`.
+    /// Calls `DescribeTopicMsgs`; the answer is a [`DescribeTopicMsgsResponse`].
     ///
     /// Required: `EnvironmentId`, `TopicName`, `StartTime`, `EndTime`.
     ///
@@ -1119,7 +1119,7 @@ impl Client {
     pub fn describe_topic_msgs(&self) -> DescribeTopicMsgsCall {
         DescribeTopicMsgsCall::new(&self.handle)
     }
-    /// Calls `DescribeTopics`.
+    /// Calls `DescribeTopics`; the answer is a [`DescribeTopicsResponse`].
     ///
     /// Required: `EnvironmentId`, `ClusterId`.
     ///
@@ -1130,14 +1130,14 @@ impl Client {
     pub fn describe_topics(&self) -> DescribeTopicsCall {
         DescribeTopicsCall::new(&self.handle)
     }
-    /// Calls `ExecuteDisasterRecovery`.
+    /// Calls `ExecuteDisasterRecovery`; the answer is a [`ExecuteDisasterRecoveryResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tdmq&Version=2020-02-17&Action=ExecuteDisasterRecovery)
     #[inline]
     pub fn execute_disaster_recovery(&self) -> ExecuteDisasterRecoveryCall {
         ExecuteDisasterRecoveryCall::new(&self.handle)
     }
-    /// Calls `ExportRocketMQMessageDetail`.
+    /// Calls `ExportRocketMQMessageDetail`; the answer is a [`ExportRocketMQMessageDetailResponse`].
     ///
     /// Required: `ClusterId`, `EnvironmentId`, `TopicName`, `MsgId`, `IncludeMsgBody`.
     ///
@@ -1146,7 +1146,7 @@ impl Client {
     pub fn export_rocket_mq_message_detail(&self) -> ExportRocketMQMessageDetailCall {
         ExportRocketMQMessageDetailCall::new(&self.handle)
     }
-    /// Calls `GetTopicList`.
+    /// Calls `GetTopicList`; the answer is a [`GetTopicListResponse`].
     ///
     /// Required: `EnvironmentId`, `ClusterId`.
     ///
@@ -1157,7 +1157,7 @@ impl Client {
     pub fn get_topic_list(&self) -> GetTopicListCall {
         GetTopicListCall::new(&self.handle)
     }
-    /// Calls `ImportRocketMQConsumerGroups`.
+    /// Calls `ImportRocketMQConsumerGroups`; the answer is a [`ImportRocketMQConsumerGroupsResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -1169,7 +1169,7 @@ impl Client {
     pub fn import_rocket_mq_consumer_groups(&self) -> ImportRocketMQConsumerGroupsCall {
         ImportRocketMQConsumerGroupsCall::new(&self.handle)
     }
-    /// Calls `ImportRocketMQTopics`.
+    /// Calls `ImportRocketMQTopics`; the answer is a [`ImportRocketMQTopicsResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -1181,7 +1181,7 @@ impl Client {
     pub fn import_rocket_mq_topics(&self) -> ImportRocketMQTopicsCall {
         ImportRocketMQTopicsCall::new(&self.handle)
     }
-    /// Calls `ModifyCluster`.
+    /// Calls `ModifyCluster`; the answer is a [`ModifyClusterResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -1190,7 +1190,7 @@ impl Client {
     pub fn modify_cluster(&self) -> ModifyClusterCall {
         ModifyClusterCall::new(&self.handle)
     }
-    /// Calls `ModifyCmqQueueAttribute`.
+    /// Calls `ModifyCmqQueueAttribute`; the answer is a [`ModifyCmqQueueAttributeResponse`].
     ///
     /// Required: `QueueName`.
     ///
@@ -1199,7 +1199,7 @@ impl Client {
     pub fn modify_cmq_queue_attribute(&self) -> ModifyCmqQueueAttributeCall {
         ModifyCmqQueueAttributeCall::new(&self.handle)
     }
-    /// Calls `ModifyCmqSubscriptionAttribute`.
+    /// Calls `ModifyCmqSubscriptionAttribute`; the answer is a [`ModifyCmqSubscriptionAttributeResponse`].
     ///
     /// Required: `TopicName`, `SubscriptionName`.
     ///
@@ -1210,7 +1210,7 @@ impl Client {
     ) -> ModifyCmqSubscriptionAttributeCall {
         ModifyCmqSubscriptionAttributeCall::new(&self.handle)
     }
-    /// Calls `ModifyCmqTopicAttribute`.
+    /// Calls `ModifyCmqTopicAttribute`; the answer is a [`ModifyCmqTopicAttributeResponse`].
     ///
     /// Required: `TopicName`.
     ///
@@ -1219,7 +1219,7 @@ impl Client {
     pub fn modify_cmq_topic_attribute(&self) -> ModifyCmqTopicAttributeCall {
         ModifyCmqTopicAttributeCall::new(&self.handle)
     }
-    /// Calls `ModifyEnvironmentAttributes`.
+    /// Calls `ModifyEnvironmentAttributes`; the answer is a [`ModifyEnvironmentAttributesResponse`].
     ///
     /// Required: `EnvironmentId`, `MsgTTL`, `ClusterId`.
     ///
@@ -1228,7 +1228,7 @@ impl Client {
     pub fn modify_environment_attributes(&self) -> ModifyEnvironmentAttributesCall {
         ModifyEnvironmentAttributesCall::new(&self.handle)
     }
-    /// Calls `ModifyEnvironmentRole`.
+    /// Calls `ModifyEnvironmentRole`; the answer is a [`ModifyEnvironmentRoleResponse`].
     ///
     /// Required: `EnvironmentId`, `RoleName`, `Permissions`, `ClusterId`.
     ///
@@ -1237,7 +1237,7 @@ impl Client {
     pub fn modify_environment_role(&self) -> ModifyEnvironmentRoleCall {
         ModifyEnvironmentRoleCall::new(&self.handle)
     }
-    /// Calls `ModifyPublicNetworkSecurityPolicy`.
+    /// Calls `ModifyPublicNetworkSecurityPolicy`; the answer is a [`ModifyPublicNetworkSecurityPolicyResponse`].
     ///
     /// Required: `InstanceId`, `PolicyList`.
     ///
@@ -1248,7 +1248,7 @@ impl Client {
     ) -> ModifyPublicNetworkSecurityPolicyCall {
         ModifyPublicNetworkSecurityPolicyCall::new(&self.handle)
     }
-    /// Calls `ModifyRabbitMQPermission`.
+    /// Calls `ModifyRabbitMQPermission`; the answer is a [`ModifyRabbitMQPermissionResponse`].
     ///
     /// Required: `InstanceId`, `User`, `VirtualHost`, `ConfigRegexp`, `WriteRegexp`, `ReadRegexp`.
     ///
@@ -1257,7 +1257,7 @@ impl Client {
     pub fn modify_rabbit_mq_permission(&self) -> ModifyRabbitMQPermissionCall {
         ModifyRabbitMQPermissionCall::new(&self.handle)
     }
-    /// Calls `ModifyRabbitMQUser`.
+    /// Calls `ModifyRabbitMQUser`; the answer is a [`ModifyRabbitMQUserResponse`].
     ///
     /// Required: `InstanceId`, `User`, `Password`.
     ///
@@ -1266,7 +1266,7 @@ impl Client {
     pub fn modify_rabbit_mq_user(&self) -> ModifyRabbitMQUserCall {
         ModifyRabbitMQUserCall::new(&self.handle)
     }
-    /// Calls `ModifyRabbitMQVipInstance`.
+    /// Calls `ModifyRabbitMQVipInstance`; the answer is a [`ModifyRabbitMQVipInstanceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -1275,7 +1275,7 @@ impl Client {
     pub fn modify_rabbit_mq_vip_instance(&self) -> ModifyRabbitMQVipInstanceCall {
         ModifyRabbitMQVipInstanceCall::new(&self.handle)
     }
-    /// Calls `ModifyRabbitMQVirtualHost`.
+    /// Calls `ModifyRabbitMQVirtualHost`; the answer is a [`ModifyRabbitMQVirtualHostResponse`].
     ///
     /// Required: `InstanceId`, `VirtualHost`.
     ///
@@ -1284,7 +1284,7 @@ impl Client {
     pub fn modify_rabbit_mq_virtual_host(&self) -> ModifyRabbitMQVirtualHostCall {
         ModifyRabbitMQVirtualHostCall::new(&self.handle)
     }
-    /// Calls `ModifyRocketMQCluster`.
+    /// Calls `ModifyRocketMQCluster`; the answer is a [`ModifyRocketMQClusterResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -1293,7 +1293,7 @@ impl Client {
     pub fn modify_rocket_mq_cluster(&self) -> ModifyRocketMQClusterCall {
         ModifyRocketMQClusterCall::new(&self.handle)
     }
-    /// Calls `ModifyRocketMQEnvironmentRole`.
+    /// Calls `ModifyRocketMQEnvironmentRole`; the answer is a [`ModifyRocketMQEnvironmentRoleResponse`].
     ///
     /// Required: `EnvironmentId`, `RoleName`, `Permissions`, `ClusterId`.
     ///
@@ -1304,7 +1304,7 @@ impl Client {
     ) -> ModifyRocketMQEnvironmentRoleCall {
         ModifyRocketMQEnvironmentRoleCall::new(&self.handle)
     }
-    /// Calls `ModifyRocketMQGroup`.
+    /// Calls `ModifyRocketMQGroup`; the answer is a [`ModifyRocketMQGroupResponse`].
     ///
     /// Required: `ClusterId`, `NamespaceId`, `GroupId`.
     ///
@@ -1313,7 +1313,7 @@ impl Client {
     pub fn modify_rocket_mq_group(&self) -> ModifyRocketMQGroupCall {
         ModifyRocketMQGroupCall::new(&self.handle)
     }
-    /// Calls `ModifyRocketMQInstance`.
+    /// Calls `ModifyRocketMQInstance`; the answer is a [`ModifyRocketMQInstanceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -1322,7 +1322,7 @@ impl Client {
     pub fn modify_rocket_mq_instance(&self) -> ModifyRocketMQInstanceCall {
         ModifyRocketMQInstanceCall::new(&self.handle)
     }
-    /// Calls `ModifyRocketMQInstanceSpec`.
+    /// Calls `ModifyRocketMQInstanceSpec`; the answer is a [`ModifyRocketMQInstanceSpecResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -1331,7 +1331,7 @@ impl Client {
     pub fn modify_rocket_mq_instance_spec(&self) -> ModifyRocketMQInstanceSpecCall {
         ModifyRocketMQInstanceSpecCall::new(&self.handle)
     }
-    /// Calls `ModifyRocketMQNamespace`.
+    /// Calls `ModifyRocketMQNamespace`; the answer is a [`ModifyRocketMQNamespaceResponse`].
     ///
     /// Required: `ClusterId`, `NamespaceId`.
     ///
@@ -1340,7 +1340,7 @@ impl Client {
     pub fn modify_rocket_mq_namespace(&self) -> ModifyRocketMQNamespaceCall {
         ModifyRocketMQNamespaceCall::new(&self.handle)
     }
-    /// Calls `ModifyRocketMQRole`.
+    /// Calls `ModifyRocketMQRole`; the answer is a [`ModifyRocketMQRoleResponse`].
     ///
     /// Required: `RoleName`, `ClusterId`.
     ///
@@ -1349,7 +1349,7 @@ impl Client {
     pub fn modify_rocket_mq_role(&self) -> ModifyRocketMQRoleCall {
         ModifyRocketMQRoleCall::new(&self.handle)
     }
-    /// Calls `ModifyRocketMQTopic`.
+    /// Calls `ModifyRocketMQTopic`; the answer is a [`ModifyRocketMQTopicResponse`].
     ///
     /// Required: `ClusterId`, `NamespaceId`, `Topic`, `Remark`.
     ///
@@ -1358,7 +1358,7 @@ impl Client {
     pub fn modify_rocket_mq_topic(&self) -> ModifyRocketMQTopicCall {
         ModifyRocketMQTopicCall::new(&self.handle)
     }
-    /// Calls `ModifyRole`.
+    /// Calls `ModifyRole`; the answer is a [`ModifyRoleResponse`].
     ///
     /// Required: `RoleName`, `ClusterId`.
     ///
@@ -1367,7 +1367,7 @@ impl Client {
     pub fn modify_role(&self) -> ModifyRoleCall {
         ModifyRoleCall::new(&self.handle)
     }
-    /// Calls `ModifyTopic`.
+    /// Calls `ModifyTopic`; the answer is a [`ModifyTopicResponse`].
     ///
     /// Required: `EnvironmentId`, `TopicName`, `Partitions`, `ClusterId`.
     ///
@@ -1376,7 +1376,7 @@ impl Client {
     pub fn modify_topic(&self) -> ModifyTopicCall {
         ModifyTopicCall::new(&self.handle)
     }
-    /// Calls `PublishCmqMsg`.
+    /// Calls `PublishCmqMsg`; the answer is a [`PublishCmqMsgResponse`].
     ///
     /// Required: `TopicName`, `MsgContent`.
     ///
@@ -1385,7 +1385,7 @@ impl Client {
     pub fn publish_cmq_msg(&self) -> PublishCmqMsgCall {
         PublishCmqMsgCall::new(&self.handle)
     }
-    /// Calls `ReceiveMessage`.
+    /// Calls `ReceiveMessage`; the answer is a [`ReceiveMessageResponse`].
     ///
     /// Required: `Topic`, `SubscriptionName`.
     ///
@@ -1394,7 +1394,7 @@ impl Client {
     pub fn receive_message(&self) -> ReceiveMessageCall {
         ReceiveMessageCall::new(&self.handle)
     }
-    /// Calls `ResetMsgSubOffsetByTimestamp`.
+    /// Calls `ResetMsgSubOffsetByTimestamp`; the answer is a [`ResetMsgSubOffsetByTimestampResponse`].
     ///
     /// Required: `EnvironmentId`, `TopicName`, `Subscription`, `ToTimestamp`, `ClusterId`.
     ///
@@ -1403,7 +1403,7 @@ impl Client {
     pub fn reset_msg_sub_offset_by_timestamp(&self) -> ResetMsgSubOffsetByTimestampCall {
         ResetMsgSubOffsetByTimestampCall::new(&self.handle)
     }
-    /// Calls `ResetRocketMQConsumerOffSet`.
+    /// Calls `ResetRocketMQConsumerOffSet`; the answer is a [`ResetRocketMQConsumerOffSetResponse`].
     ///
     /// Required: `ClusterId`, `NamespaceId`, `GroupId`, `Type`.
     ///
@@ -1412,7 +1412,7 @@ impl Client {
     pub fn reset_rocket_mq_consumer_off_set(&self) -> ResetRocketMQConsumerOffSetCall {
         ResetRocketMQConsumerOffSetCall::new(&self.handle)
     }
-    /// Calls `RetryRocketMQDlqMessage`.
+    /// Calls `RetryRocketMQDlqMessage`; the answer is a [`RetryRocketMQDlqMessageResponse`].
     ///
     /// Required: `ClusterId`, `NamespaceId`, `GroupName`, `MessageIds`.
     ///
@@ -1421,7 +1421,7 @@ impl Client {
     pub fn retry_rocket_mq_dlq_message(&self) -> RetryRocketMQDlqMessageCall {
         RetryRocketMQDlqMessageCall::new(&self.handle)
     }
-    /// Calls `RewindCmqQueue`.
+    /// Calls `RewindCmqQueue`; the answer is a [`RewindCmqQueueResponse`].
     ///
     /// Required: `QueueName`, `StartConsumeTime`.
     ///
@@ -1430,7 +1430,7 @@ impl Client {
     pub fn rewind_cmq_queue(&self) -> RewindCmqQueueCall {
         RewindCmqQueueCall::new(&self.handle)
     }
-    /// Calls `SendBatchMessages`.
+    /// Calls `SendBatchMessages`; the answer is a [`SendBatchMessagesResponse`].
     ///
     /// Required: `Topic`, `Payload`.
     ///
@@ -1439,7 +1439,7 @@ impl Client {
     pub fn send_batch_messages(&self) -> SendBatchMessagesCall {
         SendBatchMessagesCall::new(&self.handle)
     }
-    /// Calls `SendCmqMsg`.
+    /// Calls `SendCmqMsg`; the answer is a [`SendCmqMsgResponse`].
     ///
     /// Required: `QueueName`, `MsgContent`, `DelaySeconds`.
     ///
@@ -1448,7 +1448,7 @@ impl Client {
     pub fn send_cmq_msg(&self) -> SendCmqMsgCall {
         SendCmqMsgCall::new(&self.handle)
     }
-    /// Calls `SendMessages`.
+    /// Calls `SendMessages`; the answer is a [`SendMessagesResponse`].
     ///
     /// Required: `Topic`, `Payload`.
     ///
@@ -1457,7 +1457,7 @@ impl Client {
     pub fn send_messages(&self) -> SendMessagesCall {
         SendMessagesCall::new(&self.handle)
     }
-    /// Calls `SendMsg`.
+    /// Calls `SendMsg`; the answer is a [`SendMsgResponse`].
     ///
     /// Required: `EnvironmentId`, `TopicName`, `MsgContent`.
     ///
@@ -1466,7 +1466,7 @@ impl Client {
     pub fn send_msg(&self) -> SendMsgCall {
         SendMsgCall::new(&self.handle)
     }
-    /// Calls `SendRocketMQMessage`.
+    /// Calls `SendRocketMQMessage`; the answer is a [`SendRocketMQMessageResponse`].
     ///
     /// Required: `ClusterId`, `NamespaceId`, `TopicName`, `MsgBody`.
     ///
@@ -1475,7 +1475,7 @@ impl Client {
     pub fn send_rocket_mq_message(&self) -> SendRocketMQMessageCall {
         SendRocketMQMessageCall::new(&self.handle)
     }
-    /// Calls `SetRocketMQPublicAccessPoint`.
+    /// Calls `SetRocketMQPublicAccessPoint`; the answer is a [`SetRocketMQPublicAccessPointResponse`].
     ///
     /// Required: `InstanceId`, `Enabled`.
     ///
@@ -1484,7 +1484,7 @@ impl Client {
     pub fn set_rocket_mq_public_access_point(&self) -> SetRocketMQPublicAccessPointCall {
         SetRocketMQPublicAccessPointCall::new(&self.handle)
     }
-    /// Calls `UnbindCmqDeadLetter`.
+    /// Calls `UnbindCmqDeadLetter`; the answer is a [`UnbindCmqDeadLetterResponse`].
     ///
     /// Required: `SourceQueueName`.
     ///
@@ -1493,7 +1493,7 @@ impl Client {
     pub fn unbind_cmq_dead_letter(&self) -> UnbindCmqDeadLetterCall {
         UnbindCmqDeadLetterCall::new(&self.handle)
     }
-    /// Calls `VerifyRocketMQConsume`.
+    /// Calls `VerifyRocketMQConsume`; the answer is a [`VerifyRocketMQConsumeResponse`].
     ///
     /// Required: `ClusterId`, `NamespaceId`, `GroupId`, `MsgId`, `TopicName`.
     ///
@@ -2913,7 +2913,6 @@ rt::action!(
     DescribeBindClusters, DescribeBindClustersRequest, DescribeBindClustersCall,
     DescribeBindClustersResponse, Error, idempotent
 );
-impl<T> DescribeBindClustersCall<T> {}
 /// The answer of [`Client::describe_bind_clusters`] (`DescribeBindClusters`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -4239,7 +4238,6 @@ rt::action!(
     DescribeRocketMQGeneralSKUsCall, DescribeRocketMQGeneralSKUsResponse, Error,
     idempotent
 );
-impl<T> DescribeRocketMQGeneralSKUsCall<T> {}
 /// The answer of [`Client::describe_rocket_mq_general_sk_us`] (`DescribeRocketMQGeneralSKUs`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -5136,7 +5134,6 @@ rt::action!(
     ExecuteDisasterRecovery, ExecuteDisasterRecoveryRequest, ExecuteDisasterRecoveryCall,
     ExecuteDisasterRecoveryResponse, Error
 );
-impl<T> ExecuteDisasterRecoveryCall<T> {}
 /// The answer of [`Client::execute_disaster_recovery`] (`ExecuteDisasterRecovery`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

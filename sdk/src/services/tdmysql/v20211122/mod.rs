@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `BreakStandbyDBInstanceRelation`.
+    /// Calls `BreakStandbyDBInstanceRelation`; the answer is a [`BreakStandbyDBInstanceRelationResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -46,7 +46,7 @@ impl Client {
     ) -> BreakStandbyDBInstanceRelationCall {
         BreakStandbyDBInstanceRelationCall::new(&self.handle)
     }
-    /// Calls `CancelIsolateDBInstances`.
+    /// Calls `CancelIsolateDBInstances`; the answer is a [`CancelIsolateDBInstancesResponse`].
     ///
     /// Required: `InstanceIds`.
     ///
@@ -55,7 +55,7 @@ impl Client {
     pub fn cancel_isolate_db_instances(&self) -> CancelIsolateDBInstancesCall {
         CancelIsolateDBInstancesCall::new(&self.handle)
     }
-    /// Calls `CreateCloneInstance`.
+    /// Calls `CreateCloneInstance`; the answer is a [`CreateCloneInstanceResponse`].
     ///
     /// Required: `Zone`, `VpcId`, `SubnetId`, `SpecCode`, `Disk`, `StorageNodeNum`, `InstanceId`.
     ///
@@ -64,7 +64,7 @@ impl Client {
     pub fn create_clone_instance(&self) -> CreateCloneInstanceCall {
         CreateCloneInstanceCall::new(&self.handle)
     }
-    /// Calls `CreateDBInstances`.
+    /// Calls `CreateDBInstances`; the answer is a [`CreateDBInstancesResponse`].
     ///
     /// Required: `Zone`, `VpcId`, `SubnetId`, `SpecCode`, `Disk`, `StorageNodeNum`, `Replications`, `InstanceCount`.
     ///
@@ -73,7 +73,7 @@ impl Client {
     pub fn create_db_instances(&self) -> CreateDBInstancesCall {
         CreateDBInstancesCall::new(&self.handle)
     }
-    /// Calls `CreateDBSBackup`.
+    /// Calls `CreateDBSBackup`; the answer is a [`CreateDBSBackupResponse`].
     ///
     /// Required: `BackupMethod`, `BackupType`, `InstanceId`.
     ///
@@ -82,7 +82,7 @@ impl Client {
     pub fn create_dbs_backup(&self) -> CreateDBSBackupCall {
         CreateDBSBackupCall::new(&self.handle)
     }
-    /// Calls `CreateStandbyDBInstance`.
+    /// Calls `CreateStandbyDBInstance`; the answer is a [`CreateStandbyDBInstanceResponse`].
     ///
     /// Required: `PrimaryInstanceId`, `Zone`, `VpcId`, `SubnetId`, `SpecCode`, `Disk`, `StorageNodeNum`, `Replications`.
     ///
@@ -91,7 +91,7 @@ impl Client {
     pub fn create_standby_db_instance(&self) -> CreateStandbyDBInstanceCall {
         CreateStandbyDBInstanceCall::new(&self.handle)
     }
-    /// Calls `CreateUsers`.
+    /// Calls `CreateUsers`; the answer is a [`CreateUsersResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -100,7 +100,7 @@ impl Client {
     pub fn create_users(&self) -> CreateUsersCall {
         CreateUsersCall::new(&self.handle)
     }
-    /// Calls `DeleteDBSBackupSets`.
+    /// Calls `DeleteDBSBackupSets`; the answer is a [`DeleteDBSBackupSetsResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -109,7 +109,7 @@ impl Client {
     pub fn delete_dbs_backup_sets(&self) -> DeleteDBSBackupSetsCall {
         DeleteDBSBackupSetsCall::new(&self.handle)
     }
-    /// Calls `DeleteUsers`.
+    /// Calls `DeleteUsers`; the answer is a [`DeleteUsersResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -118,21 +118,21 @@ impl Client {
     pub fn delete_users(&self) -> DeleteUsersCall {
         DeleteUsersCall::new(&self.handle)
     }
-    /// Calls `DescribeDBCharsets`.
+    /// Calls `DescribeDBCharsets`; the answer is a [`DescribeDBCharsetsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tdmysql&Version=2021-11-22&Action=DescribeDBCharsets)
     #[inline]
     pub fn describe_db_charsets(&self) -> DescribeDBCharsetsCall {
         DescribeDBCharsetsCall::new(&self.handle)
     }
-    /// Calls `DescribeDBEngines`.
+    /// Calls `DescribeDBEngines`; the answer is a [`DescribeDBEnginesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tdmysql&Version=2021-11-22&Action=DescribeDBEngines)
     #[inline]
     pub fn describe_db_engines(&self) -> DescribeDBEnginesCall {
         DescribeDBEnginesCall::new(&self.handle)
     }
-    /// Calls `DescribeDBInstanceDetail`.
+    /// Calls `DescribeDBInstanceDetail`; the answer is a [`DescribeDBInstanceDetailResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -141,7 +141,7 @@ impl Client {
     pub fn describe_db_instance_detail(&self) -> DescribeDBInstanceDetailCall {
         DescribeDBInstanceDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeDBInstances`.
+    /// Calls `DescribeDBInstances`; the answer is a [`DescribeDBInstancesResponse`].
     ///
     /// Each answer holds one page of `Instances`; [`into_paginator`](DescribeDBInstancesCall::into_paginator) reads them all.
     ///
@@ -150,7 +150,7 @@ impl Client {
     pub fn describe_db_instances(&self) -> DescribeDBInstancesCall {
         DescribeDBInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribeDBParameters`.
+    /// Calls `DescribeDBParameters`; the answer is a [`DescribeDBParametersResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -159,7 +159,7 @@ impl Client {
     pub fn describe_db_parameters(&self) -> DescribeDBParametersCall {
         DescribeDBParametersCall::new(&self.handle)
     }
-    /// Calls `DescribeDBSArchiveLogs`.
+    /// Calls `DescribeDBSArchiveLogs`; the answer is a [`DescribeDBSArchiveLogsResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -170,7 +170,7 @@ impl Client {
     pub fn describe_dbs_archive_logs(&self) -> DescribeDBSArchiveLogsCall {
         DescribeDBSArchiveLogsCall::new(&self.handle)
     }
-    /// Calls `DescribeDBSAvailableRecoveryTime`.
+    /// Calls `DescribeDBSAvailableRecoveryTime`; the answer is a [`DescribeDBSAvailableRecoveryTimeResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -181,7 +181,7 @@ impl Client {
     ) -> DescribeDBSAvailableRecoveryTimeCall {
         DescribeDBSAvailableRecoveryTimeCall::new(&self.handle)
     }
-    /// Calls `DescribeDBSBackupPolicy`.
+    /// Calls `DescribeDBSBackupPolicy`; the answer is a [`DescribeDBSBackupPolicyResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -190,7 +190,7 @@ impl Client {
     pub fn describe_dbs_backup_policy(&self) -> DescribeDBSBackupPolicyCall {
         DescribeDBSBackupPolicyCall::new(&self.handle)
     }
-    /// Calls `DescribeDBSBackupSets`.
+    /// Calls `DescribeDBSBackupSets`; the answer is a [`DescribeDBSBackupSetsResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -201,7 +201,7 @@ impl Client {
     pub fn describe_dbs_backup_sets(&self) -> DescribeDBSBackupSetsCall {
         DescribeDBSBackupSetsCall::new(&self.handle)
     }
-    /// Calls `DescribeDBSBackupStatistics`.
+    /// Calls `DescribeDBSBackupStatistics`; the answer is a [`DescribeDBSBackupStatisticsResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -210,7 +210,7 @@ impl Client {
     pub fn describe_dbs_backup_statistics(&self) -> DescribeDBSBackupStatisticsCall {
         DescribeDBSBackupStatisticsCall::new(&self.handle)
     }
-    /// Calls `DescribeDBSBackupStatisticsDetail`.
+    /// Calls `DescribeDBSBackupStatisticsDetail`; the answer is a [`DescribeDBSBackupStatisticsDetailResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -221,7 +221,7 @@ impl Client {
     ) -> DescribeDBSBackupStatisticsDetailCall {
         DescribeDBSBackupStatisticsDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeDBSCloneInstances`.
+    /// Calls `DescribeDBSCloneInstances`; the answer is a [`DescribeDBSCloneInstancesResponse`].
     ///
     /// Required: `SourceInstanceId`.
     ///
@@ -232,7 +232,7 @@ impl Client {
     pub fn describe_dbs_clone_instances(&self) -> DescribeDBSCloneInstancesCall {
         DescribeDBSCloneInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribeDBSecurityGroups`.
+    /// Calls `DescribeDBSecurityGroups`; the answer is a [`DescribeDBSecurityGroupsResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -241,7 +241,7 @@ impl Client {
     pub fn describe_db_security_groups(&self) -> DescribeDBSecurityGroupsCall {
         DescribeDBSecurityGroupsCall::new(&self.handle)
     }
-    /// Calls `DescribeDatabaseObjects`.
+    /// Calls `DescribeDatabaseObjects`; the answer is a [`DescribeDatabaseObjectsResponse`].
     ///
     /// Required: `InstanceId`, `DbName`.
     ///
@@ -250,7 +250,7 @@ impl Client {
     pub fn describe_database_objects(&self) -> DescribeDatabaseObjectsCall {
         DescribeDatabaseObjectsCall::new(&self.handle)
     }
-    /// Calls `DescribeDatabases`.
+    /// Calls `DescribeDatabases`; the answer is a [`DescribeDatabasesResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -261,7 +261,7 @@ impl Client {
     pub fn describe_databases(&self) -> DescribeDatabasesCall {
         DescribeDatabasesCall::new(&self.handle)
     }
-    /// Calls `DescribeFlow`.
+    /// Calls `DescribeFlow`; the answer is a [`DescribeFlowResponse`].
     ///
     /// Required: `FlowId`.
     ///
@@ -270,14 +270,14 @@ impl Client {
     pub fn describe_flow(&self) -> DescribeFlowCall {
         DescribeFlowCall::new(&self.handle)
     }
-    /// Calls `DescribeFlowTypes`.
+    /// Calls `DescribeFlowTypes`; the answer is a [`DescribeFlowTypesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tdmysql&Version=2021-11-22&Action=DescribeFlowTypes)
     #[inline]
     pub fn describe_flow_types(&self) -> DescribeFlowTypesCall {
         DescribeFlowTypesCall::new(&self.handle)
     }
-    /// Calls `DescribeInstanceDataReservedSpace`.
+    /// Calls `DescribeInstanceDataReservedSpace`; the answer is a [`DescribeInstanceDataReservedSpaceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -288,7 +288,7 @@ impl Client {
     ) -> DescribeInstanceDataReservedSpaceCall {
         DescribeInstanceDataReservedSpaceCall::new(&self.handle)
     }
-    /// Calls `DescribeInstanceSSLStatus`.
+    /// Calls `DescribeInstanceSSLStatus`; the answer is a [`DescribeInstanceSSLStatusResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -297,7 +297,7 @@ impl Client {
     pub fn describe_instance_ssl_status(&self) -> DescribeInstanceSSLStatusCall {
         DescribeInstanceSSLStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeMaintenanceWindow`.
+    /// Calls `DescribeMaintenanceWindow`; the answer is a [`DescribeMaintenanceWindowResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -306,14 +306,14 @@ impl Client {
     pub fn describe_maintenance_window(&self) -> DescribeMaintenanceWindowCall {
         DescribeMaintenanceWindowCall::new(&self.handle)
     }
-    /// Calls `DescribeSaleInfo`.
+    /// Calls `DescribeSaleInfo`; the answer is a [`DescribeSaleInfoResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tdmysql&Version=2021-11-22&Action=DescribeSaleInfo)
     #[inline]
     pub fn describe_sale_info(&self) -> DescribeSaleInfoCall {
         DescribeSaleInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeSlowLogs`.
+    /// Calls `DescribeSlowLogs`; the answer is a [`DescribeSlowLogsResponse`].
     ///
     /// Required: `InstanceId`, `StartTime`, `EndTime`.
     ///
@@ -324,14 +324,14 @@ impl Client {
     pub fn describe_slow_logs(&self) -> DescribeSlowLogsCall {
         DescribeSlowLogsCall::new(&self.handle)
     }
-    /// Calls `DescribeSpecs`.
+    /// Calls `DescribeSpecs`; the answer is a [`DescribeSpecsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tdmysql&Version=2021-11-22&Action=DescribeSpecs)
     #[inline]
     pub fn describe_specs(&self) -> DescribeSpecsCall {
         DescribeSpecsCall::new(&self.handle)
     }
-    /// Calls `DescribeStandbyDBInstanceRelationDetail`.
+    /// Calls `DescribeStandbyDBInstanceRelationDetail`; the answer is a [`DescribeStandbyDBInstanceRelationDetailResponse`].
     ///
     /// Required: `InstanceIds`.
     ///
@@ -342,7 +342,7 @@ impl Client {
     ) -> DescribeStandbyDBInstanceRelationDetailCall {
         DescribeStandbyDBInstanceRelationDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeUserPrivileges`.
+    /// Calls `DescribeUserPrivileges`; the answer is a [`DescribeUserPrivilegesResponse`].
     ///
     /// Required: `InstanceId`, `Host`, `UserName`, `DbName`.
     ///
@@ -351,7 +351,7 @@ impl Client {
     pub fn describe_user_privileges(&self) -> DescribeUserPrivilegesCall {
         DescribeUserPrivilegesCall::new(&self.handle)
     }
-    /// Calls `DescribeUsers`.
+    /// Calls `DescribeUsers`; the answer is a [`DescribeUsersResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -360,7 +360,7 @@ impl Client {
     pub fn describe_users(&self) -> DescribeUsersCall {
         DescribeUsersCall::new(&self.handle)
     }
-    /// Calls `DestroyInstances`.
+    /// Calls `DestroyInstances`; the answer is a [`DestroyInstancesResponse`].
     ///
     /// Required: `InstanceIds`.
     ///
@@ -369,7 +369,7 @@ impl Client {
     pub fn destroy_instances(&self) -> DestroyInstancesCall {
         DestroyInstancesCall::new(&self.handle)
     }
-    /// Calls `ExpandInstance`.
+    /// Calls `ExpandInstance`; the answer is a [`ExpandInstanceResponse`].
     ///
     /// Required: `InstanceId`, `StorageNodeNum`.
     ///
@@ -378,7 +378,7 @@ impl Client {
     pub fn expand_instance(&self) -> ExpandInstanceCall {
         ExpandInstanceCall::new(&self.handle)
     }
-    /// Calls `IsolateDBInstance`.
+    /// Calls `IsolateDBInstance`; the answer is a [`IsolateDBInstanceResponse`].
     ///
     /// Required: `InstanceIds`.
     ///
@@ -387,7 +387,7 @@ impl Client {
     pub fn isolate_db_instance(&self) -> IsolateDBInstanceCall {
         IsolateDBInstanceCall::new(&self.handle)
     }
-    /// Calls `ModifyAutoRenewFlag`.
+    /// Calls `ModifyAutoRenewFlag`; the answer is a [`ModifyAutoRenewFlagResponse`].
     ///
     /// Required: `InstanceIds`, `AutoRenewFlag`.
     ///
@@ -396,7 +396,7 @@ impl Client {
     pub fn modify_auto_renew_flag(&self) -> ModifyAutoRenewFlagCall {
         ModifyAutoRenewFlagCall::new(&self.handle)
     }
-    /// Calls `ModifyDBInstanceSecurityGroups`.
+    /// Calls `ModifyDBInstanceSecurityGroups`; the answer is a [`ModifyDBInstanceSecurityGroupsResponse`].
     ///
     /// Required: `InstanceId`, `SecurityGroupIds`.
     ///
@@ -407,7 +407,7 @@ impl Client {
     ) -> ModifyDBInstanceSecurityGroupsCall {
         ModifyDBInstanceSecurityGroupsCall::new(&self.handle)
     }
-    /// Calls `ModifyDBInstanceVPort`.
+    /// Calls `ModifyDBInstanceVPort`; the answer is a [`ModifyDBInstanceVPortResponse`].
     ///
     /// Required: `InstanceId`, `Vport`.
     ///
@@ -416,7 +416,7 @@ impl Client {
     pub fn modify_db_instance_v_port(&self) -> ModifyDBInstanceVPortCall {
         ModifyDBInstanceVPortCall::new(&self.handle)
     }
-    /// Calls `ModifyDBParameters`.
+    /// Calls `ModifyDBParameters`; the answer is a [`ModifyDBParametersResponse`].
     ///
     /// Required: `InstanceId`, `Params`.
     ///
@@ -425,7 +425,7 @@ impl Client {
     pub fn modify_db_parameters(&self) -> ModifyDBParametersCall {
         ModifyDBParametersCall::new(&self.handle)
     }
-    /// Calls `ModifyDBSBackupPolicy`.
+    /// Calls `ModifyDBSBackupPolicy`; the answer is a [`ModifyDBSBackupPolicyResponse`].
     ///
     /// Required: `BackupPolicy`, `InstanceId`.
     ///
@@ -434,7 +434,7 @@ impl Client {
     pub fn modify_dbs_backup_policy(&self) -> ModifyDBSBackupPolicyCall {
         ModifyDBSBackupPolicyCall::new(&self.handle)
     }
-    /// Calls `ModifyDBSBackupSetComment`.
+    /// Calls `ModifyDBSBackupSetComment`; the answer is a [`ModifyDBSBackupSetCommentResponse`].
     ///
     /// Required: `InstanceId`, `BackupSetId`, `NewBackupName`.
     ///
@@ -443,7 +443,7 @@ impl Client {
     pub fn modify_dbs_backup_set_comment(&self) -> ModifyDBSBackupSetCommentCall {
         ModifyDBSBackupSetCommentCall::new(&self.handle)
     }
-    /// Calls `ModifyInstanceDataReservedSpace`.
+    /// Calls `ModifyInstanceDataReservedSpace`; the answer is a [`ModifyInstanceDataReservedSpaceResponse`].
     ///
     /// Required: `InstanceId`, `ReservedSpaceGB`.
     ///
@@ -454,7 +454,7 @@ impl Client {
     ) -> ModifyInstanceDataReservedSpaceCall {
         ModifyInstanceDataReservedSpaceCall::new(&self.handle)
     }
-    /// Calls `ModifyInstanceName`.
+    /// Calls `ModifyInstanceName`; the answer is a [`ModifyInstanceNameResponse`].
     ///
     /// Required: `InstanceId`, `InstanceName`.
     ///
@@ -463,7 +463,7 @@ impl Client {
     pub fn modify_instance_name(&self) -> ModifyInstanceNameCall {
         ModifyInstanceNameCall::new(&self.handle)
     }
-    /// Calls `ModifyInstanceNetwork`.
+    /// Calls `ModifyInstanceNetwork`; the answer is a [`ModifyInstanceNetworkResponse`].
     ///
     /// Required: `InstanceId`, `VpcId`, `SubnetId`.
     ///
@@ -472,7 +472,7 @@ impl Client {
     pub fn modify_instance_network(&self) -> ModifyInstanceNetworkCall {
         ModifyInstanceNetworkCall::new(&self.handle)
     }
-    /// Calls `ModifyInstanceSSLStatus`.
+    /// Calls `ModifyInstanceSSLStatus`; the answer is a [`ModifyInstanceSSLStatusResponse`].
     ///
     /// Required: `InstanceId`, `Enabled`.
     ///
@@ -481,7 +481,7 @@ impl Client {
     pub fn modify_instance_ssl_status(&self) -> ModifyInstanceSSLStatusCall {
         ModifyInstanceSSLStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyMaintenanceWindow`.
+    /// Calls `ModifyMaintenanceWindow`; the answer is a [`ModifyMaintenanceWindowResponse`].
     ///
     /// Required: `InstanceId`, `StartTime`, `Duration`, `WeekDays`.
     ///
@@ -490,7 +490,7 @@ impl Client {
     pub fn modify_maintenance_window(&self) -> ModifyMaintenanceWindowCall {
         ModifyMaintenanceWindowCall::new(&self.handle)
     }
-    /// Calls `ModifyUserPrivileges`.
+    /// Calls `ModifyUserPrivileges`; the answer is a [`ModifyUserPrivilegesResponse`].
     ///
     /// Required: `InstanceId`, `Users`.
     ///
@@ -499,7 +499,7 @@ impl Client {
     pub fn modify_user_privileges(&self) -> ModifyUserPrivilegesCall {
         ModifyUserPrivilegesCall::new(&self.handle)
     }
-    /// Calls `ResetDbaAdminPrivileges`.
+    /// Calls `ResetDbaAdminPrivileges`; the answer is a [`ResetDbaAdminPrivilegesResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -508,7 +508,7 @@ impl Client {
     pub fn reset_dba_admin_privileges(&self) -> ResetDbaAdminPrivilegesCall {
         ResetDbaAdminPrivilegesCall::new(&self.handle)
     }
-    /// Calls `ResetUsersPassword`.
+    /// Calls `ResetUsersPassword`; the answer is a [`ResetUsersPasswordResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -517,7 +517,7 @@ impl Client {
     pub fn reset_users_password(&self) -> ResetUsersPasswordCall {
         ResetUsersPasswordCall::new(&self.handle)
     }
-    /// Calls `RestartDBInstances`.
+    /// Calls `RestartDBInstances`; the answer is a [`RestartDBInstancesResponse`].
     ///
     /// Required: `InstanceIds`.
     ///
@@ -526,7 +526,7 @@ impl Client {
     pub fn restart_db_instances(&self) -> RestartDBInstancesCall {
         RestartDBInstancesCall::new(&self.handle)
     }
-    /// Calls `UpgradeInstance`.
+    /// Calls `UpgradeInstance`; the answer is a [`UpgradeInstanceResponse`].
     ///
     /// Required: `InstanceId`, `SpecCode`, `Disk`.
     ///
@@ -1006,7 +1006,6 @@ rt::action!(
     DescribeDBCharsets, DescribeDBCharsetsRequest, DescribeDBCharsetsCall,
     DescribeDBCharsetsResponse, Error, idempotent
 );
-impl<T> DescribeDBCharsetsCall<T> {}
 /// The answer of [`Client::describe_db_charsets`] (`DescribeDBCharsets`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -1019,7 +1018,6 @@ rt::action!(
     DescribeDBEngines, DescribeDBEnginesRequest, DescribeDBEnginesCall,
     DescribeDBEnginesResponse, Error, idempotent
 );
-impl<T> DescribeDBEnginesCall<T> {}
 /// The answer of [`Client::describe_db_engines`] (`DescribeDBEngines`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -1508,7 +1506,6 @@ rt::action!(
     DescribeFlowTypes, DescribeFlowTypesRequest, DescribeFlowTypesCall,
     DescribeFlowTypesResponse, Error, idempotent
 );
-impl<T> DescribeFlowTypesCall<T> {}
 /// The answer of [`Client::describe_flow_types`] (`DescribeFlowTypes`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

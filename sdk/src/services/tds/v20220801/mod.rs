@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `DescribeFinanceFraudUltimate`.
+    /// Calls `DescribeFinanceFraudUltimate`; the answer is a [`DescribeFinanceFraudUltimateResponse`].
     ///
     /// Required: `DeviceToken`, `SceneCode`, `UserId`, `EventTime`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn describe_finance_fraud_ultimate(&self) -> DescribeFinanceFraudUltimateCall {
         DescribeFinanceFraudUltimateCall::new(&self.handle)
     }
-    /// Calls `DescribeFraudBase`.
+    /// Calls `DescribeFraudBase`; the answer is a [`DescribeFraudBaseResponse`].
     ///
     /// Required: `DeviceToken`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn describe_fraud_base(&self) -> DescribeFraudBaseCall {
         DescribeFraudBaseCall::new(&self.handle)
     }
-    /// Calls `DescribeFraudPremium`.
+    /// Calls `DescribeFraudPremium`; the answer is a [`DescribeFraudPremiumResponse`].
     ///
     /// Required: `DeviceToken`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn describe_fraud_premium(&self) -> DescribeFraudPremiumCall {
         DescribeFraudPremiumCall::new(&self.handle)
     }
-    /// Calls `DescribeFraudUltimate`.
+    /// Calls `DescribeFraudUltimate`; the answer is a [`DescribeFraudUltimateResponse`].
     ///
     /// Required: `DeviceToken`, `SceneCode`, `UserId`, `EventTime`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn describe_fraud_ultimate(&self) -> DescribeFraudUltimateCall {
         DescribeFraudUltimateCall::new(&self.handle)
     }
-    /// Calls `DescribeTrustedID`.
+    /// Calls `DescribeTrustedID`; the answer is a [`DescribeTrustedIDResponse`].
     ///
     /// Required: `DeviceToken`.
     ///

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `CreateCosToken`.
+    /// Calls `CreateCosToken`; the answer is a [`CreateCosTokenResponse`].
     ///
     /// Required: `ServiceId`, `VersionId`, `PkgName`, `OptType`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn create_cos_token(&self) -> CreateCosTokenCall {
         CreateCosTokenCall::new(&self.handle)
     }
-    /// Calls `CreateCosTokenV2`.
+    /// Calls `CreateCosTokenV2`; the answer is a [`CreateCosTokenV2Response`].
     ///
     /// Required: `ServiceId`, `PkgName`, `OptType`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn create_cos_token_v2(&self) -> CreateCosTokenV2Call {
         CreateCosTokenV2Call::new(&self.handle)
     }
-    /// Calls `CreateNamespace`.
+    /// Calls `CreateNamespace`; the answer is a [`CreateNamespaceResponse`].
     ///
     /// Required: `NamespaceName`, `Vpc`, `SubnetIds`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn create_namespace(&self) -> CreateNamespaceCall {
         CreateNamespaceCall::new(&self.handle)
     }
-    /// Calls `CreateResource`.
+    /// Calls `CreateResource`; the answer is a [`CreateResourceResponse`].
     ///
     /// Required: `NamespaceId`, `ResourceType`, `ResourceId`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn create_resource(&self) -> CreateResourceCall {
         CreateResourceCall::new(&self.handle)
     }
-    /// Calls `CreateServiceV2`.
+    /// Calls `CreateServiceV2`; the answer is a [`CreateServiceV2Response`].
     ///
     /// Required: `ServiceName`, `Description`.
     ///
@@ -80,7 +80,7 @@ impl Client {
     pub fn create_service_v2(&self) -> CreateServiceV2Call {
         CreateServiceV2Call::new(&self.handle)
     }
-    /// Calls `DeleteIngress`.
+    /// Calls `DeleteIngress`; the answer is a [`DeleteIngressResponse`].
     ///
     /// Required: `NamespaceId`, `EksNamespace`, `Name`.
     ///
@@ -89,7 +89,7 @@ impl Client {
     pub fn delete_ingress(&self) -> DeleteIngressCall {
         DeleteIngressCall::new(&self.handle)
     }
-    /// Calls `DeployServiceV2`.
+    /// Calls `DeployServiceV2`; the answer is a [`DeployServiceV2Response`].
     ///
     /// Required: `ServiceId`, `ContainerPort`, `InitPodNum`, `CpuSpec`, `MemorySpec`, `NamespaceId`.
     ///
@@ -98,7 +98,7 @@ impl Client {
     pub fn deploy_service_v2(&self) -> DeployServiceV2Call {
         DeployServiceV2Call::new(&self.handle)
     }
-    /// Calls `DescribeIngress`.
+    /// Calls `DescribeIngress`; the answer is a [`DescribeIngressResponse`].
     ///
     /// Required: `NamespaceId`, `EksNamespace`, `Name`.
     ///
@@ -107,28 +107,28 @@ impl Client {
     pub fn describe_ingress(&self) -> DescribeIngressCall {
         DescribeIngressCall::new(&self.handle)
     }
-    /// Calls `DescribeIngresses`.
+    /// Calls `DescribeIngresses`; the answer is a [`DescribeIngressesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tem&Version=2020-12-21&Action=DescribeIngresses)
     #[inline]
     pub fn describe_ingresses(&self) -> DescribeIngressesCall {
         DescribeIngressesCall::new(&self.handle)
     }
-    /// Calls `DescribeNamespaces`.
+    /// Calls `DescribeNamespaces`; the answer is a [`DescribeNamespacesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tem&Version=2020-12-21&Action=DescribeNamespaces)
     #[inline]
     pub fn describe_namespaces(&self) -> DescribeNamespacesCall {
         DescribeNamespacesCall::new(&self.handle)
     }
-    /// Calls `DescribeRelatedIngresses`.
+    /// Calls `DescribeRelatedIngresses`; the answer is a [`DescribeRelatedIngressesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tem&Version=2020-12-21&Action=DescribeRelatedIngresses)
     #[inline]
     pub fn describe_related_ingresses(&self) -> DescribeRelatedIngressesCall {
         DescribeRelatedIngressesCall::new(&self.handle)
     }
-    /// Calls `DescribeServiceRunPodListV2`.
+    /// Calls `DescribeServiceRunPodListV2`; the answer is a [`DescribeServiceRunPodListV2Response`].
     ///
     /// Required: `NamespaceId`, `ServiceId`.
     ///
@@ -137,7 +137,7 @@ impl Client {
     pub fn describe_service_run_pod_list_v2(&self) -> DescribeServiceRunPodListV2Call {
         DescribeServiceRunPodListV2Call::new(&self.handle)
     }
-    /// Calls `GenerateDownloadUrl`.
+    /// Calls `GenerateDownloadUrl`; the answer is a [`GenerateDownloadUrlResponse`].
     ///
     /// Required: `ServiceId`, `PkgName`, `DeployVersion`.
     ///
@@ -146,7 +146,7 @@ impl Client {
     pub fn generate_download_url(&self) -> GenerateDownloadUrlCall {
         GenerateDownloadUrlCall::new(&self.handle)
     }
-    /// Calls `ModifyIngress`.
+    /// Calls `ModifyIngress`; the answer is a [`ModifyIngressResponse`].
     ///
     /// Required: `Ingress`.
     ///
@@ -155,7 +155,7 @@ impl Client {
     pub fn modify_ingress(&self) -> ModifyIngressCall {
         ModifyIngressCall::new(&self.handle)
     }
-    /// Calls `ModifyNamespace`.
+    /// Calls `ModifyNamespace`; the answer is a [`ModifyNamespaceResponse`].
     ///
     /// Required: `NamespaceId`.
     ///
@@ -164,7 +164,7 @@ impl Client {
     pub fn modify_namespace(&self) -> ModifyNamespaceCall {
         ModifyNamespaceCall::new(&self.handle)
     }
-    /// Calls `ModifyServiceInfo`.
+    /// Calls `ModifyServiceInfo`; the answer is a [`ModifyServiceInfoResponse`].
     ///
     /// Required: `ServiceId`, `Description`.
     ///
@@ -173,7 +173,7 @@ impl Client {
     pub fn modify_service_info(&self) -> ModifyServiceInfoCall {
         ModifyServiceInfoCall::new(&self.handle)
     }
-    /// Calls `RestartServiceRunPod`.
+    /// Calls `RestartServiceRunPod`; the answer is a [`RestartServiceRunPodResponse`].
     ///
     /// Required: `NamespaceId`, `ServiceId`, `PodName`.
     ///

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `CreateApplication`.
+    /// Calls `CreateApplication`; the answer is a [`CreateApplicationResponse`].
     ///
     /// Required: `ApplicationName`, `Description`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn create_application(&self) -> CreateApplicationCall {
         CreateApplicationCall::new(&self.handle)
     }
-    /// Calls `CreateApplicationAutoscaler`.
+    /// Calls `CreateApplicationAutoscaler`; the answer is a [`CreateApplicationAutoscalerResponse`].
     ///
     /// Required: `ApplicationId`, `EnvironmentId`, `Autoscaler`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn create_application_autoscaler(&self) -> CreateApplicationAutoscalerCall {
         CreateApplicationAutoscalerCall::new(&self.handle)
     }
-    /// Calls `CreateApplicationService`.
+    /// Calls `CreateApplicationService`; the answer is a [`CreateApplicationServiceResponse`].
     ///
     /// Required: `ApplicationId`, `EnvironmentId`, `Service`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn create_application_service(&self) -> CreateApplicationServiceCall {
         CreateApplicationServiceCall::new(&self.handle)
     }
-    /// Calls `CreateConfigData`.
+    /// Calls `CreateConfigData`; the answer is a [`CreateConfigDataResponse`].
     ///
     /// Required: `EnvironmentId`, `Name`, `Data`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn create_config_data(&self) -> CreateConfigDataCall {
         CreateConfigDataCall::new(&self.handle)
     }
-    /// Calls `CreateCosToken`.
+    /// Calls `CreateCosToken`; the answer is a [`CreateCosTokenResponse`].
     ///
     /// Required: `ApplicationId`, `PkgName`, `OptType`.
     ///
@@ -80,7 +80,7 @@ impl Client {
     pub fn create_cos_token(&self) -> CreateCosTokenCall {
         CreateCosTokenCall::new(&self.handle)
     }
-    /// Calls `CreateEnvironment`.
+    /// Calls `CreateEnvironment`; the answer is a [`CreateEnvironmentResponse`].
     ///
     /// Required: `EnvironmentName`.
     ///
@@ -89,7 +89,7 @@ impl Client {
     pub fn create_environment(&self) -> CreateEnvironmentCall {
         CreateEnvironmentCall::new(&self.handle)
     }
-    /// Calls `CreateLogConfig`.
+    /// Calls `CreateLogConfig`; the answer is a [`CreateLogConfigResponse`].
     ///
     /// Required: `EnvironmentId`, `Name`, `InputType`, `ApplicationId`.
     ///
@@ -98,7 +98,7 @@ impl Client {
     pub fn create_log_config(&self) -> CreateLogConfigCall {
         CreateLogConfigCall::new(&self.handle)
     }
-    /// Calls `CreateResource`.
+    /// Calls `CreateResource`; the answer is a [`CreateResourceResponse`].
     ///
     /// Required: `EnvironmentId`, `ResourceType`.
     ///
@@ -107,7 +107,7 @@ impl Client {
     pub fn create_resource(&self) -> CreateResourceCall {
         CreateResourceCall::new(&self.handle)
     }
-    /// Calls `DeleteApplication`.
+    /// Calls `DeleteApplication`; the answer is a [`DeleteApplicationResponse`].
     ///
     /// Required: `ApplicationId`, `EnvironmentId`.
     ///
@@ -116,7 +116,7 @@ impl Client {
     pub fn delete_application(&self) -> DeleteApplicationCall {
         DeleteApplicationCall::new(&self.handle)
     }
-    /// Calls `DeleteApplicationAutoscaler`.
+    /// Calls `DeleteApplicationAutoscaler`; the answer is a [`DeleteApplicationAutoscalerResponse`].
     ///
     /// Required: `ApplicationId`, `EnvironmentId`, `AutoscalerId`.
     ///
@@ -125,7 +125,7 @@ impl Client {
     pub fn delete_application_autoscaler(&self) -> DeleteApplicationAutoscalerCall {
         DeleteApplicationAutoscalerCall::new(&self.handle)
     }
-    /// Calls `DeleteApplicationService`.
+    /// Calls `DeleteApplicationService`; the answer is a [`DeleteApplicationServiceResponse`].
     ///
     /// Required: `ApplicationId`, `EnvironmentId`, `ServiceName`.
     ///
@@ -134,7 +134,7 @@ impl Client {
     pub fn delete_application_service(&self) -> DeleteApplicationServiceCall {
         DeleteApplicationServiceCall::new(&self.handle)
     }
-    /// Calls `DeleteIngress`.
+    /// Calls `DeleteIngress`; the answer is a [`DeleteIngressResponse`].
     ///
     /// Required: `EnvironmentId`, `ClusterNamespace`, `IngressName`.
     ///
@@ -143,7 +143,7 @@ impl Client {
     pub fn delete_ingress(&self) -> DeleteIngressCall {
         DeleteIngressCall::new(&self.handle)
     }
-    /// Calls `DeployApplication`.
+    /// Calls `DeployApplication`; the answer is a [`DeployApplicationResponse`].
     ///
     /// Required: `ApplicationId`, `InitPodNum`, `CpuSpec`, `MemorySpec`, `EnvironmentId`, `DeployVersion`.
     ///
@@ -152,7 +152,7 @@ impl Client {
     pub fn deploy_application(&self) -> DeployApplicationCall {
         DeployApplicationCall::new(&self.handle)
     }
-    /// Calls `DescribeApplicationAutoscalerList`.
+    /// Calls `DescribeApplicationAutoscalerList`; the answer is a [`DescribeApplicationAutoscalerListResponse`].
     ///
     /// Required: `ApplicationId`, `EnvironmentId`.
     ///
@@ -163,7 +163,7 @@ impl Client {
     ) -> DescribeApplicationAutoscalerListCall {
         DescribeApplicationAutoscalerListCall::new(&self.handle)
     }
-    /// Calls `DescribeApplicationInfo`.
+    /// Calls `DescribeApplicationInfo`; the answer is a [`DescribeApplicationInfoResponse`].
     ///
     /// Required: `ApplicationId`.
     ///
@@ -172,7 +172,7 @@ impl Client {
     pub fn describe_application_info(&self) -> DescribeApplicationInfoCall {
         DescribeApplicationInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeApplicationPods`.
+    /// Calls `DescribeApplicationPods`; the answer is a [`DescribeApplicationPodsResponse`].
     ///
     /// Required: `EnvironmentId`, `ApplicationId`.
     ///
@@ -181,7 +181,7 @@ impl Client {
     pub fn describe_application_pods(&self) -> DescribeApplicationPodsCall {
         DescribeApplicationPodsCall::new(&self.handle)
     }
-    /// Calls `DescribeApplicationServiceList`.
+    /// Calls `DescribeApplicationServiceList`; the answer is a [`DescribeApplicationServiceListResponse`].
     ///
     /// Required: `EnvironmentId`, `ApplicationId`.
     ///
@@ -192,14 +192,14 @@ impl Client {
     ) -> DescribeApplicationServiceListCall {
         DescribeApplicationServiceListCall::new(&self.handle)
     }
-    /// Calls `DescribeApplications`.
+    /// Calls `DescribeApplications`; the answer is a [`DescribeApplicationsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tem&Version=2021-07-01&Action=DescribeApplications)
     #[inline]
     pub fn describe_applications(&self) -> DescribeApplicationsCall {
         DescribeApplicationsCall::new(&self.handle)
     }
-    /// Calls `DescribeApplicationsStatus`.
+    /// Calls `DescribeApplicationsStatus`; the answer is a [`DescribeApplicationsStatusResponse`].
     ///
     /// Required: `EnvironmentId`.
     ///
@@ -208,7 +208,7 @@ impl Client {
     pub fn describe_applications_status(&self) -> DescribeApplicationsStatusCall {
         DescribeApplicationsStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeConfigData`.
+    /// Calls `DescribeConfigData`; the answer is a [`DescribeConfigDataResponse`].
     ///
     /// Required: `EnvironmentId`, `Name`.
     ///
@@ -217,7 +217,7 @@ impl Client {
     pub fn describe_config_data(&self) -> DescribeConfigDataCall {
         DescribeConfigDataCall::new(&self.handle)
     }
-    /// Calls `DescribeConfigDataList`.
+    /// Calls `DescribeConfigDataList`; the answer is a [`DescribeConfigDataListResponse`].
     ///
     /// Required: `EnvironmentId`.
     ///
@@ -226,7 +226,7 @@ impl Client {
     pub fn describe_config_data_list(&self) -> DescribeConfigDataListCall {
         DescribeConfigDataListCall::new(&self.handle)
     }
-    /// Calls `DescribeDeployApplicationDetail`.
+    /// Calls `DescribeDeployApplicationDetail`; the answer is a [`DescribeDeployApplicationDetailResponse`].
     ///
     /// Required: `ApplicationId`, `EnvironmentId`.
     ///
@@ -237,7 +237,7 @@ impl Client {
     ) -> DescribeDeployApplicationDetailCall {
         DescribeDeployApplicationDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeEnvironment`.
+    /// Calls `DescribeEnvironment`; the answer is a [`DescribeEnvironmentResponse`].
     ///
     /// Required: `EnvironmentId`.
     ///
@@ -246,7 +246,7 @@ impl Client {
     pub fn describe_environment(&self) -> DescribeEnvironmentCall {
         DescribeEnvironmentCall::new(&self.handle)
     }
-    /// Calls `DescribeEnvironmentStatus`.
+    /// Calls `DescribeEnvironmentStatus`; the answer is a [`DescribeEnvironmentStatusResponse`].
     ///
     /// Required: `EnvironmentIds`.
     ///
@@ -255,14 +255,14 @@ impl Client {
     pub fn describe_environment_status(&self) -> DescribeEnvironmentStatusCall {
         DescribeEnvironmentStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeEnvironments`.
+    /// Calls `DescribeEnvironments`; the answer is a [`DescribeEnvironmentsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tem&Version=2021-07-01&Action=DescribeEnvironments)
     #[inline]
     pub fn describe_environments(&self) -> DescribeEnvironmentsCall {
         DescribeEnvironmentsCall::new(&self.handle)
     }
-    /// Calls `DescribeIngress`.
+    /// Calls `DescribeIngress`; the answer is a [`DescribeIngressResponse`].
     ///
     /// Required: `EnvironmentId`, `ClusterNamespace`, `IngressName`.
     ///
@@ -271,7 +271,7 @@ impl Client {
     pub fn describe_ingress(&self) -> DescribeIngressCall {
         DescribeIngressCall::new(&self.handle)
     }
-    /// Calls `DescribeIngresses`.
+    /// Calls `DescribeIngresses`; the answer is a [`DescribeIngressesResponse`].
     ///
     /// Required: `EnvironmentId`, `ClusterNamespace`.
     ///
@@ -280,7 +280,7 @@ impl Client {
     pub fn describe_ingresses(&self) -> DescribeIngressesCall {
         DescribeIngressesCall::new(&self.handle)
     }
-    /// Calls `DescribeLogConfig`.
+    /// Calls `DescribeLogConfig`; the answer is a [`DescribeLogConfigResponse`].
     ///
     /// Required: `EnvironmentId`, `Name`, `ApplicationId`.
     ///
@@ -289,7 +289,7 @@ impl Client {
     pub fn describe_log_config(&self) -> DescribeLogConfigCall {
         DescribeLogConfigCall::new(&self.handle)
     }
-    /// Calls `DescribePagedLogConfigList`.
+    /// Calls `DescribePagedLogConfigList`; the answer is a [`DescribePagedLogConfigListResponse`].
     ///
     /// Required: `EnvironmentId`.
     ///
@@ -298,7 +298,7 @@ impl Client {
     pub fn describe_paged_log_config_list(&self) -> DescribePagedLogConfigListCall {
         DescribePagedLogConfigListCall::new(&self.handle)
     }
-    /// Calls `DescribeRelatedIngresses`.
+    /// Calls `DescribeRelatedIngresses`; the answer is a [`DescribeRelatedIngressesResponse`].
     ///
     /// Required: `EnvironmentId`, `ClusterNamespace`, `ApplicationId`.
     ///
@@ -307,7 +307,7 @@ impl Client {
     pub fn describe_related_ingresses(&self) -> DescribeRelatedIngressesCall {
         DescribeRelatedIngressesCall::new(&self.handle)
     }
-    /// Calls `DestroyConfigData`.
+    /// Calls `DestroyConfigData`; the answer is a [`DestroyConfigDataResponse`].
     ///
     /// Required: `EnvironmentId`, `Name`.
     ///
@@ -316,7 +316,7 @@ impl Client {
     pub fn destroy_config_data(&self) -> DestroyConfigDataCall {
         DestroyConfigDataCall::new(&self.handle)
     }
-    /// Calls `DestroyEnvironment`.
+    /// Calls `DestroyEnvironment`; the answer is a [`DestroyEnvironmentResponse`].
     ///
     /// Required: `EnvironmentId`.
     ///
@@ -325,7 +325,7 @@ impl Client {
     pub fn destroy_environment(&self) -> DestroyEnvironmentCall {
         DestroyEnvironmentCall::new(&self.handle)
     }
-    /// Calls `DestroyLogConfig`.
+    /// Calls `DestroyLogConfig`; the answer is a [`DestroyLogConfigResponse`].
     ///
     /// Required: `EnvironmentId`, `Name`.
     ///
@@ -334,7 +334,7 @@ impl Client {
     pub fn destroy_log_config(&self) -> DestroyLogConfigCall {
         DestroyLogConfigCall::new(&self.handle)
     }
-    /// Calls `DisableApplicationAutoscaler`.
+    /// Calls `DisableApplicationAutoscaler`; the answer is a [`DisableApplicationAutoscalerResponse`].
     ///
     /// Required: `ApplicationId`, `EnvironmentId`, `AutoscalerId`.
     ///
@@ -343,7 +343,7 @@ impl Client {
     pub fn disable_application_autoscaler(&self) -> DisableApplicationAutoscalerCall {
         DisableApplicationAutoscalerCall::new(&self.handle)
     }
-    /// Calls `EnableApplicationAutoscaler`.
+    /// Calls `EnableApplicationAutoscaler`; the answer is a [`EnableApplicationAutoscalerResponse`].
     ///
     /// Required: `ApplicationId`, `EnvironmentId`, `AutoscalerId`.
     ///
@@ -352,7 +352,7 @@ impl Client {
     pub fn enable_application_autoscaler(&self) -> EnableApplicationAutoscalerCall {
         EnableApplicationAutoscalerCall::new(&self.handle)
     }
-    /// Calls `GenerateApplicationPackageDownloadUrl`.
+    /// Calls `GenerateApplicationPackageDownloadUrl`; the answer is a [`GenerateApplicationPackageDownloadUrlResponse`].
     ///
     /// Required: `ApplicationId`, `PkgName`, `DeployVersion`.
     ///
@@ -363,7 +363,7 @@ impl Client {
     ) -> GenerateApplicationPackageDownloadUrlCall {
         GenerateApplicationPackageDownloadUrlCall::new(&self.handle)
     }
-    /// Calls `ModifyApplicationAutoscaler`.
+    /// Calls `ModifyApplicationAutoscaler`; the answer is a [`ModifyApplicationAutoscalerResponse`].
     ///
     /// Required: `ApplicationId`, `EnvironmentId`, `AutoscalerId`, `Autoscaler`.
     ///
@@ -372,7 +372,7 @@ impl Client {
     pub fn modify_application_autoscaler(&self) -> ModifyApplicationAutoscalerCall {
         ModifyApplicationAutoscalerCall::new(&self.handle)
     }
-    /// Calls `ModifyApplicationInfo`.
+    /// Calls `ModifyApplicationInfo`; the answer is a [`ModifyApplicationInfoResponse`].
     ///
     /// Required: `ApplicationId`, `Description`.
     ///
@@ -381,7 +381,7 @@ impl Client {
     pub fn modify_application_info(&self) -> ModifyApplicationInfoCall {
         ModifyApplicationInfoCall::new(&self.handle)
     }
-    /// Calls `ModifyApplicationReplicas`.
+    /// Calls `ModifyApplicationReplicas`; the answer is a [`ModifyApplicationReplicasResponse`].
     ///
     /// Required: `ApplicationId`, `EnvironmentId`, `Replicas`.
     ///
@@ -390,7 +390,7 @@ impl Client {
     pub fn modify_application_replicas(&self) -> ModifyApplicationReplicasCall {
         ModifyApplicationReplicasCall::new(&self.handle)
     }
-    /// Calls `ModifyApplicationService`.
+    /// Calls `ModifyApplicationService`; the answer is a [`ModifyApplicationServiceResponse`].
     ///
     /// Required: `ApplicationId`, `EnvironmentId`.
     ///
@@ -399,7 +399,7 @@ impl Client {
     pub fn modify_application_service(&self) -> ModifyApplicationServiceCall {
         ModifyApplicationServiceCall::new(&self.handle)
     }
-    /// Calls `ModifyConfigData`.
+    /// Calls `ModifyConfigData`; the answer is a [`ModifyConfigDataResponse`].
     ///
     /// Required: `EnvironmentId`, `Name`, `Data`.
     ///
@@ -408,7 +408,7 @@ impl Client {
     pub fn modify_config_data(&self) -> ModifyConfigDataCall {
         ModifyConfigDataCall::new(&self.handle)
     }
-    /// Calls `ModifyEnvironment`.
+    /// Calls `ModifyEnvironment`; the answer is a [`ModifyEnvironmentResponse`].
     ///
     /// Required: `EnvironmentId`.
     ///
@@ -417,14 +417,14 @@ impl Client {
     pub fn modify_environment(&self) -> ModifyEnvironmentCall {
         ModifyEnvironmentCall::new(&self.handle)
     }
-    /// Calls `ModifyGatewayIngress`.
+    /// Calls `ModifyGatewayIngress`; the answer is a [`ModifyGatewayIngressResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tem&Version=2021-07-01&Action=ModifyGatewayIngress)
     #[inline]
     pub fn modify_gateway_ingress(&self) -> ModifyGatewayIngressCall {
         ModifyGatewayIngressCall::new(&self.handle)
     }
-    /// Calls `ModifyIngress`.
+    /// Calls `ModifyIngress`; the answer is a [`ModifyIngressResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -436,7 +436,7 @@ impl Client {
     pub fn modify_ingress(&self) -> ModifyIngressCall {
         ModifyIngressCall::new(&self.handle)
     }
-    /// Calls `ModifyLogConfig`.
+    /// Calls `ModifyLogConfig`; the answer is a [`ModifyLogConfigResponse`].
     ///
     /// Required: `EnvironmentId`, `Name`, `Data`, `ApplicationId`.
     ///
@@ -445,7 +445,7 @@ impl Client {
     pub fn modify_log_config(&self) -> ModifyLogConfigCall {
         ModifyLogConfigCall::new(&self.handle)
     }
-    /// Calls `RestartApplication`.
+    /// Calls `RestartApplication`; the answer is a [`RestartApplicationResponse`].
     ///
     /// Required: `ApplicationId`, `EnvironmentId`.
     ///
@@ -454,7 +454,7 @@ impl Client {
     pub fn restart_application(&self) -> RestartApplicationCall {
         RestartApplicationCall::new(&self.handle)
     }
-    /// Calls `RestartApplicationPod`.
+    /// Calls `RestartApplicationPod`; the answer is a [`RestartApplicationPodResponse`].
     ///
     /// Required: `EnvironmentId`, `ApplicationId`, `PodName`.
     ///
@@ -463,7 +463,7 @@ impl Client {
     pub fn restart_application_pod(&self) -> RestartApplicationPodCall {
         RestartApplicationPodCall::new(&self.handle)
     }
-    /// Calls `ResumeDeployApplication`.
+    /// Calls `ResumeDeployApplication`; the answer is a [`ResumeDeployApplicationResponse`].
     ///
     /// Required: `ApplicationId`, `EnvironmentId`.
     ///
@@ -472,7 +472,7 @@ impl Client {
     pub fn resume_deploy_application(&self) -> ResumeDeployApplicationCall {
         ResumeDeployApplicationCall::new(&self.handle)
     }
-    /// Calls `RevertDeployApplication`.
+    /// Calls `RevertDeployApplication`; the answer is a [`RevertDeployApplicationResponse`].
     ///
     /// Required: `ApplicationId`, `EnvironmentId`.
     ///
@@ -481,7 +481,7 @@ impl Client {
     pub fn revert_deploy_application(&self) -> RevertDeployApplicationCall {
         RevertDeployApplicationCall::new(&self.handle)
     }
-    /// Calls `RollingUpdateApplicationByVersion`.
+    /// Calls `RollingUpdateApplicationByVersion`; the answer is a [`RollingUpdateApplicationByVersionResponse`].
     ///
     /// Required: `ApplicationId`, `EnvironmentId`, `DeployVersion`.
     ///
@@ -492,7 +492,7 @@ impl Client {
     ) -> RollingUpdateApplicationByVersionCall {
         RollingUpdateApplicationByVersionCall::new(&self.handle)
     }
-    /// Calls `StopApplication`.
+    /// Calls `StopApplication`; the answer is a [`StopApplicationResponse`].
     ///
     /// Required: `ApplicationId`, `EnvironmentId`.
     ///

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `CreatePrefetchTask`.
+    /// Calls `CreatePrefetchTask`; the answer is a [`CreatePrefetchTaskResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -47,7 +47,7 @@ impl Client {
     pub fn create_prefetch_task(&self) -> CreatePrefetchTaskCall {
         CreatePrefetchTaskCall::new(&self.handle)
     }
-    /// Calls `CreatePurgeTask`.
+    /// Calls `CreatePurgeTask`; the answer is a [`CreatePurgeTaskResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -59,7 +59,7 @@ impl Client {
     pub fn create_purge_task(&self) -> CreatePurgeTaskCall {
         CreatePurgeTaskCall::new(&self.handle)
     }
-    /// Calls `DescribePrefetchTasks`.
+    /// Calls `DescribePrefetchTasks`; the answer is a [`DescribePrefetchTasksResponse`].
     ///
     /// Each answer holds one page of `Tasks`; [`into_paginator`](DescribePrefetchTasksCall::into_paginator) reads them all.
     ///
@@ -68,7 +68,7 @@ impl Client {
     pub fn describe_prefetch_tasks(&self) -> DescribePrefetchTasksCall {
         DescribePrefetchTasksCall::new(&self.handle)
     }
-    /// Calls `DescribePurgeTasks`.
+    /// Calls `DescribePurgeTasks`; the answer is a [`DescribePurgeTasksResponse`].
     ///
     /// Each answer holds one page of `Tasks`; [`into_paginator`](DescribePurgeTasksCall::into_paginator) reads them all.
     ///
@@ -77,7 +77,7 @@ impl Client {
     pub fn describe_purge_tasks(&self) -> DescribePurgeTasksCall {
         DescribePurgeTasksCall::new(&self.handle)
     }
-    /// Calls `DescribeZones`.
+    /// Calls `DescribeZones`; the answer is a [`DescribeZonesResponse`].
     ///
     /// Each answer holds one page of `Zones`; [`into_paginator`](DescribeZonesCall::into_paginator) reads them all.
     ///

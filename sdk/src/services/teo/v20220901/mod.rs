@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `ApplyFreeCertificate`.
+    /// Calls `ApplyFreeCertificate`; the answer is a [`ApplyFreeCertificateResponse`].
     ///
     /// Required: `ZoneId`, `Domain`, `VerificationMethod`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn apply_free_certificate(&self) -> ApplyFreeCertificateCall {
         ApplyFreeCertificateCall::new(&self.handle)
     }
-    /// Calls `BindSecurityTemplateToEntity`.
+    /// Calls `BindSecurityTemplateToEntity`; the answer is a [`BindSecurityTemplateToEntityResponse`].
     ///
     /// Required: `ZoneId`, `Entities`, `Operate`, `TemplateId`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn bind_security_template_to_entity(&self) -> BindSecurityTemplateToEntityCall {
         BindSecurityTemplateToEntityCall::new(&self.handle)
     }
-    /// Calls `BindSharedCNAME`.
+    /// Calls `BindSharedCNAME`; the answer is a [`BindSharedCNAMEResponse`].
     ///
     /// Required: `ZoneId`, `BindType`, `BindSharedCNAMEMaps`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn bind_shared_cname(&self) -> BindSharedCNAMECall {
         BindSharedCNAMECall::new(&self.handle)
     }
-    /// Calls `BindZoneToPlan`.
+    /// Calls `BindZoneToPlan`; the answer is a [`BindZoneToPlanResponse`].
     ///
     /// Required: `ZoneId`, `PlanId`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn bind_zone_to_plan(&self) -> BindZoneToPlanCall {
         BindZoneToPlanCall::new(&self.handle)
     }
-    /// Calls `CheckCnameStatus`.
+    /// Calls `CheckCnameStatus`; the answer is a [`CheckCnameStatusResponse`].
     ///
     /// Required: `ZoneId`, `RecordNames`.
     ///
@@ -80,7 +80,7 @@ impl Client {
     pub fn check_cname_status(&self) -> CheckCnameStatusCall {
         CheckCnameStatusCall::new(&self.handle)
     }
-    /// Calls `CheckFreeCertificateVerification`.
+    /// Calls `CheckFreeCertificateVerification`; the answer is a [`CheckFreeCertificateVerificationResponse`].
     ///
     /// Required: `ZoneId`, `Domain`.
     ///
@@ -91,7 +91,7 @@ impl Client {
     ) -> CheckFreeCertificateVerificationCall {
         CheckFreeCertificateVerificationCall::new(&self.handle)
     }
-    /// Calls `ConfirmMultiPathGatewayOriginACL`.
+    /// Calls `ConfirmMultiPathGatewayOriginACL`; the answer is a [`ConfirmMultiPathGatewayOriginACLResponse`].
     ///
     /// Required: `ZoneId`, `GatewayId`, `OriginACLVersion`.
     ///
@@ -102,7 +102,7 @@ impl Client {
     ) -> ConfirmMultiPathGatewayOriginACLCall {
         ConfirmMultiPathGatewayOriginACLCall::new(&self.handle)
     }
-    /// Calls `ConfirmOriginACLUpdate`.
+    /// Calls `ConfirmOriginACLUpdate`; the answer is a [`ConfirmOriginACLUpdateResponse`].
     ///
     /// Required: `ZoneId`.
     ///
@@ -111,7 +111,7 @@ impl Client {
     pub fn confirm_origin_acl_update(&self) -> ConfirmOriginACLUpdateCall {
         ConfirmOriginACLUpdateCall::new(&self.handle)
     }
-    /// Calls `CreateAccelerationDomain`.
+    /// Calls `CreateAccelerationDomain`; the answer is a [`CreateAccelerationDomainResponse`].
     ///
     /// Required: `ZoneId`, `DomainName`, `OriginInfo`.
     ///
@@ -120,7 +120,7 @@ impl Client {
     pub fn create_acceleration_domain(&self) -> CreateAccelerationDomainCall {
         CreateAccelerationDomainCall::new(&self.handle)
     }
-    /// Calls `CreateAliasDomain`.
+    /// Calls `CreateAliasDomain`; the answer is a [`CreateAliasDomainResponse`].
     ///
     /// Required: `ZoneId`, `AliasName`, `TargetName`.
     ///
@@ -129,7 +129,7 @@ impl Client {
     pub fn create_alias_domain(&self) -> CreateAliasDomainCall {
         CreateAliasDomainCall::new(&self.handle)
     }
-    /// Calls `CreateApplicationProxy`.
+    /// Calls `CreateApplicationProxy`; the answer is a [`CreateApplicationProxyResponse`].
     ///
     /// Required: `ZoneId`, `ProxyName`, `PlatType`, `SecurityType`, `AccelerateType`.
     ///
@@ -138,7 +138,7 @@ impl Client {
     pub fn create_application_proxy(&self) -> CreateApplicationProxyCall {
         CreateApplicationProxyCall::new(&self.handle)
     }
-    /// Calls `CreateApplicationProxyRule`.
+    /// Calls `CreateApplicationProxyRule`; the answer is a [`CreateApplicationProxyRuleResponse`].
     ///
     /// Required: `ZoneId`, `ProxyId`, `Proto`, `Port`, `OriginType`, `OriginValue`.
     ///
@@ -147,7 +147,7 @@ impl Client {
     pub fn create_application_proxy_rule(&self) -> CreateApplicationProxyRuleCall {
         CreateApplicationProxyRuleCall::new(&self.handle)
     }
-    /// Calls `CreateCLSIndex`.
+    /// Calls `CreateCLSIndex`; the answer is a [`CreateCLSIndexResponse`].
     ///
     /// Required: `ZoneId`, `TaskId`.
     ///
@@ -156,7 +156,7 @@ impl Client {
     pub fn create_cls_index(&self) -> CreateCLSIndexCall {
         CreateCLSIndexCall::new(&self.handle)
     }
-    /// Calls `CreateConfigGroupVersion`.
+    /// Calls `CreateConfigGroupVersion`; the answer is a [`CreateConfigGroupVersionResponse`].
     ///
     /// Required: `ZoneId`, `GroupId`, `Content`.
     ///
@@ -165,7 +165,7 @@ impl Client {
     pub fn create_config_group_version(&self) -> CreateConfigGroupVersionCall {
         CreateConfigGroupVersionCall::new(&self.handle)
     }
-    /// Calls `CreateContentIdentifier`.
+    /// Calls `CreateContentIdentifier`; the answer is a [`CreateContentIdentifierResponse`].
     ///
     /// Required: `Description`, `PlanId`.
     ///
@@ -174,7 +174,7 @@ impl Client {
     pub fn create_content_identifier(&self) -> CreateContentIdentifierCall {
         CreateContentIdentifierCall::new(&self.handle)
     }
-    /// Calls `CreateCustomizeErrorPage`.
+    /// Calls `CreateCustomizeErrorPage`; the answer is a [`CreateCustomizeErrorPageResponse`].
     ///
     /// Required: `ZoneId`, `Name`, `ContentType`.
     ///
@@ -183,7 +183,7 @@ impl Client {
     pub fn create_customize_error_page(&self) -> CreateCustomizeErrorPageCall {
         CreateCustomizeErrorPageCall::new(&self.handle)
     }
-    /// Calls `CreateDnsRecord`.
+    /// Calls `CreateDnsRecord`; the answer is a [`CreateDnsRecordResponse`].
     ///
     /// Required: `ZoneId`, `Name`, `Type`, `Content`.
     ///
@@ -192,7 +192,7 @@ impl Client {
     pub fn create_dns_record(&self) -> CreateDnsRecordCall {
         CreateDnsRecordCall::new(&self.handle)
     }
-    /// Calls `CreateEdgeKVNamespace`.
+    /// Calls `CreateEdgeKVNamespace`; the answer is a [`CreateEdgeKVNamespaceResponse`].
     ///
     /// Required: `ZoneId`, `Namespace`.
     ///
@@ -201,7 +201,7 @@ impl Client {
     pub fn create_edge_kv_namespace(&self) -> CreateEdgeKVNamespaceCall {
         CreateEdgeKVNamespaceCall::new(&self.handle)
     }
-    /// Calls `CreateFunction`.
+    /// Calls `CreateFunction`; the answer is a [`CreateFunctionResponse`].
     ///
     /// Required: `ZoneId`, `Name`, `Content`.
     ///
@@ -210,7 +210,7 @@ impl Client {
     pub fn create_function(&self) -> CreateFunctionCall {
         CreateFunctionCall::new(&self.handle)
     }
-    /// Calls `CreateFunctionReplica`.
+    /// Calls `CreateFunctionReplica`; the answer is a [`CreateFunctionReplicaResponse`].
     ///
     /// Required: `ZoneId`, `FunctionId`, `ReplicaName`, `Content`.
     ///
@@ -219,7 +219,7 @@ impl Client {
     pub fn create_function_replica(&self) -> CreateFunctionReplicaCall {
         CreateFunctionReplicaCall::new(&self.handle)
     }
-    /// Calls `CreateFunctionRule`.
+    /// Calls `CreateFunctionRule`; the answer is a [`CreateFunctionRuleResponse`].
     ///
     /// Required: `ZoneId`, `FunctionRuleConditions`.
     ///
@@ -228,7 +228,7 @@ impl Client {
     pub fn create_function_rule(&self) -> CreateFunctionRuleCall {
         CreateFunctionRuleCall::new(&self.handle)
     }
-    /// Calls `CreateInferenceAPIToken`.
+    /// Calls `CreateInferenceAPIToken`; the answer is a [`CreateInferenceAPITokenResponse`].
     ///
     /// Required: `ZoneId`, `Name`.
     ///
@@ -237,7 +237,7 @@ impl Client {
     pub fn create_inference_api_token(&self) -> CreateInferenceAPITokenCall {
         CreateInferenceAPITokenCall::new(&self.handle)
     }
-    /// Calls `CreateInferenceDomain`.
+    /// Calls `CreateInferenceDomain`; the answer is a [`CreateInferenceDomainResponse`].
     ///
     /// Required: `ZoneId`, `ServiceId`, `Domain`.
     ///
@@ -246,7 +246,7 @@ impl Client {
     pub fn create_inference_domain(&self) -> CreateInferenceDomainCall {
         CreateInferenceDomainCall::new(&self.handle)
     }
-    /// Calls `CreateInferenceService`.
+    /// Calls `CreateInferenceService`; the answer is a [`CreateInferenceServiceResponse`].
     ///
     /// Required: `ZoneId`, `Name`, `ListenPort`, `Containers`, `ResourceConfig`.
     ///
@@ -255,7 +255,7 @@ impl Client {
     pub fn create_inference_service(&self) -> CreateInferenceServiceCall {
         CreateInferenceServiceCall::new(&self.handle)
     }
-    /// Calls `CreateJustInTimeTranscodeTemplate`.
+    /// Calls `CreateJustInTimeTranscodeTemplate`; the answer is a [`CreateJustInTimeTranscodeTemplateResponse`].
     ///
     /// Required: `ZoneId`, `TemplateName`.
     ///
@@ -266,7 +266,7 @@ impl Client {
     ) -> CreateJustInTimeTranscodeTemplateCall {
         CreateJustInTimeTranscodeTemplateCall::new(&self.handle)
     }
-    /// Calls `CreateL4Proxy`.
+    /// Calls `CreateL4Proxy`; the answer is a [`CreateL4ProxyResponse`].
     ///
     /// Required: `ZoneId`, `ProxyName`, `Area`.
     ///
@@ -275,7 +275,7 @@ impl Client {
     pub fn create_l4_proxy(&self) -> CreateL4ProxyCall {
         CreateL4ProxyCall::new(&self.handle)
     }
-    /// Calls `CreateL4ProxyRules`.
+    /// Calls `CreateL4ProxyRules`; the answer is a [`CreateL4ProxyRulesResponse`].
     ///
     /// Required: `ZoneId`, `ProxyId`, `L4ProxyRules`.
     ///
@@ -284,7 +284,7 @@ impl Client {
     pub fn create_l4_proxy_rules(&self) -> CreateL4ProxyRulesCall {
         CreateL4ProxyRulesCall::new(&self.handle)
     }
-    /// Calls `CreateL7AccRules`.
+    /// Calls `CreateL7AccRules`; the answer is a [`CreateL7AccRulesResponse`].
     ///
     /// Required: `ZoneId`, `Rules`.
     ///
@@ -293,7 +293,7 @@ impl Client {
     pub fn create_l7_acc_rules(&self) -> CreateL7AccRulesCall {
         CreateL7AccRulesCall::new(&self.handle)
     }
-    /// Calls `CreateLoadBalancer`.
+    /// Calls `CreateLoadBalancer`; the answer is a [`CreateLoadBalancerResponse`].
     ///
     /// Required: `ZoneId`, `Name`, `Type`, `OriginGroups`.
     ///
@@ -302,7 +302,7 @@ impl Client {
     pub fn create_load_balancer(&self) -> CreateLoadBalancerCall {
         CreateLoadBalancerCall::new(&self.handle)
     }
-    /// Calls `CreateLogAnalysisDownloadTask`.
+    /// Calls `CreateLogAnalysisDownloadTask`; the answer is a [`CreateLogAnalysisDownloadTaskResponse`].
     ///
     /// Required: `ZoneId`, `Area`, `StartTime`, `EndTime`.
     ///
@@ -313,7 +313,7 @@ impl Client {
     ) -> CreateLogAnalysisDownloadTaskCall {
         CreateLogAnalysisDownloadTaskCall::new(&self.handle)
     }
-    /// Calls `CreateMultiPathGateway`.
+    /// Calls `CreateMultiPathGateway`; the answer is a [`CreateMultiPathGatewayResponse`].
     ///
     /// Required: `ZoneId`, `GatewayType`, `GatewayName`, `GatewayPort`.
     ///
@@ -322,7 +322,7 @@ impl Client {
     pub fn create_multi_path_gateway(&self) -> CreateMultiPathGatewayCall {
         CreateMultiPathGatewayCall::new(&self.handle)
     }
-    /// Calls `CreateMultiPathGatewayLine`.
+    /// Calls `CreateMultiPathGatewayLine`; the answer is a [`CreateMultiPathGatewayLineResponse`].
     ///
     /// Required: `ZoneId`, `GatewayId`, `LineType`, `LineAddress`.
     ///
@@ -331,7 +331,7 @@ impl Client {
     pub fn create_multi_path_gateway_line(&self) -> CreateMultiPathGatewayLineCall {
         CreateMultiPathGatewayLineCall::new(&self.handle)
     }
-    /// Calls `CreateMultiPathGatewaySecretKey`.
+    /// Calls `CreateMultiPathGatewaySecretKey`; the answer is a [`CreateMultiPathGatewaySecretKeyResponse`].
     ///
     /// Required: `ZoneId`.
     ///
@@ -342,7 +342,7 @@ impl Client {
     ) -> CreateMultiPathGatewaySecretKeyCall {
         CreateMultiPathGatewaySecretKeyCall::new(&self.handle)
     }
-    /// Calls `CreateOriginGroup`.
+    /// Calls `CreateOriginGroup`; the answer is a [`CreateOriginGroupResponse`].
     ///
     /// Required: `ZoneId`, `Records`.
     ///
@@ -351,7 +351,7 @@ impl Client {
     pub fn create_origin_group(&self) -> CreateOriginGroupCall {
         CreateOriginGroupCall::new(&self.handle)
     }
-    /// Calls `CreatePlan`.
+    /// Calls `CreatePlan`; the answer is a [`CreatePlanResponse`].
     ///
     /// Required: `PlanType`.
     ///
@@ -360,7 +360,7 @@ impl Client {
     pub fn create_plan(&self) -> CreatePlanCall {
         CreatePlanCall::new(&self.handle)
     }
-    /// Calls `CreatePlanForZone`.
+    /// Calls `CreatePlanForZone`; the answer is a [`CreatePlanForZoneResponse`].
     ///
     /// Required: `ZoneId`, `PlanType`.
     ///
@@ -369,7 +369,7 @@ impl Client {
     pub fn create_plan_for_zone(&self) -> CreatePlanForZoneCall {
         CreatePlanForZoneCall::new(&self.handle)
     }
-    /// Calls `CreatePrefetchTask`.
+    /// Calls `CreatePrefetchTask`; the answer is a [`CreatePrefetchTaskResponse`].
     ///
     /// Required: `ZoneId`.
     ///
@@ -378,7 +378,7 @@ impl Client {
     pub fn create_prefetch_task(&self) -> CreatePrefetchTaskCall {
         CreatePrefetchTaskCall::new(&self.handle)
     }
-    /// Calls `CreatePurgeTask`.
+    /// Calls `CreatePurgeTask`; the answer is a [`CreatePurgeTaskResponse`].
     ///
     /// Required: `ZoneId`, `Type`.
     ///
@@ -387,7 +387,7 @@ impl Client {
     pub fn create_purge_task(&self) -> CreatePurgeTaskCall {
         CreatePurgeTaskCall::new(&self.handle)
     }
-    /// Calls `CreateRealtimeLogDeliveryTask`.
+    /// Calls `CreateRealtimeLogDeliveryTask`; the answer is a [`CreateRealtimeLogDeliveryTaskResponse`].
     ///
     /// Required: `ZoneId`, `Area`, `LogType`, `TaskName`, `TaskType`, `EntityList`, `Fields`.
     ///
@@ -398,7 +398,7 @@ impl Client {
     ) -> CreateRealtimeLogDeliveryTaskCall {
         CreateRealtimeLogDeliveryTaskCall::new(&self.handle)
     }
-    /// Calls `CreateRule`.
+    /// Calls `CreateRule`; the answer is a [`CreateRuleResponse`].
     ///
     /// Required: `ZoneId`, `RuleName`, `Status`, `Rules`.
     ///
@@ -407,7 +407,7 @@ impl Client {
     pub fn create_rule(&self) -> CreateRuleCall {
         CreateRuleCall::new(&self.handle)
     }
-    /// Calls `CreateSecurityAPIResource`.
+    /// Calls `CreateSecurityAPIResource`; the answer is a [`CreateSecurityAPIResourceResponse`].
     ///
     /// Required: `ZoneId`.
     ///
@@ -416,7 +416,7 @@ impl Client {
     pub fn create_security_api_resource(&self) -> CreateSecurityAPIResourceCall {
         CreateSecurityAPIResourceCall::new(&self.handle)
     }
-    /// Calls `CreateSecurityAPIService`.
+    /// Calls `CreateSecurityAPIService`; the answer is a [`CreateSecurityAPIServiceResponse`].
     ///
     /// Required: `ZoneId`.
     ///
@@ -425,7 +425,7 @@ impl Client {
     pub fn create_security_api_service(&self) -> CreateSecurityAPIServiceCall {
         CreateSecurityAPIServiceCall::new(&self.handle)
     }
-    /// Calls `CreateSecurityClientAttester`.
+    /// Calls `CreateSecurityClientAttester`; the answer is a [`CreateSecurityClientAttesterResponse`].
     ///
     /// Required: `ZoneId`.
     ///
@@ -434,7 +434,7 @@ impl Client {
     pub fn create_security_client_attester(&self) -> CreateSecurityClientAttesterCall {
         CreateSecurityClientAttesterCall::new(&self.handle)
     }
-    /// Calls `CreateSecurityIPGroup`.
+    /// Calls `CreateSecurityIPGroup`; the answer is a [`CreateSecurityIPGroupResponse`].
     ///
     /// Required: `ZoneId`, `IPGroup`.
     ///
@@ -443,7 +443,7 @@ impl Client {
     pub fn create_security_ip_group(&self) -> CreateSecurityIPGroupCall {
         CreateSecurityIPGroupCall::new(&self.handle)
     }
-    /// Calls `CreateSecurityJSInjectionRule`.
+    /// Calls `CreateSecurityJSInjectionRule`; the answer is a [`CreateSecurityJSInjectionRuleResponse`].
     ///
     /// Required: `ZoneId`.
     ///
@@ -454,7 +454,7 @@ impl Client {
     ) -> CreateSecurityJSInjectionRuleCall {
         CreateSecurityJSInjectionRuleCall::new(&self.handle)
     }
-    /// Calls `CreateSharedCNAME`.
+    /// Calls `CreateSharedCNAME`; the answer is a [`CreateSharedCNAMEResponse`].
     ///
     /// Required: `ZoneId`, `SharedCNAMEPrefix`.
     ///
@@ -463,7 +463,7 @@ impl Client {
     pub fn create_shared_cname(&self) -> CreateSharedCNAMECall {
         CreateSharedCNAMECall::new(&self.handle)
     }
-    /// Calls `CreateWebSecurityTemplate`.
+    /// Calls `CreateWebSecurityTemplate`; the answer is a [`CreateWebSecurityTemplateResponse`].
     ///
     /// Required: `ZoneId`, `TemplateName`.
     ///
@@ -472,14 +472,14 @@ impl Client {
     pub fn create_web_security_template(&self) -> CreateWebSecurityTemplateCall {
         CreateWebSecurityTemplateCall::new(&self.handle)
     }
-    /// Calls `CreateZone`.
+    /// Calls `CreateZone`; the answer is a [`CreateZoneResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=teo&Version=2022-09-01&Action=CreateZone)
     #[inline]
     pub fn create_zone(&self) -> CreateZoneCall {
         CreateZoneCall::new(&self.handle)
     }
-    /// Calls `DeleteAccelerationDomains`.
+    /// Calls `DeleteAccelerationDomains`; the answer is a [`DeleteAccelerationDomainsResponse`].
     ///
     /// Required: `ZoneId`, `DomainNames`.
     ///
@@ -488,7 +488,7 @@ impl Client {
     pub fn delete_acceleration_domains(&self) -> DeleteAccelerationDomainsCall {
         DeleteAccelerationDomainsCall::new(&self.handle)
     }
-    /// Calls `DeleteAliasDomain`.
+    /// Calls `DeleteAliasDomain`; the answer is a [`DeleteAliasDomainResponse`].
     ///
     /// Required: `ZoneId`.
     ///
@@ -497,7 +497,7 @@ impl Client {
     pub fn delete_alias_domain(&self) -> DeleteAliasDomainCall {
         DeleteAliasDomainCall::new(&self.handle)
     }
-    /// Calls `DeleteApplicationProxy`.
+    /// Calls `DeleteApplicationProxy`; the answer is a [`DeleteApplicationProxyResponse`].
     ///
     /// Required: `ZoneId`, `ProxyId`.
     ///
@@ -506,7 +506,7 @@ impl Client {
     pub fn delete_application_proxy(&self) -> DeleteApplicationProxyCall {
         DeleteApplicationProxyCall::new(&self.handle)
     }
-    /// Calls `DeleteApplicationProxyRule`.
+    /// Calls `DeleteApplicationProxyRule`; the answer is a [`DeleteApplicationProxyRuleResponse`].
     ///
     /// Required: `ZoneId`, `ProxyId`, `RuleId`.
     ///
@@ -515,7 +515,7 @@ impl Client {
     pub fn delete_application_proxy_rule(&self) -> DeleteApplicationProxyRuleCall {
         DeleteApplicationProxyRuleCall::new(&self.handle)
     }
-    /// Calls `DeleteContentIdentifier`.
+    /// Calls `DeleteContentIdentifier`; the answer is a [`DeleteContentIdentifierResponse`].
     ///
     /// Required: `ContentId`.
     ///
@@ -524,7 +524,7 @@ impl Client {
     pub fn delete_content_identifier(&self) -> DeleteContentIdentifierCall {
         DeleteContentIdentifierCall::new(&self.handle)
     }
-    /// Calls `DeleteCustomErrorPage`.
+    /// Calls `DeleteCustomErrorPage`; the answer is a [`DeleteCustomErrorPageResponse`].
     ///
     /// Required: `ZoneId`, `PageId`.
     ///
@@ -533,7 +533,7 @@ impl Client {
     pub fn delete_custom_error_page(&self) -> DeleteCustomErrorPageCall {
         DeleteCustomErrorPageCall::new(&self.handle)
     }
-    /// Calls `DeleteDnsRecords`.
+    /// Calls `DeleteDnsRecords`; the answer is a [`DeleteDnsRecordsResponse`].
     ///
     /// Required: `ZoneId`, `RecordIds`.
     ///
@@ -542,7 +542,7 @@ impl Client {
     pub fn delete_dns_records(&self) -> DeleteDnsRecordsCall {
         DeleteDnsRecordsCall::new(&self.handle)
     }
-    /// Calls `DeleteEdgeKVNamespace`.
+    /// Calls `DeleteEdgeKVNamespace`; the answer is a [`DeleteEdgeKVNamespaceResponse`].
     ///
     /// Required: `ZoneId`, `Namespace`.
     ///
@@ -551,7 +551,7 @@ impl Client {
     pub fn delete_edge_kv_namespace(&self) -> DeleteEdgeKVNamespaceCall {
         DeleteEdgeKVNamespaceCall::new(&self.handle)
     }
-    /// Calls `DeleteFunction`.
+    /// Calls `DeleteFunction`; the answer is a [`DeleteFunctionResponse`].
     ///
     /// Required: `ZoneId`, `FunctionId`.
     ///
@@ -560,7 +560,7 @@ impl Client {
     pub fn delete_function(&self) -> DeleteFunctionCall {
         DeleteFunctionCall::new(&self.handle)
     }
-    /// Calls `DeleteFunctionReplica`.
+    /// Calls `DeleteFunctionReplica`; the answer is a [`DeleteFunctionReplicaResponse`].
     ///
     /// Required: `ZoneId`, `FunctionId`, `ReplicaNames`.
     ///
@@ -569,7 +569,7 @@ impl Client {
     pub fn delete_function_replica(&self) -> DeleteFunctionReplicaCall {
         DeleteFunctionReplicaCall::new(&self.handle)
     }
-    /// Calls `DeleteFunctionRules`.
+    /// Calls `DeleteFunctionRules`; the answer is a [`DeleteFunctionRulesResponse`].
     ///
     /// Required: `ZoneId`, `RuleIds`.
     ///
@@ -578,7 +578,7 @@ impl Client {
     pub fn delete_function_rules(&self) -> DeleteFunctionRulesCall {
         DeleteFunctionRulesCall::new(&self.handle)
     }
-    /// Calls `DeleteInferenceAPIToken`.
+    /// Calls `DeleteInferenceAPIToken`; the answer is a [`DeleteInferenceAPITokenResponse`].
     ///
     /// Required: `ZoneId`, `TokenId`.
     ///
@@ -587,7 +587,7 @@ impl Client {
     pub fn delete_inference_api_token(&self) -> DeleteInferenceAPITokenCall {
         DeleteInferenceAPITokenCall::new(&self.handle)
     }
-    /// Calls `DeleteJustInTimeTranscodeTemplates`.
+    /// Calls `DeleteJustInTimeTranscodeTemplates`; the answer is a [`DeleteJustInTimeTranscodeTemplatesResponse`].
     ///
     /// Required: `ZoneId`, `TemplateIds`.
     ///
@@ -598,7 +598,7 @@ impl Client {
     ) -> DeleteJustInTimeTranscodeTemplatesCall {
         DeleteJustInTimeTranscodeTemplatesCall::new(&self.handle)
     }
-    /// Calls `DeleteL4Proxy`.
+    /// Calls `DeleteL4Proxy`; the answer is a [`DeleteL4ProxyResponse`].
     ///
     /// Required: `ZoneId`, `ProxyId`.
     ///
@@ -607,7 +607,7 @@ impl Client {
     pub fn delete_l4_proxy(&self) -> DeleteL4ProxyCall {
         DeleteL4ProxyCall::new(&self.handle)
     }
-    /// Calls `DeleteL4ProxyRules`.
+    /// Calls `DeleteL4ProxyRules`; the answer is a [`DeleteL4ProxyRulesResponse`].
     ///
     /// Required: `ZoneId`, `ProxyId`, `RuleIds`.
     ///
@@ -616,7 +616,7 @@ impl Client {
     pub fn delete_l4_proxy_rules(&self) -> DeleteL4ProxyRulesCall {
         DeleteL4ProxyRulesCall::new(&self.handle)
     }
-    /// Calls `DeleteL7AccRules`.
+    /// Calls `DeleteL7AccRules`; the answer is a [`DeleteL7AccRulesResponse`].
     ///
     /// Required: `ZoneId`, `RuleIds`.
     ///
@@ -625,7 +625,7 @@ impl Client {
     pub fn delete_l7_acc_rules(&self) -> DeleteL7AccRulesCall {
         DeleteL7AccRulesCall::new(&self.handle)
     }
-    /// Calls `DeleteLoadBalancer`.
+    /// Calls `DeleteLoadBalancer`; the answer is a [`DeleteLoadBalancerResponse`].
     ///
     /// Required: `ZoneId`, `InstanceId`.
     ///
@@ -634,7 +634,7 @@ impl Client {
     pub fn delete_load_balancer(&self) -> DeleteLoadBalancerCall {
         DeleteLoadBalancerCall::new(&self.handle)
     }
-    /// Calls `DeleteMultiPathGateway`.
+    /// Calls `DeleteMultiPathGateway`; the answer is a [`DeleteMultiPathGatewayResponse`].
     ///
     /// Required: `ZoneId`, `GatewayId`.
     ///
@@ -643,7 +643,7 @@ impl Client {
     pub fn delete_multi_path_gateway(&self) -> DeleteMultiPathGatewayCall {
         DeleteMultiPathGatewayCall::new(&self.handle)
     }
-    /// Calls `DeleteMultiPathGatewayLine`.
+    /// Calls `DeleteMultiPathGatewayLine`; the answer is a [`DeleteMultiPathGatewayLineResponse`].
     ///
     /// Required: `ZoneId`, `GatewayId`, `LineId`.
     ///
@@ -652,7 +652,7 @@ impl Client {
     pub fn delete_multi_path_gateway_line(&self) -> DeleteMultiPathGatewayLineCall {
         DeleteMultiPathGatewayLineCall::new(&self.handle)
     }
-    /// Calls `DeleteOriginGroup`.
+    /// Calls `DeleteOriginGroup`; the answer is a [`DeleteOriginGroupResponse`].
     ///
     /// Required: `ZoneId`, `GroupId`.
     ///
@@ -661,7 +661,7 @@ impl Client {
     pub fn delete_origin_group(&self) -> DeleteOriginGroupCall {
         DeleteOriginGroupCall::new(&self.handle)
     }
-    /// Calls `DeleteRealtimeLogDeliveryTask`.
+    /// Calls `DeleteRealtimeLogDeliveryTask`; the answer is a [`DeleteRealtimeLogDeliveryTaskResponse`].
     ///
     /// Required: `ZoneId`, `TaskId`.
     ///
@@ -672,7 +672,7 @@ impl Client {
     ) -> DeleteRealtimeLogDeliveryTaskCall {
         DeleteRealtimeLogDeliveryTaskCall::new(&self.handle)
     }
-    /// Calls `DeleteRules`.
+    /// Calls `DeleteRules`; the answer is a [`DeleteRulesResponse`].
     ///
     /// Required: `ZoneId`, `RuleIds`.
     ///
@@ -681,7 +681,7 @@ impl Client {
     pub fn delete_rules(&self) -> DeleteRulesCall {
         DeleteRulesCall::new(&self.handle)
     }
-    /// Calls `DeleteSecurityAPIResource`.
+    /// Calls `DeleteSecurityAPIResource`; the answer is a [`DeleteSecurityAPIResourceResponse`].
     ///
     /// Required: `ZoneId`.
     ///
@@ -690,7 +690,7 @@ impl Client {
     pub fn delete_security_api_resource(&self) -> DeleteSecurityAPIResourceCall {
         DeleteSecurityAPIResourceCall::new(&self.handle)
     }
-    /// Calls `DeleteSecurityAPIService`.
+    /// Calls `DeleteSecurityAPIService`; the answer is a [`DeleteSecurityAPIServiceResponse`].
     ///
     /// Required: `ZoneId`.
     ///
@@ -699,7 +699,7 @@ impl Client {
     pub fn delete_security_api_service(&self) -> DeleteSecurityAPIServiceCall {
         DeleteSecurityAPIServiceCall::new(&self.handle)
     }
-    /// Calls `DeleteSecurityClientAttester`.
+    /// Calls `DeleteSecurityClientAttester`; the answer is a [`DeleteSecurityClientAttesterResponse`].
     ///
     /// Required: `ZoneId`.
     ///
@@ -708,7 +708,7 @@ impl Client {
     pub fn delete_security_client_attester(&self) -> DeleteSecurityClientAttesterCall {
         DeleteSecurityClientAttesterCall::new(&self.handle)
     }
-    /// Calls `DeleteSecurityIPGroup`.
+    /// Calls `DeleteSecurityIPGroup`; the answer is a [`DeleteSecurityIPGroupResponse`].
     ///
     /// Required: `ZoneId`, `GroupId`.
     ///
@@ -717,7 +717,7 @@ impl Client {
     pub fn delete_security_ip_group(&self) -> DeleteSecurityIPGroupCall {
         DeleteSecurityIPGroupCall::new(&self.handle)
     }
-    /// Calls `DeleteSecurityJSInjectionRule`.
+    /// Calls `DeleteSecurityJSInjectionRule`; the answer is a [`DeleteSecurityJSInjectionRuleResponse`].
     ///
     /// Required: `ZoneId`, `JSInjectionRuleIds`.
     ///
@@ -728,7 +728,7 @@ impl Client {
     ) -> DeleteSecurityJSInjectionRuleCall {
         DeleteSecurityJSInjectionRuleCall::new(&self.handle)
     }
-    /// Calls `DeleteSharedCNAME`.
+    /// Calls `DeleteSharedCNAME`; the answer is a [`DeleteSharedCNAMEResponse`].
     ///
     /// Required: `ZoneId`, `SharedCNAME`.
     ///
@@ -737,7 +737,7 @@ impl Client {
     pub fn delete_shared_cname(&self) -> DeleteSharedCNAMECall {
         DeleteSharedCNAMECall::new(&self.handle)
     }
-    /// Calls `DeleteWebSecurityTemplate`.
+    /// Calls `DeleteWebSecurityTemplate`; the answer is a [`DeleteWebSecurityTemplateResponse`].
     ///
     /// Required: `ZoneId`, `TemplateId`.
     ///
@@ -746,7 +746,7 @@ impl Client {
     pub fn delete_web_security_template(&self) -> DeleteWebSecurityTemplateCall {
         DeleteWebSecurityTemplateCall::new(&self.handle)
     }
-    /// Calls `DeleteZone`.
+    /// Calls `DeleteZone`; the answer is a [`DeleteZoneResponse`].
     ///
     /// Required: `ZoneId`.
     ///
@@ -755,7 +755,7 @@ impl Client {
     pub fn delete_zone(&self) -> DeleteZoneCall {
         DeleteZoneCall::new(&self.handle)
     }
-    /// Calls `DeployConfigGroupVersion`.
+    /// Calls `DeployConfigGroupVersion`; the answer is a [`DeployConfigGroupVersionResponse`].
     ///
     /// Required: `ZoneId`, `EnvId`, `ConfigGroupVersionInfos`, `Description`.
     ///
@@ -764,7 +764,7 @@ impl Client {
     pub fn deploy_config_group_version(&self) -> DeployConfigGroupVersionCall {
         DeployConfigGroupVersionCall::new(&self.handle)
     }
-    /// Calls `DescribeAccelerationDomains`.
+    /// Calls `DescribeAccelerationDomains`; the answer is a [`DescribeAccelerationDomainsResponse`].
     ///
     /// Required: `ZoneId`.
     ///
@@ -775,7 +775,7 @@ impl Client {
     pub fn describe_acceleration_domains(&self) -> DescribeAccelerationDomainsCall {
         DescribeAccelerationDomainsCall::new(&self.handle)
     }
-    /// Calls `DescribeAliasDomains`.
+    /// Calls `DescribeAliasDomains`; the answer is a [`DescribeAliasDomainsResponse`].
     ///
     /// Required: `ZoneId`.
     ///
@@ -786,7 +786,7 @@ impl Client {
     pub fn describe_alias_domains(&self) -> DescribeAliasDomainsCall {
         DescribeAliasDomainsCall::new(&self.handle)
     }
-    /// Calls `DescribeApplicationProxies`.
+    /// Calls `DescribeApplicationProxies`; the answer is a [`DescribeApplicationProxiesResponse`].
     ///
     /// Each answer holds one page of `ApplicationProxies`; [`into_paginator`](DescribeApplicationProxiesCall::into_paginator) reads them all.
     ///
@@ -795,7 +795,7 @@ impl Client {
     pub fn describe_application_proxies(&self) -> DescribeApplicationProxiesCall {
         DescribeApplicationProxiesCall::new(&self.handle)
     }
-    /// Calls `DescribeAvailableCustomActionsForRuleEngine`.
+    /// Calls `DescribeAvailableCustomActionsForRuleEngine`; the answer is a [`DescribeAvailableCustomActionsForRuleEngineResponse`].
     ///
     /// Required: `ZoneId`.
     ///
@@ -808,7 +808,7 @@ impl Client {
     ) -> DescribeAvailableCustomActionsForRuleEngineCall {
         DescribeAvailableCustomActionsForRuleEngineCall::new(&self.handle)
     }
-    /// Calls `DescribeAvailableOriginACLFamily`.
+    /// Calls `DescribeAvailableOriginACLFamily`; the answer is a [`DescribeAvailableOriginACLFamilyResponse`].
     ///
     /// Required: `ZoneId`.
     ///
@@ -821,14 +821,14 @@ impl Client {
     ) -> DescribeAvailableOriginACLFamilyCall {
         DescribeAvailableOriginACLFamilyCall::new(&self.handle)
     }
-    /// Calls `DescribeAvailablePlans`.
+    /// Calls `DescribeAvailablePlans`; the answer is a [`DescribeAvailablePlansResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=teo&Version=2022-09-01&Action=DescribeAvailablePlans)
     #[inline]
     pub fn describe_available_plans(&self) -> DescribeAvailablePlansCall {
         DescribeAvailablePlansCall::new(&self.handle)
     }
-    /// Calls `DescribeBillingData`.
+    /// Calls `DescribeBillingData`; the answer is a [`DescribeBillingDataResponse`].
     ///
     /// Required: `StartTime`, `EndTime`, `ZoneIds`, `MetricName`, `Interval`.
     ///
@@ -837,7 +837,7 @@ impl Client {
     pub fn describe_billing_data(&self) -> DescribeBillingDataCall {
         DescribeBillingDataCall::new(&self.handle)
     }
-    /// Calls `DescribeConfigGroupVersionDetail`.
+    /// Calls `DescribeConfigGroupVersionDetail`; the answer is a [`DescribeConfigGroupVersionDetailResponse`].
     ///
     /// Required: `ZoneId`, `VersionId`.
     ///
@@ -848,7 +848,7 @@ impl Client {
     ) -> DescribeConfigGroupVersionDetailCall {
         DescribeConfigGroupVersionDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeConfigGroupVersions`.
+    /// Calls `DescribeConfigGroupVersions`; the answer is a [`DescribeConfigGroupVersionsResponse`].
     ///
     /// Required: `ZoneId`, `GroupId`.
     ///
@@ -859,7 +859,7 @@ impl Client {
     pub fn describe_config_group_versions(&self) -> DescribeConfigGroupVersionsCall {
         DescribeConfigGroupVersionsCall::new(&self.handle)
     }
-    /// Calls `DescribeContentIdentifiers`.
+    /// Calls `DescribeContentIdentifiers`; the answer is a [`DescribeContentIdentifiersResponse`].
     ///
     /// Each answer holds one page of `ContentIdentifiers`; [`into_paginator`](DescribeContentIdentifiersCall::into_paginator) reads them all.
     ///
@@ -868,7 +868,7 @@ impl Client {
     pub fn describe_content_identifiers(&self) -> DescribeContentIdentifiersCall {
         DescribeContentIdentifiersCall::new(&self.handle)
     }
-    /// Calls `DescribeContentQuota`.
+    /// Calls `DescribeContentQuota`; the answer is a [`DescribeContentQuotaResponse`].
     ///
     /// Required: `ZoneId`.
     ///
@@ -877,7 +877,7 @@ impl Client {
     pub fn describe_content_quota(&self) -> DescribeContentQuotaCall {
         DescribeContentQuotaCall::new(&self.handle)
     }
-    /// Calls `DescribeCustomErrorPages`.
+    /// Calls `DescribeCustomErrorPages`; the answer is a [`DescribeCustomErrorPagesResponse`].
     ///
     /// Required: `ZoneId`.
     ///
@@ -888,7 +888,7 @@ impl Client {
     pub fn describe_custom_error_pages(&self) -> DescribeCustomErrorPagesCall {
         DescribeCustomErrorPagesCall::new(&self.handle)
     }
-    /// Calls `DescribeDDoSAttackData`.
+    /// Calls `DescribeDDoSAttackData`; the answer is a [`DescribeDDoSAttackDataResponse`].
     ///
     /// Required: `StartTime`, `EndTime`, `MetricNames`, `ZoneIds`.
     ///
@@ -897,7 +897,7 @@ impl Client {
     pub fn describe_d_do_s_attack_data(&self) -> DescribeDDoSAttackDataCall {
         DescribeDDoSAttackDataCall::new(&self.handle)
     }
-    /// Calls `DescribeDDoSAttackEvent`.
+    /// Calls `DescribeDDoSAttackEvent`; the answer is a [`DescribeDDoSAttackEventResponse`].
     ///
     /// Required: `StartTime`, `EndTime`.
     ///
@@ -908,7 +908,7 @@ impl Client {
     pub fn describe_d_do_s_attack_event(&self) -> DescribeDDoSAttackEventCall {
         DescribeDDoSAttackEventCall::new(&self.handle)
     }
-    /// Calls `DescribeDDoSAttackTopData`.
+    /// Calls `DescribeDDoSAttackTopData`; the answer is a [`DescribeDDoSAttackTopDataResponse`].
     ///
     /// Required: `StartTime`, `EndTime`, `MetricName`.
     ///
@@ -917,7 +917,7 @@ impl Client {
     pub fn describe_d_do_s_attack_top_data(&self) -> DescribeDDoSAttackTopDataCall {
         DescribeDDoSAttackTopDataCall::new(&self.handle)
     }
-    /// Calls `DescribeDDoSProtection`.
+    /// Calls `DescribeDDoSProtection`; the answer is a [`DescribeDDoSProtectionResponse`].
     ///
     /// Required: `ZoneId`.
     ///
@@ -926,7 +926,7 @@ impl Client {
     pub fn describe_d_do_s_protection(&self) -> DescribeDDoSProtectionCall {
         DescribeDDoSProtectionCall::new(&self.handle)
     }
-    /// Calls `DescribeDefaultCertificates`.
+    /// Calls `DescribeDefaultCertificates`; the answer is a [`DescribeDefaultCertificatesResponse`].
     ///
     /// Each answer holds one page of `DefaultServerCertInfo`; [`into_paginator`](DescribeDefaultCertificatesCall::into_paginator) reads them all.
     ///
@@ -935,7 +935,7 @@ impl Client {
     pub fn describe_default_certificates(&self) -> DescribeDefaultCertificatesCall {
         DescribeDefaultCertificatesCall::new(&self.handle)
     }
-    /// Calls `DescribeDeployHistory`.
+    /// Calls `DescribeDeployHistory`; the answer is a [`DescribeDeployHistoryResponse`].
     ///
     /// Required: `ZoneId`, `EnvId`.
     ///
@@ -944,7 +944,7 @@ impl Client {
     pub fn describe_deploy_history(&self) -> DescribeDeployHistoryCall {
         DescribeDeployHistoryCall::new(&self.handle)
     }
-    /// Calls `DescribeDnsRecords`.
+    /// Calls `DescribeDnsRecords`; the answer is a [`DescribeDnsRecordsResponse`].
     ///
     /// Required: `ZoneId`.
     ///
@@ -955,7 +955,7 @@ impl Client {
     pub fn describe_dns_records(&self) -> DescribeDnsRecordsCall {
         DescribeDnsRecordsCall::new(&self.handle)
     }
-    /// Calls `DescribeEdgeKVNamespaces`.
+    /// Calls `DescribeEdgeKVNamespaces`; the answer is a [`DescribeEdgeKVNamespacesResponse`].
     ///
     /// Required: `ZoneId`.
     ///
@@ -966,7 +966,7 @@ impl Client {
     pub fn describe_edge_kv_namespaces(&self) -> DescribeEdgeKVNamespacesCall {
         DescribeEdgeKVNamespacesCall::new(&self.handle)
     }
-    /// Calls `DescribeEnvironments`.
+    /// Calls `DescribeEnvironments`; the answer is a [`DescribeEnvironmentsResponse`].
     ///
     /// Required: `ZoneId`.
     ///
@@ -975,7 +975,7 @@ impl Client {
     pub fn describe_environments(&self) -> DescribeEnvironmentsCall {
         DescribeEnvironmentsCall::new(&self.handle)
     }
-    /// Calls `DescribeFunctionComponentBindings`.
+    /// Calls `DescribeFunctionComponentBindings`; the answer is a [`DescribeFunctionComponentBindingsResponse`].
     ///
     /// Required: `ZoneId`, `FunctionId`.
     ///
@@ -988,7 +988,7 @@ impl Client {
     ) -> DescribeFunctionComponentBindingsCall {
         DescribeFunctionComponentBindingsCall::new(&self.handle)
     }
-    /// Calls `DescribeFunctionReplicas`.
+    /// Calls `DescribeFunctionReplicas`; the answer is a [`DescribeFunctionReplicasResponse`].
     ///
     /// Required: `ZoneId`, `FunctionId`.
     ///
@@ -999,7 +999,7 @@ impl Client {
     pub fn describe_function_replicas(&self) -> DescribeFunctionReplicasCall {
         DescribeFunctionReplicasCall::new(&self.handle)
     }
-    /// Calls `DescribeFunctionRules`.
+    /// Calls `DescribeFunctionRules`; the answer is a [`DescribeFunctionRulesResponse`].
     ///
     /// Required: `ZoneId`.
     ///
@@ -1008,7 +1008,7 @@ impl Client {
     pub fn describe_function_rules(&self) -> DescribeFunctionRulesCall {
         DescribeFunctionRulesCall::new(&self.handle)
     }
-    /// Calls `DescribeFunctionRuntimeEnvironment`.
+    /// Calls `DescribeFunctionRuntimeEnvironment`; the answer is a [`DescribeFunctionRuntimeEnvironmentResponse`].
     ///
     /// Required: `ZoneId`, `FunctionId`.
     ///
@@ -1019,7 +1019,7 @@ impl Client {
     ) -> DescribeFunctionRuntimeEnvironmentCall {
         DescribeFunctionRuntimeEnvironmentCall::new(&self.handle)
     }
-    /// Calls `DescribeFunctions`.
+    /// Calls `DescribeFunctions`; the answer is a [`DescribeFunctionsResponse`].
     ///
     /// Required: `ZoneId`.
     ///
@@ -1030,7 +1030,7 @@ impl Client {
     pub fn describe_functions(&self) -> DescribeFunctionsCall {
         DescribeFunctionsCall::new(&self.handle)
     }
-    /// Calls `DescribeHostsSetting`.
+    /// Calls `DescribeHostsSetting`; the answer is a [`DescribeHostsSettingResponse`].
     ///
     /// Required: `ZoneId`.
     ///
@@ -1039,7 +1039,7 @@ impl Client {
     pub fn describe_hosts_setting(&self) -> DescribeHostsSettingCall {
         DescribeHostsSettingCall::new(&self.handle)
     }
-    /// Calls `DescribeIPGroupReferences`.
+    /// Calls `DescribeIPGroupReferences`; the answer is a [`DescribeIPGroupReferencesResponse`].
     ///
     /// Required: `ZoneId`, `GroupId`.
     ///
@@ -1050,7 +1050,7 @@ impl Client {
     pub fn describe_ip_group_references(&self) -> DescribeIPGroupReferencesCall {
         DescribeIPGroupReferencesCall::new(&self.handle)
     }
-    /// Calls `DescribeIPRegion`.
+    /// Calls `DescribeIPRegion`; the answer is a [`DescribeIPRegionResponse`].
     ///
     /// Required: `IPs`.
     ///
@@ -1059,7 +1059,7 @@ impl Client {
     pub fn describe_ip_region(&self) -> DescribeIPRegionCall {
         DescribeIPRegionCall::new(&self.handle)
     }
-    /// Calls `DescribeIdentifications`.
+    /// Calls `DescribeIdentifications`; the answer is a [`DescribeIdentificationsResponse`].
     ///
     /// Required: `Filters`.
     ///
@@ -1070,7 +1070,7 @@ impl Client {
     pub fn describe_identifications(&self) -> DescribeIdentificationsCall {
         DescribeIdentificationsCall::new(&self.handle)
     }
-    /// Calls `DescribeInferenceAPITokens`.
+    /// Calls `DescribeInferenceAPITokens`; the answer is a [`DescribeInferenceAPITokensResponse`].
     ///
     /// Required: `ZoneId`.
     ///
@@ -1081,7 +1081,7 @@ impl Client {
     pub fn describe_inference_api_tokens(&self) -> DescribeInferenceAPITokensCall {
         DescribeInferenceAPITokensCall::new(&self.handle)
     }
-    /// Calls `DescribeInferenceDomains`.
+    /// Calls `DescribeInferenceDomains`; the answer is a [`DescribeInferenceDomainsResponse`].
     ///
     /// Required: `ZoneId`, `ServiceId`.
     ///
@@ -1092,7 +1092,7 @@ impl Client {
     pub fn describe_inference_domains(&self) -> DescribeInferenceDomainsCall {
         DescribeInferenceDomainsCall::new(&self.handle)
     }
-    /// Calls `DescribeInferenceHardwareSpecifications`.
+    /// Calls `DescribeInferenceHardwareSpecifications`; the answer is a [`DescribeInferenceHardwareSpecificationsResponse`].
     ///
     /// Required: `ZoneId`.
     ///
@@ -1103,7 +1103,7 @@ impl Client {
     ) -> DescribeInferenceHardwareSpecificationsCall {
         DescribeInferenceHardwareSpecificationsCall::new(&self.handle)
     }
-    /// Calls `DescribeInferenceServiceDeploymentLogs`.
+    /// Calls `DescribeInferenceServiceDeploymentLogs`; the answer is a [`DescribeInferenceServiceDeploymentLogsResponse`].
     ///
     /// Required: `ZoneId`, `ServiceId`, `RecordId`.
     ///
@@ -1116,7 +1116,7 @@ impl Client {
     ) -> DescribeInferenceServiceDeploymentLogsCall {
         DescribeInferenceServiceDeploymentLogsCall::new(&self.handle)
     }
-    /// Calls `DescribeInferenceServiceDeploymentRecords`.
+    /// Calls `DescribeInferenceServiceDeploymentRecords`; the answer is a [`DescribeInferenceServiceDeploymentRecordsResponse`].
     ///
     /// Required: `ZoneId`, `ServiceId`.
     ///
@@ -1129,7 +1129,7 @@ impl Client {
     ) -> DescribeInferenceServiceDeploymentRecordsCall {
         DescribeInferenceServiceDeploymentRecordsCall::new(&self.handle)
     }
-    /// Calls `DescribeInferenceServiceMonitorData`.
+    /// Calls `DescribeInferenceServiceMonitorData`; the answer is a [`DescribeInferenceServiceMonitorDataResponse`].
     ///
     /// Required: `ZoneId`, `ServiceIds`, `MetricNames`, `StartTime`, `EndTime`.
     ///
@@ -1140,7 +1140,7 @@ impl Client {
     ) -> DescribeInferenceServiceMonitorDataCall {
         DescribeInferenceServiceMonitorDataCall::new(&self.handle)
     }
-    /// Calls `DescribeInferenceServices`.
+    /// Calls `DescribeInferenceServices`; the answer is a [`DescribeInferenceServicesResponse`].
     ///
     /// Required: `ZoneId`.
     ///
@@ -1151,7 +1151,7 @@ impl Client {
     pub fn describe_inference_services(&self) -> DescribeInferenceServicesCall {
         DescribeInferenceServicesCall::new(&self.handle)
     }
-    /// Calls `DescribeJustInTimeTranscodeTemplates`.
+    /// Calls `DescribeJustInTimeTranscodeTemplates`; the answer is a [`DescribeJustInTimeTranscodeTemplatesResponse`].
     ///
     /// Required: `ZoneId`.
     ///
@@ -1164,7 +1164,7 @@ impl Client {
     ) -> DescribeJustInTimeTranscodeTemplatesCall {
         DescribeJustInTimeTranscodeTemplatesCall::new(&self.handle)
     }
-    /// Calls `DescribeL4Proxy`.
+    /// Calls `DescribeL4Proxy`; the answer is a [`DescribeL4ProxyResponse`].
     ///
     /// Required: `ZoneId`.
     ///
@@ -1175,7 +1175,7 @@ impl Client {
     pub fn describe_l4_proxy(&self) -> DescribeL4ProxyCall {
         DescribeL4ProxyCall::new(&self.handle)
     }
-    /// Calls `DescribeL4ProxyRules`.
+    /// Calls `DescribeL4ProxyRules`; the answer is a [`DescribeL4ProxyRulesResponse`].
     ///
     /// Required: `ZoneId`, `ProxyId`, `Offset`, `Limit`.
     ///
@@ -1186,7 +1186,7 @@ impl Client {
     pub fn describe_l4_proxy_rules(&self) -> DescribeL4ProxyRulesCall {
         DescribeL4ProxyRulesCall::new(&self.handle)
     }
-    /// Calls `DescribeL7AccRules`.
+    /// Calls `DescribeL7AccRules`; the answer is a [`DescribeL7AccRulesResponse`].
     ///
     /// Required: `ZoneId`.
     ///
@@ -1197,7 +1197,7 @@ impl Client {
     pub fn describe_l7_acc_rules(&self) -> DescribeL7AccRulesCall {
         DescribeL7AccRulesCall::new(&self.handle)
     }
-    /// Calls `DescribeL7AccSetting`.
+    /// Calls `DescribeL7AccSetting`; the answer is a [`DescribeL7AccSettingResponse`].
     ///
     /// Required: `ZoneId`.
     ///
@@ -1206,7 +1206,7 @@ impl Client {
     pub fn describe_l7_acc_setting(&self) -> DescribeL7AccSettingCall {
         DescribeL7AccSettingCall::new(&self.handle)
     }
-    /// Calls `DescribeLoadBalancerList`.
+    /// Calls `DescribeLoadBalancerList`; the answer is a [`DescribeLoadBalancerListResponse`].
     ///
     /// Required: `ZoneId`.
     ///
@@ -1217,7 +1217,7 @@ impl Client {
     pub fn describe_load_balancer_list(&self) -> DescribeLoadBalancerListCall {
         DescribeLoadBalancerListCall::new(&self.handle)
     }
-    /// Calls `DescribeLogAnalysisDetail`.
+    /// Calls `DescribeLogAnalysisDetail`; the answer is a [`DescribeLogAnalysisDetailResponse`].
     ///
     /// Required: `ZoneId`, `Area`, `StartTime`, `EndTime`.
     ///
@@ -1228,7 +1228,7 @@ impl Client {
     pub fn describe_log_analysis_detail(&self) -> DescribeLogAnalysisDetailCall {
         DescribeLogAnalysisDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeLogAnalysisDownloadTasks`.
+    /// Calls `DescribeLogAnalysisDownloadTasks`; the answer is a [`DescribeLogAnalysisDownloadTasksResponse`].
     ///
     /// Required: `ZoneId`, `Area`.
     ///
@@ -1241,7 +1241,7 @@ impl Client {
     ) -> DescribeLogAnalysisDownloadTasksCall {
         DescribeLogAnalysisDownloadTasksCall::new(&self.handle)
     }
-    /// Calls `DescribeLogAnalysisStatistics`.
+    /// Calls `DescribeLogAnalysisStatistics`; the answer is a [`DescribeLogAnalysisStatisticsResponse`].
     ///
     /// Required: `ZoneId`, `Area`, `LogType`, `StartTime`, `EndTime`, `Query`.
     ///
@@ -1250,7 +1250,7 @@ impl Client {
     pub fn describe_log_analysis_statistics(&self) -> DescribeLogAnalysisStatisticsCall {
         DescribeLogAnalysisStatisticsCall::new(&self.handle)
     }
-    /// Calls `DescribeMultiPathGateway`.
+    /// Calls `DescribeMultiPathGateway`; the answer is a [`DescribeMultiPathGatewayResponse`].
     ///
     /// Required: `ZoneId`, `GatewayId`.
     ///
@@ -1259,7 +1259,7 @@ impl Client {
     pub fn describe_multi_path_gateway(&self) -> DescribeMultiPathGatewayCall {
         DescribeMultiPathGatewayCall::new(&self.handle)
     }
-    /// Calls `DescribeMultiPathGatewayLine`.
+    /// Calls `DescribeMultiPathGatewayLine`; the answer is a [`DescribeMultiPathGatewayLineResponse`].
     ///
     /// Required: `ZoneId`, `GatewayId`, `LineId`.
     ///
@@ -1268,7 +1268,7 @@ impl Client {
     pub fn describe_multi_path_gateway_line(&self) -> DescribeMultiPathGatewayLineCall {
         DescribeMultiPathGatewayLineCall::new(&self.handle)
     }
-    /// Calls `DescribeMultiPathGatewayOriginACL`.
+    /// Calls `DescribeMultiPathGatewayOriginACL`; the answer is a [`DescribeMultiPathGatewayOriginACLResponse`].
     ///
     /// Required: `ZoneId`, `GatewayId`.
     ///
@@ -1279,7 +1279,7 @@ impl Client {
     ) -> DescribeMultiPathGatewayOriginACLCall {
         DescribeMultiPathGatewayOriginACLCall::new(&self.handle)
     }
-    /// Calls `DescribeMultiPathGatewayRegions`.
+    /// Calls `DescribeMultiPathGatewayRegions`; the answer is a [`DescribeMultiPathGatewayRegionsResponse`].
     ///
     /// Required: `ZoneId`.
     ///
@@ -1290,7 +1290,7 @@ impl Client {
     ) -> DescribeMultiPathGatewayRegionsCall {
         DescribeMultiPathGatewayRegionsCall::new(&self.handle)
     }
-    /// Calls `DescribeMultiPathGatewaySecretKey`.
+    /// Calls `DescribeMultiPathGatewaySecretKey`; the answer is a [`DescribeMultiPathGatewaySecretKeyResponse`].
     ///
     /// Required: `ZoneId`.
     ///
@@ -1301,7 +1301,7 @@ impl Client {
     ) -> DescribeMultiPathGatewaySecretKeyCall {
         DescribeMultiPathGatewaySecretKeyCall::new(&self.handle)
     }
-    /// Calls `DescribeMultiPathGateways`.
+    /// Calls `DescribeMultiPathGateways`; the answer is a [`DescribeMultiPathGatewaysResponse`].
     ///
     /// Required: `ZoneId`.
     ///
@@ -1312,7 +1312,7 @@ impl Client {
     pub fn describe_multi_path_gateways(&self) -> DescribeMultiPathGatewaysCall {
         DescribeMultiPathGatewaysCall::new(&self.handle)
     }
-    /// Calls `DescribeOriginACL`.
+    /// Calls `DescribeOriginACL`; the answer is a [`DescribeOriginACLResponse`].
     ///
     /// Required: `ZoneId`.
     ///
@@ -1321,7 +1321,7 @@ impl Client {
     pub fn describe_origin_acl(&self) -> DescribeOriginACLCall {
         DescribeOriginACLCall::new(&self.handle)
     }
-    /// Calls `DescribeOriginGroup`.
+    /// Calls `DescribeOriginGroup`; the answer is a [`DescribeOriginGroupResponse`].
     ///
     /// Each answer holds one page of `OriginGroups`; [`into_paginator`](DescribeOriginGroupCall::into_paginator) reads them all.
     ///
@@ -1330,7 +1330,7 @@ impl Client {
     pub fn describe_origin_group(&self) -> DescribeOriginGroupCall {
         DescribeOriginGroupCall::new(&self.handle)
     }
-    /// Calls `DescribeOriginGroupHealthStatus`.
+    /// Calls `DescribeOriginGroupHealthStatus`; the answer is a [`DescribeOriginGroupHealthStatusResponse`].
     ///
     /// Required: `ZoneId`, `LBInstanceId`.
     ///
@@ -1341,14 +1341,14 @@ impl Client {
     ) -> DescribeOriginGroupHealthStatusCall {
         DescribeOriginGroupHealthStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeOriginProtection`.
+    /// Calls `DescribeOriginProtection`; the answer is a [`DescribeOriginProtectionResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=teo&Version=2022-09-01&Action=DescribeOriginProtection)
     #[inline]
     pub fn describe_origin_protection(&self) -> DescribeOriginProtectionCall {
         DescribeOriginProtectionCall::new(&self.handle)
     }
-    /// Calls `DescribeOverviewL7Data`.
+    /// Calls `DescribeOverviewL7Data`; the answer is a [`DescribeOverviewL7DataResponse`].
     ///
     /// Required: `StartTime`, `EndTime`, `MetricNames`.
     ///
@@ -1357,7 +1357,7 @@ impl Client {
     pub fn describe_overview_l7_data(&self) -> DescribeOverviewL7DataCall {
         DescribeOverviewL7DataCall::new(&self.handle)
     }
-    /// Calls `DescribePlans`.
+    /// Calls `DescribePlans`; the answer is a [`DescribePlansResponse`].
     ///
     /// Each answer holds one page of `Plans`; [`into_paginator`](DescribePlansCall::into_paginator) reads them all.
     ///
@@ -1366,7 +1366,7 @@ impl Client {
     pub fn describe_plans(&self) -> DescribePlansCall {
         DescribePlansCall::new(&self.handle)
     }
-    /// Calls `DescribePrefetchOriginLimit`.
+    /// Calls `DescribePrefetchOriginLimit`; the answer is a [`DescribePrefetchOriginLimitResponse`].
     ///
     /// Required: `ZoneId`.
     ///
@@ -1377,7 +1377,7 @@ impl Client {
     pub fn describe_prefetch_origin_limit(&self) -> DescribePrefetchOriginLimitCall {
         DescribePrefetchOriginLimitCall::new(&self.handle)
     }
-    /// Calls `DescribePrefetchTasks`.
+    /// Calls `DescribePrefetchTasks`; the answer is a [`DescribePrefetchTasksResponse`].
     ///
     /// Each answer holds one page of `Tasks`; [`into_paginator`](DescribePrefetchTasksCall::into_paginator) reads them all.
     ///
@@ -1386,7 +1386,7 @@ impl Client {
     pub fn describe_prefetch_tasks(&self) -> DescribePrefetchTasksCall {
         DescribePrefetchTasksCall::new(&self.handle)
     }
-    /// Calls `DescribePurgeTasks`.
+    /// Calls `DescribePurgeTasks`; the answer is a [`DescribePurgeTasksResponse`].
     ///
     /// Each answer holds one page of `Tasks`; [`into_paginator`](DescribePurgeTasksCall::into_paginator) reads them all.
     ///
@@ -1395,7 +1395,7 @@ impl Client {
     pub fn describe_purge_tasks(&self) -> DescribePurgeTasksCall {
         DescribePurgeTasksCall::new(&self.handle)
     }
-    /// Calls `DescribeRealtimeLogDeliveryTasks`.
+    /// Calls `DescribeRealtimeLogDeliveryTasks`; the answer is a [`DescribeRealtimeLogDeliveryTasksResponse`].
     ///
     /// Required: `ZoneId`.
     ///
@@ -1408,7 +1408,7 @@ impl Client {
     ) -> DescribeRealtimeLogDeliveryTasksCall {
         DescribeRealtimeLogDeliveryTasksCall::new(&self.handle)
     }
-    /// Calls `DescribeRules`.
+    /// Calls `DescribeRules`; the answer is a [`DescribeRulesResponse`].
     ///
     /// Required: `ZoneId`.
     ///
@@ -1417,14 +1417,14 @@ impl Client {
     pub fn describe_rules(&self) -> DescribeRulesCall {
         DescribeRulesCall::new(&self.handle)
     }
-    /// Calls `DescribeRulesSetting`.
+    /// Calls `DescribeRulesSetting`; the answer is a [`DescribeRulesSettingResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=teo&Version=2022-09-01&Action=DescribeRulesSetting)
     #[inline]
     pub fn describe_rules_setting(&self) -> DescribeRulesSettingCall {
         DescribeRulesSettingCall::new(&self.handle)
     }
-    /// Calls `DescribeSecurityAPIResource`.
+    /// Calls `DescribeSecurityAPIResource`; the answer is a [`DescribeSecurityAPIResourceResponse`].
     ///
     /// Required: `ZoneId`.
     ///
@@ -1435,7 +1435,7 @@ impl Client {
     pub fn describe_security_api_resource(&self) -> DescribeSecurityAPIResourceCall {
         DescribeSecurityAPIResourceCall::new(&self.handle)
     }
-    /// Calls `DescribeSecurityAPIService`.
+    /// Calls `DescribeSecurityAPIService`; the answer is a [`DescribeSecurityAPIServiceResponse`].
     ///
     /// Required: `ZoneId`.
     ///
@@ -1446,7 +1446,7 @@ impl Client {
     pub fn describe_security_api_service(&self) -> DescribeSecurityAPIServiceCall {
         DescribeSecurityAPIServiceCall::new(&self.handle)
     }
-    /// Calls `DescribeSecurityClientAttester`.
+    /// Calls `DescribeSecurityClientAttester`; the answer is a [`DescribeSecurityClientAttesterResponse`].
     ///
     /// Required: `ZoneId`.
     ///
@@ -1459,7 +1459,7 @@ impl Client {
     ) -> DescribeSecurityClientAttesterCall {
         DescribeSecurityClientAttesterCall::new(&self.handle)
     }
-    /// Calls `DescribeSecurityIPGroup`.
+    /// Calls `DescribeSecurityIPGroup`; the answer is a [`DescribeSecurityIPGroupResponse`].
     ///
     /// Required: `ZoneId`.
     ///
@@ -1468,7 +1468,7 @@ impl Client {
     pub fn describe_security_ip_group(&self) -> DescribeSecurityIPGroupCall {
         DescribeSecurityIPGroupCall::new(&self.handle)
     }
-    /// Calls `DescribeSecurityIPGroupContent`.
+    /// Calls `DescribeSecurityIPGroupContent`; the answer is a [`DescribeSecurityIPGroupContentResponse`].
     ///
     /// Required: `ZoneId`, `GroupId`.
     ///
@@ -1479,7 +1479,7 @@ impl Client {
     ) -> DescribeSecurityIPGroupContentCall {
         DescribeSecurityIPGroupContentCall::new(&self.handle)
     }
-    /// Calls `DescribeSecurityIPGroupInfo`.
+    /// Calls `DescribeSecurityIPGroupInfo`; the answer is a [`DescribeSecurityIPGroupInfoResponse`].
     ///
     /// Required: `ZoneId`.
     ///
@@ -1490,7 +1490,7 @@ impl Client {
     pub fn describe_security_ip_group_info(&self) -> DescribeSecurityIPGroupInfoCall {
         DescribeSecurityIPGroupInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeSecurityJSInjectionRule`.
+    /// Calls `DescribeSecurityJSInjectionRule`; the answer is a [`DescribeSecurityJSInjectionRuleResponse`].
     ///
     /// Required: `ZoneId`.
     ///
@@ -1503,7 +1503,7 @@ impl Client {
     ) -> DescribeSecurityJSInjectionRuleCall {
         DescribeSecurityJSInjectionRuleCall::new(&self.handle)
     }
-    /// Calls `DescribeSecurityPolicy`.
+    /// Calls `DescribeSecurityPolicy`; the answer is a [`DescribeSecurityPolicyResponse`].
     ///
     /// Required: `ZoneId`.
     ///
@@ -1512,7 +1512,7 @@ impl Client {
     pub fn describe_security_policy(&self) -> DescribeSecurityPolicyCall {
         DescribeSecurityPolicyCall::new(&self.handle)
     }
-    /// Calls `DescribeSecurityTemplateBindings`.
+    /// Calls `DescribeSecurityTemplateBindings`; the answer is a [`DescribeSecurityTemplateBindingsResponse`].
     ///
     /// Required: `ZoneId`, `TemplateId`.
     ///
@@ -1523,7 +1523,7 @@ impl Client {
     ) -> DescribeSecurityTemplateBindingsCall {
         DescribeSecurityTemplateBindingsCall::new(&self.handle)
     }
-    /// Calls `DescribeSharedCNAME`.
+    /// Calls `DescribeSharedCNAME`; the answer is a [`DescribeSharedCNAMEResponse`].
     ///
     /// Required: `ZoneId`.
     ///
@@ -1534,7 +1534,7 @@ impl Client {
     pub fn describe_shared_cname(&self) -> DescribeSharedCNAMECall {
         DescribeSharedCNAMECall::new(&self.handle)
     }
-    /// Calls `DescribeTimingL4Data`.
+    /// Calls `DescribeTimingL4Data`; the answer is a [`DescribeTimingL4DataResponse`].
     ///
     /// Required: `StartTime`, `EndTime`, `MetricNames`, `ZoneIds`.
     ///
@@ -1543,7 +1543,7 @@ impl Client {
     pub fn describe_timing_l4_data(&self) -> DescribeTimingL4DataCall {
         DescribeTimingL4DataCall::new(&self.handle)
     }
-    /// Calls `DescribeTimingL7AnalysisData`.
+    /// Calls `DescribeTimingL7AnalysisData`; the answer is a [`DescribeTimingL7AnalysisDataResponse`].
     ///
     /// Required: `StartTime`, `EndTime`, `MetricNames`.
     ///
@@ -1552,7 +1552,7 @@ impl Client {
     pub fn describe_timing_l7_analysis_data(&self) -> DescribeTimingL7AnalysisDataCall {
         DescribeTimingL7AnalysisDataCall::new(&self.handle)
     }
-    /// Calls `DescribeTimingL7CacheData`.
+    /// Calls `DescribeTimingL7CacheData`; the answer is a [`DescribeTimingL7CacheDataResponse`].
     ///
     /// Required: `StartTime`, `EndTime`, `MetricNames`.
     ///
@@ -1561,7 +1561,7 @@ impl Client {
     pub fn describe_timing_l7_cache_data(&self) -> DescribeTimingL7CacheDataCall {
         DescribeTimingL7CacheDataCall::new(&self.handle)
     }
-    /// Calls `DescribeTimingL7OriginPullData`.
+    /// Calls `DescribeTimingL7OriginPullData`; the answer is a [`DescribeTimingL7OriginPullDataResponse`].
     ///
     /// Required: `ZoneIds`, `MetricNames`, `StartTime`, `EndTime`.
     ///
@@ -1572,7 +1572,7 @@ impl Client {
     ) -> DescribeTimingL7OriginPullDataCall {
         DescribeTimingL7OriginPullDataCall::new(&self.handle)
     }
-    /// Calls `DescribeTopL7AnalysisData`.
+    /// Calls `DescribeTopL7AnalysisData`; the answer is a [`DescribeTopL7AnalysisDataResponse`].
     ///
     /// Required: `StartTime`, `EndTime`, `MetricName`, `ZoneIds`.
     ///
@@ -1581,7 +1581,7 @@ impl Client {
     pub fn describe_top_l7_analysis_data(&self) -> DescribeTopL7AnalysisDataCall {
         DescribeTopL7AnalysisDataCall::new(&self.handle)
     }
-    /// Calls `DescribeTopL7CacheData`.
+    /// Calls `DescribeTopL7CacheData`; the answer is a [`DescribeTopL7CacheDataResponse`].
     ///
     /// Required: `StartTime`, `EndTime`, `MetricName`, `ZoneIds`.
     ///
@@ -1590,7 +1590,7 @@ impl Client {
     pub fn describe_top_l7_cache_data(&self) -> DescribeTopL7CacheDataCall {
         DescribeTopL7CacheDataCall::new(&self.handle)
     }
-    /// Calls `DescribeWebSecurityTemplate`.
+    /// Calls `DescribeWebSecurityTemplate`; the answer is a [`DescribeWebSecurityTemplateResponse`].
     ///
     /// Required: `ZoneId`, `TemplateId`.
     ///
@@ -1599,7 +1599,7 @@ impl Client {
     pub fn describe_web_security_template(&self) -> DescribeWebSecurityTemplateCall {
         DescribeWebSecurityTemplateCall::new(&self.handle)
     }
-    /// Calls `DescribeWebSecurityTemplates`.
+    /// Calls `DescribeWebSecurityTemplates`; the answer is a [`DescribeWebSecurityTemplatesResponse`].
     ///
     /// Required: `ZoneIds`.
     ///
@@ -1608,7 +1608,7 @@ impl Client {
     pub fn describe_web_security_templates(&self) -> DescribeWebSecurityTemplatesCall {
         DescribeWebSecurityTemplatesCall::new(&self.handle)
     }
-    /// Calls `DescribeZoneConfigImportResult`.
+    /// Calls `DescribeZoneConfigImportResult`; the answer is a [`DescribeZoneConfigImportResultResponse`].
     ///
     /// Required: `ZoneId`, `TaskId`.
     ///
@@ -1619,7 +1619,7 @@ impl Client {
     ) -> DescribeZoneConfigImportResultCall {
         DescribeZoneConfigImportResultCall::new(&self.handle)
     }
-    /// Calls `DescribeZoneCustomVariables`.
+    /// Calls `DescribeZoneCustomVariables`; the answer is a [`DescribeZoneCustomVariablesResponse`].
     ///
     /// Required: `ZoneId`.
     ///
@@ -1628,7 +1628,7 @@ impl Client {
     pub fn describe_zone_custom_variables(&self) -> DescribeZoneCustomVariablesCall {
         DescribeZoneCustomVariablesCall::new(&self.handle)
     }
-    /// Calls `DescribeZoneSetting`.
+    /// Calls `DescribeZoneSetting`; the answer is a [`DescribeZoneSettingResponse`].
     ///
     /// Required: `ZoneId`.
     ///
@@ -1637,7 +1637,7 @@ impl Client {
     pub fn describe_zone_setting(&self) -> DescribeZoneSettingCall {
         DescribeZoneSettingCall::new(&self.handle)
     }
-    /// Calls `DescribeZones`.
+    /// Calls `DescribeZones`; the answer is a [`DescribeZonesResponse`].
     ///
     /// Each answer holds one page of `Zones`; [`into_paginator`](DescribeZonesCall::into_paginator) reads them all.
     ///
@@ -1646,7 +1646,7 @@ impl Client {
     pub fn describe_zones(&self) -> DescribeZonesCall {
         DescribeZonesCall::new(&self.handle)
     }
-    /// Calls `DestroyPlan`.
+    /// Calls `DestroyPlan`; the answer is a [`DestroyPlanResponse`].
     ///
     /// Required: `PlanId`.
     ///
@@ -1655,7 +1655,7 @@ impl Client {
     pub fn destroy_plan(&self) -> DestroyPlanCall {
         DestroyPlanCall::new(&self.handle)
     }
-    /// Calls `DisableOriginACL`.
+    /// Calls `DisableOriginACL`; the answer is a [`DisableOriginACLResponse`].
     ///
     /// Required: `ZoneId`.
     ///
@@ -1664,7 +1664,7 @@ impl Client {
     pub fn disable_origin_acl(&self) -> DisableOriginACLCall {
         DisableOriginACLCall::new(&self.handle)
     }
-    /// Calls `DownloadL4Logs`.
+    /// Calls `DownloadL4Logs`; the answer is a [`DownloadL4LogsResponse`].
     ///
     /// Required: `StartTime`, `EndTime`, `ZoneIds`.
     ///
@@ -1675,7 +1675,7 @@ impl Client {
     pub fn download_l4_logs(&self) -> DownloadL4LogsCall {
         DownloadL4LogsCall::new(&self.handle)
     }
-    /// Calls `DownloadL7Logs`.
+    /// Calls `DownloadL7Logs`; the answer is a [`DownloadL7LogsResponse`].
     ///
     /// Required: `StartTime`, `EndTime`, `ZoneIds`.
     ///
@@ -1686,14 +1686,14 @@ impl Client {
     pub fn download_l7_logs(&self) -> DownloadL7LogsCall {
         DownloadL7LogsCall::new(&self.handle)
     }
-    /// Calls `DummyParseZoneFullConfig`.
+    /// Calls `DummyParseZoneFullConfig`; the answer is a [`DummyParseZoneFullConfigResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=teo&Version=2022-09-01&Action=DummyParseZoneFullConfig)
     #[inline]
     pub fn dummy_parse_zone_full_config(&self) -> DummyParseZoneFullConfigCall {
         DummyParseZoneFullConfigCall::new(&self.handle)
     }
-    /// Calls `EdgeKVDelete`.
+    /// Calls `EdgeKVDelete`; the answer is a [`EdgeKVDeleteResponse`].
     ///
     /// Required: `ZoneId`, `Namespace`, `Keys`.
     ///
@@ -1702,7 +1702,7 @@ impl Client {
     pub fn edge_kv_delete(&self) -> EdgeKVDeleteCall {
         EdgeKVDeleteCall::new(&self.handle)
     }
-    /// Calls `EdgeKVGet`.
+    /// Calls `EdgeKVGet`; the answer is a [`EdgeKVGetResponse`].
     ///
     /// Required: `ZoneId`, `Namespace`, `Keys`.
     ///
@@ -1711,7 +1711,7 @@ impl Client {
     pub fn edge_kv_get(&self) -> EdgeKVGetCall {
         EdgeKVGetCall::new(&self.handle)
     }
-    /// Calls `EdgeKVList`.
+    /// Calls `EdgeKVList`; the answer is a [`EdgeKVListResponse`].
     ///
     /// Required: `ZoneId`, `Namespace`.
     ///
@@ -1720,7 +1720,7 @@ impl Client {
     pub fn edge_kv_list(&self) -> EdgeKVListCall {
         EdgeKVListCall::new(&self.handle)
     }
-    /// Calls `EdgeKVPut`.
+    /// Calls `EdgeKVPut`; the answer is a [`EdgeKVPutResponse`].
     ///
     /// Required: `ZoneId`, `Namespace`, `Key`, `Value`.
     ///
@@ -1729,7 +1729,7 @@ impl Client {
     pub fn edge_kv_put(&self) -> EdgeKVPutCall {
         EdgeKVPutCall::new(&self.handle)
     }
-    /// Calls `EnableOriginACL`.
+    /// Calls `EnableOriginACL`; the answer is a [`EnableOriginACLResponse`].
     ///
     /// Required: `ZoneId`.
     ///
@@ -1738,7 +1738,7 @@ impl Client {
     pub fn enable_origin_acl(&self) -> EnableOriginACLCall {
         EnableOriginACLCall::new(&self.handle)
     }
-    /// Calls `ExportZoneConfig`.
+    /// Calls `ExportZoneConfig`; the answer is a [`ExportZoneConfigResponse`].
     ///
     /// Required: `ZoneId`.
     ///
@@ -1747,7 +1747,7 @@ impl Client {
     pub fn export_zone_config(&self) -> ExportZoneConfigCall {
         ExportZoneConfigCall::new(&self.handle)
     }
-    /// Calls `HandleFunctionRuntimeEnvironment`.
+    /// Calls `HandleFunctionRuntimeEnvironment`; the answer is a [`HandleFunctionRuntimeEnvironmentResponse`].
     ///
     /// Required: `ZoneId`, `FunctionId`, `Operation`.
     ///
@@ -1758,7 +1758,7 @@ impl Client {
     ) -> HandleFunctionRuntimeEnvironmentCall {
         HandleFunctionRuntimeEnvironmentCall::new(&self.handle)
     }
-    /// Calls `IdentifyZone`.
+    /// Calls `IdentifyZone`; the answer is a [`IdentifyZoneResponse`].
     ///
     /// Required: `ZoneName`.
     ///
@@ -1767,7 +1767,7 @@ impl Client {
     pub fn identify_zone(&self) -> IdentifyZoneCall {
         IdentifyZoneCall::new(&self.handle)
     }
-    /// Calls `ImportZoneConfig`.
+    /// Calls `ImportZoneConfig`; the answer is a [`ImportZoneConfigResponse`].
     ///
     /// Required: `ZoneId`, `Content`.
     ///
@@ -1776,7 +1776,7 @@ impl Client {
     pub fn import_zone_config(&self) -> ImportZoneConfigCall {
         ImportZoneConfigCall::new(&self.handle)
     }
-    /// Calls `IncreasePlanQuota`.
+    /// Calls `IncreasePlanQuota`; the answer is a [`IncreasePlanQuotaResponse`].
     ///
     /// Required: `PlanId`, `QuotaType`, `QuotaNumber`.
     ///
@@ -1785,7 +1785,7 @@ impl Client {
     pub fn increase_plan_quota(&self) -> IncreasePlanQuotaCall {
         IncreasePlanQuotaCall::new(&self.handle)
     }
-    /// Calls `ModifyAccelerationDomain`.
+    /// Calls `ModifyAccelerationDomain`; the answer is a [`ModifyAccelerationDomainResponse`].
     ///
     /// Required: `ZoneId`, `DomainName`.
     ///
@@ -1794,7 +1794,7 @@ impl Client {
     pub fn modify_acceleration_domain(&self) -> ModifyAccelerationDomainCall {
         ModifyAccelerationDomainCall::new(&self.handle)
     }
-    /// Calls `ModifyAccelerationDomainStatuses`.
+    /// Calls `ModifyAccelerationDomainStatuses`; the answer is a [`ModifyAccelerationDomainStatusesResponse`].
     ///
     /// Required: `ZoneId`, `DomainNames`, `Status`.
     ///
@@ -1805,7 +1805,7 @@ impl Client {
     ) -> ModifyAccelerationDomainStatusesCall {
         ModifyAccelerationDomainStatusesCall::new(&self.handle)
     }
-    /// Calls `ModifyAliasDomain`.
+    /// Calls `ModifyAliasDomain`; the answer is a [`ModifyAliasDomainResponse`].
     ///
     /// Required: `ZoneId`, `AliasName`, `TargetName`.
     ///
@@ -1814,7 +1814,7 @@ impl Client {
     pub fn modify_alias_domain(&self) -> ModifyAliasDomainCall {
         ModifyAliasDomainCall::new(&self.handle)
     }
-    /// Calls `ModifyAliasDomainStatus`.
+    /// Calls `ModifyAliasDomainStatus`; the answer is a [`ModifyAliasDomainStatusResponse`].
     ///
     /// Required: `ZoneId`, `Paused`.
     ///
@@ -1823,7 +1823,7 @@ impl Client {
     pub fn modify_alias_domain_status(&self) -> ModifyAliasDomainStatusCall {
         ModifyAliasDomainStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyApplicationProxy`.
+    /// Calls `ModifyApplicationProxy`; the answer is a [`ModifyApplicationProxyResponse`].
     ///
     /// Required: `ZoneId`, `ProxyId`, `ProxyName`.
     ///
@@ -1832,7 +1832,7 @@ impl Client {
     pub fn modify_application_proxy(&self) -> ModifyApplicationProxyCall {
         ModifyApplicationProxyCall::new(&self.handle)
     }
-    /// Calls `ModifyApplicationProxyRule`.
+    /// Calls `ModifyApplicationProxyRule`; the answer is a [`ModifyApplicationProxyRuleResponse`].
     ///
     /// Required: `ZoneId`, `ProxyId`, `RuleId`, `OriginType`, `Port`.
     ///
@@ -1841,7 +1841,7 @@ impl Client {
     pub fn modify_application_proxy_rule(&self) -> ModifyApplicationProxyRuleCall {
         ModifyApplicationProxyRuleCall::new(&self.handle)
     }
-    /// Calls `ModifyApplicationProxyRuleStatus`.
+    /// Calls `ModifyApplicationProxyRuleStatus`; the answer is a [`ModifyApplicationProxyRuleStatusResponse`].
     ///
     /// Required: `ZoneId`, `ProxyId`, `RuleId`, `Status`.
     ///
@@ -1852,7 +1852,7 @@ impl Client {
     ) -> ModifyApplicationProxyRuleStatusCall {
         ModifyApplicationProxyRuleStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyApplicationProxyStatus`.
+    /// Calls `ModifyApplicationProxyStatus`; the answer is a [`ModifyApplicationProxyStatusResponse`].
     ///
     /// Required: `ZoneId`, `ProxyId`, `Status`.
     ///
@@ -1861,7 +1861,7 @@ impl Client {
     pub fn modify_application_proxy_status(&self) -> ModifyApplicationProxyStatusCall {
         ModifyApplicationProxyStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyContentIdentifier`.
+    /// Calls `ModifyContentIdentifier`; the answer is a [`ModifyContentIdentifierResponse`].
     ///
     /// Required: `ContentId`, `Description`.
     ///
@@ -1870,7 +1870,7 @@ impl Client {
     pub fn modify_content_identifier(&self) -> ModifyContentIdentifierCall {
         ModifyContentIdentifierCall::new(&self.handle)
     }
-    /// Calls `ModifyCustomErrorPage`.
+    /// Calls `ModifyCustomErrorPage`; the answer is a [`ModifyCustomErrorPageResponse`].
     ///
     /// Required: `PageId`, `ZoneId`.
     ///
@@ -1879,7 +1879,7 @@ impl Client {
     pub fn modify_custom_error_page(&self) -> ModifyCustomErrorPageCall {
         ModifyCustomErrorPageCall::new(&self.handle)
     }
-    /// Calls `ModifyDDoSProtection`.
+    /// Calls `ModifyDDoSProtection`; the answer is a [`ModifyDDoSProtectionResponse`].
     ///
     /// Required: `ZoneId`, `DDoSProtection`.
     ///
@@ -1888,7 +1888,7 @@ impl Client {
     pub fn modify_d_do_s_protection(&self) -> ModifyDDoSProtectionCall {
         ModifyDDoSProtectionCall::new(&self.handle)
     }
-    /// Calls `ModifyDnsRecords`.
+    /// Calls `ModifyDnsRecords`; the answer is a [`ModifyDnsRecordsResponse`].
     ///
     /// Required: `ZoneId`.
     ///
@@ -1897,7 +1897,7 @@ impl Client {
     pub fn modify_dns_records(&self) -> ModifyDnsRecordsCall {
         ModifyDnsRecordsCall::new(&self.handle)
     }
-    /// Calls `ModifyDnsRecordsStatus`.
+    /// Calls `ModifyDnsRecordsStatus`; the answer is a [`ModifyDnsRecordsStatusResponse`].
     ///
     /// Required: `ZoneId`.
     ///
@@ -1906,7 +1906,7 @@ impl Client {
     pub fn modify_dns_records_status(&self) -> ModifyDnsRecordsStatusCall {
         ModifyDnsRecordsStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyEdgeKVNamespace`.
+    /// Calls `ModifyEdgeKVNamespace`; the answer is a [`ModifyEdgeKVNamespaceResponse`].
     ///
     /// Required: `ZoneId`, `Namespace`.
     ///
@@ -1915,7 +1915,7 @@ impl Client {
     pub fn modify_edge_kv_namespace(&self) -> ModifyEdgeKVNamespaceCall {
         ModifyEdgeKVNamespaceCall::new(&self.handle)
     }
-    /// Calls `ModifyFunction`.
+    /// Calls `ModifyFunction`; the answer is a [`ModifyFunctionResponse`].
     ///
     /// Required: `ZoneId`, `FunctionId`.
     ///
@@ -1924,7 +1924,7 @@ impl Client {
     pub fn modify_function(&self) -> ModifyFunctionCall {
         ModifyFunctionCall::new(&self.handle)
     }
-    /// Calls `ModifyFunctionComponentBindings`.
+    /// Calls `ModifyFunctionComponentBindings`; the answer is a [`ModifyFunctionComponentBindingsResponse`].
     ///
     /// Required: `ZoneId`, `FunctionId`, `Operation`, `FunctionComponentBindings`.
     ///
@@ -1935,7 +1935,7 @@ impl Client {
     ) -> ModifyFunctionComponentBindingsCall {
         ModifyFunctionComponentBindingsCall::new(&self.handle)
     }
-    /// Calls `ModifyFunctionReplica`.
+    /// Calls `ModifyFunctionReplica`; the answer is a [`ModifyFunctionReplicaResponse`].
     ///
     /// Required: `ZoneId`, `FunctionId`, `ReplicaName`.
     ///
@@ -1944,7 +1944,7 @@ impl Client {
     pub fn modify_function_replica(&self) -> ModifyFunctionReplicaCall {
         ModifyFunctionReplicaCall::new(&self.handle)
     }
-    /// Calls `ModifyFunctionRule`.
+    /// Calls `ModifyFunctionRule`; the answer is a [`ModifyFunctionRuleResponse`].
     ///
     /// Required: `ZoneId`, `RuleId`.
     ///
@@ -1953,7 +1953,7 @@ impl Client {
     pub fn modify_function_rule(&self) -> ModifyFunctionRuleCall {
         ModifyFunctionRuleCall::new(&self.handle)
     }
-    /// Calls `ModifyFunctionRulePriority`.
+    /// Calls `ModifyFunctionRulePriority`; the answer is a [`ModifyFunctionRulePriorityResponse`].
     ///
     /// Required: `ZoneId`, `RuleIds`.
     ///
@@ -1962,7 +1962,7 @@ impl Client {
     pub fn modify_function_rule_priority(&self) -> ModifyFunctionRulePriorityCall {
         ModifyFunctionRulePriorityCall::new(&self.handle)
     }
-    /// Calls `ModifyHostsCertificate`.
+    /// Calls `ModifyHostsCertificate`; the answer is a [`ModifyHostsCertificateResponse`].
     ///
     /// Required: `ZoneId`, `Hosts`.
     ///
@@ -1971,7 +1971,7 @@ impl Client {
     pub fn modify_hosts_certificate(&self) -> ModifyHostsCertificateCall {
         ModifyHostsCertificateCall::new(&self.handle)
     }
-    /// Calls `ModifyInferenceService`.
+    /// Calls `ModifyInferenceService`; the answer is a [`ModifyInferenceServiceResponse`].
     ///
     /// Required: `ZoneId`, `ServiceId`.
     ///
@@ -1980,7 +1980,7 @@ impl Client {
     pub fn modify_inference_service(&self) -> ModifyInferenceServiceCall {
         ModifyInferenceServiceCall::new(&self.handle)
     }
-    /// Calls `ModifyL4Proxy`.
+    /// Calls `ModifyL4Proxy`; the answer is a [`ModifyL4ProxyResponse`].
     ///
     /// Required: `ZoneId`, `ProxyId`.
     ///
@@ -1989,7 +1989,7 @@ impl Client {
     pub fn modify_l4_proxy(&self) -> ModifyL4ProxyCall {
         ModifyL4ProxyCall::new(&self.handle)
     }
-    /// Calls `ModifyL4ProxyRules`.
+    /// Calls `ModifyL4ProxyRules`; the answer is a [`ModifyL4ProxyRulesResponse`].
     ///
     /// Required: `ZoneId`, `ProxyId`, `L4ProxyRules`.
     ///
@@ -1998,7 +1998,7 @@ impl Client {
     pub fn modify_l4_proxy_rules(&self) -> ModifyL4ProxyRulesCall {
         ModifyL4ProxyRulesCall::new(&self.handle)
     }
-    /// Calls `ModifyL4ProxyRulesStatus`.
+    /// Calls `ModifyL4ProxyRulesStatus`; the answer is a [`ModifyL4ProxyRulesStatusResponse`].
     ///
     /// Required: `ZoneId`, `ProxyId`, `RuleIds`, `Status`.
     ///
@@ -2007,7 +2007,7 @@ impl Client {
     pub fn modify_l4_proxy_rules_status(&self) -> ModifyL4ProxyRulesStatusCall {
         ModifyL4ProxyRulesStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyL4ProxyStatus`.
+    /// Calls `ModifyL4ProxyStatus`; the answer is a [`ModifyL4ProxyStatusResponse`].
     ///
     /// Required: `ZoneId`, `ProxyId`, `Status`.
     ///
@@ -2016,7 +2016,7 @@ impl Client {
     pub fn modify_l4_proxy_status(&self) -> ModifyL4ProxyStatusCall {
         ModifyL4ProxyStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyL7AccRule`.
+    /// Calls `ModifyL7AccRule`; the answer is a [`ModifyL7AccRuleResponse`].
     ///
     /// Required: `ZoneId`, `Rule`.
     ///
@@ -2025,7 +2025,7 @@ impl Client {
     pub fn modify_l7_acc_rule(&self) -> ModifyL7AccRuleCall {
         ModifyL7AccRuleCall::new(&self.handle)
     }
-    /// Calls `ModifyL7AccRulePriority`.
+    /// Calls `ModifyL7AccRulePriority`; the answer is a [`ModifyL7AccRulePriorityResponse`].
     ///
     /// Required: `ZoneId`, `RuleIds`.
     ///
@@ -2034,7 +2034,7 @@ impl Client {
     pub fn modify_l7_acc_rule_priority(&self) -> ModifyL7AccRulePriorityCall {
         ModifyL7AccRulePriorityCall::new(&self.handle)
     }
-    /// Calls `ModifyL7AccSetting`.
+    /// Calls `ModifyL7AccSetting`; the answer is a [`ModifyL7AccSettingResponse`].
     ///
     /// Required: `ZoneId`, `ZoneConfig`.
     ///
@@ -2043,7 +2043,7 @@ impl Client {
     pub fn modify_l7_acc_setting(&self) -> ModifyL7AccSettingCall {
         ModifyL7AccSettingCall::new(&self.handle)
     }
-    /// Calls `ModifyLoadBalancer`.
+    /// Calls `ModifyLoadBalancer`; the answer is a [`ModifyLoadBalancerResponse`].
     ///
     /// Required: `ZoneId`, `InstanceId`.
     ///
@@ -2052,7 +2052,7 @@ impl Client {
     pub fn modify_load_balancer(&self) -> ModifyLoadBalancerCall {
         ModifyLoadBalancerCall::new(&self.handle)
     }
-    /// Calls `ModifyMultiPathGateway`.
+    /// Calls `ModifyMultiPathGateway`; the answer is a [`ModifyMultiPathGatewayResponse`].
     ///
     /// Required: `ZoneId`, `GatewayId`.
     ///
@@ -2061,7 +2061,7 @@ impl Client {
     pub fn modify_multi_path_gateway(&self) -> ModifyMultiPathGatewayCall {
         ModifyMultiPathGatewayCall::new(&self.handle)
     }
-    /// Calls `ModifyMultiPathGatewayLine`.
+    /// Calls `ModifyMultiPathGatewayLine`; the answer is a [`ModifyMultiPathGatewayLineResponse`].
     ///
     /// Required: `ZoneId`, `GatewayId`, `LineId`.
     ///
@@ -2070,7 +2070,7 @@ impl Client {
     pub fn modify_multi_path_gateway_line(&self) -> ModifyMultiPathGatewayLineCall {
         ModifyMultiPathGatewayLineCall::new(&self.handle)
     }
-    /// Calls `ModifyMultiPathGatewaySecretKey`.
+    /// Calls `ModifyMultiPathGatewaySecretKey`; the answer is a [`ModifyMultiPathGatewaySecretKeyResponse`].
     ///
     /// Required: `ZoneId`, `SecretKey`.
     ///
@@ -2081,7 +2081,7 @@ impl Client {
     ) -> ModifyMultiPathGatewaySecretKeyCall {
         ModifyMultiPathGatewaySecretKeyCall::new(&self.handle)
     }
-    /// Calls `ModifyMultiPathGatewayStatus`.
+    /// Calls `ModifyMultiPathGatewayStatus`; the answer is a [`ModifyMultiPathGatewayStatusResponse`].
     ///
     /// Required: `GatewayId`, `ZoneId`.
     ///
@@ -2090,7 +2090,7 @@ impl Client {
     pub fn modify_multi_path_gateway_status(&self) -> ModifyMultiPathGatewayStatusCall {
         ModifyMultiPathGatewayStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyOriginACL`.
+    /// Calls `ModifyOriginACL`; the answer is a [`ModifyOriginACLResponse`].
     ///
     /// Required: `ZoneId`.
     ///
@@ -2099,7 +2099,7 @@ impl Client {
     pub fn modify_origin_acl(&self) -> ModifyOriginACLCall {
         ModifyOriginACLCall::new(&self.handle)
     }
-    /// Calls `ModifyOriginGroup`.
+    /// Calls `ModifyOriginGroup`; the answer is a [`ModifyOriginGroupResponse`].
     ///
     /// Required: `ZoneId`, `GroupId`.
     ///
@@ -2108,7 +2108,7 @@ impl Client {
     pub fn modify_origin_group(&self) -> ModifyOriginGroupCall {
         ModifyOriginGroupCall::new(&self.handle)
     }
-    /// Calls `ModifyPlan`.
+    /// Calls `ModifyPlan`; the answer is a [`ModifyPlanResponse`].
     ///
     /// Required: `PlanId`.
     ///
@@ -2117,7 +2117,7 @@ impl Client {
     pub fn modify_plan(&self) -> ModifyPlanCall {
         ModifyPlanCall::new(&self.handle)
     }
-    /// Calls `ModifyPrefetchOriginLimit`.
+    /// Calls `ModifyPrefetchOriginLimit`; the answer is a [`ModifyPrefetchOriginLimitResponse`].
     ///
     /// Required: `ZoneId`, `DomainName`, `Area`, `Bandwidth`, `Enabled`.
     ///
@@ -2126,7 +2126,7 @@ impl Client {
     pub fn modify_prefetch_origin_limit(&self) -> ModifyPrefetchOriginLimitCall {
         ModifyPrefetchOriginLimitCall::new(&self.handle)
     }
-    /// Calls `ModifyRealtimeLogDeliveryTask`.
+    /// Calls `ModifyRealtimeLogDeliveryTask`; the answer is a [`ModifyRealtimeLogDeliveryTaskResponse`].
     ///
     /// Required: `ZoneId`, `TaskId`.
     ///
@@ -2137,7 +2137,7 @@ impl Client {
     ) -> ModifyRealtimeLogDeliveryTaskCall {
         ModifyRealtimeLogDeliveryTaskCall::new(&self.handle)
     }
-    /// Calls `ModifyRule`.
+    /// Calls `ModifyRule`; the answer is a [`ModifyRuleResponse`].
     ///
     /// Required: `ZoneId`, `RuleName`, `Rules`, `RuleId`, `Status`.
     ///
@@ -2146,7 +2146,7 @@ impl Client {
     pub fn modify_rule(&self) -> ModifyRuleCall {
         ModifyRuleCall::new(&self.handle)
     }
-    /// Calls `ModifySecurityAPIResource`.
+    /// Calls `ModifySecurityAPIResource`; the answer is a [`ModifySecurityAPIResourceResponse`].
     ///
     /// Required: `ZoneId`.
     ///
@@ -2155,7 +2155,7 @@ impl Client {
     pub fn modify_security_api_resource(&self) -> ModifySecurityAPIResourceCall {
         ModifySecurityAPIResourceCall::new(&self.handle)
     }
-    /// Calls `ModifySecurityAPIService`.
+    /// Calls `ModifySecurityAPIService`; the answer is a [`ModifySecurityAPIServiceResponse`].
     ///
     /// Required: `ZoneId`.
     ///
@@ -2164,7 +2164,7 @@ impl Client {
     pub fn modify_security_api_service(&self) -> ModifySecurityAPIServiceCall {
         ModifySecurityAPIServiceCall::new(&self.handle)
     }
-    /// Calls `ModifySecurityClientAttester`.
+    /// Calls `ModifySecurityClientAttester`; the answer is a [`ModifySecurityClientAttesterResponse`].
     ///
     /// Required: `ZoneId`.
     ///
@@ -2173,7 +2173,7 @@ impl Client {
     pub fn modify_security_client_attester(&self) -> ModifySecurityClientAttesterCall {
         ModifySecurityClientAttesterCall::new(&self.handle)
     }
-    /// Calls `ModifySecurityIPGroup`.
+    /// Calls `ModifySecurityIPGroup`; the answer is a [`ModifySecurityIPGroupResponse`].
     ///
     /// Required: `ZoneId`, `IPGroup`, `Mode`.
     ///
@@ -2182,7 +2182,7 @@ impl Client {
     pub fn modify_security_ip_group(&self) -> ModifySecurityIPGroupCall {
         ModifySecurityIPGroupCall::new(&self.handle)
     }
-    /// Calls `ModifySecurityJSInjectionRule`.
+    /// Calls `ModifySecurityJSInjectionRule`; the answer is a [`ModifySecurityJSInjectionRuleResponse`].
     ///
     /// Required: `ZoneId`.
     ///
@@ -2193,7 +2193,7 @@ impl Client {
     ) -> ModifySecurityJSInjectionRuleCall {
         ModifySecurityJSInjectionRuleCall::new(&self.handle)
     }
-    /// Calls `ModifySecurityPolicy`.
+    /// Calls `ModifySecurityPolicy`; the answer is a [`ModifySecurityPolicyResponse`].
     ///
     /// Required: `ZoneId`, `SecurityConfig`.
     ///
@@ -2202,7 +2202,7 @@ impl Client {
     pub fn modify_security_policy(&self) -> ModifySecurityPolicyCall {
         ModifySecurityPolicyCall::new(&self.handle)
     }
-    /// Calls `ModifySharedCNAME`.
+    /// Calls `ModifySharedCNAME`; the answer is a [`ModifySharedCNAMEResponse`].
     ///
     /// Required: `ZoneId`, `SharedCNAME`.
     ///
@@ -2211,7 +2211,7 @@ impl Client {
     pub fn modify_shared_cname(&self) -> ModifySharedCNAMECall {
         ModifySharedCNAMECall::new(&self.handle)
     }
-    /// Calls `ModifyWebSecurityTemplate`.
+    /// Calls `ModifyWebSecurityTemplate`; the answer is a [`ModifyWebSecurityTemplateResponse`].
     ///
     /// Required: `ZoneId`, `TemplateId`.
     ///
@@ -2220,7 +2220,7 @@ impl Client {
     pub fn modify_web_security_template(&self) -> ModifyWebSecurityTemplateCall {
         ModifyWebSecurityTemplateCall::new(&self.handle)
     }
-    /// Calls `ModifyZone`.
+    /// Calls `ModifyZone`; the answer is a [`ModifyZoneResponse`].
     ///
     /// Required: `ZoneId`.
     ///
@@ -2229,7 +2229,7 @@ impl Client {
     pub fn modify_zone(&self) -> ModifyZoneCall {
         ModifyZoneCall::new(&self.handle)
     }
-    /// Calls `ModifyZoneCustomVariables`.
+    /// Calls `ModifyZoneCustomVariables`; the answer is a [`ModifyZoneCustomVariablesResponse`].
     ///
     /// Required: `ZoneId`.
     ///
@@ -2238,7 +2238,7 @@ impl Client {
     pub fn modify_zone_custom_variables(&self) -> ModifyZoneCustomVariablesCall {
         ModifyZoneCustomVariablesCall::new(&self.handle)
     }
-    /// Calls `ModifyZoneSetting`.
+    /// Calls `ModifyZoneSetting`; the answer is a [`ModifyZoneSettingResponse`].
     ///
     /// Required: `ZoneId`.
     ///
@@ -2247,7 +2247,7 @@ impl Client {
     pub fn modify_zone_setting(&self) -> ModifyZoneSettingCall {
         ModifyZoneSettingCall::new(&self.handle)
     }
-    /// Calls `ModifyZoneStatus`.
+    /// Calls `ModifyZoneStatus`; the answer is a [`ModifyZoneStatusResponse`].
     ///
     /// Required: `ZoneId`, `Paused`.
     ///
@@ -2256,7 +2256,7 @@ impl Client {
     pub fn modify_zone_status(&self) -> ModifyZoneStatusCall {
         ModifyZoneStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyZoneWorkMode`.
+    /// Calls `ModifyZoneWorkMode`; the answer is a [`ModifyZoneWorkModeResponse`].
     ///
     /// Required: `ZoneId`.
     ///
@@ -2265,7 +2265,7 @@ impl Client {
     pub fn modify_zone_work_mode(&self) -> ModifyZoneWorkModeCall {
         ModifyZoneWorkModeCall::new(&self.handle)
     }
-    /// Calls `OperateInferenceDomain`.
+    /// Calls `OperateInferenceDomain`; the answer is a [`OperateInferenceDomainResponse`].
     ///
     /// Required: `ZoneId`, `ServiceId`, `Domain`, `Operation`.
     ///
@@ -2274,7 +2274,7 @@ impl Client {
     pub fn operate_inference_domain(&self) -> OperateInferenceDomainCall {
         OperateInferenceDomainCall::new(&self.handle)
     }
-    /// Calls `OperateInferenceService`.
+    /// Calls `OperateInferenceService`; the answer is a [`OperateInferenceServiceResponse`].
     ///
     /// Required: `ZoneId`, `ServiceId`, `Operation`.
     ///
@@ -2283,7 +2283,7 @@ impl Client {
     pub fn operate_inference_service(&self) -> OperateInferenceServiceCall {
         OperateInferenceServiceCall::new(&self.handle)
     }
-    /// Calls `RefreshMultiPathGatewaySecretKey`.
+    /// Calls `RefreshMultiPathGatewaySecretKey`; the answer is a [`RefreshMultiPathGatewaySecretKeyResponse`].
     ///
     /// Required: `ZoneId`.
     ///
@@ -2294,7 +2294,7 @@ impl Client {
     ) -> RefreshMultiPathGatewaySecretKeyCall {
         RefreshMultiPathGatewaySecretKeyCall::new(&self.handle)
     }
-    /// Calls `RenewPlan`.
+    /// Calls `RenewPlan`; the answer is a [`RenewPlanResponse`].
     ///
     /// Required: `PlanId`, `Period`.
     ///
@@ -2303,7 +2303,7 @@ impl Client {
     pub fn renew_plan(&self) -> RenewPlanCall {
         RenewPlanCall::new(&self.handle)
     }
-    /// Calls `UpgradePlan`.
+    /// Calls `UpgradePlan`; the answer is a [`UpgradePlanResponse`].
     ///
     /// Required: `PlanId`, `PlanType`.
     ///
@@ -2312,7 +2312,7 @@ impl Client {
     pub fn upgrade_plan(&self) -> UpgradePlanCall {
         UpgradePlanCall::new(&self.handle)
     }
-    /// Calls `VerifyOwnership`.
+    /// Calls `VerifyOwnership`; the answer is a [`VerifyOwnershipResponse`].
     ///
     /// Required: `Domain`.
     ///
@@ -5130,7 +5130,6 @@ rt::action!(
     DescribeAvailablePlans, DescribeAvailablePlansRequest, DescribeAvailablePlansCall,
     DescribeAvailablePlansResponse, Error, idempotent
 );
-impl<T> DescribeAvailablePlansCall<T> {}
 /// The answer of [`Client::describe_available_plans`] (`DescribeAvailablePlans`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -7092,7 +7091,6 @@ rt::action!(
     DescribeRulesSetting, DescribeRulesSettingRequest, DescribeRulesSettingCall,
     DescribeRulesSettingResponse, Error, idempotent
 );
-impl<T> DescribeRulesSettingCall<T> {}
 /// The answer of [`Client::describe_rules_setting`] (`DescribeRulesSetting`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -7893,7 +7891,6 @@ rt::action!(
     DummyParseZoneFullConfig, DummyParseZoneFullConfigRequest,
     DummyParseZoneFullConfigCall, DummyParseZoneFullConfigResponse, Error
 );
-impl<T> DummyParseZoneFullConfigCall<T> {}
 /// The answer of [`Client::dummy_parse_zone_full_config`] (`DummyParseZoneFullConfig`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

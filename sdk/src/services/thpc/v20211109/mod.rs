@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `BindAutoScalingGroup`.
+    /// Calls `BindAutoScalingGroup`; the answer is a [`BindAutoScalingGroupResponse`].
     ///
     /// Required: `ClusterId`, `LaunchConfigurationId`, `AutoScalingGroupId`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn bind_auto_scaling_group(&self) -> BindAutoScalingGroupCall {
         BindAutoScalingGroupCall::new(&self.handle)
     }
-    /// Calls `CreateCluster`.
+    /// Calls `CreateCluster`; the answer is a [`CreateClusterResponse`].
     ///
     /// Required: `Placement`. Automatic retries: safe only with a `ClientToken` set; without one, none once the request may have reached the service.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn create_cluster(&self) -> CreateClusterCall {
         CreateClusterCall::new(&self.handle)
     }
-    /// Calls `DeleteCluster`.
+    /// Calls `DeleteCluster`; the answer is a [`DeleteClusterResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn delete_cluster(&self) -> DeleteClusterCall {
         DeleteClusterCall::new(&self.handle)
     }
-    /// Calls `DescribeClusters`.
+    /// Calls `DescribeClusters`; the answer is a [`DescribeClustersResponse`].
     ///
     /// Each answer holds one page of `ClusterSet`; [`into_paginator`](DescribeClustersCall::into_paginator) reads them all.
     ///

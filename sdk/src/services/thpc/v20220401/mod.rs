@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `AddClusterStorageOption`.
+    /// Calls `AddClusterStorageOption`; the answer is a [`AddClusterStorageOptionResponse`].
     ///
     /// Required: `ClusterId`, `StorageOption`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn add_cluster_storage_option(&self) -> AddClusterStorageOptionCall {
         AddClusterStorageOptionCall::new(&self.handle)
     }
-    /// Calls `AddNodes`.
+    /// Calls `AddNodes`; the answer is a [`AddNodesResponse`].
     ///
     /// Required: `Placement`, `ClusterId`, `VirtualPrivateCloud`, `Count`. Automatic retries: safe only with a `ClientToken` set; without one, none once the request may have reached the service.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn add_nodes(&self) -> AddNodesCall {
         AddNodesCall::new(&self.handle)
     }
-    /// Calls `AddQueue`.
+    /// Calls `AddQueue`; the answer is a [`AddQueueResponse`].
     ///
     /// Required: `ClusterId`, `QueueName`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn add_queue(&self) -> AddQueueCall {
         AddQueueCall::new(&self.handle)
     }
-    /// Calls `BindAutoScalingGroup`.
+    /// Calls `BindAutoScalingGroup`; the answer is a [`BindAutoScalingGroupResponse`].
     ///
     /// Required: `ClusterId`, `LaunchConfigurationId`, `AutoScalingGroupId`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn bind_auto_scaling_group(&self) -> BindAutoScalingGroupCall {
         BindAutoScalingGroupCall::new(&self.handle)
     }
-    /// Calls `CreateCluster`.
+    /// Calls `CreateCluster`; the answer is a [`CreateClusterResponse`].
     ///
     /// Required: `Placement`. Automatic retries: safe only with a `ClientToken` set; without one, none once the request may have reached the service.
     ///
@@ -80,7 +80,7 @@ impl Client {
     pub fn create_cluster(&self) -> CreateClusterCall {
         CreateClusterCall::new(&self.handle)
     }
-    /// Calls `DeleteCluster`.
+    /// Calls `DeleteCluster`; the answer is a [`DeleteClusterResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -89,7 +89,7 @@ impl Client {
     pub fn delete_cluster(&self) -> DeleteClusterCall {
         DeleteClusterCall::new(&self.handle)
     }
-    /// Calls `DeleteClusterStorageOption`.
+    /// Calls `DeleteClusterStorageOption`; the answer is a [`DeleteClusterStorageOptionResponse`].
     ///
     /// Required: `ClusterId`, `LocalPath`.
     ///
@@ -98,7 +98,7 @@ impl Client {
     pub fn delete_cluster_storage_option(&self) -> DeleteClusterStorageOptionCall {
         DeleteClusterStorageOptionCall::new(&self.handle)
     }
-    /// Calls `DeleteNodes`.
+    /// Calls `DeleteNodes`; the answer is a [`DeleteNodesResponse`].
     ///
     /// Required: `ClusterId`, `NodeIds`.
     ///
@@ -107,7 +107,7 @@ impl Client {
     pub fn delete_nodes(&self) -> DeleteNodesCall {
         DeleteNodesCall::new(&self.handle)
     }
-    /// Calls `DeleteQueue`.
+    /// Calls `DeleteQueue`; the answer is a [`DeleteQueueResponse`].
     ///
     /// Required: `ClusterId`, `QueueName`.
     ///
@@ -116,7 +116,7 @@ impl Client {
     pub fn delete_queue(&self) -> DeleteQueueCall {
         DeleteQueueCall::new(&self.handle)
     }
-    /// Calls `DescribeAutoScalingConfiguration`.
+    /// Calls `DescribeAutoScalingConfiguration`; the answer is a [`DescribeAutoScalingConfigurationResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -127,7 +127,7 @@ impl Client {
     ) -> DescribeAutoScalingConfigurationCall {
         DescribeAutoScalingConfigurationCall::new(&self.handle)
     }
-    /// Calls `DescribeClusterActivities`.
+    /// Calls `DescribeClusterActivities`; the answer is a [`DescribeClusterActivitiesResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -138,7 +138,7 @@ impl Client {
     pub fn describe_cluster_activities(&self) -> DescribeClusterActivitiesCall {
         DescribeClusterActivitiesCall::new(&self.handle)
     }
-    /// Calls `DescribeClusterStorageOption`.
+    /// Calls `DescribeClusterStorageOption`; the answer is a [`DescribeClusterStorageOptionResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -147,7 +147,7 @@ impl Client {
     pub fn describe_cluster_storage_option(&self) -> DescribeClusterStorageOptionCall {
         DescribeClusterStorageOptionCall::new(&self.handle)
     }
-    /// Calls `DescribeClusters`.
+    /// Calls `DescribeClusters`; the answer is a [`DescribeClustersResponse`].
     ///
     /// Each answer holds one page of `ClusterSet`; [`into_paginator`](DescribeClustersCall::into_paginator) reads them all.
     ///
@@ -156,7 +156,7 @@ impl Client {
     pub fn describe_clusters(&self) -> DescribeClustersCall {
         DescribeClustersCall::new(&self.handle)
     }
-    /// Calls `DescribeNodes`.
+    /// Calls `DescribeNodes`; the answer is a [`DescribeNodesResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -167,7 +167,7 @@ impl Client {
     pub fn describe_nodes(&self) -> DescribeNodesCall {
         DescribeNodesCall::new(&self.handle)
     }
-    /// Calls `DescribeQueues`.
+    /// Calls `DescribeQueues`; the answer is a [`DescribeQueuesResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -178,7 +178,7 @@ impl Client {
     pub fn describe_queues(&self) -> DescribeQueuesCall {
         DescribeQueuesCall::new(&self.handle)
     }
-    /// Calls `SetAutoScalingConfiguration`.
+    /// Calls `SetAutoScalingConfiguration`; the answer is a [`SetAutoScalingConfigurationResponse`].
     ///
     /// Required: `ClusterId`.
     ///

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `AddClusterStorageOption`.
+    /// Calls `AddClusterStorageOption`; the answer is a [`AddClusterStorageOptionResponse`].
     ///
     /// Required: `ClusterId`, `StorageOption`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn add_cluster_storage_option(&self) -> AddClusterStorageOptionCall {
         AddClusterStorageOptionCall::new(&self.handle)
     }
-    /// Calls `AddNodes`.
+    /// Calls `AddNodes`; the answer is a [`AddNodesResponse`].
     ///
     /// Required: `Placement`, `ClusterId`, `VirtualPrivateCloud`, `Count`. Automatic retries: safe only with a `ClientToken` set; without one, none once the request may have reached the service.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn add_nodes(&self) -> AddNodesCall {
         AddNodesCall::new(&self.handle)
     }
-    /// Calls `AddQueue`.
+    /// Calls `AddQueue`; the answer is a [`AddQueueResponse`].
     ///
     /// Required: `ClusterId`, `QueueName`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn add_queue(&self) -> AddQueueCall {
         AddQueueCall::new(&self.handle)
     }
-    /// Calls `AttachNodes`.
+    /// Calls `AttachNodes`; the answer is a [`AttachNodesResponse`].
     ///
     /// Required: `ClusterId`, `ResourceSet`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn attach_nodes(&self) -> AttachNodesCall {
         AttachNodesCall::new(&self.handle)
     }
-    /// Calls `BindClusterVpc`.
+    /// Calls `BindClusterVpc`; the answer is a [`BindClusterVpcResponse`].
     ///
     /// Required: `ClusterId`, `VpcId`, `SubnetId`.
     ///
@@ -80,7 +80,7 @@ impl Client {
     pub fn bind_cluster_vpc(&self) -> BindClusterVpcCall {
         BindClusterVpcCall::new(&self.handle)
     }
-    /// Calls `CreateCluster`.
+    /// Calls `CreateCluster`; the answer is a [`CreateClusterResponse`].
     ///
     /// Automatic retries: safe only with a `ClientToken` set; without one, none once the request may have reached the service.
     ///
@@ -89,7 +89,7 @@ impl Client {
     pub fn create_cluster(&self) -> CreateClusterCall {
         CreateClusterCall::new(&self.handle)
     }
-    /// Calls `CreateScheduledAction`.
+    /// Calls `CreateScheduledAction`; the answer is a [`CreateScheduledActionResponse`].
     ///
     /// Required: `ClusterId`, `QueueName`, `ScheduledActionName`, `StartTime`, `DesiredCapacity`.
     ///
@@ -98,7 +98,7 @@ impl Client {
     pub fn create_scheduled_action(&self) -> CreateScheduledActionCall {
         CreateScheduledActionCall::new(&self.handle)
     }
-    /// Calls `CreateWorkspaces`.
+    /// Calls `CreateWorkspaces`; the answer is a [`CreateWorkspacesResponse`].
     ///
     /// Automatic retries: safe only with a `ClientToken` set; without one, none once the request may have reached the service.
     ///
@@ -107,7 +107,7 @@ impl Client {
     pub fn create_workspaces(&self) -> CreateWorkspacesCall {
         CreateWorkspacesCall::new(&self.handle)
     }
-    /// Calls `DeleteCluster`.
+    /// Calls `DeleteCluster`; the answer is a [`DeleteClusterResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -116,7 +116,7 @@ impl Client {
     pub fn delete_cluster(&self) -> DeleteClusterCall {
         DeleteClusterCall::new(&self.handle)
     }
-    /// Calls `DeleteClusterStorageOption`.
+    /// Calls `DeleteClusterStorageOption`; the answer is a [`DeleteClusterStorageOptionResponse`].
     ///
     /// Required: `ClusterId`, `LocalPath`.
     ///
@@ -125,7 +125,7 @@ impl Client {
     pub fn delete_cluster_storage_option(&self) -> DeleteClusterStorageOptionCall {
         DeleteClusterStorageOptionCall::new(&self.handle)
     }
-    /// Calls `DeleteJob`.
+    /// Calls `DeleteJob`; the answer is a [`DeleteJobResponse`].
     ///
     /// Required: `JobId`.
     ///
@@ -134,7 +134,7 @@ impl Client {
     pub fn delete_job(&self) -> DeleteJobCall {
         DeleteJobCall::new(&self.handle)
     }
-    /// Calls `DeleteNodes`.
+    /// Calls `DeleteNodes`; the answer is a [`DeleteNodesResponse`].
     ///
     /// Required: `ClusterId`, `NodeIds`.
     ///
@@ -143,7 +143,7 @@ impl Client {
     pub fn delete_nodes(&self) -> DeleteNodesCall {
         DeleteNodesCall::new(&self.handle)
     }
-    /// Calls `DeleteQueue`.
+    /// Calls `DeleteQueue`; the answer is a [`DeleteQueueResponse`].
     ///
     /// Required: `ClusterId`, `QueueName`.
     ///
@@ -152,7 +152,7 @@ impl Client {
     pub fn delete_queue(&self) -> DeleteQueueCall {
         DeleteQueueCall::new(&self.handle)
     }
-    /// Calls `DeleteScheduledAction`.
+    /// Calls `DeleteScheduledAction`; the answer is a [`DeleteScheduledActionResponse`].
     ///
     /// Required: `ScheduledActionIds`.
     ///
@@ -161,7 +161,7 @@ impl Client {
     pub fn delete_scheduled_action(&self) -> DeleteScheduledActionCall {
         DeleteScheduledActionCall::new(&self.handle)
     }
-    /// Calls `DescribeAutoScalingConfiguration`.
+    /// Calls `DescribeAutoScalingConfiguration`; the answer is a [`DescribeAutoScalingConfigurationResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -172,7 +172,7 @@ impl Client {
     ) -> DescribeAutoScalingConfigurationCall {
         DescribeAutoScalingConfigurationCall::new(&self.handle)
     }
-    /// Calls `DescribeClusterActivities`.
+    /// Calls `DescribeClusterActivities`; the answer is a [`DescribeClusterActivitiesResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -183,7 +183,7 @@ impl Client {
     pub fn describe_cluster_activities(&self) -> DescribeClusterActivitiesCall {
         DescribeClusterActivitiesCall::new(&self.handle)
     }
-    /// Calls `DescribeClusterDedicatedProxy`.
+    /// Calls `DescribeClusterDedicatedProxy`; the answer is a [`DescribeClusterDedicatedProxyResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -192,7 +192,7 @@ impl Client {
     pub fn describe_cluster_dedicated_proxy(&self) -> DescribeClusterDedicatedProxyCall {
         DescribeClusterDedicatedProxyCall::new(&self.handle)
     }
-    /// Calls `DescribeClusterMonitorStatus`.
+    /// Calls `DescribeClusterMonitorStatus`; the answer is a [`DescribeClusterMonitorStatusResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -201,7 +201,7 @@ impl Client {
     pub fn describe_cluster_monitor_status(&self) -> DescribeClusterMonitorStatusCall {
         DescribeClusterMonitorStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeClusterStorageOption`.
+    /// Calls `DescribeClusterStorageOption`; the answer is a [`DescribeClusterStorageOptionResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -210,7 +210,7 @@ impl Client {
     pub fn describe_cluster_storage_option(&self) -> DescribeClusterStorageOptionCall {
         DescribeClusterStorageOptionCall::new(&self.handle)
     }
-    /// Calls `DescribeClusters`.
+    /// Calls `DescribeClusters`; the answer is a [`DescribeClustersResponse`].
     ///
     /// Each answer holds one page of `ClusterSet`; [`into_paginator`](DescribeClustersCall::into_paginator) reads them all.
     ///
@@ -219,7 +219,7 @@ impl Client {
     pub fn describe_clusters(&self) -> DescribeClustersCall {
         DescribeClustersCall::new(&self.handle)
     }
-    /// Calls `DescribeInitNodeScripts`.
+    /// Calls `DescribeInitNodeScripts`; the answer is a [`DescribeInitNodeScriptsResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -228,7 +228,7 @@ impl Client {
     pub fn describe_init_node_scripts(&self) -> DescribeInitNodeScriptsCall {
         DescribeInitNodeScriptsCall::new(&self.handle)
     }
-    /// Calls `DescribeInstanceFamilies`.
+    /// Calls `DescribeInstanceFamilies`; the answer is a [`DescribeInstanceFamiliesResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -237,7 +237,7 @@ impl Client {
     pub fn describe_instance_families(&self) -> DescribeInstanceFamiliesCall {
         DescribeInstanceFamiliesCall::new(&self.handle)
     }
-    /// Calls `DescribeJobSubmitInfo`.
+    /// Calls `DescribeJobSubmitInfo`; the answer is a [`DescribeJobSubmitInfoResponse`].
     ///
     /// Required: `JobId`.
     ///
@@ -246,7 +246,7 @@ impl Client {
     pub fn describe_job_submit_info(&self) -> DescribeJobSubmitInfoCall {
         DescribeJobSubmitInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeJobs`.
+    /// Calls `DescribeJobs`; the answer is a [`DescribeJobsResponse`].
     ///
     /// Each answer holds one page of `JobSet`; [`into_paginator`](DescribeJobsCall::into_paginator) reads them all.
     ///
@@ -255,7 +255,7 @@ impl Client {
     pub fn describe_jobs(&self) -> DescribeJobsCall {
         DescribeJobsCall::new(&self.handle)
     }
-    /// Calls `DescribeJobsOverview`.
+    /// Calls `DescribeJobsOverview`; the answer is a [`DescribeJobsOverviewResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -264,7 +264,7 @@ impl Client {
     pub fn describe_jobs_overview(&self) -> DescribeJobsOverviewCall {
         DescribeJobsOverviewCall::new(&self.handle)
     }
-    /// Calls `DescribeNodes`.
+    /// Calls `DescribeNodes`; the answer is a [`DescribeNodesResponse`].
     ///
     /// Each answer holds one page of `NodeSet`; [`into_paginator`](DescribeNodesCall::into_paginator) reads them all.
     ///
@@ -273,7 +273,7 @@ impl Client {
     pub fn describe_nodes(&self) -> DescribeNodesCall {
         DescribeNodesCall::new(&self.handle)
     }
-    /// Calls `DescribeQueueAutoScaling`.
+    /// Calls `DescribeQueueAutoScaling`; the answer is a [`DescribeQueueAutoScalingResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -282,7 +282,7 @@ impl Client {
     pub fn describe_queue_auto_scaling(&self) -> DescribeQueueAutoScalingCall {
         DescribeQueueAutoScalingCall::new(&self.handle)
     }
-    /// Calls `DescribeQueueAutoScalingOverview`.
+    /// Calls `DescribeQueueAutoScalingOverview`; the answer is a [`DescribeQueueAutoScalingOverviewResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -293,7 +293,7 @@ impl Client {
     ) -> DescribeQueueAutoScalingOverviewCall {
         DescribeQueueAutoScalingOverviewCall::new(&self.handle)
     }
-    /// Calls `DescribeQueues`.
+    /// Calls `DescribeQueues`; the answer is a [`DescribeQueuesResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -304,7 +304,7 @@ impl Client {
     pub fn describe_queues(&self) -> DescribeQueuesCall {
         DescribeQueuesCall::new(&self.handle)
     }
-    /// Calls `DescribeScheduledActions`.
+    /// Calls `DescribeScheduledActions`; the answer is a [`DescribeScheduledActionsResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -313,7 +313,7 @@ impl Client {
     pub fn describe_scheduled_actions(&self) -> DescribeScheduledActionsCall {
         DescribeScheduledActionsCall::new(&self.handle)
     }
-    /// Calls `DescribeWorkspaces`.
+    /// Calls `DescribeWorkspaces`; the answer is a [`DescribeWorkspacesResponse`].
     ///
     /// Each answer holds one page of `SpaceSet`; [`into_paginator`](DescribeWorkspacesCall::into_paginator) reads them all.
     ///
@@ -322,7 +322,7 @@ impl Client {
     pub fn describe_workspaces(&self) -> DescribeWorkspacesCall {
         DescribeWorkspacesCall::new(&self.handle)
     }
-    /// Calls `DetachNodes`.
+    /// Calls `DetachNodes`; the answer is a [`DetachNodesResponse`].
     ///
     /// Required: `ClusterId`, `NodeIds`.
     ///
@@ -331,7 +331,7 @@ impl Client {
     pub fn detach_nodes(&self) -> DetachNodesCall {
         DetachNodesCall::new(&self.handle)
     }
-    /// Calls `DisableClusterDedicatedProxy`.
+    /// Calls `DisableClusterDedicatedProxy`; the answer is a [`DisableClusterDedicatedProxyResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -340,7 +340,7 @@ impl Client {
     pub fn disable_cluster_dedicated_proxy(&self) -> DisableClusterDedicatedProxyCall {
         DisableClusterDedicatedProxyCall::new(&self.handle)
     }
-    /// Calls `DisableClusterMonitor`.
+    /// Calls `DisableClusterMonitor`; the answer is a [`DisableClusterMonitorResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -349,7 +349,7 @@ impl Client {
     pub fn disable_cluster_monitor(&self) -> DisableClusterMonitorCall {
         DisableClusterMonitorCall::new(&self.handle)
     }
-    /// Calls `EnableClusterDedicatedProxy`.
+    /// Calls `EnableClusterDedicatedProxy`; the answer is a [`EnableClusterDedicatedProxyResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -358,7 +358,7 @@ impl Client {
     pub fn enable_cluster_dedicated_proxy(&self) -> EnableClusterDedicatedProxyCall {
         EnableClusterDedicatedProxyCall::new(&self.handle)
     }
-    /// Calls `EnableClusterMonitor`.
+    /// Calls `EnableClusterMonitor`; the answer is a [`EnableClusterMonitorResponse`].
     ///
     /// Required: `ClusterId`, `PrometheusId`.
     ///
@@ -367,7 +367,7 @@ impl Client {
     pub fn enable_cluster_monitor(&self) -> EnableClusterMonitorCall {
         EnableClusterMonitorCall::new(&self.handle)
     }
-    /// Calls `GenerateRegisterCode`.
+    /// Calls `GenerateRegisterCode`; the answer is a [`GenerateRegisterCodeResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -376,7 +376,7 @@ impl Client {
     pub fn generate_register_code(&self) -> GenerateRegisterCodeCall {
         GenerateRegisterCodeCall::new(&self.handle)
     }
-    /// Calls `GenerateRegisterCommand`.
+    /// Calls `GenerateRegisterCommand`; the answer is a [`GenerateRegisterCommandResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -385,7 +385,7 @@ impl Client {
     pub fn generate_register_command(&self) -> GenerateRegisterCommandCall {
         GenerateRegisterCommandCall::new(&self.handle)
     }
-    /// Calls `InquirePriceCreateWorkspaces`.
+    /// Calls `InquirePriceCreateWorkspaces`; the answer is a [`InquirePriceCreateWorkspacesResponse`].
     ///
     /// Automatic retries: safe, as a read action.
     ///
@@ -394,7 +394,7 @@ impl Client {
     pub fn inquire_price_create_workspaces(&self) -> InquirePriceCreateWorkspacesCall {
         InquirePriceCreateWorkspacesCall::new(&self.handle)
     }
-    /// Calls `InquirePriceModifyWorkspacesChargeType`.
+    /// Calls `InquirePriceModifyWorkspacesChargeType`; the answer is a [`InquirePriceModifyWorkspacesChargeTypeResponse`].
     ///
     /// Required: `SpaceIds`, `SpaceChargeType`.
     ///
@@ -405,7 +405,7 @@ impl Client {
     ) -> InquirePriceModifyWorkspacesChargeTypeCall {
         InquirePriceModifyWorkspacesChargeTypeCall::new(&self.handle)
     }
-    /// Calls `ModifyClusterDeletionProtection`.
+    /// Calls `ModifyClusterDeletionProtection`; the answer is a [`ModifyClusterDeletionProtectionResponse`].
     ///
     /// Required: `ClusterId`, `DeletionProtection`.
     ///
@@ -416,7 +416,7 @@ impl Client {
     ) -> ModifyClusterDeletionProtectionCall {
         ModifyClusterDeletionProtectionCall::new(&self.handle)
     }
-    /// Calls `ModifyInitNodeScripts`.
+    /// Calls `ModifyInitNodeScripts`; the answer is a [`ModifyInitNodeScriptsResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -425,7 +425,7 @@ impl Client {
     pub fn modify_init_node_scripts(&self) -> ModifyInitNodeScriptsCall {
         ModifyInitNodeScriptsCall::new(&self.handle)
     }
-    /// Calls `ModifyNodeAttribute`.
+    /// Calls `ModifyNodeAttribute`; the answer is a [`ModifyNodeAttributeResponse`].
     ///
     /// Required: `NodeId`.
     ///
@@ -434,7 +434,7 @@ impl Client {
     pub fn modify_node_attribute(&self) -> ModifyNodeAttributeCall {
         ModifyNodeAttributeCall::new(&self.handle)
     }
-    /// Calls `ModifyScheduledAction`.
+    /// Calls `ModifyScheduledAction`; the answer is a [`ModifyScheduledActionResponse`].
     ///
     /// Required: `ScheduledActionId`.
     ///
@@ -443,7 +443,7 @@ impl Client {
     pub fn modify_scheduled_action(&self) -> ModifyScheduledActionCall {
         ModifyScheduledActionCall::new(&self.handle)
     }
-    /// Calls `ModifyWorkspacesAttribute`.
+    /// Calls `ModifyWorkspacesAttribute`; the answer is a [`ModifyWorkspacesAttributeResponse`].
     ///
     /// Required: `SpaceIds`.
     ///
@@ -452,7 +452,7 @@ impl Client {
     pub fn modify_workspaces_attribute(&self) -> ModifyWorkspacesAttributeCall {
         ModifyWorkspacesAttributeCall::new(&self.handle)
     }
-    /// Calls `ModifyWorkspacesChargeType`.
+    /// Calls `ModifyWorkspacesChargeType`; the answer is a [`ModifyWorkspacesChargeTypeResponse`].
     ///
     /// Required: `SpaceIds`, `SpaceChargeType`.
     ///
@@ -461,7 +461,7 @@ impl Client {
     pub fn modify_workspaces_charge_type(&self) -> ModifyWorkspacesChargeTypeCall {
         ModifyWorkspacesChargeTypeCall::new(&self.handle)
     }
-    /// Calls `ModifyWorkspacesRenewFlag`.
+    /// Calls `ModifyWorkspacesRenewFlag`; the answer is a [`ModifyWorkspacesRenewFlagResponse`].
     ///
     /// Required: `SpaceIds`, `RenewFlag`.
     ///
@@ -470,7 +470,7 @@ impl Client {
     pub fn modify_workspaces_renew_flag(&self) -> ModifyWorkspacesRenewFlagCall {
         ModifyWorkspacesRenewFlagCall::new(&self.handle)
     }
-    /// Calls `SetAutoScalingConfiguration`.
+    /// Calls `SetAutoScalingConfiguration`; the answer is a [`SetAutoScalingConfigurationResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -479,7 +479,7 @@ impl Client {
     pub fn set_auto_scaling_configuration(&self) -> SetAutoScalingConfigurationCall {
         SetAutoScalingConfigurationCall::new(&self.handle)
     }
-    /// Calls `SetQueueAutoScaling`.
+    /// Calls `SetQueueAutoScaling`; the answer is a [`SetQueueAutoScalingResponse`].
     ///
     /// Required: `ClusterId`, `QueueName`.
     ///
@@ -488,7 +488,7 @@ impl Client {
     pub fn set_queue_auto_scaling(&self) -> SetQueueAutoScalingCall {
         SetQueueAutoScalingCall::new(&self.handle)
     }
-    /// Calls `SubmitJob`.
+    /// Calls `SubmitJob`; the answer is a [`SubmitJobResponse`].
     ///
     /// Required: `ClusterId`, `Job`.
     ///
@@ -497,7 +497,7 @@ impl Client {
     pub fn submit_job(&self) -> SubmitJobCall {
         SubmitJobCall::new(&self.handle)
     }
-    /// Calls `TerminateJob`.
+    /// Calls `TerminateJob`; the answer is a [`TerminateJobResponse`].
     ///
     /// Required: `JobId`.
     ///
@@ -506,7 +506,7 @@ impl Client {
     pub fn terminate_job(&self) -> TerminateJobCall {
         TerminateJobCall::new(&self.handle)
     }
-    /// Calls `TerminateWorkspaces`.
+    /// Calls `TerminateWorkspaces`; the answer is a [`TerminateWorkspacesResponse`].
     ///
     /// Required: `SpaceIds`.
     ///

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `CreateJob`.
+    /// Calls `CreateJob`; the answer is a [`CreateJobResponse`].
     ///
     /// Required: `Name`, `Cluster`, `RuntimeVersion`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn create_job(&self) -> CreateJobCall {
         CreateJobCall::new(&self.handle)
     }
-    /// Calls `CreateModel`.
+    /// Calls `CreateModel`; the answer is a [`CreateModelResponse`].
     ///
     /// Required: `Name`, `Model`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn create_model(&self) -> CreateModelCall {
         CreateModelCall::new(&self.handle)
     }
-    /// Calls `DeleteJob`.
+    /// Calls `DeleteJob`; the answer is a [`DeleteJobResponse`].
     ///
     /// Required: `Name`, `Cluster`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn delete_job(&self) -> DeleteJobCall {
         DeleteJobCall::new(&self.handle)
     }
-    /// Calls `DeleteModel`.
+    /// Calls `DeleteModel`; the answer is a [`DeleteModelResponse`].
     ///
     /// Required: `Name`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn delete_model(&self) -> DeleteModelCall {
         DeleteModelCall::new(&self.handle)
     }
-    /// Calls `DescribeJob`.
+    /// Calls `DescribeJob`; the answer is a [`DescribeJobResponse`].
     ///
     /// Required: `Name`, `Cluster`.
     ///
@@ -80,7 +80,7 @@ impl Client {
     pub fn describe_job(&self) -> DescribeJobCall {
         DescribeJobCall::new(&self.handle)
     }
-    /// Calls `DescribeModel`.
+    /// Calls `DescribeModel`; the answer is a [`DescribeModelResponse`].
     ///
     /// Required: `Name`.
     ///
@@ -89,7 +89,7 @@ impl Client {
     pub fn describe_model(&self) -> DescribeModelCall {
         DescribeModelCall::new(&self.handle)
     }
-    /// Calls `InstallAgent`.
+    /// Calls `InstallAgent`; the answer is a [`InstallAgentResponse`].
     ///
     /// Required: `Cluster`.
     ///
@@ -98,7 +98,7 @@ impl Client {
     pub fn install_agent(&self) -> InstallAgentCall {
         InstallAgentCall::new(&self.handle)
     }
-    /// Calls `ListJobs`.
+    /// Calls `ListJobs`; the answer is a [`ListJobsResponse`].
     ///
     /// Required: `Cluster`.
     ///
@@ -107,14 +107,14 @@ impl Client {
     pub fn list_jobs(&self) -> ListJobsCall {
         ListJobsCall::new(&self.handle)
     }
-    /// Calls `ListModels`.
+    /// Calls `ListModels`; the answer is a [`ListModelsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tia&Version=2018-02-26&Action=ListModels)
     #[inline]
     pub fn list_models(&self) -> ListModelsCall {
         ListModelsCall::new(&self.handle)
     }
-    /// Calls `QueryLogs`.
+    /// Calls `QueryLogs`; the answer is a [`QueryLogsResponse`].
     ///
     /// Required: `JobName`, `Cluster`, `StartTime`, `EndTime`, `Limit`.
     ///

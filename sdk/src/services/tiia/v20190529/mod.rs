@@ -35,14 +35,14 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `AssessQuality`.
+    /// Calls `AssessQuality`; the answer is a [`AssessQualityResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tiia&Version=2019-05-29&Action=AssessQuality)
     #[inline]
     pub fn assess_quality(&self) -> AssessQualityCall {
         AssessQualityCall::new(&self.handle)
     }
-    /// Calls `CreateGroup`.
+    /// Calls `CreateGroup`; the answer is a [`CreateGroupResponse`].
     ///
     /// Required: `GroupId`, `GroupName`, `MaxCapacity`.
     ///
@@ -51,7 +51,7 @@ impl Client {
     pub fn create_group(&self) -> CreateGroupCall {
         CreateGroupCall::new(&self.handle)
     }
-    /// Calls `CreateImage`.
+    /// Calls `CreateImage`; the answer is a [`CreateImageResponse`].
     ///
     /// Required: `GroupId`, `EntityId`, `PicName`.
     ///
@@ -60,7 +60,7 @@ impl Client {
     pub fn create_image(&self) -> CreateImageCall {
         CreateImageCall::new(&self.handle)
     }
-    /// Calls `CropImage`.
+    /// Calls `CropImage`; the answer is a [`CropImageResponse`].
     ///
     /// Required: `Width`, `Height`.
     ///
@@ -69,7 +69,7 @@ impl Client {
     pub fn crop_image(&self) -> CropImageCall {
         CropImageCall::new(&self.handle)
     }
-    /// Calls `DeleteImages`.
+    /// Calls `DeleteImages`; the answer is a [`DeleteImagesResponse`].
     ///
     /// Required: `GroupId`, `EntityId`.
     ///
@@ -78,14 +78,14 @@ impl Client {
     pub fn delete_images(&self) -> DeleteImagesCall {
         DeleteImagesCall::new(&self.handle)
     }
-    /// Calls `DescribeGroups`.
+    /// Calls `DescribeGroups`; the answer is a [`DescribeGroupsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tiia&Version=2019-05-29&Action=DescribeGroups)
     #[inline]
     pub fn describe_groups(&self) -> DescribeGroupsCall {
         DescribeGroupsCall::new(&self.handle)
     }
-    /// Calls `DescribeImages`.
+    /// Calls `DescribeImages`; the answer is a [`DescribeImagesResponse`].
     ///
     /// Required: `GroupId`, `EntityId`.
     ///
@@ -94,91 +94,91 @@ impl Client {
     pub fn describe_images(&self) -> DescribeImagesCall {
         DescribeImagesCall::new(&self.handle)
     }
-    /// Calls `DetectChefDress`.
+    /// Calls `DetectChefDress`; the answer is a [`DetectChefDressResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tiia&Version=2019-05-29&Action=DetectChefDress)
     #[inline]
     pub fn detect_chef_dress(&self) -> DetectChefDressCall {
         DetectChefDressCall::new(&self.handle)
     }
-    /// Calls `DetectDisgust`.
+    /// Calls `DetectDisgust`; the answer is a [`DetectDisgustResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tiia&Version=2019-05-29&Action=DetectDisgust)
     #[inline]
     pub fn detect_disgust(&self) -> DetectDisgustCall {
         DetectDisgustCall::new(&self.handle)
     }
-    /// Calls `DetectEnvelope`.
+    /// Calls `DetectEnvelope`; the answer is a [`DetectEnvelopeResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tiia&Version=2019-05-29&Action=DetectEnvelope)
     #[inline]
     pub fn detect_envelope(&self) -> DetectEnvelopeCall {
         DetectEnvelopeCall::new(&self.handle)
     }
-    /// Calls `DetectLabel`.
+    /// Calls `DetectLabel`; the answer is a [`DetectLabelResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tiia&Version=2019-05-29&Action=DetectLabel)
     #[inline]
     pub fn detect_label(&self) -> DetectLabelCall {
         DetectLabelCall::new(&self.handle)
     }
-    /// Calls `DetectLabelPro`.
+    /// Calls `DetectLabelPro`; the answer is a [`DetectLabelProResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tiia&Version=2019-05-29&Action=DetectLabelPro)
     #[inline]
     pub fn detect_label_pro(&self) -> DetectLabelProCall {
         DetectLabelProCall::new(&self.handle)
     }
-    /// Calls `DetectMisbehavior`.
+    /// Calls `DetectMisbehavior`; the answer is a [`DetectMisbehaviorResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tiia&Version=2019-05-29&Action=DetectMisbehavior)
     #[inline]
     pub fn detect_misbehavior(&self) -> DetectMisbehaviorCall {
         DetectMisbehaviorCall::new(&self.handle)
     }
-    /// Calls `DetectPet`.
+    /// Calls `DetectPet`; the answer is a [`DetectPetResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tiia&Version=2019-05-29&Action=DetectPet)
     #[inline]
     pub fn detect_pet(&self) -> DetectPetCall {
         DetectPetCall::new(&self.handle)
     }
-    /// Calls `DetectProduct`.
+    /// Calls `DetectProduct`; the answer is a [`DetectProductResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tiia&Version=2019-05-29&Action=DetectProduct)
     #[inline]
     pub fn detect_product(&self) -> DetectProductCall {
         DetectProductCall::new(&self.handle)
     }
-    /// Calls `DetectSecurity`.
+    /// Calls `DetectSecurity`; the answer is a [`DetectSecurityResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tiia&Version=2019-05-29&Action=DetectSecurity)
     #[inline]
     pub fn detect_security(&self) -> DetectSecurityCall {
         DetectSecurityCall::new(&self.handle)
     }
-    /// Calls `EnhanceImage`.
+    /// Calls `EnhanceImage`; the answer is a [`EnhanceImageResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tiia&Version=2019-05-29&Action=EnhanceImage)
     #[inline]
     pub fn enhance_image(&self) -> EnhanceImageCall {
         EnhanceImageCall::new(&self.handle)
     }
-    /// Calls `RecognizeCar`.
+    /// Calls `RecognizeCar`; the answer is a [`RecognizeCarResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tiia&Version=2019-05-29&Action=RecognizeCar)
     #[inline]
     pub fn recognize_car(&self) -> RecognizeCarCall {
         RecognizeCarCall::new(&self.handle)
     }
-    /// Calls `RecognizeCarPro`.
+    /// Calls `RecognizeCarPro`; the answer is a [`RecognizeCarProResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tiia&Version=2019-05-29&Action=RecognizeCarPro)
     #[inline]
     pub fn recognize_car_pro(&self) -> RecognizeCarProCall {
         RecognizeCarProCall::new(&self.handle)
     }
-    /// Calls `SearchImage`.
+    /// Calls `SearchImage`; the answer is a [`SearchImageResponse`].
     ///
     /// Required: `GroupId`.
     ///
@@ -187,7 +187,7 @@ impl Client {
     pub fn search_image(&self) -> SearchImageCall {
         SearchImageCall::new(&self.handle)
     }
-    /// Calls `UpdateImage`.
+    /// Calls `UpdateImage`; the answer is a [`UpdateImageResponse`].
     ///
     /// Required: `GroupId`, `EntityId`.
     ///

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `CreateCodeRepository`.
+    /// Calls `CreateCodeRepository`; the answer is a [`CreateCodeRepositoryResponse`].
     ///
     /// Required: `CodeRepositoryName`, `GitConfig`, `GitSecret`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn create_code_repository(&self) -> CreateCodeRepositoryCall {
         CreateCodeRepositoryCall::new(&self.handle)
     }
-    /// Calls `CreateNotebookInstance`.
+    /// Calls `CreateNotebookInstance`; the answer is a [`CreateNotebookInstanceResponse`].
     ///
     /// Required: `NotebookInstanceName`, `InstanceType`, `VolumeSizeInGB`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn create_notebook_instance(&self) -> CreateNotebookInstanceCall {
         CreateNotebookInstanceCall::new(&self.handle)
     }
-    /// Calls `CreateNotebookLifecycleScript`.
+    /// Calls `CreateNotebookLifecycleScript`; the answer is a [`CreateNotebookLifecycleScriptResponse`].
     ///
     /// Required: `NotebookLifecycleScriptsName`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn create_notebook_lifecycle_script(&self) -> CreateNotebookLifecycleScriptCall {
         CreateNotebookLifecycleScriptCall::new(&self.handle)
     }
-    /// Calls `CreatePresignedNotebookInstanceUrl`.
+    /// Calls `CreatePresignedNotebookInstanceUrl`; the answer is a [`CreatePresignedNotebookInstanceUrlResponse`].
     ///
     /// Required: `NotebookInstanceName`.
     ///
@@ -73,7 +73,7 @@ impl Client {
     ) -> CreatePresignedNotebookInstanceUrlCall {
         CreatePresignedNotebookInstanceUrlCall::new(&self.handle)
     }
-    /// Calls `CreateTrainingJob`.
+    /// Calls `CreateTrainingJob`; the answer is a [`CreateTrainingJobResponse`].
     ///
     /// Required: `AlgorithmSpecification`, `OutputDataConfig`, `ResourceConfig`, `TrainingJobName`.
     ///
@@ -82,7 +82,7 @@ impl Client {
     pub fn create_training_job(&self) -> CreateTrainingJobCall {
         CreateTrainingJobCall::new(&self.handle)
     }
-    /// Calls `DeleteCodeRepository`.
+    /// Calls `DeleteCodeRepository`; the answer is a [`DeleteCodeRepositoryResponse`].
     ///
     /// Required: `CodeRepositoryName`.
     ///
@@ -91,7 +91,7 @@ impl Client {
     pub fn delete_code_repository(&self) -> DeleteCodeRepositoryCall {
         DeleteCodeRepositoryCall::new(&self.handle)
     }
-    /// Calls `DeleteNotebookInstance`.
+    /// Calls `DeleteNotebookInstance`; the answer is a [`DeleteNotebookInstanceResponse`].
     ///
     /// Required: `NotebookInstanceName`.
     ///
@@ -100,7 +100,7 @@ impl Client {
     pub fn delete_notebook_instance(&self) -> DeleteNotebookInstanceCall {
         DeleteNotebookInstanceCall::new(&self.handle)
     }
-    /// Calls `DeleteNotebookLifecycleScript`.
+    /// Calls `DeleteNotebookLifecycleScript`; the answer is a [`DeleteNotebookLifecycleScriptResponse`].
     ///
     /// Required: `NotebookLifecycleScriptsName`.
     ///
@@ -109,7 +109,7 @@ impl Client {
     pub fn delete_notebook_lifecycle_script(&self) -> DeleteNotebookLifecycleScriptCall {
         DeleteNotebookLifecycleScriptCall::new(&self.handle)
     }
-    /// Calls `DescribeCodeRepositories`.
+    /// Calls `DescribeCodeRepositories`; the answer is a [`DescribeCodeRepositoriesResponse`].
     ///
     /// Each answer holds one page of `CodeRepoSet`; [`into_paginator`](DescribeCodeRepositoriesCall::into_paginator) reads them all.
     ///
@@ -118,7 +118,7 @@ impl Client {
     pub fn describe_code_repositories(&self) -> DescribeCodeRepositoriesCall {
         DescribeCodeRepositoriesCall::new(&self.handle)
     }
-    /// Calls `DescribeCodeRepository`.
+    /// Calls `DescribeCodeRepository`; the answer is a [`DescribeCodeRepositoryResponse`].
     ///
     /// Required: `CodeRepositoryName`.
     ///
@@ -127,7 +127,7 @@ impl Client {
     pub fn describe_code_repository(&self) -> DescribeCodeRepositoryCall {
         DescribeCodeRepositoryCall::new(&self.handle)
     }
-    /// Calls `DescribeNotebookInstance`.
+    /// Calls `DescribeNotebookInstance`; the answer is a [`DescribeNotebookInstanceResponse`].
     ///
     /// Required: `NotebookInstanceName`.
     ///
@@ -136,7 +136,7 @@ impl Client {
     pub fn describe_notebook_instance(&self) -> DescribeNotebookInstanceCall {
         DescribeNotebookInstanceCall::new(&self.handle)
     }
-    /// Calls `DescribeNotebookInstances`.
+    /// Calls `DescribeNotebookInstances`; the answer is a [`DescribeNotebookInstancesResponse`].
     ///
     /// Each answer holds one page of `NotebookInstanceSet`; [`into_paginator`](DescribeNotebookInstancesCall::into_paginator) reads them all.
     ///
@@ -145,7 +145,7 @@ impl Client {
     pub fn describe_notebook_instances(&self) -> DescribeNotebookInstancesCall {
         DescribeNotebookInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribeNotebookLifecycleScript`.
+    /// Calls `DescribeNotebookLifecycleScript`; the answer is a [`DescribeNotebookLifecycleScriptResponse`].
     ///
     /// Required: `NotebookLifecycleScriptsName`.
     ///
@@ -156,7 +156,7 @@ impl Client {
     ) -> DescribeNotebookLifecycleScriptCall {
         DescribeNotebookLifecycleScriptCall::new(&self.handle)
     }
-    /// Calls `DescribeNotebookLifecycleScripts`.
+    /// Calls `DescribeNotebookLifecycleScripts`; the answer is a [`DescribeNotebookLifecycleScriptsResponse`].
     ///
     /// Each answer holds one page of `NotebookLifecycleScriptsSet`; [`into_paginator`](DescribeNotebookLifecycleScriptsCall::into_paginator) reads them all.
     ///
@@ -167,14 +167,14 @@ impl Client {
     ) -> DescribeNotebookLifecycleScriptsCall {
         DescribeNotebookLifecycleScriptsCall::new(&self.handle)
     }
-    /// Calls `DescribeNotebookSummary`.
+    /// Calls `DescribeNotebookSummary`; the answer is a [`DescribeNotebookSummaryResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tione&Version=2019-10-22&Action=DescribeNotebookSummary)
     #[inline]
     pub fn describe_notebook_summary(&self) -> DescribeNotebookSummaryCall {
         DescribeNotebookSummaryCall::new(&self.handle)
     }
-    /// Calls `DescribeTrainingJob`.
+    /// Calls `DescribeTrainingJob`; the answer is a [`DescribeTrainingJobResponse`].
     ///
     /// Required: `TrainingJobName`.
     ///
@@ -183,7 +183,7 @@ impl Client {
     pub fn describe_training_job(&self) -> DescribeTrainingJobCall {
         DescribeTrainingJobCall::new(&self.handle)
     }
-    /// Calls `DescribeTrainingJobs`.
+    /// Calls `DescribeTrainingJobs`; the answer is a [`DescribeTrainingJobsResponse`].
     ///
     /// Each answer holds one page of `TrainingJobSet`; [`into_paginator`](DescribeTrainingJobsCall::into_paginator) reads them all.
     ///
@@ -192,7 +192,7 @@ impl Client {
     pub fn describe_training_jobs(&self) -> DescribeTrainingJobsCall {
         DescribeTrainingJobsCall::new(&self.handle)
     }
-    /// Calls `StartNotebookInstance`.
+    /// Calls `StartNotebookInstance`; the answer is a [`StartNotebookInstanceResponse`].
     ///
     /// Required: `NotebookInstanceName`.
     ///
@@ -201,7 +201,7 @@ impl Client {
     pub fn start_notebook_instance(&self) -> StartNotebookInstanceCall {
         StartNotebookInstanceCall::new(&self.handle)
     }
-    /// Calls `StopNotebookInstance`.
+    /// Calls `StopNotebookInstance`; the answer is a [`StopNotebookInstanceResponse`].
     ///
     /// Required: `NotebookInstanceName`.
     ///
@@ -210,7 +210,7 @@ impl Client {
     pub fn stop_notebook_instance(&self) -> StopNotebookInstanceCall {
         StopNotebookInstanceCall::new(&self.handle)
     }
-    /// Calls `StopTrainingJob`.
+    /// Calls `StopTrainingJob`; the answer is a [`StopTrainingJobResponse`].
     ///
     /// Required: `TrainingJobName`.
     ///
@@ -219,7 +219,7 @@ impl Client {
     pub fn stop_training_job(&self) -> StopTrainingJobCall {
         StopTrainingJobCall::new(&self.handle)
     }
-    /// Calls `UpdateCodeRepository`.
+    /// Calls `UpdateCodeRepository`; the answer is a [`UpdateCodeRepositoryResponse`].
     ///
     /// Required: `CodeRepositoryName`.
     ///
@@ -228,7 +228,7 @@ impl Client {
     pub fn update_code_repository(&self) -> UpdateCodeRepositoryCall {
         UpdateCodeRepositoryCall::new(&self.handle)
     }
-    /// Calls `UpdateNotebookInstance`.
+    /// Calls `UpdateNotebookInstance`; the answer is a [`UpdateNotebookInstanceResponse`].
     ///
     /// Required: `NotebookInstanceName`.
     ///
@@ -694,7 +694,6 @@ rt::action!(
     DescribeNotebookSummary, DescribeNotebookSummaryRequest, DescribeNotebookSummaryCall,
     DescribeNotebookSummaryResponse, Error, idempotent
 );
-impl<T> DescribeNotebookSummaryCall<T> {}
 /// The answer of [`Client::describe_notebook_summary`] (`DescribeNotebookSummary`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

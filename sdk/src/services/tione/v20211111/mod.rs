@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `ChatCompletion`.
+    /// Calls `ChatCompletion`; the answer is a [`ChatCompletionResponse`].
     ///
     /// Required: `Model`, `Messages`.
     ///
@@ -44,14 +44,14 @@ impl Client {
     pub fn chat_completion(&self) -> ChatCompletionCall {
         ChatCompletionCall::new(&self.handle)
     }
-    /// Calls `CreateDataSource`.
+    /// Calls `CreateDataSource`; the answer is a [`CreateDataSourceResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tione&Version=2021-11-11&Action=CreateDataSource)
     #[inline]
     pub fn create_data_source(&self) -> CreateDataSourceCall {
         CreateDataSourceCall::new(&self.handle)
     }
-    /// Calls `CreateDataset`.
+    /// Calls `CreateDataset`; the answer is a [`CreateDatasetResponse`].
     ///
     /// Required: `DatasetName`.
     ///
@@ -60,7 +60,7 @@ impl Client {
     pub fn create_dataset(&self) -> CreateDatasetCall {
         CreateDatasetCall::new(&self.handle)
     }
-    /// Calls `CreateExport`.
+    /// Calls `CreateExport`; the answer is a [`CreateExportResponse`].
     ///
     /// Required: `Service`.
     ///
@@ -69,14 +69,14 @@ impl Client {
     pub fn create_export(&self) -> CreateExportCall {
         CreateExportCall::new(&self.handle)
     }
-    /// Calls `CreateModelService`.
+    /// Calls `CreateModelService`; the answer is a [`CreateModelServiceResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tione&Version=2021-11-11&Action=CreateModelService)
     #[inline]
     pub fn create_model_service(&self) -> CreateModelServiceCall {
         CreateModelServiceCall::new(&self.handle)
     }
-    /// Calls `CreateModelServiceAuthToken`.
+    /// Calls `CreateModelServiceAuthToken`; the answer is a [`CreateModelServiceAuthTokenResponse`].
     ///
     /// Required: `ServiceGroupId`.
     ///
@@ -85,7 +85,7 @@ impl Client {
     pub fn create_model_service_auth_token(&self) -> CreateModelServiceAuthTokenCall {
         CreateModelServiceAuthTokenCall::new(&self.handle)
     }
-    /// Calls `CreateMountLimit`.
+    /// Calls `CreateMountLimit`; the answer is a [`CreateMountLimitResponse`].
     ///
     /// Required: `Type`, `StorageId`.
     ///
@@ -94,7 +94,7 @@ impl Client {
     pub fn create_mount_limit(&self) -> CreateMountLimitCall {
         CreateMountLimitCall::new(&self.handle)
     }
-    /// Calls `CreateNotebook`.
+    /// Calls `CreateNotebook`; the answer is a [`CreateNotebookResponse`].
     ///
     /// Required: `Name`, `ChargeType`, `ResourceConf`, `LogEnable`, `RootAccess`, `AutoStopping`, `DirectInternetAccess`.
     ///
@@ -103,7 +103,7 @@ impl Client {
     pub fn create_notebook(&self) -> CreateNotebookCall {
         CreateNotebookCall::new(&self.handle)
     }
-    /// Calls `CreateNotebookImage`.
+    /// Calls `CreateNotebookImage`; the answer is a [`CreateNotebookImageResponse`].
     ///
     /// Required: `ImageInfo`, `NotebookId`.
     ///
@@ -112,7 +112,7 @@ impl Client {
     pub fn create_notebook_image(&self) -> CreateNotebookImageCall {
         CreateNotebookImageCall::new(&self.handle)
     }
-    /// Calls `CreatePresignedNotebookUrl`.
+    /// Calls `CreatePresignedNotebookUrl`; the answer is a [`CreatePresignedNotebookUrlResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -121,7 +121,7 @@ impl Client {
     pub fn create_presigned_notebook_url(&self) -> CreatePresignedNotebookUrlCall {
         CreatePresignedNotebookUrlCall::new(&self.handle)
     }
-    /// Calls `CreateTrainingModel`.
+    /// Calls `CreateTrainingModel`; the answer is a [`CreateTrainingModelResponse`].
     ///
     /// Required: `ImportMethod`, `ReasoningEnvironmentSource`.
     ///
@@ -130,7 +130,7 @@ impl Client {
     pub fn create_training_model(&self) -> CreateTrainingModelCall {
         CreateTrainingModelCall::new(&self.handle)
     }
-    /// Calls `CreateTrainingTask`.
+    /// Calls `CreateTrainingTask`; the answer is a [`CreateTrainingTaskResponse`].
     ///
     /// Required: `Name`, `ChargeType`, `ResourceConfigInfos`.
     ///
@@ -139,14 +139,14 @@ impl Client {
     pub fn create_training_task(&self) -> CreateTrainingTaskCall {
         CreateTrainingTaskCall::new(&self.handle)
     }
-    /// Calls `DeleteDataSource`.
+    /// Calls `DeleteDataSource`; the answer is a [`DeleteDataSourceResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tione&Version=2021-11-11&Action=DeleteDataSource)
     #[inline]
     pub fn delete_data_source(&self) -> DeleteDataSourceCall {
         DeleteDataSourceCall::new(&self.handle)
     }
-    /// Calls `DeleteDataset`.
+    /// Calls `DeleteDataset`; the answer is a [`DeleteDatasetResponse`].
     ///
     /// Required: `DatasetId`, `DeleteLabelEnable`.
     ///
@@ -155,7 +155,7 @@ impl Client {
     pub fn delete_dataset(&self) -> DeleteDatasetCall {
         DeleteDatasetCall::new(&self.handle)
     }
-    /// Calls `DeleteExport`.
+    /// Calls `DeleteExport`; the answer is a [`DeleteExportResponse`].
     ///
     /// Required: `ExportId`.
     ///
@@ -164,7 +164,7 @@ impl Client {
     pub fn delete_export(&self) -> DeleteExportCall {
         DeleteExportCall::new(&self.handle)
     }
-    /// Calls `DeleteModelService`.
+    /// Calls `DeleteModelService`; the answer is a [`DeleteModelServiceResponse`].
     ///
     /// Required: `ServiceId`.
     ///
@@ -173,7 +173,7 @@ impl Client {
     pub fn delete_model_service(&self) -> DeleteModelServiceCall {
         DeleteModelServiceCall::new(&self.handle)
     }
-    /// Calls `DeleteModelServiceAuthToken`.
+    /// Calls `DeleteModelServiceAuthToken`; the answer is a [`DeleteModelServiceAuthTokenResponse`].
     ///
     /// Required: `ServiceGroupId`.
     ///
@@ -182,7 +182,7 @@ impl Client {
     pub fn delete_model_service_auth_token(&self) -> DeleteModelServiceAuthTokenCall {
         DeleteModelServiceAuthTokenCall::new(&self.handle)
     }
-    /// Calls `DeleteModelServiceGroup`.
+    /// Calls `DeleteModelServiceGroup`; the answer is a [`DeleteModelServiceGroupResponse`].
     ///
     /// Required: `ServiceGroupId`.
     ///
@@ -191,14 +191,14 @@ impl Client {
     pub fn delete_model_service_group(&self) -> DeleteModelServiceGroupCall {
         DeleteModelServiceGroupCall::new(&self.handle)
     }
-    /// Calls `DeleteMountLimit`.
+    /// Calls `DeleteMountLimit`; the answer is a [`DeleteMountLimitResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tione&Version=2021-11-11&Action=DeleteMountLimit)
     #[inline]
     pub fn delete_mount_limit(&self) -> DeleteMountLimitCall {
         DeleteMountLimitCall::new(&self.handle)
     }
-    /// Calls `DeleteNotebook`.
+    /// Calls `DeleteNotebook`; the answer is a [`DeleteNotebookResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -207,7 +207,7 @@ impl Client {
     pub fn delete_notebook(&self) -> DeleteNotebookCall {
         DeleteNotebookCall::new(&self.handle)
     }
-    /// Calls `DeleteTrainingModel`.
+    /// Calls `DeleteTrainingModel`; the answer is a [`DeleteTrainingModelResponse`].
     ///
     /// Required: `TrainingModelId`.
     ///
@@ -216,7 +216,7 @@ impl Client {
     pub fn delete_training_model(&self) -> DeleteTrainingModelCall {
         DeleteTrainingModelCall::new(&self.handle)
     }
-    /// Calls `DeleteTrainingModelVersion`.
+    /// Calls `DeleteTrainingModelVersion`; the answer is a [`DeleteTrainingModelVersionResponse`].
     ///
     /// Required: `TrainingModelVersionId`.
     ///
@@ -225,7 +225,7 @@ impl Client {
     pub fn delete_training_model_version(&self) -> DeleteTrainingModelVersionCall {
         DeleteTrainingModelVersionCall::new(&self.handle)
     }
-    /// Calls `DeleteTrainingTask`.
+    /// Calls `DeleteTrainingTask`; the answer is a [`DeleteTrainingTaskResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -234,7 +234,7 @@ impl Client {
     pub fn delete_training_task(&self) -> DeleteTrainingTaskCall {
         DeleteTrainingTaskCall::new(&self.handle)
     }
-    /// Calls `DescribeAnnotatedTaskList`.
+    /// Calls `DescribeAnnotatedTaskList`; the answer is a [`DescribeAnnotatedTaskListResponse`].
     ///
     /// Required: `Offset`, `Limit`.
     ///
@@ -245,7 +245,7 @@ impl Client {
     pub fn describe_annotated_task_list(&self) -> DescribeAnnotatedTaskListCall {
         DescribeAnnotatedTaskListCall::new(&self.handle)
     }
-    /// Calls `DescribeBillingResourceGroup`.
+    /// Calls `DescribeBillingResourceGroup`; the answer is a [`DescribeBillingResourceGroupResponse`].
     ///
     /// Required: `ResourceGroupId`.
     ///
@@ -256,7 +256,7 @@ impl Client {
     pub fn describe_billing_resource_group(&self) -> DescribeBillingResourceGroupCall {
         DescribeBillingResourceGroupCall::new(&self.handle)
     }
-    /// Calls `DescribeBillingResourceGroupAttachedWorkspaces`.
+    /// Calls `DescribeBillingResourceGroupAttachedWorkspaces`; the answer is a [`DescribeBillingResourceGroupAttachedWorkspacesResponse`].
     ///
     /// Required: `ResourceGroupId`.
     ///
@@ -267,7 +267,7 @@ impl Client {
     ) -> DescribeBillingResourceGroupAttachedWorkspacesCall {
         DescribeBillingResourceGroupAttachedWorkspacesCall::new(&self.handle)
     }
-    /// Calls `DescribeBillingResourceGroups`.
+    /// Calls `DescribeBillingResourceGroups`; the answer is a [`DescribeBillingResourceGroupsResponse`].
     ///
     /// Each answer holds one page of `ResourceGroupSet`; [`into_paginator`](DescribeBillingResourceGroupsCall::into_paginator) reads them all.
     ///
@@ -276,7 +276,7 @@ impl Client {
     pub fn describe_billing_resource_groups(&self) -> DescribeBillingResourceGroupsCall {
         DescribeBillingResourceGroupsCall::new(&self.handle)
     }
-    /// Calls `DescribeBillingResourceInstanceRunningJobs`.
+    /// Calls `DescribeBillingResourceInstanceRunningJobs`; the answer is a [`DescribeBillingResourceInstanceRunningJobsResponse`].
     ///
     /// Required: `ResourceGroupId`, `ResourceInstanceId`.
     ///
@@ -287,7 +287,7 @@ impl Client {
     ) -> DescribeBillingResourceInstanceRunningJobsCall {
         DescribeBillingResourceInstanceRunningJobsCall::new(&self.handle)
     }
-    /// Calls `DescribeBillingSpecs`.
+    /// Calls `DescribeBillingSpecs`; the answer is a [`DescribeBillingSpecsResponse`].
     ///
     /// Required: `ChargeType`.
     ///
@@ -296,7 +296,7 @@ impl Client {
     pub fn describe_billing_specs(&self) -> DescribeBillingSpecsCall {
         DescribeBillingSpecsCall::new(&self.handle)
     }
-    /// Calls `DescribeBillingSpecsPrice`.
+    /// Calls `DescribeBillingSpecsPrice`; the answer is a [`DescribeBillingSpecsPriceResponse`].
     ///
     /// Required: `SpecsParam`.
     ///
@@ -305,21 +305,21 @@ impl Client {
     pub fn describe_billing_specs_price(&self) -> DescribeBillingSpecsPriceCall {
         DescribeBillingSpecsPriceCall::new(&self.handle)
     }
-    /// Calls `DescribeBuildInImages`.
+    /// Calls `DescribeBuildInImages`; the answer is a [`DescribeBuildInImagesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tione&Version=2021-11-11&Action=DescribeBuildInImages)
     #[inline]
     pub fn describe_build_in_images(&self) -> DescribeBuildInImagesCall {
         DescribeBuildInImagesCall::new(&self.handle)
     }
-    /// Calls `DescribeDataSource`.
+    /// Calls `DescribeDataSource`; the answer is a [`DescribeDataSourceResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tione&Version=2021-11-11&Action=DescribeDataSource)
     #[inline]
     pub fn describe_data_source(&self) -> DescribeDataSourceCall {
         DescribeDataSourceCall::new(&self.handle)
     }
-    /// Calls `DescribeDataSources`.
+    /// Calls `DescribeDataSources`; the answer is a [`DescribeDataSourcesResponse`].
     ///
     /// Each answer holds one page of `DataSourceInfos`; [`into_paginator`](DescribeDataSourcesCall::into_paginator) reads them all.
     ///
@@ -328,7 +328,7 @@ impl Client {
     pub fn describe_data_sources(&self) -> DescribeDataSourcesCall {
         DescribeDataSourcesCall::new(&self.handle)
     }
-    /// Calls `DescribeDatasets`.
+    /// Calls `DescribeDatasets`; the answer is a [`DescribeDatasetsResponse`].
     ///
     /// Each answer holds one page of `DatasetGroups`; [`into_paginator`](DescribeDatasetsCall::into_paginator) reads them all.
     ///
@@ -337,7 +337,7 @@ impl Client {
     pub fn describe_datasets(&self) -> DescribeDatasetsCall {
         DescribeDatasetsCall::new(&self.handle)
     }
-    /// Calls `DescribeEvents`.
+    /// Calls `DescribeEvents`; the answer is a [`DescribeEventsResponse`].
     ///
     /// Required: `Service`.
     ///
@@ -348,7 +348,7 @@ impl Client {
     pub fn describe_events(&self) -> DescribeEventsCall {
         DescribeEventsCall::new(&self.handle)
     }
-    /// Calls `DescribeExport`.
+    /// Calls `DescribeExport`; the answer is a [`DescribeExportResponse`].
     ///
     /// Required: `ExportId`.
     ///
@@ -357,7 +357,7 @@ impl Client {
     pub fn describe_export(&self) -> DescribeExportCall {
         DescribeExportCall::new(&self.handle)
     }
-    /// Calls `DescribeInferTemplates`.
+    /// Calls `DescribeInferTemplates`; the answer is a [`DescribeInferTemplatesResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -367,7 +367,7 @@ impl Client {
     pub fn describe_infer_templates(&self) -> DescribeInferTemplatesCall {
         DescribeInferTemplatesCall::new(&self.handle)
     }
-    /// Calls `DescribeLogs`.
+    /// Calls `DescribeLogs`; the answer is a [`DescribeLogsResponse`].
     ///
     /// Required: `Service`.
     ///
@@ -376,7 +376,7 @@ impl Client {
     pub fn describe_logs(&self) -> DescribeLogsCall {
         DescribeLogsCall::new(&self.handle)
     }
-    /// Calls `DescribeModelAccelerateTask`.
+    /// Calls `DescribeModelAccelerateTask`; the answer is a [`DescribeModelAccelerateTaskResponse`].
     ///
     /// Required: `ModelAccTaskId`.
     ///
@@ -385,7 +385,7 @@ impl Client {
     pub fn describe_model_accelerate_task(&self) -> DescribeModelAccelerateTaskCall {
         DescribeModelAccelerateTaskCall::new(&self.handle)
     }
-    /// Calls `DescribeModelAccelerateVersions`.
+    /// Calls `DescribeModelAccelerateVersions`; the answer is a [`DescribeModelAccelerateVersionsResponse`].
     ///
     /// Each answer holds one page of `ModelAccelerateVersions`; [`into_paginator`](DescribeModelAccelerateVersionsCall::into_paginator) reads them all.
     ///
@@ -396,7 +396,7 @@ impl Client {
     ) -> DescribeModelAccelerateVersionsCall {
         DescribeModelAccelerateVersionsCall::new(&self.handle)
     }
-    /// Calls `DescribeModelService`.
+    /// Calls `DescribeModelService`; the answer is a [`DescribeModelServiceResponse`].
     ///
     /// Required: `ServiceId`.
     ///
@@ -405,7 +405,7 @@ impl Client {
     pub fn describe_model_service(&self) -> DescribeModelServiceCall {
         DescribeModelServiceCall::new(&self.handle)
     }
-    /// Calls `DescribeModelServiceCallInfo`.
+    /// Calls `DescribeModelServiceCallInfo`; the answer is a [`DescribeModelServiceCallInfoResponse`].
     ///
     /// Required: `ServiceGroupId`.
     ///
@@ -414,7 +414,7 @@ impl Client {
     pub fn describe_model_service_call_info(&self) -> DescribeModelServiceCallInfoCall {
         DescribeModelServiceCallInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeModelServiceGroup`.
+    /// Calls `DescribeModelServiceGroup`; the answer is a [`DescribeModelServiceGroupResponse`].
     ///
     /// Required: `ServiceGroupId`.
     ///
@@ -423,7 +423,7 @@ impl Client {
     pub fn describe_model_service_group(&self) -> DescribeModelServiceGroupCall {
         DescribeModelServiceGroupCall::new(&self.handle)
     }
-    /// Calls `DescribeModelServiceGroups`.
+    /// Calls `DescribeModelServiceGroups`; the answer is a [`DescribeModelServiceGroupsResponse`].
     ///
     /// Each answer holds one page of `ServiceGroups`; [`into_paginator`](DescribeModelServiceGroupsCall::into_paginator) reads them all.
     ///
@@ -432,7 +432,7 @@ impl Client {
     pub fn describe_model_service_groups(&self) -> DescribeModelServiceGroupsCall {
         DescribeModelServiceGroupsCall::new(&self.handle)
     }
-    /// Calls `DescribeModelServiceHotUpdated`.
+    /// Calls `DescribeModelServiceHotUpdated`; the answer is a [`DescribeModelServiceHotUpdatedResponse`].
     ///
     /// Required: `ImageInfo`.
     ///
@@ -443,7 +443,7 @@ impl Client {
     ) -> DescribeModelServiceHotUpdatedCall {
         DescribeModelServiceHotUpdatedCall::new(&self.handle)
     }
-    /// Calls `DescribeMountInstance`.
+    /// Calls `DescribeMountInstance`; the answer is a [`DescribeMountInstanceResponse`].
     ///
     /// Required: `Type`.
     ///
@@ -452,7 +452,7 @@ impl Client {
     pub fn describe_mount_instance(&self) -> DescribeMountInstanceCall {
         DescribeMountInstanceCall::new(&self.handle)
     }
-    /// Calls `DescribeMountInstances`.
+    /// Calls `DescribeMountInstances`; the answer is a [`DescribeMountInstancesResponse`].
     ///
     /// Required: `Type`.
     ///
@@ -463,7 +463,7 @@ impl Client {
     pub fn describe_mount_instances(&self) -> DescribeMountInstancesCall {
         DescribeMountInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribeMountLimits`.
+    /// Calls `DescribeMountLimits`; the answer is a [`DescribeMountLimitsResponse`].
     ///
     /// Each answer holds one page of `MountLimits`; [`into_paginator`](DescribeMountLimitsCall::into_paginator) reads them all.
     ///
@@ -472,7 +472,7 @@ impl Client {
     pub fn describe_mount_limits(&self) -> DescribeMountLimitsCall {
         DescribeMountLimitsCall::new(&self.handle)
     }
-    /// Calls `DescribeNotebook`.
+    /// Calls `DescribeNotebook`; the answer is a [`DescribeNotebookResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -481,7 +481,7 @@ impl Client {
     pub fn describe_notebook(&self) -> DescribeNotebookCall {
         DescribeNotebookCall::new(&self.handle)
     }
-    /// Calls `DescribeNotebooks`.
+    /// Calls `DescribeNotebooks`; the answer is a [`DescribeNotebooksResponse`].
     ///
     /// Each answer holds one page of `NotebookSet`; [`into_paginator`](DescribeNotebooksCall::into_paginator) reads them all.
     ///
@@ -490,7 +490,7 @@ impl Client {
     pub fn describe_notebooks(&self) -> DescribeNotebooksCall {
         DescribeNotebooksCall::new(&self.handle)
     }
-    /// Calls `DescribePlatformImages`.
+    /// Calls `DescribePlatformImages`; the answer is a [`DescribePlatformImagesResponse`].
     ///
     /// Each answer holds one page of `PlatformImageInfos`; [`into_paginator`](DescribePlatformImagesCall::into_paginator) reads them all.
     ///
@@ -499,7 +499,7 @@ impl Client {
     pub fn describe_platform_images(&self) -> DescribePlatformImagesCall {
         DescribePlatformImagesCall::new(&self.handle)
     }
-    /// Calls `DescribePresetImageList`.
+    /// Calls `DescribePresetImageList`; the answer is a [`DescribePresetImageListResponse`].
     ///
     /// Each answer holds one page of `PresetImageList`; [`into_paginator`](DescribePresetImageListCall::into_paginator) reads them all.
     ///
@@ -508,7 +508,7 @@ impl Client {
     pub fn describe_preset_image_list(&self) -> DescribePresetImageListCall {
         DescribePresetImageListCall::new(&self.handle)
     }
-    /// Calls `DescribePublicAlgoVersionList`.
+    /// Calls `DescribePublicAlgoVersionList`; the answer is a [`DescribePublicAlgoVersionListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tione&Version=2021-11-11&Action=DescribePublicAlgoVersionList)
     #[inline]
@@ -517,7 +517,7 @@ impl Client {
     ) -> DescribePublicAlgoVersionListCall {
         DescribePublicAlgoVersionListCall::new(&self.handle)
     }
-    /// Calls `DescribeSubAccountLinuxUserInfos`.
+    /// Calls `DescribeSubAccountLinuxUserInfos`; the answer is a [`DescribeSubAccountLinuxUserInfosResponse`].
     ///
     /// Each answer holds one page of `SubAccountList`; [`into_paginator`](DescribeSubAccountLinuxUserInfosCall::into_paginator) reads them all.
     ///
@@ -528,7 +528,7 @@ impl Client {
     ) -> DescribeSubAccountLinuxUserInfosCall {
         DescribeSubAccountLinuxUserInfosCall::new(&self.handle)
     }
-    /// Calls `DescribeTrainingModelVersion`.
+    /// Calls `DescribeTrainingModelVersion`; the answer is a [`DescribeTrainingModelVersionResponse`].
     ///
     /// Required: `TrainingModelVersionId`.
     ///
@@ -537,7 +537,7 @@ impl Client {
     pub fn describe_training_model_version(&self) -> DescribeTrainingModelVersionCall {
         DescribeTrainingModelVersionCall::new(&self.handle)
     }
-    /// Calls `DescribeTrainingModelVersions`.
+    /// Calls `DescribeTrainingModelVersions`; the answer is a [`DescribeTrainingModelVersionsResponse`].
     ///
     /// Required: `TrainingModelId`.
     ///
@@ -546,7 +546,7 @@ impl Client {
     pub fn describe_training_model_versions(&self) -> DescribeTrainingModelVersionsCall {
         DescribeTrainingModelVersionsCall::new(&self.handle)
     }
-    /// Calls `DescribeTrainingTask`.
+    /// Calls `DescribeTrainingTask`; the answer is a [`DescribeTrainingTaskResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -555,7 +555,7 @@ impl Client {
     pub fn describe_training_task(&self) -> DescribeTrainingTaskCall {
         DescribeTrainingTaskCall::new(&self.handle)
     }
-    /// Calls `DescribeTrainingTaskPodUrl`.
+    /// Calls `DescribeTrainingTaskPodUrl`; the answer is a [`DescribeTrainingTaskPodUrlResponse`].
     ///
     /// Required: `PodName`.
     ///
@@ -564,7 +564,7 @@ impl Client {
     pub fn describe_training_task_pod_url(&self) -> DescribeTrainingTaskPodUrlCall {
         DescribeTrainingTaskPodUrlCall::new(&self.handle)
     }
-    /// Calls `DescribeTrainingTaskPods`.
+    /// Calls `DescribeTrainingTaskPods`; the answer is a [`DescribeTrainingTaskPodsResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -573,7 +573,7 @@ impl Client {
     pub fn describe_training_task_pods(&self) -> DescribeTrainingTaskPodsCall {
         DescribeTrainingTaskPodsCall::new(&self.handle)
     }
-    /// Calls `DescribeTrainingTasks`.
+    /// Calls `DescribeTrainingTasks`; the answer is a [`DescribeTrainingTasksResponse`].
     ///
     /// Each answer holds one page of `TrainingTaskSet`; [`into_paginator`](DescribeTrainingTasksCall::into_paginator) reads them all.
     ///
@@ -582,7 +582,7 @@ impl Client {
     pub fn describe_training_tasks(&self) -> DescribeTrainingTasksCall {
         DescribeTrainingTasksCall::new(&self.handle)
     }
-    /// Calls `DescribeWorkspaces`.
+    /// Calls `DescribeWorkspaces`; the answer is a [`DescribeWorkspacesResponse`].
     ///
     /// Each answer holds one page of `Workspaces`; [`into_paginator`](DescribeWorkspacesCall::into_paginator) reads them all.
     ///
@@ -591,7 +591,7 @@ impl Client {
     pub fn describe_workspaces(&self) -> DescribeWorkspacesCall {
         DescribeWorkspacesCall::new(&self.handle)
     }
-    /// Calls `EnableTrainingTaskClsConfig`.
+    /// Calls `EnableTrainingTaskClsConfig`; the answer is a [`EnableTrainingTaskClsConfigResponse`].
     ///
     /// Required: `TaskId`, `LogEnable`.
     ///
@@ -600,7 +600,7 @@ impl Client {
     pub fn enable_training_task_cls_config(&self) -> EnableTrainingTaskClsConfigCall {
         EnableTrainingTaskClsConfigCall::new(&self.handle)
     }
-    /// Calls `ModifyModelService`.
+    /// Calls `ModifyModelService`; the answer is a [`ModifyModelServiceResponse`].
     ///
     /// Required: `ServiceId`.
     ///
@@ -609,7 +609,7 @@ impl Client {
     pub fn modify_model_service(&self) -> ModifyModelServiceCall {
         ModifyModelServiceCall::new(&self.handle)
     }
-    /// Calls `ModifyModelServiceAuthToken`.
+    /// Calls `ModifyModelServiceAuthToken`; the answer is a [`ModifyModelServiceAuthTokenResponse`].
     ///
     /// Required: `ServiceGroupId`.
     ///
@@ -618,7 +618,7 @@ impl Client {
     pub fn modify_model_service_auth_token(&self) -> ModifyModelServiceAuthTokenCall {
         ModifyModelServiceAuthTokenCall::new(&self.handle)
     }
-    /// Calls `ModifyModelServiceAuthorization`.
+    /// Calls `ModifyModelServiceAuthorization`; the answer is a [`ModifyModelServiceAuthorizationResponse`].
     ///
     /// Required: `ServiceGroupId`.
     ///
@@ -629,7 +629,7 @@ impl Client {
     ) -> ModifyModelServiceAuthorizationCall {
         ModifyModelServiceAuthorizationCall::new(&self.handle)
     }
-    /// Calls `ModifyNotebook`.
+    /// Calls `ModifyNotebook`; the answer is a [`ModifyNotebookResponse`].
     ///
     /// Required: `Id`, `Name`, `ChargeType`, `ResourceConf`, `AutoStopping`, `DirectInternetAccess`, `RootAccess`, `LogEnable`.
     ///
@@ -638,7 +638,7 @@ impl Client {
     pub fn modify_notebook(&self) -> ModifyNotebookCall {
         ModifyNotebookCall::new(&self.handle)
     }
-    /// Calls `ModifyNotebookTags`.
+    /// Calls `ModifyNotebookTags`; the answer is a [`ModifyNotebookTagsResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -647,7 +647,7 @@ impl Client {
     pub fn modify_notebook_tags(&self) -> ModifyNotebookTagsCall {
         ModifyNotebookTagsCall::new(&self.handle)
     }
-    /// Calls `ModifyServiceGroupWeights`.
+    /// Calls `ModifyServiceGroupWeights`; the answer is a [`ModifyServiceGroupWeightsResponse`].
     ///
     /// Required: `ServiceGroupId`, `Weights`.
     ///
@@ -656,14 +656,14 @@ impl Client {
     pub fn modify_service_group_weights(&self) -> ModifyServiceGroupWeightsCall {
         ModifyServiceGroupWeightsCall::new(&self.handle)
     }
-    /// Calls `PushTrainingMetrics`.
+    /// Calls `PushTrainingMetrics`; the answer is a [`PushTrainingMetricsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tione&Version=2021-11-11&Action=PushTrainingMetrics)
     #[inline]
     pub fn push_training_metrics(&self) -> PushTrainingMetricsCall {
         PushTrainingMetricsCall::new(&self.handle)
     }
-    /// Calls `StartNotebook`.
+    /// Calls `StartNotebook`; the answer is a [`StartNotebookResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -672,7 +672,7 @@ impl Client {
     pub fn start_notebook(&self) -> StartNotebookCall {
         StartNotebookCall::new(&self.handle)
     }
-    /// Calls `StartTrainingTask`.
+    /// Calls `StartTrainingTask`; the answer is a [`StartTrainingTaskResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -681,7 +681,7 @@ impl Client {
     pub fn start_training_task(&self) -> StartTrainingTaskCall {
         StartTrainingTaskCall::new(&self.handle)
     }
-    /// Calls `StopModelAccelerateTask`.
+    /// Calls `StopModelAccelerateTask`; the answer is a [`StopModelAccelerateTaskResponse`].
     ///
     /// Required: `ModelAccTaskId`.
     ///
@@ -690,7 +690,7 @@ impl Client {
     pub fn stop_model_accelerate_task(&self) -> StopModelAccelerateTaskCall {
         StopModelAccelerateTaskCall::new(&self.handle)
     }
-    /// Calls `StopNotebook`.
+    /// Calls `StopNotebook`; the answer is a [`StopNotebookResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -699,7 +699,7 @@ impl Client {
     pub fn stop_notebook(&self) -> StopNotebookCall {
         StopNotebookCall::new(&self.handle)
     }
-    /// Calls `StopTrainingTask`.
+    /// Calls `StopTrainingTask`; the answer is a [`StopTrainingTaskResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -708,14 +708,14 @@ impl Client {
     pub fn stop_training_task(&self) -> StopTrainingTaskCall {
         StopTrainingTaskCall::new(&self.handle)
     }
-    /// Calls `UpdateDataSource`.
+    /// Calls `UpdateDataSource`; the answer is a [`UpdateDataSourceResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tione&Version=2021-11-11&Action=UpdateDataSource)
     #[inline]
     pub fn update_data_source(&self) -> UpdateDataSourceCall {
         UpdateDataSourceCall::new(&self.handle)
     }
-    /// Calls `UpdateMountLimit`.
+    /// Calls `UpdateMountLimit`; the answer is a [`UpdateMountLimitResponse`].
     ///
     /// Required: `Type`, `StorageId`, `LimitMount`.
     ///
@@ -724,7 +724,7 @@ impl Client {
     pub fn update_mount_limit(&self) -> UpdateMountLimitCall {
         UpdateMountLimitCall::new(&self.handle)
     }
-    /// Calls `UpdateSubAccountLinuxUserInfo`.
+    /// Calls `UpdateSubAccountLinuxUserInfo`; the answer is a [`UpdateSubAccountLinuxUserInfoResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tione&Version=2021-11-11&Action=UpdateSubAccountLinuxUserInfo)
     #[inline]
@@ -2095,7 +2095,6 @@ rt::action!(
     DescribeInferTemplates, DescribeInferTemplatesRequest, DescribeInferTemplatesCall,
     DescribeInferTemplatesResponse, Error, idempotent
 );
-impl<T> DescribeInferTemplatesCall<T> {}
 /// The answer of [`Client::describe_infer_templates`] (`DescribeInferTemplates`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

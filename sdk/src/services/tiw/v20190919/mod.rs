@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `CreatePPTCheckTask`.
+    /// Calls `CreatePPTCheckTask`; the answer is a [`CreatePPTCheckTaskResponse`].
     ///
     /// Required: `SdkAppId`, `Url`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn create_ppt_check_task(&self) -> CreatePPTCheckTaskCall {
         CreatePPTCheckTaskCall::new(&self.handle)
     }
-    /// Calls `CreateSnapshotTask`.
+    /// Calls `CreateSnapshotTask`; the answer is a [`CreateSnapshotTaskResponse`].
     ///
     /// Required: `Whiteboard`, `SdkAppId`, `RoomId`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn create_snapshot_task(&self) -> CreateSnapshotTaskCall {
         CreateSnapshotTaskCall::new(&self.handle)
     }
-    /// Calls `CreateTranscode`.
+    /// Calls `CreateTranscode`; the answer is a [`CreateTranscodeResponse`].
     ///
     /// Required: `SdkAppId`, `Url`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn create_transcode(&self) -> CreateTranscodeCall {
         CreateTranscodeCall::new(&self.handle)
     }
-    /// Calls `CreateVideoGenerationTask`.
+    /// Calls `CreateVideoGenerationTask`; the answer is a [`CreateVideoGenerationTaskResponse`].
     ///
     /// Required: `OnlineRecordTaskId`, `SdkAppId`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn create_video_generation_task(&self) -> CreateVideoGenerationTaskCall {
         CreateVideoGenerationTaskCall::new(&self.handle)
     }
-    /// Calls `DescribeOnlineRecord`.
+    /// Calls `DescribeOnlineRecord`; the answer is a [`DescribeOnlineRecordResponse`].
     ///
     /// Required: `SdkAppId`, `TaskId`.
     ///
@@ -80,7 +80,7 @@ impl Client {
     pub fn describe_online_record(&self) -> DescribeOnlineRecordCall {
         DescribeOnlineRecordCall::new(&self.handle)
     }
-    /// Calls `DescribeOnlineRecordCallback`.
+    /// Calls `DescribeOnlineRecordCallback`; the answer is a [`DescribeOnlineRecordCallbackResponse`].
     ///
     /// Required: `SdkAppId`.
     ///
@@ -89,7 +89,7 @@ impl Client {
     pub fn describe_online_record_callback(&self) -> DescribeOnlineRecordCallbackCall {
         DescribeOnlineRecordCallbackCall::new(&self.handle)
     }
-    /// Calls `DescribePPTCheck`.
+    /// Calls `DescribePPTCheck`; the answer is a [`DescribePPTCheckResponse`].
     ///
     /// Required: `SdkAppId`, `TaskId`.
     ///
@@ -98,7 +98,7 @@ impl Client {
     pub fn describe_ppt_check(&self) -> DescribePPTCheckCall {
         DescribePPTCheckCall::new(&self.handle)
     }
-    /// Calls `DescribePPTCheckCallback`.
+    /// Calls `DescribePPTCheckCallback`; the answer is a [`DescribePPTCheckCallbackResponse`].
     ///
     /// Required: `SdkAppId`.
     ///
@@ -107,7 +107,7 @@ impl Client {
     pub fn describe_ppt_check_callback(&self) -> DescribePPTCheckCallbackCall {
         DescribePPTCheckCallbackCall::new(&self.handle)
     }
-    /// Calls `DescribeRunningTasks`.
+    /// Calls `DescribeRunningTasks`; the answer is a [`DescribeRunningTasksResponse`].
     ///
     /// Required: `SdkAppID`, `TaskType`.
     ///
@@ -116,7 +116,7 @@ impl Client {
     pub fn describe_running_tasks(&self) -> DescribeRunningTasksCall {
         DescribeRunningTasksCall::new(&self.handle)
     }
-    /// Calls `DescribeSnapshotTask`.
+    /// Calls `DescribeSnapshotTask`; the answer is a [`DescribeSnapshotTaskResponse`].
     ///
     /// Required: `TaskID`, `SdkAppId`.
     ///
@@ -125,7 +125,7 @@ impl Client {
     pub fn describe_snapshot_task(&self) -> DescribeSnapshotTaskCall {
         DescribeSnapshotTaskCall::new(&self.handle)
     }
-    /// Calls `DescribeTranscode`.
+    /// Calls `DescribeTranscode`; the answer is a [`DescribeTranscodeResponse`].
     ///
     /// Required: `SdkAppId`, `TaskId`.
     ///
@@ -134,7 +134,7 @@ impl Client {
     pub fn describe_transcode(&self) -> DescribeTranscodeCall {
         DescribeTranscodeCall::new(&self.handle)
     }
-    /// Calls `DescribeTranscodeByUrl`.
+    /// Calls `DescribeTranscodeByUrl`; the answer is a [`DescribeTranscodeByUrlResponse`].
     ///
     /// Required: `SdkAppId`, `Url`.
     ///
@@ -143,7 +143,7 @@ impl Client {
     pub fn describe_transcode_by_url(&self) -> DescribeTranscodeByUrlCall {
         DescribeTranscodeByUrlCall::new(&self.handle)
     }
-    /// Calls `DescribeTranscodeCallback`.
+    /// Calls `DescribeTranscodeCallback`; the answer is a [`DescribeTranscodeCallbackResponse`].
     ///
     /// Required: `SdkAppId`.
     ///
@@ -152,7 +152,7 @@ impl Client {
     pub fn describe_transcode_callback(&self) -> DescribeTranscodeCallbackCall {
         DescribeTranscodeCallbackCall::new(&self.handle)
     }
-    /// Calls `DescribeVideoGenerationTask`.
+    /// Calls `DescribeVideoGenerationTask`; the answer is a [`DescribeVideoGenerationTaskResponse`].
     ///
     /// Required: `SdkAppId`, `TaskId`.
     ///
@@ -161,7 +161,7 @@ impl Client {
     pub fn describe_video_generation_task(&self) -> DescribeVideoGenerationTaskCall {
         DescribeVideoGenerationTaskCall::new(&self.handle)
     }
-    /// Calls `DescribeVideoGenerationTaskCallback`.
+    /// Calls `DescribeVideoGenerationTaskCallback`; the answer is a [`DescribeVideoGenerationTaskCallbackResponse`].
     ///
     /// Required: `SdkAppId`.
     ///
@@ -172,7 +172,7 @@ impl Client {
     ) -> DescribeVideoGenerationTaskCallbackCall {
         DescribeVideoGenerationTaskCallbackCall::new(&self.handle)
     }
-    /// Calls `DescribeWarningCallback`.
+    /// Calls `DescribeWarningCallback`; the answer is a [`DescribeWarningCallbackResponse`].
     ///
     /// Required: `SdkAppId`.
     ///
@@ -181,7 +181,7 @@ impl Client {
     pub fn describe_warning_callback(&self) -> DescribeWarningCallbackCall {
         DescribeWarningCallbackCall::new(&self.handle)
     }
-    /// Calls `DescribeWhiteboardPush`.
+    /// Calls `DescribeWhiteboardPush`; the answer is a [`DescribeWhiteboardPushResponse`].
     ///
     /// Required: `SdkAppId`, `TaskId`.
     ///
@@ -190,7 +190,7 @@ impl Client {
     pub fn describe_whiteboard_push(&self) -> DescribeWhiteboardPushCall {
         DescribeWhiteboardPushCall::new(&self.handle)
     }
-    /// Calls `DescribeWhiteboardPushCallback`.
+    /// Calls `DescribeWhiteboardPushCallback`; the answer is a [`DescribeWhiteboardPushCallbackResponse`].
     ///
     /// Required: `SdkAppId`.
     ///
@@ -201,7 +201,7 @@ impl Client {
     ) -> DescribeWhiteboardPushCallbackCall {
         DescribeWhiteboardPushCallbackCall::new(&self.handle)
     }
-    /// Calls `PauseOnlineRecord`.
+    /// Calls `PauseOnlineRecord`; the answer is a [`PauseOnlineRecordResponse`].
     ///
     /// Required: `SdkAppId`, `TaskId`.
     ///
@@ -210,7 +210,7 @@ impl Client {
     pub fn pause_online_record(&self) -> PauseOnlineRecordCall {
         PauseOnlineRecordCall::new(&self.handle)
     }
-    /// Calls `ResumeOnlineRecord`.
+    /// Calls `ResumeOnlineRecord`; the answer is a [`ResumeOnlineRecordResponse`].
     ///
     /// Required: `SdkAppId`, `TaskId`.
     ///
@@ -219,7 +219,7 @@ impl Client {
     pub fn resume_online_record(&self) -> ResumeOnlineRecordCall {
         ResumeOnlineRecordCall::new(&self.handle)
     }
-    /// Calls `SetOnlineRecordCallback`.
+    /// Calls `SetOnlineRecordCallback`; the answer is a [`SetOnlineRecordCallbackResponse`].
     ///
     /// Required: `SdkAppId`, `Callback`.
     ///
@@ -228,7 +228,7 @@ impl Client {
     pub fn set_online_record_callback(&self) -> SetOnlineRecordCallbackCall {
         SetOnlineRecordCallbackCall::new(&self.handle)
     }
-    /// Calls `SetOnlineRecordCallbackKey`.
+    /// Calls `SetOnlineRecordCallbackKey`; the answer is a [`SetOnlineRecordCallbackKeyResponse`].
     ///
     /// Required: `SdkAppId`, `CallbackKey`.
     ///
@@ -237,7 +237,7 @@ impl Client {
     pub fn set_online_record_callback_key(&self) -> SetOnlineRecordCallbackKeyCall {
         SetOnlineRecordCallbackKeyCall::new(&self.handle)
     }
-    /// Calls `SetPPTCheckCallback`.
+    /// Calls `SetPPTCheckCallback`; the answer is a [`SetPPTCheckCallbackResponse`].
     ///
     /// Required: `SdkAppId`, `Callback`.
     ///
@@ -246,7 +246,7 @@ impl Client {
     pub fn set_ppt_check_callback(&self) -> SetPPTCheckCallbackCall {
         SetPPTCheckCallbackCall::new(&self.handle)
     }
-    /// Calls `SetPPTCheckCallbackKey`.
+    /// Calls `SetPPTCheckCallbackKey`; the answer is a [`SetPPTCheckCallbackKeyResponse`].
     ///
     /// Required: `SdkAppId`, `CallbackKey`.
     ///
@@ -255,7 +255,7 @@ impl Client {
     pub fn set_ppt_check_callback_key(&self) -> SetPPTCheckCallbackKeyCall {
         SetPPTCheckCallbackKeyCall::new(&self.handle)
     }
-    /// Calls `SetTranscodeCallback`.
+    /// Calls `SetTranscodeCallback`; the answer is a [`SetTranscodeCallbackResponse`].
     ///
     /// Required: `SdkAppId`, `Callback`.
     ///
@@ -264,7 +264,7 @@ impl Client {
     pub fn set_transcode_callback(&self) -> SetTranscodeCallbackCall {
         SetTranscodeCallbackCall::new(&self.handle)
     }
-    /// Calls `SetTranscodeCallbackKey`.
+    /// Calls `SetTranscodeCallbackKey`; the answer is a [`SetTranscodeCallbackKeyResponse`].
     ///
     /// Required: `SdkAppId`, `CallbackKey`.
     ///
@@ -273,7 +273,7 @@ impl Client {
     pub fn set_transcode_callback_key(&self) -> SetTranscodeCallbackKeyCall {
         SetTranscodeCallbackKeyCall::new(&self.handle)
     }
-    /// Calls `SetVideoGenerationTaskCallback`.
+    /// Calls `SetVideoGenerationTaskCallback`; the answer is a [`SetVideoGenerationTaskCallbackResponse`].
     ///
     /// Required: `SdkAppId`, `Callback`.
     ///
@@ -284,7 +284,7 @@ impl Client {
     ) -> SetVideoGenerationTaskCallbackCall {
         SetVideoGenerationTaskCallbackCall::new(&self.handle)
     }
-    /// Calls `SetVideoGenerationTaskCallbackKey`.
+    /// Calls `SetVideoGenerationTaskCallbackKey`; the answer is a [`SetVideoGenerationTaskCallbackKeyResponse`].
     ///
     /// Required: `SdkAppId`, `CallbackKey`.
     ///
@@ -295,7 +295,7 @@ impl Client {
     ) -> SetVideoGenerationTaskCallbackKeyCall {
         SetVideoGenerationTaskCallbackKeyCall::new(&self.handle)
     }
-    /// Calls `SetWarningCallback`.
+    /// Calls `SetWarningCallback`; the answer is a [`SetWarningCallbackResponse`].
     ///
     /// Required: `SdkAppId`, `Callback`, `CallbackKey`.
     ///
@@ -304,7 +304,7 @@ impl Client {
     pub fn set_warning_callback(&self) -> SetWarningCallbackCall {
         SetWarningCallbackCall::new(&self.handle)
     }
-    /// Calls `SetWhiteboardPushCallback`.
+    /// Calls `SetWhiteboardPushCallback`; the answer is a [`SetWhiteboardPushCallbackResponse`].
     ///
     /// Required: `SdkAppId`, `Callback`.
     ///
@@ -313,7 +313,7 @@ impl Client {
     pub fn set_whiteboard_push_callback(&self) -> SetWhiteboardPushCallbackCall {
         SetWhiteboardPushCallbackCall::new(&self.handle)
     }
-    /// Calls `SetWhiteboardPushCallbackKey`.
+    /// Calls `SetWhiteboardPushCallbackKey`; the answer is a [`SetWhiteboardPushCallbackKeyResponse`].
     ///
     /// Required: `SdkAppId`, `CallbackKey`.
     ///
@@ -322,7 +322,7 @@ impl Client {
     pub fn set_whiteboard_push_callback_key(&self) -> SetWhiteboardPushCallbackKeyCall {
         SetWhiteboardPushCallbackKeyCall::new(&self.handle)
     }
-    /// Calls `StartOnlineRecord`.
+    /// Calls `StartOnlineRecord`; the answer is a [`StartOnlineRecordResponse`].
     ///
     /// Required: `SdkAppId`, `RoomId`, `RecordUserId`, `RecordUserSig`.
     ///
@@ -331,7 +331,7 @@ impl Client {
     pub fn start_online_record(&self) -> StartOnlineRecordCall {
         StartOnlineRecordCall::new(&self.handle)
     }
-    /// Calls `StartWhiteboardPush`.
+    /// Calls `StartWhiteboardPush`; the answer is a [`StartWhiteboardPushResponse`].
     ///
     /// Required: `SdkAppId`, `RoomId`, `PushUserId`, `PushUserSig`.
     ///
@@ -340,7 +340,7 @@ impl Client {
     pub fn start_whiteboard_push(&self) -> StartWhiteboardPushCall {
         StartWhiteboardPushCall::new(&self.handle)
     }
-    /// Calls `StopOnlineRecord`.
+    /// Calls `StopOnlineRecord`; the answer is a [`StopOnlineRecordResponse`].
     ///
     /// Required: `SdkAppId`, `TaskId`.
     ///
@@ -349,7 +349,7 @@ impl Client {
     pub fn stop_online_record(&self) -> StopOnlineRecordCall {
         StopOnlineRecordCall::new(&self.handle)
     }
-    /// Calls `StopWhiteboardPush`.
+    /// Calls `StopWhiteboardPush`; the answer is a [`StopWhiteboardPushResponse`].
     ///
     /// Required: `SdkAppId`, `TaskId`.
     ///

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `AcquireClusterAdminRole`.
+    /// Calls `AcquireClusterAdminRole`; the answer is a [`AcquireClusterAdminRoleResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn acquire_cluster_admin_role(&self) -> AcquireClusterAdminRoleCall {
         AcquireClusterAdminRoleCall::new(&self.handle)
     }
-    /// Calls `AddClusterCIDR`.
+    /// Calls `AddClusterCIDR`; the answer is a [`AddClusterCIDRResponse`].
     ///
     /// Required: `ClusterId`, `ClusterCIDRs`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn add_cluster_cidr(&self) -> AddClusterCIDRCall {
         AddClusterCIDRCall::new(&self.handle)
     }
-    /// Calls `AddExistedInstances`.
+    /// Calls `AddExistedInstances`; the answer is a [`AddExistedInstancesResponse`].
     ///
     /// Required: `ClusterId`, `InstanceIds`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn add_existed_instances(&self) -> AddExistedInstancesCall {
         AddExistedInstancesCall::new(&self.handle)
     }
-    /// Calls `AddNodeToNodePool`.
+    /// Calls `AddNodeToNodePool`; the answer is a [`AddNodeToNodePoolResponse`].
     ///
     /// Required: `ClusterId`, `NodePoolId`, `InstanceIds`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn add_node_to_node_pool(&self) -> AddNodeToNodePoolCall {
         AddNodeToNodePoolCall::new(&self.handle)
     }
-    /// Calls `AddVpcCniSubnets`.
+    /// Calls `AddVpcCniSubnets`; the answer is a [`AddVpcCniSubnetsResponse`].
     ///
     /// Required: `ClusterId`, `SubnetIds`, `VpcId`.
     ///
@@ -80,7 +80,7 @@ impl Client {
     pub fn add_vpc_cni_subnets(&self) -> AddVpcCniSubnetsCall {
         AddVpcCniSubnetsCall::new(&self.handle)
     }
-    /// Calls `CancelClusterRelease`.
+    /// Calls `CancelClusterRelease`; the answer is a [`CancelClusterReleaseResponse`].
     ///
     /// Required: `ID`.
     ///
@@ -89,7 +89,7 @@ impl Client {
     pub fn cancel_cluster_release(&self) -> CancelClusterReleaseCall {
         CancelClusterReleaseCall::new(&self.handle)
     }
-    /// Calls `CancelUpgradePlan`.
+    /// Calls `CancelUpgradePlan`; the answer is a [`CancelUpgradePlanResponse`].
     ///
     /// Required: `ClusterID`, `PlanID`.
     ///
@@ -98,7 +98,7 @@ impl Client {
     pub fn cancel_upgrade_plan(&self) -> CancelUpgradePlanCall {
         CancelUpgradePlanCall::new(&self.handle)
     }
-    /// Calls `CheckEdgeClusterCIDR`.
+    /// Calls `CheckEdgeClusterCIDR`; the answer is a [`CheckEdgeClusterCIDRResponse`].
     ///
     /// Required: `VpcId`, `PodCIDR`, `ServiceCIDR`.
     ///
@@ -107,7 +107,7 @@ impl Client {
     pub fn check_edge_cluster_cidr(&self) -> CheckEdgeClusterCIDRCall {
         CheckEdgeClusterCIDRCall::new(&self.handle)
     }
-    /// Calls `CheckInstancesUpgradeAble`.
+    /// Calls `CheckInstancesUpgradeAble`; the answer is a [`CheckInstancesUpgradeAbleResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -116,7 +116,7 @@ impl Client {
     pub fn check_instances_upgrade_able(&self) -> CheckInstancesUpgradeAbleCall {
         CheckInstancesUpgradeAbleCall::new(&self.handle)
     }
-    /// Calls `CreateBackupStorageLocation`.
+    /// Calls `CreateBackupStorageLocation`; the answer is a [`CreateBackupStorageLocationResponse`].
     ///
     /// Required: `StorageRegion`, `Bucket`, `Name`.
     ///
@@ -125,7 +125,7 @@ impl Client {
     pub fn create_backup_storage_location(&self) -> CreateBackupStorageLocationCall {
         CreateBackupStorageLocationCall::new(&self.handle)
     }
-    /// Calls `CreateCLSLogConfig`.
+    /// Calls `CreateCLSLogConfig`; the answer is a [`CreateCLSLogConfigResponse`].
     ///
     /// Required: `LogConfig`, `ClusterId`.
     ///
@@ -134,7 +134,7 @@ impl Client {
     pub fn create_cls_log_config(&self) -> CreateCLSLogConfigCall {
         CreateCLSLogConfigCall::new(&self.handle)
     }
-    /// Calls `CreateCluster`.
+    /// Calls `CreateCluster`; the answer is a [`CreateClusterResponse`].
     ///
     /// Required: `ClusterType`, `ClusterCIDRSettings`.
     ///
@@ -143,7 +143,7 @@ impl Client {
     pub fn create_cluster(&self) -> CreateClusterCall {
         CreateClusterCall::new(&self.handle)
     }
-    /// Calls `CreateClusterEndpoint`.
+    /// Calls `CreateClusterEndpoint`; the answer is a [`CreateClusterEndpointResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -152,7 +152,7 @@ impl Client {
     pub fn create_cluster_endpoint(&self) -> CreateClusterEndpointCall {
         CreateClusterEndpointCall::new(&self.handle)
     }
-    /// Calls `CreateClusterEndpointVip`.
+    /// Calls `CreateClusterEndpointVip`; the answer is a [`CreateClusterEndpointVipResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -161,7 +161,7 @@ impl Client {
     pub fn create_cluster_endpoint_vip(&self) -> CreateClusterEndpointVipCall {
         CreateClusterEndpointVipCall::new(&self.handle)
     }
-    /// Calls `CreateClusterInstances`.
+    /// Calls `CreateClusterInstances`; the answer is a [`CreateClusterInstancesResponse`].
     ///
     /// Required: `ClusterId`, `RunInstancePara`.
     ///
@@ -170,7 +170,7 @@ impl Client {
     pub fn create_cluster_instances(&self) -> CreateClusterInstancesCall {
         CreateClusterInstancesCall::new(&self.handle)
     }
-    /// Calls `CreateClusterMaintenanceWindowAndExclusions`.
+    /// Calls `CreateClusterMaintenanceWindowAndExclusions`; the answer is a [`CreateClusterMaintenanceWindowAndExclusionsResponse`].
     ///
     /// Required: `ClusterID`, `MaintenanceTime`, `Duration`, `DayOfWeek`.
     ///
@@ -181,7 +181,7 @@ impl Client {
     ) -> CreateClusterMaintenanceWindowAndExclusionsCall {
         CreateClusterMaintenanceWindowAndExclusionsCall::new(&self.handle)
     }
-    /// Calls `CreateClusterNodePool`.
+    /// Calls `CreateClusterNodePool`; the answer is a [`CreateClusterNodePoolResponse`].
     ///
     /// Required: `ClusterId`, `AutoScalingGroupPara`, `LaunchConfigurePara`, `InstanceAdvancedSettings`, `EnableAutoscale`.
     ///
@@ -190,7 +190,7 @@ impl Client {
     pub fn create_cluster_node_pool(&self) -> CreateClusterNodePoolCall {
         CreateClusterNodePoolCall::new(&self.handle)
     }
-    /// Calls `CreateClusterRelease`.
+    /// Calls `CreateClusterRelease`; the answer is a [`CreateClusterReleaseResponse`].
     ///
     /// Required: `ClusterId`, `Name`, `Namespace`, `Chart`.
     ///
@@ -199,7 +199,7 @@ impl Client {
     pub fn create_cluster_release(&self) -> CreateClusterReleaseCall {
         CreateClusterReleaseCall::new(&self.handle)
     }
-    /// Calls `CreateClusterRoute`.
+    /// Calls `CreateClusterRoute`; the answer is a [`CreateClusterRouteResponse`].
     ///
     /// Required: `RouteTableName`, `DestinationCidrBlock`, `GatewayIp`.
     ///
@@ -208,7 +208,7 @@ impl Client {
     pub fn create_cluster_route(&self) -> CreateClusterRouteCall {
         CreateClusterRouteCall::new(&self.handle)
     }
-    /// Calls `CreateClusterRouteTable`.
+    /// Calls `CreateClusterRouteTable`; the answer is a [`CreateClusterRouteTableResponse`].
     ///
     /// Required: `RouteTableName`, `RouteTableCidrBlock`, `VpcId`.
     ///
@@ -217,7 +217,7 @@ impl Client {
     pub fn create_cluster_route_table(&self) -> CreateClusterRouteTableCall {
         CreateClusterRouteTableCall::new(&self.handle)
     }
-    /// Calls `CreateClusterVirtualNode`.
+    /// Calls `CreateClusterVirtualNode`; the answer is a [`CreateClusterVirtualNodeResponse`].
     ///
     /// Required: `ClusterId`, `NodePoolId`.
     ///
@@ -226,7 +226,7 @@ impl Client {
     pub fn create_cluster_virtual_node(&self) -> CreateClusterVirtualNodeCall {
         CreateClusterVirtualNodeCall::new(&self.handle)
     }
-    /// Calls `CreateClusterVirtualNodePool`.
+    /// Calls `CreateClusterVirtualNodePool`; the answer is a [`CreateClusterVirtualNodePoolResponse`].
     ///
     /// Required: `ClusterId`, `Name`, `SecurityGroupIds`.
     ///
@@ -235,7 +235,7 @@ impl Client {
     pub fn create_cluster_virtual_node_pool(&self) -> CreateClusterVirtualNodePoolCall {
         CreateClusterVirtualNodePoolCall::new(&self.handle)
     }
-    /// Calls `CreateECMInstances`.
+    /// Calls `CreateECMInstances`; the answer is a [`CreateECMInstancesResponse`].
     ///
     /// Required: `ClusterID`, `ModuleId`, `ZoneInstanceCountISPSet`.
     ///
@@ -244,7 +244,7 @@ impl Client {
     pub fn create_ecm_instances(&self) -> CreateECMInstancesCall {
         CreateECMInstancesCall::new(&self.handle)
     }
-    /// Calls `CreateEKSCluster`.
+    /// Calls `CreateEKSCluster`; the answer is a [`CreateEKSClusterResponse`].
     ///
     /// Required: `K8SVersion`, `VpcId`, `ClusterName`, `SubnetIds`.
     ///
@@ -253,7 +253,7 @@ impl Client {
     pub fn create_eks_cluster(&self) -> CreateEKSClusterCall {
         CreateEKSClusterCall::new(&self.handle)
     }
-    /// Calls `CreateEKSContainerInstances`.
+    /// Calls `CreateEKSContainerInstances`; the answer is a [`CreateEKSContainerInstancesResponse`].
     ///
     /// Required: `Containers`, `EksCiName`, `SecurityGroupIds`, `SubnetId`, `VpcId`, `Memory`, `Cpu`.
     ///
@@ -262,7 +262,7 @@ impl Client {
     pub fn create_eks_container_instances(&self) -> CreateEKSContainerInstancesCall {
         CreateEKSContainerInstancesCall::new(&self.handle)
     }
-    /// Calls `CreateEdgeCVMInstances`.
+    /// Calls `CreateEdgeCVMInstances`; the answer is a [`CreateEdgeCVMInstancesResponse`].
     ///
     /// Required: `ClusterID`, `RunInstancePara`, `CvmRegion`, `CvmCount`.
     ///
@@ -271,7 +271,7 @@ impl Client {
     pub fn create_edge_cvm_instances(&self) -> CreateEdgeCVMInstancesCall {
         CreateEdgeCVMInstancesCall::new(&self.handle)
     }
-    /// Calls `CreateEdgeLogConfig`.
+    /// Calls `CreateEdgeLogConfig`; the answer is a [`CreateEdgeLogConfigResponse`].
     ///
     /// Required: `ClusterId`, `LogConfig`.
     ///
@@ -280,7 +280,7 @@ impl Client {
     pub fn create_edge_log_config(&self) -> CreateEdgeLogConfigCall {
         CreateEdgeLogConfigCall::new(&self.handle)
     }
-    /// Calls `CreateEksLogConfig`.
+    /// Calls `CreateEksLogConfig`; the answer is a [`CreateEksLogConfigResponse`].
     ///
     /// Required: `ClusterId`, `LogConfig`.
     ///
@@ -289,7 +289,7 @@ impl Client {
     pub fn create_eks_log_config(&self) -> CreateEksLogConfigCall {
         CreateEksLogConfigCall::new(&self.handle)
     }
-    /// Calls `CreateExternalNodePool`.
+    /// Calls `CreateExternalNodePool`; the answer is a [`CreateExternalNodePoolResponse`].
     ///
     /// Required: `ClusterId`, `Name`, `ContainerRuntime`, `RuntimeVersion`.
     ///
@@ -298,7 +298,7 @@ impl Client {
     pub fn create_external_node_pool(&self) -> CreateExternalNodePoolCall {
         CreateExternalNodePoolCall::new(&self.handle)
     }
-    /// Calls `CreateGlobalMaintenanceWindowAndExclusions`.
+    /// Calls `CreateGlobalMaintenanceWindowAndExclusions`; the answer is a [`CreateGlobalMaintenanceWindowAndExclusionsResponse`].
     ///
     /// Required: `MaintenanceTime`, `Duration`, `DayOfWeek`, `TargetRegions`.
     ///
@@ -309,7 +309,7 @@ impl Client {
     ) -> CreateGlobalMaintenanceWindowAndExclusionsCall {
         CreateGlobalMaintenanceWindowAndExclusionsCall::new(&self.handle)
     }
-    /// Calls `CreateImageCache`.
+    /// Calls `CreateImageCache`; the answer is a [`CreateImageCacheResponse`].
     ///
     /// Required: `Images`, `SubnetId`, `VpcId`.
     ///
@@ -318,7 +318,7 @@ impl Client {
     pub fn create_image_cache(&self) -> CreateImageCacheCall {
         CreateImageCacheCall::new(&self.handle)
     }
-    /// Calls `CreatePrometheusAlertPolicy`.
+    /// Calls `CreatePrometheusAlertPolicy`; the answer is a [`CreatePrometheusAlertPolicyResponse`].
     ///
     /// Required: `InstanceId`, `AlertRule`.
     ///
@@ -327,7 +327,7 @@ impl Client {
     pub fn create_prometheus_alert_policy(&self) -> CreatePrometheusAlertPolicyCall {
         CreatePrometheusAlertPolicyCall::new(&self.handle)
     }
-    /// Calls `CreatePrometheusAlertRule`.
+    /// Calls `CreatePrometheusAlertRule`; the answer is a [`CreatePrometheusAlertRuleResponse`].
     ///
     /// Required: `InstanceId`, `AlertRule`.
     ///
@@ -336,7 +336,7 @@ impl Client {
     pub fn create_prometheus_alert_rule(&self) -> CreatePrometheusAlertRuleCall {
         CreatePrometheusAlertRuleCall::new(&self.handle)
     }
-    /// Calls `CreatePrometheusClusterAgent`.
+    /// Calls `CreatePrometheusClusterAgent`; the answer is a [`CreatePrometheusClusterAgentResponse`].
     ///
     /// Required: `InstanceId`, `Agents`.
     ///
@@ -345,7 +345,7 @@ impl Client {
     pub fn create_prometheus_cluster_agent(&self) -> CreatePrometheusClusterAgentCall {
         CreatePrometheusClusterAgentCall::new(&self.handle)
     }
-    /// Calls `CreatePrometheusConfig`.
+    /// Calls `CreatePrometheusConfig`; the answer is a [`CreatePrometheusConfigResponse`].
     ///
     /// Required: `InstanceId`, `ClusterType`, `ClusterId`.
     ///
@@ -354,7 +354,7 @@ impl Client {
     pub fn create_prometheus_config(&self) -> CreatePrometheusConfigCall {
         CreatePrometheusConfigCall::new(&self.handle)
     }
-    /// Calls `CreatePrometheusDashboard`.
+    /// Calls `CreatePrometheusDashboard`; the answer is a [`CreatePrometheusDashboardResponse`].
     ///
     /// Required: `InstanceId`, `DashboardName`, `Contents`.
     ///
@@ -363,7 +363,7 @@ impl Client {
     pub fn create_prometheus_dashboard(&self) -> CreatePrometheusDashboardCall {
         CreatePrometheusDashboardCall::new(&self.handle)
     }
-    /// Calls `CreatePrometheusGlobalNotification`.
+    /// Calls `CreatePrometheusGlobalNotification`; the answer is a [`CreatePrometheusGlobalNotificationResponse`].
     ///
     /// Required: `InstanceId`, `Notification`.
     ///
@@ -374,7 +374,7 @@ impl Client {
     ) -> CreatePrometheusGlobalNotificationCall {
         CreatePrometheusGlobalNotificationCall::new(&self.handle)
     }
-    /// Calls `CreatePrometheusRecordRuleYaml`.
+    /// Calls `CreatePrometheusRecordRuleYaml`; the answer is a [`CreatePrometheusRecordRuleYamlResponse`].
     ///
     /// Required: `InstanceId`, `Content`.
     ///
@@ -385,7 +385,7 @@ impl Client {
     ) -> CreatePrometheusRecordRuleYamlCall {
         CreatePrometheusRecordRuleYamlCall::new(&self.handle)
     }
-    /// Calls `CreatePrometheusTemp`.
+    /// Calls `CreatePrometheusTemp`; the answer is a [`CreatePrometheusTempResponse`].
     ///
     /// Required: `Template`.
     ///
@@ -394,7 +394,7 @@ impl Client {
     pub fn create_prometheus_temp(&self) -> CreatePrometheusTempCall {
         CreatePrometheusTempCall::new(&self.handle)
     }
-    /// Calls `CreatePrometheusTemplate`.
+    /// Calls `CreatePrometheusTemplate`; the answer is a [`CreatePrometheusTemplateResponse`].
     ///
     /// Required: `Template`.
     ///
@@ -403,7 +403,7 @@ impl Client {
     pub fn create_prometheus_template(&self) -> CreatePrometheusTemplateCall {
         CreatePrometheusTemplateCall::new(&self.handle)
     }
-    /// Calls `CreateReservedInstances`.
+    /// Calls `CreateReservedInstances`; the answer is a [`CreateReservedInstancesResponse`].
     ///
     /// Required: `ReservedInstanceSpec`, `InstanceCount`, `InstanceChargePrepaid`. Automatic retries: safe only with a `ClientToken` set; without one, none once the request may have reached the service.
     ///
@@ -412,7 +412,7 @@ impl Client {
     pub fn create_reserved_instances(&self) -> CreateReservedInstancesCall {
         CreateReservedInstancesCall::new(&self.handle)
     }
-    /// Calls `CreateRollOutSequence`.
+    /// Calls `CreateRollOutSequence`; the answer is a [`CreateRollOutSequenceResponse`].
     ///
     /// Required: `Name`, `SequenceFlows`, `Enabled`.
     ///
@@ -421,7 +421,7 @@ impl Client {
     pub fn create_roll_out_sequence(&self) -> CreateRollOutSequenceCall {
         CreateRollOutSequenceCall::new(&self.handle)
     }
-    /// Calls `CreateTKEEdgeCluster`.
+    /// Calls `CreateTKEEdgeCluster`; the answer is a [`CreateTKEEdgeClusterResponse`].
     ///
     /// Required: `K8SVersion`, `VpcId`, `ClusterName`, `PodCIDR`, `ServiceCIDR`.
     ///
@@ -430,7 +430,7 @@ impl Client {
     pub fn create_tke_edge_cluster(&self) -> CreateTKEEdgeClusterCall {
         CreateTKEEdgeClusterCall::new(&self.handle)
     }
-    /// Calls `DeleteAddon`.
+    /// Calls `DeleteAddon`; the answer is a [`DeleteAddonResponse`].
     ///
     /// Required: `ClusterId`, `AddonName`.
     ///
@@ -439,7 +439,7 @@ impl Client {
     pub fn delete_addon(&self) -> DeleteAddonCall {
         DeleteAddonCall::new(&self.handle)
     }
-    /// Calls `DeleteBackupStorageLocation`.
+    /// Calls `DeleteBackupStorageLocation`; the answer is a [`DeleteBackupStorageLocationResponse`].
     ///
     /// Required: `Name`.
     ///
@@ -448,7 +448,7 @@ impl Client {
     pub fn delete_backup_storage_location(&self) -> DeleteBackupStorageLocationCall {
         DeleteBackupStorageLocationCall::new(&self.handle)
     }
-    /// Calls `DeleteCluster`.
+    /// Calls `DeleteCluster`; the answer is a [`DeleteClusterResponse`].
     ///
     /// Required: `ClusterId`, `InstanceDeleteMode`.
     ///
@@ -457,7 +457,7 @@ impl Client {
     pub fn delete_cluster(&self) -> DeleteClusterCall {
         DeleteClusterCall::new(&self.handle)
     }
-    /// Calls `DeleteClusterAsGroups`.
+    /// Calls `DeleteClusterAsGroups`; the answer is a [`DeleteClusterAsGroupsResponse`].
     ///
     /// Required: `ClusterId`, `AutoScalingGroupIds`.
     ///
@@ -466,7 +466,7 @@ impl Client {
     pub fn delete_cluster_as_groups(&self) -> DeleteClusterAsGroupsCall {
         DeleteClusterAsGroupsCall::new(&self.handle)
     }
-    /// Calls `DeleteClusterEndpoint`.
+    /// Calls `DeleteClusterEndpoint`; the answer is a [`DeleteClusterEndpointResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -475,7 +475,7 @@ impl Client {
     pub fn delete_cluster_endpoint(&self) -> DeleteClusterEndpointCall {
         DeleteClusterEndpointCall::new(&self.handle)
     }
-    /// Calls `DeleteClusterEndpointVip`.
+    /// Calls `DeleteClusterEndpointVip`; the answer is a [`DeleteClusterEndpointVipResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -484,7 +484,7 @@ impl Client {
     pub fn delete_cluster_endpoint_vip(&self) -> DeleteClusterEndpointVipCall {
         DeleteClusterEndpointVipCall::new(&self.handle)
     }
-    /// Calls `DeleteClusterInstances`.
+    /// Calls `DeleteClusterInstances`; the answer is a [`DeleteClusterInstancesResponse`].
     ///
     /// Required: `ClusterId`, `InstanceIds`, `InstanceDeleteMode`.
     ///
@@ -493,7 +493,7 @@ impl Client {
     pub fn delete_cluster_instances(&self) -> DeleteClusterInstancesCall {
         DeleteClusterInstancesCall::new(&self.handle)
     }
-    /// Calls `DeleteClusterMaintenanceWindowAndExclusion`.
+    /// Calls `DeleteClusterMaintenanceWindowAndExclusion`; the answer is a [`DeleteClusterMaintenanceWindowAndExclusionResponse`].
     ///
     /// Required: `ClusterID`.
     ///
@@ -504,7 +504,7 @@ impl Client {
     ) -> DeleteClusterMaintenanceWindowAndExclusionCall {
         DeleteClusterMaintenanceWindowAndExclusionCall::new(&self.handle)
     }
-    /// Calls `DeleteClusterNodePool`.
+    /// Calls `DeleteClusterNodePool`; the answer is a [`DeleteClusterNodePoolResponse`].
     ///
     /// Required: `ClusterId`, `NodePoolIds`, `KeepInstance`.
     ///
@@ -513,7 +513,7 @@ impl Client {
     pub fn delete_cluster_node_pool(&self) -> DeleteClusterNodePoolCall {
         DeleteClusterNodePoolCall::new(&self.handle)
     }
-    /// Calls `DeleteClusterRoute`.
+    /// Calls `DeleteClusterRoute`; the answer is a [`DeleteClusterRouteResponse`].
     ///
     /// Required: `RouteTableName`, `GatewayIp`, `DestinationCidrBlock`.
     ///
@@ -522,7 +522,7 @@ impl Client {
     pub fn delete_cluster_route(&self) -> DeleteClusterRouteCall {
         DeleteClusterRouteCall::new(&self.handle)
     }
-    /// Calls `DeleteClusterRouteTable`.
+    /// Calls `DeleteClusterRouteTable`; the answer is a [`DeleteClusterRouteTableResponse`].
     ///
     /// Required: `RouteTableName`.
     ///
@@ -531,7 +531,7 @@ impl Client {
     pub fn delete_cluster_route_table(&self) -> DeleteClusterRouteTableCall {
         DeleteClusterRouteTableCall::new(&self.handle)
     }
-    /// Calls `DeleteClusterVirtualNode`.
+    /// Calls `DeleteClusterVirtualNode`; the answer is a [`DeleteClusterVirtualNodeResponse`].
     ///
     /// Required: `ClusterId`, `NodeNames`.
     ///
@@ -540,7 +540,7 @@ impl Client {
     pub fn delete_cluster_virtual_node(&self) -> DeleteClusterVirtualNodeCall {
         DeleteClusterVirtualNodeCall::new(&self.handle)
     }
-    /// Calls `DeleteClusterVirtualNodePool`.
+    /// Calls `DeleteClusterVirtualNodePool`; the answer is a [`DeleteClusterVirtualNodePoolResponse`].
     ///
     /// Required: `ClusterId`, `NodePoolIds`.
     ///
@@ -549,7 +549,7 @@ impl Client {
     pub fn delete_cluster_virtual_node_pool(&self) -> DeleteClusterVirtualNodePoolCall {
         DeleteClusterVirtualNodePoolCall::new(&self.handle)
     }
-    /// Calls `DeleteECMInstances`.
+    /// Calls `DeleteECMInstances`; the answer is a [`DeleteECMInstancesResponse`].
     ///
     /// Required: `ClusterID`, `EcmIdSet`.
     ///
@@ -558,7 +558,7 @@ impl Client {
     pub fn delete_ecm_instances(&self) -> DeleteECMInstancesCall {
         DeleteECMInstancesCall::new(&self.handle)
     }
-    /// Calls `DeleteEKSCluster`.
+    /// Calls `DeleteEKSCluster`; the answer is a [`DeleteEKSClusterResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -567,7 +567,7 @@ impl Client {
     pub fn delete_eks_cluster(&self) -> DeleteEKSClusterCall {
         DeleteEKSClusterCall::new(&self.handle)
     }
-    /// Calls `DeleteEKSContainerInstances`.
+    /// Calls `DeleteEKSContainerInstances`; the answer is a [`DeleteEKSContainerInstancesResponse`].
     ///
     /// Required: `EksCiIds`.
     ///
@@ -576,7 +576,7 @@ impl Client {
     pub fn delete_eks_container_instances(&self) -> DeleteEKSContainerInstancesCall {
         DeleteEKSContainerInstancesCall::new(&self.handle)
     }
-    /// Calls `DeleteEdgeCVMInstances`.
+    /// Calls `DeleteEdgeCVMInstances`; the answer is a [`DeleteEdgeCVMInstancesResponse`].
     ///
     /// Required: `ClusterID`, `CvmIdSet`.
     ///
@@ -585,7 +585,7 @@ impl Client {
     pub fn delete_edge_cvm_instances(&self) -> DeleteEdgeCVMInstancesCall {
         DeleteEdgeCVMInstancesCall::new(&self.handle)
     }
-    /// Calls `DeleteEdgeClusterInstances`.
+    /// Calls `DeleteEdgeClusterInstances`; the answer is a [`DeleteEdgeClusterInstancesResponse`].
     ///
     /// Required: `ClusterId`, `InstanceIds`.
     ///
@@ -594,7 +594,7 @@ impl Client {
     pub fn delete_edge_cluster_instances(&self) -> DeleteEdgeClusterInstancesCall {
         DeleteEdgeClusterInstancesCall::new(&self.handle)
     }
-    /// Calls `DeleteExternalNode`.
+    /// Calls `DeleteExternalNode`; the answer is a [`DeleteExternalNodeResponse`].
     ///
     /// Required: `ClusterId`, `Names`.
     ///
@@ -603,7 +603,7 @@ impl Client {
     pub fn delete_external_node(&self) -> DeleteExternalNodeCall {
         DeleteExternalNodeCall::new(&self.handle)
     }
-    /// Calls `DeleteExternalNodePool`.
+    /// Calls `DeleteExternalNodePool`; the answer is a [`DeleteExternalNodePoolResponse`].
     ///
     /// Required: `ClusterId`, `NodePoolIds`.
     ///
@@ -612,7 +612,7 @@ impl Client {
     pub fn delete_external_node_pool(&self) -> DeleteExternalNodePoolCall {
         DeleteExternalNodePoolCall::new(&self.handle)
     }
-    /// Calls `DeleteGlobalMaintenanceWindowAndExclusion`.
+    /// Calls `DeleteGlobalMaintenanceWindowAndExclusion`; the answer is a [`DeleteGlobalMaintenanceWindowAndExclusionResponse`].
     ///
     /// Required: `ID`.
     ///
@@ -623,7 +623,7 @@ impl Client {
     ) -> DeleteGlobalMaintenanceWindowAndExclusionCall {
         DeleteGlobalMaintenanceWindowAndExclusionCall::new(&self.handle)
     }
-    /// Calls `DeleteImageCaches`.
+    /// Calls `DeleteImageCaches`; the answer is a [`DeleteImageCachesResponse`].
     ///
     /// Required: `ImageCacheIds`.
     ///
@@ -632,7 +632,7 @@ impl Client {
     pub fn delete_image_caches(&self) -> DeleteImageCachesCall {
         DeleteImageCachesCall::new(&self.handle)
     }
-    /// Calls `DeleteLogConfigs`.
+    /// Calls `DeleteLogConfigs`; the answer is a [`DeleteLogConfigsResponse`].
     ///
     /// Required: `ClusterId`, `LogConfigNames`.
     ///
@@ -641,7 +641,7 @@ impl Client {
     pub fn delete_log_configs(&self) -> DeleteLogConfigsCall {
         DeleteLogConfigsCall::new(&self.handle)
     }
-    /// Calls `DeletePrometheusAlertPolicy`.
+    /// Calls `DeletePrometheusAlertPolicy`; the answer is a [`DeletePrometheusAlertPolicyResponse`].
     ///
     /// Required: `InstanceId`, `AlertIds`.
     ///
@@ -650,7 +650,7 @@ impl Client {
     pub fn delete_prometheus_alert_policy(&self) -> DeletePrometheusAlertPolicyCall {
         DeletePrometheusAlertPolicyCall::new(&self.handle)
     }
-    /// Calls `DeletePrometheusAlertRule`.
+    /// Calls `DeletePrometheusAlertRule`; the answer is a [`DeletePrometheusAlertRuleResponse`].
     ///
     /// Required: `InstanceId`, `AlertIds`.
     ///
@@ -659,7 +659,7 @@ impl Client {
     pub fn delete_prometheus_alert_rule(&self) -> DeletePrometheusAlertRuleCall {
         DeletePrometheusAlertRuleCall::new(&self.handle)
     }
-    /// Calls `DeletePrometheusClusterAgent`.
+    /// Calls `DeletePrometheusClusterAgent`; the answer is a [`DeletePrometheusClusterAgentResponse`].
     ///
     /// Required: `Agents`, `InstanceId`.
     ///
@@ -668,7 +668,7 @@ impl Client {
     pub fn delete_prometheus_cluster_agent(&self) -> DeletePrometheusClusterAgentCall {
         DeletePrometheusClusterAgentCall::new(&self.handle)
     }
-    /// Calls `DeletePrometheusConfig`.
+    /// Calls `DeletePrometheusConfig`; the answer is a [`DeletePrometheusConfigResponse`].
     ///
     /// Required: `InstanceId`, `ClusterType`, `ClusterId`.
     ///
@@ -677,7 +677,7 @@ impl Client {
     pub fn delete_prometheus_config(&self) -> DeletePrometheusConfigCall {
         DeletePrometheusConfigCall::new(&self.handle)
     }
-    /// Calls `DeletePrometheusRecordRuleYaml`.
+    /// Calls `DeletePrometheusRecordRuleYaml`; the answer is a [`DeletePrometheusRecordRuleYamlResponse`].
     ///
     /// Required: `InstanceId`, `Names`.
     ///
@@ -688,7 +688,7 @@ impl Client {
     ) -> DeletePrometheusRecordRuleYamlCall {
         DeletePrometheusRecordRuleYamlCall::new(&self.handle)
     }
-    /// Calls `DeletePrometheusTemp`.
+    /// Calls `DeletePrometheusTemp`; the answer is a [`DeletePrometheusTempResponse`].
     ///
     /// Required: `TemplateId`.
     ///
@@ -697,7 +697,7 @@ impl Client {
     pub fn delete_prometheus_temp(&self) -> DeletePrometheusTempCall {
         DeletePrometheusTempCall::new(&self.handle)
     }
-    /// Calls `DeletePrometheusTempSync`.
+    /// Calls `DeletePrometheusTempSync`; the answer is a [`DeletePrometheusTempSyncResponse`].
     ///
     /// Required: `TemplateId`, `Targets`.
     ///
@@ -706,7 +706,7 @@ impl Client {
     pub fn delete_prometheus_temp_sync(&self) -> DeletePrometheusTempSyncCall {
         DeletePrometheusTempSyncCall::new(&self.handle)
     }
-    /// Calls `DeletePrometheusTemplate`.
+    /// Calls `DeletePrometheusTemplate`; the answer is a [`DeletePrometheusTemplateResponse`].
     ///
     /// Required: `TemplateId`.
     ///
@@ -715,7 +715,7 @@ impl Client {
     pub fn delete_prometheus_template(&self) -> DeletePrometheusTemplateCall {
         DeletePrometheusTemplateCall::new(&self.handle)
     }
-    /// Calls `DeletePrometheusTemplateSync`.
+    /// Calls `DeletePrometheusTemplateSync`; the answer is a [`DeletePrometheusTemplateSyncResponse`].
     ///
     /// Required: `TemplateId`, `Targets`.
     ///
@@ -724,7 +724,7 @@ impl Client {
     pub fn delete_prometheus_template_sync(&self) -> DeletePrometheusTemplateSyncCall {
         DeletePrometheusTemplateSyncCall::new(&self.handle)
     }
-    /// Calls `DeleteReservedInstances`.
+    /// Calls `DeleteReservedInstances`; the answer is a [`DeleteReservedInstancesResponse`].
     ///
     /// Required: `ReservedInstanceIds`.
     ///
@@ -733,7 +733,7 @@ impl Client {
     pub fn delete_reserved_instances(&self) -> DeleteReservedInstancesCall {
         DeleteReservedInstancesCall::new(&self.handle)
     }
-    /// Calls `DeleteRollOutSequence`.
+    /// Calls `DeleteRollOutSequence`; the answer is a [`DeleteRollOutSequenceResponse`].
     ///
     /// Required: `ID`.
     ///
@@ -742,7 +742,7 @@ impl Client {
     pub fn delete_roll_out_sequence(&self) -> DeleteRollOutSequenceCall {
         DeleteRollOutSequenceCall::new(&self.handle)
     }
-    /// Calls `DeleteTKEEdgeCluster`.
+    /// Calls `DeleteTKEEdgeCluster`; the answer is a [`DeleteTKEEdgeClusterResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -751,7 +751,7 @@ impl Client {
     pub fn delete_tke_edge_cluster(&self) -> DeleteTKEEdgeClusterCall {
         DeleteTKEEdgeClusterCall::new(&self.handle)
     }
-    /// Calls `DeleteUserPermissions`.
+    /// Calls `DeleteUserPermissions`; the answer is a [`DeleteUserPermissionsResponse`].
     ///
     /// Required: `TargetUin`.
     ///
@@ -760,7 +760,7 @@ impl Client {
     pub fn delete_user_permissions(&self) -> DeleteUserPermissionsCall {
         DeleteUserPermissionsCall::new(&self.handle)
     }
-    /// Calls `DescribeAddon`.
+    /// Calls `DescribeAddon`; the answer is a [`DescribeAddonResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -769,7 +769,7 @@ impl Client {
     pub fn describe_addon(&self) -> DescribeAddonCall {
         DescribeAddonCall::new(&self.handle)
     }
-    /// Calls `DescribeAddonValues`.
+    /// Calls `DescribeAddonValues`; the answer is a [`DescribeAddonValuesResponse`].
     ///
     /// Required: `ClusterId`, `AddonName`.
     ///
@@ -778,7 +778,7 @@ impl Client {
     pub fn describe_addon_values(&self) -> DescribeAddonValuesCall {
         DescribeAddonValuesCall::new(&self.handle)
     }
-    /// Calls `DescribeAvailableClusterVersion`.
+    /// Calls `DescribeAvailableClusterVersion`; the answer is a [`DescribeAvailableClusterVersionResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tke&Version=2018-05-25&Action=DescribeAvailableClusterVersion)
     #[inline]
@@ -787,7 +787,7 @@ impl Client {
     ) -> DescribeAvailableClusterVersionCall {
         DescribeAvailableClusterVersionCall::new(&self.handle)
     }
-    /// Calls `DescribeAvailableTKEEdgeVersion`.
+    /// Calls `DescribeAvailableTKEEdgeVersion`; the answer is a [`DescribeAvailableTKEEdgeVersionResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -799,7 +799,7 @@ impl Client {
     ) -> DescribeAvailableTKEEdgeVersionCall {
         DescribeAvailableTKEEdgeVersionCall::new(&self.handle)
     }
-    /// Calls `DescribeBackupStorageLocations`.
+    /// Calls `DescribeBackupStorageLocations`; the answer is a [`DescribeBackupStorageLocationsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tke&Version=2018-05-25&Action=DescribeBackupStorageLocations)
     #[inline]
@@ -808,7 +808,7 @@ impl Client {
     ) -> DescribeBackupStorageLocationsCall {
         DescribeBackupStorageLocationsCall::new(&self.handle)
     }
-    /// Calls `DescribeBatchModifyTagsStatus`.
+    /// Calls `DescribeBatchModifyTagsStatus`; the answer is a [`DescribeBatchModifyTagsStatusResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -819,7 +819,7 @@ impl Client {
     ) -> DescribeBatchModifyTagsStatusCall {
         DescribeBatchModifyTagsStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeClusterAsGroupOption`.
+    /// Calls `DescribeClusterAsGroupOption`; the answer is a [`DescribeClusterAsGroupOptionResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -828,7 +828,7 @@ impl Client {
     pub fn describe_cluster_as_group_option(&self) -> DescribeClusterAsGroupOptionCall {
         DescribeClusterAsGroupOptionCall::new(&self.handle)
     }
-    /// Calls `DescribeClusterAsGroups`.
+    /// Calls `DescribeClusterAsGroups`; the answer is a [`DescribeClusterAsGroupsResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -839,7 +839,7 @@ impl Client {
     pub fn describe_cluster_as_groups(&self) -> DescribeClusterAsGroupsCall {
         DescribeClusterAsGroupsCall::new(&self.handle)
     }
-    /// Calls `DescribeClusterAuthenticationOptions`.
+    /// Calls `DescribeClusterAuthenticationOptions`; the answer is a [`DescribeClusterAuthenticationOptionsResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -850,7 +850,7 @@ impl Client {
     ) -> DescribeClusterAuthenticationOptionsCall {
         DescribeClusterAuthenticationOptionsCall::new(&self.handle)
     }
-    /// Calls `DescribeClusterAvailableExtraArgs`.
+    /// Calls `DescribeClusterAvailableExtraArgs`; the answer is a [`DescribeClusterAvailableExtraArgsResponse`].
     ///
     /// Required: `ClusterVersion`, `ClusterType`.
     ///
@@ -861,7 +861,7 @@ impl Client {
     ) -> DescribeClusterAvailableExtraArgsCall {
         DescribeClusterAvailableExtraArgsCall::new(&self.handle)
     }
-    /// Calls `DescribeClusterCommonNames`.
+    /// Calls `DescribeClusterCommonNames`; the answer is a [`DescribeClusterCommonNamesResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -870,7 +870,7 @@ impl Client {
     pub fn describe_cluster_common_names(&self) -> DescribeClusterCommonNamesCall {
         DescribeClusterCommonNamesCall::new(&self.handle)
     }
-    /// Calls `DescribeClusterControllers`.
+    /// Calls `DescribeClusterControllers`; the answer is a [`DescribeClusterControllersResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -879,7 +879,7 @@ impl Client {
     pub fn describe_cluster_controllers(&self) -> DescribeClusterControllersCall {
         DescribeClusterControllersCall::new(&self.handle)
     }
-    /// Calls `DescribeClusterEndpointStatus`.
+    /// Calls `DescribeClusterEndpointStatus`; the answer is a [`DescribeClusterEndpointStatusResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -888,7 +888,7 @@ impl Client {
     pub fn describe_cluster_endpoint_status(&self) -> DescribeClusterEndpointStatusCall {
         DescribeClusterEndpointStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeClusterEndpointVipStatus`.
+    /// Calls `DescribeClusterEndpointVipStatus`; the answer is a [`DescribeClusterEndpointVipStatusResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -899,7 +899,7 @@ impl Client {
     ) -> DescribeClusterEndpointVipStatusCall {
         DescribeClusterEndpointVipStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeClusterEndpoints`.
+    /// Calls `DescribeClusterEndpoints`; the answer is a [`DescribeClusterEndpointsResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -908,7 +908,7 @@ impl Client {
     pub fn describe_cluster_endpoints(&self) -> DescribeClusterEndpointsCall {
         DescribeClusterEndpointsCall::new(&self.handle)
     }
-    /// Calls `DescribeClusterExtraArgs`.
+    /// Calls `DescribeClusterExtraArgs`; the answer is a [`DescribeClusterExtraArgsResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -917,7 +917,7 @@ impl Client {
     pub fn describe_cluster_extra_args(&self) -> DescribeClusterExtraArgsCall {
         DescribeClusterExtraArgsCall::new(&self.handle)
     }
-    /// Calls `DescribeClusterInspectionResultsOverview`.
+    /// Calls `DescribeClusterInspectionResultsOverview`; the answer is a [`DescribeClusterInspectionResultsOverviewResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tke&Version=2018-05-25&Action=DescribeClusterInspectionResultsOverview)
     #[inline]
@@ -926,7 +926,7 @@ impl Client {
     ) -> DescribeClusterInspectionResultsOverviewCall {
         DescribeClusterInspectionResultsOverviewCall::new(&self.handle)
     }
-    /// Calls `DescribeClusterInstances`.
+    /// Calls `DescribeClusterInstances`; the answer is a [`DescribeClusterInstancesResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -937,7 +937,7 @@ impl Client {
     pub fn describe_cluster_instances(&self) -> DescribeClusterInstancesCall {
         DescribeClusterInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribeClusterKubeconfig`.
+    /// Calls `DescribeClusterKubeconfig`; the answer is a [`DescribeClusterKubeconfigResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -946,14 +946,14 @@ impl Client {
     pub fn describe_cluster_kubeconfig(&self) -> DescribeClusterKubeconfigCall {
         DescribeClusterKubeconfigCall::new(&self.handle)
     }
-    /// Calls `DescribeClusterLevelAttribute`.
+    /// Calls `DescribeClusterLevelAttribute`; the answer is a [`DescribeClusterLevelAttributeResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tke&Version=2018-05-25&Action=DescribeClusterLevelAttribute)
     #[inline]
     pub fn describe_cluster_level_attribute(&self) -> DescribeClusterLevelAttributeCall {
         DescribeClusterLevelAttributeCall::new(&self.handle)
     }
-    /// Calls `DescribeClusterLevelChangeRecords`.
+    /// Calls `DescribeClusterLevelChangeRecords`; the answer is a [`DescribeClusterLevelChangeRecordsResponse`].
     ///
     /// Required: `ClusterID`.
     ///
@@ -966,7 +966,7 @@ impl Client {
     ) -> DescribeClusterLevelChangeRecordsCall {
         DescribeClusterLevelChangeRecordsCall::new(&self.handle)
     }
-    /// Calls `DescribeClusterMaintenanceWindowAndExclusions`.
+    /// Calls `DescribeClusterMaintenanceWindowAndExclusions`; the answer is a [`DescribeClusterMaintenanceWindowAndExclusionsResponse`].
     ///
     /// Each answer holds one page of `MaintenanceWindowAndExclusions`; [`into_paginator`](DescribeClusterMaintenanceWindowAndExclusionsCall::into_paginator) reads them all.
     ///
@@ -977,7 +977,7 @@ impl Client {
     ) -> DescribeClusterMaintenanceWindowAndExclusionsCall {
         DescribeClusterMaintenanceWindowAndExclusionsCall::new(&self.handle)
     }
-    /// Calls `DescribeClusterNodePoolDetail`.
+    /// Calls `DescribeClusterNodePoolDetail`; the answer is a [`DescribeClusterNodePoolDetailResponse`].
     ///
     /// Required: `ClusterId`, `NodePoolId`.
     ///
@@ -988,7 +988,7 @@ impl Client {
     ) -> DescribeClusterNodePoolDetailCall {
         DescribeClusterNodePoolDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeClusterNodePools`.
+    /// Calls `DescribeClusterNodePools`; the answer is a [`DescribeClusterNodePoolsResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -997,7 +997,7 @@ impl Client {
     pub fn describe_cluster_node_pools(&self) -> DescribeClusterNodePoolsCall {
         DescribeClusterNodePoolsCall::new(&self.handle)
     }
-    /// Calls `DescribeClusterPendingReleases`.
+    /// Calls `DescribeClusterPendingReleases`; the answer is a [`DescribeClusterPendingReleasesResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -1008,7 +1008,7 @@ impl Client {
     ) -> DescribeClusterPendingReleasesCall {
         DescribeClusterPendingReleasesCall::new(&self.handle)
     }
-    /// Calls `DescribeClusterReleaseDetails`.
+    /// Calls `DescribeClusterReleaseDetails`; the answer is a [`DescribeClusterReleaseDetailsResponse`].
     ///
     /// Required: `ClusterId`, `Name`, `Namespace`.
     ///
@@ -1017,7 +1017,7 @@ impl Client {
     pub fn describe_cluster_release_details(&self) -> DescribeClusterReleaseDetailsCall {
         DescribeClusterReleaseDetailsCall::new(&self.handle)
     }
-    /// Calls `DescribeClusterReleaseHistory`.
+    /// Calls `DescribeClusterReleaseHistory`; the answer is a [`DescribeClusterReleaseHistoryResponse`].
     ///
     /// Required: `ClusterId`, `Name`, `Namespace`.
     ///
@@ -1026,7 +1026,7 @@ impl Client {
     pub fn describe_cluster_release_history(&self) -> DescribeClusterReleaseHistoryCall {
         DescribeClusterReleaseHistoryCall::new(&self.handle)
     }
-    /// Calls `DescribeClusterReleases`.
+    /// Calls `DescribeClusterReleases`; the answer is a [`DescribeClusterReleasesResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -1035,7 +1035,7 @@ impl Client {
     pub fn describe_cluster_releases(&self) -> DescribeClusterReleasesCall {
         DescribeClusterReleasesCall::new(&self.handle)
     }
-    /// Calls `DescribeClusterRollOutSequenceTags`.
+    /// Calls `DescribeClusterRollOutSequenceTags`; the answer is a [`DescribeClusterRollOutSequenceTagsResponse`].
     ///
     /// Each answer holds one page of `ClusterTags`; [`into_paginator`](DescribeClusterRollOutSequenceTagsCall::into_paginator) reads them all.
     ///
@@ -1046,14 +1046,14 @@ impl Client {
     ) -> DescribeClusterRollOutSequenceTagsCall {
         DescribeClusterRollOutSequenceTagsCall::new(&self.handle)
     }
-    /// Calls `DescribeClusterRouteTables`.
+    /// Calls `DescribeClusterRouteTables`; the answer is a [`DescribeClusterRouteTablesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tke&Version=2018-05-25&Action=DescribeClusterRouteTables)
     #[inline]
     pub fn describe_cluster_route_tables(&self) -> DescribeClusterRouteTablesCall {
         DescribeClusterRouteTablesCall::new(&self.handle)
     }
-    /// Calls `DescribeClusterRoutes`.
+    /// Calls `DescribeClusterRoutes`; the answer is a [`DescribeClusterRoutesResponse`].
     ///
     /// Required: `RouteTableName`.
     ///
@@ -1062,7 +1062,7 @@ impl Client {
     pub fn describe_cluster_routes(&self) -> DescribeClusterRoutesCall {
         DescribeClusterRoutesCall::new(&self.handle)
     }
-    /// Calls `DescribeClusterSchedulerPolicy`.
+    /// Calls `DescribeClusterSchedulerPolicy`; the answer is a [`DescribeClusterSchedulerPolicyResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -1073,7 +1073,7 @@ impl Client {
     ) -> DescribeClusterSchedulerPolicyCall {
         DescribeClusterSchedulerPolicyCall::new(&self.handle)
     }
-    /// Calls `DescribeClusterSecurity`.
+    /// Calls `DescribeClusterSecurity`; the answer is a [`DescribeClusterSecurityResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -1085,14 +1085,14 @@ impl Client {
     pub fn describe_cluster_security(&self) -> DescribeClusterSecurityCall {
         DescribeClusterSecurityCall::new(&self.handle)
     }
-    /// Calls `DescribeClusterStatus`.
+    /// Calls `DescribeClusterStatus`; the answer is a [`DescribeClusterStatusResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tke&Version=2018-05-25&Action=DescribeClusterStatus)
     #[inline]
     pub fn describe_cluster_status(&self) -> DescribeClusterStatusCall {
         DescribeClusterStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeClusterVirtualNode`.
+    /// Calls `DescribeClusterVirtualNode`; the answer is a [`DescribeClusterVirtualNodeResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -1101,7 +1101,7 @@ impl Client {
     pub fn describe_cluster_virtual_node(&self) -> DescribeClusterVirtualNodeCall {
         DescribeClusterVirtualNodeCall::new(&self.handle)
     }
-    /// Calls `DescribeClusterVirtualNodePools`.
+    /// Calls `DescribeClusterVirtualNodePools`; the answer is a [`DescribeClusterVirtualNodePoolsResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -1112,7 +1112,7 @@ impl Client {
     ) -> DescribeClusterVirtualNodePoolsCall {
         DescribeClusterVirtualNodePoolsCall::new(&self.handle)
     }
-    /// Calls `DescribeClusters`.
+    /// Calls `DescribeClusters`; the answer is a [`DescribeClustersResponse`].
     ///
     /// Each answer holds one page of `Clusters`; [`into_paginator`](DescribeClustersCall::into_paginator) reads them all.
     ///
@@ -1121,7 +1121,7 @@ impl Client {
     pub fn describe_clusters(&self) -> DescribeClustersCall {
         DescribeClustersCall::new(&self.handle)
     }
-    /// Calls `DescribeControlPlaneLogs`.
+    /// Calls `DescribeControlPlaneLogs`; the answer is a [`DescribeControlPlaneLogsResponse`].
     ///
     /// Required: `ClusterId`, `ClusterType`.
     ///
@@ -1130,7 +1130,7 @@ impl Client {
     pub fn describe_control_plane_logs(&self) -> DescribeControlPlaneLogsCall {
         DescribeControlPlaneLogsCall::new(&self.handle)
     }
-    /// Calls `DescribeECMInstances`.
+    /// Calls `DescribeECMInstances`; the answer is a [`DescribeECMInstancesResponse`].
     ///
     /// Required: `ClusterID`.
     ///
@@ -1139,7 +1139,7 @@ impl Client {
     pub fn describe_ecm_instances(&self) -> DescribeECMInstancesCall {
         DescribeECMInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribeEKSClusterCredential`.
+    /// Calls `DescribeEKSClusterCredential`; the answer is a [`DescribeEKSClusterCredentialResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -1148,7 +1148,7 @@ impl Client {
     pub fn describe_eks_cluster_credential(&self) -> DescribeEKSClusterCredentialCall {
         DescribeEKSClusterCredentialCall::new(&self.handle)
     }
-    /// Calls `DescribeEKSClusters`.
+    /// Calls `DescribeEKSClusters`; the answer is a [`DescribeEKSClustersResponse`].
     ///
     /// Each answer holds one page of `Clusters`; [`into_paginator`](DescribeEKSClustersCall::into_paginator) reads them all.
     ///
@@ -1157,7 +1157,7 @@ impl Client {
     pub fn describe_eks_clusters(&self) -> DescribeEKSClustersCall {
         DescribeEKSClustersCall::new(&self.handle)
     }
-    /// Calls `DescribeEKSContainerInstanceEvent`.
+    /// Calls `DescribeEKSContainerInstanceEvent`; the answer is a [`DescribeEKSContainerInstanceEventResponse`].
     ///
     /// Required: `EksCiId`.
     ///
@@ -1168,7 +1168,7 @@ impl Client {
     ) -> DescribeEKSContainerInstanceEventCall {
         DescribeEKSContainerInstanceEventCall::new(&self.handle)
     }
-    /// Calls `DescribeEKSContainerInstanceRegions`.
+    /// Calls `DescribeEKSContainerInstanceRegions`; the answer is a [`DescribeEKSContainerInstanceRegionsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tke&Version=2018-05-25&Action=DescribeEKSContainerInstanceRegions)
     #[inline]
@@ -1177,7 +1177,7 @@ impl Client {
     ) -> DescribeEKSContainerInstanceRegionsCall {
         DescribeEKSContainerInstanceRegionsCall::new(&self.handle)
     }
-    /// Calls `DescribeEKSContainerInstances`.
+    /// Calls `DescribeEKSContainerInstances`; the answer is a [`DescribeEKSContainerInstancesResponse`].
     ///
     /// Each answer holds one page of `EksCis`; [`into_paginator`](DescribeEKSContainerInstancesCall::into_paginator) reads them all.
     ///
@@ -1186,7 +1186,7 @@ impl Client {
     pub fn describe_eks_container_instances(&self) -> DescribeEKSContainerInstancesCall {
         DescribeEKSContainerInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribeEdgeAvailableExtraArgs`.
+    /// Calls `DescribeEdgeAvailableExtraArgs`; the answer is a [`DescribeEdgeAvailableExtraArgsResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -1198,7 +1198,7 @@ impl Client {
     ) -> DescribeEdgeAvailableExtraArgsCall {
         DescribeEdgeAvailableExtraArgsCall::new(&self.handle)
     }
-    /// Calls `DescribeEdgeCVMInstances`.
+    /// Calls `DescribeEdgeCVMInstances`; the answer is a [`DescribeEdgeCVMInstancesResponse`].
     ///
     /// Required: `ClusterID`.
     ///
@@ -1207,7 +1207,7 @@ impl Client {
     pub fn describe_edge_cvm_instances(&self) -> DescribeEdgeCVMInstancesCall {
         DescribeEdgeCVMInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribeEdgeClusterExtraArgs`.
+    /// Calls `DescribeEdgeClusterExtraArgs`; the answer is a [`DescribeEdgeClusterExtraArgsResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -1216,7 +1216,7 @@ impl Client {
     pub fn describe_edge_cluster_extra_args(&self) -> DescribeEdgeClusterExtraArgsCall {
         DescribeEdgeClusterExtraArgsCall::new(&self.handle)
     }
-    /// Calls `DescribeEdgeClusterInstances`.
+    /// Calls `DescribeEdgeClusterInstances`; the answer is a [`DescribeEdgeClusterInstancesResponse`].
     ///
     /// Required: `ClusterID`, `Limit`, `Offset`.
     ///
@@ -1225,7 +1225,7 @@ impl Client {
     pub fn describe_edge_cluster_instances(&self) -> DescribeEdgeClusterInstancesCall {
         DescribeEdgeClusterInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribeEdgeClusterUpgradeInfo`.
+    /// Calls `DescribeEdgeClusterUpgradeInfo`; the answer is a [`DescribeEdgeClusterUpgradeInfoResponse`].
     ///
     /// Required: `ClusterId`, `EdgeVersion`.
     ///
@@ -1236,7 +1236,7 @@ impl Client {
     ) -> DescribeEdgeClusterUpgradeInfoCall {
         DescribeEdgeClusterUpgradeInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeEdgeLogSwitches`.
+    /// Calls `DescribeEdgeLogSwitches`; the answer is a [`DescribeEdgeLogSwitchesResponse`].
     ///
     /// Required: `ClusterIds`.
     ///
@@ -1245,7 +1245,7 @@ impl Client {
     pub fn describe_edge_log_switches(&self) -> DescribeEdgeLogSwitchesCall {
         DescribeEdgeLogSwitchesCall::new(&self.handle)
     }
-    /// Calls `DescribeEksContainerInstanceLog`.
+    /// Calls `DescribeEksContainerInstanceLog`; the answer is a [`DescribeEksContainerInstanceLogResponse`].
     ///
     /// Required: `EksCiId`.
     ///
@@ -1256,7 +1256,7 @@ impl Client {
     ) -> DescribeEksContainerInstanceLogCall {
         DescribeEksContainerInstanceLogCall::new(&self.handle)
     }
-    /// Calls `DescribeEnableVpcCniProgress`.
+    /// Calls `DescribeEnableVpcCniProgress`; the answer is a [`DescribeEnableVpcCniProgressResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -1265,7 +1265,7 @@ impl Client {
     pub fn describe_enable_vpc_cni_progress(&self) -> DescribeEnableVpcCniProgressCall {
         DescribeEnableVpcCniProgressCall::new(&self.handle)
     }
-    /// Calls `DescribeEncryptionStatus`.
+    /// Calls `DescribeEncryptionStatus`; the answer is a [`DescribeEncryptionStatusResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -1274,7 +1274,7 @@ impl Client {
     pub fn describe_encryption_status(&self) -> DescribeEncryptionStatusCall {
         DescribeEncryptionStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeExistedInstances`.
+    /// Calls `DescribeExistedInstances`; the answer is a [`DescribeExistedInstancesResponse`].
     ///
     /// Each answer holds one page of `ExistedInstanceSet`; [`into_paginator`](DescribeExistedInstancesCall::into_paginator) reads them all.
     ///
@@ -1283,7 +1283,7 @@ impl Client {
     pub fn describe_existed_instances(&self) -> DescribeExistedInstancesCall {
         DescribeExistedInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribeExternalNode`.
+    /// Calls `DescribeExternalNode`; the answer is a [`DescribeExternalNodeResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -1292,7 +1292,7 @@ impl Client {
     pub fn describe_external_node(&self) -> DescribeExternalNodeCall {
         DescribeExternalNodeCall::new(&self.handle)
     }
-    /// Calls `DescribeExternalNodePools`.
+    /// Calls `DescribeExternalNodePools`; the answer is a [`DescribeExternalNodePoolsResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -1301,7 +1301,7 @@ impl Client {
     pub fn describe_external_node_pools(&self) -> DescribeExternalNodePoolsCall {
         DescribeExternalNodePoolsCall::new(&self.handle)
     }
-    /// Calls `DescribeExternalNodeScript`.
+    /// Calls `DescribeExternalNodeScript`; the answer is a [`DescribeExternalNodeScriptResponse`].
     ///
     /// Required: `ClusterId`, `NodePoolId`.
     ///
@@ -1310,7 +1310,7 @@ impl Client {
     pub fn describe_external_node_script(&self) -> DescribeExternalNodeScriptCall {
         DescribeExternalNodeScriptCall::new(&self.handle)
     }
-    /// Calls `DescribeExternalNodeSupportConfig`.
+    /// Calls `DescribeExternalNodeSupportConfig`; the answer is a [`DescribeExternalNodeSupportConfigResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -1321,7 +1321,7 @@ impl Client {
     ) -> DescribeExternalNodeSupportConfigCall {
         DescribeExternalNodeSupportConfigCall::new(&self.handle)
     }
-    /// Calls `DescribeGlobalMaintenanceWindowAndExclusions`.
+    /// Calls `DescribeGlobalMaintenanceWindowAndExclusions`; the answer is a [`DescribeGlobalMaintenanceWindowAndExclusionsResponse`].
     ///
     /// Each answer holds one page of `MaintenanceWindowAndExclusions`; [`into_paginator`](DescribeGlobalMaintenanceWindowAndExclusionsCall::into_paginator) reads them all.
     ///
@@ -1332,7 +1332,7 @@ impl Client {
     ) -> DescribeGlobalMaintenanceWindowAndExclusionsCall {
         DescribeGlobalMaintenanceWindowAndExclusionsCall::new(&self.handle)
     }
-    /// Calls `DescribeIPAMD`.
+    /// Calls `DescribeIPAMD`; the answer is a [`DescribeIPAMDResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -1341,7 +1341,7 @@ impl Client {
     pub fn describe_ipamd(&self) -> DescribeIPAMDCall {
         DescribeIPAMDCall::new(&self.handle)
     }
-    /// Calls `DescribeImageCaches`.
+    /// Calls `DescribeImageCaches`; the answer is a [`DescribeImageCachesResponse`].
     ///
     /// Each answer holds one page of `ImageCaches`; [`into_paginator`](DescribeImageCachesCall::into_paginator) reads them all.
     ///
@@ -1350,14 +1350,14 @@ impl Client {
     pub fn describe_image_caches(&self) -> DescribeImageCachesCall {
         DescribeImageCachesCall::new(&self.handle)
     }
-    /// Calls `DescribeImages`.
+    /// Calls `DescribeImages`; the answer is a [`DescribeImagesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tke&Version=2018-05-25&Action=DescribeImages)
     #[inline]
     pub fn describe_images(&self) -> DescribeImagesCall {
         DescribeImagesCall::new(&self.handle)
     }
-    /// Calls `DescribeLogConfigs`.
+    /// Calls `DescribeLogConfigs`; the answer is a [`DescribeLogConfigsResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -1366,7 +1366,7 @@ impl Client {
     pub fn describe_log_configs(&self) -> DescribeLogConfigsCall {
         DescribeLogConfigsCall::new(&self.handle)
     }
-    /// Calls `DescribeLogSwitches`.
+    /// Calls `DescribeLogSwitches`; the answer is a [`DescribeLogSwitchesResponse`].
     ///
     /// Required: `ClusterIds`.
     ///
@@ -1375,7 +1375,7 @@ impl Client {
     pub fn describe_log_switches(&self) -> DescribeLogSwitchesCall {
         DescribeLogSwitchesCall::new(&self.handle)
     }
-    /// Calls `DescribeMasterComponent`.
+    /// Calls `DescribeMasterComponent`; the answer is a [`DescribeMasterComponentResponse`].
     ///
     /// Required: `ClusterId`, `Component`.
     ///
@@ -1384,14 +1384,14 @@ impl Client {
     pub fn describe_master_component(&self) -> DescribeMasterComponentCall {
         DescribeMasterComponentCall::new(&self.handle)
     }
-    /// Calls `DescribeOSImages`.
+    /// Calls `DescribeOSImages`; the answer is a [`DescribeOSImagesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tke&Version=2018-05-25&Action=DescribeOSImages)
     #[inline]
     pub fn describe_os_images(&self) -> DescribeOSImagesCall {
         DescribeOSImagesCall::new(&self.handle)
     }
-    /// Calls `DescribeOpenPolicyList`.
+    /// Calls `DescribeOpenPolicyList`; the answer is a [`DescribeOpenPolicyListResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -1400,7 +1400,7 @@ impl Client {
     pub fn describe_open_policy_list(&self) -> DescribeOpenPolicyListCall {
         DescribeOpenPolicyListCall::new(&self.handle)
     }
-    /// Calls `DescribePodChargeInfo`.
+    /// Calls `DescribePodChargeInfo`; the answer is a [`DescribePodChargeInfoResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -1409,14 +1409,14 @@ impl Client {
     pub fn describe_pod_charge_info(&self) -> DescribePodChargeInfoCall {
         DescribePodChargeInfoCall::new(&self.handle)
     }
-    /// Calls `DescribePodDeductionRate`.
+    /// Calls `DescribePodDeductionRate`; the answer is a [`DescribePodDeductionRateResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tke&Version=2018-05-25&Action=DescribePodDeductionRate)
     #[inline]
     pub fn describe_pod_deduction_rate(&self) -> DescribePodDeductionRateCall {
         DescribePodDeductionRateCall::new(&self.handle)
     }
-    /// Calls `DescribePodsBySpec`.
+    /// Calls `DescribePodsBySpec`; the answer is a [`DescribePodsBySpecResponse`].
     ///
     /// Required: `Cpu`, `Memory`.
     ///
@@ -1427,7 +1427,7 @@ impl Client {
     pub fn describe_pods_by_spec(&self) -> DescribePodsBySpecCall {
         DescribePodsBySpecCall::new(&self.handle)
     }
-    /// Calls `DescribePostNodeResources`.
+    /// Calls `DescribePostNodeResources`; the answer is a [`DescribePostNodeResourcesResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -1436,7 +1436,7 @@ impl Client {
     pub fn describe_post_node_resources(&self) -> DescribePostNodeResourcesCall {
         DescribePostNodeResourcesCall::new(&self.handle)
     }
-    /// Calls `DescribePrometheusAgentInstances`.
+    /// Calls `DescribePrometheusAgentInstances`; the answer is a [`DescribePrometheusAgentInstancesResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -1447,7 +1447,7 @@ impl Client {
     ) -> DescribePrometheusAgentInstancesCall {
         DescribePrometheusAgentInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribePrometheusAgents`.
+    /// Calls `DescribePrometheusAgents`; the answer is a [`DescribePrometheusAgentsResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -1456,7 +1456,7 @@ impl Client {
     pub fn describe_prometheus_agents(&self) -> DescribePrometheusAgentsCall {
         DescribePrometheusAgentsCall::new(&self.handle)
     }
-    /// Calls `DescribePrometheusAlertHistory`.
+    /// Calls `DescribePrometheusAlertHistory`; the answer is a [`DescribePrometheusAlertHistoryResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -1467,7 +1467,7 @@ impl Client {
     ) -> DescribePrometheusAlertHistoryCall {
         DescribePrometheusAlertHistoryCall::new(&self.handle)
     }
-    /// Calls `DescribePrometheusAlertPolicy`.
+    /// Calls `DescribePrometheusAlertPolicy`; the answer is a [`DescribePrometheusAlertPolicyResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -1476,7 +1476,7 @@ impl Client {
     pub fn describe_prometheus_alert_policy(&self) -> DescribePrometheusAlertPolicyCall {
         DescribePrometheusAlertPolicyCall::new(&self.handle)
     }
-    /// Calls `DescribePrometheusAlertRule`.
+    /// Calls `DescribePrometheusAlertRule`; the answer is a [`DescribePrometheusAlertRuleResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -1485,7 +1485,7 @@ impl Client {
     pub fn describe_prometheus_alert_rule(&self) -> DescribePrometheusAlertRuleCall {
         DescribePrometheusAlertRuleCall::new(&self.handle)
     }
-    /// Calls `DescribePrometheusClusterAgents`.
+    /// Calls `DescribePrometheusClusterAgents`; the answer is a [`DescribePrometheusClusterAgentsResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -1496,7 +1496,7 @@ impl Client {
     ) -> DescribePrometheusClusterAgentsCall {
         DescribePrometheusClusterAgentsCall::new(&self.handle)
     }
-    /// Calls `DescribePrometheusConfig`.
+    /// Calls `DescribePrometheusConfig`; the answer is a [`DescribePrometheusConfigResponse`].
     ///
     /// Required: `InstanceId`, `ClusterId`, `ClusterType`.
     ///
@@ -1505,7 +1505,7 @@ impl Client {
     pub fn describe_prometheus_config(&self) -> DescribePrometheusConfigCall {
         DescribePrometheusConfigCall::new(&self.handle)
     }
-    /// Calls `DescribePrometheusGlobalConfig`.
+    /// Calls `DescribePrometheusGlobalConfig`; the answer is a [`DescribePrometheusGlobalConfigResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -1516,7 +1516,7 @@ impl Client {
     ) -> DescribePrometheusGlobalConfigCall {
         DescribePrometheusGlobalConfigCall::new(&self.handle)
     }
-    /// Calls `DescribePrometheusGlobalNotification`.
+    /// Calls `DescribePrometheusGlobalNotification`; the answer is a [`DescribePrometheusGlobalNotificationResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -1527,7 +1527,7 @@ impl Client {
     ) -> DescribePrometheusGlobalNotificationCall {
         DescribePrometheusGlobalNotificationCall::new(&self.handle)
     }
-    /// Calls `DescribePrometheusInstance`.
+    /// Calls `DescribePrometheusInstance`; the answer is a [`DescribePrometheusInstanceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -1536,7 +1536,7 @@ impl Client {
     pub fn describe_prometheus_instance(&self) -> DescribePrometheusInstanceCall {
         DescribePrometheusInstanceCall::new(&self.handle)
     }
-    /// Calls `DescribePrometheusInstanceInitStatus`.
+    /// Calls `DescribePrometheusInstanceInitStatus`; the answer is a [`DescribePrometheusInstanceInitStatusResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -1547,7 +1547,7 @@ impl Client {
     ) -> DescribePrometheusInstanceInitStatusCall {
         DescribePrometheusInstanceInitStatusCall::new(&self.handle)
     }
-    /// Calls `DescribePrometheusInstancesOverview`.
+    /// Calls `DescribePrometheusInstancesOverview`; the answer is a [`DescribePrometheusInstancesOverviewResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tke&Version=2018-05-25&Action=DescribePrometheusInstancesOverview)
     #[inline]
@@ -1556,14 +1556,14 @@ impl Client {
     ) -> DescribePrometheusInstancesOverviewCall {
         DescribePrometheusInstancesOverviewCall::new(&self.handle)
     }
-    /// Calls `DescribePrometheusOverviews`.
+    /// Calls `DescribePrometheusOverviews`; the answer is a [`DescribePrometheusOverviewsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tke&Version=2018-05-25&Action=DescribePrometheusOverviews)
     #[inline]
     pub fn describe_prometheus_overviews(&self) -> DescribePrometheusOverviewsCall {
         DescribePrometheusOverviewsCall::new(&self.handle)
     }
-    /// Calls `DescribePrometheusRecordRules`.
+    /// Calls `DescribePrometheusRecordRules`; the answer is a [`DescribePrometheusRecordRulesResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -1572,7 +1572,7 @@ impl Client {
     pub fn describe_prometheus_record_rules(&self) -> DescribePrometheusRecordRulesCall {
         DescribePrometheusRecordRulesCall::new(&self.handle)
     }
-    /// Calls `DescribePrometheusTargets`.
+    /// Calls `DescribePrometheusTargets`; the answer is a [`DescribePrometheusTargetsResponse`].
     ///
     /// Required: `InstanceId`, `ClusterType`, `ClusterId`.
     ///
@@ -1581,14 +1581,14 @@ impl Client {
     pub fn describe_prometheus_targets(&self) -> DescribePrometheusTargetsCall {
         DescribePrometheusTargetsCall::new(&self.handle)
     }
-    /// Calls `DescribePrometheusTemp`.
+    /// Calls `DescribePrometheusTemp`; the answer is a [`DescribePrometheusTempResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tke&Version=2018-05-25&Action=DescribePrometheusTemp)
     #[inline]
     pub fn describe_prometheus_temp(&self) -> DescribePrometheusTempCall {
         DescribePrometheusTempCall::new(&self.handle)
     }
-    /// Calls `DescribePrometheusTempSync`.
+    /// Calls `DescribePrometheusTempSync`; the answer is a [`DescribePrometheusTempSyncResponse`].
     ///
     /// Required: `TemplateId`.
     ///
@@ -1597,7 +1597,7 @@ impl Client {
     pub fn describe_prometheus_temp_sync(&self) -> DescribePrometheusTempSyncCall {
         DescribePrometheusTempSyncCall::new(&self.handle)
     }
-    /// Calls `DescribePrometheusTemplateSync`.
+    /// Calls `DescribePrometheusTemplateSync`; the answer is a [`DescribePrometheusTemplateSyncResponse`].
     ///
     /// Required: `TemplateId`.
     ///
@@ -1608,14 +1608,14 @@ impl Client {
     ) -> DescribePrometheusTemplateSyncCall {
         DescribePrometheusTemplateSyncCall::new(&self.handle)
     }
-    /// Calls `DescribePrometheusTemplates`.
+    /// Calls `DescribePrometheusTemplates`; the answer is a [`DescribePrometheusTemplatesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tke&Version=2018-05-25&Action=DescribePrometheusTemplates)
     #[inline]
     pub fn describe_prometheus_templates(&self) -> DescribePrometheusTemplatesCall {
         DescribePrometheusTemplatesCall::new(&self.handle)
     }
-    /// Calls `DescribeRIUtilizationDetail`.
+    /// Calls `DescribeRIUtilizationDetail`; the answer is a [`DescribeRIUtilizationDetailResponse`].
     ///
     /// Each answer holds one page of `RIUtilizationDetailSet`; [`into_paginator`](DescribeRIUtilizationDetailCall::into_paginator) reads them all.
     ///
@@ -1624,14 +1624,14 @@ impl Client {
     pub fn describe_ri_utilization_detail(&self) -> DescribeRIUtilizationDetailCall {
         DescribeRIUtilizationDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeRegions`.
+    /// Calls `DescribeRegions`; the answer is a [`DescribeRegionsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tke&Version=2018-05-25&Action=DescribeRegions)
     #[inline]
     pub fn describe_regions(&self) -> DescribeRegionsCall {
         DescribeRegionsCall::new(&self.handle)
     }
-    /// Calls `DescribeReservedInstanceUtilizationRate`.
+    /// Calls `DescribeReservedInstanceUtilizationRate`; the answer is a [`DescribeReservedInstanceUtilizationRateResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tke&Version=2018-05-25&Action=DescribeReservedInstanceUtilizationRate)
     #[inline]
@@ -1640,7 +1640,7 @@ impl Client {
     ) -> DescribeReservedInstanceUtilizationRateCall {
         DescribeReservedInstanceUtilizationRateCall::new(&self.handle)
     }
-    /// Calls `DescribeReservedInstances`.
+    /// Calls `DescribeReservedInstances`; the answer is a [`DescribeReservedInstancesResponse`].
     ///
     /// Each answer holds one page of `ReservedInstanceSet`; [`into_paginator`](DescribeReservedInstancesCall::into_paginator) reads them all.
     ///
@@ -1649,7 +1649,7 @@ impl Client {
     pub fn describe_reserved_instances(&self) -> DescribeReservedInstancesCall {
         DescribeReservedInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribeResourceUsage`.
+    /// Calls `DescribeResourceUsage`; the answer is a [`DescribeResourceUsageResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -1658,7 +1658,7 @@ impl Client {
     pub fn describe_resource_usage(&self) -> DescribeResourceUsageCall {
         DescribeResourceUsageCall::new(&self.handle)
     }
-    /// Calls `DescribeRollOutSequences`.
+    /// Calls `DescribeRollOutSequences`; the answer is a [`DescribeRollOutSequencesResponse`].
     ///
     /// Each answer holds one page of `Sequences`; [`into_paginator`](DescribeRollOutSequencesCall::into_paginator) reads them all.
     ///
@@ -1667,7 +1667,7 @@ impl Client {
     pub fn describe_roll_out_sequences(&self) -> DescribeRollOutSequencesCall {
         DescribeRollOutSequencesCall::new(&self.handle)
     }
-    /// Calls `DescribeRouteTableConflicts`.
+    /// Calls `DescribeRouteTableConflicts`; the answer is a [`DescribeRouteTableConflictsResponse`].
     ///
     /// Required: `RouteTableCidrBlock`, `VpcId`.
     ///
@@ -1676,7 +1676,7 @@ impl Client {
     pub fn describe_route_table_conflicts(&self) -> DescribeRouteTableConflictsCall {
         DescribeRouteTableConflictsCall::new(&self.handle)
     }
-    /// Calls `DescribeSupportedRuntime`.
+    /// Calls `DescribeSupportedRuntime`; the answer is a [`DescribeSupportedRuntimeResponse`].
     ///
     /// Required: `K8sVersion`.
     ///
@@ -1685,7 +1685,7 @@ impl Client {
     pub fn describe_supported_runtime(&self) -> DescribeSupportedRuntimeCall {
         DescribeSupportedRuntimeCall::new(&self.handle)
     }
-    /// Calls `DescribeTKEEdgeClusterCredential`.
+    /// Calls `DescribeTKEEdgeClusterCredential`; the answer is a [`DescribeTKEEdgeClusterCredentialResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -1696,7 +1696,7 @@ impl Client {
     ) -> DescribeTKEEdgeClusterCredentialCall {
         DescribeTKEEdgeClusterCredentialCall::new(&self.handle)
     }
-    /// Calls `DescribeTKEEdgeClusterStatus`.
+    /// Calls `DescribeTKEEdgeClusterStatus`; the answer is a [`DescribeTKEEdgeClusterStatusResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -1705,7 +1705,7 @@ impl Client {
     pub fn describe_tke_edge_cluster_status(&self) -> DescribeTKEEdgeClusterStatusCall {
         DescribeTKEEdgeClusterStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeTKEEdgeClusters`.
+    /// Calls `DescribeTKEEdgeClusters`; the answer is a [`DescribeTKEEdgeClustersResponse`].
     ///
     /// Each answer holds one page of `Clusters`; [`into_paginator`](DescribeTKEEdgeClustersCall::into_paginator) reads them all.
     ///
@@ -1714,7 +1714,7 @@ impl Client {
     pub fn describe_tke_edge_clusters(&self) -> DescribeTKEEdgeClustersCall {
         DescribeTKEEdgeClustersCall::new(&self.handle)
     }
-    /// Calls `DescribeTKEEdgeExternalKubeconfig`.
+    /// Calls `DescribeTKEEdgeExternalKubeconfig`; the answer is a [`DescribeTKEEdgeExternalKubeconfigResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -1728,7 +1728,7 @@ impl Client {
     ) -> DescribeTKEEdgeExternalKubeconfigCall {
         DescribeTKEEdgeExternalKubeconfigCall::new(&self.handle)
     }
-    /// Calls `DescribeTKEEdgeScript`.
+    /// Calls `DescribeTKEEdgeScript`; the answer is a [`DescribeTKEEdgeScriptResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -1740,14 +1740,14 @@ impl Client {
     pub fn describe_tke_edge_script(&self) -> DescribeTKEEdgeScriptCall {
         DescribeTKEEdgeScriptCall::new(&self.handle)
     }
-    /// Calls `DescribeTasks`.
+    /// Calls `DescribeTasks`; the answer is a [`DescribeTasksResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tke&Version=2018-05-25&Action=DescribeTasks)
     #[inline]
     pub fn describe_tasks(&self) -> DescribeTasksCall {
         DescribeTasksCall::new(&self.handle)
     }
-    /// Calls `DescribeUpgradeTaskDetail`.
+    /// Calls `DescribeUpgradeTaskDetail`; the answer is a [`DescribeUpgradeTaskDetailResponse`].
     ///
     /// Required: `ID`.
     ///
@@ -1758,7 +1758,7 @@ impl Client {
     pub fn describe_upgrade_task_detail(&self) -> DescribeUpgradeTaskDetailCall {
         DescribeUpgradeTaskDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeUpgradeTasks`.
+    /// Calls `DescribeUpgradeTasks`; the answer is a [`DescribeUpgradeTasksResponse`].
     ///
     /// Each answer holds one page of `UpgradeTasks`; [`into_paginator`](DescribeUpgradeTasksCall::into_paginator) reads them all.
     ///
@@ -1767,7 +1767,7 @@ impl Client {
     pub fn describe_upgrade_tasks(&self) -> DescribeUpgradeTasksCall {
         DescribeUpgradeTasksCall::new(&self.handle)
     }
-    /// Calls `DescribeUserPermissions`.
+    /// Calls `DescribeUserPermissions`; the answer is a [`DescribeUserPermissionsResponse`].
     ///
     /// Required: `TargetUin`.
     ///
@@ -1776,21 +1776,21 @@ impl Client {
     pub fn describe_user_permissions(&self) -> DescribeUserPermissionsCall {
         DescribeUserPermissionsCall::new(&self.handle)
     }
-    /// Calls `DescribeVersions`.
+    /// Calls `DescribeVersions`; the answer is a [`DescribeVersionsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tke&Version=2018-05-25&Action=DescribeVersions)
     #[inline]
     pub fn describe_versions(&self) -> DescribeVersionsCall {
         DescribeVersionsCall::new(&self.handle)
     }
-    /// Calls `DescribeVpcCniPodLimits`.
+    /// Calls `DescribeVpcCniPodLimits`; the answer is a [`DescribeVpcCniPodLimitsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tke&Version=2018-05-25&Action=DescribeVpcCniPodLimits)
     #[inline]
     pub fn describe_vpc_cni_pod_limits(&self) -> DescribeVpcCniPodLimitsCall {
         DescribeVpcCniPodLimitsCall::new(&self.handle)
     }
-    /// Calls `DisableClusterAudit`.
+    /// Calls `DisableClusterAudit`; the answer is a [`DisableClusterAuditResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -1799,7 +1799,7 @@ impl Client {
     pub fn disable_cluster_audit(&self) -> DisableClusterAuditCall {
         DisableClusterAuditCall::new(&self.handle)
     }
-    /// Calls `DisableClusterDeletionProtection`.
+    /// Calls `DisableClusterDeletionProtection`; the answer is a [`DisableClusterDeletionProtectionResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -1810,7 +1810,7 @@ impl Client {
     ) -> DisableClusterDeletionProtectionCall {
         DisableClusterDeletionProtectionCall::new(&self.handle)
     }
-    /// Calls `DisableControlPlaneLogs`.
+    /// Calls `DisableControlPlaneLogs`; the answer is a [`DisableControlPlaneLogsResponse`].
     ///
     /// Required: `ClusterId`, `ClusterType`, `ComponentNames`.
     ///
@@ -1819,7 +1819,7 @@ impl Client {
     pub fn disable_control_plane_logs(&self) -> DisableControlPlaneLogsCall {
         DisableControlPlaneLogsCall::new(&self.handle)
     }
-    /// Calls `DisableEncryptionProtection`.
+    /// Calls `DisableEncryptionProtection`; the answer is a [`DisableEncryptionProtectionResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -1828,7 +1828,7 @@ impl Client {
     pub fn disable_encryption_protection(&self) -> DisableEncryptionProtectionCall {
         DisableEncryptionProtectionCall::new(&self.handle)
     }
-    /// Calls `DisableEventPersistence`.
+    /// Calls `DisableEventPersistence`; the answer is a [`DisableEventPersistenceResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -1837,7 +1837,7 @@ impl Client {
     pub fn disable_event_persistence(&self) -> DisableEventPersistenceCall {
         DisableEventPersistenceCall::new(&self.handle)
     }
-    /// Calls `DisableVpcCniNetworkType`.
+    /// Calls `DisableVpcCniNetworkType`; the answer is a [`DisableVpcCniNetworkTypeResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -1846,7 +1846,7 @@ impl Client {
     pub fn disable_vpc_cni_network_type(&self) -> DisableVpcCniNetworkTypeCall {
         DisableVpcCniNetworkTypeCall::new(&self.handle)
     }
-    /// Calls `DrainClusterVirtualNode`.
+    /// Calls `DrainClusterVirtualNode`; the answer is a [`DrainClusterVirtualNodeResponse`].
     ///
     /// Required: `ClusterId`, `NodeName`.
     ///
@@ -1855,7 +1855,7 @@ impl Client {
     pub fn drain_cluster_virtual_node(&self) -> DrainClusterVirtualNodeCall {
         DrainClusterVirtualNodeCall::new(&self.handle)
     }
-    /// Calls `DrainExternalNode`.
+    /// Calls `DrainExternalNode`; the answer is a [`DrainExternalNodeResponse`].
     ///
     /// Required: `ClusterId`, `Name`.
     ///
@@ -1864,7 +1864,7 @@ impl Client {
     pub fn drain_external_node(&self) -> DrainExternalNodeCall {
         DrainExternalNodeCall::new(&self.handle)
     }
-    /// Calls `EnableClusterAudit`.
+    /// Calls `EnableClusterAudit`; the answer is a [`EnableClusterAuditResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -1873,7 +1873,7 @@ impl Client {
     pub fn enable_cluster_audit(&self) -> EnableClusterAuditCall {
         EnableClusterAuditCall::new(&self.handle)
     }
-    /// Calls `EnableClusterDeletionProtection`.
+    /// Calls `EnableClusterDeletionProtection`; the answer is a [`EnableClusterDeletionProtectionResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -1884,7 +1884,7 @@ impl Client {
     ) -> EnableClusterDeletionProtectionCall {
         EnableClusterDeletionProtectionCall::new(&self.handle)
     }
-    /// Calls `EnableControlPlaneLogs`.
+    /// Calls `EnableControlPlaneLogs`; the answer is a [`EnableControlPlaneLogsResponse`].
     ///
     /// Required: `ClusterId`, `ClusterType`, `Components`.
     ///
@@ -1893,7 +1893,7 @@ impl Client {
     pub fn enable_control_plane_logs(&self) -> EnableControlPlaneLogsCall {
         EnableControlPlaneLogsCall::new(&self.handle)
     }
-    /// Calls `EnableEksEventPersistence`.
+    /// Calls `EnableEksEventPersistence`; the answer is a [`EnableEksEventPersistenceResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -1902,7 +1902,7 @@ impl Client {
     pub fn enable_eks_event_persistence(&self) -> EnableEksEventPersistenceCall {
         EnableEksEventPersistenceCall::new(&self.handle)
     }
-    /// Calls `EnableEncryptionProtection`.
+    /// Calls `EnableEncryptionProtection`; the answer is a [`EnableEncryptionProtectionResponse`].
     ///
     /// Required: `ClusterId`, `KMSConfiguration`.
     ///
@@ -1911,7 +1911,7 @@ impl Client {
     pub fn enable_encryption_protection(&self) -> EnableEncryptionProtectionCall {
         EnableEncryptionProtectionCall::new(&self.handle)
     }
-    /// Calls `EnableEventPersistence`.
+    /// Calls `EnableEventPersistence`; the answer is a [`EnableEventPersistenceResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -1920,7 +1920,7 @@ impl Client {
     pub fn enable_event_persistence(&self) -> EnableEventPersistenceCall {
         EnableEventPersistenceCall::new(&self.handle)
     }
-    /// Calls `EnableExternalNodeSupport`.
+    /// Calls `EnableExternalNodeSupport`; the answer is a [`EnableExternalNodeSupportResponse`].
     ///
     /// Required: `ClusterId`, `ClusterExternalConfig`.
     ///
@@ -1929,7 +1929,7 @@ impl Client {
     pub fn enable_external_node_support(&self) -> EnableExternalNodeSupportCall {
         EnableExternalNodeSupportCall::new(&self.handle)
     }
-    /// Calls `EnableVpcCniNetworkType`.
+    /// Calls `EnableVpcCniNetworkType`; the answer is a [`EnableVpcCniNetworkTypeResponse`].
     ///
     /// Required: `ClusterId`, `VpcCniType`, `EnableStaticIp`, `Subnets`.
     ///
@@ -1938,7 +1938,7 @@ impl Client {
     pub fn enable_vpc_cni_network_type(&self) -> EnableVpcCniNetworkTypeCall {
         EnableVpcCniNetworkTypeCall::new(&self.handle)
     }
-    /// Calls `ForwardTKEEdgeApplicationRequestV3`.
+    /// Calls `ForwardTKEEdgeApplicationRequestV3`; the answer is a [`ForwardTKEEdgeApplicationRequestV3Response`].
     ///
     /// Required: `Method`, `Path`.
     ///
@@ -1949,7 +1949,7 @@ impl Client {
     ) -> ForwardTKEEdgeApplicationRequestV3Call {
         ForwardTKEEdgeApplicationRequestV3Call::new(&self.handle)
     }
-    /// Calls `GetClusterLevelPrice`.
+    /// Calls `GetClusterLevelPrice`; the answer is a [`GetClusterLevelPriceResponse`].
     ///
     /// Required: `ClusterLevel`.
     ///
@@ -1958,7 +1958,7 @@ impl Client {
     pub fn get_cluster_level_price(&self) -> GetClusterLevelPriceCall {
         GetClusterLevelPriceCall::new(&self.handle)
     }
-    /// Calls `GetMostSuitableImageCache`.
+    /// Calls `GetMostSuitableImageCache`; the answer is a [`GetMostSuitableImageCacheResponse`].
     ///
     /// Required: `Images`.
     ///
@@ -1967,14 +1967,14 @@ impl Client {
     pub fn get_most_suitable_image_cache(&self) -> GetMostSuitableImageCacheCall {
         GetMostSuitableImageCacheCall::new(&self.handle)
     }
-    /// Calls `GetTkeAppChartList`.
+    /// Calls `GetTkeAppChartList`; the answer is a [`GetTkeAppChartListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tke&Version=2018-05-25&Action=GetTkeAppChartList)
     #[inline]
     pub fn get_tke_app_chart_list(&self) -> GetTkeAppChartListCall {
         GetTkeAppChartListCall::new(&self.handle)
     }
-    /// Calls `GetUpgradeInstanceProgress`.
+    /// Calls `GetUpgradeInstanceProgress`; the answer is a [`GetUpgradeInstanceProgressResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -1983,7 +1983,7 @@ impl Client {
     pub fn get_upgrade_instance_progress(&self) -> GetUpgradeInstanceProgressCall {
         GetUpgradeInstanceProgressCall::new(&self.handle)
     }
-    /// Calls `GrantUserPermissions`.
+    /// Calls `GrantUserPermissions`; the answer is a [`GrantUserPermissionsResponse`].
     ///
     /// Required: `TargetUin`.
     ///
@@ -1992,7 +1992,7 @@ impl Client {
     pub fn grant_user_permissions(&self) -> GrantUserPermissionsCall {
         GrantUserPermissionsCall::new(&self.handle)
     }
-    /// Calls `InstallAddon`.
+    /// Calls `InstallAddon`; the answer is a [`InstallAddonResponse`].
     ///
     /// Required: `ClusterId`, `AddonName`.
     ///
@@ -2001,7 +2001,7 @@ impl Client {
     pub fn install_addon(&self) -> InstallAddonCall {
         InstallAddonCall::new(&self.handle)
     }
-    /// Calls `InstallEdgeLogAgent`.
+    /// Calls `InstallEdgeLogAgent`; the answer is a [`InstallEdgeLogAgentResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -2010,7 +2010,7 @@ impl Client {
     pub fn install_edge_log_agent(&self) -> InstallEdgeLogAgentCall {
         InstallEdgeLogAgentCall::new(&self.handle)
     }
-    /// Calls `InstallLogAgent`.
+    /// Calls `InstallLogAgent`; the answer is a [`InstallLogAgentResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -2019,14 +2019,14 @@ impl Client {
     pub fn install_log_agent(&self) -> InstallLogAgentCall {
         InstallLogAgentCall::new(&self.handle)
     }
-    /// Calls `ListClusterInspectionResults`.
+    /// Calls `ListClusterInspectionResults`; the answer is a [`ListClusterInspectionResultsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tke&Version=2018-05-25&Action=ListClusterInspectionResults)
     #[inline]
     pub fn list_cluster_inspection_results(&self) -> ListClusterInspectionResultsCall {
         ListClusterInspectionResultsCall::new(&self.handle)
     }
-    /// Calls `ListClusterInspectionResultsItems`.
+    /// Calls `ListClusterInspectionResultsItems`; the answer is a [`ListClusterInspectionResultsItemsResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -2037,7 +2037,7 @@ impl Client {
     ) -> ListClusterInspectionResultsItemsCall {
         ListClusterInspectionResultsItemsCall::new(&self.handle)
     }
-    /// Calls `ModifyClusterAsGroupAttribute`.
+    /// Calls `ModifyClusterAsGroupAttribute`; the answer is a [`ModifyClusterAsGroupAttributeResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -2048,7 +2048,7 @@ impl Client {
     ) -> ModifyClusterAsGroupAttributeCall {
         ModifyClusterAsGroupAttributeCall::new(&self.handle)
     }
-    /// Calls `ModifyClusterAsGroupOptionAttribute`.
+    /// Calls `ModifyClusterAsGroupOptionAttribute`; the answer is a [`ModifyClusterAsGroupOptionAttributeResponse`].
     ///
     /// Required: `ClusterId`, `ClusterAsGroupOption`.
     ///
@@ -2059,7 +2059,7 @@ impl Client {
     ) -> ModifyClusterAsGroupOptionAttributeCall {
         ModifyClusterAsGroupOptionAttributeCall::new(&self.handle)
     }
-    /// Calls `ModifyClusterAttribute`.
+    /// Calls `ModifyClusterAttribute`; the answer is a [`ModifyClusterAttributeResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -2068,7 +2068,7 @@ impl Client {
     pub fn modify_cluster_attribute(&self) -> ModifyClusterAttributeCall {
         ModifyClusterAttributeCall::new(&self.handle)
     }
-    /// Calls `ModifyClusterAuthenticationOptions`.
+    /// Calls `ModifyClusterAuthenticationOptions`; the answer is a [`ModifyClusterAuthenticationOptionsResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -2079,7 +2079,7 @@ impl Client {
     ) -> ModifyClusterAuthenticationOptionsCall {
         ModifyClusterAuthenticationOptionsCall::new(&self.handle)
     }
-    /// Calls `ModifyClusterEndpointSP`.
+    /// Calls `ModifyClusterEndpointSP`; the answer is a [`ModifyClusterEndpointSPResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -2088,7 +2088,7 @@ impl Client {
     pub fn modify_cluster_endpoint_sp(&self) -> ModifyClusterEndpointSPCall {
         ModifyClusterEndpointSPCall::new(&self.handle)
     }
-    /// Calls `ModifyClusterExtraArgs`.
+    /// Calls `ModifyClusterExtraArgs`; the answer is a [`ModifyClusterExtraArgsResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -2097,7 +2097,7 @@ impl Client {
     pub fn modify_cluster_extra_args(&self) -> ModifyClusterExtraArgsCall {
         ModifyClusterExtraArgsCall::new(&self.handle)
     }
-    /// Calls `ModifyClusterExtraArgsTaskState`.
+    /// Calls `ModifyClusterExtraArgsTaskState`; the answer is a [`ModifyClusterExtraArgsTaskStateResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -2108,7 +2108,7 @@ impl Client {
     ) -> ModifyClusterExtraArgsTaskStateCall {
         ModifyClusterExtraArgsTaskStateCall::new(&self.handle)
     }
-    /// Calls `ModifyClusterImage`.
+    /// Calls `ModifyClusterImage`; the answer is a [`ModifyClusterImageResponse`].
     ///
     /// Required: `ClusterId`, `ImageId`.
     ///
@@ -2117,7 +2117,7 @@ impl Client {
     pub fn modify_cluster_image(&self) -> ModifyClusterImageCall {
         ModifyClusterImageCall::new(&self.handle)
     }
-    /// Calls `ModifyClusterMaintenanceWindowAndExclusions`.
+    /// Calls `ModifyClusterMaintenanceWindowAndExclusions`; the answer is a [`ModifyClusterMaintenanceWindowAndExclusionsResponse`].
     ///
     /// Required: `ClusterID`, `MaintenanceTime`, `Duration`, `DayOfWeek`.
     ///
@@ -2128,7 +2128,7 @@ impl Client {
     ) -> ModifyClusterMaintenanceWindowAndExclusionsCall {
         ModifyClusterMaintenanceWindowAndExclusionsCall::new(&self.handle)
     }
-    /// Calls `ModifyClusterNodePool`.
+    /// Calls `ModifyClusterNodePool`; the answer is a [`ModifyClusterNodePoolResponse`].
     ///
     /// Required: `ClusterId`, `NodePoolId`.
     ///
@@ -2137,7 +2137,7 @@ impl Client {
     pub fn modify_cluster_node_pool(&self) -> ModifyClusterNodePoolCall {
         ModifyClusterNodePoolCall::new(&self.handle)
     }
-    /// Calls `ModifyClusterRollOutSequenceTags`.
+    /// Calls `ModifyClusterRollOutSequenceTags`; the answer is a [`ModifyClusterRollOutSequenceTagsResponse`].
     ///
     /// Required: `ClusterID`.
     ///
@@ -2148,7 +2148,7 @@ impl Client {
     ) -> ModifyClusterRollOutSequenceTagsCall {
         ModifyClusterRollOutSequenceTagsCall::new(&self.handle)
     }
-    /// Calls `ModifyClusterRuntimeConfig`.
+    /// Calls `ModifyClusterRuntimeConfig`; the answer is a [`ModifyClusterRuntimeConfigResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -2157,7 +2157,7 @@ impl Client {
     pub fn modify_cluster_runtime_config(&self) -> ModifyClusterRuntimeConfigCall {
         ModifyClusterRuntimeConfigCall::new(&self.handle)
     }
-    /// Calls `ModifyClusterSchedulerPolicy`.
+    /// Calls `ModifyClusterSchedulerPolicy`; the answer is a [`ModifyClusterSchedulerPolicyResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -2166,7 +2166,7 @@ impl Client {
     pub fn modify_cluster_scheduler_policy(&self) -> ModifyClusterSchedulerPolicyCall {
         ModifyClusterSchedulerPolicyCall::new(&self.handle)
     }
-    /// Calls `ModifyClusterTags`.
+    /// Calls `ModifyClusterTags`; the answer is a [`ModifyClusterTagsResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -2175,7 +2175,7 @@ impl Client {
     pub fn modify_cluster_tags(&self) -> ModifyClusterTagsCall {
         ModifyClusterTagsCall::new(&self.handle)
     }
-    /// Calls `ModifyClusterVirtualNodePool`.
+    /// Calls `ModifyClusterVirtualNodePool`; the answer is a [`ModifyClusterVirtualNodePoolResponse`].
     ///
     /// Required: `ClusterId`, `NodePoolId`.
     ///
@@ -2184,7 +2184,7 @@ impl Client {
     pub fn modify_cluster_virtual_node_pool(&self) -> ModifyClusterVirtualNodePoolCall {
         ModifyClusterVirtualNodePoolCall::new(&self.handle)
     }
-    /// Calls `ModifyExternalNodePool`.
+    /// Calls `ModifyExternalNodePool`; the answer is a [`ModifyExternalNodePoolResponse`].
     ///
     /// Required: `ClusterId`, `NodePoolId`.
     ///
@@ -2193,7 +2193,7 @@ impl Client {
     pub fn modify_external_node_pool(&self) -> ModifyExternalNodePoolCall {
         ModifyExternalNodePoolCall::new(&self.handle)
     }
-    /// Calls `ModifyGlobalMaintenanceWindowAndExclusions`.
+    /// Calls `ModifyGlobalMaintenanceWindowAndExclusions`; the answer is a [`ModifyGlobalMaintenanceWindowAndExclusionsResponse`].
     ///
     /// Required: `ID`, `TargetRegions`, `MaintenanceTime`, `Duration`, `DayOfWeek`.
     ///
@@ -2204,7 +2204,7 @@ impl Client {
     ) -> ModifyGlobalMaintenanceWindowAndExclusionsCall {
         ModifyGlobalMaintenanceWindowAndExclusionsCall::new(&self.handle)
     }
-    /// Calls `ModifyLogConfig`.
+    /// Calls `ModifyLogConfig`; the answer is a [`ModifyLogConfigResponse`].
     ///
     /// Required: `ClusterId`, `LogConfig`.
     ///
@@ -2213,7 +2213,7 @@ impl Client {
     pub fn modify_log_config(&self) -> ModifyLogConfigCall {
         ModifyLogConfigCall::new(&self.handle)
     }
-    /// Calls `ModifyMasterComponent`.
+    /// Calls `ModifyMasterComponent`; the answer is a [`ModifyMasterComponentResponse`].
     ///
     /// Required: `ClusterId`, `Component`, `Operation`.
     ///
@@ -2222,7 +2222,7 @@ impl Client {
     pub fn modify_master_component(&self) -> ModifyMasterComponentCall {
         ModifyMasterComponentCall::new(&self.handle)
     }
-    /// Calls `ModifyNodePoolDesiredCapacityAboutAsg`.
+    /// Calls `ModifyNodePoolDesiredCapacityAboutAsg`; the answer is a [`ModifyNodePoolDesiredCapacityAboutAsgResponse`].
     ///
     /// Required: `ClusterId`, `NodePoolId`, `DesiredCapacity`.
     ///
@@ -2233,7 +2233,7 @@ impl Client {
     ) -> ModifyNodePoolDesiredCapacityAboutAsgCall {
         ModifyNodePoolDesiredCapacityAboutAsgCall::new(&self.handle)
     }
-    /// Calls `ModifyNodePoolInstanceTypes`.
+    /// Calls `ModifyNodePoolInstanceTypes`; the answer is a [`ModifyNodePoolInstanceTypesResponse`].
     ///
     /// Required: `ClusterId`, `NodePoolId`, `InstanceTypes`.
     ///
@@ -2242,7 +2242,7 @@ impl Client {
     pub fn modify_node_pool_instance_types(&self) -> ModifyNodePoolInstanceTypesCall {
         ModifyNodePoolInstanceTypesCall::new(&self.handle)
     }
-    /// Calls `ModifyOpenPolicyList`.
+    /// Calls `ModifyOpenPolicyList`; the answer is a [`ModifyOpenPolicyListResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -2251,7 +2251,7 @@ impl Client {
     pub fn modify_open_policy_list(&self) -> ModifyOpenPolicyListCall {
         ModifyOpenPolicyListCall::new(&self.handle)
     }
-    /// Calls `ModifyPrometheusAgentExternalLabels`.
+    /// Calls `ModifyPrometheusAgentExternalLabels`; the answer is a [`ModifyPrometheusAgentExternalLabelsResponse`].
     ///
     /// Required: `InstanceId`, `ClusterId`, `ExternalLabels`.
     ///
@@ -2262,7 +2262,7 @@ impl Client {
     ) -> ModifyPrometheusAgentExternalLabelsCall {
         ModifyPrometheusAgentExternalLabelsCall::new(&self.handle)
     }
-    /// Calls `ModifyPrometheusAlertPolicy`.
+    /// Calls `ModifyPrometheusAlertPolicy`; the answer is a [`ModifyPrometheusAlertPolicyResponse`].
     ///
     /// Required: `InstanceId`, `AlertRule`.
     ///
@@ -2271,7 +2271,7 @@ impl Client {
     pub fn modify_prometheus_alert_policy(&self) -> ModifyPrometheusAlertPolicyCall {
         ModifyPrometheusAlertPolicyCall::new(&self.handle)
     }
-    /// Calls `ModifyPrometheusAlertRule`.
+    /// Calls `ModifyPrometheusAlertRule`; the answer is a [`ModifyPrometheusAlertRuleResponse`].
     ///
     /// Required: `InstanceId`, `AlertRule`.
     ///
@@ -2280,7 +2280,7 @@ impl Client {
     pub fn modify_prometheus_alert_rule(&self) -> ModifyPrometheusAlertRuleCall {
         ModifyPrometheusAlertRuleCall::new(&self.handle)
     }
-    /// Calls `ModifyPrometheusConfig`.
+    /// Calls `ModifyPrometheusConfig`; the answer is a [`ModifyPrometheusConfigResponse`].
     ///
     /// Required: `InstanceId`, `ClusterType`, `ClusterId`.
     ///
@@ -2289,7 +2289,7 @@ impl Client {
     pub fn modify_prometheus_config(&self) -> ModifyPrometheusConfigCall {
         ModifyPrometheusConfigCall::new(&self.handle)
     }
-    /// Calls `ModifyPrometheusGlobalNotification`.
+    /// Calls `ModifyPrometheusGlobalNotification`; the answer is a [`ModifyPrometheusGlobalNotificationResponse`].
     ///
     /// Required: `InstanceId`, `Notification`.
     ///
@@ -2300,7 +2300,7 @@ impl Client {
     ) -> ModifyPrometheusGlobalNotificationCall {
         ModifyPrometheusGlobalNotificationCall::new(&self.handle)
     }
-    /// Calls `ModifyPrometheusRecordRuleYaml`.
+    /// Calls `ModifyPrometheusRecordRuleYaml`; the answer is a [`ModifyPrometheusRecordRuleYamlResponse`].
     ///
     /// Required: `InstanceId`, `Name`, `Content`.
     ///
@@ -2311,7 +2311,7 @@ impl Client {
     ) -> ModifyPrometheusRecordRuleYamlCall {
         ModifyPrometheusRecordRuleYamlCall::new(&self.handle)
     }
-    /// Calls `ModifyPrometheusTemp`.
+    /// Calls `ModifyPrometheusTemp`; the answer is a [`ModifyPrometheusTempResponse`].
     ///
     /// Required: `TemplateId`, `Template`.
     ///
@@ -2320,7 +2320,7 @@ impl Client {
     pub fn modify_prometheus_temp(&self) -> ModifyPrometheusTempCall {
         ModifyPrometheusTempCall::new(&self.handle)
     }
-    /// Calls `ModifyPrometheusTemplate`.
+    /// Calls `ModifyPrometheusTemplate`; the answer is a [`ModifyPrometheusTemplateResponse`].
     ///
     /// Required: `TemplateId`, `Template`.
     ///
@@ -2329,7 +2329,7 @@ impl Client {
     pub fn modify_prometheus_template(&self) -> ModifyPrometheusTemplateCall {
         ModifyPrometheusTemplateCall::new(&self.handle)
     }
-    /// Calls `ModifyReservedInstanceScope`.
+    /// Calls `ModifyReservedInstanceScope`; the answer is a [`ModifyReservedInstanceScopeResponse`].
     ///
     /// Required: `ReservedInstanceIds`, `ReservedInstanceScope`.
     ///
@@ -2338,7 +2338,7 @@ impl Client {
     pub fn modify_reserved_instance_scope(&self) -> ModifyReservedInstanceScopeCall {
         ModifyReservedInstanceScopeCall::new(&self.handle)
     }
-    /// Calls `ModifyRollOutSequence`.
+    /// Calls `ModifyRollOutSequence`; the answer is a [`ModifyRollOutSequenceResponse`].
     ///
     /// Required: `ID`, `Name`, `SequenceFlows`, `Enabled`.
     ///
@@ -2347,7 +2347,7 @@ impl Client {
     pub fn modify_roll_out_sequence(&self) -> ModifyRollOutSequenceCall {
         ModifyRollOutSequenceCall::new(&self.handle)
     }
-    /// Calls `RemoveNodeFromNodePool`.
+    /// Calls `RemoveNodeFromNodePool`; the answer is a [`RemoveNodeFromNodePoolResponse`].
     ///
     /// Required: `ClusterId`, `NodePoolId`, `InstanceIds`.
     ///
@@ -2356,7 +2356,7 @@ impl Client {
     pub fn remove_node_from_node_pool(&self) -> RemoveNodeFromNodePoolCall {
         RemoveNodeFromNodePoolCall::new(&self.handle)
     }
-    /// Calls `RenewReservedInstances`.
+    /// Calls `RenewReservedInstances`; the answer is a [`RenewReservedInstancesResponse`].
     ///
     /// Required: `ReservedInstanceIds`, `InstanceChargePrepaid`. Automatic retries: safe only with a `ClientToken` set; without one, none once the request may have reached the service.
     ///
@@ -2365,7 +2365,7 @@ impl Client {
     pub fn renew_reserved_instances(&self) -> RenewReservedInstancesCall {
         RenewReservedInstancesCall::new(&self.handle)
     }
-    /// Calls `RestartEKSContainerInstances`.
+    /// Calls `RestartEKSContainerInstances`; the answer is a [`RestartEKSContainerInstancesResponse`].
     ///
     /// Required: `EksCiIds`.
     ///
@@ -2374,7 +2374,7 @@ impl Client {
     pub fn restart_eks_container_instances(&self) -> RestartEKSContainerInstancesCall {
         RestartEKSContainerInstancesCall::new(&self.handle)
     }
-    /// Calls `RollbackClusterRelease`.
+    /// Calls `RollbackClusterRelease`; the answer is a [`RollbackClusterReleaseResponse`].
     ///
     /// Required: `ClusterId`, `Name`, `Namespace`, `Revision`.
     ///
@@ -2383,14 +2383,14 @@ impl Client {
     pub fn rollback_cluster_release(&self) -> RollbackClusterReleaseCall {
         RollbackClusterReleaseCall::new(&self.handle)
     }
-    /// Calls `RotateClusterToken`.
+    /// Calls `RotateClusterToken`; the answer is a [`RotateClusterTokenResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tke&Version=2018-05-25&Action=RotateClusterToken)
     #[inline]
     pub fn rotate_cluster_token(&self) -> RotateClusterTokenCall {
         RotateClusterTokenCall::new(&self.handle)
     }
-    /// Calls `RunPrometheusInstance`.
+    /// Calls `RunPrometheusInstance`; the answer is a [`RunPrometheusInstanceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -2399,7 +2399,7 @@ impl Client {
     pub fn run_prometheus_instance(&self) -> RunPrometheusInstanceCall {
         RunPrometheusInstanceCall::new(&self.handle)
     }
-    /// Calls `ScaleInClusterMaster`.
+    /// Calls `ScaleInClusterMaster`; the answer is a [`ScaleInClusterMasterResponse`].
     ///
     /// Required: `ClusterId`, `ScaleInMasters`.
     ///
@@ -2408,7 +2408,7 @@ impl Client {
     pub fn scale_in_cluster_master(&self) -> ScaleInClusterMasterCall {
         ScaleInClusterMasterCall::new(&self.handle)
     }
-    /// Calls `ScaleOutClusterMaster`.
+    /// Calls `ScaleOutClusterMaster`; the answer is a [`ScaleOutClusterMasterResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -2417,7 +2417,7 @@ impl Client {
     pub fn scale_out_cluster_master(&self) -> ScaleOutClusterMasterCall {
         ScaleOutClusterMasterCall::new(&self.handle)
     }
-    /// Calls `SetNodePoolNodeProtection`.
+    /// Calls `SetNodePoolNodeProtection`; the answer is a [`SetNodePoolNodeProtectionResponse`].
     ///
     /// Required: `ClusterId`, `NodePoolId`, `InstanceIds`, `ProtectedFromScaleIn`.
     ///
@@ -2426,7 +2426,7 @@ impl Client {
     pub fn set_node_pool_node_protection(&self) -> SetNodePoolNodeProtectionCall {
         SetNodePoolNodeProtectionCall::new(&self.handle)
     }
-    /// Calls `SwitchClusterEndpoint`.
+    /// Calls `SwitchClusterEndpoint`; the answer is a [`SwitchClusterEndpointResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -2435,7 +2435,7 @@ impl Client {
     pub fn switch_cluster_endpoint(&self) -> SwitchClusterEndpointCall {
         SwitchClusterEndpointCall::new(&self.handle)
     }
-    /// Calls `SyncPrometheusTemp`.
+    /// Calls `SyncPrometheusTemp`; the answer is a [`SyncPrometheusTempResponse`].
     ///
     /// Required: `TemplateId`, `Targets`.
     ///
@@ -2444,7 +2444,7 @@ impl Client {
     pub fn sync_prometheus_temp(&self) -> SyncPrometheusTempCall {
         SyncPrometheusTempCall::new(&self.handle)
     }
-    /// Calls `SyncPrometheusTemplate`.
+    /// Calls `SyncPrometheusTemplate`; the answer is a [`SyncPrometheusTemplateResponse`].
     ///
     /// Required: `TemplateId`, `Targets`.
     ///
@@ -2453,7 +2453,7 @@ impl Client {
     pub fn sync_prometheus_template(&self) -> SyncPrometheusTemplateCall {
         SyncPrometheusTemplateCall::new(&self.handle)
     }
-    /// Calls `UninstallClusterRelease`.
+    /// Calls `UninstallClusterRelease`; the answer is a [`UninstallClusterReleaseResponse`].
     ///
     /// Required: `ClusterId`, `Name`, `Namespace`.
     ///
@@ -2462,7 +2462,7 @@ impl Client {
     pub fn uninstall_cluster_release(&self) -> UninstallClusterReleaseCall {
         UninstallClusterReleaseCall::new(&self.handle)
     }
-    /// Calls `UninstallEdgeLogAgent`.
+    /// Calls `UninstallEdgeLogAgent`; the answer is a [`UninstallEdgeLogAgentResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -2471,7 +2471,7 @@ impl Client {
     pub fn uninstall_edge_log_agent(&self) -> UninstallEdgeLogAgentCall {
         UninstallEdgeLogAgentCall::new(&self.handle)
     }
-    /// Calls `UninstallLogAgent`.
+    /// Calls `UninstallLogAgent`; the answer is a [`UninstallLogAgentResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -2480,7 +2480,7 @@ impl Client {
     pub fn uninstall_log_agent(&self) -> UninstallLogAgentCall {
         UninstallLogAgentCall::new(&self.handle)
     }
-    /// Calls `UpdateAddon`.
+    /// Calls `UpdateAddon`; the answer is a [`UpdateAddonResponse`].
     ///
     /// Required: `ClusterId`, `AddonName`.
     ///
@@ -2489,7 +2489,7 @@ impl Client {
     pub fn update_addon(&self) -> UpdateAddonCall {
         UpdateAddonCall::new(&self.handle)
     }
-    /// Calls `UpdateClusterKubeconfig`.
+    /// Calls `UpdateClusterKubeconfig`; the answer is a [`UpdateClusterKubeconfigResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -2498,7 +2498,7 @@ impl Client {
     pub fn update_cluster_kubeconfig(&self) -> UpdateClusterKubeconfigCall {
         UpdateClusterKubeconfigCall::new(&self.handle)
     }
-    /// Calls `UpdateClusterVersion`.
+    /// Calls `UpdateClusterVersion`; the answer is a [`UpdateClusterVersionResponse`].
     ///
     /// Required: `ClusterId`, `DstVersion`.
     ///
@@ -2507,7 +2507,7 @@ impl Client {
     pub fn update_cluster_version(&self) -> UpdateClusterVersionCall {
         UpdateClusterVersionCall::new(&self.handle)
     }
-    /// Calls `UpdateEKSCluster`.
+    /// Calls `UpdateEKSCluster`; the answer is a [`UpdateEKSClusterResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -2516,7 +2516,7 @@ impl Client {
     pub fn update_eks_cluster(&self) -> UpdateEKSClusterCall {
         UpdateEKSClusterCall::new(&self.handle)
     }
-    /// Calls `UpdateEKSContainerInstance`.
+    /// Calls `UpdateEKSContainerInstance`; the answer is a [`UpdateEKSContainerInstanceResponse`].
     ///
     /// Required: `EksCiId`.
     ///
@@ -2525,7 +2525,7 @@ impl Client {
     pub fn update_eks_container_instance(&self) -> UpdateEKSContainerInstanceCall {
         UpdateEKSContainerInstanceCall::new(&self.handle)
     }
-    /// Calls `UpdateEdgeClusterVersion`.
+    /// Calls `UpdateEdgeClusterVersion`; the answer is a [`UpdateEdgeClusterVersionResponse`].
     ///
     /// Required: `ClusterId`, `EdgeVersion`.
     ///
@@ -2534,7 +2534,7 @@ impl Client {
     pub fn update_edge_cluster_version(&self) -> UpdateEdgeClusterVersionCall {
         UpdateEdgeClusterVersionCall::new(&self.handle)
     }
-    /// Calls `UpdateImageCache`.
+    /// Calls `UpdateImageCache`; the answer is a [`UpdateImageCacheResponse`].
     ///
     /// Required: `ImageCacheId`.
     ///
@@ -2543,7 +2543,7 @@ impl Client {
     pub fn update_image_cache(&self) -> UpdateImageCacheCall {
         UpdateImageCacheCall::new(&self.handle)
     }
-    /// Calls `UpdateTKEEdgeCluster`.
+    /// Calls `UpdateTKEEdgeCluster`; the answer is a [`UpdateTKEEdgeClusterResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -2552,7 +2552,7 @@ impl Client {
     pub fn update_tke_edge_cluster(&self) -> UpdateTKEEdgeClusterCall {
         UpdateTKEEdgeClusterCall::new(&self.handle)
     }
-    /// Calls `UpgradeClusterInstances`.
+    /// Calls `UpgradeClusterInstances`; the answer is a [`UpgradeClusterInstancesResponse`].
     ///
     /// Required: `ClusterId`, `Operation`.
     ///
@@ -2561,7 +2561,7 @@ impl Client {
     pub fn upgrade_cluster_instances(&self) -> UpgradeClusterInstancesCall {
         UpgradeClusterInstancesCall::new(&self.handle)
     }
-    /// Calls `UpgradeClusterRelease`.
+    /// Calls `UpgradeClusterRelease`; the answer is a [`UpgradeClusterReleaseResponse`].
     ///
     /// Required: `ClusterId`, `Name`, `Namespace`, `Chart`.
     ///
@@ -5331,7 +5331,6 @@ rt::action!(
     DescribeClusterRouteTables, DescribeClusterRouteTablesRequest,
     DescribeClusterRouteTablesCall, DescribeClusterRouteTablesResponse, Error, idempotent
 );
-impl<T> DescribeClusterRouteTablesCall<T> {}
 /// The answer of [`Client::describe_cluster_route_tables`] (`DescribeClusterRouteTables`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -5658,7 +5657,6 @@ rt::action!(
     DescribeEKSContainerInstanceRegionsCall, DescribeEKSContainerInstanceRegionsResponse,
     Error, idempotent
 );
-impl<T> DescribeEKSContainerInstanceRegionsCall<T> {}
 /// The answer of [`Client::describe_eks_container_instance_regions`] (`DescribeEKSContainerInstanceRegions`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -6173,7 +6171,6 @@ rt::action!(
     DescribeImages, DescribeImagesRequest, DescribeImagesCall, DescribeImagesResponse,
     Error, idempotent
 );
-impl<T> DescribeImagesCall<T> {}
 /// The answer of [`Client::describe_images`] (`DescribeImages`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -6843,7 +6840,6 @@ rt::action!(
     DescribeRegions, DescribeRegionsRequest, DescribeRegionsCall,
     DescribeRegionsResponse, Error, idempotent
 );
-impl<T> DescribeRegionsCall<T> {}
 /// The answer of [`Client::describe_regions`] (`DescribeRegions`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -7285,7 +7281,6 @@ rt::action!(
     DescribeVersions, DescribeVersionsRequest, DescribeVersionsCall,
     DescribeVersionsResponse, Error, idempotent
 );
-impl<T> DescribeVersionsCall<T> {}
 /// The answer of [`Client::describe_versions`] (`DescribeVersions`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -8516,7 +8511,6 @@ rt::action!(
     RotateClusterToken, RotateClusterTokenRequest, RotateClusterTokenCall,
     RotateClusterTokenResponse, Error
 );
-impl<T> RotateClusterTokenCall<T> {}
 /// The answer of [`Client::rotate_cluster_token`] (`RotateClusterToken`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `CreateHealthCheckPolicy`.
+    /// Calls `CreateHealthCheckPolicy`; the answer is a [`CreateHealthCheckPolicyResponse`].
     ///
     /// Required: `ClusterId`, `HealthCheckPolicy`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn create_health_check_policy(&self) -> CreateHealthCheckPolicyCall {
         CreateHealthCheckPolicyCall::new(&self.handle)
     }
-    /// Calls `CreateNodePool`.
+    /// Calls `CreateNodePool`; the answer is a [`CreateNodePoolResponse`].
     ///
     /// Required: `ClusterId`, `Name`, `Type`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn create_node_pool(&self) -> CreateNodePoolCall {
         CreateNodePoolCall::new(&self.handle)
     }
-    /// Calls `DeleteClusterMachines`.
+    /// Calls `DeleteClusterMachines`; the answer is a [`DeleteClusterMachinesResponse`].
     ///
     /// Required: `ClusterId`, `MachineNames`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn delete_cluster_machines(&self) -> DeleteClusterMachinesCall {
         DeleteClusterMachinesCall::new(&self.handle)
     }
-    /// Calls `DeleteHealthCheckPolicy`.
+    /// Calls `DeleteHealthCheckPolicy`; the answer is a [`DeleteHealthCheckPolicyResponse`].
     ///
     /// Required: `ClusterId`, `HealthCheckPolicyName`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn delete_health_check_policy(&self) -> DeleteHealthCheckPolicyCall {
         DeleteHealthCheckPolicyCall::new(&self.handle)
     }
-    /// Calls `DeleteNodePool`.
+    /// Calls `DeleteNodePool`; the answer is a [`DeleteNodePoolResponse`].
     ///
     /// Required: `ClusterId`, `NodePoolId`.
     ///
@@ -80,7 +80,7 @@ impl Client {
     pub fn delete_node_pool(&self) -> DeleteNodePoolCall {
         DeleteNodePoolCall::new(&self.handle)
     }
-    /// Calls `DescribeClusterInstances`.
+    /// Calls `DescribeClusterInstances`; the answer is a [`DescribeClusterInstancesResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -89,7 +89,7 @@ impl Client {
     pub fn describe_cluster_instances(&self) -> DescribeClusterInstancesCall {
         DescribeClusterInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribeClusterMachines`.
+    /// Calls `DescribeClusterMachines`; the answer is a [`DescribeClusterMachinesResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -100,14 +100,14 @@ impl Client {
     pub fn describe_cluster_machines(&self) -> DescribeClusterMachinesCall {
         DescribeClusterMachinesCall::new(&self.handle)
     }
-    /// Calls `DescribeClusters`.
+    /// Calls `DescribeClusters`; the answer is a [`DescribeClustersResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tke&Version=2022-05-01&Action=DescribeClusters)
     #[inline]
     pub fn describe_clusters(&self) -> DescribeClustersCall {
         DescribeClustersCall::new(&self.handle)
     }
-    /// Calls `DescribeGPUInfo`.
+    /// Calls `DescribeGPUInfo`; the answer is a [`DescribeGPUInfoResponse`].
     ///
     /// Required: `InstanceType`.
     ///
@@ -116,7 +116,7 @@ impl Client {
     pub fn describe_gpu_info(&self) -> DescribeGPUInfoCall {
         DescribeGPUInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeHealthCheckPolicies`.
+    /// Calls `DescribeHealthCheckPolicies`; the answer is a [`DescribeHealthCheckPoliciesResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -127,7 +127,7 @@ impl Client {
     pub fn describe_health_check_policies(&self) -> DescribeHealthCheckPoliciesCall {
         DescribeHealthCheckPoliciesCall::new(&self.handle)
     }
-    /// Calls `DescribeHealthCheckPolicyBindings`.
+    /// Calls `DescribeHealthCheckPolicyBindings`; the answer is a [`DescribeHealthCheckPolicyBindingsResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -140,14 +140,14 @@ impl Client {
     ) -> DescribeHealthCheckPolicyBindingsCall {
         DescribeHealthCheckPolicyBindingsCall::new(&self.handle)
     }
-    /// Calls `DescribeHealthCheckTemplate`.
+    /// Calls `DescribeHealthCheckTemplate`; the answer is a [`DescribeHealthCheckTemplateResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tke&Version=2022-05-01&Action=DescribeHealthCheckTemplate)
     #[inline]
     pub fn describe_health_check_template(&self) -> DescribeHealthCheckTemplateCall {
         DescribeHealthCheckTemplateCall::new(&self.handle)
     }
-    /// Calls `DescribeNodePools`.
+    /// Calls `DescribeNodePools`; the answer is a [`DescribeNodePoolsResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -158,7 +158,7 @@ impl Client {
     pub fn describe_node_pools(&self) -> DescribeNodePoolsCall {
         DescribeNodePoolsCall::new(&self.handle)
     }
-    /// Calls `DescribeNodePoolsElasticityStrength`.
+    /// Calls `DescribeNodePoolsElasticityStrength`; the answer is a [`DescribeNodePoolsElasticityStrengthResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tke&Version=2022-05-01&Action=DescribeNodePoolsElasticityStrength)
     #[inline]
@@ -167,7 +167,7 @@ impl Client {
     ) -> DescribeNodePoolsElasticityStrengthCall {
         DescribeNodePoolsElasticityStrengthCall::new(&self.handle)
     }
-    /// Calls `DescribeZoneInstanceConfigInfos`.
+    /// Calls `DescribeZoneInstanceConfigInfos`; the answer is a [`DescribeZoneInstanceConfigInfosResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tke&Version=2022-05-01&Action=DescribeZoneInstanceConfigInfos)
     #[inline]
@@ -176,14 +176,14 @@ impl Client {
     ) -> DescribeZoneInstanceConfigInfosCall {
         DescribeZoneInstanceConfigInfosCall::new(&self.handle)
     }
-    /// Calls `DetachApplicationRole`.
+    /// Calls `DetachApplicationRole`; the answer is a [`DetachApplicationRoleResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tke&Version=2022-05-01&Action=DetachApplicationRole)
     #[inline]
     pub fn detach_application_role(&self) -> DetachApplicationRoleCall {
         DetachApplicationRoleCall::new(&self.handle)
     }
-    /// Calls `ModifyClusterMachine`.
+    /// Calls `ModifyClusterMachine`; the answer is a [`ModifyClusterMachineResponse`].
     ///
     /// Required: `ClusterId`, `MachineNames`.
     ///
@@ -192,7 +192,7 @@ impl Client {
     pub fn modify_cluster_machine(&self) -> ModifyClusterMachineCall {
         ModifyClusterMachineCall::new(&self.handle)
     }
-    /// Calls `ModifyHealthCheckPolicy`.
+    /// Calls `ModifyHealthCheckPolicy`; the answer is a [`ModifyHealthCheckPolicyResponse`].
     ///
     /// Required: `ClusterId`, `HealthCheckPolicy`.
     ///
@@ -201,7 +201,7 @@ impl Client {
     pub fn modify_health_check_policy(&self) -> ModifyHealthCheckPolicyCall {
         ModifyHealthCheckPolicyCall::new(&self.handle)
     }
-    /// Calls `ModifyNodePool`.
+    /// Calls `ModifyNodePool`; the answer is a [`ModifyNodePoolResponse`].
     ///
     /// Required: `ClusterId`, `NodePoolId`.
     ///
@@ -210,7 +210,7 @@ impl Client {
     pub fn modify_node_pool(&self) -> ModifyNodePoolCall {
         ModifyNodePoolCall::new(&self.handle)
     }
-    /// Calls `RebootMachines`.
+    /// Calls `RebootMachines`; the answer is a [`RebootMachinesResponse`].
     ///
     /// Required: `ClusterId`, `MachineNames`.
     ///
@@ -219,7 +219,7 @@ impl Client {
     pub fn reboot_machines(&self) -> RebootMachinesCall {
         RebootMachinesCall::new(&self.handle)
     }
-    /// Calls `ScaleNodePool`.
+    /// Calls `ScaleNodePool`; the answer is a [`ScaleNodePoolResponse`].
     ///
     /// Required: `ClusterId`, `NodePoolId`, `Replicas`.
     ///
@@ -228,7 +228,7 @@ impl Client {
     pub fn scale_node_pool(&self) -> ScaleNodePoolCall {
         ScaleNodePoolCall::new(&self.handle)
     }
-    /// Calls `SetMachineLogin`.
+    /// Calls `SetMachineLogin`; the answer is a [`SetMachineLoginResponse`].
     ///
     /// Required: `ClusterId`, `MachineName`.
     ///
@@ -237,7 +237,7 @@ impl Client {
     pub fn set_machine_login(&self) -> SetMachineLoginCall {
         SetMachineLoginCall::new(&self.handle)
     }
-    /// Calls `StartMachines`.
+    /// Calls `StartMachines`; the answer is a [`StartMachinesResponse`].
     ///
     /// Required: `ClusterId`, `MachineNames`.
     ///
@@ -246,7 +246,7 @@ impl Client {
     pub fn start_machines(&self) -> StartMachinesCall {
         StartMachinesCall::new(&self.handle)
     }
-    /// Calls `StopMachines`.
+    /// Calls `StopMachines`; the answer is a [`StopMachinesResponse`].
     ///
     /// Required: `ClusterId`, `MachineNames`.
     ///
@@ -596,7 +596,6 @@ rt::action!(
     DescribeHealthCheckTemplateCall, DescribeHealthCheckTemplateResponse, Error,
     idempotent
 );
-impl<T> DescribeHealthCheckTemplateCall<T> {}
 /// The answer of [`Client::describe_health_check_template`] (`DescribeHealthCheckTemplate`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -653,7 +652,6 @@ rt::action!(
     DescribeNodePoolsElasticityStrengthCall, DescribeNodePoolsElasticityStrengthResponse,
     Error, idempotent
 );
-impl<T> DescribeNodePoolsElasticityStrengthCall<T> {}
 /// The answer of [`Client::describe_node_pools_elasticity_strength`] (`DescribeNodePoolsElasticityStrength`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `DescribeEntity`.
+    /// Calls `DescribeEntity`; the answer is a [`DescribeEntityResponse`].
     ///
     /// Required: `EntityName`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn describe_entity(&self) -> DescribeEntityCall {
         DescribeEntityCall::new(&self.handle)
     }
-    /// Calls `DescribeRelation`.
+    /// Calls `DescribeRelation`; the answer is a [`DescribeRelationResponse`].
     ///
     /// Required: `LeftEntityName`, `RightEntityName`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn describe_relation(&self) -> DescribeRelationCall {
         DescribeRelationCall::new(&self.handle)
     }
-    /// Calls `DescribeTriple`.
+    /// Calls `DescribeTriple`; the answer is a [`DescribeTripleResponse`].
     ///
     /// Required: `TripleCondition`.
     ///

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `AccountTipoffAccess`.
+    /// Calls `AccountTipoffAccess`; the answer is a [`AccountTipoffAccessResponse`].
     ///
     /// Required: `ReportedAccount`, `ReportedAccountType`, `EvilType`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn account_tipoff_access(&self) -> AccountTipoffAccessCall {
         AccountTipoffAccessCall::new(&self.handle)
     }
-    /// Calls `DescribeTextLib`.
+    /// Calls `DescribeTextLib`; the answer is a [`DescribeTextLibResponse`].
     ///
     /// Required: `StrategyType`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn describe_text_lib(&self) -> DescribeTextLibCall {
         DescribeTextLibCall::new(&self.handle)
     }
-    /// Calls `DescribeTextStat`.
+    /// Calls `DescribeTextStat`; the answer is a [`DescribeTextStatResponse`].
     ///
     /// Required: `AuditType`, `Filters`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn describe_text_stat(&self) -> DescribeTextStatCall {
         DescribeTextStatCall::new(&self.handle)
     }
-    /// Calls `TextModeration`.
+    /// Calls `TextModeration`; the answer is a [`TextModerationResponse`].
     ///
     /// Required: `Content`.
     ///

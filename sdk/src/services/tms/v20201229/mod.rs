@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `CreateFinancialLLMTask`.
+    /// Calls `CreateFinancialLLMTask`; the answer is a [`CreateFinancialLLMTaskResponse`].
     ///
     /// Required: `BizType`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn create_financial_llm_task(&self) -> CreateFinancialLLMTaskCall {
         CreateFinancialLLMTaskCall::new(&self.handle)
     }
-    /// Calls `GetFinancialLLMTaskResult`.
+    /// Calls `GetFinancialLLMTaskResult`; the answer is a [`GetFinancialLLMTaskResultResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn get_financial_llm_task_result(&self) -> GetFinancialLLMTaskResultCall {
         GetFinancialLLMTaskResultCall::new(&self.handle)
     }
-    /// Calls `TextModeration`.
+    /// Calls `TextModeration`; the answer is a [`TextModerationResponse`].
     ///
     /// Required: `Content`.
     ///

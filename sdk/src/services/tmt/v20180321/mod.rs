@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `ImageTranslateLLM`.
+    /// Calls `ImageTranslateLLM`; the answer is a [`ImageTranslateLLMResponse`].
     ///
     /// Required: `Data`, `Target`.
     ///

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `CreateApiKey`.
+    /// Calls `CreateApiKey`; the answer is a [`CreateApiKeyResponse`].
     ///
     /// Required: `ApiKeyName`, `Platform`, `BindType`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn create_api_key(&self) -> CreateApiKeyCall {
         CreateApiKeyCall::new(&self.handle)
     }
-    /// Calls `CreateEndpoint`.
+    /// Calls `CreateEndpoint`; the answer is a [`CreateEndpointResponse`].
     ///
     /// Required: `EndpointName`, `ModelId`, `ChargeType`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn create_endpoint(&self) -> CreateEndpointCall {
         CreateEndpointCall::new(&self.handle)
     }
-    /// Calls `CreateGlossary`.
+    /// Calls `CreateGlossary`; the answer is a [`CreateGlossaryResponse`].
     ///
     /// Required: `Name`, `Source`, `Target`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn create_glossary(&self) -> CreateGlossaryCall {
         CreateGlossaryCall::new(&self.handle)
     }
-    /// Calls `CreateGlossaryEntries`.
+    /// Calls `CreateGlossaryEntries`; the answer is a [`CreateGlossaryEntriesResponse`].
     ///
     /// Required: `GlossaryId`, `Entries`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn create_glossary_entries(&self) -> CreateGlossaryEntriesCall {
         CreateGlossaryEntriesCall::new(&self.handle)
     }
-    /// Calls `CreateTokenPlanApiKeys`.
+    /// Calls `CreateTokenPlanApiKeys`; the answer is a [`CreateTokenPlanApiKeysResponse`].
     ///
     /// Required: `TeamId`, `ApiKeyName`, `Count`.
     ///
@@ -80,7 +80,7 @@ impl Client {
     pub fn create_token_plan_api_keys(&self) -> CreateTokenPlanApiKeysCall {
         CreateTokenPlanApiKeysCall::new(&self.handle)
     }
-    /// Calls `CreateTokenPlanTeamOrderAndBuy`.
+    /// Calls `CreateTokenPlanTeamOrderAndBuy`; the answer is a [`CreateTokenPlanTeamOrderAndBuyResponse`].
     ///
     /// Required: `ProductType`, `TeamName`, `TimeSpan`, `CreditOrToken`.
     ///
@@ -91,7 +91,7 @@ impl Client {
     ) -> CreateTokenPlanTeamOrderAndBuyCall {
         CreateTokenPlanTeamOrderAndBuyCall::new(&self.handle)
     }
-    /// Calls `DeleteApiKey`.
+    /// Calls `DeleteApiKey`; the answer is a [`DeleteApiKeyResponse`].
     ///
     /// Required: `ApiKeyId`, `Platform`.
     ///
@@ -100,14 +100,14 @@ impl Client {
     pub fn delete_api_key(&self) -> DeleteApiKeyCall {
         DeleteApiKeyCall::new(&self.handle)
     }
-    /// Calls `DeleteEndpoint`.
+    /// Calls `DeleteEndpoint`; the answer is a [`DeleteEndpointResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tokenhub&Version=2026-03-22&Action=DeleteEndpoint)
     #[inline]
     pub fn delete_endpoint(&self) -> DeleteEndpointCall {
         DeleteEndpointCall::new(&self.handle)
     }
-    /// Calls `DeleteGlossary`.
+    /// Calls `DeleteGlossary`; the answer is a [`DeleteGlossaryResponse`].
     ///
     /// Required: `GlossaryId`.
     ///
@@ -116,7 +116,7 @@ impl Client {
     pub fn delete_glossary(&self) -> DeleteGlossaryCall {
         DeleteGlossaryCall::new(&self.handle)
     }
-    /// Calls `DeleteGlossaryEntries`.
+    /// Calls `DeleteGlossaryEntries`; the answer is a [`DeleteGlossaryEntriesResponse`].
     ///
     /// Required: `GlossaryId`, `Entries`.
     ///
@@ -125,7 +125,7 @@ impl Client {
     pub fn delete_glossary_entries(&self) -> DeleteGlossaryEntriesCall {
         DeleteGlossaryEntriesCall::new(&self.handle)
     }
-    /// Calls `DeleteTokenPlanApiKey`.
+    /// Calls `DeleteTokenPlanApiKey`; the answer is a [`DeleteTokenPlanApiKeyResponse`].
     ///
     /// Required: `ApiKeyId`.
     ///
@@ -134,7 +134,7 @@ impl Client {
     pub fn delete_token_plan_api_key(&self) -> DeleteTokenPlanApiKeyCall {
         DeleteTokenPlanApiKeyCall::new(&self.handle)
     }
-    /// Calls `DescribeApiKey`.
+    /// Calls `DescribeApiKey`; the answer is a [`DescribeApiKeyResponse`].
     ///
     /// Required: `Platform`.
     ///
@@ -143,7 +143,7 @@ impl Client {
     pub fn describe_api_key(&self) -> DescribeApiKeyCall {
         DescribeApiKeyCall::new(&self.handle)
     }
-    /// Calls `DescribeApiKeyList`.
+    /// Calls `DescribeApiKeyList`; the answer is a [`DescribeApiKeyListResponse`].
     ///
     /// Each answer holds one page of `ApiKeySet`; [`into_paginator`](DescribeApiKeyListCall::into_paginator) reads them all.
     ///
@@ -152,7 +152,7 @@ impl Client {
     pub fn describe_api_key_list(&self) -> DescribeApiKeyListCall {
         DescribeApiKeyListCall::new(&self.handle)
     }
-    /// Calls `DescribeEndpoint`.
+    /// Calls `DescribeEndpoint`; the answer is a [`DescribeEndpointResponse`].
     ///
     /// Required: `EndpointId`.
     ///
@@ -161,7 +161,7 @@ impl Client {
     pub fn describe_endpoint(&self) -> DescribeEndpointCall {
         DescribeEndpointCall::new(&self.handle)
     }
-    /// Calls `DescribeGlossaries`.
+    /// Calls `DescribeGlossaries`; the answer is a [`DescribeGlossariesResponse`].
     ///
     /// Each answer holds one page of `Items`; [`into_paginator`](DescribeGlossariesCall::into_paginator) reads them all.
     ///
@@ -170,7 +170,7 @@ impl Client {
     pub fn describe_glossaries(&self) -> DescribeGlossariesCall {
         DescribeGlossariesCall::new(&self.handle)
     }
-    /// Calls `DescribeGlossaryEntries`.
+    /// Calls `DescribeGlossaryEntries`; the answer is a [`DescribeGlossaryEntriesResponse`].
     ///
     /// Required: `GlossaryId`.
     ///
@@ -179,7 +179,7 @@ impl Client {
     pub fn describe_glossary_entries(&self) -> DescribeGlossaryEntriesCall {
         DescribeGlossaryEntriesCall::new(&self.handle)
     }
-    /// Calls `DescribeModelEndpointList`.
+    /// Calls `DescribeModelEndpointList`; the answer is a [`DescribeModelEndpointListResponse`].
     ///
     /// Each answer holds one page of `ModelEndpointSet`; [`into_paginator`](DescribeModelEndpointListCall::into_paginator) reads them all.
     ///
@@ -188,7 +188,7 @@ impl Client {
     pub fn describe_model_endpoint_list(&self) -> DescribeModelEndpointListCall {
         DescribeModelEndpointListCall::new(&self.handle)
     }
-    /// Calls `DescribeModelList`.
+    /// Calls `DescribeModelList`; the answer is a [`DescribeModelListResponse`].
     ///
     /// Each answer holds one page of `ModelSet`; [`into_paginator`](DescribeModelListCall::into_paginator) reads them all.
     ///
@@ -197,7 +197,7 @@ impl Client {
     pub fn describe_model_list(&self) -> DescribeModelListCall {
         DescribeModelListCall::new(&self.handle)
     }
-    /// Calls `DescribeModelQuota`.
+    /// Calls `DescribeModelQuota`; the answer is a [`DescribeModelQuotaResponse`].
     ///
     /// Required: `ModelId`.
     ///
@@ -206,7 +206,7 @@ impl Client {
     pub fn describe_model_quota(&self) -> DescribeModelQuotaCall {
         DescribeModelQuotaCall::new(&self.handle)
     }
-    /// Calls `DescribeTokenPlan`.
+    /// Calls `DescribeTokenPlan`; the answer is a [`DescribeTokenPlanResponse`].
     ///
     /// Required: `TeamId`.
     ///
@@ -215,7 +215,7 @@ impl Client {
     pub fn describe_token_plan(&self) -> DescribeTokenPlanCall {
         DescribeTokenPlanCall::new(&self.handle)
     }
-    /// Calls `DescribeTokenPlanApiKey`.
+    /// Calls `DescribeTokenPlanApiKey`; the answer is a [`DescribeTokenPlanApiKeyResponse`].
     ///
     /// Required: `ApiKeyId`.
     ///
@@ -224,7 +224,7 @@ impl Client {
     pub fn describe_token_plan_api_key(&self) -> DescribeTokenPlanApiKeyCall {
         DescribeTokenPlanApiKeyCall::new(&self.handle)
     }
-    /// Calls `DescribeTokenPlanApiKeyList`.
+    /// Calls `DescribeTokenPlanApiKeyList`; the answer is a [`DescribeTokenPlanApiKeyListResponse`].
     ///
     /// Required: `TeamId`.
     ///
@@ -235,7 +235,7 @@ impl Client {
     pub fn describe_token_plan_api_key_list(&self) -> DescribeTokenPlanApiKeyListCall {
         DescribeTokenPlanApiKeyListCall::new(&self.handle)
     }
-    /// Calls `DescribeTokenPlanApiKeySecret`.
+    /// Calls `DescribeTokenPlanApiKeySecret`; the answer is a [`DescribeTokenPlanApiKeySecretResponse`].
     ///
     /// Required: `ApiKeyId`.
     ///
@@ -246,7 +246,7 @@ impl Client {
     ) -> DescribeTokenPlanApiKeySecretCall {
         DescribeTokenPlanApiKeySecretCall::new(&self.handle)
     }
-    /// Calls `DescribeTokenPlanApiKeyUsageDetail`.
+    /// Calls `DescribeTokenPlanApiKeyUsageDetail`; the answer is a [`DescribeTokenPlanApiKeyUsageDetailResponse`].
     ///
     /// Required: `TeamId`.
     ///
@@ -257,7 +257,7 @@ impl Client {
     ) -> DescribeTokenPlanApiKeyUsageDetailCall {
         DescribeTokenPlanApiKeyUsageDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeTokenPlanList`.
+    /// Calls `DescribeTokenPlanList`; the answer is a [`DescribeTokenPlanListResponse`].
     ///
     /// Each answer holds one page of `TokenPlanSet`; [`into_paginator`](DescribeTokenPlanListCall::into_paginator) reads them all.
     ///
@@ -266,7 +266,7 @@ impl Client {
     pub fn describe_token_plan_list(&self) -> DescribeTokenPlanListCall {
         DescribeTokenPlanListCall::new(&self.handle)
     }
-    /// Calls `DescribeUsageRankList`.
+    /// Calls `DescribeUsageRankList`; the answer is a [`DescribeUsageRankListResponse`].
     ///
     /// Required: `Dimension`, `StartTime`, `EndTime`.
     ///
@@ -275,7 +275,7 @@ impl Client {
     pub fn describe_usage_rank_list(&self) -> DescribeUsageRankListCall {
         DescribeUsageRankListCall::new(&self.handle)
     }
-    /// Calls `ModifyApiKeyInfo`.
+    /// Calls `ModifyApiKeyInfo`; the answer is a [`ModifyApiKeyInfoResponse`].
     ///
     /// Required: `ApiKeyId`, `Platform`.
     ///
@@ -284,7 +284,7 @@ impl Client {
     pub fn modify_api_key_info(&self) -> ModifyApiKeyInfoCall {
         ModifyApiKeyInfoCall::new(&self.handle)
     }
-    /// Calls `ModifyApiKeyStatus`.
+    /// Calls `ModifyApiKeyStatus`; the answer is a [`ModifyApiKeyStatusResponse`].
     ///
     /// Required: `ApiKeyId`, `Platform`, `Status`.
     ///
@@ -293,14 +293,14 @@ impl Client {
     pub fn modify_api_key_status(&self) -> ModifyApiKeyStatusCall {
         ModifyApiKeyStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyEndpoint`.
+    /// Calls `ModifyEndpoint`; the answer is a [`ModifyEndpointResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tokenhub&Version=2026-03-22&Action=ModifyEndpoint)
     #[inline]
     pub fn modify_endpoint(&self) -> ModifyEndpointCall {
         ModifyEndpointCall::new(&self.handle)
     }
-    /// Calls `ModifyGlossaryEntries`.
+    /// Calls `ModifyGlossaryEntries`; the answer is a [`ModifyGlossaryEntriesResponse`].
     ///
     /// Required: `GlossaryId`, `Entries`.
     ///
@@ -309,7 +309,7 @@ impl Client {
     pub fn modify_glossary_entries(&self) -> ModifyGlossaryEntriesCall {
         ModifyGlossaryEntriesCall::new(&self.handle)
     }
-    /// Calls `ModifyTokenPlanApiKey`.
+    /// Calls `ModifyTokenPlanApiKey`; the answer is a [`ModifyTokenPlanApiKeyResponse`].
     ///
     /// Required: `ApiKeyId`.
     ///
@@ -318,7 +318,7 @@ impl Client {
     pub fn modify_token_plan_api_key(&self) -> ModifyTokenPlanApiKeyCall {
         ModifyTokenPlanApiKeyCall::new(&self.handle)
     }
-    /// Calls `ModifyTokenPlanApiKeySecret`.
+    /// Calls `ModifyTokenPlanApiKeySecret`; the answer is a [`ModifyTokenPlanApiKeySecretResponse`].
     ///
     /// Required: `ApiKeyId`.
     ///
@@ -327,7 +327,7 @@ impl Client {
     pub fn modify_token_plan_api_key_secret(&self) -> ModifyTokenPlanApiKeySecretCall {
         ModifyTokenPlanApiKeySecretCall::new(&self.handle)
     }
-    /// Calls `RenewTokenPlanTeamOrder`.
+    /// Calls `RenewTokenPlanTeamOrder`; the answer is a [`RenewTokenPlanTeamOrderResponse`].
     ///
     /// Required: `TeamId`, `TimeSpan`.
     ///
@@ -336,7 +336,7 @@ impl Client {
     pub fn renew_token_plan_team_order(&self) -> RenewTokenPlanTeamOrderCall {
         RenewTokenPlanTeamOrderCall::new(&self.handle)
     }
-    /// Calls `UpgradeTokenPlanTeamOrder`.
+    /// Calls `UpgradeTokenPlanTeamOrder`; the answer is a [`UpgradeTokenPlanTeamOrderResponse`].
     ///
     /// Required: `TeamId`, `NewCreditOrToken`.
     ///
@@ -593,7 +593,6 @@ rt::action!(
     DeleteEndpoint, DeleteEndpointRequest, DeleteEndpointCall, DeleteEndpointResponse,
     Error
 );
-impl<T> DeleteEndpointCall<T> {}
 /// The answer of [`Client::delete_endpoint`] (`DeleteEndpoint`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `CreateRabbitMQServerlessBinding`.
+    /// Calls `CreateRabbitMQServerlessBinding`; the answer is a [`CreateRabbitMQServerlessBindingResponse`].
     ///
     /// Required: `InstanceId`, `VirtualHost`, `Source`, `DestinationType`, `Destination`.
     ///
@@ -46,7 +46,7 @@ impl Client {
     ) -> CreateRabbitMQServerlessBindingCall {
         CreateRabbitMQServerlessBindingCall::new(&self.handle)
     }
-    /// Calls `CreateRabbitMQServerlessExchange`.
+    /// Calls `CreateRabbitMQServerlessExchange`; the answer is a [`CreateRabbitMQServerlessExchangeResponse`].
     ///
     /// Required: `InstanceId`, `VirtualHost`, `ExchangeName`, `ExchangeType`.
     ///
@@ -57,7 +57,7 @@ impl Client {
     ) -> CreateRabbitMQServerlessExchangeCall {
         CreateRabbitMQServerlessExchangeCall::new(&self.handle)
     }
-    /// Calls `CreateRabbitMQServerlessQueue`.
+    /// Calls `CreateRabbitMQServerlessQueue`; the answer is a [`CreateRabbitMQServerlessQueueResponse`].
     ///
     /// Required: `InstanceId`, `VirtualHost`, `QueueName`.
     ///
@@ -68,7 +68,7 @@ impl Client {
     ) -> CreateRabbitMQServerlessQueueCall {
         CreateRabbitMQServerlessQueueCall::new(&self.handle)
     }
-    /// Calls `CreateRabbitMQServerlessUser`.
+    /// Calls `CreateRabbitMQServerlessUser`; the answer is a [`CreateRabbitMQServerlessUserResponse`].
     ///
     /// Required: `InstanceId`, `User`, `Password`.
     ///
@@ -77,7 +77,7 @@ impl Client {
     pub fn create_rabbit_mq_serverless_user(&self) -> CreateRabbitMQServerlessUserCall {
         CreateRabbitMQServerlessUserCall::new(&self.handle)
     }
-    /// Calls `CreateRabbitMQServerlessVirtualHost`.
+    /// Calls `CreateRabbitMQServerlessVirtualHost`; the answer is a [`CreateRabbitMQServerlessVirtualHostResponse`].
     ///
     /// Required: `InstanceId`, `VirtualHost`.
     ///
@@ -88,7 +88,7 @@ impl Client {
     ) -> CreateRabbitMQServerlessVirtualHostCall {
         CreateRabbitMQServerlessVirtualHostCall::new(&self.handle)
     }
-    /// Calls `DeleteRabbitMQServerlessBinding`.
+    /// Calls `DeleteRabbitMQServerlessBinding`; the answer is a [`DeleteRabbitMQServerlessBindingResponse`].
     ///
     /// Required: `InstanceId`, `VirtualHost`, `BindingId`.
     ///
@@ -99,7 +99,7 @@ impl Client {
     ) -> DeleteRabbitMQServerlessBindingCall {
         DeleteRabbitMQServerlessBindingCall::new(&self.handle)
     }
-    /// Calls `DeleteRabbitMQServerlessExchange`.
+    /// Calls `DeleteRabbitMQServerlessExchange`; the answer is a [`DeleteRabbitMQServerlessExchangeResponse`].
     ///
     /// Required: `InstanceId`, `VirtualHost`, `ExchangeName`.
     ///
@@ -110,7 +110,7 @@ impl Client {
     ) -> DeleteRabbitMQServerlessExchangeCall {
         DeleteRabbitMQServerlessExchangeCall::new(&self.handle)
     }
-    /// Calls `DeleteRabbitMQServerlessPermission`.
+    /// Calls `DeleteRabbitMQServerlessPermission`; the answer is a [`DeleteRabbitMQServerlessPermissionResponse`].
     ///
     /// Required: `InstanceId`, `User`, `VirtualHost`.
     ///
@@ -121,7 +121,7 @@ impl Client {
     ) -> DeleteRabbitMQServerlessPermissionCall {
         DeleteRabbitMQServerlessPermissionCall::new(&self.handle)
     }
-    /// Calls `DeleteRabbitMQServerlessQueue`.
+    /// Calls `DeleteRabbitMQServerlessQueue`; the answer is a [`DeleteRabbitMQServerlessQueueResponse`].
     ///
     /// Required: `InstanceId`, `VirtualHost`, `QueueName`.
     ///
@@ -132,7 +132,7 @@ impl Client {
     ) -> DeleteRabbitMQServerlessQueueCall {
         DeleteRabbitMQServerlessQueueCall::new(&self.handle)
     }
-    /// Calls `DeleteRabbitMQServerlessUser`.
+    /// Calls `DeleteRabbitMQServerlessUser`; the answer is a [`DeleteRabbitMQServerlessUserResponse`].
     ///
     /// Required: `InstanceId`, `User`.
     ///
@@ -141,7 +141,7 @@ impl Client {
     pub fn delete_rabbit_mq_serverless_user(&self) -> DeleteRabbitMQServerlessUserCall {
         DeleteRabbitMQServerlessUserCall::new(&self.handle)
     }
-    /// Calls `DeleteRabbitMQServerlessVirtualHost`.
+    /// Calls `DeleteRabbitMQServerlessVirtualHost`; the answer is a [`DeleteRabbitMQServerlessVirtualHostResponse`].
     ///
     /// Required: `InstanceId`, `VirtualHost`.
     ///
@@ -152,7 +152,7 @@ impl Client {
     ) -> DeleteRabbitMQServerlessVirtualHostCall {
         DeleteRabbitMQServerlessVirtualHostCall::new(&self.handle)
     }
-    /// Calls `DescribeRabbitMQServerlessBindings`.
+    /// Calls `DescribeRabbitMQServerlessBindings`; the answer is a [`DescribeRabbitMQServerlessBindingsResponse`].
     ///
     /// Required: `InstanceId`, `VirtualHost`.
     ///
@@ -165,7 +165,7 @@ impl Client {
     ) -> DescribeRabbitMQServerlessBindingsCall {
         DescribeRabbitMQServerlessBindingsCall::new(&self.handle)
     }
-    /// Calls `DescribeRabbitMQServerlessConnection`.
+    /// Calls `DescribeRabbitMQServerlessConnection`; the answer is a [`DescribeRabbitMQServerlessConnectionResponse`].
     ///
     /// Required: `InstanceId`, `VirtualHost`.
     ///
@@ -178,7 +178,7 @@ impl Client {
     ) -> DescribeRabbitMQServerlessConnectionCall {
         DescribeRabbitMQServerlessConnectionCall::new(&self.handle)
     }
-    /// Calls `DescribeRabbitMQServerlessConsumers`.
+    /// Calls `DescribeRabbitMQServerlessConsumers`; the answer is a [`DescribeRabbitMQServerlessConsumersResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -191,7 +191,7 @@ impl Client {
     ) -> DescribeRabbitMQServerlessConsumersCall {
         DescribeRabbitMQServerlessConsumersCall::new(&self.handle)
     }
-    /// Calls `DescribeRabbitMQServerlessExchangeDetail`.
+    /// Calls `DescribeRabbitMQServerlessExchangeDetail`; the answer is a [`DescribeRabbitMQServerlessExchangeDetailResponse`].
     ///
     /// Required: `InstanceId`, `VirtualHost`, `ExchangeName`.
     ///
@@ -202,7 +202,7 @@ impl Client {
     ) -> DescribeRabbitMQServerlessExchangeDetailCall {
         DescribeRabbitMQServerlessExchangeDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeRabbitMQServerlessExchanges`.
+    /// Calls `DescribeRabbitMQServerlessExchanges`; the answer is a [`DescribeRabbitMQServerlessExchangesResponse`].
     ///
     /// Required: `InstanceId`, `VirtualHost`.
     ///
@@ -215,7 +215,7 @@ impl Client {
     ) -> DescribeRabbitMQServerlessExchangesCall {
         DescribeRabbitMQServerlessExchangesCall::new(&self.handle)
     }
-    /// Calls `DescribeRabbitMQServerlessInstance`.
+    /// Calls `DescribeRabbitMQServerlessInstance`; the answer is a [`DescribeRabbitMQServerlessInstanceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -226,7 +226,7 @@ impl Client {
     ) -> DescribeRabbitMQServerlessInstanceCall {
         DescribeRabbitMQServerlessInstanceCall::new(&self.handle)
     }
-    /// Calls `DescribeRabbitMQServerlessPermission`.
+    /// Calls `DescribeRabbitMQServerlessPermission`; the answer is a [`DescribeRabbitMQServerlessPermissionResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -239,7 +239,7 @@ impl Client {
     ) -> DescribeRabbitMQServerlessPermissionCall {
         DescribeRabbitMQServerlessPermissionCall::new(&self.handle)
     }
-    /// Calls `DescribeRabbitMQServerlessQueueDetail`.
+    /// Calls `DescribeRabbitMQServerlessQueueDetail`; the answer is a [`DescribeRabbitMQServerlessQueueDetailResponse`].
     ///
     /// Required: `InstanceId`, `VirtualHost`, `QueueName`.
     ///
@@ -250,7 +250,7 @@ impl Client {
     ) -> DescribeRabbitMQServerlessQueueDetailCall {
         DescribeRabbitMQServerlessQueueDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeRabbitMQServerlessQueues`.
+    /// Calls `DescribeRabbitMQServerlessQueues`; the answer is a [`DescribeRabbitMQServerlessQueuesResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -263,7 +263,7 @@ impl Client {
     ) -> DescribeRabbitMQServerlessQueuesCall {
         DescribeRabbitMQServerlessQueuesCall::new(&self.handle)
     }
-    /// Calls `DescribeRabbitMQServerlessUser`.
+    /// Calls `DescribeRabbitMQServerlessUser`; the answer is a [`DescribeRabbitMQServerlessUserResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -276,7 +276,7 @@ impl Client {
     ) -> DescribeRabbitMQServerlessUserCall {
         DescribeRabbitMQServerlessUserCall::new(&self.handle)
     }
-    /// Calls `DescribeRabbitMQServerlessVirtualHost`.
+    /// Calls `DescribeRabbitMQServerlessVirtualHost`; the answer is a [`DescribeRabbitMQServerlessVirtualHostResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -289,7 +289,7 @@ impl Client {
     ) -> DescribeRabbitMQServerlessVirtualHostCall {
         DescribeRabbitMQServerlessVirtualHostCall::new(&self.handle)
     }
-    /// Calls `ListRabbitMQServerlessInstances`.
+    /// Calls `ListRabbitMQServerlessInstances`; the answer is a [`ListRabbitMQServerlessInstancesResponse`].
     ///
     /// Each answer holds one page of `Instances`; [`into_paginator`](ListRabbitMQServerlessInstancesCall::into_paginator) reads them all.
     ///
@@ -300,7 +300,7 @@ impl Client {
     ) -> ListRabbitMQServerlessInstancesCall {
         ListRabbitMQServerlessInstancesCall::new(&self.handle)
     }
-    /// Calls `ModifyRabbitMQServerlessExchange`.
+    /// Calls `ModifyRabbitMQServerlessExchange`; the answer is a [`ModifyRabbitMQServerlessExchangeResponse`].
     ///
     /// Required: `InstanceId`, `VirtualHost`, `ExchangeName`.
     ///
@@ -311,7 +311,7 @@ impl Client {
     ) -> ModifyRabbitMQServerlessExchangeCall {
         ModifyRabbitMQServerlessExchangeCall::new(&self.handle)
     }
-    /// Calls `ModifyRabbitMQServerlessInstance`.
+    /// Calls `ModifyRabbitMQServerlessInstance`; the answer is a [`ModifyRabbitMQServerlessInstanceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -322,7 +322,7 @@ impl Client {
     ) -> ModifyRabbitMQServerlessInstanceCall {
         ModifyRabbitMQServerlessInstanceCall::new(&self.handle)
     }
-    /// Calls `ModifyRabbitMQServerlessPermission`.
+    /// Calls `ModifyRabbitMQServerlessPermission`; the answer is a [`ModifyRabbitMQServerlessPermissionResponse`].
     ///
     /// Required: `InstanceId`, `User`, `VirtualHost`, `ConfigRegexp`, `WriteRegexp`, `ReadRegexp`.
     ///
@@ -333,7 +333,7 @@ impl Client {
     ) -> ModifyRabbitMQServerlessPermissionCall {
         ModifyRabbitMQServerlessPermissionCall::new(&self.handle)
     }
-    /// Calls `ModifyRabbitMQServerlessQueue`.
+    /// Calls `ModifyRabbitMQServerlessQueue`; the answer is a [`ModifyRabbitMQServerlessQueueResponse`].
     ///
     /// Required: `InstanceId`, `VirtualHost`, `QueueName`.
     ///
@@ -344,7 +344,7 @@ impl Client {
     ) -> ModifyRabbitMQServerlessQueueCall {
         ModifyRabbitMQServerlessQueueCall::new(&self.handle)
     }
-    /// Calls `ModifyRabbitMQServerlessUser`.
+    /// Calls `ModifyRabbitMQServerlessUser`; the answer is a [`ModifyRabbitMQServerlessUserResponse`].
     ///
     /// Required: `InstanceId`, `User`, `Password`.
     ///
@@ -353,7 +353,7 @@ impl Client {
     pub fn modify_rabbit_mq_serverless_user(&self) -> ModifyRabbitMQServerlessUserCall {
         ModifyRabbitMQServerlessUserCall::new(&self.handle)
     }
-    /// Calls `ModifyRabbitMQServerlessVirtualHost`.
+    /// Calls `ModifyRabbitMQServerlessVirtualHost`; the answer is a [`ModifyRabbitMQServerlessVirtualHostResponse`].
     ///
     /// Required: `InstanceId`, `VirtualHost`.
     ///

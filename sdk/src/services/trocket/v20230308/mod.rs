@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `ChangeMigratingTopicToNextStage`.
+    /// Calls `ChangeMigratingTopicToNextStage`; the answer is a [`ChangeMigratingTopicToNextStageResponse`].
     ///
     /// Required: `TaskId`, `TopicNameList`.
     ///
@@ -46,7 +46,7 @@ impl Client {
     ) -> ChangeMigratingTopicToNextStageCall {
         ChangeMigratingTopicToNextStageCall::new(&self.handle)
     }
-    /// Calls `CreateConsumerGroup`.
+    /// Calls `CreateConsumerGroup`; the answer is a [`CreateConsumerGroupResponse`].
     ///
     /// Required: `InstanceId`, `MaxRetryTimes`, `ConsumeEnable`, `ConsumeMessageOrderly`.
     ///
@@ -55,7 +55,7 @@ impl Client {
     pub fn create_consumer_group(&self) -> CreateConsumerGroupCall {
         CreateConsumerGroupCall::new(&self.handle)
     }
-    /// Calls `CreateConsumerLabel`.
+    /// Calls `CreateConsumerLabel`; the answer is a [`CreateConsumerLabelResponse`].
     ///
     /// Required: `InstanceId`, `Label`, `Group`.
     ///
@@ -64,7 +64,7 @@ impl Client {
     pub fn create_consumer_label(&self) -> CreateConsumerLabelCall {
         CreateConsumerLabelCall::new(&self.handle)
     }
-    /// Calls `CreateConsumerLabels`.
+    /// Calls `CreateConsumerLabels`; the answer is a [`CreateConsumerLabelsResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -73,7 +73,7 @@ impl Client {
     pub fn create_consumer_labels(&self) -> CreateConsumerLabelsCall {
         CreateConsumerLabelsCall::new(&self.handle)
     }
-    /// Calls `CreateInstance`.
+    /// Calls `CreateInstance`; the answer is a [`CreateInstanceResponse`].
     ///
     /// Required: `InstanceType`, `Name`, `SkuCode`, `VpcList`.
     ///
@@ -82,7 +82,7 @@ impl Client {
     pub fn create_instance(&self) -> CreateInstanceCall {
         CreateInstanceCall::new(&self.handle)
     }
-    /// Calls `CreateMigrationTask`.
+    /// Calls `CreateMigrationTask`; the answer is a [`CreateMigrationTaskResponse`].
     ///
     /// Required: `InstanceId`, `Type`.
     ///
@@ -91,7 +91,7 @@ impl Client {
     pub fn create_migration_task(&self) -> CreateMigrationTaskCall {
         CreateMigrationTaskCall::new(&self.handle)
     }
-    /// Calls `CreateRole`.
+    /// Calls `CreateRole`; the answer is a [`CreateRoleResponse`].
     ///
     /// Required: `InstanceId`, `Role`, `PermWrite`, `PermRead`, `Remark`.
     ///
@@ -100,7 +100,7 @@ impl Client {
     pub fn create_role(&self) -> CreateRoleCall {
         CreateRoleCall::new(&self.handle)
     }
-    /// Calls `CreateTopic`.
+    /// Calls `CreateTopic`; the answer is a [`CreateTopicResponse`].
     ///
     /// Required: `InstanceId`, `Topic`, `TopicType`.
     ///
@@ -109,7 +109,7 @@ impl Client {
     pub fn create_topic(&self) -> CreateTopicCall {
         CreateTopicCall::new(&self.handle)
     }
-    /// Calls `DeleteConsumerGroup`.
+    /// Calls `DeleteConsumerGroup`; the answer is a [`DeleteConsumerGroupResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -118,7 +118,7 @@ impl Client {
     pub fn delete_consumer_group(&self) -> DeleteConsumerGroupCall {
         DeleteConsumerGroupCall::new(&self.handle)
     }
-    /// Calls `DeleteConsumerLabel`.
+    /// Calls `DeleteConsumerLabel`; the answer is a [`DeleteConsumerLabelResponse`].
     ///
     /// Required: `InstanceId`, `Group`, `Label`.
     ///
@@ -127,7 +127,7 @@ impl Client {
     pub fn delete_consumer_label(&self) -> DeleteConsumerLabelCall {
         DeleteConsumerLabelCall::new(&self.handle)
     }
-    /// Calls `DeleteConsumerLabels`.
+    /// Calls `DeleteConsumerLabels`; the answer is a [`DeleteConsumerLabelsResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -136,7 +136,7 @@ impl Client {
     pub fn delete_consumer_labels(&self) -> DeleteConsumerLabelsCall {
         DeleteConsumerLabelsCall::new(&self.handle)
     }
-    /// Calls `DeleteConsumerRouteConfig`.
+    /// Calls `DeleteConsumerRouteConfig`; the answer is a [`DeleteConsumerRouteConfigResponse`].
     ///
     /// Required: `Topic`, `InstanceId`, `Group`.
     ///
@@ -145,7 +145,7 @@ impl Client {
     pub fn delete_consumer_route_config(&self) -> DeleteConsumerRouteConfigCall {
         DeleteConsumerRouteConfigCall::new(&self.handle)
     }
-    /// Calls `DeleteConsumerRouteConfigs`.
+    /// Calls `DeleteConsumerRouteConfigs`; the answer is a [`DeleteConsumerRouteConfigsResponse`].
     ///
     /// Required: `InstanceId`, `Configs`.
     ///
@@ -154,7 +154,7 @@ impl Client {
     pub fn delete_consumer_route_configs(&self) -> DeleteConsumerRouteConfigsCall {
         DeleteConsumerRouteConfigsCall::new(&self.handle)
     }
-    /// Calls `DeleteInstance`.
+    /// Calls `DeleteInstance`; the answer is a [`DeleteInstanceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -163,7 +163,7 @@ impl Client {
     pub fn delete_instance(&self) -> DeleteInstanceCall {
         DeleteInstanceCall::new(&self.handle)
     }
-    /// Calls `DeleteRole`.
+    /// Calls `DeleteRole`; the answer is a [`DeleteRoleResponse`].
     ///
     /// Required: `InstanceId`, `Role`.
     ///
@@ -172,7 +172,7 @@ impl Client {
     pub fn delete_role(&self) -> DeleteRoleCall {
         DeleteRoleCall::new(&self.handle)
     }
-    /// Calls `DeleteSmoothMigrationTask`.
+    /// Calls `DeleteSmoothMigrationTask`; the answer is a [`DeleteSmoothMigrationTaskResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -181,7 +181,7 @@ impl Client {
     pub fn delete_smooth_migration_task(&self) -> DeleteSmoothMigrationTaskCall {
         DeleteSmoothMigrationTaskCall::new(&self.handle)
     }
-    /// Calls `DeleteTopic`.
+    /// Calls `DeleteTopic`; the answer is a [`DeleteTopicResponse`].
     ///
     /// Required: `InstanceId`, `Topic`.
     ///
@@ -190,7 +190,7 @@ impl Client {
     pub fn delete_topic(&self) -> DeleteTopicCall {
         DeleteTopicCall::new(&self.handle)
     }
-    /// Calls `DescribeConsumerClient`.
+    /// Calls `DescribeConsumerClient`; the answer is a [`DescribeConsumerClientResponse`].
     ///
     /// Required: `InstanceId`, `ClientId`.
     ///
@@ -199,7 +199,7 @@ impl Client {
     pub fn describe_consumer_client(&self) -> DescribeConsumerClientCall {
         DescribeConsumerClientCall::new(&self.handle)
     }
-    /// Calls `DescribeConsumerClientList`.
+    /// Calls `DescribeConsumerClientList`; the answer is a [`DescribeConsumerClientListResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -210,7 +210,7 @@ impl Client {
     pub fn describe_consumer_client_list(&self) -> DescribeConsumerClientListCall {
         DescribeConsumerClientListCall::new(&self.handle)
     }
-    /// Calls `DescribeConsumerGroup`.
+    /// Calls `DescribeConsumerGroup`; the answer is a [`DescribeConsumerGroupResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -219,7 +219,7 @@ impl Client {
     pub fn describe_consumer_group(&self) -> DescribeConsumerGroupCall {
         DescribeConsumerGroupCall::new(&self.handle)
     }
-    /// Calls `DescribeConsumerGroupList`.
+    /// Calls `DescribeConsumerGroupList`; the answer is a [`DescribeConsumerGroupListResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -230,7 +230,7 @@ impl Client {
     pub fn describe_consumer_group_list(&self) -> DescribeConsumerGroupListCall {
         DescribeConsumerGroupListCall::new(&self.handle)
     }
-    /// Calls `DescribeConsumerLabel`.
+    /// Calls `DescribeConsumerLabel`; the answer is a [`DescribeConsumerLabelResponse`].
     ///
     /// Required: `InstanceId`, `Group`, `Label`.
     ///
@@ -239,7 +239,7 @@ impl Client {
     pub fn describe_consumer_label(&self) -> DescribeConsumerLabelCall {
         DescribeConsumerLabelCall::new(&self.handle)
     }
-    /// Calls `DescribeConsumerLabelList`.
+    /// Calls `DescribeConsumerLabelList`; the answer is a [`DescribeConsumerLabelListResponse`].
     ///
     /// Required: `InstanceId`, `Group`.
     ///
@@ -248,7 +248,7 @@ impl Client {
     pub fn describe_consumer_label_list(&self) -> DescribeConsumerLabelListCall {
         DescribeConsumerLabelListCall::new(&self.handle)
     }
-    /// Calls `DescribeConsumerLabelLists`.
+    /// Calls `DescribeConsumerLabelLists`; the answer is a [`DescribeConsumerLabelListsResponse`].
     ///
     /// Required: `InstanceId`, `Groups`.
     ///
@@ -257,7 +257,7 @@ impl Client {
     pub fn describe_consumer_label_lists(&self) -> DescribeConsumerLabelListsCall {
         DescribeConsumerLabelListsCall::new(&self.handle)
     }
-    /// Calls `DescribeConsumerLabelRoutes`.
+    /// Calls `DescribeConsumerLabelRoutes`; the answer is a [`DescribeConsumerLabelRoutesResponse`].
     ///
     /// Required: `InstanceId`, `Labels`.
     ///
@@ -266,7 +266,7 @@ impl Client {
     pub fn describe_consumer_label_routes(&self) -> DescribeConsumerLabelRoutesCall {
         DescribeConsumerLabelRoutesCall::new(&self.handle)
     }
-    /// Calls `DescribeConsumerLag`.
+    /// Calls `DescribeConsumerLag`; the answer is a [`DescribeConsumerLagResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -275,7 +275,7 @@ impl Client {
     pub fn describe_consumer_lag(&self) -> DescribeConsumerLagCall {
         DescribeConsumerLagCall::new(&self.handle)
     }
-    /// Calls `DescribeConsumerRouteConfig`.
+    /// Calls `DescribeConsumerRouteConfig`; the answer is a [`DescribeConsumerRouteConfigResponse`].
     ///
     /// Required: `Topic`, `InstanceId`, `Group`.
     ///
@@ -284,7 +284,7 @@ impl Client {
     pub fn describe_consumer_route_config(&self) -> DescribeConsumerRouteConfigCall {
         DescribeConsumerRouteConfigCall::new(&self.handle)
     }
-    /// Calls `DescribeConsumerRouteConfigs`.
+    /// Calls `DescribeConsumerRouteConfigs`; the answer is a [`DescribeConsumerRouteConfigsResponse`].
     ///
     /// Required: `InstanceId`, `Configs`.
     ///
@@ -293,7 +293,7 @@ impl Client {
     pub fn describe_consumer_route_configs(&self) -> DescribeConsumerRouteConfigsCall {
         DescribeConsumerRouteConfigsCall::new(&self.handle)
     }
-    /// Calls `DescribeConsumerRouteVersionList`.
+    /// Calls `DescribeConsumerRouteVersionList`; the answer is a [`DescribeConsumerRouteVersionListResponse`].
     ///
     /// Required: `Topic`, `InstanceId`, `Group`.
     ///
@@ -304,7 +304,7 @@ impl Client {
     ) -> DescribeConsumerRouteVersionListCall {
         DescribeConsumerRouteVersionListCall::new(&self.handle)
     }
-    /// Calls `DescribeFusionInstanceList`.
+    /// Calls `DescribeFusionInstanceList`; the answer is a [`DescribeFusionInstanceListResponse`].
     ///
     /// Each answer holds one page of `Data`; [`into_paginator`](DescribeFusionInstanceListCall::into_paginator) reads them all.
     ///
@@ -313,7 +313,7 @@ impl Client {
     pub fn describe_fusion_instance_list(&self) -> DescribeFusionInstanceListCall {
         DescribeFusionInstanceListCall::new(&self.handle)
     }
-    /// Calls `DescribeInstance`.
+    /// Calls `DescribeInstance`; the answer is a [`DescribeInstanceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -322,7 +322,7 @@ impl Client {
     pub fn describe_instance(&self) -> DescribeInstanceCall {
         DescribeInstanceCall::new(&self.handle)
     }
-    /// Calls `DescribeInstanceList`.
+    /// Calls `DescribeInstanceList`; the answer is a [`DescribeInstanceListResponse`].
     ///
     /// Each answer holds one page of `Data`; [`into_paginator`](DescribeInstanceListCall::into_paginator) reads them all.
     ///
@@ -331,7 +331,7 @@ impl Client {
     pub fn describe_instance_list(&self) -> DescribeInstanceListCall {
         DescribeInstanceListCall::new(&self.handle)
     }
-    /// Calls `DescribeMessage`.
+    /// Calls `DescribeMessage`; the answer is a [`DescribeMessageResponse`].
     ///
     /// Required: `InstanceId`, `Topic`, `MsgId`.
     ///
@@ -340,7 +340,7 @@ impl Client {
     pub fn describe_message(&self) -> DescribeMessageCall {
         DescribeMessageCall::new(&self.handle)
     }
-    /// Calls `DescribeMessageList`.
+    /// Calls `DescribeMessageList`; the answer is a [`DescribeMessageListResponse`].
     ///
     /// Required: `InstanceId`, `Topic`, `StartTime`, `EndTime`, `TaskRequestId`.
     ///
@@ -351,7 +351,7 @@ impl Client {
     pub fn describe_message_list(&self) -> DescribeMessageListCall {
         DescribeMessageListCall::new(&self.handle)
     }
-    /// Calls `DescribeMessageTrace`.
+    /// Calls `DescribeMessageTrace`; the answer is a [`DescribeMessageTraceResponse`].
     ///
     /// Required: `InstanceId`, `Topic`, `MsgId`.
     ///
@@ -360,7 +360,7 @@ impl Client {
     pub fn describe_message_trace(&self) -> DescribeMessageTraceCall {
         DescribeMessageTraceCall::new(&self.handle)
     }
-    /// Calls `DescribeMigratingGroupStats`.
+    /// Calls `DescribeMigratingGroupStats`; the answer is a [`DescribeMigratingGroupStatsResponse`].
     ///
     /// Required: `TaskId`, `GroupName`.
     ///
@@ -369,7 +369,7 @@ impl Client {
     pub fn describe_migrating_group_stats(&self) -> DescribeMigratingGroupStatsCall {
         DescribeMigratingGroupStatsCall::new(&self.handle)
     }
-    /// Calls `DescribeMigratingTopicList`.
+    /// Calls `DescribeMigratingTopicList`; the answer is a [`DescribeMigratingTopicListResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -380,7 +380,7 @@ impl Client {
     pub fn describe_migrating_topic_list(&self) -> DescribeMigratingTopicListCall {
         DescribeMigratingTopicListCall::new(&self.handle)
     }
-    /// Calls `DescribeMigratingTopicStats`.
+    /// Calls `DescribeMigratingTopicStats`; the answer is a [`DescribeMigratingTopicStatsResponse`].
     ///
     /// Required: `TaskId`, `TopicName`.
     ///
@@ -389,7 +389,7 @@ impl Client {
     pub fn describe_migrating_topic_stats(&self) -> DescribeMigratingTopicStatsCall {
         DescribeMigratingTopicStatsCall::new(&self.handle)
     }
-    /// Calls `DescribeMigrationTaskList`.
+    /// Calls `DescribeMigrationTaskList`; the answer is a [`DescribeMigrationTaskListResponse`].
     ///
     /// Each answer holds one page of `Tasks`; [`into_paginator`](DescribeMigrationTaskListCall::into_paginator) reads them all.
     ///
@@ -398,7 +398,7 @@ impl Client {
     pub fn describe_migration_task_list(&self) -> DescribeMigrationTaskListCall {
         DescribeMigrationTaskListCall::new(&self.handle)
     }
-    /// Calls `DescribeProducerList`.
+    /// Calls `DescribeProducerList`; the answer is a [`DescribeProducerListResponse`].
     ///
     /// Required: `InstanceId`, `Topic`.
     ///
@@ -409,14 +409,14 @@ impl Client {
     pub fn describe_producer_list(&self) -> DescribeProducerListCall {
         DescribeProducerListCall::new(&self.handle)
     }
-    /// Calls `DescribeProductSKUs`.
+    /// Calls `DescribeProductSKUs`; the answer is a [`DescribeProductSKUsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=trocket&Version=2023-03-08&Action=DescribeProductSKUs)
     #[inline]
     pub fn describe_product_sk_us(&self) -> DescribeProductSKUsCall {
         DescribeProductSKUsCall::new(&self.handle)
     }
-    /// Calls `DescribeRoleList`.
+    /// Calls `DescribeRoleList`; the answer is a [`DescribeRoleListResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -427,7 +427,7 @@ impl Client {
     pub fn describe_role_list(&self) -> DescribeRoleListCall {
         DescribeRoleListCall::new(&self.handle)
     }
-    /// Calls `DescribeSmoothMigrationTaskList`.
+    /// Calls `DescribeSmoothMigrationTaskList`; the answer is a [`DescribeSmoothMigrationTaskListResponse`].
     ///
     /// Each answer holds one page of `Data`; [`into_paginator`](DescribeSmoothMigrationTaskListCall::into_paginator) reads them all.
     ///
@@ -438,7 +438,7 @@ impl Client {
     ) -> DescribeSmoothMigrationTaskListCall {
         DescribeSmoothMigrationTaskListCall::new(&self.handle)
     }
-    /// Calls `DescribeSourceClusterGroupList`.
+    /// Calls `DescribeSourceClusterGroupList`; the answer is a [`DescribeSourceClusterGroupListResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -451,7 +451,7 @@ impl Client {
     ) -> DescribeSourceClusterGroupListCall {
         DescribeSourceClusterGroupListCall::new(&self.handle)
     }
-    /// Calls `DescribeTopic`.
+    /// Calls `DescribeTopic`; the answer is a [`DescribeTopicResponse`].
     ///
     /// Required: `InstanceId`, `Topic`.
     ///
@@ -460,7 +460,7 @@ impl Client {
     pub fn describe_topic(&self) -> DescribeTopicCall {
         DescribeTopicCall::new(&self.handle)
     }
-    /// Calls `DescribeTopicList`.
+    /// Calls `DescribeTopicList`; the answer is a [`DescribeTopicListResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -471,7 +471,7 @@ impl Client {
     pub fn describe_topic_list(&self) -> DescribeTopicListCall {
         DescribeTopicListCall::new(&self.handle)
     }
-    /// Calls `DescribeTopicListByGroup`.
+    /// Calls `DescribeTopicListByGroup`; the answer is a [`DescribeTopicListByGroupResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -482,7 +482,7 @@ impl Client {
     pub fn describe_topic_list_by_group(&self) -> DescribeTopicListByGroupCall {
         DescribeTopicListByGroupCall::new(&self.handle)
     }
-    /// Calls `DescribeTopicStats`.
+    /// Calls `DescribeTopicStats`; the answer is a [`DescribeTopicStatsResponse`].
     ///
     /// Required: `Topic`, `InstanceId`, `GroupId`.
     ///
@@ -493,7 +493,7 @@ impl Client {
     pub fn describe_topic_stats(&self) -> DescribeTopicStatsCall {
         DescribeTopicStatsCall::new(&self.handle)
     }
-    /// Calls `DoHealthCheckOnMigratingTopic`.
+    /// Calls `DoHealthCheckOnMigratingTopic`; the answer is a [`DoHealthCheckOnMigratingTopicResponse`].
     ///
     /// Required: `TaskId`, `TopicName`.
     ///
@@ -504,7 +504,7 @@ impl Client {
     ) -> DoHealthCheckOnMigratingTopicCall {
         DoHealthCheckOnMigratingTopicCall::new(&self.handle)
     }
-    /// Calls `ImportSourceClusterConsumerGroups`.
+    /// Calls `ImportSourceClusterConsumerGroups`; the answer is a [`ImportSourceClusterConsumerGroupsResponse`].
     ///
     /// Required: `TaskId`, `GroupList`.
     ///
@@ -515,7 +515,7 @@ impl Client {
     ) -> ImportSourceClusterConsumerGroupsCall {
         ImportSourceClusterConsumerGroupsCall::new(&self.handle)
     }
-    /// Calls `ImportSourceClusterTopics`.
+    /// Calls `ImportSourceClusterTopics`; the answer is a [`ImportSourceClusterTopicsResponse`].
     ///
     /// Required: `TaskId`, `TopicList`.
     ///
@@ -524,7 +524,7 @@ impl Client {
     pub fn import_source_cluster_topics(&self) -> ImportSourceClusterTopicsCall {
         ImportSourceClusterTopicsCall::new(&self.handle)
     }
-    /// Calls `ModifyConsumerGroup`.
+    /// Calls `ModifyConsumerGroup`; the answer is a [`ModifyConsumerGroupResponse`].
     ///
     /// Required: `InstanceId`, `ConsumeEnable`, `ConsumeMessageOrderly`.
     ///
@@ -533,7 +533,7 @@ impl Client {
     pub fn modify_consumer_group(&self) -> ModifyConsumerGroupCall {
         ModifyConsumerGroupCall::new(&self.handle)
     }
-    /// Calls `ModifyInstance`.
+    /// Calls `ModifyInstance`; the answer is a [`ModifyInstanceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -542,7 +542,7 @@ impl Client {
     pub fn modify_instance(&self) -> ModifyInstanceCall {
         ModifyInstanceCall::new(&self.handle)
     }
-    /// Calls `ModifyInstanceEndpoint`.
+    /// Calls `ModifyInstanceEndpoint`; the answer is a [`ModifyInstanceEndpointResponse`].
     ///
     /// Required: `InstanceId`, `Type`.
     ///
@@ -551,7 +551,7 @@ impl Client {
     pub fn modify_instance_endpoint(&self) -> ModifyInstanceEndpointCall {
         ModifyInstanceEndpointCall::new(&self.handle)
     }
-    /// Calls `ModifyRole`.
+    /// Calls `ModifyRole`; the answer is a [`ModifyRoleResponse`].
     ///
     /// Required: `InstanceId`, `Role`, `PermRead`, `PermWrite`.
     ///
@@ -560,7 +560,7 @@ impl Client {
     pub fn modify_role(&self) -> ModifyRoleCall {
         ModifyRoleCall::new(&self.handle)
     }
-    /// Calls `ModifyTopic`.
+    /// Calls `ModifyTopic`; the answer is a [`ModifyTopicResponse`].
     ///
     /// Required: `InstanceId`, `Topic`.
     ///
@@ -569,7 +569,7 @@ impl Client {
     pub fn modify_topic(&self) -> ModifyTopicCall {
         ModifyTopicCall::new(&self.handle)
     }
-    /// Calls `PutConsumerRouteConfig`.
+    /// Calls `PutConsumerRouteConfig`; the answer is a [`PutConsumerRouteConfigResponse`].
     ///
     /// Required: `Topic`, `InstanceId`, `Group`, `Rules`.
     ///
@@ -578,7 +578,7 @@ impl Client {
     pub fn put_consumer_route_config(&self) -> PutConsumerRouteConfigCall {
         PutConsumerRouteConfigCall::new(&self.handle)
     }
-    /// Calls `PutConsumerRouteConfigs`.
+    /// Calls `PutConsumerRouteConfigs`; the answer is a [`PutConsumerRouteConfigsResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -587,7 +587,7 @@ impl Client {
     pub fn put_consumer_route_configs(&self) -> PutConsumerRouteConfigsCall {
         PutConsumerRouteConfigsCall::new(&self.handle)
     }
-    /// Calls `RemoveMigratingTopic`.
+    /// Calls `RemoveMigratingTopic`; the answer is a [`RemoveMigratingTopicResponse`].
     ///
     /// Required: `TaskId`, `TopicName`.
     ///
@@ -596,7 +596,7 @@ impl Client {
     pub fn remove_migrating_topic(&self) -> RemoveMigratingTopicCall {
         RemoveMigratingTopicCall::new(&self.handle)
     }
-    /// Calls `ResendDeadLetterMessage`.
+    /// Calls `ResendDeadLetterMessage`; the answer is a [`ResendDeadLetterMessageResponse`].
     ///
     /// Required: `InstanceId`, `MessageIds`.
     ///
@@ -605,7 +605,7 @@ impl Client {
     pub fn resend_dead_letter_message(&self) -> ResendDeadLetterMessageCall {
         ResendDeadLetterMessageCall::new(&self.handle)
     }
-    /// Calls `ResetConsumerGroupOffset`.
+    /// Calls `ResetConsumerGroupOffset`; the answer is a [`ResetConsumerGroupOffsetResponse`].
     ///
     /// Required: `InstanceId`, `Topic`, `ResetTimestamp`.
     ///
@@ -614,7 +614,7 @@ impl Client {
     pub fn reset_consumer_group_offset(&self) -> ResetConsumerGroupOffsetCall {
         ResetConsumerGroupOffsetCall::new(&self.handle)
     }
-    /// Calls `RollbackMigratingTopicStage`.
+    /// Calls `RollbackMigratingTopicStage`; the answer is a [`RollbackMigratingTopicStageResponse`].
     ///
     /// Required: `TaskId`, `TopicName`.
     ///
@@ -623,7 +623,7 @@ impl Client {
     pub fn rollback_migrating_topic_stage(&self) -> RollbackMigratingTopicStageCall {
         RollbackMigratingTopicStageCall::new(&self.handle)
     }
-    /// Calls `SendMessage`.
+    /// Calls `SendMessage`; the answer is a [`SendMessageResponse`].
     ///
     /// Required: `InstanceId`, `Topic`, `MsgBody`.
     ///
@@ -632,7 +632,7 @@ impl Client {
     pub fn send_message(&self) -> SendMessageCall {
         SendMessageCall::new(&self.handle)
     }
-    /// Calls `VerifyMessageConsumption`.
+    /// Calls `VerifyMessageConsumption`; the answer is a [`VerifyMessageConsumptionResponse`].
     ///
     /// Required: `InstanceId`, `Topic`, `MsgId`.
     ///
@@ -1748,7 +1748,6 @@ rt::action!(
     DescribeProductSKUs, DescribeProductSKUsRequest, DescribeProductSKUsCall,
     DescribeProductSKUsResponse, Error, idempotent
 );
-impl<T> DescribeProductSKUsCall<T> {}
 /// The answer of [`Client::describe_product_sk_us`] (`DescribeProductSKUs`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `AuthorizedTransfer`.
+    /// Calls `AuthorizedTransfer`; the answer is a [`AuthorizedTransferResponse`].
     ///
     /// Required: `BusinessSecurityData`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn authorized_transfer(&self) -> AuthorizedTransferCall {
         AuthorizedTransferCall::new(&self.handle)
     }
-    /// Calls `CreateChainBatch`.
+    /// Calls `CreateChainBatch`; the answer is a [`CreateChainBatchResponse`].
     ///
     /// Required: `CorpId`, `ChainList`.
     ///
@@ -53,14 +53,14 @@ impl Client {
     pub fn create_chain_batch(&self) -> CreateChainBatchCall {
         CreateChainBatchCall::new(&self.handle)
     }
-    /// Calls `CreateCodeBatch`.
+    /// Calls `CreateCodeBatch`; the answer is a [`CreateCodeBatchResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=trp&Version=2021-05-15&Action=CreateCodeBatch)
     #[inline]
     pub fn create_code_batch(&self) -> CreateCodeBatchCall {
         CreateCodeBatchCall::new(&self.handle)
     }
-    /// Calls `CreateCodePack`.
+    /// Calls `CreateCodePack`; the answer is a [`CreateCodePackResponse`].
     ///
     /// Required: `MerchantId`, `CodeLength`, `CodeType`.
     ///
@@ -69,7 +69,7 @@ impl Client {
     pub fn create_code_pack(&self) -> CreateCodePackCall {
         CreateCodePackCall::new(&self.handle)
     }
-    /// Calls `CreateCorporationOrder`.
+    /// Calls `CreateCorporationOrder`; the answer is a [`CreateCorporationOrderResponse`].
     ///
     /// Required: `CorpName`, `Owner`, `CodeQuota`, `ExpireTime`, `Amount`.
     ///
@@ -78,7 +78,7 @@ impl Client {
     pub fn create_corporation_order(&self) -> CreateCorporationOrderCall {
         CreateCorporationOrderCall::new(&self.handle)
     }
-    /// Calls `CreateCustomPack`.
+    /// Calls `CreateCustomPack`; the answer is a [`CreateCustomPackResponse`].
     ///
     /// Required: `MerchantId`.
     ///
@@ -87,7 +87,7 @@ impl Client {
     pub fn create_custom_pack(&self) -> CreateCustomPackCall {
         CreateCustomPackCall::new(&self.handle)
     }
-    /// Calls `CreateCustomRule`.
+    /// Calls `CreateCustomRule`; the answer is a [`CreateCustomRuleResponse`].
     ///
     /// Required: `Name`, `MerchantId`, `CodeLength`, `CodeParts`.
     ///
@@ -96,7 +96,7 @@ impl Client {
     pub fn create_custom_rule(&self) -> CreateCustomRuleCall {
         CreateCustomRuleCall::new(&self.handle)
     }
-    /// Calls `CreateMerchant`.
+    /// Calls `CreateMerchant`; the answer is a [`CreateMerchantResponse`].
     ///
     /// Required: `Name`.
     ///
@@ -105,7 +105,7 @@ impl Client {
     pub fn create_merchant(&self) -> CreateMerchantCall {
         CreateMerchantCall::new(&self.handle)
     }
-    /// Calls `CreateProduct`.
+    /// Calls `CreateProduct`; the answer is a [`CreateProductResponse`].
     ///
     /// Required: `Name`, `MerchantId`.
     ///
@@ -114,14 +114,14 @@ impl Client {
     pub fn create_product(&self) -> CreateProductCall {
         CreateProductCall::new(&self.handle)
     }
-    /// Calls `CreateTraceChain`.
+    /// Calls `CreateTraceChain`; the answer is a [`CreateTraceChainResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=trp&Version=2021-05-15&Action=CreateTraceChain)
     #[inline]
     pub fn create_trace_chain(&self) -> CreateTraceChainCall {
         CreateTraceChainCall::new(&self.handle)
     }
-    /// Calls `CreateTraceCodes`.
+    /// Calls `CreateTraceCodes`; the answer is a [`CreateTraceCodesResponse`].
     ///
     /// Required: `BatchId`.
     ///
@@ -130,28 +130,28 @@ impl Client {
     pub fn create_trace_codes(&self) -> CreateTraceCodesCall {
         CreateTraceCodesCall::new(&self.handle)
     }
-    /// Calls `CreateTraceCodesAsync`.
+    /// Calls `CreateTraceCodesAsync`; the answer is a [`CreateTraceCodesAsyncResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=trp&Version=2021-05-15&Action=CreateTraceCodesAsync)
     #[inline]
     pub fn create_trace_codes_async(&self) -> CreateTraceCodesAsyncCall {
         CreateTraceCodesAsyncCall::new(&self.handle)
     }
-    /// Calls `CreateTraceData`.
+    /// Calls `CreateTraceData`; the answer is a [`CreateTraceDataResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=trp&Version=2021-05-15&Action=CreateTraceData)
     #[inline]
     pub fn create_trace_data(&self) -> CreateTraceDataCall {
         CreateTraceDataCall::new(&self.handle)
     }
-    /// Calls `DeleteCodeBatch`.
+    /// Calls `DeleteCodeBatch`; the answer is a [`DeleteCodeBatchResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=trp&Version=2021-05-15&Action=DeleteCodeBatch)
     #[inline]
     pub fn delete_code_batch(&self) -> DeleteCodeBatchCall {
         DeleteCodeBatchCall::new(&self.handle)
     }
-    /// Calls `DeleteMerchant`.
+    /// Calls `DeleteMerchant`; the answer is a [`DeleteMerchantResponse`].
     ///
     /// Required: `MerchantId`.
     ///
@@ -160,7 +160,7 @@ impl Client {
     pub fn delete_merchant(&self) -> DeleteMerchantCall {
         DeleteMerchantCall::new(&self.handle)
     }
-    /// Calls `DeleteProduct`.
+    /// Calls `DeleteProduct`; the answer is a [`DeleteProductResponse`].
     ///
     /// Required: `ProductId`.
     ///
@@ -169,7 +169,7 @@ impl Client {
     pub fn delete_product(&self) -> DeleteProductCall {
         DeleteProductCall::new(&self.handle)
     }
-    /// Calls `DeleteTraceData`.
+    /// Calls `DeleteTraceData`; the answer is a [`DeleteTraceDataResponse`].
     ///
     /// Required: `TraceId`.
     ///
@@ -178,35 +178,35 @@ impl Client {
     pub fn delete_trace_data(&self) -> DeleteTraceDataCall {
         DeleteTraceDataCall::new(&self.handle)
     }
-    /// Calls `DescribeAgentCorps`.
+    /// Calls `DescribeAgentCorps`; the answer is a [`DescribeAgentCorpsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=trp&Version=2021-05-15&Action=DescribeAgentCorps)
     #[inline]
     pub fn describe_agent_corps(&self) -> DescribeAgentCorpsCall {
         DescribeAgentCorpsCall::new(&self.handle)
     }
-    /// Calls `DescribeCodeBatchById`.
+    /// Calls `DescribeCodeBatchById`; the answer is a [`DescribeCodeBatchByIdResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=trp&Version=2021-05-15&Action=DescribeCodeBatchById)
     #[inline]
     pub fn describe_code_batch_by_id(&self) -> DescribeCodeBatchByIdCall {
         DescribeCodeBatchByIdCall::new(&self.handle)
     }
-    /// Calls `DescribeCodeBatches`.
+    /// Calls `DescribeCodeBatches`; the answer is a [`DescribeCodeBatchesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=trp&Version=2021-05-15&Action=DescribeCodeBatches)
     #[inline]
     pub fn describe_code_batches(&self) -> DescribeCodeBatchesCall {
         DescribeCodeBatchesCall::new(&self.handle)
     }
-    /// Calls `DescribeCodeBatchs`.
+    /// Calls `DescribeCodeBatchs`; the answer is a [`DescribeCodeBatchsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=trp&Version=2021-05-15&Action=DescribeCodeBatchs)
     #[inline]
     pub fn describe_code_batchs(&self) -> DescribeCodeBatchsCall {
         DescribeCodeBatchsCall::new(&self.handle)
     }
-    /// Calls `DescribeCodePackStatus`.
+    /// Calls `DescribeCodePackStatus`; the answer is a [`DescribeCodePackStatusResponse`].
     ///
     /// Required: `PackId`.
     ///
@@ -215,7 +215,7 @@ impl Client {
     pub fn describe_code_pack_status(&self) -> DescribeCodePackStatusCall {
         DescribeCodePackStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeCodePackUrl`.
+    /// Calls `DescribeCodePackUrl`; the answer is a [`DescribeCodePackUrlResponse`].
     ///
     /// Required: `PackId`.
     ///
@@ -224,14 +224,14 @@ impl Client {
     pub fn describe_code_pack_url(&self) -> DescribeCodePackUrlCall {
         DescribeCodePackUrlCall::new(&self.handle)
     }
-    /// Calls `DescribeCodePacks`.
+    /// Calls `DescribeCodePacks`; the answer is a [`DescribeCodePacksResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=trp&Version=2021-05-15&Action=DescribeCodePacks)
     #[inline]
     pub fn describe_code_packs(&self) -> DescribeCodePacksCall {
         DescribeCodePacksCall::new(&self.handle)
     }
-    /// Calls `DescribeCodesByPack`.
+    /// Calls `DescribeCodesByPack`; the answer is a [`DescribeCodesByPackResponse`].
     ///
     /// Required: `PackId`.
     ///
@@ -240,14 +240,14 @@ impl Client {
     pub fn describe_codes_by_pack(&self) -> DescribeCodesByPackCall {
         DescribeCodesByPackCall::new(&self.handle)
     }
-    /// Calls `DescribeCorpQuotas`.
+    /// Calls `DescribeCorpQuotas`; the answer is a [`DescribeCorpQuotasResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=trp&Version=2021-05-15&Action=DescribeCorpQuotas)
     #[inline]
     pub fn describe_corp_quotas(&self) -> DescribeCorpQuotasCall {
         DescribeCorpQuotasCall::new(&self.handle)
     }
-    /// Calls `DescribeCustomRuleById`.
+    /// Calls `DescribeCustomRuleById`; the answer is a [`DescribeCustomRuleByIdResponse`].
     ///
     /// Required: `CustomId`.
     ///
@@ -256,14 +256,14 @@ impl Client {
     pub fn describe_custom_rule_by_id(&self) -> DescribeCustomRuleByIdCall {
         DescribeCustomRuleByIdCall::new(&self.handle)
     }
-    /// Calls `DescribeCustomRules`.
+    /// Calls `DescribeCustomRules`; the answer is a [`DescribeCustomRulesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=trp&Version=2021-05-15&Action=DescribeCustomRules)
     #[inline]
     pub fn describe_custom_rules(&self) -> DescribeCustomRulesCall {
         DescribeCustomRulesCall::new(&self.handle)
     }
-    /// Calls `DescribeFlavorKingCycleBrandImportantCityScanAnalysis`.
+    /// Calls `DescribeFlavorKingCycleBrandImportantCityScanAnalysis`; the answer is a [`DescribeFlavorKingCycleBrandImportantCityScanAnalysisResponse`].
     ///
     /// Required: `CorpId`, `TypeDate`, `QueryDate`.
     ///
@@ -274,7 +274,7 @@ impl Client {
     ) -> DescribeFlavorKingCycleBrandImportantCityScanAnalysisCall {
         DescribeFlavorKingCycleBrandImportantCityScanAnalysisCall::new(&self.handle)
     }
-    /// Calls `DescribeFlavorKingCycleBrandImportantProvinceScanAnalysis`.
+    /// Calls `DescribeFlavorKingCycleBrandImportantProvinceScanAnalysis`; the answer is a [`DescribeFlavorKingCycleBrandImportantProvinceScanAnalysisResponse`].
     ///
     /// Required: `CorpId`, `TypeDate`, `QueryDate`.
     ///
@@ -285,7 +285,7 @@ impl Client {
     ) -> DescribeFlavorKingCycleBrandImportantProvinceScanAnalysisCall {
         DescribeFlavorKingCycleBrandImportantProvinceScanAnalysisCall::new(&self.handle)
     }
-    /// Calls `DescribeFlavorKingCycleBrandImportantProvinceUserAnalysis`.
+    /// Calls `DescribeFlavorKingCycleBrandImportantProvinceUserAnalysis`; the answer is a [`DescribeFlavorKingCycleBrandImportantProvinceUserAnalysisResponse`].
     ///
     /// Required: `CorpId`, `TypeDate`, `QueryDate`.
     ///
@@ -296,7 +296,7 @@ impl Client {
     ) -> DescribeFlavorKingCycleBrandImportantProvinceUserAnalysisCall {
         DescribeFlavorKingCycleBrandImportantProvinceUserAnalysisCall::new(&self.handle)
     }
-    /// Calls `DescribeFlavorKingCycleBrandProvinceCityScanAnalysis`.
+    /// Calls `DescribeFlavorKingCycleBrandProvinceCityScanAnalysis`; the answer is a [`DescribeFlavorKingCycleBrandProvinceCityScanAnalysisResponse`].
     ///
     /// Required: `CorpId`, `QueryDate`.
     ///
@@ -307,7 +307,7 @@ impl Client {
     ) -> DescribeFlavorKingCycleBrandProvinceCityScanAnalysisCall {
         DescribeFlavorKingCycleBrandProvinceCityScanAnalysisCall::new(&self.handle)
     }
-    /// Calls `DescribeFlavorKingCycleBrandProvinceScanAnalysis`.
+    /// Calls `DescribeFlavorKingCycleBrandProvinceScanAnalysis`; the answer is a [`DescribeFlavorKingCycleBrandProvinceScanAnalysisResponse`].
     ///
     /// Required: `CorpId`, `TypeDate`, `QueryDate`.
     ///
@@ -318,7 +318,7 @@ impl Client {
     ) -> DescribeFlavorKingCycleBrandProvinceScanAnalysisCall {
         DescribeFlavorKingCycleBrandProvinceScanAnalysisCall::new(&self.handle)
     }
-    /// Calls `DescribeFlavorKingCycleBrandScanAnalysis`.
+    /// Calls `DescribeFlavorKingCycleBrandScanAnalysis`; the answer is a [`DescribeFlavorKingCycleBrandScanAnalysisResponse`].
     ///
     /// Required: `CorpId`, `TypeDate`, `QueryDate`.
     ///
@@ -329,7 +329,7 @@ impl Client {
     ) -> DescribeFlavorKingCycleBrandScanAnalysisCall {
         DescribeFlavorKingCycleBrandScanAnalysisCall::new(&self.handle)
     }
-    /// Calls `DescribeFlavorKingCycleBrandScanMetrics`.
+    /// Calls `DescribeFlavorKingCycleBrandScanMetrics`; the answer is a [`DescribeFlavorKingCycleBrandScanMetricsResponse`].
     ///
     /// Required: `CorpId`, `QueryDate`.
     ///
@@ -340,7 +340,7 @@ impl Client {
     ) -> DescribeFlavorKingCycleBrandScanMetricsCall {
         DescribeFlavorKingCycleBrandScanMetricsCall::new(&self.handle)
     }
-    /// Calls `DescribeJobFileUrl`.
+    /// Calls `DescribeJobFileUrl`; the answer is a [`DescribeJobFileUrlResponse`].
     ///
     /// Required: `JobId`.
     ///
@@ -349,7 +349,7 @@ impl Client {
     pub fn describe_job_file_url(&self) -> DescribeJobFileUrlCall {
         DescribeJobFileUrlCall::new(&self.handle)
     }
-    /// Calls `DescribeMerchantById`.
+    /// Calls `DescribeMerchantById`; the answer is a [`DescribeMerchantByIdResponse`].
     ///
     /// Required: `MerchantId`.
     ///
@@ -358,14 +358,14 @@ impl Client {
     pub fn describe_merchant_by_id(&self) -> DescribeMerchantByIdCall {
         DescribeMerchantByIdCall::new(&self.handle)
     }
-    /// Calls `DescribeMerchants`.
+    /// Calls `DescribeMerchants`; the answer is a [`DescribeMerchantsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=trp&Version=2021-05-15&Action=DescribeMerchants)
     #[inline]
     pub fn describe_merchants(&self) -> DescribeMerchantsCall {
         DescribeMerchantsCall::new(&self.handle)
     }
-    /// Calls `DescribePlanQRCodeScanRecords`.
+    /// Calls `DescribePlanQRCodeScanRecords`; the answer is a [`DescribePlanQRCodeScanRecordsResponse`].
     ///
     /// Required: `StartTime`, `EndTime`, `PageNo`, `PageSize`.
     ///
@@ -376,7 +376,7 @@ impl Client {
     ) -> DescribePlanQRCodeScanRecordsCall {
         DescribePlanQRCodeScanRecordsCall::new(&self.handle)
     }
-    /// Calls `DescribePlanQRCodes`.
+    /// Calls `DescribePlanQRCodes`; the answer is a [`DescribePlanQRCodesResponse`].
     ///
     /// Required: `PlanId`, `StartTime`, `EndTime`, `PageNo`, `PageSize`.
     ///
@@ -385,7 +385,7 @@ impl Client {
     pub fn describe_plan_qr_codes(&self) -> DescribePlanQRCodesCall {
         DescribePlanQRCodesCall::new(&self.handle)
     }
-    /// Calls `DescribeProductById`.
+    /// Calls `DescribeProductById`; the answer is a [`DescribeProductByIdResponse`].
     ///
     /// Required: `ProductId`.
     ///
@@ -394,56 +394,56 @@ impl Client {
     pub fn describe_product_by_id(&self) -> DescribeProductByIdCall {
         DescribeProductByIdCall::new(&self.handle)
     }
-    /// Calls `DescribeProducts`.
+    /// Calls `DescribeProducts`; the answer is a [`DescribeProductsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=trp&Version=2021-05-15&Action=DescribeProducts)
     #[inline]
     pub fn describe_products(&self) -> DescribeProductsCall {
         DescribeProductsCall::new(&self.handle)
     }
-    /// Calls `DescribeRawScanLogs`.
+    /// Calls `DescribeRawScanLogs`; the answer is a [`DescribeRawScanLogsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=trp&Version=2021-05-15&Action=DescribeRawScanLogs)
     #[inline]
     pub fn describe_raw_scan_logs(&self) -> DescribeRawScanLogsCall {
         DescribeRawScanLogsCall::new(&self.handle)
     }
-    /// Calls `DescribeScanLogs`.
+    /// Calls `DescribeScanLogs`; the answer is a [`DescribeScanLogsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=trp&Version=2021-05-15&Action=DescribeScanLogs)
     #[inline]
     pub fn describe_scan_logs(&self) -> DescribeScanLogsCall {
         DescribeScanLogsCall::new(&self.handle)
     }
-    /// Calls `DescribeScanStats`.
+    /// Calls `DescribeScanStats`; the answer is a [`DescribeScanStatsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=trp&Version=2021-05-15&Action=DescribeScanStats)
     #[inline]
     pub fn describe_scan_stats(&self) -> DescribeScanStatsCall {
         DescribeScanStatsCall::new(&self.handle)
     }
-    /// Calls `DescribeTmpToken`.
+    /// Calls `DescribeTmpToken`; the answer is a [`DescribeTmpTokenResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=trp&Version=2021-05-15&Action=DescribeTmpToken)
     #[inline]
     pub fn describe_tmp_token(&self) -> DescribeTmpTokenCall {
         DescribeTmpTokenCall::new(&self.handle)
     }
-    /// Calls `DescribeTraceCodeById`.
+    /// Calls `DescribeTraceCodeById`; the answer is a [`DescribeTraceCodeByIdResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=trp&Version=2021-05-15&Action=DescribeTraceCodeById)
     #[inline]
     pub fn describe_trace_code_by_id(&self) -> DescribeTraceCodeByIdCall {
         DescribeTraceCodeByIdCall::new(&self.handle)
     }
-    /// Calls `DescribeTraceCodes`.
+    /// Calls `DescribeTraceCodes`; the answer is a [`DescribeTraceCodesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=trp&Version=2021-05-15&Action=DescribeTraceCodes)
     #[inline]
     pub fn describe_trace_codes(&self) -> DescribeTraceCodesCall {
         DescribeTraceCodesCall::new(&self.handle)
     }
-    /// Calls `DescribeTraceDataById`.
+    /// Calls `DescribeTraceDataById`; the answer is a [`DescribeTraceDataByIdResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -452,21 +452,21 @@ impl Client {
     pub fn describe_trace_data_by_id(&self) -> DescribeTraceDataByIdCall {
         DescribeTraceDataByIdCall::new(&self.handle)
     }
-    /// Calls `DescribeTraceDataList`.
+    /// Calls `DescribeTraceDataList`; the answer is a [`DescribeTraceDataListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=trp&Version=2021-05-15&Action=DescribeTraceDataList)
     #[inline]
     pub fn describe_trace_data_list(&self) -> DescribeTraceDataListCall {
         DescribeTraceDataListCall::new(&self.handle)
     }
-    /// Calls `DownloadGEO`.
+    /// Calls `DownloadGEO`; the answer is a [`DownloadGEOResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=trp&Version=2021-05-15&Action=DownloadGEO)
     #[inline]
     pub fn download_geo(&self) -> DownloadGEOCall {
         DownloadGEOCall::new(&self.handle)
     }
-    /// Calls `EffectFeedback`.
+    /// Calls `EffectFeedback`; the answer is a [`EffectFeedbackResponse`].
     ///
     /// Required: `BusinessSecurityData`.
     ///
@@ -475,7 +475,7 @@ impl Client {
     pub fn effect_feedback(&self) -> EffectFeedbackCall {
         EffectFeedbackCall::new(&self.handle)
     }
-    /// Calls `ModifyCodeBatch`.
+    /// Calls `ModifyCodeBatch`; the answer is a [`ModifyCodeBatchResponse`].
     ///
     /// Required: `BatchId`.
     ///
@@ -484,7 +484,7 @@ impl Client {
     pub fn modify_code_batch(&self) -> ModifyCodeBatchCall {
         ModifyCodeBatchCall::new(&self.handle)
     }
-    /// Calls `ModifyCustomRule`.
+    /// Calls `ModifyCustomRule`; the answer is a [`ModifyCustomRuleResponse`].
     ///
     /// Required: `CustomId`, `Name`, `CodeLength`, `CodeParts`.
     ///
@@ -493,7 +493,7 @@ impl Client {
     pub fn modify_custom_rule(&self) -> ModifyCustomRuleCall {
         ModifyCustomRuleCall::new(&self.handle)
     }
-    /// Calls `ModifyCustomRuleStatus`.
+    /// Calls `ModifyCustomRuleStatus`; the answer is a [`ModifyCustomRuleStatusResponse`].
     ///
     /// Required: `CustomId`, `Status`.
     ///
@@ -502,7 +502,7 @@ impl Client {
     pub fn modify_custom_rule_status(&self) -> ModifyCustomRuleStatusCall {
         ModifyCustomRuleStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyMerchant`.
+    /// Calls `ModifyMerchant`; the answer is a [`ModifyMerchantResponse`].
     ///
     /// Required: `Name`, `MerchantId`.
     ///
@@ -511,7 +511,7 @@ impl Client {
     pub fn modify_merchant(&self) -> ModifyMerchantCall {
         ModifyMerchantCall::new(&self.handle)
     }
-    /// Calls `ModifyProduct`.
+    /// Calls `ModifyProduct`; the answer is a [`ModifyProductResponse`].
     ///
     /// Required: `Name`, `ProductId`.
     ///
@@ -520,7 +520,7 @@ impl Client {
     pub fn modify_product(&self) -> ModifyProductCall {
         ModifyProductCall::new(&self.handle)
     }
-    /// Calls `ModifyTraceCode`.
+    /// Calls `ModifyTraceCode`; the answer is a [`ModifyTraceCodeResponse`].
     ///
     /// Required: `Code`.
     ///
@@ -529,7 +529,7 @@ impl Client {
     pub fn modify_trace_code(&self) -> ModifyTraceCodeCall {
         ModifyTraceCodeCall::new(&self.handle)
     }
-    /// Calls `ModifyTraceCodeUnlink`.
+    /// Calls `ModifyTraceCodeUnlink`; the answer is a [`ModifyTraceCodeUnlinkResponse`].
     ///
     /// Required: `BatchId`, `Codes`.
     ///
@@ -538,21 +538,21 @@ impl Client {
     pub fn modify_trace_code_unlink(&self) -> ModifyTraceCodeUnlinkCall {
         ModifyTraceCodeUnlinkCall::new(&self.handle)
     }
-    /// Calls `ModifyTraceData`.
+    /// Calls `ModifyTraceData`; the answer is a [`ModifyTraceDataResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=trp&Version=2021-05-15&Action=ModifyTraceData)
     #[inline]
     pub fn modify_trace_data(&self) -> ModifyTraceDataCall {
         ModifyTraceDataCall::new(&self.handle)
     }
-    /// Calls `ModifyTraceDataRanks`.
+    /// Calls `ModifyTraceDataRanks`; the answer is a [`ModifyTraceDataRanksResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=trp&Version=2021-05-15&Action=ModifyTraceDataRanks)
     #[inline]
     pub fn modify_trace_data_ranks(&self) -> ModifyTraceDataRanksCall {
         ModifyTraceDataRanksCall::new(&self.handle)
     }
-    /// Calls `ReportBatchCallbackStatus`.
+    /// Calls `ReportBatchCallbackStatus`; the answer is a [`ReportBatchCallbackStatusResponse`].
     ///
     /// Required: `BusinessSecurityData`.
     ///
@@ -561,7 +561,7 @@ impl Client {
     pub fn report_batch_callback_status(&self) -> ReportBatchCallbackStatusCall {
         ReportBatchCallbackStatusCall::new(&self.handle)
     }
-    /// Calls `ReportScanDetail`.
+    /// Calls `ReportScanDetail`; the answer is a [`ReportScanDetailResponse`].
     ///
     /// Required: `ScanDetails`.
     ///
@@ -1667,7 +1667,6 @@ pub struct DescribeTraceDataListResponse {
 rt::action!(
     DownloadGEO, DownloadGEORequest, DownloadGEOCall, DownloadGEOResponse, Error
 );
-impl<T> DownloadGEOCall<T> {}
 /// The answer of [`Client::download_geo`] (`DownloadGEO`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `BatchDeleteDevices`.
+    /// Calls `BatchDeleteDevices`; the answer is a [`BatchDeleteDevicesResponse`].
     ///
     /// Required: `ProjectId`, `DeviceIds`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn batch_delete_devices(&self) -> BatchDeleteDevicesCall {
         BatchDeleteDevicesCall::new(&self.handle)
     }
-    /// Calls `BatchDeletePolicy`.
+    /// Calls `BatchDeletePolicy`; the answer is a [`BatchDeletePolicyResponse`].
     ///
     /// Required: `ProjectId`, `RemoteDeviceIds`, `PolicyMode`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn batch_delete_policy(&self) -> BatchDeletePolicyCall {
         BatchDeletePolicyCall::new(&self.handle)
     }
-    /// Calls `BoundLicenses`.
+    /// Calls `BoundLicenses`; the answer is a [`BoundLicensesResponse`].
     ///
     /// Required: `Count`, `DeviceId`, `ProjectId`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn bound_licenses(&self) -> BoundLicensesCall {
         BoundLicensesCall::new(&self.handle)
     }
-    /// Calls `CreateBatchVideoAnnotationJob`.
+    /// Calls `CreateBatchVideoAnnotationJob`; the answer is a [`CreateBatchVideoAnnotationJobResponse`].
     ///
     /// Required: `InputStorage`, `AnnotationType`.
     ///
@@ -73,7 +73,7 @@ impl Client {
     ) -> CreateBatchVideoAnnotationJobCall {
         CreateBatchVideoAnnotationJobCall::new(&self.handle)
     }
-    /// Calls `CreateCloudRecording`.
+    /// Calls `CreateCloudRecording`; the answer is a [`CreateCloudRecordingResponse`].
     ///
     /// Required: `ProjectId`, `DeviceId`, `VideoStreamId`, `CloudStorage`.
     ///
@@ -82,7 +82,7 @@ impl Client {
     pub fn create_cloud_recording(&self) -> CreateCloudRecordingCall {
         CreateCloudRecordingCall::new(&self.handle)
     }
-    /// Calls `CreateDevice`.
+    /// Calls `CreateDevice`; the answer is a [`CreateDeviceResponse`].
     ///
     /// Required: `ProjectId`, `DeviceId`, `DeviceName`, `DeviceType`, `DeviceToken`.
     ///
@@ -91,7 +91,7 @@ impl Client {
     pub fn create_device(&self) -> CreateDeviceCall {
         CreateDeviceCall::new(&self.handle)
     }
-    /// Calls `CreateProject`.
+    /// Calls `CreateProject`; the answer is a [`CreateProjectResponse`].
     ///
     /// Required: `ProjectName`.
     ///
@@ -100,7 +100,7 @@ impl Client {
     pub fn create_project(&self) -> CreateProjectCall {
         CreateProjectCall::new(&self.handle)
     }
-    /// Calls `CreateVideoAnnotationJob`.
+    /// Calls `CreateVideoAnnotationJob`; the answer is a [`CreateVideoAnnotationJobResponse`].
     ///
     /// Required: `InputType`, `AnnotationType`.
     ///
@@ -109,7 +109,7 @@ impl Client {
     pub fn create_video_annotation_job(&self) -> CreateVideoAnnotationJobCall {
         CreateVideoAnnotationJobCall::new(&self.handle)
     }
-    /// Calls `DeleteAnnotationJob`.
+    /// Calls `DeleteAnnotationJob`; the answer is a [`DeleteAnnotationJobResponse`].
     ///
     /// Required: `JobId`.
     ///
@@ -118,7 +118,7 @@ impl Client {
     pub fn delete_annotation_job(&self) -> DeleteAnnotationJobCall {
         DeleteAnnotationJobCall::new(&self.handle)
     }
-    /// Calls `DeleteAnnotationTask`.
+    /// Calls `DeleteAnnotationTask`; the answer is a [`DeleteAnnotationTaskResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -127,7 +127,7 @@ impl Client {
     pub fn delete_annotation_task(&self) -> DeleteAnnotationTaskCall {
         DeleteAnnotationTaskCall::new(&self.handle)
     }
-    /// Calls `DeleteCloudRecording`.
+    /// Calls `DeleteCloudRecording`; the answer is a [`DeleteCloudRecordingResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -136,7 +136,7 @@ impl Client {
     pub fn delete_cloud_recording(&self) -> DeleteCloudRecordingCall {
         DeleteCloudRecordingCall::new(&self.handle)
     }
-    /// Calls `DeleteProject`.
+    /// Calls `DeleteProject`; the answer is a [`DeleteProjectResponse`].
     ///
     /// Required: `ProjectId`.
     ///
@@ -145,7 +145,7 @@ impl Client {
     pub fn delete_project(&self) -> DeleteProjectCall {
         DeleteProjectCall::new(&self.handle)
     }
-    /// Calls `DescribeAnnotationJobs`.
+    /// Calls `DescribeAnnotationJobs`; the answer is a [`DescribeAnnotationJobsResponse`].
     ///
     /// Each answer holds one page of `Jobs`; [`into_paginator`](DescribeAnnotationJobsCall::into_paginator) reads them all.
     ///
@@ -154,7 +154,7 @@ impl Client {
     pub fn describe_annotation_jobs(&self) -> DescribeAnnotationJobsCall {
         DescribeAnnotationJobsCall::new(&self.handle)
     }
-    /// Calls `DescribeAnnotationResults`.
+    /// Calls `DescribeAnnotationResults`; the answer is a [`DescribeAnnotationResultsResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -163,7 +163,7 @@ impl Client {
     pub fn describe_annotation_results(&self) -> DescribeAnnotationResultsCall {
         DescribeAnnotationResultsCall::new(&self.handle)
     }
-    /// Calls `DescribeAnnotationTasks`.
+    /// Calls `DescribeAnnotationTasks`; the answer is a [`DescribeAnnotationTasksResponse`].
     ///
     /// Required: `JobId`.
     ///
@@ -174,7 +174,7 @@ impl Client {
     pub fn describe_annotation_tasks(&self) -> DescribeAnnotationTasksCall {
         DescribeAnnotationTasksCall::new(&self.handle)
     }
-    /// Calls `DescribeDeviceInfo`.
+    /// Calls `DescribeDeviceInfo`; the answer is a [`DescribeDeviceInfoResponse`].
     ///
     /// Required: `ProjectId`, `DeviceId`.
     ///
@@ -183,7 +183,7 @@ impl Client {
     pub fn describe_device_info(&self) -> DescribeDeviceInfoCall {
         DescribeDeviceInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeDeviceList`.
+    /// Calls `DescribeDeviceList`; the answer is a [`DescribeDeviceListResponse`].
     ///
     /// Required: `ProjectId`.
     ///
@@ -192,7 +192,7 @@ impl Client {
     pub fn describe_device_list(&self) -> DescribeDeviceListCall {
         DescribeDeviceListCall::new(&self.handle)
     }
-    /// Calls `DescribeDeviceSessionDetails`.
+    /// Calls `DescribeDeviceSessionDetails`; the answer is a [`DescribeDeviceSessionDetailsResponse`].
     ///
     /// Required: `SessionId`.
     ///
@@ -201,7 +201,7 @@ impl Client {
     pub fn describe_device_session_details(&self) -> DescribeDeviceSessionDetailsCall {
         DescribeDeviceSessionDetailsCall::new(&self.handle)
     }
-    /// Calls `DescribeDeviceSessionList`.
+    /// Calls `DescribeDeviceSessionList`; the answer is a [`DescribeDeviceSessionListResponse`].
     ///
     /// Required: `ProjectId`, `PageNumber`, `PageSize`.
     ///
@@ -210,7 +210,7 @@ impl Client {
     pub fn describe_device_session_list(&self) -> DescribeDeviceSessionListCall {
         DescribeDeviceSessionListCall::new(&self.handle)
     }
-    /// Calls `DescribePolicy`.
+    /// Calls `DescribePolicy`; the answer is a [`DescribePolicyResponse`].
     ///
     /// Required: `ProjectId`.
     ///
@@ -219,7 +219,7 @@ impl Client {
     pub fn describe_policy(&self) -> DescribePolicyCall {
         DescribePolicyCall::new(&self.handle)
     }
-    /// Calls `DescribeProjectInfo`.
+    /// Calls `DescribeProjectInfo`; the answer is a [`DescribeProjectInfoResponse`].
     ///
     /// Required: `ProjectId`.
     ///
@@ -228,14 +228,14 @@ impl Client {
     pub fn describe_project_info(&self) -> DescribeProjectInfoCall {
         DescribeProjectInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeProjectList`.
+    /// Calls `DescribeProjectList`; the answer is a [`DescribeProjectListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=trro&Version=2022-03-25&Action=DescribeProjectList)
     #[inline]
     pub fn describe_project_list(&self) -> DescribeProjectListCall {
         DescribeProjectListCall::new(&self.handle)
     }
-    /// Calls `DescribeRecentSessionList`.
+    /// Calls `DescribeRecentSessionList`; the answer is a [`DescribeRecentSessionListResponse`].
     ///
     /// Required: `ProjectId`, `PageNumber`, `PageSize`.
     ///
@@ -244,7 +244,7 @@ impl Client {
     pub fn describe_recent_session_list(&self) -> DescribeRecentSessionListCall {
         DescribeRecentSessionListCall::new(&self.handle)
     }
-    /// Calls `DescribeSessionStatistics`.
+    /// Calls `DescribeSessionStatistics`; the answer is a [`DescribeSessionStatisticsResponse`].
     ///
     /// Required: `ProjectId`.
     ///
@@ -253,7 +253,7 @@ impl Client {
     pub fn describe_session_statistics(&self) -> DescribeSessionStatisticsCall {
         DescribeSessionStatisticsCall::new(&self.handle)
     }
-    /// Calls `DescribeSessionStatisticsByInterval`.
+    /// Calls `DescribeSessionStatisticsByInterval`; the answer is a [`DescribeSessionStatisticsByIntervalResponse`].
     ///
     /// Required: `ProjectId`, `StatisticInterval`.
     ///
@@ -264,7 +264,7 @@ impl Client {
     ) -> DescribeSessionStatisticsByIntervalCall {
         DescribeSessionStatisticsByIntervalCall::new(&self.handle)
     }
-    /// Calls `GetDeviceLicense`.
+    /// Calls `GetDeviceLicense`; the answer is a [`GetDeviceLicenseResponse`].
     ///
     /// Required: `ProjectId`, `DeviceId`.
     ///
@@ -273,7 +273,7 @@ impl Client {
     pub fn get_device_license(&self) -> GetDeviceLicenseCall {
         GetDeviceLicenseCall::new(&self.handle)
     }
-    /// Calls `GetDevices`.
+    /// Calls `GetDevices`; the answer is a [`GetDevicesResponse`].
     ///
     /// Required: `PageNum`, `PageSize`.
     ///
@@ -282,7 +282,7 @@ impl Client {
     pub fn get_devices(&self) -> GetDevicesCall {
         GetDevicesCall::new(&self.handle)
     }
-    /// Calls `GetDurationDetails`.
+    /// Calls `GetDurationDetails`; the answer is a [`GetDurationDetailsResponse`].
     ///
     /// Required: `StartTime`, `EndTime`, `PageNum`, `PageSize`, `ProjectId`.
     ///
@@ -291,14 +291,14 @@ impl Client {
     pub fn get_duration_details(&self) -> GetDurationDetailsCall {
         GetDurationDetailsCall::new(&self.handle)
     }
-    /// Calls `GetLicenseStat`.
+    /// Calls `GetLicenseStat`; the answer is a [`GetLicenseStatResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=trro&Version=2022-03-25&Action=GetLicenseStat)
     #[inline]
     pub fn get_license_stat(&self) -> GetLicenseStatCall {
         GetLicenseStatCall::new(&self.handle)
     }
-    /// Calls `GetLicenses`.
+    /// Calls `GetLicenses`; the answer is a [`GetLicensesResponse`].
     ///
     /// Required: `PageNum`, `PageSize`.
     ///
@@ -307,7 +307,7 @@ impl Client {
     pub fn get_licenses(&self) -> GetLicensesCall {
         GetLicensesCall::new(&self.handle)
     }
-    /// Calls `GetTotalDuration`.
+    /// Calls `GetTotalDuration`; the answer is a [`GetTotalDurationResponse`].
     ///
     /// Required: `StartTime`, `EndTime`, `ProjectId`.
     ///
@@ -316,7 +316,7 @@ impl Client {
     pub fn get_total_duration(&self) -> GetTotalDurationCall {
         GetTotalDurationCall::new(&self.handle)
     }
-    /// Calls `ModifyCallbackUrl`.
+    /// Calls `ModifyCallbackUrl`; the answer is a [`ModifyCallbackUrlResponse`].
     ///
     /// Required: `ProjectId`, `CallbackUrl`.
     ///
@@ -325,7 +325,7 @@ impl Client {
     pub fn modify_callback_url(&self) -> ModifyCallbackUrlCall {
         ModifyCallbackUrlCall::new(&self.handle)
     }
-    /// Calls `ModifyDevice`.
+    /// Calls `ModifyDevice`; the answer is a [`ModifyDeviceResponse`].
     ///
     /// Required: `ProjectId`, `DeviceId`.
     ///
@@ -334,7 +334,7 @@ impl Client {
     pub fn modify_device(&self) -> ModifyDeviceCall {
         ModifyDeviceCall::new(&self.handle)
     }
-    /// Calls `ModifyPolicy`.
+    /// Calls `ModifyPolicy`; the answer is a [`ModifyPolicyResponse`].
     ///
     /// Required: `ProjectId`, `RemoteDeviceId`, `FieldDeviceIds`, `PolicyMode`, `ModifyMode`.
     ///
@@ -343,7 +343,7 @@ impl Client {
     pub fn modify_policy(&self) -> ModifyPolicyCall {
         ModifyPolicyCall::new(&self.handle)
     }
-    /// Calls `ModifyProject`.
+    /// Calls `ModifyProject`; the answer is a [`ModifyProjectResponse`].
     ///
     /// Required: `ProjectId`.
     ///
@@ -352,7 +352,7 @@ impl Client {
     pub fn modify_project(&self) -> ModifyProjectCall {
         ModifyProjectCall::new(&self.handle)
     }
-    /// Calls `ModifyProjectSecMode`.
+    /// Calls `ModifyProjectSecMode`; the answer is a [`ModifyProjectSecModeResponse`].
     ///
     /// Required: `ProjectId`, `Mode`.
     ///
@@ -361,7 +361,7 @@ impl Client {
     pub fn modify_project_sec_mode(&self) -> ModifyProjectSecModeCall {
         ModifyProjectSecModeCall::new(&self.handle)
     }
-    /// Calls `RetryAnnotationTask`.
+    /// Calls `RetryAnnotationTask`; the answer is a [`RetryAnnotationTaskResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -370,7 +370,7 @@ impl Client {
     pub fn retry_annotation_task(&self) -> RetryAnnotationTaskCall {
         RetryAnnotationTaskCall::new(&self.handle)
     }
-    /// Calls `StartPublishLiveStream`.
+    /// Calls `StartPublishLiveStream`; the answer is a [`StartPublishLiveStreamResponse`].
     ///
     /// Required: `WithTranscoding`, `MaxIdleTime`, `VideoParams`, `PublishParams`.
     ///
@@ -379,7 +379,7 @@ impl Client {
     pub fn start_publish_live_stream(&self) -> StartPublishLiveStreamCall {
         StartPublishLiveStreamCall::new(&self.handle)
     }
-    /// Calls `StopPublishLiveStream`.
+    /// Calls `StopPublishLiveStream`; the answer is a [`StopPublishLiveStreamResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -1060,7 +1060,6 @@ rt::action!(
     GetLicenseStat, GetLicenseStatRequest, GetLicenseStatCall, GetLicenseStatResponse,
     Error, idempotent
 );
-impl<T> GetLicenseStatCall<T> {}
 /// The answer of [`Client::get_license_stat`] (`GetLicenseStat`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

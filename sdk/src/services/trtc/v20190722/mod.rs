@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `AsyncTextToSpeech`.
+    /// Calls `AsyncTextToSpeech`; the answer is a [`AsyncTextToSpeechResponse`].
     ///
     /// Required: `Text`, `Voice`, `SdkAppId`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn async_text_to_speech(&self) -> AsyncTextToSpeechCall {
         AsyncTextToSpeechCall::new(&self.handle)
     }
-    /// Calls `ControlAIConversation`.
+    /// Calls `ControlAIConversation`; the answer is a [`ControlAIConversationResponse`].
     ///
     /// Required: `TaskId`, `Command`.
     ///
@@ -53,14 +53,14 @@ impl Client {
     pub fn control_ai_conversation(&self) -> ControlAIConversationCall {
         ControlAIConversationCall::new(&self.handle)
     }
-    /// Calls `CreateAudioModerationSync`.
+    /// Calls `CreateAudioModerationSync`; the answer is a [`CreateAudioModerationSyncResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=trtc&Version=2019-07-22&Action=CreateAudioModerationSync)
     #[inline]
     pub fn create_audio_moderation_sync(&self) -> CreateAudioModerationSyncCall {
         CreateAudioModerationSyncCall::new(&self.handle)
     }
-    /// Calls `CreateCloudModeration`.
+    /// Calls `CreateCloudModeration`; the answer is a [`CreateCloudModerationResponse`].
     ///
     /// Required: `SdkAppId`, `RoomId`, `UserId`, `ModerationParams`, `UserSig`.
     ///
@@ -69,7 +69,7 @@ impl Client {
     pub fn create_cloud_moderation(&self) -> CreateCloudModerationCall {
         CreateCloudModerationCall::new(&self.handle)
     }
-    /// Calls `CreateCloudRecording`.
+    /// Calls `CreateCloudRecording`; the answer is a [`CreateCloudRecordingResponse`].
     ///
     /// Required: `SdkAppId`, `RoomId`, `UserId`, `UserSig`, `RecordParams`, `StorageParams`.
     ///
@@ -78,7 +78,7 @@ impl Client {
     pub fn create_cloud_recording(&self) -> CreateCloudRecordingCall {
         CreateCloudRecordingCall::new(&self.handle)
     }
-    /// Calls `CreateCloudSliceTask`.
+    /// Calls `CreateCloudSliceTask`; the answer is a [`CreateCloudSliceTaskResponse`].
     ///
     /// Required: `SdkAppId`, `RoomId`, `UserId`, `UserSig`, `SliceParams`, `SliceStorageParams`.
     ///
@@ -87,7 +87,7 @@ impl Client {
     pub fn create_cloud_slice_task(&self) -> CreateCloudSliceTaskCall {
         CreateCloudSliceTaskCall::new(&self.handle)
     }
-    /// Calls `CreateCloudTranscription`.
+    /// Calls `CreateCloudTranscription`; the answer is a [`CreateCloudTranscriptionResponse`].
     ///
     /// Required: `SdkAppId`, `RoomId`, `RoomIdType`, `TranscriptionParam`, `AsrParam`.
     ///
@@ -96,7 +96,7 @@ impl Client {
     pub fn create_cloud_transcription(&self) -> CreateCloudTranscriptionCall {
         CreateCloudTranscriptionCall::new(&self.handle)
     }
-    /// Calls `CreateLiveStreamModeration`.
+    /// Calls `CreateLiveStreamModeration`; the answer is a [`CreateLiveStreamModerationResponse`].
     ///
     /// Required: `SdkAppId`, `Input`, `LiveModerationParams`.
     ///
@@ -105,7 +105,7 @@ impl Client {
     pub fn create_live_stream_moderation(&self) -> CreateLiveStreamModerationCall {
         CreateLiveStreamModerationCall::new(&self.handle)
     }
-    /// Calls `CreatePicture`.
+    /// Calls `CreatePicture`; the answer is a [`CreatePictureResponse`].
     ///
     /// Required: `SdkAppId`, `Content`, `Suffix`, `Height`, `Width`, `XPosition`, `YPosition`.
     ///
@@ -114,7 +114,7 @@ impl Client {
     pub fn create_picture(&self) -> CreatePictureCall {
         CreatePictureCall::new(&self.handle)
     }
-    /// Calls `CreateRecognizeVocabV3`.
+    /// Calls `CreateRecognizeVocabV3`; the answer is a [`CreateRecognizeVocabV3Response`].
     ///
     /// Required: `Name`, `SdkAppId`.
     ///
@@ -123,7 +123,7 @@ impl Client {
     pub fn create_recognize_vocab_v3(&self) -> CreateRecognizeVocabV3Call {
         CreateRecognizeVocabV3Call::new(&self.handle)
     }
-    /// Calls `DeleteCloudModeration`.
+    /// Calls `DeleteCloudModeration`; the answer is a [`DeleteCloudModerationResponse`].
     ///
     /// Required: `SdkAppId`, `TaskId`.
     ///
@@ -132,7 +132,7 @@ impl Client {
     pub fn delete_cloud_moderation(&self) -> DeleteCloudModerationCall {
         DeleteCloudModerationCall::new(&self.handle)
     }
-    /// Calls `DeleteCloudRecording`.
+    /// Calls `DeleteCloudRecording`; the answer is a [`DeleteCloudRecordingResponse`].
     ///
     /// Required: `SdkAppId`, `TaskId`.
     ///
@@ -141,7 +141,7 @@ impl Client {
     pub fn delete_cloud_recording(&self) -> DeleteCloudRecordingCall {
         DeleteCloudRecordingCall::new(&self.handle)
     }
-    /// Calls `DeleteCloudSliceTask`.
+    /// Calls `DeleteCloudSliceTask`; the answer is a [`DeleteCloudSliceTaskResponse`].
     ///
     /// Required: `SdkAppId`, `TaskId`.
     ///
@@ -150,7 +150,7 @@ impl Client {
     pub fn delete_cloud_slice_task(&self) -> DeleteCloudSliceTaskCall {
         DeleteCloudSliceTaskCall::new(&self.handle)
     }
-    /// Calls `DeleteCloudTranscription`.
+    /// Calls `DeleteCloudTranscription`; the answer is a [`DeleteCloudTranscriptionResponse`].
     ///
     /// Required: `SdkAppId`, `TaskId`.
     ///
@@ -159,7 +159,7 @@ impl Client {
     pub fn delete_cloud_transcription(&self) -> DeleteCloudTranscriptionCall {
         DeleteCloudTranscriptionCall::new(&self.handle)
     }
-    /// Calls `DeleteLiveStreamModeration`.
+    /// Calls `DeleteLiveStreamModeration`; the answer is a [`DeleteLiveStreamModerationResponse`].
     ///
     /// Required: `SdkAppId`, `TaskId`.
     ///
@@ -168,7 +168,7 @@ impl Client {
     pub fn delete_live_stream_moderation(&self) -> DeleteLiveStreamModerationCall {
         DeleteLiveStreamModerationCall::new(&self.handle)
     }
-    /// Calls `DeletePicture`.
+    /// Calls `DeletePicture`; the answer is a [`DeletePictureResponse`].
     ///
     /// Required: `PictureId`, `SdkAppId`.
     ///
@@ -177,7 +177,7 @@ impl Client {
     pub fn delete_picture(&self) -> DeletePictureCall {
         DeletePictureCall::new(&self.handle)
     }
-    /// Calls `DeleteRecognizeVocabV3`.
+    /// Calls `DeleteRecognizeVocabV3`; the answer is a [`DeleteRecognizeVocabV3Response`].
     ///
     /// Required: `VocabId`, `SdkAppId`.
     ///
@@ -186,7 +186,7 @@ impl Client {
     pub fn delete_recognize_vocab_v3(&self) -> DeleteRecognizeVocabV3Call {
         DeleteRecognizeVocabV3Call::new(&self.handle)
     }
-    /// Calls `DeleteVoicePrint`.
+    /// Calls `DeleteVoicePrint`; the answer is a [`DeleteVoicePrintResponse`].
     ///
     /// Required: `VoicePrintId`.
     ///
@@ -195,14 +195,14 @@ impl Client {
     pub fn delete_voice_print(&self) -> DeleteVoicePrintCall {
         DeleteVoicePrintCall::new(&self.handle)
     }
-    /// Calls `DescribeAIConversation`.
+    /// Calls `DescribeAIConversation`; the answer is a [`DescribeAIConversationResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=trtc&Version=2019-07-22&Action=DescribeAIConversation)
     #[inline]
     pub fn describe_ai_conversation(&self) -> DescribeAIConversationCall {
         DescribeAIConversationCall::new(&self.handle)
     }
-    /// Calls `DescribeAITranscription`.
+    /// Calls `DescribeAITranscription`; the answer is a [`DescribeAITranscriptionResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -211,7 +211,7 @@ impl Client {
     pub fn describe_ai_transcription(&self) -> DescribeAITranscriptionCall {
         DescribeAITranscriptionCall::new(&self.handle)
     }
-    /// Calls `DescribeAsyncTextToSpeech`.
+    /// Calls `DescribeAsyncTextToSpeech`; the answer is a [`DescribeAsyncTextToSpeechResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -220,7 +220,7 @@ impl Client {
     pub fn describe_async_text_to_speech(&self) -> DescribeAsyncTextToSpeechCall {
         DescribeAsyncTextToSpeechCall::new(&self.handle)
     }
-    /// Calls `DescribeCallDetailInfo`.
+    /// Calls `DescribeCallDetailInfo`; the answer is a [`DescribeCallDetailInfoResponse`].
     ///
     /// Required: `CommId`, `StartTime`, `EndTime`, `SdkAppId`.
     ///
@@ -229,7 +229,7 @@ impl Client {
     pub fn describe_call_detail_info(&self) -> DescribeCallDetailInfoCall {
         DescribeCallDetailInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudModeration`.
+    /// Calls `DescribeCloudModeration`; the answer is a [`DescribeCloudModerationResponse`].
     ///
     /// Required: `SdkAppId`, `TaskId`.
     ///
@@ -238,7 +238,7 @@ impl Client {
     pub fn describe_cloud_moderation(&self) -> DescribeCloudModerationCall {
         DescribeCloudModerationCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudRecording`.
+    /// Calls `DescribeCloudRecording`; the answer is a [`DescribeCloudRecordingResponse`].
     ///
     /// Required: `SdkAppId`, `TaskId`.
     ///
@@ -247,7 +247,7 @@ impl Client {
     pub fn describe_cloud_recording(&self) -> DescribeCloudRecordingCall {
         DescribeCloudRecordingCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudSliceTask`.
+    /// Calls `DescribeCloudSliceTask`; the answer is a [`DescribeCloudSliceTaskResponse`].
     ///
     /// Required: `SdkAppId`, `TaskId`.
     ///
@@ -256,7 +256,7 @@ impl Client {
     pub fn describe_cloud_slice_task(&self) -> DescribeCloudSliceTaskCall {
         DescribeCloudSliceTaskCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudTranscription`.
+    /// Calls `DescribeCloudTranscription`; the answer is a [`DescribeCloudTranscriptionResponse`].
     ///
     /// Required: `SdkAppId`, `TaskId`.
     ///
@@ -265,7 +265,7 @@ impl Client {
     pub fn describe_cloud_transcription(&self) -> DescribeCloudTranscriptionCall {
         DescribeCloudTranscriptionCall::new(&self.handle)
     }
-    /// Calls `DescribeLiveStreamModeration`.
+    /// Calls `DescribeLiveStreamModeration`; the answer is a [`DescribeLiveStreamModerationResponse`].
     ///
     /// Required: `SdkAppId`, `TaskId`.
     ///
@@ -274,7 +274,7 @@ impl Client {
     pub fn describe_live_stream_moderation(&self) -> DescribeLiveStreamModerationCall {
         DescribeLiveStreamModerationCall::new(&self.handle)
     }
-    /// Calls `DescribeMixTranscodingUsage`.
+    /// Calls `DescribeMixTranscodingUsage`; the answer is a [`DescribeMixTranscodingUsageResponse`].
     ///
     /// Required: `StartTime`, `EndTime`.
     ///
@@ -283,7 +283,7 @@ impl Client {
     pub fn describe_mix_transcoding_usage(&self) -> DescribeMixTranscodingUsageCall {
         DescribeMixTranscodingUsageCall::new(&self.handle)
     }
-    /// Calls `DescribePicture`.
+    /// Calls `DescribePicture`; the answer is a [`DescribePictureResponse`].
     ///
     /// Required: `SdkAppId`.
     ///
@@ -292,7 +292,7 @@ impl Client {
     pub fn describe_picture(&self) -> DescribePictureCall {
         DescribePictureCall::new(&self.handle)
     }
-    /// Calls `DescribeRecordStatistic`.
+    /// Calls `DescribeRecordStatistic`; the answer is a [`DescribeRecordStatisticResponse`].
     ///
     /// Required: `StartTime`, `EndTime`.
     ///
@@ -301,7 +301,7 @@ impl Client {
     pub fn describe_record_statistic(&self) -> DescribeRecordStatisticCall {
         DescribeRecordStatisticCall::new(&self.handle)
     }
-    /// Calls `DescribeRecordingUsage`.
+    /// Calls `DescribeRecordingUsage`; the answer is a [`DescribeRecordingUsageResponse`].
     ///
     /// Required: `StartTime`, `EndTime`, `MixType`.
     ///
@@ -310,7 +310,7 @@ impl Client {
     pub fn describe_recording_usage(&self) -> DescribeRecordingUsageCall {
         DescribeRecordingUsageCall::new(&self.handle)
     }
-    /// Calls `DescribeRelayUsage`.
+    /// Calls `DescribeRelayUsage`; the answer is a [`DescribeRelayUsageResponse`].
     ///
     /// Required: `StartTime`, `EndTime`.
     ///
@@ -319,7 +319,7 @@ impl Client {
     pub fn describe_relay_usage(&self) -> DescribeRelayUsageCall {
         DescribeRelayUsageCall::new(&self.handle)
     }
-    /// Calls `DescribeRoomInfo`.
+    /// Calls `DescribeRoomInfo`; the answer is a [`DescribeRoomInfoResponse`].
     ///
     /// Required: `SdkAppId`, `StartTime`, `EndTime`.
     ///
@@ -328,7 +328,7 @@ impl Client {
     pub fn describe_room_info(&self) -> DescribeRoomInfoCall {
         DescribeRoomInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeScaleInfo`.
+    /// Calls `DescribeScaleInfo`; the answer is a [`DescribeScaleInfoResponse`].
     ///
     /// Required: `SdkAppId`, `StartTime`, `EndTime`.
     ///
@@ -337,7 +337,7 @@ impl Client {
     pub fn describe_scale_info(&self) -> DescribeScaleInfoCall {
         DescribeScaleInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeStreamIngest`.
+    /// Calls `DescribeStreamIngest`; the answer is a [`DescribeStreamIngestResponse`].
     ///
     /// Required: `SdkAppId`, `TaskId`.
     ///
@@ -346,7 +346,7 @@ impl Client {
     pub fn describe_stream_ingest(&self) -> DescribeStreamIngestCall {
         DescribeStreamIngestCall::new(&self.handle)
     }
-    /// Calls `DescribeTRTCAIRecognitionUsage`.
+    /// Calls `DescribeTRTCAIRecognitionUsage`; the answer is a [`DescribeTRTCAIRecognitionUsageResponse`].
     ///
     /// Required: `StartTime`, `EndTime`, `AuType`.
     ///
@@ -357,7 +357,7 @@ impl Client {
     ) -> DescribeTRTCAIRecognitionUsageCall {
         DescribeTRTCAIRecognitionUsageCall::new(&self.handle)
     }
-    /// Calls `DescribeTRTCDedicatedCloudAccUsage`.
+    /// Calls `DescribeTRTCDedicatedCloudAccUsage`; the answer is a [`DescribeTRTCDedicatedCloudAccUsageResponse`].
     ///
     /// Required: `StartTime`, `EndTime`.
     ///
@@ -368,7 +368,7 @@ impl Client {
     ) -> DescribeTRTCDedicatedCloudAccUsageCall {
         DescribeTRTCDedicatedCloudAccUsageCall::new(&self.handle)
     }
-    /// Calls `DescribeTRTCMarketQualityData`.
+    /// Calls `DescribeTRTCMarketQualityData`; the answer is a [`DescribeTRTCMarketQualityDataResponse`].
     ///
     /// Required: `SdkAppId`, `StartTime`, `EndTime`, `Period`.
     ///
@@ -379,7 +379,7 @@ impl Client {
     ) -> DescribeTRTCMarketQualityDataCall {
         DescribeTRTCMarketQualityDataCall::new(&self.handle)
     }
-    /// Calls `DescribeTRTCMarketScaleData`.
+    /// Calls `DescribeTRTCMarketScaleData`; the answer is a [`DescribeTRTCMarketScaleDataResponse`].
     ///
     /// Required: `SdkAppId`, `StartTime`, `EndTime`, `Period`.
     ///
@@ -388,7 +388,7 @@ impl Client {
     pub fn describe_trtc_market_scale_data(&self) -> DescribeTRTCMarketScaleDataCall {
         DescribeTRTCMarketScaleDataCall::new(&self.handle)
     }
-    /// Calls `DescribeTRTCMarketScaleMetricData`.
+    /// Calls `DescribeTRTCMarketScaleMetricData`; the answer is a [`DescribeTRTCMarketScaleMetricDataResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -402,7 +402,7 @@ impl Client {
     ) -> DescribeTRTCMarketScaleMetricDataCall {
         DescribeTRTCMarketScaleMetricDataCall::new(&self.handle)
     }
-    /// Calls `DescribeTRTCRealTimeQualityData`.
+    /// Calls `DescribeTRTCRealTimeQualityData`; the answer is a [`DescribeTRTCRealTimeQualityDataResponse`].
     ///
     /// Required: `SdkAppId`, `StartTime`, `EndTime`.
     ///
@@ -413,7 +413,7 @@ impl Client {
     ) -> DescribeTRTCRealTimeQualityDataCall {
         DescribeTRTCRealTimeQualityDataCall::new(&self.handle)
     }
-    /// Calls `DescribeTRTCRealTimeScaleData`.
+    /// Calls `DescribeTRTCRealTimeScaleData`; the answer is a [`DescribeTRTCRealTimeScaleDataResponse`].
     ///
     /// Required: `SdkAppId`, `StartTime`, `EndTime`.
     ///
@@ -424,7 +424,7 @@ impl Client {
     ) -> DescribeTRTCRealTimeScaleDataCall {
         DescribeTRTCRealTimeScaleDataCall::new(&self.handle)
     }
-    /// Calls `DescribeTRTCSegmentModerationUsage`.
+    /// Calls `DescribeTRTCSegmentModerationUsage`; the answer is a [`DescribeTRTCSegmentModerationUsageResponse`].
     ///
     /// Required: `StartTime`, `EndTime`, `Type`, `Business`.
     ///
@@ -435,7 +435,7 @@ impl Client {
     ) -> DescribeTRTCSegmentModerationUsageCall {
         DescribeTRTCSegmentModerationUsageCall::new(&self.handle)
     }
-    /// Calls `DescribeTrtcMcuTranscodeTime`.
+    /// Calls `DescribeTrtcMcuTranscodeTime`; the answer is a [`DescribeTrtcMcuTranscodeTimeResponse`].
     ///
     /// Required: `StartTime`, `EndTime`.
     ///
@@ -444,7 +444,7 @@ impl Client {
     pub fn describe_trtc_mcu_transcode_time(&self) -> DescribeTrtcMcuTranscodeTimeCall {
         DescribeTrtcMcuTranscodeTimeCall::new(&self.handle)
     }
-    /// Calls `DescribeTrtcRoomUsage`.
+    /// Calls `DescribeTrtcRoomUsage`; the answer is a [`DescribeTrtcRoomUsageResponse`].
     ///
     /// Required: `SdkAppid`, `StartTime`, `EndTime`.
     ///
@@ -453,7 +453,7 @@ impl Client {
     pub fn describe_trtc_room_usage(&self) -> DescribeTrtcRoomUsageCall {
         DescribeTrtcRoomUsageCall::new(&self.handle)
     }
-    /// Calls `DescribeTrtcUsage`.
+    /// Calls `DescribeTrtcUsage`; the answer is a [`DescribeTrtcUsageResponse`].
     ///
     /// Required: `StartTime`, `EndTime`.
     ///
@@ -462,7 +462,7 @@ impl Client {
     pub fn describe_trtc_usage(&self) -> DescribeTrtcUsageCall {
         DescribeTrtcUsageCall::new(&self.handle)
     }
-    /// Calls `DescribeUnusualEvent`.
+    /// Calls `DescribeUnusualEvent`; the answer is a [`DescribeUnusualEventResponse`].
     ///
     /// Required: `SdkAppId`, `StartTime`, `EndTime`.
     ///
@@ -471,7 +471,7 @@ impl Client {
     pub fn describe_unusual_event(&self) -> DescribeUnusualEventCall {
         DescribeUnusualEventCall::new(&self.handle)
     }
-    /// Calls `DescribeUserEvent`.
+    /// Calls `DescribeUserEvent`; the answer is a [`DescribeUserEventResponse`].
     ///
     /// Required: `CommId`, `StartTime`, `EndTime`, `UserId`, `RoomId`, `SdkAppId`.
     ///
@@ -480,7 +480,7 @@ impl Client {
     pub fn describe_user_event(&self) -> DescribeUserEventCall {
         DescribeUserEventCall::new(&self.handle)
     }
-    /// Calls `DescribeUserInfo`.
+    /// Calls `DescribeUserInfo`; the answer is a [`DescribeUserInfoResponse`].
     ///
     /// Required: `CommId`, `StartTime`, `EndTime`, `SdkAppId`.
     ///
@@ -489,7 +489,7 @@ impl Client {
     pub fn describe_user_info(&self) -> DescribeUserInfoCall {
         DescribeUserInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeVoicePrint`.
+    /// Calls `DescribeVoicePrint`; the answer is a [`DescribeVoicePrintResponse`].
     ///
     /// Required: `DescribeMode`.
     ///
@@ -498,14 +498,14 @@ impl Client {
     pub fn describe_voice_print(&self) -> DescribeVoicePrintCall {
         DescribeVoicePrintCall::new(&self.handle)
     }
-    /// Calls `DescribeWebRecord`.
+    /// Calls `DescribeWebRecord`; the answer is a [`DescribeWebRecordResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=trtc&Version=2019-07-22&Action=DescribeWebRecord)
     #[inline]
     pub fn describe_web_record(&self) -> DescribeWebRecordCall {
         DescribeWebRecordCall::new(&self.handle)
     }
-    /// Calls `DismissRoom`.
+    /// Calls `DismissRoom`; the answer is a [`DismissRoomResponse`].
     ///
     /// Required: `SdkAppId`, `RoomId`.
     ///
@@ -514,7 +514,7 @@ impl Client {
     pub fn dismiss_room(&self) -> DismissRoomCall {
         DismissRoomCall::new(&self.handle)
     }
-    /// Calls `DismissRoomByStrRoomId`.
+    /// Calls `DismissRoomByStrRoomId`; the answer is a [`DismissRoomByStrRoomIdResponse`].
     ///
     /// Required: `SdkAppId`, `RoomId`.
     ///
@@ -523,7 +523,7 @@ impl Client {
     pub fn dismiss_room_by_str_room_id(&self) -> DismissRoomByStrRoomIdCall {
         DismissRoomByStrRoomIdCall::new(&self.handle)
     }
-    /// Calls `DownloadRecognizeVocabV3`.
+    /// Calls `DownloadRecognizeVocabV3`; the answer is a [`DownloadRecognizeVocabV3Response`].
     ///
     /// Required: `VocabId`, `SdkAppId`.
     ///
@@ -532,7 +532,7 @@ impl Client {
     pub fn download_recognize_vocab_v3(&self) -> DownloadRecognizeVocabV3Call {
         DownloadRecognizeVocabV3Call::new(&self.handle)
     }
-    /// Calls `GetRecognizeVocabListV3`.
+    /// Calls `GetRecognizeVocabListV3`; the answer is a [`GetRecognizeVocabListV3Response`].
     ///
     /// Required: `SdkAppId`.
     ///
@@ -543,7 +543,7 @@ impl Client {
     pub fn get_recognize_vocab_list_v3(&self) -> GetRecognizeVocabListV3Call {
         GetRecognizeVocabListV3Call::new(&self.handle)
     }
-    /// Calls `GetRecognizeVocabV3`.
+    /// Calls `GetRecognizeVocabV3`; the answer is a [`GetRecognizeVocabV3Response`].
     ///
     /// Required: `VocabId`, `SdkAppId`.
     ///
@@ -552,7 +552,7 @@ impl Client {
     pub fn get_recognize_vocab_v3(&self) -> GetRecognizeVocabV3Call {
         GetRecognizeVocabV3Call::new(&self.handle)
     }
-    /// Calls `ModifyCloudModeration`.
+    /// Calls `ModifyCloudModeration`; the answer is a [`ModifyCloudModerationResponse`].
     ///
     /// Required: `SdkAppId`, `TaskId`.
     ///
@@ -561,7 +561,7 @@ impl Client {
     pub fn modify_cloud_moderation(&self) -> ModifyCloudModerationCall {
         ModifyCloudModerationCall::new(&self.handle)
     }
-    /// Calls `ModifyCloudRecording`.
+    /// Calls `ModifyCloudRecording`; the answer is a [`ModifyCloudRecordingResponse`].
     ///
     /// Required: `SdkAppId`, `TaskId`.
     ///
@@ -570,7 +570,7 @@ impl Client {
     pub fn modify_cloud_recording(&self) -> ModifyCloudRecordingCall {
         ModifyCloudRecordingCall::new(&self.handle)
     }
-    /// Calls `ModifyCloudSliceTask`.
+    /// Calls `ModifyCloudSliceTask`; the answer is a [`ModifyCloudSliceTaskResponse`].
     ///
     /// Required: `SdkAppId`, `TaskId`.
     ///
@@ -579,7 +579,7 @@ impl Client {
     pub fn modify_cloud_slice_task(&self) -> ModifyCloudSliceTaskCall {
         ModifyCloudSliceTaskCall::new(&self.handle)
     }
-    /// Calls `ModifyPicture`.
+    /// Calls `ModifyPicture`; the answer is a [`ModifyPictureResponse`].
     ///
     /// Required: `PictureId`, `SdkAppId`.
     ///
@@ -588,7 +588,7 @@ impl Client {
     pub fn modify_picture(&self) -> ModifyPictureCall {
         ModifyPictureCall::new(&self.handle)
     }
-    /// Calls `RegisterVoicePrint`.
+    /// Calls `RegisterVoicePrint`; the answer is a [`RegisterVoicePrintResponse`].
     ///
     /// Required: `Audio`, `ReqTimestamp`, `AudioFormat`, `AudioName`.
     ///
@@ -597,7 +597,7 @@ impl Client {
     pub fn register_voice_print(&self) -> RegisterVoicePrintCall {
         RegisterVoicePrintCall::new(&self.handle)
     }
-    /// Calls `RemoveUser`.
+    /// Calls `RemoveUser`; the answer is a [`RemoveUserResponse`].
     ///
     /// Required: `SdkAppId`, `RoomId`, `UserIds`.
     ///
@@ -606,7 +606,7 @@ impl Client {
     pub fn remove_user(&self) -> RemoveUserCall {
         RemoveUserCall::new(&self.handle)
     }
-    /// Calls `RemoveUserByStrRoomId`.
+    /// Calls `RemoveUserByStrRoomId`; the answer is a [`RemoveUserByStrRoomIdResponse`].
     ///
     /// Required: `SdkAppId`, `RoomId`, `UserIds`.
     ///
@@ -615,7 +615,7 @@ impl Client {
     pub fn remove_user_by_str_room_id(&self) -> RemoveUserByStrRoomIdCall {
         RemoveUserByStrRoomIdCall::new(&self.handle)
     }
-    /// Calls `SetVocabStateV3`.
+    /// Calls `SetVocabStateV3`; the answer is a [`SetVocabStateV3Response`].
     ///
     /// Required: `VocabId`, `State`, `SdkAppId`.
     ///
@@ -624,7 +624,7 @@ impl Client {
     pub fn set_vocab_state_v3(&self) -> SetVocabStateV3Call {
         SetVocabStateV3Call::new(&self.handle)
     }
-    /// Calls `StartAIConversation`.
+    /// Calls `StartAIConversation`; the answer is a [`StartAIConversationResponse`].
     ///
     /// Required: `SdkAppId`, `RoomId`, `AgentConfig`.
     ///
@@ -633,7 +633,7 @@ impl Client {
     pub fn start_ai_conversation(&self) -> StartAIConversationCall {
         StartAIConversationCall::new(&self.handle)
     }
-    /// Calls `StartAITranscription`.
+    /// Calls `StartAITranscription`; the answer is a [`StartAITranscriptionResponse`].
     ///
     /// Required: `SdkAppId`, `RoomId`, `TranscriptionParams`.
     ///
@@ -642,7 +642,7 @@ impl Client {
     pub fn start_ai_transcription(&self) -> StartAITranscriptionCall {
         StartAITranscriptionCall::new(&self.handle)
     }
-    /// Calls `StartMCUMixTranscode`.
+    /// Calls `StartMCUMixTranscode`; the answer is a [`StartMCUMixTranscodeResponse`].
     ///
     /// Required: `SdkAppId`, `RoomId`, `OutputParams`, `EncodeParams`, `LayoutParams`.
     ///
@@ -651,7 +651,7 @@ impl Client {
     pub fn start_mcu_mix_transcode(&self) -> StartMCUMixTranscodeCall {
         StartMCUMixTranscodeCall::new(&self.handle)
     }
-    /// Calls `StartMCUMixTranscodeByStrRoomId`.
+    /// Calls `StartMCUMixTranscodeByStrRoomId`; the answer is a [`StartMCUMixTranscodeByStrRoomIdResponse`].
     ///
     /// Required: `SdkAppId`, `StrRoomId`, `OutputParams`, `EncodeParams`, `LayoutParams`.
     ///
@@ -662,7 +662,7 @@ impl Client {
     ) -> StartMCUMixTranscodeByStrRoomIdCall {
         StartMCUMixTranscodeByStrRoomIdCall::new(&self.handle)
     }
-    /// Calls `StartPublishCdnStream`.
+    /// Calls `StartPublishCdnStream`; the answer is a [`StartPublishCdnStreamResponse`].
     ///
     /// Required: `SdkAppId`, `RoomId`, `RoomIdType`, `AgentParams`, `WithTranscoding`.
     ///
@@ -671,7 +671,7 @@ impl Client {
     pub fn start_publish_cdn_stream(&self) -> StartPublishCdnStreamCall {
         StartPublishCdnStreamCall::new(&self.handle)
     }
-    /// Calls `StartStreamIngest`.
+    /// Calls `StartStreamIngest`; the answer is a [`StartStreamIngestResponse`].
     ///
     /// Required: `SdkAppId`, `RoomId`, `RoomIdType`, `UserId`, `UserSig`.
     ///
@@ -680,7 +680,7 @@ impl Client {
     pub fn start_stream_ingest(&self) -> StartStreamIngestCall {
         StartStreamIngestCall::new(&self.handle)
     }
-    /// Calls `StartWebRecord`.
+    /// Calls `StartWebRecord`; the answer is a [`StartWebRecordResponse`].
     ///
     /// Required: `RecordUrl`, `StorageParams`, `SdkAppId`.
     ///
@@ -689,7 +689,7 @@ impl Client {
     pub fn start_web_record(&self) -> StartWebRecordCall {
         StartWebRecordCall::new(&self.handle)
     }
-    /// Calls `StopAIConversation`.
+    /// Calls `StopAIConversation`; the answer is a [`StopAIConversationResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -698,7 +698,7 @@ impl Client {
     pub fn stop_ai_conversation(&self) -> StopAIConversationCall {
         StopAIConversationCall::new(&self.handle)
     }
-    /// Calls `StopAITranscription`.
+    /// Calls `StopAITranscription`; the answer is a [`StopAITranscriptionResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -707,7 +707,7 @@ impl Client {
     pub fn stop_ai_transcription(&self) -> StopAITranscriptionCall {
         StopAITranscriptionCall::new(&self.handle)
     }
-    /// Calls `StopMCUMixTranscode`.
+    /// Calls `StopMCUMixTranscode`; the answer is a [`StopMCUMixTranscodeResponse`].
     ///
     /// Required: `SdkAppId`, `RoomId`.
     ///
@@ -716,7 +716,7 @@ impl Client {
     pub fn stop_mcu_mix_transcode(&self) -> StopMCUMixTranscodeCall {
         StopMCUMixTranscodeCall::new(&self.handle)
     }
-    /// Calls `StopMCUMixTranscodeByStrRoomId`.
+    /// Calls `StopMCUMixTranscodeByStrRoomId`; the answer is a [`StopMCUMixTranscodeByStrRoomIdResponse`].
     ///
     /// Required: `SdkAppId`, `StrRoomId`.
     ///
@@ -727,7 +727,7 @@ impl Client {
     ) -> StopMCUMixTranscodeByStrRoomIdCall {
         StopMCUMixTranscodeByStrRoomIdCall::new(&self.handle)
     }
-    /// Calls `StopPublishCdnStream`.
+    /// Calls `StopPublishCdnStream`; the answer is a [`StopPublishCdnStreamResponse`].
     ///
     /// Required: `SdkAppId`, `TaskId`.
     ///
@@ -736,7 +736,7 @@ impl Client {
     pub fn stop_publish_cdn_stream(&self) -> StopPublishCdnStreamCall {
         StopPublishCdnStreamCall::new(&self.handle)
     }
-    /// Calls `StopStreamIngest`.
+    /// Calls `StopStreamIngest`; the answer is a [`StopStreamIngestResponse`].
     ///
     /// Required: `SdkAppId`, `TaskId`.
     ///
@@ -745,7 +745,7 @@ impl Client {
     pub fn stop_stream_ingest(&self) -> StopStreamIngestCall {
         StopStreamIngestCall::new(&self.handle)
     }
-    /// Calls `StopWebRecord`.
+    /// Calls `StopWebRecord`; the answer is a [`StopWebRecordResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -754,7 +754,7 @@ impl Client {
     pub fn stop_web_record(&self) -> StopWebRecordCall {
         StopWebRecordCall::new(&self.handle)
     }
-    /// Calls `TextToSpeech`.
+    /// Calls `TextToSpeech`; the answer is a [`TextToSpeechResponse`].
     ///
     /// Required: `Text`, `Voice`, `SdkAppId`.
     ///
@@ -763,7 +763,7 @@ impl Client {
     pub fn text_to_speech(&self) -> TextToSpeechCall {
         TextToSpeechCall::new(&self.handle)
     }
-    /// Calls `TextToSpeechSSE`.
+    /// Calls `TextToSpeechSSE`; the answer is a [`TextToSpeechSSEResponse`].
     ///
     /// Required: `Text`, `Voice`, `SdkAppId`.
     ///
@@ -772,7 +772,7 @@ impl Client {
     pub fn text_to_speech_sse(&self) -> TextToSpeechSSECall {
         TextToSpeechSSECall::new(&self.handle)
     }
-    /// Calls `UpdateAIConversation`.
+    /// Calls `UpdateAIConversation`; the answer is a [`UpdateAIConversationResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -781,7 +781,7 @@ impl Client {
     pub fn update_ai_conversation(&self) -> UpdateAIConversationCall {
         UpdateAIConversationCall::new(&self.handle)
     }
-    /// Calls `UpdatePublishCdnStream`.
+    /// Calls `UpdatePublishCdnStream`; the answer is a [`UpdatePublishCdnStreamResponse`].
     ///
     /// Required: `SdkAppId`, `TaskId`, `SequenceNumber`, `WithTranscoding`.
     ///
@@ -790,7 +790,7 @@ impl Client {
     pub fn update_publish_cdn_stream(&self) -> UpdatePublishCdnStreamCall {
         UpdatePublishCdnStreamCall::new(&self.handle)
     }
-    /// Calls `UpdateRecognizeVocabV3`.
+    /// Calls `UpdateRecognizeVocabV3`; the answer is a [`UpdateRecognizeVocabV3Response`].
     ///
     /// Required: `VocabId`, `SdkAppId`.
     ///
@@ -799,7 +799,7 @@ impl Client {
     pub fn update_recognize_vocab_v3(&self) -> UpdateRecognizeVocabV3Call {
         UpdateRecognizeVocabV3Call::new(&self.handle)
     }
-    /// Calls `UpdateStreamIngest`.
+    /// Calls `UpdateStreamIngest`; the answer is a [`UpdateStreamIngestResponse`].
     ///
     /// Required: `SdkAppId`, `TaskId`.
     ///
@@ -808,7 +808,7 @@ impl Client {
     pub fn update_stream_ingest(&self) -> UpdateStreamIngestCall {
         UpdateStreamIngestCall::new(&self.handle)
     }
-    /// Calls `UpdateVoicePrint`.
+    /// Calls `UpdateVoicePrint`; the answer is a [`UpdateVoicePrintResponse`].
     ///
     /// Required: `VoicePrintId`, `ReqTimestamp`.
     ///
@@ -817,7 +817,7 @@ impl Client {
     pub fn update_voice_print(&self) -> UpdateVoicePrintCall {
         UpdateVoicePrintCall::new(&self.handle)
     }
-    /// Calls `VoiceClone`.
+    /// Calls `VoiceClone`; the answer is a [`VoiceCloneResponse`].
     ///
     /// Required: `SdkAppId`, `VoiceName`, `PromptAudio`.
     ///

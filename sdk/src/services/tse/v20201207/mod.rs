@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `AddCloudNativeAPIGatewayConsumerGroupAuth`.
+    /// Calls `AddCloudNativeAPIGatewayConsumerGroupAuth`; the answer is a [`AddCloudNativeAPIGatewayConsumerGroupAuthResponse`].
     ///
     /// Required: `GatewayId`, `ResourceType`, `ResourceId`, `ConsumerGroupIds`.
     ///
@@ -46,7 +46,7 @@ impl Client {
     ) -> AddCloudNativeAPIGatewayConsumerGroupAuthCall {
         AddCloudNativeAPIGatewayConsumerGroupAuthCall::new(&self.handle)
     }
-    /// Calls `AddCloudNativeAPIGatewayConsumerInGroup`.
+    /// Calls `AddCloudNativeAPIGatewayConsumerInGroup`; the answer is a [`AddCloudNativeAPIGatewayConsumerInGroupResponse`].
     ///
     /// Required: `GatewayId`, `ConsumerGroupId`, `ConsumerIds`.
     ///
@@ -57,7 +57,7 @@ impl Client {
     ) -> AddCloudNativeAPIGatewayConsumerInGroupCall {
         AddCloudNativeAPIGatewayConsumerInGroupCall::new(&self.handle)
     }
-    /// Calls `BindAutoScalerResourceStrategyToGroups`.
+    /// Calls `BindAutoScalerResourceStrategyToGroups`; the answer is a [`BindAutoScalerResourceStrategyToGroupsResponse`].
     ///
     /// Required: `GatewayId`, `StrategyId`, `GroupIds`.
     ///
@@ -68,7 +68,7 @@ impl Client {
     ) -> BindAutoScalerResourceStrategyToGroupsCall {
         BindAutoScalerResourceStrategyToGroupsCall::new(&self.handle)
     }
-    /// Calls `CloseWafProtection`.
+    /// Calls `CloseWafProtection`; the answer is a [`CloseWafProtectionResponse`].
     ///
     /// Required: `GatewayId`, `Type`.
     ///
@@ -77,7 +77,7 @@ impl Client {
     pub fn close_waf_protection(&self) -> CloseWafProtectionCall {
         CloseWafProtectionCall::new(&self.handle)
     }
-    /// Calls `CreateAutoScalerResourceStrategy`.
+    /// Calls `CreateAutoScalerResourceStrategy`; the answer is a [`CreateAutoScalerResourceStrategyResponse`].
     ///
     /// Required: `GatewayId`, `StrategyName`.
     ///
@@ -88,7 +88,7 @@ impl Client {
     ) -> CreateAutoScalerResourceStrategyCall {
         CreateAutoScalerResourceStrategyCall::new(&self.handle)
     }
-    /// Calls `CreateCloudNativeAPIGateway`.
+    /// Calls `CreateCloudNativeAPIGateway`; the answer is a [`CreateCloudNativeAPIGatewayResponse`].
     ///
     /// Required: `Name`, `Type`, `GatewayVersion`, `NodeConfig`, `VpcConfig`.
     ///
@@ -97,7 +97,7 @@ impl Client {
     pub fn create_cloud_native_api_gateway(&self) -> CreateCloudNativeAPIGatewayCall {
         CreateCloudNativeAPIGatewayCall::new(&self.handle)
     }
-    /// Calls `CreateCloudNativeAPIGatewayCanaryRule`.
+    /// Calls `CreateCloudNativeAPIGatewayCanaryRule`; the answer is a [`CreateCloudNativeAPIGatewayCanaryRuleResponse`].
     ///
     /// Required: `GatewayId`, `ServiceId`.
     ///
@@ -108,7 +108,7 @@ impl Client {
     ) -> CreateCloudNativeAPIGatewayCanaryRuleCall {
         CreateCloudNativeAPIGatewayCanaryRuleCall::new(&self.handle)
     }
-    /// Calls `CreateCloudNativeAPIGatewayCertificate`.
+    /// Calls `CreateCloudNativeAPIGatewayCertificate`; the answer is a [`CreateCloudNativeAPIGatewayCertificateResponse`].
     ///
     /// Required: `GatewayId`, `CertId`.
     ///
@@ -119,7 +119,7 @@ impl Client {
     ) -> CreateCloudNativeAPIGatewayCertificateCall {
         CreateCloudNativeAPIGatewayCertificateCall::new(&self.handle)
     }
-    /// Calls `CreateCloudNativeAPIGatewayConsumer`.
+    /// Calls `CreateCloudNativeAPIGatewayConsumer`; the answer is a [`CreateCloudNativeAPIGatewayConsumerResponse`].
     ///
     /// Required: `GatewayId`, `Name`.
     ///
@@ -130,7 +130,7 @@ impl Client {
     ) -> CreateCloudNativeAPIGatewayConsumerCall {
         CreateCloudNativeAPIGatewayConsumerCall::new(&self.handle)
     }
-    /// Calls `CreateCloudNativeAPIGatewayConsumerGroup`.
+    /// Calls `CreateCloudNativeAPIGatewayConsumerGroup`; the answer is a [`CreateCloudNativeAPIGatewayConsumerGroupResponse`].
     ///
     /// Required: `GatewayId`, `Name`, `Status`.
     ///
@@ -141,7 +141,7 @@ impl Client {
     ) -> CreateCloudNativeAPIGatewayConsumerGroupCall {
         CreateCloudNativeAPIGatewayConsumerGroupCall::new(&self.handle)
     }
-    /// Calls `CreateCloudNativeAPIGatewayLLMModelAPI`.
+    /// Calls `CreateCloudNativeAPIGatewayLLMModelAPI`; the answer is a [`CreateCloudNativeAPIGatewayLLMModelAPIResponse`].
     ///
     /// Required: `GatewayId`, `Name`, `SceneType`, `RequestProtocol`, `ListModelServiceId`, `RouteList`.
     ///
@@ -152,7 +152,7 @@ impl Client {
     ) -> CreateCloudNativeAPIGatewayLLMModelAPICall {
         CreateCloudNativeAPIGatewayLLMModelAPICall::new(&self.handle)
     }
-    /// Calls `CreateCloudNativeAPIGatewayLLMModelService`.
+    /// Calls `CreateCloudNativeAPIGatewayLLMModelService`; the answer is a [`CreateCloudNativeAPIGatewayLLMModelServiceResponse`].
     ///
     /// Required: `GatewayId`, `Name`, `ServiceType`, `ModelProvider`, `ModelProtocol`, `ModelSelector`.
     ///
@@ -163,7 +163,7 @@ impl Client {
     ) -> CreateCloudNativeAPIGatewayLLMModelServiceCall {
         CreateCloudNativeAPIGatewayLLMModelServiceCall::new(&self.handle)
     }
-    /// Calls `CreateCloudNativeAPIGatewayPublicNetwork`.
+    /// Calls `CreateCloudNativeAPIGatewayPublicNetwork`; the answer is a [`CreateCloudNativeAPIGatewayPublicNetworkResponse`].
     ///
     /// Required: `GatewayId`.
     ///
@@ -174,7 +174,7 @@ impl Client {
     ) -> CreateCloudNativeAPIGatewayPublicNetworkCall {
         CreateCloudNativeAPIGatewayPublicNetworkCall::new(&self.handle)
     }
-    /// Calls `CreateCloudNativeAPIGatewayRoute`.
+    /// Calls `CreateCloudNativeAPIGatewayRoute`; the answer is a [`CreateCloudNativeAPIGatewayRouteResponse`].
     ///
     /// Required: `GatewayId`, `ServiceID`.
     ///
@@ -185,7 +185,7 @@ impl Client {
     ) -> CreateCloudNativeAPIGatewayRouteCall {
         CreateCloudNativeAPIGatewayRouteCall::new(&self.handle)
     }
-    /// Calls `CreateCloudNativeAPIGatewayRouteRateLimit`.
+    /// Calls `CreateCloudNativeAPIGatewayRouteRateLimit`; the answer is a [`CreateCloudNativeAPIGatewayRouteRateLimitResponse`].
     ///
     /// Required: `GatewayId`, `Id`, `LimitDetail`.
     ///
@@ -196,7 +196,7 @@ impl Client {
     ) -> CreateCloudNativeAPIGatewayRouteRateLimitCall {
         CreateCloudNativeAPIGatewayRouteRateLimitCall::new(&self.handle)
     }
-    /// Calls `CreateCloudNativeAPIGatewaySecretKey`.
+    /// Calls `CreateCloudNativeAPIGatewaySecretKey`; the answer is a [`CreateCloudNativeAPIGatewaySecretKeyResponse`].
     ///
     /// Required: `GatewayId`, `SecretType`, `Name`, `GenerateType`, `ResourceType`.
     ///
@@ -207,7 +207,7 @@ impl Client {
     ) -> CreateCloudNativeAPIGatewaySecretKeyCall {
         CreateCloudNativeAPIGatewaySecretKeyCall::new(&self.handle)
     }
-    /// Calls `CreateCloudNativeAPIGatewayService`.
+    /// Calls `CreateCloudNativeAPIGatewayService`; the answer is a [`CreateCloudNativeAPIGatewayServiceResponse`].
     ///
     /// Required: `GatewayId`, `Name`, `Protocol`, `Timeout`, `Retries`, `UpstreamType`, `UpstreamInfo`.
     ///
@@ -218,7 +218,7 @@ impl Client {
     ) -> CreateCloudNativeAPIGatewayServiceCall {
         CreateCloudNativeAPIGatewayServiceCall::new(&self.handle)
     }
-    /// Calls `CreateCloudNativeAPIGatewayServiceRateLimit`.
+    /// Calls `CreateCloudNativeAPIGatewayServiceRateLimit`; the answer is a [`CreateCloudNativeAPIGatewayServiceRateLimitResponse`].
     ///
     /// Required: `GatewayId`, `Name`, `LimitDetail`.
     ///
@@ -229,7 +229,7 @@ impl Client {
     ) -> CreateCloudNativeAPIGatewayServiceRateLimitCall {
         CreateCloudNativeAPIGatewayServiceRateLimitCall::new(&self.handle)
     }
-    /// Calls `CreateConfigFile`.
+    /// Calls `CreateConfigFile`; the answer is a [`CreateConfigFileResponse`].
     ///
     /// Required: `InstanceId`, `ConfigFile`.
     ///
@@ -238,7 +238,7 @@ impl Client {
     pub fn create_config_file(&self) -> CreateConfigFileCall {
         CreateConfigFileCall::new(&self.handle)
     }
-    /// Calls `CreateConfigFileGroup`.
+    /// Calls `CreateConfigFileGroup`; the answer is a [`CreateConfigFileGroupResponse`].
     ///
     /// Required: `InstanceId`, `ConfigFileGroup`.
     ///
@@ -247,7 +247,7 @@ impl Client {
     pub fn create_config_file_group(&self) -> CreateConfigFileGroupCall {
         CreateConfigFileGroupCall::new(&self.handle)
     }
-    /// Calls `CreateEngine`.
+    /// Calls `CreateEngine`; the answer is a [`CreateEngineResponse`].
     ///
     /// Required: `EngineType`, `EngineVersion`, `EngineProductVersion`, `EngineRegion`, `EngineName`, `TradeType`.
     ///
@@ -256,7 +256,7 @@ impl Client {
     pub fn create_engine(&self) -> CreateEngineCall {
         CreateEngineCall::new(&self.handle)
     }
-    /// Calls `CreateGovernanceAlias`.
+    /// Calls `CreateGovernanceAlias`; the answer is a [`CreateGovernanceAliasResponse`].
     ///
     /// Required: `InstanceId`, `Alias`, `AliasNamespace`, `Service`, `Namespace`.
     ///
@@ -265,7 +265,7 @@ impl Client {
     pub fn create_governance_alias(&self) -> CreateGovernanceAliasCall {
         CreateGovernanceAliasCall::new(&self.handle)
     }
-    /// Calls `CreateGovernanceInstances`.
+    /// Calls `CreateGovernanceInstances`; the answer is a [`CreateGovernanceInstancesResponse`].
     ///
     /// Required: `InstanceId`, `GovernanceInstances`.
     ///
@@ -274,7 +274,7 @@ impl Client {
     pub fn create_governance_instances(&self) -> CreateGovernanceInstancesCall {
         CreateGovernanceInstancesCall::new(&self.handle)
     }
-    /// Calls `CreateGovernanceLaneGroups`.
+    /// Calls `CreateGovernanceLaneGroups`; the answer is a [`CreateGovernanceLaneGroupsResponse`].
     ///
     /// Required: `InstanceId`, `LaneGroups`.
     ///
@@ -283,7 +283,7 @@ impl Client {
     pub fn create_governance_lane_groups(&self) -> CreateGovernanceLaneGroupsCall {
         CreateGovernanceLaneGroupsCall::new(&self.handle)
     }
-    /// Calls `CreateGovernanceNamespaces`.
+    /// Calls `CreateGovernanceNamespaces`; the answer is a [`CreateGovernanceNamespacesResponse`].
     ///
     /// Required: `InstanceId`, `GovernanceNamespaces`.
     ///
@@ -292,7 +292,7 @@ impl Client {
     pub fn create_governance_namespaces(&self) -> CreateGovernanceNamespacesCall {
         CreateGovernanceNamespacesCall::new(&self.handle)
     }
-    /// Calls `CreateGovernanceServices`.
+    /// Calls `CreateGovernanceServices`; the answer is a [`CreateGovernanceServicesResponse`].
     ///
     /// Required: `InstanceId`, `GovernanceServices`.
     ///
@@ -301,7 +301,7 @@ impl Client {
     pub fn create_governance_services(&self) -> CreateGovernanceServicesCall {
         CreateGovernanceServicesCall::new(&self.handle)
     }
-    /// Calls `CreateNativeGatewayServerGroup`.
+    /// Calls `CreateNativeGatewayServerGroup`; the answer is a [`CreateNativeGatewayServerGroupResponse`].
     ///
     /// Required: `GatewayId`, `Name`, `NodeConfig`, `SubnetId`.
     ///
@@ -312,7 +312,7 @@ impl Client {
     ) -> CreateNativeGatewayServerGroupCall {
         CreateNativeGatewayServerGroupCall::new(&self.handle)
     }
-    /// Calls `CreateNativeGatewayServiceSource`.
+    /// Calls `CreateNativeGatewayServiceSource`; the answer is a [`CreateNativeGatewayServiceSourceResponse`].
     ///
     /// Required: `GatewayID`, `SourceType`.
     ///
@@ -323,7 +323,7 @@ impl Client {
     ) -> CreateNativeGatewayServiceSourceCall {
         CreateNativeGatewayServiceSourceCall::new(&self.handle)
     }
-    /// Calls `CreateOrModifyCloudNativeAPIGatewayCORS`.
+    /// Calls `CreateOrModifyCloudNativeAPIGatewayCORS`; the answer is a [`CreateOrModifyCloudNativeAPIGatewayCORSResponse`].
     ///
     /// Required: `GatewayId`, `SourceType`, `SourceId`, `Enabled`.
     ///
@@ -334,7 +334,7 @@ impl Client {
     ) -> CreateOrModifyCloudNativeAPIGatewayCORSCall {
         CreateOrModifyCloudNativeAPIGatewayCORSCall::new(&self.handle)
     }
-    /// Calls `CreateOrModifyCloudNativeAPIGatewayIPRestriction`.
+    /// Calls `CreateOrModifyCloudNativeAPIGatewayIPRestriction`; the answer is a [`CreateOrModifyCloudNativeAPIGatewayIPRestrictionResponse`].
     ///
     /// Required: `GatewayId`, `SourceType`, `SourceId`, `Enabled`, `RestrictionType`, `AddressList`.
     ///
@@ -345,7 +345,7 @@ impl Client {
     ) -> CreateOrModifyCloudNativeAPIGatewayIPRestrictionCall {
         CreateOrModifyCloudNativeAPIGatewayIPRestrictionCall::new(&self.handle)
     }
-    /// Calls `CreateOrUpdateConfigFileAndRelease`.
+    /// Calls `CreateOrUpdateConfigFileAndRelease`; the answer is a [`CreateOrUpdateConfigFileAndReleaseResponse`].
     ///
     /// Required: `InstanceId`, `ConfigFilePublishInfo`.
     ///
@@ -356,7 +356,7 @@ impl Client {
     ) -> CreateOrUpdateConfigFileAndReleaseCall {
         CreateOrUpdateConfigFileAndReleaseCall::new(&self.handle)
     }
-    /// Calls `CreateWafDomains`.
+    /// Calls `CreateWafDomains`; the answer is a [`CreateWafDomainsResponse`].
     ///
     /// Required: `GatewayId`, `Domains`.
     ///
@@ -365,7 +365,7 @@ impl Client {
     pub fn create_waf_domains(&self) -> CreateWafDomainsCall {
         CreateWafDomainsCall::new(&self.handle)
     }
-    /// Calls `DeleteAutoScalerResourceStrategy`.
+    /// Calls `DeleteAutoScalerResourceStrategy`; the answer is a [`DeleteAutoScalerResourceStrategyResponse`].
     ///
     /// Required: `GatewayId`, `StrategyId`.
     ///
@@ -376,7 +376,7 @@ impl Client {
     ) -> DeleteAutoScalerResourceStrategyCall {
         DeleteAutoScalerResourceStrategyCall::new(&self.handle)
     }
-    /// Calls `DeleteCloudNativeAPIGateway`.
+    /// Calls `DeleteCloudNativeAPIGateway`; the answer is a [`DeleteCloudNativeAPIGatewayResponse`].
     ///
     /// Required: `GatewayId`.
     ///
@@ -385,7 +385,7 @@ impl Client {
     pub fn delete_cloud_native_api_gateway(&self) -> DeleteCloudNativeAPIGatewayCall {
         DeleteCloudNativeAPIGatewayCall::new(&self.handle)
     }
-    /// Calls `DeleteCloudNativeAPIGatewayCORS`.
+    /// Calls `DeleteCloudNativeAPIGatewayCORS`; the answer is a [`DeleteCloudNativeAPIGatewayCORSResponse`].
     ///
     /// Required: `GatewayId`, `SourceType`, `SourceId`.
     ///
@@ -396,7 +396,7 @@ impl Client {
     ) -> DeleteCloudNativeAPIGatewayCORSCall {
         DeleteCloudNativeAPIGatewayCORSCall::new(&self.handle)
     }
-    /// Calls `DeleteCloudNativeAPIGatewayCanaryRule`.
+    /// Calls `DeleteCloudNativeAPIGatewayCanaryRule`; the answer is a [`DeleteCloudNativeAPIGatewayCanaryRuleResponse`].
     ///
     /// Required: `GatewayId`, `ServiceId`.
     ///
@@ -407,7 +407,7 @@ impl Client {
     ) -> DeleteCloudNativeAPIGatewayCanaryRuleCall {
         DeleteCloudNativeAPIGatewayCanaryRuleCall::new(&self.handle)
     }
-    /// Calls `DeleteCloudNativeAPIGatewayCertificate`.
+    /// Calls `DeleteCloudNativeAPIGatewayCertificate`; the answer is a [`DeleteCloudNativeAPIGatewayCertificateResponse`].
     ///
     /// Required: `GatewayId`, `Id`.
     ///
@@ -418,7 +418,7 @@ impl Client {
     ) -> DeleteCloudNativeAPIGatewayCertificateCall {
         DeleteCloudNativeAPIGatewayCertificateCall::new(&self.handle)
     }
-    /// Calls `DeleteCloudNativeAPIGatewayConsumer`.
+    /// Calls `DeleteCloudNativeAPIGatewayConsumer`; the answer is a [`DeleteCloudNativeAPIGatewayConsumerResponse`].
     ///
     /// Required: `GatewayId`, `ConsumerId`.
     ///
@@ -429,7 +429,7 @@ impl Client {
     ) -> DeleteCloudNativeAPIGatewayConsumerCall {
         DeleteCloudNativeAPIGatewayConsumerCall::new(&self.handle)
     }
-    /// Calls `DeleteCloudNativeAPIGatewayConsumerGroup`.
+    /// Calls `DeleteCloudNativeAPIGatewayConsumerGroup`; the answer is a [`DeleteCloudNativeAPIGatewayConsumerGroupResponse`].
     ///
     /// Required: `GatewayId`, `ConsumerGroupId`.
     ///
@@ -440,7 +440,7 @@ impl Client {
     ) -> DeleteCloudNativeAPIGatewayConsumerGroupCall {
         DeleteCloudNativeAPIGatewayConsumerGroupCall::new(&self.handle)
     }
-    /// Calls `DeleteCloudNativeAPIGatewayIPRestriction`.
+    /// Calls `DeleteCloudNativeAPIGatewayIPRestriction`; the answer is a [`DeleteCloudNativeAPIGatewayIPRestrictionResponse`].
     ///
     /// Required: `GatewayId`, `SourceType`, `SourceId`.
     ///
@@ -451,7 +451,7 @@ impl Client {
     ) -> DeleteCloudNativeAPIGatewayIPRestrictionCall {
         DeleteCloudNativeAPIGatewayIPRestrictionCall::new(&self.handle)
     }
-    /// Calls `DeleteCloudNativeAPIGatewayLLMModelAPI`.
+    /// Calls `DeleteCloudNativeAPIGatewayLLMModelAPI`; the answer is a [`DeleteCloudNativeAPIGatewayLLMModelAPIResponse`].
     ///
     /// Required: `GatewayId`, `ModelAPIId`.
     ///
@@ -462,7 +462,7 @@ impl Client {
     ) -> DeleteCloudNativeAPIGatewayLLMModelAPICall {
         DeleteCloudNativeAPIGatewayLLMModelAPICall::new(&self.handle)
     }
-    /// Calls `DeleteCloudNativeAPIGatewayLLMModelService`.
+    /// Calls `DeleteCloudNativeAPIGatewayLLMModelService`; the answer is a [`DeleteCloudNativeAPIGatewayLLMModelServiceResponse`].
     ///
     /// Required: `GatewayId`, `ModelServiceId`.
     ///
@@ -473,7 +473,7 @@ impl Client {
     ) -> DeleteCloudNativeAPIGatewayLLMModelServiceCall {
         DeleteCloudNativeAPIGatewayLLMModelServiceCall::new(&self.handle)
     }
-    /// Calls `DeleteCloudNativeAPIGatewayPublicNetwork`.
+    /// Calls `DeleteCloudNativeAPIGatewayPublicNetwork`; the answer is a [`DeleteCloudNativeAPIGatewayPublicNetworkResponse`].
     ///
     /// Required: `GatewayId`.
     ///
@@ -484,7 +484,7 @@ impl Client {
     ) -> DeleteCloudNativeAPIGatewayPublicNetworkCall {
         DeleteCloudNativeAPIGatewayPublicNetworkCall::new(&self.handle)
     }
-    /// Calls `DeleteCloudNativeAPIGatewayRoute`.
+    /// Calls `DeleteCloudNativeAPIGatewayRoute`; the answer is a [`DeleteCloudNativeAPIGatewayRouteResponse`].
     ///
     /// Required: `GatewayId`, `Name`.
     ///
@@ -495,7 +495,7 @@ impl Client {
     ) -> DeleteCloudNativeAPIGatewayRouteCall {
         DeleteCloudNativeAPIGatewayRouteCall::new(&self.handle)
     }
-    /// Calls `DeleteCloudNativeAPIGatewayRouteRateLimit`.
+    /// Calls `DeleteCloudNativeAPIGatewayRouteRateLimit`; the answer is a [`DeleteCloudNativeAPIGatewayRouteRateLimitResponse`].
     ///
     /// Required: `GatewayId`, `Id`.
     ///
@@ -506,7 +506,7 @@ impl Client {
     ) -> DeleteCloudNativeAPIGatewayRouteRateLimitCall {
         DeleteCloudNativeAPIGatewayRouteRateLimitCall::new(&self.handle)
     }
-    /// Calls `DeleteCloudNativeAPIGatewaySecretKey`.
+    /// Calls `DeleteCloudNativeAPIGatewaySecretKey`; the answer is a [`DeleteCloudNativeAPIGatewaySecretKeyResponse`].
     ///
     /// Required: `GatewayId`, `SecretKeyId`.
     ///
@@ -517,7 +517,7 @@ impl Client {
     ) -> DeleteCloudNativeAPIGatewaySecretKeyCall {
         DeleteCloudNativeAPIGatewaySecretKeyCall::new(&self.handle)
     }
-    /// Calls `DeleteCloudNativeAPIGatewayService`.
+    /// Calls `DeleteCloudNativeAPIGatewayService`; the answer is a [`DeleteCloudNativeAPIGatewayServiceResponse`].
     ///
     /// Required: `GatewayId`, `Name`.
     ///
@@ -528,7 +528,7 @@ impl Client {
     ) -> DeleteCloudNativeAPIGatewayServiceCall {
         DeleteCloudNativeAPIGatewayServiceCall::new(&self.handle)
     }
-    /// Calls `DeleteCloudNativeAPIGatewayServiceRateLimit`.
+    /// Calls `DeleteCloudNativeAPIGatewayServiceRateLimit`; the answer is a [`DeleteCloudNativeAPIGatewayServiceRateLimitResponse`].
     ///
     /// Required: `GatewayId`, `Name`.
     ///
@@ -539,7 +539,7 @@ impl Client {
     ) -> DeleteCloudNativeAPIGatewayServiceRateLimitCall {
         DeleteCloudNativeAPIGatewayServiceRateLimitCall::new(&self.handle)
     }
-    /// Calls `DeleteConfigFileGroup`.
+    /// Calls `DeleteConfigFileGroup`; the answer is a [`DeleteConfigFileGroupResponse`].
     ///
     /// Required: `InstanceId`, `Namespace`, `Group`.
     ///
@@ -548,7 +548,7 @@ impl Client {
     pub fn delete_config_file_group(&self) -> DeleteConfigFileGroupCall {
         DeleteConfigFileGroupCall::new(&self.handle)
     }
-    /// Calls `DeleteConfigFileReleases`.
+    /// Calls `DeleteConfigFileReleases`; the answer is a [`DeleteConfigFileReleasesResponse`].
     ///
     /// Required: `InstanceId`, `ConfigFileReleases`.
     ///
@@ -557,7 +557,7 @@ impl Client {
     pub fn delete_config_file_releases(&self) -> DeleteConfigFileReleasesCall {
         DeleteConfigFileReleasesCall::new(&self.handle)
     }
-    /// Calls `DeleteConfigFiles`.
+    /// Calls `DeleteConfigFiles`; the answer is a [`DeleteConfigFilesResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -566,7 +566,7 @@ impl Client {
     pub fn delete_config_files(&self) -> DeleteConfigFilesCall {
         DeleteConfigFilesCall::new(&self.handle)
     }
-    /// Calls `DeleteEngine`.
+    /// Calls `DeleteEngine`; the answer is a [`DeleteEngineResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -575,7 +575,7 @@ impl Client {
     pub fn delete_engine(&self) -> DeleteEngineCall {
         DeleteEngineCall::new(&self.handle)
     }
-    /// Calls `DeleteGovernanceAliases`.
+    /// Calls `DeleteGovernanceAliases`; the answer is a [`DeleteGovernanceAliasesResponse`].
     ///
     /// Required: `InstanceId`, `GovernanceAliases`.
     ///
@@ -584,7 +584,7 @@ impl Client {
     pub fn delete_governance_aliases(&self) -> DeleteGovernanceAliasesCall {
         DeleteGovernanceAliasesCall::new(&self.handle)
     }
-    /// Calls `DeleteGovernanceInstances`.
+    /// Calls `DeleteGovernanceInstances`; the answer is a [`DeleteGovernanceInstancesResponse`].
     ///
     /// Required: `InstanceId`, `GovernanceInstances`.
     ///
@@ -593,7 +593,7 @@ impl Client {
     pub fn delete_governance_instances(&self) -> DeleteGovernanceInstancesCall {
         DeleteGovernanceInstancesCall::new(&self.handle)
     }
-    /// Calls `DeleteGovernanceInstancesByHost`.
+    /// Calls `DeleteGovernanceInstancesByHost`; the answer is a [`DeleteGovernanceInstancesByHostResponse`].
     ///
     /// Required: `InstanceId`, `GovernanceInstances`.
     ///
@@ -604,7 +604,7 @@ impl Client {
     ) -> DeleteGovernanceInstancesByHostCall {
         DeleteGovernanceInstancesByHostCall::new(&self.handle)
     }
-    /// Calls `DeleteGovernanceLaneGroups`.
+    /// Calls `DeleteGovernanceLaneGroups`; the answer is a [`DeleteGovernanceLaneGroupsResponse`].
     ///
     /// Required: `InstanceId`, `LaneGroups`.
     ///
@@ -613,7 +613,7 @@ impl Client {
     pub fn delete_governance_lane_groups(&self) -> DeleteGovernanceLaneGroupsCall {
         DeleteGovernanceLaneGroupsCall::new(&self.handle)
     }
-    /// Calls `DeleteGovernanceNamespaces`.
+    /// Calls `DeleteGovernanceNamespaces`; the answer is a [`DeleteGovernanceNamespacesResponse`].
     ///
     /// Required: `InstanceId`, `GovernanceNamespaces`.
     ///
@@ -622,7 +622,7 @@ impl Client {
     pub fn delete_governance_namespaces(&self) -> DeleteGovernanceNamespacesCall {
         DeleteGovernanceNamespacesCall::new(&self.handle)
     }
-    /// Calls `DeleteGovernanceServices`.
+    /// Calls `DeleteGovernanceServices`; the answer is a [`DeleteGovernanceServicesResponse`].
     ///
     /// Required: `InstanceId`, `GovernanceServices`.
     ///
@@ -631,7 +631,7 @@ impl Client {
     pub fn delete_governance_services(&self) -> DeleteGovernanceServicesCall {
         DeleteGovernanceServicesCall::new(&self.handle)
     }
-    /// Calls `DeleteNativeGatewayServerGroup`.
+    /// Calls `DeleteNativeGatewayServerGroup`; the answer is a [`DeleteNativeGatewayServerGroupResponse`].
     ///
     /// Required: `GatewayId`, `GroupId`.
     ///
@@ -642,7 +642,7 @@ impl Client {
     ) -> DeleteNativeGatewayServerGroupCall {
         DeleteNativeGatewayServerGroupCall::new(&self.handle)
     }
-    /// Calls `DeleteNativeGatewayServiceSource`.
+    /// Calls `DeleteNativeGatewayServiceSource`; the answer is a [`DeleteNativeGatewayServiceSourceResponse`].
     ///
     /// Required: `GatewayID`, `SourceID`.
     ///
@@ -653,7 +653,7 @@ impl Client {
     ) -> DeleteNativeGatewayServiceSourceCall {
         DeleteNativeGatewayServiceSourceCall::new(&self.handle)
     }
-    /// Calls `DeleteWafDomains`.
+    /// Calls `DeleteWafDomains`; the answer is a [`DeleteWafDomainsResponse`].
     ///
     /// Required: `GatewayId`, `Domains`.
     ///
@@ -662,7 +662,7 @@ impl Client {
     pub fn delete_waf_domains(&self) -> DeleteWafDomainsCall {
         DeleteWafDomainsCall::new(&self.handle)
     }
-    /// Calls `DescribeAllConfigFileTemplates`.
+    /// Calls `DescribeAllConfigFileTemplates`; the answer is a [`DescribeAllConfigFileTemplatesResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -673,7 +673,7 @@ impl Client {
     ) -> DescribeAllConfigFileTemplatesCall {
         DescribeAllConfigFileTemplatesCall::new(&self.handle)
     }
-    /// Calls `DescribeAutoScalerResourceStrategies`.
+    /// Calls `DescribeAutoScalerResourceStrategies`; the answer is a [`DescribeAutoScalerResourceStrategiesResponse`].
     ///
     /// Required: `GatewayId`.
     ///
@@ -684,7 +684,7 @@ impl Client {
     ) -> DescribeAutoScalerResourceStrategiesCall {
         DescribeAutoScalerResourceStrategiesCall::new(&self.handle)
     }
-    /// Calls `DescribeAutoScalerResourceStrategyBindingGroups`.
+    /// Calls `DescribeAutoScalerResourceStrategyBindingGroups`; the answer is a [`DescribeAutoScalerResourceStrategyBindingGroupsResponse`].
     ///
     /// Required: `GatewayId`, `StrategyId`.
     ///
@@ -695,7 +695,7 @@ impl Client {
     ) -> DescribeAutoScalerResourceStrategyBindingGroupsCall {
         DescribeAutoScalerResourceStrategyBindingGroupsCall::new(&self.handle)
     }
-    /// Calls `DescribeCNGWServicesWithRoutes`.
+    /// Calls `DescribeCNGWServicesWithRoutes`; the answer is a [`DescribeCNGWServicesWithRoutesResponse`].
     ///
     /// Required: `GatewayId`.
     ///
@@ -706,7 +706,7 @@ impl Client {
     ) -> DescribeCNGWServicesWithRoutesCall {
         DescribeCNGWServicesWithRoutesCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudNativeAPIGateway`.
+    /// Calls `DescribeCloudNativeAPIGateway`; the answer is a [`DescribeCloudNativeAPIGatewayResponse`].
     ///
     /// Required: `GatewayId`.
     ///
@@ -717,7 +717,7 @@ impl Client {
     ) -> DescribeCloudNativeAPIGatewayCall {
         DescribeCloudNativeAPIGatewayCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudNativeAPIGatewayCORS`.
+    /// Calls `DescribeCloudNativeAPIGatewayCORS`; the answer is a [`DescribeCloudNativeAPIGatewayCORSResponse`].
     ///
     /// Required: `GatewayId`, `SourceType`, `SourceId`.
     ///
@@ -728,7 +728,7 @@ impl Client {
     ) -> DescribeCloudNativeAPIGatewayCORSCall {
         DescribeCloudNativeAPIGatewayCORSCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudNativeAPIGatewayCanaryRules`.
+    /// Calls `DescribeCloudNativeAPIGatewayCanaryRules`; the answer is a [`DescribeCloudNativeAPIGatewayCanaryRulesResponse`].
     ///
     /// Required: `GatewayId`, `ServiceId`.
     ///
@@ -739,7 +739,7 @@ impl Client {
     ) -> DescribeCloudNativeAPIGatewayCanaryRulesCall {
         DescribeCloudNativeAPIGatewayCanaryRulesCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudNativeAPIGatewayCertificateDetails`.
+    /// Calls `DescribeCloudNativeAPIGatewayCertificateDetails`; the answer is a [`DescribeCloudNativeAPIGatewayCertificateDetailsResponse`].
     ///
     /// Required: `GatewayId`, `Id`.
     ///
@@ -750,7 +750,7 @@ impl Client {
     ) -> DescribeCloudNativeAPIGatewayCertificateDetailsCall {
         DescribeCloudNativeAPIGatewayCertificateDetailsCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudNativeAPIGatewayCertificates`.
+    /// Calls `DescribeCloudNativeAPIGatewayCertificates`; the answer is a [`DescribeCloudNativeAPIGatewayCertificatesResponse`].
     ///
     /// Required: `GatewayId`.
     ///
@@ -761,7 +761,7 @@ impl Client {
     ) -> DescribeCloudNativeAPIGatewayCertificatesCall {
         DescribeCloudNativeAPIGatewayCertificatesCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudNativeAPIGatewayConfig`.
+    /// Calls `DescribeCloudNativeAPIGatewayConfig`; the answer is a [`DescribeCloudNativeAPIGatewayConfigResponse`].
     ///
     /// Required: `GatewayId`.
     ///
@@ -772,7 +772,7 @@ impl Client {
     ) -> DescribeCloudNativeAPIGatewayConfigCall {
         DescribeCloudNativeAPIGatewayConfigCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudNativeAPIGatewayConsumer`.
+    /// Calls `DescribeCloudNativeAPIGatewayConsumer`; the answer is a [`DescribeCloudNativeAPIGatewayConsumerResponse`].
     ///
     /// Required: `GatewayId`, `ConsumerId`.
     ///
@@ -783,7 +783,7 @@ impl Client {
     ) -> DescribeCloudNativeAPIGatewayConsumerCall {
         DescribeCloudNativeAPIGatewayConsumerCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudNativeAPIGatewayConsumerGroup`.
+    /// Calls `DescribeCloudNativeAPIGatewayConsumerGroup`; the answer is a [`DescribeCloudNativeAPIGatewayConsumerGroupResponse`].
     ///
     /// Required: `GatewayId`, `ConsumerGroupId`.
     ///
@@ -794,7 +794,7 @@ impl Client {
     ) -> DescribeCloudNativeAPIGatewayConsumerGroupCall {
         DescribeCloudNativeAPIGatewayConsumerGroupCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudNativeAPIGatewayConsumerGroupList`.
+    /// Calls `DescribeCloudNativeAPIGatewayConsumerGroupList`; the answer is a [`DescribeCloudNativeAPIGatewayConsumerGroupListResponse`].
     ///
     /// Required: `GatewayId`, `Limit`, `Offset`.
     ///
@@ -805,7 +805,7 @@ impl Client {
     ) -> DescribeCloudNativeAPIGatewayConsumerGroupListCall {
         DescribeCloudNativeAPIGatewayConsumerGroupListCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudNativeAPIGatewayConsumerList`.
+    /// Calls `DescribeCloudNativeAPIGatewayConsumerList`; the answer is a [`DescribeCloudNativeAPIGatewayConsumerListResponse`].
     ///
     /// Required: `GatewayId`, `Limit`, `Offset`.
     ///
@@ -816,7 +816,7 @@ impl Client {
     ) -> DescribeCloudNativeAPIGatewayConsumerListCall {
         DescribeCloudNativeAPIGatewayConsumerListCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudNativeAPIGatewayIPRestriction`.
+    /// Calls `DescribeCloudNativeAPIGatewayIPRestriction`; the answer is a [`DescribeCloudNativeAPIGatewayIPRestrictionResponse`].
     ///
     /// Required: `GatewayId`, `SourceType`, `SourceId`.
     ///
@@ -827,7 +827,7 @@ impl Client {
     ) -> DescribeCloudNativeAPIGatewayIPRestrictionCall {
         DescribeCloudNativeAPIGatewayIPRestrictionCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudNativeAPIGatewayInfoByIp`.
+    /// Calls `DescribeCloudNativeAPIGatewayInfoByIp`; the answer is a [`DescribeCloudNativeAPIGatewayInfoByIpResponse`].
     ///
     /// Required: `PublicNetworkIP`.
     ///
@@ -838,7 +838,7 @@ impl Client {
     ) -> DescribeCloudNativeAPIGatewayInfoByIpCall {
         DescribeCloudNativeAPIGatewayInfoByIpCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudNativeAPIGatewayLLMModelAPI`.
+    /// Calls `DescribeCloudNativeAPIGatewayLLMModelAPI`; the answer is a [`DescribeCloudNativeAPIGatewayLLMModelAPIResponse`].
     ///
     /// Required: `GatewayId`, `ModelAPIId`.
     ///
@@ -849,7 +849,7 @@ impl Client {
     ) -> DescribeCloudNativeAPIGatewayLLMModelAPICall {
         DescribeCloudNativeAPIGatewayLLMModelAPICall::new(&self.handle)
     }
-    /// Calls `DescribeCloudNativeAPIGatewayLLMModelAPIs`.
+    /// Calls `DescribeCloudNativeAPIGatewayLLMModelAPIs`; the answer is a [`DescribeCloudNativeAPIGatewayLLMModelAPIsResponse`].
     ///
     /// Required: `GatewayId`.
     ///
@@ -860,7 +860,7 @@ impl Client {
     ) -> DescribeCloudNativeAPIGatewayLLMModelAPIsCall {
         DescribeCloudNativeAPIGatewayLLMModelAPIsCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudNativeAPIGatewayLLMModelService`.
+    /// Calls `DescribeCloudNativeAPIGatewayLLMModelService`; the answer is a [`DescribeCloudNativeAPIGatewayLLMModelServiceResponse`].
     ///
     /// Required: `GatewayId`, `ModelServiceId`.
     ///
@@ -871,7 +871,7 @@ impl Client {
     ) -> DescribeCloudNativeAPIGatewayLLMModelServiceCall {
         DescribeCloudNativeAPIGatewayLLMModelServiceCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudNativeAPIGatewayLLMModelServices`.
+    /// Calls `DescribeCloudNativeAPIGatewayLLMModelServices`; the answer is a [`DescribeCloudNativeAPIGatewayLLMModelServicesResponse`].
     ///
     /// Required: `GatewayId`.
     ///
@@ -882,7 +882,7 @@ impl Client {
     ) -> DescribeCloudNativeAPIGatewayLLMModelServicesCall {
         DescribeCloudNativeAPIGatewayLLMModelServicesCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudNativeAPIGatewayNodes`.
+    /// Calls `DescribeCloudNativeAPIGatewayNodes`; the answer is a [`DescribeCloudNativeAPIGatewayNodesResponse`].
     ///
     /// Required: `GatewayId`.
     ///
@@ -893,7 +893,7 @@ impl Client {
     ) -> DescribeCloudNativeAPIGatewayNodesCall {
         DescribeCloudNativeAPIGatewayNodesCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudNativeAPIGatewayPorts`.
+    /// Calls `DescribeCloudNativeAPIGatewayPorts`; the answer is a [`DescribeCloudNativeAPIGatewayPortsResponse`].
     ///
     /// Required: `GatewayId`.
     ///
@@ -904,7 +904,7 @@ impl Client {
     ) -> DescribeCloudNativeAPIGatewayPortsCall {
         DescribeCloudNativeAPIGatewayPortsCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudNativeAPIGatewayRouteRateLimit`.
+    /// Calls `DescribeCloudNativeAPIGatewayRouteRateLimit`; the answer is a [`DescribeCloudNativeAPIGatewayRouteRateLimitResponse`].
     ///
     /// Required: `GatewayId`, `Id`.
     ///
@@ -915,7 +915,7 @@ impl Client {
     ) -> DescribeCloudNativeAPIGatewayRouteRateLimitCall {
         DescribeCloudNativeAPIGatewayRouteRateLimitCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudNativeAPIGatewayRoutes`.
+    /// Calls `DescribeCloudNativeAPIGatewayRoutes`; the answer is a [`DescribeCloudNativeAPIGatewayRoutesResponse`].
     ///
     /// Required: `GatewayId`.
     ///
@@ -926,7 +926,7 @@ impl Client {
     ) -> DescribeCloudNativeAPIGatewayRoutesCall {
         DescribeCloudNativeAPIGatewayRoutesCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudNativeAPIGatewaySecretKey`.
+    /// Calls `DescribeCloudNativeAPIGatewaySecretKey`; the answer is a [`DescribeCloudNativeAPIGatewaySecretKeyResponse`].
     ///
     /// Required: `GatewayId`, `SecretKeyId`.
     ///
@@ -937,7 +937,7 @@ impl Client {
     ) -> DescribeCloudNativeAPIGatewaySecretKeyCall {
         DescribeCloudNativeAPIGatewaySecretKeyCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudNativeAPIGatewaySecretKeyList`.
+    /// Calls `DescribeCloudNativeAPIGatewaySecretKeyList`; the answer is a [`DescribeCloudNativeAPIGatewaySecretKeyListResponse`].
     ///
     /// Required: `GatewayId`, `Limit`, `Offset`.
     ///
@@ -948,7 +948,7 @@ impl Client {
     ) -> DescribeCloudNativeAPIGatewaySecretKeyListCall {
         DescribeCloudNativeAPIGatewaySecretKeyListCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudNativeAPIGatewaySecretKeyValue`.
+    /// Calls `DescribeCloudNativeAPIGatewaySecretKeyValue`; the answer is a [`DescribeCloudNativeAPIGatewaySecretKeyValueResponse`].
     ///
     /// Required: `GatewayId`, `SecretKeyId`.
     ///
@@ -959,7 +959,7 @@ impl Client {
     ) -> DescribeCloudNativeAPIGatewaySecretKeyValueCall {
         DescribeCloudNativeAPIGatewaySecretKeyValueCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudNativeAPIGatewayServiceRateLimit`.
+    /// Calls `DescribeCloudNativeAPIGatewayServiceRateLimit`; the answer is a [`DescribeCloudNativeAPIGatewayServiceRateLimitResponse`].
     ///
     /// Required: `GatewayId`, `Name`.
     ///
@@ -970,7 +970,7 @@ impl Client {
     ) -> DescribeCloudNativeAPIGatewayServiceRateLimitCall {
         DescribeCloudNativeAPIGatewayServiceRateLimitCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudNativeAPIGatewayServices`.
+    /// Calls `DescribeCloudNativeAPIGatewayServices`; the answer is a [`DescribeCloudNativeAPIGatewayServicesResponse`].
     ///
     /// Required: `GatewayId`.
     ///
@@ -981,7 +981,7 @@ impl Client {
     ) -> DescribeCloudNativeAPIGatewayServicesCall {
         DescribeCloudNativeAPIGatewayServicesCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudNativeAPIGatewayServicesLight`.
+    /// Calls `DescribeCloudNativeAPIGatewayServicesLight`; the answer is a [`DescribeCloudNativeAPIGatewayServicesLightResponse`].
     ///
     /// Required: `GatewayId`.
     ///
@@ -992,7 +992,7 @@ impl Client {
     ) -> DescribeCloudNativeAPIGatewayServicesLightCall {
         DescribeCloudNativeAPIGatewayServicesLightCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudNativeAPIGatewayUpstream`.
+    /// Calls `DescribeCloudNativeAPIGatewayUpstream`; the answer is a [`DescribeCloudNativeAPIGatewayUpstreamResponse`].
     ///
     /// Required: `GatewayId`, `ServiceName`.
     ///
@@ -1003,7 +1003,7 @@ impl Client {
     ) -> DescribeCloudNativeAPIGatewayUpstreamCall {
         DescribeCloudNativeAPIGatewayUpstreamCall::new(&self.handle)
     }
-    /// Calls `DescribeCloudNativeAPIGateways`.
+    /// Calls `DescribeCloudNativeAPIGateways`; the answer is a [`DescribeCloudNativeAPIGatewaysResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tse&Version=2020-12-07&Action=DescribeCloudNativeAPIGateways)
     #[inline]
@@ -1012,7 +1012,7 @@ impl Client {
     ) -> DescribeCloudNativeAPIGatewaysCall {
         DescribeCloudNativeAPIGatewaysCall::new(&self.handle)
     }
-    /// Calls `DescribeConfigFile`.
+    /// Calls `DescribeConfigFile`; the answer is a [`DescribeConfigFileResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -1021,7 +1021,7 @@ impl Client {
     pub fn describe_config_file(&self) -> DescribeConfigFileCall {
         DescribeConfigFileCall::new(&self.handle)
     }
-    /// Calls `DescribeConfigFileGroups`.
+    /// Calls `DescribeConfigFileGroups`; the answer is a [`DescribeConfigFileGroupsResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -1032,7 +1032,7 @@ impl Client {
     pub fn describe_config_file_groups(&self) -> DescribeConfigFileGroupsCall {
         DescribeConfigFileGroupsCall::new(&self.handle)
     }
-    /// Calls `DescribeConfigFileRelease`.
+    /// Calls `DescribeConfigFileRelease`; the answer is a [`DescribeConfigFileReleaseResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -1041,7 +1041,7 @@ impl Client {
     pub fn describe_config_file_release(&self) -> DescribeConfigFileReleaseCall {
         DescribeConfigFileReleaseCall::new(&self.handle)
     }
-    /// Calls `DescribeConfigFileReleaseHistories`.
+    /// Calls `DescribeConfigFileReleaseHistories`; the answer is a [`DescribeConfigFileReleaseHistoriesResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -1054,7 +1054,7 @@ impl Client {
     ) -> DescribeConfigFileReleaseHistoriesCall {
         DescribeConfigFileReleaseHistoriesCall::new(&self.handle)
     }
-    /// Calls `DescribeConfigFileReleaseVersions`.
+    /// Calls `DescribeConfigFileReleaseVersions`; the answer is a [`DescribeConfigFileReleaseVersionsResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -1065,7 +1065,7 @@ impl Client {
     ) -> DescribeConfigFileReleaseVersionsCall {
         DescribeConfigFileReleaseVersionsCall::new(&self.handle)
     }
-    /// Calls `DescribeConfigFileReleases`.
+    /// Calls `DescribeConfigFileReleases`; the answer is a [`DescribeConfigFileReleasesResponse`].
     ///
     /// Required: `InstanceId`, `Limit`, `Offset`.
     ///
@@ -1076,7 +1076,7 @@ impl Client {
     pub fn describe_config_file_releases(&self) -> DescribeConfigFileReleasesCall {
         DescribeConfigFileReleasesCall::new(&self.handle)
     }
-    /// Calls `DescribeConfigFiles`.
+    /// Calls `DescribeConfigFiles`; the answer is a [`DescribeConfigFilesResponse`].
     ///
     /// Required: `Namespace`.
     ///
@@ -1087,7 +1087,7 @@ impl Client {
     pub fn describe_config_files(&self) -> DescribeConfigFilesCall {
         DescribeConfigFilesCall::new(&self.handle)
     }
-    /// Calls `DescribeConfigFilesByGroup`.
+    /// Calls `DescribeConfigFilesByGroup`; the answer is a [`DescribeConfigFilesByGroupResponse`].
     ///
     /// Required: `InstanceId`, `Namespace`, `Group`.
     ///
@@ -1098,7 +1098,7 @@ impl Client {
     pub fn describe_config_files_by_group(&self) -> DescribeConfigFilesByGroupCall {
         DescribeConfigFilesByGroupCall::new(&self.handle)
     }
-    /// Calls `DescribeGovernanceAliases`.
+    /// Calls `DescribeGovernanceAliases`; the answer is a [`DescribeGovernanceAliasesResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -1109,7 +1109,7 @@ impl Client {
     pub fn describe_governance_aliases(&self) -> DescribeGovernanceAliasesCall {
         DescribeGovernanceAliasesCall::new(&self.handle)
     }
-    /// Calls `DescribeGovernanceInstances`.
+    /// Calls `DescribeGovernanceInstances`; the answer is a [`DescribeGovernanceInstancesResponse`].
     ///
     /// Required: `Service`, `Namespace`, `InstanceId`.
     ///
@@ -1120,7 +1120,7 @@ impl Client {
     pub fn describe_governance_instances(&self) -> DescribeGovernanceInstancesCall {
         DescribeGovernanceInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribeGovernanceLaneGroups`.
+    /// Calls `DescribeGovernanceLaneGroups`; the answer is a [`DescribeGovernanceLaneGroupsResponse`].
     ///
     /// Required: `InstanceId`, `Offset`, `Limit`.
     ///
@@ -1129,7 +1129,7 @@ impl Client {
     pub fn describe_governance_lane_groups(&self) -> DescribeGovernanceLaneGroupsCall {
         DescribeGovernanceLaneGroupsCall::new(&self.handle)
     }
-    /// Calls `DescribeGovernanceNamespaces`.
+    /// Calls `DescribeGovernanceNamespaces`; the answer is a [`DescribeGovernanceNamespacesResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -1140,7 +1140,7 @@ impl Client {
     pub fn describe_governance_namespaces(&self) -> DescribeGovernanceNamespacesCall {
         DescribeGovernanceNamespacesCall::new(&self.handle)
     }
-    /// Calls `DescribeGovernanceServiceContractVersions`.
+    /// Calls `DescribeGovernanceServiceContractVersions`; the answer is a [`DescribeGovernanceServiceContractVersionsResponse`].
     ///
     /// Required: `InstanceId`, `Namespace`.
     ///
@@ -1151,7 +1151,7 @@ impl Client {
     ) -> DescribeGovernanceServiceContractVersionsCall {
         DescribeGovernanceServiceContractVersionsCall::new(&self.handle)
     }
-    /// Calls `DescribeGovernanceServiceContracts`.
+    /// Calls `DescribeGovernanceServiceContracts`; the answer is a [`DescribeGovernanceServiceContractsResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -1164,7 +1164,7 @@ impl Client {
     ) -> DescribeGovernanceServiceContractsCall {
         DescribeGovernanceServiceContractsCall::new(&self.handle)
     }
-    /// Calls `DescribeGovernanceServices`.
+    /// Calls `DescribeGovernanceServices`; the answer is a [`DescribeGovernanceServicesResponse`].
     ///
     /// Each answer holds one page of `Content`; [`into_paginator`](DescribeGovernanceServicesCall::into_paginator) reads them all.
     ///
@@ -1173,7 +1173,7 @@ impl Client {
     pub fn describe_governance_services(&self) -> DescribeGovernanceServicesCall {
         DescribeGovernanceServicesCall::new(&self.handle)
     }
-    /// Calls `DescribeInstanceTagInfos`.
+    /// Calls `DescribeInstanceTagInfos`; the answer is a [`DescribeInstanceTagInfosResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -1182,7 +1182,7 @@ impl Client {
     pub fn describe_instance_tag_infos(&self) -> DescribeInstanceTagInfosCall {
         DescribeInstanceTagInfosCall::new(&self.handle)
     }
-    /// Calls `DescribeNacosReplicas`.
+    /// Calls `DescribeNacosReplicas`; the answer is a [`DescribeNacosReplicasResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -1193,7 +1193,7 @@ impl Client {
     pub fn describe_nacos_replicas(&self) -> DescribeNacosReplicasCall {
         DescribeNacosReplicasCall::new(&self.handle)
     }
-    /// Calls `DescribeNacosServerInterfaces`.
+    /// Calls `DescribeNacosServerInterfaces`; the answer is a [`DescribeNacosServerInterfacesResponse`].
     ///
     /// Each answer holds one page of `Content`; [`into_paginator`](DescribeNacosServerInterfacesCall::into_paginator) reads them all.
     ///
@@ -1202,7 +1202,7 @@ impl Client {
     pub fn describe_nacos_server_interfaces(&self) -> DescribeNacosServerInterfacesCall {
         DescribeNacosServerInterfacesCall::new(&self.handle)
     }
-    /// Calls `DescribeNativeGatewayServerGroups`.
+    /// Calls `DescribeNativeGatewayServerGroups`; the answer is a [`DescribeNativeGatewayServerGroupsResponse`].
     ///
     /// Required: `GatewayId`.
     ///
@@ -1213,7 +1213,7 @@ impl Client {
     ) -> DescribeNativeGatewayServerGroupsCall {
         DescribeNativeGatewayServerGroupsCall::new(&self.handle)
     }
-    /// Calls `DescribeNativeGatewayServiceSources`.
+    /// Calls `DescribeNativeGatewayServiceSources`; the answer is a [`DescribeNativeGatewayServiceSourcesResponse`].
     ///
     /// Required: `GatewayID`, `Limit`, `Offset`.
     ///
@@ -1224,7 +1224,7 @@ impl Client {
     ) -> DescribeNativeGatewayServiceSourcesCall {
         DescribeNativeGatewayServiceSourcesCall::new(&self.handle)
     }
-    /// Calls `DescribeOneCloudNativeAPIGatewayService`.
+    /// Calls `DescribeOneCloudNativeAPIGatewayService`; the answer is a [`DescribeOneCloudNativeAPIGatewayServiceResponse`].
     ///
     /// Required: `GatewayId`, `Name`.
     ///
@@ -1235,7 +1235,7 @@ impl Client {
     ) -> DescribeOneCloudNativeAPIGatewayServiceCall {
         DescribeOneCloudNativeAPIGatewayServiceCall::new(&self.handle)
     }
-    /// Calls `DescribePublicAddressConfig`.
+    /// Calls `DescribePublicAddressConfig`; the answer is a [`DescribePublicAddressConfigResponse`].
     ///
     /// Required: `GatewayId`.
     ///
@@ -1244,7 +1244,7 @@ impl Client {
     pub fn describe_public_address_config(&self) -> DescribePublicAddressConfigCall {
         DescribePublicAddressConfigCall::new(&self.handle)
     }
-    /// Calls `DescribePublicNetwork`.
+    /// Calls `DescribePublicNetwork`; the answer is a [`DescribePublicNetworkResponse`].
     ///
     /// Required: `GatewayId`, `GroupId`, `NetworkId`.
     ///
@@ -1253,7 +1253,7 @@ impl Client {
     pub fn describe_public_network(&self) -> DescribePublicNetworkCall {
         DescribePublicNetworkCall::new(&self.handle)
     }
-    /// Calls `DescribeSREInstanceAccessAddress`.
+    /// Calls `DescribeSREInstanceAccessAddress`; the answer is a [`DescribeSREInstanceAccessAddressResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tse&Version=2020-12-07&Action=DescribeSREInstanceAccessAddress)
     #[inline]
@@ -1262,7 +1262,7 @@ impl Client {
     ) -> DescribeSREInstanceAccessAddressCall {
         DescribeSREInstanceAccessAddressCall::new(&self.handle)
     }
-    /// Calls `DescribeSREInstances`.
+    /// Calls `DescribeSREInstances`; the answer is a [`DescribeSREInstancesResponse`].
     ///
     /// Each answer holds one page of `Content`; [`into_paginator`](DescribeSREInstancesCall::into_paginator) reads them all.
     ///
@@ -1271,7 +1271,7 @@ impl Client {
     pub fn describe_sre_instances(&self) -> DescribeSREInstancesCall {
         DescribeSREInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribeUpstreamHealthCheckConfig`.
+    /// Calls `DescribeUpstreamHealthCheckConfig`; the answer is a [`DescribeUpstreamHealthCheckConfigResponse`].
     ///
     /// Required: `GatewayId`, `Name`.
     ///
@@ -1282,7 +1282,7 @@ impl Client {
     ) -> DescribeUpstreamHealthCheckConfigCall {
         DescribeUpstreamHealthCheckConfigCall::new(&self.handle)
     }
-    /// Calls `DescribeWafDomains`.
+    /// Calls `DescribeWafDomains`; the answer is a [`DescribeWafDomainsResponse`].
     ///
     /// Required: `GatewayId`.
     ///
@@ -1291,7 +1291,7 @@ impl Client {
     pub fn describe_waf_domains(&self) -> DescribeWafDomainsCall {
         DescribeWafDomainsCall::new(&self.handle)
     }
-    /// Calls `DescribeWafProtection`.
+    /// Calls `DescribeWafProtection`; the answer is a [`DescribeWafProtectionResponse`].
     ///
     /// Required: `GatewayId`.
     ///
@@ -1300,7 +1300,7 @@ impl Client {
     pub fn describe_waf_protection(&self) -> DescribeWafProtectionCall {
         DescribeWafProtectionCall::new(&self.handle)
     }
-    /// Calls `DescribeZookeeperReplicas`.
+    /// Calls `DescribeZookeeperReplicas`; the answer is a [`DescribeZookeeperReplicasResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -1311,7 +1311,7 @@ impl Client {
     pub fn describe_zookeeper_replicas(&self) -> DescribeZookeeperReplicasCall {
         DescribeZookeeperReplicasCall::new(&self.handle)
     }
-    /// Calls `DescribeZookeeperServerInterfaces`.
+    /// Calls `DescribeZookeeperServerInterfaces`; the answer is a [`DescribeZookeeperServerInterfacesResponse`].
     ///
     /// Each answer holds one page of `Content`; [`into_paginator`](DescribeZookeeperServerInterfacesCall::into_paginator) reads them all.
     ///
@@ -1322,7 +1322,7 @@ impl Client {
     ) -> DescribeZookeeperServerInterfacesCall {
         DescribeZookeeperServerInterfacesCall::new(&self.handle)
     }
-    /// Calls `ModifyAutoScalerResourceStrategy`.
+    /// Calls `ModifyAutoScalerResourceStrategy`; the answer is a [`ModifyAutoScalerResourceStrategyResponse`].
     ///
     /// Required: `GatewayId`, `StrategyId`.
     ///
@@ -1333,7 +1333,7 @@ impl Client {
     ) -> ModifyAutoScalerResourceStrategyCall {
         ModifyAutoScalerResourceStrategyCall::new(&self.handle)
     }
-    /// Calls `ModifyCloudNativeAPIGateway`.
+    /// Calls `ModifyCloudNativeAPIGateway`; the answer is a [`ModifyCloudNativeAPIGatewayResponse`].
     ///
     /// Required: `GatewayId`.
     ///
@@ -1342,7 +1342,7 @@ impl Client {
     pub fn modify_cloud_native_api_gateway(&self) -> ModifyCloudNativeAPIGatewayCall {
         ModifyCloudNativeAPIGatewayCall::new(&self.handle)
     }
-    /// Calls `ModifyCloudNativeAPIGatewayCanaryRule`.
+    /// Calls `ModifyCloudNativeAPIGatewayCanaryRule`; the answer is a [`ModifyCloudNativeAPIGatewayCanaryRuleResponse`].
     ///
     /// Required: `GatewayId`, `ServiceId`.
     ///
@@ -1353,7 +1353,7 @@ impl Client {
     ) -> ModifyCloudNativeAPIGatewayCanaryRuleCall {
         ModifyCloudNativeAPIGatewayCanaryRuleCall::new(&self.handle)
     }
-    /// Calls `ModifyCloudNativeAPIGatewayCertificate`.
+    /// Calls `ModifyCloudNativeAPIGatewayCertificate`; the answer is a [`ModifyCloudNativeAPIGatewayCertificateResponse`].
     ///
     /// Required: `GatewayId`, `Id`.
     ///
@@ -1364,7 +1364,7 @@ impl Client {
     ) -> ModifyCloudNativeAPIGatewayCertificateCall {
         ModifyCloudNativeAPIGatewayCertificateCall::new(&self.handle)
     }
-    /// Calls `ModifyCloudNativeAPIGatewayConsumer`.
+    /// Calls `ModifyCloudNativeAPIGatewayConsumer`; the answer is a [`ModifyCloudNativeAPIGatewayConsumerResponse`].
     ///
     /// Required: `GatewayId`, `ConsumerId`, `Name`.
     ///
@@ -1375,7 +1375,7 @@ impl Client {
     ) -> ModifyCloudNativeAPIGatewayConsumerCall {
         ModifyCloudNativeAPIGatewayConsumerCall::new(&self.handle)
     }
-    /// Calls `ModifyCloudNativeAPIGatewayConsumerGroup`.
+    /// Calls `ModifyCloudNativeAPIGatewayConsumerGroup`; the answer is a [`ModifyCloudNativeAPIGatewayConsumerGroupResponse`].
     ///
     /// Required: `GatewayId`, `ConsumerGroupId`, `Name`, `Status`.
     ///
@@ -1386,7 +1386,7 @@ impl Client {
     ) -> ModifyCloudNativeAPIGatewayConsumerGroupCall {
         ModifyCloudNativeAPIGatewayConsumerGroupCall::new(&self.handle)
     }
-    /// Calls `ModifyCloudNativeAPIGatewayLLMModelAPI`.
+    /// Calls `ModifyCloudNativeAPIGatewayLLMModelAPI`; the answer is a [`ModifyCloudNativeAPIGatewayLLMModelAPIResponse`].
     ///
     /// Required: `GatewayId`, `ModelAPIId`.
     ///
@@ -1397,7 +1397,7 @@ impl Client {
     ) -> ModifyCloudNativeAPIGatewayLLMModelAPICall {
         ModifyCloudNativeAPIGatewayLLMModelAPICall::new(&self.handle)
     }
-    /// Calls `ModifyCloudNativeAPIGatewayLLMModelService`.
+    /// Calls `ModifyCloudNativeAPIGatewayLLMModelService`; the answer is a [`ModifyCloudNativeAPIGatewayLLMModelServiceResponse`].
     ///
     /// Required: `GatewayId`, `ModelServiceId`.
     ///
@@ -1408,7 +1408,7 @@ impl Client {
     ) -> ModifyCloudNativeAPIGatewayLLMModelServiceCall {
         ModifyCloudNativeAPIGatewayLLMModelServiceCall::new(&self.handle)
     }
-    /// Calls `ModifyCloudNativeAPIGatewayRoute`.
+    /// Calls `ModifyCloudNativeAPIGatewayRoute`; the answer is a [`ModifyCloudNativeAPIGatewayRouteResponse`].
     ///
     /// Required: `GatewayId`, `ServiceID`, `RouteID`.
     ///
@@ -1419,7 +1419,7 @@ impl Client {
     ) -> ModifyCloudNativeAPIGatewayRouteCall {
         ModifyCloudNativeAPIGatewayRouteCall::new(&self.handle)
     }
-    /// Calls `ModifyCloudNativeAPIGatewayRouteRateLimit`.
+    /// Calls `ModifyCloudNativeAPIGatewayRouteRateLimit`; the answer is a [`ModifyCloudNativeAPIGatewayRouteRateLimitResponse`].
     ///
     /// Required: `GatewayId`, `Id`, `LimitDetail`.
     ///
@@ -1430,7 +1430,7 @@ impl Client {
     ) -> ModifyCloudNativeAPIGatewayRouteRateLimitCall {
         ModifyCloudNativeAPIGatewayRouteRateLimitCall::new(&self.handle)
     }
-    /// Calls `ModifyCloudNativeAPIGatewaySecretKeyStatus`.
+    /// Calls `ModifyCloudNativeAPIGatewaySecretKeyStatus`; the answer is a [`ModifyCloudNativeAPIGatewaySecretKeyStatusResponse`].
     ///
     /// Required: `GatewayId`, `Status`, `SecretKeyId`.
     ///
@@ -1441,7 +1441,7 @@ impl Client {
     ) -> ModifyCloudNativeAPIGatewaySecretKeyStatusCall {
         ModifyCloudNativeAPIGatewaySecretKeyStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyCloudNativeAPIGatewayService`.
+    /// Calls `ModifyCloudNativeAPIGatewayService`; the answer is a [`ModifyCloudNativeAPIGatewayServiceResponse`].
     ///
     /// Required: `GatewayId`, `Name`, `Protocol`, `Timeout`, `Retries`, `UpstreamType`, `UpstreamInfo`, `ID`.
     ///
@@ -1452,7 +1452,7 @@ impl Client {
     ) -> ModifyCloudNativeAPIGatewayServiceCall {
         ModifyCloudNativeAPIGatewayServiceCall::new(&self.handle)
     }
-    /// Calls `ModifyCloudNativeAPIGatewayServiceRateLimit`.
+    /// Calls `ModifyCloudNativeAPIGatewayServiceRateLimit`; the answer is a [`ModifyCloudNativeAPIGatewayServiceRateLimitResponse`].
     ///
     /// Required: `GatewayId`, `Name`, `LimitDetail`.
     ///
@@ -1463,7 +1463,7 @@ impl Client {
     ) -> ModifyCloudNativeAPIGatewayServiceRateLimitCall {
         ModifyCloudNativeAPIGatewayServiceRateLimitCall::new(&self.handle)
     }
-    /// Calls `ModifyConfigFileGroup`.
+    /// Calls `ModifyConfigFileGroup`; the answer is a [`ModifyConfigFileGroupResponse`].
     ///
     /// Required: `InstanceId`, `ConfigFileGroup`.
     ///
@@ -1472,7 +1472,7 @@ impl Client {
     pub fn modify_config_file_group(&self) -> ModifyConfigFileGroupCall {
         ModifyConfigFileGroupCall::new(&self.handle)
     }
-    /// Calls `ModifyConfigFiles`.
+    /// Calls `ModifyConfigFiles`; the answer is a [`ModifyConfigFilesResponse`].
     ///
     /// Required: `InstanceId`, `ConfigFile`.
     ///
@@ -1481,7 +1481,7 @@ impl Client {
     pub fn modify_config_files(&self) -> ModifyConfigFilesCall {
         ModifyConfigFilesCall::new(&self.handle)
     }
-    /// Calls `ModifyConsoleNetwork`.
+    /// Calls `ModifyConsoleNetwork`; the answer is a [`ModifyConsoleNetworkResponse`].
     ///
     /// Required: `GatewayId`, `NetworkType`.
     ///
@@ -1490,7 +1490,7 @@ impl Client {
     pub fn modify_console_network(&self) -> ModifyConsoleNetworkCall {
         ModifyConsoleNetworkCall::new(&self.handle)
     }
-    /// Calls `ModifyGovernanceAlias`.
+    /// Calls `ModifyGovernanceAlias`; the answer is a [`ModifyGovernanceAliasResponse`].
     ///
     /// Required: `InstanceId`, `Alias`, `AliasNamespace`, `Service`, `Namespace`.
     ///
@@ -1499,7 +1499,7 @@ impl Client {
     pub fn modify_governance_alias(&self) -> ModifyGovernanceAliasCall {
         ModifyGovernanceAliasCall::new(&self.handle)
     }
-    /// Calls `ModifyGovernanceInstances`.
+    /// Calls `ModifyGovernanceInstances`; the answer is a [`ModifyGovernanceInstancesResponse`].
     ///
     /// Required: `InstanceId`, `GovernanceInstances`.
     ///
@@ -1508,7 +1508,7 @@ impl Client {
     pub fn modify_governance_instances(&self) -> ModifyGovernanceInstancesCall {
         ModifyGovernanceInstancesCall::new(&self.handle)
     }
-    /// Calls `ModifyGovernanceLaneGroups`.
+    /// Calls `ModifyGovernanceLaneGroups`; the answer is a [`ModifyGovernanceLaneGroupsResponse`].
     ///
     /// Required: `InstanceId`, `LaneGroups`.
     ///
@@ -1517,7 +1517,7 @@ impl Client {
     pub fn modify_governance_lane_groups(&self) -> ModifyGovernanceLaneGroupsCall {
         ModifyGovernanceLaneGroupsCall::new(&self.handle)
     }
-    /// Calls `ModifyGovernanceNamespaces`.
+    /// Calls `ModifyGovernanceNamespaces`; the answer is a [`ModifyGovernanceNamespacesResponse`].
     ///
     /// Required: `InstanceId`, `GovernanceNamespaces`.
     ///
@@ -1526,7 +1526,7 @@ impl Client {
     pub fn modify_governance_namespaces(&self) -> ModifyGovernanceNamespacesCall {
         ModifyGovernanceNamespacesCall::new(&self.handle)
     }
-    /// Calls `ModifyGovernanceServices`.
+    /// Calls `ModifyGovernanceServices`; the answer is a [`ModifyGovernanceServicesResponse`].
     ///
     /// Required: `InstanceId`, `GovernanceServices`.
     ///
@@ -1535,7 +1535,7 @@ impl Client {
     pub fn modify_governance_services(&self) -> ModifyGovernanceServicesCall {
         ModifyGovernanceServicesCall::new(&self.handle)
     }
-    /// Calls `ModifyNativeGatewayServerGroup`.
+    /// Calls `ModifyNativeGatewayServerGroup`; the answer is a [`ModifyNativeGatewayServerGroupResponse`].
     ///
     /// Required: `GatewayId`, `GroupId`.
     ///
@@ -1546,7 +1546,7 @@ impl Client {
     ) -> ModifyNativeGatewayServerGroupCall {
         ModifyNativeGatewayServerGroupCall::new(&self.handle)
     }
-    /// Calls `ModifyNativeGatewayServiceSource`.
+    /// Calls `ModifyNativeGatewayServiceSource`; the answer is a [`ModifyNativeGatewayServiceSourceResponse`].
     ///
     /// Required: `GatewayID`, `SourceID`, `SourceName`.
     ///
@@ -1557,7 +1557,7 @@ impl Client {
     ) -> ModifyNativeGatewayServiceSourceCall {
         ModifyNativeGatewayServiceSourceCall::new(&self.handle)
     }
-    /// Calls `ModifyNetworkAccessStrategy`.
+    /// Calls `ModifyNetworkAccessStrategy`; the answer is a [`ModifyNetworkAccessStrategyResponse`].
     ///
     /// Required: `GatewayId`, `GroupId`, `NetworkType`, `Vip`, `AccessControl`.
     ///
@@ -1566,7 +1566,7 @@ impl Client {
     pub fn modify_network_access_strategy(&self) -> ModifyNetworkAccessStrategyCall {
         ModifyNetworkAccessStrategyCall::new(&self.handle)
     }
-    /// Calls `ModifyNetworkBasicInfo`.
+    /// Calls `ModifyNetworkBasicInfo`; the answer is a [`ModifyNetworkBasicInfoResponse`].
     ///
     /// Required: `GatewayId`, `GroupId`, `NetworkType`, `Vip`.
     ///
@@ -1575,7 +1575,7 @@ impl Client {
     pub fn modify_network_basic_info(&self) -> ModifyNetworkBasicInfoCall {
         ModifyNetworkBasicInfoCall::new(&self.handle)
     }
-    /// Calls `ModifyUpstreamNodeStatus`.
+    /// Calls `ModifyUpstreamNodeStatus`; the answer is a [`ModifyUpstreamNodeStatusResponse`].
     ///
     /// Required: `GatewayId`, `ServiceName`, `Host`, `Port`, `Status`.
     ///
@@ -1584,7 +1584,7 @@ impl Client {
     pub fn modify_upstream_node_status(&self) -> ModifyUpstreamNodeStatusCall {
         ModifyUpstreamNodeStatusCall::new(&self.handle)
     }
-    /// Calls `OpenWafProtection`.
+    /// Calls `OpenWafProtection`; the answer is a [`OpenWafProtectionResponse`].
     ///
     /// Required: `GatewayId`, `Type`.
     ///
@@ -1593,7 +1593,7 @@ impl Client {
     pub fn open_waf_protection(&self) -> OpenWafProtectionCall {
         OpenWafProtectionCall::new(&self.handle)
     }
-    /// Calls `PublishConfigFiles`.
+    /// Calls `PublishConfigFiles`; the answer is a [`PublishConfigFilesResponse`].
     ///
     /// Required: `InstanceId`, `ConfigFileReleases`.
     ///
@@ -1602,7 +1602,7 @@ impl Client {
     pub fn publish_config_files(&self) -> PublishConfigFilesCall {
         PublishConfigFilesCall::new(&self.handle)
     }
-    /// Calls `RemoveCloudNativeAPIGatewayConsumerGroupAuth`.
+    /// Calls `RemoveCloudNativeAPIGatewayConsumerGroupAuth`; the answer is a [`RemoveCloudNativeAPIGatewayConsumerGroupAuthResponse`].
     ///
     /// Required: `GatewayId`, `ResourceType`, `ResourceId`, `ConsumerGroupIds`.
     ///
@@ -1613,7 +1613,7 @@ impl Client {
     ) -> RemoveCloudNativeAPIGatewayConsumerGroupAuthCall {
         RemoveCloudNativeAPIGatewayConsumerGroupAuthCall::new(&self.handle)
     }
-    /// Calls `RemoveCloudNativeAPIGatewayConsumerInGroup`.
+    /// Calls `RemoveCloudNativeAPIGatewayConsumerInGroup`; the answer is a [`RemoveCloudNativeAPIGatewayConsumerInGroupResponse`].
     ///
     /// Required: `GatewayId`, `ConsumerGroupId`, `ConsumerIds`.
     ///
@@ -1624,7 +1624,7 @@ impl Client {
     ) -> RemoveCloudNativeAPIGatewayConsumerInGroupCall {
         RemoveCloudNativeAPIGatewayConsumerInGroupCall::new(&self.handle)
     }
-    /// Calls `RestartSREInstance`.
+    /// Calls `RestartSREInstance`; the answer is a [`RestartSREInstanceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -1633,7 +1633,7 @@ impl Client {
     pub fn restart_sre_instance(&self) -> RestartSREInstanceCall {
         RestartSREInstanceCall::new(&self.handle)
     }
-    /// Calls `RollbackConfigFileReleases`.
+    /// Calls `RollbackConfigFileReleases`; the answer is a [`RollbackConfigFileReleasesResponse`].
     ///
     /// Required: `InstanceId`, `RollbackConfigFileReleases`.
     ///
@@ -1642,7 +1642,7 @@ impl Client {
     pub fn rollback_config_file_releases(&self) -> RollbackConfigFileReleasesCall {
         RollbackConfigFileReleasesCall::new(&self.handle)
     }
-    /// Calls `UnbindAutoScalerResourceStrategyFromGroups`.
+    /// Calls `UnbindAutoScalerResourceStrategyFromGroups`; the answer is a [`UnbindAutoScalerResourceStrategyFromGroupsResponse`].
     ///
     /// Required: `GatewayId`, `StrategyId`, `GroupIds`.
     ///
@@ -1653,7 +1653,7 @@ impl Client {
     ) -> UnbindAutoScalerResourceStrategyFromGroupsCall {
         UnbindAutoScalerResourceStrategyFromGroupsCall::new(&self.handle)
     }
-    /// Calls `UpdateCloudNativeAPIGatewayCertificateInfo`.
+    /// Calls `UpdateCloudNativeAPIGatewayCertificateInfo`; the answer is a [`UpdateCloudNativeAPIGatewayCertificateInfoResponse`].
     ///
     /// Required: `GatewayId`, `Id`.
     ///
@@ -1664,7 +1664,7 @@ impl Client {
     ) -> UpdateCloudNativeAPIGatewayCertificateInfoCall {
         UpdateCloudNativeAPIGatewayCertificateInfoCall::new(&self.handle)
     }
-    /// Calls `UpdateCloudNativeAPIGatewaySpec`.
+    /// Calls `UpdateCloudNativeAPIGatewaySpec`; the answer is a [`UpdateCloudNativeAPIGatewaySpecResponse`].
     ///
     /// Required: `GatewayId`, `GroupId`, `NodeConfig`.
     ///
@@ -1675,7 +1675,7 @@ impl Client {
     ) -> UpdateCloudNativeAPIGatewaySpecCall {
         UpdateCloudNativeAPIGatewaySpecCall::new(&self.handle)
     }
-    /// Calls `UpdateEngineInternetAccess`.
+    /// Calls `UpdateEngineInternetAccess`; the answer is a [`UpdateEngineInternetAccessResponse`].
     ///
     /// Required: `InstanceId`, `EngineType`.
     ///
@@ -1684,7 +1684,7 @@ impl Client {
     pub fn update_engine_internet_access(&self) -> UpdateEngineInternetAccessCall {
         UpdateEngineInternetAccessCall::new(&self.handle)
     }
-    /// Calls `UpdateUpstreamHealthCheckConfig`.
+    /// Calls `UpdateUpstreamHealthCheckConfig`; the answer is a [`UpdateUpstreamHealthCheckConfigResponse`].
     ///
     /// Required: `GatewayId`, `Name`, `HealthCheckConfig`.
     ///
@@ -1695,7 +1695,7 @@ impl Client {
     ) -> UpdateUpstreamHealthCheckConfigCall {
         UpdateUpstreamHealthCheckConfigCall::new(&self.handle)
     }
-    /// Calls `UpdateUpstreamTargets`.
+    /// Calls `UpdateUpstreamTargets`; the answer is a [`UpdateUpstreamTargetsResponse`].
     ///
     /// Required: `GatewayId`, `Name`.
     ///

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `AddClusterInstances`.
+    /// Calls `AddClusterInstances`; the answer is a [`AddClusterInstancesResponse`].
     ///
     /// Required: `ClusterId`, `InstanceIdList`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn add_cluster_instances(&self) -> AddClusterInstancesCall {
         AddClusterInstancesCall::new(&self.handle)
     }
-    /// Calls `AddInstances`.
+    /// Calls `AddInstances`; the answer is a [`AddInstancesResponse`].
     ///
     /// Required: `ClusterId`, `InstanceIdList`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn add_instances(&self) -> AddInstancesCall {
         AddInstancesCall::new(&self.handle)
     }
-    /// Calls `AssociateBusinessLogConfig`.
+    /// Calls `AssociateBusinessLogConfig`; the answer is a [`AssociateBusinessLogConfigResponse`].
     ///
     /// Required: `GroupId`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn associate_business_log_config(&self) -> AssociateBusinessLogConfigCall {
         AssociateBusinessLogConfigCall::new(&self.handle)
     }
-    /// Calls `AssociateConfigWithGroup`.
+    /// Calls `AssociateConfigWithGroup`; the answer is a [`AssociateConfigWithGroupResponse`].
     ///
     /// Required: `ConfigId`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn associate_config_with_group(&self) -> AssociateConfigWithGroupCall {
         AssociateConfigWithGroupCall::new(&self.handle)
     }
-    /// Calls `BindApiGroup`.
+    /// Calls `BindApiGroup`; the answer is a [`BindApiGroupResponse`].
     ///
     /// Required: `GroupGatewayList`.
     ///
@@ -80,7 +80,7 @@ impl Client {
     pub fn bind_api_group(&self) -> BindApiGroupCall {
         BindApiGroupCall::new(&self.handle)
     }
-    /// Calls `BindPlugin`.
+    /// Calls `BindPlugin`; the answer is a [`BindPluginResponse`].
     ///
     /// Required: `PluginInstanceList`.
     ///
@@ -89,7 +89,7 @@ impl Client {
     pub fn bind_plugin(&self) -> BindPluginCall {
         BindPluginCall::new(&self.handle)
     }
-    /// Calls `ChangeApiUsableStatus`.
+    /// Calls `ChangeApiUsableStatus`; the answer is a [`ChangeApiUsableStatusResponse`].
     ///
     /// Required: `ApiId`, `UsableStatus`.
     ///
@@ -98,7 +98,7 @@ impl Client {
     pub fn change_api_usable_status(&self) -> ChangeApiUsableStatusCall {
         ChangeApiUsableStatusCall::new(&self.handle)
     }
-    /// Calls `CreateAllGatewayApiAsync`.
+    /// Calls `CreateAllGatewayApiAsync`; the answer is a [`CreateAllGatewayApiAsyncResponse`].
     ///
     /// Required: `GroupId`, `MicroserviceId`.
     ///
@@ -107,7 +107,7 @@ impl Client {
     pub fn create_all_gateway_api_async(&self) -> CreateAllGatewayApiAsyncCall {
         CreateAllGatewayApiAsyncCall::new(&self.handle)
     }
-    /// Calls `CreateApiGroup`.
+    /// Calls `CreateApiGroup`; the answer is a [`CreateApiGroupResponse`].
     ///
     /// Required: `GroupName`, `GroupContext`.
     ///
@@ -116,7 +116,7 @@ impl Client {
     pub fn create_api_group(&self) -> CreateApiGroupCall {
         CreateApiGroupCall::new(&self.handle)
     }
-    /// Calls `CreateApiRateLimitRule`.
+    /// Calls `CreateApiRateLimitRule`; the answer is a [`CreateApiRateLimitRuleResponse`].
     ///
     /// Required: `ApiId`, `MaxQps`.
     ///
@@ -125,7 +125,7 @@ impl Client {
     pub fn create_api_rate_limit_rule(&self) -> CreateApiRateLimitRuleCall {
         CreateApiRateLimitRuleCall::new(&self.handle)
     }
-    /// Calls `CreateApiRateLimitRuleWithDetailResp`.
+    /// Calls `CreateApiRateLimitRuleWithDetailResp`; the answer is a [`CreateApiRateLimitRuleWithDetailRespResponse`].
     ///
     /// Required: `ApiId`, `MaxQps`.
     ///
@@ -136,7 +136,7 @@ impl Client {
     ) -> CreateApiRateLimitRuleWithDetailRespCall {
         CreateApiRateLimitRuleWithDetailRespCall::new(&self.handle)
     }
-    /// Calls `CreateApplication`.
+    /// Calls `CreateApplication`; the answer is a [`CreateApplicationResponse`].
     ///
     /// Required: `ApplicationName`, `ApplicationType`, `MicroserviceType`.
     ///
@@ -145,7 +145,7 @@ impl Client {
     pub fn create_application(&self) -> CreateApplicationCall {
         CreateApplicationCall::new(&self.handle)
     }
-    /// Calls `CreateCluster`.
+    /// Calls `CreateCluster`; the answer is a [`CreateClusterResponse`].
     ///
     /// Required: `ClusterName`, `ClusterType`, `VpcId`.
     ///
@@ -154,7 +154,7 @@ impl Client {
     pub fn create_cluster(&self) -> CreateClusterCall {
         CreateClusterCall::new(&self.handle)
     }
-    /// Calls `CreateConfig`.
+    /// Calls `CreateConfig`; the answer is a [`CreateConfigResponse`].
     ///
     /// Required: `ConfigName`, `ConfigVersion`, `ConfigValue`, `ApplicationId`.
     ///
@@ -163,7 +163,7 @@ impl Client {
     pub fn create_config(&self) -> CreateConfigCall {
         CreateConfigCall::new(&self.handle)
     }
-    /// Calls `CreateConfigTemplate`.
+    /// Calls `CreateConfigTemplate`; the answer is a [`CreateConfigTemplateResponse`].
     ///
     /// Required: `ConfigTemplateName`, `ConfigTemplateType`, `ConfigTemplateValue`.
     ///
@@ -172,7 +172,7 @@ impl Client {
     pub fn create_config_template(&self) -> CreateConfigTemplateCall {
         CreateConfigTemplateCall::new(&self.handle)
     }
-    /// Calls `CreateConfigTemplateWithDetailResp`.
+    /// Calls `CreateConfigTemplateWithDetailResp`; the answer is a [`CreateConfigTemplateWithDetailRespResponse`].
     ///
     /// Required: `ConfigTemplateName`, `ConfigTemplateType`, `ConfigTemplateValue`.
     ///
@@ -183,7 +183,7 @@ impl Client {
     ) -> CreateConfigTemplateWithDetailRespCall {
         CreateConfigTemplateWithDetailRespCall::new(&self.handle)
     }
-    /// Calls `CreateConfigWithDetailResp`.
+    /// Calls `CreateConfigWithDetailResp`; the answer is a [`CreateConfigWithDetailRespResponse`].
     ///
     /// Required: `ConfigName`, `ConfigVersion`, `ConfigValue`, `ApplicationId`.
     ///
@@ -192,7 +192,7 @@ impl Client {
     pub fn create_config_with_detail_resp(&self) -> CreateConfigWithDetailRespCall {
         CreateConfigWithDetailRespCall::new(&self.handle)
     }
-    /// Calls `CreateContainGroup`.
+    /// Calls `CreateContainGroup`; the answer is a [`CreateContainGroupResponse`].
     ///
     /// Required: `ApplicationId`, `NamespaceId`, `GroupName`, `InstanceNum`, `AccessType`, `ProtocolPorts`, `ClusterId`.
     ///
@@ -201,7 +201,7 @@ impl Client {
     pub fn create_contain_group(&self) -> CreateContainGroupCall {
         CreateContainGroupCall::new(&self.handle)
     }
-    /// Calls `CreateFileConfig`.
+    /// Calls `CreateFileConfig`; the answer is a [`CreateFileConfigResponse`].
     ///
     /// Required: `ConfigName`, `ConfigVersion`, `ConfigFileName`, `ConfigFileValue`, `ApplicationId`, `ConfigFilePath`.
     ///
@@ -210,7 +210,7 @@ impl Client {
     pub fn create_file_config(&self) -> CreateFileConfigCall {
         CreateFileConfigCall::new(&self.handle)
     }
-    /// Calls `CreateFileConfigWithDetailResp`.
+    /// Calls `CreateFileConfigWithDetailResp`; the answer is a [`CreateFileConfigWithDetailRespResponse`].
     ///
     /// Required: `ConfigName`, `ConfigVersion`, `ConfigFileName`, `ConfigFileValue`, `ApplicationId`, `ConfigFilePath`.
     ///
@@ -221,7 +221,7 @@ impl Client {
     ) -> CreateFileConfigWithDetailRespCall {
         CreateFileConfigWithDetailRespCall::new(&self.handle)
     }
-    /// Calls `CreateGatewayApi`.
+    /// Calls `CreateGatewayApi`; the answer is a [`CreateGatewayApiResponse`].
     ///
     /// Required: `GroupId`, `ApiList`.
     ///
@@ -230,7 +230,7 @@ impl Client {
     pub fn create_gateway_api(&self) -> CreateGatewayApiCall {
         CreateGatewayApiCall::new(&self.handle)
     }
-    /// Calls `CreateGroup`.
+    /// Calls `CreateGroup`; the answer is a [`CreateGroupResponse`].
     ///
     /// Required: `ApplicationId`, `NamespaceId`, `GroupName`, `ClusterId`.
     ///
@@ -239,7 +239,7 @@ impl Client {
     pub fn create_group(&self) -> CreateGroupCall {
         CreateGroupCall::new(&self.handle)
     }
-    /// Calls `CreateLane`.
+    /// Calls `CreateLane`; the answer is a [`CreateLaneResponse`].
     ///
     /// Required: `LaneName`, `Remark`, `LaneGroupList`.
     ///
@@ -248,7 +248,7 @@ impl Client {
     pub fn create_lane(&self) -> CreateLaneCall {
         CreateLaneCall::new(&self.handle)
     }
-    /// Calls `CreateLaneRule`.
+    /// Calls `CreateLaneRule`; the answer is a [`CreateLaneRuleResponse`].
     ///
     /// Required: `RuleName`, `Remark`, `RuleTagList`, `RuleTagRelationship`, `LaneId`.
     ///
@@ -257,7 +257,7 @@ impl Client {
     pub fn create_lane_rule(&self) -> CreateLaneRuleCall {
         CreateLaneRuleCall::new(&self.handle)
     }
-    /// Calls `CreateMicroservice`.
+    /// Calls `CreateMicroservice`; the answer is a [`CreateMicroserviceResponse`].
     ///
     /// Required: `NamespaceId`, `MicroserviceName`.
     ///
@@ -266,7 +266,7 @@ impl Client {
     pub fn create_microservice(&self) -> CreateMicroserviceCall {
         CreateMicroserviceCall::new(&self.handle)
     }
-    /// Calls `CreateMicroserviceWithDetailResp`.
+    /// Calls `CreateMicroserviceWithDetailResp`; the answer is a [`CreateMicroserviceWithDetailRespResponse`].
     ///
     /// Required: `NamespaceId`, `MicroserviceName`.
     ///
@@ -277,7 +277,7 @@ impl Client {
     ) -> CreateMicroserviceWithDetailRespCall {
         CreateMicroserviceWithDetailRespCall::new(&self.handle)
     }
-    /// Calls `CreateNamespace`.
+    /// Calls `CreateNamespace`; the answer is a [`CreateNamespaceResponse`].
     ///
     /// Required: `NamespaceName`.
     ///
@@ -286,7 +286,7 @@ impl Client {
     pub fn create_namespace(&self) -> CreateNamespaceCall {
         CreateNamespaceCall::new(&self.handle)
     }
-    /// Calls `CreatePathRewrites`.
+    /// Calls `CreatePathRewrites`; the answer is a [`CreatePathRewritesResponse`].
     ///
     /// Required: `PathRewrites`.
     ///
@@ -295,7 +295,7 @@ impl Client {
     pub fn create_path_rewrites(&self) -> CreatePathRewritesCall {
         CreatePathRewritesCall::new(&self.handle)
     }
-    /// Calls `CreatePathRewritesWithDetailResp`.
+    /// Calls `CreatePathRewritesWithDetailResp`; the answer is a [`CreatePathRewritesWithDetailRespResponse`].
     ///
     /// Required: `PathRewrites`.
     ///
@@ -306,7 +306,7 @@ impl Client {
     ) -> CreatePathRewritesWithDetailRespCall {
         CreatePathRewritesWithDetailRespCall::new(&self.handle)
     }
-    /// Calls `CreateProgram`.
+    /// Calls `CreateProgram`; the answer is a [`CreateProgramResponse`].
     ///
     /// Required: `ProgramName`.
     ///
@@ -315,7 +315,7 @@ impl Client {
     pub fn create_program(&self) -> CreateProgramCall {
         CreateProgramCall::new(&self.handle)
     }
-    /// Calls `CreatePublicConfig`.
+    /// Calls `CreatePublicConfig`; the answer is a [`CreatePublicConfigResponse`].
     ///
     /// Required: `ConfigName`, `ConfigVersion`, `ConfigValue`.
     ///
@@ -324,7 +324,7 @@ impl Client {
     pub fn create_public_config(&self) -> CreatePublicConfigCall {
         CreatePublicConfigCall::new(&self.handle)
     }
-    /// Calls `CreatePublicConfigWithDetailResp`.
+    /// Calls `CreatePublicConfigWithDetailResp`; the answer is a [`CreatePublicConfigWithDetailRespResponse`].
     ///
     /// Required: `ConfigName`, `ConfigVersion`, `ConfigValue`.
     ///
@@ -335,7 +335,7 @@ impl Client {
     ) -> CreatePublicConfigWithDetailRespCall {
         CreatePublicConfigWithDetailRespCall::new(&self.handle)
     }
-    /// Calls `CreateRepository`.
+    /// Calls `CreateRepository`; the answer is a [`CreateRepositoryResponse`].
     ///
     /// Required: `RepositoryName`, `RepositoryType`, `BucketName`, `BucketRegion`.
     ///
@@ -344,7 +344,7 @@ impl Client {
     pub fn create_repository(&self) -> CreateRepositoryCall {
         CreateRepositoryCall::new(&self.handle)
     }
-    /// Calls `CreateUnitNamespaces`.
+    /// Calls `CreateUnitNamespaces`; the answer is a [`CreateUnitNamespacesResponse`].
     ///
     /// Required: `GatewayInstanceId`.
     ///
@@ -353,7 +353,7 @@ impl Client {
     pub fn create_unit_namespaces(&self) -> CreateUnitNamespacesCall {
         CreateUnitNamespacesCall::new(&self.handle)
     }
-    /// Calls `CreateUnitRule`.
+    /// Calls `CreateUnitRule`; the answer is a [`CreateUnitRuleResponse`].
     ///
     /// Required: `GatewayInstanceId`, `Name`.
     ///
@@ -362,7 +362,7 @@ impl Client {
     pub fn create_unit_rule(&self) -> CreateUnitRuleCall {
         CreateUnitRuleCall::new(&self.handle)
     }
-    /// Calls `CreateUnitRuleWithDetailResp`.
+    /// Calls `CreateUnitRuleWithDetailResp`; the answer is a [`CreateUnitRuleWithDetailRespResponse`].
     ///
     /// Required: `GatewayInstanceId`, `Name`.
     ///
@@ -371,7 +371,7 @@ impl Client {
     pub fn create_unit_rule_with_detail_resp(&self) -> CreateUnitRuleWithDetailRespCall {
         CreateUnitRuleWithDetailRespCall::new(&self.handle)
     }
-    /// Calls `DeleteApiGroup`.
+    /// Calls `DeleteApiGroup`; the answer is a [`DeleteApiGroupResponse`].
     ///
     /// Required: `GroupId`.
     ///
@@ -380,7 +380,7 @@ impl Client {
     pub fn delete_api_group(&self) -> DeleteApiGroupCall {
         DeleteApiGroupCall::new(&self.handle)
     }
-    /// Calls `DeleteApiRateLimitRule`.
+    /// Calls `DeleteApiRateLimitRule`; the answer is a [`DeleteApiRateLimitRuleResponse`].
     ///
     /// Required: `RuleId`.
     ///
@@ -389,7 +389,7 @@ impl Client {
     pub fn delete_api_rate_limit_rule(&self) -> DeleteApiRateLimitRuleCall {
         DeleteApiRateLimitRuleCall::new(&self.handle)
     }
-    /// Calls `DeleteApplication`.
+    /// Calls `DeleteApplication`; the answer is a [`DeleteApplicationResponse`].
     ///
     /// Required: `ApplicationId`.
     ///
@@ -398,7 +398,7 @@ impl Client {
     pub fn delete_application(&self) -> DeleteApplicationCall {
         DeleteApplicationCall::new(&self.handle)
     }
-    /// Calls `DeleteCluster`.
+    /// Calls `DeleteCluster`; the answer is a [`DeleteClusterResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -407,7 +407,7 @@ impl Client {
     pub fn delete_cluster(&self) -> DeleteClusterCall {
         DeleteClusterCall::new(&self.handle)
     }
-    /// Calls `DeleteConfig`.
+    /// Calls `DeleteConfig`; the answer is a [`DeleteConfigResponse`].
     ///
     /// Required: `ConfigId`.
     ///
@@ -416,7 +416,7 @@ impl Client {
     pub fn delete_config(&self) -> DeleteConfigCall {
         DeleteConfigCall::new(&self.handle)
     }
-    /// Calls `DeleteConfigTemplate`.
+    /// Calls `DeleteConfigTemplate`; the answer is a [`DeleteConfigTemplateResponse`].
     ///
     /// Required: `ConfigTemplateId`.
     ///
@@ -425,7 +425,7 @@ impl Client {
     pub fn delete_config_template(&self) -> DeleteConfigTemplateCall {
         DeleteConfigTemplateCall::new(&self.handle)
     }
-    /// Calls `DeleteContainerGroup`.
+    /// Calls `DeleteContainerGroup`; the answer is a [`DeleteContainerGroupResponse`].
     ///
     /// Required: `GroupId`.
     ///
@@ -434,7 +434,7 @@ impl Client {
     pub fn delete_container_group(&self) -> DeleteContainerGroupCall {
         DeleteContainerGroupCall::new(&self.handle)
     }
-    /// Calls `DeleteFileConfig`.
+    /// Calls `DeleteFileConfig`; the answer is a [`DeleteFileConfigResponse`].
     ///
     /// Required: `ConfigId`.
     ///
@@ -443,7 +443,7 @@ impl Client {
     pub fn delete_file_config(&self) -> DeleteFileConfigCall {
         DeleteFileConfigCall::new(&self.handle)
     }
-    /// Calls `DeleteGatewayApi`.
+    /// Calls `DeleteGatewayApi`; the answer is a [`DeleteGatewayApiResponse`].
     ///
     /// Required: `GroupId`, `ApiList`.
     ///
@@ -452,7 +452,7 @@ impl Client {
     pub fn delete_gateway_api(&self) -> DeleteGatewayApiCall {
         DeleteGatewayApiCall::new(&self.handle)
     }
-    /// Calls `DeleteGroup`.
+    /// Calls `DeleteGroup`; the answer is a [`DeleteGroupResponse`].
     ///
     /// Required: `GroupId`.
     ///
@@ -461,7 +461,7 @@ impl Client {
     pub fn delete_group(&self) -> DeleteGroupCall {
         DeleteGroupCall::new(&self.handle)
     }
-    /// Calls `DeleteImageTags`.
+    /// Calls `DeleteImageTags`; the answer is a [`DeleteImageTagsResponse`].
     ///
     /// Required: `ImageTags`.
     ///
@@ -470,7 +470,7 @@ impl Client {
     pub fn delete_image_tags(&self) -> DeleteImageTagsCall {
         DeleteImageTagsCall::new(&self.handle)
     }
-    /// Calls `DeleteLane`.
+    /// Calls `DeleteLane`; the answer is a [`DeleteLaneResponse`].
     ///
     /// Required: `LaneId`.
     ///
@@ -479,7 +479,7 @@ impl Client {
     pub fn delete_lane(&self) -> DeleteLaneCall {
         DeleteLaneCall::new(&self.handle)
     }
-    /// Calls `DeleteLaneRule`.
+    /// Calls `DeleteLaneRule`; the answer is a [`DeleteLaneRuleResponse`].
     ///
     /// Required: `RuleId`.
     ///
@@ -488,7 +488,7 @@ impl Client {
     pub fn delete_lane_rule(&self) -> DeleteLaneRuleCall {
         DeleteLaneRuleCall::new(&self.handle)
     }
-    /// Calls `DeleteMicroservice`.
+    /// Calls `DeleteMicroservice`; the answer is a [`DeleteMicroserviceResponse`].
     ///
     /// Required: `MicroserviceId`.
     ///
@@ -497,7 +497,7 @@ impl Client {
     pub fn delete_microservice(&self) -> DeleteMicroserviceCall {
         DeleteMicroserviceCall::new(&self.handle)
     }
-    /// Calls `DeleteNamespace`.
+    /// Calls `DeleteNamespace`; the answer is a [`DeleteNamespaceResponse`].
     ///
     /// Required: `NamespaceId`.
     ///
@@ -506,7 +506,7 @@ impl Client {
     pub fn delete_namespace(&self) -> DeleteNamespaceCall {
         DeleteNamespaceCall::new(&self.handle)
     }
-    /// Calls `DeletePathRewrites`.
+    /// Calls `DeletePathRewrites`; the answer is a [`DeletePathRewritesResponse`].
     ///
     /// Required: `PathRewriteIds`.
     ///
@@ -515,7 +515,7 @@ impl Client {
     pub fn delete_path_rewrites(&self) -> DeletePathRewritesCall {
         DeletePathRewritesCall::new(&self.handle)
     }
-    /// Calls `DeletePkgs`.
+    /// Calls `DeletePkgs`; the answer is a [`DeletePkgsResponse`].
     ///
     /// Required: `ApplicationId`, `PkgIds`.
     ///
@@ -524,7 +524,7 @@ impl Client {
     pub fn delete_pkgs(&self) -> DeletePkgsCall {
         DeletePkgsCall::new(&self.handle)
     }
-    /// Calls `DeletePublicConfig`.
+    /// Calls `DeletePublicConfig`; the answer is a [`DeletePublicConfigResponse`].
     ///
     /// Required: `ConfigId`.
     ///
@@ -533,7 +533,7 @@ impl Client {
     pub fn delete_public_config(&self) -> DeletePublicConfigCall {
         DeletePublicConfigCall::new(&self.handle)
     }
-    /// Calls `DeleteRepository`.
+    /// Calls `DeleteRepository`; the answer is a [`DeleteRepositoryResponse`].
     ///
     /// Required: `RepositoryId`.
     ///
@@ -542,7 +542,7 @@ impl Client {
     pub fn delete_repository(&self) -> DeleteRepositoryCall {
         DeleteRepositoryCall::new(&self.handle)
     }
-    /// Calls `DeleteUnitNamespaces`.
+    /// Calls `DeleteUnitNamespaces`; the answer is a [`DeleteUnitNamespacesResponse`].
     ///
     /// Required: `GatewayInstanceId`, `UnitNamespaceList`.
     ///
@@ -551,7 +551,7 @@ impl Client {
     pub fn delete_unit_namespaces(&self) -> DeleteUnitNamespacesCall {
         DeleteUnitNamespacesCall::new(&self.handle)
     }
-    /// Calls `DeleteUnitRule`.
+    /// Calls `DeleteUnitRule`; the answer is a [`DeleteUnitRuleResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -560,7 +560,7 @@ impl Client {
     pub fn delete_unit_rule(&self) -> DeleteUnitRuleCall {
         DeleteUnitRuleCall::new(&self.handle)
     }
-    /// Calls `DeployContainerApplication`.
+    /// Calls `DeployContainerApplication`; the answer is a [`DeployContainerApplicationResponse`].
     ///
     /// Required: `ApplicationId`.
     ///
@@ -569,7 +569,7 @@ impl Client {
     pub fn deploy_container_application(&self) -> DeployContainerApplicationCall {
         DeployContainerApplicationCall::new(&self.handle)
     }
-    /// Calls `DeployContainerGroup`.
+    /// Calls `DeployContainerGroup`; the answer is a [`DeployContainerGroupResponse`].
     ///
     /// Required: `GroupId`, `TagName`, `InstanceNum`.
     ///
@@ -578,7 +578,7 @@ impl Client {
     pub fn deploy_container_group(&self) -> DeployContainerGroupCall {
         DeployContainerGroupCall::new(&self.handle)
     }
-    /// Calls `DeployGroup`.
+    /// Calls `DeployGroup`; the answer is a [`DeployGroupResponse`].
     ///
     /// Required: `GroupId`, `PkgId`.
     ///
@@ -587,7 +587,7 @@ impl Client {
     pub fn deploy_group(&self) -> DeployGroupCall {
         DeployGroupCall::new(&self.handle)
     }
-    /// Calls `DescribeApiDetail`.
+    /// Calls `DescribeApiDetail`; the answer is a [`DescribeApiDetailResponse`].
     ///
     /// Required: `MicroserviceId`, `Path`, `Method`, `PkgVersion`, `ApplicationId`.
     ///
@@ -596,7 +596,7 @@ impl Client {
     pub fn describe_api_detail(&self) -> DescribeApiDetailCall {
         DescribeApiDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeApiGroup`.
+    /// Calls `DescribeApiGroup`; the answer is a [`DescribeApiGroupResponse`].
     ///
     /// Required: `GroupId`.
     ///
@@ -605,14 +605,14 @@ impl Client {
     pub fn describe_api_group(&self) -> DescribeApiGroupCall {
         DescribeApiGroupCall::new(&self.handle)
     }
-    /// Calls `DescribeApiGroups`.
+    /// Calls `DescribeApiGroups`; the answer is a [`DescribeApiGroupsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tsf&Version=2018-03-26&Action=DescribeApiGroups)
     #[inline]
     pub fn describe_api_groups(&self) -> DescribeApiGroupsCall {
         DescribeApiGroupsCall::new(&self.handle)
     }
-    /// Calls `DescribeApiRateLimitRules`.
+    /// Calls `DescribeApiRateLimitRules`; the answer is a [`DescribeApiRateLimitRulesResponse`].
     ///
     /// Required: `ApiId`.
     ///
@@ -621,7 +621,7 @@ impl Client {
     pub fn describe_api_rate_limit_rules(&self) -> DescribeApiRateLimitRulesCall {
         DescribeApiRateLimitRulesCall::new(&self.handle)
     }
-    /// Calls `DescribeApiUseDetail`.
+    /// Calls `DescribeApiUseDetail`; the answer is a [`DescribeApiUseDetailResponse`].
     ///
     /// Required: `GatewayDeployGroupId`, `ApiId`, `StartTime`, `EndTime`.
     ///
@@ -630,7 +630,7 @@ impl Client {
     pub fn describe_api_use_detail(&self) -> DescribeApiUseDetailCall {
         DescribeApiUseDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeApiVersions`.
+    /// Calls `DescribeApiVersions`; the answer is a [`DescribeApiVersionsResponse`].
     ///
     /// Required: `MicroserviceId`.
     ///
@@ -639,7 +639,7 @@ impl Client {
     pub fn describe_api_versions(&self) -> DescribeApiVersionsCall {
         DescribeApiVersionsCall::new(&self.handle)
     }
-    /// Calls `DescribeApplication`.
+    /// Calls `DescribeApplication`; the answer is a [`DescribeApplicationResponse`].
     ///
     /// Required: `ApplicationId`.
     ///
@@ -648,7 +648,7 @@ impl Client {
     pub fn describe_application(&self) -> DescribeApplicationCall {
         DescribeApplicationCall::new(&self.handle)
     }
-    /// Calls `DescribeApplicationAttribute`.
+    /// Calls `DescribeApplicationAttribute`; the answer is a [`DescribeApplicationAttributeResponse`].
     ///
     /// Required: `ApplicationId`.
     ///
@@ -657,21 +657,21 @@ impl Client {
     pub fn describe_application_attribute(&self) -> DescribeApplicationAttributeCall {
         DescribeApplicationAttributeCall::new(&self.handle)
     }
-    /// Calls `DescribeApplications`.
+    /// Calls `DescribeApplications`; the answer is a [`DescribeApplicationsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tsf&Version=2018-03-26&Action=DescribeApplications)
     #[inline]
     pub fn describe_applications(&self) -> DescribeApplicationsCall {
         DescribeApplicationsCall::new(&self.handle)
     }
-    /// Calls `DescribeBasicResourceUsage`.
+    /// Calls `DescribeBasicResourceUsage`; the answer is a [`DescribeBasicResourceUsageResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tsf&Version=2018-03-26&Action=DescribeBasicResourceUsage)
     #[inline]
     pub fn describe_basic_resource_usage(&self) -> DescribeBasicResourceUsageCall {
         DescribeBasicResourceUsageCall::new(&self.handle)
     }
-    /// Calls `DescribeBusinessLogConfig`.
+    /// Calls `DescribeBusinessLogConfig`; the answer is a [`DescribeBusinessLogConfigResponse`].
     ///
     /// Required: `ConfigId`.
     ///
@@ -680,14 +680,14 @@ impl Client {
     pub fn describe_business_log_config(&self) -> DescribeBusinessLogConfigCall {
         DescribeBusinessLogConfigCall::new(&self.handle)
     }
-    /// Calls `DescribeBusinessLogConfigs`.
+    /// Calls `DescribeBusinessLogConfigs`; the answer is a [`DescribeBusinessLogConfigsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tsf&Version=2018-03-26&Action=DescribeBusinessLogConfigs)
     #[inline]
     pub fn describe_business_log_configs(&self) -> DescribeBusinessLogConfigsCall {
         DescribeBusinessLogConfigsCall::new(&self.handle)
     }
-    /// Calls `DescribeClusterInstances`.
+    /// Calls `DescribeClusterInstances`; the answer is a [`DescribeClusterInstancesResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -696,14 +696,14 @@ impl Client {
     pub fn describe_cluster_instances(&self) -> DescribeClusterInstancesCall {
         DescribeClusterInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribeClusters`.
+    /// Calls `DescribeClusters`; the answer is a [`DescribeClustersResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tsf&Version=2018-03-26&Action=DescribeClusters)
     #[inline]
     pub fn describe_clusters(&self) -> DescribeClustersCall {
         DescribeClustersCall::new(&self.handle)
     }
-    /// Calls `DescribeConfig`.
+    /// Calls `DescribeConfig`; the answer is a [`DescribeConfigResponse`].
     ///
     /// Required: `ConfigId`.
     ///
@@ -712,28 +712,28 @@ impl Client {
     pub fn describe_config(&self) -> DescribeConfigCall {
         DescribeConfigCall::new(&self.handle)
     }
-    /// Calls `DescribeConfigReleaseLogs`.
+    /// Calls `DescribeConfigReleaseLogs`; the answer is a [`DescribeConfigReleaseLogsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tsf&Version=2018-03-26&Action=DescribeConfigReleaseLogs)
     #[inline]
     pub fn describe_config_release_logs(&self) -> DescribeConfigReleaseLogsCall {
         DescribeConfigReleaseLogsCall::new(&self.handle)
     }
-    /// Calls `DescribeConfigReleases`.
+    /// Calls `DescribeConfigReleases`; the answer is a [`DescribeConfigReleasesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tsf&Version=2018-03-26&Action=DescribeConfigReleases)
     #[inline]
     pub fn describe_config_releases(&self) -> DescribeConfigReleasesCall {
         DescribeConfigReleasesCall::new(&self.handle)
     }
-    /// Calls `DescribeConfigSummary`.
+    /// Calls `DescribeConfigSummary`; the answer is a [`DescribeConfigSummaryResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tsf&Version=2018-03-26&Action=DescribeConfigSummary)
     #[inline]
     pub fn describe_config_summary(&self) -> DescribeConfigSummaryCall {
         DescribeConfigSummaryCall::new(&self.handle)
     }
-    /// Calls `DescribeConfigTemplate`.
+    /// Calls `DescribeConfigTemplate`; the answer is a [`DescribeConfigTemplateResponse`].
     ///
     /// Required: `ConfigTemplateId`.
     ///
@@ -742,14 +742,14 @@ impl Client {
     pub fn describe_config_template(&self) -> DescribeConfigTemplateCall {
         DescribeConfigTemplateCall::new(&self.handle)
     }
-    /// Calls `DescribeConfigs`.
+    /// Calls `DescribeConfigs`; the answer is a [`DescribeConfigsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tsf&Version=2018-03-26&Action=DescribeConfigs)
     #[inline]
     pub fn describe_configs(&self) -> DescribeConfigsCall {
         DescribeConfigsCall::new(&self.handle)
     }
-    /// Calls `DescribeContainerEvents`.
+    /// Calls `DescribeContainerEvents`; the answer is a [`DescribeContainerEventsResponse`].
     ///
     /// Required: `ResourceType`, `ResourceId`.
     ///
@@ -758,7 +758,7 @@ impl Client {
     pub fn describe_container_events(&self) -> DescribeContainerEventsCall {
         DescribeContainerEventsCall::new(&self.handle)
     }
-    /// Calls `DescribeContainerGroupAttribute`.
+    /// Calls `DescribeContainerGroupAttribute`; the answer is a [`DescribeContainerGroupAttributeResponse`].
     ///
     /// Required: `GroupId`.
     ///
@@ -769,7 +769,7 @@ impl Client {
     ) -> DescribeContainerGroupAttributeCall {
         DescribeContainerGroupAttributeCall::new(&self.handle)
     }
-    /// Calls `DescribeContainerGroupDeployInfo`.
+    /// Calls `DescribeContainerGroupDeployInfo`; the answer is a [`DescribeContainerGroupDeployInfoResponse`].
     ///
     /// Required: `GroupId`.
     ///
@@ -780,7 +780,7 @@ impl Client {
     ) -> DescribeContainerGroupDeployInfoCall {
         DescribeContainerGroupDeployInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeContainerGroupDetail`.
+    /// Calls `DescribeContainerGroupDetail`; the answer is a [`DescribeContainerGroupDetailResponse`].
     ///
     /// Required: `GroupId`.
     ///
@@ -789,7 +789,7 @@ impl Client {
     pub fn describe_container_group_detail(&self) -> DescribeContainerGroupDetailCall {
         DescribeContainerGroupDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeContainerGroups`.
+    /// Calls `DescribeContainerGroups`; the answer is a [`DescribeContainerGroupsResponse`].
     ///
     /// Required: `ApplicationId`.
     ///
@@ -798,7 +798,7 @@ impl Client {
     pub fn describe_container_groups(&self) -> DescribeContainerGroupsCall {
         DescribeContainerGroupsCall::new(&self.handle)
     }
-    /// Calls `DescribeCreateGatewayApiStatus`.
+    /// Calls `DescribeCreateGatewayApiStatus`; the answer is a [`DescribeCreateGatewayApiStatusResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tsf&Version=2018-03-26&Action=DescribeCreateGatewayApiStatus)
     #[inline]
@@ -807,7 +807,7 @@ impl Client {
     ) -> DescribeCreateGatewayApiStatusCall {
         DescribeCreateGatewayApiStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeDeliveryConfig`.
+    /// Calls `DescribeDeliveryConfig`; the answer is a [`DescribeDeliveryConfigResponse`].
     ///
     /// Required: `ConfigId`.
     ///
@@ -816,7 +816,7 @@ impl Client {
     pub fn describe_delivery_config(&self) -> DescribeDeliveryConfigCall {
         DescribeDeliveryConfigCall::new(&self.handle)
     }
-    /// Calls `DescribeDeliveryConfigByGroupId`.
+    /// Calls `DescribeDeliveryConfigByGroupId`; the answer is a [`DescribeDeliveryConfigByGroupIdResponse`].
     ///
     /// Required: `GroupId`.
     ///
@@ -827,14 +827,14 @@ impl Client {
     ) -> DescribeDeliveryConfigByGroupIdCall {
         DescribeDeliveryConfigByGroupIdCall::new(&self.handle)
     }
-    /// Calls `DescribeDeliveryConfigs`.
+    /// Calls `DescribeDeliveryConfigs`; the answer is a [`DescribeDeliveryConfigsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tsf&Version=2018-03-26&Action=DescribeDeliveryConfigs)
     #[inline]
     pub fn describe_delivery_configs(&self) -> DescribeDeliveryConfigsCall {
         DescribeDeliveryConfigsCall::new(&self.handle)
     }
-    /// Calls `DescribeDownloadInfo`.
+    /// Calls `DescribeDownloadInfo`; the answer is a [`DescribeDownloadInfoResponse`].
     ///
     /// Required: `ApplicationId`, `PkgId`.
     ///
@@ -843,7 +843,7 @@ impl Client {
     pub fn describe_download_info(&self) -> DescribeDownloadInfoCall {
         DescribeDownloadInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeEnabledUnitRule`.
+    /// Calls `DescribeEnabledUnitRule`; the answer is a [`DescribeEnabledUnitRuleResponse`].
     ///
     /// Required: `GatewayInstanceId`.
     ///
@@ -852,21 +852,21 @@ impl Client {
     pub fn describe_enabled_unit_rule(&self) -> DescribeEnabledUnitRuleCall {
         DescribeEnabledUnitRuleCall::new(&self.handle)
     }
-    /// Calls `DescribeFileConfigReleases`.
+    /// Calls `DescribeFileConfigReleases`; the answer is a [`DescribeFileConfigReleasesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tsf&Version=2018-03-26&Action=DescribeFileConfigReleases)
     #[inline]
     pub fn describe_file_config_releases(&self) -> DescribeFileConfigReleasesCall {
         DescribeFileConfigReleasesCall::new(&self.handle)
     }
-    /// Calls `DescribeFileConfigs`.
+    /// Calls `DescribeFileConfigs`; the answer is a [`DescribeFileConfigsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tsf&Version=2018-03-26&Action=DescribeFileConfigs)
     #[inline]
     pub fn describe_file_configs(&self) -> DescribeFileConfigsCall {
         DescribeFileConfigsCall::new(&self.handle)
     }
-    /// Calls `DescribeGatewayAllGroupApis`.
+    /// Calls `DescribeGatewayAllGroupApis`; the answer is a [`DescribeGatewayAllGroupApisResponse`].
     ///
     /// Required: `GatewayDeployGroupId`.
     ///
@@ -875,7 +875,7 @@ impl Client {
     pub fn describe_gateway_all_group_apis(&self) -> DescribeGatewayAllGroupApisCall {
         DescribeGatewayAllGroupApisCall::new(&self.handle)
     }
-    /// Calls `DescribeGatewayApis`.
+    /// Calls `DescribeGatewayApis`; the answer is a [`DescribeGatewayApisResponse`].
     ///
     /// Required: `GroupId`, `Offset`, `Limit`.
     ///
@@ -884,7 +884,7 @@ impl Client {
     pub fn describe_gateway_apis(&self) -> DescribeGatewayApisCall {
         DescribeGatewayApisCall::new(&self.handle)
     }
-    /// Calls `DescribeGatewayMonitorOverview`.
+    /// Calls `DescribeGatewayMonitorOverview`; the answer is a [`DescribeGatewayMonitorOverviewResponse`].
     ///
     /// Required: `GatewayDeployGroupId`.
     ///
@@ -895,7 +895,7 @@ impl Client {
     ) -> DescribeGatewayMonitorOverviewCall {
         DescribeGatewayMonitorOverviewCall::new(&self.handle)
     }
-    /// Calls `DescribeGroup`.
+    /// Calls `DescribeGroup`; the answer is a [`DescribeGroupResponse`].
     ///
     /// Required: `GroupId`.
     ///
@@ -904,7 +904,7 @@ impl Client {
     pub fn describe_group(&self) -> DescribeGroupCall {
         DescribeGroupCall::new(&self.handle)
     }
-    /// Calls `DescribeGroupAttribute`.
+    /// Calls `DescribeGroupAttribute`; the answer is a [`DescribeGroupAttributeResponse`].
     ///
     /// Required: `GroupId`.
     ///
@@ -913,7 +913,7 @@ impl Client {
     pub fn describe_group_attribute(&self) -> DescribeGroupAttributeCall {
         DescribeGroupAttributeCall::new(&self.handle)
     }
-    /// Calls `DescribeGroupBindedGateways`.
+    /// Calls `DescribeGroupBindedGateways`; the answer is a [`DescribeGroupBindedGatewaysResponse`].
     ///
     /// Required: `GroupId`, `Offset`, `Limit`.
     ///
@@ -922,7 +922,7 @@ impl Client {
     pub fn describe_group_binded_gateways(&self) -> DescribeGroupBindedGatewaysCall {
         DescribeGroupBindedGatewaysCall::new(&self.handle)
     }
-    /// Calls `DescribeGroupBusinessLogConfigs`.
+    /// Calls `DescribeGroupBusinessLogConfigs`; the answer is a [`DescribeGroupBusinessLogConfigsResponse`].
     ///
     /// Required: `GroupId`.
     ///
@@ -933,7 +933,7 @@ impl Client {
     ) -> DescribeGroupBusinessLogConfigsCall {
         DescribeGroupBusinessLogConfigsCall::new(&self.handle)
     }
-    /// Calls `DescribeGroupGateways`.
+    /// Calls `DescribeGroupGateways`; the answer is a [`DescribeGroupGatewaysResponse`].
     ///
     /// Required: `GatewayDeployGroupId`, `Offset`, `Limit`.
     ///
@@ -942,7 +942,7 @@ impl Client {
     pub fn describe_group_gateways(&self) -> DescribeGroupGatewaysCall {
         DescribeGroupGatewaysCall::new(&self.handle)
     }
-    /// Calls `DescribeGroupInstances`.
+    /// Calls `DescribeGroupInstances`; the answer is a [`DescribeGroupInstancesResponse`].
     ///
     /// Required: `GroupId`.
     ///
@@ -951,7 +951,7 @@ impl Client {
     pub fn describe_group_instances(&self) -> DescribeGroupInstancesCall {
         DescribeGroupInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribeGroupRelease`.
+    /// Calls `DescribeGroupRelease`; the answer is a [`DescribeGroupReleaseResponse`].
     ///
     /// Required: `GroupId`.
     ///
@@ -960,7 +960,7 @@ impl Client {
     pub fn describe_group_release(&self) -> DescribeGroupReleaseCall {
         DescribeGroupReleaseCall::new(&self.handle)
     }
-    /// Calls `DescribeGroupUseDetail`.
+    /// Calls `DescribeGroupUseDetail`; the answer is a [`DescribeGroupUseDetailResponse`].
     ///
     /// Required: `GatewayDeployGroupId`, `GroupId`, `StartTime`, `EndTime`.
     ///
@@ -969,14 +969,14 @@ impl Client {
     pub fn describe_group_use_detail(&self) -> DescribeGroupUseDetailCall {
         DescribeGroupUseDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeGroups`.
+    /// Calls `DescribeGroups`; the answer is a [`DescribeGroupsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tsf&Version=2018-03-26&Action=DescribeGroups)
     #[inline]
     pub fn describe_groups(&self) -> DescribeGroupsCall {
         DescribeGroupsCall::new(&self.handle)
     }
-    /// Calls `DescribeGroupsWithPlugin`.
+    /// Calls `DescribeGroupsWithPlugin`; the answer is a [`DescribeGroupsWithPluginResponse`].
     ///
     /// Required: `PluginId`, `Offset`, `Limit`.
     ///
@@ -985,28 +985,28 @@ impl Client {
     pub fn describe_groups_with_plugin(&self) -> DescribeGroupsWithPluginCall {
         DescribeGroupsWithPluginCall::new(&self.handle)
     }
-    /// Calls `DescribeImageRepository`.
+    /// Calls `DescribeImageRepository`; the answer is a [`DescribeImageRepositoryResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tsf&Version=2018-03-26&Action=DescribeImageRepository)
     #[inline]
     pub fn describe_image_repository(&self) -> DescribeImageRepositoryCall {
         DescribeImageRepositoryCall::new(&self.handle)
     }
-    /// Calls `DescribeImageTags`.
+    /// Calls `DescribeImageTags`; the answer is a [`DescribeImageTagsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tsf&Version=2018-03-26&Action=DescribeImageTags)
     #[inline]
     pub fn describe_image_tags(&self) -> DescribeImageTagsCall {
         DescribeImageTagsCall::new(&self.handle)
     }
-    /// Calls `DescribeInstances`.
+    /// Calls `DescribeInstances`; the answer is a [`DescribeInstancesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tsf&Version=2018-03-26&Action=DescribeInstances)
     #[inline]
     pub fn describe_instances(&self) -> DescribeInstancesCall {
         DescribeInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribeInvocationMetricDataCurve`.
+    /// Calls `DescribeInvocationMetricDataCurve`; the answer is a [`DescribeInvocationMetricDataCurveResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tsf&Version=2018-03-26&Action=DescribeInvocationMetricDataCurve)
     #[inline]
@@ -1015,7 +1015,7 @@ impl Client {
     ) -> DescribeInvocationMetricDataCurveCall {
         DescribeInvocationMetricDataCurveCall::new(&self.handle)
     }
-    /// Calls `DescribeInvocationMetricDataDimension`.
+    /// Calls `DescribeInvocationMetricDataDimension`; the answer is a [`DescribeInvocationMetricDataDimensionResponse`].
     ///
     /// Required: `StartTime`, `EndTime`, `Offset`, `Limit`, `DimensionName`.
     ///
@@ -1026,7 +1026,7 @@ impl Client {
     ) -> DescribeInvocationMetricDataDimensionCall {
         DescribeInvocationMetricDataDimensionCall::new(&self.handle)
     }
-    /// Calls `DescribeInvocationMetricDataPoint`.
+    /// Calls `DescribeInvocationMetricDataPoint`; the answer is a [`DescribeInvocationMetricDataPointResponse`].
     ///
     /// Required: `StartTime`, `EndTime`, `MetricDimensionValues`, `Metrics`.
     ///
@@ -1037,7 +1037,7 @@ impl Client {
     ) -> DescribeInvocationMetricDataPointCall {
         DescribeInvocationMetricDataPointCall::new(&self.handle)
     }
-    /// Calls `DescribeInvocationMetricScatterPlot`.
+    /// Calls `DescribeInvocationMetricScatterPlot`; the answer is a [`DescribeInvocationMetricScatterPlotResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tsf&Version=2018-03-26&Action=DescribeInvocationMetricScatterPlot)
     #[inline]
@@ -1046,7 +1046,7 @@ impl Client {
     ) -> DescribeInvocationMetricScatterPlotCall {
         DescribeInvocationMetricScatterPlotCall::new(&self.handle)
     }
-    /// Calls `DescribeJvmMonitor`.
+    /// Calls `DescribeJvmMonitor`; the answer is a [`DescribeJvmMonitorResponse`].
     ///
     /// Required: `InstanceId`, `ApplicationId`, `TimeGranularity`, `From`, `To`, `RequiredPictures`.
     ///
@@ -1055,35 +1055,35 @@ impl Client {
     pub fn describe_jvm_monitor(&self) -> DescribeJvmMonitorCall {
         DescribeJvmMonitorCall::new(&self.handle)
     }
-    /// Calls `DescribeLaneRules`.
+    /// Calls `DescribeLaneRules`; the answer is a [`DescribeLaneRulesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tsf&Version=2018-03-26&Action=DescribeLaneRules)
     #[inline]
     pub fn describe_lane_rules(&self) -> DescribeLaneRulesCall {
         DescribeLaneRulesCall::new(&self.handle)
     }
-    /// Calls `DescribeLanes`.
+    /// Calls `DescribeLanes`; the answer is a [`DescribeLanesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tsf&Version=2018-03-26&Action=DescribeLanes)
     #[inline]
     pub fn describe_lanes(&self) -> DescribeLanesCall {
         DescribeLanesCall::new(&self.handle)
     }
-    /// Calls `DescribeLicenses`.
+    /// Calls `DescribeLicenses`; the answer is a [`DescribeLicensesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tsf&Version=2018-03-26&Action=DescribeLicenses)
     #[inline]
     pub fn describe_licenses(&self) -> DescribeLicensesCall {
         DescribeLicensesCall::new(&self.handle)
     }
-    /// Calls `DescribeLogCapacity`.
+    /// Calls `DescribeLogCapacity`; the answer is a [`DescribeLogCapacityResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tsf&Version=2018-03-26&Action=DescribeLogCapacity)
     #[inline]
     pub fn describe_log_capacity(&self) -> DescribeLogCapacityCall {
         DescribeLogCapacityCall::new(&self.handle)
     }
-    /// Calls `DescribeMicroservice`.
+    /// Calls `DescribeMicroservice`; the answer is a [`DescribeMicroserviceResponse`].
     ///
     /// Required: `MicroserviceId`.
     ///
@@ -1092,7 +1092,7 @@ impl Client {
     pub fn describe_microservice(&self) -> DescribeMicroserviceCall {
         DescribeMicroserviceCall::new(&self.handle)
     }
-    /// Calls `DescribeMicroservices`.
+    /// Calls `DescribeMicroservices`; the answer is a [`DescribeMicroservicesResponse`].
     ///
     /// Required: `NamespaceId`.
     ///
@@ -1101,7 +1101,7 @@ impl Client {
     pub fn describe_microservices(&self) -> DescribeMicroservicesCall {
         DescribeMicroservicesCall::new(&self.handle)
     }
-    /// Calls `DescribeMicroservicesByGroupIds`.
+    /// Calls `DescribeMicroservicesByGroupIds`; the answer is a [`DescribeMicroservicesByGroupIdsResponse`].
     ///
     /// Required: `GroupIds`.
     ///
@@ -1112,7 +1112,7 @@ impl Client {
     ) -> DescribeMicroservicesByGroupIdsCall {
         DescribeMicroservicesByGroupIdsCall::new(&self.handle)
     }
-    /// Calls `DescribeMsApiList`.
+    /// Calls `DescribeMsApiList`; the answer is a [`DescribeMsApiListResponse`].
     ///
     /// Required: `MicroserviceId`.
     ///
@@ -1121,14 +1121,14 @@ impl Client {
     pub fn describe_ms_api_list(&self) -> DescribeMsApiListCall {
         DescribeMsApiListCall::new(&self.handle)
     }
-    /// Calls `DescribeOverviewInvocation`.
+    /// Calls `DescribeOverviewInvocation`; the answer is a [`DescribeOverviewInvocationResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tsf&Version=2018-03-26&Action=DescribeOverviewInvocation)
     #[inline]
     pub fn describe_overview_invocation(&self) -> DescribeOverviewInvocationCall {
         DescribeOverviewInvocationCall::new(&self.handle)
     }
-    /// Calls `DescribePathRewrite`.
+    /// Calls `DescribePathRewrite`; the answer is a [`DescribePathRewriteResponse`].
     ///
     /// Required: `PathRewriteId`.
     ///
@@ -1137,7 +1137,7 @@ impl Client {
     pub fn describe_path_rewrite(&self) -> DescribePathRewriteCall {
         DescribePathRewriteCall::new(&self.handle)
     }
-    /// Calls `DescribePathRewrites`.
+    /// Calls `DescribePathRewrites`; the answer is a [`DescribePathRewritesResponse`].
     ///
     /// Required: `GatewayGroupId`.
     ///
@@ -1146,7 +1146,7 @@ impl Client {
     pub fn describe_path_rewrites(&self) -> DescribePathRewritesCall {
         DescribePathRewritesCall::new(&self.handle)
     }
-    /// Calls `DescribePkgs`.
+    /// Calls `DescribePkgs`; the answer is a [`DescribePkgsResponse`].
     ///
     /// Required: `ApplicationId`.
     ///
@@ -1155,7 +1155,7 @@ impl Client {
     pub fn describe_pkgs(&self) -> DescribePkgsCall {
         DescribePkgsCall::new(&self.handle)
     }
-    /// Calls `DescribePluginInstances`.
+    /// Calls `DescribePluginInstances`; the answer is a [`DescribePluginInstancesResponse`].
     ///
     /// Required: `ScopeValue`, `Offset`, `Limit`.
     ///
@@ -1164,7 +1164,7 @@ impl Client {
     pub fn describe_plugin_instances(&self) -> DescribePluginInstancesCall {
         DescribePluginInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribePodInstances`.
+    /// Calls `DescribePodInstances`; the answer is a [`DescribePodInstancesResponse`].
     ///
     /// Required: `GroupId`.
     ///
@@ -1173,14 +1173,14 @@ impl Client {
     pub fn describe_pod_instances(&self) -> DescribePodInstancesCall {
         DescribePodInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribePrograms`.
+    /// Calls `DescribePrograms`; the answer is a [`DescribeProgramsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tsf&Version=2018-03-26&Action=DescribePrograms)
     #[inline]
     pub fn describe_programs(&self) -> DescribeProgramsCall {
         DescribeProgramsCall::new(&self.handle)
     }
-    /// Calls `DescribePublicConfig`.
+    /// Calls `DescribePublicConfig`; the answer is a [`DescribePublicConfigResponse`].
     ///
     /// Required: `ConfigId`.
     ///
@@ -1189,7 +1189,7 @@ impl Client {
     pub fn describe_public_config(&self) -> DescribePublicConfigCall {
         DescribePublicConfigCall::new(&self.handle)
     }
-    /// Calls `DescribePublicConfigReleaseLogs`.
+    /// Calls `DescribePublicConfigReleaseLogs`; the answer is a [`DescribePublicConfigReleaseLogsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tsf&Version=2018-03-26&Action=DescribePublicConfigReleaseLogs)
     #[inline]
@@ -1198,28 +1198,28 @@ impl Client {
     ) -> DescribePublicConfigReleaseLogsCall {
         DescribePublicConfigReleaseLogsCall::new(&self.handle)
     }
-    /// Calls `DescribePublicConfigReleases`.
+    /// Calls `DescribePublicConfigReleases`; the answer is a [`DescribePublicConfigReleasesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tsf&Version=2018-03-26&Action=DescribePublicConfigReleases)
     #[inline]
     pub fn describe_public_config_releases(&self) -> DescribePublicConfigReleasesCall {
         DescribePublicConfigReleasesCall::new(&self.handle)
     }
-    /// Calls `DescribePublicConfigSummary`.
+    /// Calls `DescribePublicConfigSummary`; the answer is a [`DescribePublicConfigSummaryResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tsf&Version=2018-03-26&Action=DescribePublicConfigSummary)
     #[inline]
     pub fn describe_public_config_summary(&self) -> DescribePublicConfigSummaryCall {
         DescribePublicConfigSummaryCall::new(&self.handle)
     }
-    /// Calls `DescribePublicConfigs`.
+    /// Calls `DescribePublicConfigs`; the answer is a [`DescribePublicConfigsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tsf&Version=2018-03-26&Action=DescribePublicConfigs)
     #[inline]
     pub fn describe_public_configs(&self) -> DescribePublicConfigsCall {
         DescribePublicConfigsCall::new(&self.handle)
     }
-    /// Calls `DescribeReleasedConfig`.
+    /// Calls `DescribeReleasedConfig`; the answer is a [`DescribeReleasedConfigResponse`].
     ///
     /// Required: `GroupId`.
     ///
@@ -1228,14 +1228,14 @@ impl Client {
     pub fn describe_released_config(&self) -> DescribeReleasedConfigCall {
         DescribeReleasedConfigCall::new(&self.handle)
     }
-    /// Calls `DescribeRepositories`.
+    /// Calls `DescribeRepositories`; the answer is a [`DescribeRepositoriesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tsf&Version=2018-03-26&Action=DescribeRepositories)
     #[inline]
     pub fn describe_repositories(&self) -> DescribeRepositoriesCall {
         DescribeRepositoriesCall::new(&self.handle)
     }
-    /// Calls `DescribeRepository`.
+    /// Calls `DescribeRepository`; the answer is a [`DescribeRepositoryResponse`].
     ///
     /// Required: `RepositoryId`.
     ///
@@ -1244,14 +1244,14 @@ impl Client {
     pub fn describe_repository(&self) -> DescribeRepositoryCall {
         DescribeRepositoryCall::new(&self.handle)
     }
-    /// Calls `DescribeResourceConfig`.
+    /// Calls `DescribeResourceConfig`; the answer is a [`DescribeResourceConfigResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tsf&Version=2018-03-26&Action=DescribeResourceConfig)
     #[inline]
     pub fn describe_resource_config(&self) -> DescribeResourceConfigCall {
         DescribeResourceConfigCall::new(&self.handle)
     }
-    /// Calls `DescribeResourceTaskStatus`.
+    /// Calls `DescribeResourceTaskStatus`; the answer is a [`DescribeResourceTaskStatusResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -1260,35 +1260,35 @@ impl Client {
     pub fn describe_resource_task_status(&self) -> DescribeResourceTaskStatusCall {
         DescribeResourceTaskStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeSimpleApplications`.
+    /// Calls `DescribeSimpleApplications`; the answer is a [`DescribeSimpleApplicationsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tsf&Version=2018-03-26&Action=DescribeSimpleApplications)
     #[inline]
     pub fn describe_simple_applications(&self) -> DescribeSimpleApplicationsCall {
         DescribeSimpleApplicationsCall::new(&self.handle)
     }
-    /// Calls `DescribeSimpleClusters`.
+    /// Calls `DescribeSimpleClusters`; the answer is a [`DescribeSimpleClustersResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tsf&Version=2018-03-26&Action=DescribeSimpleClusters)
     #[inline]
     pub fn describe_simple_clusters(&self) -> DescribeSimpleClustersCall {
         DescribeSimpleClustersCall::new(&self.handle)
     }
-    /// Calls `DescribeSimpleGroups`.
+    /// Calls `DescribeSimpleGroups`; the answer is a [`DescribeSimpleGroupsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tsf&Version=2018-03-26&Action=DescribeSimpleGroups)
     #[inline]
     pub fn describe_simple_groups(&self) -> DescribeSimpleGroupsCall {
         DescribeSimpleGroupsCall::new(&self.handle)
     }
-    /// Calls `DescribeSimpleNamespaces`.
+    /// Calls `DescribeSimpleNamespaces`; the answer is a [`DescribeSimpleNamespacesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tsf&Version=2018-03-26&Action=DescribeSimpleNamespaces)
     #[inline]
     pub fn describe_simple_namespaces(&self) -> DescribeSimpleNamespacesCall {
         DescribeSimpleNamespacesCall::new(&self.handle)
     }
-    /// Calls `DescribeStatistics`.
+    /// Calls `DescribeStatistics`; the answer is a [`DescribeStatisticsResponse`].
     ///
     /// Required: `Type`, `TimeStep`, `Offset`, `Limit`.
     ///
@@ -1297,7 +1297,7 @@ impl Client {
     pub fn describe_statistics(&self) -> DescribeStatisticsCall {
         DescribeStatisticsCall::new(&self.handle)
     }
-    /// Calls `DescribeUnitApiUseDetail`.
+    /// Calls `DescribeUnitApiUseDetail`; the answer is a [`DescribeUnitApiUseDetailResponse`].
     ///
     /// Required: `GatewayDeployGroupId`, `ApiId`, `StartTime`, `EndTime`, `GatewayInstanceId`, `GroupId`, `Offset`, `Limit`.
     ///
@@ -1306,7 +1306,7 @@ impl Client {
     pub fn describe_unit_api_use_detail(&self) -> DescribeUnitApiUseDetailCall {
         DescribeUnitApiUseDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeUnitNamespaces`.
+    /// Calls `DescribeUnitNamespaces`; the answer is a [`DescribeUnitNamespacesResponse`].
     ///
     /// Required: `GatewayInstanceId`.
     ///
@@ -1315,7 +1315,7 @@ impl Client {
     pub fn describe_unit_namespaces(&self) -> DescribeUnitNamespacesCall {
         DescribeUnitNamespacesCall::new(&self.handle)
     }
-    /// Calls `DescribeUnitRule`.
+    /// Calls `DescribeUnitRule`; the answer is a [`DescribeUnitRuleResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -1324,7 +1324,7 @@ impl Client {
     pub fn describe_unit_rule(&self) -> DescribeUnitRuleCall {
         DescribeUnitRuleCall::new(&self.handle)
     }
-    /// Calls `DescribeUnitRules`.
+    /// Calls `DescribeUnitRules`; the answer is a [`DescribeUnitRulesResponse`].
     ///
     /// Required: `GatewayInstanceId`.
     ///
@@ -1333,7 +1333,7 @@ impl Client {
     pub fn describe_unit_rules(&self) -> DescribeUnitRulesCall {
         DescribeUnitRulesCall::new(&self.handle)
     }
-    /// Calls `DescribeUnitRulesV2`.
+    /// Calls `DescribeUnitRulesV2`; the answer is a [`DescribeUnitRulesV2Response`].
     ///
     /// Required: `GatewayInstanceId`.
     ///
@@ -1342,7 +1342,7 @@ impl Client {
     pub fn describe_unit_rules_v2(&self) -> DescribeUnitRulesV2Call {
         DescribeUnitRulesV2Call::new(&self.handle)
     }
-    /// Calls `DescribeUploadInfo`.
+    /// Calls `DescribeUploadInfo`; the answer is a [`DescribeUploadInfoResponse`].
     ///
     /// Required: `ApplicationId`, `PkgName`, `PkgVersion`, `PkgType`.
     ///
@@ -1351,14 +1351,14 @@ impl Client {
     pub fn describe_upload_info(&self) -> DescribeUploadInfoCall {
         DescribeUploadInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeUsableUnitNamespaces`.
+    /// Calls `DescribeUsableUnitNamespaces`; the answer is a [`DescribeUsableUnitNamespacesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tsf&Version=2018-03-26&Action=DescribeUsableUnitNamespaces)
     #[inline]
     pub fn describe_usable_unit_namespaces(&self) -> DescribeUsableUnitNamespacesCall {
         DescribeUsableUnitNamespacesCall::new(&self.handle)
     }
-    /// Calls `DisableLaneRule`.
+    /// Calls `DisableLaneRule`; the answer is a [`DisableLaneRuleResponse`].
     ///
     /// Required: `RuleId`.
     ///
@@ -1367,7 +1367,7 @@ impl Client {
     pub fn disable_lane_rule(&self) -> DisableLaneRuleCall {
         DisableLaneRuleCall::new(&self.handle)
     }
-    /// Calls `DisableUnitRoute`.
+    /// Calls `DisableUnitRoute`; the answer is a [`DisableUnitRouteResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -1376,7 +1376,7 @@ impl Client {
     pub fn disable_unit_route(&self) -> DisableUnitRouteCall {
         DisableUnitRouteCall::new(&self.handle)
     }
-    /// Calls `DisableUnitRule`.
+    /// Calls `DisableUnitRule`; the answer is a [`DisableUnitRuleResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -1385,7 +1385,7 @@ impl Client {
     pub fn disable_unit_rule(&self) -> DisableUnitRuleCall {
         DisableUnitRuleCall::new(&self.handle)
     }
-    /// Calls `DisassociateBusinessLogConfig`.
+    /// Calls `DisassociateBusinessLogConfig`; the answer is a [`DisassociateBusinessLogConfigResponse`].
     ///
     /// Required: `ConfigIdList`, `GroupId`.
     ///
@@ -1394,7 +1394,7 @@ impl Client {
     pub fn disassociate_business_log_config(&self) -> DisassociateBusinessLogConfigCall {
         DisassociateBusinessLogConfigCall::new(&self.handle)
     }
-    /// Calls `DisassociateKafkaConfig`.
+    /// Calls `DisassociateKafkaConfig`; the answer is a [`DisassociateKafkaConfigResponse`].
     ///
     /// Required: `ConfigId`.
     ///
@@ -1403,7 +1403,7 @@ impl Client {
     pub fn disassociate_kafka_config(&self) -> DisassociateKafkaConfigCall {
         DisassociateKafkaConfigCall::new(&self.handle)
     }
-    /// Calls `DraftApiGroup`.
+    /// Calls `DraftApiGroup`; the answer is a [`DraftApiGroupResponse`].
     ///
     /// Required: `GroupId`.
     ///
@@ -1412,7 +1412,7 @@ impl Client {
     pub fn draft_api_group(&self) -> DraftApiGroupCall {
         DraftApiGroupCall::new(&self.handle)
     }
-    /// Calls `EnableLaneRule`.
+    /// Calls `EnableLaneRule`; the answer is a [`EnableLaneRuleResponse`].
     ///
     /// Required: `RuleId`.
     ///
@@ -1421,7 +1421,7 @@ impl Client {
     pub fn enable_lane_rule(&self) -> EnableLaneRuleCall {
         EnableLaneRuleCall::new(&self.handle)
     }
-    /// Calls `EnableUnitRoute`.
+    /// Calls `EnableUnitRoute`; the answer is a [`EnableUnitRouteResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -1430,7 +1430,7 @@ impl Client {
     pub fn enable_unit_route(&self) -> EnableUnitRouteCall {
         EnableUnitRouteCall::new(&self.handle)
     }
-    /// Calls `EnableUnitRule`.
+    /// Calls `EnableUnitRule`; the answer is a [`EnableUnitRuleResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -1439,7 +1439,7 @@ impl Client {
     pub fn enable_unit_rule(&self) -> EnableUnitRuleCall {
         EnableUnitRuleCall::new(&self.handle)
     }
-    /// Calls `ExpandGroup`.
+    /// Calls `ExpandGroup`; the answer is a [`ExpandGroupResponse`].
     ///
     /// Required: `GroupId`, `InstanceIdList`.
     ///
@@ -1448,7 +1448,7 @@ impl Client {
     pub fn expand_group(&self) -> ExpandGroupCall {
         ExpandGroupCall::new(&self.handle)
     }
-    /// Calls `ModifyApplication`.
+    /// Calls `ModifyApplication`; the answer is a [`ModifyApplicationResponse`].
     ///
     /// Required: `ApplicationId`.
     ///
@@ -1457,7 +1457,7 @@ impl Client {
     pub fn modify_application(&self) -> ModifyApplicationCall {
         ModifyApplicationCall::new(&self.handle)
     }
-    /// Calls `ModifyCluster`.
+    /// Calls `ModifyCluster`; the answer is a [`ModifyClusterResponse`].
     ///
     /// Required: `ClusterId`.
     ///
@@ -1466,7 +1466,7 @@ impl Client {
     pub fn modify_cluster(&self) -> ModifyClusterCall {
         ModifyClusterCall::new(&self.handle)
     }
-    /// Calls `ModifyContainerGroup`.
+    /// Calls `ModifyContainerGroup`; the answer is a [`ModifyContainerGroupResponse`].
     ///
     /// Required: `GroupId`.
     ///
@@ -1475,7 +1475,7 @@ impl Client {
     pub fn modify_container_group(&self) -> ModifyContainerGroupCall {
         ModifyContainerGroupCall::new(&self.handle)
     }
-    /// Calls `ModifyContainerReplicas`.
+    /// Calls `ModifyContainerReplicas`; the answer is a [`ModifyContainerReplicasResponse`].
     ///
     /// Required: `GroupId`, `InstanceNum`.
     ///
@@ -1484,7 +1484,7 @@ impl Client {
     pub fn modify_container_replicas(&self) -> ModifyContainerReplicasCall {
         ModifyContainerReplicasCall::new(&self.handle)
     }
-    /// Calls `ModifyGroup`.
+    /// Calls `ModifyGroup`; the answer is a [`ModifyGroupResponse`].
     ///
     /// Required: `GroupId`.
     ///
@@ -1493,7 +1493,7 @@ impl Client {
     pub fn modify_group(&self) -> ModifyGroupCall {
         ModifyGroupCall::new(&self.handle)
     }
-    /// Calls `ModifyGroupLane`.
+    /// Calls `ModifyGroupLane`; the answer is a [`ModifyGroupLaneResponse`].
     ///
     /// Required: `GroupId`, `LaneList`.
     ///
@@ -1502,7 +1502,7 @@ impl Client {
     pub fn modify_group_lane(&self) -> ModifyGroupLaneCall {
         ModifyGroupLaneCall::new(&self.handle)
     }
-    /// Calls `ModifyLane`.
+    /// Calls `ModifyLane`; the answer is a [`ModifyLaneResponse`].
     ///
     /// Required: `LaneId`, `LaneName`, `Remark`.
     ///
@@ -1511,7 +1511,7 @@ impl Client {
     pub fn modify_lane(&self) -> ModifyLaneCall {
         ModifyLaneCall::new(&self.handle)
     }
-    /// Calls `ModifyLaneRule`.
+    /// Calls `ModifyLaneRule`; the answer is a [`ModifyLaneRuleResponse`].
     ///
     /// Required: `RuleId`, `RuleName`, `Remark`, `RuleTagList`, `LaneId`, `Enable`.
     ///
@@ -1520,7 +1520,7 @@ impl Client {
     pub fn modify_lane_rule(&self) -> ModifyLaneRuleCall {
         ModifyLaneRuleCall::new(&self.handle)
     }
-    /// Calls `ModifyMicroservice`.
+    /// Calls `ModifyMicroservice`; the answer is a [`ModifyMicroserviceResponse`].
     ///
     /// Required: `MicroserviceId`, `MicroserviceDesc`.
     ///
@@ -1529,7 +1529,7 @@ impl Client {
     pub fn modify_microservice(&self) -> ModifyMicroserviceCall {
         ModifyMicroserviceCall::new(&self.handle)
     }
-    /// Calls `ModifyNamespace`.
+    /// Calls `ModifyNamespace`; the answer is a [`ModifyNamespaceResponse`].
     ///
     /// Required: `NamespaceId`.
     ///
@@ -1538,7 +1538,7 @@ impl Client {
     pub fn modify_namespace(&self) -> ModifyNamespaceCall {
         ModifyNamespaceCall::new(&self.handle)
     }
-    /// Calls `ModifyPathRewrite`.
+    /// Calls `ModifyPathRewrite`; the answer is a [`ModifyPathRewriteResponse`].
     ///
     /// Required: `PathRewriteId`.
     ///
@@ -1547,7 +1547,7 @@ impl Client {
     pub fn modify_path_rewrite(&self) -> ModifyPathRewriteCall {
         ModifyPathRewriteCall::new(&self.handle)
     }
-    /// Calls `ModifyProgram`.
+    /// Calls `ModifyProgram`; the answer is a [`ModifyProgramResponse`].
     ///
     /// Required: `ProgramId`.
     ///
@@ -1556,7 +1556,7 @@ impl Client {
     pub fn modify_program(&self) -> ModifyProgramCall {
         ModifyProgramCall::new(&self.handle)
     }
-    /// Calls `ModifyUploadInfo`.
+    /// Calls `ModifyUploadInfo`; the answer is a [`ModifyUploadInfoResponse`].
     ///
     /// Required: `ApplicationId`, `PkgId`, `Result`, `Md5`.
     ///
@@ -1565,14 +1565,14 @@ impl Client {
     pub fn modify_upload_info(&self) -> ModifyUploadInfoCall {
         ModifyUploadInfoCall::new(&self.handle)
     }
-    /// Calls `OperateApplicationTcrBinding`.
+    /// Calls `OperateApplicationTcrBinding`; the answer is a [`OperateApplicationTcrBindingResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tsf&Version=2018-03-26&Action=OperateApplicationTcrBinding)
     #[inline]
     pub fn operate_application_tcr_binding(&self) -> OperateApplicationTcrBindingCall {
         OperateApplicationTcrBindingCall::new(&self.handle)
     }
-    /// Calls `ReleaseApiGroup`.
+    /// Calls `ReleaseApiGroup`; the answer is a [`ReleaseApiGroupResponse`].
     ///
     /// Required: `GroupId`.
     ///
@@ -1581,7 +1581,7 @@ impl Client {
     pub fn release_api_group(&self) -> ReleaseApiGroupCall {
         ReleaseApiGroupCall::new(&self.handle)
     }
-    /// Calls `ReleaseConfig`.
+    /// Calls `ReleaseConfig`; the answer is a [`ReleaseConfigResponse`].
     ///
     /// Required: `ConfigId`, `GroupId`.
     ///
@@ -1590,7 +1590,7 @@ impl Client {
     pub fn release_config(&self) -> ReleaseConfigCall {
         ReleaseConfigCall::new(&self.handle)
     }
-    /// Calls `ReleaseConfigWithDetailResp`.
+    /// Calls `ReleaseConfigWithDetailResp`; the answer is a [`ReleaseConfigWithDetailRespResponse`].
     ///
     /// Required: `ConfigId`, `GroupId`.
     ///
@@ -1599,7 +1599,7 @@ impl Client {
     pub fn release_config_with_detail_resp(&self) -> ReleaseConfigWithDetailRespCall {
         ReleaseConfigWithDetailRespCall::new(&self.handle)
     }
-    /// Calls `ReleaseFileConfig`.
+    /// Calls `ReleaseFileConfig`; the answer is a [`ReleaseFileConfigResponse`].
     ///
     /// Required: `ConfigId`, `GroupId`.
     ///
@@ -1608,7 +1608,7 @@ impl Client {
     pub fn release_file_config(&self) -> ReleaseFileConfigCall {
         ReleaseFileConfigCall::new(&self.handle)
     }
-    /// Calls `ReleasePublicConfig`.
+    /// Calls `ReleasePublicConfig`; the answer is a [`ReleasePublicConfigResponse`].
     ///
     /// Required: `ConfigId`, `NamespaceId`.
     ///
@@ -1617,7 +1617,7 @@ impl Client {
     pub fn release_public_config(&self) -> ReleasePublicConfigCall {
         ReleasePublicConfigCall::new(&self.handle)
     }
-    /// Calls `RemoveInstances`.
+    /// Calls `RemoveInstances`; the answer is a [`RemoveInstancesResponse`].
     ///
     /// Required: `ClusterId`, `InstanceIdList`.
     ///
@@ -1626,7 +1626,7 @@ impl Client {
     pub fn remove_instances(&self) -> RemoveInstancesCall {
         RemoveInstancesCall::new(&self.handle)
     }
-    /// Calls `RevocationConfig`.
+    /// Calls `RevocationConfig`; the answer is a [`RevocationConfigResponse`].
     ///
     /// Required: `ConfigReleaseId`.
     ///
@@ -1635,7 +1635,7 @@ impl Client {
     pub fn revocation_config(&self) -> RevocationConfigCall {
         RevocationConfigCall::new(&self.handle)
     }
-    /// Calls `RevocationPublicConfig`.
+    /// Calls `RevocationPublicConfig`; the answer is a [`RevocationPublicConfigResponse`].
     ///
     /// Required: `ConfigReleaseId`.
     ///
@@ -1644,7 +1644,7 @@ impl Client {
     pub fn revocation_public_config(&self) -> RevocationPublicConfigCall {
         RevocationPublicConfigCall::new(&self.handle)
     }
-    /// Calls `RevokeFileConfig`.
+    /// Calls `RevokeFileConfig`; the answer is a [`RevokeFileConfigResponse`].
     ///
     /// Required: `ConfigReleaseId`.
     ///
@@ -1653,7 +1653,7 @@ impl Client {
     pub fn revoke_file_config(&self) -> RevokeFileConfigCall {
         RevokeFileConfigCall::new(&self.handle)
     }
-    /// Calls `RollbackConfig`.
+    /// Calls `RollbackConfig`; the answer is a [`RollbackConfigResponse`].
     ///
     /// Required: `ConfigReleaseLogId`.
     ///
@@ -1662,7 +1662,7 @@ impl Client {
     pub fn rollback_config(&self) -> RollbackConfigCall {
         RollbackConfigCall::new(&self.handle)
     }
-    /// Calls `SearchBusinessLog`.
+    /// Calls `SearchBusinessLog`; the answer is a [`SearchBusinessLogResponse`].
     ///
     /// Required: `ConfigId`.
     ///
@@ -1671,14 +1671,14 @@ impl Client {
     pub fn search_business_log(&self) -> SearchBusinessLogCall {
         SearchBusinessLogCall::new(&self.handle)
     }
-    /// Calls `SearchStdoutLog`.
+    /// Calls `SearchStdoutLog`; the answer is a [`SearchStdoutLogResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tsf&Version=2018-03-26&Action=SearchStdoutLog)
     #[inline]
     pub fn search_stdout_log(&self) -> SearchStdoutLogCall {
         SearchStdoutLogCall::new(&self.handle)
     }
-    /// Calls `ShrinkGroup`.
+    /// Calls `ShrinkGroup`; the answer is a [`ShrinkGroupResponse`].
     ///
     /// Required: `GroupId`.
     ///
@@ -1687,7 +1687,7 @@ impl Client {
     pub fn shrink_group(&self) -> ShrinkGroupCall {
         ShrinkGroupCall::new(&self.handle)
     }
-    /// Calls `ShrinkInstances`.
+    /// Calls `ShrinkInstances`; the answer is a [`ShrinkInstancesResponse`].
     ///
     /// Required: `GroupId`, `InstanceIdList`.
     ///
@@ -1696,7 +1696,7 @@ impl Client {
     pub fn shrink_instances(&self) -> ShrinkInstancesCall {
         ShrinkInstancesCall::new(&self.handle)
     }
-    /// Calls `StartContainerGroup`.
+    /// Calls `StartContainerGroup`; the answer is a [`StartContainerGroupResponse`].
     ///
     /// Required: `GroupId`.
     ///
@@ -1705,7 +1705,7 @@ impl Client {
     pub fn start_container_group(&self) -> StartContainerGroupCall {
         StartContainerGroupCall::new(&self.handle)
     }
-    /// Calls `StartGroup`.
+    /// Calls `StartGroup`; the answer is a [`StartGroupResponse`].
     ///
     /// Required: `GroupId`.
     ///
@@ -1714,7 +1714,7 @@ impl Client {
     pub fn start_group(&self) -> StartGroupCall {
         StartGroupCall::new(&self.handle)
     }
-    /// Calls `StopContainerGroup`.
+    /// Calls `StopContainerGroup`; the answer is a [`StopContainerGroupResponse`].
     ///
     /// Required: `GroupId`.
     ///
@@ -1723,7 +1723,7 @@ impl Client {
     pub fn stop_container_group(&self) -> StopContainerGroupCall {
         StopContainerGroupCall::new(&self.handle)
     }
-    /// Calls `StopGroup`.
+    /// Calls `StopGroup`; the answer is a [`StopGroupResponse`].
     ///
     /// Required: `GroupId`.
     ///
@@ -1732,7 +1732,7 @@ impl Client {
     pub fn stop_group(&self) -> StopGroupCall {
         StopGroupCall::new(&self.handle)
     }
-    /// Calls `UnbindApiGroup`.
+    /// Calls `UnbindApiGroup`; the answer is a [`UnbindApiGroupResponse`].
     ///
     /// Required: `GroupGatewayList`.
     ///
@@ -1741,7 +1741,7 @@ impl Client {
     pub fn unbind_api_group(&self) -> UnbindApiGroupCall {
         UnbindApiGroupCall::new(&self.handle)
     }
-    /// Calls `UpdateApiGroup`.
+    /// Calls `UpdateApiGroup`; the answer is a [`UpdateApiGroupResponse`].
     ///
     /// Required: `GroupId`.
     ///
@@ -1750,7 +1750,7 @@ impl Client {
     pub fn update_api_group(&self) -> UpdateApiGroupCall {
         UpdateApiGroupCall::new(&self.handle)
     }
-    /// Calls `UpdateApiRateLimitRule`.
+    /// Calls `UpdateApiRateLimitRule`; the answer is a [`UpdateApiRateLimitRuleResponse`].
     ///
     /// Required: `RuleId`, `UsableStatus`.
     ///
@@ -1759,7 +1759,7 @@ impl Client {
     pub fn update_api_rate_limit_rule(&self) -> UpdateApiRateLimitRuleCall {
         UpdateApiRateLimitRuleCall::new(&self.handle)
     }
-    /// Calls `UpdateApiRateLimitRules`.
+    /// Calls `UpdateApiRateLimitRules`; the answer is a [`UpdateApiRateLimitRulesResponse`].
     ///
     /// Required: `ApiIds`, `UsableStatus`.
     ///
@@ -1768,7 +1768,7 @@ impl Client {
     pub fn update_api_rate_limit_rules(&self) -> UpdateApiRateLimitRulesCall {
         UpdateApiRateLimitRulesCall::new(&self.handle)
     }
-    /// Calls `UpdateApiTimeouts`.
+    /// Calls `UpdateApiTimeouts`; the answer is a [`UpdateApiTimeoutsResponse`].
     ///
     /// Required: `ApiIds`, `UsableStatus`.
     ///
@@ -1777,7 +1777,7 @@ impl Client {
     pub fn update_api_timeouts(&self) -> UpdateApiTimeoutsCall {
         UpdateApiTimeoutsCall::new(&self.handle)
     }
-    /// Calls `UpdateConfigTemplate`.
+    /// Calls `UpdateConfigTemplate`; the answer is a [`UpdateConfigTemplateResponse`].
     ///
     /// Required: `ConfigTemplateId`, `ConfigTemplateName`, `ConfigTemplateType`, `ConfigTemplateValue`.
     ///
@@ -1786,7 +1786,7 @@ impl Client {
     pub fn update_config_template(&self) -> UpdateConfigTemplateCall {
         UpdateConfigTemplateCall::new(&self.handle)
     }
-    /// Calls `UpdateGatewayApi`.
+    /// Calls `UpdateGatewayApi`; the answer is a [`UpdateGatewayApiResponse`].
     ///
     /// Required: `ApiId`.
     ///
@@ -1795,7 +1795,7 @@ impl Client {
     pub fn update_gateway_api(&self) -> UpdateGatewayApiCall {
         UpdateGatewayApiCall::new(&self.handle)
     }
-    /// Calls `UpdateHealthCheckSettings`.
+    /// Calls `UpdateHealthCheckSettings`; the answer is a [`UpdateHealthCheckSettingsResponse`].
     ///
     /// Required: `GroupId`.
     ///
@@ -1804,7 +1804,7 @@ impl Client {
     pub fn update_health_check_settings(&self) -> UpdateHealthCheckSettingsCall {
         UpdateHealthCheckSettingsCall::new(&self.handle)
     }
-    /// Calls `UpdateRepository`.
+    /// Calls `UpdateRepository`; the answer is a [`UpdateRepositoryResponse`].
     ///
     /// Required: `RepositoryId`.
     ///
@@ -1813,7 +1813,7 @@ impl Client {
     pub fn update_repository(&self) -> UpdateRepositoryCall {
         UpdateRepositoryCall::new(&self.handle)
     }
-    /// Calls `UpdateUnitRule`.
+    /// Calls `UpdateUnitRule`; the answer is a [`UpdateUnitRuleResponse`].
     ///
     /// Required: `Id`, `Name`.
     ///
@@ -5286,7 +5286,6 @@ rt::action!(
     DescribeLogCapacity, DescribeLogCapacityRequest, DescribeLogCapacityCall,
     DescribeLogCapacityResponse, Error, idempotent
 );
-impl<T> DescribeLogCapacityCall<T> {}
 /// The answer of [`Client::describe_log_capacity`] (`DescribeLogCapacity`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -5702,7 +5701,6 @@ rt::action!(
     DescribeResourceConfig, DescribeResourceConfigRequest, DescribeResourceConfigCall,
     DescribeResourceConfigResponse, Error, idempotent
 );
-impl<T> DescribeResourceConfigCall<T> {}
 /// The answer of [`Client::describe_resource_config`] (`DescribeResourceConfig`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `TongChuanDisplay`.
+    /// Calls `TongChuanDisplay`; the answer is a [`TongChuanDisplayResponse`].
     ///
     /// Required: `SessionUuid`, `IsNew`, `SeMax`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn tong_chuan_display(&self) -> TongChuanDisplayCall {
         TongChuanDisplayCall::new(&self.handle)
     }
-    /// Calls `TongChuanRecognize`.
+    /// Calls `TongChuanRecognize`; the answer is a [`TongChuanRecognizeResponse`].
     ///
     /// Required: `SessionUuid`, `Source`, `Target`, `AudioFormat`, `Seq`, `Utc`, `IsEnd`, `TranslateTime`, `Data`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn tong_chuan_recognize(&self) -> TongChuanRecognizeCall {
         TongChuanRecognizeCall::new(&self.handle)
     }
-    /// Calls `TongChuanSync`.
+    /// Calls `TongChuanSync`; the answer is a [`TongChuanSyncResponse`].
     ///
     /// Required: `SessionUuid`, `Source`, `Target`, `AudioFormat`, `Seq`, `Utc`, `IsEnd`, `TranslateTime`, `Data`.
     ///

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `DescribeAgentShell`.
+    /// Calls `DescribeAgentShell`; the answer is a [`DescribeAgentShellResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tsw&Version=2020-09-24&Action=DescribeAgentShell)
     #[inline]
@@ -56,7 +56,6 @@ rt::action!(
     DescribeAgentShell, DescribeAgentShellRequest, DescribeAgentShellCall,
     DescribeAgentShellResponse, Error, idempotent
 );
-impl<T> DescribeAgentShellCall<T> {}
 /// The answer of [`Client::describe_agent_shell`] (`DescribeAgentShell`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

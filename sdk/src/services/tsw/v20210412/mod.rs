@@ -35,21 +35,21 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `DescribeComponentAlertObject`.
+    /// Calls `DescribeComponentAlertObject`; the answer is a [`DescribeComponentAlertObjectResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tsw&Version=2021-04-12&Action=DescribeComponentAlertObject)
     #[inline]
     pub fn describe_component_alert_object(&self) -> DescribeComponentAlertObjectCall {
         DescribeComponentAlertObjectCall::new(&self.handle)
     }
-    /// Calls `DescribeServiceAlertObject`.
+    /// Calls `DescribeServiceAlertObject`; the answer is a [`DescribeServiceAlertObjectResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=tsw&Version=2021-04-12&Action=DescribeServiceAlertObject)
     #[inline]
     pub fn describe_service_alert_object(&self) -> DescribeServiceAlertObjectCall {
         DescribeServiceAlertObjectCall::new(&self.handle)
     }
-    /// Calls `DescribeToken`.
+    /// Calls `DescribeToken`; the answer is a [`DescribeTokenResponse`].
     ///
     /// Required: `Namespace`.
     ///
@@ -73,7 +73,6 @@ rt::action!(
     DescribeComponentAlertObjectCall, DescribeComponentAlertObjectResponse, Error,
     idempotent
 );
-impl<T> DescribeComponentAlertObjectCall<T> {}
 /// The answer of [`Client::describe_component_alert_object`] (`DescribeComponentAlertObject`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -86,7 +85,6 @@ rt::action!(
     DescribeServiceAlertObject, DescribeServiceAlertObjectRequest,
     DescribeServiceAlertObjectCall, DescribeServiceAlertObjectResponse, Error, idempotent
 );
-impl<T> DescribeServiceAlertObjectCall<T> {}
 /// The answer of [`Client::describe_service_alert_object`] (`DescribeServiceAlertObject`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

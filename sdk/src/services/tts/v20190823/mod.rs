@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `CreateTtsTask`.
+    /// Calls `CreateTtsTask`; the answer is a [`CreateTtsTaskResponse`].
     ///
     /// Required: `Text`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn create_tts_task(&self) -> CreateTtsTaskCall {
         CreateTtsTaskCall::new(&self.handle)
     }
-    /// Calls `DescribeTtsTaskStatus`.
+    /// Calls `DescribeTtsTaskStatus`; the answer is a [`DescribeTtsTaskStatusResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn describe_tts_task_status(&self) -> DescribeTtsTaskStatusCall {
         DescribeTtsTaskStatusCall::new(&self.handle)
     }
-    /// Calls `TextToVoice`.
+    /// Calls `TextToVoice`; the answer is a [`TextToVoiceResponse`].
     ///
     /// Required: `Text`, `SessionId`.
     ///

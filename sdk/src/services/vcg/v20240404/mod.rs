@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `DescribeVideoStylizationJob`.
+    /// Calls `DescribeVideoStylizationJob`; the answer is a [`DescribeVideoStylizationJobResponse`].
     ///
     /// Required: `JobId`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn describe_video_stylization_job(&self) -> DescribeVideoStylizationJobCall {
         DescribeVideoStylizationJobCall::new(&self.handle)
     }
-    /// Calls `SubmitVideoStylizationJob`.
+    /// Calls `SubmitVideoStylizationJob`; the answer is a [`SubmitVideoStylizationJobResponse`].
     ///
     /// Required: `StyleId`, `VideoUrl`.
     ///

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `CreateAigcElement`.
+    /// Calls `CreateAigcElement`; the answer is a [`CreateAigcElementResponse`].
     ///
     /// Required: `Name`, `Description`.
     ///
@@ -44,21 +44,21 @@ impl Client {
     pub fn create_aigc_element(&self) -> CreateAigcElementCall {
         CreateAigcElementCall::new(&self.handle)
     }
-    /// Calls `DeleteAigcElement`.
+    /// Calls `DeleteAigcElement`; the answer is a [`DeleteAigcElementResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vclm&Version=2024-05-23&Action=DeleteAigcElement)
     #[inline]
     pub fn delete_aigc_element(&self) -> DeleteAigcElementCall {
         DeleteAigcElementCall::new(&self.handle)
     }
-    /// Calls `DescribeAigcElement`.
+    /// Calls `DescribeAigcElement`; the answer is a [`DescribeAigcElementResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vclm&Version=2024-05-23&Action=DescribeAigcElement)
     #[inline]
     pub fn describe_aigc_element(&self) -> DescribeAigcElementCall {
         DescribeAigcElementCall::new(&self.handle)
     }
-    /// Calls `DescribeHumanActorJob`.
+    /// Calls `DescribeHumanActorJob`; the answer is a [`DescribeHumanActorJobResponse`].
     ///
     /// Required: `JobId`.
     ///
@@ -67,7 +67,7 @@ impl Client {
     pub fn describe_human_actor_job(&self) -> DescribeHumanActorJobCall {
         DescribeHumanActorJobCall::new(&self.handle)
     }
-    /// Calls `DescribeHunyuanToVideoJob`.
+    /// Calls `DescribeHunyuanToVideoJob`; the answer is a [`DescribeHunyuanToVideoJobResponse`].
     ///
     /// Required: `JobId`.
     ///
@@ -76,7 +76,7 @@ impl Client {
     pub fn describe_hunyuan_to_video_job(&self) -> DescribeHunyuanToVideoJobCall {
         DescribeHunyuanToVideoJobCall::new(&self.handle)
     }
-    /// Calls `DescribeImageToVideoGeneralJob`.
+    /// Calls `DescribeImageToVideoGeneralJob`; the answer is a [`DescribeImageToVideoGeneralJobResponse`].
     ///
     /// Required: `JobId`.
     ///
@@ -87,14 +87,14 @@ impl Client {
     ) -> DescribeImageToVideoGeneralJobCall {
         DescribeImageToVideoGeneralJobCall::new(&self.handle)
     }
-    /// Calls `DescribeImageToVideoJob`.
+    /// Calls `DescribeImageToVideoJob`; the answer is a [`DescribeImageToVideoJobResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vclm&Version=2024-05-23&Action=DescribeImageToVideoJob)
     #[inline]
     pub fn describe_image_to_video_job(&self) -> DescribeImageToVideoJobCall {
         DescribeImageToVideoJobCall::new(&self.handle)
     }
-    /// Calls `DescribeImageToVideoViduJob`.
+    /// Calls `DescribeImageToVideoViduJob`; the answer is a [`DescribeImageToVideoViduJobResponse`].
     ///
     /// Required: `JobId`.
     ///
@@ -103,7 +103,7 @@ impl Client {
     pub fn describe_image_to_video_vidu_job(&self) -> DescribeImageToVideoViduJobCall {
         DescribeImageToVideoViduJobCall::new(&self.handle)
     }
-    /// Calls `DescribeMotionControlKlingJob`.
+    /// Calls `DescribeMotionControlKlingJob`; the answer is a [`DescribeMotionControlKlingJobResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vclm&Version=2024-05-23&Action=DescribeMotionControlKlingJob)
     #[inline]
@@ -112,7 +112,7 @@ impl Client {
     ) -> DescribeMotionControlKlingJobCall {
         DescribeMotionControlKlingJobCall::new(&self.handle)
     }
-    /// Calls `DescribePortraitSingJob`.
+    /// Calls `DescribePortraitSingJob`; the answer is a [`DescribePortraitSingJobResponse`].
     ///
     /// Required: `JobId`.
     ///
@@ -121,7 +121,7 @@ impl Client {
     pub fn describe_portrait_sing_job(&self) -> DescribePortraitSingJobCall {
         DescribePortraitSingJobCall::new(&self.handle)
     }
-    /// Calls `DescribeReferenceToVideoViduJob`.
+    /// Calls `DescribeReferenceToVideoViduJob`; the answer is a [`DescribeReferenceToVideoViduJobResponse`].
     ///
     /// Required: `JobId`.
     ///
@@ -132,7 +132,7 @@ impl Client {
     ) -> DescribeReferenceToVideoViduJobCall {
         DescribeReferenceToVideoViduJobCall::new(&self.handle)
     }
-    /// Calls `DescribeTemplateToVideoJob`.
+    /// Calls `DescribeTemplateToVideoJob`; the answer is a [`DescribeTemplateToVideoJobResponse`].
     ///
     /// Required: `JobId`.
     ///
@@ -141,14 +141,14 @@ impl Client {
     pub fn describe_template_to_video_job(&self) -> DescribeTemplateToVideoJobCall {
         DescribeTemplateToVideoJobCall::new(&self.handle)
     }
-    /// Calls `DescribeTextToVideoJob`.
+    /// Calls `DescribeTextToVideoJob`; the answer is a [`DescribeTextToVideoJobResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vclm&Version=2024-05-23&Action=DescribeTextToVideoJob)
     #[inline]
     pub fn describe_text_to_video_job(&self) -> DescribeTextToVideoJobCall {
         DescribeTextToVideoJobCall::new(&self.handle)
     }
-    /// Calls `DescribeTextToVideoViduJob`.
+    /// Calls `DescribeTextToVideoViduJob`; the answer is a [`DescribeTextToVideoViduJobResponse`].
     ///
     /// Required: `JobId`.
     ///
@@ -157,28 +157,28 @@ impl Client {
     pub fn describe_text_to_video_vidu_job(&self) -> DescribeTextToVideoViduJobCall {
         DescribeTextToVideoViduJobCall::new(&self.handle)
     }
-    /// Calls `DescribeVideoEditKlingJob`.
+    /// Calls `DescribeVideoEditKlingJob`; the answer is a [`DescribeVideoEditKlingJobResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vclm&Version=2024-05-23&Action=DescribeVideoEditKlingJob)
     #[inline]
     pub fn describe_video_edit_kling_job(&self) -> DescribeVideoEditKlingJobCall {
         DescribeVideoEditKlingJobCall::new(&self.handle)
     }
-    /// Calls `DescribeVideoExtendKlingJob`.
+    /// Calls `DescribeVideoExtendKlingJob`; the answer is a [`DescribeVideoExtendKlingJobResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vclm&Version=2024-05-23&Action=DescribeVideoExtendKlingJob)
     #[inline]
     pub fn describe_video_extend_kling_job(&self) -> DescribeVideoExtendKlingJobCall {
         DescribeVideoExtendKlingJobCall::new(&self.handle)
     }
-    /// Calls `DescribeVideoFaceFusionJob`.
+    /// Calls `DescribeVideoFaceFusionJob`; the answer is a [`DescribeVideoFaceFusionJobResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vclm&Version=2024-05-23&Action=DescribeVideoFaceFusionJob)
     #[inline]
     pub fn describe_video_face_fusion_job(&self) -> DescribeVideoFaceFusionJobCall {
         DescribeVideoFaceFusionJobCall::new(&self.handle)
     }
-    /// Calls `SubmitHumanActorJob`.
+    /// Calls `SubmitHumanActorJob`; the answer is a [`SubmitHumanActorJobResponse`].
     ///
     /// Required: `Prompt`, `AudioUrl`.
     ///
@@ -187,7 +187,7 @@ impl Client {
     pub fn submit_human_actor_job(&self) -> SubmitHumanActorJobCall {
         SubmitHumanActorJobCall::new(&self.handle)
     }
-    /// Calls `SubmitHunyuanToVideoJob`.
+    /// Calls `SubmitHunyuanToVideoJob`; the answer is a [`SubmitHunyuanToVideoJobResponse`].
     ///
     /// Required: `Prompt`.
     ///
@@ -196,7 +196,7 @@ impl Client {
     pub fn submit_hunyuan_to_video_job(&self) -> SubmitHunyuanToVideoJobCall {
         SubmitHunyuanToVideoJobCall::new(&self.handle)
     }
-    /// Calls `SubmitImageToVideoGeneralJob`.
+    /// Calls `SubmitImageToVideoGeneralJob`; the answer is a [`SubmitImageToVideoGeneralJobResponse`].
     ///
     /// Required: `Image`.
     ///
@@ -205,14 +205,14 @@ impl Client {
     pub fn submit_image_to_video_general_job(&self) -> SubmitImageToVideoGeneralJobCall {
         SubmitImageToVideoGeneralJobCall::new(&self.handle)
     }
-    /// Calls `SubmitImageToVideoJob`.
+    /// Calls `SubmitImageToVideoJob`; the answer is a [`SubmitImageToVideoJobResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vclm&Version=2024-05-23&Action=SubmitImageToVideoJob)
     #[inline]
     pub fn submit_image_to_video_job(&self) -> SubmitImageToVideoJobCall {
         SubmitImageToVideoJobCall::new(&self.handle)
     }
-    /// Calls `SubmitImageToVideoViduJob`.
+    /// Calls `SubmitImageToVideoViduJob`; the answer is a [`SubmitImageToVideoViduJobResponse`].
     ///
     /// Required: `Images`.
     ///
@@ -221,14 +221,14 @@ impl Client {
     pub fn submit_image_to_video_vidu_job(&self) -> SubmitImageToVideoViduJobCall {
         SubmitImageToVideoViduJobCall::new(&self.handle)
     }
-    /// Calls `SubmitMotionControlKlingJob`.
+    /// Calls `SubmitMotionControlKlingJob`; the answer is a [`SubmitMotionControlKlingJobResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vclm&Version=2024-05-23&Action=SubmitMotionControlKlingJob)
     #[inline]
     pub fn submit_motion_control_kling_job(&self) -> SubmitMotionControlKlingJobCall {
         SubmitMotionControlKlingJobCall::new(&self.handle)
     }
-    /// Calls `SubmitPortraitSingJob`.
+    /// Calls `SubmitPortraitSingJob`; the answer is a [`SubmitPortraitSingJobResponse`].
     ///
     /// Required: `AudioUrl`.
     ///
@@ -237,7 +237,7 @@ impl Client {
     pub fn submit_portrait_sing_job(&self) -> SubmitPortraitSingJobCall {
         SubmitPortraitSingJobCall::new(&self.handle)
     }
-    /// Calls `SubmitReferenceToVideoViduJob`.
+    /// Calls `SubmitReferenceToVideoViduJob`; the answer is a [`SubmitReferenceToVideoViduJobResponse`].
     ///
     /// Required: `Prompt`.
     ///
@@ -248,7 +248,7 @@ impl Client {
     ) -> SubmitReferenceToVideoViduJobCall {
         SubmitReferenceToVideoViduJobCall::new(&self.handle)
     }
-    /// Calls `SubmitTemplateToVideoJob`.
+    /// Calls `SubmitTemplateToVideoJob`; the answer is a [`SubmitTemplateToVideoJobResponse`].
     ///
     /// Required: `Template`, `Images`.
     ///
@@ -257,14 +257,14 @@ impl Client {
     pub fn submit_template_to_video_job(&self) -> SubmitTemplateToVideoJobCall {
         SubmitTemplateToVideoJobCall::new(&self.handle)
     }
-    /// Calls `SubmitTextToVideoJob`.
+    /// Calls `SubmitTextToVideoJob`; the answer is a [`SubmitTextToVideoJobResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vclm&Version=2024-05-23&Action=SubmitTextToVideoJob)
     #[inline]
     pub fn submit_text_to_video_job(&self) -> SubmitTextToVideoJobCall {
         SubmitTextToVideoJobCall::new(&self.handle)
     }
-    /// Calls `SubmitTextToVideoViduJob`.
+    /// Calls `SubmitTextToVideoViduJob`; the answer is a [`SubmitTextToVideoViduJobResponse`].
     ///
     /// Required: `Prompt`.
     ///
@@ -273,14 +273,14 @@ impl Client {
     pub fn submit_text_to_video_vidu_job(&self) -> SubmitTextToVideoViduJobCall {
         SubmitTextToVideoViduJobCall::new(&self.handle)
     }
-    /// Calls `SubmitVideoEditKlingJob`.
+    /// Calls `SubmitVideoEditKlingJob`; the answer is a [`SubmitVideoEditKlingJobResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vclm&Version=2024-05-23&Action=SubmitVideoEditKlingJob)
     #[inline]
     pub fn submit_video_edit_kling_job(&self) -> SubmitVideoEditKlingJobCall {
         SubmitVideoEditKlingJobCall::new(&self.handle)
     }
-    /// Calls `SubmitVideoExtendKlingJob`.
+    /// Calls `SubmitVideoExtendKlingJob`; the answer is a [`SubmitVideoExtendKlingJobResponse`].
     ///
     /// Required: `VideoId`.
     ///
@@ -289,7 +289,7 @@ impl Client {
     pub fn submit_video_extend_kling_job(&self) -> SubmitVideoExtendKlingJobCall {
         SubmitVideoExtendKlingJobCall::new(&self.handle)
     }
-    /// Calls `SubmitVideoFaceFusionJob`.
+    /// Calls `SubmitVideoFaceFusionJob`; the answer is a [`SubmitVideoFaceFusionJobResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vclm&Version=2024-05-23&Action=SubmitVideoFaceFusionJob)
     #[inline]

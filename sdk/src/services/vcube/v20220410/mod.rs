@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `CreateActivityLicense`.
+    /// Calls `CreateActivityLicense`; the answer is a [`CreateActivityLicenseResponse`].
     ///
     /// Required: `Activity`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn create_activity_license(&self) -> CreateActivityLicenseCall {
         CreateActivityLicenseCall::new(&self.handle)
     }
-    /// Calls `CreateApplicationAndBindLicense`.
+    /// Calls `CreateApplicationAndBindLicense`; the answer is a [`CreateApplicationAndBindLicenseResponse`].
     ///
     /// Required: `AppName`.
     ///
@@ -55,7 +55,7 @@ impl Client {
     ) -> CreateApplicationAndBindLicenseCall {
         CreateApplicationAndBindLicenseCall::new(&self.handle)
     }
-    /// Calls `CreateApplicationAndVideo`.
+    /// Calls `CreateApplicationAndVideo`; the answer is a [`CreateApplicationAndVideoResponse`].
     ///
     /// Required: `AppName`.
     ///
@@ -64,7 +64,7 @@ impl Client {
     pub fn create_application_and_video(&self) -> CreateApplicationAndVideoCall {
         CreateApplicationAndVideoCall::new(&self.handle)
     }
-    /// Calls `CreateApplicationAndWebPlayerLicense`.
+    /// Calls `CreateApplicationAndWebPlayerLicense`; the answer is a [`CreateApplicationAndWebPlayerLicenseResponse`].
     ///
     /// Required: `AppName`, `DomainList`.
     ///
@@ -75,7 +75,7 @@ impl Client {
     ) -> CreateApplicationAndWebPlayerLicenseCall {
         CreateApplicationAndWebPlayerLicenseCall::new(&self.handle)
     }
-    /// Calls `CreateLicense`.
+    /// Calls `CreateLicense`; the answer is a [`CreateLicenseResponse`].
     ///
     /// Required: `ApplicationId`, `ResourceIds`.
     ///
@@ -84,7 +84,7 @@ impl Client {
     pub fn create_license(&self) -> CreateLicenseCall {
         CreateLicenseCall::new(&self.handle)
     }
-    /// Calls `CreateTestXMagic`.
+    /// Calls `CreateTestXMagic`; the answer is a [`CreateTestXMagicResponse`].
     ///
     /// Required: `ApplicationId`.
     ///
@@ -93,7 +93,7 @@ impl Client {
     pub fn create_test_x_magic(&self) -> CreateTestXMagicCall {
         CreateTestXMagicCall::new(&self.handle)
     }
-    /// Calls `CreateTrialApplicationAndLicense`.
+    /// Calls `CreateTrialApplicationAndLicense`; the answer is a [`CreateTrialApplicationAndLicenseResponse`].
     ///
     /// Required: `AppName`.
     ///
@@ -104,7 +104,7 @@ impl Client {
     ) -> CreateTrialApplicationAndLicenseCall {
         CreateTrialApplicationAndLicenseCall::new(&self.handle)
     }
-    /// Calls `CreateTrialLicense`.
+    /// Calls `CreateTrialLicense`; the answer is a [`CreateTrialLicenseResponse`].
     ///
     /// Required: `ApplicationId`, `FeatureIds`.
     ///
@@ -113,7 +113,7 @@ impl Client {
     pub fn create_trial_license(&self) -> CreateTrialLicenseCall {
         CreateTrialLicenseCall::new(&self.handle)
     }
-    /// Calls `CreateXMagic`.
+    /// Calls `CreateXMagic`; the answer is a [`CreateXMagicResponse`].
     ///
     /// Required: `ApplicationId`.
     ///
@@ -122,7 +122,7 @@ impl Client {
     pub fn create_x_magic(&self) -> CreateXMagicCall {
         CreateXMagicCall::new(&self.handle)
     }
-    /// Calls `DeleteApplicationAndVideoLicense`.
+    /// Calls `DeleteApplicationAndVideoLicense`; the answer is a [`DeleteApplicationAndVideoLicenseResponse`].
     ///
     /// Required: `LicenseId`.
     ///
@@ -133,7 +133,7 @@ impl Client {
     ) -> DeleteApplicationAndVideoLicenseCall {
         DeleteApplicationAndVideoLicenseCall::new(&self.handle)
     }
-    /// Calls `DeleteApplicationAndWebPlayerLicense`.
+    /// Calls `DeleteApplicationAndWebPlayerLicense`; the answer is a [`DeleteApplicationAndWebPlayerLicenseResponse`].
     ///
     /// Required: `LicenseId`.
     ///
@@ -144,14 +144,14 @@ impl Client {
     ) -> DeleteApplicationAndWebPlayerLicenseCall {
         DeleteApplicationAndWebPlayerLicenseCall::new(&self.handle)
     }
-    /// Calls `DescribeFeatureList`.
+    /// Calls `DescribeFeatureList`; the answer is a [`DescribeFeatureListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vcube&Version=2022-04-10&Action=DescribeFeatureList)
     #[inline]
     pub fn describe_feature_list(&self) -> DescribeFeatureListCall {
         DescribeFeatureListCall::new(&self.handle)
     }
-    /// Calls `DescribeLicenseList`.
+    /// Calls `DescribeLicenseList`; the answer is a [`DescribeLicenseListResponse`].
     ///
     /// Required: `PageNumber`, `PageSize`, `Platform`.
     ///
@@ -160,7 +160,7 @@ impl Client {
     pub fn describe_license_list(&self) -> DescribeLicenseListCall {
         DescribeLicenseListCall::new(&self.handle)
     }
-    /// Calls `DescribeNews`.
+    /// Calls `DescribeNews`; the answer is a [`DescribeNewsResponse`].
     ///
     /// Required: `PageNumber`, `PageSize`.
     ///
@@ -169,28 +169,28 @@ impl Client {
     pub fn describe_news(&self) -> DescribeNewsCall {
         DescribeNewsCall::new(&self.handle)
     }
-    /// Calls `DescribeSTS`.
+    /// Calls `DescribeSTS`; the answer is a [`DescribeSTSResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vcube&Version=2022-04-10&Action=DescribeSTS)
     #[inline]
     pub fn describe_sts(&self) -> DescribeSTSCall {
         DescribeSTSCall::new(&self.handle)
     }
-    /// Calls `DescribeTrialFeature`.
+    /// Calls `DescribeTrialFeature`; the answer is a [`DescribeTrialFeatureResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vcube&Version=2022-04-10&Action=DescribeTrialFeature)
     #[inline]
     pub fn describe_trial_feature(&self) -> DescribeTrialFeatureCall {
         DescribeTrialFeatureCall::new(&self.handle)
     }
-    /// Calls `DescribeUserConfig`.
+    /// Calls `DescribeUserConfig`; the answer is a [`DescribeUserConfigResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vcube&Version=2022-04-10&Action=DescribeUserConfig)
     #[inline]
     pub fn describe_user_config(&self) -> DescribeUserConfigCall {
         DescribeUserConfigCall::new(&self.handle)
     }
-    /// Calls `DescribeVcubeApplicationAndLicense`.
+    /// Calls `DescribeVcubeApplicationAndLicense`; the answer is a [`DescribeVcubeApplicationAndLicenseResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vcube&Version=2022-04-10&Action=DescribeVcubeApplicationAndLicense)
     #[inline]
@@ -199,7 +199,7 @@ impl Client {
     ) -> DescribeVcubeApplicationAndLicenseCall {
         DescribeVcubeApplicationAndLicenseCall::new(&self.handle)
     }
-    /// Calls `DescribeVcubeApplicationAndPlayList`.
+    /// Calls `DescribeVcubeApplicationAndPlayList`; the answer is a [`DescribeVcubeApplicationAndPlayListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vcube&Version=2022-04-10&Action=DescribeVcubeApplicationAndPlayList)
     #[inline]
@@ -208,7 +208,7 @@ impl Client {
     ) -> DescribeVcubeApplicationAndPlayListCall {
         DescribeVcubeApplicationAndPlayListCall::new(&self.handle)
     }
-    /// Calls `DescribeVcubeApplicationAndXMagicList`.
+    /// Calls `DescribeVcubeApplicationAndXMagicList`; the answer is a [`DescribeVcubeApplicationAndXMagicListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vcube&Version=2022-04-10&Action=DescribeVcubeApplicationAndXMagicList)
     #[inline]
@@ -217,14 +217,14 @@ impl Client {
     ) -> DescribeVcubeApplicationAndXMagicListCall {
         DescribeVcubeApplicationAndXMagicListCall::new(&self.handle)
     }
-    /// Calls `DescribeVcubeResources`.
+    /// Calls `DescribeVcubeResources`; the answer is a [`DescribeVcubeResourcesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vcube&Version=2022-04-10&Action=DescribeVcubeResources)
     #[inline]
     pub fn describe_vcube_resources(&self) -> DescribeVcubeResourcesCall {
         DescribeVcubeResourcesCall::new(&self.handle)
     }
-    /// Calls `DescribeVcubeResourcesList`.
+    /// Calls `DescribeVcubeResourcesList`; the answer is a [`DescribeVcubeResourcesListResponse`].
     ///
     /// Required: `PageNumber`, `PageSize`.
     ///
@@ -233,7 +233,7 @@ impl Client {
     pub fn describe_vcube_resources_list(&self) -> DescribeVcubeResourcesListCall {
         DescribeVcubeResourcesListCall::new(&self.handle)
     }
-    /// Calls `DescribeXMagicResource`.
+    /// Calls `DescribeXMagicResource`; the answer is a [`DescribeXMagicResourceResponse`].
     ///
     /// Required: `PageNumber`, `PageSize`.
     ///
@@ -242,7 +242,7 @@ impl Client {
     pub fn describe_x_magic_resource(&self) -> DescribeXMagicResourceCall {
         DescribeXMagicResourceCall::new(&self.handle)
     }
-    /// Calls `DescribeXMagicResourceList`.
+    /// Calls `DescribeXMagicResourceList`; the answer is a [`DescribeXMagicResourceListResponse`].
     ///
     /// Required: `PageNumber`, `PageSize`.
     ///
@@ -251,7 +251,7 @@ impl Client {
     pub fn describe_x_magic_resource_list(&self) -> DescribeXMagicResourceListCall {
         DescribeXMagicResourceListCall::new(&self.handle)
     }
-    /// Calls `ModifyApplication`.
+    /// Calls `ModifyApplication`; the answer is a [`ModifyApplicationResponse`].
     ///
     /// Required: `ApplicationId`.
     ///
@@ -260,7 +260,7 @@ impl Client {
     pub fn modify_application(&self) -> ModifyApplicationCall {
         ModifyApplicationCall::new(&self.handle)
     }
-    /// Calls `ModifyFormalApplication`.
+    /// Calls `ModifyFormalApplication`; the answer is a [`ModifyFormalApplicationResponse`].
     ///
     /// Required: `ApplicationId`.
     ///
@@ -269,7 +269,7 @@ impl Client {
     pub fn modify_formal_application(&self) -> ModifyFormalApplicationCall {
         ModifyFormalApplicationCall::new(&self.handle)
     }
-    /// Calls `ModifyLicense`.
+    /// Calls `ModifyLicense`; the answer is a [`ModifyLicenseResponse`].
     ///
     /// Required: `LicenseId`, `ResourceId`.
     ///
@@ -278,7 +278,7 @@ impl Client {
     pub fn modify_license(&self) -> ModifyLicenseCall {
         ModifyLicenseCall::new(&self.handle)
     }
-    /// Calls `ModifyPresetApplication`.
+    /// Calls `ModifyPresetApplication`; the answer is a [`ModifyPresetApplicationResponse`].
     ///
     /// Required: `ApplicationId`.
     ///
@@ -287,7 +287,7 @@ impl Client {
     pub fn modify_preset_application(&self) -> ModifyPresetApplicationCall {
         ModifyPresetApplicationCall::new(&self.handle)
     }
-    /// Calls `ModifyTrialLicense`.
+    /// Calls `ModifyTrialLicense`; the answer is a [`ModifyTrialLicenseResponse`].
     ///
     /// Required: `LicenseId`.
     ///
@@ -296,7 +296,7 @@ impl Client {
     pub fn modify_trial_license(&self) -> ModifyTrialLicenseCall {
         ModifyTrialLicenseCall::new(&self.handle)
     }
-    /// Calls `ModifyXMagic`.
+    /// Calls `ModifyXMagic`; the answer is a [`ModifyXMagicResponse`].
     ///
     /// Required: `ResourceId`, `XMagicId`.
     ///
@@ -305,7 +305,7 @@ impl Client {
     pub fn modify_x_magic(&self) -> ModifyXMagicCall {
         ModifyXMagicCall::new(&self.handle)
     }
-    /// Calls `RenewLicense`.
+    /// Calls `RenewLicense`; the answer is a [`RenewLicenseResponse`].
     ///
     /// Required: `LicenseId`, `ResourceId`.
     ///
@@ -314,7 +314,7 @@ impl Client {
     pub fn renew_license(&self) -> RenewLicenseCall {
         RenewLicenseCall::new(&self.handle)
     }
-    /// Calls `RenewTestXMagic`.
+    /// Calls `RenewTestXMagic`; the answer is a [`RenewTestXMagicResponse`].
     ///
     /// Required: `XMagicId`.
     ///
@@ -323,7 +323,7 @@ impl Client {
     pub fn renew_test_x_magic(&self) -> RenewTestXMagicCall {
         RenewTestXMagicCall::new(&self.handle)
     }
-    /// Calls `RenewVideo`.
+    /// Calls `RenewVideo`; the answer is a [`RenewVideoResponse`].
     ///
     /// Required: `LicenseId`.
     ///
@@ -332,7 +332,7 @@ impl Client {
     pub fn renew_video(&self) -> RenewVideoCall {
         RenewVideoCall::new(&self.handle)
     }
-    /// Calls `UpdateTestXMagic`.
+    /// Calls `UpdateTestXMagic`; the answer is a [`UpdateTestXMagicResponse`].
     ///
     /// Required: `XMagicId`, `ResourceId`.
     ///
@@ -341,7 +341,7 @@ impl Client {
     pub fn update_test_x_magic(&self) -> UpdateTestXMagicCall {
         UpdateTestXMagicCall::new(&self.handle)
     }
-    /// Calls `UpdateTrialLicense`.
+    /// Calls `UpdateTrialLicense`; the answer is a [`UpdateTrialLicenseResponse`].
     ///
     /// Required: `LicenseId`, `ResourceId`.
     ///
@@ -350,7 +350,7 @@ impl Client {
     pub fn update_trial_license(&self) -> UpdateTrialLicenseCall {
         UpdateTrialLicenseCall::new(&self.handle)
     }
-    /// Calls `UpdateXMagic`.
+    /// Calls `UpdateXMagic`; the answer is a [`UpdateXMagicResponse`].
     ///
     /// Required: `XMagicId`.
     ///
@@ -609,7 +609,6 @@ rt::action!(
     DescribeFeatureList, DescribeFeatureListRequest, DescribeFeatureListCall,
     DescribeFeatureListResponse, Error, idempotent
 );
-impl<T> DescribeFeatureListCall<T> {}
 /// The answer of [`Client::describe_feature_list`] (`DescribeFeatureList`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -667,7 +666,6 @@ rt::action!(
     DescribeSTS, DescribeSTSRequest, DescribeSTSCall, DescribeSTSResponse, Error,
     idempotent
 );
-impl<T> DescribeSTSCall<T> {}
 /// The answer of [`Client::describe_sts`] (`DescribeSTS`).
 #[derive(Clone, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -704,7 +702,6 @@ rt::action!(
     DescribeTrialFeature, DescribeTrialFeatureRequest, DescribeTrialFeatureCall,
     DescribeTrialFeatureResponse, Error, idempotent
 );
-impl<T> DescribeTrialFeatureCall<T> {}
 /// The answer of [`Client::describe_trial_feature`] (`DescribeTrialFeature`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -721,7 +718,6 @@ rt::action!(
     DescribeUserConfig, DescribeUserConfigRequest, DescribeUserConfigCall,
     DescribeUserConfigResponse, Error, idempotent
 );
-impl<T> DescribeUserConfigCall<T> {}
 /// The answer of [`Client::describe_user_config`] (`DescribeUserConfig`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `AssociateSecurityGroups`.
+    /// Calls `AssociateSecurityGroups`; the answer is a [`AssociateSecurityGroupsResponse`].
     ///
     /// Required: `SecurityGroupIds`, `InstanceIds`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn associate_security_groups(&self) -> AssociateSecurityGroupsCall {
         AssociateSecurityGroupsCall::new(&self.handle)
     }
-    /// Calls `CreateInstance`.
+    /// Calls `CreateInstance`; the answer is a [`CreateInstanceResponse`].
     ///
     /// Required: `VpcId`, `SubnetId`, `PayMode`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn create_instance(&self) -> CreateInstanceCall {
         CreateInstanceCall::new(&self.handle)
     }
-    /// Calls `DescribeDBSecurityGroups`.
+    /// Calls `DescribeDBSecurityGroups`; the answer is a [`DescribeDBSecurityGroupsResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn describe_db_security_groups(&self) -> DescribeDBSecurityGroupsCall {
         DescribeDBSecurityGroupsCall::new(&self.handle)
     }
-    /// Calls `DescribeInstanceMaintenanceWindow`.
+    /// Calls `DescribeInstanceMaintenanceWindow`; the answer is a [`DescribeInstanceMaintenanceWindowResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -73,7 +73,7 @@ impl Client {
     ) -> DescribeInstanceMaintenanceWindowCall {
         DescribeInstanceMaintenanceWindowCall::new(&self.handle)
     }
-    /// Calls `DescribeInstanceNodes`.
+    /// Calls `DescribeInstanceNodes`; the answer is a [`DescribeInstanceNodesResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -84,7 +84,7 @@ impl Client {
     pub fn describe_instance_nodes(&self) -> DescribeInstanceNodesCall {
         DescribeInstanceNodesCall::new(&self.handle)
     }
-    /// Calls `DescribeInstances`.
+    /// Calls `DescribeInstances`; the answer is a [`DescribeInstancesResponse`].
     ///
     /// Each answer holds one page of `Items`; [`into_paginator`](DescribeInstancesCall::into_paginator) reads them all.
     ///
@@ -93,7 +93,7 @@ impl Client {
     pub fn describe_instances(&self) -> DescribeInstancesCall {
         DescribeInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribePriceCreateInstance`.
+    /// Calls `DescribePriceCreateInstance`; the answer is a [`DescribePriceCreateInstanceResponse`].
     ///
     /// Required: `InstanceType`, `Cpu`, `Memory`, `DiskSize`, `WorkerNodeNum`, `PayMode`, `GoodsNum`.
     ///
@@ -102,7 +102,7 @@ impl Client {
     pub fn describe_price_create_instance(&self) -> DescribePriceCreateInstanceCall {
         DescribePriceCreateInstanceCall::new(&self.handle)
     }
-    /// Calls `DescribePriceRenewInstance`.
+    /// Calls `DescribePriceRenewInstance`; the answer is a [`DescribePriceRenewInstanceResponse`].
     ///
     /// Required: `InstanceId`, `PayPeriod`.
     ///
@@ -111,7 +111,7 @@ impl Client {
     pub fn describe_price_renew_instance(&self) -> DescribePriceRenewInstanceCall {
         DescribePriceRenewInstanceCall::new(&self.handle)
     }
-    /// Calls `DescribePriceResizeInstance`.
+    /// Calls `DescribePriceResizeInstance`; the answer is a [`DescribePriceResizeInstanceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -120,7 +120,7 @@ impl Client {
     pub fn describe_price_resize_instance(&self) -> DescribePriceResizeInstanceCall {
         DescribePriceResizeInstanceCall::new(&self.handle)
     }
-    /// Calls `DestroyInstances`.
+    /// Calls `DestroyInstances`; the answer is a [`DestroyInstancesResponse`].
     ///
     /// Required: `InstanceIds`.
     ///
@@ -129,7 +129,7 @@ impl Client {
     pub fn destroy_instances(&self) -> DestroyInstancesCall {
         DestroyInstancesCall::new(&self.handle)
     }
-    /// Calls `DisassociateSecurityGroups`.
+    /// Calls `DisassociateSecurityGroups`; the answer is a [`DisassociateSecurityGroupsResponse`].
     ///
     /// Required: `SecurityGroupIds`, `InstanceIds`.
     ///
@@ -138,7 +138,7 @@ impl Client {
     pub fn disassociate_security_groups(&self) -> DisassociateSecurityGroupsCall {
         DisassociateSecurityGroupsCall::new(&self.handle)
     }
-    /// Calls `IsolateInstance`.
+    /// Calls `IsolateInstance`; the answer is a [`IsolateInstanceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -147,7 +147,7 @@ impl Client {
     pub fn isolate_instance(&self) -> IsolateInstanceCall {
         IsolateInstanceCall::new(&self.handle)
     }
-    /// Calls `ModifyDBInstanceSecurityGroups`.
+    /// Calls `ModifyDBInstanceSecurityGroups`; the answer is a [`ModifyDBInstanceSecurityGroupsResponse`].
     ///
     /// Required: `SecurityGroupIds`, `InstanceIds`.
     ///
@@ -158,7 +158,7 @@ impl Client {
     ) -> ModifyDBInstanceSecurityGroupsCall {
         ModifyDBInstanceSecurityGroupsCall::new(&self.handle)
     }
-    /// Calls `ModifyInstanceMaintenanceWindow`.
+    /// Calls `ModifyInstanceMaintenanceWindow`; the answer is a [`ModifyInstanceMaintenanceWindowResponse`].
     ///
     /// Required: `InstanceId`, `StartTime`, `TimeSpan`.
     ///
@@ -169,7 +169,7 @@ impl Client {
     ) -> ModifyInstanceMaintenanceWindowCall {
         ModifyInstanceMaintenanceWindowCall::new(&self.handle)
     }
-    /// Calls `RecoverInstance`.
+    /// Calls `RecoverInstance`; the answer is a [`RecoverInstanceResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -178,7 +178,7 @@ impl Client {
     pub fn recover_instance(&self) -> RecoverInstanceCall {
         RecoverInstanceCall::new(&self.handle)
     }
-    /// Calls `ScaleOutInstance`.
+    /// Calls `ScaleOutInstance`; the answer is a [`ScaleOutInstanceResponse`].
     ///
     /// Required: `InstanceId`, `ReplicaNum`.
     ///
@@ -187,7 +187,7 @@ impl Client {
     pub fn scale_out_instance(&self) -> ScaleOutInstanceCall {
         ScaleOutInstanceCall::new(&self.handle)
     }
-    /// Calls `ScaleUpInstance`.
+    /// Calls `ScaleUpInstance`; the answer is a [`ScaleUpInstanceResponse`].
     ///
     /// Required: `InstanceId`.
     ///

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `CancelTask`.
+    /// Calls `CancelTask`; the answer is a [`CancelTaskResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn cancel_task(&self) -> CancelTaskCall {
         CancelTaskCall::new(&self.handle)
     }
-    /// Calls `CreateVideoModerationTask`.
+    /// Calls `CreateVideoModerationTask`; the answer is a [`CreateVideoModerationTaskResponse`].
     ///
     /// Required: `Type`, `Tasks`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn create_video_moderation_task(&self) -> CreateVideoModerationTaskCall {
         CreateVideoModerationTaskCall::new(&self.handle)
     }
-    /// Calls `DescribeTaskDetail`.
+    /// Calls `DescribeTaskDetail`; the answer is a [`DescribeTaskDetailResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn describe_task_detail(&self) -> DescribeTaskDetailCall {
         DescribeTaskDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeTasks`.
+    /// Calls `DescribeTasks`; the answer is a [`DescribeTasksResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vm&Version=2020-12-29&Action=DescribeTasks)
     #[inline]

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `SendCodeVoice`.
+    /// Calls `SendCodeVoice`; the answer is a [`SendCodeVoiceResponse`].
     ///
     /// Required: `CodeMessage`, `CalledNumber`, `VoiceSdkAppid`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn send_code_voice(&self) -> SendCodeVoiceCall {
         SendCodeVoiceCall::new(&self.handle)
     }
-    /// Calls `SendTtsVoice`.
+    /// Calls `SendTtsVoice`; the answer is a [`SendTtsVoiceResponse`].
     ///
     /// Required: `TemplateId`, `CalledNumber`, `VoiceSdkAppid`.
     ///

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `ApplyUpload`.
+    /// Calls `ApplyUpload`; the answer is a [`ApplyUploadResponse`].
     ///
     /// Required: `MediaType`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn apply_upload(&self) -> ApplyUploadCall {
         ApplyUploadCall::new(&self.handle)
     }
-    /// Calls `AttachMediaSubtitles`.
+    /// Calls `AttachMediaSubtitles`; the answer is a [`AttachMediaSubtitlesResponse`].
     ///
     /// Required: `FileId`, `Operation`, `AdaptiveDynamicStreamingDefinition`, `SubtitleIds`.
     ///
@@ -53,21 +53,21 @@ impl Client {
     pub fn attach_media_subtitles(&self) -> AttachMediaSubtitlesCall {
         AttachMediaSubtitlesCall::new(&self.handle)
     }
-    /// Calls `CloneVoiceAsync`.
+    /// Calls `CloneVoiceAsync`; the answer is a [`CloneVoiceAsyncResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vod&Version=2018-07-17&Action=CloneVoiceAsync)
     #[inline]
     pub fn clone_voice_async(&self) -> CloneVoiceAsyncCall {
         CloneVoiceAsyncCall::new(&self.handle)
     }
-    /// Calls `CloneVoiceSync`.
+    /// Calls `CloneVoiceSync`; the answer is a [`CloneVoiceSyncResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vod&Version=2018-07-17&Action=CloneVoiceSync)
     #[inline]
     pub fn clone_voice_sync(&self) -> CloneVoiceSyncCall {
         CloneVoiceSyncCall::new(&self.handle)
     }
-    /// Calls `CommitUpload`.
+    /// Calls `CommitUpload`; the answer is a [`CommitUploadResponse`].
     ///
     /// Required: `VodSessionKey`.
     ///
@@ -76,7 +76,7 @@ impl Client {
     pub fn commit_upload(&self) -> CommitUploadCall {
         CommitUploadCall::new(&self.handle)
     }
-    /// Calls `ComposeMedia`.
+    /// Calls `ComposeMedia`; the answer is a [`ComposeMediaResponse`].
     ///
     /// Required: `Tracks`, `Output`.
     ///
@@ -85,7 +85,7 @@ impl Client {
     pub fn compose_media(&self) -> ComposeMediaCall {
         ComposeMediaCall::new(&self.handle)
     }
-    /// Calls `ConfirmEvents`.
+    /// Calls `ConfirmEvents`; the answer is a [`ConfirmEventsResponse`].
     ///
     /// Required: `EventHandles`.
     ///
@@ -94,21 +94,21 @@ impl Client {
     pub fn confirm_events(&self) -> ConfirmEventsCall {
         ConfirmEventsCall::new(&self.handle)
     }
-    /// Calls `CreateAIAnalysisTemplate`.
+    /// Calls `CreateAIAnalysisTemplate`; the answer is a [`CreateAIAnalysisTemplateResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vod&Version=2018-07-17&Action=CreateAIAnalysisTemplate)
     #[inline]
     pub fn create_ai_analysis_template(&self) -> CreateAIAnalysisTemplateCall {
         CreateAIAnalysisTemplateCall::new(&self.handle)
     }
-    /// Calls `CreateAIRecognitionTemplate`.
+    /// Calls `CreateAIRecognitionTemplate`; the answer is a [`CreateAIRecognitionTemplateResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vod&Version=2018-07-17&Action=CreateAIRecognitionTemplate)
     #[inline]
     pub fn create_ai_recognition_template(&self) -> CreateAIRecognitionTemplateCall {
         CreateAIRecognitionTemplateCall::new(&self.handle)
     }
-    /// Calls `CreateAdaptiveDynamicStreamingTemplate`.
+    /// Calls `CreateAdaptiveDynamicStreamingTemplate`; the answer is a [`CreateAdaptiveDynamicStreamingTemplateResponse`].
     ///
     /// Required: `Format`, `StreamInfos`.
     ///
@@ -119,7 +119,7 @@ impl Client {
     ) -> CreateAdaptiveDynamicStreamingTemplateCall {
         CreateAdaptiveDynamicStreamingTemplateCall::new(&self.handle)
     }
-    /// Calls `CreateAigcAdvancedCustomElement`.
+    /// Calls `CreateAigcAdvancedCustomElement`; the answer is a [`CreateAigcAdvancedCustomElementResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vod&Version=2018-07-17&Action=CreateAigcAdvancedCustomElement)
     #[inline]
@@ -128,7 +128,7 @@ impl Client {
     ) -> CreateAigcAdvancedCustomElementCall {
         CreateAigcAdvancedCustomElementCall::new(&self.handle)
     }
-    /// Calls `CreateAigcApiToken`.
+    /// Calls `CreateAigcApiToken`; the answer is a [`CreateAigcApiTokenResponse`].
     ///
     /// Required: `SubAppId`.
     ///
@@ -137,7 +137,7 @@ impl Client {
     pub fn create_aigc_api_token(&self) -> CreateAigcApiTokenCall {
         CreateAigcApiTokenCall::new(&self.handle)
     }
-    /// Calls `CreateAigcAudioClone`.
+    /// Calls `CreateAigcAudioClone`; the answer is a [`CreateAigcAudioCloneResponse`].
     ///
     /// Required: `SubAppId`, `AudioFileInfo`, `VoiceId`, `Text`.
     ///
@@ -146,14 +146,14 @@ impl Client {
     pub fn create_aigc_audio_clone(&self) -> CreateAigcAudioCloneCall {
         CreateAigcAudioCloneCall::new(&self.handle)
     }
-    /// Calls `CreateAigcAudioTask`.
+    /// Calls `CreateAigcAudioTask`; the answer is a [`CreateAigcAudioTaskResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vod&Version=2018-07-17&Action=CreateAigcAudioTask)
     #[inline]
     pub fn create_aigc_audio_task(&self) -> CreateAigcAudioTaskCall {
         CreateAigcAudioTaskCall::new(&self.handle)
     }
-    /// Calls `CreateAigcCustomElement`.
+    /// Calls `CreateAigcCustomElement`; the answer is a [`CreateAigcCustomElementResponse`].
     ///
     /// Required: `ElementName`, `ElementDescription`, `ElementFrontalImage`, `ElementReferList`.
     ///
@@ -162,21 +162,21 @@ impl Client {
     pub fn create_aigc_custom_element(&self) -> CreateAigcCustomElementCall {
         CreateAigcCustomElementCall::new(&self.handle)
     }
-    /// Calls `CreateAigcCustomVoice`.
+    /// Calls `CreateAigcCustomVoice`; the answer is a [`CreateAigcCustomVoiceResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vod&Version=2018-07-17&Action=CreateAigcCustomVoice)
     #[inline]
     pub fn create_aigc_custom_voice(&self) -> CreateAigcCustomVoiceCall {
         CreateAigcCustomVoiceCall::new(&self.handle)
     }
-    /// Calls `CreateAigcHunyuan3DTask`.
+    /// Calls `CreateAigcHunyuan3DTask`; the answer is a [`CreateAigcHunyuan3DTaskResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vod&Version=2018-07-17&Action=CreateAigcHunyuan3DTask)
     #[inline]
     pub fn create_aigc_hunyuan3_d_task(&self) -> CreateAigcHunyuan3DTaskCall {
         CreateAigcHunyuan3DTaskCall::new(&self.handle)
     }
-    /// Calls `CreateAigcImageTask`.
+    /// Calls `CreateAigcImageTask`; the answer is a [`CreateAigcImageTaskResponse`].
     ///
     /// Required: `SubAppId`, `ModelName`, `ModelVersion`.
     ///
@@ -185,7 +185,7 @@ impl Client {
     pub fn create_aigc_image_task(&self) -> CreateAigcImageTaskCall {
         CreateAigcImageTaskCall::new(&self.handle)
     }
-    /// Calls `CreateAigcQuota`.
+    /// Calls `CreateAigcQuota`; the answer is a [`CreateAigcQuotaResponse`].
     ///
     /// Required: `SubAppId`, `QuotaType`, `QuotaLimit`.
     ///
@@ -194,14 +194,14 @@ impl Client {
     pub fn create_aigc_quota(&self) -> CreateAigcQuotaCall {
         CreateAigcQuotaCall::new(&self.handle)
     }
-    /// Calls `CreateAigcSubject`.
+    /// Calls `CreateAigcSubject`; the answer is a [`CreateAigcSubjectResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vod&Version=2018-07-17&Action=CreateAigcSubject)
     #[inline]
     pub fn create_aigc_subject(&self) -> CreateAigcSubjectCall {
         CreateAigcSubjectCall::new(&self.handle)
     }
-    /// Calls `CreateAigcVideoRedrawTask`.
+    /// Calls `CreateAigcVideoRedrawTask`; the answer is a [`CreateAigcVideoRedrawTaskResponse`].
     ///
     /// Required: `SubAppId`.
     ///
@@ -210,7 +210,7 @@ impl Client {
     pub fn create_aigc_video_redraw_task(&self) -> CreateAigcVideoRedrawTaskCall {
         CreateAigcVideoRedrawTaskCall::new(&self.handle)
     }
-    /// Calls `CreateAigcVideoTask`.
+    /// Calls `CreateAigcVideoTask`; the answer is a [`CreateAigcVideoTaskResponse`].
     ///
     /// Required: `SubAppId`, `ModelName`, `ModelVersion`.
     ///
@@ -219,7 +219,7 @@ impl Client {
     pub fn create_aigc_video_task(&self) -> CreateAigcVideoTaskCall {
         CreateAigcVideoTaskCall::new(&self.handle)
     }
-    /// Calls `CreateAnimatedGraphicsTemplate`.
+    /// Calls `CreateAnimatedGraphicsTemplate`; the answer is a [`CreateAnimatedGraphicsTemplateResponse`].
     ///
     /// Required: `Fps`.
     ///
@@ -230,7 +230,7 @@ impl Client {
     ) -> CreateAnimatedGraphicsTemplateCall {
         CreateAnimatedGraphicsTemplateCall::new(&self.handle)
     }
-    /// Calls `CreateBlindWatermarkTemplate`.
+    /// Calls `CreateBlindWatermarkTemplate`; the answer is a [`CreateBlindWatermarkTemplateResponse`].
     ///
     /// Required: `Type`, `TextContent`.
     ///
@@ -239,7 +239,7 @@ impl Client {
     pub fn create_blind_watermark_template(&self) -> CreateBlindWatermarkTemplateCall {
         CreateBlindWatermarkTemplateCall::new(&self.handle)
     }
-    /// Calls `CreateCLSLogset`.
+    /// Calls `CreateCLSLogset`; the answer is a [`CreateCLSLogsetResponse`].
     ///
     /// Required: `CLSRegion`.
     ///
@@ -248,7 +248,7 @@ impl Client {
     pub fn create_cls_logset(&self) -> CreateCLSLogsetCall {
         CreateCLSLogsetCall::new(&self.handle)
     }
-    /// Calls `CreateCLSTopic`.
+    /// Calls `CreateCLSTopic`; the answer is a [`CreateCLSTopicResponse`].
     ///
     /// Required: `CLSRegion`, `TopicName`, `LogsetId`.
     ///
@@ -257,7 +257,7 @@ impl Client {
     pub fn create_cls_topic(&self) -> CreateCLSTopicCall {
         CreateCLSTopicCall::new(&self.handle)
     }
-    /// Calls `CreateClass`.
+    /// Calls `CreateClass`; the answer is a [`CreateClassResponse`].
     ///
     /// Required: `ParentId`, `ClassName`.
     ///
@@ -266,7 +266,7 @@ impl Client {
     pub fn create_class(&self) -> CreateClassCall {
         CreateClassCall::new(&self.handle)
     }
-    /// Calls `CreateComplexAdaptiveDynamicStreamingTask`.
+    /// Calls `CreateComplexAdaptiveDynamicStreamingTask`; the answer is a [`CreateComplexAdaptiveDynamicStreamingTaskResponse`].
     ///
     /// Required: `SubAppId`, `FileId`, `StreamParaSet`.
     ///
@@ -277,7 +277,7 @@ impl Client {
     ) -> CreateComplexAdaptiveDynamicStreamingTaskCall {
         CreateComplexAdaptiveDynamicStreamingTaskCall::new(&self.handle)
     }
-    /// Calls `CreateContentReviewTemplate`.
+    /// Calls `CreateContentReviewTemplate`; the answer is a [`CreateContentReviewTemplateResponse`].
     ///
     /// Required: `ReviewWallSwitch`.
     ///
@@ -286,7 +286,7 @@ impl Client {
     pub fn create_content_review_template(&self) -> CreateContentReviewTemplateCall {
         CreateContentReviewTemplateCall::new(&self.handle)
     }
-    /// Calls `CreateDomainVerifyRecord`.
+    /// Calls `CreateDomainVerifyRecord`; the answer is a [`CreateDomainVerifyRecordResponse`].
     ///
     /// Required: `Domain`.
     ///
@@ -295,7 +295,7 @@ impl Client {
     pub fn create_domain_verify_record(&self) -> CreateDomainVerifyRecordCall {
         CreateDomainVerifyRecordCall::new(&self.handle)
     }
-    /// Calls `CreateEnhanceMediaTemplate`.
+    /// Calls `CreateEnhanceMediaTemplate`; the answer is a [`CreateEnhanceMediaTemplateResponse`].
     ///
     /// Required: `Container`.
     ///
@@ -304,7 +304,7 @@ impl Client {
     pub fn create_enhance_media_template(&self) -> CreateEnhanceMediaTemplateCall {
         CreateEnhanceMediaTemplateCall::new(&self.handle)
     }
-    /// Calls `CreateHeadTailTemplate`.
+    /// Calls `CreateHeadTailTemplate`; the answer is a [`CreateHeadTailTemplateResponse`].
     ///
     /// Required: `Name`.
     ///
@@ -313,7 +313,7 @@ impl Client {
     pub fn create_head_tail_template(&self) -> CreateHeadTailTemplateCall {
         CreateHeadTailTemplateCall::new(&self.handle)
     }
-    /// Calls `CreateImageProcessingTemplate`.
+    /// Calls `CreateImageProcessingTemplate`; the answer is a [`CreateImageProcessingTemplateResponse`].
     ///
     /// Required: `Operations`.
     ///
@@ -322,7 +322,7 @@ impl Client {
     pub fn create_image_processing_template(&self) -> CreateImageProcessingTemplateCall {
         CreateImageProcessingTemplateCall::new(&self.handle)
     }
-    /// Calls `CreateImageSpriteTemplate`.
+    /// Calls `CreateImageSpriteTemplate`; the answer is a [`CreateImageSpriteTemplateResponse`].
     ///
     /// Required: `SampleType`, `SampleInterval`, `RowCount`, `ColumnCount`.
     ///
@@ -331,7 +331,7 @@ impl Client {
     pub fn create_image_sprite_template(&self) -> CreateImageSpriteTemplateCall {
         CreateImageSpriteTemplateCall::new(&self.handle)
     }
-    /// Calls `CreateJustInTimeTranscodeTemplate`.
+    /// Calls `CreateJustInTimeTranscodeTemplate`; the answer is a [`CreateJustInTimeTranscodeTemplateResponse`].
     ///
     /// Required: `Name`, `VideoConfigure`.
     ///
@@ -342,7 +342,7 @@ impl Client {
     ) -> CreateJustInTimeTranscodeTemplateCall {
         CreateJustInTimeTranscodeTemplateCall::new(&self.handle)
     }
-    /// Calls `CreateKnowledgeBase`.
+    /// Calls `CreateKnowledgeBase`; the answer is a [`CreateKnowledgeBaseResponse`].
     ///
     /// Required: `SubAppId`, `Name`.
     ///
@@ -351,7 +351,7 @@ impl Client {
     pub fn create_knowledge_base(&self) -> CreateKnowledgeBaseCall {
         CreateKnowledgeBaseCall::new(&self.handle)
     }
-    /// Calls `CreateLLMComprehendTemplate`.
+    /// Calls `CreateLLMComprehendTemplate`; the answer is a [`CreateLLMComprehendTemplateResponse`].
     ///
     /// Required: `Level`.
     ///
@@ -360,7 +360,7 @@ impl Client {
     pub fn create_llm_comprehend_template(&self) -> CreateLLMComprehendTemplateCall {
         CreateLLMComprehendTemplateCall::new(&self.handle)
     }
-    /// Calls `CreateMPSTemplate`.
+    /// Calls `CreateMPSTemplate`; the answer is a [`CreateMPSTemplateResponse`].
     ///
     /// Required: `SubAppId`, `TemplateType`.
     ///
@@ -369,7 +369,7 @@ impl Client {
     pub fn create_mps_template(&self) -> CreateMPSTemplateCall {
         CreateMPSTemplateCall::new(&self.handle)
     }
-    /// Calls `CreatePersonSample`.
+    /// Calls `CreatePersonSample`; the answer is a [`CreatePersonSampleResponse`].
     ///
     /// Required: `Name`, `Usages`.
     ///
@@ -378,7 +378,7 @@ impl Client {
     pub fn create_person_sample(&self) -> CreatePersonSampleCall {
         CreatePersonSampleCall::new(&self.handle)
     }
-    /// Calls `CreateProcedureTemplate`.
+    /// Calls `CreateProcedureTemplate`; the answer is a [`CreateProcedureTemplateResponse`].
     ///
     /// Required: `Name`.
     ///
@@ -387,7 +387,7 @@ impl Client {
     pub fn create_procedure_template(&self) -> CreateProcedureTemplateCall {
         CreateProcedureTemplateCall::new(&self.handle)
     }
-    /// Calls `CreateProcessImageAsyncTemplate`.
+    /// Calls `CreateProcessImageAsyncTemplate`; the answer is a [`CreateProcessImageAsyncTemplateResponse`].
     ///
     /// Required: `ProcessImageConfigure`.
     ///
@@ -398,14 +398,14 @@ impl Client {
     ) -> CreateProcessImageAsyncTemplateCall {
         CreateProcessImageAsyncTemplateCall::new(&self.handle)
     }
-    /// Calls `CreateQualityInspectTemplate`.
+    /// Calls `CreateQualityInspectTemplate`; the answer is a [`CreateQualityInspectTemplateResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vod&Version=2018-07-17&Action=CreateQualityInspectTemplate)
     #[inline]
     pub fn create_quality_inspect_template(&self) -> CreateQualityInspectTemplateCall {
         CreateQualityInspectTemplateCall::new(&self.handle)
     }
-    /// Calls `CreateRebuildMediaTemplate`.
+    /// Calls `CreateRebuildMediaTemplate`; the answer is a [`CreateRebuildMediaTemplateResponse`].
     ///
     /// Required: `Container`.
     ///
@@ -414,7 +414,7 @@ impl Client {
     pub fn create_rebuild_media_template(&self) -> CreateRebuildMediaTemplateCall {
         CreateRebuildMediaTemplateCall::new(&self.handle)
     }
-    /// Calls `CreateReviewTemplate`.
+    /// Calls `CreateReviewTemplate`; the answer is a [`CreateReviewTemplateResponse`].
     ///
     /// Required: `Labels`.
     ///
@@ -423,7 +423,7 @@ impl Client {
     pub fn create_review_template(&self) -> CreateReviewTemplateCall {
         CreateReviewTemplateCall::new(&self.handle)
     }
-    /// Calls `CreateRoundPlay`.
+    /// Calls `CreateRoundPlay`; the answer is a [`CreateRoundPlayResponse`].
     ///
     /// Required: `StartTime`, `RoundPlaylist`.
     ///
@@ -432,7 +432,7 @@ impl Client {
     pub fn create_round_play(&self) -> CreateRoundPlayCall {
         CreateRoundPlayCall::new(&self.handle)
     }
-    /// Calls `CreateSampleSnapshotTemplate`.
+    /// Calls `CreateSampleSnapshotTemplate`; the answer is a [`CreateSampleSnapshotTemplateResponse`].
     ///
     /// Required: `SampleType`, `SampleInterval`.
     ///
@@ -441,7 +441,7 @@ impl Client {
     pub fn create_sample_snapshot_template(&self) -> CreateSampleSnapshotTemplateCall {
         CreateSampleSnapshotTemplateCall::new(&self.handle)
     }
-    /// Calls `CreateSceneAigcImageTask`.
+    /// Calls `CreateSceneAigcImageTask`; the answer is a [`CreateSceneAigcImageTaskResponse`].
     ///
     /// Required: `SubAppId`, `SceneInfo`.
     ///
@@ -450,7 +450,7 @@ impl Client {
     pub fn create_scene_aigc_image_task(&self) -> CreateSceneAigcImageTaskCall {
         CreateSceneAigcImageTaskCall::new(&self.handle)
     }
-    /// Calls `CreateSceneAigcVideoTask`.
+    /// Calls `CreateSceneAigcVideoTask`; the answer is a [`CreateSceneAigcVideoTaskResponse`].
     ///
     /// Required: `SubAppId`, `SceneInfo`.
     ///
@@ -459,7 +459,7 @@ impl Client {
     pub fn create_scene_aigc_video_task(&self) -> CreateSceneAigcVideoTaskCall {
         CreateSceneAigcVideoTaskCall::new(&self.handle)
     }
-    /// Calls `CreateSnapshotByTimeOffsetTemplate`.
+    /// Calls `CreateSnapshotByTimeOffsetTemplate`; the answer is a [`CreateSnapshotByTimeOffsetTemplateResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vod&Version=2018-07-17&Action=CreateSnapshotByTimeOffsetTemplate)
     #[inline]
@@ -468,7 +468,7 @@ impl Client {
     ) -> CreateSnapshotByTimeOffsetTemplateCall {
         CreateSnapshotByTimeOffsetTemplateCall::new(&self.handle)
     }
-    /// Calls `CreateStorageRegion`.
+    /// Calls `CreateStorageRegion`; the answer is a [`CreateStorageRegionResponse`].
     ///
     /// Required: `StorageRegion`.
     ///
@@ -477,7 +477,7 @@ impl Client {
     pub fn create_storage_region(&self) -> CreateStorageRegionCall {
         CreateStorageRegionCall::new(&self.handle)
     }
-    /// Calls `CreateSubAppId`.
+    /// Calls `CreateSubAppId`; the answer is a [`CreateSubAppIdResponse`].
     ///
     /// Required: `Name`.
     ///
@@ -486,7 +486,7 @@ impl Client {
     pub fn create_sub_app_id(&self) -> CreateSubAppIdCall {
         CreateSubAppIdCall::new(&self.handle)
     }
-    /// Calls `CreateSuperPlayerConfig`.
+    /// Calls `CreateSuperPlayerConfig`; the answer is a [`CreateSuperPlayerConfigResponse`].
     ///
     /// Required: `Name`.
     ///
@@ -495,7 +495,7 @@ impl Client {
     pub fn create_super_player_config(&self) -> CreateSuperPlayerConfigCall {
         CreateSuperPlayerConfigCall::new(&self.handle)
     }
-    /// Calls `CreateTranscodeTemplate`.
+    /// Calls `CreateTranscodeTemplate`; the answer is a [`CreateTranscodeTemplateResponse`].
     ///
     /// Required: `Container`.
     ///
@@ -504,7 +504,7 @@ impl Client {
     pub fn create_transcode_template(&self) -> CreateTranscodeTemplateCall {
         CreateTranscodeTemplateCall::new(&self.handle)
     }
-    /// Calls `CreateVodDomain`.
+    /// Calls `CreateVodDomain`; the answer is a [`CreateVodDomainResponse`].
     ///
     /// Required: `Domain`.
     ///
@@ -513,7 +513,7 @@ impl Client {
     pub fn create_vod_domain(&self) -> CreateVodDomainCall {
         CreateVodDomainCall::new(&self.handle)
     }
-    /// Calls `CreateWatermarkTemplate`.
+    /// Calls `CreateWatermarkTemplate`; the answer is a [`CreateWatermarkTemplateResponse`].
     ///
     /// Required: `Type`.
     ///
@@ -522,7 +522,7 @@ impl Client {
     pub fn create_watermark_template(&self) -> CreateWatermarkTemplateCall {
         CreateWatermarkTemplateCall::new(&self.handle)
     }
-    /// Calls `CreateWordSamples`.
+    /// Calls `CreateWordSamples`; the answer is a [`CreateWordSamplesResponse`].
     ///
     /// Required: `Usages`, `Words`.
     ///
@@ -531,7 +531,7 @@ impl Client {
     pub fn create_word_samples(&self) -> CreateWordSamplesCall {
         CreateWordSamplesCall::new(&self.handle)
     }
-    /// Calls `DeleteAIAnalysisTemplate`.
+    /// Calls `DeleteAIAnalysisTemplate`; the answer is a [`DeleteAIAnalysisTemplateResponse`].
     ///
     /// Required: `Definition`.
     ///
@@ -540,7 +540,7 @@ impl Client {
     pub fn delete_ai_analysis_template(&self) -> DeleteAIAnalysisTemplateCall {
         DeleteAIAnalysisTemplateCall::new(&self.handle)
     }
-    /// Calls `DeleteAIRecognitionTemplate`.
+    /// Calls `DeleteAIRecognitionTemplate`; the answer is a [`DeleteAIRecognitionTemplateResponse`].
     ///
     /// Required: `Definition`.
     ///
@@ -549,7 +549,7 @@ impl Client {
     pub fn delete_ai_recognition_template(&self) -> DeleteAIRecognitionTemplateCall {
         DeleteAIRecognitionTemplateCall::new(&self.handle)
     }
-    /// Calls `DeleteAdaptiveDynamicStreamingTemplate`.
+    /// Calls `DeleteAdaptiveDynamicStreamingTemplate`; the answer is a [`DeleteAdaptiveDynamicStreamingTemplateResponse`].
     ///
     /// Required: `Definition`.
     ///
@@ -560,7 +560,7 @@ impl Client {
     ) -> DeleteAdaptiveDynamicStreamingTemplateCall {
         DeleteAdaptiveDynamicStreamingTemplateCall::new(&self.handle)
     }
-    /// Calls `DeleteAigcAdvancedCustomElement`.
+    /// Calls `DeleteAigcAdvancedCustomElement`; the answer is a [`DeleteAigcAdvancedCustomElementResponse`].
     ///
     /// Required: `SubAppId`, `ElementId`.
     ///
@@ -571,7 +571,7 @@ impl Client {
     ) -> DeleteAigcAdvancedCustomElementCall {
         DeleteAigcAdvancedCustomElementCall::new(&self.handle)
     }
-    /// Calls `DeleteAigcApiToken`.
+    /// Calls `DeleteAigcApiToken`; the answer is a [`DeleteAigcApiTokenResponse`].
     ///
     /// Required: `SubAppId`, `ApiToken`.
     ///
@@ -580,7 +580,7 @@ impl Client {
     pub fn delete_aigc_api_token(&self) -> DeleteAigcApiTokenCall {
         DeleteAigcApiTokenCall::new(&self.handle)
     }
-    /// Calls `DeleteAigcQuota`.
+    /// Calls `DeleteAigcQuota`; the answer is a [`DeleteAigcQuotaResponse`].
     ///
     /// Required: `SubAppId`, `QuotaType`.
     ///
@@ -589,7 +589,7 @@ impl Client {
     pub fn delete_aigc_quota(&self) -> DeleteAigcQuotaCall {
         DeleteAigcQuotaCall::new(&self.handle)
     }
-    /// Calls `DeleteAnimatedGraphicsTemplate`.
+    /// Calls `DeleteAnimatedGraphicsTemplate`; the answer is a [`DeleteAnimatedGraphicsTemplateResponse`].
     ///
     /// Required: `Definition`.
     ///
@@ -600,7 +600,7 @@ impl Client {
     ) -> DeleteAnimatedGraphicsTemplateCall {
         DeleteAnimatedGraphicsTemplateCall::new(&self.handle)
     }
-    /// Calls `DeleteBlindWatermarkTemplate`.
+    /// Calls `DeleteBlindWatermarkTemplate`; the answer is a [`DeleteBlindWatermarkTemplateResponse`].
     ///
     /// Required: `Definition`.
     ///
@@ -609,14 +609,14 @@ impl Client {
     pub fn delete_blind_watermark_template(&self) -> DeleteBlindWatermarkTemplateCall {
         DeleteBlindWatermarkTemplateCall::new(&self.handle)
     }
-    /// Calls `DeleteCLSTopic`.
+    /// Calls `DeleteCLSTopic`; the answer is a [`DeleteCLSTopicResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vod&Version=2018-07-17&Action=DeleteCLSTopic)
     #[inline]
     pub fn delete_cls_topic(&self) -> DeleteCLSTopicCall {
         DeleteCLSTopicCall::new(&self.handle)
     }
-    /// Calls `DeleteClass`.
+    /// Calls `DeleteClass`; the answer is a [`DeleteClassResponse`].
     ///
     /// Required: `ClassId`.
     ///
@@ -625,7 +625,7 @@ impl Client {
     pub fn delete_class(&self) -> DeleteClassCall {
         DeleteClassCall::new(&self.handle)
     }
-    /// Calls `DeleteContentReviewTemplate`.
+    /// Calls `DeleteContentReviewTemplate`; the answer is a [`DeleteContentReviewTemplateResponse`].
     ///
     /// Required: `Definition`.
     ///
@@ -634,7 +634,7 @@ impl Client {
     pub fn delete_content_review_template(&self) -> DeleteContentReviewTemplateCall {
         DeleteContentReviewTemplateCall::new(&self.handle)
     }
-    /// Calls `DeleteEnhanceMediaTemplate`.
+    /// Calls `DeleteEnhanceMediaTemplate`; the answer is a [`DeleteEnhanceMediaTemplateResponse`].
     ///
     /// Required: `Definition`.
     ///
@@ -643,7 +643,7 @@ impl Client {
     pub fn delete_enhance_media_template(&self) -> DeleteEnhanceMediaTemplateCall {
         DeleteEnhanceMediaTemplateCall::new(&self.handle)
     }
-    /// Calls `DeleteHeadTailTemplate`.
+    /// Calls `DeleteHeadTailTemplate`; the answer is a [`DeleteHeadTailTemplateResponse`].
     ///
     /// Required: `Definition`.
     ///
@@ -652,7 +652,7 @@ impl Client {
     pub fn delete_head_tail_template(&self) -> DeleteHeadTailTemplateCall {
         DeleteHeadTailTemplateCall::new(&self.handle)
     }
-    /// Calls `DeleteImageProcessingTemplate`.
+    /// Calls `DeleteImageProcessingTemplate`; the answer is a [`DeleteImageProcessingTemplateResponse`].
     ///
     /// Required: `Definition`.
     ///
@@ -661,7 +661,7 @@ impl Client {
     pub fn delete_image_processing_template(&self) -> DeleteImageProcessingTemplateCall {
         DeleteImageProcessingTemplateCall::new(&self.handle)
     }
-    /// Calls `DeleteImageSpriteTemplate`.
+    /// Calls `DeleteImageSpriteTemplate`; the answer is a [`DeleteImageSpriteTemplateResponse`].
     ///
     /// Required: `Definition`.
     ///
@@ -670,7 +670,7 @@ impl Client {
     pub fn delete_image_sprite_template(&self) -> DeleteImageSpriteTemplateCall {
         DeleteImageSpriteTemplateCall::new(&self.handle)
     }
-    /// Calls `DeleteJustInTimeTranscodeTemplate`.
+    /// Calls `DeleteJustInTimeTranscodeTemplate`; the answer is a [`DeleteJustInTimeTranscodeTemplateResponse`].
     ///
     /// Required: `Name`.
     ///
@@ -681,7 +681,7 @@ impl Client {
     ) -> DeleteJustInTimeTranscodeTemplateCall {
         DeleteJustInTimeTranscodeTemplateCall::new(&self.handle)
     }
-    /// Calls `DeleteKnowledgeBase`.
+    /// Calls `DeleteKnowledgeBase`; the answer is a [`DeleteKnowledgeBaseResponse`].
     ///
     /// Required: `SubAppId`, `KnowledgeBaseId`.
     ///
@@ -690,7 +690,7 @@ impl Client {
     pub fn delete_knowledge_base(&self) -> DeleteKnowledgeBaseCall {
         DeleteKnowledgeBaseCall::new(&self.handle)
     }
-    /// Calls `DeleteLLMComprehendTemplate`.
+    /// Calls `DeleteLLMComprehendTemplate`; the answer is a [`DeleteLLMComprehendTemplateResponse`].
     ///
     /// Required: `Definition`.
     ///
@@ -699,7 +699,7 @@ impl Client {
     pub fn delete_llm_comprehend_template(&self) -> DeleteLLMComprehendTemplateCall {
         DeleteLLMComprehendTemplateCall::new(&self.handle)
     }
-    /// Calls `DeleteMPSTemplate`.
+    /// Calls `DeleteMPSTemplate`; the answer is a [`DeleteMPSTemplateResponse`].
     ///
     /// Required: `SubAppId`, `TemplateType`, `Definition`.
     ///
@@ -708,7 +708,7 @@ impl Client {
     pub fn delete_mps_template(&self) -> DeleteMPSTemplateCall {
         DeleteMPSTemplateCall::new(&self.handle)
     }
-    /// Calls `DeleteMedia`.
+    /// Calls `DeleteMedia`; the answer is a [`DeleteMediaResponse`].
     ///
     /// Required: `FileId`.
     ///
@@ -717,7 +717,7 @@ impl Client {
     pub fn delete_media(&self) -> DeleteMediaCall {
         DeleteMediaCall::new(&self.handle)
     }
-    /// Calls `DeletePersonSample`.
+    /// Calls `DeletePersonSample`; the answer is a [`DeletePersonSampleResponse`].
     ///
     /// Required: `PersonId`.
     ///
@@ -726,7 +726,7 @@ impl Client {
     pub fn delete_person_sample(&self) -> DeletePersonSampleCall {
         DeletePersonSampleCall::new(&self.handle)
     }
-    /// Calls `DeleteProcedureTemplate`.
+    /// Calls `DeleteProcedureTemplate`; the answer is a [`DeleteProcedureTemplateResponse`].
     ///
     /// Required: `Name`.
     ///
@@ -735,7 +735,7 @@ impl Client {
     pub fn delete_procedure_template(&self) -> DeleteProcedureTemplateCall {
         DeleteProcedureTemplateCall::new(&self.handle)
     }
-    /// Calls `DeleteProcessImageAsyncTemplate`.
+    /// Calls `DeleteProcessImageAsyncTemplate`; the answer is a [`DeleteProcessImageAsyncTemplateResponse`].
     ///
     /// Required: `Definition`.
     ///
@@ -746,7 +746,7 @@ impl Client {
     ) -> DeleteProcessImageAsyncTemplateCall {
         DeleteProcessImageAsyncTemplateCall::new(&self.handle)
     }
-    /// Calls `DeleteQualityInspectTemplate`.
+    /// Calls `DeleteQualityInspectTemplate`; the answer is a [`DeleteQualityInspectTemplateResponse`].
     ///
     /// Required: `Definition`.
     ///
@@ -755,7 +755,7 @@ impl Client {
     pub fn delete_quality_inspect_template(&self) -> DeleteQualityInspectTemplateCall {
         DeleteQualityInspectTemplateCall::new(&self.handle)
     }
-    /// Calls `DeleteRebuildMediaTemplate`.
+    /// Calls `DeleteRebuildMediaTemplate`; the answer is a [`DeleteRebuildMediaTemplateResponse`].
     ///
     /// Required: `Definition`.
     ///
@@ -764,7 +764,7 @@ impl Client {
     pub fn delete_rebuild_media_template(&self) -> DeleteRebuildMediaTemplateCall {
         DeleteRebuildMediaTemplateCall::new(&self.handle)
     }
-    /// Calls `DeleteReviewTemplate`.
+    /// Calls `DeleteReviewTemplate`; the answer is a [`DeleteReviewTemplateResponse`].
     ///
     /// Required: `Definition`.
     ///
@@ -773,7 +773,7 @@ impl Client {
     pub fn delete_review_template(&self) -> DeleteReviewTemplateCall {
         DeleteReviewTemplateCall::new(&self.handle)
     }
-    /// Calls `DeleteRoundPlay`.
+    /// Calls `DeleteRoundPlay`; the answer is a [`DeleteRoundPlayResponse`].
     ///
     /// Required: `RoundPlayId`.
     ///
@@ -782,7 +782,7 @@ impl Client {
     pub fn delete_round_play(&self) -> DeleteRoundPlayCall {
         DeleteRoundPlayCall::new(&self.handle)
     }
-    /// Calls `DeleteSampleSnapshotTemplate`.
+    /// Calls `DeleteSampleSnapshotTemplate`; the answer is a [`DeleteSampleSnapshotTemplateResponse`].
     ///
     /// Required: `Definition`.
     ///
@@ -791,7 +791,7 @@ impl Client {
     pub fn delete_sample_snapshot_template(&self) -> DeleteSampleSnapshotTemplateCall {
         DeleteSampleSnapshotTemplateCall::new(&self.handle)
     }
-    /// Calls `DeleteSnapshotByTimeOffsetTemplate`.
+    /// Calls `DeleteSnapshotByTimeOffsetTemplate`; the answer is a [`DeleteSnapshotByTimeOffsetTemplateResponse`].
     ///
     /// Required: `Definition`.
     ///
@@ -802,7 +802,7 @@ impl Client {
     ) -> DeleteSnapshotByTimeOffsetTemplateCall {
         DeleteSnapshotByTimeOffsetTemplateCall::new(&self.handle)
     }
-    /// Calls `DeleteSuperPlayerConfig`.
+    /// Calls `DeleteSuperPlayerConfig`; the answer is a [`DeleteSuperPlayerConfigResponse`].
     ///
     /// Required: `Name`.
     ///
@@ -811,7 +811,7 @@ impl Client {
     pub fn delete_super_player_config(&self) -> DeleteSuperPlayerConfigCall {
         DeleteSuperPlayerConfigCall::new(&self.handle)
     }
-    /// Calls `DeleteTranscodeTemplate`.
+    /// Calls `DeleteTranscodeTemplate`; the answer is a [`DeleteTranscodeTemplateResponse`].
     ///
     /// Required: `Definition`.
     ///
@@ -820,7 +820,7 @@ impl Client {
     pub fn delete_transcode_template(&self) -> DeleteTranscodeTemplateCall {
         DeleteTranscodeTemplateCall::new(&self.handle)
     }
-    /// Calls `DeleteVodDomain`.
+    /// Calls `DeleteVodDomain`; the answer is a [`DeleteVodDomainResponse`].
     ///
     /// Required: `Domain`.
     ///
@@ -829,7 +829,7 @@ impl Client {
     pub fn delete_vod_domain(&self) -> DeleteVodDomainCall {
         DeleteVodDomainCall::new(&self.handle)
     }
-    /// Calls `DeleteVoice`.
+    /// Calls `DeleteVoice`; the answer is a [`DeleteVoiceResponse`].
     ///
     /// Required: `VoiceId`.
     ///
@@ -838,7 +838,7 @@ impl Client {
     pub fn delete_voice(&self) -> DeleteVoiceCall {
         DeleteVoiceCall::new(&self.handle)
     }
-    /// Calls `DeleteWatermarkTemplate`.
+    /// Calls `DeleteWatermarkTemplate`; the answer is a [`DeleteWatermarkTemplateResponse`].
     ///
     /// Required: `Definition`.
     ///
@@ -847,7 +847,7 @@ impl Client {
     pub fn delete_watermark_template(&self) -> DeleteWatermarkTemplateCall {
         DeleteWatermarkTemplateCall::new(&self.handle)
     }
-    /// Calls `DeleteWordSamples`.
+    /// Calls `DeleteWordSamples`; the answer is a [`DeleteWordSamplesResponse`].
     ///
     /// Required: `Keywords`.
     ///
@@ -856,7 +856,7 @@ impl Client {
     pub fn delete_word_samples(&self) -> DeleteWordSamplesCall {
         DeleteWordSamplesCall::new(&self.handle)
     }
-    /// Calls `DescribeAIAnalysisTemplates`.
+    /// Calls `DescribeAIAnalysisTemplates`; the answer is a [`DescribeAIAnalysisTemplatesResponse`].
     ///
     /// Each answer holds one page of `AIAnalysisTemplateSet`; [`into_paginator`](DescribeAIAnalysisTemplatesCall::into_paginator) reads them all.
     ///
@@ -865,7 +865,7 @@ impl Client {
     pub fn describe_ai_analysis_templates(&self) -> DescribeAIAnalysisTemplatesCall {
         DescribeAIAnalysisTemplatesCall::new(&self.handle)
     }
-    /// Calls `DescribeAIRecognitionTemplates`.
+    /// Calls `DescribeAIRecognitionTemplates`; the answer is a [`DescribeAIRecognitionTemplatesResponse`].
     ///
     /// Each answer holds one page of `AIRecognitionTemplateSet`; [`into_paginator`](DescribeAIRecognitionTemplatesCall::into_paginator) reads them all.
     ///
@@ -876,7 +876,7 @@ impl Client {
     ) -> DescribeAIRecognitionTemplatesCall {
         DescribeAIRecognitionTemplatesCall::new(&self.handle)
     }
-    /// Calls `DescribeAdaptiveDynamicStreamingTemplates`.
+    /// Calls `DescribeAdaptiveDynamicStreamingTemplates`; the answer is a [`DescribeAdaptiveDynamicStreamingTemplatesResponse`].
     ///
     /// Each answer holds one page of `AdaptiveDynamicStreamingTemplateSet`; [`into_paginator`](DescribeAdaptiveDynamicStreamingTemplatesCall::into_paginator) reads them all.
     ///
@@ -887,7 +887,7 @@ impl Client {
     ) -> DescribeAdaptiveDynamicStreamingTemplatesCall {
         DescribeAdaptiveDynamicStreamingTemplatesCall::new(&self.handle)
     }
-    /// Calls `DescribeAigcAdvancedCustomElements`.
+    /// Calls `DescribeAigcAdvancedCustomElements`; the answer is a [`DescribeAigcAdvancedCustomElementsResponse`].
     ///
     /// Required: `SubAppId`.
     ///
@@ -900,14 +900,14 @@ impl Client {
     ) -> DescribeAigcAdvancedCustomElementsCall {
         DescribeAigcAdvancedCustomElementsCall::new(&self.handle)
     }
-    /// Calls `DescribeAigcApiTokens`.
+    /// Calls `DescribeAigcApiTokens`; the answer is a [`DescribeAigcApiTokensResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vod&Version=2018-07-17&Action=DescribeAigcApiTokens)
     #[inline]
     pub fn describe_aigc_api_tokens(&self) -> DescribeAigcApiTokensCall {
         DescribeAigcApiTokensCall::new(&self.handle)
     }
-    /// Calls `DescribeAigcFaceInfo`.
+    /// Calls `DescribeAigcFaceInfo`; the answer is a [`DescribeAigcFaceInfoResponse`].
     ///
     /// Required: `SubAppId`.
     ///
@@ -916,7 +916,7 @@ impl Client {
     pub fn describe_aigc_face_info(&self) -> DescribeAigcFaceInfoCall {
         DescribeAigcFaceInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeAigcFaceInfoAsync`.
+    /// Calls `DescribeAigcFaceInfoAsync`; the answer is a [`DescribeAigcFaceInfoAsyncResponse`].
     ///
     /// Required: `SubAppId`.
     ///
@@ -925,7 +925,7 @@ impl Client {
     pub fn describe_aigc_face_info_async(&self) -> DescribeAigcFaceInfoAsyncCall {
         DescribeAigcFaceInfoAsyncCall::new(&self.handle)
     }
-    /// Calls `DescribeAigcQuotas`.
+    /// Calls `DescribeAigcQuotas`; the answer is a [`DescribeAigcQuotasResponse`].
     ///
     /// Required: `SubAppId`, `QuotaType`.
     ///
@@ -936,7 +936,7 @@ impl Client {
     pub fn describe_aigc_quotas(&self) -> DescribeAigcQuotasCall {
         DescribeAigcQuotasCall::new(&self.handle)
     }
-    /// Calls `DescribeAigcUsageData`.
+    /// Calls `DescribeAigcUsageData`; the answer is a [`DescribeAigcUsageDataResponse`].
     ///
     /// Required: `StartTime`, `EndTime`, `AigcType`.
     ///
@@ -945,14 +945,14 @@ impl Client {
     pub fn describe_aigc_usage_data(&self) -> DescribeAigcUsageDataCall {
         DescribeAigcUsageDataCall::new(&self.handle)
     }
-    /// Calls `DescribeAllClass`.
+    /// Calls `DescribeAllClass`; the answer is a [`DescribeAllClassResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vod&Version=2018-07-17&Action=DescribeAllClass)
     #[inline]
     pub fn describe_all_class(&self) -> DescribeAllClassCall {
         DescribeAllClassCall::new(&self.handle)
     }
-    /// Calls `DescribeAnimatedGraphicsTemplates`.
+    /// Calls `DescribeAnimatedGraphicsTemplates`; the answer is a [`DescribeAnimatedGraphicsTemplatesResponse`].
     ///
     /// Each answer holds one page of `AnimatedGraphicsTemplateSet`; [`into_paginator`](DescribeAnimatedGraphicsTemplatesCall::into_paginator) reads them all.
     ///
@@ -963,7 +963,7 @@ impl Client {
     ) -> DescribeAnimatedGraphicsTemplatesCall {
         DescribeAnimatedGraphicsTemplatesCall::new(&self.handle)
     }
-    /// Calls `DescribeBlindWatermarkTemplates`.
+    /// Calls `DescribeBlindWatermarkTemplates`; the answer is a [`DescribeBlindWatermarkTemplatesResponse`].
     ///
     /// Each answer holds one page of `BlindWatermarkTemplateSet`; [`into_paginator`](DescribeBlindWatermarkTemplatesCall::into_paginator) reads them all.
     ///
@@ -974,7 +974,7 @@ impl Client {
     ) -> DescribeBlindWatermarkTemplatesCall {
         DescribeBlindWatermarkTemplatesCall::new(&self.handle)
     }
-    /// Calls `DescribeCDNStatDetails`.
+    /// Calls `DescribeCDNStatDetails`; the answer is a [`DescribeCDNStatDetailsResponse`].
     ///
     /// Required: `Metric`, `StartTime`, `EndTime`.
     ///
@@ -983,7 +983,7 @@ impl Client {
     pub fn describe_cdn_stat_details(&self) -> DescribeCDNStatDetailsCall {
         DescribeCDNStatDetailsCall::new(&self.handle)
     }
-    /// Calls `DescribeCDNUsageData`.
+    /// Calls `DescribeCDNUsageData`; the answer is a [`DescribeCDNUsageDataResponse`].
     ///
     /// Required: `StartTime`, `EndTime`, `DataType`.
     ///
@@ -992,7 +992,7 @@ impl Client {
     pub fn describe_cdn_usage_data(&self) -> DescribeCDNUsageDataCall {
         DescribeCDNUsageDataCall::new(&self.handle)
     }
-    /// Calls `DescribeCLSLogsets`.
+    /// Calls `DescribeCLSLogsets`; the answer is a [`DescribeCLSLogsetsResponse`].
     ///
     /// Required: `CLSRegion`.
     ///
@@ -1001,7 +1001,7 @@ impl Client {
     pub fn describe_cls_logsets(&self) -> DescribeCLSLogsetsCall {
         DescribeCLSLogsetsCall::new(&self.handle)
     }
-    /// Calls `DescribeCLSPushTargets`.
+    /// Calls `DescribeCLSPushTargets`; the answer is a [`DescribeCLSPushTargetsResponse`].
     ///
     /// Required: `Domains`.
     ///
@@ -1010,7 +1010,7 @@ impl Client {
     pub fn describe_cls_push_targets(&self) -> DescribeCLSPushTargetsCall {
         DescribeCLSPushTargetsCall::new(&self.handle)
     }
-    /// Calls `DescribeCLSTopics`.
+    /// Calls `DescribeCLSTopics`; the answer is a [`DescribeCLSTopicsResponse`].
     ///
     /// Required: `CLSRegion`, `LogsetId`.
     ///
@@ -1021,7 +1021,7 @@ impl Client {
     pub fn describe_cls_topics(&self) -> DescribeCLSTopicsCall {
         DescribeCLSTopicsCall::new(&self.handle)
     }
-    /// Calls `DescribeCdnLogs`.
+    /// Calls `DescribeCdnLogs`; the answer is a [`DescribeCdnLogsResponse`].
     ///
     /// Required: `DomainName`, `StartTime`, `EndTime`.
     ///
@@ -1030,7 +1030,7 @@ impl Client {
     pub fn describe_cdn_logs(&self) -> DescribeCdnLogsCall {
         DescribeCdnLogsCall::new(&self.handle)
     }
-    /// Calls `DescribeClientUploadAccelerationUsageData`.
+    /// Calls `DescribeClientUploadAccelerationUsageData`; the answer is a [`DescribeClientUploadAccelerationUsageDataResponse`].
     ///
     /// Required: `StartTime`, `EndTime`.
     ///
@@ -1041,7 +1041,7 @@ impl Client {
     ) -> DescribeClientUploadAccelerationUsageDataCall {
         DescribeClientUploadAccelerationUsageDataCall::new(&self.handle)
     }
-    /// Calls `DescribeContentReviewTemplates`.
+    /// Calls `DescribeContentReviewTemplates`; the answer is a [`DescribeContentReviewTemplatesResponse`].
     ///
     /// Each answer holds one page of `ContentReviewTemplateSet`; [`into_paginator`](DescribeContentReviewTemplatesCall::into_paginator) reads them all.
     ///
@@ -1052,7 +1052,7 @@ impl Client {
     ) -> DescribeContentReviewTemplatesCall {
         DescribeContentReviewTemplatesCall::new(&self.handle)
     }
-    /// Calls `DescribeCurrentPlaylist`.
+    /// Calls `DescribeCurrentPlaylist`; the answer is a [`DescribeCurrentPlaylistResponse`].
     ///
     /// Required: `SubAppId`, `RoundPlayId`.
     ///
@@ -1061,7 +1061,7 @@ impl Client {
     pub fn describe_current_playlist(&self) -> DescribeCurrentPlaylistCall {
         DescribeCurrentPlaylistCall::new(&self.handle)
     }
-    /// Calls `DescribeDailyMediaPlayStat`.
+    /// Calls `DescribeDailyMediaPlayStat`; the answer is a [`DescribeDailyMediaPlayStatResponse`].
     ///
     /// Required: `FileId`, `StartDate`, `EndDate`.
     ///
@@ -1070,7 +1070,7 @@ impl Client {
     pub fn describe_daily_media_play_stat(&self) -> DescribeDailyMediaPlayStatCall {
         DescribeDailyMediaPlayStatCall::new(&self.handle)
     }
-    /// Calls `DescribeDailyMostPlayedStat`.
+    /// Calls `DescribeDailyMostPlayedStat`; the answer is a [`DescribeDailyMostPlayedStatResponse`].
     ///
     /// Required: `Date`.
     ///
@@ -1079,7 +1079,7 @@ impl Client {
     pub fn describe_daily_most_played_stat(&self) -> DescribeDailyMostPlayedStatCall {
         DescribeDailyMostPlayedStatCall::new(&self.handle)
     }
-    /// Calls `DescribeDailyPlayStatFileList`.
+    /// Calls `DescribeDailyPlayStatFileList`; the answer is a [`DescribeDailyPlayStatFileListResponse`].
     ///
     /// Required: `StartTime`, `EndTime`.
     ///
@@ -1090,7 +1090,7 @@ impl Client {
     ) -> DescribeDailyPlayStatFileListCall {
         DescribeDailyPlayStatFileListCall::new(&self.handle)
     }
-    /// Calls `DescribeDefaultDistributionConfig`.
+    /// Calls `DescribeDefaultDistributionConfig`; the answer is a [`DescribeDefaultDistributionConfigResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vod&Version=2018-07-17&Action=DescribeDefaultDistributionConfig)
     #[inline]
@@ -1099,7 +1099,7 @@ impl Client {
     ) -> DescribeDefaultDistributionConfigCall {
         DescribeDefaultDistributionConfigCall::new(&self.handle)
     }
-    /// Calls `DescribeDrmDataKey`.
+    /// Calls `DescribeDrmDataKey`; the answer is a [`DescribeDrmDataKeyResponse`].
     ///
     /// Required: `EdkList`.
     ///
@@ -1108,14 +1108,14 @@ impl Client {
     pub fn describe_drm_data_key(&self) -> DescribeDrmDataKeyCall {
         DescribeDrmDataKeyCall::new(&self.handle)
     }
-    /// Calls `DescribeDrmKeyProviderInfo`.
+    /// Calls `DescribeDrmKeyProviderInfo`; the answer is a [`DescribeDrmKeyProviderInfoResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vod&Version=2018-07-17&Action=DescribeDrmKeyProviderInfo)
     #[inline]
     pub fn describe_drm_key_provider_info(&self) -> DescribeDrmKeyProviderInfoCall {
         DescribeDrmKeyProviderInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeEnhanceMediaTemplates`.
+    /// Calls `DescribeEnhanceMediaTemplates`; the answer is a [`DescribeEnhanceMediaTemplatesResponse`].
     ///
     /// Each answer holds one page of `RebuildMediaTemplateSet`; [`into_paginator`](DescribeEnhanceMediaTemplatesCall::into_paginator) reads them all.
     ///
@@ -1124,21 +1124,21 @@ impl Client {
     pub fn describe_enhance_media_templates(&self) -> DescribeEnhanceMediaTemplatesCall {
         DescribeEnhanceMediaTemplatesCall::new(&self.handle)
     }
-    /// Calls `DescribeEventConfig`.
+    /// Calls `DescribeEventConfig`; the answer is a [`DescribeEventConfigResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vod&Version=2018-07-17&Action=DescribeEventConfig)
     #[inline]
     pub fn describe_event_config(&self) -> DescribeEventConfigCall {
         DescribeEventConfigCall::new(&self.handle)
     }
-    /// Calls `DescribeEventsState`.
+    /// Calls `DescribeEventsState`; the answer is a [`DescribeEventsStateResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vod&Version=2018-07-17&Action=DescribeEventsState)
     #[inline]
     pub fn describe_events_state(&self) -> DescribeEventsStateCall {
         DescribeEventsStateCall::new(&self.handle)
     }
-    /// Calls `DescribeFileAttributes`.
+    /// Calls `DescribeFileAttributes`; the answer is a [`DescribeFileAttributesResponse`].
     ///
     /// Required: `FileId`.
     ///
@@ -1147,7 +1147,7 @@ impl Client {
     pub fn describe_file_attributes(&self) -> DescribeFileAttributesCall {
         DescribeFileAttributesCall::new(&self.handle)
     }
-    /// Calls `DescribeHeadTailTemplates`.
+    /// Calls `DescribeHeadTailTemplates`; the answer is a [`DescribeHeadTailTemplatesResponse`].
     ///
     /// Each answer holds one page of `HeadTailTemplateSet`; [`into_paginator`](DescribeHeadTailTemplatesCall::into_paginator) reads them all.
     ///
@@ -1156,7 +1156,7 @@ impl Client {
     pub fn describe_head_tail_templates(&self) -> DescribeHeadTailTemplatesCall {
         DescribeHeadTailTemplatesCall::new(&self.handle)
     }
-    /// Calls `DescribeImageProcessingTemplates`.
+    /// Calls `DescribeImageProcessingTemplates`; the answer is a [`DescribeImageProcessingTemplatesResponse`].
     ///
     /// Each answer holds one page of `ImageProcessingTemplateSet`; [`into_paginator`](DescribeImageProcessingTemplatesCall::into_paginator) reads them all.
     ///
@@ -1167,7 +1167,7 @@ impl Client {
     ) -> DescribeImageProcessingTemplatesCall {
         DescribeImageProcessingTemplatesCall::new(&self.handle)
     }
-    /// Calls `DescribeImageReviewUsageData`.
+    /// Calls `DescribeImageReviewUsageData`; the answer is a [`DescribeImageReviewUsageDataResponse`].
     ///
     /// Required: `StartTime`, `EndTime`.
     ///
@@ -1176,7 +1176,7 @@ impl Client {
     pub fn describe_image_review_usage_data(&self) -> DescribeImageReviewUsageDataCall {
         DescribeImageReviewUsageDataCall::new(&self.handle)
     }
-    /// Calls `DescribeImageSpriteTemplates`.
+    /// Calls `DescribeImageSpriteTemplates`; the answer is a [`DescribeImageSpriteTemplatesResponse`].
     ///
     /// Each answer holds one page of `ImageSpriteTemplateSet`; [`into_paginator`](DescribeImageSpriteTemplatesCall::into_paginator) reads them all.
     ///
@@ -1185,7 +1185,7 @@ impl Client {
     pub fn describe_image_sprite_templates(&self) -> DescribeImageSpriteTemplatesCall {
         DescribeImageSpriteTemplatesCall::new(&self.handle)
     }
-    /// Calls `DescribeJustInTimeTranscodeTemplates`.
+    /// Calls `DescribeJustInTimeTranscodeTemplates`; the answer is a [`DescribeJustInTimeTranscodeTemplatesResponse`].
     ///
     /// Each answer holds one page of `JustInTimeTranscodeTemplateSet`; [`into_paginator`](DescribeJustInTimeTranscodeTemplatesCall::into_paginator) reads them all.
     ///
@@ -1196,7 +1196,7 @@ impl Client {
     ) -> DescribeJustInTimeTranscodeTemplatesCall {
         DescribeJustInTimeTranscodeTemplatesCall::new(&self.handle)
     }
-    /// Calls `DescribeKnowledgeBases`.
+    /// Calls `DescribeKnowledgeBases`; the answer is a [`DescribeKnowledgeBasesResponse`].
     ///
     /// Required: `SubAppId`.
     ///
@@ -1207,7 +1207,7 @@ impl Client {
     pub fn describe_knowledge_bases(&self) -> DescribeKnowledgeBasesCall {
         DescribeKnowledgeBasesCall::new(&self.handle)
     }
-    /// Calls `DescribeLLMComprehendTemplates`.
+    /// Calls `DescribeLLMComprehendTemplates`; the answer is a [`DescribeLLMComprehendTemplatesResponse`].
     ///
     /// Each answer holds one page of `LLMComprehendTemplateSet`; [`into_paginator`](DescribeLLMComprehendTemplatesCall::into_paginator) reads them all.
     ///
@@ -1218,7 +1218,7 @@ impl Client {
     ) -> DescribeLLMComprehendTemplatesCall {
         DescribeLLMComprehendTemplatesCall::new(&self.handle)
     }
-    /// Calls `DescribeLicenseUsageData`.
+    /// Calls `DescribeLicenseUsageData`; the answer is a [`DescribeLicenseUsageDataResponse`].
     ///
     /// Required: `StartTime`, `EndTime`.
     ///
@@ -1227,7 +1227,7 @@ impl Client {
     pub fn describe_license_usage_data(&self) -> DescribeLicenseUsageDataCall {
         DescribeLicenseUsageDataCall::new(&self.handle)
     }
-    /// Calls `DescribeMPSTemplates`.
+    /// Calls `DescribeMPSTemplates`; the answer is a [`DescribeMPSTemplatesResponse`].
     ///
     /// Required: `SubAppId`, `TemplateType`.
     ///
@@ -1236,7 +1236,7 @@ impl Client {
     pub fn describe_mps_templates(&self) -> DescribeMPSTemplatesCall {
         DescribeMPSTemplatesCall::new(&self.handle)
     }
-    /// Calls `DescribeMediaInfos`.
+    /// Calls `DescribeMediaInfos`; the answer is a [`DescribeMediaInfosResponse`].
     ///
     /// Required: `FileIds`.
     ///
@@ -1245,7 +1245,7 @@ impl Client {
     pub fn describe_media_infos(&self) -> DescribeMediaInfosCall {
         DescribeMediaInfosCall::new(&self.handle)
     }
-    /// Calls `DescribeMediaPlayStatDetails`.
+    /// Calls `DescribeMediaPlayStatDetails`; the answer is a [`DescribeMediaPlayStatDetailsResponse`].
     ///
     /// Required: `FileId`, `StartTime`, `EndTime`.
     ///
@@ -1254,7 +1254,7 @@ impl Client {
     pub fn describe_media_play_stat_details(&self) -> DescribeMediaPlayStatDetailsCall {
         DescribeMediaPlayStatDetailsCall::new(&self.handle)
     }
-    /// Calls `DescribeMediaProcessUsageData`.
+    /// Calls `DescribeMediaProcessUsageData`; the answer is a [`DescribeMediaProcessUsageDataResponse`].
     ///
     /// Required: `StartTime`, `EndTime`.
     ///
@@ -1265,7 +1265,7 @@ impl Client {
     ) -> DescribeMediaProcessUsageDataCall {
         DescribeMediaProcessUsageDataCall::new(&self.handle)
     }
-    /// Calls `DescribePersonSamples`.
+    /// Calls `DescribePersonSamples`; the answer is a [`DescribePersonSamplesResponse`].
     ///
     /// Each answer holds one page of `PersonSet`; [`into_paginator`](DescribePersonSamplesCall::into_paginator) reads them all.
     ///
@@ -1274,14 +1274,14 @@ impl Client {
     pub fn describe_person_samples(&self) -> DescribePersonSamplesCall {
         DescribePersonSamplesCall::new(&self.handle)
     }
-    /// Calls `DescribePrepaidProducts`.
+    /// Calls `DescribePrepaidProducts`; the answer is a [`DescribePrepaidProductsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vod&Version=2018-07-17&Action=DescribePrepaidProducts)
     #[inline]
     pub fn describe_prepaid_products(&self) -> DescribePrepaidProductsCall {
         DescribePrepaidProductsCall::new(&self.handle)
     }
-    /// Calls `DescribeProcedureTemplates`.
+    /// Calls `DescribeProcedureTemplates`; the answer is a [`DescribeProcedureTemplatesResponse`].
     ///
     /// Each answer holds one page of `ProcedureTemplateSet`; [`into_paginator`](DescribeProcedureTemplatesCall::into_paginator) reads them all.
     ///
@@ -1290,7 +1290,7 @@ impl Client {
     pub fn describe_procedure_templates(&self) -> DescribeProcedureTemplatesCall {
         DescribeProcedureTemplatesCall::new(&self.handle)
     }
-    /// Calls `DescribeProcessImageAsyncTemplates`.
+    /// Calls `DescribeProcessImageAsyncTemplates`; the answer is a [`DescribeProcessImageAsyncTemplatesResponse`].
     ///
     /// Each answer holds one page of `ProcessImageAsyncTemplateSet`; [`into_paginator`](DescribeProcessImageAsyncTemplatesCall::into_paginator) reads them all.
     ///
@@ -1301,7 +1301,7 @@ impl Client {
     ) -> DescribeProcessImageAsyncTemplatesCall {
         DescribeProcessImageAsyncTemplatesCall::new(&self.handle)
     }
-    /// Calls `DescribeQualityInspectTemplates`.
+    /// Calls `DescribeQualityInspectTemplates`; the answer is a [`DescribeQualityInspectTemplatesResponse`].
     ///
     /// Each answer holds one page of `QualityInspectTemplateSet`; [`into_paginator`](DescribeQualityInspectTemplatesCall::into_paginator) reads them all.
     ///
@@ -1312,7 +1312,7 @@ impl Client {
     ) -> DescribeQualityInspectTemplatesCall {
         DescribeQualityInspectTemplatesCall::new(&self.handle)
     }
-    /// Calls `DescribeRebuildMediaTemplates`.
+    /// Calls `DescribeRebuildMediaTemplates`; the answer is a [`DescribeRebuildMediaTemplatesResponse`].
     ///
     /// Each answer holds one page of `RebuildMediaTemplateSet`; [`into_paginator`](DescribeRebuildMediaTemplatesCall::into_paginator) reads them all.
     ///
@@ -1321,7 +1321,7 @@ impl Client {
     pub fn describe_rebuild_media_templates(&self) -> DescribeRebuildMediaTemplatesCall {
         DescribeRebuildMediaTemplatesCall::new(&self.handle)
     }
-    /// Calls `DescribeReviewDetails`.
+    /// Calls `DescribeReviewDetails`; the answer is a [`DescribeReviewDetailsResponse`].
     ///
     /// Required: `StartTime`, `EndTime`.
     ///
@@ -1330,7 +1330,7 @@ impl Client {
     pub fn describe_review_details(&self) -> DescribeReviewDetailsCall {
         DescribeReviewDetailsCall::new(&self.handle)
     }
-    /// Calls `DescribeReviewTemplates`.
+    /// Calls `DescribeReviewTemplates`; the answer is a [`DescribeReviewTemplatesResponse`].
     ///
     /// Each answer holds one page of `ReviewTemplateSet`; [`into_paginator`](DescribeReviewTemplatesCall::into_paginator) reads them all.
     ///
@@ -1339,7 +1339,7 @@ impl Client {
     pub fn describe_review_templates(&self) -> DescribeReviewTemplatesCall {
         DescribeReviewTemplatesCall::new(&self.handle)
     }
-    /// Calls `DescribeRoundPlays`.
+    /// Calls `DescribeRoundPlays`; the answer is a [`DescribeRoundPlaysResponse`].
     ///
     /// Each answer holds one page of `RoundPlaySet`; [`into_paginator`](DescribeRoundPlaysCall::into_paginator) reads them all.
     ///
@@ -1348,7 +1348,7 @@ impl Client {
     pub fn describe_round_plays(&self) -> DescribeRoundPlaysCall {
         DescribeRoundPlaysCall::new(&self.handle)
     }
-    /// Calls `DescribeSampleSnapshotTemplates`.
+    /// Calls `DescribeSampleSnapshotTemplates`; the answer is a [`DescribeSampleSnapshotTemplatesResponse`].
     ///
     /// Each answer holds one page of `SampleSnapshotTemplateSet`; [`into_paginator`](DescribeSampleSnapshotTemplatesCall::into_paginator) reads them all.
     ///
@@ -1359,7 +1359,7 @@ impl Client {
     ) -> DescribeSampleSnapshotTemplatesCall {
         DescribeSampleSnapshotTemplatesCall::new(&self.handle)
     }
-    /// Calls `DescribeSnapshotByTimeOffsetTemplates`.
+    /// Calls `DescribeSnapshotByTimeOffsetTemplates`; the answer is a [`DescribeSnapshotByTimeOffsetTemplatesResponse`].
     ///
     /// Each answer holds one page of `SnapshotByTimeOffsetTemplateSet`; [`into_paginator`](DescribeSnapshotByTimeOffsetTemplatesCall::into_paginator) reads them all.
     ///
@@ -1370,14 +1370,14 @@ impl Client {
     ) -> DescribeSnapshotByTimeOffsetTemplatesCall {
         DescribeSnapshotByTimeOffsetTemplatesCall::new(&self.handle)
     }
-    /// Calls `DescribeStorageData`.
+    /// Calls `DescribeStorageData`; the answer is a [`DescribeStorageDataResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vod&Version=2018-07-17&Action=DescribeStorageData)
     #[inline]
     pub fn describe_storage_data(&self) -> DescribeStorageDataCall {
         DescribeStorageDataCall::new(&self.handle)
     }
-    /// Calls `DescribeStorageDetails`.
+    /// Calls `DescribeStorageDetails`; the answer is a [`DescribeStorageDetailsResponse`].
     ///
     /// Required: `StartTime`, `EndTime`.
     ///
@@ -1386,14 +1386,14 @@ impl Client {
     pub fn describe_storage_details(&self) -> DescribeStorageDetailsCall {
         DescribeStorageDetailsCall::new(&self.handle)
     }
-    /// Calls `DescribeStorageRegions`.
+    /// Calls `DescribeStorageRegions`; the answer is a [`DescribeStorageRegionsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vod&Version=2018-07-17&Action=DescribeStorageRegions)
     #[inline]
     pub fn describe_storage_regions(&self) -> DescribeStorageRegionsCall {
         DescribeStorageRegionsCall::new(&self.handle)
     }
-    /// Calls `DescribeSubAppIds`.
+    /// Calls `DescribeSubAppIds`; the answer is a [`DescribeSubAppIdsResponse`].
     ///
     /// Each answer holds one page of `SubAppIdInfoSet`; [`into_paginator`](DescribeSubAppIdsCall::into_paginator) reads them all.
     ///
@@ -1402,7 +1402,7 @@ impl Client {
     pub fn describe_sub_app_ids(&self) -> DescribeSubAppIdsCall {
         DescribeSubAppIdsCall::new(&self.handle)
     }
-    /// Calls `DescribeSuperPlayerConfigs`.
+    /// Calls `DescribeSuperPlayerConfigs`; the answer is a [`DescribeSuperPlayerConfigsResponse`].
     ///
     /// Each answer holds one page of `PlayerConfigSet`; [`into_paginator`](DescribeSuperPlayerConfigsCall::into_paginator) reads them all.
     ///
@@ -1411,7 +1411,7 @@ impl Client {
     pub fn describe_super_player_configs(&self) -> DescribeSuperPlayerConfigsCall {
         DescribeSuperPlayerConfigsCall::new(&self.handle)
     }
-    /// Calls `DescribeTaskDetail`.
+    /// Calls `DescribeTaskDetail`; the answer is a [`DescribeTaskDetailResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -1420,14 +1420,14 @@ impl Client {
     pub fn describe_task_detail(&self) -> DescribeTaskDetailCall {
         DescribeTaskDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeTasks`.
+    /// Calls `DescribeTasks`; the answer is a [`DescribeTasksResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vod&Version=2018-07-17&Action=DescribeTasks)
     #[inline]
     pub fn describe_tasks(&self) -> DescribeTasksCall {
         DescribeTasksCall::new(&self.handle)
     }
-    /// Calls `DescribeTranscodeTemplates`.
+    /// Calls `DescribeTranscodeTemplates`; the answer is a [`DescribeTranscodeTemplatesResponse`].
     ///
     /// Each answer holds one page of `TranscodeTemplateSet`; [`into_paginator`](DescribeTranscodeTemplatesCall::into_paginator) reads them all.
     ///
@@ -1436,7 +1436,7 @@ impl Client {
     pub fn describe_transcode_templates(&self) -> DescribeTranscodeTemplatesCall {
         DescribeTranscodeTemplatesCall::new(&self.handle)
     }
-    /// Calls `DescribeVodDomains`.
+    /// Calls `DescribeVodDomains`; the answer is a [`DescribeVodDomainsResponse`].
     ///
     /// Each answer holds one page of `DomainSet`; [`into_paginator`](DescribeVodDomainsCall::into_paginator) reads them all.
     ///
@@ -1445,14 +1445,14 @@ impl Client {
     pub fn describe_vod_domains(&self) -> DescribeVodDomainsCall {
         DescribeVodDomainsCall::new(&self.handle)
     }
-    /// Calls `DescribeVoices`.
+    /// Calls `DescribeVoices`; the answer is a [`DescribeVoicesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vod&Version=2018-07-17&Action=DescribeVoices)
     #[inline]
     pub fn describe_voices(&self) -> DescribeVoicesCall {
         DescribeVoicesCall::new(&self.handle)
     }
-    /// Calls `DescribeWatermarkTemplates`.
+    /// Calls `DescribeWatermarkTemplates`; the answer is a [`DescribeWatermarkTemplatesResponse`].
     ///
     /// Each answer holds one page of `WatermarkTemplateSet`; [`into_paginator`](DescribeWatermarkTemplatesCall::into_paginator) reads them all.
     ///
@@ -1461,7 +1461,7 @@ impl Client {
     pub fn describe_watermark_templates(&self) -> DescribeWatermarkTemplatesCall {
         DescribeWatermarkTemplatesCall::new(&self.handle)
     }
-    /// Calls `DescribeWordSamples`.
+    /// Calls `DescribeWordSamples`; the answer is a [`DescribeWordSamplesResponse`].
     ///
     /// Each answer holds one page of `WordSet`; [`into_paginator`](DescribeWordSamplesCall::into_paginator) reads them all.
     ///
@@ -1470,7 +1470,7 @@ impl Client {
     pub fn describe_word_samples(&self) -> DescribeWordSamplesCall {
         DescribeWordSamplesCall::new(&self.handle)
     }
-    /// Calls `DesignVoiceAsync`.
+    /// Calls `DesignVoiceAsync`; the answer is a [`DesignVoiceAsyncResponse`].
     ///
     /// Required: `Prompt`.
     ///
@@ -1479,7 +1479,7 @@ impl Client {
     pub fn design_voice_async(&self) -> DesignVoiceAsyncCall {
         DesignVoiceAsyncCall::new(&self.handle)
     }
-    /// Calls `EditMedia`.
+    /// Calls `EditMedia`; the answer is a [`EditMediaResponse`].
     ///
     /// Required: `InputType`.
     ///
@@ -1488,7 +1488,7 @@ impl Client {
     pub fn edit_media(&self) -> EditMediaCall {
         EditMediaCall::new(&self.handle)
     }
-    /// Calls `EnhanceMediaByTemplate`.
+    /// Calls `EnhanceMediaByTemplate`; the answer is a [`EnhanceMediaByTemplateResponse`].
     ///
     /// Required: `FileId`, `Definition`.
     ///
@@ -1497,7 +1497,7 @@ impl Client {
     pub fn enhance_media_by_template(&self) -> EnhanceMediaByTemplateCall {
         EnhanceMediaByTemplateCall::new(&self.handle)
     }
-    /// Calls `EnhanceMediaQuality`.
+    /// Calls `EnhanceMediaQuality`; the answer is a [`EnhanceMediaQualityResponse`].
     ///
     /// Required: `Definition`.
     ///
@@ -1506,7 +1506,7 @@ impl Client {
     pub fn enhance_media_quality(&self) -> EnhanceMediaQualityCall {
         EnhanceMediaQualityCall::new(&self.handle)
     }
-    /// Calls `ExecuteFunction`.
+    /// Calls `ExecuteFunction`; the answer is a [`ExecuteFunctionResponse`].
     ///
     /// Required: `FunctionName`, `FunctionArg`.
     ///
@@ -1515,7 +1515,7 @@ impl Client {
     pub fn execute_function(&self) -> ExecuteFunctionCall {
         ExecuteFunctionCall::new(&self.handle)
     }
-    /// Calls `ExtractBlindWatermark`.
+    /// Calls `ExtractBlindWatermark`; the answer is a [`ExtractBlindWatermarkResponse`].
     ///
     /// Required: `Type`, `InputInfo`, `SubAppId`.
     ///
@@ -1524,7 +1524,7 @@ impl Client {
     pub fn extract_blind_watermark(&self) -> ExtractBlindWatermarkCall {
         ExtractBlindWatermarkCall::new(&self.handle)
     }
-    /// Calls `ExtractCopyRightWatermark`.
+    /// Calls `ExtractCopyRightWatermark`; the answer is a [`ExtractCopyRightWatermarkResponse`].
     ///
     /// Required: `Url`.
     ///
@@ -1533,7 +1533,7 @@ impl Client {
     pub fn extract_copy_right_watermark(&self) -> ExtractCopyRightWatermarkCall {
         ExtractCopyRightWatermarkCall::new(&self.handle)
     }
-    /// Calls `ExtractTraceWatermark`.
+    /// Calls `ExtractTraceWatermark`; the answer is a [`ExtractTraceWatermarkResponse`].
     ///
     /// Required: `Url`.
     ///
@@ -1542,7 +1542,7 @@ impl Client {
     pub fn extract_trace_watermark(&self) -> ExtractTraceWatermarkCall {
         ExtractTraceWatermarkCall::new(&self.handle)
     }
-    /// Calls `FastEditMedia`.
+    /// Calls `FastEditMedia`; the answer is a [`FastEditMediaResponse`].
     ///
     /// Required: `FileInfos`.
     ///
@@ -1551,7 +1551,7 @@ impl Client {
     pub fn fast_edit_media(&self) -> FastEditMediaCall {
         FastEditMediaCall::new(&self.handle)
     }
-    /// Calls `ForbidMediaDistribution`.
+    /// Calls `ForbidMediaDistribution`; the answer is a [`ForbidMediaDistributionResponse`].
     ///
     /// Required: `FileIds`, `Operation`.
     ///
@@ -1560,7 +1560,7 @@ impl Client {
     pub fn forbid_media_distribution(&self) -> ForbidMediaDistributionCall {
         ForbidMediaDistributionCall::new(&self.handle)
     }
-    /// Calls `HandleCurrentPlaylist`.
+    /// Calls `HandleCurrentPlaylist`; the answer is a [`HandleCurrentPlaylistResponse`].
     ///
     /// Required: `SubAppId`, `RoundPlayId`, `Operation`.
     ///
@@ -1569,7 +1569,7 @@ impl Client {
     pub fn handle_current_playlist(&self) -> HandleCurrentPlaylistCall {
         HandleCurrentPlaylistCall::new(&self.handle)
     }
-    /// Calls `ImportMediaKnowledge`.
+    /// Calls `ImportMediaKnowledge`; the answer is a [`ImportMediaKnowledgeResponse`].
     ///
     /// Required: `SubAppId`, `FileId`.
     ///
@@ -1578,7 +1578,7 @@ impl Client {
     pub fn import_media_knowledge(&self) -> ImportMediaKnowledgeCall {
         ImportMediaKnowledgeCall::new(&self.handle)
     }
-    /// Calls `InspectMediaQuality`.
+    /// Calls `InspectMediaQuality`; the answer is a [`InspectMediaQualityResponse`].
     ///
     /// Required: `FileId`, `Definition`.
     ///
@@ -1587,7 +1587,7 @@ impl Client {
     pub fn inspect_media_quality(&self) -> InspectMediaQualityCall {
         InspectMediaQualityCall::new(&self.handle)
     }
-    /// Calls `ListFiles`.
+    /// Calls `ListFiles`; the answer is a [`ListFilesResponse`].
     ///
     /// Required: `SubAppId`.
     ///
@@ -1596,7 +1596,7 @@ impl Client {
     pub fn list_files(&self) -> ListFilesCall {
         ListFilesCall::new(&self.handle)
     }
-    /// Calls `LiveRealTimeClip`.
+    /// Calls `LiveRealTimeClip`; the answer is a [`LiveRealTimeClipResponse`].
     ///
     /// Required: `StreamId`, `StartTime`, `EndTime`.
     ///
@@ -1605,7 +1605,7 @@ impl Client {
     pub fn live_real_time_clip(&self) -> LiveRealTimeClipCall {
         LiveRealTimeClipCall::new(&self.handle)
     }
-    /// Calls `ManageTask`.
+    /// Calls `ManageTask`; the answer is a [`ManageTaskResponse`].
     ///
     /// Required: `TaskId`, `OperationType`.
     ///
@@ -1614,7 +1614,7 @@ impl Client {
     pub fn manage_task(&self) -> ManageTaskCall {
         ManageTaskCall::new(&self.handle)
     }
-    /// Calls `ModifyAIAnalysisTemplate`.
+    /// Calls `ModifyAIAnalysisTemplate`; the answer is a [`ModifyAIAnalysisTemplateResponse`].
     ///
     /// Required: `Definition`.
     ///
@@ -1623,7 +1623,7 @@ impl Client {
     pub fn modify_ai_analysis_template(&self) -> ModifyAIAnalysisTemplateCall {
         ModifyAIAnalysisTemplateCall::new(&self.handle)
     }
-    /// Calls `ModifyAIRecognitionTemplate`.
+    /// Calls `ModifyAIRecognitionTemplate`; the answer is a [`ModifyAIRecognitionTemplateResponse`].
     ///
     /// Required: `Definition`.
     ///
@@ -1632,7 +1632,7 @@ impl Client {
     pub fn modify_ai_recognition_template(&self) -> ModifyAIRecognitionTemplateCall {
         ModifyAIRecognitionTemplateCall::new(&self.handle)
     }
-    /// Calls `ModifyAdaptiveDynamicStreamingTemplate`.
+    /// Calls `ModifyAdaptiveDynamicStreamingTemplate`; the answer is a [`ModifyAdaptiveDynamicStreamingTemplateResponse`].
     ///
     /// Required: `Definition`.
     ///
@@ -1643,7 +1643,7 @@ impl Client {
     ) -> ModifyAdaptiveDynamicStreamingTemplateCall {
         ModifyAdaptiveDynamicStreamingTemplateCall::new(&self.handle)
     }
-    /// Calls `ModifyAigcQuota`.
+    /// Calls `ModifyAigcQuota`; the answer is a [`ModifyAigcQuotaResponse`].
     ///
     /// Required: `SubAppId`, `QuotaType`, `QuotaLimit`.
     ///
@@ -1652,7 +1652,7 @@ impl Client {
     pub fn modify_aigc_quota(&self) -> ModifyAigcQuotaCall {
         ModifyAigcQuotaCall::new(&self.handle)
     }
-    /// Calls `ModifyAnimatedGraphicsTemplate`.
+    /// Calls `ModifyAnimatedGraphicsTemplate`; the answer is a [`ModifyAnimatedGraphicsTemplateResponse`].
     ///
     /// Required: `Definition`.
     ///
@@ -1663,7 +1663,7 @@ impl Client {
     ) -> ModifyAnimatedGraphicsTemplateCall {
         ModifyAnimatedGraphicsTemplateCall::new(&self.handle)
     }
-    /// Calls `ModifyBlindWatermarkTemplate`.
+    /// Calls `ModifyBlindWatermarkTemplate`; the answer is a [`ModifyBlindWatermarkTemplateResponse`].
     ///
     /// Required: `Definition`.
     ///
@@ -1672,7 +1672,7 @@ impl Client {
     pub fn modify_blind_watermark_template(&self) -> ModifyBlindWatermarkTemplateCall {
         ModifyBlindWatermarkTemplateCall::new(&self.handle)
     }
-    /// Calls `ModifyClass`.
+    /// Calls `ModifyClass`; the answer is a [`ModifyClassResponse`].
     ///
     /// Required: `ClassId`, `ClassName`.
     ///
@@ -1681,7 +1681,7 @@ impl Client {
     pub fn modify_class(&self) -> ModifyClassCall {
         ModifyClassCall::new(&self.handle)
     }
-    /// Calls `ModifyContentReviewTemplate`.
+    /// Calls `ModifyContentReviewTemplate`; the answer is a [`ModifyContentReviewTemplateResponse`].
     ///
     /// Required: `Definition`.
     ///
@@ -1690,7 +1690,7 @@ impl Client {
     pub fn modify_content_review_template(&self) -> ModifyContentReviewTemplateCall {
         ModifyContentReviewTemplateCall::new(&self.handle)
     }
-    /// Calls `ModifyDefaultDistributionConfig`.
+    /// Calls `ModifyDefaultDistributionConfig`; the answer is a [`ModifyDefaultDistributionConfigResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vod&Version=2018-07-17&Action=ModifyDefaultDistributionConfig)
     #[inline]
@@ -1699,7 +1699,7 @@ impl Client {
     ) -> ModifyDefaultDistributionConfigCall {
         ModifyDefaultDistributionConfigCall::new(&self.handle)
     }
-    /// Calls `ModifyDefaultStorageRegion`.
+    /// Calls `ModifyDefaultStorageRegion`; the answer is a [`ModifyDefaultStorageRegionResponse`].
     ///
     /// Required: `StorageRegion`.
     ///
@@ -1708,7 +1708,7 @@ impl Client {
     pub fn modify_default_storage_region(&self) -> ModifyDefaultStorageRegionCall {
         ModifyDefaultStorageRegionCall::new(&self.handle)
     }
-    /// Calls `ModifyEnhanceMediaTemplate`.
+    /// Calls `ModifyEnhanceMediaTemplate`; the answer is a [`ModifyEnhanceMediaTemplateResponse`].
     ///
     /// Required: `Definition`.
     ///
@@ -1717,14 +1717,14 @@ impl Client {
     pub fn modify_enhance_media_template(&self) -> ModifyEnhanceMediaTemplateCall {
         ModifyEnhanceMediaTemplateCall::new(&self.handle)
     }
-    /// Calls `ModifyEventConfig`.
+    /// Calls `ModifyEventConfig`; the answer is a [`ModifyEventConfigResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vod&Version=2018-07-17&Action=ModifyEventConfig)
     #[inline]
     pub fn modify_event_config(&self) -> ModifyEventConfigCall {
         ModifyEventConfigCall::new(&self.handle)
     }
-    /// Calls `ModifyHeadTailTemplate`.
+    /// Calls `ModifyHeadTailTemplate`; the answer is a [`ModifyHeadTailTemplateResponse`].
     ///
     /// Required: `Definition`.
     ///
@@ -1733,7 +1733,7 @@ impl Client {
     pub fn modify_head_tail_template(&self) -> ModifyHeadTailTemplateCall {
         ModifyHeadTailTemplateCall::new(&self.handle)
     }
-    /// Calls `ModifyImageSpriteTemplate`.
+    /// Calls `ModifyImageSpriteTemplate`; the answer is a [`ModifyImageSpriteTemplateResponse`].
     ///
     /// Required: `Definition`.
     ///
@@ -1742,7 +1742,7 @@ impl Client {
     pub fn modify_image_sprite_template(&self) -> ModifyImageSpriteTemplateCall {
         ModifyImageSpriteTemplateCall::new(&self.handle)
     }
-    /// Calls `ModifyJustInTimeTranscodeTemplate`.
+    /// Calls `ModifyJustInTimeTranscodeTemplate`; the answer is a [`ModifyJustInTimeTranscodeTemplateResponse`].
     ///
     /// Required: `Name`.
     ///
@@ -1753,7 +1753,7 @@ impl Client {
     ) -> ModifyJustInTimeTranscodeTemplateCall {
         ModifyJustInTimeTranscodeTemplateCall::new(&self.handle)
     }
-    /// Calls `ModifyKnowledgeBase`.
+    /// Calls `ModifyKnowledgeBase`; the answer is a [`ModifyKnowledgeBaseResponse`].
     ///
     /// Required: `SubAppId`, `KnowledgeBaseId`.
     ///
@@ -1762,7 +1762,7 @@ impl Client {
     pub fn modify_knowledge_base(&self) -> ModifyKnowledgeBaseCall {
         ModifyKnowledgeBaseCall::new(&self.handle)
     }
-    /// Calls `ModifyLLMComprehendTemplate`.
+    /// Calls `ModifyLLMComprehendTemplate`; the answer is a [`ModifyLLMComprehendTemplateResponse`].
     ///
     /// Required: `Definition`.
     ///
@@ -1771,7 +1771,7 @@ impl Client {
     pub fn modify_llm_comprehend_template(&self) -> ModifyLLMComprehendTemplateCall {
         ModifyLLMComprehendTemplateCall::new(&self.handle)
     }
-    /// Calls `ModifyMPSTemplate`.
+    /// Calls `ModifyMPSTemplate`; the answer is a [`ModifyMPSTemplateResponse`].
     ///
     /// Required: `SubAppId`, `TemplateType`.
     ///
@@ -1780,7 +1780,7 @@ impl Client {
     pub fn modify_mps_template(&self) -> ModifyMPSTemplateCall {
         ModifyMPSTemplateCall::new(&self.handle)
     }
-    /// Calls `ModifyMediaInfo`.
+    /// Calls `ModifyMediaInfo`; the answer is a [`ModifyMediaInfoResponse`].
     ///
     /// Required: `FileId`.
     ///
@@ -1789,7 +1789,7 @@ impl Client {
     pub fn modify_media_info(&self) -> ModifyMediaInfoCall {
         ModifyMediaInfoCall::new(&self.handle)
     }
-    /// Calls `ModifyMediaStorageClass`.
+    /// Calls `ModifyMediaStorageClass`; the answer is a [`ModifyMediaStorageClassResponse`].
     ///
     /// Required: `FileIds`, `StorageClass`.
     ///
@@ -1798,7 +1798,7 @@ impl Client {
     pub fn modify_media_storage_class(&self) -> ModifyMediaStorageClassCall {
         ModifyMediaStorageClassCall::new(&self.handle)
     }
-    /// Calls `ModifyPersonSample`.
+    /// Calls `ModifyPersonSample`; the answer is a [`ModifyPersonSampleResponse`].
     ///
     /// Required: `PersonId`.
     ///
@@ -1807,7 +1807,7 @@ impl Client {
     pub fn modify_person_sample(&self) -> ModifyPersonSampleCall {
         ModifyPersonSampleCall::new(&self.handle)
     }
-    /// Calls `ModifyProcessImageAsyncTemplate`.
+    /// Calls `ModifyProcessImageAsyncTemplate`; the answer is a [`ModifyProcessImageAsyncTemplateResponse`].
     ///
     /// Required: `Definition`.
     ///
@@ -1818,7 +1818,7 @@ impl Client {
     ) -> ModifyProcessImageAsyncTemplateCall {
         ModifyProcessImageAsyncTemplateCall::new(&self.handle)
     }
-    /// Calls `ModifyQualityInspectTemplate`.
+    /// Calls `ModifyQualityInspectTemplate`; the answer is a [`ModifyQualityInspectTemplateResponse`].
     ///
     /// Required: `Definition`.
     ///
@@ -1827,7 +1827,7 @@ impl Client {
     pub fn modify_quality_inspect_template(&self) -> ModifyQualityInspectTemplateCall {
         ModifyQualityInspectTemplateCall::new(&self.handle)
     }
-    /// Calls `ModifyRebuildMediaTemplate`.
+    /// Calls `ModifyRebuildMediaTemplate`; the answer is a [`ModifyRebuildMediaTemplateResponse`].
     ///
     /// Required: `Definition`.
     ///
@@ -1836,7 +1836,7 @@ impl Client {
     pub fn modify_rebuild_media_template(&self) -> ModifyRebuildMediaTemplateCall {
         ModifyRebuildMediaTemplateCall::new(&self.handle)
     }
-    /// Calls `ModifyReviewTemplate`.
+    /// Calls `ModifyReviewTemplate`; the answer is a [`ModifyReviewTemplateResponse`].
     ///
     /// Required: `Definition`.
     ///
@@ -1845,7 +1845,7 @@ impl Client {
     pub fn modify_review_template(&self) -> ModifyReviewTemplateCall {
         ModifyReviewTemplateCall::new(&self.handle)
     }
-    /// Calls `ModifyRoundPlay`.
+    /// Calls `ModifyRoundPlay`; the answer is a [`ModifyRoundPlayResponse`].
     ///
     /// Required: `RoundPlayId`.
     ///
@@ -1854,7 +1854,7 @@ impl Client {
     pub fn modify_round_play(&self) -> ModifyRoundPlayCall {
         ModifyRoundPlayCall::new(&self.handle)
     }
-    /// Calls `ModifySampleSnapshotTemplate`.
+    /// Calls `ModifySampleSnapshotTemplate`; the answer is a [`ModifySampleSnapshotTemplateResponse`].
     ///
     /// Required: `Definition`.
     ///
@@ -1863,7 +1863,7 @@ impl Client {
     pub fn modify_sample_snapshot_template(&self) -> ModifySampleSnapshotTemplateCall {
         ModifySampleSnapshotTemplateCall::new(&self.handle)
     }
-    /// Calls `ModifySnapshotByTimeOffsetTemplate`.
+    /// Calls `ModifySnapshotByTimeOffsetTemplate`; the answer is a [`ModifySnapshotByTimeOffsetTemplateResponse`].
     ///
     /// Required: `Definition`.
     ///
@@ -1874,7 +1874,7 @@ impl Client {
     ) -> ModifySnapshotByTimeOffsetTemplateCall {
         ModifySnapshotByTimeOffsetTemplateCall::new(&self.handle)
     }
-    /// Calls `ModifySubAppIdInfo`.
+    /// Calls `ModifySubAppIdInfo`; the answer is a [`ModifySubAppIdInfoResponse`].
     ///
     /// Required: `SubAppId`.
     ///
@@ -1883,7 +1883,7 @@ impl Client {
     pub fn modify_sub_app_id_info(&self) -> ModifySubAppIdInfoCall {
         ModifySubAppIdInfoCall::new(&self.handle)
     }
-    /// Calls `ModifySubAppIdStatus`.
+    /// Calls `ModifySubAppIdStatus`; the answer is a [`ModifySubAppIdStatusResponse`].
     ///
     /// Required: `SubAppId`, `Status`.
     ///
@@ -1892,7 +1892,7 @@ impl Client {
     pub fn modify_sub_app_id_status(&self) -> ModifySubAppIdStatusCall {
         ModifySubAppIdStatusCall::new(&self.handle)
     }
-    /// Calls `ModifySuperPlayerConfig`.
+    /// Calls `ModifySuperPlayerConfig`; the answer is a [`ModifySuperPlayerConfigResponse`].
     ///
     /// Required: `Name`.
     ///
@@ -1901,7 +1901,7 @@ impl Client {
     pub fn modify_super_player_config(&self) -> ModifySuperPlayerConfigCall {
         ModifySuperPlayerConfigCall::new(&self.handle)
     }
-    /// Calls `ModifyTranscodeTemplate`.
+    /// Calls `ModifyTranscodeTemplate`; the answer is a [`ModifyTranscodeTemplateResponse`].
     ///
     /// Required: `Definition`.
     ///
@@ -1910,7 +1910,7 @@ impl Client {
     pub fn modify_transcode_template(&self) -> ModifyTranscodeTemplateCall {
         ModifyTranscodeTemplateCall::new(&self.handle)
     }
-    /// Calls `ModifyVodDomainAccelerateConfig`.
+    /// Calls `ModifyVodDomainAccelerateConfig`; the answer is a [`ModifyVodDomainAccelerateConfigResponse`].
     ///
     /// Required: `Domain`, `Area`, `Status`.
     ///
@@ -1921,7 +1921,7 @@ impl Client {
     ) -> ModifyVodDomainAccelerateConfigCall {
         ModifyVodDomainAccelerateConfigCall::new(&self.handle)
     }
-    /// Calls `ModifyVodDomainConfig`.
+    /// Calls `ModifyVodDomainConfig`; the answer is a [`ModifyVodDomainConfigResponse`].
     ///
     /// Required: `Domain`.
     ///
@@ -1930,7 +1930,7 @@ impl Client {
     pub fn modify_vod_domain_config(&self) -> ModifyVodDomainConfigCall {
         ModifyVodDomainConfigCall::new(&self.handle)
     }
-    /// Calls `ModifyWatermarkTemplate`.
+    /// Calls `ModifyWatermarkTemplate`; the answer is a [`ModifyWatermarkTemplateResponse`].
     ///
     /// Required: `Definition`.
     ///
@@ -1939,7 +1939,7 @@ impl Client {
     pub fn modify_watermark_template(&self) -> ModifyWatermarkTemplateCall {
         ModifyWatermarkTemplateCall::new(&self.handle)
     }
-    /// Calls `ModifyWordSample`.
+    /// Calls `ModifyWordSample`; the answer is a [`ModifyWordSampleResponse`].
     ///
     /// Required: `Keyword`.
     ///
@@ -1948,7 +1948,7 @@ impl Client {
     pub fn modify_word_sample(&self) -> ModifyWordSampleCall {
         ModifyWordSampleCall::new(&self.handle)
     }
-    /// Calls `ParseStreamingManifest`.
+    /// Calls `ParseStreamingManifest`; the answer is a [`ParseStreamingManifestResponse`].
     ///
     /// Required: `MediaManifestContent`.
     ///
@@ -1957,7 +1957,7 @@ impl Client {
     pub fn parse_streaming_manifest(&self) -> ParseStreamingManifestCall {
         ParseStreamingManifestCall::new(&self.handle)
     }
-    /// Calls `ProcessImage`.
+    /// Calls `ProcessImage`; the answer is a [`ProcessImageResponse`].
     ///
     /// Required: `FileId`, `Operation`.
     ///
@@ -1966,7 +1966,7 @@ impl Client {
     pub fn process_image(&self) -> ProcessImageCall {
         ProcessImageCall::new(&self.handle)
     }
-    /// Calls `ProcessImageAsync`.
+    /// Calls `ProcessImageAsync`; the answer is a [`ProcessImageAsyncResponse`].
     ///
     /// Required: `SubAppId`.
     ///
@@ -1975,14 +1975,14 @@ impl Client {
     pub fn process_image_async(&self) -> ProcessImageAsyncCall {
         ProcessImageAsyncCall::new(&self.handle)
     }
-    /// Calls `ProcessMedia`.
+    /// Calls `ProcessMedia`; the answer is a [`ProcessMediaResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vod&Version=2018-07-17&Action=ProcessMedia)
     #[inline]
     pub fn process_media(&self) -> ProcessMediaCall {
         ProcessMediaCall::new(&self.handle)
     }
-    /// Calls `ProcessMediaByMPS`.
+    /// Calls `ProcessMediaByMPS`; the answer is a [`ProcessMediaByMPSResponse`].
     ///
     /// Required: `FileId`, `SubAppId`.
     ///
@@ -1991,7 +1991,7 @@ impl Client {
     pub fn process_media_by_mps(&self) -> ProcessMediaByMPSCall {
         ProcessMediaByMPSCall::new(&self.handle)
     }
-    /// Calls `ProcessMediaByProcedure`.
+    /// Calls `ProcessMediaByProcedure`; the answer is a [`ProcessMediaByProcedureResponse`].
     ///
     /// Required: `ProcedureName`.
     ///
@@ -2000,21 +2000,21 @@ impl Client {
     pub fn process_media_by_procedure(&self) -> ProcessMediaByProcedureCall {
         ProcessMediaByProcedureCall::new(&self.handle)
     }
-    /// Calls `ProcessMediaByUrl`.
+    /// Calls `ProcessMediaByUrl`; the answer is a [`ProcessMediaByUrlResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vod&Version=2018-07-17&Action=ProcessMediaByUrl)
     #[inline]
     pub fn process_media_by_url(&self) -> ProcessMediaByUrlCall {
         ProcessMediaByUrlCall::new(&self.handle)
     }
-    /// Calls `PullEvents`.
+    /// Calls `PullEvents`; the answer is a [`PullEventsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vod&Version=2018-07-17&Action=PullEvents)
     #[inline]
     pub fn pull_events(&self) -> PullEventsCall {
         PullEventsCall::new(&self.handle)
     }
-    /// Calls `PullUpload`.
+    /// Calls `PullUpload`; the answer is a [`PullUploadResponse`].
     ///
     /// Required: `MediaUrl`.
     ///
@@ -2023,7 +2023,7 @@ impl Client {
     pub fn pull_upload(&self) -> PullUploadCall {
         PullUploadCall::new(&self.handle)
     }
-    /// Calls `PushUrlCache`.
+    /// Calls `PushUrlCache`; the answer is a [`PushUrlCacheResponse`].
     ///
     /// Required: `Urls`.
     ///
@@ -2032,7 +2032,7 @@ impl Client {
     pub fn push_url_cache(&self) -> PushUrlCacheCall {
         PushUrlCacheCall::new(&self.handle)
     }
-    /// Calls `RebuildMedia`.
+    /// Calls `RebuildMedia`; the answer is a [`RebuildMediaResponse`].
     ///
     /// Required: `FileId`.
     ///
@@ -2041,7 +2041,7 @@ impl Client {
     pub fn rebuild_media(&self) -> RebuildMediaCall {
         RebuildMediaCall::new(&self.handle)
     }
-    /// Calls `RebuildMediaByTemplate`.
+    /// Calls `RebuildMediaByTemplate`; the answer is a [`RebuildMediaByTemplateResponse`].
     ///
     /// Required: `FileId`, `Definition`.
     ///
@@ -2050,7 +2050,7 @@ impl Client {
     pub fn rebuild_media_by_template(&self) -> RebuildMediaByTemplateCall {
         RebuildMediaByTemplateCall::new(&self.handle)
     }
-    /// Calls `RefreshUrlCache`.
+    /// Calls `RefreshUrlCache`; the answer is a [`RefreshUrlCacheResponse`].
     ///
     /// Required: `Urls`.
     ///
@@ -2059,7 +2059,7 @@ impl Client {
     pub fn refresh_url_cache(&self) -> RefreshUrlCacheCall {
         RefreshUrlCacheCall::new(&self.handle)
     }
-    /// Calls `RemoveWatermark`.
+    /// Calls `RemoveWatermark`; the answer is a [`RemoveWatermarkResponse`].
     ///
     /// Required: `FileId`.
     ///
@@ -2068,7 +2068,7 @@ impl Client {
     pub fn remove_watermark(&self) -> RemoveWatermarkCall {
         RemoveWatermarkCall::new(&self.handle)
     }
-    /// Calls `ResetProcedureTemplate`.
+    /// Calls `ResetProcedureTemplate`; the answer is a [`ResetProcedureTemplateResponse`].
     ///
     /// Required: `Name`.
     ///
@@ -2077,7 +2077,7 @@ impl Client {
     pub fn reset_procedure_template(&self) -> ResetProcedureTemplateCall {
         ResetProcedureTemplateCall::new(&self.handle)
     }
-    /// Calls `RestoreMedia`.
+    /// Calls `RestoreMedia`; the answer is a [`RestoreMediaResponse`].
     ///
     /// Required: `FileIds`, `RestoreDay`.
     ///
@@ -2086,14 +2086,14 @@ impl Client {
     pub fn restore_media(&self) -> RestoreMediaCall {
         RestoreMediaCall::new(&self.handle)
     }
-    /// Calls `ReviewAudioVideo`.
+    /// Calls `ReviewAudioVideo`; the answer is a [`ReviewAudioVideoResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vod&Version=2018-07-17&Action=ReviewAudioVideo)
     #[inline]
     pub fn review_audio_video(&self) -> ReviewAudioVideoCall {
         ReviewAudioVideoCall::new(&self.handle)
     }
-    /// Calls `ReviewImage`.
+    /// Calls `ReviewImage`; the answer is a [`ReviewImageResponse`].
     ///
     /// Required: `Definition`.
     ///
@@ -2102,7 +2102,7 @@ impl Client {
     pub fn review_image(&self) -> ReviewImageCall {
         ReviewImageCall::new(&self.handle)
     }
-    /// Calls `SearchMedia`.
+    /// Calls `SearchMedia`; the answer is a [`SearchMediaResponse`].
     ///
     /// Each answer holds one page of `MediaInfoSet`; [`into_paginator`](SearchMediaCall::into_paginator) reads them all.
     ///
@@ -2111,7 +2111,7 @@ impl Client {
     pub fn search_media(&self) -> SearchMediaCall {
         SearchMediaCall::new(&self.handle)
     }
-    /// Calls `SearchMediaBySemantics`.
+    /// Calls `SearchMediaBySemantics`; the answer is a [`SearchMediaBySemanticsResponse`].
     ///
     /// Required: `SubAppId`, `Text`.
     ///
@@ -2120,7 +2120,7 @@ impl Client {
     pub fn search_media_by_semantics(&self) -> SearchMediaBySemanticsCall {
         SearchMediaBySemanticsCall::new(&self.handle)
     }
-    /// Calls `SetCLSPushTarget`.
+    /// Calls `SetCLSPushTarget`; the answer is a [`SetCLSPushTargetResponse`].
     ///
     /// Required: `Domain`.
     ///
@@ -2129,14 +2129,14 @@ impl Client {
     pub fn set_cls_push_target(&self) -> SetCLSPushTargetCall {
         SetCLSPushTargetCall::new(&self.handle)
     }
-    /// Calls `SetDrmKeyProviderInfo`.
+    /// Calls `SetDrmKeyProviderInfo`; the answer is a [`SetDrmKeyProviderInfoResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vod&Version=2018-07-17&Action=SetDrmKeyProviderInfo)
     #[inline]
     pub fn set_drm_key_provider_info(&self) -> SetDrmKeyProviderInfoCall {
         SetDrmKeyProviderInfoCall::new(&self.handle)
     }
-    /// Calls `SetVodDomainCertificate`.
+    /// Calls `SetVodDomainCertificate`; the answer is a [`SetVodDomainCertificateResponse`].
     ///
     /// Required: `Domain`, `Operation`.
     ///
@@ -2145,7 +2145,7 @@ impl Client {
     pub fn set_vod_domain_certificate(&self) -> SetVodDomainCertificateCall {
         SetVodDomainCertificateCall::new(&self.handle)
     }
-    /// Calls `SimpleHlsClip`.
+    /// Calls `SimpleHlsClip`; the answer is a [`SimpleHlsClipResponse`].
     ///
     /// Required: `Url`.
     ///
@@ -2154,7 +2154,7 @@ impl Client {
     pub fn simple_hls_clip(&self) -> SimpleHlsClipCall {
         SimpleHlsClipCall::new(&self.handle)
     }
-    /// Calls `SplitMedia`.
+    /// Calls `SplitMedia`; the answer is a [`SplitMediaResponse`].
     ///
     /// Required: `FileId`, `Segments`.
     ///
@@ -2163,7 +2163,7 @@ impl Client {
     pub fn split_media(&self) -> SplitMediaCall {
         SplitMediaCall::new(&self.handle)
     }
-    /// Calls `TextToSpeechAsync`.
+    /// Calls `TextToSpeechAsync`; the answer is a [`TextToSpeechAsyncResponse`].
     ///
     /// Required: `Text`, `VoiceId`.
     ///
@@ -2172,7 +2172,7 @@ impl Client {
     pub fn text_to_speech_async(&self) -> TextToSpeechAsyncCall {
         TextToSpeechAsyncCall::new(&self.handle)
     }
-    /// Calls `TextToSpeechSync`.
+    /// Calls `TextToSpeechSync`; the answer is a [`TextToSpeechSyncResponse`].
     ///
     /// Required: `Text`, `VoiceId`.
     ///
@@ -2181,7 +2181,7 @@ impl Client {
     pub fn text_to_speech_sync(&self) -> TextToSpeechSyncCall {
         TextToSpeechSyncCall::new(&self.handle)
     }
-    /// Calls `UpdateAigcApiToken`.
+    /// Calls `UpdateAigcApiToken`; the answer is a [`UpdateAigcApiTokenResponse`].
     ///
     /// Required: `SubAppId`, `ApiToken`.
     ///
@@ -2190,7 +2190,7 @@ impl Client {
     pub fn update_aigc_api_token(&self) -> UpdateAigcApiTokenCall {
         UpdateAigcApiTokenCall::new(&self.handle)
     }
-    /// Calls `UpdateVoice`.
+    /// Calls `UpdateVoice`; the answer is a [`UpdateVoiceResponse`].
     ///
     /// Required: `VoiceId`, `VoiceFields`.
     ///
@@ -2199,7 +2199,7 @@ impl Client {
     pub fn update_voice(&self) -> UpdateVoiceCall {
         UpdateVoiceCall::new(&self.handle)
     }
-    /// Calls `VerifyDomainRecord`.
+    /// Calls `VerifyDomainRecord`; the answer is a [`VerifyDomainRecordResponse`].
     ///
     /// Required: `Domain`.
     ///
@@ -2208,14 +2208,14 @@ impl Client {
     pub fn verify_domain_record(&self) -> VerifyDomainRecordCall {
         VerifyDomainRecordCall::new(&self.handle)
     }
-    /// Calls `VideoDepthEstimation`.
+    /// Calls `VideoDepthEstimation`; the answer is a [`VideoDepthEstimationResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vod&Version=2018-07-17&Action=VideoDepthEstimation)
     #[inline]
     pub fn video_depth_estimation(&self) -> VideoDepthEstimationCall {
         VideoDepthEstimationCall::new(&self.handle)
     }
-    /// Calls `WeChatMiniProgramPublish`.
+    /// Calls `WeChatMiniProgramPublish`; the answer is a [`WeChatMiniProgramPublishResponse`].
     ///
     /// Required: `FileId`.
     ///
@@ -6011,7 +6011,6 @@ rt::action!(
     DescribePrepaidProducts, DescribePrepaidProductsRequest, DescribePrepaidProductsCall,
     DescribePrepaidProductsResponse, Error, idempotent
 );
-impl<T> DescribePrepaidProductsCall<T> {}
 /// The answer of [`Client::describe_prepaid_products`] (`DescribePrepaidProducts`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `CreateIncrementalMigrationStrategy`.
+    /// Calls `CreateIncrementalMigrationStrategy`; the answer is a [`CreateIncrementalMigrationStrategyResponse`].
     ///
     /// Required: `SubAppId`, `BucketId`, `StrategyName`, `OriginType`.
     ///
@@ -46,7 +46,7 @@ impl Client {
     ) -> CreateIncrementalMigrationStrategyCall {
         CreateIncrementalMigrationStrategyCall::new(&self.handle)
     }
-    /// Calls `CreateStorage`.
+    /// Calls `CreateStorage`; the answer is a [`CreateStorageResponse`].
     ///
     /// Required: `SubAppId`, `StorageRegion`, `StorageName`.
     ///
@@ -55,7 +55,7 @@ impl Client {
     pub fn create_storage(&self) -> CreateStorageCall {
         CreateStorageCall::new(&self.handle)
     }
-    /// Calls `CreateStorageCredentials`.
+    /// Calls `CreateStorageCredentials`; the answer is a [`CreateStorageCredentialsResponse`].
     ///
     /// Required: `SubAppId`, `Policy`.
     ///
@@ -64,7 +64,7 @@ impl Client {
     pub fn create_storage_credentials(&self) -> CreateStorageCredentialsCall {
         CreateStorageCredentialsCall::new(&self.handle)
     }
-    /// Calls `DeleteIncrementalMigrationStrategy`.
+    /// Calls `DeleteIncrementalMigrationStrategy`; the answer is a [`DeleteIncrementalMigrationStrategyResponse`].
     ///
     /// Required: `SubAppId`, `BucketId`, `StrategyId`.
     ///
@@ -75,7 +75,7 @@ impl Client {
     ) -> DeleteIncrementalMigrationStrategyCall {
         DeleteIncrementalMigrationStrategyCall::new(&self.handle)
     }
-    /// Calls `DescribeIncrementalMigrationStrategyInfos`.
+    /// Calls `DescribeIncrementalMigrationStrategyInfos`; the answer is a [`DescribeIncrementalMigrationStrategyInfosResponse`].
     ///
     /// Required: `SubAppId`.
     ///
@@ -88,7 +88,7 @@ impl Client {
     ) -> DescribeIncrementalMigrationStrategyInfosCall {
         DescribeIncrementalMigrationStrategyInfosCall::new(&self.handle)
     }
-    /// Calls `DescribeStorage`.
+    /// Calls `DescribeStorage`; the answer is a [`DescribeStorageResponse`].
     ///
     /// Required: `SubAppId`.
     ///
@@ -99,7 +99,7 @@ impl Client {
     pub fn describe_storage(&self) -> DescribeStorageCall {
         DescribeStorageCall::new(&self.handle)
     }
-    /// Calls `ModifyIncrementalMigrationStrategy`.
+    /// Calls `ModifyIncrementalMigrationStrategy`; the answer is a [`ModifyIncrementalMigrationStrategyResponse`].
     ///
     /// Required: `SubAppId`, `BucketId`, `StrategyId`.
     ///

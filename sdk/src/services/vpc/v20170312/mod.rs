@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `AcceptAttachCcnInstances`.
+    /// Calls `AcceptAttachCcnInstances`; the answer is a [`AcceptAttachCcnInstancesResponse`].
     ///
     /// Required: `CcnId`, `Instances`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn accept_attach_ccn_instances(&self) -> AcceptAttachCcnInstancesCall {
         AcceptAttachCcnInstancesCall::new(&self.handle)
     }
-    /// Calls `AcceptVpcPeeringConnection`.
+    /// Calls `AcceptVpcPeeringConnection`; the answer is a [`AcceptVpcPeeringConnectionResponse`].
     ///
     /// Required: `PeeringConnectionId`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn accept_vpc_peering_connection(&self) -> AcceptVpcPeeringConnectionCall {
         AcceptVpcPeeringConnectionCall::new(&self.handle)
     }
-    /// Calls `AddBandwidthPackageResources`.
+    /// Calls `AddBandwidthPackageResources`; the answer is a [`AddBandwidthPackageResourcesResponse`].
     ///
     /// Required: `ResourceIds`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn add_bandwidth_package_resources(&self) -> AddBandwidthPackageResourcesCall {
         AddBandwidthPackageResourcesCall::new(&self.handle)
     }
-    /// Calls `AddIp6Rules`.
+    /// Calls `AddIp6Rules`; the answer is a [`AddIp6RulesResponse`].
     ///
     /// Required: `Ip6TranslatorId`, `Ip6RuleInfos`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn add_ip6_rules(&self) -> AddIp6RulesCall {
         AddIp6RulesCall::new(&self.handle)
     }
-    /// Calls `AddTemplateMember`.
+    /// Calls `AddTemplateMember`; the answer is a [`AddTemplateMemberResponse`].
     ///
     /// Required: `TemplateId`, `TemplateMember`.
     ///
@@ -80,14 +80,14 @@ impl Client {
     pub fn add_template_member(&self) -> AddTemplateMemberCall {
         AddTemplateMemberCall::new(&self.handle)
     }
-    /// Calls `AdjustPublicAddress`.
+    /// Calls `AdjustPublicAddress`; the answer is a [`AdjustPublicAddressResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vpc&Version=2017-03-12&Action=AdjustPublicAddress)
     #[inline]
     pub fn adjust_public_address(&self) -> AdjustPublicAddressCall {
         AdjustPublicAddressCall::new(&self.handle)
     }
-    /// Calls `AllocateAddresses`.
+    /// Calls `AllocateAddresses`; the answer is a [`AllocateAddressesResponse`].
     ///
     /// Automatic retries: safe only with a `ClientToken` set; without one, none once the request may have reached the service.
     ///
@@ -96,14 +96,14 @@ impl Client {
     pub fn allocate_addresses(&self) -> AllocateAddressesCall {
         AllocateAddressesCall::new(&self.handle)
     }
-    /// Calls `AllocateIPv6Addresses`.
+    /// Calls `AllocateIPv6Addresses`; the answer is a [`AllocateIPv6AddressesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vpc&Version=2017-03-12&Action=AllocateIPv6Addresses)
     #[inline]
     pub fn allocate_ipv6_addresses(&self) -> AllocateIPv6AddressesCall {
         AllocateIPv6AddressesCall::new(&self.handle)
     }
-    /// Calls `AllocateIp6AddressesBandwidth`.
+    /// Calls `AllocateIp6AddressesBandwidth`; the answer is a [`AllocateIp6AddressesBandwidthResponse`].
     ///
     /// Required: `Ip6Addresses`.
     ///
@@ -112,7 +112,7 @@ impl Client {
     pub fn allocate_ip6_addresses_bandwidth(&self) -> AllocateIp6AddressesBandwidthCall {
         AllocateIp6AddressesBandwidthCall::new(&self.handle)
     }
-    /// Calls `AssignIpv6Addresses`.
+    /// Calls `AssignIpv6Addresses`; the answer is a [`AssignIpv6AddressesResponse`].
     ///
     /// Required: `NetworkInterfaceId`. Automatic retries: safe only with a `ClientToken` set; without one, none once the request may have reached the service.
     ///
@@ -121,7 +121,7 @@ impl Client {
     pub fn assign_ipv6_addresses(&self) -> AssignIpv6AddressesCall {
         AssignIpv6AddressesCall::new(&self.handle)
     }
-    /// Calls `AssignIpv6CidrBlock`.
+    /// Calls `AssignIpv6CidrBlock`; the answer is a [`AssignIpv6CidrBlockResponse`].
     ///
     /// Required: `VpcId`.
     ///
@@ -130,7 +130,7 @@ impl Client {
     pub fn assign_ipv6_cidr_block(&self) -> AssignIpv6CidrBlockCall {
         AssignIpv6CidrBlockCall::new(&self.handle)
     }
-    /// Calls `AssignIpv6SubnetCidrBlock`.
+    /// Calls `AssignIpv6SubnetCidrBlock`; the answer is a [`AssignIpv6SubnetCidrBlockResponse`].
     ///
     /// Required: `VpcId`, `Ipv6SubnetCidrBlocks`. Automatic retries: safe only with a `ClientToken` set; without one, none once the request may have reached the service.
     ///
@@ -139,7 +139,7 @@ impl Client {
     pub fn assign_ipv6_subnet_cidr_block(&self) -> AssignIpv6SubnetCidrBlockCall {
         AssignIpv6SubnetCidrBlockCall::new(&self.handle)
     }
-    /// Calls `AssignPrivateIpAddresses`.
+    /// Calls `AssignPrivateIpAddresses`; the answer is a [`AssignPrivateIpAddressesResponse`].
     ///
     /// Required: `NetworkInterfaceId`. Automatic retries: safe only with a `ClientToken` set; without one, none once the request may have reached the service.
     ///
@@ -148,7 +148,7 @@ impl Client {
     pub fn assign_private_ip_addresses(&self) -> AssignPrivateIpAddressesCall {
         AssignPrivateIpAddressesCall::new(&self.handle)
     }
-    /// Calls `AssociateAddress`.
+    /// Calls `AssociateAddress`; the answer is a [`AssociateAddressResponse`].
     ///
     /// Required: `AddressId`.
     ///
@@ -157,7 +157,7 @@ impl Client {
     pub fn associate_address(&self) -> AssociateAddressCall {
         AssociateAddressCall::new(&self.handle)
     }
-    /// Calls `AssociateDhcpIpWithAddressIp`.
+    /// Calls `AssociateDhcpIpWithAddressIp`; the answer is a [`AssociateDhcpIpWithAddressIpResponse`].
     ///
     /// Required: `DhcpIpId`, `AddressIp`.
     ///
@@ -166,7 +166,7 @@ impl Client {
     pub fn associate_dhcp_ip_with_address_ip(&self) -> AssociateDhcpIpWithAddressIpCall {
         AssociateDhcpIpWithAddressIpCall::new(&self.handle)
     }
-    /// Calls `AssociateDirectConnectGatewayNatGateway`.
+    /// Calls `AssociateDirectConnectGatewayNatGateway`; the answer is a [`AssociateDirectConnectGatewayNatGatewayResponse`].
     ///
     /// Required: `VpcId`, `NatGatewayId`, `DirectConnectGatewayId`.
     ///
@@ -177,7 +177,7 @@ impl Client {
     ) -> AssociateDirectConnectGatewayNatGatewayCall {
         AssociateDirectConnectGatewayNatGatewayCall::new(&self.handle)
     }
-    /// Calls `AssociateHaVipInstance`.
+    /// Calls `AssociateHaVipInstance`; the answer is a [`AssociateHaVipInstanceResponse`].
     ///
     /// Required: `HaVipAssociationSet`.
     ///
@@ -186,7 +186,7 @@ impl Client {
     pub fn associate_ha_vip_instance(&self) -> AssociateHaVipInstanceCall {
         AssociateHaVipInstanceCall::new(&self.handle)
     }
-    /// Calls `AssociateIPv6Address`.
+    /// Calls `AssociateIPv6Address`; the answer is a [`AssociateIPv6AddressResponse`].
     ///
     /// Required: `IPv6AddressId`.
     ///
@@ -195,7 +195,7 @@ impl Client {
     pub fn associate_ipv6_address(&self) -> AssociateIPv6AddressCall {
         AssociateIPv6AddressCall::new(&self.handle)
     }
-    /// Calls `AssociateInstancesToCcnRouteTable`.
+    /// Calls `AssociateInstancesToCcnRouteTable`; the answer is a [`AssociateInstancesToCcnRouteTableResponse`].
     ///
     /// Required: `CcnId`, `RouteTableId`, `Instances`.
     ///
@@ -206,7 +206,7 @@ impl Client {
     ) -> AssociateInstancesToCcnRouteTableCall {
         AssociateInstancesToCcnRouteTableCall::new(&self.handle)
     }
-    /// Calls `AssociateNatGatewayAddress`.
+    /// Calls `AssociateNatGatewayAddress`; the answer is a [`AssociateNatGatewayAddressResponse`].
     ///
     /// Required: `NatGatewayId`.
     ///
@@ -215,7 +215,7 @@ impl Client {
     pub fn associate_nat_gateway_address(&self) -> AssociateNatGatewayAddressCall {
         AssociateNatGatewayAddressCall::new(&self.handle)
     }
-    /// Calls `AssociateNetworkAclSubnets`.
+    /// Calls `AssociateNetworkAclSubnets`; the answer is a [`AssociateNetworkAclSubnetsResponse`].
     ///
     /// Required: `NetworkAclId`, `SubnetIds`.
     ///
@@ -224,7 +224,7 @@ impl Client {
     pub fn associate_network_acl_subnets(&self) -> AssociateNetworkAclSubnetsCall {
         AssociateNetworkAclSubnetsCall::new(&self.handle)
     }
-    /// Calls `AssociateNetworkInterfaceSecurityGroups`.
+    /// Calls `AssociateNetworkInterfaceSecurityGroups`; the answer is a [`AssociateNetworkInterfaceSecurityGroupsResponse`].
     ///
     /// Required: `NetworkInterfaceIds`, `SecurityGroupIds`.
     ///
@@ -235,7 +235,7 @@ impl Client {
     ) -> AssociateNetworkInterfaceSecurityGroupsCall {
         AssociateNetworkInterfaceSecurityGroupsCall::new(&self.handle)
     }
-    /// Calls `AttachCcnInstances`.
+    /// Calls `AttachCcnInstances`; the answer is a [`AttachCcnInstancesResponse`].
     ///
     /// Required: `CcnId`, `Instances`.
     ///
@@ -244,7 +244,7 @@ impl Client {
     pub fn attach_ccn_instances(&self) -> AttachCcnInstancesCall {
         AttachCcnInstancesCall::new(&self.handle)
     }
-    /// Calls `AttachClassicLinkVpc`.
+    /// Calls `AttachClassicLinkVpc`; the answer is a [`AttachClassicLinkVpcResponse`].
     ///
     /// Required: `VpcId`, `InstanceIds`.
     ///
@@ -253,7 +253,7 @@ impl Client {
     pub fn attach_classic_link_vpc(&self) -> AttachClassicLinkVpcCall {
         AttachClassicLinkVpcCall::new(&self.handle)
     }
-    /// Calls `AttachNetworkInterface`.
+    /// Calls `AttachNetworkInterface`; the answer is a [`AttachNetworkInterfaceResponse`].
     ///
     /// Required: `NetworkInterfaceId`, `InstanceId`. Automatic retries: safe only with a `ClientToken` set; without one, none once the request may have reached the service.
     ///
@@ -262,7 +262,7 @@ impl Client {
     pub fn attach_network_interface(&self) -> AttachNetworkInterfaceCall {
         AttachNetworkInterfaceCall::new(&self.handle)
     }
-    /// Calls `AttachSnapshotInstances`.
+    /// Calls `AttachSnapshotInstances`; the answer is a [`AttachSnapshotInstancesResponse`].
     ///
     /// Required: `SnapshotPolicyId`, `Instances`.
     ///
@@ -271,7 +271,7 @@ impl Client {
     pub fn attach_snapshot_instances(&self) -> AttachSnapshotInstancesCall {
         AttachSnapshotInstancesCall::new(&self.handle)
     }
-    /// Calls `AuditCrossBorderCompliance`.
+    /// Calls `AuditCrossBorderCompliance`; the answer is a [`AuditCrossBorderComplianceResponse`].
     ///
     /// Required: `ServiceProvider`, `ComplianceId`, `AuditBehavior`.
     ///
@@ -280,7 +280,7 @@ impl Client {
     pub fn audit_cross_border_compliance(&self) -> AuditCrossBorderComplianceCall {
         AuditCrossBorderComplianceCall::new(&self.handle)
     }
-    /// Calls `CheckAssistantCidr`.
+    /// Calls `CheckAssistantCidr`; the answer is a [`CheckAssistantCidrResponse`].
     ///
     /// Required: `VpcId`.
     ///
@@ -289,14 +289,14 @@ impl Client {
     pub fn check_assistant_cidr(&self) -> CheckAssistantCidrCall {
         CheckAssistantCidrCall::new(&self.handle)
     }
-    /// Calls `CheckDefaultSubnet`.
+    /// Calls `CheckDefaultSubnet`; the answer is a [`CheckDefaultSubnetResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vpc&Version=2017-03-12&Action=CheckDefaultSubnet)
     #[inline]
     pub fn check_default_subnet(&self) -> CheckDefaultSubnetCall {
         CheckDefaultSubnetCall::new(&self.handle)
     }
-    /// Calls `CheckGatewayFlowMonitor`.
+    /// Calls `CheckGatewayFlowMonitor`; the answer is a [`CheckGatewayFlowMonitorResponse`].
     ///
     /// Required: `GatewayId`.
     ///
@@ -305,7 +305,7 @@ impl Client {
     pub fn check_gateway_flow_monitor(&self) -> CheckGatewayFlowMonitorCall {
         CheckGatewayFlowMonitorCall::new(&self.handle)
     }
-    /// Calls `CheckNetDetectState`.
+    /// Calls `CheckNetDetectState`; the answer is a [`CheckNetDetectStateResponse`].
     ///
     /// Required: `DetectDestinationIp`.
     ///
@@ -314,7 +314,7 @@ impl Client {
     pub fn check_net_detect_state(&self) -> CheckNetDetectStateCall {
         CheckNetDetectStateCall::new(&self.handle)
     }
-    /// Calls `CheckTrafficMirror`.
+    /// Calls `CheckTrafficMirror`; the answer is a [`CheckTrafficMirrorResponse`].
     ///
     /// Required: `VpcId`.
     ///
@@ -323,7 +323,7 @@ impl Client {
     pub fn check_traffic_mirror(&self) -> CheckTrafficMirrorCall {
         CheckTrafficMirrorCall::new(&self.handle)
     }
-    /// Calls `ClearRouteTableSelectionPolicies`.
+    /// Calls `ClearRouteTableSelectionPolicies`; the answer is a [`ClearRouteTableSelectionPoliciesResponse`].
     ///
     /// Required: `CcnId`.
     ///
@@ -334,7 +334,7 @@ impl Client {
     ) -> ClearRouteTableSelectionPoliciesCall {
         ClearRouteTableSelectionPoliciesCall::new(&self.handle)
     }
-    /// Calls `CloneSecurityGroup`.
+    /// Calls `CloneSecurityGroup`; the answer is a [`CloneSecurityGroupResponse`].
     ///
     /// Required: `SecurityGroupId`.
     ///
@@ -343,7 +343,7 @@ impl Client {
     pub fn clone_security_group(&self) -> CloneSecurityGroupCall {
         CloneSecurityGroupCall::new(&self.handle)
     }
-    /// Calls `CreateAddressTemplate`.
+    /// Calls `CreateAddressTemplate`; the answer is a [`CreateAddressTemplateResponse`].
     ///
     /// Required: `AddressTemplateName`.
     ///
@@ -352,7 +352,7 @@ impl Client {
     pub fn create_address_template(&self) -> CreateAddressTemplateCall {
         CreateAddressTemplateCall::new(&self.handle)
     }
-    /// Calls `CreateAddressTemplateGroup`.
+    /// Calls `CreateAddressTemplateGroup`; the answer is a [`CreateAddressTemplateGroupResponse`].
     ///
     /// Required: `AddressTemplateGroupName`, `AddressTemplateIds`.
     ///
@@ -361,7 +361,7 @@ impl Client {
     pub fn create_address_template_group(&self) -> CreateAddressTemplateGroupCall {
         CreateAddressTemplateGroupCall::new(&self.handle)
     }
-    /// Calls `CreateAndAttachNetworkInterface`.
+    /// Calls `CreateAndAttachNetworkInterface`; the answer is a [`CreateAndAttachNetworkInterfaceResponse`].
     ///
     /// Required: `VpcId`, `NetworkInterfaceName`, `SubnetId`, `InstanceId`. Automatic retries: safe only with a `ClientToken` set; without one, none once the request may have reached the service.
     ///
@@ -372,7 +372,7 @@ impl Client {
     ) -> CreateAndAttachNetworkInterfaceCall {
         CreateAndAttachNetworkInterfaceCall::new(&self.handle)
     }
-    /// Calls `CreateAssistantCidr`.
+    /// Calls `CreateAssistantCidr`; the answer is a [`CreateAssistantCidrResponse`].
     ///
     /// Required: `VpcId`, `CidrBlocks`.
     ///
@@ -381,14 +381,14 @@ impl Client {
     pub fn create_assistant_cidr(&self) -> CreateAssistantCidrCall {
         CreateAssistantCidrCall::new(&self.handle)
     }
-    /// Calls `CreateBandwidthPackage`.
+    /// Calls `CreateBandwidthPackage`; the answer is a [`CreateBandwidthPackageResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vpc&Version=2017-03-12&Action=CreateBandwidthPackage)
     #[inline]
     pub fn create_bandwidth_package(&self) -> CreateBandwidthPackageCall {
         CreateBandwidthPackageCall::new(&self.handle)
     }
-    /// Calls `CreateCcn`.
+    /// Calls `CreateCcn`; the answer is a [`CreateCcnResponse`].
     ///
     /// Required: `CcnName`.
     ///
@@ -397,7 +397,7 @@ impl Client {
     pub fn create_ccn(&self) -> CreateCcnCall {
         CreateCcnCall::new(&self.handle)
     }
-    /// Calls `CreateCcnPolicyBasedRoutingNextHop`.
+    /// Calls `CreateCcnPolicyBasedRoutingNextHop`; the answer is a [`CreateCcnPolicyBasedRoutingNextHopResponse`].
     ///
     /// Required: `CcnId`, `NextHopRegion`, `InstanceId`, `Name`, `InstanceType`.
     ///
@@ -408,7 +408,7 @@ impl Client {
     ) -> CreateCcnPolicyBasedRoutingNextHopCall {
         CreateCcnPolicyBasedRoutingNextHopCall::new(&self.handle)
     }
-    /// Calls `CreateCcnPolicyBasedRoutingRules`.
+    /// Calls `CreateCcnPolicyBasedRoutingRules`; the answer is a [`CreateCcnPolicyBasedRoutingRulesResponse`].
     ///
     /// Required: `CcnId`.
     ///
@@ -419,7 +419,7 @@ impl Client {
     ) -> CreateCcnPolicyBasedRoutingRulesCall {
         CreateCcnPolicyBasedRoutingRulesCall::new(&self.handle)
     }
-    /// Calls `CreateCcnRouteTables`.
+    /// Calls `CreateCcnRouteTables`; the answer is a [`CreateCcnRouteTablesResponse`].
     ///
     /// Required: `RouteTable`.
     ///
@@ -428,21 +428,21 @@ impl Client {
     pub fn create_ccn_route_tables(&self) -> CreateCcnRouteTablesCall {
         CreateCcnRouteTablesCall::new(&self.handle)
     }
-    /// Calls `CreateCdcLDCXList`.
+    /// Calls `CreateCdcLDCXList`; the answer is a [`CreateCdcLDCXListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vpc&Version=2017-03-12&Action=CreateCdcLDCXList)
     #[inline]
     pub fn create_cdc_ldcx_list(&self) -> CreateCdcLDCXListCall {
         CreateCdcLDCXListCall::new(&self.handle)
     }
-    /// Calls `CreateCdcNetPlanes`.
+    /// Calls `CreateCdcNetPlanes`; the answer is a [`CreateCdcNetPlanesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vpc&Version=2017-03-12&Action=CreateCdcNetPlanes)
     #[inline]
     pub fn create_cdc_net_planes(&self) -> CreateCdcNetPlanesCall {
         CreateCdcNetPlanesCall::new(&self.handle)
     }
-    /// Calls `CreateCustomerGateway`.
+    /// Calls `CreateCustomerGateway`; the answer is a [`CreateCustomerGatewayResponse`].
     ///
     /// Required: `CustomerGatewayName`, `IpAddress`.
     ///
@@ -451,21 +451,21 @@ impl Client {
     pub fn create_customer_gateway(&self) -> CreateCustomerGatewayCall {
         CreateCustomerGatewayCall::new(&self.handle)
     }
-    /// Calls `CreateDefaultSecurityGroup`.
+    /// Calls `CreateDefaultSecurityGroup`; the answer is a [`CreateDefaultSecurityGroupResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vpc&Version=2017-03-12&Action=CreateDefaultSecurityGroup)
     #[inline]
     pub fn create_default_security_group(&self) -> CreateDefaultSecurityGroupCall {
         CreateDefaultSecurityGroupCall::new(&self.handle)
     }
-    /// Calls `CreateDefaultVpc`.
+    /// Calls `CreateDefaultVpc`; the answer is a [`CreateDefaultVpcResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vpc&Version=2017-03-12&Action=CreateDefaultVpc)
     #[inline]
     pub fn create_default_vpc(&self) -> CreateDefaultVpcCall {
         CreateDefaultVpcCall::new(&self.handle)
     }
-    /// Calls `CreateDhcpIp`.
+    /// Calls `CreateDhcpIp`; the answer is a [`CreateDhcpIpResponse`].
     ///
     /// Required: `VpcId`, `SubnetId`, `DhcpIpName`.
     ///
@@ -474,7 +474,7 @@ impl Client {
     pub fn create_dhcp_ip(&self) -> CreateDhcpIpCall {
         CreateDhcpIpCall::new(&self.handle)
     }
-    /// Calls `CreateDirectConnectGateway`.
+    /// Calls `CreateDirectConnectGateway`; the answer is a [`CreateDirectConnectGatewayResponse`].
     ///
     /// Required: `DirectConnectGatewayName`, `NetworkType`.
     ///
@@ -483,7 +483,7 @@ impl Client {
     pub fn create_direct_connect_gateway(&self) -> CreateDirectConnectGatewayCall {
         CreateDirectConnectGatewayCall::new(&self.handle)
     }
-    /// Calls `CreateDirectConnectGatewayCcnRoutes`.
+    /// Calls `CreateDirectConnectGatewayCcnRoutes`; the answer is a [`CreateDirectConnectGatewayCcnRoutesResponse`].
     ///
     /// Required: `DirectConnectGatewayId`, `Routes`.
     ///
@@ -494,7 +494,7 @@ impl Client {
     ) -> CreateDirectConnectGatewayCcnRoutesCall {
         CreateDirectConnectGatewayCcnRoutesCall::new(&self.handle)
     }
-    /// Calls `CreateFlowLog`.
+    /// Calls `CreateFlowLog`; the answer is a [`CreateFlowLogResponse`].
     ///
     /// Required: `FlowLogName`, `ResourceType`, `ResourceId`, `TrafficType`.
     ///
@@ -503,7 +503,7 @@ impl Client {
     pub fn create_flow_log(&self) -> CreateFlowLogCall {
         CreateFlowLogCall::new(&self.handle)
     }
-    /// Calls `CreateGlobalRoutes`.
+    /// Calls `CreateGlobalRoutes`; the answer is a [`CreateGlobalRoutesResponse`].
     ///
     /// Required: `VpcId`, `GlobalRoutes`.
     ///
@@ -512,7 +512,7 @@ impl Client {
     pub fn create_global_routes(&self) -> CreateGlobalRoutesCall {
         CreateGlobalRoutesCall::new(&self.handle)
     }
-    /// Calls `CreateHaVip`.
+    /// Calls `CreateHaVip`; the answer is a [`CreateHaVipResponse`].
     ///
     /// Required: `VpcId`, `HaVipName`. Automatic retries: safe only with a `ClientToken` set; without one, none once the request may have reached the service.
     ///
@@ -521,7 +521,7 @@ impl Client {
     pub fn create_ha_vip(&self) -> CreateHaVipCall {
         CreateHaVipCall::new(&self.handle)
     }
-    /// Calls `CreateHighPriorityRouteTable`.
+    /// Calls `CreateHighPriorityRouteTable`; the answer is a [`CreateHighPriorityRouteTableResponse`].
     ///
     /// Required: `VpcId`, `Name`.
     ///
@@ -530,7 +530,7 @@ impl Client {
     pub fn create_high_priority_route_table(&self) -> CreateHighPriorityRouteTableCall {
         CreateHighPriorityRouteTableCall::new(&self.handle)
     }
-    /// Calls `CreateHighPriorityRoutes`.
+    /// Calls `CreateHighPriorityRoutes`; the answer is a [`CreateHighPriorityRoutesResponse`].
     ///
     /// Required: `HighPriorityRouteTableId`, `HighPriorityRoutes`.
     ///
@@ -539,14 +539,14 @@ impl Client {
     pub fn create_high_priority_routes(&self) -> CreateHighPriorityRoutesCall {
         CreateHighPriorityRoutesCall::new(&self.handle)
     }
-    /// Calls `CreateIp6Translators`.
+    /// Calls `CreateIp6Translators`; the answer is a [`CreateIp6TranslatorsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vpc&Version=2017-03-12&Action=CreateIp6Translators)
     #[inline]
     pub fn create_ip6_translators(&self) -> CreateIp6TranslatorsCall {
         CreateIp6TranslatorsCall::new(&self.handle)
     }
-    /// Calls `CreateLocalGateway`.
+    /// Calls `CreateLocalGateway`; the answer is a [`CreateLocalGatewayResponse`].
     ///
     /// Required: `LocalGatewayName`, `VpcId`, `CdcId`.
     ///
@@ -555,7 +555,7 @@ impl Client {
     pub fn create_local_gateway(&self) -> CreateLocalGatewayCall {
         CreateLocalGatewayCall::new(&self.handle)
     }
-    /// Calls `CreateNatGateway`.
+    /// Calls `CreateNatGateway`; the answer is a [`CreateNatGatewayResponse`].
     ///
     /// Required: `NatGatewayName`, `VpcId`.
     ///
@@ -564,7 +564,7 @@ impl Client {
     pub fn create_nat_gateway(&self) -> CreateNatGatewayCall {
         CreateNatGatewayCall::new(&self.handle)
     }
-    /// Calls `CreateNatGatewayDestinationIpPortTranslationNatRule`.
+    /// Calls `CreateNatGatewayDestinationIpPortTranslationNatRule`; the answer is a [`CreateNatGatewayDestinationIpPortTranslationNatRuleResponse`].
     ///
     /// Required: `NatGatewayId`, `DestinationIpPortTranslationNatRules`.
     ///
@@ -575,7 +575,7 @@ impl Client {
     ) -> CreateNatGatewayDestinationIpPortTranslationNatRuleCall {
         CreateNatGatewayDestinationIpPortTranslationNatRuleCall::new(&self.handle)
     }
-    /// Calls `CreateNatGatewaySourceIpTranslationNatRule`.
+    /// Calls `CreateNatGatewaySourceIpTranslationNatRule`; the answer is a [`CreateNatGatewaySourceIpTranslationNatRuleResponse`].
     ///
     /// Required: `NatGatewayId`, `SourceIpTranslationNatRules`.
     ///
@@ -586,7 +586,7 @@ impl Client {
     ) -> CreateNatGatewaySourceIpTranslationNatRuleCall {
         CreateNatGatewaySourceIpTranslationNatRuleCall::new(&self.handle)
     }
-    /// Calls `CreateNetDetect`.
+    /// Calls `CreateNetDetect`; the answer is a [`CreateNetDetectResponse`].
     ///
     /// Required: `VpcId`, `SubnetId`, `NetDetectName`, `DetectDestinationIp`.
     ///
@@ -595,7 +595,7 @@ impl Client {
     pub fn create_net_detect(&self) -> CreateNetDetectCall {
         CreateNetDetectCall::new(&self.handle)
     }
-    /// Calls `CreateNetworkAcl`.
+    /// Calls `CreateNetworkAcl`; the answer is a [`CreateNetworkAclResponse`].
     ///
     /// Required: `VpcId`, `NetworkAclName`.
     ///
@@ -604,7 +604,7 @@ impl Client {
     pub fn create_network_acl(&self) -> CreateNetworkAclCall {
         CreateNetworkAclCall::new(&self.handle)
     }
-    /// Calls `CreateNetworkAclEntries`.
+    /// Calls `CreateNetworkAclEntries`; the answer is a [`CreateNetworkAclEntriesResponse`].
     ///
     /// Required: `NetworkAclId`, `NetworkAclEntrySet`.
     ///
@@ -613,7 +613,7 @@ impl Client {
     pub fn create_network_acl_entries(&self) -> CreateNetworkAclEntriesCall {
         CreateNetworkAclEntriesCall::new(&self.handle)
     }
-    /// Calls `CreateNetworkAclQuintupleEntries`.
+    /// Calls `CreateNetworkAclQuintupleEntries`; the answer is a [`CreateNetworkAclQuintupleEntriesResponse`].
     ///
     /// Required: `NetworkAclId`, `NetworkAclQuintupleSet`.
     ///
@@ -624,7 +624,7 @@ impl Client {
     ) -> CreateNetworkAclQuintupleEntriesCall {
         CreateNetworkAclQuintupleEntriesCall::new(&self.handle)
     }
-    /// Calls `CreateNetworkInterface`.
+    /// Calls `CreateNetworkInterface`; the answer is a [`CreateNetworkInterfaceResponse`].
     ///
     /// Required: `VpcId`, `NetworkInterfaceName`, `SubnetId`. Automatic retries: safe only with a `ClientToken` set; without one, none once the request may have reached the service.
     ///
@@ -633,7 +633,7 @@ impl Client {
     pub fn create_network_interface(&self) -> CreateNetworkInterfaceCall {
         CreateNetworkInterfaceCall::new(&self.handle)
     }
-    /// Calls `CreatePrivateNatGateway`.
+    /// Calls `CreatePrivateNatGateway`; the answer is a [`CreatePrivateNatGatewayResponse`].
     ///
     /// Required: `NatGatewayName`.
     ///
@@ -642,7 +642,7 @@ impl Client {
     pub fn create_private_nat_gateway(&self) -> CreatePrivateNatGatewayCall {
         CreatePrivateNatGatewayCall::new(&self.handle)
     }
-    /// Calls `CreatePrivateNatGatewayDestinationIpPortTranslationNatRule`.
+    /// Calls `CreatePrivateNatGatewayDestinationIpPortTranslationNatRule`; the answer is a [`CreatePrivateNatGatewayDestinationIpPortTranslationNatRuleResponse`].
     ///
     /// Required: `NatGatewayId`, `LocalDestinationIpPortTranslationNatRules`.
     ///
@@ -653,7 +653,7 @@ impl Client {
     ) -> CreatePrivateNatGatewayDestinationIpPortTranslationNatRuleCall {
         CreatePrivateNatGatewayDestinationIpPortTranslationNatRuleCall::new(&self.handle)
     }
-    /// Calls `CreatePrivateNatGatewayTranslationAclRule`.
+    /// Calls `CreatePrivateNatGatewayTranslationAclRule`; the answer is a [`CreatePrivateNatGatewayTranslationAclRuleResponse`].
     ///
     /// Required: `NatGatewayId`, `TranslationDirection`, `TranslationType`, `TranslationIp`, `TranslationAclRules`.
     ///
@@ -664,7 +664,7 @@ impl Client {
     ) -> CreatePrivateNatGatewayTranslationAclRuleCall {
         CreatePrivateNatGatewayTranslationAclRuleCall::new(&self.handle)
     }
-    /// Calls `CreatePrivateNatGatewayTranslationNatRule`.
+    /// Calls `CreatePrivateNatGatewayTranslationNatRule`; the answer is a [`CreatePrivateNatGatewayTranslationNatRuleResponse`].
     ///
     /// Required: `NatGatewayId`, `TranslationNatRules`.
     ///
@@ -675,7 +675,7 @@ impl Client {
     ) -> CreatePrivateNatGatewayTranslationNatRuleCall {
         CreatePrivateNatGatewayTranslationNatRuleCall::new(&self.handle)
     }
-    /// Calls `CreateReserveIpAddresses`.
+    /// Calls `CreateReserveIpAddresses`; the answer is a [`CreateReserveIpAddressesResponse`].
     ///
     /// Required: `VpcId`. Automatic retries: safe only with a `ClientToken` set; without one, none once the request may have reached the service.
     ///
@@ -684,7 +684,7 @@ impl Client {
     pub fn create_reserve_ip_addresses(&self) -> CreateReserveIpAddressesCall {
         CreateReserveIpAddressesCall::new(&self.handle)
     }
-    /// Calls `CreateRoutePolicy`.
+    /// Calls `CreateRoutePolicy`; the answer is a [`CreateRoutePolicyResponse`].
     ///
     /// Required: `RoutePolicyDescription`, `RoutePolicyName`.
     ///
@@ -693,7 +693,7 @@ impl Client {
     pub fn create_route_policy(&self) -> CreateRoutePolicyCall {
         CreateRoutePolicyCall::new(&self.handle)
     }
-    /// Calls `CreateRoutePolicyAssociations`.
+    /// Calls `CreateRoutePolicyAssociations`; the answer is a [`CreateRoutePolicyAssociationsResponse`].
     ///
     /// Required: `RoutePolicyAssociationSet`.
     ///
@@ -702,7 +702,7 @@ impl Client {
     pub fn create_route_policy_associations(&self) -> CreateRoutePolicyAssociationsCall {
         CreateRoutePolicyAssociationsCall::new(&self.handle)
     }
-    /// Calls `CreateRoutePolicyEntries`.
+    /// Calls `CreateRoutePolicyEntries`; the answer is a [`CreateRoutePolicyEntriesResponse`].
     ///
     /// Required: `RoutePolicyId`, `RoutePolicyEntrySet`.
     ///
@@ -711,7 +711,7 @@ impl Client {
     pub fn create_route_policy_entries(&self) -> CreateRoutePolicyEntriesCall {
         CreateRoutePolicyEntriesCall::new(&self.handle)
     }
-    /// Calls `CreateRouteTable`.
+    /// Calls `CreateRouteTable`; the answer is a [`CreateRouteTableResponse`].
     ///
     /// Required: `VpcId`, `RouteTableName`.
     ///
@@ -720,7 +720,7 @@ impl Client {
     pub fn create_route_table(&self) -> CreateRouteTableCall {
         CreateRouteTableCall::new(&self.handle)
     }
-    /// Calls `CreateRoutes`.
+    /// Calls `CreateRoutes`; the answer is a [`CreateRoutesResponse`].
     ///
     /// Required: `RouteTableId`, `Routes`.
     ///
@@ -729,7 +729,7 @@ impl Client {
     pub fn create_routes(&self) -> CreateRoutesCall {
         CreateRoutesCall::new(&self.handle)
     }
-    /// Calls `CreateSecurityGroup`.
+    /// Calls `CreateSecurityGroup`; the answer is a [`CreateSecurityGroupResponse`].
     ///
     /// Required: `GroupName`, `GroupDescription`.
     ///
@@ -738,7 +738,7 @@ impl Client {
     pub fn create_security_group(&self) -> CreateSecurityGroupCall {
         CreateSecurityGroupCall::new(&self.handle)
     }
-    /// Calls `CreateSecurityGroupPolicies`.
+    /// Calls `CreateSecurityGroupPolicies`; the answer is a [`CreateSecurityGroupPoliciesResponse`].
     ///
     /// Required: `SecurityGroupId`, `SecurityGroupPolicySet`.
     ///
@@ -747,7 +747,7 @@ impl Client {
     pub fn create_security_group_policies(&self) -> CreateSecurityGroupPoliciesCall {
         CreateSecurityGroupPoliciesCall::new(&self.handle)
     }
-    /// Calls `CreateSecurityGroupWithPolicies`.
+    /// Calls `CreateSecurityGroupWithPolicies`; the answer is a [`CreateSecurityGroupWithPoliciesResponse`].
     ///
     /// Required: `GroupName`, `GroupDescription`.
     ///
@@ -758,7 +758,7 @@ impl Client {
     ) -> CreateSecurityGroupWithPoliciesCall {
         CreateSecurityGroupWithPoliciesCall::new(&self.handle)
     }
-    /// Calls `CreateServiceTemplate`.
+    /// Calls `CreateServiceTemplate`; the answer is a [`CreateServiceTemplateResponse`].
     ///
     /// Required: `ServiceTemplateName`.
     ///
@@ -767,7 +767,7 @@ impl Client {
     pub fn create_service_template(&self) -> CreateServiceTemplateCall {
         CreateServiceTemplateCall::new(&self.handle)
     }
-    /// Calls `CreateServiceTemplateGroup`.
+    /// Calls `CreateServiceTemplateGroup`; the answer is a [`CreateServiceTemplateGroupResponse`].
     ///
     /// Required: `ServiceTemplateGroupName`, `ServiceTemplateIds`.
     ///
@@ -776,7 +776,7 @@ impl Client {
     pub fn create_service_template_group(&self) -> CreateServiceTemplateGroupCall {
         CreateServiceTemplateGroupCall::new(&self.handle)
     }
-    /// Calls `CreateSnapshotPolicies`.
+    /// Calls `CreateSnapshotPolicies`; the answer is a [`CreateSnapshotPoliciesResponse`].
     ///
     /// Required: `SnapshotPolicies`.
     ///
@@ -785,7 +785,7 @@ impl Client {
     pub fn create_snapshot_policies(&self) -> CreateSnapshotPoliciesCall {
         CreateSnapshotPoliciesCall::new(&self.handle)
     }
-    /// Calls `CreateSubnet`.
+    /// Calls `CreateSubnet`; the answer is a [`CreateSubnetResponse`].
     ///
     /// Required: `VpcId`, `SubnetName`, `Zone`.
     ///
@@ -794,7 +794,7 @@ impl Client {
     pub fn create_subnet(&self) -> CreateSubnetCall {
         CreateSubnetCall::new(&self.handle)
     }
-    /// Calls `CreateSubnets`.
+    /// Calls `CreateSubnets`; the answer is a [`CreateSubnetsResponse`].
     ///
     /// Required: `VpcId`, `Subnets`.
     ///
@@ -803,7 +803,7 @@ impl Client {
     pub fn create_subnets(&self) -> CreateSubnetsCall {
         CreateSubnetsCall::new(&self.handle)
     }
-    /// Calls `CreateTrafficMirror`.
+    /// Calls `CreateTrafficMirror`; the answer is a [`CreateTrafficMirrorResponse`].
     ///
     /// Required: `VpcId`, `TrafficMirrorName`.
     ///
@@ -812,7 +812,7 @@ impl Client {
     pub fn create_traffic_mirror(&self) -> CreateTrafficMirrorCall {
         CreateTrafficMirrorCall::new(&self.handle)
     }
-    /// Calls `CreateTrafficMirrorFilterRules`.
+    /// Calls `CreateTrafficMirrorFilterRules`; the answer is a [`CreateTrafficMirrorFilterRulesResponse`].
     ///
     /// Required: `TrafficMirrorId`.
     ///
@@ -823,7 +823,7 @@ impl Client {
     ) -> CreateTrafficMirrorFilterRulesCall {
         CreateTrafficMirrorFilterRulesCall::new(&self.handle)
     }
-    /// Calls `CreateTrafficPackages`.
+    /// Calls `CreateTrafficPackages`; the answer is a [`CreateTrafficPackagesResponse`].
     ///
     /// Required: `TrafficAmount`.
     ///
@@ -832,7 +832,7 @@ impl Client {
     pub fn create_traffic_packages(&self) -> CreateTrafficPackagesCall {
         CreateTrafficPackagesCall::new(&self.handle)
     }
-    /// Calls `CreateVpc`.
+    /// Calls `CreateVpc`; the answer is a [`CreateVpcResponse`].
     ///
     /// Required: `VpcName`.
     ///
@@ -841,7 +841,7 @@ impl Client {
     pub fn create_vpc(&self) -> CreateVpcCall {
         CreateVpcCall::new(&self.handle)
     }
-    /// Calls `CreateVpcEndPoint`.
+    /// Calls `CreateVpcEndPoint`; the answer is a [`CreateVpcEndPointResponse`].
     ///
     /// Required: `VpcId`, `SubnetId`, `EndPointName`, `EndPointServiceId`.
     ///
@@ -850,7 +850,7 @@ impl Client {
     pub fn create_vpc_end_point(&self) -> CreateVpcEndPointCall {
         CreateVpcEndPointCall::new(&self.handle)
     }
-    /// Calls `CreateVpcEndPointService`.
+    /// Calls `CreateVpcEndPointService`; the answer is a [`CreateVpcEndPointServiceResponse`].
     ///
     /// Required: `VpcId`, `EndPointServiceName`, `AutoAcceptFlag`, `ServiceInstanceId`.
     ///
@@ -859,7 +859,7 @@ impl Client {
     pub fn create_vpc_end_point_service(&self) -> CreateVpcEndPointServiceCall {
         CreateVpcEndPointServiceCall::new(&self.handle)
     }
-    /// Calls `CreateVpcEndPointServiceWhiteList`.
+    /// Calls `CreateVpcEndPointServiceWhiteList`; the answer is a [`CreateVpcEndPointServiceWhiteListResponse`].
     ///
     /// Required: `UserUin`, `EndPointServiceId`.
     ///
@@ -870,7 +870,7 @@ impl Client {
     ) -> CreateVpcEndPointServiceWhiteListCall {
         CreateVpcEndPointServiceWhiteListCall::new(&self.handle)
     }
-    /// Calls `CreateVpcPeeringConnection`.
+    /// Calls `CreateVpcPeeringConnection`; the answer is a [`CreateVpcPeeringConnectionResponse`].
     ///
     /// Required: `SourceVpcId`, `PeeringConnectionName`, `DestinationVpcId`, `DestinationUin`, `DestinationRegion`.
     ///
@@ -879,7 +879,7 @@ impl Client {
     pub fn create_vpc_peering_connection(&self) -> CreateVpcPeeringConnectionCall {
         CreateVpcPeeringConnectionCall::new(&self.handle)
     }
-    /// Calls `CreateVpnConnection`.
+    /// Calls `CreateVpnConnection`; the answer is a [`CreateVpnConnectionResponse`].
     ///
     /// Required: `VpnGatewayId`, `CustomerGatewayId`, `VpnConnectionName`, `PreShareKey`.
     ///
@@ -888,7 +888,7 @@ impl Client {
     pub fn create_vpn_connection(&self) -> CreateVpnConnectionCall {
         CreateVpnConnectionCall::new(&self.handle)
     }
-    /// Calls `CreateVpnGateway`.
+    /// Calls `CreateVpnGateway`; the answer is a [`CreateVpnGatewayResponse`].
     ///
     /// Required: `VpcId`, `VpnGatewayName`, `InternetMaxBandwidthOut`.
     ///
@@ -897,7 +897,7 @@ impl Client {
     pub fn create_vpn_gateway(&self) -> CreateVpnGatewayCall {
         CreateVpnGatewayCall::new(&self.handle)
     }
-    /// Calls `CreateVpnGatewayRoutes`.
+    /// Calls `CreateVpnGatewayRoutes`; the answer is a [`CreateVpnGatewayRoutesResponse`].
     ///
     /// Required: `VpnGatewayId`, `Routes`.
     ///
@@ -906,7 +906,7 @@ impl Client {
     pub fn create_vpn_gateway_routes(&self) -> CreateVpnGatewayRoutesCall {
         CreateVpnGatewayRoutesCall::new(&self.handle)
     }
-    /// Calls `CreateVpnGatewaySslClient`.
+    /// Calls `CreateVpnGatewaySslClient`; the answer is a [`CreateVpnGatewaySslClientResponse`].
     ///
     /// Required: `SslVpnServerId`.
     ///
@@ -915,7 +915,7 @@ impl Client {
     pub fn create_vpn_gateway_ssl_client(&self) -> CreateVpnGatewaySslClientCall {
         CreateVpnGatewaySslClientCall::new(&self.handle)
     }
-    /// Calls `CreateVpnGatewaySslServer`.
+    /// Calls `CreateVpnGatewaySslServer`; the answer is a [`CreateVpnGatewaySslServerResponse`].
     ///
     /// Required: `VpnGatewayId`, `SslVpnServerName`, `RemoteAddress`.
     ///
@@ -924,7 +924,7 @@ impl Client {
     pub fn create_vpn_gateway_ssl_server(&self) -> CreateVpnGatewaySslServerCall {
         CreateVpnGatewaySslServerCall::new(&self.handle)
     }
-    /// Calls `DeleteAddressTemplate`.
+    /// Calls `DeleteAddressTemplate`; the answer is a [`DeleteAddressTemplateResponse`].
     ///
     /// Required: `AddressTemplateId`.
     ///
@@ -933,7 +933,7 @@ impl Client {
     pub fn delete_address_template(&self) -> DeleteAddressTemplateCall {
         DeleteAddressTemplateCall::new(&self.handle)
     }
-    /// Calls `DeleteAddressTemplateGroup`.
+    /// Calls `DeleteAddressTemplateGroup`; the answer is a [`DeleteAddressTemplateGroupResponse`].
     ///
     /// Required: `AddressTemplateGroupId`.
     ///
@@ -942,7 +942,7 @@ impl Client {
     pub fn delete_address_template_group(&self) -> DeleteAddressTemplateGroupCall {
         DeleteAddressTemplateGroupCall::new(&self.handle)
     }
-    /// Calls `DeleteAssistantCidr`.
+    /// Calls `DeleteAssistantCidr`; the answer is a [`DeleteAssistantCidrResponse`].
     ///
     /// Required: `VpcId`, `CidrBlocks`.
     ///
@@ -951,7 +951,7 @@ impl Client {
     pub fn delete_assistant_cidr(&self) -> DeleteAssistantCidrCall {
         DeleteAssistantCidrCall::new(&self.handle)
     }
-    /// Calls `DeleteBandwidthPackage`.
+    /// Calls `DeleteBandwidthPackage`; the answer is a [`DeleteBandwidthPackageResponse`].
     ///
     /// Required: `BandwidthPackageId`.
     ///
@@ -960,7 +960,7 @@ impl Client {
     pub fn delete_bandwidth_package(&self) -> DeleteBandwidthPackageCall {
         DeleteBandwidthPackageCall::new(&self.handle)
     }
-    /// Calls `DeleteCcn`.
+    /// Calls `DeleteCcn`; the answer is a [`DeleteCcnResponse`].
     ///
     /// Required: `CcnId`.
     ///
@@ -969,7 +969,7 @@ impl Client {
     pub fn delete_ccn(&self) -> DeleteCcnCall {
         DeleteCcnCall::new(&self.handle)
     }
-    /// Calls `DeleteCcnPolicyBasedRoutingNextHop`.
+    /// Calls `DeleteCcnPolicyBasedRoutingNextHop`; the answer is a [`DeleteCcnPolicyBasedRoutingNextHopResponse`].
     ///
     /// Required: `CcnId`, `PolicyBasedRoutingNextHopIds`.
     ///
@@ -980,7 +980,7 @@ impl Client {
     ) -> DeleteCcnPolicyBasedRoutingNextHopCall {
         DeleteCcnPolicyBasedRoutingNextHopCall::new(&self.handle)
     }
-    /// Calls `DeleteCcnPolicyBasedRoutingRule`.
+    /// Calls `DeleteCcnPolicyBasedRoutingRule`; the answer is a [`DeleteCcnPolicyBasedRoutingRuleResponse`].
     ///
     /// Required: `CcnId`, `PolicyBasedRoutingRuleIds`.
     ///
@@ -991,7 +991,7 @@ impl Client {
     ) -> DeleteCcnPolicyBasedRoutingRuleCall {
         DeleteCcnPolicyBasedRoutingRuleCall::new(&self.handle)
     }
-    /// Calls `DeleteCcnRouteTables`.
+    /// Calls `DeleteCcnRouteTables`; the answer is a [`DeleteCcnRouteTablesResponse`].
     ///
     /// Required: `RouteTableId`.
     ///
@@ -1000,21 +1000,21 @@ impl Client {
     pub fn delete_ccn_route_tables(&self) -> DeleteCcnRouteTablesCall {
         DeleteCcnRouteTablesCall::new(&self.handle)
     }
-    /// Calls `DeleteCdcLDCXList`.
+    /// Calls `DeleteCdcLDCXList`; the answer is a [`DeleteCdcLDCXListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vpc&Version=2017-03-12&Action=DeleteCdcLDCXList)
     #[inline]
     pub fn delete_cdc_ldcx_list(&self) -> DeleteCdcLDCXListCall {
         DeleteCdcLDCXListCall::new(&self.handle)
     }
-    /// Calls `DeleteCdcNetPlanes`.
+    /// Calls `DeleteCdcNetPlanes`; the answer is a [`DeleteCdcNetPlanesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vpc&Version=2017-03-12&Action=DeleteCdcNetPlanes)
     #[inline]
     pub fn delete_cdc_net_planes(&self) -> DeleteCdcNetPlanesCall {
         DeleteCdcNetPlanesCall::new(&self.handle)
     }
-    /// Calls `DeleteCustomerGateway`.
+    /// Calls `DeleteCustomerGateway`; the answer is a [`DeleteCustomerGatewayResponse`].
     ///
     /// Required: `CustomerGatewayId`.
     ///
@@ -1023,7 +1023,7 @@ impl Client {
     pub fn delete_customer_gateway(&self) -> DeleteCustomerGatewayCall {
         DeleteCustomerGatewayCall::new(&self.handle)
     }
-    /// Calls `DeleteDhcpIp`.
+    /// Calls `DeleteDhcpIp`; the answer is a [`DeleteDhcpIpResponse`].
     ///
     /// Required: `DhcpIpId`.
     ///
@@ -1032,7 +1032,7 @@ impl Client {
     pub fn delete_dhcp_ip(&self) -> DeleteDhcpIpCall {
         DeleteDhcpIpCall::new(&self.handle)
     }
-    /// Calls `DeleteDirectConnectGateway`.
+    /// Calls `DeleteDirectConnectGateway`; the answer is a [`DeleteDirectConnectGatewayResponse`].
     ///
     /// Required: `DirectConnectGatewayId`.
     ///
@@ -1041,7 +1041,7 @@ impl Client {
     pub fn delete_direct_connect_gateway(&self) -> DeleteDirectConnectGatewayCall {
         DeleteDirectConnectGatewayCall::new(&self.handle)
     }
-    /// Calls `DeleteDirectConnectGatewayCcnRoutes`.
+    /// Calls `DeleteDirectConnectGatewayCcnRoutes`; the answer is a [`DeleteDirectConnectGatewayCcnRoutesResponse`].
     ///
     /// Required: `DirectConnectGatewayId`, `RouteIds`.
     ///
@@ -1052,7 +1052,7 @@ impl Client {
     ) -> DeleteDirectConnectGatewayCcnRoutesCall {
         DeleteDirectConnectGatewayCcnRoutesCall::new(&self.handle)
     }
-    /// Calls `DeleteFlowLog`.
+    /// Calls `DeleteFlowLog`; the answer is a [`DeleteFlowLogResponse`].
     ///
     /// Required: `FlowLogId`.
     ///
@@ -1061,7 +1061,7 @@ impl Client {
     pub fn delete_flow_log(&self) -> DeleteFlowLogCall {
         DeleteFlowLogCall::new(&self.handle)
     }
-    /// Calls `DeleteGlobalRoutes`.
+    /// Calls `DeleteGlobalRoutes`; the answer is a [`DeleteGlobalRoutesResponse`].
     ///
     /// Required: `VpcId`, `GlobalRouteIds`.
     ///
@@ -1070,7 +1070,7 @@ impl Client {
     pub fn delete_global_routes(&self) -> DeleteGlobalRoutesCall {
         DeleteGlobalRoutesCall::new(&self.handle)
     }
-    /// Calls `DeleteHaVip`.
+    /// Calls `DeleteHaVip`; the answer is a [`DeleteHaVipResponse`].
     ///
     /// Required: `HaVipId`.
     ///
@@ -1079,7 +1079,7 @@ impl Client {
     pub fn delete_ha_vip(&self) -> DeleteHaVipCall {
         DeleteHaVipCall::new(&self.handle)
     }
-    /// Calls `DeleteHighPriorityRouteTables`.
+    /// Calls `DeleteHighPriorityRouteTables`; the answer is a [`DeleteHighPriorityRouteTablesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vpc&Version=2017-03-12&Action=DeleteHighPriorityRouteTables)
     #[inline]
@@ -1088,7 +1088,7 @@ impl Client {
     ) -> DeleteHighPriorityRouteTablesCall {
         DeleteHighPriorityRouteTablesCall::new(&self.handle)
     }
-    /// Calls `DeleteHighPriorityRoutes`.
+    /// Calls `DeleteHighPriorityRoutes`; the answer is a [`DeleteHighPriorityRoutesResponse`].
     ///
     /// Required: `HighPriorityRouteTableId`, `HighPriorityRouteIds`.
     ///
@@ -1097,7 +1097,7 @@ impl Client {
     pub fn delete_high_priority_routes(&self) -> DeleteHighPriorityRoutesCall {
         DeleteHighPriorityRoutesCall::new(&self.handle)
     }
-    /// Calls `DeleteIp6Translators`.
+    /// Calls `DeleteIp6Translators`; the answer is a [`DeleteIp6TranslatorsResponse`].
     ///
     /// Required: `Ip6TranslatorIds`.
     ///
@@ -1106,7 +1106,7 @@ impl Client {
     pub fn delete_ip6_translators(&self) -> DeleteIp6TranslatorsCall {
         DeleteIp6TranslatorsCall::new(&self.handle)
     }
-    /// Calls `DeleteLocalGateway`.
+    /// Calls `DeleteLocalGateway`; the answer is a [`DeleteLocalGatewayResponse`].
     ///
     /// Required: `LocalGatewayId`, `CdcId`.
     ///
@@ -1115,7 +1115,7 @@ impl Client {
     pub fn delete_local_gateway(&self) -> DeleteLocalGatewayCall {
         DeleteLocalGatewayCall::new(&self.handle)
     }
-    /// Calls `DeleteNatGateway`.
+    /// Calls `DeleteNatGateway`; the answer is a [`DeleteNatGatewayResponse`].
     ///
     /// Required: `NatGatewayId`.
     ///
@@ -1124,7 +1124,7 @@ impl Client {
     pub fn delete_nat_gateway(&self) -> DeleteNatGatewayCall {
         DeleteNatGatewayCall::new(&self.handle)
     }
-    /// Calls `DeleteNatGatewayDestinationIpPortTranslationNatRule`.
+    /// Calls `DeleteNatGatewayDestinationIpPortTranslationNatRule`; the answer is a [`DeleteNatGatewayDestinationIpPortTranslationNatRuleResponse`].
     ///
     /// Required: `NatGatewayId`, `DestinationIpPortTranslationNatRules`.
     ///
@@ -1135,7 +1135,7 @@ impl Client {
     ) -> DeleteNatGatewayDestinationIpPortTranslationNatRuleCall {
         DeleteNatGatewayDestinationIpPortTranslationNatRuleCall::new(&self.handle)
     }
-    /// Calls `DeleteNatGatewaySourceIpTranslationNatRule`.
+    /// Calls `DeleteNatGatewaySourceIpTranslationNatRule`; the answer is a [`DeleteNatGatewaySourceIpTranslationNatRuleResponse`].
     ///
     /// Required: `NatGatewayId`, `NatGatewaySnatIds`.
     ///
@@ -1146,7 +1146,7 @@ impl Client {
     ) -> DeleteNatGatewaySourceIpTranslationNatRuleCall {
         DeleteNatGatewaySourceIpTranslationNatRuleCall::new(&self.handle)
     }
-    /// Calls `DeleteNetDetect`.
+    /// Calls `DeleteNetDetect`; the answer is a [`DeleteNetDetectResponse`].
     ///
     /// Required: `NetDetectId`.
     ///
@@ -1155,7 +1155,7 @@ impl Client {
     pub fn delete_net_detect(&self) -> DeleteNetDetectCall {
         DeleteNetDetectCall::new(&self.handle)
     }
-    /// Calls `DeleteNetworkAcl`.
+    /// Calls `DeleteNetworkAcl`; the answer is a [`DeleteNetworkAclResponse`].
     ///
     /// Required: `NetworkAclId`.
     ///
@@ -1164,7 +1164,7 @@ impl Client {
     pub fn delete_network_acl(&self) -> DeleteNetworkAclCall {
         DeleteNetworkAclCall::new(&self.handle)
     }
-    /// Calls `DeleteNetworkAclEntries`.
+    /// Calls `DeleteNetworkAclEntries`; the answer is a [`DeleteNetworkAclEntriesResponse`].
     ///
     /// Required: `NetworkAclId`.
     ///
@@ -1173,7 +1173,7 @@ impl Client {
     pub fn delete_network_acl_entries(&self) -> DeleteNetworkAclEntriesCall {
         DeleteNetworkAclEntriesCall::new(&self.handle)
     }
-    /// Calls `DeleteNetworkAclQuintupleEntries`.
+    /// Calls `DeleteNetworkAclQuintupleEntries`; the answer is a [`DeleteNetworkAclQuintupleEntriesResponse`].
     ///
     /// Required: `NetworkAclId`, `NetworkAclQuintupleSet`.
     ///
@@ -1184,7 +1184,7 @@ impl Client {
     ) -> DeleteNetworkAclQuintupleEntriesCall {
         DeleteNetworkAclQuintupleEntriesCall::new(&self.handle)
     }
-    /// Calls `DeleteNetworkInterface`.
+    /// Calls `DeleteNetworkInterface`; the answer is a [`DeleteNetworkInterfaceResponse`].
     ///
     /// Required: `NetworkInterfaceId`.
     ///
@@ -1193,7 +1193,7 @@ impl Client {
     pub fn delete_network_interface(&self) -> DeleteNetworkInterfaceCall {
         DeleteNetworkInterfaceCall::new(&self.handle)
     }
-    /// Calls `DeletePrivateNatGateway`.
+    /// Calls `DeletePrivateNatGateway`; the answer is a [`DeletePrivateNatGatewayResponse`].
     ///
     /// Required: `NatGatewayId`.
     ///
@@ -1202,7 +1202,7 @@ impl Client {
     pub fn delete_private_nat_gateway(&self) -> DeletePrivateNatGatewayCall {
         DeletePrivateNatGatewayCall::new(&self.handle)
     }
-    /// Calls `DeletePrivateNatGatewayDestinationIpPortTranslationNatRule`.
+    /// Calls `DeletePrivateNatGatewayDestinationIpPortTranslationNatRule`; the answer is a [`DeletePrivateNatGatewayDestinationIpPortTranslationNatRuleResponse`].
     ///
     /// Required: `NatGatewayId`, `LocalDestinationIpPortTranslationNatRules`.
     ///
@@ -1213,7 +1213,7 @@ impl Client {
     ) -> DeletePrivateNatGatewayDestinationIpPortTranslationNatRuleCall {
         DeletePrivateNatGatewayDestinationIpPortTranslationNatRuleCall::new(&self.handle)
     }
-    /// Calls `DeletePrivateNatGatewayTranslationAclRule`.
+    /// Calls `DeletePrivateNatGatewayTranslationAclRule`; the answer is a [`DeletePrivateNatGatewayTranslationAclRuleResponse`].
     ///
     /// Required: `NatGatewayId`, `TranslationDirection`, `TranslationType`, `TranslationIp`, `AclRuleIds`.
     ///
@@ -1224,7 +1224,7 @@ impl Client {
     ) -> DeletePrivateNatGatewayTranslationAclRuleCall {
         DeletePrivateNatGatewayTranslationAclRuleCall::new(&self.handle)
     }
-    /// Calls `DeletePrivateNatGatewayTranslationNatRule`.
+    /// Calls `DeletePrivateNatGatewayTranslationNatRule`; the answer is a [`DeletePrivateNatGatewayTranslationNatRuleResponse`].
     ///
     /// Required: `NatGatewayId`, `TranslationNatRules`.
     ///
@@ -1235,7 +1235,7 @@ impl Client {
     ) -> DeletePrivateNatGatewayTranslationNatRuleCall {
         DeletePrivateNatGatewayTranslationNatRuleCall::new(&self.handle)
     }
-    /// Calls `DeleteReserveIpAddresses`.
+    /// Calls `DeleteReserveIpAddresses`; the answer is a [`DeleteReserveIpAddressesResponse`].
     ///
     /// Required: `VpcId`, `ReserveIpIds`.
     ///
@@ -1244,7 +1244,7 @@ impl Client {
     pub fn delete_reserve_ip_addresses(&self) -> DeleteReserveIpAddressesCall {
         DeleteReserveIpAddressesCall::new(&self.handle)
     }
-    /// Calls `DeleteRoutePolicy`.
+    /// Calls `DeleteRoutePolicy`; the answer is a [`DeleteRoutePolicyResponse`].
     ///
     /// Required: `RoutePolicyId`.
     ///
@@ -1253,7 +1253,7 @@ impl Client {
     pub fn delete_route_policy(&self) -> DeleteRoutePolicyCall {
         DeleteRoutePolicyCall::new(&self.handle)
     }
-    /// Calls `DeleteRoutePolicyAssociations`.
+    /// Calls `DeleteRoutePolicyAssociations`; the answer is a [`DeleteRoutePolicyAssociationsResponse`].
     ///
     /// Required: `RoutePolicyAssociationSet`.
     ///
@@ -1262,7 +1262,7 @@ impl Client {
     pub fn delete_route_policy_associations(&self) -> DeleteRoutePolicyAssociationsCall {
         DeleteRoutePolicyAssociationsCall::new(&self.handle)
     }
-    /// Calls `DeleteRoutePolicyEntries`.
+    /// Calls `DeleteRoutePolicyEntries`; the answer is a [`DeleteRoutePolicyEntriesResponse`].
     ///
     /// Required: `RoutePolicyId`.
     ///
@@ -1271,7 +1271,7 @@ impl Client {
     pub fn delete_route_policy_entries(&self) -> DeleteRoutePolicyEntriesCall {
         DeleteRoutePolicyEntriesCall::new(&self.handle)
     }
-    /// Calls `DeleteRouteTable`.
+    /// Calls `DeleteRouteTable`; the answer is a [`DeleteRouteTableResponse`].
     ///
     /// Required: `RouteTableId`.
     ///
@@ -1280,7 +1280,7 @@ impl Client {
     pub fn delete_route_table(&self) -> DeleteRouteTableCall {
         DeleteRouteTableCall::new(&self.handle)
     }
-    /// Calls `DeleteRoutes`.
+    /// Calls `DeleteRoutes`; the answer is a [`DeleteRoutesResponse`].
     ///
     /// Required: `RouteTableId`.
     ///
@@ -1289,7 +1289,7 @@ impl Client {
     pub fn delete_routes(&self) -> DeleteRoutesCall {
         DeleteRoutesCall::new(&self.handle)
     }
-    /// Calls `DeleteSecurityGroup`.
+    /// Calls `DeleteSecurityGroup`; the answer is a [`DeleteSecurityGroupResponse`].
     ///
     /// Required: `SecurityGroupId`.
     ///
@@ -1298,7 +1298,7 @@ impl Client {
     pub fn delete_security_group(&self) -> DeleteSecurityGroupCall {
         DeleteSecurityGroupCall::new(&self.handle)
     }
-    /// Calls `DeleteSecurityGroupPolicies`.
+    /// Calls `DeleteSecurityGroupPolicies`; the answer is a [`DeleteSecurityGroupPoliciesResponse`].
     ///
     /// Required: `SecurityGroupId`, `SecurityGroupPolicySet`.
     ///
@@ -1307,7 +1307,7 @@ impl Client {
     pub fn delete_security_group_policies(&self) -> DeleteSecurityGroupPoliciesCall {
         DeleteSecurityGroupPoliciesCall::new(&self.handle)
     }
-    /// Calls `DeleteServiceTemplate`.
+    /// Calls `DeleteServiceTemplate`; the answer is a [`DeleteServiceTemplateResponse`].
     ///
     /// Required: `ServiceTemplateId`.
     ///
@@ -1316,7 +1316,7 @@ impl Client {
     pub fn delete_service_template(&self) -> DeleteServiceTemplateCall {
         DeleteServiceTemplateCall::new(&self.handle)
     }
-    /// Calls `DeleteServiceTemplateGroup`.
+    /// Calls `DeleteServiceTemplateGroup`; the answer is a [`DeleteServiceTemplateGroupResponse`].
     ///
     /// Required: `ServiceTemplateGroupId`.
     ///
@@ -1325,7 +1325,7 @@ impl Client {
     pub fn delete_service_template_group(&self) -> DeleteServiceTemplateGroupCall {
         DeleteServiceTemplateGroupCall::new(&self.handle)
     }
-    /// Calls `DeleteSnapshotPolicies`.
+    /// Calls `DeleteSnapshotPolicies`; the answer is a [`DeleteSnapshotPoliciesResponse`].
     ///
     /// Required: `SnapshotPolicyIds`.
     ///
@@ -1334,7 +1334,7 @@ impl Client {
     pub fn delete_snapshot_policies(&self) -> DeleteSnapshotPoliciesCall {
         DeleteSnapshotPoliciesCall::new(&self.handle)
     }
-    /// Calls `DeleteSubnet`.
+    /// Calls `DeleteSubnet`; the answer is a [`DeleteSubnetResponse`].
     ///
     /// Required: `SubnetId`.
     ///
@@ -1343,7 +1343,7 @@ impl Client {
     pub fn delete_subnet(&self) -> DeleteSubnetCall {
         DeleteSubnetCall::new(&self.handle)
     }
-    /// Calls `DeleteTemplateMember`.
+    /// Calls `DeleteTemplateMember`; the answer is a [`DeleteTemplateMemberResponse`].
     ///
     /// Required: `TemplateId`, `TemplateMember`.
     ///
@@ -1352,7 +1352,7 @@ impl Client {
     pub fn delete_template_member(&self) -> DeleteTemplateMemberCall {
         DeleteTemplateMemberCall::new(&self.handle)
     }
-    /// Calls `DeleteTrafficMirror`.
+    /// Calls `DeleteTrafficMirror`; the answer is a [`DeleteTrafficMirrorResponse`].
     ///
     /// Required: `TrafficMirrorId`.
     ///
@@ -1361,7 +1361,7 @@ impl Client {
     pub fn delete_traffic_mirror(&self) -> DeleteTrafficMirrorCall {
         DeleteTrafficMirrorCall::new(&self.handle)
     }
-    /// Calls `DeleteTrafficMirrorFilterRules`.
+    /// Calls `DeleteTrafficMirrorFilterRules`; the answer is a [`DeleteTrafficMirrorFilterRulesResponse`].
     ///
     /// Required: `TrafficMirrorId`.
     ///
@@ -1372,7 +1372,7 @@ impl Client {
     ) -> DeleteTrafficMirrorFilterRulesCall {
         DeleteTrafficMirrorFilterRulesCall::new(&self.handle)
     }
-    /// Calls `DeleteTrafficPackages`.
+    /// Calls `DeleteTrafficPackages`; the answer is a [`DeleteTrafficPackagesResponse`].
     ///
     /// Required: `TrafficPackageIds`.
     ///
@@ -1381,7 +1381,7 @@ impl Client {
     pub fn delete_traffic_packages(&self) -> DeleteTrafficPackagesCall {
         DeleteTrafficPackagesCall::new(&self.handle)
     }
-    /// Calls `DeleteVpc`.
+    /// Calls `DeleteVpc`; the answer is a [`DeleteVpcResponse`].
     ///
     /// Required: `VpcId`.
     ///
@@ -1390,7 +1390,7 @@ impl Client {
     pub fn delete_vpc(&self) -> DeleteVpcCall {
         DeleteVpcCall::new(&self.handle)
     }
-    /// Calls `DeleteVpcEndPoint`.
+    /// Calls `DeleteVpcEndPoint`; the answer is a [`DeleteVpcEndPointResponse`].
     ///
     /// Required: `EndPointId`.
     ///
@@ -1399,7 +1399,7 @@ impl Client {
     pub fn delete_vpc_end_point(&self) -> DeleteVpcEndPointCall {
         DeleteVpcEndPointCall::new(&self.handle)
     }
-    /// Calls `DeleteVpcEndPointService`.
+    /// Calls `DeleteVpcEndPointService`; the answer is a [`DeleteVpcEndPointServiceResponse`].
     ///
     /// Required: `EndPointServiceId`.
     ///
@@ -1408,7 +1408,7 @@ impl Client {
     pub fn delete_vpc_end_point_service(&self) -> DeleteVpcEndPointServiceCall {
         DeleteVpcEndPointServiceCall::new(&self.handle)
     }
-    /// Calls `DeleteVpcEndPointServiceWhiteList`.
+    /// Calls `DeleteVpcEndPointServiceWhiteList`; the answer is a [`DeleteVpcEndPointServiceWhiteListResponse`].
     ///
     /// Required: `UserUin`, `EndPointServiceId`.
     ///
@@ -1419,7 +1419,7 @@ impl Client {
     ) -> DeleteVpcEndPointServiceWhiteListCall {
         DeleteVpcEndPointServiceWhiteListCall::new(&self.handle)
     }
-    /// Calls `DeleteVpcPeeringConnection`.
+    /// Calls `DeleteVpcPeeringConnection`; the answer is a [`DeleteVpcPeeringConnectionResponse`].
     ///
     /// Required: `PeeringConnectionId`.
     ///
@@ -1428,7 +1428,7 @@ impl Client {
     pub fn delete_vpc_peering_connection(&self) -> DeleteVpcPeeringConnectionCall {
         DeleteVpcPeeringConnectionCall::new(&self.handle)
     }
-    /// Calls `DeleteVpnConnection`.
+    /// Calls `DeleteVpnConnection`; the answer is a [`DeleteVpnConnectionResponse`].
     ///
     /// Required: `VpnGatewayId`, `VpnConnectionId`.
     ///
@@ -1437,7 +1437,7 @@ impl Client {
     pub fn delete_vpn_connection(&self) -> DeleteVpnConnectionCall {
         DeleteVpnConnectionCall::new(&self.handle)
     }
-    /// Calls `DeleteVpnGateway`.
+    /// Calls `DeleteVpnGateway`; the answer is a [`DeleteVpnGatewayResponse`].
     ///
     /// Required: `VpnGatewayId`.
     ///
@@ -1446,7 +1446,7 @@ impl Client {
     pub fn delete_vpn_gateway(&self) -> DeleteVpnGatewayCall {
         DeleteVpnGatewayCall::new(&self.handle)
     }
-    /// Calls `DeleteVpnGatewayRoutes`.
+    /// Calls `DeleteVpnGatewayRoutes`; the answer is a [`DeleteVpnGatewayRoutesResponse`].
     ///
     /// Required: `VpnGatewayId`, `RouteIds`.
     ///
@@ -1455,14 +1455,14 @@ impl Client {
     pub fn delete_vpn_gateway_routes(&self) -> DeleteVpnGatewayRoutesCall {
         DeleteVpnGatewayRoutesCall::new(&self.handle)
     }
-    /// Calls `DeleteVpnGatewaySslClient`.
+    /// Calls `DeleteVpnGatewaySslClient`; the answer is a [`DeleteVpnGatewaySslClientResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vpc&Version=2017-03-12&Action=DeleteVpnGatewaySslClient)
     #[inline]
     pub fn delete_vpn_gateway_ssl_client(&self) -> DeleteVpnGatewaySslClientCall {
         DeleteVpnGatewaySslClientCall::new(&self.handle)
     }
-    /// Calls `DeleteVpnGatewaySslServer`.
+    /// Calls `DeleteVpnGatewaySslServer`; the answer is a [`DeleteVpnGatewaySslServerResponse`].
     ///
     /// Required: `SslVpnServerId`.
     ///
@@ -1471,28 +1471,28 @@ impl Client {
     pub fn delete_vpn_gateway_ssl_server(&self) -> DeleteVpnGatewaySslServerCall {
         DeleteVpnGatewaySslServerCall::new(&self.handle)
     }
-    /// Calls `DescribeAccountAttributes`.
+    /// Calls `DescribeAccountAttributes`; the answer is a [`DescribeAccountAttributesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vpc&Version=2017-03-12&Action=DescribeAccountAttributes)
     #[inline]
     pub fn describe_account_attributes(&self) -> DescribeAccountAttributesCall {
         DescribeAccountAttributesCall::new(&self.handle)
     }
-    /// Calls `DescribeAddressBandwidthRange`.
+    /// Calls `DescribeAddressBandwidthRange`; the answer is a [`DescribeAddressBandwidthRangeResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vpc&Version=2017-03-12&Action=DescribeAddressBandwidthRange)
     #[inline]
     pub fn describe_address_bandwidth_range(&self) -> DescribeAddressBandwidthRangeCall {
         DescribeAddressBandwidthRangeCall::new(&self.handle)
     }
-    /// Calls `DescribeAddressQuota`.
+    /// Calls `DescribeAddressQuota`; the answer is a [`DescribeAddressQuotaResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vpc&Version=2017-03-12&Action=DescribeAddressQuota)
     #[inline]
     pub fn describe_address_quota(&self) -> DescribeAddressQuotaCall {
         DescribeAddressQuotaCall::new(&self.handle)
     }
-    /// Calls `DescribeAddressTemplateGroupInstances`.
+    /// Calls `DescribeAddressTemplateGroupInstances`; the answer is a [`DescribeAddressTemplateGroupInstancesResponse`].
     ///
     /// Required: `AddressTemplateGroupId`.
     ///
@@ -1503,14 +1503,14 @@ impl Client {
     ) -> DescribeAddressTemplateGroupInstancesCall {
         DescribeAddressTemplateGroupInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribeAddressTemplateGroups`.
+    /// Calls `DescribeAddressTemplateGroups`; the answer is a [`DescribeAddressTemplateGroupsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vpc&Version=2017-03-12&Action=DescribeAddressTemplateGroups)
     #[inline]
     pub fn describe_address_template_groups(&self) -> DescribeAddressTemplateGroupsCall {
         DescribeAddressTemplateGroupsCall::new(&self.handle)
     }
-    /// Calls `DescribeAddressTemplateInstances`.
+    /// Calls `DescribeAddressTemplateInstances`; the answer is a [`DescribeAddressTemplateInstancesResponse`].
     ///
     /// Required: `AddressTemplateId`.
     ///
@@ -1521,14 +1521,14 @@ impl Client {
     ) -> DescribeAddressTemplateInstancesCall {
         DescribeAddressTemplateInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribeAddressTemplates`.
+    /// Calls `DescribeAddressTemplates`; the answer is a [`DescribeAddressTemplatesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vpc&Version=2017-03-12&Action=DescribeAddressTemplates)
     #[inline]
     pub fn describe_address_templates(&self) -> DescribeAddressTemplatesCall {
         DescribeAddressTemplatesCall::new(&self.handle)
     }
-    /// Calls `DescribeAddresses`.
+    /// Calls `DescribeAddresses`; the answer is a [`DescribeAddressesResponse`].
     ///
     /// Each answer holds one page of `AddressSet`; [`into_paginator`](DescribeAddressesCall::into_paginator) reads them all.
     ///
@@ -1537,7 +1537,7 @@ impl Client {
     pub fn describe_addresses(&self) -> DescribeAddressesCall {
         DescribeAddressesCall::new(&self.handle)
     }
-    /// Calls `DescribeAssistantCidr`.
+    /// Calls `DescribeAssistantCidr`; the answer is a [`DescribeAssistantCidrResponse`].
     ///
     /// Each answer holds one page of `AssistantCidrSet`; [`into_paginator`](DescribeAssistantCidrCall::into_paginator) reads them all.
     ///
@@ -1546,7 +1546,7 @@ impl Client {
     pub fn describe_assistant_cidr(&self) -> DescribeAssistantCidrCall {
         DescribeAssistantCidrCall::new(&self.handle)
     }
-    /// Calls `DescribeBandwidthPackageBandwidthRange`.
+    /// Calls `DescribeBandwidthPackageBandwidthRange`; the answer is a [`DescribeBandwidthPackageBandwidthRangeResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vpc&Version=2017-03-12&Action=DescribeBandwidthPackageBandwidthRange)
     #[inline]
@@ -1555,7 +1555,7 @@ impl Client {
     ) -> DescribeBandwidthPackageBandwidthRangeCall {
         DescribeBandwidthPackageBandwidthRangeCall::new(&self.handle)
     }
-    /// Calls `DescribeBandwidthPackageBillUsage`.
+    /// Calls `DescribeBandwidthPackageBillUsage`; the answer is a [`DescribeBandwidthPackageBillUsageResponse`].
     ///
     /// Required: `BandwidthPackageId`.
     ///
@@ -1566,14 +1566,14 @@ impl Client {
     ) -> DescribeBandwidthPackageBillUsageCall {
         DescribeBandwidthPackageBillUsageCall::new(&self.handle)
     }
-    /// Calls `DescribeBandwidthPackageQuota`.
+    /// Calls `DescribeBandwidthPackageQuota`; the answer is a [`DescribeBandwidthPackageQuotaResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vpc&Version=2017-03-12&Action=DescribeBandwidthPackageQuota)
     #[inline]
     pub fn describe_bandwidth_package_quota(&self) -> DescribeBandwidthPackageQuotaCall {
         DescribeBandwidthPackageQuotaCall::new(&self.handle)
     }
-    /// Calls `DescribeBandwidthPackageResources`.
+    /// Calls `DescribeBandwidthPackageResources`; the answer is a [`DescribeBandwidthPackageResourcesResponse`].
     ///
     /// Required: `BandwidthPackageId`.
     ///
@@ -1586,7 +1586,7 @@ impl Client {
     ) -> DescribeBandwidthPackageResourcesCall {
         DescribeBandwidthPackageResourcesCall::new(&self.handle)
     }
-    /// Calls `DescribeBandwidthPackages`.
+    /// Calls `DescribeBandwidthPackages`; the answer is a [`DescribeBandwidthPackagesResponse`].
     ///
     /// Each answer holds one page of `BandwidthPackageSet`; [`into_paginator`](DescribeBandwidthPackagesCall::into_paginator) reads them all.
     ///
@@ -1595,7 +1595,7 @@ impl Client {
     pub fn describe_bandwidth_packages(&self) -> DescribeBandwidthPackagesCall {
         DescribeBandwidthPackagesCall::new(&self.handle)
     }
-    /// Calls `DescribeCcnAttachedInstances`.
+    /// Calls `DescribeCcnAttachedInstances`; the answer is a [`DescribeCcnAttachedInstancesResponse`].
     ///
     /// Each answer holds one page of `InstanceSet`; [`into_paginator`](DescribeCcnAttachedInstancesCall::into_paginator) reads them all.
     ///
@@ -1604,7 +1604,7 @@ impl Client {
     pub fn describe_ccn_attached_instances(&self) -> DescribeCcnAttachedInstancesCall {
         DescribeCcnAttachedInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribeCcnPolicyBasedRoutingNextHop`.
+    /// Calls `DescribeCcnPolicyBasedRoutingNextHop`; the answer is a [`DescribeCcnPolicyBasedRoutingNextHopResponse`].
     ///
     /// Required: `CcnId`.
     ///
@@ -1615,7 +1615,7 @@ impl Client {
     ) -> DescribeCcnPolicyBasedRoutingNextHopCall {
         DescribeCcnPolicyBasedRoutingNextHopCall::new(&self.handle)
     }
-    /// Calls `DescribeCcnPolicyBasedRoutingRule`.
+    /// Calls `DescribeCcnPolicyBasedRoutingRule`; the answer is a [`DescribeCcnPolicyBasedRoutingRuleResponse`].
     ///
     /// Required: `CcnId`.
     ///
@@ -1628,7 +1628,7 @@ impl Client {
     ) -> DescribeCcnPolicyBasedRoutingRuleCall {
         DescribeCcnPolicyBasedRoutingRuleCall::new(&self.handle)
     }
-    /// Calls `DescribeCcnRegionBandwidthLimits`.
+    /// Calls `DescribeCcnRegionBandwidthLimits`; the answer is a [`DescribeCcnRegionBandwidthLimitsResponse`].
     ///
     /// Required: `CcnId`.
     ///
@@ -1639,7 +1639,7 @@ impl Client {
     ) -> DescribeCcnRegionBandwidthLimitsCall {
         DescribeCcnRegionBandwidthLimitsCall::new(&self.handle)
     }
-    /// Calls `DescribeCcnRouteTableBroadcastPolicys`.
+    /// Calls `DescribeCcnRouteTableBroadcastPolicys`; the answer is a [`DescribeCcnRouteTableBroadcastPolicysResponse`].
     ///
     /// Required: `CcnId`, `RouteTableId`.
     ///
@@ -1650,7 +1650,7 @@ impl Client {
     ) -> DescribeCcnRouteTableBroadcastPolicysCall {
         DescribeCcnRouteTableBroadcastPolicysCall::new(&self.handle)
     }
-    /// Calls `DescribeCcnRouteTableInputPolicys`.
+    /// Calls `DescribeCcnRouteTableInputPolicys`; the answer is a [`DescribeCcnRouteTableInputPolicysResponse`].
     ///
     /// Required: `CcnId`, `RouteTableId`.
     ///
@@ -1661,7 +1661,7 @@ impl Client {
     ) -> DescribeCcnRouteTableInputPolicysCall {
         DescribeCcnRouteTableInputPolicysCall::new(&self.handle)
     }
-    /// Calls `DescribeCcnRouteTables`.
+    /// Calls `DescribeCcnRouteTables`; the answer is a [`DescribeCcnRouteTablesResponse`].
     ///
     /// Each answer holds one page of `CcnRouteTableSet`; [`into_paginator`](DescribeCcnRouteTablesCall::into_paginator) reads them all.
     ///
@@ -1670,7 +1670,7 @@ impl Client {
     pub fn describe_ccn_route_tables(&self) -> DescribeCcnRouteTablesCall {
         DescribeCcnRouteTablesCall::new(&self.handle)
     }
-    /// Calls `DescribeCcnRoutes`.
+    /// Calls `DescribeCcnRoutes`; the answer is a [`DescribeCcnRoutesResponse`].
     ///
     /// Required: `CcnId`.
     ///
@@ -1681,7 +1681,7 @@ impl Client {
     pub fn describe_ccn_routes(&self) -> DescribeCcnRoutesCall {
         DescribeCcnRoutesCall::new(&self.handle)
     }
-    /// Calls `DescribeCcns`.
+    /// Calls `DescribeCcns`; the answer is a [`DescribeCcnsResponse`].
     ///
     /// Each answer holds one page of `CcnSet`; [`into_paginator`](DescribeCcnsCall::into_paginator) reads them all.
     ///
@@ -1690,35 +1690,35 @@ impl Client {
     pub fn describe_ccns(&self) -> DescribeCcnsCall {
         DescribeCcnsCall::new(&self.handle)
     }
-    /// Calls `DescribeCdcLDCXList`.
+    /// Calls `DescribeCdcLDCXList`; the answer is a [`DescribeCdcLDCXListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vpc&Version=2017-03-12&Action=DescribeCdcLDCXList)
     #[inline]
     pub fn describe_cdc_ldcx_list(&self) -> DescribeCdcLDCXListCall {
         DescribeCdcLDCXListCall::new(&self.handle)
     }
-    /// Calls `DescribeCdcNetPlanes`.
+    /// Calls `DescribeCdcNetPlanes`; the answer is a [`DescribeCdcNetPlanesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vpc&Version=2017-03-12&Action=DescribeCdcNetPlanes)
     #[inline]
     pub fn describe_cdc_net_planes(&self) -> DescribeCdcNetPlanesCall {
         DescribeCdcNetPlanesCall::new(&self.handle)
     }
-    /// Calls `DescribeCdcUsedIdcVlan`.
+    /// Calls `DescribeCdcUsedIdcVlan`; the answer is a [`DescribeCdcUsedIdcVlanResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vpc&Version=2017-03-12&Action=DescribeCdcUsedIdcVlan)
     #[inline]
     pub fn describe_cdc_used_idc_vlan(&self) -> DescribeCdcUsedIdcVlanCall {
         DescribeCdcUsedIdcVlanCall::new(&self.handle)
     }
-    /// Calls `DescribeClassicLinkInstances`.
+    /// Calls `DescribeClassicLinkInstances`; the answer is a [`DescribeClassicLinkInstancesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vpc&Version=2017-03-12&Action=DescribeClassicLinkInstances)
     #[inline]
     pub fn describe_classic_link_instances(&self) -> DescribeClassicLinkInstancesCall {
         DescribeClassicLinkInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribeCrossBorderCcnRegionBandwidthLimits`.
+    /// Calls `DescribeCrossBorderCcnRegionBandwidthLimits`; the answer is a [`DescribeCrossBorderCcnRegionBandwidthLimitsResponse`].
     ///
     /// Each answer holds one page of `CcnBandwidthSet`; [`into_paginator`](DescribeCrossBorderCcnRegionBandwidthLimitsCall::into_paginator) reads them all.
     ///
@@ -1729,7 +1729,7 @@ impl Client {
     ) -> DescribeCrossBorderCcnRegionBandwidthLimitsCall {
         DescribeCrossBorderCcnRegionBandwidthLimitsCall::new(&self.handle)
     }
-    /// Calls `DescribeCrossBorderCompliance`.
+    /// Calls `DescribeCrossBorderCompliance`; the answer is a [`DescribeCrossBorderComplianceResponse`].
     ///
     /// Each answer holds one page of `CrossBorderComplianceSet`; [`into_paginator`](DescribeCrossBorderComplianceCall::into_paginator) reads them all.
     ///
@@ -1738,7 +1738,7 @@ impl Client {
     pub fn describe_cross_border_compliance(&self) -> DescribeCrossBorderComplianceCall {
         DescribeCrossBorderComplianceCall::new(&self.handle)
     }
-    /// Calls `DescribeCrossBorderFlowMonitor`.
+    /// Calls `DescribeCrossBorderFlowMonitor`; the answer is a [`DescribeCrossBorderFlowMonitorResponse`].
     ///
     /// Required: `SourceRegion`, `DestinationRegion`, `CcnId`, `CcnUin`, `Period`, `StartTime`, `EndTime`.
     ///
@@ -1749,7 +1749,7 @@ impl Client {
     ) -> DescribeCrossBorderFlowMonitorCall {
         DescribeCrossBorderFlowMonitorCall::new(&self.handle)
     }
-    /// Calls `DescribeCustomerGatewayVendors`.
+    /// Calls `DescribeCustomerGatewayVendors`; the answer is a [`DescribeCustomerGatewayVendorsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vpc&Version=2017-03-12&Action=DescribeCustomerGatewayVendors)
     #[inline]
@@ -1758,7 +1758,7 @@ impl Client {
     ) -> DescribeCustomerGatewayVendorsCall {
         DescribeCustomerGatewayVendorsCall::new(&self.handle)
     }
-    /// Calls `DescribeCustomerGateways`.
+    /// Calls `DescribeCustomerGateways`; the answer is a [`DescribeCustomerGatewaysResponse`].
     ///
     /// Each answer holds one page of `CustomerGatewaySet`; [`into_paginator`](DescribeCustomerGatewaysCall::into_paginator) reads them all.
     ///
@@ -1767,14 +1767,14 @@ impl Client {
     pub fn describe_customer_gateways(&self) -> DescribeCustomerGatewaysCall {
         DescribeCustomerGatewaysCall::new(&self.handle)
     }
-    /// Calls `DescribeDesignatedZones`.
+    /// Calls `DescribeDesignatedZones`; the answer is a [`DescribeDesignatedZonesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vpc&Version=2017-03-12&Action=DescribeDesignatedZones)
     #[inline]
     pub fn describe_designated_zones(&self) -> DescribeDesignatedZonesCall {
         DescribeDesignatedZonesCall::new(&self.handle)
     }
-    /// Calls `DescribeDhcpIps`.
+    /// Calls `DescribeDhcpIps`; the answer is a [`DescribeDhcpIpsResponse`].
     ///
     /// Each answer holds one page of `DhcpIpSet`; [`into_paginator`](DescribeDhcpIpsCall::into_paginator) reads them all.
     ///
@@ -1783,7 +1783,7 @@ impl Client {
     pub fn describe_dhcp_ips(&self) -> DescribeDhcpIpsCall {
         DescribeDhcpIpsCall::new(&self.handle)
     }
-    /// Calls `DescribeDirectConnectGatewayCcnRoutes`.
+    /// Calls `DescribeDirectConnectGatewayCcnRoutes`; the answer is a [`DescribeDirectConnectGatewayCcnRoutesResponse`].
     ///
     /// Required: `DirectConnectGatewayId`.
     ///
@@ -1796,7 +1796,7 @@ impl Client {
     ) -> DescribeDirectConnectGatewayCcnRoutesCall {
         DescribeDirectConnectGatewayCcnRoutesCall::new(&self.handle)
     }
-    /// Calls `DescribeDirectConnectGateways`.
+    /// Calls `DescribeDirectConnectGateways`; the answer is a [`DescribeDirectConnectGatewaysResponse`].
     ///
     /// Each answer holds one page of `DirectConnectGatewaySet`; [`into_paginator`](DescribeDirectConnectGatewaysCall::into_paginator) reads them all.
     ///
@@ -1805,7 +1805,7 @@ impl Client {
     pub fn describe_direct_connect_gateways(&self) -> DescribeDirectConnectGatewaysCall {
         DescribeDirectConnectGatewaysCall::new(&self.handle)
     }
-    /// Calls `DescribeFlowLog`.
+    /// Calls `DescribeFlowLog`; the answer is a [`DescribeFlowLogResponse`].
     ///
     /// Required: `VpcId`, `FlowLogId`.
     ///
@@ -1814,14 +1814,14 @@ impl Client {
     pub fn describe_flow_log(&self) -> DescribeFlowLogCall {
         DescribeFlowLogCall::new(&self.handle)
     }
-    /// Calls `DescribeFlowLogs`.
+    /// Calls `DescribeFlowLogs`; the answer is a [`DescribeFlowLogsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vpc&Version=2017-03-12&Action=DescribeFlowLogs)
     #[inline]
     pub fn describe_flow_logs(&self) -> DescribeFlowLogsCall {
         DescribeFlowLogsCall::new(&self.handle)
     }
-    /// Calls `DescribeGatewayFlowMonitorDetail`.
+    /// Calls `DescribeGatewayFlowMonitorDetail`; the answer is a [`DescribeGatewayFlowMonitorDetailResponse`].
     ///
     /// Required: `TimePoint`.
     ///
@@ -1834,7 +1834,7 @@ impl Client {
     ) -> DescribeGatewayFlowMonitorDetailCall {
         DescribeGatewayFlowMonitorDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeGatewayFlowQos`.
+    /// Calls `DescribeGatewayFlowQos`; the answer is a [`DescribeGatewayFlowQosResponse`].
     ///
     /// Required: `GatewayId`.
     ///
@@ -1845,7 +1845,7 @@ impl Client {
     pub fn describe_gateway_flow_qos(&self) -> DescribeGatewayFlowQosCall {
         DescribeGatewayFlowQosCall::new(&self.handle)
     }
-    /// Calls `DescribeGlobalRoutes`.
+    /// Calls `DescribeGlobalRoutes`; the answer is a [`DescribeGlobalRoutesResponse`].
     ///
     /// Each answer holds one page of `GlobalRouteSet`; [`into_paginator`](DescribeGlobalRoutesCall::into_paginator) reads them all.
     ///
@@ -1854,7 +1854,7 @@ impl Client {
     pub fn describe_global_routes(&self) -> DescribeGlobalRoutesCall {
         DescribeGlobalRoutesCall::new(&self.handle)
     }
-    /// Calls `DescribeHaVips`.
+    /// Calls `DescribeHaVips`; the answer is a [`DescribeHaVipsResponse`].
     ///
     /// Each answer holds one page of `HaVipSet`; [`into_paginator`](DescribeHaVipsCall::into_paginator) reads them all.
     ///
@@ -1863,7 +1863,7 @@ impl Client {
     pub fn describe_ha_vips(&self) -> DescribeHaVipsCall {
         DescribeHaVipsCall::new(&self.handle)
     }
-    /// Calls `DescribeHighPriorityRouteTables`.
+    /// Calls `DescribeHighPriorityRouteTables`; the answer is a [`DescribeHighPriorityRouteTablesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vpc&Version=2017-03-12&Action=DescribeHighPriorityRouteTables)
     #[inline]
@@ -1872,7 +1872,7 @@ impl Client {
     ) -> DescribeHighPriorityRouteTablesCall {
         DescribeHighPriorityRouteTablesCall::new(&self.handle)
     }
-    /// Calls `DescribeHighPriorityRoutes`.
+    /// Calls `DescribeHighPriorityRoutes`; the answer is a [`DescribeHighPriorityRoutesResponse`].
     ///
     /// Required: `HighPriorityRouteTableId`.
     ///
@@ -1883,7 +1883,7 @@ impl Client {
     pub fn describe_high_priority_routes(&self) -> DescribeHighPriorityRoutesCall {
         DescribeHighPriorityRoutesCall::new(&self.handle)
     }
-    /// Calls `DescribeIPv6Addresses`.
+    /// Calls `DescribeIPv6Addresses`; the answer is a [`DescribeIPv6AddressesResponse`].
     ///
     /// Each answer holds one page of `AddressSet`; [`into_paginator`](DescribeIPv6AddressesCall::into_paginator) reads them all.
     ///
@@ -1892,7 +1892,7 @@ impl Client {
     pub fn describe_ipv6_addresses(&self) -> DescribeIPv6AddressesCall {
         DescribeIPv6AddressesCall::new(&self.handle)
     }
-    /// Calls `DescribeInstanceJumbo`.
+    /// Calls `DescribeInstanceJumbo`; the answer is a [`DescribeInstanceJumboResponse`].
     ///
     /// Required: `InstanceIds`.
     ///
@@ -1901,7 +1901,7 @@ impl Client {
     pub fn describe_instance_jumbo(&self) -> DescribeInstanceJumboCall {
         DescribeInstanceJumboCall::new(&self.handle)
     }
-    /// Calls `DescribeIp6Addresses`.
+    /// Calls `DescribeIp6Addresses`; the answer is a [`DescribeIp6AddressesResponse`].
     ///
     /// Each answer holds one page of `AddressSet`; [`into_paginator`](DescribeIp6AddressesCall::into_paginator) reads them all.
     ///
@@ -1910,14 +1910,14 @@ impl Client {
     pub fn describe_ip6_addresses(&self) -> DescribeIp6AddressesCall {
         DescribeIp6AddressesCall::new(&self.handle)
     }
-    /// Calls `DescribeIp6TranslatorQuota`.
+    /// Calls `DescribeIp6TranslatorQuota`; the answer is a [`DescribeIp6TranslatorQuotaResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vpc&Version=2017-03-12&Action=DescribeIp6TranslatorQuota)
     #[inline]
     pub fn describe_ip6_translator_quota(&self) -> DescribeIp6TranslatorQuotaCall {
         DescribeIp6TranslatorQuotaCall::new(&self.handle)
     }
-    /// Calls `DescribeIp6Translators`.
+    /// Calls `DescribeIp6Translators`; the answer is a [`DescribeIp6TranslatorsResponse`].
     ///
     /// Each answer holds one page of `Ip6TranslatorSet`; [`into_paginator`](DescribeIp6TranslatorsCall::into_paginator) reads them all.
     ///
@@ -1926,7 +1926,7 @@ impl Client {
     pub fn describe_ip6_translators(&self) -> DescribeIp6TranslatorsCall {
         DescribeIp6TranslatorsCall::new(&self.handle)
     }
-    /// Calls `DescribeIpGeolocationDatabaseUrl`.
+    /// Calls `DescribeIpGeolocationDatabaseUrl`; the answer is a [`DescribeIpGeolocationDatabaseUrlResponse`].
     ///
     /// Required: `Type`.
     ///
@@ -1937,7 +1937,7 @@ impl Client {
     ) -> DescribeIpGeolocationDatabaseUrlCall {
         DescribeIpGeolocationDatabaseUrlCall::new(&self.handle)
     }
-    /// Calls `DescribeIpGeolocationInfos`.
+    /// Calls `DescribeIpGeolocationInfos`; the answer is a [`DescribeIpGeolocationInfosResponse`].
     ///
     /// Required: `AddressIps`.
     ///
@@ -1946,7 +1946,7 @@ impl Client {
     pub fn describe_ip_geolocation_infos(&self) -> DescribeIpGeolocationInfosCall {
         DescribeIpGeolocationInfosCall::new(&self.handle)
     }
-    /// Calls `DescribeLocalGateway`.
+    /// Calls `DescribeLocalGateway`; the answer is a [`DescribeLocalGatewayResponse`].
     ///
     /// Each answer holds one page of `LocalGatewaySet`; [`into_paginator`](DescribeLocalGatewayCall::into_paginator) reads them all.
     ///
@@ -1955,7 +1955,7 @@ impl Client {
     pub fn describe_local_gateway(&self) -> DescribeLocalGatewayCall {
         DescribeLocalGatewayCall::new(&self.handle)
     }
-    /// Calls `DescribeNatGatewayDestinationIpPortTranslationNatRules`.
+    /// Calls `DescribeNatGatewayDestinationIpPortTranslationNatRules`; the answer is a [`DescribeNatGatewayDestinationIpPortTranslationNatRulesResponse`].
     ///
     /// Each answer holds one page of `NatGatewayDestinationIpPortTranslationNatRuleSet`; [`into_paginator`](DescribeNatGatewayDestinationIpPortTranslationNatRulesCall::into_paginator) reads them all.
     ///
@@ -1966,7 +1966,7 @@ impl Client {
     ) -> DescribeNatGatewayDestinationIpPortTranslationNatRulesCall {
         DescribeNatGatewayDestinationIpPortTranslationNatRulesCall::new(&self.handle)
     }
-    /// Calls `DescribeNatGatewayDirectConnectGatewayRoute`.
+    /// Calls `DescribeNatGatewayDirectConnectGatewayRoute`; the answer is a [`DescribeNatGatewayDirectConnectGatewayRouteResponse`].
     ///
     /// Required: `NatGatewayId`, `VpcId`.
     ///
@@ -1977,7 +1977,7 @@ impl Client {
     ) -> DescribeNatGatewayDirectConnectGatewayRouteCall {
         DescribeNatGatewayDirectConnectGatewayRouteCall::new(&self.handle)
     }
-    /// Calls `DescribeNatGatewayFlowMonitorDetail`.
+    /// Calls `DescribeNatGatewayFlowMonitorDetail`; the answer is a [`DescribeNatGatewayFlowMonitorDetailResponse`].
     ///
     /// Required: `TimePoint`, `NatGatewayId`.
     ///
@@ -1988,7 +1988,7 @@ impl Client {
     ) -> DescribeNatGatewayFlowMonitorDetailCall {
         DescribeNatGatewayFlowMonitorDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeNatGatewaySourceIpTranslationNatRules`.
+    /// Calls `DescribeNatGatewaySourceIpTranslationNatRules`; the answer is a [`DescribeNatGatewaySourceIpTranslationNatRulesResponse`].
     ///
     /// Required: `NatGatewayId`.
     ///
@@ -2001,14 +2001,14 @@ impl Client {
     ) -> DescribeNatGatewaySourceIpTranslationNatRulesCall {
         DescribeNatGatewaySourceIpTranslationNatRulesCall::new(&self.handle)
     }
-    /// Calls `DescribeNatGatewayZones`.
+    /// Calls `DescribeNatGatewayZones`; the answer is a [`DescribeNatGatewayZonesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vpc&Version=2017-03-12&Action=DescribeNatGatewayZones)
     #[inline]
     pub fn describe_nat_gateway_zones(&self) -> DescribeNatGatewayZonesCall {
         DescribeNatGatewayZonesCall::new(&self.handle)
     }
-    /// Calls `DescribeNatGateways`.
+    /// Calls `DescribeNatGateways`; the answer is a [`DescribeNatGatewaysResponse`].
     ///
     /// Each answer holds one page of `NatGatewaySet`; [`into_paginator`](DescribeNatGatewaysCall::into_paginator) reads them all.
     ///
@@ -2017,7 +2017,7 @@ impl Client {
     pub fn describe_nat_gateways(&self) -> DescribeNatGatewaysCall {
         DescribeNatGatewaysCall::new(&self.handle)
     }
-    /// Calls `DescribeNetDetectStates`.
+    /// Calls `DescribeNetDetectStates`; the answer is a [`DescribeNetDetectStatesResponse`].
     ///
     /// Each answer holds one page of `NetDetectStateSet`; [`into_paginator`](DescribeNetDetectStatesCall::into_paginator) reads them all.
     ///
@@ -2026,7 +2026,7 @@ impl Client {
     pub fn describe_net_detect_states(&self) -> DescribeNetDetectStatesCall {
         DescribeNetDetectStatesCall::new(&self.handle)
     }
-    /// Calls `DescribeNetDetects`.
+    /// Calls `DescribeNetDetects`; the answer is a [`DescribeNetDetectsResponse`].
     ///
     /// Each answer holds one page of `NetDetectSet`; [`into_paginator`](DescribeNetDetectsCall::into_paginator) reads them all.
     ///
@@ -2035,14 +2035,14 @@ impl Client {
     pub fn describe_net_detects(&self) -> DescribeNetDetectsCall {
         DescribeNetDetectsCall::new(&self.handle)
     }
-    /// Calls `DescribeNetworkAccountType`.
+    /// Calls `DescribeNetworkAccountType`; the answer is a [`DescribeNetworkAccountTypeResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vpc&Version=2017-03-12&Action=DescribeNetworkAccountType)
     #[inline]
     pub fn describe_network_account_type(&self) -> DescribeNetworkAccountTypeCall {
         DescribeNetworkAccountTypeCall::new(&self.handle)
     }
-    /// Calls `DescribeNetworkAclQuintupleEntries`.
+    /// Calls `DescribeNetworkAclQuintupleEntries`; the answer is a [`DescribeNetworkAclQuintupleEntriesResponse`].
     ///
     /// Required: `NetworkAclId`.
     ///
@@ -2055,7 +2055,7 @@ impl Client {
     ) -> DescribeNetworkAclQuintupleEntriesCall {
         DescribeNetworkAclQuintupleEntriesCall::new(&self.handle)
     }
-    /// Calls `DescribeNetworkAcls`.
+    /// Calls `DescribeNetworkAcls`; the answer is a [`DescribeNetworkAclsResponse`].
     ///
     /// Each answer holds one page of `NetworkAclSet`; [`into_paginator`](DescribeNetworkAclsCall::into_paginator) reads them all.
     ///
@@ -2064,7 +2064,7 @@ impl Client {
     pub fn describe_network_acls(&self) -> DescribeNetworkAclsCall {
         DescribeNetworkAclsCall::new(&self.handle)
     }
-    /// Calls `DescribeNetworkInterfaceLimit`.
+    /// Calls `DescribeNetworkInterfaceLimit`; the answer is a [`DescribeNetworkInterfaceLimitResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -2073,7 +2073,7 @@ impl Client {
     pub fn describe_network_interface_limit(&self) -> DescribeNetworkInterfaceLimitCall {
         DescribeNetworkInterfaceLimitCall::new(&self.handle)
     }
-    /// Calls `DescribeNetworkInterfaces`.
+    /// Calls `DescribeNetworkInterfaces`; the answer is a [`DescribeNetworkInterfacesResponse`].
     ///
     /// Each answer holds one page of `NetworkInterfaceSet`; [`into_paginator`](DescribeNetworkInterfacesCall::into_paginator) reads them all.
     ///
@@ -2082,7 +2082,7 @@ impl Client {
     pub fn describe_network_interfaces(&self) -> DescribeNetworkInterfacesCall {
         DescribeNetworkInterfacesCall::new(&self.handle)
     }
-    /// Calls `DescribePrivateNatGatewayDestinationIpPortTranslationNatRules`.
+    /// Calls `DescribePrivateNatGatewayDestinationIpPortTranslationNatRules`; the answer is a [`DescribePrivateNatGatewayDestinationIpPortTranslationNatRulesResponse`].
     ///
     /// Required: `NatGatewayId`.
     ///
@@ -2097,7 +2097,7 @@ impl Client {
             &self.handle,
         )
     }
-    /// Calls `DescribePrivateNatGatewayLimits`.
+    /// Calls `DescribePrivateNatGatewayLimits`; the answer is a [`DescribePrivateNatGatewayLimitsResponse`].
     ///
     /// Each answer holds one page of `PrivateNatGatewayLimitSet`; [`into_paginator`](DescribePrivateNatGatewayLimitsCall::into_paginator) reads them all.
     ///
@@ -2108,7 +2108,7 @@ impl Client {
     ) -> DescribePrivateNatGatewayLimitsCall {
         DescribePrivateNatGatewayLimitsCall::new(&self.handle)
     }
-    /// Calls `DescribePrivateNatGatewayRegions`.
+    /// Calls `DescribePrivateNatGatewayRegions`; the answer is a [`DescribePrivateNatGatewayRegionsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vpc&Version=2017-03-12&Action=DescribePrivateNatGatewayRegions)
     #[inline]
@@ -2117,7 +2117,7 @@ impl Client {
     ) -> DescribePrivateNatGatewayRegionsCall {
         DescribePrivateNatGatewayRegionsCall::new(&self.handle)
     }
-    /// Calls `DescribePrivateNatGatewayTranslationAclRules`.
+    /// Calls `DescribePrivateNatGatewayTranslationAclRules`; the answer is a [`DescribePrivateNatGatewayTranslationAclRulesResponse`].
     ///
     /// Required: `NatGatewayId`, `TranslationDirection`, `TranslationType`, `TranslationIp`.
     ///
@@ -2130,7 +2130,7 @@ impl Client {
     ) -> DescribePrivateNatGatewayTranslationAclRulesCall {
         DescribePrivateNatGatewayTranslationAclRulesCall::new(&self.handle)
     }
-    /// Calls `DescribePrivateNatGatewayTranslationNatRules`.
+    /// Calls `DescribePrivateNatGatewayTranslationNatRules`; the answer is a [`DescribePrivateNatGatewayTranslationNatRulesResponse`].
     ///
     /// Required: `NatGatewayId`.
     ///
@@ -2143,7 +2143,7 @@ impl Client {
     ) -> DescribePrivateNatGatewayTranslationNatRulesCall {
         DescribePrivateNatGatewayTranslationNatRulesCall::new(&self.handle)
     }
-    /// Calls `DescribePrivateNatGateways`.
+    /// Calls `DescribePrivateNatGateways`; the answer is a [`DescribePrivateNatGatewaysResponse`].
     ///
     /// Each answer holds one page of `PrivateNatGatewaySet`; [`into_paginator`](DescribePrivateNatGatewaysCall::into_paginator) reads them all.
     ///
@@ -2152,7 +2152,7 @@ impl Client {
     pub fn describe_private_nat_gateways(&self) -> DescribePrivateNatGatewaysCall {
         DescribePrivateNatGatewaysCall::new(&self.handle)
     }
-    /// Calls `DescribeProductQuota`.
+    /// Calls `DescribeProductQuota`; the answer is a [`DescribeProductQuotaResponse`].
     ///
     /// Required: `Product`.
     ///
@@ -2161,7 +2161,7 @@ impl Client {
     pub fn describe_product_quota(&self) -> DescribeProductQuotaCall {
         DescribeProductQuotaCall::new(&self.handle)
     }
-    /// Calls `DescribeReserveIpAddresses`.
+    /// Calls `DescribeReserveIpAddresses`; the answer is a [`DescribeReserveIpAddressesResponse`].
     ///
     /// Each answer holds one page of `ReserveIpAddressSet`; [`into_paginator`](DescribeReserveIpAddressesCall::into_paginator) reads them all.
     ///
@@ -2170,7 +2170,7 @@ impl Client {
     pub fn describe_reserve_ip_addresses(&self) -> DescribeReserveIpAddressesCall {
         DescribeReserveIpAddressesCall::new(&self.handle)
     }
-    /// Calls `DescribeRouteConflicts`.
+    /// Calls `DescribeRouteConflicts`; the answer is a [`DescribeRouteConflictsResponse`].
     ///
     /// Required: `RouteTableId`, `DestinationCidrBlocks`.
     ///
@@ -2179,7 +2179,7 @@ impl Client {
     pub fn describe_route_conflicts(&self) -> DescribeRouteConflictsCall {
         DescribeRouteConflictsCall::new(&self.handle)
     }
-    /// Calls `DescribeRouteList`.
+    /// Calls `DescribeRouteList`; the answer is a [`DescribeRouteListResponse`].
     ///
     /// Each answer holds one page of `RouteSet`; [`into_paginator`](DescribeRouteListCall::into_paginator) reads them all.
     ///
@@ -2188,14 +2188,14 @@ impl Client {
     pub fn describe_route_list(&self) -> DescribeRouteListCall {
         DescribeRouteListCall::new(&self.handle)
     }
-    /// Calls `DescribeRoutePolicies`.
+    /// Calls `DescribeRoutePolicies`; the answer is a [`DescribeRoutePoliciesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vpc&Version=2017-03-12&Action=DescribeRoutePolicies)
     #[inline]
     pub fn describe_route_policies(&self) -> DescribeRoutePoliciesCall {
         DescribeRoutePoliciesCall::new(&self.handle)
     }
-    /// Calls `DescribeRoutePolicyEntries`.
+    /// Calls `DescribeRoutePolicyEntries`; the answer is a [`DescribeRoutePolicyEntriesResponse`].
     ///
     /// Each answer holds one page of `RoutePolicyEntrySet`; [`into_paginator`](DescribeRoutePolicyEntriesCall::into_paginator) reads them all.
     ///
@@ -2204,7 +2204,7 @@ impl Client {
     pub fn describe_route_policy_entries(&self) -> DescribeRoutePolicyEntriesCall {
         DescribeRoutePolicyEntriesCall::new(&self.handle)
     }
-    /// Calls `DescribeRouteTableAssociatedInstances`.
+    /// Calls `DescribeRouteTableAssociatedInstances`; the answer is a [`DescribeRouteTableAssociatedInstancesResponse`].
     ///
     /// Each answer holds one page of `InstanceBindSet`; [`into_paginator`](DescribeRouteTableAssociatedInstancesCall::into_paginator) reads them all.
     ///
@@ -2215,7 +2215,7 @@ impl Client {
     ) -> DescribeRouteTableAssociatedInstancesCall {
         DescribeRouteTableAssociatedInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribeRouteTableSelectionPolicies`.
+    /// Calls `DescribeRouteTableSelectionPolicies`; the answer is a [`DescribeRouteTableSelectionPoliciesResponse`].
     ///
     /// Each answer holds one page of `RouteSelectionPolicySet`; [`into_paginator`](DescribeRouteTableSelectionPoliciesCall::into_paginator) reads them all.
     ///
@@ -2226,14 +2226,14 @@ impl Client {
     ) -> DescribeRouteTableSelectionPoliciesCall {
         DescribeRouteTableSelectionPoliciesCall::new(&self.handle)
     }
-    /// Calls `DescribeRouteTables`.
+    /// Calls `DescribeRouteTables`; the answer is a [`DescribeRouteTablesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vpc&Version=2017-03-12&Action=DescribeRouteTables)
     #[inline]
     pub fn describe_route_tables(&self) -> DescribeRouteTablesCall {
         DescribeRouteTablesCall::new(&self.handle)
     }
-    /// Calls `DescribeRoutes`.
+    /// Calls `DescribeRoutes`; the answer is a [`DescribeRoutesResponse`].
     ///
     /// Each answer holds one page of `RouteSet`; [`into_paginator`](DescribeRoutesCall::into_paginator) reads them all.
     ///
@@ -2242,7 +2242,7 @@ impl Client {
     pub fn describe_routes(&self) -> DescribeRoutesCall {
         DescribeRoutesCall::new(&self.handle)
     }
-    /// Calls `DescribeSecurityGroupAssociationStatistics`.
+    /// Calls `DescribeSecurityGroupAssociationStatistics`; the answer is a [`DescribeSecurityGroupAssociationStatisticsResponse`].
     ///
     /// Required: `SecurityGroupIds`.
     ///
@@ -2253,7 +2253,7 @@ impl Client {
     ) -> DescribeSecurityGroupAssociationStatisticsCall {
         DescribeSecurityGroupAssociationStatisticsCall::new(&self.handle)
     }
-    /// Calls `DescribeSecurityGroupExpandedPolicies`.
+    /// Calls `DescribeSecurityGroupExpandedPolicies`; the answer is a [`DescribeSecurityGroupExpandedPoliciesResponse`].
     ///
     /// Required: `SecurityGroupId`.
     ///
@@ -2264,14 +2264,14 @@ impl Client {
     ) -> DescribeSecurityGroupExpandedPoliciesCall {
         DescribeSecurityGroupExpandedPoliciesCall::new(&self.handle)
     }
-    /// Calls `DescribeSecurityGroupLimits`.
+    /// Calls `DescribeSecurityGroupLimits`; the answer is a [`DescribeSecurityGroupLimitsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vpc&Version=2017-03-12&Action=DescribeSecurityGroupLimits)
     #[inline]
     pub fn describe_security_group_limits(&self) -> DescribeSecurityGroupLimitsCall {
         DescribeSecurityGroupLimitsCall::new(&self.handle)
     }
-    /// Calls `DescribeSecurityGroupPolicies`.
+    /// Calls `DescribeSecurityGroupPolicies`; the answer is a [`DescribeSecurityGroupPoliciesResponse`].
     ///
     /// Required: `SecurityGroupId`.
     ///
@@ -2280,7 +2280,7 @@ impl Client {
     pub fn describe_security_group_policies(&self) -> DescribeSecurityGroupPoliciesCall {
         DescribeSecurityGroupPoliciesCall::new(&self.handle)
     }
-    /// Calls `DescribeSecurityGroupReferences`.
+    /// Calls `DescribeSecurityGroupReferences`; the answer is a [`DescribeSecurityGroupReferencesResponse`].
     ///
     /// Required: `SecurityGroupIds`.
     ///
@@ -2291,14 +2291,14 @@ impl Client {
     ) -> DescribeSecurityGroupReferencesCall {
         DescribeSecurityGroupReferencesCall::new(&self.handle)
     }
-    /// Calls `DescribeSecurityGroups`.
+    /// Calls `DescribeSecurityGroups`; the answer is a [`DescribeSecurityGroupsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vpc&Version=2017-03-12&Action=DescribeSecurityGroups)
     #[inline]
     pub fn describe_security_groups(&self) -> DescribeSecurityGroupsCall {
         DescribeSecurityGroupsCall::new(&self.handle)
     }
-    /// Calls `DescribeServiceTemplateGroupInstances`.
+    /// Calls `DescribeServiceTemplateGroupInstances`; the answer is a [`DescribeServiceTemplateGroupInstancesResponse`].
     ///
     /// Required: `ServiceTemplateGroupId`.
     ///
@@ -2309,14 +2309,14 @@ impl Client {
     ) -> DescribeServiceTemplateGroupInstancesCall {
         DescribeServiceTemplateGroupInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribeServiceTemplateGroups`.
+    /// Calls `DescribeServiceTemplateGroups`; the answer is a [`DescribeServiceTemplateGroupsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vpc&Version=2017-03-12&Action=DescribeServiceTemplateGroups)
     #[inline]
     pub fn describe_service_template_groups(&self) -> DescribeServiceTemplateGroupsCall {
         DescribeServiceTemplateGroupsCall::new(&self.handle)
     }
-    /// Calls `DescribeServiceTemplateInstances`.
+    /// Calls `DescribeServiceTemplateInstances`; the answer is a [`DescribeServiceTemplateInstancesResponse`].
     ///
     /// Required: `ServiceTemplateId`.
     ///
@@ -2327,14 +2327,14 @@ impl Client {
     ) -> DescribeServiceTemplateInstancesCall {
         DescribeServiceTemplateInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribeServiceTemplates`.
+    /// Calls `DescribeServiceTemplates`; the answer is a [`DescribeServiceTemplatesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vpc&Version=2017-03-12&Action=DescribeServiceTemplates)
     #[inline]
     pub fn describe_service_templates(&self) -> DescribeServiceTemplatesCall {
         DescribeServiceTemplatesCall::new(&self.handle)
     }
-    /// Calls `DescribeSgSnapshotFileContent`.
+    /// Calls `DescribeSgSnapshotFileContent`; the answer is a [`DescribeSgSnapshotFileContentResponse`].
     ///
     /// Required: `SnapshotPolicyId`, `SnapshotFileId`, `SecurityGroupId`.
     ///
@@ -2345,7 +2345,7 @@ impl Client {
     ) -> DescribeSgSnapshotFileContentCall {
         DescribeSgSnapshotFileContentCall::new(&self.handle)
     }
-    /// Calls `DescribeSnapshotAttachedInstances`.
+    /// Calls `DescribeSnapshotAttachedInstances`; the answer is a [`DescribeSnapshotAttachedInstancesResponse`].
     ///
     /// Required: `SnapshotPolicyId`.
     ///
@@ -2358,7 +2358,7 @@ impl Client {
     ) -> DescribeSnapshotAttachedInstancesCall {
         DescribeSnapshotAttachedInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribeSnapshotFiles`.
+    /// Calls `DescribeSnapshotFiles`; the answer is a [`DescribeSnapshotFilesResponse`].
     ///
     /// Required: `BusinessType`, `InstanceId`, `StartDate`, `EndDate`.
     ///
@@ -2369,7 +2369,7 @@ impl Client {
     pub fn describe_snapshot_files(&self) -> DescribeSnapshotFilesCall {
         DescribeSnapshotFilesCall::new(&self.handle)
     }
-    /// Calls `DescribeSnapshotPolicies`.
+    /// Calls `DescribeSnapshotPolicies`; the answer is a [`DescribeSnapshotPoliciesResponse`].
     ///
     /// Each answer holds one page of `SnapshotPolicySet`; [`into_paginator`](DescribeSnapshotPoliciesCall::into_paginator) reads them all.
     ///
@@ -2378,7 +2378,7 @@ impl Client {
     pub fn describe_snapshot_policies(&self) -> DescribeSnapshotPoliciesCall {
         DescribeSnapshotPoliciesCall::new(&self.handle)
     }
-    /// Calls `DescribeSpecificTrafficPackageUsedDetails`.
+    /// Calls `DescribeSpecificTrafficPackageUsedDetails`; the answer is a [`DescribeSpecificTrafficPackageUsedDetailsResponse`].
     ///
     /// Required: `TrafficPackageId`.
     ///
@@ -2391,7 +2391,7 @@ impl Client {
     ) -> DescribeSpecificTrafficPackageUsedDetailsCall {
         DescribeSpecificTrafficPackageUsedDetailsCall::new(&self.handle)
     }
-    /// Calls `DescribeSubnetResourceDashboard`.
+    /// Calls `DescribeSubnetResourceDashboard`; the answer is a [`DescribeSubnetResourceDashboardResponse`].
     ///
     /// Required: `SubnetIds`.
     ///
@@ -2402,28 +2402,28 @@ impl Client {
     ) -> DescribeSubnetResourceDashboardCall {
         DescribeSubnetResourceDashboardCall::new(&self.handle)
     }
-    /// Calls `DescribeSubnets`.
+    /// Calls `DescribeSubnets`; the answer is a [`DescribeSubnetsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vpc&Version=2017-03-12&Action=DescribeSubnets)
     #[inline]
     pub fn describe_subnets(&self) -> DescribeSubnetsCall {
         DescribeSubnetsCall::new(&self.handle)
     }
-    /// Calls `DescribeTaskResult`.
+    /// Calls `DescribeTaskResult`; the answer is a [`DescribeTaskResultResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vpc&Version=2017-03-12&Action=DescribeTaskResult)
     #[inline]
     pub fn describe_task_result(&self) -> DescribeTaskResultCall {
         DescribeTaskResultCall::new(&self.handle)
     }
-    /// Calls `DescribeTemplateLimits`.
+    /// Calls `DescribeTemplateLimits`; the answer is a [`DescribeTemplateLimitsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vpc&Version=2017-03-12&Action=DescribeTemplateLimits)
     #[inline]
     pub fn describe_template_limits(&self) -> DescribeTemplateLimitsCall {
         DescribeTemplateLimitsCall::new(&self.handle)
     }
-    /// Calls `DescribeTenantCcns`.
+    /// Calls `DescribeTenantCcns`; the answer is a [`DescribeTenantCcnsResponse`].
     ///
     /// Each answer holds one page of `CcnSet`; [`into_paginator`](DescribeTenantCcnsCall::into_paginator) reads them all.
     ///
@@ -2432,7 +2432,7 @@ impl Client {
     pub fn describe_tenant_ccns(&self) -> DescribeTenantCcnsCall {
         DescribeTenantCcnsCall::new(&self.handle)
     }
-    /// Calls `DescribeTrafficMirrorFilterRules`.
+    /// Calls `DescribeTrafficMirrorFilterRules`; the answer is a [`DescribeTrafficMirrorFilterRulesResponse`].
     ///
     /// Required: `TrafficMirrorId`.
     ///
@@ -2443,7 +2443,7 @@ impl Client {
     ) -> DescribeTrafficMirrorFilterRulesCall {
         DescribeTrafficMirrorFilterRulesCall::new(&self.handle)
     }
-    /// Calls `DescribeTrafficMirrors`.
+    /// Calls `DescribeTrafficMirrors`; the answer is a [`DescribeTrafficMirrorsResponse`].
     ///
     /// Each answer holds one page of `TrafficMirrorSet`; [`into_paginator`](DescribeTrafficMirrorsCall::into_paginator) reads them all.
     ///
@@ -2452,7 +2452,7 @@ impl Client {
     pub fn describe_traffic_mirrors(&self) -> DescribeTrafficMirrorsCall {
         DescribeTrafficMirrorsCall::new(&self.handle)
     }
-    /// Calls `DescribeTrafficPackages`.
+    /// Calls `DescribeTrafficPackages`; the answer is a [`DescribeTrafficPackagesResponse`].
     ///
     /// Each answer holds one page of `TrafficPackageSet`; [`into_paginator`](DescribeTrafficPackagesCall::into_paginator) reads them all.
     ///
@@ -2461,7 +2461,7 @@ impl Client {
     pub fn describe_traffic_packages(&self) -> DescribeTrafficPackagesCall {
         DescribeTrafficPackagesCall::new(&self.handle)
     }
-    /// Calls `DescribeTrafficQosPolicy`.
+    /// Calls `DescribeTrafficQosPolicy`; the answer is a [`DescribeTrafficQosPolicyResponse`].
     ///
     /// Required: `CcnId`, `LocalRegion`, `RemoteRegion`.
     ///
@@ -2470,7 +2470,7 @@ impl Client {
     pub fn describe_traffic_qos_policy(&self) -> DescribeTrafficQosPolicyCall {
         DescribeTrafficQosPolicyCall::new(&self.handle)
     }
-    /// Calls `DescribeUsedIpAddress`.
+    /// Calls `DescribeUsedIpAddress`; the answer is a [`DescribeUsedIpAddressResponse`].
     ///
     /// Required: `VpcId`.
     ///
@@ -2481,7 +2481,7 @@ impl Client {
     pub fn describe_used_ip_address(&self) -> DescribeUsedIpAddressCall {
         DescribeUsedIpAddressCall::new(&self.handle)
     }
-    /// Calls `DescribeVpcEndPoint`.
+    /// Calls `DescribeVpcEndPoint`; the answer is a [`DescribeVpcEndPointResponse`].
     ///
     /// Each answer holds one page of `EndPointSet`; [`into_paginator`](DescribeVpcEndPointCall::into_paginator) reads them all.
     ///
@@ -2490,7 +2490,7 @@ impl Client {
     pub fn describe_vpc_end_point(&self) -> DescribeVpcEndPointCall {
         DescribeVpcEndPointCall::new(&self.handle)
     }
-    /// Calls `DescribeVpcEndPointService`.
+    /// Calls `DescribeVpcEndPointService`; the answer is a [`DescribeVpcEndPointServiceResponse`].
     ///
     /// Each answer holds one page of `EndPointServiceSet`; [`into_paginator`](DescribeVpcEndPointServiceCall::into_paginator) reads them all.
     ///
@@ -2499,7 +2499,7 @@ impl Client {
     pub fn describe_vpc_end_point_service(&self) -> DescribeVpcEndPointServiceCall {
         DescribeVpcEndPointServiceCall::new(&self.handle)
     }
-    /// Calls `DescribeVpcEndPointServiceWhiteList`.
+    /// Calls `DescribeVpcEndPointServiceWhiteList`; the answer is a [`DescribeVpcEndPointServiceWhiteListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vpc&Version=2017-03-12&Action=DescribeVpcEndPointServiceWhiteList)
     #[inline]
@@ -2508,7 +2508,7 @@ impl Client {
     ) -> DescribeVpcEndPointServiceWhiteListCall {
         DescribeVpcEndPointServiceWhiteListCall::new(&self.handle)
     }
-    /// Calls `DescribeVpcInstances`.
+    /// Calls `DescribeVpcInstances`; the answer is a [`DescribeVpcInstancesResponse`].
     ///
     /// Required: `Filters`.
     ///
@@ -2519,7 +2519,7 @@ impl Client {
     pub fn describe_vpc_instances(&self) -> DescribeVpcInstancesCall {
         DescribeVpcInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribeVpcIpv6Addresses`.
+    /// Calls `DescribeVpcIpv6Addresses`; the answer is a [`DescribeVpcIpv6AddressesResponse`].
     ///
     /// Required: `VpcId`.
     ///
@@ -2530,7 +2530,7 @@ impl Client {
     pub fn describe_vpc_ipv6_addresses(&self) -> DescribeVpcIpv6AddressesCall {
         DescribeVpcIpv6AddressesCall::new(&self.handle)
     }
-    /// Calls `DescribeVpcLimits`.
+    /// Calls `DescribeVpcLimits`; the answer is a [`DescribeVpcLimitsResponse`].
     ///
     /// Required: `LimitTypes`.
     ///
@@ -2539,7 +2539,7 @@ impl Client {
     pub fn describe_vpc_limits(&self) -> DescribeVpcLimitsCall {
         DescribeVpcLimitsCall::new(&self.handle)
     }
-    /// Calls `DescribeVpcPeeringConnections`.
+    /// Calls `DescribeVpcPeeringConnections`; the answer is a [`DescribeVpcPeeringConnectionsResponse`].
     ///
     /// Each answer holds one page of `PeerConnectionSet`; [`into_paginator`](DescribeVpcPeeringConnectionsCall::into_paginator) reads them all.
     ///
@@ -2548,7 +2548,7 @@ impl Client {
     pub fn describe_vpc_peering_connections(&self) -> DescribeVpcPeeringConnectionsCall {
         DescribeVpcPeeringConnectionsCall::new(&self.handle)
     }
-    /// Calls `DescribeVpcPrivateIpAddresses`.
+    /// Calls `DescribeVpcPrivateIpAddresses`; the answer is a [`DescribeVpcPrivateIpAddressesResponse`].
     ///
     /// Required: `VpcId`, `PrivateIpAddresses`.
     ///
@@ -2559,7 +2559,7 @@ impl Client {
     ) -> DescribeVpcPrivateIpAddressesCall {
         DescribeVpcPrivateIpAddressesCall::new(&self.handle)
     }
-    /// Calls `DescribeVpcResourceDashboard`.
+    /// Calls `DescribeVpcResourceDashboard`; the answer is a [`DescribeVpcResourceDashboardResponse`].
     ///
     /// Required: `VpcIds`.
     ///
@@ -2568,7 +2568,7 @@ impl Client {
     pub fn describe_vpc_resource_dashboard(&self) -> DescribeVpcResourceDashboardCall {
         DescribeVpcResourceDashboardCall::new(&self.handle)
     }
-    /// Calls `DescribeVpcTaskResult`.
+    /// Calls `DescribeVpcTaskResult`; the answer is a [`DescribeVpcTaskResultResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -2577,14 +2577,14 @@ impl Client {
     pub fn describe_vpc_task_result(&self) -> DescribeVpcTaskResultCall {
         DescribeVpcTaskResultCall::new(&self.handle)
     }
-    /// Calls `DescribeVpcs`.
+    /// Calls `DescribeVpcs`; the answer is a [`DescribeVpcsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vpc&Version=2017-03-12&Action=DescribeVpcs)
     #[inline]
     pub fn describe_vpcs(&self) -> DescribeVpcsCall {
         DescribeVpcsCall::new(&self.handle)
     }
-    /// Calls `DescribeVpnConnections`.
+    /// Calls `DescribeVpnConnections`; the answer is a [`DescribeVpnConnectionsResponse`].
     ///
     /// Each answer holds one page of `VpnConnectionSet`; [`into_paginator`](DescribeVpnConnectionsCall::into_paginator) reads them all.
     ///
@@ -2593,7 +2593,7 @@ impl Client {
     pub fn describe_vpn_connections(&self) -> DescribeVpnConnectionsCall {
         DescribeVpnConnectionsCall::new(&self.handle)
     }
-    /// Calls `DescribeVpnGatewayCcnRoutes`.
+    /// Calls `DescribeVpnGatewayCcnRoutes`; the answer is a [`DescribeVpnGatewayCcnRoutesResponse`].
     ///
     /// Required: `VpnGatewayId`.
     ///
@@ -2604,7 +2604,7 @@ impl Client {
     pub fn describe_vpn_gateway_ccn_routes(&self) -> DescribeVpnGatewayCcnRoutesCall {
         DescribeVpnGatewayCcnRoutesCall::new(&self.handle)
     }
-    /// Calls `DescribeVpnGatewayRoutes`.
+    /// Calls `DescribeVpnGatewayRoutes`; the answer is a [`DescribeVpnGatewayRoutesResponse`].
     ///
     /// Required: `VpnGatewayId`.
     ///
@@ -2615,7 +2615,7 @@ impl Client {
     pub fn describe_vpn_gateway_routes(&self) -> DescribeVpnGatewayRoutesCall {
         DescribeVpnGatewayRoutesCall::new(&self.handle)
     }
-    /// Calls `DescribeVpnGatewaySslClients`.
+    /// Calls `DescribeVpnGatewaySslClients`; the answer is a [`DescribeVpnGatewaySslClientsResponse`].
     ///
     /// Each answer holds one page of `SslVpnClientSet`; [`into_paginator`](DescribeVpnGatewaySslClientsCall::into_paginator) reads them all.
     ///
@@ -2624,7 +2624,7 @@ impl Client {
     pub fn describe_vpn_gateway_ssl_clients(&self) -> DescribeVpnGatewaySslClientsCall {
         DescribeVpnGatewaySslClientsCall::new(&self.handle)
     }
-    /// Calls `DescribeVpnGatewaySslServers`.
+    /// Calls `DescribeVpnGatewaySslServers`; the answer is a [`DescribeVpnGatewaySslServersResponse`].
     ///
     /// Each answer holds one page of `SslVpnSeverSet`; [`into_paginator`](DescribeVpnGatewaySslServersCall::into_paginator) reads them all.
     ///
@@ -2633,7 +2633,7 @@ impl Client {
     pub fn describe_vpn_gateway_ssl_servers(&self) -> DescribeVpnGatewaySslServersCall {
         DescribeVpnGatewaySslServersCall::new(&self.handle)
     }
-    /// Calls `DescribeVpnGateways`.
+    /// Calls `DescribeVpnGateways`; the answer is a [`DescribeVpnGatewaysResponse`].
     ///
     /// Each answer holds one page of `VpnGatewaySet`; [`into_paginator`](DescribeVpnGatewaysCall::into_paginator) reads them all.
     ///
@@ -2642,7 +2642,7 @@ impl Client {
     pub fn describe_vpn_gateways(&self) -> DescribeVpnGatewaysCall {
         DescribeVpnGatewaysCall::new(&self.handle)
     }
-    /// Calls `DetachCcnInstances`.
+    /// Calls `DetachCcnInstances`; the answer is a [`DetachCcnInstancesResponse`].
     ///
     /// Required: `CcnId`, `Instances`.
     ///
@@ -2651,7 +2651,7 @@ impl Client {
     pub fn detach_ccn_instances(&self) -> DetachCcnInstancesCall {
         DetachCcnInstancesCall::new(&self.handle)
     }
-    /// Calls `DetachClassicLinkVpc`.
+    /// Calls `DetachClassicLinkVpc`; the answer is a [`DetachClassicLinkVpcResponse`].
     ///
     /// Required: `VpcId`, `InstanceIds`.
     ///
@@ -2660,7 +2660,7 @@ impl Client {
     pub fn detach_classic_link_vpc(&self) -> DetachClassicLinkVpcCall {
         DetachClassicLinkVpcCall::new(&self.handle)
     }
-    /// Calls `DetachNetworkInterface`.
+    /// Calls `DetachNetworkInterface`; the answer is a [`DetachNetworkInterfaceResponse`].
     ///
     /// Required: `NetworkInterfaceId`, `InstanceId`. Automatic retries: safe only with a `ClientToken` set; without one, none once the request may have reached the service.
     ///
@@ -2669,7 +2669,7 @@ impl Client {
     pub fn detach_network_interface(&self) -> DetachNetworkInterfaceCall {
         DetachNetworkInterfaceCall::new(&self.handle)
     }
-    /// Calls `DetachSnapshotInstances`.
+    /// Calls `DetachSnapshotInstances`; the answer is a [`DetachSnapshotInstancesResponse`].
     ///
     /// Required: `SnapshotPolicyId`, `Instances`.
     ///
@@ -2678,7 +2678,7 @@ impl Client {
     pub fn detach_snapshot_instances(&self) -> DetachSnapshotInstancesCall {
         DetachSnapshotInstancesCall::new(&self.handle)
     }
-    /// Calls `DisableCcnRoutes`.
+    /// Calls `DisableCcnRoutes`; the answer is a [`DisableCcnRoutesResponse`].
     ///
     /// Required: `CcnId`, `RouteIds`.
     ///
@@ -2687,7 +2687,7 @@ impl Client {
     pub fn disable_ccn_routes(&self) -> DisableCcnRoutesCall {
         DisableCcnRoutesCall::new(&self.handle)
     }
-    /// Calls `DisableFlowLogs`.
+    /// Calls `DisableFlowLogs`; the answer is a [`DisableFlowLogsResponse`].
     ///
     /// Required: `FlowLogIds`.
     ///
@@ -2696,7 +2696,7 @@ impl Client {
     pub fn disable_flow_logs(&self) -> DisableFlowLogsCall {
         DisableFlowLogsCall::new(&self.handle)
     }
-    /// Calls `DisableGatewayFlowMonitor`.
+    /// Calls `DisableGatewayFlowMonitor`; the answer is a [`DisableGatewayFlowMonitorResponse`].
     ///
     /// Required: `GatewayId`.
     ///
@@ -2705,7 +2705,7 @@ impl Client {
     pub fn disable_gateway_flow_monitor(&self) -> DisableGatewayFlowMonitorCall {
         DisableGatewayFlowMonitorCall::new(&self.handle)
     }
-    /// Calls `DisableRoutes`.
+    /// Calls `DisableRoutes`; the answer is a [`DisableRoutesResponse`].
     ///
     /// Required: `RouteTableId`.
     ///
@@ -2714,7 +2714,7 @@ impl Client {
     pub fn disable_routes(&self) -> DisableRoutesCall {
         DisableRoutesCall::new(&self.handle)
     }
-    /// Calls `DisableSnapshotPolicies`.
+    /// Calls `DisableSnapshotPolicies`; the answer is a [`DisableSnapshotPoliciesResponse`].
     ///
     /// Required: `SnapshotPolicyIds`.
     ///
@@ -2723,7 +2723,7 @@ impl Client {
     pub fn disable_snapshot_policies(&self) -> DisableSnapshotPoliciesCall {
         DisableSnapshotPoliciesCall::new(&self.handle)
     }
-    /// Calls `DisableVpnGatewaySslClientCert`.
+    /// Calls `DisableVpnGatewaySslClientCert`; the answer is a [`DisableVpnGatewaySslClientCertResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vpc&Version=2017-03-12&Action=DisableVpnGatewaySslClientCert)
     #[inline]
@@ -2732,7 +2732,7 @@ impl Client {
     ) -> DisableVpnGatewaySslClientCertCall {
         DisableVpnGatewaySslClientCertCall::new(&self.handle)
     }
-    /// Calls `DisassociateAddress`.
+    /// Calls `DisassociateAddress`; the answer is a [`DisassociateAddressResponse`].
     ///
     /// Required: `AddressId`.
     ///
@@ -2741,7 +2741,7 @@ impl Client {
     pub fn disassociate_address(&self) -> DisassociateAddressCall {
         DisassociateAddressCall::new(&self.handle)
     }
-    /// Calls `DisassociateDhcpIpWithAddressIp`.
+    /// Calls `DisassociateDhcpIpWithAddressIp`; the answer is a [`DisassociateDhcpIpWithAddressIpResponse`].
     ///
     /// Required: `DhcpIpId`.
     ///
@@ -2752,7 +2752,7 @@ impl Client {
     ) -> DisassociateDhcpIpWithAddressIpCall {
         DisassociateDhcpIpWithAddressIpCall::new(&self.handle)
     }
-    /// Calls `DisassociateDirectConnectGatewayNatGateway`.
+    /// Calls `DisassociateDirectConnectGatewayNatGateway`; the answer is a [`DisassociateDirectConnectGatewayNatGatewayResponse`].
     ///
     /// Required: `VpcId`, `NatGatewayId`, `DirectConnectGatewayId`.
     ///
@@ -2763,7 +2763,7 @@ impl Client {
     ) -> DisassociateDirectConnectGatewayNatGatewayCall {
         DisassociateDirectConnectGatewayNatGatewayCall::new(&self.handle)
     }
-    /// Calls `DisassociateHaVipInstance`.
+    /// Calls `DisassociateHaVipInstance`; the answer is a [`DisassociateHaVipInstanceResponse`].
     ///
     /// Required: `HaVipAssociationSet`.
     ///
@@ -2772,7 +2772,7 @@ impl Client {
     pub fn disassociate_ha_vip_instance(&self) -> DisassociateHaVipInstanceCall {
         DisassociateHaVipInstanceCall::new(&self.handle)
     }
-    /// Calls `DisassociateIPv6Address`.
+    /// Calls `DisassociateIPv6Address`; the answer is a [`DisassociateIPv6AddressResponse`].
     ///
     /// Required: `IPv6AddressId`.
     ///
@@ -2781,7 +2781,7 @@ impl Client {
     pub fn disassociate_ipv6_address(&self) -> DisassociateIPv6AddressCall {
         DisassociateIPv6AddressCall::new(&self.handle)
     }
-    /// Calls `DisassociateNatGatewayAddress`.
+    /// Calls `DisassociateNatGatewayAddress`; the answer is a [`DisassociateNatGatewayAddressResponse`].
     ///
     /// Required: `NatGatewayId`, `PublicIpAddresses`.
     ///
@@ -2790,7 +2790,7 @@ impl Client {
     pub fn disassociate_nat_gateway_address(&self) -> DisassociateNatGatewayAddressCall {
         DisassociateNatGatewayAddressCall::new(&self.handle)
     }
-    /// Calls `DisassociateNetworkAclSubnets`.
+    /// Calls `DisassociateNetworkAclSubnets`; the answer is a [`DisassociateNetworkAclSubnetsResponse`].
     ///
     /// Required: `NetworkAclId`, `SubnetIds`.
     ///
@@ -2799,7 +2799,7 @@ impl Client {
     pub fn disassociate_network_acl_subnets(&self) -> DisassociateNetworkAclSubnetsCall {
         DisassociateNetworkAclSubnetsCall::new(&self.handle)
     }
-    /// Calls `DisassociateNetworkInterfaceSecurityGroups`.
+    /// Calls `DisassociateNetworkInterfaceSecurityGroups`; the answer is a [`DisassociateNetworkInterfaceSecurityGroupsResponse`].
     ///
     /// Required: `NetworkInterfaceIds`, `SecurityGroupIds`.
     ///
@@ -2810,7 +2810,7 @@ impl Client {
     ) -> DisassociateNetworkInterfaceSecurityGroupsCall {
         DisassociateNetworkInterfaceSecurityGroupsCall::new(&self.handle)
     }
-    /// Calls `DisassociateVpcEndPointSecurityGroups`.
+    /// Calls `DisassociateVpcEndPointSecurityGroups`; the answer is a [`DisassociateVpcEndPointSecurityGroupsResponse`].
     ///
     /// Required: `SecurityGroupIds`, `EndPointId`.
     ///
@@ -2821,7 +2821,7 @@ impl Client {
     ) -> DisassociateVpcEndPointSecurityGroupsCall {
         DisassociateVpcEndPointSecurityGroupsCall::new(&self.handle)
     }
-    /// Calls `DownloadCustomerGatewayConfiguration`.
+    /// Calls `DownloadCustomerGatewayConfiguration`; the answer is a [`DownloadCustomerGatewayConfigurationResponse`].
     ///
     /// Required: `VpnGatewayId`, `VpnConnectionId`, `CustomerGatewayVendor`, `InterfaceName`.
     ///
@@ -2832,7 +2832,7 @@ impl Client {
     ) -> DownloadCustomerGatewayConfigurationCall {
         DownloadCustomerGatewayConfigurationCall::new(&self.handle)
     }
-    /// Calls `DownloadVpnGatewaySslClientCert`.
+    /// Calls `DownloadVpnGatewaySslClientCert`; the answer is a [`DownloadVpnGatewaySslClientCertResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vpc&Version=2017-03-12&Action=DownloadVpnGatewaySslClientCert)
     #[inline]
@@ -2841,7 +2841,7 @@ impl Client {
     ) -> DownloadVpnGatewaySslClientCertCall {
         DownloadVpnGatewaySslClientCertCall::new(&self.handle)
     }
-    /// Calls `EnableCcnRoutes`.
+    /// Calls `EnableCcnRoutes`; the answer is a [`EnableCcnRoutesResponse`].
     ///
     /// Required: `CcnId`, `RouteIds`.
     ///
@@ -2850,7 +2850,7 @@ impl Client {
     pub fn enable_ccn_routes(&self) -> EnableCcnRoutesCall {
         EnableCcnRoutesCall::new(&self.handle)
     }
-    /// Calls `EnableFlowLogs`.
+    /// Calls `EnableFlowLogs`; the answer is a [`EnableFlowLogsResponse`].
     ///
     /// Required: `FlowLogIds`.
     ///
@@ -2859,7 +2859,7 @@ impl Client {
     pub fn enable_flow_logs(&self) -> EnableFlowLogsCall {
         EnableFlowLogsCall::new(&self.handle)
     }
-    /// Calls `EnableGatewayFlowMonitor`.
+    /// Calls `EnableGatewayFlowMonitor`; the answer is a [`EnableGatewayFlowMonitorResponse`].
     ///
     /// Required: `GatewayId`.
     ///
@@ -2868,7 +2868,7 @@ impl Client {
     pub fn enable_gateway_flow_monitor(&self) -> EnableGatewayFlowMonitorCall {
         EnableGatewayFlowMonitorCall::new(&self.handle)
     }
-    /// Calls `EnableRoutes`.
+    /// Calls `EnableRoutes`; the answer is a [`EnableRoutesResponse`].
     ///
     /// Required: `RouteTableId`.
     ///
@@ -2877,7 +2877,7 @@ impl Client {
     pub fn enable_routes(&self) -> EnableRoutesCall {
         EnableRoutesCall::new(&self.handle)
     }
-    /// Calls `EnableSnapshotPolicies`.
+    /// Calls `EnableSnapshotPolicies`; the answer is a [`EnableSnapshotPoliciesResponse`].
     ///
     /// Required: `SnapshotPolicyIds`.
     ///
@@ -2886,7 +2886,7 @@ impl Client {
     pub fn enable_snapshot_policies(&self) -> EnableSnapshotPoliciesCall {
         EnableSnapshotPoliciesCall::new(&self.handle)
     }
-    /// Calls `EnableVpcEndPointConnect`.
+    /// Calls `EnableVpcEndPointConnect`; the answer is a [`EnableVpcEndPointConnectResponse`].
     ///
     /// Required: `EndPointServiceId`, `EndPointId`, `AcceptFlag`.
     ///
@@ -2895,7 +2895,7 @@ impl Client {
     pub fn enable_vpc_end_point_connect(&self) -> EnableVpcEndPointConnectCall {
         EnableVpcEndPointConnectCall::new(&self.handle)
     }
-    /// Calls `EnableVpnGatewaySslClientCert`.
+    /// Calls `EnableVpnGatewaySslClientCert`; the answer is a [`EnableVpnGatewaySslClientCertResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vpc&Version=2017-03-12&Action=EnableVpnGatewaySslClientCert)
     #[inline]
@@ -2904,7 +2904,7 @@ impl Client {
     ) -> EnableVpnGatewaySslClientCertCall {
         EnableVpnGatewaySslClientCertCall::new(&self.handle)
     }
-    /// Calls `GenerateVpnConnectionDefaultHealthCheckIp`.
+    /// Calls `GenerateVpnConnectionDefaultHealthCheckIp`; the answer is a [`GenerateVpnConnectionDefaultHealthCheckIpResponse`].
     ///
     /// Required: `VpnGatewayId`.
     ///
@@ -2915,7 +2915,7 @@ impl Client {
     ) -> GenerateVpnConnectionDefaultHealthCheckIpCall {
         GenerateVpnConnectionDefaultHealthCheckIpCall::new(&self.handle)
     }
-    /// Calls `GetCcnRegionBandwidthLimits`.
+    /// Calls `GetCcnRegionBandwidthLimits`; the answer is a [`GetCcnRegionBandwidthLimitsResponse`].
     ///
     /// Required: `CcnId`.
     ///
@@ -2926,7 +2926,7 @@ impl Client {
     pub fn get_ccn_region_bandwidth_limits(&self) -> GetCcnRegionBandwidthLimitsCall {
         GetCcnRegionBandwidthLimitsCall::new(&self.handle)
     }
-    /// Calls `HaVipAssociateAddressIp`.
+    /// Calls `HaVipAssociateAddressIp`; the answer is a [`HaVipAssociateAddressIpResponse`].
     ///
     /// Required: `HaVipId`, `AddressIp`.
     ///
@@ -2935,7 +2935,7 @@ impl Client {
     pub fn ha_vip_associate_address_ip(&self) -> HaVipAssociateAddressIpCall {
         HaVipAssociateAddressIpCall::new(&self.handle)
     }
-    /// Calls `HaVipDisassociateAddressIp`.
+    /// Calls `HaVipDisassociateAddressIp`; the answer is a [`HaVipDisassociateAddressIpResponse`].
     ///
     /// Required: `HaVipId`.
     ///
@@ -2944,7 +2944,7 @@ impl Client {
     pub fn ha_vip_disassociate_address_ip(&self) -> HaVipDisassociateAddressIpCall {
         HaVipDisassociateAddressIpCall::new(&self.handle)
     }
-    /// Calls `InquirePriceCreateDirectConnectGateway`.
+    /// Calls `InquirePriceCreateDirectConnectGateway`; the answer is a [`InquirePriceCreateDirectConnectGatewayResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vpc&Version=2017-03-12&Action=InquirePriceCreateDirectConnectGateway)
     #[inline]
@@ -2953,7 +2953,7 @@ impl Client {
     ) -> InquirePriceCreateDirectConnectGatewayCall {
         InquirePriceCreateDirectConnectGatewayCall::new(&self.handle)
     }
-    /// Calls `InquiryPriceAllocateAddresses`.
+    /// Calls `InquiryPriceAllocateAddresses`; the answer is a [`InquiryPriceAllocateAddressesResponse`].
     ///
     /// Required: `InternetChargeType`.
     ///
@@ -2962,7 +2962,7 @@ impl Client {
     pub fn inquiry_price_allocate_addresses(&self) -> InquiryPriceAllocateAddressesCall {
         InquiryPriceAllocateAddressesCall::new(&self.handle)
     }
-    /// Calls `InquiryPriceCreateVpnGateway`.
+    /// Calls `InquiryPriceCreateVpnGateway`; the answer is a [`InquiryPriceCreateVpnGatewayResponse`].
     ///
     /// Required: `InternetMaxBandwidthOut`.
     ///
@@ -2971,7 +2971,7 @@ impl Client {
     pub fn inquiry_price_create_vpn_gateway(&self) -> InquiryPriceCreateVpnGatewayCall {
         InquiryPriceCreateVpnGatewayCall::new(&self.handle)
     }
-    /// Calls `InquiryPriceModifyAddressesBandwidth`.
+    /// Calls `InquiryPriceModifyAddressesBandwidth`; the answer is a [`InquiryPriceModifyAddressesBandwidthResponse`].
     ///
     /// Required: `AddressIds`, `InternetMaxBandwidthOut`.
     ///
@@ -2982,7 +2982,7 @@ impl Client {
     ) -> InquiryPriceModifyAddressesBandwidthCall {
         InquiryPriceModifyAddressesBandwidthCall::new(&self.handle)
     }
-    /// Calls `InquiryPriceRenewAddresses`.
+    /// Calls `InquiryPriceRenewAddresses`; the answer is a [`InquiryPriceRenewAddressesResponse`].
     ///
     /// Required: `AddressIds`, `AddressChargePrepaid`.
     ///
@@ -2991,7 +2991,7 @@ impl Client {
     pub fn inquiry_price_renew_addresses(&self) -> InquiryPriceRenewAddressesCall {
         InquiryPriceRenewAddressesCall::new(&self.handle)
     }
-    /// Calls `InquiryPriceRenewVpnGateway`.
+    /// Calls `InquiryPriceRenewVpnGateway`; the answer is a [`InquiryPriceRenewVpnGatewayResponse`].
     ///
     /// Required: `VpnGatewayId`, `InstanceChargePrepaid`.
     ///
@@ -3000,7 +3000,7 @@ impl Client {
     pub fn inquiry_price_renew_vpn_gateway(&self) -> InquiryPriceRenewVpnGatewayCall {
         InquiryPriceRenewVpnGatewayCall::new(&self.handle)
     }
-    /// Calls `InquiryPriceResetVpnGatewayInternetMaxBandwidth`.
+    /// Calls `InquiryPriceResetVpnGatewayInternetMaxBandwidth`; the answer is a [`InquiryPriceResetVpnGatewayInternetMaxBandwidthResponse`].
     ///
     /// Required: `VpnGatewayId`, `InternetMaxBandwidthOut`.
     ///
@@ -3011,7 +3011,7 @@ impl Client {
     ) -> InquiryPriceResetVpnGatewayInternetMaxBandwidthCall {
         InquiryPriceResetVpnGatewayInternetMaxBandwidthCall::new(&self.handle)
     }
-    /// Calls `LockCcnBandwidths`.
+    /// Calls `LockCcnBandwidths`; the answer is a [`LockCcnBandwidthsResponse`].
     ///
     /// Required: `Instances`.
     ///
@@ -3020,14 +3020,14 @@ impl Client {
     pub fn lock_ccn_bandwidths(&self) -> LockCcnBandwidthsCall {
         LockCcnBandwidthsCall::new(&self.handle)
     }
-    /// Calls `LockCcns`.
+    /// Calls `LockCcns`; the answer is a [`LockCcnsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vpc&Version=2017-03-12&Action=LockCcns)
     #[inline]
     pub fn lock_ccns(&self) -> LockCcnsCall {
         LockCcnsCall::new(&self.handle)
     }
-    /// Calls `MigrateBandwidthPackageResources`.
+    /// Calls `MigrateBandwidthPackageResources`; the answer is a [`MigrateBandwidthPackageResourcesResponse`].
     ///
     /// Required: `BandwidthPackageId`, `TargetBandwidthPackageId`, `ResourceIds`.
     ///
@@ -3038,7 +3038,7 @@ impl Client {
     ) -> MigrateBandwidthPackageResourcesCall {
         MigrateBandwidthPackageResourcesCall::new(&self.handle)
     }
-    /// Calls `MigrateNetworkInterface`.
+    /// Calls `MigrateNetworkInterface`; the answer is a [`MigrateNetworkInterfaceResponse`].
     ///
     /// Required: `NetworkInterfaceId`, `SourceInstanceId`, `DestinationInstanceId`.
     ///
@@ -3047,7 +3047,7 @@ impl Client {
     pub fn migrate_network_interface(&self) -> MigrateNetworkInterfaceCall {
         MigrateNetworkInterfaceCall::new(&self.handle)
     }
-    /// Calls `MigratePrivateIpAddress`.
+    /// Calls `MigratePrivateIpAddress`; the answer is a [`MigratePrivateIpAddressResponse`].
     ///
     /// Required: `SourceNetworkInterfaceId`, `DestinationNetworkInterfaceId`, `PrivateIpAddress`.
     ///
@@ -3056,7 +3056,7 @@ impl Client {
     pub fn migrate_private_ip_address(&self) -> MigratePrivateIpAddressCall {
         MigratePrivateIpAddressCall::new(&self.handle)
     }
-    /// Calls `ModifyAddressAttribute`.
+    /// Calls `ModifyAddressAttribute`; the answer is a [`ModifyAddressAttributeResponse`].
     ///
     /// Required: `AddressId`.
     ///
@@ -3065,7 +3065,7 @@ impl Client {
     pub fn modify_address_attribute(&self) -> ModifyAddressAttributeCall {
         ModifyAddressAttributeCall::new(&self.handle)
     }
-    /// Calls `ModifyAddressInternetChargeType`.
+    /// Calls `ModifyAddressInternetChargeType`; the answer is a [`ModifyAddressInternetChargeTypeResponse`].
     ///
     /// Required: `AddressId`, `InternetChargeType`, `InternetMaxBandwidthOut`.
     ///
@@ -3076,7 +3076,7 @@ impl Client {
     ) -> ModifyAddressInternetChargeTypeCall {
         ModifyAddressInternetChargeTypeCall::new(&self.handle)
     }
-    /// Calls `ModifyAddressTemplateAttribute`.
+    /// Calls `ModifyAddressTemplateAttribute`; the answer is a [`ModifyAddressTemplateAttributeResponse`].
     ///
     /// Required: `AddressTemplateId`.
     ///
@@ -3087,7 +3087,7 @@ impl Client {
     ) -> ModifyAddressTemplateAttributeCall {
         ModifyAddressTemplateAttributeCall::new(&self.handle)
     }
-    /// Calls `ModifyAddressTemplateGroupAttribute`.
+    /// Calls `ModifyAddressTemplateGroupAttribute`; the answer is a [`ModifyAddressTemplateGroupAttributeResponse`].
     ///
     /// Required: `AddressTemplateGroupId`.
     ///
@@ -3098,7 +3098,7 @@ impl Client {
     ) -> ModifyAddressTemplateGroupAttributeCall {
         ModifyAddressTemplateGroupAttributeCall::new(&self.handle)
     }
-    /// Calls `ModifyAddressesBandwidth`.
+    /// Calls `ModifyAddressesBandwidth`; the answer is a [`ModifyAddressesBandwidthResponse`].
     ///
     /// Required: `AddressIds`, `InternetMaxBandwidthOut`.
     ///
@@ -3107,7 +3107,7 @@ impl Client {
     pub fn modify_addresses_bandwidth(&self) -> ModifyAddressesBandwidthCall {
         ModifyAddressesBandwidthCall::new(&self.handle)
     }
-    /// Calls `ModifyAddressesRenewFlag`.
+    /// Calls `ModifyAddressesRenewFlag`; the answer is a [`ModifyAddressesRenewFlagResponse`].
     ///
     /// Required: `AddressIds`, `RenewFlag`.
     ///
@@ -3116,7 +3116,7 @@ impl Client {
     pub fn modify_addresses_renew_flag(&self) -> ModifyAddressesRenewFlagCall {
         ModifyAddressesRenewFlagCall::new(&self.handle)
     }
-    /// Calls `ModifyAssistantCidr`.
+    /// Calls `ModifyAssistantCidr`; the answer is a [`ModifyAssistantCidrResponse`].
     ///
     /// Required: `VpcId`.
     ///
@@ -3125,7 +3125,7 @@ impl Client {
     pub fn modify_assistant_cidr(&self) -> ModifyAssistantCidrCall {
         ModifyAssistantCidrCall::new(&self.handle)
     }
-    /// Calls `ModifyBandwidthPackageAttribute`.
+    /// Calls `ModifyBandwidthPackageAttribute`; the answer is a [`ModifyBandwidthPackageAttributeResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vpc&Version=2017-03-12&Action=ModifyBandwidthPackageAttribute)
     #[inline]
@@ -3134,7 +3134,7 @@ impl Client {
     ) -> ModifyBandwidthPackageAttributeCall {
         ModifyBandwidthPackageAttributeCall::new(&self.handle)
     }
-    /// Calls `ModifyBandwidthPackageBandwidth`.
+    /// Calls `ModifyBandwidthPackageBandwidth`; the answer is a [`ModifyBandwidthPackageBandwidthResponse`].
     ///
     /// Required: `InternetMaxBandwidth`, `BandwidthPackageId`.
     ///
@@ -3145,7 +3145,7 @@ impl Client {
     ) -> ModifyBandwidthPackageBandwidthCall {
         ModifyBandwidthPackageBandwidthCall::new(&self.handle)
     }
-    /// Calls `ModifyCcnAttachedInstancesAttribute`.
+    /// Calls `ModifyCcnAttachedInstancesAttribute`; the answer is a [`ModifyCcnAttachedInstancesAttributeResponse`].
     ///
     /// Required: `CcnId`, `Instances`.
     ///
@@ -3156,7 +3156,7 @@ impl Client {
     ) -> ModifyCcnAttachedInstancesAttributeCall {
         ModifyCcnAttachedInstancesAttributeCall::new(&self.handle)
     }
-    /// Calls `ModifyCcnAttribute`.
+    /// Calls `ModifyCcnAttribute`; the answer is a [`ModifyCcnAttributeResponse`].
     ///
     /// Required: `CcnId`.
     ///
@@ -3165,7 +3165,7 @@ impl Client {
     pub fn modify_ccn_attribute(&self) -> ModifyCcnAttributeCall {
         ModifyCcnAttributeCall::new(&self.handle)
     }
-    /// Calls `ModifyCcnPolicyBasedRoutingNextHopAttribute`.
+    /// Calls `ModifyCcnPolicyBasedRoutingNextHopAttribute`; the answer is a [`ModifyCcnPolicyBasedRoutingNextHopAttributeResponse`].
     ///
     /// Required: `CcnId`, `PolicyBasedRoutingNextHopId`.
     ///
@@ -3176,7 +3176,7 @@ impl Client {
     ) -> ModifyCcnPolicyBasedRoutingNextHopAttributeCall {
         ModifyCcnPolicyBasedRoutingNextHopAttributeCall::new(&self.handle)
     }
-    /// Calls `ModifyCcnPolicyBasedRoutingRuleAttribute`.
+    /// Calls `ModifyCcnPolicyBasedRoutingRuleAttribute`; the answer is a [`ModifyCcnPolicyBasedRoutingRuleAttributeResponse`].
     ///
     /// Required: `CcnId`, `PolicyBasedRoutingRuleId`.
     ///
@@ -3187,7 +3187,7 @@ impl Client {
     ) -> ModifyCcnPolicyBasedRoutingRuleAttributeCall {
         ModifyCcnPolicyBasedRoutingRuleAttributeCall::new(&self.handle)
     }
-    /// Calls `ModifyCcnRegionBandwidthLimitsType`.
+    /// Calls `ModifyCcnRegionBandwidthLimitsType`; the answer is a [`ModifyCcnRegionBandwidthLimitsTypeResponse`].
     ///
     /// Required: `CcnId`.
     ///
@@ -3198,7 +3198,7 @@ impl Client {
     ) -> ModifyCcnRegionBandwidthLimitsTypeCall {
         ModifyCcnRegionBandwidthLimitsTypeCall::new(&self.handle)
     }
-    /// Calls `ModifyCcnRouteTables`.
+    /// Calls `ModifyCcnRouteTables`; the answer is a [`ModifyCcnRouteTablesResponse`].
     ///
     /// Required: `RouteTableInfo`.
     ///
@@ -3207,21 +3207,21 @@ impl Client {
     pub fn modify_ccn_route_tables(&self) -> ModifyCcnRouteTablesCall {
         ModifyCcnRouteTablesCall::new(&self.handle)
     }
-    /// Calls `ModifyCdcLDCXAttribute`.
+    /// Calls `ModifyCdcLDCXAttribute`; the answer is a [`ModifyCdcLDCXAttributeResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vpc&Version=2017-03-12&Action=ModifyCdcLDCXAttribute)
     #[inline]
     pub fn modify_cdc_ldcx_attribute(&self) -> ModifyCdcLDCXAttributeCall {
         ModifyCdcLDCXAttributeCall::new(&self.handle)
     }
-    /// Calls `ModifyCdcNetPlaneAttribute`.
+    /// Calls `ModifyCdcNetPlaneAttribute`; the answer is a [`ModifyCdcNetPlaneAttributeResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vpc&Version=2017-03-12&Action=ModifyCdcNetPlaneAttribute)
     #[inline]
     pub fn modify_cdc_net_plane_attribute(&self) -> ModifyCdcNetPlaneAttributeCall {
         ModifyCdcNetPlaneAttributeCall::new(&self.handle)
     }
-    /// Calls `ModifyCustomerGatewayAttribute`.
+    /// Calls `ModifyCustomerGatewayAttribute`; the answer is a [`ModifyCustomerGatewayAttributeResponse`].
     ///
     /// Required: `CustomerGatewayId`, `CustomerGatewayName`.
     ///
@@ -3232,7 +3232,7 @@ impl Client {
     ) -> ModifyCustomerGatewayAttributeCall {
         ModifyCustomerGatewayAttributeCall::new(&self.handle)
     }
-    /// Calls `ModifyDhcpIpAttribute`.
+    /// Calls `ModifyDhcpIpAttribute`; the answer is a [`ModifyDhcpIpAttributeResponse`].
     ///
     /// Required: `DhcpIpId`, `DhcpIpName`.
     ///
@@ -3241,7 +3241,7 @@ impl Client {
     pub fn modify_dhcp_ip_attribute(&self) -> ModifyDhcpIpAttributeCall {
         ModifyDhcpIpAttributeCall::new(&self.handle)
     }
-    /// Calls `ModifyDirectConnectGatewayAttribute`.
+    /// Calls `ModifyDirectConnectGatewayAttribute`; the answer is a [`ModifyDirectConnectGatewayAttributeResponse`].
     ///
     /// Required: `DirectConnectGatewayId`.
     ///
@@ -3252,7 +3252,7 @@ impl Client {
     ) -> ModifyDirectConnectGatewayAttributeCall {
         ModifyDirectConnectGatewayAttributeCall::new(&self.handle)
     }
-    /// Calls `ModifyFlowLogAttribute`.
+    /// Calls `ModifyFlowLogAttribute`; the answer is a [`ModifyFlowLogAttributeResponse`].
     ///
     /// Required: `FlowLogId`.
     ///
@@ -3261,7 +3261,7 @@ impl Client {
     pub fn modify_flow_log_attribute(&self) -> ModifyFlowLogAttributeCall {
         ModifyFlowLogAttributeCall::new(&self.handle)
     }
-    /// Calls `ModifyGatewayFlowQos`.
+    /// Calls `ModifyGatewayFlowQos`; the answer is a [`ModifyGatewayFlowQosResponse`].
     ///
     /// Required: `GatewayId`, `Bandwidth`, `IpAddresses`.
     ///
@@ -3270,7 +3270,7 @@ impl Client {
     pub fn modify_gateway_flow_qos(&self) -> ModifyGatewayFlowQosCall {
         ModifyGatewayFlowQosCall::new(&self.handle)
     }
-    /// Calls `ModifyGlobalRouteECMPAlgorithm`.
+    /// Calls `ModifyGlobalRouteECMPAlgorithm`; the answer is a [`ModifyGlobalRouteECMPAlgorithmResponse`].
     ///
     /// Required: `VpcId`.
     ///
@@ -3281,7 +3281,7 @@ impl Client {
     ) -> ModifyGlobalRouteECMPAlgorithmCall {
         ModifyGlobalRouteECMPAlgorithmCall::new(&self.handle)
     }
-    /// Calls `ModifyGlobalRoutes`.
+    /// Calls `ModifyGlobalRoutes`; the answer is a [`ModifyGlobalRoutesResponse`].
     ///
     /// Required: `VpcId`, `GlobalRoutes`.
     ///
@@ -3290,7 +3290,7 @@ impl Client {
     pub fn modify_global_routes(&self) -> ModifyGlobalRoutesCall {
         ModifyGlobalRoutesCall::new(&self.handle)
     }
-    /// Calls `ModifyHaVipAttribute`.
+    /// Calls `ModifyHaVipAttribute`; the answer is a [`ModifyHaVipAttributeResponse`].
     ///
     /// Required: `HaVipId`.
     ///
@@ -3299,7 +3299,7 @@ impl Client {
     pub fn modify_ha_vip_attribute(&self) -> ModifyHaVipAttributeCall {
         ModifyHaVipAttributeCall::new(&self.handle)
     }
-    /// Calls `ModifyHighPriorityRouteAttribute`.
+    /// Calls `ModifyHighPriorityRouteAttribute`; the answer is a [`ModifyHighPriorityRouteAttributeResponse`].
     ///
     /// Required: `HighPriorityRouteTableId`, `HighPriorityModifyItems`.
     ///
@@ -3310,7 +3310,7 @@ impl Client {
     ) -> ModifyHighPriorityRouteAttributeCall {
         ModifyHighPriorityRouteAttributeCall::new(&self.handle)
     }
-    /// Calls `ModifyHighPriorityRouteECMPAlgorithm`.
+    /// Calls `ModifyHighPriorityRouteECMPAlgorithm`; the answer is a [`ModifyHighPriorityRouteECMPAlgorithmResponse`].
     ///
     /// Required: `HighPriorityRouteTableId`, `RouteECMPAlgorithms`.
     ///
@@ -3321,7 +3321,7 @@ impl Client {
     ) -> ModifyHighPriorityRouteECMPAlgorithmCall {
         ModifyHighPriorityRouteECMPAlgorithmCall::new(&self.handle)
     }
-    /// Calls `ModifyHighPriorityRouteTableAttribute`.
+    /// Calls `ModifyHighPriorityRouteTableAttribute`; the answer is a [`ModifyHighPriorityRouteTableAttributeResponse`].
     ///
     /// Required: `HighPriorityRouteTableId`, `Name`.
     ///
@@ -3332,7 +3332,7 @@ impl Client {
     ) -> ModifyHighPriorityRouteTableAttributeCall {
         ModifyHighPriorityRouteTableAttributeCall::new(&self.handle)
     }
-    /// Calls `ModifyIPv6AddressesAttributes`.
+    /// Calls `ModifyIPv6AddressesAttributes`; the answer is a [`ModifyIPv6AddressesAttributesResponse`].
     ///
     /// Required: `IPv6AddressIds`.
     ///
@@ -3341,7 +3341,7 @@ impl Client {
     pub fn modify_ipv6_addresses_attributes(&self) -> ModifyIPv6AddressesAttributesCall {
         ModifyIPv6AddressesAttributesCall::new(&self.handle)
     }
-    /// Calls `ModifyIPv6AddressesBandwidth`.
+    /// Calls `ModifyIPv6AddressesBandwidth`; the answer is a [`ModifyIPv6AddressesBandwidthResponse`].
     ///
     /// Required: `IPv6AddressIds`, `InternetMaxBandwidthOut`.
     ///
@@ -3350,7 +3350,7 @@ impl Client {
     pub fn modify_ipv6_addresses_bandwidth(&self) -> ModifyIPv6AddressesBandwidthCall {
         ModifyIPv6AddressesBandwidthCall::new(&self.handle)
     }
-    /// Calls `ModifyIp6AddressesBandwidth`.
+    /// Calls `ModifyIp6AddressesBandwidth`; the answer is a [`ModifyIp6AddressesBandwidthResponse`].
     ///
     /// Required: `InternetMaxBandwidthOut`.
     ///
@@ -3359,7 +3359,7 @@ impl Client {
     pub fn modify_ip6_addresses_bandwidth(&self) -> ModifyIp6AddressesBandwidthCall {
         ModifyIp6AddressesBandwidthCall::new(&self.handle)
     }
-    /// Calls `ModifyIp6Rule`.
+    /// Calls `ModifyIp6Rule`; the answer is a [`ModifyIp6RuleResponse`].
     ///
     /// Required: `Ip6TranslatorId`, `Ip6RuleId`.
     ///
@@ -3368,7 +3368,7 @@ impl Client {
     pub fn modify_ip6_rule(&self) -> ModifyIp6RuleCall {
         ModifyIp6RuleCall::new(&self.handle)
     }
-    /// Calls `ModifyIp6Translator`.
+    /// Calls `ModifyIp6Translator`; the answer is a [`ModifyIp6TranslatorResponse`].
     ///
     /// Required: `Ip6TranslatorId`.
     ///
@@ -3377,7 +3377,7 @@ impl Client {
     pub fn modify_ip6_translator(&self) -> ModifyIp6TranslatorCall {
         ModifyIp6TranslatorCall::new(&self.handle)
     }
-    /// Calls `ModifyIpv6AddressesAttribute`.
+    /// Calls `ModifyIpv6AddressesAttribute`; the answer is a [`ModifyIpv6AddressesAttributeResponse`].
     ///
     /// Required: `NetworkInterfaceId`, `Ipv6Addresses`.
     ///
@@ -3386,7 +3386,7 @@ impl Client {
     pub fn modify_ipv6_addresses_attribute(&self) -> ModifyIpv6AddressesAttributeCall {
         ModifyIpv6AddressesAttributeCall::new(&self.handle)
     }
-    /// Calls `ModifyLocalGateway`.
+    /// Calls `ModifyLocalGateway`; the answer is a [`ModifyLocalGatewayResponse`].
     ///
     /// Required: `LocalGatewayName`, `CdcId`, `LocalGatewayId`.
     ///
@@ -3395,7 +3395,7 @@ impl Client {
     pub fn modify_local_gateway(&self) -> ModifyLocalGatewayCall {
         ModifyLocalGatewayCall::new(&self.handle)
     }
-    /// Calls `ModifyNatGatewayAdvancedAttribute`.
+    /// Calls `ModifyNatGatewayAdvancedAttribute`; the answer is a [`ModifyNatGatewayAdvancedAttributeResponse`].
     ///
     /// Required: `NatGatewayId`.
     ///
@@ -3406,7 +3406,7 @@ impl Client {
     ) -> ModifyNatGatewayAdvancedAttributeCall {
         ModifyNatGatewayAdvancedAttributeCall::new(&self.handle)
     }
-    /// Calls `ModifyNatGatewayAttribute`.
+    /// Calls `ModifyNatGatewayAttribute`; the answer is a [`ModifyNatGatewayAttributeResponse`].
     ///
     /// Required: `NatGatewayId`.
     ///
@@ -3415,7 +3415,7 @@ impl Client {
     pub fn modify_nat_gateway_attribute(&self) -> ModifyNatGatewayAttributeCall {
         ModifyNatGatewayAttributeCall::new(&self.handle)
     }
-    /// Calls `ModifyNatGatewayDestinationIpPortTranslationNatRule`.
+    /// Calls `ModifyNatGatewayDestinationIpPortTranslationNatRule`; the answer is a [`ModifyNatGatewayDestinationIpPortTranslationNatRuleResponse`].
     ///
     /// Required: `NatGatewayId`, `SourceNatRule`, `DestinationNatRule`.
     ///
@@ -3426,7 +3426,7 @@ impl Client {
     ) -> ModifyNatGatewayDestinationIpPortTranslationNatRuleCall {
         ModifyNatGatewayDestinationIpPortTranslationNatRuleCall::new(&self.handle)
     }
-    /// Calls `ModifyNatGatewaySourceIpTranslationNatRule`.
+    /// Calls `ModifyNatGatewaySourceIpTranslationNatRule`; the answer is a [`ModifyNatGatewaySourceIpTranslationNatRuleResponse`].
     ///
     /// Required: `NatGatewayId`, `SourceIpTranslationNatRule`.
     ///
@@ -3437,7 +3437,7 @@ impl Client {
     ) -> ModifyNatGatewaySourceIpTranslationNatRuleCall {
         ModifyNatGatewaySourceIpTranslationNatRuleCall::new(&self.handle)
     }
-    /// Calls `ModifyNetDetect`.
+    /// Calls `ModifyNetDetect`; the answer is a [`ModifyNetDetectResponse`].
     ///
     /// Required: `NetDetectId`.
     ///
@@ -3446,7 +3446,7 @@ impl Client {
     pub fn modify_net_detect(&self) -> ModifyNetDetectCall {
         ModifyNetDetectCall::new(&self.handle)
     }
-    /// Calls `ModifyNetworkAclAttribute`.
+    /// Calls `ModifyNetworkAclAttribute`; the answer is a [`ModifyNetworkAclAttributeResponse`].
     ///
     /// Required: `NetworkAclId`, `NetworkAclName`.
     ///
@@ -3455,7 +3455,7 @@ impl Client {
     pub fn modify_network_acl_attribute(&self) -> ModifyNetworkAclAttributeCall {
         ModifyNetworkAclAttributeCall::new(&self.handle)
     }
-    /// Calls `ModifyNetworkAclEntries`.
+    /// Calls `ModifyNetworkAclEntries`; the answer is a [`ModifyNetworkAclEntriesResponse`].
     ///
     /// Required: `NetworkAclId`.
     ///
@@ -3464,7 +3464,7 @@ impl Client {
     pub fn modify_network_acl_entries(&self) -> ModifyNetworkAclEntriesCall {
         ModifyNetworkAclEntriesCall::new(&self.handle)
     }
-    /// Calls `ModifyNetworkAclQuintupleEntries`.
+    /// Calls `ModifyNetworkAclQuintupleEntries`; the answer is a [`ModifyNetworkAclQuintupleEntriesResponse`].
     ///
     /// Required: `NetworkAclId`, `NetworkAclQuintupleSet`.
     ///
@@ -3475,7 +3475,7 @@ impl Client {
     ) -> ModifyNetworkAclQuintupleEntriesCall {
         ModifyNetworkAclQuintupleEntriesCall::new(&self.handle)
     }
-    /// Calls `ModifyNetworkInterfaceAttribute`.
+    /// Calls `ModifyNetworkInterfaceAttribute`; the answer is a [`ModifyNetworkInterfaceAttributeResponse`].
     ///
     /// Required: `NetworkInterfaceId`.
     ///
@@ -3486,7 +3486,7 @@ impl Client {
     ) -> ModifyNetworkInterfaceAttributeCall {
         ModifyNetworkInterfaceAttributeCall::new(&self.handle)
     }
-    /// Calls `ModifyNetworkInterfaceQos`.
+    /// Calls `ModifyNetworkInterfaceQos`; the answer is a [`ModifyNetworkInterfaceQosResponse`].
     ///
     /// Required: `NetworkInterfaceIds`.
     ///
@@ -3495,7 +3495,7 @@ impl Client {
     pub fn modify_network_interface_qos(&self) -> ModifyNetworkInterfaceQosCall {
         ModifyNetworkInterfaceQosCall::new(&self.handle)
     }
-    /// Calls `ModifyPrivateIpAddressesAttribute`.
+    /// Calls `ModifyPrivateIpAddressesAttribute`; the answer is a [`ModifyPrivateIpAddressesAttributeResponse`].
     ///
     /// Required: `NetworkInterfaceId`, `PrivateIpAddresses`.
     ///
@@ -3506,7 +3506,7 @@ impl Client {
     ) -> ModifyPrivateIpAddressesAttributeCall {
         ModifyPrivateIpAddressesAttributeCall::new(&self.handle)
     }
-    /// Calls `ModifyPrivateNatGatewayAttribute`.
+    /// Calls `ModifyPrivateNatGatewayAttribute`; the answer is a [`ModifyPrivateNatGatewayAttributeResponse`].
     ///
     /// Required: `NatGatewayId`.
     ///
@@ -3517,7 +3517,7 @@ impl Client {
     ) -> ModifyPrivateNatGatewayAttributeCall {
         ModifyPrivateNatGatewayAttributeCall::new(&self.handle)
     }
-    /// Calls `ModifyPrivateNatGatewayDestinationIpPortTranslationNatRule`.
+    /// Calls `ModifyPrivateNatGatewayDestinationIpPortTranslationNatRule`; the answer is a [`ModifyPrivateNatGatewayDestinationIpPortTranslationNatRuleResponse`].
     ///
     /// Required: `NatGatewayId`, `LocalDestinationIpPortTranslationNatRules`.
     ///
@@ -3528,7 +3528,7 @@ impl Client {
     ) -> ModifyPrivateNatGatewayDestinationIpPortTranslationNatRuleCall {
         ModifyPrivateNatGatewayDestinationIpPortTranslationNatRuleCall::new(&self.handle)
     }
-    /// Calls `ModifyPrivateNatGatewayTranslationAclRule`.
+    /// Calls `ModifyPrivateNatGatewayTranslationAclRule`; the answer is a [`ModifyPrivateNatGatewayTranslationAclRuleResponse`].
     ///
     /// Required: `NatGatewayId`, `TranslationDirection`, `TranslationType`, `TranslationIp`, `TranslationAclRules`.
     ///
@@ -3539,7 +3539,7 @@ impl Client {
     ) -> ModifyPrivateNatGatewayTranslationAclRuleCall {
         ModifyPrivateNatGatewayTranslationAclRuleCall::new(&self.handle)
     }
-    /// Calls `ModifyPrivateNatGatewayTranslationNatRule`.
+    /// Calls `ModifyPrivateNatGatewayTranslationNatRule`; the answer is a [`ModifyPrivateNatGatewayTranslationNatRuleResponse`].
     ///
     /// Required: `NatGatewayId`, `TranslationNatRules`.
     ///
@@ -3550,7 +3550,7 @@ impl Client {
     ) -> ModifyPrivateNatGatewayTranslationNatRuleCall {
         ModifyPrivateNatGatewayTranslationNatRuleCall::new(&self.handle)
     }
-    /// Calls `ModifyReserveIpAddress`.
+    /// Calls `ModifyReserveIpAddress`; the answer is a [`ModifyReserveIpAddressResponse`].
     ///
     /// Required: `VpcId`, `ReserveIpId`.
     ///
@@ -3559,7 +3559,7 @@ impl Client {
     pub fn modify_reserve_ip_address(&self) -> ModifyReserveIpAddressCall {
         ModifyReserveIpAddressCall::new(&self.handle)
     }
-    /// Calls `ModifyRoutePolicyAttribute`.
+    /// Calls `ModifyRoutePolicyAttribute`; the answer is a [`ModifyRoutePolicyAttributeResponse`].
     ///
     /// Required: `RoutePolicyId`, `RoutePolicyName`, `RoutePolicyDescription`.
     ///
@@ -3568,7 +3568,7 @@ impl Client {
     pub fn modify_route_policy_attribute(&self) -> ModifyRoutePolicyAttributeCall {
         ModifyRoutePolicyAttributeCall::new(&self.handle)
     }
-    /// Calls `ModifyRouteTableAttribute`.
+    /// Calls `ModifyRouteTableAttribute`; the answer is a [`ModifyRouteTableAttributeResponse`].
     ///
     /// Required: `RouteTableId`, `RouteTableName`.
     ///
@@ -3577,7 +3577,7 @@ impl Client {
     pub fn modify_route_table_attribute(&self) -> ModifyRouteTableAttributeCall {
         ModifyRouteTableAttributeCall::new(&self.handle)
     }
-    /// Calls `ModifyRouteTableSelectionPolicies`.
+    /// Calls `ModifyRouteTableSelectionPolicies`; the answer is a [`ModifyRouteTableSelectionPoliciesResponse`].
     ///
     /// Required: `CcnId`, `SelectionPolicies`.
     ///
@@ -3588,7 +3588,7 @@ impl Client {
     ) -> ModifyRouteTableSelectionPoliciesCall {
         ModifyRouteTableSelectionPoliciesCall::new(&self.handle)
     }
-    /// Calls `ModifySecurityGroupAttribute`.
+    /// Calls `ModifySecurityGroupAttribute`; the answer is a [`ModifySecurityGroupAttributeResponse`].
     ///
     /// Required: `SecurityGroupId`.
     ///
@@ -3597,7 +3597,7 @@ impl Client {
     pub fn modify_security_group_attribute(&self) -> ModifySecurityGroupAttributeCall {
         ModifySecurityGroupAttributeCall::new(&self.handle)
     }
-    /// Calls `ModifySecurityGroupPolicies`.
+    /// Calls `ModifySecurityGroupPolicies`; the answer is a [`ModifySecurityGroupPoliciesResponse`].
     ///
     /// Required: `SecurityGroupId`, `SecurityGroupPolicySet`.
     ///
@@ -3606,7 +3606,7 @@ impl Client {
     pub fn modify_security_group_policies(&self) -> ModifySecurityGroupPoliciesCall {
         ModifySecurityGroupPoliciesCall::new(&self.handle)
     }
-    /// Calls `ModifyServiceTemplateAttribute`.
+    /// Calls `ModifyServiceTemplateAttribute`; the answer is a [`ModifyServiceTemplateAttributeResponse`].
     ///
     /// Required: `ServiceTemplateId`.
     ///
@@ -3617,7 +3617,7 @@ impl Client {
     ) -> ModifyServiceTemplateAttributeCall {
         ModifyServiceTemplateAttributeCall::new(&self.handle)
     }
-    /// Calls `ModifyServiceTemplateGroupAttribute`.
+    /// Calls `ModifyServiceTemplateGroupAttribute`; the answer is a [`ModifyServiceTemplateGroupAttributeResponse`].
     ///
     /// Required: `ServiceTemplateGroupId`.
     ///
@@ -3628,7 +3628,7 @@ impl Client {
     ) -> ModifyServiceTemplateGroupAttributeCall {
         ModifyServiceTemplateGroupAttributeCall::new(&self.handle)
     }
-    /// Calls `ModifySnapshotPolicies`.
+    /// Calls `ModifySnapshotPolicies`; the answer is a [`ModifySnapshotPoliciesResponse`].
     ///
     /// Required: `SnapshotPoliciesInfo`.
     ///
@@ -3637,7 +3637,7 @@ impl Client {
     pub fn modify_snapshot_policies(&self) -> ModifySnapshotPoliciesCall {
         ModifySnapshotPoliciesCall::new(&self.handle)
     }
-    /// Calls `ModifySubnetAttribute`.
+    /// Calls `ModifySubnetAttribute`; the answer is a [`ModifySubnetAttributeResponse`].
     ///
     /// Required: `SubnetId`.
     ///
@@ -3646,7 +3646,7 @@ impl Client {
     pub fn modify_subnet_attribute(&self) -> ModifySubnetAttributeCall {
         ModifySubnetAttributeCall::new(&self.handle)
     }
-    /// Calls `ModifyTemplateMember`.
+    /// Calls `ModifyTemplateMember`; the answer is a [`ModifyTemplateMemberResponse`].
     ///
     /// Required: `TemplateId`, `OriginalTemplateMember`, `TemplateMember`.
     ///
@@ -3655,7 +3655,7 @@ impl Client {
     pub fn modify_template_member(&self) -> ModifyTemplateMemberCall {
         ModifyTemplateMemberCall::new(&self.handle)
     }
-    /// Calls `ModifyTrafficMirrorAttribute`.
+    /// Calls `ModifyTrafficMirrorAttribute`; the answer is a [`ModifyTrafficMirrorAttributeResponse`].
     ///
     /// Required: `TrafficMirrorId`.
     ///
@@ -3664,7 +3664,7 @@ impl Client {
     pub fn modify_traffic_mirror_attribute(&self) -> ModifyTrafficMirrorAttributeCall {
         ModifyTrafficMirrorAttributeCall::new(&self.handle)
     }
-    /// Calls `ModifyTrafficMirrorFilterRules`.
+    /// Calls `ModifyTrafficMirrorFilterRules`; the answer is a [`ModifyTrafficMirrorFilterRulesResponse`].
     ///
     /// Required: `TrafficMirrorId`.
     ///
@@ -3675,7 +3675,7 @@ impl Client {
     ) -> ModifyTrafficMirrorFilterRulesCall {
         ModifyTrafficMirrorFilterRulesCall::new(&self.handle)
     }
-    /// Calls `ModifyVpcAttribute`.
+    /// Calls `ModifyVpcAttribute`; the answer is a [`ModifyVpcAttributeResponse`].
     ///
     /// Required: `VpcId`.
     ///
@@ -3684,7 +3684,7 @@ impl Client {
     pub fn modify_vpc_attribute(&self) -> ModifyVpcAttributeCall {
         ModifyVpcAttributeCall::new(&self.handle)
     }
-    /// Calls `ModifyVpcEndPointAttribute`.
+    /// Calls `ModifyVpcEndPointAttribute`; the answer is a [`ModifyVpcEndPointAttributeResponse`].
     ///
     /// Required: `EndPointId`.
     ///
@@ -3693,7 +3693,7 @@ impl Client {
     pub fn modify_vpc_end_point_attribute(&self) -> ModifyVpcEndPointAttributeCall {
         ModifyVpcEndPointAttributeCall::new(&self.handle)
     }
-    /// Calls `ModifyVpcEndPointServiceAttribute`.
+    /// Calls `ModifyVpcEndPointServiceAttribute`; the answer is a [`ModifyVpcEndPointServiceAttributeResponse`].
     ///
     /// Required: `EndPointServiceId`, `VpcId`.
     ///
@@ -3704,7 +3704,7 @@ impl Client {
     ) -> ModifyVpcEndPointServiceAttributeCall {
         ModifyVpcEndPointServiceAttributeCall::new(&self.handle)
     }
-    /// Calls `ModifyVpcEndPointServiceWhiteList`.
+    /// Calls `ModifyVpcEndPointServiceWhiteList`; the answer is a [`ModifyVpcEndPointServiceWhiteListResponse`].
     ///
     /// Required: `UserUin`, `EndPointServiceId`.
     ///
@@ -3715,7 +3715,7 @@ impl Client {
     ) -> ModifyVpcEndPointServiceWhiteListCall {
         ModifyVpcEndPointServiceWhiteListCall::new(&self.handle)
     }
-    /// Calls `ModifyVpcPeeringConnection`.
+    /// Calls `ModifyVpcPeeringConnection`; the answer is a [`ModifyVpcPeeringConnectionResponse`].
     ///
     /// Required: `PeeringConnectionId`.
     ///
@@ -3724,7 +3724,7 @@ impl Client {
     pub fn modify_vpc_peering_connection(&self) -> ModifyVpcPeeringConnectionCall {
         ModifyVpcPeeringConnectionCall::new(&self.handle)
     }
-    /// Calls `ModifyVpnConnectionAttribute`.
+    /// Calls `ModifyVpnConnectionAttribute`; the answer is a [`ModifyVpnConnectionAttributeResponse`].
     ///
     /// Required: `VpnConnectionId`.
     ///
@@ -3733,7 +3733,7 @@ impl Client {
     pub fn modify_vpn_connection_attribute(&self) -> ModifyVpnConnectionAttributeCall {
         ModifyVpnConnectionAttributeCall::new(&self.handle)
     }
-    /// Calls `ModifyVpnGatewayAttribute`.
+    /// Calls `ModifyVpnGatewayAttribute`; the answer is a [`ModifyVpnGatewayAttributeResponse`].
     ///
     /// Required: `VpnGatewayId`.
     ///
@@ -3742,7 +3742,7 @@ impl Client {
     pub fn modify_vpn_gateway_attribute(&self) -> ModifyVpnGatewayAttributeCall {
         ModifyVpnGatewayAttributeCall::new(&self.handle)
     }
-    /// Calls `ModifyVpnGatewayCcnRoutes`.
+    /// Calls `ModifyVpnGatewayCcnRoutes`; the answer is a [`ModifyVpnGatewayCcnRoutesResponse`].
     ///
     /// Required: `VpnGatewayId`, `Routes`.
     ///
@@ -3751,7 +3751,7 @@ impl Client {
     pub fn modify_vpn_gateway_ccn_routes(&self) -> ModifyVpnGatewayCcnRoutesCall {
         ModifyVpnGatewayCcnRoutesCall::new(&self.handle)
     }
-    /// Calls `ModifyVpnGatewayRoutes`.
+    /// Calls `ModifyVpnGatewayRoutes`; the answer is a [`ModifyVpnGatewayRoutesResponse`].
     ///
     /// Required: `VpnGatewayId`, `Routes`.
     ///
@@ -3760,7 +3760,7 @@ impl Client {
     pub fn modify_vpn_gateway_routes(&self) -> ModifyVpnGatewayRoutesCall {
         ModifyVpnGatewayRoutesCall::new(&self.handle)
     }
-    /// Calls `ModifyVpnGatewaySslClientCert`.
+    /// Calls `ModifyVpnGatewaySslClientCert`; the answer is a [`ModifyVpnGatewaySslClientCertResponse`].
     ///
     /// Required: `SslVpnClientIds`.
     ///
@@ -3771,7 +3771,7 @@ impl Client {
     ) -> ModifyVpnGatewaySslClientCertCall {
         ModifyVpnGatewaySslClientCertCall::new(&self.handle)
     }
-    /// Calls `ModifyVpnGatewaySslServer`.
+    /// Calls `ModifyVpnGatewaySslServer`; the answer is a [`ModifyVpnGatewaySslServerResponse`].
     ///
     /// Required: `SslVpnServerId`.
     ///
@@ -3780,7 +3780,7 @@ impl Client {
     pub fn modify_vpn_gateway_ssl_server(&self) -> ModifyVpnGatewaySslServerCall {
         ModifyVpnGatewaySslServerCall::new(&self.handle)
     }
-    /// Calls `NotifyRoutes`.
+    /// Calls `NotifyRoutes`; the answer is a [`NotifyRoutesResponse`].
     ///
     /// Required: `RouteTableId`, `RouteItemIds`.
     ///
@@ -3789,7 +3789,7 @@ impl Client {
     pub fn notify_routes(&self) -> NotifyRoutesCall {
         NotifyRoutesCall::new(&self.handle)
     }
-    /// Calls `RefreshDirectConnectGatewayRouteToNatGateway`.
+    /// Calls `RefreshDirectConnectGatewayRouteToNatGateway`; the answer is a [`RefreshDirectConnectGatewayRouteToNatGatewayResponse`].
     ///
     /// Required: `VpcId`, `NatGatewayId`, `DryRun`.
     ///
@@ -3800,7 +3800,7 @@ impl Client {
     ) -> RefreshDirectConnectGatewayRouteToNatGatewayCall {
         RefreshDirectConnectGatewayRouteToNatGatewayCall::new(&self.handle)
     }
-    /// Calls `RejectAttachCcnInstances`.
+    /// Calls `RejectAttachCcnInstances`; the answer is a [`RejectAttachCcnInstancesResponse`].
     ///
     /// Required: `CcnId`, `Instances`.
     ///
@@ -3809,7 +3809,7 @@ impl Client {
     pub fn reject_attach_ccn_instances(&self) -> RejectAttachCcnInstancesCall {
         RejectAttachCcnInstancesCall::new(&self.handle)
     }
-    /// Calls `RejectVpcPeeringConnection`.
+    /// Calls `RejectVpcPeeringConnection`; the answer is a [`RejectVpcPeeringConnectionResponse`].
     ///
     /// Required: `PeeringConnectionId`.
     ///
@@ -3818,7 +3818,7 @@ impl Client {
     pub fn reject_vpc_peering_connection(&self) -> RejectVpcPeeringConnectionCall {
         RejectVpcPeeringConnectionCall::new(&self.handle)
     }
-    /// Calls `ReleaseAddresses`.
+    /// Calls `ReleaseAddresses`; the answer is a [`ReleaseAddressesResponse`].
     ///
     /// Required: `AddressIds`.
     ///
@@ -3827,7 +3827,7 @@ impl Client {
     pub fn release_addresses(&self) -> ReleaseAddressesCall {
         ReleaseAddressesCall::new(&self.handle)
     }
-    /// Calls `ReleaseIPv6Addresses`.
+    /// Calls `ReleaseIPv6Addresses`; the answer is a [`ReleaseIPv6AddressesResponse`].
     ///
     /// Required: `IPv6AddressIds`.
     ///
@@ -3836,14 +3836,14 @@ impl Client {
     pub fn release_ipv6_addresses(&self) -> ReleaseIPv6AddressesCall {
         ReleaseIPv6AddressesCall::new(&self.handle)
     }
-    /// Calls `ReleaseIp6AddressesBandwidth`.
+    /// Calls `ReleaseIp6AddressesBandwidth`; the answer is a [`ReleaseIp6AddressesBandwidthResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vpc&Version=2017-03-12&Action=ReleaseIp6AddressesBandwidth)
     #[inline]
     pub fn release_ip6_addresses_bandwidth(&self) -> ReleaseIp6AddressesBandwidthCall {
         ReleaseIp6AddressesBandwidthCall::new(&self.handle)
     }
-    /// Calls `RemoveBandwidthPackageResources`.
+    /// Calls `RemoveBandwidthPackageResources`; the answer is a [`RemoveBandwidthPackageResourcesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vpc&Version=2017-03-12&Action=RemoveBandwidthPackageResources)
     #[inline]
@@ -3852,7 +3852,7 @@ impl Client {
     ) -> RemoveBandwidthPackageResourcesCall {
         RemoveBandwidthPackageResourcesCall::new(&self.handle)
     }
-    /// Calls `RemoveIp6Rules`.
+    /// Calls `RemoveIp6Rules`; the answer is a [`RemoveIp6RulesResponse`].
     ///
     /// Required: `Ip6TranslatorId`, `Ip6RuleIds`.
     ///
@@ -3861,7 +3861,7 @@ impl Client {
     pub fn remove_ip6_rules(&self) -> RemoveIp6RulesCall {
         RemoveIp6RulesCall::new(&self.handle)
     }
-    /// Calls `RenewAddresses`.
+    /// Calls `RenewAddresses`; the answer is a [`RenewAddressesResponse`].
     ///
     /// Required: `AddressIds`, `AddressChargePrepaid`.
     ///
@@ -3870,7 +3870,7 @@ impl Client {
     pub fn renew_addresses(&self) -> RenewAddressesCall {
         RenewAddressesCall::new(&self.handle)
     }
-    /// Calls `RenewVpnGateway`.
+    /// Calls `RenewVpnGateway`; the answer is a [`RenewVpnGatewayResponse`].
     ///
     /// Required: `VpnGatewayId`, `InstanceChargePrepaid`.
     ///
@@ -3879,7 +3879,7 @@ impl Client {
     pub fn renew_vpn_gateway(&self) -> RenewVpnGatewayCall {
         RenewVpnGatewayCall::new(&self.handle)
     }
-    /// Calls `ReplaceCcnRouteTableBroadcastPolicys`.
+    /// Calls `ReplaceCcnRouteTableBroadcastPolicys`; the answer is a [`ReplaceCcnRouteTableBroadcastPolicysResponse`].
     ///
     /// Required: `CcnId`, `RouteTableId`, `Policys`.
     ///
@@ -3890,7 +3890,7 @@ impl Client {
     ) -> ReplaceCcnRouteTableBroadcastPolicysCall {
         ReplaceCcnRouteTableBroadcastPolicysCall::new(&self.handle)
     }
-    /// Calls `ReplaceCcnRouteTableInputPolicys`.
+    /// Calls `ReplaceCcnRouteTableInputPolicys`; the answer is a [`ReplaceCcnRouteTableInputPolicysResponse`].
     ///
     /// Required: `CcnId`, `RouteTableId`, `Policys`.
     ///
@@ -3901,7 +3901,7 @@ impl Client {
     ) -> ReplaceCcnRouteTableInputPolicysCall {
         ReplaceCcnRouteTableInputPolicysCall::new(&self.handle)
     }
-    /// Calls `ReplaceDirectConnectGatewayCcnRoutes`.
+    /// Calls `ReplaceDirectConnectGatewayCcnRoutes`; the answer is a [`ReplaceDirectConnectGatewayCcnRoutesResponse`].
     ///
     /// Required: `DirectConnectGatewayId`, `Routes`.
     ///
@@ -3912,7 +3912,7 @@ impl Client {
     ) -> ReplaceDirectConnectGatewayCcnRoutesCall {
         ReplaceDirectConnectGatewayCcnRoutesCall::new(&self.handle)
     }
-    /// Calls `ReplaceHighPriorityRouteTableAssociation`.
+    /// Calls `ReplaceHighPriorityRouteTableAssociation`; the answer is a [`ReplaceHighPriorityRouteTableAssociationResponse`].
     ///
     /// Required: `HighPriorityRouteTableId`.
     ///
@@ -3923,7 +3923,7 @@ impl Client {
     ) -> ReplaceHighPriorityRouteTableAssociationCall {
         ReplaceHighPriorityRouteTableAssociationCall::new(&self.handle)
     }
-    /// Calls `ReplaceHighPriorityRoutes`.
+    /// Calls `ReplaceHighPriorityRoutes`; the answer is a [`ReplaceHighPriorityRoutesResponse`].
     ///
     /// Required: `HighPriorityRouteTableId`, `HighPriorityRoutes`.
     ///
@@ -3932,7 +3932,7 @@ impl Client {
     pub fn replace_high_priority_routes(&self) -> ReplaceHighPriorityRoutesCall {
         ReplaceHighPriorityRoutesCall::new(&self.handle)
     }
-    /// Calls `ReplaceRoutePolicyAssociations`.
+    /// Calls `ReplaceRoutePolicyAssociations`; the answer is a [`ReplaceRoutePolicyAssociationsResponse`].
     ///
     /// Required: `RoutePolicyAssociationSet`.
     ///
@@ -3943,7 +3943,7 @@ impl Client {
     ) -> ReplaceRoutePolicyAssociationsCall {
         ReplaceRoutePolicyAssociationsCall::new(&self.handle)
     }
-    /// Calls `ReplaceRoutePolicyEntries`.
+    /// Calls `ReplaceRoutePolicyEntries`; the answer is a [`ReplaceRoutePolicyEntriesResponse`].
     ///
     /// Required: `RoutePolicyId`, `RoutePolicyEntrySet`.
     ///
@@ -3952,7 +3952,7 @@ impl Client {
     pub fn replace_route_policy_entries(&self) -> ReplaceRoutePolicyEntriesCall {
         ReplaceRoutePolicyEntriesCall::new(&self.handle)
     }
-    /// Calls `ReplaceRouteTableAssociation`.
+    /// Calls `ReplaceRouteTableAssociation`; the answer is a [`ReplaceRouteTableAssociationResponse`].
     ///
     /// Required: `RouteTableId`.
     ///
@@ -3961,7 +3961,7 @@ impl Client {
     pub fn replace_route_table_association(&self) -> ReplaceRouteTableAssociationCall {
         ReplaceRouteTableAssociationCall::new(&self.handle)
     }
-    /// Calls `ReplaceRoutes`.
+    /// Calls `ReplaceRoutes`; the answer is a [`ReplaceRoutesResponse`].
     ///
     /// Required: `RouteTableId`, `Routes`.
     ///
@@ -3970,7 +3970,7 @@ impl Client {
     pub fn replace_routes(&self) -> ReplaceRoutesCall {
         ReplaceRoutesCall::new(&self.handle)
     }
-    /// Calls `ReplaceRoutesWithRoutePolicy`.
+    /// Calls `ReplaceRoutesWithRoutePolicy`; the answer is a [`ReplaceRoutesWithRoutePolicyResponse`].
     ///
     /// Required: `RouteTableId`, `Routes`.
     ///
@@ -3979,7 +3979,7 @@ impl Client {
     pub fn replace_routes_with_route_policy(&self) -> ReplaceRoutesWithRoutePolicyCall {
         ReplaceRoutesWithRoutePolicyCall::new(&self.handle)
     }
-    /// Calls `ReplaceSecurityGroupPolicies`.
+    /// Calls `ReplaceSecurityGroupPolicies`; the answer is a [`ReplaceSecurityGroupPoliciesResponse`].
     ///
     /// Required: `SecurityGroupId`, `SecurityGroupPolicySet`.
     ///
@@ -3988,7 +3988,7 @@ impl Client {
     pub fn replace_security_group_policies(&self) -> ReplaceSecurityGroupPoliciesCall {
         ReplaceSecurityGroupPoliciesCall::new(&self.handle)
     }
-    /// Calls `ReplaceSecurityGroupPolicy`.
+    /// Calls `ReplaceSecurityGroupPolicy`; the answer is a [`ReplaceSecurityGroupPolicyResponse`].
     ///
     /// Required: `SecurityGroupId`, `SecurityGroupPolicySet`.
     ///
@@ -3997,7 +3997,7 @@ impl Client {
     pub fn replace_security_group_policy(&self) -> ReplaceSecurityGroupPolicyCall {
         ReplaceSecurityGroupPolicyCall::new(&self.handle)
     }
-    /// Calls `ResetAttachCcnInstances`.
+    /// Calls `ResetAttachCcnInstances`; the answer is a [`ResetAttachCcnInstancesResponse`].
     ///
     /// Required: `CcnId`, `CcnUin`, `Instances`.
     ///
@@ -4006,7 +4006,7 @@ impl Client {
     pub fn reset_attach_ccn_instances(&self) -> ResetAttachCcnInstancesCall {
         ResetAttachCcnInstancesCall::new(&self.handle)
     }
-    /// Calls `ResetHighPriorityRoutes`.
+    /// Calls `ResetHighPriorityRoutes`; the answer is a [`ResetHighPriorityRoutesResponse`].
     ///
     /// Required: `HighPriorityRouteTableId`, `Name`, `HighPriorityRoutes`.
     ///
@@ -4015,7 +4015,7 @@ impl Client {
     pub fn reset_high_priority_routes(&self) -> ResetHighPriorityRoutesCall {
         ResetHighPriorityRoutesCall::new(&self.handle)
     }
-    /// Calls `ResetNatGatewayConnection`.
+    /// Calls `ResetNatGatewayConnection`; the answer is a [`ResetNatGatewayConnectionResponse`].
     ///
     /// Required: `NatGatewayId`, `MaxConcurrentConnection`.
     ///
@@ -4024,7 +4024,7 @@ impl Client {
     pub fn reset_nat_gateway_connection(&self) -> ResetNatGatewayConnectionCall {
         ResetNatGatewayConnectionCall::new(&self.handle)
     }
-    /// Calls `ResetRoutePolicyAssociations`.
+    /// Calls `ResetRoutePolicyAssociations`; the answer is a [`ResetRoutePolicyAssociationsResponse`].
     ///
     /// Required: `RouteTableId`, `RoutePolicyAssociationSet`.
     ///
@@ -4033,7 +4033,7 @@ impl Client {
     pub fn reset_route_policy_associations(&self) -> ResetRoutePolicyAssociationsCall {
         ResetRoutePolicyAssociationsCall::new(&self.handle)
     }
-    /// Calls `ResetRoutePolicyEntries`.
+    /// Calls `ResetRoutePolicyEntries`; the answer is a [`ResetRoutePolicyEntriesResponse`].
     ///
     /// Required: `RoutePolicyId`.
     ///
@@ -4042,7 +4042,7 @@ impl Client {
     pub fn reset_route_policy_entries(&self) -> ResetRoutePolicyEntriesCall {
         ResetRoutePolicyEntriesCall::new(&self.handle)
     }
-    /// Calls `ResetRoutes`.
+    /// Calls `ResetRoutes`; the answer is a [`ResetRoutesResponse`].
     ///
     /// Required: `RouteTableId`, `RouteTableName`, `Routes`.
     ///
@@ -4051,7 +4051,7 @@ impl Client {
     pub fn reset_routes(&self) -> ResetRoutesCall {
         ResetRoutesCall::new(&self.handle)
     }
-    /// Calls `ResetTrafficMirrorFilter`.
+    /// Calls `ResetTrafficMirrorFilter`; the answer is a [`ResetTrafficMirrorFilterResponse`].
     ///
     /// Required: `TrafficMirrorId`.
     ///
@@ -4060,7 +4060,7 @@ impl Client {
     pub fn reset_traffic_mirror_filter(&self) -> ResetTrafficMirrorFilterCall {
         ResetTrafficMirrorFilterCall::new(&self.handle)
     }
-    /// Calls `ResetTrafficMirrorSrcs`.
+    /// Calls `ResetTrafficMirrorSrcs`; the answer is a [`ResetTrafficMirrorSrcsResponse`].
     ///
     /// Required: `TrafficMirrorId`, `CollectorSrcs`.
     ///
@@ -4069,7 +4069,7 @@ impl Client {
     pub fn reset_traffic_mirror_srcs(&self) -> ResetTrafficMirrorSrcsCall {
         ResetTrafficMirrorSrcsCall::new(&self.handle)
     }
-    /// Calls `ResetTrafficMirrorTarget`.
+    /// Calls `ResetTrafficMirrorTarget`; the answer is a [`ResetTrafficMirrorTargetResponse`].
     ///
     /// Required: `TrafficMirrorId`, `CollectorTarget`.
     ///
@@ -4078,7 +4078,7 @@ impl Client {
     pub fn reset_traffic_mirror_target(&self) -> ResetTrafficMirrorTargetCall {
         ResetTrafficMirrorTargetCall::new(&self.handle)
     }
-    /// Calls `ResetVpnConnection`.
+    /// Calls `ResetVpnConnection`; the answer is a [`ResetVpnConnectionResponse`].
     ///
     /// Required: `VpnGatewayId`, `VpnConnectionId`.
     ///
@@ -4087,7 +4087,7 @@ impl Client {
     pub fn reset_vpn_connection(&self) -> ResetVpnConnectionCall {
         ResetVpnConnectionCall::new(&self.handle)
     }
-    /// Calls `ResetVpnGatewayInternetMaxBandwidth`.
+    /// Calls `ResetVpnGatewayInternetMaxBandwidth`; the answer is a [`ResetVpnGatewayInternetMaxBandwidthResponse`].
     ///
     /// Required: `VpnGatewayId`, `InternetMaxBandwidthOut`.
     ///
@@ -4098,7 +4098,7 @@ impl Client {
     ) -> ResetVpnGatewayInternetMaxBandwidthCall {
         ResetVpnGatewayInternetMaxBandwidthCall::new(&self.handle)
     }
-    /// Calls `ResumeSnapshotInstance`.
+    /// Calls `ResumeSnapshotInstance`; the answer is a [`ResumeSnapshotInstanceResponse`].
     ///
     /// Required: `SnapshotPolicyId`, `SnapshotFileId`, `InstanceId`.
     ///
@@ -4107,7 +4107,7 @@ impl Client {
     pub fn resume_snapshot_instance(&self) -> ResumeSnapshotInstanceCall {
         ResumeSnapshotInstanceCall::new(&self.handle)
     }
-    /// Calls `ReturnNormalAddresses`.
+    /// Calls `ReturnNormalAddresses`; the answer is a [`ReturnNormalAddressesResponse`].
     ///
     /// Required: `AddressIps`.
     ///
@@ -4116,7 +4116,7 @@ impl Client {
     pub fn return_normal_addresses(&self) -> ReturnNormalAddressesCall {
         ReturnNormalAddressesCall::new(&self.handle)
     }
-    /// Calls `SetCcnRegionBandwidthLimits`.
+    /// Calls `SetCcnRegionBandwidthLimits`; the answer is a [`SetCcnRegionBandwidthLimitsResponse`].
     ///
     /// Required: `CcnId`, `CcnRegionBandwidthLimits`.
     ///
@@ -4125,7 +4125,7 @@ impl Client {
     pub fn set_ccn_region_bandwidth_limits(&self) -> SetCcnRegionBandwidthLimitsCall {
         SetCcnRegionBandwidthLimitsCall::new(&self.handle)
     }
-    /// Calls `SetVpnGatewaysRenewFlag`.
+    /// Calls `SetVpnGatewaysRenewFlag`; the answer is a [`SetVpnGatewaysRenewFlagResponse`].
     ///
     /// Required: `VpnGatewayIds`, `AutoRenewFlag`.
     ///
@@ -4134,7 +4134,7 @@ impl Client {
     pub fn set_vpn_gateways_renew_flag(&self) -> SetVpnGatewaysRenewFlagCall {
         SetVpnGatewaysRenewFlagCall::new(&self.handle)
     }
-    /// Calls `StartTrafficMirror`.
+    /// Calls `StartTrafficMirror`; the answer is a [`StartTrafficMirrorResponse`].
     ///
     /// Required: `TrafficMirrorId`.
     ///
@@ -4143,7 +4143,7 @@ impl Client {
     pub fn start_traffic_mirror(&self) -> StartTrafficMirrorCall {
         StartTrafficMirrorCall::new(&self.handle)
     }
-    /// Calls `StopTrafficMirror`.
+    /// Calls `StopTrafficMirror`; the answer is a [`StopTrafficMirrorResponse`].
     ///
     /// Required: `TrafficMirrorId`.
     ///
@@ -4152,7 +4152,7 @@ impl Client {
     pub fn stop_traffic_mirror(&self) -> StopTrafficMirrorCall {
         StopTrafficMirrorCall::new(&self.handle)
     }
-    /// Calls `TransformAddress`.
+    /// Calls `TransformAddress`; the answer is a [`TransformAddressResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -4161,7 +4161,7 @@ impl Client {
     pub fn transform_address(&self) -> TransformAddressCall {
         TransformAddressCall::new(&self.handle)
     }
-    /// Calls `UnassignIpv6Addresses`.
+    /// Calls `UnassignIpv6Addresses`; the answer is a [`UnassignIpv6AddressesResponse`].
     ///
     /// Required: `NetworkInterfaceId`, `Ipv6Addresses`.
     ///
@@ -4170,7 +4170,7 @@ impl Client {
     pub fn unassign_ipv6_addresses(&self) -> UnassignIpv6AddressesCall {
         UnassignIpv6AddressesCall::new(&self.handle)
     }
-    /// Calls `UnassignIpv6CidrBlock`.
+    /// Calls `UnassignIpv6CidrBlock`; the answer is a [`UnassignIpv6CidrBlockResponse`].
     ///
     /// Required: `VpcId`.
     ///
@@ -4179,7 +4179,7 @@ impl Client {
     pub fn unassign_ipv6_cidr_block(&self) -> UnassignIpv6CidrBlockCall {
         UnassignIpv6CidrBlockCall::new(&self.handle)
     }
-    /// Calls `UnassignIpv6SubnetCidrBlock`.
+    /// Calls `UnassignIpv6SubnetCidrBlock`; the answer is a [`UnassignIpv6SubnetCidrBlockResponse`].
     ///
     /// Required: `VpcId`, `Ipv6SubnetCidrBlocks`.
     ///
@@ -4188,7 +4188,7 @@ impl Client {
     pub fn unassign_ipv6_subnet_cidr_block(&self) -> UnassignIpv6SubnetCidrBlockCall {
         UnassignIpv6SubnetCidrBlockCall::new(&self.handle)
     }
-    /// Calls `UnassignPrivateIpAddresses`.
+    /// Calls `UnassignPrivateIpAddresses`; the answer is a [`UnassignPrivateIpAddressesResponse`].
     ///
     /// Required: `NetworkInterfaceId`, `PrivateIpAddresses`.
     ///
@@ -4197,7 +4197,7 @@ impl Client {
     pub fn unassign_private_ip_addresses(&self) -> UnassignPrivateIpAddressesCall {
         UnassignPrivateIpAddressesCall::new(&self.handle)
     }
-    /// Calls `UnlockCcnBandwidths`.
+    /// Calls `UnlockCcnBandwidths`; the answer is a [`UnlockCcnBandwidthsResponse`].
     ///
     /// Required: `Instances`.
     ///
@@ -4206,14 +4206,14 @@ impl Client {
     pub fn unlock_ccn_bandwidths(&self) -> UnlockCcnBandwidthsCall {
         UnlockCcnBandwidthsCall::new(&self.handle)
     }
-    /// Calls `UnlockCcns`.
+    /// Calls `UnlockCcns`; the answer is a [`UnlockCcnsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vpc&Version=2017-03-12&Action=UnlockCcns)
     #[inline]
     pub fn unlock_ccns(&self) -> UnlockCcnsCall {
         UnlockCcnsCall::new(&self.handle)
     }
-    /// Calls `UpdateTrafficMirrorAllFilter`.
+    /// Calls `UpdateTrafficMirrorAllFilter`; the answer is a [`UpdateTrafficMirrorAllFilterResponse`].
     ///
     /// Required: `TrafficMirrorId`.
     ///
@@ -4222,7 +4222,7 @@ impl Client {
     pub fn update_traffic_mirror_all_filter(&self) -> UpdateTrafficMirrorAllFilterCall {
         UpdateTrafficMirrorAllFilterCall::new(&self.handle)
     }
-    /// Calls `UpdateTrafficMirrorDirection`.
+    /// Calls `UpdateTrafficMirrorDirection`; the answer is a [`UpdateTrafficMirrorDirectionResponse`].
     ///
     /// Required: `TrafficMirrorId`, `Direction`.
     ///
@@ -4231,7 +4231,7 @@ impl Client {
     pub fn update_traffic_mirror_direction(&self) -> UpdateTrafficMirrorDirectionCall {
         UpdateTrafficMirrorDirectionCall::new(&self.handle)
     }
-    /// Calls `UpgradeNatGatewayProductVersion`.
+    /// Calls `UpgradeNatGatewayProductVersion`; the answer is a [`UpgradeNatGatewayProductVersionResponse`].
     ///
     /// Required: `VpcId`, `NatGatewayId`, `Force`.
     ///
@@ -4242,7 +4242,7 @@ impl Client {
     ) -> UpgradeNatGatewayProductVersionCall {
         UpgradeNatGatewayProductVersionCall::new(&self.handle)
     }
-    /// Calls `WithdrawNotifyRoutes`.
+    /// Calls `WithdrawNotifyRoutes`; the answer is a [`WithdrawNotifyRoutesResponse`].
     ///
     /// Required: `RouteTableId`, `RouteItemIds`.
     ///
@@ -6231,7 +6231,6 @@ rt::action!(
     CreateCdcLDCXList, CreateCdcLDCXListRequest, CreateCdcLDCXListCall,
     CreateCdcLDCXListResponse, Error
 );
-impl<T> CreateCdcLDCXListCall<T> {}
 /// The answer of [`Client::create_cdc_ldcx_list`] (`CreateCdcLDCXList`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -6244,7 +6243,6 @@ rt::action!(
     CreateCdcNetPlanes, CreateCdcNetPlanesRequest, CreateCdcNetPlanesCall,
     CreateCdcNetPlanesResponse, Error
 );
-impl<T> CreateCdcNetPlanesCall<T> {}
 /// The answer of [`Client::create_cdc_net_planes`] (`CreateCdcNetPlanes`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -7578,7 +7576,6 @@ rt::action!(
     DeleteCdcLDCXList, DeleteCdcLDCXListRequest, DeleteCdcLDCXListCall,
     DeleteCdcLDCXListResponse, Error
 );
-impl<T> DeleteCdcLDCXListCall<T> {}
 /// The answer of [`Client::delete_cdc_ldcx_list`] (`DeleteCdcLDCXList`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -7591,7 +7588,6 @@ rt::action!(
     DeleteCdcNetPlanes, DeleteCdcNetPlanesRequest, DeleteCdcNetPlanesCall,
     DeleteCdcNetPlanesResponse, Error
 );
-impl<T> DeleteCdcNetPlanesCall<T> {}
 /// The answer of [`Client::delete_cdc_net_planes`] (`DeleteCdcNetPlanes`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -8426,7 +8422,6 @@ rt::action!(
     DescribeAccountAttributes, DescribeAccountAttributesRequest,
     DescribeAccountAttributesCall, DescribeAccountAttributesResponse, Error, idempotent
 );
-impl<T> DescribeAccountAttributesCall<T> {}
 /// The answer of [`Client::describe_account_attributes`] (`DescribeAccountAttributes`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -8459,7 +8454,6 @@ rt::action!(
     DescribeAddressQuota, DescribeAddressQuotaRequest, DescribeAddressQuotaCall,
     DescribeAddressQuotaResponse, Error, idempotent
 );
-impl<T> DescribeAddressQuotaCall<T> {}
 /// The answer of [`Client::describe_address_quota`] (`DescribeAddressQuota`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -8682,7 +8676,6 @@ rt::action!(
     DescribeBandwidthPackageQuotaCall, DescribeBandwidthPackageQuotaResponse, Error,
     idempotent
 );
-impl<T> DescribeBandwidthPackageQuotaCall<T> {}
 /// The answer of [`Client::describe_bandwidth_package_quota`] (`DescribeBandwidthPackageQuota`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -9076,7 +9069,6 @@ rt::action!(
     DescribeCdcLDCXList, DescribeCdcLDCXListRequest, DescribeCdcLDCXListCall,
     DescribeCdcLDCXListResponse, Error, idempotent
 );
-impl<T> DescribeCdcLDCXListCall<T> {}
 /// The answer of [`Client::describe_cdc_ldcx_list`] (`DescribeCdcLDCXList`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -9089,7 +9081,6 @@ rt::action!(
     DescribeCdcNetPlanes, DescribeCdcNetPlanesRequest, DescribeCdcNetPlanesCall,
     DescribeCdcNetPlanesResponse, Error, idempotent
 );
-impl<T> DescribeCdcNetPlanesCall<T> {}
 /// The answer of [`Client::describe_cdc_net_planes`] (`DescribeCdcNetPlanes`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -9102,7 +9093,6 @@ rt::action!(
     DescribeCdcUsedIdcVlan, DescribeCdcUsedIdcVlanRequest, DescribeCdcUsedIdcVlanCall,
     DescribeCdcUsedIdcVlanResponse, Error, idempotent
 );
-impl<T> DescribeCdcUsedIdcVlanCall<T> {}
 /// The answer of [`Client::describe_cdc_used_idc_vlan`] (`DescribeCdcUsedIdcVlan`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -9269,7 +9259,6 @@ rt::action!(
     DescribeCustomerGatewayVendorsCall, DescribeCustomerGatewayVendorsResponse, Error,
     idempotent
 );
-impl<T> DescribeCustomerGatewayVendorsCall<T> {}
 /// The answer of [`Client::describe_customer_gateway_vendors`] (`DescribeCustomerGatewayVendors`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -9325,7 +9314,6 @@ rt::action!(
     DescribeDesignatedZones, DescribeDesignatedZonesRequest, DescribeDesignatedZonesCall,
     DescribeDesignatedZonesResponse, Error, idempotent
 );
-impl<T> DescribeDesignatedZonesCall<T> {}
 /// The answer of [`Client::describe_designated_zones`] (`DescribeDesignatedZones`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -10153,7 +10141,6 @@ rt::action!(
     DescribeNatGatewayZones, DescribeNatGatewayZonesRequest, DescribeNatGatewayZonesCall,
     DescribeNatGatewayZonesResponse, Error, idempotent
 );
-impl<T> DescribeNatGatewayZonesCall<T> {}
 /// The answer of [`Client::describe_nat_gateway_zones`] (`DescribeNatGatewayZones`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -10292,7 +10279,6 @@ rt::action!(
     DescribeNetworkAccountType, DescribeNetworkAccountTypeRequest,
     DescribeNetworkAccountTypeCall, DescribeNetworkAccountTypeResponse, Error, idempotent
 );
-impl<T> DescribeNetworkAccountTypeCall<T> {}
 /// The answer of [`Client::describe_network_account_type`] (`DescribeNetworkAccountType`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -10556,7 +10542,6 @@ rt::action!(
     DescribePrivateNatGatewayRegionsCall, DescribePrivateNatGatewayRegionsResponse,
     Error, idempotent
 );
-impl<T> DescribePrivateNatGatewayRegionsCall<T> {}
 /// The answer of [`Client::describe_private_nat_gateway_regions`] (`DescribePrivateNatGatewayRegions`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -11096,7 +11081,6 @@ rt::action!(
     DescribeSecurityGroupLimitsCall, DescribeSecurityGroupLimitsResponse, Error,
     idempotent
 );
-impl<T> DescribeSecurityGroupLimitsCall<T> {}
 /// The answer of [`Client::describe_security_group_limits`] (`DescribeSecurityGroupLimits`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -11535,7 +11519,6 @@ rt::action!(
     DescribeTemplateLimits, DescribeTemplateLimitsRequest, DescribeTemplateLimitsCall,
     DescribeTemplateLimitsResponse, Error, idempotent
 );
-impl<T> DescribeTemplateLimitsCall<T> {}
 /// The answer of [`Client::describe_template_limits`] (`DescribeTemplateLimits`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -12927,7 +12910,6 @@ rt::action!(
     InquirePriceCreateDirectConnectGatewayCall,
     InquirePriceCreateDirectConnectGatewayResponse, Error, idempotent
 );
-impl<T> InquirePriceCreateDirectConnectGatewayCall<T> {}
 /// The answer of [`Client::inquire_price_create_direct_connect_gateway`] (`InquirePriceCreateDirectConnectGateway`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -13078,7 +13060,6 @@ pub struct LockCcnBandwidthsResponse {
     pub request_id: String,
 }
 rt::action!(LockCcns, LockCcnsRequest, LockCcnsCall, LockCcnsResponse, Error);
-impl<T> LockCcnsCall<T> {}
 /// The answer of [`Client::lock_ccns`] (`LockCcns`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -13436,7 +13417,6 @@ rt::action!(
     ModifyCdcLDCXAttribute, ModifyCdcLDCXAttributeRequest, ModifyCdcLDCXAttributeCall,
     ModifyCdcLDCXAttributeResponse, Error
 );
-impl<T> ModifyCdcLDCXAttributeCall<T> {}
 /// The answer of [`Client::modify_cdc_ldcx_attribute`] (`ModifyCdcLDCXAttribute`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -13449,7 +13429,6 @@ rt::action!(
     ModifyCdcNetPlaneAttribute, ModifyCdcNetPlaneAttributeRequest,
     ModifyCdcNetPlaneAttributeCall, ModifyCdcNetPlaneAttributeResponse, Error
 );
-impl<T> ModifyCdcNetPlaneAttributeCall<T> {}
 /// The answer of [`Client::modify_cdc_net_plane_attribute`] (`ModifyCdcNetPlaneAttribute`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -15383,7 +15362,6 @@ pub struct UnlockCcnBandwidthsResponse {
     pub request_id: String,
 }
 rt::action!(UnlockCcns, UnlockCcnsRequest, UnlockCcnsCall, UnlockCcnsResponse, Error);
-impl<T> UnlockCcnsCall<T> {}
 /// The answer of [`Client::unlock_ccns`] (`UnlockCcns`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

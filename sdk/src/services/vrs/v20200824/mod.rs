@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `CancelVRSTask`.
+    /// Calls `CancelVRSTask`; the answer is a [`CancelVRSTaskResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn cancel_vrs_task(&self) -> CancelVRSTaskCall {
         CancelVRSTaskCall::new(&self.handle)
     }
-    /// Calls `CreateVRSTask`.
+    /// Calls `CreateVRSTask`; the answer is a [`CreateVRSTaskResponse`].
     ///
     /// Required: `SessionId`, `VoiceName`, `VoiceGender`, `VoiceLanguage`, `AudioIdList`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn create_vrs_task(&self) -> CreateVRSTaskCall {
         CreateVRSTaskCall::new(&self.handle)
     }
-    /// Calls `DescribeVRSTaskStatus`.
+    /// Calls `DescribeVRSTaskStatus`; the answer is a [`DescribeVRSTaskStatusResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn describe_vrs_task_status(&self) -> DescribeVRSTaskStatusCall {
         DescribeVRSTaskStatusCall::new(&self.handle)
     }
-    /// Calls `DetectEnvAndSoundQuality`.
+    /// Calls `DetectEnvAndSoundQuality`; the answer is a [`DetectEnvAndSoundQualityResponse`].
     ///
     /// Required: `TextId`, `AudioData`, `TypeId`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn detect_env_and_sound_quality(&self) -> DetectEnvAndSoundQualityCall {
         DetectEnvAndSoundQualityCall::new(&self.handle)
     }
-    /// Calls `DownloadVRSModel`.
+    /// Calls `DownloadVRSModel`; the answer is a [`DownloadVRSModelResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -80,14 +80,14 @@ impl Client {
     pub fn download_vrs_model(&self) -> DownloadVRSModelCall {
         DownloadVRSModelCall::new(&self.handle)
     }
-    /// Calls `GetTrainingText`.
+    /// Calls `GetTrainingText`; the answer is a [`GetTrainingTextResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vrs&Version=2020-08-24&Action=GetTrainingText)
     #[inline]
     pub fn get_training_text(&self) -> GetTrainingTextCall {
         GetTrainingTextCall::new(&self.handle)
     }
-    /// Calls `GetVRSVoiceTypeInfo`.
+    /// Calls `GetVRSVoiceTypeInfo`; the answer is a [`GetVRSVoiceTypeInfoResponse`].
     ///
     /// Required: `VoiceType`.
     ///
@@ -96,7 +96,7 @@ impl Client {
     pub fn get_vrs_voice_type_info(&self) -> GetVRSVoiceTypeInfoCall {
         GetVRSVoiceTypeInfoCall::new(&self.handle)
     }
-    /// Calls `GetVRSVoiceTypes`.
+    /// Calls `GetVRSVoiceTypes`; the answer is a [`GetVRSVoiceTypesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=vrs&Version=2020-08-24&Action=GetVRSVoiceTypes)
     #[inline]

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `ConfirmVideoTranslateJob`.
+    /// Calls `ConfirmVideoTranslateJob`; the answer is a [`ConfirmVideoTranslateJobResponse`].
     ///
     /// Required: `JobId`, `TranslateResults`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn confirm_video_translate_job(&self) -> ConfirmVideoTranslateJobCall {
         ConfirmVideoTranslateJobCall::new(&self.handle)
     }
-    /// Calls `DescribeVideoTranslateJob`.
+    /// Calls `DescribeVideoTranslateJob`; the answer is a [`DescribeVideoTranslateJobResponse`].
     ///
     /// Required: `JobId`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn describe_video_translate_job(&self) -> DescribeVideoTranslateJobCall {
         DescribeVideoTranslateJobCall::new(&self.handle)
     }
-    /// Calls `SubmitVideoTranslateJob`.
+    /// Calls `SubmitVideoTranslateJob`; the answer is a [`SubmitVideoTranslateJobResponse`].
     ///
     /// The service marks this action deprecated.
     ///

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `AddAntiFakeUrl`.
+    /// Calls `AddAntiFakeUrl`; the answer is a [`AddAntiFakeUrlResponse`].
     ///
     /// Required: `Domain`, `Name`, `Uri`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn add_anti_fake_url(&self) -> AddAntiFakeUrlCall {
         AddAntiFakeUrlCall::new(&self.handle)
     }
-    /// Calls `AddAntiInfoLeakRules`.
+    /// Calls `AddAntiInfoLeakRules`; the answer is a [`AddAntiInfoLeakRulesResponse`].
     ///
     /// Required: `Domain`, `Name`, `ActionType`, `Strategies`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn add_anti_info_leak_rules(&self) -> AddAntiInfoLeakRulesCall {
         AddAntiInfoLeakRulesCall::new(&self.handle)
     }
-    /// Calls `AddAreaBanAreas`.
+    /// Calls `AddAreaBanAreas`; the answer is a [`AddAreaBanAreasResponse`].
     ///
     /// Required: `Domain`, `Areas`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn add_area_ban_areas(&self) -> AddAreaBanAreasCall {
         AddAreaBanAreasCall::new(&self.handle)
     }
-    /// Calls `AddAttackWhiteRule`.
+    /// Calls `AddAttackWhiteRule`; the answer is a [`AddAttackWhiteRuleResponse`].
     ///
     /// Required: `Domain`, `Status`, `Rules`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn add_attack_white_rule(&self) -> AddAttackWhiteRuleCall {
         AddAttackWhiteRuleCall::new(&self.handle)
     }
-    /// Calls `AddBatchCustomRule`.
+    /// Calls `AddBatchCustomRule`; the answer is a [`AddBatchCustomRuleResponse`].
     ///
     /// Required: `Name`, `ExpireTime`, `SortId`, `ActionType`, `Redirect`, `Bypass`, `Remark`, `EventId`, `Domains`, `Strategies`.
     ///
@@ -80,7 +80,7 @@ impl Client {
     pub fn add_batch_custom_rule(&self) -> AddBatchCustomRuleCall {
         AddBatchCustomRuleCall::new(&self.handle)
     }
-    /// Calls `AddBatchCustomWhiteRule`.
+    /// Calls `AddBatchCustomWhiteRule`; the answer is a [`AddBatchCustomWhiteRuleResponse`].
     ///
     /// Required: `Name`, `SortId`, `Strategies`, `Bypass`, `JobType`, `JobDateTime`.
     ///
@@ -89,14 +89,14 @@ impl Client {
     pub fn add_batch_custom_white_rule(&self) -> AddBatchCustomWhiteRuleCall {
         AddBatchCustomWhiteRuleCall::new(&self.handle)
     }
-    /// Calls `AddBypassAllRule`.
+    /// Calls `AddBypassAllRule`; the answer is a [`AddBypassAllRuleResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=waf&Version=2018-01-25&Action=AddBypassAllRule)
     #[inline]
     pub fn add_bypass_all_rule(&self) -> AddBypassAllRuleCall {
         AddBypassAllRuleCall::new(&self.handle)
     }
-    /// Calls `AddCustomRule`.
+    /// Calls `AddCustomRule`; the answer is a [`AddCustomRuleResponse`].
     ///
     /// Required: `Name`, `SortId`, `Strategies`, `Domain`, `ActionType`.
     ///
@@ -105,7 +105,7 @@ impl Client {
     pub fn add_custom_rule(&self) -> AddCustomRuleCall {
         AddCustomRuleCall::new(&self.handle)
     }
-    /// Calls `AddCustomWhiteRule`.
+    /// Calls `AddCustomWhiteRule`; the answer is a [`AddCustomWhiteRuleResponse`].
     ///
     /// Required: `Name`, `SortId`, `Strategies`, `Domain`, `Bypass`.
     ///
@@ -114,14 +114,14 @@ impl Client {
     pub fn add_custom_white_rule(&self) -> AddCustomWhiteRuleCall {
         AddCustomWhiteRuleCall::new(&self.handle)
     }
-    /// Calls `AddDomainWhiteRule`.
+    /// Calls `AddDomainWhiteRule`; the answer is a [`AddDomainWhiteRuleResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=waf&Version=2018-01-25&Action=AddDomainWhiteRule)
     #[inline]
     pub fn add_domain_white_rule(&self) -> AddDomainWhiteRuleCall {
         AddDomainWhiteRuleCall::new(&self.handle)
     }
-    /// Calls `AddLLMSdkAccess`.
+    /// Calls `AddLLMSdkAccess`; the answer is a [`AddLLMSdkAccessResponse`].
     ///
     /// Required: `Name`, `InstanceId`.
     ///
@@ -130,7 +130,7 @@ impl Client {
     pub fn add_llm_sdk_access(&self) -> AddLLMSdkAccessCall {
         AddLLMSdkAccessCall::new(&self.handle)
     }
-    /// Calls `AddSpartaProtection`.
+    /// Calls `AddSpartaProtection`; the answer is a [`AddSpartaProtectionResponse`].
     ///
     /// Required: `Domain`, `CertType`, `IsCdn`, `UpstreamType`, `IsWebsocket`, `LoadBalance`, `Ports`, `IsKeepAlive`, `InstanceID`.
     ///
@@ -139,7 +139,7 @@ impl Client {
     pub fn add_sparta_protection(&self) -> AddSpartaProtectionCall {
         AddSpartaProtectionCall::new(&self.handle)
     }
-    /// Calls `BatchOperateUserSignatureRules`.
+    /// Calls `BatchOperateUserSignatureRules`; the answer is a [`BatchOperateUserSignatureRulesResponse`].
     ///
     /// Required: `Domain`, `Status`.
     ///
@@ -150,7 +150,7 @@ impl Client {
     ) -> BatchOperateUserSignatureRulesCall {
         BatchOperateUserSignatureRulesCall::new(&self.handle)
     }
-    /// Calls `CreateAccessExport`.
+    /// Calls `CreateAccessExport`; the answer is a [`CreateAccessExportResponse`].
     ///
     /// Required: `TopicId`, `From`, `To`, `Query`, `Count`.
     ///
@@ -159,7 +159,7 @@ impl Client {
     pub fn create_access_export(&self) -> CreateAccessExportCall {
         CreateAccessExportCall::new(&self.handle)
     }
-    /// Calls `CreateAndUpdateBatchCCRule`.
+    /// Calls `CreateAndUpdateBatchCCRule`; the answer is a [`CreateAndUpdateBatchCCRuleResponse`].
     ///
     /// Required: `Name`, `RuleId`, `Status`, `Advance`, `Limit`, `Interval`, `ActionType`, `Priority`, `ValidTime`.
     ///
@@ -168,7 +168,7 @@ impl Client {
     pub fn create_and_update_batch_cc_rule(&self) -> CreateAndUpdateBatchCCRuleCall {
         CreateAndUpdateBatchCCRuleCall::new(&self.handle)
     }
-    /// Calls `CreateAreaBanRule`.
+    /// Calls `CreateAreaBanRule`; the answer is a [`CreateAreaBanRuleResponse`].
     ///
     /// Required: `Domain`, `Areas`, `JobType`, `JobDateTime`, `Lang`.
     ///
@@ -177,7 +177,7 @@ impl Client {
     pub fn create_area_ban_rule(&self) -> CreateAreaBanRuleCall {
         CreateAreaBanRuleCall::new(&self.handle)
     }
-    /// Calls `CreateBatchIpAccessControl`.
+    /// Calls `CreateBatchIpAccessControl`; the answer is a [`CreateBatchIpAccessControlResponse`].
     ///
     /// Required: `IpList`, `JobType`, `JobDateTime`, `ActionType`.
     ///
@@ -186,7 +186,7 @@ impl Client {
     pub fn create_batch_ip_access_control(&self) -> CreateBatchIpAccessControlCall {
         CreateBatchIpAccessControlCall::new(&self.handle)
     }
-    /// Calls `CreateDeals`.
+    /// Calls `CreateDeals`; the answer is a [`CreateDealsResponse`].
     ///
     /// Required: `Goods`.
     ///
@@ -195,7 +195,7 @@ impl Client {
     pub fn create_deals(&self) -> CreateDealsCall {
         CreateDealsCall::new(&self.handle)
     }
-    /// Calls `CreateExport`.
+    /// Calls `CreateExport`; the answer is a [`CreateExportResponse`].
     ///
     /// Required: `TopicId`, `Count`, `Query`, `From`, `To`.
     ///
@@ -204,7 +204,7 @@ impl Client {
     pub fn create_export(&self) -> CreateExportCall {
         CreateExportCall::new(&self.handle)
     }
-    /// Calls `CreateHost`.
+    /// Calls `CreateHost`; the answer is a [`CreateHostResponse`].
     ///
     /// Required: `Host`.
     ///
@@ -213,7 +213,7 @@ impl Client {
     pub fn create_host(&self) -> CreateHostCall {
         CreateHostCall::new(&self.handle)
     }
-    /// Calls `CreateIpAccessControl`.
+    /// Calls `CreateIpAccessControl`; the answer is a [`CreateIpAccessControlResponse`].
     ///
     /// Required: `Domain`, `IpList`, `ActionType`.
     ///
@@ -222,7 +222,7 @@ impl Client {
     pub fn create_ip_access_control(&self) -> CreateIpAccessControlCall {
         CreateIpAccessControlCall::new(&self.handle)
     }
-    /// Calls `CreateOwaspWhiteRule`.
+    /// Calls `CreateOwaspWhiteRule`; the answer is a [`CreateOwaspWhiteRuleResponse`].
     ///
     /// Required: `Name`, `Domain`, `Strategies`, `Ids`, `Type`, `JobType`, `JobDateTime`, `ExpireTime`.
     ///
@@ -231,7 +231,7 @@ impl Client {
     pub fn create_owasp_white_rule(&self) -> CreateOwaspWhiteRuleCall {
         CreateOwaspWhiteRuleCall::new(&self.handle)
     }
-    /// Calls `CreatePostCKafkaFlow`.
+    /// Calls `CreatePostCKafkaFlow`; the answer is a [`CreatePostCKafkaFlowResponse`].
     ///
     /// Required: `CKafkaRegion`, `CKafkaID`, `Brokers`, `Compression`, `VipType`, `LogType`, `Topic`, `KafkaVersion`.
     ///
@@ -240,14 +240,14 @@ impl Client {
     pub fn create_post_c_kafka_flow(&self) -> CreatePostCKafkaFlowCall {
         CreatePostCKafkaFlowCall::new(&self.handle)
     }
-    /// Calls `CreatePostCLSFlow`.
+    /// Calls `CreatePostCLSFlow`; the answer is a [`CreatePostCLSFlowResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=waf&Version=2018-01-25&Action=CreatePostCLSFlow)
     #[inline]
     pub fn create_post_cls_flow(&self) -> CreatePostCLSFlowCall {
         CreatePostCLSFlowCall::new(&self.handle)
     }
-    /// Calls `CreateProtectGroup`.
+    /// Calls `CreateProtectGroup`; the answer is a [`CreateProtectGroupResponse`].
     ///
     /// Required: `Name`, `Domains`.
     ///
@@ -256,7 +256,7 @@ impl Client {
     pub fn create_protect_group(&self) -> CreateProtectGroupCall {
         CreateProtectGroupCall::new(&self.handle)
     }
-    /// Calls `CreateRateLimitV2`.
+    /// Calls `CreateRateLimitV2`; the answer is a [`CreateRateLimitV2Response`].
     ///
     /// Required: `Domain`, `Name`, `Priority`, `Status`, `LimitWindow`, `LimitObject`, `LimitStrategy`.
     ///
@@ -265,7 +265,7 @@ impl Client {
     pub fn create_rate_limit_v2(&self) -> CreateRateLimitV2Call {
         CreateRateLimitV2Call::new(&self.handle)
     }
-    /// Calls `DeleteAccessExport`.
+    /// Calls `DeleteAccessExport`; the answer is a [`DeleteAccessExportResponse`].
     ///
     /// Required: `ExportId`, `TopicId`.
     ///
@@ -274,7 +274,7 @@ impl Client {
     pub fn delete_access_export(&self) -> DeleteAccessExportCall {
         DeleteAccessExportCall::new(&self.handle)
     }
-    /// Calls `DeleteAntiFakeUrl`.
+    /// Calls `DeleteAntiFakeUrl`; the answer is a [`DeleteAntiFakeUrlResponse`].
     ///
     /// Required: `Domain`, `Id`.
     ///
@@ -283,7 +283,7 @@ impl Client {
     pub fn delete_anti_fake_url(&self) -> DeleteAntiFakeUrlCall {
         DeleteAntiFakeUrlCall::new(&self.handle)
     }
-    /// Calls `DeleteAntiInfoLeakRule`.
+    /// Calls `DeleteAntiInfoLeakRule`; the answer is a [`DeleteAntiInfoLeakRuleResponse`].
     ///
     /// Required: `Domain`, `RuleId`.
     ///
@@ -292,7 +292,7 @@ impl Client {
     pub fn delete_anti_info_leak_rule(&self) -> DeleteAntiInfoLeakRuleCall {
         DeleteAntiInfoLeakRuleCall::new(&self.handle)
     }
-    /// Calls `DeleteAttackDownloadRecord`.
+    /// Calls `DeleteAttackDownloadRecord`; the answer is a [`DeleteAttackDownloadRecordResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -301,7 +301,7 @@ impl Client {
     pub fn delete_attack_download_record(&self) -> DeleteAttackDownloadRecordCall {
         DeleteAttackDownloadRecordCall::new(&self.handle)
     }
-    /// Calls `DeleteAttackWhiteRule`.
+    /// Calls `DeleteAttackWhiteRule`; the answer is a [`DeleteAttackWhiteRuleResponse`].
     ///
     /// Required: `Ids`, `Domain`.
     ///
@@ -310,7 +310,7 @@ impl Client {
     pub fn delete_attack_white_rule(&self) -> DeleteAttackWhiteRuleCall {
         DeleteAttackWhiteRuleCall::new(&self.handle)
     }
-    /// Calls `DeleteBatchCustomRule`.
+    /// Calls `DeleteBatchCustomRule`; the answer is a [`DeleteBatchCustomRuleResponse`].
     ///
     /// Required: `DataType`, `IsDeleteAll`, `Ids`, `Filters`.
     ///
@@ -319,7 +319,7 @@ impl Client {
     pub fn delete_batch_custom_rule(&self) -> DeleteBatchCustomRuleCall {
         DeleteBatchCustomRuleCall::new(&self.handle)
     }
-    /// Calls `DeleteBatchCustomWhiteRule`.
+    /// Calls `DeleteBatchCustomWhiteRule`; the answer is a [`DeleteBatchCustomWhiteRuleResponse`].
     ///
     /// Required: `Ids`.
     ///
@@ -328,14 +328,14 @@ impl Client {
     pub fn delete_batch_custom_white_rule(&self) -> DeleteBatchCustomWhiteRuleCall {
         DeleteBatchCustomWhiteRuleCall::new(&self.handle)
     }
-    /// Calls `DeleteBatchIpAccessControl`.
+    /// Calls `DeleteBatchIpAccessControl`; the answer is a [`DeleteBatchIpAccessControlResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=waf&Version=2018-01-25&Action=DeleteBatchIpAccessControl)
     #[inline]
     pub fn delete_batch_ip_access_control(&self) -> DeleteBatchIpAccessControlCall {
         DeleteBatchIpAccessControlCall::new(&self.handle)
     }
-    /// Calls `DeleteBotSceneUCBRule`.
+    /// Calls `DeleteBotSceneUCBRule`; the answer is a [`DeleteBotSceneUCBRuleResponse`].
     ///
     /// Required: `Domain`, `RuleId`, `SceneId`.
     ///
@@ -344,7 +344,7 @@ impl Client {
     pub fn delete_bot_scene_ucb_rule(&self) -> DeleteBotSceneUCBRuleCall {
         DeleteBotSceneUCBRuleCall::new(&self.handle)
     }
-    /// Calls `DeleteCCRule`.
+    /// Calls `DeleteCCRule`; the answer is a [`DeleteCCRuleResponse`].
     ///
     /// Required: `Domain`, `Name`.
     ///
@@ -353,7 +353,7 @@ impl Client {
     pub fn delete_cc_rule(&self) -> DeleteCCRuleCall {
         DeleteCCRuleCall::new(&self.handle)
     }
-    /// Calls `DeleteCustomRule`.
+    /// Calls `DeleteCustomRule`; the answer is a [`DeleteCustomRuleResponse`].
     ///
     /// Required: `Domain`, `RuleId`.
     ///
@@ -362,7 +362,7 @@ impl Client {
     pub fn delete_custom_rule(&self) -> DeleteCustomRuleCall {
         DeleteCustomRuleCall::new(&self.handle)
     }
-    /// Calls `DeleteCustomWhiteRule`.
+    /// Calls `DeleteCustomWhiteRule`; the answer is a [`DeleteCustomWhiteRuleResponse`].
     ///
     /// Required: `Domain`, `RuleId`.
     ///
@@ -371,14 +371,14 @@ impl Client {
     pub fn delete_custom_white_rule(&self) -> DeleteCustomWhiteRuleCall {
         DeleteCustomWhiteRuleCall::new(&self.handle)
     }
-    /// Calls `DeleteDomainWhiteRules`.
+    /// Calls `DeleteDomainWhiteRules`; the answer is a [`DeleteDomainWhiteRulesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=waf&Version=2018-01-25&Action=DeleteDomainWhiteRules)
     #[inline]
     pub fn delete_domain_white_rules(&self) -> DeleteDomainWhiteRulesCall {
         DeleteDomainWhiteRulesCall::new(&self.handle)
     }
-    /// Calls `DeleteExport`.
+    /// Calls `DeleteExport`; the answer is a [`DeleteExportResponse`].
     ///
     /// Required: `ExportId`.
     ///
@@ -387,7 +387,7 @@ impl Client {
     pub fn delete_export(&self) -> DeleteExportCall {
         DeleteExportCall::new(&self.handle)
     }
-    /// Calls `DeleteHost`.
+    /// Calls `DeleteHost`; the answer is a [`DeleteHostResponse`].
     ///
     /// Required: `HostsDel`.
     ///
@@ -396,7 +396,7 @@ impl Client {
     pub fn delete_host(&self) -> DeleteHostCall {
         DeleteHostCall::new(&self.handle)
     }
-    /// Calls `DeleteIpAccessControl`.
+    /// Calls `DeleteIpAccessControl`; the answer is a [`DeleteIpAccessControlResponse`].
     ///
     /// Required: `Domain`, `Items`.
     ///
@@ -405,7 +405,7 @@ impl Client {
     pub fn delete_ip_access_control(&self) -> DeleteIpAccessControlCall {
         DeleteIpAccessControlCall::new(&self.handle)
     }
-    /// Calls `DeleteIpAccessControlV2`.
+    /// Calls `DeleteIpAccessControlV2`; the answer is a [`DeleteIpAccessControlV2Response`].
     ///
     /// Required: `Domain`.
     ///
@@ -414,7 +414,7 @@ impl Client {
     pub fn delete_ip_access_control_v2(&self) -> DeleteIpAccessControlV2Call {
         DeleteIpAccessControlV2Call::new(&self.handle)
     }
-    /// Calls `DeleteLLMContentRule`.
+    /// Calls `DeleteLLMContentRule`; the answer is a [`DeleteLLMContentRuleResponse`].
     ///
     /// Required: `Ids`.
     ///
@@ -423,14 +423,14 @@ impl Client {
     pub fn delete_llm_content_rule(&self) -> DeleteLLMContentRuleCall {
         DeleteLLMContentRuleCall::new(&self.handle)
     }
-    /// Calls `DeleteLLMKeywordLibrary`.
+    /// Calls `DeleteLLMKeywordLibrary`; the answer is a [`DeleteLLMKeywordLibraryResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=waf&Version=2018-01-25&Action=DeleteLLMKeywordLibrary)
     #[inline]
     pub fn delete_llm_keyword_library(&self) -> DeleteLLMKeywordLibraryCall {
         DeleteLLMKeywordLibraryCall::new(&self.handle)
     }
-    /// Calls `DeleteOwaspRuleStatus`.
+    /// Calls `DeleteOwaspRuleStatus`; the answer is a [`DeleteOwaspRuleStatusResponse`].
     ///
     /// Required: `Domain`, `RuleIDs`.
     ///
@@ -439,7 +439,7 @@ impl Client {
     pub fn delete_owasp_rule_status(&self) -> DeleteOwaspRuleStatusCall {
         DeleteOwaspRuleStatusCall::new(&self.handle)
     }
-    /// Calls `DeleteOwaspWhiteRule`.
+    /// Calls `DeleteOwaspWhiteRule`; the answer is a [`DeleteOwaspWhiteRuleResponse`].
     ///
     /// Required: `Ids`, `Domain`.
     ///
@@ -448,14 +448,14 @@ impl Client {
     pub fn delete_owasp_white_rule(&self) -> DeleteOwaspWhiteRuleCall {
         DeleteOwaspWhiteRuleCall::new(&self.handle)
     }
-    /// Calls `DeleteProtectGroup`.
+    /// Calls `DeleteProtectGroup`; the answer is a [`DeleteProtectGroupResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=waf&Version=2018-01-25&Action=DeleteProtectGroup)
     #[inline]
     pub fn delete_protect_group(&self) -> DeleteProtectGroupCall {
         DeleteProtectGroupCall::new(&self.handle)
     }
-    /// Calls `DeleteProtectGroupDomain`.
+    /// Calls `DeleteProtectGroupDomain`; the answer is a [`DeleteProtectGroupDomainResponse`].
     ///
     /// Required: `GroupId`, `Domain`.
     ///
@@ -464,7 +464,7 @@ impl Client {
     pub fn delete_protect_group_domain(&self) -> DeleteProtectGroupDomainCall {
         DeleteProtectGroupDomainCall::new(&self.handle)
     }
-    /// Calls `DeleteRateLimitsV2`.
+    /// Calls `DeleteRateLimitsV2`; the answer is a [`DeleteRateLimitsV2Response`].
     ///
     /// Required: `Domain`, `LimitRuleIds`.
     ///
@@ -473,7 +473,7 @@ impl Client {
     pub fn delete_rate_limits_v2(&self) -> DeleteRateLimitsV2Call {
         DeleteRateLimitsV2Call::new(&self.handle)
     }
-    /// Calls `DeleteSession`.
+    /// Calls `DeleteSession`; the answer is a [`DeleteSessionResponse`].
     ///
     /// Required: `Domain`.
     ///
@@ -482,7 +482,7 @@ impl Client {
     pub fn delete_session(&self) -> DeleteSessionCall {
         DeleteSessionCall::new(&self.handle)
     }
-    /// Calls `DeleteSpartaProtection`.
+    /// Calls `DeleteSpartaProtection`; the answer is a [`DeleteSpartaProtectionResponse`].
     ///
     /// Required: `Domains`, `InstanceID`.
     ///
@@ -491,7 +491,7 @@ impl Client {
     pub fn delete_sparta_protection(&self) -> DeleteSpartaProtectionCall {
         DeleteSpartaProtectionCall::new(&self.handle)
     }
-    /// Calls `DescribeAccessExports`.
+    /// Calls `DescribeAccessExports`; the answer is a [`DescribeAccessExportsResponse`].
     ///
     /// Required: `TopicId`.
     ///
@@ -502,7 +502,7 @@ impl Client {
     pub fn describe_access_exports(&self) -> DescribeAccessExportsCall {
         DescribeAccessExportsCall::new(&self.handle)
     }
-    /// Calls `DescribeAccessFastAnalysis`.
+    /// Calls `DescribeAccessFastAnalysis`; the answer is a [`DescribeAccessFastAnalysisResponse`].
     ///
     /// Required: `From`, `To`, `Query`, `FieldName`.
     ///
@@ -511,7 +511,7 @@ impl Client {
     pub fn describe_access_fast_analysis(&self) -> DescribeAccessFastAnalysisCall {
         DescribeAccessFastAnalysisCall::new(&self.handle)
     }
-    /// Calls `DescribeAccessHistogram`.
+    /// Calls `DescribeAccessHistogram`; the answer is a [`DescribeAccessHistogramResponse`].
     ///
     /// Required: `TopicId`, `From`, `To`, `Query`.
     ///
@@ -520,14 +520,14 @@ impl Client {
     pub fn describe_access_histogram(&self) -> DescribeAccessHistogramCall {
         DescribeAccessHistogramCall::new(&self.handle)
     }
-    /// Calls `DescribeAccessIndex`.
+    /// Calls `DescribeAccessIndex`; the answer is a [`DescribeAccessIndexResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=waf&Version=2018-01-25&Action=DescribeAccessIndex)
     #[inline]
     pub fn describe_access_index(&self) -> DescribeAccessIndexCall {
         DescribeAccessIndexCall::new(&self.handle)
     }
-    /// Calls `DescribeAfterPayInstances`.
+    /// Calls `DescribeAfterPayInstances`; the answer is a [`DescribeAfterPayInstancesResponse`].
     ///
     /// Required: `Offset`, `Limit`.
     ///
@@ -536,7 +536,7 @@ impl Client {
     pub fn describe_after_pay_instances(&self) -> DescribeAfterPayInstancesCall {
         DescribeAfterPayInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribeAntiFakeRules`.
+    /// Calls `DescribeAntiFakeRules`; the answer is a [`DescribeAntiFakeRulesResponse`].
     ///
     /// Required: `Domain`, `Offset`, `Limit`.
     ///
@@ -545,7 +545,7 @@ impl Client {
     pub fn describe_anti_fake_rules(&self) -> DescribeAntiFakeRulesCall {
         DescribeAntiFakeRulesCall::new(&self.handle)
     }
-    /// Calls `DescribeAntiInfoLeakageRules`.
+    /// Calls `DescribeAntiInfoLeakageRules`; the answer is a [`DescribeAntiInfoLeakageRulesResponse`].
     ///
     /// Required: `Domain`.
     ///
@@ -554,7 +554,7 @@ impl Client {
     pub fn describe_anti_info_leakage_rules(&self) -> DescribeAntiInfoLeakageRulesCall {
         DescribeAntiInfoLeakageRulesCall::new(&self.handle)
     }
-    /// Calls `DescribeApiAggregateTopN`.
+    /// Calls `DescribeApiAggregateTopN`; the answer is a [`DescribeApiAggregateTopNResponse`].
     ///
     /// Required: `Domain`, `TopN`, `StartTs`, `EndTs`, `Dimension`.
     ///
@@ -563,7 +563,7 @@ impl Client {
     pub fn describe_api_aggregate_top_n(&self) -> DescribeApiAggregateTopNCall {
         DescribeApiAggregateTopNCall::new(&self.handle)
     }
-    /// Calls `DescribeApiDetail`.
+    /// Calls `DescribeApiDetail`; the answer is a [`DescribeApiDetailResponse`].
     ///
     /// Required: `Domain`, `ApiName`, `Method`.
     ///
@@ -572,7 +572,7 @@ impl Client {
     pub fn describe_api_detail(&self) -> DescribeApiDetailCall {
         DescribeApiDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeApiListVersionTwo`.
+    /// Calls `DescribeApiListVersionTwo`; the answer is a [`DescribeApiListVersionTwoResponse`].
     ///
     /// Required: `Domain`, `PageIndex`, `PageSize`.
     ///
@@ -581,14 +581,14 @@ impl Client {
     pub fn describe_api_list_version_two(&self) -> DescribeApiListVersionTwoCall {
         DescribeApiListVersionTwoCall::new(&self.handle)
     }
-    /// Calls `DescribeApiSecEventDetail`.
+    /// Calls `DescribeApiSecEventDetail`; the answer is a [`DescribeApiSecEventDetailResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=waf&Version=2018-01-25&Action=DescribeApiSecEventDetail)
     #[inline]
     pub fn describe_api_sec_event_detail(&self) -> DescribeApiSecEventDetailCall {
         DescribeApiSecEventDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeApiSecEventList`.
+    /// Calls `DescribeApiSecEventList`; the answer is a [`DescribeApiSecEventListResponse`].
     ///
     /// Required: `Domain`.
     ///
@@ -597,7 +597,7 @@ impl Client {
     pub fn describe_api_sec_event_list(&self) -> DescribeApiSecEventListCall {
         DescribeApiSecEventListCall::new(&self.handle)
     }
-    /// Calls `DescribeApiSecSensitiveRuleList`.
+    /// Calls `DescribeApiSecSensitiveRuleList`; the answer is a [`DescribeApiSecSensitiveRuleListResponse`].
     ///
     /// Required: `Domain`.
     ///
@@ -608,7 +608,7 @@ impl Client {
     ) -> DescribeApiSecSensitiveRuleListCall {
         DescribeApiSecSensitiveRuleListCall::new(&self.handle)
     }
-    /// Calls `DescribeAreaBanAreas`.
+    /// Calls `DescribeAreaBanAreas`; the answer is a [`DescribeAreaBanAreasResponse`].
     ///
     /// Required: `Domain`.
     ///
@@ -617,7 +617,7 @@ impl Client {
     pub fn describe_area_ban_areas(&self) -> DescribeAreaBanAreasCall {
         DescribeAreaBanAreasCall::new(&self.handle)
     }
-    /// Calls `DescribeAreaBanRule`.
+    /// Calls `DescribeAreaBanRule`; the answer is a [`DescribeAreaBanRuleResponse`].
     ///
     /// Required: `Domain`.
     ///
@@ -626,14 +626,14 @@ impl Client {
     pub fn describe_area_ban_rule(&self) -> DescribeAreaBanRuleCall {
         DescribeAreaBanRuleCall::new(&self.handle)
     }
-    /// Calls `DescribeAreaBanSupportAreas`.
+    /// Calls `DescribeAreaBanSupportAreas`; the answer is a [`DescribeAreaBanSupportAreasResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=waf&Version=2018-01-25&Action=DescribeAreaBanSupportAreas)
     #[inline]
     pub fn describe_area_ban_support_areas(&self) -> DescribeAreaBanSupportAreasCall {
         DescribeAreaBanSupportAreasCall::new(&self.handle)
     }
-    /// Calls `DescribeAttackOverview`.
+    /// Calls `DescribeAttackOverview`; the answer is a [`DescribeAttackOverviewResponse`].
     ///
     /// Required: `FromTime`, `ToTime`.
     ///
@@ -642,7 +642,7 @@ impl Client {
     pub fn describe_attack_overview(&self) -> DescribeAttackOverviewCall {
         DescribeAttackOverviewCall::new(&self.handle)
     }
-    /// Calls `DescribeAttackType`.
+    /// Calls `DescribeAttackType`; the answer is a [`DescribeAttackTypeResponse`].
     ///
     /// Required: `FromTime`, `ToTime`.
     ///
@@ -651,7 +651,7 @@ impl Client {
     pub fn describe_attack_type(&self) -> DescribeAttackTypeCall {
         DescribeAttackTypeCall::new(&self.handle)
     }
-    /// Calls `DescribeAttackWhiteRule`.
+    /// Calls `DescribeAttackWhiteRule`; the answer is a [`DescribeAttackWhiteRuleResponse`].
     ///
     /// Required: `Domain`, `Offset`, `Limit`.
     ///
@@ -660,7 +660,7 @@ impl Client {
     pub fn describe_attack_white_rule(&self) -> DescribeAttackWhiteRuleCall {
         DescribeAttackWhiteRuleCall::new(&self.handle)
     }
-    /// Calls `DescribeAutoDenyIP`.
+    /// Calls `DescribeAutoDenyIP`; the answer is a [`DescribeAutoDenyIPResponse`].
     ///
     /// Required: `Domain`.
     ///
@@ -669,7 +669,7 @@ impl Client {
     pub fn describe_auto_deny_ip(&self) -> DescribeAutoDenyIPCall {
         DescribeAutoDenyIPCall::new(&self.handle)
     }
-    /// Calls `DescribeBatchCustomRuleList`.
+    /// Calls `DescribeBatchCustomRuleList`; the answer is a [`DescribeBatchCustomRuleListResponse`].
     ///
     /// Required: `Offset`, `Limit`, `By`, `Order`, `DataType`, `Filters`.
     ///
@@ -678,7 +678,7 @@ impl Client {
     pub fn describe_batch_custom_rule_list(&self) -> DescribeBatchCustomRuleListCall {
         DescribeBatchCustomRuleListCall::new(&self.handle)
     }
-    /// Calls `DescribeBatchCustomWhiteRules`.
+    /// Calls `DescribeBatchCustomWhiteRules`; the answer is a [`DescribeBatchCustomWhiteRulesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=waf&Version=2018-01-25&Action=DescribeBatchCustomWhiteRules)
     #[inline]
@@ -687,7 +687,7 @@ impl Client {
     ) -> DescribeBatchCustomWhiteRulesCall {
         DescribeBatchCustomWhiteRulesCall::new(&self.handle)
     }
-    /// Calls `DescribeBatchIpAccessControl`.
+    /// Calls `DescribeBatchIpAccessControl`; the answer is a [`DescribeBatchIpAccessControlResponse`].
     ///
     /// Required: `Filters`.
     ///
@@ -696,7 +696,7 @@ impl Client {
     pub fn describe_batch_ip_access_control(&self) -> DescribeBatchIpAccessControlCall {
         DescribeBatchIpAccessControlCall::new(&self.handle)
     }
-    /// Calls `DescribeBotIdRule`.
+    /// Calls `DescribeBotIdRule`; the answer is a [`DescribeBotIdRuleResponse`].
     ///
     /// Required: `Domain`, `SceneId`.
     ///
@@ -705,7 +705,7 @@ impl Client {
     pub fn describe_bot_id_rule(&self) -> DescribeBotIdRuleCall {
         DescribeBotIdRuleCall::new(&self.handle)
     }
-    /// Calls `DescribeBotSceneList`.
+    /// Calls `DescribeBotSceneList`; the answer is a [`DescribeBotSceneListResponse`].
     ///
     /// Required: `Domain`, `Limit`, `Offset`.
     ///
@@ -716,7 +716,7 @@ impl Client {
     pub fn describe_bot_scene_list(&self) -> DescribeBotSceneListCall {
         DescribeBotSceneListCall::new(&self.handle)
     }
-    /// Calls `DescribeBotSceneOverview`.
+    /// Calls `DescribeBotSceneOverview`; the answer is a [`DescribeBotSceneOverviewResponse`].
     ///
     /// Required: `Domain`.
     ///
@@ -725,7 +725,7 @@ impl Client {
     pub fn describe_bot_scene_overview(&self) -> DescribeBotSceneOverviewCall {
         DescribeBotSceneOverviewCall::new(&self.handle)
     }
-    /// Calls `DescribeBotSceneUCBRule`.
+    /// Calls `DescribeBotSceneUCBRule`; the answer is a [`DescribeBotSceneUCBRuleResponse`].
     ///
     /// Required: `Domain`, `Skip`, `Limit`, `Sort`, `SceneId`.
     ///
@@ -734,7 +734,7 @@ impl Client {
     pub fn describe_bot_scene_ucb_rule(&self) -> DescribeBotSceneUCBRuleCall {
         DescribeBotSceneUCBRuleCall::new(&self.handle)
     }
-    /// Calls `DescribeCCAutoStatus`.
+    /// Calls `DescribeCCAutoStatus`; the answer is a [`DescribeCCAutoStatusResponse`].
     ///
     /// Required: `Domain`.
     ///
@@ -743,7 +743,7 @@ impl Client {
     pub fn describe_cc_auto_status(&self) -> DescribeCCAutoStatusCall {
         DescribeCCAutoStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeCCRule`.
+    /// Calls `DescribeCCRule`; the answer is a [`DescribeCCRuleResponse`].
     ///
     /// Required: `Domain`, `Offset`, `Limit`.
     ///
@@ -752,7 +752,7 @@ impl Client {
     pub fn describe_cc_rule(&self) -> DescribeCCRuleCall {
         DescribeCCRuleCall::new(&self.handle)
     }
-    /// Calls `DescribeCCRuleList`.
+    /// Calls `DescribeCCRuleList`; the answer is a [`DescribeCCRuleListResponse`].
     ///
     /// Required: `Domain`, `Offset`, `Limit`, `By`.
     ///
@@ -761,7 +761,7 @@ impl Client {
     pub fn describe_cc_rule_list(&self) -> DescribeCCRuleListCall {
         DescribeCCRuleListCall::new(&self.handle)
     }
-    /// Calls `DescribeCertificateVerifyResult`.
+    /// Calls `DescribeCertificateVerifyResult`; the answer is a [`DescribeCertificateVerifyResultResponse`].
     ///
     /// Required: `Domain`.
     ///
@@ -772,14 +772,14 @@ impl Client {
     ) -> DescribeCertificateVerifyResultCall {
         DescribeCertificateVerifyResultCall::new(&self.handle)
     }
-    /// Calls `DescribeCiphersDetail`.
+    /// Calls `DescribeCiphersDetail`; the answer is a [`DescribeCiphersDetailResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=waf&Version=2018-01-25&Action=DescribeCiphersDetail)
     #[inline]
     pub fn describe_ciphers_detail(&self) -> DescribeCiphersDetailCall {
         DescribeCiphersDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeCustomRuleList`.
+    /// Calls `DescribeCustomRuleList`; the answer is a [`DescribeCustomRuleListResponse`].
     ///
     /// Required: `Domain`, `Offset`, `Limit`.
     ///
@@ -788,7 +788,7 @@ impl Client {
     pub fn describe_custom_rule_list(&self) -> DescribeCustomRuleListCall {
         DescribeCustomRuleListCall::new(&self.handle)
     }
-    /// Calls `DescribeCustomWhiteRule`.
+    /// Calls `DescribeCustomWhiteRule`; the answer is a [`DescribeCustomWhiteRuleResponse`].
     ///
     /// Required: `Domain`, `Offset`, `Limit`.
     ///
@@ -797,14 +797,14 @@ impl Client {
     pub fn describe_custom_white_rule(&self) -> DescribeCustomWhiteRuleCall {
         DescribeCustomWhiteRuleCall::new(&self.handle)
     }
-    /// Calls `DescribeDomainCountInfo`.
+    /// Calls `DescribeDomainCountInfo`; the answer is a [`DescribeDomainCountInfoResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=waf&Version=2018-01-25&Action=DescribeDomainCountInfo)
     #[inline]
     pub fn describe_domain_count_info(&self) -> DescribeDomainCountInfoCall {
         DescribeDomainCountInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeDomainDetailsClb`.
+    /// Calls `DescribeDomainDetailsClb`; the answer is a [`DescribeDomainDetailsClbResponse`].
     ///
     /// Required: `Domain`, `DomainId`, `InstanceId`.
     ///
@@ -813,7 +813,7 @@ impl Client {
     pub fn describe_domain_details_clb(&self) -> DescribeDomainDetailsClbCall {
         DescribeDomainDetailsClbCall::new(&self.handle)
     }
-    /// Calls `DescribeDomainDetailsSaas`.
+    /// Calls `DescribeDomainDetailsSaas`; the answer is a [`DescribeDomainDetailsSaasResponse`].
     ///
     /// Required: `Domain`, `DomainId`, `InstanceId`.
     ///
@@ -822,14 +822,14 @@ impl Client {
     pub fn describe_domain_details_saas(&self) -> DescribeDomainDetailsSaasCall {
         DescribeDomainDetailsSaasCall::new(&self.handle)
     }
-    /// Calls `DescribeDomainRules`.
+    /// Calls `DescribeDomainRules`; the answer is a [`DescribeDomainRulesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=waf&Version=2018-01-25&Action=DescribeDomainRules)
     #[inline]
     pub fn describe_domain_rules(&self) -> DescribeDomainRulesCall {
         DescribeDomainRulesCall::new(&self.handle)
     }
-    /// Calls `DescribeDomainVerifyResult`.
+    /// Calls `DescribeDomainVerifyResult`; the answer is a [`DescribeDomainVerifyResultResponse`].
     ///
     /// Required: `Domain`, `InstanceID`.
     ///
@@ -838,7 +838,7 @@ impl Client {
     pub fn describe_domain_verify_result(&self) -> DescribeDomainVerifyResultCall {
         DescribeDomainVerifyResultCall::new(&self.handle)
     }
-    /// Calls `DescribeDomainWhiteRules`.
+    /// Calls `DescribeDomainWhiteRules`; the answer is a [`DescribeDomainWhiteRulesResponse`].
     ///
     /// Required: `Domain`.
     ///
@@ -847,7 +847,7 @@ impl Client {
     pub fn describe_domain_white_rules(&self) -> DescribeDomainWhiteRulesCall {
         DescribeDomainWhiteRulesCall::new(&self.handle)
     }
-    /// Calls `DescribeDomains`.
+    /// Calls `DescribeDomains`; the answer is a [`DescribeDomainsResponse`].
     ///
     /// Required: `Offset`, `Limit`.
     ///
@@ -856,7 +856,7 @@ impl Client {
     pub fn describe_domains(&self) -> DescribeDomainsCall {
         DescribeDomainsCall::new(&self.handle)
     }
-    /// Calls `DescribeExports`.
+    /// Calls `DescribeExports`; the answer is a [`DescribeExportsResponse`].
     ///
     /// Required: `TopicId`.
     ///
@@ -867,7 +867,7 @@ impl Client {
     pub fn describe_exports(&self) -> DescribeExportsCall {
         DescribeExportsCall::new(&self.handle)
     }
-    /// Calls `DescribeFindDomainList`.
+    /// Calls `DescribeFindDomainList`; the answer is a [`DescribeFindDomainListResponse`].
     ///
     /// Required: `Offset`, `Limit`, `Key`, `IsWafDomain`.
     ///
@@ -876,7 +876,7 @@ impl Client {
     pub fn describe_find_domain_list(&self) -> DescribeFindDomainListCall {
         DescribeFindDomainListCall::new(&self.handle)
     }
-    /// Calls `DescribeFlowTrend`.
+    /// Calls `DescribeFlowTrend`; the answer is a [`DescribeFlowTrendResponse`].
     ///
     /// Required: `Domain`, `StartTs`, `EndTs`.
     ///
@@ -885,7 +885,7 @@ impl Client {
     pub fn describe_flow_trend(&self) -> DescribeFlowTrendCall {
         DescribeFlowTrendCall::new(&self.handle)
     }
-    /// Calls `DescribeHistogram`.
+    /// Calls `DescribeHistogram`; the answer is a [`DescribeHistogramResponse`].
     ///
     /// Required: `FromTime`, `ToTime`, `QueryField`, `Source`.
     ///
@@ -894,7 +894,7 @@ impl Client {
     pub fn describe_histogram(&self) -> DescribeHistogramCall {
         DescribeHistogramCall::new(&self.handle)
     }
-    /// Calls `DescribeHost`.
+    /// Calls `DescribeHost`; the answer is a [`DescribeHostResponse`].
     ///
     /// Required: `Domain`, `DomainId`.
     ///
@@ -903,7 +903,7 @@ impl Client {
     pub fn describe_host(&self) -> DescribeHostCall {
         DescribeHostCall::new(&self.handle)
     }
-    /// Calls `DescribeHostLimit`.
+    /// Calls `DescribeHostLimit`; the answer is a [`DescribeHostLimitResponse`].
     ///
     /// Required: `Domain`.
     ///
@@ -912,14 +912,14 @@ impl Client {
     pub fn describe_host_limit(&self) -> DescribeHostLimitCall {
         DescribeHostLimitCall::new(&self.handle)
     }
-    /// Calls `DescribeHosts`.
+    /// Calls `DescribeHosts`; the answer is a [`DescribeHostsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=waf&Version=2018-01-25&Action=DescribeHosts)
     #[inline]
     pub fn describe_hosts(&self) -> DescribeHostsCall {
         DescribeHostsCall::new(&self.handle)
     }
-    /// Calls `DescribeInstances`.
+    /// Calls `DescribeInstances`; the answer is a [`DescribeInstancesResponse`].
     ///
     /// Required: `Offset`, `Limit`.
     ///
@@ -928,7 +928,7 @@ impl Client {
     pub fn describe_instances(&self) -> DescribeInstancesCall {
         DescribeInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribeIpAccessControl`.
+    /// Calls `DescribeIpAccessControl`; the answer is a [`DescribeIpAccessControlResponse`].
     ///
     /// Required: `Domain`, `Count`.
     ///
@@ -937,7 +937,7 @@ impl Client {
     pub fn describe_ip_access_control(&self) -> DescribeIpAccessControlCall {
         DescribeIpAccessControlCall::new(&self.handle)
     }
-    /// Calls `DescribeIpHitItems`.
+    /// Calls `DescribeIpHitItems`; the answer is a [`DescribeIpHitItemsResponse`].
     ///
     /// Required: `Domain`, `Count`, `Category`.
     ///
@@ -946,14 +946,14 @@ impl Client {
     pub fn describe_ip_hit_items(&self) -> DescribeIpHitItemsCall {
         DescribeIpHitItemsCall::new(&self.handle)
     }
-    /// Calls `DescribeLLMContentRuleList`.
+    /// Calls `DescribeLLMContentRuleList`; the answer is a [`DescribeLLMContentRuleListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=waf&Version=2018-01-25&Action=DescribeLLMContentRuleList)
     #[inline]
     pub fn describe_llm_content_rule_list(&self) -> DescribeLLMContentRuleListCall {
         DescribeLLMContentRuleListCall::new(&self.handle)
     }
-    /// Calls `DescribeLLMContentSecCheck`.
+    /// Calls `DescribeLLMContentSecCheck`; the answer is a [`DescribeLLMContentSecCheckResponse`].
     ///
     /// Required: `ServiceId`, `Type`, `InstanceId`.
     ///
@@ -962,7 +962,7 @@ impl Client {
     pub fn describe_llm_content_sec_check(&self) -> DescribeLLMContentSecCheckCall {
         DescribeLLMContentSecCheckCall::new(&self.handle)
     }
-    /// Calls `DescribeLLMKeywordLibrary`.
+    /// Calls `DescribeLLMKeywordLibrary`; the answer is a [`DescribeLLMKeywordLibraryResponse`].
     ///
     /// Required: `Type`.
     ///
@@ -971,7 +971,7 @@ impl Client {
     pub fn describe_llm_keyword_library(&self) -> DescribeLLMKeywordLibraryCall {
         DescribeLLMKeywordLibraryCall::new(&self.handle)
     }
-    /// Calls `DescribeLLMSdkAccess`.
+    /// Calls `DescribeLLMSdkAccess`; the answer is a [`DescribeLLMSdkAccessResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -980,21 +980,21 @@ impl Client {
     pub fn describe_llm_sdk_access(&self) -> DescribeLLMSdkAccessCall {
         DescribeLLMSdkAccessCall::new(&self.handle)
     }
-    /// Calls `DescribeLLMWafDLPRules`.
+    /// Calls `DescribeLLMWafDLPRules`; the answer is a [`DescribeLLMWafDLPRulesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=waf&Version=2018-01-25&Action=DescribeLLMWafDLPRules)
     #[inline]
     pub fn describe_llm_waf_dlp_rules(&self) -> DescribeLLMWafDLPRulesCall {
         DescribeLLMWafDLPRulesCall::new(&self.handle)
     }
-    /// Calls `DescribeLLMWafProtectRules`.
+    /// Calls `DescribeLLMWafProtectRules`; the answer is a [`DescribeLLMWafProtectRulesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=waf&Version=2018-01-25&Action=DescribeLLMWafProtectRules)
     #[inline]
     pub fn describe_llm_waf_protect_rules(&self) -> DescribeLLMWafProtectRulesCall {
         DescribeLLMWafProtectRulesCall::new(&self.handle)
     }
-    /// Calls `DescribeLogHistogram`.
+    /// Calls `DescribeLogHistogram`; the answer is a [`DescribeLogHistogramResponse`].
     ///
     /// Required: `From`, `To`, `Query`.
     ///
@@ -1003,7 +1003,7 @@ impl Client {
     pub fn describe_log_histogram(&self) -> DescribeLogHistogramCall {
         DescribeLogHistogramCall::new(&self.handle)
     }
-    /// Calls `DescribeModuleStatus`.
+    /// Calls `DescribeModuleStatus`; the answer is a [`DescribeModuleStatusResponse`].
     ///
     /// Required: `Domain`.
     ///
@@ -1012,14 +1012,14 @@ impl Client {
     pub fn describe_module_status(&self) -> DescribeModuleStatusCall {
         DescribeModuleStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeObjects`.
+    /// Calls `DescribeObjects`; the answer is a [`DescribeObjectsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=waf&Version=2018-01-25&Action=DescribeObjects)
     #[inline]
     pub fn describe_objects(&self) -> DescribeObjectsCall {
         DescribeObjectsCall::new(&self.handle)
     }
-    /// Calls `DescribeOwaspRuleTypes`.
+    /// Calls `DescribeOwaspRuleTypes`; the answer is a [`DescribeOwaspRuleTypesResponse`].
     ///
     /// Required: `Domain`.
     ///
@@ -1028,7 +1028,7 @@ impl Client {
     pub fn describe_owasp_rule_types(&self) -> DescribeOwaspRuleTypesCall {
         DescribeOwaspRuleTypesCall::new(&self.handle)
     }
-    /// Calls `DescribeOwaspRules`.
+    /// Calls `DescribeOwaspRules`; the answer is a [`DescribeOwaspRulesResponse`].
     ///
     /// Required: `Domain`.
     ///
@@ -1037,7 +1037,7 @@ impl Client {
     pub fn describe_owasp_rules(&self) -> DescribeOwaspRulesCall {
         DescribeOwaspRulesCall::new(&self.handle)
     }
-    /// Calls `DescribeOwaspWhiteRules`.
+    /// Calls `DescribeOwaspWhiteRules`; the answer is a [`DescribeOwaspWhiteRulesResponse`].
     ///
     /// Required: `Domain`.
     ///
@@ -1046,7 +1046,7 @@ impl Client {
     pub fn describe_owasp_white_rules(&self) -> DescribeOwaspWhiteRulesCall {
         DescribeOwaspWhiteRulesCall::new(&self.handle)
     }
-    /// Calls `DescribePeakPoints`.
+    /// Calls `DescribePeakPoints`; the answer is a [`DescribePeakPointsResponse`].
     ///
     /// Required: `FromTime`, `ToTime`.
     ///
@@ -1055,7 +1055,7 @@ impl Client {
     pub fn describe_peak_points(&self) -> DescribePeakPointsCall {
         DescribePeakPointsCall::new(&self.handle)
     }
-    /// Calls `DescribePeakValue`.
+    /// Calls `DescribePeakValue`; the answer is a [`DescribePeakValueResponse`].
     ///
     /// Required: `FromTime`, `ToTime`.
     ///
@@ -1064,7 +1064,7 @@ impl Client {
     pub fn describe_peak_value(&self) -> DescribePeakValueCall {
         DescribePeakValueCall::new(&self.handle)
     }
-    /// Calls `DescribePolicyStatus`.
+    /// Calls `DescribePolicyStatus`; the answer is a [`DescribePolicyStatusResponse`].
     ///
     /// Required: `Domain`, `Edition`.
     ///
@@ -1073,35 +1073,35 @@ impl Client {
     pub fn describe_policy_status(&self) -> DescribePolicyStatusCall {
         DescribePolicyStatusCall::new(&self.handle)
     }
-    /// Calls `DescribePorts`.
+    /// Calls `DescribePorts`; the answer is a [`DescribePortsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=waf&Version=2018-01-25&Action=DescribePorts)
     #[inline]
     pub fn describe_ports(&self) -> DescribePortsCall {
         DescribePortsCall::new(&self.handle)
     }
-    /// Calls `DescribePostCKafkaFlows`.
+    /// Calls `DescribePostCKafkaFlows`; the answer is a [`DescribePostCKafkaFlowsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=waf&Version=2018-01-25&Action=DescribePostCKafkaFlows)
     #[inline]
     pub fn describe_post_c_kafka_flows(&self) -> DescribePostCKafkaFlowsCall {
         DescribePostCKafkaFlowsCall::new(&self.handle)
     }
-    /// Calls `DescribePostCLSFlows`.
+    /// Calls `DescribePostCLSFlows`; the answer is a [`DescribePostCLSFlowsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=waf&Version=2018-01-25&Action=DescribePostCLSFlows)
     #[inline]
     pub fn describe_post_cls_flows(&self) -> DescribePostCLSFlowsCall {
         DescribePostCLSFlowsCall::new(&self.handle)
     }
-    /// Calls `DescribeProtectGroup`.
+    /// Calls `DescribeProtectGroup`; the answer is a [`DescribeProtectGroupResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=waf&Version=2018-01-25&Action=DescribeProtectGroup)
     #[inline]
     pub fn describe_protect_group(&self) -> DescribeProtectGroupCall {
         DescribeProtectGroupCall::new(&self.handle)
     }
-    /// Calls `DescribeProtectionModes`.
+    /// Calls `DescribeProtectionModes`; the answer is a [`DescribeProtectionModesResponse`].
     ///
     /// Required: `Edition`, `Domain`.
     ///
@@ -1110,7 +1110,7 @@ impl Client {
     pub fn describe_protection_modes(&self) -> DescribeProtectionModesCall {
         DescribeProtectionModesCall::new(&self.handle)
     }
-    /// Calls `DescribeQClawContentSecCheck`.
+    /// Calls `DescribeQClawContentSecCheck`; the answer is a [`DescribeQClawContentSecCheckResponse`].
     ///
     /// Required: `ServiceId`.
     ///
@@ -1119,7 +1119,7 @@ impl Client {
     pub fn describe_q_claw_content_sec_check(&self) -> DescribeQClawContentSecCheckCall {
         DescribeQClawContentSecCheckCall::new(&self.handle)
     }
-    /// Calls `DescribeRateLimitsV2`.
+    /// Calls `DescribeRateLimitsV2`; the answer is a [`DescribeRateLimitsV2Response`].
     ///
     /// Required: `Domain`.
     ///
@@ -1128,7 +1128,7 @@ impl Client {
     pub fn describe_rate_limits_v2(&self) -> DescribeRateLimitsV2Call {
         DescribeRateLimitsV2Call::new(&self.handle)
     }
-    /// Calls `DescribeRuleLimit`.
+    /// Calls `DescribeRuleLimit`; the answer is a [`DescribeRuleLimitResponse`].
     ///
     /// Required: `Domain`.
     ///
@@ -1137,7 +1137,7 @@ impl Client {
     pub fn describe_rule_limit(&self) -> DescribeRuleLimitCall {
         DescribeRuleLimitCall::new(&self.handle)
     }
-    /// Calls `DescribeScanIp`.
+    /// Calls `DescribeScanIp`; the answer is a [`DescribeScanIpResponse`].
     ///
     /// Required: `Ip`.
     ///
@@ -1146,7 +1146,7 @@ impl Client {
     pub fn describe_scan_ip(&self) -> DescribeScanIpCall {
         DescribeScanIpCall::new(&self.handle)
     }
-    /// Calls `DescribeSession`.
+    /// Calls `DescribeSession`; the answer is a [`DescribeSessionResponse`].
     ///
     /// Required: `Domain`.
     ///
@@ -1155,7 +1155,7 @@ impl Client {
     pub fn describe_session(&self) -> DescribeSessionCall {
         DescribeSessionCall::new(&self.handle)
     }
-    /// Calls `DescribeSkillSecScanResult`.
+    /// Calls `DescribeSkillSecScanResult`; the answer is a [`DescribeSkillSecScanResultResponse`].
     ///
     /// Required: `ServiceId`, `ContentHash`.
     ///
@@ -1164,7 +1164,7 @@ impl Client {
     pub fn describe_skill_sec_scan_result(&self) -> DescribeSkillSecScanResultCall {
         DescribeSkillSecScanResultCall::new(&self.handle)
     }
-    /// Calls `DescribeSpartaProtectionInfo`.
+    /// Calls `DescribeSpartaProtectionInfo`; the answer is a [`DescribeSpartaProtectionInfoResponse`].
     ///
     /// Required: `Domain`.
     ///
@@ -1173,14 +1173,14 @@ impl Client {
     pub fn describe_sparta_protection_info(&self) -> DescribeSpartaProtectionInfoCall {
         DescribeSpartaProtectionInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeTlsVersion`.
+    /// Calls `DescribeTlsVersion`; the answer is a [`DescribeTlsVersionResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=waf&Version=2018-01-25&Action=DescribeTlsVersion)
     #[inline]
     pub fn describe_tls_version(&self) -> DescribeTlsVersionCall {
         DescribeTlsVersionCall::new(&self.handle)
     }
-    /// Calls `DescribeTopAttackDomain`.
+    /// Calls `DescribeTopAttackDomain`; the answer is a [`DescribeTopAttackDomainResponse`].
     ///
     /// Required: `FromTime`, `ToTime`.
     ///
@@ -1189,7 +1189,7 @@ impl Client {
     pub fn describe_top_attack_domain(&self) -> DescribeTopAttackDomainCall {
         DescribeTopAttackDomainCall::new(&self.handle)
     }
-    /// Calls `DescribeTopics`.
+    /// Calls `DescribeTopics`; the answer is a [`DescribeTopicsResponse`].
     ///
     /// Each answer holds one page of `Topics`; [`into_paginator`](DescribeTopicsCall::into_paginator) reads them all.
     ///
@@ -1198,28 +1198,28 @@ impl Client {
     pub fn describe_topics(&self) -> DescribeTopicsCall {
         DescribeTopicsCall::new(&self.handle)
     }
-    /// Calls `DescribeUserCdcClbWafRegions`.
+    /// Calls `DescribeUserCdcClbWafRegions`; the answer is a [`DescribeUserCdcClbWafRegionsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=waf&Version=2018-01-25&Action=DescribeUserCdcClbWafRegions)
     #[inline]
     pub fn describe_user_cdc_clb_waf_regions(&self) -> DescribeUserCdcClbWafRegionsCall {
         DescribeUserCdcClbWafRegionsCall::new(&self.handle)
     }
-    /// Calls `DescribeUserClbWafRegions`.
+    /// Calls `DescribeUserClbWafRegions`; the answer is a [`DescribeUserClbWafRegionsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=waf&Version=2018-01-25&Action=DescribeUserClbWafRegions)
     #[inline]
     pub fn describe_user_clb_waf_regions(&self) -> DescribeUserClbWafRegionsCall {
         DescribeUserClbWafRegionsCall::new(&self.handle)
     }
-    /// Calls `DescribeUserDomainInfo`.
+    /// Calls `DescribeUserDomainInfo`; the answer is a [`DescribeUserDomainInfoResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=waf&Version=2018-01-25&Action=DescribeUserDomainInfo)
     #[inline]
     pub fn describe_user_domain_info(&self) -> DescribeUserDomainInfoCall {
         DescribeUserDomainInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeUserLevel`.
+    /// Calls `DescribeUserLevel`; the answer is a [`DescribeUserLevelResponse`].
     ///
     /// Required: `Domain`.
     ///
@@ -1228,7 +1228,7 @@ impl Client {
     pub fn describe_user_level(&self) -> DescribeUserLevelCall {
         DescribeUserLevelCall::new(&self.handle)
     }
-    /// Calls `DescribeUserSignatureClass`.
+    /// Calls `DescribeUserSignatureClass`; the answer is a [`DescribeUserSignatureClassResponse`].
     ///
     /// Required: `Domain`.
     ///
@@ -1237,7 +1237,7 @@ impl Client {
     pub fn describe_user_signature_class(&self) -> DescribeUserSignatureClassCall {
         DescribeUserSignatureClassCall::new(&self.handle)
     }
-    /// Calls `DescribeUserSignatureRule`.
+    /// Calls `DescribeUserSignatureRule`; the answer is a [`DescribeUserSignatureRuleResponse`].
     ///
     /// Required: `Domain`, `Offset`, `Limit`.
     ///
@@ -1246,7 +1246,7 @@ impl Client {
     pub fn describe_user_signature_rule(&self) -> DescribeUserSignatureRuleCall {
         DescribeUserSignatureRuleCall::new(&self.handle)
     }
-    /// Calls `DescribeUserSignatureRuleV2`.
+    /// Calls `DescribeUserSignatureRuleV2`; the answer is a [`DescribeUserSignatureRuleV2Response`].
     ///
     /// Required: `Domain`, `Offset`, `Limit`.
     ///
@@ -1255,7 +1255,7 @@ impl Client {
     pub fn describe_user_signature_rule_v2(&self) -> DescribeUserSignatureRuleV2Call {
         DescribeUserSignatureRuleV2Call::new(&self.handle)
     }
-    /// Calls `DescribeVipInfo`.
+    /// Calls `DescribeVipInfo`; the answer is a [`DescribeVipInfoResponse`].
     ///
     /// Required: `InstanceIds`.
     ///
@@ -1264,7 +1264,7 @@ impl Client {
     pub fn describe_vip_info(&self) -> DescribeVipInfoCall {
         DescribeVipInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeWafAutoDenyRules`.
+    /// Calls `DescribeWafAutoDenyRules`; the answer is a [`DescribeWafAutoDenyRulesResponse`].
     ///
     /// Required: `Domain`.
     ///
@@ -1273,7 +1273,7 @@ impl Client {
     pub fn describe_waf_auto_deny_rules(&self) -> DescribeWafAutoDenyRulesCall {
         DescribeWafAutoDenyRulesCall::new(&self.handle)
     }
-    /// Calls `DescribeWafAutoDenyStatus`.
+    /// Calls `DescribeWafAutoDenyStatus`; the answer is a [`DescribeWafAutoDenyStatusResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -1283,7 +1283,7 @@ impl Client {
     pub fn describe_waf_auto_deny_status(&self) -> DescribeWafAutoDenyStatusCall {
         DescribeWafAutoDenyStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeWafThreatenIntelligence`.
+    /// Calls `DescribeWafThreatenIntelligence`; the answer is a [`DescribeWafThreatenIntelligenceResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=waf&Version=2018-01-25&Action=DescribeWafThreatenIntelligence)
     #[inline]
@@ -1292,7 +1292,7 @@ impl Client {
     ) -> DescribeWafThreatenIntelligenceCall {
         DescribeWafThreatenIntelligenceCall::new(&self.handle)
     }
-    /// Calls `DescribeWebshellStatus`.
+    /// Calls `DescribeWebshellStatus`; the answer is a [`DescribeWebshellStatusResponse`].
     ///
     /// Required: `Domain`.
     ///
@@ -1301,7 +1301,7 @@ impl Client {
     pub fn describe_webshell_status(&self) -> DescribeWebshellStatusCall {
         DescribeWebshellStatusCall::new(&self.handle)
     }
-    /// Calls `DestroyPostCKafkaFlow`.
+    /// Calls `DestroyPostCKafkaFlow`; the answer is a [`DestroyPostCKafkaFlowResponse`].
     ///
     /// Required: `FlowId`.
     ///
@@ -1310,7 +1310,7 @@ impl Client {
     pub fn destroy_post_c_kafka_flow(&self) -> DestroyPostCKafkaFlowCall {
         DestroyPostCKafkaFlowCall::new(&self.handle)
     }
-    /// Calls `DestroyPostCLSFlow`.
+    /// Calls `DestroyPostCLSFlow`; the answer is a [`DestroyPostCLSFlowResponse`].
     ///
     /// Required: `FlowId`.
     ///
@@ -1319,7 +1319,7 @@ impl Client {
     pub fn destroy_post_cls_flow(&self) -> DestroyPostCLSFlowCall {
         DestroyPostCLSFlowCall::new(&self.handle)
     }
-    /// Calls `EnableClientMsg`.
+    /// Calls `EnableClientMsg`; the answer is a [`EnableClientMsgResponse`].
     ///
     /// Required: `Status`, `Domain`.
     ///
@@ -1328,7 +1328,7 @@ impl Client {
     pub fn enable_client_msg(&self) -> EnableClientMsgCall {
         EnableClientMsgCall::new(&self.handle)
     }
-    /// Calls `EnableRateLimitsV2`.
+    /// Calls `EnableRateLimitsV2`; the answer is a [`EnableRateLimitsV2Response`].
     ///
     /// Required: `Domain`, `EnableItems`.
     ///
@@ -1337,7 +1337,7 @@ impl Client {
     pub fn enable_rate_limits_v2(&self) -> EnableRateLimitsV2Call {
         EnableRateLimitsV2Call::new(&self.handle)
     }
-    /// Calls `ExportLLMKeywordLib`.
+    /// Calls `ExportLLMKeywordLib`; the answer is a [`ExportLLMKeywordLibResponse`].
     ///
     /// Required: `RuleIds`.
     ///
@@ -1346,7 +1346,7 @@ impl Client {
     pub fn export_llm_keyword_lib(&self) -> ExportLLMKeywordLibCall {
         ExportLLMKeywordLibCall::new(&self.handle)
     }
-    /// Calls `FreshAntiFakeUrl`.
+    /// Calls `FreshAntiFakeUrl`; the answer is a [`FreshAntiFakeUrlResponse`].
     ///
     /// Required: `Domain`, `Id`.
     ///
@@ -1355,7 +1355,7 @@ impl Client {
     pub fn fresh_anti_fake_url(&self) -> FreshAntiFakeUrlCall {
         FreshAntiFakeUrlCall::new(&self.handle)
     }
-    /// Calls `GenerateDealsAndPayNew`.
+    /// Calls `GenerateDealsAndPayNew`; the answer is a [`GenerateDealsAndPayNewResponse`].
     ///
     /// Required: `Goods`.
     ///
@@ -1364,7 +1364,7 @@ impl Client {
     pub fn generate_deals_and_pay_new(&self) -> GenerateDealsAndPayNewCall {
         GenerateDealsAndPayNewCall::new(&self.handle)
     }
-    /// Calls `GenerateLLMSecAnswer`.
+    /// Calls `GenerateLLMSecAnswer`; the answer is a [`GenerateLLMSecAnswerResponse`].
     ///
     /// Required: `Message`, `MsgID`.
     ///
@@ -1373,14 +1373,14 @@ impl Client {
     pub fn generate_llm_sec_answer(&self) -> GenerateLLMSecAnswerCall {
         GenerateLLMSecAnswerCall::new(&self.handle)
     }
-    /// Calls `GetAttackDownloadRecords`.
+    /// Calls `GetAttackDownloadRecords`; the answer is a [`GetAttackDownloadRecordsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=waf&Version=2018-01-25&Action=GetAttackDownloadRecords)
     #[inline]
     pub fn get_attack_download_records(&self) -> GetAttackDownloadRecordsCall {
         GetAttackDownloadRecordsCall::new(&self.handle)
     }
-    /// Calls `GetAttackHistogram`.
+    /// Calls `GetAttackHistogram`; the answer is a [`GetAttackHistogramResponse`].
     ///
     /// Required: `Domain`, `StartTime`, `EndTime`, `QueryString`.
     ///
@@ -1389,7 +1389,7 @@ impl Client {
     pub fn get_attack_histogram(&self) -> GetAttackHistogramCall {
         GetAttackHistogramCall::new(&self.handle)
     }
-    /// Calls `GetAttackTotalCount`.
+    /// Calls `GetAttackTotalCount`; the answer is a [`GetAttackTotalCountResponse`].
     ///
     /// Required: `StartTime`, `EndTime`, `Domain`, `QueryString`.
     ///
@@ -1398,7 +1398,7 @@ impl Client {
     pub fn get_attack_total_count(&self) -> GetAttackTotalCountCall {
         GetAttackTotalCountCall::new(&self.handle)
     }
-    /// Calls `GetInstanceQpsLimit`.
+    /// Calls `GetInstanceQpsLimit`; the answer is a [`GetInstanceQpsLimitResponse`].
     ///
     /// Required: `InstanceId`.
     ///
@@ -1407,14 +1407,14 @@ impl Client {
     pub fn get_instance_qps_limit(&self) -> GetInstanceQpsLimitCall {
         GetInstanceQpsLimitCall::new(&self.handle)
     }
-    /// Calls `GetOrganizationRole`.
+    /// Calls `GetOrganizationRole`; the answer is a [`GetOrganizationRoleResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=waf&Version=2018-01-25&Action=GetOrganizationRole)
     #[inline]
     pub fn get_organization_role(&self) -> GetOrganizationRoleCall {
         GetOrganizationRoleCall::new(&self.handle)
     }
-    /// Calls `ImportIpAccessControl`.
+    /// Calls `ImportIpAccessControl`; the answer is a [`ImportIpAccessControlResponse`].
     ///
     /// Required: `Data`, `Domain`, `SourceType`.
     ///
@@ -1423,7 +1423,7 @@ impl Client {
     pub fn import_ip_access_control(&self) -> ImportIpAccessControlCall {
         ImportIpAccessControlCall::new(&self.handle)
     }
-    /// Calls `ModifyAntiFakeUrl`.
+    /// Calls `ModifyAntiFakeUrl`; the answer is a [`ModifyAntiFakeUrlResponse`].
     ///
     /// Required: `Domain`, `Name`, `Uri`, `Id`.
     ///
@@ -1432,7 +1432,7 @@ impl Client {
     pub fn modify_anti_fake_url(&self) -> ModifyAntiFakeUrlCall {
         ModifyAntiFakeUrlCall::new(&self.handle)
     }
-    /// Calls `ModifyAntiFakeUrlStatus`.
+    /// Calls `ModifyAntiFakeUrlStatus`; the answer is a [`ModifyAntiFakeUrlStatusResponse`].
     ///
     /// Required: `Domain`, `Status`, `Ids`.
     ///
@@ -1441,7 +1441,7 @@ impl Client {
     pub fn modify_anti_fake_url_status(&self) -> ModifyAntiFakeUrlStatusCall {
         ModifyAntiFakeUrlStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyAntiInfoLeakRuleStatus`.
+    /// Calls `ModifyAntiInfoLeakRuleStatus`; the answer is a [`ModifyAntiInfoLeakRuleStatusResponse`].
     ///
     /// Required: `Domain`, `RuleId`, `Status`.
     ///
@@ -1450,7 +1450,7 @@ impl Client {
     pub fn modify_anti_info_leak_rule_status(&self) -> ModifyAntiInfoLeakRuleStatusCall {
         ModifyAntiInfoLeakRuleStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyAntiInfoLeakRules`.
+    /// Calls `ModifyAntiInfoLeakRules`; the answer is a [`ModifyAntiInfoLeakRulesResponse`].
     ///
     /// Required: `RuleId`, `Name`, `Domain`, `ActionType`, `Strategies`.
     ///
@@ -1459,7 +1459,7 @@ impl Client {
     pub fn modify_anti_info_leak_rules(&self) -> ModifyAntiInfoLeakRulesCall {
         ModifyAntiInfoLeakRulesCall::new(&self.handle)
     }
-    /// Calls `ModifyApiAnalyzeStatus`.
+    /// Calls `ModifyApiAnalyzeStatus`; the answer is a [`ModifyApiAnalyzeStatusResponse`].
     ///
     /// Required: `Status`.
     ///
@@ -1468,14 +1468,14 @@ impl Client {
     pub fn modify_api_analyze_status(&self) -> ModifyApiAnalyzeStatusCall {
         ModifyApiAnalyzeStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyApiSecEventChange`.
+    /// Calls `ModifyApiSecEventChange`; the answer is a [`ModifyApiSecEventChangeResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=waf&Version=2018-01-25&Action=ModifyApiSecEventChange)
     #[inline]
     pub fn modify_api_sec_event_change(&self) -> ModifyApiSecEventChangeCall {
         ModifyApiSecEventChangeCall::new(&self.handle)
     }
-    /// Calls `ModifyApiSecSensitiveRule`.
+    /// Calls `ModifyApiSecSensitiveRule`; the answer is a [`ModifyApiSecSensitiveRuleResponse`].
     ///
     /// Required: `Domain`, `Status`.
     ///
@@ -1484,7 +1484,7 @@ impl Client {
     pub fn modify_api_sec_sensitive_rule(&self) -> ModifyApiSecSensitiveRuleCall {
         ModifyApiSecSensitiveRuleCall::new(&self.handle)
     }
-    /// Calls `ModifyAreaBanAreas`.
+    /// Calls `ModifyAreaBanAreas`; the answer is a [`ModifyAreaBanAreasResponse`].
     ///
     /// Required: `Domain`, `Areas`.
     ///
@@ -1493,7 +1493,7 @@ impl Client {
     pub fn modify_area_ban_areas(&self) -> ModifyAreaBanAreasCall {
         ModifyAreaBanAreasCall::new(&self.handle)
     }
-    /// Calls `ModifyAreaBanRule`.
+    /// Calls `ModifyAreaBanRule`; the answer is a [`ModifyAreaBanRuleResponse`].
     ///
     /// Required: `Domain`, `Areas`, `JobType`, `JobDateTime`.
     ///
@@ -1502,7 +1502,7 @@ impl Client {
     pub fn modify_area_ban_rule(&self) -> ModifyAreaBanRuleCall {
         ModifyAreaBanRuleCall::new(&self.handle)
     }
-    /// Calls `ModifyAreaBanStatus`.
+    /// Calls `ModifyAreaBanStatus`; the answer is a [`ModifyAreaBanStatusResponse`].
     ///
     /// Required: `Domain`, `Status`.
     ///
@@ -1511,7 +1511,7 @@ impl Client {
     pub fn modify_area_ban_status(&self) -> ModifyAreaBanStatusCall {
         ModifyAreaBanStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyAttackWhiteRule`.
+    /// Calls `ModifyAttackWhiteRule`; the answer is a [`ModifyAttackWhiteRuleResponse`].
     ///
     /// Required: `RuleId`, `Domain`, `Status`, `Rules`.
     ///
@@ -1520,7 +1520,7 @@ impl Client {
     pub fn modify_attack_white_rule(&self) -> ModifyAttackWhiteRuleCall {
         ModifyAttackWhiteRuleCall::new(&self.handle)
     }
-    /// Calls `ModifyBatchCustomRule`.
+    /// Calls `ModifyBatchCustomRule`; the answer is a [`ModifyBatchCustomRuleResponse`].
     ///
     /// Required: `Id`, `Name`, `ExpireTime`, `SortId`, `ActionType`, `Redirect`, `Remark`, `EventId`, `Strategies`.
     ///
@@ -1529,7 +1529,7 @@ impl Client {
     pub fn modify_batch_custom_rule(&self) -> ModifyBatchCustomRuleCall {
         ModifyBatchCustomRuleCall::new(&self.handle)
     }
-    /// Calls `ModifyBatchCustomRuleStatus`.
+    /// Calls `ModifyBatchCustomRuleStatus`; the answer is a [`ModifyBatchCustomRuleStatusResponse`].
     ///
     /// Required: `Id`, `Status`.
     ///
@@ -1538,7 +1538,7 @@ impl Client {
     pub fn modify_batch_custom_rule_status(&self) -> ModifyBatchCustomRuleStatusCall {
         ModifyBatchCustomRuleStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyBatchCustomWhiteRule`.
+    /// Calls `ModifyBatchCustomWhiteRule`; the answer is a [`ModifyBatchCustomWhiteRuleResponse`].
     ///
     /// Required: `ID`, `Name`, `SortId`, `Strategies`, `Bypass`, `JobType`, `JobDateTime`.
     ///
@@ -1547,7 +1547,7 @@ impl Client {
     pub fn modify_batch_custom_white_rule(&self) -> ModifyBatchCustomWhiteRuleCall {
         ModifyBatchCustomWhiteRuleCall::new(&self.handle)
     }
-    /// Calls `ModifyBatchCustomWhiteRuleStatus`.
+    /// Calls `ModifyBatchCustomWhiteRuleStatus`; the answer is a [`ModifyBatchCustomWhiteRuleStatusResponse`].
     ///
     /// Required: `Ids`, `Status`.
     ///
@@ -1558,7 +1558,7 @@ impl Client {
     ) -> ModifyBatchCustomWhiteRuleStatusCall {
         ModifyBatchCustomWhiteRuleStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyBatchIpAccessControl`.
+    /// Calls `ModifyBatchIpAccessControl`; the answer is a [`ModifyBatchIpAccessControlResponse`].
     ///
     /// Required: `RuleId`, `IpList`, `JobType`, `JobDateTime`, `ActionType`.
     ///
@@ -1567,7 +1567,7 @@ impl Client {
     pub fn modify_batch_ip_access_control(&self) -> ModifyBatchIpAccessControlCall {
         ModifyBatchIpAccessControlCall::new(&self.handle)
     }
-    /// Calls `ModifyBotIdRule`.
+    /// Calls `ModifyBotIdRule`; the answer is a [`ModifyBotIdRuleResponse`].
     ///
     /// Required: `Domain`, `SceneId`.
     ///
@@ -1576,7 +1576,7 @@ impl Client {
     pub fn modify_bot_id_rule(&self) -> ModifyBotIdRuleCall {
         ModifyBotIdRuleCall::new(&self.handle)
     }
-    /// Calls `ModifyBotSceneStatus`.
+    /// Calls `ModifyBotSceneStatus`; the answer is a [`ModifyBotSceneStatusResponse`].
     ///
     /// Required: `Domain`, `SceneId`, `Status`.
     ///
@@ -1585,7 +1585,7 @@ impl Client {
     pub fn modify_bot_scene_status(&self) -> ModifyBotSceneStatusCall {
         ModifyBotSceneStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyBotSceneUCBRule`.
+    /// Calls `ModifyBotSceneUCBRule`; the answer is a [`ModifyBotSceneUCBRuleResponse`].
     ///
     /// Required: `Domain`, `SceneId`.
     ///
@@ -1594,7 +1594,7 @@ impl Client {
     pub fn modify_bot_scene_ucb_rule(&self) -> ModifyBotSceneUCBRuleCall {
         ModifyBotSceneUCBRuleCall::new(&self.handle)
     }
-    /// Calls `ModifyBotStatus`.
+    /// Calls `ModifyBotStatus`; the answer is a [`ModifyBotStatusResponse`].
     ///
     /// Required: `Category`, `Status`.
     ///
@@ -1603,7 +1603,7 @@ impl Client {
     pub fn modify_bot_status(&self) -> ModifyBotStatusCall {
         ModifyBotStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyCustomRule`.
+    /// Calls `ModifyCustomRule`; the answer is a [`ModifyCustomRuleResponse`].
     ///
     /// Required: `Domain`, `RuleId`, `RuleName`, `RuleAction`, `Strategies`.
     ///
@@ -1612,7 +1612,7 @@ impl Client {
     pub fn modify_custom_rule(&self) -> ModifyCustomRuleCall {
         ModifyCustomRuleCall::new(&self.handle)
     }
-    /// Calls `ModifyCustomRuleStatus`.
+    /// Calls `ModifyCustomRuleStatus`; the answer is a [`ModifyCustomRuleStatusResponse`].
     ///
     /// Required: `Domain`, `RuleId`, `Status`.
     ///
@@ -1621,7 +1621,7 @@ impl Client {
     pub fn modify_custom_rule_status(&self) -> ModifyCustomRuleStatusCall {
         ModifyCustomRuleStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyCustomWhiteRule`.
+    /// Calls `ModifyCustomWhiteRule`; the answer is a [`ModifyCustomWhiteRuleResponse`].
     ///
     /// Required: `Domain`, `RuleId`, `RuleName`, `Bypass`, `SortId`, `ExpireTime`, `Strategies`.
     ///
@@ -1630,7 +1630,7 @@ impl Client {
     pub fn modify_custom_white_rule(&self) -> ModifyCustomWhiteRuleCall {
         ModifyCustomWhiteRuleCall::new(&self.handle)
     }
-    /// Calls `ModifyCustomWhiteRuleStatus`.
+    /// Calls `ModifyCustomWhiteRuleStatus`; the answer is a [`ModifyCustomWhiteRuleStatusResponse`].
     ///
     /// Required: `Domain`, `RuleId`, `Status`.
     ///
@@ -1639,7 +1639,7 @@ impl Client {
     pub fn modify_custom_white_rule_status(&self) -> ModifyCustomWhiteRuleStatusCall {
         ModifyCustomWhiteRuleStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyDomainIpv6Status`.
+    /// Calls `ModifyDomainIpv6Status`; the answer is a [`ModifyDomainIpv6StatusResponse`].
     ///
     /// Required: `InstanceId`, `Domain`, `DomainId`, `Status`.
     ///
@@ -1648,7 +1648,7 @@ impl Client {
     pub fn modify_domain_ipv6_status(&self) -> ModifyDomainIpv6StatusCall {
         ModifyDomainIpv6StatusCall::new(&self.handle)
     }
-    /// Calls `ModifyDomainPostAction`.
+    /// Calls `ModifyDomainPostAction`; the answer is a [`ModifyDomainPostActionResponse`].
     ///
     /// Required: `Domain`, `PostCLSAction`, `PostCKafkaAction`.
     ///
@@ -1657,14 +1657,14 @@ impl Client {
     pub fn modify_domain_post_action(&self) -> ModifyDomainPostActionCall {
         ModifyDomainPostActionCall::new(&self.handle)
     }
-    /// Calls `ModifyDomainWhiteRule`.
+    /// Calls `ModifyDomainWhiteRule`; the answer is a [`ModifyDomainWhiteRuleResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=waf&Version=2018-01-25&Action=ModifyDomainWhiteRule)
     #[inline]
     pub fn modify_domain_white_rule(&self) -> ModifyDomainWhiteRuleCall {
         ModifyDomainWhiteRuleCall::new(&self.handle)
     }
-    /// Calls `ModifyDomainsCLSStatus`.
+    /// Calls `ModifyDomainsCLSStatus`; the answer is a [`ModifyDomainsCLSStatusResponse`].
     ///
     /// Required: `Domains`, `Status`.
     ///
@@ -1673,7 +1673,7 @@ impl Client {
     pub fn modify_domains_cls_status(&self) -> ModifyDomainsCLSStatusCall {
         ModifyDomainsCLSStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyGenerateDeals`.
+    /// Calls `ModifyGenerateDeals`; the answer is a [`ModifyGenerateDealsResponse`].
     ///
     /// Required: `Goods`.
     ///
@@ -1682,7 +1682,7 @@ impl Client {
     pub fn modify_generate_deals(&self) -> ModifyGenerateDealsCall {
         ModifyGenerateDealsCall::new(&self.handle)
     }
-    /// Calls `ModifyHost`.
+    /// Calls `ModifyHost`; the answer is a [`ModifyHostResponse`].
     ///
     /// Required: `Host`.
     ///
@@ -1691,7 +1691,7 @@ impl Client {
     pub fn modify_host(&self) -> ModifyHostCall {
         ModifyHostCall::new(&self.handle)
     }
-    /// Calls `ModifyHostFlowMode`.
+    /// Calls `ModifyHostFlowMode`; the answer is a [`ModifyHostFlowModeResponse`].
     ///
     /// Required: `Domain`, `DomainId`, `FlowMode`.
     ///
@@ -1700,7 +1700,7 @@ impl Client {
     pub fn modify_host_flow_mode(&self) -> ModifyHostFlowModeCall {
         ModifyHostFlowModeCall::new(&self.handle)
     }
-    /// Calls `ModifyHostMode`.
+    /// Calls `ModifyHostMode`; the answer is a [`ModifyHostModeResponse`].
     ///
     /// Required: `Domain`, `DomainId`, `Mode`.
     ///
@@ -1709,7 +1709,7 @@ impl Client {
     pub fn modify_host_mode(&self) -> ModifyHostModeCall {
         ModifyHostModeCall::new(&self.handle)
     }
-    /// Calls `ModifyHostStatus`.
+    /// Calls `ModifyHostStatus`; the answer is a [`ModifyHostStatusResponse`].
     ///
     /// Required: `HostsStatus`.
     ///
@@ -1718,7 +1718,7 @@ impl Client {
     pub fn modify_host_status(&self) -> ModifyHostStatusCall {
         ModifyHostStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyInstanceAttackLogPost`.
+    /// Calls `ModifyInstanceAttackLogPost`; the answer is a [`ModifyInstanceAttackLogPostResponse`].
     ///
     /// Required: `InstanceId`, `AttackLogPost`.
     ///
@@ -1727,7 +1727,7 @@ impl Client {
     pub fn modify_instance_attack_log_post(&self) -> ModifyInstanceAttackLogPostCall {
         ModifyInstanceAttackLogPostCall::new(&self.handle)
     }
-    /// Calls `ModifyInstanceElasticMode`.
+    /// Calls `ModifyInstanceElasticMode`; the answer is a [`ModifyInstanceElasticModeResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -1739,7 +1739,7 @@ impl Client {
     pub fn modify_instance_elastic_mode(&self) -> ModifyInstanceElasticModeCall {
         ModifyInstanceElasticModeCall::new(&self.handle)
     }
-    /// Calls `ModifyInstanceName`.
+    /// Calls `ModifyInstanceName`; the answer is a [`ModifyInstanceNameResponse`].
     ///
     /// Required: `InstanceName`, `InstanceID`, `Edition`.
     ///
@@ -1748,7 +1748,7 @@ impl Client {
     pub fn modify_instance_name(&self) -> ModifyInstanceNameCall {
         ModifyInstanceNameCall::new(&self.handle)
     }
-    /// Calls `ModifyInstanceQpsLimit`.
+    /// Calls `ModifyInstanceQpsLimit`; the answer is a [`ModifyInstanceQpsLimitResponse`].
     ///
     /// Required: `InstanceId`, `QpsLimit`.
     ///
@@ -1757,7 +1757,7 @@ impl Client {
     pub fn modify_instance_qps_limit(&self) -> ModifyInstanceQpsLimitCall {
         ModifyInstanceQpsLimitCall::new(&self.handle)
     }
-    /// Calls `ModifyInstanceRenewFlag`.
+    /// Calls `ModifyInstanceRenewFlag`; the answer is a [`ModifyInstanceRenewFlagResponse`].
     ///
     /// Required: `InstanceId`, `RenewFlag`.
     ///
@@ -1766,7 +1766,7 @@ impl Client {
     pub fn modify_instance_renew_flag(&self) -> ModifyInstanceRenewFlagCall {
         ModifyInstanceRenewFlagCall::new(&self.handle)
     }
-    /// Calls `ModifyIpAccessControl`.
+    /// Calls `ModifyIpAccessControl`; the answer is a [`ModifyIpAccessControlResponse`].
     ///
     /// Required: `Domain`, `IpList`, `ActionType`, `RuleId`.
     ///
@@ -1775,7 +1775,7 @@ impl Client {
     pub fn modify_ip_access_control(&self) -> ModifyIpAccessControlCall {
         ModifyIpAccessControlCall::new(&self.handle)
     }
-    /// Calls `ModifyLLMContentRule`.
+    /// Calls `ModifyLLMContentRule`; the answer is a [`ModifyLLMContentRuleResponse`].
     ///
     /// Required: `Name`, `Priority`, `Status`, `CheckType`, `RuleItem`, `Options`.
     ///
@@ -1784,7 +1784,7 @@ impl Client {
     pub fn modify_llm_content_rule(&self) -> ModifyLLMContentRuleCall {
         ModifyLLMContentRuleCall::new(&self.handle)
     }
-    /// Calls `ModifyLLMContentRuleStatus`.
+    /// Calls `ModifyLLMContentRuleStatus`; the answer is a [`ModifyLLMContentRuleStatusResponse`].
     ///
     /// Required: `Status`, `Ids`.
     ///
@@ -1793,7 +1793,7 @@ impl Client {
     pub fn modify_llm_content_rule_status(&self) -> ModifyLLMContentRuleStatusCall {
         ModifyLLMContentRuleStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyLLMKeywordLibrary`.
+    /// Calls `ModifyLLMKeywordLibrary`; the answer is a [`ModifyLLMKeywordLibraryResponse`].
     ///
     /// Required: `LibList`.
     ///
@@ -1802,7 +1802,7 @@ impl Client {
     pub fn modify_llm_keyword_library(&self) -> ModifyLLMKeywordLibraryCall {
         ModifyLLMKeywordLibraryCall::new(&self.handle)
     }
-    /// Calls `ModifyLLMStatus`.
+    /// Calls `ModifyLLMStatus`; the answer is a [`ModifyLLMStatusResponse`].
     ///
     /// Required: `Status`, `Domain`, `SwitchType`.
     ///
@@ -1811,7 +1811,7 @@ impl Client {
     pub fn modify_llm_status(&self) -> ModifyLLMStatusCall {
         ModifyLLMStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyLLMWafDLPRule`.
+    /// Calls `ModifyLLMWafDLPRule`; the answer is a [`ModifyLLMWafDLPRuleResponse`].
     ///
     /// Required: `ServiceId`, `RuleIds`.
     ///
@@ -1820,7 +1820,7 @@ impl Client {
     pub fn modify_llm_waf_dlp_rule(&self) -> ModifyLLMWafDLPRuleCall {
         ModifyLLMWafDLPRuleCall::new(&self.handle)
     }
-    /// Calls `ModifyLLMWafProtectRule`.
+    /// Calls `ModifyLLMWafProtectRule`; the answer is a [`ModifyLLMWafProtectRuleResponse`].
     ///
     /// Required: `ServiceId`, `RuleIds`.
     ///
@@ -1829,7 +1829,7 @@ impl Client {
     pub fn modify_llm_waf_protect_rule(&self) -> ModifyLLMWafProtectRuleCall {
         ModifyLLMWafProtectRuleCall::new(&self.handle)
     }
-    /// Calls `ModifyModuleStatus`.
+    /// Calls `ModifyModuleStatus`; the answer is a [`ModifyModuleStatusResponse`].
     ///
     /// Required: `Domain`, `WebSecurity`, `AccessControl`, `CcProtection`, `ApiProtection`.
     ///
@@ -1838,7 +1838,7 @@ impl Client {
     pub fn modify_module_status(&self) -> ModifyModuleStatusCall {
         ModifyModuleStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyObject`.
+    /// Calls `ModifyObject`; the answer is a [`ModifyObjectResponse`].
     ///
     /// Required: `ObjectId`, `OpType`.
     ///
@@ -1847,7 +1847,7 @@ impl Client {
     pub fn modify_object(&self) -> ModifyObjectCall {
         ModifyObjectCall::new(&self.handle)
     }
-    /// Calls `ModifyObjects`.
+    /// Calls `ModifyObjects`; the answer is a [`ModifyObjectsResponse`].
     ///
     /// Required: `ObjectId`, `OpType`.
     ///
@@ -1856,7 +1856,7 @@ impl Client {
     pub fn modify_objects(&self) -> ModifyObjectsCall {
         ModifyObjectsCall::new(&self.handle)
     }
-    /// Calls `ModifyOwaspDomainUpdateStatus`.
+    /// Calls `ModifyOwaspDomainUpdateStatus`; the answer is a [`ModifyOwaspDomainUpdateStatusResponse`].
     ///
     /// Required: `Domain`, `UpdateStatus`.
     ///
@@ -1867,7 +1867,7 @@ impl Client {
     ) -> ModifyOwaspDomainUpdateStatusCall {
         ModifyOwaspDomainUpdateStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyOwaspRuleStatus`.
+    /// Calls `ModifyOwaspRuleStatus`; the answer is a [`ModifyOwaspRuleStatusResponse`].
     ///
     /// Required: `Domain`, `RuleStatus`, `SelectAll`.
     ///
@@ -1876,7 +1876,7 @@ impl Client {
     pub fn modify_owasp_rule_status(&self) -> ModifyOwaspRuleStatusCall {
         ModifyOwaspRuleStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyOwaspRuleTypeAction`.
+    /// Calls `ModifyOwaspRuleTypeAction`; the answer is a [`ModifyOwaspRuleTypeActionResponse`].
     ///
     /// Required: `Domain`, `TypeIDs`, `RuleTypeAction`.
     ///
@@ -1885,7 +1885,7 @@ impl Client {
     pub fn modify_owasp_rule_type_action(&self) -> ModifyOwaspRuleTypeActionCall {
         ModifyOwaspRuleTypeActionCall::new(&self.handle)
     }
-    /// Calls `ModifyOwaspRuleTypeLevel`.
+    /// Calls `ModifyOwaspRuleTypeLevel`; the answer is a [`ModifyOwaspRuleTypeLevelResponse`].
     ///
     /// Required: `Domain`, `TypeIDs`, `RuleTypeLevel`.
     ///
@@ -1894,7 +1894,7 @@ impl Client {
     pub fn modify_owasp_rule_type_level(&self) -> ModifyOwaspRuleTypeLevelCall {
         ModifyOwaspRuleTypeLevelCall::new(&self.handle)
     }
-    /// Calls `ModifyOwaspRuleTypeStatus`.
+    /// Calls `ModifyOwaspRuleTypeStatus`; the answer is a [`ModifyOwaspRuleTypeStatusResponse`].
     ///
     /// Required: `Domain`, `TypeIDs`, `RuleTypeStatus`.
     ///
@@ -1903,7 +1903,7 @@ impl Client {
     pub fn modify_owasp_rule_type_status(&self) -> ModifyOwaspRuleTypeStatusCall {
         ModifyOwaspRuleTypeStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyOwaspWhiteRule`.
+    /// Calls `ModifyOwaspWhiteRule`; the answer is a [`ModifyOwaspWhiteRuleResponse`].
     ///
     /// Required: `RuleId`, `Name`, `Domain`, `Strategies`, `Ids`, `Type`, `JobType`, `JobDateTime`, `ExpireTime`.
     ///
@@ -1912,7 +1912,7 @@ impl Client {
     pub fn modify_owasp_white_rule(&self) -> ModifyOwaspWhiteRuleCall {
         ModifyOwaspWhiteRuleCall::new(&self.handle)
     }
-    /// Calls `ModifyProtectGroup`.
+    /// Calls `ModifyProtectGroup`; the answer is a [`ModifyProtectGroupResponse`].
     ///
     /// Required: `Name`, `GroupId`.
     ///
@@ -1921,14 +1921,14 @@ impl Client {
     pub fn modify_protect_group(&self) -> ModifyProtectGroupCall {
         ModifyProtectGroupCall::new(&self.handle)
     }
-    /// Calls `ModifyProtectionLevel`.
+    /// Calls `ModifyProtectionLevel`; the answer is a [`ModifyProtectionLevelResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=waf&Version=2018-01-25&Action=ModifyProtectionLevel)
     #[inline]
     pub fn modify_protection_level(&self) -> ModifyProtectionLevelCall {
         ModifyProtectionLevelCall::new(&self.handle)
     }
-    /// Calls `ModifyProtectionStatus`.
+    /// Calls `ModifyProtectionStatus`; the answer is a [`ModifyProtectionStatusResponse`].
     ///
     /// Required: `Domain`, `Status`.
     ///
@@ -1937,7 +1937,7 @@ impl Client {
     pub fn modify_protection_status(&self) -> ModifyProtectionStatusCall {
         ModifyProtectionStatusCall::new(&self.handle)
     }
-    /// Calls `ModifySpartaProtection`.
+    /// Calls `ModifySpartaProtection`; the answer is a [`ModifySpartaProtectionResponse`].
     ///
     /// Required: `Domain`, `DomainId`, `InstanceID`.
     ///
@@ -1946,7 +1946,7 @@ impl Client {
     pub fn modify_sparta_protection(&self) -> ModifySpartaProtectionCall {
         ModifySpartaProtectionCall::new(&self.handle)
     }
-    /// Calls `ModifySpartaProtectionMode`.
+    /// Calls `ModifySpartaProtectionMode`; the answer is a [`ModifySpartaProtectionModeResponse`].
     ///
     /// Required: `Domain`, `Mode`.
     ///
@@ -1955,7 +1955,7 @@ impl Client {
     pub fn modify_sparta_protection_mode(&self) -> ModifySpartaProtectionModeCall {
         ModifySpartaProtectionModeCall::new(&self.handle)
     }
-    /// Calls `ModifyUserLevel`.
+    /// Calls `ModifyUserLevel`; the answer is a [`ModifyUserLevelResponse`].
     ///
     /// Required: `Domain`, `Level`.
     ///
@@ -1964,14 +1964,14 @@ impl Client {
     pub fn modify_user_level(&self) -> ModifyUserLevelCall {
         ModifyUserLevelCall::new(&self.handle)
     }
-    /// Calls `ModifyUserSignatureClass`.
+    /// Calls `ModifyUserSignatureClass`; the answer is a [`ModifyUserSignatureClassResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=waf&Version=2018-01-25&Action=ModifyUserSignatureClass)
     #[inline]
     pub fn modify_user_signature_class(&self) -> ModifyUserSignatureClassCall {
         ModifyUserSignatureClassCall::new(&self.handle)
     }
-    /// Calls `ModifyUserSignatureRule`.
+    /// Calls `ModifyUserSignatureRule`; the answer is a [`ModifyUserSignatureRuleResponse`].
     ///
     /// Required: `Domain`.
     ///
@@ -1980,7 +1980,7 @@ impl Client {
     pub fn modify_user_signature_rule(&self) -> ModifyUserSignatureRuleCall {
         ModifyUserSignatureRuleCall::new(&self.handle)
     }
-    /// Calls `ModifyUserSignatureRuleV2`.
+    /// Calls `ModifyUserSignatureRuleV2`; the answer is a [`ModifyUserSignatureRuleV2Response`].
     ///
     /// Required: `Domain`.
     ///
@@ -1989,7 +1989,7 @@ impl Client {
     pub fn modify_user_signature_rule_v2(&self) -> ModifyUserSignatureRuleV2Call {
         ModifyUserSignatureRuleV2Call::new(&self.handle)
     }
-    /// Calls `ModifyWafAutoDenyRules`.
+    /// Calls `ModifyWafAutoDenyRules`; the answer is a [`ModifyWafAutoDenyRulesResponse`].
     ///
     /// Required: `Domain`, `AttackThreshold`, `TimeThreshold`, `DenyTimeThreshold`, `DefenseStatus`.
     ///
@@ -1998,14 +1998,14 @@ impl Client {
     pub fn modify_waf_auto_deny_rules(&self) -> ModifyWafAutoDenyRulesCall {
         ModifyWafAutoDenyRulesCall::new(&self.handle)
     }
-    /// Calls `ModifyWafThreatenIntelligence`.
+    /// Calls `ModifyWafThreatenIntelligence`; the answer is a [`ModifyWafThreatenIntelligenceResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=waf&Version=2018-01-25&Action=ModifyWafThreatenIntelligence)
     #[inline]
     pub fn modify_waf_threaten_intelligence(&self) -> ModifyWafThreatenIntelligenceCall {
         ModifyWafThreatenIntelligenceCall::new(&self.handle)
     }
-    /// Calls `ModifyWebshellStatus`.
+    /// Calls `ModifyWebshellStatus`; the answer is a [`ModifyWebshellStatusResponse`].
     ///
     /// Required: `Webshell`.
     ///
@@ -2014,7 +2014,7 @@ impl Client {
     pub fn modify_webshell_status(&self) -> ModifyWebshellStatusCall {
         ModifyWebshellStatusCall::new(&self.handle)
     }
-    /// Calls `PostAttackDownloadTask`.
+    /// Calls `PostAttackDownloadTask`; the answer is a [`PostAttackDownloadTaskResponse`].
     ///
     /// Required: `Domain`, `StartTime`, `EndTime`, `QueryString`, `TaskName`.
     ///
@@ -2023,14 +2023,14 @@ impl Client {
     pub fn post_attack_download_task(&self) -> PostAttackDownloadTaskCall {
         PostAttackDownloadTaskCall::new(&self.handle)
     }
-    /// Calls `QueryBypassAllStatus`.
+    /// Calls `QueryBypassAllStatus`; the answer is a [`QueryBypassAllStatusResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=waf&Version=2018-01-25&Action=QueryBypassAllStatus)
     #[inline]
     pub fn query_bypass_all_status(&self) -> QueryBypassAllStatusCall {
         QueryBypassAllStatusCall::new(&self.handle)
     }
-    /// Calls `QueryClientMsg`.
+    /// Calls `QueryClientMsg`; the answer is a [`QueryClientMsgResponse`].
     ///
     /// Required: `Domain`.
     ///
@@ -2039,7 +2039,7 @@ impl Client {
     pub fn query_client_msg(&self) -> QueryClientMsgCall {
         QueryClientMsgCall::new(&self.handle)
     }
-    /// Calls `RefreshAccessCheckResult`.
+    /// Calls `RefreshAccessCheckResult`; the answer is a [`RefreshAccessCheckResultResponse`].
     ///
     /// Required: `Domain`.
     ///
@@ -2048,14 +2048,14 @@ impl Client {
     pub fn refresh_access_check_result(&self) -> RefreshAccessCheckResultCall {
         RefreshAccessCheckResultCall::new(&self.handle)
     }
-    /// Calls `RemoveBypassAllRule`.
+    /// Calls `RemoveBypassAllRule`; the answer is a [`RemoveBypassAllRuleResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=waf&Version=2018-01-25&Action=RemoveBypassAllRule)
     #[inline]
     pub fn remove_bypass_all_rule(&self) -> RemoveBypassAllRuleCall {
         RemoveBypassAllRuleCall::new(&self.handle)
     }
-    /// Calls `SearchAccessLog`.
+    /// Calls `SearchAccessLog`; the answer is a [`SearchAccessLogResponse`].
     ///
     /// Required: `TopicId`, `From`, `To`, `Query`.
     ///
@@ -2064,7 +2064,7 @@ impl Client {
     pub fn search_access_log(&self) -> SearchAccessLogCall {
         SearchAccessLogCall::new(&self.handle)
     }
-    /// Calls `SearchAttackLog`.
+    /// Calls `SearchAttackLog`; the answer is a [`SearchAttackLogResponse`].
     ///
     /// Required: `Domain`, `StartTime`, `EndTime`, `Context`, `QueryString`.
     ///
@@ -2073,7 +2073,7 @@ impl Client {
     pub fn search_attack_log(&self) -> SearchAttackLogCall {
         SearchAttackLogCall::new(&self.handle)
     }
-    /// Calls `SearchLog`.
+    /// Calls `SearchLog`; the answer is a [`SearchLogResponse`].
     ///
     /// Required: `From`, `To`, `Query`.
     ///
@@ -2082,14 +2082,14 @@ impl Client {
     pub fn search_log(&self) -> SearchLogCall {
         SearchLogCall::new(&self.handle)
     }
-    /// Calls `SwitchDomainRules`.
+    /// Calls `SwitchDomainRules`; the answer is a [`SwitchDomainRulesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=waf&Version=2018-01-25&Action=SwitchDomainRules)
     #[inline]
     pub fn switch_domain_rules(&self) -> SwitchDomainRulesCall {
         SwitchDomainRulesCall::new(&self.handle)
     }
-    /// Calls `SwitchElasticMode`.
+    /// Calls `SwitchElasticMode`; the answer is a [`SwitchElasticModeResponse`].
     ///
     /// Required: `Edition`, `Mode`.
     ///
@@ -2098,7 +2098,7 @@ impl Client {
     pub fn switch_elastic_mode(&self) -> SwitchElasticModeCall {
         SwitchElasticModeCall::new(&self.handle)
     }
-    /// Calls `UpdateProtectionModes`.
+    /// Calls `UpdateProtectionModes`; the answer is a [`UpdateProtectionModesResponse`].
     ///
     /// Required: `Domain`, `Edition`, `TypeIDs`, `Mode`.
     ///
@@ -2107,7 +2107,7 @@ impl Client {
     pub fn update_protection_modes(&self) -> UpdateProtectionModesCall {
         UpdateProtectionModesCall::new(&self.handle)
     }
-    /// Calls `UpdateRateLimitV2`.
+    /// Calls `UpdateRateLimitV2`; the answer is a [`UpdateRateLimitV2Response`].
     ///
     /// Required: `Domain`, `LimitRuleId`, `Name`, `Priority`, `Status`, `LimitObject`, `LimitStrategy`.
     ///
@@ -2116,7 +2116,7 @@ impl Client {
     pub fn update_rate_limit_v2(&self) -> UpdateRateLimitV2Call {
         UpdateRateLimitV2Call::new(&self.handle)
     }
-    /// Calls `UploadSkillSecScan`.
+    /// Calls `UploadSkillSecScan`; the answer is a [`UploadSkillSecScanResponse`].
     ///
     /// Required: `ServiceId`, `FileData`.
     ///
@@ -2125,7 +2125,7 @@ impl Client {
     pub fn upload_skill_sec_scan(&self) -> UploadSkillSecScanCall {
         UploadSkillSecScanCall::new(&self.handle)
     }
-    /// Calls `UpsertCCAutoStatus`.
+    /// Calls `UpsertCCAutoStatus`; the answer is a [`UpsertCCAutoStatusResponse`].
     ///
     /// Required: `Domain`, `Value`.
     ///
@@ -2134,7 +2134,7 @@ impl Client {
     pub fn upsert_cc_auto_status(&self) -> UpsertCCAutoStatusCall {
         UpsertCCAutoStatusCall::new(&self.handle)
     }
-    /// Calls `UpsertCCRule`.
+    /// Calls `UpsertCCRule`; the answer is a [`UpsertCCRuleResponse`].
     ///
     /// Required: `Domain`, `Name`, `Status`, `Advance`, `Limit`, `Interval`, `ActionType`, `Priority`, `ValidTime`.
     ///
@@ -2143,7 +2143,7 @@ impl Client {
     pub fn upsert_cc_rule(&self) -> UpsertCCRuleCall {
         UpsertCCRuleCall::new(&self.handle)
     }
-    /// Calls `UpsertIpAccessControl`.
+    /// Calls `UpsertIpAccessControl`; the answer is a [`UpsertIpAccessControlResponse`].
     ///
     /// Required: `Domain`, `Items`.
     ///
@@ -2152,7 +2152,7 @@ impl Client {
     pub fn upsert_ip_access_control(&self) -> UpsertIpAccessControlCall {
         UpsertIpAccessControlCall::new(&self.handle)
     }
-    /// Calls `UpsertSession`.
+    /// Calls `UpsertSession`; the answer is a [`UpsertSessionResponse`].
     ///
     /// Required: `Domain`, `Source`, `Category`, `KeyOrStartMat`, `EndMat`, `StartOffset`, `EndOffset`.
     ///
@@ -2530,7 +2530,6 @@ rt::action!(
     AddBypassAllRule, AddBypassAllRuleRequest, AddBypassAllRuleCall,
     AddBypassAllRuleResponse, Error
 );
-impl<T> AddBypassAllRuleCall<T> {}
 /// The answer of [`Client::add_bypass_all_rule`] (`AddBypassAllRule`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -3618,7 +3617,6 @@ rt::action!(
     DescribeAccessIndex, DescribeAccessIndexRequest, DescribeAccessIndexCall,
     DescribeAccessIndexResponse, Error, idempotent
 );
-impl<T> DescribeAccessIndexCall<T> {}
 /// The answer of [`Client::describe_access_index`] (`DescribeAccessIndex`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -3905,7 +3903,6 @@ rt::action!(
     DescribeAreaBanSupportAreasCall, DescribeAreaBanSupportAreasResponse, Error,
     idempotent
 );
-impl<T> DescribeAreaBanSupportAreasCall<T> {}
 /// The answer of [`Client::describe_area_ban_support_areas`] (`DescribeAreaBanSupportAreas`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -4330,7 +4327,6 @@ rt::action!(
     DescribeCiphersDetail, DescribeCiphersDetailRequest, DescribeCiphersDetailCall,
     DescribeCiphersDetailResponse, Error, idempotent
 );
-impl<T> DescribeCiphersDetailCall<T> {}
 /// The answer of [`Client::describe_ciphers_detail`] (`DescribeCiphersDetail`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -4394,7 +4390,6 @@ rt::action!(
     DescribeDomainCountInfo, DescribeDomainCountInfoRequest, DescribeDomainCountInfoCall,
     DescribeDomainCountInfoResponse, Error, idempotent
 );
-impl<T> DescribeDomainCountInfoCall<T> {}
 /// The answer of [`Client::describe_domain_count_info`] (`DescribeDomainCountInfo`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -4795,7 +4790,6 @@ rt::action!(
     DescribeLLMContentRuleList, DescribeLLMContentRuleListRequest,
     DescribeLLMContentRuleListCall, DescribeLLMContentRuleListResponse, Error, idempotent
 );
-impl<T> DescribeLLMContentRuleListCall<T> {}
 /// The answer of [`Client::describe_llm_content_rule_list`] (`DescribeLLMContentRuleList`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -5449,7 +5443,6 @@ rt::action!(
     DescribeTlsVersion, DescribeTlsVersionRequest, DescribeTlsVersionCall,
     DescribeTlsVersionResponse, Error, idempotent
 );
-impl<T> DescribeTlsVersionCall<T> {}
 /// The answer of [`Client::describe_tls_version`] (`DescribeTlsVersion`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -5538,7 +5531,6 @@ rt::action!(
     DescribeUserCdcClbWafRegionsCall, DescribeUserCdcClbWafRegionsResponse, Error,
     idempotent
 );
-impl<T> DescribeUserCdcClbWafRegionsCall<T> {}
 /// The answer of [`Client::describe_user_cdc_clb_waf_regions`] (`DescribeUserCdcClbWafRegions`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -5571,7 +5563,6 @@ rt::action!(
     DescribeUserDomainInfo, DescribeUserDomainInfoRequest, DescribeUserDomainInfoCall,
     DescribeUserDomainInfoResponse, Error, idempotent
 );
-impl<T> DescribeUserDomainInfoCall<T> {}
 /// The answer of [`Client::describe_user_domain_info`] (`DescribeUserDomainInfo`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -5713,7 +5704,6 @@ rt::action!(
     DescribeWafAutoDenyStatus, DescribeWafAutoDenyStatusRequest,
     DescribeWafAutoDenyStatusCall, DescribeWafAutoDenyStatusResponse, Error, idempotent
 );
-impl<T> DescribeWafAutoDenyStatusCall<T> {}
 /// The answer of [`Client::describe_waf_auto_deny_status`] (`DescribeWafAutoDenyStatus`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -5729,7 +5719,6 @@ rt::action!(
     DescribeWafThreatenIntelligenceCall, DescribeWafThreatenIntelligenceResponse, Error,
     idempotent
 );
-impl<T> DescribeWafThreatenIntelligenceCall<T> {}
 /// The answer of [`Client::describe_waf_threaten_intelligence`] (`DescribeWafThreatenIntelligence`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -5901,7 +5890,6 @@ rt::action!(
     GetAttackDownloadRecords, GetAttackDownloadRecordsRequest,
     GetAttackDownloadRecordsCall, GetAttackDownloadRecordsResponse, Error, idempotent
 );
-impl<T> GetAttackDownloadRecordsCall<T> {}
 /// The answer of [`Client::get_attack_download_records`] (`GetAttackDownloadRecords`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -5988,7 +5976,6 @@ rt::action!(
     GetOrganizationRole, GetOrganizationRoleRequest, GetOrganizationRoleCall,
     GetOrganizationRoleResponse, Error, idempotent
 );
-impl<T> GetOrganizationRoleCall<T> {}
 /// The answer of [`Client::get_organization_role`] (`GetOrganizationRole`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -7468,7 +7455,6 @@ rt::action!(
     QueryBypassAllStatus, QueryBypassAllStatusRequest, QueryBypassAllStatusCall,
     QueryBypassAllStatusResponse, Error
 );
-impl<T> QueryBypassAllStatusCall<T> {}
 /// The answer of [`Client::query_bypass_all_status`] (`QueryBypassAllStatus`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -7516,7 +7502,6 @@ rt::action!(
     RemoveBypassAllRule, RemoveBypassAllRuleRequest, RemoveBypassAllRuleCall,
     RemoveBypassAllRuleResponse, Error
 );
-impl<T> RemoveBypassAllRuleCall<T> {}
 /// The answer of [`Client::remove_bypass_all_rule`] (`RemoveBypassAllRule`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `CreateChannelCode`.
+    /// Calls `CreateChannelCode`; the answer is a [`CreateChannelCodeResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -47,7 +47,7 @@ impl Client {
     pub fn create_channel_code(&self) -> CreateChannelCodeCall {
         CreateChannelCodeCall::new(&self.handle)
     }
-    /// Calls `CreateCorpTag`.
+    /// Calls `CreateCorpTag`; the answer is a [`CreateCorpTagResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -59,7 +59,7 @@ impl Client {
     pub fn create_corp_tag(&self) -> CreateCorpTagCall {
         CreateCorpTagCall::new(&self.handle)
     }
-    /// Calls `CreateLead`.
+    /// Calls `CreateLead`; the answer is a [`CreateLeadResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn create_lead(&self) -> CreateLeadCall {
         CreateLeadCall::new(&self.handle)
     }
-    /// Calls `QueryActivityJoinList`.
+    /// Calls `QueryActivityJoinList`; the answer is a [`QueryActivityJoinListResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -83,7 +83,7 @@ impl Client {
     pub fn query_activity_join_list(&self) -> QueryActivityJoinListCall {
         QueryActivityJoinListCall::new(&self.handle)
     }
-    /// Calls `QueryActivityList`.
+    /// Calls `QueryActivityList`; the answer is a [`QueryActivityListResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -93,7 +93,7 @@ impl Client {
     pub fn query_activity_list(&self) -> QueryActivityListCall {
         QueryActivityListCall::new(&self.handle)
     }
-    /// Calls `QueryActivityLiveCodeList`.
+    /// Calls `QueryActivityLiveCodeList`; the answer is a [`QueryActivityLiveCodeListResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -103,7 +103,7 @@ impl Client {
     pub fn query_activity_live_code_list(&self) -> QueryActivityLiveCodeListCall {
         QueryActivityLiveCodeListCall::new(&self.handle)
     }
-    /// Calls `QueryArrivalList`.
+    /// Calls `QueryArrivalList`; the answer is a [`QueryArrivalListResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -115,7 +115,7 @@ impl Client {
     pub fn query_arrival_list(&self) -> QueryArrivalListCall {
         QueryArrivalListCall::new(&self.handle)
     }
-    /// Calls `QueryChannelCodeList`.
+    /// Calls `QueryChannelCodeList`; the answer is a [`QueryChannelCodeListResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -125,7 +125,7 @@ impl Client {
     pub fn query_channel_code_list(&self) -> QueryChannelCodeListCall {
         QueryChannelCodeListCall::new(&self.handle)
     }
-    /// Calls `QueryChatArchivingList`.
+    /// Calls `QueryChatArchivingList`; the answer is a [`QueryChatArchivingListResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -135,7 +135,7 @@ impl Client {
     pub fn query_chat_archiving_list(&self) -> QueryChatArchivingListCall {
         QueryChatArchivingListCall::new(&self.handle)
     }
-    /// Calls `QueryClueInfoList`.
+    /// Calls `QueryClueInfoList`; the answer is a [`QueryClueInfoListResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -145,7 +145,7 @@ impl Client {
     pub fn query_clue_info_list(&self) -> QueryClueInfoListCall {
         QueryClueInfoListCall::new(&self.handle)
     }
-    /// Calls `QueryCrmStatistics`.
+    /// Calls `QueryCrmStatistics`; the answer is a [`QueryCrmStatisticsResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -157,7 +157,7 @@ impl Client {
     pub fn query_crm_statistics(&self) -> QueryCrmStatisticsCall {
         QueryCrmStatisticsCall::new(&self.handle)
     }
-    /// Calls `QueryCustomerEventDetailStatistics`.
+    /// Calls `QueryCustomerEventDetailStatistics`; the answer is a [`QueryCustomerEventDetailStatisticsResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -171,7 +171,7 @@ impl Client {
     ) -> QueryCustomerEventDetailStatisticsCall {
         QueryCustomerEventDetailStatisticsCall::new(&self.handle)
     }
-    /// Calls `QueryCustomerProfileList`.
+    /// Calls `QueryCustomerProfileList`; the answer is a [`QueryCustomerProfileListResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -183,7 +183,7 @@ impl Client {
     pub fn query_customer_profile_list(&self) -> QueryCustomerProfileListCall {
         QueryCustomerProfileListCall::new(&self.handle)
     }
-    /// Calls `QueryDealerInfoList`.
+    /// Calls `QueryDealerInfoList`; the answer is a [`QueryDealerInfoListResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -193,7 +193,7 @@ impl Client {
     pub fn query_dealer_info_list(&self) -> QueryDealerInfoListCall {
         QueryDealerInfoListCall::new(&self.handle)
     }
-    /// Calls `QueryExternalContactDetail`.
+    /// Calls `QueryExternalContactDetail`; the answer is a [`QueryExternalContactDetailResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -205,7 +205,7 @@ impl Client {
     pub fn query_external_contact_detail(&self) -> QueryExternalContactDetailCall {
         QueryExternalContactDetailCall::new(&self.handle)
     }
-    /// Calls `QueryExternalContactDetailByDate`.
+    /// Calls `QueryExternalContactDetailByDate`; the answer is a [`QueryExternalContactDetailByDateResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -219,7 +219,7 @@ impl Client {
     ) -> QueryExternalContactDetailByDateCall {
         QueryExternalContactDetailByDateCall::new(&self.handle)
     }
-    /// Calls `QueryExternalContactList`.
+    /// Calls `QueryExternalContactList`; the answer is a [`QueryExternalContactListResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -229,7 +229,7 @@ impl Client {
     pub fn query_external_contact_list(&self) -> QueryExternalContactListCall {
         QueryExternalContactListCall::new(&self.handle)
     }
-    /// Calls `QueryExternalUserEventList`.
+    /// Calls `QueryExternalUserEventList`; the answer is a [`QueryExternalUserEventListResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -241,7 +241,7 @@ impl Client {
     pub fn query_external_user_event_list(&self) -> QueryExternalUserEventListCall {
         QueryExternalUserEventListCall::new(&self.handle)
     }
-    /// Calls `QueryExternalUserMappingInfo`.
+    /// Calls `QueryExternalUserMappingInfo`; the answer is a [`QueryExternalUserMappingInfoResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -253,7 +253,7 @@ impl Client {
     pub fn query_external_user_mapping_info(&self) -> QueryExternalUserMappingInfoCall {
         QueryExternalUserMappingInfoCall::new(&self.handle)
     }
-    /// Calls `QueryFollowList`.
+    /// Calls `QueryFollowList`; the answer is a [`QueryFollowListResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -265,7 +265,7 @@ impl Client {
     pub fn query_follow_list(&self) -> QueryFollowListCall {
         QueryFollowListCall::new(&self.handle)
     }
-    /// Calls `QueryLicenseInfo`.
+    /// Calls `QueryLicenseInfo`; the answer is a [`QueryLicenseInfoResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -277,7 +277,7 @@ impl Client {
     pub fn query_license_info(&self) -> QueryLicenseInfoCall {
         QueryLicenseInfoCall::new(&self.handle)
     }
-    /// Calls `QueryMaterialList`.
+    /// Calls `QueryMaterialList`; the answer is a [`QueryMaterialListResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -289,7 +289,7 @@ impl Client {
     pub fn query_material_list(&self) -> QueryMaterialListCall {
         QueryMaterialListCall::new(&self.handle)
     }
-    /// Calls `QueryMiniAppCodeList`.
+    /// Calls `QueryMiniAppCodeList`; the answer is a [`QueryMiniAppCodeListResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -299,7 +299,7 @@ impl Client {
     pub fn query_mini_app_code_list(&self) -> QueryMiniAppCodeListCall {
         QueryMiniAppCodeListCall::new(&self.handle)
     }
-    /// Calls `QueryStaffEventDetailStatistics`.
+    /// Calls `QueryStaffEventDetailStatistics`; the answer is a [`QueryStaffEventDetailStatisticsResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -313,7 +313,7 @@ impl Client {
     ) -> QueryStaffEventDetailStatisticsCall {
         QueryStaffEventDetailStatisticsCall::new(&self.handle)
     }
-    /// Calls `QueryUserInfoList`.
+    /// Calls `QueryUserInfoList`; the answer is a [`QueryUserInfoListResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -323,7 +323,7 @@ impl Client {
     pub fn query_user_info_list(&self) -> QueryUserInfoListCall {
         QueryUserInfoListCall::new(&self.handle)
     }
-    /// Calls `QueryVehicleInfoList`.
+    /// Calls `QueryVehicleInfoList`; the answer is a [`QueryVehicleInfoListResponse`].
     ///
     /// The service marks this action deprecated.
     ///

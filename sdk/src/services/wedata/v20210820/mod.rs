@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `AddProjectUserRole`.
+    /// Calls `AddProjectUserRole`; the answer is a [`AddProjectUserRoleResponse`].
     ///
     /// Required: `ProjectId`, `UserIds`, `RoleIds`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn add_project_user_role(&self) -> AddProjectUserRoleCall {
         AddProjectUserRoleCall::new(&self.handle)
     }
-    /// Calls `BatchCreateIntegrationTaskAlarms`.
+    /// Calls `BatchCreateIntegrationTaskAlarms`; the answer is a [`BatchCreateIntegrationTaskAlarmsResponse`].
     ///
     /// Required: `TaskIds`, `TaskAlarmInfo`, `ProjectId`.
     ///
@@ -55,7 +55,7 @@ impl Client {
     ) -> BatchCreateIntegrationTaskAlarmsCall {
         BatchCreateIntegrationTaskAlarmsCall::new(&self.handle)
     }
-    /// Calls `BatchCreateTaskVersionAsync`.
+    /// Calls `BatchCreateTaskVersionAsync`; the answer is a [`BatchCreateTaskVersionAsyncResponse`].
     ///
     /// Required: `Tasks`, `ProjectId`.
     ///
@@ -64,7 +64,7 @@ impl Client {
     pub fn batch_create_task_version_async(&self) -> BatchCreateTaskVersionAsyncCall {
         BatchCreateTaskVersionAsyncCall::new(&self.handle)
     }
-    /// Calls `BatchDeleteIntegrationTasks`.
+    /// Calls `BatchDeleteIntegrationTasks`; the answer is a [`BatchDeleteIntegrationTasksResponse`].
     ///
     /// Required: `TaskIds`, `TaskType`, `ProjectId`.
     ///
@@ -73,7 +73,7 @@ impl Client {
     pub fn batch_delete_integration_tasks(&self) -> BatchDeleteIntegrationTasksCall {
         BatchDeleteIntegrationTasksCall::new(&self.handle)
     }
-    /// Calls `BatchDeleteOpsTasks`.
+    /// Calls `BatchDeleteOpsTasks`; the answer is a [`BatchDeleteOpsTasksResponse`].
     ///
     /// Required: `TaskIdList`, `DeleteMode`, `EnableNotify`, `ProjectId`.
     ///
@@ -82,7 +82,7 @@ impl Client {
     pub fn batch_delete_ops_tasks(&self) -> BatchDeleteOpsTasksCall {
         BatchDeleteOpsTasksCall::new(&self.handle)
     }
-    /// Calls `BatchForceSuccessIntegrationTaskInstances`.
+    /// Calls `BatchForceSuccessIntegrationTaskInstances`; the answer is a [`BatchForceSuccessIntegrationTaskInstancesResponse`].
     ///
     /// Required: `Instances`, `ProjectId`.
     ///
@@ -93,7 +93,7 @@ impl Client {
     ) -> BatchForceSuccessIntegrationTaskInstancesCall {
         BatchForceSuccessIntegrationTaskInstancesCall::new(&self.handle)
     }
-    /// Calls `BatchKillIntegrationTaskInstances`.
+    /// Calls `BatchKillIntegrationTaskInstances`; the answer is a [`BatchKillIntegrationTaskInstancesResponse`].
     ///
     /// Required: `Instances`, `ProjectId`.
     ///
@@ -104,7 +104,7 @@ impl Client {
     ) -> BatchKillIntegrationTaskInstancesCall {
         BatchKillIntegrationTaskInstancesCall::new(&self.handle)
     }
-    /// Calls `BatchMakeUpIntegrationTasks`.
+    /// Calls `BatchMakeUpIntegrationTasks`; the answer is a [`BatchMakeUpIntegrationTasksResponse`].
     ///
     /// Required: `TaskIds`, `TaskType`, `StartTime`, `EndTime`, `ProjectId`.
     ///
@@ -113,7 +113,7 @@ impl Client {
     pub fn batch_make_up_integration_tasks(&self) -> BatchMakeUpIntegrationTasksCall {
         BatchMakeUpIntegrationTasksCall::new(&self.handle)
     }
-    /// Calls `BatchModifyOpsOwners`.
+    /// Calls `BatchModifyOpsOwners`; the answer is a [`BatchModifyOpsOwnersResponse`].
     ///
     /// Required: `TaskIdList`, `Owners`, `ProjectId`.
     ///
@@ -122,7 +122,7 @@ impl Client {
     pub fn batch_modify_ops_owners(&self) -> BatchModifyOpsOwnersCall {
         BatchModifyOpsOwnersCall::new(&self.handle)
     }
-    /// Calls `BatchRerunIntegrationTaskInstances`.
+    /// Calls `BatchRerunIntegrationTaskInstances`; the answer is a [`BatchRerunIntegrationTaskInstancesResponse`].
     ///
     /// Required: `Instances`, `ProjectId`.
     ///
@@ -133,7 +133,7 @@ impl Client {
     ) -> BatchRerunIntegrationTaskInstancesCall {
         BatchRerunIntegrationTaskInstancesCall::new(&self.handle)
     }
-    /// Calls `BatchResumeIntegrationTasks`.
+    /// Calls `BatchResumeIntegrationTasks`; the answer is a [`BatchResumeIntegrationTasksResponse`].
     ///
     /// Required: `TaskIds`, `TaskType`, `ProjectId`.
     ///
@@ -142,7 +142,7 @@ impl Client {
     pub fn batch_resume_integration_tasks(&self) -> BatchResumeIntegrationTasksCall {
         BatchResumeIntegrationTasksCall::new(&self.handle)
     }
-    /// Calls `BatchRunOpsTask`.
+    /// Calls `BatchRunOpsTask`; the answer is a [`BatchRunOpsTaskResponse`].
     ///
     /// Required: `ProjectId`, `EnableMakeUp`, `Tasks`.
     ///
@@ -151,7 +151,7 @@ impl Client {
     pub fn batch_run_ops_task(&self) -> BatchRunOpsTaskCall {
         BatchRunOpsTaskCall::new(&self.handle)
     }
-    /// Calls `BatchStartIntegrationTasks`.
+    /// Calls `BatchStartIntegrationTasks`; the answer is a [`BatchStartIntegrationTasksResponse`].
     ///
     /// Required: `TaskType`, `ProjectId`.
     ///
@@ -160,7 +160,7 @@ impl Client {
     pub fn batch_start_integration_tasks(&self) -> BatchStartIntegrationTasksCall {
         BatchStartIntegrationTasksCall::new(&self.handle)
     }
-    /// Calls `BatchStopIntegrationTasks`.
+    /// Calls `BatchStopIntegrationTasks`; the answer is a [`BatchStopIntegrationTasksResponse`].
     ///
     /// Required: `TaskIds`, `TaskType`, `ProjectId`.
     ///
@@ -169,7 +169,7 @@ impl Client {
     pub fn batch_stop_integration_tasks(&self) -> BatchStopIntegrationTasksCall {
         BatchStopIntegrationTasksCall::new(&self.handle)
     }
-    /// Calls `BatchStopOpsTasks`.
+    /// Calls `BatchStopOpsTasks`; the answer is a [`BatchStopOpsTasksResponse`].
     ///
     /// Required: `TaskIdList`, `ProjectId`.
     ///
@@ -178,7 +178,7 @@ impl Client {
     pub fn batch_stop_ops_tasks(&self) -> BatchStopOpsTasksCall {
         BatchStopOpsTasksCall::new(&self.handle)
     }
-    /// Calls `BatchStopWorkflowsByIds`.
+    /// Calls `BatchStopWorkflowsByIds`; the answer is a [`BatchStopWorkflowsByIdsResponse`].
     ///
     /// Required: `WorkflowIds`, `ProjectId`.
     ///
@@ -187,7 +187,7 @@ impl Client {
     pub fn batch_stop_workflows_by_ids(&self) -> BatchStopWorkflowsByIdsCall {
         BatchStopWorkflowsByIdsCall::new(&self.handle)
     }
-    /// Calls `BatchSuspendIntegrationTasks`.
+    /// Calls `BatchSuspendIntegrationTasks`; the answer is a [`BatchSuspendIntegrationTasksResponse`].
     ///
     /// Required: `TaskIds`, `TaskType`, `ProjectId`.
     ///
@@ -196,7 +196,7 @@ impl Client {
     pub fn batch_suspend_integration_tasks(&self) -> BatchSuspendIntegrationTasksCall {
         BatchSuspendIntegrationTasksCall::new(&self.handle)
     }
-    /// Calls `BatchUpdateIntegrationTasks`.
+    /// Calls `BatchUpdateIntegrationTasks`; the answer is a [`BatchUpdateIntegrationTasksResponse`].
     ///
     /// Required: `TaskIds`, `Incharge`, `TaskType`, `ProjectId`.
     ///
@@ -205,7 +205,7 @@ impl Client {
     pub fn batch_update_integration_tasks(&self) -> BatchUpdateIntegrationTasksCall {
         BatchUpdateIntegrationTasksCall::new(&self.handle)
     }
-    /// Calls `BindProjectExecutorResource`.
+    /// Calls `BindProjectExecutorResource`; the answer is a [`BindProjectExecutorResourceResponse`].
     ///
     /// Required: `ExecutorGroupId`.
     ///
@@ -214,7 +214,7 @@ impl Client {
     pub fn bind_project_executor_resource(&self) -> BindProjectExecutorResourceCall {
         BindProjectExecutorResourceCall::new(&self.handle)
     }
-    /// Calls `CheckAlarmRegularNameExist`.
+    /// Calls `CheckAlarmRegularNameExist`; the answer is a [`CheckAlarmRegularNameExistResponse`].
     ///
     /// Required: `ProjectId`, `AlarmRegularName`.
     ///
@@ -223,7 +223,7 @@ impl Client {
     pub fn check_alarm_regular_name_exist(&self) -> CheckAlarmRegularNameExistCall {
         CheckAlarmRegularNameExistCall::new(&self.handle)
     }
-    /// Calls `CheckIntegrationNodeNameExists`.
+    /// Calls `CheckIntegrationNodeNameExists`; the answer is a [`CheckIntegrationNodeNameExistsResponse`].
     ///
     /// Required: `TaskId`, `Name`, `ProjectId`.
     ///
@@ -234,7 +234,7 @@ impl Client {
     ) -> CheckIntegrationNodeNameExistsCall {
         CheckIntegrationNodeNameExistsCall::new(&self.handle)
     }
-    /// Calls `CheckIntegrationTaskNameExists`.
+    /// Calls `CheckIntegrationTaskNameExists`; the answer is a [`CheckIntegrationTaskNameExistsResponse`].
     ///
     /// Required: `TaskName`, `ProjectId`.
     ///
@@ -245,7 +245,7 @@ impl Client {
     ) -> CheckIntegrationTaskNameExistsCall {
         CheckIntegrationTaskNameExistsCall::new(&self.handle)
     }
-    /// Calls `CheckTaskNameExist`.
+    /// Calls `CheckTaskNameExist`; the answer is a [`CheckTaskNameExistResponse`].
     ///
     /// Required: `ProjectId`, `TypeId`, `TaskName`.
     ///
@@ -254,7 +254,7 @@ impl Client {
     pub fn check_task_name_exist(&self) -> CheckTaskNameExistCall {
         CheckTaskNameExistCall::new(&self.handle)
     }
-    /// Calls `CommitIntegrationTask`.
+    /// Calls `CommitIntegrationTask`; the answer is a [`CommitIntegrationTaskResponse`].
     ///
     /// Required: `TaskId`, `ProjectId`.
     ///
@@ -263,14 +263,14 @@ impl Client {
     pub fn commit_integration_task(&self) -> CommitIntegrationTaskCall {
         CommitIntegrationTaskCall::new(&self.handle)
     }
-    /// Calls `CommitRuleGroupTask`.
+    /// Calls `CommitRuleGroupTask`; the answer is a [`CommitRuleGroupTaskResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=wedata&Version=2021-08-20&Action=CommitRuleGroupTask)
     #[inline]
     pub fn commit_rule_group_task(&self) -> CommitRuleGroupTaskCall {
         CommitRuleGroupTaskCall::new(&self.handle)
     }
-    /// Calls `CountOpsInstanceState`.
+    /// Calls `CountOpsInstanceState`; the answer is a [`CountOpsInstanceStateResponse`].
     ///
     /// Required: `TaskId`, `ProjectId`.
     ///
@@ -279,7 +279,7 @@ impl Client {
     pub fn count_ops_instance_state(&self) -> CountOpsInstanceStateCall {
         CountOpsInstanceStateCall::new(&self.handle)
     }
-    /// Calls `CreateBaseProject`.
+    /// Calls `CreateBaseProject`; the answer is a [`CreateBaseProjectResponse`].
     ///
     /// Required: `Project`.
     ///
@@ -288,7 +288,7 @@ impl Client {
     pub fn create_base_project(&self) -> CreateBaseProjectCall {
         CreateBaseProjectCall::new(&self.handle)
     }
-    /// Calls `CreateCodeTemplate`.
+    /// Calls `CreateCodeTemplate`; the answer is a [`CreateCodeTemplateResponse`].
     ///
     /// Required: `ProjectId`, `CodeTemplateName`, `TaskType`.
     ///
@@ -297,7 +297,7 @@ impl Client {
     pub fn create_code_template(&self) -> CreateCodeTemplateCall {
         CreateCodeTemplateCall::new(&self.handle)
     }
-    /// Calls `CreateCodeTemplateVersion`.
+    /// Calls `CreateCodeTemplateVersion`; the answer is a [`CreateCodeTemplateVersionResponse`].
     ///
     /// Required: `CodeTemplateId`, `ProjectId`.
     ///
@@ -306,7 +306,7 @@ impl Client {
     pub fn create_code_template_version(&self) -> CreateCodeTemplateVersionCall {
         CreateCodeTemplateVersionCall::new(&self.handle)
     }
-    /// Calls `CreateCustomFunction`.
+    /// Calls `CreateCustomFunction`; the answer is a [`CreateCustomFunctionResponse`].
     ///
     /// Required: `Type`, `Kind`, `Name`, `ClusterIdentifier`.
     ///
@@ -315,7 +315,7 @@ impl Client {
     pub fn create_custom_function(&self) -> CreateCustomFunctionCall {
         CreateCustomFunctionCall::new(&self.handle)
     }
-    /// Calls `CreateDataModel`.
+    /// Calls `CreateDataModel`; the answer is a [`CreateDataModelResponse`].
     ///
     /// Required: `CloudappId`, `UserId`.
     ///
@@ -324,7 +324,7 @@ impl Client {
     pub fn create_data_model(&self) -> CreateDataModelCall {
         CreateDataModelCall::new(&self.handle)
     }
-    /// Calls `CreateDataSource`.
+    /// Calls `CreateDataSource`; the answer is a [`CreateDataSourceResponse`].
     ///
     /// Required: `Name`, `Category`, `Type`, `OwnerProjectId`, `OwnerProjectName`, `OwnerProjectIdent`.
     ///
@@ -333,7 +333,7 @@ impl Client {
     pub fn create_data_source(&self) -> CreateDataSourceCall {
         CreateDataSourceCall::new(&self.handle)
     }
-    /// Calls `CreateDsFolder`.
+    /// Calls `CreateDsFolder`; the answer is a [`CreateDsFolderResponse`].
     ///
     /// Required: `ProjectId`, `FolderName`.
     ///
@@ -342,7 +342,7 @@ impl Client {
     pub fn create_ds_folder(&self) -> CreateDsFolderCall {
         CreateDsFolderCall::new(&self.handle)
     }
-    /// Calls `CreateHiveTable`.
+    /// Calls `CreateHiveTable`; the answer is a [`CreateHiveTableResponse`].
     ///
     /// Required: `DatasourceId`, `Database`, `DDLSql`, `Privilege`, `ProjectId`.
     ///
@@ -351,7 +351,7 @@ impl Client {
     pub fn create_hive_table(&self) -> CreateHiveTableCall {
         CreateHiveTableCall::new(&self.handle)
     }
-    /// Calls `CreateHiveTableByDDL`.
+    /// Calls `CreateHiveTableByDDL`; the answer is a [`CreateHiveTableByDDLResponse`].
     ///
     /// Required: `DatasourceId`, `Database`, `DDLSql`, `Privilege`, `ProjectId`, `Type`.
     ///
@@ -360,7 +360,7 @@ impl Client {
     pub fn create_hive_table_by_ddl(&self) -> CreateHiveTableByDDLCall {
         CreateHiveTableByDDLCall::new(&self.handle)
     }
-    /// Calls `CreateIntegrationNode`.
+    /// Calls `CreateIntegrationNode`; the answer is a [`CreateIntegrationNodeResponse`].
     ///
     /// Required: `NodeInfo`, `ProjectId`.
     ///
@@ -369,7 +369,7 @@ impl Client {
     pub fn create_integration_node(&self) -> CreateIntegrationNodeCall {
         CreateIntegrationNodeCall::new(&self.handle)
     }
-    /// Calls `CreateIntegrationTask`.
+    /// Calls `CreateIntegrationTask`; the answer is a [`CreateIntegrationTaskResponse`].
     ///
     /// Required: `TaskInfo`, `ProjectId`.
     ///
@@ -378,7 +378,7 @@ impl Client {
     pub fn create_integration_task(&self) -> CreateIntegrationTaskCall {
         CreateIntegrationTaskCall::new(&self.handle)
     }
-    /// Calls `CreateOfflineTask`.
+    /// Calls `CreateOfflineTask`; the answer is a [`CreateOfflineTaskResponse`].
     ///
     /// Required: `ProjectId`, `CycleStep`, `DelayTime`, `EndTime`, `Notes`, `StartTime`, `TaskName`, `TypeId`, `TaskAction`, `TaskMode`.
     ///
@@ -387,7 +387,7 @@ impl Client {
     pub fn create_offline_task(&self) -> CreateOfflineTaskCall {
         CreateOfflineTaskCall::new(&self.handle)
     }
-    /// Calls `CreateOpsMakePlan`.
+    /// Calls `CreateOpsMakePlan`; the answer is a [`CreateOpsMakePlanResponse`].
     ///
     /// Required: `ProjectId`, `MakeName`, `TaskIdList`, `MakeDatetimeList`.
     ///
@@ -396,21 +396,21 @@ impl Client {
     pub fn create_ops_make_plan(&self) -> CreateOpsMakePlanCall {
         CreateOpsMakePlanCall::new(&self.handle)
     }
-    /// Calls `CreateRule`.
+    /// Calls `CreateRule`; the answer is a [`CreateRuleResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=wedata&Version=2021-08-20&Action=CreateRule)
     #[inline]
     pub fn create_rule(&self) -> CreateRuleCall {
         CreateRuleCall::new(&self.handle)
     }
-    /// Calls `CreateRuleTemplate`.
+    /// Calls `CreateRuleTemplate`; the answer is a [`CreateRuleTemplateResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=wedata&Version=2021-08-20&Action=CreateRuleTemplate)
     #[inline]
     pub fn create_rule_template(&self) -> CreateRuleTemplateCall {
         CreateRuleTemplateCall::new(&self.handle)
     }
-    /// Calls `CreateTask`.
+    /// Calls `CreateTask`; the answer is a [`CreateTaskResponse`].
     ///
     /// Required: `ProjectId`, `WorkflowId`, `TaskName`, `TaskType`.
     ///
@@ -419,7 +419,7 @@ impl Client {
     pub fn create_task(&self) -> CreateTaskCall {
         CreateTaskCall::new(&self.handle)
     }
-    /// Calls `CreateTaskAlarmRegular`.
+    /// Calls `CreateTaskAlarmRegular`; the answer is a [`CreateTaskAlarmRegularResponse`].
     ///
     /// Required: `TaskAlarmInfo`, `ProjectId`.
     ///
@@ -428,7 +428,7 @@ impl Client {
     pub fn create_task_alarm_regular(&self) -> CreateTaskAlarmRegularCall {
         CreateTaskAlarmRegularCall::new(&self.handle)
     }
-    /// Calls `CreateTaskFolder`.
+    /// Calls `CreateTaskFolder`; the answer is a [`CreateTaskFolderResponse`].
     ///
     /// Required: `ProjectId`, `FolderName`, `WorkflowId`.
     ///
@@ -437,7 +437,7 @@ impl Client {
     pub fn create_task_folder(&self) -> CreateTaskFolderCall {
         CreateTaskFolderCall::new(&self.handle)
     }
-    /// Calls `CreateTaskNew`.
+    /// Calls `CreateTaskNew`; the answer is a [`CreateTaskNewResponse`].
     ///
     /// Required: `ProjectId`, `WorkflowId`, `TaskName`, `TaskType`, `Content`.
     ///
@@ -446,7 +446,7 @@ impl Client {
     pub fn create_task_new(&self) -> CreateTaskNewCall {
         CreateTaskNewCall::new(&self.handle)
     }
-    /// Calls `CreateTaskVersionDs`.
+    /// Calls `CreateTaskVersionDs`; the answer is a [`CreateTaskVersionDsResponse`].
     ///
     /// Required: `Task`, `NeedCheckParentSubmitted`, `AutoRun`, `ProjectId`.
     ///
@@ -455,7 +455,7 @@ impl Client {
     pub fn create_task_version_ds(&self) -> CreateTaskVersionDsCall {
         CreateTaskVersionDsCall::new(&self.handle)
     }
-    /// Calls `CreateWorkflowDs`.
+    /// Calls `CreateWorkflowDs`; the answer is a [`CreateWorkflowDsResponse`].
     ///
     /// Required: `ProjectId`, `WorkflowName`, `FolderId`.
     ///
@@ -464,14 +464,14 @@ impl Client {
     pub fn create_workflow_ds(&self) -> CreateWorkflowDsCall {
         CreateWorkflowDsCall::new(&self.handle)
     }
-    /// Calls `DagInstances`.
+    /// Calls `DagInstances`; the answer is a [`DagInstancesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=wedata&Version=2021-08-20&Action=DagInstances)
     #[inline]
     pub fn dag_instances(&self) -> DagInstancesCall {
         DagInstancesCall::new(&self.handle)
     }
-    /// Calls `DeleteCodeTemplate`.
+    /// Calls `DeleteCodeTemplate`; the answer is a [`DeleteCodeTemplateResponse`].
     ///
     /// Required: `ProjectId`, `CodeTemplateId`.
     ///
@@ -480,14 +480,14 @@ impl Client {
     pub fn delete_code_template(&self) -> DeleteCodeTemplateCall {
         DeleteCodeTemplateCall::new(&self.handle)
     }
-    /// Calls `DeleteCustomFunction`.
+    /// Calls `DeleteCustomFunction`; the answer is a [`DeleteCustomFunctionResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=wedata&Version=2021-08-20&Action=DeleteCustomFunction)
     #[inline]
     pub fn delete_custom_function(&self) -> DeleteCustomFunctionCall {
         DeleteCustomFunctionCall::new(&self.handle)
     }
-    /// Calls `DeleteDataModel`.
+    /// Calls `DeleteDataModel`; the answer is a [`DeleteDataModelResponse`].
     ///
     /// Required: `CloudappId`, `DataModelId`, `UserId`.
     ///
@@ -496,7 +496,7 @@ impl Client {
     pub fn delete_data_model(&self) -> DeleteDataModelCall {
         DeleteDataModelCall::new(&self.handle)
     }
-    /// Calls `DeleteDataSources`.
+    /// Calls `DeleteDataSources`; the answer is a [`DeleteDataSourcesResponse`].
     ///
     /// Required: `Ids`.
     ///
@@ -505,7 +505,7 @@ impl Client {
     pub fn delete_data_sources(&self) -> DeleteDataSourcesCall {
         DeleteDataSourcesCall::new(&self.handle)
     }
-    /// Calls `DeleteDsFolder`.
+    /// Calls `DeleteDsFolder`; the answer is a [`DeleteDsFolderResponse`].
     ///
     /// Required: `ProjectId`, `FolderId`.
     ///
@@ -514,7 +514,7 @@ impl Client {
     pub fn delete_ds_folder(&self) -> DeleteDsFolderCall {
         DeleteDsFolderCall::new(&self.handle)
     }
-    /// Calls `DeleteFile`.
+    /// Calls `DeleteFile`; the answer is a [`DeleteFileResponse`].
     ///
     /// Required: `ProjectId`, `ResourceId`.
     ///
@@ -523,7 +523,7 @@ impl Client {
     pub fn delete_file(&self) -> DeleteFileCall {
         DeleteFileCall::new(&self.handle)
     }
-    /// Calls `DeleteFilePath`.
+    /// Calls `DeleteFilePath`; the answer is a [`DeleteFilePathResponse`].
     ///
     /// Required: `ProjectId`, `ResourceIds`, `UseStatus`.
     ///
@@ -532,7 +532,7 @@ impl Client {
     pub fn delete_file_path(&self) -> DeleteFilePathCall {
         DeleteFilePathCall::new(&self.handle)
     }
-    /// Calls `DeleteIntegrationNode`.
+    /// Calls `DeleteIntegrationNode`; the answer is a [`DeleteIntegrationNodeResponse`].
     ///
     /// Required: `Id`, `ProjectId`.
     ///
@@ -541,7 +541,7 @@ impl Client {
     pub fn delete_integration_node(&self) -> DeleteIntegrationNodeCall {
         DeleteIntegrationNodeCall::new(&self.handle)
     }
-    /// Calls `DeleteIntegrationTask`.
+    /// Calls `DeleteIntegrationTask`; the answer is a [`DeleteIntegrationTaskResponse`].
     ///
     /// Required: `TaskId`, `ProjectId`.
     ///
@@ -550,7 +550,7 @@ impl Client {
     pub fn delete_integration_task(&self) -> DeleteIntegrationTaskCall {
         DeleteIntegrationTaskCall::new(&self.handle)
     }
-    /// Calls `DeleteLink`.
+    /// Calls `DeleteLink`; the answer is a [`DeleteLinkResponse`].
     ///
     /// Required: `ProjectId`, `TaskFrom`, `TaskTo`, `WorkflowId`, `Id`.
     ///
@@ -559,7 +559,7 @@ impl Client {
     pub fn delete_link(&self) -> DeleteLinkCall {
         DeleteLinkCall::new(&self.handle)
     }
-    /// Calls `DeleteOfflineTask`.
+    /// Calls `DeleteOfflineTask`; the answer is a [`DeleteOfflineTaskResponse`].
     ///
     /// Required: `OperatorName`, `ProjectId`, `TaskId`, `VirtualFlag`.
     ///
@@ -568,7 +568,7 @@ impl Client {
     pub fn delete_offline_task(&self) -> DeleteOfflineTaskCall {
         DeleteOfflineTaskCall::new(&self.handle)
     }
-    /// Calls `DeleteProjectParamDs`.
+    /// Calls `DeleteProjectParamDs`; the answer is a [`DeleteProjectParamDsResponse`].
     ///
     /// Required: `ParamKey`, `ProjectId`.
     ///
@@ -577,7 +577,7 @@ impl Client {
     pub fn delete_project_param_ds(&self) -> DeleteProjectParamDsCall {
         DeleteProjectParamDsCall::new(&self.handle)
     }
-    /// Calls `DeleteProjectUsers`.
+    /// Calls `DeleteProjectUsers`; the answer is a [`DeleteProjectUsersResponse`].
     ///
     /// Required: `ProjectId`, `UserIds`.
     ///
@@ -586,7 +586,7 @@ impl Client {
     pub fn delete_project_users(&self) -> DeleteProjectUsersCall {
         DeleteProjectUsersCall::new(&self.handle)
     }
-    /// Calls `DeleteResource`.
+    /// Calls `DeleteResource`; the answer is a [`DeleteResourceResponse`].
     ///
     /// Required: `ProjectId`, `ResourceId`.
     ///
@@ -595,7 +595,7 @@ impl Client {
     pub fn delete_resource(&self) -> DeleteResourceCall {
         DeleteResourceCall::new(&self.handle)
     }
-    /// Calls `DeleteResourceFile`.
+    /// Calls `DeleteResourceFile`; the answer is a [`DeleteResourceFileResponse`].
     ///
     /// Required: `ProjectId`, `ResourceId`.
     ///
@@ -604,7 +604,7 @@ impl Client {
     pub fn delete_resource_file(&self) -> DeleteResourceFileCall {
         DeleteResourceFileCall::new(&self.handle)
     }
-    /// Calls `DeleteResourceFiles`.
+    /// Calls `DeleteResourceFiles`; the answer is a [`DeleteResourceFilesResponse`].
     ///
     /// Required: `ProjectId`, `UseStatus`.
     ///
@@ -613,21 +613,21 @@ impl Client {
     pub fn delete_resource_files(&self) -> DeleteResourceFilesCall {
         DeleteResourceFilesCall::new(&self.handle)
     }
-    /// Calls `DeleteRule`.
+    /// Calls `DeleteRule`; the answer is a [`DeleteRuleResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=wedata&Version=2021-08-20&Action=DeleteRule)
     #[inline]
     pub fn delete_rule(&self) -> DeleteRuleCall {
         DeleteRuleCall::new(&self.handle)
     }
-    /// Calls `DeleteRuleTemplate`.
+    /// Calls `DeleteRuleTemplate`; the answer is a [`DeleteRuleTemplateResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=wedata&Version=2021-08-20&Action=DeleteRuleTemplate)
     #[inline]
     pub fn delete_rule_template(&self) -> DeleteRuleTemplateCall {
         DeleteRuleTemplateCall::new(&self.handle)
     }
-    /// Calls `DeleteTaskAlarmRegular`.
+    /// Calls `DeleteTaskAlarmRegular`; the answer is a [`DeleteTaskAlarmRegularResponse`].
     ///
     /// Required: `Id`, `ProjectId`.
     ///
@@ -636,7 +636,7 @@ impl Client {
     pub fn delete_task_alarm_regular(&self) -> DeleteTaskAlarmRegularCall {
         DeleteTaskAlarmRegularCall::new(&self.handle)
     }
-    /// Calls `DeleteTaskDs`.
+    /// Calls `DeleteTaskDs`; the answer is a [`DeleteTaskDsResponse`].
     ///
     /// Required: `ProjectId`.
     ///
@@ -645,7 +645,7 @@ impl Client {
     pub fn delete_task_ds(&self) -> DeleteTaskDsCall {
         DeleteTaskDsCall::new(&self.handle)
     }
-    /// Calls `DeleteTaskLineage`.
+    /// Calls `DeleteTaskLineage`; the answer is a [`DeleteTaskLineageResponse`].
     ///
     /// Required: `Task`, `ChannelType`.
     ///
@@ -654,7 +654,7 @@ impl Client {
     pub fn delete_task_lineage(&self) -> DeleteTaskLineageCall {
         DeleteTaskLineageCall::new(&self.handle)
     }
-    /// Calls `DeleteWorkflowById`.
+    /// Calls `DeleteWorkflowById`; the answer is a [`DeleteWorkflowByIdResponse`].
     ///
     /// Required: `WorkflowId`, `ProjectId`.
     ///
@@ -663,7 +663,7 @@ impl Client {
     pub fn delete_workflow_by_id(&self) -> DeleteWorkflowByIdCall {
         DeleteWorkflowByIdCall::new(&self.handle)
     }
-    /// Calls `DescribeAlarmEvents`.
+    /// Calls `DescribeAlarmEvents`; the answer is a [`DescribeAlarmEventsResponse`].
     ///
     /// Required: `ProjectId`, `PageNumber`, `PageSize`.
     ///
@@ -672,7 +672,7 @@ impl Client {
     pub fn describe_alarm_events(&self) -> DescribeAlarmEventsCall {
         DescribeAlarmEventsCall::new(&self.handle)
     }
-    /// Calls `DescribeAlarmReceiver`.
+    /// Calls `DescribeAlarmReceiver`; the answer is a [`DescribeAlarmReceiverResponse`].
     ///
     /// Required: `AlarmId`, `PageNumber`, `PageSize`, `ProjectId`.
     ///
@@ -681,14 +681,14 @@ impl Client {
     pub fn describe_alarm_receiver(&self) -> DescribeAlarmReceiverCall {
         DescribeAlarmReceiverCall::new(&self.handle)
     }
-    /// Calls `DescribeAllByFolderNew`.
+    /// Calls `DescribeAllByFolderNew`; the answer is a [`DescribeAllByFolderNewResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=wedata&Version=2021-08-20&Action=DescribeAllByFolderNew)
     #[inline]
     pub fn describe_all_by_folder_new(&self) -> DescribeAllByFolderNewCall {
         DescribeAllByFolderNewCall::new(&self.handle)
     }
-    /// Calls `DescribeApproveList`.
+    /// Calls `DescribeApproveList`; the answer is a [`DescribeApproveListResponse`].
     ///
     /// Required: `ApproveClassification`, `PageSize`, `PageNumber`.
     ///
@@ -697,7 +697,7 @@ impl Client {
     pub fn describe_approve_list(&self) -> DescribeApproveListCall {
         DescribeApproveListCall::new(&self.handle)
     }
-    /// Calls `DescribeApproveTypeList`.
+    /// Calls `DescribeApproveTypeList`; the answer is a [`DescribeApproveTypeListResponse`].
     ///
     /// Required: `Classification`.
     ///
@@ -706,14 +706,14 @@ impl Client {
     pub fn describe_approve_type_list(&self) -> DescribeApproveTypeListCall {
         DescribeApproveTypeListCall::new(&self.handle)
     }
-    /// Calls `DescribeBaseBizCatalogs`.
+    /// Calls `DescribeBaseBizCatalogs`; the answer is a [`DescribeBaseBizCatalogsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=wedata&Version=2021-08-20&Action=DescribeBaseBizCatalogs)
     #[inline]
     pub fn describe_base_biz_catalogs(&self) -> DescribeBaseBizCatalogsCall {
         DescribeBaseBizCatalogsCall::new(&self.handle)
     }
-    /// Calls `DescribeBatchOperateTask`.
+    /// Calls `DescribeBatchOperateTask`; the answer is a [`DescribeBatchOperateTaskResponse`].
     ///
     /// Required: `ProjectId`, `Page`, `Size`.
     ///
@@ -722,7 +722,7 @@ impl Client {
     pub fn describe_batch_operate_task(&self) -> DescribeBatchOperateTaskCall {
         DescribeBatchOperateTaskCall::new(&self.handle)
     }
-    /// Calls `DescribeCodeTemplateDetail`.
+    /// Calls `DescribeCodeTemplateDetail`; the answer is a [`DescribeCodeTemplateDetailResponse`].
     ///
     /// Required: `ProjectId`, `CodeTemplateId`.
     ///
@@ -731,7 +731,7 @@ impl Client {
     pub fn describe_code_template_detail(&self) -> DescribeCodeTemplateDetailCall {
         DescribeCodeTemplateDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeColumnLineage`.
+    /// Calls `DescribeColumnLineage`; the answer is a [`DescribeColumnLineageResponse`].
     ///
     /// Required: `Direction`, `Data`.
     ///
@@ -740,7 +740,7 @@ impl Client {
     pub fn describe_column_lineage(&self) -> DescribeColumnLineageCall {
         DescribeColumnLineageCall::new(&self.handle)
     }
-    /// Calls `DescribeColumnsMeta`.
+    /// Calls `DescribeColumnsMeta`; the answer is a [`DescribeColumnsMetaResponse`].
     ///
     /// Required: `TableId`, `PageNumber`, `PageSize`.
     ///
@@ -749,14 +749,14 @@ impl Client {
     pub fn describe_columns_meta(&self) -> DescribeColumnsMetaCall {
         DescribeColumnsMetaCall::new(&self.handle)
     }
-    /// Calls `DescribeDataAssets`.
+    /// Calls `DescribeDataAssets`; the answer is a [`DescribeDataAssetsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=wedata&Version=2021-08-20&Action=DescribeDataAssets)
     #[inline]
     pub fn describe_data_assets(&self) -> DescribeDataAssetsCall {
         DescribeDataAssetsCall::new(&self.handle)
     }
-    /// Calls `DescribeDataCheckStat`.
+    /// Calls `DescribeDataCheckStat`; the answer is a [`DescribeDataCheckStatResponse`].
     ///
     /// Required: `ProjectId`, `BeginDate`, `EndDate`.
     ///
@@ -765,7 +765,7 @@ impl Client {
     pub fn describe_data_check_stat(&self) -> DescribeDataCheckStatCall {
         DescribeDataCheckStatCall::new(&self.handle)
     }
-    /// Calls `DescribeDataServicePublishedApiDetail`.
+    /// Calls `DescribeDataServicePublishedApiDetail`; the answer is a [`DescribeDataServicePublishedApiDetailResponse`].
     ///
     /// Required: `Id`, `ProjectId`.
     ///
@@ -776,7 +776,7 @@ impl Client {
     ) -> DescribeDataServicePublishedApiDetailCall {
         DescribeDataServicePublishedApiDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeDataServicePublishedApiList`.
+    /// Calls `DescribeDataServicePublishedApiList`; the answer is a [`DescribeDataServicePublishedApiListResponse`].
     ///
     /// Required: `PageNumber`, `PageSize`, `ProjectId`.
     ///
@@ -787,7 +787,7 @@ impl Client {
     ) -> DescribeDataServicePublishedApiListCall {
         DescribeDataServicePublishedApiListCall::new(&self.handle)
     }
-    /// Calls `DescribeDataSourceInfoList`.
+    /// Calls `DescribeDataSourceInfoList`; the answer is a [`DescribeDataSourceInfoListResponse`].
     ///
     /// Required: `ProjectId`.
     ///
@@ -796,14 +796,14 @@ impl Client {
     pub fn describe_data_source_info_list(&self) -> DescribeDataSourceInfoListCall {
         DescribeDataSourceInfoListCall::new(&self.handle)
     }
-    /// Calls `DescribeDataSourceList`.
+    /// Calls `DescribeDataSourceList`; the answer is a [`DescribeDataSourceListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=wedata&Version=2021-08-20&Action=DescribeDataSourceList)
     #[inline]
     pub fn describe_data_source_list(&self) -> DescribeDataSourceListCall {
         DescribeDataSourceListCall::new(&self.handle)
     }
-    /// Calls `DescribeDatabaseByName`.
+    /// Calls `DescribeDatabaseByName`; the answer is a [`DescribeDatabaseByNameResponse`].
     ///
     /// Required: `DatabaseName`, `DatasourceId`.
     ///
@@ -812,7 +812,7 @@ impl Client {
     pub fn describe_database_by_name(&self) -> DescribeDatabaseByNameCall {
         DescribeDatabaseByNameCall::new(&self.handle)
     }
-    /// Calls `DescribeDatabaseInfoList`.
+    /// Calls `DescribeDatabaseInfoList`; the answer is a [`DescribeDatabaseInfoListResponse`].
     ///
     /// Required: `Filters`, `ConnectionType`.
     ///
@@ -821,7 +821,7 @@ impl Client {
     pub fn describe_database_info_list(&self) -> DescribeDatabaseInfoListCall {
         DescribeDatabaseInfoListCall::new(&self.handle)
     }
-    /// Calls `DescribeDatabaseMeta`.
+    /// Calls `DescribeDatabaseMeta`; the answer is a [`DescribeDatabaseMetaResponse`].
     ///
     /// Required: `DatabaseId`.
     ///
@@ -830,14 +830,14 @@ impl Client {
     pub fn describe_database_meta(&self) -> DescribeDatabaseMetaCall {
         DescribeDatabaseMetaCall::new(&self.handle)
     }
-    /// Calls `DescribeDatabaseMetas`.
+    /// Calls `DescribeDatabaseMetas`; the answer is a [`DescribeDatabaseMetasResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=wedata&Version=2021-08-20&Action=DescribeDatabaseMetas)
     #[inline]
     pub fn describe_database_metas(&self) -> DescribeDatabaseMetasCall {
         DescribeDatabaseMetasCall::new(&self.handle)
     }
-    /// Calls `DescribeDatasource`.
+    /// Calls `DescribeDatasource`; the answer is a [`DescribeDatasourceResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -846,7 +846,7 @@ impl Client {
     pub fn describe_datasource(&self) -> DescribeDatasourceCall {
         DescribeDatasourceCall::new(&self.handle)
     }
-    /// Calls `DescribeDependOpsTasks`.
+    /// Calls `DescribeDependOpsTasks`; the answer is a [`DescribeDependOpsTasksResponse`].
     ///
     /// Required: `TaskId`, `Deep`, `Up`, `ProjectId`, `WorkflowId`.
     ///
@@ -855,7 +855,7 @@ impl Client {
     pub fn describe_depend_ops_tasks(&self) -> DescribeDependOpsTasksCall {
         DescribeDependOpsTasksCall::new(&self.handle)
     }
-    /// Calls `DescribeDependTaskLists`.
+    /// Calls `DescribeDependTaskLists`; the answer is a [`DescribeDependTaskListsResponse`].
     ///
     /// Required: `TaskIds`, `ProjectId`.
     ///
@@ -864,7 +864,7 @@ impl Client {
     pub fn describe_depend_task_lists(&self) -> DescribeDependTaskListsCall {
         DescribeDependTaskListsCall::new(&self.handle)
     }
-    /// Calls `DescribeDimensionScore`.
+    /// Calls `DescribeDimensionScore`; the answer is a [`DescribeDimensionScoreResponse`].
     ///
     /// Required: `StatisticsDate`, `ProjectId`.
     ///
@@ -873,7 +873,7 @@ impl Client {
     pub fn describe_dimension_score(&self) -> DescribeDimensionScoreCall {
         DescribeDimensionScoreCall::new(&self.handle)
     }
-    /// Calls `DescribeDsFolderTree`.
+    /// Calls `DescribeDsFolderTree`; the answer is a [`DescribeDsFolderTreeResponse`].
     ///
     /// Required: `ProjectId`.
     ///
@@ -882,7 +882,7 @@ impl Client {
     pub fn describe_ds_folder_tree(&self) -> DescribeDsFolderTreeCall {
         DescribeDsFolderTreeCall::new(&self.handle)
     }
-    /// Calls `DescribeDsParentFolderTree`.
+    /// Calls `DescribeDsParentFolderTree`; the answer is a [`DescribeDsParentFolderTreeResponse`].
     ///
     /// Required: `ProjectId`.
     ///
@@ -891,7 +891,7 @@ impl Client {
     pub fn describe_ds_parent_folder_tree(&self) -> DescribeDsParentFolderTreeCall {
         DescribeDsParentFolderTreeCall::new(&self.handle)
     }
-    /// Calls `DescribeDsTaskVersionInfo`.
+    /// Calls `DescribeDsTaskVersionInfo`; the answer is a [`DescribeDsTaskVersionInfoResponse`].
     ///
     /// Required: `TaskId`, `TaskVersion`.
     ///
@@ -900,7 +900,7 @@ impl Client {
     pub fn describe_ds_task_version_info(&self) -> DescribeDsTaskVersionInfoCall {
         DescribeDsTaskVersionInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeDsTaskVersionList`.
+    /// Calls `DescribeDsTaskVersionList`; the answer is a [`DescribeDsTaskVersionListResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -909,7 +909,7 @@ impl Client {
     pub fn describe_ds_task_version_list(&self) -> DescribeDsTaskVersionListCall {
         DescribeDsTaskVersionListCall::new(&self.handle)
     }
-    /// Calls `DescribeDutyScheduleDetails`.
+    /// Calls `DescribeDutyScheduleDetails`; the answer is a [`DescribeDutyScheduleDetailsResponse`].
     ///
     /// Required: `Id`, `QueryDate`.
     ///
@@ -918,7 +918,7 @@ impl Client {
     pub fn describe_duty_schedule_details(&self) -> DescribeDutyScheduleDetailsCall {
         DescribeDutyScheduleDetailsCall::new(&self.handle)
     }
-    /// Calls `DescribeDutyScheduleList`.
+    /// Calls `DescribeDutyScheduleList`; the answer is a [`DescribeDutyScheduleListResponse`].
     ///
     /// Required: `PageNumber`, `PageSize`.
     ///
@@ -927,7 +927,7 @@ impl Client {
     pub fn describe_duty_schedule_list(&self) -> DescribeDutyScheduleListCall {
         DescribeDutyScheduleListCall::new(&self.handle)
     }
-    /// Calls `DescribeEvent`.
+    /// Calls `DescribeEvent`; the answer is a [`DescribeEventResponse`].
     ///
     /// Required: `ProjectId`, `EventName`.
     ///
@@ -936,7 +936,7 @@ impl Client {
     pub fn describe_event(&self) -> DescribeEventCall {
         DescribeEventCall::new(&self.handle)
     }
-    /// Calls `DescribeEventCases`.
+    /// Calls `DescribeEventCases`; the answer is a [`DescribeEventCasesResponse`].
     ///
     /// Required: `ProjectId`, `Category`, `PageNumber`, `PageSize`.
     ///
@@ -945,7 +945,7 @@ impl Client {
     pub fn describe_event_cases(&self) -> DescribeEventCasesCall {
         DescribeEventCasesCall::new(&self.handle)
     }
-    /// Calls `DescribeEventConsumeTasks`.
+    /// Calls `DescribeEventConsumeTasks`; the answer is a [`DescribeEventConsumeTasksResponse`].
     ///
     /// Required: `EventCaseId`, `PageNumber`, `PageSize`.
     ///
@@ -954,14 +954,14 @@ impl Client {
     pub fn describe_event_consume_tasks(&self) -> DescribeEventConsumeTasksCall {
         DescribeEventConsumeTasksCall::new(&self.handle)
     }
-    /// Calls `DescribeExecStrategy`.
+    /// Calls `DescribeExecStrategy`; the answer is a [`DescribeExecStrategyResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=wedata&Version=2021-08-20&Action=DescribeExecStrategy)
     #[inline]
     pub fn describe_exec_strategy(&self) -> DescribeExecStrategyCall {
         DescribeExecStrategyCall::new(&self.handle)
     }
-    /// Calls `DescribeExecutorGroupMetric`.
+    /// Calls `DescribeExecutorGroupMetric`; the answer is a [`DescribeExecutorGroupMetricResponse`].
     ///
     /// Required: `ExecutorGroupId`.
     ///
@@ -970,14 +970,14 @@ impl Client {
     pub fn describe_executor_group_metric(&self) -> DescribeExecutorGroupMetricCall {
         DescribeExecutorGroupMetricCall::new(&self.handle)
     }
-    /// Calls `DescribeFieldBasicInfo`.
+    /// Calls `DescribeFieldBasicInfo`; the answer is a [`DescribeFieldBasicInfoResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=wedata&Version=2021-08-20&Action=DescribeFieldBasicInfo)
     #[inline]
     pub fn describe_field_basic_info(&self) -> DescribeFieldBasicInfoCall {
         DescribeFieldBasicInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeFolderWorkflowList`.
+    /// Calls `DescribeFolderWorkflowList`; the answer is a [`DescribeFolderWorkflowListResponse`].
     ///
     /// Required: `ProjectId`, `ParentsFolderId`.
     ///
@@ -986,7 +986,7 @@ impl Client {
     pub fn describe_folder_workflow_list(&self) -> DescribeFolderWorkflowListCall {
         DescribeFolderWorkflowListCall::new(&self.handle)
     }
-    /// Calls `DescribeFormVersionParam`.
+    /// Calls `DescribeFormVersionParam`; the answer is a [`DescribeFormVersionParamResponse`].
     ///
     /// Required: `ProjectId`, `CodeTemplateId`.
     ///
@@ -995,28 +995,28 @@ impl Client {
     pub fn describe_form_version_param(&self) -> DescribeFormVersionParamCall {
         DescribeFormVersionParamCall::new(&self.handle)
     }
-    /// Calls `DescribeFunctionKinds`.
+    /// Calls `DescribeFunctionKinds`; the answer is a [`DescribeFunctionKindsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=wedata&Version=2021-08-20&Action=DescribeFunctionKinds)
     #[inline]
     pub fn describe_function_kinds(&self) -> DescribeFunctionKindsCall {
         DescribeFunctionKindsCall::new(&self.handle)
     }
-    /// Calls `DescribeFunctionTypes`.
+    /// Calls `DescribeFunctionTypes`; the answer is a [`DescribeFunctionTypesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=wedata&Version=2021-08-20&Action=DescribeFunctionTypes)
     #[inline]
     pub fn describe_function_types(&self) -> DescribeFunctionTypesCall {
         DescribeFunctionTypesCall::new(&self.handle)
     }
-    /// Calls `DescribeInstanceByCycle`.
+    /// Calls `DescribeInstanceByCycle`; the answer is a [`DescribeInstanceByCycleResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=wedata&Version=2021-08-20&Action=DescribeInstanceByCycle)
     #[inline]
     pub fn describe_instance_by_cycle(&self) -> DescribeInstanceByCycleCall {
         DescribeInstanceByCycleCall::new(&self.handle)
     }
-    /// Calls `DescribeInstanceDetailInfo`.
+    /// Calls `DescribeInstanceDetailInfo`; the answer is a [`DescribeInstanceDetailInfoResponse`].
     ///
     /// Required: `TaskId`, `CurRunDate`.
     ///
@@ -1025,7 +1025,7 @@ impl Client {
     pub fn describe_instance_detail_info(&self) -> DescribeInstanceDetailInfoCall {
         DescribeInstanceDetailInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeInstanceLastLog`.
+    /// Calls `DescribeInstanceLastLog`; the answer is a [`DescribeInstanceLastLogResponse`].
     ///
     /// Required: `TaskId`, `CurRunDate`.
     ///
@@ -1034,7 +1034,7 @@ impl Client {
     pub fn describe_instance_last_log(&self) -> DescribeInstanceLastLogCall {
         DescribeInstanceLastLogCall::new(&self.handle)
     }
-    /// Calls `DescribeInstanceList`.
+    /// Calls `DescribeInstanceList`; the answer is a [`DescribeInstanceListResponse`].
     ///
     /// Required: `ProjectId`, `PageIndex`, `PageSize`, `CycleList`, `OwnerList`, `InstanceType`, `Sort`, `SortCol`, `TaskTypeList`, `StateList`.
     ///
@@ -1043,7 +1043,7 @@ impl Client {
     pub fn describe_instance_list(&self) -> DescribeInstanceListCall {
         DescribeInstanceListCall::new(&self.handle)
     }
-    /// Calls `DescribeInstanceLog`.
+    /// Calls `DescribeInstanceLog`; the answer is a [`DescribeInstanceLogResponse`].
     ///
     /// Required: `TaskId`, `CurRunDate`, `BrokerIp`, `OriginFileName`.
     ///
@@ -1052,7 +1052,7 @@ impl Client {
     pub fn describe_instance_log(&self) -> DescribeInstanceLogCall {
         DescribeInstanceLogCall::new(&self.handle)
     }
-    /// Calls `DescribeInstanceLogDetail`.
+    /// Calls `DescribeInstanceLogDetail`; the answer is a [`DescribeInstanceLogDetailResponse`].
     ///
     /// Required: `ProjectId`, `TaskId`, `CurRunDate`.
     ///
@@ -1061,7 +1061,7 @@ impl Client {
     pub fn describe_instance_log_detail(&self) -> DescribeInstanceLogDetailCall {
         DescribeInstanceLogDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeInstanceLogFile`.
+    /// Calls `DescribeInstanceLogFile`; the answer is a [`DescribeInstanceLogFileResponse`].
     ///
     /// Required: `ProjectId`, `TaskId`.
     ///
@@ -1070,7 +1070,7 @@ impl Client {
     pub fn describe_instance_log_file(&self) -> DescribeInstanceLogFileCall {
         DescribeInstanceLogFileCall::new(&self.handle)
     }
-    /// Calls `DescribeInstanceLogList`.
+    /// Calls `DescribeInstanceLogList`; the answer is a [`DescribeInstanceLogListResponse`].
     ///
     /// Required: `TaskId`, `CurRunDate`.
     ///
@@ -1079,14 +1079,14 @@ impl Client {
     pub fn describe_instance_log_list(&self) -> DescribeInstanceLogListCall {
         DescribeInstanceLogListCall::new(&self.handle)
     }
-    /// Calls `DescribeInstancesByExecutors`.
+    /// Calls `DescribeInstancesByExecutors`; the answer is a [`DescribeInstancesByExecutorsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=wedata&Version=2021-08-20&Action=DescribeInstancesByExecutors)
     #[inline]
     pub fn describe_instances_by_executors(&self) -> DescribeInstancesByExecutorsCall {
         DescribeInstancesByExecutorsCall::new(&self.handle)
     }
-    /// Calls `DescribeIntegrationNode`.
+    /// Calls `DescribeIntegrationNode`; the answer is a [`DescribeIntegrationNodeResponse`].
     ///
     /// Required: `Id`, `ProjectId`.
     ///
@@ -1095,7 +1095,7 @@ impl Client {
     pub fn describe_integration_node(&self) -> DescribeIntegrationNodeCall {
         DescribeIntegrationNodeCall::new(&self.handle)
     }
-    /// Calls `DescribeIntegrationStatistics`.
+    /// Calls `DescribeIntegrationStatistics`; the answer is a [`DescribeIntegrationStatisticsResponse`].
     ///
     /// Required: `TaskType`, `ProjectId`.
     ///
@@ -1104,7 +1104,7 @@ impl Client {
     pub fn describe_integration_statistics(&self) -> DescribeIntegrationStatisticsCall {
         DescribeIntegrationStatisticsCall::new(&self.handle)
     }
-    /// Calls `DescribeIntegrationStatisticsInstanceTrend`.
+    /// Calls `DescribeIntegrationStatisticsInstanceTrend`; the answer is a [`DescribeIntegrationStatisticsInstanceTrendResponse`].
     ///
     /// Required: `TaskType`, `ProjectId`.
     ///
@@ -1115,7 +1115,7 @@ impl Client {
     ) -> DescribeIntegrationStatisticsInstanceTrendCall {
         DescribeIntegrationStatisticsInstanceTrendCall::new(&self.handle)
     }
-    /// Calls `DescribeIntegrationStatisticsRecordsTrend`.
+    /// Calls `DescribeIntegrationStatisticsRecordsTrend`; the answer is a [`DescribeIntegrationStatisticsRecordsTrendResponse`].
     ///
     /// Required: `TaskType`, `ProjectId`.
     ///
@@ -1126,7 +1126,7 @@ impl Client {
     ) -> DescribeIntegrationStatisticsRecordsTrendCall {
         DescribeIntegrationStatisticsRecordsTrendCall::new(&self.handle)
     }
-    /// Calls `DescribeIntegrationStatisticsTaskStatus`.
+    /// Calls `DescribeIntegrationStatisticsTaskStatus`; the answer is a [`DescribeIntegrationStatisticsTaskStatusResponse`].
     ///
     /// Required: `TaskType`, `ProjectId`.
     ///
@@ -1137,7 +1137,7 @@ impl Client {
     ) -> DescribeIntegrationStatisticsTaskStatusCall {
         DescribeIntegrationStatisticsTaskStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeIntegrationStatisticsTaskStatusTrend`.
+    /// Calls `DescribeIntegrationStatisticsTaskStatusTrend`; the answer is a [`DescribeIntegrationStatisticsTaskStatusTrendResponse`].
     ///
     /// Required: `TaskType`, `ProjectId`.
     ///
@@ -1148,7 +1148,7 @@ impl Client {
     ) -> DescribeIntegrationStatisticsTaskStatusTrendCall {
         DescribeIntegrationStatisticsTaskStatusTrendCall::new(&self.handle)
     }
-    /// Calls `DescribeIntegrationTask`.
+    /// Calls `DescribeIntegrationTask`; the answer is a [`DescribeIntegrationTaskResponse`].
     ///
     /// Required: `TaskId`, `ProjectId`.
     ///
@@ -1157,7 +1157,7 @@ impl Client {
     pub fn describe_integration_task(&self) -> DescribeIntegrationTaskCall {
         DescribeIntegrationTaskCall::new(&self.handle)
     }
-    /// Calls `DescribeIntegrationTasks`.
+    /// Calls `DescribeIntegrationTasks`; the answer is a [`DescribeIntegrationTasksResponse`].
     ///
     /// Required: `ProjectId`, `PageNumber`, `PageSize`.
     ///
@@ -1166,7 +1166,7 @@ impl Client {
     pub fn describe_integration_tasks(&self) -> DescribeIntegrationTasksCall {
         DescribeIntegrationTasksCall::new(&self.handle)
     }
-    /// Calls `DescribeIntegrationVersionNodesInfo`.
+    /// Calls `DescribeIntegrationVersionNodesInfo`; the answer is a [`DescribeIntegrationVersionNodesInfoResponse`].
     ///
     /// Required: `TaskId`, `ProjectId`, `TaskVersionPath`.
     ///
@@ -1177,7 +1177,7 @@ impl Client {
     ) -> DescribeIntegrationVersionNodesInfoCall {
         DescribeIntegrationVersionNodesInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeLineageColumns`.
+    /// Calls `DescribeLineageColumns`; the answer is a [`DescribeLineageColumnsResponse`].
     ///
     /// Required: `TableId`.
     ///
@@ -1186,14 +1186,14 @@ impl Client {
     pub fn describe_lineage_columns(&self) -> DescribeLineageColumnsCall {
         DescribeLineageColumnsCall::new(&self.handle)
     }
-    /// Calls `DescribeLineageInfo`.
+    /// Calls `DescribeLineageInfo`; the answer is a [`DescribeLineageInfoResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=wedata&Version=2021-08-20&Action=DescribeLineageInfo)
     #[inline]
     pub fn describe_lineage_info(&self) -> DescribeLineageInfoCall {
         DescribeLineageInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeManualTriggerRecordPage`.
+    /// Calls `DescribeManualTriggerRecordPage`; the answer is a [`DescribeManualTriggerRecordPageResponse`].
     ///
     /// Required: `ProjectId`.
     ///
@@ -1204,14 +1204,14 @@ impl Client {
     ) -> DescribeManualTriggerRecordPageCall {
         DescribeManualTriggerRecordPageCall::new(&self.handle)
     }
-    /// Calls `DescribeOfflineTaskToken`.
+    /// Calls `DescribeOfflineTaskToken`; the answer is a [`DescribeOfflineTaskTokenResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=wedata&Version=2021-08-20&Action=DescribeOfflineTaskToken)
     #[inline]
     pub fn describe_offline_task_token(&self) -> DescribeOfflineTaskTokenCall {
         DescribeOfflineTaskTokenCall::new(&self.handle)
     }
-    /// Calls `DescribeOperateOpsTasks`.
+    /// Calls `DescribeOperateOpsTasks`; the answer is a [`DescribeOperateOpsTasksResponse`].
     ///
     /// Required: `ProjectId`.
     ///
@@ -1220,7 +1220,7 @@ impl Client {
     pub fn describe_operate_ops_tasks(&self) -> DescribeOperateOpsTasksCall {
         DescribeOperateOpsTasksCall::new(&self.handle)
     }
-    /// Calls `DescribeOpsInstanceLogList`.
+    /// Calls `DescribeOpsInstanceLogList`; the answer is a [`DescribeOpsInstanceLogListResponse`].
     ///
     /// Required: `TaskId`, `CurRunDate`.
     ///
@@ -1229,7 +1229,7 @@ impl Client {
     pub fn describe_ops_instance_log_list(&self) -> DescribeOpsInstanceLogListCall {
         DescribeOpsInstanceLogListCall::new(&self.handle)
     }
-    /// Calls `DescribeOpsMakePlanInstances`.
+    /// Calls `DescribeOpsMakePlanInstances`; the answer is a [`DescribeOpsMakePlanInstancesResponse`].
     ///
     /// Required: `ProjectId`, `PlanId`, `TaskId`.
     ///
@@ -1238,7 +1238,7 @@ impl Client {
     pub fn describe_ops_make_plan_instances(&self) -> DescribeOpsMakePlanInstancesCall {
         DescribeOpsMakePlanInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribeOpsMakePlanTasks`.
+    /// Calls `DescribeOpsMakePlanTasks`; the answer is a [`DescribeOpsMakePlanTasksResponse`].
     ///
     /// Required: `ProjectId`, `PlanId`.
     ///
@@ -1247,7 +1247,7 @@ impl Client {
     pub fn describe_ops_make_plan_tasks(&self) -> DescribeOpsMakePlanTasksCall {
         DescribeOpsMakePlanTasksCall::new(&self.handle)
     }
-    /// Calls `DescribeOpsMakePlans`.
+    /// Calls `DescribeOpsMakePlans`; the answer is a [`DescribeOpsMakePlansResponse`].
     ///
     /// Required: `ProjectId`.
     ///
@@ -1256,7 +1256,7 @@ impl Client {
     pub fn describe_ops_make_plans(&self) -> DescribeOpsMakePlansCall {
         DescribeOpsMakePlansCall::new(&self.handle)
     }
-    /// Calls `DescribeOpsWorkflows`.
+    /// Calls `DescribeOpsWorkflows`; the answer is a [`DescribeOpsWorkflowsResponse`].
     ///
     /// Required: `ProjectId`.
     ///
@@ -1265,7 +1265,7 @@ impl Client {
     pub fn describe_ops_workflows(&self) -> DescribeOpsWorkflowsCall {
         DescribeOpsWorkflowsCall::new(&self.handle)
     }
-    /// Calls `DescribeOrganizationalFunctions`.
+    /// Calls `DescribeOrganizationalFunctions`; the answer is a [`DescribeOrganizationalFunctionsResponse`].
     ///
     /// Required: `Type`, `ProjectId`.
     ///
@@ -1276,7 +1276,7 @@ impl Client {
     ) -> DescribeOrganizationalFunctionsCall {
         DescribeOrganizationalFunctionsCall::new(&self.handle)
     }
-    /// Calls `DescribeParentTask`.
+    /// Calls `DescribeParentTask`; the answer is a [`DescribeParentTaskResponse`].
     ///
     /// Required: `ProjectId`, `TaskId`.
     ///
@@ -1285,7 +1285,7 @@ impl Client {
     pub fn describe_parent_task(&self) -> DescribeParentTaskCall {
         DescribeParentTaskCall::new(&self.handle)
     }
-    /// Calls `DescribePendingSubmitTaskList`.
+    /// Calls `DescribePendingSubmitTaskList`; the answer is a [`DescribePendingSubmitTaskListResponse`].
     ///
     /// Required: `ProjectId`.
     ///
@@ -1296,14 +1296,14 @@ impl Client {
     ) -> DescribePendingSubmitTaskListCall {
         DescribePendingSubmitTaskListCall::new(&self.handle)
     }
-    /// Calls `DescribeProject`.
+    /// Calls `DescribeProject`; the answer is a [`DescribeProjectResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=wedata&Version=2021-08-20&Action=DescribeProject)
     #[inline]
     pub fn describe_project(&self) -> DescribeProjectCall {
         DescribeProjectCall::new(&self.handle)
     }
-    /// Calls `DescribeProjectUsers`.
+    /// Calls `DescribeProjectUsers`; the answer is a [`DescribeProjectUsersResponse`].
     ///
     /// Required: `ProjectId`, `PageNumber`, `PageSize`.
     ///
@@ -1312,7 +1312,7 @@ impl Client {
     pub fn describe_project_users(&self) -> DescribeProjectUsersCall {
         DescribeProjectUsersCall::new(&self.handle)
     }
-    /// Calls `DescribeQualityScore`.
+    /// Calls `DescribeQualityScore`; the answer is a [`DescribeQualityScoreResponse`].
     ///
     /// Required: `StatisticsDate`, `ProjectId`.
     ///
@@ -1321,7 +1321,7 @@ impl Client {
     pub fn describe_quality_score(&self) -> DescribeQualityScoreCall {
         DescribeQualityScoreCall::new(&self.handle)
     }
-    /// Calls `DescribeQualityScoreTrend`.
+    /// Calls `DescribeQualityScoreTrend`; the answer is a [`DescribeQualityScoreTrendResponse`].
     ///
     /// Required: `StatisticsStartDate`, `StatisticsEndDate`, `ProjectId`.
     ///
@@ -1330,7 +1330,7 @@ impl Client {
     pub fn describe_quality_score_trend(&self) -> DescribeQualityScoreTrendCall {
         DescribeQualityScoreTrendCall::new(&self.handle)
     }
-    /// Calls `DescribeRealTimeTaskInstanceNodeInfo`.
+    /// Calls `DescribeRealTimeTaskInstanceNodeInfo`; the answer is a [`DescribeRealTimeTaskInstanceNodeInfoResponse`].
     ///
     /// Required: `TaskId`, `ProjectId`.
     ///
@@ -1341,7 +1341,7 @@ impl Client {
     ) -> DescribeRealTimeTaskInstanceNodeInfoCall {
         DescribeRealTimeTaskInstanceNodeInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeRealTimeTaskMetricOverview`.
+    /// Calls `DescribeRealTimeTaskMetricOverview`; the answer is a [`DescribeRealTimeTaskMetricOverviewResponse`].
     ///
     /// Required: `TaskId`, `ProjectId`.
     ///
@@ -1352,7 +1352,7 @@ impl Client {
     ) -> DescribeRealTimeTaskMetricOverviewCall {
         DescribeRealTimeTaskMetricOverviewCall::new(&self.handle)
     }
-    /// Calls `DescribeRealTimeTaskSpeed`.
+    /// Calls `DescribeRealTimeTaskSpeed`; the answer is a [`DescribeRealTimeTaskSpeedResponse`].
     ///
     /// Required: `TaskId`, `StartTime`, `EndTime`, `Granularity`, `ProjectId`.
     ///
@@ -1361,7 +1361,7 @@ impl Client {
     pub fn describe_real_time_task_speed(&self) -> DescribeRealTimeTaskSpeedCall {
         DescribeRealTimeTaskSpeedCall::new(&self.handle)
     }
-    /// Calls `DescribeRealViewDatabasePage`.
+    /// Calls `DescribeRealViewDatabasePage`; the answer is a [`DescribeRealViewDatabasePageResponse`].
     ///
     /// Required: `DatasourceId`, `ProjectId`.
     ///
@@ -1370,7 +1370,7 @@ impl Client {
     pub fn describe_real_view_database_page(&self) -> DescribeRealViewDatabasePageCall {
         DescribeRealViewDatabasePageCall::new(&self.handle)
     }
-    /// Calls `DescribeRealViewSchemaPage`.
+    /// Calls `DescribeRealViewSchemaPage`; the answer is a [`DescribeRealViewSchemaPageResponse`].
     ///
     /// Required: `PageNumber`, `PageSize`, `DatabaseName`, `DatasourceId`, `DataSourceType`, `ProjectId`.
     ///
@@ -1379,7 +1379,7 @@ impl Client {
     pub fn describe_real_view_schema_page(&self) -> DescribeRealViewSchemaPageCall {
         DescribeRealViewSchemaPageCall::new(&self.handle)
     }
-    /// Calls `DescribeRelatedTasksByTaskId`.
+    /// Calls `DescribeRelatedTasksByTaskId`; the answer is a [`DescribeRelatedTasksByTaskIdResponse`].
     ///
     /// Required: `ProjectId`, `TaskId`, `PageNumber`, `PageSize`, `DependencyDirection`, `Environment`.
     ///
@@ -1388,7 +1388,7 @@ impl Client {
     pub fn describe_related_tasks_by_task_id(&self) -> DescribeRelatedTasksByTaskIdCall {
         DescribeRelatedTasksByTaskIdCall::new(&self.handle)
     }
-    /// Calls `DescribeReportTaskDetail`.
+    /// Calls `DescribeReportTaskDetail`; the answer is a [`DescribeReportTaskDetailResponse`].
     ///
     /// Required: `EngineTaskId`.
     ///
@@ -1397,14 +1397,14 @@ impl Client {
     pub fn describe_report_task_detail(&self) -> DescribeReportTaskDetailCall {
         DescribeReportTaskDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeReportTaskList`.
+    /// Calls `DescribeReportTaskList`; the answer is a [`DescribeReportTaskListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=wedata&Version=2021-08-20&Action=DescribeReportTaskList)
     #[inline]
     pub fn describe_report_task_list(&self) -> DescribeReportTaskListCall {
         DescribeReportTaskListCall::new(&self.handle)
     }
-    /// Calls `DescribeResourceManagePathTrees`.
+    /// Calls `DescribeResourceManagePathTrees`; the answer is a [`DescribeResourceManagePathTreesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=wedata&Version=2021-08-20&Action=DescribeResourceManagePathTrees)
     #[inline]
@@ -1413,21 +1413,21 @@ impl Client {
     ) -> DescribeResourceManagePathTreesCall {
         DescribeResourceManagePathTreesCall::new(&self.handle)
     }
-    /// Calls `DescribeRoleList`.
+    /// Calls `DescribeRoleList`; the answer is a [`DescribeRoleListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=wedata&Version=2021-08-20&Action=DescribeRoleList)
     #[inline]
     pub fn describe_role_list(&self) -> DescribeRoleListCall {
         DescribeRoleListCall::new(&self.handle)
     }
-    /// Calls `DescribeRule`.
+    /// Calls `DescribeRule`; the answer is a [`DescribeRuleResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=wedata&Version=2021-08-20&Action=DescribeRule)
     #[inline]
     pub fn describe_rule(&self) -> DescribeRuleCall {
         DescribeRuleCall::new(&self.handle)
     }
-    /// Calls `DescribeRuleDimStat`.
+    /// Calls `DescribeRuleDimStat`; the answer is a [`DescribeRuleDimStatResponse`].
     ///
     /// Required: `ProjectId`, `BeginDate`, `EndDate`.
     ///
@@ -1436,14 +1436,14 @@ impl Client {
     pub fn describe_rule_dim_stat(&self) -> DescribeRuleDimStatCall {
         DescribeRuleDimStatCall::new(&self.handle)
     }
-    /// Calls `DescribeRuleExecDetail`.
+    /// Calls `DescribeRuleExecDetail`; the answer is a [`DescribeRuleExecDetailResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=wedata&Version=2021-08-20&Action=DescribeRuleExecDetail)
     #[inline]
     pub fn describe_rule_exec_detail(&self) -> DescribeRuleExecDetailCall {
         DescribeRuleExecDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeRuleExecLog`.
+    /// Calls `DescribeRuleExecLog`; the answer is a [`DescribeRuleExecLogResponse`].
     ///
     /// Required: `RuleExecId`, `ProjectId`, `RuleGroupExecId`.
     ///
@@ -1452,14 +1452,14 @@ impl Client {
     pub fn describe_rule_exec_log(&self) -> DescribeRuleExecLogCall {
         DescribeRuleExecLogCall::new(&self.handle)
     }
-    /// Calls `DescribeRuleExecResults`.
+    /// Calls `DescribeRuleExecResults`; the answer is a [`DescribeRuleExecResultsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=wedata&Version=2021-08-20&Action=DescribeRuleExecResults)
     #[inline]
     pub fn describe_rule_exec_results(&self) -> DescribeRuleExecResultsCall {
         DescribeRuleExecResultsCall::new(&self.handle)
     }
-    /// Calls `DescribeRuleExecStat`.
+    /// Calls `DescribeRuleExecStat`; the answer is a [`DescribeRuleExecStatResponse`].
     ///
     /// Required: `ProjectId`, `BeginDate`, `EndDate`.
     ///
@@ -1468,14 +1468,14 @@ impl Client {
     pub fn describe_rule_exec_stat(&self) -> DescribeRuleExecStatCall {
         DescribeRuleExecStatCall::new(&self.handle)
     }
-    /// Calls `DescribeRuleGroup`.
+    /// Calls `DescribeRuleGroup`; the answer is a [`DescribeRuleGroupResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=wedata&Version=2021-08-20&Action=DescribeRuleGroup)
     #[inline]
     pub fn describe_rule_group(&self) -> DescribeRuleGroupCall {
         DescribeRuleGroupCall::new(&self.handle)
     }
-    /// Calls `DescribeRuleGroupExecResultsByPage`.
+    /// Calls `DescribeRuleGroupExecResultsByPage`; the answer is a [`DescribeRuleGroupExecResultsByPageResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=wedata&Version=2021-08-20&Action=DescribeRuleGroupExecResultsByPage)
     #[inline]
@@ -1484,14 +1484,14 @@ impl Client {
     ) -> DescribeRuleGroupExecResultsByPageCall {
         DescribeRuleGroupExecResultsByPageCall::new(&self.handle)
     }
-    /// Calls `DescribeRuleGroupSubscription`.
+    /// Calls `DescribeRuleGroupSubscription`; the answer is a [`DescribeRuleGroupSubscriptionResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=wedata&Version=2021-08-20&Action=DescribeRuleGroupSubscription)
     #[inline]
     pub fn describe_rule_group_subscription(&self) -> DescribeRuleGroupSubscriptionCall {
         DescribeRuleGroupSubscriptionCall::new(&self.handle)
     }
-    /// Calls `DescribeRuleGroupTable`.
+    /// Calls `DescribeRuleGroupTable`; the answer is a [`DescribeRuleGroupTableResponse`].
     ///
     /// Required: `TableId`.
     ///
@@ -1500,28 +1500,28 @@ impl Client {
     pub fn describe_rule_group_table(&self) -> DescribeRuleGroupTableCall {
         DescribeRuleGroupTableCall::new(&self.handle)
     }
-    /// Calls `DescribeRuleGroupsByPage`.
+    /// Calls `DescribeRuleGroupsByPage`; the answer is a [`DescribeRuleGroupsByPageResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=wedata&Version=2021-08-20&Action=DescribeRuleGroupsByPage)
     #[inline]
     pub fn describe_rule_groups_by_page(&self) -> DescribeRuleGroupsByPageCall {
         DescribeRuleGroupsByPageCall::new(&self.handle)
     }
-    /// Calls `DescribeRuleTemplate`.
+    /// Calls `DescribeRuleTemplate`; the answer is a [`DescribeRuleTemplateResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=wedata&Version=2021-08-20&Action=DescribeRuleTemplate)
     #[inline]
     pub fn describe_rule_template(&self) -> DescribeRuleTemplateCall {
         DescribeRuleTemplateCall::new(&self.handle)
     }
-    /// Calls `DescribeRuleTemplates`.
+    /// Calls `DescribeRuleTemplates`; the answer is a [`DescribeRuleTemplatesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=wedata&Version=2021-08-20&Action=DescribeRuleTemplates)
     #[inline]
     pub fn describe_rule_templates(&self) -> DescribeRuleTemplatesCall {
         DescribeRuleTemplatesCall::new(&self.handle)
     }
-    /// Calls `DescribeRuleTemplatesByPage`.
+    /// Calls `DescribeRuleTemplatesByPage`; the answer is a [`DescribeRuleTemplatesByPageResponse`].
     ///
     /// Required: `PageNumber`, `PageSize`, `ProjectId`.
     ///
@@ -1530,28 +1530,28 @@ impl Client {
     pub fn describe_rule_templates_by_page(&self) -> DescribeRuleTemplatesByPageCall {
         DescribeRuleTemplatesByPageCall::new(&self.handle)
     }
-    /// Calls `DescribeRules`.
+    /// Calls `DescribeRules`; the answer is a [`DescribeRulesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=wedata&Version=2021-08-20&Action=DescribeRules)
     #[inline]
     pub fn describe_rules(&self) -> DescribeRulesCall {
         DescribeRulesCall::new(&self.handle)
     }
-    /// Calls `DescribeRulesByPage`.
+    /// Calls `DescribeRulesByPage`; the answer is a [`DescribeRulesByPageResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=wedata&Version=2021-08-20&Action=DescribeRulesByPage)
     #[inline]
     pub fn describe_rules_by_page(&self) -> DescribeRulesByPageCall {
         DescribeRulesByPageCall::new(&self.handle)
     }
-    /// Calls `DescribeScheduleInstances`.
+    /// Calls `DescribeScheduleInstances`; the answer is a [`DescribeScheduleInstancesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=wedata&Version=2021-08-20&Action=DescribeScheduleInstances)
     #[inline]
     pub fn describe_schedule_instances(&self) -> DescribeScheduleInstancesCall {
         DescribeScheduleInstancesCall::new(&self.handle)
     }
-    /// Calls `DescribeSchedulerInstanceStatus`.
+    /// Calls `DescribeSchedulerInstanceStatus`; the answer is a [`DescribeSchedulerInstanceStatusResponse`].
     ///
     /// Required: `ProjectId`.
     ///
@@ -1562,7 +1562,7 @@ impl Client {
     ) -> DescribeSchedulerInstanceStatusCall {
         DescribeSchedulerInstanceStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeSchedulerRunTimeInstanceCntByStatus`.
+    /// Calls `DescribeSchedulerRunTimeInstanceCntByStatus`; the answer is a [`DescribeSchedulerRunTimeInstanceCntByStatusResponse`].
     ///
     /// Required: `ProjectId`.
     ///
@@ -1573,7 +1573,7 @@ impl Client {
     ) -> DescribeSchedulerRunTimeInstanceCntByStatusCall {
         DescribeSchedulerRunTimeInstanceCntByStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeSchedulerTaskCntByStatus`.
+    /// Calls `DescribeSchedulerTaskCntByStatus`; the answer is a [`DescribeSchedulerTaskCntByStatusResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=wedata&Version=2021-08-20&Action=DescribeSchedulerTaskCntByStatus)
     #[inline]
@@ -1582,7 +1582,7 @@ impl Client {
     ) -> DescribeSchedulerTaskCntByStatusCall {
         DescribeSchedulerTaskCntByStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeSchedulerTaskTypeCnt`.
+    /// Calls `DescribeSchedulerTaskTypeCnt`; the answer is a [`DescribeSchedulerTaskTypeCntResponse`].
     ///
     /// Required: `ProjectId`.
     ///
@@ -1591,7 +1591,7 @@ impl Client {
     pub fn describe_scheduler_task_type_cnt(&self) -> DescribeSchedulerTaskTypeCntCall {
         DescribeSchedulerTaskTypeCntCall::new(&self.handle)
     }
-    /// Calls `DescribeStatisticInstanceStatusTrendOps`.
+    /// Calls `DescribeStatisticInstanceStatusTrendOps`; the answer is a [`DescribeStatisticInstanceStatusTrendOpsResponse`].
     ///
     /// Required: `ProjectId`.
     ///
@@ -1602,7 +1602,7 @@ impl Client {
     ) -> DescribeStatisticInstanceStatusTrendOpsCall {
         DescribeStatisticInstanceStatusTrendOpsCall::new(&self.handle)
     }
-    /// Calls `DescribeStreamTaskLogList`.
+    /// Calls `DescribeStreamTaskLogList`; the answer is a [`DescribeStreamTaskLogListResponse`].
     ///
     /// Required: `ProjectId`, `TaskId`, `JobId`, `EndTime`, `StartTime`.
     ///
@@ -1611,7 +1611,7 @@ impl Client {
     pub fn describe_stream_task_log_list(&self) -> DescribeStreamTaskLogListCall {
         DescribeStreamTaskLogListCall::new(&self.handle)
     }
-    /// Calls `DescribeSuccessorOpsTaskInfos`.
+    /// Calls `DescribeSuccessorOpsTaskInfos`; the answer is a [`DescribeSuccessorOpsTaskInfosResponse`].
     ///
     /// Required: `TaskId`, `ProjectId`.
     ///
@@ -1622,7 +1622,7 @@ impl Client {
     ) -> DescribeSuccessorOpsTaskInfosCall {
         DescribeSuccessorOpsTaskInfosCall::new(&self.handle)
     }
-    /// Calls `DescribeSuccessorTaskInfoList`.
+    /// Calls `DescribeSuccessorTaskInfoList`; the answer is a [`DescribeSuccessorTaskInfoListResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=wedata&Version=2021-08-20&Action=DescribeSuccessorTaskInfoList)
     #[inline]
@@ -1631,14 +1631,14 @@ impl Client {
     ) -> DescribeSuccessorTaskInfoListCall {
         DescribeSuccessorTaskInfoListCall::new(&self.handle)
     }
-    /// Calls `DescribeTableBasicInfo`.
+    /// Calls `DescribeTableBasicInfo`; the answer is a [`DescribeTableBasicInfoResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=wedata&Version=2021-08-20&Action=DescribeTableBasicInfo)
     #[inline]
     pub fn describe_table_basic_info(&self) -> DescribeTableBasicInfoCall {
         DescribeTableBasicInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeTableContentPreview`.
+    /// Calls `DescribeTableContentPreview`; the answer is a [`DescribeTableContentPreviewResponse`].
     ///
     /// Required: `TableId`, `TechnologyType`, `ClusterId`, `ResourceType`, `TableName`, `ProjectId`.
     ///
@@ -1647,7 +1647,7 @@ impl Client {
     pub fn describe_table_content_preview(&self) -> DescribeTableContentPreviewCall {
         DescribeTableContentPreviewCall::new(&self.handle)
     }
-    /// Calls `DescribeTableDdl`.
+    /// Calls `DescribeTableDdl`; the answer is a [`DescribeTableDdlResponse`].
     ///
     /// Required: `TableId`.
     ///
@@ -1656,7 +1656,7 @@ impl Client {
     pub fn describe_table_ddl(&self) -> DescribeTableDdlCall {
         DescribeTableDdlCall::new(&self.handle)
     }
-    /// Calls `DescribeTableInfoList`.
+    /// Calls `DescribeTableInfoList`; the answer is a [`DescribeTableInfoListResponse`].
     ///
     /// Required: `Filters`, `ConnectionType`, `Catalog`.
     ///
@@ -1665,7 +1665,7 @@ impl Client {
     pub fn describe_table_info_list(&self) -> DescribeTableInfoListCall {
         DescribeTableInfoListCall::new(&self.handle)
     }
-    /// Calls `DescribeTableLineage`.
+    /// Calls `DescribeTableLineage`; the answer is a [`DescribeTableLineageResponse`].
     ///
     /// Required: `Direction`, `Data`.
     ///
@@ -1674,7 +1674,7 @@ impl Client {
     pub fn describe_table_lineage(&self) -> DescribeTableLineageCall {
         DescribeTableLineageCall::new(&self.handle)
     }
-    /// Calls `DescribeTableLineageInfo`.
+    /// Calls `DescribeTableLineageInfo`; the answer is a [`DescribeTableLineageInfoResponse`].
     ///
     /// Required: `Direction`, `Data`.
     ///
@@ -1683,7 +1683,7 @@ impl Client {
     pub fn describe_table_lineage_info(&self) -> DescribeTableLineageInfoCall {
         DescribeTableLineageInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeTableMeta`.
+    /// Calls `DescribeTableMeta`; the answer is a [`DescribeTableMetaResponse`].
     ///
     /// Required: `TableId`.
     ///
@@ -1692,14 +1692,14 @@ impl Client {
     pub fn describe_table_meta(&self) -> DescribeTableMetaCall {
         DescribeTableMetaCall::new(&self.handle)
     }
-    /// Calls `DescribeTableMetas`.
+    /// Calls `DescribeTableMetas`; the answer is a [`DescribeTableMetasResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=wedata&Version=2021-08-20&Action=DescribeTableMetas)
     #[inline]
     pub fn describe_table_metas(&self) -> DescribeTableMetasCall {
         DescribeTableMetasCall::new(&self.handle)
     }
-    /// Calls `DescribeTablePartitions`.
+    /// Calls `DescribeTablePartitions`; the answer is a [`DescribeTablePartitionsResponse`].
     ///
     /// Required: `TableId`.
     ///
@@ -1708,7 +1708,7 @@ impl Client {
     pub fn describe_table_partitions(&self) -> DescribeTablePartitionsCall {
         DescribeTablePartitionsCall::new(&self.handle)
     }
-    /// Calls `DescribeTableQualityDetails`.
+    /// Calls `DescribeTableQualityDetails`; the answer is a [`DescribeTableQualityDetailsResponse`].
     ///
     /// Required: `StatisticsDate`, `ProjectId`, `PageNumber`, `PageSize`.
     ///
@@ -1717,7 +1717,7 @@ impl Client {
     pub fn describe_table_quality_details(&self) -> DescribeTableQualityDetailsCall {
         DescribeTableQualityDetailsCall::new(&self.handle)
     }
-    /// Calls `DescribeTableSchemaInfo`.
+    /// Calls `DescribeTableSchemaInfo`; the answer is a [`DescribeTableSchemaInfoResponse`].
     ///
     /// Required: `Name`, `DatabaseName`, `MsType`, `DatasourceId`.
     ///
@@ -1726,7 +1726,7 @@ impl Client {
     pub fn describe_table_schema_info(&self) -> DescribeTableSchemaInfoCall {
         DescribeTableSchemaInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeTableScoreTrend`.
+    /// Calls `DescribeTableScoreTrend`; the answer is a [`DescribeTableScoreTrendResponse`].
     ///
     /// Required: `ProjectId`, `StatisticsStartDate`, `StatisticsEndDate`, `TableId`.
     ///
@@ -1735,7 +1735,7 @@ impl Client {
     pub fn describe_table_score_trend(&self) -> DescribeTableScoreTrendCall {
         DescribeTableScoreTrendCall::new(&self.handle)
     }
-    /// Calls `DescribeTableSelect`.
+    /// Calls `DescribeTableSelect`; the answer is a [`DescribeTableSelectResponse`].
     ///
     /// Required: `TableId`.
     ///
@@ -1744,7 +1744,7 @@ impl Client {
     pub fn describe_table_select(&self) -> DescribeTableSelectCall {
         DescribeTableSelectCall::new(&self.handle)
     }
-    /// Calls `DescribeTaskAlarmRegulations`.
+    /// Calls `DescribeTaskAlarmRegulations`; the answer is a [`DescribeTaskAlarmRegulationsResponse`].
     ///
     /// Required: `ProjectId`, `PageNumber`, `PageSize`.
     ///
@@ -1753,7 +1753,7 @@ impl Client {
     pub fn describe_task_alarm_regulations(&self) -> DescribeTaskAlarmRegulationsCall {
         DescribeTaskAlarmRegulationsCall::new(&self.handle)
     }
-    /// Calls `DescribeTaskByCycle`.
+    /// Calls `DescribeTaskByCycle`; the answer is a [`DescribeTaskByCycleResponse`].
     ///
     /// Required: `ProjectId`.
     ///
@@ -1762,7 +1762,7 @@ impl Client {
     pub fn describe_task_by_cycle(&self) -> DescribeTaskByCycleCall {
         DescribeTaskByCycleCall::new(&self.handle)
     }
-    /// Calls `DescribeTaskByStatusReport`.
+    /// Calls `DescribeTaskByStatusReport`; the answer is a [`DescribeTaskByStatusReportResponse`].
     ///
     /// Required: `ProjectId`.
     ///
@@ -1771,7 +1771,7 @@ impl Client {
     pub fn describe_task_by_status_report(&self) -> DescribeTaskByStatusReportCall {
         DescribeTaskByStatusReportCall::new(&self.handle)
     }
-    /// Calls `DescribeTaskDetailDs`.
+    /// Calls `DescribeTaskDetailDs`; the answer is a [`DescribeTaskDetailDsResponse`].
     ///
     /// Required: `TaskId`.
     ///
@@ -1780,7 +1780,7 @@ impl Client {
     pub fn describe_task_detail_ds(&self) -> DescribeTaskDetailDsCall {
         DescribeTaskDetailDsCall::new(&self.handle)
     }
-    /// Calls `DescribeTaskInstancesStatus`.
+    /// Calls `DescribeTaskInstancesStatus`; the answer is a [`DescribeTaskInstancesStatusResponse`].
     ///
     /// Required: `RecordIdList`, `WorkflowId`, `ProjectId`.
     ///
@@ -1789,14 +1789,14 @@ impl Client {
     pub fn describe_task_instances_status(&self) -> DescribeTaskInstancesStatusCall {
         DescribeTaskInstancesStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeTaskLineage`.
+    /// Calls `DescribeTaskLineage`; the answer is a [`DescribeTaskLineageResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=wedata&Version=2021-08-20&Action=DescribeTaskLineage)
     #[inline]
     pub fn describe_task_lineage(&self) -> DescribeTaskLineageCall {
         DescribeTaskLineageCall::new(&self.handle)
     }
-    /// Calls `DescribeTaskLockStatus`.
+    /// Calls `DescribeTaskLockStatus`; the answer is a [`DescribeTaskLockStatusResponse`].
     ///
     /// Required: `TaskId`, `ProjectId`, `TaskType`.
     ///
@@ -1805,7 +1805,7 @@ impl Client {
     pub fn describe_task_lock_status(&self) -> DescribeTaskLockStatusCall {
         DescribeTaskLockStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeTaskParamDs`.
+    /// Calls `DescribeTaskParamDs`; the answer is a [`DescribeTaskParamDsResponse`].
     ///
     /// Required: `ProjectId`.
     ///
@@ -1814,7 +1814,7 @@ impl Client {
     pub fn describe_task_param_ds(&self) -> DescribeTaskParamDsCall {
         DescribeTaskParamDsCall::new(&self.handle)
     }
-    /// Calls `DescribeTaskRunHistory`.
+    /// Calls `DescribeTaskRunHistory`; the answer is a [`DescribeTaskRunHistoryResponse`].
     ///
     /// Required: `ProjectId`, `SearchCondition`, `PageSize`, `PageNumber`.
     ///
@@ -1823,7 +1823,7 @@ impl Client {
     pub fn describe_task_run_history(&self) -> DescribeTaskRunHistoryCall {
         DescribeTaskRunHistoryCall::new(&self.handle)
     }
-    /// Calls `DescribeTaskScript`.
+    /// Calls `DescribeTaskScript`; the answer is a [`DescribeTaskScriptResponse`].
     ///
     /// Required: `ProjectId`, `TaskId`.
     ///
@@ -1832,7 +1832,7 @@ impl Client {
     pub fn describe_task_script(&self) -> DescribeTaskScriptCall {
         DescribeTaskScriptCall::new(&self.handle)
     }
-    /// Calls `DescribeTaskTableMetricOverview`.
+    /// Calls `DescribeTaskTableMetricOverview`; the answer is a [`DescribeTaskTableMetricOverviewResponse`].
     ///
     /// Required: `TaskId`, `NodeType`, `PageNumber`, `PageSize`, `ProjectId`.
     ///
@@ -1843,7 +1843,7 @@ impl Client {
     ) -> DescribeTaskTableMetricOverviewCall {
         DescribeTaskTableMetricOverviewCall::new(&self.handle)
     }
-    /// Calls `DescribeTaskTemplates`.
+    /// Calls `DescribeTaskTemplates`; the answer is a [`DescribeTaskTemplatesResponse`].
     ///
     /// Required: `ProjectId`, `PageNumber`, `PageSize`.
     ///
@@ -1852,7 +1852,7 @@ impl Client {
     pub fn describe_task_templates(&self) -> DescribeTaskTemplatesCall {
         DescribeTaskTemplatesCall::new(&self.handle)
     }
-    /// Calls `DescribeTasksForCodeTemplate`.
+    /// Calls `DescribeTasksForCodeTemplate`; the answer is a [`DescribeTasksForCodeTemplateResponse`].
     ///
     /// Required: `ProjectId`, `PageNumber`, `PageSize`, `TemplateId`.
     ///
@@ -1861,14 +1861,14 @@ impl Client {
     pub fn describe_tasks_for_code_template(&self) -> DescribeTasksForCodeTemplateCall {
         DescribeTasksForCodeTemplateCall::new(&self.handle)
     }
-    /// Calls `DescribeTemplateDimCount`.
+    /// Calls `DescribeTemplateDimCount`; the answer is a [`DescribeTemplateDimCountResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=wedata&Version=2021-08-20&Action=DescribeTemplateDimCount)
     #[inline]
     pub fn describe_template_dim_count(&self) -> DescribeTemplateDimCountCall {
         DescribeTemplateDimCountCall::new(&self.handle)
     }
-    /// Calls `DescribeTenantProjects`.
+    /// Calls `DescribeTenantProjects`; the answer is a [`DescribeTenantProjectsResponse`].
     ///
     /// Required: `PageNumber`, `PageSize`.
     ///
@@ -1877,7 +1877,7 @@ impl Client {
     pub fn describe_tenant_projects(&self) -> DescribeTenantProjectsCall {
         DescribeTenantProjectsCall::new(&self.handle)
     }
-    /// Calls `DescribeTestRunningRecord`.
+    /// Calls `DescribeTestRunningRecord`; the answer is a [`DescribeTestRunningRecordResponse`].
     ///
     /// Required: `ProjectId`, `TaskId`.
     ///
@@ -1886,7 +1886,7 @@ impl Client {
     pub fn describe_test_running_record(&self) -> DescribeTestRunningRecordCall {
         DescribeTestRunningRecordCall::new(&self.handle)
     }
-    /// Calls `DescribeThirdTaskRunLog`.
+    /// Calls `DescribeThirdTaskRunLog`; the answer is a [`DescribeThirdTaskRunLogResponse`].
     ///
     /// Required: `TaskId`, `CurRunDate`.
     ///
@@ -1895,7 +1895,7 @@ impl Client {
     pub fn describe_third_task_run_log(&self) -> DescribeThirdTaskRunLogCall {
         DescribeThirdTaskRunLogCall::new(&self.handle)
     }
-    /// Calls `DescribeTopTableStat`.
+    /// Calls `DescribeTopTableStat`; the answer is a [`DescribeTopTableStatResponse`].
     ///
     /// Required: `ProjectId`, `BeginDate`, `EndDate`.
     ///
@@ -1904,7 +1904,7 @@ impl Client {
     pub fn describe_top_table_stat(&self) -> DescribeTopTableStatCall {
         DescribeTopTableStatCall::new(&self.handle)
     }
-    /// Calls `DescribeTrendStat`.
+    /// Calls `DescribeTrendStat`; the answer is a [`DescribeTrendStatResponse`].
     ///
     /// Required: `ProjectId`, `BeginDate`, `EndDate`.
     ///
@@ -1913,7 +1913,7 @@ impl Client {
     pub fn describe_trend_stat(&self) -> DescribeTrendStatCall {
         DescribeTrendStatCall::new(&self.handle)
     }
-    /// Calls `DescribeWorkflowByFordIds`.
+    /// Calls `DescribeWorkflowByFordIds`; the answer is a [`DescribeWorkflowByFordIdsResponse`].
     ///
     /// Required: `ProjectId`, `FolderIdList`.
     ///
@@ -1922,7 +1922,7 @@ impl Client {
     pub fn describe_workflow_by_ford_ids(&self) -> DescribeWorkflowByFordIdsCall {
         DescribeWorkflowByFordIdsCall::new(&self.handle)
     }
-    /// Calls `DescribeWorkflowCanvasInfo`.
+    /// Calls `DescribeWorkflowCanvasInfo`; the answer is a [`DescribeWorkflowCanvasInfoResponse`].
     ///
     /// Required: `WorkflowId`, `ProjectId`.
     ///
@@ -1931,7 +1931,7 @@ impl Client {
     pub fn describe_workflow_canvas_info(&self) -> DescribeWorkflowCanvasInfoCall {
         DescribeWorkflowCanvasInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeWorkflowExecuteById`.
+    /// Calls `DescribeWorkflowExecuteById`; the answer is a [`DescribeWorkflowExecuteByIdResponse`].
     ///
     /// Required: `ProjectId`.
     ///
@@ -1940,7 +1940,7 @@ impl Client {
     pub fn describe_workflow_execute_by_id(&self) -> DescribeWorkflowExecuteByIdCall {
         DescribeWorkflowExecuteByIdCall::new(&self.handle)
     }
-    /// Calls `DescribeWorkflowInfoById`.
+    /// Calls `DescribeWorkflowInfoById`; the answer is a [`DescribeWorkflowInfoByIdResponse`].
     ///
     /// Required: `WorkflowId`, `ProjectId`.
     ///
@@ -1949,7 +1949,7 @@ impl Client {
     pub fn describe_workflow_info_by_id(&self) -> DescribeWorkflowInfoByIdCall {
         DescribeWorkflowInfoByIdCall::new(&self.handle)
     }
-    /// Calls `DescribeWorkflowListByProjectId`.
+    /// Calls `DescribeWorkflowListByProjectId`; the answer is a [`DescribeWorkflowListByProjectIdResponse`].
     ///
     /// Required: `ProjectId`.
     ///
@@ -1960,7 +1960,7 @@ impl Client {
     ) -> DescribeWorkflowListByProjectIdCall {
         DescribeWorkflowListByProjectIdCall::new(&self.handle)
     }
-    /// Calls `DescribeWorkflowSchedulerInfoDs`.
+    /// Calls `DescribeWorkflowSchedulerInfoDs`; the answer is a [`DescribeWorkflowSchedulerInfoDsResponse`].
     ///
     /// Required: `ProjectId`, `WorkflowId`.
     ///
@@ -1971,7 +1971,7 @@ impl Client {
     ) -> DescribeWorkflowSchedulerInfoDsCall {
         DescribeWorkflowSchedulerInfoDsCall::new(&self.handle)
     }
-    /// Calls `DescribeWorkflowTaskCount`.
+    /// Calls `DescribeWorkflowTaskCount`; the answer is a [`DescribeWorkflowTaskCountResponse`].
     ///
     /// Required: `WorkflowId`, `ProjectId`.
     ///
@@ -1980,7 +1980,7 @@ impl Client {
     pub fn describe_workflow_task_count(&self) -> DescribeWorkflowTaskCountCall {
         DescribeWorkflowTaskCountCall::new(&self.handle)
     }
-    /// Calls `DiagnosePro`.
+    /// Calls `DiagnosePro`; the answer is a [`DiagnoseProResponse`].
     ///
     /// Required: `SearchCondition`, `ProjectId`.
     ///
@@ -1989,7 +1989,7 @@ impl Client {
     pub fn diagnose_pro(&self) -> DiagnoseProCall {
         DiagnoseProCall::new(&self.handle)
     }
-    /// Calls `DisableProject`.
+    /// Calls `DisableProject`; the answer is a [`DisableProjectResponse`].
     ///
     /// Required: `ProjectId`.
     ///
@@ -1998,7 +1998,7 @@ impl Client {
     pub fn disable_project(&self) -> DisableProjectCall {
         DisableProjectCall::new(&self.handle)
     }
-    /// Calls `DownloadLogByLine`.
+    /// Calls `DownloadLogByLine`; the answer is a [`DownloadLogByLineResponse`].
     ///
     /// Required: `StartLine`, `LineCount`, `ProjectId`.
     ///
@@ -2007,7 +2007,7 @@ impl Client {
     pub fn download_log_by_line(&self) -> DownloadLogByLineCall {
         DownloadLogByLineCall::new(&self.handle)
     }
-    /// Calls `DryRunDIOfflineTask`.
+    /// Calls `DryRunDIOfflineTask`; the answer is a [`DryRunDIOfflineTaskResponse`].
     ///
     /// Required: `TaskId`, `ProjectId`.
     ///
@@ -2016,7 +2016,7 @@ impl Client {
     pub fn dry_run_di_offline_task(&self) -> DryRunDIOfflineTaskCall {
         DryRunDIOfflineTaskCall::new(&self.handle)
     }
-    /// Calls `EnableProject`.
+    /// Calls `EnableProject`; the answer is a [`EnableProjectResponse`].
     ///
     /// Required: `ProjectId`.
     ///
@@ -2025,7 +2025,7 @@ impl Client {
     pub fn enable_project(&self) -> EnableProjectCall {
         EnableProjectCall::new(&self.handle)
     }
-    /// Calls `FindAllFolder`.
+    /// Calls `FindAllFolder`; the answer is a [`FindAllFolderResponse`].
     ///
     /// Required: `ProjectId`.
     ///
@@ -2034,7 +2034,7 @@ impl Client {
     pub fn find_all_folder(&self) -> FindAllFolderCall {
         FindAllFolderCall::new(&self.handle)
     }
-    /// Calls `FreezeOpsTasks`.
+    /// Calls `FreezeOpsTasks`; the answer is a [`FreezeOpsTasksResponse`].
     ///
     /// Required: `Tasks`, `OperateIsInform`.
     ///
@@ -2043,7 +2043,7 @@ impl Client {
     pub fn freeze_ops_tasks(&self) -> FreezeOpsTasksCall {
         FreezeOpsTasksCall::new(&self.handle)
     }
-    /// Calls `FreezeTasksByWorkflowIds`.
+    /// Calls `FreezeTasksByWorkflowIds`; the answer is a [`FreezeTasksByWorkflowIdsResponse`].
     ///
     /// Required: `WorkflowIds`, `ProjectId`.
     ///
@@ -2052,7 +2052,7 @@ impl Client {
     pub fn freeze_tasks_by_workflow_ids(&self) -> FreezeTasksByWorkflowIdsCall {
         FreezeTasksByWorkflowIdsCall::new(&self.handle)
     }
-    /// Calls `GenHiveTableDDLSql`.
+    /// Calls `GenHiveTableDDLSql`; the answer is a [`GenHiveTableDDLSqlResponse`].
     ///
     /// Required: `ProjectId`, `SinkDatabase`.
     ///
@@ -2061,7 +2061,7 @@ impl Client {
     pub fn gen_hive_table_ddl_sql(&self) -> GenHiveTableDDLSqlCall {
         GenHiveTableDDLSqlCall::new(&self.handle)
     }
-    /// Calls `GetBatchDetailErrorLog`.
+    /// Calls `GetBatchDetailErrorLog`; the answer is a [`GetBatchDetailErrorLogResponse`].
     ///
     /// Required: `JobId`, `ResourceId`.
     ///
@@ -2070,7 +2070,7 @@ impl Client {
     pub fn get_batch_detail_error_log(&self) -> GetBatchDetailErrorLogCall {
         GetBatchDetailErrorLogCall::new(&self.handle)
     }
-    /// Calls `GetCosToken`.
+    /// Calls `GetCosToken`; the answer is a [`GetCosTokenResponse`].
     ///
     /// Required: `ProjectId`, `OriginDomain`, `CrossFlag`.
     ///
@@ -2079,7 +2079,7 @@ impl Client {
     pub fn get_cos_token(&self) -> GetCosTokenCall {
         GetCosTokenCall::new(&self.handle)
     }
-    /// Calls `GetFileInfo`.
+    /// Calls `GetFileInfo`; the answer is a [`GetFileInfoResponse`].
     ///
     /// Required: `ProjectId`, `FilePath`.
     ///
@@ -2088,7 +2088,7 @@ impl Client {
     pub fn get_file_info(&self) -> GetFileInfoCall {
         GetFileInfoCall::new(&self.handle)
     }
-    /// Calls `GetInstanceLog`.
+    /// Calls `GetInstanceLog`; the answer is a [`GetInstanceLogResponse`].
     ///
     /// Required: `ProjectId`, `InstanceKey`, `LifeRoundNum`.
     ///
@@ -2097,7 +2097,7 @@ impl Client {
     pub fn get_instance_log(&self) -> GetInstanceLogCall {
         GetInstanceLogCall::new(&self.handle)
     }
-    /// Calls `GetIntegrationNodeColumnSchema`.
+    /// Calls `GetIntegrationNodeColumnSchema`; the answer is a [`GetIntegrationNodeColumnSchemaResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=wedata&Version=2021-08-20&Action=GetIntegrationNodeColumnSchema)
     #[inline]
@@ -2106,7 +2106,7 @@ impl Client {
     ) -> GetIntegrationNodeColumnSchemaCall {
         GetIntegrationNodeColumnSchemaCall::new(&self.handle)
     }
-    /// Calls `GetJobStatus`.
+    /// Calls `GetJobStatus`; the answer is a [`GetJobStatusResponse`].
     ///
     /// Required: `JobId`.
     ///
@@ -2115,7 +2115,7 @@ impl Client {
     pub fn get_job_status(&self) -> GetJobStatusCall {
         GetJobStatusCall::new(&self.handle)
     }
-    /// Calls `GetOfflineDIInstanceList`.
+    /// Calls `GetOfflineDIInstanceList`; the answer is a [`GetOfflineDIInstanceListResponse`].
     ///
     /// Required: `PageIndex`, `PageSize`, `ProjectId`.
     ///
@@ -2124,7 +2124,7 @@ impl Client {
     pub fn get_offline_di_instance_list(&self) -> GetOfflineDIInstanceListCall {
         GetOfflineDIInstanceListCall::new(&self.handle)
     }
-    /// Calls `GetOfflineInstanceList`.
+    /// Calls `GetOfflineInstanceList`; the answer is a [`GetOfflineInstanceListResponse`].
     ///
     /// Required: `PageIndex`, `PageSize`, `ProjectId`.
     ///
@@ -2133,7 +2133,7 @@ impl Client {
     pub fn get_offline_instance_list(&self) -> GetOfflineInstanceListCall {
         GetOfflineInstanceListCall::new(&self.handle)
     }
-    /// Calls `GetPaginationTaskScript`.
+    /// Calls `GetPaginationTaskScript`; the answer is a [`GetPaginationTaskScriptResponse`].
     ///
     /// Required: `ProjectId`, `TaskId`.
     ///
@@ -2142,7 +2142,7 @@ impl Client {
     pub fn get_pagination_task_script(&self) -> GetPaginationTaskScriptCall {
         GetPaginationTaskScriptCall::new(&self.handle)
     }
-    /// Calls `GetTaskInstance`.
+    /// Calls `GetTaskInstance`; the answer is a [`GetTaskInstanceResponse`].
     ///
     /// Required: `ProjectId`, `InstanceKey`.
     ///
@@ -2151,7 +2151,7 @@ impl Client {
     pub fn get_task_instance(&self) -> GetTaskInstanceCall {
         GetTaskInstanceCall::new(&self.handle)
     }
-    /// Calls `JudgeResourceFile`.
+    /// Calls `JudgeResourceFile`; the answer is a [`JudgeResourceFileResponse`].
     ///
     /// Required: `ProjectId`, `FilePath`.
     ///
@@ -2160,7 +2160,7 @@ impl Client {
     pub fn judge_resource_file(&self) -> JudgeResourceFileCall {
         JudgeResourceFileCall::new(&self.handle)
     }
-    /// Calls `KillOpsMakePlanInstances`.
+    /// Calls `KillOpsMakePlanInstances`; the answer is a [`KillOpsMakePlanInstancesResponse`].
     ///
     /// Required: `ProjectId`, `PlanId`.
     ///
@@ -2169,14 +2169,14 @@ impl Client {
     pub fn kill_ops_make_plan_instances(&self) -> KillOpsMakePlanInstancesCall {
         KillOpsMakePlanInstancesCall::new(&self.handle)
     }
-    /// Calls `KillScheduleInstances`.
+    /// Calls `KillScheduleInstances`; the answer is a [`KillScheduleInstancesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=wedata&Version=2021-08-20&Action=KillScheduleInstances)
     #[inline]
     pub fn kill_schedule_instances(&self) -> KillScheduleInstancesCall {
         KillScheduleInstancesCall::new(&self.handle)
     }
-    /// Calls `ListBatchDetail`.
+    /// Calls `ListBatchDetail`; the answer is a [`ListBatchDetailResponse`].
     ///
     /// Required: `JobId`.
     ///
@@ -2185,7 +2185,7 @@ impl Client {
     pub fn list_batch_detail(&self) -> ListBatchDetailCall {
         ListBatchDetailCall::new(&self.handle)
     }
-    /// Calls `ListInstances`.
+    /// Calls `ListInstances`; the answer is a [`ListInstancesResponse`].
     ///
     /// Required: `ProjectId`, `ScheduleTimeFrom`, `ScheduleTimeTo`.
     ///
@@ -2194,7 +2194,7 @@ impl Client {
     pub fn list_instances(&self) -> ListInstancesCall {
         ListInstancesCall::new(&self.handle)
     }
-    /// Calls `LockIntegrationTask`.
+    /// Calls `LockIntegrationTask`; the answer is a [`LockIntegrationTaskResponse`].
     ///
     /// Required: `TaskId`, `ProjectId`.
     ///
@@ -2203,14 +2203,14 @@ impl Client {
     pub fn lock_integration_task(&self) -> LockIntegrationTaskCall {
         LockIntegrationTaskCall::new(&self.handle)
     }
-    /// Calls `ModifyApproveStatus`.
+    /// Calls `ModifyApproveStatus`; the answer is a [`ModifyApproveStatusResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=wedata&Version=2021-08-20&Action=ModifyApproveStatus)
     #[inline]
     pub fn modify_approve_status(&self) -> ModifyApproveStatusCall {
         ModifyApproveStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyDataSource`.
+    /// Calls `ModifyDataSource`; the answer is a [`ModifyDataSourceResponse`].
     ///
     /// Required: `Name`, `Category`, `Type`.
     ///
@@ -2219,7 +2219,7 @@ impl Client {
     pub fn modify_data_source(&self) -> ModifyDataSourceCall {
         ModifyDataSourceCall::new(&self.handle)
     }
-    /// Calls `ModifyDimensionWeight`.
+    /// Calls `ModifyDimensionWeight`; the answer is a [`ModifyDimensionWeightResponse`].
     ///
     /// Required: `WeightInfoList`, `ProjectId`, `Refresh`.
     ///
@@ -2228,7 +2228,7 @@ impl Client {
     pub fn modify_dimension_weight(&self) -> ModifyDimensionWeightCall {
         ModifyDimensionWeightCall::new(&self.handle)
     }
-    /// Calls `ModifyDsFolder`.
+    /// Calls `ModifyDsFolder`; the answer is a [`ModifyDsFolderResponse`].
     ///
     /// Required: `ProjectId`, `FolderName`, `FolderId`.
     ///
@@ -2237,14 +2237,14 @@ impl Client {
     pub fn modify_ds_folder(&self) -> ModifyDsFolderCall {
         ModifyDsFolderCall::new(&self.handle)
     }
-    /// Calls `ModifyExecStrategy`.
+    /// Calls `ModifyExecStrategy`; the answer is a [`ModifyExecStrategyResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=wedata&Version=2021-08-20&Action=ModifyExecStrategy)
     #[inline]
     pub fn modify_exec_strategy(&self) -> ModifyExecStrategyCall {
         ModifyExecStrategyCall::new(&self.handle)
     }
-    /// Calls `ModifyIntegrationNode`.
+    /// Calls `ModifyIntegrationNode`; the answer is a [`ModifyIntegrationNodeResponse`].
     ///
     /// Required: `NodeInfo`, `ProjectId`.
     ///
@@ -2253,7 +2253,7 @@ impl Client {
     pub fn modify_integration_node(&self) -> ModifyIntegrationNodeCall {
         ModifyIntegrationNodeCall::new(&self.handle)
     }
-    /// Calls `ModifyIntegrationTask`.
+    /// Calls `ModifyIntegrationTask`; the answer is a [`ModifyIntegrationTaskResponse`].
     ///
     /// Required: `TaskInfo`, `ProjectId`.
     ///
@@ -2262,14 +2262,14 @@ impl Client {
     pub fn modify_integration_task(&self) -> ModifyIntegrationTaskCall {
         ModifyIntegrationTaskCall::new(&self.handle)
     }
-    /// Calls `ModifyMonitorStatus`.
+    /// Calls `ModifyMonitorStatus`; the answer is a [`ModifyMonitorStatusResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=wedata&Version=2021-08-20&Action=ModifyMonitorStatus)
     #[inline]
     pub fn modify_monitor_status(&self) -> ModifyMonitorStatusCall {
         ModifyMonitorStatusCall::new(&self.handle)
     }
-    /// Calls `ModifyProject`.
+    /// Calls `ModifyProject`; the answer is a [`ModifyProjectResponse`].
     ///
     /// Required: `ProjectId`.
     ///
@@ -2278,28 +2278,28 @@ impl Client {
     pub fn modify_project(&self) -> ModifyProjectCall {
         ModifyProjectCall::new(&self.handle)
     }
-    /// Calls `ModifyRule`.
+    /// Calls `ModifyRule`; the answer is a [`ModifyRuleResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=wedata&Version=2021-08-20&Action=ModifyRule)
     #[inline]
     pub fn modify_rule(&self) -> ModifyRuleCall {
         ModifyRuleCall::new(&self.handle)
     }
-    /// Calls `ModifyRuleGroupSubscription`.
+    /// Calls `ModifyRuleGroupSubscription`; the answer is a [`ModifyRuleGroupSubscriptionResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=wedata&Version=2021-08-20&Action=ModifyRuleGroupSubscription)
     #[inline]
     pub fn modify_rule_group_subscription(&self) -> ModifyRuleGroupSubscriptionCall {
         ModifyRuleGroupSubscriptionCall::new(&self.handle)
     }
-    /// Calls `ModifyRuleTemplate`.
+    /// Calls `ModifyRuleTemplate`; the answer is a [`ModifyRuleTemplateResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=wedata&Version=2021-08-20&Action=ModifyRuleTemplate)
     #[inline]
     pub fn modify_rule_template(&self) -> ModifyRuleTemplateCall {
         ModifyRuleTemplateCall::new(&self.handle)
     }
-    /// Calls `ModifyTaskAlarmRegular`.
+    /// Calls `ModifyTaskAlarmRegular`; the answer is a [`ModifyTaskAlarmRegularResponse`].
     ///
     /// Required: `Id`, `TaskAlarmInfo`, `ProjectId`.
     ///
@@ -2308,7 +2308,7 @@ impl Client {
     pub fn modify_task_alarm_regular(&self) -> ModifyTaskAlarmRegularCall {
         ModifyTaskAlarmRegularCall::new(&self.handle)
     }
-    /// Calls `ModifyTaskInfo`.
+    /// Calls `ModifyTaskInfo`; the answer is a [`ModifyTaskInfoResponse`].
     ///
     /// Required: `ProjectId`, `TaskId`.
     ///
@@ -2317,7 +2317,7 @@ impl Client {
     pub fn modify_task_info(&self) -> ModifyTaskInfoCall {
         ModifyTaskInfoCall::new(&self.handle)
     }
-    /// Calls `ModifyTaskInfoDs`.
+    /// Calls `ModifyTaskInfoDs`; the answer is a [`ModifyTaskInfoDsResponse`].
     ///
     /// Required: `ProjectId`, `TaskId`.
     ///
@@ -2326,7 +2326,7 @@ impl Client {
     pub fn modify_task_info_ds(&self) -> ModifyTaskInfoDsCall {
         ModifyTaskInfoDsCall::new(&self.handle)
     }
-    /// Calls `ModifyTaskLinks`.
+    /// Calls `ModifyTaskLinks`; the answer is a [`ModifyTaskLinksResponse`].
     ///
     /// Required: `ProjectId`, `TaskFrom`, `TaskTo`, `WorkflowId`, `RealFromWorkflowId`.
     ///
@@ -2335,7 +2335,7 @@ impl Client {
     pub fn modify_task_links(&self) -> ModifyTaskLinksCall {
         ModifyTaskLinksCall::new(&self.handle)
     }
-    /// Calls `ModifyTaskLinksDs`.
+    /// Calls `ModifyTaskLinksDs`; the answer is a [`ModifyTaskLinksDsResponse`].
     ///
     /// Required: `ProjectId`, `TaskFrom`, `TaskTo`, `WorkflowId`, `RealFromWorkflowId`.
     ///
@@ -2344,7 +2344,7 @@ impl Client {
     pub fn modify_task_links_ds(&self) -> ModifyTaskLinksDsCall {
         ModifyTaskLinksDsCall::new(&self.handle)
     }
-    /// Calls `ModifyTaskName`.
+    /// Calls `ModifyTaskName`; the answer is a [`ModifyTaskNameResponse`].
     ///
     /// Required: `TaskName`, `TaskId`, `ProjectId`.
     ///
@@ -2353,7 +2353,7 @@ impl Client {
     pub fn modify_task_name(&self) -> ModifyTaskNameCall {
         ModifyTaskNameCall::new(&self.handle)
     }
-    /// Calls `ModifyTaskScript`.
+    /// Calls `ModifyTaskScript`; the answer is a [`ModifyTaskScriptResponse`].
     ///
     /// Required: `ProjectId`, `TaskId`.
     ///
@@ -2362,7 +2362,7 @@ impl Client {
     pub fn modify_task_script(&self) -> ModifyTaskScriptCall {
         ModifyTaskScriptCall::new(&self.handle)
     }
-    /// Calls `ModifyWorkflowInfo`.
+    /// Calls `ModifyWorkflowInfo`; the answer is a [`ModifyWorkflowInfoResponse`].
     ///
     /// Required: `ProjectId`, `WorkflowId`.
     ///
@@ -2371,7 +2371,7 @@ impl Client {
     pub fn modify_workflow_info(&self) -> ModifyWorkflowInfoCall {
         ModifyWorkflowInfoCall::new(&self.handle)
     }
-    /// Calls `ModifyWorkflowSchedule`.
+    /// Calls `ModifyWorkflowSchedule`; the answer is a [`ModifyWorkflowScheduleResponse`].
     ///
     /// Required: `ProjectId`, `WorkflowId`, `DelayTime`, `StartupTime`, `SelfDepend`, `CycleType`, `CycleStep`.
     ///
@@ -2380,7 +2380,7 @@ impl Client {
     pub fn modify_workflow_schedule(&self) -> ModifyWorkflowScheduleCall {
         ModifyWorkflowScheduleCall::new(&self.handle)
     }
-    /// Calls `MoveTasksToFolder`.
+    /// Calls `MoveTasksToFolder`; the answer is a [`MoveTasksToFolderResponse`].
     ///
     /// Required: `ProjectId`, `WorkflowId`, `TaskFolderId`, `TaskIds`, `VirtualTaskIds`.
     ///
@@ -2389,7 +2389,7 @@ impl Client {
     pub fn move_tasks_to_folder(&self) -> MoveTasksToFolderCall {
         MoveTasksToFolderCall::new(&self.handle)
     }
-    /// Calls `RegisterDsEvent`.
+    /// Calls `RegisterDsEvent`; the answer is a [`RegisterDsEventResponse`].
     ///
     /// Required: `ProjectId`, `Name`, `EventSubType`, `TimeToLive`, `TimeUnit`, `Owner`, `Description`.
     ///
@@ -2398,7 +2398,7 @@ impl Client {
     pub fn register_ds_event(&self) -> RegisterDsEventCall {
         RegisterDsEventCall::new(&self.handle)
     }
-    /// Calls `RegisterDsEventListener`.
+    /// Calls `RegisterDsEventListener`; the answer is a [`RegisterDsEventListenerResponse`].
     ///
     /// Required: `ProjectId`, `Key`, `Type`, `EventName`.
     ///
@@ -2407,7 +2407,7 @@ impl Client {
     pub fn register_ds_event_listener(&self) -> RegisterDsEventListenerCall {
         RegisterDsEventListenerCall::new(&self.handle)
     }
-    /// Calls `RegisterEvent`.
+    /// Calls `RegisterEvent`; the answer is a [`RegisterEventResponse`].
     ///
     /// Required: `ProjectId`, `Name`, `EventSubType`, `EventBroadcastType`, `TimeUnit`, `Owner`.
     ///
@@ -2416,7 +2416,7 @@ impl Client {
     pub fn register_event(&self) -> RegisterEventCall {
         RegisterEventCall::new(&self.handle)
     }
-    /// Calls `RegisterEventListener`.
+    /// Calls `RegisterEventListener`; the answer is a [`RegisterEventListenerResponse`].
     ///
     /// Required: `Key`, `EventName`, `ProjectId`.
     ///
@@ -2425,7 +2425,7 @@ impl Client {
     pub fn register_event_listener(&self) -> RegisterEventListenerCall {
         RegisterEventListenerCall::new(&self.handle)
     }
-    /// Calls `RemoveDatabase`.
+    /// Calls `RemoveDatabase`; the answer is a [`RemoveDatabaseResponse`].
     ///
     /// Required: `DatasourceId`, `DatabaseName`.
     ///
@@ -2434,7 +2434,7 @@ impl Client {
     pub fn remove_database(&self) -> RemoveDatabaseCall {
         RemoveDatabaseCall::new(&self.handle)
     }
-    /// Calls `RemoveSchema`.
+    /// Calls `RemoveSchema`; the answer is a [`RemoveSchemaResponse`].
     ///
     /// Required: `DatasourceId`, `DatabaseName`, `SchemaName`.
     ///
@@ -2443,7 +2443,7 @@ impl Client {
     pub fn remove_schema(&self) -> RemoveSchemaCall {
         RemoveSchemaCall::new(&self.handle)
     }
-    /// Calls `RemoveTable`.
+    /// Calls `RemoveTable`; the answer is a [`RemoveTableResponse`].
     ///
     /// Required: `DatasourceId`, `DatabaseName`, `SchemaName`, `TableName`.
     ///
@@ -2452,7 +2452,7 @@ impl Client {
     pub fn remove_table(&self) -> RemoveTableCall {
         RemoveTableCall::new(&self.handle)
     }
-    /// Calls `RemoveWorkflowDs`.
+    /// Calls `RemoveWorkflowDs`; the answer is a [`RemoveWorkflowDsResponse`].
     ///
     /// Required: `ProjectId`, `WorkflowId`.
     ///
@@ -2461,7 +2461,7 @@ impl Client {
     pub fn remove_workflow_ds(&self) -> RemoveWorkflowDsCall {
         RemoveWorkflowDsCall::new(&self.handle)
     }
-    /// Calls `RenewWorkflowOwnerDs`.
+    /// Calls `RenewWorkflowOwnerDs`; the answer is a [`RenewWorkflowOwnerDsResponse`].
     ///
     /// Required: `ProjectId`, `Owner`, `OwnerId`, `WorkflowIds`.
     ///
@@ -2470,7 +2470,7 @@ impl Client {
     pub fn renew_workflow_owner_ds(&self) -> RenewWorkflowOwnerDsCall {
         RenewWorkflowOwnerDsCall::new(&self.handle)
     }
-    /// Calls `RenewWorkflowSchedulerInfoDs`.
+    /// Calls `RenewWorkflowSchedulerInfoDs`; the answer is a [`RenewWorkflowSchedulerInfoDsResponse`].
     ///
     /// Required: `ProjectId`, `WorkflowId`.
     ///
@@ -2479,7 +2479,7 @@ impl Client {
     pub fn renew_workflow_scheduler_info_ds(&self) -> RenewWorkflowSchedulerInfoDsCall {
         RenewWorkflowSchedulerInfoDsCall::new(&self.handle)
     }
-    /// Calls `ReportDatabase`.
+    /// Calls `ReportDatabase`; the answer is a [`ReportDatabaseResponse`].
     ///
     /// Required: `DatasourceId`, `DatabaseName`.
     ///
@@ -2488,7 +2488,7 @@ impl Client {
     pub fn report_database(&self) -> ReportDatabaseCall {
         ReportDatabaseCall::new(&self.handle)
     }
-    /// Calls `ReportSchema`.
+    /// Calls `ReportSchema`; the answer is a [`ReportSchemaResponse`].
     ///
     /// Required: `DatasourceId`, `DatabaseName`, `SchemaName`.
     ///
@@ -2497,7 +2497,7 @@ impl Client {
     pub fn report_schema(&self) -> ReportSchemaCall {
         ReportSchemaCall::new(&self.handle)
     }
-    /// Calls `ReportTable`.
+    /// Calls `ReportTable`; the answer is a [`ReportTableResponse`].
     ///
     /// Required: `DatasourceId`, `DatabaseName`, `TableName`, `Type`.
     ///
@@ -2506,7 +2506,7 @@ impl Client {
     pub fn report_table(&self) -> ReportTableCall {
         ReportTableCall::new(&self.handle)
     }
-    /// Calls `ReportTaskLineage`.
+    /// Calls `ReportTaskLineage`; the answer is a [`ReportTaskLineageResponse`].
     ///
     /// Required: `ChannelType`, `Task`.
     ///
@@ -2515,7 +2515,7 @@ impl Client {
     pub fn report_task_lineage(&self) -> ReportTaskLineageCall {
         ReportTaskLineageCall::new(&self.handle)
     }
-    /// Calls `ResumeIntegrationTask`.
+    /// Calls `ResumeIntegrationTask`; the answer is a [`ResumeIntegrationTaskResponse`].
     ///
     /// Required: `TaskId`, `ProjectId`.
     ///
@@ -2524,7 +2524,7 @@ impl Client {
     pub fn resume_integration_task(&self) -> ResumeIntegrationTaskCall {
         ResumeIntegrationTaskCall::new(&self.handle)
     }
-    /// Calls `RobAndLockIntegrationTask`.
+    /// Calls `RobAndLockIntegrationTask`; the answer is a [`RobAndLockIntegrationTaskResponse`].
     ///
     /// Required: `TaskId`, `ProjectId`, `TaskType`.
     ///
@@ -2533,21 +2533,21 @@ impl Client {
     pub fn rob_and_lock_integration_task(&self) -> RobAndLockIntegrationTaskCall {
         RobAndLockIntegrationTaskCall::new(&self.handle)
     }
-    /// Calls `RunForceSucScheduleInstances`.
+    /// Calls `RunForceSucScheduleInstances`; the answer is a [`RunForceSucScheduleInstancesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=wedata&Version=2021-08-20&Action=RunForceSucScheduleInstances)
     #[inline]
     pub fn run_force_suc_schedule_instances(&self) -> RunForceSucScheduleInstancesCall {
         RunForceSucScheduleInstancesCall::new(&self.handle)
     }
-    /// Calls `RunRerunScheduleInstances`.
+    /// Calls `RunRerunScheduleInstances`; the answer is a [`RunRerunScheduleInstancesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=wedata&Version=2021-08-20&Action=RunRerunScheduleInstances)
     #[inline]
     pub fn run_rerun_schedule_instances(&self) -> RunRerunScheduleInstancesCall {
         RunRerunScheduleInstancesCall::new(&self.handle)
     }
-    /// Calls `RunTasksByMultiWorkflow`.
+    /// Calls `RunTasksByMultiWorkflow`; the answer is a [`RunTasksByMultiWorkflowResponse`].
     ///
     /// Required: `ProjectId`, `WorkflowIds`, `EnableMakeUp`.
     ///
@@ -2556,7 +2556,7 @@ impl Client {
     pub fn run_tasks_by_multi_workflow(&self) -> RunTasksByMultiWorkflowCall {
         RunTasksByMultiWorkflowCall::new(&self.handle)
     }
-    /// Calls `SaveCustomFunction`.
+    /// Calls `SaveCustomFunction`; the answer is a [`SaveCustomFunctionResponse`].
     ///
     /// Required: `FunctionId`, `Kind`, `ClusterIdentifier`, `ClassName`, `ResourceList`, `Description`, `Usage`, `ParamDesc`, `ReturnDesc`, `Example`.
     ///
@@ -2565,7 +2565,7 @@ impl Client {
     pub fn save_custom_function(&self) -> SaveCustomFunctionCall {
         SaveCustomFunctionCall::new(&self.handle)
     }
-    /// Calls `SetTaskAlarmNew`.
+    /// Calls `SetTaskAlarmNew`; the answer is a [`SetTaskAlarmNewResponse`].
     ///
     /// Required: `AlarmInfoList`, `ProjectId`.
     ///
@@ -2574,7 +2574,7 @@ impl Client {
     pub fn set_task_alarm_new(&self) -> SetTaskAlarmNewCall {
         SetTaskAlarmNewCall::new(&self.handle)
     }
-    /// Calls `StartIntegrationTask`.
+    /// Calls `StartIntegrationTask`; the answer is a [`StartIntegrationTaskResponse`].
     ///
     /// Required: `TaskId`, `ProjectId`.
     ///
@@ -2583,7 +2583,7 @@ impl Client {
     pub fn start_integration_task(&self) -> StartIntegrationTaskCall {
         StartIntegrationTaskCall::new(&self.handle)
     }
-    /// Calls `StopIntegrationTask`.
+    /// Calls `StopIntegrationTask`; the answer is a [`StopIntegrationTaskResponse`].
     ///
     /// Required: `TaskId`, `ProjectId`.
     ///
@@ -2592,7 +2592,7 @@ impl Client {
     pub fn stop_integration_task(&self) -> StopIntegrationTaskCall {
         StopIntegrationTaskCall::new(&self.handle)
     }
-    /// Calls `SubmitCustomFunction`.
+    /// Calls `SubmitCustomFunction`; the answer is a [`SubmitCustomFunctionResponse`].
     ///
     /// Required: `FunctionId`, `ClusterIdentifier`, `Comment`.
     ///
@@ -2601,7 +2601,7 @@ impl Client {
     pub fn submit_custom_function(&self) -> SubmitCustomFunctionCall {
         SubmitCustomFunctionCall::new(&self.handle)
     }
-    /// Calls `SubmitSqlTask`.
+    /// Calls `SubmitSqlTask`; the answer is a [`SubmitSqlTaskResponse`].
     ///
     /// Required: `DatabaseType`, `DatasourceId`, `GroupId`, `ScriptId`, `ProjectId`.
     ///
@@ -2610,7 +2610,7 @@ impl Client {
     pub fn submit_sql_task(&self) -> SubmitSqlTaskCall {
         SubmitSqlTaskCall::new(&self.handle)
     }
-    /// Calls `SubmitTask`.
+    /// Calls `SubmitTask`; the answer is a [`SubmitTaskResponse`].
     ///
     /// Required: `ProjectId`, `TaskId`, `VersionRemark`, `StartScheduling`.
     ///
@@ -2619,7 +2619,7 @@ impl Client {
     pub fn submit_task(&self) -> SubmitTaskCall {
         SubmitTaskCall::new(&self.handle)
     }
-    /// Calls `SubmitTaskTestRun`.
+    /// Calls `SubmitTaskTestRun`; the answer is a [`SubmitTaskTestRunResponse`].
     ///
     /// Required: `TaskIds`, `ProjectId`.
     ///
@@ -2628,7 +2628,7 @@ impl Client {
     pub fn submit_task_test_run(&self) -> SubmitTaskTestRunCall {
         SubmitTaskTestRunCall::new(&self.handle)
     }
-    /// Calls `SubmitWorkflow`.
+    /// Calls `SubmitWorkflow`; the answer is a [`SubmitWorkflowResponse`].
     ///
     /// The service marks this action deprecated.
     ///
@@ -2640,7 +2640,7 @@ impl Client {
     pub fn submit_workflow(&self) -> SubmitWorkflowCall {
         SubmitWorkflowCall::new(&self.handle)
     }
-    /// Calls `SuspendIntegrationTask`.
+    /// Calls `SuspendIntegrationTask`; the answer is a [`SuspendIntegrationTaskResponse`].
     ///
     /// Required: `TaskId`, `ProjectId`.
     ///
@@ -2649,7 +2649,7 @@ impl Client {
     pub fn suspend_integration_task(&self) -> SuspendIntegrationTaskCall {
         SuspendIntegrationTaskCall::new(&self.handle)
     }
-    /// Calls `TaskLog`.
+    /// Calls `TaskLog`; the answer is a [`TaskLogResponse`].
     ///
     /// Required: `TaskId`, `StartTime`, `EndTime`, `ProjectId`.
     ///
@@ -2658,7 +2658,7 @@ impl Client {
     pub fn task_log(&self) -> TaskLogCall {
         TaskLogCall::new(&self.handle)
     }
-    /// Calls `TriggerDsEvent`.
+    /// Calls `TriggerDsEvent`; the answer is a [`TriggerDsEventResponse`].
     ///
     /// Required: `ProjectId`.
     ///
@@ -2667,7 +2667,7 @@ impl Client {
     pub fn trigger_ds_event(&self) -> TriggerDsEventCall {
         TriggerDsEventCall::new(&self.handle)
     }
-    /// Calls `TriggerEvent`.
+    /// Calls `TriggerEvent`; the answer is a [`TriggerEventResponse`].
     ///
     /// Required: `ProjectId`, `Name`, `Dimension`.
     ///
@@ -2676,7 +2676,7 @@ impl Client {
     pub fn trigger_event(&self) -> TriggerEventCall {
         TriggerEventCall::new(&self.handle)
     }
-    /// Calls `TriggerManualTasks`.
+    /// Calls `TriggerManualTasks`; the answer is a [`TriggerManualTasksResponse`].
     ///
     /// Required: `ProjectId`, `TriggerName`, `TriggerScope`, `DataTimeList`, `WorkflowId`.
     ///
@@ -2685,7 +2685,7 @@ impl Client {
     pub fn trigger_manual_tasks(&self) -> TriggerManualTasksCall {
         TriggerManualTasksCall::new(&self.handle)
     }
-    /// Calls `UnbindingResource`.
+    /// Calls `UnbindingResource`; the answer is a [`UnbindingResourceResponse`].
     ///
     /// Required: `ProjectId`, `ResourceList`.
     ///
@@ -2694,7 +2694,7 @@ impl Client {
     pub fn unbinding_resource(&self) -> UnbindingResourceCall {
         UnbindingResourceCall::new(&self.handle)
     }
-    /// Calls `UnboundProjectExecutorResource`.
+    /// Calls `UnboundProjectExecutorResource`; the answer is a [`UnboundProjectExecutorResourceResponse`].
     ///
     /// Required: `ExecutorGroupId`.
     ///
@@ -2705,7 +2705,7 @@ impl Client {
     ) -> UnboundProjectExecutorResourceCall {
         UnboundProjectExecutorResourceCall::new(&self.handle)
     }
-    /// Calls `UnlockIntegrationTask`.
+    /// Calls `UnlockIntegrationTask`; the answer is a [`UnlockIntegrationTaskResponse`].
     ///
     /// Required: `TaskId`, `ProjectId`.
     ///
@@ -2714,7 +2714,7 @@ impl Client {
     pub fn unlock_integration_task(&self) -> UnlockIntegrationTaskCall {
         UnlockIntegrationTaskCall::new(&self.handle)
     }
-    /// Calls `UpdateCodeTemplate`.
+    /// Calls `UpdateCodeTemplate`; the answer is a [`UpdateCodeTemplateResponse`].
     ///
     /// Required: `ProjectId`, `CodeTemplateId`, `CodeTemplateName`, `InChargeId`, `InCharge`, `Ext`.
     ///
@@ -2723,7 +2723,7 @@ impl Client {
     pub fn update_code_template(&self) -> UpdateCodeTemplateCall {
         UpdateCodeTemplateCall::new(&self.handle)
     }
-    /// Calls `UpdateDataModelRegistryInfo`.
+    /// Calls `UpdateDataModelRegistryInfo`; the answer is a [`UpdateDataModelRegistryInfoResponse`].
     ///
     /// Required: `CloudappId`, `AppCamRole`.
     ///
@@ -2732,7 +2732,7 @@ impl Client {
     pub fn update_data_model_registry_info(&self) -> UpdateDataModelRegistryInfoCall {
         UpdateDataModelRegistryInfoCall::new(&self.handle)
     }
-    /// Calls `UpdateProjectUserRole`.
+    /// Calls `UpdateProjectUserRole`; the answer is a [`UpdateProjectUserRoleResponse`].
     ///
     /// Required: `ProjectId`, `UserIds`, `RoleIds`.
     ///
@@ -2741,7 +2741,7 @@ impl Client {
     pub fn update_project_user_role(&self) -> UpdateProjectUserRoleCall {
         UpdateProjectUserRoleCall::new(&self.handle)
     }
-    /// Calls `UpdateWorkflowInfo`.
+    /// Calls `UpdateWorkflowInfo`; the answer is a [`UpdateWorkflowInfoResponse`].
     ///
     /// Required: `ProjectId`, `OperatorName`, `WorkflowId`.
     ///
@@ -2750,7 +2750,7 @@ impl Client {
     pub fn update_workflow_info(&self) -> UpdateWorkflowInfoCall {
         UpdateWorkflowInfoCall::new(&self.handle)
     }
-    /// Calls `UpdateWorkflowOwner`.
+    /// Calls `UpdateWorkflowOwner`; the answer is a [`UpdateWorkflowOwnerResponse`].
     ///
     /// Required: `ProjectId`.
     ///
@@ -2759,7 +2759,7 @@ impl Client {
     pub fn update_workflow_owner(&self) -> UpdateWorkflowOwnerCall {
         UpdateWorkflowOwnerCall::new(&self.handle)
     }
-    /// Calls `UploadContent`.
+    /// Calls `UploadContent`; the answer is a [`UploadContentResponse`].
     ///
     /// Required: `ScriptRequestInfo`.
     ///
@@ -2768,7 +2768,7 @@ impl Client {
     pub fn upload_content(&self) -> UploadContentCall {
         UploadContentCall::new(&self.handle)
     }
-    /// Calls `UploadResource`.
+    /// Calls `UploadResource`; the answer is a [`UploadResourceResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=wedata&Version=2021-08-20&Action=UploadResource)
     #[inline]
@@ -4558,7 +4558,6 @@ rt::action!(
     DescribeBaseBizCatalogs, DescribeBaseBizCatalogsRequest, DescribeBaseBizCatalogsCall,
     DescribeBaseBizCatalogsResponse, Error, idempotent
 );
-impl<T> DescribeBaseBizCatalogsCall<T> {}
 /// The answer of [`Client::describe_base_biz_catalogs`] (`DescribeBaseBizCatalogs`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -5300,7 +5299,6 @@ rt::action!(
     DescribeFunctionKinds, DescribeFunctionKindsRequest, DescribeFunctionKindsCall,
     DescribeFunctionKindsResponse, Error, idempotent
 );
-impl<T> DescribeFunctionKindsCall<T> {}
 /// The answer of [`Client::describe_function_kinds`] (`DescribeFunctionKinds`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -5316,7 +5314,6 @@ rt::action!(
     DescribeFunctionTypes, DescribeFunctionTypesRequest, DescribeFunctionTypesCall,
     DescribeFunctionTypesResponse, Error, idempotent
 );
-impl<T> DescribeFunctionTypesCall<T> {}
 /// The answer of [`Client::describe_function_types`] (`DescribeFunctionTypes`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -5842,7 +5839,6 @@ rt::action!(
     DescribeOfflineTaskToken, DescribeOfflineTaskTokenRequest,
     DescribeOfflineTaskTokenCall, DescribeOfflineTaskTokenResponse, Error, idempotent
 );
-impl<T> DescribeOfflineTaskTokenCall<T> {}
 /// The answer of [`Client::describe_offline_task_token`] (`DescribeOfflineTaskToken`).
 #[derive(Clone, Default, PartialEq, rt::Fields)]
 #[tc(response)]

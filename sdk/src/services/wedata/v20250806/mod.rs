@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `AddCalcEnginesToProject`.
+    /// Calls `AddCalcEnginesToProject`; the answer is a [`AddCalcEnginesToProjectResponse`].
     ///
     /// Required: `ProjectId`, `DLCInfo`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn add_calc_engines_to_project(&self) -> AddCalcEnginesToProjectCall {
         AddCalcEnginesToProjectCall::new(&self.handle)
     }
-    /// Calls `AssociateResourceGroupToProject`.
+    /// Calls `AssociateResourceGroupToProject`; the answer is a [`AssociateResourceGroupToProjectResponse`].
     ///
     /// Required: `ResourceGroupId`, `ProjectId`.
     ///
@@ -55,7 +55,7 @@ impl Client {
     ) -> AssociateResourceGroupToProjectCall {
         AssociateResourceGroupToProjectCall::new(&self.handle)
     }
-    /// Calls `AuthorizeDataSource`.
+    /// Calls `AuthorizeDataSource`; the answer is a [`AuthorizeDataSourceResponse`].
     ///
     /// Required: `DataSourceId`.
     ///
@@ -64,7 +64,7 @@ impl Client {
     pub fn authorize_data_source(&self) -> AuthorizeDataSourceCall {
         AuthorizeDataSourceCall::new(&self.handle)
     }
-    /// Calls `AuthorizePrivileges`.
+    /// Calls `AuthorizePrivileges`; the answer is a [`AuthorizePrivilegesResponse`].
     ///
     /// Required: `Resources`, `Subjects`, `Privileges`.
     ///
@@ -73,7 +73,7 @@ impl Client {
     pub fn authorize_privileges(&self) -> AuthorizePrivilegesCall {
         AuthorizePrivilegesCall::new(&self.handle)
     }
-    /// Calls `CreateCodeFile`.
+    /// Calls `CreateCodeFile`; the answer is a [`CreateCodeFileResponse`].
     ///
     /// Required: `ProjectId`, `CodeFileName`, `ParentFolderPath`.
     ///
@@ -82,7 +82,7 @@ impl Client {
     pub fn create_code_file(&self) -> CreateCodeFileCall {
         CreateCodeFileCall::new(&self.handle)
     }
-    /// Calls `CreateCodeFolder`.
+    /// Calls `CreateCodeFolder`; the answer is a [`CreateCodeFolderResponse`].
     ///
     /// Required: `ProjectId`, `FolderName`, `ParentFolderPath`.
     ///
@@ -91,7 +91,7 @@ impl Client {
     pub fn create_code_folder(&self) -> CreateCodeFolderCall {
         CreateCodeFolderCall::new(&self.handle)
     }
-    /// Calls `CreateCodePermissions`.
+    /// Calls `CreateCodePermissions`; the answer is a [`CreateCodePermissionsResponse`].
     ///
     /// Required: `ProjectId`, `AuthorizePermissionObjects`.
     ///
@@ -100,7 +100,7 @@ impl Client {
     pub fn create_code_permissions(&self) -> CreateCodePermissionsCall {
         CreateCodePermissionsCall::new(&self.handle)
     }
-    /// Calls `CreateDataBackfillPlan`.
+    /// Calls `CreateDataBackfillPlan`; the answer is a [`CreateDataBackfillPlanResponse`].
     ///
     /// Required: `ProjectId`, `TaskIds`, `DataBackfillRangeList`.
     ///
@@ -109,7 +109,7 @@ impl Client {
     pub fn create_data_backfill_plan(&self) -> CreateDataBackfillPlanCall {
         CreateDataBackfillPlanCall::new(&self.handle)
     }
-    /// Calls `CreateDataSource`.
+    /// Calls `CreateDataSource`; the answer is a [`CreateDataSourceResponse`].
     ///
     /// Required: `ProjectId`, `Name`, `Type`, `ProdConProperties`.
     ///
@@ -118,7 +118,7 @@ impl Client {
     pub fn create_data_source(&self) -> CreateDataSourceCall {
         CreateDataSourceCall::new(&self.handle)
     }
-    /// Calls `CreateOpsAlarmRule`.
+    /// Calls `CreateOpsAlarmRule`; the answer is a [`CreateOpsAlarmRuleResponse`].
     ///
     /// Required: `ProjectId`, `AlarmRuleName`, `MonitorObjectIds`, `AlarmTypes`, `AlarmGroups`.
     ///
@@ -127,7 +127,7 @@ impl Client {
     pub fn create_ops_alarm_rule(&self) -> CreateOpsAlarmRuleCall {
         CreateOpsAlarmRuleCall::new(&self.handle)
     }
-    /// Calls `CreateProject`.
+    /// Calls `CreateProject`; the answer is a [`CreateProjectResponse`].
     ///
     /// Required: `Project`.
     ///
@@ -136,7 +136,7 @@ impl Client {
     pub fn create_project(&self) -> CreateProjectCall {
         CreateProjectCall::new(&self.handle)
     }
-    /// Calls `CreateProjectMember`.
+    /// Calls `CreateProjectMember`; the answer is a [`CreateProjectMemberResponse`].
     ///
     /// Required: `ProjectId`, `UserUins`, `RoleIds`.
     ///
@@ -145,7 +145,7 @@ impl Client {
     pub fn create_project_member(&self) -> CreateProjectMemberCall {
         CreateProjectMemberCall::new(&self.handle)
     }
-    /// Calls `CreateQualityRule`.
+    /// Calls `CreateQualityRule`; the answer is a [`CreateQualityRuleResponse`].
     ///
     /// Required: `ProjectId`, `CreateRuleScene`, `RuleBOList`.
     ///
@@ -154,7 +154,7 @@ impl Client {
     pub fn create_quality_rule(&self) -> CreateQualityRuleCall {
         CreateQualityRuleCall::new(&self.handle)
     }
-    /// Calls `CreateQualityRuleGroup`.
+    /// Calls `CreateQualityRuleGroup`; the answer is a [`CreateQualityRuleGroupResponse`].
     ///
     /// Required: `RuleGroupExecStrategyBOList`, `ProjectId`.
     ///
@@ -163,7 +163,7 @@ impl Client {
     pub fn create_quality_rule_group(&self) -> CreateQualityRuleGroupCall {
         CreateQualityRuleGroupCall::new(&self.handle)
     }
-    /// Calls `CreateResourceFile`.
+    /// Calls `CreateResourceFile`; the answer is a [`CreateResourceFileResponse`].
     ///
     /// Required: `ProjectId`, `ResourceName`, `BucketName`, `CosRegion`, `ParentFolderPath`, `ResourceFile`.
     ///
@@ -172,7 +172,7 @@ impl Client {
     pub fn create_resource_file(&self) -> CreateResourceFileCall {
         CreateResourceFileCall::new(&self.handle)
     }
-    /// Calls `CreateResourceFolder`.
+    /// Calls `CreateResourceFolder`; the answer is a [`CreateResourceFolderResponse`].
     ///
     /// Required: `ProjectId`, `ParentFolderPath`, `FolderName`.
     ///
@@ -181,7 +181,7 @@ impl Client {
     pub fn create_resource_folder(&self) -> CreateResourceFolderCall {
         CreateResourceFolderCall::new(&self.handle)
     }
-    /// Calls `CreateResourceGroup`.
+    /// Calls `CreateResourceGroup`; the answer is a [`CreateResourceGroupResponse`].
     ///
     /// Required: `Name`, `Type`, `AutoRenewEnabled`, `PurchasePeriod`, `VpcId`, `SubNet`, `ResourceRegion`.
     ///
@@ -190,7 +190,7 @@ impl Client {
     pub fn create_resource_group(&self) -> CreateResourceGroupCall {
         CreateResourceGroupCall::new(&self.handle)
     }
-    /// Calls `CreateSQLFolder`.
+    /// Calls `CreateSQLFolder`; the answer is a [`CreateSQLFolderResponse`].
     ///
     /// Required: `FolderName`, `ProjectId`, `ParentFolderPath`.
     ///
@@ -199,7 +199,7 @@ impl Client {
     pub fn create_sql_folder(&self) -> CreateSQLFolderCall {
         CreateSQLFolderCall::new(&self.handle)
     }
-    /// Calls `CreateSQLScript`.
+    /// Calls `CreateSQLScript`; the answer is a [`CreateSQLScriptResponse`].
     ///
     /// Required: `ScriptName`, `ProjectId`.
     ///
@@ -208,7 +208,7 @@ impl Client {
     pub fn create_sql_script(&self) -> CreateSQLScriptCall {
         CreateSQLScriptCall::new(&self.handle)
     }
-    /// Calls `CreateTask`.
+    /// Calls `CreateTask`; the answer is a [`CreateTaskResponse`].
     ///
     /// Required: `ProjectId`, `TaskBaseAttribute`, `TaskConfiguration`, `TaskSchedulerConfiguration`.
     ///
@@ -217,7 +217,7 @@ impl Client {
     pub fn create_task(&self) -> CreateTaskCall {
         CreateTaskCall::new(&self.handle)
     }
-    /// Calls `CreateTaskFolder`.
+    /// Calls `CreateTaskFolder`; the answer is a [`CreateTaskFolderResponse`].
     ///
     /// Required: `ProjectId`, `ParentTaskFolderPath`, `TaskFolderName`, `TaskFolderType`, `WorkflowId`.
     ///
@@ -226,7 +226,7 @@ impl Client {
     pub fn create_task_folder(&self) -> CreateTaskFolderCall {
         CreateTaskFolderCall::new(&self.handle)
     }
-    /// Calls `CreateTriggerTask`.
+    /// Calls `CreateTriggerTask`; the answer is a [`CreateTriggerTaskResponse`].
     ///
     /// Required: `ProjectId`, `TriggerTaskBaseAttribute`, `TriggerTaskConfiguration`, `TriggerTaskSchedulerConfiguration`.
     ///
@@ -235,7 +235,7 @@ impl Client {
     pub fn create_trigger_task(&self) -> CreateTriggerTaskCall {
         CreateTriggerTaskCall::new(&self.handle)
     }
-    /// Calls `CreateTriggerWorkflow`.
+    /// Calls `CreateTriggerWorkflow`; the answer is a [`CreateTriggerWorkflowResponse`].
     ///
     /// Required: `ProjectId`, `WorkflowName`, `ParentFolderPath`.
     ///
@@ -244,7 +244,7 @@ impl Client {
     pub fn create_trigger_workflow(&self) -> CreateTriggerWorkflowCall {
         CreateTriggerWorkflowCall::new(&self.handle)
     }
-    /// Calls `CreateTriggerWorkflowRun`.
+    /// Calls `CreateTriggerWorkflowRun`; the answer is a [`CreateTriggerWorkflowRunResponse`].
     ///
     /// Required: `ProjectId`, `WorkflowId`.
     ///
@@ -253,7 +253,7 @@ impl Client {
     pub fn create_trigger_workflow_run(&self) -> CreateTriggerWorkflowRunCall {
         CreateTriggerWorkflowRunCall::new(&self.handle)
     }
-    /// Calls `CreateWorkflow`.
+    /// Calls `CreateWorkflow`; the answer is a [`CreateWorkflowResponse`].
     ///
     /// Required: `ProjectId`, `WorkflowName`, `ParentFolderPath`.
     ///
@@ -262,7 +262,7 @@ impl Client {
     pub fn create_workflow(&self) -> CreateWorkflowCall {
         CreateWorkflowCall::new(&self.handle)
     }
-    /// Calls `CreateWorkflowFolder`.
+    /// Calls `CreateWorkflowFolder`; the answer is a [`CreateWorkflowFolderResponse`].
     ///
     /// Required: `ProjectId`, `ParentFolderPath`, `FolderName`.
     ///
@@ -271,7 +271,7 @@ impl Client {
     pub fn create_workflow_folder(&self) -> CreateWorkflowFolderCall {
         CreateWorkflowFolderCall::new(&self.handle)
     }
-    /// Calls `CreateWorkflowPermissions`.
+    /// Calls `CreateWorkflowPermissions`; the answer is a [`CreateWorkflowPermissionsResponse`].
     ///
     /// Required: `ProjectId`, `EntityId`, `EntityType`, `PermissionList`.
     ///
@@ -280,7 +280,7 @@ impl Client {
     pub fn create_workflow_permissions(&self) -> CreateWorkflowPermissionsCall {
         CreateWorkflowPermissionsCall::new(&self.handle)
     }
-    /// Calls `DeleteCodeFile`.
+    /// Calls `DeleteCodeFile`; the answer is a [`DeleteCodeFileResponse`].
     ///
     /// Required: `ProjectId`, `CodeFileId`.
     ///
@@ -289,7 +289,7 @@ impl Client {
     pub fn delete_code_file(&self) -> DeleteCodeFileCall {
         DeleteCodeFileCall::new(&self.handle)
     }
-    /// Calls `DeleteCodeFolder`.
+    /// Calls `DeleteCodeFolder`; the answer is a [`DeleteCodeFolderResponse`].
     ///
     /// Required: `ProjectId`, `FolderId`.
     ///
@@ -298,7 +298,7 @@ impl Client {
     pub fn delete_code_folder(&self) -> DeleteCodeFolderCall {
         DeleteCodeFolderCall::new(&self.handle)
     }
-    /// Calls `DeleteCodePermissions`.
+    /// Calls `DeleteCodePermissions`; the answer is a [`DeleteCodePermissionsResponse`].
     ///
     /// Required: `ProjectId`.
     ///
@@ -307,7 +307,7 @@ impl Client {
     pub fn delete_code_permissions(&self) -> DeleteCodePermissionsCall {
         DeleteCodePermissionsCall::new(&self.handle)
     }
-    /// Calls `DeleteDataBackfillPlanAsync`.
+    /// Calls `DeleteDataBackfillPlanAsync`; the answer is a [`DeleteDataBackfillPlanAsyncResponse`].
     ///
     /// Required: `ProjectId`, `DataBackfillPlanId`.
     ///
@@ -316,7 +316,7 @@ impl Client {
     pub fn delete_data_backfill_plan_async(&self) -> DeleteDataBackfillPlanAsyncCall {
         DeleteDataBackfillPlanAsyncCall::new(&self.handle)
     }
-    /// Calls `DeleteDataSource`.
+    /// Calls `DeleteDataSource`; the answer is a [`DeleteDataSourceResponse`].
     ///
     /// Required: `ProjectId`, `Id`.
     ///
@@ -325,7 +325,7 @@ impl Client {
     pub fn delete_data_source(&self) -> DeleteDataSourceCall {
         DeleteDataSourceCall::new(&self.handle)
     }
-    /// Calls `DeleteLineage`.
+    /// Calls `DeleteLineage`; the answer is a [`DeleteLineageResponse`].
     ///
     /// Required: `Relations`.
     ///
@@ -334,7 +334,7 @@ impl Client {
     pub fn delete_lineage(&self) -> DeleteLineageCall {
         DeleteLineageCall::new(&self.handle)
     }
-    /// Calls `DeleteOpsAlarmRule`.
+    /// Calls `DeleteOpsAlarmRule`; the answer is a [`DeleteOpsAlarmRuleResponse`].
     ///
     /// Required: `ProjectId`, `AlarmRuleId`.
     ///
@@ -343,7 +343,7 @@ impl Client {
     pub fn delete_ops_alarm_rule(&self) -> DeleteOpsAlarmRuleCall {
         DeleteOpsAlarmRuleCall::new(&self.handle)
     }
-    /// Calls `DeleteProject`.
+    /// Calls `DeleteProject`; the answer is a [`DeleteProjectResponse`].
     ///
     /// Required: `ProjectId`.
     ///
@@ -352,7 +352,7 @@ impl Client {
     pub fn delete_project(&self) -> DeleteProjectCall {
         DeleteProjectCall::new(&self.handle)
     }
-    /// Calls `DeleteProjectMember`.
+    /// Calls `DeleteProjectMember`; the answer is a [`DeleteProjectMemberResponse`].
     ///
     /// Required: `ProjectId`, `UserUins`.
     ///
@@ -361,7 +361,7 @@ impl Client {
     pub fn delete_project_member(&self) -> DeleteProjectMemberCall {
         DeleteProjectMemberCall::new(&self.handle)
     }
-    /// Calls `DeleteQualityRule`.
+    /// Calls `DeleteQualityRule`; the answer is a [`DeleteQualityRuleResponse`].
     ///
     /// Required: `RuleId`, `ProjectId`.
     ///
@@ -370,7 +370,7 @@ impl Client {
     pub fn delete_quality_rule(&self) -> DeleteQualityRuleCall {
         DeleteQualityRuleCall::new(&self.handle)
     }
-    /// Calls `DeleteQualityRuleGroup`.
+    /// Calls `DeleteQualityRuleGroup`; the answer is a [`DeleteQualityRuleGroupResponse`].
     ///
     /// Required: `ProjectId`, `RuleGroupIdList`.
     ///
@@ -379,7 +379,7 @@ impl Client {
     pub fn delete_quality_rule_group(&self) -> DeleteQualityRuleGroupCall {
         DeleteQualityRuleGroupCall::new(&self.handle)
     }
-    /// Calls `DeleteResourceFile`.
+    /// Calls `DeleteResourceFile`; the answer is a [`DeleteResourceFileResponse`].
     ///
     /// Required: `ProjectId`, `ResourceId`.
     ///
@@ -388,7 +388,7 @@ impl Client {
     pub fn delete_resource_file(&self) -> DeleteResourceFileCall {
         DeleteResourceFileCall::new(&self.handle)
     }
-    /// Calls `DeleteResourceFolder`.
+    /// Calls `DeleteResourceFolder`; the answer is a [`DeleteResourceFolderResponse`].
     ///
     /// Required: `ProjectId`, `FolderId`.
     ///
@@ -397,7 +397,7 @@ impl Client {
     pub fn delete_resource_folder(&self) -> DeleteResourceFolderCall {
         DeleteResourceFolderCall::new(&self.handle)
     }
-    /// Calls `DeleteResourceGroup`.
+    /// Calls `DeleteResourceGroup`; the answer is a [`DeleteResourceGroupResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -406,7 +406,7 @@ impl Client {
     pub fn delete_resource_group(&self) -> DeleteResourceGroupCall {
         DeleteResourceGroupCall::new(&self.handle)
     }
-    /// Calls `DeleteSQLFolder`.
+    /// Calls `DeleteSQLFolder`; the answer is a [`DeleteSQLFolderResponse`].
     ///
     /// Required: `FolderId`, `ProjectId`.
     ///
@@ -415,7 +415,7 @@ impl Client {
     pub fn delete_sql_folder(&self) -> DeleteSQLFolderCall {
         DeleteSQLFolderCall::new(&self.handle)
     }
-    /// Calls `DeleteSQLScript`.
+    /// Calls `DeleteSQLScript`; the answer is a [`DeleteSQLScriptResponse`].
     ///
     /// Required: `ScriptId`, `ProjectId`.
     ///
@@ -424,7 +424,7 @@ impl Client {
     pub fn delete_sql_script(&self) -> DeleteSQLScriptCall {
         DeleteSQLScriptCall::new(&self.handle)
     }
-    /// Calls `DeleteTask`.
+    /// Calls `DeleteTask`; the answer is a [`DeleteTaskResponse`].
     ///
     /// Required: `ProjectId`, `TaskId`.
     ///
@@ -433,7 +433,7 @@ impl Client {
     pub fn delete_task(&self) -> DeleteTaskCall {
         DeleteTaskCall::new(&self.handle)
     }
-    /// Calls `DeleteTaskFolder`.
+    /// Calls `DeleteTaskFolder`; the answer is a [`DeleteTaskFolderResponse`].
     ///
     /// Required: `ProjectId`, `WorkflowId`, `TaskFolderId`.
     ///
@@ -442,7 +442,7 @@ impl Client {
     pub fn delete_task_folder(&self) -> DeleteTaskFolderCall {
         DeleteTaskFolderCall::new(&self.handle)
     }
-    /// Calls `DeleteTriggerTask`.
+    /// Calls `DeleteTriggerTask`; the answer is a [`DeleteTriggerTaskResponse`].
     ///
     /// Required: `ProjectId`, `TaskId`.
     ///
@@ -451,7 +451,7 @@ impl Client {
     pub fn delete_trigger_task(&self) -> DeleteTriggerTaskCall {
         DeleteTriggerTaskCall::new(&self.handle)
     }
-    /// Calls `DeleteTriggerWorkflow`.
+    /// Calls `DeleteTriggerWorkflow`; the answer is a [`DeleteTriggerWorkflowResponse`].
     ///
     /// Required: `ProjectId`, `WorkflowId`.
     ///
@@ -460,7 +460,7 @@ impl Client {
     pub fn delete_trigger_workflow(&self) -> DeleteTriggerWorkflowCall {
         DeleteTriggerWorkflowCall::new(&self.handle)
     }
-    /// Calls `DeleteWorkflow`.
+    /// Calls `DeleteWorkflow`; the answer is a [`DeleteWorkflowResponse`].
     ///
     /// Required: `ProjectId`, `WorkflowId`.
     ///
@@ -469,7 +469,7 @@ impl Client {
     pub fn delete_workflow(&self) -> DeleteWorkflowCall {
         DeleteWorkflowCall::new(&self.handle)
     }
-    /// Calls `DeleteWorkflowFolder`.
+    /// Calls `DeleteWorkflowFolder`; the answer is a [`DeleteWorkflowFolderResponse`].
     ///
     /// Required: `ProjectId`, `FolderId`.
     ///
@@ -478,7 +478,7 @@ impl Client {
     pub fn delete_workflow_folder(&self) -> DeleteWorkflowFolderCall {
         DeleteWorkflowFolderCall::new(&self.handle)
     }
-    /// Calls `DeleteWorkflowPermissions`.
+    /// Calls `DeleteWorkflowPermissions`; the answer is a [`DeleteWorkflowPermissionsResponse`].
     ///
     /// Required: `ProjectId`, `EntityId`, `EntityType`, `DeletePermissionList`.
     ///
@@ -487,7 +487,7 @@ impl Client {
     pub fn delete_workflow_permissions(&self) -> DeleteWorkflowPermissionsCall {
         DeleteWorkflowPermissionsCall::new(&self.handle)
     }
-    /// Calls `DescribeDataSourceAuthority`.
+    /// Calls `DescribeDataSourceAuthority`; the answer is a [`DescribeDataSourceAuthorityResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -496,7 +496,7 @@ impl Client {
     pub fn describe_data_source_authority(&self) -> DescribeDataSourceAuthorityCall {
         DescribeDataSourceAuthorityCall::new(&self.handle)
     }
-    /// Calls `DisableProject`.
+    /// Calls `DisableProject`; the answer is a [`DisableProjectResponse`].
     ///
     /// Required: `ProjectId`.
     ///
@@ -505,7 +505,7 @@ impl Client {
     pub fn disable_project(&self) -> DisableProjectCall {
         DisableProjectCall::new(&self.handle)
     }
-    /// Calls `DissociateResourceGroupFromProject`.
+    /// Calls `DissociateResourceGroupFromProject`; the answer is a [`DissociateResourceGroupFromProjectResponse`].
     ///
     /// Required: `ResourceGroupId`, `ProjectId`.
     ///
@@ -516,7 +516,7 @@ impl Client {
     ) -> DissociateResourceGroupFromProjectCall {
         DissociateResourceGroupFromProjectCall::new(&self.handle)
     }
-    /// Calls `EnableProject`.
+    /// Calls `EnableProject`; the answer is a [`EnableProjectResponse`].
     ///
     /// Required: `ProjectId`.
     ///
@@ -525,7 +525,7 @@ impl Client {
     pub fn enable_project(&self) -> EnableProjectCall {
         EnableProjectCall::new(&self.handle)
     }
-    /// Calls `GetAlarmMessage`.
+    /// Calls `GetAlarmMessage`; the answer is a [`GetAlarmMessageResponse`].
     ///
     /// Required: `ProjectId`, `AlarmMessageId`.
     ///
@@ -534,7 +534,7 @@ impl Client {
     pub fn get_alarm_message(&self) -> GetAlarmMessageCall {
         GetAlarmMessageCall::new(&self.handle)
     }
-    /// Calls `GetCodeFile`.
+    /// Calls `GetCodeFile`; the answer is a [`GetCodeFileResponse`].
     ///
     /// Required: `ProjectId`, `CodeFileId`.
     ///
@@ -543,7 +543,7 @@ impl Client {
     pub fn get_code_file(&self) -> GetCodeFileCall {
         GetCodeFileCall::new(&self.handle)
     }
-    /// Calls `GetCodeFolder`.
+    /// Calls `GetCodeFolder`; the answer is a [`GetCodeFolderResponse`].
     ///
     /// Required: `ProjectId`, `FolderId`.
     ///
@@ -552,7 +552,7 @@ impl Client {
     pub fn get_code_folder(&self) -> GetCodeFolderCall {
         GetCodeFolderCall::new(&self.handle)
     }
-    /// Calls `GetDataBackfillPlan`.
+    /// Calls `GetDataBackfillPlan`; the answer is a [`GetDataBackfillPlanResponse`].
     ///
     /// Required: `ProjectId`, `DataBackfillPlanId`.
     ///
@@ -561,7 +561,7 @@ impl Client {
     pub fn get_data_backfill_plan(&self) -> GetDataBackfillPlanCall {
         GetDataBackfillPlanCall::new(&self.handle)
     }
-    /// Calls `GetDataSource`.
+    /// Calls `GetDataSource`; the answer is a [`GetDataSourceResponse`].
     ///
     /// Required: `ProjectId`, `Id`.
     ///
@@ -570,7 +570,7 @@ impl Client {
     pub fn get_data_source(&self) -> GetDataSourceCall {
         GetDataSourceCall::new(&self.handle)
     }
-    /// Calls `GetDataSourceRelatedTasks`.
+    /// Calls `GetDataSourceRelatedTasks`; the answer is a [`GetDataSourceRelatedTasksResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -579,7 +579,7 @@ impl Client {
     pub fn get_data_source_related_tasks(&self) -> GetDataSourceRelatedTasksCall {
         GetDataSourceRelatedTasksCall::new(&self.handle)
     }
-    /// Calls `GetMyCodeMaxPermission`.
+    /// Calls `GetMyCodeMaxPermission`; the answer is a [`GetMyCodeMaxPermissionResponse`].
     ///
     /// Required: `ProjectId`, `ResourceId`.
     ///
@@ -588,7 +588,7 @@ impl Client {
     pub fn get_my_code_max_permission(&self) -> GetMyCodeMaxPermissionCall {
         GetMyCodeMaxPermissionCall::new(&self.handle)
     }
-    /// Calls `GetMyWorkflowMaxPermission`.
+    /// Calls `GetMyWorkflowMaxPermission`; the answer is a [`GetMyWorkflowMaxPermissionResponse`].
     ///
     /// Required: `ProjectId`, `EntityId`, `EntityType`.
     ///
@@ -597,7 +597,7 @@ impl Client {
     pub fn get_my_workflow_max_permission(&self) -> GetMyWorkflowMaxPermissionCall {
         GetMyWorkflowMaxPermissionCall::new(&self.handle)
     }
-    /// Calls `GetOpsAlarmRule`.
+    /// Calls `GetOpsAlarmRule`; the answer is a [`GetOpsAlarmRuleResponse`].
     ///
     /// Required: `ProjectId`, `AlarmRuleId`.
     ///
@@ -606,7 +606,7 @@ impl Client {
     pub fn get_ops_alarm_rule(&self) -> GetOpsAlarmRuleCall {
         GetOpsAlarmRuleCall::new(&self.handle)
     }
-    /// Calls `GetOpsAsyncJob`.
+    /// Calls `GetOpsAsyncJob`; the answer is a [`GetOpsAsyncJobResponse`].
     ///
     /// Required: `ProjectId`, `AsyncId`.
     ///
@@ -615,7 +615,7 @@ impl Client {
     pub fn get_ops_async_job(&self) -> GetOpsAsyncJobCall {
         GetOpsAsyncJobCall::new(&self.handle)
     }
-    /// Calls `GetOpsTask`.
+    /// Calls `GetOpsTask`; the answer is a [`GetOpsTaskResponse`].
     ///
     /// Required: `TaskId`, `ProjectId`.
     ///
@@ -624,7 +624,7 @@ impl Client {
     pub fn get_ops_task(&self) -> GetOpsTaskCall {
         GetOpsTaskCall::new(&self.handle)
     }
-    /// Calls `GetOpsTaskCode`.
+    /// Calls `GetOpsTaskCode`; the answer is a [`GetOpsTaskCodeResponse`].
     ///
     /// Required: `ProjectId`, `TaskId`.
     ///
@@ -633,7 +633,7 @@ impl Client {
     pub fn get_ops_task_code(&self) -> GetOpsTaskCodeCall {
         GetOpsTaskCodeCall::new(&self.handle)
     }
-    /// Calls `GetOpsTriggerWorkflow`.
+    /// Calls `GetOpsTriggerWorkflow`; the answer is a [`GetOpsTriggerWorkflowResponse`].
     ///
     /// Required: `ProjectId`, `WorkflowId`.
     ///
@@ -642,7 +642,7 @@ impl Client {
     pub fn get_ops_trigger_workflow(&self) -> GetOpsTriggerWorkflowCall {
         GetOpsTriggerWorkflowCall::new(&self.handle)
     }
-    /// Calls `GetOpsWorkflow`.
+    /// Calls `GetOpsWorkflow`; the answer is a [`GetOpsWorkflowResponse`].
     ///
     /// Required: `ProjectId`, `WorkflowId`.
     ///
@@ -651,7 +651,7 @@ impl Client {
     pub fn get_ops_workflow(&self) -> GetOpsWorkflowCall {
         GetOpsWorkflowCall::new(&self.handle)
     }
-    /// Calls `GetProject`.
+    /// Calls `GetProject`; the answer is a [`GetProjectResponse`].
     ///
     /// Required: `ProjectId`.
     ///
@@ -660,7 +660,7 @@ impl Client {
     pub fn get_project(&self) -> GetProjectCall {
         GetProjectCall::new(&self.handle)
     }
-    /// Calls `GetResourceFile`.
+    /// Calls `GetResourceFile`; the answer is a [`GetResourceFileResponse`].
     ///
     /// Required: `ProjectId`, `ResourceId`.
     ///
@@ -669,7 +669,7 @@ impl Client {
     pub fn get_resource_file(&self) -> GetResourceFileCall {
         GetResourceFileCall::new(&self.handle)
     }
-    /// Calls `GetResourceFolder`.
+    /// Calls `GetResourceFolder`; the answer is a [`GetResourceFolderResponse`].
     ///
     /// Required: `ProjectId`, `FolderId`.
     ///
@@ -678,7 +678,7 @@ impl Client {
     pub fn get_resource_folder(&self) -> GetResourceFolderCall {
         GetResourceFolderCall::new(&self.handle)
     }
-    /// Calls `GetResourceGroupMetrics`.
+    /// Calls `GetResourceGroupMetrics`; the answer is a [`GetResourceGroupMetricsResponse`].
     ///
     /// Required: `ResourceGroupId`.
     ///
@@ -687,7 +687,7 @@ impl Client {
     pub fn get_resource_group_metrics(&self) -> GetResourceGroupMetricsCall {
         GetResourceGroupMetricsCall::new(&self.handle)
     }
-    /// Calls `GetSQLFolder`.
+    /// Calls `GetSQLFolder`; the answer is a [`GetSQLFolderResponse`].
     ///
     /// Required: `ProjectId`, `FolderId`.
     ///
@@ -696,7 +696,7 @@ impl Client {
     pub fn get_sql_folder(&self) -> GetSQLFolderCall {
         GetSQLFolderCall::new(&self.handle)
     }
-    /// Calls `GetSQLRunResult`.
+    /// Calls `GetSQLRunResult`; the answer is a [`GetSQLRunResultResponse`].
     ///
     /// Required: `ProjectId`, `JobId`.
     ///
@@ -705,7 +705,7 @@ impl Client {
     pub fn get_sql_run_result(&self) -> GetSQLRunResultCall {
         GetSQLRunResultCall::new(&self.handle)
     }
-    /// Calls `GetSQLScript`.
+    /// Calls `GetSQLScript`; the answer is a [`GetSQLScriptResponse`].
     ///
     /// Required: `ScriptId`, `ProjectId`.
     ///
@@ -714,7 +714,7 @@ impl Client {
     pub fn get_sql_script(&self) -> GetSQLScriptCall {
         GetSQLScriptCall::new(&self.handle)
     }
-    /// Calls `GetTable`.
+    /// Calls `GetTable`; the answer is a [`GetTableResponse`].
     ///
     /// Required: `TableGuid`.
     ///
@@ -723,7 +723,7 @@ impl Client {
     pub fn get_table(&self) -> GetTableCall {
         GetTableCall::new(&self.handle)
     }
-    /// Calls `GetTableColumns`.
+    /// Calls `GetTableColumns`; the answer is a [`GetTableColumnsResponse`].
     ///
     /// Required: `TableGuid`.
     ///
@@ -732,7 +732,7 @@ impl Client {
     pub fn get_table_columns(&self) -> GetTableColumnsCall {
         GetTableColumnsCall::new(&self.handle)
     }
-    /// Calls `GetTask`.
+    /// Calls `GetTask`; the answer is a [`GetTaskResponse`].
     ///
     /// Required: `ProjectId`, `TaskId`.
     ///
@@ -741,7 +741,7 @@ impl Client {
     pub fn get_task(&self) -> GetTaskCall {
         GetTaskCall::new(&self.handle)
     }
-    /// Calls `GetTaskCode`.
+    /// Calls `GetTaskCode`; the answer is a [`GetTaskCodeResponse`].
     ///
     /// Required: `ProjectId`, `TaskId`.
     ///
@@ -750,7 +750,7 @@ impl Client {
     pub fn get_task_code(&self) -> GetTaskCodeCall {
         GetTaskCodeCall::new(&self.handle)
     }
-    /// Calls `GetTaskFolder`.
+    /// Calls `GetTaskFolder`; the answer is a [`GetTaskFolderResponse`].
     ///
     /// Required: `ProjectId`, `WorkflowId`, `TaskFolderId`.
     ///
@@ -759,7 +759,7 @@ impl Client {
     pub fn get_task_folder(&self) -> GetTaskFolderCall {
         GetTaskFolderCall::new(&self.handle)
     }
-    /// Calls `GetTaskInstance`.
+    /// Calls `GetTaskInstance`; the answer is a [`GetTaskInstanceResponse`].
     ///
     /// Required: `ProjectId`, `InstanceKey`.
     ///
@@ -768,7 +768,7 @@ impl Client {
     pub fn get_task_instance(&self) -> GetTaskInstanceCall {
         GetTaskInstanceCall::new(&self.handle)
     }
-    /// Calls `GetTaskInstanceLog`.
+    /// Calls `GetTaskInstanceLog`; the answer is a [`GetTaskInstanceLogResponse`].
     ///
     /// Required: `ProjectId`, `InstanceKey`.
     ///
@@ -777,7 +777,7 @@ impl Client {
     pub fn get_task_instance_log(&self) -> GetTaskInstanceLogCall {
         GetTaskInstanceLogCall::new(&self.handle)
     }
-    /// Calls `GetTaskVersion`.
+    /// Calls `GetTaskVersion`; the answer is a [`GetTaskVersionResponse`].
     ///
     /// Required: `ProjectId`, `TaskId`.
     ///
@@ -786,7 +786,7 @@ impl Client {
     pub fn get_task_version(&self) -> GetTaskVersionCall {
         GetTaskVersionCall::new(&self.handle)
     }
-    /// Calls `GetTriggerTask`.
+    /// Calls `GetTriggerTask`; the answer is a [`GetTriggerTaskResponse`].
     ///
     /// Required: `ProjectId`, `TaskId`.
     ///
@@ -795,7 +795,7 @@ impl Client {
     pub fn get_trigger_task(&self) -> GetTriggerTaskCall {
         GetTriggerTaskCall::new(&self.handle)
     }
-    /// Calls `GetTriggerTaskCode`.
+    /// Calls `GetTriggerTaskCode`; the answer is a [`GetTriggerTaskCodeResponse`].
     ///
     /// Required: `ProjectId`, `TaskId`.
     ///
@@ -804,7 +804,7 @@ impl Client {
     pub fn get_trigger_task_code(&self) -> GetTriggerTaskCodeCall {
         GetTriggerTaskCodeCall::new(&self.handle)
     }
-    /// Calls `GetTriggerTaskRun`.
+    /// Calls `GetTriggerTaskRun`; the answer is a [`GetTriggerTaskRunResponse`].
     ///
     /// Required: `ProjectId`, `TaskExecutionId`.
     ///
@@ -813,7 +813,7 @@ impl Client {
     pub fn get_trigger_task_run(&self) -> GetTriggerTaskRunCall {
         GetTriggerTaskRunCall::new(&self.handle)
     }
-    /// Calls `GetTriggerTaskVersion`.
+    /// Calls `GetTriggerTaskVersion`; the answer is a [`GetTriggerTaskVersionResponse`].
     ///
     /// Required: `ProjectId`, `TaskId`.
     ///
@@ -822,7 +822,7 @@ impl Client {
     pub fn get_trigger_task_version(&self) -> GetTriggerTaskVersionCall {
         GetTriggerTaskVersionCall::new(&self.handle)
     }
-    /// Calls `GetTriggerWorkflow`.
+    /// Calls `GetTriggerWorkflow`; the answer is a [`GetTriggerWorkflowResponse`].
     ///
     /// Required: `ProjectId`, `WorkflowId`.
     ///
@@ -831,7 +831,7 @@ impl Client {
     pub fn get_trigger_workflow(&self) -> GetTriggerWorkflowCall {
         GetTriggerWorkflowCall::new(&self.handle)
     }
-    /// Calls `GetTriggerWorkflowRun`.
+    /// Calls `GetTriggerWorkflowRun`; the answer is a [`GetTriggerWorkflowRunResponse`].
     ///
     /// Required: `ProjectId`, `WorkflowExecutionId`.
     ///
@@ -840,7 +840,7 @@ impl Client {
     pub fn get_trigger_workflow_run(&self) -> GetTriggerWorkflowRunCall {
         GetTriggerWorkflowRunCall::new(&self.handle)
     }
-    /// Calls `GetWorkflow`.
+    /// Calls `GetWorkflow`; the answer is a [`GetWorkflowResponse`].
     ///
     /// Required: `ProjectId`, `WorkflowId`.
     ///
@@ -849,7 +849,7 @@ impl Client {
     pub fn get_workflow(&self) -> GetWorkflowCall {
         GetWorkflowCall::new(&self.handle)
     }
-    /// Calls `GetWorkflowFolder`.
+    /// Calls `GetWorkflowFolder`; the answer is a [`GetWorkflowFolderResponse`].
     ///
     /// Required: `ProjectId`, `FolderId`.
     ///
@@ -858,7 +858,7 @@ impl Client {
     pub fn get_workflow_folder(&self) -> GetWorkflowFolderCall {
         GetWorkflowFolderCall::new(&self.handle)
     }
-    /// Calls `GrantMemberProjectRole`.
+    /// Calls `GrantMemberProjectRole`; the answer is a [`GrantMemberProjectRoleResponse`].
     ///
     /// Required: `ProjectId`, `UserUin`, `RoleIds`.
     ///
@@ -867,7 +867,7 @@ impl Client {
     pub fn grant_member_project_role(&self) -> GrantMemberProjectRoleCall {
         GrantMemberProjectRoleCall::new(&self.handle)
     }
-    /// Calls `KillTaskInstancesAsync`.
+    /// Calls `KillTaskInstancesAsync`; the answer is a [`KillTaskInstancesAsyncResponse`].
     ///
     /// Required: `ProjectId`, `InstanceKeyList`.
     ///
@@ -876,7 +876,7 @@ impl Client {
     pub fn kill_task_instances_async(&self) -> KillTaskInstancesAsyncCall {
         KillTaskInstancesAsyncCall::new(&self.handle)
     }
-    /// Calls `KillTriggerWorkflowRuns`.
+    /// Calls `KillTriggerWorkflowRuns`; the answer is a [`KillTriggerWorkflowRunsResponse`].
     ///
     /// Required: `ProjectId`, `WorkflowId`.
     ///
@@ -885,7 +885,7 @@ impl Client {
     pub fn kill_trigger_workflow_runs(&self) -> KillTriggerWorkflowRunsCall {
         KillTriggerWorkflowRunsCall::new(&self.handle)
     }
-    /// Calls `ListAlarmMessages`.
+    /// Calls `ListAlarmMessages`; the answer is a [`ListAlarmMessagesResponse`].
     ///
     /// Required: `ProjectId`.
     ///
@@ -894,7 +894,7 @@ impl Client {
     pub fn list_alarm_messages(&self) -> ListAlarmMessagesCall {
         ListAlarmMessagesCall::new(&self.handle)
     }
-    /// Calls `ListCatalog`.
+    /// Calls `ListCatalog`; the answer is a [`ListCatalogResponse`].
     ///
     /// Required: `PageNumber`, `PageSize`.
     ///
@@ -903,7 +903,7 @@ impl Client {
     pub fn list_catalog(&self) -> ListCatalogCall {
         ListCatalogCall::new(&self.handle)
     }
-    /// Calls `ListCodeFolderContents`.
+    /// Calls `ListCodeFolderContents`; the answer is a [`ListCodeFolderContentsResponse`].
     ///
     /// Required: `ProjectId`.
     ///
@@ -912,7 +912,7 @@ impl Client {
     pub fn list_code_folder_contents(&self) -> ListCodeFolderContentsCall {
         ListCodeFolderContentsCall::new(&self.handle)
     }
-    /// Calls `ListCodePermissions`.
+    /// Calls `ListCodePermissions`; the answer is a [`ListCodePermissionsResponse`].
     ///
     /// Required: `ProjectId`, `PageNumber`, `PageSize`, `Resource`.
     ///
@@ -921,7 +921,7 @@ impl Client {
     pub fn list_code_permissions(&self) -> ListCodePermissionsCall {
         ListCodePermissionsCall::new(&self.handle)
     }
-    /// Calls `ListColumnLineage`.
+    /// Calls `ListColumnLineage`; the answer is a [`ListColumnLineageResponse`].
     ///
     /// Required: `TableUniqueId`, `Direction`, `PageNumber`, `PageSize`, `ColumnName`, `Platform`.
     ///
@@ -930,7 +930,7 @@ impl Client {
     pub fn list_column_lineage(&self) -> ListColumnLineageCall {
         ListColumnLineageCall::new(&self.handle)
     }
-    /// Calls `ListDataBackfillInstances`.
+    /// Calls `ListDataBackfillInstances`; the answer is a [`ListDataBackfillInstancesResponse`].
     ///
     /// Required: `ProjectId`, `DataBackfillPlanId`, `TaskId`.
     ///
@@ -939,7 +939,7 @@ impl Client {
     pub fn list_data_backfill_instances(&self) -> ListDataBackfillInstancesCall {
         ListDataBackfillInstancesCall::new(&self.handle)
     }
-    /// Calls `ListDataSources`.
+    /// Calls `ListDataSources`; the answer is a [`ListDataSourcesResponse`].
     ///
     /// Required: `ProjectId`.
     ///
@@ -948,7 +948,7 @@ impl Client {
     pub fn list_data_sources(&self) -> ListDataSourcesCall {
         ListDataSourcesCall::new(&self.handle)
     }
-    /// Calls `ListDatabase`.
+    /// Calls `ListDatabase`; the answer is a [`ListDatabaseResponse`].
     ///
     /// Required: `PageNumber`, `PageSize`.
     ///
@@ -957,7 +957,7 @@ impl Client {
     pub fn list_database(&self) -> ListDatabaseCall {
         ListDatabaseCall::new(&self.handle)
     }
-    /// Calls `ListDownstreamOpsTasks`.
+    /// Calls `ListDownstreamOpsTasks`; the answer is a [`ListDownstreamOpsTasksResponse`].
     ///
     /// Required: `TaskId`, `ProjectId`.
     ///
@@ -966,7 +966,7 @@ impl Client {
     pub fn list_downstream_ops_tasks(&self) -> ListDownstreamOpsTasksCall {
         ListDownstreamOpsTasksCall::new(&self.handle)
     }
-    /// Calls `ListDownstreamTaskInstances`.
+    /// Calls `ListDownstreamTaskInstances`; the answer is a [`ListDownstreamTaskInstancesResponse`].
     ///
     /// Required: `ProjectId`, `InstanceKey`.
     ///
@@ -975,7 +975,7 @@ impl Client {
     pub fn list_downstream_task_instances(&self) -> ListDownstreamTaskInstancesCall {
         ListDownstreamTaskInstancesCall::new(&self.handle)
     }
-    /// Calls `ListDownstreamTasks`.
+    /// Calls `ListDownstreamTasks`; the answer is a [`ListDownstreamTasksResponse`].
     ///
     /// Required: `ProjectId`, `TaskId`.
     ///
@@ -984,7 +984,7 @@ impl Client {
     pub fn list_downstream_tasks(&self) -> ListDownstreamTasksCall {
         ListDownstreamTasksCall::new(&self.handle)
     }
-    /// Calls `ListDownstreamTriggerTasks`.
+    /// Calls `ListDownstreamTriggerTasks`; the answer is a [`ListDownstreamTriggerTasksResponse`].
     ///
     /// Required: `ProjectId`, `TaskId`.
     ///
@@ -993,7 +993,7 @@ impl Client {
     pub fn list_downstream_trigger_tasks(&self) -> ListDownstreamTriggerTasksCall {
         ListDownstreamTriggerTasksCall::new(&self.handle)
     }
-    /// Calls `ListLineage`.
+    /// Calls `ListLineage`; the answer is a [`ListLineageResponse`].
     ///
     /// Required: `ResourceUniqueId`, `ResourceType`, `Direction`, `PageNumber`, `PageSize`, `Platform`.
     ///
@@ -1002,7 +1002,7 @@ impl Client {
     pub fn list_lineage(&self) -> ListLineageCall {
         ListLineageCall::new(&self.handle)
     }
-    /// Calls `ListOpsAlarmRules`.
+    /// Calls `ListOpsAlarmRules`; the answer is a [`ListOpsAlarmRulesResponse`].
     ///
     /// Required: `ProjectId`.
     ///
@@ -1011,7 +1011,7 @@ impl Client {
     pub fn list_ops_alarm_rules(&self) -> ListOpsAlarmRulesCall {
         ListOpsAlarmRulesCall::new(&self.handle)
     }
-    /// Calls `ListOpsTasks`.
+    /// Calls `ListOpsTasks`; the answer is a [`ListOpsTasksResponse`].
     ///
     /// Required: `ProjectId`.
     ///
@@ -1020,7 +1020,7 @@ impl Client {
     pub fn list_ops_tasks(&self) -> ListOpsTasksCall {
         ListOpsTasksCall::new(&self.handle)
     }
-    /// Calls `ListOpsTriggerWorkflows`.
+    /// Calls `ListOpsTriggerWorkflows`; the answer is a [`ListOpsTriggerWorkflowsResponse`].
     ///
     /// Required: `ProjectId`.
     ///
@@ -1029,7 +1029,7 @@ impl Client {
     pub fn list_ops_trigger_workflows(&self) -> ListOpsTriggerWorkflowsCall {
         ListOpsTriggerWorkflowsCall::new(&self.handle)
     }
-    /// Calls `ListOpsWorkflows`.
+    /// Calls `ListOpsWorkflows`; the answer is a [`ListOpsWorkflowsResponse`].
     ///
     /// Required: `ProjectId`.
     ///
@@ -1038,14 +1038,14 @@ impl Client {
     pub fn list_ops_workflows(&self) -> ListOpsWorkflowsCall {
         ListOpsWorkflowsCall::new(&self.handle)
     }
-    /// Calls `ListPermissions`.
+    /// Calls `ListPermissions`; the answer is a [`ListPermissionsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=wedata&Version=2025-08-06&Action=ListPermissions)
     #[inline]
     pub fn list_permissions(&self) -> ListPermissionsCall {
         ListPermissionsCall::new(&self.handle)
     }
-    /// Calls `ListProcessLineage`.
+    /// Calls `ListProcessLineage`; the answer is a [`ListProcessLineageResponse`].
     ///
     /// Required: `ProcessId`, `ProcessType`, `PageNumber`, `PageSize`, `Platform`.
     ///
@@ -1054,7 +1054,7 @@ impl Client {
     pub fn list_process_lineage(&self) -> ListProcessLineageCall {
         ListProcessLineageCall::new(&self.handle)
     }
-    /// Calls `ListProjectMembers`.
+    /// Calls `ListProjectMembers`; the answer is a [`ListProjectMembersResponse`].
     ///
     /// Required: `ProjectId`.
     ///
@@ -1063,7 +1063,7 @@ impl Client {
     pub fn list_project_members(&self) -> ListProjectMembersCall {
         ListProjectMembersCall::new(&self.handle)
     }
-    /// Calls `ListProjectRoles`.
+    /// Calls `ListProjectRoles`; the answer is a [`ListProjectRolesResponse`].
     ///
     /// Required: `ProjectId`.
     ///
@@ -1072,14 +1072,14 @@ impl Client {
     pub fn list_project_roles(&self) -> ListProjectRolesCall {
         ListProjectRolesCall::new(&self.handle)
     }
-    /// Calls `ListProjects`.
+    /// Calls `ListProjects`; the answer is a [`ListProjectsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=wedata&Version=2025-08-06&Action=ListProjects)
     #[inline]
     pub fn list_projects(&self) -> ListProjectsCall {
         ListProjectsCall::new(&self.handle)
     }
-    /// Calls `ListQualityRuleGroupExecResultsByPage`.
+    /// Calls `ListQualityRuleGroupExecResultsByPage`; the answer is a [`ListQualityRuleGroupExecResultsByPageResponse`].
     ///
     /// Required: `ProjectId`.
     ///
@@ -1090,7 +1090,7 @@ impl Client {
     ) -> ListQualityRuleGroupExecResultsByPageCall {
         ListQualityRuleGroupExecResultsByPageCall::new(&self.handle)
     }
-    /// Calls `ListQualityRuleGroups`.
+    /// Calls `ListQualityRuleGroups`; the answer is a [`ListQualityRuleGroupsResponse`].
     ///
     /// Required: `ProjectId`.
     ///
@@ -1099,7 +1099,7 @@ impl Client {
     pub fn list_quality_rule_groups(&self) -> ListQualityRuleGroupsCall {
         ListQualityRuleGroupsCall::new(&self.handle)
     }
-    /// Calls `ListQualityRuleGroupsTable`.
+    /// Calls `ListQualityRuleGroupsTable`; the answer is a [`ListQualityRuleGroupsTableResponse`].
     ///
     /// Required: `ProjectId`.
     ///
@@ -1108,7 +1108,7 @@ impl Client {
     pub fn list_quality_rule_groups_table(&self) -> ListQualityRuleGroupsTableCall {
         ListQualityRuleGroupsTableCall::new(&self.handle)
     }
-    /// Calls `ListQualityRuleTemplates`.
+    /// Calls `ListQualityRuleTemplates`; the answer is a [`ListQualityRuleTemplatesResponse`].
     ///
     /// Required: `ProjectId`.
     ///
@@ -1117,7 +1117,7 @@ impl Client {
     pub fn list_quality_rule_templates(&self) -> ListQualityRuleTemplatesCall {
         ListQualityRuleTemplatesCall::new(&self.handle)
     }
-    /// Calls `ListQualityRules`.
+    /// Calls `ListQualityRules`; the answer is a [`ListQualityRulesResponse`].
     ///
     /// Required: `ProjectId`.
     ///
@@ -1126,7 +1126,7 @@ impl Client {
     pub fn list_quality_rules(&self) -> ListQualityRulesCall {
         ListQualityRulesCall::new(&self.handle)
     }
-    /// Calls `ListResourceFiles`.
+    /// Calls `ListResourceFiles`; the answer is a [`ListResourceFilesResponse`].
     ///
     /// Required: `ProjectId`.
     ///
@@ -1135,7 +1135,7 @@ impl Client {
     pub fn list_resource_files(&self) -> ListResourceFilesCall {
         ListResourceFilesCall::new(&self.handle)
     }
-    /// Calls `ListResourceFolders`.
+    /// Calls `ListResourceFolders`; the answer is a [`ListResourceFoldersResponse`].
     ///
     /// Required: `ProjectId`, `ParentFolderPath`.
     ///
@@ -1144,14 +1144,14 @@ impl Client {
     pub fn list_resource_folders(&self) -> ListResourceFoldersCall {
         ListResourceFoldersCall::new(&self.handle)
     }
-    /// Calls `ListResourceGroups`.
+    /// Calls `ListResourceGroups`; the answer is a [`ListResourceGroupsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=wedata&Version=2025-08-06&Action=ListResourceGroups)
     #[inline]
     pub fn list_resource_groups(&self) -> ListResourceGroupsCall {
         ListResourceGroupsCall::new(&self.handle)
     }
-    /// Calls `ListSQLFolderContents`.
+    /// Calls `ListSQLFolderContents`; the answer is a [`ListSQLFolderContentsResponse`].
     ///
     /// Required: `ProjectId`, `ParentFolderPath`.
     ///
@@ -1160,7 +1160,7 @@ impl Client {
     pub fn list_sql_folder_contents(&self) -> ListSQLFolderContentsCall {
         ListSQLFolderContentsCall::new(&self.handle)
     }
-    /// Calls `ListSQLScriptRuns`.
+    /// Calls `ListSQLScriptRuns`; the answer is a [`ListSQLScriptRunsResponse`].
     ///
     /// Required: `ProjectId`, `ScriptId`.
     ///
@@ -1169,7 +1169,7 @@ impl Client {
     pub fn list_sql_script_runs(&self) -> ListSQLScriptRunsCall {
         ListSQLScriptRunsCall::new(&self.handle)
     }
-    /// Calls `ListSchema`.
+    /// Calls `ListSchema`; the answer is a [`ListSchemaResponse`].
     ///
     /// Required: `PageNumber`, `PageSize`.
     ///
@@ -1178,7 +1178,7 @@ impl Client {
     pub fn list_schema(&self) -> ListSchemaCall {
         ListSchemaCall::new(&self.handle)
     }
-    /// Calls `ListTable`.
+    /// Calls `ListTable`; the answer is a [`ListTableResponse`].
     ///
     /// Required: `PageNumber`, `PageSize`.
     ///
@@ -1187,7 +1187,7 @@ impl Client {
     pub fn list_table(&self) -> ListTableCall {
         ListTableCall::new(&self.handle)
     }
-    /// Calls `ListTaskFolders`.
+    /// Calls `ListTaskFolders`; the answer is a [`ListTaskFoldersResponse`].
     ///
     /// Required: `ProjectId`, `ParentTaskFolderPath`, `WorkflowId`, `TaskFolderType`.
     ///
@@ -1196,7 +1196,7 @@ impl Client {
     pub fn list_task_folders(&self) -> ListTaskFoldersCall {
         ListTaskFoldersCall::new(&self.handle)
     }
-    /// Calls `ListTaskInstanceExecutions`.
+    /// Calls `ListTaskInstanceExecutions`; the answer is a [`ListTaskInstanceExecutionsResponse`].
     ///
     /// Required: `ProjectId`, `InstanceKey`.
     ///
@@ -1205,7 +1205,7 @@ impl Client {
     pub fn list_task_instance_executions(&self) -> ListTaskInstanceExecutionsCall {
         ListTaskInstanceExecutionsCall::new(&self.handle)
     }
-    /// Calls `ListTaskInstances`.
+    /// Calls `ListTaskInstances`; the answer is a [`ListTaskInstancesResponse`].
     ///
     /// Required: `ProjectId`.
     ///
@@ -1214,7 +1214,7 @@ impl Client {
     pub fn list_task_instances(&self) -> ListTaskInstancesCall {
         ListTaskInstancesCall::new(&self.handle)
     }
-    /// Calls `ListTaskVersions`.
+    /// Calls `ListTaskVersions`; the answer is a [`ListTaskVersionsResponse`].
     ///
     /// Required: `ProjectId`, `TaskId`.
     ///
@@ -1223,7 +1223,7 @@ impl Client {
     pub fn list_task_versions(&self) -> ListTaskVersionsCall {
         ListTaskVersionsCall::new(&self.handle)
     }
-    /// Calls `ListTasks`.
+    /// Calls `ListTasks`; the answer is a [`ListTasksResponse`].
     ///
     /// Required: `ProjectId`.
     ///
@@ -1232,14 +1232,14 @@ impl Client {
     pub fn list_tasks(&self) -> ListTasksCall {
         ListTasksCall::new(&self.handle)
     }
-    /// Calls `ListTenantRoles`.
+    /// Calls `ListTenantRoles`; the answer is a [`ListTenantRolesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=wedata&Version=2025-08-06&Action=ListTenantRoles)
     #[inline]
     pub fn list_tenant_roles(&self) -> ListTenantRolesCall {
         ListTenantRolesCall::new(&self.handle)
     }
-    /// Calls `ListTriggerTaskRuns`.
+    /// Calls `ListTriggerTaskRuns`; the answer is a [`ListTriggerTaskRunsResponse`].
     ///
     /// Required: `ProjectId`.
     ///
@@ -1248,7 +1248,7 @@ impl Client {
     pub fn list_trigger_task_runs(&self) -> ListTriggerTaskRunsCall {
         ListTriggerTaskRunsCall::new(&self.handle)
     }
-    /// Calls `ListTriggerTaskVersions`.
+    /// Calls `ListTriggerTaskVersions`; the answer is a [`ListTriggerTaskVersionsResponse`].
     ///
     /// Required: `ProjectId`, `TaskId`.
     ///
@@ -1257,7 +1257,7 @@ impl Client {
     pub fn list_trigger_task_versions(&self) -> ListTriggerTaskVersionsCall {
         ListTriggerTaskVersionsCall::new(&self.handle)
     }
-    /// Calls `ListTriggerTasks`.
+    /// Calls `ListTriggerTasks`; the answer is a [`ListTriggerTasksResponse`].
     ///
     /// Required: `ProjectId`.
     ///
@@ -1266,7 +1266,7 @@ impl Client {
     pub fn list_trigger_tasks(&self) -> ListTriggerTasksCall {
         ListTriggerTasksCall::new(&self.handle)
     }
-    /// Calls `ListTriggerWorkflowRuns`.
+    /// Calls `ListTriggerWorkflowRuns`; the answer is a [`ListTriggerWorkflowRunsResponse`].
     ///
     /// Required: `ProjectId`.
     ///
@@ -1275,7 +1275,7 @@ impl Client {
     pub fn list_trigger_workflow_runs(&self) -> ListTriggerWorkflowRunsCall {
         ListTriggerWorkflowRunsCall::new(&self.handle)
     }
-    /// Calls `ListTriggerWorkflows`.
+    /// Calls `ListTriggerWorkflows`; the answer is a [`ListTriggerWorkflowsResponse`].
     ///
     /// Required: `ProjectId`.
     ///
@@ -1284,7 +1284,7 @@ impl Client {
     pub fn list_trigger_workflows(&self) -> ListTriggerWorkflowsCall {
         ListTriggerWorkflowsCall::new(&self.handle)
     }
-    /// Calls `ListUpstreamOpsTasks`.
+    /// Calls `ListUpstreamOpsTasks`; the answer is a [`ListUpstreamOpsTasksResponse`].
     ///
     /// Required: `ProjectId`, `TaskId`.
     ///
@@ -1293,7 +1293,7 @@ impl Client {
     pub fn list_upstream_ops_tasks(&self) -> ListUpstreamOpsTasksCall {
         ListUpstreamOpsTasksCall::new(&self.handle)
     }
-    /// Calls `ListUpstreamTaskInstances`.
+    /// Calls `ListUpstreamTaskInstances`; the answer is a [`ListUpstreamTaskInstancesResponse`].
     ///
     /// Required: `ProjectId`, `InstanceKey`.
     ///
@@ -1302,7 +1302,7 @@ impl Client {
     pub fn list_upstream_task_instances(&self) -> ListUpstreamTaskInstancesCall {
         ListUpstreamTaskInstancesCall::new(&self.handle)
     }
-    /// Calls `ListUpstreamTasks`.
+    /// Calls `ListUpstreamTasks`; the answer is a [`ListUpstreamTasksResponse`].
     ///
     /// Required: `ProjectId`, `TaskId`.
     ///
@@ -1311,7 +1311,7 @@ impl Client {
     pub fn list_upstream_tasks(&self) -> ListUpstreamTasksCall {
         ListUpstreamTasksCall::new(&self.handle)
     }
-    /// Calls `ListUpstreamTriggerTasks`.
+    /// Calls `ListUpstreamTriggerTasks`; the answer is a [`ListUpstreamTriggerTasksResponse`].
     ///
     /// Required: `ProjectId`, `TaskId`.
     ///
@@ -1320,7 +1320,7 @@ impl Client {
     pub fn list_upstream_trigger_tasks(&self) -> ListUpstreamTriggerTasksCall {
         ListUpstreamTriggerTasksCall::new(&self.handle)
     }
-    /// Calls `ListWorkflowFolders`.
+    /// Calls `ListWorkflowFolders`; the answer is a [`ListWorkflowFoldersResponse`].
     ///
     /// Required: `ProjectId`, `ParentFolderPath`.
     ///
@@ -1329,7 +1329,7 @@ impl Client {
     pub fn list_workflow_folders(&self) -> ListWorkflowFoldersCall {
         ListWorkflowFoldersCall::new(&self.handle)
     }
-    /// Calls `ListWorkflowPermissions`.
+    /// Calls `ListWorkflowPermissions`; the answer is a [`ListWorkflowPermissionsResponse`].
     ///
     /// Required: `ProjectId`, `EntityId`, `EntityType`.
     ///
@@ -1338,7 +1338,7 @@ impl Client {
     pub fn list_workflow_permissions(&self) -> ListWorkflowPermissionsCall {
         ListWorkflowPermissionsCall::new(&self.handle)
     }
-    /// Calls `ListWorkflows`.
+    /// Calls `ListWorkflows`; the answer is a [`ListWorkflowsResponse`].
     ///
     /// Required: `ProjectId`.
     ///
@@ -1347,7 +1347,7 @@ impl Client {
     pub fn list_workflows(&self) -> ListWorkflowsCall {
         ListWorkflowsCall::new(&self.handle)
     }
-    /// Calls `ModifyQualityRule`.
+    /// Calls `ModifyQualityRule`; the answer is a [`ModifyQualityRuleResponse`].
     ///
     /// Required: `ProjectId`, `RuleId`, `Name`, `Type`, `CompareRule`, `AlarmLevel`.
     ///
@@ -1356,14 +1356,14 @@ impl Client {
     pub fn modify_quality_rule(&self) -> ModifyQualityRuleCall {
         ModifyQualityRuleCall::new(&self.handle)
     }
-    /// Calls `ModifyQualityRuleGroup`.
+    /// Calls `ModifyQualityRuleGroup`; the answer is a [`ModifyQualityRuleGroupResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=wedata&Version=2025-08-06&Action=ModifyQualityRuleGroup)
     #[inline]
     pub fn modify_quality_rule_group(&self) -> ModifyQualityRuleGroupCall {
         ModifyQualityRuleGroupCall::new(&self.handle)
     }
-    /// Calls `PauseOpsTasksAsync`.
+    /// Calls `PauseOpsTasksAsync`; the answer is a [`PauseOpsTasksAsyncResponse`].
     ///
     /// Required: `ProjectId`, `TaskIds`.
     ///
@@ -1372,7 +1372,7 @@ impl Client {
     pub fn pause_ops_tasks_async(&self) -> PauseOpsTasksAsyncCall {
         PauseOpsTasksAsyncCall::new(&self.handle)
     }
-    /// Calls `RegisterLineage`.
+    /// Calls `RegisterLineage`; the answer is a [`RegisterLineageResponse`].
     ///
     /// Required: `Relations`.
     ///
@@ -1381,7 +1381,7 @@ impl Client {
     pub fn register_lineage(&self) -> RegisterLineageCall {
         RegisterLineageCall::new(&self.handle)
     }
-    /// Calls `RemoveMemberProjectRole`.
+    /// Calls `RemoveMemberProjectRole`; the answer is a [`RemoveMemberProjectRoleResponse`].
     ///
     /// Required: `ProjectId`, `UserUin`, `RoleIds`.
     ///
@@ -1390,7 +1390,7 @@ impl Client {
     pub fn remove_member_project_role(&self) -> RemoveMemberProjectRoleCall {
         RemoveMemberProjectRoleCall::new(&self.handle)
     }
-    /// Calls `RerunTaskInstancesAsync`.
+    /// Calls `RerunTaskInstancesAsync`; the answer is a [`RerunTaskInstancesAsyncResponse`].
     ///
     /// Required: `ProjectId`, `InstanceKeyList`.
     ///
@@ -1399,7 +1399,7 @@ impl Client {
     pub fn rerun_task_instances_async(&self) -> RerunTaskInstancesAsyncCall {
         RerunTaskInstancesAsyncCall::new(&self.handle)
     }
-    /// Calls `RerunTriggerWorkflowRunAsync`.
+    /// Calls `RerunTriggerWorkflowRunAsync`; the answer is a [`RerunTriggerWorkflowRunAsyncResponse`].
     ///
     /// Required: `ProjectId`, `WorkflowId`, `WorkflowExecutionId`, `ExecuteType`.
     ///
@@ -1408,7 +1408,7 @@ impl Client {
     pub fn rerun_trigger_workflow_run_async(&self) -> RerunTriggerWorkflowRunAsyncCall {
         RerunTriggerWorkflowRunAsyncCall::new(&self.handle)
     }
-    /// Calls `RevokeDataSourceAuthorization`.
+    /// Calls `RevokeDataSourceAuthorization`; the answer is a [`RevokeDataSourceAuthorizationResponse`].
     ///
     /// Required: `DataSourceId`.
     ///
@@ -1417,7 +1417,7 @@ impl Client {
     pub fn revoke_data_source_authorization(&self) -> RevokeDataSourceAuthorizationCall {
         RevokeDataSourceAuthorizationCall::new(&self.handle)
     }
-    /// Calls `RevokePrivileges`.
+    /// Calls `RevokePrivileges`; the answer is a [`RevokePrivilegesResponse`].
     ///
     /// Required: `Resources`, `Subjects`, `Privileges`.
     ///
@@ -1426,7 +1426,7 @@ impl Client {
     pub fn revoke_privileges(&self) -> RevokePrivilegesCall {
         RevokePrivilegesCall::new(&self.handle)
     }
-    /// Calls `RunSQLScript`.
+    /// Calls `RunSQLScript`; the answer is a [`RunSQLScriptResponse`].
     ///
     /// Required: `ProjectId`.
     ///
@@ -1435,7 +1435,7 @@ impl Client {
     pub fn run_sql_script(&self) -> RunSQLScriptCall {
         RunSQLScriptCall::new(&self.handle)
     }
-    /// Calls `SetSuccessTaskInstancesAsync`.
+    /// Calls `SetSuccessTaskInstancesAsync`; the answer is a [`SetSuccessTaskInstancesAsyncResponse`].
     ///
     /// Required: `ProjectId`, `InstanceKeyList`.
     ///
@@ -1444,7 +1444,7 @@ impl Client {
     pub fn set_success_task_instances_async(&self) -> SetSuccessTaskInstancesAsyncCall {
         SetSuccessTaskInstancesAsyncCall::new(&self.handle)
     }
-    /// Calls `StartOpsTasks`.
+    /// Calls `StartOpsTasks`; the answer is a [`StartOpsTasksResponse`].
     ///
     /// Required: `ProjectId`, `TaskIds`.
     ///
@@ -1453,7 +1453,7 @@ impl Client {
     pub fn start_ops_tasks(&self) -> StartOpsTasksCall {
         StartOpsTasksCall::new(&self.handle)
     }
-    /// Calls `StopOpsTasksAsync`.
+    /// Calls `StopOpsTasksAsync`; the answer is a [`StopOpsTasksAsyncResponse`].
     ///
     /// Required: `ProjectId`, `TaskIds`.
     ///
@@ -1462,7 +1462,7 @@ impl Client {
     pub fn stop_ops_tasks_async(&self) -> StopOpsTasksAsyncCall {
         StopOpsTasksAsyncCall::new(&self.handle)
     }
-    /// Calls `StopSQLScriptRun`.
+    /// Calls `StopSQLScriptRun`; the answer is a [`StopSQLScriptRunResponse`].
     ///
     /// Required: `JobId`, `ProjectId`.
     ///
@@ -1471,7 +1471,7 @@ impl Client {
     pub fn stop_sql_script_run(&self) -> StopSQLScriptRunCall {
         StopSQLScriptRunCall::new(&self.handle)
     }
-    /// Calls `SubmitTask`.
+    /// Calls `SubmitTask`; the answer is a [`SubmitTaskResponse`].
     ///
     /// Required: `ProjectId`, `TaskId`, `VersionRemark`.
     ///
@@ -1480,7 +1480,7 @@ impl Client {
     pub fn submit_task(&self) -> SubmitTaskCall {
         SubmitTaskCall::new(&self.handle)
     }
-    /// Calls `SubmitTriggerTask`.
+    /// Calls `SubmitTriggerTask`; the answer is a [`SubmitTriggerTaskResponse`].
     ///
     /// Required: `ProjectId`, `TaskId`, `VersionRemark`.
     ///
@@ -1489,7 +1489,7 @@ impl Client {
     pub fn submit_trigger_task(&self) -> SubmitTriggerTaskCall {
         SubmitTriggerTaskCall::new(&self.handle)
     }
-    /// Calls `UpdateCodeFile`.
+    /// Calls `UpdateCodeFile`; the answer is a [`UpdateCodeFileResponse`].
     ///
     /// Required: `ProjectId`, `CodeFileId`.
     ///
@@ -1498,7 +1498,7 @@ impl Client {
     pub fn update_code_file(&self) -> UpdateCodeFileCall {
         UpdateCodeFileCall::new(&self.handle)
     }
-    /// Calls `UpdateCodeFolder`.
+    /// Calls `UpdateCodeFolder`; the answer is a [`UpdateCodeFolderResponse`].
     ///
     /// Required: `ProjectId`, `FolderId`, `FolderName`.
     ///
@@ -1507,7 +1507,7 @@ impl Client {
     pub fn update_code_folder(&self) -> UpdateCodeFolderCall {
         UpdateCodeFolderCall::new(&self.handle)
     }
-    /// Calls `UpdateDataSource`.
+    /// Calls `UpdateDataSource`; the answer is a [`UpdateDataSourceResponse`].
     ///
     /// Required: `Id`, `ProjectId`.
     ///
@@ -1516,7 +1516,7 @@ impl Client {
     pub fn update_data_source(&self) -> UpdateDataSourceCall {
         UpdateDataSourceCall::new(&self.handle)
     }
-    /// Calls `UpdateOpsAlarmRule`.
+    /// Calls `UpdateOpsAlarmRule`; the answer is a [`UpdateOpsAlarmRuleResponse`].
     ///
     /// Required: `ProjectId`, `AlarmRuleId`.
     ///
@@ -1525,7 +1525,7 @@ impl Client {
     pub fn update_ops_alarm_rule(&self) -> UpdateOpsAlarmRuleCall {
         UpdateOpsAlarmRuleCall::new(&self.handle)
     }
-    /// Calls `UpdateOpsTasksOwner`.
+    /// Calls `UpdateOpsTasksOwner`; the answer is a [`UpdateOpsTasksOwnerResponse`].
     ///
     /// Required: `ProjectId`, `TaskIds`, `OwnerUin`.
     ///
@@ -1534,7 +1534,7 @@ impl Client {
     pub fn update_ops_tasks_owner(&self) -> UpdateOpsTasksOwnerCall {
         UpdateOpsTasksOwnerCall::new(&self.handle)
     }
-    /// Calls `UpdateOpsTriggerTasksOwner`.
+    /// Calls `UpdateOpsTriggerTasksOwner`; the answer is a [`UpdateOpsTriggerTasksOwnerResponse`].
     ///
     /// Required: `ProjectId`, `OwnerIds`.
     ///
@@ -1543,7 +1543,7 @@ impl Client {
     pub fn update_ops_trigger_tasks_owner(&self) -> UpdateOpsTriggerTasksOwnerCall {
         UpdateOpsTriggerTasksOwnerCall::new(&self.handle)
     }
-    /// Calls `UpdateProject`.
+    /// Calls `UpdateProject`; the answer is a [`UpdateProjectResponse`].
     ///
     /// Required: `ProjectId`.
     ///
@@ -1552,7 +1552,7 @@ impl Client {
     pub fn update_project(&self) -> UpdateProjectCall {
         UpdateProjectCall::new(&self.handle)
     }
-    /// Calls `UpdateResourceFile`.
+    /// Calls `UpdateResourceFile`; the answer is a [`UpdateResourceFileResponse`].
     ///
     /// Required: `ProjectId`, `ResourceId`.
     ///
@@ -1561,7 +1561,7 @@ impl Client {
     pub fn update_resource_file(&self) -> UpdateResourceFileCall {
         UpdateResourceFileCall::new(&self.handle)
     }
-    /// Calls `UpdateResourceFolder`.
+    /// Calls `UpdateResourceFolder`; the answer is a [`UpdateResourceFolderResponse`].
     ///
     /// Required: `ProjectId`, `FolderId`, `FolderName`.
     ///
@@ -1570,7 +1570,7 @@ impl Client {
     pub fn update_resource_folder(&self) -> UpdateResourceFolderCall {
         UpdateResourceFolderCall::new(&self.handle)
     }
-    /// Calls `UpdateResourceGroup`.
+    /// Calls `UpdateResourceGroup`; the answer is a [`UpdateResourceGroupResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -1579,7 +1579,7 @@ impl Client {
     pub fn update_resource_group(&self) -> UpdateResourceGroupCall {
         UpdateResourceGroupCall::new(&self.handle)
     }
-    /// Calls `UpdateSQLFolder`.
+    /// Calls `UpdateSQLFolder`; the answer is a [`UpdateSQLFolderResponse`].
     ///
     /// Required: `FolderId`, `FolderName`, `ProjectId`.
     ///
@@ -1588,7 +1588,7 @@ impl Client {
     pub fn update_sql_folder(&self) -> UpdateSQLFolderCall {
         UpdateSQLFolderCall::new(&self.handle)
     }
-    /// Calls `UpdateSQLScript`.
+    /// Calls `UpdateSQLScript`; the answer is a [`UpdateSQLScriptResponse`].
     ///
     /// Required: `ScriptId`, `ProjectId`.
     ///
@@ -1597,7 +1597,7 @@ impl Client {
     pub fn update_sql_script(&self) -> UpdateSQLScriptCall {
         UpdateSQLScriptCall::new(&self.handle)
     }
-    /// Calls `UpdateTask`.
+    /// Calls `UpdateTask`; the answer is a [`UpdateTaskResponse`].
     ///
     /// Required: `ProjectId`, `TaskId`, `Task`.
     ///
@@ -1606,7 +1606,7 @@ impl Client {
     pub fn update_task(&self) -> UpdateTaskCall {
         UpdateTaskCall::new(&self.handle)
     }
-    /// Calls `UpdateTaskFolder`.
+    /// Calls `UpdateTaskFolder`; the answer is a [`UpdateTaskFolderResponse`].
     ///
     /// Required: `ProjectId`, `WorkflowId`, `TaskFolderId`, `TaskFolderName`.
     ///
@@ -1615,7 +1615,7 @@ impl Client {
     pub fn update_task_folder(&self) -> UpdateTaskFolderCall {
         UpdateTaskFolderCall::new(&self.handle)
     }
-    /// Calls `UpdateTaskPartially`.
+    /// Calls `UpdateTaskPartially`; the answer is a [`UpdateTaskPartiallyResponse`].
     ///
     /// Required: `ProjectId`, `TaskId`.
     ///
@@ -1624,7 +1624,7 @@ impl Client {
     pub fn update_task_partially(&self) -> UpdateTaskPartiallyCall {
         UpdateTaskPartiallyCall::new(&self.handle)
     }
-    /// Calls `UpdateTriggerTask`.
+    /// Calls `UpdateTriggerTask`; the answer is a [`UpdateTriggerTaskResponse`].
     ///
     /// Required: `ProjectId`, `TaskId`, `Task`.
     ///
@@ -1633,7 +1633,7 @@ impl Client {
     pub fn update_trigger_task(&self) -> UpdateTriggerTaskCall {
         UpdateTriggerTaskCall::new(&self.handle)
     }
-    /// Calls `UpdateTriggerTaskPartially`.
+    /// Calls `UpdateTriggerTaskPartially`; the answer is a [`UpdateTriggerTaskPartiallyResponse`].
     ///
     /// Required: `ProjectId`, `TaskId`.
     ///
@@ -1642,7 +1642,7 @@ impl Client {
     pub fn update_trigger_task_partially(&self) -> UpdateTriggerTaskPartiallyCall {
         UpdateTriggerTaskPartiallyCall::new(&self.handle)
     }
-    /// Calls `UpdateTriggerWorkflow`.
+    /// Calls `UpdateTriggerWorkflow`; the answer is a [`UpdateTriggerWorkflowResponse`].
     ///
     /// Required: `ProjectId`, `WorkflowId`.
     ///
@@ -1651,7 +1651,7 @@ impl Client {
     pub fn update_trigger_workflow(&self) -> UpdateTriggerWorkflowCall {
         UpdateTriggerWorkflowCall::new(&self.handle)
     }
-    /// Calls `UpdateTriggerWorkflowPartially`.
+    /// Calls `UpdateTriggerWorkflowPartially`; the answer is a [`UpdateTriggerWorkflowPartiallyResponse`].
     ///
     /// Required: `ProjectId`, `WorkflowId`.
     ///
@@ -1662,7 +1662,7 @@ impl Client {
     ) -> UpdateTriggerWorkflowPartiallyCall {
         UpdateTriggerWorkflowPartiallyCall::new(&self.handle)
     }
-    /// Calls `UpdateWorkflow`.
+    /// Calls `UpdateWorkflow`; the answer is a [`UpdateWorkflowResponse`].
     ///
     /// Required: `ProjectId`, `WorkflowId`.
     ///
@@ -1671,7 +1671,7 @@ impl Client {
     pub fn update_workflow(&self) -> UpdateWorkflowCall {
         UpdateWorkflowCall::new(&self.handle)
     }
-    /// Calls `UpdateWorkflowFolder`.
+    /// Calls `UpdateWorkflowFolder`; the answer is a [`UpdateWorkflowFolderResponse`].
     ///
     /// Required: `ProjectId`, `FolderId`, `FolderName`.
     ///

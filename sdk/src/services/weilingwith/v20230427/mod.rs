@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `AddAlarmProcessRecord`.
+    /// Calls `AddAlarmProcessRecord`; the answer is a [`AddAlarmProcessRecordResponse`].
     ///
     /// Required: `RecordSet`, `WorkspaceId`, `ApplicationToken`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn add_alarm_process_record(&self) -> AddAlarmProcessRecordCall {
         AddAlarmProcessRecordCall::new(&self.handle)
     }
-    /// Calls `BatchCreateDevice`.
+    /// Calls `BatchCreateDevice`; the answer is a [`BatchCreateDeviceResponse`].
     ///
     /// Required: `WorkspaceId`, `AddDeviceSet`, `ApplicationToken`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn batch_create_device(&self) -> BatchCreateDeviceCall {
         BatchCreateDeviceCall::new(&self.handle)
     }
-    /// Calls `BatchDeleteDevice`.
+    /// Calls `BatchDeleteDevice`; the answer is a [`BatchDeleteDeviceResponse`].
     ///
     /// Required: `WorkspaceId`, `WIDSet`, `ApplicationToken`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn batch_delete_device(&self) -> BatchDeleteDeviceCall {
         BatchDeleteDeviceCall::new(&self.handle)
     }
-    /// Calls `BatchKillAlarm`.
+    /// Calls `BatchKillAlarm`; the answer is a [`BatchKillAlarmResponse`].
     ///
     /// Required: `BeginTime`, `EndTime`, `StatusSet`, `WorkspaceId`, `UserId`, `UserName`, `ApplicationToken`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn batch_kill_alarm(&self) -> BatchKillAlarmCall {
         BatchKillAlarmCall::new(&self.handle)
     }
-    /// Calls `BatchReportAppMessage`.
+    /// Calls `BatchReportAppMessage`; the answer is a [`BatchReportAppMessageResponse`].
     ///
     /// Required: `WorkspaceId`, `ApplicationToken`.
     ///
@@ -80,7 +80,7 @@ impl Client {
     pub fn batch_report_app_message(&self) -> BatchReportAppMessageCall {
         BatchReportAppMessageCall::new(&self.handle)
     }
-    /// Calls `ChangeAlarmStatus`.
+    /// Calls `ChangeAlarmStatus`; the answer is a [`ChangeAlarmStatusResponse`].
     ///
     /// Required: `Id`, `Status`, `ProcessTime`, `ProcessType`, `WorkspaceId`, `UserId`, `UserName`, `ApplicationToken`.
     ///
@@ -89,7 +89,7 @@ impl Client {
     pub fn change_alarm_status(&self) -> ChangeAlarmStatusCall {
         ChangeAlarmStatusCall::new(&self.handle)
     }
-    /// Calls `ControlCameraPTZ`.
+    /// Calls `ControlCameraPTZ`; the answer is a [`ControlCameraPTZResponse`].
     ///
     /// Required: `WID`, `CMD`, `WorkspaceId`, `ApplicationToken`.
     ///
@@ -98,7 +98,7 @@ impl Client {
     pub fn control_camera_ptz(&self) -> ControlCameraPTZCall {
         ControlCameraPTZCall::new(&self.handle)
     }
-    /// Calls `ControlDevice`.
+    /// Calls `ControlDevice`; the answer is a [`ControlDeviceResponse`].
     ///
     /// Required: `WorkspaceId`, `WIDSet`, `ControlData`, `ApplicationToken`.
     ///
@@ -107,7 +107,7 @@ impl Client {
     pub fn control_device(&self) -> ControlDeviceCall {
         ControlDeviceCall::new(&self.handle)
     }
-    /// Calls `CreateApplicationToken`.
+    /// Calls `CreateApplicationToken`; the answer is a [`CreateApplicationTokenResponse`].
     ///
     /// Required: `ApplicationId`, `Nonce`, `TenantId`, `RequestTime`, `Signature`.
     ///
@@ -116,7 +116,7 @@ impl Client {
     pub fn create_application_token(&self) -> CreateApplicationTokenCall {
         CreateApplicationTokenCall::new(&self.handle)
     }
-    /// Calls `DeleteDeviceGroup`.
+    /// Calls `DeleteDeviceGroup`; the answer is a [`DeleteDeviceGroupResponse`].
     ///
     /// Required: `Id`, `WorkspaceId`, `ApplicationToken`.
     ///
@@ -125,7 +125,7 @@ impl Client {
     pub fn delete_device_group(&self) -> DeleteDeviceGroupCall {
         DeleteDeviceGroupCall::new(&self.handle)
     }
-    /// Calls `DescribeActionList`.
+    /// Calls `DescribeActionList`; the answer is a [`DescribeActionListResponse`].
     ///
     /// Required: `WorkspaceId`, `PageNumber`, `PageSize`, `ApplicationToken`.
     ///
@@ -134,7 +134,7 @@ impl Client {
     pub fn describe_action_list(&self) -> DescribeActionListCall {
         DescribeActionListCall::new(&self.handle)
     }
-    /// Calls `DescribeAdministrationByTag`.
+    /// Calls `DescribeAdministrationByTag`; the answer is a [`DescribeAdministrationByTagResponse`].
     ///
     /// Required: `ApplicationToken`, `WorkspaceId`, `Tag`.
     ///
@@ -143,7 +143,7 @@ impl Client {
     pub fn describe_administration_by_tag(&self) -> DescribeAdministrationByTagCall {
         DescribeAdministrationByTagCall::new(&self.handle)
     }
-    /// Calls `DescribeAlarmLevelList`.
+    /// Calls `DescribeAlarmLevelList`; the answer is a [`DescribeAlarmLevelListResponse`].
     ///
     /// Required: `WorkspaceId`, `ApplicationToken`.
     ///
@@ -152,7 +152,7 @@ impl Client {
     pub fn describe_alarm_level_list(&self) -> DescribeAlarmLevelListCall {
         DescribeAlarmLevelListCall::new(&self.handle)
     }
-    /// Calls `DescribeAlarmList`.
+    /// Calls `DescribeAlarmList`; the answer is a [`DescribeAlarmListResponse`].
     ///
     /// Required: `BeginTime`, `EndTime`, `PageNumber`, `PageSize`, `WorkspaceId`, `ApplicationToken`.
     ///
@@ -161,7 +161,7 @@ impl Client {
     pub fn describe_alarm_list(&self) -> DescribeAlarmListCall {
         DescribeAlarmListCall::new(&self.handle)
     }
-    /// Calls `DescribeAlarmStatusList`.
+    /// Calls `DescribeAlarmStatusList`; the answer is a [`DescribeAlarmStatusListResponse`].
     ///
     /// Required: `ApplicationToken`, `WorkspaceId`.
     ///
@@ -170,7 +170,7 @@ impl Client {
     pub fn describe_alarm_status_list(&self) -> DescribeAlarmStatusListCall {
         DescribeAlarmStatusListCall::new(&self.handle)
     }
-    /// Calls `DescribeAlarmTypeList`.
+    /// Calls `DescribeAlarmTypeList`; the answer is a [`DescribeAlarmTypeListResponse`].
     ///
     /// Required: `WorkspaceId`, `ApplicationToken`.
     ///
@@ -179,7 +179,7 @@ impl Client {
     pub fn describe_alarm_type_list(&self) -> DescribeAlarmTypeListCall {
         DescribeAlarmTypeListCall::new(&self.handle)
     }
-    /// Calls `DescribeApplicationList`.
+    /// Calls `DescribeApplicationList`; the answer is a [`DescribeApplicationListResponse`].
     ///
     /// Required: `WorkspaceId`, `ApplicationToken`.
     ///
@@ -188,7 +188,7 @@ impl Client {
     pub fn describe_application_list(&self) -> DescribeApplicationListCall {
         DescribeApplicationListCall::new(&self.handle)
     }
-    /// Calls `DescribeBuildingList`.
+    /// Calls `DescribeBuildingList`; the answer is a [`DescribeBuildingListResponse`].
     ///
     /// Required: `WorkspaceId`, `ApplicationToken`.
     ///
@@ -197,7 +197,7 @@ impl Client {
     pub fn describe_building_list(&self) -> DescribeBuildingListCall {
         DescribeBuildingListCall::new(&self.handle)
     }
-    /// Calls `DescribeBuildingModel`.
+    /// Calls `DescribeBuildingModel`; the answer is a [`DescribeBuildingModelResponse`].
     ///
     /// Required: `BuildingId`, `WorkspaceId`, `ApplicationToken`.
     ///
@@ -206,7 +206,7 @@ impl Client {
     pub fn describe_building_model(&self) -> DescribeBuildingModelCall {
         DescribeBuildingModelCall::new(&self.handle)
     }
-    /// Calls `DescribeBuildingProfile`.
+    /// Calls `DescribeBuildingProfile`; the answer is a [`DescribeBuildingProfileResponse`].
     ///
     /// Required: `BuildingId`, `WorkspaceId`, `ApplicationToken`.
     ///
@@ -215,7 +215,7 @@ impl Client {
     pub fn describe_building_profile(&self) -> DescribeBuildingProfileCall {
         DescribeBuildingProfileCall::new(&self.handle)
     }
-    /// Calls `DescribeCameraExtendInfo`.
+    /// Calls `DescribeCameraExtendInfo`; the answer is a [`DescribeCameraExtendInfoResponse`].
     ///
     /// Required: `WID`, `WorkspaceId`, `ApplicationToken`.
     ///
@@ -224,7 +224,7 @@ impl Client {
     pub fn describe_camera_extend_info(&self) -> DescribeCameraExtendInfoCall {
         DescribeCameraExtendInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeDeviceGroupList`.
+    /// Calls `DescribeDeviceGroupList`; the answer is a [`DescribeDeviceGroupListResponse`].
     ///
     /// Required: `ApplicationToken`, `WorkspaceId`.
     ///
@@ -233,7 +233,7 @@ impl Client {
     pub fn describe_device_group_list(&self) -> DescribeDeviceGroupListCall {
         DescribeDeviceGroupListCall::new(&self.handle)
     }
-    /// Calls `DescribeDeviceList`.
+    /// Calls `DescribeDeviceList`; the answer is a [`DescribeDeviceListResponse`].
     ///
     /// Required: `WorkspaceId`, `PageNumber`, `PageSize`, `ApplicationToken`.
     ///
@@ -242,7 +242,7 @@ impl Client {
     pub fn describe_device_list(&self) -> DescribeDeviceListCall {
         DescribeDeviceListCall::new(&self.handle)
     }
-    /// Calls `DescribeDeviceShadowList`.
+    /// Calls `DescribeDeviceShadowList`; the answer is a [`DescribeDeviceShadowListResponse`].
     ///
     /// Required: `WorkspaceId`, `WIDSet`, `PageNumber`, `PageSize`, `ApplicationToken`.
     ///
@@ -251,7 +251,7 @@ impl Client {
     pub fn describe_device_shadow_list(&self) -> DescribeDeviceShadowListCall {
         DescribeDeviceShadowListCall::new(&self.handle)
     }
-    /// Calls `DescribeDeviceStatusList`.
+    /// Calls `DescribeDeviceStatusList`; the answer is a [`DescribeDeviceStatusListResponse`].
     ///
     /// Required: `WorkspaceId`, `ApplicationToken`, `PageNumber`, `PageSize`.
     ///
@@ -260,7 +260,7 @@ impl Client {
     pub fn describe_device_status_list(&self) -> DescribeDeviceStatusListCall {
         DescribeDeviceStatusListCall::new(&self.handle)
     }
-    /// Calls `DescribeDeviceStatusStat`.
+    /// Calls `DescribeDeviceStatusStat`; the answer is a [`DescribeDeviceStatusStatResponse`].
     ///
     /// Required: `Level`, `WorkspaceId`, `ApplicationToken`.
     ///
@@ -269,7 +269,7 @@ impl Client {
     pub fn describe_device_status_stat(&self) -> DescribeDeviceStatusStatCall {
         DescribeDeviceStatusStatCall::new(&self.handle)
     }
-    /// Calls `DescribeDeviceTagList`.
+    /// Calls `DescribeDeviceTagList`; the answer is a [`DescribeDeviceTagListResponse`].
     ///
     /// Required: `WorkspaceId`, `PageNumber`, `PageSize`, `ApplicationToken`.
     ///
@@ -278,7 +278,7 @@ impl Client {
     pub fn describe_device_tag_list(&self) -> DescribeDeviceTagListCall {
         DescribeDeviceTagListCall::new(&self.handle)
     }
-    /// Calls `DescribeDeviceTypeList`.
+    /// Calls `DescribeDeviceTypeList`; the answer is a [`DescribeDeviceTypeListResponse`].
     ///
     /// Required: `WorkspaceId`, `ApplicationToken`.
     ///
@@ -287,7 +287,7 @@ impl Client {
     pub fn describe_device_type_list(&self) -> DescribeDeviceTypeListCall {
         DescribeDeviceTypeListCall::new(&self.handle)
     }
-    /// Calls `DescribeEdgeApplicationToken`.
+    /// Calls `DescribeEdgeApplicationToken`; the answer is a [`DescribeEdgeApplicationTokenResponse`].
     ///
     /// Required: `ApplicationToken`.
     ///
@@ -296,7 +296,7 @@ impl Client {
     pub fn describe_edge_application_token(&self) -> DescribeEdgeApplicationTokenCall {
         DescribeEdgeApplicationTokenCall::new(&self.handle)
     }
-    /// Calls `DescribeElementProfilePage`.
+    /// Calls `DescribeElementProfilePage`; the answer is a [`DescribeElementProfilePageResponse`].
     ///
     /// Required: `BuildingId`, `PageNumber`, `PageSize`, `WorkspaceId`, `ApplicationToken`.
     ///
@@ -305,7 +305,7 @@ impl Client {
     pub fn describe_element_profile_page(&self) -> DescribeElementProfilePageCall {
         DescribeElementProfilePageCall::new(&self.handle)
     }
-    /// Calls `DescribeElementProfileTree`.
+    /// Calls `DescribeElementProfileTree`; the answer is a [`DescribeElementProfileTreeResponse`].
     ///
     /// Required: `BuildingId`, `WorkspaceId`, `ApplicationToken`.
     ///
@@ -314,7 +314,7 @@ impl Client {
     pub fn describe_element_profile_tree(&self) -> DescribeElementProfileTreeCall {
         DescribeElementProfileTreeCall::new(&self.handle)
     }
-    /// Calls `DescribeEventList`.
+    /// Calls `DescribeEventList`; the answer is a [`DescribeEventListResponse`].
     ///
     /// Required: `WorkspaceId`, `PageNumber`, `PageSize`, `ApplicationToken`.
     ///
@@ -323,7 +323,7 @@ impl Client {
     pub fn describe_event_list(&self) -> DescribeEventListCall {
         DescribeEventListCall::new(&self.handle)
     }
-    /// Calls `DescribeFileDownloadURL`.
+    /// Calls `DescribeFileDownloadURL`; the answer is a [`DescribeFileDownloadURLResponse`].
     ///
     /// Required: `WorkspaceId`, `FileId`, `ApplicationToken`.
     ///
@@ -332,7 +332,7 @@ impl Client {
     pub fn describe_file_download_url(&self) -> DescribeFileDownloadURLCall {
         DescribeFileDownloadURLCall::new(&self.handle)
     }
-    /// Calls `DescribeFileUploadURL`.
+    /// Calls `DescribeFileUploadURL`; the answer is a [`DescribeFileUploadURLResponse`].
     ///
     /// Required: `WorkspaceId`, `FileName`, `FileSize`, `ApplicationToken`.
     ///
@@ -341,7 +341,7 @@ impl Client {
     pub fn describe_file_upload_url(&self) -> DescribeFileUploadURLCall {
         DescribeFileUploadURLCall::new(&self.handle)
     }
-    /// Calls `DescribeInterfaceList`.
+    /// Calls `DescribeInterfaceList`; the answer is a [`DescribeInterfaceListResponse`].
     ///
     /// Required: `ApplicationToken`.
     ///
@@ -350,7 +350,7 @@ impl Client {
     pub fn describe_interface_list(&self) -> DescribeInterfaceListCall {
         DescribeInterfaceListCall::new(&self.handle)
     }
-    /// Calls `DescribeLinkRuleList`.
+    /// Calls `DescribeLinkRuleList`; the answer is a [`DescribeLinkRuleListResponse`].
     ///
     /// Required: `WorkspaceId`, `PageNumber`, `PageSize`, `ApplicationToken`.
     ///
@@ -359,7 +359,7 @@ impl Client {
     pub fn describe_link_rule_list(&self) -> DescribeLinkRuleListCall {
         DescribeLinkRuleListCall::new(&self.handle)
     }
-    /// Calls `DescribeModelList`.
+    /// Calls `DescribeModelList`; the answer is a [`DescribeModelListResponse`].
     ///
     /// Required: `WorkspaceId`, `PageNumber`, `PageSize`, `ApplicationToken`.
     ///
@@ -368,7 +368,7 @@ impl Client {
     pub fn describe_model_list(&self) -> DescribeModelListCall {
         DescribeModelListCall::new(&self.handle)
     }
-    /// Calls `DescribeProductList`.
+    /// Calls `DescribeProductList`; the answer is a [`DescribeProductListResponse`].
     ///
     /// Required: `WorkspaceId`, `PageNumber`, `PageSize`, `ApplicationToken`.
     ///
@@ -377,7 +377,7 @@ impl Client {
     pub fn describe_product_list(&self) -> DescribeProductListCall {
         DescribeProductListCall::new(&self.handle)
     }
-    /// Calls `DescribePropertyList`.
+    /// Calls `DescribePropertyList`; the answer is a [`DescribePropertyListResponse`].
     ///
     /// Required: `BuildingId`, `ElementId`, `WorkspaceId`, `ApplicationToken`.
     ///
@@ -386,7 +386,7 @@ impl Client {
     pub fn describe_property_list(&self) -> DescribePropertyListCall {
         DescribePropertyListCall::new(&self.handle)
     }
-    /// Calls `DescribeRuleDetail`.
+    /// Calls `DescribeRuleDetail`; the answer is a [`DescribeRuleDetailResponse`].
     ///
     /// Required: `WorkspaceId`, `Id`, `ApplicationToken`.
     ///
@@ -395,7 +395,7 @@ impl Client {
     pub fn describe_rule_detail(&self) -> DescribeRuleDetailCall {
         DescribeRuleDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeSceneList`.
+    /// Calls `DescribeSceneList`; the answer is a [`DescribeSceneListResponse`].
     ///
     /// Required: `WorkspaceId`, `ApplicationToken`.
     ///
@@ -404,7 +404,7 @@ impl Client {
     pub fn describe_scene_list(&self) -> DescribeSceneListCall {
         DescribeSceneListCall::new(&self.handle)
     }
-    /// Calls `DescribeSpaceDeviceIdList`.
+    /// Calls `DescribeSpaceDeviceIdList`; the answer is a [`DescribeSpaceDeviceIdListResponse`].
     ///
     /// Required: `ElementIds`, `IsCascade`, `WorkspaceId`, `PageNumber`, `PageSize`, `ApplicationToken`.
     ///
@@ -413,7 +413,7 @@ impl Client {
     pub fn describe_space_device_id_list(&self) -> DescribeSpaceDeviceIdListCall {
         DescribeSpaceDeviceIdListCall::new(&self.handle)
     }
-    /// Calls `DescribeSpaceDeviceRelationList`.
+    /// Calls `DescribeSpaceDeviceRelationList`; the answer is a [`DescribeSpaceDeviceRelationListResponse`].
     ///
     /// Required: `ElementIds`, `IsCascade`, `WorkspaceId`, `PageNumber`, `PageSize`, `ApplicationToken`.
     ///
@@ -424,7 +424,7 @@ impl Client {
     ) -> DescribeSpaceDeviceRelationListCall {
         DescribeSpaceDeviceRelationListCall::new(&self.handle)
     }
-    /// Calls `DescribeSpaceInfoByDeviceId`.
+    /// Calls `DescribeSpaceInfoByDeviceId`; the answer is a [`DescribeSpaceInfoByDeviceIdResponse`].
     ///
     /// Required: `DeviceId`, `WorkspaceId`, `ApplicationToken`.
     ///
@@ -433,7 +433,7 @@ impl Client {
     pub fn describe_space_info_by_device_id(&self) -> DescribeSpaceInfoByDeviceIdCall {
         DescribeSpaceInfoByDeviceIdCall::new(&self.handle)
     }
-    /// Calls `DescribeSpaceRelationByDeviceId`.
+    /// Calls `DescribeSpaceRelationByDeviceId`; the answer is a [`DescribeSpaceRelationByDeviceIdResponse`].
     ///
     /// Required: `DeviceId`, `WorkspaceId`, `ApplicationToken`.
     ///
@@ -444,7 +444,7 @@ impl Client {
     ) -> DescribeSpaceRelationByDeviceIdCall {
         DescribeSpaceRelationByDeviceIdCall::new(&self.handle)
     }
-    /// Calls `DescribeSpaceTypeList`.
+    /// Calls `DescribeSpaceTypeList`; the answer is a [`DescribeSpaceTypeListResponse`].
     ///
     /// Required: `WorkspaceId`, `PageNumber`, `PageSize`, `ApplicationToken`.
     ///
@@ -453,7 +453,7 @@ impl Client {
     pub fn describe_space_type_list(&self) -> DescribeSpaceTypeListCall {
         DescribeSpaceTypeListCall::new(&self.handle)
     }
-    /// Calls `DescribeTenantBuildingCountAndArea`.
+    /// Calls `DescribeTenantBuildingCountAndArea`; the answer is a [`DescribeTenantBuildingCountAndAreaResponse`].
     ///
     /// Required: `WorkspaceIdList`, `ApplicationToken`.
     ///
@@ -464,7 +464,7 @@ impl Client {
     ) -> DescribeTenantBuildingCountAndAreaCall {
         DescribeTenantBuildingCountAndAreaCall::new(&self.handle)
     }
-    /// Calls `DescribeTenantDepartmentList`.
+    /// Calls `DescribeTenantDepartmentList`; the answer is a [`DescribeTenantDepartmentListResponse`].
     ///
     /// Required: `Offset`, `Limit`, `ApplicationToken`.
     ///
@@ -473,7 +473,7 @@ impl Client {
     pub fn describe_tenant_department_list(&self) -> DescribeTenantDepartmentListCall {
         DescribeTenantDepartmentListCall::new(&self.handle)
     }
-    /// Calls `DescribeTenantUserList`.
+    /// Calls `DescribeTenantUserList`; the answer is a [`DescribeTenantUserListResponse`].
     ///
     /// Required: `Offset`, `Limit`, `ApplicationToken`.
     ///
@@ -482,7 +482,7 @@ impl Client {
     pub fn describe_tenant_user_list(&self) -> DescribeTenantUserListCall {
         DescribeTenantUserListCall::new(&self.handle)
     }
-    /// Calls `DescribeVideoCloudRecord`.
+    /// Calls `DescribeVideoCloudRecord`; the answer is a [`DescribeVideoCloudRecordResponse`].
     ///
     /// Required: `WID`, `StartTime`, `EndTime`, `WorkspaceId`, `ApplicationToken`.
     ///
@@ -491,7 +491,7 @@ impl Client {
     pub fn describe_video_cloud_record(&self) -> DescribeVideoCloudRecordCall {
         DescribeVideoCloudRecordCall::new(&self.handle)
     }
-    /// Calls `DescribeVideoLiveStream`.
+    /// Calls `DescribeVideoLiveStream`; the answer is a [`DescribeVideoLiveStreamResponse`].
     ///
     /// Required: `WID`, `Protocol`, `WorkspaceId`, `ApplicationToken`.
     ///
@@ -500,7 +500,7 @@ impl Client {
     pub fn describe_video_live_stream(&self) -> DescribeVideoLiveStreamCall {
         DescribeVideoLiveStreamCall::new(&self.handle)
     }
-    /// Calls `DescribeVideoRecordStream`.
+    /// Calls `DescribeVideoRecordStream`; the answer is a [`DescribeVideoRecordStreamResponse`].
     ///
     /// Required: `WID`, `Protocol`, `StartTime`, `EndTime`, `PlayBackRate`, `WorkspaceId`, `ApplicationToken`.
     ///
@@ -509,7 +509,7 @@ impl Client {
     pub fn describe_video_record_stream(&self) -> DescribeVideoRecordStreamCall {
         DescribeVideoRecordStreamCall::new(&self.handle)
     }
-    /// Calls `DescribeWorkSpaceBuildingCountAndArea`.
+    /// Calls `DescribeWorkSpaceBuildingCountAndArea`; the answer is a [`DescribeWorkSpaceBuildingCountAndAreaResponse`].
     ///
     /// Required: `WorkspaceIdList`, `ApplicationToken`.
     ///
@@ -520,7 +520,7 @@ impl Client {
     ) -> DescribeWorkSpaceBuildingCountAndAreaCall {
         DescribeWorkSpaceBuildingCountAndAreaCall::new(&self.handle)
     }
-    /// Calls `DescribeWorkspaceList`.
+    /// Calls `DescribeWorkspaceList`; the answer is a [`DescribeWorkspaceListResponse`].
     ///
     /// Required: `ApplicationToken`.
     ///
@@ -529,7 +529,7 @@ impl Client {
     pub fn describe_workspace_list(&self) -> DescribeWorkspaceListCall {
         DescribeWorkspaceListCall::new(&self.handle)
     }
-    /// Calls `DescribeWorkspaceUserList`.
+    /// Calls `DescribeWorkspaceUserList`; the answer is a [`DescribeWorkspaceUserListResponse`].
     ///
     /// Required: `Offset`, `Limit`, `WorkspaceId`, `ApplicationToken`.
     ///
@@ -538,7 +538,7 @@ impl Client {
     pub fn describe_workspace_user_list(&self) -> DescribeWorkspaceUserListCall {
         DescribeWorkspaceUserListCall::new(&self.handle)
     }
-    /// Calls `ModifyDeviceField`.
+    /// Calls `ModifyDeviceField`; the answer is a [`ModifyDeviceFieldResponse`].
     ///
     /// Required: `WorkspaceId`, `Set`, `ApplicationToken`.
     ///
@@ -547,7 +547,7 @@ impl Client {
     pub fn modify_device_field(&self) -> ModifyDeviceFieldCall {
         ModifyDeviceFieldCall::new(&self.handle)
     }
-    /// Calls `ModifyDeviceGroup`.
+    /// Calls `ModifyDeviceGroup`; the answer is a [`ModifyDeviceGroupResponse`].
     ///
     /// Required: `WorkspaceId`, `Set`, `ApplicationToken`.
     ///
@@ -556,7 +556,7 @@ impl Client {
     pub fn modify_device_group(&self) -> ModifyDeviceGroupCall {
         ModifyDeviceGroupCall::new(&self.handle)
     }
-    /// Calls `ModifyDeviceName`.
+    /// Calls `ModifyDeviceName`; the answer is a [`ModifyDeviceNameResponse`].
     ///
     /// Required: `WorkspaceId`, `Set`, `ApplicationToken`.
     ///
@@ -565,7 +565,7 @@ impl Client {
     pub fn modify_device_name(&self) -> ModifyDeviceNameCall {
         ModifyDeviceNameCall::new(&self.handle)
     }
-    /// Calls `ModifyDeviceTag`.
+    /// Calls `ModifyDeviceTag`; the answer is a [`ModifyDeviceTagResponse`].
     ///
     /// Required: `WorkspaceId`, `Set`, `ApplicationToken`.
     ///
@@ -574,7 +574,7 @@ impl Client {
     pub fn modify_device_tag(&self) -> ModifyDeviceTagCall {
         ModifyDeviceTagCall::new(&self.handle)
     }
-    /// Calls `ReportAppMessage`.
+    /// Calls `ReportAppMessage`; the answer is a [`ReportAppMessageResponse`].
     ///
     /// Required: `WorkspaceId`, `Profile`, `ReportTs`, `Properties`, `ApplicationToken`.
     ///
@@ -583,7 +583,7 @@ impl Client {
     pub fn report_app_message(&self) -> ReportAppMessageCall {
         ReportAppMessageCall::new(&self.handle)
     }
-    /// Calls `SaveDeviceGroup`.
+    /// Calls `SaveDeviceGroup`; the answer is a [`SaveDeviceGroupResponse`].
     ///
     /// Required: `Name`, `Description`, `WorkspaceId`, `ApplicationToken`.
     ///
@@ -592,7 +592,7 @@ impl Client {
     pub fn save_device_group(&self) -> SaveDeviceGroupCall {
         SaveDeviceGroupCall::new(&self.handle)
     }
-    /// Calls `StopVideoStreaming`.
+    /// Calls `StopVideoStreaming`; the answer is a [`StopVideoStreamingResponse`].
     ///
     /// Required: `Stream`, `WID`, `WorkspaceId`, `ApplicationToken`.
     ///
@@ -601,7 +601,7 @@ impl Client {
     pub fn stop_video_streaming(&self) -> StopVideoStreamingCall {
         StopVideoStreamingCall::new(&self.handle)
     }
-    /// Calls `UpdateWorkspaceParkAttributes`.
+    /// Calls `UpdateWorkspaceParkAttributes`; the answer is a [`UpdateWorkspaceParkAttributesResponse`].
     ///
     /// Required: `WorkspaceId`, `ApplicationToken`.
     ///

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `SearchByText`.
+    /// Calls `SearchByText`; the answer is a [`SearchByTextResponse`].
     ///
     /// Required: `Query`.
     ///

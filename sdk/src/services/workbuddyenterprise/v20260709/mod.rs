@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `BindExternalAgent`.
+    /// Calls `BindExternalAgent`; the answer is a [`BindExternalAgentResponse`].
     ///
     /// Required: `AgentId`, `A2AAgentId`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn bind_external_agent(&self) -> BindExternalAgentCall {
         BindExternalAgentCall::new(&self.handle)
     }
-    /// Calls `CreateAgent`.
+    /// Calls `CreateAgent`; the answer is a [`CreateAgentResponse`].
     ///
     /// Required: `AgentName`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn create_agent(&self) -> CreateAgentCall {
         CreateAgentCall::new(&self.handle)
     }
-    /// Calls `CreateAgentSession`.
+    /// Calls `CreateAgentSession`; the answer is a [`CreateAgentSessionResponse`].
     ///
     /// Required: `AgentId`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn create_agent_session(&self) -> CreateAgentSessionCall {
         CreateAgentSessionCall::new(&self.handle)
     }
-    /// Calls `CreateAgentVersion`.
+    /// Calls `CreateAgentVersion`; the answer is a [`CreateAgentVersionResponse`].
     ///
     /// Required: `AgentId`, `Manifest`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn create_agent_version(&self) -> CreateAgentVersionCall {
         CreateAgentVersionCall::new(&self.handle)
     }
-    /// Calls `CreateAgentVersionFromSource`.
+    /// Calls `CreateAgentVersionFromSource`; the answer is a [`CreateAgentVersionFromSourceResponse`].
     ///
     /// Required: `AgentId`, `SourceVersionId`.
     ///
@@ -80,7 +80,7 @@ impl Client {
     pub fn create_agent_version_from_source(&self) -> CreateAgentVersionFromSourceCall {
         CreateAgentVersionFromSourceCall::new(&self.handle)
     }
-    /// Calls `DeleteAgent`.
+    /// Calls `DeleteAgent`; the answer is a [`DeleteAgentResponse`].
     ///
     /// Required: `AgentId`.
     ///
@@ -89,7 +89,7 @@ impl Client {
     pub fn delete_agent(&self) -> DeleteAgentCall {
         DeleteAgentCall::new(&self.handle)
     }
-    /// Calls `DescribeAgent`.
+    /// Calls `DescribeAgent`; the answer is a [`DescribeAgentResponse`].
     ///
     /// Required: `AgentId`.
     ///
@@ -98,7 +98,7 @@ impl Client {
     pub fn describe_agent(&self) -> DescribeAgentCall {
         DescribeAgentCall::new(&self.handle)
     }
-    /// Calls `DescribeAgentList`.
+    /// Calls `DescribeAgentList`; the answer is a [`DescribeAgentListResponse`].
     ///
     /// Each answer holds one page of `AgentSet`; [`into_paginator`](DescribeAgentListCall::into_paginator) reads them all.
     ///
@@ -107,7 +107,7 @@ impl Client {
     pub fn describe_agent_list(&self) -> DescribeAgentListCall {
         DescribeAgentListCall::new(&self.handle)
     }
-    /// Calls `DescribeAgentSession`.
+    /// Calls `DescribeAgentSession`; the answer is a [`DescribeAgentSessionResponse`].
     ///
     /// Required: `SessionId`.
     ///
@@ -116,7 +116,7 @@ impl Client {
     pub fn describe_agent_session(&self) -> DescribeAgentSessionCall {
         DescribeAgentSessionCall::new(&self.handle)
     }
-    /// Calls `DescribeAgentSessionList`.
+    /// Calls `DescribeAgentSessionList`; the answer is a [`DescribeAgentSessionListResponse`].
     ///
     /// Each answer holds one page of `SessionSet`; [`into_paginator`](DescribeAgentSessionListCall::into_paginator) reads them all.
     ///
@@ -125,7 +125,7 @@ impl Client {
     pub fn describe_agent_session_list(&self) -> DescribeAgentSessionListCall {
         DescribeAgentSessionListCall::new(&self.handle)
     }
-    /// Calls `DescribeAgentVersion`.
+    /// Calls `DescribeAgentVersion`; the answer is a [`DescribeAgentVersionResponse`].
     ///
     /// Required: `AgentId`, `VersionId`.
     ///
@@ -134,7 +134,7 @@ impl Client {
     pub fn describe_agent_version(&self) -> DescribeAgentVersionCall {
         DescribeAgentVersionCall::new(&self.handle)
     }
-    /// Calls `DescribeAgentVersionList`.
+    /// Calls `DescribeAgentVersionList`; the answer is a [`DescribeAgentVersionListResponse`].
     ///
     /// Required: `AgentId`.
     ///
@@ -145,7 +145,7 @@ impl Client {
     pub fn describe_agent_version_list(&self) -> DescribeAgentVersionListCall {
         DescribeAgentVersionListCall::new(&self.handle)
     }
-    /// Calls `DescribeBuiltinModelList`.
+    /// Calls `DescribeBuiltinModelList`; the answer is a [`DescribeBuiltinModelListResponse`].
     ///
     /// Each answer holds one page of `BuiltinModelSet`; [`into_paginator`](DescribeBuiltinModelListCall::into_paginator) reads them all.
     ///
@@ -154,7 +154,7 @@ impl Client {
     pub fn describe_builtin_model_list(&self) -> DescribeBuiltinModelListCall {
         DescribeBuiltinModelListCall::new(&self.handle)
     }
-    /// Calls `DescribeConnectorList`.
+    /// Calls `DescribeConnectorList`; the answer is a [`DescribeConnectorListResponse`].
     ///
     /// Each answer holds one page of `ConnectorSet`; [`into_paginator`](DescribeConnectorListCall::into_paginator) reads them all.
     ///
@@ -163,7 +163,7 @@ impl Client {
     pub fn describe_connector_list(&self) -> DescribeConnectorListCall {
         DescribeConnectorListCall::new(&self.handle)
     }
-    /// Calls `DescribeExpertList`.
+    /// Calls `DescribeExpertList`; the answer is a [`DescribeExpertListResponse`].
     ///
     /// Required: `Source`.
     ///
@@ -174,7 +174,7 @@ impl Client {
     pub fn describe_expert_list(&self) -> DescribeExpertListCall {
         DescribeExpertListCall::new(&self.handle)
     }
-    /// Calls `DescribeExternalAgent`.
+    /// Calls `DescribeExternalAgent`; the answer is a [`DescribeExternalAgentResponse`].
     ///
     /// Required: `AgentId`, `A2AAgentId`.
     ///
@@ -183,7 +183,7 @@ impl Client {
     pub fn describe_external_agent(&self) -> DescribeExternalAgentCall {
         DescribeExternalAgentCall::new(&self.handle)
     }
-    /// Calls `DescribeExternalAgentList`.
+    /// Calls `DescribeExternalAgentList`; the answer is a [`DescribeExternalAgentListResponse`].
     ///
     /// Required: `AgentId`.
     ///
@@ -194,7 +194,7 @@ impl Client {
     pub fn describe_external_agent_list(&self) -> DescribeExternalAgentListCall {
         DescribeExternalAgentListCall::new(&self.handle)
     }
-    /// Calls `DescribeMessageEventList`.
+    /// Calls `DescribeMessageEventList`; the answer is a [`DescribeMessageEventListResponse`].
     ///
     /// Required: `SessionId`, `AgentId`.
     ///
@@ -205,7 +205,7 @@ impl Client {
     pub fn describe_message_event_list(&self) -> DescribeMessageEventListCall {
         DescribeMessageEventListCall::new(&self.handle)
     }
-    /// Calls `DescribeSkillList`.
+    /// Calls `DescribeSkillList`; the answer is a [`DescribeSkillListResponse`].
     ///
     /// Required: `Source`.
     ///
@@ -216,14 +216,14 @@ impl Client {
     pub fn describe_skill_list(&self) -> DescribeSkillListCall {
         DescribeSkillListCall::new(&self.handle)
     }
-    /// Calls `DescribeUserAccessToken`.
+    /// Calls `DescribeUserAccessToken`; the answer is a [`DescribeUserAccessTokenResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=workbuddyenterprise&Version=2026-07-09&Action=DescribeUserAccessToken)
     #[inline]
     pub fn describe_user_access_token(&self) -> DescribeUserAccessTokenCall {
         DescribeUserAccessTokenCall::new(&self.handle)
     }
-    /// Calls `MigrateAgentSession`.
+    /// Calls `MigrateAgentSession`; the answer is a [`MigrateAgentSessionResponse`].
     ///
     /// Required: `SessionId`, `AgentId`, `TargetVersionId`.
     ///
@@ -232,7 +232,7 @@ impl Client {
     pub fn migrate_agent_session(&self) -> MigrateAgentSessionCall {
         MigrateAgentSessionCall::new(&self.handle)
     }
-    /// Calls `ModifyAgent`.
+    /// Calls `ModifyAgent`; the answer is a [`ModifyAgentResponse`].
     ///
     /// Required: `AgentId`.
     ///
@@ -241,7 +241,7 @@ impl Client {
     pub fn modify_agent(&self) -> ModifyAgentCall {
         ModifyAgentCall::new(&self.handle)
     }
-    /// Calls `ModifyAgentA2AConfig`.
+    /// Calls `ModifyAgentA2AConfig`; the answer is a [`ModifyAgentA2AConfigResponse`].
     ///
     /// Required: `AgentId`.
     ///
@@ -250,7 +250,7 @@ impl Client {
     pub fn modify_agent_a2_a_config(&self) -> ModifyAgentA2AConfigCall {
         ModifyAgentA2AConfigCall::new(&self.handle)
     }
-    /// Calls `ModifyAgentRouting`.
+    /// Calls `ModifyAgentRouting`; the answer is a [`ModifyAgentRoutingResponse`].
     ///
     /// Required: `AgentId`, `RoutingSet`.
     ///
@@ -259,7 +259,7 @@ impl Client {
     pub fn modify_agent_routing(&self) -> ModifyAgentRoutingCall {
         ModifyAgentRoutingCall::new(&self.handle)
     }
-    /// Calls `ModifyAgentVersion`.
+    /// Calls `ModifyAgentVersion`; the answer is a [`ModifyAgentVersionResponse`].
     ///
     /// Required: `AgentId`, `VersionId`.
     ///
@@ -268,7 +268,7 @@ impl Client {
     pub fn modify_agent_version(&self) -> ModifyAgentVersionCall {
         ModifyAgentVersionCall::new(&self.handle)
     }
-    /// Calls `UnbindExternalAgent`.
+    /// Calls `UnbindExternalAgent`; the answer is a [`UnbindExternalAgentResponse`].
     ///
     /// Required: `AgentId`.
     ///
@@ -1083,7 +1083,6 @@ rt::action!(
     DescribeUserAccessToken, DescribeUserAccessTokenRequest, DescribeUserAccessTokenCall,
     DescribeUserAccessTokenResponse, Error, idempotent
 );
-impl<T> DescribeUserAccessTokenCall<T> {}
 /// The answer of [`Client::describe_user_access_token`] (`DescribeUserAccessToken`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

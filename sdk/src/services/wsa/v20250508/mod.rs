@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `SearchPro`.
+    /// Calls `SearchPro`; the answer is a [`SearchProResponse`].
     ///
     /// Required: `Query`.
     ///

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `DeleteCert`.
+    /// Calls `DeleteCert`; the answer is a [`DeleteCertResponse`].
     ///
     /// Required: `Id`, `ModuleType`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn delete_cert(&self) -> DeleteCertCall {
         DeleteCertCall::new(&self.handle)
     }
-    /// Calls `DescribeCertList`.
+    /// Calls `DescribeCertList`; the answer is a [`DescribeCertListResponse`].
     ///
     /// Required: `ModuleType`.
     ///
@@ -55,7 +55,7 @@ impl Client {
     pub fn describe_cert_list(&self) -> DescribeCertListCall {
         DescribeCertListCall::new(&self.handle)
     }
-    /// Calls `UploadCert`.
+    /// Calls `UploadCert`; the answer is a [`UploadCertResponse`].
     ///
     /// Required: `Cert`, `CertType`, `ProjectId`, `ModuleType`.
     ///

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `ApplyChorus`.
+    /// Calls `ApplyChorus`; the answer is a [`ApplyChorusResponse`].
     ///
     /// Required: `AppName`, `UserId`, `RoomId`, `MusicId`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn apply_chorus(&self) -> ApplyChorusCall {
         ApplyChorusCall::new(&self.handle)
     }
-    /// Calls `BatchDescribeKTVMusicDetails`.
+    /// Calls `BatchDescribeKTVMusicDetails`; the answer is a [`BatchDescribeKTVMusicDetailsResponse`].
     ///
     /// Required: `AppName`, `UserId`, `MusicIds`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn batch_describe_ktv_music_details(&self) -> BatchDescribeKTVMusicDetailsCall {
         BatchDescribeKTVMusicDetailsCall::new(&self.handle)
     }
-    /// Calls `CreateKTVRobot`.
+    /// Calls `CreateKTVRobot`; the answer is a [`CreateKTVRobotResponse`].
     ///
     /// Required: `AppName`, `UserId`, `RTCSystem`, `JoinRoomInput`.
     ///
@@ -62,7 +62,7 @@ impl Client {
     pub fn create_ktv_robot(&self) -> CreateKTVRobotCall {
         CreateKTVRobotCall::new(&self.handle)
     }
-    /// Calls `DescribeKTVMatchMusics`.
+    /// Calls `DescribeKTVMatchMusics`; the answer is a [`DescribeKTVMatchMusicsResponse`].
     ///
     /// Required: `AppName`, `UserId`, `Rules`.
     ///
@@ -71,7 +71,7 @@ impl Client {
     pub fn describe_ktv_match_musics(&self) -> DescribeKTVMatchMusicsCall {
         DescribeKTVMatchMusicsCall::new(&self.handle)
     }
-    /// Calls `DescribeKTVMusicAccompanySegmentUrl`.
+    /// Calls `DescribeKTVMusicAccompanySegmentUrl`; the answer is a [`DescribeKTVMusicAccompanySegmentUrlResponse`].
     ///
     /// Required: `AppName`, `UserId`, `MusicId`.
     ///
@@ -82,7 +82,7 @@ impl Client {
     ) -> DescribeKTVMusicAccompanySegmentUrlCall {
         DescribeKTVMusicAccompanySegmentUrlCall::new(&self.handle)
     }
-    /// Calls `DescribeKTVMusicAccompanySegmentUrlVip`.
+    /// Calls `DescribeKTVMusicAccompanySegmentUrlVip`; the answer is a [`DescribeKTVMusicAccompanySegmentUrlVipResponse`].
     ///
     /// Required: `AppName`, `UserId`, `MusicId`.
     ///
@@ -93,7 +93,7 @@ impl Client {
     ) -> DescribeKTVMusicAccompanySegmentUrlVipCall {
         DescribeKTVMusicAccompanySegmentUrlVipCall::new(&self.handle)
     }
-    /// Calls `DescribeKTVMusicsByTag`.
+    /// Calls `DescribeKTVMusicsByTag`; the answer is a [`DescribeKTVMusicsByTagResponse`].
     ///
     /// Required: `AppName`, `UserId`, `TagId`.
     ///
@@ -102,7 +102,7 @@ impl Client {
     pub fn describe_ktv_musics_by_tag(&self) -> DescribeKTVMusicsByTagCall {
         DescribeKTVMusicsByTagCall::new(&self.handle)
     }
-    /// Calls `DescribeKTVPlaylistDetail`.
+    /// Calls `DescribeKTVPlaylistDetail`; the answer is a [`DescribeKTVPlaylistDetailResponse`].
     ///
     /// Required: `AppName`, `UserId`, `PlaylistId`.
     ///
@@ -111,7 +111,7 @@ impl Client {
     pub fn describe_ktv_playlist_detail(&self) -> DescribeKTVPlaylistDetailCall {
         DescribeKTVPlaylistDetailCall::new(&self.handle)
     }
-    /// Calls `DescribeKTVPlaylists`.
+    /// Calls `DescribeKTVPlaylists`; the answer is a [`DescribeKTVPlaylistsResponse`].
     ///
     /// Required: `AppName`, `UserId`.
     ///
@@ -122,7 +122,7 @@ impl Client {
     pub fn describe_ktv_playlists(&self) -> DescribeKTVPlaylistsCall {
         DescribeKTVPlaylistsCall::new(&self.handle)
     }
-    /// Calls `DescribeKTVRobots`.
+    /// Calls `DescribeKTVRobots`; the answer is a [`DescribeKTVRobotsResponse`].
     ///
     /// Required: `AppName`, `UserId`.
     ///
@@ -133,7 +133,7 @@ impl Client {
     pub fn describe_ktv_robots(&self) -> DescribeKTVRobotsCall {
         DescribeKTVRobotsCall::new(&self.handle)
     }
-    /// Calls `DescribeKTVSuggestions`.
+    /// Calls `DescribeKTVSuggestions`; the answer is a [`DescribeKTVSuggestionsResponse`].
     ///
     /// Required: `AppName`, `UserId`, `KeyWord`.
     ///
@@ -142,7 +142,7 @@ impl Client {
     pub fn describe_ktv_suggestions(&self) -> DescribeKTVSuggestionsCall {
         DescribeKTVSuggestionsCall::new(&self.handle)
     }
-    /// Calls `DescribeKTVTags`.
+    /// Calls `DescribeKTVTags`; the answer is a [`DescribeKTVTagsResponse`].
     ///
     /// Required: `AppName`, `UserId`.
     ///
@@ -151,7 +151,7 @@ impl Client {
     pub fn describe_ktv_tags(&self) -> DescribeKTVTagsCall {
         DescribeKTVTagsCall::new(&self.handle)
     }
-    /// Calls `DescribeLiveVipTradeInfos`.
+    /// Calls `DescribeLiveVipTradeInfos`; the answer is a [`DescribeLiveVipTradeInfosResponse`].
     ///
     /// Required: `AppName`.
     ///
@@ -162,7 +162,7 @@ impl Client {
     pub fn describe_live_vip_trade_infos(&self) -> DescribeLiveVipTradeInfosCall {
         DescribeLiveVipTradeInfosCall::new(&self.handle)
     }
-    /// Calls `DescribeUserInfo`.
+    /// Calls `DescribeUserInfo`; the answer is a [`DescribeUserInfoResponse`].
     ///
     /// Required: `AppName`, `UserId`.
     ///
@@ -171,7 +171,7 @@ impl Client {
     pub fn describe_user_info(&self) -> DescribeUserInfoCall {
         DescribeUserInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeVipUserInfo`.
+    /// Calls `DescribeVipUserInfo`; the answer is a [`DescribeVipUserInfoResponse`].
     ///
     /// Required: `AppName`, `UserId`.
     ///
@@ -180,7 +180,7 @@ impl Client {
     pub fn describe_vip_user_info(&self) -> DescribeVipUserInfoCall {
         DescribeVipUserInfoCall::new(&self.handle)
     }
-    /// Calls `DestroyKTVRobot`.
+    /// Calls `DestroyKTVRobot`; the answer is a [`DestroyKTVRobotResponse`].
     ///
     /// Required: `AppName`, `UserId`, `RobotId`.
     ///
@@ -189,7 +189,7 @@ impl Client {
     pub fn destroy_ktv_robot(&self) -> DestroyKTVRobotCall {
         DestroyKTVRobotCall::new(&self.handle)
     }
-    /// Calls `RechargeLiveVip`.
+    /// Calls `RechargeLiveVip`; the answer is a [`RechargeLiveVipResponse`].
     ///
     /// Required: `AppName`, `UserId`, `TradeSerialNo`, `RoomId`, `VipDays`.
     ///
@@ -198,7 +198,7 @@ impl Client {
     pub fn recharge_live_vip(&self) -> RechargeLiveVipCall {
         RechargeLiveVipCall::new(&self.handle)
     }
-    /// Calls `RechargeVip`.
+    /// Calls `RechargeVip`; the answer is a [`RechargeVipResponse`].
     ///
     /// Required: `AppName`, `UserId`, `RoomId`, `VipDays`, `AnchorId`.
     ///
@@ -207,7 +207,7 @@ impl Client {
     pub fn recharge_vip(&self) -> RechargeVipCall {
         RechargeVipCall::new(&self.handle)
     }
-    /// Calls `SearchKTVMusics`.
+    /// Calls `SearchKTVMusics`; the answer is a [`SearchKTVMusicsResponse`].
     ///
     /// Required: `AppName`, `UserId`, `KeyWord`.
     ///
@@ -216,7 +216,7 @@ impl Client {
     pub fn search_ktv_musics(&self) -> SearchKTVMusicsCall {
         SearchKTVMusicsCall::new(&self.handle)
     }
-    /// Calls `SyncKTVRobotCommand`.
+    /// Calls `SyncKTVRobotCommand`; the answer is a [`SyncKTVRobotCommandResponse`].
     ///
     /// Required: `AppName`, `UserId`, `RobotId`, `SyncRobotCommands`.
     ///

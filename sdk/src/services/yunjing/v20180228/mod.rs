@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `AddLoginWhiteList`.
+    /// Calls `AddLoginWhiteList`; the answer is a [`AddLoginWhiteListResponse`].
     ///
     /// Required: `Rules`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn add_login_white_list(&self) -> AddLoginWhiteListCall {
         AddLoginWhiteListCall::new(&self.handle)
     }
-    /// Calls `AddMachineTag`.
+    /// Calls `AddMachineTag`; the answer is a [`AddMachineTagResponse`].
     ///
     /// Required: `Quuid`, `TagId`, `MRegion`, `MArea`.
     ///
@@ -53,14 +53,14 @@ impl Client {
     pub fn add_machine_tag(&self) -> AddMachineTagCall {
         AddMachineTagCall::new(&self.handle)
     }
-    /// Calls `CloseProVersion`.
+    /// Calls `CloseProVersion`; the answer is a [`CloseProVersionResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=yunjing&Version=2018-02-28&Action=CloseProVersion)
     #[inline]
     pub fn close_pro_version(&self) -> CloseProVersionCall {
         CloseProVersionCall::new(&self.handle)
     }
-    /// Calls `CreateBaselineStrategy`.
+    /// Calls `CreateBaselineStrategy`; the answer is a [`CreateBaselineStrategyResponse`].
     ///
     /// Required: `StrategyName`, `ScanCycle`, `ScanAt`, `CategoryIds`, `IsGlobal`, `MachineType`, `RegionCode`.
     ///
@@ -69,7 +69,7 @@ impl Client {
     pub fn create_baseline_strategy(&self) -> CreateBaselineStrategyCall {
         CreateBaselineStrategyCall::new(&self.handle)
     }
-    /// Calls `CreateOpenPortTask`.
+    /// Calls `CreateOpenPortTask`; the answer is a [`CreateOpenPortTaskResponse`].
     ///
     /// Required: `Uuid`.
     ///
@@ -78,7 +78,7 @@ impl Client {
     pub fn create_open_port_task(&self) -> CreateOpenPortTaskCall {
         CreateOpenPortTaskCall::new(&self.handle)
     }
-    /// Calls `CreateProcessTask`.
+    /// Calls `CreateProcessTask`; the answer is a [`CreateProcessTaskResponse`].
     ///
     /// Required: `Uuid`.
     ///
@@ -87,7 +87,7 @@ impl Client {
     pub fn create_process_task(&self) -> CreateProcessTaskCall {
         CreateProcessTaskCall::new(&self.handle)
     }
-    /// Calls `CreateUsualLoginPlaces`.
+    /// Calls `CreateUsualLoginPlaces`; the answer is a [`CreateUsualLoginPlacesResponse`].
     ///
     /// Required: `Uuids`, `Places`.
     ///
@@ -96,7 +96,7 @@ impl Client {
     pub fn create_usual_login_places(&self) -> CreateUsualLoginPlacesCall {
         CreateUsualLoginPlacesCall::new(&self.handle)
     }
-    /// Calls `DeleteAttackLogs`.
+    /// Calls `DeleteAttackLogs`; the answer is a [`DeleteAttackLogsResponse`].
     ///
     /// Required: `Ids`.
     ///
@@ -105,7 +105,7 @@ impl Client {
     pub fn delete_attack_logs(&self) -> DeleteAttackLogsCall {
         DeleteAttackLogsCall::new(&self.handle)
     }
-    /// Calls `DeleteBashEvents`.
+    /// Calls `DeleteBashEvents`; the answer is a [`DeleteBashEventsResponse`].
     ///
     /// Required: `Ids`.
     ///
@@ -114,7 +114,7 @@ impl Client {
     pub fn delete_bash_events(&self) -> DeleteBashEventsCall {
         DeleteBashEventsCall::new(&self.handle)
     }
-    /// Calls `DeleteBashRules`.
+    /// Calls `DeleteBashRules`; the answer is a [`DeleteBashRulesResponse`].
     ///
     /// Required: `Ids`.
     ///
@@ -123,7 +123,7 @@ impl Client {
     pub fn delete_bash_rules(&self) -> DeleteBashRulesCall {
         DeleteBashRulesCall::new(&self.handle)
     }
-    /// Calls `DeleteBruteAttacks`.
+    /// Calls `DeleteBruteAttacks`; the answer is a [`DeleteBruteAttacksResponse`].
     ///
     /// Required: `Ids`.
     ///
@@ -132,7 +132,7 @@ impl Client {
     pub fn delete_brute_attacks(&self) -> DeleteBruteAttacksCall {
         DeleteBruteAttacksCall::new(&self.handle)
     }
-    /// Calls `DeleteLoginWhiteList`.
+    /// Calls `DeleteLoginWhiteList`; the answer is a [`DeleteLoginWhiteListResponse`].
     ///
     /// Required: `Ids`.
     ///
@@ -141,7 +141,7 @@ impl Client {
     pub fn delete_login_white_list(&self) -> DeleteLoginWhiteListCall {
         DeleteLoginWhiteListCall::new(&self.handle)
     }
-    /// Calls `DeleteMachine`.
+    /// Calls `DeleteMachine`; the answer is a [`DeleteMachineResponse`].
     ///
     /// Required: `Uuid`.
     ///
@@ -150,7 +150,7 @@ impl Client {
     pub fn delete_machine(&self) -> DeleteMachineCall {
         DeleteMachineCall::new(&self.handle)
     }
-    /// Calls `DeleteMachineTag`.
+    /// Calls `DeleteMachineTag`; the answer is a [`DeleteMachineTagResponse`].
     ///
     /// Required: `Rid`.
     ///
@@ -159,7 +159,7 @@ impl Client {
     pub fn delete_machine_tag(&self) -> DeleteMachineTagCall {
         DeleteMachineTagCall::new(&self.handle)
     }
-    /// Calls `DeleteMaliciousRequests`.
+    /// Calls `DeleteMaliciousRequests`; the answer is a [`DeleteMaliciousRequestsResponse`].
     ///
     /// Required: `Ids`.
     ///
@@ -168,7 +168,7 @@ impl Client {
     pub fn delete_malicious_requests(&self) -> DeleteMaliciousRequestsCall {
         DeleteMaliciousRequestsCall::new(&self.handle)
     }
-    /// Calls `DeleteMalwares`.
+    /// Calls `DeleteMalwares`; the answer is a [`DeleteMalwaresResponse`].
     ///
     /// Required: `Ids`.
     ///
@@ -177,7 +177,7 @@ impl Client {
     pub fn delete_malwares(&self) -> DeleteMalwaresCall {
         DeleteMalwaresCall::new(&self.handle)
     }
-    /// Calls `DeleteNonlocalLoginPlaces`.
+    /// Calls `DeleteNonlocalLoginPlaces`; the answer is a [`DeleteNonlocalLoginPlacesResponse`].
     ///
     /// Required: `Ids`.
     ///
@@ -186,7 +186,7 @@ impl Client {
     pub fn delete_nonlocal_login_places(&self) -> DeleteNonlocalLoginPlacesCall {
         DeleteNonlocalLoginPlacesCall::new(&self.handle)
     }
-    /// Calls `DeletePrivilegeEvents`.
+    /// Calls `DeletePrivilegeEvents`; the answer is a [`DeletePrivilegeEventsResponse`].
     ///
     /// Required: `Ids`.
     ///
@@ -195,7 +195,7 @@ impl Client {
     pub fn delete_privilege_events(&self) -> DeletePrivilegeEventsCall {
         DeletePrivilegeEventsCall::new(&self.handle)
     }
-    /// Calls `DeletePrivilegeRules`.
+    /// Calls `DeletePrivilegeRules`; the answer is a [`DeletePrivilegeRulesResponse`].
     ///
     /// Required: `Ids`.
     ///
@@ -204,7 +204,7 @@ impl Client {
     pub fn delete_privilege_rules(&self) -> DeletePrivilegeRulesCall {
         DeletePrivilegeRulesCall::new(&self.handle)
     }
-    /// Calls `DeleteReverseShellEvents`.
+    /// Calls `DeleteReverseShellEvents`; the answer is a [`DeleteReverseShellEventsResponse`].
     ///
     /// Required: `Ids`.
     ///
@@ -213,7 +213,7 @@ impl Client {
     pub fn delete_reverse_shell_events(&self) -> DeleteReverseShellEventsCall {
         DeleteReverseShellEventsCall::new(&self.handle)
     }
-    /// Calls `DeleteReverseShellRules`.
+    /// Calls `DeleteReverseShellRules`; the answer is a [`DeleteReverseShellRulesResponse`].
     ///
     /// Required: `Ids`.
     ///
@@ -222,7 +222,7 @@ impl Client {
     pub fn delete_reverse_shell_rules(&self) -> DeleteReverseShellRulesCall {
         DeleteReverseShellRulesCall::new(&self.handle)
     }
-    /// Calls `DeleteTags`.
+    /// Calls `DeleteTags`; the answer is a [`DeleteTagsResponse`].
     ///
     /// Required: `Ids`.
     ///
@@ -231,7 +231,7 @@ impl Client {
     pub fn delete_tags(&self) -> DeleteTagsCall {
         DeleteTagsCall::new(&self.handle)
     }
-    /// Calls `DeleteUsualLoginPlaces`.
+    /// Calls `DeleteUsualLoginPlaces`; the answer is a [`DeleteUsualLoginPlacesResponse`].
     ///
     /// Required: `Uuid`, `CityIds`.
     ///
@@ -240,7 +240,7 @@ impl Client {
     pub fn delete_usual_login_places(&self) -> DeleteUsualLoginPlacesCall {
         DeleteUsualLoginPlacesCall::new(&self.handle)
     }
-    /// Calls `DescribeAccountStatistics`.
+    /// Calls `DescribeAccountStatistics`; the answer is a [`DescribeAccountStatisticsResponse`].
     ///
     /// Each answer holds one page of `AccountStatistics`; [`into_paginator`](DescribeAccountStatisticsCall::into_paginator) reads them all.
     ///
@@ -249,7 +249,7 @@ impl Client {
     pub fn describe_account_statistics(&self) -> DescribeAccountStatisticsCall {
         DescribeAccountStatisticsCall::new(&self.handle)
     }
-    /// Calls `DescribeAccounts`.
+    /// Calls `DescribeAccounts`; the answer is a [`DescribeAccountsResponse`].
     ///
     /// Each answer holds one page of `Accounts`; [`into_paginator`](DescribeAccountsCall::into_paginator) reads them all.
     ///
@@ -258,7 +258,7 @@ impl Client {
     pub fn describe_accounts(&self) -> DescribeAccountsCall {
         DescribeAccountsCall::new(&self.handle)
     }
-    /// Calls `DescribeAgentVuls`.
+    /// Calls `DescribeAgentVuls`; the answer is a [`DescribeAgentVulsResponse`].
     ///
     /// Required: `VulType`, `Uuid`.
     ///
@@ -269,14 +269,14 @@ impl Client {
     pub fn describe_agent_vuls(&self) -> DescribeAgentVulsCall {
         DescribeAgentVulsCall::new(&self.handle)
     }
-    /// Calls `DescribeAlarmAttribute`.
+    /// Calls `DescribeAlarmAttribute`; the answer is a [`DescribeAlarmAttributeResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=yunjing&Version=2018-02-28&Action=DescribeAlarmAttribute)
     #[inline]
     pub fn describe_alarm_attribute(&self) -> DescribeAlarmAttributeCall {
         DescribeAlarmAttributeCall::new(&self.handle)
     }
-    /// Calls `DescribeAttackLogInfo`.
+    /// Calls `DescribeAttackLogInfo`; the answer is a [`DescribeAttackLogInfoResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -285,7 +285,7 @@ impl Client {
     pub fn describe_attack_log_info(&self) -> DescribeAttackLogInfoCall {
         DescribeAttackLogInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeAttackLogs`.
+    /// Calls `DescribeAttackLogs`; the answer is a [`DescribeAttackLogsResponse`].
     ///
     /// Each answer holds one page of `AttackLogs`; [`into_paginator`](DescribeAttackLogsCall::into_paginator) reads them all.
     ///
@@ -294,7 +294,7 @@ impl Client {
     pub fn describe_attack_logs(&self) -> DescribeAttackLogsCall {
         DescribeAttackLogsCall::new(&self.handle)
     }
-    /// Calls `DescribeBashEvents`.
+    /// Calls `DescribeBashEvents`; the answer is a [`DescribeBashEventsResponse`].
     ///
     /// Each answer holds one page of `List`; [`into_paginator`](DescribeBashEventsCall::into_paginator) reads them all.
     ///
@@ -303,7 +303,7 @@ impl Client {
     pub fn describe_bash_events(&self) -> DescribeBashEventsCall {
         DescribeBashEventsCall::new(&self.handle)
     }
-    /// Calls `DescribeBashRules`.
+    /// Calls `DescribeBashRules`; the answer is a [`DescribeBashRulesResponse`].
     ///
     /// Required: `Type`.
     ///
@@ -314,7 +314,7 @@ impl Client {
     pub fn describe_bash_rules(&self) -> DescribeBashRulesCall {
         DescribeBashRulesCall::new(&self.handle)
     }
-    /// Calls `DescribeBruteAttacks`.
+    /// Calls `DescribeBruteAttacks`; the answer is a [`DescribeBruteAttacksResponse`].
     ///
     /// Each answer holds one page of `BruteAttacks`; [`into_paginator`](DescribeBruteAttacksCall::into_paginator) reads them all.
     ///
@@ -323,7 +323,7 @@ impl Client {
     pub fn describe_brute_attacks(&self) -> DescribeBruteAttacksCall {
         DescribeBruteAttacksCall::new(&self.handle)
     }
-    /// Calls `DescribeComponentInfo`.
+    /// Calls `DescribeComponentInfo`; the answer is a [`DescribeComponentInfoResponse`].
     ///
     /// Required: `ComponentId`.
     ///
@@ -332,7 +332,7 @@ impl Client {
     pub fn describe_component_info(&self) -> DescribeComponentInfoCall {
         DescribeComponentInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeComponentStatistics`.
+    /// Calls `DescribeComponentStatistics`; the answer is a [`DescribeComponentStatisticsResponse`].
     ///
     /// Each answer holds one page of `ComponentStatistics`; [`into_paginator`](DescribeComponentStatisticsCall::into_paginator) reads them all.
     ///
@@ -341,7 +341,7 @@ impl Client {
     pub fn describe_component_statistics(&self) -> DescribeComponentStatisticsCall {
         DescribeComponentStatisticsCall::new(&self.handle)
     }
-    /// Calls `DescribeComponents`.
+    /// Calls `DescribeComponents`; the answer is a [`DescribeComponentsResponse`].
     ///
     /// Each answer holds one page of `Components`; [`into_paginator`](DescribeComponentsCall::into_paginator) reads them all.
     ///
@@ -350,7 +350,7 @@ impl Client {
     pub fn describe_components(&self) -> DescribeComponentsCall {
         DescribeComponentsCall::new(&self.handle)
     }
-    /// Calls `DescribeHistoryAccounts`.
+    /// Calls `DescribeHistoryAccounts`; the answer is a [`DescribeHistoryAccountsResponse`].
     ///
     /// Required: `Uuid`.
     ///
@@ -361,7 +361,7 @@ impl Client {
     pub fn describe_history_accounts(&self) -> DescribeHistoryAccountsCall {
         DescribeHistoryAccountsCall::new(&self.handle)
     }
-    /// Calls `DescribeImpactedHosts`.
+    /// Calls `DescribeImpactedHosts`; the answer is a [`DescribeImpactedHostsResponse`].
     ///
     /// Required: `VulId`.
     ///
@@ -372,7 +372,7 @@ impl Client {
     pub fn describe_impacted_hosts(&self) -> DescribeImpactedHostsCall {
         DescribeImpactedHostsCall::new(&self.handle)
     }
-    /// Calls `DescribeLoginWhiteList`.
+    /// Calls `DescribeLoginWhiteList`; the answer is a [`DescribeLoginWhiteListResponse`].
     ///
     /// Each answer holds one page of `LoginWhiteLists`; [`into_paginator`](DescribeLoginWhiteListCall::into_paginator) reads them all.
     ///
@@ -381,14 +381,14 @@ impl Client {
     pub fn describe_login_white_list(&self) -> DescribeLoginWhiteListCall {
         DescribeLoginWhiteListCall::new(&self.handle)
     }
-    /// Calls `DescribeMachineInfo`.
+    /// Calls `DescribeMachineInfo`; the answer is a [`DescribeMachineInfoResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=yunjing&Version=2018-02-28&Action=DescribeMachineInfo)
     #[inline]
     pub fn describe_machine_info(&self) -> DescribeMachineInfoCall {
         DescribeMachineInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeMachines`.
+    /// Calls `DescribeMachines`; the answer is a [`DescribeMachinesResponse`].
     ///
     /// Required: `MachineType`, `MachineRegion`.
     ///
@@ -399,7 +399,7 @@ impl Client {
     pub fn describe_machines(&self) -> DescribeMachinesCall {
         DescribeMachinesCall::new(&self.handle)
     }
-    /// Calls `DescribeMaliciousRequests`.
+    /// Calls `DescribeMaliciousRequests`; the answer is a [`DescribeMaliciousRequestsResponse`].
     ///
     /// Each answer holds one page of `MaliciousRequests`; [`into_paginator`](DescribeMaliciousRequestsCall::into_paginator) reads them all.
     ///
@@ -408,7 +408,7 @@ impl Client {
     pub fn describe_malicious_requests(&self) -> DescribeMaliciousRequestsCall {
         DescribeMaliciousRequestsCall::new(&self.handle)
     }
-    /// Calls `DescribeMalwares`.
+    /// Calls `DescribeMalwares`; the answer is a [`DescribeMalwaresResponse`].
     ///
     /// Each answer holds one page of `Malwares`; [`into_paginator`](DescribeMalwaresCall::into_paginator) reads them all.
     ///
@@ -417,7 +417,7 @@ impl Client {
     pub fn describe_malwares(&self) -> DescribeMalwaresCall {
         DescribeMalwaresCall::new(&self.handle)
     }
-    /// Calls `DescribeNonlocalLoginPlaces`.
+    /// Calls `DescribeNonlocalLoginPlaces`; the answer is a [`DescribeNonlocalLoginPlacesResponse`].
     ///
     /// Each answer holds one page of `NonLocalLoginPlaces`; [`into_paginator`](DescribeNonlocalLoginPlacesCall::into_paginator) reads them all.
     ///
@@ -426,7 +426,7 @@ impl Client {
     pub fn describe_nonlocal_login_places(&self) -> DescribeNonlocalLoginPlacesCall {
         DescribeNonlocalLoginPlacesCall::new(&self.handle)
     }
-    /// Calls `DescribeOpenPortStatistics`.
+    /// Calls `DescribeOpenPortStatistics`; the answer is a [`DescribeOpenPortStatisticsResponse`].
     ///
     /// Each answer holds one page of `OpenPortStatistics`; [`into_paginator`](DescribeOpenPortStatisticsCall::into_paginator) reads them all.
     ///
@@ -435,7 +435,7 @@ impl Client {
     pub fn describe_open_port_statistics(&self) -> DescribeOpenPortStatisticsCall {
         DescribeOpenPortStatisticsCall::new(&self.handle)
     }
-    /// Calls `DescribeOpenPortTaskStatus`.
+    /// Calls `DescribeOpenPortTaskStatus`; the answer is a [`DescribeOpenPortTaskStatusResponse`].
     ///
     /// Required: `Uuid`.
     ///
@@ -444,7 +444,7 @@ impl Client {
     pub fn describe_open_port_task_status(&self) -> DescribeOpenPortTaskStatusCall {
         DescribeOpenPortTaskStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeOpenPorts`.
+    /// Calls `DescribeOpenPorts`; the answer is a [`DescribeOpenPortsResponse`].
     ///
     /// Each answer holds one page of `OpenPorts`; [`into_paginator`](DescribeOpenPortsCall::into_paginator) reads them all.
     ///
@@ -453,14 +453,14 @@ impl Client {
     pub fn describe_open_ports(&self) -> DescribeOpenPortsCall {
         DescribeOpenPortsCall::new(&self.handle)
     }
-    /// Calls `DescribeOverviewStatistics`.
+    /// Calls `DescribeOverviewStatistics`; the answer is a [`DescribeOverviewStatisticsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=yunjing&Version=2018-02-28&Action=DescribeOverviewStatistics)
     #[inline]
     pub fn describe_overview_statistics(&self) -> DescribeOverviewStatisticsCall {
         DescribeOverviewStatisticsCall::new(&self.handle)
     }
-    /// Calls `DescribePrivilegeEvents`.
+    /// Calls `DescribePrivilegeEvents`; the answer is a [`DescribePrivilegeEventsResponse`].
     ///
     /// Each answer holds one page of `List`; [`into_paginator`](DescribePrivilegeEventsCall::into_paginator) reads them all.
     ///
@@ -469,7 +469,7 @@ impl Client {
     pub fn describe_privilege_events(&self) -> DescribePrivilegeEventsCall {
         DescribePrivilegeEventsCall::new(&self.handle)
     }
-    /// Calls `DescribePrivilegeRules`.
+    /// Calls `DescribePrivilegeRules`; the answer is a [`DescribePrivilegeRulesResponse`].
     ///
     /// Each answer holds one page of `List`; [`into_paginator`](DescribePrivilegeRulesCall::into_paginator) reads them all.
     ///
@@ -478,14 +478,14 @@ impl Client {
     pub fn describe_privilege_rules(&self) -> DescribePrivilegeRulesCall {
         DescribePrivilegeRulesCall::new(&self.handle)
     }
-    /// Calls `DescribeProVersionInfo`.
+    /// Calls `DescribeProVersionInfo`; the answer is a [`DescribeProVersionInfoResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=yunjing&Version=2018-02-28&Action=DescribeProVersionInfo)
     #[inline]
     pub fn describe_pro_version_info(&self) -> DescribeProVersionInfoCall {
         DescribeProVersionInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeProcessStatistics`.
+    /// Calls `DescribeProcessStatistics`; the answer is a [`DescribeProcessStatisticsResponse`].
     ///
     /// Each answer holds one page of `ProcessStatistics`; [`into_paginator`](DescribeProcessStatisticsCall::into_paginator) reads them all.
     ///
@@ -494,7 +494,7 @@ impl Client {
     pub fn describe_process_statistics(&self) -> DescribeProcessStatisticsCall {
         DescribeProcessStatisticsCall::new(&self.handle)
     }
-    /// Calls `DescribeProcessTaskStatus`.
+    /// Calls `DescribeProcessTaskStatus`; the answer is a [`DescribeProcessTaskStatusResponse`].
     ///
     /// Required: `Uuid`.
     ///
@@ -503,7 +503,7 @@ impl Client {
     pub fn describe_process_task_status(&self) -> DescribeProcessTaskStatusCall {
         DescribeProcessTaskStatusCall::new(&self.handle)
     }
-    /// Calls `DescribeProcesses`.
+    /// Calls `DescribeProcesses`; the answer is a [`DescribeProcessesResponse`].
     ///
     /// Each answer holds one page of `Processes`; [`into_paginator`](DescribeProcessesCall::into_paginator) reads them all.
     ///
@@ -512,7 +512,7 @@ impl Client {
     pub fn describe_processes(&self) -> DescribeProcessesCall {
         DescribeProcessesCall::new(&self.handle)
     }
-    /// Calls `DescribeReverseShellEvents`.
+    /// Calls `DescribeReverseShellEvents`; the answer is a [`DescribeReverseShellEventsResponse`].
     ///
     /// Each answer holds one page of `List`; [`into_paginator`](DescribeReverseShellEventsCall::into_paginator) reads them all.
     ///
@@ -521,7 +521,7 @@ impl Client {
     pub fn describe_reverse_shell_events(&self) -> DescribeReverseShellEventsCall {
         DescribeReverseShellEventsCall::new(&self.handle)
     }
-    /// Calls `DescribeReverseShellRules`.
+    /// Calls `DescribeReverseShellRules`; the answer is a [`DescribeReverseShellRulesResponse`].
     ///
     /// Each answer holds one page of `List`; [`into_paginator`](DescribeReverseShellRulesCall::into_paginator) reads them all.
     ///
@@ -530,7 +530,7 @@ impl Client {
     pub fn describe_reverse_shell_rules(&self) -> DescribeReverseShellRulesCall {
         DescribeReverseShellRulesCall::new(&self.handle)
     }
-    /// Calls `DescribeSecurityDynamics`.
+    /// Calls `DescribeSecurityDynamics`; the answer is a [`DescribeSecurityDynamicsResponse`].
     ///
     /// Each answer holds one page of `SecurityDynamics`; [`into_paginator`](DescribeSecurityDynamicsCall::into_paginator) reads them all.
     ///
@@ -539,7 +539,7 @@ impl Client {
     pub fn describe_security_dynamics(&self) -> DescribeSecurityDynamicsCall {
         DescribeSecurityDynamicsCall::new(&self.handle)
     }
-    /// Calls `DescribeSecurityTrends`.
+    /// Calls `DescribeSecurityTrends`; the answer is a [`DescribeSecurityTrendsResponse`].
     ///
     /// Required: `BeginDate`, `EndDate`.
     ///
@@ -548,7 +548,7 @@ impl Client {
     pub fn describe_security_trends(&self) -> DescribeSecurityTrendsCall {
         DescribeSecurityTrendsCall::new(&self.handle)
     }
-    /// Calls `DescribeTagMachines`.
+    /// Calls `DescribeTagMachines`; the answer is a [`DescribeTagMachinesResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -557,14 +557,14 @@ impl Client {
     pub fn describe_tag_machines(&self) -> DescribeTagMachinesCall {
         DescribeTagMachinesCall::new(&self.handle)
     }
-    /// Calls `DescribeTags`.
+    /// Calls `DescribeTags`; the answer is a [`DescribeTagsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=yunjing&Version=2018-02-28&Action=DescribeTags)
     #[inline]
     pub fn describe_tags(&self) -> DescribeTagsCall {
         DescribeTagsCall::new(&self.handle)
     }
-    /// Calls `DescribeUsualLoginPlaces`.
+    /// Calls `DescribeUsualLoginPlaces`; the answer is a [`DescribeUsualLoginPlacesResponse`].
     ///
     /// Required: `Uuid`.
     ///
@@ -573,7 +573,7 @@ impl Client {
     pub fn describe_usual_login_places(&self) -> DescribeUsualLoginPlacesCall {
         DescribeUsualLoginPlacesCall::new(&self.handle)
     }
-    /// Calls `DescribeVulInfo`.
+    /// Calls `DescribeVulInfo`; the answer is a [`DescribeVulInfoResponse`].
     ///
     /// Required: `VulId`.
     ///
@@ -582,14 +582,14 @@ impl Client {
     pub fn describe_vul_info(&self) -> DescribeVulInfoCall {
         DescribeVulInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeVulScanResult`.
+    /// Calls `DescribeVulScanResult`; the answer is a [`DescribeVulScanResultResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=yunjing&Version=2018-02-28&Action=DescribeVulScanResult)
     #[inline]
     pub fn describe_vul_scan_result(&self) -> DescribeVulScanResultCall {
         DescribeVulScanResultCall::new(&self.handle)
     }
-    /// Calls `DescribeVuls`.
+    /// Calls `DescribeVuls`; the answer is a [`DescribeVulsResponse`].
     ///
     /// Required: `VulType`.
     ///
@@ -600,7 +600,7 @@ impl Client {
     pub fn describe_vuls(&self) -> DescribeVulsCall {
         DescribeVulsCall::new(&self.handle)
     }
-    /// Calls `DescribeWeeklyReportBruteAttacks`.
+    /// Calls `DescribeWeeklyReportBruteAttacks`; the answer is a [`DescribeWeeklyReportBruteAttacksResponse`].
     ///
     /// Required: `BeginDate`.
     ///
@@ -613,7 +613,7 @@ impl Client {
     ) -> DescribeWeeklyReportBruteAttacksCall {
         DescribeWeeklyReportBruteAttacksCall::new(&self.handle)
     }
-    /// Calls `DescribeWeeklyReportInfo`.
+    /// Calls `DescribeWeeklyReportInfo`; the answer is a [`DescribeWeeklyReportInfoResponse`].
     ///
     /// Required: `BeginDate`.
     ///
@@ -622,7 +622,7 @@ impl Client {
     pub fn describe_weekly_report_info(&self) -> DescribeWeeklyReportInfoCall {
         DescribeWeeklyReportInfoCall::new(&self.handle)
     }
-    /// Calls `DescribeWeeklyReportMalwares`.
+    /// Calls `DescribeWeeklyReportMalwares`; the answer is a [`DescribeWeeklyReportMalwaresResponse`].
     ///
     /// Required: `BeginDate`.
     ///
@@ -633,7 +633,7 @@ impl Client {
     pub fn describe_weekly_report_malwares(&self) -> DescribeWeeklyReportMalwaresCall {
         DescribeWeeklyReportMalwaresCall::new(&self.handle)
     }
-    /// Calls `DescribeWeeklyReportNonlocalLoginPlaces`.
+    /// Calls `DescribeWeeklyReportNonlocalLoginPlaces`; the answer is a [`DescribeWeeklyReportNonlocalLoginPlacesResponse`].
     ///
     /// Required: `BeginDate`.
     ///
@@ -646,7 +646,7 @@ impl Client {
     ) -> DescribeWeeklyReportNonlocalLoginPlacesCall {
         DescribeWeeklyReportNonlocalLoginPlacesCall::new(&self.handle)
     }
-    /// Calls `DescribeWeeklyReportVuls`.
+    /// Calls `DescribeWeeklyReportVuls`; the answer is a [`DescribeWeeklyReportVulsResponse`].
     ///
     /// Required: `BeginDate`.
     ///
@@ -657,7 +657,7 @@ impl Client {
     pub fn describe_weekly_report_vuls(&self) -> DescribeWeeklyReportVulsCall {
         DescribeWeeklyReportVulsCall::new(&self.handle)
     }
-    /// Calls `DescribeWeeklyReports`.
+    /// Calls `DescribeWeeklyReports`; the answer is a [`DescribeWeeklyReportsResponse`].
     ///
     /// Each answer holds one page of `WeeklyReports`; [`into_paginator`](DescribeWeeklyReportsCall::into_paginator) reads them all.
     ///
@@ -666,7 +666,7 @@ impl Client {
     pub fn describe_weekly_reports(&self) -> DescribeWeeklyReportsCall {
         DescribeWeeklyReportsCall::new(&self.handle)
     }
-    /// Calls `EditBashRule`.
+    /// Calls `EditBashRule`; the answer is a [`EditBashRuleResponse`].
     ///
     /// Required: `Name`, `Level`, `Rule`.
     ///
@@ -675,21 +675,21 @@ impl Client {
     pub fn edit_bash_rule(&self) -> EditBashRuleCall {
         EditBashRuleCall::new(&self.handle)
     }
-    /// Calls `EditPrivilegeRule`.
+    /// Calls `EditPrivilegeRule`; the answer is a [`EditPrivilegeRuleResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=yunjing&Version=2018-02-28&Action=EditPrivilegeRule)
     #[inline]
     pub fn edit_privilege_rule(&self) -> EditPrivilegeRuleCall {
         EditPrivilegeRuleCall::new(&self.handle)
     }
-    /// Calls `EditReverseShellRule`.
+    /// Calls `EditReverseShellRule`; the answer is a [`EditReverseShellRuleResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=yunjing&Version=2018-02-28&Action=EditReverseShellRule)
     #[inline]
     pub fn edit_reverse_shell_rule(&self) -> EditReverseShellRuleCall {
         EditReverseShellRuleCall::new(&self.handle)
     }
-    /// Calls `EditTags`.
+    /// Calls `EditTags`; the answer is a [`EditTagsResponse`].
     ///
     /// Required: `Name`.
     ///
@@ -698,63 +698,63 @@ impl Client {
     pub fn edit_tags(&self) -> EditTagsCall {
         EditTagsCall::new(&self.handle)
     }
-    /// Calls `ExportAttackLogs`.
+    /// Calls `ExportAttackLogs`; the answer is a [`ExportAttackLogsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=yunjing&Version=2018-02-28&Action=ExportAttackLogs)
     #[inline]
     pub fn export_attack_logs(&self) -> ExportAttackLogsCall {
         ExportAttackLogsCall::new(&self.handle)
     }
-    /// Calls `ExportBashEvents`.
+    /// Calls `ExportBashEvents`; the answer is a [`ExportBashEventsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=yunjing&Version=2018-02-28&Action=ExportBashEvents)
     #[inline]
     pub fn export_bash_events(&self) -> ExportBashEventsCall {
         ExportBashEventsCall::new(&self.handle)
     }
-    /// Calls `ExportBruteAttacks`.
+    /// Calls `ExportBruteAttacks`; the answer is a [`ExportBruteAttacksResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=yunjing&Version=2018-02-28&Action=ExportBruteAttacks)
     #[inline]
     pub fn export_brute_attacks(&self) -> ExportBruteAttacksCall {
         ExportBruteAttacksCall::new(&self.handle)
     }
-    /// Calls `ExportMaliciousRequests`.
+    /// Calls `ExportMaliciousRequests`; the answer is a [`ExportMaliciousRequestsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=yunjing&Version=2018-02-28&Action=ExportMaliciousRequests)
     #[inline]
     pub fn export_malicious_requests(&self) -> ExportMaliciousRequestsCall {
         ExportMaliciousRequestsCall::new(&self.handle)
     }
-    /// Calls `ExportMalwares`.
+    /// Calls `ExportMalwares`; the answer is a [`ExportMalwaresResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=yunjing&Version=2018-02-28&Action=ExportMalwares)
     #[inline]
     pub fn export_malwares(&self) -> ExportMalwaresCall {
         ExportMalwaresCall::new(&self.handle)
     }
-    /// Calls `ExportNonlocalLoginPlaces`.
+    /// Calls `ExportNonlocalLoginPlaces`; the answer is a [`ExportNonlocalLoginPlacesResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=yunjing&Version=2018-02-28&Action=ExportNonlocalLoginPlaces)
     #[inline]
     pub fn export_nonlocal_login_places(&self) -> ExportNonlocalLoginPlacesCall {
         ExportNonlocalLoginPlacesCall::new(&self.handle)
     }
-    /// Calls `ExportPrivilegeEvents`.
+    /// Calls `ExportPrivilegeEvents`; the answer is a [`ExportPrivilegeEventsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=yunjing&Version=2018-02-28&Action=ExportPrivilegeEvents)
     #[inline]
     pub fn export_privilege_events(&self) -> ExportPrivilegeEventsCall {
         ExportPrivilegeEventsCall::new(&self.handle)
     }
-    /// Calls `ExportReverseShellEvents`.
+    /// Calls `ExportReverseShellEvents`; the answer is a [`ExportReverseShellEventsResponse`].
     ///
     /// [Reference](https://console.cloud.tencent.com/api/explorer?Product=yunjing&Version=2018-02-28&Action=ExportReverseShellEvents)
     #[inline]
     pub fn export_reverse_shell_events(&self) -> ExportReverseShellEventsCall {
         ExportReverseShellEventsCall::new(&self.handle)
     }
-    /// Calls `IgnoreImpactedHosts`.
+    /// Calls `IgnoreImpactedHosts`; the answer is a [`IgnoreImpactedHostsResponse`].
     ///
     /// Required: `Ids`.
     ///
@@ -763,7 +763,7 @@ impl Client {
     pub fn ignore_impacted_hosts(&self) -> IgnoreImpactedHostsCall {
         IgnoreImpactedHostsCall::new(&self.handle)
     }
-    /// Calls `InquiryPriceOpenProVersionPrepaid`.
+    /// Calls `InquiryPriceOpenProVersionPrepaid`; the answer is a [`InquiryPriceOpenProVersionPrepaidResponse`].
     ///
     /// Required: `ChargePrepaid`, `Machines`.
     ///
@@ -774,7 +774,7 @@ impl Client {
     ) -> InquiryPriceOpenProVersionPrepaidCall {
         InquiryPriceOpenProVersionPrepaidCall::new(&self.handle)
     }
-    /// Calls `MisAlarmNonlocalLoginPlaces`.
+    /// Calls `MisAlarmNonlocalLoginPlaces`; the answer is a [`MisAlarmNonlocalLoginPlacesResponse`].
     ///
     /// Required: `Ids`.
     ///
@@ -783,7 +783,7 @@ impl Client {
     pub fn mis_alarm_nonlocal_login_places(&self) -> MisAlarmNonlocalLoginPlacesCall {
         MisAlarmNonlocalLoginPlacesCall::new(&self.handle)
     }
-    /// Calls `ModifyAlarmAttribute`.
+    /// Calls `ModifyAlarmAttribute`; the answer is a [`ModifyAlarmAttributeResponse`].
     ///
     /// Required: `Attribute`, `Value`.
     ///
@@ -792,7 +792,7 @@ impl Client {
     pub fn modify_alarm_attribute(&self) -> ModifyAlarmAttributeCall {
         ModifyAlarmAttributeCall::new(&self.handle)
     }
-    /// Calls `ModifyAutoOpenProVersionConfig`.
+    /// Calls `ModifyAutoOpenProVersionConfig`; the answer is a [`ModifyAutoOpenProVersionConfigResponse`].
     ///
     /// Required: `Status`.
     ///
@@ -803,7 +803,7 @@ impl Client {
     ) -> ModifyAutoOpenProVersionConfigCall {
         ModifyAutoOpenProVersionConfigCall::new(&self.handle)
     }
-    /// Calls `ModifyLoginWhiteList`.
+    /// Calls `ModifyLoginWhiteList`; the answer is a [`ModifyLoginWhiteListResponse`].
     ///
     /// Required: `Rules`.
     ///
@@ -812,7 +812,7 @@ impl Client {
     pub fn modify_login_white_list(&self) -> ModifyLoginWhiteListCall {
         ModifyLoginWhiteListCall::new(&self.handle)
     }
-    /// Calls `ModifyProVersionRenewFlag`.
+    /// Calls `ModifyProVersionRenewFlag`; the answer is a [`ModifyProVersionRenewFlagResponse`].
     ///
     /// Required: `RenewFlag`, `Quuid`.
     ///
@@ -821,7 +821,7 @@ impl Client {
     pub fn modify_pro_version_renew_flag(&self) -> ModifyProVersionRenewFlagCall {
         ModifyProVersionRenewFlagCall::new(&self.handle)
     }
-    /// Calls `OpenProVersion`.
+    /// Calls `OpenProVersion`; the answer is a [`OpenProVersionResponse`].
     ///
     /// Required: `MachineType`, `MachineRegion`, `Quuids`.
     ///
@@ -830,7 +830,7 @@ impl Client {
     pub fn open_pro_version(&self) -> OpenProVersionCall {
         OpenProVersionCall::new(&self.handle)
     }
-    /// Calls `OpenProVersionPrepaid`.
+    /// Calls `OpenProVersionPrepaid`; the answer is a [`OpenProVersionPrepaidResponse`].
     ///
     /// Required: `ChargePrepaid`, `Machines`.
     ///
@@ -839,7 +839,7 @@ impl Client {
     pub fn open_pro_version_prepaid(&self) -> OpenProVersionPrepaidCall {
         OpenProVersionPrepaidCall::new(&self.handle)
     }
-    /// Calls `RecoverMalwares`.
+    /// Calls `RecoverMalwares`; the answer is a [`RecoverMalwaresResponse`].
     ///
     /// Required: `Ids`.
     ///
@@ -848,7 +848,7 @@ impl Client {
     pub fn recover_malwares(&self) -> RecoverMalwaresCall {
         RecoverMalwaresCall::new(&self.handle)
     }
-    /// Calls `RenewProVersion`.
+    /// Calls `RenewProVersion`; the answer is a [`RenewProVersionResponse`].
     ///
     /// Required: `ChargePrepaid`, `Quuid`.
     ///
@@ -857,7 +857,7 @@ impl Client {
     pub fn renew_pro_version(&self) -> RenewProVersionCall {
         RenewProVersionCall::new(&self.handle)
     }
-    /// Calls `RescanImpactedHost`.
+    /// Calls `RescanImpactedHost`; the answer is a [`RescanImpactedHostResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -866,7 +866,7 @@ impl Client {
     pub fn rescan_impacted_host(&self) -> RescanImpactedHostCall {
         RescanImpactedHostCall::new(&self.handle)
     }
-    /// Calls `SeparateMalwares`.
+    /// Calls `SeparateMalwares`; the answer is a [`SeparateMalwaresResponse`].
     ///
     /// Required: `Ids`.
     ///
@@ -875,7 +875,7 @@ impl Client {
     pub fn separate_malwares(&self) -> SeparateMalwaresCall {
         SeparateMalwaresCall::new(&self.handle)
     }
-    /// Calls `SetBashEventsStatus`.
+    /// Calls `SetBashEventsStatus`; the answer is a [`SetBashEventsStatusResponse`].
     ///
     /// Required: `Ids`, `Status`.
     ///
@@ -884,7 +884,7 @@ impl Client {
     pub fn set_bash_events_status(&self) -> SetBashEventsStatusCall {
         SetBashEventsStatusCall::new(&self.handle)
     }
-    /// Calls `SwitchBashRules`.
+    /// Calls `SwitchBashRules`; the answer is a [`SwitchBashRulesResponse`].
     ///
     /// Required: `Id`, `Disabled`.
     ///
@@ -893,7 +893,7 @@ impl Client {
     pub fn switch_bash_rules(&self) -> SwitchBashRulesCall {
         SwitchBashRulesCall::new(&self.handle)
     }
-    /// Calls `TrustMaliciousRequest`.
+    /// Calls `TrustMaliciousRequest`; the answer is a [`TrustMaliciousRequestResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -902,7 +902,7 @@ impl Client {
     pub fn trust_malicious_request(&self) -> TrustMaliciousRequestCall {
         TrustMaliciousRequestCall::new(&self.handle)
     }
-    /// Calls `TrustMalwares`.
+    /// Calls `TrustMalwares`; the answer is a [`TrustMalwaresResponse`].
     ///
     /// Required: `Ids`.
     ///
@@ -911,7 +911,7 @@ impl Client {
     pub fn trust_malwares(&self) -> TrustMalwaresCall {
         TrustMalwaresCall::new(&self.handle)
     }
-    /// Calls `UntrustMaliciousRequest`.
+    /// Calls `UntrustMaliciousRequest`; the answer is a [`UntrustMaliciousRequestResponse`].
     ///
     /// Required: `Id`.
     ///
@@ -920,7 +920,7 @@ impl Client {
     pub fn untrust_malicious_request(&self) -> UntrustMaliciousRequestCall {
         UntrustMaliciousRequestCall::new(&self.handle)
     }
-    /// Calls `UntrustMalwares`.
+    /// Calls `UntrustMalwares`; the answer is a [`UntrustMalwaresResponse`].
     ///
     /// Required: `Ids`.
     ///
@@ -1491,7 +1491,6 @@ rt::action!(
     DescribeAlarmAttribute, DescribeAlarmAttributeRequest, DescribeAlarmAttributeCall,
     DescribeAlarmAttributeResponse, Error, idempotent
 );
-impl<T> DescribeAlarmAttributeCall<T> {}
 /// The answer of [`Client::describe_alarm_attribute`] (`DescribeAlarmAttribute`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -2231,7 +2230,6 @@ rt::action!(
     DescribeOverviewStatistics, DescribeOverviewStatisticsRequest,
     DescribeOverviewStatisticsCall, DescribeOverviewStatisticsResponse, Error, idempotent
 );
-impl<T> DescribeOverviewStatisticsCall<T> {}
 /// The answer of [`Client::describe_overview_statistics`] (`DescribeOverviewStatistics`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -2334,7 +2332,6 @@ rt::action!(
     DescribeProVersionInfo, DescribeProVersionInfoRequest, DescribeProVersionInfoCall,
     DescribeProVersionInfoResponse, Error, idempotent
 );
-impl<T> DescribeProVersionInfoCall<T> {}
 /// The answer of [`Client::describe_pro_version_info`] (`DescribeProVersionInfo`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -2676,7 +2673,6 @@ rt::action!(
     DescribeVulScanResult, DescribeVulScanResultRequest, DescribeVulScanResultCall,
     DescribeVulScanResultResponse, Error, idempotent
 );
-impl<T> DescribeVulScanResultCall<T> {}
 /// The answer of [`Client::describe_vul_scan_result`] (`DescribeVulScanResult`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -3071,7 +3067,6 @@ rt::action!(
     ExportAttackLogs, ExportAttackLogsRequest, ExportAttackLogsCall,
     ExportAttackLogsResponse, Error
 );
-impl<T> ExportAttackLogsCall<T> {}
 /// The answer of [`Client::export_attack_logs`] (`ExportAttackLogs`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -3087,7 +3082,6 @@ rt::action!(
     ExportBashEvents, ExportBashEventsRequest, ExportBashEventsCall,
     ExportBashEventsResponse, Error
 );
-impl<T> ExportBashEventsCall<T> {}
 /// The answer of [`Client::export_bash_events`] (`ExportBashEvents`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -3102,7 +3096,6 @@ rt::action!(
     ExportBruteAttacks, ExportBruteAttacksRequest, ExportBruteAttacksCall,
     ExportBruteAttacksResponse, Error
 );
-impl<T> ExportBruteAttacksCall<T> {}
 /// The answer of [`Client::export_brute_attacks`] (`ExportBruteAttacks`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -3117,7 +3110,6 @@ rt::action!(
     ExportMaliciousRequests, ExportMaliciousRequestsRequest, ExportMaliciousRequestsCall,
     ExportMaliciousRequestsResponse, Error
 );
-impl<T> ExportMaliciousRequestsCall<T> {}
 /// The answer of [`Client::export_malicious_requests`] (`ExportMaliciousRequests`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -3132,7 +3124,6 @@ rt::action!(
     ExportMalwares, ExportMalwaresRequest, ExportMalwaresCall, ExportMalwaresResponse,
     Error
 );
-impl<T> ExportMalwaresCall<T> {}
 /// The answer of [`Client::export_malwares`] (`ExportMalwares`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -3147,7 +3138,6 @@ rt::action!(
     ExportNonlocalLoginPlaces, ExportNonlocalLoginPlacesRequest,
     ExportNonlocalLoginPlacesCall, ExportNonlocalLoginPlacesResponse, Error
 );
-impl<T> ExportNonlocalLoginPlacesCall<T> {}
 /// The answer of [`Client::export_nonlocal_login_places`] (`ExportNonlocalLoginPlaces`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -3163,7 +3153,6 @@ rt::action!(
     ExportPrivilegeEvents, ExportPrivilegeEventsRequest, ExportPrivilegeEventsCall,
     ExportPrivilegeEventsResponse, Error
 );
-impl<T> ExportPrivilegeEventsCall<T> {}
 /// The answer of [`Client::export_privilege_events`] (`ExportPrivilegeEvents`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -3178,7 +3167,6 @@ rt::action!(
     ExportReverseShellEvents, ExportReverseShellEventsRequest,
     ExportReverseShellEventsCall, ExportReverseShellEventsResponse, Error
 );
-impl<T> ExportReverseShellEventsCall<T> {}
 /// The answer of [`Client::export_reverse_shell_events`] (`ExportReverseShellEvents`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `DataManipulation`.
+    /// Calls `DataManipulation`; the answer is a [`DataManipulationResponse`].
     ///
     /// Required: `OpType`, `Encoding`, `Contents`, `ResourceId`.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn data_manipulation(&self) -> DataManipulationCall {
         DataManipulationCall::new(&self.handle)
     }
-    /// Calls `DataSearch`.
+    /// Calls `DataSearch`; the answer is a [`DataSearchResponse`].
     ///
     /// Required: `ResourceId`.
     ///

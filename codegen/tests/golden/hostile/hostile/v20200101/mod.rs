@@ -341,7 +341,6 @@ pub struct ListAndClearAlertsResponse {
     pub request_id: String,
 }
 rt::action!(Ping, PingRequest, PingCall, PingResponse, Error);
-impl<T> PingCall<T> {}
 /// The answer of [`Client::ping`] (`Ping`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]

@@ -35,7 +35,7 @@ impl Client {
     pub fn handle(&self) -> &rt::Handle {
         &self.handle
     }
-    /// Calls `AssumeTrap`.
+    /// Calls `AssumeTrap`; the answer is a [`AssumeTrapResponse`].
     ///
     /// Required: `Token`. Sent without a signature, so it needs no credentials.
     ///
@@ -44,7 +44,7 @@ impl Client {
     pub fn assume_trap(&self) -> AssumeTrapCall {
         AssumeTrapCall::new(&self.handle)
     }
-    /// Calls `DescribeTraps`.
+    /// Calls `DescribeTraps`; the answer is a [`DescribeTrapsResponse`].
     ///
     /// Required: `UUI`.
     ///
@@ -53,7 +53,7 @@ impl Client {
     pub fn describe_traps(&self) -> DescribeTrapsCall {
         DescribeTrapsCall::new(&self.handle)
     }
-    /// Calls `UploadTrap`.
+    /// Calls `UploadTrap`; the answer is a [`UploadTrapResponse`].
     ///
     /// The service marks this action deprecated.
     ///

@@ -45,7 +45,7 @@ pub fn run(iterations: u64, batches: u64) -> BenchResult<Value> {
     let payload = signed.body().to_vec();
     let input = SigningInput {
         credentials: &credentials,
-        service: SERVICE.name,
+        service: SERVICE.name(),
         host: HOST,
         method: "POST",
         content_type: CONTENT_TYPE_JSON,
@@ -53,7 +53,7 @@ pub fn run(iterations: u64, batches: u64) -> BenchResult<Value> {
         payload: &payload,
         timestamp: TIMESTAMP,
     };
-    let key = SigningKey::derive(SECRET_KEY, &signer::utc_date(TIMESTAMP), SERVICE.name);
+    let key = SigningKey::derive(SECRET_KEY, &signer::utc_date(TIMESTAMP), SERVICE.name());
     check_agreement(&input, &key, signed.headers())?;
 
     // The bound: the two SHA-256 hashes and the one HMAC-SHA256 of a signature, over inputs of the
@@ -77,7 +77,7 @@ pub fn run(iterations: u64, batches: u64) -> BenchResult<Value> {
         request_signer.authorization(
             &key,
             black_box(SECRET_ID),
-            SERVICE.name,
+            SERVICE.name(),
             black_box(&payload),
             black_box(TIMESTAMP),
         )

@@ -325,11 +325,7 @@ fn service_module(service: &Service) -> TokenStream {
         pub use types::*;
 
         /// This service version, as the runtime needs to reach it.
-        pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-            name: #name,
-            version: #version,
-            endpoint_prefix: #prefix,
-        };
+        pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new(#name, #version, #prefix);
 
         /// A client for this service version. Cheap to clone; clones share connections.
         #[derive(Debug, Clone)]
@@ -568,6 +564,20 @@ fn action_items(action: &Action, std: &Std) -> TokenStream {
         }
     });
     let answer = response_tokens(action, &response, std);
+    let streaming = action.streams().then(|| {
+        let doc = format!(
+            " Sets `Stream` to `true`, then sends the request like [`send`](Self::send); the answer comes as a stream of events, each a [`{name}Response`] with the members it carries (see [`rt::EventStream`])."
+        );
+        quote! {
+            impl #call {
+                #[doc = #doc]
+                #[inline]
+                pub fn send_stream(self) -> rt::Streaming<#response, #error> {
+                    self.0.send_stream()
+                }
+            }
+        }
+    });
     let paging = action
         .pagination
         .as_ref()
@@ -578,6 +588,7 @@ fn action_items(action: &Action, std: &Std) -> TokenStream {
 
         #setters
 
+        #streaming
         #answer
         #own_errors
         #paging

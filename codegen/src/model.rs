@@ -141,6 +141,14 @@ impl Action {
             .iter()
             .find(|field| field.wire == CLIENT_TOKEN && field.ty == Type::String)
     }
+
+    /// Whether the action answers with a stream of events when asked: it takes a boolean
+    /// `Stream` member at the top level, as the chat actions do.
+    pub fn streams(&self) -> bool {
+        self.input
+            .iter()
+            .any(|field| field.wire == "Stream" && field.ty == Type::Boolean)
+    }
 }
 
 /// Wire name of the request member that makes a repeated request harmless.
@@ -390,6 +398,7 @@ const RESERVED_METHODS: &[&str] = &["new", "config", "handle"];
 const RESERVED_SETTERS: &[&str] = &[
     "build",
     "send",
+    "send_stream",
     "new",
     "into_paginator",
     "param",

@@ -8,7 +8,8 @@ use std::time::Duration;
 use crate::Credentials;
 use crate::clock::Clock;
 use crate::credentials::{
-    self, CachedProvider, DefaultCredentialsChain, ProvideCredentials, SharedCredentialsProvider,
+    self, CachedProvider, DefaultCredentialsChain, ProfileFileProvider, ProvideCredentials,
+    SharedCredentialsProvider,
 };
 use crate::endpoint::{self, EndpointOptions};
 use crate::rate_limit::{RateLimiter, RateLimits};
@@ -23,6 +24,24 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// The default deadline of a whole call: every attempt, every wait between attempts and every
 /// wait for the rate limit.
 pub const DEFAULT_OPERATION_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// The default limit on the size of an answer, and of each event of a streamed answer: 64 MiB,
+/// hundreds of times the largest real answer, and small enough that a hostile or broken server
+/// cannot exhaust memory.
+pub const DEFAULT_MAX_RESPONSE_SIZE: u64 = 64 * 1024 * 1024;
+
+/// How far the runtime moves its signing clock to follow the service's, at most: one day.
+///
+/// When the service refuses a request as signed too far from its own time
+/// (`AuthFailure.SignatureExpire`), the runtime signs with the time of the answer's `Date`
+/// header from then on, but only when that time is within a day of this machine's clock. A
+/// `Date` further off is not plausible (it would come from a broken or hostile server, or a
+/// machine clock that is wrong by more than a correction should hide) and the call fails with
+/// [`InvalidResponseKind::ImplausibleDate`](crate::InvalidResponseKind::ImplausibleDate).
+pub const MAX_CLOCK_CORRECTION: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// The environment variable naming the region, when the builder is given none.
+pub const ENV_REGION: &str = "TENCENTCLOUD_REGION";
 
 /// The language of messages in answers (`X-TC-Language`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -60,6 +79,7 @@ pub struct Config {
     pub(crate) timeout: Duration,
     pub(crate) connect_timeout: Duration,
     pub(crate) operation_timeout: Option<Duration>,
+    pub(crate) max_response_size: u64,
     pub(crate) retry: RetryConfig,
     pub(crate) rate_limits: RateLimits,
     pub(crate) http: reqwest::Client,
@@ -84,7 +104,8 @@ impl Config {
         &self.credentials
     }
 
-    /// The region sent as `X-TC-Region`, if any.
+    /// The region sent as `X-TC-Region`; `None` only when the builder was told
+    /// [`without_region`](ConfigBuilder::without_region).
     pub fn region(&self) -> Option<&str> {
         self.region.as_deref()
     }
@@ -107,6 +128,11 @@ impl Config {
     /// The deadline of a whole call with its retries, if there is one.
     pub fn operation_timeout(&self) -> Option<Duration> {
         self.operation_timeout
+    }
+
+    /// The largest answer, or event of a streamed answer, that is read, in bytes.
+    pub fn max_response_size(&self) -> u64 {
+        self.max_response_size
     }
 
     /// How failed calls are retried.
@@ -145,12 +171,26 @@ enum CredentialsSource {
     Provider(SharedCredentialsProvider),
 }
 
-/// Collects the settings of a [`Config`].
+/// Where the region comes from.
 #[derive(Debug, Clone, Default)]
+enum RegionSource {
+    /// `TENCENTCLOUD_REGION`, else the profile's `region`.
+    #[default]
+    FromEnvironment,
+    Given(String),
+    /// None at all: the services called take no region.
+    Without,
+}
+
+/// Collects the settings of a [`Config`].
+#[derive(Clone, Default)]
 #[must_use]
 pub struct ConfigBuilder {
     credentials: Option<CredentialsSource>,
-    region: Option<String>,
+    region: RegionSource,
+    profile: Option<String>,
+    lookup: Option<Lookup>,
+    max_response_size: Option<u64>,
     language: Option<Language>,
     endpoint: Option<String>,
     root_domain: Option<String>,
@@ -177,7 +217,8 @@ impl ConfigBuilder {
     ///
     /// Without this or [`credentials`](Self::credentials), the
     /// [`DefaultCredentialsChain`] is used: the environment, then the credentials file, then the
-    /// CVM instance role. What it finds is kept ([`CachedProvider`]) until it is about to expire.
+    /// CVM instance role, then the TKE workload identity. What it finds is kept
+    /// ([`CachedProvider`]) until it is about to expire.
     pub fn credentials_provider(mut self, provider: impl ProvideCredentials + 'static) -> Self {
         self.credentials = Some(CredentialsSource::Provider(SharedCredentialsProvider::new(
             provider,
@@ -185,9 +226,48 @@ impl ConfigBuilder {
         self
     }
 
-    /// The region to act in, such as `ap-guangzhou`. Most actions need one.
+    /// The region to act in, such as `ap-guangzhou`.
+    ///
+    /// Without it the region is `TENCENTCLOUD_REGION`, else the `region` of the credentials
+    /// file's profile (see [`profile`](Self::profile)); when none of them gives one,
+    /// [`build`](Self::build) fails naming the setting, rather than every call failing at the
+    /// service with `MissingParameter`.
     pub fn region(mut self, region: impl Into<String>) -> Self {
-        self.region = Some(region.into());
+        self.region = RegionSource::Given(region.into());
+        self
+    }
+
+    /// Sends no region, for programs that only call services without regions (CAM, for one);
+    /// the environment and the profile are then not consulted for one.
+    pub fn without_region(mut self) -> Self {
+        self.region = RegionSource::Without;
+        self
+    }
+
+    /// Reads the profile `[name]` of the credentials file, instead of `[default]`: for the
+    /// default credentials chain and for the region.
+    pub fn profile(mut self, name: impl Into<String>) -> Self {
+        self.profile = Some(name.into());
+        self
+    }
+
+    /// Looks environment variables up with `lookup` instead of in the process environment, for
+    /// the region, the default credentials chain and the checks of both (for tests and
+    /// sandboxes).
+    pub fn lookup(
+        mut self,
+        lookup: impl Fn(&str) -> Option<String> + Send + Sync + 'static,
+    ) -> Self {
+        self.lookup = Some(Arc::new(lookup));
+        self
+    }
+
+    /// The largest answer read, in bytes (default [`DEFAULT_MAX_RESPONSE_SIZE`]); for a streamed
+    /// answer, the largest event. A larger one ends the call with
+    /// [`InvalidResponseKind::TooLarge`](crate::InvalidResponseKind::TooLarge) once the limit
+    /// is reached, before more is read.
+    pub fn max_response_size(mut self, bytes: u64) -> Self {
+        self.max_response_size = Some(bytes);
         self
     }
 
@@ -278,7 +358,14 @@ impl ConfigBuilder {
     }
 
     /// Checks every setting and builds the configuration.
+    ///
+    /// Fails naming the setting at fault: one that is invalid, or the region when none is set
+    /// anywhere (see [`region`](Self::region)).
     pub fn build(self) -> Result<Config, ConfigError> {
+        let lookup = self
+            .lookup
+            .clone()
+            .unwrap_or_else(|| Arc::new(|name: &str| std::env::var(name).ok()));
         let credentials = match self.credentials {
             Some(CredentialsSource::Static(credentials)) => {
                 credentials
@@ -290,14 +377,19 @@ impl ConfigBuilder {
             None => {
                 // The chain runs at the first request, but a half-set environment is a mistake
                 // worth reporting now.
-                credentials::check_environment(|name| std::env::var(name).ok())
+                credentials::check_environment(|name| lookup(name))
                     .map_err(|err| ConfigError::new("credentials", err.to_string()))?;
-                SharedCredentialsProvider::new(CachedProvider::new(DefaultCredentialsChain::new()))
+                let mut chain = DefaultCredentialsChain::builder();
+                if let Some(lookup) = &self.lookup {
+                    let lookup = Arc::clone(lookup);
+                    chain = chain.lookup(move |name| lookup(name));
+                }
+                if let Some(profile) = &self.profile {
+                    chain = chain.profile(profile.clone());
+                }
+                SharedCredentialsProvider::new(CachedProvider::new(chain.build()))
             }
         };
-        if let Some(region) = &self.region {
-            check_region(region)?;
-        }
         let mut endpoint = EndpointOptions {
             regional: self.regional,
             ..EndpointOptions::default()
@@ -323,10 +415,31 @@ impl ConfigBuilder {
         retry
             .check()
             .map_err(|reason| ConfigError::new("retry", reason))?;
+        let max_response_size = self.max_response_size.unwrap_or(DEFAULT_MAX_RESPONSE_SIZE);
+        if max_response_size == 0 {
+            return Err(ConfigError::new(
+                "max_response_size",
+                "must be more than zero",
+            ));
+        }
         let rate_limits = self.rate_limits.unwrap_or_default();
         rate_limits
             .check()
             .map_err(|reason| ConfigError::new("rate_limits", reason))?;
+
+        // Last, so that a missing region does not hide a mistake in another setting.
+        let region = match &self.region {
+            RegionSource::Given(region) => {
+                check_region(region, "")?;
+                Some(region.clone())
+            }
+            RegionSource::Without => None,
+            RegionSource::FromEnvironment => Some(find_region(
+                &lookup,
+                self.lookup.as_ref(),
+                self.profile.as_deref(),
+            )?),
+        };
 
         let plain_http_allowed = endpoint
             .custom_url
@@ -352,12 +465,13 @@ impl ConfigBuilder {
         };
         Ok(Config {
             credentials,
-            region: self.region,
+            region,
             language: self.language,
             endpoint,
             timeout,
             connect_timeout,
             operation_timeout,
+            max_response_size,
             retry,
             rate_limits,
             http,
@@ -365,6 +479,60 @@ impl ConfigBuilder {
         })
     }
 }
+
+/// The region from `TENCENTCLOUD_REGION`, else from the profile, else an error saying where one
+/// can be set. `custom` is the lookup the builder was given, if any.
+fn find_region(
+    lookup: &Lookup,
+    custom: Option<&Lookup>,
+    profile: Option<&str>,
+) -> Result<String, ConfigError> {
+    if let Some(region) = lookup(ENV_REGION).filter(|region| !region.is_empty()) {
+        check_region(&region, ENV_REGION)?;
+        return Ok(region);
+    }
+    let mut profile_file = ProfileFileProvider::builder();
+    if let Some(lookup) = custom {
+        let lookup = Arc::clone(lookup);
+        profile_file = profile_file.lookup(move |name| lookup(name));
+    }
+    if let Some(profile) = profile {
+        profile_file = profile_file.profile(profile);
+    }
+    let profile_file = profile_file.build();
+    match profile_file.region_and_place() {
+        Ok(Some((region, place))) => {
+            check_region(&region, &place)?;
+            Ok(region)
+        }
+        Ok(None) => Err(ConfigError::new(
+            "region",
+            format!(
+                "is not set: call `region(..)`, set {ENV_REGION}, or give the credentials \
+                     profile a `region` (for services without regions, call `without_region()`)"
+            ),
+        )),
+        Err(err) => Err(ConfigError::new(
+            "region",
+            format!("is not set, and the credentials file could not be read for one: {err}"),
+        )),
+    }
+}
+
+impl fmt::Debug for ConfigBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ConfigBuilder")
+            .field("credentials", &self.credentials)
+            .field("region", &self.region)
+            .field("profile", &self.profile)
+            .field("custom_lookup", &self.lookup.is_some())
+            .field("endpoint", &self.endpoint)
+            .finish_non_exhaustive()
+    }
+}
+
+/// How variables are looked up: the process environment, or a function given for tests.
+type Lookup = Arc<dyn Fn(&str) -> Option<String> + Send + Sync>;
 
 /// The HTTP client built from the settings: rustls, a keep-alive connection pool, no redirects
 /// (the API never sends one, and following one would post the signed body elsewhere), and HTTPS
@@ -420,17 +588,31 @@ fn positive(setting: &'static str, duration: Duration) -> Result<Duration, Confi
     }
 }
 
-fn check_region(region: &str) -> Result<(), ConfigError> {
+/// Checks a region; `from` names where it came from when that was not the builder.
+fn check_region(region: &str, from: &str) -> Result<(), ConfigError> {
+    let from = if from.is_empty() {
+        String::new()
+    } else {
+        format!(" (from {from})")
+    };
     if region.is_empty() {
-        return Err(ConfigError::new("region", "must not be empty"));
-    }
-    let valid = region
-        .bytes()
-        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-    if !valid {
         return Err(ConfigError::new(
             "region",
-            format!("`{region}` may only hold lowercase letters, digits and `-`"),
+            format!("must not be empty{from}"),
+        ));
+    }
+    let valid = region.len() <= 64
+        && region
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    if !valid {
+        let shown = crate::error::clip(region, 64);
+        return Err(ConfigError::new(
+            "region",
+            format!(
+                "`{}`{from} may only hold lowercase letters, digits and `-`",
+                shown.escape_debug()
+            ),
         ));
     }
     Ok(())
@@ -473,8 +655,12 @@ impl std::error::Error for ConfigError {}
 mod tests {
     use super::*;
 
+    /// A builder that reads nothing from this machine's environment.
     fn builder() -> ConfigBuilder {
-        Config::builder().credentials(Credentials::new("AKIDx", "key"))
+        Config::builder()
+            .credentials(Credentials::new("AKIDx", "key"))
+            .lookup(|_| None)
+            .without_region()
     }
 
     #[test]
@@ -503,9 +689,10 @@ mod tests {
     fn each_bad_setting_is_named() {
         let cases = [
             (
-                Config::builder().credentials(Credentials::new("AKIDx", " key")),
+                builder().credentials(Credentials::new("AKIDx", " key")),
                 "credentials",
             ),
+            (builder().max_response_size(0), "max_response_size"),
             (builder().region(""), "region"),
             (builder().region("Ap Guangzhou"), "region"),
             (builder().endpoint("127.0.0.1:8080"), "endpoint"),
@@ -559,12 +746,86 @@ mod tests {
 
     #[test]
     fn config_debug_hides_the_key() {
-        let config = Config::builder()
+        let config = builder()
             .credentials(Credentials::new("AKIDx", "super-secret").with_token("tok-secret"))
             .build()
             .unwrap();
         let shown = format!("{config:?}");
         assert!(!shown.contains("super-secret"), "{shown}");
         assert!(!shown.contains("tok-secret"), "{shown}");
+    }
+
+    /// A builder whose environment is `vars`, and whose credentials file is `file` when given.
+    fn from_environment(vars: &[(&str, &str)], file: Option<&str>) -> ConfigBuilder {
+        let mut vars: std::collections::HashMap<String, String> = vars
+            .iter()
+            .map(|(name, value)| ((*name).to_owned(), (*value).to_owned()))
+            .collect();
+        if let Some(text) = file {
+            let path = std::env::temp_dir().join(format!(
+                "tc-config-test-{}-{}",
+                std::process::id(),
+                fastrand::u64(..)
+            ));
+            std::fs::write(&path, text).unwrap();
+            vars.insert(
+                crate::credentials::ENV_CREDENTIALS_FILE.to_owned(),
+                path.display().to_string(),
+            );
+        }
+        Config::builder()
+            .credentials(Credentials::new("AKIDx", "key"))
+            .lookup(move |name| vars.get(name).cloned())
+    }
+
+    #[test]
+    fn the_region_comes_from_the_builder_then_the_environment_then_the_profile() {
+        let profile = "[default]\nsecret_id = AKIDa\nsecret_key = k\nregion = ap-beijing\n\n\
+                       [prod]\nsecret_id = AKIDb\nsecret_key = k\nregion = ap-shanghai\n";
+        let region = |builder: ConfigBuilder| builder.build().unwrap().region().map(str::to_owned);
+        let env = [(ENV_REGION, "ap-chengdu")];
+        assert_eq!(
+            region(from_environment(&env, Some(profile)).region("ap-hongkong")).as_deref(),
+            Some("ap-hongkong")
+        );
+        assert_eq!(
+            region(from_environment(&env, Some(profile))).as_deref(),
+            Some("ap-chengdu")
+        );
+        assert_eq!(
+            region(from_environment(&[], Some(profile))).as_deref(),
+            Some("ap-beijing")
+        );
+        assert_eq!(
+            region(from_environment(&[], Some(profile)).profile("prod")).as_deref(),
+            Some("ap-shanghai")
+        );
+        // An empty variable counts as unset.
+        assert_eq!(
+            region(from_environment(&[(ENV_REGION, "")], Some(profile))).as_deref(),
+            Some("ap-beijing")
+        );
+        assert_eq!(region(from_environment(&env, None).without_region()), None);
+    }
+
+    #[test]
+    fn without_any_region_the_build_fails_naming_the_setting() {
+        let no_region = "[default]\nsecret_id = AKIDa\nsecret_key = k\n";
+        for file in [None, Some(no_region)] {
+            let err = from_environment(&[], file).build().unwrap_err();
+            assert_eq!(err.setting(), "region", "{err}");
+            let shown = err.to_string();
+            assert!(shown.contains(ENV_REGION), "{shown}");
+            assert!(shown.contains("without_region"), "{shown}");
+        }
+        let err = from_environment(&[(ENV_REGION, "Bad Region\n")], None)
+            .build()
+            .unwrap_err();
+        assert_eq!(err.setting(), "region");
+        assert!(err.to_string().contains(ENV_REGION), "{err}");
+        let err = from_environment(&[], Some("[default]\nregion = x y\n"))
+            .build()
+            .unwrap_err();
+        assert!(err.to_string().contains("profile [default]"), "{err}");
     }
 }

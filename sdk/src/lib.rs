@@ -48,6 +48,7 @@ pub mod config;
 pub mod credentials;
 pub mod endpoint;
 pub mod error;
+pub mod generic;
 pub mod rate_limit;
 pub mod retry;
 pub mod runtime;
@@ -60,8 +61,8 @@ mod services;
 pub use config::{Config, ConfigBuilder, ConfigError, Language};
 pub use credentials::{Credentials, CredentialsError};
 pub use error::{
-    BuildError, InvalidResponse, InvalidResponseKind, SdkError, ServiceError, TimeoutError,
-    TransportError,
+    BuildError, ErrorMetadata, GenericError, InvalidResponse, InvalidResponseKind, SdkError,
+    ServiceError, TimeoutError, TransportError,
 };
 pub use rate_limit::RateLimits;
 pub use retry::RetryConfig;

@@ -100,14 +100,15 @@ impl Default for RateLimits {
 /// The span of departures that one second of arrivals can hold, as a multiple of a second.
 const JITTER_WINDOW: f64 = 1.05;
 
-/// The buckets of one action (service and action name), by the secret id that signs.
-type ActionBuckets = HashMap<String, Bucket>;
+/// The buckets of one action, by the secret id that signs.
+type ActionBuckets = HashMap<String, Option<Bucket>>;
 
-/// The buckets of one configuration, shared by its clients: by service and action, then by the
-/// secret id that signs (two levels, so that a lookup needs no owned key).
+/// The buckets of one configuration, shared by its clients: by service, by action, then by the
+/// secret id that signs (levels, so that a lookup needs no owned key, and action names known
+/// only at run time work as well as generated ones).
 #[derive(Debug, Default)]
 pub(crate) struct RateLimiter {
-    buckets: Mutex<HashMap<(&'static str, &'static str), ActionBuckets>>,
+    buckets: Mutex<HashMap<String, HashMap<String, ActionBuckets>>>,
 }
 
 /// A token bucket kept as the "theoretical arrival time" of the generic cell rate algorithm: the
@@ -117,14 +118,27 @@ struct Bucket {
     next_free: Instant,
 }
 
+/// Runs `f` on the entry of `key` in `map`, inserting a default one first when there is none:
+/// looked up by `&str`, so the key is copied only the first time.
+fn with_entry<V: Default, R>(
+    map: &mut HashMap<String, V>,
+    key: &str,
+    f: impl FnOnce(&mut V) -> R,
+) -> Option<R> {
+    if !map.contains_key(key) {
+        map.insert(key.to_owned(), V::default());
+    }
+    map.get_mut(key).map(f)
+}
+
 impl RateLimiter {
     /// Reserves a slot for one request and returns how long to wait before sending it.
     ///
     /// `rate` is in requests per second and `burst` is how many may go out back to back.
     pub(crate) fn reserve(
         &self,
-        service: &'static str,
-        action: &'static str,
+        service: &str,
+        action: &str,
         secret_id: &str,
         (rate, burst): (f64, u32),
         now: Instant,
@@ -135,18 +149,22 @@ impl RateLimiter {
             .buckets
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let by_secret_id = buckets.entry((service, action)).or_default();
-        if !by_secret_id.contains_key(secret_id) {
-            by_secret_id.insert(secret_id.to_owned(), Bucket { next_free: now });
-        }
-        let Some(bucket) = by_secret_id.get_mut(secret_id) else {
-            // Unreachable: the bucket was added just above.
-            return Duration::ZERO;
+        let reserve = |bucket: &mut Option<Bucket>| {
+            let bucket = bucket.get_or_insert(Bucket { next_free: now });
+            let start = bucket.next_free.max(now);
+            let send_at = start.checked_sub(tolerance).unwrap_or(now).max(now);
+            bucket.next_free = start + interval;
+            send_at - now
         };
-        let start = bucket.next_free.max(now);
-        let send_at = start.checked_sub(tolerance).unwrap_or(now).max(now);
-        bucket.next_free = start + interval;
-        send_at - now
+        with_entry(&mut buckets, service, |actions| {
+            with_entry(actions, action, |by_secret_id| {
+                with_entry(by_secret_id, secret_id, reserve)
+            })
+        })
+        .flatten()
+        .flatten()
+        // Unreachable: each entry is inserted when missing.
+        .unwrap_or(Duration::ZERO)
     }
 }
 

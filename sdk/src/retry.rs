@@ -263,14 +263,14 @@ mod tests {
             code.to_owned(),
             "message".to_owned(),
             "req".to_owned(),
-            "CreateMigrateJob",
+            "CreateMigrateJob".into(),
             200,
         ))
     }
 
     fn page(status: u16) -> SdkError<()> {
         SdkError::InvalidResponse(InvalidResponse::new(
-            "CreateMigrateJob",
+            "CreateMigrateJob".into(),
             status,
             InvalidResponseKind::HttpStatus,
             None,
@@ -339,7 +339,7 @@ mod tests {
         drop(listener);
         let source = reqwest::Client::new().post(&url).send().await.unwrap_err();
         let err: SdkError<()> =
-            SdkError::Transport(TransportError::new("CreateMigrateJob", url, source));
+            SdkError::Transport(TransportError::new("CreateMigrateJob".into(), url, source));
         assert_eq!(retried(&err), (true, true), "{err}");
     }
 

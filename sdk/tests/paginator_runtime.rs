@@ -10,11 +10,7 @@ use tencentcloud_sdk::runtime::{
     self as rt, BuildError, ErrorKind, Handle, Paginated, Paginator, ServiceInfo,
 };
 
-static SERVICE: ServiceInfo = ServiceInfo {
-    name: "demo",
-    version: "2021-01-01",
-    endpoint_prefix: "demo",
-};
+static SERVICE: ServiceInfo = ServiceInfo::new("demo", "2021-01-01", "demo");
 
 /// One page of a hand-written list action, declared the way generated code declares answers.
 #[derive(Debug, Clone, Default, PartialEq, rt::Fields)]

@@ -11,8 +11,8 @@ use tencentcloud_sdk::runtime::{Action, ActionInfo, ErrorKind};
 
 #[test]
 fn a_service_named_like_a_keyword_keeps_its_name_on_the_wire() {
-    assert_eq!(service::SERVICE.name, "as");
-    assert_eq!(service::SERVICE.endpoint_prefix, "as");
+    assert_eq!(service::SERVICE.name(), "as");
+    assert_eq!(service::SERVICE.endpoint_prefix(), "as");
 }
 
 #[test]

@@ -65,6 +65,35 @@ impl ProfileFileProvider {
         ProfileFileProviderBuilder::default()
     }
 
+    /// The `region` the profile gives, if the file exists, has the profile and the profile sets
+    /// one. [`ConfigBuilder`](crate::ConfigBuilder) asks for it when it is given no region.
+    pub fn region(&self) -> Result<Option<String>, CredentialsError> {
+        Ok(self.region_and_place()?.map(|(region, _)| region))
+    }
+
+    /// The region and where it was found (`profile [default] of /root/.tencentcloud/credentials`).
+    pub(crate) fn region_and_place(&self) -> Result<Option<(String, String)>, CredentialsError> {
+        let (path, text) = match self.find() {
+            Ok(found) => found,
+            Err(err) if err.is_not_found() => return Ok(None),
+            Err(err) => return Err(err),
+        };
+        let sections = parse(&text).map_err(|err| {
+            CredentialsError::invalid(path.display().to_string(), err.to_string())
+        })?;
+        let region = sections
+            .iter()
+            .filter(|section| section.name == self.profile)
+            .flat_map(|section| &section.entries)
+            .find(|entry| entry.key.eq_ignore_ascii_case("region"))
+            .map(|entry| entry.value)
+            .filter(|region| !region.is_empty());
+        Ok(region.map(|region| {
+            let place = format!("profile [{}] of {}", self.profile, path.display());
+            (region.to_owned(), place)
+        }))
+    }
+
     fn load(&self) -> Result<Credentials, CredentialsError> {
         let (path, text) = self.find()?;
         let sections = parse(&text).map_err(|err| {
@@ -218,9 +247,12 @@ fn read_chosen(path: &Path, why: &str) -> Result<(PathBuf, String), CredentialsE
 /// The text of the file, or `None` when it does not exist.
 fn read(path: &Path) -> Result<Option<String>, CredentialsError> {
     match std::fs::read(path) {
-        Ok(bytes) => String::from_utf8(bytes).map(Some).map_err(|_| {
-            CredentialsError::invalid(path.display().to_string(), "is not UTF-8 text")
-        }),
+        Ok(bytes) => {
+            warn_if_shared(path);
+            String::from_utf8(bytes).map(Some).map_err(|_| {
+                CredentialsError::invalid(path.display().to_string(), "is not UTF-8 text")
+            })
+        }
         Err(err) if matches!(err.kind(), ErrorKind::NotFound | ErrorKind::NotADirectory) => {
             Ok(None)
         }
@@ -229,6 +261,41 @@ fn read(path: &Path) -> Result<Option<String>, CredentialsError> {
             format!("could not be read ({err})"),
         )),
     }
+}
+
+/// Logs a warning, once per file and process, when a credentials file can be read or written by
+/// its group or by others, as ssh does for a private key: the file holds secret keys.
+fn warn_if_shared(path: &Path) {
+    #[cfg(unix)]
+    {
+        use std::collections::HashSet;
+        use std::os::unix::fs::PermissionsExt;
+        use std::sync::{Mutex, OnceLock, PoisonError};
+
+        static WARNED: OnceLock<Mutex<HashSet<PathBuf>>> = OnceLock::new();
+        let Ok(metadata) = std::fs::metadata(path) else {
+            return;
+        };
+        let mode = metadata.permissions().mode() & 0o777;
+        if mode & 0o077 == 0 {
+            return;
+        }
+        let first_time = WARNED
+            .get_or_init(Mutex::default)
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(path.to_owned());
+        if first_time {
+            tracing::warn!(
+                file = %path.display(),
+                mode = format_args!("{mode:03o}"),
+                "the credentials file can be read by others than its owner; \
+                 restrict it with `chmod 600`"
+            );
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
 }
 
 /// A `[name]` section and its `key = value` lines, in file order.

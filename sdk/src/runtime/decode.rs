@@ -13,7 +13,7 @@ use serde_json::value::RawValue;
 
 use super::Action;
 use super::wire::{Key, Response, read_member};
-use crate::error::{ErrorKind, InvalidResponse, InvalidResponseKind, SdkError, ServiceError};
+use crate::error::{ErrorKind, InvalidResponse, InvalidResponseKind, Name, SdkError, ServiceError};
 
 /// The `Error` member of a failed answer.
 #[derive(Deserialize)]
@@ -34,15 +34,12 @@ pub fn decode_response<A: Action>(
     http_status: u16,
     body: &[u8],
 ) -> Result<A::Output, SdkError<A::Error>> {
-    decode::<A::Output>(A::INFO.name, http_status, body).map_err(|err| err.map_kind())
+    decode::<A::Output>(&Name::Borrowed(A::INFO.name), http_status, body)
+        .map_err(|err| err.map_kind())
 }
 
 /// Decodes an answer into `T`, leaving the error code unmapped.
-pub(crate) fn decode<T>(
-    action: &'static str,
-    http_status: u16,
-    body: &[u8],
-) -> Result<T, SdkError<()>>
+pub(crate) fn decode<T>(action: &Name, http_status: u16, body: &[u8]) -> Result<T, SdkError<()>>
 where
     T: Response + DeserializeOwned,
 {
@@ -58,12 +55,106 @@ where
                 error.code,
                 error.message,
                 output.request_id().to_owned(),
-                action,
+                action.clone(),
                 http_status,
             )))
         }
         // Something is off: find out exactly what, reading the body again.
         _ => Err(diagnose::<T>(action, http_status, body)),
+    }
+}
+
+/// Decodes the data of one event of a streamed answer into `T`, with its RequestId (empty when
+/// it has none).
+///
+/// The data is usually the members of the answer (`{"Choices": ..., "Id": ...}`), but may also
+/// be a whole answer (`{"Response": {...}}`); either way an `Error` member makes it a
+/// [`SdkError::Service`].
+pub(crate) fn decode_event<T>(action: &Name, data: &[u8]) -> Result<(T, String), SdkError<()>>
+where
+    T: Response + DeserializeOwned,
+{
+    let mut deserializer = serde_json::Deserializer::from_slice(data);
+    let decoded = EventSeed::<T>(PhantomData)
+        .deserialize(&mut deserializer)
+        .and_then(|decoded| deserializer.end().map(|()| decoded));
+    match decoded {
+        Ok((output, None)) if starts_with_brace(data) => {
+            let request_id = output.request_id().to_owned();
+            Ok((output, request_id))
+        }
+        Ok((output, Some(error))) => Err(SdkError::Service(ServiceError::new(
+            (),
+            error.code,
+            error.message,
+            output.request_id().to_owned(),
+            action.clone(),
+            200,
+        ))),
+        Ok(_) => Err(invalid_event(
+            action,
+            shape("the event's data is not a JSON object"),
+            data,
+        )),
+        Err(err) => {
+            let kind = match classify(&err) {
+                InvalidResponseKind::Shape(_) => {
+                    // Read again, only to name the member at fault.
+                    let mut deserializer = serde_json::Deserializer::from_slice(data);
+                    match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
+                        Err(err) => InvalidResponseKind::Shape(format!(
+                            "event data.{}: {}",
+                            err.path(),
+                            err.inner()
+                        )),
+                        Ok(_) => InvalidResponseKind::Shape(format!("event data: {err}")),
+                    }
+                }
+                other => other,
+            };
+            Err(invalid_event(action, kind, data))
+        }
+    }
+}
+
+fn invalid_event(action: &Name, kind: InvalidResponseKind, data: &[u8]) -> SdkError<()> {
+    SdkError::InvalidResponse(InvalidResponse::new(action.clone(), 200, kind, None, data))
+}
+
+/// Reads an event's data: the answer's members, or a whole `{"Response": ...}`.
+struct EventSeed<T>(PhantomData<fn() -> T>);
+
+impl<'de, T: Response> DeserializeSeed<'de> for EventSeed<T> {
+    type Value = (T, Option<ErrorBody>);
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de, T: Response> Visitor<'de> for EventSeed<T> {
+    type Value = (T, Option<ErrorBody>);
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object")
+    }
+
+    fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Self::Value, M::Error> {
+        let mut output = T::default();
+        let mut error = None;
+        while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
+            match &*key {
+                "Response" => {
+                    let (inner, inner_error) =
+                        map.next_value_seed(ResponseSeed::<T>(PhantomData))?;
+                    output = inner;
+                    error = inner_error.or(error);
+                }
+                "Error" => error = Some(map.next_value::<ErrorBody>()?),
+                _ => read_member(&mut map, &key, &mut output)?,
+            }
+        }
+        Ok((output, error))
     }
 }
 
@@ -150,8 +241,8 @@ struct Outcome {
 
 /// Why an answer could not be decoded, found by reading it step by step. Only called when the
 /// one-pass decoder failed, so it does not need to be fast.
-fn diagnose<T: DeserializeOwned>(
-    action: &'static str,
+pub(crate) fn diagnose<T: DeserializeOwned>(
+    action: &Name,
     http_status: u16,
     body: &[u8],
 ) -> SdkError<()> {
@@ -164,7 +255,7 @@ fn diagnose<T: DeserializeOwned>(
             InvalidResponseKind::HttpStatus
         };
         SdkError::InvalidResponse(InvalidResponse::new(
-            action,
+            action.clone(),
             http_status,
             kind,
             request_id,
@@ -199,7 +290,7 @@ fn diagnose<T: DeserializeOwned>(
             error.code,
             error.message,
             outcome.request_id.unwrap_or_default(),
-            action,
+            action.clone(),
             http_status,
         ));
     }
@@ -227,7 +318,7 @@ fn shape(detail: &str) -> InvalidResponseKind {
     InvalidResponseKind::Shape(detail.to_owned())
 }
 
-fn starts_with_brace(bytes: &[u8]) -> bool {
+pub(crate) fn starts_with_brace(bytes: &[u8]) -> bool {
     bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{')
 }
 

@@ -20,15 +20,18 @@ use tracing::field::Empty;
 use serde::de::DeserializeOwned;
 
 use super::decode::decode;
-use super::members::Request;
+use super::members::{Params, Request};
+use super::stream::{EventDecoder, EventSource, EventStream};
 use super::wire::Response;
-use super::{Action, ActionInfo, ServiceInfo};
+use super::{Action, ServiceInfo};
 use crate::calendar::parse_http_date;
-use crate::config::Config;
-use crate::config::ConfigError;
+use crate::config::{Config, ConfigError, MAX_CLOCK_CORRECTION};
 use crate::credentials::{Credentials, ProvideCredentials};
 use crate::endpoint::Endpoint;
-use crate::error::{BuildError, SdkError, TimeoutError, TransportError};
+use crate::error::{
+    BuildError, ErrorKind, InvalidResponse, InvalidResponseKind, Name, SdkError, TimeoutError,
+    TransportError,
+};
 use crate::retry::{self, RetryDecision};
 use crate::signer::{self, RequestSigner, SigningKey};
 
@@ -51,7 +54,7 @@ pub struct Handle {
 
 struct Inner {
     config: Config,
-    service: &'static ServiceInfo,
+    service: ServiceInfo,
     /// Where requests go and what they all share, or why the configuration gives no route
     /// (reported when a request is made: making a client cannot fail).
     route: Result<Route, ConfigError>,
@@ -73,7 +76,7 @@ struct Route {
 impl Route {
     fn new(config: &Config, service: &ServiceInfo) -> Result<Self, ConfigError> {
         let endpoint = Endpoint::resolve(
-            service.endpoint_prefix,
+            service.endpoint_prefix(),
             config.region.as_deref(),
             &config.endpoint,
         )?;
@@ -88,7 +91,7 @@ impl Route {
         let mut fixed_headers = HeaderMap::with_capacity(12);
         fixed_headers.insert(HOST, value(endpoint.host(), "endpoint")?);
         fixed_headers.insert(CONTENT_TYPE, HeaderValue::from_static(CONTENT_TYPE_JSON));
-        fixed_headers.insert(X_TC_VERSION, value(service.version, "service version")?);
+        fixed_headers.insert(X_TC_VERSION, value(service.version(), "version")?);
         fixed_headers.insert(X_TC_REQUESTCLIENT, HeaderValue::from_static(REQUEST_CLIENT));
         if let Some(region) = &config.region {
             fixed_headers.insert(X_TC_REGION, value(region, "region")?);
@@ -157,51 +160,119 @@ impl fmt::Debug for SignedRequest {
 impl fmt::Debug for Handle {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Handle")
-            .field("service", &self.inner.service.name)
-            .field("version", &self.inner.service.version)
+            .field("service", &self.inner.service.name())
+            .field("version", &self.inner.service.version())
             .field("endpoint", &self.endpoint())
             .field("config", &self.inner.config)
             .finish()
     }
 }
 
-/// A decoded answer of any action: the output, boxed so that the loop that sends requests is
-/// the same code for every action, with its RequestId.
+/// An answer of any action, boxed so that the loop that sends requests is the same code for
+/// every action, with its RequestId.
 pub(crate) struct Answer {
-    value: Box<dyn Any + Send>,
+    body: AnswerBody,
     request_id: String,
 }
 
-/// Reads an answer into an action's output type. Instantiated once per output type, it is the
-/// only part of sending that is.
-type Decoder = fn(&'static str, u16, &[u8]) -> Result<Answer, SdkError<()>>;
+enum AnswerBody {
+    /// The decoded output (of the type the call's decoder reads).
+    Decoded(Box<dyn Any + Send>),
+    /// A stream of events, not read yet.
+    Events(Box<EventSource>),
+}
 
-fn decode_answer<T: Response + DeserializeOwned>(
-    action: &'static str,
+/// Reads an answer into an output type. Instantiated once per output type, it is the only part
+/// of sending that is.
+pub(crate) type Decoder = fn(&Name, u16, &[u8]) -> Result<Answer, SdkError<()>>;
+
+/// The [`Decoder`] of a generated output type: one pass over the body.
+pub(crate) fn decode_answer<T: Response + DeserializeOwned + Send + 'static>(
+    action: &Name,
     http_status: u16,
     body: &[u8],
 ) -> Result<Answer, SdkError<()>> {
     let output = decode::<T>(action, http_status, body)?;
-    Ok(Answer {
-        request_id: output.request_id().to_owned(),
-        value: Box::new(output),
-    })
+    Ok(Answer::decoded(output.request_id().to_owned(), output))
 }
 
-/// A request ready to go: its action, its body and whether it may be sent twice.
+impl Answer {
+    /// The RequestId of the answer.
+    #[cfg_attr(not(test), allow(dead_code))]
+    pub(crate) fn request_id(&self) -> &str {
+        &self.request_id
+    }
+
+    pub(crate) fn decoded<T: Send + 'static>(request_id: String, value: T) -> Self {
+        Self {
+            body: AnswerBody::Decoded(Box::new(value)),
+            request_id,
+        }
+    }
+
+    /// The output, as the type its decoder made.
+    fn into_output<T: 'static, E: ErrorKind>(self, action: &Name) -> Result<T, SdkError<E>> {
+        let value = match self.body {
+            AnswerBody::Decoded(value) => value,
+            AnswerBody::Events(_) => {
+                return Err(SdkError::InvalidResponse(InvalidResponse::new(
+                    action.clone(),
+                    200,
+                    InvalidResponseKind::Shape(
+                        "a stream of events answered a call that did not ask for one".to_owned(),
+                    ),
+                    None,
+                    b"",
+                )));
+            }
+        };
+        value.downcast::<T>().map(|output| *output).map_err(|_| {
+            // Each future decodes with its own output type's decoder, so this cannot happen.
+            SdkError::Build(BuildError::invalid(
+                action.clone(),
+                "the answer was decoded as another type".to_owned(),
+            ))
+        })
+    }
+}
+
+/// How a request is sent: what the runtime needs to know of its action.
+#[derive(Debug, Clone)]
+pub(crate) struct Dispatch {
+    pub(crate) action: Name,
+    pub(crate) rate_limit: Option<u32>,
+    pub(crate) signed: bool,
+    pub(crate) multipart: bool,
+    pub(crate) safe_to_repeat: bool,
+    /// Whether the call takes its answer as a stream of events when the service sends one.
+    pub(crate) stream: bool,
+}
+
+impl Dispatch {
+    fn of<A: Action>(request: &Request<A>) -> Self {
+        let info = A::INFO;
+        Self {
+            action: Name::Borrowed(info.name),
+            rate_limit: info.rate_limit,
+            signed: info.signed,
+            multipart: info.multipart,
+            safe_to_repeat: request.safe_to_repeat(),
+            stream: false,
+        }
+    }
+}
+
+/// A request ready to go: how it is sent and its body.
 struct Outgoing {
-    info: ActionInfo,
+    how: Dispatch,
     body: Bytes,
     /// `None` for JSON; the `multipart/form-data` type with its boundary otherwise.
     content_type: Option<String>,
-    safe_to_repeat: bool,
 }
 
 impl Outgoing {
-    fn new<A: Action>(request: &Request<A>) -> Result<Self, BuildError> {
-        let (info, params) = (A::INFO, request.params());
-        let safe_to_repeat = request.safe_to_repeat();
-        let (body, content_type) = if info.multipart || params.has_binary() {
+    fn new(how: Dispatch, params: &Params) -> Result<Self, BuildError> {
+        let (body, content_type) = if how.multipart || params.has_binary() {
             let boundary = super::multipart::boundary();
             let body = super::multipart::body(params.parts(), &boundary);
             (
@@ -210,69 +281,129 @@ impl Outgoing {
             )
         } else {
             let body = serde_json::to_vec(params).map_err(|err| {
-                BuildError::invalid(info.name, format!("could not be serialized: {err}"))
+                BuildError::invalid(
+                    how.action.clone(),
+                    format!("could not be serialized: {err}"),
+                )
             })?;
             (body, None)
         };
         Ok(Self {
-            info,
+            how,
             body: Bytes::from(body),
             content_type,
-            safe_to_repeat,
         })
     }
 }
 
-type CallFuture = Pin<Box<dyn Future<Output = Result<Answer, SdkError<()>>> + Send>>;
+pub(crate) type CallFuture = Pin<Box<dyn Future<Output = Result<Answer, SdkError<()>>> + Send>>;
 
-/// The answer of a call of action `A` on its way: await it.
+/// The answer of a call on its way: await it for the output `T` or the error with kind `E`.
 ///
 /// Everything a call does (credentials, rate limit, signing, retries) runs in one future shared
-/// by every action; this wrapper only gives the answer its type.
+/// by every action, generated or [generic](crate::generic); this wrapper only gives the answer
+/// its type.
 #[must_use = "nothing is sent until the call is awaited"]
-pub struct Sending<A> {
+pub struct Sending<T, E> {
     future: CallFuture,
-    action: PhantomData<fn() -> A>,
+    action: Name,
+    types: PhantomData<fn() -> (T, E)>,
 }
 
-impl<A: Action> Sending<A> {
-    fn new(future: CallFuture) -> Self {
+impl<T: 'static, E: ErrorKind> Sending<T, E> {
+    pub(crate) fn new(action: Name, future: CallFuture) -> Self {
         Self {
             future,
-            action: PhantomData,
+            action,
+            types: PhantomData,
         }
     }
 
-    fn failed(err: BuildError) -> Self {
-        Self::new(Box::pin(std::future::ready(Err(SdkError::Build(err)))))
+    pub(crate) fn failed(err: BuildError) -> Self {
+        let action = Name::Owned(err.structure().to_owned());
+        Self::new(
+            action,
+            Box::pin(std::future::ready(Err(SdkError::Build(err)))),
+        )
     }
 }
 
-impl<A: Action> Future for Sending<A> {
-    type Output = Result<A::Output, SdkError<A::Error>>;
+impl<T: 'static, E: ErrorKind> Future for Sending<T, E> {
+    type Output = Result<T, SdkError<E>>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        self.get_mut().future.as_mut().poll(cx).map(|answer| {
-            let answer = answer.map_err(SdkError::map_kind)?;
+        let this = self.get_mut();
+        this.future.as_mut().poll(cx).map(|answer| {
             answer
-                .value
-                .downcast::<A::Output>()
-                .map(|output| *output)
-                .map_err(|_| {
-                    // Each `Sending<A>` decodes with `A::Output`'s decoder, so this cannot happen.
-                    SdkError::Build(BuildError::invalid(
-                        A::INFO.name,
-                        "the answer was decoded as another type".to_owned(),
-                    ))
-                })
+                .map_err(SdkError::map_kind)?
+                .into_output(&this.action)
         })
     }
 }
 
-impl<A: Action> fmt::Debug for Sending<A> {
+impl<T, E> fmt::Debug for Sending<T, E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Sending")
-            .field("action", &A::INFO.name)
+            .field("action", &self.action)
+            .finish()
+    }
+}
+
+/// A call whose answer may come as a stream of events, on its way: await it for an
+/// [`EventStream`] of `T` items, or the error with kind `E` that came before any event.
+#[must_use = "nothing is sent until the call is awaited"]
+pub struct Streaming<T, E> {
+    future: CallFuture,
+    action: Name,
+    decoder: EventDecoder<T>,
+    types: PhantomData<fn() -> E>,
+}
+
+impl<T: 'static, E: ErrorKind> Streaming<T, E> {
+    pub(crate) fn new(action: Name, future: CallFuture, decoder: EventDecoder<T>) -> Self {
+        Self {
+            future,
+            action,
+            decoder,
+            types: PhantomData,
+        }
+    }
+
+    fn failed(err: BuildError, decoder: EventDecoder<T>) -> Self {
+        let action = Name::Owned(err.structure().to_owned());
+        let future = Box::pin(std::future::ready(Err(SdkError::Build(err))));
+        Self::new(action, future, decoder)
+    }
+}
+
+impl<T: 'static, E: ErrorKind> Future for Streaming<T, E> {
+    type Output = Result<EventStream<T, E>, SdkError<E>>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.get_mut();
+        this.future.as_mut().poll(cx).map(|answer| {
+            let answer = answer.map_err(SdkError::map_kind)?;
+            match answer.body {
+                AnswerBody::Events(source) => Ok(EventStream::new(source, this.decoder)),
+                // The service answered in one piece, as it may when it does not stream.
+                body @ AnswerBody::Decoded(_) => {
+                    let answer = Answer {
+                        body,
+                        request_id: answer.request_id,
+                    };
+                    let request_id = answer.request_id.clone();
+                    let output = answer.into_output(&this.action)?;
+                    Ok(EventStream::single(output, request_id))
+                }
+            }
+        })
+    }
+}
+
+impl<T, E> fmt::Debug for Streaming<T, E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Streaming")
+            .field("action", &self.action)
             .finish()
     }
 }
@@ -280,14 +411,28 @@ impl<A: Action> fmt::Debug for Sending<A> {
 /// What one attempt brought back.
 struct Attempt {
     result: Result<Answer, SdkError<()>>,
-    /// The service's clock, from the answer's `Date` header.
-    server_time: Option<u64>,
+    /// The answer's `Date` header, read only if the service says the clock is off.
+    server_date: Option<HeaderValue>,
+}
+
+impl Attempt {
+    fn failed(err: SdkError<()>) -> Self {
+        Self {
+            result: Err(err),
+            server_date: None,
+        }
+    }
 }
 
 impl Handle {
     /// Connects a service version with a configuration.
     pub fn new(config: Config, service: &'static ServiceInfo) -> Self {
-        let route = Route::new(&config, service);
+        Self::for_service(config, service.clone())
+    }
+
+    /// Connects a service version known only at run time (see [`ServiceInfo::named`]).
+    pub fn for_service(config: Config, service: ServiceInfo) -> Self {
+        let route = Route::new(&config, &service);
         Self {
             inner: Arc::new(Inner {
                 config,
@@ -304,8 +449,8 @@ impl Handle {
     }
 
     /// The service version this handle talks to.
-    pub fn service(&self) -> &'static ServiceInfo {
-        self.inner.service
+    pub fn service(&self) -> &ServiceInfo {
+        &self.inner.service
     }
 
     /// Where requests go, or why no endpoint could be made from the configuration.
@@ -314,11 +459,11 @@ impl Handle {
     }
 
     /// The route, or the configuration's mistake as a build error of `action`.
-    fn route(&self, action: &'static str) -> Result<&Route, SdkError<()>> {
+    fn route(&self, action: &Name) -> Result<&Route, SdkError<()>> {
         self.inner
             .route
             .as_ref()
-            .map_err(|err| SdkError::Build(BuildError::invalid(action, err.to_string())))
+            .map_err(|err| SdkError::Build(BuildError::invalid(action.clone(), err.to_string())))
     }
 
     /// Sends a built request and decodes its answer, with the configured retries, rate limit
@@ -326,10 +471,32 @@ impl Handle {
     ///
     /// The span carries `service`, `version`, `action` and `region` from the start, and records
     /// `attempts`, `request_id`, `status` (`ok` or what failed) and `latency_ms` at the end.
-    pub fn send<A: Action>(&self, request: &Request<A>) -> Sending<A> {
-        match Outgoing::new(request) {
-            Ok(outgoing) => Sending::new(self.start(outgoing, decode_answer::<A::Output>)),
+    pub fn send<A: Action>(&self, request: &Request<A>) -> Sending<A::Output, A::Error> {
+        let how = Dispatch::of(request);
+        let action = how.action.clone();
+        match Outgoing::new(how, request.params()) {
+            Ok(outgoing) => Sending::new(action, self.start(outgoing, decode_answer::<A::Output>)),
             Err(err) => Sending::failed(err),
+        }
+    }
+
+    /// Sends a built request whose answer may be a stream of events (`text/event-stream`), as
+    /// [`send`](Self::send) does otherwise. Retries stop once events start to arrive.
+    ///
+    /// The request is sent as it is: an action that streams only when asked (`Stream: true`)
+    /// must be asked in the request.
+    pub fn send_stream<A: Action>(&self, request: &Request<A>) -> Streaming<A::Output, A::Error> {
+        let mut how = Dispatch::of(request);
+        how.stream = true;
+        let action = how.action.clone();
+        let decoder = super::decode::decode_event::<A::Output>;
+        match Outgoing::new(how, request.params()) {
+            Ok(outgoing) => Streaming::new(
+                action,
+                self.start(outgoing, decode_answer::<A::Output>),
+                decoder,
+            ),
+            Err(err) => Streaming::failed(err, decoder),
         }
     }
 
@@ -337,11 +504,33 @@ impl Handle {
     pub(crate) fn send_checked<A: Action>(
         &self,
         request: Result<Request<A>, BuildError>,
-    ) -> Sending<A> {
+    ) -> Sending<A::Output, A::Error> {
         match request {
             Ok(request) => self.send(&request),
             Err(err) => Sending::failed(err),
         }
+    }
+
+    /// Like [`send_checked`](Self::send_checked), for an answer that may stream.
+    pub(crate) fn send_checked_stream<A: Action>(
+        &self,
+        request: Result<Request<A>, BuildError>,
+    ) -> Streaming<A::Output, A::Error> {
+        match request {
+            Ok(request) => self.send_stream(&request),
+            Err(err) => Streaming::failed(err, super::decode::decode_event::<A::Output>),
+        }
+    }
+
+    /// Sends parameters however `how` says, decoding the answer with `decoder`: the one entry
+    /// to the send loop, for generated and generic calls alike.
+    pub(crate) fn dispatch(
+        &self,
+        how: Dispatch,
+        params: &Params,
+        decoder: Decoder,
+    ) -> Result<CallFuture, BuildError> {
+        Outgoing::new(how, params).map(|outgoing| self.start(outgoing, decoder))
     }
 
     /// The future of a call; not generic, so that it is compiled once for every action.
@@ -354,9 +543,9 @@ impl Handle {
     async fn call(&self, outgoing: Outgoing, decoder: Decoder) -> Result<Answer, SdkError<()>> {
         let span = tracing::debug_span!(
             "tencentcloud_call",
-            service = self.inner.service.name,
-            version = self.inner.service.version,
-            action = outgoing.info.name,
+            service = self.inner.service.name(),
+            version = self.inner.service.version(),
+            action = &*outgoing.how.action,
             region = self.inner.config.region.as_deref().unwrap_or(""),
             attempts = Empty,
             request_id = Empty,
@@ -395,19 +584,18 @@ impl Handle {
     ) -> Result<Answer, SdkError<()>> {
         let inner = &*self.inner;
         let config = &inner.config;
-        let info = &outgoing.info;
-        let route = self.route(info.name)?;
+        let how = &outgoing.how;
+        let route = self.route(&how.action)?;
         let deadline = config.operation_timeout.map(|timeout| started + timeout);
         let out_of_time = |attempts, waiting_for| {
             SdkError::Timeout(TimeoutError::new(
-                info.name,
+                how.action.clone(),
                 config.operation_timeout.unwrap_or_default(),
                 attempts,
                 waiting_for,
             ))
         };
-        let safe_to_repeat = outgoing.safe_to_repeat;
-        let bucket = config.rate_limits.bucket_for(info.rate_limit);
+        let bucket = config.rate_limits.bucket_for(how.rate_limit);
         let span = tracing::Span::current();
         let mut rng = fastrand::Rng::new();
         let mut attempts = 0;
@@ -416,7 +604,7 @@ impl Handle {
         let mut clock_corrected = false;
         loop {
             // An action that is not signed (such as one that makes credentials) needs none.
-            let credentials = if info.signed {
+            let credentials = if how.signed {
                 Some(
                     config
                         .credentials
@@ -430,8 +618,8 @@ impl Handle {
             if let Some(bucket) = bucket {
                 let now = Instant::now();
                 let wait = config.shared.limiter.reserve(
-                    inner.service.name,
-                    info.name,
+                    inner.service.name(),
+                    &how.action,
                     credentials.as_ref().map_or("", |c| c.secret_id()),
                     bucket,
                     now,
@@ -480,25 +668,42 @@ impl Handle {
             );
 
             if err.code() == Some(SIGNATURE_EXPIRE) && !clock_corrected {
-                if let Some(server_time) = attempt.server_time {
-                    clock_corrected = true;
-                    let offset = config.shared.clock.correct_to(server_time);
-                    tracing::warn!(
-                        offset_secs = offset,
-                        "the local clock is off from the service's; signing with the service's time from now on"
-                    );
-                    continue;
+                if let Some((date, server_time)) = attempt.server_date.as_ref().and_then(|value| {
+                    let text = value.to_str().ok()?;
+                    Some((text, parse_http_date(text)?))
+                }) {
+                    match config
+                        .shared
+                        .clock
+                        .correct_within(server_time, MAX_CLOCK_CORRECTION)
+                    {
+                        Ok(offset) => {
+                            clock_corrected = true;
+                            tracing::warn!(
+                                offset_secs = offset,
+                                "the local clock is off from the service's; signing with the service's time from now on"
+                            );
+                            continue;
+                        }
+                        Err(offset) => {
+                            tracing::warn!(
+                                offset_secs = offset,
+                                "the service's Date is too far from the local clock to be believed; the clock is left alone"
+                            );
+                            return Err(implausible_date(&how.action, &err, date, offset));
+                        }
+                    }
                 }
             }
 
             failures += 1;
-            let reason = match retry::classify(&err, safe_to_repeat) {
+            let reason = match retry::classify(&err, how.safe_to_repeat) {
                 RetryDecision::Retry(reason) => reason,
                 RetryDecision::MayHaveRun(reason) => {
                     tracing::debug!(
                         reason,
                         "not retried: the request may have been carried out, and {} is not safe to repeat",
-                        info.name
+                        how.action
                     );
                     return Err(err);
                 }
@@ -526,7 +731,7 @@ impl Handle {
         }
     }
 
-    /// Signs and sends the request once, and decodes the answer.
+    /// Signs and sends the request once, and reads the answer.
     async fn attempt(
         &self,
         route: &Route,
@@ -536,58 +741,105 @@ impl Handle {
         timeout: Duration,
     ) -> Attempt {
         let config = &self.inner.config;
-        let action = outgoing.info.name;
         let timestamp = config.shared.clock.now();
         let headers = match self.headers(route, outgoing, credentials, timestamp) {
             Ok(headers) => headers,
-            Err(err) => {
-                return Attempt {
-                    result: Err(err),
-                    server_time: None,
-                };
-            }
+            Err(err) => return Attempt::failed(err),
         };
         let url = route.endpoint.url();
-        let transport =
-            |err| SdkError::Transport(TransportError::new(action, url.to_string(), err));
         // The signed headers become the request's own map, rather than being copied into it one
         // by one as `RequestBuilder::headers` would.
-        let response = match config
+        let mut request = match config
             .http
             .post(url.clone())
             .body(outgoing.body.clone())
             .build()
         {
-            Ok(mut request) => {
-                *request.headers_mut() = headers;
-                *request.timeout_mut() = Some(timeout);
-                config.http.execute(request).await
-            }
-            Err(err) => Err(err),
+            Ok(request) => request,
+            Err(err) => return Attempt::failed(self.transport(outgoing, err)),
         };
-        let response = match response {
+        *request.headers_mut() = headers;
+        if !outgoing.how.stream {
+            // The whole exchange, answer included, is bounded by reqwest.
+            *request.timeout_mut() = Some(timeout);
+            return self.exchange(request, outgoing, decoder).await;
+        }
+        // A stream may go on far longer than one attempt is allowed: the timeout bounds the wait
+        // for its start (or for a whole answer that is not a stream), and then the wait for
+        // each part of it.
+        match tokio::time::timeout(timeout, self.exchange(request, outgoing, decoder)).await {
+            Ok(attempt) => attempt,
+            Err(_) => Attempt::failed(SdkError::Transport(TransportError::timed_out(
+                outgoing.how.action.clone(),
+                url.to_string(),
+                timeout,
+            ))),
+        }
+    }
+
+    /// Sends the request and reads its answer, or the start of its stream of events.
+    async fn exchange(
+        &self,
+        request: reqwest::Request,
+        outgoing: &Outgoing,
+        decoder: Decoder,
+    ) -> Attempt {
+        let config = &self.inner.config;
+        let action = &outgoing.how.action;
+        let mut response = match config.http.execute(request).await {
             Ok(response) => response,
-            Err(err) => {
-                return Attempt {
-                    result: Err(transport(err)),
-                    server_time: None,
-                };
-            }
+            Err(err) => return Attempt::failed(self.transport(outgoing, err)),
         };
         let status = response.status().as_u16();
-        let server_time = response
-            .headers()
-            .get(DATE)
-            .and_then(|value| value.to_str().ok())
-            .and_then(parse_http_date);
-        let result = match response.bytes().await {
+        let server_date = response.headers().get(DATE).cloned();
+        if outgoing.how.stream && status == 200 && is_event_stream(response.headers()) {
+            let request_id = response
+                .headers()
+                .get(X_TC_REQUESTID)
+                .and_then(|value| value.to_str().ok())
+                .map(|id| crate::error::clip(id, 128).into_owned())
+                .unwrap_or_default();
+            let source = EventSource::new(
+                action.clone(),
+                response,
+                request_id.clone(),
+                config.timeout,
+                config.max_response_size,
+            );
+            return Attempt {
+                result: Ok(Answer {
+                    body: AnswerBody::Events(Box::new(source)),
+                    request_id,
+                }),
+                server_date,
+            };
+        }
+        let result = match read_body(&mut response, config.max_response_size).await {
             Ok(body) => decoder(action, status, &body),
-            Err(err) => Err(transport(err)),
+            Err(BodyError::TooLarge(limit)) => {
+                Err(SdkError::InvalidResponse(InvalidResponse::new(
+                    action.clone(),
+                    status,
+                    InvalidResponseKind::TooLarge { limit },
+                    None,
+                    b"",
+                )))
+            }
+            Err(BodyError::Transport(err)) => Err(self.transport(outgoing, err)),
         };
         Attempt {
             result,
-            server_time,
+            server_date,
         }
+    }
+
+    fn transport(&self, outgoing: &Outgoing, err: reqwest::Error) -> SdkError<()> {
+        let url = self
+            .inner
+            .route
+            .as_ref()
+            .map_or_else(|_| String::new(), |route| route.endpoint.url().to_string());
+        SdkError::Transport(TransportError::new(outgoing.how.action.clone(), url, err))
     }
 
     /// Serializes and signs a request without sending it, with credentials from the configured
@@ -616,7 +868,8 @@ impl Handle {
         credentials: &Credentials,
         timestamp: u64,
     ) -> Result<SignedRequest, SdkError<A::Error>> {
-        let outgoing = Outgoing::new(request).map_err(SdkError::Build)?;
+        let outgoing =
+            Outgoing::new(Dispatch::of(request), request.params()).map_err(SdkError::Build)?;
         self.sign_outgoing(&outgoing, credentials, timestamp)
             .map_err(SdkError::map_kind)
     }
@@ -627,7 +880,7 @@ impl Handle {
         credentials: &Credentials,
         timestamp: u64,
     ) -> Result<SignedRequest, SdkError<()>> {
-        let route = self.route(outgoing.info.name)?;
+        let route = self.route(&outgoing.how.action)?;
         let headers = self.headers(route, outgoing, Some(credentials), timestamp)?;
         Ok(SignedRequest {
             url: route.endpoint.url().clone(),
@@ -646,7 +899,7 @@ impl Handle {
         timestamp: u64,
     ) -> String {
         let inner = &*self.inner;
-        let service = inner.service.name;
+        let service = inner.service.name();
         let secret_key = credentials.shared_secret_key();
         let key = {
             let mut cached = inner
@@ -693,16 +946,18 @@ impl Handle {
         credentials: Option<&Credentials>,
         timestamp: u64,
     ) -> Result<HeaderMap, SdkError<()>> {
-        let action = outgoing.info.name;
+        let action = &outgoing.how.action;
         let invalid = |what: &str| {
             SdkError::Build(BuildError::invalid(
-                action,
+                action.clone(),
                 format!("{what} is not a valid HTTP header value"),
             ))
         };
-        if !is_header_text(action) {
-            return Err(invalid("the action"));
-        }
+        let action_header = match action {
+            Name::Borrowed(name) if is_header_text(name) => HeaderValue::from_static(name),
+            Name::Borrowed(_) => return Err(invalid("the action")),
+            Name::Owned(name) => HeaderValue::from_str(name).map_err(|_| invalid("the action"))?,
+        };
         let mut headers = route.fixed_headers.clone();
         let content_type = outgoing.content_type.as_deref();
         if let Some(content_type) = content_type {
@@ -725,10 +980,80 @@ impl Handle {
                 headers.insert(X_TC_TOKEN, token);
             }
         }
-        headers.insert(X_TC_ACTION, HeaderValue::from_static(action));
+        headers.insert(X_TC_ACTION, action_header);
         headers.insert(X_TC_TIMESTAMP, HeaderValue::from(timestamp));
         Ok(headers)
     }
+}
+
+/// The error of an `AuthFailure.SignatureExpire` answer whose `Date` is too far off to follow.
+fn implausible_date(
+    action: &Name,
+    err: &SdkError<()>,
+    date: &str,
+    offset_secs: i64,
+) -> SdkError<()> {
+    let service = err.as_service_error();
+    SdkError::InvalidResponse(InvalidResponse::new(
+        action.clone(),
+        service.map_or(200, |service| service.http_status()),
+        InvalidResponseKind::ImplausibleDate {
+            date: date.to_owned(),
+            offset_secs,
+        },
+        service.map(|service| service.request_id().to_owned()),
+        b"",
+    ))
+}
+
+/// Whether the answer is a stream of server-sent events.
+fn is_event_stream(headers: &HeaderMap) -> bool {
+    headers
+        .get(CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.split(';').next())
+        .is_some_and(|media| media.trim().eq_ignore_ascii_case("text/event-stream"))
+}
+
+/// Why a body could not be read.
+enum BodyError {
+    /// It is longer than this many bytes.
+    TooLarge(u64),
+    Transport(reqwest::Error),
+}
+
+/// Reads the whole body, but never more than `limit` bytes: a declared length above the limit
+/// is refused before reading, and an undeclared one is cut off when it passes it.
+async fn read_body(response: &mut reqwest::Response, limit: u64) -> Result<Bytes, BodyError> {
+    if response
+        .content_length()
+        .is_some_and(|length| length > limit)
+    {
+        return Err(BodyError::TooLarge(limit));
+    }
+    let capacity = response.content_length().unwrap_or(0);
+    // Most answers come in one chunk, which is used as it is.
+    let mut first: Option<Bytes> = None;
+    let mut joined: Vec<u8> = Vec::new();
+    let mut read: u64 = 0;
+    while let Some(chunk) = response.chunk().await.map_err(BodyError::Transport)? {
+        read = read.saturating_add(chunk.len() as u64);
+        if read > limit {
+            return Err(BodyError::TooLarge(limit));
+        }
+        match first.take() {
+            None if joined.is_empty() => first = Some(chunk),
+            earlier => {
+                if let Some(earlier) = earlier {
+                    let capacity = usize::try_from(capacity.max(read)).unwrap_or(usize::MAX);
+                    joined.reserve(capacity.saturating_sub(earlier.len()));
+                    joined.extend_from_slice(&earlier);
+                }
+                joined.extend_from_slice(&chunk);
+            }
+        }
+    }
+    Ok(first.unwrap_or_else(|| Bytes::from(joined)))
 }
 
 /// Whether `text` can be a header value as it is: visible ASCII and spaces, which
@@ -766,3 +1091,4 @@ const X_TC_REQUESTCLIENT: HeaderName = HeaderName::from_static("x-tc-requestclie
 const X_TC_REGION: HeaderName = HeaderName::from_static("x-tc-region");
 const X_TC_TOKEN: HeaderName = HeaderName::from_static("x-tc-token");
 const X_TC_LANGUAGE: HeaderName = HeaderName::from_static("x-tc-language");
+const X_TC_REQUESTID: HeaderName = HeaderName::from_static("x-tc-requestid");

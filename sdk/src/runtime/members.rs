@@ -472,9 +472,17 @@ impl<A: Action> Call<A> {
     }
 
     /// Checks the required members, then sends the request and waits for the answer.
-    pub fn send(self) -> super::Sending<A> {
+    pub fn send(self) -> super::Sending<A::Output, A::Error> {
         let (target, request) = self.into_request();
         target.send_checked(request)
+    }
+
+    /// Sets `Stream` to `true`, checks the required members, then sends the request and gives
+    /// its answer as a stream of events (see [`EventStream`](super::EventStream)); for actions
+    /// that stream when asked.
+    pub fn send_stream(self) -> super::Streaming<A::Output, A::Error> {
+        let (target, request) = self.param("Stream", Value::Bool(true)).into_request();
+        target.send_checked_stream(request)
     }
 
     /// Turns the call into a paginator that sends as many requests as it takes; see
@@ -511,7 +519,7 @@ impl<A: Action, T> Call<A, T> {
             .iter()
             .find(|name| !self.params.contains(name));
         let request = match missing {
-            Some(name) => Err(BuildError::missing(A::INFO.name, name)),
+            Some(name) => Err(BuildError::missing(A::INFO.name, *name)),
             None => Ok(Request::from_params(self.params)),
         };
         (self.target, request)
@@ -653,7 +661,7 @@ macro_rules! __action {
 
             /// Checks the required members, then sends the request and waits for the answer.
             #[inline]
-            pub fn send(self) -> $crate::runtime::Sending<$action> {
+            pub fn send(self) -> $crate::runtime::Sending<$response, $error> {
                 self.0.send()
             }
         }

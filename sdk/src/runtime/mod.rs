@@ -4,19 +4,21 @@
 //! and sends requests through a [`Handle`]. List actions page with a [`Paginator`]. Users rarely
 //! need this module directly, except to name the paginator types.
 
-mod decode;
-mod handle;
+pub(crate) mod decode;
+pub(crate) mod handle;
 mod members;
 mod multipart;
 mod paginate;
+mod stream;
 mod wire;
 
 pub use bytes::Bytes;
 pub use decode::decode_response;
-pub use handle::{CONTENT_TYPE_JSON, Handle, REQUEST_CLIENT, Sending, SignedRequest};
+pub use handle::{CONTENT_TYPE_JSON, Handle, REQUEST_CLIENT, Sending, SignedRequest, Streaming};
 pub(crate) use members::short_type_name;
 pub use members::{Call, Input, IntoMember, Member, Params, Request, redact_member, redact_within};
 pub use paginate::{Items, PageIndex, Paginated, Paginator};
+pub use stream::{Event, EventStream};
 pub use wire::{Fields, Response, Slot, Writer, deserialize_fields};
 
 /// The derives of generated structures and error enums (see `tencentcloud-sdk-derive`).
@@ -26,6 +28,10 @@ pub use crate::__action as action;
 pub use crate::__setter as setter;
 pub use crate::error::{BuildError, ErrorKind};
 
+use std::borrow::Cow;
+
+use crate::config::ConfigError;
+
 #[doc(hidden)]
 pub use serde;
 pub use serde::de::MapAccess;
@@ -33,14 +39,102 @@ pub use serde::de::MapAccess;
 pub use serde_json;
 
 /// A service version: the name in the credential scope, the API version and the host prefix.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+///
+/// Generated code makes one per version with [`ServiceInfo::new`]; a
+/// [`GenericClient`](crate::generic::GenericClient) makes one from names known only at run time.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ServiceInfo {
+    name: Cow<'static, str>,
+    version: Cow<'static, str>,
+    endpoint_prefix: Cow<'static, str>,
+}
+
+impl ServiceInfo {
+    /// A service version known when the program is compiled.
+    pub const fn new(
+        name: &'static str,
+        version: &'static str,
+        endpoint_prefix: &'static str,
+    ) -> Self {
+        Self {
+            name: Cow::Borrowed(name),
+            version: Cow::Borrowed(version),
+            endpoint_prefix: Cow::Borrowed(endpoint_prefix),
+        }
+    }
+
+    /// A service version named at run time, reached at `<name>.tencentcloudapi.com`.
+    ///
+    /// The name must be a host label (lowercase letters, digits and `-`) and the version a
+    /// date such as `2017-03-12`; the error names the one at fault.
+    pub fn named(
+        name: impl Into<Cow<'static, str>>,
+        version: impl Into<Cow<'static, str>>,
+    ) -> Result<Self, ConfigError> {
+        let (name, version) = (name.into(), version.into());
+        let label = |text: &str| {
+            !text.is_empty()
+                && text.len() <= 63
+                && text
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        };
+        if !label(&name) {
+            return Err(ConfigError::new(
+                "service",
+                format!("`{name}` is not a service name (lowercase letters, digits and `-`)"),
+            ));
+        }
+        let date = version.len() == 10
+            && version.bytes().enumerate().all(|(i, b)| match i {
+                4 | 7 => b == b'-',
+                _ => b.is_ascii_digit(),
+            });
+        if !date {
+            return Err(ConfigError::new(
+                "version",
+                format!("`{version}` is not an API version (a date such as 2017-03-12)"),
+            ));
+        }
+        Ok(Self {
+            endpoint_prefix: name.clone(),
+            name,
+            version,
+        })
+    }
+
     /// The service's short name as used in the credential scope (`dts`).
-    pub name: &'static str,
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
     /// The API version sent as `X-TC-Version` (`2018-03-30`).
-    pub version: &'static str,
+    pub fn version(&self) -> &str {
+        &self.version
+    }
+
     /// The first label of the service's host (`dts` in `dts.tencentcloudapi.com`).
-    pub endpoint_prefix: &'static str,
+    pub fn endpoint_prefix(&self) -> &str {
+        &self.endpoint_prefix
+    }
+}
+
+/// Whether an action's name says it only reads, and so may be sent again after a failure that
+/// leaves its outcome unknown: `Describe`, `Get`, `List` or `Inquire` followed by the next word
+/// (`DescribeInstances`, `GetUser`) or by nothing. `Getaway` and `Listener` are not reads.
+///
+/// Generated actions whose spec says nothing of idempotency follow the same rule (the code
+/// generator has its own copy, and a test holds the two to the same answers), and so do
+/// [generic calls](crate::generic).
+pub fn is_read_action(name: &str) -> bool {
+    ["Describe", "Get", "List", "Inquire"].iter().any(|verb| {
+        let Some(rest) = name.strip_prefix(verb) else {
+            return false;
+        };
+        rest.chars()
+            .next()
+            .is_none_or(|next| next.is_ascii_uppercase())
+    })
 }
 
 /// Wire name of the request member that makes a repeated request harmless.

@@ -83,7 +83,7 @@ enum State<A: Paginated> {
     /// The builder refused the request; yielded once.
     Invalid(BuildError),
     /// A page is on its way; the request is the one that asked for it.
-    Waiting(Request<A>, Sending<A>),
+    Waiting(Request<A>, Sending<A::Output, A::Error>),
     Done,
 }
 

@@ -401,14 +401,14 @@ mod tests {
             code.to_owned(),
             "message".to_owned(),
             "req".to_owned(),
-            "DescribeMigrateCheckJob",
+            "DescribeMigrateCheckJob".into(),
             200,
         ))
     }
 
     fn unusable(status: u16, kind: InvalidResponseKind) -> SdkError<()> {
         SdkError::InvalidResponse(InvalidResponse::new(
-            "DescribeMigrateCheckJob",
+            "DescribeMigrateCheckJob".into(),
             status,
             kind,
             None,

@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "aca",
-    version: "2021-03-23",
-    endpoint_prefix: "aca",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("aca", "2021-03-23", "aca");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

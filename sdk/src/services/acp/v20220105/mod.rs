@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "acp",
-    version: "2022-01-05",
-    endpoint_prefix: "acp",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("acp", "2022-01-05", "acp");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "adp",
-    version: "2026-05-20",
-    endpoint_prefix: "adp",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("adp", "2026-05-20", "adp");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

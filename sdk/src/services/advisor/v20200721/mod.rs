@@ -10,11 +10,11 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "advisor",
-    version: "2020-07-21",
-    endpoint_prefix: "advisor",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new(
+    "advisor",
+    "2020-07-21",
+    "advisor",
+);
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

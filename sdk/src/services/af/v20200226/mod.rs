@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "af",
-    version: "2020-02-26",
-    endpoint_prefix: "af",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("af", "2020-02-26", "af");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

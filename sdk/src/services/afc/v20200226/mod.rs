@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "afc",
-    version: "2020-02-26",
-    endpoint_prefix: "afc",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("afc", "2020-02-26", "afc");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

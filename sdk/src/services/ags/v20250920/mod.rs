@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "ags",
-    version: "2025-09-20",
-    endpoint_prefix: "ags",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("ags", "2025-09-20", "ags");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

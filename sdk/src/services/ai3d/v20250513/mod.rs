@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "ai3d",
-    version: "2025-05-13",
-    endpoint_prefix: "ai3d",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("ai3d", "2025-05-13", "ai3d");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,11 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "aiart",
-    version: "2022-12-29",
-    endpoint_prefix: "aiart",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new(
+    "aiart",
+    "2022-12-29",
+    "aiart",
+);
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

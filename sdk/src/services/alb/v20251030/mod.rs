@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "alb",
-    version: "2025-10-30",
-    endpoint_prefix: "alb",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("alb", "2025-10-30", "alb");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

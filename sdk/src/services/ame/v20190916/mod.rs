@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "ame",
-    version: "2019-09-16",
-    endpoint_prefix: "ame",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("ame", "2019-09-16", "ame");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

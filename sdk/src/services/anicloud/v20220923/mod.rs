@@ -10,11 +10,11 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "anicloud",
-    version: "2022-09-23",
-    endpoint_prefix: "anicloud",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new(
+    "anicloud",
+    "2022-09-23",
+    "anicloud",
+);
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,11 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "antiddos",
-    version: "2025-09-03",
-    endpoint_prefix: "antiddos",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new(
+    "antiddos",
+    "2025-09-03",
+    "antiddos",
+);
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

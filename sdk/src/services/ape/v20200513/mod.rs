@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "ape",
-    version: "2020-05-13",
-    endpoint_prefix: "ape",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("ape", "2020-05-13", "ape");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

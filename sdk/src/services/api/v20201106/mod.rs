@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "api",
-    version: "2020-11-06",
-    endpoint_prefix: "api",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("api", "2020-11-06", "api");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

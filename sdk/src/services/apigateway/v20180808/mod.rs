@@ -10,11 +10,11 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "apigateway",
-    version: "2018-08-08",
-    endpoint_prefix: "apigateway",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new(
+    "apigateway",
+    "2018-08-08",
+    "apigateway",
+);
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

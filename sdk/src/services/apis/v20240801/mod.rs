@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "apis",
-    version: "2024-08-01",
-    endpoint_prefix: "apis",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("apis", "2024-08-01", "apis");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

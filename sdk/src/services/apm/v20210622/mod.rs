@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "apm",
-    version: "2021-06-22",
-    endpoint_prefix: "apm",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("apm", "2021-06-22", "apm");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "asr",
-    version: "2019-06-14",
-    endpoint_prefix: "asr",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("asr", "2019-06-14", "asr");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

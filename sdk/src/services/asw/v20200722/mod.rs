@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "asw",
-    version: "2020-07-22",
-    endpoint_prefix: "asw",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("asw", "2020-07-22", "asw");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

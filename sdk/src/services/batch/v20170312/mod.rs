@@ -10,11 +10,11 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "batch",
-    version: "2017-03-12",
-    endpoint_prefix: "batch",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new(
+    "batch",
+    "2017-03-12",
+    "batch",
+);
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "bda",
-    version: "2020-03-24",
-    endpoint_prefix: "bda",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("bda", "2020-03-24", "bda");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

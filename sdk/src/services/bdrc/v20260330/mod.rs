@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "bdrc",
-    version: "2026-03-30",
-    endpoint_prefix: "bdrc",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("bdrc", "2026-03-30", "bdrc");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "bi",
-    version: "2022-01-05",
-    endpoint_prefix: "bi",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("bi", "2022-01-05", "bi");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,11 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "billing",
-    version: "2018-07-09",
-    endpoint_prefix: "billing",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new(
+    "billing",
+    "2018-07-09",
+    "billing",
+);
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

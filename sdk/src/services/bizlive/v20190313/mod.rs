@@ -10,11 +10,11 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "bizlive",
-    version: "2019-03-13",
-    endpoint_prefix: "bizlive",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new(
+    "bizlive",
+    "2019-03-13",
+    "bizlive",
+);
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

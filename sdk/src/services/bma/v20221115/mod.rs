@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "bma",
-    version: "2022-11-15",
-    endpoint_prefix: "bma",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("bma", "2022-11-15", "bma");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,11 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "bmeip",
-    version: "2018-06-25",
-    endpoint_prefix: "bmeip",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new(
+    "bmeip",
+    "2018-06-25",
+    "bmeip",
+);
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

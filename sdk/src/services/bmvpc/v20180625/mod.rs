@@ -10,11 +10,11 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "bmvpc",
-    version: "2018-06-25",
-    endpoint_prefix: "bmvpc",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new(
+    "bmvpc",
+    "2018-06-25",
+    "bmvpc",
+);
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

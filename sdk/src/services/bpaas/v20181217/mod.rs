@@ -10,11 +10,11 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "bpaas",
-    version: "2018-12-17",
-    endpoint_prefix: "bpaas",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new(
+    "bpaas",
+    "2018-12-17",
+    "bpaas",
+);
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "bri",
-    version: "2019-03-28",
-    endpoint_prefix: "bri",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("bri", "2019-03-28", "bri");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

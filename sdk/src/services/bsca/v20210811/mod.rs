@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "bsca",
-    version: "2021-08-11",
-    endpoint_prefix: "bsca",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("bsca", "2021-08-11", "bsca");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

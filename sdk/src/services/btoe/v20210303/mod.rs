@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "btoe",
-    version: "2021-03-03",
-    endpoint_prefix: "btoe",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("btoe", "2021-03-03", "btoe");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "ca",
-    version: "2023-02-28",
-    endpoint_prefix: "ca",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("ca", "2023-02-28", "ca");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "cam",
-    version: "2019-01-16",
-    endpoint_prefix: "cam",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("cam", "2019-01-16", "cam");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

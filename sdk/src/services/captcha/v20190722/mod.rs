@@ -10,11 +10,11 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "captcha",
-    version: "2019-07-22",
-    endpoint_prefix: "captcha",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new(
+    "captcha",
+    "2019-07-22",
+    "captcha",
+);
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

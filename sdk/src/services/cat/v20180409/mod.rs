@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "cat",
-    version: "2018-04-09",
-    endpoint_prefix: "cat",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("cat", "2018-04-09", "cat");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "cbs",
-    version: "2017-03-12",
-    endpoint_prefix: "cbs",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("cbs", "2017-03-12", "cbs");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "ccc",
-    version: "2020-02-10",
-    endpoint_prefix: "ccc",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("ccc", "2020-02-10", "ccc");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

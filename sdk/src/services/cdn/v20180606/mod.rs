@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "cdn",
-    version: "2018-06-06",
-    endpoint_prefix: "cdn",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("cdn", "2018-06-06", "cdn");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

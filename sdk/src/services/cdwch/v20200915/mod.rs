@@ -10,11 +10,11 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "cdwch",
-    version: "2020-09-15",
-    endpoint_prefix: "cdwch",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new(
+    "cdwch",
+    "2020-09-15",
+    "cdwch",
+);
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

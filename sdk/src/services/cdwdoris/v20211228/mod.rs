@@ -10,11 +10,11 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "cdwdoris",
-    version: "2021-12-28",
-    endpoint_prefix: "cdwdoris",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new(
+    "cdwdoris",
+    "2021-12-28",
+    "cdwdoris",
+);
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,11 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "cdwpg",
-    version: "2020-12-30",
-    endpoint_prefix: "cdwpg",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new(
+    "cdwpg",
+    "2020-12-30",
+    "cdwpg",
+);
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

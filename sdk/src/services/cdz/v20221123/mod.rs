@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "cdz",
-    version: "2022-11-23",
-    endpoint_prefix: "cdz",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("cdz", "2022-11-23", "cdz");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

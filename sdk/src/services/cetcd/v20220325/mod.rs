@@ -10,11 +10,11 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "cetcd",
-    version: "2022-03-25",
-    endpoint_prefix: "cetcd",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new(
+    "cetcd",
+    "2022-03-25",
+    "cetcd",
+);
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

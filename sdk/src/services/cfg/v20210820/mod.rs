@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "cfg",
-    version: "2021-08-20",
-    endpoint_prefix: "cfg",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("cfg", "2021-08-20", "cfg");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

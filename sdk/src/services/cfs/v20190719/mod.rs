@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "cfs",
-    version: "2019-07-19",
-    endpoint_prefix: "cfs",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("cfs", "2019-07-19", "cfs");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "cfw",
-    version: "2019-09-04",
-    endpoint_prefix: "cfw",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("cfw", "2019-09-04", "cfw");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "chc",
-    version: "2023-04-18",
-    endpoint_prefix: "chc",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("chc", "2023-04-18", "chc");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

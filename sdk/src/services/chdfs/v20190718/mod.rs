@@ -10,11 +10,11 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "chdfs",
-    version: "2019-07-18",
-    endpoint_prefix: "chdfs",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new(
+    "chdfs",
+    "2019-07-18",
+    "chdfs",
+);
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "ciam",
-    version: "2022-03-31",
-    endpoint_prefix: "ciam",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("ciam", "2022-03-31", "ciam");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

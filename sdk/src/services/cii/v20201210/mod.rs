@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "cii",
-    version: "2020-12-10",
-    endpoint_prefix: "cii",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("cii", "2020-12-10", "cii");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

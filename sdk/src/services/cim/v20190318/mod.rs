@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "cim",
-    version: "2019-03-18",
-    endpoint_prefix: "cim",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("cim", "2019-03-18", "cim");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

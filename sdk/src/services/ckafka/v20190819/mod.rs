@@ -10,11 +10,11 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "ckafka",
-    version: "2019-08-19",
-    endpoint_prefix: "ckafka",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new(
+    "ckafka",
+    "2019-08-19",
+    "ckafka",
+);
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "clb",
-    version: "2018-03-17",
-    endpoint_prefix: "clb",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("clb", "2018-03-17", "clb");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,11 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "cloudapp",
-    version: "2022-05-30",
-    endpoint_prefix: "cloudapp",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new(
+    "cloudapp",
+    "2022-05-30",
+    "cloudapp",
+);
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

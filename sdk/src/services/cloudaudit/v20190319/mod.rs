@@ -10,11 +10,11 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "cloudaudit",
-    version: "2019-03-19",
-    endpoint_prefix: "cloudaudit",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new(
+    "cloudaudit",
+    "2019-03-19",
+    "cloudaudit",
+);
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

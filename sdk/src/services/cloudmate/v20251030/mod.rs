@@ -10,11 +10,11 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "cloudmate",
-    version: "2025-10-30",
-    endpoint_prefix: "cloudmate",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new(
+    "cloudmate",
+    "2025-10-30",
+    "cloudmate",
+);
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

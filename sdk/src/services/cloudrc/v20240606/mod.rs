@@ -10,11 +10,11 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "cloudrc",
-    version: "2024-06-06",
-    endpoint_prefix: "cloudrc",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new(
+    "cloudrc",
+    "2024-06-06",
+    "cloudrc",
+);
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

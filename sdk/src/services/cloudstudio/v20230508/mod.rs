@@ -10,11 +10,11 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "cloudstudio",
-    version: "2023-05-08",
-    endpoint_prefix: "cloudstudio",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new(
+    "cloudstudio",
+    "2023-05-08",
+    "cloudstudio",
+);
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

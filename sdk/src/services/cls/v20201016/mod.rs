@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "cls",
-    version: "2020-10-16",
-    endpoint_prefix: "cls",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("cls", "2020-10-16", "cls");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {
@@ -2454,6 +2450,13 @@ impl<T> ChatCompletionsCall<T> {
     rt::setter!(messages, "Messages", list Message);
     rt::setter!(stream, "Stream", bool);
     rt::setter!(metadata, "Metadata", list MetadataItem);
+}
+impl ChatCompletionsCall {
+    /// Sets `Stream` to `true`, then sends the request like [`send`](Self::send); the answer comes as a stream of events, each a [`ChatCompletionsResponse`] with the members it carries (see [`rt::EventStream`]).
+    #[inline]
+    pub fn send_stream(self) -> rt::Streaming<ChatCompletionsResponse, Error> {
+        self.0.send_stream()
+    }
 }
 /// The answer of [`Client::chat_completions`] (`ChatCompletions`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]

@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "cme",
-    version: "2019-10-29",
-    endpoint_prefix: "cme",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("cme", "2019-10-29", "cme");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

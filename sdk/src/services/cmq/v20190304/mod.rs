@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "cmq",
-    version: "2019-03-04",
-    endpoint_prefix: "cmq",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("cmq", "2019-03-04", "cmq");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

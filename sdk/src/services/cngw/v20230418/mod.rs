@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "cngw",
-    version: "2023-04-18",
-    endpoint_prefix: "cngw",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("cngw", "2023-04-18", "cngw");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,11 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "config",
-    version: "2022-08-02",
-    endpoint_prefix: "config",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new(
+    "config",
+    "2022-08-02",
+    "config",
+);
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

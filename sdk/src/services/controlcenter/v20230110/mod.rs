@@ -10,11 +10,11 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "controlcenter",
-    version: "2023-01-10",
-    endpoint_prefix: "controlcenter",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new(
+    "controlcenter",
+    "2023-01-10",
+    "controlcenter",
+);
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "cpdp",
-    version: "2019-08-20",
-    endpoint_prefix: "cpdp",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("cpdp", "2019-08-20", "cpdp");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "csip",
-    version: "2022-11-21",
-    endpoint_prefix: "csip",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("csip", "2022-11-21", "csip");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

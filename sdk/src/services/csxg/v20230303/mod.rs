@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "csxg",
-    version: "2023-03-03",
-    endpoint_prefix: "csxg",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("csxg", "2023-03-03", "csxg");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "ctem",
-    version: "2023-11-28",
-    endpoint_prefix: "ctem",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("ctem", "2023-11-28", "ctem");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

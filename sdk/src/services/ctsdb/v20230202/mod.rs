@@ -10,11 +10,11 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "ctsdb",
-    version: "2023-02-02",
-    endpoint_prefix: "ctsdb",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new(
+    "ctsdb",
+    "2023-02-02",
+    "ctsdb",
+);
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "cwp",
-    version: "2018-02-28",
-    endpoint_prefix: "cwp",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("cwp", "2018-02-28", "cwp");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

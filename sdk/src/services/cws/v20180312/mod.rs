@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "cws",
-    version: "2018-03-12",
-    endpoint_prefix: "cws",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("cws", "2018-03-12", "cws");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

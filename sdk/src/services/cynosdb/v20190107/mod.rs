@@ -10,11 +10,11 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "cynosdb",
-    version: "2019-01-07",
-    endpoint_prefix: "cynosdb",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new(
+    "cynosdb",
+    "2019-01-07",
+    "cynosdb",
+);
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,11 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "dataagent",
-    version: "2025-05-13",
-    endpoint_prefix: "dataagent",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new(
+    "dataagent",
+    "2025-05-13",
+    "dataagent",
+);
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,11 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "databuddy",
-    version: "2026-07-15",
-    endpoint_prefix: "databuddy",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new(
+    "databuddy",
+    "2026-07-15",
+    "databuddy",
+);
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "dayu",
-    version: "2018-07-09",
-    endpoint_prefix: "dayu",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("dayu", "2018-07-09", "dayu");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,11 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "dbbrain",
-    version: "2019-10-16",
-    endpoint_prefix: "dbbrain",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new(
+    "dbbrain",
+    "2019-10-16",
+    "dbbrain",
+);
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

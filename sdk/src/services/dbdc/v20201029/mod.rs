@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "dbdc",
-    version: "2020-10-29",
-    endpoint_prefix: "dbdc",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("dbdc", "2020-10-29", "dbdc");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "dbs",
-    version: "2021-11-08",
-    endpoint_prefix: "dbs",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("dbs", "2021-11-08", "dbs");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

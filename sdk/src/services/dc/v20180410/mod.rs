@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "dc",
-    version: "2018-04-10",
-    endpoint_prefix: "dc",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("dc", "2018-04-10", "dc");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

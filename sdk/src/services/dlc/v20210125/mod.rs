@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "dlc",
-    version: "2021-01-25",
-    endpoint_prefix: "dlc",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("dlc", "2021-01-25", "dlc");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

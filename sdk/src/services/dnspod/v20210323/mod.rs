@@ -10,11 +10,11 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "dnspod",
-    version: "2021-03-23",
-    endpoint_prefix: "dnspod",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new(
+    "dnspod",
+    "2021-03-23",
+    "dnspod",
+);
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,11 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "domain",
-    version: "2018-08-08",
-    endpoint_prefix: "domain",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new(
+    "domain",
+    "2018-08-08",
+    "domain",
+);
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "dsgc",
-    version: "2019-07-23",
-    endpoint_prefix: "dsgc",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("dsgc", "2019-07-23", "dsgc");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -12,11 +12,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "dts",
-    version: "2018-03-30",
-    endpoint_prefix: "dts",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("dts", "2018-03-30", "dts");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "dts",
-    version: "2021-12-06",
-    endpoint_prefix: "dts",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("dts", "2021-12-06", "dts");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "ecc",
-    version: "2018-12-13",
-    endpoint_prefix: "ecc",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("ecc", "2018-12-13", "ecc");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "ecdn",
-    version: "2019-10-12",
-    endpoint_prefix: "ecdn",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("ecdn", "2019-10-12", "ecdn");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

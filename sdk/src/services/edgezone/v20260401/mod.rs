@@ -10,11 +10,11 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "edgezone",
-    version: "2026-04-01",
-    endpoint_prefix: "edgezone",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new(
+    "edgezone",
+    "2026-04-01",
+    "edgezone",
+);
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "eiam",
-    version: "2021-04-20",
-    endpoint_prefix: "eiam",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("eiam", "2021-04-20", "eiam");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "eis",
-    version: "2020-07-15",
-    endpoint_prefix: "eis",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("eis", "2020-07-15", "eis");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "emr",
-    version: "2019-01-03",
-    endpoint_prefix: "emr",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("emr", "2019-01-03", "emr");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

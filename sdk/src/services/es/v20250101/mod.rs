@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "es",
-    version: "2025-01-01",
-    endpoint_prefix: "es",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("es", "2025-01-01", "es");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {
@@ -148,6 +144,13 @@ impl<T> ChatCompletionsCall<T> {
     rt::setter!(tools, "Tools", list Tool);
     rt::setter!(tool_choice, "ToolChoice", String);
     rt::setter!(custom_tool, "CustomTool", Tool);
+}
+impl ChatCompletionsCall {
+    /// Sets `Stream` to `true`, then sends the request like [`send`](Self::send); the answer comes as a stream of events, each a [`ChatCompletionsResponse`] with the members it carries (see [`rt::EventStream`]).
+    #[inline]
+    pub fn send_stream(self) -> rt::Streaming<ChatCompletionsResponse, Error> {
+        self.0.send_stream()
+    }
 }
 /// The answer of [`Client::chat_completions`] (`ChatCompletions`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]

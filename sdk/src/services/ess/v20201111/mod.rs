@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "ess",
-    version: "2020-11-11",
-    endpoint_prefix: "ess",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("ess", "2020-11-11", "ess");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

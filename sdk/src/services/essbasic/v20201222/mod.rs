@@ -10,11 +10,11 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "essbasic",
-    version: "2020-12-22",
-    endpoint_prefix: "essbasic",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new(
+    "essbasic",
+    "2020-12-22",
+    "essbasic",
+);
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,11 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "essbasic",
-    version: "2021-05-26",
-    endpoint_prefix: "essbasic",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new(
+    "essbasic",
+    "2021-05-26",
+    "essbasic",
+);
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "evt",
-    version: "2025-02-17",
-    endpoint_prefix: "evt",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("evt", "2025-02-17", "evt");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

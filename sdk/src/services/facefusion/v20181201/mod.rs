@@ -10,11 +10,11 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "facefusion",
-    version: "2018-12-01",
-    endpoint_prefix: "facefusion",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new(
+    "facefusion",
+    "2018-12-01",
+    "facefusion",
+);
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,11 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "faceid",
-    version: "2018-03-01",
-    endpoint_prefix: "faceid",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new(
+    "faceid",
+    "2018-03-01",
+    "faceid",
+);
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

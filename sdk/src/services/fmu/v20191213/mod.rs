@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "fmu",
-    version: "2019-12-13",
-    endpoint_prefix: "fmu",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("fmu", "2019-12-13", "fmu");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "fwm",
-    version: "2025-06-11",
-    endpoint_prefix: "fwm",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("fwm", "2025-06-11", "fwm");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

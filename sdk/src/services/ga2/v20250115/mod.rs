@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "ga2",
-    version: "2025-01-15",
-    endpoint_prefix: "ga2",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("ga2", "2025-01-15", "ga2");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "gaap",
-    version: "2018-05-29",
-    endpoint_prefix: "gaap",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("gaap", "2018-05-29", "gaap");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

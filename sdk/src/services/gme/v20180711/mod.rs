@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "gme",
-    version: "2018-07-11",
-    endpoint_prefix: "gme",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("gme", "2018-07-11", "gme");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

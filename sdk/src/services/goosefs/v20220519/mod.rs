@@ -10,11 +10,11 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "goosefs",
-    version: "2022-05-19",
-    endpoint_prefix: "goosefs",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new(
+    "goosefs",
+    "2022-05-19",
+    "goosefs",
+);
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "gs",
-    version: "2019-11-18",
-    endpoint_prefix: "gs",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("gs", "2019-11-18", "gs");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

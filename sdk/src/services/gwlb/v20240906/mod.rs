@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "gwlb",
-    version: "2024-09-06",
-    endpoint_prefix: "gwlb",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("gwlb", "2024-09-06", "gwlb");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

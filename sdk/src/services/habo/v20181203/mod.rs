@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "habo",
-    version: "2018-12-03",
-    endpoint_prefix: "habo",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("habo", "2018-12-03", "habo");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "hai",
-    version: "2023-08-12",
-    endpoint_prefix: "hai",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("hai", "2023-08-12", "hai");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

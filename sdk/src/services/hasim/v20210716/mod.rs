@@ -10,11 +10,11 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "hasim",
-    version: "2021-07-16",
-    endpoint_prefix: "hasim",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new(
+    "hasim",
+    "2021-07-16",
+    "hasim",
+);
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "hcm",
-    version: "2018-11-06",
-    endpoint_prefix: "hcm",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("hcm", "2018-11-06", "hcm");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,11 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "hunyuan",
-    version: "2023-09-01",
-    endpoint_prefix: "hunyuan",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new(
+    "hunyuan",
+    "2023-09-01",
+    "hunyuan",
+);
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {
@@ -450,6 +450,13 @@ impl<T> ChatCompletionsCall<T> {
     rt::setter!(topic_choice, "TopicChoice", String);
     rt::setter!(enable_thinking, "EnableThinking", bool);
 }
+impl ChatCompletionsCall {
+    /// Sets `Stream` to `true`, then sends the request like [`send`](Self::send); the answer comes as a stream of events, each a [`ChatCompletionsResponse`] with the members it carries (see [`rt::EventStream`]).
+    #[inline]
+    pub fn send_stream(self) -> rt::Streaming<ChatCompletionsResponse, Error> {
+        self.0.send_stream()
+    }
+}
 /// The answer of [`Client::chat_completions`] (`ChatCompletions`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -483,6 +490,13 @@ impl<T> ChatTranslationsCall<T> {
     rt::setter!(field, "Field", String);
     rt::setter!(references, "References", list Reference);
     rt::setter!(glossary_i_ds, "GlossaryIDs", list String);
+}
+impl ChatTranslationsCall {
+    /// Sets `Stream` to `true`, then sends the request like [`send`](Self::send); the answer comes as a stream of events, each a [`ChatTranslationsResponse`] with the members it carries (see [`rt::EventStream`]).
+    #[inline]
+    pub fn send_stream(self) -> rt::Streaming<ChatTranslationsResponse, Error> {
+        self.0.send_stream()
+    }
 }
 /// The answer of [`Client::chat_translations`] (`ChatTranslations`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
@@ -794,6 +808,13 @@ impl<T> GroupChatCompletionsCall<T> {
     rt::setter!(user_id, "UserId", String);
     rt::setter!(session_id, "SessionId", String);
 }
+impl GroupChatCompletionsCall {
+    /// Sets `Stream` to `true`, then sends the request like [`send`](Self::send); the answer comes as a stream of events, each a [`GroupChatCompletionsResponse`] with the members it carries (see [`rt::EventStream`]).
+    #[inline]
+    pub fn send_stream(self) -> rt::Streaming<GroupChatCompletionsResponse, Error> {
+        self.0.send_stream()
+    }
+}
 /// The answer of [`Client::group_chat_completions`] (`GroupChatCompletions`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
 #[tc(response)]
@@ -820,6 +841,13 @@ impl<T> ImageQuestionCall<T> {
     rt::setter!(model, "Model", String);
     rt::setter!(messages, "Messages", list ImageMessage);
     rt::setter!(stream, "Stream", bool);
+}
+impl ImageQuestionCall {
+    /// Sets `Stream` to `true`, then sends the request like [`send`](Self::send); the answer comes as a stream of events, each a [`ImageQuestionResponse`] with the members it carries (see [`rt::EventStream`]).
+    #[inline]
+    pub fn send_stream(self) -> rt::Streaming<ImageQuestionResponse, Error> {
+        self.0.send_stream()
+    }
 }
 /// The answer of [`Client::image_question`] (`ImageQuestion`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]
@@ -942,6 +970,13 @@ impl<T> RunThreadCall<T> {
     rt::setter!(max_completion_tokens, "MaxCompletionTokens", i64);
     rt::setter!(tools, "Tools", list Tool);
     rt::setter!(tool_choice, "ToolChoice", String);
+}
+impl RunThreadCall {
+    /// Sets `Stream` to `true`, then sends the request like [`send`](Self::send); the answer comes as a stream of events, each a [`RunThreadResponse`] with the members it carries (see [`rt::EventStream`]).
+    #[inline]
+    pub fn send_stream(self) -> rt::Streaming<RunThreadResponse, Error> {
+        self.0.send_stream()
+    }
 }
 /// The answer of [`Client::run_thread`] (`RunThread`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]

@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "iap",
-    version: "2024-07-13",
-    endpoint_prefix: "iap",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("iap", "2024-07-13", "iap");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

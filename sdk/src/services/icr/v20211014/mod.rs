@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "icr",
-    version: "2021-10-14",
-    endpoint_prefix: "icr",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("icr", "2021-10-14", "icr");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "ie",
-    version: "2020-03-04",
-    endpoint_prefix: "ie",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("ie", "2020-03-04", "ie");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "ig",
-    version: "2021-05-18",
-    endpoint_prefix: "ig",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("ig", "2021-05-18", "ig");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

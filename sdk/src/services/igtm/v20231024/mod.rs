@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "igtm",
-    version: "2023-10-24",
-    endpoint_prefix: "igtm",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("igtm", "2023-10-24", "igtm");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

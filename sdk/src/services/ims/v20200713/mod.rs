@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "ims",
-    version: "2020-07-13",
-    endpoint_prefix: "ims",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("ims", "2020-07-13", "ims");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "ioa",
-    version: "2022-06-01",
-    endpoint_prefix: "ioa",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("ioa", "2022-06-01", "ioa");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,11 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "iotcloud",
-    version: "2018-06-14",
-    endpoint_prefix: "iotcloud",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new(
+    "iotcloud",
+    "2018-06-14",
+    "iotcloud",
+);
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

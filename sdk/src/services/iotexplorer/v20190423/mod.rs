@@ -10,11 +10,11 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "iotexplorer",
-    version: "2019-04-23",
-    endpoint_prefix: "iotexplorer",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new(
+    "iotexplorer",
+    "2019-04-23",
+    "iotexplorer",
+);
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,11 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "iotvideo",
-    version: "2020-12-15",
-    endpoint_prefix: "iotvideo",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new(
+    "iotvideo",
+    "2020-12-15",
+    "iotvideo",
+);
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,11 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "iotvideoindustry",
-    version: "2020-12-01",
-    endpoint_prefix: "iotvideoindustry",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new(
+    "iotvideoindustry",
+    "2020-12-01",
+    "iotvideoindustry",
+);
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "irp",
-    version: "2022-03-24",
-    endpoint_prefix: "irp",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("irp", "2022-03-24", "irp");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "iss",
-    version: "2023-05-17",
-    endpoint_prefix: "iss",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("iss", "2023-05-17", "iss");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "ivld",
-    version: "2021-09-03",
-    endpoint_prefix: "ivld",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("ivld", "2021-09-03", "ivld");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

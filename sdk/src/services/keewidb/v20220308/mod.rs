@@ -10,11 +10,11 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "keewidb",
-    version: "2022-03-08",
-    endpoint_prefix: "keewidb",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new(
+    "keewidb",
+    "2022-03-08",
+    "keewidb",
+);
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "kms",
-    version: "2019-01-18",
-    endpoint_prefix: "kms",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("kms", "2019-01-18", "kms");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,11 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "lighthouse",
-    version: "2020-03-24",
-    endpoint_prefix: "lighthouse",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new(
+    "lighthouse",
+    "2020-03-24",
+    "lighthouse",
+);
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "live",
-    version: "2018-08-01",
-    endpoint_prefix: "live",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("live", "2018-08-01", "live");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "lke",
-    version: "2023-11-30",
-    endpoint_prefix: "lke",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("lke", "2023-11-30", "lke");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,11 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "lkeap",
-    version: "2024-05-22",
-    endpoint_prefix: "lkeap",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new(
+    "lkeap",
+    "2024-05-22",
+    "lkeap",
+);
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {
@@ -205,6 +205,13 @@ impl<T> ChatCompletionsCall<T> {
     rt::setter!(max_tokens, "MaxTokens", i64);
     rt::setter!(enable_search, "EnableSearch", bool);
     rt::setter!(thinking, "Thinking", Thinking);
+}
+impl ChatCompletionsCall {
+    /// Sets `Stream` to `true`, then sends the request like [`send`](Self::send); the answer comes as a stream of events, each a [`ChatCompletionsResponse`] with the members it carries (see [`rt::EventStream`]).
+    #[inline]
+    pub fn send_stream(self) -> rt::Streaming<ChatCompletionsResponse, Error> {
+        self.0.send_stream()
+    }
 }
 /// The answer of [`Client::chat_completions`] (`ChatCompletions`).
 #[derive(Clone, Debug, Default, PartialEq, rt::Fields)]

@@ -10,11 +10,11 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "lowcode",
-    version: "2021-01-08",
-    endpoint_prefix: "lowcode",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new(
+    "lowcode",
+    "2021-01-08",
+    "lowcode",
+);
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "mall",
-    version: "2023-05-18",
-    endpoint_prefix: "mall",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("mall", "2023-05-18", "mall");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

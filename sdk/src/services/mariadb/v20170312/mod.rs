@@ -10,11 +10,11 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "mariadb",
-    version: "2017-03-12",
-    endpoint_prefix: "mariadb",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new(
+    "mariadb",
+    "2017-03-12",
+    "mariadb",
+);
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,11 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "market",
-    version: "2019-10-10",
-    endpoint_prefix: "market",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new(
+    "market",
+    "2019-10-10",
+    "market",
+);
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

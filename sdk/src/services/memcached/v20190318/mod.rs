@@ -10,11 +10,11 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "memcached",
-    version: "2019-03-18",
-    endpoint_prefix: "memcached",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new(
+    "memcached",
+    "2019-03-18",
+    "memcached",
+);
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "mmps",
-    version: "2020-07-10",
-    endpoint_prefix: "mmps",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("mmps", "2020-07-10", "mmps");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,11 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "mongodb",
-    version: "2019-07-25",
-    endpoint_prefix: "mongodb",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new(
+    "mongodb",
+    "2019-07-25",
+    "mongodb",
+);
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

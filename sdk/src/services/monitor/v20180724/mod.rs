@@ -10,11 +10,11 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "monitor",
-    version: "2018-07-24",
-    endpoint_prefix: "monitor",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new(
+    "monitor",
+    "2018-07-24",
+    "monitor",
+);
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "mps",
-    version: "2019-06-12",
-    endpoint_prefix: "mps",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("mps", "2019-06-12", "mps");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "mqtt",
-    version: "2024-05-16",
-    endpoint_prefix: "mqtt",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("mqtt", "2024-05-16", "mqtt");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

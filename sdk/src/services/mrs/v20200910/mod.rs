@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "mrs",
-    version: "2020-09-10",
-    endpoint_prefix: "mrs",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("mrs", "2020-09-10", "mrs");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "ms",
-    version: "2018-04-08",
-    endpoint_prefix: "ms",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("ms", "2018-04-08", "ms");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

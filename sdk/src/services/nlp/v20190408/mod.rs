@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "nlp",
-    version: "2019-04-08",
-    endpoint_prefix: "nlp",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("nlp", "2019-04-08", "nlp");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

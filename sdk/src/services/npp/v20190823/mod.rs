@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "npp",
-    version: "2019-08-23",
-    endpoint_prefix: "npp",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("npp", "2019-08-23", "npp");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,11 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "oceanus",
-    version: "2019-04-22",
-    endpoint_prefix: "oceanus",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new(
+    "oceanus",
+    "2019-04-22",
+    "oceanus",
+);
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

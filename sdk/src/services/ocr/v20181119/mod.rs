@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "ocr",
-    version: "2018-11-19",
-    endpoint_prefix: "ocr",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("ocr", "2018-11-19", "ocr");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

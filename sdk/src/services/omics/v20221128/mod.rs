@@ -10,11 +10,11 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "omics",
-    version: "2022-11-28",
-    endpoint_prefix: "omics",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new(
+    "omics",
+    "2022-11-28",
+    "omics",
+);
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

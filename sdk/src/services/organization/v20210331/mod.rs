@@ -10,11 +10,11 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "organization",
-    version: "2021-03-31",
-    endpoint_prefix: "organization",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new(
+    "organization",
+    "2021-03-31",
+    "organization",
+);
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

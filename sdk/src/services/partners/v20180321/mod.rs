@@ -10,11 +10,11 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "partners",
-    version: "2018-03-21",
-    endpoint_prefix: "partners",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new(
+    "partners",
+    "2018-03-21",
+    "partners",
+);
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,11 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "portal",
-    version: "2023-04-13",
-    endpoint_prefix: "portal",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new(
+    "portal",
+    "2023-04-13",
+    "portal",
+);
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,11 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "privatedns",
-    version: "2020-10-28",
-    endpoint_prefix: "privatedns",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new(
+    "privatedns",
+    "2020-10-28",
+    "privatedns",
+);
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "pts",
-    version: "2021-07-28",
-    endpoint_prefix: "pts",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("pts", "2021-07-28", "pts");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "rce",
-    version: "2020-11-03",
-    endpoint_prefix: "rce",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("rce", "2020-11-03", "rce");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,11 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "redis",
-    version: "2018-04-12",
-    endpoint_prefix: "redis",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new(
+    "redis",
+    "2018-04-12",
+    "redis",
+);
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

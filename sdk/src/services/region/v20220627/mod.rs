@@ -10,11 +10,11 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "region",
-    version: "2022-06-27",
-    endpoint_prefix: "region",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new(
+    "region",
+    "2022-06-27",
+    "region",
+);
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "rum",
-    version: "2021-06-22",
-    endpoint_prefix: "rum",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("rum", "2021-06-22", "rum");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,11 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "securitylake",
-    version: "2024-01-17",
-    endpoint_prefix: "securitylake",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new(
+    "securitylake",
+    "2024-01-17",
+    "securitylake",
+);
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "ses",
-    version: "2020-10-02",
-    endpoint_prefix: "ses",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("ses", "2020-10-02", "ses");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

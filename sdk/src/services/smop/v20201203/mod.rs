@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "smop",
-    version: "2020-12-03",
-    endpoint_prefix: "smop",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("smop", "2020-12-03", "smop");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

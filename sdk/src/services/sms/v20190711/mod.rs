@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "sms",
-    version: "2019-07-11",
-    endpoint_prefix: "sms",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("sms", "2019-07-11", "sms");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

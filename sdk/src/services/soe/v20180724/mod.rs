@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "soe",
-    version: "2018-07-24",
-    endpoint_prefix: "soe",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("soe", "2018-07-24", "soe");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

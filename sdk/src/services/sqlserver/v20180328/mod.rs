@@ -10,11 +10,11 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "sqlserver",
-    version: "2018-03-28",
-    endpoint_prefix: "sqlserver",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new(
+    "sqlserver",
+    "2018-03-28",
+    "sqlserver",
+);
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "ssa",
-    version: "2018-06-08",
-    endpoint_prefix: "ssa",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("ssa", "2018-06-08", "ssa");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

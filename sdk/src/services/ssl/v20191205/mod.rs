@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "ssl",
-    version: "2019-12-05",
-    endpoint_prefix: "ssl",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("ssl", "2019-12-05", "ssl");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,11 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "sslpod",
-    version: "2019-06-05",
-    endpoint_prefix: "sslpod",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new(
+    "sslpod",
+    "2019-06-05",
+    "sslpod",
+);
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

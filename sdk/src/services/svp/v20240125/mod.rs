@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "svp",
-    version: "2024-01-25",
-    endpoint_prefix: "svp",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("svp", "2024-01-25", "svp");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "taf",
-    version: "2020-02-10",
-    endpoint_prefix: "taf",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("taf", "2020-02-10", "taf");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "tag",
-    version: "2018-08-13",
-    endpoint_prefix: "tag",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("tag", "2018-08-13", "tag");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "tat",
-    version: "2020-10-28",
-    endpoint_prefix: "tat",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("tat", "2020-10-28", "tat");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

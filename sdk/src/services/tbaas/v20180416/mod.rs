@@ -10,11 +10,11 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "tbaas",
-    version: "2018-04-16",
-    endpoint_prefix: "tbaas",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new(
+    "tbaas",
+    "2018-04-16",
+    "tbaas",
+);
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "tbp",
-    version: "2019-06-27",
-    endpoint_prefix: "tbp",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("tbp", "2019-06-27", "tbp");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

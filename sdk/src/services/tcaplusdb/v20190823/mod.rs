@@ -10,11 +10,11 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "tcaplusdb",
-    version: "2019-08-23",
-    endpoint_prefix: "tcaplusdb",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new(
+    "tcaplusdb",
+    "2019-08-23",
+    "tcaplusdb",
+);
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "tcb",
-    version: "2018-06-08",
-    endpoint_prefix: "tcb",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("tcb", "2018-06-08", "tcb");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

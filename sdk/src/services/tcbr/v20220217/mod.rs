@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "tcbr",
-    version: "2022-02-17",
-    endpoint_prefix: "tcbr",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("tcbr", "2022-02-17", "tcbr");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,11 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "tccatalog",
-    version: "2024-10-24",
-    endpoint_prefix: "tccatalog",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new(
+    "tccatalog",
+    "2024-10-24",
+    "tccatalog",
+);
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

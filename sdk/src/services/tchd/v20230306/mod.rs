@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "tchd",
-    version: "2023-03-06",
-    endpoint_prefix: "tchd",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("tchd", "2023-03-06", "tchd");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "tcm",
-    version: "2021-04-13",
-    endpoint_prefix: "tcm",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("tcm", "2021-04-13", "tcm");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

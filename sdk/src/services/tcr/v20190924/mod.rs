@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "tcr",
-    version: "2019-09-24",
-    endpoint_prefix: "tcr",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("tcr", "2019-09-24", "tcr");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

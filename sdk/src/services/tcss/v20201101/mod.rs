@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "tcss",
-    version: "2020-11-01",
-    endpoint_prefix: "tcss",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("tcss", "2020-11-01", "tcss");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "tdai",
-    version: "2025-07-17",
-    endpoint_prefix: "tdai",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("tdai", "2025-07-17", "tdai");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,11 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "tdcpg",
-    version: "2021-11-18",
-    endpoint_prefix: "tdcpg",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new(
+    "tdcpg",
+    "2021-11-18",
+    "tdcpg",
+);
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "tdid",
-    version: "2021-05-19",
-    endpoint_prefix: "tdid",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("tdid", "2021-05-19", "tdid");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "tdmq",
-    version: "2020-02-17",
-    endpoint_prefix: "tdmq",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("tdmq", "2020-02-17", "tdmq");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

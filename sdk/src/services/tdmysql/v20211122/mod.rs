@@ -10,11 +10,11 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "tdmysql",
-    version: "2021-11-22",
-    endpoint_prefix: "tdmysql",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new(
+    "tdmysql",
+    "2021-11-22",
+    "tdmysql",
+);
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "tem",
-    version: "2021-07-01",
-    endpoint_prefix: "tem",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("tem", "2021-07-01", "tem");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "teo",
-    version: "2022-09-01",
-    endpoint_prefix: "teo",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("teo", "2022-09-01", "teo");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

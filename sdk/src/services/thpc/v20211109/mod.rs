@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "thpc",
-    version: "2021-11-09",
-    endpoint_prefix: "thpc",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("thpc", "2021-11-09", "thpc");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "tiia",
-    version: "2019-05-29",
-    endpoint_prefix: "tiia",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("tiia", "2019-05-29", "tiia");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,11 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "tione",
-    version: "2021-11-11",
-    endpoint_prefix: "tione",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new(
+    "tione",
+    "2021-11-11",
+    "tione",
+);
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "tke",
-    version: "2018-05-25",
-    endpoint_prefix: "tke",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("tke", "2018-05-25", "tke");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

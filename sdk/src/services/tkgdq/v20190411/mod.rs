@@ -10,11 +10,11 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "tkgdq",
-    version: "2019-04-11",
-    endpoint_prefix: "tkgdq",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new(
+    "tkgdq",
+    "2019-04-11",
+    "tkgdq",
+);
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

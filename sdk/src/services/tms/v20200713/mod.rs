@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "tms",
-    version: "2020-07-13",
-    endpoint_prefix: "tms",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("tms", "2020-07-13", "tms");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,11 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "tokenhub",
-    version: "2026-03-22",
-    endpoint_prefix: "tokenhub",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new(
+    "tokenhub",
+    "2026-03-22",
+    "tokenhub",
+);
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,11 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "tourism",
-    version: "2023-02-15",
-    endpoint_prefix: "tourism",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new(
+    "tourism",
+    "2023-02-15",
+    "tourism",
+);
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,11 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "trabbit",
-    version: "2023-04-18",
-    endpoint_prefix: "trabbit",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new(
+    "trabbit",
+    "2023-04-18",
+    "trabbit",
+);
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,11 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "trocket",
-    version: "2023-03-08",
-    endpoint_prefix: "trocket",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new(
+    "trocket",
+    "2023-03-08",
+    "trocket",
+);
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

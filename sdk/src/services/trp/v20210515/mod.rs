@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "trp",
-    version: "2021-05-15",
-    endpoint_prefix: "trp",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("trp", "2021-05-15", "trp");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

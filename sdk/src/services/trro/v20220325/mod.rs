@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "trro",
-    version: "2022-03-25",
-    endpoint_prefix: "trro",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("trro", "2022-03-25", "trro");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

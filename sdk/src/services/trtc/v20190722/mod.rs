@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "trtc",
-    version: "2019-07-22",
-    endpoint_prefix: "trtc",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("trtc", "2019-07-22", "trtc");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "tsf",
-    version: "2018-03-26",
-    endpoint_prefix: "tsf",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("tsf", "2018-03-26", "tsf");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "tsw",
-    version: "2020-09-24",
-    endpoint_prefix: "tsw",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("tsw", "2020-09-24", "tsw");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

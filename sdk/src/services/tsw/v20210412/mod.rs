@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "tsw",
-    version: "2021-04-12",
-    endpoint_prefix: "tsw",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("tsw", "2021-04-12", "tsw");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

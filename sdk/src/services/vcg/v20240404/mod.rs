@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "vcg",
-    version: "2024-04-04",
-    endpoint_prefix: "vcg",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("vcg", "2024-04-04", "vcg");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,11 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "vcube",
-    version: "2022-04-10",
-    endpoint_prefix: "vcube",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new(
+    "vcube",
+    "2022-04-10",
+    "vcube",
+);
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "vdb",
-    version: "2023-06-16",
-    endpoint_prefix: "vdb",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("vdb", "2023-06-16", "vdb");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

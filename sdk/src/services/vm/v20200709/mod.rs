@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "vm",
-    version: "2020-07-09",
-    endpoint_prefix: "vm",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("vm", "2020-07-09", "vm");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

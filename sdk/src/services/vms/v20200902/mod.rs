@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "vms",
-    version: "2020-09-02",
-    endpoint_prefix: "vms",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("vms", "2020-09-02", "vms");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

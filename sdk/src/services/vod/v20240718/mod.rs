@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "vod",
-    version: "2024-07-18",
-    endpoint_prefix: "vod",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("vod", "2024-07-18", "vod");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

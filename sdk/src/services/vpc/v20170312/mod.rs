@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "vpc",
-    version: "2017-03-12",
-    endpoint_prefix: "vpc",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("vpc", "2017-03-12", "vpc");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "vrs",
-    version: "2020-08-24",
-    endpoint_prefix: "vrs",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("vrs", "2020-08-24", "vrs");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "vtc",
-    version: "2024-02-23",
-    endpoint_prefix: "vtc",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("vtc", "2024-02-23", "vtc");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

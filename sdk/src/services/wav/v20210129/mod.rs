@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "wav",
-    version: "2021-01-29",
-    endpoint_prefix: "wav",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("wav", "2021-01-29", "wav");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,11 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "wedata",
-    version: "2025-08-06",
-    endpoint_prefix: "wedata",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new(
+    "wedata",
+    "2025-08-06",
+    "wedata",
+);
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

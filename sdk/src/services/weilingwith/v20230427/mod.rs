@@ -10,11 +10,11 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "weilingwith",
-    version: "2023-04-27",
-    endpoint_prefix: "weilingwith",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new(
+    "weilingwith",
+    "2023-04-27",
+    "weilingwith",
+);
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,11 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "wimgs",
-    version: "2025-11-06",
-    endpoint_prefix: "wimgs",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new(
+    "wimgs",
+    "2025-11-06",
+    "wimgs",
+);
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

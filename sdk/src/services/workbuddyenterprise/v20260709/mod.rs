@@ -10,11 +10,11 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "workbuddyenterprise",
-    version: "2026-07-09",
-    endpoint_prefix: "workbuddyenterprise",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new(
+    "workbuddyenterprise",
+    "2026-07-09",
+    "workbuddyenterprise",
+);
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

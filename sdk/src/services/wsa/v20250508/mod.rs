@@ -10,11 +10,7 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "wsa",
-    version: "2025-05-08",
-    endpoint_prefix: "wsa",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new("wsa", "2025-05-08", "wsa");
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

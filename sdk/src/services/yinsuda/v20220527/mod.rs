@@ -10,11 +10,11 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "yinsuda",
-    version: "2022-05-27",
-    endpoint_prefix: "yinsuda",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new(
+    "yinsuda",
+    "2022-05-27",
+    "yinsuda",
+);
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,11 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "yunjing",
-    version: "2018-02-28",
-    endpoint_prefix: "yunjing",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new(
+    "yunjing",
+    "2018-02-28",
+    "yunjing",
+);
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,11 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "yunsou",
-    version: "2019-11-15",
-    endpoint_prefix: "yunsou",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new(
+    "yunsou",
+    "2019-11-15",
+    "yunsou",
+);
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -10,11 +10,11 @@ use ::tencentcloud_sdk::runtime as rt;
 pub mod types;
 pub use types::*;
 /// This service version, as the runtime needs to reach it.
-pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo {
-    name: "hostile",
-    version: "2020-01-01",
-    endpoint_prefix: "hostile",
-};
+pub static SERVICE: rt::ServiceInfo = rt::ServiceInfo::new(
+    "hostile",
+    "2020-01-01",
+    "hostile",
+);
 /// A client for this service version. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -1,8 +1,10 @@
-"""DescribeMigrateCheckJob in a loop through the official Python SDK: calls per second and latency.
+"""One DTS action in a loop through the official Python SDK: calls per second, latency, CPU per call.
 
 usage: calls_bench.py --url http://127.0.0.1:PORT --secret-id ID --secret-key KEY
-                      --region ap-guangzhou --job-id dts-xxxx --concurrency C
+                      --region ap-guangzhou --concurrency C
                       (--duration SECONDS | --calls N) [--warmup-calls W]
+                      [--action DescribeMigrateCheckJob --job-id dts-xxxx
+                       | --action DescribeMigrateJobs [--limit 100]]
                       [--mode auto|threads|async]
 
 C workers, each with its own client (the SDK does not document its clients as thread-safe, and a
@@ -16,8 +18,12 @@ spent. Two ways to run them:
 auto (the default) takes async when httpx can be imported, threads otherwise. Both keep
 connections alive, with no region breaker and no retries, so each call is one request. Warm-up
 calls (max(W, 4 C), on the same clients) open the connections before the timed run, as the Rust
-side does. A call that raises is an error: counted, not timed. Prints one JSON line on stdout,
-human notes on stderr, and exits with status 1 when more than 1 % of the calls failed.
+side does; before them, one probe call checks that the target answers (and, for
+DescribeMigrateJobs, counts the jobs it lists). A call that raises is an error: counted, not timed.
+
+CPU time is time.process_time() (user + system CPU of this process, all threads) from the start to
+the end of the timed run; cpu_us_per_call divides it by the successful calls. Prints one JSON line
+on stdout, human notes on stderr, and exits with status 1 when more than 1 % of the calls failed.
 """
 
 import argparse
@@ -91,11 +97,33 @@ class Tally:
             self.first_error = f"{type(err).__name__}: {err}"
 
 
-def describe_request(job_id):
-    """A new request per call, as a caller building it each time would."""
-    request = models.DescribeMigrateCheckJobRequest()
-    request.JobId = job_id
-    return request
+class Action:
+    """How to make one call of the measured action, with a new request per call, as a caller
+    building it each time would."""
+
+    def __init__(self, args):
+        self.name = args.action
+        self.job_id = args.job_id
+        self.limit = args.limit
+
+    def request(self):
+        if self.name == "DescribeMigrateCheckJob":
+            request = models.DescribeMigrateCheckJobRequest()
+            request.JobId = self.job_id
+        else:
+            request = models.DescribeMigrateJobsRequest()
+            request.Limit = self.limit
+        return request
+
+    def call(self, client):
+        """Calls the action with the sync client (or starts it with the async one)."""
+        return getattr(client, self.name)(self.request())
+
+    def listed(self, answer):
+        """The number of jobs a DescribeMigrateJobs answer lists; None for other actions."""
+        if self.name != "DescribeMigrateJobs":
+            return None
+        return len(answer.JobList or [])
 
 
 def client_profile(url):
@@ -113,7 +141,7 @@ def client_profile(url):
 
 # --- threads -----------------------------------------------------------------------------------
 
-def run_threads(clients, job_id, budget):
+def run_threads(clients, action, budget):
     """Runs one client per thread until the budget is spent; the tally and budget.elapsed()."""
     barrier = threading.Barrier(len(clients), action=budget.start)
     tallies = [Tally() for _ in clients]
@@ -121,10 +149,9 @@ def run_threads(clients, job_id, budget):
     def work(client, tally):
         barrier.wait()
         while budget.claim():
-            request = describe_request(job_id)
             sent = time.perf_counter_ns()
             try:
-                client.DescribeMigrateCheckJob(request)
+                action.call(client)
             except Exception as err:  # any failure of the call counts as an error
                 tally.failed(err)
             else:
@@ -158,9 +185,11 @@ def measure_threads(args, budget):
     cred = credential.Credential(args.secret_id, args.secret_key)
     clients = [dts_client.DtsClient(cred, args.region, client_profile(args.url))
                for _ in range(args.concurrency)]
-    warmup, _ = run_threads(clients, args.job_id, Budget(calls=warmup_calls(args)))
+    action = Action(args)
+    listed = probe(lambda: action.listed(action.call(clients[0])), action)
+    warmup, _ = run_threads(clients, action, Budget(calls=warmup_calls(args)))
     check_warmup(warmup)
-    tally, elapsed = run_threads(clients, args.job_id, budget)
+    tally, elapsed = run_threads(clients, action, budget)
     opened = connections_opened(clients)
     notes = [
         f"{args.concurrency} threads (GIL; switch interval {sys.getswitchinterval() * 1e3:g} ms), "
@@ -169,19 +198,18 @@ def measure_threads(args, budget):
         f"{opened} connections opened over warm-up and run" if opened is not None else
         "connections opened: unknown",
     ]
-    return tally, elapsed, notes
+    return tally, elapsed, listed, notes
 
 
 # --- async -------------------------------------------------------------------------------------
 
-async def run_tasks(clients, job_id, budget):
+async def run_tasks(clients, action, budget):
     """Runs one client per task on this loop until the budget is spent."""
     async def work(client, tally):
         while budget.claim():
-            request = describe_request(job_id)
             sent = time.perf_counter_ns()
             try:
-                await client.DescribeMigrateCheckJob(request)
+                await action.call(client)
             except Exception as err:  # any failure of the call counts as an error
                 tally.failed(err)
             else:
@@ -200,10 +228,15 @@ async def measure_async_on_loop(args, budget):
     cred = credential.Credential(args.secret_id, args.secret_key)
     clients = [dts_client_async.DtsClient(cred, args.region, client_profile(args.url))
                for _ in range(args.concurrency)]
+    action = Action(args)
     try:
-        warmup, _ = await run_tasks(clients, args.job_id, Budget(calls=warmup_calls(args)))
+        try:
+            listed = action.listed(await action.call(clients[0]))
+        except Exception as err:  # the probe's failure stops the run, with its reason
+            probe_failed(action, err)
+        warmup, _ = await run_tasks(clients, action, Budget(calls=warmup_calls(args)))
         check_warmup(warmup)
-        tally, elapsed = await run_tasks(clients, args.job_id, budget)
+        tally, elapsed = await run_tasks(clients, action, budget)
         pooled = pooled_connections(clients)
     finally:
         for client in clients:
@@ -215,7 +248,7 @@ async def measure_async_on_loop(args, budget):
         f"{pooled} connections pooled at the end" if pooled is not None else
         "pooled connections: unknown",
     ]
-    return tally, elapsed, notes
+    return tally, elapsed, listed, notes
 
 
 def pooled_connections(clients):
@@ -239,6 +272,20 @@ def combine(tallies):
         total.errors += tally.errors
         total.first_error = total.first_error or tally.first_error
     return total
+
+
+def probe(call, action):
+    """Makes the probe call; stops the run with the reason when it fails. Returns what it lists."""
+    try:
+        return call()
+    except Exception as err:  # the probe's failure stops the run, with its reason
+        probe_failed(action, err)
+
+
+def probe_failed(action, err):
+    print(f"calls_bench: the probe call of {action.name} failed: {type(err).__name__}: {err}",
+          file=sys.stderr)
+    sys.exit(1)
 
 
 def warmup_calls(args):
@@ -299,7 +346,12 @@ def parse_args():
     parser.add_argument("--secret-id", required=True)
     parser.add_argument("--secret-key", required=True)
     parser.add_argument("--region", required=True)
-    parser.add_argument("--job-id", required=True, help="a DTS job that exists")
+    parser.add_argument("--action", choices=("DescribeMigrateCheckJob", "DescribeMigrateJobs"),
+                        default="DescribeMigrateCheckJob",
+                        help="the action to call [DescribeMigrateCheckJob]")
+    parser.add_argument("--job-id", help="a DTS job with a check (for DescribeMigrateCheckJob)")
+    parser.add_argument("--limit", type=positive(int), default=100,
+                        help="the Limit of DescribeMigrateJobs [100]")
     parser.add_argument("--concurrency", type=positive(int), required=True)
     budget = parser.add_mutually_exclusive_group(required=True)
     budget.add_argument("--duration", type=positive(float), help="seconds during which calls start")
@@ -313,6 +365,8 @@ def parse_args():
     scheme, _, host = args.url.partition("://")
     if scheme not in ("http", "https") or not host:
         parser.error(f"--url {args.url}: give http://HOST:PORT")
+    if args.action == "DescribeMigrateCheckJob" and not args.job_id:
+        parser.error("--action DescribeMigrateCheckJob needs --job-id")
     return args, pick_mode(parser, args.mode)
 
 
@@ -329,7 +383,7 @@ def main():
 
     budget = Budget(seconds=args.duration, calls=args.calls)
     measure = measure_async if mode == "async" else measure_threads
-    tally, (seconds, cpu_seconds), notes = measure(args, budget)
+    tally, (seconds, cpu_seconds), listed, notes = measure(args, budget)
 
     latencies = sorted(tally.latencies_ns)
     ok = len(latencies)
@@ -337,14 +391,20 @@ def main():
         print(f"calls_bench: first error of {tally.errors}: {tally.first_error}", file=sys.stderr)
     print(json.dumps({
         "client": "python",
+        "action": args.action,
         "mode": mode,
         "concurrency": args.concurrency,
         "calls": ok,
         "errors": tally.errors,
         "seconds": seconds,
         "calls_per_second": ok / seconds,
+        "cpu_seconds": cpu_seconds,
+        "cpu_us_per_call": cpu_seconds * 1e6 / ok if ok else None,
         "p50_ms": millis(percentile(latencies, 50)),
         "p99_ms": millis(percentile(latencies, 99)),
+        "listed_jobs": listed,
+        "python": f"{platform.python_implementation()} {platform.python_version()}",
+        "sdk": ", ".join(f"{name} {importlib.metadata.version(name)}" for name in SDK_PACKAGES),
         "notes": "; ".join(notes + [
             f"this process used {cpu_seconds / seconds:.2f} CPU cores during the run",
             "keep-alive on (HttpProfile.keepAlive=True), region breaker off, no retryer",

@@ -24,11 +24,17 @@ usage: tencentcloud-bench <subcommand> [options]    (each prints one JSON line)
       nanoseconds to sign a DescribeMigrateCheckJob request: with a cached key, with building
       the request and its headers, with the key derived each time, and the bare SHA-256 and
       HMAC-SHA256 work of one signature
-  setup --url U --secret-id I --secret-key K
-      creates a migration job and its check; prints the job id
-  calls --url U --secret-id I --secret-key K --job-id J --concurrency C
+  setup --url U --secret-id I --secret-key K [--jobs N]
+      creates N migration jobs (100 by default, at most 100), the first with a check, and checks
+      that DescribeMigrateJobs lists them all; prints the first job's id
+  calls --url U --secret-id I --secret-key K --concurrency C
         (--duration SECONDS | --calls N) --client sdk|reqwest [--warmup-calls W]
-      DescribeMigrateCheckJob in a loop on C tasks: calls per second, p50 and p99 latency
+        [--runtime multi-thread|current-thread]
+        [--action DescribeMigrateCheckJob --job-id J | --action DescribeMigrateJobs [--limit L]]
+      the action (DescribeMigrateCheckJob by default) in a loop on C tasks: calls per second,
+      p50 and p99 latency, and this process's CPU time per call; on a multi-thread tokio
+      runtime with a worker per core unless --runtime current-thread (one thread, as Node.js
+      runs its event loop)
   memory --url U --secret-id I --secret-key K --job-id J --calls N
       N calls on 16 tasks with the SDK; the process's RSS after each tenth of them
   codegen --shared DIR [--specs DIR] [--runs R]
@@ -72,9 +78,10 @@ fn run(args: &[String]) -> BenchResult<Value> {
             )
         }
         "setup" => {
-            let flags = Flags::parse(rest, &["url", "secret-id", "secret-key"])?;
+            let flags = Flags::parse(rest, &["url", "secret-id", "secret-key", "jobs"])?;
             let target = calls::Target::from_flags(&flags)?;
-            runtime()?.block_on(calls::setup(&target))
+            let jobs = flags.optional("jobs")?.unwrap_or(calls::MAX_JOBS);
+            runtime()?.block_on(calls::setup(&target, jobs))
         }
         "calls" => {
             let flags = Flags::parse(
@@ -83,16 +90,19 @@ fn run(args: &[String]) -> BenchResult<Value> {
                     "url",
                     "secret-id",
                     "secret-key",
+                    "action",
                     "job-id",
+                    "limit",
                     "concurrency",
                     "duration",
                     "calls",
                     "client",
                     "warmup-calls",
+                    "runtime",
                 ],
             )?;
             let target = calls::Target::from_flags(&flags)?;
-            let job_id: String = flags.required("job-id")?;
+            let action = calls::Action::from_flags(&flags)?;
             let budget = match (flags.optional::<f64>("duration")?, flags.optional("calls")?) {
                 (Some(seconds), None) if seconds > 0.0 && seconds.is_finite() => {
                     calls::Budget::For(Duration::from_secs_f64(seconds))
@@ -106,7 +116,18 @@ fn run(args: &[String]) -> BenchResult<Value> {
                 budget,
                 warmup_calls: flags.optional("warmup-calls")?.unwrap_or(200),
             };
-            runtime()?.block_on(calls::measure(&target, &job_id, &client, &options))
+            let runtime = match flags.optional::<String>("runtime")?.as_deref() {
+                None | Some("multi-thread") => runtime()?,
+                Some("current-thread") => tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()?,
+                Some(other) => {
+                    return Err(
+                        format!("--runtime {other}: use multi-thread or current-thread").into(),
+                    );
+                }
+            };
+            runtime.block_on(calls::measure(&target, &action, &client, &options))
         }
         "memory" => {
             let flags = Flags::parse(rest, &["url", "secret-id", "secret-key", "job-id", "calls"])?;

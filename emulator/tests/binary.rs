@@ -148,7 +148,10 @@ async fn runs_its_clock_at_the_offset_it_is_given() {
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |elapsed| elapsed.as_secs());
-    let http = reqwest::Client::new();
+    let http = tencentcloud_sdk::config::http_client_builder()
+        .expect("TLS settings")
+        .build()
+        .expect("client");
     // Signed two hours ago, as the emulator's clock reads now; then signed with real time.
     for (timestamp, expected) in [
         (now - 7_200, None),

@@ -28,7 +28,10 @@ struct Raw {
 thread_local! {
     /// One client per test (each runs on its own thread and runtime), so that its requests
     /// reuse connections as SDKs do.
-    static CLIENT: reqwest::Client = reqwest::Client::new();
+    static CLIENT: reqwest::Client = tencentcloud_sdk::config::http_client_builder()
+        .expect("TLS settings")
+        .build()
+        .expect("client");
 }
 
 fn http() -> reqwest::Client {

@@ -351,7 +351,8 @@ impl ConfigBuilder {
 
     /// Sends requests with this HTTP client instead of one built from the settings above (the
     /// proxy and connect timeout are then the client's own; the attempt timeout still applies).
-    /// Its connection pool is shared with whoever else holds it.
+    /// Its connection pool is shared with whoever else holds it. Build it from
+    /// [`http_client_builder`] for HTTPS to work (see there).
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -534,7 +535,7 @@ impl fmt::Debug for ConfigBuilder {
 /// How variables are looked up: the process environment, or a function given for tests.
 type Lookup = Arc<dyn Fn(&str) -> Option<String> + Send + Sync>;
 
-/// The HTTP client built from the settings: rustls, a keep-alive connection pool, no redirects
+/// The HTTP client built from the settings: rustls (see [`tls_config`]), a keep-alive connection pool, no redirects
 /// (the API never sends one, and following one would post the signed body elsewhere), and HTTPS
 /// only unless the endpoint itself is plain HTTP.
 fn http_client(
@@ -542,7 +543,7 @@ fn http_client(
     connect_timeout: Duration,
     plain_http_allowed: bool,
 ) -> Result<reqwest::Client, ConfigError> {
-    let mut builder = reqwest::Client::builder()
+    let mut builder = http_client_builder()?
         .connect_timeout(connect_timeout)
         .tcp_keepalive(Duration::from_secs(30))
         .pool_idle_timeout(Duration::from_secs(50))
@@ -565,6 +566,39 @@ fn http_client(
     builder
         .build()
         .map_err(|err| ConfigError::new("http", format!("the HTTP client could not start: {err}")))
+}
+
+/// A `reqwest` client builder with the TLS settings the SDK's own client has (see
+/// [`ConfigBuilder::http_client`]): start from it to build a client of your own.
+///
+/// This crate builds reqwest with rustls but without rustls's default crypto provider, so a
+/// client made with plain `reqwest::Client::builder()` has none unless your program enables
+/// reqwest's `rustls` feature itself or installs a process-wide provider; one made from this
+/// builder has *ring*.
+pub fn http_client_builder() -> Result<reqwest::ClientBuilder, ConfigError> {
+    Ok(reqwest::Client::builder().tls_backend_preconfigured(tls_config()?))
+}
+
+/// The TLS settings of the HTTP client: rustls with the *ring* crypto provider, whose build
+/// needs only a C compiler for its own small assembly and C parts (the default provider,
+/// aws-lc-rs, builds a whole C library), the operating system's certificate verifier, and
+/// HTTP/1.1, or with the `http2` feature HTTP/2 or HTTP/1.1 chosen by ALPN. No process-wide
+/// default provider is installed.
+fn tls_config() -> Result<rustls::ClientConfig, ConfigError> {
+    use rustls_platform_verifier::BuilderVerifierExt;
+
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let mut config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .and_then(BuilderVerifierExt::with_platform_verifier)
+        .map_err(|err| ConfigError::new("http", format!("TLS could not be set up: {err}")))?
+        .with_no_client_auth();
+    config.alpn_protocols = if cfg!(feature = "http2") {
+        vec![b"h2".to_vec(), b"http/1.1".to_vec()]
+    } else {
+        vec![b"http/1.1".to_vec()]
+    };
+    Ok(config)
 }
 
 /// A URL for an error message, without the password it may carry.
@@ -714,13 +748,13 @@ mod tests {
             (builder().proxy("http://[::1"), "proxy"),
             (
                 builder()
-                    .http_client(reqwest::Client::new())
+                    .http_client(http_client_builder().unwrap().build().unwrap())
                     .proxy("http://127.0.0.1:3128"),
                 "proxy",
             ),
             (
                 builder()
-                    .http_client(reqwest::Client::new())
+                    .http_client(http_client_builder().unwrap().build().unwrap())
                     .connect_timeout(Duration::from_secs(1)),
                 "connect_timeout",
             ),

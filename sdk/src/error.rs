@@ -310,6 +310,20 @@ impl<E> ServiceError<E> {
         }
     }
 
+    /// Blots `secret` (a value the request was signed or sent with) out of the code and the
+    /// message, should the server echo it.
+    pub(crate) fn redact(&mut self, secret: &str) {
+        if secret.is_empty() {
+            return;
+        }
+        let details = &mut *self.details;
+        for text in [&mut details.code, &mut details.message] {
+            if text.contains(secret) {
+                *text = text.replace(secret, "<redacted>");
+            }
+        }
+    }
+
     /// The error code as a variant of the action's error enum, for `match`.
     pub fn kind(&self) -> &E {
         &self.kind

@@ -337,7 +337,11 @@ mod tests {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let url = format!("http://{}/", listener.local_addr().unwrap());
         drop(listener);
-        let source = reqwest::Client::new().post(&url).send().await.unwrap_err();
+        let http = crate::config::http_client_builder()
+            .unwrap()
+            .build()
+            .unwrap();
+        let source = http.post(&url).send().await.unwrap_err();
         let err: SdkError<()> =
             SdkError::Transport(TransportError::new("CreateMigrateJob".into(), url, source));
         assert_eq!(retried(&err), (true, true), "{err}");

@@ -274,17 +274,17 @@ async fn array_holding_a_valid_answer_is_not_accepted_as_one() {
 
 #[tokio::test]
 async fn answer_slower_than_the_timeout_is_a_transport_timeout() {
-    let server = Server::start([Reply::json("{}").after(Duration::from_secs(3))]).await;
-    let client = Client::new(
-        config(&server)
-            .timeout(Duration::from_millis(300))
-            .build()
-            .unwrap(),
-    );
+    // The answer would come after an hour, so only the client's timeout can end the call (and
+    // `fail_on` fails the test if it does not): a timeout error shows that it did. The timeout
+    // cannot fire early, so the lower bound holds on any machine.
+    let timeout = Duration::from_millis(300);
+    let server = Server::start([Reply::json("{}").after(Duration::from_secs(3600))]).await;
+    let client = Client::new(config(&server).timeout(timeout).build().unwrap());
     let started = std::time::Instant::now();
     let err = fail_on(&server, &client).await;
     let elapsed = started.elapsed();
-    assert!(elapsed < Duration::from_secs(2), "took {elapsed:?}");
+    println!("timed out after {elapsed:?}");
+    assert!(elapsed >= timeout, "gave up early, after {elapsed:?}");
     let shown = err.to_string();
     let err = transport(err);
     assert!(err.is_timeout(), "{shown}");
@@ -324,4 +324,23 @@ async fn nothing_listening_is_a_connect_error() {
     assert!(shown.contains(ACTION), "{shown}");
     assert!(shown.contains("could not connect"), "{shown}");
     assert!(shown.contains(&format!("127.0.0.1:{port}")), "{shown}");
+}
+
+#[tokio::test]
+async fn a_service_error_that_echoes_the_secret_key_and_token_shows_neither() {
+    let body = format!(
+        r#"{{"Response":{{"Error":{{"Code":"AuthFailure.SecretIdNotFound","Message":"key {} with token {} refused"}},"RequestId":"req-echo"}}}}"#,
+        support::SECRET_KEY,
+        support::TOKEN
+    );
+    let err = fail_with(Reply::json(body)).await;
+    let SdkError::Service(service) = &err else {
+        panic!("expected a service error, got {err:?}");
+    };
+    assert_eq!(service.code(), "AuthFailure.SecretIdNotFound");
+    assert_eq!(service.request_id(), "req-echo");
+    assert_eq!(
+        service.message(),
+        "key <redacted> with token <redacted> refused"
+    );
 }

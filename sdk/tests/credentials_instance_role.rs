@@ -4,11 +4,13 @@
 
 mod credentials_support;
 
+use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::task::Poll;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use credentials_support::{Logs, MetadataServer, Reply, credentials_json, unix_now};
+use credentials_support::{Gate, Logs, MetadataServer, Reply, credentials_json, unix_now};
 use tencentcloud_sdk::credentials::{
     CredentialsErrorKind, InstanceRoleProvider, InstanceRoleProviderBuilder, ProvideCredentials,
 };
@@ -29,13 +31,61 @@ fn second(expired_time: u64) -> Reply {
     Reply::ok(credentials_json("AKIDtmp2", KEY_2, TOKEN_2, expired_time))
 }
 
+/// How long a test waits for something that should happen at once before calling it a hang:
+/// far longer than anything takes on a busy machine.
+const HUNG: Duration = Duration::from_secs(60);
+
+/// A time no test waits out: a timeout this long never fires in a test.
+const AN_HOUR: Duration = Duration::from_secs(3600);
+
 /// Also turns on the log capture, so that every test's logs are checked for secrets.
+///
+/// The timeouts only catch hangs: the stand-in answers at once unless told otherwise, and a
+/// busy machine must not turn a slow answer into a timeout. Tests of the timeouts set their own.
 fn provider(server: &MetadataServer) -> InstanceRoleProviderBuilder {
     Logs::global();
     InstanceRoleProvider::builder()
         .base_url(&server.base_url)
-        .connect_timeout(Duration::from_millis(500))
-        .request_timeout(Duration::from_secs(2))
+        .connect_timeout(HUNG)
+        .request_timeout(HUNG)
+}
+
+/// A provider for a stand-in that holds its answers behind a [`Gate`]: timeouts that cannot
+/// run out while the gate is shut, so that only the test decides when the answer comes.
+fn patient(server: &MetadataServer) -> InstanceRoleProviderBuilder {
+    provider(server)
+        .connect_timeout(AN_HOUR)
+        .request_timeout(AN_HOUR)
+}
+
+/// Polls every call once, so that each has asked for credentials and is either fetching them
+/// or queued behind the one that is, then opens `gate` (behind which the stand-in holds the
+/// credentials) and awaits them all. None can be answered before the gate opens, so all of
+/// them are waiting for the same fetch, however slow the machine.
+async fn all_asking_then_open<F: Future + Unpin>(mut calls: Vec<F>, gate: &Gate) -> Vec<F::Output> {
+    std::future::poll_fn(|cx| {
+        for (n, call) in calls.iter_mut().enumerate() {
+            assert!(
+                Pin::new(call).poll(cx).is_pending(),
+                "caller {n} was answered before the metadata service was"
+            );
+        }
+        Poll::Ready(())
+    })
+    .await;
+    gate.open();
+    let mut outputs = Vec::with_capacity(calls.len());
+    for call in calls {
+        outputs.push(call.await);
+    }
+    outputs
+}
+
+/// Awaits `call`, failing the test if it hangs for [`HUNG`].
+async fn within_hung<F: Future>(call: F) -> F::Output {
+    tokio::time::timeout(HUNG, call)
+        .await
+        .expect("the call hung")
 }
 
 fn assert_no_secret(shown: &str) {
@@ -92,31 +142,41 @@ async fn a_given_role_is_not_looked_up() {
 
 #[tokio::test]
 async fn credentials_are_fetched_again_once_inside_the_refresh_margin() {
-    // Valid for 4 to 5 more seconds; with a 3 second margin, fresh for at least 1 second.
-    let short = unix_now() + 5;
-    let long = unix_now() + 3600;
-    let server = MetadataServer::with_role(ROLE, move |count| match count {
-        0 => first(short),
-        _ => second(long),
+    // With an hour's margin, the first credentials, valid for an hour and 2 to 3 seconds from
+    // when they are served, are fresh for their first 2 to 3 seconds and then due for a refresh
+    // for a whole hour while still valid: only the check that they are not fetched again while
+    // fresh needs the machine to be quick, and it is made only when it was. The second ones,
+    // valid for two hours, stay fresh for an hour.
+    let margin = AN_HOUR;
+    let server = MetadataServer::with_role(ROLE, |count| match count {
+        0 => first(unix_now() + 3600 + 3),
+        _ => second(unix_now() + 2 * 3600 + 600),
     })
     .await;
-    let provider = provider(&server)
-        .refresh_margin(Duration::from_secs(3))
-        .build();
+    let provider = provider(&server).refresh_margin(margin).build();
 
     let old = provider.provide_credentials().await.unwrap();
     assert_eq!(old.secret_id(), "AKIDtmp1");
-    assert_eq!(provider.provide_credentials().await.unwrap(), old);
-    assert_eq!(
-        server.count(ROLE),
-        1,
-        "fresh credentials are not fetched again"
-    );
-
-    // Wait until less than the margin is left, but the old credentials are still valid.
     let expires_at = old.expires_at().unwrap();
-    let due_at = expires_at - Duration::from_secs(3) + Duration::from_millis(100);
-    tokio::time::sleep(due_at.duration_since(SystemTime::now()).unwrap_or_default()).await;
+    let due_at = expires_at - margin;
+    let again = provider.provide_credentials().await.unwrap();
+    // Whether they were still fresh when the provider looked: they were if they still are now.
+    if SystemTime::now() < due_at {
+        assert_eq!(again, old);
+        assert_eq!(
+            server.count(ROLE),
+            1,
+            "fresh credentials are not fetched again"
+        );
+    } else {
+        println!("the first credentials were due before they could be asked for again");
+    }
+
+    // Wait until less than the margin is left; the old credentials are then valid for almost an
+    // hour more.
+    while let Ok(left) = due_at.duration_since(SystemTime::now()) {
+        tokio::time::sleep(left + Duration::from_millis(100)).await;
+    }
     assert!(SystemTime::now() < expires_at);
 
     let new = provider.provide_credentials().await.unwrap();
@@ -124,43 +184,54 @@ async fn credentials_are_fetched_again_once_inside_the_refresh_margin() {
     assert_eq!(new.token(), Some(TOKEN_2));
     assert_eq!(server.count(ROLE), 2);
     assert_eq!(provider.provide_credentials().await.unwrap(), new);
-    assert_eq!(server.count(ROLE), 2);
+    assert_eq!(
+        server.count(ROLE),
+        2,
+        "fresh credentials are not fetched again"
+    );
     assert_eq!(server.count(""), 1, "the role is looked up once");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn fifty_callers_with_nothing_cached_share_one_fetch() {
     let expired_time = unix_now() + 3600;
-    let server = MetadataServer::with_role(ROLE, move |_| {
-        first(expired_time).after(Duration::from_millis(300))
+    // The credentials are held until all fifty callers have asked for them.
+    let gate = Gate::default();
+    let server = MetadataServer::with_role(ROLE, {
+        let gate = gate.clone();
+        move |_| first(expired_time).until(&gate)
     })
     .await;
-    let provider = provider(&server).build();
+    let provider = patient(&server).build();
+    let providers: Vec<_> = (0..50).map(|_| provider.clone()).collect();
+    let calls = providers.iter().map(|p| p.provide_credentials()).collect();
 
-    let calls: Vec<_> = (0..50)
-        .map(|_| {
-            let provider = provider.clone();
-            tokio::spawn(async move { provider.provide_credentials().await })
-        })
-        .collect();
-    for call in calls {
-        assert_eq!(call.await.unwrap().unwrap().secret_id(), "AKIDtmp1");
+    for credentials in within_hung(all_asking_then_open(calls, &gate)).await {
+        assert_eq!(credentials.unwrap().secret_id(), "AKIDtmp1");
     }
     assert_eq!(server.count(""), 1);
     assert_eq!(server.count(ROLE), 1);
 }
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn fifty_callers_during_a_refresh_cause_one_fetch_and_keep_working() {
     // With a 10 minute margin, credentials valid for 5 more minutes are due for a refresh.
     let due = unix_now() + 300;
     let long = unix_now() + 3600;
-    let server = MetadataServer::with_role(ROLE, move |count| match count {
-        0 => first(due),
-        _ => second(long).after(Duration::from_millis(500)),
+    // The refresh is held at the metadata service until the test opens the gate, so a caller
+    // that returns before then cannot have waited for it, however slow the machine.
+    let gate = Gate::default();
+    let server = MetadataServer::with_role(ROLE, {
+        let gate = gate.clone();
+        move |count| match count {
+            0 => first(due),
+            _ => second(long).until(&gate),
+        }
     })
     .await;
+    // Timeouts that do not run out while the refresh is held (the test gives up long before).
     let provider = provider(&server)
+        .connect_timeout(Duration::from_secs(3600))
+        .request_timeout(Duration::from_secs(3600))
         .refresh_margin(Duration::from_secs(600))
         .build();
     assert_eq!(
@@ -168,31 +239,30 @@ async fn fifty_callers_during_a_refresh_cause_one_fetch_and_keep_working() {
         "AKIDtmp1"
     );
 
-    let calls: Vec<_> = (0..50)
-        .map(|_| {
-            let provider = provider.clone();
-            tokio::spawn(async move {
-                let started = Instant::now();
-                let credentials = provider.provide_credentials().await;
-                (credentials, started.elapsed())
-            })
-        })
-        .collect();
-    let mut waited_for_the_refresh = 0;
-    for call in calls {
-        let (credentials, elapsed) = call.await.unwrap();
-        let id = credentials.unwrap().secret_id().to_owned();
-        assert!(id == "AKIDtmp1" || id == "AKIDtmp2", "{id}");
-        if elapsed >= Duration::from_millis(400) {
-            waited_for_the_refresh += 1;
-        }
+    let mut calls = tokio::task::JoinSet::new();
+    for _ in 0..50 {
+        let provider = provider.clone();
+        calls.spawn(async move { provider.provide_credentials().await });
     }
+    // Only the caller doing the refresh waits for it: the other 49 return, with the still valid
+    // credentials, while the refresh is held.
+    for returned in 0..49 {
+        let credentials = tokio::time::timeout(HUNG, calls.join_next())
+            .await
+            .unwrap_or_else(|_| panic!("only {returned} callers returned without the refresh"))
+            .expect("a call left")
+            .expect("the call's task")
+            .unwrap();
+        assert_eq!(credentials.secret_id(), "AKIDtmp1");
+    }
+    gate.open();
+    let refreshed = within_hung(calls.join_next())
+        .await
+        .expect("the refreshing call")
+        .expect("the call's task")
+        .unwrap();
+    assert_eq!(refreshed.secret_id(), "AKIDtmp2");
     assert_eq!(server.count(ROLE), 2, "one refresh for fifty callers");
-    // Only the caller doing the refresh waits for it; the others use the still valid credentials.
-    assert!(
-        waited_for_the_refresh <= 1,
-        "{waited_for_the_refresh} callers waited"
-    );
 
     let now = provider.provide_credentials().await.unwrap();
     assert_eq!(now.secret_id(), "AKIDtmp2");
@@ -201,20 +271,18 @@ async fn fifty_callers_during_a_refresh_cause_one_fetch_and_keep_working() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn fifty_callers_with_nothing_cached_share_one_failure() {
-    let server = MetadataServer::with_role(ROLE, |_| {
-        Reply::status(500, format!("{{\"TmpSecretKey\":\"{KEY_1}\"}}"))
-            .after(Duration::from_secs(1))
+    // The failure is held until all fifty callers have asked.
+    let gate = Gate::default();
+    let server = MetadataServer::with_role(ROLE, {
+        let gate = gate.clone();
+        move |_| Reply::status(500, format!("{{\"TmpSecretKey\":\"{KEY_1}\"}}")).until(&gate)
     })
     .await;
-    let provider = provider(&server).build();
-    let calls: Vec<_> = (0..50)
-        .map(|_| {
-            let provider = provider.clone();
-            tokio::spawn(async move { provider.provide_credentials().await })
-        })
-        .collect();
-    for call in calls {
-        let err = call.await.unwrap().unwrap_err();
+    let provider = patient(&server).build();
+    let providers: Vec<_> = (0..50).map(|_| provider.clone()).collect();
+    let calls = providers.iter().map(|p| p.provide_credentials()).collect();
+    for outcome in within_hung(all_asking_then_open(calls, &gate)).await {
+        let err = outcome.unwrap_err();
         assert_eq!(err.kind(), CredentialsErrorKind::Unavailable, "{err}");
         assert!(err.to_string().contains("answered HTTP 500"), "{err}");
         assert_no_secret(&format!("{err} {err:?}"));
@@ -247,11 +315,19 @@ async fn a_failed_refresh_keeps_the_valid_cached_credentials_and_warns_without_s
     let cached = provider.provide_credentials().await.unwrap();
 
     failing.store(true, Ordering::SeqCst);
+    let refreshed_from = Instant::now();
     assert_eq!(provider.provide_credentials().await.unwrap(), cached);
     assert_eq!(server.count(ROLE), 2, "a refresh was tried");
-    // Not tried again right away.
+    // Not tried again right away: within 10 seconds of the failure, the cached ones are used
+    // without asking. The failure came after `refreshed_from`, so a call that is over less
+    // than 10 seconds after it looked within those 10 seconds; a machine slower than that may
+    // have tried again (and failed again), which is not a fault.
     assert_eq!(provider.provide_credentials().await.unwrap(), cached);
-    assert_eq!(server.count(ROLE), 2);
+    if refreshed_from.elapsed() < Duration::from_secs(10) {
+        assert_eq!(server.count(ROLE), 2);
+    } else {
+        println!("too slow to check that the refresh was not tried again at once");
+    }
 
     // The capture holds the logs of every test of this file so far: all of them are checked.
     let text = logs.text();
@@ -270,19 +346,39 @@ async fn a_failed_refresh_keeps_the_valid_cached_credentials_and_warns_without_s
 
 #[tokio::test]
 async fn expired_credentials_are_not_used_when_the_refresh_fails() {
-    let soon = unix_now() + 2;
-    let server = MetadataServer::with_role(ROLE, move |count| match count {
-        0 => first(soon),
-        _ => Reply::status(500, "down"),
+    // Credentials valid for 2 to 3 seconds from when they are served, until the service breaks.
+    let serving = Arc::new(AtomicBool::new(true));
+    let server = MetadataServer::with_role(ROLE, {
+        let serving = serving.clone();
+        move |_| {
+            if serving.load(Ordering::SeqCst) {
+                first(unix_now() + 3)
+            } else {
+                Reply::status(500, "down")
+            }
+        }
     })
     .await;
     let provider = provider(&server).refresh_margin(Duration::ZERO).build();
-    let old = provider.provide_credentials().await.unwrap();
+    // A machine that takes seconds between serving the credentials and reading them finds them
+    // expired; it then asks again, so that the test goes on with credentials that were valid.
+    let old = within_hung(async {
+        loop {
+            match provider.provide_credentials().await {
+                Ok(credentials) => break credentials,
+                Err(err) if err.to_string().contains("with credentials that expired at") => {
+                    println!("expired on arrival, asking again: {err}");
+                }
+                Err(err) => panic!("{err}"),
+            }
+        }
+    })
+    .await;
+    serving.store(false, Ordering::SeqCst);
     let expires_at = old.expires_at().unwrap();
-    let wait = expires_at
-        .duration_since(SystemTime::now())
-        .unwrap_or_default();
-    tokio::time::sleep(wait + Duration::from_millis(100)).await;
+    while let Ok(left) = expires_at.duration_since(SystemTime::now()) {
+        tokio::time::sleep(left + Duration::from_millis(100)).await;
+    }
 
     let err = provider.provide_credentials().await.unwrap_err();
     assert_eq!(err.kind(), CredentialsErrorKind::Unavailable, "{err}");
@@ -291,23 +387,26 @@ async fn expired_credentials_are_not_used_when_the_refresh_fails() {
 
 #[tokio::test]
 async fn a_hanging_metadata_service_fails_within_the_timeout() {
+    // The service answers after an hour, so only the request timeout can end these calls: an
+    // error naming it shows that it did, and `within_hung` only catches a timeout that never
+    // fires. The timeout cannot fire early, so the lower bound holds on any machine.
     let server =
         MetadataServer::start(|_, _| Reply::ok(ROLE).after(Duration::from_secs(3600))).await;
     let timeout = Duration::from_millis(300);
 
     // While looking the role up: taken as "not on CVM".
     let started = Instant::now();
-    let err = provider(&server)
-        .request_timeout(timeout)
-        .build()
-        .provide_credentials()
-        .await
-        .unwrap_err();
-    assert!(
-        started.elapsed() < Duration::from_secs(3),
-        "{:?}",
-        started.elapsed()
-    );
+    let err = within_hung(
+        provider(&server)
+            .request_timeout(timeout)
+            .build()
+            .provide_credentials(),
+    )
+    .await
+    .unwrap_err();
+    let took = started.elapsed();
+    println!("role lookup gave up after {took:?}");
+    assert!(took >= timeout, "gave up early, after {took:?}");
     assert!(err.is_not_found(), "{err}");
     assert!(
         err.to_string().contains(&format!(
@@ -319,18 +418,18 @@ async fn a_hanging_metadata_service_fails_within_the_timeout() {
 
     // While fetching the credentials of a given role: a failure.
     let started = Instant::now();
-    let err = provider(&server)
-        .role_name(ROLE)
-        .request_timeout(timeout)
-        .build()
-        .provide_credentials()
-        .await
-        .unwrap_err();
-    assert!(
-        started.elapsed() < Duration::from_secs(3),
-        "{:?}",
-        started.elapsed()
-    );
+    let err = within_hung(
+        provider(&server)
+            .role_name(ROLE)
+            .request_timeout(timeout)
+            .build()
+            .provide_credentials(),
+    )
+    .await
+    .unwrap_err();
+    let took = started.elapsed();
+    println!("credentials fetch gave up after {took:?}");
+    assert!(took >= timeout, "gave up early, after {took:?}");
     assert_eq!(err.kind(), CredentialsErrorKind::Unavailable, "{err}");
     assert!(
         err.to_string().contains("no complete answer within 300ms"),
@@ -340,24 +439,25 @@ async fn a_hanging_metadata_service_fails_within_the_timeout() {
 
 #[tokio::test]
 async fn an_unreachable_metadata_service_is_not_found() {
+    // Nothing listens on port 1, so the connection is refused at once. The timeouts are long on
+    // purpose: an error saying "could not connect" shows that the provider gave up on the
+    // refusal without waiting for any timeout, whereas with short ones a busy machine could let
+    // a timeout fire first.
     let started = Instant::now();
     let err = InstanceRoleProvider::builder()
         .base_url("http://127.0.0.1:1/")
-        .connect_timeout(Duration::from_millis(300))
-        .request_timeout(Duration::from_millis(600))
+        .connect_timeout(HUNG)
+        .request_timeout(HUNG)
         .build()
         .provide_credentials()
         .await
         .unwrap_err();
-    assert!(
-        started.elapsed() < Duration::from_secs(3),
-        "{:?}",
-        started.elapsed()
-    );
+    println!("unreachable, found out after {:?}", started.elapsed());
     assert!(err.is_not_found(), "{err}");
     assert!(
-        err.to_string()
-            .starts_with("credentials: metadata service unreachable at http://127.0.0.1:1/: "),
+        err.to_string().starts_with(
+            "credentials: metadata service unreachable at http://127.0.0.1:1/: could not connect ("
+        ),
         "{err}"
     );
 }

@@ -31,7 +31,10 @@ async fn a_presigned_request_is_accepted_when_sent_by_another_client() {
 
     let (url, headers, body) = signed.into_parts();
     let answer = within_deadline(
-        reqwest::Client::new()
+        tencentcloud_sdk::config::http_client_builder()
+            .expect("TLS settings")
+            .build()
+            .expect("client")
             .post(url)
             .headers(headers)
             .body(body)

@@ -222,10 +222,14 @@ async fn the_deadline_cuts_retries_short() {
     let started = Instant::now();
     let err = describe(&client).await.expect_err("the deadline passes");
     let elapsed = started.elapsed();
-    // Each attempt takes 150 ms and waits up to 100 ms after: at most 5 fit in 700 ms.
     let attempts = server.received().len();
-    assert!((2..=5).contains(&attempts), "{attempts} attempts");
-    assert!(elapsed < Duration::from_millis(1500), "{elapsed:?}");
+    println!("{attempts} attempts in {elapsed:?}");
+    // Of the 20 attempts allowed, the deadline leaves room for 5 at most: every attempt before
+    // the last waits the server's 150 ms, so a sixth could not start before 750 ms, and none
+    // starts after the deadline. That bound holds however slow the machine; how many attempts do
+    // fit depends on its speed, so the only lower bound is the first. (The call's wall time is
+    // not asserted: a busy machine stretches it.)
+    assert!((1..=5).contains(&attempts), "{attempts} attempts");
     // The error is the last failure, which says what went wrong, or the deadline itself.
     let shown = err.to_string();
     assert!(
@@ -236,15 +240,19 @@ async fn the_deadline_cuts_retries_short() {
 
 #[tokio::test]
 async fn the_attempt_timeout_applies_to_each_attempt() {
+    // The first answer would come after an hour, so only the attempt timeout can end the first
+    // attempt: a second request, answered, shows that it did and that the call went on. The
+    // timeout cannot fire early, so the lower bound holds on any machine.
+    let timeout = Duration::from_millis(300);
     let server = Server::start([
-        Reply::json(CHECK_ANSWER).after(Duration::from_secs(3)),
+        Reply::json(CHECK_ANSWER).after(Duration::from_secs(3600)),
         Reply::json(CHECK_ANSWER),
     ])
     .await;
     let client = Client::new(
         config(&server)
             .retry(quick_retries(2))
-            .timeout(Duration::from_millis(300))
+            .timeout(timeout)
             .build()
             .expect("config"),
     );
@@ -252,10 +260,8 @@ async fn the_attempt_timeout_applies_to_each_attempt() {
     describe(&client)
         .await
         .expect("the second attempt answers at once");
-    assert!(
-        started.elapsed() < Duration::from_secs(2),
-        "{:?}",
-        started.elapsed()
-    );
+    let elapsed = started.elapsed();
+    println!("answered after {elapsed:?}");
+    assert!(elapsed >= timeout, "{elapsed:?}");
     assert_eq!(server.received().len(), 2);
 }

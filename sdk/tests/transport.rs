@@ -42,7 +42,8 @@ async fn no_proxy_ignores_the_environment_and_still_connects() {
 #[tokio::test]
 async fn a_client_of_ones_own_is_used() {
     let server = Server::start([Reply::json(CHECK_ANSWER)]).await;
-    let own = reqwest::Client::builder()
+    let own = tencentcloud_sdk::config::http_client_builder()
+        .expect("builder")
         .user_agent("my-service/1.0")
         .build()
         .expect("reqwest client");

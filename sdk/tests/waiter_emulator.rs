@@ -134,28 +134,42 @@ async fn a_job_never_checked_is_not_checked_at_once() {
 
 #[tokio::test]
 async fn a_check_longer_than_the_timeout_gives_up_with_the_last_progress() {
-    let (_emulator, client) = emulator(Duration::from_secs(30)).await;
+    // A check of an hour cannot end within the test, so the waiter's own deadline is the only
+    // way out: a timeout error shows that it gave up there rather than waiting for the check,
+    // and the outer minute only catches a deadline that never comes.
+    let (_emulator, client) = emulator(Duration::from_secs(3600)).await;
     let job_id = create_checked_job(&client, "slow").await;
     let started = std::time::Instant::now();
-    let err = client
+    let waiter = client
         .wait_for_migrate_check(&job_id)
         .poll_interval(Duration::from_millis(50))
-        .timeout(Duration::from_millis(700))
+        .timeout(Duration::from_millis(700));
+    let err = tokio::time::timeout(Duration::from_secs(60), waiter.into_future())
         .await
-        .expect_err("30 s do not fit in 700 ms");
+        .expect("the waiter passed its deadline without giving up")
+        .expect_err("an hour does not fit in 700 ms");
     let elapsed = started.elapsed();
+    println!("gave up after {elapsed:?}");
     assert!(elapsed >= Duration::from_millis(700), "{elapsed:?}");
-    assert!(elapsed < Duration::from_secs(5), "{elapsed:?}");
     let timeout = err.as_timeout().expect("a timeout");
+    assert_eq!(timeout.timeout(), Duration::from_millis(700));
     assert_eq!(timeout.job_id(), job_id);
-    assert!(timeout.polls() >= 2);
+    // How many polls fit in 700 ms depends on the speed of the machine: at least the first.
+    println!("{} polls", timeout.polls());
+    assert!(timeout.polls() >= 1);
     let text = err.to_string();
     assert!(text.contains(&job_id), "{text}");
     assert!(text.contains("not finished after"), "{text}");
-    assert!(
-        text.contains("last status running") || text.contains("last status starting"),
-        "{text}"
-    );
+    // The last answer is of a check under way; only a machine too slow to answer a single poll
+    // in 700 ms leaves the error none to describe.
+    if timeout.last_status().is_some() {
+        assert!(
+            text.contains("last status running") || text.contains("last status starting"),
+            "{text}"
+        );
+    } else {
+        assert!(text.contains("no answer"), "{text}");
+    }
 }
 
 #[tokio::test]

@@ -3,7 +3,7 @@
 //!
 //! The measurements run in `tencentcloud-bench` (built with `--release`), against a
 //! `tencentcloud-emulator` started here, beside the official Python SDK's scripts in
-//! `bench/python/`. Targets are reported, not enforced: the run fails only when a figure could not
+//! `bench/python/` and the official Node.js SDK's in `bench/node/`. Targets are reported, not enforced: the run fails only when a figure could not
 //! be measured or is not valid (more than 1 % of calls failed, say).
 
 use std::fmt::Write as _;
@@ -16,13 +16,17 @@ use serde_json::{Value, json};
 
 /// Usage text of the subcommand.
 pub const USAGE: &str = "\
-usage: cargo xtask bench [--quick] [--shared DIR] [--python FILE]
+usage: cargo xtask bench [--quick] [--shared DIR] [--python FILE] [--node-modules DIR]
 
   --quick          a smoke run: few iterations, 1 s call runs, 20,000 calls for memory, no
                    compile times
   --shared DIR     the shared material, for the reference tccli descriptions (default: ../shared)
   --python FILE    the interpreter with the official Python SDK (default: $TENCENTCLOUD_INTEROP_PYTHON,
                    else a virtualenv made once in target/bench/venv)
+  --node-modules DIR
+                   a node_modules folder with the official Node.js SDK (default:
+                   $TENCENTCLOUD_INTEROP_NODE_MODULES, else `npm ci` of bench/node's lock file
+                   into target/bench/node, done again only when the lock file changes)
 
 Prints a table and writes target/bench/report.json.";
 
@@ -33,6 +37,11 @@ const REGION: &str = "ap-guangzhou";
 
 /// The concurrencies of the call figures.
 const CONCURRENCIES: [u32; 3] = [1, 16, 64];
+/// The concurrency of the DescribeMigrateJobs runs, and the jobs each of their answers lists.
+const LIST_CONCURRENCY: u32 = 16;
+const LISTED_JOBS: u32 = 100;
+/// The package of the official Node.js SDK that `bench/node/calls_bench.js` loads.
+const NODE_SDK: &str = "tencentcloud-sdk-nodejs";
 /// More failed calls than this share make a call figure invalid.
 const MAX_ERROR_SHARE: f64 = 0.01;
 /// RSS growth from 20 % to 100 % of the memory run that still counts as flat.
@@ -47,6 +56,7 @@ pub struct Options {
     quick: bool,
     shared: PathBuf,
     python: Option<PathBuf>,
+    node_modules: Option<PathBuf>,
 }
 
 impl Options {
@@ -56,6 +66,7 @@ impl Options {
             quick: false,
             shared: crate::workspace_root().join("../shared"),
             python: None,
+            node_modules: None,
         };
         let mut args = args.iter();
         while let Some(arg) = args.next() {
@@ -68,6 +79,7 @@ impl Options {
                 "--quick" => options.quick = true,
                 "--shared" => options.shared = value("--shared")?,
                 "--python" => options.python = Some(value("--python")?),
+                "--node-modules" => options.node_modules = Some(value("--node-modules")?),
                 other => return Err(format!("unknown argument `{other}`\n\n{USAGE}")),
             }
         }
@@ -123,6 +135,8 @@ pub fn bench(options: &Options) -> Result<(), String> {
         binaries: build_binaries(&root)?,
         python: python(&root, options)?,
         scripts: root.join("bench/python"),
+        node_modules: node_modules(&root, options)?,
+        node_scripts: root.join("bench/node"),
     };
     let measuring = Instant::now();
     let mut measured = runner.measure(&scale, &options.shared)?;
@@ -132,11 +146,14 @@ pub fn bench(options: &Options) -> Result<(), String> {
 
     let (figures, problems) = measured.figures(&scale)?;
     println!("{}", table(&figures, options.quick));
-    let calls_notes: serde_json::Map<String, Value> = measured
-        .calls
-        .iter()
-        .map(|runs| (runs.concurrency.to_string(), json!(runs.python_notes)))
-        .collect();
+    let notes = |peer: fn(&CallRuns) -> &str| -> serde_json::Map<String, Value> {
+        measured
+            .calls
+            .iter()
+            .chain(std::iter::once(&measured.list))
+            .map(|runs| (runs.label(), json!(peer(runs))))
+            .collect()
+    };
     let report = json!({
         "machine": machine(),
         "quick": options.quick,
@@ -146,7 +163,11 @@ pub fn bench(options: &Options) -> Result<(), String> {
             "version": measured.python_sign["python"],
             "sdk": measured.python_sign["sdk"],
             "sign_notes": measured.python_sign["notes"],
-            "calls_notes": calls_notes,
+            "calls_notes": notes(|runs| &runs.python_notes),
+        },
+        "node": {
+            "node_modules": runner.node_modules.display().to_string(),
+            "calls_notes": notes(|runs| &runs.node_notes),
         },
         "figures": figures.iter().map(Figure::to_json).collect::<Vec<_>>(),
         "problems": problems,
@@ -183,6 +204,10 @@ struct Runner {
     python: PathBuf,
     /// `bench/python/`.
     scripts: PathBuf,
+    /// The `node_modules` folder with the official Node.js SDK.
+    node_modules: PathBuf,
+    /// `bench/node/`.
+    node_scripts: PathBuf,
 }
 
 impl Runner {
@@ -198,8 +223,11 @@ impl Runner {
             "--secret-key",
             SECRET_KEY,
         ];
-        let setup = self.bench(&concat(&[&["setup"], &target]))?;
+        let jobs = LISTED_JOBS.to_string();
+        let setup = self.bench(&concat(&[&["setup"], &target, &["--jobs", &jobs]]))?;
         let job_id = text(&setup, "job_id", "setup")?;
+        let check_job = ["--action", "DescribeMigrateCheckJob", "--job-id", job_id];
+        let list_jobs = ["--action", "DescribeMigrateJobs", "--limit", &jobs];
 
         progress("signing");
         let iterations = scale.sign_iterations.to_string();
@@ -209,8 +237,9 @@ impl Runner {
 
         let calls = CONCURRENCIES
             .into_iter()
-            .map(|concurrency| self.calls(&target, job_id, concurrency, scale))
+            .map(|concurrency| self.calls(&target, &check_job, concurrency, scale))
             .collect::<Result<_, _>>()?;
+        let list = self.calls(&target, &list_jobs, LIST_CONCURRENCY, scale)?;
 
         progress("memory");
         let memory_calls = scale.memory_calls.to_string();
@@ -229,27 +258,27 @@ impl Runner {
             sign,
             python_sign,
             calls,
+            list,
             memory,
             codegen,
             compile: None,
         })
     }
 
-    /// The three clients one after the other at one concurrency.
+    /// The four clients one after the other, calling `action` (its flags) at one concurrency.
     fn calls(
         &self,
         target: &[&str],
-        job_id: &str,
+        action: &[&str],
         concurrency: u32,
         scale: &Scale,
     ) -> Result<CallRuns, String> {
-        progress(&format!("calls at concurrency {concurrency}"));
+        let name = action.get(1).copied().unwrap_or_default();
+        progress(&format!("{name} calls at concurrency {concurrency}"));
         let concurrency_text = concurrency.to_string();
         let seconds = scale.call_seconds.to_string();
         let warmup = scale.warmup_calls.to_string();
         let load = [
-            "--job-id",
-            job_id,
             "--concurrency",
             &concurrency_text,
             "--duration",
@@ -257,20 +286,30 @@ impl Runner {
             "--warmup-calls",
             &warmup,
         ];
-        let rust =
-            |client| self.bench(&concat(&[&["calls"], target, &load, &["--client", client]]));
+        let rust = |client| {
+            self.bench(&concat(&[
+                &["calls"],
+                target,
+                action,
+                &load,
+                &["--client", client],
+            ]))
+        };
         let sdk = rust("sdk")?;
         let floor = rust("reqwest")?;
-        let peer = self.python(
-            "calls_bench.py",
-            &concat(&[target, &["--region", REGION], &load]),
-        )?;
+        let peer_args = concat(&[target, &["--region", REGION], action, &load]);
+        let python = self.python("calls_bench.py", &peer_args)?;
+        let node = self.node("calls_bench.js", &peer_args)?;
+        let notes = |run: &Value| run["notes"].as_str().unwrap_or_default().to_owned();
         Ok(CallRuns {
+            action: name.to_owned(),
             concurrency,
             sdk: CallRun::read(&sdk, "sdk")?,
             reqwest: CallRun::read(&floor, "reqwest")?,
-            python: CallRun::read(&peer, "calls_bench.py")?,
-            python_notes: peer["notes"].as_str().unwrap_or_default().to_owned(),
+            python: CallRun::read(&python, "calls_bench.py")?,
+            node: CallRun::read(&node, "calls_bench.js")?,
+            python_notes: notes(&python),
+            node_notes: notes(&node),
         })
     }
 
@@ -278,6 +317,17 @@ impl Runner {
     fn bench(&self, args: &[&str]) -> Result<Value, String> {
         let what = args.first().copied().unwrap_or("tencentcloud-bench");
         run_json(Command::new(&self.binaries.bench).args(args), what)
+    }
+
+    /// Runs a script of `bench/node/` with the Node.js SDK on its module path.
+    fn node(&self, script: &str, args: &[&str]) -> Result<Value, String> {
+        run_json(
+            Command::new("node")
+                .arg(self.node_scripts.join(script))
+                .args(args)
+                .env("NODE_PATH", &self.node_modules),
+            script,
+        )
     }
 
     /// Runs a script of `bench/python/`.
@@ -375,6 +425,52 @@ fn python(root: &Path, options: &Options) -> Result<PathBuf, String> {
         .last()
         .map(PathBuf::from)
         .ok_or_else(|| "setup-venv.sh printed no interpreter".to_owned())
+}
+
+/// The `node_modules` folder with the official Node.js SDK: `--node-modules`, else
+/// `TENCENTCLOUD_INTEROP_NODE_MODULES`, else `target/bench/node/node_modules`, installed there
+/// with `npm ci` from `bench/node`'s lock file unless the installed lock file is the same.
+fn node_modules(root: &Path, options: &Options) -> Result<PathBuf, String> {
+    let given = options
+        .node_modules
+        .clone()
+        .or_else(|| std::env::var_os("TENCENTCLOUD_INTEROP_NODE_MODULES").map(PathBuf::from));
+    if let Some(dir) = given {
+        if !dir.join(NODE_SDK).join("package.json").is_file() {
+            return Err(format!("{} holds no {NODE_SDK}", dir.display()));
+        }
+        return Ok(dir);
+    }
+    let source = root.join("bench/node");
+    let install = root.join("target/bench/node");
+    let read = |path: &Path| {
+        std::fs::read(path).map_err(|err| format!("cannot read {}: {err}", path.display()))
+    };
+    let lock = read(&source.join("package-lock.json"))?;
+    let modules = install.join("node_modules");
+    let installed = std::fs::read(install.join("package-lock.json")).ok();
+    if installed.as_ref() == Some(&lock) && modules.join(NODE_SDK).join("package.json").is_file() {
+        return Ok(modules);
+    }
+    progress("installing the Node.js SDK into target/bench/node (npm ci)");
+    std::fs::create_dir_all(&install)
+        .map_err(|err| format!("cannot create {}: {err}", install.display()))?;
+    for file in ["package.json", "package-lock.json"] {
+        let to = install.join(file);
+        std::fs::copy(source.join(file), &to)
+            .map_err(|err| format!("cannot copy {file} to {}: {err}", to.display()))?;
+    }
+    let status = Command::new("npm")
+        .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
+        .current_dir(&install)
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .status()
+        .map_err(|err| format!("cannot run npm (is Node.js installed?): {err}"))?;
+    if !status.success() {
+        return Err(format!("npm ci in {} failed ({status})", install.display()));
+    }
+    Ok(modules)
 }
 
 /// The emulator binary, serving on loopback; killed when dropped.
@@ -483,32 +579,50 @@ struct CallRun {
     calls: f64,
     errors: f64,
     calls_per_second: f64,
+    /// The client process's CPU time (user + system, every thread) per successful call.
+    cpu_us_per_call: f64,
     p50_ms: f64,
     p99_ms: f64,
+    /// The jobs its probe's DescribeMigrateJobs answer listed (`None` for other actions).
+    listed_jobs: Option<f64>,
 }
 
 impl CallRun {
     fn read(value: &Value, what: &str) -> Result<Self, String> {
+        let calls = number(value, "calls", what)?;
         Ok(CallRun {
-            calls: number(value, "calls", what)?,
+            calls,
             errors: number(value, "errors", what)?,
             calls_per_second: number(value, "calls_per_second", what)?,
+            // Without a successful call there is no figure, and `problem` says so.
+            cpu_us_per_call: if calls < 1.0 {
+                f64::NAN
+            } else {
+                number(value, "cpu_us_per_call", what)?
+            },
             p50_ms: number(value, "p50_ms", what)?,
             p99_ms: number(value, "p99_ms", what)?,
+            listed_jobs: value["listed_jobs"].as_f64(),
         })
     }
 
     /// Why the run does not count, if it does not.
-    fn problem(&self, client: &str, concurrency: u32) -> Option<String> {
+    fn problem(&self, client: &str, runs: &CallRuns) -> Option<String> {
+        let what = format!("{client}, {}", runs.label());
         let attempted = self.calls + self.errors;
         if self.calls < 1.0 {
-            Some(format!(
-                "{client} at concurrency {concurrency}: no successful call"
-            ))
+            Some(format!("{what}: no successful call"))
         } else if self.errors / attempted > MAX_ERROR_SHARE {
             Some(format!(
-                "{client} at concurrency {concurrency}: {} of {attempted} calls failed",
+                "{what}: {} of {attempted} calls failed",
                 self.errors
+            ))
+        } else if runs.action == "DescribeMigrateJobs"
+            && self.listed_jobs != Some(f64::from(LISTED_JOBS))
+        {
+            Some(format!(
+                "{what}: the answers listed {:?} jobs, not {LISTED_JOBS}",
+                self.listed_jobs
             ))
         } else {
             None
@@ -516,13 +630,32 @@ impl CallRun {
     }
 }
 
-/// The three clients at one concurrency.
+/// The four clients calling one action at one concurrency.
 struct CallRuns {
+    action: String,
     concurrency: u32,
     sdk: CallRun,
     reqwest: CallRun,
     python: CallRun,
+    node: CallRun,
     python_notes: String,
+    node_notes: String,
+}
+
+impl CallRuns {
+    /// `DescribeMigrateCheckJob, concurrency 16`.
+    fn label(&self) -> String {
+        format!("{}, concurrency {}", self.action, self.concurrency)
+    }
+
+    fn runs(&self) -> [(&'static str, &CallRun); 4] {
+        [
+            ("sdk", &self.sdk),
+            ("reqwest", &self.reqwest),
+            ("python", &self.python),
+            ("node", &self.node),
+        ]
+    }
 }
 
 /// Seconds of a clean release build of the SDK and of its rebuild after one spec changed, and
@@ -670,6 +803,8 @@ struct Measured {
     sign: Value,
     python_sign: Value,
     calls: Vec<CallRuns>,
+    /// DescribeMigrateJobs answers listing [`LISTED_JOBS`] jobs, at [`LIST_CONCURRENCY`].
+    list: CallRuns,
     memory: Value,
     codegen: Value,
     compile: Option<CompileTimes>,
@@ -708,16 +843,14 @@ impl Measured {
             .target("≤ 1.5× the bound", |ratio, _| ratio <= 1.5),
         ];
 
+        for runs in self.calls.iter().chain(std::iter::once(&self.list)) {
+            for (client, run) in runs.runs() {
+                problems.extend(run.problem(client, runs));
+            }
+        }
         for runs in &self.calls {
             let c = runs.concurrency;
-            for (client, run) in [
-                ("sdk", &runs.sdk),
-                ("reqwest", &runs.reqwest),
-                ("python", &runs.python),
-            ] {
-                problems.extend(run.problem(client, c));
-            }
-            let (sdk, reqwest, python) = (&runs.sdk, &runs.reqwest, &runs.python);
+            let (sdk, reqwest, python, node) = (&runs.sdk, &runs.reqwest, &runs.python, &runs.node);
             let row = |figure: &str, unit, value| {
                 Figure::new(format!("{figure}, concurrency {c}"), unit, value)
             };
@@ -726,20 +859,43 @@ impl Measured {
                 python.calls_per_second,
                 Ratio::Times,
             );
+            let mut calls_vs_floor = row("calls/s", "calls/s", sdk.calls_per_second).against(
+                "bare reqwest",
+                reqwest.calls_per_second,
+                Ratio::Times,
+            );
             let mut p50_vs_floor =
                 row("p50", "ms", sdk.p50_ms).against("bare reqwest", reqwest.p50_ms, Ratio::Times);
             if c == 64 {
                 calls_vs_python = calls_vs_python.target("≥ 10×", |ratio, _| ratio >= 10.0);
+                calls_vs_floor = calls_vs_floor.target("≥ 0.9×", |ratio, _| ratio >= 0.9);
             }
             if c == 1 {
                 p50_vs_floor =
                     p50_vs_floor.target("≤ 1.15× the floor", |ratio, _| ratio <= 1.15);
             }
+            let cpu = |peer, value| {
+                row("client CPU per call", "µs", sdk.cpu_us_per_call).against(
+                    peer,
+                    value,
+                    Ratio::Faster,
+                )
+            };
             figures.extend([
                 calls_vs_python,
                 row("calls/s", "calls/s", sdk.calls_per_second).against(
+                    "Node.js SDK",
+                    node.calls_per_second,
+                    Ratio::Times,
+                ),
+                calls_vs_floor,
+                cpu("Python SDK", python.cpu_us_per_call)
+                    .target("≥ 35× less", |ratio, _| ratio >= 35.0),
+                cpu("Node.js SDK", node.cpu_us_per_call)
+                    .target("≥ 20× less", |ratio, _| ratio >= 20.0),
+                row("client CPU per call", "µs", sdk.cpu_us_per_call).against(
                     "bare reqwest",
-                    reqwest.calls_per_second,
+                    reqwest.cpu_us_per_call,
                     Ratio::Times,
                 ),
                 p50_vs_floor,
@@ -748,6 +904,44 @@ impl Measured {
                 row("p99", "ms", sdk.p99_ms).against("Python SDK", python.p99_ms, Ratio::Faster),
             ]);
         }
+
+        let list = &self.list;
+        let row = |figure: &str, unit, value| {
+            Figure::new(
+                format!(
+                    "DescribeMigrateJobs, {LISTED_JOBS} jobs per answer: {figure}, concurrency {}",
+                    list.concurrency
+                ),
+                unit,
+                value,
+            )
+        };
+        let cpu = list.sdk.cpu_us_per_call;
+        figures.extend([
+            row("client CPU per call", "µs", cpu)
+                .against("Python SDK", list.python.cpu_us_per_call, Ratio::Faster)
+                .target("≥ 15× less", |ratio, _| ratio >= 15.0),
+            row("client CPU per call", "µs", cpu).against(
+                "Node.js SDK",
+                list.node.cpu_us_per_call,
+                Ratio::Faster,
+            ),
+            row("client CPU per call", "µs", cpu).against(
+                "bare reqwest",
+                list.reqwest.cpu_us_per_call,
+                Ratio::Times,
+            ),
+            row("calls/s", "calls/s", list.sdk.calls_per_second).against(
+                "Python SDK",
+                list.python.calls_per_second,
+                Ratio::Times,
+            ),
+            row("calls/s", "calls/s", list.sdk.calls_per_second).against(
+                "bare reqwest",
+                list.reqwest.calls_per_second,
+                Ratio::Times,
+            ),
+        ]);
 
         let memory = |key| number(&self.memory, key, "memory");
         let memory_errors = memory("errors")?;
@@ -980,10 +1174,14 @@ fn table(figures: &[Figure], quick: bool) -> String {
     }
     let _ = write!(
         out,
-        "\nCalls: DescribeMigrateCheckJob over loopback against tencentcloud-emulator with its rate \
-         limits off (--rate-limits off); the SDK with client-side rate limits and retries off \
-         (RateLimits::disabled, RetryConfig::disabled); bare reqwest posts bytes the SDK signed \
-         once; the Python SDK runs one client per worker. {} machine, {} cores.{}",
+        "\nCalls: DescribeMigrateCheckJob (and DescribeMigrateJobs where named) over loopback \
+         against tencentcloud-emulator with its rate limits off (--rate-limits off); the SDK with \
+         client-side rate limits and retries off (RateLimits::disabled, RetryConfig::disabled); \
+         bare reqwest (with the SDK's connection settings and time limit per request) posts \
+         bytes the SDK signed once and reads the answer without decoding it; \
+         the Python SDK runs one client per worker, the Node.js SDK one client for all its \
+         workers. Client CPU is the user + system time of the client's whole process during \
+         the timed run, divided by its successful calls. {} machine, {} cores.{}",
         std::env::consts::OS,
         cores(),
         if quick {

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use super::{
     CredentialsError, EnvironmentProvider, InstanceRoleProvider, Lookup, ProfileFileProvider,
     ProfileFileProviderBuilder, ProvideCredentials, ProvideFuture, SharedCredentialsProvider,
+    WebIdentityProvider,
 };
 use crate::Credentials;
 
@@ -131,8 +132,16 @@ impl ProvideCredentials for CredentialsChain {
     }
 }
 
-/// The usual sources, in order: the environment ([`EnvironmentProvider`]), the credentials file
-/// ([`ProfileFileProvider`]) and the role of the CVM instance ([`InstanceRoleProvider`]).
+/// The usual sources, in order, as in the official SDKs: the environment
+/// ([`EnvironmentProvider`]), the credentials file ([`ProfileFileProvider`]), the role of the
+/// CVM instance ([`InstanceRoleProvider`]) and the workload identity of a TKE pod
+/// ([`WebIdentityProvider::from_tke_env`], which needs the `TKE_*` variables).
+///
+/// Off CVM, finding out that there is no instance role takes up to the instance role's connect
+/// timeout (1 second by default) before the TKE workload identity is tried. On a TKE node whose
+/// CVM instance has a role of its own, that role is found first: leave it out with
+/// [`without_instance_role`](DefaultCredentialsChainBuilder::without_instance_role) so that pods
+/// use their workload identity.
 ///
 /// When none has credentials the error says why for each, for example:
 ///
@@ -141,7 +150,8 @@ impl ProvideCredentials for CredentialsChain {
 /// /root/.tencentcloud/credentials does not exist, nor does /etc/tencentcloud/credentials
 /// (TENCENTCLOUD_CREDENTIALS_FILE is not set); CVM instance role: metadata service unreachable
 /// at http://metadata.tencentyun.com/latest/meta-data/cam/security-credentials/: connect timeout
-/// after 1s
+/// after 1s; TKE OIDC role: TKE_REGION, TKE_PROVIDER_ID, TKE_WEB_IDENTITY_TOKEN_FILE and
+/// TKE_ROLE_ARN are not set
 /// ```
 #[derive(Clone, Debug)]
 pub struct DefaultCredentialsChain {
@@ -149,13 +159,13 @@ pub struct DefaultCredentialsChain {
 }
 
 impl DefaultCredentialsChain {
-    /// The environment, the `[default]` profile of the default credentials file, then the
-    /// instance role with the default settings.
+    /// The environment, the `[default]` profile of the default credentials file, the instance
+    /// role, then the TKE workload identity, all with the default settings.
     pub fn new() -> Self {
         Self::builder().build()
     }
 
-    /// Starts choosing the profile, the file and the instance role settings.
+    /// Starts choosing the profile, the file, and the instance role and web identity settings.
     pub fn builder() -> DefaultCredentialsChainBuilder {
         DefaultCredentialsChainBuilder::default()
     }
@@ -183,6 +193,16 @@ pub struct DefaultCredentialsChainBuilder {
     lookup: Option<Lookup>,
     profile_file: ProfileFileProviderBuilder,
     instance_role: Option<InstanceRoleProvider>,
+    web_identity: WebIdentityChoice,
+}
+
+/// What the last source of a [`DefaultCredentialsChain`] is.
+#[derive(Clone, Debug)]
+enum WebIdentityChoice {
+    /// The TKE workload identity, from the variables the chain's lookup finds.
+    Tke,
+    Given(WebIdentityProvider),
+    Without,
 }
 
 impl Default for DefaultCredentialsChainBuilder {
@@ -191,13 +211,15 @@ impl Default for DefaultCredentialsChainBuilder {
             lookup: None,
             profile_file: ProfileFileProvider::builder(),
             instance_role: Some(InstanceRoleProvider::new()),
+            web_identity: WebIdentityChoice::Tke,
         }
     }
 }
 
 impl DefaultCredentialsChainBuilder {
     /// Looks environment variables up with `lookup` instead of in the process environment: the
-    /// credential variables, `TENCENTCLOUD_CREDENTIALS_FILE` and `HOME` (for tests).
+    /// credential variables, `TENCENTCLOUD_CREDENTIALS_FILE`, `HOME` and the `TKE_*` variables
+    /// (for tests).
     pub fn lookup(
         mut self,
         lookup: impl Fn(&str) -> Option<String> + Send + Sync + 'static,
@@ -233,21 +255,49 @@ impl DefaultCredentialsChainBuilder {
         self
     }
 
-    /// Leaves the instance role out, for programs known not to run on CVM.
+    /// Leaves the instance role out, for programs known not to run on CVM, or pods of TKE that
+    /// should use their workload identity rather than the role of their node.
     pub fn without_instance_role(mut self) -> Self {
         self.instance_role = None;
         self
     }
 
+    /// Uses this provider as the last source instead of the TKE workload identity read from the
+    /// `TKE_*` variables (another OIDC identity provider, or other settings).
+    pub fn web_identity(mut self, provider: WebIdentityProvider) -> Self {
+        self.web_identity = WebIdentityChoice::Given(provider);
+        self
+    }
+
+    /// Leaves the TKE workload identity out, for programs known not to run on TKE.
+    pub fn without_web_identity(mut self) -> Self {
+        self.web_identity = WebIdentityChoice::Without;
+        self
+    }
+
     /// Makes the chain.
     pub fn build(self) -> DefaultCredentialsChain {
-        let environment = match self.lookup {
-            Some(lookup) => EnvironmentProvider::with_shared_lookup(lookup),
+        let environment = match &self.lookup {
+            Some(lookup) => EnvironmentProvider::with_shared_lookup(lookup.clone()),
             None => EnvironmentProvider::new(),
         };
         let mut chain = CredentialsChain::first_try(environment).or_else(self.profile_file.build());
         if let Some(instance_role) = self.instance_role {
             chain = chain.or_else(instance_role);
+        }
+        let web_identity = match self.web_identity {
+            WebIdentityChoice::Tke => {
+                let builder = WebIdentityProvider::tke_builder();
+                Some(match self.lookup {
+                    Some(lookup) => builder.shared_lookup(lookup).build(),
+                    None => builder.build(),
+                })
+            }
+            WebIdentityChoice::Given(provider) => Some(provider),
+            WebIdentityChoice::Without => None,
+        };
+        if let Some(web_identity) = web_identity {
+            chain = chain.or_else(web_identity);
         }
         DefaultCredentialsChain { chain }
     }
@@ -259,6 +309,7 @@ impl fmt::Debug for DefaultCredentialsChainBuilder {
             .field("custom_lookup", &self.lookup.is_some())
             .field("profile_file", &self.profile_file)
             .field("instance_role", &self.instance_role)
+            .field("web_identity", &self.web_identity)
             .finish()
     }
 }

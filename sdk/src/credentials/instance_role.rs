@@ -367,7 +367,10 @@ fn checked_base_url(base: &str) -> Result<String, CredentialsError> {
 }
 
 fn build_client(settings: &Settings) -> Result<reqwest::Client, CredentialsError> {
-    reqwest::Client::builder()
+    let builder = crate::config::http_client_builder().map_err(|err| {
+        CredentialsError::unavailable("HTTP client for the metadata service", err.to_string())
+    })?;
+    builder
         .connect_timeout(settings.connect_timeout)
         .timeout(settings.request_timeout)
         .no_proxy()

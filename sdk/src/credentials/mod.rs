@@ -10,8 +10,14 @@
 //!   `~/.tencentcloud/credentials`, else `/etc/tencentcloud/credentials`),
 //! - [`InstanceRoleProvider`]: the CAM role of the CVM instance the program runs on, fetched from
 //!   the metadata service and refreshed before it expires,
+//! - [`AssumeRoleProvider`]: a CAM role assumed through STS `AssumeRole` with other credentials,
+//!   refreshed before it expires,
+//! - [`WebIdentityProvider`]: a CAM role assumed through STS `AssumeRoleWithWebIdentity` with an
+//!   OIDC token from a file; [`WebIdentityProvider::from_tke_env`] for the workload identity of
+//!   a TKE pod (`TKE_REGION`, `TKE_PROVIDER_ID`, `TKE_WEB_IDENTITY_TOKEN_FILE`, `TKE_ROLE_ARN`),
 //! - [`CredentialsChain`]: the first of several sources that has credentials,
-//! - [`DefaultCredentialsChain`]: environment, then credentials file, then instance role,
+//! - [`DefaultCredentialsChain`]: environment, then credentials file, then CVM instance role,
+//!   then TKE workload identity,
 //! - [`CachedProvider`]: keeps what another provider found until it is about to expire.
 //!
 //! A source that is simply not configured answers with a "not found" error
@@ -41,12 +47,16 @@
 //!
 //! Secret keys and tokens never show in `Debug` output, in log events or in error messages.
 
+mod assume_role;
 mod cache;
 mod chain;
 mod environment;
 mod error;
 mod instance_role;
 mod profile;
+mod refreshing;
+mod sts;
+mod web_identity;
 
 use std::fmt;
 use std::future::Future;
@@ -54,12 +64,17 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
+pub use assume_role::{AssumeRoleProvider, AssumeRoleProviderBuilder};
 pub use cache::CachedProvider;
 pub use chain::{CredentialsChain, DefaultCredentialsChain, DefaultCredentialsChainBuilder};
 pub use environment::EnvironmentProvider;
 pub use error::{CredentialsError, CredentialsErrorKind};
 pub use instance_role::{InstanceRoleProvider, InstanceRoleProviderBuilder};
 pub use profile::{ProfileFileProvider, ProfileFileProviderBuilder};
+pub use web_identity::{
+    ENV_TKE_PROVIDER_ID, ENV_TKE_REGION, ENV_TKE_ROLE_ARN, ENV_TKE_WEB_IDENTITY_TOKEN_FILE,
+    TkeWebIdentityBuilder, WebIdentityProvider, WebIdentityProviderBuilder,
+};
 
 /// The environment variable holding the secret id.
 pub const ENV_SECRET_ID: &str = "TENCENTCLOUD_SECRET_ID";

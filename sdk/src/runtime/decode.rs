@@ -43,13 +43,18 @@ pub(crate) fn decode<T>(action: &Name, http_status: u16, body: &[u8]) -> Result<
 where
     T: Response + DeserializeOwned,
 {
-    let mut deserializer = serde_json::Deserializer::from_slice(body);
-    let fast = EnvelopeSeed::<T>(PhantomData)
-        .deserialize(&mut deserializer)
-        .and_then(|decoded| deserializer.end().map(|()| decoded));
+    // Checking the whole body is UTF-8 at once is quicker than checking each string as it is
+    // read, which is what parsing from bytes does; a body that is not UTF-8 is not JSON.
+    let fast = std::str::from_utf8(body).ok().and_then(|text| {
+        let mut deserializer = serde_json::Deserializer::from_str(text);
+        EnvelopeSeed::<T>(PhantomData)
+            .deserialize(&mut deserializer)
+            .and_then(|decoded| deserializer.end().map(|()| decoded))
+            .ok()
+    });
     match fast {
-        Ok(Some((output, None))) if http_status == 200 && starts_with_brace(body) => Ok(output),
-        Ok(Some((output, Some(error)))) if starts_with_brace(body) => {
+        Some(Some((output, None))) if http_status == 200 && starts_with_brace(body) => Ok(output),
+        Some(Some((output, Some(error)))) if starts_with_brace(body) => {
             Err(SdkError::Service(ServiceError::new(
                 (),
                 error.code,

@@ -658,6 +658,17 @@ impl Handle {
                     );
                     return Ok(answer);
                 }
+                // A server that echoes the secret key or the token it was sent must not get
+                // them into logs and error messages.
+                Err(SdkError::Service(mut service)) => {
+                    if let Some(credentials) = &credentials {
+                        service.redact(credentials.secret_key());
+                        if let Some(token) = credentials.token() {
+                            service.redact(token);
+                        }
+                    }
+                    SdkError::Service(service)
+                }
                 Err(err) => err,
             };
             tracing::debug!(
@@ -1045,8 +1056,9 @@ async fn read_body(response: &mut reqwest::Response, limit: u64) -> Result<Bytes
             None if joined.is_empty() => first = Some(chunk),
             earlier => {
                 if let Some(earlier) = earlier {
+                    // The declared length, which the limit bounds, or what has come so far.
                     let capacity = usize::try_from(capacity.max(read)).unwrap_or(usize::MAX);
-                    joined.reserve(capacity.saturating_sub(earlier.len()));
+                    joined.reserve(capacity);
                     joined.extend_from_slice(&earlier);
                 }
                 joined.extend_from_slice(&chunk);

@@ -49,25 +49,59 @@ pub trait Input: Serialize {
 
 /// A value a request member holds: what a setter takes (after [`IntoMember`]). It knows where
 /// its secrets are, so that a request's `Debug` output can hide them.
-pub trait Member: Serialize {
+pub trait Member: Serialize + Sized {
     /// Hides the secrets of `value`, the JSON form of a value of this type; see
     /// [`Input::redact`].
     fn redact(value: &mut Value) {
         let _ = value;
     }
+
+    /// The value as JSON. Strings, numbers and booleans become JSON directly, without going
+    /// through a serializer; a float that JSON cannot hold (NaN, infinity) becomes `null`.
+    fn into_json(self) -> Value {
+        to_json(self)
+    }
 }
 
-impl Member for String {}
-impl Member for i64 {}
-impl Member for u64 {}
-impl Member for f64 {}
-impl Member for bool {}
+impl Member for String {
+    fn into_json(self) -> Value {
+        Value::String(self)
+    }
+}
+
+impl Member for i64 {
+    fn into_json(self) -> Value {
+        Value::from(self)
+    }
+}
+
+impl Member for u64 {
+    fn into_json(self) -> Value {
+        Value::from(self)
+    }
+}
+
+impl Member for f64 {
+    fn into_json(self) -> Value {
+        serde_json::Number::from_f64(self).map_or(Value::Null, Value::Number)
+    }
+}
+
+impl Member for bool {
+    fn into_json(self) -> Value {
+        Value::Bool(self)
+    }
+}
 
 impl<T: Member> Member for Vec<T> {
     fn redact(value: &mut Value) {
         if let Value::Array(items) = value {
             items.iter_mut().for_each(T::redact);
         }
+    }
+
+    fn into_json(self) -> Value {
+        Value::Array(self.into_iter().map(Member::into_json).collect())
     }
 }
 
@@ -204,7 +238,7 @@ impl Params {
     fn set_typed<V: Member>(&mut self, name: &'static str, value: V) {
         self.put(
             Cow::Borrowed(name),
-            ParamValue::Json(to_json(value)),
+            ParamValue::Json(value.into_json()),
             false,
             Some(V::redact),
         );

@@ -21,6 +21,8 @@ pub struct Reply {
     pub status: u16,
     pub body: String,
     pub delay: Duration,
+    /// When set, the answer waits for this gate to open as well.
+    pub gate: Option<Gate>,
 }
 
 impl Reply {
@@ -33,6 +35,7 @@ impl Reply {
             status,
             body: body.into(),
             delay: Duration::ZERO,
+            gate: None,
         }
     }
 
@@ -40,6 +43,35 @@ impl Reply {
     pub fn after(mut self, delay: Duration) -> Self {
         self.delay = delay;
         self
+    }
+
+    /// Holds the answer back until `gate` opens, so that a test knows the request is still
+    /// unanswered at any point before it opens the gate, however slow the machine.
+    pub fn until(mut self, gate: &Gate) -> Self {
+        self.gate = Some(gate.clone());
+        self
+    }
+}
+
+/// Shut until [`Gate::open`] is called, then open for good; clones share the state.
+#[derive(Clone, Debug)]
+pub struct Gate(Arc<tokio::sync::watch::Sender<bool>>);
+
+impl Default for Gate {
+    fn default() -> Self {
+        Self(Arc::new(tokio::sync::watch::channel(false).0))
+    }
+}
+
+impl Gate {
+    pub fn open(&self) {
+        self.0.send_replace(true);
+    }
+
+    async fn opened(&self) {
+        let mut open = self.0.subscribe();
+        // The sender lives in `self`, so waiting cannot fail.
+        let _ = open.wait_for(|open| *open).await;
     }
 }
 
@@ -162,6 +194,9 @@ async fn serve(
         None => Reply::status(404, "not found"),
     };
     tokio::time::sleep(reply.delay).await;
+    if let Some(gate) = &reply.gate {
+        gate.opened().await;
+    }
     let reason = match reply.status {
         200 => "OK",
         404 => "Not Found",

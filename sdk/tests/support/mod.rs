@@ -71,6 +71,29 @@ pub enum Reply {
     Hangup,
     /// Waits, then does the inner reply.
     Delayed(Duration, Box<Reply>),
+    /// A body in chunks (`Transfer-Encoding: chunked`), one step at a time, with extra headers;
+    /// then the last chunk, unless `complete` is false (the connection just closes).
+    Chunked {
+        status: u16,
+        content_type: &'static str,
+        headers: Vec<(String, String)>,
+        steps: Vec<Step>,
+        complete: bool,
+    },
+    /// The same chunk, sent again and again until the client goes away.
+    Endless {
+        content_type: &'static str,
+        chunk: Vec<u8>,
+    },
+}
+
+/// One step of a [`Reply::Chunked`] body.
+#[derive(Debug, Clone)]
+pub enum Step {
+    /// Sends these bytes as one chunk.
+    Bytes(Vec<u8>),
+    /// Waits this long before the next step.
+    Pause(Duration),
 }
 
 impl Reply {
@@ -124,6 +147,34 @@ impl Reply {
     /// Closes the connection without answering.
     pub fn hangup() -> Self {
         Self::Hangup
+    }
+
+    /// A stream of server-sent events in chunks, ending properly.
+    pub fn events(steps: Vec<Step>) -> Self {
+        Self::Chunked {
+            status: 200,
+            content_type: "text/event-stream",
+            headers: Vec::new(),
+            steps,
+            complete: true,
+        }
+    }
+
+    /// The same reply with one more header (for the chunked replies).
+    pub fn with_header(mut self, name: &str, value: &str) -> Self {
+        if let Self::Chunked { headers, .. } = &mut self {
+            headers.push((name.to_owned(), value.to_owned()));
+        }
+        self
+    }
+
+    /// The same chunked reply, cut off after its steps: the connection closes without the last
+    /// chunk.
+    pub fn broken(mut self) -> Self {
+        if let Self::Chunked { complete, .. } = &mut self {
+            *complete = false;
+        }
+        self
     }
 
     /// The same reply after a pause.
@@ -464,6 +515,60 @@ async fn write_reply(stream: &mut TcpStream, mut reply: Reply) {
             bytes
         }
         Reply::Hangup => Vec::new(),
+        Reply::Chunked {
+            status,
+            content_type,
+            headers,
+            steps,
+            complete,
+        } => {
+            let mut head = format!(
+                "HTTP/1.1 {status} {}\r\nContent-Type: {content_type}\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n",
+                reason_phrase(status)
+            );
+            for (name, value) in &headers {
+                let _ = write!(head, "{name}: {value}\r\n");
+            }
+            head.push_str("\r\n");
+            if stream.write_all(head.as_bytes()).await.is_err() {
+                return;
+            }
+            for step in steps {
+                match step {
+                    Step::Pause(delay) => tokio::time::sleep(delay).await,
+                    Step::Bytes(bytes) if bytes.is_empty() => {}
+                    Step::Bytes(bytes) => {
+                        let mut chunk = format!("{:x}\r\n", bytes.len()).into_bytes();
+                        chunk.extend_from_slice(&bytes);
+                        chunk.extend_from_slice(b"\r\n");
+                        if stream.write_all(&chunk).await.is_err() {
+                            return;
+                        }
+                    }
+                }
+            }
+            if complete {
+                b"0\r\n\r\n".to_vec()
+            } else {
+                Vec::new()
+            }
+        }
+        Reply::Endless {
+            content_type,
+            chunk,
+        } => {
+            let head = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: {content_type}\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+            );
+            let mut framed = format!("{:x}\r\n", chunk.len()).into_bytes();
+            framed.extend_from_slice(&chunk);
+            framed.extend_from_slice(b"\r\n");
+            if stream.write_all(head.as_bytes()).await.is_ok() {
+                // Until the client closes the connection, which is the point.
+                while stream.write_all(&framed).await.is_ok() {}
+            }
+            return;
+        }
         Reply::Delayed(..) => unreachable!("delays were unwrapped above"),
     };
     // The client may already have gone (a timeout test); write errors are expected then.

@@ -7,7 +7,7 @@ use std::fmt;
 use std::sync::{LazyLock, OnceLock};
 
 use serde_json::{Map, Value};
-use tencentcloud_codegen::model::{Action, EnumRepr, Field, Service, Type, VariantValue};
+use tencentcloud_codegen::model::{Action, EnumRepr, Field, Format, Service, Type, VariantValue};
 
 use crate::backend::{Answer, ApiError};
 
@@ -295,8 +295,13 @@ fn query_error(path: &str, problem: &str) -> ApiError {
 }
 
 /// A spec-shaped answer for an action no backend handles: its first successful example, or
-/// else the required members with empty values.
-pub(crate) fn synthesize_answer(service: &Service, action: &Action) -> Answer {
+/// else one made up from the action's output (see [`Synthesizer`]), the same for the same
+/// request.
+pub(crate) fn synthesize_answer(
+    service: &Service,
+    action: &Action,
+    params: &Map<String, Value>,
+) -> Answer {
     let from_example = action.examples.iter().find_map(|example| {
         let mut answer: Value = serde_json::from_str(&example.output).ok()?;
         let Value::Object(mut members) = answer.get_mut("Response")?.take() else {
@@ -309,40 +314,137 @@ pub(crate) fn synthesize_answer(service: &Service, action: &Action) -> Answer {
         check_answer(service, action, &members).ok()?;
         Some(members)
     });
-    from_example.unwrap_or_else(|| empty_object(service, &action.output))
+    from_example.unwrap_or_else(|| {
+        let seed = fnv1a(action.name.as_bytes(), FNV_OFFSET);
+        let seed = fnv1a(Value::Object(params.clone()).to_string().as_bytes(), seed);
+        Synthesizer {
+            service,
+            seed,
+            optional: true,
+        }
+        .object(&action.output, "", 0)
+    })
 }
 
-fn empty_object(service: &Service, fields: &[Field]) -> Map<String, Value> {
-    fields
-        .iter()
-        .filter(|field| field.required)
-        .map(|field| (field.wire.clone(), empty_value(service, &field.ty)))
-        .collect()
+/// A request the gateway's checks accept for `action`: its required members only, with values
+/// made up as answers' are.
+pub(crate) fn synthesize_request(service: &Service, action: &Action) -> Map<String, Value> {
+    Synthesizer {
+        service,
+        seed: fnv1a(action.name.as_bytes(), FNV_OFFSET),
+        optional: false,
+    }
+    .object(&action.input, "", 0)
 }
 
-fn empty_value(service: &Service, ty: &Type) -> Value {
-    match ty {
-        Type::String | Type::Binary => Value::from(""),
-        Type::Integer | Type::Unsigned => Value::from(0),
-        Type::Float => Value::from(0.0),
-        Type::Boolean => Value::Bool(false),
-        Type::List(_) => Value::Array(Vec::new()),
-        Type::Struct(name) => match service.structures.iter().find(|s| &s.name == name) {
-            Some(structure) => Value::Object(empty_object(service, &structure.fields)),
-            None => Value::Object(Map::new()),
-        },
-        Type::Enum(name) => {
-            let first = service
-                .enums
-                .iter()
-                .find(|e| &e.name == name)
-                .and_then(|e| e.variants.first());
-            match first.map(|variant| &variant.value) {
-                Some(VariantValue::String(text)) => Value::from(text.as_str()),
-                Some(VariantValue::Integer(number)) => Value::from(*number),
-                Some(VariantValue::Unsigned(number)) => Value::from(*number),
-                None => Value::Null,
+/// Members nested deeper than this hold only what their spec requires, and lists there are
+/// empty; above it every member is filled in and lists hold one element. Structures that hold
+/// themselves thus end, and answers stay small.
+const FULL_DEPTH: usize = 3;
+/// Below this depth nothing more is made up, even for required members: a structure that
+/// requires itself forever has no finite answer, and the answer's check reports it.
+const MAX_DEPTH: usize = 12;
+
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// FNV-1a, to derive values from a request without a random generator: the same request gets
+/// the same answer in every run.
+fn fnv1a(bytes: &[u8], mut hash: u64) -> u64 {
+    for &byte in bytes {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    hash
+}
+
+/// Makes up an answer of a given shape: every required member, with a value of its type (and
+/// of its format, for dates and percentages), drawn from the request's hash and the member's
+/// path.
+struct Synthesizer<'a> {
+    service: &'a Service,
+    seed: u64,
+    /// Whether members that are not required are filled in too (above [`FULL_DEPTH`]).
+    optional: bool,
+}
+
+impl Synthesizer<'_> {
+    fn object(&self, fields: &[Field], path: &str, depth: usize) -> Map<String, Value> {
+        fields
+            .iter()
+            .filter(|field| field.required || (self.optional && depth < FULL_DEPTH))
+            .map(|field| {
+                let path = format!("{path}.{}", field.wire);
+                let value = self.value(&field.ty, field.format, &path, depth);
+                (field.wire.clone(), value)
+            })
+            .collect()
+    }
+
+    fn value(&self, ty: &Type, format: Option<Format>, path: &str, depth: usize) -> Value {
+        let hash = fnv1a(path.as_bytes(), self.seed);
+        match ty {
+            Type::String | Type::Binary => Value::from(text(format, path, hash)),
+            Type::Integer | Type::Unsigned => Value::from(1 + hash % 100),
+            Type::Float => Value::from((hash % 1000) as f64 / 10.0),
+            Type::Boolean => Value::Bool(hash % 2 == 0),
+            Type::List(item) if depth < FULL_DEPTH => Value::Array(vec![self.value(
+                item,
+                format,
+                &format!("{path}.0"),
+                depth + 1,
+            )]),
+            Type::List(_) => Value::Array(Vec::new()),
+            Type::Struct(_) if depth >= MAX_DEPTH => Value::Object(Map::new()),
+            Type::Struct(name) => match self.service.structures.iter().find(|s| &s.name == name) {
+                Some(structure) => Value::Object(self.object(&structure.fields, path, depth + 1)),
+                None => Value::Object(Map::new()),
+            },
+            Type::Enum(name) => {
+                let variants = self
+                    .service
+                    .enums
+                    .iter()
+                    .find(|e| &e.name == name)
+                    .map_or(&[][..], |e| e.variants.as_slice());
+                let chosen = match variants.len() {
+                    0 => None,
+                    // The length fits in u64, and the remainder in usize.
+                    count => variants.get((hash % count as u64) as usize),
+                };
+                match chosen.map(|variant| &variant.value) {
+                    Some(VariantValue::String(text)) => Value::from(text.as_str()),
+                    Some(VariantValue::Integer(number)) => Value::from(*number),
+                    Some(VariantValue::Unsigned(number)) => Value::from(*number),
+                    None => Value::Null,
+                }
             }
+        }
+    }
+}
+
+/// A string for the member at `path`: in its format when it has one, else its name and a few
+/// hex digits of the hash (`InstanceId-3f9a2c`).
+fn text(format: Option<Format>, path: &str, hash: u64) -> String {
+    // A day within 2020 to 2027, and a time of day, from the hash.
+    let unix = 1_577_836_800 + hash % (8 * 365 * 86_400);
+    let date = tencentcloud_sdk::signer::utc_date(unix);
+    let seconds = unix % 86_400;
+    let time = format!(
+        "{:02}:{:02}:{:02}",
+        seconds / 3600,
+        seconds / 60 % 60,
+        seconds % 60
+    );
+    match format {
+        Some(Format::Percent) => format!("{}", hash % 101),
+        Some(Format::Datetime) => format!("{date} {time}"),
+        Some(Format::DatetimeIso) => format!("{date}T{time}+08:00"),
+        Some(Format::Date) => date,
+        None => {
+            let name = path
+                .rsplit('.')
+                .find(|part| !part.is_empty() && !part.bytes().all(|b| b.is_ascii_digit()));
+            format!("{}-{:06x}", name.unwrap_or("value"), hash & 0xff_ffff)
         }
     }
 }
@@ -627,7 +729,7 @@ mod tests {
                 });
                 checked += 1;
             }
-            let answer = synthesize_answer(service, action);
+            let answer = synthesize_answer(service, action, &Map::new());
             check_answer(service, action, &answer)
                 .unwrap_or_else(|err| panic!("{} synthesized: {err:?}", action.name));
         }
@@ -682,7 +784,7 @@ mod tests {
             .unwrap()
             .expect("dts is embedded");
         let action = action(service, "DescribeMigrateCheckJob").expect("exists");
-        let mut answer = synthesize_answer(service, action);
+        let mut answer = synthesize_answer(service, action, &Map::new());
         assert_eq!(check_answer(service, action, &answer), Ok(()));
         answer.insert("Progress".into(), json!(50));
         assert_eq!(
@@ -691,5 +793,71 @@ mod tests {
         );
         answer.remove("Progress");
         assert!(check_answer(service, action, &answer).is_err());
+    }
+
+    #[test]
+    fn every_action_of_every_spec_takes_a_made_up_request_and_answers_within_its_spec() {
+        let keys: Vec<&(String, String)> = EMBEDDED_SPECS.keys().collect();
+        let workers = std::thread::available_parallelism().map_or(2, usize::from);
+        let chunk = keys.len().div_ceil(workers);
+        let counts: Vec<(usize, usize)> = std::thread::scope(|scope| {
+            let tasks: Vec<_> = keys
+                .chunks(chunk.max(1))
+                .map(|keys| {
+                    scope.spawn(move || {
+                        let (mut services, mut actions) = (0, 0);
+                        for (name, version) in keys {
+                            let service = EMBEDDED_SPECS[&(name.clone(), version.clone())]
+                                .service()
+                                .unwrap_or_else(|err| panic!("{name} {version}: {err}"));
+                            services += 1;
+                            for action in &service.actions {
+                                let request = synthesize_request(service, action);
+                                check_request(service, action, &request).unwrap_or_else(|err| {
+                                    panic!("{name} {version} {} request: {err:?}", action.name)
+                                });
+                                let answer = synthesize_answer(service, action, &request);
+                                check_answer(service, action, &answer).unwrap_or_else(|err| {
+                                    panic!("{name} {version} {} answer: {err:?}", action.name)
+                                });
+                                // The same request, the same answer.
+                                assert_eq!(answer, synthesize_answer(service, action, &request));
+                                actions += 1;
+                            }
+                        }
+                        (services, actions)
+                    })
+                })
+                .collect();
+            tasks.into_iter().map(|task| task.join().unwrap()).collect()
+        });
+        let services: usize = counts.iter().map(|(services, _)| services).sum();
+        let actions: usize = counts.iter().map(|(_, actions)| actions).sum();
+        println!("{services} service versions, {actions} actions");
+        assert_eq!(services, EMBEDDED_SPECS.len());
+        assert!(
+            services >= 299 && actions >= 16_000,
+            "{services} / {actions}"
+        );
+    }
+
+    #[test]
+    fn made_up_answers_fill_nested_members_and_follow_the_request() {
+        let (catalog, version) = dts();
+        let service = catalog.service("dts", version).unwrap().unwrap();
+        let action = action(service, "DescribeMigrateJobs").expect("exists");
+        let mut without_examples = action.clone();
+        without_examples.examples.clear();
+        let answer = synthesize_answer(service, &without_examples, &Map::new());
+        let jobs = answer["JobList"].as_array().expect("a list");
+        assert_eq!(jobs.len(), 1);
+        assert!(jobs[0]["SrcInfo"].is_object(), "{answer:?}");
+        let other = synthesize_answer(
+            service,
+            &without_examples,
+            json!({"Limit": 5}).as_object().unwrap(),
+        );
+        assert_ne!(answer, other, "another request, other values");
+        assert_eq!(check_answer(service, &without_examples, &other), Ok(()));
     }
 }

@@ -5,7 +5,10 @@
 //! the version, the action, and every parameter against the spec — and answers in the cloud's
 //! format with a fresh `RequestId`. DTS 2018-03-30 behaves like the service: migration jobs and
 //! their checks move through their states over time, and subscriptions keep their settings.
-//! Every other action in `api-spec/` answers with a spec-shaped example. Each action's
+//! Every other action of every spec in `api-spec/` answers with its example when its spec has
+//! one, else with an answer made up from the spec (every member of its type, nested structures
+//! and lists included, the same for the same request), and a test can choose what any action
+//! answers ([`Builder::script`], [`Script`]). Each action's
 //! documented rate limit applies per secret id, and faults (HTTP 502/503, `InternalError`,
 //! throttling, dropped connections, delays) can be injected on purpose.
 //!
@@ -48,6 +51,7 @@ pub mod dts;
 mod faults;
 mod gateway;
 mod limits;
+mod scripted;
 mod server;
 
 use std::collections::HashMap;
@@ -66,6 +70,7 @@ pub use catalog::SpecError;
 pub use dts::{CheckPolicy, Dts, DtsSettings, FAIL_CHECK_MARKER, MigrateJobSummary};
 pub use faults::{Fault, FaultCounts, Faults};
 pub use limits::RateLimits;
+pub use scripted::{Reply, Script};
 
 use crate::backend::Backend;
 use crate::clock::Clock;
@@ -87,6 +92,7 @@ pub struct Builder {
     specs: Vec<(String, String)>,
     clock_offset: i64,
     log: bool,
+    scripts: Vec<(String, String, Script)>,
 }
 
 impl Default for Builder {
@@ -100,6 +106,7 @@ impl Default for Builder {
             specs: Vec::new(),
             clock_offset: 0,
             log: false,
+            scripts: Vec::new(),
         }
     }
 }
@@ -176,6 +183,20 @@ impl Builder {
         self
     }
 
+    /// Answers `action` of `service` (any version) with `script` instead of the service's
+    /// behaviour or the answer made up from its spec, once the request passed every check of
+    /// the gateway. A later script for the same action replaces an earlier one; see also
+    /// [`Emulator::script`] to change it while the emulator runs.
+    pub fn script(
+        mut self,
+        service: impl Into<String>,
+        action: impl Into<String>,
+        script: Script,
+    ) -> Self {
+        self.scripts.push((service.into(), action.into(), script));
+        self
+    }
+
     /// Writes a line per request to stderr: action, region, result code and RequestId.
     pub fn log_requests(mut self, log: bool) -> Self {
         self.log = log;
@@ -221,6 +242,12 @@ impl Builder {
             clock,
             counts: Mutex::new(HashMap::new()),
             log: self.log,
+            scripts: Mutex::new(
+                self.scripts
+                    .into_iter()
+                    .map(|(service, action, script)| ((service, action), script))
+                    .collect(),
+            ),
         });
         let (shutdown, stop) = watch::channel(false);
         let task = tokio::spawn(server::run(listener, Arc::clone(&gateway), stop));
@@ -291,6 +318,35 @@ impl Emulator {
             .endpoint(self.url.clone())
             .credentials(self.credentials().clone())
             .region(DEFAULT_REGION)
+    }
+
+    /// Answers `action` of `service` with `script` from now on (see [`Builder::script`]).
+    pub fn script(&self, service: impl Into<String>, action: impl Into<String>, script: Script) {
+        self.gateway
+            .lock_scripts()
+            .insert((service.into(), action.into()), script);
+    }
+
+    /// A request every check of the emulator accepts for `action` of `service` at `version`:
+    /// the action's required members, with made-up values of their types (nested structures
+    /// included). `None` when the emulator serves no such action. For smoke tests of a whole
+    /// service, or a start when writing a request by hand.
+    pub fn sample_request(
+        &self,
+        service: &str,
+        version: &str,
+        action: &str,
+    ) -> Option<serde_json::Map<String, serde_json::Value>> {
+        let spec = self.gateway.catalog.service(service, version).ok()??;
+        let action = catalog::action(spec, action)?;
+        Some(catalog::synthesize_request(spec, action))
+    }
+
+    /// Takes the script of `action` of `service` away: it answers as before again.
+    pub fn unscript(&self, service: &str, action: &str) {
+        self.gateway
+            .lock_scripts()
+            .remove(&(service.to_owned(), action.to_owned()));
     }
 
     /// How many requests for `action` (its name, as in `X-TC-Action`) reached the service so

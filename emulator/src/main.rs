@@ -5,7 +5,7 @@ use std::io::Write as _;
 use std::net::SocketAddr;
 use std::process::ExitCode;
 
-use tencentcloud_emulator::{CheckPolicy, Emulator, Faults, RateLimits, parse_duration};
+use tencentcloud_emulator::{CheckPolicy, Emulator, Faults, RateLimits, Script, parse_duration};
 use tencentcloud_sdk::Credentials;
 
 const HELP: &str = "\
@@ -34,7 +34,13 @@ options:
   --clock-offset SECONDS    run the emulator's clock this far ahead of real time (behind it
                             when negative, e.g. -3600); it governs the 300 s signature window,
                             the dates in answers and every answer's Date header [0]
-  --spec FILE               also serve this spec (its actions answer with their examples)
+  --spec FILE               also serve this spec (its actions answer with their examples, or
+                            answers made up from their outputs)
+  --answers FILE            answer chosen actions as this JSON file says, after every check:
+                            {\"cvm\": {\"DescribeInstances\": {\"TotalCount\": 0, \"InstanceSet\": []},
+                                     \"RunInstances\": [{\"Error\": {\"Code\": \"..\", \"Message\": \"..\"}},
+                                                      {\"InstanceIdSet\": [\"ins-1\"]}]}}
+                            (a list answers in turn, then as if unscripted)
   --log                     print a line per request on stderr
   -h, --help                show this text
 ";
@@ -173,6 +179,16 @@ fn parse(
                 let text = std::fs::read_to_string(&path)
                     .map_err(|err| format!("--spec {path}: {err}"))?;
                 builder = builder.spec(path, text);
+            }
+            "--answers" => {
+                let path = value()?;
+                let text = std::fs::read_to_string(&path)
+                    .map_err(|err| format!("--answers {path}: {err}"))?;
+                let scripts =
+                    Script::parse_file(&text).map_err(|err| format!("--answers {path}: {err}"))?;
+                for (service, action, script) in scripts {
+                    builder = builder.script(service, action, script);
+                }
             }
             "--log" => builder = builder.log_requests(true),
             other => return Err(format!("unknown option `{other}`")),

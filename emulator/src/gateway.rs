@@ -51,6 +51,8 @@ pub(crate) struct Gateway {
     pub limiter: Limiter,
     pub faults: FaultPicker,
     pub clock: Clock,
+    /// The service of requests whose credential scope and `Host` name none that is served.
+    pub default_service: Option<String>,
     /// What became of the requests for each action, by name.
     pub counts: Mutex<HashMap<String, ActionCounts>>,
     pub log: bool,
@@ -279,8 +281,7 @@ impl Gateway {
         let content_type = header(headers, "content-type").unwrap_or("");
         let received = Received {
             method: request.method,
-            host: header(headers, "host").unwrap_or(""),
-            content_type,
+            headers,
             query: request.query,
             body,
             unsigned_payload: header(headers, "x-tc-content-sha256") == Some("UNSIGNED-PAYLOAD"),
@@ -289,13 +290,23 @@ impl Gateway {
         auth::verify(&auth, credentials, &received)?;
         auth::check_token(credentials, header(headers, "x-tc-token"))?;
 
-        if !self.catalog.has_service(auth.service) {
+        let host = header(headers, "host").unwrap_or("");
+        let Some(name) = auth::choose_service(
+            auth.service,
+            host,
+            self.default_service.as_deref(),
+            |name| self.catalog.has_service(name),
+        ) else {
             return Err(ApiError::new(
                 "InvalidAction",
-                format!("The emulator serves no service `{}`.", auth.service),
+                format!(
+                    "The emulator serves no service `{}`, Host `{host}` names none, and it has \
+                     no default service (--default-service).",
+                    auth.service
+                ),
             ));
-        }
-        let service = self.catalog.service(auth.service, version).map_err(|err| {
+        };
+        let service = self.catalog.service(name, version).map_err(|err| {
             ApiError::new(
                 "InternalError",
                 format!("The emulator's spec does not read: {err}"),
@@ -304,13 +315,13 @@ impl Gateway {
         let Some(service) = service else {
             return Err(ApiError::new(
                 "NoSuchVersion",
-                format!("Version {version} of {} does not exist.", auth.service),
+                format!("Version {version} of {name} does not exist."),
             ));
         };
         let Some(definition) = catalog::action(service, action) else {
             return Err(ApiError::new(
                 "InvalidAction",
-                format!("{} {version} has no action `{action}`.", auth.service),
+                format!("{name} {version} has no action `{action}`."),
             ));
         };
         let region = header(headers, "x-tc-region").unwrap_or("");
@@ -335,7 +346,7 @@ impl Gateway {
         }
         Ok(Checked {
             secret_id: auth.secret_id,
-            service: (auth.service, version),
+            service: (name, version),
             spec: service,
             action: definition,
             region,

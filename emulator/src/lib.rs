@@ -91,6 +91,7 @@ pub struct Builder {
     faults: Faults,
     specs: Vec<(String, String)>,
     clock_offset: i64,
+    default_service: Option<String>,
     log: bool,
     scripts: Vec<(String, String, Script)>,
 }
@@ -105,6 +106,7 @@ impl Default for Builder {
             faults: Faults::none(),
             specs: Vec::new(),
             clock_offset: 0,
+            default_service: None,
             log: false,
             scripts: Vec::new(),
         }
@@ -197,6 +199,17 @@ impl Builder {
         self
     }
 
+    /// The service (its short name, such as `dts`) of requests whose credential scope names no
+    /// service the emulator serves and whose `Host` does not start with one (`dts.localhost`):
+    /// SDKs that take the scope's service from the endpoint's first label sign `127` when
+    /// pointed at `127.0.0.1:PORT`. None by default (such requests are `InvalidAction`);
+    /// [`Builder::start`] refuses a service the emulator does not serve. The signature is still
+    /// verified over the scope's service as sent.
+    pub fn default_service(mut self, service: impl Into<String>) -> Self {
+        self.default_service = Some(service.into());
+        self
+    }
+
     /// Writes a line per request to stderr: action, region, result code and RequestId.
     pub fn log_requests(mut self, log: bool) -> Self {
         self.log = log;
@@ -208,6 +221,13 @@ impl Builder {
         self.faults.validate().map_err(StartError::Settings)?;
         let clock = Clock::new(self.clock_offset).map_err(StartError::Settings)?;
         let catalog = catalog::Catalog::load(&self.specs).map_err(StartError::Spec)?;
+        if let Some(service) = self.default_service.as_deref() {
+            if !catalog.has_service(service) {
+                return Err(StartError::Settings(format!(
+                    "the default service `{service}` is not one the emulator serves"
+                )));
+            }
+        }
         let mut credentials = self.credentials;
         if credentials.is_empty() {
             credentials.push(made_up_credentials());
@@ -240,6 +260,7 @@ impl Builder {
             limiter: Limiter::default(),
             faults: FaultPicker::new(self.faults),
             clock,
+            default_service: self.default_service,
             counts: Mutex::new(HashMap::new()),
             log: self.log,
             scripts: Mutex::new(

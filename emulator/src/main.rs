@@ -34,6 +34,8 @@ options:
   --clock-offset SECONDS    run the emulator's clock this far ahead of real time (behind it
                             when negative, e.g. -3600); it governs the 300 s signature window,
                             the dates in answers and every answer's Date header [0]
+  --default-service NAME    the service (e.g. dts) of requests whose credential scope and Host
+                            name none it serves, as SDKs sign `127` for 127.0.0.1:PORT
   --spec FILE               also serve this spec (its actions answer with their examples, or
                             answers made up from their outputs)
   --answers FILE            answer chosen actions as this JSON file says, after every check:
@@ -190,6 +192,7 @@ fn parse(
                     builder = builder.script(service, action, script);
                 }
             }
+            "--default-service" => builder = builder.default_service(value()?),
             "--log" => builder = builder.log_requests(true),
             other => return Err(format!("unknown option `{other}`")),
         }

@@ -261,6 +261,17 @@ fn bad_command_lines_are_refused_with_a_reason() {
             ][..],
             "outside the years 1970 to 9999",
         ),
+        (
+            &[
+                "--secret-id",
+                "a",
+                "--secret-key",
+                "k",
+                "--default-service",
+                "no-such",
+            ][..],
+            "is not one the emulator serves",
+        ),
         (&["--frobnicate"][..], "unknown option"),
     ] {
         let output = Command::new(env!("CARGO_BIN_EXE_tencentcloud-emulator"))
@@ -280,4 +291,5 @@ fn bad_command_lines_are_refused_with_a_reason() {
     let help = String::from_utf8_lossy(&help.stdout);
     assert!(help.contains("--fault KIND=FRACTION"));
     assert!(help.contains("--clock-offset SECONDS"));
+    assert!(help.contains("--default-service NAME"));
 }

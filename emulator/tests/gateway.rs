@@ -961,3 +961,67 @@ async fn the_state_shows_each_accounts_jobs_and_what_was_carried_out() {
         4
     );
 }
+
+#[tokio::test]
+async fn the_service_comes_from_the_scope_the_host_or_the_default() {
+    // An SDK that takes the scope's service from the endpoint's first label signs `127`.
+    let plain = emulator().await;
+    let mut from_ip = Raw::new(&plain, "DescribeMigrateJobs", json!({}));
+    from_ip.service = "127";
+    let (_, answer) = from_ip.send(&plain).await;
+    assert_eq!(code(&answer), "InvalidAction", "{answer}");
+
+    let emulator = Emulator::builder()
+        .default_service("dts")
+        .start()
+        .await
+        .expect("the emulator starts");
+    let mut from_ip = Raw::new(&emulator, "DescribeMigrateJobs", json!({}));
+    from_ip.service = "127";
+    let (_, answer) = from_ip.send(&emulator).await;
+    assert_eq!(code(&answer), "ok", "{answer}");
+    // The signature is still over the scope's service as sent.
+    let mut lying = Raw::new(&emulator, "DescribeMigrateJobs", json!({}));
+    lying.service = "127";
+    let host = emulator.addr().to_string();
+    let over_dts = signer::authorization(&SigningInput {
+        credentials: &lying.credentials,
+        service: "dts",
+        host: &host,
+        method: "POST",
+        content_type: "application/json",
+        canonical_query: "",
+        payload: lying.body.as_bytes(),
+        timestamp: lying.timestamp,
+    });
+    lying.authorization = Some(over_dts.replace("/dts/", "/127/"));
+    let (_, answer) = lying.send(&emulator).await;
+    assert_eq!(code(&answer), "AuthFailure.SignatureFailure", "{answer}");
+    // A scope naming a served service wins over the default.
+    let mut cvm = Raw::new(&emulator, "DescribeInstances", json!({}));
+    (cvm.service, cvm.version) = ("cvm", "2017-03-12");
+    let (_, answer) = cvm.send(&emulator).await;
+    assert_eq!(code(&answer), "ok", "{answer}");
+
+    let refused = Emulator::builder().default_service("no-such").start().await;
+    assert!(refused.is_err());
+}
+
+#[tokio::test]
+async fn the_host_may_be_signed_without_its_port() {
+    let emulator = emulator().await;
+    let mut raw = Raw::new(&emulator, "DescribeMigrateJobs", json!({}));
+    let bare_host = emulator.addr().ip().to_string();
+    raw.authorization = Some(signer::authorization(&SigningInput {
+        credentials: &raw.credentials,
+        service: "dts",
+        host: &bare_host,
+        method: "POST",
+        content_type: "application/json",
+        canonical_query: "",
+        payload: raw.body.as_bytes(),
+        timestamp: raw.timestamp,
+    }));
+    let (_, answer) = raw.send(&emulator).await;
+    assert_eq!(code(&answer), "ok", "{answer}");
+}

@@ -1,6 +1,7 @@
 //! The official Python SDK, unmodified, drives the whole DTS check flow against the emulator:
 //! its signatures verify (POST with a JSON body, and GET with the parameters in the query), its
-//! answers parse, and a body changed after signing is refused.
+//! answers parse, and a body changed after signing is refused; its generic `CommonClient` calls a
+//! catalogue service (cvm).
 //!
 //! The interpreter is `TENCENTCLOUD_INTEROP_PYTHON` (`.ci/run` makes a virtualenv and sets it);
 //! without it the test makes the virtualenv itself with `tests/interop/setup-venv.sh`, which
@@ -84,6 +85,7 @@ async fn the_official_python_sdk_runs_the_check_flow() {
             "unknown-id",
             "get-create",
             "get-describe",
+            "cvm-describe-instances",
             "done"
         ],
         "{stdout}"
@@ -100,4 +102,5 @@ async fn the_official_python_sdk_runs_the_check_flow() {
     // the tampered, wrongly signed and unknown-id requests were stopped at the gateway.
     assert_eq!(emulator.calls("StartMigrateJob"), 2);
     assert_eq!(emulator.calls("CreateMigrateJob"), 3);
+    assert_eq!(emulator.executed("DescribeInstances"), 1);
 }

@@ -308,6 +308,60 @@ pub fn sign(input: &SigningInput<'_>) -> SigningSteps {
     }
 }
 
+/// The canonical request of a request that signs any list of headers, for verifiers and for
+/// clients that sign more headers than [`SIGNED_HEADERS`]: the method, path `/`, the query (without
+/// `?`), a `name:value` line for each header, the names joined by `;`, and the hex SHA-256 of
+/// the payload.
+///
+/// Names and values are written exactly as given and in the order given; the caller writes them
+/// as the signature covers them (lowercase names, values trimmed). With `content-type` and
+/// `host` only, this is the canonical request [`sign`] builds.
+pub fn canonical_request(
+    method: &str,
+    canonical_query: &str,
+    headers: &[(&str, &str)],
+    payload: &[u8],
+) -> String {
+    let mut text = format!("{method}\n/\n{canonical_query}\n");
+    for (name, value) in headers {
+        text.push_str(name);
+        text.push(':');
+        text.push_str(value);
+        text.push('\n');
+    }
+    text.push('\n');
+    for (index, (name, _)) in headers.iter().enumerate() {
+        if index > 0 {
+            text.push(';');
+        }
+        text.push_str(name);
+    }
+    text.push('\n');
+    text.push_str(&hex(&Sha256::digest(payload)));
+    text
+}
+
+/// The hex signature of a canonical request (such as [`canonical_request`] gives) sent at
+/// `timestamp` to `service` and signed with `secret_key`: the string to sign over the credential
+/// scope `<UTC date of timestamp>/<service>/tc3_request`, under the key derived from the secret
+/// key, that date and the service.
+pub fn signature_of_canonical_request(
+    secret_key: &str,
+    service: &str,
+    timestamp: u64,
+    canonical_request: &str,
+) -> String {
+    let date = utc_date(timestamp);
+    let key = SigningKey::derive(secret_key, &date, service);
+    let string_to_sign = format!(
+        "{ALGORITHM}\n{timestamp}\n{date}/{service}/tc3_request\n{}",
+        hex(&Sha256::digest(canonical_request.as_bytes())),
+    );
+    let mut mac = key.mac;
+    mac.update(string_to_sign.as_bytes());
+    hex(&mac.finalize().into_bytes())
+}
+
 /// The UTC calendar date (`YYYY-MM-DD`) of a Unix timestamp, as used in the credential scope.
 pub fn utc_date(timestamp: u64) -> String {
     let (year, month, day) = civil_from_days(timestamp / 86_400);
@@ -506,5 +560,45 @@ mod tests {
         }
         let key = SigningKey::derive("example-key", "2025-11-28", "dts");
         assert!(!format!("{key:?}").contains("example-key"));
+    }
+
+    #[test]
+    fn a_canonical_request_of_two_headers_is_the_usual_one() {
+        let credentials = Credentials::new("AKIDEXAMPLE", "example-key");
+        let payload = br#"{"JobId":"dts-1kl0iy0v"}"#;
+        let input = SigningInput {
+            credentials: &credentials,
+            service: "dts",
+            host: "dts.tencentcloudapi.com",
+            method: "POST",
+            content_type: "application/json",
+            canonical_query: "",
+            payload,
+            timestamp: 1_764_288_000,
+        };
+        let steps = sign(&input);
+        let canonical = canonical_request(
+            "POST",
+            "",
+            &[
+                ("content-type", "application/json"),
+                ("host", "dts.tencentcloudapi.com"),
+            ],
+            payload,
+        );
+        assert_eq!(canonical, steps.canonical_request);
+        assert_eq!(
+            signature_of_canonical_request("example-key", "dts", 1_764_288_000, &canonical),
+            steps.signature
+        );
+        let more = canonical_request(
+            "POST",
+            "",
+            &[("content-type", "a"), ("host", "h"), ("x-tc-action", "b")],
+            b"",
+        );
+        assert!(more.starts_with(
+            "POST\n/\n\ncontent-type:a\nhost:h\nx-tc-action:b\n\ncontent-type;host;x-tc-action\n"
+        ));
     }
 }

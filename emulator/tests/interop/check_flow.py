@@ -11,6 +11,7 @@ import sys
 import time
 
 from tencentcloud.common import credential
+from tencentcloud.common.common_client import CommonClient
 from tencentcloud.common.exception.tencent_cloud_sdk_exception import TencentCloudSDKException
 from tencentcloud.common.profile.client_profile import ClientProfile
 from tencentcloud.common.profile.http_profile import HttpProfile
@@ -144,6 +145,18 @@ def main():
     if jobs.JobList[0].SrcInfo.Port != 3306:
         fail("get-describe", "the port sent as text in the query must come back as a number")
     report("get-describe", ok=True, total=jobs.TotalCount)
+
+    # A catalogue service through the SDK's generic client.
+    scheme, host = url.split("://", 1)
+    cvm = CommonClient(
+        "cvm", "2017-03-12", credential.Credential(secret_id, secret_key), "ap-guangzhou",
+        ClientProfile(httpProfile=HttpProfile(protocol=scheme, endpoint=host)),
+    )
+    instances = cvm.call_json("DescribeInstances", {"Limit": 1})
+    request_id = instances.get("Response", {}).get("RequestId", "")
+    if len(request_id) != 36 or "Error" in instances["Response"]:
+        fail("cvm-describe-instances", f"expected a success, got {instances}")
+    report("cvm-describe-instances", ok=True, request_id=request_id)
     report("done", ok=True)
 
 

@@ -6,7 +6,8 @@
 //! format with a fresh `RequestId`. DTS 2018-03-30 behaves like the service: migration jobs and
 //! their checks move through their states over time, and subscriptions keep their settings.
 //! Every other action in `api-spec/` answers with a spec-shaped example. Each action's
-//! documented rate limit applies per secret id, and faults (HTTP 502/503, `InternalError`,
+//! documented rate limit applies per secret id ([`DEFAULT_RATE_LIMIT`], 20 a second, for those
+//! without one; see [`RateLimits`]), and faults (HTTP 502/503, `InternalError`,
 //! throttling, dropped connections, delays) can be injected on purpose.
 //!
 //! Official SDKs talk to it unchanged: point their endpoint at [`Emulator::url`].
@@ -65,7 +66,7 @@ pub use auth::MAX_CLOCK_SKEW;
 pub use catalog::SpecError;
 pub use dts::{CheckPolicy, Dts, DtsSettings, FAIL_CHECK_MARKER, MigrateJobSummary};
 pub use faults::{Fault, FaultCounts, Faults};
-pub use limits::RateLimits;
+pub use limits::{DEFAULT_RATE_LIMIT, RateLimits};
 
 use crate::backend::Backend;
 use crate::clock::Clock;
@@ -87,6 +88,7 @@ pub struct Builder {
     specs: Vec<(String, String)>,
     clock_offset: i64,
     log: bool,
+    connections: server::ConnectionLimits,
 }
 
 impl Default for Builder {
@@ -100,6 +102,7 @@ impl Default for Builder {
             specs: Vec::new(),
             clock_offset: 0,
             log: false,
+            connections: server::ConnectionLimits::default(),
         }
     }
 }
@@ -140,7 +143,9 @@ impl Builder {
         self
     }
 
-    /// Which request rates are allowed; each action's documented limit by default.
+    /// Which request rates are allowed; by default each action's documented limit, and
+    /// [`DEFAULT_RATE_LIMIT`] requests per second for actions without one
+    /// ([`RateLimits::FromSpec`]).
     pub fn rate_limits(mut self, limits: RateLimits) -> Self {
         self.rate_limits = limits;
         self
@@ -182,9 +187,36 @@ impl Builder {
         self
     }
 
+    /// How long a client may take to send a request's head (request line and headers, at most
+    /// 64 KiB), and how long a kept-alive connection may stay idle between requests; 10 s by
+    /// default. The connection is closed when it runs out. [`Builder::start`] refuses 0.
+    pub fn header_timeout(mut self, timeout: Duration) -> Self {
+        self.connections.header_timeout = timeout;
+        self
+    }
+
+    /// How long a client may take to send a request's whole body once its head arrived; 10 s
+    /// by default. A body that is late is answered `408 Request Timeout` (plain text, not the
+    /// cloud's JSON: the request was never read) and the connection is closed. The same bound
+    /// applies to a client that stops reading its answers: once an answer has waited that long
+    /// for it, its connection is closed. [`Builder::start`] refuses 0.
+    pub fn body_timeout(mut self, timeout: Duration) -> Self {
+        self.connections.body_timeout = timeout;
+        self
+    }
+
+    /// How many connections are served at once; 512 by default, below the common limit of
+    /// 1,024 open files. One more is answered `503 Service Unavailable` with
+    /// `Connection: close` and closed at once. [`Builder::start`] refuses 0.
+    pub fn max_connections(mut self, max: usize) -> Self {
+        self.connections.max_connections = max;
+        self
+    }
+
     /// Binds the address and starts serving on the current tokio runtime.
     pub async fn start(self) -> Result<Emulator, StartError> {
         self.faults.validate().map_err(StartError::Settings)?;
+        self.connections.validate().map_err(StartError::Settings)?;
         let clock = Clock::new(self.clock_offset).map_err(StartError::Settings)?;
         let catalog = catalog::Catalog::load(&self.specs).map_err(StartError::Spec)?;
         let mut credentials = self.credentials;
@@ -223,7 +255,12 @@ impl Builder {
             log: self.log,
         });
         let (shutdown, stop) = watch::channel(false);
-        let task = tokio::spawn(server::run(listener, Arc::clone(&gateway), stop));
+        let task = tokio::spawn(server::run(
+            listener,
+            Arc::clone(&gateway),
+            self.connections,
+            stop,
+        ));
         Ok(Emulator {
             addr,
             url: server::url_of(addr),

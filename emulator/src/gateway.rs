@@ -417,6 +417,24 @@ mod tests {
     }
 
     #[test]
+    fn hostile_bodies_are_refused_as_invalid_parameters() {
+        // serde_json stops at a depth of 128, long before the stack runs out.
+        let arrays = "[".repeat(100_000) + &"]".repeat(100_000);
+        let objects = r#"{"A":"#.repeat(100_000) + "1" + &"}".repeat(100_000);
+        let unclosed = r#"{"A":"#.repeat(100_000);
+        let invalid_utf8: &[u8] = b"{\"JobId\": \"dts-\xff\xfe\"}";
+        for body in [
+            arrays.as_bytes(),
+            objects.as_bytes(),
+            unclosed.as_bytes(),
+            invalid_utf8,
+        ] {
+            let err = parse_params(Some(body)).expect_err("refused");
+            assert_eq!(err.code, "InvalidParameter");
+        }
+    }
+
+    #[test]
     fn request_ids_look_like_the_clouds() {
         let first = request_id();
         assert_eq!(first.len(), 36);

@@ -8,9 +8,10 @@
 //! Every other action of every spec in `api-spec/` answers with its example when its spec has
 //! one, else with an answer made up from the spec (every member of its type, nested structures
 //! and lists included, the same for the same request), and a test can choose what any action
-//! answers ([`Builder::script`], [`Script`]). Each action's
-//! documented rate limit applies per secret id, and faults (HTTP 502/503, `InternalError`,
-//! throttling, dropped connections, delays) can be injected on purpose.
+//! answers ([`Builder::script`], [`Script`]). Each action's documented rate limit applies per
+//! secret id ([`DEFAULT_RATE_LIMIT`], 20 a second, for those without one; see [`RateLimits`]),
+//! and faults (HTTP 502/503, `InternalError`, throttling, dropped connections, delays) can be
+//! injected on purpose.
 //!
 //! Official SDKs talk to it unchanged: point their endpoint at [`Emulator::url`].
 //!
@@ -69,7 +70,7 @@ pub use auth::MAX_CLOCK_SKEW;
 pub use catalog::SpecError;
 pub use dts::{CheckPolicy, Dts, DtsSettings, FAIL_CHECK_MARKER, MigrateJobSummary};
 pub use faults::{Fault, FaultCounts, Faults};
-pub use limits::RateLimits;
+pub use limits::{DEFAULT_RATE_LIMIT, RateLimits};
 pub use scripted::{Reply, Script};
 
 use crate::backend::Backend;
@@ -94,6 +95,7 @@ pub struct Builder {
     default_service: Option<String>,
     log: bool,
     scripts: Vec<(String, String, Script)>,
+    connections: server::ConnectionLimits,
 }
 
 impl Default for Builder {
@@ -109,6 +111,7 @@ impl Default for Builder {
             default_service: None,
             log: false,
             scripts: Vec::new(),
+            connections: server::ConnectionLimits::default(),
         }
     }
 }
@@ -149,7 +152,9 @@ impl Builder {
         self
     }
 
-    /// Which request rates are allowed; each action's documented limit by default.
+    /// Which request rates are allowed; by default each action's documented limit, and
+    /// [`DEFAULT_RATE_LIMIT`] requests per second for actions without one
+    /// ([`RateLimits::FromSpec`]).
     pub fn rate_limits(mut self, limits: RateLimits) -> Self {
         self.rate_limits = limits;
         self
@@ -216,9 +221,36 @@ impl Builder {
         self
     }
 
+    /// How long a client may take to send a request's head (request line and headers, at most
+    /// 64 KiB), and how long a kept-alive connection may stay idle between requests; 10 s by
+    /// default. The connection is closed when it runs out. [`Builder::start`] refuses 0.
+    pub fn header_timeout(mut self, timeout: Duration) -> Self {
+        self.connections.header_timeout = timeout;
+        self
+    }
+
+    /// How long a client may take to send a request's whole body once its head arrived; 10 s
+    /// by default. A body that is late is answered `408 Request Timeout` (plain text, not the
+    /// cloud's JSON: the request was never read) and the connection is closed. The same bound
+    /// applies to a client that stops reading its answers: once an answer has waited that long
+    /// for it, its connection is closed. [`Builder::start`] refuses 0.
+    pub fn body_timeout(mut self, timeout: Duration) -> Self {
+        self.connections.body_timeout = timeout;
+        self
+    }
+
+    /// How many connections are served at once; 512 by default, below the common limit of
+    /// 1,024 open files. One more is answered `503 Service Unavailable` with
+    /// `Connection: close` and closed at once. [`Builder::start`] refuses 0.
+    pub fn max_connections(mut self, max: usize) -> Self {
+        self.connections.max_connections = max;
+        self
+    }
+
     /// Binds the address and starts serving on the current tokio runtime.
     pub async fn start(self) -> Result<Emulator, StartError> {
         self.faults.validate().map_err(StartError::Settings)?;
+        self.connections.validate().map_err(StartError::Settings)?;
         let clock = Clock::new(self.clock_offset).map_err(StartError::Settings)?;
         let catalog = catalog::Catalog::load(&self.specs).map_err(StartError::Spec)?;
         if let Some(service) = self.default_service.as_deref() {
@@ -271,7 +303,12 @@ impl Builder {
             ),
         });
         let (shutdown, stop) = watch::channel(false);
-        let task = tokio::spawn(server::run(listener, Arc::clone(&gateway), stop));
+        let task = tokio::spawn(server::run(
+            listener,
+            Arc::clone(&gateway),
+            self.connections,
+            stop,
+        ));
         Ok(Emulator {
             addr,
             url: server::url_of(addr),

@@ -4,14 +4,21 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-/// Which request rates the emulator allows.
+/// The limit, in requests per second per secret id, of an action whose spec documents none: the
+/// cloud's common default.
+pub const DEFAULT_RATE_LIMIT: u32 = 20;
+
+/// Which request rates the emulator allows, per secret id and action.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub enum RateLimits {
-    /// Each action's documented limit from its spec (`rateLimit`); actions without one are not
-    /// limited.
+    /// Each action's documented limit from its spec (`rateLimit`); actions without one get
+    /// [`DEFAULT_RATE_LIMIT`] (20) requests per second, as in the cloud.
     #[default]
     FromSpec,
+    /// Each action's documented limit from its spec; actions without one get this many requests
+    /// per second instead of [`DEFAULT_RATE_LIMIT`]. 0 refuses every call to them.
+    FromSpecOr(u32),
     /// The same limit, in requests per second, for every action.
     PerSecond(u32),
     /// No limit at all (for load tests).
@@ -22,7 +29,8 @@ impl RateLimits {
     /// The limit for an action whose spec documents `documented` requests per second.
     pub(crate) fn for_action(self, documented: Option<u32>) -> Option<u32> {
         match self {
-            Self::FromSpec => documented,
+            Self::FromSpec => Some(documented.unwrap_or(DEFAULT_RATE_LIMIT)),
+            Self::FromSpecOr(default) => Some(documented.unwrap_or(default)),
             Self::PerSecond(limit) => Some(limit),
             Self::Off => None,
         }
@@ -90,9 +98,32 @@ mod tests {
     }
 
     #[test]
+    fn the_default_limit_counts_like_a_documented_one() {
+        let limiter = Limiter::default();
+        let limit = RateLimits::FromSpec.for_action(None).unwrap_or(u32::MAX);
+        let now = Instant::now();
+        let admitted = (0..limit + 5)
+            .filter(|_| limiter.admit("id", "AccessDevices", limit, now))
+            .count();
+        assert_eq!(admitted, DEFAULT_RATE_LIMIT as usize);
+        assert!(limiter.admit("id", "AccessDevices", limit, now + WINDOW));
+    }
+
+    #[test]
     fn settings_pick_the_limit() {
         assert_eq!(RateLimits::FromSpec.for_action(Some(20)), Some(20));
-        assert_eq!(RateLimits::FromSpec.for_action(None), None);
+        assert_eq!(RateLimits::FromSpec.for_action(Some(100)), Some(100));
+        assert_eq!(RateLimits::FromSpec.for_action(Some(5)), Some(5));
+        // Undocumented actions get the cloud's common default, or the one chosen.
+        assert_eq!(
+            RateLimits::FromSpec.for_action(None),
+            Some(DEFAULT_RATE_LIMIT)
+        );
+        assert_eq!(DEFAULT_RATE_LIMIT, 20);
+        assert_eq!(RateLimits::FromSpecOr(500).for_action(None), Some(500));
+        assert_eq!(RateLimits::FromSpecOr(500).for_action(Some(20)), Some(20));
+        assert_eq!(RateLimits::PerSecond(5).for_action(None), Some(5));
+        assert_eq!(RateLimits::Off.for_action(None), None);
         assert_eq!(RateLimits::PerSecond(5).for_action(Some(20)), Some(5));
         assert_eq!(RateLimits::Off.for_action(Some(20)), None);
     }

@@ -27,6 +27,8 @@ options:
                             pass: all pass; fail: all fail [by-name]
   --rate-limits LIMIT       spec: each action's documented limit per secret id; off; or a
                             number of requests per second for every action [spec]
+  --default-rate-limit N    with spec, the limit per second of actions whose spec documents
+                            none [20, the cloud's common default]
   --fault KIND=FRACTION     inject a fault into that fraction of requests; KIND is 502, 503,
                             internal-error, limit, drop, drop-after or delay:<N>ms; repeatable
   --fault-seed N            repeat the same sequence of faults from run to run
@@ -36,6 +38,12 @@ options:
                             the dates in answers and every answer's Date header [0]
   --default-service NAME    the service (e.g. dts) of requests whose credential scope and Host
                             name none it serves, as SDKs sign `127` for 127.0.0.1:PORT
+  --header-timeout D        how long a client may take to send a request's head, and stay
+                            idle between requests, before its connection closes [10s]
+  --body-timeout D          how long a client may take to send a request's body (a late one
+                            is answered 408 and its connection closed), or leave an answer
+                            unread [10s]
+  --max-connections N       connections served at once; more are answered 503 and closed [512]
   --spec FILE               also serve this spec (its actions answer with their examples, or
                             answers made up from their outputs)
   --answers FILE            answer chosen actions as this JSON file says, after every check:
@@ -99,6 +107,8 @@ fn parse(
     let mut pairs: Vec<Credentials> = Vec::new();
     let mut pending_id: Option<String> = None;
     let mut faults = Faults::none();
+    let mut rate_limits = RateLimits::FromSpec;
+    let mut default_rate_limit: Option<u32> = None;
     while let Some(flag) = args.next() {
         if flag == "-h" || flag == "--help" {
             return Ok(None);
@@ -142,7 +152,7 @@ fn parse(
                 });
             }
             "--rate-limits" => {
-                builder = builder.rate_limits(match value()?.as_str() {
+                rate_limits = match value()?.as_str() {
                     "spec" => RateLimits::FromSpec,
                     "off" => RateLimits::Off,
                     number => match number.parse() {
@@ -153,7 +163,27 @@ fn parse(
                             ));
                         }
                     },
-                });
+                };
+            }
+            "--default-rate-limit" => {
+                let text = value()?;
+                match text.parse() {
+                    Ok(limit) if limit > 0 => default_rate_limit = Some(limit),
+                    _ => {
+                        return Err(format!(
+                            "--default-rate-limit {text}: not a positive number"
+                        ));
+                    }
+                }
+            }
+            "--header-timeout" => builder = builder.header_timeout(parse_duration(&value()?)?),
+            "--body-timeout" => builder = builder.body_timeout(parse_duration(&value()?)?),
+            "--max-connections" => {
+                let text = value()?;
+                match text.parse() {
+                    Ok(max) if max > 0 => builder = builder.max_connections(max),
+                    _ => return Err(format!("--max-connections {text}: not a positive number")),
+                }
             }
             "--fault" => {
                 let (fault, fraction) = Faults::parse_rule(&value()?)?;
@@ -206,5 +236,10 @@ fn parse(
     for pair in pairs {
         builder = builder.credentials(pair);
     }
+    builder = builder.rate_limits(match (rate_limits, default_rate_limit) {
+        (RateLimits::FromSpec, Some(default)) => RateLimits::FromSpecOr(default),
+        (_, Some(_)) => return Err("--default-rate-limit goes with --rate-limits spec".into()),
+        (limits, None) => limits,
+    });
     Ok(Some(builder.faults(faults)))
 }

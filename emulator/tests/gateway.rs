@@ -328,6 +328,50 @@ async fn rate_limits_can_be_lifted() {
 }
 
 #[tokio::test]
+async fn actions_without_a_documented_limit_get_the_clouds_default() {
+    // DTS 2021-12-06 documents no rate limits.
+    let undocumented = |emulator: &Emulator| Raw {
+        version: "2021-12-06",
+        ..Raw::new(emulator, "DescribeMigrationJobs", json!({}))
+    };
+    let emulator = emulator().await;
+    let raw = undocumented(&emulator);
+    let mut codes = Vec::new();
+    for _ in 0..=tencentcloud_emulator::DEFAULT_RATE_LIMIT {
+        codes.push(code(&raw.send(&emulator).await.1));
+    }
+    // 20 per second; the 21st in the same second is refused (the requests take far less than
+    // a second on loopback).
+    assert_eq!(tencentcloud_emulator::DEFAULT_RATE_LIMIT, 20);
+    assert!(codes[..20].iter().all(|c| c == "ok"), "{codes:?}");
+    assert_eq!(codes[20], "RequestLimitExceeded");
+    assert_eq!(emulator.calls("DescribeMigrationJobs"), 20);
+
+    let raised = Emulator::builder()
+        .rate_limits(RateLimits::FromSpecOr(1_000))
+        .start()
+        .await
+        .expect("starts");
+    let raw = undocumented(&raised);
+    for _ in 0..40 {
+        assert_eq!(code(&raw.send(&raised).await.1), "ok");
+    }
+    // Documented limits still hold.
+    let documented = Raw::new(
+        &raised,
+        "DescribeMigrateCheckJob",
+        json!({"JobId": "dts-1"}),
+    );
+    let mut refused = 0;
+    for _ in 0..21 {
+        if code(&documented.send(&raised).await.1) == "RequestLimitExceeded" {
+            refused += 1;
+        }
+    }
+    assert_eq!(refused, 1);
+}
+
+#[tokio::test]
 async fn injected_faults_look_like_the_real_ones() {
     async fn first_answer(fault: Fault) -> Result<(u16, String, String), reqwest::Error> {
         let emulator = Emulator::builder()

@@ -326,6 +326,16 @@ pub(crate) fn synthesize_answer(
     })
 }
 
+/// Whether the call asks for a streamed answer: the action takes a boolean `Stream` and the
+/// request set it to `true`.
+pub(crate) fn wants_stream(action: &Action, params: &Map<String, Value>) -> bool {
+    params.get("Stream") == Some(&Value::Bool(true))
+        && action
+            .input
+            .iter()
+            .any(|field| field.wire == "Stream" && field.ty == Type::Boolean)
+}
+
 /// A request the gateway's checks accept for `action`: its required members only, with values
 /// made up as answers' are.
 pub(crate) fn synthesize_request(service: &Service, action: &Action) -> Map<String, Value> {

@@ -30,6 +30,16 @@ pub(crate) struct Incoming<'a> {
     pub body: Option<&'a [u8]>,
 }
 
+/// What a served call gives back: one answer, or (for a streamed call) a stream of events.
+pub(crate) enum Served {
+    Answer(Answer),
+    Events(Vec<Result<Answer, ApiError>>),
+}
+
+/// How many events a streamed call answers when nothing chose them: the made-up answer, once per
+/// event.
+const MADE_UP_EVENTS: usize = 3;
+
 /// What goes back on the connection.
 pub(crate) enum Outcome {
     /// An HTTP answer.
@@ -117,7 +127,7 @@ impl Gateway {
     }
 
     /// Writes the answer and, when asked, a log line (never with secrets).
-    fn finish(&self, request: &Incoming<'_>, result: Result<Answer, ApiError>) -> Outcome {
+    fn finish(&self, request: &Incoming<'_>, result: Result<Served, ApiError>) -> Outcome {
         let request_id = request_id();
         if self.log {
             let action = header(request.headers, "x-tc-action").unwrap_or("-");
@@ -128,10 +138,11 @@ impl Gateway {
             eprintln!("{action} {region} -> {verdict} ({request_id})");
         }
         let response = match result {
-            Ok(mut members) => {
+            Ok(Served::Answer(mut members)) => {
                 members.insert("RequestId".into(), Value::from(request_id));
                 json!({ "Response": members })
             }
+            Ok(Served::Events(events)) => return event_stream(events, &request_id),
             Err(err) => json!({
                 "Response": {
                     "Error": { "Code": err.code, "Message": err.message },
@@ -147,7 +158,7 @@ impl Gateway {
     }
 
     /// The gateway's checks, then the service.
-    fn process(&self, request: &Incoming<'_>) -> Result<Answer, ApiError> {
+    fn process(&self, request: &Incoming<'_>) -> Result<Served, ApiError> {
         let checked = self.check(request)?;
         let (service, action) = (checked.spec, checked.action);
         let params = if request.method == "GET" {
@@ -187,11 +198,11 @@ impl Gateway {
             .lock_scripts()
             .get(&(name.to_owned(), action.name.clone()))
             .cloned();
-        if let Some(result) = script.and_then(|script| script.reply(&call)) {
+        if let Some(reply) = script.and_then(|script| script.reply(&call)) {
             // What a test chose is answered as it is, spec or not.
-            let answer = result?;
+            let served = reply.into_served()?;
             self.count(&action.name, |counts| counts.executed += 1);
-            return Ok(answer);
+            return Ok(served);
         }
         let backend = self.backends.get(&(name.to_owned(), version.to_owned()));
         let answer = match backend.and_then(|backend| backend.call(&call)) {
@@ -200,7 +211,10 @@ impl Gateway {
         };
         self.count(&action.name, |counts| counts.executed += 1);
         catalog::check_answer(service, action, &answer)?;
-        Ok(answer)
+        if catalog::wants_stream(action, &params) {
+            return Ok(Served::Events(vec![Ok(answer); MADE_UP_EVENTS]));
+        }
+        Ok(Served::Answer(answer))
     }
 
     /// What became of the requests for `action` so far.
@@ -373,6 +387,32 @@ fn parse_params(body: Option<&[u8]>) -> Result<Map<String, Value>, ApiError> {
 /// A header's value, when it is present and readable text.
 fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers.get(name).and_then(|value| value.to_str().ok())
+}
+
+/// A `text/event-stream` answer: one `data:` line per event (the members, with the RequestId,
+/// or `{"Error": ...}`), each followed by a blank line.
+fn event_stream(events: Vec<Result<Answer, ApiError>>, request_id: &str) -> Outcome {
+    let mut body = Vec::new();
+    for event in events {
+        let data = match event {
+            Ok(mut members) => {
+                members.insert("RequestId".into(), Value::from(request_id));
+                Value::Object(members)
+            }
+            Err(err) => json!({
+                "Error": { "Code": err.code, "Message": err.message },
+                "RequestId": request_id,
+            }),
+        };
+        body.extend_from_slice(b"data: ");
+        body.extend_from_slice(data.to_string().as_bytes());
+        body.extend_from_slice(b"\n\n");
+    }
+    Outcome::Answer {
+        status: 200,
+        content_type: "text/event-stream",
+        body,
+    }
 }
 
 fn html(status: u16, title: &str) -> Outcome {

@@ -50,7 +50,8 @@ options:
                             {\"cvm\": {\"DescribeInstances\": {\"TotalCount\": 0, \"InstanceSet\": []},
                                      \"RunInstances\": [{\"Error\": {\"Code\": \"..\", \"Message\": \"..\"}},
                                                       {\"InstanceIdSet\": [\"ins-1\"]}]}}
-                            (a list answers in turn, then as if unscripted)
+                            (a list answers in turn, then as if unscripted; {\"Events\": [..]}
+                            answers a stream of those answers, as text/event-stream)
   --log                     print a line per request on stderr
   -h, --help                show this text
 ";

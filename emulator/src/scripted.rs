@@ -10,6 +10,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use serde_json::{Map, Value};
 
 use crate::backend::{Answer, ApiError, Call};
+use crate::gateway::Served;
 
 /// One answer of a scripted action: its members (without `RequestId`, which the emulator adds)
 /// or a service error.
@@ -19,6 +20,9 @@ pub enum Reply {
     Answer(Answer),
     /// An error answer with this code and message.
     Error(ApiError),
+    /// A streamed answer (`text/event-stream`): one event per item, the members of an answer or
+    /// an error event.
+    Events(Vec<Result<Answer, ApiError>>),
 }
 
 impl Reply {
@@ -45,8 +49,22 @@ impl Reply {
         Reply::Error(ApiError::new(code, message))
     }
 
+    /// A streamed answer of these events, in order (an `Events` among them adds its own).
+    pub fn events(events: impl IntoIterator<Item = Reply>) -> Self {
+        let mut flat = Vec::new();
+        for event in events {
+            match event {
+                Reply::Answer(members) => flat.push(Ok(members)),
+                Reply::Error(error) => flat.push(Err(error)),
+                Reply::Events(inner) => flat.extend(inner),
+            }
+        }
+        Reply::Events(flat)
+    }
+
     /// Reads a reply as the `--answers` file writes it: `{"Error": {"Code": .., "Message": ..}}`
-    /// for an error, any other object for an answer's members.
+    /// for an error, `{"Events": [..]}` for a streamed answer of those replies, any other
+    /// object for an answer's members.
     pub fn from_json(value: Value) -> Result<Self, String> {
         let Value::Object(object) = value else {
             return Err(format!("an answer must be a JSON object, not {value}"));
@@ -55,6 +73,17 @@ impl Reply {
             Some(Value::Object(inner)) if object.len() == 1 => inner,
             _ => &object,
         };
+        if let Some(events) = inner.get("Events") {
+            let Value::Array(events) = events else {
+                return Err(format!("Events must be a list, not {events}"));
+            };
+            let events = events
+                .iter()
+                .cloned()
+                .map(Reply::from_json)
+                .collect::<Result<Vec<_>, _>>()?;
+            return Ok(Reply::events(events));
+        }
         match inner.get("Error") {
             Some(Value::Object(error)) => {
                 let code = error
@@ -75,10 +104,12 @@ impl Reply {
         }
     }
 
-    fn into_result(self) -> Result<Answer, ApiError> {
+    /// What the gateway sends for it.
+    pub(crate) fn into_served(self) -> Result<Served, ApiError> {
         match self {
-            Reply::Answer(members) => Ok(members),
+            Reply::Answer(members) => Ok(Served::Answer(members)),
             Reply::Error(error) => Err(error),
+            Reply::Events(events) => Ok(Served::Events(events)),
         }
     }
 }
@@ -147,7 +178,7 @@ impl Script {
     }
 
     /// The reply to `call`, or `None` when the script has nothing more to say.
-    pub(crate) fn reply(&self, call: &Call<'_>) -> Option<Result<Answer, ApiError>> {
+    pub(crate) fn reply(&self, call: &Call<'_>) -> Option<Reply> {
         let reply = match &self.kind {
             Kind::Always(reply) => reply.clone(),
             Kind::Sequence(replies) => replies
@@ -156,7 +187,7 @@ impl Script {
                 .pop_front()?,
             Kind::Function(answer) => answer(call),
         };
-        Some(reply.into_result())
+        Some(reply)
     }
 
     /// Reads the scripts of an `--answers` file:
@@ -250,17 +281,19 @@ mod tests {
         let params = Map::new();
         let script = Script::sequence([Reply::error("A", "1"), Reply::error("B", "2")]);
         let codes: Vec<Option<String>> = (0..3)
-            .map(|_| script.reply(&call(&params)).map(|r| r.unwrap_err().code))
+            .map(|_| {
+                script.reply(&call(&params)).map(|reply| match reply {
+                    Reply::Error(error) => error.code,
+                    other => panic!("{other:?}"),
+                })
+            })
             .collect();
         assert_eq!(codes, [Some("A".into()), Some("B".into()), None]);
 
         let echo = Script::from_fn(|call| Reply::answer(json!({"Region": call.region})));
         assert_eq!(
             echo.reply(&call(&params)),
-            Some(Ok(json!({"Region": "ap-guangzhou"})
-                .as_object()
-                .unwrap()
-                .clone()))
+            Some(Reply::answer(json!({"Region": "ap-guangzhou"})))
         );
     }
 

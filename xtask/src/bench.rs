@@ -25,7 +25,7 @@ usage: cargo xtask bench [--quick] [--shared DIR] [--python FILE] [--node-module
                    else a virtualenv made once in target/bench/venv)
   --node-modules DIR
                    a node_modules folder with the official Node.js SDK (default:
-                   $TENCENTCLOUD_INTEROP_NODE_MODULES, else `npm ci` of bench/node's lock file
+                   $TENCENTCLOUD_BENCH_NODE_MODULES, else `npm ci` of bench/node's lock file
                    into target/bench/node, done again only when the lock file changes)
 
 Prints a table and writes target/bench/report.json.";
@@ -428,13 +428,13 @@ fn python(root: &Path, options: &Options) -> Result<PathBuf, String> {
 }
 
 /// The `node_modules` folder with the official Node.js SDK: `--node-modules`, else
-/// `TENCENTCLOUD_INTEROP_NODE_MODULES`, else `target/bench/node/node_modules`, installed there
+/// `TENCENTCLOUD_BENCH_NODE_MODULES`, else `target/bench/node/node_modules`, installed there
 /// with `npm ci` from `bench/node`'s lock file unless the installed lock file is the same.
 fn node_modules(root: &Path, options: &Options) -> Result<PathBuf, String> {
     let given = options
         .node_modules
         .clone()
-        .or_else(|| std::env::var_os("TENCENTCLOUD_INTEROP_NODE_MODULES").map(PathBuf::from));
+        .or_else(|| std::env::var_os("TENCENTCLOUD_BENCH_NODE_MODULES").map(PathBuf::from));
     if let Some(dir) = given {
         if !dir.join(NODE_SDK).join("package.json").is_file() {
             return Err(format!("{} holds no {NODE_SDK}", dir.display()));

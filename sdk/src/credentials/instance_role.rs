@@ -2,10 +2,11 @@
 
 use std::fmt;
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde_json::{Map, Value};
 
+use super::refreshing::{Fetch, Refreshing};
 use super::{CredentialsError, ProvideCredentials, ProvideFuture, check_value, describe_time};
 use crate::Credentials;
 
@@ -15,8 +16,6 @@ const DEFAULT_BASE_URL: &str =
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(1);
 const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(2);
 const DEFAULT_REFRESH_MARGIN: Duration = Duration::from_secs(5 * 60);
-/// After a failed early refresh, the cached credentials are used this long before trying again.
-const RETRY_AFTER_FAILURE: Duration = Duration::from_secs(10);
 /// Answers are a few hundred bytes; anything much longer is not the metadata service.
 const MAX_ANSWER_BYTES: usize = 64 * 1024;
 
@@ -40,14 +39,14 @@ const MAX_ANSWER_BYTES: usize = 64 * 1024;
 /// Clones share the cache.
 #[derive(Clone)]
 pub struct InstanceRoleProvider {
-    inner: Arc<Inner>,
+    inner: Arc<Refreshing<InstanceRole>>,
 }
 
-struct Inner {
+/// What fetches the credentials; [`Refreshing`] runs one fetch at a time.
+struct InstanceRole {
     settings: Settings,
-    cached: Mutex<Option<Credentials>>,
-    /// Held while credentials are fetched, so that only one fetch runs at a time.
-    refresh: tokio::sync::Mutex<RefreshState>,
+    /// Kept between fetches.
+    state: Mutex<FetchState>,
 }
 
 #[derive(Debug, Clone)]
@@ -60,15 +59,9 @@ struct Settings {
 }
 
 #[derive(Default)]
-struct RefreshState {
+struct FetchState {
     client: Option<reqwest::Client>,
     discovered_role: Option<String>,
-    last_failure: Option<Failure>,
-}
-
-struct Failure {
-    at: Instant,
-    error: CredentialsError,
 }
 
 impl InstanceRoleProvider {
@@ -82,101 +75,30 @@ impl InstanceRoleProvider {
     pub fn builder() -> InstanceRoleProviderBuilder {
         InstanceRoleProviderBuilder::default()
     }
+}
 
-    async fn provide(&self) -> Result<Credentials, CredentialsError> {
-        let asked_at = Instant::now();
-        if let Some(cached) = self.cached() {
-            let now = SystemTime::now();
-            if self.is_fresh(&cached, now) {
-                return Ok(cached);
-            }
-            if is_unexpired(&cached, now) {
-                return Ok(self.refresh_early(cached).await);
-            }
-        }
-        // Nothing usable is cached: fetch, or wait for the fetch under way.
-        let mut state = self.inner.refresh.lock().await;
-        if let Some(cached) = self
-            .cached()
-            .filter(|cached| is_unexpired(cached, SystemTime::now()))
-        {
-            return Ok(cached);
-        }
-        if let Some(failure) = state
-            .last_failure
-            .as_ref()
-            .filter(|failure| failure.at >= asked_at)
-        {
-            // The fetch this call waited for failed: report that rather than trying again.
-            return Err(failure.error.clone());
-        }
-        self.refresh(&mut state).await
+impl InstanceRole {
+    fn state(&self) -> std::sync::MutexGuard<'_, FetchState> {
+        // Each field is only ever replaced whole, so a panic elsewhere cannot leave it torn.
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// The cached credentials are due for a refresh but still valid: one caller refreshes while
-    /// the others go on with them, and they stay in use if the refresh fails.
-    async fn refresh_early(&self, cached: Credentials) -> Credentials {
-        let Ok(mut state) = self.inner.refresh.try_lock() else {
-            return cached;
-        };
-        if let Some(newer) = self
-            .cached()
-            .filter(|newer| self.is_fresh(newer, SystemTime::now()))
-        {
-            return newer;
-        }
-        let failed_lately = state
-            .last_failure
-            .as_ref()
-            .is_some_and(|failure| failure.at.elapsed() < RETRY_AFTER_FAILURE);
-        if failed_lately {
-            return cached;
-        }
-        match self.refresh(&mut state).await {
-            Ok(fresh) => fresh,
-            Err(error) => {
-                let valid_until = cached.expires_at().map(describe_time).unwrap_or_default();
-                tracing::warn!(
-                    %error,
-                    %valid_until,
-                    "could not refresh the CVM instance role credentials; \
-                     using the cached ones until they expire"
-                );
-                cached
-            }
-        }
-    }
-
-    /// Fetches credentials and caches them, or remembers the failure.
-    async fn refresh(&self, state: &mut RefreshState) -> Result<Credentials, CredentialsError> {
-        let result = self.fetch(state).await;
-        match &result {
-            Ok(credentials) => {
-                *self.lock_cache() = Some(credentials.clone());
-                state.last_failure = None;
-            }
-            Err(error) => {
-                state.last_failure = Some(Failure {
-                    at: Instant::now(),
-                    error: error.clone(),
-                });
-            }
-        }
-        result
-    }
-
-    async fn fetch(&self, state: &mut RefreshState) -> Result<Credentials, CredentialsError> {
-        let settings = &self.inner.settings;
+    async fn fetch_credentials(&self) -> Result<Credentials, CredentialsError> {
+        let settings = &self.settings;
         let base = checked_base_url(&settings.base_url)?;
-        let client = match &state.client {
-            Some(client) => client.clone(),
-            None => {
-                let client = build_client(settings)?;
-                state.client = Some(client.clone());
-                client
-            }
+        let (client, discovered) = {
+            let mut state = self.state();
+            let client = match &state.client {
+                Some(client) => client.clone(),
+                None => {
+                    let client = build_client(settings)?;
+                    state.client = Some(client.clone());
+                    client
+                }
+            };
+            (client, state.discovered_role.clone())
         };
-        let role = match (&settings.role_name, &state.discovered_role) {
+        let role = match (&settings.role_name, discovered) {
             (Some(role), _) => {
                 if !is_role_name(role) {
                     return Err(CredentialsError::invalid(
@@ -186,10 +108,10 @@ impl InstanceRoleProvider {
                 }
                 role.clone()
             }
-            (None, Some(role)) => role.clone(),
+            (None, Some(role)) => role,
             (None, None) => {
                 let role = discover_role(&client, &base, settings).await?;
-                state.discovered_role = Some(role.clone());
+                self.state().discovered_role = Some(role.clone());
                 role
             }
         };
@@ -203,7 +125,7 @@ impl InstanceRoleProvider {
         })?;
         if answer.status == 404 && settings.role_name.is_none() {
             // The role was detached or replaced: ask for its name again next time.
-            state.discovered_role = None;
+            self.state().discovered_role = None;
         }
         if !(200..300).contains(&answer.status) {
             return Err(CredentialsError::unavailable(
@@ -226,32 +148,12 @@ impl InstanceRoleProvider {
         );
         Ok(credentials)
     }
-
-    fn cached(&self) -> Option<Credentials> {
-        self.lock_cache().clone()
-    }
-
-    fn lock_cache(&self) -> std::sync::MutexGuard<'_, Option<Credentials>> {
-        // The cache is only ever replaced whole, so a panic elsewhere cannot leave it torn.
-        self.inner
-            .cached
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-    }
-
-    /// More than the refresh margin is left before the credentials expire.
-    fn is_fresh(&self, credentials: &Credentials, now: SystemTime) -> bool {
-        match credentials.expires_at() {
-            Some(at) => at
-                .duration_since(now)
-                .is_ok_and(|left| left > self.inner.settings.refresh_margin),
-            None => true,
-        }
-    }
 }
 
-fn is_unexpired(credentials: &Credentials, now: SystemTime) -> bool {
-    credentials.expires_at().is_none_or(|at| at > now)
+impl Fetch for InstanceRole {
+    fn fetch(&self) -> impl Future<Output = Result<Credentials, CredentialsError>> + Send + '_ {
+        self.fetch_credentials()
+    }
 }
 
 impl Default for InstanceRoleProvider {
@@ -262,8 +164,8 @@ impl Default for InstanceRoleProvider {
 
 impl fmt::Debug for InstanceRoleProvider {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let settings = &self.inner.settings;
-        let cached_until = self.cached().and_then(|cached| cached.expires_at());
+        let settings = &self.inner.fetcher().settings;
+        let cached_until = self.inner.cached_until();
         f.debug_struct("InstanceRoleProvider")
             .field("base_url", &settings.base_url)
             .field("role_name", &settings.role_name)
@@ -277,7 +179,7 @@ impl fmt::Debug for InstanceRoleProvider {
 
 impl ProvideCredentials for InstanceRoleProvider {
     fn provide_credentials(&self) -> ProvideFuture<'_> {
-        Box::pin(self.provide())
+        Box::pin(self.inner.provide())
     }
 
     fn name(&self) -> &str {
@@ -346,12 +248,17 @@ impl InstanceRoleProviderBuilder {
 
     /// Makes the provider. Nothing is fetched before credentials are first asked for.
     pub fn build(self) -> InstanceRoleProvider {
+        let margin = self.settings.refresh_margin;
+        let fetcher = InstanceRole {
+            settings: self.settings,
+            state: Mutex::new(FetchState::default()),
+        };
         InstanceRoleProvider {
-            inner: Arc::new(Inner {
-                settings: self.settings,
-                cached: Mutex::new(None),
-                refresh: tokio::sync::Mutex::new(RefreshState::default()),
-            }),
+            inner: Arc::new(Refreshing::new(
+                fetcher,
+                "CVM instance role credentials",
+                margin,
+            )),
         }
     }
 }

@@ -2,12 +2,14 @@
 
 use std::fmt;
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime};
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::refreshing::{Fetch, Refreshing};
-use super::{CredentialsError, ProvideCredentials, ProvideFuture, check_value, describe_time};
+use super::{
+    CredentialsError, ProvideCredentials, ProvideFuture, check_value, describe_time, expiry_time,
+};
 use crate::Credentials;
 
 /// Where the metadata service of a CVM instance lists the instance's role and its credentials.
@@ -444,7 +446,9 @@ fn parse_credentials(
         None => return Err(bad("without a Code".to_owned())),
     }
     let text = |field: &str| -> Result<&str, CredentialsError> {
-        let found = string_field(&object, field)
+        let found = object
+            .get(field)
+            .and_then(Value::as_str)
             .ok_or_else(|| bad(format!("without {field} as a string")))?;
         check_value(format!("{field} from the metadata service"), found)?;
         Ok(found)
@@ -452,10 +456,7 @@ fn parse_credentials(
     let secret_id = text("TmpSecretId")?;
     let secret_key = text("TmpSecretKey")?;
     let token = text("Token")?;
-    let expires_at = object
-        .get("ExpiredTime")
-        .and_then(unix_seconds)
-        .and_then(|seconds| UNIX_EPOCH.checked_add(Duration::from_secs(seconds)))
+    let expires_at = expiry_time(object.get("ExpiredTime"))
         .ok_or_else(|| bad("without ExpiredTime as a number of seconds".to_owned()))?;
     if expires_at <= now {
         return Err(bad(format!(
@@ -466,20 +467,6 @@ fn parse_credentials(
     Ok(Credentials::new(secret_id, secret_key)
         .with_token(token)
         .with_expiry(expires_at))
-}
-
-fn string_field<'a>(object: &'a Map<String, Value>, field: &str) -> Option<&'a str> {
-    object.get(field).and_then(Value::as_str)
-}
-
-fn unix_seconds(value: &Value) -> Option<u64> {
-    value.as_u64().or_else(|| {
-        value
-            .as_f64()
-            .filter(|seconds| seconds.is_finite() && *seconds >= 0.0)
-            // Truncation is intended: the service sends whole seconds.
-            .map(|seconds| seconds as u64)
-    })
 }
 
 /// A `Code` worth quoting: short, and made of the characters error codes use.
@@ -494,6 +481,7 @@ fn is_plain_code(code: &str) -> bool {
 mod tests {
     use super::*;
     use crate::credentials::CredentialsErrorKind;
+    use std::time::UNIX_EPOCH;
 
     const KEY: &str = "Zq8tmpSecretKeyValue";
 

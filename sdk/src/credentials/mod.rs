@@ -208,6 +208,21 @@ fn check_value(field: impl Into<String>, value: &str) -> Result<(), CredentialsE
     Err(CredentialsError::invalid(field.into(), problem))
 }
 
+/// An `ExpiredTime` as the metadata service and STS send it: Unix seconds, perhaps written as a
+/// float (its fraction is dropped). `None` for anything else: text, a negative number, or a time
+/// too far out.
+fn expiry_time(value: Option<&serde_json::Value>) -> Option<SystemTime> {
+    let value = value?;
+    let seconds = value.as_u64().or_else(|| {
+        value
+            .as_f64()
+            .filter(|seconds| seconds.is_finite() && *seconds >= 0.0 && *seconds < 1e15)
+            // Truncation is intended: the services send whole seconds.
+            .map(|seconds| seconds as u64)
+    })?;
+    UNIX_EPOCH.checked_add(std::time::Duration::from_secs(seconds))
+}
+
 /// A point in time as the error messages show it: seconds since the Unix epoch.
 fn describe_time(at: SystemTime) -> String {
     match at.duration_since(UNIX_EPOCH) {

@@ -4,9 +4,9 @@
 use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
-use super::{CredentialsError, SharedCredentialsProvider, check_value, describe_time};
+use super::{CredentialsError, SharedCredentialsProvider, check_value, describe_time, expiry_time};
 use crate::generic::GenericClient;
 use crate::{Config, Credentials, GenericError, InvalidResponseKind, RetryConfig, SdkError};
 
@@ -173,7 +173,9 @@ pub(super) fn read_credentials(
         return Err(bad("without Credentials as an object".to_owned()));
     };
     let text = |field: &'static str| -> Result<&str, CredentialsError> {
-        let value = string_field(found, field)
+        let value = found
+            .get(field)
+            .and_then(Value::as_str)
             .ok_or_else(|| bad(format!("without Credentials.{field} as a string")))?;
         check_value(field, value)
             .map_err(|err| bad(format!("a Credentials.{field} that {}", err.reason())))?;
@@ -182,10 +184,7 @@ pub(super) fn read_credentials(
     let secret_id = text("TmpSecretId")?;
     let secret_key = text("TmpSecretKey")?;
     let token = text("Token")?;
-    let expires_at = response
-        .get("ExpiredTime")
-        .and_then(unix_seconds)
-        .and_then(|seconds| UNIX_EPOCH.checked_add(Duration::from_secs(seconds)))
+    let expires_at = expiry_time(response.get("ExpiredTime"))
         .ok_or_else(|| bad("without ExpiredTime as a number of seconds".to_owned()))?;
     if expires_at <= now {
         return Err(bad(format!(
@@ -207,20 +206,6 @@ pub(super) fn read_credentials(
         .validate()
         .map_err(|err| bad(format!("unusable credentials ({})", err.reason())))?;
     Ok(credentials)
-}
-
-fn string_field<'a>(object: &'a Map<String, Value>, field: &str) -> Option<&'a str> {
-    object.get(field).and_then(Value::as_str)
-}
-
-fn unix_seconds(value: &Value) -> Option<u64> {
-    value.as_u64().or_else(|| {
-        value
-            .as_f64()
-            .filter(|seconds| seconds.is_finite() && *seconds >= 0.0 && *seconds < 1e15)
-            // Truncation is intended: the service sends whole seconds.
-            .map(|seconds| seconds as u64)
-    })
 }
 
 /// The `RequestId` of an answer, when it looks like one (it is only used in logs).

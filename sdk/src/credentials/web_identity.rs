@@ -412,6 +412,38 @@ fn build(identity: Identity, options: Options) -> WebIdentityProvider {
     }
 }
 
+/// The setters both builders share, of their `options` field.
+macro_rules! options_setters {
+    () => {
+        /// How long the credentials should last: from 1 second to 12 hours (43200 seconds), in whole
+        /// seconds; 2 hours unless set.
+        pub fn duration(mut self, duration: Duration) -> Self {
+            self.options.duration = duration;
+            self
+        }
+
+        /// Sends the calls to this URL instead of `https://sts.tencentcloudapi.com` (a private
+        /// endpoint, or a local server in tests).
+        pub fn endpoint(mut self, url: impl Into<String>) -> Self {
+            self.options.endpoint = Some(url.into());
+            self
+        }
+
+        /// The time allowed for one call, retries included (20 seconds unless set).
+        pub fn timeout(mut self, timeout: Duration) -> Self {
+            self.options.timeout = timeout;
+            self
+        }
+
+        /// How long before they expire the credentials are fetched again (5 minutes unless set). It
+        /// must be shorter than the [`duration`](Self::duration).
+        pub fn refresh_margin(mut self, margin: Duration) -> Self {
+            self.options.refresh_margin = margin;
+            self
+        }
+    };
+}
+
 /// Chooses the settings of a [`WebIdentityProvider`] for an OIDC identity provider of your own.
 #[derive(Clone, Debug)]
 pub struct WebIdentityProviderBuilder {
@@ -434,32 +466,7 @@ impl WebIdentityProviderBuilder {
         self
     }
 
-    /// How long the credentials should last: from 1 second to 12 hours (43200 seconds), in whole
-    /// seconds; 2 hours unless set.
-    pub fn duration(mut self, duration: Duration) -> Self {
-        self.options.duration = duration;
-        self
-    }
-
-    /// Sends the calls to this URL instead of `https://sts.tencentcloudapi.com` (a private
-    /// endpoint, or a local server in tests).
-    pub fn endpoint(mut self, url: impl Into<String>) -> Self {
-        self.options.endpoint = Some(url.into());
-        self
-    }
-
-    /// The time allowed for one call, retries included (20 seconds unless set).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.options.timeout = timeout;
-        self
-    }
-
-    /// How long before they expire the credentials are fetched again (5 minutes unless set). It
-    /// must be shorter than the [`duration`](Self::duration).
-    pub fn refresh_margin(mut self, margin: Duration) -> Self {
-        self.options.refresh_margin = margin;
-        self
-    }
+    options_setters!();
 
     /// Makes the provider. Nothing is checked, read or sent before credentials are first asked
     /// for.
@@ -491,32 +498,7 @@ impl TkeWebIdentityBuilder {
         self
     }
 
-    /// How long the credentials should last: from 1 second to 12 hours (43200 seconds), in whole
-    /// seconds; 2 hours unless set.
-    pub fn duration(mut self, duration: Duration) -> Self {
-        self.options.duration = duration;
-        self
-    }
-
-    /// Sends the calls to this URL instead of `https://sts.tencentcloudapi.com` (a private
-    /// endpoint, or a local server in tests).
-    pub fn endpoint(mut self, url: impl Into<String>) -> Self {
-        self.options.endpoint = Some(url.into());
-        self
-    }
-
-    /// The time allowed for one call, retries included (20 seconds unless set).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.options.timeout = timeout;
-        self
-    }
-
-    /// How long before they expire the credentials are fetched again (5 minutes unless set). It
-    /// must be shorter than the [`duration`](Self::duration).
-    pub fn refresh_margin(mut self, margin: Duration) -> Self {
-        self.options.refresh_margin = margin;
-        self
-    }
+    options_setters!();
 
     /// Makes the provider. The variables are read each time credentials are fetched.
     pub fn build(self) -> WebIdentityProvider {

@@ -1,42 +1,16 @@
 //! The `tencentcloud-emulator` binary: the URL on the first line, several key pairs, options.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+mod support;
+
+use std::process::Command;
+
+use support::Running;
 
 use tencentcloud_sdk::dts::v20180330::Client;
 use tencentcloud_sdk::{Config, Credentials};
 
-/// The running binary; killed when dropped.
-struct Running {
-    child: Child,
-    url: String,
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 fn start(args: &[&str]) -> Running {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_tencentcloud-emulator"))
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("the binary starts");
-    let stdout = child.stdout.take().expect("stdout is piped");
-    let mut first = String::new();
-    BufReader::new(stdout)
-        .read_line(&mut first)
-        .expect("a first line");
-    let url = first.trim().to_owned();
-    assert!(
-        url.starts_with("http://127.0.0.1:"),
-        "first line: {first:?}"
-    );
-    Running { child, url }
+    Running::start(args)
 }
 
 fn client(url: &str, credentials: Credentials) -> Client {

@@ -3,8 +3,8 @@
 //! Afterwards it must still serve a normal signed request, and (on Linux) give back the memory
 //! and file descriptors those clients held.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+mod support;
+
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use tencentcloud_sdk::dts::v20180330::Client;
@@ -14,6 +14,8 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::task::JoinSet;
 
+use support::Running;
+
 const SECRET_ID: &str = "AKIDhostile";
 const SECRET_KEY: &str = "hostile-key";
 /// Slow connections per phase, more than the cap below.
@@ -22,50 +24,20 @@ const MAX_CONNECTIONS: usize = 200;
 /// How long anything here waits for the server before the test gives up.
 const PATIENCE: Duration = Duration::from_secs(30);
 
-/// The running binary; killed when dropped.
-struct Running {
-    child: Child,
-    url: String,
-    host: String,
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 fn start() -> Running {
     let max_connections = MAX_CONNECTIONS.to_string();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_tencentcloud-emulator"))
-        .args([
-            "--secret-id",
-            SECRET_ID,
-            "--secret-key",
-            SECRET_KEY,
-            "--body-timeout",
-            "1s",
-            "--header-timeout",
-            "1s",
-            "--max-connections",
-            &max_connections,
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("the binary starts");
-    let stdout = child.stdout.take().expect("stdout is piped");
-    let mut first = String::new();
-    BufReader::new(stdout)
-        .read_line(&mut first)
-        .expect("a first line");
-    let url = first.trim().to_owned();
-    let host = url
-        .strip_prefix("http://")
-        .unwrap_or_else(|| panic!("first line: {first:?}"))
-        .to_owned();
-    Running { child, url, host }
+    Running::start([
+        "--secret-id",
+        SECRET_ID,
+        "--secret-key",
+        SECRET_KEY,
+        "--body-timeout",
+        "1s",
+        "--header-timeout",
+        "1s",
+        "--max-connections",
+        &max_connections,
+    ])
 }
 
 /// A normal signed call through the SDK.
@@ -128,7 +100,7 @@ async fn until_closed(mut stream: TcpStream) -> Closed {
 }
 
 async fn connect(running: &Running) -> TcpStream {
-    TcpStream::connect(&running.host)
+    TcpStream::connect(running.host())
         .await
         .expect("the emulator accepts connections")
 }
@@ -169,7 +141,7 @@ fn signed_request(running: &Running, body: &[u8]) -> Vec<u8> {
     let authorization = signer::authorization(&SigningInput {
         credentials: &credentials,
         service: "dts",
-        host: &running.host,
+        host: running.host(),
         method: "POST",
         content_type: "application/json",
         canonical_query: "",
@@ -181,7 +153,7 @@ fn signed_request(running: &Running, body: &[u8]) -> Vec<u8> {
          Authorization: {authorization}\r\nX-TC-Action: DescribeMigrateJobs\r\n\
          X-TC-Version: 2018-03-30\r\nX-TC-Timestamp: {timestamp}\r\n\
          X-TC-Region: ap-guangzhou\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-        running.host,
+        running.host(),
         body.len()
     )
     .into_bytes();
@@ -230,7 +202,7 @@ async fn survives_hostile_clients_and_gives_back_what_they_held() {
     let running = start();
     normal_call(&running).await;
     #[cfg(target_os = "linux")]
-    let (baseline_rss, baseline_fds) = usage(running.child.id());
+    let (baseline_rss, baseline_fds) = usage(running.pid());
 
     // Garbage instead of HTTP: a 400 or a plain close.
     let garbage = exchange(&running, b"\x00\xff\xfe\x16\x03\x01 junk\r\n\r\n".to_vec()).await;
@@ -353,7 +325,7 @@ async fn survives_hostile_clients_and_gives_back_what_they_held() {
             .set_recv_buffer_size(4096)
             .expect("a small receive buffer");
         let stream = socket
-            .connect(running.host.parse().expect("an address"))
+            .connect(running.host().parse().expect("an address"))
             .await
             .expect("connects");
         let (mut reader, mut writer) = stream.into_split();
@@ -391,7 +363,7 @@ async fn survives_hostile_clients_and_gives_back_what_they_held() {
     // within a generous margin of it (the allocator may keep some).
     #[cfg(target_os = "linux")]
     {
-        let pid = running.child.id();
+        let pid = running.pid();
         let rss_margin = (64 * 1024).max(baseline_rss / 2);
         let waited = tokio::time::timeout(PATIENCE, async {
             loop {

@@ -1,13 +1,17 @@
 //! Answers chosen by tests, from the library and from the binary's `--answers` file, and the
 //! catalogue's actions answered from their specs, all behind the gateway's real checks.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+mod support;
+
+use std::ffi::OsStr;
+use std::process::Command;
 
 use serde_json::{Value, json};
 use tencentcloud_emulator::{Emulator, Reply, Script};
 use tencentcloud_sdk::generic::GenericClient;
 use tencentcloud_sdk::{Config, Credentials, RetryConfig, SdkError};
+
+use support::Running;
 
 fn cvm(config: Config) -> GenericClient {
     GenericClient::new(config, "cvm", "2017-03-12").expect("cvm is a valid service")
@@ -176,16 +180,6 @@ async fn a_scripted_action_still_checks_the_signature() {
     assert_eq!(emulator.calls("DescribeInstances"), 0);
 }
 
-/// The binary, killed when dropped.
-struct Running(Child);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 #[tokio::test]
 async fn the_binary_reads_its_answers_from_a_file() {
     let dir = std::env::temp_dir().join(format!("emulator-answers-{}", std::process::id()));
@@ -199,21 +193,16 @@ async fn the_binary_reads_its_answers_from_a_file() {
             ]}}"#,
     )
     .unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_tencentcloud-emulator"))
-        .args(["--secret-id", "AKIDanswers", "--secret-key", "answers-key"])
-        .arg("--answers")
-        .arg(&file)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("the binary starts");
-    let mut url = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut url)
-        .unwrap();
-    let _running = Running(child);
+    let flags = [
+        "--secret-id",
+        "AKIDanswers",
+        "--secret-key",
+        "answers-key",
+        "--answers",
+    ];
+    let running = Running::start(flags.map(OsStr::new).into_iter().chain([file.as_os_str()]));
     let client = cvm(config(
-        url.trim(),
+        &running.url,
         Credentials::new("AKIDanswers", "answers-key"),
     ));
     let err = client.call("DescribeInstances").send().await.unwrap_err();

@@ -15,6 +15,7 @@ use crate::gateway::Served;
 /// One answer of a scripted action: its members (without `RequestId`, which the emulator adds)
 /// or a service error.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum Reply {
     /// A successful answer with these members.
     Answer(Answer),

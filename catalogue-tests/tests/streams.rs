@@ -9,7 +9,9 @@ mod support;
 use futures_util::StreamExt;
 use serde_json::{Value, json};
 use support::{Reply, Server, Step, within_deadline};
-use tencentcloud_sdk::hunyuan::v20230901::{Client, Message};
+use tencentcloud_sdk::SdkError;
+use tencentcloud_sdk::hunyuan::v20230901::{ChatCompletionsResponse, Client, Error, Message};
+use tencentcloud_sdk::runtime::Event;
 
 #[tokio::test]
 #[allow(deprecated)] // The spec marks ChatCompletions deprecated; it still streams.
@@ -74,11 +76,12 @@ fn question() -> Message {
         .expect("message")
 }
 
-#[tokio::test]
+/// One item of a `ChatCompletions` stream: an event, or the error that ended the stream.
+type Item = Result<Event<ChatCompletionsResponse>, SdkError<Error>>;
+
+/// Asks the question with `Stream` set and reads the whole stream of answers.
 #[allow(deprecated)]
-async fn the_emulator_streams_made_up_events_when_stream_is_set() {
-    let emulator = tencentcloud_emulator::Emulator::start().await.unwrap();
-    let client = Client::new(emulator.sdk_config().build().unwrap());
+async fn ask_streaming(client: &Client) -> Vec<Item> {
     let stream = within_deadline(
         client
             .chat_completions()
@@ -88,7 +91,15 @@ async fn the_emulator_streams_made_up_events_when_stream_is_set() {
     )
     .await
     .expect("the stream starts");
-    let events: Vec<_> = within_deadline(stream.collect::<Vec<_>>()).await;
+    within_deadline(stream.collect::<Vec<_>>()).await
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn the_emulator_streams_made_up_events_when_stream_is_set() {
+    let emulator = tencentcloud_emulator::Emulator::start().await.unwrap();
+    let client = Client::new(emulator.sdk_config().build().unwrap());
+    let events = ask_streaming(&client).await;
     assert_eq!(events.len(), 3);
     let mut request_ids = std::collections::HashSet::new();
     for event in events {
@@ -144,23 +155,14 @@ async fn ten_thousand_scripted_events_then_an_error_event_through_the_emulator()
         .await
         .unwrap();
     let client = Client::new(emulator.sdk_config().build().unwrap());
-    let stream = within_deadline(
-        client
-            .chat_completions()
-            .model("hunyuan-lite")
-            .messages([question()])
-            .send_stream(),
-    )
-    .await
-    .expect("the stream starts");
-    let items: Vec<_> = within_deadline(stream.collect::<Vec<_>>()).await;
+    let items = ask_streaming(&client).await;
     assert_eq!(items.len(), 10_001);
     for (n, item) in items[..10_000].iter().enumerate() {
         let event = item.as_ref().expect("an event");
         assert_eq!(event.data.id.as_deref(), Some(format!("chat-{n}").as_str()));
     }
     match &items[10_000] {
-        Err(tencentcloud_sdk::SdkError::Service(err)) => {
+        Err(SdkError::Service(err)) => {
             assert_eq!(err.code(), "InternalError.StreamBroken");
             assert!(!err.request_id().is_empty());
         }

@@ -1,0 +1,79 @@
+//! "Did you mean" suggestions for mistyped names.
+
+/// ` (did you mean `A`, `B`?)` with the known names closest to `wanted`, or nothing when none is
+/// close. Case is ignored when comparing, so `describeinstances` finds `DescribeInstances`.
+pub fn did_you_mean<'a>(wanted: &str, known: impl IntoIterator<Item = &'a str>) -> String {
+    let close = closest(wanted, known);
+    if close.is_empty() {
+        return String::new();
+    }
+    let names: Vec<String> = close.iter().map(|name| format!("`{name}`")).collect();
+    format!(" (did you mean {}?)", names.join(", "))
+}
+
+/// Up to three known names closest to `wanted`, closest first: those within an edit distance of
+/// a third of the name's length (at least 2), and those that contain it or that it contains.
+pub fn closest<'a>(wanted: &str, known: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
+    let wanted_lower = wanted.to_ascii_lowercase();
+    let limit = (wanted.chars().count() / 3).max(2);
+    let mut scored: Vec<(usize, &'a str)> = known
+        .into_iter()
+        .filter_map(|name| {
+            let lower = name.to_ascii_lowercase();
+            let distance = edit_distance(&wanted_lower, &lower);
+            if distance <= limit {
+                Some((distance, name))
+            } else if wanted_lower.len() >= 4
+                && (lower.contains(&wanted_lower) || wanted_lower.contains(&lower))
+            {
+                Some((limit + 1, name))
+            } else {
+                None
+            }
+        })
+        .collect();
+    scored.sort();
+    scored.dedup();
+    scored.into_iter().take(3).map(|(_, name)| name).collect()
+}
+
+/// Levenshtein distance over characters, in one row of memory.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = if ca == *cb {
+                diagonal
+            } else {
+                1 + diagonal.min(above).min(row[j])
+            };
+            diagonal = above;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn distance() {
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("same", "same"), 0);
+    }
+
+    #[test]
+    fn suggests_close_names_first() {
+        let known = ["DescribeInstances", "DescribeImages", "RunInstances"];
+        assert_eq!(closest("DescribeInstance", known)[0], "DescribeInstances");
+        assert_eq!(closest("describeinstances", known), ["DescribeInstances"]);
+        assert_eq!(did_you_mean("Nothing", known), "");
+        assert_eq!(did_you_mean("cmv", ["cvm", "cbs", "vpc"]), " (did you mean `cvm`, `cbs`?)");
+    }
+}

@@ -34,6 +34,10 @@ pub fn closest<'a>(wanted: &str, known: impl IntoIterator<Item = &'a str>) -> Ve
         .collect();
     scored.sort();
     scored.dedup();
+    // A name that differs only in case is the one meant.
+    if scored.first().is_some_and(|(distance, _)| *distance == 0) {
+        scored.retain(|(distance, _)| *distance == 0);
+    }
     scored.into_iter().take(3).map(|(_, name)| name).collect()
 }
 

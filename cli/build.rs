@@ -15,7 +15,10 @@ fn main() {
     println!("cargo::rerun-if-changed={}", specs.display());
 
     let mut services = Vec::new();
-    for dir in sorted_entries(&specs).into_iter().filter(|path| path.is_dir()) {
+    for dir in sorted_entries(&specs)
+        .into_iter()
+        .filter(|path| path.is_dir())
+    {
         for file in sorted_entries(&dir) {
             if file.extension().is_some_and(|ext| ext == "json") {
                 println!("cargo::rerun-if-changed={}", file.display());
@@ -42,7 +45,12 @@ fn main() {
             if current.is_some() {
                 index.push_str("]},\n");
             }
-            write!(index, "ServiceEntry {{ name: {:?}, versions: &[", service.name).ok();
+            write!(
+                index,
+                "ServiceEntry {{ name: {:?}, versions: &[",
+                service.name
+            )
+            .ok();
             current = Some(&service.name);
         }
         let start = blob.len();
@@ -111,7 +119,10 @@ fn compact(service: &Service) -> Value {
                 EnumRepr::Integer => "integer",
                 EnumRepr::Unsigned => "unsigned",
             };
-            (item.name.clone(), json!({"type": repr, "values": Value::Array(values)}))
+            (
+                item.name.clone(),
+                json!({"type": repr, "values": Value::Array(values)}),
+            )
         })
         .collect();
     doc.insert("enums".into(), Value::Object(enums));
@@ -147,7 +158,11 @@ fn action(action: &Action) -> Value {
 /// A member as `[name, type, required]`, with its description as a fourth element when the
 /// spec has one.
 fn field(field: &Field) -> Value {
-    let mut doc = vec![json!(field.wire), json!(type_name(&field.ty)), json!(field.required)];
+    let mut doc = vec![
+        json!(field.wire),
+        json!(type_name(&field.ty)),
+        json!(field.required),
+    ];
     if !field.description.is_empty() {
         doc.push(json!(field.description));
     }

@@ -190,10 +190,16 @@ fn set_option(globals: &mut Globals, name: &str, value: String) {
 pub fn unknown_option<'a>(name: &str, members: impl IntoIterator<Item = &'a str>) -> CliError {
     let mut candidates: Vec<&str> = members.into_iter().collect();
     candidates.extend(global_option_names().map(|name| -> &str { name }));
-    CliError::usage(format!(
-        "unknown option `--{name}`{}",
-        suggest::did_you_mean(name, candidates)
-    ))
+    let close: Vec<String> = suggest::closest(name, candidates)
+        .into_iter()
+        .map(|name| format!("`--{name}`"))
+        .collect();
+    let hint = if close.is_empty() {
+        String::new()
+    } else {
+        format!(" (did you mean {}?)", close.join(", "))
+    };
+    CliError::usage(format!("unknown option `--{name}`{hint}"))
 }
 
 #[cfg(test)]

@@ -1,7 +1,10 @@
 //! One action call: read the command line against the spec, build the request, send it through
 //! the SDK's generic client, and print the answer.
 
+use std::pin::Pin;
 use std::time::Duration;
+
+use futures_core::Stream;
 
 use serde_json::{Map, Value};
 use tencentcloud_sdk::generic::GenericClient;
@@ -28,7 +31,8 @@ pub fn run(entry: &'static ServiceEntry, action: &str, words: &[String]) -> Resu
         .services
         .get(entry.name)
         .and_then(|service| service.version.as_deref());
-    let (version, spec) = entry.version_with(first.globals.version.as_deref(), preferred, action)?;
+    let (version, spec) =
+        entry.version_with(first.globals.version.as_deref(), preferred, action)?;
     let action_spec = spec.action(entry.name, action)?;
     let line = args::parse(words, |path| request::is_list(&spec, action_spec, path))?;
     if let Some(word) = line.positional.first() {
@@ -40,13 +44,24 @@ pub fn run(entry: &'static ServiceEntry, action: &str, words: &[String]) -> Resu
         let skeleton = request::skeleton(&spec, action_spec);
         return help::print(&output::json(&Value::Object(skeleton)));
     }
+    if action_spec.multipart {
+        return Err(CliError::usage(format!(
+            "{} sends a file as multipart/form-data, which this CLI cannot send; the SDK can",
+            action_spec.name
+        )));
+    }
     let params = request::build(&spec, action_spec, &line)?;
-    let output = Output::new(
-        settings.output.as_deref(),
-        line.globals.filter.as_deref(),
-    )?;
+    let output = Output::new(settings.output.as_deref(), line.globals.filter.as_deref())?;
     let call = Call::new(entry, version, &spec, &line, &settings)?;
     let runtime = runtime()?;
+    if action_spec.stream && params.get("Stream") == Some(&Value::Bool(true)) {
+        if line.globals.waiter.is_some() {
+            return Err(CliError::usage(
+                "--waiter cannot wait on a streamed answer (--Stream true)",
+            ));
+        }
+        return runtime.block_on(call.stream(action_spec, &params, &output));
+    }
     let answer = runtime.block_on(async {
         match &line.globals.waiter {
             Some(text) => {
@@ -103,6 +118,29 @@ impl Call {
         }
         call.send().await.map_err(|err| service_error(&err))
     }
+
+    /// Sends a request whose answer is a stream of events, and prints each event as it comes:
+    /// in the JSON format, one line of JSON per event.
+    pub async fn stream(
+        &self,
+        action: &catalogue::Action,
+        params: &Map<String, Value>,
+        output: &Output,
+    ) -> Result<(), CliError> {
+        let mut events = self
+            .client
+            .call(action.name.clone())
+            .params(params)
+            .send_stream()
+            .await
+            .map_err(|err| service_error(&err))?;
+        while let Some(event) = std::future::poll_fn(|cx| Pin::new(&mut events).poll_next(cx)).await
+        {
+            let event = event.map_err(|err| service_error(&err))?;
+            help::print(&output.render_event(&event.data)?)?;
+        }
+        Ok(())
+    }
 }
 
 fn has_client_token(params: &Map<String, Value>) -> bool {
@@ -156,7 +194,9 @@ pub fn config(
     if let Some(proxy) = &globals.https_proxy {
         builder = builder.proxy(proxy.clone());
     }
-    builder.build().map_err(|err| CliError::usage(err.to_string()))
+    builder
+        .build()
+        .map_err(|err| CliError::usage(err.to_string()))
 }
 
 fn language_of(text: &str) -> Result<Language, CliError> {
@@ -175,7 +215,11 @@ pub fn seconds(option: &str, text: &str) -> Result<Duration, CliError> {
         .ok()
         .filter(|value| value.is_finite() && *value > 0.0 && *value < 1e9)
         .map(Duration::from_secs_f64)
-        .ok_or_else(|| CliError::usage(format!("{option} must be a positive number of seconds, not `{text}`")))
+        .ok_or_else(|| {
+            CliError::usage(format!(
+                "{option} must be a positive number of seconds, not `{text}`"
+            ))
+        })
 }
 
 /// The reference page of an action, for messages.

@@ -88,7 +88,11 @@ impl ServiceEntry {
             spec.action(self.name, action)?;
             return Ok((version, spec));
         }
-        if let Some(preferred) = self.versions.iter().find(|entry| Some(entry.version) == preferred) {
+        if let Some(preferred) = self
+            .versions
+            .iter()
+            .find(|entry| Some(entry.version) == preferred)
+        {
             let spec = preferred.load()?;
             if spec.has_action(action) {
                 return Ok((preferred, spec));
@@ -106,7 +110,10 @@ impl ServiceEntry {
             }
         }
         Err(spec.action(self.name, action).err().unwrap_or_else(|| {
-            CliError::internal(format!("`{action}` is and is not an action of {}", self.name))
+            CliError::internal(format!(
+                "`{action}` is and is not an action of {}",
+                self.name
+            ))
         }))
     }
 
@@ -120,9 +127,8 @@ impl VersionEntry {
     /// Decodes this version's document.
     pub fn load(&self) -> Result<Spec, CliError> {
         let text = DOCUMENTS.get(self.start..self.end).unwrap_or_default();
-        serde_json::from_slice(text).map_err(|err| {
-            CliError::internal(format!("the embedded catalogue is damaged ({err})"))
-        })
+        serde_json::from_slice(text)
+            .map_err(|err| CliError::internal(format!("the embedded catalogue is damaged ({err})")))
     }
 }
 
@@ -272,12 +278,6 @@ impl<'a> Type<'a> {
         }
     }
 
-    /// Whether values of this type are written as JSON on the command line (structures and
-    /// lists), rather than as plain text.
-    pub fn is_json(self) -> bool {
-        matches!(self, Type::Struct(_) | Type::List(_))
-    }
-
     /// How help texts name the type: `String`, `Integer`, `Array of Filter`...
     pub fn display(self) -> Cow<'a, str> {
         match self {
@@ -320,12 +320,17 @@ impl Spec {
 
     /// Whether the service version has an action named `name`.
     pub fn has_action(&self, name: &str) -> bool {
-        self.actions.binary_search_by(|action| action.name.as_str().cmp(name)).is_ok()
+        self.actions
+            .binary_search_by(|action| action.name.as_str().cmp(name))
+            .is_ok()
     }
 
     /// The members of a structure; none for a name the spec does not define.
     pub fn structure(&self, name: &str) -> &[Member] {
-        self.structures.get(name).map(Vec::as_slice).unwrap_or_default()
+        self.structures
+            .get(name)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
     }
 }
 

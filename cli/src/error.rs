@@ -22,22 +22,26 @@ enum Kind {
 impl CliError {
     /// The command line or its input cannot be used; nothing was sent.
     pub fn usage(message: impl Into<String>) -> Self {
-        Self { message: message.into(), kind: Kind::Usage }
+        Self {
+            message: message.into(),
+            kind: Kind::Usage,
+        }
     }
 
     /// A call, a file or a wait failed.
     pub fn failed(message: impl Into<String>) -> Self {
-        Self { message: message.into(), kind: Kind::Failed }
+        Self {
+            message: message.into(),
+            kind: Kind::Failed,
+        }
     }
 
     /// Something that should not happen, such as a damaged embedded catalogue.
     pub fn internal(message: impl Into<String>) -> Self {
-        Self { message: message.into(), kind: Kind::Internal }
-    }
-
-    /// Whether this is a usage error (exit code 2).
-    pub fn is_usage(&self) -> bool {
-        self.kind == Kind::Usage
+        Self {
+            message: message.into(),
+            kind: Kind::Internal,
+        }
     }
 
     /// The process's exit code for this error.

@@ -12,7 +12,10 @@ use crate::error::CliError;
 /// Writes `text` to stdout. A closed pipe (`| head`) is not an error.
 pub fn print(text: &str) -> Result<(), CliError> {
     let mut stdout = std::io::stdout().lock();
-    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
         Ok(()) => Ok(()),
         Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         Err(err) => Err(CliError::failed(format!("cannot write the output: {err}"))),
@@ -21,27 +24,67 @@ pub fn print(text: &str) -> Result<(), CliError> {
 
 /// The global options and what they do, for the help texts.
 const OPTIONS: &[(&str, &str)] = &[
-    ("--version YYYY-MM-DD", "the service's API version (default: the newest)"),
-    ("--region REGION", "the region (default: TENCENTCLOUD_REGION, then the profile's)"),
-    ("--profile NAME", "the profile in ~/.tccli (default: TCCLI_PROFILE, then `default`)"),
-    ("--endpoint HOST|URL", "send to this host, or to a URL such as http://127.0.0.1:8080"),
-    ("--language zh-CN|en-US", "the language of the service's messages"),
+    (
+        "--version YYYY-MM-DD",
+        "the service's API version (default: the newest)",
+    ),
+    (
+        "--region REGION",
+        "the region (default: TENCENTCLOUD_REGION, then the profile's)",
+    ),
+    (
+        "--profile NAME",
+        "the profile in ~/.tccli (default: TCCLI_PROFILE, then `default`)",
+    ),
+    (
+        "--endpoint HOST|URL",
+        "send to this host, or to a URL such as http://127.0.0.1:8080",
+    ),
+    (
+        "--language zh-CN|en-US",
+        "the language of the service's messages",
+    ),
     ("--timeout SECONDS", "the time limit of each request"),
-    ("--output json|table|text", "how the answer is printed (default: json)"),
-    ("--filter EXPRESSION", "print what a JMESPath expression selects from the answer"),
-    ("--cli-input-json file://PATH|-", "read the members from a JSON file or stdin"),
-    ("--generate-cli-skeleton", "print a request with every member, and send nothing"),
-    ("--waiter JSON", "call again until {\"expr\": ..., \"to\": ...} holds; also timeout, interval"),
-    ("--secretId, --secretKey, --token", "credentials for this call"),
+    (
+        "--output json|table|text",
+        "how the answer is printed (default: json)",
+    ),
+    (
+        "--filter EXPRESSION",
+        "print what a JMESPath expression selects from the answer",
+    ),
+    (
+        "--cli-input-json file://PATH|-",
+        "read the members from a JSON file or stdin",
+    ),
+    (
+        "--generate-cli-skeleton",
+        "print a request with every member, and send nothing",
+    ),
+    (
+        "--waiter JSON",
+        "call again until {\"expr\": ..., \"to\": ...} holds; also timeout, interval",
+    ),
+    (
+        "--secretId, --secretKey, --token",
+        "credentials for this call",
+    ),
     ("--use-cvm-role", "credentials of the CVM instance's role"),
-    ("--role-arn ARN --role-session-name NAME", "assume a role through STS"),
+    (
+        "--role-arn ARN --role-session-name NAME",
+        "assume a role through STS",
+    ),
     ("--https-proxy URL", "send through this proxy"),
 ];
 
 /// `tencentcloud help`: how to call, the options, and every service.
 pub fn services() -> String {
     let mut out = String::new();
-    let actions: usize = SERVICES.iter().flat_map(|entry| entry.versions).map(|version| version.actions).sum();
+    let actions: usize = SERVICES
+        .iter()
+        .flat_map(|entry| entry.versions)
+        .map(|version| version.actions)
+        .sum();
     let _ = writeln!(
         out,
         "tencentcloud: calls any action of the Tencent Cloud API ({} services, {actions} actions).\n",
@@ -60,9 +103,16 @@ pub fn services() -> String {
     );
     options(&mut out);
     out.push_str("\nServices (version: the newest; others with --version):\n");
-    let width = SERVICES.iter().map(|entry| entry.name.len()).max().unwrap_or(0);
+    let width = SERVICES
+        .iter()
+        .map(|entry| entry.name.len())
+        .max()
+        .unwrap_or(0);
     for entry in SERVICES {
-        let others: Vec<&str> = entry.versions[1..].iter().map(|version| version.version).collect();
+        let others: Vec<&str> = entry.versions[1..]
+            .iter()
+            .map(|version| version.version)
+            .collect();
         let _ = write!(out, "  {:width$}  {}", entry.name, entry.newest().version);
         if !others.is_empty() {
             let _ = write!(out, "  (also {})", others.join(", "));
@@ -74,7 +124,11 @@ pub fn services() -> String {
 
 fn options(out: &mut String) {
     out.push_str("Options:\n");
-    let width = OPTIONS.iter().map(|(name, _)| name.len()).max().unwrap_or(0);
+    let width = OPTIONS
+        .iter()
+        .map(|(name, _)| name.len())
+        .max()
+        .unwrap_or(0);
     for (name, what) in OPTIONS {
         let _ = writeln!(out, "  {name:width$}  {what}");
     }
@@ -97,7 +151,11 @@ pub fn service(entry: &ServiceEntry, version: Option<&str>) -> Result<String, Cl
         .map(|other| other.version)
         .collect();
     if !others.is_empty() {
-        let _ = writeln!(out, "Other versions: {} (choose with --version)", others.join(", "));
+        let _ = writeln!(
+            out,
+            "Other versions: {} (choose with --version)",
+            others.join(", ")
+        );
     }
     let _ = writeln!(
         out,
@@ -107,7 +165,12 @@ pub fn service(entry: &ServiceEntry, version: Option<&str>) -> Result<String, Cl
         entry.name,
         spec.actions.len()
     );
-    let width = spec.actions.iter().map(|action| action.name.len()).max().unwrap_or(0);
+    let width = spec
+        .actions
+        .iter()
+        .map(|action| action.name.len())
+        .max()
+        .unwrap_or(0);
     for action in &spec.actions {
         let _ = write!(out, "  {}", action.name);
         let mut notes = Vec::new();
@@ -118,20 +181,36 @@ pub fn service(entry: &ServiceEntry, version: Option<&str>) -> Result<String, Cl
             notes.push(format!("({status})"));
         }
         if !notes.is_empty() {
-            let _ = write!(out, "{}  {}", " ".repeat(width - action.name.len()), notes.join(" "));
+            let _ = write!(
+                out,
+                "{}  {}",
+                " ".repeat(width - action.name.len()),
+                notes.join(" ")
+            );
         }
         out.push('\n');
     }
     if entry.name == "dts" {
-        out.push_str("\nWaiters:\n  wait-migrate-check --JobId ID   waits for a migration check's verdict\n");
+        out.push_str(
+            "\nWaiters:\n  wait-migrate-check --JobId ID   waits for a migration check's verdict\n",
+        );
     }
     Ok(out)
 }
 
 /// `tencentcloud <service> <Action> help`: the members of the request and the answer.
-pub fn action(entry: &ServiceEntry, version: &VersionEntry, spec: &Spec, action: &Action) -> String {
+pub fn action(
+    entry: &ServiceEntry,
+    version: &VersionEntry,
+    spec: &Spec,
+    action: &Action,
+) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "{} {} (version {})", entry.name, action.name, version.version);
+    let _ = writeln!(
+        out,
+        "{} {} (version {})",
+        entry.name, action.name, version.version
+    );
     if let Some(summary) = &action.summary {
         let _ = writeln!(out, "{summary}");
     }
@@ -191,8 +270,16 @@ fn usage_members(input: &[Member]) -> String {
 /// One line per member: its name, type and whether it is required, then its description.
 fn members(out: &mut String, members: &[Member], lead: &str) {
     let lead = if lead == "--" { "  --" } else { lead };
-    let width = members.iter().map(|member| member.name().len()).max().unwrap_or(0);
-    let type_width = members.iter().map(|member| member.ty().display().len()).max().unwrap_or(0);
+    let width = members
+        .iter()
+        .map(|member| member.name().len())
+        .max()
+        .unwrap_or(0);
+    let type_width = members
+        .iter()
+        .map(|member| member.ty().display().len())
+        .max()
+        .unwrap_or(0);
     for member in members {
         let required = if member.required() { "required" } else { "" };
         let line = format!(
@@ -218,11 +305,9 @@ fn collect_structures<'s>(spec: &'s Spec, ty: Type<'s>, seen: &mut BTreeSet<&'s 
                 collect_structures(spec, item, seen);
             }
         }
-        Type::Struct(name) => {
-            if seen.insert(name) {
-                for field in spec.structure(name) {
-                    collect_structures(spec, field.ty(), seen);
-                }
+        Type::Struct(name) if seen.insert(name) => {
+            for field in spec.structure(name) {
+                collect_structures(spec, field.ty(), seen);
             }
         }
         _ => {}

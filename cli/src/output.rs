@@ -40,33 +40,48 @@ impl Output {
 
     /// The printed form of an answer, ending with a line break.
     pub fn render(&self, answer: &Value) -> Result<String, CliError> {
-        let filtered;
-        let answer = match &self.filter {
-            Some(filter) => {
-                filtered = search(filter, answer)?;
-                &filtered
-            }
-            None => answer,
-        };
+        let answer = self.filtered(answer)?;
         Ok(match self.format {
-            Format::Json => json(answer),
-            Format::Text => text(answer),
-            Format::Table => table(answer),
+            Format::Json => json(&answer),
+            Format::Text => text(&answer),
+            Format::Table => table(&answer),
+        })
+    }
+
+    /// The printed form of one event of a streamed answer: in the JSON format one line, so
+    /// that a program reading the output gets each event as it comes.
+    pub fn render_event(&self, event: &Value) -> Result<String, CliError> {
+        if self.format != Format::Json {
+            return self.render(event);
+        }
+        let mut line = self.filtered(event)?.to_string();
+        line.push('\n');
+        Ok(line)
+    }
+
+    fn filtered<'a>(&self, answer: &'a Value) -> Result<std::borrow::Cow<'a, Value>, CliError> {
+        Ok(match &self.filter {
+            Some(filter) => std::borrow::Cow::Owned(search(filter, answer)?),
+            None => std::borrow::Cow::Borrowed(answer),
         })
     }
 }
 
 /// Compiles a JMESPath expression, or says where it is wrong.
 pub fn compile(expression: &str) -> Result<jmespath::Expression<'static>, CliError> {
-    jmespath::compile(expression)
-        .map_err(|err| CliError::usage(format!("--filter is not a JMESPath expression: {}", one_line(&err.to_string()))))
+    jmespath::compile(expression).map_err(|err| {
+        CliError::usage(format!(
+            "--filter is not a JMESPath expression: {}",
+            one_line(&err.to_string())
+        ))
+    })
 }
 
 /// The value `expression` selects from `value`.
 pub fn search(expression: &jmespath::Expression<'_>, value: &Value) -> Result<Value, CliError> {
-    let found = expression
-        .search(value)
-        .map_err(|err| CliError::usage(format!("--filter failed: {}", one_line(&err.to_string()))))?;
+    let found = expression.search(value).map_err(|err| {
+        CliError::usage(format!("--filter failed: {}", one_line(&err.to_string())))
+    })?;
     serde_json::to_value(&*found)
         .map_err(|err| CliError::internal(format!("--filter gave a value that is not JSON: {err}")))
 }
@@ -119,11 +134,15 @@ fn text_value(value: &Value, name: Option<&str>, columns: Option<&[String]>, out
             let mut nested: Vec<(&String, &Value)> = Vec::new();
             match columns {
                 Some(columns) => {
-                    scalars.extend(columns.iter().map(|column| {
-                        object.get(column).map(scalar).unwrap_or_default()
-                    }));
-                    let mut rest: Vec<(&String, &Value)> =
-                        object.iter().filter(|(key, _)| !columns.contains(key)).collect();
+                    scalars.extend(
+                        columns
+                            .iter()
+                            .map(|column| object.get(column).map(scalar).unwrap_or_default()),
+                    );
+                    let mut rest: Vec<(&String, &Value)> = object
+                        .iter()
+                        .filter(|(key, _)| !columns.contains(key))
+                        .collect();
                     rest.sort_by(|a, b| a.0.cmp(b.0));
                     nested = rest;
                 }
@@ -192,7 +211,12 @@ fn scalar_names(items: &[Value]) -> Vec<String> {
     let mut names: Vec<String> = items
         .iter()
         .filter_map(Value::as_object)
-        .flat_map(|object| object.iter().filter(|(_, value)| is_scalar(value)).map(|(key, _)| key.clone()))
+        .flat_map(|object| {
+            object
+                .iter()
+                .filter(|(_, value)| is_scalar(value))
+                .map(|(key, _)| key.clone())
+        })
         .collect();
     names.sort();
     names.dedup();
@@ -224,8 +248,9 @@ fn table_sections(value: &Value, title: &str, depth: usize, sections: &mut Vec<S
         Value::Object(object) => {
             let mut names: Vec<&String> = object.keys().collect();
             names.sort();
-            let (scalars, nested): (Vec<&String>, Vec<&String>) =
-                names.into_iter().partition(|name| is_scalar(&object[name.as_str()]));
+            let (scalars, nested): (Vec<&String>, Vec<&String>) = names
+                .into_iter()
+                .partition(|name| is_scalar(&object[name.as_str()]));
             sections.push(Section {
                 title: title.to_owned(),
                 depth,
@@ -233,7 +258,12 @@ fn table_sections(value: &Value, title: &str, depth: usize, sections: &mut Vec<S
                 rows: if scalars.is_empty() {
                     Vec::new()
                 } else {
-                    vec![scalars.iter().map(|name| scalar(&object[name.as_str()])).collect()]
+                    vec![
+                        scalars
+                            .iter()
+                            .map(|name| scalar(&object[name.as_str()]))
+                            .collect(),
+                    ]
                 },
             });
             for name in nested {
@@ -245,13 +275,26 @@ fn table_sections(value: &Value, title: &str, depth: usize, sections: &mut Vec<S
             let rows = items
                 .iter()
                 .filter_map(Value::as_object)
-                .map(|object| header.iter().map(|name| object.get(name).map(scalar).unwrap_or_default()).collect())
+                .map(|object| {
+                    header
+                        .iter()
+                        .map(|name| object.get(name).map(scalar).unwrap_or_default())
+                        .collect()
+                })
                 .collect();
-            sections.push(Section { title: title.to_owned(), depth, header, rows });
+            sections.push(Section {
+                title: title.to_owned(),
+                depth,
+                header,
+                rows,
+            });
             for (index, item) in items.iter().enumerate() {
                 if let Some(object) = item.as_object() {
-                    let mut nested: Vec<&String> =
-                        object.iter().filter(|(_, value)| !is_scalar(value)).map(|(key, _)| key).collect();
+                    let mut nested: Vec<&String> = object
+                        .iter()
+                        .filter(|(_, value)| !is_scalar(value))
+                        .map(|(key, _)| key)
+                        .collect();
                     nested.sort();
                     for name in nested {
                         let title = format!("{title}.{index}.{name}");
@@ -268,7 +311,12 @@ fn table_sections(value: &Value, title: &str, depth: usize, sections: &mut Vec<S
                     other => vec![scalar(other)],
                 })
                 .collect();
-            sections.push(Section { title: title.to_owned(), depth, header: Vec::new(), rows });
+            sections.push(Section {
+                title: title.to_owned(),
+                depth,
+                header: Vec::new(),
+                rows,
+            });
         }
         other => sections.push(Section {
             title: title.to_owned(),
@@ -281,7 +329,14 @@ fn table_sections(value: &Value, title: &str, depth: usize, sections: &mut Vec<S
 
 impl Section {
     fn render(&self, out: &mut String) {
-        let columns = self.rows.iter().map(Vec::len).chain([self.header.len()]).max().unwrap_or(0).max(1);
+        let columns = self
+            .rows
+            .iter()
+            .map(Vec::len)
+            .chain([self.header.len()])
+            .max()
+            .unwrap_or(0)
+            .max(1);
         let mut widths = vec![0usize; columns];
         for row in self.rows.iter().chain([&self.header]) {
             for (index, cell) in row.iter().enumerate() {
@@ -310,7 +365,13 @@ impl Section {
         };
         let _ = writeln!(out, "{indent}+{}+", "-".repeat(inner));
         let pad = inner - width(&self.title);
-        let _ = writeln!(out, "{indent}|{}{}{}|", " ".repeat(pad / 2), self.title, " ".repeat(pad - pad / 2));
+        let _ = writeln!(
+            out,
+            "{indent}|{}{}{}|",
+            " ".repeat(pad / 2),
+            self.title,
+            " ".repeat(pad - pad / 2)
+        );
         rule(out, '+');
         let row = |out: &mut String, cells: &[String]| {
             out.push_str(&indent);
@@ -338,7 +399,14 @@ impl Section {
 fn width(text: &str) -> usize {
     text.chars()
         .map(|c| match c as u32 {
-            0x1100..=0x115F | 0x2E80..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 | 0x20000..=0x3FFFD => 2,
+            0x1100..=0x115F
+            | 0x2E80..=0xA4CF
+            | 0xAC00..=0xD7A3
+            | 0xF900..=0xFAFF
+            | 0xFE30..=0xFE4F
+            | 0xFF00..=0xFF60
+            | 0xFFE0..=0xFFE6
+            | 0x20000..=0x3FFFD => 2,
             _ => 1,
         })
         .sum()
@@ -374,7 +442,10 @@ mod tests {
         let shown = table(&value);
         let lines: Vec<&str> = shown.lines().collect();
         assert!(lines.iter().any(|line| line.contains("| RequestId")));
-        assert!(lines.iter().any(|line| line.trim() == "| bb   |"), "{shown}");
+        assert!(
+            lines.iter().any(|line| line.trim() == "| bb   |"),
+            "{shown}"
+        );
         // Every line of a section has the same width.
         let widths: Vec<usize> = lines[..5].iter().map(|line| width(line)).collect();
         assert!(widths.windows(2).all(|pair| pair[0] == pair[1]), "{shown}");
@@ -384,7 +455,10 @@ mod tests {
     fn filter_selects() {
         let output = Output::new(Some("json"), Some("Jobs[].Id")).unwrap();
         let value = json!({"Jobs": [{"Id": "a"}, {"Id": "b"}]});
-        assert_eq!(output.render(&value).unwrap(), "[\n    \"a\",\n    \"b\"\n]\n");
+        assert_eq!(
+            output.render(&value).unwrap(),
+            "[\n    \"a\",\n    \"b\"\n]\n"
+        );
         assert!(Output::new(None, Some("Jobs[")).is_err());
         assert!(Output::new(Some("yaml"), None).is_err());
     }

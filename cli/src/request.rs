@@ -45,12 +45,15 @@ fn resolve<'s>(spec: &'s Spec, action: &'s Action, path: &str) -> Result<Type<'s
             }
             Type::Struct(name) => {
                 let fields = spec.structure(name);
-                let field = fields.iter().find(|field| field.name() == segment).ok_or_else(|| {
-                    CliError::usage(format!(
-                        "`{walked}` has no member `{segment}`{}",
-                        suggest::did_you_mean(segment, fields.iter().map(Member::name))
-                    ))
-                })?;
+                let field = fields
+                    .iter()
+                    .find(|field| field.name() == segment)
+                    .ok_or_else(|| {
+                        CliError::usage(format!(
+                            "`{walked}` has no member `{segment}`{}",
+                            suggest::did_you_mean(segment, fields.iter().map(Member::name))
+                        ))
+                    })?;
                 field.ty()
             }
             _ => {
@@ -67,7 +70,11 @@ fn resolve<'s>(spec: &'s Spec, action: &'s Action, path: &str) -> Result<Type<'s
 }
 
 /// The request's parameters: `--cli-input-json` first, then each `--Member` over it.
-pub fn build(spec: &Spec, action: &Action, line: &CommandLine) -> Result<Map<String, Value>, CliError> {
+pub fn build(
+    spec: &Spec,
+    action: &Action,
+    line: &CommandLine,
+) -> Result<Map<String, Value>, CliError> {
     let mut params = match &line.globals.cli_input_json {
         Some(source) => input_json(source)?,
         None => Map::new(),
@@ -84,7 +91,10 @@ pub fn build(spec: &Spec, action: &Action, line: &CommandLine) -> Result<Map<Str
 /// Reads `--cli-input-json`: `file://path`, `-` for stdin, or the JSON text itself.
 fn input_json(source: &str) -> Result<Map<String, Value>, CliError> {
     let (text, name) = if source == "-" {
-        (read_bounded(std::io::stdin().lock(), "stdin")?, "stdin".to_owned())
+        (
+            read_bounded(std::io::stdin().lock(), "stdin")?,
+            "stdin".to_owned(),
+        )
     } else if let Some(path) = source.strip_prefix("file://") {
         let file = std::fs::File::open(path)
             .map_err(|err| CliError::failed(format!("cannot read {path}: {err}")))?;
@@ -134,7 +144,10 @@ fn value_of(spec: &Spec, path: &str, ty: Type<'_>, words: &[String]) -> Result<V
         }
         _ => match words {
             [word] => scalar(spec, path, ty, word),
-            _ => Err(CliError::usage(format!("--{path} takes one value, not {}", words.len()))),
+            _ => Err(CliError::usage(format!(
+                "--{path} takes one value, not {}",
+                words.len()
+            ))),
         },
     }
 }
@@ -144,7 +157,10 @@ fn scalar(spec: &Spec, path: &str, ty: Type<'_>, word: &str) -> Result<Value, Cl
     let wrong = |what: &str| CliError::usage(format!("--{path} must be {what}, not `{word}`"));
     match ty {
         Type::String | Type::Binary => Ok(Value::String(word.to_owned())),
-        Type::Integer => word.parse::<i64>().map(Value::from).map_err(|_| wrong("an integer")),
+        Type::Integer => word
+            .parse::<i64>()
+            .map(Value::from)
+            .map_err(|_| wrong("an integer")),
         Type::Unsigned => word
             .parse::<u64>()
             .map(Value::from)
@@ -196,7 +212,11 @@ fn insert(params: &mut Map<String, Value>, path: &str, value: Value) -> Result<(
                 if index > items.len() {
                     return Err(CliError::usage(format!(
                         "--{path}: index {index} skips {}; give the items from 0 up",
-                        if items.is_empty() { "index 0".to_owned() } else { format!("index {}", items.len()) }
+                        if items.is_empty() {
+                            "index 0".to_owned()
+                        } else {
+                            format!("index {}", items.len())
+                        }
                     )));
                 }
                 if index == items.len() {
@@ -223,7 +243,9 @@ fn insert(params: &mut Map<String, Value>, path: &str, value: Value) -> Result<(
 }
 
 fn conflict(path: &str) -> CliError {
-    CliError::usage(format!("--{path} conflicts with another value given for the same member"))
+    CliError::usage(format!(
+        "--{path} conflicts with another value given for the same member"
+    ))
 }
 
 /// Checks an object against the members of its structure (or of the action's input).
@@ -235,17 +257,20 @@ fn check_object(
 ) -> Result<(), CliError> {
     for (name, value) in object {
         let path = format!("{prefix}{name}");
-        let member = members.iter().find(|member| member.name() == name).ok_or_else(|| {
-            if prefix.is_empty() {
-                args::unknown_option(name, members.iter().map(Member::name))
-            } else {
-                CliError::usage(format!(
-                    "`{}` has no member `{name}`{}",
-                    prefix.trim_end_matches('.'),
-                    suggest::did_you_mean(name, members.iter().map(Member::name))
-                ))
-            }
-        })?;
+        let member = members
+            .iter()
+            .find(|member| member.name() == name)
+            .ok_or_else(|| {
+                if prefix.is_empty() {
+                    args::unknown_option(name, members.iter().map(Member::name))
+                } else {
+                    CliError::usage(format!(
+                        "`{}` has no member `{name}`{}",
+                        prefix.trim_end_matches('.'),
+                        suggest::did_you_mean(name, members.iter().map(Member::name))
+                    ))
+                }
+            })?;
         check_value(spec, member.ty(), value, &path)?;
     }
     if let Some(missing) = members
@@ -268,11 +293,26 @@ fn check_value(spec: &Spec, ty: Type<'_>, value: &Value, path: &str) -> Result<(
         CliError::usage(format!("--{path} must be {what}, not {shown}"))
     };
     match ty {
-        Type::String | Type::Binary => value.is_string().then_some(()).ok_or_else(|| wrong("a string")),
-        Type::Integer => value.is_i64().then_some(()).ok_or_else(|| wrong("an integer")),
-        Type::Unsigned => value.is_u64().then_some(()).ok_or_else(|| wrong("an unsigned integer")),
-        Type::Float => value.is_number().then_some(()).ok_or_else(|| wrong("a number")),
-        Type::Boolean => value.is_boolean().then_some(()).ok_or_else(|| wrong("true or false")),
+        Type::String | Type::Binary => value
+            .is_string()
+            .then_some(())
+            .ok_or_else(|| wrong("a string")),
+        Type::Integer => value
+            .is_i64()
+            .then_some(())
+            .ok_or_else(|| wrong("an integer")),
+        Type::Unsigned => value
+            .is_u64()
+            .then_some(())
+            .ok_or_else(|| wrong("an unsigned integer")),
+        Type::Float => value
+            .is_number()
+            .then_some(())
+            .ok_or_else(|| wrong("a number")),
+        Type::Boolean => value
+            .is_boolean()
+            .then_some(())
+            .ok_or_else(|| wrong("true or false")),
         Type::Enum(name) => match spec.enums.get(name).map(|def| def.repr.as_str()) {
             Some("integer") => check_value(spec, Type::Integer, value, path),
             Some("unsigned") => check_value(spec, Type::Unsigned, value, path),
@@ -287,7 +327,9 @@ fn check_value(spec: &Spec, ty: Type<'_>, value: &Value, path: &str) -> Result<(
             Ok(())
         }
         Type::Struct(name) => {
-            let object = value.as_object().ok_or_else(|| wrong(&format!("a {name} object")))?;
+            let object = value
+                .as_object()
+                .ok_or_else(|| wrong(&format!("a {name} object")))?;
             check_object(spec, spec.structure(name), object, &format!("{path}."))
         }
     }

@@ -15,7 +15,7 @@ pub fn did_you_mean<'a>(wanted: &str, known: impl IntoIterator<Item = &'a str>) 
 /// a third of the name's length (at least 2), and those that contain it or that it contains.
 pub fn closest<'a>(wanted: &str, known: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
     let wanted_lower = wanted.to_ascii_lowercase();
-    let limit = (wanted.chars().count() / 3).max(2);
+    let limit = 2 * (wanted.chars().count() / 3).max(2);
     let mut scored: Vec<(usize, &'a str)> = known
         .into_iter()
         .filter_map(|name| {
@@ -41,20 +41,23 @@ pub fn closest<'a>(wanted: &str, known: impl IntoIterator<Item = &'a str>) -> Ve
     scored.into_iter().take(3).map(|(_, name)| name).collect()
 }
 
-/// Edit distance over characters, counting a swap of two neighbours as one edit (`cmv` is one
-/// edit from `cvm`).
+/// Edit distance over characters, in half edits: inserting, deleting or replacing a character
+/// costs two, and swapping two neighbours one, so that `cmv` is closer to `cvm` than to `cme`.
 fn edit_distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
     let mut before: Vec<usize> = vec![0; b.len() + 1];
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    let mut previous: Vec<usize> = (0..=b.len()).map(|j| 2 * j).collect();
     let mut current: Vec<usize> = vec![0; b.len() + 1];
     for i in 1..=a.len() {
-        current[0] = i;
+        current[0] = 2 * i;
         for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut best = (previous[j] + 1).min(current[j - 1] + 1).min(previous[j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+            let cost = 2 * usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (previous[j] + 2)
+                .min(current[j - 1] + 2)
+                .min(previous[j - 1] + cost);
+            let swapped = i > 1 && j > 1 && a[i - 1] != a[i - 2];
+            if swapped && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
                 best = best.min(before[j - 2] + 1);
             }
             current[j] = best;
@@ -71,10 +74,11 @@ mod tests {
 
     #[test]
     fn distance() {
-        assert_eq!(edit_distance("kitten", "sitting"), 3);
-        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("kitten", "sitting"), 6);
+        assert_eq!(edit_distance("", "abc"), 6);
         assert_eq!(edit_distance("same", "same"), 0);
         assert_eq!(edit_distance("cmv", "cvm"), 1);
+        assert_eq!(edit_distance("cmv", "cme"), 2);
     }
 
     #[test]
@@ -83,6 +87,9 @@ mod tests {
         assert_eq!(closest("DescribeInstance", known)[0], "DescribeInstances");
         assert_eq!(closest("describeinstances", known), ["DescribeInstances"]);
         assert_eq!(did_you_mean("Nothing", known), "");
-        assert_eq!(did_you_mean("cmv", ["cvm", "cbs", "vpc"]), " (did you mean `cvm`, `cbs`?)");
+        assert_eq!(
+            did_you_mean("cmv", ["cvm", "cbs", "vpc"]),
+            " (did you mean `cvm`, `cbs`?)"
+        );
     }
 }

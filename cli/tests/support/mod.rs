@@ -31,8 +31,14 @@ pub fn start_with(builder: Builder) -> Cloud {
         .enable_all()
         .build()
         .expect("a runtime");
-    let emulator = runtime.block_on(builder.start()).expect("the emulator starts");
-    Cloud { emulator, runtime, home: fresh_home() }
+    let emulator = runtime
+        .block_on(builder.start())
+        .expect("the emulator starts");
+    Cloud {
+        emulator,
+        runtime,
+        home: fresh_home(),
+    }
 }
 
 /// An empty folder under the target directory, new for each call.
@@ -53,7 +59,10 @@ pub fn command(home: &Path) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_tencentcloud"));
     for (name, _) in std::env::vars_os() {
         let name = name.to_string_lossy();
-        if name.starts_with("TENCENTCLOUD_") || name.starts_with("TCCLI") || name.starts_with("TKE_") {
+        if name.starts_with("TENCENTCLOUD_")
+            || name.starts_with("TCCLI")
+            || name.starts_with("TKE_")
+        {
             command.env_remove(&*name);
         }
     }
@@ -82,13 +91,25 @@ impl Run {
 
     /// Asserts success and gives stdout.
     pub fn ok(&self) -> &str {
-        assert_eq!(self.code, Some(0), "stdout: {}\nstderr: {}", self.stdout, self.stderr);
+        assert_eq!(
+            self.code,
+            Some(0),
+            "stdout: {}\nstderr: {}",
+            self.stdout,
+            self.stderr
+        );
         &self.stdout
     }
 
     /// Asserts failure with `code` and one line on stderr, and gives that line.
     pub fn fails(&self, code: i32) -> &str {
-        assert_eq!(self.code, Some(code), "stdout: {}\nstderr: {}", self.stdout, self.stderr);
+        assert_eq!(
+            self.code,
+            Some(code),
+            "stdout: {}\nstderr: {}",
+            self.stdout,
+            self.stderr
+        );
         let line = self.stderr.trim_end();
         assert_eq!(line.lines().count(), 1, "one line on stderr: {line}");
         assert!(line.starts_with("tencentcloud: "), "{line}");
@@ -109,16 +130,24 @@ pub fn run(home: &Path, args: &[&str]) -> Run {
 
 /// Runs the binary with `args` and `stdin` as its input.
 pub fn run_with_stdin(home: &Path, args: &[&str], stdin: &str) -> Run {
+    let mut command = command(home);
+    command.args(args);
+    run_piped(command, stdin)
+}
+
+/// Runs `command` with `stdin` as its input.
+pub fn run_piped(mut command: Command, stdin: &str) -> Run {
     use std::io::Write;
-    let mut child = command(home)
-        .args(args)
+    let mut child = command
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .expect("the binary runs");
     let mut input = child.stdin.take().expect("stdin is piped");
-    input.write_all(stdin.as_bytes()).expect("stdin takes the input");
+    input
+        .write_all(stdin.as_bytes())
+        .expect("stdin takes the input");
     drop(input);
     Run::from(child.wait_with_output().expect("the binary ends"))
 }

@@ -206,11 +206,14 @@ pub fn action(
     action: &Action,
 ) -> String {
     let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "{} {} (version {})",
-        entry.name, action.name, version.version
-    );
+    let _ = write!(out, "{} {} (version {}", entry.name, action.name, version.version);
+    let newest = entry.newest();
+    let newest_lacks = || newest.load().is_ok_and(|spec| !spec.has_action(&action.name));
+    if newest.version != version.version && newest_lacks() {
+        let newest = newest.version;
+        let _ = write!(out, "; the newest, {newest}, has no {}", action.name);
+    }
+    out.push_str(")\n");
     if let Some(summary) = &action.summary {
         let _ = writeln!(out, "{summary}");
     }
@@ -233,7 +236,7 @@ pub fn action(
     if action.input.is_empty() {
         out.push_str("  (none)\n");
     }
-    members(&mut out, &action.input, "--");
+    members(&mut out, spec, &action.input, "--", "required");
     let mut structures = BTreeSet::new();
     for member in &action.input {
         collect_structures(spec, member.ty(), &mut structures);
@@ -246,12 +249,13 @@ pub fn action(
             if fields.is_empty() {
                 out.push_str("    (no members)\n");
             }
-            members(&mut out, fields, "    ");
+            members(&mut out, spec, fields, "    ", "required");
         }
     }
     out.push_str("\nAnswer:\n");
-    members(&mut out, &action.output, "  ");
-    out.push_str("  RequestId  String  always\n");
+    let request_id = Member::request_id();
+    let answer: Vec<&Member> = action.output.iter().chain([&request_id]).collect();
+    members(&mut out, spec, answer, "  ", "always");
     out
 }
 
@@ -267,21 +271,22 @@ fn usage_members(input: &[Member]) -> String {
     out
 }
 
-/// One line per member: its name, type and whether it is required, then its description.
-fn members(out: &mut String, members: &[Member], lead: &str) {
+/// One line per member: its name, type and `mark` when it is required (or always present),
+/// then its description and the values of its enum.
+fn members<'m>(
+    out: &mut String,
+    spec: &Spec,
+    members: impl IntoIterator<Item = &'m Member>,
+    lead: &str,
+    mark: &str,
+) {
+    let members: Vec<&Member> = members.into_iter().collect();
     let lead = if lead == "--" { "  --" } else { lead };
-    let width = members
-        .iter()
-        .map(|member| member.name().len())
-        .max()
-        .unwrap_or(0);
-    let type_width = members
-        .iter()
-        .map(|member| member.ty().display().len())
-        .max()
-        .unwrap_or(0);
+    let width = members.iter().map(|member| member.name().len()).max().unwrap_or(0);
+    let type_width = members.iter().map(|member| member.ty().display().len()).max().unwrap_or(0);
+    let indent = " ".repeat(lead.len() + 4);
     for member in members {
-        let required = if member.required() { "required" } else { "" };
+        let required = if member.required() { mark } else { "" };
         let line = format!(
             "{lead}{:width$}  {:type_width$}  {required}",
             member.name(),
@@ -289,9 +294,20 @@ fn members(out: &mut String, members: &[Member], lead: &str) {
         );
         let _ = writeln!(out, "{}", line.trim_end());
         if let Some(description) = member.description() {
-            let indent = " ".repeat(lead.len() + 4);
             for line in wrap(description, 88usize.saturating_sub(indent.len())) {
                 let _ = writeln!(out, "{indent}{line}");
+            }
+        }
+        let ty = member.ty();
+        if let Type::Enum(name) = ty.item().unwrap_or(ty) {
+            if let Some(values) = spec.enums.get(name).map(|def| &def.values) {
+                let values: Vec<String> = values
+                    .iter()
+                    .map(|value| value.as_str().map_or_else(|| value.to_string(), str::to_owned))
+                    .collect();
+                for line in wrap(&format!("One of: {}", values.join(", ")), 88usize.saturating_sub(indent.len())) {
+                    let _ = writeln!(out, "{indent}{line}");
+                }
             }
         }
     }

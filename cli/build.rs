@@ -92,9 +92,12 @@ fn compact(service: &Service) -> Value {
     }
     let actions: Vec<Value> = service.actions.iter().map(action).collect();
     doc.insert("actions".into(), Value::Array(actions));
+    // Only what requests hold: the help texts show an answer's members and their type names,
+    // not the members of the structures inside answers, which are most of a catalogue.
     let structures: Map<String, Value> = service
         .structures
         .iter()
+        .filter(|structure| structure.input)
         .map(|structure| {
             let fields = structure.fields.iter().map(field).collect();
             (structure.name.clone(), Value::Array(fields))

@@ -325,7 +325,7 @@ fn an_older_version_is_used_when_only_it_has_the_action() {
     let help = support::run(&cloud.home, &["dts", "DescribeMigrateCheckJob", "help"]);
     assert!(
         help.ok()
-            .starts_with("dts DescribeMigrateCheckJob (version 2018-03-30)"),
+            .starts_with("dts DescribeMigrateCheckJob (version 2018-03-30; the newest, 2021-12-06, has no DescribeMigrateCheckJob)"),
         "{}",
         help.stdout
     );

@@ -95,6 +95,9 @@ struct Scale {
     warmup_calls: u32,
     memory_calls: u64,
     codegen_runs: u32,
+    /// Runs of each command of the CLI, and of tccli's help.
+    command_runs: u32,
+    tccli_runs: u32,
 }
 
 impl Scale {
@@ -107,6 +110,8 @@ impl Scale {
                 warmup_calls: 200,
                 memory_calls: 20_000,
                 codegen_runs: 1,
+                command_runs: 20,
+                tccli_runs: 3,
             }
         } else {
             Scale {
@@ -116,6 +121,8 @@ impl Scale {
                 warmup_calls: 1_000,
                 memory_calls: 100_000,
                 codegen_runs: 3,
+                command_runs: 200,
+                tccli_runs: 20,
             }
         }
     }
@@ -137,6 +144,7 @@ pub fn bench(options: &Options) -> Result<(), String> {
         scripts: root.join("bench/python"),
         node_modules: node_modules(&root, options)?,
         node_scripts: root.join("bench/node"),
+        tccli: tccli(&root)?,
     };
     let measuring = Instant::now();
     let mut measured = runner.measure(&scale, &options.shared)?;
@@ -208,6 +216,8 @@ struct Runner {
     node_modules: PathBuf,
     /// `bench/node/`.
     node_scripts: PathBuf,
+    /// The official CLI, `tccli`, at the catalogue's pinned version.
+    tccli: PathBuf,
 }
 
 impl Runner {
@@ -248,6 +258,8 @@ impl Runner {
             &target,
             &["--job-id", job_id, "--calls", &memory_calls],
         ]))?;
+        progress("command-line clients");
+        let cli = self.commands(&target, job_id, scale)?;
         drop(emulator);
 
         progress("code generation");
@@ -261,8 +273,51 @@ impl Runner {
             list,
             memory,
             codegen,
+            cli,
             compile: None,
         })
+    }
+
+    /// The CLI's and tccli's help for one action, and a CLI call against the emulator, each run
+    /// again and again by `bench/python/commands_bench.py`.
+    fn commands(&self, target: &[&str], job_id: &str, scale: &Scale) -> Result<CliRuns, String> {
+        let home = crate::workspace_root().join("target/bench/home");
+        std::fs::create_dir_all(&home)
+            .map_err(|err| format!("cannot create {}: {err}", home.display()))?;
+        let cli = self.binaries.cli.display().to_string();
+        let tccli = self.tccli.display().to_string();
+        let runs = scale.command_runs.to_string();
+        let tccli_runs = scale.tccli_runs.to_string();
+        let help = ["dts", "DescribeMigrateCheckJob", "help"];
+        let ours = self.commands_bench(&runs, &concat(&[&[&cli], &help]), &[])?;
+        let theirs = self.commands_bench(
+            &tccli_runs,
+            &concat(&[&[&tccli], &help, &["--version", "2018-03-30"]]),
+            &[],
+        )?;
+        // target is `--url URL --secret-id ID --secret-key KEY`.
+        let call = concat(&[
+            &[&cli, "dts", "DescribeMigrateCheckJob", "--JobId", job_id],
+            &["--endpoint", target[1], "--region", REGION],
+        ]);
+        let env = [("TENCENTCLOUD_SECRET_ID", target[3]), ("TENCENTCLOUD_SECRET_KEY", target[5])];
+        let call = self.commands_bench(&runs, &call, &env)?;
+        let size = std::fs::metadata(&self.binaries.cli)
+            .map_err(|err| format!("cannot read {}: {err}", self.binaries.cli.display()))?
+            .len();
+        Ok(CliRuns { help: ours, tccli_help: theirs, call, size })
+    }
+
+    fn commands_bench(&self, runs: &str, command: &[&str], env: &[(&str, &str)]) -> Result<Value, String> {
+        let mut python = Command::new(&self.python);
+        python
+            .arg(self.scripts.join("commands_bench.py"))
+            .args(["--runs", runs, "--"])
+            .args(command)
+            // Neither CLI may find a configuration of this machine's user.
+            .env("HOME", crate::workspace_root().join("target/bench/home"))
+            .envs(env.iter().copied());
+        run_json(&mut python, "commands_bench.py")
     }
 
     /// The four clients one after the other, calling `action` (its flags) at one concurrency.
@@ -350,9 +405,10 @@ fn concat<'a>(groups: &[&[&'a str]]) -> Vec<&'a str> {
 struct Binaries {
     bench: PathBuf,
     emulator: PathBuf,
+    cli: PathBuf,
 }
 
-/// Builds both binaries with `--release` in the workspace's target folder (so that the next run
+/// Builds the three binaries with `--release` in the workspace's target folder (so that the next run
 /// builds incrementally) and finds them in Cargo's messages.
 fn build_binaries(root: &Path) -> Result<Binaries, String> {
     let output = Command::new(cargo())
@@ -363,6 +419,8 @@ fn build_binaries(root: &Path) -> Result<Binaries, String> {
             "tencentcloud-bench",
             "--package",
             "tencentcloud-emulator",
+            "--package",
+            "tencentcloud-cli",
             "--message-format=json-render-diagnostics",
         ])
         .current_dir(root)
@@ -383,6 +441,7 @@ fn build_binaries(root: &Path) -> Result<Binaries, String> {
     Ok(Binaries {
         bench: executable("tencentcloud-bench")?,
         emulator: executable("tencentcloud-emulator")?,
+        cli: executable("tencentcloud")?,
     })
 }
 
@@ -425,6 +484,40 @@ fn python(root: &Path, options: &Options) -> Result<PathBuf, String> {
         .last()
         .map(PathBuf::from)
         .ok_or_else(|| "setup-venv.sh printed no interpreter".to_owned())
+}
+
+/// The official CLI at the catalogue's pinned versions (`api-spec/catalogue.json`), with its
+/// dependencies, in a virtualenv of its own under `target/bench/` made the first time.
+fn tccli(root: &Path) -> Result<PathBuf, String> {
+    let pins = crate::catalogue::pins(root)?;
+    let venv = root
+        .join("target/bench")
+        .join(format!("tccli-{}-sdk-{}", pins.tccli, pins.python_sdk));
+    let tccli = venv.join("bin/tccli");
+    let done = venv.join(".installed");
+    if done.exists() && tccli.is_file() {
+        return Ok(tccli);
+    }
+    progress(&format!("installing tccli {} into {}", pins.tccli, venv.display()));
+    let interpreter = std::env::var("PYTHON").unwrap_or_else(|_| "python3".to_owned());
+    run(
+        Command::new(&interpreter).args(["-m", "venv"]).arg(&venv),
+        "python3 -m venv",
+    )?;
+    run(
+        Command::new(venv.join("bin/python")).args([
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            &format!("tccli=={}", pins.tccli),
+            &format!("tencentcloud-sdk-python=={}", pins.python_sdk),
+        ]),
+        "pip install tccli",
+    )?;
+    std::fs::write(&done, "").map_err(|err| format!("cannot write {}: {err}", done.display()))?;
+    Ok(tccli)
 }
 
 /// The `node_modules` folder with the official Node.js SDK: `--node-modules`, else
@@ -807,7 +900,16 @@ struct Measured {
     list: CallRuns,
     memory: Value,
     codegen: Value,
+    cli: CliRuns,
     compile: Option<CompileTimes>,
+}
+
+/// What `commands_bench.py` printed for the command-line clients, and the CLI's size.
+struct CliRuns {
+    help: Value,
+    tccli_help: Value,
+    call: Value,
+    size: u64,
 }
 
 impl Measured {
@@ -983,6 +1085,47 @@ impl Measured {
                 codegen(&format!("import_generate_{lang}_ms"))?,
             ));
         }
+
+        let cli = |value: &Value, key: &str| number(value, key, "commands_bench.py");
+        let help = &self.cli.help;
+        let tccli_help = &self.cli.tccli_help;
+        figures.push(
+            Figure::new(
+                "cli: CPU of `tencentcloud dts DescribeMigrateCheckJob help`",
+                "ms",
+                cli(help, "cpu_ms")?,
+            )
+            .against("tccli", cli(tccli_help, "cpu_ms")?, Ratio::Faster)
+            .target("≥ 100× less", |ratio, _| ratio >= 100.0),
+        );
+        figures.push(
+            Figure::new("cli: wall time of that help", "ms", cli(help, "wall_ms")?)
+                .against("tccli", cli(tccli_help, "wall_ms")?, Ratio::Faster),
+        );
+        figures.push(
+            Figure::new("cli: peak RSS of that help", "kB", cli(help, "max_rss_kb")?)
+                .against("tccli", cli(tccli_help, "max_rss_kb")?, Ratio::Times),
+        );
+        figures.push(Figure::new(
+            "cli: CPU of a DescribeMigrateCheckJob call against the emulator",
+            "ms",
+            cli(&self.cli.call, "cpu_ms")?,
+        ));
+        figures.push(Figure::new(
+            "cli: wall time of that call",
+            "ms",
+            cli(&self.cli.call, "wall_ms")?,
+        ));
+        figures.push(Figure::new(
+            "cli: peak RSS of that call",
+            "kB",
+            cli(&self.cli.call, "max_rss_kb")?,
+        ));
+        figures.push(Figure::new(
+            "cli: size of the release binary (every service embedded)",
+            "MB",
+            self.cli.size as f64 / 1e6,
+        ));
 
         let (clean, incremental) = match &self.compile {
             Some(times) => (Some(times.clean), Some(times.incremental)),

@@ -21,6 +21,7 @@ mod error;
 mod help;
 mod output;
 mod profile;
+mod prompt;
 mod request;
 mod suggest;
 mod waiter;

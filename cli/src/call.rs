@@ -8,7 +8,7 @@ use futures_core::Stream;
 
 use serde_json::{Map, Value};
 use tencentcloud_sdk::generic::GenericClient;
-use tencentcloud_sdk::{Config, GenericError, Language, SdkError};
+use tencentcloud_sdk::{Config, Language, SdkError};
 
 use crate::args::{self, CommandLine, Globals};
 use crate::catalogue::{self, ServiceEntry, Spec, VersionEntry};
@@ -52,6 +52,12 @@ pub fn run(entry: &'static ServiceEntry, action: &str, words: &[String]) -> Resu
     }
     let params = request::build(&spec, action_spec, &line)?;
     let output = Output::new(settings.output.as_deref(), line.globals.filter.as_deref())?;
+    let waiter = line
+        .globals
+        .waiter
+        .as_deref()
+        .map(|text| waiter::Spec::parse(text, &settings))
+        .transpose()?;
     let call = Call::new(entry, version, &spec, &line, &settings)?;
     let runtime = runtime()?;
     if action_spec.stream && params.get("Stream") == Some(&Value::Bool(true)) {
@@ -63,11 +69,8 @@ pub fn run(entry: &'static ServiceEntry, action: &str, words: &[String]) -> Resu
         return runtime.block_on(call.stream(action_spec, &params, &output));
     }
     let answer = runtime.block_on(async {
-        match &line.globals.waiter {
-            Some(text) => {
-                let spec = waiter::Spec::parse(text, &settings)?;
-                waiter::poll(&spec, || call.send(action_spec, &params)).await
-            }
+        match &waiter {
+            Some(waiter) => waiter::poll(waiter, || call.send(action_spec, &params)).await,
             None => call.send(action_spec, &params).await,
         }
     })?;
@@ -151,7 +154,7 @@ fn has_client_token(params: &Map<String, Value>) -> bool {
 }
 
 /// The message of a failed call: the code, message and RequestId when the service answered.
-pub fn service_error(err: &SdkError<GenericError>) -> CliError {
+pub fn service_error<E>(err: &SdkError<E>) -> CliError {
     match (err.code(), err.request_id()) {
         (Some(code), Some(request_id)) => CliError::failed(format!(
             "{code}: {} (RequestId {request_id})",

@@ -132,6 +132,28 @@ impl VersionEntry {
     }
 }
 
+/// Only the action names of a version's document, for completion: the rest is skipped.
+#[derive(Deserialize)]
+struct ActionNames {
+    actions: Vec<ActionName>,
+}
+
+#[derive(Deserialize)]
+struct ActionName {
+    name: String,
+}
+
+impl VersionEntry {
+    /// The names of this version's actions, without decoding the rest of its document.
+    pub fn action_names(&self) -> Result<Vec<String>, CliError> {
+        let text = DOCUMENTS.get(self.start..self.end).unwrap_or_default();
+        let doc: ActionNames = serde_json::from_slice(text).map_err(|err| {
+            CliError::internal(format!("the embedded catalogue is damaged ({err})"))
+        })?;
+        Ok(doc.actions.into_iter().map(|action| action.name).collect())
+    }
+}
+
 /// One service version: its actions, structures and enums.
 #[derive(Debug, Deserialize)]
 pub struct Spec {

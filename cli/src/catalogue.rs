@@ -216,7 +216,12 @@ pub struct Member(
 impl Member {
     /// The `RequestId` member that every answer has.
     pub fn request_id() -> Self {
-        Member("RequestId".to_owned(), TypeName("string".to_owned()), true, None)
+        Member(
+            "RequestId".to_owned(),
+            TypeName("string".to_owned()),
+            true,
+            None,
+        )
     }
 
     /// Wire name.

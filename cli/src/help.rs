@@ -206,9 +206,17 @@ pub fn action(
     action: &Action,
 ) -> String {
     let mut out = String::new();
-    let _ = write!(out, "{} {} (version {}", entry.name, action.name, version.version);
+    let _ = write!(
+        out,
+        "{} {} (version {}",
+        entry.name, action.name, version.version
+    );
     let newest = entry.newest();
-    let newest_lacks = || newest.load().is_ok_and(|spec| !spec.has_action(&action.name));
+    let newest_lacks = || {
+        newest
+            .load()
+            .is_ok_and(|spec| !spec.has_action(&action.name))
+    };
     if newest.version != version.version && newest_lacks() {
         let newest = newest.version;
         let _ = write!(out, "; the newest, {newest}, has no {}", action.name);
@@ -282,8 +290,16 @@ fn members<'m>(
 ) {
     let members: Vec<&Member> = members.into_iter().collect();
     let lead = if lead == "--" { "  --" } else { lead };
-    let width = members.iter().map(|member| member.name().len()).max().unwrap_or(0);
-    let type_width = members.iter().map(|member| member.ty().display().len()).max().unwrap_or(0);
+    let width = members
+        .iter()
+        .map(|member| member.name().len())
+        .max()
+        .unwrap_or(0);
+    let type_width = members
+        .iter()
+        .map(|member| member.ty().display().len())
+        .max()
+        .unwrap_or(0);
     let indent = " ".repeat(lead.len() + 4);
     for member in members {
         let required = if member.required() { mark } else { "" };
@@ -303,9 +319,16 @@ fn members<'m>(
             if let Some(values) = spec.enums.get(name).map(|def| &def.values) {
                 let values: Vec<String> = values
                     .iter()
-                    .map(|value| value.as_str().map_or_else(|| value.to_string(), str::to_owned))
+                    .map(|value| {
+                        value
+                            .as_str()
+                            .map_or_else(|| value.to_string(), str::to_owned)
+                    })
                     .collect();
-                for line in wrap(&format!("One of: {}", values.join(", ")), 88usize.saturating_sub(indent.len())) {
+                for line in wrap(
+                    &format!("One of: {}", values.join(", ")),
+                    88usize.saturating_sub(indent.len()),
+                ) {
                     let _ = writeln!(out, "{indent}{line}");
                 }
             }

@@ -9,13 +9,18 @@ use std::path::Path;
 fn snapshot(name: &str, args: &[&str]) {
     let home = support::fresh_home();
     let shown = support::run(&home, args).ok().to_owned();
-    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots").join(format!("{name}.txt"));
+    let file = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/snapshots")
+        .join(format!("{name}.txt"));
     if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
         std::fs::write(&file, &shown).unwrap();
         return;
     }
     let expected = std::fs::read_to_string(&file).unwrap_or_else(|err| {
-        panic!("{}: {err}; run with UPDATE_SNAPSHOTS=1 to write it", file.display())
+        panic!(
+            "{}: {err}; run with UPDATE_SNAPSHOTS=1 to write it",
+            file.display()
+        )
     });
     if shown != expected {
         let line = shown
@@ -48,21 +53,36 @@ fn a_service() {
 
 #[test]
 fn an_action_with_descriptions_and_enums() {
-    snapshot("dts-DescribeMigrateCheckJob-help", &["dts", "DescribeMigrateCheckJob", "help"]);
-    snapshot("dts-CreateMigrateJob-help", &["dts", "CreateMigrateJob", "--version", "2018-03-30", "help"]);
+    snapshot(
+        "dts-DescribeMigrateCheckJob-help",
+        &["dts", "DescribeMigrateCheckJob", "help"],
+    );
+    snapshot(
+        "dts-CreateMigrateJob-help",
+        &["dts", "CreateMigrateJob", "--version", "2018-03-30", "help"],
+    );
 }
 
 #[test]
 fn catalogue_actions() {
-    snapshot("cvm-DescribeInstances-help", &["cvm", "DescribeInstances", "help"]);
+    snapshot(
+        "cvm-DescribeInstances-help",
+        &["cvm", "DescribeInstances", "help"],
+    );
     snapshot("sts-AssumeRole-help", &["sts", "AssumeRole", "--help"]);
 }
 
 #[test]
 fn help_and_no_words_are_the_same() {
     let home = support::fresh_home();
-    assert_eq!(support::run(&home, &[]).ok(), support::run(&home, &["help"]).ok());
-    assert_eq!(support::run(&home, &["cvm"]).ok(), support::run(&home, &["cvm", "help"]).ok());
+    assert_eq!(
+        support::run(&home, &[]).ok(),
+        support::run(&home, &["help"]).ok()
+    );
+    assert_eq!(
+        support::run(&home, &["cvm"]).ok(),
+        support::run(&home, &["cvm", "help"]).ok()
+    );
     assert_eq!(
         support::run(&home, &["cvm", "DescribeZones", "-h"]).ok(),
         support::run(&home, &["cvm", "DescribeZones", "help"]).ok()

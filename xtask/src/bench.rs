@@ -300,15 +300,28 @@ impl Runner {
             &[&cli, "dts", "DescribeMigrateCheckJob", "--JobId", job_id],
             &["--endpoint", target[1], "--region", REGION],
         ]);
-        let env = [("TENCENTCLOUD_SECRET_ID", target[3]), ("TENCENTCLOUD_SECRET_KEY", target[5])];
+        let env = [
+            ("TENCENTCLOUD_SECRET_ID", target[3]),
+            ("TENCENTCLOUD_SECRET_KEY", target[5]),
+        ];
         let call = self.commands_bench(&runs, &call, &env)?;
         let size = std::fs::metadata(&self.binaries.cli)
             .map_err(|err| format!("cannot read {}: {err}", self.binaries.cli.display()))?
             .len();
-        Ok(CliRuns { help: ours, tccli_help: theirs, call, size })
+        Ok(CliRuns {
+            help: ours,
+            tccli_help: theirs,
+            call,
+            size,
+        })
     }
 
-    fn commands_bench(&self, runs: &str, command: &[&str], env: &[(&str, &str)]) -> Result<Value, String> {
+    fn commands_bench(
+        &self,
+        runs: &str,
+        command: &[&str],
+        env: &[(&str, &str)],
+    ) -> Result<Value, String> {
         let mut python = Command::new(&self.python);
         python
             .arg(self.scripts.join("commands_bench.py"))
@@ -498,7 +511,11 @@ fn tccli(root: &Path) -> Result<PathBuf, String> {
     if done.exists() && tccli.is_file() {
         return Ok(tccli);
     }
-    progress(&format!("installing tccli {} into {}", pins.tccli, venv.display()));
+    progress(&format!(
+        "installing tccli {} into {}",
+        pins.tccli,
+        venv.display()
+    ));
     let interpreter = std::env::var("PYTHON").unwrap_or_else(|_| "python3".to_owned());
     run(
         Command::new(&interpreter).args(["-m", "venv"]).arg(&venv),
@@ -1099,12 +1116,18 @@ impl Measured {
             .target("≥ 100× less", |ratio, _| ratio >= 100.0),
         );
         figures.push(
-            Figure::new("cli: wall time of that help", "ms", cli(help, "wall_ms")?)
-                .against("tccli", cli(tccli_help, "wall_ms")?, Ratio::Faster),
+            Figure::new("cli: wall time of that help", "ms", cli(help, "wall_ms")?).against(
+                "tccli",
+                cli(tccli_help, "wall_ms")?,
+                Ratio::Faster,
+            ),
         );
         figures.push(
-            Figure::new("cli: peak RSS of that help", "kB", cli(help, "max_rss_kb")?)
-                .against("tccli", cli(tccli_help, "max_rss_kb")?, Ratio::Times),
+            Figure::new("cli: peak RSS of that help", "kB", cli(help, "max_rss_kb")?).against(
+                "tccli",
+                cli(tccli_help, "max_rss_kb")?,
+                Ratio::Times,
+            ),
         );
         figures.push(Figure::new(
             "cli: CPU of a DescribeMigrateCheckJob call against the emulator",

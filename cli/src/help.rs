@@ -30,7 +30,7 @@ const OPTIONS: &[(&str, &str)] = &[
     ),
     (
         "--region REGION",
-        "the region (default: TENCENTCLOUD_REGION, then the profile's)",
+        "the region (default: TENCENTCLOUD_REGION unless --profile is given, then the profile's)",
     ),
     (
         "--profile NAME",

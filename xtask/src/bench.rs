@@ -506,34 +506,19 @@ fn tccli(root: &Path) -> Result<PathBuf, String> {
     let venv = root
         .join("target/bench")
         .join(format!("tccli-{}-sdk-{}", pins.tccli, pins.python_sdk));
-    let tccli = venv.join("bin/tccli");
-    let done = venv.join(".installed");
-    if done.exists() && tccli.is_file() {
-        return Ok(tccli);
+    let packages = [
+        format!("tccli=={}", pins.tccli),
+        format!("tencentcloud-sdk-python=={}", pins.python_sdk),
+    ];
+    if !venv.join(".installed").exists() {
+        progress(&format!(
+            "installing tccli {} into {}",
+            pins.tccli,
+            venv.display()
+        ));
     }
-    progress(&format!(
-        "installing tccli {} into {}",
-        pins.tccli,
-        venv.display()
-    ));
-    let interpreter = std::env::var("PYTHON").unwrap_or_else(|_| "python3".to_owned());
-    run(
-        Command::new(&interpreter).args(["-m", "venv"]).arg(&venv),
-        "python3 -m venv",
-    )?;
-    run(
-        Command::new(venv.join("bin/python")).args([
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-            &format!("tccli=={}", pins.tccli),
-            &format!("tencentcloud-sdk-python=={}", pins.python_sdk),
-        ]),
-        "pip install tccli",
-    )?;
-    std::fs::write(&done, "").map_err(|err| format!("cannot write {}: {err}", done.display()))?;
+    let python = crate::python_venv(&venv, &packages, false)?;
+    let tccli = python.with_file_name("tccli");
     Ok(tccli)
 }
 

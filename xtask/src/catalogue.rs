@@ -108,42 +108,13 @@ pub fn installed(root: &Path, pins: &Pins) -> Result<(PathBuf, PathBuf), String>
     let venv = root
         .join("target/catalogue")
         .join(format!("tccli-{}-sdk-{}", pins.tccli, pins.python_sdk));
-    let python = venv.join("bin/python");
-    let done = venv.join(".installed");
-    if !done.exists() {
-        let run = |command: &mut Command, what: &str| -> Result<(), String> {
-            let status = command
-                .status()
-                .map_err(|err| format!("cannot run {what}: {err}"))?;
-            if status.success() {
-                Ok(())
-            } else {
-                Err(format!("{what} failed ({status})"))
-            }
-        };
-        let interpreter = std::env::var("PYTHON").unwrap_or_else(|_| "python3".to_owned());
-        run(
-            Command::new(&interpreter).args(["-m", "venv"]).arg(&venv),
-            "python3 -m venv",
-        )?;
-        // Only the descriptions and the error codes are read: the packages' own dependencies
-        // are not needed.
-        run(
-            Command::new(&python).args([
-                "-m",
-                "pip",
-                "install",
-                "--quiet",
-                "--disable-pip-version-check",
-                "--no-deps",
-                &format!("tccli=={}", pins.tccli),
-                &format!("tencentcloud-sdk-python=={}", pins.python_sdk),
-            ]),
-            "pip install tccli and tencentcloud-sdk-python",
-        )?;
-        std::fs::write(&done, "")
-            .map_err(|err| format!("cannot write {}: {err}", done.display()))?;
-    }
+    // Only the descriptions and the error codes are read: the packages' own dependencies
+    // are not needed.
+    let packages = [
+        format!("tccli=={}", pins.tccli),
+        format!("tencentcloud-sdk-python=={}", pins.python_sdk),
+    ];
+    let python = crate::python_venv(&venv, &packages, true)?;
     let output = Command::new(&python)
         .args([
             "-c",

@@ -60,6 +60,39 @@ fn scripts_are_valid_shell() {
 }
 
 #[test]
+fn fish_completes_through_the_binary() {
+    if !available("fish") {
+        eprintln!("fish is not installed: skipped");
+        return;
+    }
+    let binary = Path::new(env!("CARGO_BIN_EXE_tencentcloud"));
+    let dir = binary.parent().unwrap().display().to_string();
+    let path = format!("{dir}:{}", std::env::var("PATH").unwrap_or_default());
+    let test = "tencentcloud completion fish | source
+        complete -C 'tencentcloud cv'
+        complete -C 'tencentcloud cvm DescribeInstances --Fil'
+        complete -C 'tencentcloud nosuch '";
+    let output = Command::new("fish")
+        .args(["--no-config", "-c", test])
+        .env("PATH", path)
+        .env("HOME", support::fresh_home())
+        .output()
+        .unwrap();
+    let shown = String::from_utf8_lossy(&output.stdout);
+    let lines: Vec<&str> = shown
+        .lines()
+        .map(|line| line.split('\t').next().unwrap_or(""))
+        .collect();
+    assert!(lines.contains(&"cvm"), "{shown}");
+    assert!(lines.contains(&"--Filters"), "{shown}");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
 fn bash_completes_through_the_binary() {
     if !available("bash") {
         return;

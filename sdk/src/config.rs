@@ -2,7 +2,7 @@
 //! and the HTTP client.
 
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use crate::Credentials;
@@ -585,13 +585,16 @@ pub fn http_client_builder() -> Result<reqwest::ClientBuilder, ConfigError> {
 /// HTTP/1.1, or with the `http2` feature HTTP/2 or HTTP/1.1 chosen by ALPN. No process-wide
 /// default provider is installed.
 fn tls_config() -> Result<rustls::ClientConfig, ConfigError> {
-    use rustls_platform_verifier::BuilderVerifierExt;
-
     let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let verifier = Arc::new(LazyPlatformVerifier {
+        provider: Arc::clone(&provider),
+        verifier: OnceLock::new(),
+    });
     let mut config = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
-        .and_then(BuilderVerifierExt::with_platform_verifier)
         .map_err(|err| ConfigError::new("http", format!("TLS could not be set up: {err}")))?
+        .dangerous()
+        .with_custom_certificate_verifier(verifier)
         .with_no_client_auth();
     config.alpn_protocols = if cfg!(feature = "http2") {
         vec![b"h2".to_vec(), b"http/1.1".to_vec()]
@@ -599,6 +602,69 @@ fn tls_config() -> Result<rustls::ClientConfig, ConfigError> {
         vec![b"http/1.1".to_vec()]
     };
     Ok(config)
+}
+
+/// The platform's certificate verifier, made at the first TLS handshake rather than with the
+/// configuration: on Linux it reads every certificate of the system's store, which costs a
+/// few milliseconds that a program talking plain HTTP (to an emulator) or starting many times
+/// (a command-line tool) should not pay up front. A store that cannot be read fails each
+/// handshake with the same error.
+#[derive(Debug)]
+struct LazyPlatformVerifier {
+    provider: Arc<rustls::crypto::CryptoProvider>,
+    verifier: OnceLock<Result<rustls_platform_verifier::Verifier, rustls::Error>>,
+}
+
+impl LazyPlatformVerifier {
+    fn verifier(&self) -> Result<&rustls_platform_verifier::Verifier, rustls::Error> {
+        self.verifier
+            .get_or_init(|| rustls_platform_verifier::Verifier::new(Arc::clone(&self.provider)))
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+}
+
+impl rustls::client::danger::ServerCertVerifier for LazyPlatformVerifier {
+    fn verify_server_cert(
+        &self,
+        end_entity: &rustls::pki_types::CertificateDer<'_>,
+        intermediates: &[rustls::pki_types::CertificateDer<'_>],
+        server_name: &rustls::pki_types::ServerName<'_>,
+        ocsp_response: &[u8],
+        now: rustls::pki_types::UnixTime,
+    ) -> Result<rustls::client::danger::ServerCertVerified, rustls::Error> {
+        self.verifier()?.verify_server_cert(
+            end_entity,
+            intermediates,
+            server_name,
+            ocsp_response,
+            now,
+        )
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &rustls::pki_types::CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        self.verifier()?.verify_tls12_signature(message, cert, dss)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &rustls::pki_types::CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        self.verifier()?.verify_tls13_signature(message, cert, dss)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
+        self.provider
+            .signature_verification_algorithms
+            .supported_schemes()
+    }
 }
 
 /// A URL for an error message, without the password it may carry.
